@@ -1,0 +1,15 @@
+"""srcdiff: automatic differentiation by source transformation for Python and NumPy.
+
+srcdiff reads a plain Python/NumPy function and writes the Python source of
+its derivative, keeping the function's loops and branches as loops and
+branches. See README.md for a tour.
+"""
+__version__ = "0.1.0"
+
+from .errors import ArgumentError, NoRuleError, SrcdiffError, UnsupportedCodeError  # noqa: E402
+from .api import grad, source, stop_gradient, value_and_grad, vjp  # noqa: E402
+
+__all__ = [
+    "grad", "value_and_grad", "vjp", "stop_gradient", "source",
+    "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError",
+]

@@ -1,0 +1,157 @@
+"""Stage 4, analyze: facts about a lowered function that the transforms rely on.
+
+* activity: a value is *varied* if it depends on a differentiated input and
+  *useful* if the output depends on it; only active (varied and useful)
+  values get derivatives. Flow-insensitive, so it errs on the side of
+  computing a derivative, never of dropping one.
+* definedness: which names may be, and which must be, bound before each
+  statement (the reverse pass saves an old value only if one may exist).
+"""
+from . import rules
+from . import syntax as S
+
+
+def operands(stmt):
+    """Names a core statement reads."""
+    if isinstance(stmt, S.Assign):
+        nodes = [stmt.value] + [t for t in stmt.targets if not isinstance(t, S.Name)]
+    elif isinstance(stmt, (S.If, S.While)):
+        nodes = [stmt.test]
+    elif isinstance(stmt, S.For):
+        nodes = [stmt.iter]
+    elif isinstance(stmt, (S.Return, S.Expr)):
+        nodes = [stmt.value]
+    elif isinstance(stmt, S.Assert):
+        nodes = [stmt.test] + ([stmt.msg] if stmt.msg else [])
+    elif isinstance(stmt, S.Raise):
+        nodes = [stmt.exc] if stmt.exc else []
+    else:
+        nodes = []
+    return [n.id for root in nodes for n in S.walk(root)
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+
+
+def call_parts(value):
+    """(function operands, keyword operands) of an operation node, as atoms."""
+    if isinstance(value, S.BinOp):
+        return [value.left, value.right], {}
+    if isinstance(value, S.UnaryOp):
+        return [value.operand], {}
+    if isinstance(value, S.Call):
+        return list(value.args), {k.arg: k.value for k in value.keywords}
+    return [], {}
+
+
+def differentiable_operands(stmt):
+    """Names whose derivative a statement's result (or target) may carry."""
+    info = stmt.sd
+    kind = info.kind
+    if isinstance(stmt, S.Assign):
+        value = stmt.value
+        if kind == "copy":
+            return [value.id] if isinstance(value, S.Name) else []
+        if kind in ("binop", "unary", "call"):
+            if kind == "call" and info.func is not None and rules.is_nondifferentiable(info.func):
+                return []
+            args, kw = call_parts(value)
+            names = [a.id for a in args + list(kw.values()) if isinstance(a, S.Name)]
+            if kind == "call" and info.extra == "method":
+                base = value.func.value
+                if isinstance(base, S.Name):
+                    names.append(base.id)
+            return names
+        if kind == "subscript":
+            return [value.value.id] if isinstance(value.value, S.Name) else []
+        if kind == "display":
+            elts = value.values if isinstance(value, S.Dict) else value.elts
+            return [e.id for e in elts if isinstance(e, S.Name)]
+        if kind == "attribute":
+            return [value.value.id] if isinstance(value.value, S.Name) else []
+        if kind == "setitem":
+            return [value.id] if isinstance(value, S.Name) else []
+        return []
+    if kind == "append":
+        arg = stmt.value.args[0]
+        return [arg.id] if isinstance(arg, S.Name) else []
+    return []
+
+
+def assigned(stmt):
+    """The name a core statement binds or changes, if any."""
+    if isinstance(stmt, S.Assign):
+        target = stmt.targets[0]
+        if isinstance(target, S.Name):
+            return target.id
+        return target.value.id
+    if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+        return stmt.value.func.value.id
+    return None
+
+
+def flatten(body):
+    """Every core statement, nested ones included, in program order."""
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from flatten(getattr(stmt, field, []) or [])
+
+
+def activity(body, wrt, output):
+    """Return the set of active names: varied by `wrt` and useful to `output`."""
+    edges = []  # (target, sources)
+    for stmt in flatten(body):
+        target = assigned(stmt)
+        if target is not None:
+            edges.append((target, differentiable_operands(stmt)))
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target not in varied and any(s in varied for s in sources):
+                varied.add(target)
+                changed = True
+    useful = {output}
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target in useful:
+                for s in sources:
+                    if s not in useful:
+                        useful.add(s)
+                        changed = True
+    return varied & useful
+
+
+class Definedness:
+    """May-be-defined and must-be-defined names before each statement."""
+
+    def __init__(self, body, params):
+        self.before = {}
+        self._block(body, set(params), set(params))
+
+    def _block(self, body, maybe, must):
+        for stmt in body:
+            self.before[id(stmt)] = (frozenset(maybe), frozenset(must))
+            if isinstance(stmt, S.If):
+                m1, d1 = self._block(stmt.body, set(maybe), set(must))
+                m2, d2 = self._block(stmt.orelse, set(maybe), set(must))
+                maybe, must = m1 | m2, d1 & d2
+            elif isinstance(stmt, (S.For, S.While)):
+                header = {stmt.target.id} if isinstance(stmt, S.For) else set()
+                m1, _ = self._block(stmt.body, maybe | header, must | header)
+                m2, _ = self._block(stmt.body, m1, must | header)
+                maybe = m2
+            else:
+                name = assigned(stmt)
+                if name is not None:
+                    maybe = maybe | {name}
+                    must = must | {name}
+        return maybe, must
+
+    def maybe(self, stmt):
+        return self.before[id(stmt)][0]
+
+    def must(self, stmt):
+        return self.before[id(stmt)][1]

@@ -1,0 +1,195 @@
+"""The public API: grad, value_and_grad, vjp, stop_gradient, source.
+
+Each transform returns a `Derivative`: a callable with the signature of the
+function it differentiates. The derivative's source is generated and compiled
+on first use (so a function may call helpers defined after it), then cached:
+the same function and options are transformed once.
+"""
+import functools
+import inspect
+import weakref
+
+from .errors import ArgumentError, SrcdiffError
+
+
+def stop_gradient(x):
+    """Return `x` unchanged; no derivative flows through it (PyTorch's `detach`)."""
+    return x
+
+
+_CACHE = weakref.WeakKeyDictionary()
+
+
+def _params(fn):
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"{fn!r} is not a Python function srcdiff can read") from None
+    return sig, [p.name for p in sig.parameters.values()
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+
+
+def _normalize_wrt(fn, wrt):
+    sig, names = _params(fn)
+    single = not isinstance(wrt, (tuple, list))
+    items = (wrt,) if single else tuple(wrt)
+    if not items:
+        raise ArgumentError("wrt is empty: name at least one parameter to differentiate")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise ArgumentError(f"wrt must be a parameter position or name, not {item!r}")
+        if isinstance(item, int):
+            if not -len(names) <= item < len(names):
+                raise ArgumentError(f"wrt={item} is out of range: {_fname(fn)} has "
+                                    f"{len(names)} parameter(s) {tuple(names)}")
+            item = names[item]
+        elif item not in names:
+            raise ArgumentError(f"wrt={item!r} is not a parameter of {_fname(fn)}; its "
+                                f"parameters are {tuple(names)}")
+        if item in out:
+            raise ArgumentError(f"wrt names {item!r} twice")
+        out.append(item)
+    return tuple(out), single
+
+
+def _fname(fn):
+    return getattr(fn, "__qualname__", repr(fn))
+
+
+class Derivative:
+    """A derivative of a Python function, compiled from emitted source on first call.
+
+    Call it like the original function. `srcdiff.source(d)` (or `d.source`) is
+    the emitted code; `inspect.getsource(d)` shows it too.
+    """
+
+    def __init__(self, fn, wrt, single, kind):
+        self._fn = fn
+        self._wrt = wrt
+        self._single = single
+        self._kind = kind
+        self._compiled = {}
+        self.__module__ = getattr(fn, "__module__", None)
+        self.__qualname__ = f"{kind}({_fname(fn)})"
+        self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
+        self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
+        sig = inspect.signature(fn)
+        if kind == "vjp":
+            params = list(sig.parameters.values())
+            params.append(inspect.Parameter("cotangent", inspect.Parameter.POSITIONAL_OR_KEYWORD))
+            try:
+                sig = sig.replace(parameters=params)
+            except ValueError:
+                pass
+        self.__signature__ = sig
+
+    def _structure(self, args, kwargs):
+        return tuple(type(a) in (list, tuple, dict) for a in args) + tuple(
+            (k, type(v) in (list, tuple, dict)) for k, v in sorted(kwargs.items()))
+
+    def _containers(self, args, kwargs):
+        _, names = _params(self._fn)
+        out = {n for n, a in zip(names, args) if type(a) in (list, tuple, dict)}
+        out |= {k for k, v in kwargs.items() if type(v) in (list, tuple, dict)}
+        return frozenset(out)
+
+    def _compile(self, containers=frozenset()):
+        from . import transform
+        per_fn = _CACHE.setdefault(self._fn, {})
+        key = (self._wrt, self._kind, containers)
+        hit = per_fn.get(key)
+        if hit is None:
+            emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers)
+            fn = transform.load_emitted(emitted)
+            fn.__defaults__ = getattr(self._fn, "__defaults__", None)
+            fn.__kwdefaults__ = getattr(self._fn, "__kwdefaults__", None)
+            hit = per_fn[key] = fn
+        return hit
+
+    def __call__(self, *args, **kwargs):
+        key = self._structure(args, kwargs)
+        fn = self._compiled.get(key)
+        if fn is None:
+            fn = self._compiled[key] = self._compile(self._containers(args, kwargs))
+        try:
+            result = fn(*args, **kwargs)
+        except TypeError as exc:
+            text = str(exc)
+            if text.startswith("cannot differentiate"):
+                raise ArgumentError(text) from None
+            raise
+        except ValueError as exc:
+            if "cotangent" in str(exc):
+                raise ArgumentError(str(exc)) from None
+            raise
+        return result
+
+    @property
+    def __wrapped__(self):
+        return self._compile()
+
+    @property
+    def source(self):
+        """The emitted Python source of this derivative."""
+        from .loader import source_of
+        return source_of(self._compile())
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.source}```"
+
+    def __repr__(self):
+        return f"<srcdiff {self._kind} of {_fname(self._fn)} wrt {', '.join(self._wrt)}>"
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        return functools.partial(self, obj)
+
+
+def _transform(kind, f, wrt):
+    if f is None:
+        return lambda fn: _transform(kind, fn, wrt)
+    if not callable(f):
+        raise ArgumentError(f"srcdiff.{kind} expects a function, got {f!r}")
+    if isinstance(f, Derivative):
+        raise ArgumentError("srcdiff cannot yet differentiate a derivative it made",
+                            hint="higher-order derivatives arrive with forward mode")
+    names, single = _normalize_wrt(f, wrt)
+    return Derivative(f, names, single, kind)
+
+
+def grad(f=None, wrt=0):
+    """The gradient of `f` with respect to the parameter(s) `wrt`.
+
+    `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
+    gradients comes back). A non-scalar output is differentiated as the sum of
+    its elements. Usable as `@grad` and `@grad(wrt="w")`.
+    """
+    return _transform("grad", f, wrt)
+
+
+def value_and_grad(f=None, wrt=0):
+    """Like `grad`, returning `(f(...), gradient)` from one run."""
+    return _transform("value_and_grad", f, wrt)
+
+
+def vjp(f=None, wrt=0):
+    """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
+
+    Takes f's arguments followed by a cotangent shaped like f's output (also
+    accepted as the keyword `cotangent=`), and returns the gradient of
+    `sum(cotangent * f(*args))` with respect to `wrt`.
+    """
+    return _transform("vjp", f, wrt)
+
+
+def source(derivative):
+    """The emitted Python source of any function srcdiff made, as a string."""
+    if isinstance(derivative, Derivative):
+        return derivative.source
+    from .loader import source_of
+    text = source_of(derivative)
+    if text is None:
+        raise SrcdiffError(f"{derivative!r} was not made by srcdiff")
+    return text

@@ -1,0 +1,49 @@
+"""srcdiff's exceptions: every refusal names the user's file and line and quotes it."""
+
+
+class SrcdiffError(Exception):
+    """Raised for code srcdiff cannot differentiate or arguments it cannot accept.
+
+    Attributes:
+      filename, lineno, col: where in the user's source (None when not tied to a line).
+      line: the quoted source line.
+      reason: why srcdiff refuses.
+      hint: what to do instead.
+    """
+
+    def __init__(self, reason, hint=None, filename=None, lineno=None, col=None,
+                 line=None):
+        self.reason = reason
+        self.hint = hint
+        self.filename = filename
+        self.lineno = lineno
+        self.col = col
+        self.line = line
+        super().__init__(self._render())
+
+    def _render(self):
+        parts = []
+        if self.filename is not None and self.lineno is not None:
+            where = f"{self.filename}:{self.lineno}"
+            if self.col is not None:
+                where += f":{self.col + 1}"
+            parts.append(f"{where}: {self.reason}")
+        else:
+            parts.append(self.reason)
+        if self.line:
+            parts.append(f"    {self.line.strip()}")
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class UnsupportedCodeError(SrcdiffError):
+    """The function contains a construct srcdiff refuses to differentiate."""
+
+
+class NoRuleError(SrcdiffError):
+    """A called function has neither a derivative rule nor Python source."""
+
+
+class ArgumentError(SrcdiffError, TypeError):
+    """A bad argument to a srcdiff API (wrt, integer inputs, cotangent shapes)."""

@@ -1,0 +1,177 @@
+"""Stage 1, frontend: from a live Python function to its syntax tree.
+
+Finds the function's source in its real file (so every node carries the user's
+own line numbers), parses it with gast, and resolves the names the function
+uses to the Python objects they mean (closure cells, then globals, then
+builtins). Rules are looked up by object, never by spelling.
+"""
+import builtins
+import inspect
+import linecache
+import types
+
+from . import syntax as S
+from .errors import UnsupportedCodeError
+
+_MISSING = object()
+
+
+class Source:
+    """Where a function came from: file name, lines, and its def node."""
+
+    def __init__(self, filename, lines, node):
+        self.filename = filename
+        self.lines = lines
+        self.node = node
+
+    def line(self, lineno):
+        if lineno is not None and 1 <= lineno <= len(self.lines):
+            return self.lines[lineno - 1].rstrip("\n")
+        return ""
+
+    def error(self, node, reason, hint=None, cls=UnsupportedCodeError):
+        """Build a located error for `node` (a gast node or a line number)."""
+        lineno = node if isinstance(node, int) else getattr(node, "lineno", None)
+        col = None if isinstance(node, int) else getattr(node, "col_offset", None)
+        return cls(reason, hint=hint, filename=self.filename, lineno=lineno,
+                   col=col, line=self.line(lineno))
+
+
+def _unwrap(fn):
+    while isinstance(fn, types.MethodType):
+        fn = fn.__func__
+    return inspect.unwrap(fn)
+
+
+def get_source(fn):
+    """Return a `Source` for a plain Python function or lambda.
+
+    Raises UnsupportedCodeError when no source can be found (builtins, C
+    extensions, functions typed at a bare interactive prompt).
+    """
+    fn = _unwrap(fn)
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        raise UnsupportedCodeError(
+            f"{fn!r} is not a Python function, so srcdiff cannot read its source",
+            hint="give it a derivative rule with srcdiff.register_rule, or "
+                 "mark it with srcdiff.nondifferentiable")
+    filename = code.co_filename
+    lines = linecache.getlines(filename, fn.__globals__)
+    if not lines:
+        raise UnsupportedCodeError(
+            f"the source of {fn.__qualname__} is not available",
+            hint="define the function in a file (or a notebook cell) rather "
+                 "than at an interactive prompt",
+            filename=filename, lineno=code.co_firstlineno)
+    node = _find_def(fn, code, "".join(lines))
+    if node is None:
+        raise UnsupportedCodeError(
+            f"could not locate the definition of {fn.__qualname__} in its source",
+            filename=filename, lineno=code.co_firstlineno)
+    return Source(filename, lines, node)
+
+
+def _find_def(fn, code, text):
+    try:
+        module = S.parse_module(text)
+    except SyntaxError:
+        return _find_def_fragment(fn, code)
+    want = code.co_firstlineno
+    is_lambda = fn.__name__ == "<lambda>"
+    candidates = []
+    for node in S.walk(module):
+        if is_lambda and isinstance(node, S.Lambda) and node.lineno == want:
+            candidates.append(node)
+        elif (not is_lambda and isinstance(node, S.FunctionDef)
+              and node.name == fn.__name__):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            if first == want or node.lineno == want:
+                candidates.append(node)
+    if is_lambda:
+        candidates = _match_lambda(candidates, code)
+        return _lambda_to_def(candidates[0]) if len(candidates) == 1 else None
+    return candidates[0] if candidates else None
+
+
+def _find_def_fragment(fn, code):
+    """Fallback when the whole file does not parse: use inspect's slice."""
+    try:
+        lines, start = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        return None
+    import textwrap
+    try:
+        module = S.parse_module(textwrap.dedent("".join(lines)))
+    except SyntaxError:
+        return None
+    for node in S.walk(module):
+        if hasattr(node, "lineno"):
+            node.lineno += start - 1
+            if hasattr(node, "end_lineno") and node.end_lineno:
+                node.end_lineno += start - 1
+    for node in S.walk(module):
+        if isinstance(node, S.FunctionDef) and node.name == fn.__name__:
+            return node
+        if isinstance(node, S.Lambda):
+            return _lambda_to_def(node)
+    return None
+
+
+def _lambda_params(node):
+    args = node.args
+    return [a.id for a in args.posonlyargs + args.args]
+
+
+def _match_lambda(candidates, code):
+    names = list(code.co_varnames[:code.co_argcount])
+    matched = [c for c in candidates if _lambda_params(c) == names]
+    if len(matched) > 1:
+        cols = {pos[2] for pos in code.co_positions() if pos[2] is not None}
+        first_col = min(cols) if cols else None
+        matched = [c for c in matched if first_col is not None
+                   and c.body.col_offset <= first_col < c.body.end_col_offset] or matched
+    return matched
+
+
+def _lambda_to_def(node):
+    ret = S.Return(value=node.body)
+    S.copy_location(ret, node.body) if hasattr(S, "copy_location") else None
+    ret.lineno, ret.col_offset = node.body.lineno, node.body.col_offset
+    fdef = S.FunctionDef(name="lambda", args=node.args, body=[ret],
+                         decorator_list=[], returns=None, type_comment=None,
+                         type_params=[])
+    fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
+    return fdef
+
+
+class Resolver:
+    """Maps the free names of a function to live Python objects."""
+
+    def __init__(self, fn):
+        fn = _unwrap(fn)
+        self.globals = fn.__globals__
+        code = fn.__code__
+        cells = fn.__closure__ or ()
+        self.cells = dict(zip(code.co_freevars, cells))
+
+    def lookup(self, identifier, default=_MISSING):
+        cell = self.cells.get(identifier)
+        if cell is not None:
+            try:
+                return cell.cell_contents
+            except ValueError:
+                pass
+        if identifier in self.globals:
+            return self.globals[identifier]
+        builtin_ns = self.globals.get("__builtins__", builtins)
+        if isinstance(builtin_ns, types.ModuleType):
+            builtin_ns = vars(builtin_ns)
+        if identifier in builtin_ns:
+            return builtin_ns[identifier]
+        if default is _MISSING:
+            raise KeyError(identifier)
+        return default
+
+    def has(self, identifier):
+        return self.lookup(identifier, None) is not None or identifier in self.globals

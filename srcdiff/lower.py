@@ -1,0 +1,1050 @@
+"""Stage 3, lower: rewrite a function into the small core language.
+
+The core language (what every later stage may assume):
+
+* ``x = E`` where E is an atom (name or constant), or one operation on atoms:
+  ``a op b``, ``op a``, ``f(a, k=b)``, ``a[i, j:k]``, ``a.attr``, ``(a, b)``,
+  ``[a, b]``, ``{k: a}``, or an *opaque* expression (comparisons, ``not``,
+  f-strings): a value that is never differentiated. The target never appears
+  among the operands.
+* ``x[idx] = a`` (an item write into a local array or list) and
+  ``lst.append(a)``; other expression statements are calls kept for effects.
+* ``if c: ... else: ...`` whose test is a fresh condition temporary.
+* ``for i in r: ...`` where ``r`` is a ``range`` held in a temporary, and
+  ``while c: ...`` whose test is recomputed at the end of the body. A loop
+  body may end with ``if flag: break``; no other break or continue remains.
+* one ``return a`` at the very end.
+
+Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
+Python object a call means, and the user's line it comes from. The user's
+loops and branches stay loops and branches.
+"""
+import builtins
+import math
+import operator
+import types
+
+import numpy
+
+from . import syntax as S
+from .names import Namer
+
+BINOPS = {
+    S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
+    S.Div: operator.truediv, S.Pow: operator.pow, S.MatMult: operator.matmul,
+    S.FloorDiv: operator.floordiv, S.Mod: operator.mod,
+    S.BitAnd: operator.and_, S.BitOr: operator.or_, S.BitXor: operator.xor,
+    S.LShift: operator.lshift, S.RShift: operator.rshift,
+}
+OP_NAMES = {
+    operator.add: "add", operator.sub: "sub", operator.mul: "mul",
+    operator.truediv: "div", operator.pow: "pow", operator.matmul: "matmul",
+    operator.floordiv: "floordiv", operator.mod: "mod", operator.neg: "neg",
+    operator.pos: "pos", operator.and_: "and", operator.or_: "or",
+    operator.xor: "xor", operator.lshift: "lshift", operator.rshift: "rshift",
+    operator.invert: "invert",
+}
+
+# ndarray methods and the numpy function each one means (x.m(...) == numpy.m(x, ...)).
+ARRAY_METHODS = {
+    m: getattr(numpy, m) for m in (
+        "all", "any", "argmax", "argmin", "argsort", "astype", "clip", "conj",
+        "conjugate", "copy", "cumprod", "cumsum", "diagonal", "dot", "max",
+        "mean", "min", "nonzero", "prod", "ravel", "repeat", "round",
+        "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")
+}
+ARRAY_METHODS["flatten"] = numpy.ravel
+ARRAY_METHODS["reshape"] = numpy.reshape
+ARRAY_METHODS["transpose"] = numpy.transpose
+VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
+ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
+                    "mT": numpy.matrix_transpose}
+SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
+                    "setfield", "byteswap", "extend", "insert", "pop", "remove",
+                    "clear", "update", "setdefault", "popitem", "reverse"}
+
+REFUSED = {
+    S.Try: ("try/except", "move the error handling outside the function you differentiate"),
+    S.With: ("a with-block", "enter the context outside the function you differentiate"),
+    S.Global: ("a global statement", "pass the value in as an argument and return the new value"),
+    S.Nonlocal: ("a nonlocal statement", "pass the value in as an argument and return the new value"),
+    S.ClassDef: ("a class definition", "define the class at module level"),
+    S.Delete: ("del", "drop the del statement; the adjoint needs the value"),
+    S.AsyncFunctionDef: ("an async function", "differentiate a plain function"),
+    S.AsyncFor: ("async for", "use a plain for loop"),
+    S.AsyncWith: ("async with", "enter the context outside the function"),
+    S.Import: ("an import inside the function", "import at module level"),
+    S.ImportFrom: ("an import inside the function", "import at module level"),
+}
+if hasattr(S, "Match"):
+    REFUSED[S.Match] = ("a match statement", "use if/elif/else")
+if hasattr(S, "TryStar"):
+    REFUSED[S.TryStar] = ("try/except*", "move the error handling outside the function")
+
+
+class Info:
+    """What one core statement does.
+
+    kind: 'call' (a function applied to atoms; `func` is the object and
+    `op_ref` how emitted code names it), 'binop', 'unary', 'copy',
+    'subscript', 'attribute', 'display', 'opaque', 'setitem', 'append',
+    'effect', 'stop_gradient', 'if', 'for', 'while', 'return', 'assert',
+    'raise', 'break'.
+    """
+
+    __slots__ = ("kind", "func", "line", "loop", "extra")
+
+    def __init__(self, kind, func=None, line=None, loop=None, extra=None):
+        self.kind = kind
+        self.func = func
+        self.line = line
+        self.loop = loop
+        self.extra = extra
+
+
+class LoopInfo:
+    """Facts the reverse pass needs about one loop."""
+
+    def __init__(self, kind, name):
+        self.kind = kind          # 'for' or 'while'
+        self.name = name          # a short readable stem used for its temporaries
+        self.brk = None           # flag name set by break/return, or None
+        self.cont = None          # flag name set by continue, or None
+        self.ends_with_break = False
+
+
+class Lowered:
+    """The lowered function: parameters, core body, names, and bindings."""
+
+    def __init__(self, name, params, defaults, body, namer, bindings, source):
+        self.name = name
+        self.params = params
+        self.defaults = defaults
+        self.body = body
+        self.namer = namer
+        self.bindings = bindings   # identifier -> object the emitted code needs
+        self.source = source
+
+
+def canonical_path(obj):
+    """A dotted path like 'numpy.linalg.norm' that names `obj`, or None."""
+    for path in _PATH_CACHE_LOOKUP(obj):
+        return path
+    return None
+
+
+def _PATH_CACHE_LOOKUP(obj):
+    try:
+        hit = _path_cache.get(id(obj))
+    except TypeError:
+        hit = None
+    if hit is not None and hit[0] is obj:
+        yield hit[1]
+        return
+    if isinstance(obj, types.ModuleType):
+        yield obj.__name__
+        return
+    module_name = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if isinstance(obj, numpy.ufunc):
+        module_name, qualname = "numpy", obj.__name__
+    if module_name and qualname and "<" not in qualname:
+        candidates = [module_name]
+        parts = module_name.split(".")
+        # numpy functions report numpy._core..., reach them from the public package
+        candidates += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        for mod in candidates:
+            target = _resolve_path(mod + "." + qualname)
+            if target is obj:
+                _path_cache[id(obj)] = (obj, mod + "." + qualname)
+                yield mod + "." + qualname
+                return
+
+
+_path_cache = {}
+for _mod in (numpy, numpy.linalg, math, operator, builtins):
+    for _attr in dir(_mod):
+        _obj = getattr(_mod, _attr, None)
+        if callable(_obj) and not isinstance(_obj, type) and (
+                id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
+            prefix = "" if _mod is builtins else _mod.__name__ + "."
+            _path_cache[id(_obj)] = (_obj, prefix + _attr)
+
+
+def _resolve_path(path):
+    import importlib
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i])) if i > 0 else None
+        except Exception:
+            continue
+        try:
+            for p in parts[i:]:
+                obj = getattr(obj, p)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def reference(path):
+    """A gast expression for a dotted path (builtins stay bare names)."""
+    parts = path.split(".")
+    node = S.load(parts[0])
+    for p in parts[1:]:
+        node = S.Attribute(value=node, attr=p, ctx=S.Load())
+    return node
+
+
+def assigned_names(nodes):
+    """Names bound anywhere in a list of user statements (Python's local rule)."""
+    out = set()
+    for stmt in nodes:
+        for node in S.walk(stmt):
+            if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Param)):
+                out.add(node.id)
+            elif isinstance(node, (S.FunctionDef,)):
+                out.add(node.name)
+    return out
+
+
+class Lowerer:
+    """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
+
+    def __init__(self, source, resolver):
+        self.src = source
+        self.resolver = resolver
+        fdef = source.node
+        self.fdef = fdef
+        args = fdef.args
+        if args.vararg or args.kwarg:
+            raise source.error(fdef, "*args and **kwargs parameters are not supported",
+                               hint="list the parameters explicitly")
+        self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+        self.locals = set(self.params) | assigned_names(fdef.body)
+        all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+        self.namer = Namer(all_names | set(self.params))
+        self.bindings = {}
+        self.loops = []
+        self.ret_flag = None
+        self.ret_value = None
+        self.line = fdef.lineno
+
+    # -- helpers -----------------------------------------------------------
+    def error(self, node, reason, hint=None):
+        return self.src.error(node, reason, hint)
+
+    def info(self, stmt, kind, **kw):
+        stmt.sd = Info(kind, line=self.line, **kw)
+        stmt.lineno = self.line
+        return stmt
+
+    def assign(self, target, value, kind, **kw):
+        stmt = S.Assign(targets=[S.store(target)], value=value, type_comment=None)
+        return self.info(stmt, kind, **kw)
+
+    def temp(self, out, value, kind, base, **kw):
+        name = self.namer.fresh(base)
+        out.append(self.assign(name, value, kind, **kw))
+        return S.load(name)
+
+    def bind(self, path, obj):
+        root = path.split(".")[0]
+        if root in self.locals:
+            raise self.error(self.fdef, f"the local name {root!r} hides the module srcdiff "
+                             f"needs to call {path}", hint=f"rename the local variable {root!r}")
+        if root not in self.bindings:
+            import importlib
+            self.bindings[root] = (importlib.import_module(root)
+                                   if "." in path or isinstance(obj, types.ModuleType)
+                                   else obj)
+        return reference(path)
+
+    # -- entry -------------------------------------------------------------
+    def run(self):
+        body = self.fdef.body
+        if (body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant)
+                and isinstance(body[0].value.value, str)):
+            body = body[1:]
+        needs_flag = self._has_nonfinal_return(body)
+        out = []
+        if needs_flag:
+            self.ret_flag = self.namer.exact_or_fresh("returned")
+            self.ret_value = self.namer.exact_or_fresh("result")
+            out.append(self.assign(self.ret_flag, S.const(False), "copy"))
+            out.append(self.assign(self.ret_value, S.const(None), "copy"))
+            out += self.block(body)
+            ret = S.Return(value=S.load(self.ret_value))
+        else:
+            out += self.block(body)
+            ret = None
+            if out and isinstance(out[-1], S.Return):
+                ret = out.pop()
+            if ret is None:
+                ret = S.Return(value=S.const(None))
+        self.info(ret, "return")
+        if not isinstance(ret.value, S.Name) or ret.value.id in self.params:
+            # the returned value gets a name of its own so the adjoint can seed it
+            value = ret.value
+            ret.value = self.temp(out, value, "copy", "result")
+        out.append(ret)
+        defaults = {}
+        args = self.fdef.args
+        positional = args.posonlyargs + args.args
+        for a, dflt in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            defaults[a.id] = dflt
+        for a, dflt in zip(args.kwonlyargs, args.kw_defaults):
+            if dflt is not None:
+                defaults[a.id] = dflt
+        return Lowered(self.fdef.name, self.params, defaults, out, self.namer,
+                       self.bindings, self.src)
+
+    def _has_nonfinal_return(self, body):
+        returns = [n for stmt in body for n in _walk_local(stmt) if isinstance(n, S.Return)]
+        if not returns:
+            return False
+        return not (len(returns) == 1 and body and body[-1] is returns[0])
+
+    # -- statements --------------------------------------------------------
+    def block(self, stmts):
+        out = []
+        for i, stmt in enumerate(stmts):
+            self.line = getattr(stmt, "lineno", self.line)
+            out += self.stmt(stmt)
+            rest = stmts[i + 1:]
+            flags = self._exit_flags(stmt)
+            if rest and flags:
+                cond = self._guard(out, flags)
+                saved = self.line
+                inner = self.block(rest)
+                self.line = saved
+                if inner:
+                    out.append(self.info(S.If(test=cond, body=inner, orelse=[]), "if"))
+                return out
+        return out
+
+    def _exit_flags(self, stmt):
+        """Flags that may be set once `stmt` has run (break/continue/return)."""
+        flags = []
+        loop = self.loops[-1] if self.loops else None
+        for node in _walk_local(stmt, into_loops=False):
+            if isinstance(node, S.Break) and loop is not None and loop.brk not in flags:
+                flags.append(loop.brk)
+            elif isinstance(node, S.Continue) and loop is not None and loop.cont not in flags:
+                flags.append(loop.cont)
+        if self.ret_flag and any(isinstance(n, S.Return) for n in _walk_local(stmt)):
+            flags.append(self.ret_flag)
+        return flags
+
+    def _guard(self, out, flags):
+        expr = S.quote_expr("not (" + " or ".join(flags) + ")") if len(flags) > 1 else \
+            S.quote_expr("not " + flags[0])
+        return self.temp(out, expr, "opaque", "go_on")
+
+    def stmt(self, node):
+        for cls, (what, hint) in REFUSED.items():
+            if isinstance(node, cls):
+                raise self.error(node, f"srcdiff cannot differentiate through {what}", hint)
+        method = getattr(self, "stmt_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, f"srcdiff does not support the statement "
+                             f"{type(node).__name__}", hint="rewrite it with assignments, "
+                             "if and loops")
+        return method(node)
+
+    def stmt_Pass(self, node):
+        return []
+
+    def stmt_Expr(self, node):
+        value = node.value
+        if isinstance(value, S.Constant):
+            return []
+        if isinstance(value, (S.Yield, S.YieldFrom, S.Await)):
+            raise self.error(node, "srcdiff cannot differentiate generators or coroutines",
+                             hint="return a value (or a list of values) instead of yielding")
+        out = []
+        if isinstance(value, S.Call):
+            call = self.call(value, out, discard=True)
+            if call is not None:
+                out.append(call)
+            return out
+        self.expr(value, out)
+        return out
+
+    def stmt_Assign(self, node):
+        out = []
+        targets = node.targets
+        value = node.value
+        if len(targets) == 1 and isinstance(targets[0], S.Name):
+            self.assign_to(targets[0].id, value, out)
+            return out
+        atom = self.expr(value, out)
+        for target in targets:
+            self.store(target, atom, out)
+        return out
+
+    def stmt_AnnAssign(self, node):
+        if node.value is None:
+            return []
+        return self.stmt_Assign(S.Assign(targets=[node.target], value=node.value,
+                                         type_comment=None))
+
+    def stmt_AugAssign(self, node):
+        target = node.target
+        out = []
+        if isinstance(target, S.Name):
+            value = S.BinOp(left=S.load(target.id), op=node.op, right=node.value)
+            self.assign_to(target.id, value, out)
+            return out
+        if isinstance(target, S.Subscript):
+            base = self.expr(target.value, out)
+            index = self.index(target.slice, out)
+            current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
+                                "subscript", _stem(base) + "_item")
+            rhs = self.expr(node.value, out)
+            op = BINOPS.get(type(node.op))
+            new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
+                            OP_NAMES.get(op, "op"), func=op)
+            out.append(self.setitem(base, index, new, target))
+            return out
+        raise self.error(node, "srcdiff can only update names and array items in place",
+                         hint="assign to a local variable instead")
+
+    def assign_to(self, target, value, out):
+        """`target = value`, with value lowered straight into the target when safe."""
+        if isinstance(value, S.Name) and value.id == target:
+            return
+        operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
+        if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
+                                                            S.ListComp, S.GeneratorExp)):
+            stmt = self.operation(value, out, target)
+            if stmt is not None:
+                out.append(stmt)
+                return
+        atom = self.expr(value, out)
+        out.append(self.assign(target, atom, "copy"))
+
+    def store(self, target, atom, out):
+        if isinstance(target, S.Name):
+            out.append(self.assign(target.id, atom, "copy"))
+        elif isinstance(target, (S.Tuple, S.List)):
+            if any(isinstance(e, S.Starred) for e in target.elts):
+                raise self.error(target, "starred unpacking is not supported",
+                                 hint="index the sequence explicitly")
+            for i, elt in enumerate(target.elts):
+                item = self.temp(out, S.Subscript(value=atom, slice=S.const(i), ctx=S.Load()),
+                                 "subscript", _stem(atom) + f"_{i}")
+                self.store(elt, item, out)
+        elif isinstance(target, S.Subscript):
+            base = self.expr(target.value, out)
+            index = self.index(target.slice, out)
+            out.append(self.setitem(base, index, atom, target))
+        else:
+            raise self.error(target, "srcdiff cannot assign to this target",
+                             hint="assign to a local variable or an array item")
+
+    def setitem(self, base, index, value, node):
+        if not isinstance(base, S.Name) or base.id not in self.locals:
+            raise self.error(node, "item assignment into a value the function does not "
+                             "own is not supported", hint="copy it into a local array first")
+        stmt = S.Assign(targets=[S.Subscript(value=base, slice=index, ctx=S.Store())],
+                        value=value, type_comment=None)
+        return self.info(stmt, "setitem")
+
+    def stmt_If(self, node):
+        out = []
+        cond = self.condition(node.test, out)
+        line = self.line
+        body = self.block(node.body)
+        self.line = line
+        orelse = self.block(node.orelse)
+        self.line = line
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
+        return out
+
+    def condition(self, test, out):
+        atom = self.expr(test, out)
+        # a fresh temporary, so the branch can not overwrite its own test
+        return self.temp(out, atom, "copy", "cond")
+
+    def stmt_Return(self, node):
+        out = []
+        value = node.value if node.value is not None else S.const(None)
+        if self.ret_flag is None:
+            atom = self.expr(value, out)
+            out.append(self.info(S.Return(value=atom), "return"))
+            return out
+        self.assign_to(self.ret_value, value, out)
+        out.append(self.assign(self.ret_flag, S.const(True), "copy"))
+        for loop in self.loops:
+            if loop.brk:
+                out.append(self.assign(loop.brk, S.const(True), "copy"))
+        return out
+
+    def stmt_Break(self, node):
+        return [self.assign(self.loops[-1].brk, S.const(True), "copy")]
+
+    def stmt_Continue(self, node):
+        return [self.assign(self.loops[-1].cont, S.const(True), "copy")]
+
+    def stmt_Assert(self, node):
+        out = []
+        test = self.expr(node.test, out)
+        msg = self.expr(node.msg, out) if node.msg is not None else None
+        out.append(self.info(S.Assert(test=test, msg=msg), "assert"))
+        return out
+
+    def stmt_Raise(self, node):
+        out = []
+        exc = self.expr(node.exc, out) if node.exc is not None else None
+        out.append(self.info(S.Raise(exc=exc, cause=None), "raise"))
+        return out
+
+    def stmt_FunctionDef(self, node):
+        raise self.error(node, "nested function definitions are not supported yet",
+                         hint="define the helper at module level")
+
+    def _new_loop(self, kind, body):
+        loop = LoopInfo(kind, kind)
+        has_break = any(isinstance(n, S.Break) for s in body for n in _walk_local(s, False))
+        has_cont = any(isinstance(n, S.Continue) for s in body for n in _walk_local(s, False))
+        has_ret = self.ret_flag is not None and any(
+            isinstance(n, S.Return) for s in body for n in _walk_local(s))
+        if has_break or has_ret:
+            loop.brk = self.namer.fresh("stop")
+        if has_cont:
+            loop.cont = self.namer.fresh("skip")
+        return loop
+
+    def stmt_For(self, node):
+        if node.orelse:
+            raise self.error(node, "for/else is not supported",
+                             hint="use a flag set before break")
+        out = []
+        line = self.line
+        loop = self._new_loop("for", node.body)
+        iter_node = node.iter
+        prelude = []          # statements at the top of each iteration
+        call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
+        target = node.target
+        if call_obj is range:
+            rng = self.temp(out, self._range_call(iter_node, out), "effect_value", "range",
+                            func=range)
+            index_target = target
+        elif call_obj is enumerate and len(iter_node.args) >= 1 and not iter_node.keywords:
+            if not (isinstance(target, (S.Tuple, S.List)) and len(target.elts) == 2):
+                raise self.error(node, "unpack enumerate() as `for i, item in enumerate(...)`")
+            seq = self.sequence(iter_node.args[0], out)
+            start = self.expr(iter_node.args[1], out) if len(iter_node.args) > 1 else None
+            rng = self._range_over([seq], out)
+            index_target = S.store(self.namer.fresh("index"))
+            i_atom = S.load(index_target.id)
+            if start is not None:
+                pos = S.BinOp(left=i_atom, op=S.Add(), right=start)
+                self._prelude_store(target.elts[0], pos, prelude, "binop", operator.add)
+            else:
+                self._prelude_store(target.elts[0], i_atom, prelude, "copy", None)
+            self._prelude_item(target.elts[1], seq, i_atom, prelude)
+        elif call_obj is zip and iter_node.args and not iter_node.keywords:
+            if not (isinstance(target, (S.Tuple, S.List))
+                    and len(target.elts) == len(iter_node.args)):
+                raise self.error(node, "unpack zip() into as many names as it has sequences")
+            seqs = [self.sequence(a, out) for a in iter_node.args]
+            rng = self._range_over(seqs, out)
+            index_target = S.store(self.namer.fresh("index"))
+            i_atom = S.load(index_target.id)
+            for elt, seq in zip(target.elts, seqs):
+                self._prelude_item(elt, seq, i_atom, prelude)
+        else:
+            seq = self.sequence(iter_node, out)
+            rng = self._range_over([seq], out)
+            index_target = S.store(self.namer.fresh("index"))
+            self._prelude_item(target, seq, S.load(index_target.id), prelude)
+        if not isinstance(index_target, S.Name):
+            # `for a, b in range(...)` can not happen; tuples come from sequences
+            raise self.error(node, "srcdiff cannot unpack a range element")
+        if index_target.id in assigned_names(node.body):
+            # the body rebinds the loop variable: iterate over a private one
+            user = index_target.id
+            index_target = S.store(self.namer.fresh(user + "_next"))
+            prelude.insert(0, self.assign(user, S.load(index_target.id), "copy"))
+        self.loops.append(loop)
+        body = []
+        if loop.cont:
+            body.append(self.assign(loop.cont, S.const(False), "copy"))
+        body += prelude
+        body += self.block(node.body)
+        self.loops.pop()
+        self.line = line
+        if loop.brk:
+            out.append(self.assign(loop.brk, S.const(False), "copy"))
+            stop = self.namer.fresh("cond")
+            body.append(self.assign(stop, S.load(loop.brk), "copy"))
+            body.append(self.info(S.If(test=S.load(stop), body=[self.info(S.Break(), "break")],
+                                       orelse=[]), "if"))
+            loop.ends_with_break = True
+        loop_stmt = S.For(target=S.store(index_target.id), iter=rng, body=body, orelse=[],
+                          type_comment=None)
+        out.append(self.info(loop_stmt, "for", loop=loop))
+        return out
+
+    def _prelude_store(self, target, value, prelude, kind, func):
+        if not isinstance(target, S.Name):
+            atom = self.temp(prelude, value, kind, "item", func=func)
+            self.store(target, atom, prelude)
+        else:
+            prelude.append(self.assign(target.id, value, kind, func=func))
+
+    def _prelude_item(self, target, seq, index, prelude):
+        read = S.Subscript(value=seq, slice=index, ctx=S.Load())
+        if isinstance(target, S.Name):
+            prelude.append(self.assign(target.id, read, "subscript"))
+        else:
+            item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
+            self.store(target, item, prelude)
+
+    def sequence(self, node, out):
+        atom = self.expr(node, out)
+        if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
+            return atom
+        return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")
+
+    def _range_over(self, seqs, out):
+        lens = []
+        for seq in seqs:
+            ref = self.bind("len", len)
+            lens.append(self.temp(out, S.Call(func=ref, args=[seq], keywords=[]), "call",
+                                  "n_" + _stem(seq), func=len))
+        n = lens[0]
+        if len(lens) > 1:
+            ref = self.bind("min", min)
+            n = self.temp(out, S.Call(func=ref, args=lens, keywords=[]), "call", "n", func=min)
+        ref = self.bind("range", range)
+        return self.temp(out, S.Call(func=ref, args=[n], keywords=[]), "effect_value",
+                         "range", func=range)
+
+    def _range_call(self, call, out):
+        if call.keywords or not 1 <= len(call.args) <= 3:
+            raise self.error(call, "range() takes one to three positional arguments")
+        args = [self.expr(a, out) for a in call.args]
+        return S.Call(func=self.bind("range", range), args=args, keywords=[])
+
+    def stmt_While(self, node):
+        if node.orelse:
+            raise self.error(node, "while/else is not supported",
+                             hint="use a flag set before break")
+        out = []
+        line = self.line
+        loop = self._new_loop("while", node.body)
+        cond_name = self.namer.fresh("cond")
+        test_out = []
+        atom = self.expr(node.test, test_out)
+        test_out.append(self.assign(cond_name, atom, "copy"))
+        if loop.brk:
+            out.append(self.assign(loop.brk, S.const(False), "copy"))
+        out += test_out
+        self.loops.append(loop)
+        body = []
+        if loop.cont:
+            body.append(self.assign(loop.cont, S.const(False), "copy"))
+        body += self.block(node.body)
+        self.loops.pop()
+        self.line = line
+        recompute = [S.deepcopy(s) for s in test_out]
+        for s in recompute:
+            s.sd = Info(s.sd.kind, func=s.sd.func, line=line, extra=s.sd.extra)
+        if loop.brk:
+            stop = self.namer.fresh("cond")
+            body.append(self.assign(stop, S.load(loop.brk), "copy"))
+            body.append(self.info(S.If(test=S.load(stop),
+                                       body=[self.assign(cond_name, S.const(False), "copy")],
+                                       orelse=recompute), "if"))
+        else:
+            body += recompute
+        out.append(self.info(S.While(test=S.load(cond_name), body=body, orelse=[]), "while",
+                             loop=loop))
+        return out
+
+    # -- expressions -------------------------------------------------------
+    def expr(self, node, out):
+        """Lower an expression to an atom, appending the statements it needs to `out`."""
+        if isinstance(node, S.Constant):
+            return node
+        if isinstance(node, S.Name):
+            if node.id in self.locals:
+                return S.load(node.id)
+            return self.global_value(node, out)
+        if isinstance(node, S.Attribute) and self._global_path(node) is not None:
+            return self.global_value(node, out)
+        if isinstance(node, S.IfExp):
+            return self.ifexp(node, out)
+        if isinstance(node, S.BoolOp):
+            return self.boolop(node, out)
+        if isinstance(node, S.NamedExpr):
+            atom = self.expr(node.value, out)
+            out.append(self.assign(node.target.id, atom, "copy"))
+            return S.load(node.target.id)
+        if isinstance(node, (S.ListComp, S.GeneratorExp)):
+            return self.comprehension(node, out)
+        name = self.namer.fresh(_op_stem(node))
+        stmt = self.operation(node, out, name)
+        if stmt is None:
+            raise self.error(node, f"srcdiff does not support the expression "
+                             f"{type(node).__name__}")
+        out.append(stmt)
+        return S.load(name)
+
+    def global_value(self, node, out):
+        """A module-level value (a constant, an array, numpy.pi): read it live."""
+        obj = self._static_value(node)
+        if isinstance(obj, types.ModuleType):
+            raise self.error(node, "a module is not a value srcdiff can use here")
+        path = self._global_path(node)
+        root_obj = self.resolver.lookup(path[0], None)
+        if isinstance(node, S.Attribute) and isinstance(root_obj, types.ModuleType):
+            ref = self.bind(root_obj.__name__ + "." + ".".join(path[1:]), obj)
+        else:
+            ref = S.deepcopy(node)
+            _strip_ctx(ref)
+        return self.temp(out, ref, "opaque", path[-1])
+
+    def _global_path(self, node):
+        parts = []
+        while isinstance(node, S.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if isinstance(node, S.Name) and node.id not in self.locals:
+            return [node.id] + parts[::-1]
+        return None
+
+    def _static_value(self, node):
+        path = self._global_path(node)
+        try:
+            obj = self.resolver.lookup(path[0])
+        except KeyError:
+            raise self.error(node, f"name {path[0]!r} is not defined",
+                             hint="define it before differentiating the function") from None
+        for attr in path[1:]:
+            try:
+                obj = getattr(obj, attr)
+            except AttributeError:
+                raise self.error(node, f"{'.'.join(path)} does not exist") from None
+        return obj
+
+    def _callee_object(self, func):
+        if isinstance(func, S.Name) and func.id in self.locals:
+            return None
+        if isinstance(func, (S.Name, S.Attribute)) and self._global_path(func) is not None:
+            try:
+                return self._static_value(func)
+            except Exception:
+                return None
+        return None
+
+    def ifexp(self, node, out):
+        result = self.namer.fresh("choice")
+        cond = self.condition(node.test, out)
+        line = self.line
+        body, orelse = [], []
+        self.assign_to(result, node.body, body)
+        self.assign_to(result, node.orelse, orelse)
+        self.line = line
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
+        return S.load(result)
+
+    def boolop(self, node, out):
+        result = self.namer.fresh("either" if isinstance(node.op, S.Or) else "both")
+        first = self.expr(node.values[0], out)
+        out.append(self.assign(result, first, "copy"))
+        rest = node.values[1:]
+        if not rest:
+            return S.load(result)
+        cond = self.temp(out, S.load(result), "copy", "cond")
+        inner = []
+        if len(rest) == 1:
+            self.assign_to(result, rest[0], inner)
+        else:
+            sub = S.BoolOp(op=node.op, values=rest)
+            atom = self.boolop(sub, inner)
+            inner.append(self.assign(result, atom, "copy"))
+        if isinstance(node.op, S.And):
+            stmt = S.If(test=cond, body=inner, orelse=[])
+        else:
+            stmt = S.If(test=cond, body=[self.info(S.Pass(), "effect")], orelse=inner)
+        out.append(self.info(stmt, "if"))
+        return S.load(result)
+
+    def comprehension(self, node, out):
+        if len(node.generators) != 1 or node.generators[0].is_async:
+            raise self.error(node, "only comprehensions with one `for` are supported",
+                             hint="write the nested loop out with list.append")
+        gen = node.generators[0]
+        result = self.namer.fresh("items")
+        out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
+        # the comprehension's own variables are private to it
+        renames = {}
+        for n in S.walk(gen.target):
+            if isinstance(n, S.Name):
+                renames[n.id] = self.namer.fresh(n.id)
+        self.locals |= set(renames.values())
+        sub = _Rename(renames)
+        target = sub.visit(S.deepcopy(gen.target))
+        elt = sub.visit(S.deepcopy(node.elt))
+        ifs = [sub.visit(S.deepcopy(c)) for c in gen.ifs]
+        append = S.Expr(value=S.Call(func=S.Attribute(value=S.load(result), attr="append",
+                                                      ctx=S.Load()), args=[elt], keywords=[]))
+        body = [append]
+        for cond in reversed(ifs):
+            body = [S.If(test=cond, body=body, orelse=[])]
+        loop = S.For(target=target, iter=gen.iter, body=body, orelse=[], type_comment=None)
+        for n in S.walk(loop):
+            if hasattr(n, "lineno") or isinstance(n, S.stmt):
+                n.lineno = self.line
+        self.locals.add(result)
+        out += self.stmt_For(loop)
+        return S.load(result)
+
+    def index(self, node, out):
+        """Lower a subscript's index: slices and tuples keep their shape, parts become atoms."""
+        if isinstance(node, S.Slice):
+            return S.Slice(lower=self.expr(node.lower, out) if node.lower else None,
+                           upper=self.expr(node.upper, out) if node.upper else None,
+                           step=self.expr(node.step, out) if node.step else None)
+        if isinstance(node, S.Tuple):
+            return S.Tuple(elts=[self.index(e, out) for e in node.elts], ctx=S.Load())
+        return self.expr(node, out)
+
+    def operation(self, node, out, target):
+        """Lower one operation into `target = op(atoms)`; None if `node` is no operation."""
+        if isinstance(node, (S.Name, S.Constant)) or (
+                isinstance(node, S.Attribute) and self._global_path(node) is not None):
+            atom = self.expr(node, out)
+            return self.assign(target, atom, "copy")
+        if isinstance(node, S.BinOp):
+            left = self.expr(node.left, out)
+            right = self.expr(node.right, out)
+            op = BINOPS[type(node.op)]
+            return self.assign(target, S.BinOp(left=left, op=node.op, right=right), "binop",
+                               func=op)
+        if isinstance(node, S.UnaryOp):
+            operand = self.expr(node.operand, out)
+            if isinstance(node.op, S.UAdd):
+                return self.assign(target, operand, "copy")
+            if isinstance(node.op, S.Not):
+                return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "opaque")
+            op = operator.neg if isinstance(node.op, S.USub) else operator.invert
+            return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "unary", func=op)
+        if isinstance(node, S.Compare):
+            parts = [self.expr(node.left, out)] + [self.expr(c, out) for c in node.comparators]
+            expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
+            return self.assign(target, expr, "opaque")
+        if isinstance(node, S.Call):
+            call = self.call(node, out)
+            if isinstance(call, S.Assign):
+                call.targets = [S.store(target)]
+                return call
+            return call
+        if isinstance(node, S.Subscript):
+            base = self.expr(node.value, out)
+            index = self.index(node.slice, out)
+            return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
+                               "subscript")
+        if isinstance(node, S.Attribute):
+            base = self.expr(node.value, out)
+            if node.attr in ARRAY_ATTRIBUTES:
+                func = ARRAY_ATTRIBUTES[node.attr]
+                ref = self.bind(canonical_path(func), func)
+                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), "call",
+                                   func=func)
+            kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
+            return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
+                               kind)
+        if isinstance(node, (S.Tuple, S.List)):
+            if any(isinstance(e, S.Starred) for e in node.elts):
+                raise self.error(node, "starred items in a display are not supported")
+            elts = [self.expr(e, out) for e in node.elts]
+            return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
+        if isinstance(node, S.Dict):
+            if any(k is None for k in node.keys):
+                raise self.error(node, "** in a dict display is not supported")
+            keys = [self.expr(k, out) for k in node.keys]
+            values = [self.expr(v, out) for v in node.values]
+            return self.assign(target, S.Dict(keys=keys, values=values), "display")
+        if isinstance(node, S.JoinedStr):
+            parts = []
+            for value in node.values:
+                if isinstance(value, S.FormattedValue):
+                    value = S.FormattedValue(value=self.expr(value.value, out),
+                                             conversion=value.conversion,
+                                             format_spec=value.format_spec)
+                parts.append(value)
+            return self.assign(target, S.JoinedStr(values=parts), "opaque")
+        if isinstance(node, S.Lambda):
+            raise self.error(node, "lambdas inside the differentiated function are not "
+                             "supported yet", hint="define the helper at module level")
+        if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
+            raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
+        if isinstance(node, (S.SetComp, S.DictComp, S.Set)):
+            raise self.error(node, f"{type(node).__name__} is not supported",
+                             hint="build a list with a for loop and append")
+        return None
+
+    def call(self, node, out, discard=False):
+        """Lower a call. Returns an Assign (target filled in later) or an Expr."""
+        if any(isinstance(a, S.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords):
+            raise self.error(node, "*args and **kwargs in calls are not supported",
+                             hint="pass the arguments one by one")
+        func = node.func
+        if isinstance(func, S.Attribute) and self._global_path(func) is None:
+            return self.method_call(node, out, discard)
+        if isinstance(func, S.Name) and func.id in self.locals:
+            raise self.error(node, f"calling the local value {func.id!r} is not supported yet",
+                             hint="call a module-level function instead")
+        if not isinstance(func, (S.Name, S.Attribute)):
+            raise self.error(node, "srcdiff can only call functions by name")
+        obj = self._static_value(func)
+        if obj is range:
+            value = self._range_call(node, out)
+            return self._result(value, "effect_value", range, discard)
+        if obj in (enumerate, zip, reversed, iter, next, map, filter):
+            raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
+                             "header", hint="loop over it with for")
+        from .api import stop_gradient
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if obj is stop_gradient:
+            if len(args) != 1 or keywords:
+                raise self.error(node, "stop_gradient takes exactly one argument")
+            return self._result(args[0], "stop_gradient", obj, discard)
+        path = canonical_path(obj)
+        if path is not None and not path.startswith("__main__"):
+            ref = self.bind(path, obj)
+        else:
+            ref = S.deepcopy(func)
+            _strip_ctx(ref)
+        value = S.Call(func=ref, args=args, keywords=keywords)
+        return self._result(value, "call", obj, discard)
+
+    def _result(self, value, kind, func, discard):
+        if discard:
+            if kind in ("stop_gradient",):
+                return None
+            stmt = S.Expr(value=value)
+            return self.info(stmt, "effect", func=func)
+        stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
+        return self.info(stmt, kind, func=func)
+
+    def method_call(self, node, out, discard):
+        func = node.func
+        base = self.expr(func.value, out)
+        method = func.attr
+        if method in MUTATING_METHODS:
+            raise self.error(node, f".{method}() changes its object in place, which srcdiff "
+                             "does not support", hint="build a new value instead "
+                             "(for lists, only append is supported)")
+        if method == "append":
+            if len(node.args) != 1 or node.keywords:
+                raise self.error(node, "append takes exactly one argument")
+            if not isinstance(base, S.Name) or base.id not in self.locals:
+                raise self.error(node, "srcdiff can only append to a local list")
+            item = self.expr(node.args[0], out)
+            stmt = S.Expr(value=S.Call(func=S.Attribute(value=base, attr="append",
+                                                        ctx=S.Load()),
+                                       args=[item], keywords=[]))
+            self.info(stmt, "append")
+            if discard:
+                return stmt
+            raise self.error(node, "the result of append is None")
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if method in ARRAY_METHODS:
+            fn = ARRAY_METHODS[method]
+            if method in VARARG_METHODS and len(args) > 1:
+                packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), "display", "shape")
+                args = [packed]
+            ref = self.bind(canonical_path(fn), fn)
+            value = S.Call(func=ref, args=[base] + args, keywords=keywords)
+            return self._result(value, "call", fn, discard)
+        value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
+                       args=args, keywords=keywords)
+        stmt = self._result(value, "call", None, discard)
+        stmt.sd.extra = "method"
+        return stmt
+
+
+class _Rename(S.NodeTransformer):
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        if node.id in self.renames:
+            return S.name(self.renames[node.id], node.ctx)
+        return node
+
+    def visit_Lambda(self, node):
+        return node
+
+
+def _walk_local(stmt, into_loops=True):
+    """Walk a user statement without entering nested defs (and loops, if asked)."""
+    stack = [stmt]
+    first = True
+    while stack:
+        node = stack.pop()
+        yield node
+        if not first and isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)):
+            continue
+        if not first and not into_loops and isinstance(node, (S.For, S.While)):
+            continue
+        first = False
+        stack.extend(S.iter_child_nodes(node))
+
+
+def _strip_ctx(node):
+    for n in S.walk(node):
+        if hasattr(n, "ctx"):
+            n.ctx = S.Load()
+
+
+def _stem(atom):
+    if isinstance(atom, S.Name):
+        return atom.id
+    return "value"
+
+
+def _stem_of_ref(node):
+    if isinstance(node, S.Name):
+        return node.id
+    if isinstance(node, S.Attribute):
+        return node.attr
+    return "value"
+
+
+def _is_number(obj):
+    return isinstance(obj, (int, float, complex)) and not isinstance(obj, bool)
+
+
+def _op_stem(node):
+    if isinstance(node, S.BinOp):
+        return OP_NAMES.get(BINOPS.get(type(node.op)), "op")
+    if isinstance(node, S.UnaryOp):
+        return {S.USub: "neg", S.Not: "not", S.Invert: "invert"}.get(type(node.op), "pos")
+    if isinstance(node, S.Call):
+        func = node.func
+        if isinstance(func, S.Attribute):
+            return func.attr
+        if isinstance(func, S.Name):
+            return func.id
+        return "call"
+    if isinstance(node, S.Subscript):
+        return _stem(node.value) + "_item" if isinstance(node.value, S.Name) else "item"
+    if isinstance(node, S.Attribute):
+        return node.attr
+    if isinstance(node, S.Compare):
+        return "cmp"
+    if isinstance(node, (S.Tuple, S.List, S.Dict)):
+        return type(node).__name__.lower()
+    return "t"

@@ -1,0 +1,39 @@
+"""Deterministic, readable fresh names that never collide with the user's."""
+import re
+
+
+class Namer:
+    """Hands out names like `sum_1`, `d_x`, `cond_2`; the same inputs give the same names."""
+
+    def __init__(self, taken=()):
+        self.taken = set(taken)
+        self.counters = {}
+
+    def reserve(self, identifier):
+        self.taken.add(identifier)
+
+    def exact_or_fresh(self, base):
+        """`base` itself if free, otherwise `base_1`, `base_2`, ..."""
+        base = _clean(base)
+        if base not in self.taken:
+            self.taken.add(base)
+            return base
+        return self.fresh(base)
+
+    def fresh(self, base):
+        base = _clean(base)
+        n = self.counters.get(base, 0)
+        while True:
+            n += 1
+            candidate = f"{base}_{n}"
+            if candidate not in self.taken:
+                self.counters[base] = n
+                self.taken.add(candidate)
+                return candidate
+
+
+def _clean(base):
+    base = re.sub(r"\W", "_", base).strip("_") or "t"
+    if base[0].isdigit():
+        base = "t" + base
+    return base

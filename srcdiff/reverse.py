@@ -1,0 +1,598 @@
+"""Stage 5, reverse: build the adjoint (reverse-mode) function of a lowered function.
+
+The emitted function runs the primal statements, then the adjoint statements
+in reverse order, with the same loops and branches. The invariant that makes
+control flow work: when the adjoint of statement s runs, every value the
+adjoint reads holds what it held right after s ran forward. The primal keeps it
+by pushing the old value of a name onto `tape` (a plain list) just before
+overwriting it, only when the adjoint reads that name and an old value may
+exist; the adjoint pops it back right after differentiating s. Array items
+written in place are saved and restored the same way. Loops record their trip
+count (only when a break can cut them short, or when nested); branches are
+decided again from their saved condition.
+
+Adjoints are tracked statically as zero, borrowed (may share memory with
+another adjoint) or owned (safe to update in place), so no zero array is made
+for a derivative that is assigned before it is read, and scatter-adds into a
+loop's array adjoint happen in place.
+"""
+import copy
+
+from . import analyze, rules
+from . import syntax as S
+from .errors import NoRuleError
+
+ZERO, BORROWED, OWNED = None, "borrowed", "owned"
+COMMENT = "__srcdiff_comment__"
+
+
+def comment(text):
+    """A statement the emitter turns into a `# text` line."""
+    return S.Expr(value=S.Call(func=S.load(COMMENT), args=[S.const(text)], keywords=[]))
+
+
+class State(dict):
+    """Adjoint state: name -> BORROWED | OWNED; absent means statically zero."""
+
+    def copy(self):
+        return State(self)
+
+
+def merge(a, b):
+    out = State()
+    for name in set(a) | set(b):
+        out[name] = OWNED if a.get(name) == OWNED and b.get(name) == OWNED else BORROWED
+    return out
+
+
+class Reverse:
+    """Generates the body of a reverse-mode function from a `Lowered` function."""
+
+    def __init__(self, low, wrt, containers=()):
+        self.low = low
+        self.wrt = list(wrt)
+        self.src = low.source
+        self.body = low.body
+        ret = self.body[-1]
+        self.output = ret.value.id
+        self.active = analyze.activity(self.body, self.wrt, self.output)
+        self.defined = analyze.Definedness(self.body, low.params)
+        self.containers = set(containers) | self._container_names()
+        self.primal_names = set(low.params)
+        for stmt in analyze.flatten(self.body):
+            name = analyze.assigned(stmt)
+            if name:
+                self.primal_names.add(name)
+            if isinstance(stmt, S.For):
+                self.primal_names.add(stmt.target.id)
+        self.bindings = {}
+        self.preinit = set()
+
+    # -- names -------------------------------------------------------------
+    def _container_names(self):
+        out = set()
+        for stmt in analyze.flatten(self.body):
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == "display":
+                out.add(stmt.targets[0].id)
+            if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+                out.add(stmt.value.func.value.id)
+        return out
+
+    def adj(self, name):
+        if name not in self.adjoints:
+            self.adjoints[name] = self.namer.exact_or_fresh("d_" + name)
+        return self.adjoints[name]
+
+    def helper(self, name):
+        from . import runtime
+        self.bindings[name] = getattr(runtime, name)
+        return S.load(name)
+
+    # -- driver ------------------------------------------------------------
+    def generate(self):
+        """Return (primal statements, adjoint statements).
+
+        Generation repeats until the set of primal names the adjoint reads is
+        stable: saving a name adds restores, which can make a loop's reverse
+        non-empty, which reads its range or trip count, which may then need
+        saving in turn. Each round starts from the same namer, so the result
+        is deterministic.
+        """
+        namer0 = copy.deepcopy(self.low.namer)
+        needed = set()
+        while True:
+            self.namer = copy.deepcopy(namer0)
+            self.adjoints = {}
+            self.trip_vars = {}
+            self.preinit = set()
+            self.tape_used = False
+            self.known_needed = needed
+            self.saves = self._decide_saves(needed)
+            self.needed = set()
+            self.seed_adj = self.adj(self.output)
+            state = self._seed_state()
+            adjoint = self.adjoint_block(self.body[:-1], state)
+            self.final_state = state
+            if self.needed <= needed:
+                break
+            needed = needed | self.needed
+        self.low.namer = self.namer
+        primal = self.primal_block(self.body[:-1], depth=0)
+        pre = [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
+               for n in sorted(self.preinit)]
+        if self.tape_used:
+            pre.insert(0, S.quote("tape = []")[0])
+        return pre + primal, adjoint
+
+    def _seed_state(self):
+        return State({self.output: OWNED}) if self.output in self.active else State()
+
+    def _decide_saves(self, needed):
+        saves = set()
+        for stmt in analyze.flatten(self.body):
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                name = stmt.targets[0].id
+                if name in needed and name in self.defined.maybe(stmt):
+                    saves.add(id(stmt))
+                    if name not in self.defined.must(stmt) and name not in self.low.params:
+                        self.preinit.add(name)
+            elif isinstance(stmt, S.Assign):  # item write: always restore the old item
+                base = stmt.targets[0].value.id
+                if base in needed or base in self.active:
+                    saves.add(id(stmt))
+            elif isinstance(stmt, S.For):
+                name = stmt.target.id
+                if name in needed and name in self.defined.maybe(stmt):
+                    saves.add(id(stmt))
+                    if name not in self.defined.must(stmt):
+                        self.preinit.add(name)
+        return saves
+
+    # -- primal ------------------------------------------------------------
+    def primal_block(self, body, depth):
+        out = []
+        for stmt in body:
+            out += self.primal_stmt(stmt, depth)
+        return out
+
+    def push(self, value):
+        self.tape_used = True
+        return S.Expr(value=S.Call(func=S.Attribute(value=S.load("tape"), attr="append",
+                                                    ctx=S.Load()),
+                                   args=[value], keywords=[]))
+
+    def pop_into(self, target):
+        self.tape_used = True
+        return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
+
+    def primal_stmt(self, stmt, depth):
+        saved = self.saves is not None and id(stmt) in self.saves
+        if isinstance(stmt, S.Assign):
+            target = stmt.targets[0]
+            out = []
+            if saved and isinstance(target, S.Name):
+                out.append(self.push(S.load(target.id)))
+            elif saved:
+                out.append(self.push(S.Call(func=self.helper("saved_item"),
+                                            args=[S.load(target.value.id),
+                                                  S.deepcopy(target.slice)], keywords=[])))
+            return out + [_plain(stmt)]
+        if isinstance(stmt, S.If):
+            new = S.If(test=stmt.test, body=self.primal_block(stmt.body, depth),
+                       orelse=self.primal_block(stmt.orelse, depth))
+            return [new]
+        if isinstance(stmt, (S.For, S.While)):
+            out = []
+            if saved:
+                out.append(self.push(S.load(stmt.target.id)))
+            trips = self.trip_vars.get(id(stmt))
+            body = self.primal_block(stmt.body, depth + 1)
+            if trips is not None:
+                out.append(S.quote(f"{trips} = 0")[0])
+                body = S.quote(f"{trips} += 1") + body
+            if isinstance(stmt, S.For):
+                loop = S.For(target=stmt.target, iter=stmt.iter, body=body, orelse=[],
+                             type_comment=None)
+            else:
+                loop = S.While(test=stmt.test, body=body, orelse=[])
+            out.append(loop)
+            if trips is not None and depth > 0:
+                out.append(self.push(S.load(trips)))
+            return out
+        if isinstance(stmt, S.Break):
+            return [S.Break()]
+        return [_plain(stmt)]
+
+    # -- adjoint -----------------------------------------------------------
+    def adjoint_block(self, body, state):
+        """Adjoint statements for `body` (in reverse order); updates `state`."""
+        out = []
+        for stmt in reversed(body):
+            stmts = self.adjoint_stmt(stmt, state)
+            if stmts and not isinstance(stmt, (S.If, S.For, S.While)):
+                line = stmt.sd.line
+                if not (out and getattr(out[-1], "line_of", None) == line):
+                    stmts = [comment(f"line {line}: {self.src.line(line).strip()}")] + stmts
+                for s in stmts:
+                    s.line_of = line
+            out += stmts
+        return out
+
+    def read(self, node):
+        """Note every primal name an emitted adjoint statement reads."""
+        for n in S.walk(node):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id in self.primal_names:
+                self.needed.add(n.id)
+
+    def emit(self, out, stmts):
+        for stmt in stmts:
+            self.read(stmt)
+            out.append(stmt)
+
+    def accumulate(self, out, name, expr, state):
+        d = self.adj(name)
+        if name in self.containers:
+            if state.get(name) is ZERO:
+                new = S.Assign(targets=[S.store(d)], value=expr, type_comment=None)
+                state[name] = BORROWED
+            else:
+                new = S.Assign(targets=[S.store(d)], value=S.Call(
+                    func=self.helper("add_adjoints"), args=[S.load(d), expr], keywords=[]),
+                    type_comment=None)
+                state[name] = OWNED
+        elif state.get(name) is ZERO:
+            new = S.Assign(targets=[S.store(d)], value=expr, type_comment=None)
+            state[name] = BORROWED
+        elif state.get(name) == OWNED:
+            new = S.AugAssign(target=S.store(d), op=S.Add(), value=expr)
+        else:
+            new = S.Assign(targets=[S.store(d)],
+                           value=S.BinOp(left=S.load(d), op=S.Add(), right=expr),
+                           type_comment=None)
+            state[name] = OWNED
+        self.emit(out, [new])
+
+    def materialize(self, name):
+        stmt = S.Assign(targets=[S.store(self.adj(name))],
+                        value=S.Call(func=self.helper("zeros_like_value"), args=[S.load(name)],
+                                     keywords=[]), type_comment=None)
+        self.read(stmt)
+        return stmt
+
+    def restore(self, stmt, out):
+        if self.saves is None or id(stmt) not in self.saves:
+            return
+        target = stmt.targets[0] if isinstance(stmt, S.Assign) else stmt.target
+        if isinstance(target, S.Name):
+            out.append(self.pop_into(S.store(target.id)))
+        else:
+            out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
+                                                 slice=S.deepcopy(target.slice),
+                                                 ctx=S.Store())))
+
+    def adjoint_stmt(self, stmt, state):
+        out = []
+        kind = stmt.sd.kind
+        if isinstance(stmt, S.If):
+            return self.adjoint_if(stmt, state)
+        if isinstance(stmt, S.For):
+            return self.adjoint_for(stmt, state)
+        if isinstance(stmt, S.While):
+            return self.adjoint_while(stmt, state)
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            name = stmt.targets[0].id
+            if name in self.active and state.get(name) is not ZERO:
+                self.adjoint_assign(stmt, name, state, out)
+            state.pop(name, None)
+            self.restore(stmt, out)
+            return out
+        if kind == "setitem":
+            self.adjoint_setitem(stmt, state, out)
+            self.restore(stmt, out)
+            return out
+        if kind == "append":
+            self.adjoint_append(stmt, state, out)
+            return out
+        return out
+
+    def adjoint_assign(self, stmt, name, state, out):
+        kind = stmt.sd.kind
+        value = stmt.value
+        d_out = S.load(self.adj(name))
+        if kind == "copy":
+            if isinstance(value, S.Name) and value.id in self.active:
+                self.accumulate(out, value.id, d_out, state)
+            return
+        if kind == "subscript":
+            base = value.value
+            if isinstance(base, S.Name) and base.id in self.active:
+                call = S.Call(func=self.helper("scatter_add"),
+                              args=[S.load(self.adj(base.id)) if state.get(base.id) is not ZERO
+                                    else S.const(None), S.load(base.id),
+                                    S.deepcopy(value.slice), d_out],
+                              keywords=[S.keyword(arg="owned",
+                                                  value=S.const(state.get(base.id) == OWNED))])
+                self.emit(out, [S.Assign(targets=[S.store(self.adj(base.id))], value=call,
+                                         type_comment=None)])
+                state[base.id] = OWNED
+            return
+        if kind == "display":
+            elts = value.values if isinstance(value, S.Dict) else value.elts
+            keys = value.keys if isinstance(value, S.Dict) else [S.const(i) for i in
+                                                                 range(len(elts))]
+            for key, elt in zip(keys, elts):
+                if isinstance(elt, S.Name) and elt.id in self.active:
+                    item = S.Subscript(value=S.deepcopy(d_out), slice=S.deepcopy(key),
+                                       ctx=S.Load())
+                    self.accumulate(out, elt.id, item, state)
+            return
+        if kind in ("binop", "unary", "call"):
+            self.adjoint_call(stmt, name, state, out)
+            return
+        if kind == "attribute":
+            raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
+                                 f"attribute .{value.attr} of a value being differentiated",
+                                 hint="compute it from arrays with numpy functions",
+                                 cls=NoRuleError)
+        # opaque, stop_gradient, effect_value: nothing flows back
+
+    def adjoint_call(self, stmt, name, state, out):
+        func = stmt.sd.func
+        value = stmt.value
+        args, keywords = analyze.call_parts(value)
+        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
+                                 f"method .{value.func.attr}()",
+                                 hint="call the numpy function instead, or register a rule",
+                                 cls=NoRuleError)
+        template = rules.lookup("reverse", func)
+        if template is None:
+            raise self._no_rule(stmt, func)
+        try:
+            mapping = template.bind(S.load(name), args, keywords)
+        except TypeError as exc:
+            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
+                                 f"not accept this call: {exc}",
+                                 hint="pass only the arguments the rule knows") from None
+        for stmt_kind, payload in instantiate(template, mapping, self.active, self.adj(name),
+                                              self.namer, self.bindings):
+            if stmt_kind == "stmt":
+                self.emit(out, [payload])
+            else:
+                target, expr = payload
+                self.read(expr)
+                self.accumulate(out, target, expr, state)
+
+    def _no_rule(self, stmt, func):
+        hint = rules.not_implemented_hint(func) if func is not None else None
+        if hint:
+            return self.src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
+                                  "implemented yet", hint=hint, cls=NoRuleError)
+        if func is not None and hasattr(func, "__code__"):
+            return self.src.error(stmt.sd.line, f"srcdiff does not differentiate calls to "
+                                  f"your own function {_describe(func)} yet", hint="inline "
+                                  "its body, or give it a rule with srcdiff.register_rule",
+                                  cls=NoRuleError)
+        return self.src.error(stmt.sd.line, f"srcdiff has no derivative rule for "
+                              f"{_describe(func)}", hint="add one with srcdiff.register_rule "
+                              "(see templates/ for examples), or wrap the argument in "
+                              "srcdiff.stop_gradient if no gradient should flow",
+                              cls=NoRuleError)
+
+    def adjoint_setitem(self, stmt, state, out):
+        target = stmt.targets[0]
+        base = target.value.id
+        value = stmt.value
+        if base not in self.active or state.get(base) is ZERO:
+            return
+        d_base = self.adj(base)
+        taken = self.namer.fresh("d_item")
+        call = S.Call(func=self.helper("take_and_zero"),
+                      args=[S.load(d_base), S.deepcopy(target.slice)],
+                      keywords=[S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))])
+        assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
+                                           ctx=S.Store())], value=call, type_comment=None)
+        self.emit(out, [assign])
+        state[base] = OWNED
+        if isinstance(value, S.Name) and value.id in self.active:
+            expr = S.Call(func=self.helper("unbroadcast"), args=[S.load(taken),
+                                                                 S.load(value.id)],
+                          keywords=[])
+            self.accumulate(out, value.id, expr, state)
+
+    def adjoint_append(self, stmt, state, out):
+        base = stmt.value.func.value.id
+        item = stmt.value.args[0]
+        if base in self.active and state.get(base) is not ZERO:
+            d_base = self.adj(base)
+            taken = self.namer.fresh("d_item")
+            call = S.Call(func=self.helper("pop_adjoint"), args=[S.load(d_base)], keywords=[])
+            self.emit(out, [S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
+                                                      ctx=S.Store())],
+                                     value=call, type_comment=None)])
+            state[base] = OWNED
+            if isinstance(item, S.Name) and item.id in self.active:
+                self.accumulate(out, item.id, S.load(taken), state)
+        if base in self.known_needed or base in self.active:
+            self.emit(out, [S.Expr(value=S.quote_expr(f"{base}.pop()"))])
+
+    def adjoint_if(self, stmt, state):
+        s1, s2 = state.copy(), state.copy()
+        body = self.adjoint_block(stmt.body, s1)
+        orelse = self.adjoint_block(stmt.orelse, s2)
+        merged = merge(s1, s2)
+        for name in sorted(merged):
+            if name not in s1:
+                body.append(self.materialize(name))
+            if name not in s2:
+                orelse.append(self.materialize(name))
+        state.clear()
+        state.update(merged)
+        if not body and not orelse:
+            return []
+        self.needed.add(stmt.test.id)
+        if not body:
+            return [S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(stmt.test.id)),
+                         body=orelse, orelse=[])]
+        return [S.If(test=S.load(stmt.test.id), body=body, orelse=orelse)]
+
+    def _loop_body(self, stmt, state):
+        """Adjoint of a loop body, iterated until the adjoint state is stable."""
+        entry = state.copy()
+        saved_namer = copy.deepcopy(self.namer)
+        saved_adjoints = dict(self.adjoints)
+        saved_trips = dict(self.trip_vars)
+        while True:
+            self.namer = copy.deepcopy(saved_namer)
+            self.adjoints = dict(saved_adjoints)
+            self.trip_vars = dict(saved_trips)
+            exit_state = entry.copy()
+            body = self.adjoint_block(stmt.body, exit_state)
+            new_entry = merge(entry, exit_state)
+            if new_entry == entry:
+                break
+            entry = new_entry
+        before = []
+        must = self.defined.must(stmt)
+        for name in sorted(entry):
+            if name not in state:
+                before.append(self.materialize(name))
+                if name not in must and name not in self.low.params:
+                    self.preinit.add(name)
+            if name not in exit_state:
+                body.append(self.materialize(name))
+                if name not in must and name not in self.low.params:
+                    self.preinit.add(name)
+        state.clear()
+        state.update(entry)
+        return before, body
+
+    def adjoint_for(self, stmt, state):
+        before, body = self._loop_body(stmt, state)
+        loop = stmt.sd.loop
+        out = []
+        if not body:
+            self.restore(stmt, out)
+            return before + out
+        rng = stmt.iter.id
+        self.needed.add(rng)
+        if loop.ends_with_break:
+            trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
+            if self._nested(stmt):
+                out.append(self.pop_into(S.store(trips)))
+            it = S.quote_expr(f"reversed({rng}[:{trips}])")
+        else:
+            it = S.quote_expr(f"reversed({rng})")
+        self.bindings["reversed"] = reversed
+        out.append(S.For(target=S.store(stmt.target.id), iter=it, body=body, orelse=[],
+                         type_comment=None))
+        self.restore(stmt, out)
+        return before + out
+
+    def adjoint_while(self, stmt, state):
+        before, body = self._loop_body(stmt, state)
+        if not body:
+            return before
+        trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
+        out = []
+        if self._nested(stmt):
+            out.append(self.pop_into(S.store(trips)))
+        step = self.namer.fresh("step")
+        self.bindings["range"] = range
+        out.append(S.For(target=S.store(step), iter=S.quote_expr(f"range({trips})"), body=body,
+                         orelse=[], type_comment=None))
+        return before + out
+
+    def _nested(self, stmt):
+        return any(id(s) == id(stmt) for loop in analyze.flatten(self.body)
+                   if isinstance(loop, (S.For, S.While))
+                   for s in analyze.flatten(loop.body))
+
+
+def _plain(stmt):
+    """A copy of a core statement for emission (annotations dropped)."""
+    return S.deepcopy(stmt)
+
+
+def _describe(func):
+    from .lower import canonical_path
+    if func is None:
+        return "this call"
+    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
+
+
+def instantiate(template, mapping, active, output_adjoint, namer, bindings):
+    """Splice a reverse template: yields ('stmt', node) and ('acc', (name, expr)).
+
+    `mapping` maps template parameters to atoms. Statements accumulating into
+    an inactive (or constant) operand are dropped, then temporaries nothing
+    uses any more.
+    """
+    kept = []
+    for stmt in template.body:
+        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+        if targets:
+            atom = mapping[targets[0]]
+            if not (isinstance(atom, S.Name) and atom.id in active):
+                continue
+        kept.append(stmt)
+    # drop temporaries no kept statement reads
+    live = set()
+    result = []
+    for stmt in reversed(kept):
+        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+        names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, S.Name)]
+        if targets or any(n in live for n in names) or not isinstance(stmt, S.Assign):
+            result.append(stmt)
+            live |= {n.id for n in S.walk(stmt.value if isinstance(stmt, S.Assign) else stmt)
+                     if isinstance(n, S.Name)}
+    result.reverse()
+    local = {t.id for stmt in result for t in getattr(stmt, "targets", [])
+             if isinstance(t, S.Name)}
+    renames = {n: namer.fresh(n) for n in sorted(local)}
+    for name in template.free:
+        if name in template.namespace:
+            bindings[name] = template.namespace[name]
+    for stmt in result:
+        stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.deepcopy(stmt))
+        targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
+            if isinstance(stmt, S.Assign) else []
+        if targets:
+            yield "acc", (targets[0].name, stmt.value)
+        else:
+            yield "stmt", stmt
+
+
+class _AccTarget(S.AST):
+    _fields = ()
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+
+class _Splice(S.NodeTransformer):
+    def __init__(self, mapping, renames, output_adjoint, result):
+        self.mapping = mapping
+        self.renames = renames
+        self.output_adjoint = output_adjoint
+        self.result = result
+
+    def visit_Subscript(self, node):
+        if rules._is_d(node):
+            key = node.slice.id
+            if isinstance(node.ctx, S.Store):
+                return _AccTarget(self.mapping[key].id)
+            if key == self.result:
+                return S.load(self.output_adjoint)
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in self.renames:
+            return S.name(self.renames[node.id], node.ctx)
+        if node.id in self.mapping:
+            new = S.deepcopy(self.mapping[node.id])
+            if isinstance(new, S.Name):
+                new.ctx = node.ctx
+            return new
+        return node

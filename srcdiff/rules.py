@@ -1,0 +1,245 @@
+"""The rule table: derivative templates keyed by the Python object they differentiate.
+
+A template is an ordinary Python function whose body is spliced into emitted
+code. Its first parameter names the result; the others mirror the
+differentiated function's own parameters (same names, same defaults), so a
+call binds to the template exactly as it binds to the function. Inside a body,
+``d[x]`` means "the derivative of x":
+
+* reverse templates assign ``d[arg] = expr``: *add* expr to arg's adjoint,
+  reading ``d[result]``; a statement is kept only when ``arg`` is active;
+* forward templates assign ``d[result] = expr``: one statement per input,
+  each linear in one ``d[arg]``; statements whose ``d[arg]`` is inactive are
+  dropped, so no arithmetic is spent on zeros.
+
+Other assignments in a body are temporaries (renamed fresh when spliced).
+Free names (``numpy``, runtime helpers) are resolved in the template's module.
+Everything is checked when a template is registered: a mismatch fails loudly
+at import time, not in emitted code.
+
+Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`),
+functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
+functions known but not implemented yet (`NOT_IMPLEMENTED`, with a hint).
+"""
+import inspect
+import textwrap
+
+from . import syntax as S
+
+
+class _Derivative:
+    """The `d` in templates: only ever read as syntax, never executed."""
+
+    def __getitem__(self, key):
+        raise RuntimeError("templates are spliced into emitted code, not called")
+
+    def __setitem__(self, key, value):
+        raise RuntimeError("templates are spliced into emitted code, not called")
+
+
+d = _Derivative()
+
+
+class Table(dict):
+    """A dict keyed by function object (by identity, so unhashable objects work)."""
+
+    def put(self, func, value):
+        dict.__setitem__(self, id(func), (func, value))
+
+    def find(self, func):
+        hit = dict.get(self, id(func))
+        return hit[1] if hit is not None and hit[0] is func else None
+
+    def functions(self):
+        return [func for func, _ in self.values()]
+
+
+REVERSE = Table()
+FORWARD = Table()
+NONDIFFERENTIABLE = Table()
+NOT_IMPLEMENTED = Table()
+
+
+class Template:
+    """A parsed rule: parameter names, signature, body statements, free names."""
+
+    def __init__(self, mode, func, body, signature, namespace, origin):
+        self.mode = mode
+        self.func = func
+        self.body = body
+        self.signature = signature
+        params = list(signature.parameters)
+        self.result = params[0]
+        self.params = params[1:]
+        self.namespace = namespace
+        self.origin = origin
+        self.free = _free_names(body, set(params) | {"d"})
+        missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
+        if missing:
+            raise NameError(f"{origin}: template uses undefined names {missing}")
+        self._check()
+
+    def _check(self):
+        for stmt in self.body:
+            for target in _d_targets(stmt):
+                ok = self.params if self.mode == "reverse" else [self.result]
+                if target not in ok:
+                    raise SyntaxError(f"{self.origin}: d[{target}] can not be assigned in a "
+                                      f"{self.mode} template")
+            for read in _d_reads(stmt):
+                ok = [self.result] if self.mode == "reverse" else self.params
+                if read not in ok:
+                    raise SyntaxError(f"{self.origin}: d[{read}] can not be read in a "
+                                      f"{self.mode} template")
+
+    def bind(self, result, args, keywords):
+        """Map template parameters to call operands (gast atoms)."""
+        bound = self.signature.bind(result, *args, **keywords)
+        mapping = {}
+        for pname, param in self.signature.parameters.items():
+            if pname in bound.arguments:
+                mapping[pname] = bound.arguments[pname]
+            else:
+                mapping[pname] = S.const(param.default)
+        return mapping
+
+
+_BUILTIN_NAMES = set(dir(__import__("builtins")))
+
+
+def _is_d(node):
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id == "d" and isinstance(node.slice, S.Name))
+
+
+def _d_targets(stmt):
+    if isinstance(stmt, S.Assign):
+        return [t.slice.id for t in stmt.targets if _is_d(t)]
+    return []
+
+
+def _d_reads(stmt):
+    nodes = [stmt.value] if isinstance(stmt, S.Assign) else [stmt]
+    return [n.slice.id for root in nodes for n in S.walk(root) if _is_d(n)]
+
+
+def _free_names(body, bound):
+    assigned = {n.id for stmt in body for n in S.walk(stmt)
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    free = []
+    for stmt in body:
+        for n in S.walk(stmt):
+            if (isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
+                    and n.id not in bound and n.id not in assigned and n.id not in free):
+                free.append(n.id)
+    return free
+
+
+def _parse_template(fn):
+    source = textwrap.dedent(inspect.getsource(fn))
+    node = S.parse_function(source)
+    while not isinstance(node, S.FunctionDef):  # pragma: no cover
+        raise SyntaxError(f"template {fn.__qualname__} must be a def")
+    body = node.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]
+    return body
+
+
+def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
+    origin = origin or f"{fn.__module__}.{fn.__qualname__}"
+    body = body if body is not None else _parse_template(fn)
+    signature = signature or inspect.signature(fn)
+    namespace = fn.__globals__ if fn is not None else {}
+    for func in funcs:
+        table.put(func, Template(mode, func, body, signature, namespace, origin))
+
+
+def reverse(*funcs):
+    """Decorator: register the body as the reverse (adjoint) rule of each of `funcs`."""
+    def deco(fn):
+        _register("reverse", REVERSE, funcs, fn)
+        return fn
+    return deco
+
+
+def forward(*funcs):
+    """Decorator: register the body as the forward (tangent) rule of each of `funcs`."""
+    def deco(fn):
+        _register("forward", FORWARD, funcs, fn)
+        return fn
+    return deco
+
+
+def elementwise(func, derivative, namespace, params=("x",)):
+    """One-line rule for a unary elementwise function: f'(x) as an expression in x and y.
+
+    Registers both the reverse rule ``d[x] = d[y] * (f')`` and the forward rule
+    ``d[y] = d[x] * (f')``. `namespace` resolves the names the expression uses.
+    """
+    (x,) = params
+    rev = S.quote(f"d[{x}] = d[y] * ({derivative})")
+    fwd = S.quote(f"d[y] = d[{x}] * ({derivative})")
+    sig = inspect.Signature([inspect.Parameter("y", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+                             inspect.Parameter(x, inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    name = getattr(func, "__name__", repr(func))
+    holder = _Holder(namespace)
+    _register("reverse", REVERSE, [func], holder, rev, sig, f"elementwise({name})")
+    _register("forward", FORWARD, [func], holder, fwd, sig, f"elementwise({name})")
+
+
+class _Holder:
+    def __init__(self, namespace):
+        self.__globals__ = namespace
+        self.__module__ = namespace.get("__name__", "?")
+
+
+def nondifferentiable(*funcs):
+    """Mark functions whose outputs carry no derivative (shapes, argmax, comparisons)."""
+    for func in funcs:
+        NONDIFFERENTIABLE.put(func, True)
+    return funcs[0] if len(funcs) == 1 else None
+
+
+def not_implemented(func, hint):
+    """Mark a function srcdiff knows but cannot differentiate yet, saying what to do instead."""
+    NOT_IMPLEMENTED.put(func, hint)
+
+
+def lookup(mode, func):
+    table = REVERSE if mode == "reverse" else FORWARD
+    return table.find(func)
+
+
+def is_nondifferentiable(func):
+    return NONDIFFERENTIABLE.find(func) is not None
+
+
+def not_implemented_hint(func):
+    return NOT_IMPLEMENTED.find(func)
+
+
+_loaded = False
+
+
+def load_templates():
+    """Import every rule module in srcdiff.templates once."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+    import pkgutil
+    from . import templates as pkg
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        importlib.import_module(f"{pkg.__name__}.{info.name}")
+
+
+def describe():
+    """Printable summary of the three lists (for docs and `python -m srcdiff --rules`)."""
+    from .lower import canonical_path
+    def names(table):
+        return sorted(canonical_path(f) or repr(f) for f in table.functions())
+    load_templates()
+    return {"rules": names(REVERSE), "nondifferentiable": names(NONDIFFERENTIABLE),
+            "not_implemented": names(NOT_IMPLEMENTED)}

@@ -1,0 +1,96 @@
+"""The one module that imports gast: parsing, node construction and quoting.
+
+Every other stage builds and inspects trees through this module, so a change in
+gast's API is mended here alone. Trees are gast trees (uniform across Python
+versions); `to_python_ast` converts them for the emitter and the compiler.
+"""
+import copy
+import textwrap
+
+from gast import *  # noqa: F401,F403  -- re-export the node classes
+import gast  # after the star import, which binds gast's own submodule of that name
+
+__all__ = [name for name in dir(gast) if name[:1].isupper()] + [
+    "parse_module", "parse_function", "to_python_ast", "name", "load", "store",
+    "const", "quote", "quote_expr", "is_atom", "walk", "deepcopy", "dump",
+    "iter_child_nodes",
+]
+
+walk = gast.walk
+dump = gast.dump
+iter_child_nodes = gast.iter_child_nodes
+deepcopy = copy.deepcopy
+
+
+def parse_module(source):
+    """Parse Python source text into a gast Module."""
+    return gast.parse(source)
+
+
+def parse_function(source):
+    """Parse the (dedented) source of one function and return its def node."""
+    module = gast.parse(textwrap.dedent(source))
+    return module.body[0]
+
+
+def to_python_ast(node):
+    """Convert a gast tree into the standard library's ast."""
+    return gast.gast_to_ast(node)
+
+
+def name(identifier, ctx=None):
+    """A Name node; ctx defaults to Load."""
+    return gast.Name(id=identifier, ctx=ctx or gast.Load(), annotation=None,
+                     type_comment=None)
+
+
+def load(identifier):
+    return name(identifier, gast.Load())
+
+
+def store(identifier):
+    return name(identifier, gast.Store())
+
+
+def const(value):
+    return gast.Constant(value=value, kind=None)
+
+
+def is_atom(node):
+    """Atoms are what the core language allows as operands: names and constants."""
+    return isinstance(node, (gast.Name, gast.Constant))
+
+
+class _Substitute(gast.NodeTransformer):
+    def __init__(self, subs):
+        self.subs = subs
+
+    def visit_Name(self, node):
+        if node.id not in self.subs:
+            return node
+        new = self.subs[node.id]
+        if isinstance(new, str):
+            return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
+        new = copy.deepcopy(new)
+        if isinstance(new, gast.Name):
+            new.ctx = node.ctx
+        return new
+
+
+def quote(source, **subs):
+    """Parse statements from `source`, replacing each name in `subs`.
+
+    A substitution value is either a string (a new identifier) or a node
+    (copied in). Returns a list of statements.
+    """
+    module = gast.parse(textwrap.dedent(source))
+    body = module.body
+    if subs:
+        body = [_Substitute(subs).visit(stmt) for stmt in body]
+    return body
+
+
+def quote_expr(source, **subs):
+    """Like `quote`, for a single expression; returns the expression node."""
+    (stmt,) = quote(source, **subs)
+    return stmt.value

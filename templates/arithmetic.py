@@ -1,0 +1,99 @@
+"""Python's arithmetic operators and their NumPy ufunc twins, with broadcasting."""
+import operator
+
+import numpy
+
+from srcdiff.rules import d, forward, reverse
+from srcdiff.runtime import broadcast_like, matmul_grad_left, matmul_grad_right, unbroadcast
+
+
+@reverse(operator.add, numpy.add)
+def add(y, x1, x2):
+    d[x1] = unbroadcast(d[y], x1)
+    d[x2] = unbroadcast(d[y], x2)
+
+
+@forward(operator.add, numpy.add)
+def add(y, x1, x2):
+    d[y] = broadcast_like(d[x1], y)
+    d[y] = broadcast_like(d[x2], y)
+
+
+@reverse(operator.sub, numpy.subtract)
+def subtract(y, x1, x2):
+    d[x1] = unbroadcast(d[y], x1)
+    d[x2] = -unbroadcast(d[y], x2)
+
+
+@forward(operator.sub, numpy.subtract)
+def subtract(y, x1, x2):
+    d[y] = broadcast_like(d[x1], y)
+    d[y] = -broadcast_like(d[x2], y)
+
+
+@reverse(operator.mul, numpy.multiply)
+def multiply(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * x2, x1)
+    d[x2] = unbroadcast(d[y] * x1, x2)
+
+
+@forward(operator.mul, numpy.multiply)
+def multiply(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * x2, y)
+    d[y] = broadcast_like(x1 * d[x2], y)
+
+
+@reverse(operator.truediv, numpy.divide, numpy.true_divide)
+def divide(y, x1, x2):
+    d[x1] = unbroadcast(d[y] / x2, x1)
+    d[x2] = unbroadcast(-d[y] * y / x2, x2)
+
+
+@forward(operator.truediv, numpy.divide, numpy.true_divide)
+def divide(y, x1, x2):
+    d[y] = broadcast_like(d[x1] / x2, y)
+    d[y] = broadcast_like(-d[x2] * y / x2, y)
+
+
+@reverse(operator.neg, numpy.negative)
+def negative(y, x):
+    d[x] = -d[y]
+
+
+@forward(operator.neg, numpy.negative)
+def negative(y, x):
+    d[y] = -d[x]
+
+
+@reverse(operator.pos, numpy.positive)
+def positive(y, x):
+    d[x] = d[y]
+
+
+@forward(operator.pos, numpy.positive)
+def positive(y, x):
+    d[y] = d[x]
+
+
+@reverse(operator.pow, numpy.power)
+def power(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * x2 * x1 ** numpy.where(x2 == 0, 1, x2 - 1), x1)
+    d[x2] = unbroadcast(d[y] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+
+
+@forward(operator.pow, numpy.power)
+def power(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * x2 * x1 ** numpy.where(x2 == 0, 1, x2 - 1), y)
+    d[y] = broadcast_like(d[x2] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), y)
+
+
+@reverse(operator.matmul, numpy.matmul)
+def matmul(y, x1, x2):
+    d[x1] = matmul_grad_left(d[y], x1, x2)
+    d[x2] = matmul_grad_right(d[y], x1, x2)
+
+
+@forward(operator.matmul, numpy.matmul)
+def matmul(y, x1, x2):
+    d[y] = d[x1] @ x2
+    d[y] = x1 @ d[x2]
