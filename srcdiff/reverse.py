@@ -175,7 +175,7 @@ class Reverse:
             elif saved:
                 out.append(self.push(S.Call(func=self.helper("saved_item"),
                                             args=[S.load(target.value.id),
-                                                  S.deepcopy(target.slice)], keywords=[])))
+                                                  index_value(target.slice)], keywords=[])))
             return out + [_plain(stmt)]
         if isinstance(stmt, S.If):
             new = S.If(test=stmt.test, body=self.primal_block(stmt.body, depth),
@@ -309,7 +309,7 @@ class Reverse:
                 call = S.Call(func=self.helper("scatter_add"),
                               args=[S.load(self.adj(base.id)) if state.get(base.id) is not ZERO
                                     else S.const(None), S.load(base.id),
-                                    S.deepcopy(value.slice), d_out],
+                                    index_value(value.slice), d_out],
                               keywords=[S.keyword(arg="owned",
                                                   value=S.const(state.get(base.id) == OWNED))])
                 self.emit(out, [S.Assign(targets=[S.store(self.adj(base.id))], value=call,
@@ -388,7 +388,7 @@ class Reverse:
         d_base = self.adj(base)
         taken = self.namer.fresh("d_item")
         call = S.Call(func=self.helper("take_and_zero"),
-                      args=[S.load(d_base), S.deepcopy(target.slice)],
+                      args=[S.load(d_base), index_value(target.slice)],
                       keywords=[S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))])
         assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
                                            ctx=S.Store())], value=call, type_comment=None)
@@ -507,6 +507,19 @@ class Reverse:
         return any(id(s) == id(stmt) for loop in analyze.flatten(self.body)
                    if isinstance(loop, (S.For, S.While))
                    for s in analyze.flatten(loop.body))
+
+
+def index_value(node):
+    """An index as a value that can be passed to a helper: `1:` becomes `slice(1, None)`."""
+    if isinstance(node, S.Slice):
+        parts = [node.lower, node.upper, node.step]
+        while parts and parts[-1] is None and len(parts) > 2:
+            parts.pop()
+        return S.Call(func=S.load("slice"), args=[p if p is not None else S.const(None)
+                                                  for p in parts], keywords=[])
+    if isinstance(node, S.Tuple):
+        return S.Tuple(elts=[index_value(e) for e in node.elts], ctx=S.Load())
+    return S.deepcopy(node)
 
 
 def _plain(stmt):

@@ -222,6 +222,28 @@ def not_implemented_hint(func):
 _loaded = False
 
 
+def _templates_package():
+    """The srcdiff.templates package: installed inside srcdiff, or at a checkout's root."""
+    import importlib
+    import importlib.util
+    import os
+    import sys
+    try:
+        return importlib.import_module("srcdiff.templates")
+    except ModuleNotFoundError:
+        pass
+    # running from a source checkout: the rules live in templates/ beside srcdiff/
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "templates")
+    spec = importlib.util.spec_from_file_location(
+        "srcdiff.templates", os.path.join(root, "__init__.py"),
+        submodule_search_locations=[root])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["srcdiff.templates"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_templates():
     """Import every rule module in srcdiff.templates once."""
     global _loaded
@@ -230,7 +252,7 @@ def load_templates():
     _loaded = True
     import importlib
     import pkgutil
-    from . import templates as pkg
+    pkg = _templates_package()
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         importlib.import_module(f"{pkg.__name__}.{info.name}")
 

@@ -146,10 +146,10 @@ def finalize(grad, like, name):
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
     if grad is None:
         grad = zeros_like_value(like)
+    if isinstance(like, numpy.generic):
+        return like.dtype.type(numpy.sum(grad) if numpy.ndim(grad) else grad)
     if isinstance(like, float):
         return float(numpy.real(grad)) if numpy.ndim(grad) == 0 else float(numpy.sum(grad))
-    if isinstance(like, numpy.generic):
-        return like.dtype.type(grad)
     if numpy.shape(grad) != numpy.shape(like):
         grad = unbroadcast(grad, like) if numpy.ndim(grad) >= numpy.ndim(like) else \
             numpy.broadcast_to(grad, numpy.shape(like))

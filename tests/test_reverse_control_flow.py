@@ -1,0 +1,450 @@
+"""Control flow in reverse mode: a corpus of loops and branches, each checked by finite differences.
+
+Every function is run with inputs that take each branch and that stop loops
+at different points. The emitted adjoint must keep loops as loops: its size
+does not grow with the trip count.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check_grad
+
+rng = np.random.default_rng(42)
+VEC = rng.normal(size=4)
+MAT = rng.normal(size=(3, 4))
+
+
+# --- branches ---------------------------------------------------------------
+def if_else(x):
+    if np.sum(x) > 0:
+        y = x * x
+    else:
+        y = -3.0 * x
+    return np.sum(y)
+
+
+def if_only(x):
+    y = x * 2.0
+    if np.sum(x) > 0:
+        y = y * x
+    return np.sum(y)
+
+
+def elif_chain(x):
+    s = np.sum(x)
+    if s > 1:
+        y = x * x
+    elif s > -1:
+        y = x * 3.0
+    elif s > -3:
+        y = x / 2.0
+    else:
+        y = x ** 3.0
+    return np.sum(y)
+
+
+def nested_if(x):
+    y = x
+    if np.sum(x) > 0:
+        if np.max(x) > 1:
+            y = x * x * x
+        else:
+            y = x * 5.0
+    else:
+        if np.min(x) < -1:
+            y = -x * x
+    return np.sum(y)
+
+
+def conditional_expression(x):
+    y = x * x if np.sum(x) > 0 else x * 4.0
+    return np.sum(y)
+
+
+def and_or_not(x):
+    s = np.sum(x)
+    if s > 0 and np.max(x) > 0.5 or not s < 5:
+        y = x * x
+    else:
+        y = 2.0 * x
+    return np.sum(y)
+
+
+def or_value(x):
+    # `or` returns one of its operands, whichever decides
+    y = np.sum(x) * (np.sum(x) > 0) or np.sum(x * x)
+    return y * 3.0
+
+
+# --- for loops --------------------------------------------------------------
+def for_range(x):
+    y = x
+    for i in range(3):
+        y = y * x + i
+    return np.sum(y)
+
+
+def for_range_start_stop_step(x):
+    s = 0.0
+    for i in range(1, 9, 3):
+        s = s + x * i
+    return np.sum(s * s)
+
+
+def for_negative_step(x):
+    s = x
+    for i in range(5, 0, -2):
+        s = s * 0.5 + x / i
+    return np.sum(s)
+
+
+def for_range_from_shape(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + x[i] * x[i]
+    return s
+
+
+def for_range_from_data(x):
+    n = int(np.sum(np.abs(x)) * 2) + 1
+    y = x
+    for _ in range(n):
+        y = y * 0.9
+    return np.sum(y)
+
+
+def for_rows(m):
+    s = 0.0
+    for row in m:
+        s = s + np.sum(row * row)
+    return s
+
+
+def for_list(x):
+    s = 0.0
+    for c in [1.0, 2.0, -0.5]:
+        s = s + c * x
+    return np.sum(s * x)
+
+
+def for_tuple_of_arrays(x):
+    a = x * 2.0
+    b = x * x
+    s = 0.0
+    for v in (a, b, x):
+        s = s + v * v
+    return np.sum(s)
+
+
+def for_enumerate(m):
+    s = 0.0
+    for i, row in enumerate(m):
+        s = s + row * (i + 1.0)
+    return np.sum(s * s)
+
+
+def for_enumerate_start(m):
+    s = 0.0
+    for i, row in enumerate(m, 2):
+        s = s + row * i
+    return np.sum(s)
+
+
+def for_zip(x):
+    a = x * 2.0
+    s = 0.0
+    for u, v in zip(a, x):
+        s = s + u * v
+    return s
+
+
+def nested_loops(m):
+    s = 0.0
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            s = s + m[i, j] * m[i, j] * (i + j)
+    return s
+
+
+def nested_loops_carried(x):
+    y = x
+    for i in range(2):
+        z = y
+        for j in range(3):
+            z = z * 0.5 + y * x
+        y = z
+    return np.sum(y)
+
+
+def loop_then_loop(x):
+    y = x
+    for i in range(2):
+        y = y * x
+    for i in range(3):
+        y = y + x * i
+    return np.sum(y)
+
+
+# --- while loops --------------------------------------------------------------
+def while_norm(a):
+    b = a * 2
+    while np.sqrt(np.sum(b * b)) < 1000:
+        b = b * 2
+    if np.sum(b) > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def while_counter(x):
+    i = 0
+    y = x
+    while i < 4:
+        y = y * x
+        i = i + 1
+    return np.sum(y)
+
+
+def while_data(x):
+    y = x
+    while np.sum(y * y) < 50.0:
+        y = y * 1.5 + 0.1
+    return np.sum(y)
+
+
+def nested_while_in_for(x):
+    y = x
+    for i in range(3):
+        k = 0
+        while k < i:
+            y = y * 1.1
+            k = k + 1
+        y = y + x
+    return np.sum(y)
+
+
+# --- break, continue, return ---------------------------------------------------
+def for_break(x):
+    y = x
+    for i in range(10):
+        y = y * 1.5
+        if np.sum(y) > 5.0:
+            break
+        y = y + x
+    return np.sum(y)
+
+
+def for_continue(x):
+    s = 0.0
+    for i in range(6):
+        if i % 2 == 0:
+            continue
+        s = s + x * i
+    return np.sum(s * x)
+
+
+def while_break(x):
+    y = x
+    while True:
+        y = y * 2.0
+        if np.sum(np.abs(y)) > 20.0:
+            break
+    return np.sum(y)
+
+
+def break_and_continue(x):
+    s = 0.0
+    for i in range(10):
+        if i == 1:
+            continue
+        s = s + x * i
+        if np.sum(s) > 6.0:
+            break
+    return np.sum(s * s)
+
+
+def nested_break(m):
+    s = 0.0
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            if j > i + 1:
+                break
+            s = s + m[i, j] * (j + 1.0)
+    return s * s
+
+
+def early_return(x):
+    if np.sum(x) > 0:
+        return np.sum(x * x)
+    y = x * 3.0
+    return np.sum(y)
+
+
+def multiple_returns(x):
+    s = np.sum(x)
+    if s > 2:
+        return s * s
+    elif s > 0:
+        return s * 3.0
+    return -s
+
+
+def return_in_loop(x):
+    y = x
+    for i in range(10):
+        y = y * 1.3
+        if np.sum(y) > 3.0:
+            return np.sum(y * x)
+    return np.sum(y)
+
+
+def return_in_while(x):
+    y = x
+    while True:
+        y = y * 2.0
+        if np.sum(np.abs(y)) > 10:
+            return np.sum(y * y)
+
+
+# --- overwritten values and writes ------------------------------------------------
+def overwrite_in_loop(x):
+    t = x
+    acc = 0.0
+    for i in range(4):
+        t = np.sin(t) * t + 0.1 if False else t * t * 0.5 + 0.1
+        acc = acc + t
+    return np.sum(acc)
+
+
+def augmented(x):
+    s = 0.0
+    y = x * 1.0
+    for i in range(3):
+        s += np.sum(y)
+        y *= x
+        y -= 0.5
+        y /= 1.5
+    return s
+
+
+def setitem_loop(x):
+    y = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        y[i] = x[i] * x[i] * (i + 1.0)
+    return np.sum(y * y)
+
+
+def slice_recurrence(x):
+    y = x * 1.0
+    y[1:] = y[1:] * y[:-1]
+    return np.sum(y)
+
+
+def setitem_overwrites(x):
+    y = x * 2.0
+    y[0] = 5.0
+    y[1] = y[2] * y[3]
+    return np.sum(y * x)
+
+
+def setitem_augmented(x):
+    y = np.zeros_like(x)
+    for i in range(3):
+        y[i % 2] += x[i] * x[i + 1]
+    return np.sum(y * y)
+
+
+def append_then_stack(x):
+    rows = []
+    h = x
+    for i in range(3):
+        h = h * 0.5 + x
+        rows.append(h)
+    return np.sum(np.stack(rows) ** 2)
+
+
+def append_then_array(x):
+    vals = []
+    for i in range(x.shape[0]):
+        vals.append(x[i] * x[i])
+    return np.sum(np.array(vals) * x)
+
+
+def comprehension_sum(x):
+    return sum([x[i] * x[i] for i in range(x.shape[0])])
+
+
+def list_build_and_index(x):
+    items = [x, x * 2.0, x * x]
+    return np.sum(items[2] * items[1] + items[0])
+
+
+def tuple_unpack(x):
+    a, b = x * 2.0, x * x
+    a, b = b, a
+    return np.sum(a * 3.0 + b)
+
+
+def walrus(x):
+    if (s := np.sum(x)) > 0:
+        return s * s
+    return s
+
+
+def integer_loop_state(x):
+    y = x
+    k = 1
+    for i in range(4):
+        k = k * 2
+        y = y + x * k
+    return np.sum(y)
+
+
+CORPUS = [
+    if_else, if_only, elif_chain, nested_if, conditional_expression, and_or_not, or_value,
+    for_range, for_range_start_stop_step, for_negative_step, for_range_from_shape,
+    for_range_from_data, for_list, for_tuple_of_arrays, for_zip,
+    nested_loops_carried, loop_then_loop, while_counter, while_data, nested_while_in_for,
+    for_break, for_continue, while_break, break_and_continue, early_return,
+    multiple_returns, return_in_loop, return_in_while, overwrite_in_loop, augmented,
+    setitem_loop, slice_recurrence, setitem_overwrites, setitem_augmented,
+    append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
+    tuple_unpack, walrus, integer_loop_state,
+]
+MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
+
+INPUTS = {
+    "positive": np.array([0.9, 0.4, 1.3, 0.2]),
+    "negative": np.array([-0.9, -0.4, -1.3, -0.2]),
+    "mixed": VEC,
+    "small": np.array([0.01, -0.02, 0.03, 0.015]),
+}
+
+
+@pytest.mark.parametrize("x", list(INPUTS.values()), ids=list(INPUTS))
+@pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)
+def test_corpus_vector(f, x):
+    check_grad(f, x, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("m", [MAT, -MAT, np.abs(MAT)], ids=["mat", "neg", "pos"])
+@pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_corpus_matrix(f, m):
+    check_grad(f, m, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("a", [np.array(0.3), np.array([0.1, -0.4, 0.2]),
+                               np.array([[0.1, 0.2], [-0.5, 0.3]]), np.array(-0.7)])
+def test_chapter_control_flow(a):
+    """The chapter's f(a): piecewise linear, so grad == f(a) / a."""
+    g = srcdiff.grad(while_norm)(a)
+    np.testing.assert_allclose(g, while_norm(a) / a)
+    check_grad(while_norm, a, rtol=1e-4)
+
+
+def test_float_inputs_through_loops():
+    check_grad(for_range, 0.7)
+    check_grad(while_data, 0.3)
+    check_grad(for_break, 0.2)
