@@ -150,8 +150,10 @@ class Derivative:
 def _transform(kind, f, wrt):
     if f is None:
         return lambda fn: _transform(kind, fn, wrt)
-    if not callable(f):
-        raise ArgumentError(f"srcdiff.{kind} expects a function, got {f!r}")
+    if not (inspect.isfunction(f) or inspect.ismethod(f)):
+        raise ArgumentError(f"srcdiff.{kind} needs a Python function whose source it can read, "
+                            f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
+                            "f's derivative rule")
     if isinstance(f, Derivative):
         raise ArgumentError("srcdiff cannot yet differentiate a derivative it made",
                             hint="higher-order derivatives arrive with forward mode")

@@ -225,6 +225,7 @@ class Lowerer:
         self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
         self.locals = set(self.params) | assigned_names(fdef.body)
         all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+        self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.bindings = {}
         self.loops = []
@@ -290,6 +291,8 @@ class Lowerer:
             value = ret.value
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
+        out = self._own_written_params(out)
+        self._check_writes(out)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -300,6 +303,76 @@ class Lowerer:
                 defaults[a.id] = dflt
         return Lowered(self.fdef.name, self.params, defaults, out, self.namer,
                        self.bindings, self.src)
+
+    def _own_written_params(self, body):
+        """Parameters written into get a private copy first: the caller's arrays never change."""
+        from . import runtime
+        written = {s.targets[0].value.id for s in _flatten(body) if s.sd.kind == "setitem"}
+        prelude = []
+        for name in self.params:
+            if name in written:
+                ref = self.bind("own_copy", runtime.own_copy)
+                self.line = self.fdef.lineno
+                prelude.append(self.assign(name, S.Call(func=ref, args=[S.load(name)],
+                                                        keywords=[]), "call",
+                                           func=runtime.own_copy))
+        return prelude + body
+
+    def _check_writes(self, body):
+        """Refuse item writes that would be seen through another name (an alias or a view)."""
+        stmts = list(_flatten(body))
+        written = {}
+        for s in stmts:
+            if s.sd.kind == "setitem":
+                written.setdefault(s.targets[0].value.id, s)
+        if not written:
+            return
+
+        def fail(stmt, reason, hint):
+            raise self.src.error(stmt.sd.line, reason, hint=hint)
+
+        for s in stmts:
+            if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
+                if s.sd.kind == "append":
+                    arg = s.value.args[0]
+                    if isinstance(arg, S.Name) and arg.id in written:
+                        fail(written[arg.id], f"{arg.id} is written into after being stored "
+                             "in a list, so the list would see the change (an alias)",
+                             f"append a copy: numpy.copy({arg.id})")
+                continue
+            target = s.targets[0].id
+            value = s.value
+            user_target = target in self.user_names
+            if target in written:
+                what = None
+                if s.sd.kind == "copy" and isinstance(value, S.Name) and value.id in self.user_names:
+                    what = f"{target} is an alias of {value.id}"
+                elif s.sd.kind == "subscript" and _is_view_index(value.slice):
+                    what = f"{target} is a view into {_stem(value.value)}"
+                elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS:
+                    what = f"{target} may be a view of another array"
+                elif s.sd.kind in ("opaque", "attribute"):
+                    what = f"{target} is not an array this function created"
+                if what:
+                    fail(written[target], f"writing into {target} here would change another "
+                         f"array too: {what}",
+                         f"copy it first: {target} = numpy.copy(...)")
+            sources = []
+            if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
+                sources = [value.id]
+            elif s.sd.kind == "subscript" and _is_view_index(value.slice) and user_target:
+                sources = [value.value.id] if isinstance(value.value, S.Name) else []
+            elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS and user_target:
+                sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
+            elif s.sd.kind == "display":
+                elts = value.values if isinstance(value, S.Dict) else value.elts
+                sources = [e.id for e in elts if isinstance(e, S.Name)]
+            for src in sources:
+                if src in written and src != target:
+                    kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
+                    fail(written[src], f"writing into {src} here would also change {target}, "
+                         f"{kind} of it made on line {s.sd.line}",
+                         f"make {target} a copy: {target} = numpy.copy(...)")
 
     def _has_nonfinal_return(self, body):
         returns = [n for stmt in body for n in _walk_local(stmt) if isinstance(n, S.Return)]
@@ -973,6 +1046,25 @@ class Lowerer:
         stmt = self._result(value, "call", None, discard)
         stmt.sd.extra = "method"
         return stmt
+
+
+VIEW_FUNCS = {getattr(numpy, n) for n in (
+    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
+    "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
+    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims") if hasattr(numpy, n)}
+
+
+def _is_view_index(index):
+    parts = index.elts if isinstance(index, S.Tuple) else [index]
+    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
+               for p in parts)
+
+
+def _flatten(body):
+    for stmt in body:
+        yield stmt
+        for field in ("body", "orelse"):
+            yield from _flatten(getattr(stmt, field, []) or [])
 
 
 class _Rename(S.NodeTransformer):

@@ -115,6 +115,15 @@ def take_and_zero(buffer, index, owned):
     return taken, buffer
 
 
+def own_copy(value):
+    """A private copy of an argument the function writes into (the caller's stays as it was)."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return numpy.array(value, copy=True)
+
+
 def saved_item(value, index):
     """A copy of `value[index]`, saved before an item write overwrites it."""
     item = value[index]
@@ -228,3 +237,414 @@ def expand_reduced(grad, like, axis, keepdims):
     for a in axes:
         grad = numpy.expand_dims(grad, a)
     return grad
+
+
+# -- helpers for the derivative rules in templates/ -------------------------------
+
+def _axes_of(axis, ndim):
+    """The sorted, non-negative axes a reduction over `axis` removes (all when None)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
+
+
+def reduce_grad(grad, like, axis, keepdims):
+    """The adjoint of a sum-like reduction, broadcast back to the shape of `like`."""
+    ndim = numpy.ndim(like)
+    if not keepdims:
+        shape = list(numpy.shape(grad))
+        for a in _axes_of(axis, ndim):
+            shape.insert(a, 1)
+        grad = numpy.reshape(grad, tuple(shape)) if ndim else grad
+    return numpy.broadcast_to(grad, numpy.shape(like))
+
+
+def reduced_count(like, result):
+    """How many elements of `like` each element of the reduction `result` summarizes."""
+    size = numpy.size(result)
+    return numpy.size(like) // size if size else 0
+
+
+def prod_others(a, axis):
+    """For each element of `a`, the product of the other elements in its reduction.
+
+    Computed from exclusive running products from both ends, so zeros in `a`
+    give the exact partial derivatives of numpy.prod (no division by a).
+    """
+    ndim = numpy.ndim(a)
+    axes = _axes_of(axis, ndim)
+    if not axes:
+        return numpy.ones_like(a)
+    k = len(axes)
+    moved = numpy.moveaxis(a, axes, tuple(range(ndim - k, ndim)))
+    kept = numpy.shape(moved)[:ndim - k]
+    flat = numpy.reshape(moved, kept + (-1,))
+    if numpy.shape(flat)[-1] == 0:
+        return numpy.zeros_like(a)
+    one = numpy.ones_like(flat[..., :1])
+    left = numpy.concatenate([one, numpy.cumprod(flat[..., :-1], axis=-1)], axis=-1)
+    right = numpy.flip(numpy.cumprod(numpy.flip(flat[..., 1:], axis=-1), axis=-1), axis=-1)
+    right = numpy.concatenate([right, one], axis=-1)
+    others = numpy.reshape(left * right, numpy.shape(moved))
+    return numpy.moveaxis(others, tuple(range(ndim - k, ndim)), axes)
+
+
+def extremum_weights(a, result, axis, keepdims):
+    """Where max/min of `a` was attained: 1/count at each tied extremum, 0 elsewhere.
+
+    Ties split the derivative evenly between the elements that attain the
+    extremum (a symmetric subgradient, as in JAX and PyTorch's amax).
+    """
+    ndim = numpy.ndim(a)
+    axes = _axes_of(axis, ndim)
+    if not keepdims and ndim:
+        shape = list(numpy.shape(result))
+        for ax in axes:
+            shape.insert(ax, 1)
+        result = numpy.reshape(result, tuple(shape))
+    hit = a == result
+    count = numpy.sum(hit, axis=axes, keepdims=True) if ndim else 1
+    return hit / numpy.maximum(count, 1)
+
+
+def cumsum_grad(grad, like, axis):
+    """The adjoint of numpy.cumsum: reversed running sums, in the shape of `like`."""
+    if axis is None:
+        grad = numpy.reshape(grad, (-1,))
+        axis = 0
+    out = numpy.flip(numpy.cumsum(numpy.flip(grad, axis=axis), axis=axis), axis=axis)
+    return numpy.reshape(out, numpy.shape(like))
+
+
+def tie_split(grad, wins, ties):
+    """`grad` where `wins`, half of it where `ties`, zero elsewhere (broadcast together)."""
+    return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, grad * 0))
+
+
+def clip_mask(a, lo, hi, part):
+    """Where numpy.clip(a, lo, hi) takes its value from `part` ('a', 'lo' or 'hi').
+
+    clip is minimum(maximum(a, lo), hi); at a tie the value counts as `a`'s
+    (a value exactly on a bound passes its derivative through).
+    """
+    low = a if lo is None else numpy.maximum(a, lo)
+    above = (low > hi) if hi is not None else numpy.zeros_like(a, dtype=bool)
+    below = (a < lo) if lo is not None else numpy.zeros_like(a, dtype=bool)
+    if part == "hi":
+        return above
+    if part == "lo":
+        return below & ~above
+    return ~below & ~above
+
+
+def dot_grad_left(grad, a, b):
+    """Adjoint of `a` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        out = grad * b
+        return numpy.sum(out) if na == 0 else out
+    if nb == 1:
+        return numpy.multiply.outer(grad, b) if na > 1 else grad * b
+    gaxes = tuple(range(na - 1, numpy.ndim(grad)))
+    baxes = tuple(i for i in range(nb) if i != nb - 2)
+    return numpy.tensordot(grad, b, axes=(gaxes, baxes))
+
+
+def dot_grad_right(grad, a, b):
+    """Adjoint of `b` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        out = grad * a
+        return numpy.sum(out) if nb == 0 else out
+    lead = tuple(range(na - 1))
+    out = numpy.tensordot(a, grad, axes=(lead, lead))
+    return out if nb == 1 else numpy.moveaxis(out, 0, -2)
+
+
+def inverse_axes(axes, ndim):
+    """The permutation undoing numpy.transpose(x, axes) (None reverses, its own inverse)."""
+    if axes is None:
+        return None
+    inverse = [0] * ndim
+    for i, ax in enumerate(axes):
+        inverse[int(ax) % ndim] = i
+    return tuple(inverse)
+
+
+def cast_grad(grad, like, result):
+    """The adjoint through x.astype(dtype): cast back to x's dtype; zero across int casts."""
+    rkind = getattr(getattr(result, "dtype", None), "kind", "f")
+    if rkind not in "fc":
+        return grad * 0
+    dtype = getattr(like, "dtype", None)
+    if dtype is None:
+        return grad
+    if hasattr(grad, "astype"):
+        if numpy.iscomplexobj(grad) and dtype.kind != "c":
+            grad = numpy.real(grad)
+        return grad.astype(dtype)
+    return grad
+
+
+def shaped_like(grad, like):
+    """`grad` (the adjoint of a value made from `like`) in `like`'s shape."""
+    if numpy.shape(grad) == numpy.shape(like):
+        return grad
+    return numpy.reshape(grad, numpy.shape(like))
+
+
+def split_grad(grad, arrays, axis, promote=None):
+    """The adjoint of concatenating `arrays`: one piece of `grad` per array, as a list.
+
+    `promote` is 1 or 2 for hstack/vstack (arrays are first made at least 1-d/2-d).
+    """
+    if promote == 1:
+        axis = 0 if all(numpy.ndim(a) <= 1 for a in arrays) else 1
+    shapes = [numpy.shape(a) for a in arrays]
+    if axis is None:
+        sizes = [int(numpy.prod(s)) for s in shapes]
+        grad = numpy.reshape(grad, (-1,))
+        axis = 0
+    else:
+        sizes = []
+        for s in shapes:
+            if promote == 1 and len(s) == 0:
+                s = (1,)
+            if promote == 2 and len(s) < 2:
+                s = (1,) * (2 - len(s)) + tuple(s)
+            sizes.append(s[axis])
+    cuts = []
+    total = 0
+    for n in sizes[:-1]:
+        total += n
+        cuts.append(total)
+    pieces = numpy.split(grad, cuts, axis=axis)
+    return [numpy.reshape(p, s) for p, s in zip(pieces, shapes)]
+
+
+def unstack_grad(grad, arrays, axis):
+    """The adjoint of numpy.stack(arrays, axis): one slice of `grad` per array, as a list."""
+    moved = numpy.moveaxis(grad, axis, 0)
+    return [moved[i] for i in range(len(arrays))]
+
+
+def array_grad(grad, like):
+    """The adjoint of numpy.array(like) for an array, or a (nested) list of values."""
+    if isinstance(like, (list, tuple)):
+        return [array_grad(grad[i], v) for i, v in enumerate(like)]
+    return grad
+
+
+def diagonal_grad(grad, like, offset, axis1, axis2):
+    """Place `grad` (shaped like numpy.diagonal(like, ...)) on that diagonal of zeros."""
+    ndim = numpy.ndim(like)
+    axis1, axis2 = axis1 % ndim, axis2 % ndim
+    zeros = numpy.moveaxis(numpy.zeros_like(like), (axis1, axis2), (-2, -1))
+    shape = numpy.shape(zeros)
+    n1, n2 = shape[-2], shape[-1]
+    flat = numpy.reshape(zeros, shape[:-2] + (n1 * n2,)).copy()
+    if offset >= 0:
+        length = max(0, min(n1, n2 - offset))
+        start = offset
+    else:
+        length = max(0, min(n1 + offset, n2))
+        start = -offset * n2
+    if length:
+        flat[..., start:start + (length - 1) * (n2 + 1) + 1:n2 + 1] = grad
+    return numpy.moveaxis(numpy.reshape(flat, shape), (-2, -1), (axis1, axis2))
+
+
+def imag_grad(grad, like):
+    """The adjoint of numpy.imag: zero for real input, -1j * grad for complex input."""
+    if numpy.iscomplexobj(like):
+        return -1j * grad
+    return grad * 0
+
+
+def builtin_sum_grad(grad, iterable):
+    """The adjoint of builtins.sum: each element (list item or array row) gets `grad`."""
+    if isinstance(iterable, (list, tuple)):
+        out = []
+        for v in iterable:
+            g = grad
+            if numpy.shape(g) != numpy.shape(v):
+                shape = numpy.shape(v)
+                extra = numpy.ndim(g) - len(shape)
+                axes = tuple(range(extra)) + tuple(
+                    extra + i for i, n in enumerate(shape)
+                    if n == 1 and numpy.shape(g)[extra + i] != 1)
+                g = numpy.reshape(numpy.sum(g, axis=axes), shape)
+            out.append(g)
+        return out
+    return numpy.broadcast_to(grad, numpy.shape(iterable))
+
+
+def pick_grad(grad, values, other, position, largest):
+    """The adjoint of builtins max/min for the argument at `position` (0 or 1).
+
+    With one argument (`other` is None) `values` is a list and the element
+    returned gets `grad`; with two, the argument returned gets it. Like Python,
+    a tie goes to the first argument (the one max/min returns).
+    """
+    if other is None:
+        best = values[0]
+        index = 0
+        for i, v in enumerate(values):
+            if (v > best) if largest else (v < best):
+                best, index = v, i
+        return [grad if i == index else grad * 0 for i in range(len(values))]
+    second = (other > values) if largest else (other < values)
+    return grad * 0 if bool(second) != (position == 1) else grad
+
+
+def log_of_base(base):
+    """math.log(base) for the two-argument math.log (1.0 when there is no base)."""
+    if base is None:
+        return 1.0
+    import math
+    return math.log(base)
+
+
+def safe_divide(num, den):
+    """num / den, with 0 where den == 0 (the subgradient at a norm's kink)."""
+    zero = den == 0
+    return numpy.where(zero, num * 0, num / numpy.where(zero, 1, den))
+
+
+def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
+    """dy/dx for a norm y of x: dy = sum over the reduced axes of (W * dx); returns W.
+
+    `kind` is 'norm' (numpy.linalg.norm), 'vector' (vector_norm: any axes,
+    flattened) or 'matrix' (matrix_norm over the last two axes). At a kink
+    (a zero norm, ties in a max) the derivative is split evenly or is zero.
+    """
+    ndim = numpy.ndim(x)
+    if kind == "matrix":
+        axes, matrix = (ndim - 2, ndim - 1), True
+    elif axis is None:
+        axes = tuple(range(ndim))
+        matrix = kind == "norm" and ord is not None and ndim == 2
+    else:
+        axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+        axes = tuple(sorted(int(a) % ndim for a in axes))
+        matrix = kind == "norm" and len(axes) == 2
+    if ord is None:
+        ord = "fro" if matrix else 2
+    ye = y
+    if not keepdims:
+        shape = list(numpy.shape(y))
+        for ax in axes:
+            shape.insert(ax, 1)
+        ye = numpy.reshape(y, tuple(shape))
+    if ord == "fro" or (ord == 2 and not matrix):
+        return safe_divide(x, ye)
+    absx = numpy.abs(x)
+    sign = numpy.sign(x)
+    if not matrix:
+        if ord == numpy.inf or ord == -numpy.inf:
+            hit = absx == ye
+            count = numpy.sum(hit, axis=axes, keepdims=True)
+            return sign * hit / numpy.maximum(count, 1)
+        if ord == 0:
+            return x * 0
+        if ord == 1:
+            return sign
+        p = float(ord)
+        return sign * safe_divide(absx ** (p - 1), ye ** (p - 1))
+    r, c = axes
+    if ord in (1, -1, numpy.inf, -numpy.inf):
+        along = r if ord in (1, -1) else c
+        sums = numpy.sum(absx, axis=along, keepdims=True)
+        hit = sums == ye
+        count = numpy.sum(hit, axis=axes, keepdims=True)
+        return sign * hit / numpy.maximum(count, 1)
+    if ord in ("nuc", 2, -2):
+        u, s, vh = numpy.linalg.svd(numpy.moveaxis(x, (r, c), (-2, -1)), full_matrices=False)
+        if ord == 2:
+            u, vh = u[..., :, :1], vh[..., :1, :]
+        elif ord == -2:
+            u, vh = u[..., :, -1:], vh[..., -1:, :]
+        return numpy.moveaxis(numpy.matmul(u, vh), (-2, -1), (r, c))
+    raise NotImplementedError(f"srcdiff has no derivative for the norm ord={ord!r}")
+
+
+def norm_axes(x, axis, kind="norm"):
+    """The axes a norm reduces over, for summing its tangent (None means all)."""
+    if kind == "matrix":
+        return (-2, -1)
+    return axis
+
+
+def det_grad(grad, a, y):
+    """The adjoint of numpy.linalg.det: grad * det(a) * inv(a)^T, for stacks of matrices."""
+    inv = numpy.linalg.inv(a)
+    scale = numpy.expand_dims(numpy.expand_dims(grad * y, -1), -1)
+    return scale * numpy.swapaxes(inv, -1, -2)
+
+
+def solve_grad_b(grad, a, b):
+    """The adjoint of b in numpy.linalg.solve(a, b): solve(a^T, grad)."""
+    at = numpy.swapaxes(a, -1, -2)
+    if numpy.ndim(b) == 1:
+        return numpy.linalg.solve(at, grad[..., None])[..., 0]
+    g = numpy.linalg.solve(at, grad)
+    shape = numpy.shape(b)
+    if numpy.shape(g) == shape:
+        return g
+    extra = numpy.ndim(g) - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape[:-2])
+                                       if n == 1 and numpy.shape(g)[extra + i] != 1)
+    return numpy.reshape(numpy.sum(g, axis=axes), shape)
+
+
+def solve_grad_a(grad_b, a, x):
+    """The adjoint of a in numpy.linalg.solve(a, b), from b's adjoint and the solution x."""
+    if numpy.ndim(x) == 1:
+        g = -numpy.multiply.outer(grad_b, x)
+    else:
+        gb = grad_b
+        g = -numpy.matmul(gb, numpy.swapaxes(x, -1, -2))
+    shape = numpy.shape(a)
+    if numpy.shape(g) == shape:
+        return g
+    extra = numpy.ndim(g) - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape[:-2])
+                                       if n == 1 and numpy.shape(g)[extra + i] != 1)
+    return numpy.reshape(numpy.sum(g, axis=axes), shape)
+
+
+def take_grad(grad, like, indices, axis, mode):
+    """The adjoint of numpy.take: scatter-add `grad` back at `indices` (repeats add up)."""
+    if axis is None:
+        out = numpy.zeros_like(numpy.reshape(like, (-1,)))
+        target = out
+        axis = 0
+    else:
+        axis = axis % numpy.ndim(like)
+        out = numpy.zeros_like(like)
+        target = numpy.moveaxis(out, axis, 0)
+    n = numpy.shape(target)[0]
+    if mode == "wrap":
+        indices = indices % n
+    elif mode == "clip":
+        indices = numpy.clip(indices, 0, n - 1)
+    k = numpy.ndim(indices)
+    g = numpy.moveaxis(grad, tuple(range(axis, axis + k)), tuple(range(k))) if k else grad
+    numpy.add.at(target, indices, g)
+    return numpy.reshape(out, numpy.shape(like))
+
+
+def repeat_grad(grad, like, repeats, axis):
+    """The adjoint of numpy.repeat with a scalar count: sum each group of copies."""
+    if numpy.ndim(repeats) != 0:
+        raise NotImplementedError("srcdiff differentiates numpy.repeat only with an integer "
+                                  "repeat count")
+    r = int(repeats)
+    if axis is None:
+        g = numpy.reshape(grad, (-1, r))
+        return numpy.reshape(numpy.sum(g, axis=-1), numpy.shape(like))
+    axis = axis % numpy.ndim(like)
+    shape = numpy.shape(grad)
+    g = numpy.reshape(grad, shape[:axis] + (shape[axis] // r, r) + shape[axis + 1:])
+    return numpy.sum(g, axis=axis + 1)

@@ -1,0 +1,125 @@
+"""Refusals name the user's file and line, quote it, and say what to do instead."""
+import os
+
+import numpy as np
+import pytest
+
+import srcdiff
+
+HERE = os.path.basename(__file__)
+X = np.array([0.5, 1.5])
+
+
+def with_try(x):
+    try:
+        y = x * 2.0
+    except ValueError:
+        y = x
+    return np.sum(y)
+
+
+def with_with(x):
+    with open(__file__):
+        y = x * 2.0
+    return np.sum(y)
+
+
+def with_global(x):
+    global X
+    return np.sum(x)
+
+
+def with_yield(x):
+    yield x
+
+
+def with_class(x):
+    class Inner:
+        pass
+    return np.sum(x)
+
+
+def calls_builtin_without_rule(x):
+    return np.sum(np.fft.irfft(x))
+
+
+def sorts_in_place(x):
+    y = x * 1.0
+    y.sort()
+    return np.sum(y)
+
+
+def writes_into_argument(x):
+    x[0] = 1.0
+    return np.sum(x)
+
+
+def star_args(x, *xs):
+    return x
+
+
+def writes_into_a_view(x):
+    y = x * 1.0
+    v = y[1:]
+    y[1] = 5.0
+    return np.sum(v * x[1:])
+
+
+def writes_into_an_alias(x):
+    y = x * 1.0
+    z = y
+    y[0] = 2.0
+    return np.sum(z * x)
+
+
+def unknown_method(x):
+    return np.sum(x.view())
+
+
+CASES = [
+    (with_try, "try/except", "move the error handling"),
+    (with_with, "with-block", "enter the context"),
+    (with_global, "global statement", "pass the value in"),
+    (with_yield, "generators", "return a value"),
+    (with_class, "class definition", "module level"),
+    (calls_builtin_without_rule, "no derivative rule for numpy.fft.irfft", "register_rule"),
+    (sorts_in_place, "changes its object in place", "build a new value"),
+    (star_args, "*args", "list the parameters"),
+    (writes_into_a_view, "view", "copy"),
+    (writes_into_an_alias, "alias", "copy"),
+    (unknown_method, "method .view()", "numpy function"),
+]
+
+
+@pytest.mark.parametrize("f, reason, hint", CASES, ids=[c[0].__name__ for c in CASES])
+def test_refusal_is_located(f, reason, hint):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(f)(X)
+    err = info.value
+    text = str(err)
+    assert reason in text
+    assert hint in text
+    assert err.filename.endswith(HERE)
+    # the line named is the one quoted, and it is in this file
+    with open(__file__) as fh:
+        lines = fh.read().splitlines()
+    assert err.line.strip() == lines[err.lineno - 1].strip()
+    assert f"{HERE}:{err.lineno}" in text
+
+
+def test_error_points_at_the_offending_line():
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(calls_builtin_without_rule)(X)
+    assert "np.fft.irfft(x)" in info.value.line
+
+
+def test_no_source_is_a_clear_error():
+    with pytest.raises(srcdiff.SrcdiffError, match="needs a Python function"):
+        srcdiff.grad(np.sin)(X)
+
+
+def test_writing_into_an_argument_works_on_a_private_copy():
+    x = np.array([0.5, 1.5])
+    g = srcdiff.grad(writes_into_argument)(x)
+    np.testing.assert_array_equal(x, [0.5, 1.5])
+    np.testing.assert_array_equal(g, [0.0, 1.0])
