@@ -781,7 +781,8 @@ class Lowerer:
         else:
             ref = S.deepcopy(node)
             _strip_ctx(ref)
-        return self.temp(out, ref, "opaque", path[-1])
+        # a module-level value is an atom: read where it is used, never saved or differentiated
+        return ref
 
     def _global_path(self, node):
         parts = []

@@ -282,8 +282,14 @@ class Reverse:
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
             name = stmt.targets[0].id
             if name in self.active and state.get(name) is not ZERO:
-                self.adjoint_assign(stmt, name, state, out)
-            state.pop(name, None)
+                d_out = self.adj(name)
+                if name in analyze.operands(stmt):
+                    # `x = own_copy(x)`: the old x gets a fresh adjoint, so move the new one aside
+                    d_out = self.namer.fresh(f"d_{name}_out")
+                    self.emit(out, S.quote(f"{d_out} = {self.adj(name)}"))
+                    state.pop(name, None)
+                self.adjoint_assign(stmt, name, state, out, d_out)
+            state.pop(name, None) if name not in analyze.operands(stmt) else None
             self.restore(stmt, out)
             return out
         if kind == "setitem":
@@ -295,10 +301,10 @@ class Reverse:
             return out
         return out
 
-    def adjoint_assign(self, stmt, name, state, out):
+    def adjoint_assign(self, stmt, name, state, out, d_out_name):
         kind = stmt.sd.kind
         value = stmt.value
-        d_out = S.load(self.adj(name))
+        d_out = S.load(d_out_name)
         if kind == "copy":
             if isinstance(value, S.Name) and value.id in self.active:
                 self.accumulate(out, value.id, d_out, state)
@@ -327,7 +333,7 @@ class Reverse:
                     self.accumulate(out, elt.id, item, state)
             return
         if kind in ("binop", "unary", "call"):
-            self.adjoint_call(stmt, name, state, out)
+            self.adjoint_call(stmt, name, state, out, d_out_name)
             return
         if kind == "attribute":
             raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
@@ -336,7 +342,7 @@ class Reverse:
                                  cls=NoRuleError)
         # opaque, stop_gradient, effect_value: nothing flows back
 
-    def adjoint_call(self, stmt, name, state, out):
+    def adjoint_call(self, stmt, name, state, out, d_out_name):
         func = stmt.sd.func
         value = stmt.value
         args, keywords = analyze.call_parts(value)
@@ -354,7 +360,7 @@ class Reverse:
             raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
                                  f"not accept this call: {exc}",
                                  hint="pass only the arguments the rule knows") from None
-        for stmt_kind, payload in instantiate(template, mapping, self.active, self.adj(name),
+        for stmt_kind, payload in instantiate(template, mapping, self.active, d_out_name,
                                               self.namer, self.bindings):
             if stmt_kind == "stmt":
                 self.emit(out, [payload])

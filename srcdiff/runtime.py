@@ -168,6 +168,9 @@ def finalize(grad, like, name):
         out = numpy.zeros_like(like)
         out[...] = grad
         return out
+    flags = getattr(grad, "flags", None)
+    if flags is not None and not flags.writeable:  # e.g. a broadcast view of the seed
+        return grad.copy()
     return grad
 
 
@@ -322,12 +325,15 @@ def tie_split(grad, wins, ties):
     return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, grad * 0))
 
 
-def clip_mask(a, lo, hi, part):
+def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
     """Where numpy.clip(a, lo, hi) takes its value from `part` ('a', 'lo' or 'hi').
 
     clip is minimum(maximum(a, lo), hi); at a tie the value counts as `a`'s
-    (a value exactly on a bound passes its derivative through).
+    (a value exactly on a bound passes its derivative through). `lo2`/`hi2`
+    are the bounds when given as min=/max= (NumPy 2.1+).
     """
+    lo = lo if lo2 is None else lo2
+    hi = hi if hi2 is None else hi2
     low = a if lo is None else numpy.maximum(a, lo)
     above = (low > hi) if hi is not None else numpy.zeros_like(a, dtype=bool)
     below = (a < lo) if lo is not None else numpy.zeros_like(a, dtype=bool)
@@ -480,22 +486,36 @@ def builtin_sum_grad(grad, iterable):
     return numpy.broadcast_to(grad, numpy.shape(iterable))
 
 
+def _picked(values, other, largest):
+    """Which argument builtins max/min returns: a list index, or 0/1 for two arguments."""
+    if other is None:
+        best, index = values[0], 0
+        for i, v in enumerate(values):
+            if (v > best) if largest else (v < best):
+                best, index = v, i
+        return index
+    return 1 if bool((other > values) if largest else (other < values)) else 0
+
+
 def pick_grad(grad, values, other, position, largest):
     """The adjoint of builtins max/min for the argument at `position` (0 or 1).
 
     With one argument (`other` is None) `values` is a list and the element
-    returned gets `grad`; with two, the argument returned gets it. Like Python,
-    a tie goes to the first argument (the one max/min returns).
+    returned gets `grad` (the adjoint is a list); with two, the argument
+    returned gets it. Like Python, a tie goes to the first one.
     """
+    index = _picked(values, other, largest)
     if other is None:
-        best = values[0]
-        index = 0
-        for i, v in enumerate(values):
-            if (v > best) if largest else (v < best):
-                best, index = v, i
         return [grad if i == index else grad * 0 for i in range(len(values))]
-    second = (other > values) if largest else (other < values)
-    return grad * 0 if bool(second) != (position == 1) else grad
+    return grad if index == position else grad * 0
+
+
+def pick_tangent(tangent, values, other, position, largest):
+    """The tangent of builtins max/min from the argument at `position` (0 or 1)."""
+    index = _picked(values, other, largest)
+    if other is None:
+        return tangent[index]
+    return tangent if index == position else tangent * 0
 
 
 def log_of_base(base):
@@ -569,13 +589,6 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
     raise NotImplementedError(f"srcdiff has no derivative for the norm ord={ord!r}")
 
 
-def norm_axes(x, axis, kind="norm"):
-    """The axes a norm reduces over, for summing its tangent (None means all)."""
-    if kind == "matrix":
-        return (-2, -1)
-    return axis
-
-
 def det_grad(grad, a, y):
     """The adjoint of numpy.linalg.det: grad * det(a) * inv(a)^T, for stacks of matrices."""
     inv = numpy.linalg.inv(a)
@@ -584,34 +597,37 @@ def det_grad(grad, a, y):
 
 
 def solve_grad_b(grad, a, b):
-    """The adjoint of b in numpy.linalg.solve(a, b): solve(a^T, grad)."""
+    """The adjoint of b in numpy.linalg.solve(a, b), before unbroadcasting: solve(a^T, grad)."""
     at = numpy.swapaxes(a, -1, -2)
     if numpy.ndim(b) == 1:
         return numpy.linalg.solve(at, grad[..., None])[..., 0]
-    g = numpy.linalg.solve(at, grad)
-    shape = numpy.shape(b)
-    if numpy.shape(g) == shape:
-        return g
-    extra = numpy.ndim(g) - len(shape)
-    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape[:-2])
-                                       if n == 1 and numpy.shape(g)[extra + i] != 1)
-    return numpy.reshape(numpy.sum(g, axis=axes), shape)
+    return numpy.linalg.solve(at, grad)
 
 
-def solve_grad_a(grad_b, a, x):
-    """The adjoint of a in numpy.linalg.solve(a, b), from b's adjoint and the solution x."""
-    if numpy.ndim(x) == 1:
-        g = -numpy.multiply.outer(grad_b, x)
-    else:
-        gb = grad_b
-        g = -numpy.matmul(gb, numpy.swapaxes(x, -1, -2))
-    shape = numpy.shape(a)
-    if numpy.shape(g) == shape:
-        return g
-    extra = numpy.ndim(g) - len(shape)
-    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape[:-2])
-                                       if n == 1 and numpy.shape(g)[extra + i] != 1)
-    return numpy.reshape(numpy.sum(g, axis=axes), shape)
+def solve_grad_a(grad_b, b, x):
+    """The adjoint of a in numpy.linalg.solve(a, b), from solve_grad_b and the solution x."""
+    if numpy.ndim(b) == 1:
+        return -(grad_b[..., :, None] * x[..., None, :])
+    return -numpy.matmul(grad_b, numpy.swapaxes(x, -1, -2))
+
+
+def solve_tangent_a(tangent, a, b, x):
+    """The tangent of numpy.linalg.solve(a, b) from a's tangent: -solve(a, da @ x)."""
+    if numpy.ndim(b) == 1:
+        return -numpy.linalg.solve(a, numpy.matmul(tangent, x[..., None]))[..., 0]
+    return -numpy.linalg.solve(a, numpy.matmul(tangent, x))
+
+
+def inner_grad(grad, a, b, which):
+    """The adjoint of a (which=0) or b (which=1) in numpy.inner(a, b)."""
+    na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 0 or nb == 0:
+        out = grad * (b if which == 0 else a)
+        return numpy.sum(out) if (na if which == 0 else nb) == 0 else out
+    if which == 0:
+        gaxes = tuple(range(na - 1, na - 1 + nb - 1))
+        return numpy.tensordot(grad, b, axes=(gaxes, tuple(range(nb - 1))))
+    return numpy.tensordot(grad, a, axes=(tuple(range(na - 1)), tuple(range(na - 1))))
 
 
 def take_grad(grad, like, indices, axis, mode):

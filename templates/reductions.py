@@ -1,15 +1,136 @@
-"""Reductions: sum, mean, prod, max, min, norms, with axis= and keepdims=."""
+"""Reductions: sum, mean, prod, max, min, var, std, cumsum, norms, with axis= and keepdims=.
+
+Subgradients at kinks (documented choices):
+
+* max/min (and amax/amin, linalg.norm with ord=inf): when several elements
+  tie for the extremum, the derivative is split evenly between them.
+* prod: computed from the products of the *other* elements, so zeros in the
+  input give exact derivatives (no division by the input).
+* norms: the derivative at a zero norm is taken as zero.
+"""
 import numpy
 
-from srcdiff.rules import d, forward, reverse
-from srcdiff.runtime import expand_reduced
+from srcdiff.rules import d, forward, not_implemented, reverse
+from srcdiff.runtime import (cumsum_grad, expand_reduced, extremum_weights, norm_weights,
+                             prod_others, reduce_grad, reduced_count)
 
 
 @reverse(numpy.sum)
-def sum(y, a, axis=None, dtype=None, keepdims=False):
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
     d[a] = numpy.broadcast_to(expand_reduced(d[y], a, axis, keepdims), numpy.shape(a))
 
 
 @forward(numpy.sum)
-def sum(y, a, axis=None, dtype=None, keepdims=False):
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
     d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.mean)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[a] = reduce_grad(d[y], a, axis, keepdims) / reduced_count(a, y)
+
+
+@forward(numpy.mean)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.prod)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[a] = reduce_grad(d[y], a, axis, keepdims) * prod_others(a, axis)
+
+
+@forward(numpy.prod)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
+    d[y] = numpy.sum(d[a] * prod_others(a, axis), axis=axis, keepdims=keepdims)
+
+
+# numpy.max/amax and numpy.min/amin are distinct objects in NumPy 2 with the same meaning.
+@reverse(numpy.max, numpy.amax, numpy.min, numpy.amin)
+def max(y, a, axis=None, out=None, keepdims=False):
+    d[a] = reduce_grad(d[y], a, axis, keepdims) * extremum_weights(a, y, axis, keepdims)
+
+
+@forward(numpy.max, numpy.amax, numpy.min, numpy.amin)
+def max(y, a, axis=None, out=None, keepdims=False):
+    d[y] = numpy.sum(d[a] * extremum_weights(a, y, axis, keepdims), axis=axis,
+                     keepdims=keepdims)
+
+
+@reverse(numpy.var)
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centered = a - numpy.mean(a, axis=axis, keepdims=True)
+    d[a] = reduce_grad(d[y], a, axis, keepdims) * centered * (2 / (reduced_count(a, y) - ddof))
+
+
+@forward(numpy.var)
+def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centered = a - numpy.mean(a, axis=axis, keepdims=True)
+    d[y] = numpy.sum(d[a] * centered, axis=axis, keepdims=keepdims) * (
+        2 / (reduced_count(a, y) - ddof))
+
+
+@reverse(numpy.std)
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centered = a - numpy.mean(a, axis=axis, keepdims=True)
+    d[a] = reduce_grad(d[y] / y, a, axis, keepdims) * centered / (reduced_count(a, y) - ddof)
+
+
+@forward(numpy.std)
+def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    centered = a - numpy.mean(a, axis=axis, keepdims=True)
+    d[y] = numpy.sum(d[a] * centered, axis=axis, keepdims=keepdims) / (
+        y * (reduced_count(a, y) - ddof))
+
+
+@reverse(numpy.cumsum)
+def cumsum(y, a, axis=None, dtype=None, out=None):
+    d[a] = cumsum_grad(d[y], a, axis)
+
+
+@forward(numpy.cumsum)
+def cumsum(y, a, axis=None, dtype=None, out=None):
+    d[y] = numpy.cumsum(d[a], axis=axis)
+
+
+@reverse(numpy.linalg.norm)
+def norm(y, x, ord=None, axis=None, keepdims=False):
+    d[x] = reduce_grad(d[y], x, axis, keepdims) * norm_weights(x, y, ord, axis, keepdims)
+
+
+@forward(numpy.linalg.norm)
+def norm(y, x, ord=None, axis=None, keepdims=False):
+    d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims), axis=axis,
+                     keepdims=keepdims)
+
+
+if hasattr(numpy.linalg, "vector_norm"):
+    @reverse(numpy.linalg.vector_norm)
+    def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
+        d[x] = reduce_grad(d[y], x, axis, keepdims) * norm_weights(x, y, ord, axis, keepdims,
+                                                                   "vector")
+
+    @forward(numpy.linalg.vector_norm)
+    def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
+        d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims, "vector"), axis=axis,
+                         keepdims=keepdims)
+
+    @reverse(numpy.linalg.matrix_norm)
+    def matrix_norm(y, x, *, keepdims=False, ord="fro"):
+        d[x] = reduce_grad(d[y], x, (-2, -1), keepdims) * norm_weights(x, y, ord, None,
+                                                                       keepdims, "matrix")
+
+    @forward(numpy.linalg.matrix_norm)
+    def matrix_norm(y, x, *, keepdims=False, ord="fro"):
+        d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, None, keepdims, "matrix"),
+                         axis=(-2, -1), keepdims=keepdims)
+
+
+not_implemented(numpy.cumprod, "write the running product with a for loop, or use "
+                "numpy.exp(numpy.cumsum(numpy.log(x))) for positive x")
+not_implemented(numpy.average, "use numpy.sum(a * w, axis) / numpy.sum(w, axis)")
+not_implemented(numpy.median, "sort-based statistics have no rule yet; use numpy.mean "
+                "or compute the median with indexing on numpy.sort's argsort")
+not_implemented(numpy.nansum, "mask the NaNs first: numpy.sum(numpy.where(numpy.isnan(x), "
+                "0.0, x))")
+not_implemented(numpy.nanmean, "mask the NaNs and divide by the count of non-NaN values")

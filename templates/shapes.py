@@ -1,0 +1,263 @@
+"""Functions that move elements around without changing them: reshapes, transposes,
+joins, copies, casts, diagonals, take/repeat, broadcast_to, flip.
+
+Their adjoints move the derivative back. For functions taking a list of
+arrays (concatenate, stack, hstack, vstack, array), the adjoint of the list
+is a Python list with one adjoint per element.
+"""
+import numpy
+
+from srcdiff.rules import d, forward, not_implemented, reverse
+from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
+                             inverse_axes, repeat_grad, split_grad, take_grad, unbroadcast,
+                             unstack_grad)
+
+
+@reverse(numpy.reshape)
+def reshape(y, a, shape=None, order="C", *, newshape=None, copy=None):
+    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
+
+
+@forward(numpy.reshape)
+def reshape(y, a, shape=None, order="C", *, newshape=None, copy=None):
+    d[y] = numpy.reshape(d[a], numpy.shape(y), order=order)
+
+
+@reverse(numpy.ravel)
+def ravel(y, a, order="C"):
+    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
+
+
+@forward(numpy.ravel)
+def ravel(y, a, order="C"):
+    d[y] = numpy.ravel(d[a], order=order)
+
+
+@reverse(numpy.squeeze)
+def squeeze(y, a, axis=None):
+    d[a] = numpy.reshape(d[y], numpy.shape(a))
+
+
+@forward(numpy.squeeze)
+def squeeze(y, a, axis=None):
+    d[y] = numpy.squeeze(d[a], axis=axis)
+
+
+@reverse(numpy.expand_dims)
+def expand_dims(y, a, axis):
+    d[a] = numpy.reshape(d[y], numpy.shape(a))
+
+
+@forward(numpy.expand_dims)
+def expand_dims(y, a, axis):
+    d[y] = numpy.expand_dims(d[a], axis)
+
+
+@reverse(numpy.atleast_1d, numpy.atleast_2d, numpy.atleast_3d)
+def atleast_nd(y, arys):
+    d[arys] = numpy.reshape(d[y], numpy.shape(arys))
+
+
+@forward(numpy.atleast_1d, numpy.atleast_2d, numpy.atleast_3d)
+def atleast_nd(y, arys):
+    d[y] = numpy.reshape(d[arys], numpy.shape(y))
+
+
+@reverse(numpy.transpose)
+def transpose(y, a, axes=None):
+    d[a] = numpy.transpose(d[y], inverse_axes(axes, numpy.ndim(a)))
+
+
+@forward(numpy.transpose)
+def transpose(y, a, axes=None):
+    d[y] = numpy.transpose(d[a], axes)
+
+
+if hasattr(numpy, "matrix_transpose"):
+    @reverse(numpy.matrix_transpose)
+    def matrix_transpose(y, x):
+        d[x] = numpy.swapaxes(d[y], -1, -2)
+
+    @forward(numpy.matrix_transpose)
+    def matrix_transpose(y, x):
+        d[y] = numpy.swapaxes(d[x], -1, -2)
+
+
+@reverse(numpy.swapaxes)
+def swapaxes(y, a, axis1, axis2):
+    d[a] = numpy.swapaxes(d[y], axis1, axis2)
+
+
+@forward(numpy.swapaxes)
+def swapaxes(y, a, axis1, axis2):
+    d[y] = numpy.swapaxes(d[a], axis1, axis2)
+
+
+@reverse(numpy.moveaxis)
+def moveaxis(y, a, source, destination):
+    d[a] = numpy.moveaxis(d[y], destination, source)
+
+
+@forward(numpy.moveaxis)
+def moveaxis(y, a, source, destination):
+    d[y] = numpy.moveaxis(d[a], source, destination)
+
+
+@reverse(numpy.flip)
+def flip(y, m, axis=None):
+    d[m] = numpy.flip(d[y], axis=axis)
+
+
+@forward(numpy.flip)
+def flip(y, m, axis=None):
+    d[y] = numpy.flip(d[m], axis=axis)
+
+
+@reverse(numpy.broadcast_to)
+def broadcast_to(y, array, shape, subok=False):
+    d[array] = unbroadcast(d[y], array)
+
+
+@forward(numpy.broadcast_to)
+def broadcast_to(y, array, shape, subok=False):
+    d[y] = broadcast_like(d[array], y)
+
+
+@reverse(numpy.copy)
+def copy(y, a, order="K", subok=False):
+    d[a] = d[y]
+
+
+@forward(numpy.copy)
+def copy(y, a, order="K", subok=False):
+    d[y] = d[a]
+
+
+@reverse(numpy.array, numpy.asarray)
+def array(y, object, dtype=None):
+    d[object] = array_grad(d[y], object)
+
+
+@forward(numpy.array, numpy.asarray)
+def array(y, object, dtype=None):
+    d[y] = numpy.asarray(d[object])
+
+
+@reverse(numpy.astype)
+def astype(y, x, dtype, *, copy=True, device=None):
+    d[x] = cast_grad(d[y], x, y)
+
+
+@forward(numpy.astype)
+def astype(y, x, dtype, *, copy=True, device=None):
+    d[y] = cast_grad(d[x], y, y)
+
+
+@reverse(numpy.concatenate)
+def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    d[arrays] = split_grad(d[y], arrays, axis)
+
+
+@forward(numpy.concatenate)
+def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    d[y] = numpy.concatenate(d[arrays], axis=axis)
+
+
+@reverse(numpy.stack)
+def stack(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    d[arrays] = unstack_grad(d[y], arrays, axis)
+
+
+@forward(numpy.stack)
+def stack(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    d[y] = numpy.stack(d[arrays], axis=axis)
+
+
+@reverse(numpy.hstack)
+def hstack(y, tup, *, dtype=None, casting="same_kind"):
+    d[tup] = split_grad(d[y], tup, None, 1)
+
+
+@forward(numpy.hstack)
+def hstack(y, tup, *, dtype=None, casting="same_kind"):
+    d[y] = numpy.hstack(d[tup])
+
+
+@reverse(numpy.vstack)
+def vstack(y, tup, *, dtype=None, casting="same_kind"):
+    d[tup] = split_grad(d[y], tup, 0, 2)
+
+
+@forward(numpy.vstack)
+def vstack(y, tup, *, dtype=None, casting="same_kind"):
+    d[y] = numpy.vstack(d[tup])
+
+
+@reverse(numpy.diagonal)
+def diagonal(y, a, offset=0, axis1=0, axis2=1):
+    d[a] = diagonal_grad(d[y], a, offset, axis1, axis2)
+
+
+@forward(numpy.diagonal)
+def diagonal(y, a, offset=0, axis1=0, axis2=1):
+    d[y] = numpy.diagonal(d[a], offset, axis1, axis2)
+
+
+@reverse(numpy.trace)
+def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    d[a] = diagonal_grad(numpy.expand_dims(d[y], -1), a, offset, axis1, axis2)
+
+
+@forward(numpy.trace)
+def trace(y, a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+    d[y] = numpy.trace(d[a], offset, axis1, axis2)
+
+
+@reverse(numpy.take)
+def take(y, a, indices, axis=None, out=None, mode="raise"):
+    d[a] = take_grad(d[y], a, indices, axis, mode)
+
+
+@forward(numpy.take)
+def take(y, a, indices, axis=None, out=None, mode="raise"):
+    d[y] = numpy.take(d[a], indices, axis=axis, mode=mode)
+
+
+@reverse(numpy.repeat)
+def repeat(y, a, repeats, axis=None):
+    d[a] = repeat_grad(d[y], a, repeats, axis)
+
+
+@forward(numpy.repeat)
+def repeat(y, a, repeats, axis=None):
+    d[y] = numpy.repeat(d[a], repeats, axis=axis)
+
+
+not_implemented(numpy.tile, "use numpy.broadcast_to on an expanded array and reshape, or "
+                "numpy.concatenate of copies")
+not_implemented(numpy.pad, "build the padded array with numpy.concatenate")
+not_implemented(numpy.sort, "sort indices with numpy.argsort (no derivative) and index the "
+                "array with them: x[numpy.argsort(x)]")
+not_implemented(numpy.diag, "use numpy.diagonal for the diagonal of a matrix, or "
+                "v * numpy.eye(n) to build a diagonal matrix")
+not_implemented(numpy.split, "slice the array with indexing instead")
+
+
+@reverse(numpy.full)
+def full(y, shape, fill_value, dtype=None, order="C"):
+    d[fill_value] = unbroadcast(d[y], fill_value)
+
+
+@forward(numpy.full)
+def full(y, shape, fill_value, dtype=None, order="C"):
+    d[y] = broadcast_like(d[fill_value], y)
+
+
+@reverse(numpy.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    d[fill_value] = unbroadcast(d[y], fill_value)
+
+
+@forward(numpy.full_like)
+def full_like(y, a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    d[y] = broadcast_like(d[fill_value], y)

@@ -1,0 +1,245 @@
+"""Elementwise NumPy functions (ufuncs): one-line rules for unary ones, explicit binary ones.
+
+Subgradients at kinks (documented choices):
+
+* abs/absolute/fabs: derivative sign(x), so 0 at x == 0.
+* maximum/minimum/fmax/fmin: where both arguments are equal the derivative is
+  split evenly (half to each), the symmetric choice.
+"""
+import math
+
+import numpy
+
+from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.runtime import broadcast_like, clip_mask, imag_grad, tie_split, unbroadcast
+
+_G = globals()
+
+elementwise(numpy.exp, "y", _G)
+elementwise(numpy.exp2, "y * math.log(2.0)", _G)
+elementwise(numpy.expm1, "y + 1", _G)
+elementwise(numpy.log, "1 / x", _G)
+elementwise(numpy.log2, "1 / (x * math.log(2.0))", _G)
+elementwise(numpy.log10, "1 / (x * math.log(10.0))", _G)
+elementwise(numpy.log1p, "1 / (1 + x)", _G)
+elementwise(numpy.sqrt, "0.5 / y", _G)
+elementwise(numpy.cbrt, "1 / (3 * y * y)", _G)
+elementwise(numpy.square, "2 * x", _G)
+elementwise(numpy.reciprocal, "-(y * y)", _G)
+elementwise(numpy.absolute, "numpy.sign(x)", _G)   # numpy.abs is numpy.absolute
+elementwise(numpy.fabs, "numpy.sign(x)", _G)
+elementwise(numpy.sin, "numpy.cos(x)", _G)
+elementwise(numpy.cos, "-numpy.sin(x)", _G)
+elementwise(numpy.tan, "1 + y * y", _G)
+elementwise(numpy.arcsin, "1 / numpy.sqrt(1 - x * x)", _G)
+elementwise(numpy.arccos, "-1 / numpy.sqrt(1 - x * x)", _G)
+elementwise(numpy.arctan, "1 / (1 + x * x)", _G)
+elementwise(numpy.sinh, "numpy.cosh(x)", _G)
+elementwise(numpy.cosh, "numpy.sinh(x)", _G)
+elementwise(numpy.tanh, "1 - y * y", _G)
+elementwise(numpy.arcsinh, "1 / numpy.sqrt(x * x + 1)", _G)
+elementwise(numpy.arccosh, "1 / numpy.sqrt(x * x - 1)", _G)
+elementwise(numpy.arctanh, "1 / (1 - x * x)", _G)
+elementwise(numpy.deg2rad, "math.pi / 180", _G)
+elementwise(numpy.radians, "math.pi / 180", _G)
+elementwise(numpy.rad2deg, "180 / math.pi", _G)
+elementwise(numpy.degrees, "180 / math.pi", _G)
+elementwise(numpy.sinc, "numpy.where(x == 0, 0.0, (numpy.cos(math.pi * x) - y) / "
+            "numpy.where(x == 0, 1.0, x))", _G)
+
+
+@reverse(numpy.arctan2)
+def arctan2(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * x2 / (x1 * x1 + x2 * x2), x1)
+    d[x2] = unbroadcast(-d[y] * x1 / (x1 * x1 + x2 * x2), x2)
+
+
+@forward(numpy.arctan2)
+def arctan2(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * x2 / (x1 * x1 + x2 * x2), y)
+    d[y] = broadcast_like(-d[x2] * x1 / (x1 * x1 + x2 * x2), y)
+
+
+@reverse(numpy.hypot)
+def hypot(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * x1 / y, x1)
+    d[x2] = unbroadcast(d[y] * x2 / y, x2)
+
+
+@forward(numpy.hypot)
+def hypot(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * x1 / y, y)
+    d[y] = broadcast_like(d[x2] * x2 / y, y)
+
+
+@reverse(numpy.logaddexp)
+def logaddexp(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * numpy.exp(x1 - y), x1)
+    d[x2] = unbroadcast(d[y] * numpy.exp(x2 - y), x2)
+
+
+@forward(numpy.logaddexp)
+def logaddexp(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * numpy.exp(x1 - y), y)
+    d[y] = broadcast_like(d[x2] * numpy.exp(x2 - y), y)
+
+
+@reverse(numpy.logaddexp2)
+def logaddexp2(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * numpy.exp2(x1 - y), x1)
+    d[x2] = unbroadcast(d[y] * numpy.exp2(x2 - y), x2)
+
+
+@forward(numpy.logaddexp2)
+def logaddexp2(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * numpy.exp2(x1 - y), y)
+    d[y] = broadcast_like(d[x2] * numpy.exp2(x2 - y), y)
+
+
+@reverse(numpy.float_power)
+def float_power(y, x1, x2):
+    d[x1] = unbroadcast(d[y] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), x1)
+    d[x2] = unbroadcast(d[y] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+
+
+@forward(numpy.float_power)
+def float_power(y, x1, x2):
+    d[y] = broadcast_like(d[x1] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), y)
+    d[y] = broadcast_like(d[x2] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), y)
+
+
+@reverse(numpy.maximum)
+def maximum(y, x1, x2):
+    d[x1] = unbroadcast(tie_split(d[y], x1 > x2, x1 == x2), x1)
+    d[x2] = unbroadcast(tie_split(d[y], x2 > x1, x1 == x2), x2)
+
+
+@forward(numpy.maximum)
+def maximum(y, x1, x2):
+    d[y] = broadcast_like(tie_split(d[x1], x1 > x2, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x2], x2 > x1, x1 == x2), y)
+
+
+@reverse(numpy.minimum)
+def minimum(y, x1, x2):
+    d[x1] = unbroadcast(tie_split(d[y], x1 < x2, x1 == x2), x1)
+    d[x2] = unbroadcast(tie_split(d[y], x2 < x1, x1 == x2), x2)
+
+
+@forward(numpy.minimum)
+def minimum(y, x1, x2):
+    d[y] = broadcast_like(tie_split(d[x1], x1 < x2, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x2], x2 < x1, x1 == x2), y)
+
+
+# fmax/fmin ignore NaNs: a NaN argument loses to a number.
+@reverse(numpy.fmax)
+def fmax(y, x1, x2):
+    d[x1] = unbroadcast(tie_split(d[y], (x1 > x2) | numpy.isnan(x2), x1 == x2), x1)
+    d[x2] = unbroadcast(tie_split(d[y], (x2 > x1) | numpy.isnan(x1), x1 == x2), x2)
+
+
+@forward(numpy.fmax)
+def fmax(y, x1, x2):
+    d[y] = broadcast_like(tie_split(d[x1], (x1 > x2) | numpy.isnan(x2), x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x2], (x2 > x1) | numpy.isnan(x1), x1 == x2), y)
+
+
+@reverse(numpy.fmin)
+def fmin(y, x1, x2):
+    d[x1] = unbroadcast(tie_split(d[y], (x1 < x2) | numpy.isnan(x2), x1 == x2), x1)
+    d[x2] = unbroadcast(tie_split(d[y], (x2 < x1) | numpy.isnan(x1), x1 == x2), x2)
+
+
+@forward(numpy.fmin)
+def fmin(y, x1, x2):
+    d[y] = broadcast_like(tie_split(d[x1], (x1 < x2) | numpy.isnan(x2), x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x2], (x2 < x1) | numpy.isnan(x1), x1 == x2), y)
+
+
+# x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
+@reverse(numpy.remainder)
+def remainder(y, x1, x2):
+    d[x1] = unbroadcast(d[y], x1)
+    d[x2] = unbroadcast(-d[y] * numpy.floor_divide(x1, x2), x2)
+
+
+@forward(numpy.remainder)
+def remainder(y, x1, x2):
+    d[y] = broadcast_like(d[x1], y)
+    d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)
+
+
+@reverse(numpy.fmod)
+def fmod(y, x1, x2):
+    d[x1] = unbroadcast(d[y], x1)
+    d[x2] = unbroadcast(-d[y] * numpy.trunc(x1 / x2), x2)
+
+
+@forward(numpy.fmod)
+def fmod(y, x1, x2):
+    d[y] = broadcast_like(d[x1], y)
+    d[y] = broadcast_like(-d[x2] * numpy.trunc(x1 / x2), y)
+
+
+@reverse(numpy.real)
+def real(y, val):
+    d[val] = d[y]
+
+
+@forward(numpy.real)
+def real(y, val):
+    d[y] = numpy.real(d[val])
+
+
+@reverse(numpy.imag)
+def imag(y, val):
+    d[val] = imag_grad(d[y], val)
+
+
+@forward(numpy.imag)
+def imag(y, val):
+    d[y] = numpy.imag(d[val])
+
+
+@reverse(numpy.conjugate)  # numpy.conj is numpy.conjugate
+def conjugate(y, x):
+    d[x] = numpy.conjugate(d[y])
+
+
+@forward(numpy.conjugate)
+def conjugate(y, x):
+    d[y] = numpy.conjugate(d[x])
+
+
+# where(condition, x, y): the derivative flows to the branch each element came from.
+@reverse(numpy.where)
+def where(r, condition, x=None, y=None):
+    d[x] = unbroadcast(numpy.where(condition, d[r], 0), x)
+    d[y] = unbroadcast(numpy.where(condition, 0, d[r]), y)
+
+
+@forward(numpy.where)
+def where(r, condition, x=None, y=None):
+    d[r] = broadcast_like(numpy.where(condition, d[x], 0), r)
+    d[r] = broadcast_like(numpy.where(condition, 0, d[y]), r)
+
+
+# clip is minimum(maximum(a, lo), hi); a value exactly on a bound counts as a's own.
+# NumPy 2.1+ also spells the bounds min= and max=.
+@reverse(numpy.clip)
+def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    d[a] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "a", min, max), a)
+    d[a_min] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "lo", min, max), a_min)
+    d[a_max] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "hi", min, max), a_max)
+    d[min] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "lo", min, max), min)
+    d[max] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "hi", min, max), max)
+
+
+@forward(numpy.clip)
+def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    d[y] = broadcast_like(d[a] * clip_mask(a, a_min, a_max, "a", min, max), y)
+    d[y] = broadcast_like(d[a_min] * clip_mask(a, a_min, a_max, "lo", min, max), y)
+    d[y] = broadcast_like(d[a_max] * clip_mask(a, a_min, a_max, "hi", min, max), y)
+    d[y] = broadcast_like(d[min] * clip_mask(a, a_min, a_max, "lo", min, max), y)
+    d[y] = broadcast_like(d[max] * clip_mask(a, a_min, a_max, "hi", min, max), y)
