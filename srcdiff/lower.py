@@ -537,10 +537,11 @@ class Lowerer:
         out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
         return out
 
-    def condition(self, test, out):
-        atom = self.expr(test, out)
-        # a fresh temporary, so the branch can not overwrite its own test
-        return self.temp(out, atom, "copy", "cond")
+    def condition(self, test, out, name=None):
+        """Lower a test into a fresh `cond` name, which the branch can not overwrite."""
+        name = name or self.namer.fresh("cond")
+        self.assign_to(name, test, out)
+        return S.load(name)
 
     def stmt_Return(self, node):
         out = []
@@ -713,8 +714,7 @@ class Lowerer:
         loop = self._new_loop("while", node.body)
         cond_name = self.namer.fresh("cond")
         test_out = []
-        atom = self.expr(node.test, test_out)
-        test_out.append(self.assign(cond_name, atom, "copy"))
+        self.condition(node.test, test_out, cond_name)
         if loop.brk:
             out.append(self.assign(loop.brk, S.const(False), "copy"))
         out += test_out
@@ -766,6 +766,8 @@ class Lowerer:
         if stmt is None:
             raise self.error(node, f"srcdiff does not support the expression "
                              f"{type(node).__name__}")
+        if stmt.sd.kind == "copy" and isinstance(stmt.value, S.Constant):
+            return stmt.value  # a folded literal needs no name
         out.append(stmt)
         return S.load(name)
 
@@ -900,6 +902,9 @@ class Lowerer:
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)
             op = BINOPS[type(node.op)]
+            folded = _fold(op, left, right)
+            if folded is not None:
+                return self.assign(target, folded, "copy")
             return self.assign(target, S.BinOp(left=left, op=node.op, right=right), "binop",
                                func=op)
         if isinstance(node, S.UnaryOp):
@@ -1094,6 +1099,21 @@ def _walk_local(stmt, into_loops=True):
             continue
         first = False
         stack.extend(S.iter_child_nodes(node))
+
+
+def _fold(op, left, right):
+    """Fold arithmetic on two numeric literals (1000 ** 2 becomes 1000000)."""
+    if not (isinstance(left, S.Constant) and isinstance(right, S.Constant)):
+        return None
+    a, b = left.value, right.value
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
+        return None
+    if op is operator.pow and (abs(b) > 64 or abs(a) > 1e6):
+        return None
+    try:
+        return S.const(op(a, b))
+    except (ArithmeticError, TypeError, ValueError):
+        return None
 
 
 def _strip_ctx(node):

@@ -1,0 +1,651 @@
+"""Stage 5, forward: build the Jacobian-vector product (forward mode) of a lowered function.
+
+The emitted function runs the primal statements in their order, each followed
+by its tangent statement(s), with the same loops and branches: no tape and no
+second pass. Every active value `v` (varied by `wrt` and useful to the
+output) carries a tangent `tan_v`, the directional derivative of `v` along
+the input tangents.
+
+Tangents are tracked statically:
+
+* zero: never computed, so no arithmetic is spent on zeros. Where a tangent
+  is nonzero on one path into a merge only (a branch, a loop's back edge), a
+  zero is materialized on the other path with `zeros_like_value`.
+* owned or borrowed: an owned tangent was made here and shares memory with no
+  other tangent except where the primal values share it too (copies and
+  views), so it may be updated in place for `y[i] = v` and `lst.append(v)`.
+  A borrowed one (the caller's input tangent, or a rule's result, which may
+  be one of its inputs' tangents) is copied once before the first such update.
+  Aliases are kept in groups: when a rule reads a tangent, its whole group
+  becomes borrowed.
+
+Rules come from the forward templates (`rules.lookup("forward", func)`): each
+`d[y] = expr` statement is linear in one `d[arg]`; the statements whose
+`d[arg]` is a nonzero tangent are kept and summed.
+"""
+import copy
+import itertools
+
+from . import __version__, analyze, rules
+from . import syntax as S
+from .errors import NoRuleError, SrcdiffError
+from .reverse import comment
+
+
+class TangentState:
+    """Which tangents are nonzero at a point of the program, and how they may be updated.
+
+    owned: name -> bool, present only for nonzero tangents (True: safe in place).
+    group: name -> alias group id (tangents sharing memory the way their primals do).
+    must:  names certainly bound here (zeros are materialized only for those).
+    """
+
+    def __init__(self, owned=None, group=None, must=()):
+        self.owned = dict(owned or {})
+        self.group = dict(group or {})
+        self.must = set(must)
+
+    def copy(self):
+        return TangentState(self.owned, self.group, self.must)
+
+    def nonzero(self, name):
+        return name in self.owned
+
+    def kill(self, name):
+        self.owned.pop(name, None)
+        self.group.pop(name, None)
+
+    def fresh(self, name, gid, owned):
+        self.owned[name] = owned
+        self.group[name] = gid
+
+    def alias(self, target, source):
+        self.owned[target] = self.owned[source]
+        self.group[target] = self.group[source]
+
+    def demote(self, name):
+        """A rule read this tangent: its result may share memory with the whole group."""
+        if name not in self.owned:
+            return
+        gid = self.group[name]
+        for other, g in self.group.items():
+            if g == gid:
+                self.owned[other] = False
+
+    def key(self):
+        groups = {}
+        for name, gid in self.group.items():
+            groups.setdefault(gid, set()).add(name)
+        return (frozenset(self.owned.items()),
+                frozenset(frozenset(g) for g in groups.values()))
+
+
+def merge(a, b, new_gid):
+    """The state after two paths join (a name zero on one path is materialized there)."""
+    names = set(a.owned) | set(b.owned)
+    parent = {n: n for n in names}
+
+    def find(n):
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for state in (a, b):
+        first = {}
+        for n in sorted(state.group):
+            g = state.group[n]
+            if g in first:
+                parent[find(n)] = find(first[g])
+            else:
+                first[g] = n
+    out = TangentState(must=a.must & b.must)
+    roots = {}
+    for n in sorted(names):
+        root = find(n)
+        if root not in roots:
+            roots[root] = new_gid()
+        out.owned[n] = a.owned.get(n, True) and b.owned.get(n, True)
+        out.group[n] = roots[root]
+    return out
+
+
+class Forward:
+    """Generates the body of a forward-mode (jvp) function from a `Lowered` function."""
+
+    def __init__(self, low, wrt, containers=()):
+        self.low = low
+        self.wrt = list(wrt)
+        self.src = low.source
+        self.body = low.body
+        self.output = self.body[-1].value.id
+        self.active = analyze.activity(self.body, self.wrt, self.output)
+        self.containers = set(containers) | _container_names(self.body)
+        self.namer = low.namer
+        self.tangents = {}
+        self.bindings = {}
+        self._gids = itertools.count()
+        self.primal_names = set(low.params)
+        for stmt in analyze.flatten(self.body):
+            name = analyze.assigned(stmt)
+            if name:
+                self.primal_names.add(name)
+            if isinstance(stmt, S.For):
+                self.primal_names.add(stmt.target.id)
+
+    # -- names and helpers -------------------------------------------------
+    def tan(self, name):
+        if name not in self.tangents:
+            self.tangents[name] = self.namer.exact_or_fresh("tan_" + name)
+        return self.tangents[name]
+
+    def gid(self):
+        return next(self._gids)
+
+    def helper(self, name):
+        from . import forward_runtime, runtime
+        module = forward_runtime if hasattr(forward_runtime, name) else runtime
+        self.bind(name, getattr(module, name))
+        return S.load(name)
+
+    def bind(self, name, obj):
+        if name in self.bindings and self.bindings[name] is not obj:
+            raise SrcdiffError(f"srcdiff's generated code needs two different objects named "
+                               f"{name!r} ({self.bindings[name]!r} and {obj!r})",
+                               hint="rename one of the template helpers")
+        self.bindings[name] = obj
+
+    def assign(self, target, value):
+        if isinstance(target, str):
+            target = S.store(target)
+        return S.Assign(targets=[target], value=value, type_comment=None)
+
+    def zeros_of(self, atom):
+        return S.Call(func=self.helper("zeros_like_value"), args=[S.deepcopy(atom)],
+                      keywords=[])
+
+    def materialize(self, name, state):
+        state.fresh(name, self.gid(), True)
+        return self.assign(self.tan(name), self.zeros_of(S.load(name)))
+
+    def tangent_atom(self, atom, state):
+        """The tangent name of an operand, or None when it is statically zero."""
+        if isinstance(atom, S.Name) and atom.id in self.active and state.nonzero(atom.id):
+            return self.tan(atom.id)
+        return None
+
+    # -- driver ------------------------------------------------------------
+    def generate(self):
+        """Return the statements of the jvp body (after the input checks) and the output."""
+        state = TangentState(must=self.low.params)
+        for w in self.wrt:
+            if w in self.active:
+                self.tan(w)
+                state.fresh(w, self.gid(), False)   # the caller's tangent: never written
+        body = self.block(self.body[:-1], state)
+        self.final_state = state
+        return body
+
+    def block(self, stmts, state):
+        items = []   # (line or None, statements, has tangent statements)
+        for stmt in stmts:
+            if isinstance(stmt, S.If):
+                items.append((None, self.forward_if(stmt, state), False))
+            elif isinstance(stmt, (S.For, S.While)):
+                items.append((None, self.forward_loop(stmt, state), False))
+            else:
+                pre, post = self.forward_stmt(stmt, state)
+                items.append((stmt.sd.line, pre + [_plain(stmt)] + post, bool(pre or post)))
+        out = []
+        i = 0
+        while i < len(items):
+            line = items[i][0]
+            if line is None:
+                out += items[i][1]
+                i += 1
+                continue
+            j = i
+            while j < len(items) and items[j][0] == line:
+                j += 1
+            if any(item[2] for item in items[i:j]):
+                out.append(comment(f"line {line}: {self.src.line(line).strip()}"))
+            for item in items[i:j]:
+                out += item[1]
+            i = j
+        return out
+
+    # -- simple statements -------------------------------------------------
+    def forward_stmt(self, stmt, state):
+        """(statements before the primal one, statements after it); updates `state`."""
+        kind = stmt.sd.kind
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            name = stmt.targets[0].id
+            post = []
+            if name in self.active:
+                post = self.forward_assign(stmt, name, state)
+            else:
+                state.kill(name)
+            state.must.add(name)
+            return [], post
+        if kind == "setitem":
+            return self.forward_setitem(stmt, state)
+        if kind == "append":
+            return self.forward_append(stmt, state)
+        return [], []   # effect, assert, raise, pass: nothing to differentiate
+
+    def forward_assign(self, stmt, name, state):
+        kind = stmt.sd.kind
+        value = stmt.value
+        tan = self.tan(name)
+        if kind == "copy":
+            src = self.tangent_atom(value, state)
+            if src is None:
+                state.kill(name)
+                return []
+            state.alias(name, value.id)
+            return [self.assign(tan, S.load(src))]
+        if kind == "subscript":
+            src = self.tangent_atom(value.value, state)
+            if src is None:
+                state.kill(name)
+                return []
+            base = value.value.id
+            if base in self.containers:
+                state.fresh(name, self.gid(), False)   # an element: it may be anything
+            else:
+                state.alias(name, base)                # a view or a copy, like the primal
+            return [self.assign(tan, S.Subscript(value=S.load(src),
+                                                 slice=S.deepcopy(value.slice), ctx=S.Load()))]
+        if kind == "display":
+            elts = value.values if isinstance(value, S.Dict) else value.elts
+            tans = [self.tangent_atom(e, state) for e in elts]
+            if not any(tans):
+                state.kill(name)
+                return []
+            parts = [S.load(t) if t else self.zeros_of(e) for t, e in zip(tans, elts)]
+            if isinstance(value, S.Dict):
+                new = S.Dict(keys=[S.deepcopy(k) for k in value.keys], values=parts)
+            else:
+                new = type(value)(elts=parts, ctx=S.Load())
+            state.kill(name)
+            state.fresh(name, self.gid(), True)   # a new container of its own
+            return [self.assign(tan, new)]
+        if kind in ("binop", "unary", "call"):
+            return self.forward_call(stmt, name, state)
+        if kind == "attribute":
+            if self.tangent_atom(value.value, state) is not None:
+                raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
+                                     f"attribute .{value.attr} of a value being "
+                                     "differentiated", hint="compute it from arrays with "
+                                     "numpy functions", cls=NoRuleError)
+        # opaque, stop_gradient, effect_value, constants: the tangent is zero
+        state.kill(name)
+        return []
+
+    def forward_call(self, stmt, name, state):
+        func = stmt.sd.func
+        value = stmt.value
+        if stmt.sd.kind == "call" and func is not None and rules.is_nondifferentiable(func):
+            state.kill(name)
+            return []
+        args, keywords = analyze.call_parts(value)
+        operands = args + list(keywords.values())
+        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+            operands = operands + [value.func.value]
+        live = [a.id for a in operands if self.tangent_atom(a, state) is not None]
+        if not live:
+            state.kill(name)
+            return []
+        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
+                                 f"method .{value.func.attr}()",
+                                 hint="call the numpy function instead, or register a rule",
+                                 cls=NoRuleError)
+        template = rules.lookup("forward", func)
+        if template is None:
+            raise self._no_rule(stmt, func)
+        try:
+            mapping = template.bind(S.load(name), args, keywords)
+        except TypeError as exc:
+            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
+                                 f"not accept this call: {exc}",
+                                 hint="pass only the arguments the rule knows") from None
+        tangent_of = {}
+        for pname, atom in mapping.items():
+            t = self.tangent_atom(atom, state)
+            if t is not None and pname != template.result:
+                tangent_of[pname] = t
+        temps, terms = instantiate_forward(template, mapping, tangent_of, self.namer,
+                                           self.bind)
+        for n in live:
+            state.demote(n)
+        state.kill(name)
+        if not terms:
+            return temps
+        state.fresh(name, self.gid(), False)
+        return temps + [self.assign(self.tan(name), _sum(terms, self.helper))]
+
+    def _no_rule(self, stmt, func):
+        hint = rules.not_implemented_hint(func) if func is not None else None
+        if hint:
+            return self.src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
+                                  "implemented yet", hint=hint, cls=NoRuleError)
+        if func is not None and hasattr(func, "__code__"):
+            return self.src.error(stmt.sd.line, f"srcdiff does not differentiate calls to "
+                                  f"your own function {_describe(func)} yet", hint="inline "
+                                  "its body, or give it a rule with srcdiff.register_rule",
+                                  cls=NoRuleError)
+        return self.src.error(stmt.sd.line, f"srcdiff has no forward (tangent) rule for "
+                              f"{_describe(func)}", hint="add one with srcdiff.register_rule "
+                              "(see templates/ for examples), or wrap the argument in "
+                              "srcdiff.stop_gradient if no derivative should flow",
+                              cls=NoRuleError)
+
+    def own(self, name, state, pre):
+        """Make `tan_name` safe to update in place (materialize or copy it once)."""
+        tan = self.tan(name)
+        if not state.nonzero(name):
+            pre.append(self.materialize(name, state))
+        elif not state.owned[name]:
+            pre.append(self.assign(tan, S.Call(func=self.helper("copy_tangent"),
+                                               args=[S.load(tan)], keywords=[])))
+            state.fresh(name, self.gid(), True)
+
+    def forward_setitem(self, stmt, state):
+        target = stmt.targets[0]
+        base = target.value.id
+        value = stmt.value
+        if base not in self.active:
+            return [], []
+        src = self.tangent_atom(value, state)
+        if src is None and not state.nonzero(base):
+            return [], []
+        pre = []
+        self.own(base, state, pre)
+        item = S.load(src) if src else self.zeros_of(value)
+        write = self.assign(S.Subscript(value=S.load(self.tan(base)),
+                                        slice=S.deepcopy(target.slice), ctx=S.Store()), item)
+        return pre, [write]
+
+    def forward_append(self, stmt, state):
+        base = stmt.value.func.value.id
+        item = stmt.value.args[0]
+        if base not in self.active:
+            return [], []
+        src = self.tangent_atom(item, state)
+        if src is None and not state.nonzero(base):
+            return [], []
+        pre = []
+        self.own(base, state, pre)   # before the primal append: zeros match the old list
+        new = S.load(src) if src else self.zeros_of(item)
+        call = S.Call(func=S.Attribute(value=S.load(self.tan(base)), attr="append",
+                                       ctx=S.Load()), args=[new], keywords=[])
+        return pre, [S.Expr(value=call)]
+
+    # -- control flow ------------------------------------------------------
+    def forward_if(self, stmt, state):
+        s1, s2 = state.copy(), state.copy()
+        body = self.block(stmt.body, s1)
+        orelse = self.block(stmt.orelse, s2)
+        for name in sorted(set(s1.owned) | set(s2.owned)):
+            if not s1.nonzero(name) and name in s1.must:
+                body.append(self.materialize(name, s1))
+            if not s2.nonzero(name) and name in s2.must:
+                orelse.append(self.materialize(name, s2))
+        merged = merge(s1, s2, self.gid)
+        _replace(state, merged)
+        return [S.If(test=S.deepcopy(stmt.test), body=body or [S.Pass()], orelse=orelse)]
+
+    def forward_loop(self, stmt, state):
+        """The loop with tangents, its body iterated until the nonzero set is stable."""
+        entry = state.copy()
+        head = entry.copy()
+        saved_namer = copy.deepcopy(self.namer)
+        saved_tangents = dict(self.tangents)
+        while True:
+            self.namer = copy.deepcopy(saved_namer)
+            self.tangents = dict(saved_tangents)
+            exit_state = head.copy()
+            if isinstance(stmt, S.For):
+                exit_state.kill(stmt.target.id)
+                exit_state.must.add(stmt.target.id)
+            body = self.block(stmt.body, exit_state)
+            new_head = merge(head, exit_state, self.gid)
+            new_head.must = set(entry.must)
+            if new_head.key() == head.key():
+                break
+            head = new_head
+        before = []
+        for name in sorted(head.owned):
+            if not entry.nonzero(name) and name in entry.must:
+                before.append(self.materialize(name, entry))
+        at_end = []
+        for name in sorted(head.owned):
+            if not exit_state.nonzero(name) and name in exit_state.must:
+                at_end.append(self.materialize(name, exit_state))
+        if at_end:
+            loop = stmt.sd.loop
+            if loop is not None and loop.ends_with_break:
+                body[-1:-1] = at_end   # before the final `if flag: break`
+            else:
+                body += at_end
+        _replace(state, head)
+        state.must = set(entry.must)
+        if isinstance(stmt, S.For):
+            new = S.For(target=S.deepcopy(stmt.target), iter=S.deepcopy(stmt.iter), body=body,
+                        orelse=[], type_comment=None)
+        else:
+            new = S.While(test=S.deepcopy(stmt.test), body=body, orelse=[])
+        return before + [new]
+
+
+def _replace(state, new):
+    state.owned = new.owned
+    state.group = new.group
+    state.must = new.must
+
+
+def _container_names(body):
+    out = set()
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == "display":
+            out.add(stmt.targets[0].id)
+        if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+            out.add(stmt.value.func.value.id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in analyze.flatten(body):
+            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+                    and isinstance(stmt.targets[0], S.Name)
+                    and isinstance(stmt.value, S.Name) and stmt.value.id in out
+                    and stmt.targets[0].id not in out):
+                out.add(stmt.targets[0].id)
+                changed = True
+    return out
+
+
+def _sum(terms, helper):
+    """`t1 + t2 + ...`; tuple or list displays (several outputs) are added item by item."""
+    total = terms[0]
+    for term in terms[1:]:
+        if any(isinstance(t, (S.Tuple, S.List)) for t in (total, term)):
+            total = S.Call(func=helper("add_tangents"), args=[total, term], keywords=[])
+        else:
+            total = S.BinOp(left=total, op=S.Add(), right=term)
+    return total
+
+
+def _plain(stmt):
+    return S.deepcopy(stmt)
+
+
+def _describe(func):
+    from .lower import canonical_path
+    if func is None:
+        return "this call"
+    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
+
+
+# -- templates -----------------------------------------------------------------
+def _store_names(stmt):
+    return [n.id for t in stmt.targets for n in S.walk(t)
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)]
+
+
+def _load_names(node):
+    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+
+
+def instantiate_forward(template, mapping, tangent_of, namer, bind):
+    """Splice a forward template. Returns (temporary statements, tangent terms).
+
+    `mapping` maps template parameters to atoms; `tangent_of` maps the
+    parameters whose tangent is nonzero to their tangent names. A `d[y] = e`
+    statement is kept when the one `d[arg]` it depends on (directly or through
+    temporaries) is nonzero; temporaries no kept statement needs are dropped.
+    """
+    body = template.body
+    for stmt in body:
+        if not isinstance(stmt, S.Assign):
+            raise SrcdiffError(f"{template.origin}: a forward rule body may only hold "
+                               "assignments", hint="compute branches with numpy.where "
+                               "or a runtime helper")
+    deps = {}        # temporary -> the d[arg]s it depends on
+    plan = []        # (stmt, is_tangent, d-args it depends on)
+    for stmt in body:
+        reads = set(rules._d_reads(stmt))
+        for n in _load_names(stmt.value):
+            reads |= deps.get(n, set())
+        is_tangent = bool(rules._d_targets(stmt))
+        if is_tangent:
+            if len(reads) != 1:
+                raise SrcdiffError(f"{template.origin}: each d[{template.result}] statement of "
+                                   "a forward rule must be linear in exactly one d[arg]; "
+                                   f"this one reads {sorted(reads) or 'none'}",
+                                   hint="split it into one statement per input")
+        else:
+            for n in _store_names(stmt):
+                deps[n] = reads
+        plan.append((stmt, is_tangent, reads))
+    kept = []
+    needed = set()
+    for stmt, is_tangent, reads in reversed(plan):
+        if is_tangent:
+            if all(r in tangent_of for r in reads):
+                kept.append(stmt)
+                needed |= _load_names(stmt.value)
+        elif any(n in needed for n in _store_names(stmt)):
+            kept.append(stmt)
+            needed |= _load_names(stmt.value)
+    kept.reverse()
+    local = sorted({n for stmt in kept if not rules._d_targets(stmt) for n in _store_names(stmt)})
+    renames = {n: namer.fresh(n) for n in local}
+    splice = _Splice(mapping, renames, tangent_of, template.result)
+    temps, terms = [], []
+    for stmt in kept:
+        for n in _load_names(stmt.value):
+            if (n in template.free and n in template.namespace
+                    and n not in renames and n not in mapping):
+                bind(n, template.namespace[n])
+        new = splice.visit(S.deepcopy(stmt))
+        if rules._d_targets(stmt):
+            terms.append(new.value)
+        else:
+            temps.append(new)
+    return temps, terms
+
+
+class _Splice(S.NodeTransformer):
+    def __init__(self, mapping, renames, tangent_of, result):
+        self.mapping = mapping
+        self.renames = renames
+        self.tangent_of = tangent_of
+        self.result = result
+
+    def visit_Subscript(self, node):
+        if rules._is_d(node) and isinstance(node.ctx, S.Load):
+            return S.load(self.tangent_of[node.slice.id])
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if node.id in self.renames:
+            return S.name(self.renames[node.id], node.ctx)
+        if node.id in self.mapping:
+            new = S.deepcopy(self.mapping[node.id])
+            if isinstance(new, S.Name):
+                new.ctx = node.ctx
+            return new
+        return node
+
+
+# -- the emitted function ------------------------------------------------------------
+def forward_source(fn, wrt, kind="jvp", containers=()):
+    """Emit the forward-mode derivative (jvp) of `fn` with respect to parameter names `wrt`.
+
+    The emitted `jvp_<name>(<fn's parameters>, tangent_<w> for each w in wrt)`
+    returns `(value, output tangent)`.
+    """
+    from . import runtime, transform
+    if kind != "jvp":
+        raise ValueError(f"forward_source makes kind='jvp', not {kind!r}")
+    wrt = tuple(wrt)
+    low = transform.lower_function(fn)
+    user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
+    for w in wrt:
+        if w not in low.params:
+            raise SrcdiffError(f"wrt={w!r} is not a parameter of {user_name}; its parameters "
+                               f"are {tuple(low.params)}")
+    fwd = Forward(low, wrt, containers=containers)
+    tangent_params = [fwd.namer.exact_or_fresh("tangent_" + w) for w in wrt]
+    generated = fwd.generate()
+    namer = fwd.namer
+    bindings = dict(low.bindings)
+    for name, obj in fwd.bindings.items():
+        if name in bindings and bindings[name] is not obj:
+            raise SrcdiffError(f"srcdiff's generated code needs two different objects named "
+                               f"{name!r}")
+        bindings[name] = obj
+    bindings["check_differentiable"] = runtime.check_differentiable
+    from . import forward_runtime
+    bindings["check_tangent"] = forward_runtime.check_tangent
+    bindings["output_tangent"] = forward_runtime.output_tangent
+    taken = set(low.params) | fwd.primal_names | set(fwd.tangents.values()) | set(tangent_params)
+    for name in bindings:
+        if name in taken:
+            raise low.source.error(low.source.node, f"the name {name!r} is used by srcdiff's "
+                                   "generated code", hint=f"rename your variable {name!r}")
+    name = namer.exact_or_fresh(f"{kind}_{user_name}")
+    origin = transform.origin_of(fn, low.source)
+    wrt_text = ", ".join(wrt)
+    doc = (f"Jacobian-vector product of {user_name} with respect to {wrt_text} "
+           f"(forward mode).\n\n"
+           f"    Generated by srcdiff {__version__} from {origin}.\n"
+           f"    Takes {user_name}'s arguments, then one tangent per differentiated input "
+           f"({', '.join(tangent_params)}),\n"
+           f"    each shaped like its input; returns ({user_name}(...), the output's "
+           f"tangent).\n    ")
+    body = [S.Expr(value=S.const(doc))]
+    for w, t in zip(wrt, tangent_params):
+        body += S.quote(f"check_differentiable({w}, {w!r})")
+        check = f"check_tangent({t}, {w}, {w!r})"
+        if w in fwd.active:
+            body += S.quote(f"{fwd.tan(w)} = {check}")
+        else:
+            body += S.quote(check)
+    body += generated
+    output = fwd.output
+    out_tan = fwd.tan(output) if output in fwd.active and fwd.final_state.nonzero(output) \
+        else "None"
+    body += S.quote(f"return {output}, output_tangent({out_tan}, {output})")
+    params = [S.name(p, S.Param()) for p in low.params + tangent_params]
+    fdef = S.FunctionDef(name=name, args=S.arguments(args=params, posonlyargs=[], vararg=None,
+                                                     kwonlyargs=[], kw_defaults=[],
+                                                     kwarg=None, defaults=[]),
+                         body=body, decorator_list=[], returns=None, type_comment=None,
+                         type_params=[])
+    header = (f"# Code generated by srcdiff {__version__} from {origin} "
+              f"(Jacobian-vector product, forward mode). DO NOT EDIT.\n")
+    from . import emit
+    text = header + emit.to_source([fdef])
+    return transform.Emitted(text, name, bindings, fn, origin)

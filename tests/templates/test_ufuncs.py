@@ -1,0 +1,153 @@
+"""Every elementwise rule in templates/ufuncs.py against central differences."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check_grad
+
+rng = np.random.default_rng(0)
+
+
+def _in(lo, hi, shape=(2, 3)):
+    return rng.uniform(lo, hi, size=shape)
+
+
+# (function, input domain) — inputs stay away from kinks and domain edges.
+UNARY = [
+    (np.exp, (-1, 1)), (np.exp2, (-1, 1)), (np.expm1, (-1, 1)), (np.log, (0.5, 2)),
+    (np.log2, (0.5, 2)), (np.log10, (0.5, 2)), (np.log1p, (-0.5, 1)), (np.sqrt, (0.5, 2)),
+    (np.cbrt, (0.5, 2)), (np.square, (-1, 1)), (np.reciprocal, (0.5, 2)),
+    (np.abs, (0.2, 1)), (np.absolute, (-1, -0.2)), (np.fabs, (0.2, 1)),
+    (np.sin, (-2, 2)), (np.cos, (-2, 2)), (np.tan, (-1, 1)), (np.arcsin, (-0.8, 0.8)),
+    (np.arccos, (-0.8, 0.8)), (np.arctan, (-2, 2)), (np.sinh, (-1, 1)), (np.cosh, (-1, 1)),
+    (np.tanh, (-1, 1)), (np.arcsinh, (-2, 2)), (np.arccosh, (1.5, 3)),
+    (np.arctanh, (-0.8, 0.8)), (np.deg2rad, (-1, 1)), (np.radians, (-1, 1)),
+    (np.rad2deg, (-1, 1)), (np.degrees, (-1, 1)), (np.sinc, (0.1, 0.9)),
+    (np.negative, (-1, 1)), (np.positive, (-1, 1)), (np.conj, (-1, 1)),
+    (np.conjugate, (-1, 1)), (np.real, (-1, 1)),
+]
+
+
+def _unary(fn):
+    return lambda x: np.sum(fn(x) * np.cos(x))
+
+
+@pytest.mark.parametrize("fn,domain", UNARY, ids=[f.__name__ for f, _ in UNARY])
+@pytest.mark.parametrize("shape", [(2, 3), (4,), ()], ids=["2d", "1d", "0d"])
+def test_unary(fn, domain, shape):
+    check_grad(_unary(fn), _in(*domain, shape=shape))
+
+
+@pytest.mark.parametrize("fn,domain", UNARY[:12], ids=[f.__name__ for f, _ in UNARY[:12]])
+def test_unary_python_float(fn, domain):
+    x = float(rng.uniform(*domain))
+    check_grad(lambda x: fn(x) * 3.0, x)
+
+
+def test_imag_of_real_input_has_zero_gradient():
+    x = _in(-1, 1)
+    check_grad(lambda x: np.sum(np.imag(x) + x), x)
+
+
+def test_abs_kink_has_zero_derivative():
+    g = srcdiff.grad(lambda x: np.sum(np.abs(x)))(np.array([-1.0, 0.0, 2.0]))
+    np.testing.assert_array_equal(g, [-1.0, 0.0, 1.0])
+
+
+BINARY = [
+    (np.arctan2, (-1, 1), (0.5, 2)), (np.hypot, (0.5, 1), (-1, -0.5)),
+    (np.logaddexp, (-1, 1), (-1, 1)), (np.logaddexp2, (-1, 1), (-1, 1)),
+    (np.float_power, (0.5, 2), (-1, 1)), (np.power, (0.5, 2), (-1, 1)),
+    (np.remainder, (2.1, 2.9), (0.7, 0.9)), (np.mod, (-2.9, -2.1), (0.7, 0.9)),
+    (np.fmod, (-2.9, -2.1), (0.7, 0.9)),
+    (np.add, (-1, 1), (-1, 1)), (np.subtract, (-1, 1), (-1, 1)),
+    (np.multiply, (-1, 1), (-1, 1)), (np.divide, (-1, 1), (0.5, 2)),
+]
+
+
+def _binary(fn):
+    return lambda a, b: np.sum(fn(a, b) * np.cos(a))
+
+
+@pytest.mark.parametrize("fn,da,db", BINARY, ids=[f.__name__ for f, _, _ in BINARY])
+@pytest.mark.parametrize("sa,sb", [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1), (1, 3)),
+                                   ((), (2,))], ids=["same", "row", "outer", "scalar"])
+def test_binary(fn, da, db, sa, sb):
+    check_grad(_binary(fn), _in(*da, shape=sa), _in(*db, shape=sb), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("fn", [np.maximum, np.minimum, np.fmax, np.fmin])
+@pytest.mark.parametrize("sa,sb", [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), ())])
+def test_maximum_minimum(fn, sa, sb):
+    a = rng.permutation(np.linspace(-1, 1, int(np.prod(sa)))).reshape(sa)
+    b = np.full(sb, 0.05) if sb == () else rng.uniform(-1.03, 1.03, size=sb)
+    check_grad(lambda a, b: np.sum(fn(a, b) * np.sin(a + 1)), a, b, wrt=(0, 1))
+
+
+def test_maximum_minimum_ties_split_evenly():
+    a = np.array([1.0, 2.0, 3.0])
+    b = np.array([2.0, 2.0, 2.0])
+    ga, gb = srcdiff.grad(lambda a, b: np.sum(np.maximum(a, b)), wrt=(0, 1))(a, b)
+    np.testing.assert_array_equal(ga, [0.0, 0.5, 1.0])
+    np.testing.assert_array_equal(gb, [1.0, 0.5, 0.0])
+    ga, gb = srcdiff.grad(lambda a, b: np.sum(np.minimum(a, b)), wrt=(0, 1))(a, b)
+    np.testing.assert_array_equal(ga, [1.0, 0.5, 0.0])
+    np.testing.assert_array_equal(gb, [0.0, 0.5, 1.0])
+
+
+def test_fmax_ignores_nan():
+    a = np.array([1.0, np.nan, 3.0])
+    b = np.array([2.0, 2.0, np.nan])
+    ga, gb = srcdiff.grad(lambda a, b: np.sum(np.fmax(a, b)), wrt=(0, 1))(a, b)
+    np.testing.assert_array_equal(ga, [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(gb, [1.0, 1.0, 0.0])
+
+
+# -- where ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("sx,sy", [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), ())])
+def test_where(sx, sy):
+    x, y = _in(-1, 1, sx), _in(-1, 1, sy)
+    check_grad(lambda x, y: np.sum(np.where(x > 0, x * x, y) * np.cos(x)), x, y, wrt=(0, 1))
+
+
+def test_where_python_float_branch():
+    x = _in(-1, 1, (3, 2))
+    check_grad(lambda x, c: np.sum(np.where(x > 0, c, np.sin(x))), x, 0.7, wrt=(0, 1))
+
+
+def test_where_broadcast_condition():
+    x = _in(-1, 1, (3,))
+    cond = np.array([[True], [False]])
+    check_grad(lambda x: np.sum(np.where(cond, x, 2 * x) * np.arange(6.0).reshape(2, 3)), x)
+
+
+# -- clip ----------------------------------------------------------------------
+
+def test_clip_scalars():
+    x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
+    check_grad(lambda x: np.sum(np.clip(x, -0.5, 0.5) * np.cos(x)), x)
+
+
+def test_clip_method_and_none_bounds():
+    x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
+    check_grad(lambda x: np.sum(x.clip(0.1, None) ** 2), x)
+    check_grad(lambda x: np.sum(np.clip(x, None, 0.1) ** 2), x)
+
+
+def test_clip_bound_gradients():
+    x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
+    lo = np.array([-0.5, -0.2, 0.05, -2.0])
+    check_grad(lambda x, lo, hi: np.sum(np.clip(x, lo, hi) * np.sin(x)), x, lo, 0.41,
+               wrt=(0, 1, 2))
+
+
+@pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.1.0", reason="min=/max= need 2.1")
+def test_clip_min_max_keywords():
+    x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
+    check_grad(lambda x, hi: np.sum(np.clip(x, min=-0.3, max=hi) ** 2), x, 0.33, wrt=(0, 1))
+
+
+def test_clip_value_on_bound_passes_through():
+    g = srcdiff.grad(lambda x: np.sum(np.clip(x, 0.0, 1.0)))(np.array([-1.0, 0.0, 0.5, 1.0, 2.0]))
+    np.testing.assert_array_equal(g, [0.0, 1.0, 1.0, 1.0, 0.0])
