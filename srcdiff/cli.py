@@ -31,8 +31,11 @@ def _parser():
     p = argparse.ArgumentParser(
         prog="srcdiff",
         description="Write the derivative of Python functions as a standalone module.")
-    p.add_argument("targets", nargs="+", metavar="FILE.py:FUNC",
+    p.add_argument("targets", nargs="*", metavar="FILE.py:FUNC",
                    help="the function(s) to differentiate")
+    p.add_argument("--rules", action="store_true",
+                   help="print the functions with rules, the non-differentiable ones and the "
+                        "ones not implemented yet, then exit")
     p.add_argument("--wrt", default=None,
                    help="comma-separated parameter names to differentiate with respect to "
                         "(default: the first parameter)")
@@ -178,17 +181,38 @@ def _collect_helper(name, obj, helpers):
             _collect_helper(n, dep, helpers)
 
 
+def _one_line(exc):
+    if isinstance(exc, SrcdiffError) and exc.filename is not None:
+        where = os.path.relpath(exc.filename) if os.path.isabs(exc.filename) else exc.filename
+        if where.startswith(".."):
+            where = exc.filename
+        text = f"{where}:{exc.lineno}: {exc.reason}"
+        if exc.line:
+            text += f" [{exc.line.strip()}]"
+        if exc.hint:
+            text += f"; {exc.hint}"
+        return text
+    return " ".join(part.strip() for part in str(exc).splitlines())
+
+
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.rules:
+        from .rules import describe
+        for title, names in describe().items():
+            print(f"{title} ({len(names)}):")
+            for n in names:
+                print(f"  {n}")
+        return 0
+    if not args.targets:
+        parser.error("give at least one FILE.py:FUNC")
     try:
         text = generate(args.targets, args.wrt, args.mode, args.name)
     except (CodegenError, SrcdiffError) as exc:
         if args.debug:
             traceback.print_exc()
-        message = str(exc).splitlines()
-        print(f"srcdiff: error: {message[0]}", file=sys.stderr)
-        for extra in message[1:]:
-            print(f"srcdiff: {extra.strip()}", file=sys.stderr)
+        print(f"srcdiff: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # an unexpected failure: still one clear line
         if args.debug:

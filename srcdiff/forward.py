@@ -119,7 +119,8 @@ class Forward:
         self.src = low.source
         self.body = low.body
         self.output = self.body[-1].value.id
-        self.active = analyze.activity(self.body, self.wrt, self.output)
+        self.mutated, aliases = _mutated_aliases(self.body)
+        self.active = _activity(self.body, self.wrt, self.output, aliases)
         self.containers = set(containers) | _container_names(self.body)
         self.namer = low.namer
         self.tangents = {}
@@ -237,25 +238,28 @@ class Forward:
         kind = stmt.sd.kind
         value = stmt.value
         tan = self.tan(name)
-        if kind == "copy":
-            src = self.tangent_atom(value, state)
+        if kind in ("copy", "subscript"):
+            base = value if kind == "copy" else value.value
+            pre = []
+            if (name in self.mutated and isinstance(base, S.Name) and base.id in self.active
+                    and base.id not in self.containers):
+                # `name` is written in place later and shares memory with `base`: so must
+                # their tangents, or the write would not reach the tangent of `base`
+                self.own(base.id, state, pre)
+            src = self.tangent_atom(base, state)
             if src is None:
                 state.kill(name)
-                return []
-            state.alias(name, value.id)
-            return [self.assign(tan, S.load(src))]
-        if kind == "subscript":
-            src = self.tangent_atom(value.value, state)
-            if src is None:
-                state.kill(name)
-                return []
-            base = value.value.id
-            if base in self.containers:
+                return pre
+            if kind == "copy":
+                state.alias(name, base.id)
+                return pre + [self.assign(tan, S.load(src))]
+            if base.id in self.containers:
                 state.fresh(name, self.gid(), False)   # an element: it may be anything
             else:
-                state.alias(name, base)                # a view or a copy, like the primal
-            return [self.assign(tan, S.Subscript(value=S.load(src),
-                                                 slice=S.deepcopy(value.slice), ctx=S.Load()))]
+                state.alias(name, base.id)             # a view or a copy, like the primal
+            return pre + [self.assign(tan, S.Subscript(value=S.load(src),
+                                                       slice=S.deepcopy(value.slice),
+                                                       ctx=S.Load()))]
         if kind == "display":
             elts = value.values if isinstance(value, S.Dict) else value.elts
             tans = [self.tangent_atom(e, state) for e in elts]
@@ -443,6 +447,67 @@ def _replace(state, new):
     state.owned = new.owned
     state.group = new.group
     state.must = new.must
+
+
+def _mutated_aliases(body):
+    """Names written in place (item writes, append), directly or through a copy or view.
+
+    Returns (mutated names, {name: names it may share memory with and that are
+    written in place}): `r = y[0]; r[1] = v` changes y as well.
+    """
+    mutated = set()
+    pairs = []
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and not isinstance(stmt.targets[0], S.Name):
+            mutated.add(stmt.targets[0].value.id)
+        elif isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+            mutated.add(stmt.value.func.value.id)
+        elif (isinstance(stmt, S.Assign) and stmt.sd.kind in ("copy", "subscript")):
+            base = stmt.value if stmt.sd.kind == "copy" else stmt.value.value
+            if isinstance(base, S.Name):
+                pairs.append((stmt.targets[0].id, base.id))
+    changed = True
+    while changed:
+        changed = False
+        for target, base in pairs:
+            if target in mutated and base not in mutated:
+                mutated.add(base)
+                changed = True
+    aliases = {}
+    for target, base in pairs:
+        if target in mutated:
+            aliases.setdefault(base, set()).add(target)
+    return mutated, aliases
+
+
+def _activity(body, wrt, output, aliases):
+    """`analyze.activity`, plus: a value written in place through an alias depends on it."""
+    edges = []
+    for stmt in analyze.flatten(body):
+        target = analyze.assigned(stmt)
+        if target is not None:
+            edges.append((target, analyze.differentiable_operands(stmt)))
+    for base, targets in aliases.items():
+        edges.append((base, sorted(targets)))
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target not in varied and any(s in varied for s in sources):
+                varied.add(target)
+                changed = True
+    useful = {output}
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target in useful:
+                for s in sources:
+                    if s not in useful:
+                        useful.add(s)
+                        changed = True
+    return varied & useful
 
 
 def _container_names(body):

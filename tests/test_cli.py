@@ -1,0 +1,166 @@
+"""The codegen command: standalone modules, golden files, --check, error exits."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from gradcheck import numerical_grad
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLES = os.path.join(ROOT, "examples")
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+sys.path.insert(0, EXAMPLES)
+import models  # noqa: E402
+
+TARGETS = {
+    "mlp_loss_grad.py": ["models.py:mlp_loss", "--wrt", "w1,b1,w2,b2"],
+    "rnn_loss_grad.py": ["models.py:rnn_loss", "--wrt", "wx,wh"],
+    "decayed_sum_grad.py": ["models.py:decayed_sum"],
+}
+
+
+def run_cli(*args, cwd=EXAMPLES):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([ROOT, env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-m", "srcdiff", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_golden(name, tmp_path):
+    out = tmp_path / name
+    result = run_cli(*TARGETS[name], "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    golden = os.path.join(GOLDEN, name)
+    if os.environ.get("SRCDIFF_UPDATE_GOLDEN"):
+        with open(golden, "w") as fh:
+            fh.write(text)
+    with open(golden) as fh:
+        assert text == fh.read(), f"{name} changed; rerun with SRCDIFF_UPDATE_GOLDEN=1"
+    compile(text, name, "exec")
+
+
+def _standalone(tmp_path, name):
+    """Copy a generated module and models.py into a folder, and import it without srcdiff."""
+    result = run_cli(*TARGETS[name], "-o", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    with open(os.path.join(EXAMPLES, "models.py")) as fh:
+        (tmp_path / "models.py").write_text(fh.read())
+    return tmp_path / name
+
+
+def _run_standalone(folder, script):
+    """Run `script` in a Python whose import path can not reach srcdiff."""
+    code = ("import sys\n"
+            f"sys.path = [p for p in sys.path if {ROOT!r} not in p and 'srcdiff' not in p]\n"
+            f"sys.path.insert(0, {str(folder)!r})\n"
+            "sys.modules['srcdiff'] = None\n"  # importing srcdiff now fails
+            "sys.modules['gast'] = None\nsys.modules['astor'] = None\n" + script)
+    result = subprocess.run([sys.executable, "-c", code], cwd=str(folder), capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_standalone_mlp_matches_finite_differences(tmp_path):
+    _standalone(tmp_path, "mlp_loss_grad.py")
+    rng = np.random.default_rng(0)
+    args = [rng.normal(size=(5, 4)) * 0.5, rng.normal(size=4) * 0.1,
+            rng.normal(size=(4, 3)) * 0.5, rng.normal(size=3) * 0.1,
+            rng.normal(size=(6, 5)), np.eye(3)[rng.integers(0, 3, size=6)]]
+    np.save(tmp_path / "args.npy", np.array(args, dtype=object), allow_pickle=True)
+    out = _run_standalone(tmp_path, (
+        "import numpy as np, mlp_loss_grad\n"
+        "args = list(np.load('args.npy', allow_pickle=True))\n"
+        "grads = mlp_loss_grad.grad_mlp_loss(*args)\n"
+        "np.save('grads.npy', np.array(grads, dtype=object), allow_pickle=True)\n"))
+    grads = np.load(tmp_path / "grads.npy", allow_pickle=True)
+    for i, g in enumerate(grads):
+        np.testing.assert_allclose(g, numerical_grad(models.mlp_loss, args, i), rtol=1e-5,
+                                   atol=1e-7)
+    assert out == ""
+
+
+def test_standalone_rnn_and_loop_module(tmp_path):
+    _standalone(tmp_path, "rnn_loss_grad.py")
+    _standalone(tmp_path, "decayed_sum_grad.py")
+    rng = np.random.default_rng(1)
+    wx, wh = rng.normal(size=(3, 4)) * 0.4, rng.normal(size=(4, 4)) * 0.4
+    xs, h0 = rng.normal(size=(5, 2, 3)), rng.normal(size=(2, 4)) * 0.1
+    x = rng.normal(size=3)
+    np.save(tmp_path / "in.npy", np.array([wx, wh, xs, h0, x], dtype=object), allow_pickle=True)
+    _run_standalone(tmp_path, (
+        "import numpy as np, rnn_loss_grad, decayed_sum_grad\n"
+        "wx, wh, xs, h0, x = np.load('in.npy', allow_pickle=True)\n"
+        "gx, gh = rnn_loss_grad.grad_rnn_loss(wx, wh, xs, h0)\n"
+        "gd = decayed_sum_grad.grad_decayed_sum(x)\n"
+        "np.save('out.npy', np.array([gx, gh, gd], dtype=object), allow_pickle=True)\n"))
+    gx, gh, gd = np.load(tmp_path / "out.npy", allow_pickle=True)
+    np.testing.assert_allclose(gx, numerical_grad(models.rnn_loss, [wx, wh, xs, h0], 0),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gh, numerical_grad(models.rnn_loss, [wx, wh, xs, h0], 1),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(gd, numerical_grad(models.decayed_sum, [x], 0), rtol=1e-5,
+                               atol=1e-7)
+
+
+def test_header_and_determinism():
+    a = run_cli("models.py:mlp_loss", "--wrt", "w1")
+    b = run_cli("models.py:mlp_loss", "--wrt", "w1")
+    assert a.returncode == 0 and a.stdout == b.stdout
+    first = a.stdout.splitlines()[0]
+    assert first.startswith("# Code generated by srcdiff ") and first.endswith(
+        "from models.py:mlp_loss. DO NOT EDIT.")
+    assert "with respect to w1" in a.stdout
+
+
+def test_several_targets_and_name():
+    r = run_cli("models.py:mlp_loss", "models.py:decayed_sum", "--wrt", "w1")
+    assert r.returncode != 0  # decayed_sum has no parameter w1
+    r = run_cli("models.py:rnn_loss", "models.py:decayed_sum")
+    assert r.returncode == 0
+    assert "def grad_rnn_loss(" in r.stdout and "def grad_decayed_sum(" in r.stdout
+    r = run_cli("models.py:decayed_sum", "--name", "d_decayed")
+    assert "def d_decayed(x):" in r.stdout
+
+
+def test_check_stale_and_fresh(tmp_path):
+    out = tmp_path / "g.py"
+    assert run_cli("models.py:decayed_sum", "-o", str(out)).returncode == 0
+    assert run_cli("models.py:decayed_sum", "-o", str(out), "--check").returncode == 0
+    out.write_text(out.read_text() + "# edited\n")
+    stale = run_cli("models.py:decayed_sum", "-o", str(out), "--check")
+    assert stale.returncode == 1 and "stale" in stale.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["missing.py:f"], "missing.py: no such file"),
+    (["models.py:nope"], "no function named 'nope'"),
+    (["models.py:rnn_loss", "--wrt", "zz"], "'zz' is not a parameter"),
+    (["bad_model.py:f"], "bad_model.py:5:"),
+])
+def test_errors_are_one_line_with_status_2(args, message, tmp_path):
+    (tmp_path / "bad_model.py").write_text(
+        "import numpy as np\n\n\ndef f(x):\n    try:\n        return x\n    except Exception:\n"
+        "        return x\n")
+    with open(os.path.join(EXAMPLES, "models.py")) as fh:
+        (tmp_path / "models.py").write_text(fh.read())
+    r = run_cli(*args, cwd=str(tmp_path))
+    assert r.returncode == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith("srcdiff: error: ")
+
+
+def test_debug_shows_traceback(tmp_path):
+    r = run_cli("missing.py:f", "--debug")
+    assert r.returncode == 2 and "Traceback" in r.stderr
+
+
+def test_rules_listing():
+    r = run_cli("--rules")
+    assert r.returncode == 0 and "numpy.sum" in r.stdout and "nondifferentiable" in r.stdout

@@ -1,0 +1,400 @@
+"""Forward mode (jvp): tangents checked by finite differences along the tangent and by grad . v.
+
+`forward_source(f, wrt)` emits `jvp_f(<f's params>, tangent_<w>...)` returning
+`(value, output tangent)`. Every test compares the output tangent with central
+differences of f along the input tangents; where the output is a scalar it is
+also compared with the reverse-mode gradient dotted with the tangents.
+"""
+import inspect
+import math
+import re
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import assert_close_tree, flatten
+from srcdiff.errors import NoRuleError
+from srcdiff.forward import forward_source
+from srcdiff.transform import load_emitted
+from test_reverse_control_flow import CORPUS, INPUTS, MATRIX_CORPUS, MAT
+
+rng = np.random.default_rng(7)
+
+
+# --- the checker ------------------------------------------------------------------
+def jvp_of(f, wrt):
+    return load_emitted(forward_source(f, tuple(wrt)))
+
+
+def _random_like(value):
+    leaves, rebuild = flatten(value)
+    out = [float(rng.normal()) if isinstance(leaf, float) else rng.normal(size=np.shape(leaf))
+           for leaf in leaves]
+    return rebuild(out)
+
+
+def _moved(value, tangent, step):
+    leaves, rebuild = flatten(value)
+    tleaves, _ = flatten(tangent)
+    out = []
+    for leaf, t in zip(leaves, tleaves):
+        new = np.asarray(leaf, dtype=float) + step * np.asarray(t, dtype=float)
+        out.append(float(new) if isinstance(leaf, float) else new)
+    return rebuild(out)
+
+
+def _copy_tree(tree):
+    leaves, rebuild = flatten(tree)
+    return rebuild([leaf if isinstance(leaf, float) else np.array(leaf, copy=True)
+                    for leaf in leaves])
+
+
+def check_jvp(f, args, wrt=None, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
+    """Assert jvp(f) matches central differences of f along `tangents`; return the tangent.
+
+    `wrt` names parameters (default: the first); `tangents` defaults to random
+    ones. Also checks the value, that nothing passed in was mutated, and that
+    the output tangent has the output's type and shape.
+    """
+    params = list(inspect.signature(f).parameters)
+    wrt = tuple(wrt) if wrt is not None else (params[0],)
+    positions = [params.index(w) for w in wrt]
+    if tangents is None:
+        tangents = [_random_like(args[p]) for p in positions]
+    jvp = jvp_of(f, wrt)
+    before = _copy_tree([list(args), list(tangents)])
+    value, tangent = jvp(*args, *tangents)
+    assert_close_tree([list(args), list(tangents)], before, 0, 0, "inputs were mutated")
+    expected_value = f(*_copy_tree(list(args)))
+    assert_close_tree(value, expected_value, 1e-12, 1e-12, "value")
+
+    def along(step):
+        moved = list(_copy_tree(list(args)))
+        for p, t in zip(positions, tangents):
+            moved[p] = _moved(args[p], t, step)
+        return f(*moved)
+
+    plus, minus = along(eps), along(-eps)
+    p_leaves, rebuild = flatten(plus)
+    m_leaves, _ = flatten(minus)
+    numeric = rebuild([(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * eps)
+                       for a, b in zip(p_leaves, m_leaves)])
+    assert_close_tree(tangent, numeric, rtol, atol, "jvp")
+    _check_type(tangent, expected_value)
+    return tangent
+
+
+def _check_type(tangent, value):
+    for t, v in zip(flatten(tangent)[0], flatten(value)[0]):
+        if isinstance(v, np.ndarray):
+            assert isinstance(t, np.ndarray) and t.shape == v.shape, (type(t), np.shape(t))
+        elif isinstance(v, float):
+            assert isinstance(t, float), f"float out, {type(t).__name__} tangent"
+    assert type(flatten(tangent)[1]([0] * len(flatten(tangent)[0]))) is \
+        type(flatten(value)[1]([0] * len(flatten(value)[0])))
+
+
+def check_against_grad(f, args, wrt=None):
+    """For a scalar output: jvp . v == <grad, v>."""
+    params = list(inspect.signature(f).parameters)
+    wrt = tuple(wrt) if wrt is not None else (params[0],)
+    positions = [params.index(w) for w in wrt]
+    tangents = [_random_like(args[p]) for p in positions]
+    _, tangent = jvp_of(f, wrt)(*args, *tangents)
+    grads = srcdiff.grad(f, wrt=tuple(positions) if len(positions) > 1 else positions[0])(*args)
+    grads = grads if len(positions) > 1 else (grads,)
+    dot = sum(float(np.sum(np.asarray(g) * np.asarray(t)))
+              for g, t in zip(grads, tangents))
+    np.testing.assert_allclose(float(tangent), dot, rtol=1e-9, atol=1e-12)
+
+
+# --- arithmetic, broadcasting, reductions --------------------------------------------
+def arith(x, y):
+    a = x * y + x / (y + 3.0) - x ** 2
+    b = -a * 2.0 + y ** x
+    return (a + b) @ np.ones(4)
+
+
+def scalar_vector(s, v):
+    return s * v + v / s - s
+
+
+def matmuls(a, b):
+    return np.sum((a @ b) * (a @ b))
+
+
+def reductions(x):
+    return np.sum(x, axis=0) * np.mean(x, axis=1, keepdims=True) + np.sum(x)
+
+
+def ufuncs(x):
+    return np.sin(x) * np.exp(-x * x) + np.tanh(x) + np.log(1.0 + x * x)
+
+
+def methods(x):
+    return x.sum(axis=1) + x.T.mean(axis=0) + x.reshape(12).sum()
+
+
+def test_arithmetic_broadcasting():
+    x = rng.normal(size=(3, 4))
+    y = np.abs(rng.normal(size=4)) + 0.5
+    check_jvp(arith, (x, np.abs(y)), wrt=("x", "y"))
+    check_jvp(arith, (x, y), wrt=("x",))
+    check_jvp(arith, (x, y), wrt=("y",))
+    check_jvp(scalar_vector, (0.7, rng.normal(size=5)), wrt=("s", "v"))
+    check_jvp(scalar_vector, (0.7, rng.normal(size=5)), wrt=("s",))
+
+
+def test_matmul_and_scalar_output_matches_grad():
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
+    check_jvp(matmuls, (a, b), wrt=("a", "b"))
+    check_against_grad(matmuls, (a, b), wrt=("a", "b"))
+
+
+def test_reductions_and_ufuncs():
+    x = rng.normal(size=(3, 4))
+    check_jvp(reductions, (x,))
+    check_jvp(ufuncs, (x,))
+    check_jvp(methods, (x,))
+
+
+# --- control flow: the reverse-mode corpus ------------------------------------------------
+@pytest.mark.parametrize("x", list(INPUTS.values()), ids=list(INPUTS))
+@pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)
+def test_corpus_vector(f, x):
+    check_jvp(f, (x,), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("m", [MAT, -MAT, np.abs(MAT)], ids=["mat", "neg", "pos"])
+@pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_corpus_matrix(f, m):
+    check_jvp(f, (m,), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("f", CORPUS + MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_corpus_matches_grad(f):
+    x = MAT if f in MATRIX_CORPUS else INPUTS["mixed"]
+    if np.ndim(f(x)) != 0:
+        pytest.skip("not a scalar output")
+    try:
+        srcdiff.grad(f)(x)
+    except NoRuleError as exc:   # a reverse rule still missing: not forward mode's concern
+        pytest.skip(str(exc).splitlines()[0])
+    check_against_grad(f, (x,))
+
+
+def test_control_flow_keeps_loops_and_branches():
+    from test_reverse_control_flow import for_break, nested_while_in_for, while_data
+    text = forward_source(nested_while_in_for, ("x",)).text
+    assert text.count("for ") >= 1 and "while " in text
+    text = forward_source(for_break, ("x",)).text
+    assert "break" in text
+    # the emitted size does not grow with the trip count: loops stay loops
+    assert forward_source(while_data, ("x",)).text.count("tan_y = ") <= 3
+
+
+# --- Python floats ------------------------------------------------------------------
+def float_poly(x, y):
+    z = x * x * y + 3.0 * x - y / x
+    for i in range(3):
+        z = z * 0.5 + x
+    return z
+
+
+def test_python_float_inputs():
+    from test_reverse_control_flow import for_break, for_range, while_data
+    t = check_jvp(float_poly, (0.7, 1.3), wrt=("x", "y"))
+    assert type(t) is float
+    t = check_jvp(float_poly, (0.7, 1.3), wrt=("y",))
+    assert type(t) is float
+    for f, x in ((for_range, 0.7), (while_data, 0.3), (for_break, 0.2)):
+        check_jvp(f, (x,), rtol=1e-4, atol=1e-6)
+
+
+# --- item writes and lists ---------------------------------------------------------------
+def write_into_copy_of_input(x):
+    y = x + 0.0          # its tangent is the caller's tangent itself
+    y[0] = 3.0
+    y[1] = y[2] * x[3]
+    return y
+
+
+def write_into_input_view(x, w):
+    y = w * 1.0
+    r = y[0]              # a view: writing r writes y, in the primal and the tangent
+    r[1] = x[0] * x[1]
+    return y * 2.0
+
+
+def list_setitem(x):
+    items = [x, x * 2.0, 1.0]
+    items[2] = np.sum(x * x)
+    items[0] = 0.5
+    return items[1] * items[2] + items[0]
+
+
+def test_setitem():
+    x = rng.normal(size=4)
+    check_jvp(write_into_copy_of_input, (x,))
+    check_jvp(write_into_input_view, (x, rng.normal(size=(2, 3))), wrt=("x", "w"))
+    check_jvp(write_into_input_view, (x, rng.normal(size=(2, 3))), wrt=("x",))
+    check_jvp(list_setitem, (x,))
+
+
+def rows_then_stack(x):
+    rows = []
+    h = x
+    for i in range(4):
+        h = np.tanh(h * 0.8 + x)
+        rows.append(h)
+        rows.append(np.ones_like(h))      # an element with no tangent
+    return np.stack(rows)
+
+
+def test_append_and_stack():
+    check_jvp(rows_then_stack, (rng.normal(size=3),))
+
+
+# --- structures, outputs ----------------------------------------------------------------------
+def tuple_out(x):
+    s = np.sum(x * x)
+    return s, x * 3.0, 7
+
+
+def dict_display(x, y):
+    d = {"a": x * y, "b": y}
+    return d["a"] + d["b"] * d["a"]
+
+
+def list_input(xs):
+    return xs[0] * xs[1] + xs[2]
+
+
+def test_outputs_and_containers():
+    x = rng.normal(size=3)
+    value, tangent = jvp_of(tuple_out, ("x",))(x, np.ones(3))
+    assert isinstance(tangent, tuple) and len(tangent) == 3 and tangent[2] == 0.0
+    check_jvp(dict_display, (x, rng.normal(size=3)), wrt=("y",))
+    xs = [rng.normal(size=2) for _ in range(3)]
+    check_jvp(list_input, (xs,))
+
+
+# --- zeros are never computed ---------------------------------------------------------------------
+def inactive_arg(x, w):
+    a = np.sin(w) * 3.0 + w * w
+    b = x * a
+    for i in range(3):
+        b = b * a + np.exp(w)
+    return np.sum(b)
+
+
+def dead_tangent(x, w):
+    unused = np.exp(w) * x
+    return np.sum(x * w)
+
+
+def test_inactive_argument_gets_no_tangent_code():
+    x, w = rng.normal(size=3), rng.normal(size=3)
+    text = forward_source(inactive_arg, ("x",)).text
+    assert not re.search(r"\btan_(w|a)\b", text)
+    assert "zeros_like" not in text
+    assert "tangent_w" not in text
+    check_jvp(inactive_arg, (x, w), wrt=("x",))
+    check_jvp(inactive_arg, (x, w), wrt=("x", "w"))
+    text = forward_source(dead_tangent, ("x", "w")).text
+    assert "tan_unused" not in text      # it does not reach the output
+    check_jvp(dead_tangent, (x, w), wrt=("x", "w"))
+
+
+def branch_one_side(x, c):
+    y = c * 2.0
+    if c > 0:
+        y = y * x
+    return y
+
+
+def loop_starts_constant(x):
+    s = 0.0
+    for i in range(3):
+        s = s + x * i
+    return s
+
+
+def test_static_zero_tracking():
+    text = forward_source(branch_one_side, ("x",)).text
+    # nonzero on one branch only: a zero is materialized on the other, not before the if
+    assert text.count("zeros_like_value(y)") == 1
+    assert "tan_y = tan_mul" in text
+    check_jvp(branch_one_side, (0.5, 1.5), wrt=("x",))
+    check_jvp(branch_one_side, (0.5, -1.5), wrt=("x",))
+    text = forward_source(loop_starts_constant, ("x",)).text
+    before_loop = text.split("for i in")[0]
+    assert "tan_s = zeros_like_value(s)" in before_loop
+    check_jvp(loop_starts_constant, (rng.normal(size=3),))
+
+
+def stopped(x):
+    y = srcdiff.stop_gradient(x * 2.0)
+    k = np.argmax(x)
+    return np.sum(x * y) + k
+
+
+def test_stop_gradient_and_nondifferentiable():
+    x = rng.normal(size=4)
+    text = forward_source(stopped, ("x",)).text
+    assert "tan_y" not in text and "tan_k" not in text
+    _, t = jvp_of(stopped, ("x",))(x, np.ones(4))
+    np.testing.assert_allclose(t, np.sum(x * 2.0))
+
+
+# --- errors --------------------------------------------------------------------------------
+def test_tangent_shape_is_checked():
+    jvp = jvp_of(arith, ("x", "y"))
+    x, y = rng.normal(size=(3, 4)), rng.normal(size=4)
+    with pytest.raises(ValueError, match="tangent for y has shape"):
+        jvp(x, y, np.ones((3, 4)), np.ones(3))
+    with pytest.raises(ValueError, match="tangent for xs"):
+        jvp_of(list_input, ("xs",))([x, x, x], [x, x])
+
+
+def helper(x):
+    return x * 2.0
+
+
+def calls_helper(x):
+    return np.sum(helper(x))
+
+
+def reads_attribute(x):
+    return np.sum(x.conj().real)
+
+
+def test_errors_are_located():
+    with pytest.raises(NoRuleError, match="test_forward.py:.*your own function"):
+        forward_source(calls_helper, ("x",))
+
+
+def test_generated_text():
+    text = forward_source(for_range_doc, ("x",)).text
+    assert text.startswith("# Code generated by srcdiff")
+    assert "DO NOT EDIT" in text.splitlines()[0]
+    assert "def jvp_for_range_doc(x, tangent_x):" in text
+    assert "# line " in text
+    assert '"""Jacobian-vector product of for_range_doc' in text
+
+
+def for_range_doc(x):
+    y = x
+    for i in range(3):
+        y = y * x + i
+    return np.sum(y)
+
+
+def test_math_module_floats():
+    def f(x):
+        return math.sin(x) * math.exp(x) + x ** 2.5
+    try:
+        check_jvp(f, (0.8,))
+    except NoRuleError as exc:
+        pytest.skip(str(exc).splitlines()[0])
