@@ -319,10 +319,10 @@ class Forward:
             t = self.tangent_atom(atom, state)
             if t is not None and pname != template.result:
                 tangent_of[pname] = t
-        temps, terms = instantiate_forward(template, mapping, tangent_of, self.namer,
-                                           self.bind)
-        for n in live:
-            state.demote(n)
+        temps, terms, shared = instantiate_forward(template, mapping, tangent_of, self.namer,
+                                                   self.bind)
+        for pname in shared:   # the result may be (part of) this operand's tangent
+            state.demote(mapping[pname].id)
         state.kill(name)
         if not terms:
             return temps
@@ -402,24 +402,35 @@ class Forward:
 
     def forward_loop(self, stmt, state):
         """The loop with tangents, its body iterated until the nonzero set is stable."""
-        entry = state.copy()
-        head = entry.copy()
         saved_namer = copy.deepcopy(self.namer)
         saved_tangents = dict(self.tangents)
+        hoisted = set()   # borrowed tangents the body writes in place: copied once, before
         while True:
-            self.namer = copy.deepcopy(saved_namer)
-            self.tangents = dict(saved_tangents)
-            exit_state = head.copy()
-            if isinstance(stmt, S.For):
-                exit_state.kill(stmt.target.id)
-                exit_state.must.add(stmt.target.id)
-            body = self.block(stmt.body, exit_state)
-            new_head = merge(head, exit_state, self.gid)
-            new_head.must = set(entry.must)
-            if new_head.key() == head.key():
+            entry = state.copy()
+            for name in sorted(hoisted):
+                entry.fresh(name, self.gid(), True)
+            head = entry.copy()
+            while True:
+                self.namer = copy.deepcopy(saved_namer)
+                self.tangents = dict(saved_tangents)
+                exit_state = head.copy()
+                if isinstance(stmt, S.For):
+                    exit_state.kill(stmt.target.id)
+                    exit_state.must.add(stmt.target.id)
+                body = self.block(stmt.body, exit_state)
+                new_head = merge(head, exit_state, self.gid)
+                new_head.must = set(entry.must)
+                if new_head.key() == head.key():
+                    break
+                head = new_head
+            more = {n for n in head.owned if not head.owned[n] and exit_state.owned.get(n)
+                    and entry.nonzero(n) and not entry.owned[n] and n in entry.must}
+            if not more - hoisted:
                 break
-            head = new_head
-        before = []
+            hoisted |= more
+        before = [self.assign(self.tan(n), S.Call(func=self.helper("copy_tangent"),
+                                                  args=[S.load(self.tan(n))], keywords=[]))
+                  for n in sorted(hoisted)]
         for name in sorted(head.owned):
             if not entry.nonzero(name) and name in entry.must:
                 before.append(self.materialize(name, entry))
@@ -563,12 +574,13 @@ def _load_names(node):
 
 
 def instantiate_forward(template, mapping, tangent_of, namer, bind):
-    """Splice a forward template. Returns (temporary statements, tangent terms).
+    """Splice a forward template: (temporary statements, tangent terms, shared parameters).
 
     `mapping` maps template parameters to atoms; `tangent_of` maps the
     parameters whose tangent is nonzero to their tangent names. A `d[y] = e`
     statement is kept when the one `d[arg]` it depends on (directly or through
     temporaries) is nonzero; temporaries no kept statement needs are dropped.
+    Shared parameters are those whose tangent the result may share memory with.
     """
     body = template.body
     for stmt in body:
@@ -608,7 +620,12 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
     renames = {n: namer.fresh(n) for n in local}
     splice = _Splice(mapping, renames, tangent_of, template.result)
     temps, terms = [], []
+    shared = set()
     for stmt in kept:
+        if rules._d_targets(stmt):
+            shared |= _unsheltered_reads(stmt.value, False)
+        else:
+            shared |= set(rules._d_reads(stmt))   # through a temporary: assume it may
         for n in _load_names(stmt.value):
             if (n in template.free and n in template.namespace
                     and n not in renames and n not in mapping):
@@ -618,7 +635,23 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
             terms.append(new.value)
         else:
             temps.append(new)
-    return temps, terms
+    return temps, terms, sorted(shared & set(tangent_of))
+
+
+def _unsheltered_reads(node, sheltered):
+    """The d[arg]s whose value may be returned as is (not under an arithmetic operator).
+
+    `d[x] * 2`, `-d[x]` and `f(d[x] * 2)` make new values; `d[x]` and
+    `f(d[x])` (a view, or the tangent itself) may share memory with d[x].
+    """
+    if rules._is_d(node):
+        return set() if sheltered else {node.slice.id}
+    if isinstance(node, (S.BinOp, S.UnaryOp)):
+        sheltered = True
+    out = set()
+    for child in S.iter_child_nodes(node):
+        out |= _unsheltered_reads(child, sheltered)
+    return out
 
 
 class _Splice(S.NodeTransformer):

@@ -998,6 +998,8 @@ class Lowerer:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
             return self._result(args[0], "stop_gradient", obj, discard)
+        if is_user_function(obj):
+            args, keywords = self._bind_user_call(node, obj, args, keywords)
         path = canonical_path(obj)
         if path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
@@ -1006,6 +1008,29 @@ class Lowerer:
             _strip_ctx(ref)
         value = S.Call(func=ref, args=args, keywords=keywords)
         return self._result(value, "call", obj, discard)
+
+    def _bind_user_call(self, node, fn, args, keywords):
+        """Arguments of a call to the user's own function, in parameter order, defaults filled."""
+        import inspect
+        try:
+            sig = inspect.signature(fn)
+            bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
+        except TypeError as exc:
+            raise self.error(node, f"this call does not match {fn.__qualname__}'s "
+                             f"parameters: {exc}") from None
+        out = []
+        for name, param in sig.parameters.items():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                raise self.error(node, f"{fn.__qualname__} takes *args or **kwargs, which "
+                                 "srcdiff does not support", hint="list its parameters")
+            if name in bound.arguments:
+                out.append(bound.arguments[name])
+            elif _is_literal(param.default):
+                out.append(S.const(param.default))
+            else:
+                raise self.error(node, f"the default value of {fn.__qualname__}'s parameter "
+                                 f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+        return out, []
 
     def _result(self, value, kind, func, discard):
         if discard:
@@ -1099,6 +1124,21 @@ def _walk_local(stmt, into_loops=True):
             continue
         first = False
         stack.extend(S.iter_child_nodes(node))
+
+
+def is_user_function(obj):
+    """A plain Python function with no derivative rule: srcdiff differentiates its source."""
+    import inspect
+    from . import rules
+    return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
+            and not rules.is_nondifferentiable(obj)
+            and not getattr(obj, "__module__", "").startswith("srcdiff"))
+
+
+def _is_literal(value):
+    if isinstance(value, tuple):
+        return all(_is_literal(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float, complex, str))
 
 
 def _fold(op, left, right):

@@ -48,8 +48,10 @@ def merge(a, b):
 class Reverse:
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
-    def __init__(self, low, wrt, containers=()):
+    def __init__(self, low, wrt, containers=(), program=None):
+        from .program import Program
         self.low = low
+        self.program = program if program is not None else Program(low.namer.taken)
         self.wrt = list(wrt)
         self.src = low.source
         self.body = low.body
@@ -58,6 +60,7 @@ class Reverse:
         self.active = analyze.activity(self.body, self.wrt, self.output)
         self.defined = analyze.Definedness(self.body, low.params)
         self.containers = set(containers) | self._container_names()
+        self._calls = {}
         self.primal_names = set(low.params)
         for stmt in analyze.flatten(self.body):
             name = analyze.assigned(stmt)
@@ -76,7 +79,38 @@ class Reverse:
                 out.add(stmt.targets[0].id)
             if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
                 out.add(stmt.value.func.value.id)
+            if isinstance(stmt, S.Assign) and self._is_user_call(stmt):
+                out.add(stmt.targets[0].id)  # a user function may return a tuple
         return out
+
+    @staticmethod
+    def _is_user_call(stmt):
+        from .lower import is_user_function
+        return (stmt.sd.kind == "call" and stmt.sd.extra != "method"
+                and is_user_function(stmt.sd.func) and isinstance(stmt.targets[0], S.Name))
+
+    def user_call(self, stmt):
+        """(forward name, backward name, [(param, atom)]) for an active call to a user function."""
+        if not (isinstance(stmt, S.Assign) and self._is_user_call(stmt)):
+            return None
+        if stmt.targets[0].id not in self.active:
+            return None
+        key = id(stmt)
+        if key not in self._calls:
+            import inspect
+            from .program import active_params
+            fn = stmt.sd.func
+            params = list(inspect.signature(fn).parameters)
+            wrt = active_params(stmt, params, self.active)
+            if not wrt:
+                self._calls[key] = None
+            else:
+                containers = [p for p, a in zip(params, stmt.value.args)
+                              if isinstance(a, S.Name) and a.id in self.containers]
+                fwd, bwd = self.program.pair(fn, wrt, containers)
+                pairs = [(p, a) for p, a in zip(params, stmt.value.args) if p in wrt]
+                self._calls[key] = (fwd, bwd, pairs)
+        return self._calls[key]
 
     def adj(self, name):
         if name not in self.adjoints:
@@ -89,7 +123,7 @@ class Reverse:
         return S.load(name)
 
     # -- driver ------------------------------------------------------------
-    def generate(self):
+    def generate(self, callee=False):
         """Return (primal statements, adjoint statements).
 
         Generation repeats until the set of primal names the adjoint reads is
@@ -120,7 +154,7 @@ class Reverse:
         primal = self.primal_block(self.body[:-1], depth=0)
         pre = [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
                for n in sorted(self.preinit)]
-        if self.tape_used:
+        if self.tape_used and not callee:
             pre.insert(0, S.quote("tape = []")[0])
         return pre + primal, adjoint
 
@@ -167,6 +201,14 @@ class Reverse:
 
     def primal_stmt(self, stmt, depth):
         saved = self.saves is not None and id(stmt) in self.saves
+        call = self.user_call(stmt)
+        if call is not None:
+            self.tape_used = True
+            out = [self.push(S.load(stmt.targets[0].id))] if saved else []
+            value = S.Call(func=S.load(call[0]), args=[S.load("tape")] + [
+                S.deepcopy(a) for a in stmt.value.args], keywords=[])
+            return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
+                                   type_comment=None)]
         if isinstance(stmt, S.Assign):
             target = stmt.targets[0]
             out = []
@@ -279,6 +321,12 @@ class Reverse:
             return self.adjoint_for(stmt, state)
         if isinstance(stmt, S.While):
             return self.adjoint_while(stmt, state)
+        call = self.user_call(stmt)
+        if call is not None:
+            self.adjoint_user_call(stmt, call, state, out)
+            state.pop(stmt.targets[0].id, None)
+            self.restore(stmt, out)
+            return out
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
             name = stmt.targets[0].id
             if name in self.active and state.get(name) is not ZERO:
@@ -384,6 +432,23 @@ class Reverse:
                               "(see templates/ for examples), or wrap the argument in "
                               "srcdiff.stop_gradient if no gradient should flow",
                               cls=NoRuleError)
+
+    def adjoint_user_call(self, stmt, call, state, out):
+        """`d_a, d_b = backward_g(tape, d_t)`: always run, so g's pops match its pushes."""
+        fwd, bwd, pairs = call
+        name = stmt.targets[0].id
+        if state.get(name) is ZERO:
+            seed = self.materialize(name)
+            self.emit(out, [seed])
+        self.tape_used = True
+        parts = [self.namer.fresh(f"d_{p}_from_{fwd[len('forward_'):]}") for p, _ in pairs]
+        target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(
+            elts=[S.store(n) for n in parts], ctx=S.Store())
+        self.emit(out, [S.Assign(targets=[target], value=S.Call(
+            func=S.load(bwd), args=[S.load("tape"), S.load(self.adj(name))], keywords=[]),
+            type_comment=None)])
+        for part, (_, atom) in zip(parts, pairs):
+            self.accumulate(out, atom.id, S.load(part), state)
 
     def adjoint_setitem(self, stmt, state, out):
         target = stmt.targets[0]

@@ -23,8 +23,14 @@ rng = np.random.default_rng(7)
 
 
 # --- the checker ------------------------------------------------------------------
+_JVPS = {}
+
+
 def jvp_of(f, wrt):
-    return load_emitted(forward_source(f, tuple(wrt)))
+    key = (f, tuple(wrt))
+    if key not in _JVPS:
+        _JVPS[key] = load_emitted(forward_source(f, tuple(wrt)))
+    return _JVPS[key]
 
 
 def _random_like(value):
@@ -234,9 +240,21 @@ def list_setitem(x):
     return items[1] * items[2] + items[0]
 
 
+def recurrence(x):
+    y = x * 1.0
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * 0.5 + np.sin(y[i])
+    return y
+
+
 def test_setitem():
     x = rng.normal(size=4)
     check_jvp(write_into_copy_of_input, (x,))
+    # the caller's tangent is copied once, before the first write, never again
+    assert forward_source(write_into_copy_of_input, ("x",)).text.count("copy_tangent") == 1
+    check_jvp(recurrence, (x,))
+    loop = forward_source(recurrence, ("x",)).text.split("for i in")[1]
+    assert "copy_tangent" not in loop
     check_jvp(write_into_input_view, (x, rng.normal(size=(2, 3))), wrt=("x", "w"))
     check_jvp(write_into_input_view, (x, rng.normal(size=(2, 3))), wrt=("x",))
     check_jvp(list_setitem, (x,))
@@ -370,9 +388,33 @@ def reads_attribute(x):
     return np.sum(x.conj().real)
 
 
+def reads_flat(x):
+    return np.sum(x.flat)
+
+
+def calls_method(x):
+    return np.sum(np.array(x.tolist()))
+
+
+def rolls(x):
+    return np.sum(np.roll(x, 1) * x)
+
+
 def test_errors_are_located():
     with pytest.raises(NoRuleError, match="test_forward.py:.*your own function"):
         forward_source(calls_helper, ("x",))
+    with pytest.raises(NoRuleError, match="test_forward.py:.*attribute .flat"):
+        forward_source(reads_flat, ("x",))
+    with pytest.raises(NoRuleError, match="test_forward.py:.*method .tolist"):
+        forward_source(calls_method, ("x",))
+    with pytest.raises(NoRuleError, match="test_forward.py:[0-9]+: .*numpy.roll"):
+        forward_source(rolls, ("x",))
+    # an inactive operand needs no rule
+    check_jvp(calls_helper_inactive, (0.5, rng.normal(size=3)), wrt=("x",))
+
+
+def calls_helper_inactive(x, w):
+    return x * np.sum(helper(w))
 
 
 def test_generated_text():
@@ -398,3 +440,76 @@ def test_math_module_floats():
         check_jvp(f, (0.8,))
     except NoRuleError as exc:
         pytest.skip(str(exc).splitlines()[0])
+
+
+# --- statements that carry no derivative, zeros at the end of a loop body ---------------------
+def asserts_and_raises(x):
+    assert np.all(np.isfinite(x)), "finite input"
+    if np.sum(x) > 1e9:
+        raise ValueError("too large")
+    y = x * x
+    print_later = [y]
+    return np.sum(print_later[0])
+
+
+def zero_at_end_of_body(x):
+    t = x
+    s = 0.0
+    for i in range(4):
+        s = s + np.sum(t * t)
+        t = 1.0
+        if s > 100.0:
+            break
+    u = x
+    while s < 200.0:
+        s = s * 2.0 + np.sum(u)
+        u = 0.5
+    return s
+
+
+def test_statements_without_derivatives():
+    check_jvp(asserts_and_raises, (rng.normal(size=3),))
+    x = np.abs(rng.normal(size=3)) + 0.5
+    check_jvp(zero_at_end_of_body, (x,), rtol=1e-4)
+    check_jvp(zero_at_end_of_body, (x * 30.0,), rtol=1e-4)
+    text = forward_source(zero_at_end_of_body, ("x",)).text
+    body = text.split("for i in")[1].split("if cond")[0]
+    assert "tan_t = zeros_like_value(t)" in body    # before the loop's `if flag: break`
+
+
+# --- a sample of rules from every template module, through forward mode ---------------------------
+def r_ufuncs(x, y):
+    return np.arctan2(x, y) + np.hypot(x, y) * np.maximum(x, y) + np.sqrt(x) ** 1.5
+
+
+def r_reductions(x, y):
+    a = np.var(x * y, axis=1, ddof=1) + np.max(x + y, axis=0) + np.prod(x, axis=1)
+    return a + np.linalg.norm(x - y, axis=1) + np.cumsum(y, axis=0)[2]
+
+
+def r_shapes(x, y):
+    s = np.concatenate([x, y], axis=1).reshape(3, 2, 3)
+    return np.transpose(s, (2, 0, 1))[0] * np.stack([x, y], axis=1)[1] + np.squeeze(y[None])[0:1]
+
+
+def r_linalg(x, y):
+    m = x + 3.0 * np.eye(3)
+    return np.linalg.solve(m, y) @ np.linalg.inv(m) * np.linalg.det(m) + np.dot(x, y).T
+
+
+def r_python(x, y):
+    return max(x, y) * abs(x - y) + sum([x, y, 1.0]) + pow(x, 2.0) + math.sin(y) * math.exp(x)
+
+
+@pytest.mark.parametrize("f", [r_ufuncs, r_reductions, r_shapes, r_linalg],
+                         ids=lambda f: f.__name__)
+def test_rule_sample(f):
+    x = np.array([[0.3, 0.5, 0.2], [0.6, 0.15, 0.45], [0.25, 0.35, 0.7]])
+    y = np.array([[0.4, 0.1, 0.8], [0.2, 0.9, 0.3], [0.55, 0.65, 0.12]])
+    for wrt in (("x", "y"), ("x",), ("y",)):
+        check_jvp(f, (x, y), wrt=wrt, rtol=1e-4)
+
+
+def test_rule_sample_floats():
+    for wrt in (("x", "y"), ("x",), ("y",)):
+        check_jvp(r_python, (0.7, 0.4), wrt=wrt, rtol=1e-5)

@@ -1,0 +1,103 @@
+"""The functions one emitted module holds besides the main derivative.
+
+A call to the user's own function with differentiated arguments becomes a
+call to a pair of emitted functions: `forward_g(tape, ...)` runs g's primal,
+pushing what g's adjoint needs onto the caller's tape, and
+`backward_g(tape, d_result)` pops it and returns the adjoints of g's active
+parameters. A pair is made once per function and activity pattern and reused
+by every call site (recursion included: the names exist before the bodies).
+"""
+from . import analyze
+from . import syntax as S
+from .names import Namer
+
+
+class Program:
+    """Collects callee pairs, their definitions and the bindings they need."""
+
+    def __init__(self, taken=()):
+        self.namer = Namer(taken)
+        self.pairs = {}
+        self.defs = []
+        self.bindings = {}
+
+    def pair(self, fn, wrt, containers):
+        """(forward name, backward name) for `fn` differentiated with respect to `wrt`."""
+        key = (fn, tuple(wrt), frozenset(containers))
+        hit = self.pairs.get(key)
+        if hit is not None:
+            return hit
+        base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
+        names = (self.namer.fresh("forward_" + base) if self._used("forward_" + base)
+                 else self.namer.exact_or_fresh("forward_" + base),
+                 self.namer.exact_or_fresh("backward_" + base))
+        self.pairs[key] = names
+        self._build(fn, tuple(wrt), containers, names)
+        return names
+
+    def _used(self, name):
+        return name in self.namer.taken
+
+    def _build(self, fn, wrt, containers, names):
+        from .reverse import Reverse
+        from .transform import lower_function
+        low = lower_function(fn)
+        rev = Reverse(low, wrt, containers=containers, program=self)
+        primal, adjoint = rev.generate(callee=True)
+        self.bindings.update(low.bindings)
+        self.bindings.update(rev.bindings)
+        ret = low.body[-1]
+        maybe = rev.defined.maybe(ret)
+        must = rev.defined.must(ret)
+        live = sorted((rev.known_needed | set(wrt)) & set(maybe))
+        preinit = [n for n in live if n not in must and n not in low.params]
+        forward_body = [S.Expr(value=S.const(
+            f"Primal of {fn.__qualname__}, saving on `tape` what {names[1]} needs."))]
+        forward_body += [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
+                         for n in preinit]
+        forward_body += primal
+        backward_body = [S.Expr(value=S.const(
+            f"Adjoint of {fn.__qualname__} with respect to {', '.join(wrt)}."))]
+        if live:
+            pushed = S.load(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.load(n) for n in live], ctx=S.Load())
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load("tape"), attr="append", ctx=S.Load()),
+                args=[pushed], keywords=[])))
+            target = S.store(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.store(n) for n in live], ctx=S.Store())
+            backward_body.append(S.Assign(targets=[target], value=S.quote_expr("tape.pop()"),
+                                          type_comment=None))
+        forward_body.append(S.Return(value=S.load(rev.output)))
+        backward_body += adjoint
+        results = []
+        for w in wrt:
+            if w in rev.final_state:
+                results.append(S.load(rev.adjoints[w]))
+            else:
+                rev.helper("zeros_like_value")
+                results.append(S.quote_expr(f"zeros_like_value({w})"))
+        self.bindings.update(rev.bindings)
+        backward_body.append(S.Return(value=results[0] if len(results) == 1 else
+                                      S.Tuple(elts=results, ctx=S.Load())))
+        params = [S.name("tape", S.Param())] + [S.name(p, S.Param()) for p in low.params]
+        self.defs.append(_def(names[0], params, forward_body))
+        self.defs.append(_def(names[1], [S.name("tape", S.Param()),
+                                         S.name(rev.seed_adj, S.Param())], backward_body))
+
+
+def _def(name, params, body):
+    return S.FunctionDef(name=name, args=S.arguments(args=params, posonlyargs=[], vararg=None,
+                                                     kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                                     defaults=[]),
+                         body=body, decorator_list=[], returns=None, type_comment=None,
+                         type_params=[])
+
+
+def active_params(stmt, params, active):
+    """Which of a callee's parameters receive active arguments at this call."""
+    args = stmt.value.args
+    return [p for p, a in zip(params, args) if isinstance(a, S.Name) and a.id in active]
+
+
+__all__ = ["Program", "active_params", "analyze"]
