@@ -13,6 +13,8 @@ from . import syntax as S
 
 def operands(stmt):
     """Names a core statement reads."""
+    if isinstance(stmt, S.Assign) and isinstance(getattr(stmt.sd, "extra", None), tuple):
+        return [a.id for a in call_args(stmt) if isinstance(a, S.Name)]
     if isinstance(stmt, S.Assign):
         nodes = [stmt.value] + [t for t in stmt.targets if not isinstance(t, S.Name)]
     elif isinstance(stmt, (S.If, S.While)):
@@ -42,6 +44,14 @@ def call_parts(value):
     return [], {}
 
 
+def call_args(stmt):
+    """A call's positional operands; for a lifted local function, its free variables too."""
+    extra = stmt.sd.extra
+    if isinstance(extra, tuple) and extra[0] == "local":
+        return list(extra[1])
+    return list(stmt.value.args)
+
+
 def differentiable_operands(stmt):
     """Names whose derivative a statement's result (or target) may carry."""
     info = stmt.sd
@@ -54,6 +64,8 @@ def differentiable_operands(stmt):
             if kind == "call" and info.func is not None and rules.is_nondifferentiable(info.func):
                 return []
             args, kw = call_parts(value)
+            if kind == "call":
+                args = call_args(stmt)
             names = [a.id for a in args + list(kw.values()) if isinstance(a, S.Name)]
             if kind == "call" and info.extra == "method":
                 base = value.func.value
@@ -92,6 +104,8 @@ def flatten(body):
     """Every core statement, nested ones included, in program order."""
     for stmt in body:
         yield stmt
+        if isinstance(stmt, S.FunctionDef):
+            continue  # a nested def's body is lowered on its own
         for field in ("body", "orelse"):
             yield from flatten(getattr(stmt, field, []) or [])
 

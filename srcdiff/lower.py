@@ -229,6 +229,7 @@ class Lowerer:
         self.namer = Namer(all_names | set(self.params))
         self.bindings = {}
         self.loops = []
+        self.local_functions = {}
         self.ret_flag = None
         self.ret_value = None
         self.line = fdef.lineno
@@ -489,6 +490,10 @@ class Lowerer:
         """`target = value`, with value lowered straight into the target when safe."""
         if isinstance(value, S.Name) and value.id == target:
             return
+        if isinstance(value, S.Lambda):
+            self.local_function(target, value)
+            out.append(self.assign(target, S.deepcopy(value), "opaque"))
+            return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
                                                             S.ListComp, S.GeneratorExp)):
@@ -577,8 +582,36 @@ class Lowerer:
         return out
 
     def stmt_FunctionDef(self, node):
-        raise self.error(node, "nested function definitions are not supported yet",
-                         hint="define the helper at module level")
+        """A nested def stays in the primal as written; calls with differentiated
+        arguments go to a lifted copy that takes its free variables as parameters."""
+        self.local_function(node.name, node)
+        stmt = S.deepcopy(node)
+        return [self.info(stmt, "effect")]
+
+    def local_function(self, name, node):
+        if getattr(node, "decorator_list", None):
+            raise self.error(node, "decorated nested functions are not supported",
+                             hint="define the helper at module level")
+        args = node.args
+        if args.vararg or args.kwarg:
+            raise self.error(node, "*args and **kwargs parameters are not supported",
+                             hint="list the parameters explicitly")
+        own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+        body_nodes = node.body if isinstance(node.body, list) else [node.body]
+        inner_locals = own | assigned_names(body_nodes)
+        for n in S.walk(node):
+            if isinstance(n, (S.Nonlocal, S.Global)):
+                raise self.error(n, "nested functions may not rebind outer variables",
+                                 hint="return the new value instead")
+        loads = [n.id for b in body_nodes for n in S.walk(b)
+                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+        free = []
+        for n in loads:
+            if n in self.locals and n not in inner_locals and n not in free and n != name:
+                free.append(n)
+        self.local_functions[name] = LocalFunction(name, node, free, self.src, self.resolver,
+                                                   self.fdef.name)
+        return self.local_functions[name]
 
     def _new_loop(self, kind, body):
         loop = LoopInfo(kind, kind)
@@ -979,9 +1012,21 @@ class Lowerer:
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
+        if isinstance(func, S.Name) and func.id in self.local_functions:
+            local = self.local_functions[func.id]
+            args = [self.expr(a, out) for a in node.args]
+            keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
+                        for k in node.keywords]
+            args, _ = self._bind_user_call(node, local, args, keywords)
+            args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+            value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
+            stmt = self._result(value, "call", local, discard)
+            stmt.sd.extra = ("local", args)
+            return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
-            raise self.error(node, f"calling the local value {func.id!r} is not supported yet",
-                             hint="call a module-level function instead")
+            raise self.error(node, f"srcdiff can only call functions defined in this "
+                             f"function or at module level, not the value {func.id!r}",
+                             hint="call the function by its own name")
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = self._static_value(func)
@@ -1094,8 +1139,53 @@ def _is_view_index(index):
 def _flatten(body):
     for stmt in body:
         yield stmt
+        if isinstance(stmt, S.FunctionDef):
+            continue  # a nested def's body is lowered on its own
         for field in ("body", "orelse"):
             yield from _flatten(getattr(stmt, field, []) or [])
+
+
+class LocalFunction:
+    """A function defined inside the differentiated one, lifted: free variables become parameters."""
+
+    def __init__(self, name, node, free, outer_source, resolver, outer_name):
+        import inspect
+        from .frontend import Source
+        self.__name__ = name
+        self.__qualname__ = f"{outer_name}.<locals>.{name}"
+        self.__module__ = "srcdiff.local"
+        self.free = list(free)
+        if isinstance(node, S.Lambda):
+            ret = S.Return(value=node.body)
+            ret.lineno, ret.col_offset = node.lineno, node.col_offset
+            body = [ret]
+        else:
+            body = node.body
+        args = node.args
+        params = args.posonlyargs + args.args
+        self.own_params = [a.id for a in params]
+        lifted = S.arguments(args=[S.name(p, S.Param()) for p in self.own_params + self.free],
+                             posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                             kwarg=None, defaults=[])
+        fdef = S.FunctionDef(name=name, args=lifted, body=body, decorator_list=[],
+                             returns=None, type_comment=None, type_params=[])
+        fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
+        self.source = Source(outer_source.filename, outer_source.lines, fdef)
+        self.resolver = resolver
+        defaults = {}
+        for a, dflt in zip(params[len(params) - len(args.defaults):], args.defaults):
+            if not isinstance(dflt, S.Constant):
+                raise outer_source.error(dflt, "a nested function's default values must be "
+                                         "literals", hint="pass the value explicitly")
+            defaults[a.id] = dflt.value
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter(p, kind, default=defaults.get(p, inspect.Parameter.empty))
+             for p in self.own_params])
+        self.lifted_params = self.own_params + self.free
+
+    def __call__(self, *args, **kwargs):  # pragma: no cover - never called, only lifted
+        raise RuntimeError("a lifted local function is emitted, not called")
 
 
 class _Rename(S.NodeTransformer):
@@ -1118,7 +1208,8 @@ def _walk_local(stmt, into_loops=True):
     while stack:
         node = stack.pop()
         yield node
-        if not first and isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)):
+        if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
+                not first or node is stmt):
             continue
         if not first and not into_loops and isinstance(node, (S.For, S.While)):
             continue
@@ -1130,6 +1221,8 @@ def is_user_function(obj):
     """A plain Python function with no derivative rule: srcdiff differentiates its source."""
     import inspect
     from . import rules
+    if isinstance(obj, LocalFunction):
+        return True
     return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)
             and not getattr(obj, "__module__", "").startswith("srcdiff"))

@@ -96,7 +96,7 @@ def _def(name, params, body):
 
 def active_params(stmt, params, active):
     """Which of a callee's parameters receive active arguments at this call."""
-    args = stmt.value.args
+    args = analyze.call_args(stmt)
     return [p for p, a in zip(params, args) if isinstance(a, S.Name) and a.id in active]
 
 

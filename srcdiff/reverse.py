@@ -100,15 +100,16 @@ class Reverse:
             import inspect
             from .program import active_params
             fn = stmt.sd.func
-            params = list(inspect.signature(fn).parameters)
+            params = getattr(fn, "lifted_params", None) or list(inspect.signature(fn).parameters)
             wrt = active_params(stmt, params, self.active)
             if not wrt:
                 self._calls[key] = None
             else:
-                containers = [p for p, a in zip(params, stmt.value.args)
+                args = analyze.call_args(stmt)
+                containers = [p for p, a in zip(params, args)
                               if isinstance(a, S.Name) and a.id in self.containers]
                 fwd, bwd = self.program.pair(fn, wrt, containers)
-                pairs = [(p, a) for p, a in zip(params, stmt.value.args) if p in wrt]
+                pairs = [(p, a) for p, a in zip(params, args) if p in wrt]
                 self._calls[key] = (fwd, bwd, pairs)
         return self._calls[key]
 
@@ -206,7 +207,7 @@ class Reverse:
             self.tape_used = True
             out = [self.push(S.load(stmt.targets[0].id))] if saved else []
             value = S.Call(func=S.load(call[0]), args=[S.load("tape")] + [
-                S.deepcopy(a) for a in stmt.value.args], keywords=[])
+                S.deepcopy(a) for a in analyze.call_args(stmt)], keywords=[])
             return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
                                    type_comment=None)]
         if isinstance(stmt, S.Assign):

@@ -393,13 +393,6 @@ def cast_grad(grad, like, result):
     return grad
 
 
-def shaped_like(grad, like):
-    """`grad` (the adjoint of a value made from `like`) in `like`'s shape."""
-    if numpy.shape(grad) == numpy.shape(like):
-        return grad
-    return numpy.reshape(grad, numpy.shape(like))
-
-
 def split_grad(grad, arrays, axis, promote=None):
     """The adjoint of concatenating `arrays`: one piece of `grad` per array, as a list.
 

@@ -37,6 +37,8 @@ def origin_of(fn, source):
 
 def lower_function(fn):
     rules.load_templates()
+    if isinstance(fn, lower.LocalFunction):
+        return lower.Lowerer(fn.source, fn.resolver).run()
     source = frontend.get_source(fn)
     resolver = frontend.Resolver(fn)
     return lower.Lowerer(source, resolver).run()

@@ -1,0 +1,524 @@
+"""srcdiff's benchmark suite: one command, `python benchmarks/run.py`.
+
+For each workload in workloads.py it times the primal, the hand-written NumPy
+adjoint (handwritten.py, the baseline), srcdiff's gradient and, when installed,
+autograd and PyTorch eager (peers.py). Every gradient is checked against the
+hand-written one first (np.allclose); a wrong gradient fails the run (exit 1).
+It also times srcdiff's first call (transform + compile + first run, minus one
+steady-state run) and the peak memory (tracemalloc) of the RNN gradient.
+
+Timing: each implementation is called enough times in a row to take at least
+--min-time seconds (after a warm-up call); that is one sample. Samples are taken
+in rounds, one per implementation per round (so drift on a noisy machine hits
+all alike); the reported time is the median over --repeat rounds.
+
+Output: a Markdown table printed and written to OUT/benchmarks.md with the
+machine's description, and a bar chart OUT/benchmarks.png if matplotlib imports.
+
+    python benchmarks/run.py                 # full run (a few minutes)
+    python benchmarks/run.py --quick         # smoke run (seconds)
+    python benchmarks/run.py --repeat 9 --out docs/ --only rnn,mlp
+"""
+import os
+import sys
+
+# OpenBLAS picks its kernel from these when set (a forced core type or cache size
+# can select a slower kernel than the CPU supports): time with the library's own
+# choice by re-running this very command without them.
+_BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if any(v in os.environ for v in _BLAS_OVERRIDES):
+    _env = {k: v for k, v in os.environ.items() if k not in _BLAS_OVERRIDES}
+    print(f"run.py: re-running without {', '.join(v for v in _BLAS_OVERRIDES if v in os.environ)}",
+          flush=True)
+    os.execve(sys.executable, [sys.executable] + sys.argv, _env)
+
+import argparse          # noqa: E402
+import gc                # noqa: E402
+import math              # noqa: E402
+import platform          # noqa: E402
+import statistics        # noqa: E402
+import time              # noqa: E402
+import tracemalloc       # noqa: E402
+import traceback         # noqa: E402
+import types             # noqa: E402
+
+import numpy as np       # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+import srcdiff           # noqa: E402
+import handwritten       # noqa: E402
+import peers             # noqa: E402
+import workloads         # noqa: E402
+
+TARGETS = {
+    "ratio_each": 1.25,       # srcdiff / hand-written, every workload
+    "ratio_geomean": 1.1,     # geometric mean of those ratios
+    "autograd_scalar": 50.0,  # autograd / srcdiff on the scalar loop
+    "first_call_s": 0.050,    # transform + compile
+    "rnn_memory": 1.2,        # srcdiff / hand-written peak memory, RNN gradient
+}
+
+
+# ---- machine ---------------------------------------------------------------------------
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    out = []
+    for pool in threadpool_info():
+        if pool.get("user_api") != "blas":
+            continue
+        out.append(f"{pool.get('internal_api')} {pool.get('version')} "
+                   f"(kernel {pool.get('architecture')}, {pool.get('num_threads')} threads)")
+    return "; ".join(out) or None
+
+
+def machine_info():
+    info = {
+        "CPU": cpu_model(),
+        "cores": str(os.cpu_count()),
+        "Python": platform.python_version(),
+        "NumPy": np.__version__,
+        "srcdiff": getattr(srcdiff, "__version__", "?"),
+    }
+    blas = blas_info()
+    info["BLAS"] = blas if blas else "(threadpoolctl not installed)"
+    for name, version in peers.versions().items():
+        info[name] = version
+    return info
+
+
+# ---- timing ----------------------------------------------------------------------------
+
+def _loop(fn, args, n):
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(n):
+            fn(*args)
+        return time.perf_counter() - start
+    finally:
+        if gc_was:
+            gc.enable()
+
+
+def calibrate(fn, args, min_time):
+    """Inner iterations so that one sample takes at least min_time seconds."""
+    fn(*args)                                # warm-up
+    n = 1
+    while True:
+        t = _loop(fn, args, n)
+        if t >= min_time:
+            return n
+        n = max(n + 1, int(n * min_time / max(t, 1e-9) * 1.1) + 1) if t > min_time / 20 \
+            else n * 10
+
+
+def time_round_robin(impls, repeat, min_time, log):
+    """{name: (fn, args)} -> {name: median seconds per call}, sampled in rounds."""
+    counts = {}
+    for name, (fn, args) in impls.items():
+        counts[name] = calibrate(fn, args, min_time)
+    samples = {name: [] for name in impls}
+    for r in range(repeat):
+        for name, (fn, args) in impls.items():
+            n = counts[name]
+            samples[name].append(_loop(fn, args, n) / n)
+    out = {}
+    for name, values in samples.items():
+        out[name] = statistics.median(values)
+        spread = (max(values) - min(values)) / out[name] if out[name] else 0.0
+        log(f"    {name:<10} {fmt_time(out[name]):>10}  (x{counts[name]} per sample, "
+            f"spread {100 * spread:.0f}%)")
+    return out
+
+
+def fresh_copy(fn):
+    """A new function object with the same code: srcdiff's cache has never seen it."""
+    new = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                             fn.__closure__)
+    new.__kwdefaults__ = fn.__kwdefaults__
+    new.__qualname__ = fn.__qualname__
+    new.__module__ = fn.__module__
+    return new
+
+
+def wrt_arg(w):
+    return w.wrt if len(w.wrt) > 1 else w.wrt[0]
+
+
+def first_call(w, args, repeat):
+    """srcdiff's one-time cost per function: median over `repeat` fresh function objects.
+
+    Each sample takes a function object srcdiff has never seen (so nothing is
+    cached) and times `srcdiff.grad(f)` plus compiling its derivative (reading
+    `__wrapped__` compiles it, exactly as the first call does: parse, lower,
+    reverse mode, emit, compile, load). The run itself is left out, so a slow,
+    noisy workload doesn't drown the number; the first call that follows must
+    then hit the cache and give the right gradient.
+    """
+    values = []
+    for _ in range(repeat):
+        f = fresh_copy(w.fn)
+        start = time.perf_counter()
+        g = srcdiff.grad(f, wrt=wrt_arg(w))
+        g.__wrapped__
+        values.append(time.perf_counter() - start)
+        g(*args)
+    return statistics.median(values)
+
+
+def peak_memory(fn, args):
+    """Peak bytes tracemalloc sees allocated during one call, above what was live before."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        result = fn(*args)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak - base
+
+
+# ---- checking --------------------------------------------------------------------------
+
+def as_tuple(g):
+    return tuple(g) if isinstance(g, (tuple, list)) else (g,)
+
+
+def mismatch(got, want):
+    """None if the gradients agree (np.allclose, element by element), else a description."""
+    got, want = as_tuple(got), as_tuple(want)
+    if len(got) != len(want):
+        return f"{len(got)} gradients, expected {len(want)}"
+    for i, (g, h) in enumerate(zip(got, want)):
+        g = np.asarray(g)
+        h = np.asarray(h)
+        if g.shape != h.shape:
+            return f"gradient {i}: shape {g.shape}, expected {h.shape}"
+        if not np.allclose(g, h, rtol=1e-6, atol=1e-9):
+            err = np.max(np.abs(g - h))
+            return f"gradient {i}: max abs error {err:.3g} (|expected| max {np.max(np.abs(h)):.3g})"
+    return None
+
+
+# ---- formatting ------------------------------------------------------------------------
+
+def fmt_time(s):
+    if s is None:
+        return "—"
+    if s < 1e-3:
+        return f"{s * 1e6:.1f} µs"
+    if s < 1:
+        return f"{s * 1e3:.2f} ms"
+    return f"{s:.2f} s"
+
+
+def fmt_ratio(r):
+    return "—" if r is None else (f"{r:.2f}×" if r < 100 else f"{r:.0f}×")
+
+
+def fmt_bytes(b):
+    return f"{b / 2 ** 20:.2f} MiB"
+
+
+def geomean(values):
+    values = [v for v in values if v]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+# ---- the run ---------------------------------------------------------------------------
+
+def bench_workload(w, opts, log, failures):
+    rng = np.random.default_rng(0)
+    args = w.make_inputs(rng)
+    res = {"key": w.key, "title": w.title, "times": {}, "errors": {}, "first_call": None}
+    hand = handwritten.HANDWRITTEN[w.key]
+    reference = hand(*args)
+
+    impls = {"primal": (w.fn, args), "hand": (hand, args)}
+    try:
+        g = srcdiff.grad(w.fn, wrt=wrt_arg(w))
+        wrong = mismatch(g(*args), reference)
+        if wrong:
+            raise AssertionError(f"srcdiff's gradient is WRONG: {wrong}")
+        impls["srcdiff"] = (g, args)
+    except Exception as exc:                      # report, don't crash
+        msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        res["errors"]["srcdiff"] = msg
+        failures.append(f"{w.key}: srcdiff: {msg}")
+        log(f"    srcdiff FAILED: {msg}")
+        if opts.verbose:
+            traceback.print_exc()
+    for name, run in peers.peer_gradients(w.key, args, w.wrt).items():
+        if name not in opts.peers:
+            continue
+        try:
+            wrong = mismatch(run(), reference)
+            if wrong:
+                raise AssertionError(f"{name}'s gradient is WRONG: {wrong}")
+            impls[name] = (run, ())
+        except Exception as exc:
+            msg = f"{type(exc).__name__}: {exc}".splitlines()[0]
+            res["errors"][name] = msg
+            failures.append(f"{w.key}: {name}: {msg}")
+            log(f"    {name} FAILED: {msg}")
+
+    res["times"] = time_round_robin(impls, opts.repeat, opts.min_time, log)
+    if "srcdiff" in impls:
+        res["first_call"] = first_call(w, args, opts.first_repeat)
+        log(f"    first call {fmt_time(res['first_call'])}")
+        if w.key == "rnn":
+            res["memory"] = {"hand": peak_memory(hand, args),
+                             "srcdiff": peak_memory(impls["srcdiff"][0], args)}
+            log(f"    peak memory: hand {fmt_bytes(res['memory']['hand'])}, "
+                f"srcdiff {fmt_bytes(res['memory']['srcdiff'])}")
+    return res
+
+
+def ratio(res, name):
+    t = res["times"]
+    if name in t and t.get("hand"):
+        return t[name] / t["hand"]
+    return None
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+def render(results, info, opts, peer_names, rules_load_s, wall_s):
+    lines = ["# srcdiff benchmarks", ""]
+    lines.append(
+        "Generated by `python benchmarks/run.py` "
+        f"({'--quick, ' if opts.quick else ''}median of {opts.repeat} rounds, each sample "
+        f"≥ {opts.min_time:g} s of back-to-back calls after a warm-up; whole run {wall_s:.0f} s). "
+        "Times are per gradient call (per call of the function for *primal*); ratios are to the "
+        "hand-written NumPy adjoint (`benchmarks/handwritten.py`), lower is better. Every "
+        "gradient was checked against the hand-written one (`np.allclose`) before timing.")
+    lines.append("")
+    cols = ["workload", "primal", "hand-written", "srcdiff", "srcdiff / hand"]
+    for p in peer_names:
+        cols += [p, f"{p} / hand"]
+    cols.append("srcdiff first call")
+    lines.append("| " + " | ".join(cols) + " |")
+    lines.append("|" + "|".join([" --- "] + [" ---: "] * (len(cols) - 1)) + "|")
+    for res in results:
+        t = res["times"]
+        row = [res["title"], fmt_time(t.get("primal")), fmt_time(t.get("hand"))]
+        if "srcdiff" in res["errors"]:
+            row += ["FAILED", "—"]
+        else:
+            row += [fmt_time(t.get("srcdiff")), fmt_ratio(ratio(res, "srcdiff"))]
+        for p in peer_names:
+            if p in res["errors"]:
+                row += ["FAILED", "—"]
+            else:
+                row += [fmt_time(t.get(p)), fmt_ratio(ratio(res, p))]
+        row.append(fmt_time(res["first_call"]))
+        lines.append("| " + " | ".join(row) + " |")
+    ratios = [ratio(r, "srcdiff") for r in results]
+    gm = geomean(ratios) if all(ratios) else None
+    lines.append("")
+    lines.append(f"Geometric mean of srcdiff / hand-written: "
+                 f"{fmt_ratio(gm) if gm else 'n/a (a workload failed)'}")
+    lines.append("")
+
+    errors = [(r["title"], who, msg) for r in results for who, msg in r["errors"].items()]
+    if errors:
+        lines.append("## Failures")
+        lines.append("")
+        for title, who, msg in errors:
+            lines.append(f"- {title}, {who}: `{msg}`")
+        lines.append("")
+
+    rnn = next((r for r in results if "memory" in r), None)
+    if rnn:
+        m = rnn["memory"]
+        lines.append("## Peak memory, RNN gradient")
+        lines.append("")
+        lines.append("tracemalloc peak of one gradient call above what was live before it "
+                     "(NumPy's allocations are traced):")
+        lines.append("")
+        lines.append("| hand-written | srcdiff | srcdiff / hand |")
+        lines.append("| ---: | ---: | ---: |")
+        lines.append(f"| {fmt_bytes(m['hand'])} | {fmt_bytes(m['srcdiff'])} | "
+                     f"{fmt_ratio(m['srcdiff'] / m['hand'])} |")
+        lines.append("")
+
+    lines.append("## Targets")
+    lines.append("")
+    lines.append("| target | measured | |")
+    lines.append("| --- | ---: | --- |")
+    for r in results:
+        x = ratio(r, "srcdiff")
+        lines.append(f"| {r['title']}: srcdiff ≤ {TARGETS['ratio_each']}× hand-written | "
+                     f"{fmt_ratio(x) if x else 'failed'} | "
+                     f"{verdict(x is not None and x <= TARGETS['ratio_each'])} |")
+    lines.append(f"| geometric mean ≤ {TARGETS['ratio_geomean']}× | "
+                 f"{fmt_ratio(gm) if gm else 'n/a'} | "
+                 f"{verdict(gm is not None and gm <= TARGETS['ratio_geomean'])} |")
+    scalar = next((r for r in results if r["key"] == "scalar_loop"), None)
+    if scalar and "autograd" in peer_names:
+        t = scalar["times"]
+        speedup = t["autograd"] / t["srcdiff"] if "autograd" in t and "srcdiff" in t else None
+        lines.append(f"| scalar loop: srcdiff ≥ {TARGETS['autograd_scalar']:g}× faster than "
+                     f"autograd | {fmt_ratio(speedup) if speedup else 'n/a'} | "
+                     f"{verdict(speedup is not None and speedup >= TARGETS['autograd_scalar'])} |")
+    firsts = [r["first_call"] for r in results if r["first_call"] is not None]
+    worst = max(firsts) if firsts else None
+    lines.append(f"| first call ≤ {TARGETS['first_call_s'] * 1e3:g} ms (worst workload) | "
+                 f"{fmt_time(worst)} | "
+                 f"{verdict(worst is not None and worst <= TARGETS['first_call_s'])} |")
+    if rnn:
+        mr = rnn["memory"]["srcdiff"] / rnn["memory"]["hand"]
+        lines.append(f"| RNN peak memory ≤ {TARGETS['rnn_memory']}× hand-written | "
+                     f"{fmt_ratio(mr)} | {verdict(mr <= TARGETS['rnn_memory'])} |")
+    lines.append("")
+    lines.append("*First call* is the one-time cost of srcdiff's first call on a function: "
+                 "`srcdiff.grad(f)` on a function object srcdiff has not seen plus compiling its "
+                 "derivative (parse, lower, reverse mode, emit, compile; the run itself is not "
+                 "counted), median of "
+                 f"{opts.first_repeat} functions. Loading the rule table, once per process, is not "
+                 f"included: it took {fmt_time(rules_load_s)} here.")
+    lines.append("")
+    lines.append("## Machine")
+    lines.append("")
+    for k, v in info.items():
+        lines.append(f"- {k}: {v}")
+    lines.append("")
+    lines.append("Threads are left at the libraries' defaults. OPENBLAS_CORETYPE and "
+                 "OPENBLAS_L2_SIZE are removed from the environment before NumPy loads "
+                 "(run.py re-executes itself without them).")
+    if os.path.exists(os.path.join(opts.out, "benchmarks.png")):
+        lines.append("")
+        lines.append("![srcdiff, autograd and PyTorch time relative to the hand-written "
+                     "adjoint](benchmarks.png)")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def plot(results, peer_names, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    names = ["srcdiff"] + list(peer_names)
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    width = 0.8 / len(names)
+    for i, name in enumerate(names):
+        xs, ys = [], []
+        for j, r in enumerate(results):
+            x = ratio(r, name)
+            if x:
+                xs.append(j + (i - (len(names) - 1) / 2) * width)
+                ys.append(x)
+        bars = ax.bar(xs, ys, width, label=name)
+        for b, y in zip(bars, ys):
+            ax.annotate(f"{y:.2f}" if y < 10 else f"{y:.0f}", (b.get_x() + b.get_width() / 2, y),
+                        ha="center", va="bottom", fontsize=7)
+    ax.axhline(1.0, color="black", lw=0.8)
+    ax.axhline(TARGETS["ratio_each"], color="grey", lw=0.8, ls="--",
+               label=f"target {TARGETS['ratio_each']}×")
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(results)))
+    ax.set_xticklabels([r["title"] for r in results], fontsize=8)
+    ax.set_ylabel("time / hand-written NumPy adjoint")
+    ax.set_title("Gradient time relative to a hand-written adjoint (lower is better)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return True
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smoke run: few, short samples")
+    ap.add_argument("--repeat", type=int, help="rounds per measurement (median taken)")
+    ap.add_argument("--min-time", type=float, help="seconds per sample (default 0.2)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "docs"),
+                    help="folder for benchmarks.md and benchmarks.png (default docs/)")
+    ap.add_argument("--only", help="comma-separated workload keys: "
+                    + ",".join(w.key for w in workloads.WORKLOADS))
+    ap.add_argument("--no-peers", action="store_true", help="skip autograd and PyTorch")
+    ap.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
+    opts = ap.parse_args(argv)
+    opts.repeat = opts.repeat or (3 if opts.quick else 7)
+    opts.min_time = opts.min_time or (0.02 if opts.quick else 0.2)
+    opts.first_repeat = 2 if opts.quick else 5
+    opts.peers = [] if opts.no_peers else peers.available()
+    chosen = workloads.WORKLOADS
+    if opts.only:
+        keys = opts.only.split(",")
+        unknown = set(keys) - {w.key for w in chosen}
+        if unknown:
+            ap.error(f"unknown workload(s): {', '.join(sorted(unknown))}")
+        chosen = [w for w in chosen if w.key in keys]
+
+    def log(msg):
+        print(msg, flush=True)
+
+    wall = time.perf_counter()
+    info = machine_info()
+    log("srcdiff benchmarks")
+    for k, v in info.items():
+        log(f"  {k}: {v}")
+    log(f"  peers: {', '.join(opts.peers) or 'none installed'}")
+
+    # Load the rule table once (a per-process cost), so first calls measure the transform.
+    start = time.perf_counter()
+    from srcdiff import rules
+    rules.load_templates()
+    rules_load_s = time.perf_counter() - start
+
+    results, failures = [], []
+    for w in chosen:
+        log(f"\n{w.key}: {w.title}")
+        results.append(bench_workload(w, opts, log, failures))
+
+    os.makedirs(opts.out, exist_ok=True)
+    png = os.path.join(opts.out, "benchmarks.png")
+    if plot(results, opts.peers, png):
+        log(f"\nwrote {png}")
+    elif os.path.exists(png):
+        os.remove(png)               # a stale chart would not match the table
+    text = render(results, info, opts, opts.peers, rules_load_s, time.perf_counter() - wall)
+    md = os.path.join(opts.out, "benchmarks.md")
+    with open(md, "w") as fh:
+        fh.write(text)
+    log(f"wrote {md}\n")
+    print(text)
+    wrong = [f for f in failures if "WRONG" in f]
+    if failures:
+        print("\n" + "!" * 72, file=sys.stderr)
+        for f in failures:
+            print(f"!! {f}", file=sys.stderr)
+        print("!" * 72, file=sys.stderr)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

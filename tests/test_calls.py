@@ -1,0 +1,154 @@
+"""Calls to the user's own functions, closures, containers and non-differentiable parts."""
+import numpy as np
+import pytest
+
+import srcdiff
+from calls_helpers import affine, dense
+from gradcheck import check_grad
+
+rng = np.random.default_rng(3)
+X = rng.normal(size=3)
+W = rng.normal(size=3)
+
+
+def square_sum(a):
+    return np.sum(a * a)
+
+
+def pair(a, b, scale=2.0):
+    return np.sum(a * b) * scale, a * b
+
+
+def power(x, n):
+    if n == 0:
+        return 1.0
+    return x * power(x, n - 1)
+
+
+def calls_module_function(x):
+    return square_sum(x * 2.0) + square_sum(x)
+
+
+def calls_imported_function(x, w):
+    return np.sum(affine(x, w) * affine(w, x, b=-1.0))
+
+
+def unpacks_tuple(x, w):
+    s, p = pair(x, w)
+    t, _ = pair(p, x, scale=0.5)
+    return s + t
+
+
+def literal_arguments(x):
+    return np.sum(affine(x, 3.0, 1.0) * affine(2.0, x))
+
+
+def recursion_with_branch(x):
+    acc = 0.0
+    for i in range(4):
+        acc = acc + power(x, i)
+    return np.sum(acc)
+
+
+def nested_closure_in_loop(x, w):
+    def layer(z, k=2.0):
+        return np.sum(z * w) * k
+    s = 0.0
+    for i in range(3):
+        s = s + layer(x * i) + layer(x, k=0.5)
+    return s
+
+
+def lambda_local(x):
+    sq = lambda v: v * v  # noqa: E731
+    return np.sum(sq(x) + sq(x * 2.0))
+
+
+def keyword_only_call(x, w):
+    return np.sum(affine(w=w, x=x))
+
+
+CASES = [calls_module_function, literal_arguments, recursion_with_branch, lambda_local]
+TWO_ARG = [calls_imported_function, unpacks_tuple, nested_closure_in_loop, keyword_only_call]
+
+
+@pytest.mark.parametrize("f", CASES, ids=lambda f: f.__name__)
+def test_one_argument(f):
+    check_grad(f, X)
+
+
+@pytest.mark.parametrize("f", TWO_ARG, ids=lambda f: f.__name__)
+def test_two_arguments(f):
+    check_grad(f, X, W, wrt=(0, 1))
+
+
+def test_callee_is_differentiated_once_per_activity_pattern():
+    text = srcdiff.source(srcdiff.grad(calls_module_function))
+    assert text.count("def forward_square_sum(") == 1
+    assert text.count("= forward_square_sum(tape") == 2
+
+
+def test_recursion_emits_one_pair():
+    text = srcdiff.source(srcdiff.grad(recursion_with_branch))
+    assert text.count("def backward_power(") == 1
+
+
+def model(params, x):
+    h = dense(params, x)
+    return np.sum(h * h) + 0.1 * np.sum(params["w"] ** 2)
+
+
+def test_dict_of_parameters_through_a_helper():
+    params = {"w": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    x = rng.normal(size=(4, 3))
+    g = check_grad(model, params, x)
+    assert set(g) == {"w", "b"}
+
+
+def tuple_params(ws, x):
+    w1, w2 = ws
+    return np.sum(np.tanh(x @ w1) @ w2)
+
+
+def list_params(ws, x):
+    return np.sum((x @ ws[0]) * ws[1])
+
+
+def test_tuple_and_list_parameters():
+    x = rng.normal(size=(2, 3))
+    g = check_grad(tuple_params, (rng.normal(size=(3, 4)), rng.normal(size=(4, 2))), x)
+    assert isinstance(g, tuple)
+    g = check_grad(list_params, [rng.normal(size=(3, 2)), rng.normal(size=(2, 2))], x)
+    assert isinstance(g, list)
+
+
+def with_side_effects(x):
+    n = x.shape[0]
+    k = n * 2 + 1
+    noise = np.random.default_rng(0).normal(size=n)
+    print("computing", k)
+    assert n > 0, "empty input"
+    return np.sum(x * x) + np.sum(noise) * 0.0 + k
+
+
+def test_non_differentiable_parts_run_unchanged(capsys):
+    check_grad(with_side_effects, X)
+    assert "computing 7" in capsys.readouterr().out
+
+
+class Scaler:
+    def __init__(self, scale):
+        self.scale = scale
+
+
+def uses_object(x, obj):
+    return np.sum(obj.scale * x * x)
+
+
+def test_attributes_of_inactive_objects():
+    check_grad(uses_object, X, Scaler(3.0))
+
+
+def test_differentiating_an_object_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="attribute"):
+        srcdiff.grad(lambda s: s.scale * 2.0)(Scaler(np.array(2.0)))
