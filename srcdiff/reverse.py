@@ -401,6 +401,8 @@ class Reverse:
                                  hint="call the numpy function instead, or register a rule",
                                  cls=NoRuleError)
         template = rules.lookup("reverse", func)
+        if template is None and func is not None and rules.is_nondifferentiable(func):
+            return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative
         if template is None:
             raise self._no_rule(stmt, func)
         try:

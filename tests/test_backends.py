@@ -320,7 +320,7 @@ CASES = {
                                               "dask": (ARRAY_COPY, NotImplementedError)}),
     "gather_scatter": (gather_scatter, (X, IDX), 0, False,
                        {"strict": (ARRAY_COPY, HostConversionError),
-                        "dask": (ARRAY_COPY + "; " + ADD_AT, NotImplementedError)}),
+                        "dask": (ARRAY_COPY + "; " + ADD_AT, (NotImplementedError, TypeError))}),
     "take_rows": (take_rows, (X, IDX), 0, False, {"dask": (ADD_AT, TypeError)}),
     "while_if": (while_if, (V,), 0, True, {}),
     "decayed_sum": (models.decayed_sum, (V,), 0, True, {}),
