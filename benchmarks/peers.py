@@ -33,6 +33,11 @@ def available():
     return out
 
 
+def set_threads(n):
+    if torch is not None:
+        torch.set_num_threads(n)
+
+
 def versions():
     out = {}
     if autograd is not None:

@@ -32,6 +32,23 @@ if any(v in os.environ for v in _BLAS_OVERRIDES):
           flush=True)
     os.execve(sys.executable, [sys.executable] + sys.argv, _env)
 
+# BLAS threads (--threads N, default 1; 0 keeps the library default), fixed before NumPy
+# loads: on a small shared machine a multi-threaded BLAS competing with other processes
+# swings by orders of magnitude, and a one-thread run compares like with like.
+def _threads_flag(argv):
+    for i, a in enumerate(argv):
+        if a == "--threads" and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if a.startswith("--threads="):
+            return int(a.split("=", 1)[1])
+    return 1
+
+
+THREADS = _threads_flag(sys.argv[1:])
+if THREADS > 0:
+    for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_v] = str(THREADS)
+
 import argparse          # noqa: E402
 import gc                # noqa: E402
 import math              # noqa: E402
@@ -407,7 +424,9 @@ def render(results, info, opts, peer_names, rules_load_s, wall_s):
     for k, v in info.items():
         lines.append(f"- {k}: {v}")
     lines.append("")
-    lines.append("Threads are left at the libraries' defaults. OPENBLAS_CORETYPE and "
+    lines.append((f"BLAS and PyTorch ran on {opts.threads} thread(s) (`--threads`). "
+                  if opts.threads > 0 else "Threads are left at the libraries' defaults. ")
+                 + "OPENBLAS_CORETYPE and "
                  "OPENBLAS_L2_SIZE are removed from the environment before NumPy loads "
                  "(run.py re-executes itself without them).")
     if os.path.exists(os.path.join(opts.out, "benchmarks.png")):
@@ -464,12 +483,16 @@ def main(argv=None):
     ap.add_argument("--only", help="comma-separated workload keys: "
                     + ",".join(w.key for w in workloads.WORKLOADS))
     ap.add_argument("--no-peers", action="store_true", help="skip autograd and PyTorch")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS (and PyTorch) threads; 0 = the libraries' defaults (default 1)")
     ap.add_argument("--verbose", action="store_true", help="print tracebacks of failures")
     opts = ap.parse_args(argv)
     opts.repeat = opts.repeat or (3 if opts.quick else 7)
     opts.min_time = opts.min_time or (0.02 if opts.quick else 0.2)
     opts.first_repeat = 2 if opts.quick else 5
     opts.peers = [] if opts.no_peers else peers.available()
+    if opts.threads > 0:
+        peers.set_threads(opts.threads)
     chosen = workloads.WORKLOADS
     if opts.only:
         keys = opts.only.split(",")

@@ -7,9 +7,9 @@ branches. See README.md for a tour.
 __version__ = "0.1.0"
 
 from .errors import ArgumentError, NoRuleError, SrcdiffError, UnsupportedCodeError  # noqa: E402
-from .api import grad, source, stop_gradient, value_and_grad, vjp  # noqa: E402
+from .api import grad, jvp, source, stop_gradient, value_and_grad, vjp  # noqa: E402
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "stop_gradient", "source",
+    "grad", "value_and_grad", "vjp", "jvp", "stop_gradient", "source",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError",
 ]

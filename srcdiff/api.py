@@ -75,9 +75,13 @@ class Derivative:
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         sig = inspect.signature(fn)
-        if kind == "vjp":
-            params = list(sig.parameters.values())
-            params.append(inspect.Parameter("cotangent", inspect.Parameter.POSITIONAL_OR_KEYWORD))
+        extra = ["cotangent"] if kind == "vjp" else [f"tangent_{w}" for w in wrt] \
+            if kind == "jvp" else []
+        if extra:
+            params = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default)
+                      if p.kind == p.KEYWORD_ONLY else p for p in sig.parameters.values()]
+            params += [inspect.Parameter(e, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                       for e in extra]
             try:
                 sig = sig.replace(parameters=params)
             except ValueError:
@@ -97,10 +101,15 @@ class Derivative:
     def _compile(self, containers=frozenset()):
         from . import transform
         per_fn = _CACHE.setdefault(self._fn, {})
-        key = (self._wrt, self._kind, containers)
+        key = (self._wrt, self._kind, containers, self._single)
         hit = per_fn.get(key)
         if hit is None:
-            emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers)
+            if self._kind == "jvp":
+                from .forward import forward_source
+                emitted = forward_source(self._fn, self._wrt, containers=containers)
+            else:
+                emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
+                                                   as_tuple=not self._single)
             fn = transform.load_emitted(emitted)
             fn.__defaults__ = getattr(self._fn, "__defaults__", None)
             fn.__kwdefaults__ = getattr(self._fn, "__kwdefaults__", None)
@@ -120,7 +129,7 @@ class Derivative:
                 raise ArgumentError(text) from None
             raise
         except ValueError as exc:
-            if "cotangent" in str(exc):
+            if "cotangent" in str(exc) or "tangent for" in str(exc):
                 raise ArgumentError(str(exc)) from None
             raise
         return result
@@ -184,6 +193,16 @@ def vjp(f=None, wrt=0):
     `sum(cotangent * f(*args))` with respect to `wrt`.
     """
     return _transform("vjp", f, wrt)
+
+
+def jvp(f=None, wrt=0):
+    """Jacobian-vector product (forward mode): `jvp(f)(*args, *tangents)` -> (value, tangent).
+
+    Takes f's arguments followed by one tangent per `wrt` argument (each shaped
+    like its input; also accepted by keyword as `tangent_<name>=`), and returns
+    f's value with the directional derivative of f along those tangents.
+    """
+    return _transform("jvp", f, wrt)
 
 
 def source(derivative):

@@ -44,7 +44,7 @@ def lower_function(fn):
     return lower.Lowerer(source, resolver).run()
 
 
-def reverse_source(fn, wrt, kind="grad", containers=(), name=None):
+def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None):
     """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`."""
     low = lower_function(fn)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
@@ -96,7 +96,10 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None):
         d = rev.adjoints.get(w) if w in final_state else None
         like = originals.get(w, w)
         grads.append(f"finalize({d if d else 'None'}, {like}, {w!r})")
-    result = grads[0] if len(grads) == 1 else "(" + ", ".join(grads) + ")"
+    if as_tuple is None:
+        as_tuple = len(grads) > 1
+    result = "(" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")" if as_tuple \
+        else grads[0]
     if kind == "value_and_grad":
         result = f"{output}, {result}"
     body += S.quote(f"return {result}")

@@ -384,10 +384,6 @@ def calls_helper(x):
     return np.sum(helper(x))
 
 
-def reads_attribute(x):
-    return np.sum(x.conj().real)
-
-
 def reads_flat(x):
     return np.sum(x.flat)
 
