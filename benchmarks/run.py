@@ -114,6 +114,10 @@ def machine_info():
         "NumPy": np.__version__,
         "srcdiff": getattr(srcdiff, "__version__", "?"),
     }
+    try:
+        info["load average at start"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        pass
     blas = blas_info()
     info["BLAS"] = blas if blas else "(threadpoolctl not installed)"
     for name, version in peers.versions().items():
@@ -509,7 +513,7 @@ def main(argv=None):
     log("srcdiff benchmarks")
     for k, v in info.items():
         log(f"  {k}: {v}")
-    log(f"  peers: {', '.join(opts.peers) or 'none installed'}")
+    log(f"  peers: {', '.join(opts.peers) or ('none (--no-peers)' if opts.no_peers else 'none installed')}")
 
     # Load the rule table once (a per-process cost), so first calls measure the transform.
     start = time.perf_counter()

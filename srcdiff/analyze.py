@@ -81,11 +81,19 @@ def differentiable_operands(stmt):
             return [value.value.id] if isinstance(value.value, S.Name) else []
         if kind == "setitem":
             return [value.id] if isinstance(value, S.Name) else []
+        if kind == "pop":
+            return [value.func.value.id]
         return []
     if kind == "append":
         arg = stmt.value.args[0]
         return [arg.id] if isinstance(arg, S.Name) else []
     return []
+
+
+def popped_list(stmt):
+    """The list a `x = lst.pop()` or `lst.pop()` statement pops from."""
+    call = stmt.value
+    return call.func.value.id
 
 
 def assigned(stmt):

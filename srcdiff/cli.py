@@ -122,7 +122,7 @@ def _assemble(emitted, sources, mode):
                 imports.add(obj.__name__ if obj.__name__ == bound else
                             f"{obj.__name__} as {bound}")
             elif getattr(obj, "__module__", "") and obj.__module__.startswith("srcdiff"):
-                _collect_helper(bound, obj, helpers)
+                _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:
                 continue
             else:
@@ -169,7 +169,8 @@ def _free_names(text):
     return loads - stores
 
 
-def _collect_helper(name, obj, helpers):
+def _collect_helper(name, obj, helpers, imports):
+    """Copy a runtime helper's source, with the helpers and modules it uses in turn."""
     if name in helpers:
         return
     source = inspect.getsource(obj)
@@ -177,8 +178,10 @@ def _collect_helper(name, obj, helpers):
     module = sys.modules[obj.__module__]
     for n in sorted(_free_names(source)):
         dep = getattr(module, n, None)
-        if inspect.isfunction(dep) and dep.__module__ == obj.__module__:
-            _collect_helper(n, dep, helpers)
+        if inspect.isfunction(dep) and dep.__module__.startswith("srcdiff"):
+            _collect_helper(n, dep, helpers, imports)
+        elif isinstance(dep, types.ModuleType):
+            imports.add(dep.__name__ if dep.__name__ == n else f"{dep.__name__} as {n}")
 
 
 def _one_line(exc):

@@ -232,6 +232,12 @@ class Forward:
             return self.forward_setitem(stmt, state)
         if kind == "append":
             return self.forward_append(stmt, state)
+        if kind == "pop":
+            base = stmt.value.func.value.id
+            if base in self.active and state.nonzero(base):
+                call = S.quote_expr(f"{self.tan(base)}.pop()")
+                return [], [S.Expr(value=call)]
+            return [], []
         return [], []   # effect, assert, raise, pass: nothing to differentiate
 
     def forward_assign(self, stmt, name, state):
@@ -274,6 +280,14 @@ class Forward:
             state.kill(name)
             state.fresh(name, self.gid(), True)   # a new container of its own
             return [self.assign(tan, new)]
+        if kind == "pop":
+            base = value.func.value.id
+            if base in self.active and state.nonzero(base):
+                state.kill(name)
+                state.fresh(name, self.gid(), False)
+                return [self.assign(tan, S.quote_expr(f"{self.tan(base)}.pop()"))]
+            state.kill(name)
+            return []
         if kind in ("binop", "unary", "call"):
             return self.forward_call(stmt, name, state)
         if kind == "attribute":

@@ -94,3 +94,138 @@ def output_tangent(tangent, value):
     out = numpy.zeros_like(value, dtype=numpy.result_type(float_dtype, tangent))
     out[...] = tangent
     return out
+
+
+# -- tangents of srcdiff.runtime helpers (forward over reverse: Hessians) ---------------
+
+def _fw_safe_divide(num, den):
+    """num / den, with 0 where den == 0."""
+    zero = den == 0
+    return numpy.where(zero, num * 0, num / numpy.where(zero, 1, den))
+
+
+def _fw_exclusive_products(flat, tflat):
+    """Exclusive running products of `flat` along its last axis (from the left) and their
+    tangents along `tflat`, without dividing by any element."""
+    n = numpy.shape(flat)[-1]
+    one = numpy.ones_like(flat[..., :1])
+    zero = numpy.zeros_like(tflat[..., :1] * flat[..., :1])
+    prods, tangents = [one], [zero]
+    for k in range(n - 1):
+        prods.append(prods[-1] * flat[..., k:k + 1])
+        tangents.append(tangents[-1] * flat[..., k:k + 1] + prods[-2] * tflat[..., k:k + 1])
+    return numpy.concatenate(prods, axis=-1), numpy.concatenate(tangents, axis=-1)
+
+
+def prod_others_tangent(tangent, a, axis):
+    """The tangent of runtime.prod_others(a, axis) along `tangent` (the tangent of a)."""
+    ndim = numpy.ndim(a)
+    if axis is None:
+        axes = tuple(range(ndim))
+    else:
+        axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+        axes = tuple(sorted(int(x) % ndim for x in axes)) if ndim else ()
+    if not axes:
+        return tangent * 0
+    k = len(axes)
+    dest = tuple(range(ndim - k, ndim))
+    moved = numpy.moveaxis(a, axes, dest)
+    tmoved = numpy.moveaxis(tangent, axes, dest)
+    kept = numpy.shape(moved)[:ndim - k]
+    flat = numpy.reshape(moved, kept + (-1,))
+    tflat = numpy.reshape(tmoved, kept + (-1,))
+    if numpy.shape(flat)[-1] == 0:
+        return tangent * 0
+    left, dleft = _fw_exclusive_products(flat, tflat)
+    right, dright = _fw_exclusive_products(numpy.flip(flat, axis=-1), numpy.flip(tflat, axis=-1))
+    right, dright = numpy.flip(right, axis=-1), numpy.flip(dright, axis=-1)
+    out = numpy.reshape(dleft * right + left * dright, numpy.shape(moved))
+    return numpy.moveaxis(out, dest, axes)
+
+
+def det_grad_tangent_a(tangent, grad, a, y):
+    """The tangent of runtime.det_grad(grad, a, y) along the tangent of `a` (grad, y fixed)."""
+    inv = numpy.linalg.inv(a)
+    dinv = -numpy.matmul(inv, numpy.matmul(tangent, inv))
+    scale = numpy.expand_dims(numpy.expand_dims(grad * y, -1), -1)
+    return scale * numpy.swapaxes(dinv, -1, -2)
+
+
+def _fw_svd_weights_tangent(tangent, x, r, c, ord):
+    """The tangent of U V^T (ord 'nuc') or u_k v_k^T (ord 2 / -2) of the SVD of x."""
+    a = numpy.moveaxis(x, (r, c), (-2, -1))
+    da = numpy.moveaxis(tangent, (r, c), (-2, -1))
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    v = numpy.swapaxes(vh, -1, -2)
+    ut_da = numpy.matmul(numpy.swapaxes(u, -1, -2), da)
+    da_v = numpy.matmul(da, v)
+    p = numpy.matmul(ut_da, v)
+    pt = numpy.swapaxes(p, -1, -2)
+    inv_s = _fw_safe_divide(numpy.ones_like(s), s)
+    si, sj = s[..., :, None], s[..., None, :]
+    if ord == "nuc":
+        skew = _fw_safe_divide(p - pt, si + sj)
+        out = numpy.matmul(u, numpy.matmul(skew, vh))
+        out = out + numpy.matmul((da_v - numpy.matmul(u, p)) * inv_s[..., None, :], vh)
+        out = out + numpy.matmul(u, inv_s[..., :, None] * (ut_da - numpy.matmul(p, vh)))
+    else:
+        k = 0 if ord == 2 else -1
+        f = _fw_safe_divide(numpy.ones_like(si * sj), sj * sj - si * si)
+        du = numpy.matmul(u, f * (p * sj + si * pt)) + (da_v - numpy.matmul(u, p)) * inv_s[..., None, :]
+        dat_u = numpy.matmul(numpy.swapaxes(da, -1, -2), u)
+        dv = numpy.matmul(v, f * (si * p + pt * sj)) + (dat_u - numpy.matmul(v, pt)) * inv_s[..., None, :]
+        uk, vk = u[..., :, k], v[..., :, k]
+        duk, dvk = du[..., :, k], dv[..., :, k]
+        out = duk[..., :, None] * vk[..., None, :] + uk[..., :, None] * dvk[..., None, :]
+    return numpy.moveaxis(out, (-2, -1), (r, c))
+
+
+def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
+    """The tangent of runtime.norm_weights(x, y, ...) along `tx` (the tangent of x) or
+    `ty` (the tangent of the norm y): exactly one of them is given, the other is None.
+
+    Piecewise-constant weights (ord 0, 1, inf and the matrix 1/inf norms) have a zero
+    tangent; so do the weights at a zero norm.
+    """
+    ndim = numpy.ndim(x)
+    if kind == "matrix":
+        axes, matrix = (ndim - 2, ndim - 1), True
+    elif axis is None:
+        axes = tuple(range(ndim))
+        matrix = kind == "norm" and ord is not None and ndim == 2
+    else:
+        axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+        axes = tuple(sorted(int(a) % ndim for a in axes))
+        matrix = kind == "norm" and len(axes) == 2
+    if ord is None:
+        ord = "fro" if matrix else 2
+    zero = x * 0 if tx is None else tx * 0
+    ye, tye = y, ty
+    if not keepdims:
+        shape = list(numpy.shape(y))
+        for ax in axes:
+            shape.insert(ax, 1)
+        ye = numpy.reshape(y, tuple(shape))
+        tye = None if ty is None else numpy.reshape(ty, tuple(shape))
+    if ord == "fro" or (ord == 2 and not matrix):
+        if tx is not None:
+            return _fw_safe_divide(tx, ye)
+        return -_fw_safe_divide(x * tye, ye * ye)
+    if not matrix:
+        if ord in (numpy.inf, -numpy.inf, 0, 1):
+            return zero
+        q = float(ord) - 1.0
+        absx = numpy.abs(x)
+        if tx is not None:
+            nonzero = absx != 0
+            slope = numpy.where(nonzero, q * numpy.where(nonzero, absx, 1) ** (q - 1), 0)
+            return _fw_safe_divide(slope * tx, ye ** q)
+        w = numpy.sign(x) * _fw_safe_divide(absx ** q, ye ** q)
+        return -q * _fw_safe_divide(w * tye, ye)
+    if ord in (1, -1, numpy.inf, -numpy.inf):
+        return zero
+    if ord in ("nuc", 2, -2):
+        if tx is None:
+            return zero
+        return _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
+    raise NotImplementedError(f"srcdiff has no second derivative for the norm ord={ord!r}")

@@ -26,6 +26,7 @@ import types
 
 import numpy
 
+from . import runtime as _runtime
 from . import syntax as S
 from .names import Namer
 
@@ -54,6 +55,8 @@ ARRAY_METHODS = {
         "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")
 }
 ARRAY_METHODS["flatten"] = numpy.ravel
+ARRAY_METHODS["copy"] = _runtime.method_copy
+ARRAY_METHODS["astype"] = _runtime.method_astype
 ARRAY_METHODS["reshape"] = numpy.reshape
 ARRAY_METHODS["transpose"] = numpy.transpose
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
@@ -61,7 +64,7 @@ ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag
                     "mT": numpy.matrix_transpose}
 SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
 MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
-                    "setfield", "byteswap", "extend", "insert", "pop", "remove",
+                    "setfield", "byteswap", "extend", "insert", "remove",
                     "clear", "update", "setdefault", "popitem", "reverse"}
 
 REFUSED = {
@@ -654,6 +657,15 @@ class Lowerer:
             else:
                 self._prelude_store(target.elts[0], i_atom, prelude, "copy", None)
             self._prelude_item(target.elts[1], seq, i_atom, prelude)
+        elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
+            # reversed(seq) is seq[::-1]: ranges, lists and arrays all support it
+            inner = self.expr(iter_node.args[0], out)
+            seq = self.temp(out, S.Subscript(value=inner, slice=S.Slice(
+                lower=None, upper=None, step=S.const(-1)), ctx=S.Load()), "subscript",
+                "reversed")
+            rng = self._range_over([seq], out)
+            index_target = S.store(self.namer.fresh("index"))
+            self._prelude_item(target, seq, S.load(index_target.id), prelude)
         elif call_obj is zip and iter_node.args and not iter_node.keywords:
             if not (isinstance(target, (S.Tuple, S.List))
                     and len(target.elts) == len(iter_node.args)):
@@ -947,6 +959,10 @@ class Lowerer:
             if isinstance(node.op, S.Not):
                 return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "opaque")
             op = operator.neg if isinstance(node.op, S.USub) else operator.invert
+            if (op is operator.neg and isinstance(operand, S.Constant)
+                    and isinstance(operand.value, (int, float)) and not isinstance(
+                        operand.value, bool)):
+                return self.assign(target, S.const(-operand.value), "copy")
             return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "unary", func=op)
         if isinstance(node, S.Compare):
             parts = [self.expr(node.left, out)] + [self.expr(c, out) for c in node.comparators]
@@ -1107,11 +1123,25 @@ class Lowerer:
             if discard:
                 return stmt
             raise self.error(node, "the result of append is None")
+        if method == "pop":
+            if node.args or node.keywords:
+                raise self.error(node, "only lst.pop() without arguments is supported",
+                                 hint="index the list instead")
+            if not isinstance(base, S.Name) or base.id not in self.locals:
+                raise self.error(node, "srcdiff can only pop from a local list")
+            value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],
+                           keywords=[])
+            if discard:
+                return self.info(S.Expr(value=value), "pop")
+            stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
+            return self.info(stmt, "pop")
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
-            if method in VARARG_METHODS and len(args) > 1:
+            if method in VARARG_METHODS and (len(args) > 1 or (
+                    len(args) == 1 and isinstance(args[0], S.Constant)
+                    and isinstance(args[0].value, int))):
                 packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), "display", "shape")
                 args = [packed]
             ref = self.bind(canonical_path(fn), fn)

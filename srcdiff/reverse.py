@@ -328,6 +328,12 @@ class Reverse:
             state.pop(stmt.targets[0].id, None)
             self.restore(stmt, out)
             return out
+        if kind == "pop":
+            name = stmt.targets[0].id
+            self.adjoint_pop(stmt, name, state, out)
+            state.pop(name, None)
+            self.restore(stmt, out)
+            return out
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
             name = stmt.targets[0].id
             if name in self.active and state.get(name) is not ZERO:
@@ -347,6 +353,9 @@ class Reverse:
             return out
         if kind == "append":
             self.adjoint_append(stmt, state, out)
+            return out
+        if kind == "pop":
+            self.adjoint_pop(stmt, None, state, out)
             return out
         return out
 
@@ -489,6 +498,27 @@ class Reverse:
                 self.accumulate(out, item.id, S.load(taken), state)
         if base in self.known_needed or base in self.active:
             self.emit(out, [S.Expr(value=S.quote_expr(f"{base}.pop()"))])
+
+    def adjoint_pop(self, stmt, name, state, out):
+        """`x = lst.pop()` in reverse: push x back onto lst, and d_x onto lst's adjoint."""
+        base = analyze.popped_list(stmt)
+        if name is None:
+            # the popped value was dropped: restoring it needs it saved
+            raise self.src.error(stmt.sd.line, "lst.pop() whose value is dropped can not be "
+                                 "differentiated in reverse mode",
+                                 hint="assign the popped value to a name")
+        restore = S.Expr(value=S.Call(func=S.Attribute(value=S.load(base), attr="append",
+                                                       ctx=S.Load()),
+                                      args=[S.load(name)], keywords=[]))
+        self.emit(out, [restore])
+        if base in self.active and (state.get(name) is not ZERO or state.get(base) is not ZERO):
+            grad = S.load(self.adj(name)) if state.get(name) is not ZERO else S.const(None)
+            buf = S.load(self.adj(base)) if state.get(base) is not ZERO else S.const(None)
+            call = S.Call(func=self.helper("unpop_adjoint"), args=[buf, S.load(base), grad],
+                          keywords=[])
+            self.emit(out, [S.Assign(targets=[S.store(self.adj(base))], value=call,
+                                     type_comment=None)])
+            state[base] = OWNED
 
     def adjoint_if(self, stmt, state):
         s1, s2 = state.copy(), state.copy()

@@ -5,6 +5,8 @@ module, so each helper must stand alone (no srcdiff imports, no shared state).
 Arrays are only ever made from other arrays (`zeros_like`, `ones_like`), so
 the same helpers run on any array type NumPy dispatches to (CuPy, Dask).
 """
+import math
+
 import numpy
 
 
@@ -80,7 +82,7 @@ def scatter_add(buffer, value, index, grad, owned):
     if buffer is None:
         buffer = numpy.zeros_like(value)
     elif not owned:
-        buffer = numpy.array(buffer, copy=True)
+        buffer = copy_array(buffer)
     if _is_fancy(index):
         numpy.add.at(buffer, index, grad)
     else:
@@ -108,11 +110,19 @@ def take_and_zero(buffer, index, owned):
         taken = out[index]
         out[index] = zeros_like_value(taken)
         return taken, out
-    taken = numpy.array(buffer[index], copy=True)
+    taken = copy_array(buffer[index])
     if not owned:
-        buffer = numpy.array(buffer, copy=True)
+        buffer = copy_array(buffer)
     buffer[index] = 0
     return taken, buffer
+
+
+def copy_array(value):
+    """A copy made by the array's own type (NumPy, CuPy, Dask stay what they are)."""
+    copy = getattr(value, "copy", None)
+    if copy is None or isinstance(value, (float, int, complex)):
+        return value
+    return copy()
 
 
 def own_copy(value):
@@ -121,7 +131,7 @@ def own_copy(value):
         return list(value)
     if isinstance(value, dict):
         return dict(value)
-    return numpy.array(value, copy=True)
+    return copy_array(value)
 
 
 def saved_item(value, index):
@@ -129,7 +139,7 @@ def saved_item(value, index):
     item = value[index]
     if isinstance(value, list):
         return item
-    return numpy.array(item, copy=True)
+    return copy_array(item)
 
 
 def pop_adjoint(buffer):
@@ -137,6 +147,13 @@ def pop_adjoint(buffer):
     if buffer is None:
         return None, None
     return buffer[-1], buffer[:-1]
+
+
+def unpop_adjoint(buffer, value, grad):
+    """For `x = lst.pop()` in reverse (lst already restored): put x's adjoint back at the end."""
+    if buffer is None:
+        buffer = zeros_like_value(value[:-1])
+    return list(buffer) + [zeros_like_value(value[-1]) if grad is None else grad]
 
 
 def sum_to_gradient(grad, like):
@@ -169,7 +186,7 @@ def finalize(grad, like, name):
         out[...] = grad
         return out
     flags = getattr(grad, "flags", None)
-    if flags is not None and not flags.writeable:  # e.g. a broadcast view of the seed
+    if flags is not None and not getattr(flags, "writeable", True):  # a broadcast view
         return grad.copy()
     return grad
 
@@ -229,6 +246,44 @@ def matmul_grad_right(grad, a, b):
     return unbroadcast(numpy.matmul(numpy.swapaxes(a, -1, -2), grad), b)
 
 
+def _count(shape):
+    n = 1
+    for k in shape:
+        n *= int(k)
+    return n
+
+
+def power_exponent(exponent):
+    """`exponent - 1`, except 1 where the exponent is 0 (so 0 ** -1 never makes a nan)."""
+    if isinstance(exponent, (int, float)):
+        return 1 if exponent == 0 else exponent - 1
+    return numpy.where(exponent == 0, 1, exponent - 1)
+
+
+def log_base(base):
+    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y."""
+    if isinstance(base, (int, float)):
+        return math.log(base) if base > 0 else 0.0
+    return numpy.log(numpy.where(base > 0, base, 1))
+
+
+def reshape_like(grad, like, order="C"):
+    """`grad` in the shape of `like` (order= only when it is not C, which Dask lacks)."""
+    if order == "C":
+        return numpy.reshape(grad, numpy.shape(like))
+    return numpy.reshape(grad, numpy.shape(like), order=order)
+
+
+def method_copy(value):
+    """`x.copy()`: the array's own copy method (a Dask or CuPy array stays one)."""
+    return value.copy()
+
+
+def method_astype(value, dtype):
+    """`x.astype(dtype)`: the array's own method."""
+    return value.astype(dtype)
+
+
 def expand_reduced(grad, like, axis, keepdims):
     """Reshape the adjoint of a reduction so it broadcasts against the reduced input."""
     if keepdims or axis is None:
@@ -265,8 +320,8 @@ def reduce_grad(grad, like, axis, keepdims):
 
 def reduced_count(like, result):
     """How many elements of `like` each element of the reduction `result` summarizes."""
-    size = numpy.size(result)
-    return numpy.size(like) // size if size else 0
+    size = _count(numpy.shape(result))
+    return _count(numpy.shape(like)) // size if size else 0
 
 
 def prod_others(a, axis):
@@ -418,7 +473,12 @@ def split_grad(grad, arrays, axis, promote=None):
     for n in sizes[:-1]:
         total += n
         cuts.append(total)
-    pieces = numpy.split(grad, cuts, axis=axis)
+    bounds = [0] + cuts + [None]
+    ndim = numpy.ndim(grad)
+    pieces = []
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        index = (slice(None),) * (axis % ndim) + (slice(start, stop),)
+        pieces.append(grad[index])
     return [numpy.reshape(p, s) for p, s in zip(pieces, shapes)]
 
 

@@ -4,7 +4,8 @@ import operator
 import numpy
 
 from srcdiff.rules import d, forward, reverse
-from srcdiff.runtime import broadcast_like, matmul_grad_left, matmul_grad_right, unbroadcast
+from srcdiff.runtime import (broadcast_like, log_base, matmul_grad_left, matmul_grad_right,
+                             power_exponent, unbroadcast)
 
 
 @reverse(operator.add, numpy.add)
@@ -77,14 +78,14 @@ def positive(y, x):
 
 @reverse(operator.pow, numpy.power)
 def power(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x2 * x1 ** numpy.where(x2 == 0, 1, x2 - 1), x1)
-    d[x2] = unbroadcast(d[y] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+    d[x1] = unbroadcast(d[y] * x2 * x1 ** power_exponent(x2), x1)
+    d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
 
 
 @forward(operator.pow, numpy.power)
 def power(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x2 * x1 ** numpy.where(x2 == 0, 1, x2 - 1), y)
-    d[y] = broadcast_like(d[x2] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), y)
+    d[y] = broadcast_like(d[x1] * x2 * x1 ** power_exponent(x2), y)
+    d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
 
 
 @reverse(operator.matmul, numpy.matmul)

@@ -7,6 +7,7 @@ is a Python list with one adjoint per element.
 """
 import numpy
 
+from srcdiff.runtime import method_astype, method_copy, reshape_like
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
                              inverse_axes, repeat_grad, split_grad, take_grad, unbroadcast,
@@ -15,22 +16,22 @@ from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_gra
 
 @reverse(numpy.reshape)
 def reshape(y, a, shape=None, order="C", *, newshape=None, copy=None):
-    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
+    d[a] = reshape_like(d[y], a, order)
 
 
 @forward(numpy.reshape)
 def reshape(y, a, shape=None, order="C", *, newshape=None, copy=None):
-    d[y] = numpy.reshape(d[a], numpy.shape(y), order=order)
+    d[y] = reshape_like(d[a], y, order)
 
 
 @reverse(numpy.ravel)
 def ravel(y, a, order="C"):
-    d[a] = numpy.reshape(d[y], numpy.shape(a), order=order)
+    d[a] = reshape_like(d[y], a, order)
 
 
 @forward(numpy.ravel)
 def ravel(y, a, order="C"):
-    d[y] = numpy.ravel(d[a], order=order)
+    d[y] = reshape_like(d[a], y, order)
 
 
 @reverse(numpy.squeeze)
@@ -123,12 +124,12 @@ def broadcast_to(y, array, shape, subok=False):
     d[y] = broadcast_like(d[array], y)
 
 
-@reverse(numpy.copy)
+@reverse(numpy.copy, method_copy)
 def copy(y, a, order="K", subok=False):
     d[a] = d[y]
 
 
-@forward(numpy.copy)
+@forward(numpy.copy, method_copy)
 def copy(y, a, order="K", subok=False):
     d[y] = d[a]
 
@@ -143,12 +144,12 @@ def array(y, object, dtype=None):
     d[y] = numpy.asarray(d[object])
 
 
-@reverse(numpy.astype)
+@reverse(numpy.astype, method_astype)
 def astype(y, x, dtype, *, copy=True, device=None):
     d[x] = cast_grad(d[y], x, y)
 
 
-@forward(numpy.astype)
+@forward(numpy.astype, method_astype)
 def astype(y, x, dtype, *, copy=True, device=None):
     d[y] = cast_grad(d[x], y, y)
 

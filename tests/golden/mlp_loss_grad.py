@@ -19,6 +19,13 @@ def _axes_of(axis, ndim):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
+def _count(shape):
+    n = 1
+    for k in shape:
+        n *= int(k)
+    return n
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     if isinstance(value, (list, tuple)):
@@ -99,7 +106,7 @@ def finalize(grad, like, name):
         out[...] = grad
         return out
     flags = getattr(grad, "flags", None)
-    if flags is not None and not flags.writeable:  # e.g. a broadcast view of the seed
+    if flags is not None and not getattr(flags, "writeable", True):  # a broadcast view
         return grad.copy()
     return grad
 
@@ -147,8 +154,8 @@ def reduce_grad(grad, like, axis, keepdims):
 
 def reduced_count(like, result):
     """How many elements of `like` each element of the reduction `result` summarizes."""
-    size = numpy.size(result)
-    return numpy.size(like) // size if size else 0
+    size = _count(numpy.shape(result))
+    return _count(numpy.shape(like)) // size if size else 0
 
 
 def unbroadcast(grad, like):

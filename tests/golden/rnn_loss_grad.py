@@ -73,7 +73,7 @@ def finalize(grad, like, name):
         out[...] = grad
         return out
     flags = getattr(grad, "flags", None)
-    if flags is not None and not flags.writeable:  # e.g. a broadcast view of the seed
+    if flags is not None and not getattr(flags, "writeable", True):  # a broadcast view
         return grad.copy()
     return grad
 
