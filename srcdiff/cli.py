@@ -178,7 +178,8 @@ def _collect_helper(name, obj, helpers, imports):
     module = sys.modules[obj.__module__]
     for n in sorted(_free_names(source)):
         dep = getattr(module, n, None)
-        if inspect.isfunction(dep) and dep.__module__.startswith("srcdiff"):
+        if (inspect.isfunction(dep) or inspect.isclass(dep)) and \
+                getattr(dep, "__module__", "").startswith("srcdiff"):
             _collect_helper(n, dep, helpers, imports)
         elif isinstance(dep, types.ModuleType):
             imports.add(dep.__name__ if dep.__name__ == n else f"{dep.__name__} as {n}")

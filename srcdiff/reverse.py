@@ -144,6 +144,7 @@ class Reverse:
             self.known_needed = needed
             self.saves = self._decide_saves(needed)
             self.needed = set()
+            self.value_needed = set()
             self.seed_adj = self.adj(self.output)
             state = self._seed_state()
             adjoint = self.adjoint_block(self.body[:-1], state)
@@ -152,6 +153,7 @@ class Reverse:
                 break
             needed = needed | self.needed
         self.low.namer = self.namer
+        self.shape_only = self.needed - self.value_needed
         primal = self.primal_block(self.body[:-1], depth=0)
         pre = [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
                for n in sorted(self.preinit)]
@@ -196,6 +198,13 @@ class Reverse:
                                                     ctx=S.Load()),
                                    args=[value], keywords=[]))
 
+    def _saved_value(self, name):
+        """What to push before overwriting `name`: the value, or its shape if that is all
+        the adjoint reads."""
+        if name in getattr(self, "shape_only", ()):
+            return S.Call(func=self.helper("shape_of"), args=[S.load(name)], keywords=[])
+        return S.load(name)
+
     def pop_into(self, target):
         self.tape_used = True
         return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
@@ -205,7 +214,7 @@ class Reverse:
         call = self.user_call(stmt)
         if call is not None:
             self.tape_used = True
-            out = [self.push(S.load(stmt.targets[0].id))] if saved else []
+            out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
             value = S.Call(func=S.load(call[0]), args=[S.load("tape")] + [
                 S.deepcopy(a) for a in analyze.call_args(stmt)], keywords=[])
             return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
@@ -214,7 +223,7 @@ class Reverse:
             target = stmt.targets[0]
             out = []
             if saved and isinstance(target, S.Name):
-                out.append(self.push(S.load(target.id)))
+                out.append(self.push(self._saved_value(target.id)))
             elif saved:
                 out.append(self.push(S.Call(func=self.helper("saved_item"),
                                             args=[S.load(target.value.id),
@@ -227,7 +236,7 @@ class Reverse:
         if isinstance(stmt, (S.For, S.While)):
             out = []
             if saved:
-                out.append(self.push(S.load(stmt.target.id)))
+                out.append(self.push(self._saved_value(stmt.target.id)))
             trips = self.trip_vars.get(id(stmt))
             body = self.primal_block(stmt.body, depth + 1)
             if trips is not None:
@@ -262,10 +271,23 @@ class Reverse:
         return out
 
     def read(self, node):
-        """Note every primal name an emitted adjoint statement reads."""
+        """Note every primal name an emitted adjoint statement reads, and how.
+
+        A name read only for its shape (the `like` of unbroadcast or
+        expand_reduced, numpy.shape, numpy.ndim) is saved as a shape stand-in,
+        so the tape does not keep whole arrays alive for their shapes.
+        """
+        shape_positions = set()
+        for n in S.walk(node):
+            if isinstance(n, S.Call):
+                position = _shape_position(n)
+                if position is not None and position < len(n.args):
+                    shape_positions.add(id(n.args[position]))
         for n in S.walk(node):
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id in self.primal_names:
                 self.needed.add(n.id)
+                if id(n) not in shape_positions:
+                    self.value_needed.add(n.id)
 
     def emit(self, out, stmts):
         for stmt in stmts:
@@ -535,6 +557,7 @@ class Reverse:
         if not body and not orelse:
             return []
         self.needed.add(stmt.test.id)
+        self.value_needed.add(stmt.test.id)
         if not body:
             return [S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(stmt.test.id)),
                          body=orelse, orelse=[])]
@@ -580,6 +603,7 @@ class Reverse:
             return before + out
         rng = stmt.iter.id
         self.needed.add(rng)
+        self.value_needed.add(rng)
         if loop.ends_with_break:
             trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
             if self._nested(stmt):
@@ -611,6 +635,20 @@ class Reverse:
         return any(id(s) == id(stmt) for loop in analyze.flatten(self.body)
                    if isinstance(loop, (S.For, S.While))
                    for s in analyze.flatten(loop.body))
+
+
+_SHAPE_POSITIONS = {"unbroadcast": 1, "expand_reduced": 1}
+
+
+def _shape_position(call):
+    """Which argument of a helper call is read only for its shape, if any."""
+    func = call.func
+    if isinstance(func, S.Name):
+        return _SHAPE_POSITIONS.get(func.id)
+    if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+            and func.value.id == "numpy" and func.attr in ("shape", "ndim")):
+        return 0
+    return None
 
 
 def index_value(node):

@@ -12,8 +12,13 @@ import numpy
 
 def unbroadcast(grad, like):
     """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
-    shape = numpy.shape(like)
-    gshape = numpy.shape(grad)
+    # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
+    shape = getattr(like, "shape", None)
+    if shape is None:
+        shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
+    gshape = getattr(grad, "shape", None)
+    if gshape is None:
+        gshape = () if isinstance(grad, (float, int, complex)) else numpy.shape(grad)
     if gshape == shape:
         return grad
     extra = len(gshape) - len(shape)
@@ -125,6 +130,28 @@ def copy_array(value):
     return copy()
 
 
+class ShapeOf:
+    """What the adjoint keeps of an array it only needs the shape of (not the data)."""
+
+    __slots__ = ("shape", "ndim", "dtype")
+
+    def __init__(self, shape, ndim, dtype):
+        self.shape = shape
+        self.ndim = ndim
+        self.dtype = dtype
+
+    def __repr__(self):
+        return f"ShapeOf({self.shape})"
+
+
+def shape_of(value):
+    """For the tape: an array's shape stand-in (scalars and small values are kept as they are)."""
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return value
+    return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
+
+
 def own_copy(value):
     """A private copy of an argument the function writes into (the caller's stays as it was)."""
     if isinstance(value, list):
@@ -163,6 +190,10 @@ def sum_to_gradient(grad, like):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
+            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
+                                                     "writeable", True) and grad is not like:
+        return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
@@ -201,6 +232,9 @@ def check_cotangent(cotangent, value):
 
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "f" or kind == "c" or type(value) is float:
+        return
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             check_differentiable(v, f"{name}[{i}]")

@@ -12,8 +12,25 @@ from models import DECAY
 # Runtime helpers, copied from srcdiff so this module stands alone.
 
 
+class ShapeOf:
+    """What the adjoint keeps of an array it only needs the shape of (not the data)."""
+
+    __slots__ = ("shape", "ndim", "dtype")
+
+    def __init__(self, shape, ndim, dtype):
+        self.shape = shape
+        self.ndim = ndim
+        self.dtype = dtype
+
+    def __repr__(self):
+        return f"ShapeOf({self.shape})"
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "f" or kind == "c" or type(value) is float:
+        return
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             check_differentiable(v, f"{name}[{i}]")
@@ -51,6 +68,10 @@ def expand_reduced(grad, like, axis, keepdims):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
+            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
+                                                     "writeable", True) and grad is not like:
+        return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
@@ -86,10 +107,23 @@ def ones_like_value(value):
     return numpy.ones_like(value)
 
 
+def shape_of(value):
+    """For the tape: an array's shape stand-in (scalars and small values are kept as they are)."""
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return value
+    return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
+
+
 def unbroadcast(grad, like):
     """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
-    shape = numpy.shape(like)
-    gshape = numpy.shape(grad)
+    # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
+    shape = getattr(like, "shape", None)
+    if shape is None:
+        shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
+    gshape = getattr(grad, "shape", None)
+    if gshape is None:
+        gshape = () if isinstance(grad, (float, int, complex)) else numpy.shape(grad)
     if gshape == shape:
         return grad
     extra = len(gshape) - len(shape)
@@ -129,14 +163,14 @@ def grad_decayed_sum(x):
     trips_1 = 0
     while cond_1:
         trips_1 += 1
-        tape.append(sin_1)
+        tape.append(shape_of(sin_1))
         sin_1 = numpy.sin(x)
-        tape.append(sum_1)
+        tape.append(shape_of(sum_1))
         sum_1 = numpy.sum(sin_1)
-        tape.append(mul_1)
+        tape.append(shape_of(mul_1))
         mul_1 = scale * sum_1
         add_1 = total + mul_1
-        tape.append(total)
+        tape.append(shape_of(total))
         total = add_1
         cond_2 = total > 10.0
         if cond_2:

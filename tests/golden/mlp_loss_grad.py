@@ -28,6 +28,9 @@ def _count(shape):
 
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "f" or kind == "c" or type(value) is float:
+        return
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             check_differentiable(v, f"{name}[{i}]")
@@ -83,6 +86,10 @@ def extremum_weights(a, result, axis, keepdims):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
+            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
+                                                     "writeable", True) and grad is not like:
+        return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
@@ -160,8 +167,13 @@ def reduced_count(like, result):
 
 def unbroadcast(grad, like):
     """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
-    shape = numpy.shape(like)
-    gshape = numpy.shape(grad)
+    # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
+    shape = getattr(like, "shape", None)
+    if shape is None:
+        shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
+    gshape = getattr(grad, "shape", None)
+    if gshape is None:
+        gshape = () if isinstance(grad, (float, int, complex)) else numpy.shape(grad)
     if gshape == shape:
         return grad
     extra = len(gshape) - len(shape)

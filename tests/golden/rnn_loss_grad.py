@@ -11,8 +11,25 @@ import numpy
 # Runtime helpers, copied from srcdiff so this module stands alone.
 
 
+class ShapeOf:
+    """What the adjoint keeps of an array it only needs the shape of (not the data)."""
+
+    __slots__ = ("shape", "ndim", "dtype")
+
+    def __init__(self, shape, ndim, dtype):
+        self.shape = shape
+        self.ndim = ndim
+        self.dtype = dtype
+
+    def __repr__(self):
+        return f"ShapeOf({self.shape})"
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "f" or kind == "c" or type(value) is float:
+        return
     if isinstance(value, (list, tuple)):
         for i, v in enumerate(value):
             check_differentiable(v, f"{name}[{i}]")
@@ -50,6 +67,10 @@ def expand_reduced(grad, like, axis, keepdims):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
+            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
+                                                     "writeable", True) and grad is not like:
+        return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
@@ -108,10 +129,23 @@ def ones_like_value(value):
     return numpy.ones_like(value)
 
 
+def shape_of(value):
+    """For the tape: an array's shape stand-in (scalars and small values are kept as they are)."""
+    shape = getattr(value, "shape", ())
+    if not shape:
+        return value
+    return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
+
+
 def unbroadcast(grad, like):
     """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
-    shape = numpy.shape(like)
-    gshape = numpy.shape(grad)
+    # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
+    shape = getattr(like, "shape", None)
+    if shape is None:
+        shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
+    gshape = getattr(grad, "shape", None)
+    if gshape is None:
+        gshape = () if isinstance(grad, (float, int, complex)) else numpy.shape(grad)
     if gshape == shape:
         return grad
     extra = len(gshape) - len(shape)
@@ -155,21 +189,21 @@ def grad_rnn_loss(wx, wh, xs, h0):
     for t in range_1:
         tape.append(xs_item_1)
         xs_item_1 = xs[t]
-        tape.append(matmul_1)
+        tape.append(shape_of(matmul_1))
         matmul_1 = xs_item_1 @ wx
-        tape.append(matmul_2)
+        tape.append(shape_of(matmul_2))
         matmul_2 = h @ wh
         add_1 = matmul_1 + matmul_2
         tape.append(tanh_1)
         tanh_1 = numpy.tanh(add_1)
         tape.append(h)
         h = tanh_1
-        tape.append(mul_1)
+        tape.append(shape_of(mul_1))
         mul_1 = h * h
-        tape.append(sum_1)
+        tape.append(shape_of(sum_1))
         sum_1 = numpy.sum(mul_1)
         add_2 = loss + sum_1
-        tape.append(loss)
+        tape.append(shape_of(loss))
         loss = add_2
     d_loss = ones_like_value(loss)
     d_h = zeros_like_value(h)
