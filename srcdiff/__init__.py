@@ -7,9 +7,11 @@ branches. See README.md for a tour.
 __version__ = "0.1.0"
 
 from .errors import ArgumentError, NoRuleError, SrcdiffError, UnsupportedCodeError  # noqa: E402
-from .api import grad, jvp, source, stop_gradient, value_and_grad, vjp  # noqa: E402
+from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
+                  value_and_grad, vjp)
 
 __all__ = [
-    "grad", "value_and_grad", "vjp", "jvp", "stop_gradient", "source",
+    "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
+    "source",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError",
 ]

@@ -159,13 +159,12 @@ class Derivative:
 def _transform(kind, f, wrt):
     if f is None:
         return lambda fn: _transform(kind, fn, wrt)
+    if isinstance(f, (Derivative, Composite)):
+        return _differentiate_derivative(kind, f, wrt)
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
         raise ArgumentError(f"srcdiff.{kind} needs a Python function whose source it can read, "
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
                             "f's derivative rule")
-    if isinstance(f, Derivative):
-        raise ArgumentError("srcdiff cannot yet differentiate a derivative it made",
-                            hint="higher-order derivatives arrive with forward mode")
     names, single = _normalize_wrt(f, wrt)
     return Derivative(f, names, single, kind)
 
@@ -207,10 +206,194 @@ def jvp(f=None, wrt=0):
 
 def source(derivative):
     """The emitted Python source of any function srcdiff made, as a string."""
-    if isinstance(derivative, Derivative):
+    if isinstance(derivative, (Derivative, Composite)):
         return derivative.source
     from .loader import source_of
     text = source_of(derivative)
     if text is None:
         raise SrcdiffError(f"{derivative!r} was not made by srcdiff")
     return text
+
+
+# --- higher order ---------------------------------------------------------------------
+class Composite:
+    """A derivative built from emitted ones (Hessians, Jacobians, grad of grad).
+
+    Call it like the function it differentiates; `srcdiff.source(c)` shows the
+    emitted code it runs (forward mode over the emitted gradient, for second
+    derivatives).
+    """
+
+    def __init__(self, name, fn, signature, call, source_of):
+        self.__name__ = name
+        self.__qualname__ = name
+        self.__doc__ = f"{name} (srcdiff)"
+        self.__signature__ = signature
+        self._fn = fn
+        self._call = call
+        self._source_of = source_of
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    @property
+    def source(self):
+        return self._source_of()
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.source}```"
+
+    def __repr__(self):
+        return f"<srcdiff {self.__name__}>"
+
+
+def _ones_like(value):
+    import numpy
+    if isinstance(value, float):
+        return 1.0
+    return numpy.ones_like(value)
+
+
+def _bound(fn, args, kwargs):
+    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _emitted_gradient(f, wrt):
+    """The emitted gradient function of f (a plain function forward mode can read)."""
+    return _transform("grad", f, wrt).__wrapped__
+
+
+def _differentiate_derivative(kind, d, wrt):
+    """grad of a gradient srcdiff made: forward mode over its emitted code."""
+    if kind != "grad" or not isinstance(d, Derivative) or d._kind != "grad":
+        raise ArgumentError(f"srcdiff.{kind} of {d!r} is not supported",
+                            hint="differentiate srcdiff.grad(f) with srcdiff.grad, or use "
+                                 "srcdiff.hessian, srcdiff.hvp and srcdiff.jacobian")
+    f, inner = d._fn, d._wrt
+    outer, outer_single = _normalize_wrt(f, wrt)
+    # grad_B(sum(grad_A f)) == H_BA . ones_A: the tangent of grad_B f along ones in A
+    # (mixed second derivatives are symmetric for twice-differentiable f)
+    along = jvp(_emitted_gradient(f, outer[0] if outer_single else outer), wrt=inner)
+
+    def second(*args, **kwargs):
+        arguments = _bound(f, args, kwargs)
+        tangents = {f"tangent_{a}": _ones_like(arguments[a]) for a in inner}
+        return along(**arguments, **tangents)[1]
+
+    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, inspect.signature(f),
+                     second, lambda: along.source)
+
+
+def hvp(f, wrt=0):
+    """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
+
+    Forward mode over the emitted reverse-mode gradient (forward-over-reverse).
+    """
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("hvp differentiates with respect to one parameter",
+                            hint="pass wrt as a single position or name")
+    along = jvp(_emitted_gradient(f, names[0]), wrt=names[0])
+
+    def product(*args, **kwargs):
+        if "vector" in kwargs:
+            vector = kwargs.pop("vector")
+        else:
+            *args, vector = args
+        arguments = _bound(f, args, kwargs)
+        return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
+
+    sig = inspect.signature(f)
+    sig = sig.replace(parameters=list(sig.parameters.values()) + [
+        inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: along.source)
+
+
+def _basis(value):
+    import numpy
+    if isinstance(value, float):
+        yield (), 1.0
+        return
+    for index in numpy.ndindex(numpy.shape(value)):
+        e = numpy.zeros_like(value)
+        e[index] = 1
+        yield index, e
+
+
+def _stack(columns, out_shape, in_value):
+    """Assemble J[out..., in...] from one output-shaped column per input element."""
+    import numpy
+    in_shape = numpy.shape(in_value)
+    result = numpy.zeros(tuple(out_shape) + tuple(in_shape))
+    for index, column in columns:
+        result[(Ellipsis,) + tuple(index)] = column
+    if not out_shape and not in_shape and isinstance(in_value, float):
+        return float(result)
+    return result
+
+
+def jacobian(f, wrt=0, mode="reverse"):
+    """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
+
+    mode="reverse" runs one vjp per output element; mode="forward" one jvp per
+    input element (cheaper when the input is smaller than the output).
+    """
+    import numpy
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("jacobian differentiates with respect to one parameter")
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    name = names[0]
+    if mode == "forward":
+        derivative = jvp(f, wrt=name)
+
+        def jac(*args, **kwargs):
+            arguments = _bound(f, args, kwargs)
+            x = arguments[name]
+            columns, out_shape = [], ()
+            for index, e in _basis(x):
+                value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
+                out_shape = numpy.shape(value)
+                columns.append((index, tangent))
+            return _stack(columns, out_shape, x)
+    else:
+        derivative = vjp(f, wrt=name)
+
+        def jac(*args, **kwargs):
+            arguments = _bound(f, args, kwargs)
+            x = arguments[name]
+            value = f(**arguments)
+            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x))
+            for index, e in _basis(value if numpy.shape(value) else float(value)):
+                rows[index] = derivative(**arguments, cotangent=e)
+            if isinstance(x, float) and not numpy.shape(value):
+                return float(rows)
+            return rows
+    return Composite(f"jacobian_{f.__name__}", f, inspect.signature(f), jac,
+                     lambda: derivative.source)
+
+
+def hessian(f, wrt=0):
+    """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
+
+    Shape in.shape + in.shape; a float for a float input.
+    """
+    import numpy
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("hessian differentiates with respect to one parameter")
+    name = names[0]
+    along = jvp(_emitted_gradient(f, name), wrt=name)
+
+    def hess(*args, **kwargs):
+        arguments = _bound(f, args, kwargs)
+        x = arguments[name]
+        columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
+                   for index, e in _basis(x)]
+        return _stack(columns, numpy.shape(x), x)
+
+    return Composite(f"hessian_{f.__name__}", f, inspect.signature(f), hess,
+                     lambda: along.source)

@@ -229,3 +229,11 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
             return zero
         return _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
     raise NotImplementedError(f"srcdiff has no second derivative for the norm ord={ord!r}")
+
+
+def log_base_tangent(tangent, base):
+    """The tangent of runtime.log_base(base): tangent / base where base > 0, else zero."""
+    if isinstance(base, (int, float)):
+        return tangent / base if base > 0 else tangent * 0
+    positive = base > 0
+    return numpy.where(positive, tangent / numpy.where(positive, base, 1), tangent * 0)

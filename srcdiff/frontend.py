@@ -162,8 +162,10 @@ class Resolver:
                 return cell.cell_contents
             except ValueError:
                 pass
-        if identifier in self.globals:
-            return self.globals[identifier]
+        try:
+            return self.globals[identifier]  # a dict, or the globals of emitted code
+        except KeyError:
+            pass
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):
             builtin_ns = vars(builtin_ns)

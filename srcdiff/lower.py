@@ -1062,7 +1062,15 @@ class Lowerer:
         if is_user_function(obj):
             args, keywords = self._bind_user_call(node, obj, args, keywords)
         path = canonical_path(obj)
-        if path is not None and not path.startswith("__main__"):
+        if path is not None and path.split(".")[0] == "srcdiff" and \
+                getattr(obj, "__module__", "") in ("srcdiff.runtime", "srcdiff.forward_runtime"):
+            # srcdiff's own helpers, met when differentiating emitted code: bare names
+            helper = path.rsplit(".", 1)[1]
+            if helper in self.locals:
+                raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
+            self.bindings[helper] = obj
+            ref = S.load(helper)
+        elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
             ref = S.deepcopy(func)
@@ -1253,9 +1261,10 @@ def is_user_function(obj):
     from . import rules
     if isinstance(obj, LocalFunction):
         return True
+    module = getattr(obj, "__module__", "") or ""
     return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)
-            and not getattr(obj, "__module__", "").startswith("srcdiff"))
+            and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
 
 
 def _is_literal(value):

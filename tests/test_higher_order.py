@@ -1,0 +1,198 @@
+"""Higher order: grad of grad, Hessians, Hessian-vector products, Jacobians.
+
+Second derivatives are checked against central differences of srcdiff's own
+first derivative (itself checked against finite differences of the function).
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+
+rng = np.random.default_rng(11)
+X = np.array([0.3, -0.5, 1.2])
+
+
+def fd_hessian(f, x, eps=1e-5):
+    g = srcdiff.grad(f)
+    x = np.asarray(x, dtype=float)
+    cols = []
+    for j in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[j] = eps
+        cols.append((g(x + e) - g(x - e)) / (2 * eps))
+    return np.stack(cols, axis=-1).reshape(x.shape + x.shape)
+
+
+def check_hessian(f, x, rtol=1e-5, atol=1e-6):
+    h = srcdiff.hessian(f)(x)
+    np.testing.assert_allclose(h, fd_hessian(f, x), rtol=rtol, atol=atol)
+    return h
+
+
+# one or more functions per rule family (templates/*.py), each C2 near X
+FAMILIES = {
+    "arithmetic": lambda x: np.sum(x * x * x - x / (2.0 + x * x) + (x + 2.0) ** 1.5),
+    "matmul": lambda x: np.sum(np.outer(x, x) @ np.sin(x)),
+    "ufuncs": lambda x: np.sum(np.exp(x) * np.tanh(x) + np.log1p(x * x) + np.arctan(x)),
+    "trig": lambda x: np.sum(np.sin(x) * np.cos(2 * x) + np.sqrt(x * x + 1.0)),
+    "reductions": lambda x: np.mean(x ** 2) * np.prod(x + 2.0) + np.linalg.norm(x) ** 3,
+    "softmax": lambda x: np.log(np.sum(np.exp(x - np.max(x)))) + np.max(x),
+    "shapes": lambda x: np.sum(np.concatenate([x, x * x]).reshape(2, 3).T ** 2 * 1.5),
+    "stack_where": lambda x: np.sum(np.stack([x, np.where(x > 0, x * x, -x ** 3)]) ** 2),
+    "linalg": lambda x: np.sum(np.linalg.inv(np.eye(3) * 3.0 + np.outer(x, x)) @ x),
+    "python_math": lambda x: np.sum(x ** 2) * float(np.sum(x)) + abs(np.sum(x * x * x)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILIES))
+def test_second_derivatives_of_rule_families(name):
+    check_hessian(FAMILIES[name], X)
+
+
+def quadratic(x):
+    return x @ A @ x * 0.5 + B @ x
+
+
+A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])
+B = np.array([1.0, -1.0, 0.5])
+
+
+def test_hessian_of_a_quadratic_is_its_matrix():
+    np.testing.assert_allclose(srcdiff.hessian(quadratic)(X), A, atol=1e-12)
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def test_hessian_of_rosenbrock():
+    check_hessian(rosenbrock, np.array([0.5, 1.2, -0.3, 0.8]))
+
+
+def test_hessian_of_a_float_function_is_a_float():
+    h = srcdiff.hessian(lambda t: t ** 3.0 + np.sin(t))(0.7)
+    assert isinstance(h, float)
+    assert h == pytest.approx(6 * 0.7 - np.sin(0.7))
+
+
+def loopy(x):
+    y = x
+    for i in range(3):
+        if np.sum(y) > 0:
+            y = np.sin(y) * x + 0.5
+        else:
+            y = y * y - x
+    return np.sum(y * y)
+
+
+def while_loop(x):
+    y = x
+    k = 0
+    while np.sum(y * y) < 20.0 and k < 10:
+        y = y * 1.3 + np.tanh(x)
+        k = k + 1
+    return np.sum(y ** 3)
+
+
+def with_writes(x):
+    y = np.zeros_like(x)
+    for i in range(x.shape[0]):
+        y[i] = x[i] * np.sum(x)
+    out = []
+    for i in range(2):
+        out.append(y * (i + 1.0))
+    return np.sum(np.stack(out) ** 2)
+
+
+def breaks(x):
+    s = 0.0
+    for i in range(8):
+        s = s + np.sin(x * i)
+        if np.sum(s) > 1.5:
+            break
+    return np.sum(s * s)
+
+
+@pytest.mark.parametrize("f", [loopy, while_loop, with_writes, breaks],
+                         ids=lambda f: f.__name__)
+def test_hessian_through_control_flow(f):
+    check_hessian(f, X, rtol=1e-4, atol=1e-5)
+
+
+def test_grad_of_grad_sums_the_hessian_rows():
+    gg = srcdiff.grad(srcdiff.grad(loopy))(X)
+    np.testing.assert_allclose(gg, fd_hessian(loopy, X).sum(axis=0), rtol=1e-4, atol=1e-5)
+
+
+def test_grad_of_grad_of_a_scalar_function():
+    f = lambda t: t ** 4.0  # noqa: E731
+    assert srcdiff.grad(srcdiff.grad(f))(2.0) == pytest.approx(48.0)
+
+
+def chapter(a):
+    b = a * 2
+    while np.linalg.norm(b) < 1000:
+        b = b * 2
+    if b.sum() > 0:
+        c = b
+    else:
+        c = 100 * b
+    return c
+
+
+def test_chapter_function_has_zero_second_derivative():
+    for a in (np.array(0.3), rng.normal(size=3)):
+        np.testing.assert_array_equal(srcdiff.grad(srcdiff.grad(chapter))(a),
+                                      np.zeros_like(a))
+
+
+def mixed(x, y):
+    return np.sum(np.sin(x) * y * y + x * x * y)
+
+
+def test_mixed_second_derivative():
+    y = np.array([0.4, -0.2, 0.9])
+    got = srcdiff.grad(srcdiff.grad(mixed, wrt=0), wrt=1)(X, y)
+    # d/dy sum_i d mixed/dx_i = d/dy sum(cos(x) y^2 + 2 x y) = 2 y cos(x) + 2 x
+    eps = 1e-6
+    g = srcdiff.grad(mixed, wrt=0)
+    fd = np.array([(np.sum(g(X, y + e)) - np.sum(g(X, y - e))) / (2 * eps)
+                   for e in np.eye(3) * eps])
+    np.testing.assert_allclose(got, fd, rtol=1e-6)
+
+
+def test_hvp_matches_hessian_times_vector():
+    v = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(srcdiff.hvp(loopy)(X, v), fd_hessian(loopy, X) @ v,
+                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(srcdiff.hvp(loopy)(X, vector=v), srcdiff.hvp(loopy)(X, v))
+
+
+def vector_function(x, w):
+    return np.tanh(x * w) * np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_both_modes(mode):
+    w = np.array([0.5, 1.5, -1.0])
+    jac = srcdiff.jacobian(vector_function, mode=mode)(X, w)
+    eps = 1e-6
+    fd = np.stack([(vector_function(X + e, w) - vector_function(X - e, w)) / (2 * eps)
+                   for e in np.eye(3) * eps], axis=-1)
+    np.testing.assert_allclose(jac, fd, rtol=1e-6, atol=1e-8)
+    assert jac.shape == (3, 3)
+
+
+def test_jacobian_of_a_matrix_output():
+    m = rng.normal(size=(2, 3))
+    jac = srcdiff.jacobian(lambda m: m @ m.T)(m)
+    assert jac.shape == (2, 2, 2, 3)
+    np.testing.assert_allclose(jac, srcdiff.jacobian(lambda m: m @ m.T, mode="forward")(m))
+
+
+def test_second_order_source_is_inspectable():
+    text = srcdiff.source(srcdiff.hessian(loopy))
+    assert text.startswith("# Code generated by srcdiff")
+    assert "def jvp_grad_loopy(" in text and "for " in text and "if " in text
+    assert "tape.pop()" in text  # the emitted adjoint, tape and all, was differentiated
+    assert srcdiff.source(srcdiff.grad(srcdiff.grad(loopy))) == text
