@@ -190,7 +190,8 @@ def zeros_like_value(value):
         return [zeros_like_value(v) for v in value]
     if isinstance(value, dict):
         return {k: zeros_like_value(v) for k, v in value.items()}
-    if isinstance(value, (float, int, complex)) or value is None:
+    if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
+            "ShapeOf", "range", "str", "bool"):
         return 0.0
     return numpy.zeros_like(value)
 
