@@ -19,6 +19,10 @@ def stop_gradient(x):
 
 _CACHE = weakref.WeakKeyDictionary()
 
+# When true, emitted adjoints end by asserting that the tape's pushes and pops paired
+# (a debugging aid; the test suite switches it on).
+CHECK_TAPE = False
+
 
 def _params(fn):
     try:
@@ -64,7 +68,8 @@ class Derivative:
     the emitted code; `inspect.getsource(d)` shows it too.
     """
 
-    def __init__(self, fn, wrt, single, kind):
+    def __init__(self, fn, wrt, single, kind, has_aux=False):
+        self._has_aux = has_aux
         self._fn = fn
         self._wrt = wrt
         self._single = single
@@ -101,7 +106,7 @@ class Derivative:
     def _compile(self, containers=frozenset()):
         from . import transform
         per_fn = _CACHE.setdefault(self._fn, {})
-        key = (self._wrt, self._kind, containers, self._single)
+        key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE)
         hit = per_fn.get(key)
         if hit is None:
             if self._kind == "jvp":
@@ -109,7 +114,9 @@ class Derivative:
                 emitted = forward_source(self._fn, self._wrt, containers=containers)
             else:
                 emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
-                                                   as_tuple=not self._single)
+                                                   as_tuple=not self._single,
+                                                   has_aux=self._has_aux,
+                                                   check_tape=CHECK_TAPE)
             fn = transform.load_emitted(emitted)
             fn.__defaults__ = getattr(self._fn, "__defaults__", None)
             fn.__kwdefaults__ = getattr(self._fn, "__kwdefaults__", None)
@@ -125,7 +132,7 @@ class Derivative:
             result = fn(*args, **kwargs)
         except TypeError as exc:
             text = str(exc)
-            if text.startswith("cannot differentiate"):
+            if text.startswith("cannot differentiate"):  # also has_aux misuse
                 raise ArgumentError(text) from None
             raise
         except ValueError as exc:
@@ -156,9 +163,9 @@ class Derivative:
         return functools.partial(self, obj)
 
 
-def _transform(kind, f, wrt):
+def _transform(kind, f, wrt, has_aux=False):
     if f is None:
-        return lambda fn: _transform(kind, fn, wrt)
+        return lambda fn: _transform(kind, fn, wrt, has_aux)
     if isinstance(f, (Derivative, Composite)):
         return _differentiate_derivative(kind, f, wrt)
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
@@ -166,22 +173,27 @@ def _transform(kind, f, wrt):
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
                             "f's derivative rule")
     names, single = _normalize_wrt(f, wrt)
-    return Derivative(f, names, single, kind)
+    return Derivative(f, names, single, kind, has_aux)
 
 
-def grad(f=None, wrt=0):
+def grad(f=None, wrt=0, has_aux=False):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
     gradients comes back). A non-scalar output is differentiated as the sum of
-    its elements. Usable as `@grad` and `@grad(wrt="w")`.
+    its elements. Usable as `@grad` and `@grad(wrt="w")`. With has_aux=True, f
+    returns a pair (output, aux): the output is differentiated and
+    `(gradient, aux)` comes back.
     """
-    return _transform("grad", f, wrt)
+    return _transform("grad", f, wrt, has_aux)
 
 
-def value_and_grad(f=None, wrt=0):
-    """Like `grad`, returning `(f(...), gradient)` from one run."""
-    return _transform("value_and_grad", f, wrt)
+def value_and_grad(f=None, wrt=0, has_aux=False):
+    """Like `grad`, returning `(f(...), gradient)` from one run.
+
+    With has_aux=True: `((output, aux), gradient)`.
+    """
+    return _transform("value_and_grad", f, wrt, has_aux)
 
 
 def vjp(f=None, wrt=0):

@@ -341,7 +341,8 @@ class Forward:
         if not terms:
             return temps
         state.fresh(name, self.gid(), False)
-        return temps + [self.assign(self.tan(name), _sum(terms, self.helper))]
+        container = name in self.containers or getattr(func, "__name__", "") in _CONTAINER_RESULTS
+        return temps + [self.assign(self.tan(name), _sum(terms, self.helper, container))]
 
     def _no_rule(self, stmt, func):
         hint = rules.not_implemented_hint(func) if func is not None else None
@@ -555,11 +556,19 @@ def _container_names(body):
     return out
 
 
-def _sum(terms, helper):
+# helpers whose results may be lists or tuples: their tangent terms add item by item
+_CONTAINER_RESULTS = {"add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
+                      "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
+                      "builtin_sum_grad", "sum_to_gradient"}
+
+
+def _sum(terms, helper, container=False):
     """`t1 + t2 + ...`; tuple or list displays (several outputs) are added item by item."""
     total = terms[0]
     for term in terms[1:]:
-        if any(isinstance(t, (S.Tuple, S.List)) for t in (total, term)):
+        if container or any(isinstance(t, (S.Tuple, S.List)) or (
+                isinstance(t, S.Call) and isinstance(t.func, S.Name)
+                and t.func.id in _CONTAINER_RESULTS) for t in (total, term)):
             total = S.Call(func=helper("add_tangents"), args=[total, term], keywords=[])
         else:
             total = S.BinOp(left=total, op=S.Add(), right=term)

@@ -171,9 +171,10 @@ def _fw_svd_weights_tangent(tangent, x, r, c, ord):
     else:
         k = 0 if ord == 2 else -1
         f = _fw_safe_divide(numpy.ones_like(si * sj), sj * sj - si * si)
-        du = numpy.matmul(u, f * (p * sj + si * pt)) + (da_v - numpy.matmul(u, p)) * inv_s[..., None, :]
+        row_inv_s = inv_s[..., None, :]
+        du = numpy.matmul(u, f * (p * sj + si * pt)) + (da_v - numpy.matmul(u, p)) * row_inv_s
         dat_u = numpy.matmul(numpy.swapaxes(da, -1, -2), u)
-        dv = numpy.matmul(v, f * (si * p + pt * sj)) + (dat_u - numpy.matmul(v, pt)) * inv_s[..., None, :]
+        dv = numpy.matmul(v, f * (si * p + pt * sj)) + (dat_u - numpy.matmul(v, pt)) * row_inv_s
         uk, vk = u[..., :, k], v[..., :, k]
         duk, dvk = du[..., :, k], dv[..., :, k]
         out = duk[..., :, None] * vk[..., None, :] + uk[..., :, None] * dvk[..., None, :]

@@ -231,6 +231,13 @@ def check_cotangent(cotangent, value):
     return cotangent
 
 
+def check_aux_pair(value):
+    """With has_aux=True the function must return a pair (output, aux)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"cannot differentiate with has_aux=True: the function returned a "
+                        f"{type(value).__name__}, not a pair (output, aux)")
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)

@@ -44,10 +44,21 @@ def lower_function(fn):
     return lower.Lowerer(source, resolver).run()
 
 
-def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None):
-    """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`."""
+def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
+                   has_aux=False, check_tape=False):
+    """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`.
+
+    has_aux: fn returns a pair (output, aux); the output is differentiated and
+    aux returned unchanged. check_tape: end with an assertion that every value
+    pushed on the tape was popped (a debugging aid the tests switch on).
+    """
     low = lower_function(fn)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
+    aux = None
+    if has_aux:
+        if kind == "vjp":
+            raise low.source.error(low.source.node, "has_aux is not supported with vjp")
+        aux = _split_aux(low)
     rev = Reverse(low, wrt, containers=_container_closure(low, containers))
     primal, adjoint = rev.generate()
     namer = low.namer
@@ -101,7 +112,11 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
     result = "(" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")" if as_tuple \
         else grads[0]
     if kind == "value_and_grad":
-        result = f"{output}, {result}"
+        result = f"({output}, {aux}), {result}" if aux else f"{output}, {result}"
+    elif aux:
+        result = f"{result}, {aux}"
+    if check_tape and rev.tape_used:
+        body += S.quote('assert not tape, "srcdiff: pushes and pops on the tape do not pair"')
     body += S.quote(f"return {result}")
     params = [S.name(p, S.Param()) for p in low.params]
     if cotangent:
@@ -116,6 +131,29 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
     function_text = emit.to_source([fdef] + rev.program.defs)
     return Emitted(header + function_text, name, bindings, fn, origin, function_text,
                    "reverse", wrt)
+
+
+def _split_aux(low):
+    """For has_aux: differentiate the first item of the returned pair, pass the second."""
+    ret = low.body[-1]
+    pair = ret.value.id
+    line = ret.sd.line
+    namer = low.namer
+    value, aux = namer.fresh("value"), namer.fresh("aux")
+    check = S.Expr(value=S.Call(func=S.load("check_aux_pair"), args=[S.load(pair)],
+                                keywords=[]))
+    check.sd = lower.Info("effect", func=runtime.check_aux_pair, line=line)
+    low.bindings["check_aux_pair"] = runtime.check_aux_pair
+    stmts = [check]
+    for target, index in ((value, 0), (aux, 1)):
+        stmt = S.Assign(targets=[S.store(target)], value=S.Subscript(
+            value=S.load(pair), slice=S.const(index), ctx=S.Load()), type_comment=None)
+        stmt.sd = lower.Info("subscript", line=line)
+        stmts.append(stmt)
+    new_ret = S.Return(value=S.load(value))
+    new_ret.sd = lower.Info("return", line=line)
+    low.body[-1:] = stmts + [new_ret]
+    return aux
 
 
 def _container_closure(low, containers):

@@ -8,10 +8,10 @@ nondifferentiable(runtime.shape_of, runtime.check_differentiable)
 
 
 @reverse(own_copy)
-def own_copy(y, value):
+def own_copy_adjoint(y, value):
     d[value] = d[y]
 
 
 @forward(own_copy)
-def own_copy(y, value):
+def own_copy_tangent(y, value):
     d[y] = d[value]

@@ -152,3 +152,24 @@ def test_attributes_of_inactive_objects():
 def test_differentiating_an_object_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="attribute"):
         srcdiff.grad(lambda s: s.scale * 2.0)(Scaler(np.array(2.0)))
+
+
+def with_aux(x, w):
+    pred = x * w
+    loss = np.sum((pred - 1.0) ** 2)
+    return loss, {"pred": pred, "n": 3}
+
+
+def test_has_aux_returns_aux_unchanged():
+    g, aux = srcdiff.grad(with_aux, has_aux=True)(X, W)
+    np.testing.assert_allclose(g, 2 * (X * W - 1.0) * W)
+    np.testing.assert_allclose(aux["pred"], X * W)
+    (value, aux2), g2 = srcdiff.value_and_grad(with_aux, wrt=(0, 1), has_aux=True)(X, W)
+    assert value == pytest.approx(np.sum((X * W - 1.0) ** 2))
+    np.testing.assert_allclose(g2[1], 2 * (X * W - 1.0) * X)
+    assert aux2["n"] == 3
+
+
+def test_has_aux_needs_a_pair():
+    with pytest.raises(srcdiff.ArgumentError, match="not a pair"):
+        srcdiff.grad(lambda x: np.sum(x * x), has_aux=True)(X)

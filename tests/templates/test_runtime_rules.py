@@ -121,11 +121,14 @@ def test_add_adjoints_arrays_and_lists():
     check_jvp(lambda a, b: add_adjoints([a, a], [b * b, b]), _arr(3), _arr(3), wrt=1)
 
 
-@pytest.mark.xfail(reason="forward.py's _sum adds two tangent terms with `+`, which "
-                   "concatenates lists: a rule with two list-valued terms needs add_tangents",
-                   strict=False)
 def test_add_adjoints_lists_both_active():
     check_jvp(lambda a, b: add_adjoints([a * a, a], [b, b * a]), _arr(3), _arr(3), wrt=(0, 1))
+
+
+def test_scatter_add_list_buffer_and_grad_both_active():
+    value = [_arr(2), _arr(2)]
+    check_jvp(lambda b, g: scatter_add([b, b * b], value, 0, g * b, True), _arr(2), _arr(2),
+              wrt=(0, 1))
 
 
 @pytest.mark.parametrize("index", [1, slice(1, 3), (0, slice(None)), np.array([0, 2, 0]),
