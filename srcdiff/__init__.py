@@ -10,7 +10,13 @@ from .errors import ArgumentError, NoRuleError, SrcdiffError, UnsupportedCodeErr
 from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
                   value_and_grad, vjp)
 
+from .rules import d, elementwise  # noqa: E402
+from .rules import forward as forward_rule  # noqa: E402
+from .rules import nondifferentiable, not_implemented  # noqa: E402
+from .rules import reverse as reverse_rule  # noqa: E402
+
 __all__ = [
+    "d", "reverse_rule", "forward_rule", "elementwise", "nondifferentiable", "not_implemented",
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
     "source",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError",

@@ -352,10 +352,10 @@ class Forward:
         if func is not None and hasattr(func, "__code__"):
             return self.src.error(stmt.sd.line, f"srcdiff does not differentiate calls to "
                                   f"your own function {_describe(func)} yet", hint="inline "
-                                  "its body, or give it a rule with srcdiff.register_rule",
+                                  "its body, or give it a rule with srcdiff.reverse_rule",
                                   cls=NoRuleError)
         return self.src.error(stmt.sd.line, f"srcdiff has no forward (tangent) rule for "
-                              f"{_describe(func)}", hint="add one with srcdiff.register_rule "
+                              f"{_describe(func)}", hint="add one with srcdiff.reverse_rule "
                               "(see templates/ for examples), or wrap the argument in "
                               "srcdiff.stop_gradient if no derivative should flow",
                               cls=NoRuleError)

@@ -54,7 +54,7 @@ def get_source(fn):
     if code is None:
         raise UnsupportedCodeError(
             f"{fn!r} is not a Python function, so srcdiff cannot read its source",
-            hint="give it a derivative rule with srcdiff.register_rule, or "
+            hint="give it a derivative rule with srcdiff.reverse_rule, or "
                  "mark it with srcdiff.nondifferentiable")
     filename = code.co_filename
     lines = linecache.getlines(filename, fn.__globals__)
@@ -72,9 +72,23 @@ def get_source(fn):
     return Source(filename, lines, node)
 
 
+_PARSED = {}
+
+
+def _parse_cached(filename, text):
+    """Parse a whole file once per content (many lambdas in one file share the parse)."""
+    key = (filename, hash(text), len(text))
+    module = _PARSED.get(key)
+    if module is None:
+        if len(_PARSED) > 64:
+            _PARSED.clear()
+        module = _PARSED[key] = S.parse_module(text)
+    return module
+
+
 def _find_def(fn, code, text):
     try:
-        module = S.parse_module(text)
+        module = _parse_cached(code.co_filename, text)
     except SyntaxError:
         return _find_def_fragment(fn, code)
     want = code.co_firstlineno
@@ -90,8 +104,8 @@ def _find_def(fn, code, text):
                 candidates.append(node)
     if is_lambda:
         candidates = _match_lambda(candidates, code)
-        return _lambda_to_def(candidates[0]) if len(candidates) == 1 else None
-    return candidates[0] if candidates else None
+        return _lambda_to_def(S.deepcopy(candidates[0])) if len(candidates) == 1 else None
+    return S.deepcopy(candidates[0]) if candidates else None
 
 
 def _find_def_fragment(fn, code):

@@ -1,0 +1,77 @@
+"""The rule table: every rule has its forward twin; user rules; load-time checks."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check_grad
+from srcdiff import d, rules
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples"))
+import custom_rule  # noqa: E402
+
+
+def test_no_reverse_rule_without_its_forward_twin():
+    rules.load_templates()
+    missing = [f for f in rules.REVERSE.functions() if rules.FORWARD.find(f) is None]
+    assert not missing, [getattr(f, "__name__", f) for f in missing]
+
+
+def test_the_three_lists_are_apart_and_printable():
+    lists = rules.describe()
+    assert "numpy.sum" in lists["rules"] and "numpy.argmax" in lists["nondifferentiable"]
+    assert lists["not_implemented"]
+    for a in lists:
+        for b in lists:
+            if a != b:
+                assert not set(lists[a]) & set(lists[b]), (a, b)
+
+
+def test_custom_rule_is_stable_where_the_source_is_not():
+    scores = np.array([1000.0, 1001.0, 999.5])
+    labels = np.array([0.0, 1.0, 0.0])
+    g = srcdiff.grad(custom_rule.loss)(scores, labels)
+    assert np.all(np.isfinite(g))
+    check_grad(custom_rule.loss, np.array([0.3, -1.0, 2.0]), labels)
+
+
+def test_custom_rule_takes_precedence_over_source():
+    text = srcdiff.source(srcdiff.grad(custom_rule.loss))
+    assert "np.exp(scores - logsumexp_1)" in text and "forward_logsumexp" not in text
+
+
+def test_custom_forward_rule():
+    x = np.array([0.3, -1.0, 2.0])
+    _, t = srcdiff.jvp(custom_rule.logsumexp)(x, np.array([1.0, 2.0, 0.0]))
+    eps = 1e-6
+    v = np.array([1.0, 2.0, 0.0])
+    fd = (custom_rule.logsumexp(x + eps * v) - custom_rule.logsumexp(x - eps * v)) / (2 * eps)
+    assert t == pytest.approx(fd, rel=1e-6)
+
+
+def test_user_function_marked_nondifferentiable():
+    x = np.array([0.5, -2.0, 3.0])
+    got = srcdiff.grad(custom_rule.with_statistic)(x)
+    np.testing.assert_allclose(got, 2 * x * custom_rule.clipped_mean(x))
+
+
+def test_rule_writing_the_wrong_derivative_fails_at_registration():
+    def f(x):
+        return x
+
+    with pytest.raises(SyntaxError, match="can not be assigned"):
+        @srcdiff.reverse_rule(f)
+        def bad(y, x):
+            d[y] = d[x]
+
+
+def test_rule_naming_an_unknown_helper_fails_at_registration():
+    def f(x):
+        return x
+
+    with pytest.raises(NameError, match="undefined names"):
+        @srcdiff.reverse_rule(f)
+        def bad(y, x):
+            d[x] = d[y] * no_such_helper(x)  # noqa: F821
