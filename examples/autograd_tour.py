@@ -93,3 +93,21 @@ for a in (np.array(rng.normal()), rng.normal(size=3), rng.normal(size=(2, 2))):
 show("gradient of the chapter's control-flow function", grad_f)
 print("\nThe adjoint above loops `trips` times, as the forward loop did: its size does not")
 print("depend on how many times the while loop ran.")
+
+# 7. Second derivatives: srcdiff differentiates its own emitted gradient (forward mode over
+#    the adjoint, tape and all). They cost more than first derivatives: the emitted code
+#    below runs the whole adjoint again, carrying a tangent beside every value.
+
+
+def cubic(x):
+    return np.sum(x ** 3.0)
+
+
+grad_grad = srcdiff.grad(srcdiff.grad(cubic))
+check("d2(sum x^3)/dx2 (summed over rows)", grad_grad(x), 6 * x)
+check("Hessian of sum x^3", srcdiff.hessian(cubic)(x), np.diag(6 * x))
+show("second derivative (forward mode over the emitted gradient)", grad_grad)
+
+# The chapter's control-flow function is piecewise linear: its second derivative is 0.
+for a in (np.array(0.3), rng.normal(size=3)):
+    check(f"d2f/da2 for a of shape {a.shape}", srcdiff.grad(srcdiff.grad(f))(a), np.zeros_like(a))

@@ -68,8 +68,9 @@ class Derivative:
     the emitted code; `inspect.getsource(d)` shows it too.
     """
 
-    def __init__(self, fn, wrt, single, kind, has_aux=False):
+    def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy"):
         self._has_aux = has_aux
+        self._backend = backend
         self._fn = fn
         self._wrt = wrt
         self._single = single
@@ -106,7 +107,8 @@ class Derivative:
     def _compile(self, containers=frozenset()):
         from . import transform
         per_fn = _CACHE.setdefault(self._fn, {})
-        key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE)
+        key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
+               self._backend)
         hit = per_fn.get(key)
         if hit is None:
             if self._kind == "jvp":
@@ -117,6 +119,10 @@ class Derivative:
                                                    as_tuple=not self._single,
                                                    has_aux=self._has_aux,
                                                    check_tape=CHECK_TAPE)
+            if self._backend != "numpy":
+                # the explicit form: the emitted `numpy.` calls go to this array module
+                import importlib
+                emitted.bindings["numpy"] = importlib.import_module(self._backend)
             fn = transform.load_emitted(emitted)
             fn.__defaults__ = getattr(self._fn, "__defaults__", None)
             fn.__kwdefaults__ = getattr(self._fn, "__kwdefaults__", None)
@@ -163,9 +169,11 @@ class Derivative:
         return functools.partial(self, obj)
 
 
-def _transform(kind, f, wrt, has_aux=False):
+def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
     if f is None:
-        return lambda fn: _transform(kind, fn, wrt, has_aux)
+        return lambda fn: _transform(kind, fn, wrt, has_aux, backend)
+    if not isinstance(backend, str):
+        raise ArgumentError(f"backend must be a module name such as 'cupy', not {backend!r}")
     if isinstance(f, (Derivative, Composite)):
         return _differentiate_derivative(kind, f, wrt)
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
@@ -173,10 +181,10 @@ def _transform(kind, f, wrt, has_aux=False):
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
                             "f's derivative rule")
     names, single = _normalize_wrt(f, wrt)
-    return Derivative(f, names, single, kind, has_aux)
+    return Derivative(f, names, single, kind, has_aux, backend)
 
 
-def grad(f=None, wrt=0, has_aux=False):
+def grad(f=None, wrt=0, has_aux=False, backend="numpy"):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
@@ -184,16 +192,20 @@ def grad(f=None, wrt=0, has_aux=False):
     its elements. Usable as `@grad` and `@grad(wrt="w")`. With has_aux=True, f
     returns a pair (output, aux): the output is differentiated and
     `(gradient, aux)` comes back.
+
+    The emitted code calls `numpy.<function>`, which NumPy dispatches to CuPy or
+    Dask arrays. backend="cupy" (any module name) binds those calls to that
+    module explicitly instead.
     """
-    return _transform("grad", f, wrt, has_aux)
+    return _transform("grad", f, wrt, has_aux, backend)
 
 
-def value_and_grad(f=None, wrt=0, has_aux=False):
+def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy"):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
     With has_aux=True: `((output, aux), gradient)`.
     """
-    return _transform("value_and_grad", f, wrt, has_aux)
+    return _transform("value_and_grad", f, wrt, has_aux, backend)
 
 
 def vjp(f=None, wrt=0):

@@ -45,6 +45,9 @@ def _parser():
                    help="name of the emitted function (default: grad_FUNC in reverse mode, "
                         "jvp_FUNC in forward mode); only with a single target")
     p.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+    p.add_argument("--backend", default="numpy",
+                   help="array module the emitted `numpy.` calls are bound to, e.g. cupy "
+                        "(default: numpy, which also dispatches to CuPy and Dask arrays)")
     p.add_argument("--check", action="store_true",
                    help="exit with status 1 if OUTPUT is not what would be generated now")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
@@ -85,7 +88,7 @@ def _target(spec):
     return path, func, module, inspect.unwrap(fn)
 
 
-def generate(targets, wrt=None, mode="reverse", name=None):
+def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy"):
     """The text of the standalone module for `targets` (a list of 'FILE.py:FUNC')."""
     from . import transform
     if name is not None and len(targets) != 1:
@@ -108,10 +111,10 @@ def generate(targets, wrt=None, mode="reverse", name=None):
             em = forward_source(fn, names, name=name)
         emitted.append((path, func, module, em))
         sources.append(f"{path}:{func}")
-    return _assemble(emitted, sources, mode)
+    return _assemble(emitted, sources, mode, backend)
 
 
-def _assemble(emitted, sources, mode):
+def _assemble(emitted, sources, mode, backend="numpy"):
     imports, helpers, user_imports = set(), {}, {}
     for path, func, module, em in emitted:
         free = _free_names(em.function_text)
@@ -146,6 +149,10 @@ def _assemble(emitted, sources, mode):
             '"""']
     lines += doc
     for imp in sorted(imports):
+        if imp == "numpy" and backend != "numpy":
+            lines.append(f"import {backend} as numpy  # --backend {backend}: every numpy. "
+                         f"call below runs on {backend}")
+            continue
         lines.append(f"import {imp}")
     for mod, names in sorted(user_imports.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
@@ -212,7 +219,7 @@ def main(argv=None):
     if not args.targets:
         parser.error("give at least one FILE.py:FUNC")
     try:
-        text = generate(args.targets, args.wrt, args.mode, args.name)
+        text = generate(args.targets, args.wrt, args.mode, args.name, args.backend)
     except (CodegenError, SrcdiffError) as exc:
         if args.debug:
             traceback.print_exc()

@@ -29,7 +29,7 @@ import itertools
 from . import __version__, analyze, rules
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
-from .reverse import comment
+from .reverse import comment, fold_constants
 
 
 class TangentState:
@@ -653,7 +653,7 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
             if (n in template.free and n in template.namespace
                     and n not in renames and n not in mapping):
                 bind(n, template.namespace[n])
-        new = splice.visit(S.deepcopy(stmt))
+        new = fold_constants(splice.visit(S.deepcopy(stmt)))
         if rules._d_targets(stmt):
             terms.append(new.value)
         else:

@@ -710,12 +710,35 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings):
             bindings[name] = template.namespace[name]
     for stmt in result:
         stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.deepcopy(stmt))
+        stmt = fold_constants(stmt)
         targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
             if isinstance(stmt, S.Assign) else []
         if targets:
             yield "acc", (targets[0].name, stmt.value)
         else:
             yield "stmt", stmt
+
+
+class _Fold(S.NodeTransformer):
+    """Evaluate pure runtime helpers on literal arguments: `power_exponent(3.0)` is `2.0`."""
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        from . import runtime
+        if (isinstance(node.func, S.Name) and node.func.id in FOLDABLE and not node.keywords
+                and all(isinstance(a, S.Constant) for a in node.args)):
+            value = getattr(runtime, node.func.id)(*[a.value for a in node.args])
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return S.const(value)
+        return node
+
+
+FOLDABLE = {"power_exponent", "log_base"}
+
+
+def fold_constants(node):
+    """Fold what a template leaves computable from literals alone."""
+    return _Fold().visit(node)
 
 
 class _AccTarget(S.AST):

@@ -174,3 +174,13 @@ def test_closure_values():
     def f(x):
         return np.sum(k * x * x)
     np.testing.assert_allclose(srcdiff.grad(f)(W), 6 * W)
+
+
+def test_plot_example_runs(tmp_path):
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples"))
+    import plot_sin_derivative
+    out = plot_sin_derivative.main(str(tmp_path / "sin.png"))
+    if out is not None:
+        assert os.path.getsize(out) > 1000
