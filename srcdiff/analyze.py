@@ -118,13 +118,26 @@ def flatten(body):
             yield from flatten(getattr(stmt, field, []) or [])
 
 
-def activity(body, wrt, output):
+def shared_list_edges(stmt, containers):
+    """A call to a user function may change the lists it is given (a tape, say): each such
+    list then depends on everything the call reads."""
+    from .lower import is_user_function
+    if not (stmt.sd.kind in ("call", "effect") and is_user_function(stmt.sd.func)):
+        return []
+    value = stmt.value
+    args = call_args(stmt) if isinstance(stmt, S.Assign) else list(value.args)
+    names = [a.id for a in args if isinstance(a, S.Name)]
+    return [(n, names) for n in names if n in containers]
+
+
+def activity(body, wrt, output, containers=(), extra_outputs=()):
     """Return the set of active names: varied by `wrt` and useful to `output`."""
     edges = []  # (target, sources)
     for stmt in flatten(body):
         target = assigned(stmt)
         if target is not None:
             edges.append((target, differentiable_operands(stmt)))
+        edges += shared_list_edges(stmt, containers)
     varied = set(wrt)
     changed = True
     while changed:
@@ -133,7 +146,7 @@ def activity(body, wrt, output):
             if target not in varied and any(s in varied for s in sources):
                 varied.add(target)
                 changed = True
-    useful = {output}
+    useful = {output} | set(extra_outputs)
     changed = True
     while changed:
         changed = False

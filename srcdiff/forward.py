@@ -26,7 +26,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import __version__, analyze, rules
+from . import __version__, analyze, lower, rules
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .reverse import comment, fold_constants
@@ -113,15 +113,22 @@ def merge(a, b, new_gid):
 class Forward:
     """Generates the body of a forward-mode (jvp) function from a `Lowered` function."""
 
-    def __init__(self, low, wrt, containers=()):
+    def __init__(self, low, wrt, containers=(), program=None):
         self.low = low
+        self.program = program if program is not None else ForwardProgram(low.namer.taken)
+        self._replaced = {}      # id(primal statement) -> the statement emitted instead
+        self._pre = {}           # id(primal statement) -> statements to run before it
+        self._user_calls = set()
         self.wrt = list(wrt)
         self.src = low.source
         self.body = low.body
         self.output = self.body[-1].value.id
         self.mutated, aliases = _mutated_aliases(self.body)
-        self.active = _activity(self.body, self.wrt, self.output, aliases)
         self.containers = set(containers) | _container_names(self.body)
+        # lists shared with the caller are outputs too: the caller reads what we append
+        shared = [w for w in self.wrt if w in containers]
+        self.active = _activity(self.body, self.wrt, self.output, aliases, self.containers,
+                                shared)
         self.namer = low.namer
         self.tangents = {}
         self.bindings = {}
@@ -176,13 +183,18 @@ class Forward:
         return None
 
     # -- driver ------------------------------------------------------------
-    def generate(self):
-        """Return the statements of the jvp body (after the input checks) and the output."""
+    def generate(self, shared=()):
+        """Return the statements of the jvp body (after the input checks) and the output.
+
+        `shared`: parameters whose tangents mirror lists the caller shares with this
+        function; they are updated in place, as the lists themselves are.
+        """
         state = TangentState(must=self.low.params)
         for w in self.wrt:
-            if w in self.active:
+            if w in self.active or w in shared:
                 self.tan(w)
-                state.fresh(w, self.gid(), False)   # the caller's tangent: never written
+                # the caller's tangent: never written, unless it mirrors a shared list
+                state.fresh(w, self.gid(), w in shared)
         body = self.block(self.body[:-1], state)
         self.final_state = state
         return body
@@ -196,7 +208,11 @@ class Forward:
                 items.append((None, self.forward_loop(stmt, state), False))
             else:
                 pre, post = self.forward_stmt(stmt, state)
-                items.append((stmt.sd.line, pre + [_plain(stmt)] + post, bool(pre or post)))
+                primal = self._replaced.pop(id(stmt), None) or _plain(stmt)
+                pre = self._pre.pop(id(stmt), []) + pre
+                changed = bool(pre or post) or not isinstance(primal, type(stmt)) or \
+                    primal is not stmt and id(stmt) in self._user_calls
+                items.append((stmt.sd.line, pre + [primal] + post, changed))
         out = []
         i = 0
         while i < len(items):
@@ -219,6 +235,20 @@ class Forward:
     def forward_stmt(self, stmt, state):
         """(statements before the primal one, statements after it); updates `state`."""
         kind = stmt.sd.kind
+        if kind == "pop" and isinstance(stmt, S.Assign):
+            # the tangent list mirrors the list: pop it too, whether or not the value matters
+            name = stmt.targets[0].id
+            base = stmt.value.func.value.id
+            state.must.add(name)
+            if base in self.active and state.nonzero(base):
+                popped = S.quote_expr(f"{self.tan(base)}.pop()")
+                state.kill(name)
+                if name in self.active:
+                    state.fresh(name, self.gid(), False)
+                    return [], [self.assign(self.tan(name), popped)]
+                return [], [S.Expr(value=popped)]
+            state.kill(name)
+            return [], []
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
             name = stmt.targets[0].id
             post = []
@@ -320,6 +350,8 @@ class Forward:
                                  hint="call the numpy function instead, or register a rule",
                                  cls=NoRuleError)
         template = rules.lookup("forward", func)
+        if template is None and stmt.sd.kind == "call" and lower.is_user_function(func):
+            return self.forward_user_call(stmt, name, state)
         if template is None:
             raise self._no_rule(stmt, func)
         try:
@@ -343,6 +375,38 @@ class Forward:
         state.fresh(name, self.gid(), False)
         container = name in self.containers or getattr(func, "__name__", "") in _CONTAINER_RESULTS
         return temps + [self.assign(self.tan(name), _sum(terms, self.helper, container))]
+
+    def forward_user_call(self, stmt, name, state):
+        """`t, tan_t = jvp_g(args..., tangents...)`: one emitted jvp per activity pattern."""
+        import inspect
+        fn = stmt.sd.func
+        params = getattr(fn, "lifted_params", None) or list(inspect.signature(fn).parameters)
+        args = analyze.call_args(stmt)
+        containers = [p for p, a in zip(params, args)
+                      if isinstance(a, S.Name) and a.id in self.containers]
+        wrt, tangents, pre = [], [], []
+        for p, a in zip(params, args):
+            if p in containers and isinstance(a, S.Name) and a.id in self.primal_names:
+                # the callee may append to or pop from a list it shares with us: its tangent
+                # list must exist, and be ours to change, so both change together
+                self.own(a.id, state, pre)
+            t = self.tangent_atom(a, state)
+            if t is None and p in containers and isinstance(a, S.Name) and \
+                    state.nonzero(a.id):
+                t = self.tan(a.id)
+            if t is not None:
+                wrt.append(p)
+                tangents.append(S.load(t))
+        callee = self.program.pair(fn, wrt, containers)
+        call = S.Call(func=S.load(callee), args=[S.deepcopy(a) for a in args] + tangents,
+                      keywords=[])
+        target = S.Tuple(elts=[S.store(name), S.store(self.tan(name))], ctx=S.Store())
+        self._replaced[id(stmt)] = S.Assign(targets=[target], value=call, type_comment=None)
+        self._user_calls.add(id(stmt))
+        state.kill(name)
+        state.fresh(name, self.gid(), False)
+        self._pre[id(stmt)] = pre
+        return []
 
     def _no_rule(self, stmt, func):
         hint = rules.not_implemented_hint(func) if func is not None else None
@@ -506,13 +570,14 @@ def _mutated_aliases(body):
     return mutated, aliases
 
 
-def _activity(body, wrt, output, aliases):
+def _activity(body, wrt, output, aliases, containers=(), extra_outputs=()):
     """`analyze.activity`, plus: a value written in place through an alias depends on it."""
     edges = []
     for stmt in analyze.flatten(body):
         target = analyze.assigned(stmt)
         if target is not None:
             edges.append((target, analyze.differentiable_operands(stmt)))
+        edges += analyze.shared_list_edges(stmt, containers)
     for base, targets in aliases.items():
         edges.append((base, sorted(targets)))
     varied = set(wrt)
@@ -523,7 +588,7 @@ def _activity(body, wrt, output, aliases):
             if target not in varied and any(s in varied for s in sources):
                 varied.add(target)
                 changed = True
-    useful = {output}
+    useful = {output} | set(extra_outputs)
     changed = True
     while changed:
         changed = False
@@ -701,6 +766,48 @@ class _Splice(S.NodeTransformer):
 
 
 # -- the emitted function ------------------------------------------------------------
+class ForwardProgram:
+    """The jvp functions of the user's own functions that one emitted module holds."""
+
+    def __init__(self, taken=()):
+        from .names import Namer
+        self.namer = Namer(taken)
+        self.pairs = {}
+        self.defs = []
+        self.bindings = {}
+
+    def pair(self, fn, wrt, containers):
+        key = (fn, tuple(wrt), frozenset(containers))
+        if key in self.pairs:
+            return self.pairs[key]
+        from . import runtime, transform
+        base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
+        name = self.namer.exact_or_fresh("jvp_" + base)
+        self.pairs[key] = name
+        low = transform.lower_function(fn)
+        fwd = Forward(low, wrt, containers=containers, program=self)
+        tangent_params = [fwd.tan(w) for w in wrt]
+        body = [S.Expr(value=S.const(
+            f"{fn.__qualname__} and its tangent along {', '.join(wrt)}."))]
+        body += fwd.generate(shared=[w for w in wrt if w in containers])
+        self.bindings.update(low.bindings)
+        self.bindings.update(fwd.bindings)
+        output = fwd.output
+        if output in fwd.active and fwd.final_state.nonzero(output):
+            out_tan = S.load(fwd.tan(output))
+        else:
+            self.bindings["zeros_like_value"] = runtime.zeros_like_value
+            out_tan = S.quote_expr(f"zeros_like_value({output})")
+        body.append(S.Return(value=S.Tuple(elts=[S.load(output), out_tan], ctx=S.Load())))
+        params = [S.name(p, S.Param()) for p in low.params + tangent_params]
+        self.defs.append(S.FunctionDef(
+            name=name, args=S.arguments(args=params, posonlyargs=[], vararg=None,
+                                        kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                        defaults=[]),
+            body=body, decorator_list=[], returns=None, type_comment=None, type_params=[]))
+        return name
+
+
 def forward_source(fn, wrt, kind="jvp", containers=(), name=None):
     """Emit the forward-mode derivative (jvp) of `fn` with respect to parameter names `wrt`.
 
@@ -722,6 +829,7 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None):
     generated = fwd.generate()
     namer = fwd.namer
     bindings = dict(low.bindings)
+    bindings.update(fwd.program.bindings)
     for bound, obj in fwd.bindings.items():
         if bound in bindings and bindings[bound] is not obj:
             raise SrcdiffError(f"srcdiff's generated code needs two different objects named "
@@ -768,6 +876,6 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None):
     header = (f"# Code generated by srcdiff {__version__} from {origin} "
               f"(Jacobian-vector product, forward mode). DO NOT EDIT.\n")
     from . import emit
-    function_text = emit.to_source([fdef])
+    function_text = emit.to_source([fdef] + fwd.program.defs)
     return transform.Emitted(header + function_text, name, bindings, fn, origin, function_text,
                              "forward", wrt)

@@ -42,6 +42,14 @@ class Program:
         from .reverse import Reverse
         from .transform import lower_function
         low = lower_function(fn)
+        for stmt in analyze.flatten(low.body):
+            if stmt.sd.kind in ("append", "pop"):
+                lst = stmt.value.func.value.id
+                if lst in low.params:
+                    raise low.source.error(
+                        stmt.sd.line, f"{fn.__qualname__} changes its argument {lst!r} in "
+                        "place, which srcdiff cannot differentiate in reverse mode",
+                        hint=f"build and return a new list instead of changing {lst}")
         rev = Reverse(low, wrt, containers=containers, program=self)
         primal, adjoint = rev.generate(callee=True)
         self.bindings.update(low.bindings)

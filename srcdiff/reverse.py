@@ -57,9 +57,9 @@ class Reverse:
         self.body = low.body
         ret = self.body[-1]
         self.output = ret.value.id
-        self.active = analyze.activity(self.body, self.wrt, self.output)
-        self.defined = analyze.Definedness(self.body, low.params)
         self.containers = set(containers) | self._container_names()
+        self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
+        self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
         self.primal_names = set(low.params)
         for stmt in analyze.flatten(self.body):
@@ -379,7 +379,21 @@ class Reverse:
         if kind == "pop":
             self.adjoint_pop(stmt, None, state, out)
             return out
+        if kind == "effect" and self._is_effect_user_call(stmt):
+            raise self.src.error(stmt.sd.line, f"the result of {_describe(stmt.sd.func)} is "
+                                 "dropped, but its arguments are being differentiated: a "
+                                 "function called for its effects may change them, which "
+                                 "srcdiff cannot follow", hint="return the new values from "
+                                 "the function and assign them", cls=NoRuleError)
         return out
+
+    def _is_effect_user_call(self, stmt):
+        from .lower import is_user_function
+        if not (isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call)
+                and is_user_function(stmt.sd.func)):
+            return False
+        return any(isinstance(a, S.Name) and a.id in self.active
+                   for a in list(stmt.value.args) + [k.value for k in stmt.value.keywords])
 
     def adjoint_assign(self, stmt, name, state, out, d_out_name):
         kind = stmt.sd.kind

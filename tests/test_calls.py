@@ -173,3 +173,31 @@ def test_has_aux_returns_aux_unchanged():
 def test_has_aux_needs_a_pair():
     with pytest.raises(srcdiff.ArgumentError, match="not a pair"):
         srcdiff.grad(lambda x: np.sum(x * x), has_aux=True)(X)
+
+
+def add_item(items, v):
+    items.append(v * 2.0)
+
+
+def appends_through_a_helper(x):
+    items = []
+    add_item(items, x)
+    return np.sum(np.stack(items))
+
+
+def returns_after_appending(items, v):
+    items.append(v)
+    return v * 2.0
+
+
+def mutated_argument_with_result(x):
+    items = [x]
+    y = returns_after_appending(items, x * x)
+    return np.sum(y) + np.sum(np.stack(items))
+
+
+def test_helpers_that_change_their_arguments_are_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="dropped"):
+        srcdiff.grad(appends_through_a_helper)(X)
+    with pytest.raises(srcdiff.SrcdiffError, match="changes its argument 'items' in place"):
+        srcdiff.grad(mutated_argument_with_result)(X)

@@ -196,3 +196,34 @@ def test_second_order_source_is_inspectable():
     assert "def jvp_grad_loopy(" in text and "for " in text and "if " in text
     assert "tape.pop()" in text  # the emitted adjoint, tape and all, was differentiated
     assert srcdiff.source(srcdiff.grad(srcdiff.grad(loopy))) == text
+
+
+# --- calls to the user's own functions: forward mode and Hessians through them ------------
+from test_calls import (calls_imported_function, calls_module_function,  # noqa: E402
+                        lambda_local, literal_arguments, nested_closure_in_loop,
+                        recursion_with_branch, unpacks_tuple)
+
+W = np.array([0.4, 0.1, -0.7])
+
+
+@pytest.mark.parametrize("f", [calls_module_function, recursion_with_branch, lambda_local,
+                               literal_arguments], ids=lambda f: f.__name__)
+def test_jvp_and_hessian_through_calls(f):
+    v = np.array([1.0, -0.5, 2.0])
+    _, t = srcdiff.jvp(f)(X, v)
+    assert t == pytest.approx(srcdiff.grad(f)(X) @ v)
+    check_hessian(f, X, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("f", [calls_imported_function, unpacks_tuple, nested_closure_in_loop],
+                         ids=lambda f: f.__name__)
+def test_jvp_through_calls_two_arguments(f):
+    v, u = np.array([1.0, 0.0, 2.0]), np.array([0.5, -1.0, 0.0])
+    _, t = srcdiff.jvp(f, wrt=(0, 1))(X, W, v, u)
+    gx, gw = srcdiff.grad(f, wrt=(0, 1))(X, W)
+    assert t == pytest.approx(gx @ v + gw @ u)
+    h = srcdiff.hessian(f)(X, W)
+    g = srcdiff.grad(f)
+    eps = 1e-5
+    fd = np.stack([(g(X + e, W) - g(X - e, W)) / (2 * eps) for e in np.eye(3) * eps], -1)
+    np.testing.assert_allclose(h, fd, rtol=1e-4, atol=1e-5)
