@@ -47,7 +47,7 @@ def call_parts(value):
 def call_args(stmt):
     """A call's positional operands; for a lifted local function, its free variables too."""
     extra = stmt.sd.extra
-    if isinstance(extra, tuple) and extra[0] == "local":
+    if isinstance(extra, tuple) and extra[0] in ("local", "method"):
         return list(extra[1])
     return list(stmt.value.args)
 
@@ -67,7 +67,7 @@ def differentiable_operands(stmt):
             if kind == "call":
                 args = call_args(stmt)
             names = [a.id for a in args + list(kw.values()) if isinstance(a, S.Name)]
-            if kind == "call" and info.extra == "method":
+            if kind == "call" and isinstance(info.extra, str) and info.extra == "method":
                 base = value.func.value
                 if isinstance(base, S.Name):
                     names.append(base.id)

@@ -57,6 +57,26 @@ def _normalize_wrt(fn, wrt):
     return tuple(out), single
 
 
+def _kind(value):
+    """What the compiled code is specialised on: containers, and user objects by class."""
+    if type(value) in (list, tuple, dict):
+        return type(value)
+    if _is_user_object(value):
+        return type(value)
+    return None
+
+
+def _is_user_object(value):
+    import numbers
+    import types
+    import numpy
+    return not isinstance(value, (numpy.ndarray, numpy.generic, numbers.Number, str, bytes,
+                                  list, tuple, dict, type(None), types.ModuleType,
+                                  types.FunctionType)) and hasattr(value, "__dict__") and \
+        type(value).__module__ not in ("numpy", "builtins") and \
+        not hasattr(value, "__array_function__")
+
+
 def _fname(fn):
     return getattr(fn, "__qualname__", repr(fn))
 
@@ -69,6 +89,8 @@ class Derivative:
     """
 
     def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy"):
+        # a bound method's emitted derivative takes `self` first, like the function does
+        self._self = fn.__self__ if inspect.ismethod(fn) else None
         self._has_aux = has_aux
         self._backend = backend
         self._fn = fn
@@ -95,8 +117,15 @@ class Derivative:
         self.__signature__ = sig
 
     def _structure(self, args, kwargs):
-        return tuple(type(a) in (list, tuple, dict) for a in args) + tuple(
-            (k, type(v) in (list, tuple, dict)) for k, v in sorted(kwargs.items()))
+        return tuple(_kind(a) for a in args) + tuple(
+            (k, _kind(v)) for k, v in sorted(kwargs.items()))
+
+    def _known_types(self, args, kwargs):
+        """Classes of user objects passed in: their methods are differentiated through."""
+        _, names = _params(self._fn)
+        known = {n: type(a) for n, a in zip(names, args) if _is_user_object(a)}
+        known.update({k: type(v) for k, v in kwargs.items() if _is_user_object(v)})
+        return known
 
     def _containers(self, args, kwargs):
         _, names = _params(self._fn)
@@ -104,21 +133,23 @@ class Derivative:
         out |= {k for k, v in kwargs.items() if type(v) in (list, tuple, dict)}
         return frozenset(out)
 
-    def _compile(self, containers=frozenset()):
+    def _compile(self, containers=frozenset(), known=None):
         from . import transform
+        known = known or {}
         per_fn = _CACHE.setdefault(self._fn, {})
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
-               self._backend)
+               self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])))
         hit = per_fn.get(key)
         if hit is None:
             if self._kind == "jvp":
                 from .forward import forward_source
-                emitted = forward_source(self._fn, self._wrt, containers=containers)
+                emitted = forward_source(self._fn, self._wrt, containers=containers,
+                                         known_types=known)
             else:
                 emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
                                                    as_tuple=not self._single,
                                                    has_aux=self._has_aux,
-                                                   check_tape=CHECK_TAPE)
+                                                   check_tape=CHECK_TAPE, known_types=known)
             if self._backend != "numpy":
                 # the explicit form: the emitted `numpy.` calls go to this array module
                 import importlib
@@ -133,7 +164,10 @@ class Derivative:
         key = self._structure(args, kwargs)
         fn = self._compiled.get(key)
         if fn is None:
-            fn = self._compiled[key] = self._compile(self._containers(args, kwargs))
+            fn = self._compiled[key] = self._compile(self._containers(args, kwargs),
+                                                     self._known_types(args, kwargs))
+        if self._self is not None:
+            args = (self._self,) + args
         try:
             result = fn(*args, **kwargs)
         except TypeError as exc:
@@ -155,7 +189,9 @@ class Derivative:
     def source(self):
         """The emitted Python source of this derivative."""
         from .loader import source_of
-        return source_of(self._compile())
+        # the variant compiled for the latest call (it knows the classes of objects passed)
+        latest = next(reversed(self._compiled.values()), None) if self._compiled else None
+        return source_of(latest or self._compile())
 
     def _repr_markdown_(self):
         return f"```python\n{self.source}```"

@@ -397,7 +397,9 @@ class Forward:
             if t is not None:
                 wrt.append(p)
                 tangents.append(S.load(t))
-        callee = self.program.pair(fn, wrt, containers)
+        from .program import known_for_callee
+        known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
+        callee = self.program.pair(fn, wrt, containers, known)
         call = S.Call(func=S.load(callee), args=[S.deepcopy(a) for a in args] + tangents,
                       keywords=[])
         target = S.Tuple(elts=[S.store(name), S.store(self.tan(name))], ctx=S.Store())
@@ -776,15 +778,17 @@ class ForwardProgram:
         self.defs = []
         self.bindings = {}
 
-    def pair(self, fn, wrt, containers):
-        key = (fn, tuple(wrt), frozenset(containers))
+    def pair(self, fn, wrt, containers, known=None):
+        known = dict(known or {})
+        key = (fn, tuple(wrt), frozenset(containers),
+               tuple(sorted(known.items(), key=lambda kv: kv[0])))
         if key in self.pairs:
             return self.pairs[key]
         from . import runtime, transform
         base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
         name = self.namer.exact_or_fresh("jvp_" + base)
         self.pairs[key] = name
-        low = transform.lower_function(fn)
+        low = transform.lower_function(fn, known)
         fwd = Forward(low, wrt, containers=containers, program=self)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
@@ -808,7 +812,7 @@ class ForwardProgram:
         return name
 
 
-def forward_source(fn, wrt, kind="jvp", containers=(), name=None):
+def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=None):
     """Emit the forward-mode derivative (jvp) of `fn` with respect to parameter names `wrt`.
 
     The emitted `jvp_<name>(<fn's parameters>, tangent_<w> for each w in wrt)`
@@ -818,7 +822,7 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None):
     if kind != "jvp":
         raise ValueError(f"forward_source makes kind='jvp', not {kind!r}")
     wrt = tuple(wrt)
-    low = transform.lower_function(fn)
+    low = transform.lower_function(fn, known_types)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     for w in wrt:
         if w not in low.params:

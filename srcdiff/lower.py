@@ -216,9 +216,12 @@ def assigned_names(nodes):
 class Lowerer:
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
-    def __init__(self, source, resolver):
+    def __init__(self, source, resolver, known_types=None):
         self.src = source
         self.resolver = resolver
+        # parameter name -> the class of the object passed for it (user objects only):
+        # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
+        self.known_types = dict(known_types or {})
         fdef = source.node
         self.fdef = fdef
         args = fdef.args
@@ -305,8 +308,10 @@ class Lowerer:
         for a, dflt in zip(args.kwonlyargs, args.kw_defaults):
             if dflt is not None:
                 defaults[a.id] = dflt
-        return Lowered(self.fdef.name, self.params, defaults, out, self.namer,
-                       self.bindings, self.src)
+        low = Lowered(self.fdef.name, self.params, defaults, out, self.namer,
+                      self.bindings, self.src)
+        low.known_types = self.known_types
+        return low
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -1145,6 +1150,19 @@ class Lowerer:
             return self.info(stmt, "pop")
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        cls = self.known_types.get(base.id) if isinstance(base, S.Name) else None
+        if cls is not None and base.id not in assigned_names(self.fdef.body):
+            import inspect
+            fn = inspect.getattr_static(cls, method, None)
+            if isinstance(fn, staticmethod):
+                fn = None
+            if inspect.isfunction(fn) and is_user_function(fn):
+                full, _ = self._bind_user_call(node, fn, [S.load(base.id)] + args, keywords)
+                value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
+                               args=full[1:], keywords=[])
+                stmt = self._result(value, "call", fn, discard)
+                stmt.sd.extra = ("method", full)
+                return stmt
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
             if method in VARARG_METHODS and (len(args) > 1 or (

@@ -21,9 +21,11 @@ class Program:
         self.defs = []
         self.bindings = {}
 
-    def pair(self, fn, wrt, containers):
+    def pair(self, fn, wrt, containers, known=None):
         """(forward name, backward name) for `fn` differentiated with respect to `wrt`."""
-        key = (fn, tuple(wrt), frozenset(containers))
+        known = dict(known or {})
+        key = (fn, tuple(wrt), frozenset(containers), tuple(sorted(known.items(),
+                                                                    key=lambda kv: kv[0])))
         hit = self.pairs.get(key)
         if hit is not None:
             return hit
@@ -32,16 +34,16 @@ class Program:
                  else self.namer.exact_or_fresh("forward_" + base),
                  self.namer.exact_or_fresh("backward_" + base))
         self.pairs[key] = names
-        self._build(fn, tuple(wrt), containers, names)
+        self._build(fn, tuple(wrt), containers, names, known)
         return names
 
     def _used(self, name):
         return name in self.namer.taken
 
-    def _build(self, fn, wrt, containers, names):
+    def _build(self, fn, wrt, containers, names, known):
         from .reverse import Reverse
         from .transform import lower_function
-        low = lower_function(fn)
+        low = lower_function(fn, known)
         for stmt in analyze.flatten(low.body):
             if stmt.sd.kind in ("append", "pop"):
                 lst = stmt.value.func.value.id
@@ -100,6 +102,13 @@ def _def(name, params, body):
                                                      defaults=[]),
                          body=body, decorator_list=[], returns=None, type_comment=None,
                          type_params=[])
+
+
+def known_for_callee(stmt, params, known):
+    """Classes of the user objects a call passes, by the callee's parameter names."""
+    args = analyze.call_args(stmt)
+    return {p: known[a.id] for p, a in zip(params, args)
+            if isinstance(a, S.Name) and a.id in known}
 
 
 def active_params(stmt, params, active):

@@ -108,7 +108,9 @@ class Reverse:
                 args = analyze.call_args(stmt)
                 containers = [p for p, a in zip(params, args)
                               if isinstance(a, S.Name) and a.id in self.containers]
-                fwd, bwd = self.program.pair(fn, wrt, containers)
+                from .program import known_for_callee
+                known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
+                fwd, bwd = self.program.pair(fn, wrt, containers, known)
                 pairs = [(p, a) for p, a in zip(params, args) if p in wrt]
                 self._calls[key] = (fwd, bwd, pairs)
         return self._calls[key]
@@ -443,7 +445,9 @@ class Reverse:
         if stmt.sd.kind == "call" and stmt.sd.extra == "method":
             raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
                                  f"method .{value.func.attr}()",
-                                 hint="call the numpy function instead, or register a rule",
+                                 hint="call the numpy function instead, or register a rule; "
+                                      "methods of your own objects are followed when the "
+                                      "object is an argument of the derivative's call",
                                  cls=NoRuleError)
         template = rules.lookup("reverse", func)
         if template is None and func is not None and rules.is_nondifferentiable(func):

@@ -2,6 +2,7 @@
 
 frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 """
+import inspect
 import os
 
 from . import __version__, analyze, emit, frontend, loader, lower, rules, runtime
@@ -35,24 +36,30 @@ def origin_of(fn, source):
     return f"{filename}:{source.node.lineno}"
 
 
-def lower_function(fn):
+def lower_function(fn, known_types=None):
+    """Lower a function; `known_types` maps parameters to the classes of user objects."""
     rules.load_templates()
     if isinstance(fn, lower.LocalFunction):
-        return lower.Lowerer(fn.source, fn.resolver).run()
+        return lower.Lowerer(fn.source, fn.resolver, known_types).run()
     source = frontend.get_source(fn)
     resolver = frontend.Resolver(fn)
-    return lower.Lowerer(source, resolver).run()
+    known = dict(known_types or {})
+    if inspect.ismethod(fn) and not isinstance(fn.__self__, type):
+        first = source.node.args.posonlyargs + source.node.args.args
+        if first:
+            known[first[0].id] = type(fn.__self__)   # self, bound: its class is known
+    return lower.Lowerer(source, resolver, known).run()
 
 
 def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
-                   has_aux=False, check_tape=False):
+                   has_aux=False, check_tape=False, known_types=None):
     """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`.
 
     has_aux: fn returns a pair (output, aux); the output is differentiated and
     aux returned unchanged. check_tape: end with an assertion that every value
     pushed on the tape was popped (a debugging aid the tests switch on).
     """
-    low = lower_function(fn)
+    low = lower_function(fn, known_types)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None
     if has_aux:

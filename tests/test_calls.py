@@ -201,3 +201,38 @@ def test_helpers_that_change_their_arguments_are_refused():
         srcdiff.grad(appends_through_a_helper)(X)
     with pytest.raises(srcdiff.SrcdiffError, match="changes its argument 'items' in place"):
         srcdiff.grad(mutated_argument_with_result)(X)
+
+
+class Layer:
+    def __init__(self, w, scale):
+        self.w = w
+        self.scale = scale
+
+    def forward(self, x):
+        return np.tanh(x @ self.w) * self.scale
+
+    def loss(self, x):
+        h = self.forward(x)
+        return np.sum(h * h)
+
+
+def model_loss(layer, x):
+    return layer.loss(x) + np.sum(layer.forward(x * 2.0))
+
+
+def test_methods_of_user_objects_passed_in():
+    layer = Layer(rng.normal(size=(3, 2)), 1.5)
+    x = rng.normal(size=(4, 3))
+    check_grad(model_loss, layer, x, wrt=1)
+    g = srcdiff.grad(model_loss, wrt=1)
+    g(layer, x)
+    text = srcdiff.source(g)
+    assert "def forward_loss(tape, self, x):" in text and "def forward_forward(" in text
+
+
+def test_gradient_of_a_bound_method():
+    layer = Layer(rng.normal(size=(3, 2)), 0.5)
+    x = rng.normal(size=(4, 3))
+    from gradcheck import numerical_grad
+    got = srcdiff.grad(layer.loss)(x)
+    np.testing.assert_allclose(got, numerical_grad(lambda x: layer.loss(x), [x], 0), rtol=1e-5)
