@@ -57,6 +57,12 @@ def _normalize_wrt(fn, wrt):
     return tuple(out), single
 
 
+def _shape_key(args, kwargs):
+    """The emitted code is specialised on the shapes passed in (see srcdiff/shapes.py)."""
+    return tuple(getattr(a, "shape", None) for a in args) + tuple(
+        (k, getattr(v, "shape", None)) for k, v in sorted(kwargs.items()))
+
+
 def _kind(value):
     """What the compiled code is specialised on: containers, and user objects by class."""
     if type(value) in (list, tuple, dict):
@@ -120,6 +126,11 @@ class Derivative:
         return tuple(_kind(a) for a in args) + tuple(
             (k, _kind(v)) for k, v in sorted(kwargs.items()))
 
+    def _shapes(self, args, kwargs):
+        from .shapes import input_shapes
+        _, names = _params(self._fn)
+        return input_shapes(names, args, kwargs)
+
     def _known_types(self, args, kwargs):
         """Classes of user objects passed in: their methods are differentiated through."""
         _, names = _params(self._fn)
@@ -133,12 +144,13 @@ class Derivative:
         out |= {k for k, v in kwargs.items() if type(v) in (list, tuple, dict)}
         return frozenset(out)
 
-    def _compile(self, containers=frozenset(), known=None):
+    def _compile(self, containers=frozenset(), known=None, shapes=None):
         from . import transform
         known = known or {}
         per_fn = _CACHE.setdefault(self._fn, {})
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
-               self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])))
+               self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
+               None if shapes is None else tuple(sorted(shapes.items())))
         hit = per_fn.get(key)
         if hit is None:
             if self._kind == "jvp":
@@ -149,7 +161,8 @@ class Derivative:
                 emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
                                                    as_tuple=not self._single,
                                                    has_aux=self._has_aux,
-                                                   check_tape=CHECK_TAPE, known_types=known)
+                                                   check_tape=CHECK_TAPE, known_types=known,
+                                                   input_shapes=shapes)
             if self._backend != "numpy":
                 # the explicit form: the emitted `numpy.` calls go to this array module
                 import importlib
@@ -161,11 +174,12 @@ class Derivative:
         return hit
 
     def __call__(self, *args, **kwargs):
-        key = self._structure(args, kwargs)
+        key = self._structure(args, kwargs) + _shape_key(args, kwargs)
         fn = self._compiled.get(key)
         if fn is None:
             fn = self._compiled[key] = self._compile(self._containers(args, kwargs),
-                                                     self._known_types(args, kwargs))
+                                                     self._known_types(args, kwargs),
+                                                     self._shapes(args, kwargs))
         if self._self is not None:
             args = (self._self,) + args
         try:

@@ -48,9 +48,10 @@ def merge(a, b):
 class Reverse:
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
-    def __init__(self, low, wrt, containers=(), program=None):
+    def __init__(self, low, wrt, containers=(), program=None, shapes=None):
         from .program import Program
         self.low = low
+        self.shapes = shapes  # srcdiff.shapes.Shapes, when the input shapes are known
         self.program = program if program is not None else Program(low.namer.taken)
         self.wrt = list(wrt)
         self.src = low.source
@@ -466,8 +467,22 @@ class Reverse:
                 self.emit(out, [payload])
             else:
                 target, expr = payload
+                expr = self._drop_unbroadcast(stmt, name, expr)
                 self.read(expr)
                 self.accumulate(out, target, expr, state)
+
+    def _drop_unbroadcast(self, stmt, result, expr):
+        """`unbroadcast(e, x)` is `e` when x certainly has the shape of the result."""
+        if self.shapes is None:
+            return expr
+        if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
+                and expr.func.id == "unbroadcast" and len(expr.args) == 2
+                and isinstance(expr.args[1], S.Name)
+                and self.shapes.same(stmt, expr.args[1].id, result)):
+            return expr.args[0]
+        if isinstance(expr, S.UnaryOp):
+            expr.operand = self._drop_unbroadcast(stmt, result, expr.operand)
+        return expr
 
     def _no_rule(self, stmt, func):
         hint = rules.not_implemented_hint(func) if func is not None else None

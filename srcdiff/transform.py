@@ -52,7 +52,7 @@ def lower_function(fn, known_types=None):
 
 
 def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
-                   has_aux=False, check_tape=False, known_types=None):
+                   has_aux=False, check_tape=False, known_types=None, input_shapes=None):
     """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`.
 
     has_aux: fn returns a pair (output, aux); the output is differentiated and
@@ -66,7 +66,9 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
         if kind == "vjp":
             raise low.source.error(low.source.node, "has_aux is not supported with vjp")
         aux = _split_aux(low)
-    rev = Reverse(low, wrt, containers=_container_closure(low, containers))
+    from .shapes import Shapes
+    shapes = Shapes(low, input_shapes) if input_shapes is not None else None
+    rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes)
     primal, adjoint = rev.generate()
     namer = low.namer
     bindings = dict(low.bindings)

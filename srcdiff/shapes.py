@@ -1,0 +1,138 @@
+"""Shape facts for a lowered function, given the shapes of the arrays passed to it.
+
+A forward pass over the core language tracks each name's shape where it is
+certain: literals and arrays passed in, elementwise NumPy ufuncs and operators
+(broadcasting), full reductions, and integer indexing by a loop counter. Loops
+and branches merge what they know; anything unsure is unknown (None). The
+reverse pass uses these facts for one thing only: an operand whose shape equals
+the result's was not broadcast, so its adjoint needs no `unbroadcast` (and the
+operand need not be kept for its shape). Unknown shapes keep the general code.
+"""
+import operator
+
+import numpy
+
+from . import analyze
+from . import syntax as S
+
+ELEMENTWISE_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv,
+                         operator.pow, operator.neg, operator.pos}
+FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min}
+UNKNOWN = None
+
+
+def broadcast(*shapes):
+    if any(s is UNKNOWN for s in shapes):
+        return UNKNOWN
+    try:
+        return tuple(numpy.broadcast_shapes(*shapes))
+    except ValueError:
+        return UNKNOWN
+
+
+class Shapes:
+    """`at[id(stmt)]`: the known shapes of a statement's operands and result."""
+
+    def __init__(self, low, inputs):
+        self.at = {}
+        self.int_loop_vars = set()
+        for stmt in analyze.flatten(low.body):
+            if isinstance(stmt, S.For) and isinstance(stmt.iter, S.Name):
+                self.int_loop_vars.add(stmt.target.id)  # loops over a range() temporary
+        state = {p: s for p, s in inputs.items() if s is not UNKNOWN}
+        self._block(low.body, state)
+
+    def _atom(self, atom, state):
+        if isinstance(atom, S.Constant):
+            value = atom.value
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return ()
+            return UNKNOWN
+        if isinstance(atom, S.Name):
+            return state.get(atom.id, UNKNOWN)
+        return UNKNOWN
+
+    def _value(self, stmt, state):
+        info = stmt.sd
+        value = stmt.value
+        if info.kind == "copy":
+            return self._atom(value, state)
+        if info.kind in ("binop", "unary") and info.func in ELEMENTWISE_OPERATORS:
+            args, _ = analyze.call_parts(value)
+            return broadcast(*[self._atom(a, state) for a in args])
+        if info.kind == "call" and not isinstance(info.extra, tuple):
+            func = info.func
+            args, keywords = analyze.call_parts(value)
+            if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \
+                    and not keywords:
+                return broadcast(*[self._atom(a, state) for a in args])
+            if func in FULL_REDUCTIONS and len(args) == 1 and not keywords:
+                return ()
+        if info.kind == "subscript":
+            base = self._atom(value.value, state)
+            index = value.slice
+            if (base and isinstance(index, S.Name) and index.id in self.int_loop_vars):
+                return base[1:]
+        return UNKNOWN
+
+    def _block(self, body, state):
+        for stmt in body:
+            if isinstance(stmt, S.If):
+                a, b = dict(state), dict(state)
+                self._block(stmt.body, a)
+                self._block(stmt.orelse, b)
+                _replace(state, _merge(a, b))
+            elif isinstance(stmt, (S.For, S.While)):
+                if isinstance(stmt, S.For):
+                    state.pop(stmt.target.id, None)
+                for _ in range(8):
+                    entry = dict(state)
+                    inner = dict(state)
+                    self._block(stmt.body, inner)
+                    merged = _merge(entry, inner)
+                    _replace(state, merged)
+                    if merged == entry:
+                        break
+                else:  # pragma: no cover - shapes that never settle are unknown
+                    state.clear()
+                    self._block(stmt.body, dict(state))
+            elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                target = stmt.targets[0].id
+                shape = self._value(stmt, state)
+                known = {n: state[n] for n in analyze.operands(stmt) if n in state}
+                if shape is not UNKNOWN:
+                    known[target] = shape
+                    state[target] = shape
+                else:
+                    state.pop(target, None)
+                self.at[id(stmt)] = known
+            else:
+                name = analyze.assigned(stmt)
+                if name is not None:
+                    state.pop(name, None)  # an item write or append: keep it simple
+
+    def same(self, stmt, operand, result):
+        """True when `operand` certainly has the shape of `result` at this statement."""
+        known = self.at.get(id(stmt), {})
+        return (operand in known and result in known
+                and known[operand] == known[result])
+
+
+def _merge(a, b):
+    return {k: v for k, v in a.items() if k in b and b[k] == v}
+
+
+def _replace(state, new):
+    state.clear()
+    state.update(new)
+
+
+def input_shapes(params, args, kwargs):
+    """Shapes of the arrays and floats passed in, by parameter name."""
+    out = {}
+    for name, value in list(zip(params, args)) + list(kwargs.items()):
+        if isinstance(value, (float, int)) and not isinstance(value, bool):
+            out[name] = ()
+        elif isinstance(value, (numpy.ndarray, numpy.generic)):
+            out[name] = tuple(value.shape)
+    return out
