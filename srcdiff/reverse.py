@@ -461,13 +461,15 @@ class Reverse:
             raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
                                  f"not accept this call: {exc}",
                                  hint="pass only the arguments the rule knows") from None
-        for stmt_kind, payload in instantiate(template, mapping, self.active, d_out_name,
-                                              self.namer, self.bindings):
+        parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
+                                 self.bindings))
+        parts = _merge_twins([(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
+                              if k == "acc" else (k, p) for k, p in parts])
+        for stmt_kind, payload in parts:
             if stmt_kind == "stmt":
                 self.emit(out, [payload])
             else:
                 target, expr = payload
-                expr = self._drop_unbroadcast(stmt, name, expr)
                 self.read(expr)
                 self.accumulate(out, target, expr, state)
 
@@ -609,6 +611,10 @@ class Reverse:
             exit_state = entry.copy()
             body = self.adjoint_block(stmt.body, exit_state)
             new_entry = merge(entry, exit_state)
+            for name in exit_state:
+                if name not in state and name not in entry:
+                    # zero before the loop: it gets a fresh (owned) zero array there
+                    new_entry[name] = OWNED
             if new_entry == entry:
                 break
             entry = new_entry
@@ -682,6 +688,24 @@ def _shape_position(call):
             and func.value.id == "numpy" and func.attr in ("shape", "ndim")):
         return 0
     return None
+
+
+def _merge_twins(parts):
+    """`x * x` adds the same term to d_x twice: add it once, doubled."""
+    out = []
+    seen = {}
+    for kind, payload in parts:
+        if kind == "acc":
+            key = (payload[0], S.dump(payload[1]))
+            if key in seen:
+                i = seen[key]
+                target, expr = out[i][1]
+                out[i] = ("acc", (target, S.BinOp(left=expr, op=S.Mult(), right=S.const(2.0))))
+                seen.pop(key)
+                continue
+            seen[key] = len(out)
+        out.append((kind, payload))
+    return out
 
 
 def index_value(node):

@@ -30,6 +30,26 @@ def broadcast(*shapes):
         return UNKNOWN
 
 
+def matmul_shape(a, b):
+    """The shape of a @ b (NumPy's rules for vectors, matrices and stacks)."""
+    if a is UNKNOWN or b is UNKNOWN or not a or not b:
+        return UNKNOWN
+    a1, b1 = len(a) == 1, len(b) == 1
+    a2 = (1,) + a if a1 else a
+    b2 = b + (1,) if b1 else b
+    if a2[-1] != b2[-2]:
+        return UNKNOWN
+    batch = broadcast(a2[:-2], b2[:-2])
+    if batch is UNKNOWN:
+        return UNKNOWN
+    out = batch + (a2[-2], b2[-1])
+    if a1:
+        out = out[:-2] + out[-1:]
+    if b1:
+        out = out[:-1]
+    return tuple(out)
+
+
 class Shapes:
     """`at[id(stmt)]`: the known shapes of a statement's operands and result."""
 
@@ -60,6 +80,10 @@ class Shapes:
         if info.kind in ("binop", "unary") and info.func in ELEMENTWISE_OPERATORS:
             args, _ = analyze.call_parts(value)
             return broadcast(*[self._atom(a, state) for a in args])
+        if info.func in (operator.matmul, numpy.matmul):
+            args, keywords = analyze.call_parts(value)
+            if len(args) == 2 and not keywords:
+                return matmul_shape(*[self._atom(a, state) for a in args])
         if info.kind == "call" and not isinstance(info.extra, tuple):
             func = info.func
             args, keywords = analyze.call_parts(value)

@@ -204,6 +204,6 @@ def grad_decayed_sum(x):
         mul_1 = tape.pop()
         d_sin_1 = numpy.broadcast_to(expand_reduced(d_sum_1, sin_1, None, False), numpy.shape(sin_1))
         sum_1 = tape.pop()
-        d_x = d_x + d_sin_1 * numpy.cos(x)
+        d_x += d_sin_1 * numpy.cos(x)
         sin_1 = tape.pop()
     return finalize(d_x, x, 'x')

@@ -218,8 +218,7 @@ def grad_rnn_loss(wx, wh, xs, h0):
         d_sum_1 = unbroadcast(d_add_2, sum_1)
         d_mul_1 = numpy.broadcast_to(expand_reduced(d_sum_1, mul_1, None, False), numpy.shape(mul_1))
         sum_1 = tape.pop()
-        d_h = d_h + unbroadcast(d_mul_1 * h, h)
-        d_h += unbroadcast(d_mul_1 * h, h)
+        d_h = d_h + unbroadcast(d_mul_1 * h, h) * 2.0
         mul_1 = tape.pop()
         # line 24: h = np.tanh(xs[t] @ wx + h @ wh)
         d_tanh_1 = d_h
@@ -229,9 +228,9 @@ def grad_rnn_loss(wx, wh, xs, h0):
         d_matmul_1 = unbroadcast(d_add_1, matmul_1)
         d_matmul_2 = unbroadcast(d_add_1, matmul_2)
         d_h = matmul_grad_left(d_matmul_2, h, wh)
-        d_wh = d_wh + matmul_grad_right(d_matmul_2, h, wh)
+        d_wh += matmul_grad_right(d_matmul_2, h, wh)
         matmul_2 = tape.pop()
-        d_wx = d_wx + matmul_grad_right(d_matmul_1, xs_item_1, wx)
+        d_wx += matmul_grad_right(d_matmul_1, xs_item_1, wx)
         matmul_1 = tape.pop()
         xs_item_1 = tape.pop()
     return finalize(d_wx, wx, 'wx'), finalize(d_wh, wh, 'wh')
