@@ -130,9 +130,13 @@ def shared_list_edges(stmt, containers):
     return [(n, names) for n in names if n in containers]
 
 
-def activity(body, wrt, output, containers=(), extra_outputs=()):
-    """Return the set of active names: varied by `wrt` and useful to `output`."""
-    edges = []  # (target, sources)
+def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):
+    """Return the set of active names: varied by `wrt` and useful to `output`.
+
+    `extra_outputs` are names the caller reads too (lists shared with it);
+    `extra_edges` are (target, sources) dependencies the statements do not show.
+    """
+    edges = list(extra_edges)  # (target, sources)
     for stmt in flatten(body):
         target = assigned(stmt)
         if target is not None:

@@ -29,7 +29,7 @@ import itertools
 from . import __version__, analyze, lower, rules
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
-from .reverse import comment, fold_constants
+from .reverse import comment, fold_constants, no_rule_error
 
 
 class TangentState:
@@ -411,20 +411,8 @@ class Forward:
         return []
 
     def _no_rule(self, stmt, func):
-        hint = rules.not_implemented_hint(func) if func is not None else None
-        if hint:
-            return self.src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
-                                  "implemented yet", hint=hint, cls=NoRuleError)
-        if func is not None and hasattr(func, "__code__"):
-            return self.src.error(stmt.sd.line, f"srcdiff does not differentiate calls to "
-                                  f"your own function {_describe(func)} yet", hint="inline "
-                                  "its body, or give it a rule with srcdiff.reverse_rule",
-                                  cls=NoRuleError)
-        return self.src.error(stmt.sd.line, f"srcdiff has no forward (tangent) rule for "
-                              f"{_describe(func)}", hint="add one with srcdiff.reverse_rule "
-                              "(see templates/ for examples), or wrap the argument in "
-                              "srcdiff.stop_gradient if no derivative should flow",
-                              cls=NoRuleError)
+        return no_rule_error(self.src, stmt, func, "forward (tangent) rule",
+                             "srcdiff.forward_rule")
 
     def own(self, name, state, pre):
         """Make `tan_name` safe to update in place (materialize or copy it once)."""
@@ -574,33 +562,8 @@ def _mutated_aliases(body):
 
 def _activity(body, wrt, output, aliases, containers=(), extra_outputs=()):
     """`analyze.activity`, plus: a value written in place through an alias depends on it."""
-    edges = []
-    for stmt in analyze.flatten(body):
-        target = analyze.assigned(stmt)
-        if target is not None:
-            edges.append((target, analyze.differentiable_operands(stmt)))
-        edges += analyze.shared_list_edges(stmt, containers)
-    for base, targets in aliases.items():
-        edges.append((base, sorted(targets)))
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target not in varied and any(s in varied for s in sources):
-                varied.add(target)
-                changed = True
-    useful = {output} | set(extra_outputs)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target in useful:
-                for s in sources:
-                    if s not in useful:
-                        useful.add(s)
-                        changed = True
-    return varied & useful
+    extra = [(base, sorted(targets)) for base, targets in aliases.items()]
+    return analyze.activity(body, wrt, output, containers, extra_outputs, extra)
 
 
 def _container_names(body):

@@ -7,6 +7,8 @@ bare shape, so the same code runs on any array type NumPy dispatches to.
 """
 import numpy
 
+from .runtime import norm_axes  # the codegen command copies it along
+
 
 def check_tangent(tangent, value, name):
     """A jvp's input tangent must have its input's structure and shape; return it."""
@@ -188,18 +190,7 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
     Piecewise-constant weights (ord 0, 1, inf and the matrix 1/inf norms) have a zero
     tangent; so do the weights at a zero norm.
     """
-    ndim = numpy.ndim(x)
-    if kind == "matrix":
-        axes, matrix = (ndim - 2, ndim - 1), True
-    elif axis is None:
-        axes = tuple(range(ndim))
-        matrix = kind == "norm" and ord is not None and ndim == 2
-    else:
-        axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-        axes = tuple(sorted(int(a) % ndim for a in axes))
-        matrix = kind == "norm" and len(axes) == 2
-    if ord is None:
-        ord = "fro" if matrix else 2
+    axes, matrix, ord = norm_axes(x, ord, axis, kind)
     zero = x * 0 if tx is None else tx * 0
     ye, tye = y, ty
     if not keepdims:

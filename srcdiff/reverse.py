@@ -487,20 +487,7 @@ class Reverse:
         return expr
 
     def _no_rule(self, stmt, func):
-        hint = rules.not_implemented_hint(func) if func is not None else None
-        if hint:
-            return self.src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
-                                  "implemented yet", hint=hint, cls=NoRuleError)
-        if func is not None and hasattr(func, "__code__"):
-            return self.src.error(stmt.sd.line, f"srcdiff does not differentiate calls to "
-                                  f"your own function {_describe(func)} yet", hint="inline "
-                                  "its body, or give it a rule with srcdiff.reverse_rule",
-                                  cls=NoRuleError)
-        return self.src.error(stmt.sd.line, f"srcdiff has no derivative rule for "
-                              f"{_describe(func)}", hint="add one with srcdiff.reverse_rule "
-                              "(see templates/ for examples), or wrap the argument in "
-                              "srcdiff.stop_gradient if no gradient should flow",
-                              cls=NoRuleError)
+        return no_rule_error(self.src, stmt, func, "derivative rule", "srcdiff.reverse_rule")
 
     def adjoint_user_call(self, stmt, call, state, out):
         """`d_a, d_b = backward_g(tape, d_t)`: always run, so g's pops match its pushes."""
@@ -724,6 +711,18 @@ def index_value(node):
 def _plain(stmt):
     """A copy of a core statement for emission (annotations dropped)."""
     return S.deepcopy(stmt)
+
+
+def no_rule_error(src, stmt, func, what, register):
+    """The located error for a call srcdiff has no rule for (shared by both modes)."""
+    hint = rules.not_implemented_hint(func) if func is not None else None
+    if hint:
+        return src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
+                         "implemented yet", hint=hint, cls=NoRuleError)
+    return src.error(stmt.sd.line, f"srcdiff has no {what} for {_describe(func)}",
+                     hint=f"add one with {register} (see templates/ for examples), or wrap "
+                          "the argument in srcdiff.stop_gradient if no derivative should "
+                          "flow", cls=NoRuleError)
 
 
 def _describe(func):

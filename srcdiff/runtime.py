@@ -627,13 +627,8 @@ def safe_divide(num, den):
     return numpy.where(zero, num * 0, num / numpy.where(zero, 1, den))
 
 
-def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
-    """dy/dx for a norm y of x: dy = sum over the reduced axes of (W * dx); returns W.
-
-    `kind` is 'norm' (numpy.linalg.norm), 'vector' (vector_norm: any axes,
-    flattened) or 'matrix' (matrix_norm over the last two axes). At a kink
-    (a zero norm, ties in a max) the derivative is split evenly or is zero.
-    """
+def norm_axes(x, ord, axis, kind):
+    """(reduced axes, whether it is a matrix norm, the ord in effect) for a norm of x."""
     ndim = numpy.ndim(x)
     if kind == "matrix":
         axes, matrix = (ndim - 2, ndim - 1), True
@@ -646,6 +641,17 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
         matrix = kind == "norm" and len(axes) == 2
     if ord is None:
         ord = "fro" if matrix else 2
+    return axes, matrix, ord
+
+
+def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
+    """dy/dx for a norm y of x: dy = sum over the reduced axes of (W * dx); returns W.
+
+    `kind` is 'norm' (numpy.linalg.norm), 'vector' (vector_norm: any axes,
+    flattened) or 'matrix' (matrix_norm over the last two axes). At a kink
+    (a zero norm, ties in a max) the derivative is split evenly or is zero.
+    """
+    axes, matrix, ord = norm_axes(x, ord, axis, kind)
     ye = y
     if not keepdims:
         shape = list(numpy.shape(y))
