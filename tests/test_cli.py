@@ -164,3 +164,34 @@ def test_debug_shows_traceback(tmp_path):
 def test_rules_listing():
     r = run_cli("--rules")
     assert r.returncode == 0 and "numpy.sum" in r.stdout and "nondifferentiable" in r.stdout
+
+
+def test_forward_mode_module_stands_alone(tmp_path):
+    out = tmp_path / "rnn_jvp.py"
+    r = run_cli("models.py:rnn_loss", "--wrt", "wx", "--mode", "forward", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "def jvp_rnn_loss(wx, wh, xs, h0, tangent_wx):" in out.read_text()
+    with open(os.path.join(EXAMPLES, "models.py")) as fh:
+        (tmp_path / "models.py").write_text(fh.read())
+    rng = np.random.default_rng(2)
+    wx, wh = rng.normal(size=(3, 4)) * 0.4, rng.normal(size=(4, 4)) * 0.4
+    xs, h0, v = rng.normal(size=(5, 2, 3)), rng.normal(size=(2, 4)) * 0.1, rng.normal(size=(3, 4))
+    np.save(tmp_path / "in.npy", np.array([wx, wh, xs, h0, v], dtype=object), allow_pickle=True)
+    _run_standalone(tmp_path, (
+        "import numpy as np, rnn_jvp\n"
+        "wx, wh, xs, h0, v = np.load('in.npy', allow_pickle=True)\n"
+        "np.save('out.npy', np.array(rnn_jvp.jvp_rnn_loss(wx, wh, xs, h0, v)[1]))\n"))
+    got = float(np.load(tmp_path / "out.npy"))
+    eps = 1e-6
+    fd = (models.rnn_loss(wx + eps * v, wh, xs, h0) - models.rnn_loss(wx - eps * v, wh, xs, h0))
+    assert got == pytest.approx(fd / (2 * eps), rel=1e-6)
+
+
+def test_user_helpers_are_emitted_alongside(tmp_path):
+    (tmp_path / "calls.py").write_text(
+        "import numpy as np\n\n\ndef square_sum(a):\n    return np.sum(a * a)\n\n\n"
+        "def helper_then_log(x):\n    return np.log(square_sum(x) + 1.0)\n")
+    r = run_cli("calls.py:helper_then_log", cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "def forward_square_sum(tape, a):" in r.stdout
+    assert "def backward_square_sum(tape, " in r.stdout
