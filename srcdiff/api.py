@@ -19,6 +19,10 @@ def stop_gradient(x):
 
 _CACHE = weakref.WeakKeyDictionary()
 
+# Derivatives are specialised on the shapes of the arrays passed in (srcdiff/shapes.py); past
+# this many variants of one derivative, new shapes share a single shape-independent variant.
+MAX_SHAPE_VARIANTS = 8
+
 # When true, emitted adjoints end by asserting that the tape's pushes and pops paired
 # (a debugging aid; the test suite switches it on).
 CHECK_TAPE = False
@@ -174,12 +178,20 @@ class Derivative:
         return hit
 
     def __call__(self, *args, **kwargs):
-        key = self._structure(args, kwargs) + _shape_key(args, kwargs)
+        structure = self._structure(args, kwargs)
+        key = structure + _shape_key(args, kwargs)
         fn = self._compiled.get(key)
         if fn is None:
-            fn = self._compiled[key] = self._compile(self._containers(args, kwargs),
-                                                     self._known_types(args, kwargs),
-                                                     self._shapes(args, kwargs))
+            if len(self._compiled) >= MAX_SHAPE_VARIANTS:
+                # shapes keep changing (e.g. sequences of any length): one general variant
+                key, shapes = structure + ("any shape",), None
+                fn = self._compiled.get(key)
+            else:
+                shapes = self._shapes(args, kwargs)
+            if fn is None:
+                fn = self._compiled[key] = self._compile(self._containers(args, kwargs),
+                                                         self._known_types(args, kwargs),
+                                                         shapes)
         if self._self is not None:
             args = (self._self,) + args
         try:

@@ -184,3 +184,10 @@ def test_plot_example_runs(tmp_path):
     out = plot_sin_derivative.main(str(tmp_path / "sin.png"))
     if out is not None:
         assert os.path.getsize(out) > 1000
+
+
+def test_many_shapes_share_one_general_variant():
+    g = srcdiff.grad(lambda x: np.sum(x * x * 3.0))
+    for n in range(1, 15):
+        np.testing.assert_allclose(g(np.ones(n)), 6.0 * np.ones(n))
+    assert len(g._compiled) <= 9
