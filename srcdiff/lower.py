@@ -344,7 +344,8 @@ class Lowerer:
             if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
                 if s.sd.kind == "append":
                     arg = s.value.args[0]
-                    if isinstance(arg, S.Name) and arg.id in written:
+                    if isinstance(arg, S.Name) and arg.id in written and \
+                            not _rebound_first(s, arg.id, body, stmts):
                         fail(written[arg.id], f"{arg.id} is written into after being stored "
                              "in a list, so the list would see the change (an alias)",
                              f"append a copy: numpy.copy({arg.id})")
@@ -377,7 +378,7 @@ class Lowerer:
                 elts = value.values if isinstance(value, S.Dict) else value.elts
                 sources = [e.id for e in elts if isinstance(e, S.Name)]
             for src in sources:
-                if src in written and src != target:
+                if src in written and src != target and not _rebound_first(s, src, body, stmts):
                     kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
                     fail(written[src], f"writing into {src} here would also change {target}, "
                          f"{kind} of it made on line {s.sd.line}",
@@ -1184,6 +1185,25 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
     "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims") if hasattr(numpy, n)}
+
+
+def _rebound_first(copy_stmt, src, body, stmts):
+    """True when `src` gets a new value (at top level) after the copy and before every write
+    into it: the copy then shares the old array, which is never written."""
+    top = {id(t) for t in body}
+    if id(copy_stmt) not in top:
+        return False
+    order = {id(t): i for i, t in enumerate(stmts)}
+    ic = order[id(copy_stmt)]
+    rebinds = [order[id(t)] for t in body
+               if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+               and t.targets[0].id == src and order[id(t)] > ic]
+    if not rebinds:
+        return False
+    ia = min(rebinds)
+    writes = [order[id(w)] for w in stmts
+              if w.sd.kind == "setitem" and w.targets[0].value.id == src]
+    return all(iw < ic or iw > ia for iw in writes)
 
 
 def _is_view_index(index):

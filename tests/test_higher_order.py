@@ -227,3 +227,27 @@ def test_jvp_through_calls_two_arguments(f):
     eps = 1e-5
     fd = np.stack([(g(X + e, W) - g(X - e, W)) / (2 * eps) for e in np.eye(3) * eps], -1)
     np.testing.assert_allclose(h, fd, rtol=1e-4, atol=1e-5)
+
+
+def writes_into_its_argument(x):
+    x[0] = x[1] * x[2]
+    return np.sum(x * x) + np.sum(np.sin(x))
+
+
+def test_hessian_of_a_function_writing_into_its_argument():
+    x = X.copy()
+    check_hessian(writes_into_its_argument, x)
+    np.testing.assert_array_equal(x, X)
+
+
+def rebinds_then_writes(x):
+    y = x * 2.0
+    z = y
+    y = y * 1.0
+    y[0] = 5.0
+    return np.sum(y * z)
+
+
+def test_an_alias_of_an_old_value_is_fine():
+    from gradcheck import check_grad
+    check_grad(rebinds_then_writes, X)
