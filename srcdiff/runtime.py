@@ -90,10 +90,29 @@ def scatter_add(buffer, value, index, grad, owned):
     elif not owned:
         buffer = copy_array(buffer)
     if _is_fancy(index):
-        numpy.add.at(buffer, index, grad)
-    else:
-        buffer[index] += grad
+        return add_at(buffer, index, grad)
+    buffer[index] += grad
     return buffer
+
+
+def add_at(buffer, index, grad):
+    """`buffer[index] += grad` where repeated indices add up (numpy.add.at).
+
+    Array types without ufunc.at (Dask) get the same sum from a one-hot product,
+    returned as a new array.
+    """
+    try:
+        numpy.add.at(buffer, index, grad)
+        return buffer
+    except (TypeError, NotImplementedError):
+        if isinstance(index, tuple):
+            raise
+    flat = numpy.reshape(index, (-1,))
+    n = numpy.shape(buffer)[0]
+    positions = numpy.arange(n)
+    onehot = (numpy.reshape(flat, (-1, 1)) % n == numpy.reshape(positions, (1, -1))) * 1.0
+    rows = numpy.reshape(grad, (numpy.shape(flat)[0],) + tuple(numpy.shape(buffer)[1:]))
+    return buffer + numpy.tensordot(onehot, rows, axes=([0], [0]))
 
 
 def _is_fancy(index):
@@ -748,7 +767,9 @@ def take_grad(grad, like, indices, axis, mode):
         indices = numpy.clip(indices, 0, n - 1)
     k = numpy.ndim(indices)
     g = numpy.moveaxis(grad, tuple(range(axis, axis + k)), tuple(range(k))) if k else grad
-    numpy.add.at(target, indices, g)
+    updated = add_at(target, indices, g)
+    if updated is not target:  # an array type that can not add in place (Dask)
+        out = numpy.moveaxis(updated, 0, axis)
     return numpy.reshape(out, numpy.shape(like))
 
 

@@ -286,7 +286,6 @@ W2, B2 = rng.normal(size=(5, 3)) * 0.3, rng.normal(size=3) * 0.1
 XB, LABELS = rng.normal(size=(4, 6)), np.eye(3)[[0, 1, 2, 1]]
 
 # Why a case fails today, by backend; each is an xfail(strict=True) naming what to change.
-ADD_AT = "srcdiff/runtime.py scatter_add/take_grad: numpy.add.at (ufunc.at) is not supported by Dask"
 MASK_NAN = ("boolean-mask indexing gives Dask arrays of unknown (NaN) length; "
             "srcdiff/runtime.py unbroadcast reshapes to numpy.shape(like) with NaN")
 
@@ -302,9 +301,8 @@ CASES = {
     "rnn_loss": (models.rnn_loss, (W[:3], rng.normal(size=(2, 2)), X[:, :3], B[:2]),
                  (0, 1, 3), False, {}),
     "scan_rows": (scan_rows, (X,), 0, False, {}),
-    "gather_scatter": (gather_scatter, (X, IDX), 0, False,
-                       {"dask": (ADD_AT, (NotImplementedError, TypeError))}),
-    "take_rows": (take_rows, (X, IDX), 0, False, {"dask": (ADD_AT, TypeError)}),
+    "gather_scatter": (gather_scatter, (X, IDX), 0, False, {}),
+    "take_rows": (take_rows, (X, IDX), 0, False, {}),
     "while_if": (while_if, (V,), 0, True, {}),
     "decayed_sum": (models.decayed_sum, (V,), 0, True, {}),
     "item_writes": (item_writes, (V,), 0, False, {}),
