@@ -79,7 +79,14 @@ class Program:
             backward_body.append(S.Assign(targets=[target], value=S.quote_expr("tape.pop()"),
                                           type_comment=None))
         forward_body.append(S.Return(value=S.load(rev.output)))
-        backward_body += adjoint
+        from .optimize import propagate_copies
+        adjoint_names = set(rev.adjoints.values()) | {
+            n.id for stmt in adjoint for n in S.walk(stmt)
+            if isinstance(n, S.Name) and n.id.startswith("d_") and n.id not in rev.primal_names}
+        adjoint_names.discard(rev.seed_adj)  # the parameter
+        returned = [S.Return(value=S.Tuple(elts=[S.load(rev.adjoints[w]) for w in wrt
+                                                 if w in rev.final_state], ctx=S.Load()))]
+        backward_body += propagate_copies(adjoint, adjoint_names, keep=returned)
         results = []
         for w in wrt:
             if w in rev.final_state:

@@ -102,6 +102,8 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
             body += S.quote(f"{originals[w]} = {w}")
     body += primal
     output = rev.output
+    from .optimize import propagate_copies
+    final_names = set(rev.adjoints.values())
     seed = rev.seed_adj
     cotangent = None
     if kind == "vjp":
@@ -109,7 +111,6 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
         body += S.quote(f"{seed} = check_cotangent({cotangent}, {output})")
     elif output in rev.active:
         body += S.quote(f"{seed} = ones_like_value({output})")
-    body += adjoint
     grads = []
     final_state = rev.final_state
     for w in wrt:
@@ -124,9 +125,14 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
         result = f"({output}, {aux}), {result}" if aux else f"{output}, {result}"
     elif aux:
         result = f"{result}, {aux}"
+    tail = []
     if check_tape and rev.tape_used:
-        body += S.quote('assert not tape, "srcdiff: pushes and pops on the tape do not pair"')
-    body += S.quote(f"return {result}")
+        tail += S.quote('assert not tape, "srcdiff: pushes and pops on the tape do not pair"')
+    tail += S.quote(f"return {result}")
+    names = final_names | {n.id for stmt in adjoint for n in S.walk(stmt)
+                           if isinstance(n, S.Name) and n.id.startswith("d_")
+                           and n.id not in rev.primal_names}
+    body += propagate_copies(adjoint, names, keep=tail) + tail
     params = [S.name(p, S.Param()) for p in low.params]
     if cotangent:
         params.append(S.name(cotangent, S.Param()))

@@ -221,9 +221,8 @@ def grad_rnn_loss(wx, wh, xs, h0):
         d_h = d_h + unbroadcast(d_mul_1 * h, h) * 2.0
         mul_1 = tape.pop()
         # line 24: h = np.tanh(xs[t] @ wx + h @ wh)
-        d_tanh_1 = d_h
         h = tape.pop()
-        d_add_1 = d_tanh_1 * (1 - tanh_1 * tanh_1)
+        d_add_1 = d_h * (1 - tanh_1 * tanh_1)
         tanh_1 = tape.pop()
         d_matmul_1 = unbroadcast(d_add_1, matmul_1)
         d_matmul_2 = unbroadcast(d_add_1, matmul_2)
