@@ -61,6 +61,15 @@ def _normalize_wrt(fn, wrt):
     return tuple(out), single
 
 
+def _plain_types():
+    import numpy
+    return {numpy.ndarray, float, int, bool, complex, str, type(None), numpy.float64,
+            numpy.float32, numpy.int64, numpy.complex128}
+
+
+_PLAIN_TYPES = _plain_types()
+
+
 def _shape_key(args, kwargs):
     """The emitted code is specialised on the shapes passed in (see srcdiff/shapes.py)."""
     return tuple(getattr(a, "shape", None) for a in args) + tuple(
@@ -69,6 +78,8 @@ def _shape_key(args, kwargs):
 
 def _kind(value):
     """What the compiled code is specialised on: containers, and user objects by class."""
+    if type(value) in _PLAIN_TYPES:
+        return None
     if type(value) in (list, tuple, dict):
         return type(value)
     if _is_user_object(value):
