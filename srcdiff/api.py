@@ -70,10 +70,22 @@ def _plain_types():
 _PLAIN_TYPES = _plain_types()
 
 
-def _shape_key(args, kwargs):
-    """The emitted code is specialised on the shapes passed in (see srcdiff/shapes.py)."""
-    return tuple(getattr(a, "shape", None) for a in args) + tuple(
-        (k, getattr(v, "shape", None)) for k, v in sorted(kwargs.items()))
+def _call_key(args, kwargs):
+    """One cheap pass over the arguments: what a compiled variant is chosen by."""
+    import numpy
+    key = []
+    for a in args:
+        t = type(a)
+        if t is numpy.ndarray:
+            key.append(a.shape)
+        elif t in _PLAIN_TYPES:
+            key.append(t)
+        else:
+            key.append((_kind(a), getattr(a, "shape", None)))
+    if kwargs:
+        key.append(tuple(sorted((k, _kind(v), getattr(v, "shape", None))
+                                for k, v in kwargs.items())))
+    return tuple(key)
 
 
 def _kind(value):
@@ -189,10 +201,10 @@ class Derivative:
         return hit
 
     def __call__(self, *args, **kwargs):
-        structure = self._structure(args, kwargs)
-        key = structure + _shape_key(args, kwargs)
+        key = _call_key(args, kwargs)
         fn = self._compiled.get(key)
         if fn is None:
+            structure = self._structure(args, kwargs)
             if len(self._compiled) >= MAX_SHAPE_VARIANTS:
                 # shapes keep changing (e.g. sequences of any length): one general variant
                 key, shapes = structure + ("any shape",), None
