@@ -169,7 +169,7 @@ class Forward:
         return S.Assign(targets=[target], value=value, type_comment=None)
 
     def zeros_of(self, atom):
-        return S.Call(func=self.helper("zeros_like_value"), args=[S.deepcopy(atom)],
+        return S.Call(func=self.helper("zeros_like_value"), args=[S.clone(atom)],
                       keywords=[])
 
     def materialize(self, name, state):
@@ -294,7 +294,7 @@ class Forward:
             else:
                 state.alias(name, base.id)             # a view or a copy, like the primal
             return pre + [self.assign(tan, S.Subscript(value=S.load(src),
-                                                       slice=S.deepcopy(value.slice),
+                                                       slice=S.clone(value.slice),
                                                        ctx=S.Load()))]
         if kind == "display":
             elts = value.values if isinstance(value, S.Dict) else value.elts
@@ -304,7 +304,7 @@ class Forward:
                 return []
             parts = [S.load(t) if t else self.zeros_of(e) for t, e in zip(tans, elts)]
             if isinstance(value, S.Dict):
-                new = S.Dict(keys=[S.deepcopy(k) for k in value.keys], values=parts)
+                new = S.Dict(keys=[S.clone(k) for k in value.keys], values=parts)
             else:
                 new = type(value)(elts=parts, ctx=S.Load())
             state.kill(name)
@@ -400,7 +400,7 @@ class Forward:
         from .program import known_for_callee
         known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
         callee = self.program.pair(fn, wrt, containers, known)
-        call = S.Call(func=S.load(callee), args=[S.deepcopy(a) for a in args] + tangents,
+        call = S.Call(func=S.load(callee), args=[S.clone(a) for a in args] + tangents,
                       keywords=[])
         target = S.Tuple(elts=[S.store(name), S.store(self.tan(name))], ctx=S.Store())
         self._replaced[id(stmt)] = S.Assign(targets=[target], value=call, type_comment=None)
@@ -437,7 +437,7 @@ class Forward:
         self.own(base, state, pre)
         item = S.load(src) if src else self.zeros_of(value)
         write = self.assign(S.Subscript(value=S.load(self.tan(base)),
-                                        slice=S.deepcopy(target.slice), ctx=S.Store()), item)
+                                        slice=S.clone(target.slice), ctx=S.Store()), item)
         return pre, [write]
 
     def forward_append(self, stmt, state):
@@ -467,7 +467,7 @@ class Forward:
                 orelse.append(self.materialize(name, s2))
         merged = merge(s1, s2, self.gid)
         _replace(state, merged)
-        return [S.If(test=S.deepcopy(stmt.test), body=body or [S.Pass()], orelse=orelse)]
+        return [S.If(test=S.clone(stmt.test), body=body or [S.Pass()], orelse=orelse)]
 
     def forward_loop(self, stmt, state):
         """The loop with tangents, its body iterated until the nonzero set is stable."""
@@ -516,10 +516,10 @@ class Forward:
         _replace(state, head)
         state.must = set(entry.must)
         if isinstance(stmt, S.For):
-            new = S.For(target=S.deepcopy(stmt.target), iter=S.deepcopy(stmt.iter), body=body,
+            new = S.For(target=S.clone(stmt.target), iter=S.clone(stmt.iter), body=body,
                         orelse=[], type_comment=None)
         else:
-            new = S.While(test=S.deepcopy(stmt.test), body=body, orelse=[])
+            new = S.While(test=S.clone(stmt.test), body=body, orelse=[])
         return before + [new]
 
 
@@ -606,7 +606,7 @@ def _sum(terms, helper, container=False):
 
 
 def _plain(stmt):
-    return S.deepcopy(stmt)
+    return S.clone(stmt)
 
 
 def _describe(func):
@@ -683,7 +683,7 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
             if (n in template.free and n in template.namespace
                     and n not in renames and n not in mapping):
                 bind(n, template.namespace[n])
-        new = fold_constants(splice.visit(S.deepcopy(stmt)))
+        new = fold_constants(splice.visit(S.clone(stmt)))
         if rules._d_targets(stmt):
             terms.append(new.value)
         else:
@@ -723,7 +723,7 @@ class _Splice(S.NodeTransformer):
         if node.id in self.renames:
             return S.name(self.renames[node.id], node.ctx)
         if node.id in self.mapping:
-            new = S.deepcopy(self.mapping[node.id])
+            new = S.clone(self.mapping[node.id])
             if isinstance(new, S.Name):
                 new.ctx = node.ctx
             return new

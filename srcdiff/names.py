@@ -9,6 +9,13 @@ class Namer:
         self.taken = set(taken)
         self.counters = {}
 
+    def __deepcopy__(self, memo):
+        # names are strings: copying the containers is enough (and much faster)
+        clone = Namer()
+        clone.taken = set(self.taken)
+        clone.counters = dict(self.counters)
+        return clone
+
     def reserve(self, identifier):
         self.taken.add(identifier)
 

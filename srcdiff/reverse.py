@@ -219,7 +219,7 @@ class Reverse:
             self.tape_used = True
             out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
             value = S.Call(func=S.load(call[0]), args=[S.load("tape")] + [
-                S.deepcopy(a) for a in analyze.call_args(stmt)], keywords=[])
+                S.clone(a) for a in analyze.call_args(stmt)], keywords=[])
             return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
                                    type_comment=None)]
         if isinstance(stmt, S.Assign):
@@ -335,7 +335,7 @@ class Reverse:
             out.append(self.pop_into(S.store(target.id)))
         else:
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
-                                                 slice=S.deepcopy(target.slice),
+                                                 slice=S.clone(target.slice),
                                                  ctx=S.Store())))
 
     def adjoint_stmt(self, stmt, state):
@@ -425,7 +425,7 @@ class Reverse:
                                                                  range(len(elts))]
             for key, elt in zip(keys, elts):
                 if isinstance(elt, S.Name) and elt.id in self.active:
-                    item = S.Subscript(value=S.deepcopy(d_out), slice=S.deepcopy(key),
+                    item = S.Subscript(value=S.clone(d_out), slice=S.clone(key),
                                        ctx=S.Load())
                     self.accumulate(out, elt.id, item, state)
             return
@@ -705,12 +705,12 @@ def index_value(node):
                                                   for p in parts], keywords=[])
     if isinstance(node, S.Tuple):
         return S.Tuple(elts=[index_value(e) for e in node.elts], ctx=S.Load())
-    return S.deepcopy(node)
+    return S.clone(node)
 
 
 def _plain(stmt):
     """A copy of a core statement for emission (annotations dropped)."""
-    return S.deepcopy(stmt)
+    return S.clone(stmt)
 
 
 def no_rule_error(src, stmt, func, what, register):
@@ -765,7 +765,7 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings):
         if name in template.namespace:
             bindings[name] = template.namespace[name]
     for stmt in result:
-        stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.deepcopy(stmt))
+        stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.clone(stmt))
         stmt = fold_constants(stmt)
         targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
             if isinstance(stmt, S.Assign) else []
@@ -825,7 +825,7 @@ class _Splice(S.NodeTransformer):
         if node.id in self.renames:
             return S.name(self.renames[node.id], node.ctx)
         if node.id in self.mapping:
-            new = S.deepcopy(self.mapping[node.id])
+            new = S.clone(self.mapping[node.id])
             if isinstance(new, S.Name):
                 new.ctx = node.ctx
             return new

@@ -13,10 +13,28 @@ import gast  # after the star import, which binds gast's own submodule of that n
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "to_python_ast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "deepcopy", "dump",
-    "iter_child_nodes",
+    "iter_child_nodes", "clone",
 ]
 
 walk = gast.walk
+
+
+def clone(node):
+    """A deep copy of a tree, much faster than copy.deepcopy for gast nodes."""
+    if isinstance(node, list):
+        return [clone(n) for n in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node).__new__(type(node))
+    for field in node._fields:
+        setattr(new, field, clone(getattr(node, field, None)))
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(node, attr):
+            setattr(new, attr, getattr(node, attr))
+    info = getattr(node, "sd", None)
+    if info is not None:
+        new.sd = info
+    return new
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes
 deepcopy = copy.deepcopy
