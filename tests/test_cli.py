@@ -55,7 +55,7 @@ def _standalone(tmp_path, name):
 def _run_standalone(folder, script):
     """Run `script` in a Python whose import path can not reach srcdiff."""
     code = ("import sys\n"
-            f"sys.path = [p for p in sys.path if {ROOT!r} not in p and 'srcdiff' not in p]\n"
+            f"sys.path = [p for p in sys.path if not p.startswith({ROOT!r})]\n"
             f"sys.path.insert(0, {str(folder)!r})\n"
             "sys.modules['srcdiff'] = None\n"  # importing srcdiff now fails
             "sys.modules['gast'] = None\nsys.modules['astor'] = None\n" + script)
