@@ -1,0 +1,75 @@
+"""Reads by indexing, each checked against finite differences (first and second order)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check_grad
+
+rng = np.random.default_rng(5)
+M = rng.normal(size=(4, 5))
+V = rng.normal(size=6)
+IDX = np.array([0, 2, 2, 3, 0])           # repeated indices must accumulate
+MASK = np.array([True, False, True, True, False, True])
+
+VECTOR_READS = {
+    "integer": lambda v: v[2] * v[3] + v[0],
+    "negative": lambda v: v[-1] * v[-2] * 3.0,
+    "slice_step": lambda v: np.sum(v[1:5:2] * v[::3]),
+    "reverse_slice": lambda v: np.sum(v[::-1] * v),
+    "integer_array_repeats": lambda v: np.sum(v[IDX] ** 2),
+    "integer_list": lambda v: np.sum(v[[1, 1, 4]] * 2.0),
+    "boolean_mask": lambda v: np.sum(v[MASK] ** 3),
+    "mask_from_data": lambda v: np.sum(v[v > 0] * v[v > 0]),
+    "newaxis": lambda v: np.sum(v[:, None] * v[None, :]),
+}
+MATRIX_READS = {
+    "column": lambda m: np.sum(m[:, 0] * m[:, 1]),
+    "block": lambda m: np.sum(m[1:, 1:] ** 2),
+    "tuple_of_ints": lambda m: m[1, 2] * m[3, 4] + m[-1, -1],
+    "row_then_item": lambda m: m[2][3] * m[2][1],
+    "ellipsis": lambda m: np.sum(m[..., 1] * m[..., -1]),
+    "rows_by_array": lambda m: np.sum(m[IDX[:3]] * 2.0 + m[IDX[:3], 1:2]),
+    "fancy_pairs": lambda m: np.sum(m[[0, 1, 1], [2, 3, 3]] ** 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR_READS))
+def test_vector_reads(name):
+    check_grad(VECTOR_READS[name], V)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX_READS))
+def test_matrix_reads(name):
+    check_grad(MATRIX_READS[name], M)
+
+
+def reads_in_a_loop(m):
+    s = 0.0
+    for i in range(m.shape[0]):
+        s = s + m[i, i % 3] * m[i, IDX[i]]
+    return s
+
+
+def test_reads_in_a_loop():
+    check_grad(reads_in_a_loop, M)
+
+
+def containers(x):
+    pair = (x * 2.0, x * x)
+    table = {"a": x, "b": pair[1]}
+    items = [pair[0], table["b"], x[1:]]
+    return np.sum(items[0] * items[1]) + np.sum(items[2]) * table["a"][0]
+
+
+def test_reads_from_tuples_dicts_and_lists():
+    check_grad(containers, V)
+
+
+@pytest.mark.parametrize("name", ["integer_array_repeats", "boolean_mask", "slice_step"])
+def test_second_order_through_indexing(name):
+    f = VECTOR_READS[name]
+    h = srcdiff.hessian(f)(V)
+    g = srcdiff.grad(f)
+    eps = 1e-5
+    fd = np.stack([(g(V + e) - g(V - e)) / (2 * eps) for e in np.eye(6) * eps], axis=-1)
+    np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-6)
