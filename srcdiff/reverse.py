@@ -482,6 +482,17 @@ class Reverse:
                 and isinstance(expr.args[1], S.Name)
                 and self.shapes.same(stmt, expr.args[1].id, result)):
             return expr.args[0]
+        if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
+                and expr.func.id in ("matmul_grad_left", "matmul_grad_right")
+                and len(expr.args) == 3 and all(isinstance(a, S.Name) for a in expr.args[1:])
+                and all(len(self.shapes.of(stmt, a.id) or ()) == 2 for a in expr.args[1:])):
+            # two matrices: the adjoint is a plain product with a transpose
+            g, a, b = expr.args
+            if expr.func.id == "matmul_grad_left":
+                return S.BinOp(left=g, op=S.MatMult(),
+                               right=S.Attribute(value=b, attr="T", ctx=S.Load()))
+            return S.BinOp(left=S.Attribute(value=a, attr="T", ctx=S.Load()), op=S.MatMult(),
+                           right=g)
         if isinstance(expr, S.UnaryOp):
             expr.operand = self._drop_unbroadcast(stmt, result, expr.operand)
         return expr

@@ -411,6 +411,27 @@ def prod_others(a, axis):
     return numpy.moveaxis(others, tuple(range(ndim - k, ndim)), axes)
 
 
+def extremum_grad(grad, a, result, axis, keepdims):
+    """The adjoint of max/min: `grad` shared evenly by the elements that attain the extremum.
+
+    The same as reduce_grad(grad, ...) * extremum_weights(...), with the division
+    done on the reduced shape rather than on the whole input.
+    """
+    ndim = numpy.ndim(a)
+    if not ndim:
+        return grad * (a == result)
+    axes = _axes_of(axis, ndim)
+    if not keepdims:
+        shape = list(numpy.shape(result))
+        for ax in axes:
+            shape.insert(ax, 1)
+        result = numpy.reshape(result, tuple(shape))
+        grad = numpy.reshape(grad, tuple(shape))
+    hit = a == result
+    count = numpy.sum(hit, axis=axes, keepdims=True)
+    return hit * (grad / numpy.maximum(count, 1))
+
+
 def extremum_weights(a, result, axis, keepdims):
     """Where max/min of `a` was attained: 1/count at each tied extremum, 0 elsewhere.
 

@@ -135,6 +135,10 @@ class Shapes:
                 if name is not None:
                     state.pop(name, None)  # an item write or append: keep it simple
 
+    def of(self, stmt, name):
+        """The shape of `name` at this statement, or None."""
+        return self.at.get(id(stmt), {}).get(name)
+
     def same(self, stmt, operand, result):
         """True when `operand` certainly has the shape of `result` at this statement."""
         known = self.at.get(id(stmt), {})

@@ -11,8 +11,8 @@ Subgradients at kinks (documented choices):
 import numpy
 
 from srcdiff.rules import d, forward, not_implemented, reverse
-from srcdiff.runtime import (cumsum_grad, expand_reduced, extremum_weights, norm_weights,
-                             prod_others, reduce_grad, reduced_count)
+from srcdiff.runtime import (cumsum_grad, expand_reduced, extremum_grad, extremum_weights,
+                             norm_weights, prod_others, reduce_grad, reduced_count)
 
 
 @reverse(numpy.sum)
@@ -48,7 +48,7 @@ def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
 # numpy.max/amax and numpy.min/amin are distinct objects in NumPy 2 with the same meaning.
 @reverse(numpy.max, numpy.amax, numpy.min, numpy.amin)
 def max(y, a, axis=None, out=None, keepdims=False):
-    d[a] = reduce_grad(d[y], a, axis, keepdims) * extremum_weights(a, y, axis, keepdims)
+    d[a] = extremum_grad(d[y], a, y, axis, keepdims)
 
 
 @forward(numpy.max, numpy.amax, numpy.min, numpy.amin)

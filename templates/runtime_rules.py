@@ -28,7 +28,8 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, clip_mask,
                              cumsum_grad, det_grad, diagonal_grad, dot_grad_left,
-                             dot_grad_right, expand_reduced, extremum_weights, finalize,
+                             dot_grad_right, expand_reduced, extremum_grad, extremum_weights,
+                             finalize,
                              imag_grad, inner_grad, inverse_axes, log_of_base,
                              matmul_grad_left, matmul_grad_right, norm_weights, ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
@@ -123,6 +124,11 @@ def matmul_grad_right_tangent(y, grad, a, b):
 @forward(expand_reduced)
 def expand_reduced_tangent(y, grad, like, axis, keepdims):
     d[y] = expand_reduced(d[grad], like, axis, keepdims)
+
+
+@forward(extremum_grad)
+def extremum_grad_tangent(y, grad, a, result, axis, keepdims):
+    d[y] = extremum_grad(d[grad], a, result, axis, keepdims)
 
 
 @forward(reduce_grad)

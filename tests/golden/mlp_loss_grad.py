@@ -66,22 +66,25 @@ def expand_reduced(grad, like, axis, keepdims):
     return grad
 
 
-def extremum_weights(a, result, axis, keepdims):
-    """Where max/min of `a` was attained: 1/count at each tied extremum, 0 elsewhere.
+def extremum_grad(grad, a, result, axis, keepdims):
+    """The adjoint of max/min: `grad` shared evenly by the elements that attain the extremum.
 
-    Ties split the derivative evenly between the elements that attain the
-    extremum (a symmetric subgradient, as in JAX and PyTorch's amax).
+    The same as reduce_grad(grad, ...) * extremum_weights(...), with the division
+    done on the reduced shape rather than on the whole input.
     """
     ndim = numpy.ndim(a)
+    if not ndim:
+        return grad * (a == result)
     axes = _axes_of(axis, ndim)
-    if not keepdims and ndim:
+    if not keepdims:
         shape = list(numpy.shape(result))
         for ax in axes:
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
+        grad = numpy.reshape(grad, tuple(shape))
     hit = a == result
-    count = numpy.sum(hit, axis=axes, keepdims=True) if ndim else 1
-    return hit / numpy.maximum(count, 1)
+    count = numpy.sum(hit, axis=axes, keepdims=True)
+    return hit * (grad / numpy.maximum(count, 1))
 
 
 def finalize(grad, like, name):
@@ -237,7 +240,7 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     # line 14: shifted = logits - np.max(logits, axis=1, keepdims=True)
     d_logits = unbroadcast(d_shifted, logits)
     d_max_1 = -unbroadcast(d_shifted, max_1)
-    d_logits = d_logits + reduce_grad(d_max_1, logits, 1, True) * extremum_weights(logits, max_1, 1, True)
+    d_logits = d_logits + extremum_grad(d_max_1, logits, max_1, 1, True)
     # line 13: logits = h @ w2 + b2
     d_matmul_2 = unbroadcast(d_logits, matmul_2)
     d_b2 = unbroadcast(d_logits, b2)
