@@ -172,6 +172,17 @@ class Derivative:
         return frozenset(out)
 
     def _compile(self, containers=frozenset(), known=None, shapes=None):
+        # the transform makes many small tree objects and no cycles worth collecting
+        import gc
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._compile_now(containers, known, shapes)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _compile_now(self, containers, known, shapes):
         from . import transform
         known = known or {}
         per_fn = _CACHE.setdefault(self._fn, {})
