@@ -123,3 +123,20 @@ def test_writing_into_an_argument_works_on_a_private_copy():
     g = srcdiff.grad(writes_into_argument)(x)
     np.testing.assert_array_equal(x, [0.5, 1.5])
     np.testing.assert_array_equal(g, [0.0, 1.0])
+
+
+def _cubic(x):
+    return np.sum(x ** 3.0)
+
+
+CUBIC_GRAD = srcdiff.grad(_cubic)
+
+
+def uses_a_derivative(x):
+    return np.sum(CUBIC_GRAD(x) ** 2)
+
+
+def test_a_derivative_called_inside_is_refused_with_the_way_out():
+    with pytest.raises(srcdiff.SrcdiffError, match="a derivative it made") as info:
+        srcdiff.grad(uses_a_derivative)(X)
+    assert "srcdiff.hessian" in str(info.value)
