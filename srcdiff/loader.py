@@ -28,16 +28,55 @@ _SOURCES = {}
 
 
 def load(text, name, filename, bindings, user_fn):
-    """Compile `text`, returning the function called `name` defined in it."""
-    lines = text.splitlines(keepends=True)
-    linecache.cache[filename] = (len(text), None, lines, filename)
-    code = compile(text, filename, "exec")
-    namespace = ChainGlobals(bindings, user_fn)
-    namespace["__name__"] = "srcdiff.generated"
-    exec(code, namespace)
-    fn = namespace[name]
+    """Compile `text`, returning the function called `name` defined in it.
+
+    When the user's function is a plain module-level one, the emitted functions
+    get the user's module dict itself as their globals (read live, and fast:
+    CPython specialises global loads on plain dicts), with srcdiff's names bound
+    as closure variables of a factory. Functions with closures of their own go
+    through `ChainGlobals`, which also reads their cells.
+    """
+    fn = _load_fast(text, name, filename, bindings, user_fn)
+    if fn is None:
+        lines = text.splitlines(keepends=True)
+        linecache.cache[filename] = (len(text), None, lines, filename)
+        code = compile(text, filename, "exec")
+        namespace = ChainGlobals(bindings, user_fn)
+        namespace["__name__"] = "srcdiff.generated"
+        exec(code, namespace)
+        fn = namespace[name]
     _SOURCES[fn.__code__] = text
     return fn
+
+
+FACTORY = "__srcdiff_bind__"
+
+
+def _load_fast(text, name, filename, bindings, user_fn):
+    import textwrap
+    import types
+    from .frontend import _unwrap
+    if user_fn is None:
+        return None
+    fn = _unwrap(user_fn)
+    code_of = getattr(fn, "__code__", None)
+    if code_of is None or code_of.co_freevars or not isinstance(fn.__globals__, dict) \
+            or type(fn.__globals__) is not dict:
+        return None
+    header, _, rest = text.partition("\n")
+    if not header.startswith("#"):
+        return None
+    params = ", ".join(sorted(bindings))
+    factory = (f"def {FACTORY}({params}):  {header}\n"
+               + textwrap.indent(rest, "    ", lambda line: True)
+               + f"\n    return {name}\n")
+    lines = factory.splitlines(keepends=True)
+    linecache.cache[filename] = (len(factory), None, lines, filename)
+    module_code = compile(factory, filename, "exec")
+    inner = next(c for c in module_code.co_consts
+                 if isinstance(c, types.CodeType) and c.co_name == FACTORY)
+    make = types.FunctionType(inner, fn.__globals__, FACTORY)
+    return make(**bindings)
 
 
 def source_of(fn):
