@@ -19,15 +19,14 @@ Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
 loops and branches stay loops and branches.
 """
-import builtins
-import math
 import operator
 import types
 
-import numpy
-
-from . import runtime as _runtime
 from . import syntax as S
+from .aliasing import check_writes
+from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
+                        SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
+                        is_user_function, is_literal as _is_literal, reference)
 from .names import Namer
 
 BINOPS = {
@@ -45,27 +44,6 @@ OP_NAMES = {
     operator.xor: "xor", operator.lshift: "lshift", operator.rshift: "rshift",
     operator.invert: "invert",
 }
-
-# ndarray methods and the numpy function each one means (x.m(...) == numpy.m(x, ...)).
-ARRAY_METHODS = {
-    m: getattr(numpy, m) for m in (
-        "all", "any", "argmax", "argmin", "argsort", "astype", "clip", "conj",
-        "conjugate", "copy", "cumprod", "cumsum", "diagonal", "dot", "max",
-        "mean", "min", "nonzero", "prod", "ravel", "repeat", "round",
-        "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")
-}
-ARRAY_METHODS["flatten"] = numpy.ravel
-ARRAY_METHODS["copy"] = _runtime.method_copy
-ARRAY_METHODS["astype"] = _runtime.method_astype
-ARRAY_METHODS["reshape"] = numpy.reshape
-ARRAY_METHODS["transpose"] = numpy.transpose
-VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
-ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
-                    "mT": numpy.matrix_transpose}
-SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
-MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
-                    "setfield", "byteswap", "extend", "insert", "remove",
-                    "clear", "update", "setdefault", "popitem", "reverse"}
 
 REFUSED = {
     S.Try: ("try/except", "move the error handling outside the function you differentiate"),
@@ -128,77 +106,6 @@ class Lowered:
         self.namer = namer
         self.bindings = bindings   # identifier -> object the emitted code needs
         self.source = source
-
-
-def canonical_path(obj):
-    """A dotted path like 'numpy.linalg.norm' that names `obj`, or None."""
-    for path in _PATH_CACHE_LOOKUP(obj):
-        return path
-    return None
-
-
-def _PATH_CACHE_LOOKUP(obj):
-    try:
-        hit = _path_cache.get(id(obj))
-    except TypeError:
-        hit = None
-    if hit is not None and hit[0] is obj:
-        yield hit[1]
-        return
-    if isinstance(obj, types.ModuleType):
-        yield obj.__name__
-        return
-    module_name = getattr(obj, "__module__", None)
-    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
-    if isinstance(obj, numpy.ufunc):
-        module_name, qualname = "numpy", obj.__name__
-    if module_name and qualname and "<" not in qualname:
-        candidates = [module_name]
-        parts = module_name.split(".")
-        # numpy functions report numpy._core..., reach them from the public package
-        candidates += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-        for mod in candidates:
-            target = _resolve_path(mod + "." + qualname)
-            if target is obj:
-                _path_cache[id(obj)] = (obj, mod + "." + qualname)
-                yield mod + "." + qualname
-                return
-
-
-_path_cache = {}
-for _mod in (numpy, numpy.linalg, math, operator, builtins):
-    for _attr in dir(_mod):
-        _obj = getattr(_mod, _attr, None)
-        if callable(_obj) and not isinstance(_obj, type) and (
-                id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
-            prefix = "" if _mod is builtins else _mod.__name__ + "."
-            _path_cache[id(_obj)] = (_obj, prefix + _attr)
-
-
-def _resolve_path(path):
-    import importlib
-    parts = path.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i])) if i > 0 else None
-        except Exception:
-            continue
-        try:
-            for p in parts[i:]:
-                obj = getattr(obj, p)
-        except AttributeError:
-            return None
-        return obj
-    return None
-
-
-def reference(path):
-    """A gast expression for a dotted path (builtins stay bare names)."""
-    parts = path.split(".")
-    node = S.load(parts[0])
-    for p in parts[1:]:
-        node = S.Attribute(value=node, attr=p, ctx=S.Load())
-    return node
 
 
 def assigned_names(nodes):
@@ -299,7 +206,7 @@ class Lowerer:
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
         out = self._own_written_params(out)
-        self._check_writes(out)
+        check_writes(self.src, self.user_names, out)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -326,63 +233,6 @@ class Lowerer:
                                                         keywords=[]), "call",
                                            func=runtime.own_copy))
         return prelude + body
-
-    def _check_writes(self, body):
-        """Refuse item writes that would be seen through another name (an alias or a view)."""
-        stmts = list(_flatten(body))
-        written = {}
-        for s in stmts:
-            if s.sd.kind == "setitem":
-                written.setdefault(s.targets[0].value.id, s)
-        if not written:
-            return
-
-        def fail(stmt, reason, hint):
-            raise self.src.error(stmt.sd.line, reason, hint=hint)
-
-        for s in stmts:
-            if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
-                if s.sd.kind == "append":
-                    arg = s.value.args[0]
-                    if isinstance(arg, S.Name) and arg.id in written and \
-                            not _rebound_first(s, arg.id, body, stmts):
-                        fail(written[arg.id], f"{arg.id} is written into after being stored "
-                             "in a list, so the list would see the change (an alias)",
-                             f"append a copy: numpy.copy({arg.id})")
-                continue
-            target = s.targets[0].id
-            value = s.value
-            user_target = target in self.user_names
-            if target in written:
-                what = None
-                if s.sd.kind == "copy" and isinstance(value, S.Name) and value.id in self.user_names:
-                    what = f"{target} is an alias of {value.id}"
-                elif s.sd.kind == "subscript" and _is_view_index(value.slice):
-                    what = f"{target} is a view into {_stem(value.value)}"
-                elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS:
-                    what = f"{target} may be a view of another array"
-                elif s.sd.kind in ("opaque", "attribute"):
-                    what = f"{target} is not an array this function created"
-                if what:
-                    fail(written[target], f"writing into {target} here would change another "
-                         f"array too: {what}",
-                         f"copy it first: {target} = numpy.copy(...)")
-            sources = []
-            if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
-                sources = [value.id]
-            elif s.sd.kind == "subscript" and _is_view_index(value.slice) and user_target:
-                sources = [value.value.id] if isinstance(value.value, S.Name) else []
-            elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS and user_target:
-                sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
-            elif s.sd.kind == "display":
-                elts = value.values if isinstance(value, S.Dict) else value.elts
-                sources = [e.id for e in elts if isinstance(e, S.Name)]
-            for src in sources:
-                if src in written and src != target and not _rebound_first(s, src, body, stmts):
-                    kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
-                    fail(written[src], f"writing into {src} here would also change {target}, "
-                         f"{kind} of it made on line {s.sd.line}",
-                         f"make {target} a copy: {target} = numpy.copy(...)")
 
     def _has_nonfinal_return(self, body):
         returns = [n for stmt in body for n in _walk_local(stmt) if isinstance(n, S.Return)]
@@ -1181,37 +1031,6 @@ class Lowerer:
         return stmt
 
 
-VIEW_FUNCS = {getattr(numpy, n) for n in (
-    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
-    "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
-    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims") if hasattr(numpy, n)}
-
-
-def _rebound_first(copy_stmt, src, body, stmts):
-    """True when `src` gets a new value (at top level) after the copy and before every write
-    into it: the copy then shares the old array, which is never written."""
-    top = {id(t) for t in body}
-    if id(copy_stmt) not in top:
-        return False
-    order = {id(t): i for i, t in enumerate(stmts)}
-    ic = order[id(copy_stmt)]
-    rebinds = [order[id(t)] for t in body
-               if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
-               and t.targets[0].id == src and order[id(t)] > ic]
-    if not rebinds:
-        return False
-    ia = min(rebinds)
-    writes = [order[id(w)] for w in stmts
-              if w.sd.kind == "setitem" and w.targets[0].value.id == src]
-    return all(iw < ic or iw > ia for iw in writes)
-
-
-def _is_view_index(index):
-    parts = index.elts if isinstance(index, S.Tuple) else [index]
-    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
-               for p in parts)
-
-
 def _flatten(body):
     for stmt in body:
         yield stmt
@@ -1219,49 +1038,6 @@ def _flatten(body):
             continue  # a nested def's body is lowered on its own
         for field in ("body", "orelse"):
             yield from _flatten(getattr(stmt, field, []) or [])
-
-
-class LocalFunction:
-    """A function defined inside the differentiated one, lifted: free variables become parameters."""
-
-    def __init__(self, name, node, free, outer_source, resolver, outer_name):
-        import inspect
-        from .frontend import Source
-        self.__name__ = name
-        self.__qualname__ = f"{outer_name}.<locals>.{name}"
-        self.__module__ = "srcdiff.local"
-        self.free = list(free)
-        if isinstance(node, S.Lambda):
-            ret = S.Return(value=node.body)
-            ret.lineno, ret.col_offset = node.lineno, node.col_offset
-            body = [ret]
-        else:
-            body = node.body
-        args = node.args
-        params = args.posonlyargs + args.args
-        self.own_params = [a.id for a in params]
-        lifted = S.arguments(args=[S.name(p, S.Param()) for p in self.own_params + self.free],
-                             posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
-                             kwarg=None, defaults=[])
-        fdef = S.FunctionDef(name=name, args=lifted, body=body, decorator_list=[],
-                             returns=None, type_comment=None, type_params=[])
-        fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
-        self.source = Source(outer_source.filename, outer_source.lines, fdef)
-        self.resolver = resolver
-        defaults = {}
-        for a, dflt in zip(params[len(params) - len(args.defaults):], args.defaults):
-            if not isinstance(dflt, S.Constant):
-                raise outer_source.error(dflt, "a nested function's default values must be "
-                                         "literals", hint="pass the value explicitly")
-            defaults[a.id] = dflt.value
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-        self.__signature__ = inspect.Signature(
-            [inspect.Parameter(p, kind, default=defaults.get(p, inspect.Parameter.empty))
-             for p in self.own_params])
-        self.lifted_params = self.own_params + self.free
-
-    def __call__(self, *args, **kwargs):  # pragma: no cover - never called, only lifted
-        raise RuntimeError("a lifted local function is emitted, not called")
 
 
 class _Rename(S.NodeTransformer):
@@ -1291,24 +1067,6 @@ def _walk_local(stmt, into_loops=True):
             continue
         first = False
         stack.extend(S.iter_child_nodes(node))
-
-
-def is_user_function(obj):
-    """A plain Python function with no derivative rule: srcdiff differentiates its source."""
-    import inspect
-    from . import rules
-    if isinstance(obj, LocalFunction):
-        return True
-    module = getattr(obj, "__module__", "") or ""
-    return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
-            and not rules.is_nondifferentiable(obj)
-            and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
-
-
-def _is_literal(value):
-    if isinstance(value, tuple):
-        return all(_is_literal(v) for v in value)
-    return value is None or isinstance(value, (bool, int, float, complex, str))
 
 
 def _fold(op, left, right):

@@ -313,7 +313,7 @@ def overwrite_in_loop(x):
     t = x
     acc = 0.0
     for i in range(4):
-        t = np.sin(t) * t + 0.1 if False else t * t * 0.5 + 0.1
+        t = np.sin(t) * t * 0.5 + 0.1
         acc = acc + t
     return np.sum(acc)
 

@@ -1,0 +1,105 @@
+"""Item writes that another name would see: refused, since the gradient would be wrong.
+
+`y[i] = v` is differentiated by saving and restoring the old item. That is only
+right when no other live name shares y's memory: an alias (`z = y`), a view
+(`z = y[1:]`, `y.reshape(...)`), or a list holding y. Such writes are refused with
+a located error, unless y gets a new value before every write, so the other
+name only holds the old array.
+"""
+import numpy
+
+from . import analyze
+from . import syntax as S
+
+VIEW_FUNCS = {getattr(numpy, n) for n in (
+    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
+    "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
+    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims") if hasattr(numpy, n)}
+
+
+def _rebound_first(copy_stmt, src, body, stmts):
+    """True when `src` gets a new value (at top level) after the copy and before every write
+    into it: the copy then shares the old array, which is never written."""
+    top = {id(t) for t in body}
+    if id(copy_stmt) not in top:
+        return False
+    order = {id(t): i for i, t in enumerate(stmts)}
+    ic = order[id(copy_stmt)]
+    rebinds = [order[id(t)] for t in body
+               if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+               and t.targets[0].id == src and order[id(t)] > ic]
+    if not rebinds:
+        return False
+    ia = min(rebinds)
+    writes = [order[id(w)] for w in stmts
+              if w.sd.kind == "setitem" and w.targets[0].value.id == src]
+    return all(iw < ic or iw > ia for iw in writes)
+
+
+def _is_view_index(index):
+    parts = index.elts if isinstance(index, S.Tuple) else [index]
+    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
+               for p in parts)
+
+
+
+def check_writes(source, user_names, body):
+    """Refuse item writes that would be seen through another name (an alias or a view)."""
+    stmts = list(analyze.flatten(body))
+    written = {}
+    for s in stmts:
+        if s.sd.kind == "setitem":
+            written.setdefault(s.targets[0].value.id, s)
+    if not written:
+        return
+
+    def fail(stmt, reason, hint):
+        raise source.error(stmt.sd.line, reason, hint=hint)
+
+    for s in stmts:
+        if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
+            if s.sd.kind == "append":
+                arg = s.value.args[0]
+                if isinstance(arg, S.Name) and arg.id in written and \
+                        not _rebound_first(s, arg.id, body, stmts):
+                    fail(written[arg.id], f"{arg.id} is written into after being stored "
+                         "in a list, so the list would see the change (an alias)",
+                         f"append a copy: numpy.copy({arg.id})")
+            continue
+        target = s.targets[0].id
+        value = s.value
+        user_target = target in user_names
+        if target in written:
+            what = None
+            if s.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
+                what = f"{target} is an alias of {value.id}"
+            elif s.sd.kind == "subscript" and _is_view_index(value.slice):
+                what = f"{target} is a view into {_stem(value.value)}"
+            elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS:
+                what = f"{target} may be a view of another array"
+            elif s.sd.kind in ("opaque", "attribute"):
+                what = f"{target} is not an array this function created"
+            if what:
+                fail(written[target], f"writing into {target} here would change another "
+                     f"array too: {what}",
+                     f"copy it first: {target} = numpy.copy(...)")
+        sources = []
+        if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
+            sources = [value.id]
+        elif s.sd.kind == "subscript" and _is_view_index(value.slice) and user_target:
+            sources = [value.value.id] if isinstance(value.value, S.Name) else []
+        elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS and user_target:
+            sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
+        elif s.sd.kind == "display":
+            elts = value.values if isinstance(value, S.Dict) else value.elts
+            sources = [e.id for e in elts if isinstance(e, S.Name)]
+        for src in sources:
+            if src in written and src != target and not _rebound_first(s, src, body, stmts):
+                kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
+                fail(written[src], f"writing into {src} here would also change {target}, "
+                     f"{kind} of it made on line {s.sd.line}",
+                     f"make {target} a copy: {target} = numpy.copy(...)")
+
+
+def _stem(atom):
+    return atom.id if isinstance(atom, S.Name) else "value"

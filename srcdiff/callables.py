@@ -1,0 +1,171 @@
+"""What a call or an attribute in user code means.
+
+Canonical dotted paths for the objects srcdiff calls (so emitted code says
+`numpy.sum` whatever the user's aliases), the ndarray methods and attributes
+and the NumPy functions they mean, the user's own functions (differentiated
+from their source), and nested functions lifted over their free variables.
+"""
+import builtins
+import math
+import operator
+import types
+
+import numpy
+
+from . import runtime as _runtime
+from . import syntax as S
+
+# ndarray methods and the numpy function each one means (x.m(...) == numpy.m(x, ...)).
+ARRAY_METHODS = {
+    m: getattr(numpy, m) for m in (
+        "all", "any", "argmax", "argmin", "argsort", "astype", "clip", "conj",
+        "conjugate", "copy", "cumprod", "cumsum", "diagonal", "dot", "max",
+        "mean", "min", "nonzero", "prod", "ravel", "repeat", "round",
+        "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")
+}
+ARRAY_METHODS["flatten"] = numpy.ravel
+ARRAY_METHODS["copy"] = _runtime.method_copy
+ARRAY_METHODS["astype"] = _runtime.method_astype
+ARRAY_METHODS["reshape"] = numpy.reshape
+ARRAY_METHODS["transpose"] = numpy.transpose
+VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
+ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
+                    "mT": numpy.matrix_transpose}
+SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
+                    "setfield", "byteswap", "extend", "insert", "remove",
+                    "clear", "update", "setdefault", "popitem", "reverse"}
+
+
+def canonical_path(obj):
+    """A dotted path like 'numpy.linalg.norm' that names `obj`, or None."""
+    for path in _PATH_CACHE_LOOKUP(obj):
+        return path
+    return None
+
+
+def _PATH_CACHE_LOOKUP(obj):
+    try:
+        hit = _path_cache.get(id(obj))
+    except TypeError:
+        hit = None
+    if hit is not None and hit[0] is obj:
+        yield hit[1]
+        return
+    if isinstance(obj, types.ModuleType):
+        yield obj.__name__
+        return
+    module_name = getattr(obj, "__module__", None)
+    qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if isinstance(obj, numpy.ufunc):
+        module_name, qualname = "numpy", obj.__name__
+    if module_name and qualname and "<" not in qualname:
+        candidates = [module_name]
+        parts = module_name.split(".")
+        # numpy functions report numpy._core..., reach them from the public package
+        candidates += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        for mod in candidates:
+            target = _resolve_path(mod + "." + qualname)
+            if target is obj:
+                _path_cache[id(obj)] = (obj, mod + "." + qualname)
+                yield mod + "." + qualname
+                return
+
+
+_path_cache = {}
+for _mod in (numpy, numpy.linalg, math, operator, builtins):
+    for _attr in dir(_mod):
+        _obj = getattr(_mod, _attr, None)
+        if callable(_obj) and not isinstance(_obj, type) and (
+                id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
+            prefix = "" if _mod is builtins else _mod.__name__ + "."
+            _path_cache[id(_obj)] = (_obj, prefix + _attr)
+
+
+def _resolve_path(path):
+    import importlib
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i])) if i > 0 else None
+        except Exception:
+            continue
+        try:
+            for p in parts[i:]:
+                obj = getattr(obj, p)
+        except AttributeError:
+            return None
+        return obj
+    return None
+
+
+def reference(path):
+    """A gast expression for a dotted path (builtins stay bare names)."""
+    parts = path.split(".")
+    node = S.load(parts[0])
+    for p in parts[1:]:
+        node = S.Attribute(value=node, attr=p, ctx=S.Load())
+    return node
+
+
+
+def is_user_function(obj):
+    """A plain Python function with no derivative rule: srcdiff differentiates its source."""
+    import inspect
+    from . import rules
+    if isinstance(obj, LocalFunction):
+        return True
+    module = getattr(obj, "__module__", "") or ""
+    return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
+            and not rules.is_nondifferentiable(obj)
+            and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
+
+
+def is_literal(value):
+    if isinstance(value, tuple):
+        return all(is_literal(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float, complex, str))
+
+
+
+class LocalFunction:
+    """A function defined inside the differentiated one, lifted: free variables become parameters."""
+
+    def __init__(self, name, node, free, outer_source, resolver, outer_name):
+        import inspect
+        from .frontend import Source
+        self.__name__ = name
+        self.__qualname__ = f"{outer_name}.<locals>.{name}"
+        self.__module__ = "srcdiff.local"
+        self.free = list(free)
+        if isinstance(node, S.Lambda):
+            ret = S.Return(value=node.body)
+            ret.lineno, ret.col_offset = node.lineno, node.col_offset
+            body = [ret]
+        else:
+            body = node.body
+        args = node.args
+        params = args.posonlyargs + args.args
+        self.own_params = [a.id for a in params]
+        lifted = S.arguments(args=[S.name(p, S.Param()) for p in self.own_params + self.free],
+                             posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                             kwarg=None, defaults=[])
+        fdef = S.FunctionDef(name=name, args=lifted, body=body, decorator_list=[],
+                             returns=None, type_comment=None, type_params=[])
+        fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
+        self.source = Source(outer_source.filename, outer_source.lines, fdef)
+        self.resolver = resolver
+        defaults = {}
+        for a, dflt in zip(params[len(params) - len(args.defaults):], args.defaults):
+            if not isinstance(dflt, S.Constant):
+                raise outer_source.error(dflt, "a nested function's default values must be "
+                                         "literals", hint="pass the value explicitly")
+            defaults[a.id] = dflt.value
+        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        self.__signature__ = inspect.Signature(
+            [inspect.Parameter(p, kind, default=defaults.get(p, inspect.Parameter.empty))
+             for p in self.own_params])
+        self.lifted_params = self.own_params + self.free
+
+    def __call__(self, *args, **kwargs):  # pragma: no cover - never called, only lifted
+        raise RuntimeError("a lifted local function is emitted, not called")
