@@ -114,3 +114,66 @@ def check_vjp(f, *args, cotangent, wrt=0, rtol=1e-5, atol=1e-6):
     expected = numerical_grad(f, args, wrt, cotangent=cotangent)
     assert_close_tree(got, expected, rtol, atol, "vjp")
     return got
+
+
+# --- forward mode ---------------------------------------------------------------------
+_rng = np.random.default_rng(1234)
+
+
+def random_like(value):
+    """A random tangent with the structure of `value`."""
+    leaves, rebuild = flatten(value)
+    return rebuild([float(_rng.normal()) if isinstance(leaf, float)
+                    else _rng.normal(size=np.shape(leaf)) for leaf in leaves])
+
+
+def copy_tree(tree):
+    leaves, rebuild = flatten(tree)
+    return rebuild([leaf if isinstance(leaf, float) else np.array(leaf, copy=True)
+                    for leaf in leaves])
+
+
+def _moved(value, tangent, step):
+    leaves, rebuild = flatten(value)
+    out = []
+    for leaf, t in zip(leaves, flatten(tangent)[0]):
+        new = np.asarray(leaf, dtype=float) + step * np.asarray(t, dtype=float)
+        out.append(float(new) if isinstance(leaf, float) else new)
+    return rebuild(out)
+
+
+def check_jvp(f, *args, wrt=0, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
+    """Assert srcdiff.jvp(f) matches (f(x + eps v) - f(x - eps v)) / 2 eps; return the tangent.
+
+    `wrt` is a position or a tuple of them; `tangents` default to random ones.
+    Also checks the value, that nothing passed in was mutated, and that the
+    tangent has the structure, type and shapes of the value.
+    """
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    if tangents is None:
+        tangents = [random_like(args[p]) for p in positions]
+    before = copy_tree([list(args), list(tangents)])
+    value, tangent = srcdiff.jvp(f, wrt=wrt)(*args, *tangents)
+    assert_close_tree([list(args), list(tangents)], before, 0, 0, "inputs were mutated")
+    expected = f(*copy_tree(list(args)))
+    assert_close_tree(value, expected, 1e-12, 1e-12, "value")
+
+    def along(step):
+        moved = list(copy_tree(list(args)))
+        for p, t in zip(positions, tangents):
+            moved[p] = _moved(args[p], t, step)
+        return f(*moved)
+
+    plus, minus = flatten(along(eps)), flatten(along(-eps))
+    numeric = plus[1]([(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * eps)
+                       for a, b in zip(plus[0], minus[0])])
+    assert_close_tree(tangent, numeric, rtol, atol, "jvp")
+    for t, v in zip(flatten(tangent)[0], flatten(expected)[0]):
+        if isinstance(v, np.ndarray):
+            assert isinstance(t, np.ndarray) and t.shape == v.shape, (type(t), np.shape(t))
+        elif isinstance(v, float):
+            assert isinstance(t, float), f"float out, {type(t).__name__} tangent"
+    if isinstance(expected, (list, tuple)):
+        assert type(tangent) is type(expected), \
+            f"{type(expected).__name__} value, {type(tangent).__name__} tangent"
+    return tangent

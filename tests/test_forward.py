@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import assert_close_tree, flatten
+from gradcheck import random_like
+from gradcheck import check_jvp as shared_check_jvp
 from srcdiff.errors import NoRuleError
 from srcdiff.forward import forward_source
 from srcdiff.transform import load_emitted
@@ -23,82 +24,16 @@ rng = np.random.default_rng(7)
 
 
 # --- the checker ------------------------------------------------------------------
-_JVPS = {}
+def check_jvp(f, args, wrt=None, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
+    """The shared gradcheck.check_jvp, with `wrt` given as parameter names (default: the first)."""
+    params = list(inspect.signature(f).parameters)
+    names = tuple(wrt) if wrt is not None else (params[0],)
+    return shared_check_jvp(f, *args, wrt=tuple(params.index(w) for w in names),
+                            tangents=tangents, rtol=rtol, atol=atol, eps=eps)
 
 
 def jvp_of(f, wrt):
-    key = (f, tuple(wrt))
-    if key not in _JVPS:
-        _JVPS[key] = load_emitted(forward_source(f, tuple(wrt)))
-    return _JVPS[key]
-
-
-def _random_like(value):
-    leaves, rebuild = flatten(value)
-    out = [float(rng.normal()) if isinstance(leaf, float) else rng.normal(size=np.shape(leaf))
-           for leaf in leaves]
-    return rebuild(out)
-
-
-def _moved(value, tangent, step):
-    leaves, rebuild = flatten(value)
-    tleaves, _ = flatten(tangent)
-    out = []
-    for leaf, t in zip(leaves, tleaves):
-        new = np.asarray(leaf, dtype=float) + step * np.asarray(t, dtype=float)
-        out.append(float(new) if isinstance(leaf, float) else new)
-    return rebuild(out)
-
-
-def _copy_tree(tree):
-    leaves, rebuild = flatten(tree)
-    return rebuild([leaf if isinstance(leaf, float) else np.array(leaf, copy=True)
-                    for leaf in leaves])
-
-
-def check_jvp(f, args, wrt=None, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
-    """Assert jvp(f) matches central differences of f along `tangents`; return the tangent.
-
-    `wrt` names parameters (default: the first); `tangents` defaults to random
-    ones. Also checks the value, that nothing passed in was mutated, and that
-    the output tangent has the output's type and shape.
-    """
-    params = list(inspect.signature(f).parameters)
-    wrt = tuple(wrt) if wrt is not None else (params[0],)
-    positions = [params.index(w) for w in wrt]
-    if tangents is None:
-        tangents = [_random_like(args[p]) for p in positions]
-    jvp = jvp_of(f, wrt)
-    before = _copy_tree([list(args), list(tangents)])
-    value, tangent = jvp(*args, *tangents)
-    assert_close_tree([list(args), list(tangents)], before, 0, 0, "inputs were mutated")
-    expected_value = f(*_copy_tree(list(args)))
-    assert_close_tree(value, expected_value, 1e-12, 1e-12, "value")
-
-    def along(step):
-        moved = list(_copy_tree(list(args)))
-        for p, t in zip(positions, tangents):
-            moved[p] = _moved(args[p], t, step)
-        return f(*moved)
-
-    plus, minus = along(eps), along(-eps)
-    p_leaves, rebuild = flatten(plus)
-    m_leaves, _ = flatten(minus)
-    numeric = rebuild([(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * eps)
-                       for a, b in zip(p_leaves, m_leaves)])
-    assert_close_tree(tangent, numeric, rtol, atol, "jvp")
-    _check_type(tangent, expected_value)
-    return tangent
-
-
-def _check_type(tangent, value):
-    for t, v in zip(flatten(tangent)[0], flatten(value)[0]):
-        if isinstance(v, np.ndarray):
-            assert isinstance(t, np.ndarray) and t.shape == v.shape, (type(t), np.shape(t))
-        elif isinstance(v, float):
-            assert isinstance(t, float), f"float out, {type(t).__name__} tangent"
-    assert type(flatten(tangent)[1]([0] * len(flatten(tangent)[0]))) is \
-        type(flatten(value)[1]([0] * len(flatten(value)[0])))
+    return load_emitted(forward_source(f, tuple(wrt)))
 
 
 def check_against_grad(f, args, wrt=None):
@@ -106,7 +41,7 @@ def check_against_grad(f, args, wrt=None):
     params = list(inspect.signature(f).parameters)
     wrt = tuple(wrt) if wrt is not None else (params[0],)
     positions = [params.index(w) for w in wrt]
-    tangents = [_random_like(args[p]) for p in positions]
+    tangents = [random_like(args[p]) for p in positions]
     _, tangent = jvp_of(f, wrt)(*args, *tangents)
     grads = srcdiff.grad(f, wrt=tuple(positions) if len(positions) > 1 else positions[0])(*args)
     grads = grads if len(positions) > 1 else (grads,)

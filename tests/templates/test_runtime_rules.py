@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, flatten
+from gradcheck import check_grad, check_jvp
 from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, clip_mask, cumsum_grad, det_grad,
@@ -23,70 +23,6 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
 
 rng = np.random.default_rng(11)
 HAS_VECTOR_NORM = hasattr(np.linalg, "vector_norm")
-
-
-# --- the checker ------------------------------------------------------------------
-def _random_like(value):
-    leaves, rebuild = flatten(value)
-    return rebuild([float(rng.normal()) if isinstance(leaf, float)
-                    else rng.normal(size=np.shape(leaf)) for leaf in leaves])
-
-
-def _moved(value, tangent, step):
-    leaves, rebuild = flatten(value)
-    tleaves, _ = flatten(tangent)
-    out = []
-    for leaf, t in zip(leaves, tleaves):
-        new = np.asarray(leaf, dtype=float) + step * np.asarray(t, dtype=float)
-        out.append(float(new) if isinstance(leaf, float) else new)
-    return rebuild(out)
-
-
-def _copy(tree):
-    leaves, rebuild = flatten(tree)
-    return rebuild([leaf if isinstance(leaf, float) else np.array(leaf, copy=True)
-                    for leaf in leaves])
-
-
-def _same(a, b, rtol, atol, what):
-    a_leaves, a_rebuild = flatten(a)
-    b_leaves, b_rebuild = flatten(b)
-    assert len(a_leaves) == len(b_leaves), f"{what}: structure differs ({a!r} vs {b!r})"
-    for x, y in zip(a_leaves, b_leaves):
-        assert np.shape(x) == np.shape(y), f"{what}: shape {np.shape(x)} != {np.shape(y)}"
-        np.testing.assert_allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float),
-                                   rtol=rtol, atol=atol, err_msg=what)
-
-
-def check_jvp(f, *args, wrt=0, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
-    """srcdiff.jvp(f, wrt) against (f(x + eps v) - f(x - eps v)) / 2 eps; returns the tangent.
-
-    Also checks the value, that no argument or tangent was mutated, and that the
-    tangent has the structure (tuple/list/array shapes) of the value.
-    """
-    positions = wrt if isinstance(wrt, tuple) else (wrt,)
-    if tangents is None:
-        tangents = [_random_like(args[p]) for p in positions]
-    before = _copy([list(args), list(tangents)])
-    value, tangent = srcdiff.jvp(f, wrt=wrt)(*args, *tangents)
-    _same([list(args), list(tangents)], before, 0, 0, "inputs were mutated")
-    _same(value, f(*_copy(list(args))), 1e-12, 1e-12, "value")
-
-    def along(step):
-        moved = list(_copy(list(args)))
-        for p, t in zip(positions, tangents):
-            moved[p] = _moved(args[p], t, step)
-        return f(*moved)
-
-    plus, minus = along(eps), along(-eps)
-    p_leaves, rebuild = flatten(plus)
-    m_leaves, _ = flatten(minus)
-    numeric = rebuild([(np.asarray(a, dtype=float) - np.asarray(b, dtype=float)) / (2 * eps)
-                       for a, b in zip(p_leaves, m_leaves)])
-    _same(tangent, numeric, rtol, atol, "jvp")
-    assert type(tangent) is type(value) or not isinstance(value, (list, tuple)), \
-        f"{type(value).__name__} value, {type(tangent).__name__} tangent"
-    return tangent
 
 
 def _arr(*shape):
