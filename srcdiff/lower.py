@@ -22,6 +22,7 @@ loops and branches stay loops and branches.
 import operator
 import types
 
+from . import analyze
 from . import syntax as S
 from .aliasing import check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
@@ -223,7 +224,7 @@ class Lowerer:
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
-        written = {s.targets[0].value.id for s in _flatten(body) if s.sd.kind == "setitem"}
+        written = {s.targets[0].value.id for s in analyze.flatten(body) if s.sd.kind == "setitem"}
         prelude = []
         for name in self.params:
             if name in written:
@@ -1029,15 +1030,6 @@ class Lowerer:
         stmt = self._result(value, "call", None, discard)
         stmt.sd.extra = "method"
         return stmt
-
-
-def _flatten(body):
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, S.FunctionDef):
-            continue  # a nested def's body is lowered on its own
-        for field in ("body", "orelse"):
-            yield from _flatten(getattr(stmt, field, []) or [])
 
 
 class _Rename(S.NodeTransformer):

@@ -97,18 +97,8 @@ class Program:
         self.bindings.update(rev.bindings)
         backward_body.append(S.Return(value=results[0] if len(results) == 1 else
                                       S.Tuple(elts=results, ctx=S.Load())))
-        params = [S.name("tape", S.Param())] + [S.name(p, S.Param()) for p in low.params]
-        self.defs.append(_def(names[0], params, forward_body))
-        self.defs.append(_def(names[1], [S.name("tape", S.Param()),
-                                         S.name(rev.seed_adj, S.Param())], backward_body))
-
-
-def _def(name, params, body):
-    return S.FunctionDef(name=name, args=S.arguments(args=params, posonlyargs=[], vararg=None,
-                                                     kwonlyargs=[], kw_defaults=[], kwarg=None,
-                                                     defaults=[]),
-                         body=body, decorator_list=[], returns=None, type_comment=None,
-                         type_params=[])
+        self.defs.append(S.function_def(names[0], ["tape"] + low.params, forward_body))
+        self.defs.append(S.function_def(names[1], ["tape", rev.seed_adj], backward_body))
 
 
 def known_for_callee(stmt, params, known):

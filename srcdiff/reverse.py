@@ -822,6 +822,18 @@ class _AccTarget(S.AST):
         self.name = name
 
 
+def splice_name(self, node):
+    """Template names: temporaries get their fresh names, parameters the call's operands."""
+    if node.id in self.renames:
+        return S.name(self.renames[node.id], node.ctx)
+    if node.id in self.mapping:
+        new = S.clone(self.mapping[node.id])
+        if isinstance(new, S.Name):
+            new.ctx = node.ctx
+        return new
+    return node
+
+
 class _Splice(S.NodeTransformer):
     def __init__(self, mapping, renames, output_adjoint, result):
         self.mapping = mapping
@@ -838,12 +850,4 @@ class _Splice(S.NodeTransformer):
                 return S.load(self.output_adjoint)
         return self.generic_visit(node)
 
-    def visit_Name(self, node):
-        if node.id in self.renames:
-            return S.name(self.renames[node.id], node.ctx)
-        if node.id in self.mapping:
-            new = S.clone(self.mapping[node.id])
-            if isinstance(new, S.Name):
-                new.ctx = node.ctx
-            return new
-        return node
+    visit_Name = splice_name

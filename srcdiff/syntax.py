@@ -13,7 +13,7 @@ import gast  # after the star import, which binds gast's own submodule of that n
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "to_python_ast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "deepcopy", "dump",
-    "iter_child_nodes", "clone",
+    "iter_child_nodes", "clone", "function_def",
 ]
 
 walk = gast.walk
@@ -72,6 +72,16 @@ def store(identifier):
 
 def const(value):
     return gast.Constant(value=value, kind=None)
+
+
+def function_def(name, params, body):
+    """`def name(params): body` with plain positional parameters (names as strings)."""
+    args = gast.arguments(args=[gast.Name(id=p, ctx=gast.Param(), annotation=None,
+                                          type_comment=None) for p in params],
+                          posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
+                          kwarg=None, defaults=[])
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
 
 
 def is_atom(node):
