@@ -130,6 +130,27 @@ def shared_list_edges(stmt, containers):
     return [(n, names) for n in names if n in containers]
 
 
+def integral_names(body):
+    """Names some statement defines as a range, a count or a flag (values with no derivative)."""
+    from . import rules
+    integral, other = set(), set()
+    for stmt in flatten(body):
+        name = assigned(stmt)
+        if name is None or stmt.sd.kind == "pop":
+            continue
+        if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Constant) and \
+                stmt.value.value is None:
+            continue  # `x = None` before a loop says nothing about x's kind
+        kind, func = stmt.sd.kind, stmt.sd.func
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
+                kind in ("effect_value", "opaque") or (
+                    kind == "call" and func is not None and rules.is_nondifferentiable(func))):
+            integral.add(name)
+        else:
+            other.add(name)
+    return integral - other  # every value it ever gets (bar tape restores) is integral
+
+
 def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):
     """Return the set of active names: varied by `wrt` and useful to `output`.
 
@@ -137,9 +158,12 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=())
     `extra_edges` are (target, sources) dependencies the statements do not show.
     """
     edges = list(extra_edges)  # (target, sources)
+    integral = integral_names(body)
     for stmt in flatten(body):
         target = assigned(stmt)
         if target is not None:
+            if stmt.sd.kind == "pop" and target in integral:
+                continue  # a range, count or flag restored from a tape carries no derivative
             edges.append((target, differentiable_operands(stmt)))
         edges += shared_list_edges(stmt, containers)
     varied = set(wrt)

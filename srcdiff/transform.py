@@ -179,5 +179,5 @@ def _container_closure(low, containers):
 
 
 def load_emitted(emitted):
-    filename = f"srcdiff-generated/{emitted.origin.replace(':', '-')}/{emitted.name}.py"
+    filename = f"{lower.GENERATED_PREFIX}{emitted.origin.replace(':', '-')}/{emitted.name}.py"
     return loader.load(emitted.text, emitted.name, filename, emitted.bindings, emitted.fn)

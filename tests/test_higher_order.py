@@ -251,3 +251,17 @@ def rebinds_then_writes(x):
 def test_an_alias_of_an_old_value_is_fine():
     from gradcheck import check_grad
     check_grad(rebinds_then_writes, X)
+
+
+# --- every control-flow shape of the reverse corpus, to second order ------------------------
+from test_reverse_control_flow import CORPUS, INPUTS, MAT, MATRIX_CORPUS  # noqa: E402
+
+
+@pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)
+def test_corpus_second_order(f):
+    check_hessian(f, INPUTS["mixed"], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_matrix_corpus_second_order(f):
+    check_hessian(f, MAT, rtol=1e-4, atol=1e-5)
