@@ -36,6 +36,7 @@ def to_source(nodes, use_astor=True):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
+    module = _MethodForm().visit(S.clone(module))
     tree = S.to_python_ast(module)
     ast.fix_missing_locations(tree)
     text = _unparse(tree, use_astor)
@@ -48,6 +49,24 @@ def to_source(nodes, use_astor=True):
         else:
             lines.append(line)
     return _blank_lines("\n".join(lines)) + "\n"
+
+
+class _MethodForm(S.NodeTransformer):
+    """`numpy.sum(x, axis=1)` back to `x.sum(axis=1)` where the user wrote the method.
+
+    Lowering names array methods by their NumPy functions (to find their rules);
+    the method is both what the user wrote and cheaper: on small arrays NumPy's
+    function wrappers cost more than the call itself.
+    """
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        method = getattr(node, S.METHOD_FORM, None)
+        if method is None or not node.args or not isinstance(node.args[0], S.Name) \
+                or any(isinstance(a, S.Starred) for a in node.args):
+            return node
+        func = S.Attribute(value=node.args[0], attr=method, ctx=S.Load())
+        return S.Call(func=func, args=node.args[1:], keywords=node.keywords)
 
 
 def _blank_lines(text):

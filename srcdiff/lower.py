@@ -22,6 +22,8 @@ loops and branches stay loops and branches.
 import operator
 import types
 
+import numpy
+
 from . import analyze
 from . import syntax as S
 from .aliasing import check_writes
@@ -1029,6 +1031,8 @@ class Lowerer:
                 args = [packed]
             ref = self.bind(canonical_path(fn), fn)
             value = S.Call(func=ref, args=[base] + args, keywords=keywords)
+            if fn is getattr(numpy, method, None):
+                setattr(value, S.METHOD_FORM, method)
             return self._result(value, "call", fn, discard)
         value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                        args=args, keywords=keywords)

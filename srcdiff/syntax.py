@@ -19,6 +19,11 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
 walk = gast.walk
 
 
+# Set on a call `numpy.sum(x, ...)` that the user wrote as `x.sum(...)`: the name of the
+# method, so emitted code can show the call as written (emit.py).
+METHOD_FORM = "sd_method_form"
+
+
 def clone(node):
     """A deep copy of a tree, much faster than copy.deepcopy for gast nodes."""
     if isinstance(node, list):
@@ -34,6 +39,9 @@ def clone(node):
     info = getattr(node, "sd", None)
     if info is not None:
         new.sd = info
+    method = getattr(node, METHOD_FORM, None)
+    if method is not None:
+        setattr(new, METHOD_FORM, method)
     return new
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes

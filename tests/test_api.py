@@ -78,6 +78,17 @@ def test_gradient_types_follow_inputs():
     assert g32.dtype == np.float32 and g32.shape == (3,)
     gs = srcdiff.grad(f)(np.float64(2.0))
     assert type(gs) is np.float64 and gs == 12.0
+    # a 0-d input whose adjoint ends as a Python float (seeded by `1.0`) or an int
+    def doubled(x):
+        return x.sum() * 2.0
+
+    def zero(x):
+        return np.sum(x) * 0
+    for fn in (doubled, zero):
+        for dtype in (np.float64, np.float32):
+            g = srcdiff.grad(fn)(np.array(3.0, dtype=dtype))
+            assert type(g) is np.ndarray and g.shape == () and g.dtype == dtype
+            assert g.flags.writeable and g == fn(np.array(1.0))
 
 
 def test_output_independent_of_input_gives_zeros():
