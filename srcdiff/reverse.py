@@ -474,14 +474,18 @@ class Reverse:
                 self.accumulate(out, target, expr, state)
 
     def _drop_unbroadcast(self, stmt, result, expr):
-        """`unbroadcast(e, x)` is `e` when x certainly has the shape of the result."""
+        """`unbroadcast(e, x)` is `e` when x certainly has the shape of the result, and
+        a plain `e.sum(axis=...)` when both shapes are known."""
         if self.shapes is None:
             return expr
         if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
                 and expr.func.id == "unbroadcast" and len(expr.args) == 2
-                and isinstance(expr.args[1], S.Name)
-                and self.shapes.same(stmt, expr.args[1].id, result)):
-            return expr.args[0]
+                and isinstance(expr.args[1], S.Name)):
+            if self.shapes.same(stmt, expr.args[1].id, result):
+                return expr.args[0]
+            summed = _sum_broadcast_axes(expr.args[0], self.shapes.of(stmt, expr.args[1].id),
+                                         self.shapes.of(stmt, result))
+            return expr if summed is None else summed
         if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
                 and expr.func.id in ("matmul_grad_left", "matmul_grad_right")
                 and len(expr.args) == 3 and all(isinstance(a, S.Name) for a in expr.args[1:])
@@ -740,6 +744,35 @@ def no_rule_error(src, stmt, func, what, register):
                      hint=f"add one with {register} (see templates/ for examples), or wrap "
                           "the argument in srcdiff.stop_gradient if no derivative should "
                           "flow", cls=NoRuleError)
+
+
+def _sum_broadcast_axes(grad, shape, result):
+    """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
+
+    Shapes are known only for NumPy arrays passed in, so `grad` is an ndarray here
+    and has the method (cheaper than NumPy's `numpy.sum` wrapper on small arrays).
+    """
+    if shape is None or not result or len(shape) > len(result):
+        return None
+    extra = len(result) - len(shape)
+    kept = [extra + i for i, n in enumerate(shape) if n == 1 and result[extra + i] != 1]
+    if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
+        return None
+    axes = list(range(extra)) + kept
+    if not axes:
+        return None
+    axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
+                                                           ctx=S.Load())
+    keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]
+    if kept and not extra:
+        keywords.append(S.keyword(arg="keepdims", value=S.const(True)))
+    total = S.Call(func=S.Attribute(value=grad, attr="sum", ctx=S.Load()), args=[],
+                   keywords=keywords)
+    if kept and extra:
+        shape_node = S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
+        total = S.Call(func=S.Attribute(value=total, attr="reshape", ctx=S.Load()),
+                       args=[shape_node], keywords=[])
+    return total
 
 
 def _describe(func):

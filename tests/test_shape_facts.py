@@ -67,3 +67,30 @@ def test_broadcast_and_matmul_shape_rules():
     assert shapes.matmul_shape((3,), (3, 4)) == (4,)
     assert shapes.matmul_shape((5, 2, 3), (3,)) == (5, 2)
     assert shapes.matmul_shape((2, 3), (4, 5)) is None
+
+
+def scaled_sum(x, y):
+    return np.sum(np.sin(x * y))
+
+
+@pytest.mark.parametrize("x_shape, y_shape, summed", [
+    ((2, 3, 4), (4,), "(d_mul_1 * x).sum(axis=(0, 1))"),
+    ((2, 3, 4), (3, 1), "(d_mul_1 * x).sum(axis=(0, 2)).reshape((3, 1))"),
+    ((2, 3, 4), (1, 3, 1), "(d_mul_1 * x).sum(axis=(0, 2), keepdims=True)"),
+    ((2, 3, 4), (), "(d_mul_1 * x).sum()"),
+    ((3, 4), (1, 1), "(d_mul_1 * x).sum(keepdims=True)"),
+    ((3, 4), (1,), "(d_mul_1 * x).sum().reshape((1,))"),
+])
+def test_known_broadcasts_are_summed_in_place(x_shape, y_shape, summed):
+    """With both shapes known, `unbroadcast` becomes the `.sum(...)` it stands for."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.5, 1.0, size=x_shape)
+    y = rng.uniform(0.5, 1.0, size=y_shape)
+    if y_shape == ():
+        y = float(y)
+    text = transform.reverse_source(scaled_sum, ("y",), input_shapes={
+        "x": x_shape, "y": y_shape}).text
+    assert summed in text and "unbroadcast(" not in text.split("def unbroadcast")[0]
+    got = srcdiff.grad(scaled_sum, wrt=1)(x, y)
+    assert np.shape(got) == y_shape
+    np.testing.assert_allclose(got, numerical_grad(scaled_sum, [x, y], 1), rtol=1e-6)

@@ -56,8 +56,7 @@ def check_differentiable(value, name):
 def expand_reduced(grad, like, axis, keepdims):
     """Reshape the adjoint of a reduction so it broadcasts against the reduced input."""
     if keepdims or axis is None:
-        return grad if keepdims else numpy.reshape(grad, (1,) * numpy.ndim(like)) \
-            if numpy.ndim(like) else grad
+        return grad  # kept dims, or a 0-d total: either broadcasts against `like` as it is
     ndim = numpy.ndim(like)
     axes = axis if isinstance(axis, tuple) else (axis,)
     axes = tuple(sorted(a % ndim for a in axes))
