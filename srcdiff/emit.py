@@ -36,7 +36,8 @@ def to_source(nodes, use_astor=True):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
-    module = _MethodForm().visit(S.clone(module))
+    if any(getattr(n, S.METHOD_FORM, None) for n in S.walk(module)):
+        module = _MethodForm().visit(S.clone(module))
     tree = S.to_python_ast(module)
     ast.fix_missing_locations(tree)
     text = _unparse(tree, use_astor)

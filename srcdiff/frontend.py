@@ -93,6 +93,11 @@ def _find_def(fn, code, text):
         return _find_def_fragment(fn, code)
     want = code.co_firstlineno
     is_lambda = fn.__name__ == "<lambda>"
+    if not is_lambda:
+        key = (id(module), want, fn.__name__)
+        hit = _DEFS.get(key)
+        if hit is not None and hit[0] is module:
+            return S.clone(hit[1])
     candidates = []
     for node in S.walk(module):
         if is_lambda and isinstance(node, S.Lambda) and node.lineno == want:
@@ -104,8 +109,14 @@ def _find_def(fn, code, text):
                 candidates.append(node)
     if is_lambda:
         candidates = _match_lambda(candidates, code)
-        return _lambda_to_def(S.deepcopy(candidates[0])) if len(candidates) == 1 else None
-    return S.deepcopy(candidates[0]) if candidates else None
+        return _lambda_to_def(S.clone(candidates[0])) if len(candidates) == 1 else None
+    if not candidates:
+        return None
+    _DEFS[key] = (module, candidates[0])
+    return S.clone(candidates[0])
+
+
+_DEFS = {}  # (parsed module, first line, name) -> its def, found once
 
 
 def _find_def_fragment(fn, code):

@@ -359,7 +359,7 @@ class Lowerer:
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
-            out.append(self.assign(target, S.deepcopy(value), "opaque"))
+            out.append(self.assign(target, S.clone(value), "opaque"))
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
@@ -452,7 +452,7 @@ class Lowerer:
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
         self.local_function(node.name, node)
-        stmt = S.deepcopy(node)
+        stmt = S.clone(node)
         return [self.info(stmt, "effect")]
 
     def local_function(self, name, node):
@@ -634,7 +634,7 @@ class Lowerer:
         body += self.block(node.body)
         self.loops.pop()
         self.line = line
-        recompute = [S.deepcopy(s) for s in test_out]
+        recompute = [S.clone(s) for s in test_out]
         for s in recompute:
             s.sd = Info(s.sd.kind, func=s.sd.func, line=line, extra=s.sd.extra)
         if loop.brk:
@@ -690,7 +690,7 @@ class Lowerer:
         if isinstance(node, S.Attribute) and isinstance(root_obj, types.ModuleType):
             ref = self.bind(root_obj.__name__ + "." + ".".join(path[1:]), obj)
         else:
-            ref = S.deepcopy(node)
+            ref = S.clone(node)
             _strip_ctx(ref)
         # a module-level value is an atom: read where it is used, never saved or differentiated
         return ref
@@ -775,9 +775,9 @@ class Lowerer:
                 renames[n.id] = self.namer.fresh(n.id)
         self.locals |= set(renames.values())
         sub = _Rename(renames)
-        target = sub.visit(S.deepcopy(gen.target))
-        elt = sub.visit(S.deepcopy(node.elt))
-        ifs = [sub.visit(S.deepcopy(c)) for c in gen.ifs]
+        target = sub.visit(S.clone(gen.target))
+        elt = sub.visit(S.clone(node.elt))
+        ifs = [sub.visit(S.clone(c)) for c in gen.ifs]
         append = S.Expr(value=S.Call(func=S.Attribute(value=S.load(result), attr="append",
                                                       ctx=S.Load()), args=[elt], keywords=[]))
         body = [append]
@@ -937,7 +937,7 @@ class Lowerer:
         elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
-            ref = S.deepcopy(func)
+            ref = S.clone(func)
             _strip_ctx(ref)
         value = S.Call(func=ref, args=args, keywords=keywords)
         return self._result(value, "call", obj, discard)

@@ -62,6 +62,7 @@ class Reverse:
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
         self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
+        self.spliced = {}  # instantiate's memo, shared by the generation rounds
         self.primal_names = set(low.params)
         for stmt in analyze.flatten(self.body):
             name = analyze.assigned(stmt)
@@ -281,12 +282,13 @@ class Reverse:
         so the tape does not keep whole arrays alive for their shapes.
         """
         shape_positions = set()
-        for n in S.walk(node):
+        nodes = list(S.walk(node))
+        for n in nodes:
             if isinstance(n, S.Call):
                 position = _shape_position(n)
                 if position is not None and position < len(n.args):
                     shape_positions.add(id(n.args[position]))
-        for n in S.walk(node):
+        for n in nodes:
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id in self.primal_names:
                 self.needed.add(n.id)
                 if id(n) not in shape_positions:
@@ -462,7 +464,7 @@ class Reverse:
                                  f"not accept this call: {exc}",
                                  hint="pass only the arguments the rule knows") from None
         parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
-                                 self.bindings))
+                                 self.bindings, self.spliced, id(stmt)))
         parts = _merge_twins([(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
                               if k == "acc" else (k, p) for k, p in parts])
         for stmt_kind, payload in parts:
@@ -694,6 +696,9 @@ def _shape_position(call):
 
 def _merge_twins(parts):
     """`x * x` adds the same term to d_x twice: add it once, doubled."""
+    targets = [payload[0] for kind, payload in parts if kind == "acc"]
+    if len(set(targets)) == len(targets):
+        return parts  # no two terms for one adjoint
     out = []
     seen = {}
     for kind, payload in parts:
@@ -782,13 +787,53 @@ def _describe(func):
     return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
 
 
-def instantiate(template, mapping, active, output_adjoint, namer, bindings):
+def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo=None,
+                key=None):
     """Splice a reverse template: yields ('stmt', node) and ('acc', (name, expr)).
 
     `mapping` maps template parameters to atoms. Statements accumulating into
     an inactive (or constant) operand are dropped, then temporaries nothing
     uses any more.
+
+    `memo` (a dict kept by the caller) and `key` (what identifies the call
+    statement): the adjoint is generated several times over (until the saved set
+    and each loop's adjoint state are stable), and a statement spliced again with
+    the same fresh names gives the same trees; they are copied from the memo.
     """
+    plan = memo.get(key) if memo is not None else None
+    if plan is None:
+        plan = _plan(template, mapping, active)
+        if memo is not None:
+            memo[key] = plan
+    result, local, fold = plan
+    renames = {n: namer.fresh(n) for n in local}
+    for name in template.free:
+        if name in template.namespace:
+            bindings[name] = template.namespace[name]
+    spliced_key = (key, output_adjoint, tuple(renames.values()))
+    parts = memo.get(spliced_key) if memo is not None else None
+    if parts is None:
+        parts = []
+        for stmt in result:
+            stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.clone(stmt))
+            if fold:
+                stmt = fold_constants(stmt)
+            targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
+                if isinstance(stmt, S.Assign) else []
+            if targets:
+                parts.append(("acc", (targets[0].name, stmt.value)))
+            else:
+                parts.append(("stmt", stmt))
+        if memo is None:
+            yield from parts
+            return
+        memo[spliced_key] = parts
+    for kind, payload in parts:
+        yield (kind, (payload[0], S.clone(payload[1])) if kind == "acc" else S.clone(payload))
+
+
+def _plan(template, mapping, active):
+    """The template statements an instantiation keeps, its temporaries, whether to fold."""
     kept = []
     for stmt in template.body:
         targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
@@ -808,21 +853,11 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings):
             live |= {n.id for n in S.walk(stmt.value if isinstance(stmt, S.Assign) else stmt)
                      if isinstance(n, S.Name)}
     result.reverse()
-    local = {t.id for stmt in result for t in getattr(stmt, "targets", [])
-             if isinstance(t, S.Name)}
-    renames = {n: namer.fresh(n) for n in sorted(local)}
-    for name in template.free:
-        if name in template.namespace:
-            bindings[name] = template.namespace[name]
-    for stmt in result:
-        stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.clone(stmt))
-        stmt = fold_constants(stmt)
-        targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
-            if isinstance(stmt, S.Assign) else []
-        if targets:
-            yield "acc", (targets[0].name, stmt.value)
-        else:
-            yield "stmt", stmt
+    local = sorted({t.id for stmt in result for t in getattr(stmt, "targets", [])
+                    if isinstance(t, S.Name)})
+    fold = any(isinstance(n, S.Name) and n.id in FOLDABLE for stmt in result
+               for n in S.walk(stmt))
+    return result, local, fold
 
 
 class _Fold(S.NodeTransformer):

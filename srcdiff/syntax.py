@@ -4,7 +4,7 @@ Every other stage builds and inspects trees through this module, so a change in
 gast's API is mended here alone. Trees are gast trees (uniform across Python
 versions); `to_python_ast` converts them for the emitter and the compiler.
 """
-import copy
+import collections
 import textwrap
 
 from gast import *  # noqa: F401,F403  -- re-export the node classes
@@ -12,11 +12,28 @@ import gast  # after the star import, which binds gast's own submodule of that n
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "to_python_ast", "name", "load", "store",
-    "const", "quote", "quote_expr", "is_atom", "walk", "deepcopy", "dump",
+    "const", "quote", "quote_expr", "is_atom", "walk", "dump",
     "iter_child_nodes", "clone", "function_def",
 ]
 
-walk = gast.walk
+
+
+def walk(node):
+    """Every node of a tree, breadth first (as ast.walk, about three times faster)."""
+    queue = collections.deque((node,))
+    popleft, append = queue.popleft, queue.append
+    ast_type = gast.AST
+    while queue:
+        node = popleft()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast_type):
+                        append(item)
+            elif isinstance(value, ast_type):
+                append(value)
 
 
 # Set on a call `numpy.sum(x, ...)` that the user wrote as `x.sum(...)`: the name of the
@@ -45,7 +62,6 @@ def clone(node):
     return new
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes
-deepcopy = copy.deepcopy
 
 
 def parse_module(source):
@@ -107,10 +123,13 @@ class _Substitute(gast.NodeTransformer):
         new = self.subs[node.id]
         if isinstance(new, str):
             return gast.Name(id=new, ctx=node.ctx, annotation=None, type_comment=None)
-        new = copy.deepcopy(new)
+        new = clone(new)
         if isinstance(new, gast.Name):
             new.ctx = node.ctx
         return new
+
+
+_QUOTED = {}  # source -> parsed statements; quote hands out copies
 
 
 def quote(source, **subs):
@@ -119,8 +138,10 @@ def quote(source, **subs):
     A substitution value is either a string (a new identifier) or a node
     (copied in). Returns a list of statements.
     """
-    module = gast.parse(textwrap.dedent(source))
-    body = module.body
+    parsed = _QUOTED.get(source)
+    if parsed is None:
+        parsed = _QUOTED[source] = gast.parse(textwrap.dedent(source)).body
+    body = clone(parsed)
     if subs:
         body = [_Substitute(subs).visit(stmt) for stmt in body]
     return body
