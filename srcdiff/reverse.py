@@ -465,6 +465,10 @@ class Reverse:
                                  hint="pass only the arguments the rule knows") from None
         parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt)))
+        if self.shapes is not None:
+            known = _KnownShapes(self.shapes, stmt)
+            parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
+                     for k, p in parts]
         parts = _merge_twins([(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
                               if k == "acc" else (k, p) for k, p in parts])
         for stmt_kind, payload in parts:
@@ -751,6 +755,26 @@ def no_rule_error(src, stmt, func, what, register):
                           "flow", cls=NoRuleError)
 
 
+class _KnownShapes(S.NodeTransformer):
+    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
+    the adjoint need not keep x (or a stand-in of it) for its shape."""
+
+    def __init__(self, shapes, stmt):
+        self.shapes = shapes
+        self.stmt = stmt
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+                and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
+                and not node.keywords and isinstance(node.args[0], S.Name)):
+            shape = self.shapes.of(self.stmt, node.args[0].id)
+            if shape is not None:
+                return S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
+        return node
+
+
 def _sum_broadcast_axes(grad, shape, result):
     """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
 
@@ -866,6 +890,11 @@ class _Fold(S.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         from . import runtime
+        if (isinstance(node.func, S.Name) and node.func.id == "expand_reduced"
+                and len(node.args) == 4 and not node.keywords
+                and any(isinstance(a, S.Constant) and a.value is v
+                        for a, v in ((node.args[2], None), (node.args[3], True)))):
+            return node.args[0]  # a total or kept dims: broadcasts as it is
         if (isinstance(node.func, S.Name) and node.func.id in FOLDABLE and not node.keywords
                 and all(isinstance(a, S.Constant) for a in node.args)):
             value = getattr(runtime, node.func.id)(*[a.value for a in node.args])
@@ -874,7 +903,7 @@ class _Fold(S.NodeTransformer):
         return node
 
 
-FOLDABLE = {"power_exponent", "log_base"}
+FOLDABLE = {"power_exponent", "log_base", "expand_reduced"}
 
 
 def fold_constants(node):

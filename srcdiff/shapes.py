@@ -2,7 +2,7 @@
 
 A forward pass over the core language tracks each name's shape where it is
 certain: literals and arrays passed in, elementwise NumPy ufuncs and operators
-(broadcasting), full reductions, and integer indexing by a loop counter. Loops
+(broadcasting), full reductions, and integer indexing by a loop counter or a literal. Loops
 and branches merge what they know; anything unsure is unknown (None). The
 reverse pass uses these facts for one thing only: an operand whose shape equals
 the result's was not broadcast, so its adjoint needs no `unbroadcast` (and the
@@ -95,7 +95,9 @@ class Shapes:
         if info.kind == "subscript":
             base = self._atom(value.value, state)
             index = value.slice
-            if (base and isinstance(index, S.Name) and index.id in self.int_loop_vars):
+            if base and ((isinstance(index, S.Name) and index.id in self.int_loop_vars)
+                         or (isinstance(index, S.Constant) and type(index.value) is int
+                             and -base[0] <= index.value < base[0])):
                 return base[1:]
         return UNKNOWN
 

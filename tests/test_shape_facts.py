@@ -94,3 +94,25 @@ def test_known_broadcasts_are_summed_in_place(x_shape, y_shape, summed):
     got = srcdiff.grad(scaled_sum, wrt=1)(x, y)
     assert np.shape(got) == y_shape
     np.testing.assert_allclose(got, numerical_grad(scaled_sum, [x, y], 1), rtol=1e-6)
+
+
+def squares_in_a_loop(w, xs):
+    h = xs[0] * 0.0
+    loss = 0.0
+    for t in range(xs.shape[0]):
+        h = np.tanh(xs[t] * w + h)
+        loss = loss + np.sum(h * h)
+    return loss
+
+
+def test_known_shapes_need_no_stand_ins():
+    """A total's adjoint broadcasts to a literal shape: nothing is kept on the tape for it."""
+    rng = np.random.default_rng(1)
+    w, xs = rng.uniform(-1, 1, size=4), rng.uniform(-1, 1, size=(5, 3, 4))
+    text = transform.reverse_source(squares_in_a_loop, ("w",), input_shapes={
+        "w": (4,), "xs": (5, 3, 4)}).text
+    body = text.split("def shape_of")[0]
+    assert "numpy.broadcast_to(d_loss, (3, 4))" in body
+    assert "shape_of(" not in body and "expand_reduced(" not in body
+    np.testing.assert_allclose(srcdiff.grad(squares_in_a_loop)(w, xs),
+                               numerical_grad(squares_in_a_loop, [w, xs], 0), rtol=1e-6)

@@ -53,18 +53,6 @@ def check_differentiable(value, name):
                         f"{dtype}; convert it with .astype(float)")
 
 
-def expand_reduced(grad, like, axis, keepdims):
-    """Reshape the adjoint of a reduction so it broadcasts against the reduced input."""
-    if keepdims or axis is None:
-        return grad  # kept dims, or a 0-d total: either broadcasts against `like` as it is
-    ndim = numpy.ndim(like)
-    axes = axis if isinstance(axis, tuple) else (axis,)
-    axes = tuple(sorted(a % ndim for a in axes))
-    for a in axes:
-        grad = numpy.expand_dims(grad, a)
-    return grad
-
-
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
@@ -204,7 +192,7 @@ def grad_decayed_sum(x):
         d_mul_1 = unbroadcast(d_add_1, mul_1)
         d_sum_1 = unbroadcast(d_mul_1 * scale, sum_1)
         mul_1 = tape.pop()
-        d_sin_1 = numpy.broadcast_to(expand_reduced(d_sum_1, sin_1, None, False), numpy.shape(sin_1))
+        d_sin_1 = numpy.broadcast_to(d_sum_1, numpy.shape(sin_1))
         sum_1 = tape.pop()
         d_x += d_sin_1 * numpy.cos(x)
         sin_1 = tape.pop()

@@ -235,7 +235,7 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     d_shifted = unbroadcast(d_log_probs, shifted)
     d_log_1 = -unbroadcast(d_log_probs, log_1)
     d_sum_1 = d_log_1 * (1 / sum_1)
-    d_exp_1 = numpy.broadcast_to(expand_reduced(d_sum_1, exp_1, 1, True), numpy.shape(exp_1))
+    d_exp_1 = numpy.broadcast_to(d_sum_1, numpy.shape(exp_1))
     d_shifted = d_shifted + d_exp_1 * exp_1
     # line 14: shifted = logits - np.max(logits, axis=1, keepdims=True)
     d_logits = unbroadcast(d_shifted, logits)
