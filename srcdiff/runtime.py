@@ -26,6 +26,8 @@ def unbroadcast(grad, like):
         extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
     if axes:
         grad = numpy.sum(grad, axis=axes)
+    elif extra == 0:
+        return grad  # the same shape, but for lengths not known yet (Dask's NaN)
     return numpy.reshape(grad, shape)
 
 
@@ -91,7 +93,15 @@ def scatter_add(buffer, value, index, grad, owned):
         buffer = copy_array(buffer)
     if _is_fancy(index):
         return add_at(buffer, index, grad)
-    buffer[index] += grad
+    try:
+        buffer[index] += grad
+    except ValueError:
+        if any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
+            raise ValueError(
+                "the gradient of boolean-mask indexing x[mask] needs the number of selected "
+                "elements, which this array type (e.g. Dask) does not know before it "
+                "computes; write numpy.where(mask, x, 0) instead of x[mask]") from None
+        raise
     return buffer
 
 
@@ -211,8 +221,7 @@ def sum_to_gradient(grad, like):
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
-            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
-                                                     "writeable", True) and grad is not like:
+            and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
@@ -239,10 +248,22 @@ def finalize(grad, like, name):
         out = numpy.zeros_like(like)
         out[...] = grad
         return out
-    flags = getattr(grad, "flags", None)
-    if flags is not None and not getattr(flags, "writeable", True):  # a broadcast view
+    if not _writeable(grad):  # a broadcast view
         return grad.copy()
     return grad
+
+
+def _writeable(array):
+    """False for a view the caller must not get (NumPy's read-only broadcast views, and on
+    CuPy, which has no read-only flag, views with a zero stride)."""
+    flags = getattr(array, "flags", None)
+    if flags is None:
+        return True  # no flags (Dask): arrays are never written in place
+    writeable = getattr(flags, "writeable", None)
+    if writeable is not None:
+        return writeable
+    strides = getattr(array, "strides", None)
+    return not strides or 0 not in strides or array.size <= 1
 
 
 def check_cotangent(cotangent, value):

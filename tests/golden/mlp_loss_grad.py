@@ -26,6 +26,19 @@ def _count(shape):
     return n
 
 
+def _writeable(array):
+    """False for a view the caller must not get (NumPy's read-only broadcast views, and on
+    CuPy, which has no read-only flag, views with a zero stride)."""
+    flags = getattr(array, "flags", None)
+    if flags is None:
+        return True  # no flags (Dask): arrays are never written in place
+    writeable = getattr(flags, "writeable", None)
+    if writeable is not None:
+        return writeable
+    strides = getattr(array, "strides", None)
+    return not strides or 0 not in strides or array.size <= 1
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
@@ -89,8 +102,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
-            and grad.dtype == like.dtype and getattr(getattr(grad, "flags", None),
-                                                     "writeable", True) and grad is not like:
+            and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
@@ -117,8 +129,7 @@ def finalize(grad, like, name):
         out = numpy.zeros_like(like)
         out[...] = grad
         return out
-    flags = getattr(grad, "flags", None)
-    if flags is not None and not getattr(flags, "writeable", True):  # a broadcast view
+    if not _writeable(grad):  # a broadcast view
         return grad.copy()
     return grad
 
@@ -186,6 +197,8 @@ def unbroadcast(grad, like):
         extra + i for i, n in enumerate(shape) if n == 1 and gshape[extra + i] != 1)
     if axes:
         grad = numpy.sum(grad, axis=axes)
+    elif extra == 0:
+        return grad  # the same shape, but for lengths not known yet (Dask's NaN)
     return numpy.reshape(grad, shape)
 
 
