@@ -111,6 +111,8 @@ def add_at(buffer, index, grad):
     Array types without ufunc.at (Dask) get the same sum from a one-hot product,
     returned as a new array.
     """
+    if not isinstance(buffer, numpy.ndarray):  # a host index for device data: move it over
+        index = _index_like(index, buffer)
     try:
         numpy.add.at(buffer, index, grad)
         return buffer
@@ -123,6 +125,15 @@ def add_at(buffer, index, grad):
     onehot = (numpy.reshape(flat, (-1, 1)) % n == numpy.reshape(positions, (1, -1))) * 1.0
     rows = numpy.reshape(grad, (numpy.shape(flat)[0],) + tuple(numpy.shape(buffer)[1:]))
     return buffer + numpy.tensordot(onehot, rows, axes=([0], [0]))
+
+
+def _index_like(index, array):
+    """The integer arrays of `index` as arrays of `array`'s kind (CuPy, Dask, ...)."""
+    if isinstance(index, tuple):
+        return tuple(_index_like(part, array) for part in index)
+    if isinstance(index, (numpy.ndarray, list)):
+        return numpy.asarray(index, like=array)
+    return index
 
 
 def _is_fancy(index):
