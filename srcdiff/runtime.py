@@ -121,7 +121,7 @@ def add_at(buffer, index, grad):
             raise
     flat = numpy.reshape(index, (-1,))
     n = numpy.shape(buffer)[0]
-    positions = numpy.arange(n)
+    positions = numpy.arange(n, like=buffer)
     onehot = (numpy.reshape(flat, (-1, 1)) % n == numpy.reshape(positions, (1, -1))) * 1.0
     rows = numpy.reshape(grad, (numpy.shape(flat)[0],) + tuple(numpy.shape(buffer)[1:]))
     return buffer + numpy.tensordot(onehot, rows, axes=([0], [0]))
