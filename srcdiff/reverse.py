@@ -313,13 +313,17 @@ class Reverse:
         elif state.get(name) is ZERO:
             new = S.Assign(targets=[S.store(d)], value=expr, type_comment=None)
             state[name] = BORROWED
-        elif state.get(name) == OWNED:
-            new = S.AugAssign(target=S.store(d), op=S.Add(), value=expr)
         else:
-            new = S.Assign(targets=[S.store(d)],
-                           value=S.BinOp(left=S.load(d), op=S.Add(), right=expr),
-                           type_comment=None)
-            state[name] = OWNED
+            op = S.Add()
+            if isinstance(expr, S.UnaryOp) and isinstance(expr.op, S.USub):
+                op, expr = S.Sub(), expr.operand  # d_m - e, not d_m + -e
+            if state.get(name) == OWNED:
+                new = S.AugAssign(target=S.store(d), op=op, value=expr)
+            else:
+                new = S.Assign(targets=[S.store(d)],
+                               value=S.BinOp(left=S.load(d), op=op, right=expr),
+                               type_comment=None)
+                state[name] = OWNED
         self.emit(out, [new])
 
     def materialize(self, name):

@@ -2,11 +2,13 @@
 
 A forward pass over the core language tracks each name's shape where it is
 certain: literals and arrays passed in, elementwise NumPy ufuncs and operators
-(broadcasting), full reductions, and integer indexing by a loop counter or a literal. Loops
-and branches merge what they know; anything unsure is unknown (None). The
-reverse pass uses these facts for one thing only: an operand whose shape equals
-the result's was not broadcast, so its adjoint needs no `unbroadcast` (and the
-operand need not be kept for its shape). Unknown shapes keep the general code.
+(broadcasting), matrix products, reductions over a literal axis, and integer
+indexing by a loop counter or a literal. Loops and branches merge what they
+know; anything unsure is unknown (None), and unknown shapes keep the general
+code. The reverse pass uses the facts to specialise adjoints: an operand whose
+shape equals the result's was not broadcast (no `unbroadcast`); one that was is
+summed over known axes (`d.sum(axis=0)`); matrix adjoints become `g @ b.T`; and
+`numpy.shape(x)` becomes a literal, so x is not kept for its shape.
 """
 import operator
 
@@ -17,7 +19,7 @@ from . import syntax as S
 
 ELEMENTWISE_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv,
                          operator.pow, operator.neg, operator.pos}
-FULL_REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min}
+REDUCTIONS = {numpy.sum, numpy.mean, numpy.prod, numpy.max, numpy.min}
 UNKNOWN = None
 
 
@@ -90,8 +92,9 @@ class Shapes:
             if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \
                     and not keywords:
                 return broadcast(*[self._atom(a, state) for a in args])
-            if func in FULL_REDUCTIONS and len(args) == 1 and not keywords:
-                return ()
+            if func in REDUCTIONS:
+                return _reduced(self._atom(args[0], state) if args else UNKNOWN, args[1:],
+                                keywords)
         if info.kind == "subscript":
             base = self._atom(value.value, state)
             index = value.slice
@@ -146,6 +149,25 @@ class Shapes:
         known = self.at.get(id(stmt), {})
         return (operand in known and result in known
                 and known[operand] == known[result])
+
+
+def _reduced(shape, args, keywords):
+    """The shape of numpy.sum(x, axis, keepdims=...) and its kin, for literal arguments."""
+    if len(args) > 1 or set(keywords) - {"axis", "keepdims"}:
+        return UNKNOWN
+    axis = args[0] if args else keywords.get("axis", S.Constant(value=None, kind=None))
+    keepdims = keywords.get("keepdims", S.Constant(value=False, kind=None))
+    if not (isinstance(axis, S.Constant) and isinstance(keepdims, S.Constant)
+            and type(keepdims.value) is bool):
+        return UNKNOWN
+    if axis.value is None:
+        if keepdims.value:
+            return UNKNOWN if shape is UNKNOWN else (1,) * len(shape)
+        return ()
+    if shape is UNKNOWN or type(axis.value) is not int or not -len(shape) <= axis.value < len(shape):
+        return UNKNOWN
+    a = axis.value % len(shape)
+    return shape[:a] + ((1,) if keepdims.value else ()) + shape[a + 1:]
 
 
 def _merge(a, b):

@@ -116,3 +116,26 @@ def test_known_shapes_need_no_stand_ins():
     assert "shape_of(" not in body and "expand_reduced(" not in body
     np.testing.assert_allclose(srcdiff.grad(squares_in_a_loop)(w, xs),
                                numerical_grad(squares_in_a_loop, [w, xs], 0), rtol=1e-6)
+
+
+def reductions_over_axes(a, b):
+    m = np.max(a, axis=1, keepdims=True)
+    centred = np.exp(a - m) * b
+    rows = np.sum(centred, axis=0)
+    cols = np.mean(centred, 1)
+    return np.sum(rows * 2.0) + np.sum(cols * cols) + np.sum(np.min(a, axis=-1) * b[0])
+
+
+def test_reductions_over_literal_axes_have_known_shapes():
+    rng = np.random.default_rng(2)
+    a, b = rng.uniform(-1, 1, size=(3, 4)), rng.uniform(0.5, 1, size=(4,))
+    text = transform.reverse_source(reductions_over_axes, ("a", "b"), input_shapes={
+        "a": (3, 4), "b": (4,)}).text
+    assert "unbroadcast(" not in text.split("def unbroadcast")[0]
+    assert ".sum(axis=1, keepdims=True)" in text and ".sum(axis=0)" in text
+    for i, name in enumerate("ab"):
+        got = srcdiff.grad(reductions_over_axes, wrt=i)(a, b)
+        general = transform.load_emitted(transform.reverse_source(reductions_over_axes, (name,)))
+        np.testing.assert_allclose(got, general(a, b), rtol=1e-12)
+        np.testing.assert_allclose(got, numerical_grad(reductions_over_axes, [a, b], i),
+                                   rtol=1e-6, atol=1e-9)
