@@ -185,6 +185,8 @@ class Derivative:
     def _compile_now(self, containers, known, shapes):
         from . import transform
         known = known or {}
+        if self._kind == "jvp":
+            shapes = None  # forward code is not specialised on shapes: one variant serves all
         per_fn = _CACHE.setdefault(self._fn, {})
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),

@@ -57,7 +57,7 @@ def get_source(fn):
             hint="give it a derivative rule with srcdiff.reverse_rule, or "
                  "mark it with srcdiff.nondifferentiable")
     filename = code.co_filename
-    lines = linecache.getlines(filename, fn.__globals__)
+    lines = _emitted_lines(code) or linecache.getlines(filename, fn.__globals__)
     if not lines:
         raise UnsupportedCodeError(
             f"the source of {fn.__qualname__} is not available",
@@ -70,6 +70,16 @@ def get_source(fn):
             f"could not locate the definition of {fn.__qualname__} in its source",
             filename=filename, lineno=code.co_firstlineno)
     return Source(filename, lines, node)
+
+
+def _emitted_lines(code):
+    """The text of a function srcdiff emitted, read from the loader: linecache keeps only
+    the variant last loaded under a file name (a shape-specialised gradient shares its file
+    name with the general one), so forward mode over an emitted gradient would read another
+    variant's code."""
+    from .loader import source_of_code
+    text = source_of_code(code)
+    return text.splitlines(keepends=True) if text is not None else None
 
 
 _PARSED = {}
@@ -98,18 +108,15 @@ def _find_def(fn, code, text):
         hit = _DEFS.get(key)
         if hit is not None and hit[0] is module:
             return S.clone(hit[1])
+    if is_lambda:
+        candidates = _match_lambda(_lambdas_at(module, want), code)
+        return _lambda_to_def(S.clone(candidates[0])) if len(candidates) == 1 else None
     candidates = []
     for node in S.walk(module):
-        if is_lambda and isinstance(node, S.Lambda) and node.lineno == want:
-            candidates.append(node)
-        elif (not is_lambda and isinstance(node, S.FunctionDef)
-              and node.name == fn.__name__):
+        if isinstance(node, S.FunctionDef) and node.name == fn.__name__:
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
             if first == want or node.lineno == want:
                 candidates.append(node)
-    if is_lambda:
-        candidates = _match_lambda(candidates, code)
-        return _lambda_to_def(S.clone(candidates[0])) if len(candidates) == 1 else None
     if not candidates:
         return None
     _DEFS[key] = (module, candidates[0])
@@ -117,6 +124,22 @@ def _find_def(fn, code, text):
 
 
 _DEFS = {}  # (parsed module, first line, name) -> its def, found once
+_LAMBDAS = {}  # id(parsed module) -> (module, {line: the lambdas starting on it})
+
+
+def _lambdas_at(module, lineno):
+    """The lambdas of a parsed module that start on `lineno`, in source order (the module
+    is indexed once: a file of many lambdas is not walked once per lambda)."""
+    hit = _LAMBDAS.get(id(module))
+    if hit is None or hit[0] is not module:
+        index = {}
+        for node in S.walk(module):
+            if isinstance(node, S.Lambda):
+                index.setdefault(node.lineno, []).append(node)
+        if len(_LAMBDAS) > 64:
+            _LAMBDAS.clear()
+        hit = _LAMBDAS[id(module)] = (module, index)
+    return list(hit[1].get(lineno, ()))
 
 
 def _find_def_fragment(fn, code):

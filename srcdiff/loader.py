@@ -81,5 +81,9 @@ def _load_fast(text, name, filename, bindings, user_fn):
 
 def source_of(fn):
     """The full emitted text a loaded function came from, or None."""
-    code = getattr(fn, "__code__", None)
+    return source_of_code(getattr(fn, "__code__", None))
+
+
+def source_of_code(code):
+    """The full emitted text a loaded function's code object came from, or None."""
     return _SOURCES.get(code)

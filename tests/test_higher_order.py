@@ -168,6 +168,25 @@ def test_hvp_matches_hessian_times_vector():
     np.testing.assert_allclose(srcdiff.hvp(loopy)(X, vector=v), srcdiff.hvp(loopy)(X, v))
 
 
+def broadcast_loss(x, b):
+    return np.sum(np.sin(x + b) * x)
+
+
+def test_second_derivatives_read_their_own_gradient_variant():
+    """A shape-specialised gradient loaded under the same file name as the general one
+    (which forward mode differentiates) must not be read in its place: its literal
+    shapes would not fit inputs of other shapes."""
+    x3, x4, b = np.linspace(0.0, 1.0, 3), np.linspace(0.0, 1.0, 4), np.ones((2, 4))
+    hvp = srcdiff.hvp(broadcast_loss)
+    hvp(x3, 0.5, np.ones(3))
+    srcdiff.grad(broadcast_loss)(x3, 0.5)  # specialised on shape (3,), loaded last
+    v = np.array([1.0, -2.0, 0.5, 3.0])
+    hessian = fd_hessian(lambda x: broadcast_loss(x, b), x4)
+    np.testing.assert_allclose(hvp(x4, b, v), hessian @ v, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(srcdiff.grad(srcdiff.grad(broadcast_loss))(x4, b),
+                               hessian.sum(axis=1), rtol=1e-6, atol=1e-8)
+
+
 def vector_function(x, w):
     return np.tanh(x * w) * np.sum(x)
 
