@@ -33,10 +33,11 @@ def unbroadcast(grad, like):
 
 def broadcast_like(tangent, like):
     """Broadcast a tangent to the shape of the value it belongs to."""
-    shape = numpy.shape(like)
-    if numpy.shape(tangent) == shape:
+    if numpy.shape(tangent) == numpy.shape(like):
         return tangent
-    return numpy.broadcast_to(tangent, shape) * numpy.ones_like(like)
+    # ones made from `like` carry its array type: a Python or host scalar tangent (of a
+    # float argument) broadcast onto a device value stays on the device
+    return tangent * numpy.ones_like(like)
 
 
 def zeros_like_value(value):
@@ -807,6 +808,7 @@ def inner_grad(grad, a, b, which):
 
 def take_grad(grad, like, indices, axis, mode):
     """The adjoint of numpy.take: scatter-add `grad` back at `indices` (repeats add up)."""
+    indices = take_indices(indices, like, axis, mode)
     if axis is None:
         out = numpy.zeros_like(numpy.reshape(like, (-1,)))
         target = out
@@ -815,17 +817,24 @@ def take_grad(grad, like, indices, axis, mode):
         axis = axis % numpy.ndim(like)
         out = numpy.zeros_like(like)
         target = numpy.moveaxis(out, axis, 0)
-    n = numpy.shape(target)[0]
-    if mode == "wrap":
-        indices = indices % n
-    elif mode == "clip":
-        indices = numpy.clip(indices, 0, n - 1)
     k = numpy.ndim(indices)
     g = numpy.moveaxis(grad, tuple(range(axis, axis + k)), tuple(range(k))) if k else grad
     updated = add_at(target, indices, g)
     if updated is not target:  # an array type that can not add in place (Dask)
         out = numpy.moveaxis(updated, 0, axis)
     return numpy.reshape(out, numpy.shape(like))
+
+
+def take_indices(indices, like, axis, mode):
+    """numpy.take's `indices` into `like` with its `mode` ('wrap', 'clip') applied, so the
+    take needs no mode= (CuPy's take has none); 'raise' leaves them as they are."""
+    if mode == "raise":
+        return indices
+    shape = numpy.shape(like)
+    n = _count(shape) if axis is None else shape[axis]
+    if mode == "wrap":
+        return indices % n
+    return numpy.clip(indices, 0, n - 1)
 
 
 def repeat_grad(grad, like, repeats, axis):

@@ -13,8 +13,8 @@ import math
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, reverse
-from srcdiff.runtime import (broadcast_like, builtin_sum_grad, log_of_base, pick_grad,
-                             pick_tangent, unbroadcast)
+from srcdiff.runtime import (broadcast_like, builtin_sum_grad, log_base, log_of_base,
+                             pick_grad, pick_tangent, power_exponent, unbroadcast)
 
 _G = globals()
 
@@ -88,14 +88,14 @@ def math_pow(r, x, y):
 
 @reverse(builtins.pow)
 def builtin_pow(r, base, exp, mod=None):
-    d[base] = unbroadcast(d[r] * exp * base ** numpy.where(exp == 0, 1, exp - 1), base)
-    d[exp] = unbroadcast(d[r] * r * numpy.log(numpy.where(base > 0, base, 1)), exp)
+    d[base] = unbroadcast(d[r] * exp * base ** power_exponent(exp), base)
+    d[exp] = unbroadcast(d[r] * r * log_base(base), exp)
 
 
 @forward(builtins.pow)
 def builtin_pow(r, base, exp, mod=None):
-    d[r] = broadcast_like(d[base] * exp * base ** numpy.where(exp == 0, 1, exp - 1), r)
-    d[r] = broadcast_like(d[exp] * r * numpy.log(numpy.where(base > 0, base, 1)), r)
+    d[r] = broadcast_like(d[base] * exp * base ** power_exponent(exp), r)
+    d[r] = broadcast_like(d[exp] * r * log_base(base), r)
 
 
 @reverse(math.hypot)

@@ -35,12 +35,12 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
-                             sum_to_gradient, take_and_zero, take_grad, tie_split, unbroadcast,
-                             unstack_grad, zeros_like_value)
+                             sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
+                             unbroadcast, unstack_grad, zeros_like_value)
 
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
-                  inverse_axes, clip_mask, extremum_weights)
+                  inverse_axes, clip_mask, extremum_weights, take_indices)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------

@@ -10,8 +10,8 @@ import numpy
 from srcdiff.runtime import method_astype, method_copy, reshape_like
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
-                             inverse_axes, repeat_grad, split_grad, take_grad, unbroadcast,
-                             unstack_grad)
+                             inverse_axes, repeat_grad, split_grad, take_grad, take_indices,
+                             unbroadcast, unstack_grad)
 
 
 @reverse(numpy.reshape)
@@ -135,13 +135,14 @@ def copy(y, a, order="K", subok=False):
 
 
 @reverse(numpy.array, numpy.asarray)
-def array(y, object, dtype=None):
+def array(y, object, dtype=None, *, like=None):
     d[object] = array_grad(d[y], object)
 
 
+# like=y: the tangent is an array of the result's kind (a device one for like=device_array)
 @forward(numpy.array, numpy.asarray)
-def array(y, object, dtype=None):
-    d[y] = numpy.asarray(d[object])
+def array(y, object, dtype=None, *, like=None):
+    d[y] = numpy.asarray(d[object], like=y)
 
 
 @reverse(numpy.astype, method_astype)
@@ -221,7 +222,7 @@ def take(y, a, indices, axis=None, out=None, mode="raise"):
 
 @forward(numpy.take)
 def take(y, a, indices, axis=None, out=None, mode="raise"):
-    d[y] = numpy.take(d[a], indices, axis=axis, mode=mode)
+    d[y] = numpy.take(d[a], take_indices(indices, a, axis, mode), axis=axis)
 
 
 @reverse(numpy.repeat)
@@ -245,12 +246,12 @@ not_implemented(numpy.split, "slice the array with indexing instead")
 
 
 @reverse(numpy.full)
-def full(y, shape, fill_value, dtype=None, order="C"):
+def full(y, shape, fill_value, dtype=None, order="C", *, like=None):
     d[fill_value] = unbroadcast(d[y], fill_value)
 
 
 @forward(numpy.full)
-def full(y, shape, fill_value, dtype=None, order="C"):
+def full(y, shape, fill_value, dtype=None, order="C", *, like=None):
     d[y] = broadcast_like(d[fill_value], y)
 
 

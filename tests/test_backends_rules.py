@@ -1,0 +1,667 @@
+"""Every derivative rule on a device array type: the emitted code never leaves the device.
+
+tests/test_backends.py runs a few whole programs on array types NumPy dispatches to.
+This module runs the rules one by one: for each rule family of templates/ (the tables
+of tests/templates/, reused where they are tables), `srcdiff.grad(f)` and
+`srcdiff.jvp(f)` are computed on NumPy inputs and on `DeviceArray` inputs (the
+CuPy stand-in of test_backends.py, given cupy.ndarray's methods below: it refuses to
+become, or to be mixed with, a host ndarray). A derivative must come back as a
+DeviceArray with NumPy's values (rtol 1e-10). A few cases also run `srcdiff.hvp`
+(forward mode over the emitted gradient), which meets the runtime helpers' own rules.
+
+As a CuPy user passes them, only float arrays go to the device: Python floats, ints
+and integer index arrays stay on the host. The constants a function multiplies by
+(weights) are passed as arguments, so they go to the device too.
+
+A case the *primal* function cannot run on such an array (CuPy can not either) is an
+xfail(strict=True) saying why; srcdiff's own host conversions are bugs, not xfails.
+`test_every_rule_is_covered` checks that the cases reach every rule in templates/.
+"""
+import math
+import operator
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import srcdiff
+import srcdiff.api
+import srcdiff.rules
+from srcdiff.callables import canonical_path
+from test_backends import DeviceArray as _DeviceArray
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"))
+from test_arithmetic import SHAPES as OPERATOR_SHAPES, IDS as OPERATOR_IDS  # noqa: E402
+from test_linalg import DOT_SHAPES, INNER_SHAPES  # noqa: E402
+from test_python import MATH  # noqa: E402
+from test_reductions import AXES, VECTOR_ORDS  # noqa: E402
+from test_ufuncs import BINARY, UNARY, _binary, _unary  # noqa: E402
+
+rng = np.random.default_rng(20240607)
+HAS_NUMPY2 = hasattr(np, "matrix_transpose")
+
+
+def _in(lo, hi, shape):
+    return rng.uniform(lo, hi, size=shape)
+
+
+def _x(*shape):
+    return rng.normal(size=shape)
+
+
+def _w(shape):
+    """Distinct weights, so a derivative landing on the wrong element is caught."""
+    return np.arange(1.0, 1.0 + np.prod(shape, dtype=int)).reshape(shape)
+
+
+def _distinct(shape):
+    """No ties and no zeros (for max/min/prod/norms)."""
+    n = int(np.prod(shape, dtype=int))
+    vals = rng.permutation(np.linspace(0.3, 1.7, n)) * rng.choice([-1.0, 1.0], size=n)
+    return vals.reshape(shape)
+
+
+class DeviceArray(_DeviceArray):
+    """test_backends.DeviceArray with the ndarray methods cupy.ndarray has (emitted code
+    keeps the method form a function was written in: `x.clip(0.1, None)`), each the NumPy
+    function of that name, so it dispatches back to this type; and numpy.take as CuPy has
+    it: a host index array is copied to the device, and there is no mode=."""
+
+    _METHODS = {"all", "any", "argmax", "argmin", "argsort", "clip", "conj", "conjugate",
+                "cumprod", "cumsum", "diagonal", "dot", "max", "mean", "min", "nonzero", "prod",
+                "ravel", "repeat", "round", "squeeze", "std", "sum", "swapaxes", "take",
+                "trace", "var"}
+
+    def __getattr__(self, name):
+        if name in self._METHODS:
+            return lambda *args, **kwargs: getattr(np, name)(self, *args, **kwargs)
+        raise AttributeError(name)
+
+    def transpose(self, *axes):
+        return np.transpose(self, axes[0] if len(axes) == 1 else axes or None)
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func is np.take:
+            # cupy.take(a, indices, axis=None, out=None): a host index is copied to the
+            # device, and there is no mode=
+            if "mode" in kwargs or len(args) > 4:
+                raise TypeError("take() got an unexpected keyword argument 'mode'")
+            if isinstance(args[1], np.ndarray):
+                args = (args[0], type(self)(args[1])) + tuple(args[2:])
+        return super().__array_function__(func, types, args, kwargs)
+
+
+
+# --- the cases ----------------------------------------------------------------------------
+CASES = []   # pytest.param(f, args, wrt, id=..., marks=...)
+
+
+def case(name, f, *args, wrt=0, xfail=None):
+    marks = [pytest.mark.xfail(strict=True, reason=xfail)] if xfail else []
+    CASES.append(pytest.param(f, args, wrt, id=name, marks=marks))
+
+
+# templates/ufuncs.py -----------------------------------------------------------------------
+for fn, (lo, hi) in UNARY:
+    case(fn.__name__, _unary(fn), _in(lo, hi, (2, 3)))
+for fn, (lo, hi) in UNARY[:4]:
+    case(f"{fn.__name__}-0d", _unary(fn), _in(lo, hi, ()))
+case("imag", lambda x: np.sum(np.imag(x) + x), _x(2, 3))
+
+BINARY_SHAPES = [((4, 1), (1, 3)), ((), (2,))]  # both operands broadcast; a 0-d one
+for fn, da, db in BINARY:
+    for sa, sb in BINARY_SHAPES:
+        case(f"{fn.__name__}-{sa}-{sb}", _binary(fn), _in(*da, sa), _in(*db, sb), wrt=(0, 1))
+
+
+def _extremum(fn):
+    return lambda a, b: np.sum(fn(a, b) * np.sin(a + 1))
+
+
+for fn in [np.maximum, np.minimum, np.fmax, np.fmin]:
+    for sa, sb in [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), ())]:
+        a = rng.permutation(np.linspace(-1, 1, int(np.prod(sa, dtype=int)))).reshape(sa)
+        b = np.full(sb, 0.05) if sb == () else _in(-1.03, 1.03, sb)
+        case(f"{fn.__name__}-{sa}-{sb}", _extremum(fn), a, b, wrt=(0, 1))
+case("maximum-ties", lambda a, b: np.sum(np.maximum(a, b)), np.array([1.0, 2.0, 3.0]),
+     np.array([2.0, 2.0, 2.0]), wrt=(0, 1))
+
+for sx, sy in [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 3), ())]:
+    case(f"where-{sx}-{sy}", lambda x, y: np.sum(np.where(x > 0, x * x, y) * np.cos(x)),
+         _x(*sx), _x(*sy), wrt=(0, 1))
+case("where-python-float", lambda x, c: np.sum(np.where(x > 0, c, np.sin(x))), _x(3, 2), 0.7,
+     wrt=(0, 1))
+case("where-broadcast-condition", lambda x, m, w: np.sum(np.where(m > 0, x, 2 * x) * w),
+     _x(3), np.array([[1.0], [-1.0]]), _w((2, 3)))
+
+CLIPPED = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
+case("clip-scalars", lambda x: np.sum(np.clip(x, -0.5, 0.5) * np.cos(x)), CLIPPED)
+case("clip-method", lambda x: np.sum(x.clip(0.1, None) ** 2), CLIPPED)
+case("clip-no-lower", lambda x: np.sum(np.clip(x, None, 0.1) ** 2), CLIPPED)
+case("clip-bounds", lambda x, lo, hi: np.sum(np.clip(x, lo, hi) * np.sin(x)), CLIPPED,
+     np.array([-0.5, -0.2, 0.05, -2.0]), 0.41, wrt=(0, 1, 2))
+if np.lib.NumpyVersion(np.__version__) >= "2.1.0":
+    case("clip-min-max", lambda x, hi: np.sum(np.clip(x, min=-0.3, max=hi) ** 2), CLIPPED,
+         0.33, wrt=(0, 1))
+
+# templates/arithmetic.py --------------------------------------------------------------------
+def _operators(a, b):
+    return np.sum(np.sin(a + b) + np.sin(a - b) + np.sin(a * b) + np.sin(a / b)
+                  + np.sin(b ** a) + np.sin(-a) * +b)
+
+
+def _ufunc_twins(a, b):
+    return np.sum(np.sin(np.add(a, b)) + np.sin(np.subtract(a, b)) + np.sin(np.multiply(a, b))
+                  + np.sin(np.divide(a, b)) + np.sin(np.true_divide(a, b))
+                  + np.sin(np.power(b, a)) + np.negative(a) * np.positive(b))
+
+
+for (sa, sb), shape_id in zip(OPERATOR_SHAPES, OPERATOR_IDS):
+    a, b = _x(*sa), _in(0.5, 2.0, sb)
+    case(f"operators-{shape_id}", _operators, a, b, wrt=(0, 1))
+    case(f"ufunc-twins-{shape_id}", _ufunc_twins, a, b, wrt=(0, 1))
+case("python-float-constants", lambda x: np.sum(x * 2.0 + 1.0 / x - 3.0 ** x),
+     _in(0.5, 2.0, (2, 3)))
+case("integer-powers", lambda x: np.sum(x ** 2 + x ** 3 + x ** 0), _x(2, 3))
+case("array-to-float-power", lambda b, p: np.sum(b ** p), np.array([0.5, 2.0]), 1.5,
+     wrt=(0, 1))
+for sa, sb in [((3, 3), (3, 3)), ((2, 3), (3,)), ((3,), (3, 2)), ((3,), (3,)),
+               ((2, 3, 4), (4, 2)), ((1, 3, 4), (2, 4, 2))]:
+    a, b = _x(*sa), _x(*sb)
+    case(f"matmul-operator-{sa}-{sb}", lambda a, b, w: np.sum((a @ b) * w), a, b,
+         _w(np.shape(a @ b)), wrt=(0, 1))
+    if sa[-1] == 4:
+        case(f"np.matmul-{sa}-{sb}", lambda a, b, w: np.sum(np.matmul(a, b) * w), a, b,
+             _w(np.shape(a @ b)), wrt=(0, 1))
+
+# templates/reductions.py --------------------------------------------------------------------
+X234 = _distinct((2, 3, 4))
+
+
+def _reduction(fn, axis, keepdims):
+    return lambda x, w: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims)) * w)
+
+
+for fn in [np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std]:
+    for axis, keepdims in AXES if fn not in (np.amax, np.amin) else AXES[2:4]:
+        if fn in (np.var, np.std) and axis == ():
+            continue  # variance over no axes is zero (std has a kink), as in test_reductions
+        w = _w(np.shape(fn(X234, axis=axis, keepdims=keepdims)))
+        case(f"{fn.__name__}-axis={axis}-keepdims={keepdims}", _reduction(fn, axis, keepdims),
+             X234, w)
+
+
+def _ddof(fn, axis, ddof):
+    return lambda x: np.sum(np.cos(fn(x, axis=axis, ddof=ddof)))
+
+
+for fn in [np.var, np.std]:
+    for ddof in [0, 1]:
+        for axis in [None, -1]:
+            case(f"{fn.__name__}-ddof={ddof}-axis={axis}", _ddof(fn, axis, ddof),
+                 _distinct((3, 4)))
+
+
+def _whole(fn):
+    return lambda x: fn(x) * 2.0
+
+
+def _positional_axis(fn):
+    return lambda y: np.sum(np.sin(fn(y, 1)))
+
+
+for fn in [np.sum, np.mean, np.prod, np.max, np.min, np.var, np.std]:
+    case(f"{fn.__name__}-vector", _whole(fn), _distinct((5,)))
+    case(f"{fn.__name__}-positional-axis", _positional_axis(fn), _distinct((3, 4)))
+
+X34 = _distinct((3, 4))
+case("method-sum", lambda x: np.sum(x.sum(axis=0) ** 2), X34)
+case("method-mean", lambda x: np.sum(x.mean(axis=0) ** 2), X34)
+case("method-prod", lambda x: x.prod(), X34)
+case("method-max-min", lambda x: x.max() + x.min(), X34)
+case("method-max-keepdims", lambda x: np.sum(x.max(axis=1, keepdims=True) * x), X34)
+case("method-std-var", lambda x: x.std() + x.var(axis=1).sum(), X34)
+case("method-cumsum", lambda x: np.sum(x.cumsum(axis=1) ** 2), X34)
+ZEROS = _distinct((2, 3))
+ZEROS.flat[[0, 5]] = 0.0
+case("prod-with-zeros", lambda x: np.prod(x), ZEROS)
+case("prod-with-zeros-axis", lambda x, w: np.sum(np.prod(x, axis=1) * w), ZEROS,
+     np.array([1.0, 2.0]))
+case("max-ties", lambda x: np.sum(np.max(x, axis=1)),
+     np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]]))
+
+
+def _cumsum(axis):
+    return lambda x, w: np.sum(np.cumsum(x, axis=axis) * w)
+
+
+for axis in [None, 0, 1, -1]:
+    case(f"cumsum-axis={axis}", _cumsum(axis), X34, _w(np.shape(np.cumsum(X34, axis=axis))))
+
+
+def _norm(ord):
+    return lambda x: np.linalg.norm(x, ord) * 2.0
+
+
+def _norm_axis(ord, axis, keepdims):
+    return lambda x: np.sum(np.sin(np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims)))
+
+
+def _norm_axes(ord, keepdims):
+    return lambda x, w: np.sum(np.linalg.norm(x, ord, axis=(0, 2), keepdims=keepdims).ravel()
+                               * w)
+
+
+for ord in VECTOR_ORDS:
+    case(f"norm-vector-ord={ord}", _norm(ord), _distinct((5,)))
+for ord in [None, 2, 1, np.inf, 3]:
+    for axis, keepdims in [(0, False), (-1, True), (1, False)]:
+        case(f"norm-ord={ord}-axis={axis}-keepdims={keepdims}", _norm_axis(ord, axis, keepdims),
+             X34)
+for ord in [None, "fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf]:
+    case(f"norm-matrix-ord={ord}", _norm(ord), X34)
+for ord in ["fro", "nuc", 2, 1, np.inf]:
+    for keepdims in [False, True]:
+        case(f"norm-matrix-ord={ord}-axes-keepdims={keepdims}", _norm_axes(ord, keepdims),
+             _distinct((3, 2, 4)), np.arange(1.0, 3.0))
+case("norm-nd", lambda x: np.linalg.norm(x), _distinct((2, 3, 2)))
+case("norm-nd-keepdims", lambda x: np.sum(np.linalg.norm(x, keepdims=True) * x),
+     _distinct((2, 3, 2)))
+case("norm-zero-vector", lambda x: np.linalg.norm(x), np.zeros(3))
+if hasattr(np.linalg, "vector_norm"):
+    case("vector_norm", lambda x: np.linalg.vector_norm(x), X34)
+    case("vector_norm-axis-ord1", lambda x, w: np.sum(np.linalg.vector_norm(x, axis=1, ord=1) * w),
+         X34, np.arange(3.0))
+    case("vector_norm-inf", lambda x: np.linalg.vector_norm(x, axis=(0, 1), ord=np.inf), X34)
+    case("matrix_norm", lambda x: np.linalg.matrix_norm(x), X34)
+    case("matrix_norm-nuc", lambda y, w: np.sum(np.linalg.matrix_norm(y, ord="nuc") * w),
+         _distinct((2, 3, 3)), np.arange(2.0))
+    case("matrix_norm-2-keepdims",
+         lambda y: np.sum(np.linalg.matrix_norm(y, ord=2, keepdims=True) * y),
+         _distinct((2, 3, 3)))
+
+# templates/shapes.py ----------------------------------------------------------------------
+X23, X234, X213 = _x(2, 3), _x(2, 3, 4), _x(2, 1, 3)
+W6, W23, W32 = _w((6,)), _w((2, 3)), _w((3, 2))
+case("reshape", lambda x, w: np.sum(np.reshape(x, (3, 2)) * w), X23, W32)
+case("reshape-flat", lambda x, w: np.sum(np.reshape(x, -1) * w), X23, W6)
+case("reshape-F", lambda x, w: np.sum(np.reshape(x, (3, 2), order="F") * w), X23, W32)
+case("reshape-method", lambda x, w: np.sum(x.reshape(3, 2) * w), X23, W32)
+case("reshape-method-tuple", lambda x, w: np.sum(x.reshape((6,)) * w), X23, W6)
+case("ravel", lambda x, w: np.sum(np.ravel(x) * w), X23, W6)
+case("ravel-F", lambda x, w: np.sum(np.ravel(x, order="F") * w), X23, W6)
+case("ravel-method", lambda x, w: np.sum(x.ravel() * w), X23, W6)
+case("flatten-method", lambda x, w: np.sum(x.flatten() * w), X23, W6)
+case("transpose", lambda x, w: np.sum(np.transpose(x) * w), X234, _w((4, 3, 2)))
+case("transpose-T", lambda x, w: np.sum(x.T * w), X234, _w((4, 3, 2)))
+case("transpose-axes", lambda x, w: np.sum(np.transpose(x, (1, 2, 0)) * w), X234, _w((3, 4, 2)))
+case("transpose-negative-axes", lambda x, w: np.sum(np.transpose(x, (-2, -1, 0)) * w), X234,
+     _w((3, 4, 2)))
+case("transpose-method", lambda x, w: np.sum(x.transpose(1, 2, 0) * w), X234, _w((3, 4, 2)))
+if HAS_NUMPY2:
+    case("matrix_transpose", lambda x, w: np.sum(np.matrix_transpose(x) * w), X234,
+         _w((2, 4, 3)))
+    case("mT", lambda x, w: np.sum(x.mT * w), X234, _w((2, 4, 3)))
+case("swapaxes", lambda x, w: np.sum(np.swapaxes(x, 0, 2) * w), X234, _w((4, 3, 2)))
+case("swapaxes-method", lambda x, w: np.sum(x.swapaxes(-1, 1) * w), X234, _w((2, 4, 3)))
+case("moveaxis", lambda x, w: np.sum(np.moveaxis(x, 0, -1) * w), X234, _w((3, 4, 2)))
+case("moveaxis-tuple", lambda x, w: np.sum(np.moveaxis(x, (0, 1), (2, 0)) * w), X234,
+     _w((3, 4, 2)))
+case("squeeze", lambda x, w: np.sum(np.squeeze(x) * w), X213, W23)
+case("squeeze-axis", lambda x, w: np.sum(np.squeeze(x, axis=1) * w), X213, W23)
+case("squeeze-method", lambda x, w: np.sum(x.squeeze() * w), X213, W23)
+case("expand_dims", lambda y, w: np.sum(np.expand_dims(y, 1) * w), X23, _w((2, 1, 3)))
+case("expand_dims-tuple", lambda y, w: np.sum(np.expand_dims(y, (0, -1)) * w), X23,
+     _w((1, 2, 3, 1)))
+case("atleast_1d", lambda y, w: np.sum(np.atleast_1d(y) * w), np.array(0.7), _w((1,)))
+case("atleast_2d", lambda y, w: np.sum(np.atleast_2d(y) * w), _x(3), _w((1, 3)))
+case("atleast_3d", lambda y, w: np.sum(np.atleast_3d(y) * w), X23, _w((2, 3, 1)))
+case("flip", lambda x, w: np.sum(np.flip(x) * w), X23, W23)
+case("flip-axis", lambda x, w: np.sum(np.flip(x, axis=1) * w), X23, W23)
+case("broadcast_to", lambda v, w: np.sum(np.broadcast_to(v, (2, 3)) * w), _x(3), W23)
+case("broadcast_to-0d", lambda v, w: np.sum(np.broadcast_to(v, (2, 3)) * w), np.array(0.5), W23)
+case("copy", lambda x, w: np.sum(np.copy(x) * w), X23, W23)
+case("copy-method", lambda x, w: np.sum(x.copy() * w), X23, W23)
+HOST_ONLY = ("the function itself calls numpy.{0}() on a device array: NumPy does not "
+             "dispatch {0} without like= and converts it to a host ndarray (HostConversionError; "
+             "CuPy raises TypeError); device code writes numpy.{0}(..., like=x) or cupy.{0}")
+case("array", lambda x, w: np.sum(np.array(x) * w), X23, W23, xfail=HOST_ONLY.format("array"))
+case("asarray", lambda x, w: np.sum(np.asarray(x) * w), X23, W23,
+     xfail=HOST_ONLY.format("asarray"))
+case("array-of-list", lambda a, b, w: np.sum(np.array([a, b]) * w), _x(3), _x(3), W23,
+     wrt=(0, 1), xfail=HOST_ONLY.format("array"))
+case("asarray-like", lambda x, w: np.sum(np.asarray(x, like=w) * w), X23, W23)
+case("array-of-list-like", lambda a, b, w: np.sum(np.array([a, b], like=w) * w), _x(3), _x(3),
+     W23, wrt=(0, 1))
+case("astype", lambda x, w: np.sum(np.astype(x, np.float64) * w), X23, W23)
+case("astype-method-float32", lambda x, w: np.sum(x.astype(np.float32) * w), X23, W23)
+case("astype-method-int", lambda x, w: np.sum(x.astype(int) * w) + np.sum(x), X23, W23)
+case("astype-from-float32", lambda x, w: np.sum(x.astype(np.float64) * w),
+     X23.astype(np.float32), W23)
+
+
+def _concatenate(axis):
+    return lambda a, b, w: np.sum(np.concatenate([a, b], axis=axis) * w)
+
+
+def _stack(axis):
+    return lambda a, b, w: np.sum(np.stack([a, b], axis=axis) * w)
+
+
+for axis in [0, 1, -1, None]:
+    a = _x(2, 3)
+    b = _x(2, 3) if axis is None else _x(*((1, 3) if axis == 0 else (2, 2)))
+    case(f"concatenate-axis={axis}", _concatenate(axis), a, b,
+         _w(np.shape(np.concatenate([a, b], axis=axis))), wrt=(0, 1))
+case("concatenate-same-array", lambda a, w: np.sum(np.concatenate([a, a * 2.0]) * w), _x(3), W6)
+case("concatenate-tuple", lambda a, b, w: np.sum(np.concatenate((a, b)) * w), _x(3), _x(3), W6,
+     wrt=(0, 1))
+case("concatenate-list-argument", lambda xs, w: np.sum(np.concatenate(xs) * w),
+     [_x(2), _x(3), _x(1)], W6)
+for axis in [0, 1, -1]:
+    a, b = _x(2, 3), _x(2, 3)
+    case(f"stack-axis={axis}", _stack(axis), a, b, _w(np.shape(np.stack([a, b], axis=axis))),
+         wrt=(0, 1))
+case("hstack-1d", lambda a, b, w: np.sum(np.hstack([a, b]) * w), _x(2), _x(4), W6, wrt=(0, 1))
+case("hstack-2d", lambda m, n, w: np.sum(np.hstack([m, n]) * w), _x(2, 1), _x(2, 2), W23,
+     wrt=(0, 1))
+case("vstack-1d", lambda a, b, w: np.sum(np.vstack([a, b]) * w), _x(3), _x(3), W23, wrt=(0, 1))
+case("vstack-mixed", lambda m, v, w: np.sum(np.vstack([m, v]) * w), _x(2, 2), _x(2), W32,
+     wrt=(0, 1))
+
+
+def _diagonal(offset):
+    return lambda x, w: np.sum(np.diagonal(x, offset) * w)
+
+
+def _diagonal_method(offset):
+    return lambda x, w: np.sum(x.diagonal(offset) * w)
+
+
+def _trace(offset):
+    return lambda x: np.trace(x, offset) * 3.0
+
+
+def _trace_method(offset):
+    return lambda x: x.trace(offset=offset) * 3.0
+
+
+X34 = _x(3, 4)
+for offset in [0, 1, -1, 2]:
+    w = _w(np.shape(np.diagonal(X34, offset)))
+    case(f"diagonal-offset={offset}", _diagonal(offset), X34, w)
+    case(f"trace-offset={offset}", _trace(offset), X34)
+case("diagonal-method", _diagonal_method(1), X34, _w(np.shape(np.diagonal(X34, 1))))
+case("trace-method", _trace_method(-1), X34)
+X324 = _x(3, 2, 4)
+case("diagonal-other-axes", lambda x, w: np.sum(np.diagonal(x, 1, 0, 2) * w), X324,
+     _w(np.shape(np.diagonal(X324, 1, 0, 2))))
+case("trace-other-axes", lambda x, w: np.sum(np.trace(x, 0, 2, 0) * w), X324, np.arange(2.0))
+
+IDX = np.array([2, 0, 2])
+case("take-flat", lambda x, idx, w: np.sum(np.take(x, idx) * w), X34, IDX, np.arange(3.0))
+case("take-axis0", lambda x, idx, w: np.sum(np.take(x, idx, axis=0) * w), X34, IDX, _w((3, 4)))
+case("take-method-2d-index", lambda x, idx, w: np.sum(x.take(idx, axis=1) * w), X34,
+     np.array([[1, 3], [3, 3]]), _w((3, 2, 2)))
+case("take-wrap", lambda x, idx, w: np.sum(np.take(x, idx, axis=1, mode="wrap") * w), X34,
+     np.array([5, -1]), _w((3, 2)),
+     xfail="the function itself passes mode='wrap' to numpy.take, and CuPy's take has no "
+     "mode= (cupy.take(a, indices, axis=None, out=None)): TypeError in the primal")
+case("take-scalar-index", lambda x: np.take(x, 1, axis=1)[0] * 2.0, X34)
+
+
+def _repeat(axis):
+    return lambda x, w: np.sum(np.repeat(x, 2, axis=axis) * w)
+
+
+for axis in [None, 0, 1]:
+    case(f"repeat-axis={axis}", _repeat(axis), X23, _w(np.shape(np.repeat(X23, 2, axis=axis))))
+case("repeat-method", lambda x, w: np.sum(x.repeat(3) * w), X23, np.arange(18.0))
+case("full-of-array", lambda c, w: np.sum(np.full((2, 3), c) * w), _x(3), W23,
+     xfail="the function itself calls numpy.full(shape, c) with a device array c: NumPy does "
+     "not dispatch full without like= and converts c to a host ndarray (numpy.asarray(c)); "
+     "device code writes numpy.full(shape, c, like=c), cupy.full or numpy.full_like")
+case("full-like", lambda c, w: np.sum(np.full((2, 3), c, like=w) * w), _x(3), W23)
+case("full_like", lambda x, c, w: np.sum(np.full_like(x, c) * w), X23, 0.5, W23, wrt=(0, 1))
+case("full_like-of-array", lambda x, c, w: np.sum(np.full_like(x, c) * w), X23, _x(3), W23,
+     wrt=(0, 1))
+case("real-attribute", lambda x, w: np.sum(x.real * w), X23, W23)
+
+# templates/linalg.py ----------------------------------------------------------------------
+for sa, sb in DOT_SHAPES:
+    a, b = _x(*sa), _x(*sb)
+    w = _w(np.shape(np.dot(a, b)))
+    case(f"dot-{sa}-{sb}", lambda a, b, w: np.sum(np.dot(a, b) * w), a, b, w, wrt=(0, 1))
+    if sa == (2, 3):
+        case(f"dot-method-{sa}-{sb}", lambda a, b, w: np.sum(a.dot(b) * w), a, b, w,
+             wrt=(0, 1))
+for sa, sb in INNER_SHAPES:
+    a, b = _x(*sa), _x(*sb)
+    case(f"inner-{sa}-{sb}", lambda a, b, w: np.sum(np.inner(a, b) * w), a, b,
+         _w(np.shape(np.inner(a, b))), wrt=(0, 1))
+case("vdot", lambda a, b: np.vdot(a, b) * 2.0, _x(2, 3), _x(3, 2), wrt=(0, 1))
+case("outer", lambda u, v, w: np.sum(np.outer(u, v) * w), _x(3), _x(2, 2), _w((3, 4)),
+     wrt=(0, 1))
+for shape in [(3, 3), (2, 3, 3)]:
+    case(f"inv-{shape}", lambda a, w: np.sum(np.linalg.inv(a) * w),
+         _x(*shape) * 0.3 + np.eye(3) * 2.0, _w(shape))
+for shape in [(3, 3), (2, 3, 3), (1, 1)]:
+    n = shape[-1]
+    case(f"det-{shape}", lambda a, w: np.sum(np.linalg.det(a) * w),
+         _x(*shape) * 0.3 + np.eye(n) * 2.0, _w(shape[:-2]))
+for sa, sb in [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3, 3), (3, 1)),
+               ((3, 3), (2, 3, 2)), ((2, 3, 3), (3,))]:
+    a, b = _x(*sa) * 0.3 + np.eye(3) * 2.0, _x(*sb)
+    case(f"solve-{sa}-{sb}", lambda a, b, w: np.sum(np.linalg.solve(a, b) * w), a, b,
+         _w(np.shape(np.linalg.solve(a, b))), wrt=(0, 1))
+
+# templates/python.py: builtins on arrays, and math functions of a float taken of an array ----
+case("builtin-pow", lambda x: np.sum(pow(x, 3.0)), _x(2, 3))
+case("builtin-abs", lambda x: np.sum(abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
+case("builtin-float-of-sum", lambda x: float(np.sum(x)) * 3.0, _x(2, 3))
+case("builtin-float-of-item", lambda x: float(x[0, 1]) ** 2, _x(2, 3))
+case("builtin-float-of-0d", lambda x: float(x) * 2.0, np.array(0.7))
+case("builtin-sum-of-list", lambda a, b: np.sum(np.sin(sum([a, b, a]))), _x(2, 3), _x(3),
+     wrt=(0, 1))
+case("builtin-sum-with-start", lambda a, t: np.sum(sum([a, a], t) * 2.0), _x(3), 0.5,
+     wrt=(0, 1))
+case("builtin-sum-of-rows", lambda x, w: np.sum(sum(x) * w), _x(3, 2), np.array([1.0, 2.0]))
+
+
+def _sum_of_terms(x):
+    terms = []
+    for i in range(3):
+        terms.append(x * i)
+    return np.sum(sum(terms) ** 2)
+
+
+case("builtin-sum-of-appended", _sum_of_terms, _x(2))
+
+
+def _pick(fn):
+    return lambda a, b: fn(np.sum(a), np.sum(b)) * 2.0
+
+
+def _pick_list(fn):
+    return lambda a, b: fn([np.sum(a), np.sum(b), np.sum(a * b)]) * 2.0
+
+
+for fn in [max, min]:
+    case(f"builtin-{fn.__name__}", _pick(fn), _x(3), _x(3), wrt=(0, 1))
+    case(f"builtin-{fn.__name__}-of-list", _pick_list(fn), _x(3), _x(3), wrt=(0, 1))
+
+
+def _math_of_array(fn):
+    return lambda v: fn(float(np.sum(v))) * 2.0
+
+
+for fn, value in MATH:
+    case(f"math.{fn.__name__}", _math_of_array(fn), np.array([value]))
+case("math.log-base", lambda v, b: math.log(float(np.sum(v)), b) * 2.0, np.array([1.7]), 3.0,
+     wrt=(0, 1))
+case("math.atan2", lambda v, x: math.atan2(float(np.sum(v)), x) * 2.0, np.array([0.3]), -0.8,
+     wrt=(0, 1))
+case("math.pow", lambda v, y: math.pow(float(np.sum(v)), y) * 2.0, np.array([1.3]), 2.4,
+     wrt=(0, 1))
+case("math.hypot", lambda v, y: math.hypot(float(np.sum(v)), y) * 2.0, np.array([0.3]), -0.8,
+     wrt=(0, 1))
+
+
+# --- running a case on the host and on the device ----------------------------------------
+def to_device(value):
+    """Float arrays to the device; Python numbers and integer index arrays stay."""
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        return DeviceArray(value.copy())
+    if isinstance(value, list):
+        return [to_device(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_device(v) for v in value)
+    return value
+
+
+def _leaves(tree):
+    if isinstance(tree, (list, tuple)):
+        return [leaf for t in tree for leaf in _leaves(t)]
+    return [tree]
+
+
+def assert_same(got, expected, what):
+    got_leaves, expected_leaves = _leaves(got), _leaves(expected)
+    assert len(got_leaves) == len(expected_leaves), f"{what}: structure differs"
+    for g, e in zip(got_leaves, expected_leaves):
+        if isinstance(e, (np.ndarray, np.generic)):
+            assert type(g) is DeviceArray, f"{what}: {type(g).__name__}, not a DeviceArray"
+            assert g.shape == np.shape(e) and g.dtype == e.dtype, \
+                f"{what}: {g.dtype}{g.shape} != {e.dtype}{np.shape(e)}"
+            np.testing.assert_allclose(g.host(), e, rtol=1e-10, atol=0, err_msg=what)
+        else:
+            assert type(g) is type(e), f"{what}: {type(g).__name__} != {type(e).__name__}"
+            np.testing.assert_allclose(g, e, rtol=1e-10, atol=0, err_msg=what)
+
+
+def _positions(wrt):
+    return wrt if isinstance(wrt, tuple) else (wrt,)
+
+
+def _host_copies(args):
+    return [[a.copy() for a in v] if isinstance(v, list) else
+            v.copy() if isinstance(v, np.ndarray) else v for v in args]
+
+
+# the rules each mode looked up (filled while the cases compile) and the cases that ran
+SEEN = {"reverse": {}, "forward": {}}
+RAN = {"reverse": set(), "forward": set()}
+
+
+@pytest.fixture(autouse=True)
+def _record_rules(monkeypatch):
+    lookup = srcdiff.rules.lookup
+
+    def recording(mode, func):
+        template = lookup(mode, func)
+        if template is not None:
+            SEEN[mode][id(func)] = func
+        return template
+    monkeypatch.setattr(srcdiff.rules, "lookup", recording)
+
+
+def _assert_unchanged(device_args, args):
+    for d, a in zip(_leaves(device_args), _leaves(args)):
+        if isinstance(d, DeviceArray):
+            np.testing.assert_array_equal(d.host(), a, err_msg="an argument was changed")
+
+
+def _grad_both(f, args, wrt):
+    expected = srcdiff.grad(f, wrt=wrt)(*_host_copies(args))
+    device_args = to_device(args)
+    return srcdiff.grad(f, wrt=wrt)(*device_args), expected, device_args
+
+
+@pytest.mark.parametrize("f, args, wrt", CASES)
+def test_grad_on_device(request, f, args, wrt):
+    RAN["reverse"].add(request.node.callspec.id)
+    got, expected, device_args = _grad_both(f, args, wrt)
+    assert_same(got, expected, "gradient")
+    _assert_unchanged(device_args, args)
+
+
+def _tangent(value):
+    if isinstance(value, list):
+        return [_tangent(v) for v in value]
+    if isinstance(value, float):
+        return 0.5
+    return np.cos(np.arange(np.size(value), dtype=float)).reshape(np.shape(value)).astype(
+        value.dtype)
+
+
+def _jvp_both(f, args, wrt):
+    tangents = [_tangent(args[p]) for p in _positions(wrt)]
+    expected = srcdiff.jvp(f, wrt=wrt)(*_host_copies(args), *_host_copies(tangents))
+    device_args = to_device(args)
+    return srcdiff.jvp(f, wrt=wrt)(*device_args, *to_device(tangents)), expected, device_args
+
+
+@pytest.mark.parametrize("f, args, wrt", CASES)
+def test_jvp_on_device(request, f, args, wrt):
+    RAN["forward"].add(request.node.callspec.id)
+    got, expected, device_args = _jvp_both(f, args, wrt)
+    assert_same(got[0], expected[0], "value")
+    assert_same(got[1], expected[1], "tangent")
+    _assert_unchanged(device_args, args)
+
+
+# Forward-over-reverse (srcdiff.hvp: forward mode over the emitted gradient) meets the rules of
+# srcdiff's runtime helpers (templates/runtime_rules.py). These (case, wrt position) pairs
+# reach each helper rule that any case above reaches that way.
+HVP_CASES = [
+    ("norm-matrix-ord=fro-axes-keepdims=False", 0), ("take-scalar-index", 0),
+    ("solve-(3, 3)-(3,)", 0), ("builtin-sum-of-appended", 0), ("imag", 0),
+    ("maximum-(2, 3)-(2, 3)", 0), ("matmul-operator-(3, 3)-(3, 3)", 0),
+    ("matmul-operator-(3, 3)-(3, 3)", 1), ("sum-axis=None-keepdims=False", 0),
+    ("prod-axis=None-keepdims=False", 0), ("max-axis=None-keepdims=False", 0),
+    ("method-cumsum", 0), ("asarray-like", 0), ("astype", 0), ("concatenate-axis=0", 0),
+    ("stack-axis=0", 0), ("diagonal-offset=0", 0), ("repeat-axis=None", 0),
+    ("dot-(3,)-(3,)", 0), ("dot-(3,)-(3,)", 1), ("inner-(3,)-(3,)", 0), ("det-(3, 3)", 0),
+    ("builtin-max", 0),
+]
+_BY_ID = {param.id: param.values for param in CASES}
+
+
+@pytest.mark.parametrize("name, position", HVP_CASES, ids=[f"{n}-wrt{p}" for n, p in HVP_CASES])
+def test_hvp_on_device(name, position):
+    f, args, wrt = _BY_ID[name]
+    vector = _tangent(args[position])
+    expected = srcdiff.hvp(f, wrt=position)(*_host_copies(args), *_host_copies([vector]))
+    device_args = to_device(args)
+    got = srcdiff.hvp(f, wrt=position)(*device_args, *to_device([vector]))
+    assert_same(got, expected, "Hessian-vector product")
+    _assert_unchanged(device_args, args)
+
+
+# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule
+NEVER_LOOKED_UP = [operator.pos]
+
+
+def _rule_module(template):
+    """The templates/ module a rule comes from (None for rules that tests register)."""
+    module = template.namespace.get("__name__", "")
+    return module.rsplit(".", 1)[-1] if module.startswith("srcdiff.templates.") else None
+
+
+def test_every_rule_is_covered():
+    """Each rule of templates/ (but the runtime helpers' own rules, which forward-over-reverse
+    code meets) is looked up by at least one case above, in each mode."""
+    srcdiff.rules.load_templates()
+    for mode, transform in (("reverse", srcdiff.grad), ("forward", srcdiff.jvp)):
+        for param in CASES:  # cases not run in this session (-k, a single test): compile them
+            f, args, wrt = param.values
+            if param.id not in RAN[mode]:
+                srcdiff.api._CACHE.pop(f, None)
+                extra = [] if mode == "reverse" else [_tangent(args[p]) for p in _positions(wrt)]
+                transform(f, wrt=wrt)(*_host_copies(args), *extra)
+        table = srcdiff.rules.REVERSE if mode == "reverse" else srcdiff.rules.FORWARD
+        missing = sorted(canonical_path(func) or repr(func) for func, template in table.values()
+                         if _rule_module(template) not in (None, "runtime_rules", "engine")
+                         and id(func) not in SEEN[mode] and func not in NEVER_LOOKED_UP)
+        assert not missing, f"{mode} rules no case reaches: {missing}"
