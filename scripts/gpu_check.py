@@ -1,7 +1,7 @@
 """GPU check: srcdiff's emitted code on CuPy.
 
-Runs the GPU-marked tests (pytest -m gpu --runxfail tests/test_backends.py: their
-non-strict xfails only stand for "not yet run on a GPU"), then times the
+Runs the GPU-marked tests (pytest -m gpu on tests/test_backends.py, whole programs,
+and tests/test_backends_rules.py, every derivative rule in both modes), then times the
 gradient of a 784-512-10 tanh MLP (examples/models.py:mlp_loss, batch 256) on
 CuPy and on NumPy, and prints a small table. Without cupy or a GPU it says so and
 exits 0. Exit status: pytest's when the tests fail, else 0.
@@ -34,8 +34,9 @@ def find_gpu():
 
 
 def run_tests():
-    cmd = [sys.executable, "-m", "pytest", "-m", "gpu", "-q", "-rxXfs", "--runxfail",
-           os.path.join(ROOT, "tests", "test_backends.py")]
+    cmd = [sys.executable, "-m", "pytest", "-m", "gpu", "-q", "-rxXfs",
+           os.path.join(ROOT, "tests", "test_backends.py"),
+           os.path.join(ROOT, "tests", "test_backends_rules.py")]
     print("$", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=ROOT)
 

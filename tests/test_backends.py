@@ -484,19 +484,13 @@ def _cupy():
     return cupy
 
 
-# Not yet run on a GPU (no session so far was lent one), so a failure is reported as an
-# xfail rather than failing the run; scripts/gpu_check.py runs these with --runxfail, so
-# there every failure shows. Make them plain tests once a GPU run has passed.
-CUPY_UNVERIFIED = "not yet run on a GPU: scripts/gpu_check.py runs it with --runxfail"
-
-
 def cupy_cases():
     out = []
     for name, (f, args, wrt, control, failing) in CASES.items():
-        reason = CUPY_UNVERIFIED
-        if "strict" in failing:
-            reason += "; " + failing["strict"][0]
-        marks = [pytest.mark.gpu, pytest.mark.xfail(strict=False, reason=reason)]
+        marks = [pytest.mark.gpu]
+        if "cupy" in failing:
+            reason, raises = failing["cupy"]
+            marks.append(pytest.mark.xfail(strict=True, reason=reason, raises=raises))
         out.append(pytest.param(f, args, wrt, control, id=name, marks=marks))
     return out
 
@@ -514,7 +508,6 @@ def test_cupy_gradient(f, args, wrt, control):
 
 
 @pytest.mark.gpu
-@pytest.mark.xfail(strict=False, reason=CUPY_UNVERIFIED)
 def test_cupy_data_with_a_host_index():
     cupy = _cupy()
     got = srcdiff.grad(gather_scatter)(cupy.asarray(X), IDX)

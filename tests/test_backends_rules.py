@@ -16,6 +16,8 @@ and integer index arrays stay on the host. The constants a function multiplies b
 A case the *primal* function cannot run on such an array (CuPy can not either) is an
 xfail(strict=True) saying why; srcdiff's own host conversions are bugs, not xfails.
 `test_every_rule_is_covered` checks that the cases reach every rule in templates/.
+On a machine with a GPU, the gpu-marked `test_*_on_cupy` run the same cases on CuPy
+(scripts/gpu_check.py); elsewhere they skip.
 """
 import math
 import operator
@@ -509,14 +511,31 @@ case("math.hypot", lambda v, y: math.hypot(float(np.sum(v)), y) * 2.0, np.array(
 
 
 # --- running a case on the host and on the device ----------------------------------------
-def to_device(value):
+class Device:
+    """Where the device cases run: the DeviceArray stand-in, or CuPy on a GPU."""
+
+    def __init__(self, kind, put, get, rtol):
+        self.kind, self.put, self.get, self.rtol = kind, put, get, rtol
+
+
+STAND_IN = Device(DeviceArray, lambda a: DeviceArray(a.copy()), lambda a: a.host(), 1e-10)
+
+
+def cupy_device():
+    from test_backends import _cupy
+    cupy = _cupy()  # skips without cupy or a GPU
+    # GPU transcendentals may differ from the CPU's in the last bits
+    return Device(cupy.ndarray, cupy.asarray, cupy.asnumpy, 1e-8)
+
+
+def to_device(value, device=STAND_IN):
     """Float arrays to the device; Python numbers and integer index arrays stay."""
     if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
-        return DeviceArray(value.copy())
+        return device.put(value)
     if isinstance(value, list):
-        return [to_device(v) for v in value]
+        return [to_device(v, device) for v in value]
     if isinstance(value, tuple):
-        return tuple(to_device(v) for v in value)
+        return tuple(to_device(v, device) for v in value)
     return value
 
 
@@ -526,18 +545,19 @@ def _leaves(tree):
     return [tree]
 
 
-def assert_same(got, expected, what):
+def assert_same(got, expected, what, device=STAND_IN):
     got_leaves, expected_leaves = _leaves(got), _leaves(expected)
     assert len(got_leaves) == len(expected_leaves), f"{what}: structure differs"
     for g, e in zip(got_leaves, expected_leaves):
         if isinstance(e, (np.ndarray, np.generic)):
-            assert type(g) is DeviceArray, f"{what}: {type(g).__name__}, not a DeviceArray"
+            assert type(g) is device.kind, \
+                f"{what}: {type(g).__name__}, not a {device.kind.__name__}"
             assert g.shape == np.shape(e) and g.dtype == e.dtype, \
                 f"{what}: {g.dtype}{g.shape} != {e.dtype}{np.shape(e)}"
-            np.testing.assert_allclose(g.host(), e, rtol=1e-10, atol=0, err_msg=what)
+            np.testing.assert_allclose(device.get(g), e, rtol=device.rtol, atol=0, err_msg=what)
         else:
             assert type(g) is type(e), f"{what}: {type(g).__name__} != {type(e).__name__}"
-            np.testing.assert_allclose(g, e, rtol=1e-10, atol=0, err_msg=what)
+            np.testing.assert_allclose(g, e, rtol=device.rtol, atol=0, err_msg=what)
 
 
 def _positions(wrt):
@@ -566,15 +586,15 @@ def _record_rules(monkeypatch):
     monkeypatch.setattr(srcdiff.rules, "lookup", recording)
 
 
-def _assert_unchanged(device_args, args):
+def _assert_unchanged(device_args, args, device=STAND_IN):
     for d, a in zip(_leaves(device_args), _leaves(args)):
-        if isinstance(d, DeviceArray):
-            np.testing.assert_array_equal(d.host(), a, err_msg="an argument was changed")
+        if isinstance(d, device.kind):
+            np.testing.assert_array_equal(device.get(d), a, err_msg="an argument was changed")
 
 
-def _grad_both(f, args, wrt):
+def _grad_both(f, args, wrt, device=STAND_IN):
     expected = srcdiff.grad(f, wrt=wrt)(*_host_copies(args))
-    device_args = to_device(args)
+    device_args = to_device(args, device)
     return srcdiff.grad(f, wrt=wrt)(*device_args), expected, device_args
 
 
@@ -586,6 +606,15 @@ def test_grad_on_device(request, f, args, wrt):
     _assert_unchanged(device_args, args)
 
 
+@pytest.mark.gpu
+@pytest.mark.parametrize("f, args, wrt", CASES)
+def test_grad_on_cupy(f, args, wrt):
+    device = cupy_device()
+    got, expected, device_args = _grad_both(f, args, wrt, device)
+    assert_same(got, expected, "gradient", device)
+    _assert_unchanged(device_args, args, device)
+
+
 def _tangent(value):
     if isinstance(value, list):
         return [_tangent(v) for v in value]
@@ -595,11 +624,12 @@ def _tangent(value):
         value.dtype)
 
 
-def _jvp_both(f, args, wrt):
+def _jvp_both(f, args, wrt, device=STAND_IN):
     tangents = [_tangent(args[p]) for p in _positions(wrt)]
     expected = srcdiff.jvp(f, wrt=wrt)(*_host_copies(args), *_host_copies(tangents))
-    device_args = to_device(args)
-    return srcdiff.jvp(f, wrt=wrt)(*device_args, *to_device(tangents)), expected, device_args
+    device_args = to_device(args, device)
+    got = srcdiff.jvp(f, wrt=wrt)(*device_args, *to_device(tangents, device))
+    return got, expected, device_args
 
 
 @pytest.mark.parametrize("f, args, wrt", CASES)
@@ -609,6 +639,16 @@ def test_jvp_on_device(request, f, args, wrt):
     assert_same(got[0], expected[0], "value")
     assert_same(got[1], expected[1], "tangent")
     _assert_unchanged(device_args, args)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("f, args, wrt", CASES)
+def test_jvp_on_cupy(f, args, wrt):
+    device = cupy_device()
+    got, expected, device_args = _jvp_both(f, args, wrt, device)
+    assert_same(got[0], expected[0], "value", device)
+    assert_same(got[1], expected[1], "tangent", device)
+    _assert_unchanged(device_args, args, device)
 
 
 # Forward-over-reverse (srcdiff.hvp: forward mode over the emitted gradient) meets the rules of
