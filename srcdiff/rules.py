@@ -22,7 +22,9 @@ functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
 functions known but not implemented yet (`NOT_IMPLEMENTED`, with a hint).
 """
 import inspect
+import sys
 import textwrap
+import types
 
 from . import syntax as S
 
@@ -77,7 +79,30 @@ class Template:
         missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
         if missing:
             raise NameError(f"{origin}: template uses undefined names {missing}")
+        self._unalias_modules()
         self._check()
+
+    def _unalias_modules(self):
+        """`np.exp` in a rule becomes `numpy.exp`: emitted code names modules by their
+        own names, never by the rule author's import aliases."""
+        renames = {}
+        for name in self.free:
+            module = self.namespace.get(name)
+            if not isinstance(module, types.ModuleType) or module.__name__ == name:
+                continue
+            root = module.__name__.split(".")[0]
+            if sys.modules.get(root) is None or self.namespace.get(root, sys.modules[root]) \
+                    is not sys.modules[root] or name in ("d", root):
+                continue  # the module's own name means something else here: keep the alias
+            renames[name] = module.__name__
+        if not renames:
+            return
+        self.namespace = dict(self.namespace)
+        for name, path in renames.items():
+            root = path.split(".")[0]
+            self.namespace[root] = sys.modules[root]
+            self.body = [_Unalias(name, path).visit(stmt) for stmt in self.body]
+        self.free = _free_names(self.body, set(self.signature.parameters) | {"d"})
 
     def _check(self):
         for stmt in self.body:
@@ -102,6 +127,21 @@ class Template:
             else:
                 mapping[pname] = S.const(param.default)
         return mapping
+
+
+class _Unalias(S.NodeTransformer):
+    def __init__(self, alias, path):
+        self.alias = alias
+        self.path = path
+
+    def visit_Name(self, node):
+        if node.id != self.alias:
+            return node
+        parts = self.path.split(".")
+        new = S.Name(id=parts[0], ctx=S.Load(), annotation=None, type_comment=None)
+        for attr in parts[1:]:
+            new = S.Attribute(value=new, attr=attr, ctx=S.Load())
+        return new
 
 
 _BUILTIN_NAMES = set(dir(__import__("builtins")))
