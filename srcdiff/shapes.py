@@ -2,10 +2,10 @@
 
 A forward pass over the core language tracks each name's shape where it is
 certain: literals and arrays passed in, elementwise NumPy ufuncs and operators
-(broadcasting), matrix products, reductions over a literal axis, and integer
-indexing by a loop counter or a literal. Loops and branches merge what they
-know; anything unsure is unknown (None), and unknown shapes keep the general
-code. The reverse pass uses the facts to specialise adjoints: an operand whose
+(broadcasting), matrix products and transposes, reductions over a literal axis,
+and integer indexing by a loop counter or a literal. Loops and branches merge
+what they know; anything unsure is unknown (None), and unknown shapes keep the
+general code. The reverse pass uses the facts to specialise adjoints: an operand whose
 shape equals the result's was not broadcast (no `unbroadcast`); one that was is
 summed over known axes (`d.sum(axis=0)`); matrix adjoints become `g @ b.T`; and
 `numpy.shape(x)` becomes a literal, so x is not kept for its shape.
@@ -77,21 +77,27 @@ class Shapes:
     def _value(self, stmt, state):
         info = stmt.sd
         value = stmt.value
-        if info.kind == "copy":
+        if info.kind in ("copy", "stop_gradient"):
             return self._atom(value, state)
         if info.kind in ("binop", "unary") and info.func in ELEMENTWISE_OPERATORS:
             args, _ = analyze.call_parts(value)
             return broadcast(*[self._atom(a, state) for a in args])
-        if info.func in (operator.matmul, numpy.matmul):
+        if info.func in (operator.matmul, numpy.matmul, numpy.dot):
             args, keywords = analyze.call_parts(value)
             if len(args) == 2 and not keywords:
-                return matmul_shape(*[self._atom(a, state) for a in args])
+                shapes = [self._atom(a, state) for a in args]
+                if info.func is numpy.dot and not all(s and len(s) <= 2 for s in shapes):
+                    return UNKNOWN  # dot of scalars or stacks is not matmul
+                return matmul_shape(*shapes)
         if info.kind == "call" and not isinstance(info.extra, tuple):
             func = info.func
             args, keywords = analyze.call_parts(value)
             if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \
                     and not keywords:
                 return broadcast(*[self._atom(a, state) for a in args])
+            if func is numpy.transpose and len(args) == 1 and not keywords:
+                shape = self._atom(args[0], state)
+                return UNKNOWN if shape is UNKNOWN else shape[::-1]
             if func in REDUCTIONS:
                 return _reduced(self._atom(args[0], state) if args else UNKNOWN, args[1:],
                                 keywords)

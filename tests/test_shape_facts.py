@@ -139,3 +139,31 @@ def test_reductions_over_literal_axes_have_known_shapes():
         np.testing.assert_allclose(got, general(a, b), rtol=1e-12)
         np.testing.assert_allclose(got, numerical_grad(reductions_over_axes, [a, b], i),
                                    rtol=1e-6, atol=1e-9)
+
+
+def dots_and_detach(m, v):
+    y = np.dot(m, v) + 1.0                 # matrix . vector
+    fixed = srcdiff.stop_gradient(y * y)
+    s = np.dot(fixed * y, y)                # vector . vector
+    return s + np.sum(np.dot(m, m.T) * 0.5)  # matrix . matrix
+
+
+def test_dot_and_stop_gradient_keep_shape_facts():
+    rng = np.random.default_rng(3)
+    m, v = rng.uniform(-1, 1, size=(3, 4)), rng.uniform(-1, 1, size=4)
+    text = transform.reverse_source(dots_and_detach, ("m", "v"), input_shapes={
+        "m": (3, 4), "v": (4,)}).text
+    assert "unbroadcast(" not in text.split("def unbroadcast")[0]
+    for i, name in enumerate("mv"):
+        got = srcdiff.grad(dots_and_detach, wrt=i)(m, v)
+        general = transform.load_emitted(transform.reverse_source(dots_and_detach, (name,)))
+        np.testing.assert_allclose(got, general(m, v), rtol=1e-12)
+    # stop_gradient makes `fixed` a constant: finite differences must hold it still
+    frozen = (np.dot(m, v) + 1.0) ** 2
+
+    def held(m, v):
+        y = np.dot(m, v) + 1.0
+        return np.dot(frozen * y, y) + np.sum(np.dot(m, m.T) * 0.5)
+    for i in range(2):
+        np.testing.assert_allclose(srcdiff.grad(dots_and_detach, wrt=i)(m, v),
+                                   numerical_grad(held, [m, v], i), rtol=1e-6, atol=1e-9)
