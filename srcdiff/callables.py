@@ -28,6 +28,10 @@ ARRAY_METHODS["copy"] = _runtime.method_copy
 ARRAY_METHODS["astype"] = _runtime.method_astype
 ARRAY_METHODS["reshape"] = numpy.reshape
 ARRAY_METHODS["transpose"] = numpy.transpose
+# the methods whose function above is exactly the method, so emitted code can call the
+# method as the user wrote it (x.sum(axis=0), x.copy()); not flatten (numpy.ravel may not copy)
+SAME_AS_METHOD = {m for m, f in ARRAY_METHODS.items() if f is getattr(numpy, m, None)} | {
+    "copy", "astype"}
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
 ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
                     "mT": numpy.matrix_transpose}

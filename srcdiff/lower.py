@@ -22,13 +22,11 @@ loops and branches stay loops and branches.
 import operator
 import types
 
-import numpy
-
 from . import analyze
 from . import syntax as S
 from .aliasing import check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
-                        SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
+                        SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
 from .names import Namer
 
@@ -1031,7 +1029,7 @@ class Lowerer:
                 args = [packed]
             ref = self.bind(canonical_path(fn), fn)
             value = S.Call(func=ref, args=[base] + args, keywords=keywords)
-            if fn is getattr(numpy, method, None):
+            if method in SAME_AS_METHOD:
                 setattr(value, S.METHOD_FORM, method)
             return self._result(value, "call", fn, discard)
         value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),

@@ -340,6 +340,9 @@ class Reverse:
         if isinstance(target, S.Name):
             out.append(self.pop_into(S.store(target.id)))
         else:
+            # writing the old item back needs the array itself, not a shape stand-in of it
+            self.needed.add(target.value.id)
+            self.value_needed.add(target.value.id)
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
                                                  slice=S.clone(target.slice),
                                                  ctx=S.Store())))

@@ -356,6 +356,17 @@ def setitem_augmented(x):
     return np.sum(y * y)
 
 
+def buffer_rebuilt_and_written(x):
+    # a fresh buffer each step, written into, read only for its shape by the adjoint
+    u = x.copy()
+    for step in range(3):
+        lap = np.zeros_like(u)
+        lap[1:-1] = u[2:] - 2 * u[1:-1] + u[:-2]
+        u = u + 0.3 * lap
+        u[0] = u[1] * 0.5
+    return np.sum(u * u)
+
+
 def append_then_stack(x):
     rows = []
     h = x
@@ -410,7 +421,7 @@ CORPUS = [
     for_break, for_continue, while_break, break_and_continue, early_return,
     multiple_returns, return_in_loop, return_in_while, overwrite_in_loop, augmented,
     setitem_loop, slice_recurrence, setitem_overwrites, setitem_augmented,
-    append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
+    buffer_rebuilt_and_written, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
     tuple_unpack, walrus, integer_loop_state,
 ]
 MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
