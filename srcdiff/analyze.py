@@ -157,23 +157,8 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=())
     `extra_outputs` are names the caller reads too (lists shared with it);
     `extra_edges` are (target, sources) dependencies the statements do not show.
     """
-    edges = list(extra_edges)  # (target, sources)
-    integral = integral_names(body)
-    for stmt in flatten(body):
-        target = assigned(stmt)
-        if target is not None:
-            if stmt.sd.kind == "pop" and target in integral:
-                continue  # a range, count or flag restored from a tape carries no derivative
-            edges.append((target, differentiable_operands(stmt)))
-        edges += shared_list_edges(stmt, containers)
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target not in varied and any(s in varied for s in sources):
-                varied.add(target)
-                changed = True
+    edges = _edges(body, containers, extra_edges)
+    varied = _varied(edges, wrt)
     useful = {output} | set(extra_outputs)
     changed = True
     while changed:
@@ -185,6 +170,55 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=())
                         useful.add(s)
                         changed = True
     return varied & useful
+
+
+def _edges(body, containers, extra_edges=()):
+    edges = list(extra_edges)  # (target, sources)
+    integral = integral_names(body)
+    for stmt in flatten(body):
+        target = assigned(stmt)
+        if target is not None:
+            if stmt.sd.kind == "pop" and target in integral:
+                continue  # a range, count or flag restored from a tape carries no derivative
+            edges.append((target, differentiable_operands(stmt)))
+        edges += shared_list_edges(stmt, containers)
+    return edges
+
+
+def _varied(edges, wrt):
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for target, sources in edges:
+            if target not in varied and any(s in varied for s in sources):
+                varied.add(target)
+                changed = True
+    return varied
+
+
+_OWN_HELPERS = ("srcdiff.runtime", "srcdiff.forward_runtime")
+
+
+def effects_on_varied(body, wrt, containers=()):
+    """Calls made only for their effects (result dropped) that are given a value varied by
+    `wrt`, other than known-pure functions: such a call may change an array in place
+    (numpy.add.at, numpy.copyto, ...) where no derivative can follow. Yields statements."""
+    from .callables import is_user_function
+    varied = _varied(_edges(body, containers), wrt)
+    for stmt in flatten(body):
+        if not (stmt.sd.kind == "effect" and isinstance(stmt, S.Expr)
+                and isinstance(stmt.value, S.Call)):
+            continue
+        func = stmt.sd.func
+        if func is not None and not is_user_function(func) and (
+                rules.lookup("reverse", func) is not None or rules.is_nondifferentiable(func)
+                or getattr(func, "__module__", None) in _OWN_HELPERS):
+            continue  # a function with a rule (pure), print and its kin, srcdiff's checks
+        call = stmt.value
+        if any(isinstance(a, S.Name) and a.id in varied
+               for a in list(call.args) + [k.value for k in call.keywords]):
+            yield stmt
 
 
 class Definedness:

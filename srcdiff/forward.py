@@ -129,6 +129,9 @@ class Forward:
         shared = [w for w in self.wrt if w in containers]
         self.active = _activity(self.body, self.wrt, self.output, aliases, self.containers,
                                 shared)
+        for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
+            from .reverse import effect_error
+            raise effect_error(low.source, stmt)
         self.namer = low.namer
         self.tangents = {}
         self.bindings = {}

@@ -18,6 +18,8 @@ loop's array adjoint happen in place.
 """
 import copy
 
+import numpy
+
 from . import analyze, rules
 from . import syntax as S
 from .errors import NoRuleError
@@ -60,6 +62,8 @@ class Reverse:
         self.output = ret.value.id
         self.containers = set(containers) | self._container_names()
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
+        for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
+            raise effect_error(self.src, stmt)
         self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
         self.spliced = {}  # instantiate's memo, shared by the generation rounds
@@ -391,21 +395,7 @@ class Reverse:
         if kind == "pop":
             self.adjoint_pop(stmt, None, state, out)
             return out
-        if kind == "effect" and self._is_effect_user_call(stmt):
-            raise self.src.error(stmt.sd.line, f"the result of {_describe(stmt.sd.func)} is "
-                                 "dropped, but its arguments are being differentiated: a "
-                                 "function called for its effects may change them, which "
-                                 "srcdiff cannot follow", hint="return the new values from "
-                                 "the function and assign them", cls=NoRuleError)
         return out
-
-    def _is_effect_user_call(self, stmt):
-        from .lower import is_user_function
-        if not (isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call)
-                and is_user_function(stmt.sd.func)):
-            return False
-        return any(isinstance(a, S.Name) and a.id in self.active
-                   for a in list(stmt.value.args) + [k.value for k in stmt.value.keywords])
 
     def adjoint_assign(self, stmt, name, state, out, d_out_name):
         kind = stmt.sd.kind
@@ -811,10 +801,29 @@ def _sum_broadcast_axes(grad, shape, result):
     return total
 
 
+def effect_error(src, stmt):
+    """The located error for a call made for its effects on a differentiated value."""
+    from .callables import is_user_function
+    func = stmt.sd.func
+    if func is not None and is_user_function(func):
+        hint = "return the new values from the function and assign them"
+    else:
+        hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
+                "values at repeated indices, loop over them (for k in range(len(i)): "
+                "out[i[k]] += v[k]) or multiply by a one-hot matrix")
+    return src.error(stmt.sd.line, f"the result of {_describe(func)} is dropped, but it is "
+                     "given a value being differentiated: a function called for its effects "
+                     "may change its arguments in place, which srcdiff cannot follow",
+                     hint=hint, cls=NoRuleError)
+
+
 def _describe(func):
     from .lower import canonical_path
     if func is None:
         return "this call"
+    owner = getattr(func, "__self__", None)
+    if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
+        return f"numpy.{owner.__name__}.{func.__name__}"
     return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
 
 

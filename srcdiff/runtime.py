@@ -157,11 +157,30 @@ def take_and_zero(buffer, index, owned):
         taken = out[index]
         out[index] = zeros_like_value(taken)
         return taken, out
+    if _is_fancy(index):
+        _refuse_repeated_writes(buffer, index)
     taken = copy_array(buffer[index])
     if not owned:
         buffer = copy_array(buffer)
     buffer[index] = 0
     return taken, buffer
+
+
+def _refuse_repeated_writes(array, index):
+    """An integer-array write `x[index] = v` that hits one element twice has no gradient:
+    NumPy does not define which of the values lands there."""
+    parts = index if isinstance(index, tuple) else (index,)
+    like = next((p for p in parts if hasattr(p, "dtype") and not isinstance(p, numpy.ndarray)
+                 and getattr(p, "ndim", 0) > 0), None)  # a device index: count on the device
+    shape = numpy.shape(array)
+    flat = numpy.arange(_count(shape)) if like is None else numpy.arange(_count(shape), like=like)
+    positions = numpy.reshape(flat, shape)[index]
+    if numpy.unique(positions).size != numpy.size(positions):
+        raise ValueError(
+            "x[index] = v (or x[index] += v) writes some element of x more than once "
+            "(a repeated index): NumPy does not define which value lands there, so it has no "
+            "gradient; make the indices unique, or add up repeated positions in a loop "
+            "(for k in range(len(index)): x[index[k]] += v[k])")
 
 
 def copy_array(value):

@@ -76,6 +76,18 @@ def unknown_method(x):
     return np.sum(x.view())
 
 
+def scatters_in_place(x):
+    out = np.zeros(3)
+    np.add.at(out, np.array([0, 2]), x)
+    return np.sum(out * out)
+
+
+def copies_in_place(x):
+    y = np.zeros_like(x)
+    np.copyto(y, x * 2.0)
+    return np.sum(y * x)
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -88,6 +100,8 @@ CASES = [
     (writes_into_a_view, "view", "copy"),
     (writes_into_an_alias, "alias", "copy"),
     (unknown_method, "method .view()", "numpy function"),
+    (scatters_in_place, "numpy.add.at is dropped", "loop over them"),
+    (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
 ]
 
 
@@ -105,6 +119,23 @@ def test_refusal_is_located(f, reason, hint):
         lines = fh.read().splitlines()
     assert err.line.strip() == lines[err.lineno - 1].strip()
     assert f"{HERE}:{err.lineno}" in text
+
+
+@pytest.mark.parametrize("f", [scatters_in_place, copies_in_place])
+def test_in_place_library_calls_are_refused_in_forward_mode_too(f):
+    """Without the refusal both modes silently gave a zero derivative: the change the call
+    makes to `out` is invisible to srcdiff."""
+    with pytest.raises(srcdiff.SrcdiffError, match="may change its arguments in place"):
+        srcdiff.jvp(f)(X, np.ones_like(X))
+
+
+def test_print_of_a_differentiated_value_is_fine(capsys):
+    def shows(x):
+        y = x * 2.0
+        print("y is", y)
+        return np.sum(y * y)
+    np.testing.assert_allclose(srcdiff.grad(shows)(X), 8.0 * X)
+    assert "y is" in capsys.readouterr().out
 
 
 def test_error_points_at_the_offending_line():

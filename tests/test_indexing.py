@@ -73,3 +73,26 @@ def test_second_order_through_indexing(name):
     eps = 1e-5
     fd = np.stack([(g(V + e) - g(V - e)) / (2 * eps) for e in np.eye(6) * eps], axis=-1)
     np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-6)
+
+
+def fancy_write(x, idx):
+    out = np.zeros(4)
+    out[idx] += x * x
+    return np.sum(out * np.arange(1.0, 5.0))
+
+
+def fancy_write_by_loop(x, idx):
+    out = np.zeros(4)
+    for k in range(len(idx)):
+        out[idx[k]] += x[k] * x[k]
+    return np.sum(out * np.arange(1.0, 5.0))
+
+
+def test_integer_array_writes():
+    """x[idx] += v: unique indices differentiate; a repeated index is refused (NumPy does not
+    say which write lands), and the loop the message suggests adds them up."""
+    x = np.array([0.5, -1.0, 2.0])
+    check_grad(fancy_write, x, np.array([3, 0, 1]))
+    with pytest.raises(ValueError, match="more than once"):
+        srcdiff.grad(fancy_write)(x, np.array([3, 0, 3]))
+    check_grad(fancy_write_by_loop, x, np.array([3, 0, 3]))
