@@ -211,11 +211,12 @@ def effects_on_varied(body, wrt, containers=()):
                 and isinstance(stmt.value, S.Call)):
             continue
         func = stmt.sd.func
-        if func is not None and not is_user_function(func) and (
+        call = stmt.value
+        writes_out = any(k.arg == "out" for k in call.keywords)  # numpy.multiply(a, b, out=y)
+        if func is not None and not is_user_function(func) and not writes_out and (
                 rules.lookup("reverse", func) is not None or rules.is_nondifferentiable(func)
                 or getattr(func, "__module__", None) in _OWN_HELPERS):
             continue  # a function with a rule (pure), print and its kin, srcdiff's checks
-        call = stmt.value
         if any(isinstance(a, S.Name) and a.id in varied
                for a in list(call.args) + [k.value for k in call.keywords]):
             yield stmt

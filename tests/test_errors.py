@@ -88,6 +88,12 @@ def copies_in_place(x):
     return np.sum(y * x)
 
 
+def writes_through_out(x):
+    y = np.zeros_like(x)
+    np.multiply(x, 2.0, out=y)
+    return np.sum(y * x)
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -102,6 +108,7 @@ CASES = [
     (unknown_method, "method .view()", "numpy function"),
     (scatters_in_place, "numpy.add.at is dropped", "loop over them"),
     (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
+    (writes_through_out, "numpy.multiply is dropped", "as an assignment"),
 ]
 
 
@@ -121,7 +128,7 @@ def test_refusal_is_located(f, reason, hint):
     assert f"{HERE}:{err.lineno}" in text
 
 
-@pytest.mark.parametrize("f", [scatters_in_place, copies_in_place])
+@pytest.mark.parametrize("f", [scatters_in_place, copies_in_place, writes_through_out])
 def test_in_place_library_calls_are_refused_in_forward_mode_too(f):
     """Without the refusal both modes silently gave a zero derivative: the change the call
     makes to `out` is invisible to srcdiff."""
