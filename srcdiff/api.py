@@ -138,6 +138,12 @@ class Derivative:
         sig = inspect.signature(fn)
         extra = ["cotangent"] if kind == "vjp" else [f"tangent_{w}" for w in wrt] \
             if kind == "jvp" else []
+        self._extra = extra
+        self._user_signature = sig
+        has_defaults = any(p.default is not p.empty for p in sig.parameters.values())
+        # jvp/vjp (tangents after the arguments) and defaults that can not trail the emitted
+        # positional parameters are filled in by binding each call (_with_defaults)
+        self._bind_defaults = has_defaults and (bool(extra) or _trailing_defaults(sig) is None)
         if extra:
             params = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default)
                       if p.kind == p.KEYWORD_ONLY else p for p in sig.parameters.values()]
@@ -208,12 +214,34 @@ class Derivative:
                 import importlib
                 emitted.bindings["numpy"] = importlib.import_module(self._backend)
             fn = transform.load_emitted(emitted)
-            fn.__defaults__ = getattr(self._fn, "__defaults__", None)
-            fn.__kwdefaults__ = getattr(self._fn, "__kwdefaults__", None)
+            if not self._bind_defaults:
+                # the emitted def takes every parameter positionally, keyword-only ones too
+                fn.__defaults__ = _trailing_defaults(self._user_signature)
             hit = per_fn[key] = fn
         return hit
 
+    def _with_defaults(self, args, kwargs):
+        """jvp/vjp of a function with defaults: the tangents (the cotangent) are the last
+        positional arguments or passed by name; the function's arguments before them get
+        the function's defaults, as a call of the function would."""
+        extra = {k: kwargs.pop(k) for k in self._extra if k in kwargs}
+        n = len(self._extra) - len(extra)
+        if n > len(args):
+            raise ArgumentError(f"{self.__name__} takes the function's arguments, then "
+                                f"{', '.join(self._extra)}; {len(args)} positional given")
+        primal, trailing = (args[:len(args) - n], args[len(args) - n:]) if n else (args, ())
+        try:
+            bound = self._user_signature.bind(*primal, **kwargs)
+        except TypeError as exc:
+            raise ArgumentError(f"{self.__name__}: {exc}") from None
+        bound.apply_defaults()
+        names = [p for p in self._extra if p not in extra]
+        extra.update(zip(names, trailing))
+        return tuple(bound.args), {**bound.kwargs, **extra}
+
     def __call__(self, *args, **kwargs):
+        if self._bind_defaults and self._self is None:
+            args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
         fn = self._compiled.get(key)
         if fn is None:
@@ -376,6 +404,18 @@ def _ones_like(value):
     return numpy.ones_like(value)
 
 
+def _trailing_defaults(sig):
+    """The defaults of a signature as a __defaults__ tuple for the same parameters taken
+    positionally; None when a parameter without a default follows one with a default."""
+    defaults = []
+    for p in sig.parameters.values():
+        if p.default is not p.empty:
+            defaults.append(p.default)
+        elif defaults:
+            return None
+    return tuple(defaults)
+
+
 def _bound(fn, args, kwargs):
     bound = inspect.signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
@@ -428,8 +468,11 @@ def hvp(f, wrt=0):
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
     sig = inspect.signature(f)
-    sig = sig.replace(parameters=list(sig.parameters.values()) + [
-        inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    try:
+        sig = sig.replace(parameters=list(sig.parameters.values()) + [
+            inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
+        pass
     return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: along.source)
 
 

@@ -202,3 +202,47 @@ def test_many_shapes_share_one_general_variant():
     for n in range(1, 15):
         np.testing.assert_allclose(g(np.ones(n)), 6.0 * np.ones(n))
     assert len(g._compiled) <= 9
+
+
+def scaled(x, s=2.0, *, shift=0.5):
+    return np.sum(np.sin(x) * s ** 2 + shift * x)
+
+
+def test_functions_with_defaults_in_every_mode():
+    """jvp/vjp/hvp take the function's arguments (defaults filled in as a call would), then
+    the tangents, cotangent or vector last or by name."""
+    from gradcheck import check_jvp, check_vjp, numerical_grad
+    x = np.array([0.3, -0.8, 1.1])
+    np.testing.assert_allclose(srcdiff.grad(scaled)(x), numerical_grad(scaled, [x], 0),
+                               rtol=1e-6)
+    value, tangent = srcdiff.jvp(scaled)(x, np.ones(3))
+    assert value == pytest.approx(scaled(x))
+    assert tangent == pytest.approx(np.sum(numerical_grad(scaled, [x], 0)), rel=1e-6)
+    assert srcdiff.jvp(scaled)(x, tangent_x=np.ones(3))[1] == pytest.approx(tangent)
+    check_jvp(scaled, x, 3.0)
+    check_vjp(scaled, x, 3.0, cotangent=2.0)
+    got = srcdiff.vjp(scaled)(x, 2.0)
+    np.testing.assert_allclose(got, 2.0 * numerical_grad(scaled, [x], 0), rtol=1e-6)
+    v = np.array([1.0, 0.5, -2.0])
+    eps = 1e-6
+    grad = srcdiff.grad(scaled)
+    fd = (grad(x + eps * v) - grad(x - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.hvp(scaled)(x, v), fd, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(srcdiff.hvp(scaled)(x, 3.0, v),
+                               (srcdiff.grad(scaled)(x + eps * v, 3.0)
+                                - srcdiff.grad(scaled)(x - eps * v, 3.0)) / (2 * eps),
+                               rtol=1e-5, atol=1e-8)
+
+
+def keyword_only_without_default(x, s=2.0, *, k):
+    return np.sum(x * s + k * x * x)
+
+
+def test_keyword_only_parameters_after_defaults():
+    from gradcheck import numerical_grad
+    x = np.array([0.3, -0.8])
+    f = keyword_only_without_default
+    np.testing.assert_allclose(srcdiff.grad(f)(x, k=3.0),
+                               numerical_grad(lambda x: f(x, k=3.0), [x], 0), rtol=1e-6)
+    np.testing.assert_allclose(srcdiff.grad(f)(x, 1.0, k=3.0),
+                               numerical_grad(lambda x: f(x, 1.0, k=3.0), [x], 0), rtol=1e-6)
