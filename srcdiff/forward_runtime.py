@@ -200,6 +200,9 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
         ye = numpy.reshape(y, tuple(shape))
         tye = None if ty is None else numpy.reshape(ty, tuple(shape))
     if ord == "fro" or (ord == 2 and not matrix):
+        if numpy.iscomplexobj(x):  # the weights are conj(x) / y
+            x = numpy.conjugate(x)
+            tx = None if tx is None else numpy.conjugate(tx)
         if tx is not None:
             return _fw_safe_divide(tx, ye)
         return -_fw_safe_divide(x * tye, ye * ye)

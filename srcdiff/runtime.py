@@ -715,6 +715,23 @@ def log_of_base(base):
     return math.log(base)
 
 
+def abs_slope(x):
+    """d|x|/dx: sign(x) for real x (0 at 0); conj(x)/|x| for complex x (the convention of
+    the complex rules here, as JAX's: grad of a real function of z is df/da - i df/db)."""
+    if numpy.iscomplexobj(x):
+        return safe_divide(numpy.conjugate(x), numpy.abs(x))
+    return numpy.sign(x)
+
+
+def abs_slope_tangent(tangent, x):
+    """The tangent of abs_slope(x) along `tangent`: 0 for real x (sign is flat)."""
+    if not numpy.iscomplexobj(x):
+        return tangent * 0
+    size = numpy.abs(x)
+    slope = safe_divide(numpy.conjugate(x), size)
+    return safe_divide(numpy.conjugate(tangent) - slope * numpy.real(slope * tangent), size)
+
+
 def safe_divide(num, den):
     """num / den, with 0 where den == 0 (the subgradient at a norm's kink)."""
     zero = den == 0
@@ -753,7 +770,11 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
             shape.insert(ax, 1)
         ye = numpy.reshape(y, tuple(shape))
     if ord == "fro" or (ord == 2 and not matrix):
-        return safe_divide(x, ye)
+        return safe_divide(numpy.conjugate(x) if numpy.iscomplexobj(x) else x, ye)
+    if numpy.iscomplexobj(x):
+        raise ValueError(f"srcdiff differentiates norms of complex values only for ord=None, "
+                         f"2 (vectors) and 'fro', not ord={ord!r}; write the norm with "
+                         f"numpy.abs and numpy.sum")
     absx = numpy.abs(x)
     sign = numpy.sign(x)
     if not matrix:

@@ -13,7 +13,7 @@ import math
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, reverse
-from srcdiff.runtime import (broadcast_like, builtin_sum_grad, log_base, log_of_base,
+from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
 
 _G = globals()
@@ -113,12 +113,12 @@ def math_hypot(r, x, y):
 # abs(x) calls x.__abs__: it works on numbers and arrays alike.
 @reverse(builtins.abs)
 def builtin_abs(y, x):
-    d[x] = d[y] * numpy.sign(x)
+    d[x] = d[y] * abs_slope(x)
 
 
 @forward(builtins.abs)
 def builtin_abs(y, x):
-    d[y] = d[x] * numpy.sign(x)
+    d[y] = numpy.real(d[x] * abs_slope(x))
 
 
 # float(x) of a number, a NumPy scalar or a one-element array: the identity on values.

@@ -100,8 +100,8 @@ def norm(y, x, ord=None, axis=None, keepdims=False):
 
 @forward(numpy.linalg.norm)
 def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims), axis=axis,
-                     keepdims=keepdims)
+    d[y] = numpy.real(numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims), axis=axis,
+                                keepdims=keepdims))
 
 
 if hasattr(numpy.linalg, "vector_norm"):

@@ -24,7 +24,8 @@ import numpy
 from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
                                      prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, power_exponent,
+from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+                             log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, clip_mask,
                              cumsum_grad, det_grad, diagonal_grad, dot_grad_left,
@@ -186,6 +187,11 @@ def array_grad_tangent(y, grad, like):
 @forward(diagonal_grad)
 def diagonal_grad_tangent(y, grad, like, offset, axis1, axis2):
     d[y] = diagonal_grad(d[grad], like, offset, axis1, axis2)
+
+
+@forward(abs_slope)
+def abs_slope_tangent_rule(y, x):
+    d[y] = abs_slope_tangent(d[x], x)
 
 
 @forward(imag_grad)

@@ -2,7 +2,7 @@
 
 Subgradients at kinks (documented choices):
 
-* abs/absolute/fabs: derivative sign(x), so 0 at x == 0.
+* abs/absolute/fabs: derivative sign(x), so 0 at x == 0 (conj(x)/|x| for complex x).
 * maximum/minimum/fmax/fmin: where both arguments are equal the derivative is
   split evenly (half to each), the symmetric choice.
 """
@@ -11,7 +11,8 @@ import math
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, reverse
-from srcdiff.runtime import broadcast_like, clip_mask, imag_grad, tie_split, unbroadcast
+from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, tie_split,
+                             unbroadcast)
 
 _G = globals()
 
@@ -26,7 +27,6 @@ elementwise(numpy.sqrt, "0.5 / y", _G)
 elementwise(numpy.cbrt, "1 / (3 * y * y)", _G)
 elementwise(numpy.square, "2 * x", _G)
 elementwise(numpy.reciprocal, "-(y * y)", _G)
-elementwise(numpy.absolute, "numpy.sign(x)", _G)   # numpy.abs is numpy.absolute
 elementwise(numpy.fabs, "numpy.sign(x)", _G)
 elementwise(numpy.sin, "numpy.cos(x)", _G)
 elementwise(numpy.cos, "-numpy.sin(x)", _G)
@@ -180,6 +180,17 @@ def fmod(y, x1, x2):
 def fmod(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(-d[x2] * numpy.trunc(x1 / x2), y)
+
+
+# numpy.abs is numpy.absolute; complex values: see runtime.abs_slope
+@reverse(numpy.absolute)
+def absolute(y, x):
+    d[x] = d[y] * abs_slope(x)
+
+
+@forward(numpy.absolute)
+def absolute(y, x):
+    d[y] = numpy.real(d[x] * abs_slope(x))
 
 
 @reverse(numpy.real)

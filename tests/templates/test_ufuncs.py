@@ -151,3 +151,53 @@ def test_clip_min_max_keywords():
 def test_clip_value_on_bound_passes_through():
     g = srcdiff.grad(lambda x: np.sum(np.clip(x, 0.0, 1.0)))(np.array([-1.0, 0.0, 0.5, 1.0, 2.0]))
     np.testing.assert_array_equal(g, [0.0, 1.0, 1.0, 1.0, 0.0])
+
+
+# Complex inputs: for a real-valued f(z), srcdiff.grad gives df/da - i df/db (z = a + ib),
+# JAX's convention, checked here by finite differences in a and in b.
+def _complex_fd_grad(f, z, eps=1e-6):
+    g = np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        e = np.zeros_like(z)
+        e[i] = eps
+        da = (f(z + e) - f(z - e)) / (2 * eps)
+        db = (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
+        g[i] = da - 1j * db
+    return g
+
+
+def complex_abs(z):
+    return np.sum(np.abs(z) * np.real(z))
+
+
+def complex_norm(z):
+    return np.linalg.norm(z) + np.sum(np.imag(z * z))
+
+
+def complex_builtin_abs(z):
+    total = 0.0
+    for k in range(z.shape[0]):
+        total = total + abs(z[k]) ** 2
+    return total
+
+
+@pytest.mark.parametrize("f", [complex_abs, complex_norm, complex_builtin_abs])
+def test_complex_inputs_follow_the_convention(f):
+    z = np.array([1.0 + 2.0j, -0.5 + 0.3j, 0.7 - 1.1j])
+    want = _complex_fd_grad(f, z)
+    np.testing.assert_allclose(srcdiff.grad(f)(z), want, rtol=1e-6, atol=1e-8)
+    t = np.array([0.3 + 0.1j, -1.0 + 0.5j, 0.2 - 0.4j])
+    eps = 1e-6
+    fd = (f(z + eps * t) - f(z - eps * t)) / (2 * eps)
+    assert srcdiff.jvp(f)(z, t)[1] == pytest.approx(fd, rel=1e-6)
+    v = np.array([1.0 - 0.5j, 0.2 + 0.1j, -0.3 + 0.8j])
+    grad = srcdiff.grad(f)
+    np.testing.assert_allclose(srcdiff.hvp(f)(z, v),
+                               (grad(z + eps * v) - grad(z - eps * v)) / (2 * eps),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_complex_norms_without_a_rule_are_refused():
+    z = np.array([1.0 + 2.0j, -0.5 + 0.3j])
+    with pytest.raises(ValueError, match="norms of complex values"):
+        srcdiff.grad(lambda z: np.linalg.norm(z, 1))(z)
