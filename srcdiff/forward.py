@@ -341,6 +341,9 @@ class Forward:
             return []
         args, keywords = analyze.call_parts(value)
         operands = args + list(keywords.values())
+        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] == "local":
+            # a nested def or lambda: its free variables are operands too
+            operands = analyze.call_args(stmt) + list(keywords.values())
         if stmt.sd.kind == "call" and stmt.sd.extra == "method":
             operands = operands + [value.func.value]
         live = [a.id for a in operands if self.tangent_atom(a, state) is not None]

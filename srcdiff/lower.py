@@ -468,8 +468,16 @@ class Lowerer:
             if isinstance(n, (S.Nonlocal, S.Global)):
                 raise self.error(n, "nested functions may not rebind outer variables",
                                  hint="return the new value instead")
-        loads = [n.id for b in body_nodes for n in S.walk(b)
-                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+        load_nodes = [n for b in body_nodes for n in S.walk(b)
+                      if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+        for n in load_nodes:
+            if n.id in self.local_functions and n.id not in inner_locals and n.id != name:
+                # its free variables would be lost on the way (a silently zero derivative)
+                raise self.error(n, f"the nested function {name} uses the nested function "
+                                 f"{n.id}, which srcdiff does not support yet",
+                                 hint=f"define {n.id} at module level (passing what it uses "
+                                      f"as arguments), or write its body into {name}")
+        loads = [n.id for n in load_nodes]
         free = []
         for n in loads:
             if n in self.locals and n not in inner_locals and n not in free and n != name:

@@ -94,6 +94,15 @@ def writes_through_out(x):
     return np.sum(y * x)
 
 
+def nested_calls_nested(x, a):
+    def scaled(t):
+        return a * t
+
+    def twice(t):
+        return scaled(t) * 2.0
+    return np.sum(twice(x))
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -109,6 +118,7 @@ CASES = [
     (scatters_in_place, "numpy.add.at is dropped", "loop over them"),
     (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
     (writes_through_out, "numpy.multiply is dropped", "as an assignment"),
+    (nested_calls_nested, "uses the nested function scaled", "define scaled at module level"),
 ]
 
 

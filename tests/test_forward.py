@@ -444,3 +444,27 @@ def test_rule_sample(f):
 def test_rule_sample_floats():
     for wrt in (("x", "y"), ("x",), ("y",)):
         check_jvp(r_python, (0.7, 0.4), wrt=wrt, rtol=1e-5)
+
+
+def lambda_over_parameter(x, c):
+    scale = lambda t: t * c  # noqa: E731
+    return np.sum(scale(x) * x)
+
+
+def nested_def_over_parameter(x, c):
+    def shifted(t):
+        return np.sin(t + c) * c
+    return np.sum(shifted(x) + shifted(2.0 * x))
+
+
+@pytest.mark.parametrize("f", [lambda_over_parameter, nested_def_over_parameter])
+def test_tangents_of_variables_a_nested_function_closes_over(f):
+    """The free variables of a nested def or lambda are operands of its calls: a tangent of c
+    flows through scale(x) even though x itself carries none."""
+    x = np.array([0.3, -0.7, 1.2])
+    for wrt in (0, 1):
+        shared_check_jvp(f, x, 0.8, wrt=wrt)
+    eps = 1e-6
+    grad = srcdiff.grad(f, wrt=1)
+    assert srcdiff.hvp(f, wrt=1)(x, 0.8, 1.0) == pytest.approx(
+        (grad(x, 0.8 + eps) - grad(x, 0.8 - eps)) / (2 * eps), rel=1e-5)
