@@ -870,6 +870,8 @@ def take_indices(indices, like, axis, mode):
     take needs no mode= (CuPy's take has none); 'raise' leaves them as they are."""
     if mode == "raise":
         return indices
+    if isinstance(indices, (list, tuple)):
+        indices = numpy.asarray(indices, like=like)
     shape = numpy.shape(like)
     n = _count(shape) if axis is None else shape[axis]
     if mode == "wrap":

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad
+from gradcheck import check_grad, check_jvp
 
 rng = np.random.default_rng(2)
 
@@ -185,6 +185,8 @@ def test_take():
     check_grad(lambda x: np.sum(np.take(x, np.array([5, -1]), axis=1, mode="wrap")
                                 * _w((3, 2))), x)
     check_grad(lambda x: np.take(x, 1, axis=1)[0] * 2.0, x)
+    check_grad(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="wrap") ** 2), x)  # a list
+    check_jvp(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="clip") ** 2), x)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
