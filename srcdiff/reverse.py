@@ -587,11 +587,16 @@ class Reverse:
         body = self.adjoint_block(stmt.body, s1)
         orelse = self.adjoint_block(stmt.orelse, s2)
         merged = merge(s1, s2)
+        must = self.defined.must(stmt)
         for name in sorted(merged):
             if name not in s1:
                 body.append(self.materialize(name))
             if name not in s2:
                 orelse.append(self.materialize(name))
+            if (name not in s1 or name not in s2) and name not in must \
+                    and name not in self.low.params:
+                # unbound on some path (e.g. after an early return): None gives a 0.0 zero
+                self.preinit.add(name)
         state.clear()
         state.update(merged)
         if not body and not orelse:

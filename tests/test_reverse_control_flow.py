@@ -356,6 +356,18 @@ def setitem_augmented(x):
     return np.sum(y * y)
 
 
+def return_before_branch_locals(x):
+    # y is bound only on the paths that do not return early
+    s = np.sum(x)
+    if s > 2.0:
+        return np.sum(x ** 2)
+    elif s > 0.0:
+        y = x * 3.0
+    else:
+        y = -x
+    return np.sum(y * x)
+
+
 def buffer_rebuilt_and_written(x):
     # a fresh buffer each step, written into, read only for its shape by the adjoint
     u = x.copy()
@@ -421,7 +433,7 @@ CORPUS = [
     for_break, for_continue, while_break, break_and_continue, early_return,
     multiple_returns, return_in_loop, return_in_while, overwrite_in_loop, augmented,
     setitem_loop, slice_recurrence, setitem_overwrites, setitem_augmented,
-    buffer_rebuilt_and_written, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
+    buffer_rebuilt_and_written, return_before_branch_locals, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
     tuple_unpack, walrus, integer_loop_state,
 ]
 MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
