@@ -59,7 +59,16 @@ class Program:
         ret = low.body[-1]
         maybe = rev.defined.maybe(ret)
         must = rev.defined.must(ret)
-        live = sorted((rev.known_needed | set(wrt)) & set(maybe))
+        # trip counts of loops cut short (break, return) are read by the adjoint's loops
+        # (made by the reverse pass, so unknown to `maybe`; None where the loop never ran)
+        live = sorted(((rev.known_needed | set(wrt)) & set(maybe)) | set(rev.trip_vars.values()))
+        # ranges and counts come back through no_derivative(), so forward mode over this
+        # backward (second derivatives) knows they carry none
+        counts = set(rev.trip_vars.values()) | {
+            s.iter.id for s in analyze.flatten(rev.body)
+            if isinstance(s, S.For) and isinstance(s.iter, S.Name)}
+        counted = [n for n in live if n in counts]
+        live = [n for n in live if n not in counts]
         preinit = [n for n in live if n not in must and n not in low.params]
         forward_body = [S.Expr(value=S.const(
             f"Primal of {fn.__qualname__}, saving on `tape` what {names[1]} needs."))]
@@ -68,6 +77,10 @@ class Program:
         forward_body += primal
         backward_body = [S.Expr(value=S.const(
             f"Adjoint of {fn.__qualname__} with respect to {', '.join(wrt)}."))]
+        for n in counted:  # pushed before the values, so popped after them
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load("tape"), attr="append", ctx=S.Load()),
+                args=[S.load(n)], keywords=[])))
         if live:
             pushed = S.load(live[0]) if len(live) == 1 else S.Tuple(
                 elts=[S.load(n) for n in live], ctx=S.Load())
@@ -78,6 +91,10 @@ class Program:
                 elts=[S.store(n) for n in live], ctx=S.Store())
             backward_body.append(S.Assign(targets=[target], value=S.quote_expr("tape.pop()"),
                                           type_comment=None))
+        for n in reversed(counted):
+            backward_body.append(S.Assign(targets=[S.store(n)], value=S.Call(
+                func=rev.helper("no_derivative"), args=[S.quote_expr("tape.pop()")],
+                keywords=[]), type_comment=None))
         forward_body.append(S.Return(value=S.load(rev.output)))
         from .optimize import propagate_copies
         adjoint_names = set(rev.adjoints.values()) | {

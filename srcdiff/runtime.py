@@ -40,6 +40,11 @@ def broadcast_like(tangent, like):
     return tangent * numpy.ones_like(like)
 
 
+def no_derivative(value):
+    """A value restored from the tape that carries no derivative (a range, a trip count)."""
+    return value
+
+
 def zeros_like_value(value):
     """A zero derivative with the structure of `value` (array, number, list, tuple, dict)."""
     if isinstance(value, (list, tuple)):

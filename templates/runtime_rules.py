@@ -32,7 +32,8 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              dot_grad_right, expand_reduced, extremum_grad, extremum_weights,
                              finalize,
                              imag_grad, inner_grad, inverse_axes, log_of_base,
-                             matmul_grad_left, matmul_grad_right, norm_weights, ones_like_value,
+                             matmul_grad_left, matmul_grad_right, no_derivative, norm_weights,
+                             ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
@@ -41,7 +42,7 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
 
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
-                  inverse_axes, clip_mask, extremum_weights, take_indices)
+                  inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------

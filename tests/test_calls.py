@@ -236,3 +236,44 @@ def test_gradient_of_a_bound_method():
     from gradcheck import numerical_grad
     got = srcdiff.grad(layer.loss)(x)
     np.testing.assert_allclose(got, numerical_grad(lambda x: layer.loss(x), [x], 0), rtol=1e-5)
+
+
+def _grow_until(v):
+    for k in range(3):
+        v = v * 1.1
+        if np.sum(v) > 1.0:
+            break
+    return v
+
+
+def _first_big(v):
+    total = v * 0.0
+    for k in range(5):
+        total = total + np.sin(v * k)
+        if np.sum(total) > 1.0:
+            return total * 2.0
+    return total
+
+
+def _grow_while(v):
+    while True:
+        v = np.sin(v) + 0.9 * v
+        if np.sum(v * v) > 4.0:
+            break
+    return v
+
+
+def calls_loops_cut_short(x):
+    return np.sum(_grow_until(x) * _first_big(x)) + np.sum(_grow_while(x))
+
+
+@pytest.mark.parametrize("x", [np.array([0.3, 0.5]), np.array([0.05, 0.1])])
+def test_helpers_whose_loops_break_or_return(x):
+    """The trip counts of a helper's loops that break or return early go on the tape with the
+    rest of what its backward needs (they were read unbound)."""
+    check_grad(calls_loops_cut_short, x)
+    grad = srcdiff.grad(calls_loops_cut_short)
+    v, eps = np.array([1.0, -0.5]), 1e-6
+    np.testing.assert_allclose(srcdiff.hvp(calls_loops_cut_short)(x, v),
+                               (grad(x + eps * v) - grad(x - eps * v)) / (2 * eps),
+                               rtol=1e-5, atol=1e-7)
