@@ -75,6 +75,12 @@ def check_writes(source, user_names, body):
                 what = f"{target} is an alias of {value.id}"
             elif s.sd.kind == "subscript" and _is_view_index(value.slice):
                 what = f"{target} is a view into {_stem(value.value)}"
+            elif s.sd.kind == "subscript" and s.sd.extra == "loop_item":
+                fail(written[target], f"writing into {target} here would change "
+                     f"{_stem(value.value)} too: the loop takes its rows (or list items), "
+                     "which are shared, not copies",
+                     f"loop over indices and write into {_stem(value.value)} itself, e.g. "
+                     f"{_stem(value.value)}[i, 0] = ...")
             elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
             elif s.sd.kind in ("opaque", "attribute"):

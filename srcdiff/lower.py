@@ -589,7 +589,8 @@ class Lowerer:
     def _prelude_item(self, target, seq, index, prelude):
         read = S.Subscript(value=seq, slice=index, ctx=S.Load())
         if isinstance(target, S.Name):
-            prelude.append(self.assign(target.id, read, "subscript"))
+            # marked: a row of an array (or an array in a list) is shared, not a copy
+            prelude.append(self.assign(target.id, read, "subscript", extra="loop_item"))
         else:
             item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
             self.store(target, item, prelude)

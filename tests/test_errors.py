@@ -103,6 +103,13 @@ def nested_calls_nested(x, a):
     return np.sum(twice(x))
 
 
+def writes_into_loop_rows(x):
+    m = np.outer(x, x)
+    for row in m:
+        row[0] = row[1] * 2.0
+    return np.sum(m * m)
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -119,6 +126,7 @@ CASES = [
     (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
     (writes_through_out, "numpy.multiply is dropped", "as an assignment"),
     (nested_calls_nested, "uses the nested function scaled", "define scaled at module level"),
+    (writes_into_loop_rows, "would change m too", "m[i, 0] = ..."),
 ]
 
 
