@@ -36,7 +36,8 @@ def to_source(nodes, use_astor=True):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
-    if any(getattr(n, S.METHOD_FORM, None) for n in S.walk(module)):
+    if any(getattr(n, S.METHOD_FORM, None) or getattr(n, S.KEYWORD_ONLY, None)
+           for n in S.walk(module)):
         module = _MethodForm().visit(S.clone(module))
     tree = S.to_python_ast(module)
     ast.fix_missing_locations(tree)
@@ -62,6 +63,12 @@ class _MethodForm(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        kwonly = getattr(node, S.KEYWORD_ONLY, None)
+        if kwonly and len(node.args) >= len(kwonly) and not node.keywords:
+            # a call of the user's function with keyword-only parameters: pass them by name
+            n = len(node.args) - len(kwonly)
+            return S.Call(func=node.func, args=node.args[:n], keywords=[
+                S.keyword(arg=k, value=v) for k, v in zip(kwonly, node.args[n:])])
         method = getattr(node, S.METHOD_FORM, None)
         if method is None or not node.args or not isinstance(node.args[0], S.Name) \
                 or any(isinstance(a, S.Starred) for a in node.args):

@@ -947,6 +947,12 @@ class Lowerer:
             ref = S.clone(func)
             _strip_ctx(ref)
         value = S.Call(func=ref, args=args, keywords=keywords)
+        if is_user_function(obj):
+            import inspect
+            kwonly = [n for n, p in inspect.signature(obj).parameters.items()
+                      if p.kind == p.KEYWORD_ONLY]
+            if kwonly:  # the call to the function itself passes these by name (emit.py)
+                setattr(value, S.KEYWORD_ONLY, kwonly)
         return self._result(value, "call", obj, discard)
 
     def _bind_user_call(self, node, fn, args, keywords):

@@ -366,6 +366,13 @@ class Reverse:
             state.pop(stmt.targets[0].id, None)
             self.restore(stmt, out)
             return out
+        if isinstance(stmt, S.Assign) and self._is_user_call(stmt) and not any(
+                isinstance(a, S.Name) and a.id in self.active for a in analyze.call_args(stmt)):
+            # a user call on constants (its result counts as active only because a later call
+            # may share it as a list): nothing flows back through it
+            state.pop(stmt.targets[0].id, None)
+            self.restore(stmt, out)
+            return out
         if kind == "pop":
             name = stmt.targets[0].id
             self.adjoint_pop(stmt, name, state, out)

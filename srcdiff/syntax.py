@@ -39,6 +39,9 @@ def walk(node):
 # Set on a call `numpy.sum(x, ...)` that the user wrote as `x.sum(...)`: the name of the
 # method, so emitted code can show the call as written (emit.py).
 METHOD_FORM = "sd_method_form"
+# Set on a call to one of the user's functions whose arguments are all passed positionally:
+# the names of its keyword-only parameters (the last arguments), passed by name when emitted.
+KEYWORD_ONLY = "sd_keyword_only"
 
 
 def clone(node):
@@ -56,9 +59,10 @@ def clone(node):
     info = getattr(node, "sd", None)
     if info is not None:
         new.sd = info
-    method = getattr(node, METHOD_FORM, None)
-    if method is not None:
-        setattr(new, METHOD_FORM, method)
+    for marker in (METHOD_FORM, KEYWORD_ONLY):
+        value = getattr(node, marker, None)
+        if value is not None:
+            setattr(new, marker, value)
     return new
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes

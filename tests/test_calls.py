@@ -277,3 +277,25 @@ def test_helpers_whose_loops_break_or_return(x):
     np.testing.assert_allclose(srcdiff.hvp(calls_loops_cut_short)(x, v),
                                (grad(x + eps * v) - grad(x - eps * v)) / (2 * eps),
                                rtol=1e-5, atol=1e-7)
+
+
+def _scaled(v, *, k, shift=0.0):
+    return v * k + shift
+
+
+def calls_keyword_only(x, c):
+    fixed = _scaled(2.0, k=3.0)           # no argument differentiated: the function itself
+    return np.sum(_scaled(x, k=c, shift=fixed) * x)
+
+
+def test_helpers_with_keyword_only_parameters():
+    x = np.array([0.3, -0.5])
+    for wrt in (0, 1):
+        check_grad(calls_keyword_only, x, 0.7, wrt=wrt)
+    from gradcheck import check_jvp
+    check_jvp(calls_keyword_only, x, 0.7, wrt=(0, 1))
+    grad = srcdiff.grad(calls_keyword_only)
+    v, eps = np.array([1.0, 2.0]), 1e-6
+    np.testing.assert_allclose(srcdiff.hvp(calls_keyword_only)(x, 0.7, v),
+                               (grad(x + eps * v, 0.7) - grad(x - eps * v, 0.7)) / (2 * eps),
+                               rtol=1e-5, atol=1e-7)
