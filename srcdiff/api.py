@@ -189,7 +189,7 @@ class Derivative:
                 gc.enable()
 
     def _compile_now(self, containers, known, shapes):
-        from . import transform
+        from . import frontend
         known = known or {}
         if self._kind == "jvp":
             shapes = None  # forward code is not specialised on shapes: one variant serves all
@@ -198,27 +198,39 @@ class Derivative:
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
                None if shapes is None else tuple(sorted(shapes.items())))
         hit = per_fn.get(key)
+        if hit is not None and frontend.stale(hit._srcdiff_deps):
+            hit = None  # a function it calls was redefined since
         if hit is None:
-            if self._kind == "jvp":
-                from .forward import forward_source
-                emitted = forward_source(self._fn, self._wrt, containers=containers,
-                                         known_types=known)
-            else:
-                emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
-                                                   as_tuple=not self._single,
-                                                   has_aux=self._has_aux,
-                                                   check_tape=CHECK_TAPE, known_types=known,
-                                                   input_shapes=shapes)
-            if self._backend != "numpy":
-                # the explicit form: the emitted `numpy.` calls go to this array module
-                import importlib
-                emitted.bindings["numpy"] = importlib.import_module(self._backend)
-            fn = transform.load_emitted(emitted)
-            if not self._bind_defaults:
-                # the emitted def takes every parameter positionally, keyword-only ones too
-                fn.__defaults__ = _trailing_defaults(self._user_signature)
-            hit = per_fn[key] = fn
+            with frontend.tracking() as deps:
+                hit = self._transform_now(containers, known, shapes)
+            unique = {}
+            for where, name, obj in deps:
+                unique.setdefault((id(where), name), (where, name, obj))
+            hit._srcdiff_deps = tuple(unique.values())
+            per_fn[key] = hit
         return hit
+
+    def _transform_now(self, containers, known, shapes):
+        from . import transform
+        if self._kind == "jvp":
+            from .forward import forward_source
+            emitted = forward_source(self._fn, self._wrt, containers=containers,
+                                     known_types=known)
+        else:
+            emitted = transform.reverse_source(self._fn, self._wrt, self._kind, containers,
+                                               as_tuple=not self._single,
+                                               has_aux=self._has_aux,
+                                               check_tape=CHECK_TAPE, known_types=known,
+                                               input_shapes=shapes)
+        if self._backend != "numpy":
+            # the explicit form: the emitted `numpy.` calls go to this array module
+            import importlib
+            emitted.bindings["numpy"] = importlib.import_module(self._backend)
+        fn = transform.load_emitted(emitted)
+        if not self._bind_defaults:
+            # the emitted def takes every parameter positionally, keyword-only ones too
+            fn.__defaults__ = _trailing_defaults(self._user_signature)
+        return fn
 
     def _with_defaults(self, args, kwargs):
         """jvp/vjp of a function with defaults: the tangents (the cotangent) are the last
@@ -244,6 +256,9 @@ class Derivative:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
         fn = self._compiled.get(key)
+        if fn is not None and fn._srcdiff_deps and _stale(fn._srcdiff_deps):
+            self._compiled.clear()  # a function it calls was redefined: make it again
+            fn = None
         if fn is None:
             structure = self._structure(args, kwargs)
             if len(self._compiled) >= MAX_SHAPE_VARIANTS:
@@ -402,6 +417,11 @@ def _ones_like(value):
     if isinstance(value, float):
         return 1.0
     return numpy.ones_like(value)
+
+
+def _stale(deps):
+    from .frontend import stale
+    return stale(deps)
 
 
 def _trailing_defaults(sig):

@@ -193,6 +193,39 @@ def _lambda_to_def(node):
     return fdef
 
 
+_TRACKING = []  # while a derivative is made: the lists its function lookups go to
+
+
+class tracking:
+    """`with tracking() as deps:` collects (namespace, name, function) for every Python
+    function the transform looks up by name, so a derivative can tell when one of them
+    has been redefined since (a helper edited in a notebook) and must be made again."""
+
+    def __enter__(self):
+        self.deps = []
+        _TRACKING.append(self.deps)
+        return self.deps
+
+    def __exit__(self, *exc):
+        _TRACKING.pop()
+        return False
+
+
+def stale(deps):
+    """True when a function recorded by `tracking` is no longer what its name holds."""
+    for where, name, obj in deps:
+        if name is None:
+            try:
+                now = where.cell_contents
+            except ValueError:
+                return True
+        else:
+            now = where.get(name)
+        if now is not obj:
+            return True
+    return False
+
+
 class Resolver:
     """Maps the free names of a function to live Python objects."""
 
@@ -207,13 +240,22 @@ class Resolver:
         cell = self.cells.get(identifier)
         if cell is not None:
             try:
-                return cell.cell_contents
+                value = cell.cell_contents
             except ValueError:
                 pass
+            else:
+                if _TRACKING and isinstance(value, types.FunctionType):
+                    _TRACKING[-1].append((cell, None, value))
+                return value
         try:
-            return self.globals[identifier]  # a dict, or the globals of emitted code
+            value = self.globals[identifier]  # a dict, or the globals of emitted code
         except KeyError:
             pass
+        else:
+            if _TRACKING and isinstance(value, types.FunctionType) and \
+                    isinstance(self.globals, dict):
+                _TRACKING[-1].append((self.globals, identifier, value))
+            return value
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):
             builtin_ns = vars(builtin_ns)

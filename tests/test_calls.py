@@ -299,3 +299,39 @@ def test_helpers_with_keyword_only_parameters():
     np.testing.assert_allclose(srcdiff.hvp(calls_keyword_only)(x, 0.7, v),
                                (grad(x + eps * v, 0.7) - grad(x - eps * v, 0.7)) / (2 * eps),
                                rtol=1e-5, atol=1e-7)
+
+
+def _square(v):
+    return v * v
+
+
+def _cube(v):
+    return v * v * v
+
+
+_edited_helper = _square
+
+
+def calls_edited_helper(x):
+    return np.sum(_edited_helper(x))
+
+
+def test_a_helper_redefined_after_the_first_call_is_followed():
+    """As when a notebook cell redefines a helper: the derivative is made again, not reused."""
+    global _edited_helper
+    x = np.array([0.5, -2.0])
+    grad = srcdiff.grad(calls_edited_helper)
+    jvp = srcdiff.jvp(calls_edited_helper)
+    from gradcheck import numerical_grad
+    try:
+        np.testing.assert_allclose(grad(x), numerical_grad(calls_edited_helper, [x], 0),
+                                   rtol=1e-6)
+        _edited_helper = _cube
+        check_grad(calls_edited_helper, x)
+        np.testing.assert_allclose(grad(x), srcdiff.grad(calls_edited_helper)(x))
+        np.testing.assert_allclose(jvp(x, np.ones(2))[1], np.sum(grad(x)))
+        np.testing.assert_allclose(grad(x), numerical_grad(calls_edited_helper, [x], 0),
+                                   rtol=1e-6)
+    finally:
+        _edited_helper = _square
+    np.testing.assert_allclose(grad(x), numerical_grad(calls_edited_helper, [x], 0), rtol=1e-6)
