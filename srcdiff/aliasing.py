@@ -27,12 +27,13 @@ def _rebound_first(copy_stmt, src, body, stmts):
     ic = order[id(copy_stmt)]
     rebinds = [order[id(t)] for t in body
                if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
-               and t.targets[0].id == src and order[id(t)] > ic]
+               and t.targets[0].id == src and order[id(t)] > ic and not _inplace(t)]
     if not rebinds:
         return False
     ia = min(rebinds)
     writes = [order[id(w)] for w in stmts
-              if w.sd.kind == "setitem" and w.targets[0].value.id == src]
+              if (w.sd.kind == "setitem" and w.targets[0].value.id == src)
+              or (_inplace(w) and w.targets[0].id == src)]
     return all(iw < ic or iw > ia for iw in writes)
 
 
@@ -43,18 +44,36 @@ def _is_view_index(index):
 
 
 
+def _inplace(stmt):
+    extra = stmt.sd.extra
+    return isinstance(extra, tuple) and extra[0] == "inplace"
+
+
 def check_writes(source, user_names, body):
-    """Refuse item writes that would be seen through another name (an alias or a view)."""
+    """Refuse item writes that would be seen through another name (an alias or a view).
+
+    `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
+    run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
+    before the statement, `check_in_place(z, '__iadd__', message)`.
+    """
     stmts = list(analyze.flatten(body))
     written = {}
     for s in stmts:
         if s.sd.kind == "setitem":
             written.setdefault(s.targets[0].value.id, s)
+        elif _inplace(s):
+            written.setdefault(s.targets[0].id, s)
     if not written:
-        return
+        return []
+    guards = {}
 
-    def fail(stmt, reason, hint):
-        raise source.error(stmt.sd.line, reason, hint=hint)
+    def fail(stmt, reason, hint, other=None):
+        error = source.error(stmt.sd.line, reason, hint=hint)
+        if not _inplace(stmt):
+            raise error
+        if other is None or _read_after(other, stmt, stmts):
+            # an update nothing reads the other name after (w = w0; w -= ...) is left alone
+            guards.setdefault(id(stmt), (stmt, str(error)))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
@@ -86,9 +105,12 @@ def check_writes(source, user_names, body):
             elif s.sd.kind in ("opaque", "attribute"):
                 what = f"{target} is not an array this function created"
             if what:
+                base = value if isinstance(value, S.Name) else value.args[0] \
+                    if isinstance(value, S.Call) and value.args else getattr(value, "value", None)
+                other = base.id if isinstance(base, S.Name) else None
                 fail(written[target], f"writing into {target} here would change another "
                      f"array too: {what}",
-                     f"copy it first: {target} = numpy.copy(...)")
+                     f"copy it first: {target} = numpy.copy(...)", other)
         sources = []
         if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
             sources = [value.id]
@@ -104,7 +126,38 @@ def check_writes(source, user_names, body):
                 kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
                 fail(written[src], f"writing into {src} here would also change {target}, "
                      f"{kind} of it made on line {s.sd.line}",
-                     f"make {target} a copy: {target} = numpy.copy(...)")
+                     f"make {target} a copy: {target} = numpy.copy(...)", target)
+    return list(guards.values())
+
+
+def _read_after(name, write, stmts):
+    """Whether `name` may be read once `write` has run: later in order, or anywhere in a loop
+    around the write (the next iteration)."""
+    position = next(i for i, t in enumerate(stmts) if t is write)
+    if any(name in analyze.operands(t) for t in stmts[position + 1:]):
+        return True
+    for loop in stmts:
+        if isinstance(loop, (S.For, S.While)):
+            inner = list(analyze.flatten(loop.body))
+            if any(t is write for t in inner) and any(name in analyze.operands(t)
+                                                      for t in inner):
+                return True
+    return False
+
+
+def insert_guards(body, guards, make):
+    """Put make(stmt, message) before each guarded statement, at any depth."""
+    i = 0
+    while i < len(body):
+        stmt = body[i]
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
+                insert_guards(inner, guards, make)
+        if id(stmt) in guards:
+            body.insert(i, make(*guards[id(stmt)]))
+            i += 1
+        i += 1
 
 
 def _stem(atom):

@@ -13,7 +13,8 @@ from . import syntax as S
 
 def operands(stmt):
     """Names a core statement reads."""
-    if isinstance(stmt, S.Assign) and isinstance(getattr(stmt.sd, "extra", None), tuple):
+    extra = getattr(stmt.sd, "extra", None)
+    if isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] in ("local", "method"):
         return [a.id for a in call_args(stmt) if isinstance(a, S.Name)]
     if isinstance(stmt, S.Assign):
         nodes = [stmt.value] + [t for t in stmt.targets if not isinstance(t, S.Name)]

@@ -24,7 +24,7 @@ import types
 
 from . import analyze
 from . import syntax as S
-from .aliasing import check_writes
+from .aliasing import check_writes, insert_guards
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
@@ -38,6 +38,11 @@ BINOPS = {
     S.FloorDiv: operator.floordiv, S.Mod: operator.mod,
     S.BitAnd: operator.and_, S.BitOr: operator.or_, S.BitXor: operator.xor,
     S.LShift: operator.lshift, S.RShift: operator.rshift,
+}
+INPLACE_METHODS = {
+    S.Add: "__iadd__", S.Sub: "__isub__", S.Mult: "__imul__", S.Div: "__itruediv__",
+    S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
+    S.Mod: "__imod__",
 }
 OP_NAMES = {
     operator.add: "add", operator.sub: "sub", operator.mul: "mul",
@@ -212,7 +217,9 @@ class Lowerer:
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
-            check_writes(self.src, self.user_names, out)
+            guards = check_writes(self.src, self.user_names, out)
+            if guards:
+                self._guard_in_place_updates(out, guards)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -225,6 +232,22 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
+
+    def _guard_in_place_updates(self, body, guards):
+        """Before each `z += v` that would change another name's array: a check that z is
+        not an array (numbers are rebound, as the lowering does)."""
+        from . import runtime
+        self.bindings["check_in_place"] = runtime.check_in_place
+
+        def make(stmt, message):
+            call = S.Call(func=S.load("check_in_place"), args=[
+                S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1]), S.const(message)],
+                keywords=[])
+            guard = S.Expr(value=call)
+            guard.sd = Info("effect", func=runtime.check_in_place, line=stmt.sd.line)
+            guard.lineno = stmt.sd.line
+            return guard
+        insert_guards(body, {id(stmt): (stmt, message) for stmt, message in guards}, make)
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -336,6 +359,11 @@ class Lowerer:
         if isinstance(target, S.Name):
             value = S.BinOp(left=S.load(target.id), op=node.op, right=node.value)
             self.assign_to(target.id, value, out)
+            # `z += v` is lowered as z = z + v, which is what it does to numbers; an array
+            # is changed in place instead, so aliasing.py checks it as a write into z
+            method = INPLACE_METHODS.get(type(node.op))
+            if out and method and analyze.assigned(out[-1]) == target.id:
+                out[-1].sd.extra = ("inplace", method)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)

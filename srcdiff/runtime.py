@@ -40,6 +40,13 @@ def broadcast_like(tangent, like):
     return tangent * numpy.ones_like(like)
 
 
+def check_in_place(value, method, message):
+    """Before `z += v` where another name shares z: fine for numbers (z is rebound), refused
+    for arrays, which the operator changes in place under the other name too."""
+    if hasattr(type(value), method):
+        raise ValueError(message)
+
+
 def no_derivative(value):
     """A value restored from the tape that carries no derivative (a range, a trip count)."""
     return value

@@ -196,3 +196,66 @@ def test_a_derivative_called_inside_is_refused_with_the_way_out():
     with pytest.raises(srcdiff.SrcdiffError, match="a derivative it made") as info:
         srcdiff.grad(uses_a_derivative)(X)
     assert "srcdiff.hessian" in str(info.value)
+
+
+def update_through_alias(x):
+    y = x * 1.0
+    z = y
+    z += 1.0
+    return np.sum(y * x)
+
+
+def update_through_view(x):
+    y = x * 1.0
+    z = y[1:]
+    z *= 2.0
+    return np.sum(y * x)
+
+
+def update_loop_rows(x):
+    m = np.outer(x, x)
+    for row in m:
+        row -= 1.0
+    return np.sum(m * m)
+
+
+@pytest.mark.parametrize("f", [update_through_alias, update_through_view, update_loop_rows])
+def test_in_place_updates_another_name_sees_are_refused_when_they_run(f):
+    """`z += v` on an array changes it in place, under its other names too: refused (when it
+    runs, since for numbers it is a plain rebinding), in both modes."""
+    with pytest.raises(ValueError, match="would change") as info:
+        srcdiff.grad(f)(X)
+    assert f"{HERE}:" in str(info.value)
+    with pytest.raises(ValueError, match="would change"):
+        srcdiff.jvp(f)(X, np.ones_like(X))
+
+
+def update_numbers_and_unread_aliases(w0, x):
+    total = np.sum(x)
+    kept = total
+    kept += 1.0                 # numbers: a rebinding, as in Python
+    w = w0
+    for i in range(3):
+        w -= 0.1 * np.tanh(w * x)   # w0 is not read again: nothing sees the change
+    return np.sum(w * w) * kept * total
+
+
+def update_on_a_copy(w0, x):
+    total = np.sum(x)
+    kept = total + 1.0
+    w = w0.copy()
+    for i in range(3):
+        w = w - 0.1 * np.tanh(w * x)
+    return np.sum(w * w) * kept * total
+
+
+def test_in_place_updates_nobody_else_sees_work():
+    """(The function changes the caller's w0 in place, so finite differences of it would
+    drift; they are taken of the same function written with a copy.)"""
+    from gradcheck import check_grad
+    for wrt in (0, 1):
+        want = check_grad(update_on_a_copy, X * 1.0, X + 0.3, wrt=wrt)
+        w0 = X * 1.0
+        got = srcdiff.grad(update_numbers_and_unread_aliases, wrt=wrt)(w0, X + 0.3)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+        np.testing.assert_array_equal(w0, X * 1.0)  # and the caller's array is left alone
