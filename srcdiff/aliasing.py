@@ -14,7 +14,8 @@ from . import syntax as S
 VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
     "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
-    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims") if hasattr(numpy, n)}
+    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
+    "flipud", "rot90") if hasattr(numpy, n)}
 
 
 def _rebound_first(copy_stmt, src, body, stmts):
@@ -66,6 +67,11 @@ def check_writes(source, user_names, body):
     if not written:
         return []
     guards = {}
+    displays = {t.targets[0].id for t in stmts if t.sd.kind == "display"
+                and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
+    temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
+             and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
+             and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
 
     def fail(stmt, reason, hint, other=None):
         error = source.error(stmt.sd.line, reason, hint=hint)
@@ -90,19 +96,29 @@ def check_writes(source, user_names, body):
         user_target = target in user_names
         if target in written:
             what = None
-            if s.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
+            d, value = s, s.value
+            if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in temps:
+                d, value = temps[value.id], temps[value.id].value  # a = tuple_1[0], a temp
+            if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
                 what = f"{target} is an alias of {value.id}"
-            elif s.sd.kind == "subscript" and _is_view_index(value.slice):
+            elif d.sd.kind == "subscript" and _is_view_index(value.slice):
                 what = f"{target} is a view into {_stem(value.value)}"
-            elif s.sd.kind == "subscript" and s.sd.extra == "loop_item":
+            elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
                 fail(written[target], f"writing into {target} here would change "
                      f"{_stem(value.value)} too: the loop takes its rows (or list items), "
                      "which are shared, not copies",
                      f"loop over indices and write into {_stem(value.value)} itself, e.g. "
                      f"{_stem(value.value)}[i, 0] = ...")
-            elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS:
+            elif d.sd.kind == "call" and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
-            elif s.sd.kind in ("opaque", "attribute"):
+            elif d.sd.kind == "call" and d.sd.extra == "method":
+                what = f"{target} comes from a method call, which may return a view"
+            elif d.sd.kind == "subscript" and isinstance(value.value, S.Name) \
+                    and value.value.id in displays:
+                holder = value.value.id if value.value.id in user_names else \
+                    "a tuple or list built here"
+                what = f"{target} is an item of {holder}, shared with it, not a copy"
+            elif d.sd.kind in ("opaque", "attribute"):
                 what = f"{target} is not an array this function created"
             if what:
                 base = value if isinstance(value, S.Name) else value.args[0] \
@@ -111,6 +127,7 @@ def check_writes(source, user_names, body):
                 fail(written[target], f"writing into {target} here would change another "
                      f"array too: {what}",
                      f"copy it first: {target} = numpy.copy(...)", other)
+        value = s.value
         sources = []
         if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
             sources = [value.id]

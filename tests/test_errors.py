@@ -110,6 +110,35 @@ def writes_into_loop_rows(x):
     return np.sum(m * m)
 
 
+def writes_into_a_flip(x):
+    y = x * 1.0
+    z = np.flip(y)
+    z[0] = 0.0
+    return np.sum(y * x)
+
+
+def writes_into_a_method_result(x):
+    y = x * 1.0
+    z = y.view()
+    z[0] = 0.0
+    return np.sum(y * x)
+
+
+def writes_into_a_list_item(x):
+    y = x * 1.0
+    items = [y, x]
+    z = items[0]
+    z[0] = 0.0
+    return np.sum(y * x)
+
+
+def writes_into_an_unpacked_name(x):
+    y = x * 1.0
+    a, b = y, 2.0
+    a[0] = b
+    return np.sum(y * x)
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -127,6 +156,10 @@ CASES = [
     (writes_through_out, "numpy.multiply is dropped", "as an assignment"),
     (nested_calls_nested, "uses the nested function scaled", "define scaled at module level"),
     (writes_into_loop_rows, "would change m too", "m[i, 0] = ..."),
+    (writes_into_a_flip, "may be a view", "copy"),
+    (writes_into_a_method_result, "comes from a method call", "copy"),
+    (writes_into_a_list_item, "is an item of items", "copy"),
+    (writes_into_an_unpacked_name, "is an item of a tuple or list built here", "copy"),
 ]
 
 
