@@ -822,6 +822,17 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=No
             body += S.quote(f"{fwd.tan(w)} = {check}")
         else:
             body += S.quote(check)
+    # lists passed in that the function appends to or pops from: changed on a copy, so the
+    # caller's list stays as it was (as grad leaves it)
+    changed = {st.value.func.value.id for st in analyze.flatten(low.body)
+               if st.sd.kind == "append" and isinstance(st.value.func.value, S.Name)}
+    changed |= {analyze.popped_list(st) for st in analyze.flatten(low.body)
+                if st.sd.kind == "pop"}
+    for p in low.params:
+        if p in changed:
+            body += S.quote(f"{p} = list({p}) if type({p}) is list else {p}")
+            if p in wrt and p in fwd.active:
+                body += S.quote(f"{fwd.tan(p)} = list({fwd.tan(p)})")
     body += generated
     output = fwd.output
     out_tan = fwd.tan(output) if output in fwd.active and fwd.final_state.nonzero(output) \

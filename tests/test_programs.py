@@ -143,8 +143,19 @@ def appends_to_argument(params, x):
     return np.sum(np.stack(params) ** 2)
 
 
-@pytest.mark.xfail(strict=True, reason="jvp appends to a list the caller passed in")
-def test_known_defect_jvp_changes_a_list_argument():
-    params = [np.ones(2), np.ones(2)]
-    srcdiff.jvp(appends_to_argument, wrt=1)(params, np.array([0.5, -1.0]), np.ones(2))
-    assert len(params) == 2
+def test_jvp_leaves_a_list_argument_as_it_was():
+    """The function appends to its list argument; jvp works on a copy, as grad does."""
+    x, t = np.array([0.5, -1.0]), np.array([1.0, 0.3])
+    for wrt, tangent in ((1, t), (0, [t, t])):
+        params = [np.ones(2), np.ones(2)]
+        value, tangent_out = srcdiff.jvp(appends_to_argument, wrt=wrt)(params, x, tangent)
+        assert len(params) == 2
+        assert value == pytest.approx(appends_to_argument([np.ones(2), np.ones(2)], x))
+        eps = 1e-6
+        if wrt == 1:
+            fd = (appends_to_argument([np.ones(2), np.ones(2)], x + eps * t)
+                  - appends_to_argument([np.ones(2), np.ones(2)], x - eps * t)) / (2 * eps)
+        else:
+            fd = (appends_to_argument([np.ones(2) + eps * t] * 2, x)
+                  - appends_to_argument([np.ones(2) - eps * t] * 2, x)) / (2 * eps)
+        assert tangent_out == pytest.approx(fd, rel=1e-6)
