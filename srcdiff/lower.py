@@ -342,10 +342,42 @@ class Lowerer:
         if len(targets) == 1 and isinstance(targets[0], S.Name):
             self.assign_to(targets[0].id, value, out)
             return out
+        if len(targets) == 1 and isinstance(targets[0], (S.Tuple, S.List)) and \
+                isinstance(value, (S.Tuple, S.List)):
+            self._guard_swap(targets[0], value, out)
         atom = self.expr(value, out)
         for target in targets:
             self.store(target, atom, out)
         return out
+
+    def _guard_swap(self, target, value, out):
+        """`y[0], y[1] = y[1], y[0]`: on a 2-D array the items read are row views, so the
+        first write changes the second value too (NumPy copies one row into both). Refused:
+        at once for slices, when it runs for rows (items of a 1-D array are copies)."""
+        from . import runtime
+        written = {t.value.id for t in target.elts
+                   if isinstance(t, S.Subscript) and isinstance(t.value, S.Name)}
+        for item in value.elts:
+            if not (isinstance(item, S.Subscript) and isinstance(item.value, S.Name)
+                    and item.value.id in written):
+                continue
+            base = item.value.id
+            hint = (f"write it with index arrays, which copy: "
+                    f"{base}[[i, j]] = {base}[[j, i]]")
+            parts = item.slice.elts if isinstance(item.slice, S.Tuple) else [item.slice]
+            if any(isinstance(p, S.Slice) for p in parts):
+                raise self.error(item, f"this assignment reads {base}[...] as a view and "
+                                 f"writes into {base} first, so the view changes before it "
+                                 "is stored (NumPy does not swap here)", hint=hint)
+            message = str(self.error(item, f"this assignment reads a row of {base} (a view) "
+                                     f"and writes into {base} first, so the row changes "
+                                     "before it is stored (NumPy does not swap rows this "
+                                     "way)", hint=hint))
+            index = self.index(item.slice, out)
+            self.bindings["check_item_copies"] = runtime.check_item_copies
+            guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
+                S.load(base), index, S.const(message)], keywords=[]))
+            out.append(self.info(guard, "effect", func=runtime.check_item_copies))
 
     def stmt_AnnAssign(self, node):
         if node.value is None:

@@ -47,6 +47,13 @@ def check_in_place(value, method, message):
         raise ValueError(message)
 
 
+def check_item_copies(array, index, message):
+    """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
+    array, list items), not row views of an array that the first write changes."""
+    if hasattr(array, "shape") and numpy.ndim(array[index]) > 0:
+        raise ValueError(message)
+
+
 def no_derivative(value):
     """A value restored from the tape that carries no derivative (a range, a trip count)."""
     return value

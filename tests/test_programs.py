@@ -133,9 +133,30 @@ def row_swap(m):
     return np.sum(y * np.arange(y.size).reshape(y.shape))
 
 
-@pytest.mark.xfail(strict=True, reason="the row-swap idiom is differentiated as a true swap")
-def test_known_defect_row_swap_through_views():
-    check_grad(row_swap, np.arange(6.0).reshape(3, 2) * 0.3)
+def row_swap_by_index_arrays(m):
+    y = m * 1.0
+    y[[0, 1]] = y[[1, 0]]       # index arrays copy: a true swap
+    return np.sum(y * np.arange(y.size).reshape(y.shape))
+
+
+def element_swap(x):
+    y = x * 1.0
+    y[0], y[1] = y[1], y[0]     # elements of a 1-D array are copies: a true swap
+    return np.sum(y * np.arange(y.size))
+
+
+def test_the_row_swap_idiom_is_refused_and_its_fixes_work():
+    """On a 2-D array `y[0], y[1] = y[1], y[0]` reads row views that the first write
+    changes (NumPy copies row 1 into both): refused when it runs, in both modes; index arrays
+    and 1-D elements swap truly and differentiate."""
+    m = np.arange(6.0).reshape(3, 2) * 0.3
+    for run in (lambda: srcdiff.grad(row_swap)(m),
+                lambda: srcdiff.jvp(row_swap)(m, np.ones_like(m))):
+        with pytest.raises(ValueError, match="reads a row of y") as info:
+            run()
+        assert "test_programs.py:" in str(info.value) and "y[[i, j]]" in str(info.value)
+    check_grad(row_swap_by_index_arrays, m)
+    check_grad(element_swap, np.array([0.3, -0.5, 0.8]))
 
 
 def appends_to_argument(params, x):
