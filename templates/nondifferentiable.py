@@ -35,7 +35,7 @@ nondifferentiable(*_present(numpy.random, """
     choice permutation shuffle default_rng seed poisson binomial exponential gamma beta
 """))
 nondifferentiable(*_present(builtins, """
-    len int bool range isinstance issubclass print round hash id repr str type
+    len int bool range slice isinstance issubclass print round hash id repr str type
     callable hasattr getattr any all
 """))
 nondifferentiable(*_present(math, """

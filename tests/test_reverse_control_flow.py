@@ -356,6 +356,14 @@ def setitem_augmented(x):
     return np.sum(y * y)
 
 
+def sliding_window(x):
+    # slices bounded by the loop variable, read and written
+    out = np.zeros(x.shape[0] - 1)
+    for i in range(out.shape[0]):
+        out[i:i + 1] = np.sum(x[i:i + 2] * x[i:i + 2])
+    return np.sum(np.tanh(out))
+
+
 def return_before_branch_locals(x):
     # y is bound only on the paths that do not return early
     s = np.sum(x)
@@ -433,7 +441,7 @@ CORPUS = [
     for_break, for_continue, while_break, break_and_continue, early_return,
     multiple_returns, return_in_loop, return_in_while, overwrite_in_loop, augmented,
     setitem_loop, slice_recurrence, setitem_overwrites, setitem_augmented,
-    buffer_rebuilt_and_written, return_before_branch_locals, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
+    buffer_rebuilt_and_written, return_before_branch_locals, sliding_window, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
     tuple_unpack, walrus, integer_loop_state,
 ]
 MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
