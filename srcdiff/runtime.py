@@ -899,10 +899,23 @@ def take_indices(indices, like, axis, mode):
 
 
 def repeat_grad(grad, like, repeats, axis):
-    """The adjoint of numpy.repeat with a scalar count: sum each group of copies."""
+    """The adjoint of numpy.repeat: sum each group of copies (one count, or one per item)."""
     if numpy.ndim(repeats) != 0:
-        raise NotImplementedError("srcdiff differentiates numpy.repeat only with an integer "
-                                  "repeat count")
+        if axis is None:
+            like_flat = numpy.reshape(like, (-1,))
+            out = numpy.zeros_like(like_flat)
+            g = numpy.reshape(grad, (-1,))
+        else:
+            axis = axis % numpy.ndim(like)
+            out = numpy.moveaxis(numpy.zeros_like(like), axis, 0)
+            g = numpy.moveaxis(grad, axis, 0)
+        n = numpy.shape(out)[0]
+        counts = repeats if hasattr(repeats, "shape") else numpy.asarray(repeats)
+        source = numpy.repeat(numpy.arange(n), numpy.broadcast_to(counts, (n,)))
+        out = add_at(out, source, g)  # (add_at moves a host index to a device buffer)
+        if axis is None:
+            return numpy.reshape(out, numpy.shape(like))
+        return numpy.moveaxis(out, 0, axis)
     r = int(repeats)
     if axis is None:
         g = numpy.reshape(grad, (-1, r))

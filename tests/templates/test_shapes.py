@@ -197,6 +197,15 @@ def test_repeat(axis):
     check_grad(lambda x: np.sum(x.repeat(3) * np.arange(18.0)), x)
 
 
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_repeat_with_a_count_per_item(axis):
+    x = _x(2, 3)
+    counts = {None: [1, 0, 2, 3, 1, 2], 0: [1, 3], 1: np.array([2, 0, 1])}[axis]
+    w = _w(np.shape(np.repeat(x, counts, axis=axis)))
+    check_grad(lambda x: np.sum(np.repeat(x, counts, axis=axis) ** 2 * w), x)
+    check_jvp(lambda x: np.sum(np.repeat(x, counts, axis=axis) ** 2 * w), x)
+
+
 def test_full():
     check_grad(lambda c: np.sum(np.full((2, 3), c) * W23), 0.5)
     check_grad(lambda c: np.sum(np.full((2, 3), c) * W23), _x(3))
