@@ -19,23 +19,48 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
 
 
 def _rebound_first(copy_stmt, src, body, stmts):
-    """True when `src` gets a new value (at top level) after the copy and before every write
-    into it: the copy then shares the old array, which is never written."""
-    top = {id(t) for t in body}
-    if id(copy_stmt) not in top:
+    """True when `src` gets a new value after the copy and before every write into it: the
+    copy then shares the old array, which is never written. The copy and the rebinding are
+    statements of one block: the function's body, or a loop's body, where the write of the
+    next iteration must follow a rebinding at the top of the body (new = u.copy(); new[i] =
+    ...; u = new)."""
+    found = _block_of(copy_stmt, body, None)
+    if found is None:
         return False
+    block, loop = found
     order = {id(t): i for i, t in enumerate(stmts)}
     ic = order[id(copy_stmt)]
-    rebinds = [order[id(t)] for t in body
+    rebinds = [order[id(t)] for t in block
                if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
-               and t.targets[0].id == src and order[id(t)] > ic and not _inplace(t)]
-    if not rebinds:
-        return False
-    ia = min(rebinds)
+               and t.targets[0].id == src and not _inplace(t)]
     writes = [order[id(w)] for w in stmts
               if (w.sd.kind == "setitem" and w.targets[0].value.id == src)
               or (_inplace(w) and w.targets[0].id == src)]
-    return all(iw < ic or iw > ia for iw in writes)
+    if loop is None:
+        later = [ia for ia in rebinds if ia > ic]
+        return bool(later) and all(iw < ic or iw > min(later) for iw in writes)
+    inside = {order[id(t)] for t in analyze.flatten(loop.body)}
+    for iw in writes:
+        if iw < order[id(loop)]:
+            continue  # before the loop: the copy does not exist yet
+        if iw not in inside:
+            return False  # after the loop: keep it simple
+        if not any((ic < ia < iw) if iw > ic else (ia < iw) for ia in rebinds):
+            return False
+    return True
+
+
+def _block_of(stmt, block, loop):
+    """(the statement list holding `stmt` directly, the loop whose body that is) or None;
+    blocks inside if-branches do not count (their statements may not run)."""
+    if any(t is stmt for t in block):
+        return block, loop
+    for t in block:
+        if isinstance(t, (S.For, S.While)):
+            found = _block_of(stmt, t.body, t)
+            if found is not None:
+                return found
+    return None
 
 
 def _is_view_index(index):

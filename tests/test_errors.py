@@ -139,6 +139,15 @@ def writes_into_an_unpacked_name(x):
     return np.sum(y * x)
 
 
+def alias_kept_across_steps(x):
+    u = x * 1.0
+    keep = x * 0.0
+    for step in range(2):
+        keep = u
+        u[0] = u[1] * 2.0
+    return np.sum(keep * x)
+
+
 CASES = [
     (with_try, "try/except", "move the error handling"),
     (with_with, "with-block", "enter the context"),
@@ -160,6 +169,7 @@ CASES = [
     (writes_into_a_method_result, "comes from a method call", "copy"),
     (writes_into_a_list_item, "is an item of items", "copy"),
     (writes_into_an_unpacked_name, "is an item of a tuple or list built here", "copy"),
+    (alias_kept_across_steps, "would also change keep", "copy"),
 ]
 
 

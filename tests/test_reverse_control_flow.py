@@ -356,6 +356,16 @@ def setitem_augmented(x):
     return np.sum(y * y)
 
 
+def diffusion_steps(x):
+    # a fresh copy written into each step, then rebound: not an alias when written
+    u = x * 1.0
+    for step in range(3):
+        new = u.copy()
+        new[1:-1] += 0.2 * (u[2:] - 2 * u[1:-1] + u[:-2])
+        u = new
+    return np.sum(u * u)
+
+
 def sliding_window(x):
     # slices bounded by the loop variable, read and written
     out = np.zeros(x.shape[0] - 1)
@@ -441,7 +451,8 @@ CORPUS = [
     for_break, for_continue, while_break, break_and_continue, early_return,
     multiple_returns, return_in_loop, return_in_while, overwrite_in_loop, augmented,
     setitem_loop, slice_recurrence, setitem_overwrites, setitem_augmented,
-    buffer_rebuilt_and_written, return_before_branch_locals, sliding_window, append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
+    buffer_rebuilt_and_written, return_before_branch_locals, sliding_window, diffusion_steps,
+    append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
     tuple_unpack, walrus, integer_loop_state,
 ]
 MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
