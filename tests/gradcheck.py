@@ -177,3 +177,17 @@ def check_jvp(f, *args, wrt=0, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
         assert type(tangent) is type(expected), \
             f"{type(expected).__name__} value, {type(tangent).__name__} tangent"
     return tangent
+
+
+def check_hvp(f, *args, vector, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6):
+    """Assert srcdiff.hvp(f, wrt)(*args, vector) matches central differences of srcdiff.grad
+    along `vector` (the first derivative is checked against f by check_grad); return it."""
+    args = list(args)
+    grad = srcdiff.grad(f, wrt=wrt)
+    plus, minus = list(args), list(args)
+    plus[wrt] = args[wrt] + eps * vector
+    minus[wrt] = args[wrt] - eps * vector
+    want = (np.asarray(grad(*plus)) - np.asarray(grad(*minus))) / (2 * eps)
+    got = srcdiff.hvp(f, wrt=wrt)(*args, vector)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg="hvp")
+    return got
