@@ -251,7 +251,7 @@ class Derivative:
         extra.update(zip(names, trailing))
         return tuple(bound.args), {**bound.kwargs, **extra}
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, /, *args, **kwargs):  # `self` may be an argument's name too
         if self._bind_defaults and self._self is None:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
@@ -398,7 +398,7 @@ class Composite:
         self._call = call
         self._source_of = source_of
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, /, *args, **kwargs):
         return self._call(*args, **kwargs)
 
     @property
@@ -442,9 +442,47 @@ def _bound(fn, args, kwargs):
     return dict(bound.arguments)
 
 
-def _emitted_gradient(f, wrt):
-    """The emitted gradient function of f (a plain function forward mode can read)."""
-    return _transform("grad", f, wrt).__wrapped__
+def _gradient_arguments(f, args, kwargs):
+    """The arguments of a call of f by name, for the emitted gradient of f (which takes a
+    bound method's object first, under the name the method gives it)."""
+    arguments = _bound(f, args, kwargs)
+    if inspect.ismethod(f):
+        first = next(iter(inspect.signature(f.__func__).parameters))
+        arguments = {first: f.__self__, **arguments}
+    return arguments
+
+
+class _OverGradient:
+    """Forward mode over f's emitted gradient (with respect to `grad_wrt`), along `wrt`.
+
+    The gradient is compiled for the containers and the classes of the user objects each
+    call passes (a method of an object passed in is followed only when its class is
+    known), and made again when a function it calls is redefined.
+    """
+
+    def __init__(self, f, grad_wrt, wrt):
+        self._f = f
+        self._grad = _transform("grad", f, grad_wrt)
+        self._wrt = wrt
+        self._made = {}
+        self._latest = None
+
+    def __call__(self, args, kwargs):
+        """(the jvp of the emitted gradient for this call, the call's arguments by name)."""
+        bound = _bound(self._f, args, kwargs)
+        emitted = self._grad._compile(self._grad._containers((), bound),
+                                      self._grad._known_types((), bound), None)
+        along = self._made.get(emitted)
+        if along is None:
+            along = self._made[emitted] = jvp(emitted, wrt=self._wrt)
+        self._latest = along
+        return along, _gradient_arguments(self._f, args, kwargs)
+
+    @property
+    def source(self):
+        if self._latest is None:
+            self._latest = jvp(self._grad.__wrapped__, wrt=self._wrt)
+        return self._latest.source
 
 
 def _differentiate_derivative(kind, d, wrt):
@@ -457,15 +495,15 @@ def _differentiate_derivative(kind, d, wrt):
     outer, outer_single = _normalize_wrt(f, wrt)
     # grad_B(sum(grad_A f)) == H_BA . ones_A: the tangent of grad_B f along ones in A
     # (mixed second derivatives are symmetric for twice-differentiable f)
-    along = jvp(_emitted_gradient(f, outer[0] if outer_single else outer), wrt=inner)
+    over = _OverGradient(f, outer[0] if outer_single else outer, inner)
 
     def second(*args, **kwargs):
-        arguments = _bound(f, args, kwargs)
+        along, arguments = over(args, kwargs)
         tangents = {f"tangent_{a}": _ones_like(arguments[a]) for a in inner}
         return along(**arguments, **tangents)[1]
 
     return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, inspect.signature(f),
-                     second, lambda: along.source)
+                     second, lambda: over.source)
 
 
 def hvp(f, wrt=0):
@@ -477,14 +515,14 @@ def hvp(f, wrt=0):
     if not single:
         raise ArgumentError("hvp differentiates with respect to one parameter",
                             hint="pass wrt as a single position or name")
-    along = jvp(_emitted_gradient(f, names[0]), wrt=names[0])
+    over = _OverGradient(f, names[0], names[0])
 
     def product(*args, **kwargs):
         if "vector" in kwargs:
             vector = kwargs.pop("vector")
         else:
             *args, vector = args
-        arguments = _bound(f, args, kwargs)
+        along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
     sig = inspect.signature(f)
@@ -493,7 +531,7 @@ def hvp(f, wrt=0):
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
     except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
         pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: along.source)
+    return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: over.source)
 
 
 def _basis(value):
@@ -526,11 +564,13 @@ def jacobian(f, wrt=0, mode="reverse"):
     input element (cheaper when the input is smaller than the output).
     """
     import numpy
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if isinstance(f, (Derivative, Composite)):
+        return _jacobian_of_gradient(f, wrt)
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("jacobian differentiates with respect to one parameter")
-    if mode not in ("reverse", "forward"):
-        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     name = names[0]
     if mode == "forward":
         derivative = jvp(f, wrt=name)
@@ -561,6 +601,36 @@ def jacobian(f, wrt=0, mode="reverse"):
                      lambda: derivative.source)
 
 
+def _jacobian_of_gradient(d, wrt):
+    """jacobian(srcdiff.grad(f, wrt=a), wrt=b): forward mode over the emitted gradient, one
+    column per element of b, whichever mode is asked for (the matrix is a block of f's
+    Hessian; reverse over the emitted gradient is not made)."""
+    if not isinstance(d, Derivative) or d._kind != "grad" or not d._single or d._has_aux:
+        raise ArgumentError(f"srcdiff.jacobian of {d!r} is not supported",
+                            hint="take the jacobian of srcdiff.grad(f) with one wrt, or use "
+                                 "srcdiff.hessian and srcdiff.hvp")
+    fn = d._fn
+    names, single = _normalize_wrt(fn, wrt)
+    if not single:
+        raise ArgumentError("jacobian differentiates with respect to one parameter")
+    name = names[0]
+    over = _OverGradient(fn, d._wrt[0], name)
+
+    def jac(*args, **kwargs):
+        import numpy
+        along, arguments = over(args, kwargs)
+        x = arguments[name]
+        columns, out_shape = [], ()
+        for index, e in _basis(x):
+            value, tangent = along(**arguments, **{f"tangent_{name}": e})
+            out_shape = numpy.shape(value)
+            columns.append((index, tangent))
+        return _stack(columns, out_shape, x)
+
+    return Composite(f"jacobian_grad_{getattr(fn, '__name__', 'f')}", fn,
+                     inspect.signature(fn), jac, lambda: over.source)
+
+
 def hessian(f, wrt=0):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
 
@@ -571,14 +641,14 @@ def hessian(f, wrt=0):
     if not single:
         raise ArgumentError("hessian differentiates with respect to one parameter")
     name = names[0]
-    along = jvp(_emitted_gradient(f, name), wrt=name)
+    over = _OverGradient(f, name, name)
 
     def hess(*args, **kwargs):
-        arguments = _bound(f, args, kwargs)
+        along, arguments = over(args, kwargs)
         x = arguments[name]
         columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
     return Composite(f"hessian_{f.__name__}", f, inspect.signature(f), hess,
-                     lambda: along.source)
+                     lambda: over.source)

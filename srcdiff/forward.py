@@ -257,6 +257,10 @@ class Forward:
             post = []
             if name in self.active:
                 post = self.forward_assign(stmt, name, state)
+            elif self._changes_active_list(stmt):
+                # its result is not needed, but the call appends to a list whose tangent is
+                # (an emitted helper's forward saving values on the tape its backward reads)
+                post = self.forward_user_call(stmt, name, state)
             else:
                 state.kill(name)
             state.must.add(name)
@@ -415,6 +419,14 @@ class Forward:
         state.fresh(name, self.gid(), False)
         self._pre[id(stmt)] = pre
         return []
+
+    def _changes_active_list(self, stmt):
+        """A call to a user function given a list that is active here: the callee may
+        append varied values to it, so it must be called through its jvp."""
+        if stmt.sd.kind != "call" or not lower.is_user_function(stmt.sd.func):
+            return False
+        return any(isinstance(a, S.Name) and a.id in self.containers and a.id in self.active
+                   for a in analyze.call_args(stmt))
 
     def _no_rule(self, stmt, func):
         return no_rule_error(self.src, stmt, func, "forward (tangent) rule",

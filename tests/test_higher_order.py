@@ -284,3 +284,151 @@ def test_corpus_second_order(f):
 @pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
 def test_matrix_corpus_second_order(f):
     check_hessian(f, MAT, rtol=1e-4, atol=1e-5)
+
+
+# --- second derivatives through helpers reached only by their result ----------------------
+# The helper's forward saves values on the tape that its backward reads; forward mode over
+# the emitted gradient must carry the tangents of those saved values too (they were lost when
+# the helper's result itself was not needed: return h(x), -h(x), np.sum(h(x)), lambdas).
+def _cube(r):
+    return r ** 3
+
+
+def _cube_of_sin(r):
+    return _cube(np.sin(r)) * 1.0
+
+
+def _power_loop(r):
+    y = r
+    for k in range(3):
+        y = y * r + 0.1 * k
+    return y
+
+
+def _nll(w, feats, labels):
+    z = feats @ w
+    return np.sum(np.log1p(np.exp(-labels * z)))
+
+
+FEATS = np.array([[1.0, 2.0, 0.5], [0.5, -1.0, 1.0], [2.0, 1.0, -0.3], [-0.4, 0.2, 1.5]])
+LABELS = np.array([1.0, -1.0, 1.0, -1.0])
+
+
+class _Energy:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def total(self, x):
+        return np.sum(self.scale * _cube(x))
+
+
+ENERGY = _Energy(np.array([0.5, 2.0, -1.0]))
+
+
+def returns_helper(x):
+    return _cube(x)
+
+
+def returns_negated_helper(x):
+    return -_cube(x)
+
+
+def sums_helper(x):
+    return np.sum(_cube(x))
+
+
+def means_helper(x):
+    return np.mean(_cube(x))
+
+
+def returns_helper_of_helper(x):
+    return np.sum(_cube_of_sin(x))
+
+
+def returns_looping_helper(x):
+    return np.sum(_power_loop(x))
+
+
+def returns_method(x, energy):
+    return energy.total(x)
+
+
+def returns_nll(w):
+    return _nll(w, FEATS, LABELS)
+
+
+HELPER_WAYS = {
+    "return": returns_helper,
+    "negated": returns_negated_helper,
+    "sum": sums_helper,
+    "mean": means_helper,
+    "helper_of_helper": returns_helper_of_helper,
+    "loop": returns_looping_helper,
+    "bound_method": ENERGY.total,
+    "nll": returns_nll,
+    "lambda_nll": lambda w: _nll(w, FEATS, LABELS),
+    "lambda_sum": lambda x: np.sum(_cube(x)),
+    "lambda_negated": lambda x: -np.sum(_power_loop(x)),
+}
+
+
+def _fd_jacobian_of_grad(f, x, eps=1e-6):
+    """Central differences of srcdiff.grad(f) (itself checked against f) along each input."""
+    g = srcdiff.grad(f)
+    cols = []
+    for e in np.eye(x.size):
+        e = e.reshape(x.shape) * eps
+        cols.append((np.asarray(g(x + e)) - np.asarray(g(x - e))) / (2 * eps))
+    return np.stack(cols, axis=-1).reshape(x.shape + x.shape)
+
+
+@pytest.mark.parametrize("way", sorted(HELPER_WAYS))
+def test_second_derivatives_through_helpers_reached_every_way(way):
+    from gradcheck import check_grad, check_hvp, check_jvp
+    f = HELPER_WAYS[way]
+    x = np.array([0.4, -0.3, 0.8])
+    check_grad(f, x)
+    check_jvp(f, x)
+    want = _fd_jacobian_of_grad(f, x)
+    assert np.abs(want).max() > 0.1   # the trap: these were all zeros
+    np.testing.assert_allclose(srcdiff.hessian(f)(x), want, rtol=1e-5, atol=1e-7)
+    check_hvp(f, x, vector=np.array([1.0, -2.0, 0.5]))
+    np.testing.assert_allclose(srcdiff.grad(srcdiff.grad(f))(x), want.sum(axis=1),
+                               rtol=1e-5, atol=1e-7)
+    for mode in ("forward", "reverse"):
+        np.testing.assert_allclose(srcdiff.jacobian(srcdiff.grad(f), mode=mode)(x), want,
+                                   rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("f", [returns_helper, returns_negated_helper],
+                         ids=lambda f: f.__name__)
+def test_grad_of_grad_through_a_returned_helper_of_a_float(f):
+    g = srcdiff.grad(f)
+    eps = 1e-6
+    want = (g(3.0 + eps) - g(3.0 - eps)) / (2 * eps)
+    assert abs(want) > 1.0
+    got = srcdiff.grad(srcdiff.grad(f))(3.0)
+    assert isinstance(got, float)
+    assert got == pytest.approx(want, rel=1e-6)
+
+
+def test_second_derivatives_through_a_method_of_an_object_passed_in():
+    from gradcheck import check_grad, check_hvp
+    x = np.array([0.4, -0.3, 0.8])
+    check_grad(returns_method, x, ENERGY)
+    v = np.array([1.0, -2.0, 0.5])
+    eps = 1e-6
+    value, tangent = srcdiff.jvp(returns_method)(x, ENERGY, v)
+    assert value == returns_method(x, ENERGY)
+    assert tangent == pytest.approx((returns_method(x + eps * v, ENERGY)
+                                     - returns_method(x - eps * v, ENERGY)) / (2 * eps), rel=1e-6)
+    g = srcdiff.grad(returns_method)
+    want = np.stack([(g(x + e, ENERGY) - g(x - e, ENERGY)) / (2 * eps)
+                     for e in np.eye(3) * eps], axis=-1)
+    assert np.abs(want).max() > 0.1
+    np.testing.assert_allclose(srcdiff.hessian(returns_method)(x, ENERGY), want, rtol=1e-5,
+                               atol=1e-7)
+    check_hvp(returns_method, x, ENERGY, vector=np.array([1.0, -2.0, 0.5]))
+    np.testing.assert_allclose(srcdiff.grad(g)(x, ENERGY), want.sum(axis=1), rtol=1e-5,
+                               atol=1e-7)
+    np.testing.assert_allclose(srcdiff.jacobian(g)(x, ENERGY), want, rtol=1e-5, atol=1e-7)
