@@ -534,6 +534,18 @@ def hvp(f, wrt=0):
     return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: over.source)
 
 
+def _copied(tree):
+    """Arrays, lists, tuples and dicts copied all the way down (other objects shared)."""
+    import numpy
+    if isinstance(tree, numpy.ndarray):
+        return tree.copy()
+    if type(tree) in (list, tuple):
+        return type(tree)(_copied(v) for v in tree)
+    if type(tree) is dict:
+        return {k: _copied(v) for k, v in tree.items()}
+    return tree
+
+
 def _basis(value):
     import numpy
     if isinstance(value, float):
@@ -590,7 +602,7 @@ def jacobian(f, wrt=0, mode="reverse"):
         def jac(*args, **kwargs):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
-            value = f(**arguments)
+            value = f(**_copied(arguments))  # f may update its arguments in place
             rows = numpy.zeros(numpy.shape(value) + numpy.shape(x))
             for index, e in _basis(value if numpy.shape(value) else float(value)):
                 rows[index] = derivative(**arguments, cotangent=e)

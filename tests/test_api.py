@@ -240,3 +240,104 @@ def test_keyword_only_parameters_after_defaults():
                                numerical_grad(lambda x: f(x, k=3.0), [x], 0), rtol=1e-6)
     np.testing.assert_allclose(srcdiff.grad(f)(x, 1.0, k=3.0),
                                numerical_grad(lambda x: f(x, 1.0, k=3.0), [x], 0), rtol=1e-6)
+
+
+# --- no entry point changes the caller's arguments; in-place updates are followed --------
+def doubles_in_place(x):
+    x *= 2.0
+    return np.sin(x) * x[0]
+
+
+def updates_in_place(x):
+    x *= 2.0
+    x[0] = x[1] * x[2]
+    x[1:] += x[:-1] ** 2
+    return np.sum(np.sin(x) * x)
+
+
+def updates_list_item(p):
+    p[0] *= 2.0
+    p[1] += p[0] ** 2
+    return np.sum(np.sin(p[0]) * p[1])
+
+
+def updates_dict_item(p):
+    p["a"] *= 2.0
+    p["b"] += p["a"] ** 2
+    return np.sum(np.sin(p["a"]) * p["b"])
+
+
+def _unchanged(before, after):
+    from gradcheck import assert_close_tree
+    assert_close_tree(after, before, 0, 0, "the caller's argument was changed")
+
+
+def test_no_entry_point_changes_the_callers_arrays():
+    from gradcheck import check_grad, check_hvp, check_jvp, check_vjp, copy_tree
+    x0 = np.array([0.3, 0.6, 1.0])
+    eps = 1e-6
+
+    def fresh(f):  # the function on copies, as finite differences need
+        return lambda x: f(x.copy())
+
+    # Jacobians: reverse mode ran f on the caller's array (taken at the doubled point)
+    for mode in ("reverse", "forward"):
+        x = x0.copy()
+        got = srcdiff.jacobian(doubles_in_place, mode=mode)(x)
+        _unchanged(x0, x)
+        want = np.stack([(fresh(doubles_in_place)(x0 + e) - fresh(doubles_in_place)(x0 - e))
+                         / (2 * eps) for e in np.eye(3) * eps], axis=-1)
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+    f = updates_in_place
+    x = x0.copy()
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_vjp(doubles_in_place, x, cotangent=np.array([1.0, -2.0, 0.5]))
+    _unchanged(x0, x)
+    value, gradient = srcdiff.value_and_grad(f)(x)
+    _unchanged(x0, x)
+    assert value == fresh(f)(x0)
+    np.testing.assert_allclose(gradient, srcdiff.grad(f)(x0.copy()))
+    g = srcdiff.grad(f)
+    want = np.stack([(g(x0 + e) - g(x0 - e)) / (2 * eps) for e in np.eye(3) * eps], axis=-1)
+    for second in (srcdiff.hessian(f), srcdiff.jacobian(g), srcdiff.jacobian(g, mode="forward")):
+        x = copy_tree(x0)
+        np.testing.assert_allclose(second(x), want, rtol=1e-5, atol=1e-7)
+        _unchanged(x0, x)
+    x = x0.copy()
+    np.testing.assert_allclose(srcdiff.grad(g)(x), want.sum(axis=1), rtol=1e-5, atol=1e-7)
+    check_hvp(f, x, vector=np.array([1.0, -2.0, 0.5]))
+    _unchanged(x0, x)
+
+
+@pytest.mark.parametrize("f, make", [
+    (updates_list_item, lambda: [np.array([0.3, 0.6]), np.array([1.0, -0.5])]),
+    (updates_dict_item, lambda: {"a": np.array([0.3, 0.6]), "b": np.array([1.0, -0.5])}),
+], ids=["list", "dict"])
+def test_no_entry_point_changes_the_callers_containers(f, make):
+    from gradcheck import assert_close_tree, copy_tree, flatten, numerical_grad
+
+    def fresh(q):  # the function on copies, as finite differences need
+        return f(copy_tree(q))
+    want = numerical_grad(fresh, [make()], 0)
+    p = make()
+    assert_close_tree(srcdiff.grad(f)(p), want, 1e-5, 1e-6)
+    _unchanged(make(), p)
+    assert_close_tree(srcdiff.vjp(f)(p, 2.0), numerical_grad(lambda q: 2.0 * fresh(q),
+                                                              [make()], 0), 1e-5, 1e-6)
+    _unchanged(make(), p)
+    value, gradient = srcdiff.value_and_grad(f)(p)
+    _unchanged(make(), p)
+    assert value == fresh(make())
+    assert_close_tree(gradient, want, 1e-5, 1e-6)
+    tangent = copy_tree(make())
+    tangent_leaves = [np.array([1.0, -2.0]), np.array([0.5, 3.0])]
+    tangent = flatten(tangent)[1](tangent_leaves)
+    value, got = srcdiff.jvp(f)(p, tangent)
+    _unchanged(make(), p)
+    assert value == fresh(make())
+    eps = 1e-6
+    leaves, rebuild = flatten(make())
+    plus = rebuild([a + eps * t for a, t in zip(leaves, tangent_leaves)])
+    minus = rebuild([a - eps * t for a, t in zip(leaves, tangent_leaves)])
+    assert got == pytest.approx((fresh(plus) - fresh(minus)) / (2 * eps), rel=1e-6)
