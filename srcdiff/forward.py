@@ -26,7 +26,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import __version__, analyze, lower, rules
+from . import __version__, analyze, frontend, lower, rules
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .reverse import comment, fold_constants, no_rule_error, splice_name
@@ -786,9 +786,14 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=No
     The emitted `jvp_<name>(<fn's parameters>, tangent_<w> for each w in wrt)`
     returns `(value, output tangent)`.
     """
-    from . import runtime, transform
     if kind != "jvp":
         raise ValueError(f"forward_source makes kind='jvp', not {kind!r}")
+    with frontend.home(fn):
+        return _forward_source(fn, wrt, kind, containers, name, known_types)
+
+
+def _forward_source(fn, wrt, kind, containers, name, known_types):
+    from . import runtime, transform
     wrt = tuple(wrt)
     low = transform.lower_function(fn, known_types)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"

@@ -267,3 +267,86 @@ class Resolver:
 
     def has(self, identifier):
         return self.lookup(identifier, None) is not None or identifier in self.globals
+
+
+_HOME = []  # while a derivative is made: how its emitted module reads free names
+
+
+class home:
+    """`with home(fn):` while the derivative of `fn` is made. The emitted module reads free
+    names as `fn` does (its closure cells, its module's globals, builtins); a helper that
+    finds a name elsewhere (its own closure, another module) gets a reference that reads the
+    value where the helper does:
+
+    * a global of another module (one importable by its name): `module.NAME`, read live;
+    * a closure cell of its own, or a global of a module that cannot be imported by name:
+      the value, bound under a name of its own (`k_of_g`); the derivative records it
+      (`tracking`) and is made again when the name is rebound.
+    """
+
+    def __init__(self, fn):
+        self.resolver = Resolver(fn)
+        self.aliases = {}    # (id of where the value is found, name) -> binding name
+        self.taken = set()
+
+    def __enter__(self):
+        _HOME.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _HOME.pop()
+        return False
+
+    def reference(self, lowerer, name):
+        """None where `name` means for the emitted module what it means for the function
+        being lowered (a bare name is right), else an expression reading the right value."""
+        import sys
+        here = lowerer.resolver
+        home_cells = self.resolver.cells
+        cell = here.cells.get(name)
+        if cell is not None and _cell_bound(cell):
+            if home_cells.get(name) is cell:
+                return None
+            value = cell.cell_contents
+            where, key = cell, None
+        elif name in here.globals:
+            if here.globals is self.resolver.globals and name not in home_cells:
+                return None
+            module = sys.modules.get(here.globals.get("__name__"))
+            root = module.__name__.split(".")[0] if module is not None else None
+            if module is not None and getattr(module, "__dict__", None) is here.globals and \
+                    self.resolver.lookup(root, sys.modules.get(root)) is sys.modules.get(root):
+                return lowerer.bind(module.__name__ + "." + name, None)
+            value = here.globals[name]
+            where, key = here.globals, name
+        else:
+            return None  # a builtin
+        alias = self.aliases.get((id(where), name))
+        if alias is None:
+            stem = f"{name}_of_{lowerer.fdef.name}"
+            alias, i = stem, 1
+            while alias in self.taken:
+                i += 1
+                alias = f"{stem}_{i}"
+            self.taken.add(alias)
+            self.aliases[(id(where), name)] = alias
+        if alias in lowerer.locals:
+            raise lowerer.error(lowerer.fdef, f"the local name {alias!r} hides the value "
+                                f"srcdiff binds for {name!r}", hint=f"rename {alias!r}")
+        lowerer.bindings[alias] = value
+        if _TRACKING:
+            _TRACKING[-1].append((where, key, value))
+        return S.load(alias)
+
+
+def _cell_bound(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+def free_name_reference(lowerer, name):
+    """`home.reference` of the derivative being made (None outside one: a bare name)."""
+    return _HOME[-1].reference(lowerer, name) if _HOME else None

@@ -757,9 +757,30 @@ class Lowerer:
         if isinstance(node, S.Attribute) and isinstance(root_obj, types.ModuleType):
             ref = self.bind(root_obj.__name__ + "." + ".".join(path[1:]), obj)
         else:
-            ref = S.clone(node)
-            _strip_ctx(ref)
+            ref = self.free_reference(node)
         # a module-level value is an atom: read where it is used, never saved or differentiated
+        return ref
+
+    def free_reference(self, node):
+        """An expression for a free name (or attributes of one) that reads it where this
+        function finds it: the emitted module reads free names the way the differentiated
+        function does, so a helper's own globals (another module) or closure cells are
+        reached through a module path or a binding of their own (`frontend.home`)."""
+        ref = S.clone(node)
+        _strip_ctx(ref)
+        root = ref
+        while isinstance(root, S.Attribute):
+            root = root.value
+        if isinstance(root, S.Name):
+            from .frontend import free_name_reference
+            new = free_name_reference(self, root.id)
+            if new is not None:
+                if root is ref:
+                    return new
+                parent = ref
+                while parent.value is not root:
+                    parent = parent.value
+                parent.value = new
         return ref
 
     def _global_path(self, node):
@@ -1004,8 +1025,7 @@ class Lowerer:
         elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
-            ref = S.clone(func)
-            _strip_ctx(ref)
+            ref = self.free_reference(func)
         value = S.Call(func=ref, args=args, keywords=keywords)
         if is_user_function(obj):
             import inspect

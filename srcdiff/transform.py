@@ -59,6 +59,13 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
     aux returned unchanged. check_tape: end with an assertion that every value
     pushed on the tape was popped (a debugging aid the tests switch on).
     """
+    with frontend.home(fn):
+        return _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux,
+                               check_tape, known_types, input_shapes)
+
+
+def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
+                    known_types, input_shapes):
     low = lower_function(fn, known_types)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None

@@ -327,3 +327,127 @@ def test_a_helper_redefined_after_the_first_call_is_followed():
     finally:
         _edited_helper = _square
     np.testing.assert_allclose(grad(x), numerical_grad(calls_edited_helper, [x], 0), rtol=1e-6)
+
+
+# --- free names of helpers: closures and other modules --------------------------------------
+# A helper's free names are read where the helper finds them (its closure, its module's
+# globals), not where the differentiated function would: they were NameErrors, or worse, the
+# caller's own value of the same name.
+import calls_helpers  # noqa: E402
+import calls_helpers_more  # noqa: E402
+
+DATA = np.array([5.0, -5.0, 7.0])   # not the DATA the imported helpers read
+
+
+def _check_every_mode(f, x, *rest):
+    """First order in both modes, second order (hessian, hvp, grad of grad) against central
+    differences of the gradient (itself checked against f)."""
+    from gradcheck import check_jvp
+    check_grad(f, x, *rest)
+    check_jvp(f, x, *rest)
+    g = srcdiff.grad(f)
+    eps = 1e-6
+    want = np.stack([(g(x + e, *rest) - g(x - e, *rest)) / (2 * eps)
+                     for e in np.eye(x.size) * eps], axis=-1)
+    assert np.abs(want).max() > 0.1
+    np.testing.assert_allclose(srcdiff.hessian(f)(x, *rest), want, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.grad(g)(x, *rest), want.sum(axis=1), rtol=1e-5,
+                               atol=1e-7)
+    check_hvp(f, x, *rest, vector=np.array([1.0, -2.0, 0.5])[:x.size])
+
+
+def make_closure_loss(k):
+    def g(x):
+        return x * k
+
+    def f(x):
+        return np.sum(g(x) ** 2 * DATA)
+    return f
+
+
+def make_nested_closure_loss(k, shift):
+    def inner(x):
+        return np.sin(x) * k
+
+    def outer(x):
+        return inner(x) * inner(x + shift)
+
+    def f(x):
+        return np.sum(outer(x)) + k
+    return f
+
+
+def calls_weighted(x):
+    return calls_helpers.weighted(x) * np.sum(DATA * x)
+
+
+def calls_helper_of_third_module(x):
+    return calls_helpers.uses_third_module(x) ** 2
+
+
+@pytest.mark.parametrize("f", [make_closure_loss(2.0), make_closure_loss(-0.5),
+                               make_nested_closure_loss(1.5, 0.3), calls_weighted,
+                               calls_helper_of_third_module],
+                         ids=["closure_k2", "closure_k-0.5", "nested_closure", "module_global",
+                              "third_module"])
+def test_free_names_of_helpers(f):
+    _check_every_mode(f, np.array([0.4, -0.3, 0.8]))
+
+
+def make_rebindable(k):
+    def g(x):
+        return np.sin(x) * k
+
+    def f(x):
+        return np.sum(g(x) * x)
+
+    def set_k(value):
+        nonlocal k
+        k = value
+    return f, set_k
+
+
+def test_a_helpers_closure_value_rebound_after_the_first_call_is_followed():
+    f, set_k = make_rebindable(2.0)
+    x = np.array([0.4, -0.3, 0.8])
+    grad, jvp, hessian = srcdiff.grad(f), srcdiff.jvp(f), srcdiff.hessian(f)
+    first = grad(x)
+    check_grad(f, x)
+    set_k(-3.0)
+    assert not np.allclose(grad(x), first)
+    _check_every_mode(f, x)
+    for d, again in ((grad, srcdiff.grad(f)), (hessian, srcdiff.hessian(f))):
+        np.testing.assert_allclose(d(x), again(x))
+    v = np.array([1.0, 0.5, -1.0])
+    np.testing.assert_allclose(jvp(x, v)[1], srcdiff.grad(f)(x) @ v)
+
+
+def test_module_constants_rebound_after_the_first_call_are_read_again():
+    x = np.array([0.4, -0.3, 0.8])
+    grad, jvp = srcdiff.grad(calls_helper_of_third_module), srcdiff.jvp(
+        calls_helper_of_third_module)
+    hessian = srcdiff.hessian(calls_weighted)
+    first, first_h = grad(x), hessian(x)
+    old_scale, old_data = calls_helpers_more.SCALE, calls_helpers.DATA
+    try:
+        calls_helpers_more.SCALE = -1.5
+        calls_helpers.DATA = np.array([0.5, 3.0, 1.0])
+        assert not np.allclose(grad(x), first)
+        assert not np.allclose(hessian(x), first_h)
+        _check_every_mode(calls_helper_of_third_module, x)
+        _check_every_mode(calls_weighted, x)
+        v = np.array([1.0, 0.5, -1.0])
+        np.testing.assert_allclose(jvp(x, v)[1], grad(x) @ v)
+    finally:
+        calls_helpers_more.SCALE, calls_helpers.DATA = old_scale, old_data
+    np.testing.assert_allclose(grad(x), first)
+
+
+def test_emitted_code_reads_another_modules_globals_through_the_module():
+    g = srcdiff.grad(calls_helper_of_third_module)
+    g(np.array([0.4, -0.3, 0.8]))
+    text = srcdiff.source(g)
+    assert "calls_helpers.DATA" in text and "calls_helpers_more.SCALE" in text
+    g = srcdiff.grad(make_closure_loss(2.0))
+    g(np.array([0.4, -0.3, 0.8]))
+    assert "x * k_of_g" in srcdiff.source(g)
