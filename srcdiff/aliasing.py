@@ -204,3 +204,149 @@ def insert_guards(body, guards, make):
 
 def _stem(atom):
     return atom.id if isinstance(atom, S.Name) else "value"
+
+
+# --- writes a called function makes into what its caller passed it -------------------------
+VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
+
+
+def argument_writes(fdef, params):
+    """Where a function changes what its parameters hold, in place, read from its syntax.
+
+    Returns (writes, updates): `writes` are (parameter, node) for item writes into a
+    parameter or anything it may share memory with (`v[0] = ...`, `v[:] = ...`, `w = v;
+    w[1] += ...`, `self.w[0] = ...`, `self.w -= ...`, `v.fill(0)`); `updates` are
+    (parameter, method, node) for `v op= ...` on a parameter itself (or a plain alias of
+    it), which changes an array in place but only rebinds a number: only the run can
+    tell. A parameter rebound to a new value before the write does not count.
+    """
+    writes, updates = [], []
+    _may_alias(fdef.body, {p: (p, True) for p in params}, writes, updates)
+    return writes, updates
+
+
+def _root_alias(node, aliases):
+    """(parameter, plain) when `node` may share memory with a parameter: a name holding it,
+    an attribute or view (slice) of one, a view method's result; else None."""
+    plain = True
+    while True:
+        if isinstance(node, S.Name):
+            hit = aliases.get(node.id)
+            return (hit[0], hit[1] and plain) if hit else None
+        if isinstance(node, S.Attribute):
+            from .callables import SHAPE_ATTRIBUTES
+            if node.attr in SHAPE_ATTRIBUTES:
+                return None
+            node, plain = node.value, False
+        elif isinstance(node, S.Subscript):
+            parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+            if not any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in
+                                                  (None, Ellipsis)) for p in parts):
+                return None   # an item (a copy for 1-D arrays; rows are not followed)
+            node, plain = node.value, False
+        elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+                node.func.attr in VIEW_METHODS:
+            node, plain = node.func.value, False
+        else:
+            return None
+
+
+def _written_root(target, aliases):
+    """The parameter an assignment target writes into (through items or attributes)."""
+    node = target
+    if isinstance(node, S.Name):
+        return None
+    while isinstance(node, (S.Subscript, S.Attribute)):
+        node = node.value
+    if isinstance(node, S.Name) and node.id in aliases:
+        return aliases[node.id][0]
+    return None
+
+
+def _bind_targets(target, value, aliases):
+    if isinstance(target, S.Name):
+        hit = _root_alias(value, aliases) if value is not None else None
+        if hit:
+            aliases[target.id] = hit
+        else:
+            aliases.pop(target.id, None)
+    elif isinstance(target, (S.Tuple, S.List)):
+        values = value.elts if isinstance(value, (S.Tuple, S.List)) and \
+            len(value.elts) == len(target.elts) else [None] * len(target.elts)
+        shared = value is not None and _root_alias(value, aliases)
+        for t, v in zip(target.elts, values):
+            if v is None and shared:
+                _bind_targets(t, value, aliases)
+            else:
+                _bind_targets(t, v, aliases)
+
+
+def _may_alias(body, aliases, writes, updates):
+    from .callables import MUTATING_METHODS
+    for stmt in body:
+        if isinstance(stmt, (S.FunctionDef, S.ClassDef)):
+            continue
+        if isinstance(stmt, S.If):
+            a1, a2 = dict(aliases), dict(aliases)
+            _may_alias(stmt.body, a1, writes, updates)
+            _may_alias(stmt.orelse, a2, writes, updates)
+            aliases.clear()
+            aliases.update({**a2, **a1})
+            continue
+        if isinstance(stmt, (S.For, S.While)):
+            for _ in range(2):   # the second pass sees what the first iteration bound
+                if isinstance(stmt, S.For):
+                    if _root_alias(stmt.iter, aliases) or (isinstance(stmt.iter, S.Name)
+                                                           and stmt.iter.id in aliases):
+                        hit = aliases.get(stmt.iter.id) if isinstance(stmt.iter, S.Name) \
+                            else _root_alias(stmt.iter, aliases)
+                        _bind_targets(stmt.target, None, aliases)
+                        for n in S.walk(stmt.target):
+                            if isinstance(n, S.Name):
+                                aliases[n.id] = (hit[0], False)   # rows are views
+                    else:
+                        _bind_targets(stmt.target, None, aliases)
+                inner = dict(aliases)
+                _may_alias(stmt.body + stmt.orelse, inner, writes, updates)
+                aliases.update(inner)
+            continue
+        for node in _walk_calls(stmt):
+            func = node.func
+            if isinstance(func, S.Attribute) and func.attr in MUTATING_METHODS:
+                hit = _root_alias(func.value, aliases)
+                if hit:
+                    writes.append((hit[0], node))
+        if isinstance(stmt, S.Assign):
+            for target in stmt.targets:
+                for t in (target.elts if isinstance(target, (S.Tuple, S.List)) else [target]):
+                    root = _written_root(t, aliases)
+                    if root:
+                        writes.append((root, stmt))
+            for target in stmt.targets:
+                _bind_targets(target, stmt.value, aliases)
+        elif isinstance(stmt, S.AugAssign):
+            target = stmt.target
+            if isinstance(target, S.Name):
+                hit = aliases.get(target.id)
+                if hit and hit[1]:
+                    updates.append((hit[0], type(stmt.op), stmt))
+                elif hit:
+                    writes.append((hit[0], stmt))   # a view or an object's array
+            else:
+                root = _written_root(target, aliases)
+                if root:
+                    writes.append((root, stmt))
+        elif isinstance(stmt, S.AnnAssign) and stmt.value is not None:
+            _bind_targets(stmt.target, stmt.value, aliases)
+
+
+def _walk_calls(stmt):
+    """The calls a simple statement makes (not inside nested functions or lambdas)."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (S.Lambda, S.FunctionDef)):
+            continue
+        if isinstance(node, S.Call):
+            yield node
+        todo.extend(S.iter_child_nodes(node))

@@ -20,6 +20,7 @@ Python object a call means, and the user's line it comes from. The user's
 loops and branches stay loops and branches.
 """
 import operator
+import os
 import types
 
 from . import analyze
@@ -44,6 +45,8 @@ INPLACE_METHODS = {
     S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
     S.Mod: "__imod__",
 }
+_OP_TEXT = {S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.Pow: "**", S.MatMult: "@",
+            S.FloorDiv: "//", S.Mod: "%"}
 OP_NAMES = {
     operator.add: "add", operator.sub: "sub", operator.mul: "mul",
     operator.truediv: "div", operator.pow: "pow", operator.matmul: "matmul",
@@ -987,6 +990,7 @@ class Lowerer:
                         for k in node.keywords]
             args, _ = self._bind_user_call(node, local, args, keywords)
             args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+            self._check_argument_writes(node, local, args, out)
             value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
             stmt = self._result(value, "call", local, discard)
             stmt.sd.extra = ("local", args)
@@ -1013,6 +1017,7 @@ class Lowerer:
             return self._result(args[0], "stop_gradient", obj, discard)
         if is_user_function(obj):
             args, keywords = self._bind_user_call(node, obj, args, keywords)
+            self._check_argument_writes(node, obj, args, out)
         path = canonical_path(obj)
         if path is not None and path.split(".")[0] == "srcdiff" and \
                 getattr(obj, "__module__", "") in ("srcdiff.runtime", "srcdiff.forward_runtime"):
@@ -1057,6 +1062,50 @@ class Lowerer:
                 raise self.error(node, f"the default value of {fn.__qualname__}'s parameter "
                                  f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
         return out, []
+
+    def _check_argument_writes(self, node, fn, args, out):
+        """A called function that changes what it is given in place (v[0] = ..., v -= ...)
+        would change the caller's array, which its derivative does not follow: refused,
+        pointing at the write. `v op= ...` rebinds numbers, so for those only the run
+        tells: a check before the call refuses arrays (`args`: the call's operands in
+        the callee's parameter order)."""
+        from . import runtime
+        from .aliasing import argument_writes
+        from .frontend import get_source
+        if self.src.filename.startswith(GENERATED_PREFIX):
+            return   # srcdiff's own code, made from user code checked already
+        source = fn.source if isinstance(fn, LocalFunction) else get_source(fn)
+        if source.filename.startswith(GENERATED_PREFIX):
+            return
+        fdef = source.node
+        a = fdef.args
+        params = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
+        writes, updates = argument_writes(fdef, params)
+        name = getattr(fn, "__qualname__", fdef.name)
+        called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
+        hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
+                f"return {{p}}), and assign the result where it is called ({called})")
+        if writes:
+            param, where = writes[0]
+            raise source.error(where, f"{name} writes into its argument {param!r} in place, "
+                               "so the caller's value would change too; srcdiff cannot "
+                               "follow a change a called function makes to what it is given",
+                               hint=hint.format(p=param))
+        for param, op, where in updates:
+            i = params.index(param)
+            arg = args[i] if i < len(args) else None
+            if not isinstance(arg, S.Name):
+                continue   # a literal: a number, rebound
+            reason = (f"{name} updates its argument {param!r} in place: for an array that "
+                      "changes the caller's array too, which srcdiff cannot follow")
+            self.bindings["check_argument_update"] = runtime.check_argument_update
+            guard = S.Expr(value=S.Call(func=S.load("check_argument_update"), args=[
+                S.load(arg.id), S.const(INPLACE_METHODS[op]), S.const(reason),
+                S.const(f"make {name} return the new value ({param} = {param} "
+                        f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
+                        f"is called ({called})"), S.const(source.filename),
+                S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
+            out.append(self.info(guard, "effect", func=runtime.check_argument_update))
 
     def _result(self, value, kind, func, discard):
         if discard:
@@ -1110,6 +1159,7 @@ class Lowerer:
                 fn = None
             if inspect.isfunction(fn) and is_user_function(fn):
                 full, _ = self._bind_user_call(node, fn, [S.load(base.id)] + args, keywords)
+                self._check_argument_writes(node, fn, full, out)
                 value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                                args=full[1:], keywords=[])
                 stmt = self._result(value, "call", fn, discard)

@@ -47,6 +47,17 @@ def check_in_place(value, method, message):
         raise ValueError(message)
 
 
+def check_argument_update(value, method, reason, hint, filename, lineno, col):
+    """Before a call to a function doing `v op= ...` on its parameter v (the write at
+    filename:lineno): fine for a number (rebound), refused for an array or a list, which
+    the operator changes in place under the caller's name too."""
+    if hasattr(type(value), method):
+        import linecache
+        from .errors import UnsupportedCodeError
+        raise UnsupportedCodeError(reason, hint=hint, filename=filename, lineno=lineno,
+                                   col=col, line=linecache.getline(filename, lineno))
+
+
 def check_item_copies(array, index, message):
     """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
     array, list items), not row views of an array that the first write changes."""

@@ -451,3 +451,155 @@ def test_emitted_code_reads_another_modules_globals_through_the_module():
     g = srcdiff.grad(make_closure_loss(2.0))
     g(np.array([0.4, -0.3, 0.8]))
     assert "x * k_of_g" in srcdiff.source(g)
+
+
+# --- helpers that change what they are given --------------------------------------------
+# NumPy changes the caller's array; the derivative of a call follows only its result, so
+# each form is refused, pointing at the write, whether or not the argument is
+# differentiated (when it is not, the helper ran as is and changed the caller's array).
+def _center(v):
+    v -= v.mean()
+    return 1.0
+
+
+def _scale_first(v):
+    v[0] = v[0] * 3.0
+    return 1.0
+
+
+def _scale_all(v):
+    v *= 2.0
+    return 1.0
+
+
+def _fill_slice(v, c=1.5):
+    v[:] = c * 2.0
+    return 1.0
+
+
+def _through_alias(v):
+    w = v
+    w[1] += 1.0
+    return 1.0
+
+
+def _through_view(v):
+    r = v[1:]
+    r *= 2.0
+    return 1.0
+
+
+def _fills(v):
+    v.fill(0.5)
+    return 1.0
+
+
+class _Model:
+    def __init__(self, w):
+        self.w = w
+
+    def nudge(self, x):
+        self.w[0] = np.sum(x)
+        return np.sum(self.w * x)
+
+    def decay(self, x):
+        self.w -= 0.1 * self.w
+        return np.sum(self.w * x)
+
+
+def centers(x):
+    y = x * 1.0
+    s = _center(y)
+    return np.sum(y ** 2) * s
+
+
+WRITERS = {"sub": (_center, "v -= v.mean()"), "item": (_scale_first, "v[0] = v[0] * 3.0"),
+           "mul": (_scale_all, "v *= 2.0"), "slice": (_fill_slice, "v[:] = c * 2.0"),
+           "alias": (_through_alias, "w[1] += 1.0"), "view": (_through_view, "r *= 2.0"),
+           "fill": (_fills, "v.fill(0.5)")}
+
+
+def _calls(helper):
+    def active(x, c):
+        y = x * 1.0
+        s = helper(y)
+        return np.sum(y ** 2) * s + np.sum(x * c)
+
+    def inactive(x, c):
+        s = helper(c)
+        return np.sum(x * c) * s
+    return active, inactive
+
+
+@pytest.mark.parametrize("form", sorted(WRITERS))
+def test_helpers_writing_into_their_arguments_are_refused_at_the_write(form):
+    import inspect
+    helper, text = WRITERS[form]
+    lines, start = inspect.getsourcelines(helper)
+    lineno = start + next(i for i, line in enumerate(lines) if line.strip() == text)
+    x0, c0 = np.array([0.3, 0.6, 1.0]), np.array([1.0, 2.0, 4.0])
+    for f in _calls(helper):
+        for make in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.jvp, srcdiff.hessian,
+                     srcdiff.hvp):
+            x, c = x0.copy(), c0.copy()
+            extra = (np.ones(3),) if make in (srcdiff.jvp, srcdiff.hvp) else ()
+            with pytest.raises(srcdiff.SrcdiffError, match="its argument") as info:
+                make(f)(x, c, *extra)
+            err = info.value
+            assert (err.filename, err.lineno) == (__file__, lineno), str(err)
+            assert err.line.strip() == text
+            np.testing.assert_array_equal(x, x0)
+            np.testing.assert_array_equal(c, c0)   # the caller's arrays are left alone
+
+
+def test_the_issues_centering_helper_is_refused():
+    x = np.array([0.3, 0.6, 1.0])
+    for make in (srcdiff.grad, srcdiff.value_and_grad):
+        with pytest.raises(srcdiff.SrcdiffError, match="updates its argument 'v' in place"):
+            make(centers)(x)
+    with pytest.raises(srcdiff.SrcdiffError, match="return the new value"):
+        srcdiff.jvp(centers)(x, np.ones(3))
+    np.testing.assert_array_equal(x, [0.3, 0.6, 1.0])
+
+
+def nudges(x, model):
+    return model.nudge(x)
+
+
+def decays(x, model):
+    return model.decay(x)
+
+
+@pytest.mark.parametrize("loss", [nudges, decays], ids=lambda f: f.__name__)
+def test_methods_writing_into_their_objects_arrays_are_refused(loss):
+    w = np.array([1.0, -2.0, 0.5])
+    model = _Model(w)
+    x = np.array([0.3, 0.6, 1.0])
+    for make in (srcdiff.grad, srcdiff.jvp):
+        extra = (np.ones(3),) if make is srcdiff.jvp else ()
+        with pytest.raises(srcdiff.SrcdiffError, match="writes into its argument 'self'"):
+            make(loss)(x, model, *extra)
+    np.testing.assert_array_equal(model.w, [1.0, -2.0, 0.5])
+
+
+def _rebinds_then_writes(v):
+    v = v * 1.0
+    v[0] = v[1] * v[2]
+    v -= 0.5
+    return v
+
+
+def _number_update(t, v):
+    t += 1.0
+    t *= np.sum(v)
+    return t * v
+
+
+def helpers_that_change_only_their_own_values(x):
+    y = _rebinds_then_writes(x)
+    return np.sum(_number_update(2.0, y) * x) + np.sum(_number_update(np.sum(x), x))
+
+
+def test_helpers_changing_only_their_own_values_are_differentiated():
+    x = np.array([0.4, -0.3, 0.8])
+    _check_every_mode(helpers_that_change_only_their_own_values, x)
