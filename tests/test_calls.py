@@ -603,3 +603,35 @@ def helpers_that_change_only_their_own_values(x):
 def test_helpers_changing_only_their_own_values_are_differentiated():
     x = np.array([0.4, -0.3, 0.8])
     _check_every_mode(helpers_that_change_only_their_own_values, x)
+
+
+def _load_unlisted():
+    import importlib.util
+    import os
+    path = os.path.join(os.path.dirname(__file__), "calls_unlisted.py")
+    spec = importlib.util.spec_from_file_location("calls_unlisted_private", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+UNLISTED = _load_unlisted()
+
+
+def calls_unlisted_module(x):
+    return UNLISTED.sine_sum(x) ** 2
+
+
+def test_globals_of_a_module_missing_from_sys_modules_are_bound_and_followed():
+    x = np.array([0.4, -0.3, 0.8])
+    grad, hessian = srcdiff.grad(calls_unlisted_module), srcdiff.hessian(calls_unlisted_module)
+    first, first_h = grad(x), hessian(x)
+    _check_every_mode(calls_unlisted_module, x)
+    try:
+        UNLISTED.K = -3.0
+        assert not np.allclose(grad(x), first)
+        assert not np.allclose(hessian(x), first_h)
+        _check_every_mode(calls_unlisted_module, x)
+    finally:
+        UNLISTED.K = 2.0
+    np.testing.assert_allclose(grad(x), first)

@@ -432,3 +432,22 @@ def test_second_derivatives_through_a_method_of_an_object_passed_in():
     np.testing.assert_allclose(srcdiff.grad(g)(x, ENERGY), want.sum(axis=1), rtol=1e-5,
                                atol=1e-7)
     np.testing.assert_allclose(srcdiff.jacobian(g)(x, ENERGY), want, rtol=1e-5, atol=1e-7)
+
+
+def _mixed_helper(x, w):
+    return np.sum(np.sin(x * w) * w)
+
+
+def mixed_through_helper(x, w):
+    return _mixed_helper(x, w)
+
+
+def test_mixed_second_derivatives_through_a_returned_helper():
+    x, w = np.array([0.4, -0.3, 0.8]), np.array([1.0, 2.0, -0.5])
+    g = srcdiff.grad(mixed_through_helper, wrt=0)
+    eps = 1e-6
+    want = np.stack([(g(x, w + e) - g(x, w - e)) / (2 * eps) for e in np.eye(3) * eps], -1)
+    assert np.abs(want).max() > 0.1
+    np.testing.assert_allclose(srcdiff.jacobian(g, wrt=1)(x, w), want, rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.grad(g, wrt=1)(x, w), want.sum(axis=0), rtol=1e-5,
+                               atol=1e-7)
