@@ -128,6 +128,14 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:
                 continue
+            elif bound not in vars(module) or vars(module)[bound] is not obj:
+                # a value a helper finds in its own closure (or in a module that can not be
+                # imported by name), bound for the emitted code under a name of its own
+                raise CodegenError(f"{path}:{func}: the derivative reads {bound!r}, a value a "
+                                   "function it calls finds in its closure or in a module "
+                                   "that can not be imported by name, which a standalone "
+                                   "module can not import (make it a module-level name, or "
+                                   "use srcdiff.grad at run time)")
             else:
                 user_imports.setdefault(module.__name__, set()).add(bound)
         for n in sorted(free - set(em.bindings)):

@@ -234,3 +234,36 @@ def test_standalone_module_with_copies_and_item_writes(tmp_path):
     finally:
         sys.path.remove(str(tmp_path))
     np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)
+
+
+def test_a_helpers_globals_in_another_module_are_imported(tmp_path):
+    """A helper from another module reads that module's globals through the module."""
+    (tmp_path / "consts.py").write_text(
+        "import numpy as np\n\nDATA = np.array([1.0, 2.0, -0.5])\n\n\n"
+        "def weighted(x):\n    return np.sum(np.sin(x) * DATA)\n")
+    (tmp_path / "uses.py").write_text(
+        "import numpy as np\nfrom consts import weighted\n\nDATA = 100.0\n\n\n"
+        "def loss(x):\n    return weighted(x) ** 2 + DATA\n")
+    r = run_cli("uses.py:loss", "-o", str(tmp_path / "loss_grad.py"), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "loss_grad.py").read_text()
+    assert "import consts" in text and "consts.DATA" in text
+    _run_standalone(tmp_path, (
+        "import numpy as np, loss_grad\n"
+        "np.save('g.npy', loss_grad.grad_loss(np.array([0.4, -0.3, 0.8])))\n"))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import uses
+        want = numerical_grad(uses.loss, [np.array([0.4, -0.3, 0.8])], 0)
+    finally:
+        sys.path.remove(str(tmp_path))
+    np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)
+
+
+def test_a_helpers_closure_value_is_a_one_line_error(tmp_path):
+    (tmp_path / "closed.py").write_text(
+        "import numpy as np\n\n\ndef make(k):\n    def g(x):\n        return x * k\n"
+        "    return g\n\n\ng = make(2.0)\n\n\ndef loss(x):\n    return np.sum(g(x))\n")
+    r = run_cli("closed.py:loss", cwd=str(tmp_path))
+    assert r.returncode == 2
+    assert "'k_of_g'" in r.stderr and "closure" in r.stderr and len(r.stderr.splitlines()) == 1
