@@ -45,8 +45,11 @@ INPLACE_METHODS = {
     S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
     S.Mod: "__imod__",
 }
+_INPLACE_ANY = {**INPLACE_METHODS, S.BitOr: "__ior__", S.BitAnd: "__iand__",
+                S.BitXor: "__ixor__", S.LShift: "__ilshift__", S.RShift: "__irshift__"}
 _OP_TEXT = {S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.Pow: "**", S.MatMult: "@",
-            S.FloorDiv: "//", S.Mod: "%"}
+            S.FloorDiv: "//", S.Mod: "%", S.BitOr: "|", S.BitAnd: "&", S.BitXor: "^",
+            S.LShift: "<<", S.RShift: ">>"}
 OP_NAMES = {
     operator.add: "add", operator.sub: "sub", operator.mul: "mul",
     operator.truediv: "div", operator.pow: "pow", operator.matmul: "matmul",
@@ -1085,9 +1088,15 @@ class Lowerer:
         called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
         hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
                 f"return {{p}}), and assign the result where it is called ({called})")
+        free = set(getattr(fn, "free", ()))   # a nested function's enclosing variables
         if writes:
             param, where = writes[0]
-            raise source.error(where, f"{name} writes into its argument {param!r} in place, "
+            what = f"the enclosing function's {param!r}" if param in free else \
+                f"its argument {param!r}"
+            if param in free:
+                hint = (f"pass {param} to {name} as an argument, change a copy there and "
+                        f"return it, and assign the result where it is called ({called})")
+            raise source.error(where, f"{name} writes into {what} in place, "
                                "so the caller's value would change too; srcdiff cannot "
                                "follow a change a called function makes to what it is given",
                                hint=hint.format(p=param))
@@ -1100,7 +1109,7 @@ class Lowerer:
                       "changes the caller's array too, which srcdiff cannot follow")
             self.bindings["check_argument_update"] = runtime.check_argument_update
             guard = S.Expr(value=S.Call(func=S.load("check_argument_update"), args=[
-                S.load(arg.id), S.const(INPLACE_METHODS[op]), S.const(reason),
+                S.load(arg.id), S.const(_INPLACE_ANY.get(op, "__iadd__")), S.const(reason),
                 S.const(f"make {name} return the new value ({param} = {param} "
                         f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
                         f"is called ({called})"), S.const(source.filename),

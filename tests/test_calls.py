@@ -635,3 +635,39 @@ def test_globals_of_a_module_missing_from_sys_modules_are_bound_and_followed():
     finally:
         UNLISTED.K = 2.0
     np.testing.assert_allclose(grad(x), first)
+
+
+def _mark(m, k):
+    m |= k
+    return 1.0
+
+
+def marks_a_mask(x):
+    m = x > 0.5
+    s = _mark(m, x < 0.4)
+    return np.sum(x * m) * s
+
+
+def marks_numbers(x):
+    return np.sum(x * x) * _mark(3, 4)
+
+
+def writes_into_enclosing_array(x):
+    buf = np.zeros(3)
+
+    def put(v):
+        buf[0] = v
+        return 0.0
+    t = put(x[0])
+    return np.sum(buf * x) + t
+
+
+def test_other_in_place_operators_and_enclosing_arrays():
+    x = np.array([0.3, 0.6, 1.0])
+    with pytest.raises(srcdiff.SrcdiffError, match=r"updates its argument 'm'(.|\n)*m = m \|"):
+        srcdiff.grad(marks_a_mask)(x)
+    check_grad(marks_numbers, x)   # ints are rebound: nothing to refuse
+    with pytest.raises(srcdiff.SrcdiffError, match="writes into the enclosing function's 'buf'"):
+        srcdiff.grad(writes_into_enclosing_array)(x)
+    with pytest.raises(srcdiff.SrcdiffError, match="writes into the enclosing function's 'buf'"):
+        srcdiff.jvp(writes_into_enclosing_array)(x, np.ones(3))
