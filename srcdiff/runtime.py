@@ -332,7 +332,19 @@ def check_cotangent(cotangent, value):
     if numpy.shape(cotangent) != numpy.shape(value):
         raise ValueError(f"the cotangent has shape {numpy.shape(cotangent)} but the output "
                          f"has shape {numpy.shape(value)}; pass one value per output element")
-    return cotangent
+    return _private(cotangent)
+
+
+def _private(value):
+    """A copy of the caller's arrays (and the lists, tuples and dicts holding them) that the
+    adjoint may update in place: the cotangent passed to a vjp is left as it was."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_private(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _private(v) for k, v in value.items()}
+    if hasattr(value, "shape") and hasattr(value, "copy") and numpy.ndim(value) > 0:
+        return value.copy()
+    return value
 
 
 def check_aux_pair(value):

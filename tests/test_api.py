@@ -341,3 +341,35 @@ def test_no_entry_point_changes_the_callers_containers(f, make):
     plus = rebuild([a + eps * t for a, t in zip(leaves, tangent_leaves)])
     minus = rebuild([a - eps * t for a, t in zip(leaves, tangent_leaves)])
     assert got == pytest.approx((fresh(plus) - fresh(minus)) / (2 * eps), rel=1e-6)
+
+
+def writes_items(x):
+    y = x * 1.0
+    y[0] = y[1] * y[2]
+    y[1:] += y[:-1] ** 2
+    return y
+
+
+def writes_list_items(x):
+    out = [x * 2.0, x * x]
+    out[0] = out[0] * 3.0
+    return out
+
+
+def test_cotangents_tangents_and_vectors_are_left_alone():
+    """The adjoint updates its seed in place (item writes): a vjp's cotangent was zeroed
+    under the caller's name."""
+    from gradcheck import check_hvp, check_jvp, check_vjp
+    x = np.array([0.3, 0.6, 1.0])
+    u0 = np.array([1.0, -2.0, 0.5])
+    u = u0.copy()
+    check_vjp(writes_items, x, cotangent=u)
+    _unchanged(u0, u)
+    us = [u0.copy(), u0 * 2.0]
+    check_vjp(writes_list_items, x, cotangent=us)
+    _unchanged([u0, u0 * 2.0], us)
+    check_jvp(writes_items, x, tangents=[u])        # checks the tangent is left alone too
+    check_jvp(writes_list_items, x, tangents=[u])
+    check_hvp(lambda x: np.sum(writes_items(x) ** 2), x, vector=u)
+    _unchanged(u0, u)
+    _unchanged(np.array([0.3, 0.6, 1.0]), x)
