@@ -671,3 +671,24 @@ def test_other_in_place_operators_and_enclosing_arrays():
         srcdiff.grad(writes_into_enclosing_array)(x)
     with pytest.raises(srcdiff.SrcdiffError, match="writes into the enclosing function's 'buf'"):
         srcdiff.jvp(writes_into_enclosing_array)(x, np.ones(3))
+
+
+SHADOWED = 2.0
+
+
+def _reads_module_global(x):
+    return np.sin(x) * SHADOWED
+
+
+def make_shadowing_closure(SHADOWED):   # noqa: N803 (the name is the point)
+    def f(x):
+        return np.sum(_reads_module_global(x) * x) * SHADOWED
+    return f
+
+
+def test_a_helper_reads_its_global_not_the_callers_closure_variable_of_that_name():
+    """The differentiated function's closure has a SHADOWED of its own; the helper reads
+    the module's (the emitted code reads the closure first, so the helper's read goes
+    through the module)."""
+    f = make_shadowing_closure(-3.0)
+    _check_every_mode(f, np.array([0.4, -0.3, 0.8]))
