@@ -692,3 +692,60 @@ def test_a_helper_reads_its_global_not_the_callers_closure_variable_of_that_name
     through the module)."""
     f = make_shadowing_closure(-3.0)
     _check_every_mode(f, np.array([0.4, -0.3, 0.8]))
+
+
+def _zero_first_column(m):
+    for i, row in enumerate(m):
+        row[0] = 0.0
+    return 1.0
+
+
+def _set_through_row_list(m):
+    rows = [r for r in m]
+    rows[0][1] = 2.0
+    return 1.0
+
+
+def _set_through_numpy_view(m):
+    w = np.reshape(m, (m.size,))
+    w[0] = 9.0
+    return 1.0
+
+
+def _reorders_a_list_of_rows(m):
+    rows = [m[0], m[1]]
+    rows[0] = rows[1] * 2.0
+    for i, row in enumerate(rows):
+        i += 1
+    return np.sum(np.stack(rows) ** 2)
+
+
+@pytest.mark.parametrize("helper, text", [
+    (_zero_first_column, "row[0] = 0.0"), (_set_through_row_list, "rows[0][1] = 2.0"),
+    (_set_through_numpy_view, "w[0] = 9.0")], ids=["rows", "row_list", "numpy_view"])
+def test_writes_through_rows_and_views_of_an_argument_are_refused(helper, text):
+    m0 = np.array([[0.3, 0.6], [1.0, -0.5]])
+
+    def loss(m):
+        y = m * 1.0
+        return np.sum(y ** 2) * helper(y)
+    for make in (srcdiff.grad, srcdiff.jvp):
+        m = m0.copy()
+        extra = (np.ones((2, 2)),) if make is srcdiff.jvp else ()
+        with pytest.raises(srcdiff.SrcdiffError, match="writes into its argument 'm'") as info:
+            make(loss)(m, *extra)
+        assert info.value.line.strip() == text
+        np.testing.assert_array_equal(m, m0)
+
+
+def reorders_rows(m):
+    return _reorders_a_list_of_rows(m * 1.5)
+
+
+def test_a_new_list_of_an_arguments_rows_may_be_changed():
+    """[m[0], m[1]] is a new list: rebinding its items changes nothing the caller holds."""
+    from gradcheck import check_jvp
+    m = np.array([[0.3, 0.6], [1.0, -0.5]])
+    check_grad(reorders_rows, m)
+    check_jvp(reorders_rows, m)
+    check_hvp(reorders_rows, m, vector=np.array([[1.0, -2.0], [0.5, 0.25]]))
