@@ -373,3 +373,35 @@ def test_cotangents_tangents_and_vectors_are_left_alone():
     check_hvp(lambda x: np.sum(writes_items(x) ** 2), x, vector=u)
     _unchanged(u0, u)
     _unchanged(np.array([0.3, 0.6, 1.0]), x)
+
+
+def updates_a_list_it_is_given(x, p):
+    p[0] *= 2.0
+    p[1] += x
+    return np.sum(np.sin(x * p[0]) * p[1])
+
+
+def test_second_order_entry_points_leave_a_list_argument_alone():
+    from gradcheck import copy_tree
+
+    def make():
+        return [np.array([1.0, 2.0]), np.array([0.5, -1.0])]
+    x = np.array([0.3, 0.6])
+    g = srcdiff.grad(updates_a_list_it_is_given)
+    eps = 1e-6
+    want = np.stack([(g(x + e, make()) - g(x - e, make())) / (2 * eps)
+                     for e in np.eye(2) * eps], axis=-1)
+    from gradcheck import numerical_grad
+    np.testing.assert_allclose(g(x, make()), numerical_grad(
+        lambda x, p: updates_a_list_it_is_given(x, copy_tree(p)), [x, make()], 0), rtol=1e-6)
+    for second, expected in ((srcdiff.hessian(updates_a_list_it_is_given), want),
+                             (srcdiff.jacobian(g), want), (srcdiff.grad(g), want.sum(axis=1)),
+                             (lambda x, p: srcdiff.hvp(updates_a_list_it_is_given)(
+                                 x, p, np.ones(2)), want @ np.ones(2))):
+        p = make()
+        np.testing.assert_allclose(second(x, p), expected, rtol=1e-5, atol=1e-7)
+        _unchanged(make(), p)
+    for mode in ("forward", "reverse"):
+        p = make()
+        srcdiff.jacobian(updates_a_list_it_is_given, mode=mode)(x, p)
+        _unchanged(make(), p)
