@@ -381,27 +381,34 @@ def updates_a_list_it_is_given(x, p):
     return np.sum(np.sin(x * p[0]) * p[1])
 
 
-def test_second_order_entry_points_leave_a_list_argument_alone():
-    from gradcheck import copy_tree
+def updates_a_dict_it_is_given(x, p):
+    p["a"] *= 2.0
+    p["b"] += x
+    return np.sum(np.sin(x * p["a"]) * p["b"])
 
-    def make():
-        return [np.array([1.0, 2.0]), np.array([0.5, -1.0])]
+
+@pytest.mark.parametrize("f, make", [
+    (updates_a_list_it_is_given, lambda: [np.array([1.0, 2.0]), np.array([0.5, -1.0])]),
+    (updates_a_dict_it_is_given, lambda: {"a": np.array([1.0, 2.0]), "b": np.array([0.5, -1.0])}),
+], ids=["list", "dict"])
+def test_second_order_entry_points_leave_a_container_argument_alone(f, make):
+    from gradcheck import copy_tree
     x = np.array([0.3, 0.6])
-    g = srcdiff.grad(updates_a_list_it_is_given)
+    g = srcdiff.grad(f)
     eps = 1e-6
     want = np.stack([(g(x + e, make()) - g(x - e, make())) / (2 * eps)
                      for e in np.eye(2) * eps], axis=-1)
     from gradcheck import numerical_grad
     np.testing.assert_allclose(g(x, make()), numerical_grad(
-        lambda x, p: updates_a_list_it_is_given(x, copy_tree(p)), [x, make()], 0), rtol=1e-6)
-    for second, expected in ((srcdiff.hessian(updates_a_list_it_is_given), want),
+        lambda x, p: f(x, copy_tree(p)), [x, make()], 0), rtol=1e-6)
+    for second, expected in ((srcdiff.hessian(f), want),
                              (srcdiff.jacobian(g), want), (srcdiff.grad(g), want.sum(axis=1)),
-                             (lambda x, p: srcdiff.hvp(updates_a_list_it_is_given)(
+                             (lambda x, p: srcdiff.hvp(f)(
                                  x, p, np.ones(2)), want @ np.ones(2))):
         p = make()
         np.testing.assert_allclose(second(x, p), expected, rtol=1e-5, atol=1e-7)
         _unchanged(make(), p)
     for mode in ("forward", "reverse"):
         p = make()
-        srcdiff.jacobian(updates_a_list_it_is_given, mode=mode)(x, p)
+        srcdiff.jacobian(f, mode=mode)(x, p)
         _unchanged(make(), p)
