@@ -80,7 +80,8 @@ def check_writes(source, user_names, body):
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
     run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
-    before the statement, `check_in_place(z, '__iadd__', message)`.
+    before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
+    come back as (statement, the error it raises).
     """
     stmts = list(analyze.flatten(body))
     written = {}
@@ -104,7 +105,7 @@ def check_writes(source, user_names, body):
             raise error
         if other is None or _read_after(other, stmt, stmts):
             # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault(id(stmt), (stmt, str(error)))
+            guards.setdefault(id(stmt), (stmt, error))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):

@@ -209,6 +209,8 @@ class Forward:
                 items.append((None, self.forward_if(stmt, state), False))
             elif isinstance(stmt, (S.For, S.While)):
                 items.append((None, self.forward_loop(stmt, state), False))
+            elif lower.idle_check(stmt, self.active):
+                continue
             else:
                 pre, post = self.forward_stmt(stmt, state)
                 primal = self._replaced.pop(id(stmt), None) or _plain(stmt)

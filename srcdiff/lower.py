@@ -28,6 +28,7 @@ from .aliasing import check_writes, insert_guards
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
+from .errors import where
 from .names import Namer
 
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
@@ -220,6 +221,7 @@ class Lowerer:
             guards = check_writes(self.src, self.user_names, out)
             if guards:
                 self._guard_in_place_updates(out, guards)
+            self._guard_complex_norms(out)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -239,15 +241,49 @@ class Lowerer:
         from . import runtime
         self.bindings["check_in_place"] = runtime.check_in_place
 
-        def make(stmt, message):
+        def make(stmt, error):
             call = S.Call(func=S.load("check_in_place"), args=[
-                S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1]), S.const(message)],
+                S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])] + refusal_args(error),
                 keywords=[])
             guard = S.Expr(value=call)
             guard.sd = Info("effect", func=runtime.check_in_place, line=stmt.sd.line)
             guard.lineno = stmt.sd.line
             return guard
         insert_guards(body, {id(stmt): (stmt, message) for stmt, message in guards}, make)
+
+    def _guard_complex_norms(self, body):
+        """Before a norm whose order srcdiff differentiates for real values only: a check
+        that the values are real, placed in the primal code so that every mode (and forward
+        mode over an emitted gradient) refuses at the user's line."""
+        from . import runtime
+        kinds = {id(f): kind for f, kind in _norms()}
+        found = {}
+        for stmt in analyze.flatten(body):
+            if not (isinstance(stmt, S.Assign) and stmt.sd.kind == "call"
+                    and id(stmt.sd.func) in kinds and isinstance(stmt.value, S.Call)):
+                continue
+            kind = kinds[id(stmt.sd.func)]
+            args, keywords = analyze.call_parts(stmt.value)
+            order = keywords.get("ord", args[1] if kind == "norm" and len(args) > 1 else None)
+            axis = keywords.get("axis", args[2] if kind == "norm" and len(args) > 2 else None)
+            if not args or order is None or (isinstance(order, S.Constant) and (
+                    order.value in (None, "fro") or (order.value == 2 and kind == "vector"))):
+                continue  # the default order, or one srcdiff differentiates for complex values
+            found[id(stmt)] = (stmt, (args[0], order, axis or S.const(None), kind))
+        if not found:
+            return
+        self.bindings["check_norm_order"] = runtime.check_norm_order
+
+        def make(stmt, parts):
+            x, order, axis, kind = parts
+            guard = S.Expr(value=S.Call(func=S.load("check_norm_order"), args=[
+                S.clone(x), S.clone(order), S.clone(axis), S.const(kind),
+                S.const(where(self.src.filename, stmt.sd.line))], keywords=[]))
+            guard.sd = Info("effect", func=runtime.check_norm_order, line=stmt.sd.line,
+                            extra=("checks", stmt.targets[0].id))
+            guard.lineno = stmt.sd.line
+            return guard
+        insert_guards(body, found, make)
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -369,14 +405,13 @@ class Lowerer:
                 raise self.error(item, f"this assignment reads {base}[...] as a view and "
                                  f"writes into {base} first, so the view changes before it "
                                  "is stored (NumPy does not swap here)", hint=hint)
-            message = str(self.error(item, f"this assignment reads a row of {base} (a view) "
-                                     f"and writes into {base} first, so the row changes "
-                                     "before it is stored (NumPy does not swap rows this "
-                                     "way)", hint=hint))
+            error = self.error(item, f"this assignment reads a row of {base} (a view) "
+                               f"and writes into {base} first, so the row changes before it "
+                               "is stored (NumPy does not swap rows this way)", hint=hint)
             index = self.index(item.slice, out)
             self.bindings["check_item_copies"] = runtime.check_item_copies
             guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
-                S.load(base), index, S.const(message)], keywords=[]))
+                S.load(base), index] + refusal_args(error), keywords=[]))
             out.append(self.info(guard, "effect", func=runtime.check_item_copies))
 
     def stmt_AnnAssign(self, node):
@@ -1125,6 +1160,27 @@ class _Rename(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
+
+
+def _norms():
+    """The norm functions (and their kind, as runtime.norm_weights names it) this NumPy has."""
+    import numpy
+    names = (("norm", "norm"), ("vector_norm", "vector"), ("matrix_norm", "matrix"))
+    return [(getattr(numpy.linalg, n), kind) for n, kind in names if hasattr(numpy.linalg, n)]
+
+
+def idle_check(stmt, active):
+    """Whether `stmt` is a check for a derivative that is not taken (the value it guards is
+    not active): the primal code leaves it out."""
+    extra = getattr(getattr(stmt, "sd", None), "extra", None)
+    return isinstance(extra, tuple) and extra[0] == "checks" and extra[1] not in active
+
+
+def refusal_args(error):
+    """The constant arguments (reason, hint, where) of a runtime check that raises `error`,
+    a located refusal of the user's statement, when the run shows it applies."""
+    return [S.const(error.reason), S.const(error.hint),
+            S.const(where(error.filename, error.lineno))]
 
 
 def _walk_local(stmt, into_loops=True):

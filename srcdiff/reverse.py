@@ -22,7 +22,7 @@ import numpy
 
 from . import analyze, rules
 from . import syntax as S
-from .errors import NoRuleError
+from .errors import NoRuleError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
 COMMENT = "__srcdiff_comment__"
@@ -218,6 +218,9 @@ class Reverse:
         return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
 
     def primal_stmt(self, stmt, depth):
+        from .lower import idle_check
+        if idle_check(stmt, self.active):
+            return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)
         if call is not None:
@@ -539,9 +542,16 @@ class Reverse:
             return
         d_base = self.adj(base)
         taken = self.namer.fresh("d_item")
-        call = S.Call(func=self.helper("take_and_zero"),
-                      args=[S.load(d_base), index_value(target.slice)],
-                      keywords=[S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))])
+        from .lower import GENERATED_PREFIX
+        index = index_value(target.slice)
+        keywords = [S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))]
+        if any(isinstance(n, S.Name) for n in S.walk(index)) and \
+                not self.src.filename.startswith(GENERATED_PREFIX):
+            # an index array may repeat a position: refused, at the user's line, when it runs
+            keywords.append(S.keyword(arg="where", value=S.const(
+                where(self.src.filename, stmt.sd.line))))
+        call = S.Call(func=self.helper("take_and_zero"), args=[S.load(d_base), index],
+                      keywords=keywords)
         assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
                                            ctx=S.Store())], value=call, type_comment=None)
         self.emit(out, [assign])

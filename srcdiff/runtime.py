@@ -1,13 +1,17 @@
 """Helpers that emitted code calls. Self-contained: they use numpy and nothing else.
 
 The codegen command copies the source of the helpers a module needs into that
-module, so each helper must stand alone (no srcdiff imports, no shared state).
+module, so each helper must stand alone (no shared state, and no srcdiff imports but
+the exception class its refusals raise, which the command copies along).
 Arrays are only ever made from other arrays (`zeros_like`, `ones_like`), so
 the same helpers run on any array type NumPy dispatches to (CuPy, Dask).
 """
+import linecache
 import math
 
 import numpy
+
+from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
 
 
 def unbroadcast(grad, like):
@@ -40,18 +44,41 @@ def broadcast_like(tangent, like):
     return tangent * numpy.ones_like(like)
 
 
-def check_in_place(value, method, message):
+def refuse(reason, hint, where):
+    """Refuse the user's statement at `where` ('FILE:LINE'), which only this run could judge;
+    its line is quoted from the file, as a traceback quotes it."""
+    filename, lineno = None, None
+    if where:
+        filename, _, number = where.rpartition(":")
+        lineno = int(number)
+    line = linecache.getline(filename, lineno).strip() if filename else ""
+    raise RuntimeRefusal(reason, hint=hint, filename=filename, lineno=lineno, line=line or None)
+
+
+def check_in_place(value, method, reason, hint, where):
     """Before `z += v` where another name shares z: fine for numbers (z is rebound), refused
     for arrays, which the operator changes in place under the other name too."""
     if hasattr(type(value), method):
-        raise ValueError(message)
+        refuse(reason, hint, where)
 
 
-def check_item_copies(array, index, message):
+def check_item_copies(array, index, reason, hint, where):
     """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
     array, list items), not row views of an array that the first write changes."""
     if hasattr(array, "shape") and numpy.ndim(array[index]) > 0:
-        raise ValueError(message)
+        refuse(reason, hint, where)
+
+
+def check_norm_order(x, ord, axis, kind, where):
+    """Before a norm of complex values: srcdiff differentiates only the 2-norm of vectors and
+    the Frobenius norm there (the other orders' weights are not worked out for them)."""
+    if ord is None or ord == "fro" or not numpy.iscomplexobj(x):
+        return
+    if ord == 2 and not norm_axes(x, ord, axis, kind)[1]:
+        return
+    refuse(f"srcdiff differentiates norms of complex values only of the default order, "
+           f"ord=2 of vectors and ord='fro', not ord={ord!r}",
+           "write the norm out with numpy.abs and numpy.sum (or numpy.max)", where)
 
 
 def no_derivative(value):
@@ -117,10 +144,10 @@ def scatter_add(buffer, value, index, grad, owned):
         buffer[index] += grad
     except ValueError:
         if any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
-            raise ValueError(
+            raise RuntimeRefusal(
                 "the gradient of boolean-mask indexing x[mask] needs the number of selected "
-                "elements, which this array type (e.g. Dask) does not know before it "
-                "computes; write numpy.where(mask, x, 0) instead of x[mask]") from None
+                "elements, which this array type (e.g. Dask) does not know before it computes",
+                hint="write numpy.where(mask, x, 0) instead of x[mask]") from None
         raise
     return buffer
 
@@ -167,8 +194,9 @@ def _is_fancy(index):
     return False
 
 
-def take_and_zero(buffer, index, owned):
-    """For `x[index] = v` in reverse: return (adjoint of v, buffer with index zeroed)."""
+def take_and_zero(buffer, index, owned, where=None):
+    """For `x[index] = v` in reverse: return (adjoint of v, buffer with index zeroed).
+    `where` locates the user's statement for the refusal of a repeated index."""
     if buffer is None:
         return None, None
     if isinstance(buffer, list):
@@ -177,7 +205,7 @@ def take_and_zero(buffer, index, owned):
         out[index] = zeros_like_value(taken)
         return taken, out
     if _is_fancy(index):
-        _refuse_repeated_writes(buffer, index)
+        _refuse_repeated_writes(buffer, index, where)
     taken = copy_array(buffer[index])
     if not owned:
         buffer = copy_array(buffer)
@@ -185,7 +213,7 @@ def take_and_zero(buffer, index, owned):
     return taken, buffer
 
 
-def _refuse_repeated_writes(array, index):
+def _refuse_repeated_writes(array, index, where):
     """An integer-array write `x[index] = v` that hits one element twice has no gradient:
     NumPy does not define which of the values lands there."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -195,11 +223,10 @@ def _refuse_repeated_writes(array, index):
     flat = numpy.arange(_count(shape)) if like is None else numpy.arange(_count(shape), like=like)
     positions = numpy.reshape(flat, shape)[index]
     if numpy.unique(positions).size != numpy.size(positions):
-        raise ValueError(
-            "x[index] = v (or x[index] += v) writes some element of x more than once "
-            "(a repeated index): NumPy does not define which value lands there, so it has no "
-            "gradient; make the indices unique, or add up repeated positions in a loop "
-            "(for k in range(len(index)): x[index[k]] += v[k])")
+        refuse("this write hits some element more than once (a repeated index): NumPy does "
+               "not define which value lands there, so it has no gradient",
+               "make the indices unique, or add up repeated positions in a loop "
+               "(for k in range(len(index)): x[index[k]] += v[k])", where)
 
 
 def copy_array(value):
@@ -790,10 +817,10 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
         ye = numpy.reshape(y, tuple(shape))
     if ord == "fro" or (ord == 2 and not matrix):
         return safe_divide(numpy.conjugate(x) if numpy.iscomplexobj(x) else x, ye)
-    if numpy.iscomplexobj(x):
-        raise ValueError(f"srcdiff differentiates norms of complex values only for ord=None, "
-                         f"2 (vectors) and 'fro', not ord={ord!r}; write the norm with "
-                         f"numpy.abs and numpy.sum")
+    if numpy.iscomplexobj(x):  # refused before, where the norm is taken (check_norm_order)
+        raise RuntimeRefusal(f"srcdiff differentiates norms of complex values only of the "
+                             f"default order, ord=2 of vectors and ord='fro', not ord={ord!r}",
+                             hint="write the norm out with numpy.abs and numpy.sum")
     absx = numpy.abs(x)
     sign = numpy.sign(x)
     if not matrix:
