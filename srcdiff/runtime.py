@@ -114,8 +114,9 @@ def add_adjoints(a, b):
     return a + b
 
 
-def scatter_add(buffer, value, index, grad, owned):
-    """Add `grad` into `buffer[index]`; `buffer` is the adjoint of `value`.
+def scatter_add(buffer, value, index, grad, owned, where=None):
+    """Add `grad` into `buffer[index]`; `buffer` is the adjoint of `value`; `where`
+    ('FILE:LINE') names the user's read of value[index] if the index is refused.
 
     `buffer` is None when it is still zero. An owned buffer is updated in place
     (it is referenced nowhere else); otherwise a fresh one is made. Repeated
@@ -142,14 +143,13 @@ def scatter_add(buffer, value, index, grad, owned):
         return add_at(buffer, index, grad)
     try:
         buffer[index] += grad
+        return buffer
     except ValueError:
-        if any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
-            raise RuntimeRefusal(
-                "the gradient of boolean-mask indexing x[mask] needs the number of selected "
-                "elements, which this array type (e.g. Dask) does not know before it computes",
-                hint="write numpy.where(mask, x, 0) instead of x[mask]") from None
-        raise
-    return buffer
+        if not any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
+            raise
+    refuse("the gradient of boolean-mask indexing needs the number of selected elements, "
+           "which this array type (e.g. Dask) does not know before it computes",
+           "write numpy.where(mask, x, 0) instead of x[mask]", where)
 
 
 def add_at(buffer, index, grad):

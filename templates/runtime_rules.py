@@ -66,9 +66,9 @@ def add_adjoints_tangent(y, a, b):
 
 
 @forward(scatter_add)
-def scatter_add_tangent(y, buffer, value, index, grad, owned):
+def scatter_add_tangent(y, buffer, value, index, grad, owned, where=None):
     d[y] = d[buffer]
-    d[y] = scatter_add(None, value, index, d[grad], False)
+    d[y] = scatter_add(None, value, index, d[grad], False, where)
 
 
 @forward(take_and_zero)
