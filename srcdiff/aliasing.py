@@ -75,7 +75,7 @@ def _inplace(stmt):
     return isinstance(extra, tuple) and extra[0] == "inplace"
 
 
-def check_writes(source, user_names, body):
+def check_writes(source, user_names, body, spelled=None):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
@@ -84,6 +84,13 @@ def check_writes(source, user_names, body):
     come back as (statement, the error it raises).
     """
     stmts = list(analyze.flatten(body))
+    spelled = spelled or {}
+
+    def stem(atom):
+        """How the user wrote `atom`: its name, or the expression a temporary holds."""
+        if isinstance(atom, S.Name) and atom.id not in user_names and atom.id in spelled:
+            return spelled[atom.id]
+        return _stem(atom)
     written = {}
     for s in stmts:
         if s.sd.kind == "setitem":
@@ -93,19 +100,23 @@ def check_writes(source, user_names, body):
     if not written:
         return []
     guards = {}
-    displays = {t.targets[0].id for t in stmts if t.sd.kind == "display"
+    displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == "display"
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
 
-    def fail(stmt, reason, hint, other=None):
+    def fail(stmt, reason, hint, other=None, holder=None):
+        """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
+        writes into an item of `holder`, which only shares it when it is a view or a list
+        item) by a check that runs before it. `other`: the names that would see the change."""
         error = source.error(stmt.sd.line, reason, hint=hint)
-        if not _inplace(stmt):
+        if holder is None and not _inplace(stmt):
             raise error
-        if other is None or _read_after(other, stmt, stmts):
+        others = [other] if isinstance(other, str) else other
+        if others is None or any(_read_after(o, stmt, stmts) for o in others):
             # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault(id(stmt), (stmt, error))
+            guards.setdefault(id(stmt), (stmt, error, holder))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
@@ -128,13 +139,17 @@ def check_writes(source, user_names, body):
             if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
                 what = f"{target} is an alias of {value.id}"
             elif d.sd.kind == "subscript" and _is_view_index(value.slice):
-                what = f"{target} is a view into {_stem(value.value)}"
+                what = f"{target} is a view into {stem(value.value)}"
             elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
+                seq = value.value
+                named = isinstance(seq, S.Name) and seq.id in user_names
                 fail(written[target], f"writing into {target} here would change "
-                     f"{_stem(value.value)} too: the loop takes its rows (or list items), "
+                     f"{stem(seq)} too: the loop takes its rows (or list items), "
                      "which are shared, not copies",
-                     f"loop over indices and write into {_stem(value.value)} itself, e.g. "
-                     f"{_stem(value.value)}[i, 0] = ...")
+                     f"loop over indices and write into {seq.id} itself, e.g. "
+                     f"{seq.id}[i, 0] = ..." if named else
+                     f"name it, rows = {stem(seq)}, then loop over indices and write "
+                     "into rows itself, e.g. rows[i, 0] = ...")
             elif d.sd.kind == "call" and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == "call" and d.sd.extra == "method":
@@ -144,12 +159,24 @@ def check_writes(source, user_names, body):
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
+            elif d.sd.kind == "subscript" and isinstance(value.value, S.Name):
+                # y = m[i]: a row of an array (a view), an item of a list (shared), or a
+                # copy (a number, an index array's pick): the run tells
+                fail(written[target], f"writing into {target} here would change "
+                     f"{stem(value.value)} too: {target} is a row of it (a view, not a copy) "
+                     "or an item it holds",
+                     f"copy it first: {target} = numpy.copy(...)", value.value.id,
+                     holder=value.value.id)
             elif d.sd.kind in ("opaque", "attribute"):
                 what = f"{target} is not an array this function created"
             if what:
                 base = value if isinstance(value, S.Name) else value.args[0] \
                     if isinstance(value, S.Call) and value.args else getattr(value, "value", None)
-                other = base.id if isinstance(base, S.Name) else None
+                other = [base.id] if isinstance(base, S.Name) else None
+                if other and other[0] in displays:  # and the items it was built from
+                    items = displays[other[0]]
+                    items = items.values if isinstance(items, S.Dict) else items.elts
+                    other += [e.id for e in items if isinstance(e, S.Name)]
                 fail(written[target], f"writing into {target} here would change another "
                      f"array too: {what}",
                      f"copy it first: {target} = numpy.copy(...)", other)

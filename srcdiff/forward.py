@@ -209,7 +209,7 @@ class Forward:
                 items.append((None, self.forward_if(stmt, state), False))
             elif isinstance(stmt, (S.For, S.While)):
                 items.append((None, self.forward_loop(stmt, state), False))
-            elif lower.idle_check(stmt, self.active):
+            elif lower.idle_check(stmt, self.active, "forward"):
                 continue
             else:
                 pre, post = self.forward_stmt(stmt, state)

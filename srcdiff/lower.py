@@ -150,6 +150,7 @@ class Lowerer:
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.bindings = {}
+        self.spelled = {}  # temporary's name -> the expression it holds, as the user wrote it
         self.loops = []
         self.local_functions = {}
         self.ret_flag = None
@@ -218,7 +219,7 @@ class Lowerer:
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
-            guards = check_writes(self.src, self.user_names, out)
+            guards = check_writes(self.src, self.user_names, out, self.spelled)
             if guards:
                 self._guard_in_place_updates(out, guards)
             self._guard_complex_norms(out)
@@ -237,19 +238,29 @@ class Lowerer:
 
     def _guard_in_place_updates(self, body, guards):
         """Before each `z += v` that would change another name's array: a check that z is
-        not an array (numbers are rebound, as the lowering does)."""
+        not an array (numbers are rebound, as the lowering does); before each write into
+        `y` from `y = m[i]`, a check that y is not a view of m or an item m holds."""
         from . import runtime
-        self.bindings["check_in_place"] = runtime.check_in_place
 
-        def make(stmt, error):
-            call = S.Call(func=S.load("check_in_place"), args=[
-                S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])] + refusal_args(error),
-                keywords=[])
-            guard = S.Expr(value=call)
-            guard.sd = Info("effect", func=runtime.check_in_place, line=stmt.sd.line)
+        def make(stmt, error, holder):
+            if holder is None:
+                func, args = runtime.check_in_place, [
+                    S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])]
+            else:  # a write into an item of `holder` (y = m[i]): refused if it shares
+                target = stmt.targets[0]
+                func, args = runtime.check_not_shared, [
+                    S.load(target.id if isinstance(target, S.Name) else target.value.id),
+                    S.load(holder)]
+            self.bindings[func.__name__] = func
+            guard = S.Expr(value=S.Call(func=S.load(func.__name__),
+                                        args=args + refusal_args(error), keywords=[]))
+            # an item write into a view is followed by forward mode (the tangent's item is a
+            # view of the tangent too); the reverse pass does not follow it
+            only = "reverse" if holder is not None and stmt.sd.kind == "setitem" else None
+            guard.sd = Info("effect", func=func, line=stmt.sd.line, extra=("checks", only))
             guard.lineno = stmt.sd.line
             return guard
-        insert_guards(body, {id(stmt): (stmt, message) for stmt, message in guards}, make)
+        insert_guards(body, {id(g[0]): g for g in guards}, make)
 
     def _guard_complex_norms(self, body):
         """Before a norm whose order srcdiff differentiates for real values only: a check
@@ -773,6 +784,7 @@ class Lowerer:
         if isinstance(node, (S.ListComp, S.GeneratorExp)):
             return self.comprehension(node, out)
         name = self.namer.fresh(_op_stem(node))
+        self.spelled[name] = S.spell(node)  # refusals name the user's expression, not `name`
         stmt = self.operation(node, out, name)
         if stmt is None:
             raise self.error(node, f"srcdiff does not support the expression "
@@ -1169,11 +1181,16 @@ def _norms():
     return [(getattr(numpy.linalg, n), kind) for n, kind in names if hasattr(numpy.linalg, n)]
 
 
-def idle_check(stmt, active):
-    """Whether `stmt` is a check for a derivative that is not taken (the value it guards is
-    not active): the primal code leaves it out."""
+def idle_check(stmt, active, mode):
+    """Whether `stmt` is a check the derivative does not need: one for a value that is not
+    active (a norm srcdiff takes no derivative of), or one for the other `mode`'s pass
+    ('reverse' or 'forward'). The primal code leaves it out."""
     extra = getattr(getattr(stmt, "sd", None), "extra", None)
-    return isinstance(extra, tuple) and extra[0] == "checks" and extra[1] not in active
+    if not (isinstance(extra, tuple) and extra[0] == "checks"):
+        return False
+    if extra[1] in ("reverse", "forward"):
+        return extra[1] != mode
+    return extra[1] is not None and extra[1] not in active
 
 
 def refusal_args(error):

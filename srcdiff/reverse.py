@@ -220,7 +220,7 @@ class Reverse:
 
     def primal_stmt(self, stmt, depth):
         from .lower import idle_check
-        if idle_check(stmt, self.active):
+        if idle_check(stmt, self.active, "reverse"):
             return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)

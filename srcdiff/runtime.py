@@ -62,6 +62,25 @@ def check_in_place(value, method, reason, hint, where):
         refuse(reason, hint, where)
 
 
+def check_not_shared(value, holder, reason, hint, where):
+    """Before writing into `value`, taken from `holder` by an index (y = m[i]): refused when
+    holder sees the write, as value is one of its items (lists, tuples, dicts) or shares its
+    memory (a row view of an array). Numbers and copies (an index array's pick) are fine."""
+    if isinstance(holder, (list, tuple, dict)):
+        items = holder.values() if isinstance(holder, dict) else holder
+        if any(item is value for item in items):
+            refuse(reason, hint, where)
+        return
+    if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
+        return
+    if isinstance(value, numpy.ndarray) and isinstance(holder, numpy.ndarray):
+        if numpy.may_share_memory(value, holder):
+            refuse(reason, hint, where)
+        return
+    if getattr(value, "base", None) is not None:  # another array type: a view, if it says so
+        refuse(reason, hint, where)
+
+
 def check_item_copies(array, index, reason, hint, where):
     """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
     array, list items), not row views of an array that the first write changes."""

@@ -84,6 +84,12 @@ def to_python_ast(node):
     return gast.gast_to_ast(node)
 
 
+def spell(node):
+    """The source text of an expression, as the user would write it (for messages)."""
+    import ast
+    return ast.unparse(to_python_ast(node))
+
+
 def name(identifier, ctx=None):
     """A Name node; ctx defaults to Load."""
     return gast.Name(id=identifier, ctx=ctx or gast.Load(), annotation=None,
