@@ -1,5 +1,6 @@
 """Refusals name the user's file and line, quote it, and say what to do instead."""
 import os
+import re
 
 import numpy as np
 import pytest
@@ -302,3 +303,345 @@ def test_in_place_updates_nobody_else_sees_work():
         got = srcdiff.grad(update_numbers_and_unread_aliases, wrt=wrt)(w0, X + 0.3)
         np.testing.assert_allclose(got, want, rtol=1e-12)
         np.testing.assert_array_equal(w0, X * 1.0)  # and the caller's array is left alone
+
+
+# --- refusals made while the derivative runs ------------------------------------------------
+# Each program's refused line carries the comment `# refused`; the refusal must be a
+# RuntimeRefusal (a SrcdiffError, and a ValueError as before) naming this file and that
+# line, quoting it, and never naming srcdiff's temporaries (mul_1, tuple_1, ...).
+TEMPORARY = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_\d+\b")
+V = np.array([0.5, 1.5, 2.0])
+
+
+def rt_update_through_alias(x):
+    y = x * 1.0
+    z = y
+    z += 1.0  # refused
+    return np.sum(y * x)
+
+
+def rt_update_a_row(x):
+    m = np.outer(x, x)
+    r = m[0]
+    r *= 2.0  # refused
+    return np.sum(m * m)
+
+
+def rt_update_an_unpacked_item(x):
+    y = x * 1.0
+    a, b = y, 2.0
+    a *= b  # refused
+    return np.sum(y * x)
+
+
+def rt_update_a_list_item(x):
+    m = np.outer(x, x)
+    held = [m, x]
+    z = held[1]
+    z *= 2.0  # refused
+    return np.sum(m * x) + np.sum(held[1])
+
+
+def rt_swap_rows(x):
+    m = np.outer(x, x)
+    m[0], m[1] = m[1], m[0]  # refused
+    return np.sum(m * x)
+
+
+def rt_write_a_row(x):
+    m = np.outer(x, x)
+    r = m[0]
+    r[1] = x[0] * x[1]  # refused
+    return np.sum(m * m)
+
+
+def rt_repeated_index(x, idx):
+    y = x * 1.0
+    y[idx] = x[:2] * 2.0  # refused
+    return np.sum(y * y)
+
+
+def rt_complex_norm(x):
+    return np.linalg.norm(x * (1.0 + 2.0j), ord=1)  # refused
+
+
+def rt_helper_norm(v):
+    return np.linalg.norm(v * 1j, ord=np.inf)  # refused
+
+
+def rt_calls_a_helper(x):
+    return rt_helper_norm(x * 2.0) * np.sum(x)
+
+
+REPEATS = np.array([0, 0])
+# (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
+# jvp, hvp; a jvp follows NumPy where the reverse pass could not)
+RUNTIME_CASES = [
+    (rt_update_through_alias, (), "z is an alias of y", "grad jvp hvp"),
+    (rt_update_a_row, (), "would change m too", "grad jvp hvp"),
+    (rt_update_an_unpacked_item, (), "a is an item of a tuple or list built here",
+     "grad jvp hvp"),
+    (rt_update_a_list_item, (), "z is an item of held", "grad jvp hvp"),
+    (rt_swap_rows, (), "reads a row of m", "grad jvp hvp"),
+    (rt_write_a_row, (), "would change m too", "grad hvp"),
+    (rt_repeated_index, (REPEATS,), "more than once", "grad hvp"),
+    (rt_complex_norm, (), "norms of complex values", "grad jvp hvp"),
+    (rt_calls_a_helper, (), "norms of complex values", "grad jvp hvp"),
+]
+
+
+def _refused_line(err):
+    with open(__file__) as fh:
+        lines = fh.read().splitlines()
+    return lines[err.lineno - 1]
+
+
+def _assert_located_at_run(err):
+    assert type(err) is srcdiff.RuntimeRefusal
+    assert isinstance(err, srcdiff.SrcdiffError) and isinstance(err, ValueError)
+    assert os.path.samefile(err.filename, __file__), err.filename
+    line = _refused_line(err)
+    assert line.rstrip().endswith("# refused"), line
+    assert err.line == line.strip()
+    text = str(err)
+    assert f"{HERE}:{err.lineno}: " in text and line.strip() in text
+    assert err.hint and "hint: " in text
+    assert not TEMPORARY.findall(err.reason + " " + err.hint), text
+
+
+def _run(mode, f, extra):
+    x = V.copy()
+    if mode == "grad":
+        return srcdiff.grad(f)(x, *extra)
+    if mode == "jvp":
+        return srcdiff.jvp(f, wrt=0)(x, *extra, np.ones_like(x))
+    return srcdiff.hvp(f, wrt=0)(x, *extra, np.ones_like(x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+@pytest.mark.parametrize("f, extra, reason, modes", RUNTIME_CASES,
+                         ids=[c[0].__name__ for c in RUNTIME_CASES])
+def test_refusal_at_run_time_is_located(f, extra, reason, modes, mode):
+    """First order in both modes and second order (forward mode over the emitted gradient):
+    the refusal names the user's line, also inside a helper (rt_helper_norm's line)."""
+    if mode not in modes.split():
+        pytest.skip(f"{mode} follows NumPy here (checked against finite differences below)")
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        _run(mode, f, extra)
+    _assert_located_at_run(info.value)
+    assert reason in info.value.reason
+
+
+def test_forward_mode_follows_what_the_reverse_pass_refuses():
+    """A jvp follows a write into a row view (its tangent's row is a view too) and a
+    repeated-index write (the tangent lands where NumPy puts the value)."""
+    from gradcheck import check_jvp
+    check_jvp(rt_write_a_row, V.copy())
+    check_jvp(rt_repeated_index, V.copy(), REPEATS)
+
+
+def update_a_number_taken_by_index(x):
+    s = x[0]
+    s *= 2.0
+    return s * np.sum(x)
+
+
+def write_into_a_picked_copy(x, perm):
+    picked = x[perm]
+    picked[0] = 0.0
+    return np.sum(picked * x)
+
+
+def write_into_a_row_nobody_reads_again(x):
+    m = np.outer(x, x)
+    r = m[0]
+    r[1] = 5.0
+    return np.sum(r * x)
+
+
+def pair(x):
+    return x * 2.0, x * 3.0
+
+
+def write_into_an_item_of_a_returned_pair(x):
+    a, b = pair(x)
+    a[0] = 1.0
+    a *= 2.0
+    return np.sum(a * b)
+
+
+def real_norm_of_order_one(x):
+    return np.linalg.norm(x * 2.0, ord=1) + np.linalg.norm(x, ord=3)
+
+
+def complex_norm_not_differentiated(x):
+    c = np.array([1.0 + 1.0j, 2.0])
+    return np.linalg.norm(c, ord=1) * np.sum(x * x)
+
+
+PERM = np.array([2, 0, 1])
+ACCEPTED = [
+    (update_a_number_taken_by_index, ()),
+    (write_into_a_picked_copy, (PERM,)),
+    (write_into_a_row_nobody_reads_again, ()),
+    (write_into_an_item_of_a_returned_pair, ()),
+    (real_norm_of_order_one, ()),
+    (complex_norm_not_differentiated, ()),
+]
+
+
+@pytest.mark.parametrize("f, extra", ACCEPTED, ids=[c[0].__name__ for c in ACCEPTED])
+def test_the_run_time_checks_pass_what_is_right(f, extra):
+    """The checks refuse only what the run shows is shared: copies, numbers, writes nobody
+    sees, real norms and norms not differentiated are right, to second order."""
+    from gradcheck import check_grad, check_hvp, check_jvp
+    x = np.array([0.5, -1.5, 2.0])
+    check_grad(f, x, *extra)
+    check_jvp(f, x, *extra)
+    check_hvp(f, x, *extra, vector=np.array([0.3, -0.2, 1.0]), atol=1e-5)
+
+
+def test_run_time_refusals_in_a_generated_module(tmp_path):
+    """The codegen command's module refuses the same way, naming the user's file and line,
+    without srcdiff: it carries its own copy of the exception classes."""
+    import subprocess
+    import sys
+    user = tmp_path / "user_code.py"
+    user.write_text("import numpy as np\n\n\n"
+                    "def aliased(x, idx):\n"
+                    "    y = x * 1.0\n"
+                    "    z = y\n"
+                    "    z += 1.0  # refused\n"
+                    "    return np.sum(y * x)\n\n\n"
+                    "def repeated(x, idx):\n"
+                    "    w = x * 1.0\n"
+                    "    w[idx] = x[:2] * 2.0  # refused\n"
+                    "    return np.sum(w * w)\n\n\n"
+                    "def complex_norm(x, idx):\n"
+                    "    return np.linalg.norm(x * 1j, ord=1)  # refused\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    names = ("aliased", "repeated", "complex_norm")
+    made = subprocess.run([sys.executable, "-m", "srcdiff", *[f"user_code.py:{n}" for n in names],
+                           "-o", "grads.py"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True)
+    assert made.returncode == 0, made.stderr
+    script = (
+        "import sys\n"
+        f"sys.path = [p for p in sys.path if not p.startswith({root!r})]\n"
+        "sys.modules['srcdiff'] = None\n"
+        "import numpy as np, grads\n"
+        f"for name in {names!r}:\n"
+        "    try:\n"
+        "        getattr(grads, 'grad_' + name)(np.array([0.5, 1.5, 2.0]), np.array([0, 0]))\n"
+        "    except ValueError as err:\n"
+        "        print(type(err).__name__, err.filename, err.lineno, err.line, sep='|')\n"
+        "        print(' '.join(str(err).split()))\n")
+    ran = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,
+                         text=True, env={k: v for k, v in os.environ.items()
+                                         if k != "PYTHONPATH"})
+    assert ran.returncode == 0, ran.stderr
+    lines = user.read_text().splitlines()
+    out = ran.stdout.splitlines()
+    assert len(out) == 2 * len(names), ran.stdout
+    for where, text in zip(out[::2], out[1::2]):
+        kind, filename, lineno, line = where.split("|")
+        assert kind == "RuntimeRefusal"
+        assert os.path.samefile(filename, user)
+        assert line == lines[int(lineno) - 1].strip() and line.endswith("# refused")
+        assert text.startswith(f"{filename}:{lineno}: ")
+        assert not TEMPORARY.findall(text[len(f"{filename}:{lineno}: "):]), text
+
+
+def test_dask_boolean_mask_refusal_is_located():
+    da = pytest.importorskip("dask.array")
+
+    def masked(x):
+        y = x[x > 0]  # refused
+        return np.sum(y * y)
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        srcdiff.grad(masked)(da.from_array(V, chunks=2))
+    _assert_located_at_run(info.value)
+    assert "numpy.where(mask, x, 0)" in info.value.hint
+
+
+# --- no refusal names srcdiff's temporaries ---------------------------------------------------
+def writes_into_rows_of_an_expression(x):
+    m = np.outer(x, x)
+    for row in m * 1.0:
+        row[0] = 1.0
+    return np.sum(m)
+
+
+def writes_into_a_view_of_an_expression(x):
+    y = x * 1.0
+    v = (y * 2.0)[1:]
+    w = v
+    w[0] = 3.0
+    return np.sum(v * x)
+
+
+def swaps_slices_of_an_expression(x):
+    m = np.outer(x, x)
+    m[0:1], m[1:2] = m[1:2], m[0:1]
+    return np.sum(m * x)
+
+
+def no_rule_for_an_expression(x):
+    return np.sum(np.fft.irfft(x * 2.0 + 1.0))
+
+
+def method_of_an_expression(x):
+    return np.sum((x * 2.0).view())
+
+
+def attribute_of_an_expression(x):
+    return np.sum((x * 2.0).base)
+
+
+def nested_item_write(x):
+    y = np.outer(x, x)
+    y[0][1] = 2.0
+    return np.sum(y * x)
+
+
+def sorts_an_expression_in_place(x):
+    y = x * 1.0
+    y[:1].sort()
+    return np.sum(y)
+
+
+def adds_at_an_expression(x):
+    out = np.zeros(3)
+    np.add.at(out, [0, 2], x * 2.0)
+    return np.sum(out * out)
+
+
+STATIC_REFUSALS = [c[0] for c in CASES] + [
+    writes_into_rows_of_an_expression, writes_into_a_view_of_an_expression,
+    swaps_slices_of_an_expression, no_rule_for_an_expression, method_of_an_expression,
+    attribute_of_an_expression, nested_item_write, sorts_an_expression_in_place,
+    adds_at_an_expression]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f", STATIC_REFUSALS, ids=[f.__name__ for f in STATIC_REFUSALS])
+def test_no_refusal_names_a_temporary(f, mode):
+    """Refusals made before the code runs name the user's names and expressions (m * 1.0),
+    never the lowering's temporaries (mul_1, tuple_1, list_1); checked in the reason and
+    the hint (the quoted line is the user's own)."""
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(f)(X)
+        else:
+            srcdiff.jvp(f)(X, np.ones_like(X))
+    err = info.value
+    assert err.filename is not None and os.path.samefile(err.filename, __file__)
+    assert not TEMPORARY.findall(err.reason + " " + (err.hint or "")), str(err)
+
+
+def test_a_loop_over_an_expression_names_the_expression():
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        srcdiff.grad(writes_into_rows_of_an_expression)(X)
+    assert "would change m * 1.0 too" in info.value.reason
+    assert "rows = m * 1.0" in info.value.hint
