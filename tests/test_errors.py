@@ -373,6 +373,26 @@ def rt_calls_a_helper(x):
     return rt_helper_norm(x * 2.0) * np.sum(x)
 
 
+def rt_helper_updates(v):
+    y = v * 1.0
+    z = y
+    z -= 1.0  # refused
+    return np.sum(y * v)
+
+
+def rt_helper_repeats(v, idx):
+    y = v * 1.0
+    y[idx] = v[:2]  # refused
+    return np.sum(y * y)
+
+
+def rt_loops_over_helpers(x, idx):
+    total = 0.0
+    for k in range(2):
+        total = total + rt_helper_repeats(x * 2.0, idx) + rt_helper_updates(x)
+    return total
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -387,6 +407,7 @@ RUNTIME_CASES = [
     (rt_repeated_index, (REPEATS,), "more than once", "grad hvp"),
     (rt_complex_norm, (), "norms of complex values", "grad jvp hvp"),
     (rt_calls_a_helper, (), "norms of complex values", "grad jvp hvp"),
+    (rt_loops_over_helpers, (REPEATS,), "", "grad jvp hvp"),
 ]
 
 
