@@ -116,7 +116,7 @@ def check_writes(source, user_names, body, spelled=None):
         others = [other] if isinstance(other, str) else other
         if others is None or any(_read_after(o, stmt, stmts) for o in others):
             # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault(id(stmt), (stmt, error, holder))
+            guards.setdefault((id(stmt), holder, None), (stmt, error, holder, None))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
@@ -197,7 +197,49 @@ def check_writes(source, user_names, body, spelled=None):
                 fail(written[src], f"writing into {src} here would also change {target}, "
                      f"{kind} of it made on line {s.sd.line}",
                      f"make {target} a copy: {target} = numpy.copy(...)", target)
+    _guard_rows_read_after(source, user_names, body, stmts, written, guards)
     return list(guards.values())
+
+
+def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
+    """`r = m[i]` (or `rows.append(m[i])`), then a write into m, then r (rows) read: r is a
+    row of m (a view) when m is an array of two or more dimensions, and sees the write. Only
+    the run can tell (an item of a list, a number, an index array's pick are not views): a
+    check before each such write, `check_no_view(r, m, ...)`."""
+    appended = {}
+    for a in stmts:
+        if a.sd.kind == "append" and isinstance(a.value.args[0], S.Name):
+            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
+    defined = None
+    for s in stmts:
+        if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
+                and s.sd.kind == "subscript" and isinstance(s.value.value, S.Name)
+                and s.value.value.id in written and not _is_view_index(s.value.slice)):
+            continue
+        view, base = s.targets[0].id, s.value.value.id
+        if view in user_names:
+            readers, what = [view], view
+        else:
+            readers = appended.get(view, [])
+            what = f"what was appended to {readers[0]}" if readers else None
+        if not readers:
+            continue
+        for w in stmts:
+            if not ((w.sd.kind == "setitem" and w.targets[0].value.id == base)
+                    or (_inplace(w) and w.targets[0].id == base)):
+                continue
+            if defined is None:
+                defined = analyze.Definedness(body, ())
+            if view not in defined.must(w) or not any(_read_after(r, w, stmts)
+                                                      for r in readers):
+                continue
+            error = source.error(w.sd.line, f"writing into {base} here would also change "
+                                 f"{what}: the row of {base} taken on line {s.sd.line} is a "
+                                 "view, not a copy",
+                                 hint=f"make {view} a copy: {view} = numpy.copy(...)"
+                                 if view in user_names else
+                                 f"append a copy: {readers[0]}.append(numpy.copy(...))")
+            guards.setdefault((id(w), base, view), (w, error, base, view))
 
 
 def _read_after(name, write, stmts):
@@ -216,7 +258,8 @@ def _read_after(name, write, stmts):
 
 
 def insert_guards(body, guards, make):
-    """Put make(stmt, message) before each guarded statement, at any depth."""
+    """Put make(*parts) before each guarded statement, at any depth: `guards` maps
+    id(statement) to a list of parts tuples (one check each)."""
     i = 0
     while i < len(body):
         stmt = body[i]
@@ -224,8 +267,8 @@ def insert_guards(body, guards, make):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
                 insert_guards(inner, guards, make)
-        if id(stmt) in guards:
-            body.insert(i, make(*guards[id(stmt)]))
+        for parts in guards.get(id(stmt), ()):
+            body.insert(i, make(*parts))
             i += 1
         i += 1
 

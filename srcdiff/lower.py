@@ -242,10 +242,15 @@ class Lowerer:
         `y` from `y = m[i]`, a check that y is not a view of m or an item m holds."""
         from . import runtime
 
-        def make(stmt, error, holder):
+        def make(stmt, error, holder, view):
             if holder is None:
                 func, args = runtime.check_in_place, [
                     S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])]
+            elif view is not None:  # a write into holder, whose row `view` is read later
+                target = stmt.targets[0]
+                index = S.index_value(target.slice) if stmt.sd.kind == "setitem" else \
+                    S.const(None)
+                func, args = runtime.check_no_view, [S.load(view), S.load(holder), index]
             else:  # a write into an item of `holder` (y = m[i]): refused if it shares
                 target = stmt.targets[0]
                 func, args = runtime.check_not_shared, [
@@ -256,11 +261,15 @@ class Lowerer:
                                         args=args + refusal_args(error), keywords=[]))
             # an item write into a view is followed by forward mode (the tangent's item is a
             # view of the tangent too); the reverse pass does not follow it
-            only = "reverse" if holder is not None and stmt.sd.kind == "setitem" else None
+            only = "reverse" if holder is not None and view is None and \
+                stmt.sd.kind == "setitem" else None
             guard.sd = Info("effect", func=func, line=stmt.sd.line, extra=("checks", only))
             guard.lineno = stmt.sd.line
             return guard
-        insert_guards(body, {id(g[0]): g for g in guards}, make)
+        by_stmt = {}
+        for g in guards:
+            by_stmt.setdefault(id(g[0]), []).append(g)
+        insert_guards(body, by_stmt, make)
 
     def _guard_complex_norms(self, body):
         """Before a norm whose order srcdiff differentiates for real values only: a check
@@ -280,7 +289,7 @@ class Lowerer:
             if not args or order is None or (isinstance(order, S.Constant) and (
                     order.value in (None, "fro") or (order.value == 2 and kind == "vector"))):
                 continue  # the default order, or one srcdiff differentiates for complex values
-            found[id(stmt)] = (stmt, (args[0], order, axis or S.const(None), kind))
+            found[id(stmt)] = [(stmt, (args[0], order, axis or S.const(None), kind))]
         if not found:
             return
         self.bindings["check_norm_order"] = runtime.check_norm_order

@@ -747,17 +747,7 @@ def _merge_twins(parts):
     return out
 
 
-def index_value(node):
-    """An index as a value that can be passed to a helper: `1:` becomes `slice(1, None)`."""
-    if isinstance(node, S.Slice):
-        parts = [node.lower, node.upper, node.step]
-        while parts and parts[-1] is None and len(parts) > 2:
-            parts.pop()
-        return S.Call(func=S.load("slice"), args=[p if p is not None else S.const(None)
-                                                  for p in parts], keywords=[])
-    if isinstance(node, S.Tuple):
-        return S.Tuple(elts=[index_value(e) for e in node.elts], ctx=S.Load())
-    return S.clone(node)
+index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 
 
 def _plain(stmt):

@@ -81,6 +81,34 @@ def check_not_shared(value, holder, reason, hint, where):
         refuse(reason, hint, where)
 
 
+def check_no_view(view, base, index, reason, hint, where):
+    """Before writing into `base[index]` (all of base when index is None) while `view`, taken
+    from base by an index (r = m[i]), is read later: refused when the write lands in view's
+    memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
+    list (the list's slot is rebound) pass."""
+    if not hasattr(view, "shape") or not hasattr(base, "shape") or numpy.ndim(view) == 0:
+        return
+    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):
+        if numpy.shares_memory(view, _written_region(base, index)):
+            refuse(reason, hint, where)
+        return
+    if getattr(view, "base", None) is not None:  # another array type: a view, if it says so
+        refuse(reason, hint, where)
+
+
+def _written_region(base, index):
+    """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
+    if index is None:
+        return base
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, list) or numpy.ndim(p) > 0 for p in parts if p is not None
+           and p is not Ellipsis and not isinstance(p, slice)):
+        return base
+    return base[tuple(slice(p, p + 1 if p != -1 else None)
+                      if isinstance(p, (int, numpy.integer)) and not isinstance(p, bool)
+                      else p for p in parts)]
+
+
 def check_item_copies(array, index, reason, hint, where):
     """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
     array, list items), not row views of an array that the first write changes."""

@@ -393,6 +393,28 @@ def rt_loops_over_helpers(x, idx):
     return total
 
 
+def rt_write_under_a_row(x):
+    m = np.outer(x, x)
+    r = m[0]
+    m[:, 1] = 5.0  # refused
+    return np.sum(r * x)
+
+
+def rt_scale_under_a_row(x):
+    m = np.outer(x, x)
+    r = m[2]
+    m *= 2.0  # refused
+    return np.sum(r * x)
+
+
+def rt_write_under_an_appended_row(x):
+    m = np.outer(x, x)
+    rows = []
+    rows.append(m[0])
+    m[0, 0] = 3.0  # refused
+    return np.sum(rows[0] * x)
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -408,6 +430,11 @@ RUNTIME_CASES = [
     (rt_complex_norm, (), "norms of complex values", "grad jvp hvp"),
     (rt_calls_a_helper, (), "norms of complex values", "grad jvp hvp"),
     (rt_loops_over_helpers, (REPEATS,), "", "grad jvp hvp"),
+    (rt_write_under_a_row, (), "would also change r: the row of m taken on line",
+     "grad jvp hvp"),
+    (rt_scale_under_a_row, (), "would also change r", "grad jvp hvp"),
+    (rt_write_under_an_appended_row, (), "would also change what was appended to rows",
+     "grad jvp hvp"),
 ]
 
 
@@ -500,6 +527,30 @@ def complex_norm_not_differentiated(x):
     return np.linalg.norm(c, ord=1) * np.sum(x * x)
 
 
+def rows_of_a_recurrence(x):
+    h = np.zeros((3, 3))
+    h[0] = x
+    for i in range(1, 3):
+        prev = h[i - 1]
+        h[i] = np.tanh(prev * 0.5 + x)  # another row than prev's
+    return np.sum(h * h)
+
+
+def write_beside_a_row(x):
+    m = np.outer(x, x)
+    r = m[0]
+    m[1, 0] = 5.0
+    m[-1] *= 2.0
+    return np.sum(r * x) + np.sum(m * m)
+
+
+def rows_of_a_list(x):
+    held = [x * 2.0, x * 3.0]
+    r = held[0]
+    held[0] = x * 4.0  # rebinds the list's slot: r keeps the old array
+    return np.sum(r * held[0])
+
+
 PERM = np.array([2, 0, 1])
 ACCEPTED = [
     (update_a_number_taken_by_index, ()),
@@ -508,6 +559,9 @@ ACCEPTED = [
     (write_into_an_item_of_a_returned_pair, ()),
     (real_norm_of_order_one, ()),
     (complex_norm_not_differentiated, ()),
+    (rows_of_a_recurrence, ()),
+    (write_beside_a_row, ()),
+    (rows_of_a_list, ()),
 ]
 
 
