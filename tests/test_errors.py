@@ -720,3 +720,53 @@ def test_a_loop_over_an_expression_names_the_expression():
         srcdiff.grad(writes_into_rows_of_an_expression)(X)
     assert "would change m * 1.0 too" in info.value.reason
     assert "rows = m * 1.0" in info.value.hint
+
+
+def test_every_raise_in_the_runtime_helpers_is_classified():
+    """The helpers emitted code calls raise: refusals, through runtime.refuse (a located
+    RuntimeRefusal); argument errors, which srcdiff's API turns into ArgumentError at the
+    user's call (a tangent, a cotangent or an input of the wrong kind); re-raised errors of
+    the array library; and internal assertions for norm orders NumPy itself refuses before
+    (numpy.linalg.norm(m, ord=3) fails in the user's own line). A new raise must join one."""
+    import ast
+    import srcdiff.forward_runtime
+    import srcdiff.runtime
+    allowed = {
+        ("refuse", "RuntimeRefusal"),
+        ("scatter_add", None), ("add_at", None),                   # re-raised
+        ("check_cotangent", "ValueError"), ("check_aux_pair", "TypeError"),
+        ("check_differentiable", "TypeError"), ("check_tangent", "ValueError"),
+        ("norm_weights", "NotImplementedError"), ("norm_weights_tangent", "NotImplementedError"),
+        ("norm_weights", "RuntimeRefusal"),  # behind check_norm_order, which names the line
+    }
+    found = set()
+    for module in (srcdiff.runtime, srcdiff.forward_runtime):
+        with open(module.__file__) as fh:
+            tree = ast.parse(fh.read())
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Raise):
+                    exc = node.exc
+                    name = exc.func.id if isinstance(exc, ast.Call) else \
+                        getattr(exc, "id", None)
+                    found.add((fn.name, name))
+    assert found <= allowed, found - allowed
+
+
+def rt_scalar_alias(x):
+    v = np.array([x, 2.0 * x])
+    w = v
+    w *= x  # refused
+    return np.sum(v * v)
+
+
+@pytest.mark.parametrize("second", ["grad of grad", "hessian"])
+def test_second_order_of_a_scalar_function_refuses_at_the_users_line(second):
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        if second == "hessian":
+            srcdiff.hessian(rt_scalar_alias)(1.5)
+        else:
+            srcdiff.grad(srcdiff.grad(rt_scalar_alias))(1.5)
+    _assert_located_at_run(info.value)
