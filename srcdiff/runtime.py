@@ -73,12 +73,22 @@ def check_not_shared(value, holder, reason, hint, where):
         return
     if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
         return
-    if isinstance(value, numpy.ndarray) and isinstance(holder, numpy.ndarray):
-        if numpy.may_share_memory(value, holder):
-            refuse(reason, hint, where)
-        return
-    if getattr(value, "base", None) is not None:  # another array type: a view, if it says so
+    if _shares(value, holder):
         refuse(reason, hint, where)
+
+
+def _shares(a, b):
+    """Whether the array `a`, a view, shares memory with the array b. Other array types
+    answer through NumPy's dispatch (CuPy) or, if they can not tell, are taken to share;
+    arrays that are not views (Dask's never are) share nothing."""
+    if isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray):
+        return bool(numpy.shares_memory(a, b))
+    if getattr(a, "base", None) is None:
+        return False
+    try:
+        return bool(numpy.shares_memory(a, b))
+    except (TypeError, NotImplementedError):
+        return True
 
 
 def check_no_view(view, base, index, reason, hint, where):
@@ -88,11 +98,7 @@ def check_no_view(view, base, index, reason, hint, where):
     list (the list's slot is rebound) pass."""
     if not hasattr(view, "shape") or not hasattr(base, "shape") or numpy.ndim(view) == 0:
         return
-    if isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray):
-        if numpy.shares_memory(view, _written_region(base, index)):
-            refuse(reason, hint, where)
-        return
-    if getattr(view, "base", None) is not None:  # another array type: a view, if it says so
+    if _shares(view, _written_region(base, index)):
         refuse(reason, hint, where)
 
 
