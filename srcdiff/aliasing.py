@@ -91,12 +91,13 @@ def check_writes(source, user_names, body, spelled=None):
         if isinstance(atom, S.Name) and atom.id not in user_names and atom.id in spelled:
             return spelled[atom.id]
         return _stem(atom)
-    written = {}
+    written, writes = {}, {}  # name -> its first write, all its writes
     for s in stmts:
-        if s.sd.kind == "setitem":
-            written.setdefault(s.targets[0].value.id, s)
-        elif _inplace(s):
-            written.setdefault(s.targets[0].id, s)
+        name = s.targets[0].value.id if s.sd.kind == "setitem" else \
+            s.targets[0].id if _inplace(s) else None
+        if name is not None:
+            written.setdefault(name, s)
+            writes.setdefault(name, []).append(s)
     if not written:
         return []
     guards = {}
@@ -114,9 +115,15 @@ def check_writes(source, user_names, body, spelled=None):
         if holder is None and not _inplace(stmt):
             raise error
         others = [other] if isinstance(other, str) else other
-        if others is None or any(_read_after(o, stmt, stmts) for o in others):
-            # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault((id(stmt), holder, None), (stmt, error, holder, None))
+        name = stmt.targets[0].value.id if stmt.sd.kind == "setitem" else stmt.targets[0].id
+        for w in writes[name]:  # each write that may run: a check before each
+            if w is not stmt:
+                if holder is None and not _inplace(w):
+                    raise source.error(w.sd.line, reason, hint=hint)
+                error = source.error(w.sd.line, reason, hint=hint)
+            if others is None or any(_read_after(o, w, stmts) for o in others):
+                # an update nothing reads the other name after (w = w0; w -= ...) is left
+                guards.setdefault((id(w), holder, None), (w, error, holder, None))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):

@@ -415,6 +415,26 @@ def rt_write_under_an_appended_row(x):
     return np.sum(rows[0] * x)
 
 
+def rt_update_an_alias_in_either_branch(x):
+    y = x * 1.0
+    z = y
+    if x[0] > 0:
+        z += 1.0  # refused
+    else:
+        z *= 2.0  # refused
+    return np.sum(y * x)
+
+
+def rt_update_a_row_in_either_branch(x):
+    m = np.outer(x, x)
+    r = m[0]
+    if x[0] > 0:
+        r += 1.0  # refused
+    else:
+        r *= 2.0  # refused
+    return np.sum(m * x)
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -770,3 +790,18 @@ def test_second_order_of_a_scalar_function_refuses_at_the_users_line(second):
         else:
             srcdiff.grad(srcdiff.grad(rt_scalar_alias))(1.5)
     _assert_located_at_run(info.value)
+
+
+@pytest.mark.parametrize("f", [rt_update_an_alias_in_either_branch,
+                               rt_update_a_row_in_either_branch])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_every_update_of_a_shared_array_is_checked_not_only_the_first(f, sign):
+    """Only the first update was checked: the other branch's gave a wrong gradient."""
+    x = V * sign
+    for run in (lambda: srcdiff.grad(f)(x), lambda: srcdiff.jvp(f)(x, np.ones_like(x)),
+                lambda: srcdiff.hvp(f)(x, np.ones_like(x))):
+        with pytest.raises(srcdiff.RuntimeRefusal) as info:
+            run()
+        _assert_located_at_run(info.value)
+        want = "+=" if sign > 0 else "*="
+        assert want in info.value.line
