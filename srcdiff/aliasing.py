@@ -10,6 +10,7 @@ import numpy
 
 from . import analyze
 from . import syntax as S
+from .callables import is_user_function
 
 VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
@@ -107,6 +108,42 @@ def check_writes(source, user_names, body, spelled=None):
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
 
+    defs = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+
+    def roots(name, seen=None):
+        """`name` and the names whose arrays it may hold or be part of: what it was copied
+        or indexed from, and the items of a list or tuple built here."""
+        seen = set() if seen is None else seen
+        if name in seen:
+            return seen
+        seen.add(name)
+        for t in defs.get(name, []):
+            v = t.value
+            if t.sd.kind == "copy" and isinstance(v, S.Name):
+                roots(v.id, seen)
+            elif t.sd.kind == "subscript" and isinstance(v.value, S.Name):
+                roots(v.value.id, seen)
+        if name in displays:
+            items = displays[name]
+            for e in (items.values if isinstance(items, S.Dict) else items.elts):
+                if isinstance(e, S.Name):
+                    roots(e.id, seen)
+        return seen
+
+    defined = []
+
+    def must_be_defined(name, stmt):
+        """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
+        if not defined:
+            bound = {analyze.assigned(t) for t in stmts} | {
+                n.id for t in stmts if isinstance(t, S.For) for n in S.walk(t.target)
+                if isinstance(n, S.Name)}
+            defined.append((analyze.Definedness(body, ()), bound))
+        return name not in defined[0][1] or name in defined[0][0].must(stmt)
+
     def fail(stmt, reason, hint, other=None, holder=None):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
@@ -121,6 +158,8 @@ def check_writes(source, user_names, body, spelled=None):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
+            if holder is not None and not must_be_defined(holder, w):
+                continue  # (the check could not name it there)
             if others is None or any(_read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 guards.setdefault((id(w), holder, None), (w, error, holder, None))
@@ -169,11 +208,32 @@ def check_writes(source, user_names, body, spelled=None):
             elif d.sd.kind == "subscript" and isinstance(value.value, S.Name):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
+                seq = value.value.id
+                seen = seq if seq in user_names else sorted(
+                    n for n in roots(seq) if n in user_names)[:1] or [stem(value.value)]
+                seen = seen if isinstance(seen, str) else seen[0]
                 fail(written[target], f"writing into {target} here would change "
-                     f"{stem(value.value)} too: {target} is a row of it (a view, not a copy) "
+                     f"{seen} too: {target} is a row of it (a view, not a copy) "
                      "or an item it holds",
-                     f"copy it first: {target} = numpy.copy(...)", value.value.id,
-                     holder=value.value.id)
+                     f"copy it first: {target} = numpy.copy(...)", sorted(roots(seq)),
+                     holder=seq)
+            elif d.sd.kind == "copy" and isinstance(value, S.Name) or (
+                    d.sd.kind == "call" and is_user_function(d.sd.func)):
+                # a = b = v (both copies of one temporary), z = y if c else w (a copy of
+                # y in one branch), z = helper(y) (which may return y): the run tells
+                if d.sd.kind == "copy":
+                    sharers = {t.targets[0].id for t in stmts if isinstance(t, S.Assign)
+                               and t.sd.kind == "copy" and isinstance(t.value, S.Name)
+                               and t.value.id == value.id} | roots(value.id)
+                    how = "may be {} itself (an alias)"
+                else:
+                    sharers = {a.id for a in analyze.call_args(d) if isinstance(a, S.Name)}
+                    how = "comes from a function of yours, which may return {} itself"
+                for other in sorted(n for n in sharers if n in user_names and n != target):
+                    fail(written[target], f"writing into {target} here would change {other} "
+                         f"too: {target} {how.format(other)}",
+                         f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
+                         holder=other)
             elif d.sd.kind in ("opaque", "attribute"):
                 what = f"{target} is not an array this function created"
             if what:

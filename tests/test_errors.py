@@ -435,6 +435,38 @@ def rt_update_a_row_in_either_branch(x):
     return np.sum(m * x)
 
 
+def rt_update_one_of_two_names(x):
+    a = b = x * 1.0
+    a *= 2.0  # refused
+    return np.sum(b * x)
+
+
+def rt_update_a_conditional_alias(x):
+    y = x * 1.0
+    z = y if x[0] > 0 else y * 2.0
+    z *= 2.0  # refused
+    return np.sum(y * x)
+
+
+def same(v):
+    return v
+
+
+def rt_update_what_a_helper_returned(x):
+    y = x * 1.0
+    z = same(y)
+    z += 1.0  # refused
+    return np.sum(y * x)
+
+
+def rt_update_an_item_of_an_item(x):
+    y = np.outer(x, x)
+    held = [y]
+    z = held[0][0]
+    z *= 2.0  # refused
+    return np.sum(y * x)
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -450,6 +482,10 @@ RUNTIME_CASES = [
     (rt_complex_norm, (), "norms of complex values", "grad jvp hvp"),
     (rt_calls_a_helper, (), "norms of complex values", "grad jvp hvp"),
     (rt_loops_over_helpers, (REPEATS,), "", "grad jvp hvp"),
+    (rt_update_one_of_two_names, (), "a may be b itself", "grad jvp hvp"),
+    (rt_update_a_conditional_alias, (), "z may be y itself", "grad jvp hvp"),
+    (rt_update_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
+    (rt_update_an_item_of_an_item, (), "would change held too", "grad jvp hvp"),
     (rt_write_under_a_row, (), "would also change r: the row of m taken on line",
      "grad jvp hvp"),
     (rt_scale_under_a_row, (), "would also change r", "grad jvp hvp"),
@@ -571,6 +607,24 @@ def rows_of_a_list(x):
     return np.sum(r * held[0])
 
 
+def update_a_conditional_copy(x):
+    y = x * 1.0
+    z = y if x[0] > 5.0 else y * 2.0  # here: the copy
+    z *= 2.0
+    return np.sum(y * x) + np.sum(z * z)
+
+
+def doubled(v):
+    return v * 2.0
+
+
+def update_what_a_helper_made(x):
+    y = x * 1.0
+    z = doubled(y)
+    z += 1.0
+    return np.sum(y * z)
+
+
 PERM = np.array([2, 0, 1])
 ACCEPTED = [
     (update_a_number_taken_by_index, ()),
@@ -582,6 +636,8 @@ ACCEPTED = [
     (rows_of_a_recurrence, ()),
     (write_beside_a_row, ()),
     (rows_of_a_list, ()),
+    (update_a_conditional_copy, ()),
+    (update_what_a_helper_made, ()),
 ]
 
 
