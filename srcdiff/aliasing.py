@@ -133,6 +133,18 @@ def check_writes(source, user_names, body, spelled=None):
                     roots(e.id, seen)
         return seen
 
+    def may_share(name):
+        """The names whose arrays `name` may hold: roots, and through calls of functions
+        of the user's (which may return an argument), the roots of their arguments."""
+        out = set(roots(name))
+        for n in list(out):
+            for t in defs.get(n, []):
+                if t.sd.kind == "call" and is_user_function(t.sd.func):
+                    for a in analyze.call_args(t):
+                        if isinstance(a, S.Name):
+                            out |= roots(a.id)
+        return out
+
     defined = []
 
     def must_be_defined(name, stmt):
@@ -144,7 +156,7 @@ def check_writes(source, user_names, body, spelled=None):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
-    def fail(stmt, reason, hint, other=None, holder=None):
+    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
@@ -162,7 +174,8 @@ def check_writes(source, user_names, body, spelled=None):
                 continue  # (the check could not name it there)
             if others is None or any(_read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
-                guards.setdefault((id(w), holder, None), (w, error, holder, None))
+                only = "reverse" if forward_follows and w.sd.kind == "setitem" else None
+                guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
@@ -215,8 +228,8 @@ def check_writes(source, user_names, body, spelled=None):
                 fail(written[target], f"writing into {target} here would change "
                      f"{seen} too: {target} is a row of it (a view, not a copy) "
                      "or an item it holds",
-                     f"copy it first: {target} = numpy.copy(...)", sorted(roots(seq)),
-                     holder=seq)
+                     f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
+                     holder=seq, forward_follows=seq in user_names)
             elif d.sd.kind == "copy" and isinstance(value, S.Name) or (
                     d.sd.kind == "call" and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
@@ -265,6 +278,31 @@ def check_writes(source, user_names, body, spelled=None):
                      f"{kind} of it made on line {s.sd.line}",
                      f"make {target} a copy: {target} = numpy.copy(...)", target)
     _guard_rows_read_after(source, user_names, body, stmts, written, guards)
+
+    def same_as(name, seen=None):
+        """The names `name` may be the very same array as: copies (through temporaries and
+        branches) and results of functions of the user's given them (rows and items are
+        checked, precisely, by _guard_rows_read_after and the displays' rule)."""
+        seen = set() if seen is None else seen
+        if name in seen:
+            return seen
+        seen.add(name)
+        for t in defs.get(name, []):
+            if t.sd.kind == "copy" and isinstance(t.value, S.Name):
+                same_as(t.value.id, seen)
+            elif t.sd.kind == "call" and is_user_function(t.sd.func):
+                for a in analyze.call_args(t):
+                    if isinstance(a, S.Name):
+                        same_as(a.id, seen)
+        return seen
+    for other in sorted(user_names & set(defs)):
+        shared = same_as(other)
+        for name in sorted(written):
+            if name == other or name not in shared or other in roots(name):
+                continue  # (other in roots(name): the writes into name were checked above)
+            fail(written[name], f"writing into {name} here would change {other} too: "
+                 f"{other} may be {name} itself (an alias)",
+                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
     return list(guards.values())
 
 
@@ -306,7 +344,7 @@ def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
                                  hint=f"make {view} a copy: {view} = numpy.copy(...)"
                                  if view in user_names else
                                  f"append a copy: {readers[0]}.append(numpy.copy(...))")
-            guards.setdefault((id(w), base, view), (w, error, base, view))
+            guards.setdefault((id(w), base, view), (w, error, base, view, None))
 
 
 def _read_after(name, write, stmts):

@@ -242,7 +242,7 @@ class Lowerer:
         `y` from `y = m[i]`, a check that y is not a view of m or an item m holds."""
         from . import runtime
 
-        def make(stmt, error, holder, view):
+        def make(stmt, error, holder, view, only):
             if holder is None:
                 func, args = runtime.check_in_place, [
                     S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])]
@@ -259,10 +259,8 @@ class Lowerer:
             self.bindings[func.__name__] = func
             guard = S.Expr(value=S.Call(func=S.load(func.__name__),
                                         args=args + refusal_args(error), keywords=[]))
-            # an item write into a view is followed by forward mode (the tangent's item is a
-            # view of the tangent too); the reverse pass does not follow it
-            only = "reverse" if holder is not None and view is None and \
-                stmt.sd.kind == "setitem" else None
+            # only: 'reverse' for an item write into a row r = m[i] of the user's m, which
+            # forward mode follows (the tangent's row is a view of the tangent too)
             guard.sd = Info("effect", func=func, line=stmt.sd.line, extra=("checks", only))
             guard.lineno = stmt.sd.line
             return guard

@@ -66,6 +66,8 @@ def check_not_shared(value, holder, reason, hint, where):
     """Before writing into `value`, taken from `holder` by an index (y = m[i]): refused when
     holder sees the write, as value is one of its items (lists, tuples, dicts) or shares its
     memory (a row view of an array). Numbers and copies (an index array's pick) are fine."""
+    if value is holder and (hasattr(value, "shape") or isinstance(value, (list, dict))):
+        refuse(reason, hint, where)  # the same array (or list) under two names
     if isinstance(holder, (list, tuple, dict)):
         items = holder.values() if isinstance(holder, dict) else holder
         if any(item is value for item in items):

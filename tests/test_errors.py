@@ -467,6 +467,40 @@ def rt_update_an_item_of_an_item(x):
     return np.sum(y * x)
 
 
+def rt_write_one_of_two_names(x):
+    a = b = x * 1.0
+    b[0] = 5.0  # refused
+    return np.sum(a * x)
+
+
+def rt_write_what_a_helper_returned(x):
+    y = x * 1.0
+    z = same(y)
+    z[0] = 5.0  # refused
+    return np.sum(y * x)
+
+
+def rt_write_under_what_a_helper_returned(x):
+    y = x * 1.0
+    z = same(y)
+    y[0] = 5.0  # refused
+    return np.sum(z * x)
+
+
+def rt_update_under_a_conditional_alias(x):
+    y = x * 1.0
+    z = y if x[0] > 0 else y * 2.0
+    y *= 3.0  # refused
+    return np.sum(z * x)
+
+
+def rt_write_an_item_a_helper_passed_back(x):
+    y = x * 1.0
+    a, b = same((y, 2.0))
+    a[0] = 3.0  # refused
+    return np.sum(y * x)
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -486,6 +520,11 @@ RUNTIME_CASES = [
     (rt_update_a_conditional_alias, (), "z may be y itself", "grad jvp hvp"),
     (rt_update_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
     (rt_update_an_item_of_an_item, (), "would change held too", "grad jvp hvp"),
+    (rt_write_one_of_two_names, (), "b may be a itself", "grad jvp hvp"),
+    (rt_write_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
+    (rt_write_under_what_a_helper_returned, (), "z may be y itself", "grad jvp hvp"),
+    (rt_update_under_a_conditional_alias, (), "z may be y itself", "grad jvp hvp"),
+    (rt_write_an_item_a_helper_passed_back, (), "would change", "grad jvp hvp"),
     (rt_write_under_a_row, (), "would also change r: the row of m taken on line",
      "grad jvp hvp"),
     (rt_scale_under_a_row, (), "would also change r", "grad jvp hvp"),
