@@ -5,6 +5,12 @@ right when no other live name shares y's memory: an alias (`z = y`), a view
 (`z = y[1:]`, `y.reshape(...)`), or a list holding y. Such writes are refused with
 a located error, unless y gets a new value before every write, so the other
 name only holds the old array.
+
+Where only the values can tell, the refusal is a check placed before the write, which
+raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
+`z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
+or a copy) or into m while such a row is read later, and names that may be the same
+array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
@@ -223,11 +229,12 @@ def check_writes(source, user_names, body, spelled=None):
                 # copy (a number, an index array's pick): the run tells
                 seq = value.value.id
                 seen = seq if seq in user_names else sorted(
-                    n for n in roots(seq) if n in user_names)[:1] or [stem(value.value)]
+                    n for n in may_share(seq) if n in user_names and n != target)[:1] or [
+                    stem(value.value)]
                 seen = seen if isinstance(seen, str) else seen[0]
                 fail(written[target], f"writing into {target} here would change "
-                     f"{seen} too: {target} is a row of it (a view, not a copy) "
-                     "or an item it holds",
+                     f"{seen} too: {target} is a row of it (a view, not a copy), an item "
+                     "it holds, or itself",
                      f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
                      holder=seq, forward_follows=seq in user_names)
             elif d.sd.kind == "copy" and isinstance(value, S.Name) or (
