@@ -281,9 +281,12 @@ def check_writes(source, user_names, body, spelled=None):
         for src in sources:
             if src in written and src != target and not _rebound_first(s, src, body, stmts):
                 kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
-                fail(written[src], f"writing into {src} here would also change {target}, "
-                     f"{kind} of it made on line {s.sd.line}",
-                     f"make {target} a copy: {target} = numpy.copy(...)", target)
+                readers = sorted({target} | {n for n in defs if target in roots(n)})
+                shown = target if target in user_names else stem(S.load(target))
+                hint = f"make {target} a copy: {target} = numpy.copy(...)" \
+                    if target in user_names else f"store a copy there: numpy.copy({src})"
+                fail(written[src], f"writing into {src} here would also change {shown}, "
+                     f"{kind} of it made on line {s.sd.line}", hint, readers)
     _guard_rows_read_after(source, user_names, body, stmts, written, guards)
 
     def same_as(name, seen=None):
