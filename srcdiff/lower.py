@@ -24,11 +24,11 @@ import types
 
 from . import analyze
 from . import syntax as S
-from .aliasing import check_writes, insert_guards
+from . import checks
+from .aliasing import check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
-from .errors import where
 from .names import Namer
 
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
@@ -220,9 +220,8 @@ class Lowerer:
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
             guards = check_writes(self.src, self.user_names, out, self.spelled)
-            if guards:
-                self._guard_in_place_updates(out, guards)
-            self._guard_complex_norms(out)
+            checks.guard_shared_writes(out, guards, self.bindings)
+            checks.guard_complex_norms(out, self.src, self.bindings)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -235,73 +234,6 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
-
-    def _guard_in_place_updates(self, body, guards):
-        """Before each `z += v` that would change another name's array: a check that z is
-        not an array (numbers are rebound, as the lowering does); before each write into
-        `y` from `y = m[i]`, a check that y is not a view of m or an item m holds."""
-        from . import runtime
-
-        def make(stmt, error, holder, view, only):
-            if holder is None:
-                func, args = runtime.check_in_place, [
-                    S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1])]
-            elif view is not None:  # a write into holder, whose row `view` is read later
-                target = stmt.targets[0]
-                index = S.index_value(target.slice) if stmt.sd.kind == "setitem" else \
-                    S.const(None)
-                func, args = runtime.check_no_view, [S.load(view), S.load(holder), index]
-            else:  # a write into an item of `holder` (y = m[i]): refused if it shares
-                target = stmt.targets[0]
-                func, args = runtime.check_not_shared, [
-                    S.load(target.id if isinstance(target, S.Name) else target.value.id),
-                    S.load(holder)]
-            self.bindings[func.__name__] = func
-            guard = S.Expr(value=S.Call(func=S.load(func.__name__),
-                                        args=args + refusal_args(error), keywords=[]))
-            # only: 'reverse' for an item write into a row r = m[i] of the user's m, which
-            # forward mode follows (the tangent's row is a view of the tangent too)
-            guard.sd = Info("effect", func=func, line=stmt.sd.line, extra=("checks", only))
-            guard.lineno = stmt.sd.line
-            return guard
-        by_stmt = {}
-        for g in guards:
-            by_stmt.setdefault(id(g[0]), []).append(g)
-        insert_guards(body, by_stmt, make)
-
-    def _guard_complex_norms(self, body):
-        """Before a norm whose order srcdiff differentiates for real values only: a check
-        that the values are real, placed in the primal code so that every mode (and forward
-        mode over an emitted gradient) refuses at the user's line."""
-        from . import runtime
-        kinds = {id(f): kind for f, kind in _norms()}
-        found = {}
-        for stmt in analyze.flatten(body):
-            if not (isinstance(stmt, S.Assign) and stmt.sd.kind == "call"
-                    and id(stmt.sd.func) in kinds and isinstance(stmt.value, S.Call)):
-                continue
-            kind = kinds[id(stmt.sd.func)]
-            args, keywords = analyze.call_parts(stmt.value)
-            order = keywords.get("ord", args[1] if kind == "norm" and len(args) > 1 else None)
-            axis = keywords.get("axis", args[2] if kind == "norm" and len(args) > 2 else None)
-            if not args or order is None or (isinstance(order, S.Constant) and (
-                    order.value in (None, "fro") or (order.value == 2 and kind == "vector"))):
-                continue  # the default order, or one srcdiff differentiates for complex values
-            found[id(stmt)] = [(stmt, (args[0], order, axis or S.const(None), kind))]
-        if not found:
-            return
-        self.bindings["check_norm_order"] = runtime.check_norm_order
-
-        def make(stmt, parts):
-            x, order, axis, kind = parts
-            guard = S.Expr(value=S.Call(func=S.load("check_norm_order"), args=[
-                S.clone(x), S.clone(order), S.clone(axis), S.const(kind),
-                S.const(where(self.src.filename, stmt.sd.line))], keywords=[]))
-            guard.sd = Info("effect", func=runtime.check_norm_order, line=stmt.sd.line,
-                            extra=("checks", stmt.targets[0].id))
-            guard.lineno = stmt.sd.line
-            return guard
-        insert_guards(body, found, make)
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -429,7 +361,7 @@ class Lowerer:
             index = self.index(item.slice, out)
             self.bindings["check_item_copies"] = runtime.check_item_copies
             guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
-                S.load(base), index] + refusal_args(error), keywords=[]))
+                S.load(base), index] + checks.refusal_args(error), keywords=[]))
             out.append(self.info(guard, "effect", func=runtime.check_item_copies))
 
     def stmt_AnnAssign(self, node):
@@ -1179,32 +1111,6 @@ class _Rename(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
-
-
-def _norms():
-    """The norm functions (and their kind, as runtime.norm_weights names it) this NumPy has."""
-    import numpy
-    names = (("norm", "norm"), ("vector_norm", "vector"), ("matrix_norm", "matrix"))
-    return [(getattr(numpy.linalg, n), kind) for n, kind in names if hasattr(numpy.linalg, n)]
-
-
-def idle_check(stmt, active, mode):
-    """Whether `stmt` is a check the derivative does not need: one for a value that is not
-    active (a norm srcdiff takes no derivative of), or one for the other `mode`'s pass
-    ('reverse' or 'forward'). The primal code leaves it out."""
-    extra = getattr(getattr(stmt, "sd", None), "extra", None)
-    if not (isinstance(extra, tuple) and extra[0] == "checks"):
-        return False
-    if extra[1] in ("reverse", "forward"):
-        return extra[1] != mode
-    return extra[1] is not None and extra[1] not in active
-
-
-def refusal_args(error):
-    """The constant arguments (reason, hint, where) of a runtime check that raises `error`,
-    a located refusal of the user's statement, when the run shows it applies."""
-    return [S.const(error.reason), S.const(error.hint),
-            S.const(where(error.filename, error.lineno))]
 
 
 def _walk_local(stmt, into_loops=True):

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, rules
+from . import analyze, checks, rules
 from . import syntax as S
 from .errors import NoRuleError, where
 
@@ -219,8 +219,7 @@ class Reverse:
         return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
 
     def primal_stmt(self, stmt, depth):
-        from .lower import idle_check
-        if idle_check(stmt, self.active, "reverse"):
+        if checks.idle_check(stmt, self.active, "reverse"):
             return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)
