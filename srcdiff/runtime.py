@@ -98,6 +98,14 @@ def check_no_view(view, base, index, reason, hint, where):
     from base by an index (r = m[i]), is read later: refused when the write lands in view's
     memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
     list (the list's slot is rebound) pass."""
+    if type(view) is numpy.ndarray and type(base) is numpy.ndarray:
+        if view.base is None:
+            return  # a copy
+        region = _written_region(base, index)
+        # bounds first: every iteration of a recurrence h[i] = f(h[i - 1]) stops there
+        if numpy.may_share_memory(view, region) and numpy.shares_memory(view, region):
+            refuse(reason, hint, where)
+        return
     if not hasattr(view, "shape") or not hasattr(base, "shape") or numpy.ndim(view) == 0:
         return
     if _shares(view, _written_region(base, index)):
@@ -108,6 +116,8 @@ def _written_region(base, index):
     """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
     if index is None:
         return base
+    if type(index) is int:  # a row
+        return base[index:index + 1] if index != -1 else base[index:]
     parts = index if isinstance(index, tuple) else (index,)
     if any(isinstance(p, list) or numpy.ndim(p) > 0 for p in parts if p is not None
            and p is not Ellipsis and not isinstance(p, slice)):
