@@ -6,7 +6,8 @@ branches. See README.md for a tour.
 """
 __version__ = "0.1.0"
 
-from .errors import ArgumentError, NoRuleError, SrcdiffError, UnsupportedCodeError  # noqa: E402
+from .errors import (ArgumentError, NoRuleError, RuntimeRefusal, SrcdiffError,  # noqa: E402
+                     UnsupportedCodeError)
 from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
                   value_and_grad, vjp)
 
@@ -19,5 +20,5 @@ __all__ = [
     "d", "reverse_rule", "forward_rule", "elementwise", "nondifferentiable", "not_implemented",
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
     "source",
-    "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError",
+    "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
 ]

@@ -5,11 +5,18 @@ right when no other live name shares y's memory: an alias (`z = y`), a view
 (`z = y[1:]`, `y.reshape(...)`), or a list holding y. Such writes are refused with
 a located error, unless y gets a new value before every write, so the other
 name only holds the old array.
+
+Where only the values can tell, the refusal is a check placed before the write, which
+raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
+`z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
+or a copy) or into m while such a row is read later, and names that may be the same
+array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
 from . import analyze
 from . import syntax as S
+from .callables import is_user_function
 
 VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
@@ -75,36 +82,106 @@ def _inplace(stmt):
     return isinstance(extra, tuple) and extra[0] == "inplace"
 
 
-def check_writes(source, user_names, body):
+def check_writes(source, user_names, body, spelled=None):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
     run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
-    before the statement, `check_in_place(z, '__iadd__', message)`.
+    before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
+    come back as (statement, the error it raises).
     """
     stmts = list(analyze.flatten(body))
-    written = {}
+    spelled = spelled or {}
+
+    def stem(atom):
+        """How the user wrote `atom`: its name, or the expression a temporary holds."""
+        if isinstance(atom, S.Name) and atom.id not in user_names and atom.id in spelled:
+            return spelled[atom.id]
+        return _stem(atom)
+    written, writes = {}, {}  # name -> its first write, all its writes
     for s in stmts:
-        if s.sd.kind == "setitem":
-            written.setdefault(s.targets[0].value.id, s)
-        elif _inplace(s):
-            written.setdefault(s.targets[0].id, s)
+        name = s.targets[0].value.id if s.sd.kind == "setitem" else \
+            s.targets[0].id if _inplace(s) else None
+        if name is not None:
+            written.setdefault(name, s)
+            writes.setdefault(name, []).append(s)
     if not written:
         return []
     guards = {}
-    displays = {t.targets[0].id for t in stmts if t.sd.kind == "display"
+    displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == "display"
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
 
-    def fail(stmt, reason, hint, other=None):
+    defs = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+
+    def roots(name, seen=None):
+        """`name` and the names whose arrays it may hold or be part of: what it was copied
+        or indexed from, and the items of a list or tuple built here."""
+        seen = set() if seen is None else seen
+        if name in seen:
+            return seen
+        seen.add(name)
+        for t in defs.get(name, []):
+            v = t.value
+            if t.sd.kind == "copy" and isinstance(v, S.Name):
+                roots(v.id, seen)
+            elif t.sd.kind == "subscript" and isinstance(v.value, S.Name):
+                roots(v.value.id, seen)
+        if name in displays:
+            items = displays[name]
+            for e in (items.values if isinstance(items, S.Dict) else items.elts):
+                if isinstance(e, S.Name):
+                    roots(e.id, seen)
+        return seen
+
+    def may_share(name):
+        """The names whose arrays `name` may hold: roots, and through calls of functions
+        of the user's (which may return an argument), the roots of their arguments."""
+        out = set(roots(name))
+        for n in list(out):
+            for t in defs.get(n, []):
+                if t.sd.kind == "call" and is_user_function(t.sd.func):
+                    for a in analyze.call_args(t):
+                        if isinstance(a, S.Name):
+                            out |= roots(a.id)
+        return out
+
+    defined = []
+
+    def must_be_defined(name, stmt):
+        """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
+        if not defined:
+            bound = {analyze.assigned(t) for t in stmts} | {
+                n.id for t in stmts if isinstance(t, S.For) for n in S.walk(t.target)
+                if isinstance(n, S.Name)}
+            defined.append((analyze.Definedness(body, ()), bound))
+        return name not in defined[0][1] or name in defined[0][0].must(stmt)
+
+    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False):
+        """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
+        writes into an item of `holder`, which only shares it when it is a view or a list
+        item) by a check that runs before it. `other`: the names that would see the change."""
         error = source.error(stmt.sd.line, reason, hint=hint)
-        if not _inplace(stmt):
+        if holder is None and not _inplace(stmt):
             raise error
-        if other is None or _read_after(other, stmt, stmts):
-            # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault(id(stmt), (stmt, str(error)))
+        others = [other] if isinstance(other, str) else other
+        name = stmt.targets[0].value.id if stmt.sd.kind == "setitem" else stmt.targets[0].id
+        for w in writes[name]:  # each write that may run: a check before each
+            if w is not stmt:
+                if holder is None and not _inplace(w):
+                    raise source.error(w.sd.line, reason, hint=hint)
+                error = source.error(w.sd.line, reason, hint=hint)
+            if holder is not None and not must_be_defined(holder, w):
+                continue  # (the check could not name it there)
+            if others is None or any(_read_after(o, w, stmts) for o in others):
+                # an update nothing reads the other name after (w = w0; w -= ...) is left
+                only = "reverse" if forward_follows and w.sd.kind == "setitem" else None
+                guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
@@ -127,13 +204,17 @@ def check_writes(source, user_names, body):
             if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
                 what = f"{target} is an alias of {value.id}"
             elif d.sd.kind == "subscript" and _is_view_index(value.slice):
-                what = f"{target} is a view into {_stem(value.value)}"
+                what = f"{target} is a view into {stem(value.value)}"
             elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
+                seq = value.value
+                named = isinstance(seq, S.Name) and seq.id in user_names
                 fail(written[target], f"writing into {target} here would change "
-                     f"{_stem(value.value)} too: the loop takes its rows (or list items), "
+                     f"{stem(seq)} too: the loop takes its rows (or list items), "
                      "which are shared, not copies",
-                     f"loop over indices and write into {_stem(value.value)} itself, e.g. "
-                     f"{_stem(value.value)}[i, 0] = ...")
+                     f"loop over indices and write into {seq.id} itself, e.g. "
+                     f"{seq.id}[i, 0] = ..." if named else
+                     f"name it, rows = {stem(seq)}, then loop over indices and write "
+                     "into rows itself, e.g. rows[i, 0] = ...")
             elif d.sd.kind == "call" and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == "call" and d.sd.extra == "method":
@@ -143,12 +224,46 @@ def check_writes(source, user_names, body):
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
+            elif d.sd.kind == "subscript" and isinstance(value.value, S.Name):
+                # y = m[i]: a row of an array (a view), an item of a list (shared), or a
+                # copy (a number, an index array's pick): the run tells
+                seq = value.value.id
+                seen = seq if seq in user_names else sorted(
+                    n for n in may_share(seq) if n in user_names and n != target)[:1] or [
+                    stem(value.value)]
+                seen = seen if isinstance(seen, str) else seen[0]
+                fail(written[target], f"writing into {target} here would change "
+                     f"{seen} too: {target} is a row of it (a view, not a copy), an item "
+                     "it holds, or itself",
+                     f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
+                     holder=seq, forward_follows=seq in user_names)
+            elif d.sd.kind == "copy" and isinstance(value, S.Name) or (
+                    d.sd.kind == "call" and is_user_function(d.sd.func)):
+                # a = b = v (both copies of one temporary), z = y if c else w (a copy of
+                # y in one branch), z = helper(y) (which may return y): the run tells
+                if d.sd.kind == "copy":
+                    sharers = {t.targets[0].id for t in stmts if isinstance(t, S.Assign)
+                               and t.sd.kind == "copy" and isinstance(t.value, S.Name)
+                               and t.value.id == value.id} | roots(value.id)
+                    how = "may be {} itself (an alias)"
+                else:
+                    sharers = {a.id for a in analyze.call_args(d) if isinstance(a, S.Name)}
+                    how = "comes from a function of yours, which may return {} itself"
+                for other in sorted(n for n in sharers if n in user_names and n != target):
+                    fail(written[target], f"writing into {target} here would change {other} "
+                         f"too: {target} {how.format(other)}",
+                         f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
+                         holder=other)
             elif d.sd.kind in ("opaque", "attribute"):
                 what = f"{target} is not an array this function created"
             if what:
                 base = value if isinstance(value, S.Name) else value.args[0] \
                     if isinstance(value, S.Call) and value.args else getattr(value, "value", None)
-                other = base.id if isinstance(base, S.Name) else None
+                other = [base.id] if isinstance(base, S.Name) else None
+                if other and other[0] in displays:  # and the items it was built from
+                    items = displays[other[0]]
+                    items = items.values if isinstance(items, S.Dict) else items.elts
+                    other += [e.id for e in items if isinstance(e, S.Name)]
                 fail(written[target], f"writing into {target} here would change another "
                      f"array too: {what}",
                      f"copy it first: {target} = numpy.copy(...)", other)
@@ -166,10 +281,80 @@ def check_writes(source, user_names, body):
         for src in sources:
             if src in written and src != target and not _rebound_first(s, src, body, stmts):
                 kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
-                fail(written[src], f"writing into {src} here would also change {target}, "
-                     f"{kind} of it made on line {s.sd.line}",
-                     f"make {target} a copy: {target} = numpy.copy(...)", target)
+                readers = sorted({target} | {n for n in defs if target in roots(n)})
+                shown = target if target in user_names else stem(S.load(target))
+                hint = f"make {target} a copy: {target} = numpy.copy(...)" \
+                    if target in user_names else f"store a copy there: numpy.copy({src})"
+                fail(written[src], f"writing into {src} here would also change {shown}, "
+                     f"{kind} of it made on line {s.sd.line}", hint, readers)
+    _guard_rows_read_after(source, user_names, body, stmts, written, guards)
+
+    def same_as(name, seen=None):
+        """The names `name` may be the very same array as: copies (through temporaries and
+        branches) and results of functions of the user's given them (rows and items are
+        checked, precisely, by _guard_rows_read_after and the displays' rule)."""
+        seen = set() if seen is None else seen
+        if name in seen:
+            return seen
+        seen.add(name)
+        for t in defs.get(name, []):
+            if t.sd.kind == "copy" and isinstance(t.value, S.Name):
+                same_as(t.value.id, seen)
+            elif t.sd.kind == "call" and is_user_function(t.sd.func):
+                for a in analyze.call_args(t):
+                    if isinstance(a, S.Name):
+                        same_as(a.id, seen)
+        return seen
+    for other in sorted(user_names & set(defs)):
+        shared = same_as(other)
+        for name in sorted(written):
+            if name == other or name not in shared or other in roots(name):
+                continue  # (other in roots(name): the writes into name were checked above)
+            fail(written[name], f"writing into {name} here would change {other} too: "
+                 f"{other} may be {name} itself (an alias)",
+                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
     return list(guards.values())
+
+
+def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
+    """`r = m[i]` (or `rows.append(m[i])`), then a write into m, then r (rows) read: r is a
+    row of m (a view) when m is an array of two or more dimensions, and sees the write. Only
+    the run can tell (an item of a list, a number, an index array's pick are not views): a
+    check before each such write, `check_no_view(r, m, ...)`."""
+    appended = {}
+    for a in stmts:
+        if a.sd.kind == "append" and isinstance(a.value.args[0], S.Name):
+            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
+    defined = None
+    for s in stmts:
+        if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
+                and s.sd.kind == "subscript" and isinstance(s.value.value, S.Name)
+                and s.value.value.id in written and not _is_view_index(s.value.slice)):
+            continue
+        view, base = s.targets[0].id, s.value.value.id
+        if view in user_names:
+            readers, what = [view], view
+        else:
+            readers = appended.get(view, [])
+            what = f"what was appended to {readers[0]}" if readers else None
+        if not readers:
+            continue
+        for w in stmts:
+            if not ((w.sd.kind == "setitem" and w.targets[0].value.id == base)
+                    or (_inplace(w) and w.targets[0].id == base)):
+                continue
+            if defined is None:
+                defined = analyze.Definedness(body, ())
+            if view not in defined.must(w) or not any(_read_after(r, w, stmts)
+                                                      for r in readers):
+                continue
+            error = source.error(w.sd.line, f"writing into {base} here would also change "
+                                 f"{what}: the row of {base} taken on line {s.sd.line} is a "
+                                 "view, not a copy",
+                                 hint=f"make {view} a copy: {view} = numpy.copy(...)"
+                                 if view in user_names else
+                                 f"append a copy: {readers[0]}.append(numpy.copy(...))")
+            guards.setdefault((id(w), base, view), (w, error, base, view, None))
 
 
 def _read_after(name, write, stmts):
@@ -188,7 +373,8 @@ def _read_after(name, write, stmts):
 
 
 def insert_guards(body, guards, make):
-    """Put make(stmt, message) before each guarded statement, at any depth."""
+    """Put make(*parts) before each guarded statement, at any depth: `guards` maps
+    id(statement) to a list of parts tuples (one check each)."""
     i = 0
     while i < len(body):
         stmt = body[i]
@@ -196,8 +382,8 @@ def insert_guards(body, guards, make):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
                 insert_guards(inner, guards, make)
-        if id(stmt) in guards:
-            body.insert(i, make(*guards[id(stmt)]))
+        for parts in guards.get(id(stmt), ()):
+            body.insert(i, make(*parts))
             i += 1
         i += 1
 

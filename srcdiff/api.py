@@ -275,6 +275,8 @@ class Derivative:
             args = (self._self,) + args
         try:
             result = fn(*args, **kwargs)
+        except SrcdiffError:
+            raise  # a refusal made while it ran (RuntimeRefusal), located at the user's line
         except TypeError as exc:
             text = str(exc)
             if text.startswith("cannot differentiate"):  # also has_aux misuse

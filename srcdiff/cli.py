@@ -166,7 +166,7 @@ def _assemble(emitted, sources, mode, backend="numpy"):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
     if helpers:
         lines += ["", "", "# Runtime helpers, copied from srcdiff so this module stands alone."]
-        for hname in sorted(helpers):
+        for hname in _bases_first(helpers):
             lines += ["", "", helpers[hname].rstrip()]
     for path, func, module, em in emitted:
         lines += ["", "", em.function_text.rstrip()]
@@ -182,6 +182,25 @@ def _free_names(text):
         elif isinstance(node, S.FunctionDef):
             stores.add(node.name)
     return loads - stores
+
+
+def _bases_first(helpers):
+    """The helpers' names in order, but each class after the copied classes it derives from
+    (RuntimeRefusal after SrcdiffError)."""
+    order, placed = [], set()
+
+    def place(name):
+        if name in placed:
+            return
+        placed.add(name)
+        tree = S.parse_module(helpers[name]).body[0]
+        for base in getattr(tree, "bases", []):
+            if isinstance(base, S.Name) and base.id in helpers:
+                place(base.id)
+        order.append(name)
+    for name in sorted(helpers):
+        place(name)
+    return order
 
 
 def _collect_helper(name, obj, helpers, imports):

@@ -37,6 +37,11 @@ class SrcdiffError(Exception):
         return "\n".join(parts)
 
 
+def where(filename, lineno):
+    """'FILE:LINE': how emitted code names the user's statement a runtime check refuses."""
+    return f"{filename}:{lineno}"
+
+
 class UnsupportedCodeError(SrcdiffError):
     """The function contains a construct srcdiff refuses to differentiate."""
 
@@ -47,3 +52,10 @@ class NoRuleError(SrcdiffError):
 
 class ArgumentError(SrcdiffError, TypeError):
     """A bad argument to a srcdiff API (wrt, integer inputs, cotangent shapes)."""
+
+
+class RuntimeRefusal(SrcdiffError, ValueError):
+    """Refused while the derivative runs: only the values tell (an in-place update of an
+    array another name shares, a row swap, a write that hits one element twice, a complex
+    norm of another order). Named at the user's statement like the refusals made before
+    it runs; also a ValueError, which these refusals were before they were located."""

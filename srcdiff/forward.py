@@ -26,7 +26,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import __version__, analyze, frontend, lower, rules
+from . import __version__, analyze, checks, frontend, lower, rules
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .reverse import comment, fold_constants, no_rule_error, splice_name
@@ -209,6 +209,8 @@ class Forward:
                 items.append((None, self.forward_if(stmt, state), False))
             elif isinstance(stmt, (S.For, S.While)):
                 items.append((None, self.forward_loop(stmt, state), False))
+            elif checks.idle_check(stmt, self.active, "forward"):
+                continue
             else:
                 pre, post = self.forward_stmt(stmt, state)
                 primal = self._replaced.pop(id(stmt), None) or _plain(stmt)

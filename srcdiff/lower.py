@@ -25,7 +25,8 @@ import types
 
 from . import analyze
 from . import syntax as S
-from .aliasing import check_writes, insert_guards
+from . import checks
+from .aliasing import check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
@@ -155,6 +156,7 @@ class Lowerer:
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.bindings = {}
+        self.spelled = {}  # temporary's name -> the expression it holds, as the user wrote it
         self.loops = []
         self.local_functions = {}
         self.ret_flag = None
@@ -223,9 +225,9 @@ class Lowerer:
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
-            guards = check_writes(self.src, self.user_names, out)
-            if guards:
-                self._guard_in_place_updates(out, guards)
+            guards = check_writes(self.src, self.user_names, out, self.spelled)
+            checks.guard_shared_writes(out, guards, self.bindings)
+            checks.guard_complex_norms(out, self.src, self.bindings)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args
@@ -238,22 +240,6 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
-
-    def _guard_in_place_updates(self, body, guards):
-        """Before each `z += v` that would change another name's array: a check that z is
-        not an array (numbers are rebound, as the lowering does)."""
-        from . import runtime
-        self.bindings["check_in_place"] = runtime.check_in_place
-
-        def make(stmt, message):
-            call = S.Call(func=S.load("check_in_place"), args=[
-                S.load(stmt.targets[0].id), S.const(stmt.sd.extra[1]), S.const(message)],
-                keywords=[])
-            guard = S.Expr(value=call)
-            guard.sd = Info("effect", func=runtime.check_in_place, line=stmt.sd.line)
-            guard.lineno = stmt.sd.line
-            return guard
-        insert_guards(body, {id(stmt): (stmt, message) for stmt, message in guards}, make)
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -375,14 +361,13 @@ class Lowerer:
                 raise self.error(item, f"this assignment reads {base}[...] as a view and "
                                  f"writes into {base} first, so the view changes before it "
                                  "is stored (NumPy does not swap here)", hint=hint)
-            message = str(self.error(item, f"this assignment reads a row of {base} (a view) "
-                                     f"and writes into {base} first, so the row changes "
-                                     "before it is stored (NumPy does not swap rows this "
-                                     "way)", hint=hint))
+            error = self.error(item, f"this assignment reads a row of {base} (a view) "
+                               f"and writes into {base} first, so the row changes before it "
+                               "is stored (NumPy does not swap rows this way)", hint=hint)
             index = self.index(item.slice, out)
             self.bindings["check_item_copies"] = runtime.check_item_copies
             guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
-                S.load(base), index, S.const(message)], keywords=[]))
+                S.load(base), index] + checks.refusal_args(error), keywords=[]))
             out.append(self.info(guard, "effect", func=runtime.check_item_copies))
 
     def stmt_AnnAssign(self, node):
@@ -744,6 +729,7 @@ class Lowerer:
         if isinstance(node, (S.ListComp, S.GeneratorExp)):
             return self.comprehension(node, out)
         name = self.namer.fresh(_op_stem(node))
+        self.spelled[name] = S.spell(node)  # refusals name the user's expression, not `name`
         stmt = self.operation(node, out, name)
         if stmt is None:
             raise self.error(node, f"srcdiff does not support the expression "

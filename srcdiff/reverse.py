@@ -20,9 +20,9 @@ import copy
 
 import numpy
 
-from . import analyze, rules
+from . import analyze, checks, rules
 from . import syntax as S
-from .errors import NoRuleError
+from .errors import NoRuleError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
 COMMENT = "__srcdiff_comment__"
@@ -67,6 +67,7 @@ class Reverse:
         self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
         self.spliced = {}  # instantiate's memo, shared by the generation rounds
+        self._ints = None  # names that only hold ints (see _integer_names), when first needed
         self.primal_names = set(low.params)
         for stmt in analyze.flatten(self.body):
             name = analyze.assigned(stmt)
@@ -218,6 +219,8 @@ class Reverse:
         return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
 
     def primal_stmt(self, stmt, depth):
+        if checks.idle_check(stmt, self.active, "reverse"):
+            return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)
         if call is not None:
@@ -415,12 +418,13 @@ class Reverse:
         if kind == "subscript":
             base = value.value
             if isinstance(base, S.Name) and base.id in self.active:
+                index = index_value(value.slice)
                 call = S.Call(func=self.helper("scatter_add"),
                               args=[S.load(self.adj(base.id)) if state.get(base.id) is not ZERO
-                                    else S.const(None), S.load(base.id),
-                                    index_value(value.slice), d_out],
+                                    else S.const(None), S.load(base.id), index, d_out],
                               keywords=[S.keyword(arg="owned",
-                                                  value=S.const(state.get(base.id) == OWNED))])
+                                                  value=S.const(state.get(base.id) == OWNED))]
+                              + self._where(stmt, index))
                 self.emit(out, [S.Assign(targets=[S.store(self.adj(base.id))], value=call,
                                          type_comment=None)])
                 state[base.id] = OWNED
@@ -531,6 +535,19 @@ class Reverse:
         for part, (_, atom) in zip(parts, pairs):
             self.accumulate(out, atom.id, S.load(part), state)
 
+    def _where(self, stmt, index):
+        """[where='FILE:LINE'] for a helper given `index`, which may refuse it when it runs
+        (an index array that repeats a position, a boolean mask Dask can not count), naming
+        the user's line; [] for indices of ints alone and in code srcdiff emitted (refused
+        when the user's code ran)."""
+        from .lower import GENERATED_PREFIX
+        if self._ints is None:
+            self._ints = _integer_names(self.body)
+        if self.src.filename.startswith(GENERATED_PREFIX) or not any(
+                isinstance(n, S.Name) and n.id not in self._ints for n in S.walk(index)):
+            return []
+        return [S.keyword(arg="where", value=S.const(where(self.src.filename, stmt.sd.line)))]
+
     def adjoint_setitem(self, stmt, state, out):
         target = stmt.targets[0]
         base = target.value.id
@@ -539,9 +556,10 @@ class Reverse:
             return
         d_base = self.adj(base)
         taken = self.namer.fresh("d_item")
-        call = S.Call(func=self.helper("take_and_zero"),
-                      args=[S.load(d_base), index_value(target.slice)],
-                      keywords=[S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))])
+        index = index_value(target.slice)
+        keywords = [S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))]
+        call = S.Call(func=self.helper("take_and_zero"), args=[S.load(d_base), index],
+                      keywords=keywords + self._where(stmt, index))
         assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
                                            ctx=S.Store())], value=call, type_comment=None)
         self.emit(out, [assign])
@@ -728,17 +746,7 @@ def _merge_twins(parts):
     return out
 
 
-def index_value(node):
-    """An index as a value that can be passed to a helper: `1:` becomes `slice(1, None)`."""
-    if isinstance(node, S.Slice):
-        parts = [node.lower, node.upper, node.step]
-        while parts and parts[-1] is None and len(parts) > 2:
-            parts.pop()
-        return S.Call(func=S.load("slice"), args=[p if p is not None else S.const(None)
-                                                  for p in parts], keywords=[])
-    if isinstance(node, S.Tuple):
-        return S.Tuple(elts=[index_value(e) for e in node.elts], ctx=S.Load())
-    return S.clone(node)
+index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 
 
 def _plain(stmt):
@@ -837,6 +845,27 @@ def _describe(func):
     if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
         return f"numpy.{owner.__name__}.{func.__name__}"
     return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
+
+
+def _integer_names(body):
+    """Names that only ever hold a Python int: counters of loops over range(...) and names
+    bound to integer literals. An index made of them alone can not repeat a position."""
+    kinds = {}
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            value = stmt.value
+            kind = "range" if stmt.sd.func is range and isinstance(value, S.Call) else \
+                "int" if isinstance(value, S.Constant) and type(value.value) is int else "other"
+            kinds.setdefault(stmt.targets[0].id, set()).add(kind)
+        elif isinstance(stmt, S.For):
+            for node in S.walk(stmt.target):
+                if isinstance(node, S.Name):
+                    kinds.setdefault(node.id, set()).add(
+                        ("counter", stmt.iter.id) if isinstance(stmt.target, S.Name)
+                        and isinstance(stmt.iter, S.Name) else "other")
+    ranges = {n for n, k in kinds.items() if k == {"range"}}
+    return {n for n, k in kinds.items()
+            if all(x == "int" or (isinstance(x, tuple) and x[1] in ranges) for x in k)}
 
 
 def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo=None,

@@ -1,13 +1,17 @@
 """Helpers that emitted code calls. Self-contained: they use numpy and nothing else.
 
 The codegen command copies the source of the helpers a module needs into that
-module, so each helper must stand alone (no srcdiff imports, no shared state).
+module, so each helper must stand alone (no shared state, and no srcdiff imports but
+the exception class its refusals raise, which the command copies along).
 Arrays are only ever made from other arrays (`zeros_like`, `ones_like`), so
 the same helpers run on any array type NumPy dispatches to (CuPy, Dask).
 """
+import linecache
 import math
 
 import numpy
+
+from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
 
 
 def unbroadcast(grad, like):
@@ -40,11 +44,22 @@ def broadcast_like(tangent, like):
     return tangent * numpy.ones_like(like)
 
 
-def check_in_place(value, method, message):
+def refuse(reason, hint, where):
+    """Refuse the user's statement at `where` ('FILE:LINE'), which only this run could judge;
+    its line is quoted from the file, as a traceback quotes it."""
+    filename, lineno = None, None
+    if where:
+        filename, _, number = where.rpartition(":")
+        lineno = int(number)
+    line = linecache.getline(filename, lineno).strip() if filename else ""
+    raise RuntimeRefusal(reason, hint=hint, filename=filename, lineno=lineno, line=line or None)
+
+
+def check_in_place(value, method, reason, hint, where):
     """Before `z += v` where another name shares z: fine for numbers (z is rebound), refused
     for arrays, which the operator changes in place under the other name too."""
     if hasattr(type(value), method):
-        raise ValueError(message)
+        refuse(reason, hint, where)
 
 
 def check_argument_update(value, method, reason, hint, filename, lineno, col):
@@ -52,17 +67,91 @@ def check_argument_update(value, method, reason, hint, filename, lineno, col):
     filename:lineno): fine for a number (rebound), refused for an array or a list, which
     the operator changes in place under the caller's name too."""
     if hasattr(type(value), method):
-        import linecache
-        from .errors import UnsupportedCodeError
-        raise UnsupportedCodeError(reason, hint=hint, filename=filename, lineno=lineno,
-                                   col=col, line=linecache.getline(filename, lineno))
+        refuse(reason, hint, f"{filename}:{lineno}")
 
 
-def check_item_copies(array, index, message):
+def check_not_shared(value, holder, reason, hint, where):
+    """Before writing into `value`, taken from `holder` by an index (y = m[i]): refused when
+    holder sees the write, as value is one of its items (lists, tuples, dicts) or shares its
+    memory (a row view of an array). Numbers and copies (an index array's pick) are fine."""
+    if value is holder and (hasattr(value, "shape") or isinstance(value, (list, dict))):
+        refuse(reason, hint, where)  # the same array (or list) under two names
+    if isinstance(holder, (list, tuple, dict)):
+        items = holder.values() if isinstance(holder, dict) else holder
+        if any(item is value for item in items):
+            refuse(reason, hint, where)
+        return
+    if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
+        return
+    if _shares(value, holder):
+        refuse(reason, hint, where)
+
+
+def _shares(a, b):
+    """Whether the array `a`, a view, shares memory with the array b. Other array types
+    answer through NumPy's dispatch (CuPy) or, if they can not tell, are taken to share;
+    arrays that are not views (Dask's never are) share nothing."""
+    if isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray):
+        return bool(numpy.shares_memory(a, b))
+    if getattr(a, "base", None) is None:
+        return False
+    try:
+        return bool(numpy.shares_memory(a, b))
+    except (TypeError, NotImplementedError):
+        return True
+
+
+def check_no_view(view, base, index, reason, hint, where):
+    """Before writing into `base[index]` (all of base when index is None) while `view`, taken
+    from base by an index (r = m[i]), is read later: refused when the write lands in view's
+    memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
+    list (the list's slot is rebound) pass."""
+    if type(view) is numpy.ndarray and type(base) is numpy.ndarray:
+        if view.base is None:
+            return  # a copy
+        region = _written_region(base, index)
+        # bounds first: every iteration of a recurrence h[i] = f(h[i - 1]) stops there
+        if numpy.may_share_memory(view, region) and numpy.shares_memory(view, region):
+            refuse(reason, hint, where)
+        return
+    if not hasattr(view, "shape") or not hasattr(base, "shape") or numpy.ndim(view) == 0:
+        return
+    if _shares(view, _written_region(base, index)):
+        refuse(reason, hint, where)
+
+
+def _written_region(base, index):
+    """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
+    if index is None:
+        return base
+    if type(index) is int:  # a row
+        return base[index:index + 1] if index != -1 else base[index:]
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, list) or numpy.ndim(p) > 0 for p in parts if p is not None
+           and p is not Ellipsis and not isinstance(p, slice)):
+        return base
+    return base[tuple(slice(p, p + 1 if p != -1 else None)
+                      if isinstance(p, (int, numpy.integer)) and not isinstance(p, bool)
+                      else p for p in parts)]
+
+
+def check_item_copies(array, index, reason, hint, where):
     """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
     array, list items), not row views of an array that the first write changes."""
     if hasattr(array, "shape") and numpy.ndim(array[index]) > 0:
-        raise ValueError(message)
+        refuse(reason, hint, where)
+
+
+def check_norm_order(x, ord, axis, kind, where):
+    """Before a norm of complex values: srcdiff differentiates only the 2-norm of vectors and
+    the Frobenius norm there (the other orders' weights are not worked out for them)."""
+    if ord is None or ord == "fro" or not numpy.iscomplexobj(x):
+        return
+    if ord == 2 and not norm_axes(x, ord, axis, kind)[1]:
+        return
+    refuse(f"srcdiff differentiates norms of complex values only of the default order, "
+           f"ord=2 of vectors and ord='fro', not ord={ord!r}",
+           "write the norm out with numpy.abs and numpy.sum (or numpy.max)", where)
 
 
 def no_derivative(value):
@@ -98,8 +187,9 @@ def add_adjoints(a, b):
     return a + b
 
 
-def scatter_add(buffer, value, index, grad, owned):
-    """Add `grad` into `buffer[index]`; `buffer` is the adjoint of `value`.
+def scatter_add(buffer, value, index, grad, owned, where=None):
+    """Add `grad` into `buffer[index]`; `buffer` is the adjoint of `value`; `where`
+    ('FILE:LINE') names the user's read of value[index] if the index is refused.
 
     `buffer` is None when it is still zero. An owned buffer is updated in place
     (it is referenced nowhere else); otherwise a fresh one is made. Repeated
@@ -126,14 +216,13 @@ def scatter_add(buffer, value, index, grad, owned):
         return add_at(buffer, index, grad)
     try:
         buffer[index] += grad
+        return buffer
     except ValueError:
-        if any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
-            raise ValueError(
-                "the gradient of boolean-mask indexing x[mask] needs the number of selected "
-                "elements, which this array type (e.g. Dask) does not know before it "
-                "computes; write numpy.where(mask, x, 0) instead of x[mask]") from None
-        raise
-    return buffer
+        if not any(n != n for n in numpy.shape(grad)):  # a NaN length: Dask's boolean masks
+            raise
+    refuse("the gradient of boolean-mask indexing needs the number of selected elements, "
+           "which this array type (e.g. Dask) does not know before it computes",
+           "write numpy.where(mask, x, 0) instead of x[mask]", where)
 
 
 def add_at(buffer, index, grad):
@@ -178,8 +267,9 @@ def _is_fancy(index):
     return False
 
 
-def take_and_zero(buffer, index, owned):
-    """For `x[index] = v` in reverse: return (adjoint of v, buffer with index zeroed)."""
+def take_and_zero(buffer, index, owned, where=None):
+    """For `x[index] = v` in reverse: return (adjoint of v, buffer with index zeroed).
+    `where` locates the user's statement for the refusal of a repeated index."""
     if buffer is None:
         return None, None
     if isinstance(buffer, list):
@@ -188,7 +278,7 @@ def take_and_zero(buffer, index, owned):
         out[index] = zeros_like_value(taken)
         return taken, out
     if _is_fancy(index):
-        _refuse_repeated_writes(buffer, index)
+        _refuse_repeated_writes(buffer, index, where)
     taken = copy_array(buffer[index])
     if not owned:
         buffer = copy_array(buffer)
@@ -196,7 +286,7 @@ def take_and_zero(buffer, index, owned):
     return taken, buffer
 
 
-def _refuse_repeated_writes(array, index):
+def _refuse_repeated_writes(array, index, where):
     """An integer-array write `x[index] = v` that hits one element twice has no gradient:
     NumPy does not define which of the values lands there."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -206,11 +296,10 @@ def _refuse_repeated_writes(array, index):
     flat = numpy.arange(_count(shape)) if like is None else numpy.arange(_count(shape), like=like)
     positions = numpy.reshape(flat, shape)[index]
     if numpy.unique(positions).size != numpy.size(positions):
-        raise ValueError(
-            "x[index] = v (or x[index] += v) writes some element of x more than once "
-            "(a repeated index): NumPy does not define which value lands there, so it has no "
-            "gradient; make the indices unique, or add up repeated positions in a loop "
-            "(for k in range(len(index)): x[index[k]] += v[k])")
+        refuse("this write hits some element more than once (a repeated index): NumPy does "
+               "not define which value lands there, so it has no gradient",
+               "make the indices unique, or add up repeated positions in a loop "
+               "(for k in range(len(index)): x[index[k]] += v[k])", where)
 
 
 def copy_array(value):
@@ -813,10 +902,10 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
         ye = numpy.reshape(y, tuple(shape))
     if ord == "fro" or (ord == 2 and not matrix):
         return safe_divide(numpy.conjugate(x) if numpy.iscomplexobj(x) else x, ye)
-    if numpy.iscomplexobj(x):
-        raise ValueError(f"srcdiff differentiates norms of complex values only for ord=None, "
-                         f"2 (vectors) and 'fro', not ord={ord!r}; write the norm with "
-                         f"numpy.abs and numpy.sum")
+    if numpy.iscomplexobj(x):  # refused before, where the norm is taken (check_norm_order)
+        raise RuntimeRefusal(f"srcdiff differentiates norms of complex values only of the "
+                             f"default order, ord=2 of vectors and ord='fro', not ord={ord!r}",
+                             hint="write the norm out with numpy.abs and numpy.sum")
     absx = numpy.abs(x)
     sign = numpy.sign(x)
     if not matrix:

@@ -84,6 +84,25 @@ def to_python_ast(node):
     return gast.gast_to_ast(node)
 
 
+def index_value(node):
+    """An index as a value that can be passed to a helper: `1:` becomes `slice(1, None)`."""
+    if isinstance(node, gast.Slice):
+        parts = [node.lower, node.upper, node.step]
+        while parts and parts[-1] is None and len(parts) > 2:
+            parts.pop()
+        return gast.Call(func=load("slice"), args=[p if p is not None else const(None)
+                                                   for p in parts], keywords=[])
+    if isinstance(node, gast.Tuple):
+        return gast.Tuple(elts=[index_value(e) for e in node.elts], ctx=gast.Load())
+    return clone(node)
+
+
+def spell(node):
+    """The source text of an expression, as the user would write it (for messages)."""
+    import ast
+    return ast.unparse(to_python_ast(node))
+
+
 def name(identifier, ctx=None):
     """A Name node; ctx defaults to Load."""
     return gast.Name(id=identifier, ctx=ctx or gast.Load(), annotation=None,

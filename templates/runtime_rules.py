@@ -28,7 +28,8 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
-                             check_item_copies,
+                             check_item_copies, check_no_view, check_norm_order,
+                             check_not_shared,
                              clip_mask,
                              cumsum_grad, det_grad, diagonal_grad, dot_grad_left,
                              dot_grad_right, expand_reduced, extremum_grad, extremum_weights,
@@ -45,7 +46,8 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies)
+                  check_in_place, check_item_copies, check_norm_order, check_not_shared,
+                  check_no_view)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -66,14 +68,14 @@ def add_adjoints_tangent(y, a, b):
 
 
 @forward(scatter_add)
-def scatter_add_tangent(y, buffer, value, index, grad, owned):
+def scatter_add_tangent(y, buffer, value, index, grad, owned, where=None):
     d[y] = d[buffer]
-    d[y] = scatter_add(None, value, index, d[grad], False)
+    d[y] = scatter_add(None, value, index, d[grad], False, where)
 
 
 @forward(take_and_zero)
-def take_and_zero_tangent(y, buffer, index, owned):
-    d[y] = take_and_zero(d[buffer], index, False)
+def take_and_zero_tangent(y, buffer, index, owned, where=None):
+    d[y] = take_and_zero(d[buffer], index, False, where)
 
 
 @forward(unpop_adjoint)
