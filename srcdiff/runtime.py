@@ -917,6 +917,8 @@ def repeat_grad(grad, like, repeats, axis):
             return numpy.reshape(out, numpy.shape(like))
         return numpy.moveaxis(out, 0, axis)
     r = int(repeats)
+    if r == 0 or _count(numpy.shape(like)) == 0:  # no copies (or nothing to copy): all zero
+        return numpy.zeros_like(like) * numpy.sum(grad)
     if axis is None:
         g = numpy.reshape(grad, (-1, r))
         return numpy.reshape(numpy.sum(g, axis=-1), numpy.shape(like))

@@ -216,3 +216,26 @@ def test_full():
 def test_real_view_of_values():
     x = _x(2, 3)
     check_grad(lambda x: np.sum(x.real * W23), x)
+
+
+# -- numpy.repeat with no copies and empty inputs (issue 12, item 13) --------------------
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("repeats", [0, [0, 0], [0, 2], np.array([3, 0])])
+def test_repeat_with_zero_copies(axis, repeats):
+    from rulecheck import check_modes
+    x = _x(2, 2)
+    if np.ndim(repeats) and axis is None:
+        repeats = np.repeat(repeats, 2)
+    w = np.arange(1.0, 1.0 + np.size(np.repeat(x, repeats, axis=axis)))
+    w = w.reshape(np.shape(np.repeat(x, repeats, axis=axis)))
+    check_modes(lambda x: np.sum(np.repeat(x, repeats, axis=axis) ** 2 * w) + np.sum(x ** 3), x)
+
+
+@pytest.mark.parametrize("shape,axis", [((0, 2), 0), ((0, 2), 1), ((2, 0), None), ((0,), 0)])
+def test_repeat_of_an_empty_array(shape, axis):
+    x = np.ones(shape)
+    for repeats in (0, 2):
+        g = srcdiff.grad(lambda x: np.sum(np.repeat(x, repeats, axis=axis)) + 1.0)(x)
+        assert g.shape == x.shape
+        _, t = srcdiff.jvp(lambda x: np.sum(np.repeat(x, repeats, axis=axis)) + 1.0)(x, x)
+        assert t == 0.0
