@@ -190,6 +190,10 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
     Piecewise-constant weights (ord 0, 1, inf and the matrix 1/inf norms) have a zero
     tangent; so do the weights at a zero norm.
     """
+    if isinstance(x, (list, tuple)):  # numpy.linalg.norm([a, b]): the array it makes
+        x = numpy.asarray(x)
+    if isinstance(tx, (list, tuple)):
+        tx = numpy.asarray(tx)
     axes, matrix, ord = norm_axes(x, ord, axis, kind)
     zero = x * 0 if tx is None else tx * 0
     ye, tye = y, ty
@@ -211,18 +215,20 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
             return zero
         q = float(ord) - 1.0
         absx = numpy.abs(x)
+        nonzero = (absx != 0) & (ye != 0)  # zero weights there (runtime.norm_weights)
+        safe_x, safe_y = numpy.where(nonzero, absx, 1), numpy.where(ye != 0, ye, 1)
         if tx is not None:
-            nonzero = absx != 0
-            slope = numpy.where(nonzero, q * numpy.where(nonzero, absx, 1) ** (q - 1), 0)
-            return _fw_safe_divide(slope * tx, ye ** q)
-        w = numpy.sign(x) * _fw_safe_divide(absx ** q, ye ** q)
-        return -q * _fw_safe_divide(w * tye, ye)
+            slope = numpy.where(nonzero, q * safe_x ** (q - 1) / safe_y ** q, 0)
+            return slope * tx
+        w = numpy.sign(x) * numpy.where(nonzero, (safe_x / safe_y) ** q, 0)
+        return -q * numpy.where(nonzero, w * tye / safe_y, 0)
     if ord in (1, -1, numpy.inf, -numpy.inf):
         return zero
     if ord in ("nuc", 2, -2):
         if tx is None:
             return zero
-        return _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
+        out = _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
+        return numpy.where(ye == 0, out * 0, out)  # the weights are zero at a zero norm
     raise NotImplementedError(f"srcdiff has no second derivative for the norm ord={ord!r}")
 
 

@@ -781,6 +781,8 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
     flattened) or 'matrix' (matrix_norm over the last two axes). At a kink
     (a zero norm, ties in a max) the derivative is split evenly or is zero.
     """
+    if isinstance(x, (list, tuple)):  # numpy.linalg.norm([a, b]): the array it makes
+        x = numpy.asarray(x)
     axes, matrix, ord = norm_axes(x, ord, axis, kind)
     ye = y
     if not keepdims:
@@ -806,7 +808,9 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
         if ord == 1:
             return sign
         p = float(ord)
-        return sign * safe_divide(absx ** (p - 1), ye ** (p - 1))
+        nonzero = (absx != 0) & (ye != 0)  # 0 at a zero element (as abs), whatever p is
+        ratio = (numpy.where(nonzero, absx, 1) / numpy.where(ye != 0, ye, 1)) ** (p - 1)
+        return sign * numpy.where(nonzero, ratio, 0)
     r, c = axes
     if ord in (1, -1, numpy.inf, -numpy.inf):
         along = r if ord in (1, -1) else c
@@ -820,7 +824,8 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
             u, vh = u[..., :, :1], vh[..., :1, :]
         elif ord == -2:
             u, vh = u[..., :, -1:], vh[..., -1:, :]
-        return numpy.moveaxis(numpy.matmul(u, vh), (-2, -1), (r, c))
+        weights = numpy.moveaxis(numpy.matmul(u, vh), (-2, -1), (r, c))
+        return numpy.where(ye == 0, weights * 0, weights)  # zero norm: zero, not an SVD's pick
     raise NotImplementedError(f"srcdiff has no derivative for the norm ord={ord!r}")
 
 

@@ -150,3 +150,54 @@ def test_vector_and_matrix_norm():
     y = _distinct((2, 3, 3))
     check_grad(lambda y: np.sum(np.linalg.matrix_norm(y, ord="nuc") * np.arange(2.0)), y)
     check_grad(lambda y: np.sum(np.linalg.matrix_norm(y, ord=2, keepdims=True) * y), y)
+
+
+# -- norms of lists, and at zero (issue 12, item 14) -------------------------------------
+@pytest.mark.parametrize("ord", [None, 2, 1, np.inf, -np.inf, 3, 0.5])
+def test_norm_of_a_list_of_scalars(ord):
+    from rulecheck import check_modes
+    check_modes(lambda x: np.linalg.norm([x, x + 2.0], ord) * 1.5, 0.3)
+    check_modes(lambda x: np.linalg.norm([x, 2.0 * x, 1.0 - x], ord), 0.7)
+    assert srcdiff.grad(lambda x: np.linalg.norm([x, x + 2]))(0.0) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("ord,axis", [(None, 0), (2, 1), (1, -1), (np.inf, 0), (3, None),
+                                      ("fro", None), ("nuc", None), (2, (0, 1))])
+def test_norm_of_a_list_of_arrays(ord, axis):
+    from rulecheck import check_modes
+    if ord is not None and axis is None and ord != 3:
+        axis = (0, 1)
+    if ord == 3 and axis is None:
+        axis = 1
+    check_modes(lambda x: np.sum(np.linalg.norm([x, x * x - 1.0], ord, axis=axis)),
+                np.array([0.3, -1.2, 0.8]))
+
+
+@pytest.mark.parametrize("ord", [None, 2, 1, np.inf, -np.inf, 3, 0.5, 1.5])
+def test_norm_of_zero_vector_is_a_zero_subgradient(ord):
+    x = np.zeros(3)
+    g = srcdiff.grad(lambda x: np.linalg.norm(x, ord))(x)
+    np.testing.assert_array_equal(g, np.zeros(3))
+    _, t = srcdiff.jvp(lambda x: np.linalg.norm(x, ord))(x, np.ones(3))
+    assert t == 0.0
+    h = srcdiff.hvp(lambda x: np.linalg.norm(x, ord))(x, np.ones(3))
+    assert np.all(np.isfinite(h))
+
+
+@pytest.mark.parametrize("ord", [0.5, 3, 1.5])
+def test_p_norm_with_a_zero_element(ord):
+    from rulecheck import check_modes
+    x = np.array([0.0, 0.7, -1.3])
+    g = check_grad(lambda x: np.linalg.norm(x, ord), x)
+    assert g[0] == 0.0
+    if ord > 1:  # differentiable through a zero element (twice only for ord >= 2)
+        check_modes(lambda x: np.linalg.norm(x, ord), x, order=2 if ord >= 2 else 1)
+
+
+@pytest.mark.parametrize("ord", ["nuc", 2, "fro", 1, np.inf])
+def test_matrix_norm_of_zero_matrix_is_a_zero_subgradient(ord):
+    x = np.zeros((2, 3))
+    g = srcdiff.grad(lambda x: np.linalg.norm(x, ord))(x)
+    np.testing.assert_array_equal(g, np.zeros((2, 3)))
+    h = srcdiff.hvp(lambda x: np.linalg.norm(x, ord))(x, np.ones((2, 3)))
+    assert np.all(np.isfinite(h))
