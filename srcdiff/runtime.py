@@ -458,6 +458,33 @@ def reduced_count(like, result):
     return _count(numpy.shape(like)) // size if size else 0
 
 
+def centered(a, axis, kink=False):
+    """`a` minus its mean over `axis` (kept dims), for the derivatives of var and std.
+
+    Exactly zero in every reduction where `a` is constant (its exact value): the
+    rounding of the mean (numpy.std(numpy.full(3, x)) is about 1e-17, not 0) must
+    not decide the sign of a derivative that is zero there. Its derivative is the
+    centering of the tangent (kink=False, var), or zero in those reductions too
+    (kink=True, std: a kink there, like abs at 0, where the zero subgradient is used).
+    """
+    return center_like(a, a, axis, True)
+
+
+def center_like(t, a, axis, kink):
+    """`t` minus its mean over `axis`; zeroed in the reductions where `a` is constant
+    when `kink` is true. Linear in `t` (and its own adjoint); `a` picks the reductions."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    if isinstance(t, (list, tuple)):
+        t = numpy.asarray(t)
+    axes = _axes_of(axis, numpy.ndim(a))
+    out = t - numpy.mean(t, axis=axes, keepdims=True)
+    if not kink or _count(numpy.shape(a)) == 0:
+        return out
+    same = numpy.max(a, axis=axes, keepdims=True) == numpy.min(a, axis=axes, keepdims=True)
+    return numpy.where(same, out * 0, out)
+
+
 def prod_others(a, axis):
     """For each element of `a`, the product of the other elements in its reduction.
 

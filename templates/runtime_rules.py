@@ -24,7 +24,7 @@ import numpy
 from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
                                      prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+from srcdiff.runtime import (abs_slope, center_like, centered, abs_slope_tangent, add_adjoints, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
@@ -139,6 +139,16 @@ def extremum_grad_tangent(y, grad, a, result, axis, keepdims):
 @forward(reduce_grad)
 def reduce_grad_tangent(y, grad, like, axis, keepdims):
     d[y] = reduce_grad(d[grad], like, axis, keepdims)
+
+
+@forward(centered)
+def centered_tangent(y, a, axis, kink=False):
+    d[y] = center_like(d[a], a, axis, kink)
+
+
+@forward(center_like)
+def center_like_tangent(y, t, a, axis, kink):
+    d[y] = center_like(d[t], a, axis, kink)
 
 
 @forward(prod_others)
@@ -317,6 +327,16 @@ def expand_reduced_adjoint(y, grad, like, axis, keepdims):
 @reverse(reshape_like)
 def reshape_like_adjoint(y, grad, like, order="C"):
     d[grad] = reshape_like(d[y], grad, order)
+
+
+@reverse(centered)
+def centered_adjoint(y, a, axis, kink=False):
+    d[a] = center_like(d[y], a, axis, kink)
+
+
+@reverse(center_like)
+def center_like_adjoint(y, t, a, axis, kink):
+    d[t] = center_like(d[y], a, axis, kink)
 
 
 @reverse(cumsum_grad)

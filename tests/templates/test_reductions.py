@@ -201,3 +201,77 @@ def test_matrix_norm_of_zero_matrix_is_a_zero_subgradient(ord):
     np.testing.assert_array_equal(g, np.zeros((2, 3)))
     h = srcdiff.hvp(lambda x: np.linalg.norm(x, ord))(x, np.ones((2, 3)))
     assert np.all(np.isfinite(h))
+
+
+# -- var and std of complex values, and where the input is constant (issue 12, items 7-8) --
+from gradcheck import check_hvp  # noqa: E402
+
+
+def _complex_fd(f, z, eps=1e-6):
+    """df/da - i df/db by central differences (z = a + ib): the convention of abs and norm."""
+    g = np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        e = np.zeros_like(z)
+        e[i] = eps
+        g[i] = (f(z + e) - f(z - e)) / (2 * eps) - 1j * (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("fn", [np.var, np.std])
+@pytest.mark.parametrize("axis,keepdims,ddof", [(None, False, 0), (0, False, 1), (-1, True, 0),
+                                                ((0, 1), False, 1)])
+def test_var_std_of_complex_values(fn, axis, keepdims, ddof):
+    z = np.array([[1.0 + 2.0j, -0.5 + 0.3j, 0.7 - 1.1j], [0.2 - 0.4j, 1.5 + 0.1j, -1.0 - 0.6j]])
+    w = np.arange(1.0, 1.0 + np.size(fn(z, axis=axis, keepdims=keepdims, ddof=ddof)))
+
+    def f(z):
+        return np.sum(np.cos(fn(z, axis=axis, keepdims=keepdims, ddof=ddof)).ravel() * w)
+    np.testing.assert_allclose(srcdiff.grad(f)(z), _complex_fd(f, z), rtol=1e-6, atol=1e-8)
+    t = np.array([[0.3 + 0.1j, -1.0 + 0.5j, 0.2 - 0.4j], [0.5 + 0.5j, -0.1 - 0.2j, 0.4 + 0.0j]])
+    eps = 1e-6
+    value, tangent = srcdiff.jvp(f)(z, t)
+    assert np.isrealobj(tangent) and value == pytest.approx(f(z))
+    assert tangent == pytest.approx((f(z + eps * t) - f(z - eps * t)) / (2 * eps), rel=1e-6)
+    check_hvp(f, z, vector=t[::-1] * 1j + t)
+
+
+@pytest.mark.parametrize("fn", [np.var, np.std])
+def test_var_std_tangent_of_complex_input_is_real(fn):
+    z = np.array([1.0 + 2.0j, -0.5 + 0.3j, 0.7 - 1.1j])
+    _, t = srcdiff.jvp(lambda z: fn(z))(z, np.array([1.0 + 1.0j, 0.5j, -1.0]))
+    assert np.isrealobj(t)
+
+
+def test_std_of_a_constant_has_zero_derivative():
+    assert srcdiff.grad(lambda x: np.std(x))(3.5) == 0.0
+    assert srcdiff.jvp(lambda x: np.std(x))(3.5, 1.0)[1] == 0.0
+    assert srcdiff.grad(lambda x: np.std(np.full(3, x)))(0.3) == 0.0
+    assert srcdiff.grad(lambda x: np.std(np.full(3, x)))(0.1) == 0.0
+    assert srcdiff.jvp(lambda x: np.std(np.full(3, x)))(0.1, 1.0)[1] == 0.0
+    assert srcdiff.grad(lambda x: np.var(np.full(3, x)))(0.1) == 0.0
+    assert srcdiff.hvp(lambda x: np.std(np.full(3, x)))(0.1, 1.0) == 0.0
+    g = srcdiff.grad(lambda x: np.sum(np.std(x, axis=0)))(np.ones((1, 3)))
+    np.testing.assert_array_equal(g, np.zeros((1, 3)))
+    h = srcdiff.hvp(lambda x: np.sum(np.std(x, axis=0)))(np.ones((1, 3)), np.ones((1, 3)))
+    assert np.all(np.isfinite(h))
+
+
+@pytest.mark.parametrize("fn", [np.var, np.std])
+@pytest.mark.parametrize("axis,keepdims", [(1, False), (-1, True), (0, False), ((), False)])
+def test_var_std_with_a_constant_reduction(fn, axis, keepdims):
+    """Row 0 and column 1 are constant: their derivative is 0 (FD agrees: std(c + e v) is
+    even in e); the others are checked as usual."""
+    from rulecheck import check_modes
+    x = np.array([[0.5, 0.5, 0.5], [0.3, 0.5, 1.1]])
+    w = np.arange(1.0, 1.0 + np.size(fn(x, axis=axis, keepdims=keepdims)))
+    w = w.reshape(np.shape(fn(x, axis=axis, keepdims=keepdims)))
+    check_modes(lambda x: np.sum(fn(x, axis=axis, keepdims=keepdims) * w), x,
+                order=2 if fn is np.var else 1)
+
+
+@pytest.mark.parametrize("fn", [np.var, np.std])
+def test_var_std_of_lists_and_floats(fn):
+    from rulecheck import check_modes
+    check_modes(lambda x: fn([x, 2.0 * x, 3.0]), 0.4)
+    check_modes(lambda x: fn([x, x * x, 1.0 - x], ddof=1), 0.4)
+    check_modes(lambda x: np.sum(fn([x, x * x], axis=0)), np.array([0.3, 1.5]))
