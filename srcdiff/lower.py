@@ -868,6 +868,27 @@ class Lowerer:
             return S.Tuple(elts=[self.index(e, out) for e in node.elts], ctx=S.Load())
         return self.expr(node, out)
 
+    def index_concatenation(self, node, out):
+        """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
+        has rules), not an index into an object (no derivative). None for other subscripts."""
+        from . import runtime
+        obj = self._callee_object(node.value)
+        if obj is None or type(obj).__name__ not in ("RClass", "CClass") or \
+                getattr(obj, "__module__", "").split(".")[0] != "numpy":
+            return None
+        parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+        items = []
+        for part in parts:
+            if isinstance(part, S.Slice):  # a range: slice(lo, hi, step), as r_ is given it
+                bounds = [b if b is not None else S.const(None)
+                          for b in (part.lower, part.upper, part.step)]
+                part = S.Call(func=S.Name(id="slice", ctx=S.Load(), annotation=None,
+                                          type_comment=None), args=bounds, keywords=[])
+            items.append(part)
+        listed = self.expr(S.List(elts=items, ctx=S.Load()), out)
+        return S.Call(func=self.bind("index_concat", runtime.index_concat),
+                      args=[self.global_value(node.value, out), listed], keywords=[])
+
     def operation(self, node, out, target):
         """Lower one operation into `target = op(atoms)`; None if `node` is no operation."""
         if isinstance(node, (S.Name, S.Constant)) or (
@@ -906,6 +927,10 @@ class Lowerer:
                 return call
             return call
         if isinstance(node, S.Subscript):
+            concatenation = self.index_concatenation(node, out)
+            if concatenation is not None:
+                from .runtime import index_concat
+                return self.assign(target, concatenation, "call", func=index_concat)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),

@@ -664,6 +664,71 @@ def split_grad(grad, arrays, axis, promote=None):
     return [numpy.reshape(p, s) for p, s in zip(pieces, shapes)]
 
 
+def index_concat(concatenator, items):
+    """numpy.r_[items] or numpy.c_[items] (`concatenator`), as srcdiff lowers them."""
+    return concatenator[tuple(items)]
+
+
+def _index_concat_layout(concatenator, items):
+    """For numpy.r_/c_[items]: the concatenation axis and each item's length along it."""
+    directive = items[0] if items and isinstance(items[0], str) else None
+    axis = concatenator.axis
+    if directive is not None:
+        head = directive.split(",")[0].strip()
+        if head in ("r", "c") or not head.lstrip("-").isdigit():
+            raise ValueError(f"srcdiff differentiates numpy.r_ and numpy.c_ only without "
+                             f"the matrix directive {directive!r}; use numpy.concatenate")
+        axis = int(head)
+    lengths = []
+    for item in items:
+        if isinstance(item, str):
+            lengths.append(0)
+            continue
+        if isinstance(item, slice) and any(
+                isinstance(b, (float, complex, numpy.floating, numpy.complexfloating))
+                for b in (item.start, item.stop, item.step)):
+            raise ValueError(f"srcdiff can not differentiate numpy.r_/numpy.c_ with the "
+                             f"float range {item.start}:{item.stop}:{item.step} (its values "
+                             f"depend on the bounds); write numpy.linspace or numpy.arange "
+                             f"and numpy.concatenate")
+        block = concatenator[(item,) if directive is None else (directive, item)]
+        lengths.append(numpy.shape(block)[axis])
+    return axis, lengths
+
+
+def index_concat_grad(grad, concatenator, items):
+    """The adjoint of index_concat: one piece of `grad` per item, in the item's shape (a
+    list; 0.0 for ranges and directive strings, which carry no derivative)."""
+    items = list(items)
+    axis, lengths = _index_concat_layout(concatenator, items)
+    axis = axis % numpy.ndim(grad)
+    out, start = [], 0
+    for item, n in zip(items, lengths):
+        piece = grad[(slice(None),) * axis + (slice(start, start + n),)]
+        start += n
+        if isinstance(item, (str, slice)):
+            out.append(0.0)
+        else:
+            out.append(array_grad(numpy.reshape(piece, numpy.shape(item)), item))
+    return out
+
+
+def index_concat_tangent(concatenator, tangents, items):
+    """The tangent of index_concat: the items' tangents concatenated the same way (ranges
+    become zeros, directive strings stay)."""
+    items = list(items)
+    _index_concat_layout(concatenator, items)  # refuses what has no derivative
+    parts = []
+    for item, t in zip(items, tangents):
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, slice):
+            parts.append(numpy.zeros_like(numpy.r_[item], dtype=float))
+        else:
+            parts.append(t)
+    return concatenator[tuple(parts)]
+
+
 def unstack_grad(grad, arrays, axis):
     """The adjoint of numpy.stack(arrays, axis): one slice of `grad` per array, as a list."""
     moved = numpy.moveaxis(grad, axis, 0)

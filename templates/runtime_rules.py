@@ -24,7 +24,8 @@ import numpy
 from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
                                      prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime import (abs_slope, center_like, centered, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+from srcdiff.runtime import (abs_slope, center_like, centered, index_concat_grad,
+                             index_concat_tangent, abs_slope_tangent, add_adjoints, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
@@ -188,6 +189,16 @@ def split_grad_tangent(y, grad, arrays, axis, promote=None):
     d[y] = split_grad(d[grad], arrays, axis, promote)
 
 
+@forward(index_concat_grad)
+def index_concat_grad_tangent(y, grad, concatenator, items):
+    d[y] = index_concat_grad(d[grad], concatenator, items)
+
+
+@forward(index_concat_tangent)
+def index_concat_tangent_tangent(y, concatenator, tangents, items):
+    d[y] = index_concat_tangent(concatenator, d[tangents], items)
+
+
 @forward(unstack_grad)
 def unstack_grad_tangent(y, grad, arrays, axis):
     d[y] = unstack_grad(d[grad], arrays, axis)
@@ -337,6 +348,16 @@ def centered_adjoint(y, a, axis, kink=False):
 @reverse(center_like)
 def center_like_adjoint(y, t, a, axis, kink):
     d[t] = center_like(d[y], a, axis, kink)
+
+
+@reverse(index_concat_grad)
+def index_concat_grad_adjoint(y, grad, concatenator, items):
+    d[grad] = index_concat_tangent(concatenator, d[y], items)
+
+
+@reverse(index_concat_tangent)
+def index_concat_tangent_adjoint(y, concatenator, tangents, items):
+    d[tangents] = index_concat_grad(d[y], concatenator, items)
 
 
 @reverse(cumsum_grad)

@@ -7,7 +7,8 @@ is a Python list with one adjoint per element.
 """
 import numpy
 
-from srcdiff.runtime import method_astype, method_copy, reshape_like
+from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tangent,
+                             method_astype, method_copy, reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
                              inverse_axes, repeat_grad, split_grad, take_grad, take_indices,
@@ -163,6 +164,17 @@ def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind")
 @forward(numpy.concatenate)
 def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     d[y] = numpy.concatenate(d[arrays], axis=axis)
+
+
+# numpy.r_[a, b] and numpy.c_[a, b]: srcdiff lowers them to runtime.index_concat
+@reverse(index_concat)
+def index_concat_adjoint(y, concatenator, items):
+    d[items] = index_concat_grad(d[y], concatenator, items)
+
+
+@forward(index_concat)
+def index_concat_tangent_rule(y, concatenator, items):
+    d[y] = index_concat_tangent(concatenator, d[items], items)
 
 
 @reverse(numpy.stack)

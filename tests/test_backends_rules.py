@@ -361,6 +361,9 @@ case("concatenate-tuple", lambda a, b, w: np.sum(np.concatenate((a, b)) * w), _x
      wrt=(0, 1))
 case("concatenate-list-argument", lambda xs, w: np.sum(np.concatenate(xs) * w),
      [_x(2), _x(3), _x(1)], W6)
+case("r_-and-c_", lambda a, w: np.sum(np.r_[a, a * 2.0] * w) + np.sum(np.c_[a, a] ** 2), _x(3),
+     W6, xfail="the function itself gives device arrays to numpy.r_ and numpy.c_, which "
+     "make host ndarrays of them (HostConversionError); device code writes cupy.r_, cupy.c_")
 for axis in [0, 1, -1]:
     a, b = _x(2, 3), _x(2, 3)
     case(f"stack-axis={axis}", _stack(axis), a, b, _w(np.shape(np.stack([a, b], axis=axis))),

@@ -239,3 +239,56 @@ def test_repeat_of_an_empty_array(shape, axis):
         assert g.shape == x.shape
         _, t = srcdiff.jvp(lambda x: np.sum(np.repeat(x, repeats, axis=axis)) + 1.0)(x, x)
         assert t == 0.0
+
+
+# -- numpy.r_ and numpy.c_ are concatenations (issue 12, item 9) --------------------------
+def _weighted(build):
+    """sum(build(x) ** 2 * w) with distinct weights shaped like build's result."""
+    def f(x):
+        out = build(x)
+        return np.sum(out ** 2 * _w(np.shape(out)))
+    return f
+
+
+R_C_CASES = {
+    "r_ twice": lambda x: np.r_[x, x],
+    "r_ with constants and a range": lambda x: np.r_[x, 1.5, 0:3, x * 2.0],
+    "r_ of a nested list": lambda x: np.r_[[x[0], 1.0], x],
+    "r_ of matrices": lambda x: np.r_[np.outer(x, x), np.outer(x, x) * 0.5],
+    "r_ along axis 1": lambda x: np.r_["1", np.outer(x, x), np.outer(x, x)[:, :2]],
+    "r_ ndmin 2": lambda x: np.r_["0,2", x, x * x],
+    "r_ ndmin 2 trans1d 0": lambda x: np.r_["1,2,0", x, x * x],
+    "r_ single": lambda x: np.r_[x],
+    "c_ of vectors": lambda x: np.c_[x, x * x, np.ones(3)],
+    "c_ of matrices": lambda x: np.c_[np.outer(x, x), x[:, None]],
+    "c_ single": lambda x: np.c_[x],
+}
+
+
+@pytest.mark.parametrize("build", list(R_C_CASES.values()), ids=list(R_C_CASES))
+def test_r_and_c_concatenate(build):
+    from rulecheck import check_modes
+    check_modes(_weighted(build), _x(3))
+
+
+def test_r_of_float_scalars():
+    from rulecheck import check_modes
+    check_modes(lambda a: np.sum(np.r_[a, 2.0 * a, 3.0] * np.array([1.0, 2.0, 3.0])) * a, 0.7)
+    assert srcdiff.grad(lambda x: np.sum(np.r_[x, x]))(np.array([1.0])) == pytest.approx(2.0)
+    np.testing.assert_array_equal(srcdiff.grad(lambda x: np.sum(np.r_[x, x]))(np.ones(2)),
+                                  [2.0, 2.0])
+    assert srcdiff.jvp(lambda x: np.sum(np.c_[x, x]))(np.ones(2), np.ones(2))[1] == 4.0
+
+
+def test_r_with_ranges_only_is_a_constant():
+    from rulecheck import check_modes
+    check_modes(lambda x: np.sum(np.r_[0:3, 5] * x), _x(4))
+    check_modes(lambda x: np.sum(np.r_[0.0:1.0:4j] * x), _x(4))
+
+
+def test_r_with_a_float_range_and_an_active_item_is_refused():
+    x = _x(2)
+    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="float range"):
+        srcdiff.grad(lambda x: np.sum(np.r_[x, 0.0:1.0:3j]))(x)
+    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="matrix directive"):
+        srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(x)
