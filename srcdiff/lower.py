@@ -1014,7 +1014,10 @@ class Lowerer:
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
-            return self._result(args[0], "stop_gradient", obj, discard)
+            from . import runtime  # emitted as no_derivative(x): a derivative of the emitted
+            ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
+            value = S.Call(func=ref, args=[args[0]], keywords=[])
+            return self._result(value, "stop_gradient", runtime.no_derivative, discard)
         if is_user_function(obj):
             args, keywords = self._bind_user_call(node, obj, args, keywords)
         path = canonical_path(obj)
