@@ -1023,3 +1023,57 @@ def repeat_grad(grad, like, repeats, axis):
     shape = numpy.shape(grad)
     g = numpy.reshape(grad, shape[:axis] + (shape[axis] // r, r) + shape[axis + 1:])
     return numpy.sum(g, axis=axis + 1)
+
+
+def arange_slopes(y, stop, which):
+    """For y = numpy.arange(start, stop, step): dy/dstart ('start': ones) or dy/dstep
+    ('step': 0, 1, 2, ...). Zero for integer results, and dy/dstart is zero when the first
+    argument is the stop (numpy.arange(stop) moves no value, only the length)."""
+    kind = getattr(getattr(y, "dtype", None), "kind", "f")
+    ones = numpy.ones_like(y, dtype=float) if kind not in "fc" else numpy.ones_like(y)
+    if kind not in "fc" or (which == "start" and stop is None):
+        return ones * 0
+    if which == "start":
+        return ones
+    return numpy.cumsum(ones) - 1
+
+
+def linspace_fraction(start, stop, num, endpoint, retstep, dtype, axis):
+    """For y = numpy.linspace(start, stop, ...): the fraction t with y = start (1 - t) +
+    stop t, shaped like y (zero for an integer dtype, whose values are piecewise constant)."""
+    if retstep:
+        raise ValueError("srcdiff differentiates numpy.linspace without retstep=True; "
+                         "compute the step as (stop - start) / (num - 1) (endpoint=True)")
+    fraction = numpy.linspace(start * 0.0, stop * 0.0 + 1.0, num, endpoint=endpoint,
+                              axis=axis)
+    if dtype is not None and numpy.dtype(dtype).kind not in "fc":
+        return fraction * 0
+    return numpy.real(fraction)
+
+
+def linspace_tangent(tangent, fraction, axis):
+    """`tangent` (of start or stop, broadcastable to the samples' shape without `axis`)
+    spread along `axis` with the weights `fraction`."""
+    shape = list(numpy.shape(fraction))
+    del shape[axis % len(shape)]
+    return numpy.expand_dims(numpy.broadcast_to(tangent, tuple(shape)), axis) * fraction
+
+
+def _draw(value, offset, spread, what):
+    """(value - offset) / spread: the standard draw behind a reparameterized sample."""
+    if numpy.any(spread == 0):
+        raise ValueError(f"the derivative of a sample with respect to {what} needs the "
+                         f"standard draw behind it, which a zero {what} does not keep; "
+                         f"draw it yourself (z = numpy.random.standard_normal(...)) and "
+                         f"write loc + scale * z")
+    return (value - offset) / spread
+
+
+def normal_draw(y, loc, scale):
+    """z of y = loc + scale * z (numpy.random.normal): dy/dscale, at the sample drawn."""
+    return _draw(y, loc, scale, "scale")
+
+
+def uniform_fraction(y, low, high):
+    """u of y = low + (high - low) * u (numpy.random.uniform): dy/dhigh (dy/dlow is 1 - u)."""
+    return _draw(y, low, high - low, "high - low")

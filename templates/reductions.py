@@ -136,6 +136,17 @@ if hasattr(numpy.linalg, "vector_norm"):
                          axis=(-2, -1), keepdims=keepdims)
 
 
+# bincount(x, weights): the sum of the weights in each bin (x, integer, moves none)
+@reverse(numpy.bincount)
+def bincount(y, x, weights=None, minlength=0):
+    d[weights] = numpy.take(d[y], x)
+
+
+@forward(numpy.bincount)
+def bincount(y, x, weights=None, minlength=0):
+    d[y] = numpy.bincount(x, d[weights], numpy.shape(y)[0])
+
+
 not_implemented(numpy.cumprod, "write the running product with a for loop, or use "
                 "numpy.exp(numpy.cumsum(numpy.log(x))) for positive x")
 not_implemented(numpy.average, "use numpy.sum(a * w, axis) / numpy.sum(w, axis)")

@@ -24,8 +24,9 @@ import numpy
 from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
                                      prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime import (abs_slope, center_like, centered, index_concat_grad,
-                             index_concat_tangent, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
+                             index_concat_grad, index_concat_tangent, linspace_fraction,
+                             linspace_tangent, normal_draw, uniform_fraction, abs_slope_tangent, add_adjoints, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
@@ -43,10 +44,13 @@ from srcdiff.runtime import (abs_slope, center_like, centered, index_concat_grad
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
 
-# constants, checks, integer counts, axis permutations, boolean masks and tie weights
+# constants, checks, integer counts, axis permutations, boolean masks and tie weights;
+# range slopes and fractions (they depend on shapes, dtypes and flags only) and the
+# standard draws behind random samples (fixed along the sample's path)
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies)
+                  check_in_place, check_item_copies, arange_slopes, linspace_fraction,
+                  normal_draw, uniform_fraction)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -197,6 +201,11 @@ def index_concat_grad_tangent(y, grad, concatenator, items):
 @forward(index_concat_tangent)
 def index_concat_tangent_tangent(y, concatenator, tangents, items):
     d[y] = index_concat_tangent(concatenator, d[tangents], items)
+
+
+@forward(linspace_tangent)
+def linspace_tangent_tangent(y, tangent, fraction, axis):
+    d[y] = linspace_tangent(d[tangent], fraction, axis)
 
 
 @forward(unstack_grad)

@@ -170,6 +170,17 @@ def remainder(y, x1, x2):
     d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)
 
 
+# heaviside(x1, x2) is x2 where x1 == 0 (piecewise constant in x1)
+@reverse(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[x2] = unbroadcast(d[y] * (x1 == 0), x2)
+
+
+@forward(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[y] = broadcast_like(d[x2] * (x1 == 0), y)
+
+
 @reverse(numpy.fmod)
 def fmod(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)

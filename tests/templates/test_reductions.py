@@ -275,3 +275,42 @@ def test_var_std_of_lists_and_floats(fn):
     check_modes(lambda x: fn([x, 2.0 * x, 3.0]), 0.4)
     check_modes(lambda x: fn([x, x * x, 1.0 - x], ddof=1), 0.4)
     check_modes(lambda x: np.sum(fn([x, x * x], axis=0)), np.array([0.3, 1.5]))
+
+
+# -- numpy.bincount(weights=) is a sum per bin; histogram is refused (issue 12, item 10) --
+BINS = np.array([0, 2, 2, 1, 4, 2])
+
+
+def bincount_weights(w):
+    return np.sum(np.sin(np.bincount(BINS, weights=w * w)) * np.arange(1.0, 6.0))
+
+
+def bincount_minlength(w):
+    return np.sum(np.bincount(BINS, w, minlength=7) ** 2 * np.arange(1.0, 8.0))
+
+
+def bincount_of_a_list(w):
+    return np.sum(np.bincount([0, 1, 1], weights=w[:3]) ** 3)
+
+
+def test_bincount_weights():
+    from rulecheck import check_modes
+    x = np.array([0.3, -1.2, 0.7, 0.5, 2.0, -0.4])
+    check_modes(bincount_weights, x)
+    check_modes(bincount_minlength, x)
+    check_modes(bincount_of_a_list, x)
+
+
+def test_bincount_without_weights_is_a_constant():
+    from rulecheck import check_modes
+    check_modes(lambda x: np.sum(np.bincount(BINS) * x), np.arange(1.0, 6.0))
+
+
+def histogram_counts(x):
+    return np.sum(np.histogram(x, bins=3)[0] * 1.0) + np.sum(x)
+
+
+def test_histogram_is_refused_with_what_to_write():
+    with pytest.raises(srcdiff.errors.NoRuleError, match="bincount") as info:
+        srcdiff.grad(histogram_counts)(np.array([0.3, -1.2, 0.7]))
+    assert "test_reductions.py" in str(info.value)

@@ -197,3 +197,20 @@ def test_complex_norms_without_a_rule_are_refused():
     z = np.array([1.0 + 2.0j, -0.5 + 0.3j])
     with pytest.raises(ValueError, match="norms of complex values"):
         srcdiff.grad(lambda z: np.linalg.norm(z, 1))(z)
+
+
+# -- numpy.heaviside: x2 is its value where x1 == 0 (issue 12, item 10) --------------------
+def heaviside_second(x):
+    x1 = np.array([[0.0, 1.5, -2.0], [0.0, 0.0, 3.0]])
+    return np.sum(np.heaviside(x1, x * x) * np.arange(1.0, 7.0).reshape(2, 3))
+
+
+def heaviside_both(x):
+    return np.sum(np.heaviside(x - 0.5, x * 3.0) ** 2 * x)
+
+
+def test_heaviside_second_argument():
+    from rulecheck import check_modes
+    check_modes(heaviside_second, np.array([0.3, -1.2, 0.7]))
+    check_modes(heaviside_second, 0.8)
+    check_modes(heaviside_both, np.array([0.1, 0.3, 0.7, 1.0]))  # x1 away from 0: a step
