@@ -134,10 +134,10 @@ def prod_others_tangent(tangent, a, axis):
     moved = numpy.moveaxis(a, axes, dest)
     tmoved = numpy.moveaxis(tangent, axes, dest)
     kept = numpy.shape(moved)[:ndim - k]
+    if 0 in numpy.shape(moved):  # nothing to multiply, or no product to take
+        return tangent * 0
     flat = numpy.reshape(moved, kept + (-1,))
     tflat = numpy.reshape(tmoved, kept + (-1,))
-    if numpy.shape(flat)[-1] == 0:
-        return tangent * 0
     left, dleft = _fw_exclusive_products(flat, tflat)
     right, dright = _fw_exclusive_products(numpy.flip(flat, axis=-1), numpy.flip(tflat, axis=-1))
     right, dright = numpy.flip(right, axis=-1), numpy.flip(dright, axis=-1)

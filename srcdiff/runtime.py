@@ -498,8 +498,8 @@ def prod_others(a, axis):
     k = len(axes)
     moved = numpy.moveaxis(a, axes, tuple(range(ndim - k, ndim)))
     kept = numpy.shape(moved)[:ndim - k]
-    flat = numpy.reshape(moved, kept + (-1,))
-    if numpy.shape(flat)[-1] == 0:
+    flat = numpy.reshape(moved, kept + (_count(numpy.shape(moved)[ndim - k:]),))
+    if numpy.shape(flat)[-1] == 0 or _count(kept) == 0:
         return numpy.zeros_like(a)
     one = numpy.ones_like(flat[..., :1])
     left = numpy.concatenate([one, numpy.cumprod(flat[..., :-1], axis=-1)], axis=-1)
@@ -997,6 +997,8 @@ def take_indices(indices, like, axis, mode):
 
 def repeat_grad(grad, like, repeats, axis):
     """The adjoint of numpy.repeat: sum each group of copies (one count, or one per item)."""
+    if numpy.ndim(like) == 0:
+        axis = None  # numpy.repeat(0-d, n, axis=0) repeats it as a 1-d array
     if numpy.ndim(repeats) != 0:
         if axis is None:
             like_flat = numpy.reshape(like, (-1,))

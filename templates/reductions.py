@@ -69,16 +69,18 @@ def max(y, a, axis=None, out=None, keepdims=False):
 # root of a square), takes the zero subgradient (safe_divide: 0 where std is 0, and
 # kink=True: a zero second derivative there too), as autograd and JAX do not (they give
 # nan): np.std(x) of a scalar, or of np.full(3, x), has derivative 0, not nan or +-1.
+# With ddof >= the count (NumPy's value is nan or inf) the derivative is nan or inf too,
+# never a ZeroDivisionError (numpy.true_divide).
 @reverse(numpy.var)
 def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     d[a] = reduce_grad(d[y], a, axis, keepdims) * numpy.conjugate(centered(a, axis)) * (
-        2 / (reduced_count(a, y) - ddof))
+        numpy.true_divide(2, reduced_count(a, y) - ddof))
 
 
 @forward(numpy.var)
 def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
     d[y] = numpy.sum(numpy.real(d[a] * numpy.conjugate(centered(a, axis))), axis=axis,
-                     keepdims=keepdims) * (2 / (reduced_count(a, y) - ddof))
+                     keepdims=keepdims) * numpy.true_divide(2, reduced_count(a, y) - ddof)
 
 
 @reverse(numpy.std)

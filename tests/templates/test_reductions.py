@@ -314,3 +314,40 @@ def test_histogram_is_refused_with_what_to_write():
     with pytest.raises(srcdiff.errors.NoRuleError, match="bincount") as info:
         srcdiff.grad(histogram_counts)(np.array([0.3, -1.2, 0.7]))
     assert "test_reductions.py" in str(info.value)
+
+
+# -- neighbours: empty inputs and ddof >= the count ---------------------------------------
+def prod_of_empty_rows(x):
+    return np.sum(np.prod(x, axis=1) + 1.0)
+
+
+def prod_of_empty_rows_keepdims(x):
+    return np.sum(np.prod(x, axis=-1, keepdims=True))
+
+
+@pytest.mark.parametrize("f", [prod_of_empty_rows, prod_of_empty_rows_keepdims])
+def test_prod_over_a_non_empty_axis_of_an_empty_array(f):
+    """Shape (0, 3) reduced over its length-3 axis: prod_others reshaped to (0, -1)."""
+    x = np.ones((0, 3))
+    assert srcdiff.grad(f)(x).shape == (0, 3)
+    assert srcdiff.jvp(f)(x, x)[1] == 0.0
+    assert srcdiff.hvp(f)(x, x).shape == (0, 3)
+
+
+def var_ddof_all(x):
+    return np.sum(np.var(x, axis=0, ddof=2))
+
+
+def var_of_empty_rows(x):
+    return np.sum(np.var(x, axis=1))
+
+
+def test_var_with_no_degrees_of_freedom_is_not_a_crash():
+    """NumPy's value is inf (ddof equal to the count: a division by zero): the derivative
+    is not finite either, never a ZeroDivisionError; with no elements it is empty."""
+    x = np.array([[0.3, 1.0], [1.2, -0.5]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert not np.isfinite(var_ddof_all(x))
+        assert not np.any(np.isfinite(srcdiff.grad(var_ddof_all)(x)))
+        assert not np.isfinite(srcdiff.jvp(var_ddof_all)(x, x)[1])
+        assert srcdiff.grad(var_of_empty_rows)(np.ones((0, 3))).shape == (0, 3)

@@ -292,3 +292,14 @@ def test_r_with_a_float_range_and_an_active_item_is_refused():
         srcdiff.grad(lambda x: np.sum(np.r_[x, 0.0:1.0:3j]))(x)
     with pytest.raises((ValueError, srcdiff.SrcdiffError), match="matrix directive"):
         srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(x)
+
+
+def repeat_of_a_float(x):
+    return np.sum(np.sin(np.repeat(x, 2, axis=0)) * np.arange(1.0, 3.0))
+
+
+def test_repeat_of_a_0d_value_along_axis_0():
+    """numpy.repeat(0-d, n, axis=0) repeats it as a 1-d array: repeat_grad took axis % 0."""
+    from rulecheck import check_modes
+    check_modes(repeat_of_a_float, 0.4)
+    check_modes(repeat_of_a_float, np.array(0.4))
