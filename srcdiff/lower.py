@@ -870,24 +870,30 @@ class Lowerer:
 
     def index_concatenation(self, node, out):
         """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
-        has rules), not an index into an object (no derivative). None for other subscripts."""
+        has rules), not an index into an object (no derivative); numpy.mgrid/ogrid[...]
+        become runtime.index_grid. Their ranges a:b:c become runtime.range_item(a, b, c),
+        refused where a bound is differentiated. None for other subscripts."""
         from . import runtime
         obj = self._callee_object(node.value)
-        if obj is None or type(obj).__name__ not in ("RClass", "CClass") or \
-                getattr(obj, "__module__", "").split(".")[0] != "numpy":
+        kinds = {"RClass": runtime.index_concat, "CClass": runtime.index_concat,
+                 "MGridClass": runtime.index_grid, "OGridClass": runtime.index_grid}
+        helper = kinds.get(type(obj).__name__) if obj is not None else None
+        if helper is None or getattr(obj, "__module__", "").split(".")[0] != "numpy":
             return None
         parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
         items = []
         for part in parts:
-            if isinstance(part, S.Slice):  # a range: slice(lo, hi, step), as r_ is given it
-                bounds = [b if b is not None else S.const(None)
+            if isinstance(part, S.Slice):
+                bounds = [self.expr(b, out) if b is not None else S.const(None)
                           for b in (part.lower, part.upper, part.step)]
-                part = S.Call(func=S.Name(id="slice", ctx=S.Load(), annotation=None,
-                                          type_comment=None), args=bounds, keywords=[])
-            items.append(part)
-        listed = self.expr(S.List(elts=items, ctx=S.Load()), out)
-        return S.Call(func=self.bind("index_concat", runtime.index_concat),
-                      args=[self.global_value(node.value, out), listed], keywords=[])
+                call = S.Call(func=self.bind("range_item", runtime.range_item), args=bounds,
+                              keywords=[])
+                items.append(self.temp(out, call, "call", "range", func=runtime.range_item))
+            else:
+                items.append(self.expr(part, out))
+        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), "display", "list")
+        return S.Call(func=self.bind(helper.__name__, helper),
+                      args=[self.global_value(node.value, out), listed], keywords=[]), helper
 
     def operation(self, node, out, target):
         """Lower one operation into `target = op(atoms)`; None if `node` is no operation."""
@@ -929,8 +935,8 @@ class Lowerer:
         if isinstance(node, S.Subscript):
             concatenation = self.index_concatenation(node, out)
             if concatenation is not None:
-                from .runtime import index_concat
-                return self.assign(target, concatenation, "call", func=index_concat)
+                call, helper = concatenation
+                return self.assign(target, call, "call", func=helper)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),

@@ -664,6 +664,16 @@ def split_grad(grad, arrays, axis, promote=None):
     return [numpy.reshape(p, s) for p, s in zip(pieces, shapes)]
 
 
+def range_item(start, stop, step):
+    """The range a:b:c given to numpy.r_, c_, mgrid or ogrid (a slice)."""
+    return slice(start, stop, step)
+
+
+def index_grid(grid, items):
+    """numpy.mgrid[items] or numpy.ogrid[items] (`grid`), as srcdiff lowers them."""
+    return grid[tuple(items)]
+
+
 def index_concat(concatenator, items):
     """numpy.r_[items] or numpy.c_[items] (`concatenator`), as srcdiff lowers them."""
     return concatenator[tuple(items)]
@@ -684,13 +694,6 @@ def _index_concat_layout(concatenator, items):
         if isinstance(item, str):
             lengths.append(0)
             continue
-        if isinstance(item, slice) and any(
-                isinstance(b, (float, complex, numpy.floating, numpy.complexfloating))
-                for b in (item.start, item.stop, item.step)):
-            raise ValueError(f"srcdiff can not differentiate numpy.r_/numpy.c_ with the "
-                             f"float range {item.start}:{item.stop}:{item.step} (its values "
-                             f"depend on the bounds); write numpy.linspace or numpy.arange "
-                             f"and numpy.concatenate")
         block = concatenator[(item,) if directive is None else (directive, item)]
         lengths.append(numpy.shape(block)[axis])
     return axis, lengths

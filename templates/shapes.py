@@ -8,7 +8,8 @@ is a Python list with one adjoint per element.
 import numpy
 
 from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tangent,
-                             method_astype, method_copy, reshape_like)
+                             index_grid, method_astype, method_copy, range_item,
+                             reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
                              inverse_axes, repeat_grad, split_grad, take_grad, take_indices,
@@ -164,6 +165,15 @@ def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind")
 @forward(numpy.concatenate)
 def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     d[y] = numpy.concatenate(d[arrays], axis=axis)
+
+
+# numpy.r_[a, b] and numpy.c_[a, b]: srcdiff lowers them to runtime.index_concat, and
+# numpy.mgrid/ogrid[...] to runtime.index_grid, their ranges a:b:c to runtime.range_item;
+# a range whose bounds are differentiated moves its values with them: refused
+_RANGE_HINT = ("write numpy.linspace(a, b, n) or numpy.arange(a, b, c) for the range a:b:c "
+               "(and numpy.concatenate, numpy.broadcast_to)")
+not_implemented(range_item, _RANGE_HINT)
+not_implemented(index_grid, _RANGE_HINT)
 
 
 # numpy.r_[a, b] and numpy.c_[a, b]: srcdiff lowers them to runtime.index_concat

@@ -286,12 +286,46 @@ def test_r_with_ranges_only_is_a_constant():
     check_modes(lambda x: np.sum(np.r_[0.0:1.0:4j] * x), _x(4))
 
 
-def test_r_with_a_float_range_and_an_active_item_is_refused():
-    x = _x(2)
-    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="float range"):
-        srcdiff.grad(lambda x: np.sum(np.r_[x, 0.0:1.0:3j]))(x)
+def r_with_a_float_range(x):
+    return np.sum(np.r_[x, 0.0:1.0:3j, 2.5:4.0:0.5] ** 2 * np.arange(1.0, 9.0))
+
+
+def r_with_a_differentiated_bound(x):
+    return np.sum(np.r_[0.0:x[0]:3j])
+
+
+def mgrid_with_a_differentiated_bound(x):
+    return np.sum(np.mgrid[0.0:1.0:3j, 0:x[0]:0.5])
+
+
+def ogrid_of_constants(x):
+    rows, cols = np.ogrid[0:2, 0.0:1.0:3j]
+    return np.sum(x * rows + np.sin(x) * cols + np.mgrid[0:2, 0:3][0] * x)
+
+
+def test_r_with_float_ranges_and_a_differentiated_item():
+    from rulecheck import check_modes
+    check_modes(r_with_a_float_range, _x(2))
+
+
+@pytest.mark.parametrize("f", [r_with_a_differentiated_bound,
+                               mgrid_with_a_differentiated_bound])
+def test_ranges_with_a_differentiated_bound_are_refused(f):
+    """np.r_[0.0:x:3j] (and mgrid/ogrid) moves its values with x: refused, located (it was a
+    silent zero)."""
+    with pytest.raises(srcdiff.errors.NoRuleError, match="linspace") as info:
+        srcdiff.grad(f)(np.array([2.0, 1.0]))
+    assert "test_shapes.py" in str(info.value)
+
+
+def test_mgrid_and_ogrid_of_constants():
+    from rulecheck import check_modes
+    check_modes(ogrid_of_constants, _x(2, 3))
+
+
+def test_r_matrix_directive_is_refused():
     with pytest.raises((ValueError, srcdiff.SrcdiffError), match="matrix directive"):
-        srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(x)
+        srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(_x(2))
 
 
 def repeat_of_a_float(x):
