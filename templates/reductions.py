@@ -124,8 +124,8 @@ if hasattr(numpy.linalg, "vector_norm"):
 
     @forward(numpy.linalg.vector_norm)
     def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
-        d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims, "vector"), axis=axis,
-                         keepdims=keepdims)
+        d[y] = numpy.real(numpy.sum(d[x] * norm_weights(x, y, ord, axis, keepdims, "vector"),
+                                    axis=axis, keepdims=keepdims))
 
     @reverse(numpy.linalg.matrix_norm)
     def matrix_norm(y, x, *, keepdims=False, ord="fro"):
@@ -134,8 +134,8 @@ if hasattr(numpy.linalg, "vector_norm"):
 
     @forward(numpy.linalg.matrix_norm)
     def matrix_norm(y, x, *, keepdims=False, ord="fro"):
-        d[y] = numpy.sum(d[x] * norm_weights(x, y, ord, None, keepdims, "matrix"),
-                         axis=(-2, -1), keepdims=keepdims)
+        d[y] = numpy.real(numpy.sum(d[x] * norm_weights(x, y, ord, None, keepdims, "matrix"),
+                                    axis=(-2, -1), keepdims=keepdims))
 
 
 # bincount(x, weights): the sum of the weights in each bin (x, integer, moves none)
