@@ -214,3 +214,21 @@ def test_heaviside_second_argument():
     check_modes(heaviside_second, np.array([0.3, -1.2, 0.7]))
     check_modes(heaviside_second, 0.8)
     check_modes(heaviside_both, np.array([0.1, 0.3, 0.7, 1.0]))  # x1 away from 0: a step
+
+
+# -- complex arccosh: the branch of numpy.arccosh -----------------------------------------
+def complex_arccosh(z):
+    v = np.arccosh(z)
+    return np.sum(np.real(v) * np.array([1.0, 2.0, -1.5]) + np.imag(v) * np.array([0.5, -1.0, 2.0]))
+
+
+def test_complex_arccosh_takes_numpys_branch():
+    """1 / sqrt(z * z - 1) has the wrong sign where Re z < 0 (the first point): the
+    derivative of numpy.arccosh is 1 / (sqrt(z - 1) sqrt(z + 1))."""
+    z = np.array([-0.2 + 0.5j, 0.4 + 0.3j, 1.5 - 0.7j])
+    want = _complex_fd_grad(complex_arccosh, z)
+    np.testing.assert_allclose(srcdiff.grad(complex_arccosh)(z), want, rtol=1e-6, atol=1e-8)
+    t = np.array([0.3 + 0.1j, -1.0 + 0.5j, 0.2 - 0.4j])
+    fd = (complex_arccosh(z + 1e-6 * t) - complex_arccosh(z - 1e-6 * t)) / 2e-6
+    assert srcdiff.jvp(complex_arccosh)(z, t)[1] == pytest.approx(fd, rel=1e-6)
+    check_hvp(complex_arccosh, z, vector=t)
