@@ -396,9 +396,12 @@ def power_exponent(exponent):
 
 
 def log_base(base):
-    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y."""
+    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y (a complex
+    base has a log, the principal one, except 0)."""
     if isinstance(base, (int, float)):
         return math.log(base) if base > 0 else 0.0
+    if isinstance(base, complex) or numpy.iscomplexobj(base):
+        return numpy.log(numpy.where(base != 0, base, 1))
     return numpy.log(numpy.where(base > 0, base, 1))
 
 

@@ -11,8 +11,8 @@ import math
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, reverse
-from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, tie_split,
-                             unbroadcast)
+from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, log_base,
+                             tie_split, unbroadcast)
 
 _G = globals()
 
@@ -101,13 +101,13 @@ def logaddexp2(y, x1, x2):
 @reverse(numpy.float_power)
 def float_power(y, x1, x2):
     d[x1] = unbroadcast(d[y] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), x1)
-    d[x2] = unbroadcast(d[y] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+    d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
 
 
 @forward(numpy.float_power)
 def float_power(y, x1, x2):
     d[y] = broadcast_like(d[x1] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), y)
-    d[y] = broadcast_like(d[x2] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), y)
+    d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
 
 
 @reverse(numpy.maximum)
