@@ -26,7 +26,8 @@ from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              index_concat_grad, index_concat_tangent, linspace_fraction,
-                             linspace_tangent, normal_draw, uniform_fraction, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+                             linspace_tangent, normal_draw, uniform_fraction,
+                             abs_slope_tangent, add_adjoints, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
