@@ -33,6 +33,8 @@ def unbroadcast(grad, like):
 
 def broadcast_like(tangent, like):
     """Broadcast a tangent to the shape of the value it belongs to."""
+    if isinstance(tangent, (list, tuple)):  # the tangent of a list argument: an array, so
+        tangent = numpy.asarray(tangent)  # two terms add item by item, not as lists
     if numpy.shape(tangent) == numpy.shape(like):
         return tangent
     # ones made from `like` carry its array type: a Python or host scalar tangent (of a
@@ -562,6 +564,8 @@ def cumsum_grad(grad, like, axis):
 
 def tie_split(grad, wins, ties):
     """`grad` where `wins`, half of it where `ties`, zero elsewhere (broadcast together)."""
+    if isinstance(grad, (list, tuple)):  # the tangent of a list argument
+        grad = numpy.asarray(grad)
     return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, grad * 0))
 
 
@@ -574,6 +578,7 @@ def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
     """
     lo = lo if lo2 is None else lo2
     hi = hi if hi2 is None else hi2
+    a, lo, hi = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, lo, hi)]
     low = a if lo is None else numpy.maximum(a, lo)
     above = (low > hi) if hi is not None else numpy.zeros_like(a, dtype=bool)
     below = (a < lo) if lo is not None else numpy.zeros_like(a, dtype=bool)
@@ -586,6 +591,7 @@ def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
 
 def dot_grad_left(grad, a, b):
     """Adjoint of `a` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * b
@@ -599,6 +605,7 @@ def dot_grad_left(grad, a, b):
 
 def dot_grad_right(grad, a, b):
     """Adjoint of `b` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * a
@@ -843,7 +850,7 @@ def abs_slope(x):
 def abs_slope_tangent(tangent, x):
     """The tangent of abs_slope(x) along `tangent`: 0 for real x (sign is flat)."""
     if not numpy.iscomplexobj(x):
-        return tangent * 0
+        return numpy.multiply(tangent, 0)  # (a list tangent times 0 is an empty list)
     size = numpy.abs(x)
     slope = safe_divide(numpy.conjugate(x), size)
     return safe_divide(numpy.conjugate(tangent) - slope * numpy.real(slope * tangent), size)
@@ -958,6 +965,7 @@ def solve_tangent_a(tangent, a, b, x):
 
 def inner_grad(grad, a, b, which):
     """The adjoint of a (which=0) or b (which=1) in numpy.inner(a, b)."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * (b if which == 0 else a)

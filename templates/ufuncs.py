@@ -112,51 +112,56 @@ def float_power(y, x1, x2):
 
 @reverse(numpy.maximum)
 def maximum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], x1 > x2, x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], x2 > x1, x1 == x2), x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2), numpy.equal(x1, x2)), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1), numpy.equal(x1, x2)), x2)
 
 
 @forward(numpy.maximum)
 def maximum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], x1 > x2, x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], x2 > x1, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2), numpy.equal(x1, x2)), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1), numpy.equal(x1, x2)), y)
 
 
 @reverse(numpy.minimum)
 def minimum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], x1 < x2, x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], x2 < x1, x1 == x2), x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2), numpy.equal(x1, x2)), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1), numpy.equal(x1, x2)), x2)
 
 
 @forward(numpy.minimum)
 def minimum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], x1 < x2, x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], x2 < x1, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2), numpy.equal(x1, x2)), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1), numpy.equal(x1, x2)), y)
 
 
-# fmax/fmin ignore NaNs: a NaN argument loses to a number.
+# fmax/fmin ignore NaNs: a NaN argument loses to a number. Comparisons are numpy's, so
+# list arguments compare item by item (Python compares two lists as wholes).
 @reverse(numpy.fmax)
 def fmax(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], (x1 > x2) | numpy.isnan(x2), x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], (x2 > x1) | numpy.isnan(x1), x1 == x2), x2)
+    ties = numpy.equal(x1, x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2) | numpy.isnan(x2), ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1) | numpy.isnan(x1), ties), x2)
 
 
 @forward(numpy.fmax)
 def fmax(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], (x1 > x2) | numpy.isnan(x2), x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], (x2 > x1) | numpy.isnan(x1), x1 == x2), y)
+    ties = numpy.equal(x1, x2)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2) | numpy.isnan(x2), ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1) | numpy.isnan(x1), ties), y)
 
 
 @reverse(numpy.fmin)
 def fmin(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], (x1 < x2) | numpy.isnan(x2), x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], (x2 < x1) | numpy.isnan(x1), x1 == x2), x2)
+    ties = numpy.equal(x1, x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2) | numpy.isnan(x2), ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1) | numpy.isnan(x1), ties), x2)
 
 
 @forward(numpy.fmin)
 def fmin(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], (x1 < x2) | numpy.isnan(x2), x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], (x2 < x1) | numpy.isnan(x1), x1 == x2), y)
+    ties = numpy.equal(x1, x2)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2) | numpy.isnan(x2), ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | numpy.isnan(x1), ties), y)
 
 
 # x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
@@ -175,12 +180,12 @@ def remainder(y, x1, x2):
 # heaviside(x1, x2) is x2 where x1 == 0 (piecewise constant in x1)
 @reverse(numpy.heaviside)
 def heaviside(y, x1, x2):
-    d[x2] = unbroadcast(d[y] * (x1 == 0), x2)
+    d[x2] = unbroadcast(d[y] * numpy.equal(x1, 0), x2)
 
 
 @forward(numpy.heaviside)
 def heaviside(y, x1, x2):
-    d[y] = broadcast_like(d[x2] * (x1 == 0), y)
+    d[y] = broadcast_like(d[x2] * numpy.equal(x1, 0), y)
 
 
 @reverse(numpy.fmod)

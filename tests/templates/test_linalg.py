@@ -131,3 +131,18 @@ def test_vdot_of_complex_values(f):
     fd = (f(z + 1e-6 * t) - f(z - 1e-6 * t)) / 2e-6
     assert srcdiff.jvp(f)(z, t)[1] == pytest.approx(fd, rel=1e-6)
     check_hvp(f, z, vector=t)
+
+
+def list_dot(x):
+    return np.dot([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0])
+
+
+def list_inner(x):
+    return np.inner([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0])
+
+
+@pytest.mark.parametrize("f", [list_dot, list_inner])
+def test_list_arguments(f):
+    """dot and inner of lists crashed in reverse mode (list times a float)."""
+    from rulecheck import check_modes
+    check_modes(f, np.array([0.37, 0.9]))

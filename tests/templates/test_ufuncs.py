@@ -232,3 +232,49 @@ def test_complex_arccosh_takes_numpys_branch():
     fd = (complex_arccosh(z + 1e-6 * t) - complex_arccosh(z - 1e-6 * t)) / 2e-6
     assert srcdiff.jvp(complex_arccosh)(z, t)[1] == pytest.approx(fd, rel=1e-6)
     check_hvp(complex_arccosh, z, vector=t)
+
+
+# -- list arguments: comparisons are numpy's, item by item (Python compares lists whole) ---
+def list_maximum(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.maximum([a, b], [b, a * 1.5])) * np.array([1.0, 2.0]))
+
+
+def list_minimum(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.minimum([a, b], [b, a * 1.5])) * np.array([1.0, 2.0]))
+
+
+def list_fmax(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.fmax([a, b], [b, a * 1.5])) * np.array([1.0, 2.0]))
+
+
+def list_fmin(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.fmin([a, b], [b, a * 1.5])) * np.array([1.0, 2.0]))
+
+
+def list_heaviside(x):
+    return np.sum(np.heaviside([0.0, 1.0, 0.0], [x[0], x[1], x[0] * x[1]]) * np.array([1.0, 2.0,
+                                                                                        3.0]))
+
+
+def list_clip(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.clip([a, b], [0.1, 0.2], [b, 0.9])) * np.array([1.0, 2.0]))
+
+
+def list_add(x):
+    a, b = x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+    return np.sum(np.sin(np.add([a, b], [b, a * 1.5])) * np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("f", [list_maximum, list_minimum, list_fmax, list_fmin, list_heaviside,
+                               list_clip, list_add])
+def test_list_arguments(f):
+    """maximum/minimum/fmax/fmin/heaviside of lists gave silently wrong gradients (a whole-list
+    comparison); clip crashed; add's forward rule concatenated the two list tangents."""
+    from rulecheck import check_modes
+    check_modes(f, np.array([0.37, 0.9]))
+    check_modes(f, np.array([1.3, -0.4]))
