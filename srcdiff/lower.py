@@ -868,6 +868,12 @@ class Lowerer:
             return S.Tuple(elts=[self.index(e, out) for e in node.elts], ctx=S.Load())
         return self.expr(node, out)
 
+    def _as_array(self, atom, out):
+        """numpy.asarray(atom) in a temporary: a list display given to a ufunc."""
+        import numpy
+        call = S.Call(func=self.bind("numpy.asarray", numpy.asarray), args=[atom], keywords=[])
+        return self.temp(out, call, "call", "asarray", func=numpy.asarray)
+
     def index_concatenation(self, node, out):
         """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
         has rules), not an index into an object (no derivative); numpy.mgrid/ogrid[...]
@@ -1017,6 +1023,9 @@ class Lowerer:
         from .api import stop_gradient
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
+            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) else a
+                    for a, n in zip(args, node.args)]
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
@@ -1237,3 +1246,12 @@ def _op_stem(node):
     if isinstance(node, (S.Tuple, S.List, S.Dict)):
         return type(node).__name__.lower()
     return "t"
+
+
+def _is_numpy_ufunc(obj):
+    """A NumPy ufunc (numpy.log, numpy.maximum, ...) or numpy.sinc: elementwise functions
+    that make arrays of list arguments."""
+    if type(obj).__name__ == "ufunc" and type(obj).__module__ == "numpy":
+        return True
+    return getattr(obj, "__name__", None) == "sinc" and \
+        getattr(obj, "__module__", "").split(".")[0] == "numpy"

@@ -37,7 +37,7 @@ def inner(y, a, b):
 # (the convention of the complex rules: df/da - i df/db for a real f)
 @reverse(numpy.vdot)
 def vdot(y, a, b):
-    d[a] = numpy.reshape(numpy.conjugate(numpy.multiply(d[y], b)), numpy.shape(a))
+    d[a] = numpy.reshape(numpy.conjugate(d[y] * numpy.ravel(b)), numpy.shape(a))
     d[b] = numpy.reshape(d[y] * numpy.conjugate(a), numpy.shape(b))
 
 

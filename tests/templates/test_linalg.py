@@ -146,3 +146,12 @@ def test_list_arguments(f):
     """dot and inner of lists crashed in reverse mode (list times a float)."""
     from rulecheck import check_modes
     check_modes(f, np.array([0.37, 0.9]))
+
+
+def list_vdot(x):
+    return np.vdot([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0]) * x[0]
+
+
+def test_vdot_of_lists():
+    from rulecheck import check_modes
+    check_modes(list_vdot, np.array([0.37, 0.9]))

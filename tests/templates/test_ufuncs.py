@@ -278,3 +278,52 @@ def test_list_arguments(f):
     from rulecheck import check_modes
     check_modes(f, np.array([0.37, 0.9]))
     check_modes(f, np.array([1.3, -0.4]))
+
+
+def _pair(x):
+    return x[0] * 0.5 + 0.1, x[1] * x[1] * 0.3 + 0.2
+
+
+def list_log(x):
+    a, b = _pair(x)
+    return np.sum(np.sin(np.log([a, b])) * np.array([1.0, 2.0]))
+
+
+def list_square(x):
+    a, b = _pair(x)
+    return np.sum(np.square([a, b]) * np.array([1.0, 2.0]))
+
+
+def list_multiply(x):
+    a, b = _pair(x)
+    return np.sum(np.multiply([a, b], (b, a * 1.5)) * np.array([1.0, 2.0]))
+
+
+def list_power(x):
+    a, b = _pair(x)
+    return np.sum(np.power([a, b], [b, 2.0]) * np.array([1.0, 2.0]))
+
+
+def list_arctan2(x):
+    a, b = _pair(x)
+    return np.sum(np.arctan2([a, b], [b, a * 1.5]) * np.array([1.0, 2.0]))
+
+
+def list_sinc(x):
+    a, b = _pair(x)
+    return np.sum(np.sinc([a, b]) * np.array([1.0, 2.0]))
+
+
+def list_negative(x):
+    a, b = _pair(x)
+    return np.sum(np.sin(np.negative([a, b])) * np.array([1.0, 2.0]))
+
+
+@pytest.mark.parametrize("f", [list_log, list_square, list_multiply, list_power, list_arctan2,
+                               list_sinc, list_negative])
+def test_ufunc_of_a_list_display(f):
+    """A list display given to a ufunc is made an array first (numpy.asarray, as the ufunc
+    does): the rules computed with the list itself (2 * [a, b] repeats it; 1 / [a, b] and
+    [a, b] * 0.5 crash) in reverse, forward or second order."""
+    from rulecheck import check_modes
+    check_modes(f, np.array([0.37, 0.9]))
