@@ -145,6 +145,7 @@ class Lowerer:
                                hint="list the parameters explicitly")
         self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
         self.locals = set(self.params) | assigned_names(fdef.body)
+        self.list_names = _list_names(fdef.body) - set(self.params)
         all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
@@ -1024,8 +1025,9 @@ class Lowerer:
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
-            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) else a
-                    for a, n in zip(args, node.args)]
+            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
+                isinstance(n, S.Name) and n.id in self.list_names) else a
+                for a, n in zip(args, node.args)]
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
@@ -1246,6 +1248,26 @@ def _op_stem(node):
     if isinstance(node, (S.Tuple, S.List, S.Dict)):
         return type(node).__name__.lower()
     return "t"
+
+
+def _list_names(body):
+    """Local names every assignment of which is a list or tuple display or comprehension
+    (lst = [a, b]): a ufunc given one of them gets an array of it (see Lowerer.call)."""
+    kinds, others = set(), set()
+    for node in S.walk(S.Module(body=list(body), type_ignores=[])):
+        if isinstance(node, S.Assign):
+            listy = isinstance(node.value, (S.List, S.Tuple, S.ListComp))
+            for target in node.targets:
+                if isinstance(target, S.Name):
+                    (kinds if listy else others).add(target.id)
+                else:
+                    others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+        elif isinstance(node, (S.AugAssign, S.AnnAssign)) and isinstance(node.target, S.Name):
+            others.add(node.target.id)
+        elif isinstance(node, (S.For, S.comprehension, S.withitem, S.NamedExpr)):
+            target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+            others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)} if target else set()
+    return kinds - others
 
 
 def _is_numpy_ufunc(obj):

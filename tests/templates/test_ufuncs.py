@@ -327,3 +327,33 @@ def test_ufunc_of_a_list_display(f):
     [a, b] * 0.5 crash) in reverse, forward or second order."""
     from rulecheck import check_modes
     check_modes(f, np.array([0.37, 0.9]))
+
+
+def named_list_square_of_one(x):
+    lst = [x[0] * x[1]]
+    return np.sum(np.square(lst) * 3.0)
+
+
+def named_list_log(x):
+    lst = [x[0] + 1.0, x[1] * x[1] + 0.5]
+    return np.sum(np.log(lst) * np.array([1.0, 2.0]))
+
+
+def named_list_multiply(x):
+    lst = [x[0], x[1]]
+    return np.sum(np.multiply(lst, lst) * np.array([1.0, 2.0]))
+
+
+def named_list_reciprocal(x):
+    lst = [x[0] + 2.0]
+    return np.sum(np.divide(1.0, lst) * 2.0) + np.sum(np.reciprocal(lst)) + x[1]
+
+
+@pytest.mark.parametrize("f", [named_list_square_of_one, named_list_log, named_list_multiply,
+                               named_list_reciprocal])
+def test_ufunc_of_a_named_list(f):
+    """lst = [v]; numpy.square(lst): 2 * lst repeated the list, a silently wrong gradient
+    (half the right one here); longer lists crashed. Names bound only to list displays are
+    made arrays before a ufunc, like displays."""
+    from rulecheck import check_modes
+    check_modes(f, np.array([0.37, 0.9]))
