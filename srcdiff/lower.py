@@ -145,7 +145,12 @@ class Lowerer:
                                hint="list the parameters explicitly")
         self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
         self.locals = set(self.params) | assigned_names(fdef.body)
-        self.list_names = _list_names(fdef.body) - set(self.params)
+        # names holding lists: locals bound only to list displays, and list or tuple
+        # arguments never rebound (known_types says which arguments are)
+        reassigned = assigned_names(fdef.body)
+        self.list_names = (_list_names(fdef.body) - set(self.params)) | {
+            p for p, cls in self.known_types.items() if cls in (list, tuple)
+            and p in self.params and p not in reassigned}
         all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))

@@ -357,3 +357,17 @@ def test_ufunc_of_a_named_list(f):
     made arrays before a ufunc, like displays."""
     from rulecheck import check_modes
     check_modes(f, np.array([0.37, 0.9]))
+
+
+def square_of_argument(x):
+    return np.sum(np.square(x) * 3.0) + np.sum(np.log(x))
+
+
+@pytest.mark.parametrize("x", [[0.5], [0.5, 2.0], (0.5, 2.0)])
+def test_ufunc_of_a_list_argument(x):
+    """grad(f)([0.5]) with numpy.square(x) inside gave 1.5 (want 3.0): the rule computed
+    2 * x with the list; list and tuple arguments are now made arrays before a ufunc.
+    (Second order over list arguments still takes the general variant: not checked here.)"""
+    from gradcheck import check_jvp
+    check_grad(square_of_argument, x)
+    check_jvp(square_of_argument, x)
