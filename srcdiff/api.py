@@ -165,10 +165,13 @@ class Derivative:
         return input_shapes(names, args, kwargs)
 
     def _known_types(self, args, kwargs):
-        """Classes of user objects passed in: their methods are differentiated through."""
+        """Classes of user objects passed in (their methods are differentiated through), and
+        list and tuple arguments (a ufunc given one makes an array of it: lower.py)."""
         _, names = _params(self._fn)
-        known = {n: type(a) for n, a in zip(names, args) if _is_user_object(a)}
-        known.update({k: type(v) for k, v in kwargs.items() if _is_user_object(v)})
+        known = {n: type(a) for n, a in zip(names, args)
+                 if _is_user_object(a) or type(a) in (list, tuple)}
+        known.update({k: type(v) for k, v in kwargs.items()
+                      if _is_user_object(v) or type(v) in (list, tuple)})
         return known
 
     def _containers(self, args, kwargs):

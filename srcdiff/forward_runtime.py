@@ -134,10 +134,10 @@ def prod_others_tangent(tangent, a, axis):
     moved = numpy.moveaxis(a, axes, dest)
     tmoved = numpy.moveaxis(tangent, axes, dest)
     kept = numpy.shape(moved)[:ndim - k]
+    if 0 in numpy.shape(moved):  # nothing to multiply, or no product to take
+        return tangent * 0
     flat = numpy.reshape(moved, kept + (-1,))
     tflat = numpy.reshape(tmoved, kept + (-1,))
-    if numpy.shape(flat)[-1] == 0:
-        return tangent * 0
     left, dleft = _fw_exclusive_products(flat, tflat)
     right, dright = _fw_exclusive_products(numpy.flip(flat, axis=-1), numpy.flip(tflat, axis=-1))
     right, dright = numpy.flip(right, axis=-1), numpy.flip(dright, axis=-1)
@@ -190,6 +190,10 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
     Piecewise-constant weights (ord 0, 1, inf and the matrix 1/inf norms) have a zero
     tangent; so do the weights at a zero norm.
     """
+    if isinstance(x, (list, tuple)):  # numpy.linalg.norm([a, b]): the array it makes
+        x = numpy.asarray(x)
+    if isinstance(tx, (list, tuple)):
+        tx = numpy.asarray(tx)
     axes, matrix, ord = norm_axes(x, ord, axis, kind)
     zero = x * 0 if tx is None else tx * 0
     ye, tye = y, ty
@@ -211,18 +215,20 @@ def norm_weights_tangent(tx, ty, x, y, ord, axis, keepdims, kind="norm"):
             return zero
         q = float(ord) - 1.0
         absx = numpy.abs(x)
+        nonzero = (absx != 0) & (ye != 0)  # zero weights there (runtime.norm_weights)
+        safe_x, safe_y = numpy.where(nonzero, absx, 1), numpy.where(ye != 0, ye, 1)
         if tx is not None:
-            nonzero = absx != 0
-            slope = numpy.where(nonzero, q * numpy.where(nonzero, absx, 1) ** (q - 1), 0)
-            return _fw_safe_divide(slope * tx, ye ** q)
-        w = numpy.sign(x) * _fw_safe_divide(absx ** q, ye ** q)
-        return -q * _fw_safe_divide(w * tye, ye)
+            slope = numpy.where(nonzero, q * safe_x ** (q - 1) / safe_y ** q, 0)
+            return slope * tx
+        w = numpy.sign(x) * numpy.where(nonzero, (safe_x / safe_y) ** q, 0)
+        return -q * numpy.where(nonzero, w * tye / safe_y, 0)
     if ord in (1, -1, numpy.inf, -numpy.inf):
         return zero
     if ord in ("nuc", 2, -2):
         if tx is None:
             return zero
-        return _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
+        out = _fw_svd_weights_tangent(tx, x, axes[0], axes[1], ord)
+        return numpy.where(ye == 0, out * 0, out)  # the weights are zero at a zero norm
     raise NotImplementedError(f"srcdiff has no second derivative for the norm ord={ord!r}")
 
 
@@ -230,5 +236,5 @@ def log_base_tangent(tangent, base):
     """The tangent of runtime.log_base(base): tangent / base where base > 0, else zero."""
     if isinstance(base, (int, float)):
         return tangent / base if base > 0 else tangent * 0
-    positive = base > 0
+    positive = (base != 0) if isinstance(base, complex) or numpy.iscomplexobj(base) else base > 0
     return numpy.where(positive, tangent / numpy.where(positive, base, 1), tangent * 0)

@@ -152,6 +152,12 @@ class Lowerer:
                                hint="list the parameters explicitly")
         self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
         self.locals = set(self.params) | assigned_names(fdef.body)
+        # names holding lists: locals bound only to list displays, and list or tuple
+        # arguments never rebound (known_types says which arguments are)
+        reassigned = assigned_names(fdef.body)
+        self.list_names = (_list_names(fdef.body) - set(self.params)) | {
+            p for p, cls in self.known_types.items() if cls in (list, tuple)
+            and p in self.params and p not in reassigned}
         all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
@@ -881,6 +887,39 @@ class Lowerer:
             return S.Tuple(elts=[self.index(e, out) for e in node.elts], ctx=S.Load())
         return self.expr(node, out)
 
+    def _as_array(self, atom, out):
+        """numpy.asarray(atom) in a temporary: a list display given to a ufunc."""
+        import numpy
+        call = S.Call(func=self.bind("numpy.asarray", numpy.asarray), args=[atom], keywords=[])
+        return self.temp(out, call, "call", "asarray", func=numpy.asarray)
+
+    def index_concatenation(self, node, out):
+        """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
+        has rules), not an index into an object (no derivative); numpy.mgrid/ogrid[...]
+        become runtime.index_grid. Their ranges a:b:c become runtime.range_item(a, b, c),
+        refused where a bound is differentiated. None for other subscripts."""
+        from . import runtime
+        obj = self._callee_object(node.value)
+        kinds = {"RClass": runtime.index_concat, "CClass": runtime.index_concat,
+                 "MGridClass": runtime.index_grid, "OGridClass": runtime.index_grid}
+        helper = kinds.get(type(obj).__name__) if obj is not None else None
+        if helper is None or getattr(obj, "__module__", "").split(".")[0] != "numpy":
+            return None
+        parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
+        items = []
+        for part in parts:
+            if isinstance(part, S.Slice):
+                bounds = [self.expr(b, out) if b is not None else S.const(None)
+                          for b in (part.lower, part.upper, part.step)]
+                call = S.Call(func=self.bind("range_item", runtime.range_item), args=bounds,
+                              keywords=[])
+                items.append(self.temp(out, call, "call", "range", func=runtime.range_item))
+            else:
+                items.append(self.expr(part, out))
+        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), "display", "list")
+        return S.Call(func=self.bind(helper.__name__, helper),
+                      args=[self.global_value(node.value, out), listed], keywords=[]), helper
+
     def operation(self, node, out, target):
         """Lower one operation into `target = op(atoms)`; None if `node` is no operation."""
         if isinstance(node, (S.Name, S.Constant)) or (
@@ -919,6 +958,10 @@ class Lowerer:
                 return call
             return call
         if isinstance(node, S.Subscript):
+            concatenation = self.index_concatenation(node, out)
+            if concatenation is not None:
+                call, helper = concatenation
+                return self.assign(target, call, "call", func=helper)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
@@ -1000,10 +1043,17 @@ class Lowerer:
         from .api import stop_gradient
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
+            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
+                isinstance(n, S.Name) and n.id in self.list_names) else a
+                for a, n in zip(args, node.args)]
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
-            return self._result(args[0], "stop_gradient", obj, discard)
+            from . import runtime  # emitted as no_derivative(x): a derivative of the emitted
+            ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
+            value = S.Call(func=ref, args=[args[0]], keywords=[])
+            return self._result(value, "stop_gradient", runtime.no_derivative, discard)
         if is_user_function(obj):
             args, keywords = self._bind_user_call(node, obj, args, keywords)
             self._check_argument_writes(node, obj, args, out)
@@ -1268,3 +1318,32 @@ def _op_stem(node):
     if isinstance(node, (S.Tuple, S.List, S.Dict)):
         return type(node).__name__.lower()
     return "t"
+
+
+def _list_names(body):
+    """Local names every assignment of which is a list or tuple display or comprehension
+    (lst = [a, b]): a ufunc given one of them gets an array of it (see Lowerer.call)."""
+    kinds, others = set(), set()
+    for node in S.walk(S.Module(body=list(body), type_ignores=[])):
+        if isinstance(node, S.Assign):
+            listy = isinstance(node.value, (S.List, S.Tuple, S.ListComp))
+            for target in node.targets:
+                if isinstance(target, S.Name):
+                    (kinds if listy else others).add(target.id)
+                else:
+                    others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+        elif isinstance(node, (S.AugAssign, S.AnnAssign)) and isinstance(node.target, S.Name):
+            others.add(node.target.id)
+        elif isinstance(node, (S.For, S.comprehension, S.withitem, S.NamedExpr)):
+            target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+            others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)} if target else set()
+    return kinds - others
+
+
+def _is_numpy_ufunc(obj):
+    """A NumPy ufunc (numpy.log, numpy.maximum, ...) or numpy.sinc: elementwise functions
+    that make arrays of list arguments."""
+    if type(obj).__name__ == "ufunc" and type(obj).__module__ == "numpy":
+        return True
+    return getattr(obj, "__name__", None) == "sinc" and \
+        getattr(obj, "__module__", "").split(".")[0] == "numpy"

@@ -37,6 +37,8 @@ def unbroadcast(grad, like):
 
 def broadcast_like(tangent, like):
     """Broadcast a tangent to the shape of the value it belongs to."""
+    if isinstance(tangent, (list, tuple)):  # the tangent of a list argument: an array, so
+        tangent = numpy.asarray(tangent)  # two terms add item by item, not as lists
     if numpy.shape(tangent) == numpy.shape(like):
         return tangent
     # ones made from `like` carry its array type: a Python or host scalar tangent (of a
@@ -508,9 +510,12 @@ def power_exponent(exponent):
 
 
 def log_base(base):
-    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y."""
+    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y (a complex
+    base has a log, the principal one, except 0)."""
     if isinstance(base, (int, float)):
         return math.log(base) if base > 0 else 0.0
+    if isinstance(base, complex) or numpy.iscomplexobj(base):
+        return numpy.log(numpy.where(base != 0, base, 1))
     return numpy.log(numpy.where(base > 0, base, 1))
 
 
@@ -570,6 +575,33 @@ def reduced_count(like, result):
     return _count(numpy.shape(like)) // size if size else 0
 
 
+def centered(a, axis, kink=False):
+    """`a` minus its mean over `axis` (kept dims), for the derivatives of var and std.
+
+    Exactly zero in every reduction where `a` is constant (its exact value): the
+    rounding of the mean (numpy.std(numpy.full(3, x)) is about 1e-17, not 0) must
+    not decide the sign of a derivative that is zero there. Its derivative is the
+    centering of the tangent (kink=False, var), or zero in those reductions too
+    (kink=True, std: a kink there, like abs at 0, where the zero subgradient is used).
+    """
+    return center_like(a, a, axis, True)
+
+
+def center_like(t, a, axis, kink):
+    """`t` minus its mean over `axis`; zeroed in the reductions where `a` is constant
+    when `kink` is true. Linear in `t` (and its own adjoint); `a` picks the reductions."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    if isinstance(t, (list, tuple)):
+        t = numpy.asarray(t)
+    axes = _axes_of(axis, numpy.ndim(a))
+    out = t - numpy.mean(t, axis=axes, keepdims=True)
+    if not kink or _count(numpy.shape(a)) == 0:
+        return out
+    same = numpy.max(a, axis=axes, keepdims=True) == numpy.min(a, axis=axes, keepdims=True)
+    return numpy.where(same, out * 0, out)
+
+
 def prod_others(a, axis):
     """For each element of `a`, the product of the other elements in its reduction.
 
@@ -583,8 +615,8 @@ def prod_others(a, axis):
     k = len(axes)
     moved = numpy.moveaxis(a, axes, tuple(range(ndim - k, ndim)))
     kept = numpy.shape(moved)[:ndim - k]
-    flat = numpy.reshape(moved, kept + (-1,))
-    if numpy.shape(flat)[-1] == 0:
+    flat = numpy.reshape(moved, kept + (_count(numpy.shape(moved)[ndim - k:]),))
+    if numpy.shape(flat)[-1] == 0 or _count(kept) == 0:
         return numpy.zeros_like(a)
     one = numpy.ones_like(flat[..., :1])
     left = numpy.concatenate([one, numpy.cumprod(flat[..., :-1], axis=-1)], axis=-1)
@@ -644,6 +676,8 @@ def cumsum_grad(grad, like, axis):
 
 def tie_split(grad, wins, ties):
     """`grad` where `wins`, half of it where `ties`, zero elsewhere (broadcast together)."""
+    if isinstance(grad, (list, tuple)):  # the tangent of a list argument
+        grad = numpy.asarray(grad)
     return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, grad * 0))
 
 
@@ -656,6 +690,7 @@ def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
     """
     lo = lo if lo2 is None else lo2
     hi = hi if hi2 is None else hi2
+    a, lo, hi = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, lo, hi)]
     low = a if lo is None else numpy.maximum(a, lo)
     above = (low > hi) if hi is not None else numpy.zeros_like(a, dtype=bool)
     below = (a < lo) if lo is not None else numpy.zeros_like(a, dtype=bool)
@@ -668,6 +703,7 @@ def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
 
 def dot_grad_left(grad, a, b):
     """Adjoint of `a` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * b
@@ -681,6 +717,7 @@ def dot_grad_left(grad, a, b):
 
 def dot_grad_right(grad, a, b):
     """Adjoint of `b` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * a
@@ -747,6 +784,74 @@ def split_grad(grad, arrays, axis, promote=None):
         index = (slice(None),) * (axis % ndim) + (slice(start, stop),)
         pieces.append(grad[index])
     return [numpy.reshape(p, s) for p, s in zip(pieces, shapes)]
+
+
+def range_item(start, stop, step):
+    """The range a:b:c given to numpy.r_, c_, mgrid or ogrid (a slice)."""
+    return slice(start, stop, step)
+
+
+def index_grid(grid, items):
+    """numpy.mgrid[items] or numpy.ogrid[items] (`grid`), as srcdiff lowers them."""
+    return grid[tuple(items)]
+
+
+def index_concat(concatenator, items):
+    """numpy.r_[items] or numpy.c_[items] (`concatenator`), as srcdiff lowers them."""
+    return concatenator[tuple(items)]
+
+
+def _index_concat_layout(concatenator, items):
+    """For numpy.r_/c_[items]: the concatenation axis and each item's length along it."""
+    directive = items[0] if items and isinstance(items[0], str) else None
+    axis = concatenator.axis
+    if directive is not None:
+        head = directive.split(",")[0].strip()
+        if head in ("r", "c") or not head.lstrip("-").isdigit():
+            raise ValueError(f"srcdiff differentiates numpy.r_ and numpy.c_ only without "
+                             f"the matrix directive {directive!r}; use numpy.concatenate")
+        axis = int(head)
+    lengths = []
+    for item in items:
+        if isinstance(item, str):
+            lengths.append(0)
+            continue
+        block = concatenator[(item,) if directive is None else (directive, item)]
+        lengths.append(numpy.shape(block)[axis])
+    return axis, lengths
+
+
+def index_concat_grad(grad, concatenator, items):
+    """The adjoint of index_concat: one piece of `grad` per item, in the item's shape (a
+    list; 0.0 for ranges and directive strings, which carry no derivative)."""
+    items = list(items)
+    axis, lengths = _index_concat_layout(concatenator, items)
+    axis = axis % numpy.ndim(grad)
+    out, start = [], 0
+    for item, n in zip(items, lengths):
+        piece = grad[(slice(None),) * axis + (slice(start, start + n),)]
+        start += n
+        if isinstance(item, (str, slice)):
+            out.append(0.0)
+        else:
+            out.append(array_grad(numpy.reshape(piece, numpy.shape(item)), item))
+    return out
+
+
+def index_concat_tangent(concatenator, tangents, items):
+    """The tangent of index_concat: the items' tangents concatenated the same way (ranges
+    become zeros, directive strings stay)."""
+    items = list(items)
+    _index_concat_layout(concatenator, items)  # refuses what has no derivative
+    parts = []
+    for item, t in zip(items, tangents):
+        if isinstance(item, str):
+            parts.append(item)
+        elif isinstance(item, slice):
+            parts.append(numpy.zeros_like(numpy.r_[item], dtype=float))
+        else:
+            parts.append(t)
+    return concatenator[tuple(parts)]
 
 
 def unstack_grad(grad, arrays, axis):
@@ -857,7 +962,7 @@ def abs_slope(x):
 def abs_slope_tangent(tangent, x):
     """The tangent of abs_slope(x) along `tangent`: 0 for real x (sign is flat)."""
     if not numpy.iscomplexobj(x):
-        return tangent * 0
+        return numpy.multiply(tangent, 0)  # (a list tangent times 0 is an empty list)
     size = numpy.abs(x)
     slope = safe_divide(numpy.conjugate(x), size)
     return safe_divide(numpy.conjugate(tangent) - slope * numpy.real(slope * tangent), size)
@@ -893,6 +998,8 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
     flattened) or 'matrix' (matrix_norm over the last two axes). At a kink
     (a zero norm, ties in a max) the derivative is split evenly or is zero.
     """
+    if isinstance(x, (list, tuple)):  # numpy.linalg.norm([a, b]): the array it makes
+        x = numpy.asarray(x)
     axes, matrix, ord = norm_axes(x, ord, axis, kind)
     ye = y
     if not keepdims:
@@ -918,7 +1025,9 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
         if ord == 1:
             return sign
         p = float(ord)
-        return sign * safe_divide(absx ** (p - 1), ye ** (p - 1))
+        nonzero = (absx != 0) & (ye != 0)  # 0 at a zero element (as abs), whatever p is
+        ratio = (numpy.where(nonzero, absx, 1) / numpy.where(ye != 0, ye, 1)) ** (p - 1)
+        return sign * numpy.where(nonzero, ratio, 0)
     r, c = axes
     if ord in (1, -1, numpy.inf, -numpy.inf):
         along = r if ord in (1, -1) else c
@@ -932,7 +1041,8 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
             u, vh = u[..., :, :1], vh[..., :1, :]
         elif ord == -2:
             u, vh = u[..., :, -1:], vh[..., -1:, :]
-        return numpy.moveaxis(numpy.matmul(u, vh), (-2, -1), (r, c))
+        weights = numpy.moveaxis(numpy.matmul(u, vh), (-2, -1), (r, c))
+        return numpy.where(ye == 0, weights * 0, weights)  # zero norm: zero, not an SVD's pick
     raise NotImplementedError(f"srcdiff has no derivative for the norm ord={ord!r}")
 
 
@@ -967,6 +1077,7 @@ def solve_tangent_a(tangent, a, b, x):
 
 def inner_grad(grad, a, b, which):
     """The adjoint of a (which=0) or b (which=1) in numpy.inner(a, b)."""
+    a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
     if na == 0 or nb == 0:
         out = grad * (b if which == 0 else a)
@@ -1012,6 +1123,8 @@ def take_indices(indices, like, axis, mode):
 
 def repeat_grad(grad, like, repeats, axis):
     """The adjoint of numpy.repeat: sum each group of copies (one count, or one per item)."""
+    if numpy.ndim(like) == 0:
+        axis = None  # numpy.repeat(0-d, n, axis=0) repeats it as a 1-d array
     if numpy.ndim(repeats) != 0:
         if axis is None:
             like_flat = numpy.reshape(like, (-1,))
@@ -1029,6 +1142,8 @@ def repeat_grad(grad, like, repeats, axis):
             return numpy.reshape(out, numpy.shape(like))
         return numpy.moveaxis(out, 0, axis)
     r = int(repeats)
+    if r == 0 or _count(numpy.shape(like)) == 0:  # no copies (or nothing to copy): all zero
+        return numpy.zeros_like(like) * numpy.sum(grad)
     if axis is None:
         g = numpy.reshape(grad, (-1, r))
         return numpy.reshape(numpy.sum(g, axis=-1), numpy.shape(like))
@@ -1036,3 +1151,57 @@ def repeat_grad(grad, like, repeats, axis):
     shape = numpy.shape(grad)
     g = numpy.reshape(grad, shape[:axis] + (shape[axis] // r, r) + shape[axis + 1:])
     return numpy.sum(g, axis=axis + 1)
+
+
+def arange_slopes(y, stop, which):
+    """For y = numpy.arange(start, stop, step): dy/dstart ('start': ones) or dy/dstep
+    ('step': 0, 1, 2, ...). Zero for integer results, and dy/dstart is zero when the first
+    argument is the stop (numpy.arange(stop) moves no value, only the length)."""
+    kind = getattr(getattr(y, "dtype", None), "kind", "f")
+    ones = numpy.ones_like(y, dtype=float) if kind not in "fc" else numpy.ones_like(y)
+    if kind not in "fc" or (which == "start" and stop is None):
+        return ones * 0
+    if which == "start":
+        return ones
+    return numpy.cumsum(ones) - 1
+
+
+def linspace_fraction(start, stop, num, endpoint, retstep, dtype, axis):
+    """For y = numpy.linspace(start, stop, ...): the fraction t with y = start (1 - t) +
+    stop t, shaped like y (zero for an integer dtype, whose values are piecewise constant)."""
+    if retstep:
+        raise ValueError("srcdiff differentiates numpy.linspace without retstep=True; "
+                         "compute the step as (stop - start) / (num - 1) (endpoint=True)")
+    fraction = numpy.linspace(start * 0.0, stop * 0.0 + 1.0, num, endpoint=endpoint,
+                              axis=axis)
+    if dtype is not None and numpy.dtype(dtype).kind not in "fc":
+        return fraction * 0
+    return numpy.real(fraction)
+
+
+def linspace_tangent(tangent, fraction, axis):
+    """`tangent` (of start or stop, broadcastable to the samples' shape without `axis`)
+    spread along `axis` with the weights `fraction`."""
+    shape = list(numpy.shape(fraction))
+    del shape[axis % len(shape)]
+    return numpy.expand_dims(numpy.broadcast_to(tangent, tuple(shape)), axis) * fraction
+
+
+def _draw(value, offset, spread, what):
+    """(value - offset) / spread: the standard draw behind a reparameterized sample."""
+    if numpy.any(spread == 0):
+        raise ValueError(f"the derivative of a sample with respect to {what} needs the "
+                         f"standard draw behind it, which a zero {what} does not keep; "
+                         f"draw it yourself (z = numpy.random.standard_normal(...)) and "
+                         f"write loc + scale * z")
+    return (value - offset) / spread
+
+
+def normal_draw(y, loc, scale):
+    """z of y = loc + scale * z (numpy.random.normal): dy/dscale, at the sample drawn."""
+    return _draw(y, loc, scale, "scale")
+
+
+def uniform_fraction(y, low, high):
+    """u of y = low + (high - low) * u (numpy.random.uniform): dy/dhigh (dy/dlow is 1 - u)."""
+    return _draw(y, low, high - low, "high - low")

@@ -77,7 +77,9 @@ class Shapes:
     def _value(self, stmt, state):
         info = stmt.sd
         value = stmt.value
-        if info.kind in ("copy", "stop_gradient"):
+        if info.kind == "stop_gradient":  # no_derivative(x)
+            return self._atom(value.args[0], state)
+        if info.kind == "copy":
             return self._atom(value, state)
         if info.kind in ("binop", "unary") and info.func in ELEMENTWISE_OPERATORS:
             args, _ = analyze.call_parts(value)

@@ -33,9 +33,11 @@ def inner(y, a, b):
     d[y] = numpy.inner(a, d[b])
 
 
+# vdot(a, b) = sum(conj(a) * b): conjugate-linear in a, so a's adjoint is conjugated whole
+# (the convention of the complex rules: df/da - i df/db for a real f)
 @reverse(numpy.vdot)
 def vdot(y, a, b):
-    d[a] = numpy.reshape(d[y] * numpy.conjugate(b), numpy.shape(a))
+    d[a] = numpy.reshape(numpy.conjugate(d[y] * numpy.ravel(b)), numpy.shape(a))
     d[b] = numpy.reshape(d[y] * numpy.conjugate(a), numpy.shape(b))
 
 

@@ -1,15 +1,23 @@
 """Functions whose results carry no derivative: shapes, indices, comparisons, rounding,
-constructors from shapes, random numbers, and integer/boolean-valued builtins.
+constructors from shapes, random numbers drawn from shapes or counts, and
+integer/boolean-valued builtins.
 
-Rounding functions (floor, ceil, round, ...) are piecewise constant: their
-derivative is zero almost everywhere, so no derivative flows through them.
+A function belongs here only if its output is piecewise constant in every float
+input (rounding functions such as floor, ceil, round have a zero derivative almost
+everywhere). Functions whose values move with a float input have rules or a
+not-implemented refusal elsewhere, even if they are often called with constants:
+numpy.arange and numpy.linspace (templates/grids.py), numpy.heaviside's second
+argument (ufuncs.py), numpy.bincount's weights (reductions.py), numpy.random.normal,
+uniform and exponential (random.py); numpy.unique, histogram, meshgrid, logspace,
+geomspace, random.choice/permutation/shuffle/gamma/beta and builtins.getattr are
+refused with what to write instead.
 """
 import builtins
 import math
 
 import numpy
 
-from srcdiff.rules import nondifferentiable
+from srcdiff.rules import nondifferentiable, not_implemented
 
 
 def _present(module, names):
@@ -18,27 +26,39 @@ def _present(module, names):
 
 nondifferentiable(*_present(numpy, """
     shape ndim size argmax argmin argsort argpartition nonzero flatnonzero argwhere
-    count_nonzero searchsorted digitize bincount unique
-    floor ceil trunc rint fix round around sign signbit heaviside floor_divide
+    count_nonzero searchsorted digitize
+    floor ceil trunc rint fix round around sign signbit floor_divide
     isnan isinf isfinite isclose allclose array_equal array_equiv isreal iscomplex
     isrealobj iscomplexobj isscalar iscomplexobj result_type can_cast promote_types
     greater greater_equal less less_equal equal not_equal
     logical_and logical_or logical_not logical_xor all any
     bitwise_and bitwise_or bitwise_xor invert left_shift right_shift
-    zeros_like ones_like empty_like zeros ones empty eye identity arange
-    linspace logspace geomspace tri tril_indices triu_indices diag_indices indices
-    ix_ meshgrid unravel_index ravel_multi_index broadcast_shapes
-    histogram histogram_bin_edges
+    zeros_like ones_like empty_like zeros ones empty eye identity
+    tri tril_indices triu_indices diag_indices indices
+    ix_ unravel_index ravel_multi_index broadcast_shapes
 """))
 nondifferentiable(*_present(numpy.random, """
-    rand randn random random_sample uniform normal standard_normal integers randint
-    choice permutation shuffle default_rng seed poisson binomial exponential gamma beta
+    rand randn random random_sample standard_normal integers randint
+    default_rng seed poisson binomial
 """))
 nondifferentiable(*_present(builtins, """
     len int bool range slice isinstance issubclass print round hash id repr str type
-    callable hasattr getattr any all
+    callable hasattr any all
 """))
 nondifferentiable(*_present(math, """
     floor ceil trunc isnan isinf isfinite isclose factorial comb perm gcd lcm
     isqrt
 """))
+
+
+# values that move with a float input, with no rule yet: refused when one is differentiated
+not_implemented(numpy.unique, "the unique values are elements of x: index x with the "
+                "positions of its first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
+                "return_index=True)[1]]")
+not_implemented(numpy.histogram, "its bin edges (and density=True) move with the data's "
+                "min and max, and with weights= the counts are weighted sums; with fixed edges "
+                "write numpy.bincount(numpy.digitize(a, edges) - 1, weights=w)")
+not_implemented(numpy.histogram_bin_edges, "write numpy.linspace(numpy.min(a), "
+                "numpy.max(a), bins + 1)")
+not_implemented(builtins.getattr, "read the attribute itself (x.real, x.T), so srcdiff "
+                "knows which one it is")

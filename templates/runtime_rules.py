@@ -24,7 +24,10 @@ import numpy
 from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
                                      prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_grad, copy_array,
+from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
+                             index_concat_grad, index_concat_tangent, linspace_fraction,
+                             linspace_tangent, normal_draw, uniform_fraction,
+                             abs_slope_tangent, add_adjoints, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
@@ -43,11 +46,14 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
 
-# constants, checks, integer counts, axis permutations, boolean masks and tie weights
+# constants, checks, integer counts, axis permutations, boolean masks and tie weights;
+# range slopes and fractions (they depend on shapes, dtypes and flags only) and the
+# standard draws behind random samples (fixed along the sample's path)
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
                   check_in_place, check_item_copies, check_norm_order, check_not_shared,
-                  check_no_view)
+                  check_no_view, arange_slopes, linspace_fraction, normal_draw,
+                  uniform_fraction)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -143,6 +149,16 @@ def reduce_grad_tangent(y, grad, like, axis, keepdims):
     d[y] = reduce_grad(d[grad], like, axis, keepdims)
 
 
+@forward(centered)
+def centered_tangent(y, a, axis, kink=False):
+    d[y] = center_like(d[a], a, axis, kink)
+
+
+@forward(center_like)
+def center_like_tangent(y, t, a, axis, kink):
+    d[y] = center_like(d[t], a, axis, kink)
+
+
 @forward(prod_others)
 def prod_others_tangent_rule(y, a, axis):
     d[y] = prod_others_tangent(d[a], a, axis)
@@ -178,6 +194,21 @@ def cast_grad_tangent(y, grad, like, result):
 @forward(split_grad)
 def split_grad_tangent(y, grad, arrays, axis, promote=None):
     d[y] = split_grad(d[grad], arrays, axis, promote)
+
+
+@forward(index_concat_grad)
+def index_concat_grad_tangent(y, grad, concatenator, items):
+    d[y] = index_concat_grad(d[grad], concatenator, items)
+
+
+@forward(index_concat_tangent)
+def index_concat_tangent_tangent(y, concatenator, tangents, items):
+    d[y] = index_concat_tangent(concatenator, d[tangents], items)
+
+
+@forward(linspace_tangent)
+def linspace_tangent_tangent(y, tangent, fraction, axis):
+    d[y] = linspace_tangent(d[tangent], fraction, axis)
 
 
 @forward(unstack_grad)
@@ -319,6 +350,26 @@ def expand_reduced_adjoint(y, grad, like, axis, keepdims):
 @reverse(reshape_like)
 def reshape_like_adjoint(y, grad, like, order="C"):
     d[grad] = reshape_like(d[y], grad, order)
+
+
+@reverse(centered)
+def centered_adjoint(y, a, axis, kink=False):
+    d[a] = center_like(d[y], a, axis, kink)
+
+
+@reverse(center_like)
+def center_like_adjoint(y, t, a, axis, kink):
+    d[t] = center_like(d[y], a, axis, kink)
+
+
+@reverse(index_concat_grad)
+def index_concat_grad_adjoint(y, grad, concatenator, items):
+    d[grad] = index_concat_tangent(concatenator, d[y], items)
+
+
+@reverse(index_concat_tangent)
+def index_concat_tangent_adjoint(y, concatenator, tangents, items):
+    d[tangents] = index_concat_grad(d[y], concatenator, items)
 
 
 @reverse(cumsum_grad)

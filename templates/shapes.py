@@ -7,7 +7,9 @@ is a Python list with one adjoint per element.
 """
 import numpy
 
-from srcdiff.runtime import method_astype, method_copy, reshape_like
+from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tangent,
+                             index_grid, method_astype, method_copy, range_item,
+                             reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
                              inverse_axes, repeat_grad, split_grad, take_grad, take_indices,
@@ -163,6 +165,26 @@ def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind")
 @forward(numpy.concatenate)
 def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     d[y] = numpy.concatenate(d[arrays], axis=axis)
+
+
+# numpy.r_[a, b] and numpy.c_[a, b]: srcdiff lowers them to runtime.index_concat, and
+# numpy.mgrid/ogrid[...] to runtime.index_grid, their ranges a:b:c to runtime.range_item;
+# a range whose bounds are differentiated moves its values with them: refused
+_RANGE_HINT = ("write numpy.linspace(a, b, n) or numpy.arange(a, b, c) for the range a:b:c "
+               "(and numpy.concatenate, numpy.broadcast_to)")
+not_implemented(range_item, _RANGE_HINT)
+not_implemented(index_grid, _RANGE_HINT)
+
+
+# numpy.r_[a, b] and numpy.c_[a, b]: srcdiff lowers them to runtime.index_concat
+@reverse(index_concat)
+def index_concat_adjoint(y, concatenator, items):
+    d[items] = index_concat_grad(d[y], concatenator, items)
+
+
+@forward(index_concat)
+def index_concat_tangent_rule(y, concatenator, items):
+    d[y] = index_concat_tangent(concatenator, d[items], items)
 
 
 @reverse(numpy.stack)

@@ -11,8 +11,8 @@ import math
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, reverse
-from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, tie_split,
-                             unbroadcast)
+from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, log_base,
+                             tie_split, unbroadcast)
 
 _G = globals()
 
@@ -38,7 +38,9 @@ elementwise(numpy.sinh, "numpy.cosh(x)", _G)
 elementwise(numpy.cosh, "numpy.sinh(x)", _G)
 elementwise(numpy.tanh, "1 - y * y", _G)
 elementwise(numpy.arcsinh, "1 / numpy.sqrt(x * x + 1)", _G)
-elementwise(numpy.arccosh, "1 / numpy.sqrt(x * x - 1)", _G)
+# sqrt(x - 1) sqrt(x + 1), not sqrt(x * x - 1): the same for real x > 1, and the branch
+# numpy.arccosh takes for complex x (sqrt(x * x - 1) has the wrong sign in half the plane)
+elementwise(numpy.arccosh, "1 / (numpy.sqrt(x - 1) * numpy.sqrt(x + 1))", _G)
 elementwise(numpy.arctanh, "1 / (1 - x * x)", _G)
 elementwise(numpy.deg2rad, "math.pi / 180", _G)
 elementwise(numpy.radians, "math.pi / 180", _G)
@@ -99,62 +101,67 @@ def logaddexp2(y, x1, x2):
 @reverse(numpy.float_power)
 def float_power(y, x1, x2):
     d[x1] = unbroadcast(d[y] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), x1)
-    d[x2] = unbroadcast(d[y] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), x2)
+    d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
 
 
 @forward(numpy.float_power)
 def float_power(y, x1, x2):
     d[y] = broadcast_like(d[x1] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), y)
-    d[y] = broadcast_like(d[x2] * y * numpy.log(numpy.where(x1 > 0, x1, 1)), y)
+    d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
 
 
 @reverse(numpy.maximum)
 def maximum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], x1 > x2, x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], x2 > x1, x1 == x2), x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2), numpy.equal(x1, x2)), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1), numpy.equal(x1, x2)), x2)
 
 
 @forward(numpy.maximum)
 def maximum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], x1 > x2, x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], x2 > x1, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2), numpy.equal(x1, x2)), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1), numpy.equal(x1, x2)), y)
 
 
 @reverse(numpy.minimum)
 def minimum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], x1 < x2, x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], x2 < x1, x1 == x2), x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2), numpy.equal(x1, x2)), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1), numpy.equal(x1, x2)), x2)
 
 
 @forward(numpy.minimum)
 def minimum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], x1 < x2, x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], x2 < x1, x1 == x2), y)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2), numpy.equal(x1, x2)), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1), numpy.equal(x1, x2)), y)
 
 
-# fmax/fmin ignore NaNs: a NaN argument loses to a number.
+# fmax/fmin ignore NaNs: a NaN argument loses to a number. Comparisons are numpy's, so
+# list arguments compare item by item (Python compares two lists as wholes).
 @reverse(numpy.fmax)
 def fmax(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], (x1 > x2) | numpy.isnan(x2), x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], (x2 > x1) | numpy.isnan(x1), x1 == x2), x2)
+    ties = numpy.equal(x1, x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2) | numpy.isnan(x2), ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1) | numpy.isnan(x1), ties), x2)
 
 
 @forward(numpy.fmax)
 def fmax(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], (x1 > x2) | numpy.isnan(x2), x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], (x2 > x1) | numpy.isnan(x1), x1 == x2), y)
+    ties = numpy.equal(x1, x2)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2) | numpy.isnan(x2), ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1) | numpy.isnan(x1), ties), y)
 
 
 @reverse(numpy.fmin)
 def fmin(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], (x1 < x2) | numpy.isnan(x2), x1 == x2), x1)
-    d[x2] = unbroadcast(tie_split(d[y], (x2 < x1) | numpy.isnan(x1), x1 == x2), x2)
+    ties = numpy.equal(x1, x2)
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2) | numpy.isnan(x2), ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1) | numpy.isnan(x1), ties), x2)
 
 
 @forward(numpy.fmin)
 def fmin(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], (x1 < x2) | numpy.isnan(x2), x1 == x2), y)
-    d[y] = broadcast_like(tie_split(d[x2], (x2 < x1) | numpy.isnan(x1), x1 == x2), y)
+    ties = numpy.equal(x1, x2)
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2) | numpy.isnan(x2), ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | numpy.isnan(x1), ties), y)
 
 
 # x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
@@ -168,6 +175,17 @@ def remainder(y, x1, x2):
 def remainder(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)
+
+
+# heaviside(x1, x2) is x2 where x1 == 0 (piecewise constant in x1)
+@reverse(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[x2] = unbroadcast(d[y] * numpy.equal(x1, 0), x2)
+
+
+@forward(numpy.heaviside)
+def heaviside(y, x1, x2):
+    d[y] = broadcast_like(d[x2] * numpy.equal(x1, 0), y)
 
 
 @reverse(numpy.fmod)

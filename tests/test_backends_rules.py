@@ -361,6 +361,9 @@ case("concatenate-tuple", lambda a, b, w: np.sum(np.concatenate((a, b)) * w), _x
      wrt=(0, 1))
 case("concatenate-list-argument", lambda xs, w: np.sum(np.concatenate(xs) * w),
      [_x(2), _x(3), _x(1)], W6)
+case("r_-and-c_", lambda a, w: np.sum(np.r_[a, a * 2.0] * w) + np.sum(np.c_[a, a] ** 2), _x(3),
+     W6, xfail="the function itself gives device arrays to numpy.r_ and numpy.c_, which "
+     "make host ndarrays of them (HostConversionError); device code writes cupy.r_, cupy.c_")
 for axis in [0, 1, -1]:
     a, b = _x(2, 3), _x(2, 3)
     case(f"stack-axis={axis}", _stack(axis), a, b, _w(np.shape(np.stack([a, b], axis=axis))),
@@ -508,6 +511,32 @@ case("math.pow", lambda v, y: math.pow(float(np.sum(v)), y) * 2.0, np.array([1.3
      wrt=(0, 1))
 case("math.hypot", lambda v, y: math.hypot(float(np.sum(v)), y) * 2.0, np.array([0.3]), -0.8,
      wrt=(0, 1))
+
+
+# templates/grids.py, random.py and the rules the audit of nondifferentiable.py added ------
+case("linspace", lambda a, w: np.sum(np.linspace(a, a * 2.0 + 1.0, 4, axis=1) * w), _x(2),
+     _w((2, 4)))
+case("arange", lambda t, w: np.sum(np.arange(t, 3.0, 0.5, like=w) * w), 0.3, _w((6,)))
+case("heaviside", lambda x1, x2, w: np.sum(np.heaviside(x1, x2) * w),
+     np.array([0.0, 1.0, -1.0]), _x(3), _w((3,)), wrt=1)
+case("bincount", lambda w: np.sum(np.bincount(np.array([0, 2, 2]), weights=w) ** 2), _x(3),
+     xfail="the function itself gives device weights to numpy.bincount, which makes a host "
+     "ndarray of them (HostConversionError); CuPy has cupy.bincount")
+
+
+def _seeded(sampler):
+    def f(p, q):
+        np.random.seed(0)
+        return np.sum(sampler(p, q) ** 2)
+    return f
+
+
+for _name, _sampler in [("normal", lambda p, q: np.random.normal(p, q, 3)),
+                        ("uniform", lambda p, q: np.random.uniform(p, p + q, 3)),
+                        ("exponential", lambda p, q: np.random.exponential(p * q, 3))]:
+    case(f"random-{_name}", _seeded(_sampler), _x(3), _in(0.5, 1.0, (3,)), wrt=(0, 1),
+         xfail="the function itself draws with numpy.random on device parameters, which "
+         "makes host ndarrays of them (HostConversionError); CuPy has cupy.random")
 
 
 # --- running a case on the host and on the device ----------------------------------------

@@ -451,3 +451,27 @@ def test_mixed_second_derivatives_through_a_returned_helper():
     np.testing.assert_allclose(srcdiff.jacobian(g, wrt=1)(x, w), want, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(srcdiff.grad(g, wrt=1)(x, w), want.sum(axis=0), rtol=1e-5,
                                atol=1e-7)
+
+
+# --- stop_gradient holds in second derivatives ------------------------------------------
+def stopped_scale(x):
+    return np.sum(x ** 2 * srcdiff.stop_gradient(x))
+
+
+def scaled(x, s):
+    return np.sum(x ** 2 * s)
+
+
+def test_stop_gradient_holds_to_second_order():
+    """The emitted gradient kept `s = x` for `s = stop_gradient(x)`, so forward mode over it
+    (hvp, hessian) and grad of grad differentiated through the stop (2x too much here). The
+    stopped value is a constant: the answer is that of scaled(x, s) at s = x, whose hvp is
+    checked against central differences of its gradient."""
+    from gradcheck import check_hvp
+    x = np.array([1.5, -0.5, 2.0])
+    v = np.array([1.0, 0.5, -2.0])
+    want = check_hvp(scaled, x, x.copy(), vector=v)
+    np.testing.assert_allclose(srcdiff.hvp(stopped_scale)(x, v), want, rtol=1e-12)
+    np.testing.assert_allclose(srcdiff.grad(stopped_scale)(x), srcdiff.grad(scaled)(x, x))
+    assert srcdiff.grad(srcdiff.grad(lambda x: x ** 2 * srcdiff.stop_gradient(x)))(1.5) == \
+        pytest.approx(check_hvp(scaled, 1.5, 1.5, vector=1.0))

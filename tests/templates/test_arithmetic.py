@@ -63,3 +63,36 @@ def test_matmul_operator(sa, sb):
     a, b = rng.normal(size=sa), rng.normal(size=sb)
     w = np.arange(1.0, 1.0 + np.size(a @ b)).reshape(np.shape(a @ b))
     check_grad(lambda a, b: np.sum((a @ b) * w), a, b, wrt=(0, 1))
+
+
+# -- complex bases: x ** y in y needs log(x), which a complex x has ------------------------
+
+
+BASE = np.array([0.7 - 0.2j, -0.4 + 0.9j, -1.1 - 0.3j])
+
+
+def complex_base_power(z):
+    v = BASE ** z
+    return np.sum(np.real(v) * np.array([1.0, 2.0, 3.0]) + np.imag(v) * np.array([0.5, -1.0, 2.0]))
+
+
+def complex_base_float_power(z):
+    v = np.float_power(BASE, z * z)
+    return np.sum(np.real(v) - 2.0 * np.imag(v))
+
+
+@pytest.mark.parametrize("f", [complex_base_power, complex_base_float_power])
+def test_power_of_a_complex_base_in_its_exponent(f):
+    """log_base mapped every base with a non-positive real part to 1 (a zero derivative)."""
+    from gradcheck import check_hvp
+    z = np.array([0.4 + 0.3j, -0.2 + 0.5j, 0.3 - 0.25j])
+    g = np.zeros_like(z)
+    for i in range(3):
+        e = np.zeros_like(z)
+        e[i] = 1e-6
+        g[i] = (f(z + e) - f(z - e)) / 2e-6 - 1j * (f(z + 1j * e) - f(z - 1j * e)) / 2e-6
+    np.testing.assert_allclose(srcdiff.grad(f)(z), g, rtol=1e-6, atol=1e-8)
+    t = np.array([0.3 + 0.1j, -1.0 + 0.5j, 0.2 - 0.4j])
+    fd = (f(z + 1e-6 * t) - f(z - 1e-6 * t)) / 2e-6
+    assert srcdiff.jvp(f)(z, t)[1] == pytest.approx(fd, rel=1e-6)
+    check_hvp(f, z, vector=t)

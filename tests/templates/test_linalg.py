@@ -86,3 +86,72 @@ def test_solve(sa, sb):
     a, b = _well_conditioned(*sa), _x(*sb)
     w = _weights(np.shape(np.linalg.solve(a, b)))
     check_grad(lambda a, b: np.sum(np.linalg.solve(a, b) * w), a, b, wrt=(0, 1))
+
+
+# -- numpy.vdot of complex values: conjugate-linear in its first argument ------------------
+import srcdiff  # noqa: E402
+
+
+def _complex_fd(f, z, eps=1e-6):
+    """df/da - i df/db by central differences (z = a + ib): the complex rules' convention."""
+    g = np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        e = np.zeros_like(z)
+        e[i] = eps
+        g[i] = (f(z + e) - f(z - e)) / (2 * eps) - 1j * (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
+    return g
+
+
+B_COMPLEX = np.array([0.5 - 1.0j, 2.0 + 0.5j, -0.3 + 0.2j])
+
+
+def vdot_first(z):
+    v = np.vdot(z, B_COMPLEX)
+    return np.real(v) * 2.0 + np.imag(v) * 3.0 + np.real(v * v)
+
+
+def vdot_second(z):
+    v = np.vdot(B_COMPLEX, z)
+    return np.real(v) * 2.0 + np.imag(v) * 3.0 + np.real(v * v)
+
+
+def vdot_self(z):
+    v = np.vdot(z, z * 1j + 1.0)
+    return np.real(v) - 2.0 * np.imag(v)
+
+
+@pytest.mark.parametrize("f", [vdot_first, vdot_second, vdot_self])
+def test_vdot_of_complex_values(f):
+    """The adjoint of a in vdot(a, b) missed the conjugate of the incoming derivative (wrong
+    wherever the result's imaginary part matters)."""
+    from gradcheck import check_hvp
+    z = np.array([1.0 + 2.0j, -0.5 + 0.3j, 0.7 - 1.1j])
+    np.testing.assert_allclose(srcdiff.grad(f)(z), _complex_fd(f, z), rtol=1e-6, atol=1e-8)
+    t = np.array([0.3 + 0.1j, -1.0 + 0.5j, 0.2 - 0.4j])
+    fd = (f(z + 1e-6 * t) - f(z - 1e-6 * t)) / 2e-6
+    assert srcdiff.jvp(f)(z, t)[1] == pytest.approx(fd, rel=1e-6)
+    check_hvp(f, z, vector=t)
+
+
+def list_dot(x):
+    return np.dot([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0])
+
+
+def list_inner(x):
+    return np.inner([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0])
+
+
+@pytest.mark.parametrize("f", [list_dot, list_inner])
+def test_list_arguments(f):
+    """dot and inner of lists crashed in reverse mode (list times a float)."""
+    from rulecheck import check_modes
+    check_modes(f, np.array([0.37, 0.9]))
+
+
+def list_vdot(x):
+    return np.vdot([x[0], 2.0 * x[1]], [x[1] * x[1], 1.0]) * x[0]
+
+
+def test_vdot_of_lists():
+    from rulecheck import check_modes
+    check_modes(list_vdot, np.array([0.37, 0.9]))

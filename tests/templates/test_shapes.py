@@ -216,3 +216,124 @@ def test_full():
 def test_real_view_of_values():
     x = _x(2, 3)
     check_grad(lambda x: np.sum(x.real * W23), x)
+
+
+# -- numpy.repeat with no copies and empty inputs (issue 12, item 13) --------------------
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+@pytest.mark.parametrize("repeats", [0, [0, 0], [0, 2], np.array([3, 0])])
+def test_repeat_with_zero_copies(axis, repeats):
+    from rulecheck import check_modes
+    x = _x(2, 2)
+    if np.ndim(repeats) and axis is None:
+        repeats = np.repeat(repeats, 2)
+    w = np.arange(1.0, 1.0 + np.size(np.repeat(x, repeats, axis=axis)))
+    w = w.reshape(np.shape(np.repeat(x, repeats, axis=axis)))
+    check_modes(lambda x: np.sum(np.repeat(x, repeats, axis=axis) ** 2 * w) + np.sum(x ** 3), x)
+
+
+@pytest.mark.parametrize("shape,axis", [((0, 2), 0), ((0, 2), 1), ((2, 0), None), ((0,), 0)])
+def test_repeat_of_an_empty_array(shape, axis):
+    x = np.ones(shape)
+    for repeats in (0, 2):
+        g = srcdiff.grad(lambda x: np.sum(np.repeat(x, repeats, axis=axis)) + 1.0)(x)
+        assert g.shape == x.shape
+        _, t = srcdiff.jvp(lambda x: np.sum(np.repeat(x, repeats, axis=axis)) + 1.0)(x, x)
+        assert t == 0.0
+
+
+# -- numpy.r_ and numpy.c_ are concatenations (issue 12, item 9) --------------------------
+def _weighted(build):
+    """sum(build(x) ** 2 * w) with distinct weights shaped like build's result."""
+    def f(x):
+        out = build(x)
+        return np.sum(out ** 2 * _w(np.shape(out)))
+    return f
+
+
+R_C_CASES = {
+    "r_ twice": lambda x: np.r_[x, x],
+    "r_ with constants and a range": lambda x: np.r_[x, 1.5, 0:3, x * 2.0],
+    "r_ of a nested list": lambda x: np.r_[[x[0], 1.0], x],
+    "r_ of matrices": lambda x: np.r_[np.outer(x, x), np.outer(x, x) * 0.5],
+    "r_ along axis 1": lambda x: np.r_["1", np.outer(x, x), np.outer(x, x)[:, :2]],
+    "r_ ndmin 2": lambda x: np.r_["0,2", x, x * x],
+    "r_ ndmin 2 trans1d 0": lambda x: np.r_["1,2,0", x, x * x],
+    "r_ single": lambda x: np.r_[x],
+    "c_ of vectors": lambda x: np.c_[x, x * x, np.ones(3)],
+    "c_ of matrices": lambda x: np.c_[np.outer(x, x), x[:, None]],
+    "c_ single": lambda x: np.c_[x],
+}
+
+
+@pytest.mark.parametrize("build", list(R_C_CASES.values()), ids=list(R_C_CASES))
+def test_r_and_c_concatenate(build):
+    from rulecheck import check_modes
+    check_modes(_weighted(build), _x(3))
+
+
+def test_r_of_float_scalars():
+    from rulecheck import check_modes
+    check_modes(lambda a: np.sum(np.r_[a, 2.0 * a, 3.0] * np.array([1.0, 2.0, 3.0])) * a, 0.7)
+    assert srcdiff.grad(lambda x: np.sum(np.r_[x, x]))(np.array([1.0])) == pytest.approx(2.0)
+    np.testing.assert_array_equal(srcdiff.grad(lambda x: np.sum(np.r_[x, x]))(np.ones(2)),
+                                  [2.0, 2.0])
+    assert srcdiff.jvp(lambda x: np.sum(np.c_[x, x]))(np.ones(2), np.ones(2))[1] == 4.0
+
+
+def test_r_with_ranges_only_is_a_constant():
+    from rulecheck import check_modes
+    check_modes(lambda x: np.sum(np.r_[0:3, 5] * x), _x(4))
+    check_modes(lambda x: np.sum(np.r_[0.0:1.0:4j] * x), _x(4))
+
+
+def r_with_a_float_range(x):
+    return np.sum(np.r_[x, 0.0:1.0:3j, 2.5:4.0:0.5] ** 2 * np.arange(1.0, 9.0))
+
+
+def r_with_a_differentiated_bound(x):
+    return np.sum(np.r_[0.0:x[0]:3j])
+
+
+def mgrid_with_a_differentiated_bound(x):
+    return np.sum(np.mgrid[0.0:1.0:3j, 0:x[0]:0.5])
+
+
+def ogrid_of_constants(x):
+    rows, cols = np.ogrid[0:2, 0.0:1.0:3j]
+    return np.sum(x * rows + np.sin(x) * cols + np.mgrid[0:2, 0:3][0] * x)
+
+
+def test_r_with_float_ranges_and_a_differentiated_item():
+    from rulecheck import check_modes
+    check_modes(r_with_a_float_range, _x(2))
+
+
+@pytest.mark.parametrize("f", [r_with_a_differentiated_bound,
+                               mgrid_with_a_differentiated_bound])
+def test_ranges_with_a_differentiated_bound_are_refused(f):
+    """np.r_[0.0:x:3j] (and mgrid/ogrid) moves its values with x: refused, located (it was a
+    silent zero)."""
+    with pytest.raises(srcdiff.errors.NoRuleError, match="linspace") as info:
+        srcdiff.grad(f)(np.array([2.0, 1.0]))
+    assert "test_shapes.py" in str(info.value)
+
+
+def test_mgrid_and_ogrid_of_constants():
+    from rulecheck import check_modes
+    check_modes(ogrid_of_constants, _x(2, 3))
+
+
+def test_r_matrix_directive_is_refused():
+    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="matrix directive"):
+        srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(_x(2))
+
+
+def repeat_of_a_float(x):
+    return np.sum(np.sin(np.repeat(x, 2, axis=0)) * np.arange(1.0, 3.0))
+
+
+def test_repeat_of_a_0d_value_along_axis_0():
+    """numpy.repeat(0-d, n, axis=0) repeats it as a 1-d array: repeat_grad took axis % 0."""
+    from rulecheck import check_modes
+    check_modes(repeat_of_a_float, 0.4)
+    check_modes(repeat_of_a_float, np.array(0.4))

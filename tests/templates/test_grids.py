@@ -1,0 +1,141 @@
+"""templates/grids.py: numpy.arange and numpy.linspace against central differences, both
+modes and second order; logspace, geomspace and meshgrid are refused, located.
+
+Each function weights its samples inline with distinct weights (W), so a derivative landing
+on the wrong sample is caught. Named functions and inline weights, not lambdas and helpers:
+srcdiff.jvp of a lambda calling a lambda, and second derivatives through `return helper(x)`
+(issue 12, item 3), are wrong on this branch, for reasons outside the rules.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from rulecheck import check_modes
+
+
+def lin_stop(x):
+    v = np.linspace(0.0, x, 5)
+    return np.sum(np.sin(v) * np.arange(1.0, 6.0))
+
+
+def lin_start_no_endpoint(x):
+    v = np.linspace(x, 2.0, 4, endpoint=False)
+    return np.sum(np.sin(v) * np.arange(1.0, 5.0))
+
+
+def lin_both(x):
+    v = np.linspace(x, x * x + 1.0, 6)
+    return np.sum(np.sin(v) * np.arange(1.0, 7.0))
+
+
+def lin_one_sample(x):
+    v = np.linspace(x, 3.0, 1)
+    return np.sum(np.sin(v) * 2.0)
+
+
+def lin_dtype_float(x):
+    v = np.linspace(-x, x, num=3, dtype=float)
+    return np.sum(np.sin(v) * np.arange(1.0, 4.0))
+
+
+@pytest.mark.parametrize("f", [lin_stop, lin_start_no_endpoint, lin_both, lin_one_sample,
+                               lin_dtype_float])
+def test_linspace_of_floats(f):
+    check_modes(f, 0.7)
+
+
+W34 = np.arange(1.0, 13.0).reshape(3, 4)
+
+
+def lin_start_array_axis0(x):
+    return np.sum(np.sin(np.linspace(x, np.array([1.0, 2.0, -0.5, 0.2]), 3)) * W34)
+
+
+def lin_stop_array_axis1(x):
+    return np.sum(np.sin(np.linspace(0.5, x, 4, axis=1)) * W34)
+
+
+def lin_both_arrays_last_axis(x):
+    return np.sum(np.sin(np.linspace(x[:, None] * 0.5, x[:, None] + 1.0, 4, axis=-1)) * W34)
+
+
+def test_linspace_of_arrays():
+    check_modes(lin_start_array_axis0, np.array([0.3, -0.2, 0.9, 1.1]))
+    check_modes(lin_stop_array_axis1, np.array([0.3, -0.2, 0.9]))
+    check_modes(lin_both_arrays_last_axis, np.array([0.3, -0.2, 0.9]))
+
+
+def test_linspace_with_integer_dtype_is_flat():
+    g = srcdiff.grad(lambda x: np.sum(np.linspace(0.0, x, 4, dtype=int) * 1.0) + x)(7.3)
+    assert g == 1.0
+
+
+def test_linspace_retstep_is_refused():
+    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="retstep"):
+        srcdiff.grad(lambda x: np.sum(np.linspace(0.0, x, 4, retstep=True)[0]))(1.0)
+
+
+def ar_start(x):
+    v = np.arange(x, 3.0, 0.5)  # 6 samples near x = 0.45
+    return np.sum(np.sin(v) * np.arange(1.0, 7.0)) + x
+
+
+def ar_step(x):
+    v = np.arange(0.0, 3.0, x)  # 7 samples near x = 0.45
+    return np.sum(np.sin(v) * np.arange(1.0, 8.0)) + x
+
+
+def ar_start_and_step(x):
+    v = np.arange(x, 3.9 * x, x)  # 3 samples for every x > 0
+    return np.sum(np.sin(v) * np.arange(1.0, 4.0)) + x
+
+
+def ar_start_default_step(x):
+    v = np.arange(-x, 2.0)  # 3 samples near x = 0.45
+    return np.sum(np.sin(v) * np.arange(1.0, 4.0)) + x
+
+
+def ar_stop(x):
+    v = np.arange(0.0, x, 0.125)  # 4 samples near x = 0.45: the stop moves none
+    return np.sum(np.sin(v) * np.arange(1.0, 5.0)) + x
+
+
+def ar_stop_only(x):
+    v = np.arange(x)  # [0.0]: the stop moves none
+    return np.sum(np.sin(v + 1.0)) + x
+
+
+@pytest.mark.parametrize("f", [ar_start, ar_step, ar_start_and_step, ar_start_default_step,
+                               ar_stop, ar_stop_only])
+def test_arange_of_floats(f):
+    check_modes(f, 0.45)
+
+
+def test_arange_of_integers_is_a_constant():
+    check_modes(lambda x: np.sum(np.arange(4) * x), np.array([0.5, 1.0, -1.0, 2.0]))
+    check_modes(lambda x: np.sum(np.arange(len(x)) * x ** 2), np.array([0.5, 1.0, -1.0]))
+
+
+def logspace(x):
+    return np.sum(np.logspace(0.0, x, 4))
+
+
+def geomspace(x):
+    return np.sum(np.geomspace(1.0, x, 4))
+
+
+def meshgrid(x):
+    return np.sum(np.meshgrid(x, x)[0])
+
+
+@pytest.mark.parametrize("f,hint", [(logspace, "linspace"), (geomspace, "numpy.log"),
+                                    (meshgrid, "broadcast_to")])
+def test_refused_with_what_to_write(f, hint):
+    with pytest.raises(srcdiff.errors.NoRuleError, match=hint) as info:
+        srcdiff.grad(f)(np.array([2.0, 3.0]))
+    assert "test_grids.py" in str(info.value)
+
+
+def test_constant_grids_still_work():
+    check_modes(lambda x: np.sum(np.logspace(0.0, 1.0, 3) * x) + np.sum(
+        np.meshgrid(np.arange(3.0), np.arange(2.0))[0] @ x), np.array([0.5, 1.0, 2.0]))

@@ -1,0 +1,56 @@
+"""templates/nondifferentiable.py: a function is listed only if its output is piecewise
+constant in every float input; the audit of issue 12 (item 10) moved the others out.
+Called with constants only, functions with a refusal still work."""
+import builtins
+
+import numpy as np
+import pytest
+
+import srcdiff
+import srcdiff.rules as rules
+from rulecheck import check_modes
+
+MOVED_OUT = [np.linspace, np.logspace, np.geomspace, np.arange, np.meshgrid, np.bincount,
+             np.histogram, np.histogram_bin_edges, np.heaviside, np.unique,
+             np.random.normal, np.random.uniform, np.random.exponential, np.random.choice,
+             np.random.permutation, np.random.shuffle, np.random.gamma, np.random.beta,
+             builtins.getattr]
+
+
+@pytest.mark.parametrize("func", MOVED_OUT, ids=lambda f: f.__name__)
+def test_functions_whose_values_move_are_not_listed(func):
+    rules.load_templates()
+    assert not rules.is_nondifferentiable(func)
+    has_rule = rules.lookup("reverse", func) is not None and rules.lookup("forward", func)
+    assert has_rule or rules.not_implemented_hint(func)
+
+
+def unique_values(x):
+    return np.sum(np.unique(x))
+
+
+def getattr_real(x):
+    return np.sum(getattr(x, "real"))
+
+
+@pytest.mark.parametrize("f", [unique_values, getattr_real])
+def test_refused_when_differentiated(f):
+    with pytest.raises(srcdiff.errors.NoRuleError) as info:
+        srcdiff.grad(f)(np.array([0.5, 1.0, 0.5]))
+    assert "test_nondifferentiable.py" in str(info.value)
+
+
+def unique_by_index(x):
+    return np.sum(x[np.unique(srcdiff.stop_gradient(x), return_index=True)[1]] ** 2)
+
+
+def constants(x):
+    labels = np.unique(np.array([3, 1, 3, 2]))
+    edges = np.histogram_bin_edges(np.array([0.0, 1.0, 3.0]), bins=3)
+    counts = np.histogram(np.array([0.0, 1.0, 3.0]), bins=3)[0]
+    return np.sum(x * labels[:3]) + np.sum(x * edges[1:]) + np.sum(counts * x)
+
+
+def test_hint_and_constant_calls_work():
+    check_modes(unique_by_index, np.array([0.5, 1.0, -0.5, 2.0]))
+    check_modes(constants, np.array([0.5, 1.0, 2.0]))
