@@ -102,8 +102,10 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
             body += S.quote(f"{originals[w]} = {w}")
     body += primal
     output = rev.output
-    if kind == "value_and_grad":
-        output, aux, kept = _keep_values(rev, adjoint, namer, output, aux)
+    if kind == "value_and_grad" or aux:
+        value = output if kind == "value_and_grad" else None
+        value, aux, kept = _keep_values(rev, adjoint, namer, value, aux)
+        output = value or output
         body += kept
         if kept:
             bindings["snapshot"] = runtime.snapshot
@@ -147,8 +149,8 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 
 
 def _keep_values(rev, adjoint, namer, output, aux):
-    """For value_and_grad: (output, aux, statements) so that the returned values are the
-    ones the primal computed, not what the adjoint leaves in those names.
+    """For value_and_grad and has_aux: (output, aux, statements) so that the returned
+    values are the ones the primal computed, not what the adjoint leaves in those names.
 
     The adjoint pops old values back into names it overwrites (`v = v * v` restores
     the first v), writes old items back into arrays and pops lists in place; a value
