@@ -83,12 +83,13 @@ def check_writes(source, user_names, body):
     before the statement, `check_in_place(z, '__iadd__', message)`.
     """
     stmts = list(analyze.flatten(body))
-    written = {}
+    writes = {}   # name -> every statement writing into it, in order
     for s in stmts:
         if s.sd.kind == "setitem":
-            written.setdefault(s.targets[0].value.id, s)
+            writes.setdefault(s.targets[0].value.id, []).append(s)
         elif _inplace(s):
-            written.setdefault(s.targets[0].id, s)
+            writes.setdefault(s.targets[0].id, []).append(s)
+    written = {name: found[0] for name, found in writes.items()}
     if not written:
         return []
     guards = {}
@@ -98,13 +99,17 @@ def check_writes(source, user_names, body):
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
 
-    def fail(stmt, reason, hint, other=None):
-        error = source.error(stmt.sd.line, reason, hint=hint)
-        if not _inplace(stmt):
-            raise error
-        if other is None or _read_after(other, stmt, stmts):
-            # an update nothing reads the other name after (w = w0; w -= ...) is left alone
-            guards.setdefault(id(stmt), (stmt, str(error)))
+    def fail(first, reason, hint, other=None):
+        """Refuse (or check when it runs) every write into the name `first` writes into,
+        not only the first: each one changes the shared array."""
+        name = first.targets[0].value.id if first.sd.kind == "setitem" else first.targets[0].id
+        for stmt in writes[name]:
+            error = source.error(stmt.sd.line, reason, hint=hint)
+            if not _inplace(stmt):
+                raise error
+            if other is None or _read_after(other, stmt, stmts):
+                # an update nothing reads the other name after (w = w0; w -= ...) is left alone
+                guards.setdefault(id(stmt), (stmt, str(error)))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
