@@ -95,6 +95,14 @@ def aux_written_by_helper(x):
     return np.sum(y * y), y
 
 
+def aux_written_in_place(x):
+    """The item write comes before the pair is built: returning y is no alias problem."""
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    s = np.sum(y ** 2)
+    return s, y
+
+
 def aux_list_appended(x):
     out = []
     for i in range(3):
@@ -140,7 +148,7 @@ def test_value_and_grad_returns_the_functions_value(f, args):
     np.testing.assert_allclose(grad, check_grad(f, *args))
 
 
-@pytest.mark.parametrize("f", [aux_written_by_helper, aux_list_appended, aux_list_popped,
+@pytest.mark.parametrize("f", [aux_written_by_helper, aux_written_in_place, aux_list_appended, aux_list_popped,
                                aux_overwritten])
 def test_value_and_grad_with_aux_returns_the_functions_values(f):
     x = np.array([0.5, 2.0, 3.0])
