@@ -57,6 +57,21 @@ def _rebound_first(copy_stmt, src, body, stmts):
     return True
 
 
+def _written_only_before(share, writes, stmts):
+    """True when every write comes before the statement that shares the array (`v[0] = ...`
+    then `return s, v`) and no loop runs the write again after it: the other name only
+    ever sees the array as written."""
+    order = {id(t): i for i, t in enumerate(stmts)}
+    if any(order[id(w)] > order[id(share)] for w in writes):
+        return False
+    for loop in stmts:
+        if isinstance(loop, (S.For, S.While)):
+            inner = {id(t) for t in analyze.flatten(loop.body)}
+            if id(share) in inner and any(id(w) in inner for w in writes):
+                return False
+    return True
+
+
 def _block_of(stmt, block, loop):
     """(the statement list holding `stmt` directly, the loop whose body that is) or None;
     blocks inside if-branches do not count (their statements may not run)."""
@@ -279,7 +294,8 @@ def check_writes(source, user_names, body, spelled=None):
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]
         for src in sources:
-            if src in written and src != target and not _rebound_first(s, src, body, stmts):
+            if src in written and src != target and not _rebound_first(s, src, body, stmts) \
+                    and not _written_only_before(s, writes[src], stmts):
                 kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
                 readers = sorted({target} | {n for n in defs if target in roots(n)})
                 shown = target if target in user_names else stem(S.load(target))

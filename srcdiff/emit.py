@@ -39,6 +39,10 @@ def to_source(nodes, use_astor=True):
     if any(getattr(n, S.METHOD_FORM, None) or getattr(n, S.KEYWORD_ONLY, None)
            for n in S.walk(module)):
         module = _MethodForm().visit(S.clone(module))
+    if _empty_blocks(module):
+        module = S.clone(module)
+        for stmt, field in _empty_blocks(module):
+            getattr(stmt, field).append(S.Pass())
     tree = S.to_python_ast(module)
     ast.fix_missing_locations(tree)
     text = _unparse(tree, use_astor)
@@ -51,6 +55,33 @@ def to_source(nodes, use_astor=True):
         else:
             lines.append(line)
     return _blank_lines("\n".join(lines)) + "\n"
+
+
+_REQUIRED = ("body",)            # blocks Python requires to hold a statement
+_OPTIONAL = ("orelse", "finalbody")  # blocks that may be absent, but not present and empty
+
+
+def _empty_blocks(module):
+    """(statement, field) for each block that would print with no statement in it.
+
+    Passes can leave a block empty (copy propagation removing `d_v = d_v`) or holding
+    only comment markers, which print as `#` lines; Python needs a `pass` there."""
+    found = []
+    for node in S.walk(module):
+        if not isinstance(node, (S.stmt, S.excepthandler)):
+            continue
+        for field in _REQUIRED + _OPTIONAL:
+            block = getattr(node, field, None)
+            if not isinstance(block, list) or (field in _OPTIONAL and not block):
+                continue
+            if all(_is_comment(s) for s in block):
+                found.append((node, field))
+    return found
+
+
+def _is_comment(stmt):
+    return (isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call)
+            and isinstance(stmt.value.func, S.Name) and stmt.value.func.id == COMMENT)
 
 
 class _MethodForm(S.NodeTransformer):

@@ -135,6 +135,14 @@ def assigned_names(nodes):
     return out
 
 
+def _rebound_names(nodes):
+    """Names a list of user statements binds anew (`x = ...`, `for x in ...`), not counting
+    augmented assignments, which change an array in place as the loop iterates over it."""
+    aug = {id(n.target) for stmt in nodes for n in S.walk(stmt) if isinstance(n, S.AugAssign)}
+    return {n.id for stmt in nodes for n in S.walk(stmt)
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store) and id(n) not in aug}
+
+
 class Lowerer:
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
@@ -289,7 +297,9 @@ class Lowerer:
         """Flags that may be set once `stmt` has run (break/continue/return)."""
         flags = []
         loop = self.loops[-1] if self.loops else None
-        for node in _walk_local(stmt, into_loops=False):
+        # a loop statement's own break/continue end that loop, not the enclosing one
+        nodes = [] if isinstance(stmt, (S.For, S.While)) else _walk_local(stmt, into_loops=False)
+        for node in nodes:
             if isinstance(node, S.Break) and loop is not None and loop.brk not in flags:
                 flags.append(loop.brk)
             elif isinstance(node, S.Continue) and loop is not None and loop.cont not in flags:
@@ -573,7 +583,7 @@ class Lowerer:
         elif call_obj is enumerate and len(iter_node.args) >= 1 and not iter_node.keywords:
             if not (isinstance(target, (S.Tuple, S.List)) and len(target.elts) == 2):
                 raise self.error(node, "unpack enumerate() as `for i, item in enumerate(...)`")
-            seq = self.sequence(iter_node.args[0], out)
+            seq = self.sequence(iter_node.args[0], out, node.body)
             start = self.expr(iter_node.args[1], out) if len(iter_node.args) > 1 else None
             rng = self._range_over([seq], out)
             index_target = S.store(self.namer.fresh("index"))
@@ -597,14 +607,14 @@ class Lowerer:
             if not (isinstance(target, (S.Tuple, S.List))
                     and len(target.elts) == len(iter_node.args)):
                 raise self.error(node, "unpack zip() into as many names as it has sequences")
-            seqs = [self.sequence(a, out) for a in iter_node.args]
+            seqs = [self.sequence(a, out, node.body) for a in iter_node.args]
             rng = self._range_over(seqs, out)
             index_target = S.store(self.namer.fresh("index"))
             i_atom = S.load(index_target.id)
             for elt, seq in zip(target.elts, seqs):
                 self._prelude_item(elt, seq, i_atom, prelude)
         else:
-            seq = self.sequence(iter_node, out)
+            seq = self.sequence(iter_node, out, node.body)
             rng = self._range_over([seq], out)
             index_target = S.store(self.namer.fresh("index"))
             self._prelude_item(target, seq, S.load(index_target.id), prelude)
@@ -652,9 +662,15 @@ class Lowerer:
             item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
             self.store(target, item, prelude)
 
-    def sequence(self, node, out):
+    def sequence(self, node, out, body=()):
+        """The sequence a for loop iterates over, as a name read at each trip.
+
+        Python iterates over the object the loop started with: when the body rebinds
+        the name (`for r in x: x = x * r`), the loop reads a name of its own."""
         atom = self.expr(node, out)
         if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
+            if atom.id in _rebound_names(body):
+                return self.temp(out, atom, "copy", "seq")
             return atom
         return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")
 

@@ -312,6 +312,18 @@ def copy_array(value):
     return copy()
 
 
+def snapshot(value):
+    """A copy of a returned value the adjoint may change in place afterwards (an item it
+    writes back, a list it pops): arrays are copied, lists and tuples item by item."""
+    if isinstance(value, (list, tuple)):
+        items = [snapshot(v) for v in value]
+        return items if type(value) is list else (
+            type(value)(*items) if hasattr(value, "_fields") else type(value)(items))
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    return copy_array(value)
+
+
 class ShapeOf:
     """What the adjoint keeps of an array it only needs the shape of (not the data)."""
 
@@ -541,6 +553,8 @@ def expand_reduced(grad, like, axis, keepdims):
     if keepdims or axis is None:
         return grad  # kept dims, or a 0-d total: either broadcasts against `like` as it is
     ndim = numpy.ndim(like)
+    if ndim == 0:
+        return grad  # NumPy reduces a 0-d value over axis 0 or -1 to itself
     axes = axis if isinstance(axis, tuple) else (axis,)
     axes = tuple(sorted(a % ndim for a in axes))
     for a in axes:

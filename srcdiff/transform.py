@@ -109,15 +109,22 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
             body += S.quote(f"{originals[w]} = {w}")
     body += primal
     output = rev.output
+    if kind == "value_and_grad" or aux:
+        value = output if kind == "value_and_grad" else None
+        value, aux, kept = _keep_values(rev, adjoint, namer, value, aux)
+        output = value or output
+        body += kept
+        if kept:
+            bindings["snapshot"] = runtime.snapshot
     from .optimize import propagate_copies
     final_names = set(rev.adjoints.values())
     seed = rev.seed_adj
     cotangent = None
     if kind == "vjp":
         cotangent = namer.exact_or_fresh("cotangent")
-        body += S.quote(f"{seed} = check_cotangent({cotangent}, {output})")
-    elif output in rev.active:
-        body += S.quote(f"{seed} = ones_like_value({output})")
+        body += S.quote(f"{seed} = check_cotangent({cotangent}, {rev.output})")
+    elif rev.output in rev.active:
+        body += S.quote(f"{seed} = ones_like_value({rev.output})")
     grads = []
     final_state = rev.final_state
     for w in wrt:
@@ -146,6 +153,36 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     function_text = emit.to_source([fdef] + rev.program.defs)
     return Emitted(header + function_text, name, bindings, fn, origin, function_text,
                    "reverse", wrt)
+
+
+def _keep_values(rev, adjoint, namer, output, aux):
+    """For value_and_grad and has_aux: (output, aux, statements) so that the returned
+    values are the ones the primal computed, not what the adjoint leaves in those names.
+
+    The adjoint pops old values back into names it overwrites (`v = v * v` restores
+    the first v), writes old items back into arrays and pops lists in place; a value
+    it may touch is kept before the adjoint runs (a copy where it may change in place).
+    """
+    stored = {n.id for stmt in adjoint for n in S.walk(stmt)
+              if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    backwards = {c[1] for c in rev._calls.values() if c}
+    in_place = any(
+        (isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store))
+        or (isinstance(n, S.Call) and isinstance(n.func, S.Attribute)
+            and n.func.attr in ("pop", "append")
+            and not (isinstance(n.func.value, S.Name) and n.func.value.id == "tape"))
+        or (isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id in backwards)
+        for stmt in adjoint for n in S.walk(stmt))
+    kept = []
+    names = []
+    for name in (output, aux):
+        if name is None or not (in_place or name in stored):
+            names.append(name)
+            continue
+        new = namer.fresh("value" if name == output else "aux")
+        kept += S.quote(f"{new} = snapshot({name})" if in_place else f"{new} = {name}")
+        names.append(new)
+    return names[0], names[1], kept
 
 
 def _split_aux(low):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, check_vjp
+from gradcheck import check_grad, check_jvp, check_vjp, numerical_grad
 
 
 def loss(w, x, scale=2.0):
@@ -54,6 +54,119 @@ def test_value_and_grad():
     value, g = srcdiff.value_and_grad(loss)(W, X)
     assert value == pytest.approx(loss(W, X))
     np.testing.assert_allclose(g, srcdiff.grad(loss)(W, X))
+
+
+# --- issue 12 item 1: the value returned is what f returns ----------------------------
+# The adjoint pops old values back into the names the function overwrote, writes old items
+# back into arrays and pops lists; the value and aux are kept before it runs.
+def squares_twice(x):
+    v = x * 2.0
+    v = v * v
+    return v
+
+
+def summed_squares_twice(x):
+    v = x * 2.0
+    v = v * v
+    return np.sum(v)
+
+
+def early_return(x, y):
+    if x > 0:
+        return x * y
+    return y * 2.0
+
+
+def scaled_in_loop(x):
+    v = x * 1.0
+    for r in [2.0, 3.0]:
+        v = v * r
+    return v
+
+
+def writes_item(v):
+    w = v * 1.0
+    w[0] = w[1] * w[0]
+    return w
+
+
+def aux_written_by_helper(x):
+    y = writes_item(x)
+    return np.sum(y * y), y
+
+
+def aux_written_in_place(x):
+    """The item write comes before the pair is built: returning y is no alias problem."""
+    y = x * 1.0
+    y[1] = y[0] * 2.0
+    s = np.sum(y ** 2)
+    return s, y
+
+
+def aux_list_appended(x):
+    out = []
+    for i in range(3):
+        out.append(x * i)
+    s = np.sum(out[1] ** 2 + out[2])
+    return s, out
+
+
+def aux_list_popped(x):
+    out = [x, x * 2.0]
+    z = out.pop()
+    return np.sum(z * x), out
+
+
+def aux_overwritten(x):
+    v = x * 2.0
+    a = v
+    v = v * v
+    a = a + 1.0
+    return np.sum(v), a
+
+
+def _same(got, want):
+    if isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want)
+        for g, w in zip(got, want):
+            _same(g, w)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("f, args", [
+    (summed_squares_twice, (np.array([0.3, 0.6, 1.0]),)),
+    (squares_twice, (np.array([0.3, 0.6, 1.0]),)),   # the gradient of the sum of the output
+    (early_return, (1.5, 2.0)), (early_return, (-1.5, 2.0)),
+    (early_return, (np.array(0.5), np.array(3.0))),
+    (scaled_in_loop, (2.0,)), (scaled_in_loop, (np.array(-0.5),)),
+], ids=["overwritten", "overwritten_vector", "return_if", "return_after", "return_0d", "loop", "loop_0d"])
+def test_value_and_grad_returns_the_functions_value(f, args):
+    want = f(*args)
+    value, grad = srcdiff.value_and_grad(f)(*args)
+    _same(value, want)
+    np.testing.assert_allclose(grad, check_grad(f, *args))
+
+
+@pytest.mark.parametrize("f", [aux_written_by_helper, aux_written_in_place, aux_list_appended, aux_list_popped,
+                               aux_overwritten])
+def test_value_and_grad_with_aux_returns_the_functions_values(f):
+    x = np.array([0.5, 2.0, 3.0])
+    want_value, want_aux = f(x.copy())
+    (value, aux), grad = srcdiff.value_and_grad(f, has_aux=True)(x)
+    _same(value, want_value)
+    _same(aux, want_aux)
+    np.testing.assert_allclose(grad, numerical_grad(lambda x: f(x)[0], [x], 0), rtol=1e-6)
+    g, aux2 = srcdiff.grad(f, has_aux=True)(x)
+    _same(aux2, want_aux)
+    np.testing.assert_allclose(g, grad)
+
+
+def test_vector_output_overwritten_value_in_jvp_and_vjp():
+    x = np.array([0.3, 0.6, 1.0])
+    check_jvp(squares_twice, x)  # checks the value against squares_twice(x) too
+    check_vjp(squares_twice, x, cotangent=np.array([1.0, -2.0, 0.5]))
+    check_jvp(scaled_in_loop, x)
 
 
 def test_vjp_positional_and_keyword_cotangent():

@@ -267,3 +267,44 @@ def test_a_helpers_closure_value_is_a_one_line_error(tmp_path):
     r = run_cli("closed.py:loss", cwd=str(tmp_path))
     assert r.returncode == 2
     assert "'k_of_g'" in r.stderr and "closure" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+EMPTY_BLOCKS = '''import numpy as np
+
+
+def branches(x):
+    v = x * 2.0
+    if x[0] > 0:
+        pass
+    else:
+        v = v * 3.0
+    for i in range(3):
+        v = v + 1.0
+    return np.sum(v * v)
+'''
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_standalone_module_with_empty_blocks(tmp_path, mode):
+    """Issue 12 item 11: an `if` with nothing in its body gets a pass in the module too."""
+    (tmp_path / "blocks.py").write_text(EMPTY_BLOCKS)
+    r = run_cli("blocks.py:branches", "--mode", mode, "-o", str(tmp_path / "blocks_d.py"),
+                cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    compile((tmp_path / "blocks_d.py").read_text(), "blocks_d.py", "exec")
+    call = ("blocks_d.grad_branches(x)" if mode == "reverse" else
+            "blocks_d.jvp_branches(x, np.eye(2)[0])[1], blocks_d.jvp_branches(x, np.eye(2)[1])[1]")
+    for k, x in enumerate([np.array([0.5, -1.0]), np.array([-0.5, 1.0])]):
+        np.save(tmp_path / "x.npy", x)
+        _run_standalone(tmp_path, (
+            "import numpy as np, blocks_d\n"
+            "x = np.load('x.npy')\n"
+            f"np.save('g.npy', np.array([{call}], dtype=float).ravel())\n"))
+        sys.path.insert(0, str(tmp_path))
+        try:
+            import blocks
+            want = numerical_grad(blocks.branches, [x], 0)
+        finally:
+            sys.path.remove(str(tmp_path))
+            sys.modules.pop("blocks", None)
+        np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)

@@ -70,3 +70,50 @@ def test_array_methods_are_emitted_as_written():
     assert "numpy.ravel(x)" in text          # flatten is not numpy's function of that name
     from gradcheck import check_grad
     check_grad(methods, np.arange(6.0).reshape(2, 3) ** 1.5)
+
+
+def test_empty_blocks_get_a_pass():
+    """Issue 12 item 11: a block a pass left empty, or holding only comments, is still valid."""
+    from srcdiff import syntax as S
+    body = S.quote("if c:\n    a = 1\nelse:\n    b = 2\nfor i in r:\n    a = a + i\n"
+                   "while c:\n    c = False\n")
+    body[0].body = []                                                  # if with only an else
+    body[1].body = [S.Expr(value=S.Call(func=S.load(emit.COMMENT),     # a comment, no code
+                                        args=[S.const("line 3: v = v + 1.0")], keywords=[]))]
+    body[2].body = []
+    body[2].orelse = [S.Expr(value=S.Call(func=S.load(emit.COMMENT),
+                                          args=[S.const("only a comment")], keywords=[]))]
+    fdef = S.function_def("f", ["c", "r"], body + S.quote("return 0"))
+    for use_astor in (True, False):
+        text = emit.to_source([fdef], use_astor=use_astor)
+        namespace = {}
+        exec(compile(text, "<emitted>", "exec"), namespace)
+        assert namespace["f"](False, [1, 2]) == 0
+        assert "# line 3: v = v + 1.0" in text and text.count("pass") == 4
+    assert body[0].body == []  # the tree handed in is left as it was
+
+
+def empty_adjoint_loop(x):
+    v = x
+    for i in range(3):
+        v = v + 1.0
+    return np.sum(v)
+
+
+def empty_primal_branch(x):
+    v = x * 2.0
+    if x[0] > 0:
+        pass
+    else:
+        v = v * 3.0
+    return np.sum(v)
+
+
+def test_empty_blocks_in_both_modes():
+    from gradcheck import check_grad, check_jvp
+    for f in (empty_adjoint_loop, empty_primal_branch):
+        for x in (np.array([0.5, -1.0]), np.array([-0.5, 1.0])):
+            check_grad(f, x)
+            check_jvp(f, x)
+            value, _ = srcdiff.value_and_grad(f)(x)  # the shape-specialized variant
+            assert value == f(x)

@@ -274,6 +274,39 @@ def test_in_place_updates_another_name_sees_are_refused_when_they_run(f):
         srcdiff.jvp(f)(X, np.ones_like(X))
 
 
+def second_update_of_a_listed_array(x):
+    w = x * 0.5
+    u = [x, w]
+    if x[0] > 5.0:
+        w += x          # does not run at X: the first write into w
+    w += x * 0.5        # runs, and changes u[1] too
+    return np.sum(u[1])
+
+
+def item_write_after_an_update(x):
+    w = x * 0.5
+    u = [x, w]
+    if x[0] > 5.0:
+        w += x
+    w[0] = 3.0          # changes u[1] too
+    return np.sum(u[1])
+
+
+def test_every_write_into_a_shared_array_is_checked_not_only_the_first():
+    """Each write into an array another name shares is refused (or checked when it runs),
+    not only the first one in the function (the second one went unseen: a wrong value and
+    gradient in both modes)."""
+    line = next(i for i, text in enumerate(open(__file__).read().splitlines(), 1)
+                if "# runs, and changes u[1] too" in text)
+    for run in (lambda f: srcdiff.grad(f)(X), lambda f: srcdiff.jvp(f)(X, np.ones_like(X))):
+        with pytest.raises(ValueError, match="would also change u") as info:
+            run(second_update_of_a_listed_array)
+        assert f"{HERE}:{line}:" in str(info.value)
+        with pytest.raises(srcdiff.SrcdiffError, match="would also change u") as info:
+            run(item_write_after_an_update)
+        assert f"{HERE}:{line + 9}:" in str(info.value)
+
+
 def update_numbers_and_unread_aliases(w0, x):
     total = np.sum(x)
     kept = total

@@ -113,6 +113,18 @@ def test_corpus_matrix(f, m):
     check_jvp(f, (m,), rtol=1e-4, atol=1e-5)
 
 
+def test_loop_over_a_rebound_array_and_nested_exits():
+    """Issue 12 items 5 and 12 at the issue's points: the loop reads the array it started
+    with; an inner loop's break inside a branch of an outer loop is the inner loop's."""
+    from test_reverse_control_flow import (break_of_inner_loop_in_branch,
+                                           rebinds_its_sequence, reduces_to_0d_in_a_loop)
+    x = np.array([0.5, 2.0, 3.0])
+    check_jvp(rebinds_its_sequence, (x,))
+    check_jvp(break_of_inner_loop_in_branch, (np.array([0.3, 0.6, 1.0]),))
+    check_jvp(reduces_to_0d_in_a_loop, (np.array(1.5),))
+    check_hvp(rebinds_its_sequence, x, vector=np.array([0.3, -0.2, 0.7]))
+
+
 @pytest.mark.parametrize("f", CORPUS + MATRIX_CORPUS, ids=lambda f: f.__name__)
 def test_corpus_matches_grad(f):
     x = MAT if f in MATRIX_CORPUS else INPUTS["mixed"]

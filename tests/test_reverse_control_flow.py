@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad
+from gradcheck import check_grad, numerical_grad
 
 rng = np.random.default_rng(42)
 VEC = rng.normal(size=4)
@@ -443,6 +443,150 @@ def integer_loop_state(x):
     return np.sum(y)
 
 
+# --- issue 12: loops rebinding what they iterate over, loops inside loops, empty adjoints ---
+def rebinds_its_sequence(x):
+    """Python iterates over the array the loop started with, not the rebound name."""
+    for r in x:
+        x = x * r
+    return np.sum(x)
+
+
+def rebinds_its_sequence_nested(x):
+    for i in range(2):
+        for r in x:
+            x = x * r
+    return np.sum(x)
+
+
+def rebinds_enumerated_and_zipped(x):
+    y = x * 1.0
+    for i, r in enumerate(y):
+        y = y * r
+        y += 0.5          # in place on the new y: the loop's array is not touched
+    for r, s in zip(y, x):
+        y = y * 0.5 + s
+        x = x * 1.1
+    return np.sum(y * x)
+
+
+def rebinds_reversed_sequence(x):
+    for r in reversed(x):
+        x = x * r
+    return np.sum(x)
+
+
+def updates_its_sequence_in_place(x):
+    """`y += r` changes the array the loop iterates over: later items see it."""
+    y = x * 1.0
+    for r in y:
+        y += r
+    return np.sum(y * y)
+
+
+def break_of_inner_loop_in_branch(x):
+    for i in range(2):
+        if x[0] > 0:
+            for r in x:
+                if r > 0.5:
+                    break
+            x = x * 0.9
+    return np.sum(x)
+
+
+def continue_of_inner_loop_in_branch(x):
+    for i in range(2):
+        if x[0] > 0:
+            for r in x:
+                if r > 0.5:
+                    continue
+                x = x * r
+            x = x * 0.9
+    return np.sum(x)
+
+
+def break_of_inner_while_in_branch(x):
+    k = 0
+    while k < 2:
+        if x[1] > 0:
+            j = 0
+            while j < 3:
+                j += 1
+                if x[j] > 0.5:
+                    break
+                x = x * 1.1
+            x = x * 0.9
+        k += 1
+    return np.sum(x)
+
+
+def return_from_inner_loop(x):
+    for i in range(3):
+        for r in x:
+            if r * i > 1.5:
+                return np.sum(x * r)
+            x = x * 1.1
+    return np.sum(x)
+
+
+def empty_adjoint_loop(x):
+    v = x
+    for i in range(3):
+        v = v + 1.0
+    return np.sum(v)
+
+
+def empty_adjoint_while(x):
+    v = x
+    k = 0
+    while k < 3:
+        v = v + 1.0
+        k = k + 1
+    return np.sum(v)
+
+
+def empty_adjoint_nested_loops(x):
+    v = x
+    for i in range(2):
+        for j in range(2):
+            v = v + 1.0
+    return np.sum(v)
+
+
+def empty_adjoint_branch(x):
+    v = x * 2.0
+    if x[0] > 0:
+        v = v - 1.0
+    return np.sum(v)
+
+
+def empty_primal_branch(x):
+    v = x * 2.0
+    if x[0] > 0:
+        pass
+    elif x[1] > 0:
+        v = v * 3.0
+    else:
+        pass
+    return np.sum(v)
+
+
+def reduces_to_0d_in_a_loop(x):
+    """s.sum(axis=0) on the 0-d value of the last trip: NumPy returns it as it is."""
+    s = x * x
+    for i in range(3):
+        s = s.sum(axis=0)
+    return s
+
+
+def reduces_until_0d(x):
+    s = np.outer(x, x)
+    while np.ndim(s) > 0:
+        s = s.max(axis=-1) + s.sum(axis=0)
+    for i in range(2):
+        s = s.prod(axis=0) * 0.5
+    return s
+
+
 CORPUS = [
     if_else, if_only, elif_chain, nested_if, conditional_expression, and_or_not, or_value,
     for_range, for_range_start_stop_step, for_negative_step, for_range_from_shape,
@@ -454,6 +598,11 @@ CORPUS = [
     buffer_rebuilt_and_written, return_before_branch_locals, sliding_window, diffusion_steps,
     append_then_stack, append_then_array, comprehension_sum, list_build_and_index,
     tuple_unpack, walrus, integer_loop_state,
+    rebinds_its_sequence, rebinds_its_sequence_nested, rebinds_enumerated_and_zipped,
+    rebinds_reversed_sequence, updates_its_sequence_in_place, break_of_inner_loop_in_branch,
+    continue_of_inner_loop_in_branch, break_of_inner_while_in_branch, return_from_inner_loop,
+    empty_adjoint_loop, empty_adjoint_while, empty_adjoint_nested_loops, empty_adjoint_branch,
+    empty_primal_branch, reduces_to_0d_in_a_loop, reduces_until_0d,
 ]
 MATRIX_CORPUS = [for_rows, for_enumerate, for_enumerate_start, nested_loops, nested_break]
 
@@ -475,6 +624,52 @@ def test_corpus_vector(f, x):
 @pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
 def test_corpus_matrix(f, m):
     check_grad(f, m, rtol=1e-4, atol=1e-5)
+
+
+def check_value_and_grad(f, *args, rtol=1e-4, atol=1e-5):
+    """value_and_grad: the value is what calling f gives, the gradient matches finite
+    differences (the adjoint restores overwritten names; the value must not be one of them)."""
+    want = f(*[np.copy(a) for a in args])
+    value, grad = srcdiff.value_and_grad(f)(*args)
+    np.testing.assert_allclose(value, want, rtol=1e-12, atol=0, err_msg="value")
+    assert type(value) is type(want) or np.ndim(want) == 0, (type(value), type(want))
+    np.testing.assert_allclose(grad, numerical_grad(f, args, 0), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("x", list(INPUTS.values()), ids=list(INPUTS))
+@pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)
+def test_corpus_value_and_grad(f, x):
+    check_value_and_grad(f, x)
+
+
+@pytest.mark.parametrize("f", MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_matrix_corpus_value_and_grad(f):
+    check_value_and_grad(f, MAT)
+
+
+def test_loop_reads_the_array_it_started_with():
+    """Issue 12 item 5: at x = [.5, 2, 3] the loop multiplies by .5, 2 and 3 (the original items)."""
+    x = np.array([0.5, 2.0, 3.0])
+    value, _ = srcdiff.value_and_grad(rebinds_its_sequence)(x)
+    np.testing.assert_allclose(value, rebinds_its_sequence(x))
+    check_grad(rebinds_its_sequence, x)
+    check_grad(updates_its_sequence_in_place, x)
+
+
+@pytest.mark.parametrize("f", [break_of_inner_loop_in_branch, continue_of_inner_loop_in_branch,
+                               break_of_inner_while_in_branch])
+@pytest.mark.parametrize("x", [np.array([0.3, 0.6, 1.0, -0.2]), np.array([0.7, 0.2, 0.1, 0.3]),
+                               np.array([-0.3, 0.6, 1.0, 0.2])], ids=["a", "b", "neg"])
+def test_inner_loop_exits_inside_a_branch_of_an_outer_loop(f, x):
+    """Issue 12 item 12: the inner loop's break (or continue) is not the outer loop's."""
+    check_value_and_grad(f, x)
+
+
+@pytest.mark.parametrize("x", [np.array(1.5), np.array([0.5, -2.0]),
+                               np.array([[0.5, 2.0], [1.5, -1.0]])], ids=["0d", "1d", "2d"])
+def test_reduction_over_axis_0_of_a_0d_value(x):
+    """Issue 12 item 15: NumPy reduces a 0-d value over axis 0 to itself; so does the adjoint."""
+    check_value_and_grad(reduces_to_0d_in_a_loop, x)
 
 
 @pytest.mark.parametrize("a", [np.array(0.3), np.array([0.1, -0.4, 0.2]),

@@ -71,6 +71,8 @@ def expand_reduced(grad, like, axis, keepdims):
     if keepdims or axis is None:
         return grad  # kept dims, or a 0-d total: either broadcasts against `like` as it is
     ndim = numpy.ndim(like)
+    if ndim == 0:
+        return grad  # NumPy reduces a 0-d value over axis 0 or -1 to itself
     axes = axis if isinstance(axis, tuple) else (axis,)
     axes = tuple(sorted(a % ndim for a in axes))
     for a in axes:
