@@ -22,7 +22,7 @@ loops and branches stay loops and branches.
 import operator
 import types
 
-from . import analyze
+from . import analyze, sequences
 from . import syntax as S
 from .aliasing import check_writes, insert_guards
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
@@ -131,8 +131,10 @@ def assigned_names(nodes):
 class Lowerer:
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
-    def __init__(self, source, resolver, known_types=None):
+    def __init__(self, source, resolver, known_types=None, containers=()):
         self.src = source
+        # parameters known to hold a list, tuple or dict (the derivative is made per kind)
+        self.containers = frozenset(containers)
         self.resolver = resolver
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
@@ -213,6 +215,8 @@ class Lowerer:
             value = ret.value
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
+        sequences.rewrite(out, self.params, self.containers, self._global_kind,
+                          self._runtime_helper)
         out = self._own_written_params(out)
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
@@ -232,6 +236,25 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
+
+    def _global_kind(self, atom):
+        """Whether a module-level value read by the function is a list or tuple (as it is
+        now: the derivative is made again when the function is)."""
+        try:
+            obj = self._static_value(atom)
+        except Exception:
+            path = self._global_path(atom) if isinstance(atom, (S.Name, S.Attribute)) else None
+            root = self.bindings.get(path[0]) if path else None
+            return sequences.OTHER if isinstance(root, types.ModuleType) else sequences.UNKNOWN
+        return sequences.SEQ if isinstance(obj, (list, tuple)) else sequences.OTHER
+
+    def _runtime_helper(self, name):
+        from . import runtime
+        if name in self.locals:
+            raise self.error(self.fdef, f"the local name {name!r} hides srcdiff's helper",
+                             hint=f"rename the local variable {name!r}")
+        self.bindings[name] = getattr(runtime, name)
+        return S.load(name)
 
     def _guard_in_place_updates(self, body, guards):
         """Before each `z += v` that would change another name's array: a check that z is

@@ -43,7 +43,7 @@ class Program:
     def _build(self, fn, wrt, containers, names, known):
         from .reverse import Reverse
         from .transform import lower_function
-        low = lower_function(fn, known)
+        low = lower_function(fn, known, containers)
         for stmt in analyze.flatten(low.body):
             if stmt.sd.kind in ("append", "pop"):
                 lst = stmt.value.func.value.id

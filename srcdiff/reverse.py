@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, rules
+from . import analyze, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError
 
@@ -81,7 +81,8 @@ class Reverse:
     def _container_names(self):
         out = set()
         for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and stmt.sd.kind == "display":
+            if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display"
+                                               or sequences.produces(stmt)):
                 out.add(stmt.targets[0].id)
             if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
                 out.add(stmt.value.func.value.id)

@@ -924,3 +924,99 @@ def repeat_grad(grad, like, repeats, axis):
     shape = numpy.shape(grad)
     g = numpy.reshape(grad, shape[:axis] + (shape[axis] // r, r) + shape[axis + 1:])
     return numpy.sum(g, axis=axis + 1)
+
+
+# -- + and * where an operand may be a list or tuple: concatenation and repetition ------
+def concatenates(a, b):
+    """True when Python's `a + b` joins two sequences (two lists, or two tuples); any other
+    `+` (arrays, numbers, a list with an array) is arithmetic."""
+    return (isinstance(a, list) and isinstance(b, list)) or (
+        isinstance(a, tuple) and isinstance(b, tuple))
+
+
+def repeated_side(a, b):
+    """0 or 1 when Python's `a * b` repeats the list or tuple `a` (or `b`) an int number of
+    times; None when it is arithmetic (a NumPy integer count makes it arithmetic too)."""
+    if isinstance(a, (list, tuple)) and isinstance(b, int):
+        return 0
+    if isinstance(b, (list, tuple)) and isinstance(a, int):
+        return 1
+    return None
+
+
+def sequence_add(a, b):
+    """`a + b` where a list or tuple may be involved: lowered to this call so the derivative
+    can tell concatenation from arithmetic when it runs."""
+    return a + b
+
+
+def sequence_mul(a, b):
+    """`a * b` where a list or tuple may be involved (repetition, or arithmetic)."""
+    return a * b
+
+
+def sequence_add_grad(grad, a, b, which):
+    """The adjoint of operand `which` (0 or 1) of `a + b`: its part of the concatenation's
+    adjoint (a list), or the arithmetic one."""
+    if concatenates(a, b):
+        n = len(a)
+        return list(grad[:n]) if which == 0 else list(grad[n:])
+    return unbroadcast(grad, a if which == 0 else b)
+
+
+def sequence_add_tangent(tangent, a, b, y, which):
+    """The tangent of `a + b` from operand `which`'s tangent (zeros for the other part)."""
+    if concatenates(a, b):
+        if which == 0:
+            return list(tangent) + zeros_like_value(b)
+        return zeros_like_value(a) + list(tangent)
+    return broadcast_like(tangent, y)
+
+
+def sequence_mul_grad(grad, a, b, which):
+    """The adjoint of operand `which` of `a * b`: for a repetition, the sequence's items
+    gather the adjoints of all their copies (the integer count has none)."""
+    side = repeated_side(a, b)
+    if side is None:
+        if which == 0:
+            return unbroadcast(grad * b, a)
+        return unbroadcast(grad * a, b)
+    seq = a if side == 0 else b
+    if which != side:
+        return 0.0
+    n = len(seq)
+    out = zeros_like_value(seq)
+    for k in range(len(grad)):
+        out[k % n] = add_adjoints(out[k % n], grad[k])
+    return out
+
+
+def sequence_mul_tangent(tangent, a, b, y, which):
+    """The tangent of `a * b` from operand `which`'s tangent."""
+    side = repeated_side(a, b)
+    if side is None:
+        if which == 0:
+            return broadcast_like(tangent * b, y)
+        return broadcast_like(a * tangent, y)
+    if which != side:
+        return zeros_like_value(y)
+    return list(tangent) * (b if side == 0 else a)
+
+
+def sequence_mul_grad_moved(grad, tangent, a, b, which, moved):
+    """For second derivatives: how sequence_mul_grad(grad, a, b, which) changes when operand
+    `moved` moves along `tangent`. Only arithmetic has such a term (grad times the other
+    operand); a repetition's operands give only a length and a count."""
+    if repeated_side(a, b) is not None or moved == which:
+        return zeros_like_value(sequence_mul_grad(grad, a, b, which))
+    return unbroadcast(grad * tangent, a if which == 0 else b)
+
+
+def sequence_mul_tangent_moved(tangent, moved_tangent, a, b, y, which, moved):
+    """For derivatives of forward code: how sequence_mul_tangent(tangent, a, b, y, which)
+    changes when operand `moved` moves along `moved_tangent` (arithmetic only)."""
+    if repeated_side(a, b) is not None or moved == which:
+        return zeros_like_value(y)
+    if which == 0:
+        return broadcast_like(tangent * moved_tangent, y)
+    return broadcast_like(moved_tangent * tangent, y)

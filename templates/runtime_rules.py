@@ -38,6 +38,9 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
+                             concatenates, repeated_side, sequence_add_grad,
+                             sequence_add_tangent, sequence_mul_grad, sequence_mul_grad_moved,
+                             sequence_mul_tangent, sequence_mul_tangent_moved,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
@@ -45,7 +48,7 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies)
+                  check_in_place, check_item_copies, concatenates, repeated_side)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -293,6 +296,31 @@ def repeat_grad_tangent(y, grad, like, repeats, axis):
     d[y] = repeat_grad(d[grad], like, repeats, axis)
 
 
+# -- + and * on operands that may be lists or tuples (templates/containers.py) ----------
+@forward(sequence_add_grad)
+def sequence_add_grad_tangent(y, grad, a, b, which):
+    d[y] = sequence_add_grad(d[grad], a, b, which)
+
+
+@forward(sequence_add_tangent)
+def sequence_add_tangent_tangent(y, tangent, a, b, like, which):
+    d[y] = sequence_add_tangent(d[tangent], a, b, like, which)
+
+
+@forward(sequence_mul_grad)
+def sequence_mul_grad_tangent(y, grad, a, b, which):
+    d[y] = sequence_mul_grad(d[grad], a, b, which)
+    d[y] = sequence_mul_grad_moved(grad, d[a], a, b, which, 0)
+    d[y] = sequence_mul_grad_moved(grad, d[b], a, b, which, 1)
+
+
+@forward(sequence_mul_tangent)
+def sequence_mul_tangent_tangent(y, tangent, a, b, like, which):
+    d[y] = sequence_mul_tangent(d[tangent], a, b, like, which)
+    d[y] = sequence_mul_tangent_moved(tangent, d[a], a, b, like, which, 0)
+    d[y] = sequence_mul_tangent_moved(tangent, d[b], a, b, like, which, 1)
+
+
 # -- reverse rules for the simplest linear helpers --------------------------------------
 @reverse(unbroadcast)
 def unbroadcast_adjoint(y, grad, like):
@@ -327,3 +355,13 @@ def cumsum_grad_adjoint(y, grad, like, axis):
 @reverse(tie_split)
 def tie_split_adjoint(y, grad, wins, ties):
     d[grad] = unbroadcast(tie_split(d[y], wins, ties), grad)
+
+
+@reverse(sequence_add_grad)
+def sequence_add_grad_adjoint(y, grad, a, b, which):
+    d[grad] = sequence_add_tangent(d[y], a, b, grad, which)
+
+
+@reverse(sequence_add_tangent)
+def sequence_add_tangent_adjoint(y, tangent, a, b, like, which):
+    d[tangent] = sequence_add_grad(d[y], a, b, which)

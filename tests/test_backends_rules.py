@@ -372,6 +372,13 @@ case("vstack-1d", lambda a, b, w: np.sum(np.vstack([a, b]) * w), _x(3), _x(3), W
 case("vstack-mixed", lambda m, v, w: np.sum(np.vstack([m, v]) * w), _x(2, 2), _x(2), W32,
      wrt=(0, 1))
 
+# templates/containers.py: + and * on lists and tuples (concatenation, repetition)
+case("list-concatenation", lambda a, b, w: np.sum(np.stack([a] + [b, a]) * w), _x(2), _x(2), W32,
+     wrt=(0, 1))
+case("tuple-repetition", lambda a, w: np.sum(np.stack((a,) * 3) * w), _x(2), W32)
+case("list-repetition-count-first", lambda a, b, w: np.sum(np.stack(3 * [a * b]) * w), _x(2),
+     _x(2), W32, wrt=(0, 1))
+
 
 def _diagonal(offset):
     return lambda x, w: np.sum(np.diagonal(x, offset) * w)
@@ -663,7 +670,7 @@ HVP_CASES = [
     ("method-cumsum", 0), ("asarray-like", 0), ("astype", 0), ("concatenate-axis=0", 0),
     ("stack-axis=0", 0), ("diagonal-offset=0", 0), ("repeat-axis=None", 0),
     ("dot-(3,)-(3,)", 0), ("dot-(3,)-(3,)", 1), ("inner-(3,)-(3,)", 0), ("det-(3, 3)", 0),
-    ("builtin-max", 0),
+    ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

@@ -1,0 +1,160 @@
+"""`+` and `*` on lists and tuples: concatenation and repetition, not arithmetic.
+
+Python's `a + b` joins two lists (two tuples) and `seq * n` repeats a sequence;
+the same operators on arrays are arithmetic with broadcasting. The derivative
+rules of operator.add and operator.mul are the arithmetic ones, so after the
+lowering, every `+` or `*` that may meet a list or tuple becomes a call to
+srcdiff.runtime.sequence_add or sequence_mul, whose rules
+(templates/containers.py) decide when they run which of the two it is.
+
+What an operand may be is found flow-insensitively over the lowered body:
+SEQ (always a list or tuple), OTHER (never: numbers, arrays, results of NumPy
+functions and of arithmetic) or UNKNOWN (an item of a list, a user function's
+result, a method's result, a name bound to both kinds). `+` and `*` on OTHER
+operands stay plain operators; a float or array operand rules concatenation
+and repetition out as well.
+"""
+import operator
+
+from . import analyze
+from . import syntax as S
+
+SEQ, OTHER, UNKNOWN = "seq", "other", "unknown"
+
+# NumPy functions whose result is a list or tuple of arrays
+_SEQUENCE_RESULTS = {
+    "split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays",
+    "atleast_1d", "atleast_2d", "atleast_3d", "unstack", "nonzero", "where", "gradient",
+    "histogram", "histogram2d", "histogramdd", "unravel_index", "divmod", "frexp", "modf",
+    "eig", "eigh", "svd", "qr", "slogdet", "lstsq", "ix_", "indices", "tril_indices",
+    "triu_indices", "diag_indices", "sort", "sorted",
+}
+
+
+def _join(a, b):
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    return UNKNOWN
+
+
+def rewrite(body, params, containers, global_kind, helper):
+    """Turn `+`/`*` statements that may concatenate or repeat into sequence_add/mul calls.
+
+    params: the function's parameters; containers: those known to hold a list, tuple or
+    dict; global_kind(atom): SEQ/OTHER/UNKNOWN of a module-level value; helper(name): the
+    atom naming a runtime helper (binding it)."""
+    from . import runtime
+    stmts = list(analyze.flatten(body))
+    kinds = {p: (SEQ if p in containers else OTHER) for p in params}
+
+    def of(atom):
+        if isinstance(atom, S.Constant):
+            return SEQ if isinstance(atom.value, (tuple, list)) else OTHER
+        if isinstance(atom, S.Name) and isinstance(getattr(atom, "ctx", None), S.Load) \
+                and atom.id in local_names:
+            return kinds.get(atom.id) or UNKNOWN
+        return global_kind(atom)
+
+    local_names = set(params)
+    for stmt in stmts:
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            local_names.add(stmt.targets[0].id)
+        elif isinstance(stmt, S.For):
+            local_names.add(stmt.target.id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in stmts:
+            if isinstance(stmt, S.For):
+                name, kind = stmt.target.id, OTHER
+            elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                name, kind = stmt.targets[0].id, _value_kind(stmt, of)
+            else:
+                continue
+            new = _join(kinds.get(name), kind)
+            if new != kinds.get(name):
+                kinds[name] = new
+                changed = True
+    for stmt in stmts:
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == "binop" and _may_be_sequence_op(
+                stmt, of):
+            value = stmt.value
+            func = (runtime.sequence_add if stmt.sd.func is operator.add
+                    else runtime.sequence_mul)
+            stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
+                                keywords=[])
+            stmt.sd.kind = "call"
+            stmt.sd.func = func
+    return kinds
+
+
+def _may_be_sequence_op(stmt, of):
+    func = stmt.sd.func
+    if func not in (operator.add, operator.mul):
+        return False
+    left, right = stmt.value.left, stmt.value.right
+    a, b = of(left), of(right)
+    if func is operator.add:
+        return a != OTHER and b != OTHER
+    return (a != OTHER and _may_be_int(right)) or (b != OTHER and _may_be_int(left))
+
+
+def _may_be_int(atom):
+    if isinstance(atom, S.Constant):
+        return isinstance(atom.value, int)
+    return True
+
+
+def _value_kind(stmt, of):
+    kind = stmt.sd.kind
+    value = stmt.value
+    if kind == "display":
+        return OTHER if isinstance(value, S.Dict) else SEQ
+    if kind in ("copy", "stop_gradient"):
+        return of(value)
+    if kind == "binop":
+        if stmt.sd.func is operator.add:
+            a, b = of(value.left), of(value.right)
+            if OTHER in (a, b):
+                return OTHER
+            return SEQ if a == b == SEQ else UNKNOWN
+        if stmt.sd.func is operator.mul:
+            if not _may_be_sequence_op(stmt, of):
+                return OTHER
+            a, b = of(value.left), of(value.right)
+            if SEQ in (a, b) and all(isinstance(x, S.Constant) or k == SEQ
+                                     for x, k in ((value.left, a), (value.right, b))):
+                return SEQ
+            return UNKNOWN
+        return OTHER
+    if kind == "subscript":
+        base = of(value.value)
+        if base == OTHER:
+            return OTHER
+        if base == SEQ and isinstance(value.slice, S.Slice):
+            return SEQ
+        return UNKNOWN
+    if kind == "call":
+        from .callables import is_user_function
+        func = stmt.sd.func
+        if stmt.sd.extra == "method" or func is None or is_user_function(func):
+            return UNKNOWN
+        if func in (list, tuple, sorted):
+            return SEQ
+        if getattr(func, "__name__", "") in _SEQUENCE_RESULTS:
+            return UNKNOWN
+        if getattr(func, "__name__", "") in ("sequence_add", "sequence_mul"):
+            return UNKNOWN
+        return OTHER
+    if kind in ("pop", "attribute"):
+        return UNKNOWN
+    return OTHER   # unary, opaque (comparisons, not, f-strings), ranges
+
+
+def produces(stmt):
+    """Whether a lowered statement is a sequence_add/mul call (its result may be a list)."""
+    return stmt.sd.kind == "call" and getattr(stmt.sd.func, "__name__", "") in (
+        "sequence_add", "sequence_mul") and getattr(stmt.sd.func, "__module__", "") == \
+        "srcdiff.runtime"
