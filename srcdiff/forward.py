@@ -593,7 +593,8 @@ def _container_names(body):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = {"sequence_add", "sequence_mul", "sequence_add_grad",
+_CONTAINER_RESULTS = {"sequence_add", "sequence_mul", "sequence_extend", "sequence_iadd",
+                      "sequence_extend_grad", "sequence_extend_tangent", "sequence_add_grad",
                       "sequence_add_tangent", "sequence_mul_grad", "sequence_mul_tangent",
                       "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",

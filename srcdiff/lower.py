@@ -419,6 +419,8 @@ class Lowerer:
             method = INPLACE_METHODS.get(type(node.op))
             if out and method and analyze.assigned(out[-1]) == target.id:
                 out[-1].sd.extra = ("inplace", method)
+            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == "binop":
+                out[-2].sd.extra = "augmented"   # a list += any iterable (sequences.py)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
@@ -1070,10 +1072,25 @@ class Lowerer:
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
 
+    def _extend(self, base, node, out):
+        """`lst.extend(b)` is `lst += b`: lowered as lst = sequence_extend(lst, b), checked as
+        an in-place update of lst (aliasing.py)."""
+        from . import runtime
+        items = self.expr(node.args[0], out)
+        ref = self._runtime_helper("sequence_extend")
+        value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
+                          "call", base.id + "_extended", func=runtime.sequence_extend)
+        stmt = self.assign(base.id, value, "copy")
+        stmt.sd.extra = ("inplace", "__iadd__")
+        return stmt
+
     def method_call(self, node, out, discard):
         func = node.func
         base = self.expr(func.value, out)
         method = func.attr
+        if method == "extend" and discard and isinstance(base, S.Name) and \
+                base.id in self.locals and len(node.args) == 1 and not node.keywords:
+            return self._extend(base, node, out)
         if method in MUTATING_METHODS:
             raise self.error(node, f".{method}() changes its object in place, which srcdiff "
                              "does not support", hint="build a new value instead "

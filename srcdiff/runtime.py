@@ -955,13 +955,44 @@ def sequence_mul(a, b):
     return a * b
 
 
+def grows_by_items(a, b, by_items):
+    """Whether `a += b` (by_items False) or `a.extend(b)` (True) appends b's items to the list
+    a, when b is not a list (list + list is concatenation). For `+=` Python first offers
+    b's own `__radd__` (an array adds the list to itself, element-wise); a tuple or a
+    generator has none, and the list takes its items."""
+    return isinstance(a, list) and not isinstance(b, list) and (
+        by_items or not hasattr(type(b), "__radd__"))
+
+
+def sequence_iadd(a, b):
+    """`a += b` as a new value (Python's rules: a list takes the items of a tuple)."""
+    if grows_by_items(a, b, False):
+        return a + list(b)
+    return a + b
+
+
+def sequence_extend(a, b):
+    """`a.extend(b)` as a new value: the list a with the items of any iterable b appended."""
+    if not isinstance(a, list):
+        raise AttributeError(f"{type(a).__name__!r} object has no attribute 'extend'")
+    return a + list(b)
+
+
 def sequence_add_grad(grad, a, b, which):
     """The adjoint of operand `which` (0 or 1) of `a + b`: its part of the concatenation's
     adjoint (a list), or the arithmetic one."""
     if concatenates(a, b):
         n = len(a)
         return list(grad[:n]) if which == 0 else list(grad[n:])
-    return unbroadcast(grad, a if which == 0 else b)
+    return unbroadcast(_stacked(grad), a if which == 0 else b)
+
+
+def _stacked(grad):
+    """An arithmetic result's adjoint that came back as a list (the result was then used as a
+    sequence of its rows, e.g. by numpy.stack) as the array it belongs to."""
+    if isinstance(grad, (list, tuple)):
+        return numpy.stack(grad)
+    return grad
 
 
 def sequence_add_tangent(tangent, a, b, y, which):
@@ -970,7 +1001,7 @@ def sequence_add_tangent(tangent, a, b, y, which):
         if which == 0:
             return list(tangent) + zeros_like_value(b)
         return zeros_like_value(a) + list(tangent)
-    return broadcast_like(tangent, y)
+    return broadcast_like(_stacked(tangent), y)
 
 
 def sequence_mul_grad(grad, a, b, which):
@@ -979,8 +1010,8 @@ def sequence_mul_grad(grad, a, b, which):
     side = repeated_side(a, b)
     if side is None:
         if which == 0:
-            return unbroadcast(grad * b, a)
-        return unbroadcast(grad * a, b)
+            return unbroadcast(_stacked(grad) * b, a)
+        return unbroadcast(_stacked(grad) * a, b)
     seq = a if side == 0 else b
     if which != side:
         return 0.0
@@ -996,8 +1027,8 @@ def sequence_mul_tangent(tangent, a, b, y, which):
     side = repeated_side(a, b)
     if side is None:
         if which == 0:
-            return broadcast_like(tangent * b, y)
-        return broadcast_like(a * tangent, y)
+            return broadcast_like(_stacked(tangent) * b, y)
+        return broadcast_like(a * _stacked(tangent), y)
     if which != side:
         return zeros_like_value(y)
     return list(tangent) * (b if side == 0 else a)
@@ -1009,7 +1040,7 @@ def sequence_mul_grad_moved(grad, tangent, a, b, which, moved):
     operand); a repetition's operands give only a length and a count."""
     if repeated_side(a, b) is not None or moved == which:
         return zeros_like_value(sequence_mul_grad(grad, a, b, which))
-    return unbroadcast(grad * tangent, a if which == 0 else b)
+    return unbroadcast(_stacked(grad) * tangent, a if which == 0 else b)
 
 
 def sequence_mul_tangent_moved(tangent, moved_tangent, a, b, y, which, moved):
@@ -1020,3 +1051,29 @@ def sequence_mul_tangent_moved(tangent, moved_tangent, a, b, y, which, moved):
     if which == 0:
         return broadcast_like(tangent * moved_tangent, y)
     return broadcast_like(moved_tangent * tangent, y)
+
+
+def sequence_extend_grad(grad, a, b, which, by_items):
+    """The adjoint of operand `which` of sequence_iadd(a, b) (by_items False) or
+    sequence_extend(a, b) (True): a list's part (an array's rows stacked back into the
+    array's shape), or what sequence_add_grad gives."""
+    if not grows_by_items(a, b, by_items):
+        return sequence_add_grad(grad, a, b, which)
+    n = len(a)
+    if which == 0:
+        return list(grad[:n])
+    part = list(grad[n:])
+    if isinstance(b, tuple):
+        return part
+    if not part:
+        return zeros_like_value(b)
+    return numpy.reshape(numpy.stack(part), numpy.shape(b))
+
+
+def sequence_extend_tangent(tangent, a, b, y, which, by_items):
+    """The tangent of sequence_iadd / sequence_extend(a, b) from operand `which`'s tangent."""
+    if not grows_by_items(a, b, by_items):
+        return sequence_add_tangent(tangent, a, b, y, which)
+    if which == 0:
+        return list(tangent) + zeros_like_value(list(b))
+    return zeros_like_value(a) + list(tangent)

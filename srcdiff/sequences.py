@@ -81,8 +81,9 @@ def rewrite(body, params, containers, global_kind, helper):
         if isinstance(stmt, S.Assign) and stmt.sd.kind == "binop" and _may_be_sequence_op(
                 stmt, of):
             value = stmt.value
-            func = (runtime.sequence_add if stmt.sd.func is operator.add
-                    else runtime.sequence_mul)
+            func = (runtime.sequence_mul if stmt.sd.func is operator.mul
+                    else runtime.sequence_iadd if stmt.sd.extra == "augmented"
+                    else runtime.sequence_add)
             stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
                                 keywords=[])
             stmt.sd.kind = "call"
@@ -96,6 +97,8 @@ def _may_be_sequence_op(stmt, of):
         return False
     left, right = stmt.value.left, stmt.value.right
     a, b = of(left), of(right)
+    if func is operator.add and stmt.sd.extra == "augmented":
+        return a != OTHER   # a list += a tuple takes its items
     if func is operator.add:
         return a != OTHER and b != OTHER
     return (a != OTHER and _may_be_int(right)) or (b != OTHER and _may_be_int(left))
@@ -117,6 +120,8 @@ def _value_kind(stmt, of):
     if kind == "binop":
         if stmt.sd.func is operator.add:
             a, b = of(value.left), of(value.right)
+            if stmt.sd.extra == "augmented" and a != OTHER:
+                return a
             if OTHER in (a, b):
                 return OTHER
             return SEQ if a == b == SEQ else UNKNOWN
@@ -145,7 +150,7 @@ def _value_kind(stmt, of):
             return SEQ
         if getattr(func, "__name__", "") in _SEQUENCE_RESULTS:
             return UNKNOWN
-        if getattr(func, "__name__", "") in ("sequence_add", "sequence_mul"):
+        if produces(stmt):
             return UNKNOWN
         return OTHER
     if kind in ("pop", "attribute"):
@@ -156,5 +161,5 @@ def _value_kind(stmt, of):
 def produces(stmt):
     """Whether a lowered statement is a sequence_add/mul call (its result may be a list)."""
     return stmt.sd.kind == "call" and getattr(stmt.sd.func, "__name__", "") in (
-        "sequence_add", "sequence_mul") and getattr(stmt.sd.func, "__module__", "") == \
+        "sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend") and getattr(stmt.sd.func, "__module__", "") == \
         "srcdiff.runtime"

@@ -38,8 +38,9 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
-                             concatenates, repeated_side, sequence_add_grad,
-                             sequence_add_tangent, sequence_mul_grad, sequence_mul_grad_moved,
+                             concatenates, grows_by_items, repeated_side, sequence_add_grad,
+                             sequence_add_tangent, sequence_extend_grad,
+                             sequence_extend_tangent, sequence_mul_grad, sequence_mul_grad_moved,
                              sequence_mul_tangent, sequence_mul_tangent_moved,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
@@ -48,7 +49,8 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies, concatenates, repeated_side)
+                  check_in_place, check_item_copies, concatenates, repeated_side,
+                  grows_by_items)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -305,6 +307,16 @@ def sequence_add_grad_tangent(y, grad, a, b, which):
 @forward(sequence_add_tangent)
 def sequence_add_tangent_tangent(y, tangent, a, b, like, which):
     d[y] = sequence_add_tangent(d[tangent], a, b, like, which)
+
+
+@forward(sequence_extend_grad)
+def sequence_extend_grad_tangent(y, grad, a, b, which, by_items):
+    d[y] = sequence_extend_grad(d[grad], a, b, which, by_items)
+
+
+@forward(sequence_extend_tangent)
+def sequence_extend_tangent_tangent(y, tangent, a, b, like, which, by_items):
+    d[y] = sequence_extend_tangent(d[tangent], a, b, like, which, by_items)
 
 
 @forward(sequence_mul_grad)

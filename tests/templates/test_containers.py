@@ -152,3 +152,57 @@ def test_list_plus_array_is_arithmetic():
     def f(x):
         return np.sum(([1.0, 2.0] + x) * x)
     check_all(f, rng.normal(size=2))
+
+
+def extended_by_a_tuple(x):
+    lst = [x]
+    lst += (x * 2.0, np.sin(x))     # a list += a tuple takes its items
+    return np.sum(np.stack(lst) * W3)
+
+
+def extended_by_method(x):
+    lst = [x]
+    lst.extend([x * 2.0, np.sin(x)])
+    return np.sum(np.stack(lst) * W3)
+
+
+def extended_by_rows(x):
+    lst = []
+    lst.extend(np.sin(x))           # an array's items are its rows
+    return lst[0] * lst[1] + lst[2]
+
+
+def list_plus_equals_array(x):
+    lst = [x[0]]
+    lst += x[1:] * 2.0              # the array adds the list to itself: arithmetic
+    return np.sum(np.stack(lst) * np.arange(2.0))
+
+
+def list_plus_array_display(x):
+    return np.sum(([x[0], 2 * x[1]] + x) * np.array([1.0, 3.0]))
+
+
+EXTEND_CASES = [extended_by_a_tuple, extended_by_method]
+ROW_CASES = [extended_by_rows, list_plus_equals_array]
+
+
+@pytest.mark.parametrize("f", EXTEND_CASES, ids=[f.__name__ for f in EXTEND_CASES])
+def test_extend_and_plus_equals(f):
+    check_all(f, rng.normal(size=2))
+
+
+@pytest.mark.parametrize("f", ROW_CASES + [list_plus_array_display],
+                         ids=[f.__name__ for f in ROW_CASES + [list_plus_array_display]])
+def test_lists_meeting_arrays(f):
+    check_all(f, rng.normal(size=3) if f in ROW_CASES else rng.normal(size=2))
+
+
+def test_extend_of_an_aliased_list_is_refused():
+    def f(x):
+        lst = [x]
+        other = lst
+        lst.extend([x * 2.0])
+        return np.sum(np.stack(other))
+    with pytest.raises(Exception) as info:
+        srcdiff.grad(f)(np.ones(2))
+    assert "alias" in str(info.value) and "lst.extend" in str(info.value)
