@@ -373,9 +373,26 @@ case("vstack-mixed", lambda m, v, w: np.sum(np.vstack([m, v]) * w), _x(2, 2), _x
      wrt=(0, 1))
 
 # templates/containers.py: + and * on lists and tuples (concatenation, repetition)
+def _plus_equals_tuple(a, b):
+    lst = [a]
+    lst += (b * a, b)
+    return lst
+
+
+def _extended(a, b):
+    lst = [b]
+    lst.extend([a * b, a])
+    return lst
+
+
+
 case("list-concatenation", lambda a, b, w: np.sum(np.stack([a] + [b, a]) * w), _x(2), _x(2), W32,
      wrt=(0, 1))
 case("tuple-repetition", lambda a, w: np.sum(np.stack((a,) * 3) * w), _x(2), W32)
+case("list-plus-equals-tuple", lambda a, b, w: np.sum(np.stack(_plus_equals_tuple(a, b)) * w),
+     _x(2), _x(2), W32, wrt=(0, 1))
+case("list-extend", lambda a, b, w: np.sum(np.stack(_extended(a, b)) * w), _x(2), _x(2), W32,
+     wrt=(0, 1))
 case("list-repetition-count-first", lambda a, b, w: np.sum(np.stack(3 * [a * b]) * w), _x(2),
      _x(2), W32, wrt=(0, 1))
 
@@ -671,6 +688,7 @@ HVP_CASES = [
     ("stack-axis=0", 0), ("diagonal-offset=0", 0), ("repeat-axis=None", 0),
     ("dot-(3,)-(3,)", 0), ("dot-(3,)-(3,)", 1), ("inner-(3,)-(3,)", 0), ("det-(3, 3)", 0),
     ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
+    ("list-plus-equals-tuple", 0), ("list-extend", 1),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 
