@@ -593,7 +593,11 @@ def _container_names(body):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = {"sequence_add", "sequence_mul", "sequence_extend", "sequence_iadd",
+_CONTAINER_RESULTS = {"dict_from_lists", "dict_from_lists_grad", "dict_from_lists_tangent",
+                      "sequence_of", "sequence_of_grad", "sequence_of_tangent", "dict_values",
+                      "dict_items", "dict_keys", "dict_values_grad", "dict_items_grad",
+                      "dict_values_tangent", "dict_items_tangent", "iteration_order", "iteration_order_grad", "iteration_order_tangent",
+                      "sequence_add", "sequence_mul", "sequence_extend", "sequence_iadd",
                       "sequence_extend_grad", "sequence_extend_tangent", "sequence_add_grad",
                       "sequence_add_tangent", "sequence_mul_grad", "sequence_mul_tangent",
                       "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",

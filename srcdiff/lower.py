@@ -32,6 +32,7 @@ from .names import Namer
 
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
 
+DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
 BINOPS = {
     S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
     S.Div: operator.truediv, S.Pow: operator.pow, S.MatMult: operator.matmul,
@@ -236,6 +237,20 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
+
+    def _may_be_dict(self, name):
+        """A container parameter, or a local the function binds to a dict somewhere."""
+        if name in self.containers:
+            return True
+        if not hasattr(self, "_dict_names"):
+            self._dict_names = set()
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Assign) and (
+                        isinstance(node.value, (S.Dict, S.DictComp)) or (
+                            isinstance(node.value, S.Call)
+                            and self._callee_object(node.value.func) is dict)):
+                    self._dict_names |= {t.id for t in node.targets if isinstance(t, S.Name)}
+        return name in self._dict_names and name in self.locals
 
     def _global_kind(self, atom):
         """Whether a module-level value read by the function is a list or tuple (as it is
@@ -446,7 +461,8 @@ class Lowerer:
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
-                                                            S.ListComp, S.GeneratorExp)):
+                                                            S.ListComp, S.GeneratorExp,
+                                                            S.DictComp)):
             stmt = self.operation(value, out, target)
             if stmt is not None:
                 out.append(stmt)
@@ -682,6 +698,14 @@ class Lowerer:
 
     def sequence(self, node, out):
         atom = self.expr(node, out)
+        literal = isinstance(node, (S.Dict, S.DictComp)) or (
+            isinstance(node, S.Call) and self._callee_object(node.func) is dict)
+        if isinstance(atom, S.Name) and (literal or self._may_be_dict(atom.id)):
+            # `for k in d` goes through a dict's keys: iterate over iteration_order(d)
+            from . import runtime
+            ref = self._runtime_helper("iteration_order")
+            return self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
+                             "order_" + atom.id, func=runtime.iteration_order)
         if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
             return atom
         return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")
@@ -760,7 +784,7 @@ class Lowerer:
             atom = self.expr(node.value, out)
             out.append(self.assign(node.target.id, atom, "copy"))
             return S.load(node.target.id)
-        if isinstance(node, (S.ListComp, S.GeneratorExp)):
+        if isinstance(node, (S.ListComp, S.GeneratorExp, S.DictComp)):
             return self.comprehension(node, out)
         name = self.namer.fresh(_op_stem(node))
         stmt = self.operation(node, out, name)
@@ -858,8 +882,13 @@ class Lowerer:
             raise self.error(node, "only comprehensions with one `for` are supported",
                              hint="write the nested loop out with list.append")
         gen = node.generators[0]
+        is_dict = isinstance(node, S.DictComp)
         result = self.namer.fresh("items")
         out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
+        if is_dict:   # keys and values in two lists, made into a dict after the loop
+            keys = self.namer.fresh("keys")
+            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), "display"))
+            self.locals.add(keys)
         # the comprehension's own variables are private to it
         renames = {}
         for n in S.walk(gen.target):
@@ -868,11 +897,15 @@ class Lowerer:
         self.locals |= set(renames.values())
         sub = _Rename(renames)
         target = sub.visit(S.clone(gen.target))
-        elt = sub.visit(S.clone(node.elt))
         ifs = [sub.visit(S.clone(c)) for c in gen.ifs]
-        append = S.Expr(value=S.Call(func=S.Attribute(value=S.load(result), attr="append",
-                                                      ctx=S.Load()), args=[elt], keywords=[]))
-        body = [append]
+        def append(to, elt):
+            return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
+                                                        ctx=S.Load()), args=[elt], keywords=[]))
+        if is_dict:
+            body = [append(keys, sub.visit(S.clone(node.key))),
+                    append(result, sub.visit(S.clone(node.value)))]
+        else:
+            body = [append(result, sub.visit(S.clone(node.elt)))]
         for cond in reversed(ifs):
             body = [S.If(test=cond, body=body, orelse=[])]
         loop = S.For(target=target, iter=gen.iter, body=body, orelse=[], type_comment=None)
@@ -881,6 +914,12 @@ class Lowerer:
                 n.lineno = self.line
         self.locals.add(result)
         out += self.stmt_For(loop)
+        if is_dict:
+            from . import runtime
+            ref = self._runtime_helper("dict_from_lists")
+            return self.temp(out, S.Call(func=ref, args=[S.load(keys), S.load(result)],
+                                         keywords=[]), "call", "entries",
+                             func=runtime.dict_from_lists)
         return S.load(result)
 
     def index(self, node, out):
@@ -970,7 +1009,7 @@ class Lowerer:
                              "supported yet", hint="define the helper at module level")
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
-        if isinstance(node, (S.SetComp, S.DictComp, S.Set)):
+        if isinstance(node, (S.SetComp, S.Set)):
             raise self.error(node, f"{type(node).__name__} is not supported",
                              hint="build a list with a for loop and append")
         return None
@@ -1011,6 +1050,12 @@ class Lowerer:
         from .api import stop_gradient
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if obj in (list, tuple) and len(args) == 1 and not keywords:
+            # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
+            from . import runtime
+            value = S.Call(func=self._runtime_helper("sequence_of"),
+                           args=[self.bind(obj.__name__, obj), args[0]], keywords=[])
+            return self._result(value, "call", runtime.sequence_of, discard)
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
@@ -1135,6 +1180,12 @@ class Lowerer:
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt
+        if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
+            # d.values() / d.items() / d.keys(): lists, differentiated item by item
+            from . import runtime
+            fn = getattr(runtime, DICT_VIEWS[method])
+            value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
+            return self._result(value, "call", fn, discard)
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
             if method in VARARG_METHODS and (len(args) > 1 or (

@@ -61,6 +61,7 @@ class Reverse:
         ret = self.body[-1]
         self.output = ret.value.id
         self.containers = set(containers) | self._container_names()
+        self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             raise effect_error(self.src, stmt)
@@ -351,6 +352,10 @@ class Reverse:
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
                                                  slice=S.clone(target.slice),
                                                  ctx=S.Store())))
+            if target.value.id in self.maybe_dicts:
+                # the write may have added the key: the restore takes it out again
+                out.append(S.Expr(value=S.Call(func=self.helper("drop_missing"), args=[
+                    S.load(target.value.id), index_value(target.slice)], keywords=[])))
 
     def adjoint_stmt(self, stmt, state):
         out = []

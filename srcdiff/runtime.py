@@ -83,7 +83,11 @@ def add_adjoints(a, b):
     if isinstance(a, list):
         return [add_adjoints(x, y) for x, y in zip(a, b)]
     if isinstance(a, dict):
-        return {k: add_adjoints(a[k], b[k]) for k in a}
+        # a key written into a dict built in the function may be in one adjoint only
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add_adjoints(out[k], v) if k in out else v
+        return out
     return a + b
 
 
@@ -105,7 +109,7 @@ def scatter_add(buffer, value, index, grad, owned):
         return out
     if isinstance(value, dict):
         out = zeros_like_value(value) if buffer is None else dict(buffer)
-        out[index] = add_adjoints(out[index], grad)
+        out[index] = add_adjoints(out[index], grad) if index in out else grad
         return out
     if buffer is None:
         buffer = numpy.zeros_like(value)
@@ -171,8 +175,8 @@ def take_and_zero(buffer, index, owned):
     """For `x[index] = v` in reverse: return (adjoint of v, buffer with index zeroed)."""
     if buffer is None:
         return None, None
-    if isinstance(buffer, list):
-        out = list(buffer)
+    if isinstance(buffer, (list, dict)):
+        out = type(buffer)(buffer)
         taken = out[index]
         out[index] = zeros_like_value(taken)
         return taken, out
@@ -242,11 +246,29 @@ def own_copy(value):
 
 
 def saved_item(value, index):
-    """A copy of `value[index]`, saved before an item write overwrites it."""
+    """A copy of `value[index]`, saved before an item write overwrites it (a dict's key not
+    there yet: a MissingItem, which drop_missing takes out again when it is restored)."""
+    if isinstance(value, dict):
+        return value[index] if index in value else MissingItem()
     item = value[index]
     if isinstance(value, list):
         return item
     return copy_array(item)
+
+
+class MissingItem:
+    """Saved for `d[key] = v` where the dict d had no such key: restoring it removes the key."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "MissingItem()"
+
+
+def drop_missing(container, index):
+    """After restoring `container[index]` from the tape: a key the dict did not have goes."""
+    if isinstance(container, dict) and isinstance(container.get(index), MissingItem):
+        del container[index]
 
 
 def pop_adjoint(buffer):
@@ -1077,3 +1099,100 @@ def sequence_extend_tangent(tangent, a, b, y, which, by_items):
     if which == 0:
         return list(tangent) + zeros_like_value(list(b))
     return zeros_like_value(a) + list(tangent)
+
+
+# -- dicts ------------------------------------------------------------------------------
+def iteration_order(value):
+    """What `for item in value` goes through, as something to index: a dict's keys (a list),
+    anything else as it is."""
+    return list(value) if isinstance(value, dict) else value
+
+
+def iteration_order_grad(grad, value):
+    """The adjoint of iteration_order: a dict's keys carry none."""
+    return zeros_like_value(value) if isinstance(value, dict) else grad
+
+
+def iteration_order_tangent(tangent, value):
+    """The tangent of iteration_order: a dict's keys carry none."""
+    return zeros_like_value(list(value)) if isinstance(value, dict) else tangent
+
+
+def dict_values(value):
+    """`d.values()` as a list (what a loop, list() or numpy.stack reads of it)."""
+    return list(value.values())
+
+
+def dict_items(value):
+    """`d.items()` as a list of (key, value) pairs."""
+    return list(value.items())
+
+
+def dict_keys(value):
+    """`d.keys()` as a list of the keys (no derivative)."""
+    return list(value)
+
+
+def dict_values_grad(grad, value):
+    """The adjoint of dict_values: the list's adjoints back under their keys."""
+    return {k: g for k, g in zip(value, grad)}
+
+
+def dict_items_grad(grad, value):
+    """The adjoint of dict_items: each pair's value adjoint back under its key."""
+    return {k: pair[1] for k, pair in zip(value, grad)}
+
+
+def dict_values_tangent(tangent, value):
+    """The tangent of dict_values: the dict's tangents in the dict's order."""
+    return [tangent[k] if k in tangent else zeros_like_value(v) for k, v in value.items()]
+
+
+def dict_items_tangent(tangent, value):
+    """The tangent of dict_items: (zero for the key, the value's tangent) per pair."""
+    return [(0.0, tangent[k] if k in tangent else zeros_like_value(v))
+            for k, v in value.items()]
+
+
+def sequence_of(kind, value):
+    """`list(value)` / `tuple(value)` (kind is list or tuple): a dict gives its keys, an array
+    its rows."""
+    return kind(value)
+
+
+def sequence_of_grad(grad, value):
+    """The adjoint of sequence_of: per item for a list or tuple, none for a dict's keys, the
+    rows stacked back for an array."""
+    if isinstance(value, dict):
+        return zeros_like_value(value)
+    if isinstance(value, (list, tuple)):
+        return list(grad)
+    if len(grad) == 0:
+        return zeros_like_value(value)
+    return numpy.reshape(numpy.stack(list(grad)), numpy.shape(value))
+
+
+def sequence_of_tangent(tangent, value):
+    """The tangent of sequence_of: a list (zeros for a dict's keys)."""
+    if isinstance(value, dict):
+        return zeros_like_value(list(value))
+    return list(tangent)
+
+
+def dict_from_lists(keys, values):
+    """A dict comprehension's result from its keys and values in order (a repeated key keeps
+    its last value, as in the comprehension)."""
+    return dict(zip(keys, values))
+
+
+def dict_from_lists_grad(grad, keys, values):
+    """The adjoint of dict_from_lists for the values: each key's adjoint goes to the last
+    value stored under it; values overwritten by a repeated key get zero."""
+    last = {k: i for i, k in enumerate(keys)}
+    return [grad[k] if last[k] == i and k in grad else zeros_like_value(v)
+            for i, (k, v) in enumerate(zip(keys, values))]
+
+
+def dict_from_lists_tangent(tangent, keys, values):
+    """The tangent of dict_from_lists: the values' tangents under their keys."""
+    return dict(zip(keys, tangent))

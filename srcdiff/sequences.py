@@ -8,9 +8,10 @@ srcdiff.runtime.sequence_add or sequence_mul, whose rules
 (templates/containers.py) decide when they run which of the two it is.
 
 What an operand may be is found flow-insensitively over the lowered body:
-SEQ (always a list or tuple), OTHER (never: numbers, arrays, results of NumPy
-functions and of arithmetic) or UNKNOWN (an item of a list, a user function's
-result, a method's result, a name bound to both kinds). `+` and `*` on OTHER
+SEQ (always a list or tuple), DICT (a dict display: its items may be anything),
+OTHER (never: numbers, arrays, results of NumPy and math functions and of
+arithmetic) or UNKNOWN (an item of a list or dict, a user function's or another
+library's result, a method's result, a name bound to two kinds). `+` and `*` on OTHER
 operands stay plain operators; a float or array operand rules concatenation
 and repetition out as well.
 """
@@ -19,7 +20,7 @@ import operator
 from . import analyze
 from . import syntax as S
 
-SEQ, OTHER, UNKNOWN = "seq", "other", "unknown"
+SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
 
 # NumPy functions whose result is a list or tuple of arrays
 _SEQUENCE_RESULTS = {
@@ -29,6 +30,13 @@ _SEQUENCE_RESULTS = {
     "eig", "eigh", "svd", "qr", "slogdet", "lstsq", "ix_", "indices", "tril_indices",
     "triu_indices", "diag_indices", "sort", "sorted",
 }
+
+
+# srcdiff.runtime helpers the lowering calls whose result is always a list
+_SEQUENCE_HELPERS = {"sequence_of", "dict_values", "dict_items", "dict_keys"}
+
+
+_NUMBER_BUILTINS = (len, abs, float, int, round, pow, complex, bool)
 
 
 def _join(a, b):
@@ -114,7 +122,7 @@ def _value_kind(stmt, of):
     kind = stmt.sd.kind
     value = stmt.value
     if kind == "display":
-        return OTHER if isinstance(value, S.Dict) else SEQ
+        return DICT if isinstance(value, S.Dict) else SEQ
     if kind in ("copy", "stop_gradient"):
         return of(value)
     if kind == "binop":
@@ -146,20 +154,45 @@ def _value_kind(stmt, of):
         func = stmt.sd.func
         if stmt.sd.extra == "method" or func is None or is_user_function(func):
             return UNKNOWN
-        if func in (list, tuple, sorted):
+        if func in (list, tuple, sorted) or getattr(func, "__name__", "") in _SEQUENCE_HELPERS:
             return SEQ
-        if getattr(func, "__name__", "") in _SEQUENCE_RESULTS:
+        if getattr(func, "__name__", "") in _SEQUENCE_RESULTS or produces(stmt):
             return UNKNOWN
-        if produces(stmt):
-            return UNKNOWN
-        return OTHER
+        module = getattr(func, "__module__", None) or ""
+        if module == "numpy" or module.startswith("numpy.") or module == "math" or \
+                func in _NUMBER_BUILTINS:
+            return OTHER   # arrays and numbers
+        return UNKNOWN     # another library's function may return a list
     if kind in ("pop", "attribute"):
         return UNKNOWN
     return OTHER   # unary, opaque (comparisons, not, f-strings), ranges
 
 
 def produces(stmt):
-    """Whether a lowered statement is a sequence_add/mul call (its result may be a list)."""
+    """Whether a lowered statement calls one of the helpers above (or iteration_order): its
+    result may be a list."""
     return stmt.sd.kind == "call" and getattr(stmt.sd.func, "__name__", "") in (
-        "sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend") and getattr(stmt.sd.func, "__module__", "") == \
+        "sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend",
+        "iteration_order", "dict_from_lists", *_SEQUENCE_HELPERS) and getattr(stmt.sd.func, "__module__", "") == \
         "srcdiff.runtime"
+
+
+def maybe_dicts(body, containers):
+    """Names that may hold a dict: dict displays and comprehensions, container parameters,
+    copies of them."""
+    out = set(containers)
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and (isinstance(stmt.value, S.Dict) or (
+                stmt.sd.kind == "call"
+                and getattr(stmt.sd.func, "__name__", "") == "dict_from_lists")):
+            out.add(stmt.targets[0].id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in analyze.flatten(body):
+            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+                    and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name)
+                    and stmt.value.id in out and stmt.targets[0].id not in out):
+                out.add(stmt.targets[0].id)
+                changed = True
+    return out

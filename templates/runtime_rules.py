@@ -38,7 +38,11 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
-                             concatenates, grows_by_items, repeated_side, sequence_add_grad,
+                             concatenates, dict_from_lists_grad, dict_from_lists_tangent,
+                             dict_items_grad, dict_items_tangent,
+                             dict_values_grad, dict_values_tangent, sequence_of_grad,
+                             sequence_of_tangent, drop_missing, grows_by_items, iteration_order_grad,
+                             iteration_order_tangent, repeated_side, sequence_add_grad,
                              sequence_add_tangent, sequence_extend_grad,
                              sequence_extend_tangent, sequence_mul_grad, sequence_mul_grad_moved,
                              sequence_mul_tangent, sequence_mul_tangent_moved,
@@ -50,7 +54,7 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
                   check_in_place, check_item_copies, concatenates, repeated_side,
-                  grows_by_items)
+                  grows_by_items, drop_missing)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
@@ -317,6 +321,56 @@ def sequence_extend_grad_tangent(y, grad, a, b, which, by_items):
 @forward(sequence_extend_tangent)
 def sequence_extend_tangent_tangent(y, tangent, a, b, like, which, by_items):
     d[y] = sequence_extend_tangent(d[tangent], a, b, like, which, by_items)
+
+
+@forward(dict_from_lists_grad)
+def dict_from_lists_grad_tangent(y, grad, keys, values):
+    d[y] = dict_from_lists_grad(d[grad], keys, values)
+
+
+@forward(dict_from_lists_tangent)
+def dict_from_lists_tangent_tangent(y, tangent, keys, values):
+    d[y] = dict_from_lists_tangent(d[tangent], keys, values)
+
+
+@forward(dict_values_grad)
+def dict_values_grad_tangent(y, grad, value):
+    d[y] = dict_values_grad(d[grad], value)
+
+
+@forward(dict_items_grad)
+def dict_items_grad_tangent(y, grad, value):
+    d[y] = dict_items_grad(d[grad], value)
+
+
+@forward(dict_values_tangent)
+def dict_values_tangent_tangent(y, tangent, value):
+    d[y] = dict_values_tangent(d[tangent], value)
+
+
+@forward(dict_items_tangent)
+def dict_items_tangent_tangent(y, tangent, value):
+    d[y] = dict_items_tangent(d[tangent], value)
+
+
+@forward(sequence_of_grad)
+def sequence_of_grad_tangent(y, grad, value):
+    d[y] = sequence_of_grad(d[grad], value)
+
+
+@forward(sequence_of_tangent)
+def sequence_of_tangent_tangent(y, tangent, value):
+    d[y] = sequence_of_tangent(d[tangent], value)
+
+
+@forward(iteration_order_grad)
+def iteration_order_grad_tangent(y, grad, value):
+    d[y] = iteration_order_grad(d[grad], value)
+
+
+@forward(iteration_order_tangent)
+def iteration_order_tangent_tangent(y, tangent, value):
+    d[y] = iteration_order_tangent(d[tangent], value)
 
 
 @forward(sequence_mul_grad)
