@@ -593,7 +593,8 @@ def _container_names(body):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = {"dict_from_lists", "dict_from_lists_grad", "dict_from_lists_tangent",
+_CONTAINER_RESULTS = {"sequence_sum", "sequence_sum_grad", "sequence_sum_tangent",
+                      "dict_from_lists", "dict_from_lists_grad", "dict_from_lists_tangent",
                       "sequence_of", "sequence_of_grad", "sequence_of_tangent", "dict_values",
                       "dict_items", "dict_keys", "dict_values_grad", "dict_items_grad",
                       "dict_values_tangent", "dict_items_tangent", "iteration_order", "iteration_order_grad", "iteration_order_tangent",
@@ -757,6 +758,8 @@ class ForwardProgram:
         name = self.namer.exact_or_fresh("jvp_" + base)
         self.pairs[key] = name
         low = transform.lower_function(fn, known, containers)
+        from .program import refuse_grown_parameters
+        refuse_grown_parameters(low, fn, containers)
         fwd = Forward(low, wrt, containers=containers, program=self)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(

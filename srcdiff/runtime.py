@@ -1196,3 +1196,35 @@ def dict_from_lists_grad(grad, keys, values):
 def dict_from_lists_tangent(tangent, keys, values):
     """The tangent of dict_from_lists: the values' tangents under their keys."""
     return dict(zip(keys, tangent))
+
+
+def sequence_sum(iterable, start):
+    """`sum(iterable, start)` where start may be a list or tuple (then it concatenates)."""
+    return sum(iterable, start)
+
+
+def sequence_sum_grad(grad, iterable, start, which):
+    """The adjoint of the items (which 0) or of start (1) of sequence_sum: their parts of a
+    concatenation's adjoint, or builtins.sum's adjoints."""
+    if not isinstance(start, (list, tuple)):
+        return builtin_sum_grad(grad, iterable) if which == 0 else unbroadcast(grad, start)
+    n = len(start)
+    if which == 1:
+        return list(grad[:n])
+    out = []
+    for item in iterable:
+        out.append(list(grad[n:n + len(item)]))
+        n += len(item)
+    return out
+
+
+def sequence_sum_tangent(tangent, iterable, start, y, which):
+    """The tangent of sequence_sum from the items' tangents (which 0) or start's (1)."""
+    if not isinstance(start, (list, tuple)):
+        return broadcast_like(sum(tangent) if which == 0 else tangent, y)
+    if which == 1:
+        return list(tangent) + zeros_like_value(list(y[len(start):]))
+    out = zeros_like_value(list(start))
+    for t in tangent:
+        out += list(t)
+    return out

@@ -86,6 +86,19 @@ def rewrite(body, params, containers, global_kind, helper):
                 kinds[name] = new
                 changed = True
     for stmt in stmts:
+        if (isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and stmt.sd.func is sum
+                and len(stmt.value.args) + len(stmt.value.keywords) == 2
+                and all(k.arg == "start" for k in stmt.value.keywords)):
+            start = (stmt.value.keywords[0].value if stmt.value.keywords
+                     else stmt.value.args[1])
+            if of(start) == OTHER:
+                continue
+            # sum(items, start) where start may be a list: it concatenates
+            stmt.value.args = [stmt.value.args[0], start]
+            stmt.value.keywords = []
+            stmt.value.func = helper("sequence_sum")
+            stmt.sd.func = runtime.sequence_sum
+            continue
         if isinstance(stmt, S.Assign) and stmt.sd.kind == "binop" and _may_be_sequence_op(
                 stmt, of):
             value = stmt.value
@@ -173,7 +186,7 @@ def produces(stmt):
     result may be a list."""
     return stmt.sd.kind == "call" and getattr(stmt.sd.func, "__name__", "") in (
         "sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend",
-        "iteration_order", "dict_from_lists", *_SEQUENCE_HELPERS) and getattr(stmt.sd.func, "__module__", "") == \
+        "iteration_order", "dict_from_lists", "sequence_sum", *_SEQUENCE_HELPERS) and getattr(stmt.sd.func, "__module__", "") == \
         "srcdiff.runtime"
 
 
@@ -195,4 +208,18 @@ def maybe_dicts(body, containers):
                     and stmt.value.id in out and stmt.targets[0].id not in out):
                 out.add(stmt.targets[0].id)
                 changed = True
+    return out
+
+
+def grown_parameters(body, params, containers):
+    """`(statement, name)` for each `p += ...` or `p.extend(...)` on a list parameter p: the
+    lowering rebinds p, which the caller of a helper would not see (its list would not
+    grow)."""
+    out = []
+    for stmt in analyze.flatten(body):
+        extra = getattr(stmt.sd, "extra", None)
+        if (isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] == "inplace"
+                and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
+                and stmt.targets[0].id in containers):
+            out.append((stmt, stmt.targets[0].id))
     return out

@@ -5,7 +5,8 @@ srcdiff.runtime.sequence_add and sequence_mul (`a += b` to sequence_iadd, where 
 takes a tuple's items, and `lst.extend(b)` to sequence_extend); the helpers the rules
 call decide when they run, as Python does: two lists (two tuples) concatenate, a
 sequence times a Python int repeats, anything else is array arithmetic with the usual
-broadcasting rules. A sequence's derivative is a list with one entry per item.
+broadcasting rules. A sequence's derivative is a list with one entry per item. `sum(items, start)` whose start may be a
+list is sequence_sum (it concatenates when start is a list or tuple).
 
 Dicts: `for k in d` iterates over iteration_order(d) (the keys, which carry no
 derivative), `d.values()` and `d.items()` become lists (dict_values, dict_items) whose
@@ -22,7 +23,8 @@ from srcdiff.runtime import (dict_from_lists, dict_from_lists_grad, dict_from_li
                              sequence_extend, sequence_extend_grad, sequence_extend_tangent,
                              sequence_iadd, sequence_mul, sequence_mul_grad,
                              sequence_mul_tangent, sequence_of, sequence_of_grad,
-                             sequence_of_tangent)
+                             sequence_of_tangent, sequence_sum, sequence_sum_grad,
+                             sequence_sum_tangent)
 
 
 @reverse(sequence_add)
@@ -126,3 +128,15 @@ def dict_from_lists_rule(y, keys, values):
 @forward(dict_from_lists)
 def dict_from_lists_rule(y, keys, values):
     d[y] = dict_from_lists_tangent(d[values], keys, values)
+
+
+@reverse(sequence_sum)
+def sequence_sum_rule(y, iterable, start):
+    d[iterable] = sequence_sum_grad(d[y], iterable, start, 0)
+    d[start] = sequence_sum_grad(d[y], iterable, start, 1)
+
+
+@forward(sequence_sum)
+def sequence_sum_rule(y, iterable, start):
+    d[y] = sequence_sum_tangent(d[iterable], iterable, start, y, 0)
+    d[y] = sequence_sum_tangent(d[start], iterable, start, y, 1)

@@ -38,7 +38,8 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
-                             concatenates, dict_from_lists_grad, dict_from_lists_tangent,
+                             concatenates, sequence_sum_grad, sequence_sum_tangent,
+                             dict_from_lists_grad, dict_from_lists_tangent,
                              dict_items_grad, dict_items_tangent,
                              dict_values_grad, dict_values_tangent, sequence_of_grad,
                              sequence_of_tangent, drop_missing, grows_by_items, iteration_order_grad,
@@ -321,6 +322,16 @@ def sequence_extend_grad_tangent(y, grad, a, b, which, by_items):
 @forward(sequence_extend_tangent)
 def sequence_extend_tangent_tangent(y, tangent, a, b, like, which, by_items):
     d[y] = sequence_extend_tangent(d[tangent], a, b, like, which, by_items)
+
+
+@forward(sequence_sum_grad)
+def sequence_sum_grad_tangent(y, grad, iterable, start, which):
+    d[y] = sequence_sum_grad(d[grad], iterable, start, which)
+
+
+@forward(sequence_sum_tangent)
+def sequence_sum_tangent_tangent(y, tangent, iterable, start, like, which):
+    d[y] = sequence_sum_tangent(d[tangent], iterable, start, like, which)
 
 
 @forward(dict_from_lists_grad)

@@ -416,6 +416,8 @@ case("dict-items-values", lambda a, b, w: _items_values({"a": a * b, "b": b}, w)
      W32[:2], wrt=(0, 1))
 case("dict-comprehension", lambda a, b, w: np.sum(np.stack(list(_comprehended(a, b).values()))
                                                    * w), _x(2), _x(2), W32[:2], wrt=(0, 1))
+case("builtin-sum-of-lists", lambda a, b, w: np.sum(np.stack(sum([[a], [a * b]], [b])) * w),
+     _x(2), _x(2), W32, wrt=(0, 1))
 case("list-repetition-count-first", lambda a, b, w: np.sum(np.stack(3 * [a * b]) * w), _x(2),
      _x(2), W32, wrt=(0, 1))
 
@@ -712,7 +714,7 @@ HVP_CASES = [
     ("dot-(3,)-(3,)", 0), ("dot-(3,)-(3,)", 1), ("inner-(3,)-(3,)", 0), ("det-(3, 3)", 0),
     ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
     ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
-    ("dict-items-values", 1), ("dict-comprehension", 0),
+    ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

@@ -281,3 +281,67 @@ def test_refused_at_the_line(f, line):
         with pytest.raises(srcdiff.SrcdiffError) as info:
             transform(f)(np.ones(2), *extra)
         assert "test_container_programs.py:" in str(info.value) and line in str(info.value)
+
+
+def _grow(lst, a):
+    lst += [a * 2.0]
+    return 0.0
+
+
+def _grow_by_extend(lst, a):
+    lst.extend([a * 2.0])
+    return 0.0
+
+
+def helper_grows_the_callers_list(x):
+    lst = [x]
+    s = _grow(lst, x)
+    return np.sum(np.stack(lst) ** 2) + s
+
+
+def helper_extends_the_callers_list(x):
+    lst = [x]
+    s = _grow_by_extend(lst, x)
+    return np.sum(np.stack(lst) ** 2) + s
+
+
+@pytest.mark.parametrize("f, line", [(helper_grows_the_callers_list, "lst += [a * 2.0]"),
+                                     (helper_extends_the_callers_list, "lst.extend")],
+                         ids=["plus-equals", "extend"])
+def test_helper_growing_a_list_it_was_passed_is_refused(f, line):
+    # Python grows the caller's list; the derivative would not (a wrong value and gradient)
+    for transform, extra in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(2),))):
+        with pytest.raises(srcdiff.SrcdiffError) as info:
+            transform(f)(np.ones(2), *extra)
+        assert "in place" in str(info.value) and line in str(info.value)
+
+
+def summed_lists(x):
+    return np.sum(np.stack(sum([[x], [x * 2.0, np.sin(x)]], [])) ** 2)
+
+
+def summed_lists_keyword(x):
+    parts = [[x * x], [np.sin(x)]]
+    return np.sum(np.stack(sum(parts, start=[x])) * np.arange(3.0)[:, None])
+
+
+def summed_numbers(x):
+    return sum([x, x * 2.0], x * x)
+
+
+@pytest.mark.parametrize("f", [summed_lists, summed_lists_keyword, summed_numbers],
+                         ids=["lists", "lists-keyword", "numbers"])
+def test_builtin_sum_of_lists_concatenates(f):
+    check_all(f, rng.normal(size=2))
+
+
+def test_top_level_list_parameter_grown():
+    # the top-level function works on a copy of the caller's list (never changed)
+    def f(xs):
+        xs += [xs[0] * 2.0]
+        xs.extend((np.sin(xs[1]),))
+        return np.sum(np.stack(xs) ** 2)
+    xs = [rng.normal(size=2)]
+    check_grad(f, xs)
+    check_jvp(f, xs)
+    assert len(xs) == 1
