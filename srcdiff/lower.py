@@ -1050,6 +1050,11 @@ class Lowerer:
         from .api import stop_gradient
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        if obj is dict and not args:
+            # dict(a=x, b=y) is the display {'a': x, 'b': y}
+            value = S.Dict(keys=[S.const(k.arg) for k in keywords],
+                           values=[k.value for k in keywords])
+            return self._result(value, "display", None, discard)
         if obj in (list, tuple) and len(args) == 1 and not keywords:
             # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
             from . import runtime

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, check_hvp, check_jvp
+from gradcheck import check_grad, check_hvp, check_jvp, check_vjp
 
 rng = np.random.default_rng(17)
 
@@ -94,7 +94,19 @@ def list_of_dicts(x):
     return np.sum(out)
 
 
-BUILT_INSIDE = [item_written_then_read, items_overwritten_and_iterated,
+def dict_called_with_keywords(x):
+    d = dict(a=x, b=x * 2.0)
+    return np.sum(d["a"] * d["b"])
+
+
+def empty_dict_called_then_filled(x):
+    d = dict()
+    d["a"] = x * 3.0
+    d["b"] = d["a"] * x
+    return np.sum(d["b"]) * len(d)
+
+
+BUILT_INSIDE = [dict_called_with_keywords, empty_dict_called_then_filled, item_written_then_read, items_overwritten_and_iterated,
                 display_then_augmented_item, key_added_in_a_loop, items_and_values, keys_listed,
                 dict_comprehension, comprehension_over_a_dict, dict_of_lists, list_of_dicts]
 
@@ -164,6 +176,44 @@ def test_dict_parameter_second_order_through_a_helper():
     u, v, x = rng.normal(size=2), rng.normal(size=2), rng.normal(size=2)
     for wrt in range(3):
         check_hvp(f, u, v, x, vector=rng.normal(size=2), wrt=wrt)
+
+
+def nested_parameters(params):
+    return np.sum(params["l1"]["w"] * params["l2"]["w"]) + np.sum(params["l1"]["b"] ** 2)
+
+
+def parameter_item_rewritten(params):
+    params["w"] = params["w"] * 2.0
+    params["new"] = np.sin(params["w"])
+    return np.sum(params["w"] ** 2) + np.sum(params["new"])
+
+
+def test_nested_and_rewritten_dict_parameters():
+    nested = {"l1": {"w": rng.normal(size=2), "b": rng.normal(size=1)},
+              "l2": {"w": rng.normal(size=2)}}
+    g = check_grad(nested_parameters, nested)
+    assert sorted(g) == ["l1", "l2"] and sorted(g["l1"]) == ["b", "w"]
+    check_jvp(nested_parameters, nested)
+    params = {"w": rng.normal(size=2)}
+    check_grad(parameter_item_rewritten, params)
+    check_jvp(parameter_item_rewritten, params)
+    assert sorted(params) == ["w"]   # the caller's dict is not changed
+
+
+def returned_tuple(x):
+    return (x,) + (x * 2.0,)
+
+
+def returned_list(x):
+    return [x * x] * 2
+
+
+@pytest.mark.parametrize("f", [returned_tuple, returned_list], ids=["tuple", "list"])
+def test_returned_sequences(f):
+    x = rng.normal(size=2)
+    value = f(x)
+    check_jvp(f, x)
+    check_vjp(f, x, cotangent=type(value)(rng.normal(size=2) for _ in value))
 
 
 def test_iterating_parameters_does_not_change_them():
