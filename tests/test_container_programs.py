@@ -395,3 +395,73 @@ def test_top_level_list_parameter_grown():
     check_grad(f, xs)
     check_jvp(f, xs)
     assert len(xs) == 1
+
+
+# --- idioms: lists made by repetition and filled, dicts updated in loops -----------------
+def filled_number_list(x):
+    out = [0.0] * 3
+    for i in range(3):
+        out[i] = x[i] * x[(i + 1) % 3]
+    return np.sum(np.array(out) ** 2)
+
+
+def filled_none_list(x):
+    out = [None] * 3
+    for i in range(3):
+        out[i] = np.sin(x) * (i + 1.0)
+    return np.sum(np.stack(out) ** 2)
+
+
+def dict_item_updated_in_a_loop(x):
+    d = {"a": x}
+    for i in range(3):
+        d["a"] = d["a"] * x
+    return np.sum(d["a"])
+
+
+def dict_items_swapped_in_a_while_loop(x):
+    d = {"a": x, "b": x * 2.0}
+    i = 0
+    while i < 2:
+        d["a"], d["b"] = d["b"], d["a"] * d["b"]
+        i += 1
+    return np.sum(d["a"] + d["b"])
+
+
+def repeated_rows_rewritten(x):
+    rows = [x] * 2 + [x * 2.0] * 1
+    rows[1] = rows[1] * 3.0
+    return np.sum(np.stack(rows) ** 2)
+
+
+IDIOMS = [filled_number_list, filled_none_list, dict_item_updated_in_a_loop,
+          dict_items_swapped_in_a_while_loop, repeated_rows_rewritten]
+
+
+@pytest.mark.parametrize("f", IDIOMS, ids=[f.__name__ for f in IDIOMS])
+def test_idioms(f):
+    check_all(f, rng.normal(size=3))
+
+
+def test_dict_of_floats_rewritten_while_iterated():
+    def f(x):
+        d = {"a": 1.0, "b": 2.0}
+        d["a"] = d["a"] * x
+        for k in d:
+            d[k] = d[k] * x
+        return d["a"] + d["b"]
+    check_grad(f, 0.7)
+    check_jvp(f, 0.7)
+
+
+def test_list_of_pairs_parameter():
+    def f(xs):
+        total = 0.0
+        for pair in xs:
+            a, b = pair
+            total = total + np.sum(a * b)
+        return total
+    xs = [(rng.normal(size=2), rng.normal(size=2)), (rng.normal(size=2), rng.normal(size=2))]
+    g = check_grad(f, xs)
+    assert type(g) is list and type(g[0]) is tuple
+    check_jvp(f, xs)
