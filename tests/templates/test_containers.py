@@ -206,3 +206,24 @@ def test_extend_of_an_aliased_list_is_refused():
     with pytest.raises(Exception) as info:
         srcdiff.grad(f)(np.ones(2))
     assert "alias" in str(info.value) and "lst.extend" in str(info.value)
+
+
+def _float_repeated(x):
+    lst = [x] * 3
+    lst += (x * x,)
+    return sum(lst) * x
+
+
+def _float_tuple_doubled(x):
+    t = (x, x * 2.0)
+    return np.prod(np.array(t + t))
+
+
+@pytest.mark.parametrize("f", [_float_repeated, _float_tuple_doubled],
+                         ids=["repeated", "tuple-doubled"])
+def test_grad_of_grad(f):
+    check_grad(f, 0.7)
+    check_jvp(f, 0.7)
+    grad = srcdiff.grad(f)
+    want = (grad(0.7 + 1e-6) - grad(0.7 - 1e-6)) / 2e-6
+    np.testing.assert_allclose(srcdiff.grad(grad)(0.7), want, rtol=1e-5)
