@@ -238,19 +238,78 @@ class Lowerer:
         low.known_types = self.known_types
         return low
 
-    def _may_be_dict(self, name):
-        """A container parameter, or a local the function binds to a dict somewhere."""
-        if name in self.containers:
+    def _may_be_dict(self, node, seen=None):
+        """Whether the value of a user expression may be a dict (`for k in it` then goes
+        through its keys): dict displays, comprehensions and dict() calls, container
+        parameters, items and attributes of objects, results of the user's functions, and
+        locals bound to any of these (a loop variable counts when its loop may go through
+        such values). Arrays, numbers and list displays may not."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.Dict, S.DictComp)):
             return True
-        if not hasattr(self, "_dict_names"):
-            self._dict_names = set()
+        if isinstance(node, S.Call):
+            obj = self._callee_object(node.func)
+            if obj is dict:
+                return True
+            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+                return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
+            return isinstance(node.func, S.Name) and (
+                node.func.id in self.local_functions or is_user_function(obj))
+        if isinstance(node, S.Attribute):
+            return self._global_path(node) is None
+        if isinstance(node, S.Subscript):
+            return self._may_hold_dicts(node.value, seen)
+        if isinstance(node, S.Name):
+            if node.id in self.params:
+                return node.id in self.containers
+            if node.id not in self.locals or node.id in seen:
+                return False
+            seen.add(node.id)
+            for value, direct in self._sources().get(node.id, ()):
+                if self._may_be_dict(value, seen) if direct else self._may_hold_dicts(value,
+                                                                                       seen):
+                    return True
+        return False
+
+    def _may_hold_dicts(self, node, seen):
+        """Whether items of this value may be dicts: any container may hold them."""
+        if isinstance(node, S.Name) and node.id in self.params:
+            return node.id in self.containers
+        if isinstance(node, (S.List, S.Tuple)):
+            return any(self._may_be_dict(e, seen) or isinstance(e, (S.List, S.Tuple))
+                       for e in node.elts)
+        if isinstance(node, S.Call) and self._callee_object(node.func) in (range, enumerate):
+            return False
+        if isinstance(node, S.Name) and node.id in self.locals:
+            sources = self._sources().get(node.id, ())
+            return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
+                       for value, direct in sources) and node.id not in seen
+        return not isinstance(node, S.Constant)
+
+    def _sources(self):
+        """For each local name: the user expressions bound to it, as (node, True) for
+        `name = node` and (node, False) for an item of node (unpacking, loop variables)."""
+        if getattr(self, "_source_map", None) is None:
+            out = {}
+
+            def bind(target, value, direct):
+                if isinstance(target, S.Name):
+                    out.setdefault(target.id, []).append((value, direct))
+                elif isinstance(target, (S.Tuple, S.List)):
+                    for elt in target.elts:
+                        bind(elt, value, False)
             for node in S.walk(self.fdef):
-                if isinstance(node, S.Assign) and (
-                        isinstance(node.value, (S.Dict, S.DictComp)) or (
-                            isinstance(node.value, S.Call)
-                            and self._callee_object(node.value.func) is dict)):
-                    self._dict_names |= {t.id for t in node.targets if isinstance(t, S.Name)}
-        return name in self._dict_names and name in self.locals
+                if isinstance(node, S.Assign):
+                    for target in node.targets:
+                        bind(target, node.value, True)
+                elif isinstance(node, (S.AnnAssign, S.NamedExpr)) and node.value is not None:
+                    bind(node.target, node.value, True)
+                elif isinstance(node, S.AugAssign):
+                    bind(node.target, node.value, True)
+                elif isinstance(node, (S.For, S.comprehension)):
+                    bind(node.target, node.iter, False)
+            self._source_map = out
+        return self._source_map
 
     def _global_kind(self, atom):
         """Whether a module-level value read by the function is a list or tuple (as it is
@@ -698,9 +757,7 @@ class Lowerer:
 
     def sequence(self, node, out):
         atom = self.expr(node, out)
-        literal = isinstance(node, (S.Dict, S.DictComp)) or (
-            isinstance(node, S.Call) and self._callee_object(node.func) is dict)
-        if isinstance(atom, S.Name) and (literal or self._may_be_dict(atom.id)):
+        if isinstance(atom, S.Name) and self._may_be_dict(node):
             # `for k in d` goes through a dict's keys: iterate over iteration_order(d)
             from . import runtime
             ref = self._runtime_helper("iteration_order")

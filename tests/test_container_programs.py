@@ -465,3 +465,51 @@ def test_list_of_pairs_parameter():
     g = check_grad(f, xs)
     assert type(g) is list and type(g[0]) is tuple
     check_jvp(f, xs)
+
+
+# --- iterating values that may be dicts: items of lists, results of helpers ---------------
+def _make_dict(x):
+    return {"a": x, "b": x * 2.0}
+
+
+def dicts_in_a_list(x):
+    layers = [{"w": x, "b": 1.0}, {"w": x * x, "b": 2.0}]
+    s = 0.0
+    for layer in layers:
+        for k in layer:
+            s = s + np.sum(layer[k] * x)
+    return s
+
+
+def dict_from_a_helper(x):
+    d = _make_dict(x)
+    s = 0.0
+    for k in d:
+        s = s + np.sum(d[k] ** 2)
+    return s
+
+
+def keys_of_a_helpers_dict(x):
+    s = 0.0
+    for k in _make_dict(x):
+        s = s + 1.0
+    return s * np.sum(x * x)
+
+
+ITERATED = [dicts_in_a_list, dict_from_a_helper, keys_of_a_helpers_dict]
+
+
+@pytest.mark.parametrize("f", ITERATED, ids=[f.__name__ for f in ITERATED])
+def test_iterating_values_that_may_be_dicts(f):
+    check_all(f, rng.normal(size=2))
+
+
+def test_iterating_a_nested_dict_parameter():
+    def f(params):
+        s = 0.0
+        for k in params["l1"]:
+            s = s + np.sum(params["l1"][k] ** 2)
+        return s
+    params = {"l1": {"a": rng.normal(size=2), "b": rng.normal(size=1)}}
+    check_grad(f, params)
+    check_jvp(f, params)
