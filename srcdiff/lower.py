@@ -238,6 +238,16 @@ class Lowerer:
         low.known_types = self.known_types
         return low
 
+    def _keys_if_dict(self, node, atom, out):
+        """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
+        iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
+            return atom
+        from . import runtime
+        ref = self._runtime_helper("iteration_order")
+        return self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
+                         "order_" + atom.id, func=runtime.iteration_order)
+
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes
         through its keys): dict displays, comprehensions and dict() calls, container
@@ -689,7 +699,7 @@ class Lowerer:
             self._prelude_item(target.elts[1], seq, i_atom, prelude)
         elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
             # reversed(seq) is seq[::-1]: ranges, lists and arrays all support it
-            inner = self.expr(iter_node.args[0], out)
+            inner = self._keys_if_dict(iter_node.args[0], self.expr(iter_node.args[0], out), out)
             seq = self.temp(out, S.Subscript(value=inner, slice=S.Slice(
                 lower=None, upper=None, step=S.const(-1)), ctx=S.Load()), "subscript",
                 "reversed")
@@ -757,12 +767,9 @@ class Lowerer:
 
     def sequence(self, node, out):
         atom = self.expr(node, out)
-        if isinstance(atom, S.Name) and self._may_be_dict(node):
-            # `for k in d` goes through a dict's keys: iterate over iteration_order(d)
-            from . import runtime
-            ref = self._runtime_helper("iteration_order")
-            return self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
-                             "order_" + atom.id, func=runtime.iteration_order)
+        keys = self._keys_if_dict(node, atom, out)
+        if keys is not atom:
+            return keys
         if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
             return atom
         return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")

@@ -513,3 +513,13 @@ def test_iterating_a_nested_dict_parameter():
     params = {"l1": {"a": rng.normal(size=2), "b": rng.normal(size=1)}}
     check_grad(f, params)
     check_jvp(f, params)
+
+
+def test_reversed_dict():
+    def f(x):
+        d = {"a": x, "b": x * 3.0}
+        s = 0.0
+        for k in reversed(d):
+            s = s * 2.0 + np.sum(d[k] ** 2)
+        return s
+    check_all(f, rng.normal(size=2))
