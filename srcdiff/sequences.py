@@ -37,6 +37,16 @@ _SEQUENCE_HELPERS = {"sequence_of", "dict_values", "dict_items", "dict_keys"}
 
 
 _NUMBER_BUILTINS = (len, abs, float, int, round, pow, complex, bool)
+# srcdiff's own helpers (met when emitted code is differentiated) that give arrays or numbers
+_ARRAY_HELPERS = {
+    "matmul_grad_left", "matmul_grad_right", "expand_reduced", "reduce_grad", "prod_others",
+    "extremum_grad", "extremum_weights", "cumsum_grad", "tie_split", "dot_grad_left",
+    "dot_grad_right", "cast_grad", "diagonal_grad", "imag_grad", "abs_slope",
+    "abs_slope_tangent", "power_exponent", "log_base", "reshape_like", "log_of_base",
+    "safe_divide", "norm_weights", "det_grad", "solve_grad_a", "solve_grad_b",
+    "solve_tangent_a", "inner_grad", "take_grad", "repeat_grad", "clip_mask",
+    "reduced_count", "ones_like_value",
+}
 
 
 def _join(a, b):
@@ -173,7 +183,9 @@ def _value_kind(stmt, of):
             return UNKNOWN
         module = getattr(func, "__module__", None) or ""
         if module == "numpy" or module.startswith("numpy.") or module == "math" or \
-                func in _NUMBER_BUILTINS:
+                func in _NUMBER_BUILTINS or (module in ("srcdiff.runtime",
+                                                        "srcdiff.forward_runtime")
+                                             and func.__name__ in _ARRAY_HELPERS):
             return OTHER   # arrays and numbers
         return UNKNOWN     # another library's function may return a list
     if kind in ("pop", "attribute"):
