@@ -324,6 +324,9 @@ class Lowerer:
     def _global_kind(self, atom):
         """Whether a module-level value read by the function is a list or tuple (as it is
         now: the derivative is made again when the function is)."""
+        if isinstance(atom, S.Name) and atom.id in self.bindings:
+            obj = self.bindings[atom.id]   # a value the emitted code is given by name
+            return sequences.SEQ if isinstance(obj, (list, tuple)) else sequences.OTHER
         try:
             obj = self._static_value(atom)
         except Exception:
