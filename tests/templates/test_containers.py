@@ -227,3 +227,19 @@ def test_grad_of_grad(f):
     grad = srcdiff.grad(f)
     want = (grad(0.7 + 1e-6) - grad(0.7 - 1e-6)) / 2e-6
     np.testing.assert_allclose(srcdiff.grad(grad)(0.7), want, rtol=1e-5)
+
+
+def _array_helper(x):
+    return np.sin(x) * 2.0
+
+
+def helper_results_multiplied(x):
+    # a helper's result may be a list or an array: `*` and `+` are decided when they run
+    a = _array_helper(x)
+    b = _array_helper(x * x)
+    return np.sum(a * b + a * 3 + 2 * b)
+
+
+def test_arithmetic_decided_at_run_time():
+    check_all(helper_results_multiplied, rng.normal(size=2))
+    assert "sequence_mul" in srcdiff.source(srcdiff.grad(helper_results_multiplied))
