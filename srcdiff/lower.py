@@ -14,6 +14,10 @@ The core language (what every later stage may assume):
   ``while c: ...`` whose test is recomputed at the end of the body. A loop
   body may end with ``if flag: break``; no other break or continue remains.
 * one ``return a`` at the very end.
+* ``+`` and ``*`` that may meet a list or tuple are calls of runtime.sequence_add /
+  sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
+  over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
+  comprehensions are calls of list- and dict-making helpers (templates/containers.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
