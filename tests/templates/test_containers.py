@@ -243,3 +243,37 @@ def helper_results_multiplied(x):
 def test_arithmetic_decided_at_run_time():
     check_all(helper_results_multiplied, rng.normal(size=2))
     assert "sequence_mul" in srcdiff.source(srcdiff.grad(helper_results_multiplied))
+
+
+def list_plus_itself(x):
+    lst = [x, np.sin(x)]
+    lst = lst + lst
+    return np.sum(np.stack(lst) * W4)
+
+
+def list_times_equals(x):
+    lst = [x, x * x]
+    lst *= 2
+    return np.sum(np.stack(lst) * W4)
+
+
+def list_extended_by_itself(x):
+    lst = [x, x * x]
+    lst.extend(lst)
+    return np.sum(np.stack(lst) * W4)
+
+
+def tuple_times_equals(x):
+    t = (x,)
+    t *= 2
+    t = t + t
+    return np.sum(np.stack(t) * W4)
+
+
+W4 = np.arange(1.0, 9.0).reshape(4, 2)
+SELF_CASES = [list_plus_itself, list_times_equals, list_extended_by_itself, tuple_times_equals]
+
+
+@pytest.mark.parametrize("f", SELF_CASES, ids=[f.__name__ for f in SELF_CASES])
+def test_sequences_with_themselves(f):
+    check_all(f, rng.normal(size=2))
