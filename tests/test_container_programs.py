@@ -2,6 +2,8 @@
 item 17 and its neighbours): every derivative against central differences, in reverse and
 forward mode and to second order; what srcdiff does not follow is refused at the user's
 line (never a KeyError or TypeError from emitted code)."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -532,3 +534,43 @@ def test_reversed_dict():
 def test_hvp_with_a_dict_argument():
     params, x = _params(), rng.normal(size=2)
     check_hvp(parameters_and_input, params, x, vector=rng.normal(size=2), wrt=1)
+
+
+CONTAINER_MODULE = '''import numpy as np
+
+
+def f(x):
+    d = {}
+    d["a"] = x * 2.0
+    lst = [d["a"]] * 2 + [np.sin(x)]
+    lst += (x * x,)
+    s = 0.0
+    for k, v in d.items():
+        s = s + np.sum(v)
+    return np.sum(np.stack(lst) ** 2) + s + np.sum(sum([[x]], [x])[1])
+'''
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_standalone_module_with_containers(tmp_path, mode):
+    """The codegen command copies the container helpers (and MissingItem) into the module."""
+    from test_cli import _run_standalone, run_cli
+    from gradcheck import numerical_grad
+    (tmp_path / "containers_mod.py").write_text(CONTAINER_MODULE)
+    r = run_cli("containers_mod.py:f", "--mode", mode, "-o", str(tmp_path / "out.py"),
+                cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    x = np.array([0.3, -0.5])
+    np.save(tmp_path / "x.npy", x)
+    call = ("out.grad_f(x)" if mode == "reverse" else
+            "[out.jvp_f(x, e)[1] for e in np.eye(2)]")
+    _run_standalone(tmp_path, "import numpy as np, out\nx = np.load('x.npy')\n"
+                              f"np.save('g.npy', np.array({call}, dtype=float))\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import containers_mod
+        want = numerical_grad(containers_mod.f, [x], 0)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("containers_mod", None)
+    np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)
