@@ -28,7 +28,7 @@ import types
 
 from . import analyze, sequences
 from . import syntax as S
-from .aliasing import check_writes, insert_guards
+from .aliasing import check_appends, check_writes, insert_guards
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
@@ -226,6 +226,7 @@ class Lowerer:
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
+            check_appends(self.src, out)
             guards = check_writes(self.src, self.user_names, out)
             if guards:
                 self._guard_in_place_updates(out, guards)

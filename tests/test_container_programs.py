@@ -574,3 +574,78 @@ def test_standalone_module_with_containers(tmp_path, mode):
         sys.path.remove(str(tmp_path))
         sys.modules.pop("containers_mod", None)
     np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)
+
+
+# --- appends another name would see: refused (they were silently wrong) ------------------
+def append_through_a_dict_item(x):
+    d = {"w": [x]}
+    lst = d["w"]
+    lst.append(x * x)
+    return np.sum(np.stack(d["w"]) ** 2)
+
+
+def append_through_an_inner_list(x):
+    outer = [[x]]
+    inner = outer[0]
+    inner.append(np.sin(x))
+    return np.sum(np.stack(outer[0]) ** 2)
+
+
+def append_through_an_alias(x):
+    a = [x]
+    b = a
+    b.append(x * 3.0)
+    return np.sum(np.stack(a) ** 2)
+
+
+def append_after_storing_in_a_dict(x):
+    a = [x]
+    d = {"k": a}
+    a.append(x * 3.0)
+    return np.sum(np.stack(d["k"]) ** 2)
+
+
+def append_after_storing_in_a_list(x):
+    a = [x]
+    holder = []
+    holder.append(a)
+    a.append(x * 3.0)
+    return np.sum(np.stack(holder[0]) ** 2)
+
+
+SHARED_APPENDS = [append_through_a_dict_item, append_through_an_inner_list,
+                  append_through_an_alias, append_after_storing_in_a_dict,
+                  append_after_storing_in_a_list]
+
+
+@pytest.mark.parametrize("f", SHARED_APPENDS, ids=[f.__name__ for f in SHARED_APPENDS])
+def test_append_seen_through_another_name_is_refused(f):
+    for transform, extra in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(2),))):
+        with pytest.raises(srcdiff.SrcdiffError) as info:
+            transform(f)(np.ones(2), *extra)
+        assert "test_container_programs.py:" in str(info.value) and ".append(" in str(info.value)
+
+
+def rows_built_then_stored(x):
+    rows = []
+    for i in range(2):
+        row = []
+        for j in range(2):
+            row.append(x[j] * (i + 1.0))
+        rows.append(row)
+    return np.sum(np.array(rows) ** 2)
+
+
+def list_shared_after_its_last_append(x):
+    a = [x]
+    a.append(x * 2.0)
+    b = a
+    b = b + [x * 3.0]
+    b.append(x)
+    return np.sum(np.stack(a)) + np.sum(np.stack(b) ** 2)
+
+
+@pytest.mark.parametrize("f", [rows_built_then_stored, list_shared_after_its_last_append],
+                         ids=["rows", "shared-after"])
+def test_appends_no_other_name_sees(f):
+    check_all(f, rng.normal(size=2))
