@@ -575,7 +575,8 @@ def _activity(body, wrt, output, aliases, containers=(), extra_outputs=()):
 def _container_names(body):
     out = set()
     for stmt in analyze.flatten(body):
-        if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display" or sequences.produces(stmt)):
+        if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display"
+                                           or sequences.produces(stmt)):
             out.add(stmt.targets[0].id)
         if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
             out.add(stmt.value.func.value.id)
@@ -593,14 +594,7 @@ def _container_names(body):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = {"sequence_sum", "sequence_sum_grad", "sequence_sum_tangent",
-                      "dict_from_lists", "dict_from_lists_grad", "dict_from_lists_tangent",
-                      "sequence_of", "sequence_of_grad", "sequence_of_tangent", "dict_values",
-                      "dict_items", "dict_keys", "dict_values_grad", "dict_items_grad",
-                      "dict_values_tangent", "dict_items_tangent", "iteration_order", "iteration_order_grad", "iteration_order_tangent",
-                      "sequence_add", "sequence_mul", "sequence_extend", "sequence_iadd",
-                      "sequence_extend_grad", "sequence_extend_tangent", "sequence_add_grad",
-                      "sequence_add_tangent", "sequence_mul_grad", "sequence_mul_tangent",
+_CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
                       "builtin_sum_grad", "sum_to_gradient"}

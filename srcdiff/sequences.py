@@ -49,6 +49,16 @@ _ARRAY_HELPERS = {
 }
 
 
+# the container helpers' names (and their derivatives'): results that may be lists or dicts,
+# whose tangent terms forward mode adds item by item
+CONTAINER_HELPERS = {
+    name + suffix
+    for name in ("sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend",
+                 "sequence_sum", "sequence_of", "iteration_order", "dict_from_lists",
+                 "dict_values", "dict_items", "dict_keys")
+    for suffix in ("", "_grad", "_tangent")}
+
+
 def _join(a, b):
     if a is None:
         return b
@@ -194,12 +204,11 @@ def _value_kind(stmt, of):
 
 
 def produces(stmt):
-    """Whether a lowered statement calls one of the helpers above (or iteration_order): its
-    result may be a list."""
-    return stmt.sd.kind == "call" and getattr(stmt.sd.func, "__name__", "") in (
-        "sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend",
-        "iteration_order", "dict_from_lists", "sequence_sum", *_SEQUENCE_HELPERS) and getattr(stmt.sd.func, "__module__", "") == \
-        "srcdiff.runtime"
+    """Whether a lowered statement calls one of the container helpers (or iteration_order):
+    its result may be a list or a dict."""
+    func = stmt.sd.func
+    return stmt.sd.kind == "call" and getattr(func, "__module__", "") == "srcdiff.runtime" \
+        and getattr(func, "__name__", "") in CONTAINER_HELPERS
 
 
 def maybe_dicts(body, containers):

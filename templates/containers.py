@@ -5,8 +5,9 @@ srcdiff.runtime.sequence_add and sequence_mul (`a += b` to sequence_iadd, where 
 takes a tuple's items, and `lst.extend(b)` to sequence_extend); the helpers the rules
 call decide when they run, as Python does: two lists (two tuples) concatenate, a
 sequence times a Python int repeats, anything else is array arithmetic with the usual
-broadcasting rules. A sequence's derivative is a list with one entry per item. `sum(items, start)` whose start may be a
-list is sequence_sum (it concatenates when start is a list or tuple).
+broadcasting rules. A sequence's derivative is a list with one entry per item.
+`sum(items, start)` whose start may be a list is sequence_sum (it concatenates when start
+is a list or tuple).
 
 Dicts: `for k in d` iterates over iteration_order(d) (the keys, which carry no
 derivative), `d.values()` and `d.items()` become lists (dict_values, dict_items) whose

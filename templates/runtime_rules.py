@@ -38,24 +38,25 @@ from srcdiff.runtime import (abs_slope, abs_slope_tangent, add_adjoints, array_g
                              ones_like_value,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
-                             concatenates, sequence_sum_grad, sequence_sum_tangent,
-                             dict_from_lists_grad, dict_from_lists_tangent,
-                             dict_items_grad, dict_items_tangent,
-                             dict_values_grad, dict_values_tangent, sequence_of_grad,
-                             sequence_of_tangent, drop_missing, grows_by_items, iteration_order_grad,
-                             iteration_order_tangent, repeated_side, sequence_add_grad,
-                             sequence_add_tangent, sequence_extend_grad,
-                             sequence_extend_tangent, sequence_mul_grad, sequence_mul_grad_moved,
-                             sequence_mul_tangent, sequence_mul_tangent_moved,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
+# the container helpers of templates/containers.py
+from srcdiff.runtime import (concatenates, dict_from_lists_grad, dict_from_lists_tangent,
+                             dict_items_grad, dict_items_tangent, dict_values_grad,
+                             dict_values_tangent, drop_missing, grows_by_items,
+                             iteration_order_grad, iteration_order_tangent, repeated_side,
+                             sequence_add_grad, sequence_add_tangent, sequence_extend_grad,
+                             sequence_extend_tangent, sequence_mul_grad, sequence_mul_grad_moved,
+                             sequence_mul_tangent, sequence_mul_tangent_moved, sequence_of_grad,
+                             sequence_of_tangent, sequence_sum_grad, sequence_sum_tangent)
+# which operation a container helper meets, and dropping a key the restore put back: no tangent
+nondifferentiable(concatenates, repeated_side, grows_by_items, drop_missing)
 
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies, concatenates, repeated_side,
-                  grows_by_items, drop_missing)
+                  check_in_place, check_item_copies)
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------

@@ -108,7 +108,8 @@ def empty_dict_called_then_filled(x):
     return np.sum(d["b"]) * len(d)
 
 
-BUILT_INSIDE = [dict_called_with_keywords, empty_dict_called_then_filled, item_written_then_read, items_overwritten_and_iterated,
+BUILT_INSIDE = [dict_called_with_keywords, empty_dict_called_then_filled, item_written_then_read,
+                items_overwritten_and_iterated,
                 display_then_augmented_item, key_added_in_a_loop, items_and_values, keys_listed,
                 dict_comprehension, comprehension_over_a_dict, dict_of_lists, list_of_dicts]
 
