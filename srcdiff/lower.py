@@ -243,6 +243,14 @@ class Lowerer:
         low.known_types = self.known_types
         return low
 
+    def _dict_view(self, node):
+        """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
+        local name (not an object whose class srcdiff follows)."""
+        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
+                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
+                and node.func.value.id not in self.known_types)
+
     def _keys_if_dict(self, node, atom, out):
         """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
         iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
@@ -724,6 +732,25 @@ class Lowerer:
             i_atom = S.load(index_target.id)
             for elt, seq in zip(target.elts, seqs):
                 self._prelude_item(elt, seq, i_atom, prelude)
+        elif self._dict_view(iter_node):
+            # for k, v in d.items() / for v in d.values(): over the keys, each value read from
+            # d as the loop reaches it (a view shows writes made by earlier iterations)
+            base = self.expr(iter_node.func.value, out)
+            from . import runtime
+            keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
+                                         keywords=[]), "call", "keys_" + _stem(base),
+                             func=runtime.dict_keys)
+            rng = self._range_over([keys], out)
+            index_target = S.store(self.namer.fresh("index"))
+            key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
+                                                 ctx=S.Load()), "subscript", "key")
+            view = iter_node.func.attr
+            value = None if view == "keys" else self.temp(
+                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), "subscript",
+                _stem(base) + "_item")
+            item = key if view == "keys" else value if view == "values" else self.temp(
+                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), "display", "pair")
+            self.store(target, item, prelude)
         else:
             seq = self.sequence(iter_node, out)
             rng = self._range_over([seq], out)

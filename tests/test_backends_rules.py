@@ -385,7 +385,8 @@ def _iterated(d, w):
 
 def _items_values(d, w):
     s = 0.0
-    for k, v in d.items():
+    pairs = list(d.items())
+    for k, v in pairs:
         s = s + np.sum(v * w[0])
     return s + np.sum(np.stack(tuple(d.values())) * w)
 

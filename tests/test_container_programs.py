@@ -650,3 +650,40 @@ def list_shared_after_its_last_append(x):
                          ids=["rows", "shared-after"])
 def test_appends_no_other_name_sees(f):
     check_all(f, rng.normal(size=2))
+
+
+# --- a dict view shows writes made while the loop runs -------------------------------------
+def items_written_while_iterated(x):
+    d = {"a": x, "b": x * 3.0}
+    s = 0.0
+    for k, v in d.items():
+        d["b"] = v * 2.0     # the next pair's value is this one
+        s = s + np.sum(v * v)
+    return s + np.sum(d["b"])
+
+
+def values_written_while_iterated(x):
+    d = {"a": x, "b": x * 3.0}
+    s = 0.0
+    for v in d.values():
+        d["b"] = np.sin(v)
+        s = s + np.sum(v)
+    return s
+
+
+def pairs_and_keys(x):
+    d = {"a": x, "b": x * 3.0}
+    s = 0.0
+    for pair in d.items():
+        s = s + np.sum(pair[1] ** 2)
+    for k in d.keys():
+        s = s + np.sum(d[k])
+    return s
+
+
+VIEWS = [items_written_while_iterated, values_written_while_iterated, pairs_and_keys]
+
+
+@pytest.mark.parametrize("f", VIEWS, ids=[f.__name__ for f in VIEWS])
+def test_dict_views_in_loops(f):
+    check_all(f, rng.normal(size=2))
