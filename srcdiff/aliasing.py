@@ -282,3 +282,29 @@ def _append_after(share, append, name, stmts, order, loops):
                 rebound(order[id(loop)], i_append) or rebound(i_share, len(stmts))):
             return True
     return False
+
+
+def check_dict_views(source, body):
+    """Refuse `v = d.values()` (items, keys) read after a write into d: Python's view shows
+    the write, the list srcdiff makes of it does not. Views used at once (`list(d.items())`,
+    a for loop over one) are fine."""
+    stmts = list(analyze.flatten(body))
+    views = [s for s in stmts if isinstance(s, S.Assign) and s.sd.kind == "call"
+             and getattr(s.sd.func, "__module__", "") == "srcdiff.runtime"
+             and getattr(s.sd.func, "__name__", "") in ("dict_values", "dict_items", "dict_keys")
+             and isinstance(s.value.args[0], S.Name)
+             and s.sd.extra != "loop_keys"]   # a for loop's keys: a write keeps them
+    for view in views:
+        base, name = view.value.args[0].id, view.targets[0].id
+        for w in stmts:
+            if not (w.sd.kind == "setitem" and w.targets[0].value.id == base):
+                continue
+            after = stmts.index(w) > stmts.index(view) or any(
+                isinstance(loop, (S.For, S.While)) and w in list(analyze.flatten(loop.body))
+                and view in list(analyze.flatten(loop.body)) for loop in stmts)
+            if after and _read_after(name, w, stmts):
+                method = view.sd.func.__name__.split("_")[1]
+                raise source.error(w.sd.line, f"this write into {base} would show through "
+                                   f"{base}.{method}() taken on line {view.sd.line} (a live "
+                                   "view), which srcdiff reads as a list made there",
+                                   hint=f"take list({base}.{method}()) where you use it")

@@ -28,7 +28,7 @@ import types
 
 from . import analyze, sequences
 from . import syntax as S
-from .aliasing import check_appends, check_writes, insert_guards
+from .aliasing import check_appends, check_dict_views, check_writes, insert_guards
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
@@ -227,6 +227,7 @@ class Lowerer:
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
             check_appends(self.src, out)
+            check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out)
             if guards:
                 self._guard_in_place_updates(out, guards)
@@ -739,7 +740,7 @@ class Lowerer:
             from . import runtime
             keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
                                          keywords=[]), "call", "keys_" + _stem(base),
-                             func=runtime.dict_keys)
+                             func=runtime.dict_keys, extra="loop_keys")
             rng = self._range_over([keys], out)
             index_target = S.store(self.namer.fresh("index"))
             key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),

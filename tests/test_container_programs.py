@@ -687,3 +687,24 @@ VIEWS = [items_written_while_iterated, values_written_while_iterated, pairs_and_
 @pytest.mark.parametrize("f", VIEWS, ids=[f.__name__ for f in VIEWS])
 def test_dict_views_in_loops(f):
     check_all(f, rng.normal(size=2))
+
+
+def test_a_dict_view_read_after_a_write_is_refused():
+    def f(x):
+        d = {"a": x, "b": x * 3.0}
+        vals = d.values()
+        d["a"] = x * x       # Python's view shows this write
+        return np.sum(np.stack(list(vals)))
+    for transform, extra in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(2),))):
+        with pytest.raises(srcdiff.SrcdiffError) as info:
+            transform(f)(np.ones(2), *extra)
+        assert 'd["a"] = x * x' in str(info.value) and "view" in str(info.value)
+
+
+def test_a_dict_view_taken_after_the_writes():
+    def f(x):
+        d = {"a": x, "b": x * 3.0}
+        d["a"] = x * x
+        vals = d.values()
+        return np.sum(np.stack(list(vals)) ** 2)
+    check_all(f, rng.normal(size=2))
