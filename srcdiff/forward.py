@@ -26,7 +26,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import __version__, analyze, checks, frontend, lower, rules
+from . import __version__, analyze, checks, frontend, lower, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .reverse import comment, fold_constants, no_rule_error, splice_name
@@ -589,7 +589,8 @@ def _activity(body, wrt, output, aliases, containers=(), extra_outputs=()):
 def _container_names(body):
     out = set()
     for stmt in analyze.flatten(body):
-        if isinstance(stmt, S.Assign) and stmt.sd.kind == "display":
+        if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display"
+                                           or sequences.produces(stmt)):
             out.add(stmt.targets[0].id)
         if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
             out.add(stmt.value.func.value.id)
@@ -607,7 +608,8 @@ def _container_names(body):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = {"add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
+_CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
+                      "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
                       "builtin_sum_grad", "sum_to_gradient"}
 
@@ -763,7 +765,9 @@ class ForwardProgram:
         base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
         name = self.namer.exact_or_fresh("jvp_" + base)
         self.pairs[key] = name
-        low = transform.lower_function(fn, known)
+        low = transform.lower_function(fn, known, containers)
+        from .program import refuse_grown_parameters
+        refuse_grown_parameters(low, fn, containers)
         fwd = Forward(low, wrt, containers=containers, program=self)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
@@ -797,7 +801,7 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=No
 def _forward_source(fn, wrt, kind, containers, name, known_types):
     from . import runtime, transform
     wrt = tuple(wrt)
-    low = transform.lower_function(fn, known_types)
+    low = transform.lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     for w in wrt:
         if w not in low.params:

@@ -56,7 +56,10 @@ def add_tangents(a, b):
         out = [add_tangents(x, y) for x, y in zip(a, b)]
         return tuple(out) if isinstance(a, tuple) else out
     if isinstance(a, dict):
-        return {k: add_tangents(a[k], b[k]) for k in a}
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = add_tangents(out[k], v) if k in out else v
+        return out
     return a + b
 
 

@@ -14,6 +14,10 @@ The core language (what every later stage may assume):
   ``while c: ...`` whose test is recomputed at the end of the body. A loop
   body may end with ``if flag: break``; no other break or continue remains.
 * one ``return a`` at the very end.
+* ``+`` and ``*`` that may meet a list or tuple are calls of runtime.sequence_add /
+  sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
+  over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
+  comprehensions are calls of list- and dict-making helpers (templates/containers.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
@@ -23,10 +27,10 @@ import operator
 import os
 import types
 
-from . import analyze
+from . import analyze, sequences
 from . import syntax as S
 from . import checks
-from .aliasing import check_writes
+from .aliasing import check_appends, check_dict_views, check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
@@ -34,6 +38,7 @@ from .names import Namer
 
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
 
+DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
 BINOPS = {
     S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
     S.Div: operator.truediv, S.Pow: operator.pow, S.MatMult: operator.matmul,
@@ -146,8 +151,10 @@ def _rebound_names(nodes):
 class Lowerer:
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
-    def __init__(self, source, resolver, known_types=None):
+    def __init__(self, source, resolver, known_types=None, containers=()):
         self.src = source
+        # parameters known to hold a list, tuple or dict (the derivative is made per kind)
+        self.containers = frozenset(containers)
         self.resolver = resolver
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
@@ -235,10 +242,14 @@ class Lowerer:
             value = ret.value
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
+        sequences.rewrite(out, self.params, self.containers, self._global_kind,
+                          self._runtime_helper)
         out = self._own_written_params(out)
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
+            check_appends(self.src, out)
+            check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             checks.guard_shared_writes(out, guards, self.bindings)
             checks.guard_complex_norms(out, self.src, self.bindings)
@@ -254,6 +265,119 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = self.known_types
         return low
+
+    def _dict_view(self, node):
+        """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
+        local name (not an object whose class srcdiff follows)."""
+        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
+                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
+                and node.func.value.id not in self.known_types)
+
+    def _keys_if_dict(self, node, atom, out):
+        """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
+        iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
+            return atom
+        from . import runtime
+        ref = self._runtime_helper("iteration_order")
+        return self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
+                         "order_" + atom.id, func=runtime.iteration_order)
+
+    def _may_be_dict(self, node, seen=None):
+        """Whether the value of a user expression may be a dict (`for k in it` then goes
+        through its keys): dict displays, comprehensions and dict() calls, container
+        parameters, items and attributes of objects, results of the user's functions, and
+        locals bound to any of these (a loop variable counts when its loop may go through
+        such values). Arrays, numbers and list displays may not."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.Dict, S.DictComp)):
+            return True
+        if isinstance(node, S.Call):
+            obj = self._callee_object(node.func)
+            if obj is dict:
+                return True
+            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+                return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
+            return isinstance(node.func, S.Name) and (
+                node.func.id in self.local_functions or is_user_function(obj))
+        if isinstance(node, S.Attribute):
+            return self._global_path(node) is None
+        if isinstance(node, S.Subscript):
+            return self._may_hold_dicts(node.value, seen)
+        if isinstance(node, S.Name):
+            if node.id in self.params:
+                return node.id in self.containers
+            if node.id not in self.locals or node.id in seen:
+                return False
+            seen.add(node.id)
+            for value, direct in self._sources().get(node.id, ()):
+                if self._may_be_dict(value, seen) if direct else self._may_hold_dicts(value,
+                                                                                       seen):
+                    return True
+        return False
+
+    def _may_hold_dicts(self, node, seen):
+        """Whether items of this value may be dicts: any container may hold them."""
+        if isinstance(node, S.Name) and node.id in self.params:
+            return node.id in self.containers
+        if isinstance(node, (S.List, S.Tuple)):
+            return any(self._may_be_dict(e, seen) or isinstance(e, (S.List, S.Tuple))
+                       for e in node.elts)
+        if isinstance(node, S.Call) and self._callee_object(node.func) in (range, enumerate):
+            return False
+        if isinstance(node, S.Name) and node.id in self.locals:
+            sources = self._sources().get(node.id, ())
+            return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
+                       for value, direct in sources) and node.id not in seen
+        return not isinstance(node, S.Constant)
+
+    def _sources(self):
+        """For each local name: the user expressions bound to it, as (node, True) for
+        `name = node` and (node, False) for an item of node (unpacking, loop variables)."""
+        if getattr(self, "_source_map", None) is None:
+            out = {}
+
+            def bind(target, value, direct):
+                if isinstance(target, S.Name):
+                    out.setdefault(target.id, []).append((value, direct))
+                elif isinstance(target, (S.Tuple, S.List)):
+                    for elt in target.elts:
+                        bind(elt, value, False)
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Assign):
+                    for target in node.targets:
+                        bind(target, node.value, True)
+                elif isinstance(node, (S.AnnAssign, S.NamedExpr)) and node.value is not None:
+                    bind(node.target, node.value, True)
+                elif isinstance(node, S.AugAssign):
+                    bind(node.target, node.value, True)
+                elif isinstance(node, (S.For, S.comprehension)):
+                    bind(node.target, node.iter, False)
+            self._source_map = out
+        return self._source_map
+
+    def _global_kind(self, atom):
+        """Whether a module-level value read by the function is a list or tuple (as it is
+        now: the derivative is made again when the function is)."""
+        if isinstance(atom, S.Name) and atom.id in self.bindings:
+            obj = self.bindings[atom.id]   # a value the emitted code is given by name
+            return sequences.SEQ if isinstance(obj, (list, tuple)) else sequences.OTHER
+        try:
+            obj = self._static_value(atom)
+        except Exception:
+            path = self._global_path(atom) if isinstance(atom, (S.Name, S.Attribute)) else None
+            root = self.bindings.get(path[0]) if path else None
+            return sequences.OTHER if isinstance(root, types.ModuleType) else sequences.UNKNOWN
+        return sequences.SEQ if isinstance(obj, (list, tuple)) else sequences.OTHER
+
+    def _runtime_helper(self, name):
+        from . import runtime
+        if name in self.locals:
+            raise self.error(self.fdef, f"the local name {name!r} hides srcdiff's helper",
+                             hint=f"rename the local variable {name!r}")
+        self.bindings[name] = getattr(runtime, name)
+        return S.load(name)
 
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
@@ -403,6 +527,8 @@ class Lowerer:
             method = INPLACE_METHODS.get(type(node.op))
             if out and method and analyze.assigned(out[-1]) == target.id:
                 out[-1].sd.extra = ("inplace", method)
+            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == "binop":
+                out[-2].sd.extra = "augmented"   # a list += any iterable (sequences.py)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
@@ -428,7 +554,8 @@ class Lowerer:
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
-                                                            S.ListComp, S.GeneratorExp)):
+                                                            S.ListComp, S.GeneratorExp,
+                                                            S.DictComp)):
             stmt = self.operation(value, out, target)
             if stmt is not None:
                 out.append(stmt)
@@ -596,7 +723,7 @@ class Lowerer:
             self._prelude_item(target.elts[1], seq, i_atom, prelude)
         elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
             # reversed(seq) is seq[::-1]: ranges, lists and arrays all support it
-            inner = self.expr(iter_node.args[0], out)
+            inner = self._keys_if_dict(iter_node.args[0], self.expr(iter_node.args[0], out), out)
             seq = self.temp(out, S.Subscript(value=inner, slice=S.Slice(
                 lower=None, upper=None, step=S.const(-1)), ctx=S.Load()), "subscript",
                 "reversed")
@@ -613,6 +740,25 @@ class Lowerer:
             i_atom = S.load(index_target.id)
             for elt, seq in zip(target.elts, seqs):
                 self._prelude_item(elt, seq, i_atom, prelude)
+        elif self._dict_view(iter_node):
+            # for k, v in d.items() / for v in d.values(): over the keys, each value read from
+            # d as the loop reaches it (a view shows writes made by earlier iterations)
+            base = self.expr(iter_node.func.value, out)
+            from . import runtime
+            keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
+                                         keywords=[]), "call", "keys_" + _stem(base),
+                             func=runtime.dict_keys, extra="loop_keys")
+            rng = self._range_over([keys], out)
+            index_target = S.store(self.namer.fresh("index"))
+            key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
+                                                 ctx=S.Load()), "subscript", "key")
+            view = iter_node.func.attr
+            value = None if view == "keys" else self.temp(
+                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), "subscript",
+                _stem(base) + "_item")
+            item = key if view == "keys" else value if view == "values" else self.temp(
+                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), "display", "pair")
+            self.store(target, item, prelude)
         else:
             seq = self.sequence(iter_node, out, node.body)
             rng = self._range_over([seq], out)
@@ -668,6 +814,9 @@ class Lowerer:
         Python iterates over the object the loop started with: when the body rebinds
         the name (`for r in x: x = x * r`), the loop reads a name of its own."""
         atom = self.expr(node, out)
+        keys = self._keys_if_dict(node, atom, out)
+        if keys is not atom:
+            return keys
         if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
             if atom.id in _rebound_names(body):
                 return self.temp(out, atom, "copy", "seq")
@@ -748,7 +897,7 @@ class Lowerer:
             atom = self.expr(node.value, out)
             out.append(self.assign(node.target.id, atom, "copy"))
             return S.load(node.target.id)
-        if isinstance(node, (S.ListComp, S.GeneratorExp)):
+        if isinstance(node, (S.ListComp, S.GeneratorExp, S.DictComp)):
             return self.comprehension(node, out)
         name = self.namer.fresh(_op_stem(node))
         self.spelled[name] = S.spell(node)  # refusals name the user's expression, not `name`
@@ -868,8 +1017,13 @@ class Lowerer:
             raise self.error(node, "only comprehensions with one `for` are supported",
                              hint="write the nested loop out with list.append")
         gen = node.generators[0]
+        is_dict = isinstance(node, S.DictComp)
         result = self.namer.fresh("items")
         out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
+        if is_dict:   # keys and values in two lists, made into a dict after the loop
+            keys = self.namer.fresh("keys")
+            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), "display"))
+            self.locals.add(keys)
         # the comprehension's own variables are private to it
         renames = {}
         for n in S.walk(gen.target):
@@ -878,11 +1032,15 @@ class Lowerer:
         self.locals |= set(renames.values())
         sub = _Rename(renames)
         target = sub.visit(S.clone(gen.target))
-        elt = sub.visit(S.clone(node.elt))
         ifs = [sub.visit(S.clone(c)) for c in gen.ifs]
-        append = S.Expr(value=S.Call(func=S.Attribute(value=S.load(result), attr="append",
-                                                      ctx=S.Load()), args=[elt], keywords=[]))
-        body = [append]
+        def append(to, elt):
+            return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
+                                                        ctx=S.Load()), args=[elt], keywords=[]))
+        if is_dict:
+            body = [append(keys, sub.visit(S.clone(node.key))),
+                    append(result, sub.visit(S.clone(node.value)))]
+        else:
+            body = [append(result, sub.visit(S.clone(node.elt)))]
         for cond in reversed(ifs):
             body = [S.If(test=cond, body=body, orelse=[])]
         loop = S.For(target=target, iter=gen.iter, body=body, orelse=[], type_comment=None)
@@ -891,6 +1049,12 @@ class Lowerer:
                 n.lineno = self.line
         self.locals.add(result)
         out += self.stmt_For(loop)
+        if is_dict:
+            from . import runtime
+            ref = self._runtime_helper("dict_from_lists")
+            return self.temp(out, S.Call(func=ref, args=[S.load(keys), S.load(result)],
+                                         keywords=[]), "call", "entries",
+                             func=runtime.dict_from_lists)
         return S.load(result)
 
     def index(self, node, out):
@@ -1017,7 +1181,7 @@ class Lowerer:
                              "supported yet", hint="define the helper at module level")
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
-        if isinstance(node, (S.SetComp, S.DictComp, S.Set)):
+        if isinstance(node, (S.SetComp, S.Set)):
             raise self.error(node, f"{type(node).__name__} is not supported",
                              hint="build a list with a for loop and append")
         return None
@@ -1063,6 +1227,17 @@ class Lowerer:
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
                 isinstance(n, S.Name) and n.id in self.list_names) else a
                 for a, n in zip(args, node.args)]
+        if obj is dict and not args:
+            # dict(a=x, b=y) is the display {'a': x, 'b': y}
+            value = S.Dict(keys=[S.const(k.arg) for k in keywords],
+                           values=[k.value for k in keywords])
+            return self._result(value, "display", None, discard)
+        if obj in (list, tuple) and len(args) == 1 and not keywords:
+            # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
+            from . import runtime
+            value = S.Call(func=self._runtime_helper("sequence_of"),
+                           args=[self.bind(obj.__name__, obj), args[0]], keywords=[])
+            return self._result(value, "call", runtime.sequence_of, discard)
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
@@ -1177,10 +1352,25 @@ class Lowerer:
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
 
+    def _extend(self, base, node, out):
+        """`lst.extend(b)` is `lst += b`: lowered as lst = sequence_extend(lst, b), checked as
+        an in-place update of lst (aliasing.py)."""
+        from . import runtime
+        items = self.expr(node.args[0], out)
+        ref = self._runtime_helper("sequence_extend")
+        value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
+                          "call", base.id + "_extended", func=runtime.sequence_extend)
+        stmt = self.assign(base.id, value, "copy")
+        stmt.sd.extra = ("inplace", "__iadd__")
+        return stmt
+
     def method_call(self, node, out, discard):
         func = node.func
         base = self.expr(func.value, out)
         method = func.attr
+        if method == "extend" and discard and isinstance(base, S.Name) and \
+                base.id in self.locals and len(node.args) == 1 and not node.keywords:
+            return self._extend(base, node, out)
         if method in MUTATING_METHODS:
             raise self.error(node, f".{method}() changes its object in place, which srcdiff "
                              "does not support", hint="build a new value instead "
@@ -1226,6 +1416,12 @@ class Lowerer:
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt
+        if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
+            # d.values() / d.items() / d.keys(): lists, differentiated item by item
+            from . import runtime
+            fn = getattr(runtime, DICT_VIEWS[method])
+            value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
+            return self._result(value, "call", fn, discard)
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
             if method in VARARG_METHODS and (len(args) > 1 or (

@@ -43,7 +43,7 @@ class Program:
     def _build(self, fn, wrt, containers, names, known):
         from .reverse import Reverse
         from .transform import lower_function
-        low = lower_function(fn, known)
+        low = lower_function(fn, known, containers)
         for stmt in analyze.flatten(low.body):
             if stmt.sd.kind in ("append", "pop"):
                 lst = stmt.value.func.value.id
@@ -52,6 +52,7 @@ class Program:
                         stmt.sd.line, f"{fn.__qualname__} changes its argument {lst!r} in "
                         "place, which srcdiff cannot differentiate in reverse mode",
                         hint=f"build and return a new list instead of changing {lst}")
+        refuse_grown_parameters(low, fn, containers)
         rev = Reverse(low, wrt, containers=containers, program=self)
         primal, adjoint = rev.generate(callee=True)
         self.bindings.update(low.bindings)
@@ -116,6 +117,19 @@ class Program:
                                       S.Tuple(elts=results, ctx=S.Load())))
         self.defs.append(S.function_def(names[0], ["tape"] + low.params, forward_body))
         self.defs.append(S.function_def(names[1], ["tape", rev.seed_adj], backward_body))
+
+
+def refuse_grown_parameters(low, fn, containers):
+    """A helper that grows a list it was passed (`lst += [v]`, `lst.extend(...)`): the caller's
+    list would not change in the derivative; refused at the line (a tuple, which `+=` only
+    rebinds, is refused too: the static type does not tell the two apart)."""
+    from .sequences import grown_parameters
+    for stmt, name in grown_parameters(low.body, low.params, containers):
+        raise low.source.error(
+            stmt.sd.line, f"{fn.__qualname__} updates its argument {name!r} in place (+= or "
+            ".extend on the list or tuple passed in), which srcdiff does not follow back into "
+            "the caller's value",
+            hint=f"build a new one and return it: new = {name} + [...]; return new")
 
 
 def known_for_callee(stmt, params, known):

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules
+from . import analyze, checks, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, where
 
@@ -61,6 +61,7 @@ class Reverse:
         ret = self.body[-1]
         self.output = ret.value.id
         self.containers = set(containers) | self._container_names()
+        self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             raise effect_error(self.src, stmt)
@@ -82,7 +83,8 @@ class Reverse:
     def _container_names(self):
         out = set()
         for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and stmt.sd.kind == "display":
+            if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display"
+                                               or sequences.produces(stmt)):
                 out.add(stmt.targets[0].id)
             if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
                 out.add(stmt.value.func.value.id)
@@ -353,6 +355,10 @@ class Reverse:
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
                                                  slice=S.clone(target.slice),
                                                  ctx=S.Store())))
+            if target.value.id in self.maybe_dicts:
+                # the write may have added the key: the restore takes it out again
+                out.append(S.Expr(value=S.Call(func=self.helper("drop_missing"), args=[
+                    S.load(target.value.id), index_value(target.slice)], keywords=[])))
 
     def adjoint_stmt(self, stmt, state):
         out = []

@@ -36,11 +36,12 @@ def origin_of(fn, source):
     return f"{filename}:{source.node.lineno}"
 
 
-def lower_function(fn, known_types=None):
-    """Lower a function; `known_types` maps parameters to the classes of user objects."""
+def lower_function(fn, known_types=None, containers=()):
+    """Lower a function; `known_types` maps parameters to the classes of user objects,
+    `containers` names the parameters that hold lists, tuples or dicts."""
     rules.load_templates()
     if isinstance(fn, lower.LocalFunction):
-        return lower.Lowerer(fn.source, fn.resolver, known_types).run()
+        return lower.Lowerer(fn.source, fn.resolver, known_types, containers).run()
     source = frontend.get_source(fn)
     resolver = frontend.Resolver(fn)
     known = dict(known_types or {})
@@ -48,7 +49,7 @@ def lower_function(fn, known_types=None):
         first = source.node.args.posonlyargs + source.node.args.args
         if first:
             known[first[0].id] = type(fn.__self__)   # self, bound: its class is known
-    return lower.Lowerer(source, resolver, known).run()
+    return lower.Lowerer(source, resolver, known, containers).run()
 
 
 def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
@@ -66,7 +67,7 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
                     known_types, input_shapes):
-    low = lower_function(fn, known_types)
+    low = lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None
     if has_aux:

@@ -45,6 +45,17 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
+# the container helpers of templates/containers.py
+from srcdiff.runtime import (concatenates, dict_from_lists_grad, dict_from_lists_tangent,
+                             dict_items_grad, dict_items_tangent, dict_values_grad,
+                             dict_values_tangent, drop_missing, grows_by_items,
+                             iteration_order_grad, iteration_order_tangent, repeated_side,
+                             sequence_add_grad, sequence_add_tangent, sequence_extend_grad,
+                             sequence_extend_tangent, sequence_mul_grad, sequence_mul_grad_moved,
+                             sequence_mul_tangent, sequence_mul_tangent_moved, sequence_of_grad,
+                             sequence_of_tangent, sequence_sum_grad, sequence_sum_tangent)
+# which operation a container helper meets, and dropping a key the restore put back: no tangent
+nondifferentiable(concatenates, repeated_side, grows_by_items, drop_missing)
 
 # constants, checks, integer counts, axis permutations, boolean masks and tie weights;
 # range slopes and fractions (they depend on shapes, dtypes and flags only) and the
@@ -326,6 +337,101 @@ def repeat_grad_tangent(y, grad, like, repeats, axis):
     d[y] = repeat_grad(d[grad], like, repeats, axis)
 
 
+# -- + and * on operands that may be lists or tuples (templates/containers.py) ----------
+@forward(sequence_add_grad)
+def sequence_add_grad_tangent(y, grad, a, b, which):
+    d[y] = sequence_add_grad(d[grad], a, b, which)
+
+
+@forward(sequence_add_tangent)
+def sequence_add_tangent_tangent(y, tangent, a, b, like, which):
+    d[y] = sequence_add_tangent(d[tangent], a, b, like, which)
+
+
+@forward(sequence_extend_grad)
+def sequence_extend_grad_tangent(y, grad, a, b, which, by_items):
+    d[y] = sequence_extend_grad(d[grad], a, b, which, by_items)
+
+
+@forward(sequence_extend_tangent)
+def sequence_extend_tangent_tangent(y, tangent, a, b, like, which, by_items):
+    d[y] = sequence_extend_tangent(d[tangent], a, b, like, which, by_items)
+
+
+@forward(sequence_sum_grad)
+def sequence_sum_grad_tangent(y, grad, iterable, start, which):
+    d[y] = sequence_sum_grad(d[grad], iterable, start, which)
+
+
+@forward(sequence_sum_tangent)
+def sequence_sum_tangent_tangent(y, tangent, iterable, start, like, which):
+    d[y] = sequence_sum_tangent(d[tangent], iterable, start, like, which)
+
+
+@forward(dict_from_lists_grad)
+def dict_from_lists_grad_tangent(y, grad, keys, values):
+    d[y] = dict_from_lists_grad(d[grad], keys, values)
+
+
+@forward(dict_from_lists_tangent)
+def dict_from_lists_tangent_tangent(y, tangent, keys, values):
+    d[y] = dict_from_lists_tangent(d[tangent], keys, values)
+
+
+@forward(dict_values_grad)
+def dict_values_grad_tangent(y, grad, value):
+    d[y] = dict_values_grad(d[grad], value)
+
+
+@forward(dict_items_grad)
+def dict_items_grad_tangent(y, grad, value):
+    d[y] = dict_items_grad(d[grad], value)
+
+
+@forward(dict_values_tangent)
+def dict_values_tangent_tangent(y, tangent, value):
+    d[y] = dict_values_tangent(d[tangent], value)
+
+
+@forward(dict_items_tangent)
+def dict_items_tangent_tangent(y, tangent, value):
+    d[y] = dict_items_tangent(d[tangent], value)
+
+
+@forward(sequence_of_grad)
+def sequence_of_grad_tangent(y, grad, value):
+    d[y] = sequence_of_grad(d[grad], value)
+
+
+@forward(sequence_of_tangent)
+def sequence_of_tangent_tangent(y, tangent, value):
+    d[y] = sequence_of_tangent(d[tangent], value)
+
+
+@forward(iteration_order_grad)
+def iteration_order_grad_tangent(y, grad, value):
+    d[y] = iteration_order_grad(d[grad], value)
+
+
+@forward(iteration_order_tangent)
+def iteration_order_tangent_tangent(y, tangent, value):
+    d[y] = iteration_order_tangent(d[tangent], value)
+
+
+@forward(sequence_mul_grad)
+def sequence_mul_grad_tangent(y, grad, a, b, which):
+    d[y] = sequence_mul_grad(d[grad], a, b, which)
+    d[y] = sequence_mul_grad_moved(grad, d[a], a, b, which, 0)
+    d[y] = sequence_mul_grad_moved(grad, d[b], a, b, which, 1)
+
+
+@forward(sequence_mul_tangent)
+def sequence_mul_tangent_tangent(y, tangent, a, b, like, which):
+    d[y] = sequence_mul_tangent(d[tangent], a, b, like, which)
+    d[y] = sequence_mul_tangent_moved(tangent, d[a], a, b, like, which, 0)
+    d[y] = sequence_mul_tangent_moved(tangent, d[b], a, b, like, which, 1)
+
+
 # -- reverse rules for the simplest linear helpers --------------------------------------
 @reverse(unbroadcast)
 def unbroadcast_adjoint(y, grad, like):
@@ -380,3 +486,13 @@ def cumsum_grad_adjoint(y, grad, like, axis):
 @reverse(tie_split)
 def tie_split_adjoint(y, grad, wins, ties):
     d[grad] = unbroadcast(tie_split(d[y], wins, ties), grad)
+
+
+@reverse(sequence_add_grad)
+def sequence_add_grad_adjoint(y, grad, a, b, which):
+    d[grad] = sequence_add_tangent(d[y], a, b, grad, which)
+
+
+@reverse(sequence_add_tangent)
+def sequence_add_tangent_adjoint(y, tangent, a, b, like, which):
+    d[tangent] = sequence_add_grad(d[y], a, b, which)

@@ -375,6 +375,56 @@ case("vstack-1d", lambda a, b, w: np.sum(np.vstack([a, b]) * w), _x(3), _x(3), W
 case("vstack-mixed", lambda m, v, w: np.sum(np.vstack([m, v]) * w), _x(2, 2), _x(2), W32,
      wrt=(0, 1))
 
+# templates/containers.py: + and * on lists and tuples (concatenation, repetition)
+def _plus_equals_tuple(a, b):
+    lst = [a]
+    lst += (b * a, b)
+    return lst
+
+
+def _iterated(d, w):
+    return np.sum(np.stack([d[k] for k in d]) * w)
+
+
+def _items_values(d, w):
+    s = 0.0
+    pairs = list(d.items())
+    for k, v in pairs:
+        s = s + np.sum(v * w[0])
+    return s + np.sum(np.stack(tuple(d.values())) * w)
+
+
+def _comprehended(a, b):
+    return {k: v * a for k, v in zip(["a", "b"], [a, b])}
+
+
+def _extended(a, b):
+    lst = [b]
+    lst.extend([a * b, a])
+    return lst
+
+
+
+case("list-concatenation", lambda a, b, w: np.sum(np.stack([a] + [b, a]) * w), _x(2), _x(2), W32,
+     wrt=(0, 1))
+case("tuple-repetition", lambda a, w: np.sum(np.stack((a,) * 3) * w), _x(2), W32)
+case("list-plus-equals-tuple", lambda a, b, w: np.sum(np.stack(_plus_equals_tuple(a, b)) * w),
+     _x(2), _x(2), W32, wrt=(0, 1))
+case("list-extend", lambda a, b, w: np.sum(np.stack(_extended(a, b)) * w), _x(2), _x(2), W32,
+     wrt=(0, 1))
+case("dict-iterated", lambda a, b, w: _iterated({"a": a * b, "b": b}, w), _x(2), _x(2),
+     W32[:2], wrt=(0, 1))
+case("dict-display-iterated", lambda a, b, w: np.sum(np.stack([k * a for k in {1.0: a, 2.0: b}])
+                                                      * w), _x(2), _x(2), W32[:2])
+case("dict-items-values", lambda a, b, w: _items_values({"a": a * b, "b": b}, w), _x(2), _x(2),
+     W32[:2], wrt=(0, 1))
+case("dict-comprehension", lambda a, b, w: np.sum(np.stack(list(_comprehended(a, b).values()))
+                                                   * w), _x(2), _x(2), W32[:2], wrt=(0, 1))
+case("builtin-sum-of-lists", lambda a, b, w: np.sum(np.stack(sum([[a], [a * b]], [b])) * w),
+     _x(2), _x(2), W32, wrt=(0, 1))
+case("list-repetition-count-first", lambda a, b, w: np.sum(np.stack(3 * [a * b]) * w), _x(2),
+     _x(2), W32, wrt=(0, 1))
+
 
 def _diagonal(offset):
     return lambda x, w: np.sum(np.diagonal(x, offset) * w)
@@ -692,7 +742,9 @@ HVP_CASES = [
     ("method-cumsum", 0), ("asarray-like", 0), ("astype", 0), ("concatenate-axis=0", 0),
     ("stack-axis=0", 0), ("diagonal-offset=0", 0), ("repeat-axis=None", 0),
     ("dot-(3,)-(3,)", 0), ("dot-(3,)-(3,)", 1), ("inner-(3,)-(3,)", 0), ("det-(3, 3)", 0),
-    ("builtin-max", 0),
+    ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
+    ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
+    ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

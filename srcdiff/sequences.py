@@ -1,0 +1,250 @@
+"""`+` and `*` on lists and tuples: concatenation and repetition, not arithmetic.
+
+Python's `a + b` joins two lists (two tuples) and `seq * n` repeats a sequence;
+the same operators on arrays are arithmetic with broadcasting. The derivative
+rules of operator.add and operator.mul are the arithmetic ones, so after the
+lowering, every `+` or `*` that may meet a list or tuple becomes a call to
+srcdiff.runtime.sequence_add or sequence_mul, whose rules
+(templates/containers.py) decide when they run which of the two it is.
+
+What an operand may be is found flow-insensitively over the lowered body:
+SEQ (always a list or tuple), DICT (a dict display: its items may be anything),
+OTHER (never: numbers, arrays, results of NumPy and math functions and of
+arithmetic) or UNKNOWN (an item of a list or dict, a user function's or another
+library's result, a method's result, a name bound to two kinds). `+` and `*` on OTHER
+operands stay plain operators; a float or array operand rules concatenation
+and repetition out as well.
+"""
+import operator
+
+from . import analyze
+from . import syntax as S
+
+SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
+
+# NumPy functions whose result is a list or tuple of arrays
+_SEQUENCE_RESULTS = {
+    "split", "array_split", "hsplit", "vsplit", "dsplit", "meshgrid", "broadcast_arrays",
+    "atleast_1d", "atleast_2d", "atleast_3d", "unstack", "nonzero", "where", "gradient",
+    "histogram", "histogram2d", "histogramdd", "unravel_index", "divmod", "frexp", "modf",
+    "eig", "eigh", "svd", "qr", "slogdet", "lstsq", "ix_", "indices", "tril_indices",
+    "triu_indices", "diag_indices", "sort", "sorted",
+}
+
+
+# srcdiff.runtime helpers the lowering calls whose result is always a list
+_SEQUENCE_HELPERS = {"sequence_of", "dict_values", "dict_items", "dict_keys"}
+
+
+_NUMBER_BUILTINS = (len, abs, float, int, round, pow, complex, bool)
+# srcdiff's own helpers (met when emitted code is differentiated) that give arrays or numbers
+_ARRAY_HELPERS = {
+    "matmul_grad_left", "matmul_grad_right", "expand_reduced", "reduce_grad", "prod_others",
+    "extremum_grad", "extremum_weights", "cumsum_grad", "tie_split", "dot_grad_left",
+    "dot_grad_right", "cast_grad", "diagonal_grad", "imag_grad", "abs_slope",
+    "abs_slope_tangent", "power_exponent", "log_base", "reshape_like", "log_of_base",
+    "safe_divide", "norm_weights", "det_grad", "solve_grad_a", "solve_grad_b",
+    "solve_tangent_a", "inner_grad", "take_grad", "repeat_grad", "clip_mask",
+    "reduced_count", "ones_like_value",
+}
+
+
+# the container helpers' names (and their derivatives'): results that may be lists or dicts,
+# whose tangent terms forward mode adds item by item
+CONTAINER_HELPERS = {
+    name + suffix
+    for name in ("sequence_add", "sequence_mul", "sequence_iadd", "sequence_extend",
+                 "sequence_sum", "sequence_of", "iteration_order", "dict_from_lists",
+                 "dict_values", "dict_items", "dict_keys")
+    for suffix in ("", "_grad", "_tangent")}
+
+
+def _join(a, b):
+    if a is None:
+        return b
+    if b is None or a == b:
+        return a
+    return UNKNOWN
+
+
+def rewrite(body, params, containers, global_kind, helper):
+    """Turn `+`/`*` statements that may concatenate or repeat into sequence_add/mul calls.
+
+    params: the function's parameters; containers: those known to hold a list, tuple or
+    dict; global_kind(atom): SEQ/OTHER/UNKNOWN of a module-level value; helper(name): the
+    atom naming a runtime helper (binding it)."""
+    from . import runtime
+    stmts = list(analyze.flatten(body))
+    kinds = {p: (SEQ if p in containers else OTHER) for p in params}
+
+    def of(atom):
+        if isinstance(atom, S.Constant):
+            return SEQ if isinstance(atom.value, (tuple, list)) else OTHER
+        if isinstance(atom, S.Name) and isinstance(getattr(atom, "ctx", None), S.Load) \
+                and atom.id in local_names:
+            return kinds.get(atom.id) or UNKNOWN
+        return global_kind(atom)
+
+    local_names = set(params)
+    for stmt in stmts:
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            local_names.add(stmt.targets[0].id)
+        elif isinstance(stmt, S.For):
+            local_names.add(stmt.target.id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in stmts:
+            if isinstance(stmt, S.For):
+                name, kind = stmt.target.id, OTHER
+            elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                name, kind = stmt.targets[0].id, _value_kind(stmt, of)
+            else:
+                continue
+            new = _join(kinds.get(name), kind)
+            if new != kinds.get(name):
+                kinds[name] = new
+                changed = True
+    for stmt in stmts:
+        if (isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and stmt.sd.func is sum
+                and len(stmt.value.args) + len(stmt.value.keywords) == 2
+                and all(k.arg == "start" for k in stmt.value.keywords)):
+            start = (stmt.value.keywords[0].value if stmt.value.keywords
+                     else stmt.value.args[1])
+            if of(start) == OTHER:
+                continue
+            # sum(items, start) where start may be a list: it concatenates
+            stmt.value.args = [stmt.value.args[0], start]
+            stmt.value.keywords = []
+            stmt.value.func = helper("sequence_sum")
+            stmt.sd.func = runtime.sequence_sum
+            continue
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == "binop" and _may_be_sequence_op(
+                stmt, of):
+            value = stmt.value
+            func = (runtime.sequence_mul if stmt.sd.func is operator.mul
+                    else runtime.sequence_iadd if stmt.sd.extra == "augmented"
+                    else runtime.sequence_add)
+            stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
+                                keywords=[])
+            stmt.sd.kind = "call"
+            stmt.sd.func = func
+    return kinds
+
+
+def _may_be_sequence_op(stmt, of):
+    func = stmt.sd.func
+    if func not in (operator.add, operator.mul):
+        return False
+    left, right = stmt.value.left, stmt.value.right
+    a, b = of(left), of(right)
+    if func is operator.add and stmt.sd.extra == "augmented":
+        return a != OTHER   # a list += a tuple takes its items
+    if func is operator.add:
+        return a != OTHER and b != OTHER
+    return (a != OTHER and _may_be_int(right)) or (b != OTHER and _may_be_int(left))
+
+
+def _may_be_int(atom):
+    if isinstance(atom, S.Constant):
+        return isinstance(atom.value, int)
+    return True
+
+
+def _value_kind(stmt, of):
+    kind = stmt.sd.kind
+    value = stmt.value
+    if kind == "display":
+        return DICT if isinstance(value, S.Dict) else SEQ
+    if kind == "stop_gradient" and isinstance(value, S.Call):
+        return of(value.args[0])   # no_derivative(x): x's own kind
+    if kind in ("copy", "stop_gradient"):
+        return of(value)
+    if kind == "binop":
+        if stmt.sd.func is operator.add:
+            a, b = of(value.left), of(value.right)
+            if stmt.sd.extra == "augmented" and a != OTHER:
+                return a
+            if OTHER in (a, b):
+                return OTHER
+            return SEQ if a == b == SEQ else UNKNOWN
+        if stmt.sd.func is operator.mul:
+            if not _may_be_sequence_op(stmt, of):
+                return OTHER
+            a, b = of(value.left), of(value.right)
+            if SEQ in (a, b) and all(isinstance(x, S.Constant) or k == SEQ
+                                     for x, k in ((value.left, a), (value.right, b))):
+                return SEQ
+            return UNKNOWN
+        return OTHER
+    if kind == "subscript":
+        base = of(value.value)
+        if base == OTHER:
+            return OTHER
+        if base == SEQ and isinstance(value.slice, S.Slice):
+            return SEQ
+        return UNKNOWN
+    if kind == "call":
+        from .callables import is_user_function
+        func = stmt.sd.func
+        if getattr(func, "__name__", "") == "no_derivative" and value.args:
+            return of(value.args[0])   # stop_gradient(x): x's own kind
+        if stmt.sd.extra == "method" or func is None or is_user_function(func):
+            return UNKNOWN
+        if func in (list, tuple, sorted) or getattr(func, "__name__", "") in _SEQUENCE_HELPERS:
+            return SEQ
+        if getattr(func, "__name__", "") in _SEQUENCE_RESULTS or produces(stmt):
+            return UNKNOWN
+        module = getattr(func, "__module__", None) or ""
+        if module == "numpy" or module.startswith("numpy.") or module == "math" or \
+                func in _NUMBER_BUILTINS or (module in ("srcdiff.runtime",
+                                                        "srcdiff.forward_runtime")
+                                             and func.__name__ in _ARRAY_HELPERS):
+            return OTHER   # arrays and numbers
+        return UNKNOWN     # another library's function may return a list
+    if kind in ("pop", "attribute"):
+        return UNKNOWN
+    return OTHER   # unary, opaque (comparisons, not, f-strings), ranges
+
+
+def produces(stmt):
+    """Whether a lowered statement calls one of the container helpers (or iteration_order):
+    its result may be a list or a dict."""
+    func = stmt.sd.func
+    return stmt.sd.kind == "call" and getattr(func, "__module__", "") == "srcdiff.runtime" \
+        and getattr(func, "__name__", "") in CONTAINER_HELPERS
+
+
+def maybe_dicts(body, containers):
+    """Names that may hold a dict: dict displays and comprehensions, container parameters,
+    copies of them."""
+    out = set(containers)
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and (isinstance(stmt.value, S.Dict) or (
+                stmt.sd.kind == "call"
+                and getattr(stmt.sd.func, "__name__", "") == "dict_from_lists")):
+            out.add(stmt.targets[0].id)
+    changed = True
+    while changed:
+        changed = False
+        for stmt in analyze.flatten(body):
+            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+                    and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name)
+                    and stmt.value.id in out and stmt.targets[0].id not in out):
+                out.add(stmt.targets[0].id)
+                changed = True
+    return out
+
+
+def grown_parameters(body, params, containers):
+    """`(statement, name)` for each `p += ...` or `p.extend(...)` on a list parameter p: the
+    lowering rebinds p, which the caller of a helper would not see (its list would not
+    grow)."""
+    out = []
+    for stmt in analyze.flatten(body):
+        extra = getattr(stmt.sd, "extra", None)
+        if (isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] == "inplace"
+                and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
+                and stmt.targets[0].id in containers):
+            out.append((stmt, stmt.targets[0].id))
+    return out
