@@ -5,10 +5,16 @@ values can tell, each naming the user's file and line (srcdiff.RuntimeRefusal):
   an array (a rebinding for numbers), writes into `r = m[i]` when r is a row view or an
   item of m, writes into m while such a row is read later, writes into a name that may be
   the same array as another;
-* norms of complex values of an order srcdiff differentiates for real values only.
+* norms of complex values of an order srcdiff differentiates for real values only;
+* calls whose derivative a value of an argument rules out: numpy.linspace(retstep=r),
+  numpy.r_/c_[directive, ...] with a matrix directive, a random sample of zero spread
+  (scale, high - low) differentiated with respect to it.
 
 A check is an `effect` statement whose Info.extra is ('checks', what): a pass leaves it
 out of its primal code (`idle_check`) where it guards a derivative that pass does not take.
+Where the source already shows the refusal (retstep=True, numpy.r_['r', ...]) the check is
+runtime.refuse itself, with the error in Info.extra[2]: a pass that keeps it raises that
+error before any code is emitted.
 """
 import numpy
 
@@ -33,15 +39,20 @@ def idle_check(stmt, active, mode):
     if not (isinstance(extra, tuple) and extra[0] == "checks"):
         return False
     if extra[1] in ("reverse", "forward"):
-        return extra[1] != mode
-    return extra[1] is not None and extra[1] not in active
+        idle = extra[1] != mode
+    else:
+        idle = extra[1] is not None and extra[1] not in active
+    if not idle and len(extra) > 2:
+        raise extra[2]  # refused by the source itself: the derivative is not emitted
+    return idle
 
 
-def _check(func, args, line, what, bindings):
+def _check(func, args, line, what, bindings, error=None):
     from .lower import Info
     bindings[func.__name__] = func
     guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=args, keywords=[]))
-    guard.sd = Info("effect", func=func, line=line, extra=("checks", what))
+    extra = ("checks", what) if error is None else ("checks", what, error)
+    guard.sd = Info("effect", func=func, line=line, extra=extra)
     guard.lineno = line
     return guard
 
@@ -104,4 +115,89 @@ def guard_complex_norms(body, src, bindings):
                 S.const(where(src.filename, stmt.sd.line))]
         return _check(runtime.check_norm_order, args, stmt.sd.line, stmt.targets[0].id,
                       bindings)
+    insert_guards(body, found, make)
+
+
+def _bound(stmt):
+    """The operands of a call with a reverse rule, by the rule's parameter names (defaults
+    as constants); {} where the call does not bind to it (the pass refuses it then)."""
+    from . import rules
+    template = rules.lookup("reverse", stmt.sd.func)
+    args, keywords = analyze.call_parts(stmt.value)
+    try:
+        return template.bind(S.load(stmt.targets[0].id), args, keywords) if template else {}
+    except TypeError:
+        return {}
+
+
+def _static(src, stmt, refusal):
+    """runtime.refuse of (reason, hint) at stmt: raised by the pass that keeps it."""
+    error = src.error(stmt.sd.line, *refusal)
+    return runtime.refuse, refusal_args(error), stmt.targets[0].id, error
+
+
+def _linspace_check(stmt, src, here, displays):
+    """numpy.linspace(..., retstep=r): the samples and the step come back as a pair."""
+    retstep = _bound(stmt).get("retstep")
+    if isinstance(retstep, S.Constant):
+        return _static(src, stmt, runtime.linspace_step_refusal()) if retstep.value else None
+    if retstep is not None:
+        return runtime.check_no_step, [S.clone(retstep), here], stmt.targets[0].id, None
+    return None
+
+
+def _directive_check(stmt, src, here, displays):
+    """numpy.r_/c_[first, ...]: a matrix directive first makes a matrix (no rule)."""
+    items = displays.get(getattr(stmt.value.args[1], "id", None))
+    first = items[0] if items else None
+    if isinstance(first, S.Constant) and isinstance(first.value, str):
+        refusal = runtime.directive_refusal(first.value)
+        return _static(src, stmt, refusal) if refusal else None
+    if isinstance(first, S.Name):  # a string only the run shows
+        return runtime.check_directive, [S.clone(first), here], stmt.targets[0].id, None
+    return None
+
+
+def _spread_check(stmt, src, here, displays):
+    """A sample's derivative needs the standard draw behind it: (y - loc) / scale (normal,
+    exponential), needed where the scale is differentiated, or (y - low) / (high - low)
+    (uniform), needed for both bounds: where the sample is differentiated."""
+    bound = _bound(stmt)
+    if stmt.sd.func is numpy.random.uniform and "high" in bound:
+        args = [S.clone(bound["low"]), S.clone(bound["high"]), S.const("bounds")]
+        return runtime.check_spread, args + [here], stmt.targets[0].id, None
+    scale = bound.get("scale")
+    if isinstance(scale, S.Name):
+        args = [S.const(0.0), S.clone(scale), S.const("scale")]
+        return runtime.check_spread, args + [here], scale.id, None
+    return None
+
+
+def _argument_checks():
+    return {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
+            id(numpy.random.normal): _spread_check, id(numpy.random.exponential): _spread_check,
+            id(numpy.random.uniform): _spread_check}
+
+
+def guard_arguments(body, src, bindings):
+    """Before a call whose derivative an argument's value rules out (numpy.linspace with
+    retstep, numpy.r_/c_ with a matrix directive, a random sample whose scale or high - low
+    is zero): a check naming the user's line, left out where the call is not
+    differentiated; runtime.refuse itself where the source shows the argument."""
+    makers = _argument_checks()
+    displays, found = {}, {}
+    for stmt in analyze.flatten(body):
+        if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):
+            continue
+        if stmt.sd.kind == "display" and isinstance(stmt.value, S.List):
+            displays[stmt.targets[0].id] = stmt.value.elts
+        elif stmt.sd.kind == "call" and isinstance(stmt.value, S.Call) and \
+                id(stmt.sd.func) in makers:
+            here = S.const(where(src.filename, stmt.sd.line))
+            check = makers[id(stmt.sd.func)](stmt, src, here, displays)
+            if check is not None:
+                found[id(stmt)] = [(stmt.sd.line,) + check]
+
+    def make(line, func, args, what, error):
+        return _check(func, args, line, what, bindings, error)
     insert_guards(body, found, make)

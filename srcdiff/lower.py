@@ -253,6 +253,7 @@ class Lowerer:
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             checks.guard_shared_writes(out, guards, self.bindings)
             checks.guard_complex_norms(out, self.src, self.bindings)
+            checks.guard_arguments(out, self.src, self.bindings)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args

@@ -837,16 +837,33 @@ def index_concat(concatenator, items):
     return concatenator[tuple(items)]
 
 
+def directive_refusal(directive):
+    """(reason, hint) refusing numpy.r_/c_[directive, ...] differentiated, for a matrix
+    directive ('r', 'c', or none of an axis first); None for an axis directive ('1', '0,2')."""
+    head = directive.split(",")[0].strip()
+    if head not in ("r", "c") and head.lstrip("-").isdigit():
+        return None
+    return (f"srcdiff differentiates numpy.r_ and numpy.c_ only without the matrix "
+            f"directive {directive!r}",
+            "concatenate with numpy.concatenate (numpy.stack, numpy.atleast_2d for rows and "
+            "columns) and make a matrix of the result outside the differentiated function")
+
+
+def check_directive(first, where):
+    """Before numpy.r_/c_[first, ...], differentiated, whose first item is a name: refused
+    at `where` when it holds a matrix directive (a string the source does not show)."""
+    refusal = directive_refusal(first) if isinstance(first, str) else None
+    if refusal:
+        refuse(*refusal, where)
+
+
 def _index_concat_layout(concatenator, items):
-    """For numpy.r_/c_[items]: the concatenation axis and each item's length along it."""
+    """For numpy.r_/c_[items]: the concatenation axis and each item's length along it (a
+    matrix directive was refused before, where the concatenation is: checks.py)."""
     directive = items[0] if items and isinstance(items[0], str) else None
     axis = concatenator.axis
     if directive is not None:
-        head = directive.split(",")[0].strip()
-        if head in ("r", "c") or not head.lstrip("-").isdigit():
-            raise ValueError(f"srcdiff differentiates numpy.r_ and numpy.c_ only without "
-                             f"the matrix directive {directive!r}; use numpy.concatenate")
-        axis = int(head)
+        axis = int(directive.split(",")[0])
     lengths = []
     for item in items:
         if isinstance(item, str):
@@ -878,7 +895,7 @@ def index_concat_tangent(concatenator, tangents, items):
     """The tangent of index_concat: the items' tangents concatenated the same way (ranges
     become zeros, directive strings stay)."""
     items = list(items)
-    _index_concat_layout(concatenator, items)  # refuses what has no derivative
+    _index_concat_layout(concatenator, items)
     parts = []
     for item, t in zip(items, tangents):
         if isinstance(item, str):
@@ -1202,12 +1219,24 @@ def arange_slopes(y, stop, which):
     return numpy.cumsum(ones) - 1
 
 
+def linspace_step_refusal():
+    """(reason, hint) refusing numpy.linspace(..., retstep=True) differentiated."""
+    return ("srcdiff differentiates numpy.linspace only without retstep=True",
+            "compute the step yourself: (stop - start) / (num - 1), or "
+            "(stop - start) / num with endpoint=False")
+
+
+def check_no_step(retstep, where):
+    """Before numpy.linspace(..., retstep=r), differentiated, with r a name: refused at
+    `where` when r is true (the samples and the step come back as a pair)."""
+    if retstep:
+        refuse(*linspace_step_refusal(), where)
+
+
 def linspace_fraction(start, stop, num, endpoint, retstep, dtype, axis):
     """For y = numpy.linspace(start, stop, ...): the fraction t with y = start (1 - t) +
-    stop t, shaped like y (zero for an integer dtype, whose values are piecewise constant)."""
-    if retstep:
-        raise ValueError("srcdiff differentiates numpy.linspace without retstep=True; "
-                         "compute the step as (stop - start) / (num - 1) (endpoint=True)")
+    stop t, shaped like y (zero for an integer dtype, whose values are piecewise constant).
+    retstep=True was refused before, where the samples are drawn (checks.py)."""
     fraction = numpy.linspace(start * 0.0, stop * 0.0 + 1.0, num, endpoint=endpoint,
                               axis=axis)
     if dtype is not None and numpy.dtype(dtype).kind not in "fc":
@@ -1223,24 +1252,37 @@ def linspace_tangent(tangent, fraction, axis):
     return numpy.expand_dims(numpy.broadcast_to(tangent, tuple(shape)), axis) * fraction
 
 
-def _draw(value, offset, spread, what):
-    """(value - offset) / spread: the standard draw behind a reparameterized sample."""
-    if numpy.any(spread == 0):
-        raise ValueError(f"the derivative of a sample with respect to {what} needs the "
-                         f"standard draw behind it, which a zero {what} does not keep; "
-                         f"draw it yourself (z = numpy.random.standard_normal(...)) and "
-                         f"write loc + scale * z")
+def check_spread(low, high, kind, where):
+    """Before a sample numpy.random.normal/exponential (low 0, high the scale: kind 'scale')
+    or uniform (kind 'bounds') whose derivative needs the standard draw behind it: refused
+    at `where` where the spread high - low is zero, which does not keep that draw."""
+    if not numpy.any(numpy.asarray(high) - low == 0):
+        return
+    if kind == "scale":
+        refuse("the derivative of a random sample with respect to its scale needs the "
+               "standard draw behind it, which a zero scale does not keep",
+               "draw the standard sample yourself, z = numpy.random.standard_normal(size) "
+               "(or standard_exponential), and write loc + scale * z", where)
+    refuse("the derivative of a random sample with respect to its bounds needs the standard "
+           "draw behind it, which equal bounds (high == low) do not keep",
+           "draw u = numpy.random.random(size) yourself and write low + (high - low) * u",
+           where)
+
+
+def _draw(value, offset, spread):
+    """(value - offset) / spread: the standard draw behind a reparameterized sample (a zero
+    spread was refused before, where the sample is drawn: check_spread)."""
     return (value - offset) / spread
 
 
 def normal_draw(y, loc, scale):
     """z of y = loc + scale * z (numpy.random.normal): dy/dscale, at the sample drawn."""
-    return _draw(y, loc, scale, "scale")
+    return _draw(y, loc, scale)
 
 
 def uniform_fraction(y, low, high):
     """u of y = low + (high - low) * u (numpy.random.uniform): dy/dhigh (dy/dlow is 1 - u)."""
-    return _draw(y, low, high - low, "high - low")
+    return _draw(y, low, high - low)
 
 
 # -- + and * where an operand may be a list or tuple: concatenation and repetition ------

@@ -534,6 +534,33 @@ def rt_write_an_item_a_helper_passed_back(x):
     return np.sum(y * x)
 
 
+def rt_linspace_step_by_name(x, step):
+    v = np.linspace(0.0, x, 4, retstep=step)  # refused
+    return np.sum(v[0])
+
+
+def rt_matrix_directive_by_name(x, directive):
+    return np.sum(np.r_[directive, x, x * 2.0] * 3.0)  # refused
+
+
+def rt_zero_scale(x, s):
+    np.random.seed(0)
+    return np.sum(np.random.normal(1.0, x * s, 3) * x)  # refused
+
+
+def rt_equal_bounds(x):
+    np.random.seed(0)
+    return np.sum(np.random.uniform(x, x) * x)  # refused
+
+
+def rt_zero_scale_in_a_loop(x):
+    np.random.seed(0)
+    total = 0.0
+    for k in range(3):
+        total = total + np.sum(np.random.exponential(x * (1 - k), 3))  # refused
+    return total
+
+
 REPEATS = np.array([0, 0])
 # (function, extra arguments after x, a phrase of the reason, the modes that refuse: grad,
 # jvp, hvp; a jvp follows NumPy where the reverse pass could not)
@@ -563,6 +590,11 @@ RUNTIME_CASES = [
     (rt_scale_under_a_row, (), "would also change r", "grad jvp hvp"),
     (rt_write_under_an_appended_row, (), "would also change what was appended to rows",
      "grad jvp hvp"),
+    (rt_linspace_step_by_name, (True,), "without retstep=True", "grad jvp hvp"),
+    (rt_matrix_directive_by_name, ("r",), "matrix directive 'r'", "grad jvp hvp"),
+    (rt_zero_scale, (0.0,), "which a zero scale does not keep", "grad jvp hvp"),
+    (rt_equal_bounds, (), "equal bounds (high == low)", "grad jvp hvp"),
+    (rt_zero_scale_in_a_loop, (), "which a zero scale does not keep", "grad jvp hvp"),
 ]
 
 
@@ -606,6 +638,55 @@ def test_refusal_at_run_time_is_located(f, extra, reason, modes, mode):
         _run(mode, f, extra)
     _assert_located_at_run(info.value)
     assert reason in info.value.reason
+
+
+def static_linspace_step(x):
+    v, step = np.linspace(0.0, x, 4, retstep=True)  # refused
+    return np.sum(v) * step
+
+
+def static_linspace_step_by_position(x):
+    v = np.linspace(x, 2.0, 5, True, True)  # refused
+    return np.sum(v[0])
+
+
+def static_matrix_directive(x):
+    return np.sum(np.r_["r", x, x * 2.0])  # refused
+
+
+def static_column_directive(x):
+    m = np.c_["c", x, x]  # refused
+    return np.sum(m)
+
+
+STATIC_CASES = [(static_linspace_step, "without retstep=True", "(stop - start) / (num - 1)"),
+                (static_linspace_step_by_position, "without retstep=True", "step yourself"),
+                (static_matrix_directive, "matrix directive 'r'", "numpy.concatenate"),
+                (static_column_directive, "matrix directive 'c'", "numpy.concatenate")]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+@pytest.mark.parametrize("f, reason, hint", STATIC_CASES,
+                         ids=[c[0].__name__ for c in STATIC_CASES])
+def test_what_the_source_shows_is_refused_before_the_code_runs(f, reason, hint, mode):
+    """retstep=True and a matrix directive written as constants: refused when the
+    derivative is made (an UnsupportedCodeError at the user's line), in both modes and to
+    second order, not when it runs."""
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        if mode == "grad":
+            srcdiff.grad(f)
+        elif mode == "jvp":
+            srcdiff.jvp(f)
+        else:
+            srcdiff.hvp(f)
+        _run(mode, f, ())
+    err = info.value
+    assert os.path.samefile(err.filename, __file__), err.filename
+    line = _refused_line(err)
+    assert line.rstrip().endswith("# refused"), line
+    assert err.line.strip() == line.strip() and f"{HERE}:{err.lineno}: " in str(err)
+    assert reason in err.reason and hint in err.hint
+    assert not TEMPORARY.findall(err.reason + " " + err.hint), str(err)
 
 
 def test_forward_mode_follows_what_the_reverse_pass_refuses():
@@ -697,6 +778,35 @@ def update_what_a_helper_made(x):
     return np.sum(y * z)
 
 
+def grid_with_its_step(x):
+    grid, step = np.linspace(0.0, 1.0, 5, retstep=True)  # of constants: no derivative
+    return np.sum(np.sin(grid[:3] * x)) * step
+
+
+def matrix_of_constants(x):
+    m = np.r_["r", [1.0, 2.0], [3.0, 4.0]]
+    return np.sum(x * x) * np.asarray(m).sum()
+
+
+def steps_not_asked(x, step=False):
+    v = np.linspace(x[0], x, 3, retstep=step)
+    return np.sum(v * v)
+
+
+def axis_directive_by_name(x, directive="0"):
+    return np.sum(np.r_[directive, x, x * x] * np.arange(6.0))
+
+
+def zero_scale_not_differentiated(x):
+    np.random.seed(2)
+    return np.sum(np.random.normal(x, 0.0, 3) * x + np.random.uniform(x, x + 1.0) ** 2)
+
+
+def scales_of_samples(x):
+    np.random.seed(3)
+    return np.sum(np.random.normal(x, x * x + 0.5) + np.random.exponential(x * x + 0.1) ** 2)
+
+
 PERM = np.array([2, 0, 1])
 ACCEPTED = [
     (update_a_number_taken_by_index, ()),
@@ -710,9 +820,16 @@ ACCEPTED = [
     (rows_of_a_list, ()),
     (update_a_conditional_copy, ()),
     (update_what_a_helper_made, ()),
+    (grid_with_its_step, ()),
+    (matrix_of_constants, ()),
+    (steps_not_asked, ()),
+    (axis_directive_by_name, ()),
+    (zero_scale_not_differentiated, ()),
+    (scales_of_samples, ()),
 ]
 
 
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
 @pytest.mark.parametrize("f, extra", ACCEPTED, ids=[c[0].__name__ for c in ACCEPTED])
 def test_the_run_time_checks_pass_what_is_right(f, extra):
     """The checks refuse only what the run shows is shared: copies, numbers, writes nobody
@@ -741,10 +858,13 @@ def test_run_time_refusals_in_a_generated_module(tmp_path):
                     "    w[idx] = x[:2] * 2.0  # refused\n"
                     "    return np.sum(w * w)\n\n\n"
                     "def complex_norm(x, idx):\n"
-                    "    return np.linalg.norm(x * 1j, ord=1)  # refused\n")
+                    "    return np.linalg.norm(x * 1j, ord=1)  # refused\n\n\n"
+                    "def zero_scale(x, idx):\n"
+                    "    np.random.seed(0)\n"
+                    "    return np.sum(np.random.normal(1.0, x * 0.0, 3))  # refused\n")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=root)
-    names = ("aliased", "repeated", "complex_norm")
+    names = ("aliased", "repeated", "complex_norm", "zero_scale")
     made = subprocess.run([sys.executable, "-m", "srcdiff", *[f"user_code.py:{n}" for n in names],
                            "-o", "grads.py"], cwd=tmp_path, env=env, capture_output=True,
                           text=True)
@@ -886,6 +1006,7 @@ def test_every_raise_in_the_runtime_helpers_is_classified():
         ("check_differentiable", "TypeError"), ("check_tangent", "ValueError"),
         ("norm_weights", "NotImplementedError"), ("norm_weights_tangent", "NotImplementedError"),
         ("norm_weights", "RuntimeRefusal"),  # behind check_norm_order, which names the line
+        ("sequence_extend", "AttributeError"),  # Python's own: v.extend on a non-list fails
     }
     found = set()
     for module in (srcdiff.runtime, srcdiff.forward_runtime):

@@ -1,6 +1,8 @@
 """templates/random.py: pathwise derivatives of numpy.random samplers (the random state is
 seeded in the function, so finite differences see the same draw), both modes and second
 order; samplers without a rule are refused, located."""
+import os
+
 import numpy as np
 import pytest
 
@@ -42,12 +44,29 @@ def test_pathwise_derivative(f, x):
     check_modes(f, x, rtol=1e-5, atol=1e-5)
 
 
-def test_zero_scale_is_refused():
-    def f(s):
-        np.random.seed(0)
-        return np.sum(np.random.normal(1.0, s, 3))
-    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="standard draw"):
-        srcdiff.grad(f)(0.0)
+def zero_scale(s):
+    np.random.seed(0)
+    return np.sum(np.random.normal(1.0, s, 3))  # refused
+
+
+def equal_bounds(s):
+    np.random.seed(0)
+    return np.sum(np.random.uniform(s, 2.0 * s, 3))  # refused
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+@pytest.mark.parametrize("f", [zero_scale, equal_bounds])
+def test_zero_spread_is_refused_at_the_users_line(f, mode):
+    """The standard draw behind the sample is lost where scale (high - low) is zero: a
+    located refusal when the derivative runs, in both modes and to second order."""
+    derivative = {"grad": srcdiff.grad(f), "jvp": lambda s: srcdiff.jvp(f)(s, 1.0),
+                  "hvp": lambda s: srcdiff.hvp(f)(s, 1.0)}[mode]
+    with pytest.raises(srcdiff.RuntimeRefusal, match="standard draw") as info:
+        derivative(0.0)
+    err = info.value
+    assert os.path.samefile(err.filename, __file__)
+    assert err.line.endswith("# refused") and err.hint
+    assert f":{err.lineno}: " in str(err) and err.line in str(err)
 
 
 def choice(x):

@@ -1,4 +1,6 @@
 """Every rule in templates/shapes.py against central differences."""
+import os
+
 import numpy as np
 import pytest
 
@@ -323,9 +325,27 @@ def test_mgrid_and_ogrid_of_constants():
     check_modes(ogrid_of_constants, _x(2, 3))
 
 
-def test_r_matrix_directive_is_refused():
-    with pytest.raises((ValueError, srcdiff.SrcdiffError), match="matrix directive"):
-        srcdiff.grad(lambda x: np.sum(np.r_["r", x, x]))(_x(2))
+def r_matrix(x):
+    return np.sum(np.r_["r", x, x])  # refused
+
+
+def c_matrix(x):
+    return np.sum(np.c_["c", x, x * 2.0])  # refused
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+@pytest.mark.parametrize("f", [r_matrix, c_matrix])
+def test_r_matrix_directive_is_refused_at_the_users_line(f, mode):
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="matrix directive") as info:
+        if mode == "grad":
+            srcdiff.grad(f)(_x(2))
+        elif mode == "jvp":
+            srcdiff.jvp(f)(_x(2), _x(2))
+        else:
+            srcdiff.hvp(f)(_x(2), _x(2))
+    err = info.value
+    assert os.path.samefile(err.filename, __file__)
+    assert err.line.strip().endswith("# refused") and "numpy.concatenate" in err.hint
 
 
 def repeat_of_a_float(x):
