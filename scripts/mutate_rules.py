@@ -3,10 +3,13 @@
 Each mutation flips the sign of the right-hand side of one ``d[...] = ...`` statement of
 one rule of templates/ in one mode: ``d[x] = e`` becomes ``d[x] = -(e)`` (in a forward
 rule that is one term of the tangent, in a reverse rule one contribution to an adjoint).
-The rule tests of that rule's template file (tests/templates/test_<module>.py) then run
-in a fresh subprocess with the mutation applied to the rule table when pytest starts
-(this file is also the pytest plugin that applies it). A mutation the tests do not fail
-*survives*: a wrong rule would go unnoticed.
+The rule tests of that rule's template file (tests/templates/test_<module>.py; all of
+tests/templates/ for a module without its own file) then run with the mutation applied to
+the rule table: first the tests named after the rule's functions (pytest -k, a quick kill),
+then, if they all pass, the whole file. Each template module's mutations run one after
+another in one fresh subprocess (pytest in-process, srcdiff's derivative cache cleared and
+the rule restored between mutations). A mutation the tests do not fail *survives*: a wrong
+rule would go unnoticed.
 
 A rule is one template body as written in templates/ (one @reverse or @forward function,
 or one mode of an `elementwise(...)` line), whatever the number of functions it serves.
@@ -30,7 +33,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ENV = "SRCDIFF_MUTATION"
 
 
 def _rules():
@@ -93,33 +95,32 @@ def mutations(modules=None, names=None, mode=None):
 
 
 def apply(mutation):
-    """Flip the sign of statement k of the rule `mode:origin[#n]:k` in the rule table."""
+    """Flip the sign of statement k of the rule `mode:module.name[#n]:k` in the rule table;
+    return a function that undoes it."""
     from srcdiff import syntax as S
     key, k = mutation.rsplit(":", 1)
     for rkey, _mode, _module, _origin, templates, _funcs in _rules():
         if rkey != key:
             continue
-        body = copy.deepcopy(templates[0].body)
-        targets = _d_assignments(body)
-        stmt = targets[int(k)]
+        original = templates[0].body
+        body = copy.deepcopy(original)
+        stmt = _d_assignments(body)[int(k)]
         stmt.value = S.UnaryOp(op=S.USub(), operand=stmt.value)
         for template in templates:
             template.body = body
-        return
+
+        def undo():
+            for template in templates:
+                template.body = original
+        return undo
     raise LookupError(f"no rule {key!r} in the rule table")
-
-
-def pytest_configure(config):
-    """pytest plugin hook: apply the mutation named in $SRCDIFF_MUTATION."""
-    if os.environ.get(ENV):
-        apply(os.environ[ENV])
 
 
 def _test_file(module):
     path = os.path.join("tests", "templates", f"test_{module}.py")
     if os.path.exists(os.path.join(ROOT, path)):
-        return [path]
-    return [os.path.join("tests", "templates")]
+        return path
+    return os.path.join("tests", "templates")
 
 
 def _keyword(funcs):
@@ -129,37 +130,93 @@ def _keyword(funcs):
     return " or ".join(names)
 
 
-def _pytest(mutation, paths, timeout, python, select=None):
-    env = dict(os.environ)
-    env[ENV] = mutation
-    env["PYTHONPATH"] = os.pathsep.join([ROOT, os.path.join(ROOT, "scripts")]
-                                        + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    cmd = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "mutate_rules",
-           *paths] + (["-k", select] if select else [])
-    try:
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, ["timed out"]
-    return done.returncode, (done.stdout + done.stderr).strip().splitlines()
+class _Failures:
+    """pytest plugin: the first failing test of a run."""
+
+    def __init__(self):
+        self.failed = []
+
+    def pytest_runtest_logreport(self, report):
+        if report.failed:
+            self.failed.append(report.nodeid)
 
 
-def run_one(mutation, module, funcs, timeout, python):
-    """(outcome, detail, seconds): the tests named after the rule's functions first (a quick
-    kill), then the whole test file of the rule's module."""
+def _pytest(path, select=None):
+    """Run pytest in this process (stop at the first failure): (exit code, failing tests)."""
+    import contextlib
+    import io
+
+    import pytest
+    from srcdiff import api
+    api._CACHE.clear()  # derivatives compiled under another mutation
+    failures = _Failures()
+    args = ["-x", "-q", "-p", "no:cacheprovider", path] + (["-k", select] if select else [])
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        rc = pytest.main(args, plugins=[failures])
+    return int(rc), failures.failed
+
+
+def run_one(mutation, module, funcs):
+    """(outcome, detail, seconds) for one mutation, in this process: the tests named after
+    the rule's functions first (a quick kill), then the whole test file of its module."""
     start = time.time()
-    select = _keyword(funcs)
-    rc, tail = _pytest(mutation, _test_file(module), timeout, python, select) if select \
-        else (0, [])
-    if rc in (0, 5):  # survived the named tests, or no test is named so
-        rc, tail = _pytest(mutation, _test_file(module), timeout, python)
+    undo = apply(mutation)
+    try:
+        path = _test_file(module)
+        select = _keyword(funcs)
+        rc, failed = _pytest(path, select) if select else (5, [])
+        if rc in (0, 5):  # survived the named tests, or no test is named so
+            rc, failed = _pytest(path)
+    finally:
+        undo()
     seconds = time.time() - start
     if rc == 0:
-        return "survived", tail[-1] if tail else "", seconds
+        return "survived", "", seconds
     if rc == 1:
-        failed = [line for line in tail if line.startswith("FAILED")]
-        return "killed", failed[0] if failed else tail[-1], seconds
-    return "error", "\n".join(tail[-5:]), seconds
+        return "killed", failed[0] if failed else "", seconds
+    return "error", f"pytest exit code {rc}", seconds
+
+
+def _worker(todo_file):
+    """Run the mutations listed in todo_file (JSON) one after another; print a JSON line each."""
+    os.chdir(ROOT)
+    for root in (ROOT, os.path.join(ROOT, "tests")):
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    with open(todo_file) as fh:
+        todo = json.load(fh)
+    for mutation, module, funcs, text in todo:
+        outcome, detail, seconds = run_one(mutation, module, funcs)
+        print(json.dumps({"mutation": mutation, "module": module, "functions": funcs,
+                          "statement": text, "outcome": outcome, "detail": detail,
+                          "seconds": round(seconds, 1)}), flush=True)
+
+
+def _run_module(todo, python, report):
+    """One fresh subprocess runs one module's mutations; returns their results."""
+    import tempfile
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(todo, fh)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH")
+                                                  else []))
+    proc = subprocess.Popen([python, os.path.abspath(__file__), "--worker", fh.name], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, text=True)
+    results = []
+    for line in proc.stdout:
+        if line.startswith("{"):
+            result = json.loads(line)
+            results.append(result)
+            report(result)
+    proc.wait()
+    os.unlink(fh.name)
+    done = {r["mutation"] for r in results}
+    for mutation, module, funcs, text in todo:
+        if mutation not in done:
+            results.append({"mutation": mutation, "module": module, "functions": funcs,
+                            "statement": text, "outcome": "error",
+                            "detail": f"worker exited with {proc.returncode}", "seconds": 0})
+    return results
 
 
 def main(argv=None):
@@ -169,28 +226,30 @@ def main(argv=None):
                         help="a rule by its template name or a function it serves (repeatable)")
     parser.add_argument("--mode", choices=("reverse", "forward"))
     parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--list", action="store_true", help="list the mutations and stop")
     parser.add_argument("--json", help="write every result to this file")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        _worker(args.worker)
+        return 0
     todo = mutations(args.module, args.rule, args.mode)
     if args.list:
         for mutation, module, funcs, text in todo:
             print(f"{mutation}  [{', '.join(funcs)}]  {text}")
         print(f"{len(todo)} mutations")
         return 0
-    results = []
+    groups = {}
+    for item in todo:
+        groups.setdefault(item[1], []).append(item)
 
-    def work(item):
-        mutation, module, funcs, text = item
-        outcome, detail, seconds = run_one(mutation, module, funcs, args.timeout,
-                                           sys.executable)
-        print(f"{outcome:8s} {seconds:5.1f}s {mutation}  {text}", flush=True)
-        return {"mutation": mutation, "module": module, "functions": funcs, "statement": text,
-                "outcome": outcome, "detail": detail, "seconds": round(seconds, 1)}
+    def report(r):
+        print(f"{r['outcome']:8s} {r['seconds']:5.1f}s {r['mutation']}  {r['statement']}",
+              flush=True)
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(work, todo))
+        parts = list(pool.map(lambda items: _run_module(items, sys.executable, report), groups.values()))
+    results = [r for part in parts for r in part]
     killed = [r for r in results if r["outcome"] == "killed"]
     survived = [r for r in results if r["outcome"] == "survived"]
     errors = [r for r in results if r["outcome"] == "error"]

@@ -4,9 +4,13 @@ Works on any pytree of float arrays, Python floats, lists, tuples and dicts.
 Derivatives are compared with central differences of the function itself,
 never with a formula derived by hand.
 """
+import atexit
+import os
+
 import numpy as np
 
 import srcdiff
+import srcdiff.rules
 
 
 def flatten(tree):
@@ -467,24 +471,68 @@ def _emitted(derivative, args):
                                derivative._shapes(args, {}) if derivative._kind != "jvp" else None)
 
 
-def check(f, *args, wrt=0, modes=("rev", "fwd"), order=2, rtol=1e-5, atol=1e-6, seed=0, eps=None):
+# the rules each mode looked up while `check` ran: {"reverse": {id: func}, "forward": {...}};
+# tests/test_rules.py asserts that every rule of templates/ is in it
+CHECKED = {"reverse": {}, "forward": {}}
+
+
+def _dump_checked():
+    """With $SRCDIFF_CHECKED_OUT set, write the canonical paths of CHECKED there at exit
+    (tests/test_rules.py runs the rule tests in a subprocess when a session ran only some)."""
+    import json
+    from srcdiff.callables import canonical_path
+    with open(os.environ["SRCDIFF_CHECKED_OUT"], "w") as fh:
+        json.dump({mode: sorted(canonical_path(f) or repr(f) for f in seen.values())
+                   for mode, seen in CHECKED.items()}, fh)
+
+
+if os.environ.get("SRCDIFF_CHECKED_OUT"):
+    atexit.register(_dump_checked)
+
+
+class _Recording:
+    """While active, srcdiff.rules.lookup records the rules it finds in CHECKED."""
+
+    def __enter__(self):
+        self.lookup = srcdiff.rules.lookup
+        original = self.lookup
+
+        def recording(mode, func):
+            template = original(mode, func)
+            if template is not None:
+                CHECKED[mode][id(func)] = func
+            return template
+        srcdiff.rules.lookup = recording
+        return self
+
+    def __exit__(self, *exc):
+        srcdiff.rules.lookup = self.lookup
+        return False
+
+
+def check(f, *args, wrt=0, modes=("rev", "fwd"), order=2, rtol=1e-5, atol=1e-6, seed=0,
+          eps=None):
     """Check srcdiff's derivatives of f at args in `modes` ("rev", "fwd") against central
     differences, to first or second `order` (see the comment above).
 
     Returns srcdiff.grad(f)'s gradient (None when f's output is a container or "rev" is
-    not in modes).
-
-    `wrt` is a position or a tuple of them. Use float64 (complex128) inputs.
+    not in modes). `wrt` is a position or a tuple of them. Use float64 (complex128)
+    inputs. `eps` replaces the two finite-difference steps by eps and 10 * eps.
     """
-    assert order in (1, 2) and modes and set(modes) <= {"rev", "fwd"}, (order, modes)
-    if eps is not None:  # a first step of the caller's choice, then a step 100 times larger
+    if eps is not None:
         global EPS_STEPS
-        saved, EPS_STEPS = EPS_STEPS, (eps, 100 * eps)
+        saved, EPS_STEPS = EPS_STEPS, (eps, 10 * eps)
         try:
             return check(f, *args, wrt=wrt, modes=modes, order=order, rtol=rtol, atol=atol,
                          seed=seed)
         finally:
             EPS_STEPS = saved
+    with _Recording():
+        return _check(f, args, wrt, modes, order, rtol, atol, seed)
+
+
+def _check(f, args, wrt, modes, order, rtol, atol, seed):
+    assert order in (1, 2) and modes and set(modes) <= {"rev", "fwd"}, (order, modes)
     rng = np.random.default_rng(seed)
     value, cotangent, tangents, grad = _check_once(f, args, wrt, modes, rtol, atol, rng, "")
     if order < 2:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check, check_jvp
+from gradcheck import check
 
 rng = np.random.default_rng(2)
 
@@ -186,7 +186,7 @@ def test_take():
                                 * _w((3, 2))), x)
     check(lambda x: np.take(x, 1, axis=1)[0] * 2.0, x)
     check(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="wrap") ** 2), x)  # a list
-    check_jvp(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="clip") ** 2), x)
+    check(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="clip") ** 2), x)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
@@ -203,7 +203,7 @@ def test_repeat_with_a_count_per_item(axis):
     counts = {None: [1, 0, 2, 3, 1, 2], 0: [1, 3], 1: np.array([2, 0, 1])}[axis]
     w = _w(np.shape(np.repeat(x, counts, axis=axis)))
     check(lambda x: np.sum(np.repeat(x, counts, axis=axis) ** 2 * w), x)
-    check_jvp(lambda x: np.sum(np.repeat(x, counts, axis=axis) ** 2 * w), x)
+    check(lambda x: np.sum(np.repeat(x, counts, axis=axis) ** 2 * w), x)
 
 
 def test_full():
