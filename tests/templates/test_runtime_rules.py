@@ -170,6 +170,15 @@ def test_copy_array_power_exponent_log_base_reshape_like():
     check(lambda g: np.sum(np.sin(reshape_like(g * g, w, "F")) * w), _arr(2, 3))
 
 
+def test_own_copy_of_a_parameter_written_into():
+    # lowering gives a parameter the function writes into a private copy (runtime.own_copy)
+    def f(x, w):
+        x[1] = x[0] * x[2]
+        x[0] += w
+        return np.sum(np.sin(x) * x)
+    check(f, _arr(3), 0.4, wrt=(0, 1))
+
+
 def test_saved_item_and_sum_to_gradient():
     check_fwd(lambda x: saved_item(x * x, 1), _arr(3, 2))
     check_fwd(lambda x: saved_item(x * x, (slice(None), 0)), _arr(3, 2))

@@ -76,6 +76,7 @@ def test_squeeze_expand_dims_atleast():
     check(lambda y: np.sum(np.expand_dims(y, 1) * _w((2, 1, 3))), y)
     check(lambda y: np.sum(np.expand_dims(y, (0, -1)) * _w((1, 2, 3, 1))), y)
     check(lambda y: np.sum(np.atleast_3d(y) * _w((2, 3, 1))), y)
+    check(lambda v: np.sum(np.atleast_2d(v) * _w((1, 3))), _x(3))
     v = 0.7
     check(lambda v: np.sum(np.atleast_1d(v) * 3.0), v)
 
@@ -101,12 +102,13 @@ def test_array_from_list_of_values():
     a, b = _x(3), _x(3)
     check(lambda a, b: np.sum(np.array([a, b]) * W23), a, b, wrt=(0, 1))
     check(lambda s, t: np.sum(np.array([s, t, s * t]) * np.arange(1.0, 4.0)), 0.3, -1.2,
-               wrt=(0, 1))
+          wrt=(0, 1))
 
 
 def test_astype():
     x = _x(2, 3)
     check(lambda x: np.sum(np.astype(x, np.float64) * W23), x)
+    check(lambda x: np.sum(np.sin(x.astype(np.float64)) * W23), x)
     g = srcdiff.grad(lambda x: np.sum(x.astype(np.float32) * W23))(x)
     assert g.dtype == np.float64
     np.testing.assert_allclose(g, W23)
@@ -145,7 +147,7 @@ def test_stack(axis):
 
 def test_stack_floats():
     check(lambda s, t: np.sum(np.stack([s, t]) * np.array([2.0, 3.0])), 0.3, 0.4,
-               wrt=(0, 1))
+          wrt=(0, 1))
 
 
 def test_hstack_vstack():
@@ -154,9 +156,9 @@ def test_hstack_vstack():
     m, n = _x(2, 1), _x(2, 2)
     check(lambda m, n: np.sum(np.hstack([m, n]) * W6.reshape(2, 3)), m, n, wrt=(0, 1))
     check(lambda a, b: np.sum(np.vstack([a, b]) * W6.reshape(2, 3)), _x(3), _x(3),
-               wrt=(0, 1))
+          wrt=(0, 1))
     check(lambda m, v: np.sum(np.vstack([m, v]) * W6.reshape(3, 2)), _x(2, 2), _x(2),
-               wrt=(0, 1))
+          wrt=(0, 1))
 
 
 @pytest.mark.parametrize("offset", [0, 1, -1, 2])

@@ -139,7 +139,7 @@ def test_clip_bound_gradients():
     x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
     lo = np.array([-0.5, -0.2, 0.05, -2.0])
     check(lambda x, lo, hi: np.sum(np.clip(x, lo, hi) * np.sin(x)), x, lo, 0.41,
-               wrt=(0, 1, 2))
+          wrt=(0, 1, 2))
 
 
 @pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.1.0", reason="min=/max= need 2.1")
