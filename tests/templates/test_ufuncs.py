@@ -193,6 +193,34 @@ def test_complex_inputs_follow_the_convention(f):
     check_hvp(f, z, vector=np.array([1.0 - 0.5j, 0.2 + 0.1j, -0.3 + 0.8j]))
 
 
+@pytest.mark.parametrize("f", [complex_abs, complex_norm])
+def test_complex_inputs_checked(f):
+    check(f, np.array([1.0 + 2.0j, -0.5 + 0.3j, 0.7 - 1.1j]))
+
+
+COMPLEX_UNARY = [np.exp, np.sin, np.cos, np.tan, np.sinh, np.cosh, np.tanh, np.log, np.sqrt,
+                 np.square, np.reciprocal, np.conj, np.real, np.imag, np.negative, np.expm1,
+                 np.log1p, np.arctan, np.abs, np.log10, np.exp2]
+
+
+@pytest.mark.parametrize("fn", COMPLEX_UNARY, ids=[f.__name__ for f in COMPLEX_UNARY])
+def test_complex_unary(fn):
+    z = np.array([1.0 + 0.5j, -0.5 + 0.3j, 0.7 - 0.4j])
+    check(lambda z: np.sum(np.real(fn(z)) * np.arange(1.0, 4.0) + np.imag(fn(z))), z)
+    check(lambda z: fn(z) * 2.0, z)
+
+
+def test_complex_binary():
+    # a base with a negative real part: the principal log (the exponent's derivative was 0)
+    a = np.array([1.0 + 0.5j, -0.5 + 0.3j, 0.7 - 0.4j])
+    b = np.array([0.3 - 0.2j, 1.2 + 0.4j, -0.6 + 0.1j])
+    check(lambda a, b: a * b + a / b, a, b, wrt=(0, 1))
+    check(lambda a, b: a ** b, a, b, wrt=(0, 1))
+    check(lambda a, b: np.power(a, b) + np.sum(a) * b, a, b, wrt=(0, 1))
+    check(lambda a, b: a @ b + np.dot(a, b) + np.mean(a * b) + np.prod(a + b), a, b,
+          wrt=(0, 1))
+
+
 def test_complex_norms_without_a_rule_are_refused():
     z = np.array([1.0 + 2.0j, -0.5 + 0.3j])
     with pytest.raises(ValueError, match="norms of complex values"):
