@@ -1,8 +1,9 @@
 """Break derivative rules on purpose and report which breakages the rule tests miss.
 
-Each mutation flips the sign of the right-hand side of one ``d[...] = ...`` statement of
-one rule of templates/ in one mode: ``d[x] = e`` becomes ``d[x] = -(e)`` (in a forward
-rule that is one term of the tangent, in a reverse rule one contribution to an adjoint).
+Each mutation breaks the right-hand side of one ``d[...] = ...`` statement of one rule of
+templates/ in one mode (in a forward rule that is one term of the tangent, in a reverse rule
+one contribution to an adjoint): by default ``d[x] = e`` becomes ``d[x] = -(e)``;
+``--kind drop`` leaves the term out (``0.0 * (e)``), ``--kind scale`` makes it 1% wrong.
 The rule tests of that rule's template file (tests/templates/test_<module>.py; all of
 tests/templates/ for a module without its own file) then run with the mutation applied to
 the rule table: first the tests named after the rule's functions (pytest -k, a quick kill),
@@ -17,6 +18,7 @@ or one mode of an `elementwise(...)` line), whatever the number of functions it 
     python scripts/mutate_rules.py                      # every statement of every rule
     python scripts/mutate_rules.py --module ufuncs      # the rules of templates/ufuncs.py
     python scripts/mutate_rules.py --rule logaddexp --rule fmod --mode forward
+    python scripts/mutate_rules.py --kind drop --kind scale --module shapes
     python scripts/mutate_rules.py --list               # the mutations, without running
     python scripts/mutate_rules.py --jobs 2 --json out.json
 
@@ -75,7 +77,22 @@ def _d_assignments(body):
             if isinstance(node, S.Assign) and rules._d_targets(node)]
 
 
-def mutations(modules=None, names=None, mode=None):
+KINDS = {
+    "neg": "d[x] = e becomes d[x] = -(e)",
+    "drop": "d[x] = e becomes d[x] = 0.0 * (e): the term is left out",
+    "scale": "d[x] = e becomes d[x] = 1.01 * (e): a 1% error",
+}
+
+
+def _mutated(value, kind):
+    from srcdiff import syntax as S
+    if kind == "neg":
+        return S.UnaryOp(op=S.USub(), operand=value)
+    factor = {"drop": 0.0, "scale": 1.01}[kind]
+    return S.BinOp(left=S.Constant(value=factor, kind=None), op=S.Mult(), right=value)
+
+
+def mutations(modules=None, names=None, mode=None, kinds=("neg",)):
     """[(mutation id, module, functions, statement source)] for the chosen rules."""
     import astor
     from srcdiff import syntax as S
@@ -89,15 +106,17 @@ def mutations(modules=None, names=None, mode=None):
                              or any(f.rsplit(".", 1)[-1] == n for f in funcs) for n in names):
             continue
         for k, stmt in enumerate(_d_assignments(templates[0].body)):
-            text = astor.to_source(S.to_python_ast(stmt)).strip()
-            out.append((f"{key}:{k}", module, funcs, text))
+            text = " ".join(astor.to_source(S.to_python_ast(stmt)).split())
+            for kind in kinds:
+                suffix = "" if kind == "neg" else f"/{kind}"
+                out.append((f"{key}:{k}{suffix}", module, funcs, text))
     return out
 
 
 def apply(mutation):
-    """Flip the sign of statement k of the rule `mode:module.name[#n]:k` in the rule table;
-    return a function that undoes it."""
-    from srcdiff import syntax as S
+    """Break statement k of the rule `mode:module.name[#n]:k[/kind]` in the rule table (the
+    sign flipped by default, see KINDS); return a function that undoes it."""
+    mutation, _, kind = mutation.partition("/")
     key, k = mutation.rsplit(":", 1)
     for rkey, _mode, _module, _origin, templates, _funcs in _rules():
         if rkey != key:
@@ -105,7 +124,7 @@ def apply(mutation):
         original = templates[0].body
         body = copy.deepcopy(original)
         stmt = _d_assignments(body)[int(k)]
-        stmt.value = S.UnaryOp(op=S.USub(), operand=stmt.value)
+        stmt.value = _mutated(stmt.value, kind or "neg")
         for template in templates:
             template.body = body
 
@@ -225,6 +244,9 @@ def main(argv=None):
     parser.add_argument("--rule", action="append",
                         help="a rule by its template name or a function it serves (repeatable)")
     parser.add_argument("--mode", choices=("reverse", "forward"))
+    parser.add_argument("--kind", action="append", choices=sorted(KINDS),
+                        help="how to break a statement (repeatable; default neg): "
+                        + "; ".join(f"{k}: {v}" for k, v in KINDS.items()))
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--list", action="store_true", help="list the mutations and stop")
     parser.add_argument("--json", help="write every result to this file")
@@ -233,7 +255,7 @@ def main(argv=None):
     if args.worker:
         _worker(args.worker)
         return 0
-    todo = mutations(args.module, args.rule, args.mode)
+    todo = mutations(args.module, args.rule, args.mode, tuple(args.kind or ("neg",)))
     if args.list:
         for mutation, module, funcs, text in todo:
             print(f"{mutation}  [{', '.join(funcs)}]  {text}")
