@@ -270,7 +270,8 @@ def main(argv=None):
               flush=True)
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        parts = list(pool.map(lambda items: _run_module(items, sys.executable, report), groups.values()))
+        parts = list(pool.map(lambda items: _run_module(items, sys.executable, report),
+                              groups.values()))
     results = [r for part in parts for r in part]
     killed = [r for r in results if r["outcome"] == "killed"]
     survived = [r for r in results if r["outcome"] == "survived"]

@@ -20,6 +20,7 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, tie_split, unbroadcast,
                              unstack_grad, zeros_like_value)
+from srcdiff.runtime import abs_slope, extremum_grad
 
 rng = np.random.default_rng(11)
 
@@ -236,6 +237,15 @@ def test_reduce_grad_and_expand_reduced(shape, axis, keepdims):
     check_fwd(lambda g: expand_reduced(g * g, a, axis, keepdims), g)
 
 
+@pytest.mark.parametrize("shape,axis,keepdims", REDUCE)
+def test_extremum_grad(shape, axis, keepdims):
+    a = _arr(*shape)
+    if shape:
+        a.flat[1] = a.flat[0] = np.max(a) + 1.0   # a tie: the adjoint is shared
+    result = np.max(a, axis=axis, keepdims=keepdims)
+    check_fwd(lambda g: extremum_grad(g * g, a, result, axis, keepdims), _arr(*np.shape(result)))
+
+
 @pytest.mark.parametrize("axis", [None, 0, 1, (0, 2), -1])
 def test_prod_others(axis):
     a = rng.uniform(0.5, 1.5, size=(3, 4, 2))
@@ -342,6 +352,15 @@ def test_diagonal_grad(shape, offset, axis1, axis2):
 
 def test_imag_grad_of_real_input():
     check_fwd(lambda g: imag_grad(g * g, np.ones(3)), _arr(3))
+
+
+def test_imag_grad_of_complex_input():
+    check_fwd(lambda g: imag_grad(g * g, np.ones(3, dtype=complex)), _arr(3))
+
+
+def test_abs_slope():
+    check_fwd(lambda x: abs_slope(x * x), np.array([0.5 - 1.0j, -1.5 + 0.2j, 0.3 + 0.0j]))
+    check_fwd(lambda x: abs_slope(x * x) * x, np.array([0.5, -1.5, 0.3]))
 
 
 @pytest.mark.parametrize("largest", [True, False])

@@ -146,6 +146,8 @@ def test_clip_bound_gradients():
 def test_clip_min_max_keywords():
     x = rng.permutation(np.linspace(-1.03, 1.03, 12)).reshape(3, 4)
     check(lambda x, hi: np.sum(np.clip(x, min=-0.3, max=hi) ** 2), x, 0.33, wrt=(0, 1))
+    check(lambda x, lo: np.sum(np.clip(x, min=lo, max=0.6) ** 2 * np.cos(x)), x, -0.33,
+          wrt=(0, 1))
 
 
 def test_clip_value_on_bound_passes_through():
