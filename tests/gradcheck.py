@@ -3,6 +3,10 @@
 Works on any pytree of float arrays, Python floats, lists, tuples and dicts.
 Derivatives are compared with central differences of the function itself,
 never with a formula derived by hand.
+
+`check(f, *args, wrt=..., modes=("rev", "fwd"), order=2)` is the one checker every rule
+of templates/ goes through (see the comment above it); check_grad, check_jvp, check_vjp
+and check_hvp test one transform each.
 """
 import atexit
 import os
