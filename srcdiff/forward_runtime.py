@@ -239,5 +239,8 @@ def log_base_tangent(tangent, base):
     """The tangent of runtime.log_base(base): tangent / base where base > 0, else zero."""
     if isinstance(base, (int, float)):
         return tangent / base if base > 0 else tangent * 0
-    positive = (base != 0) if isinstance(base, complex) or numpy.iscomplexobj(base) else base > 0
+    if isinstance(base, complex) or numpy.iscomplexobj(base):
+        positive = base != 0   # the principal log of a complex base (runtime.log_base)
+        return numpy.where(positive, tangent / numpy.where(positive, base, 1), tangent * 0)
+    positive = base > 0
     return numpy.where(positive, tangent / numpy.where(positive, base, 1), tangent * 0)

@@ -6,6 +6,7 @@ the exception class its refusals raise, which the command copies along).
 Arrays are only ever made from other arrays (`zeros_like`, `ones_like`), so
 the same helpers run on any array type NumPy dispatches to (CuPy, Dask).
 """
+import cmath
 import linecache
 import math
 
@@ -544,12 +545,15 @@ def power_exponent(exponent):
 
 
 def log_base(base):
-    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y (a complex
-    base has a log, the principal one, except 0)."""
+    """log(base) with base <= 0 mapped to 1, for the derivative of x ** y in y.
+
+    A complex base has the principal log NumPy's power uses (only 0 is mapped to 1)."""
     if isinstance(base, (int, float)):
         return math.log(base) if base > 0 else 0.0
-    if isinstance(base, complex) or numpy.iscomplexobj(base):
-        return numpy.log(numpy.where(base != 0, base, 1))
+    if isinstance(base, complex):
+        return cmath.log(base) if base != 0 else 0j
+    if numpy.iscomplexobj(base):
+        return numpy.log(numpy.where(base == 0, 1, base))
     return numpy.log(numpy.where(base > 0, base, 1))
 
 

@@ -3,10 +3,18 @@
 Works on any pytree of float arrays, Python floats, lists, tuples and dicts.
 Derivatives are compared with central differences of the function itself,
 never with a formula derived by hand.
+
+`check(f, *args, wrt=..., modes=("rev", "fwd"), order=2)` is the one checker every rule
+of templates/ goes through (see the comment above it); check_grad, check_jvp, check_vjp
+and check_hvp test one transform each.
 """
+import atexit
+import os
+
 import numpy as np
 
 import srcdiff
+import srcdiff.rules
 
 
 def flatten(tree):
@@ -191,3 +199,366 @@ def check_hvp(f, *args, vector, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6):
     got = srcdiff.hvp(f, wrt=wrt)(*args, vector)
     np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg="hvp")
     return got
+
+
+# --- one checker for every rule ---------------------------------------------------------
+# check(f, *args, wrt=..., modes=("rev", "fwd"), order=2) runs every test a derivative
+# rule must pass, in both modes, against central differences of f itself:
+#
+# * rev: vjp(f)(*args, u) for a random cotangent u equals the central-difference
+#   gradient of <u, f>; value_and_grad(f) returns f's value and the gradient of sum(f);
+# * fwd: jvp(f)(*args, *v) for random tangents v returns f's value and the directional
+#   central difference of f along v;
+# * both: <u, jvp(v)> == <vjp(u), v>;
+# * every call leaves the caller's arguments (and tangents) unchanged, and derivatives
+#   have the type, shape and dtype of what they differentiate;
+# * order=2: the forward-mode checks on the emitted derivative function x -> vjp(f)(x, u)
+#   (forward over reverse, the way srcdiff.hvp, srcdiff.hessian and grad(grad(f)) compose),
+#   and srcdiff.hvp itself for a scalar f of one argument. The other compositions do not
+#   compose in srcdiff today: reverse over reverse needs reverse rules for the runtime
+#   helpers of emitted gradients (finalize, scatter_add, ...), and forward or reverse over
+#   forward needs rules for forward_runtime.check_tangent / output_tangent.
+#
+# Complex leaves follow srcdiff's (JAX's) convention: for a real f of z = a + ib the
+# gradient is df/da - i df/db, and cotangents pair with values by Re(sum(u * y)).
+# A finite difference that disagrees is tried again with a larger step (cancellation)
+# before the check fails. Everything is float64 (or complex128).
+
+EPS_STEPS = (1e-6, 1e-4)
+
+
+def _copy_args(tree):
+    """A deep copy of the arrays in a pytree; every other leaf (ints, floats, None) as is."""
+    if isinstance(tree, dict):
+        return {k: _copy_args(v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_copy_args(t) for t in tree)
+    if isinstance(tree, np.ndarray):
+        return tree.copy()
+    return tree
+
+
+def _assert_unchanged(now, before, what):
+    a_leaves, _ = flatten(now)
+    b_leaves, _ = flatten(before)
+    assert len(a_leaves) == len(b_leaves), f"{what} changed the structure of its arguments"
+    for a, b in zip(a_leaves, b_leaves):
+        if isinstance(b, np.ndarray) or isinstance(b, (float, complex, np.generic)):
+            np.testing.assert_array_equal(a, b, err_msg=f"{what} changed its arguments")
+
+
+def _is_complex(leaf):
+    return np.iscomplexobj(leaf)
+
+
+def _random_tree(value, rng):
+    """Random float64 (complex128 for complex leaves) values with the structure of `value`."""
+    leaves, rebuild = flatten(value)
+    out = []
+    for leaf in leaves:
+        shape = np.shape(leaf)
+        r = rng.normal(size=shape)
+        if _is_complex(leaf):
+            r = r + 1j * rng.normal(size=shape)
+        if isinstance(leaf, (float, complex)) or (not isinstance(leaf, np.ndarray) and shape == ()):
+            out.append(complex(r) if _is_complex(leaf) else float(r))
+        else:
+            out.append(np.asarray(r))
+    return rebuild(out)
+
+
+def _pair(a, b):
+    """Re(sum(a * b)) summed over the leaves of two pytrees of the same structure."""
+    a_leaves, b_leaves = flatten(a)[0], flatten(b)[0]
+    assert len(a_leaves) == len(b_leaves), "pairing trees of different structure"
+    return float(sum(np.sum(np.real(np.asarray(x) * np.asarray(y)))
+                     for x, y in zip(a_leaves, b_leaves)))
+
+
+def _difference(plus, minus, step):
+    """(plus - minus) / (2 step), leaf by leaf, for outputs that are pytrees."""
+    p_leaves, rebuild = flatten(plus)
+    m_leaves = flatten(minus)[0]
+    out = []
+    for p, m in zip(p_leaves, m_leaves):
+        dtype = complex if _is_complex(p) else float
+        out.append((np.asarray(p, dtype=dtype) - np.asarray(m, dtype=dtype)) / (2 * step))
+    return rebuild(out)
+
+
+def _set_leaf(leaf, idx, delta):
+    base = np.array(leaf, dtype=complex if _is_complex(leaf) or np.iscomplexobj(delta)
+                    else float)
+    base[idx] += delta
+    if isinstance(leaf, float):
+        return float(base)
+    if isinstance(leaf, complex):
+        return complex(base)
+    if isinstance(leaf, np.generic):
+        return type(leaf)(base[()])
+    return base
+
+
+def _along(f, args, positions, tangents, step):
+    """f at args moved by step * tangents (one tangent pytree per position)."""
+    moved = list(_copy_args(list(args)))
+    for p, t in zip(positions, tangents):
+        leaves, rebuild = flatten(args[p])
+        moved[p] = rebuild([_shift(leaf, tl, step) for leaf, tl in zip(leaves, flatten(t)[0])])
+    return f(*moved)
+
+
+def _shift(leaf, tangent, step):
+    value = np.asarray(leaf) + step * np.asarray(tangent)
+    if isinstance(leaf, float):
+        return float(value)
+    if isinstance(leaf, complex):
+        return complex(value)
+    if isinstance(leaf, np.generic):
+        return type(leaf)(value[()])
+    return np.array(value)
+
+
+def _coordinates(args, positions):
+    """(position, leaf number, index, unit) for every real coordinate of the wrt arguments."""
+    for p in positions:
+        for li, leaf in enumerate(flatten(args[p])[0]):
+            units = (1.0, 1j) if _is_complex(leaf) else (1.0,)
+            for idx in np.ndindex(np.shape(leaf)):
+                for unit in units:
+                    yield p, li, idx, unit
+
+
+def _columns(f, args, positions, step):
+    """Central differences of f along every real coordinate of the wrt arguments."""
+    columns = []
+    for p, li, idx, unit in _coordinates(args, positions):
+        def at(delta):
+            trial = list(_copy_args(list(args)))
+            leaves, rebuild = flatten(args[p])
+            leaves = list(leaves)
+            leaves[li] = _set_leaf(leaves[li], idx, delta)
+            trial[p] = rebuild(leaves)
+            return f(*trial)
+        columns.append(((p, li, idx, unit), _difference(at(step * unit), at(-step * unit), step)))
+    return columns
+
+
+def _numeric_vjp(columns, args, positions, cotangent):
+    """The gradient of <cotangent, f> from the columns, shaped like each wrt argument."""
+    grads = {}
+    for p in positions:
+        leaves = flatten(args[p])[0]
+        grads[p] = [np.zeros(np.shape(leaf), dtype=complex if _is_complex(leaf) else float)
+                    for leaf in leaves]
+    for (p, li, idx, unit), column in columns:
+        slope = _pair(cotangent, column)
+        grads[p][li][idx] += slope if unit == 1.0 else -1j * slope
+    out = []
+    for p in positions:
+        leaves, rebuild = flatten(args[p])
+        out.append(rebuild([float(g) if isinstance(leaf, float) else
+                            complex(g) if isinstance(leaf, complex) else g
+                            for g, leaf in zip(grads[p], leaves)]))
+    return out
+
+
+def _mismatch(actual, expected, rtol, atol):
+    """None when two pytrees agree, else a message saying where they differ."""
+    a_leaves, _ = flatten(actual)
+    e_leaves, _ = flatten(expected)
+    if len(a_leaves) != len(e_leaves):
+        return f"structure differs: {len(a_leaves)} leaves, want {len(e_leaves)}"
+    for k, (a, e) in enumerate(zip(a_leaves, e_leaves)):
+        if np.shape(a) != np.shape(e):
+            return f"leaf {k}: shape {np.shape(a)}, want {np.shape(e)}"
+        a, e = np.asarray(a), np.asarray(e)
+        if not np.iscomplexobj(e) and np.iscomplexobj(a) and np.any(np.imag(a) != 0):
+            return f"leaf {k}: complex {a}, want the real {e}"
+        scale = max(1.0, float(np.max(np.abs(e)))) if e.size else 1.0
+        if not np.allclose(a, e, rtol=rtol, atol=atol * scale, equal_nan=False):
+            return f"leaf {k}:\n  got  {a!r}\n  want {e!r}"
+    return None
+
+
+def _agrees(what, actual, expected_at, rtol, atol):
+    """Assert `actual` matches expected_at(step) for the first step, or the second one
+    (a larger step, where cancellation spoils the first)."""
+    first = None
+    for step in EPS_STEPS:
+        problem = _mismatch(actual, expected_at(step), rtol, atol)
+        if problem is None:
+            return
+        first = first or problem
+    raise AssertionError(f"{what} disagrees with central differences: {first}")
+
+
+def _check_structure(what, derivative, like):
+    """A derivative has the container types, leaf types and shapes of what it pairs with."""
+    d_leaves, _ = flatten(derivative)
+    l_leaves, _ = flatten(like)
+    assert len(d_leaves) == len(l_leaves), f"{what}: structure differs"
+    if isinstance(like, (list, tuple, dict)):
+        assert type(derivative) is type(like), \
+            f"{what}: {type(like).__name__} in, {type(derivative).__name__} out"
+    for dl, ll in zip(d_leaves, l_leaves):
+        if isinstance(ll, float):
+            assert isinstance(dl, float), f"{what}: float in, {type(dl).__name__} out"
+        elif isinstance(ll, np.ndarray):
+            assert isinstance(dl, np.ndarray), f"{what}: ndarray in, {type(dl).__name__} out"
+            assert dl.shape == ll.shape, f"{what}: shape {ll.shape} in, {dl.shape} out"
+            if ll.dtype.kind in "fc":
+                assert dl.dtype == ll.dtype, f"{what}: dtype {ll.dtype} in, {dl.dtype} out"
+
+
+def _check_once(f, args, wrt, modes, rtol, atol, rng, label):
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    before = _copy_args(list(args))
+    value = f(*_copy_args(list(args)))
+    _assert_unchanged(list(args), before, f"{label}f")
+    columns = {}
+
+    def columns_at(step):
+        if step not in columns:
+            columns[step] = _columns(f, args, positions, step)
+        return columns[step]
+
+    def as_wrt(items):
+        return tuple(items) if isinstance(wrt, tuple) else items[0]
+
+    cotangent = tangent = vjp_got = tangents = grad = None
+    if "rev" in modes:
+        cotangent = _random_tree(value, rng)
+        vjp_got = srcdiff.vjp(f, wrt=wrt)(*args, _copy_args(cotangent))
+        _assert_unchanged(list(args), before, f"{label}vjp")
+        _agrees(f"{label}vjp", vjp_got,
+                lambda s: as_wrt(_numeric_vjp(columns_at(s), args, positions, cotangent)),
+                rtol, atol)
+        for p, g in zip(positions, vjp_got if isinstance(wrt, tuple) else (vjp_got,)):
+            _check_structure(f"{label}vjp (argument {p})", g, args[p])
+        if not isinstance(value, (list, tuple, dict)):
+            got_value, grad = srcdiff.value_and_grad(f, wrt=wrt)(*args)
+            _assert_unchanged(list(args), before, f"{label}value_and_grad")
+            problem = _mismatch(got_value, value, 1e-12, 1e-12)
+            assert problem is None, f"{label}value_and_grad returned a wrong value: {problem}"
+            ones = flatten(value)[1]([np.ones_like(np.real(leaf)) if isinstance(leaf, np.ndarray)
+                                      else 1.0 for leaf in flatten(value)[0]])
+            _agrees(f"{label}value_and_grad's gradient", grad,
+                    lambda s: as_wrt(_numeric_vjp(columns_at(s), args, positions, ones)),
+                    rtol, atol)
+    if "fwd" in modes:
+        tangents = [_random_tree(args[p], rng) for p in positions]
+        t_before = _copy_args(tangents)
+        got_value, tangent = srcdiff.jvp(f, wrt=wrt)(*args, *_copy_args(tangents))
+        _assert_unchanged(list(args), before, f"{label}jvp")
+        _assert_unchanged(tangents, t_before, f"{label}jvp (tangents)")
+        problem = _mismatch(got_value, value, 1e-12, 1e-12)
+        assert problem is None, f"{label}jvp returned a wrong value: {problem}"
+        _agrees(f"{label}jvp", tangent,
+                lambda s: _difference(_along(f, args, positions, tangents, s),
+                                      _along(f, args, positions, tangents, -s), s),
+                rtol, atol)
+        _check_structure(f"{label}jvp's tangent", tangent, value)
+    if "rev" in modes and "fwd" in modes:
+        left = _pair(cotangent, tangent)
+        right = sum(_pair(g, t) for g, t in
+                    zip(vjp_got if isinstance(wrt, tuple) else (vjp_got,), tangents))
+        assert np.isclose(left, right, rtol=1e-9, atol=1e-9 * max(1.0, abs(left))), \
+            f"{label}<u, jvp(v)> = {left} but <vjp(u), v> = {right}"
+    return value, cotangent, tangents, grad
+
+
+def _emitted(derivative, args):
+    """The plain emitted function a Derivative runs for these arguments (srcdiff can
+    differentiate it again)."""
+    return derivative._compile(derivative._containers(args, {}), derivative._known_types(args, {}),
+                               derivative._shapes(args, {}) if derivative._kind != "jvp" else None)
+
+
+# the rules each mode looked up while `check` ran: {"reverse": {id: func}, "forward": {...}};
+# tests/test_rules.py asserts that every rule of templates/ is in it
+CHECKED = {"reverse": {}, "forward": {}}
+
+
+def _dump_checked():
+    """With $SRCDIFF_CHECKED_OUT set, write the canonical paths of CHECKED there at exit
+    (tests/test_rules.py runs the rule tests in a subprocess when a session ran only some)."""
+    import json
+    from srcdiff.callables import canonical_path
+    with open(os.environ["SRCDIFF_CHECKED_OUT"], "w") as fh:
+        json.dump({mode: sorted(canonical_path(f) or repr(f) for f in seen.values())
+                   for mode, seen in CHECKED.items()}, fh)
+
+
+if os.environ.get("SRCDIFF_CHECKED_OUT"):
+    atexit.register(_dump_checked)
+
+
+class _Recording:
+    """While active, srcdiff.rules.lookup records the rules it finds in CHECKED."""
+
+    def __enter__(self):
+        self.lookup = srcdiff.rules.lookup
+        original = self.lookup
+
+        def recording(mode, func):
+            template = original(mode, func)
+            if template is not None:
+                CHECKED[mode][id(func)] = func
+            return template
+        srcdiff.rules.lookup = recording
+        return self
+
+    def __exit__(self, *exc):
+        srcdiff.rules.lookup = self.lookup
+        return False
+
+
+def check(f, *args, wrt=0, modes=("rev", "fwd"), order=2, rtol=1e-5, atol=1e-6, seed=0,
+          eps=None):
+    """Check srcdiff's derivatives of f at args in `modes` ("rev", "fwd") against central
+    differences, to first or second `order` (see the comment above).
+
+    Returns srcdiff.grad(f)'s gradient (None when f's output is a container or "rev" is
+    not in modes). `wrt` is a position or a tuple of them. Use float64 (complex128)
+    inputs. `eps` replaces the two finite-difference steps by eps and 10 * eps.
+    """
+    if eps is not None:
+        global EPS_STEPS
+        saved, EPS_STEPS = EPS_STEPS, (eps, 10 * eps)
+        try:
+            return check(f, *args, wrt=wrt, modes=modes, order=order, rtol=rtol, atol=atol,
+                         seed=seed)
+        finally:
+            EPS_STEPS = saved
+    with _Recording():
+        return _check(f, args, wrt, modes, order, rtol, atol, seed)
+
+
+def _check(f, args, wrt, modes, order, rtol, atol, seed):
+    assert order in (1, 2) and modes and set(modes) <= {"rev", "fwd"}, (order, modes)
+    rng = np.random.default_rng(seed)
+    value, cotangent, tangents, grad = _check_once(f, args, wrt, modes, rtol, atol, rng, "")
+    if order < 2:
+        return grad
+    if "rev" in modes:
+        # forward over reverse: the tangent of the emitted x -> vjp(f)(x, u)
+        inner = _emitted(srcdiff.vjp(f, wrt=wrt), list(args) + [cotangent])
+        _check_once(inner, list(args) + [cotangent], wrt, ("fwd",), rtol, atol, rng,
+                    "second order (forward over reverse, through vjp(f)): ")
+    if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) \
+            and np.ndim(value) == 0 and not np.iscomplexobj(value) \
+            and not isinstance(args[wrt], (list, tuple, dict)):
+        vector = _random_tree(args[wrt], rng)
+        got = srcdiff.hvp(f, wrt=wrt)(*args, _copy_args(vector))
+        gradient = srcdiff.grad(f, wrt=wrt)
+        _agrees("hvp", got, lambda s: _difference(gradient(*_moved_at(args, wrt, vector, s)),
+                                                  gradient(*_moved_at(args, wrt, vector, -s)), s),
+            rtol, atol)
+    return grad
+
+
+def _moved_at(args, p, vector, step):
+    moved = list(_copy_args(list(args)))
+    moved[p] = _shift(args[p], vector, step)
+    return moved

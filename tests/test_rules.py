@@ -107,3 +107,46 @@ def test_rule_naming_an_unknown_helper_fails_at_registration():
         @srcdiff.reverse_rule(f)
         def bad(y, x):
             d[x] = d[y] * no_such_helper(x)  # noqa: F821
+
+
+# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule
+NEVER_LOOKED_UP = {"operator.pos"}
+
+
+def _rules_of_templates():
+    from srcdiff.callables import canonical_path
+    rules.load_templates()
+    out = {}
+    for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
+        out[mode] = {canonical_path(func) or repr(func) for func, template in table.values()
+                     if template.namespace.get("__name__", "").startswith("srcdiff.templates.")}
+        out[mode] -= NEVER_LOOKED_UP
+    return out
+
+
+def test_every_rule_is_checked(tmp_path):
+    """Every rule of templates/, in each mode, is exercised by gradcheck.check (both modes
+    against central differences, and to second order) somewhere in the rule tests of
+    tests/templates/: a new rule without such a test fails here. (conftest.py runs this test
+    last; when this session did not run every rule test, they run again in a subprocess.)"""
+    import json
+    import subprocess
+
+    import gradcheck
+    from srcdiff.callables import canonical_path
+    wanted = _rules_of_templates()
+    seen = {mode: {canonical_path(f) or repr(f) for f in funcs.values()}
+            for mode, funcs in gradcheck.CHECKED.items()}
+    if any(wanted[mode] - seen[mode] for mode in wanted):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        out = tmp_path / "checked.json"
+        env = dict(os.environ, SRCDIFF_CHECKED_OUT=str(out),
+                   PYTHONPATH=os.pathsep.join([root] + [p for p in [os.environ.get(
+                       "PYTHONPATH")] if p]))
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                               os.path.join(root, "tests", "templates")],
+                              cwd=root, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:]
+        seen = {mode: set(paths) for mode, paths in json.loads(out.read_text()).items()}
+    missing = {mode: sorted(wanted[mode] - seen[mode]) for mode in wanted}
+    assert not any(missing.values()), f"rules no gradcheck.check call reaches: {missing}"

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad
+from gradcheck import check
 
 rng = np.random.default_rng(4)
 
@@ -25,44 +25,44 @@ def _chain(fn):
 
 @pytest.mark.parametrize("fn,x", MATH, ids=[f.__name__ for f, _ in MATH])
 def test_math_unary(fn, x):
-    g = check_grad(_chain(fn), x)
+    g = check(_chain(fn), x)
     assert type(g) is float
 
 
 def test_math_two_arguments():
-    check_grad(lambda x, b: math.log(x, b) * 2.0, 1.7, 3.0, wrt=(0, 1))
-    check_grad(lambda y, x: math.atan2(y, x) * 2.0, 0.3, -0.8, wrt=(0, 1))
-    check_grad(lambda x, y: math.pow(x, y) * 2.0, 1.3, 2.4, wrt=(0, 1))
-    check_grad(lambda x: math.pow(x, 0.0) + x, 1.3)
-    check_grad(lambda x, y: math.hypot(x, y) * 2.0, 0.3, -0.8, wrt=(0, 1))
+    check(lambda x, b: math.log(x, b) * 2.0, 1.7, 3.0, wrt=(0, 1))
+    check(lambda y, x: math.atan2(y, x) * 2.0, 0.3, -0.8, wrt=(0, 1))
+    check(lambda x, y: math.pow(x, y) * 2.0, 1.3, 2.4, wrt=(0, 1))
+    check(lambda x: math.pow(x, 0.0) + x, 1.3)
+    check(lambda x, y: math.hypot(x, y) * 2.0, 0.3, -0.8, wrt=(0, 1))
 
 
 def test_builtin_pow():
-    check_grad(lambda x, y: pow(x, y) * 2.0, 1.3, 2.4, wrt=(0, 1))
-    check_grad(lambda x: np.sum(pow(x, 3.0)), rng.normal(size=(2, 3)))
+    check(lambda x, y: pow(x, y) * 2.0, 1.3, 2.4, wrt=(0, 1))
+    check(lambda x: np.sum(pow(x, 3.0)), rng.normal(size=(2, 3)))
 
 
 def test_builtin_abs():
-    check_grad(lambda x: abs(x) * x, -0.7)
-    check_grad(lambda x: np.sum(abs(x) * x), rng.uniform(0.2, 1, (2, 3)) * [1, -1, 1])
+    check(lambda x: abs(x) * x, -0.7)
+    check(lambda x: np.sum(abs(x) * x), rng.uniform(0.2, 1, (2, 3)) * [1, -1, 1])
 
 
 def test_float():
     x = rng.normal(size=(2, 3))
-    check_grad(lambda x: float(np.sum(x)) * 3.0, x)
-    check_grad(lambda x: float(x[0, 1]) ** 2, x)
-    check_grad(lambda x: float(x) * 2.0, 0.7)
-    check_grad(lambda x: float(np.sum(x)) * 2.0, np.array(0.7))
+    check(lambda x: float(np.sum(x)) * 3.0, x)
+    check(lambda x: float(x[0, 1]) ** 2, x)
+    check(lambda x: float(x) * 2.0, 0.7)
+    check(lambda x: float(np.sum(x)) * 2.0, np.array(0.7))
 
 
 def test_builtin_sum():
     a, b = rng.normal(size=(2, 3)), rng.normal(size=(3,))
-    check_grad(lambda a, b: np.sum(np.sin(sum([a, b, a]))), a, b, wrt=(0, 1))
-    check_grad(lambda s, t: sum([s, t * t]) * 2.0, 0.3, 0.5, wrt=(0, 1))
-    check_grad(lambda s, t: sum([s, s], t) * 2.0, 0.3, 0.5, wrt=(0, 1))
-    check_grad(lambda xs: sum(xs) ** 2, [0.3, 0.5, -0.2])
+    check(lambda a, b: np.sum(np.sin(sum([a, b, a]))), a, b, wrt=(0, 1))
+    check(lambda s, t: sum([s, t * t]) * 2.0, 0.3, 0.5, wrt=(0, 1))
+    check(lambda s, t: sum([s, s], t) * 2.0, 0.3, 0.5, wrt=(0, 1))
+    check(lambda xs: sum(xs) ** 2, [0.3, 0.5, -0.2])
     x = rng.normal(size=(3, 2))
-    check_grad(lambda x: np.sum(sum(x) * np.array([1.0, 2.0])), x)
+    check(lambda x: np.sum(sum(x) * np.array([1.0, 2.0])), x)
 
 
 def test_builtin_sum_of_list_built_in_a_loop():
@@ -71,14 +71,14 @@ def test_builtin_sum_of_list_built_in_a_loop():
         for i in range(3):
             terms.append(x * i)
         return np.sum(sum(terms) ** 2)
-    check_grad(f, rng.normal(size=(2,)))
+    check(f, rng.normal(size=(2,)))
 
 
 @pytest.mark.parametrize("fn", [max, min])
 def test_builtin_max_min(fn):
-    check_grad(lambda a, b: fn(a, b) * 2.0, 0.3, -0.5, wrt=(0, 1))
-    check_grad(lambda a, b: fn(a, b) * 2.0, -0.3, 0.5, wrt=(0, 1))
-    check_grad(lambda a, b: fn([a, b, a * b]) * 2.0, 0.3, -1.5, wrt=(0, 1))
+    check(lambda a, b: fn(a, b) * 2.0, 0.3, -0.5, wrt=(0, 1))
+    check(lambda a, b: fn(a, b) * 2.0, -0.3, 0.5, wrt=(0, 1))
+    check(lambda a, b: fn([a, b, a * b]) * 2.0, 0.3, -1.5, wrt=(0, 1))
 
 
 def test_builtin_max_tie_goes_to_first_argument():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from rulecheck import check_modes
+from gradcheck import check
 
 
 def normal(x):
@@ -41,7 +41,7 @@ def exponential(x):
                          ids=["normal", "normal-arrays", "uniform", "uniform-arrays",
                               "exponential"])
 def test_pathwise_derivative(f, x):
-    check_modes(f, x, rtol=1e-5, atol=1e-5)
+    check(f, x, rtol=1e-5, atol=1e-5)
 
 
 def zero_scale(s):
@@ -104,4 +104,4 @@ def test_draws_from_constants_still_work():
         k = np.random.choice(3)
         p = np.random.permutation(3)
         return np.sum(x[p] * np.random.normal(0.0, 1.0, 3)) * x[k]
-    check_modes(f, np.array([0.5, 1.0, 2.0]))
+    check(f, np.array([0.5, 1.0, 2.0]))

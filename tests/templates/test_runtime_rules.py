@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, check_jvp
+from gradcheck import check, check_jvp
 from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, clip_mask, cumsum_grad, det_grad,
@@ -20,8 +20,15 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              sum_to_gradient, take_and_zero, take_grad, tie_split, unbroadcast,
                              unstack_grad, zeros_like_value)
+from srcdiff.runtime import abs_slope, extremum_grad
 
 rng = np.random.default_rng(11)
+
+
+def check_fwd(f, *args, **kwargs):
+    """`check` in forward mode: these helpers are met by forward mode over emitted gradients;
+    only the few at the end of this file have reverse rules too."""
+    return check(f, *args, modes=("fwd",), order=1, **kwargs)
 HAS_VECTOR_NORM = hasattr(np.linalg, "vector_norm")
 
 
@@ -39,31 +46,31 @@ def _spd(n, batch=()):
                                            ((2, 3), ()), ((2, 3), (2, 3))])
 def test_unbroadcast(gshape, lshape):
     like = _arr(*lshape)
-    check_jvp(lambda g, x: unbroadcast(g * g, x), _arr(*gshape), like)
+    check_fwd(lambda g, x: unbroadcast(g * g, x), _arr(*gshape), like)
     if lshape == ():
-        check_jvp(lambda g: unbroadcast(np.sin(g), 1.0), _arr(*gshape))
+        check_fwd(lambda g: unbroadcast(np.sin(g), 1.0), _arr(*gshape))
 
 
 @pytest.mark.parametrize("tshape,lshape", [((3,), (2, 3)), ((), (2, 3)), ((2, 1), (2, 3)),
                                            ((2, 3), (2, 3))])
 def test_broadcast_like(tshape, lshape):
-    check_jvp(lambda t, x: broadcast_like(t * t, x), _arr(*tshape), _arr(*lshape))
+    check_fwd(lambda t, x: broadcast_like(t * t, x), _arr(*tshape), _arr(*lshape))
 
 
 def test_add_adjoints_arrays_and_lists():
-    check_jvp(lambda a, b: add_adjoints(a * a, b * a), _arr(2, 3), _arr(2, 3), wrt=(0, 1))
-    check_jvp(lambda a, b: add_adjoints(a * a, b), _arr(2, 3), _arr(2, 3), wrt=1)
-    check_jvp(lambda a, b: add_adjoints([a * a, a], [b, b]), _arr(3), _arr(3), wrt=0)
-    check_jvp(lambda a, b: add_adjoints([a, a], [b * b, b]), _arr(3), _arr(3), wrt=1)
+    check_fwd(lambda a, b: add_adjoints(a * a, b * a), _arr(2, 3), _arr(2, 3), wrt=(0, 1))
+    check_fwd(lambda a, b: add_adjoints(a * a, b), _arr(2, 3), _arr(2, 3), wrt=1)
+    check_fwd(lambda a, b: add_adjoints([a * a, a], [b, b]), _arr(3), _arr(3), wrt=0)
+    check_fwd(lambda a, b: add_adjoints([a, a], [b * b, b]), _arr(3), _arr(3), wrt=1)
 
 
 def test_add_adjoints_lists_both_active():
-    check_jvp(lambda a, b: add_adjoints([a * a, a], [b, b * a]), _arr(3), _arr(3), wrt=(0, 1))
+    check_fwd(lambda a, b: add_adjoints([a * a, a], [b, b * a]), _arr(3), _arr(3), wrt=(0, 1))
 
 
 def test_scatter_add_list_buffer_and_grad_both_active():
     value = [_arr(2), _arr(2)]
-    check_jvp(lambda b, g: scatter_add([b, b * b], value, 0, g * b, True), _arr(2), _arr(2),
+    check_fwd(lambda b, g: scatter_add([b, b * b], value, 0, g * b, True), _arr(2), _arr(2),
               wrt=(0, 1))
 
 
@@ -81,11 +88,11 @@ def test_scatter_add_arrays(index, owned):
     def fresh(grad):
         return scatter_add(None, value, index, grad * grad, owned=False)
 
-    check_jvp(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=(0, 1))
+    check_fwd(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=(0, 1))
     if not owned and not isinstance(index, tuple):
-        check_jvp(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=0)
-        check_jvp(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=1)
-        check_jvp(fresh, _arr(*np.shape(item)))
+        check_fwd(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=0)
+        check_fwd(buffered, _arr(3, 3), _arr(*np.shape(item)), wrt=1)
+        check_fwd(fresh, _arr(*np.shape(item)))
 
 
 def test_scatter_add_owned_buffer_of_an_argument_is_not_mutated():
@@ -103,12 +110,12 @@ def test_scatter_add_owned_buffer_of_an_argument_is_not_mutated():
 
 def test_scatter_add_containers():
     value = [_arr(2), _arr(2), _arr(2)]
-    check_jvp(lambda g: scatter_add(None, value, 1, g * g, False), _arr(2))
-    check_jvp(lambda g: scatter_add(None, value, slice(0, 2), [g * g, g], False), _arr(2))
-    check_jvp(lambda b, g: scatter_add([b, b * b, b], value, 0, g, True), _arr(2), _arr(2),
+    check_fwd(lambda g: scatter_add(None, value, 1, g * g, False), _arr(2))
+    check_fwd(lambda g: scatter_add(None, value, slice(0, 2), [g * g, g], False), _arr(2))
+    check_fwd(lambda b, g: scatter_add([b, b * b, b], value, 0, g, True), _arr(2), _arr(2),
               wrt=0)
     dvalue = {"a": _arr(2), "b": 1.5}
-    check_jvp(lambda g: scatter_add(None, dvalue, "a", g * g, False), _arr(2))
+    check_fwd(lambda g: scatter_add(None, dvalue, "a", g * g, False), _arr(2))
 
 
 @pytest.mark.parametrize("index", [1, slice(0, 2), (slice(None), 1)], ids=["int", "slice", "col"])
@@ -117,59 +124,68 @@ def test_take_and_zero_arrays(index, owned):
     def f(b):
         taken, rest = take_and_zero(b * b, index, owned)
         return taken, rest
-    check_jvp(f, _arr(3, 3))
+    check_fwd(f, _arr(3, 3))
     if owned:
         return
 
     def g(b):   # the tuple itself
         return take_and_zero(np.sin(b), index, owned=owned)
-    check_jvp(g, _arr(3, 3))
+    check_fwd(g, _arr(3, 3))
 
 
 def test_take_and_zero_list_and_pop_adjoint():
     def f(a):
         taken, rest = take_and_zero([a, a * a, 2.0 * a], 1, True)
         return taken, rest
-    check_jvp(f, _arr(2))
+    check_fwd(f, _arr(2))
 
     def g(a):
         last, rest = pop_adjoint([a, a * a, np.sin(a)])
         return last, rest
-    check_jvp(g, _arr(2))
-    check_jvp(lambda a: pop_adjoint([a * a]), _arr(3))
+    check_fwd(g, _arr(2))
+    check_fwd(lambda a: pop_adjoint([a * a]), _arr(3))
 
 
 def test_unpop_adjoint():
     value = [_arr(2), _arr(2), _arr(2)]
-    check_jvp(lambda b, g: unpop_adjoint([b, b * b], value, g * b), _arr(2), _arr(2),
+    check_fwd(lambda b, g: unpop_adjoint([b, b * b], value, g * b), _arr(2), _arr(2),
               wrt=(0, 1))
-    check_jvp(lambda b, g: unpop_adjoint([b, b * b], value, g), _arr(2), _arr(2), wrt=0)
-    check_jvp(lambda b, g: unpop_adjoint([b, b * b], value, g * g), _arr(2), _arr(2), wrt=1)
-    check_jvp(lambda g: unpop_adjoint(None, value, g * g), _arr(2))
-    check_jvp(lambda b: unpop_adjoint([b, b * b], value, None), _arr(2))
+    check_fwd(lambda b, g: unpop_adjoint([b, b * b], value, g), _arr(2), _arr(2), wrt=0)
+    check_fwd(lambda b, g: unpop_adjoint([b, b * b], value, g * g), _arr(2), _arr(2), wrt=1)
+    check_fwd(lambda g: unpop_adjoint(None, value, g * g), _arr(2))
+    check_fwd(lambda b: unpop_adjoint([b, b * b], value, None), _arr(2))
 
 
 def test_copy_array_power_exponent_log_base_reshape_like():
-    check_jvp(lambda x: copy_array(x * x), _arr(2, 3))
-    check_jvp(lambda x: copy_array(x * x), 0.7)
-    check_jvp(lambda e: power_exponent(e * e), np.array([0.5, -1.5, 2.0]))
-    check_jvp(lambda e: power_exponent(e * e), 1.3)
-    check_jvp(lambda b: log_base(b * b), np.array([0.5, 1.5, 2.0]))
-    check_jvp(lambda b: log_base(b), np.array([0.5, -1.5, 2.0]))
-    check_jvp(lambda b: log_base(b * b), 1.3)
-    check_jvp(lambda b: log_base(b), -1.3)
-    check_jvp(lambda g: reshape_like(g * g, np.ones((3, 2))), _arr(2, 3))
-    check_jvp(lambda g: reshape_like(g * g, np.ones(6), "F"), _arr(2, 3))
+    check_fwd(lambda x: copy_array(x * x), _arr(2, 3))
+    check_fwd(lambda x: copy_array(x * x), 0.7)
+    check_fwd(lambda e: power_exponent(e * e), np.array([0.5, -1.5, 2.0]))
+    check_fwd(lambda e: power_exponent(e * e), 1.3)
+    check_fwd(lambda b: log_base(b * b), np.array([0.5, 1.5, 2.0]))
+    check_fwd(lambda b: log_base(b), np.array([0.5, -1.5, 2.0]))
+    check_fwd(lambda b: log_base(b * b), 1.3)
+    check_fwd(lambda b: log_base(b), -1.3)
+    check_fwd(lambda g: reshape_like(g * g, np.ones((3, 2))), _arr(2, 3))
+    check_fwd(lambda g: reshape_like(g * g, np.ones(6), "F"), _arr(2, 3))
     w = _arr(3, 2)
-    check_grad(lambda g: np.sum(np.sin(reshape_like(g * g, w, "F")) * w), _arr(2, 3))
+    check(lambda g: np.sum(np.sin(reshape_like(g * g, w, "F")) * w), _arr(2, 3))
+
+
+def test_own_copy_of_a_parameter_written_into():
+    # lowering gives a parameter the function writes into a private copy (runtime.own_copy)
+    def f(x, w):
+        x[1] = x[0] * x[2]
+        x[0] += w
+        return np.sum(np.sin(x) * x)
+    check(f, _arr(3), 0.4, wrt=(0, 1))
 
 
 def test_saved_item_and_sum_to_gradient():
-    check_jvp(lambda x: saved_item(x * x, 1), _arr(3, 2))
-    check_jvp(lambda x: saved_item(x * x, (slice(None), 0)), _arr(3, 2))
-    check_jvp(lambda x: saved_item([x, x * x], 1), _arr(3))
+    check_fwd(lambda x: saved_item(x * x, 1), _arr(3, 2))
+    check_fwd(lambda x: saved_item(x * x, (slice(None), 0)), _arr(3, 2))
+    check_fwd(lambda x: saved_item([x, x * x], 1), _arr(3))
     likes = [_arr(2, 3), _arr(3), _arr(1, 3)]
-    check_jvp(lambda g: sum_to_gradient(g * g, likes), _arr(2, 3))
+    check_fwd(lambda g: sum_to_gradient(g * g, likes), _arr(2, 3))
 
 
 @pytest.mark.parametrize("like", [np.ones((2, 3)), np.ones(3), 2.0, np.float64(2.0),
@@ -180,16 +196,16 @@ def test_finalize(like):
     # float32 results: a larger step keeps rounding out of the differences
     kw = dict(eps=1e-2, rtol=1e-3, atol=1e-4) if getattr(like, "dtype", None) == np.float32 \
         else {}
-    check_jvp(lambda g: finalize(g * g, like, "x"), _arr(*shape), **kw)
-    check_jvp(lambda g: finalize(np.sin(g), like, "x"), _arr(2, *shape), rtol=1e-3, atol=1e-4,
+    check_fwd(lambda g: finalize(g * g, like, "x"), _arr(*shape), **kw)
+    check_fwd(lambda g: finalize(np.sin(g), like, "x"), _arr(2, *shape), rtol=1e-3, atol=1e-4,
               eps=1e-3)
 
 
 def test_finalize_containers_and_check_cotangent():
     like = (np.ones(2), 1.0)
-    check_jvp(lambda a, b: finalize([a * a, b * b], like, "p"), _arr(2), 0.7, wrt=(0, 1))
-    check_jvp(lambda a: finalize({"u": a * a}, {"u": np.ones(2)}, "d"), _arr(2))
-    check_jvp(lambda c, y: check_cotangent(c * c, y), _arr(2, 3), _arr(2, 3))
+    check_fwd(lambda a, b: finalize([a * a, b * b], like, "p"), _arr(2), 0.7, wrt=(0, 1))
+    check_fwd(lambda a: finalize({"u": a * a}, {"u": np.ones(2)}, "d"), _arr(2))
+    check_fwd(lambda c, y: check_cotangent(c * c, y), _arr(2, 3), _arr(2, 3))
 
 
 # --- reverse templates' helpers --------------------------------------------------------
@@ -201,12 +217,12 @@ MATMUL = [((3, 3), (3, 3)), ((2, 3), (3,)), ((3,), (3, 2)), ((3,), (3,)), ((2, 3
 def test_matmul_grads(sa, sb):
     a, b = _arr(*sa), _arr(*sb)
     g = _arr(*np.shape(a @ b))
-    check_jvp(lambda g, a, b: matmul_grad_left(g, a, b), g, a, b, wrt=(0, 1, 2))
-    check_jvp(lambda g, a, b: matmul_grad_right(g, a, b), g, a, b, wrt=(0, 1, 2))
+    check_fwd(lambda g, a, b: matmul_grad_left(g, a, b), g, a, b, wrt=(0, 1, 2))
+    check_fwd(lambda g, a, b: matmul_grad_right(g, a, b), g, a, b, wrt=(0, 1, 2))
     if sa != (3, 3):
         return
-    check_jvp(lambda g, a, b: matmul_grad_left(g * g, a, np.sin(b)), g, a, b, wrt=(0, 2))
-    check_jvp(lambda g, a, b: matmul_grad_right(g * g, np.sin(a), b), g, a, b, wrt=(0, 1))
+    check_fwd(lambda g, a, b: matmul_grad_left(g * g, a, np.sin(b)), g, a, b, wrt=(0, 2))
+    check_fwd(lambda g, a, b: matmul_grad_right(g * g, np.sin(a), b), g, a, b, wrt=(0, 1))
 
 
 REDUCE = [((2, 3, 4), None, False), ((2, 3, 4), None, True), ((2, 3, 4), 1, False),
@@ -217,40 +233,49 @@ REDUCE = [((2, 3, 4), None, False), ((2, 3, 4), None, True), ((2, 3, 4), 1, Fals
 def test_reduce_grad_and_expand_reduced(shape, axis, keepdims):
     a = _arr(*shape)
     g = _arr(*np.shape(np.sum(a, axis=axis, keepdims=keepdims)))
-    check_jvp(lambda g: reduce_grad(g * g, a, axis, keepdims) * 1.0, g)
-    check_jvp(lambda g: expand_reduced(g * g, a, axis, keepdims), g)
+    check_fwd(lambda g: reduce_grad(g * g, a, axis, keepdims) * 1.0, g)
+    check_fwd(lambda g: expand_reduced(g * g, a, axis, keepdims), g)
+
+
+@pytest.mark.parametrize("shape,axis,keepdims", REDUCE)
+def test_extremum_grad(shape, axis, keepdims):
+    a = _arr(*shape)
+    if shape:
+        a.flat[1] = a.flat[0] = np.max(a) + 1.0   # a tie: the adjoint is shared
+    result = np.max(a, axis=axis, keepdims=keepdims)
+    check_fwd(lambda g: extremum_grad(g * g, a, result, axis, keepdims), _arr(*np.shape(result)))
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1, (0, 2), -1])
 def test_prod_others(axis):
     a = rng.uniform(0.5, 1.5, size=(3, 4, 2))
-    check_jvp(lambda a: prod_others(a * a, axis), a)
+    check_fwd(lambda a: prod_others(a * a, axis), a)
     z = a.copy()
     z[1, 2, 0] = 0.0
     z[0, 1, 1] = 0.0
-    check_jvp(lambda a: prod_others(a, axis), z)   # exact at zeros: it is a polynomial
+    check_fwd(lambda a: prod_others(a, axis), z)   # exact at zeros: it is a polynomial
     if axis in (None, 0, -1):
-        check_jvp(lambda a: prod_others(a, axis), _arr(5))
+        check_fwd(lambda a: prod_others(a, axis), _arr(5))
 
 
 def test_prod_others_small():
-    check_jvp(lambda a: prod_others(a, None), _arr(1))
-    check_jvp(lambda a: prod_others(a, 0), _arr(2, 3))
-    check_jvp(lambda a: prod_others(a, None), 1.5 + 0 * _arr())
+    check_fwd(lambda a: prod_others(a, None), _arr(1))
+    check_fwd(lambda a: prod_others(a, 0), _arr(2, 3))
+    check_fwd(lambda a: prod_others(a, None), 1.5 + 0 * _arr())
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_cumsum_grad(axis):
     like = _arr(3, 4)
     g = _arr(*np.shape(np.cumsum(like, axis=axis)))
-    check_jvp(lambda g: cumsum_grad(g * g, like, axis), g)
+    check_fwd(lambda g: cumsum_grad(g * g, like, axis), g)
 
 
 def test_tie_split():
     x1 = np.array([1.0, 2.0, 3.0, 2.0])
     x2 = np.array([[1.0], [2.0]])
-    check_jvp(lambda g: tie_split(g * g, x1 > x2, x1 == x2), _arr(2, 4))
-    check_jvp(lambda g: tie_split(g * g, x2 > x1, x1 == x2), _arr(2, 4))
+    check_fwd(lambda g: tie_split(g * g, x1 > x2, x1 == x2), _arr(2, 4))
+    check_fwd(lambda g: tie_split(g * g, x2 > x1, x1 == x2), _arr(2, 4))
 
 
 DOT = [((), ()), ((), (3,)), ((3,), ()), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 2)),
@@ -261,8 +286,8 @@ DOT = [((), ()), ((), (3,)), ((3,), ()), ((3,), (3,)), ((2, 3), (3,)), ((3,), (3
 def test_dot_grads(sa, sb):
     a, b = _arr(*sa), _arr(*sb)
     g = _arr(*np.shape(np.dot(a, b)))
-    check_jvp(lambda g, a, b: dot_grad_left(g * g, a, np.sin(b)), g, a, b, wrt=(0, 1, 2))
-    check_jvp(lambda g, a, b: dot_grad_right(g * g, np.sin(a), b), g, a, b, wrt=(0, 1, 2))
+    check_fwd(lambda g, a, b: dot_grad_left(g * g, a, np.sin(b)), g, a, b, wrt=(0, 1, 2))
+    check_fwd(lambda g, a, b: dot_grad_right(g * g, np.sin(a), b), g, a, b, wrt=(0, 1, 2))
 
 
 INNER = [((), (3,)), ((3,), ()), ((3,), (3,)), ((2, 3), (3,)), ((3,), (4, 3)),
@@ -274,19 +299,19 @@ INNER = [((), (3,)), ((3,), ()), ((3,), (3,)), ((2, 3), (3,)), ((3,), (4, 3)),
 def test_inner_grad(sa, sb, which):
     a, b = _arr(*sa), _arr(*sb)
     g = _arr(*np.shape(np.inner(a, b)))
-    check_jvp(lambda g, a, b: inner_grad(g * g, np.sin(a), np.sin(b), which), g, a, b,
+    check_fwd(lambda g, a, b: inner_grad(g * g, np.sin(a), np.sin(b), which), g, a, b,
               wrt=(0, 1, 2))
     if sa == (2, 3):   # one operand at a time: the other's statement is a zero
-        check_jvp(lambda g, a, b: inner_grad(g, a, b, which), g, a, b, wrt=1)
-        check_jvp(lambda g, a, b: inner_grad(g, a, b, which), g, a, b, wrt=2)
+        check_fwd(lambda g, a, b: inner_grad(g, a, b, which), g, a, b, wrt=1)
+        check_fwd(lambda g, a, b: inner_grad(g, a, b, which), g, a, b, wrt=2)
 
 
 def test_cast_grad():
     x32 = np.ones(3, dtype=np.float32)
-    check_jvp(lambda g: cast_grad(g * g, x32, np.ones(3)), _arr(3), eps=1e-2, rtol=1e-3,
+    check_fwd(lambda g: cast_grad(g * g, x32, np.ones(3)), _arr(3), eps=1e-2, rtol=1e-3,
               atol=1e-4)
-    check_jvp(lambda g: cast_grad(g * g, np.ones(3), np.ones(3)), _arr(3))
-    check_jvp(lambda g: cast_grad(g * g, np.ones(3), np.ones(3, dtype=int)), _arr(3))
+    check_fwd(lambda g: cast_grad(g * g, np.ones(3), np.ones(3)), _arr(3))
+    check_fwd(lambda g: cast_grad(g * g, np.ones(3), np.ones(3, dtype=int)), _arr(3))
 
 
 @pytest.mark.parametrize("shapes,axis,promote", [
@@ -301,19 +326,19 @@ def test_split_grad(shapes, axis, promote):
         total = np.vstack(arrays)
     else:
         total = np.concatenate(arrays, axis=axis)
-    check_jvp(lambda g: split_grad(g * g, arrays, axis, promote), _arr(*np.shape(total)))
+    check_fwd(lambda g: split_grad(g * g, arrays, axis, promote), _arr(*np.shape(total)))
 
 
 def test_unstack_array_builtin_sum_grads():
     arrays = [_arr(2, 3), _arr(2, 3)]
-    check_jvp(lambda g: unstack_grad(g * g, arrays, 1), _arr(2, 2, 3))
-    check_jvp(lambda g: unstack_grad(g * g, arrays, 0), _arr(2, 2, 3))
-    check_jvp(lambda g: array_grad(g * g, [[1.0, 2.0], [3.0, 4.0]]), _arr(2, 2))
-    check_jvp(lambda g: array_grad(g * g, np.ones((2, 2))), _arr(2, 2))
+    check_fwd(lambda g: unstack_grad(g * g, arrays, 1), _arr(2, 2, 3))
+    check_fwd(lambda g: unstack_grad(g * g, arrays, 0), _arr(2, 2, 3))
+    check_fwd(lambda g: array_grad(g * g, [[1.0, 2.0], [3.0, 4.0]]), _arr(2, 2))
+    check_fwd(lambda g: array_grad(g * g, np.ones((2, 2))), _arr(2, 2))
     items = [_arr(2, 3), _arr(3), 1.0]
-    check_jvp(lambda g: builtin_sum_grad(g * g, items), _arr(2, 3))
+    check_fwd(lambda g: builtin_sum_grad(g * g, items), _arr(2, 3))
     rows = _arr(4, 3)
-    check_jvp(lambda g: builtin_sum_grad(g * g, rows), _arr(3))
+    check_fwd(lambda g: builtin_sum_grad(g * g, rows), _arr(3))
 
 
 @pytest.mark.parametrize("shape,offset,axis1,axis2", [((3, 3), 0, 0, 1), ((3, 4), 1, 0, 1),
@@ -322,31 +347,40 @@ def test_unstack_array_builtin_sum_grads():
 def test_diagonal_grad(shape, offset, axis1, axis2):
     like = _arr(*shape)
     g = _arr(*np.shape(np.diagonal(like, offset, axis1, axis2)))
-    check_jvp(lambda g: diagonal_grad(g * g, like, offset, axis1, axis2), g)
+    check_fwd(lambda g: diagonal_grad(g * g, like, offset, axis1, axis2), g)
 
 
 def test_imag_grad_of_real_input():
-    check_jvp(lambda g: imag_grad(g * g, np.ones(3)), _arr(3))
+    check_fwd(lambda g: imag_grad(g * g, np.ones(3)), _arr(3))
+
+
+def test_imag_grad_of_complex_input():
+    check_fwd(lambda g: imag_grad(g * g, np.ones(3, dtype=complex)), _arr(3))
+
+
+def test_abs_slope():
+    check_fwd(lambda x: abs_slope(x * x), np.array([0.5 - 1.0j, -1.5 + 0.2j, 0.3 + 0.0j]))
+    check_fwd(lambda x: abs_slope(x * x) * x, np.array([0.5, -1.5, 0.3]))
 
 
 @pytest.mark.parametrize("largest", [True, False])
 def test_pick_grad_and_pick_tangent(largest):
     values = [1.0, 3.0, 2.0]
-    check_jvp(lambda g: pick_grad(g * g, values, None, 0, largest), 0.7)
-    check_jvp(lambda g: pick_grad(g * g, 1.0, 2.0, 0, largest), 0.7)
-    check_jvp(lambda g: pick_grad(g * g, 1.0, 2.0, 1, largest), 0.7)
-    check_jvp(lambda t: pick_tangent([t, t * t, 2.0 * t], values, None, 0, largest), 0.7)
-    check_jvp(lambda t: pick_tangent(t * t, 1.0, 2.0, 0, largest), 0.7)
-    check_jvp(lambda t: pick_tangent(t * t, 1.0, 2.0, 1, largest), 0.7)
+    check_fwd(lambda g: pick_grad(g * g, values, None, 0, largest), 0.7)
+    check_fwd(lambda g: pick_grad(g * g, 1.0, 2.0, 0, largest), 0.7)
+    check_fwd(lambda g: pick_grad(g * g, 1.0, 2.0, 1, largest), 0.7)
+    check_fwd(lambda t: pick_tangent([t, t * t, 2.0 * t], values, None, 0, largest), 0.7)
+    check_fwd(lambda t: pick_tangent(t * t, 1.0, 2.0, 0, largest), 0.7)
+    check_fwd(lambda t: pick_tangent(t * t, 1.0, 2.0, 1, largest), 0.7)
 
 
 def test_log_of_base_and_safe_divide():
-    check_jvp(lambda b: log_of_base(b * b), 1.7)
-    check_jvp(lambda b: 2.0 * log_of_base(None) * b, 1.7)
+    check_fwd(lambda b: log_of_base(b * b), 1.7)
+    check_fwd(lambda b: 2.0 * log_of_base(None) * b, 1.7)
     den = np.array([1.5, 0.0, -2.0])
-    check_jvp(lambda n, d: safe_divide(n * n, d), _arr(3), den, wrt=0)
-    check_jvp(lambda n, d: safe_divide(n * n, d * d), _arr(3), _arr(3), wrt=(0, 1))
-    check_jvp(lambda n, d: safe_divide(n, d), _arr(2, 3), _arr(3), wrt=(0, 1))
+    check_fwd(lambda n, d: safe_divide(n * n, d), _arr(3), den, wrt=0)
+    check_fwd(lambda n, d: safe_divide(n * n, d * d), _arr(3), _arr(3), wrt=(0, 1))
+    check_fwd(lambda n, d: safe_divide(n, d), _arr(2, 3), _arr(3), wrt=(0, 1))
     # at den == 0 the value is 0 for every num: a zero tangent
     t = check_jvp(lambda n, d: safe_divide(n, d), _arr(3), den, wrt=(0, 1),
                   tangents=[_arr(3), np.array([1.0, 0.0, 1.0])])
@@ -358,8 +392,8 @@ def test_take_grad(axis, mode):
     like = _arr(3, 4)
     indices = np.array([[0, 2], [2, 5]]) if mode != "raise" else np.array([[0, 2], [2, 1]])
     g = _arr(*np.shape(np.take(like, indices, axis=axis, mode=mode)))
-    check_jvp(lambda g: take_grad(g * g, like, indices, axis, mode), g)
-    check_jvp(lambda g: take_grad(g * g, like, 1, axis, mode), _arr(*np.shape(
+    check_fwd(lambda g: take_grad(g * g, like, indices, axis, mode), g)
+    check_fwd(lambda g: take_grad(g * g, like, 1, axis, mode), _arr(*np.shape(
         np.take(like, 1, axis=axis, mode=mode))))
 
 
@@ -367,7 +401,7 @@ def test_take_grad(axis, mode):
 def test_repeat_grad(axis):
     like = _arr(2, 3)
     g = _arr(*np.shape(np.repeat(like, 2, axis=axis)))
-    check_jvp(lambda g: repeat_grad(g * g, like, 2, axis), g)
+    check_fwd(lambda g: repeat_grad(g * g, like, 2, axis), g)
 
 
 # --- linear algebra ----------------------------------------------------------------------
@@ -378,9 +412,9 @@ def test_det_grad(batch):
 
     def f(g, a):
         return det_grad(g * g, a, np.linalg.det(a))
-    check_jvp(f, g, a, wrt=(0, 1), rtol=1e-4, atol=1e-5)
-    check_jvp(f, g, a, wrt=1, rtol=1e-4, atol=1e-5)
-    check_jvp(lambda g, a, y: det_grad(g, a, y * y), g, a, _arr(*batch), wrt=(0, 2))
+    check_fwd(f, g, a, wrt=(0, 1), rtol=1e-4, atol=1e-5)
+    check_fwd(f, g, a, wrt=1, rtol=1e-4, atol=1e-5)
+    check_fwd(lambda g, a, y: det_grad(g, a, y * y), g, a, _arr(*batch), wrt=(0, 2))
 
 
 @pytest.mark.parametrize("sa,sb", [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)),
@@ -391,13 +425,13 @@ def test_solve_grads(sa, sb):
     x = np.linalg.solve(a, b) if len(sb) > 1 else np.linalg.solve(a, b[..., None])[..., 0]
     g = _arr(*np.shape(x))
     kw = dict(rtol=1e-4, atol=1e-5)
-    check_jvp(lambda g, a: solve_grad_b(g * g, a * 1.0, b), g, a, wrt=(0, 1), **kw)
-    check_jvp(lambda g, a: solve_grad_b(g, np.sin(a) + 3.0 * np.eye(sa[-1]), b), g, a,
+    check_fwd(lambda g, a: solve_grad_b(g * g, a * 1.0, b), g, a, wrt=(0, 1), **kw)
+    check_fwd(lambda g, a: solve_grad_b(g, np.sin(a) + 3.0 * np.eye(sa[-1]), b), g, a,
               wrt=1, **kw)
     gb = _arr(*np.shape(g))
-    check_jvp(lambda gb, x: solve_grad_a(gb * gb, b, np.sin(x)), gb, x, wrt=(0, 1), **kw)
+    check_fwd(lambda gb, x: solve_grad_a(gb * gb, b, np.sin(x)), gb, x, wrt=(0, 1), **kw)
     t = _arr(*np.shape(a))
-    check_jvp(lambda t, a, x: solve_tangent_a(t * t, a, b, np.sin(x)), t, a, x, wrt=(0, 1, 2),
+    check_fwd(lambda t, a, x: solve_tangent_a(t * t, a, b, np.sin(x)), t, a, x, wrt=(0, 1, 2),
               **kw)
 
 
@@ -415,13 +449,13 @@ def test_norm_weights_vector(ord, axis, keepdims):
     def f(x):
         y = np.linalg.norm(x, ord, axis, keepdims)
         return norm_weights(x, y, ord, axis, keepdims)
-    check_jvp(f, x, rtol=1e-4, atol=1e-5)
+    check_fwd(f, x, rtol=1e-4, atol=1e-5)
 
     def g(x, s):   # the norm given separately: the tangent along y alone
         y = np.linalg.norm(x, ord, axis, keepdims) * s
         return norm_weights(x, y, ord, axis, keepdims)
     if ord not in (np.inf, -np.inf, 0, 1):   # else the weights do not depend on y
-        check_jvp(g, x, 1.3, wrt=1, rtol=1e-4, atol=1e-5)
+        check_fwd(g, x, 1.3, wrt=1, rtol=1e-4, atol=1e-5)
 
 
 SVD_NORMS = [("nuc", None, False), (2, None, False), (-2, None, False), ("nuc", (0, 2), False),
@@ -443,7 +477,7 @@ def test_norm_weights_matrix(ord, axis, keepdims, shape):
     def f(x):
         y = np.linalg.norm(x, ord, axis, keepdims)
         return norm_weights(x, y, ord, axis, keepdims)
-    check_jvp(f, x, rtol=1e-4, atol=1e-5)
+    check_fwd(f, x, rtol=1e-4, atol=1e-5)
 
 
 def test_norm_weights_at_zero_norm_has_zero_tangent():
@@ -462,7 +496,7 @@ def test_norm_weights_vector_kind(ord, axis, keepdims):
     def f(x):
         y = np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
         return norm_weights(x, y, ord, axis, keepdims, "vector")
-    check_jvp(f, x, rtol=1e-4, atol=1e-5)
+    check_fwd(f, x, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.skipif(not HAS_VECTOR_NORM, reason="numpy.linalg.matrix_norm needs NumPy 2")
@@ -474,7 +508,7 @@ def test_norm_weights_matrix_kind(ord, keepdims):
     def f(x):
         y = np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
         return norm_weights(x, y, ord, None, keepdims, "matrix")
-    check_jvp(f, x, rtol=1e-4, atol=1e-5)
+    check_fwd(f, x, rtol=1e-4, atol=1e-5)
 
 
 # --- non-differentiable helpers: masks, counts, constants ------------------------------------
@@ -484,12 +518,12 @@ def test_masks_counts_and_constants_carry_no_tangent():
     def f(x):
         w = extremum_weights(x * x, np.max(x * x, axis=1), 1, False)
         return x * w / reduced_count(x, np.max(x, axis=1))
-    check_jvp(f, x)
+    check_fwd(f, x)
 
     def g(x):
         m = clip_mask(x * 2.0, -0.5, 1.0, "a") + clip_mask(x, -0.5, 1.0, "hi")
         return x * m + zeros_like_value(x * x) + ones_like_value(x)
-    check_jvp(g, x)
+    check_fwd(g, x)
     t = srcdiff.jvp(lambda x: zeros_like_value(x) + ones_like_value(x * x))(x, np.ones_like(x))[1]
     np.testing.assert_array_equal(t, np.zeros_like(x))
 
@@ -498,25 +532,25 @@ def test_masks_counts_and_constants_carry_no_tangent():
 @pytest.mark.parametrize("gshape,lshape", [((2, 3), (3,)), ((4, 2, 3), (2, 1)), ((2, 3), ())])
 def test_reverse_unbroadcast_broadcast_like(gshape, lshape):
     w = _arr(*lshape)
-    check_grad(lambda g: np.sum(np.sin(unbroadcast(g * g, w)) * w), _arr(*gshape))
+    check(lambda g: np.sum(np.sin(unbroadcast(g * g, w)) * w), _arr(*gshape))
     v = _arr(*gshape)
-    check_grad(lambda t: np.sum(np.sin(broadcast_like(t * t, v)) * v), _arr(*lshape))
+    check(lambda t: np.sum(np.sin(broadcast_like(t * t, v)) * v), _arr(*lshape))
 
 
 @pytest.mark.parametrize("shape,axis,keepdims", REDUCE)
 def test_reverse_reduce_grad_expand_reduced(shape, axis, keepdims):
     a = _arr(*shape)
     g = _arr(*np.shape(np.sum(a, axis=axis, keepdims=keepdims)))
-    check_grad(lambda g: np.sum(np.sin(reduce_grad(g * g, a, axis, keepdims)) * a), g)
+    check(lambda g: np.sum(np.sin(reduce_grad(g * g, a, axis, keepdims)) * a), g)
     e = _arr(*np.shape(expand_reduced(g, a, axis, keepdims)))
-    check_grad(lambda g: np.sum(np.sin(expand_reduced(g * g, a, axis, keepdims)) * e), g)
+    check(lambda g: np.sum(np.sin(expand_reduced(g * g, a, axis, keepdims)) * e), g)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_reverse_cumsum_grad_and_tie_split(axis):
     like = _arr(3, 4)
     g = _arr(*np.shape(np.cumsum(like, axis=axis)))
-    check_grad(lambda g: np.sum(np.sin(cumsum_grad(g * g, like, axis)) * like), g)
+    check(lambda g: np.sum(np.sin(cumsum_grad(g * g, like, axis)) * like), g)
     x1 = np.array([1.0, 2.0, 3.0, 2.0])
     x2 = np.array([[1.0], [2.0]])
-    check_grad(lambda g: np.sum(np.sin(tie_split(g * g, x1 > x2, x1 == x2))), _arr(4))
+    check(lambda g: np.sum(np.sin(tie_split(g * g, x1 > x2, x1 == x2))), _arr(4))
