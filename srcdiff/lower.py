@@ -1077,7 +1077,8 @@ class Lowerer:
             value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],
                            keywords=[])
             if discard:
-                return self.info(S.Expr(value=value), "pop")
+                # the dropped value is named: reverse mode pushes it back from that name
+                return self.assign(self.namer.fresh("popped"), value, "pop")
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
             return self.info(stmt, "pop")
         args = [self.expr(a, out) for a in node.args]
