@@ -134,8 +134,7 @@ def shrink_record(record, directory, out_dir, budget_s=60.0, wanted=None):
     for name, out, det in failures(record):
         if wanted is not None and not wanted(name, out, det):
             continue
-        wanted = signature(name, out, det)
-        test = still_fails(directory, record["seed"], name, wanted)
+        test = still_fails(directory, record["seed"], name, signature(name, out, det))
         small = shrink(record["program"], test, deadline=time.time() + budget_s)
         path = os.path.join(out_dir, f"seed{record['seed']}_{name}_{out}.py")
         with open(path, "w") as fh:
