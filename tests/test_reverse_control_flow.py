@@ -549,3 +549,29 @@ def test_pop_whose_value_is_dropped(f):
     check_grad(f, x, s, wrt=(0, 1))
     check_jvp(f, x, s, wrt=(0, 1))
     check_hvp(f, x, s, vector=np.array([1.0, -0.5, 0.2]))
+
+
+def reversed_while_writing_into_it(x):
+    y = x * 1.0
+    for r in reversed(y):
+        y[::2] *= np.tanh(r)
+    return np.sum(y * y)
+
+
+def reversed_while_writing_its_first_item(x):
+    y = x * 1.0
+    for r in reversed(y):
+        y[0] = y[0] * r + 0.5
+    return np.sum(np.sin(y))
+
+
+@pytest.mark.parametrize("f", [reversed_while_writing_into_it,
+                               reversed_while_writing_its_first_item])
+def test_reversed_sees_writes_into_its_sequence(f):
+    """Found by the random-program tester: `for r in reversed(y)` iterated a snapshot of
+    y's tangent (and adjoint) while Python's reversed iterator reads y[i] as it goes, so
+    writes into y inside the loop gave wrong derivatives in both modes."""
+    x = np.array([0.16, -0.87, 0.72])
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hvp(f, x, vector=np.array([0.3, 1.0, -0.6]))
