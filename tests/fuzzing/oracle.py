@@ -246,6 +246,7 @@ def cause(outcome, detail, check):
     if outcome == "crash":
         msg = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", str(detail))
         msg = re.sub(r"^\S+\.py:\d+: ", "", msg)
+        msg = re.sub(r"\d+", "N", msg)
         return f"{check}: {type(detail).__name__} at {where(detail)}: {msg.splitlines()[0][:80]}" \
             if msg else f"{check}: {type(detail).__name__} at {where(detail)}"
     if outcome == "wrong":
