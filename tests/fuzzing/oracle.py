@@ -242,6 +242,7 @@ def cause(outcome, detail, check):
         text = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", text)
         text = re.sub(r"'[^']*'", "'...'", text)
         text = re.sub(r"line \d+", "line N", text)
+        text = re.sub(r"\b[a-z]+_\d+\b", "TEMP", text)
         return text.split("\n")[0][:120]
     if outcome == "crash":
         msg = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", str(detail))
