@@ -83,14 +83,27 @@ def check_writes(source, user_names, body):
     before the statement, `check_in_place(z, '__iadd__', message)`.
     """
     stmts = list(analyze.flatten(body))
-    written = {}
+    writes = {}
     for s in stmts:
         if s.sd.kind == "setitem":
-            written.setdefault(s.targets[0].value.id, s)
+            writes.setdefault(s.targets[0].value.id, []).append(s)
         elif _inplace(s):
-            written.setdefault(s.targets[0].id, s)
-    if not written:
+            writes.setdefault(s.targets[0].id, []).append(s)
+    if not writes:
         return []
+    order = {id(t): i for i, t in enumerate(stmts)}
+    loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
+             if isinstance(t, (S.For, S.While))]
+
+    def later_write(name, made):
+        """The first write into `name` that may run once `made` has: after it, or in a loop
+        around both (the next iteration). Writes before it change an array not shared yet."""
+        for w in writes.get(name, ()):
+            if order[id(w)] > order[id(made)] or any(
+                    id(w) in inner and id(made) in inner for inner in loops):
+                return w
+        return None
+
     guards = {}
     displays = {t.targets[0].id for t in stmts if t.sd.kind == "display"
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
@@ -110,16 +123,16 @@ def check_writes(source, user_names, body):
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
             if s.sd.kind == "append":
                 arg = s.value.args[0]
-                if isinstance(arg, S.Name) and arg.id in written and \
+                if isinstance(arg, S.Name) and later_write(arg.id, s) and \
                         not _rebound_first(s, arg.id, body, stmts):
-                    fail(written[arg.id], f"{arg.id} is written into after being stored "
+                    fail(later_write(arg.id, s), f"{arg.id} is written into after being stored "
                          "in a list, so the list would see the change (an alias)",
                          f"append a copy: numpy.copy({arg.id})")
             continue
         target = s.targets[0].id
         value = s.value
         user_target = target in user_names
-        if target in written:
+        if later_write(target, s):
             what = None
             d, value = s, s.value
             if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in temps:
@@ -129,7 +142,7 @@ def check_writes(source, user_names, body):
             elif d.sd.kind == "subscript" and _is_view_index(value.slice):
                 what = f"{target} is a view into {_stem(value.value)}"
             elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
-                fail(written[target], f"writing into {target} here would change "
+                fail(later_write(target, s), f"writing into {target} here would change "
                      f"{_stem(value.value)} too: the loop takes its rows (or list items), "
                      "which are shared, not copies",
                      f"loop over indices and write into {_stem(value.value)} itself, e.g. "
@@ -149,7 +162,7 @@ def check_writes(source, user_names, body):
                 base = value if isinstance(value, S.Name) else value.args[0] \
                     if isinstance(value, S.Call) and value.args else getattr(value, "value", None)
                 other = base.id if isinstance(base, S.Name) else None
-                fail(written[target], f"writing into {target} here would change another "
+                fail(later_write(target, s), f"writing into {target} here would change another "
                      f"array too: {what}",
                      f"copy it first: {target} = numpy.copy(...)", other)
         value = s.value
@@ -164,9 +177,10 @@ def check_writes(source, user_names, body):
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]
         for src in sources:
-            if src in written and src != target and not _rebound_first(s, src, body, stmts):
+            if later_write(src, s) and src != target and \
+                    not _rebound_first(s, src, body, stmts):
                 kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
-                fail(written[src], f"writing into {src} here would also change {target}, "
+                fail(later_write(src, s), f"writing into {src} here would also change {target}, "
                      f"{kind} of it made on line {s.sd.line}",
                      f"make {target} a copy: {target} = numpy.copy(...)", target)
     return list(guards.values())
