@@ -55,8 +55,8 @@ def main(argv=None):
         records.append(record)
         bad = failures(record)
         for name, outcome, detail in bad:
-            print(f"seed {seed}: {name} {outcome}: {str(detail).splitlines()[0][:160] if str(detail) else type(detail).__name__}",
-                  flush=True)
+            text = str(detail).splitlines()[0][:160] if str(detail) else type(detail).__name__
+            print(f"seed {seed}: {name} {outcome}: {text}", flush=True)
         if bad and not args.no_shrink:
             def wanted(name, outcome, detail):
                 key = cause(outcome, detail, name)

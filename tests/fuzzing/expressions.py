@@ -100,7 +100,8 @@ class Expressions:
             shape = self.pick("vm")
             v = e(shape, d)
             t = self.pick(["np.max({0})", "np.min({0})", "{0}.max()", "np.linalg.norm({0})"]
-                          + (["max({0}[0], {0}[1])", "min({0}[0], {0}[1])"] if shape == "v" else []))
+                          + (["max({0}[0], {0}[1])", "min({0}[0], {0}[1])"]
+                             if shape == "v" else []))
             probe = j("_tie({0})", v) if "max" in t or "min" in t else near(v, lit("0.0"))
             if t.startswith(("max(", "min(")):
                 probe = j("_tie({0}[:2])", v)
