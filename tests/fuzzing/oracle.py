@@ -109,8 +109,10 @@ class Oracle:
         self.fd_f = f
         if frozen is not None:
             freeze = frozen.stop_gradient
-            freeze.saved, freeze.n, freeze.replay = [], 0, False
+            freeze.saved, freeze.live, freeze.n, freeze.replay = [], [], 0, False
             frozen.f(*copies(args))
+            if not freeze.faithful():
+                raise Invalid("a value stop_gradient returned is changed in place later")
             freeze.replay = True
 
             def fd_f(*a):

@@ -88,16 +88,24 @@ class _Freeze:
     in call order when the inputs move (the control flow is the same near the point)."""
 
     def __init__(self):
-        self.saved, self.n, self.replay = [], 0, False
+        self.saved, self.live, self.n, self.replay = [], [], 0, False
 
     def __call__(self, value):
         if not self.replay:
             self.saved.append(np.array(value, copy=True) if isinstance(value, np.ndarray)
                               else value)
+            self.live.append(value)
             return value
         self.n += 1
         saved = self.saved[self.n - 1]
         return np.array(saved, copy=True) if isinstance(saved, np.ndarray) else saved
+
+
+    def faithful(self):
+        """False when an array stop_gradient returned was written into afterwards (through
+        the name it was given or another): a replayed copy would not see those writes."""
+        return all(not isinstance(v, np.ndarray) or np.array_equal(v, saved)
+                   for v, saved in zip(self.live, self.saved))
 
 
 stop_gradient = _Freeze()

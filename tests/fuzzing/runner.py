@@ -34,14 +34,25 @@ def valid_program(seed, directory, attempts=20):
             continue
         unload(probe)
         rnd = random.Random(f"{seed}:{attempt}:points")
+        frozen = _frozen(program, directory) if "stop_gradient(" in program.source() else None
         for _ in range(6):
             try:
                 validate(module, probe, program.args)
+                try:
+                    Oracle(module.f, program.args, program.wrt, seed, frozen)
+                except Invalid:
+                    raise
+                except Exception as err:  # noqa: BLE001 - f fails near the point
+                    raise Invalid(f"f fails near the point: {err}") from None
+                if frozen is not None:
+                    unload(frozen)
                 return program, module, discarded
             except Invalid as err:
                 if "tie" not in str(err):
                     break
                 program.args = sample_point(rnd)
+        if frozen is not None:
+            unload(frozen)
         unload(module)
         discarded += 1
     raise RuntimeError(f"no valid program for seed {seed}")
