@@ -135,3 +135,22 @@ def test_a_write_in_a_loop_after_which_an_alias_is_made_is_still_refused():
     """The next iteration writes into the array the alias holds."""
     with pytest.raises(srcdiff.SrcdiffError, match="would also change keep"):
         srcdiff.grad(writes_then_aliases_in_a_loop)(np.array([0.3, 0.6, -1.0]))
+
+
+def masked_writes_in_a_loop_into_a_constant(x, A, c):
+    B = A * 1.0
+    for r in x:
+        B[B > -0.3] = np.arctan(c)
+    return np.sum(B * np.matmul(np.stack([x, x, x], axis=1), B))
+
+
+def test_a_mask_written_through_in_a_loop_is_saved_for_restoring():
+    """Found by the random-program tester: A[A > c] = v in a loop, A not differentiated but
+    read by the adjoint: restoring A's items used the last iteration's mask for every
+    iteration (ValueError, or A restored wrong); the mask is now saved per iteration."""
+    x = np.array([-1.0, -0.65, 1.2])
+    A = np.array([[0.6, 0.9, 0.7], [0.14, 0.55, 0.09], [-0.2, -0.31, 0.42]])
+    f = masked_writes_in_a_loop_into_a_constant
+    check_grad(f, x, A, -0.65)
+    check_jvp(f, x, A, -0.65)
+    check_hvp(f, x, A, -0.65, vector=np.array([0.3, 1.0, -0.6]))
