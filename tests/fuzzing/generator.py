@@ -270,7 +270,7 @@ class Generator:
             header = j(f"while {k} < {n} and {{0}}:", self.condition(scope, ex))
         scope.push()
         scope.bind(k, "int")
-        body = [Stmt(lit(f"{k} += 1"))]
+        body = [Stmt(lit(f"{k} += 1"), keep=True)]
         body += self.block(scope, ex, self.rnd.randint(1, 3), loop_depth + 1, nest + 1)
         scope.pop()
         scope.bind(k, "int")

@@ -27,9 +27,10 @@ def near(a, b):
 class Stmt:
     """A simple statement (text) or a compound one (blocks: [(header pair, [Stmt])])."""
 
-    def __init__(self, text=None, blocks=None):
+    def __init__(self, text=None, blocks=None, keep=False):
         self.text = text
         self.blocks = blocks
+        self.keep = keep  # never removed by the shrinker (a while loop's counter step)
 
     def render(self, probe, depth):
         pad = INDENT * depth

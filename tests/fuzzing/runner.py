@@ -1,6 +1,7 @@
 """Generate, validate and check programs; shrink failures; write repros."""
 import os
 import random
+import signal
 import time
 from collections import Counter
 
@@ -101,18 +102,35 @@ def failures(record):
             if out in ("crash", "wrong")]
 
 
-def still_fails(directory, seed, name, wanted):
+class _Slow(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Slow()
+
+
+def still_fails(directory, seed, name, wanted, limit_s=10):
+    """Whether a candidate fails the same way; a candidate running over limit_s seconds
+    (where SIGALRM exists) does not."""
     def test(candidate):
         try:
             module, probe = _load_pair(candidate, directory)
         except Exception:  # noqa: BLE001
             return False
+        timed = hasattr(signal, "SIGALRM")
+        if timed:
+            old = signal.signal(signal.SIGALRM, _alarm)
+            signal.alarm(limit_s)
         try:
             validate(module, probe, candidate.args)
             out, det = check(module, candidate, seed, directory, only=[name])[name]
-        except Invalid:
+        except (Invalid, _Slow):
             return False
         finally:
+            if timed:
+                signal.alarm(0)
+                signal.signal(signal.SIGALRM, old)
             unload(module)
             unload(probe)
         return signature(name, out, det) == wanted

@@ -33,9 +33,10 @@ def candidates(program):
     for fi, trail in _lists(program):
         stmts = _get(program, fi, trail)
         for si, s in enumerate(stmts):
-            c = program.clone()
-            del _get(c, fi, trail)[si]
-            yield c
+            if not getattr(s, "keep", False):
+                c = program.clone()
+                del _get(c, fi, trail)[si]
+                yield c
             for bi, (_, body) in enumerate(s.blocks or ()):
                 if s.blocks[0][0][0].startswith("def "):
                     continue
