@@ -12,7 +12,7 @@ import pytest
 import srcdiff
 from srcdiff import d
 from fuzzing.generator import generate
-from fuzzing.oracle import Oracle, load
+from fuzzing.oracle import Oracle, load, where
 from fuzzing.runner import failures, run_one, shrink_record, summarize
 from fuzzing.shrink import shrink
 
@@ -82,6 +82,8 @@ KNOWN = {
         and len(prog.functions) > 1,
     "#11 an empty adjoint block: IndentationError":
         lambda prog, name, out, det: isinstance(det, IndentationError),
+    "#12 TypeError in lower._guard (break/continue/return flags in nested blocks)":
+        lambda prog, name, out, det: isinstance(det, TypeError) and where(det) == "lower.py:_guard",
     "#18 run-time refusals raised as a plain ValueError":
         lambda prog, name, out, det: type(det) is ValueError
         and re.match(r"\S+\.py:\d+: ", str(det)) is not None,
