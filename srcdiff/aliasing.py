@@ -122,6 +122,19 @@ def check_writes(source, user_names, body, spelled=None):
             writes.setdefault(name, []).append(s)
     if not written:
         return []
+    order = {id(t): i for i, t in enumerate(stmts)}
+    loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
+             if isinstance(t, (S.For, S.While))]
+
+    def later_write(name, made):
+        """The first write into `name` that may run once `made` has: after it, or in a loop
+        around both (the next iteration). Writes before it change an array not shared yet."""
+        for w in writes.get(name, ()):
+            if order[id(w)] > order[id(made)] or any(
+                    id(w) in inner and id(made) in inner for inner in loops):
+                return w
+        return None
+
     guards = {}
     displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == "display"
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
@@ -202,16 +215,16 @@ def check_writes(source, user_names, body, spelled=None):
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
             if s.sd.kind == "append":
                 arg = s.value.args[0]
-                if isinstance(arg, S.Name) and arg.id in written and \
+                if isinstance(arg, S.Name) and later_write(arg.id, s) and \
                         not _rebound_first(s, arg.id, body, stmts):
-                    fail(written[arg.id], f"{arg.id} is written into after being stored "
+                    fail(later_write(arg.id, s), f"{arg.id} is written into after being stored "
                          "in a list, so the list would see the change (an alias)",
                          f"append a copy: numpy.copy({arg.id})")
             continue
         target = s.targets[0].id
         value = s.value
         user_target = target in user_names
-        if target in written:
+        if later_write(target, s):
             what = None
             d, value = s, s.value
             if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in temps:

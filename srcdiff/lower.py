@@ -723,12 +723,16 @@ class Lowerer:
                 self._prelude_store(target.elts[0], i_atom, prelude, "copy", None)
             self._prelude_item(target.elts[1], seq, i_atom, prelude)
         elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
-            # reversed(seq) is seq[::-1]: ranges, lists and arrays all support it
-            inner = self._keys_if_dict(iter_node.args[0], self.expr(iter_node.args[0], out), out)
-            seq = self.temp(out, S.Subscript(value=inner, slice=S.Slice(
-                lower=None, upper=None, step=S.const(-1)), ctx=S.Load()), "subscript",
-                "reversed")
-            rng = self._range_over([seq], out)
+            # reversed(seq) reads seq[n - 1], ..., seq[0] as it goes, like Python's reversed
+            # iterator: a write into seq inside the loop is seen by later items
+            seq = self.sequence(iter_node.args[0], out, node.body)
+            n = self.temp(out, S.Call(func=self.bind("len", len), args=[seq], keywords=[]),
+                          "call", "n_" + _stem(seq), func=len)
+            last = self.temp(out, S.BinOp(left=n, op=S.Sub(), right=S.const(1)), "binop",
+                             "last", func=operator.sub)
+            rng = self.temp(out, S.Call(func=self.bind("range", range),
+                                        args=[last, S.const(-1), S.const(-1)], keywords=[]),
+                            "effect_value", "range", func=range)
             index_target = S.store(self.namer.fresh("index"))
             self._prelude_item(target, seq, S.load(index_target.id), prelude)
         elif call_obj is zip and iter_node.args and not iter_node.keywords:
@@ -1398,7 +1402,8 @@ class Lowerer:
             value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],
                            keywords=[])
             if discard:
-                return self.info(S.Expr(value=value), "pop")
+                # the dropped value is named: reverse mode pushes it back from that name
+                return self.assign(self.namer.fresh("popped"), value, "pop")
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
             return self.info(stmt, "pop")
         args = [self.expr(a, out) for a in node.args]

@@ -71,6 +71,16 @@ class Program:
         counted = [n for n in live if n in counts]
         live = [n for n in live if n not in counts]
         preinit = [n for n in live if n not in must and n not in low.params]
+        # a loop inside a block (an if, another loop, the rest of a body after an early
+        # return) may never be reached: its range and trip count are pushed as None then
+        top = {id(s) for s in rev.body}
+        for s in analyze.flatten(rev.body):
+            if isinstance(s, (S.For, S.While)) and id(s) not in top:
+                for n in (rev.trip_vars.get(id(s)),
+                          s.iter.id if isinstance(s, S.For) and isinstance(s.iter, S.Name)
+                          else None):
+                    if n in counted and n not in preinit:
+                        preinit.append(n)
         forward_body = [S.Expr(value=S.const(
             f"Primal of {fn.__qualname__}, saving on `tape` what {names[1]} needs."))]
         forward_body += [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)

@@ -352,6 +352,11 @@ class Reverse:
             # writing the old item back needs the array itself, not a shape stand-in of it
             self.needed.add(target.value.id)
             self.value_needed.add(target.value.id)
+            # and the index as it was then (a mask or index array computed in a loop)
+            for n in S.walk(target.slice):
+                if isinstance(n, S.Name):
+                    self.needed.add(n.id)
+                    self.value_needed.add(n.id)
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
                                                  slice=S.clone(target.slice),
                                                  ctx=S.Store())))

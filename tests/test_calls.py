@@ -4,7 +4,7 @@ import pytest
 
 import srcdiff
 from calls_helpers import affine, dense
-from gradcheck import check_grad, check_hvp
+from gradcheck import check_grad, check_hvp, check_jvp
 
 rng = np.random.default_rng(3)
 X = rng.normal(size=3)
@@ -749,3 +749,29 @@ def test_a_new_list_of_an_arguments_rows_may_be_changed():
     check_grad(reorders_rows, m)
     check_jvp(reorders_rows, m)
     check_hvp(reorders_rows, m, vector=np.array([[1.0, -2.0], [0.5, 0.25]]))
+
+
+def returns_before_its_loop(t, u):
+    if u > 0.0:
+        return np.inner(t, t)
+    for i in range(2):
+        if u < -5.0:
+            return t[1]
+        t = np.sin(t) * u
+    return t[0]
+
+
+def calls_a_helper_returning_before_its_loop(x, s):
+    return 0.5 * np.tanh(returns_before_its_loop(x, s)) + np.sum(x * x * x)
+
+
+@pytest.mark.parametrize("s", [0.3, -0.4])
+def test_helper_returning_before_a_loop_it_may_not_reach(s):
+    """Found by the random-program tester: a helper returning early, before a loop that
+    itself may return, pushed that loop's range and trip count unbound
+    (UnboundLocalError) when the early return was taken."""
+    x = np.array([0.8, 0.09, 0.72])
+    check_grad(calls_a_helper_returning_before_its_loop, x, s, wrt=(0, 1))
+    check_jvp(calls_a_helper_returning_before_its_loop, x, s, wrt=(0, 1))
+    check_hvp(calls_a_helper_returning_before_its_loop, x, s,
+              vector=np.array([0.3, 1.0, -0.6]))

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad
+from gradcheck import check_grad, check_hvp, check_jvp
 
 rng = np.random.default_rng(5)
 M = rng.normal(size=(4, 5))
@@ -96,3 +96,61 @@ def test_integer_array_writes():
     with pytest.raises(ValueError, match="more than once"):
         srcdiff.grad(fancy_write)(x, np.array([3, 0, 3]))
     check_grad(fancy_write_by_loop, x, np.array([3, 0, 3]))
+
+
+def updates_then_aliases(x):
+    x /= 2.0
+    a = x
+    return np.sum(a * a * a)
+
+
+def writes_then_stores_in_a_list(x):
+    y = x * 1.0
+    y[0] = y[1] * y[2]
+    items = [y, x]
+    return np.sum(np.stack(items) ** 2)
+
+
+def writes_then_aliases_in_a_loop(x):
+    y = x * 1.0
+    keep = y
+    for i in range(2):
+        y[0] = y[0] * 0.5
+        keep = y
+    return np.sum(keep * y)
+
+
+@pytest.mark.parametrize("f", [updates_then_aliases, writes_then_stores_in_a_list])
+def test_writes_made_before_an_alias_exists_are_fine(f):
+    """Found by the random-program tester: x /= 2.0; a = x was refused ("writing into x here
+    would also change a, an alias of it made on line ...") though the alias is made after
+    the write; only writes that may run once the alias exists are refused now."""
+    x = np.array([0.3, 0.6, -1.0])
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hvp(f, x, vector=np.array([1.0, -0.5, 0.2]))
+
+
+def test_a_write_in_a_loop_after_which_an_alias_is_made_is_still_refused():
+    """The next iteration writes into the array the alias holds."""
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change keep"):
+        srcdiff.grad(writes_then_aliases_in_a_loop)(np.array([0.3, 0.6, -1.0]))
+
+
+def masked_writes_in_a_loop_into_a_constant(x, A, c):
+    B = A * 1.0
+    for r in x:
+        B[B > -0.3] = np.arctan(c)
+    return np.sum(B * np.matmul(np.stack([x, x, x], axis=1), B))
+
+
+def test_a_mask_written_through_in_a_loop_is_saved_for_restoring():
+    """Found by the random-program tester: A[A > c] = v in a loop, A not differentiated but
+    read by the adjoint: restoring A's items used the last iteration's mask for every
+    iteration (ValueError, or A restored wrong); the mask is now saved per iteration."""
+    x = np.array([-1.0, -0.65, 1.2])
+    A = np.array([[0.6, 0.9, 0.7], [0.14, 0.55, 0.09], [-0.2, -0.31, 0.42]])
+    f = masked_writes_in_a_loop_into_a_constant
+    check_grad(f, x, A, -0.65)
+    check_jvp(f, x, A, -0.65)
+    check_hvp(f, x, A, -0.65, vector=np.array([0.3, 1.0, -0.6]))

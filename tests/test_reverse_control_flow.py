@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, numerical_grad
+from gradcheck import check_grad, check_hvp, check_jvp, numerical_grad
 
 rng = np.random.default_rng(42)
 VEC = rng.normal(size=4)
@@ -716,3 +716,57 @@ def test_adjoint_of_a_loop_is_a_loop():
     check_grad(counted, x, 2)
     check_grad(counted, x, 50, rtol=1e-4)
     assert np.all(np.isfinite(small)) and np.all(np.isfinite(large))
+
+
+def pop_dropped(x, s):
+    items = [x * x]
+    items.append(np.sin(x) * s)
+    items.pop()
+    items.append(x * s)
+    return np.sum(np.stack(items) ** 2)
+
+
+def pop_dropped_in_a_loop(x, s):
+    items = [x * s]
+    for i in range(3):
+        items.append(np.tanh(items[-1] * x))
+        items.pop()
+        items.append(items[-1] * 0.5 + x)
+    return np.sum(np.stack(items) ** 2)
+
+
+@pytest.mark.parametrize("f", [pop_dropped, pop_dropped_in_a_loop])
+def test_pop_whose_value_is_dropped(f):
+    """Found by the random-program tester: `lst.pop()` as a statement crashed reverse mode
+    (AttributeError: 'Expr' object has no attribute 'targets'); the dropped value is now
+    named, so the adjoint pushes it back."""
+    x, s = np.array([0.3, 0.6, -1.0]), 0.7
+    check_grad(f, x, s, wrt=(0, 1))
+    check_jvp(f, x, s, wrt=(0, 1))
+    check_hvp(f, x, s, vector=np.array([1.0, -0.5, 0.2]))
+
+
+def reversed_while_writing_into_it(x):
+    y = x * 1.0
+    for r in reversed(y):
+        y[::2] *= np.tanh(r)
+    return np.sum(y * y)
+
+
+def reversed_while_writing_its_first_item(x):
+    y = x * 1.0
+    for r in reversed(y):
+        y[0] = y[0] * r + 0.5
+    return np.sum(np.sin(y))
+
+
+@pytest.mark.parametrize("f", [reversed_while_writing_into_it,
+                               reversed_while_writing_its_first_item])
+def test_reversed_sees_writes_into_its_sequence(f):
+    """Found by the random-program tester: `for r in reversed(y)` iterated a snapshot of
+    y's tangent (and adjoint) while Python's reversed iterator reads y[i] as it goes, so
+    writes into y inside the loop gave wrong derivatives in both modes."""
+    x = np.array([0.16, -0.87, 0.72])
+    check_grad(f, x)
+    check_jvp(f, x)
+    check_hvp(f, x, vector=np.array([0.3, 1.0, -0.6]))

@@ -1,0 +1,300 @@
+"""Checks one generated program against central finite differences.
+
+Each check runs srcdiff once (grad, value_and_grad, vjp with a random cotangent, jvp with
+a random tangent, and second order: hvp for an array, grad of grad for a float) and
+compares with central differences along one random direction at two step sizes; a
+mismatch counts only where the two step sizes agree with each other much better than
+with srcdiff. Values returned by srcdiff are compared with f's own, and the caller's
+inputs must be left unchanged. Outcome of a check and of a program: right, refused (a
+srcdiff.SrcdiffError), crash (any other exception) or wrong.
+"""
+import importlib.util
+import os
+import re
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+import srcdiff
+import srcdiff.api
+
+STEPS = (1e-5, 2.5e-6)
+SECOND_STEPS = (1e-3, 5e-4)   # second differences lose digits as 1/h**2
+MARGIN = 1e-3          # comparisons and kinks must be this far from a tie at the sample point
+RTOL = 1e-4
+ORDER = ("right", "refused", "crash", "wrong")
+CHECKS = ("grad", "value_and_grad", "vjp", "jvp", "second")
+
+
+class Invalid(Exception):
+    """The program itself fails, is not finite, or sits too close to a tie at the point."""
+
+
+_count = [0]
+
+
+def load(source, directory, stem):
+    """Write `source` to directory/stem_N.py and import it as a fresh module."""
+    _count[0] += 1
+    name = f"{stem}_{os.getpid()}_{_count[0]}"
+    path = os.path.join(directory, name + ".py")
+    with open(path, "w") as fh:
+        fh.write(source)
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def unload(module):
+    sys.modules.pop(module.__name__, None)
+
+
+def copies(args):
+    return tuple(a if isinstance(a, float) else np.array(a, copy=True) for a in args)
+
+
+def moved(args, wrt, direction, step):
+    out = list(copies(args))
+    out[wrt] = args[wrt] + step * direction
+    return tuple(out)
+
+
+def as_float(value):
+    return np.asarray(value, dtype=float)
+
+
+def mismatch(got, fd1, fd2):
+    """A description if `got` disagrees with the two agreeing difference quotients, else None."""
+    got, fd1, fd2 = as_float(got), as_float(fd1), as_float(fd2)
+    if got.shape != fd2.shape:
+        return f"shape {got.shape}, want {fd2.shape}"
+    if not (np.all(np.isfinite(fd1)) and np.all(np.isfinite(fd2))):
+        return None
+    scale = 1.0 + np.max(np.abs(fd2), initial=0.0)
+    if not np.all(np.isfinite(got)):
+        return f"got {got!r}, finite differences give {fd2!r}"
+    err = np.max(np.abs(got - fd2), initial=0.0)
+    spread = np.max(np.abs(fd1 - fd2), initial=0.0)
+    if err > RTOL * scale and spread < 0.1 * err:
+        return f"got {got!r}, finite differences give {fd2!r} (steps {STEPS}: {fd1!r})"
+    return None
+
+
+def same_value(got, want):
+    got, want = np.asarray(got), np.asarray(want)
+    if got.shape != want.shape:
+        return f"value has shape {got.shape}, f returns {want.shape}"
+    if not np.allclose(got.astype(float), want.astype(float), rtol=1e-9, atol=1e-12):
+        return f"value {got!r}, f returns {want!r}"
+    return None
+
+
+def unchanged(before, after):
+    for b, a in zip(before, after):
+        if not np.array_equal(np.asarray(b), np.asarray(a)):
+            return "the caller's inputs were changed"
+    return None
+
+
+class Oracle:
+    """Runs the checks on f at args (wrt a position), with a direction drawn from `seed`."""
+
+    def __init__(self, f, args, wrt, seed, frozen=None):
+        """`frozen`: a module with the same f whose stop_gradient holds its values at
+        `args` fixed (the function finite differences see); None: f itself."""
+        self.f, self.args, self.wrt = f, args, wrt
+        self.fd_f = f
+        if frozen is not None:
+            freeze = frozen.stop_gradient
+            freeze.saved, freeze.live, freeze.n, freeze.replay = [], [], 0, False
+            frozen.f(*copies(args))
+            if not freeze.faithful():
+                raise Invalid("a value stop_gradient returned is changed in place later")
+            freeze.replay = True
+
+            def fd_f(*a):
+                freeze.n = 0
+                return frozen.f(*a)
+            self.fd_f = fd_f
+        rng = np.random.default_rng(seed)
+        shape = np.shape(args[wrt])
+        self.direction = float(rng.normal()) if isinstance(args[wrt], float) \
+            else rng.normal(size=shape)
+        self.value = f(*copies(args))
+        out_shape = np.shape(self.value)
+        self.cotangent = rng.normal(size=out_shape) if out_shape else float(rng.normal())
+        self.fd = [self.quotient(h) for h in STEPS]
+
+    def quotient(self, h):
+        plus = as_float(self.fd_f(*moved(self.args, self.wrt, self.direction, h)))
+        minus = as_float(self.fd_f(*moved(self.args, self.wrt, self.direction, -h)))
+        return (plus - minus) / (2 * h)
+
+    def along(self, gradient):
+        return float(np.sum(as_float(gradient) * as_float(self.direction)))
+
+    def fd_sum(self):
+        return [float(np.sum(q)) for q in self.fd]
+
+    def fd_cot(self):
+        return [float(np.sum(q * as_float(self.cotangent))) for q in self.fd]
+
+    # -- checks: each returns None (right) or a description of a wrong result -----------------
+    def check_grad(self):
+        args = copies(self.args)
+        g = srcdiff.grad(self.f, wrt=self.wrt)(*args)
+        if np.shape(g) != np.shape(self.args[self.wrt]):
+            return f"gradient shape {np.shape(g)}"
+        return unchanged(self.args, args) or mismatch(self.along(g), *self.fd_sum())
+
+    def check_value_and_grad(self):
+        args = copies(self.args)
+        value, g = srcdiff.value_and_grad(self.f, wrt=self.wrt)(*args)
+        return (unchanged(self.args, args) or same_value(value, self.value)
+                or mismatch(self.along(g), *self.fd_sum()))
+
+    def check_vjp(self):
+        args = copies(self.args)
+        g = srcdiff.vjp(self.f, wrt=self.wrt)(*args, self.cotangent)
+        return unchanged(self.args, args) or mismatch(self.along(g), *self.fd_cot())
+
+    def check_jvp(self):
+        args = copies(self.args)
+        value, t = srcdiff.jvp(self.f, wrt=self.wrt)(*args, self.direction)
+        return (unchanged(self.args, args) or same_value(value, self.value)
+                or mismatch(t, *self.fd))
+
+    def check_second(self):
+        if self.fd_f is not self.f:
+            return self.check_second_frozen()
+        grad = srcdiff.grad(self.f, wrt=self.wrt)
+        fd = []
+        for h in STEPS:
+            plus = as_float(grad(*moved(self.args, self.wrt, self.direction, h)))
+            minus = as_float(grad(*moved(self.args, self.wrt, self.direction, -h)))
+            fd.append((plus - minus) / (2 * h))
+        args = copies(self.args)
+        if isinstance(self.args[self.wrt], float):
+            w = self.wrt
+            got = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)(*args) * self.direction
+        else:
+            got = srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction)
+        return unchanged(self.args, args) or mismatch(got, *fd)
+
+    def check_second_frozen(self):
+        """With stop_gradient, the stopped values are constants at every order (as in JAX and
+        PyTorch), so the Hessian is not the derivative of the gradient function (whose
+        stopped values move with x). Checked instead: <v, hvp(v)> against second
+        differences of the frozen function's sum along v, at two steps."""
+        args = copies(self.args)
+        if isinstance(self.args[self.wrt], float):
+            w = self.wrt
+            hvp = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)(*args) * self.direction
+        else:
+            hvp = srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction)
+        got = float(np.sum(as_float(hvp) * as_float(self.direction)))
+        centre = float(np.sum(as_float(self.fd_f(*copies(self.args)))))
+        fd = []
+        for h in SECOND_STEPS:
+            plus = float(np.sum(as_float(self.fd_f(*moved(self.args, self.wrt,
+                                                          self.direction, h)))))
+            minus = float(np.sum(as_float(self.fd_f(*moved(self.args, self.wrt,
+                                                           self.direction, -h)))))
+            fd.append((plus - 2 * centre + minus) / (h * h))
+        return unchanged(self.args, args) or mismatch(got, *fd)
+
+    def run(self, name):
+        """(outcome, detail) of one check."""
+        old = srcdiff.api.CHECK_TAPE
+        srcdiff.api.CHECK_TAPE = True
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                wrong = getattr(self, "check_" + name)()
+        except srcdiff.SrcdiffError as err:
+            return "refused", err
+        except RecursionError as err:
+            return "crash", err
+        except Exception as err:  # noqa: BLE001 - any other exception is a crash
+            return "crash", err
+        finally:
+            srcdiff.api.CHECK_TAPE = old
+        return ("wrong", wrong) if wrong else ("right", None)
+
+
+def validate(module, probe, args):
+    """Raise Invalid unless f runs, is finite and keeps away from ties at `args`."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            value = module.f(*copies(args))
+            probe._NEAR.clear()
+            probe.f(*copies(args))
+        except Exception as err:  # noqa: BLE001
+            raise Invalid(f"f fails: {type(err).__name__}: {err}") from None
+    if not np.all(np.isfinite(as_float(value))) or np.max(np.abs(as_float(value)),
+                                                          initial=0) > 1e6:
+        raise Invalid("f is not finite or too large")
+    if np.shape(value) not in ((), (3,), (3, 3)):
+        raise Invalid(f"output shape {np.shape(value)}")
+    if probe._NEAR and min(probe._NEAR) < MARGIN:
+        raise Invalid("too close to a tie")
+
+
+def describe(outcome, detail):
+    if detail is None:
+        return outcome
+    if isinstance(detail, BaseException):
+        return f"{type(detail).__name__}: {detail}"
+    return str(detail)
+
+
+def where(err):
+    """The innermost srcdiff frame of a crash, to group crashes by place."""
+    frames = traceback.extract_tb(err.__traceback__)
+    for fr in reversed(frames):
+        if "srcdiff" in fr.filename or "templates" in fr.filename:
+            return f"{os.path.basename(fr.filename)}:{fr.name}"
+    return frames[-1].name if frames else "?"
+
+
+def cause(outcome, detail, check):
+    """A short key grouping failures and refusals of the same kind."""
+    if outcome == "refused":
+        text = getattr(detail, "reason", str(detail))
+        text = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", text)
+        text = re.sub(r"'[^']*'", "'...'", text)
+        text = re.sub(r"line \d+", "line N", text)
+        text = re.sub(r"\b[a-z]+_\d+\b", "TEMP", text)
+        return text.split("\n")[0][:120]
+    if outcome == "crash":
+        msg = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", str(detail))
+        msg = re.sub(r"^\S+\.py:\d+: ", "", msg)
+        msg = re.sub(r"\d+", "N", msg)
+        return f"{check}: {type(detail).__name__} at {where(detail)}: {msg.splitlines()[0][:80]}" \
+            if msg else f"{check}: {type(detail).__name__} at {where(detail)}"
+    if outcome == "wrong":
+        text = str(detail)
+        kind = "value" if text.startswith("value") else (
+            "mutation" if "changed" in text else "derivative")
+        return f"{check}: wrong {kind}"
+    return outcome
+
+
+def reproduce(path, args, wrt, seed, name):
+    """Run one check on the f of a repro file (as the fuzzer did): (outcome, detail)."""
+    import tempfile
+
+    from .program import FD_HEADER, HEADER
+    with open(path) as fh:
+        text = fh.read().split("\nARGS = ")[0]
+    directory = tempfile.mkdtemp(prefix="srcdiff-repro-")
+    module = load(text, directory, "repro")
+    frozen = load(text.replace(HEADER, FD_HEADER), directory, "frozen") \
+        if "stop_gradient(" in text else None
+    return Oracle(module.f, args, wrt, seed, frozen).run(name)
+
