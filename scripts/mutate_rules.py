@@ -246,7 +246,7 @@ def main(argv=None):
     parser.add_argument("--mode", choices=("reverse", "forward"))
     parser.add_argument("--kind", action="append", choices=sorted(KINDS),
                         help="how to break a statement (repeatable; default neg): "
-                        + "; ".join(f"{k}: {v}" for k, v in KINDS.items()))
+                        + "; ".join(f"{k}: {v}" for k, v in KINDS.items()).replace("%", "%%"))
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--list", action="store_true", help="list the mutations and stop")
     parser.add_argument("--json", help="write every result to this file")

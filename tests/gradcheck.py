@@ -480,13 +480,35 @@ def _emitted(derivative, args):
 CHECKED = {"reverse": {}, "forward": {}}
 
 
+def rule_name(func):
+    """A readable dotted name for the function a rule is registered for: its canonical path,
+    or for a bound method of a module-level object (numpy.random.normal is RandomState's
+    method bound to the global state) the module attribute holding it; else its repr."""
+    import importlib
+    from srcdiff.callables import canonical_path
+    path = canonical_path(func)
+    if path is not None:
+        return path
+    owner, name = getattr(func, "__self__", None), getattr(func, "__name__", None)
+    module = getattr(func, "__module__", None) or getattr(type(owner), "__module__", None)
+    if owner is not None and name and module:
+        parts = module.split(".")
+        for i in range(1, len(parts) + 1):
+            try:
+                found = getattr(importlib.import_module(".".join(parts[:i])), name, None)
+            except ImportError:
+                continue
+            if found is func:
+                return ".".join(parts[:i] + [name])
+    return repr(func)
+
+
 def _dump_checked():
     """With $SRCDIFF_CHECKED_OUT set, write the canonical paths of CHECKED there at exit
     (tests/test_rules.py runs the rule tests in a subprocess when a session ran only some)."""
     import json
-    from srcdiff.callables import canonical_path
     with open(os.environ["SRCDIFF_CHECKED_OUT"], "w") as fh:
-        json.dump({mode: sorted(canonical_path(f) or repr(f) for f in seen.values())
+        json.dump({mode: sorted(rule_name(f) for f in seen.values())
                    for mode, seen in CHECKED.items()}, fh)
 
 

@@ -114,11 +114,11 @@ NEVER_LOOKED_UP = {"operator.pos"}
 
 
 def _rules_of_templates():
-    from srcdiff.callables import canonical_path
+    from gradcheck import rule_name
     rules.load_templates()
     out = {}
     for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
-        out[mode] = {canonical_path(func) or repr(func) for func, template in table.values()
+        out[mode] = {rule_name(func) for func, template in table.values()
                      if template.namespace.get("__name__", "").startswith("srcdiff.templates.")}
         out[mode] -= NEVER_LOOKED_UP
     return out
@@ -133,9 +133,8 @@ def test_every_rule_is_checked(tmp_path):
     import subprocess
 
     import gradcheck
-    from srcdiff.callables import canonical_path
     wanted = _rules_of_templates()
-    seen = {mode: {canonical_path(f) or repr(f) for f in funcs.values()}
+    seen = {mode: {gradcheck.rule_name(f) for f in funcs.values()}
             for mode, funcs in gradcheck.CHECKED.items()}
     if any(wanted[mode] - seen[mode] for mode in wanted):
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

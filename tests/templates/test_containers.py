@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check_grad, check_hvp, check_jvp
+from gradcheck import check, check_grad
 
 rng = np.random.default_rng(12)
 W = np.array([[1.0, 1.0], [5.0, 5.0]])
@@ -13,11 +13,8 @@ W3 = np.arange(1.0, 7.0).reshape(3, 2)
 
 
 def check_all(f, *args, wrt=0):
-    """Reverse, forward and second order (for an array argument) against finite differences."""
-    check_grad(f, *args, wrt=wrt)
-    check_jvp(f, *args, wrt=wrt)
-    if isinstance(args[wrt], np.ndarray):
-        check_hvp(f, *args, vector=rng.normal(size=np.shape(args[wrt])), wrt=wrt)
+    """Reverse, forward, <jvp, vjp> and second order against finite differences."""
+    return check(f, *args, wrt=wrt, order=2)
 
 
 def repeated_list(x):
@@ -127,16 +124,14 @@ def test_variable_count():
 
 def test_list_parameter():
     xs, y = [rng.normal(size=2), rng.normal(size=2)], rng.normal(size=2)
-    check_grad(list_parameter, xs, y, wrt=(0, 1))
-    check_jvp(list_parameter, xs, y, wrt=(0, 1))
-    check_hvp(list_parameter, xs, y, vector=rng.normal(size=2), wrt=1)
+    check(list_parameter, xs, y, wrt=(0, 1))
+    check(list_parameter, xs, y, wrt=1)
 
 
 def test_items_of_a_list_may_be_lists_or_arrays():
     # v is an item of a list: `acc + v` and `v * v` are decided when they run
     xs = [rng.normal(size=2), rng.normal(size=2)]
-    check_grad(items_of_a_list, xs)
-    check_jvp(items_of_a_list, xs)
+    check(items_of_a_list, xs)
 
 
 def test_numpy_integer_count_is_arithmetic():
@@ -222,8 +217,7 @@ def _float_tuple_doubled(x):
 @pytest.mark.parametrize("f", [_float_repeated, _float_tuple_doubled],
                          ids=["repeated", "tuple-doubled"])
 def test_grad_of_grad(f):
-    check_grad(f, 0.7)
-    check_jvp(f, 0.7)
+    check(f, 0.7)
     grad = srcdiff.grad(f)
     want = (grad(0.7 + 1e-6) - grad(0.7 - 1e-6)) / 2e-6
     np.testing.assert_allclose(srcdiff.grad(grad)(0.7), want, rtol=1e-5)
@@ -277,3 +271,92 @@ SELF_CASES = [list_plus_itself, list_times_equals, list_extended_by_itself, tupl
 @pytest.mark.parametrize("f", SELF_CASES, ids=[f.__name__ for f in SELF_CASES])
 def test_sequences_with_themselves(f):
     check_all(f, rng.normal(size=2))
+
+
+# --- the helpers lowering gives dicts and list(), sum(lists, start), extend ----------------
+def dict_from_a_comprehension(x):
+    d = {k: x * (i + 1.0) for i, k in enumerate(["a", "b", "a"])}  # "a" keeps its last value
+    return np.sum(d["a"] * np.sin(d["b"]))
+
+
+def dict_iterated(x):
+    d = {"a": x, "b": x * x}
+    s = 0.0
+    for k in d:
+        s = s + np.sum(np.sin(d[k]) * x)
+    return s
+
+
+def dict_values_stacked(x):
+    d = {"a": x, "b": np.sin(x)}
+    return np.sum(np.stack(list(d.values())) ** 3)
+
+
+def dict_items_iterated(x):
+    d = {"a": x * 2.0, "b": x * x}
+    s = 0.0
+    for k, v in d.items():
+        s = s + np.sum(v ** 3) * len(k)
+    return s
+
+
+def dict_items_listed(x):
+    d = {"a": x, "b": x * x}
+    pairs = list(d.items())
+    return np.sum(pairs[0][1] * np.cos(pairs[1][1]))
+
+
+def sequence_of_a_tuple(x):
+    t = (x, np.sin(x))
+    lst = list(t)
+    lst.append(x * x)
+    return np.sum(np.stack(tuple(lst)) ** 2)
+
+
+def sequence_of_rows(x):
+    rows = list(np.outer(x, x))
+    return np.sum(rows[0] * np.sin(rows[1]))
+
+
+def summed_lists(x):
+    return np.sum(np.stack(sum([[x], [x * 2.0, np.sin(x)]], [])) ** 3)
+
+
+def summed_lists_from_a_start(x):
+    parts = [[x * x], [np.sin(x)]]
+    return np.sum(np.stack(sum(parts, [x])) ** 2 * np.arange(1.0, 4.0)[:, None])
+
+
+def summed_numbers(x):
+    return np.sum(sum([x, x * 2.0], x * x) ** 2)
+
+
+def extended_in_a_loop(x):
+    lst = [x]
+    for i in range(2):
+        lst.extend([lst[-1] * x, np.sin(lst[-1])])
+    return np.sum(np.stack(lst) ** 2)
+
+
+HELPER_CASES = [dict_from_a_comprehension, dict_iterated, dict_values_stacked,
+                dict_items_iterated, dict_items_listed, sequence_of_a_tuple, sequence_of_rows,
+                summed_lists, summed_lists_from_a_start, summed_numbers, extended_in_a_loop]
+
+
+@pytest.mark.parametrize("f", HELPER_CASES, ids=[f.__name__ for f in HELPER_CASES])
+def test_dicts_lists_and_sums(f):
+    check_all(f, rng.normal(size=2))
+
+
+def test_dict_parameter_iterated():
+    # a dict argument: iteration_order, items and values over the caller's dict
+    def f(p, x):
+        s = 0.0
+        for k in p:
+            s = s + np.sum(p[k] * x)
+        for k, v in p.items():
+            s = s + np.sum(np.sin(v) * x)
+        return s + np.sum(np.stack(list(p.values())) ** 2)
+    p = {"w": rng.normal(size=2), "b": rng.normal(size=2)}
+    check(f, p, rng.normal(size=2), wrt=(0, 1))
+    check(f, p, rng.normal(size=2), wrt=0)

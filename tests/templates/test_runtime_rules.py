@@ -21,6 +21,10 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              sum_to_gradient, take_and_zero, take_grad, tie_split, unbroadcast,
                              unstack_grad, zeros_like_value)
 from srcdiff.runtime import abs_slope, extremum_grad
+from srcdiff.runtime import (center_like, dict_from_lists_tangent, dict_items_tangent,
+                             dict_values_tangent, index_concat_tangent, iteration_order_tangent,
+                             linspace_tangent, sequence_add_tangent, sequence_extend_tangent,
+                             sequence_mul_tangent, sequence_of_tangent, sequence_sum_tangent)
 
 rng = np.random.default_rng(11)
 
@@ -554,3 +558,107 @@ def test_reverse_cumsum_grad_and_tie_split(axis):
     x1 = np.array([1.0, 2.0, 3.0, 2.0])
     x2 = np.array([[1.0], [2.0]])
     check(lambda g: np.sum(np.sin(tie_split(g * g, x1 > x2, x1 == x2))), _arr(4))
+
+
+# --- rules of helpers that forward-mode code calls (reached by forward over forward code, or
+# reverse over it): each helper called as a plain function -------------------------------------
+def test_center_like_both_modes():
+    a = np.array([[0.3, 1.2, -0.5], [2.0, 2.0, 2.0]])     # the second row is constant
+    w = _arr(2, 3)
+    for axis, kink in ((1, True), (1, False), (None, True), (0, False)):
+        check(lambda t: np.sum(np.sin(center_like(t * t, a, axis, kink)) * w), _arr(2, 3))
+    check(lambda t: np.sum(np.sin(center_like([t, t * t], [1.0, 2.0], 0, True)) * w[0, :2]),
+          0.7)
+
+
+@pytest.mark.parametrize("concatenator,items", [
+    (np.r_, [_arr(2), _arr(3)]),
+    (np.r_, ["0", _arr(2, 2), _arr(1, 2)]),
+    (np.c_, [_arr(3), _arr(3, 2)]),
+    (np.r_, [_arr(2), slice(0, 3)]),
+], ids=["r", "r-directive", "c", "r-range"])
+def test_index_concat_tangent_both_modes(concatenator, items):
+    w = _arr(*np.shape(concatenator[tuple(items)]))
+    positions = [i for i, item in enumerate(items) if isinstance(item, np.ndarray)]
+
+    def f(t):
+        tangents = [t[positions.index(i)] ** 2 if i in positions else 0.0
+                    for i in range(len(items))]
+        return np.sum(np.sin(index_concat_tangent(concatenator, tangents, items)) * w)
+    check(f, [_arr(*np.shape(items[i])) for i in positions])
+
+
+def test_linspace_tangent():
+    fraction = np.linspace(0.0, 1.0, 4)[:, None] * np.ones((4, 3))
+    check_fwd(lambda t: linspace_tangent(t * t, fraction, 0), _arr(3))
+    check_fwd(lambda t: linspace_tangent(np.sin(t), fraction.T, -1), 0.4)
+
+
+def test_sequence_add_tangent_both_modes():
+    a, b = [_arr(2), _arr(2)], [_arr(2)]
+    w = _arr(3, 2)
+    check(lambda t: np.sum(np.stack(sequence_add_tangent([t * t, t], a, b, a + b, 0)) * w),
+          _arr(2))
+    check(lambda t: np.sum(np.stack(sequence_add_tangent([np.sin(t)], a, b, a + b, 1)) * w),
+          _arr(2))
+    x, y = _arr(2, 3), _arr(3)          # arithmetic: the tangent broadcast to the result
+    check(lambda t: np.sum(np.sin(sequence_add_tangent(t * t, x, y, x + y, 1)) * x), _arr(3))
+
+
+def test_sequence_extend_tangent():
+    a, w = [_arr(2)], _arr(3, 2)
+    for b, by_items in (([_arr(2), _arr(2)], True), ((_arr(2), _arr(2)), True),
+                        ([_arr(2), _arr(2)], False)):
+        y = a + list(b)
+        check_fwd(lambda t: np.stack(sequence_extend_tangent([t * t], a, b, y, 0, by_items)) * w,
+                  _arr(2))
+        check_fwd(lambda t: np.stack(sequence_extend_tangent([t, np.sin(t)], a, b, y, 1,
+                                                             by_items)) * w, _arr(2))
+    rows = _arr(2, 2)                   # extend by an array: its rows
+    check_fwd(lambda t: np.stack(sequence_extend_tangent(t * t, a, rows, a + list(rows), 1,
+                                                         True)) * w, _arr(2, 2))
+
+
+def test_sequence_mul_tangent():
+    a, w = [_arr(2), _arr(2)], _arr(6, 2)
+    check_fwd(lambda t: np.stack(sequence_mul_tangent([t * t, t], a, 3, a * 3, 0)) * w, _arr(2))
+    check_fwd(lambda t: np.stack(sequence_mul_tangent([t * t, t], 3, a, 3 * a, 1)) * w, _arr(2))
+    check_fwd(lambda t: np.stack(sequence_mul_tangent(t, a, 3, a * 3, 1)) * w, 0.3)
+    x, y = _arr(2, 3), _arr(3)          # arithmetic: the other operand moves too
+    check_fwd(lambda t, x, y: sequence_mul_tangent(t * t, x, y, x * y, 0), _arr(2, 3), x, y,
+              wrt=(0, 1, 2))
+    check_fwd(lambda t, x, y: sequence_mul_tangent(np.sin(t), x, y, x * y, 1), _arr(3), x, y,
+              wrt=(0, 1, 2))
+
+
+def test_sequence_sum_tangent():
+    items, w = [[_arr(2)], [_arr(2), _arr(2)]], _arr(4, 2)
+    start = [_arr(2)]
+    y = start + items[0] + items[1]
+    check_fwd(lambda t: np.stack(sequence_sum_tangent([[t * t], [t, np.sin(t)]], items, start,
+                                                      y, 0)) * w, _arr(2))
+    check_fwd(lambda t: np.stack(sequence_sum_tangent([t * t], items, start, y, 1)) * w, _arr(2))
+    nums, s = [_arr(2), _arr(2)], _arr(2)
+    check_fwd(lambda t: sequence_sum_tangent([t * t, np.sin(t)], nums, s, s + nums[0] + nums[1],
+                                             0), _arr(2))
+    check_fwd(lambda t: sequence_sum_tangent(t * t, nums, 0.5, 0.5 + nums[0] + nums[1], 1), 0.4)
+
+
+def test_dict_and_sequence_tangents():
+    p = {"a": _arr(2), "b": _arr(2)}
+    check_fwd(lambda t: dict_from_lists_tangent([t * t, np.sin(t)], ["a", "b"],
+                                                [p["a"], p["b"]]), _arr(2))
+    check_fwd(lambda ta, tb: np.stack(dict_values_tangent({"a": ta * tb, "b": np.sin(tb)}, p)),
+              _arr(2), _arr(2), wrt=(0, 1))
+    check_fwd(lambda ta: np.stack(dict_values_tangent({"b": ta * ta}, p)), _arr(2))
+    check_fwd(lambda ta: np.stack([v for _, v in dict_items_tangent({"a": np.sin(ta)}, p)]),
+              _arr(2))
+    check_fwd(lambda t: np.stack(dict_items_tangent({"a": t * t, "b": t}, p)[1][1:] + (t,)),
+              _arr(2))
+    pair = [_arr(2), _arr(2)]
+    check_fwd(lambda t: np.stack(iteration_order_tangent([t * t, t], pair)), _arr(2))
+    check_fwd(lambda t: np.sum(iteration_order_tangent(t, p)) + t * t, _arr(2))  # keys: zeros
+    check_fwd(lambda t: np.stack(sequence_of_tangent((t * t, np.sin(t)), (1.0, 2.0))), _arr(2))
+    rows = _arr(3, 2)
+    check_fwd(lambda t: np.stack(sequence_of_tangent(t * t, rows)), _arr(3, 2))
+    check_fwd(lambda t: np.sum(sequence_of_tangent(t, p)) + t * t, _arr(2))
