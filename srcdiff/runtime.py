@@ -321,6 +321,9 @@ def check_cotangent(cotangent, value):
     if numpy.shape(cotangent) != numpy.shape(value):
         raise ValueError(f"the cotangent has shape {numpy.shape(cotangent)} but the output "
                          f"has shape {numpy.shape(value)}; pass one value per output element")
+    if isinstance(cotangent, numpy.ndarray) or hasattr(cotangent, "__array_function__"):
+        # the adjoint may update the output's derivative in place: never the caller's array
+        return cotangent.copy()
     return cotangent
 
 
