@@ -525,3 +525,21 @@ def test_second_order_entry_points_leave_a_container_argument_alone(f, make):
         p = make()
         srcdiff.jacobian(f, mode=mode)(x, p)
         _unchanged(make(), p)
+
+
+def scales_its_output_in_place(x, s):
+    y = np.where(x > -0.3, x, 0.0)
+    y[::2] *= np.tanh(s)
+    return y
+
+
+def test_vjp_leaves_the_callers_cotangent_alone():
+    """Found by the random-program tester: when the output is updated in place, the adjoint
+    updated its derivative in place too, which was the caller's cotangent array: the vjp
+    changed it and (checked against finite differences afterwards) looked wrong."""
+    x, u = np.array([0.3, 0.6, 1.0]), np.array([1.0, 2.0, 3.0])
+    before = u.copy()
+    check_vjp(scales_its_output_in_place, x, 0.5, cotangent=u, wrt=1)
+    np.testing.assert_array_equal(u, before)
+    check_vjp(scales_its_output_in_place, x, 0.5, cotangent=u, wrt=0)
+    np.testing.assert_array_equal(u, before)
