@@ -15,6 +15,7 @@ library's result, a method's result, a name bound to two kinds). `+` and `*` on 
 operands stay plain operators; a float or array operand rules concatenation
 and repetition out as well.
 """
+import copy
 import operator
 
 from . import analyze
@@ -106,6 +107,10 @@ def rewrite(body, params, containers, global_kind, helper):
                 kinds[name] = new
                 changed = True
     for stmt in stmts:
+        if isinstance(stmt, S.Assign):
+            # a statement the lowering wrote twice (a while loop's condition, before the loop
+            # and at the end of its body) may share its facts with its twin: change a copy
+            stmt.sd = copy.copy(stmt.sd)
         if (isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and stmt.sd.func is sum
                 and len(stmt.value.args) + len(stmt.value.keywords) == 2
                 and all(k.arg == "start" for k in stmt.value.keywords)):

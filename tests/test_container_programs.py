@@ -704,3 +704,22 @@ def test_a_dict_view_taken_after_the_writes():
         vals = d.values()
         return np.sum(np.stack(list(vals)) ** 2)
     check_all(f, rng.normal(size=2))
+
+
+def unpacked_then_while(x, A):
+    p, q = (A + x), x
+    k = 0
+    while k < 2 and np.sum((q + q) * (q + q)) >= 1.0:
+        k += 1
+    return np.sum((A + p) * np.stack([q, q, q]))
+
+
+def test_a_while_condition_on_a_value_that_may_be_a_list():
+    """The condition of a while loop is lowered twice (before the loop, at the end of its
+    body); turning `q + q` there into a concatenation-or-addition call changed both copies'
+    facts but only one's code (AttributeError in analyze.call_args; found by the
+    random-program tester)."""
+    from gradcheck import check
+    x = np.array([1.34, -0.16, 0.24])
+    A = np.array([[0.36, -0.16, 0.27], [0.03, -0.09, -0.76], [-0.19, 0.16, 0.04]])
+    check(unpacked_then_while, x, A, wrt=(0, 1))
