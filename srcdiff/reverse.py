@@ -177,6 +177,7 @@ class Reverse:
 
     def _decide_saves(self, needed):
         saves = set()
+        seen_through = self._views_needed(needed)
         for stmt in analyze.flatten(self.body):
             if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
                 name = stmt.targets[0].id
@@ -186,7 +187,7 @@ class Reverse:
                         self.preinit.add(name)
             elif isinstance(stmt, S.Assign):  # item write: always restore the old item
                 base = stmt.targets[0].value.id
-                if base in needed or base in self.active:
+                if base in needed or base in self.active or base in seen_through:
                     saves.add(id(stmt))
             elif isinstance(stmt, S.For):
                 name = stmt.target.id
@@ -195,6 +196,28 @@ class Reverse:
                     if name not in self.defined.must(stmt):
                         self.preinit.add(name)
         return saves
+
+    def _views_needed(self, needed):
+        """The arrays whose memory the adjoint reads through another name: a name it needs
+        that was taken from them by an index (a row `for row in A`, a slice) or is an alias
+        of them. An item write into such an array must be undone before the adjoint reads
+        the view, even when the array itself is neither active nor read by name."""
+        parents = {}
+        for stmt in analyze.flatten(self.body):
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                value = stmt.value
+                if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
+                    parents.setdefault(stmt.targets[0].id, set()).add(value.value.id)
+                elif stmt.sd.kind == "copy" and isinstance(value, S.Name):
+                    parents.setdefault(stmt.targets[0].id, set()).add(value.id)
+        out, todo = set(), [n for n in needed if n in parents]
+        while todo:
+            for base in parents.pop(todo.pop(), ()):
+                if base not in out:
+                    out.add(base)
+                    if base in parents:
+                        todo.append(base)
+        return out
 
     # -- primal ------------------------------------------------------------
     def primal_block(self, body, depth):

@@ -154,3 +154,29 @@ def test_a_mask_written_through_in_a_loop_is_saved_for_restoring():
     check_grad(f, x, A, -0.65)
     check_jvp(f, x, A, -0.65)
     check_hvp(f, x, A, -0.65, vector=np.array([0.3, 1.0, -0.6]))
+
+
+def rows_read_then_constant_written(x, A, s):
+    x = x - np.stack([row @ x for row in A])
+    A[-1, 1] *= s
+    return np.sum(x * x)
+
+
+def loop_rows_read_then_constant_written(x, A, s):
+    acc = 0.0
+    for row in A:
+        acc = acc + np.sum(np.sin(row * x))
+    A[0, 0] = s
+    return acc * np.sum(A)
+
+
+@pytest.mark.parametrize("f", [rows_read_then_constant_written,
+                               loop_rows_read_then_constant_written])
+def test_a_write_into_an_array_whose_rows_the_adjoint_reads(f):
+    """A is not differentiated, but the adjoint of `row @ x` reads rows of A (views): the
+    write into A after them changed what the adjoint read (a silent wrong gradient, found by
+    the random-program tester). The old item is now restored before the adjoint reads."""
+    from gradcheck import check
+    x = np.array([-0.5, 1.07, 0.08])
+    A = np.array([[-0.2, -0.75, -0.19], [-0.65, -0.04, -0.24], [0.11, 0.27, 0.19]])
+    check(f, x, A, 0.3)
