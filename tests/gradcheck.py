@@ -584,3 +584,14 @@ def _moved_at(args, p, vector, step):
     moved = list(_copy_args(list(args)))
     moved[p] = _shift(args[p], vector, step)
     return moved
+
+
+def complex_numerical_grad(f, z, eps=1e-6):
+    """df/da - i df/db of a real-valued f by central differences (z = a + ib): the convention
+    srcdiff's complex gradients follow (those of abs, norm, var and vdot)."""
+    g = np.zeros_like(z)
+    for i in np.ndindex(z.shape):
+        e = np.zeros_like(z)
+        e[i] = eps
+        g[i] = (f(z + e) - f(z - e)) / (2 * eps) - 1j * (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
+    return g

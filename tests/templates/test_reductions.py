@@ -209,14 +209,7 @@ import warnings  # noqa: E402
 from gradcheck import check_hvp  # noqa: E402
 
 
-def _complex_fd(f, z, eps=1e-6):
-    """df/da - i df/db by central differences (z = a + ib): the convention of abs and norm."""
-    g = np.zeros_like(z)
-    for i in np.ndindex(z.shape):
-        e = np.zeros_like(z)
-        e[i] = eps
-        g[i] = (f(z + e) - f(z - e)) / (2 * eps) - 1j * (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
-    return g
+from gradcheck import complex_numerical_grad as _complex_fd  # noqa: E402
 
 
 @pytest.mark.parametrize("fn", [np.var, np.std])
