@@ -155,11 +155,8 @@ def det_cofactor_tangent(tangent, a):
     coefficient of t is exact from N >= max(2, n - 1) samples at t = h w^k (w = exp(2 pi i / N))
     (a discrete Fourier transform, no truncation error: only rounding, kept small by h =
     |a| / |tangent|). N = 2 (n <= 3) samples at t = +-h, on the real line."""
-    a = numpy.asarray(a)
-    tangent = numpy.asarray(tangent)
-    n = a.shape[-1]
-    zero = numpy.zeros(numpy.broadcast_shapes(a.shape, tangent.shape),
-                       numpy.result_type(a, tangent, 1.0))
+    n = numpy.shape(a)[-1]
+    zero = a * 0.0 + tangent * 0.0
     if n < 2:  # the cofactor of a 1 x 1 matrix is 1; a 0 x 0 one has none
         return zero
     size_a = numpy.sqrt(numpy.sum(numpy.abs(a) ** 2, axis=(-2, -1), keepdims=True))

@@ -1108,9 +1108,8 @@ def det_cofactor(a):
     numpy.linalg.det (d det(a) = sum(det_cofactor(a) * da)), equal to det(a) inv(a)^T where a
     is invertible and defined at singular matrices too. Through the SVD a = U diag(s) V^H:
     adj(a) = det(U) det(V^H) V diag(prod_{j != i} s_j) U^H, a product with no division."""
-    a = numpy.asarray(a)
-    if a.shape[-1] == 0:
-        return numpy.zeros(a.shape, numpy.result_type(a, 1.0))
+    if numpy.shape(a)[-1] == 0:  # a 0 x 0 matrix has no cofactors
+        return a * 0.0
     u, s, vh = numpy.linalg.svd(a)
     ones = numpy.ones_like(s[..., :1])
     left = numpy.cumprod(numpy.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
