@@ -7,7 +7,7 @@ bare shape, so the same code runs on any array type NumPy dispatches to.
 """
 import numpy
 
-from .runtime import norm_axes  # the codegen command copies it along
+from .runtime import det_cofactor, norm_axes  # the codegen command copies them along
 
 
 def check_tangent(tangent, value, name):
@@ -148,12 +148,36 @@ def prod_others_tangent(tangent, a, axis):
     return numpy.moveaxis(out, dest, axes)
 
 
-def det_grad_tangent_a(tangent, grad, a, y):
-    """The tangent of runtime.det_grad(grad, a, y) along the tangent of `a` (grad, y fixed)."""
-    inv = numpy.linalg.inv(a)
-    dinv = -numpy.matmul(inv, numpy.matmul(tangent, inv))
-    scale = numpy.expand_dims(numpy.expand_dims(grad * y, -1), -1)
-    return scale * numpy.swapaxes(dinv, -1, -2)
+def det_cofactor_tangent(tangent, a):
+    """The tangent of runtime.det_cofactor(a) along `tangent`, singular `a` included.
+
+    The cofactors of a + t*tangent are polynomials in t of degree n - 1 at most, so their
+    coefficient of t is exact from N >= max(2, n - 1) samples at t = h w^k (w = exp(2 pi i / N))
+    (a discrete Fourier transform, no truncation error: only rounding, kept small by h =
+    |a| / |tangent|). N = 2 (n <= 3) samples at t = +-h, on the real line."""
+    n = numpy.shape(a)[-1]
+    zero = a * 0.0 + tangent * 0.0
+    if n < 2:  # the cofactor of a 1 x 1 matrix is 1; a 0 x 0 one has none
+        return zero
+    size_a = numpy.sqrt(numpy.sum(numpy.abs(a) ** 2, axis=(-2, -1), keepdims=True))
+    size_t = numpy.sqrt(numpy.sum(numpy.abs(tangent) ** 2, axis=(-2, -1), keepdims=True))
+    moving = size_t > 0
+    h = numpy.where(size_a > 0, size_a, 1.0) / numpy.where(moving, size_t, 1.0)
+    count = max(2, n - 1)
+    out = zero
+    for k in range(count):
+        w = -1.0 if count == 2 and k == 1 else numpy.exp(2j * numpy.pi * k / count)
+        out = out + det_cofactor(a + (h * w) * tangent) / w
+    out = out / (count * h)
+    if not numpy.iscomplexobj(zero):
+        out = numpy.real(out)
+    return numpy.where(moving, out, zero)
+
+
+def det_grad_tangent_a(tangent, grad, a):
+    """The tangent of runtime.det_grad(grad, a) along the tangent of `a` (grad fixed)."""
+    scale = numpy.expand_dims(numpy.expand_dims(grad, -1), -1)
+    return scale * det_cofactor_tangent(tangent, a)
 
 
 def _fw_svd_weights_tangent(tangent, x, r, c, ord):

@@ -1103,11 +1103,29 @@ def norm_weights(x, y, ord, axis, keepdims, kind="norm"):
     raise NotImplementedError(f"srcdiff has no derivative for the norm ord={ord!r}")
 
 
-def det_grad(grad, a, y):
-    """The adjoint of numpy.linalg.det: grad * det(a) * inv(a)^T, for stacks of matrices."""
-    inv = numpy.linalg.inv(a)
-    scale = numpy.expand_dims(numpy.expand_dims(grad * y, -1), -1)
-    return scale * numpy.swapaxes(inv, -1, -2)
+def det_cofactor(a):
+    """The cofactor matrix adj(a)^T of stacks of square matrices: the derivative of
+    numpy.linalg.det (d det(a) = sum(det_cofactor(a) * da)), equal to det(a) inv(a)^T where a
+    is invertible and defined at singular matrices too. Through the SVD a = U diag(s) V^H:
+    adj(a) = det(U) det(V^H) V diag(prod_{j != i} s_j) U^H, a product with no division."""
+    if numpy.shape(a)[-1] == 0:  # a 0 x 0 matrix has no cofactors
+        return a * 0.0
+    u, s, vh = numpy.linalg.svd(a)
+    ones = numpy.ones_like(s[..., :1])
+    left = numpy.cumprod(numpy.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    right = numpy.flip(numpy.cumprod(numpy.concatenate(
+        [ones, numpy.flip(s[..., 1:], axis=-1)], axis=-1), axis=-1), axis=-1)
+    others = left * right  # prod_{j != i} s_j
+    phase = numpy.linalg.det(u) * numpy.linalg.det(vh)
+    # adj(a)^T = conj(U) diag(others) conj(V^H)
+    cof = numpy.matmul(numpy.conjugate(u) * others[..., None, :], numpy.conjugate(vh))
+    return phase[..., None, None] * cof
+
+
+def det_grad(grad, a):
+    """The adjoint of numpy.linalg.det: grad * adj(a)^T (grad * det(a) * inv(a)^T where a is
+    invertible), for stacks of matrices, singular ones included."""
+    return numpy.expand_dims(numpy.expand_dims(grad, -1), -1) * det_cofactor(a)
 
 
 def solve_grad_b(grad, a, b):

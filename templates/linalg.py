@@ -5,7 +5,7 @@
 import numpy
 
 from srcdiff.rules import d, forward, not_implemented, reverse
-from srcdiff.runtime import (det_grad, dot_grad_left, dot_grad_right, inner_grad,
+from srcdiff.runtime import (det_cofactor, det_grad, dot_grad_left, dot_grad_right, inner_grad,
                              solve_grad_a, solve_grad_b, solve_tangent_a, unbroadcast)
 
 
@@ -71,12 +71,12 @@ def inv(y, a):
 
 @reverse(numpy.linalg.det)
 def det(y, a):
-    d[a] = det_grad(d[y], a, y)
+    d[a] = det_grad(d[y], a)
 
 
 @forward(numpy.linalg.det)
 def det(y, a):
-    d[y] = y * numpy.sum(numpy.swapaxes(numpy.linalg.inv(a), -1, -2) * d[a], axis=(-2, -1))
+    d[y] = numpy.sum(det_cofactor(a) * d[a], axis=(-2, -1))
 
 
 @reverse(numpy.linalg.solve)

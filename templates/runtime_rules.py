@@ -21,8 +21,8 @@ helper of the same name that their body calls.
 """
 import numpy
 
-from srcdiff.forward_runtime import (det_grad_tangent_a, log_base_tangent, norm_weights_tangent,
-                                     prod_others_tangent)
+from srcdiff.forward_runtime import (det_cofactor_tangent, det_grad_tangent_a, log_base_tangent,
+                                     norm_weights_tangent, prod_others_tangent)
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              index_concat_grad, index_concat_tangent, linspace_fraction,
@@ -34,7 +34,7 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              check_directive, check_item_copies, check_no_step,
                              check_no_view, check_norm_order, check_not_shared, check_spread,
                              clip_mask,
-                             cumsum_grad, det_grad, diagonal_grad, dot_grad_left,
+                             cumsum_grad, det_cofactor, det_grad, diagonal_grad, dot_grad_left,
                              dot_grad_right, expand_reduced, extremum_grad, extremum_weights,
                              finalize,
                              imag_grad, inner_grad, inverse_axes, log_of_base,
@@ -295,10 +295,14 @@ def norm_weights_tangent_rule(w, x, y, ord, axis, keepdims, kind="norm"):
 
 
 @forward(det_grad)
-def det_grad_tangent(out, grad, a, y):
-    d[out] = det_grad(d[grad], a, y)
-    d[out] = det_grad(grad, a, d[y])
-    d[out] = det_grad_tangent_a(d[a], grad, a, y)
+def det_grad_tangent(out, grad, a):
+    d[out] = det_grad(d[grad], a)
+    d[out] = det_grad_tangent_a(d[a], grad, a)
+
+
+@forward(det_cofactor)
+def det_cofactor_tangent_rule(out, a):
+    d[out] = det_cofactor_tangent(d[a], a)
 
 
 @forward(solve_grad_b)

@@ -79,6 +79,35 @@ def test_det(shape):
     check(lambda a: np.sum(np.linalg.det(a) * w), a)
 
 
+def _rank(n, r, *batch):
+    return np.matmul(_x(*batch, n, r), _x(*batch, r, n))
+
+
+SINGULAR = {"2x2 rank 1": _rank(2, 1), "3x3 rank 2": _rank(3, 2), "3x3 rank 1": _rank(3, 1),
+            "4x4 rank 2": _rank(4, 2), "zero 3x3": np.zeros((3, 3)),
+            "stack with a singular one": np.stack([_rank(3, 2), _well_conditioned(3, 3)]),
+            "stack of singular ones": _rank(3, 2, 2)}
+
+
+@pytest.mark.parametrize("a", SINGULAR.values(), ids=SINGULAR.keys())
+def test_det_at_singular_matrices(a):
+    """The derivatives of det used inv(a): LinAlgError 'Singular matrix' (found by the
+    random-program tester), though det is a polynomial, smooth everywhere."""
+    w = _weights(a.shape[:-2])
+    check(lambda a: np.sum(np.linalg.det(a) * w), a)
+    check(lambda a: np.sum(np.linalg.det(a * a + 1.0) * w), a)  # singular only where a is
+    check(lambda a: np.sum(np.linalg.det(a) ** 2 * w), a)
+
+
+@pytest.mark.parametrize("a", [_x(2, 2) + 1j * _x(2, 2), _x(3, 3) + 1j * _x(3, 3),
+                               _rank(3, 2) * (1 + 2j), _rank(3, 1) * (1 - 1j)],
+                         ids=["2x2", "3x3", "3x3 rank 2", "3x3 rank 1"])
+def test_det_of_complex_matrices(a):
+    """det is holomorphic: its rules take no conjugate (the complex rules' convention)."""
+    check(lambda a: np.real(np.linalg.det(a)) + 2.0 * np.imag(np.linalg.det(a)), a)
+    check(lambda a: np.abs(np.linalg.det(a) + 0.5) ** 2, a)
+
+
 @pytest.mark.parametrize("sa,sb", [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)),
                                    ((2, 3, 3), (3, 1)), ((3, 3), (2, 3, 2)),
                                    ((2, 3, 3), (3,))])

@@ -11,7 +11,7 @@ import srcdiff
 from gradcheck import check, check_jvp
 from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
-                             cast_grad, check_cotangent, clip_mask, cumsum_grad, det_grad,
+                             cast_grad, check_cotangent, clip_mask, cumsum_grad, det_cofactor, det_grad,
                              diagonal_grad, dot_grad_left, dot_grad_right, expand_reduced,
                              extremum_weights, finalize, imag_grad, inner_grad, log_of_base,
                              matmul_grad_left, matmul_grad_right, norm_weights, ones_like_value,
@@ -415,10 +415,20 @@ def test_det_grad(batch):
     g = _arr(*batch)
 
     def f(g, a):
-        return det_grad(g * g, a, np.linalg.det(a))
+        return det_grad(g * g, a * a)
     check_fwd(f, g, a, wrt=(0, 1), rtol=1e-4, atol=1e-5)
     check_fwd(f, g, a, wrt=1, rtol=1e-4, atol=1e-5)
-    check_fwd(lambda g, a, y: det_grad(g, a, y * y), g, a, _arr(*batch), wrt=(0, 2))
+
+
+@pytest.mark.parametrize("rank", [1, 2, 3])
+def test_det_grad_at_singular_matrices(rank):
+    """det_grad's tangent along a used inv(a): LinAlgError at a singular matrix, where the
+    cofactors are still smooth (polynomials in a)."""
+    a = _arr(3, rank) @ _arr(rank, 3)
+    a = np.stack([a, _spd(3)])
+    g = _arr(2)
+    check_fwd(lambda g, a: det_grad(g * g, a), g, a, wrt=(0, 1), rtol=1e-4, atol=1e-5)
+    check_fwd(lambda a: det_cofactor(a), a, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("sa,sb", [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)),
