@@ -809,6 +809,10 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
                                f"are {tuple(low.params)}")
     fwd = Forward(low, wrt, containers=containers)
     tangent_params = [fwd.namer.exact_or_fresh("tangent_" + w) for w in wrt]
+    # the function's own name first: a helper of the same name (a lambda calling a lambda,
+    # both jvp_lambda) must get another
+    name = fwd.namer.exact_or_fresh(name or f"{kind}_{user_name}")
+    fwd.program.namer.taken.add(name)
     generated = fwd.generate()
     namer = fwd.namer
     bindings = dict(low.bindings)
@@ -827,7 +831,6 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
         if bound in taken:
             raise low.source.error(low.source.node, f"the name {bound!r} is used by srcdiff's "
                                    "generated code", hint=f"rename your variable {bound!r}")
-    name = namer.exact_or_fresh(name or f"{kind}_{user_name}")
     origin = transform.origin_of(fn, low.source)
     wrt_text = ", ".join(wrt)
     doc = (f"Jacobian-vector product of {user_name} with respect to {wrt_text} "
