@@ -282,8 +282,11 @@ class Lowerer:
             return atom
         from . import runtime
         ref = self._runtime_helper("iteration_order")
-        return self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
+        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
                          "order_" + atom.id, func=runtime.iteration_order)
+        # refusals name what the user wrote, not this temporary
+        self.spelled[keys.id] = self.spelled.get(atom.id, S.spell(node))
+        return keys
 
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes

@@ -1113,3 +1113,19 @@ def test_writes_into_shared_arrays_are_right_or_refused_at_the_users_line(tmp_pa
             except Exception as err:  # a wrong value (AssertionError) or a crash
                 bad.append((name, share, check.__name__, f"{type(err).__name__}: {err}"))
     assert not bad, "\n".join(map(str, bad[:10]))
+
+
+def writes_into_rows_of_a_transpose(x, A):
+    for row in A.T:
+        row[0] = x[0]
+    return np.sum(A * x)
+
+
+def test_a_loop_over_a_value_that_may_be_a_dict_names_the_expression():
+    """The loop goes through iteration_order(A.T) (a dict's keys, anything else as it is);
+    the refusal named that temporary, order_T_1_1 (found by the random-program tester)."""
+    import re
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        srcdiff.grad(writes_into_rows_of_a_transpose)(np.ones(3), np.ones((3, 3)))
+    assert "would change A.T too" in info.value.reason
+    assert not re.search(r"_\d+\b", str(info.value)), str(info.value)
