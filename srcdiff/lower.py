@@ -148,6 +148,10 @@ def _rebound_names(nodes):
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Store) and id(n) not in aug}
 
 
+OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv__": "/=",
+               "__ipow__": "**=", "__imatmul__": "@=", "__ifloordiv__": "//=", "__imod__": "%="}
+
+
 class Lowerer:
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
@@ -559,6 +563,10 @@ class Lowerer:
             index = self.index(target.slice, out)
             current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
                                 "subscript", _stem(base) + "_item")
+            method = INPLACE_METHODS.get(type(node.op))
+            if method and isinstance(target.value, S.Name) and \
+                    self._items_may_be_shared(target.value.id, node):
+                out.append(self._item_update_check(base, current, method, node))
             rhs = self.expr(node.value, out)
             op = BINOPS.get(type(node.op))
             new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
@@ -567,6 +575,58 @@ class Lowerer:
             return out
         raise self.error(node, "srcdiff can only update names and array items in place",
                          hint="assign to a local variable instead")
+
+    def _items_may_be_shared(self, name, update):
+        """Whether another name may hold an item of the container `name` and be read after
+        `update` (`name[k] op= v`) runs: a name bound from its items (w = name[0], a loop
+        over it, unpacking it), or a name it was built from (name = [a, b])."""
+        sharers = set()
+
+        def names(target):
+            return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+        for node in S.walk(self.fdef):
+            if node is update:
+                continue
+            if isinstance(node, S.Assign):
+                v = node.value
+                if isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and \
+                        v.value.id == name:
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                if isinstance(v, S.Name) and v.id == name and \
+                        any(isinstance(t, (S.Tuple, S.List)) for t in node.targets):
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                if any(isinstance(t, S.Name) and t.id == name for t in node.targets) and \
+                        isinstance(v, (S.List, S.Tuple, S.Dict)):
+                    sharers |= {e.id for e in (v.values if isinstance(v, S.Dict) else v.elts)
+                                if isinstance(e, S.Name)}
+            elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
+                    and node.iter.id == name:
+                sharers |= names(node.target)
+        sharers.discard(name)
+        if not sharers:
+            return False
+        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
+            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
+        line = getattr(update, "lineno", 0)
+        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
+                   and (in_loop or getattr(n, "lineno", line + 1) > line)
+                   for n in S.walk(self.fdef))
+
+    def _item_update_check(self, base, current, method, node):
+        """check_item_update(base, current, ...) before `base[k] op= v` (see runtime)."""
+        from . import checks, runtime
+        text = S.spell(node.target)
+        error = self.error(node, f"{text} {OP_TEXT_AUG.get(method, 'op=')} ... changes the "
+                           f"item {text} in place when it is an array or a list, and another "
+                           "name here may hold that item too, which srcdiff does not follow",
+                           hint=f"write {text} = {text} {OP_TEXT_AUG.get(method, 'op=')[:-1]} "
+                           "... (a new value), or copy the item where you take it")
+        self.bindings["check_item_update"] = runtime.check_item_update
+        guard = S.Expr(value=S.Call(func=S.load("check_item_update"), args=[
+            base, current, S.const(method)] + checks.refusal_args(error), keywords=[]))
+        guard.sd = Info("effect", func=runtime.check_item_update, line=self.line)
+        guard.lineno = self.line
+        return guard
 
     def assign_to(self, target, value, out):
         """`target = value`, with value lowered straight into the target when safe."""

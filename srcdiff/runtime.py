@@ -65,6 +65,15 @@ def check_in_place(value, method, reason, hint, where):
         refuse(reason, hint, where)
 
 
+def check_item_update(container, item, method, reason, hint, where):
+    """Before `c[k] += v` where c is a list, tuple or dict and another name may hold the item
+    c[k]: Python changes an array (or list) item in place, under that name too, while the
+    derivative rebinds the slot; refused for such items, fine for numbers and for c an
+    array (whose item writes are followed)."""
+    if not hasattr(container, "shape") and hasattr(type(item), method):
+        refuse(reason, hint, where)
+
+
 def check_argument_update(value, method, reason, hint, filename, lineno, col):
     """Before a call to a function doing `v op= ...` on its parameter v (the write at
     filename:lineno): fine for a number (rebound), refused for an array or a list, which

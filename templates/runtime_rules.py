@@ -31,6 +31,7 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
+                             check_item_update,
                              check_directive, check_item_copies, check_no_step,
                              check_no_view, check_norm_order, check_not_shared, check_spread,
                              clip_mask,
@@ -62,7 +63,8 @@ nondifferentiable(concatenates, repeated_side, grows_by_items, drop_missing)
 # standard draws behind random samples (fixed along the sample's path)
 nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduced_count,
                   inverse_axes, clip_mask, extremum_weights, take_indices, no_derivative,
-                  check_in_place, check_item_copies, check_norm_order, check_not_shared,
+                  check_in_place, check_item_copies, check_item_update, check_norm_order,
+                  check_not_shared,
                   check_no_view, check_directive, check_no_step, check_spread, arange_slopes,
                   linspace_fraction, normal_draw, uniform_fraction)
 

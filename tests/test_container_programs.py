@@ -723,3 +723,49 @@ def test_a_while_condition_on_a_value_that_may_be_a_list():
     x = np.array([1.34, -0.16, 0.24])
     A = np.array([[0.36, -0.16, 0.27], [0.03, -0.09, -0.76], [-0.19, 0.16, 0.04]])
     check(unpacked_then_while, x, A, wrt=(0, 1))
+
+
+def grows_a_list_held_in_a_list(x):
+    outer = [[x]]
+    inner = outer[0]
+    outer[0] += [x * 3.0]
+    return np.sum(np.stack(inner) ** 2)
+
+
+def updates_an_array_held_by_another_name(x):
+    params = [x * 1.0, x * 2.0]
+    w = params[0]
+    params[0] += x
+    return np.sum(w * params[1])
+
+
+@pytest.mark.parametrize("f", [grows_a_list_held_in_a_list, updates_an_array_held_by_another_name])
+def test_item_update_seen_through_another_name_is_refused(f):
+    """c[k] += v changes an array or list item in place, so another name holding it sees the
+    change; the derivative rebound the slot (gradients [1, 2] and [2, 4] where finite
+    differences give [10, 20] and [4, 8]). Refused at the user's line, in both modes."""
+    x = np.array([0.5, 1.0])
+    for run in (lambda: srcdiff.grad(f)(x), lambda: srcdiff.jvp(f)(x, x)):
+        with pytest.raises(srcdiff.RuntimeRefusal) as info:
+            run()
+        assert "+= ..." in info.value.reason and info.value.lineno is not None
+
+
+def sgd_steps_on_a_list(x):
+    params = [x * 1.0, x * 2.0]
+    for k in range(2):
+        params[k] -= 0.1 * params[1 - k] ** 2
+    return np.sum(params[0] * params[1])
+
+
+def updates_numbers_held_by_another_name(x):
+    counts = [x[0] * 1.0, x[1] * 1.0]
+    first = counts[0]
+    counts[0] += x[1]
+    return first * counts[0] + counts[1]
+
+
+@pytest.mark.parametrize("f", [sgd_steps_on_a_list, updates_numbers_held_by_another_name])
+def test_item_updates_nothing_else_sees_still_differentiate(f):
+    from gradcheck import check
+    check(f, np.array([0.5, 1.0]))
