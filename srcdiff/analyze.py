@@ -109,6 +109,28 @@ def assigned(stmt):
     return None
 
 
+def taken_from(body, names):
+    """The names whose arrays `names` may share memory with, through the lowered `body`: what
+    each was indexed (a row, a slice) or copied from, transitively. Used where a write into
+    one name is seen through another (restores the adjoint needs, parameters written through
+    a row)."""
+    parents = {}
+    for stmt in flatten(body):
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            value = stmt.value
+            if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
+                parents.setdefault(stmt.targets[0].id, set()).add(value.value.id)
+            elif stmt.sd.kind == "copy" and isinstance(value, S.Name):
+                parents.setdefault(stmt.targets[0].id, set()).add(value.id)
+    out, todo = set(), list(names)
+    while todo:
+        for base in parents.pop(todo.pop(), ()):
+            if base not in out:
+                out.add(base)
+                todo.append(base)
+    return out
+
+
 def flatten(body):
     """Every core statement, nested ones included, in program order."""
     for stmt in body:

@@ -397,20 +397,7 @@ class Lowerer:
                     and s.sd.extra[:1] == ("inplace",)}
         # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
         # parameter it was taken from: that parameter gets its own copy too
-        parents = {}
-        for s in stmts:
-            if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name):
-                value = s.value
-                if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
-                    parents.setdefault(s.targets[0].id, set()).add(value.value.id)
-                elif s.sd.kind == "copy" and isinstance(value, S.Name):
-                    parents.setdefault(s.targets[0].id, set()).add(value.id)
-        todo = list(written)
-        while todo:
-            for base in parents.pop(todo.pop(), ()):
-                if base not in written:
-                    written.add(base)
-                    todo.append(base)
+        written |= analyze.taken_from(body, written)
         prelude = []
         for name in self.params:
             if name in written:

@@ -202,22 +202,7 @@ class Reverse:
         that was taken from them by an index (a row `for row in A`, a slice) or is an alias
         of them. An item write into such an array must be undone before the adjoint reads
         the view, even when the array itself is neither active nor read by name."""
-        parents = {}
-        for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
-                value = stmt.value
-                if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
-                    parents.setdefault(stmt.targets[0].id, set()).add(value.value.id)
-                elif stmt.sd.kind == "copy" and isinstance(value, S.Name):
-                    parents.setdefault(stmt.targets[0].id, set()).add(value.id)
-        out, todo = set(), [n for n in needed if n in parents]
-        while todo:
-            for base in parents.pop(todo.pop(), ()):
-                if base not in out:
-                    out.add(base)
-                    if base in parents:
-                        todo.append(base)
-        return out
+        return analyze.taken_from(self.body, needed)
 
     # -- primal ------------------------------------------------------------
     def primal_block(self, body, depth):
