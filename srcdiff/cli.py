@@ -34,8 +34,12 @@ def _parser():
     p.add_argument("targets", nargs="*", metavar="FILE.py:FUNC",
                    help="the function(s) to differentiate")
     p.add_argument("--rules", action="store_true",
-                   help="print the functions with rules, the non-differentiable ones and the "
-                        "ones not implemented yet, then exit")
+                   help="print the functions srcdiff knows (reverse, forward and second-order "
+                        "rules, the non-differentiable ones and the ones not implemented yet, "
+                        "beside autograd and JAX), then exit")
+    p.add_argument("--coverage", action="store_true",
+                   help="write the coverage table (docs/coverage.md) to OUTPUT or standard "
+                        "output, then exit; with --check, exit 1 if OUTPUT is not current")
     p.add_argument("--wrt", default=None,
                    help="comma-separated parameter names to differentiate with respect to "
                         "(default: the first parameter)")
@@ -236,13 +240,14 @@ def _one_line(exc):
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.rules:
-        from .rules import describe
-        for title, names in describe().items():
-            print(f"{title} ({len(names)}):")
-            for n in names:
-                print(f"  {n}")
-        return 0
+    if args.rules or args.coverage:
+        if args.targets:
+            parser.error("--rules and --coverage take no FILE.py:FUNC")
+        from . import coverage
+        if args.rules:
+            sys.stdout.write(coverage.text())
+            return 0
+        return _deliver(coverage.markdown(), args)
     if not args.targets:
         parser.error("give at least one FILE.py:FUNC")
     try:
@@ -258,6 +263,11 @@ def main(argv=None):
         print(f"srcdiff: error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)
         return 2
+    return _deliver(text, args)
+
+
+def _deliver(text, args):
+    """Write `text` to the output (or standard output), or with --check compare it."""
     if args.check:
         if args.output is None:
             print("srcdiff: error: --check needs -o/--output", file=sys.stderr)
