@@ -37,8 +37,14 @@ class SrcdiffError(Exception):
         return "\n".join(parts)
 
 
+SHOWN_PATH = None  # the codegen command's renaming of file names in emitted code, or None
+
+
 def where(filename, lineno):
-    """'FILE:LINE': how emitted code names the user's statement a runtime check refuses."""
+    """'FILE:LINE': how emitted code names the user's statement a runtime check refuses
+    (the codegen command names files by base name: see codegen_inputs.shown_paths)."""
+    if SHOWN_PATH is not None and filename is not None:
+        filename = SHOWN_PATH(filename)
     return f"{filename}:{lineno}"
 
 
