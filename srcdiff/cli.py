@@ -101,6 +101,10 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
             else:
                 from .forward import forward_source
                 em = forward_source(fn, names, name=name)
+        if name is not None and em.name != name:  # srcdiff renamed it to avoid a clash
+            raise CodegenError(f"{inputs.shown_name(path)}:{func}: the generated module "
+                               f"already uses the name {name!r} (the derivative reads it); "
+                               "choose another with --name")
         emitted.append((path, func, module, em))
         sources.append(f"{inputs.shown_name(path)}:{func}")
     return _assemble(emitted, sources, mode, backend)
@@ -165,8 +169,14 @@ def _assemble(emitted, sources, mode, backend="numpy"):
         lines += ["", "", "# Runtime helpers, copied from srcdiff so this module stands alone."]
         for hname in _bases_first(helpers):
             lines += ["", "", helpers[hname].rstrip()]
-    written = {}  # name -> (the target that emitted it, its text)
+    written, targets = {}, {}  # name -> (the target that emitted it, its text)
     for path, func, module, em in emitted:
+        target = f"{inputs.shown_name(path)}:{func}"
+        if em.name in targets:
+            raise CodegenError(f"{targets[em.name]} and {target} both give a function named "
+                               f"{em.name}; generate them into separate modules (with "
+                               "--name)")
+        targets[em.name] = target
         for fname, segment in inputs.top_level(em.function_text):
             if fname is not None and fname in written:
                 first, text = written[fname]

@@ -72,6 +72,14 @@ def check_importable(path, names, taken):
         raise CodegenError(f"{shown_name(path)}: the derivative imports {listed} from this "
                            f"file, but the generated module imports the module {name} "
                            f"itself; rename the file")
+    real = os.path.realpath(path)
+    other = sys.modules.get(name)
+    if name in getattr(sys, "stdlib_module_names", ()) or name in sys.builtin_module_names \
+            or (other is not None and os.path.realpath(
+                getattr(other, "__file__", None) or "") != real):
+        raise CodegenError(f"{shown_name(path)}: the derivative imports {listed} from this "
+                           f"file, but `from {name} import ...` would import the module "
+                           f"{name} Python already has; rename the file")
 
 
 def check_same_base_names(paths):
