@@ -32,7 +32,12 @@ class Emitted:
 
 
 def origin_of(fn, source):
+    """'FILE:LINE' for the header comment and docstring of emitted code: printable ASCII
+    with no quote, so a file name can not end the comment or the docstring (a name with
+    a newline or a triple quote would otherwise inject code); odd characters are escaped."""
     filename = os.path.basename(source.filename)
+    if not (filename.isprintable() and filename.isascii()) or any(c in filename for c in "\"\\"):
+        filename = filename.encode("unicode_escape").decode("ascii").replace('"', "\\x22")
     return f"{filename}:{source.node.lineno}"
 
 
