@@ -8,6 +8,7 @@ builtins). Rules are looked up by object, never by spelling.
 import builtins
 import inspect
 import linecache
+import threading
 import types
 
 from . import syntax as S
@@ -193,7 +194,17 @@ def _lambda_to_def(node):
     return fdef
 
 
-_TRACKING = []  # while a derivative is made: the lists its function lookups go to
+class _PerThread(threading.local):
+    """What a derivative being made keeps while it is made, one per thread: derivatives made
+    at once in several threads each see their own (the lists their function lookups go to,
+    and how their emitted modules read free names)."""
+
+    def __init__(self):
+        self.tracking = []
+        self.home = []
+
+
+_STATE = _PerThread()
 
 
 class tracking:
@@ -203,11 +214,11 @@ class tracking:
 
     def __enter__(self):
         self.deps = []
-        _TRACKING.append(self.deps)
+        _STATE.tracking.append(self.deps)
         return self.deps
 
     def __exit__(self, *exc):
-        _TRACKING.pop()
+        _STATE.tracking.pop()
         return False
 
 
@@ -244,17 +255,19 @@ class Resolver:
             except ValueError:
                 pass
             else:
-                if _TRACKING and isinstance(value, types.FunctionType):
-                    _TRACKING[-1].append((cell, None, value))
+                tracking_now = _STATE.tracking
+                if tracking_now and isinstance(value, types.FunctionType):
+                    tracking_now[-1].append((cell, None, value))
                 return value
         try:
             value = self.globals[identifier]  # a dict, or the globals of emitted code
         except KeyError:
             pass
         else:
-            if _TRACKING and isinstance(value, types.FunctionType) and \
+            tracking_now = _STATE.tracking
+            if tracking_now and isinstance(value, types.FunctionType) and \
                     isinstance(self.globals, dict):
-                _TRACKING[-1].append((self.globals, identifier, value))
+                tracking_now[-1].append((self.globals, identifier, value))
             return value
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):
@@ -268,8 +281,6 @@ class Resolver:
     def has(self, identifier):
         return self.lookup(identifier, None) is not None or identifier in self.globals
 
-
-_HOME = []  # while a derivative is made: how its emitted module reads free names
 
 
 class home:
@@ -290,11 +301,11 @@ class home:
         self.taken = set()
 
     def __enter__(self):
-        _HOME.append(self)
+        _STATE.home.append(self)
         return self
 
     def __exit__(self, *exc):
-        _HOME.pop()
+        _STATE.home.pop()
         return False
 
     def reference(self, lowerer, name):
@@ -334,8 +345,8 @@ class home:
             raise lowerer.error(lowerer.fdef, f"the local name {alias!r} hides the value "
                                 f"srcdiff binds for {name!r}", hint=f"rename {alias!r}")
         lowerer.bindings[alias] = value
-        if _TRACKING:
-            _TRACKING[-1].append((where, key, value))
+        if _STATE.tracking:
+            _STATE.tracking[-1].append((where, key, value))
         return S.load(alias)
 
 
@@ -349,4 +360,5 @@ def _cell_bound(cell):
 
 def free_name_reference(lowerer, name):
     """`home.reference` of the derivative being made (None outside one: a bare name)."""
-    return _HOME[-1].reference(lowerer, name) if _HOME else None
+    home_now = _STATE.home
+    return home_now[-1].reference(lowerer, name) if home_now else None
