@@ -205,7 +205,10 @@ class Derivative:
             hit = None  # a function it calls was redefined since
         if hit is None:
             with frontend.tracking() as deps:
-                hit = self._transform_now(containers, known, shapes)
+                try:
+                    hit = self._transform_now(containers, known, shapes)
+                except RecursionError:
+                    raise frontend.too_deep(self._fn) from None
             unique = {}
             for where, name, obj in deps:
                 unique.setdefault((id(where), name), (where, name, obj))
