@@ -28,9 +28,15 @@ MAX_SHAPE_VARIANTS = 8
 CHECK_TAPE = False
 
 
+def _signature(fn):
+    """The signature of the code that runs when `fn` is called: a functools.wraps wrapper's
+    own, not the one of the function it wraps (which inspect.signature reports)."""
+    return inspect.signature(fn, follow_wrapped=False)
+
+
 def _params(fn):
     try:
-        sig = inspect.signature(fn)
+        sig = _signature(fn)
     except (TypeError, ValueError):
         raise ArgumentError(f"{fn!r} is not a Python function srcdiff can read") from None
     return sig, [p.name for p in sig.parameters.values()
@@ -48,10 +54,14 @@ def _normalize_wrt(fn, wrt):
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise ArgumentError(f"wrt must be a parameter position or name, not {item!r}")
         if isinstance(item, int):
+            if not -len(names) <= item < len(names) and _takes_any(sig):
+                raise _wrapper_refusal(fn, sig, item)
             if not -len(names) <= item < len(names):
                 raise ArgumentError(f"wrt={item} is out of range: {_fname(fn)} has "
                                     f"{len(names)} parameter(s) {tuple(names)}")
             item = names[item]
+        elif item not in names and _takes_any(sig):
+            raise _wrapper_refusal(fn, sig, item)
         elif item not in names:
             raise ArgumentError(f"wrt={item!r} is not a parameter of {_fname(fn)}; its "
                                 f"parameters are {tuple(names)}")
@@ -59,6 +69,30 @@ def _normalize_wrt(fn, wrt):
             raise ArgumentError(f"wrt names {item!r} twice")
         out.append(item)
     return tuple(out), single
+
+
+def _takes_any(sig):
+    return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+
+
+def _wrapper_refusal(fn, sig, item):
+    """wrt names a parameter of a function that takes *args or **kwargs (a decorator's
+    wrapper): refused at its def, saying what is differentiated."""
+    from .errors import UnsupportedCodeError
+    from .frontend import _unwrap
+    code = _unwrap(fn).__code__
+    import linecache
+    line = linecache.getline(code.co_filename, code.co_firstlineno)
+    wrapped = getattr(fn, "__wrapped__", None)
+    what = (f"{_fname(fn)} is a wrapper made by a decorator (it has __wrapped__): srcdiff "
+            "differentiates the wrapper, the code that runs when it is called, and ") \
+        if wrapped is not None else f"{_fname(fn)} "
+    return UnsupportedCodeError(
+        what + f"its parameters {sig} name no parameter "
+        f"{'at position ' + str(item) if isinstance(item, int) else repr(item)}",
+        hint="give the wrapper the parameters of the function it wraps (def wrapper(x): "
+             "return 2 * fn(x)), or differentiate the function before it is decorated",
+        filename=code.co_filename, lineno=code.co_firstlineno, line=line)
 
 
 def _plain_types():
@@ -135,7 +169,7 @@ class Derivative:
         self.__qualname__ = f"{kind}({_fname(fn)})"
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
-        sig = inspect.signature(fn)
+        sig = _signature(fn)
         extra = ["cotangent"] if kind == "vjp" else [f"tangent_{w}" for w in wrt] \
             if kind == "jvp" else []
         self._extra = extra
@@ -445,7 +479,7 @@ def _trailing_defaults(sig):
 
 
 def _bound(fn, args, kwargs):
-    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound = _signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
     return dict(bound.arguments)
 
@@ -455,7 +489,7 @@ def _gradient_arguments(f, args, kwargs):
     bound method's object first, under the name the method gives it)."""
     arguments = _bound(f, args, kwargs)
     if inspect.ismethod(f):
-        first = next(iter(inspect.signature(f.__func__).parameters))
+        first = next(iter(_signature(f.__func__).parameters))
         arguments = {first: f.__self__, **arguments}
     return arguments
 
@@ -510,7 +544,7 @@ def _differentiate_derivative(kind, d, wrt):
         tangents = {f"tangent_{a}": _ones_like(arguments[a]) for a in inner}
         return along(**arguments, **tangents)[1]
 
-    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, inspect.signature(f),
+    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, _signature(f),
                      second, lambda: over.source)
 
 
@@ -533,7 +567,7 @@ def hvp(f, wrt=0):
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
-    sig = inspect.signature(f)
+    sig = _signature(f)
     try:
         sig = sig.replace(parameters=list(sig.parameters.values()) + [
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
@@ -617,7 +651,7 @@ def jacobian(f, wrt=0, mode="reverse"):
             if isinstance(x, float) and not numpy.shape(value):
                 return float(rows)
             return rows
-    return Composite(f"jacobian_{f.__name__}", f, inspect.signature(f), jac,
+    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac,
                      lambda: derivative.source)
 
 
@@ -648,7 +682,7 @@ def _jacobian_of_gradient(d, wrt):
         return _stack(columns, out_shape, x)
 
     return Composite(f"jacobian_grad_{getattr(fn, '__name__', 'f')}", fn,
-                     inspect.signature(fn), jac, lambda: over.source)
+                     _signature(fn), jac, lambda: over.source)
 
 
 def hessian(f, wrt=0):
@@ -670,5 +704,5 @@ def hessian(f, wrt=0):
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
-    return Composite(f"hessian_{f.__name__}", f, inspect.signature(f), hess,
+    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess,
                      lambda: over.source)

@@ -39,9 +39,12 @@ class Source:
 
 
 def _unwrap(fn):
+    """The function a bound method calls. A function a decorator wrapped (functools.wraps
+    sets `__wrapped__`) is not unwrapped: its own code, which calls the wrapped function,
+    is what runs, so it is what is differentiated."""
     while isinstance(fn, types.MethodType):
         fn = fn.__func__
-    return inspect.unwrap(fn)
+    return fn
 
 
 def get_source(fn):
