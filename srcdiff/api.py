@@ -17,7 +17,49 @@ def stop_gradient(x):
     return x
 
 
-_CACHE = weakref.WeakKeyDictionary()
+_CACHE_ATTRIBUTE = "__srcdiff_derivatives__"
+
+
+class _Derivatives(dict):
+    """The derivatives made of one function (options -> emitted function), kept on the
+    function itself: they go when it does. (A cache keyed by the function, even weakly,
+    would keep it alive: an emitted function's globals are the function's module, which
+    holds the function.) `owner` tells the function's own from one functools.wraps copied
+    into a wrapper's __dict__."""
+
+    __slots__ = ("owner", "generation", "__weakref__")
+
+
+_GENERATION = [0]  # clear_cache() moves it on: every function's derivatives are made again
+
+
+def clear_cache(fn=None):
+    """Forget the derivatives made so far: of `fn`, or (None) of every function."""
+    if fn is None:
+        _GENERATION[0] += 1
+    else:
+        _derivatives_of(fn).clear()
+
+
+def _derivatives_of(fn):
+    """The `_Derivatives` of fn (of the function a bound method calls, its object's class
+    then being part of each key), or a new one not kept anywhere when fn takes no
+    attributes."""
+    target = fn.__func__ if inspect.ismethod(fn) else fn
+    found = getattr(target, "__dict__", {}).get(_CACHE_ATTRIBUTE)
+    if found is not None and found.owner() is target:
+        if found.generation != _GENERATION[0]:
+            found.clear()
+            found.generation = _GENERATION[0]
+        return found
+    made = _Derivatives()
+    made.generation = _GENERATION[0]
+    try:
+        made.owner = weakref.ref(target)
+        setattr(target, _CACHE_ATTRIBUTE, made)
+    except (AttributeError, TypeError):
+        pass
+    return made
 
 # Derivatives are specialised on the shapes of the arrays passed in (srcdiff/shapes.py); past
 # this many variants of one derivative, new shapes share a single shape-independent variant.
@@ -230,10 +272,11 @@ class Derivative:
         known = known or {}
         if self._kind == "jvp":
             shapes = None  # forward code is not specialised on shapes: one variant serves all
-        per_fn = _CACHE.setdefault(self._fn, {})
+        per_fn = _derivatives_of(self._fn)
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
-               None if shapes is None else tuple(sorted(shapes.items())))
+               None if shapes is None else tuple(sorted(shapes.items())),
+               type(self._self) if self._self is not None else None)
         hit = per_fn.get(key)
         if hit is not None and frontend.stale(hit._srcdiff_deps):
             hit = None  # a function it calls was redefined since
@@ -350,6 +393,16 @@ class Derivative:
         if obj is None:
             return self
         return functools.partial(self, obj)
+
+    def __reduce__(self):
+        """Pickled by reference, as the function it differentiates is (its module and
+        name), with its options; the emitted code is made again where it is loaded."""
+        wrt = self._wrt[0] if self._single else self._wrt
+        return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend)
+
+
+def _remade(kind, fn, wrt, has_aux, backend):
+    return _transform(kind, fn, wrt, has_aux, backend)
 
 
 def _transform(kind, f, wrt, has_aux=False, backend="numpy"):

@@ -15,7 +15,7 @@ import types
 from . import syntax as S
 from .errors import UnsupportedCodeError
 
-_KEPT = 64  # texts kept parsed (many functions of one file share one parse)
+_KEPT = 16  # texts kept parsed (many functions of one file share one parse)
 
 
 class File:
