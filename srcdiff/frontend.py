@@ -82,7 +82,15 @@ def too_deep(fn):
     """The located refusal for a function whose transform ran past Python's recursion
     limit (an expression nested too deeply)."""
     from . import sourcefile
-    source = get_source(fn)
+    try:
+        source = get_source(fn)
+    except RecursionError:
+        code = _unwrap(fn).__code__
+        return UnsupportedCodeError(
+            "this function is nested too deeply for srcdiff to transform (Python's recursion "
+            "limit)", hint="split its expressions into several statements",
+            filename=code.co_filename, lineno=code.co_firstlineno,
+            line=linecache.getline(code.co_filename, code.co_firstlineno))
     return sourcefile.too_deep(source.filename, source.lines, source.node)
 
 
@@ -142,7 +150,7 @@ def _check_fragment(fn, code, text, node):
     import textwrap
     from . import sourcefile
     try:
-        lines, start = inspect.getsourcelines(fn)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError):
         return
     fragment = "".join(lines)
@@ -188,15 +196,16 @@ def _shape(code, first, shift):
 
 
 def _find_def_fragment(fn, code):
-    """Fallback when the whole file does not parse: use inspect's slice."""
+    """Fallback when the whole file does not parse: use inspect's slice (of the code object:
+    inspect would follow a wrapper's __wrapped__)."""
     try:
-        lines, start = inspect.getsourcelines(fn)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError):
         return None
     import textwrap
     try:
         module = S.parse_module(textwrap.dedent("".join(lines)))
-    except SyntaxError:
+    except (SyntaxError, RecursionError):
         return None
     for node in S.walk(module):
         if hasattr(node, "lineno"):
@@ -204,7 +213,7 @@ def _find_def_fragment(fn, code):
             if hasattr(node, "end_lineno") and node.end_lineno:
                 node.end_lineno += start - 1
     for node in S.walk(module):
-        if isinstance(node, S.FunctionDef) and node.name == fn.__name__:
+        if isinstance(node, S.FunctionDef) and node.name == code.co_name:
             return node
         if isinstance(node, S.Lambda):
             return _lambda_to_def(node)
