@@ -58,8 +58,13 @@ SCRIPT = textwrap.dedent('''
     hvps = [srcdiff.hvp(m.f) for m in mods]
     v = np.array([0.5, 1.0, -2.0])
 
+    shared = module(N, 2)  # one function all threads differentiate at once, too
+    shared_grad = srcdiff.grad(shared.f)
+
     def first(i):
         grads[i](x); jvps[i](x, v); hvps[i](x, v)  # the first derivatives, made at once
+        np.testing.assert_allclose(shared_grad(x), gradcheck.numerical_grad(shared.f, [x], 0),
+                                   rtol=1e-5, atol=1e-6)
         gradcheck.check(mods[i].f, x)
 
     errors = at_once(first)
