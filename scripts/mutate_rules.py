@@ -167,7 +167,7 @@ def _pytest(path, select=None):
 
     import pytest
     from srcdiff import api
-    api._CACHE.clear()  # derivatives compiled under another mutation
+    api.clear_cache()  # derivatives compiled under another mutation
     failures = _Failures()
     args = ["-x", "-q", "-p", "no:cacheprovider", path] + (["-k", select] if select else [])
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -17,7 +17,49 @@ def stop_gradient(x):
     return x
 
 
-_CACHE = weakref.WeakKeyDictionary()
+_CACHE_ATTRIBUTE = "__srcdiff_derivatives__"
+
+
+class _Derivatives(dict):
+    """The derivatives made of one function (options -> emitted function), kept on the
+    function itself: they go when it does. (A cache keyed by the function, even weakly,
+    would keep it alive: an emitted function's globals are the function's module, which
+    holds the function.) `owner` tells the function's own from one functools.wraps copied
+    into a wrapper's __dict__."""
+
+    __slots__ = ("owner", "generation", "__weakref__")
+
+
+_GENERATION = [0]  # clear_cache() moves it on: every function's derivatives are made again
+
+
+def clear_cache(fn=None):
+    """Forget the derivatives made so far: of `fn`, or (None) of every function."""
+    if fn is None:
+        _GENERATION[0] += 1
+    else:
+        _derivatives_of(fn).clear()
+
+
+def _derivatives_of(fn):
+    """The `_Derivatives` of fn (of the function a bound method calls, its object's class
+    then being part of each key), or a new one not kept anywhere when fn takes no
+    attributes."""
+    target = fn.__func__ if inspect.ismethod(fn) else fn
+    found = getattr(target, "__dict__", {}).get(_CACHE_ATTRIBUTE)
+    if found is not None and found.owner() is target:
+        if found.generation != _GENERATION[0]:
+            found.clear()
+            found.generation = _GENERATION[0]
+        return found
+    made = _Derivatives()
+    made.generation = _GENERATION[0]
+    try:
+        made.owner = weakref.ref(target)
+        setattr(target, _CACHE_ATTRIBUTE, made)
+    except (AttributeError, TypeError):
+        pass
+    return made
 
 # Derivatives are specialised on the shapes of the arrays passed in (srcdiff/shapes.py); past
 # this many variants of one derivative, new shapes share a single shape-independent variant.
@@ -28,9 +70,15 @@ MAX_SHAPE_VARIANTS = 8
 CHECK_TAPE = False
 
 
+def _signature(fn):
+    """The signature of the code that runs when `fn` is called: a functools.wraps wrapper's
+    own, not the one of the function it wraps (which inspect.signature reports)."""
+    return inspect.signature(fn, follow_wrapped=False)
+
+
 def _params(fn):
     try:
-        sig = inspect.signature(fn)
+        sig = _signature(fn)
     except (TypeError, ValueError):
         raise ArgumentError(f"{fn!r} is not a Python function srcdiff can read") from None
     return sig, [p.name for p in sig.parameters.values()
@@ -48,10 +96,14 @@ def _normalize_wrt(fn, wrt):
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise ArgumentError(f"wrt must be a parameter position or name, not {item!r}")
         if isinstance(item, int):
+            if not -len(names) <= item < len(names) and _takes_any(sig):
+                raise _wrapper_refusal(fn, sig, item)
             if not -len(names) <= item < len(names):
                 raise ArgumentError(f"wrt={item} is out of range: {_fname(fn)} has "
                                     f"{len(names)} parameter(s) {tuple(names)}")
             item = names[item]
+        elif item not in names and _takes_any(sig):
+            raise _wrapper_refusal(fn, sig, item)
         elif item not in names:
             raise ArgumentError(f"wrt={item!r} is not a parameter of {_fname(fn)}; its "
                                 f"parameters are {tuple(names)}")
@@ -59,6 +111,30 @@ def _normalize_wrt(fn, wrt):
             raise ArgumentError(f"wrt names {item!r} twice")
         out.append(item)
     return tuple(out), single
+
+
+def _takes_any(sig):
+    return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+
+
+def _wrapper_refusal(fn, sig, item):
+    """wrt names a parameter of a function that takes *args or **kwargs (a decorator's
+    wrapper): refused at its def, saying what is differentiated."""
+    from .errors import UnsupportedCodeError
+    from .frontend import _unwrap
+    code = _unwrap(fn).__code__
+    import linecache
+    line = linecache.getline(code.co_filename, code.co_firstlineno)
+    wrapped = getattr(fn, "__wrapped__", None)
+    what = (f"{_fname(fn)} is a wrapper made by a decorator (it has __wrapped__): srcdiff "
+            "differentiates the wrapper, the code that runs when it is called, and ") \
+        if wrapped is not None else f"{_fname(fn)} "
+    return UnsupportedCodeError(
+        what + f"its parameters {sig} name no parameter "
+        f"{'at position ' + str(item) if isinstance(item, int) else repr(item)}",
+        hint="give the wrapper the parameters of the function it wraps (def wrapper(x): "
+             "return 2 * fn(x)), or differentiate the function before it is decorated",
+        filename=code.co_filename, lineno=code.co_firstlineno, line=line)
 
 
 def _plain_types():
@@ -135,7 +211,7 @@ class Derivative:
         self.__qualname__ = f"{kind}({_fname(fn)})"
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
-        sig = inspect.signature(fn)
+        sig = _signature(fn)
         extra = ["cotangent"] if kind == "vjp" else [f"tangent_{w}" for w in wrt] \
             if kind == "jvp" else []
         self._extra = extra
@@ -196,16 +272,20 @@ class Derivative:
         known = known or {}
         if self._kind == "jvp":
             shapes = None  # forward code is not specialised on shapes: one variant serves all
-        per_fn = _CACHE.setdefault(self._fn, {})
+        per_fn = _derivatives_of(self._fn)
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
-               None if shapes is None else tuple(sorted(shapes.items())))
+               None if shapes is None else tuple(sorted(shapes.items())),
+               type(self._self) if self._self is not None else None)
         hit = per_fn.get(key)
         if hit is not None and frontend.stale(hit._srcdiff_deps):
             hit = None  # a function it calls was redefined since
         if hit is None:
             with frontend.tracking() as deps:
-                hit = self._transform_now(containers, known, shapes)
+                try:
+                    hit = self._transform_now(containers, known, shapes)
+                except RecursionError:
+                    raise frontend.too_deep(self._fn) from None
             unique = {}
             for where, name, obj in deps:
                 unique.setdefault((id(where), name), (where, name, obj))
@@ -313,6 +393,16 @@ class Derivative:
         if obj is None:
             return self
         return functools.partial(self, obj)
+
+    def __reduce__(self):
+        """Pickled by reference, as the function it differentiates is (its module and
+        name), with its options; the emitted code is made again where it is loaded."""
+        wrt = self._wrt[0] if self._single else self._wrt
+        return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend)
+
+
+def _remade(kind, fn, wrt, has_aux, backend):
+    return _transform(kind, fn, wrt, has_aux, backend)
 
 
 def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
@@ -442,7 +532,7 @@ def _trailing_defaults(sig):
 
 
 def _bound(fn, args, kwargs):
-    bound = inspect.signature(fn).bind(*args, **kwargs)
+    bound = _signature(fn).bind(*args, **kwargs)
     bound.apply_defaults()
     return dict(bound.arguments)
 
@@ -452,7 +542,7 @@ def _gradient_arguments(f, args, kwargs):
     bound method's object first, under the name the method gives it)."""
     arguments = _bound(f, args, kwargs)
     if inspect.ismethod(f):
-        first = next(iter(inspect.signature(f.__func__).parameters))
+        first = next(iter(_signature(f.__func__).parameters))
         arguments = {first: f.__self__, **arguments}
     return arguments
 
@@ -507,7 +597,7 @@ def _differentiate_derivative(kind, d, wrt):
         tangents = {f"tangent_{a}": _ones_like(arguments[a]) for a in inner}
         return along(**arguments, **tangents)[1]
 
-    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, inspect.signature(f),
+    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, _signature(f),
                      second, lambda: over.source)
 
 
@@ -530,7 +620,7 @@ def hvp(f, wrt=0):
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
-    sig = inspect.signature(f)
+    sig = _signature(f)
     try:
         sig = sig.replace(parameters=list(sig.parameters.values()) + [
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
@@ -614,7 +704,7 @@ def jacobian(f, wrt=0, mode="reverse"):
             if isinstance(x, float) and not numpy.shape(value):
                 return float(rows)
             return rows
-    return Composite(f"jacobian_{f.__name__}", f, inspect.signature(f), jac,
+    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac,
                      lambda: derivative.source)
 
 
@@ -645,7 +735,7 @@ def _jacobian_of_gradient(d, wrt):
         return _stack(columns, out_shape, x)
 
     return Composite(f"jacobian_grad_{getattr(fn, '__name__', 'f')}", fn,
-                     inspect.signature(fn), jac, lambda: over.source)
+                     _signature(fn), jac, lambda: over.source)
 
 
 def hessian(f, wrt=0):
@@ -667,5 +757,5 @@ def hessian(f, wrt=0):
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
-    return Composite(f"hessian_{f.__name__}", f, inspect.signature(f), hess,
+    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess,
                      lambda: over.source)

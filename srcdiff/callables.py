@@ -9,6 +9,7 @@ import builtins
 import math
 import operator
 import types
+import weakref
 
 import numpy
 
@@ -53,7 +54,7 @@ def _PATH_CACHE_LOOKUP(obj):
         hit = _path_cache.get(id(obj))
     except TypeError:
         hit = None
-    if hit is not None and hit[0] is obj:
+    if hit is not None and hit[0]() is obj:
         yield hit[1]
         return
     if isinstance(obj, types.ModuleType):
@@ -71,19 +72,48 @@ def _PATH_CACHE_LOOKUP(obj):
         for mod in candidates:
             target = _resolve_path(mod + "." + qualname)
             if target is obj:
-                _path_cache[id(obj)] = (obj, mod + "." + qualname)
+                _remember(obj, mod + "." + qualname)
                 yield mod + "." + qualname
                 return
 
 
-_path_cache = {}
+class _Held:
+    """A reference to an object that can not be weakly referenced (C functions, which live
+    as long as their modules): called like a weak reference."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __call__(self):
+        return self.obj
+
+
+def _remember(obj, path):
+    """Cache obj's path. A Python function is held weakly: the cache keeps no user function
+    (nor its module) alive, and its entry goes with it."""
+    key = id(obj)
+
+    def forget(ref):
+        hit = _path_cache.get(key)
+        if hit is not None and hit[0] is ref:
+            _path_cache.pop(key, None)
+    try:
+        ref = weakref.ref(obj, forget)
+    except TypeError:
+        ref = _Held(obj)
+    _path_cache[key] = (ref, path)
+
+
+_path_cache = {}  # id(obj) -> (a reference to obj, its dotted path)
 for _mod in (numpy, numpy.linalg, math, operator, builtins):
     for _attr in dir(_mod):
         _obj = getattr(_mod, _attr, None)
         if callable(_obj) and not isinstance(_obj, type) and (
                 id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
             prefix = "" if _mod is builtins else _mod.__name__ + "."
-            _path_cache[id(_obj)] = (_obj, prefix + _attr)
+            _remember(_obj, prefix + _attr)
 
 
 def _resolve_path(path):

@@ -67,7 +67,10 @@ def _target(spec):
         raise CodegenError(f"{path}: no function named {func!r}")
     if not inspect.isfunction(fn):
         raise CodegenError(f"{path}:{func}: {func!r} is not a Python function")
-    return path, func, module, inspect.unwrap(fn)
+    if getattr(fn, "__wrapped__", None) is not None:  # functools.wraps: the wrapper runs
+        raise CodegenError(f"{path}:{func}: {func!r} is a decorator's wrapper; the codegen "
+                           "command differentiates undecorated functions")
+    return path, func, module, fn
 
 
 def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", output=None):

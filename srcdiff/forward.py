@@ -392,7 +392,8 @@ class Forward:
         """`t, tan_t = jvp_g(args..., tangents...)`: one emitted jvp per activity pattern."""
         import inspect
         fn = stmt.sd.func
-        params = getattr(fn, "lifted_params", None) or list(inspect.signature(fn).parameters)
+        params = getattr(fn, "lifted_params", None) or list(
+            inspect.signature(fn, follow_wrapped=False).parameters)
         args = analyze.call_args(stmt)
         containers = [p for p, a in zip(params, args)
                       if isinstance(a, S.Name) and a.id in self.containers]

@@ -8,6 +8,7 @@ builtins). Rules are looked up by object, never by spelling.
 import builtins
 import inspect
 import linecache
+import threading
 import types
 
 from . import syntax as S
@@ -38,16 +39,20 @@ class Source:
 
 
 def _unwrap(fn):
+    """The function a bound method calls. A function a decorator wrapped (functools.wraps
+    sets `__wrapped__`) is not unwrapped: its own code, which calls the wrapped function,
+    is what runs, so it is what is differentiated."""
     while isinstance(fn, types.MethodType):
         fn = fn.__func__
-    return inspect.unwrap(fn)
+    return fn
 
 
 def get_source(fn):
     """Return a `Source` for a plain Python function or lambda.
 
     Raises UnsupportedCodeError when no source can be found (builtins, C
-    extensions, functions typed at a bare interactive prompt).
+    extensions, functions typed at a bare interactive prompt), or when the source found
+    is no longer the text the function was compiled from (sourcefile.check_current).
     """
     fn = _unwrap(fn)
     code = getattr(fn, "__code__", None)
@@ -57,19 +62,49 @@ def get_source(fn):
             hint="give it a derivative rule with srcdiff.reverse_rule, or "
                  "mark it with srcdiff.nondifferentiable")
     filename = code.co_filename
-    lines = _emitted_lines(code) or linecache.getlines(filename, fn.__globals__)
+    emitted = _emitted_lines(code)
+    lines = emitted or _user_lines(filename, fn.__globals__)
     if not lines:
         raise UnsupportedCodeError(
             f"the source of {fn.__qualname__} is not available",
             hint="define the function in a file (or a notebook cell) rather "
                  "than at an interactive prompt",
             filename=filename, lineno=code.co_firstlineno)
-    node = _find_def(fn, code, "".join(lines))
+    node = _find_def(fn, code, "".join(lines), checked=emitted is None)
     if node is None:
         raise UnsupportedCodeError(
             f"could not locate the definition of {fn.__qualname__} in its source",
             filename=filename, lineno=code.co_firstlineno)
     return Source(filename, lines, node)
+
+
+def too_deep(fn):
+    """The located refusal for a function whose transform ran past Python's recursion
+    limit (an expression nested too deeply)."""
+    from . import sourcefile
+    try:
+        source = get_source(fn)
+    except RecursionError:
+        code = _unwrap(fn).__code__
+        return UnsupportedCodeError(
+            "this function is nested too deeply for srcdiff to transform (Python's recursion "
+            "limit)", hint="split its expressions into several statements",
+            filename=code.co_filename, lineno=code.co_firstlineno,
+            line=linecache.getline(code.co_filename, code.co_firstlineno))
+    return sourcefile.too_deep(source.filename, source.lines, source.node)
+
+
+def _user_lines(filename, module_globals):
+    """The lines of a user's file, read through linecache (which holds notebook cells). An
+    entry this read adds is taken out again: srcdiff keeps no copy of a file per function
+    (the parse of the last few texts is kept by sourcefile)."""
+    had = filename in linecache.cache
+    lines = linecache.getlines(filename, module_globals)
+    if not had:
+        entry = linecache.cache.get(filename)
+        if entry is not None and len(entry) == 4 and entry[2] is lines:
+            linecache.cache.pop(filename, None)
+    return lines
 
 
 def _emitted_lines(code):
@@ -82,76 +117,95 @@ def _emitted_lines(code):
     return text.splitlines(keepends=True) if text is not None else None
 
 
-_PARSED = {}
-
-
-def _parse_cached(filename, text):
-    """Parse a whole file once per content (many lambdas in one file share the parse)."""
-    key = (filename, hash(text), len(text))
-    module = _PARSED.get(key)
-    if module is None:
-        if len(_PARSED) > 64:
-            _PARSED.clear()
-        module = _PARSED[key] = S.parse_module(text)
-    return module
-
-
-def _find_def(fn, code, text):
-    try:
-        module = _parse_cached(code.co_filename, text)
-    except SyntaxError:
-        return _find_def_fragment(fn, code)
+def _find_def(fn, code, text, checked=True):
+    """The gast def of `fn` in `text`. Only that definition is converted from the standard
+    library's parse; with `checked`, the text must compile to `fn`'s live code first."""
+    from . import sourcefile
+    file = sourcefile.parsed(code.co_filename, text)
+    if file is None:
+        node = _find_def_fragment(fn, code)
+        if node is not None and checked:
+            _check_fragment(fn, code, text, node)
+        return node
+    if checked:
+        sourcefile.check_current(fn, code, file)
     want = code.co_firstlineno
-    is_lambda = fn.__name__ == "<lambda>"
-    if not is_lambda:
-        key = (id(module), want, fn.__name__)
-        hit = _DEFS.get(key)
-        if hit is not None and hit[0] is module:
-            return S.clone(hit[1])
-    if is_lambda:
-        candidates = _match_lambda(_lambdas_at(module, want), code)
-        return _lambda_to_def(S.clone(candidates[0])) if len(candidates) == 1 else None
-    candidates = []
-    for node in S.walk(module):
-        if isinstance(node, S.FunctionDef) and node.name == fn.__name__:
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            if first == want or node.lineno == want:
-                candidates.append(node)
+    if code.co_name == "<lambda>":
+        candidates = _match_lambda(file.lambdas.get(want, []), code)
+        return _lambda_to_def(file.gast(candidates[0])) if len(candidates) == 1 else None
+    # the code's own name: a functools.wraps wrapper carries the name of what it wraps
+    candidates = file.defs.get((code.co_name, want))
     if not candidates:
         return None
-    _DEFS[key] = (module, candidates[0])
-    return S.clone(candidates[0])
+    if not isinstance(candidates[0], sourcefile.ast.FunctionDef):
+        return None  # async def: not differentiated
+    return file.gast(candidates[0])
 
 
-_DEFS = {}  # (parsed module, first line, name) -> its def, found once
-_LAMBDAS = {}  # id(parsed module) -> (module, {line: the lambdas starting on it})
+def _check_fragment(fn, code, text, node):
+    """When the file's text does not parse as a whole, its definition of `fn` is compiled
+    alone (outside its class or enclosing function, so the bytecode may differ): the
+    positions of its instructions relative to its first line, and its constants, must be
+    the live code's."""
+    import textwrap
+    from . import sourcefile
+    try:
+        lines, start = inspect.getsourcelines(code)
+    except (OSError, TypeError):
+        return
+    fragment = "".join(lines)
+    dedented = textwrap.dedent(fragment)
+    indent = len(lines[0]) - len(lines[0].lstrip()) - (
+        len(dedented.splitlines()[0]) - len(dedented.splitlines()[0].lstrip()))
+    try:
+        top = compile(dedented, code.co_filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # nothing to compare with (nonlocal names outside their function)
+    want = _shape(code, start, 0)
+    stack = [top]
+    while stack:
+        for const in stack.pop().co_consts:
+            if isinstance(const, types.CodeType):
+                if const.co_name == code.co_name and _shape(const, 1, -indent) == want:
+                    return
+                stack.append(const)
+    raise sourcefile.changed(fn, code, code.co_filename, text.splitlines(keepends=True))
 
 
-def _lambdas_at(module, lineno):
-    """The lambdas of a parsed module that start on `lineno`, in source order (the module
-    is indexed once: a file of many lambdas is not walked once per lambda)."""
-    hit = _LAMBDAS.get(id(module))
-    if hit is None or hit[0] is not module:
-        index = {}
-        for node in S.walk(module):
-            if isinstance(node, S.Lambda):
-                index.setdefault(node.lineno, []).append(node)
-        if len(_LAMBDAS) > 64:
-            _LAMBDAS.clear()
-        hit = _LAMBDAS[id(module)] = (module, index)
-    return list(hit[1].get(lineno, ()))
+_SCOPE_OPS = {"PUSH_NULL", "MAKE_CELL", "COPY_FREE_VARS", "RESUME", "NOP", "CACHE"}
+
+
+def _shape(code, first, shift):
+    """What a def compiled alone shares with the same def compiled in its file: every
+    instruction's operation (loads and stores whatever their scope) and position relative
+    to the first line, and the constants."""
+    import dis
+    ops = []
+    for instr in dis.get_instructions(code):
+        pos = instr.positions
+        if instr.opname in _SCOPE_OPS or pos is None or None in pos:
+            continue
+        op = instr.opname.split("_")[0] if instr.opname.startswith(("LOAD_", "STORE_",
+                                                                     "DELETE_")) \
+            else instr.opname
+        arg = instr.argrepr if instr.opname in ("BINARY_OP", "COMPARE_OP") else None
+        ops.append((op, arg, pos.lineno - first, pos.col_offset - shift,
+                    pos.end_lineno - first, pos.end_col_offset - shift))
+    consts = [repr(c) for c in code.co_consts if not isinstance(c, types.CodeType)]
+    return sorted(ops), consts
 
 
 def _find_def_fragment(fn, code):
-    """Fallback when the whole file does not parse: use inspect's slice."""
+    """Fallback when the whole file does not parse: use inspect's slice (of the code object:
+    inspect would follow a wrapper's __wrapped__)."""
     try:
-        lines, start = inspect.getsourcelines(fn)
+        lines, start = inspect.getsourcelines(code)
     except (OSError, TypeError):
         return None
     import textwrap
     try:
         module = S.parse_module(textwrap.dedent("".join(lines)))
-    except SyntaxError:
+    except (SyntaxError, RecursionError):
         return None
     for node in S.walk(module):
         if hasattr(node, "lineno"):
@@ -159,7 +213,7 @@ def _find_def_fragment(fn, code):
             if hasattr(node, "end_lineno") and node.end_lineno:
                 node.end_lineno += start - 1
     for node in S.walk(module):
-        if isinstance(node, S.FunctionDef) and node.name == fn.__name__:
+        if isinstance(node, S.FunctionDef) and node.name == code.co_name:
             return node
         if isinstance(node, S.Lambda):
             return _lambda_to_def(node)
@@ -168,17 +222,24 @@ def _find_def_fragment(fn, code):
 
 def _lambda_params(node):
     args = node.args
-    return [a.id for a in args.posonlyargs + args.args]
+    return [getattr(a, "arg", None) or a.id for a in args.posonlyargs + args.args]
 
 
 def _match_lambda(candidates, code):
+    """The lambdas starting on the code's first line that take its parameters and whose
+    span holds every position of its instructions (the innermost one: a lambda inside a
+    lambda holds the inner one's positions too)."""
     names = list(code.co_varnames[:code.co_argcount])
     matched = [c for c in candidates if _lambda_params(c) == names]
-    if len(matched) > 1:
-        cols = {pos[2] for pos in code.co_positions() if pos[2] is not None}
-        first_col = min(cols) if cols else None
-        matched = [c for c in matched if first_col is not None
-                   and c.body.col_offset <= first_col < c.body.end_col_offset] or matched
+    positions = [p for p in code.co_positions()   # not RESUME's empty span at column 0
+                 if None not in p and (p[0], p[2]) != (p[1], p[3])]
+    if len(matched) > 1 and positions:
+        low = min((line, col) for line, _, col, _ in positions)
+        high = max((end, end_col) for _, end, _, end_col in positions)
+        inside = [c for c in matched if (c.lineno, c.col_offset) <= low
+                  and high <= (c.end_lineno, c.end_col_offset)]
+        inside.sort(key=lambda c: (c.lineno, c.col_offset), reverse=True)
+        matched = inside[:1] or matched
     return matched
 
 
@@ -193,7 +254,17 @@ def _lambda_to_def(node):
     return fdef
 
 
-_TRACKING = []  # while a derivative is made: the lists its function lookups go to
+class _PerThread(threading.local):
+    """What a derivative being made keeps while it is made, one per thread: derivatives made
+    at once in several threads each see their own (the lists their function lookups go to,
+    and how their emitted modules read free names)."""
+
+    def __init__(self):
+        self.tracking = []
+        self.home = []
+
+
+_STATE = _PerThread()
 
 
 class tracking:
@@ -203,11 +274,11 @@ class tracking:
 
     def __enter__(self):
         self.deps = []
-        _TRACKING.append(self.deps)
+        _STATE.tracking.append(self.deps)
         return self.deps
 
     def __exit__(self, *exc):
-        _TRACKING.pop()
+        _STATE.tracking.pop()
         return False
 
 
@@ -244,17 +315,19 @@ class Resolver:
             except ValueError:
                 pass
             else:
-                if _TRACKING and isinstance(value, types.FunctionType):
-                    _TRACKING[-1].append((cell, None, value))
+                tracking_now = _STATE.tracking
+                if tracking_now and isinstance(value, types.FunctionType):
+                    tracking_now[-1].append((cell, None, value))
                 return value
         try:
             value = self.globals[identifier]  # a dict, or the globals of emitted code
         except KeyError:
             pass
         else:
-            if _TRACKING and isinstance(value, types.FunctionType) and \
+            tracking_now = _STATE.tracking
+            if tracking_now and isinstance(value, types.FunctionType) and \
                     isinstance(self.globals, dict):
-                _TRACKING[-1].append((self.globals, identifier, value))
+                tracking_now[-1].append((self.globals, identifier, value))
             return value
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):
@@ -268,8 +341,6 @@ class Resolver:
     def has(self, identifier):
         return self.lookup(identifier, None) is not None or identifier in self.globals
 
-
-_HOME = []  # while a derivative is made: how its emitted module reads free names
 
 
 class home:
@@ -290,11 +361,11 @@ class home:
         self.taken = set()
 
     def __enter__(self):
-        _HOME.append(self)
+        _STATE.home.append(self)
         return self
 
     def __exit__(self, *exc):
-        _HOME.pop()
+        _STATE.home.pop()
         return False
 
     def reference(self, lowerer, name):
@@ -334,8 +405,8 @@ class home:
             raise lowerer.error(lowerer.fdef, f"the local name {alias!r} hides the value "
                                 f"srcdiff binds for {name!r}", hint=f"rename {alias!r}")
         lowerer.bindings[alias] = value
-        if _TRACKING:
-            _TRACKING[-1].append((where, key, value))
+        if _STATE.tracking:
+            _STATE.tracking[-1].append((where, key, value))
         return S.load(alias)
 
 
@@ -349,4 +420,5 @@ def _cell_bound(cell):
 
 def free_name_reference(lowerer, name):
     """`home.reference` of the derivative being made (None outside one: a bare name)."""
-    return _HOME[-1].reference(lowerer, name) if _HOME else None
+    home_now = _STATE.home
+    return home_now[-1].reference(lowerer, name) if home_now else None

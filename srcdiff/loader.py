@@ -7,6 +7,7 @@ user's closure cells, module globals and builtins: a global the user rebinds
 later is seen by the derivative too.
 """
 import linecache
+import weakref
 
 from .frontend import Resolver
 
@@ -24,7 +25,7 @@ class ChainGlobals(dict):
         return self._resolver.lookup(key)
 
 
-_SOURCES = {}
+_SOURCES = weakref.WeakKeyDictionary()  # an emitted function's code -> its full text
 
 
 def load(text, name, filename, bindings, user_fn):
@@ -45,8 +46,21 @@ def load(text, name, filename, bindings, user_fn):
         namespace["__name__"] = "srcdiff.generated"
         exec(code, namespace)
         fn = namespace[name]
+        _release_with(fn, filename, lines)
     _SOURCES[fn.__code__] = text
     return fn
+
+
+def _release_with(fn, filename, lines):
+    """The linecache entry of an emitted function goes when the function does (a derivative
+    of a function that is gone is gone too: srcdiff keeps nothing per dead function)."""
+    weakref.finalize(fn, _forget_lines, filename, lines)
+
+
+def _forget_lines(filename, lines):
+    entry = linecache.cache.get(filename)
+    if entry is not None and len(entry) == 4 and entry[2] is lines:
+        linecache.cache.pop(filename, None)
 
 
 FACTORY = "__srcdiff_bind__"
@@ -76,7 +90,9 @@ def _load_fast(text, name, filename, bindings, user_fn):
     inner = next(c for c in module_code.co_consts
                  if isinstance(c, types.CodeType) and c.co_name == FACTORY)
     make = types.FunctionType(inner, fn.__globals__, FACTORY)
-    return make(**bindings)
+    made = make(**bindings)
+    _release_with(made, filename, lines)
+    return made
 
 
 def source_of(fn):

@@ -1339,7 +1339,7 @@ class Lowerer:
         value = S.Call(func=ref, args=args, keywords=keywords)
         if is_user_function(obj):
             import inspect
-            kwonly = [n for n, p in inspect.signature(obj).parameters.items()
+            kwonly = [n for n, p in inspect.signature(obj, follow_wrapped=False).parameters.items()
                       if p.kind == p.KEYWORD_ONLY]
             if kwonly:  # the call to the function itself passes these by name (emit.py)
                 setattr(value, S.KEYWORD_ONLY, kwonly)
@@ -1349,7 +1349,7 @@ class Lowerer:
         """Arguments of a call to the user's own function, in parameter order, defaults filled."""
         import inspect
         try:
-            sig = inspect.signature(fn)
+            sig = inspect.signature(fn, follow_wrapped=False)  # the code called
             bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
         except TypeError as exc:
             raise self.error(node, f"this call does not match {fn.__qualname__}'s "

@@ -109,7 +109,8 @@ class Reverse:
             import inspect
             from .program import active_params
             fn = stmt.sd.func
-            params = getattr(fn, "lifted_params", None) or list(inspect.signature(fn).parameters)
+            params = getattr(fn, "lifted_params", None) or list(
+                inspect.signature(fn, follow_wrapped=False).parameters)
             wrt = active_params(stmt, params, self.active)
             if not wrt:
                 self._calls[key] = None

@@ -260,6 +260,7 @@ def not_implemented_hint(func):
 
 
 _loaded = False
+_loading = __import__("threading").RLock()  # first uses from several threads wait for one load
 
 
 def _templates_package():
@@ -289,12 +290,15 @@ def load_templates():
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    import importlib
-    import pkgutil
-    pkg = _templates_package()
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
+    with _loading:
+        if _loaded:
+            return  # another thread loaded it while this one waited
+        import importlib
+        import pkgutil
+        pkg = _templates_package()
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            importlib.import_module(f"{pkg.__name__}.{info.name}")
+        _loaded = True  # only now: a thread that sees it set finds every rule registered
 
 
 def describe():

@@ -11,7 +11,7 @@ from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
-    "parse_module", "parse_function", "to_python_ast", "name", "load", "store",
+    "parse_module", "parse_function", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
     "iter_child_nodes", "clone", "function_def",
 ]
@@ -77,6 +77,11 @@ def parse_function(source):
     """Parse the (dedented) source of one function and return its def node."""
     module = gast.parse(textwrap.dedent(source))
     return module.body[0]
+
+
+def ast_to_gast(node):
+    """Convert one node of a standard library ast (a def found in a parsed file) to gast."""
+    return gast.ast_to_gast(node)
 
 
 def to_python_ast(node):

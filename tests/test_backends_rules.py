@@ -778,7 +778,7 @@ def test_every_rule_is_covered():
         for param in CASES:  # cases not run in this session (-k, a single test): compile them
             f, args, wrt = param.values
             if param.id not in RAN[mode]:
-                srcdiff.api._CACHE.pop(f, None)
+                srcdiff.api.clear_cache(f)
                 extra = [] if mode == "reverse" else [_tangent(args[p]) for p in _positions(wrt)]
                 transform(f, wrt=wrt)(*_host_copies(args), *extra)
         table = srcdiff.rules.REVERSE if mode == "reverse" else srcdiff.rules.FORWARD
