@@ -566,7 +566,8 @@ def _stack(columns, out_shape, in_value):
     """Assemble J[out..., in...] from one output-shaped column per input element."""
     import numpy
     in_shape = numpy.shape(in_value)
-    result = numpy.zeros(tuple(out_shape) + tuple(in_shape))
+    dtype = complex if any(numpy.iscomplexobj(c) for _, c in columns) else float
+    result = numpy.zeros(tuple(out_shape) + tuple(in_shape), dtype=dtype)
     for index, column in columns:
         result[(Ellipsis,) + tuple(index)] = column
     if not out_shape and not in_shape and isinstance(in_value, float):
@@ -599,6 +600,9 @@ def jacobian(f, wrt=0, mode="reverse"):
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
                 out_shape = numpy.shape(value)
+                if _is_complex(x):  # the tangent along the imaginary direction too
+                    along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
+                    tangent = _complex_column(f, value, tangent, along_i)
                 columns.append((index, tangent))
             return _stack(columns, out_shape, x)
     else:
@@ -608,14 +612,71 @@ def jacobian(f, wrt=0, mode="reverse"):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             value = f(**_copied(arguments))  # f may update its arguments in place
-            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x))
+            complex_out = _is_complex(value)
+            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),
+                               dtype=complex if complex_out or _is_complex(x) else float)
             for index, e in _basis(value if numpy.shape(value) else float(value)):
-                rows[index] = derivative(**arguments, cotangent=e)
-            if isinstance(x, float) and not numpy.shape(value):
+                row = derivative(**arguments, cotangent=e)
+                if complex_out:  # the cotangent along the imaginary direction too
+                    along_i = derivative(**arguments, cotangent=1j * e)
+                    row = _complex_row(f, x, row, along_i)
+                rows[index] = row
+            if isinstance(x, float) and not numpy.shape(value) and not complex_out:
                 return float(rows)
             return rows
     return Composite(f"jacobian_{f.__name__}", f, inspect.signature(f), jac,
                      lambda: derivative.source)
+
+
+def _is_complex(value):
+    import numpy
+    return isinstance(value, complex) or numpy.iscomplexobj(value)
+
+
+# The Jacobian of a function with complex values (README, "Complex numbers"): for a real
+# output of a complex input, each row is that output's gradient (df/da - i df/db, the
+# convention of grad); for a complex output, the complex derivative df/dz, which exists
+# only where f is holomorphic (Cauchy-Riemann: the derivative along i is i times the one
+# along 1). A non-holomorphic f (conj, abs, real parts) has no complex Jacobian, only a
+# real one of twice the size: refused rather than half of it returned.
+def _complex_column(f, value, along_1, along_i):
+    """J's column from the tangents along 1 and along i of a complex input."""
+    import numpy
+    if not _is_complex(value):
+        return along_1 - 1j * along_i
+    _require_holomorphic(f, along_i, 1j * numpy.asarray(along_1))
+    return along_1
+
+
+def _complex_row(f, x, row_1, row_i):
+    """J's row from the vjps of cotangents 1 and i on a complex output."""
+    import numpy
+    if not _is_complex(x):  # d Re f / dx - i d(-Im f) / dx
+        return numpy.asarray(row_1) - 1j * numpy.asarray(row_i)
+    _require_holomorphic(f, row_i, 1j * numpy.asarray(row_1))
+    return row_1
+
+
+def _require_holomorphic(f, got, want):
+    import numpy
+    got, want = numpy.asarray(got), numpy.asarray(want)
+    scale = max(1.0, float(numpy.max(numpy.abs(want), initial=0.0)))
+    if not numpy.allclose(got, want, rtol=1e-7, atol=1e-9 * scale):
+        raise ArgumentError(
+            f"srcdiff.jacobian of {_fname(f)}: f maps complex values to complex values and "
+            "is not holomorphic here (its derivative along i is not i times its derivative "
+            "along 1, as with conj, abs or real parts), so it has no complex Jacobian",
+            hint="differentiate its real and imaginary parts as real functions of z.real "
+                 "and z.imag, or use srcdiff.jvp / srcdiff.vjp directly")
+
+
+def _refuse_complex(what, f, *values):
+    if any(_is_complex(v) for v in values):
+        raise ArgumentError(
+            f"srcdiff.{what} of {_fname(f)} at complex values: the second derivative of a "
+            "real function of complex values is a real matrix of twice the size, which "
+            "srcdiff does not assemble",
+            hint="use srcdiff.hvp (complex vectors follow the gradient's convention)")
 
 
 def _jacobian_of_gradient(d, wrt):
@@ -637,6 +698,7 @@ def _jacobian_of_gradient(d, wrt):
         import numpy
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_complex("jacobian", fn, x)
         columns, out_shape = [], ()
         for index, e in _basis(x):
             value, tangent = along(**arguments, **{f"tangent_{name}": e})
@@ -663,6 +725,7 @@ def hessian(f, wrt=0):
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_complex("hessian", f, x)
         columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)

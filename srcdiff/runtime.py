@@ -428,6 +428,8 @@ def finalize(grad, like, name):
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
     if grad is None:
         grad = zeros_like_value(like)
+    if numpy.iscomplexobj(grad) and not _complex_input(like):
+        grad = numpy.real(grad)  # a real input's gradient is real (the complex convention)
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             isinstance(grad, numpy.generic) or type(grad) is float or type(grad) is int):
         return numpy.asarray(grad, dtype=like.dtype)  # a 0-d array in, a 0-d array out
@@ -447,6 +449,10 @@ def finalize(grad, like, name):
     if not _writeable(grad):  # a broadcast view
         return grad.copy()
     return grad
+
+
+def _complex_input(like):
+    return isinstance(like, complex) or numpy.iscomplexobj(like)
 
 
 def _writeable(array):
@@ -953,9 +959,10 @@ def diagonal_grad(grad, like, offset, axis1, axis2):
 
 
 def imag_grad(grad, like):
-    """The adjoint of numpy.imag: zero for real input, -1j * grad for complex input."""
+    """The adjoint of numpy.imag: zero for real input, -1j * grad for complex input (the
+    cotangent of the real-valued imaginary part is real: numpy.real(grad))."""
     if numpy.iscomplexobj(like):
-        return -1j * grad
+        return -1j * numpy.real(grad)
     return grad * 0
 
 

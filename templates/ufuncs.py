@@ -203,7 +203,7 @@ def fmod(y, x1, x2):
 # numpy.abs is numpy.absolute; complex values: see runtime.abs_slope
 @reverse(numpy.absolute)
 def absolute(y, x):
-    d[x] = d[y] * abs_slope(x)
+    d[x] = numpy.real(d[y]) * abs_slope(x)
 
 
 @forward(numpy.absolute)
@@ -213,7 +213,7 @@ def absolute(y, x):
 
 @reverse(numpy.real)
 def real(y, val):
-    d[val] = d[y]
+    d[val] = numpy.real(d[y])
 
 
 @forward(numpy.real)
