@@ -689,7 +689,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
     """
     ndim = numpy.ndim(a)
     if not ndim:
-        return grad * (a == result)
+        return grad * _attains(a, result)
     axes = _axes_of(axis, ndim)
     if not keepdims:
         shape = list(numpy.shape(result))
@@ -697,7 +697,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
         grad = numpy.reshape(grad, tuple(shape))
-    hit = a == result
+    hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True)
     return hit * (grad / numpy.maximum(count, 1))
 
@@ -715,9 +715,15 @@ def extremum_weights(a, result, axis, keepdims):
         for ax in axes:
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
-    hit = a == result
+    hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True) if ndim else 1
     return hit / numpy.maximum(count, 1)
+
+
+def _attains(a, result):
+    """Where `a` equals its max/min `result`; where the result is NaN (NumPy's max and min
+    propagate it), the NaNs that made it: the derivative routes to them."""
+    return (a == result) | (numpy.isnan(a) & numpy.isnan(result))
 
 
 def cumsum_grad(grad, like, axis):
