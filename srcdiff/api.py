@@ -68,6 +68,7 @@ def _plain_types():
 
 
 _PLAIN_TYPES = _plain_types()
+_NDARRAY = __import__("numpy").ndarray
 
 
 def _call_key(args, kwargs):
@@ -258,6 +259,8 @@ class Derivative:
         if self._bind_defaults and self._self is None:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
+        if not all(type(a) is _NDARRAY for a in args) or kwargs:
+            self._check_array_types(args, kwargs)
         fn = self._compiled.get(key)
         if fn is not None and fn._srcdiff_deps and _stale(fn._srcdiff_deps):
             self._compiled.clear()  # a function it calls was redefined: make it again
@@ -290,6 +293,11 @@ class Derivative:
                 raise ArgumentError(str(exc)) from None
             raise
         return result
+
+    def _check_array_types(self, args, kwargs):
+        from .subclasses import check_arguments
+        _, names = _params(self._fn)
+        check_arguments(self._fn, names + self._extra, args, kwargs)
 
     @property
     def __wrapped__(self):
@@ -474,6 +482,7 @@ class _OverGradient:
 
     def __call__(self, args, kwargs):
         """(the jvp of the emitted gradient for this call, the call's arguments by name)."""
+        self._grad._check_array_types(args, kwargs)
         bound = _bound(self._f, args, kwargs)
         emitted = self._grad._compile(self._grad._containers((), bound),
                                       self._grad._known_types((), bound), None)
@@ -527,6 +536,8 @@ def hvp(f, wrt=0):
             vector = kwargs.pop("vector")
         else:
             *args, vector = args
+        from .subclasses import check_arguments
+        check_arguments(f, ["vector"], [vector], {})
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
