@@ -16,7 +16,11 @@ from .errors import RuntimeRefusal  # the codegen command copies it (and its bas
 
 
 def unbroadcast(grad, like):
-    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
+    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`; the real part
+    where `like` is real and `grad` complex (a real value's cotangent is real)."""
+    if getattr(getattr(grad, "dtype", None), "kind", None) == "c" or type(grad) is complex:
+        if not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+            grad = numpy.real(grad)
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
@@ -228,6 +232,8 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
         buffer = numpy.zeros_like(value)
     elif not owned:
         buffer = copy_array(buffer)
+    if numpy.iscomplexobj(grad) and not numpy.iscomplexobj(buffer):
+        grad = numpy.real(grad)  # the cotangent of a real value is real
     if _is_fancy(index):
         return add_at(buffer, index, grad)
     try:

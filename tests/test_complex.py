@@ -165,3 +165,59 @@ def test_hessian_at_complex_values_is_refused_and_hvp_checked():
     with pytest.raises(ArgumentError, match="complex values"):
         srcdiff.jacobian(srcdiff.grad(sum_abs))(Z)
     check(sum_abs, Z)  # order 2: forward over reverse with complex tangents
+
+
+# --- real and complex values mixed, through indexing, stacking and loops ----------------
+
+ZS = np.array([1.0 + 2.0j, 0.5 - 1.0j])
+XS = np.array([0.3, 1.2, -0.4])
+
+
+def sliced_real_times_complex(x, z):
+    return np.sum(np.real(x[1:] * z))
+
+
+def written_real_times_complex(x, z):
+    y = x[:2] * 2.0
+    y[0] = 1.0
+    return np.sum(np.real(y * z))
+
+
+def fancy_indexed_real_times_complex(x, z):
+    return np.sum(np.real(x[[0, 2]] * z))
+
+
+def concatenated(x, z):
+    both = np.concatenate([x, z])
+    return np.sum(np.abs(both) ** 2 * both.real)
+
+
+def stacked(x, z):
+    return np.sum(np.imag(np.stack([x[:2], z]) * z))
+
+
+def where_mixed(x, z):
+    return np.sum(np.real(np.where(x[:2] > 0, x[:2] * z, z)))
+
+
+def dot_mixed(x, z):
+    return np.real(np.dot(x[1:], z)) + np.real(x[1:] @ z)
+
+
+def loop_mixed(x, z):
+    s = 0.0
+    for v in x:
+        s = s + v * z[0]
+    return np.real(s * np.conj(z[1]))
+
+
+def masked_phase(x, z):
+    return np.sum(np.real(np.exp(1j * x[x > 0]) * z[0]))
+
+
+@pytest.mark.parametrize("f", [sliced_real_times_complex, written_real_times_complex,
+                               fancy_indexed_real_times_complex, concatenated, stacked,
+                               where_mixed, dot_mixed, loop_mixed, masked_phase])
+def test_real_and_complex_values_mixed(f):
+    g = check(f, XS, ZS, wrt=(0, 1))
+    assert g[0].dtype == np.float64 and g[1].dtype == np.complex128

@@ -141,7 +141,11 @@ def shape_of(value):
 
 
 def unbroadcast(grad, like):
-    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
+    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`; the real part
+    where `like` is real and `grad` complex (a real value's cotangent is real)."""
+    if getattr(getattr(grad, "dtype", None), "kind", None) == "c" or type(grad) is complex:
+        if not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+            grad = numpy.real(grad)
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
