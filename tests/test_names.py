@@ -82,3 +82,10 @@ def test_locals_named_like_runtime_helpers(f, args, name):
         srcdiff.grad(f)(*args)
     assert info.value.filename == H.__file__
     check(f, *args, modes=("fwd",), order=1)
+
+
+def test_user_functions_shadowing_builtins_srcdiff_calls():
+    import names_shadow_helpers as S
+    check(S.uses_its_own_builtins, X)
+    value, _ = srcdiff.value_and_grad(S.uses_its_own_builtins)(X)
+    assert value == pytest.approx(S.uses_its_own_builtins(X.copy()))
