@@ -5,8 +5,8 @@ Subgradients at kinks (documented choices):
 * abs/absolute/fabs: derivative sign(x), so 0 at x == 0 (conj(x)/|x| for complex x).
 * maximum/minimum/fmax/fmin: where both arguments are equal the derivative is
   split evenly (half to each), the symmetric choice. maximum/minimum propagate a NaN
-  argument, which then gets the derivative (the result is that NaN, as in autograd and
-  JAX); fmax/fmin ignore it; two NaNs tie.
+  argument, which then gets the derivative (the result is that NaN: it depends on that
+  argument alone, as x[argmax(x)] does); fmax/fmin ignore it; two NaNs tie.
 """
 import math
 
