@@ -296,8 +296,10 @@ class Derivative:
 
     def _check_array_types(self, args, kwargs):
         from .subclasses import check_arguments
-        _, names = _params(self._fn)
-        check_arguments(self._fn, names + self._extra, args, kwargs)
+        names = self.__dict__.get("_argument_names")
+        if names is None:
+            names = self._argument_names = _params(self._fn)[1] + self._extra
+        check_arguments(self._fn, names, args, kwargs)
 
     @property
     def __wrapped__(self):
