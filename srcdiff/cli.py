@@ -115,7 +115,7 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy"):
 
 
 def _assemble(emitted, sources, mode, backend="numpy"):
-    imports, helpers, user_imports = set(), {}, {}
+    imports, helpers, user_imports, renamed = set(), {}, {}, set()
     for path, func, module, em in emitted:
         free = _free_names(em.function_text)
         for bound, obj in sorted(em.bindings.items()):
@@ -128,6 +128,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:
                 continue
+            elif getattr(builtins, getattr(obj, "__name__", ""), None) is obj:
+                # a builtin srcdiff's code calls under a name of its own (`slice_1`: the
+                # function has a variable `slice`)
+                imports.add("builtins")
+                renamed.add(f"{bound} = builtins.{obj.__name__}")
             elif bound not in vars(module) or vars(module)[bound] is not obj:
                 # a value a helper finds in its own closure (or in a module that can not be
                 # imported by name), bound for the emitted code under a name of its own
@@ -164,6 +169,7 @@ def _assemble(emitted, sources, mode, backend="numpy"):
         lines.append(f"import {imp}")
     for mod, names in sorted(user_imports.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
+    lines += sorted(renamed)
     if helpers:
         lines += ["", "", "# Runtime helpers, copied from srcdiff so this module stands alone."]
         for hname in _bases_first(helpers):

@@ -89,3 +89,31 @@ def test_user_functions_shadowing_builtins_srcdiff_calls():
     check(S.uses_its_own_builtins, X)
     value, _ = srcdiff.value_and_grad(S.uses_its_own_builtins)(X)
     assert value == pytest.approx(S.uses_its_own_builtins(X.copy()))
+
+
+def test_codegen_binds_a_renamed_builtin(tmp_path):
+    """The codegen command's module binds srcdiff's `slice_1` (the function has a parameter
+    named `slice`) to the builtin, and computes what srcdiff.grad computes."""
+    import os
+    import subprocess
+    import sys
+    import shutil
+    here = os.path.dirname(os.path.abspath(__file__))
+    shutil.copy(os.path.join(here, "names_helpers.py"), tmp_path / "names_helpers.py")
+    root = os.path.dirname(here)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, str(tmp_path)]))
+    done = subprocess.run([sys.executable, "-m", "srcdiff",
+                           "names_helpers.py:parameters_named_like_builtins", "-o", "gen.py"],
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "gen.py").read_text()
+    assert "slice_1 = builtins.slice" in text
+    code = ("import numpy as np, gen\n"
+            "x = np.array([0.3, -1.2, 0.8, 0.5])\n"
+            "print(repr(gen.grad_parameters_named_like_builtins(x, 0.7, 0.2, 1.3).tolist()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    got = np.array(eval(out.stdout))
+    np.testing.assert_allclose(got, srcdiff.grad(H.parameters_named_like_builtins)(
+        X, 0.7, 0.2, 1.3))
