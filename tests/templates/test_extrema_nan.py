@@ -5,9 +5,9 @@ NumPy's max, min, maximum and minimum propagate a NaN: the value is that NaN, an
 derivative routes to it (the result depends on that element alone, as x[argmax(x)] does;
 autograd 1.7 gives NaN everywhere for max and 0 to a NaN in maximum), never all zeros;
 several NaNs tie and share it. fmax/fmin ignore NaNs. Finite differences are NaN there, so
-each derivative is compared, in both modes, with srcdiff's derivative of the same selection written with
-indexing or numpy.where (rules checked against finite differences in their own tests);
-away from NaNs the functions are checked against finite differences directly."""
+each derivative is compared, in both modes, with srcdiff's derivative of the same selection
+written with indexing or numpy.where (rules checked against finite differences in their own
+tests); away from NaNs the functions are checked against finite differences directly."""
 import warnings
 
 import numpy as np
