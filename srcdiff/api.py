@@ -144,6 +144,7 @@ def _plain_types():
 
 
 _PLAIN_TYPES = _plain_types()
+_NDARRAY = __import__("numpy").ndarray
 
 
 def _call_key(args, kwargs):
@@ -338,6 +339,8 @@ class Derivative:
         if self._bind_defaults and self._self is None:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
+        if not all(type(a) is _NDARRAY for a in args) or kwargs:
+            self._check_array_types(args, kwargs)
         fn = self._compiled.get(key)
         if fn is not None and fn._srcdiff_deps and _stale(fn._srcdiff_deps):
             self._compiled.clear()  # a function it calls was redefined: make it again
@@ -370,6 +373,13 @@ class Derivative:
                 raise ArgumentError(str(exc)) from None
             raise
         return result
+
+    def _check_array_types(self, args, kwargs):
+        from .subclasses import check_arguments
+        names = self.__dict__.get("_argument_names")
+        if names is None:
+            names = self._argument_names = _params(self._fn)[1] + self._extra
+        check_arguments(self._fn, names, args, kwargs)
 
     @property
     def __wrapped__(self):
@@ -564,6 +574,7 @@ class _OverGradient:
 
     def __call__(self, args, kwargs):
         """(the jvp of the emitted gradient for this call, the call's arguments by name)."""
+        self._grad._check_array_types(args, kwargs)
         bound = _bound(self._f, args, kwargs)
         emitted = self._grad._compile(self._grad._containers((), bound),
                                       self._grad._known_types((), bound), None)
@@ -617,6 +628,8 @@ def hvp(f, wrt=0):
             vector = kwargs.pop("vector")
         else:
             *args, vector = args
+        from .subclasses import check_arguments
+        check_arguments(f, ["vector"], [vector], {})
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
 
@@ -656,7 +669,8 @@ def _stack(columns, out_shape, in_value):
     """Assemble J[out..., in...] from one output-shaped column per input element."""
     import numpy
     in_shape = numpy.shape(in_value)
-    result = numpy.zeros(tuple(out_shape) + tuple(in_shape))
+    dtype = complex if any(numpy.iscomplexobj(c) for _, c in columns) else float
+    result = numpy.zeros(tuple(out_shape) + tuple(in_shape), dtype=dtype)
     for index, column in columns:
         result[(Ellipsis,) + tuple(index)] = column
     if not out_shape and not in_shape and isinstance(in_value, float):
@@ -689,6 +703,9 @@ def jacobian(f, wrt=0, mode="reverse"):
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
                 out_shape = numpy.shape(value)
+                if _is_complex(x):  # the tangent along the imaginary direction too
+                    along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
+                    tangent = _complex_column(f, value, tangent, along_i)
                 columns.append((index, tangent))
             return _stack(columns, out_shape, x)
     else:
@@ -698,14 +715,71 @@ def jacobian(f, wrt=0, mode="reverse"):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             value = f(**_copied(arguments))  # f may update its arguments in place
-            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x))
+            complex_out = _is_complex(value)
+            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),
+                               dtype=complex if complex_out or _is_complex(x) else float)
             for index, e in _basis(value if numpy.shape(value) else float(value)):
-                rows[index] = derivative(**arguments, cotangent=e)
-            if isinstance(x, float) and not numpy.shape(value):
+                row = derivative(**arguments, cotangent=e)
+                if complex_out:  # the cotangent along the imaginary direction too
+                    along_i = derivative(**arguments, cotangent=1j * e)
+                    row = _complex_row(f, x, row, along_i)
+                rows[index] = row
+            if isinstance(x, float) and not numpy.shape(value) and not complex_out:
                 return float(rows)
             return rows
     return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac,
                      lambda: derivative.source)
+
+
+def _is_complex(value):
+    import numpy
+    return isinstance(value, complex) or numpy.iscomplexobj(value)
+
+
+# The Jacobian of a function with complex values (README, "Complex numbers"): for a real
+# output of a complex input, each row is that output's gradient (df/da - i df/db, the
+# convention of grad); for a complex output, the complex derivative df/dz, which exists
+# only where f is holomorphic (Cauchy-Riemann: the derivative along i is i times the one
+# along 1). A non-holomorphic f (conj, abs, real parts) has no complex Jacobian, only a
+# real one of twice the size: refused rather than half of it returned.
+def _complex_column(f, value, along_1, along_i):
+    """J's column from the tangents along 1 and along i of a complex input."""
+    import numpy
+    if not _is_complex(value):
+        return along_1 - 1j * along_i
+    _require_holomorphic(f, along_i, 1j * numpy.asarray(along_1))
+    return along_1
+
+
+def _complex_row(f, x, row_1, row_i):
+    """J's row from the vjps of cotangents 1 and i on a complex output."""
+    import numpy
+    if not _is_complex(x):  # d Re f / dx - i d(-Im f) / dx
+        return numpy.asarray(row_1) - 1j * numpy.asarray(row_i)
+    _require_holomorphic(f, row_i, 1j * numpy.asarray(row_1))
+    return row_1
+
+
+def _require_holomorphic(f, got, want):
+    import numpy
+    got, want = numpy.asarray(got), numpy.asarray(want)
+    scale = max(1.0, float(numpy.max(numpy.abs(want), initial=0.0)))
+    if not numpy.allclose(got, want, rtol=1e-7, atol=1e-9 * scale):
+        raise ArgumentError(
+            f"srcdiff.jacobian of {_fname(f)}: f maps complex values to complex values and "
+            "is not holomorphic here (its derivative along i is not i times its derivative "
+            "along 1, as with conj, abs or real parts), so it has no complex Jacobian",
+            hint="differentiate its real and imaginary parts as real functions of z.real "
+                 "and z.imag, or use srcdiff.jvp / srcdiff.vjp directly")
+
+
+def _refuse_complex(what, f, *values):
+    if any(_is_complex(v) for v in values):
+        raise ArgumentError(
+            f"srcdiff.{what} of {_fname(f)} at complex values: the second derivative of a "
+            "real function of complex values is a real matrix of twice the size, which "
+            "srcdiff does not assemble",
+            hint="use srcdiff.hvp (complex vectors follow the gradient's convention)")
 
 
 def _jacobian_of_gradient(d, wrt):
@@ -727,6 +801,7 @@ def _jacobian_of_gradient(d, wrt):
         import numpy
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_complex("jacobian", fn, x)
         columns, out_shape = [], ()
         for index, e in _basis(x):
             value, tangent = along(**arguments, **{f"tangent_{name}": e})
@@ -753,6 +828,7 @@ def hessian(f, wrt=0):
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_complex("hessian", f, x)
         columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)

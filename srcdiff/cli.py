@@ -114,7 +114,7 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
 
 
 def _assemble(emitted, sources, mode, backend="numpy"):
-    imports, helpers, user_imports = set(), {}, {}
+    imports, helpers, user_imports, renamed = set(), {}, {}, set()
     for path, func, module, em in emitted:
         free = _free_names(em.function_text)
         for bound, obj in sorted(em.bindings.items()):
@@ -127,6 +127,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:
                 continue
+            elif getattr(builtins, getattr(obj, "__name__", ""), None) is obj:
+                # a builtin srcdiff's code calls under a name of its own (`slice_1`: the
+                # function has a variable `slice`)
+                imports.add("builtins")
+                renamed.add(f"{bound} = builtins.{obj.__name__}")
             elif bound not in vars(module) or vars(module)[bound] is not obj:
                 # a value a helper finds in its own closure (or in a module that can not be
                 # imported by name), bound for the emitted code under a name of its own
@@ -168,6 +173,7 @@ def _assemble(emitted, sources, mode, backend="numpy"):
         by_module.setdefault(inputs.module_name(path), set()).update(names)
     for mod, names in sorted(by_module.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
+    lines += sorted(renamed)
     if helpers:
         lines += ["", "", "# Runtime helpers, copied from srcdiff so this module stands alone."]
         for hname in _bases_first(helpers):

@@ -376,12 +376,13 @@ class home:
         home_cells = self.resolver.cells
         cell = here.cells.get(name)
         if cell is not None and _cell_bound(cell):
-            if home_cells.get(name) is cell:
+            if home_cells.get(name) is cell and not _taken_by_srcdiff(name, cell.cell_contents):
                 return None
             value = cell.cell_contents
             where, key = cell, None
         elif name in here.globals:
-            if here.globals is self.resolver.globals and name not in home_cells:
+            if here.globals is self.resolver.globals and name not in home_cells \
+                    and not _taken_by_srcdiff(name, here.globals[name]):
                 return None
             module = sys.modules.get(here.globals.get("__name__"))
             root = module.__name__.split(".")[0] if module is not None else None
@@ -416,6 +417,29 @@ def _cell_bound(cell):
     except ValueError:
         return False
     return True
+
+
+_NOTHING = object()
+
+
+def _taken_by_srcdiff(name, value):
+    """Whether emitted code may bind `name` to something other than the user's `value` (a
+    runtime helper, numpy, a builtin): the user's name is then read through a module path
+    or a binding of its own, never captured by srcdiff's."""
+    import builtins
+    import importlib
+    from . import forward_runtime, runtime
+    meaning = _NOTHING
+    for namespace in (vars(runtime), vars(forward_runtime)):
+        if name in namespace and not name.startswith("_"):
+            meaning = namespace[name]
+            break
+    else:
+        if name in ("numpy", "math", "cmath", "builtins", "operator", "srcdiff"):
+            meaning = importlib.import_module(name)
+        elif hasattr(builtins, name):
+            meaning = getattr(builtins, name)
+    return meaning is not _NOTHING and meaning is not value
 
 
 def free_name_reference(lowerer, name):

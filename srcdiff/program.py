@@ -9,7 +9,7 @@ by every call site (recursion included: the names exist before the bodies).
 """
 from . import analyze
 from . import syntax as S
-from .names import Namer
+from .names import TAPE, Namer
 
 
 class Program:
@@ -20,6 +20,7 @@ class Program:
         self.pairs = {}
         self.defs = []
         self.bindings = {}
+        self.user_names = []  # (the helper's Source, the names its own code binds)
 
     def pair(self, fn, wrt, containers, known=None):
         """(forward name, backward name) for `fn` differentiated with respect to `wrt`."""
@@ -90,21 +91,21 @@ class Program:
             f"Adjoint of {fn.__qualname__} with respect to {', '.join(wrt)}."))]
         for n in counted:  # pushed before the values, so popped after them
             forward_body.append(S.Expr(value=S.Call(
-                func=S.Attribute(value=S.load("tape"), attr="append", ctx=S.Load()),
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
                 args=[S.load(n)], keywords=[])))
         if live:
             pushed = S.load(live[0]) if len(live) == 1 else S.Tuple(
                 elts=[S.load(n) for n in live], ctx=S.Load())
             forward_body.append(S.Expr(value=S.Call(
-                func=S.Attribute(value=S.load("tape"), attr="append", ctx=S.Load()),
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
                 args=[pushed], keywords=[])))
             target = S.store(live[0]) if len(live) == 1 else S.Tuple(
                 elts=[S.store(n) for n in live], ctx=S.Store())
-            backward_body.append(S.Assign(targets=[target], value=S.quote_expr("tape.pop()"),
+            backward_body.append(S.Assign(targets=[target], value=S.quote_expr(f"{TAPE}.pop()"),
                                           type_comment=None))
         for n in reversed(counted):
             backward_body.append(S.Assign(targets=[S.store(n)], value=S.Call(
-                func=rev.helper("no_derivative"), args=[S.quote_expr("tape.pop()")],
+                func=rev.helper("no_derivative"), args=[S.quote_expr(f"{TAPE}.pop()")],
                 keywords=[]), type_comment=None))
         forward_body.append(S.Return(value=S.load(rev.output)))
         from .optimize import propagate_copies
@@ -125,8 +126,9 @@ class Program:
         self.bindings.update(rev.bindings)
         backward_body.append(S.Return(value=results[0] if len(results) == 1 else
                                       S.Tuple(elts=results, ctx=S.Load())))
-        self.defs.append(S.function_def(names[0], ["tape"] + low.params, forward_body))
-        self.defs.append(S.function_def(names[1], ["tape", rev.seed_adj], backward_body))
+        self.user_names.append((low.source, set(low.params) | set(rev.primal_names)))
+        self.defs.append(S.function_def(names[0], [TAPE] + low.params, forward_body))
+        self.defs.append(S.function_def(names[1], [TAPE, rev.seed_adj], backward_body))
 
 
 def refuse_grown_parameters(low, fn, containers):

@@ -22,6 +22,7 @@ import numpy
 
 from . import analyze, checks, rules, sequences
 from . import syntax as S
+from .names import TAPE
 from .errors import NoRuleError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
@@ -170,7 +171,7 @@ class Reverse:
         pre = [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
                for n in sorted(self.preinit)]
         if self.tape_used and not callee:
-            pre.insert(0, S.quote("tape = []")[0])
+            pre.insert(0, S.quote(f"{TAPE} = []")[0])
         return pre + primal, adjoint
 
     def _seed_state(self):
@@ -214,7 +215,7 @@ class Reverse:
 
     def push(self, value):
         self.tape_used = True
-        return S.Expr(value=S.Call(func=S.Attribute(value=S.load("tape"), attr="append",
+        return S.Expr(value=S.Call(func=S.Attribute(value=S.load(TAPE), attr="append",
                                                     ctx=S.Load()),
                                    args=[value], keywords=[]))
 
@@ -227,7 +228,8 @@ class Reverse:
 
     def pop_into(self, target):
         self.tape_used = True
-        return S.Assign(targets=[target], value=S.quote_expr("tape.pop()"), type_comment=None)
+        return S.Assign(targets=[target], value=S.quote_expr(f"{TAPE}.pop()"),
+                        type_comment=None)
 
     def primal_stmt(self, stmt, depth):
         if checks.idle_check(stmt, self.active, "reverse"):
@@ -237,7 +239,7 @@ class Reverse:
         if call is not None:
             self.tape_used = True
             out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
-            value = S.Call(func=S.load(call[0]), args=[S.load("tape")] + [
+            value = S.Call(func=S.load(call[0]), args=[S.load(TAPE)] + [
                 S.clone(a) for a in analyze.call_args(stmt)], keywords=[])
             return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
                                    type_comment=None)]
@@ -550,7 +552,7 @@ class Reverse:
         target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(
             elts=[S.store(n) for n in parts], ctx=S.Store())
         self.emit(out, [S.Assign(targets=[target], value=S.Call(
-            func=S.load(bwd), args=[S.load("tape"), S.load(self.adj(name))], keywords=[]),
+            func=S.load(bwd), args=[S.load(TAPE), S.load(self.adj(name))], keywords=[]),
             type_comment=None)])
         for part, (_, atom) in zip(parts, pairs):
             self.accumulate(out, atom.id, S.load(part), state)

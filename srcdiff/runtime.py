@@ -16,7 +16,11 @@ from .errors import RuntimeRefusal  # the codegen command copies it (and its bas
 
 
 def unbroadcast(grad, like):
-    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
+    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`; the real part
+    where `like` is real and `grad` complex (a real value's cotangent is real)."""
+    if getattr(getattr(grad, "dtype", None), "kind", None) == "c" or type(grad) is complex:
+        if not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+            grad = numpy.real(grad)
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
@@ -228,6 +232,8 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
         buffer = numpy.zeros_like(value)
     elif not owned:
         buffer = copy_array(buffer)
+    if numpy.iscomplexobj(grad) and not numpy.iscomplexobj(buffer):
+        grad = numpy.real(grad)  # the cotangent of a real value is real
     if _is_fancy(index):
         return add_at(buffer, index, grad)
     try:
@@ -428,6 +434,8 @@ def finalize(grad, like, name):
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
     if grad is None:
         grad = zeros_like_value(like)
+    if numpy.iscomplexobj(grad) and not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+        grad = numpy.real(grad)  # a real input's gradient is real (the complex convention)
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             isinstance(grad, numpy.generic) or type(grad) is float or type(grad) is int):
         return numpy.asarray(grad, dtype=like.dtype)  # a 0-d array in, a 0-d array out
@@ -683,7 +691,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
     """
     ndim = numpy.ndim(a)
     if not ndim:
-        return grad * (a == result)
+        return grad * _attains(a, result)
     axes = _axes_of(axis, ndim)
     if not keepdims:
         shape = list(numpy.shape(result))
@@ -691,7 +699,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
         grad = numpy.reshape(grad, tuple(shape))
-    hit = a == result
+    hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True)
     return hit * (grad / numpy.maximum(count, 1))
 
@@ -709,9 +717,15 @@ def extremum_weights(a, result, axis, keepdims):
         for ax in axes:
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
-    hit = a == result
+    hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True) if ndim else 1
     return hit / numpy.maximum(count, 1)
+
+
+def _attains(a, result):
+    """Where `a` equals its max/min `result`; where the result is NaN (NumPy's max and min
+    propagate it), the NaNs that made it: the derivative routes to them."""
+    return (a == result) | (numpy.isnan(a) & numpy.isnan(result))
 
 
 def cumsum_grad(grad, like, axis):
@@ -953,9 +967,10 @@ def diagonal_grad(grad, like, offset, axis1, axis2):
 
 
 def imag_grad(grad, like):
-    """The adjoint of numpy.imag: zero for real input, -1j * grad for complex input."""
+    """The adjoint of numpy.imag: zero for real input, -1j * grad for complex input (the
+    cotangent of the real-valued imaginary part is real: numpy.real(grad))."""
     if numpy.iscomplexobj(like):
-        return -1j * grad
+        return -1j * numpy.real(grad)
     return grad * 0
 
 

@@ -10,6 +10,8 @@ import textwrap
 from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
 
+from .names import SLICE  # noqa: E402
+
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
@@ -95,7 +97,7 @@ def index_value(node):
         parts = [node.lower, node.upper, node.step]
         while parts and parts[-1] is None and len(parts) > 2:
             parts.pop()
-        return gast.Call(func=load("slice"), args=[p if p is not None else const(None)
+        return gast.Call(func=load(SLICE), args=[p if p is not None else const(None)
                                                    for p in parts], keywords=[])
     if isinstance(node, gast.Tuple):
         return gast.Tuple(elts=[index_value(e) for e in node.elts], ctx=gast.Load())

@@ -113,7 +113,7 @@ def math_hypot(r, x, y):
 # abs(x) calls x.__abs__: it works on numbers and arrays alike.
 @reverse(builtins.abs)
 def builtin_abs(y, x):
-    d[x] = d[y] * abs_slope(x)
+    d[x] = numpy.real(d[y]) * abs_slope(x)
 
 
 @forward(builtins.abs)

@@ -73,8 +73,8 @@ def max(y, a, axis=None, out=None, keepdims=False):
 # never a ZeroDivisionError (numpy.true_divide).
 @reverse(numpy.var)
 def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = reduce_grad(d[y], a, axis, keepdims) * numpy.conjugate(centered(a, axis)) * (
-        numpy.true_divide(2, reduced_count(a, y) - ddof))
+    d[a] = reduce_grad(numpy.real(d[y]), a, axis, keepdims) * numpy.conjugate(
+        centered(a, axis)) * numpy.true_divide(2, reduced_count(a, y) - ddof)
 
 
 @forward(numpy.var)
@@ -85,7 +85,7 @@ def var(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
 
 @reverse(numpy.std)
 def std(y, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    d[a] = reduce_grad(safe_divide(d[y], y), a, axis, keepdims) * numpy.conjugate(
+    d[a] = reduce_grad(safe_divide(numpy.real(d[y]), y), a, axis, keepdims) * numpy.conjugate(
         centered(a, axis, True)) / (reduced_count(a, y) - ddof)
 
 
@@ -107,7 +107,8 @@ def cumsum(y, a, axis=None, dtype=None, out=None):
 
 @reverse(numpy.linalg.norm)
 def norm(y, x, ord=None, axis=None, keepdims=False):
-    d[x] = reduce_grad(d[y], x, axis, keepdims) * norm_weights(x, y, ord, axis, keepdims)
+    d[x] = reduce_grad(numpy.real(d[y]), x, axis, keepdims) * norm_weights(x, y, ord, axis,
+                                                                            keepdims)
 
 
 @forward(numpy.linalg.norm)
@@ -119,8 +120,8 @@ def norm(y, x, ord=None, axis=None, keepdims=False):
 if hasattr(numpy.linalg, "vector_norm"):
     @reverse(numpy.linalg.vector_norm)
     def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
-        d[x] = reduce_grad(d[y], x, axis, keepdims) * norm_weights(x, y, ord, axis, keepdims,
-                                                                   "vector")
+        d[x] = reduce_grad(numpy.real(d[y]), x, axis, keepdims) * norm_weights(
+            x, y, ord, axis, keepdims, "vector")
 
     @forward(numpy.linalg.vector_norm)
     def vector_norm(y, x, *, axis=None, keepdims=False, ord=2):
@@ -129,8 +130,8 @@ if hasattr(numpy.linalg, "vector_norm"):
 
     @reverse(numpy.linalg.matrix_norm)
     def matrix_norm(y, x, *, keepdims=False, ord="fro"):
-        d[x] = reduce_grad(d[y], x, (-2, -1), keepdims) * norm_weights(x, y, ord, None,
-                                                                       keepdims, "matrix")
+        d[x] = reduce_grad(numpy.real(d[y]), x, (-2, -1), keepdims) * norm_weights(
+            x, y, ord, None, keepdims, "matrix")
 
     @forward(numpy.linalg.matrix_norm)
     def matrix_norm(y, x, *, keepdims=False, ord="fro"):

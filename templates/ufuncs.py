@@ -4,7 +4,9 @@ Subgradients at kinks (documented choices):
 
 * abs/absolute/fabs: derivative sign(x), so 0 at x == 0 (conj(x)/|x| for complex x).
 * maximum/minimum/fmax/fmin: where both arguments are equal the derivative is
-  split evenly (half to each), the symmetric choice.
+  split evenly (half to each), the symmetric choice. maximum/minimum propagate a NaN
+  argument, which then gets the derivative (the result is that NaN: it depends on that
+  argument alone, as x[argmax(x)] does); fmax/fmin ignore it; two NaNs tie.
 """
 import math
 
@@ -112,56 +114,77 @@ def float_power(y, x1, x2):
 
 @reverse(numpy.maximum)
 def maximum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2), numpy.equal(x1, x2)), x1)
-    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1), numpy.equal(x1, x2)), x2)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2) | nan1 & ~nan2, ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1) | nan2 & ~nan1, ties), x2)
 
 
 @forward(numpy.maximum)
 def maximum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2), numpy.equal(x1, x2)), y)
-    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1), numpy.equal(x1, x2)), y)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2) | nan1 & ~nan2, ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1) | nan2 & ~nan1, ties), y)
 
 
 @reverse(numpy.minimum)
 def minimum(y, x1, x2):
-    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2), numpy.equal(x1, x2)), x1)
-    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1), numpy.equal(x1, x2)), x2)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2) | nan1 & ~nan2, ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1) | nan2 & ~nan1, ties), x2)
 
 
 @forward(numpy.minimum)
 def minimum(y, x1, x2):
-    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2), numpy.equal(x1, x2)), y)
-    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1), numpy.equal(x1, x2)), y)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2) | nan1 & ~nan2, ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | nan2 & ~nan1, ties), y)
 
 
-# fmax/fmin ignore NaNs: a NaN argument loses to a number. Comparisons are numpy's, so
+# fmax/fmin ignore NaNs: a NaN argument loses to a number (two NaNs tie). Comparisons are
+# numpy's, so
 # list arguments compare item by item (Python compares two lists as wholes).
 @reverse(numpy.fmax)
 def fmax(y, x1, x2):
-    ties = numpy.equal(x1, x2)
-    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2) | numpy.isnan(x2), ties), x1)
-    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1) | numpy.isnan(x1), ties), x2)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[x1] = unbroadcast(tie_split(d[y], numpy.greater(x1, x2) | nan2 & ~nan1, ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.greater(x2, x1) | nan1 & ~nan2, ties), x2)
 
 
 @forward(numpy.fmax)
 def fmax(y, x1, x2):
-    ties = numpy.equal(x1, x2)
-    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2) | numpy.isnan(x2), ties), y)
-    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1) | numpy.isnan(x1), ties), y)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[y] = broadcast_like(tie_split(d[x1], numpy.greater(x1, x2) | nan2 & ~nan1, ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.greater(x2, x1) | nan1 & ~nan2, ties), y)
 
 
 @reverse(numpy.fmin)
 def fmin(y, x1, x2):
-    ties = numpy.equal(x1, x2)
-    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2) | numpy.isnan(x2), ties), x1)
-    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1) | numpy.isnan(x1), ties), x2)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[x1] = unbroadcast(tie_split(d[y], numpy.less(x1, x2) | nan2 & ~nan1, ties), x1)
+    d[x2] = unbroadcast(tie_split(d[y], numpy.less(x2, x1) | nan1 & ~nan2, ties), x2)
 
 
 @forward(numpy.fmin)
 def fmin(y, x1, x2):
-    ties = numpy.equal(x1, x2)
-    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2) | numpy.isnan(x2), ties), y)
-    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | numpy.isnan(x1), ties), y)
+    nan1 = numpy.isnan(x1)
+    nan2 = numpy.isnan(x2)
+    ties = numpy.equal(x1, x2) | nan1 & nan2
+    d[y] = broadcast_like(tie_split(d[x1], numpy.less(x1, x2) | nan2 & ~nan1, ties), y)
+    d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | nan1 & ~nan2, ties), y)
 
 
 # x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
@@ -203,7 +226,7 @@ def fmod(y, x1, x2):
 # numpy.abs is numpy.absolute; complex values: see runtime.abs_slope
 @reverse(numpy.absolute)
 def absolute(y, x):
-    d[x] = d[y] * abs_slope(x)
+    d[x] = numpy.real(d[y]) * abs_slope(x)
 
 
 @forward(numpy.absolute)
@@ -213,7 +236,7 @@ def absolute(y, x):
 
 @reverse(numpy.real)
 def real(y, val):
-    d[val] = d[y]
+    d[val] = numpy.real(d[y])
 
 
 @forward(numpy.real)

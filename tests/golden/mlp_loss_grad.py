@@ -11,6 +11,12 @@ import numpy
 # Runtime helpers, copied from srcdiff so this module stands alone.
 
 
+def _attains(a, result):
+    """Where `a` equals its max/min `result`; where the result is NaN (NumPy's max and min
+    propagate it), the NaNs that made it: the derivative routes to them."""
+    return (a == result) | (numpy.isnan(a) & numpy.isnan(result))
+
+
 def _axes_of(axis, ndim):
     """The sorted, non-negative axes a reduction over `axis` removes (all when None)."""
     if axis is None:
@@ -88,7 +94,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
     """
     ndim = numpy.ndim(a)
     if not ndim:
-        return grad * (a == result)
+        return grad * _attains(a, result)
     axes = _axes_of(axis, ndim)
     if not keepdims:
         shape = list(numpy.shape(result))
@@ -96,7 +102,7 @@ def extremum_grad(grad, a, result, axis, keepdims):
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
         grad = numpy.reshape(grad, tuple(shape))
-    hit = a == result
+    hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True)
     return hit * (grad / numpy.maximum(count, 1))
 
@@ -115,6 +121,8 @@ def finalize(grad, like, name):
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
     if grad is None:
         grad = zeros_like_value(like)
+    if numpy.iscomplexobj(grad) and not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+        grad = numpy.real(grad)  # a real input's gradient is real (the complex convention)
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             isinstance(grad, numpy.generic) or type(grad) is float or type(grad) is int):
         return numpy.asarray(grad, dtype=like.dtype)  # a 0-d array in, a 0-d array out
@@ -184,7 +192,11 @@ def reduced_count(like, result):
 
 
 def unbroadcast(grad, like):
-    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
+    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`; the real part
+    where `like` is real and `grad` complex (a real value's cotangent is real)."""
+    if getattr(getattr(grad, "dtype", None), "kind", None) == "c" or type(grad) is complex:
+        if not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+            grad = numpy.real(grad)
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:

@@ -79,6 +79,8 @@ def finalize(grad, like, name):
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
     if grad is None:
         grad = zeros_like_value(like)
+    if numpy.iscomplexobj(grad) and not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+        grad = numpy.real(grad)  # a real input's gradient is real (the complex convention)
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             isinstance(grad, numpy.generic) or type(grad) is float or type(grad) is int):
         return numpy.asarray(grad, dtype=like.dtype)  # a 0-d array in, a 0-d array out
@@ -139,7 +141,11 @@ def shape_of(value):
 
 
 def unbroadcast(grad, like):
-    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`."""
+    """Sum `grad` over the axes NumPy broadcast, giving it the shape of `like`; the real part
+    where `like` is real and `grad` complex (a real value's cotangent is real)."""
+    if getattr(getattr(grad, "dtype", None), "kind", None) == "c" or type(grad) is complex:
+        if not (isinstance(like, complex) or numpy.iscomplexobj(like)):
+            grad = numpy.real(grad)
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
