@@ -86,6 +86,13 @@ for _mod in (numpy, numpy.linalg, math, operator, builtins):
             _path_cache[id(_obj)] = (_obj, prefix + _attr)
 
 
+def name_path(obj, path):
+    """Record `path` as the dotted name emitted code calls `obj` by (a rule module's
+    functions that canonical_path can not find: scipy.special's ufuncs call themselves
+    numpy's, a bound method of a module-level object is made anew at each access)."""
+    _path_cache[id(obj)] = (obj, path)
+
+
 def _resolve_path(path):
     import importlib
     parts = path.split(".")

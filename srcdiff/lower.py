@@ -27,7 +27,7 @@ import operator
 import os
 import types
 
-from . import analyze, sequences
+from . import analyze, rules, sequences
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -1288,7 +1288,7 @@ class Lowerer:
                              hint="call the function by its own name")
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
-        obj = self._static_value(func)
+        obj = rules.registered(self._static_value(func))
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, "effect_value", range, discard)
