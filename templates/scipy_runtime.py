@@ -1,9 +1,16 @@
 """Tangent rules of the helpers (srcdiff.runtime_scipy) that the SciPy rules' emitted
 gradients call, so forward mode over an emitted gradient (hvp) follows them; loaded with
 the SciPy rules (srcdiff.rules.OPTIONAL)."""
+import numpy
+
 from srcdiff.rules import d, forward, reverse
 from srcdiff.runtime_scipy import (lower_gradient, lower_tangent, multipolygamma,
                                    reduced_input, weighted)
+
+
+@reverse(reduced_input)
+def reduced_input_adjoint(y, value, a, b, axis, keepdims):
+    d[value] = numpy.reshape(d[y], numpy.shape(value))
 
 
 @forward(reduced_input)

@@ -51,7 +51,7 @@ def logsumexp(y, a, axis=None, b=None, keepdims=False):
     grad = reduced_input(d[y], a, b, axis, keepdims)
     p = numpy.exp(a - reduced_input(y, a, b, axis, keepdims))
     d[a] = unbroadcast(grad * weighted(p, b), a)
-    d[b] = unbroadcast(grad * p, b)
+    d[b] = unbroadcast(broadcast_like(grad * p, weighted(p, b)), b)
 
 
 @forward(scipy.special.logsumexp)
