@@ -132,6 +132,17 @@ def is_user_function(obj):
             and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
 
 
+def is_distribution(obj):
+    """A scipy.stats distribution object (norm, dirichlet, ...), whose call freezes it."""
+    import sys
+    stats = sys.modules.get("scipy.stats")
+    if stats is None or obj is None:
+        return False
+    kinds = (stats.rv_continuous, stats.rv_discrete)
+    multi = getattr(sys.modules.get("scipy.stats._multivariate"), "multi_rv_generic", None)
+    return isinstance(obj, kinds + ((multi,) if multi else ()))
+
+
 def is_literal(value):
     if isinstance(value, tuple):
         return all(is_literal(v) for v in value)

@@ -196,10 +196,13 @@ def _free_names(body, bound):
 
 
 def _parse_template(fn):
-    source = textwrap.dedent(inspect.getsource(fn))
+    return _parse_template_text(textwrap.dedent(inspect.getsource(fn)), fn.__qualname__)
+
+
+def _parse_template_text(source, name="from_source"):
     node = S.parse_function(source)
     while not isinstance(node, S.FunctionDef):  # pragma: no cover
-        raise SyntaxError(f"template {fn.__qualname__} must be a def")
+        raise SyntaxError(f"template {name} must be a def")
     body = node.body
     if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
         body = body[1:]
@@ -246,6 +249,18 @@ def elementwise(func, derivative, namespace, params=("x",)):
     holder = _Holder(namespace)
     _register("reverse", REVERSE, [func], holder, rev, sig, f"elementwise({name})")
     _register("forward", FORWARD, [func], holder, fwd, sig, f"elementwise({name})")
+
+
+def from_source(mode, func, source, namespace, origin):
+    """Register a rule given as the source text of a def (rules made from one pattern, as
+    templates/scipy_stats.py makes a distribution's); `namespace` resolves its free names."""
+    code = textwrap.dedent(source)
+    scope = {}
+    exec(compile(code, origin, "exec"), {}, scope)  # only for the def's signature
+    (fn,) = scope.values()
+    body = _parse_template_text(code)
+    table = REVERSE if mode == "reverse" else FORWARD
+    _register(mode, table, [func], _Holder(namespace), body, inspect.signature(fn), origin)
 
 
 class _Holder:

@@ -43,4 +43,19 @@ def lower_gradient(g):
 def lower_tangent(t):
     """The symmetric matrix a function that reads only the lower triangle sees of a tangent t."""
     t = numpy.asarray(t)
+    if t.ndim != 2:
+        from .errors import NoRuleError
+        raise NoRuleError("srcdiff differentiates scipy.stats.multivariate_normal with a "
+                          "covariance matrix only; pass cov as a 2-d array "
+                          "(numpy.diag(v) for variances v, c * numpy.eye(k) for a number c)")
     return numpy.tril(t) + numpy.swapaxes(numpy.tril(t, -1), -1, -2)
+
+
+def deviation(x, mean):
+    """x - mean, or x where no mean is given (multivariate_normal's default)."""
+    return x if mean is None else x - mean
+
+
+def rows_of(a):
+    """The vectors along a's last axis, as the rows of a matrix."""
+    return numpy.reshape(a, (-1, numpy.shape(a)[-1]))

@@ -4,8 +4,9 @@ the SciPy rules (srcdiff.rules.OPTIONAL)."""
 import numpy
 
 from srcdiff.rules import d, forward, reverse
-from srcdiff.runtime_scipy import (lower_gradient, lower_tangent, multipolygamma,
-                                   reduced_input, weighted)
+from srcdiff.runtime import broadcast_like, unbroadcast
+from srcdiff.runtime_scipy import (deviation, lower_gradient, lower_tangent, multipolygamma,
+                                   reduced_input, rows_of, weighted)
 
 
 @reverse(reduced_input)
@@ -58,3 +59,25 @@ def lower_tangent_adjoint(y, t):
 @forward(lower_tangent)
 def lower_tangent_tangent(y, t):
     d[y] = lower_tangent(d[t])
+
+
+@reverse(deviation)
+def deviation_adjoint(y, x, mean):
+    d[x] = unbroadcast(d[y], x)
+    d[mean] = unbroadcast(-d[y], mean)
+
+
+@forward(deviation)
+def deviation_tangent(y, x, mean):
+    d[y] = broadcast_like(d[x], y)
+    d[y] = broadcast_like(-d[mean], y)
+
+
+@reverse(rows_of)
+def rows_of_adjoint(y, a):
+    d[a] = numpy.reshape(d[y], numpy.shape(a))
+
+
+@forward(rows_of)
+def rows_of_tangent(y, a):
+    d[y] = rows_of(d[a])
