@@ -1443,13 +1443,21 @@ class Lowerer:
             raise self.error(make, "*args and **kwargs in calls are not supported",
                              hint="pass the arguments one by one")
         if make is not base:
-            assigned = assigned_names(self.fdef.body)
+            # the frozen object keeps the values its arguments had: the call made here reads
+            # them again, so each must be bound once, before the freezing, if at all
+            stores = {}
+            for n in S.walk(self.fdef):
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
+                    stores.setdefault(n.id, []).append((n.lineno, n.col_offset))
+            here = (make.lineno, make.col_offset)
             for arg in list(make.args) + [k.value for k in make.keywords]:
-                moving = {n.id for n in S.walk(arg) if isinstance(n, S.Name)} & assigned
+                moving = {n.id for n in S.walk(arg) if isinstance(n, S.Name) and (
+                    len(stores.get(n.id, ())) > 1 or any(at > here for at in stores.get(
+                        n.id, ())))}
                 if moving:
                     raise self.error(node, f"the frozen distribution {base.id!r} was made "
                                      f"from {sorted(moving)[0]!r}, which this function "
-                                     "assigns", hint=f"call the distribution's method with "
+                                     "assigns again or later", hint=f"call the distribution's method with "
                                      f"the parameters: {S.spell(make.func)}.{func.attr}(x, ...)")
         call = S.Call(func=S.Attribute(value=S.clone(make.func), attr=func.attr, ctx=S.Load()),
                       args=[S.clone(a) for a in list(node.args) + list(make.args)],
