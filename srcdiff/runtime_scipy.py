@@ -59,3 +59,106 @@ def deviation(x, mean):
 def rows_of(a):
     """The vectors along a's last axis, as the rows of a matrix."""
     return numpy.reshape(a, (-1, numpy.shape(a)[-1]))
+
+
+# -- scipy.linalg -------------------------------------------------------------------------
+
+def transposed(trans):
+    """Whether solve_triangular's `trans` (0/1/2 or 'N'/'T'/'C') solves with the transpose."""
+    return trans in (1, 2, "T", "C")
+
+
+def flipped_trans(trans):
+    """The `trans` of the solve with the transpose of solve_triangular's matrix."""
+    return 0 if transposed(trans) else 1
+
+
+def transpose_if(m, flag):
+    """m's transpose (its last two axes) when `flag` is true ('T', 'C', 1, 2, True), else m."""
+    return numpy.swapaxes(m, -1, -2) if (flag is True or transposed(flag)) else m
+
+
+def triangle(m, lower, unit_diagonal=False):
+    """The lower (upper) triangle of m, without its diagonal if `unit_diagonal`: the entries
+    of m a triangular solve reads."""
+    m = numpy.asarray(m)
+    part = numpy.tril(m, -1) if lower else numpy.triu(m, 1)
+    return part if unit_diagonal else part + numpy.tril(numpy.triu(m))
+
+
+def halve_lower(m):
+    """The lower triangle of m with its diagonal halved (the Cholesky derivative's mask)."""
+    m = numpy.asarray(m)
+    return numpy.tril(m) - 0.5 * numpy.tril(numpy.triu(m))
+
+
+def as_columns(v):
+    """A vector as a column, a matrix as it is."""
+    return numpy.reshape(v, (-1, 1)) if numpy.ndim(v) == 1 else v
+
+
+def factor_of(c, lower):
+    """The lower Cholesky factor L held by cho_factor's c (L itself, or L^T above)."""
+    c = numpy.asarray(c)
+    return numpy.tril(c) if lower else numpy.swapaxes(numpy.triu(c), -1, -2)
+
+
+def factor_of_adjoint(g, lower):
+    """The adjoint of factor_of: where in c the gradient g of L goes."""
+    g = numpy.asarray(g)
+    return numpy.tril(g) if lower else numpy.triu(numpy.swapaxes(g, -1, -2))
+
+
+def item_adjoint(value, index, grad):
+    """The adjoint of a tuple `value` (cho_factor's (c, lower)) whose item `index` alone
+    carries `grad`: a list, as srcdiff's container derivatives are."""
+    from .runtime import scatter_add
+    return scatter_add(None, value, index, grad, False)
+
+
+def expm_frechet(a, e):
+    """The Frechet derivative of expm at a in the direction e."""
+    import scipy.linalg
+    return scipy.linalg.expm_frechet(a, e, compute_expm=False)
+
+
+def expm_frechet_second(a, e, da):
+    """The derivative of expm_frechet(a, e) in a, along da: the Frechet derivative of expm
+    at the block matrix [[a, e], [0, a]] along [[da, 0], [0, da]], read from its corner."""
+    import scipy.linalg
+    n = numpy.shape(a)[-1]
+    zero = numpy.zeros_like(numpy.asarray(a, dtype=numpy.result_type(a, e, da)))
+    big = numpy.block([[a, e], [zero, a]])
+    step = numpy.block([[da, zero], [zero, da]])
+    return scipy.linalg.expm_frechet(big, step, compute_expm=False)[:n, n:]
+
+
+# -- scipy.signal ------------------------------------------------------------------------
+
+def _full_shape(in1, in2):
+    return tuple(p + q - 1 for p, q in zip(numpy.shape(in1), numpy.shape(in2)))
+
+
+def pad_to_full(g, in1, in2):
+    """A convolution output g ('same' or 'valid' part) zero-padded to the 'full' output,
+    centered as scipy.signal.convolve crops it."""
+    full = _full_shape(in1, in2)
+    g = numpy.asarray(g)
+    pads = [((f - s) // 2, f - s - (f - s) // 2) for f, s in zip(full, g.shape)]
+    return numpy.pad(g, pads)
+
+
+def crop_from_full(g, like):
+    """The centered part of a 'full' convolution output g shaped like `like` (the adjoint of
+    pad_to_full)."""
+    g = numpy.asarray(g)
+    index = tuple(slice((f - s) // 2, (f - s) // 2 + s)
+                  for f, s in zip(g.shape, numpy.shape(like)))
+    return g[index]
+
+
+def pad_into(small, big):
+    """`small` zero-padded, centered, to the shape of `big` (the adjoint of crop_from_full)."""
+    small = numpy.asarray(small)
+    pads = [((f - s) // 2, f - s - (f - s) // 2) for f, s in zip(numpy.shape(big), small.shape)]
+    return numpy.pad(small, pads)

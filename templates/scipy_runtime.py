@@ -3,10 +3,16 @@ gradients call, so forward mode over an emitted gradient (hvp) follows them; loa
 the SciPy rules (srcdiff.rules.OPTIONAL)."""
 import numpy
 
-from srcdiff.rules import d, forward, reverse
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_scipy import (deviation, lower_gradient, lower_tangent, multipolygamma,
-                                   reduced_input, rows_of, weighted)
+from srcdiff.runtime_scipy import (as_columns, crop_from_full, deviation, expm_frechet,
+                                   expm_frechet_second, factor_of, factor_of_adjoint,
+                                   flipped_trans, halve_lower, item_adjoint, lower_gradient,
+                                   lower_tangent, multipolygamma, pad_into, pad_to_full,
+                                   reduced_input, rows_of, transpose_if, transposed, triangle,
+                                   weighted)
+
+nondifferentiable(flipped_trans, transposed)
 
 
 @reverse(reduced_input)
@@ -81,3 +87,110 @@ def rows_of_adjoint(y, a):
 @forward(rows_of)
 def rows_of_tangent(y, a):
     d[y] = rows_of(d[a])
+
+
+# -- the scipy.linalg and scipy.signal rules' helpers: linear maps, each other's adjoints --
+@reverse(transpose_if)
+def transpose_if_adjoint(y, m, flag):
+    d[m] = transpose_if(d[y], flag)
+
+
+@forward(transpose_if)
+def transpose_if_tangent(y, m, flag):
+    d[y] = transpose_if(d[m], flag)
+
+
+@reverse(triangle)
+def triangle_adjoint(y, m, lower, unit_diagonal=False):
+    d[m] = triangle(d[y], lower, unit_diagonal)
+
+
+@forward(triangle)
+def triangle_tangent(y, m, lower, unit_diagonal=False):
+    d[y] = triangle(d[m], lower, unit_diagonal)
+
+
+@reverse(halve_lower)
+def halve_lower_adjoint(y, m):
+    d[m] = halve_lower(d[y])
+
+
+@forward(halve_lower)
+def halve_lower_tangent(y, m):
+    d[y] = halve_lower(d[m])
+
+
+@reverse(as_columns)
+def as_columns_adjoint(y, v):
+    d[v] = numpy.reshape(d[y], numpy.shape(v))
+
+
+@forward(as_columns)
+def as_columns_tangent(y, v):
+    d[y] = as_columns(d[v])
+
+
+@reverse(factor_of)
+def factor_of_rule(y, c, lower):
+    d[c] = factor_of_adjoint(d[y], lower)
+
+
+@forward(factor_of)
+def factor_of_rule(y, c, lower):
+    d[y] = factor_of(d[c], lower)
+
+
+@reverse(factor_of_adjoint)
+def factor_of_adjoint_rule(y, g, lower):
+    d[g] = factor_of(d[y], lower)
+
+
+@forward(factor_of_adjoint)
+def factor_of_adjoint_rule(y, g, lower):
+    d[y] = factor_of_adjoint(d[g], lower)
+
+
+@reverse(item_adjoint)
+def item_adjoint_rule(y, value, index, grad):
+    d[grad] = d[y][index]
+
+
+@forward(item_adjoint)
+def item_adjoint_rule(y, value, index, grad):
+    d[y] = item_adjoint(value, index, d[grad])
+
+
+@forward(expm_frechet)
+def expm_frechet_tangent(y, a, e):
+    d[y] = expm_frechet_second(a, e, d[a])
+    d[y] = expm_frechet(a, d[e])
+
+
+@reverse(pad_to_full)
+def pad_to_full_adjoint(y, g, in1, in2):
+    d[g] = crop_from_full(d[y], g)
+
+
+@forward(pad_to_full)
+def pad_to_full_tangent(y, g, in1, in2):
+    d[y] = pad_to_full(d[g], in1, in2)
+
+
+@reverse(crop_from_full)
+def crop_from_full_adjoint(y, g, like):
+    d[g] = pad_into(d[y], g)
+
+
+@forward(crop_from_full)
+def crop_from_full_tangent(y, g, like):
+    d[y] = crop_from_full(d[g], like)
+
+
+@reverse(pad_into)
+def pad_into_adjoint(y, small, big):
+    d[small] = crop_from_full(d[y], small)
+
+
+@forward(pad_into)
+def pad_into_tangent(y, small, big):
+    d[y] = pad_into(d[small], big)
