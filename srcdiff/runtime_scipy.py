@@ -23,27 +23,37 @@ def weighted(p, b):
     return p if b is None else p * b
 
 
+def polygamma_of(n, x):
+    """polygamma(n, x) for integers n >= 1 (a number or an array), through the Hurwitz zeta ufunc, so device arrays
+    stay on the device (scipy.special.polygamma converts its arguments to ndarrays)."""
+    from scipy.special import _ufuncs, gamma
+    zeta = getattr(_ufuncs, "_zeta", None)
+    if zeta is None:  # pragma: no cover - an older or newer SciPy without it
+        import scipy.special
+        return scipy.special.polygamma(n, x)
+    return (-1.0) ** (n + 1) * gamma(n + 1.0) * zeta(n + 1.0, x)
+
+
 def multipolygamma(n, a, dim):
     """sum_j polygamma(n, a - j / 2) for j < dim: the n-th derivative of multigammaln(a, dim)'s
     derivative (n = 0: digamma terms)."""
     import scipy.special
-    a = numpy.asarray(a, dtype=float)
-    return sum(scipy.special.polygamma(n, a - 0.5 * j) for j in range(dim))
+    terms = [scipy.special.digamma(a - 0.5 * j) if n == 0 else polygamma_of(n, a - 0.5 * j)
+             for j in range(dim)]
+    return sum(terms[1:], terms[0])
 
 
 def lower_gradient(g):
     """The gradient of a function that reads only the lower triangle of its square matrix
     argument (scipy's eigh-based densities), from the gradient g of its symmetric formula:
     the lower triangle gets g + g^T, the diagonal g, the upper triangle nothing."""
-    g = numpy.asarray(g)
     full = g + numpy.swapaxes(g, -1, -2)
     return numpy.tril(full) - numpy.tril(numpy.triu(g))
 
 
 def lower_tangent(t):
     """The symmetric matrix a function that reads only the lower triangle sees of a tangent t."""
-    t = numpy.asarray(t)
-    if t.ndim != 2:
+    if numpy.ndim(t) != 2:
         from .errors import NoRuleError
         raise NoRuleError("srcdiff differentiates scipy.stats.multivariate_normal with a "
                           "covariance matrix only; pass cov as a 2-d array "
@@ -81,14 +91,12 @@ def transpose_if(m, flag):
 def triangle(m, lower, unit_diagonal=False):
     """The lower (upper) triangle of m, without its diagonal if `unit_diagonal`: the entries
     of m a triangular solve reads."""
-    m = numpy.asarray(m)
     part = numpy.tril(m, -1) if lower else numpy.triu(m, 1)
     return part if unit_diagonal else part + numpy.tril(numpy.triu(m))
 
 
 def halve_lower(m):
     """The lower triangle of m with its diagonal halved (the Cholesky derivative's mask)."""
-    m = numpy.asarray(m)
     return numpy.tril(m) - 0.5 * numpy.tril(numpy.triu(m))
 
 
@@ -99,13 +107,11 @@ def as_columns(v):
 
 def factor_of(c, lower):
     """The lower Cholesky factor L held by cho_factor's c (L itself, or L^T above)."""
-    c = numpy.asarray(c)
     return numpy.tril(c) if lower else numpy.swapaxes(numpy.triu(c), -1, -2)
 
 
 def factor_of_adjoint(g, lower):
     """The adjoint of factor_of: where in c the gradient g of L goes."""
-    g = numpy.asarray(g)
     return numpy.tril(g) if lower else numpy.triu(numpy.swapaxes(g, -1, -2))
 
 
@@ -127,7 +133,7 @@ def expm_frechet_second(a, e, da):
     at the block matrix [[a, e], [0, a]] along [[da, 0], [0, da]], read from its corner."""
     import scipy.linalg
     n = numpy.shape(a)[-1]
-    zero = numpy.zeros_like(numpy.asarray(a, dtype=numpy.result_type(a, e, da)))
+    zero = numpy.zeros_like(a + e + da)
     big = numpy.block([[a, e], [zero, a]])
     step = numpy.block([[da, zero], [zero, da]])
     return scipy.linalg.expm_frechet(big, step, compute_expm=False)[:n, n:]
@@ -143,22 +149,20 @@ def pad_to_full(g, in1, in2):
     """A convolution output g ('same' or 'valid' part) zero-padded to the 'full' output,
     centered as scipy.signal.convolve crops it."""
     full = _full_shape(in1, in2)
-    g = numpy.asarray(g)
-    pads = [((f - s) // 2, f - s - (f - s) // 2) for f, s in zip(full, g.shape)]
+    pads = [((f - s) // 2, f - s - (f - s) // 2) for f, s in zip(full, numpy.shape(g))]
     return numpy.pad(g, pads)
 
 
 def crop_from_full(g, like):
     """The centered part of a 'full' convolution output g shaped like `like` (the adjoint of
     pad_to_full)."""
-    g = numpy.asarray(g)
     index = tuple(slice((f - s) // 2, (f - s) // 2 + s)
-                  for f, s in zip(g.shape, numpy.shape(like)))
+                  for f, s in zip(numpy.shape(g), numpy.shape(like)))
     return g[index]
 
 
 def pad_into(small, big):
     """`small` zero-padded, centered, to the shape of `big` (the adjoint of crop_from_full)."""
-    small = numpy.asarray(small)
-    pads = [((f - s) // 2, f - s - (f - s) // 2) for f, s in zip(numpy.shape(big), small.shape)]
+    pads = [((f - s) // 2, f - s - (f - s) // 2)
+            for f, s in zip(numpy.shape(big), numpy.shape(small))]
     return numpy.pad(small, pads)

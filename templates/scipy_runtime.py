@@ -8,7 +8,7 @@ from srcdiff.runtime import broadcast_like, unbroadcast
 from srcdiff.runtime_scipy import (as_columns, crop_from_full, deviation, expm_frechet,
                                    expm_frechet_second, factor_of, factor_of_adjoint,
                                    flipped_trans, halve_lower, item_adjoint, lower_gradient,
-                                   lower_tangent, multipolygamma, pad_into, pad_to_full,
+                                   lower_tangent, multipolygamma, pad_into, pad_to_full, polygamma_of,
                                    reduced_input, rows_of, transpose_if, transposed, triangle,
                                    weighted)
 
@@ -35,6 +35,16 @@ def weighted_adjoint(y, p, b):
 def weighted_tangent(y, p, b):
     d[y] = weighted(d[p], b)
     d[y] = d[b] * p
+
+
+@reverse(polygamma_of)
+def polygamma_of_adjoint(y, n, x):
+    d[x] = unbroadcast(d[y] * polygamma_of(n + 1, x), x)
+
+
+@forward(polygamma_of)
+def polygamma_of_tangent(y, n, x):
+    d[y] = broadcast_like(d[x] * polygamma_of(n + 1, x), y)
 
 
 @reverse(multipolygamma)

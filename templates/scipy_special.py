@@ -15,7 +15,7 @@ import scipy.special
 from srcdiff.callables import name_path
 from srcdiff.rules import d, elementwise, forward, held_constant, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_scipy import multipolygamma, reduced_input, weighted
+from srcdiff.runtime_scipy import multipolygamma, polygamma_of, reduced_input, weighted
 
 _G = globals()
 
@@ -27,7 +27,7 @@ for _name in ("logsumexp softmax log_softmax expit logit gammaln digamma polygam
 elementwise(scipy.special.expit, "y * (1 - y)", _G)
 elementwise(scipy.special.logit, "1 / (x * (1 - x))", _G)
 elementwise(scipy.special.gammaln, "scipy.special.digamma(x)", _G)
-elementwise(scipy.special.digamma, "scipy.special.polygamma(1, x)", _G)
+elementwise(scipy.special.digamma, "polygamma_of(1, x)", _G)
 elementwise(scipy.special.gamma, "y * scipy.special.digamma(x)", _G)
 elementwise(scipy.special.erf, "(2 / math.sqrt(math.pi)) * numpy.exp(-(x * x))", _G)
 elementwise(scipy.special.erfc, "(-2 / math.sqrt(math.pi)) * numpy.exp(-(x * x))", _G)
@@ -83,12 +83,12 @@ def log_softmax(y, x, axis=None):
 
 @reverse(scipy.special.polygamma)
 def polygamma(y, n, x):
-    d[x] = unbroadcast(d[y] * scipy.special.polygamma(n + 1, x), x)
+    d[x] = unbroadcast(d[y] * polygamma_of(n + 1, x), x)
 
 
 @forward(scipy.special.polygamma)
 def polygamma(y, n, x):
-    d[y] = broadcast_like(d[x] * scipy.special.polygamma(n + 1, x), y)
+    d[y] = broadcast_like(d[x] * polygamma_of(n + 1, x), y)
 
 
 held_constant(scipy.special.polygamma, n="the order n of polygamma is an integer")

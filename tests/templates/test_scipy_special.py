@@ -196,7 +196,9 @@ def test_multigammaln():
 
 
 def test_multipolygamma_helper():
-    """the helper's own rules (met by second-order code), checked as a function"""
+    """the helpers' own rules (met by second-order code), checked as functions"""
+    check(lambda x: np.sum(runtime_scipy.polygamma_of(1, x) * x), _in(0.5, 3, (3,)))
+    check(lambda x: runtime_scipy.polygamma_of(3, x), 1.7)
     check(lambda a: runtime_scipy.multipolygamma(1, a, 3) * a, 2.7)
     check(lambda a: np.sum(runtime_scipy.multipolygamma(0, a, 2)), _in(2, 4, (2,)))
 
