@@ -8,7 +8,6 @@ sl = pytest.importorskip("scipy.linalg")
 
 import srcdiff  # noqa: E402
 from gradcheck import check  # noqa: E402
-from srcdiff import runtime_scipy  # noqa: E402
 
 rng = np.random.default_rng(7)
 
@@ -98,20 +97,3 @@ def test_solve_sylvester():
           rng.normal(size=(3, 2)), wrt=(0, 1, 2))
     check(lambda a, q: np.sum(sl.solve_sylvester(a, a, q) ** 2), _well(2), rng.normal(size=(2, 2)),
           wrt=(0, 1))
-
-
-def test_helper_rules():
-    """the helpers' own rules, met by second-order code, checked as functions"""
-    m = rng.normal(size=(3, 3))
-    w = np.arange(9.0).reshape(3, 3)
-    for lower in (False, True):
-        check(lambda m: np.sum(runtime_scipy.factor_of(m, lower) ** 2 * w), m)
-        check(lambda m: np.sum(runtime_scipy.factor_of_adjoint(m, lower) ** 2 * w), m)
-        check(lambda m: np.sum(runtime_scipy.triangle(m, lower, True) ** 2 * w), m)
-        check(lambda m: np.sum(runtime_scipy.triangle(m, lower) ** 2 * w), m)
-    check(lambda m: np.sum(runtime_scipy.transpose_if(m, 1) ** 2 * w), m)
-    check(lambda m: np.sum(runtime_scipy.halve_lower(m) ** 2 * w), m)
-    check(lambda v: np.sum(runtime_scipy.as_columns(v) ** 3), rng.normal(size=3))
-    check(lambda g: np.sum(runtime_scipy.item_adjoint((m, True), 0, g)[0] ** 2), m)
-    check(lambda a, e: np.sum(runtime_scipy.expm_frechet(a, e) * w), 0.5 * m,
-          rng.normal(size=(3, 3)), wrt=(0, 1), modes=("fwd",), order=1)

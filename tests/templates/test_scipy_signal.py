@@ -6,7 +6,6 @@ import pytest
 ss = pytest.importorskip("scipy.signal")
 
 from gradcheck import check  # noqa: E402
-from srcdiff import runtime_scipy  # noqa: E402
 
 rng = np.random.default_rng(9)
 SHAPES = [((7,), (3,)), ((3,), (6,)), ((4, 5), (2, 3)), ((2, 3), (4, 4)), ((5,), (5,))]
@@ -28,12 +27,3 @@ def test_convolve_methods(method):
           rng.normal(size=3), wrt=(0, 1))
     check(lambda x: np.sum(ss.convolve(x, np.array([1.0, -2.0, 0.5]), method=method) ** 2),
           rng.normal(size=(5,)))
-
-
-def test_helper_rules():
-    a, b = np.ones((4, 3)), np.ones((2, 2))
-    check(lambda g: np.sum(runtime_scipy.pad_to_full(g, a, b) ** 2 * np.arange(20.0).reshape(
-        5, 4)), rng.normal(size=(3, 2)))
-    check(lambda g: np.sum(runtime_scipy.crop_from_full(g, b) ** 3), rng.normal(size=(5, 4)))
-    check(lambda g: np.sum(runtime_scipy.pad_into(g, a) ** 2 * np.arange(12.0).reshape(4, 3)),
-          rng.normal(size=(2, 2)))

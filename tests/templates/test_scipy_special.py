@@ -8,7 +8,6 @@ sp = pytest.importorskip("scipy.special")
 
 import srcdiff  # noqa: E402
 from gradcheck import check  # noqa: E402
-from srcdiff import runtime_scipy  # noqa: E402
 
 rng = np.random.default_rng(11)
 
@@ -195,14 +194,6 @@ def test_multigammaln():
     check(lambda a: np.sum(sp.multigammaln(a, 2)), _in(2, 4, (3,)))
 
 
-def test_multipolygamma_helper():
-    """the helpers' own rules (met by second-order code), checked as functions"""
-    check(lambda x: np.sum(runtime_scipy.polygamma_of(1, x) * x), _in(0.5, 3, (3,)))
-    check(lambda x: runtime_scipy.polygamma_of(3, x), 1.7)
-    check(lambda a: runtime_scipy.multipolygamma(1, a, 3) * a, 2.7)
-    check(lambda a: np.sum(runtime_scipy.multipolygamma(0, a, 2)), _in(2, 4, (2,)))
-
-
 BINARY = [
     (sp.betaln, (0.5, 3), (0.5, 3)), (sp.beta, (0.5, 3), (0.5, 3)),
     (sp.xlogy, (-2, 2), (0.3, 2)), (sp.xlog1py, (-2, 2), (-0.5, 2)),
@@ -225,10 +216,3 @@ def test_xlogy_at_x_zero(fn):
     g = srcdiff.grad(lambda y: np.sum(fn(x, y)), wrt=0)(np.array([0.5, 0.5]))
     assert g[0] == 0.0
     check(lambda x, y: np.sum(fn(x, y) ** 2), x, np.array([0.5, 0.7]), wrt=1)
-
-
-def test_helper_rules():
-    check(lambda p, b: np.sum(runtime_scipy.weighted(p, b) ** 2), _in(0.5, 2, (3,)),
-          _in(0.5, 2, (3,)), wrt=(0, 1))
-    check(lambda v: np.sum(runtime_scipy.reduced_input(v, np.ones((2, 3)), None, 1, False)
-                           * np.arange(6.0).reshape(2, 3) ** 2), _in(-1, 1, (2,)))

@@ -11,7 +11,6 @@ from scipy.stats import norm  # noqa: E402
 
 import srcdiff  # noqa: E402
 from gradcheck import check  # noqa: E402
-from srcdiff import runtime_scipy  # noqa: E402
 
 rng = np.random.default_rng(5)
 METHODS = ["logpdf", "pdf", "cdf", "logcdf"]
@@ -214,12 +213,3 @@ def test_multivariate_normal_reads_only_the_lower_triangle():
 def test_multivariate_normal_with_a_number_for_cov_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="covariance matrix"):
         srcdiff.grad(lambda x: st.multivariate_normal.logpdf(x, np.zeros(2), 2.0))(np.ones(2))
-
-
-def test_helper_rules():
-    check(lambda g: np.sum(runtime_scipy.lower_gradient(g) * np.arange(9.0).reshape(3, 3)),
-          rng.normal(size=(3, 3)))
-    check(lambda t: np.sum(runtime_scipy.lower_tangent(t) ** 2), rng.normal(size=(3, 3)))
-    check(lambda x, m: np.sum(runtime_scipy.deviation(x, m) ** 2), rng.normal(size=(2, 3)),
-          rng.normal(size=3), wrt=(0, 1))
-    check(lambda a: np.sum(runtime_scipy.rows_of(a) ** 3), rng.normal(size=(2, 2, 3)))
