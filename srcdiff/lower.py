@@ -259,6 +259,7 @@ class Lowerer:
             checks.guard_shared_writes(out, guards, self.bindings)
             checks.guard_complex_norms(out, self.src, self.bindings)
             checks.guard_arguments(out, self.src, self.bindings)
+            checks.guard_real_arguments(out, self.src, self.bindings)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args

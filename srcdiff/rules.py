@@ -80,6 +80,7 @@ FORWARD = Table()
 NONDIFFERENTIABLE = Table()
 NOT_IMPLEMENTED = Table()
 HELD_CONSTANT = Table()
+REAL_ONLY = Table()
 
 
 class Template:
@@ -285,6 +286,19 @@ def held_constant(func, **reasons):
     """Mark arguments of `func` its rules do not differentiate (an order, a count that may be
     a float): a derivative with respect to one is refused at the user's line, saying why."""
     HELD_CONSTANT.put(func, reasons)
+
+
+def real_only(reason, *funcs):
+    """Mark functions whose rules hold for real arguments only: a differentiated call with a
+    complex argument is refused at the user's line when it runs (checks.guard_real_arguments)."""
+    for func in funcs:
+        REAL_ONLY.put(func, reason)
+
+
+def real_only_reason(func):
+    if _pending:
+        _load_optional()
+    return REAL_ONLY.find(func) if func is not None else None
 
 
 def held_argument(func, differentiated):

@@ -7,7 +7,20 @@ forward-over-reverse code (hvp) differentiates emitted gradients through it.
 """
 import numpy
 
-from .runtime import expand_reduced
+from .runtime import expand_reduced, refuse
+
+
+def check_real(reason, where, *values):
+    """Before a differentiated call whose rules hold for real arguments only: refuse a complex
+    one at the user's line (`where`, 'FILE:LINE')."""
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            check_real(reason, where, *value)
+        elif isinstance(value, complex) or numpy.issubdtype(
+                getattr(value, "dtype", numpy.float64), numpy.complexfloating):
+            refuse(f"srcdiff differentiates {reason} for real arguments only, and this one is "
+                   "complex", "differentiate the real and imaginary parts separately, or "
+                   "call it on real values", where)
 
 
 def reduced_input(value, a, b, axis, keepdims):

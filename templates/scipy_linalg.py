@@ -1,5 +1,6 @@
 """scipy.linalg: solve_triangular (lower, trans, unit_diagonal), cho_factor / cho_solve,
-expm, sqrtm, solve_sylvester (real square matrices).
+expm, sqrtm, solve_sylvester, for real matrices (a complex argument is refused at the user's
+line).
 
 A triangular solve reads one triangle of its matrix (without the diagonal when
 unit_diagonal): the derivative with respect to the matrix lives on that triangle. cho_factor
@@ -11,13 +12,14 @@ import numpy
 import scipy.linalg
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, forward, reverse
+from srcdiff.rules import d, forward, real_only, reverse
 from srcdiff.runtime_scipy import (as_columns, expm_frechet, factor_of, factor_of_adjoint,
                                    flipped_trans, halve_lower, item_adjoint, lower_gradient,
                                    lower_tangent, transpose_if, triangle)
 
 for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
+    real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
 
 # x = op(T)^-1 b: d/db = op(T)^-T g; d/dT = -(op(T)^-T g) x^T, transposed when op is

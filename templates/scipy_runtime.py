@@ -5,14 +5,14 @@ import numpy
 
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_scipy import (as_columns, crop_from_full, deviation, expm_frechet,
+from srcdiff.runtime_scipy import (as_columns, check_real, crop_from_full, deviation, expm_frechet,
                                    expm_frechet_second, factor_of, factor_of_adjoint,
                                    flipped_trans, halve_lower, item_adjoint, lower_gradient,
                                    lower_tangent, multipolygamma, pad_into, pad_to_full, polygamma_of,
                                    reduced_input, rows_of, transpose_if, transposed, triangle,
                                    weighted)
 
-nondifferentiable(flipped_trans, transposed)
+nondifferentiable(flipped_trans, transposed, check_real)
 
 
 @reverse(reduced_input)

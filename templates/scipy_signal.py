@@ -1,4 +1,5 @@
-"""scipy.signal.convolve (modes full, same, valid; any method), real arrays of any dimension.
+"""scipy.signal.convolve (modes full, same, valid; any method), real arrays of any dimension (a complex one is refused
+at the user's line).
 
 Convolution is linear in each input: the adjoint of in1 is the 'full' output's gradient
 correlated with in2 (a 'valid' convolution with in2 flipped), the 'same' and 'valid'
@@ -9,10 +10,11 @@ import numpy
 import scipy.signal
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, forward, reverse
+from srcdiff.rules import d, forward, real_only, reverse
 from srcdiff.runtime_scipy import pad_to_full
 
 name_path(scipy.signal.convolve, "scipy.signal.convolve")
+real_only("scipy.signal.convolve", scipy.signal.convolve)
 
 
 @reverse(scipy.signal.convolve)

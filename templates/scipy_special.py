@@ -4,8 +4,10 @@ Bessel functions i0/i1/iv and their scaled forms, xlogy/xlog1py, entropies.
 Loaded only once the user's code has imported scipy.special (srcdiff.rules.OPTIONAL).
 Orders and counts (polygamma's n, iv's v, multigammaln's d) are held constant: a
 derivative with respect to one is refused at the user's line. Kinks follow the project's
-convention: sign(0) = 0 where the scaled Bessel functions meet |x|. The rules are those of
-real arguments.
+convention: sign(0) = 0 where the scaled Bessel functions meet |x|. Complex arguments follow
+the README's convention where the function is holomorphic (erf, erfc, ndtr, log_ndtr, xlogy,
+xlog1py, iv: the rules are f'(z)); elsewhere (|x| in ive, digamma's derivative through a real
+zeta) a complex argument is refused at the user's line.
 """
 import math
 
@@ -13,7 +15,7 @@ import numpy
 import scipy.special
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, elementwise, forward, held_constant, reverse
+from srcdiff.rules import d, elementwise, forward, held_constant, real_only, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
 from srcdiff.runtime_scipy import multipolygamma, polygamma_of, reduced_input, weighted
 
@@ -203,3 +205,9 @@ def rel_entr(out, x, y):
 def rel_entr(out, x, y):
     d[out] = broadcast_like(d[x] * (numpy.log(x / y) + 1), out)
     d[out] = broadcast_like(-d[y] * x / y, out)
+
+
+for _name in ("logsumexp softmax log_softmax expit logit gammaln digamma polygamma gamma "
+              "betaln beta erfinv erfcinv ndtri i0 i1 i0e i1e ive multigammaln rel_entr "
+              "entr").split():
+    real_only(f"scipy.special.{_name}", getattr(scipy.special, _name))

@@ -22,7 +22,8 @@ import scipy.special
 import scipy.stats
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, forward, from_source, held_constant, registered, reverse
+from srcdiff.rules import (d, forward, from_source, held_constant, real_only, registered,
+                           reverse)
 from srcdiff.runtime import broadcast_like, unbroadcast
 from srcdiff.runtime_scipy import deviation, lower_gradient, lower_tangent, rows_of
 
@@ -34,6 +35,7 @@ _DISCRETE = "the point of a discrete distribution is an integer"
 def _method(dist, name, method):
     name_path(dist, f"scipy.stats.{name}")  # frozen: scipy.stats.norm(loc, scale)
     func = registered(getattr(dist, method))
+    real_only(f"scipy.stats.{name}.{method}", func)
     name_path(func, f"scipy.stats.{name}.{method}")
     return func
 

@@ -178,7 +178,7 @@ def bessel(x):
     return np.sum(sp.iv(1.5, x) * x + sp.ive(2.0, x) + sp.ive(0.5, x) * 2.0 + sp.iv(3, x))
 
 
-def test_bessel_of_order_v():
+def test_bessel_iv_ive():
     check(bessel, _in(0.3, 2, (2, 3)))
     check(bessel, 0.8)
     check(lambda x: np.sum(sp.ive(np.array([0.0, 1.0, 2.5]), x)), _in(0.2, 2, (3,)))
@@ -216,3 +216,41 @@ def test_xlogy_at_x_zero(fn):
     g = srcdiff.grad(lambda y: np.sum(fn(x, y)), wrt=0)(np.array([0.5, 0.5]))
     assert g[0] == 0.0
     check(lambda x, y: np.sum(fn(x, y) ** 2), x, np.array([0.5, 0.7]), wrt=1)
+
+
+Z = np.array([0.3 + 0.2j, -0.5 + 0.4j, 0.1 - 0.7j])
+
+
+@pytest.mark.parametrize("fn", [sp.erf, sp.erfc, sp.ndtr, sp.log_ndtr])
+def test_holomorphic_of_complex(fn):
+    """d/dx - i d/dy of a real loss (the README's convention), against central differences"""
+    check(lambda z: np.sum(np.abs(fn(z)) ** 2), Z)
+
+
+@pytest.mark.parametrize("fn", [sp.xlogy, sp.xlog1py])
+def test_xlogy_of_complex(fn):
+    check(lambda x, y: np.sum(np.abs(fn(x, y)) ** 2), Z, Z + 1.5, wrt=(0, 1))
+
+
+def test_iv_of_complex():
+    check(lambda z: np.sum(np.abs(sp.iv(1.5, z)) ** 2), Z)
+
+
+def digamma_complex(z):
+    return np.sum(np.abs(sp.digamma(z)) ** 2)
+
+
+def ive_complex(z):
+    return np.sum(np.abs(sp.ive(1.0, z)) ** 2)
+
+
+@pytest.mark.parametrize("f", [digamma_complex, ive_complex])
+@pytest.mark.parametrize("mode", ["grad", "jvp", "hvp"])
+def test_complex_where_the_rule_is_real_is_refused_located(f, mode):
+    call = {"grad": lambda z: srcdiff.grad(f)(z),
+            "jvp": lambda z: srcdiff.jvp(f)(z, np.ones_like(z)),
+            "hvp": lambda z: srcdiff.hvp(f)(z, np.ones_like(z))}[mode]
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_special.py:\d+") as info:
+        call(Z + 1.0)
+    assert "real arguments only" in str(info.value)
+    f(Z + 1.0)  # the function itself runs: only its derivative is refused

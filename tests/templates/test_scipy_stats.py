@@ -213,3 +213,13 @@ def test_multivariate_normal_reads_only_the_lower_triangle():
 def test_multivariate_normal_with_a_number_for_cov_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="covariance matrix"):
         srcdiff.grad(lambda x: st.multivariate_normal.logpdf(x, np.zeros(2), 2.0))(np.ones(2))
+
+
+def complex_logpdf(x):
+    return np.abs(np.sum(norm.logpdf(x, 0.5, 2.0)))
+
+
+def test_complex_argument_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_stats.py:\d+") as info:
+        srcdiff.grad(complex_logpdf)(np.array([0.3 + 0.1j, 0.2 - 0.4j]))
+    assert "real arguments only" in str(info.value)
