@@ -37,6 +37,9 @@ from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # no
                         reference)
 from .names import Namer
 
+# methods of a frozen scipy.stats distribution d(*params) that mean d.method(point, *params)
+FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
+                  "isf", "mean", "var", "std", "median", "entropy"}
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
@@ -1434,6 +1437,8 @@ class Lowerer:
         is the only binding of dist: the call `norm.logpdf(x, loc, scale)` it means (a frozen
         scipy.stats distribution passes its arguments after the method's), or None."""
         func, base = node.func, node.func.value
+        if func.attr not in FROZEN_METHODS or len(node.args) > 1:
+            return None  # e.g. rvs(size): its positional arguments mean something else
         make = base if isinstance(base, S.Call) else None
         if isinstance(base, S.Name) and base.id in self.locals and base.id not in self.params:
             make = self._freezes().get(base.id)

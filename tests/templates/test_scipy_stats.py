@@ -223,3 +223,17 @@ def test_complex_argument_is_refused_located():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_stats.py:\d+") as info:
         srcdiff.grad(complex_logpdf)(np.array([0.3 + 0.1j, 0.2 - 0.4j]))
     assert "real arguments only" in str(info.value)
+
+
+def frozen_rvs(loc):
+    np.random.seed(0)
+    dist = norm(loc, 1.0)
+    return np.sum(dist.rvs(3, random_state=1))
+
+
+def test_frozen_method_without_a_rule_is_refused_not_misread():
+    """frozen.rvs(3) is not norm.rvs(3, loc, scale): such methods are not rewritten, and a
+    differentiated one is refused at the user's line"""
+    assert frozen_rvs(0.5) == np.sum(norm(0.5, 1.0).rvs(3, random_state=1))
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_stats.py:\d+"):
+        srcdiff.grad(frozen_rvs)(0.5)
