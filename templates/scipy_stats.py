@@ -10,10 +10,10 @@ scipy.stats (srcdiff.rules.OPTIONAL).
 
 A location-scale family's value depends on x, loc and scale through z = (x - loc) / scale:
 with o_z the derivative in z of the standard function, d/dx = o_z / scale, d/dloc =
--o_z / scale, d/dscale = -z o_z / scale (and -1 / scale more for logpdf, -y / scale for
-pdf). Arguments without a closed-form derivative (the shape parameters of a cdf, a
-discrete distribution's k, n and loc) are held constant: a derivative with respect to one
-is refused at the user's line.
+-o_z / scale, d/dscale = -z o_z / scale (less 1 / scale for logpdf, y / scale for pdf).
+Arguments without a closed-form derivative (the shape parameters of a cdf, a discrete
+distribution's k, n and loc) are held constant: a derivative with respect to one is refused
+at the user's line. Complex arguments are refused at the user's line.
 """
 import math
 
@@ -41,10 +41,11 @@ def _method(dist, name, method):
 
 
 def _rules(func, origin, params, oz, extra, shapes):
-    """The reverse and forward rules of one location-scale method: o_z (`oz`), the extra
-    scale term (`extra`) and the derivative in each shape parameter (`shapes`)."""
+    """The reverse and forward rules of one location-scale method: o_z (`oz`), the term
+    subtracted from the scale's derivative (`extra`) and the derivative in each shape
+    parameter (`shapes`)."""
     signature = ", ".join(["y", "x"] + list(params) + ["loc=0.0", "scale=1.0"])
-    scale_term = "-(z * oz) / scale" + (f" + {extra}" if extra else "")
+    scale_term = "-(z * oz) / scale" + (f" - {extra}" if extra else "")
     common = f"    z = (x - loc) / scale\n    oz = {oz}\n"
     rev = (f"def rule({signature}):\n" + common +
            "    d[x] = unbroadcast(d[y] * oz / scale, x)\n"
@@ -65,9 +66,9 @@ def _continuous(name, params, logpdf_oz, logpdf_shapes, cdf_oz, logcdf_oz):
     (their shape parameters held constant)."""
     dist = getattr(scipy.stats, name)
     _rules(_method(dist, name, "logpdf"), f"scipy.stats.{name}.logpdf", params, logpdf_oz,
-           "-1 / scale", logpdf_shapes)
+           "1 / scale", logpdf_shapes)
     _rules(_method(dist, name, "pdf"), f"scipy.stats.{name}.pdf", params, f"y * ({logpdf_oz})",
-           "-y / scale", {p: f"y * ({e})" for p, e in logpdf_shapes.items()})
+           "y / scale", {p: f"y * ({e})" for p, e in logpdf_shapes.items()})
     for method, oz in (("cdf", cdf_oz), ("logcdf", logcdf_oz)):
         func = _method(dist, name, method)
         _rules(func, f"scipy.stats.{name}.{method}", params, oz, None, {})
