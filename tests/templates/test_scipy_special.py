@@ -254,3 +254,10 @@ def test_complex_where_the_rule_is_real_is_refused_located(f, mode):
         call(Z + 1.0)
     assert "real arguments only" in str(info.value)
     f(Z + 1.0)  # the function itself runs: only its derivative is refused
+
+
+def test_empty_arrays():
+    check(lambda x: np.sum(sp.expit(x) * np.cos(x)), np.zeros((0, 3)))
+    check(lambda x: np.sum(sp.logsumexp(x, axis=1)), np.zeros((0, 3)))
+    check(lambda x: np.sum(sp.softmax(x, axis=1) ** 2), np.zeros((0, 3)))
+    check(lambda x: np.sum(sp.log_softmax(x, axis=-1) ** 2), np.zeros((2, 0)))
