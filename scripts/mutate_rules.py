@@ -43,7 +43,7 @@ def _rules():
         sys.path.insert(0, ROOT)
     from srcdiff import rules
     from srcdiff.callables import canonical_path
-    rules.load_templates()
+    rules.load_templates(optional=True)  # the SciPy rules too, where SciPy is installed
     out, seen, count = [], {}, {}
     for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
         for func, template in table.values():

@@ -116,6 +116,13 @@ for _mod in (numpy, numpy.linalg, math, operator, builtins):
             _remember(_obj, prefix + _attr)
 
 
+def name_path(obj, path):
+    """Record `path` as the dotted name emitted code calls `obj` by (a rule module's
+    functions that canonical_path can not find: scipy.special's ufuncs call themselves
+    numpy's, a bound method of a module-level object is made anew at each access)."""
+    _path_cache[id(obj)] = (obj, path)
+
+
 def _resolve_path(path):
     import importlib
     parts = path.split(".")
@@ -153,6 +160,17 @@ def is_user_function(obj):
     return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)
             and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
+
+
+def is_distribution(obj):
+    """A scipy.stats distribution object (norm, dirichlet, ...), whose call freezes it."""
+    import sys
+    stats = sys.modules.get("scipy.stats")
+    if stats is None or obj is None:
+        return False
+    kinds = (stats.rv_continuous, stats.rv_discrete)
+    multi = getattr(sys.modules.get("scipy.stats._multivariate"), "multi_rv_generic", None)
+    return isinstance(obj, kinds + ((multi,) if multi else ()))
 
 
 def is_literal(value):

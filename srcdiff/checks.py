@@ -5,7 +5,8 @@ values can tell, each naming the user's file and line (srcdiff.RuntimeRefusal):
   an array (a rebinding for numbers), writes into `r = m[i]` when r is a row view or an
   item of m, writes into m while such a row is read later, writes into a name that may be
   the same array as another;
-* norms of complex values of an order srcdiff differentiates for real values only;
+* norms of complex values of an order srcdiff differentiates for real values only, and
+  complex arguments of functions whose rules hold for real ones only (rules.real_only);
 * calls whose derivative a value of an argument rules out: numpy.linspace(retstep=r),
   numpy.r_/c_[directive, ...] with a matrix directive, a random sample of zero spread
   (scale, high - low) differentiated with respect to it.
@@ -200,4 +201,27 @@ def guard_arguments(body, src, bindings):
 
     def make(line, func, args, what, error):
         return _check(func, args, line, what, bindings, error)
+    insert_guards(body, found, make)
+
+
+def guard_real_arguments(body, src, bindings):
+    """Before a call whose rules hold for real arguments only (rules.real_only: most SciPy
+    rules): a check that its array and number arguments are real, naming the user's line;
+    left out where the call is not differentiated."""
+    from . import rules
+    from .runtime_scipy import check_real
+    found = {}
+    for stmt in analyze.flatten(body):
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
+                stmt.sd.kind == "call" and isinstance(stmt.value, S.Call):
+            reason = rules.real_only_reason(stmt.sd.func)
+            if reason is not None:
+                found[id(stmt)] = [(stmt, reason)]
+
+    def make(stmt, reason):
+        args, keywords = analyze.call_parts(stmt.value)
+        operands = [S.clone(a) for a in list(args) + list(keywords.values())
+                    if isinstance(a, S.Name)]
+        return _check(check_real, [S.const(reason), S.const(where(src.filename, stmt.sd.line))]
+                      + operands, stmt.sd.line, stmt.targets[0].id, bindings)
     insert_guards(body, found, make)

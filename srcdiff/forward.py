@@ -378,6 +378,12 @@ class Forward:
             t = self.tangent_atom(atom, state)
             if t is not None and pname != template.result:
                 tangent_of[pname] = t
+        held = rules.held_argument(func, lambda p: p in tangent_of)
+        if held is not None:
+            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
+                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
+                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
+                                      "derivative should flow through it")
         temps, terms, shared = instantiate_forward(template, mapping, tangent_of, self.namer,
                                                    self.bind)
         for pname in shared:   # the result may be (part of) this operand's tangent

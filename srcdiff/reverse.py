@@ -493,6 +493,13 @@ class Reverse:
             raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
                                  f"not accept this call: {exc}",
                                  hint="pass only the arguments the rule knows") from None
+        held = rules.held_argument(func, lambda p: isinstance(mapping.get(p), S.Name)
+                                   and mapping[p].id in self.active)
+        if held is not None:
+            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
+                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
+                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
+                                      "derivative should flow through it")
         parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt)))
         if self.shapes is not None:

@@ -46,6 +46,9 @@ class Table(dict):
     """A dict keyed by function object (by identity, so unhashable objects work)."""
 
     def put(self, func, value):
+        if isinstance(func, types.MethodType):
+            _METHODS.setdefault((id(func.__self__), id(func.__func__)), func)
+            func = _METHODS[(id(func.__self__), id(func.__func__))]
         dict.__setitem__(self, id(func), (func, value))
 
     def find(self, func):
@@ -56,10 +59,28 @@ class Table(dict):
         return [func for func, _ in self.values()]
 
 
+# a bound method is made anew at each attribute access (scipy.stats.norm.logpdf): rules for
+# one are kept under the first such object registered, found again by (instance, function)
+_METHODS = {}
+
+
+def registered(obj):
+    """The object rules are kept under for `obj`: the bound method registered for the same
+    instance and function, else `obj` itself."""
+    if isinstance(obj, types.MethodType):
+        _load_optional()
+        hit = _METHODS.get((id(obj.__self__), id(obj.__func__)))
+        if hit is not None and hit.__self__ is obj.__self__ and hit.__func__ is obj.__func__:
+            return hit
+    return obj
+
+
 REVERSE = Table()
 FORWARD = Table()
 NONDIFFERENTIABLE = Table()
 NOT_IMPLEMENTED = Table()
+HELD_CONSTANT = Table()
+REAL_ONLY = Table()
 
 
 class Template:
@@ -176,10 +197,13 @@ def _free_names(body, bound):
 
 
 def _parse_template(fn):
-    source = textwrap.dedent(inspect.getsource(fn))
+    return _parse_template_text(textwrap.dedent(inspect.getsource(fn)), fn.__qualname__)
+
+
+def _parse_template_text(source, name="from_source"):
     node = S.parse_function(source)
     while not isinstance(node, S.FunctionDef):  # pragma: no cover
-        raise SyntaxError(f"template {fn.__qualname__} must be a def")
+        raise SyntaxError(f"template {name} must be a def")
     body = node.body
     if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
         body = body[1:]
@@ -228,6 +252,18 @@ def elementwise(func, derivative, namespace, params=("x",)):
     _register("forward", FORWARD, [func], holder, fwd, sig, f"elementwise({name})")
 
 
+def from_source(mode, func, source, namespace, origin):
+    """Register a rule given as the source text of a def (rules made from one pattern, as
+    templates/scipy_stats.py makes a distribution's); `namespace` resolves its free names."""
+    code = textwrap.dedent(source)
+    scope = {}
+    exec(compile(code, origin, "exec"), {}, scope)  # only for the def's signature
+    (fn,) = scope.values()
+    body = _parse_template_text(code)
+    table = REVERSE if mode == "reverse" else FORWARD
+    _register(mode, table, [func], _Holder(namespace), body, inspect.signature(fn), origin)
+
+
 class _Holder:
     def __init__(self, namespace):
         self.__globals__ = namespace
@@ -246,16 +282,52 @@ def not_implemented(func, hint):
     NOT_IMPLEMENTED.put(func, hint)
 
 
+def held_constant(func, **reasons):
+    """Mark arguments of `func` its rules do not differentiate (an order, a count that may be
+    a float): a derivative with respect to one is refused at the user's line, saying why."""
+    HELD_CONSTANT.put(func, reasons)
+
+
+def real_only(reason, *funcs):
+    """Mark functions whose rules hold for real arguments only: a differentiated call with a
+    complex argument is refused at the user's line when it runs (checks.guard_real_arguments)."""
+    for func in funcs:
+        REAL_ONLY.put(func, reason)
+
+
+def real_only_reason(func):
+    if _pending:
+        _load_optional()
+    return REAL_ONLY.find(func) if func is not None else None
+
+
+def held_argument(func, differentiated):
+    """(parameter, reason) of the first argument of `func` held constant whose name
+    `differentiated(parameter)` says carries a derivative here, else None."""
+    for name, reason in (HELD_CONSTANT.find(func) or {}).items():
+        if differentiated(name):
+            return name, reason
+    return None
+
+
 def lookup(mode, func):
     table = REVERSE if mode == "reverse" else FORWARD
-    return table.find(func)
+    hit = table.find(func)
+    if hit is None and _pending:
+        _load_optional()
+        hit = table.find(func)
+    return hit
 
 
 def is_nondifferentiable(func):
+    if _pending:
+        _load_optional()
     return NONDIFFERENTIABLE.find(func) is not None
 
 
 def not_implemented_hint(func):
+    if _pending:
+        _load_optional()
     return NOT_IMPLEMENTED.find(func)
 
 
@@ -285,20 +357,47 @@ def _templates_package():
     return module
 
 
-def load_templates():
-    """Import every rule module in srcdiff.templates once."""
+# rule modules for optional packages: loaded once the package they differentiate has been
+# imported (by the user's code), so `import srcdiff` and programs without it never pay for it
+OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_stats": "scipy.stats",
+            "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal"}
+_pending = {}
+
+
+def _load_optional(force=False):
+    """Import the pending optional rule modules whose package is imported (`force`: every
+    one whose package can be imported). Called with `_loading` held."""
+    import importlib
+    for module, package in list(_pending.items()):
+        if package in sys.modules or force:
+            try:
+                importlib.import_module(package)
+            except ImportError:
+                del _pending[module]
+                continue
+            importlib.import_module(module)
+            del _pending[module]  # only now: another thread waits on the lock until it is loaded
+
+
+def load_templates(optional=False):
+    """Import every rule module in srcdiff.templates once (those of OPTIONAL when their
+    package is imported, or with `optional`, whenever it can be)."""
     global _loaded
-    if _loaded:
+    if _loaded and not _pending:
         return
     with _loading:
-        if _loaded:
-            return  # another thread loaded it while this one waited
-        import importlib
-        import pkgutil
-        pkg = _templates_package()
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-            importlib.import_module(f"{pkg.__name__}.{info.name}")
-        _loaded = True  # only now: a thread that sees it set finds every rule registered
+        if not _loaded:
+            import importlib
+            import pkgutil
+            pkg = _templates_package()
+            for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+                if info.name in OPTIONAL:
+                    _pending[f"{pkg.__name__}.{info.name}"] = OPTIONAL[info.name]
+                else:
+                    importlib.import_module(f"{pkg.__name__}.{info.name}")
+            _loaded = True  # only now: a thread that sees it set finds every rule registered
+        if _pending:
+            _load_optional(force=optional)
 
 
 def describe():
@@ -306,6 +405,6 @@ def describe():
     from .lower import canonical_path
     def names(table):
         return sorted(canonical_path(f) or repr(f) for f in table.functions())
-    load_templates()
+    load_templates(optional=True)
     return {"rules": names(REVERSE), "nondifferentiable": names(NONDIFFERENTIABLE),
             "not_implemented": names(NOT_IMPLEMENTED)}

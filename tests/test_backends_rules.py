@@ -593,6 +593,99 @@ for _name, _sampler in [("normal", lambda p, q: np.random.normal(p, q, 3)),
          "makes host ndarrays of them (HostConversionError); CuPy has cupy.random")
 
 
+# templates/scipy_*.py (SciPy is an optional extra) ------------------------------------------
+try:
+    import scipy.linalg as _sl
+    import scipy.signal as _ss
+    import scipy.special as _sp
+    import scipy.stats as _st
+except ImportError:  # pragma: no cover - without the extra, its rules are not loaded
+    _sp = None
+
+_SCIPY_HOST = ("the function itself calls scipy.{}, which makes host ndarrays of device "
+               "arrays (HostConversionError); CuPy users call cupyx.scipy")
+if _sp is not None:
+    _SPECIAL_UNARY = [
+        (_sp.expit, (-2, 2)), (_sp.logit, (0.2, 0.8)), (_sp.gammaln, (0.5, 3)),
+        (_sp.digamma, (0.5, 3)), (_sp.gamma, (0.5, 3)), (_sp.erf, (-1.5, 1.5)),
+        (_sp.erfc, (-1.5, 1.5)), (_sp.erfinv, (-0.8, 0.8)), (_sp.erfcinv, (0.2, 1.8)),
+        (_sp.ndtr, (-2, 2)), (_sp.log_ndtr, (-3, 2)), (_sp.ndtri, (0.1, 0.9)),
+        (_sp.i0, (-2, 2)), (_sp.i1, (-2, 2)), (_sp.i0e, (-2, 2)), (_sp.i1e, (-2, 2)),
+        (_sp.entr, (0.2, 2))]
+    for fn, (lo, hi) in _SPECIAL_UNARY:
+        case(f"scipy-{fn.__name__}", _unary(fn), _in(lo, hi, (2, 3)))
+    for fn, da, db in [(_sp.betaln, (0.5, 3), (0.5, 3)), (_sp.beta, (0.5, 3), (0.5, 3)),
+                       (_sp.xlogy, (-2, 2), (0.3, 2)), (_sp.xlog1py, (-2, 2), (-0.5, 2)),
+                       (_sp.rel_entr, (0.2, 2), (0.2, 2))]:
+        case(f"scipy-{fn.__name__}", _binary(fn), _in(*da, (2, 3)), _in(*db, (3,)), wrt=(0, 1))
+    case("scipy-polygamma", lambda x: np.sum(_sp.polygamma(1, x)), _in(0.5, 3, (3,)),
+         xfail=_SCIPY_HOST.format("special.polygamma"))
+    case("scipy-iv-ive", lambda x: np.sum(_sp.iv(1.5, x) + _sp.ive(2.0, x)), _in(0.3, 2, (3,)))
+    case("scipy-multigammaln", lambda a: np.sum(_sp.multigammaln(a, 3)), _in(2, 4, (3,)),
+         xfail=_SCIPY_HOST.format("special.multigammaln"))
+    case("scipy-logsumexp", lambda x, b: np.sum(_sp.logsumexp(x, axis=1, b=b)), _x(2, 3),
+         _in(0.5, 2, (3,)), wrt=(0, 1), xfail=_SCIPY_HOST.format("special.logsumexp"))
+    case("scipy-softmax", lambda x, w: np.sum(_sp.softmax(x, axis=0) * w), _x(2, 3), _w((2, 3)),
+         xfail=_SCIPY_HOST.format("special.softmax"))
+    case("scipy-log-softmax", lambda x, w: np.sum(_sp.log_softmax(x, axis=1) * w), _x(2, 3),
+         _w((2, 3)), xfail=_SCIPY_HOST.format("special.log_softmax"))
+    _STATS = [("norm", ()), ("t", (3.5,)), ("gamma", (2.5,)), ("beta", (2.0, 3.0)),
+              ("chi2", (4.0,))]
+
+    def _density(fn, shapes):
+        """x, scale -> sum(fn(x, *shapes, 0.1, scale)), fn called by a name it closes over"""
+        if not shapes:
+            return lambda x, s: np.sum(fn(x, 0.1, s))
+        if len(shapes) == 1:
+            return lambda x, s: np.sum(fn(x, shapes[0], 0.1, s))
+        return lambda x, s: np.sum(fn(x, shapes[0], shapes[1], 0.1, s))
+
+    def _mass(fn, shapes):
+        k = np.array([0.0, 2.0, 3.0])
+        if not shapes:
+            return lambda p: np.sum(fn(k, p))
+        return lambda p: np.sum(fn(k, shapes[0], p))
+
+    def _closing_over(fn, kind):
+        if kind == "dirichlet":
+            return lambda a: fn(np.array([0.2, 0.3, 0.5]), a)
+        if kind == "mvn":
+            return lambda x, m, c: np.sum(fn(x, m, c))
+        return lambda a: np.sum(fn(a))
+
+    for _dist, _shapes in _STATS:
+        for _method in ("logpdf", "pdf", "cdf", "logcdf"):
+            case(f"scipy-{_dist}-{_method}",
+                 _density(getattr(getattr(_st, _dist), _method), _shapes),
+                 _in(0.2, 0.8, (3,)), 1.3, wrt=(0, 1),
+                 xfail=_SCIPY_HOST.format(f"stats.{_dist}.{_method}"))
+    for _dist, _shapes in (("poisson", ()), ("binom", (6,))):
+        for _method in ("logpmf", "pmf", "cdf", "logcdf"):
+            case(f"scipy-{_dist}-{_method}", _mass(getattr(getattr(_st, _dist), _method), _shapes),
+                 _in(0.2, 0.8, (3,)), xfail=_SCIPY_HOST.format(f"stats.{_dist}.{_method}"))
+    for _method in ("logpdf", "pdf"):
+        case(f"scipy-dirichlet-{_method}",
+             _closing_over(getattr(_st.dirichlet, _method), "dirichlet"), _in(1.2, 3, (3,)),
+             xfail=_SCIPY_HOST.format(f"stats.dirichlet.{_method}"))
+        case(f"scipy-multivariate-normal-{_method}",
+             _closing_over(getattr(_st.multivariate_normal, _method), "mvn"), _x(2, 3), _x(3),
+             np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.8]]), wrt=(0, 1, 2),
+             xfail=_SCIPY_HOST.format(f"stats.multivariate_normal.{_method}"))
+    _TRI = np.array([[2.0, 0.5, 0.1], [0.3, 1.5, 0.2], [0.4, 0.2, 1.8]])
+    case("scipy-solve-triangular", lambda a, b: np.sum(_sl.solve_triangular(a, b, lower=True)),
+         _TRI, _x(3), wrt=(0, 1), xfail=_SCIPY_HOST.format("linalg.solve_triangular"))
+    case("scipy-cho-factor-solve",
+         lambda a, b: np.sum(_sl.cho_solve(_sl.cho_factor(a), b)), _TRI @ _TRI.T, _x(3),
+         wrt=(0, 1), xfail=_SCIPY_HOST.format("linalg.cho_factor"))
+    for _fn in (_sl.expm, _sl.sqrtm):
+        case(f"scipy-{_fn.__name__}", _closing_over(_fn, "matrix"), _TRI @ _TRI.T,
+             xfail=_SCIPY_HOST.format(f"linalg.{_fn.__name__}"))
+    case("scipy-solve-sylvester", lambda a, b, q: np.sum(_sl.solve_sylvester(a, b, q)), _TRI,
+         _TRI.T, _x(3, 3), wrt=(0, 1, 2), xfail=_SCIPY_HOST.format("linalg.solve_sylvester"))
+    case("scipy-convolve", lambda x, k: np.sum(_ss.convolve(x, k, mode="same") ** 2), _x(6),
+         _x(3), wrt=(0, 1), xfail=_SCIPY_HOST.format("signal.convolve"))
+
+
 # --- running a case on the host and on the device ----------------------------------------
 class Device:
     """Where the device cases run: the DeviceArray stand-in, or CuPy on a GPU."""
@@ -794,7 +887,8 @@ def test_every_rule_is_covered():
                 transform(f, wrt=wrt)(*_host_copies(args), *extra)
         table = srcdiff.rules.REVERSE if mode == "reverse" else srcdiff.rules.FORWARD
         missing = sorted(canonical_path(func) or repr(func) for func, template in table.values()
-                         if _rule_module(template) not in (None, "runtime_rules", "engine")
+                         if _rule_module(template) not in (None, "runtime_rules", "engine",
+                                                           "scipy_runtime")
                          and not _is_runtime_helper(func)
                          and id(func) not in SEEN[mode] and func not in NEVER_LOOKED_UP)
         assert not missing, f"{mode} rules no case reaches: {missing}"

@@ -115,7 +115,7 @@ NEVER_LOOKED_UP = {"operator.pos"}
 
 def _rules_of_templates():
     from gradcheck import rule_name
-    rules.load_templates()
+    rules.load_templates(optional=True)  # the SciPy rules too, where SciPy is installed
     out = {}
     for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
         out[mode] = {rule_name(func) for func, template in table.values()
@@ -149,3 +149,40 @@ def test_every_rule_is_checked(tmp_path):
         seen = {mode: set(paths) for mode, paths in json.loads(out.read_text()).items()}
     missing = {mode: sorted(wanted[mode] - seen[mode]) for mode in wanted}
     assert not any(missing.values()), f"rules no gradcheck.check call reaches: {missing}"
+
+
+_OPTIONAL_SCRIPT = """
+import sys
+if BLOCK:
+    sys.modules["scipy"] = None   # `import scipy` raises ImportError: SciPy not installed
+import numpy as np
+import srcdiff
+
+def f(x):
+    return np.sum(np.sin(x) * x)
+
+g = srcdiff.grad(f)(np.array([0.5, 1.0]))
+assert np.allclose(g, np.sin([0.5, 1.0]) + np.array([0.5, 1.0]) * np.cos([0.5, 1.0])), g
+assert BLOCK or "scipy" not in sys.modules, "srcdiff imported scipy"
+names = srcdiff.rules.describe()["rules"]
+assert any(n.startswith("scipy.") for n in names) != BLOCK, names
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("block", [True, False], ids=["scipy-absent", "scipy-not-imported"])
+def test_scipy_is_optional_and_imported_only_by_the_user(block, tmp_path):
+    """SciPy is an optional extra: without it srcdiff imports, differentiates and lists its
+    rules; with it, neither `import srcdiff` nor differentiating NumPy code imports it (its
+    rules load once the user's code has imported scipy; describe() lists them)."""
+    import subprocess
+    if not block:
+        pytest.importorskip("scipy")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [root] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
+    script = tmp_path / "optional_scipy.py"
+    script.write_text(f"BLOCK = {block}\n" + _OPTIONAL_SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], cwd=root, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]
