@@ -120,7 +120,7 @@ def name_path(obj, path):
     """Record `path` as the dotted name emitted code calls `obj` by (a rule module's
     functions that canonical_path can not find: scipy.special's ufuncs call themselves
     numpy's, a bound method of a module-level object is made anew at each access)."""
-    _path_cache[id(obj)] = (obj, path)
+    _path_cache[id(obj)] = (_Held(obj), path)  # held: rule objects live as long as srcdiff
 
 
 def _resolve_path(path):

@@ -370,13 +370,12 @@ def _load_optional(force=False):
     import importlib
     for module, package in list(_pending.items()):
         if package in sys.modules or force:
+            del _pending[module]  # first: its import reenters load_templates (other threads wait on the lock)
             try:
                 importlib.import_module(package)
             except ImportError:
-                del _pending[module]
                 continue
             importlib.import_module(module)
-            del _pending[module]  # only now: another thread waits on the lock until it is loaded
 
 
 def load_templates(optional=False):
