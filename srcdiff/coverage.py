@@ -107,6 +107,9 @@ def _canonical(path):
 
 def peer_lists():
     """{peer: ({name: 'rule' | 'nondiff'}, version line)} from the checked-in files."""
+    # the rule modules first: they name the objects they differentiate (callables.name_path),
+    # and a peer's name is folded onto those names
+    rules.load_templates(optional=True)
     out = {}
     for peer in PEERS:
         table, version = {}, ""
@@ -218,7 +221,7 @@ def _registry():
     """{public name: function} of everything the registry lists, and the ndarray methods
     and attributes with the function each one means."""
     from .callables import ARRAY_ATTRIBUTES, ARRAY_METHODS
-    rules.load_templates()
+    rules.load_templates(optional=True)  # every optional package's rules, imported or not
     funcs = {}
     for table in (rules.REVERSE, rules.FORWARD, rules.NONDIFFERENTIABLE, rules.NOT_IMPLEMENTED):
         for func in table.functions():
