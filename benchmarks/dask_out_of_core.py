@@ -140,6 +140,37 @@ def one_run(loss, impl, gb, chunk_mb, scheduler, workers):
             "grad": np.asarray(g).tolist()}
 
 
+def probe(losses, sizes, chunk_mb, impls=("hand", "srcdiff"), threads=2):
+    """In this process: the peak of memory traced (tracemalloc, which sees NumPy's buffers)
+    while each gradient computes, hand-written and srcdiff's, for each logical size, in MB.
+    Cheaper than a process per run, and steady enough for a test (tests/test_dask_memory.py)."""
+    import tracemalloc
+    import dask
+    import dask.array as da
+    import srcdiff
+    srcdiff.grad(_warm)(np.ones(3))
+    out = {}
+    tracemalloc.start()
+    for loss in losses:
+        for gb in sizes:
+            for impl in impls:
+                w, X, y = data(gb, chunk_mb)
+                if loss == "logistic":
+                    y = (y > 0) * 2.0 - 1.0
+                f = srcdiff.grad(globals()[loss]) if impl == "srcdiff" else globals()["hand_" + loss]
+                with dask.config.set(scheduler="threads", num_workers=threads):
+                    if impl == "srcdiff":  # transform first (not counted), on zeros
+                        f(w, da.zeros(X.shape, chunks=X.chunks), da.zeros(y.shape, chunks=y.chunks))
+                    tracemalloc.reset_peak()
+                    base = tracemalloc.get_traced_memory()[0]
+                    g = f(w, X, y)
+                    g = np.asarray(g.compute() if hasattr(g, "compute") else g)
+                    peak = tracemalloc.get_traced_memory()[1]
+                out[f"{loss}/{impl}/{gb:g}"] = (peak - base) / 1e6
+    tracemalloc.stop()
+    return out
+
+
 class _nothing:
     def __enter__(self):
         return self
@@ -167,7 +198,14 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--timeout", type=float, default=1800)
     p.add_argument("--one", nargs=3, metavar=("LOSS", "IMPL", "GB"), help=argparse.SUPPRESS)
+    p.add_argument("--impl", default="hand,srcdiff", help="with --probe: which gradients")
+    p.add_argument("--probe", action="store_true",
+                   help="one process, tracemalloc peaks as JSON (for tests/test_dask_memory.py)")
     a = p.parse_args(argv)
+    if a.probe:
+        print(json.dumps(probe(a.loss.split(","), [float(v) for v in a.gb.split(",")],
+                               a.chunk_mb, a.impl.split(","))))
+        return 0
     if a.one:
         loss, impl, gb = a.one
         print(json.dumps(one_run(loss, impl, float(gb), a.chunk_mb, a.scheduler, a.workers)))
