@@ -19,7 +19,7 @@ cotangent. It applies only when:
 * `v` is a scalar (every definition has the known shape `()`, srcdiff/shapes.py), so
   B(d_v) = d_v * B(1);
 * A reads a differentiated value (so `d_v` is not a constant: nothing to gain otherwise);
-* every returned gradient is made in B only.
+* every returned gradient is made in B only, and none is a list, tuple or dict's.
 
 At run time a complex `d_v` (adjoints that conjugate are not complex-linear) or a None
 one is not deferred (srcdiff/lazy_runtime.py).
@@ -27,7 +27,9 @@ one is not deferred (srcdiff/lazy_runtime.py).
 from . import analyze
 from . import syntax as S
 
-_SEEDS = ("ones_like_value", "zeros_like_value")
+# helpers that read a value only for its shape: all of their arguments, or all but the first
+_SHAPE_ONLY = ("ones_like_value", "zeros_like_value", "reduced_count")
+_LIKE = ("unbroadcast", "broadcast_like", "reduce_grad")
 
 
 def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
@@ -52,8 +54,8 @@ def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
     if d_v in stored_tail or any(f in stored_head for f in finals):
         return adjoint
     scaled = sorted(f for f in finals if f in stored_tail)
-    if not scaled:
-        return adjoint
+    if not scaled or any(rev.adjoints.get(w) in scaled for w in rev.containers):
+        return adjoint  # (forward mode over a container's gradient would add lists)
     from . import lazy_runtime
     bindings["unit_like"] = lazy_runtime.unit_like
     bindings["scale_gradient"] = lazy_runtime.scale_gradient
@@ -118,13 +120,16 @@ def _scalars(rev, shapes):
 
 
 def _reads_varied(head, active):
-    """Whether the statements read a differentiated value other than for a seed's shape."""
+    """Whether the statements read a differentiated value other than for its shape."""
     todo = list(head)
     while todo:
         node = todo.pop()
-        if isinstance(node, S.Call) and isinstance(node.func, S.Name) \
-                and node.func.id in _SEEDS:
-            continue
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name):
+            if node.func.id in _SHAPE_ONLY:
+                continue
+            if node.func.id in _LIKE and node.args:
+                todo.append(node.args[0])
+                continue
         if isinstance(node, S.Name) and isinstance(node.ctx, S.Load) and node.id in active:
             return True
         todo.extend(S.iter_child_nodes(node))
