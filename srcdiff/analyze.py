@@ -245,30 +245,73 @@ def effects_on_varied(body, wrt, containers=()):
             yield stmt
 
 
+class _Names:
+    """The names defined before one statement: a shared base set plus the names a
+    straight run of statements added, up to this statement (no copy per statement,
+    so a long function costs linear time, not quadratic)."""
+    __slots__ = ("base", "added", "upto")
+
+    def __init__(self, base, added, upto):
+        self.base, self.added, self.upto = base, added, upto
+
+    def __contains__(self, name):
+        if name in self.base:
+            return True
+        k = self.added.get(name)
+        return k is not None and k < self.upto
+
+    def __iter__(self):
+        yield from self.base
+        for name, k in self.added.items():
+            if k < self.upto:
+                yield name
+
+
+class _Growing:
+    """A set that only grows along a straight run of statements; `view()` is the set now."""
+
+    def __init__(self, names):
+        self.base = frozenset(names)
+        self.added = {}
+        self.n = 0
+
+    def view(self):
+        return _Names(self.base, self.added, self.n)
+
+    def add(self, name):
+        if name not in self.base and name not in self.added:
+            self.added[name] = self.n
+        self.n += 1
+
+    def set(self):
+        return set(self.view())
+
+
 class Definedness:
     """May-be-defined and must-be-defined names before each statement."""
 
     def __init__(self, body, params):
         self.before = {}
-        self._block(body, set(params), set(params))
+        self._block(body, _Growing(params), _Growing(params))
 
     def _block(self, body, maybe, must):
         for stmt in body:
-            self.before[id(stmt)] = (frozenset(maybe), frozenset(must))
+            self.before[id(stmt)] = (maybe.view(), must.view())
             if isinstance(stmt, S.If):
-                m1, d1 = self._block(stmt.body, set(maybe), set(must))
-                m2, d2 = self._block(stmt.orelse, set(maybe), set(must))
-                maybe, must = m1 | m2, d1 & d2
+                m1, d1 = self._block(stmt.body, _Growing(maybe.view()), _Growing(must.view()))
+                m2, d2 = self._block(stmt.orelse, _Growing(maybe.view()), _Growing(must.view()))
+                maybe, must = _Growing(m1.set() | m2.set()), _Growing(d1.set() & d2.set())
             elif isinstance(stmt, (S.For, S.While)):
                 header = {stmt.target.id} if isinstance(stmt, S.For) else set()
-                m1, _ = self._block(stmt.body, maybe | header, must | header)
-                m2, _ = self._block(stmt.body, m1, must | header)
-                maybe = m2
+                m1, _ = self._block(stmt.body, _Growing(maybe.set() | header),
+                                    _Growing(must.set() | header))
+                m2, _ = self._block(stmt.body, _Growing(m1.view()), _Growing(must.set() | header))
+                maybe = _Growing(m2.view())
             else:
                 name = assigned(stmt)
                 if name is not None:
-                    maybe = maybe | {name}
-                    must = must | {name}
+                    maybe.add(name)
+                    must.add(name)
         return maybe, must
 
     def maybe(self, stmt):

@@ -25,18 +25,25 @@ def propagate_copies(body, names, keep=()):
 
 
 def _block(body, names, counts):
-    i = 0
-    while i < len(body):
-        stmt = body[i]
+    """One pass over a block; linear in its length.
+
+    Statements removed are marked dead and dropped once at the end, and each
+    statement's loads and stores are read once (kept up to date through renames),
+    so a long straight-line adjoint is not rescanned for every copy.
+    """
+    facts = _Facts(body)
+    for i, stmt in enumerate(body):
+        if i in facts.dead:
+            continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and not isinstance(stmt, S.FunctionDef):
                 _block(inner, names, counts)
         copy = _copy(stmt, names)
-        if copy is not None and _replace_uses(body, i, *copy, counts):
-            del body[i]
-            continue
-        i += 1
+        if copy is not None and _replace_uses(facts, i, *copy, counts):
+            facts.dead.add(i)
+    if facts.dead:
+        body[:] = [s for k, s in enumerate(body) if k not in facts.dead]
 
 
 def _copy(stmt, names):
@@ -55,12 +62,54 @@ def _is_copy(stmt, target, source):
             and isinstance(stmt.value, S.Name) and stmt.value.id == source)
 
 
-def _assigns(stmt):
-    out = set()
-    for n in S.walk(stmt):
-        if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-            out.add(n.id)
-    return out
+class _Facts:
+    """Per statement of one block: the names it loads (with counts) and stores."""
+
+    def __init__(self, body):
+        self.body = body
+        self.dead = set()
+        self._loads = {}
+        self._stores = {}
+        self.cleaned = False
+
+    def _read(self, j):
+        loads, stores = {}, set()
+        for n in S.walk(self.body[j]):
+            if isinstance(n, S.Name):
+                if isinstance(n.ctx, S.Load):
+                    loads[n.id] = loads.get(n.id, 0) + 1
+                elif isinstance(n.ctx, S.Store):
+                    stores.add(n.id)
+        self._loads[j], self._stores[j] = loads, stores
+
+    def loads(self, j):
+        if j not in self._loads:
+            self._read(j)
+        return self._loads[j]
+
+    def stores(self, j):
+        if j not in self._stores:
+            self._read(j)
+        return self._stores[j]
+
+    def rename(self, j, a, b):
+        _Rename(a, b).visit(self.body[j])
+        loads = self.loads(j)
+        loads[b] = loads.get(b, 0) + loads.pop(a, 0)
+
+    def drop_self_copies(self):
+        """`x = x` is a no-op: drop them all, once (later ones are dropped as they appear)."""
+        if not self.cleaned:
+            self.cleaned = True
+            for j, stmt in enumerate(self.body):
+                if _is_self_copy(stmt):
+                    self.dead.add(j)
+
+
+def _is_self_copy(stmt):
+    return (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name)
+            and stmt.targets[0].id == stmt.value.id)
 
 
 def _uses(node, name):
@@ -68,38 +117,42 @@ def _uses(node, name):
                and isinstance(n.ctx, S.Load))
 
 
-def _replace_uses(body, i, a, b, counts):
-    """Rewrite the uses of `a` after body[i] to `b`; True if every use of `a` was rewritten."""
+def _replace_uses(facts, i, a, b, counts):
+    """Rewrite the uses of `a` after statement i to `b`; True if every use of `a` was rewritten."""
+    body = facts.body
     remaining = counts.get(a, 0) - 1          # the copy's own target
     plan = []
     for j in range(i + 1, len(body)):
-        stmt = body[j]
         if remaining == 0:
             break
+        if j in facts.dead:
+            continue
+        stmt = body[j]
         if isinstance(stmt, (S.If, S.For, S.While)):
             return False                      # a use inside a nested block: keep the copy
-        uses = _uses(stmt, a)
-        assigned = _assigns(stmt)
+        uses = facts.loads(j).get(a, 0)
+        assigned = facts.stores(j)
         if a in assigned:
             return False
         if uses:
             if isinstance(stmt, S.AugAssign) and _uses(stmt.value, a) != uses:
                 return False
-            plan.append(stmt)
+            plan.append(j)
             remaining -= uses
         if b in assigned and remaining and not _is_copy(stmt, b, a):
             return False                      # b changes while a is still needed
     if remaining:
         return False
-    for stmt in plan:
-        _Rename(a, b).visit(stmt)
+    for j in plan:
+        facts.rename(j, a, b)
     counts[b] = counts.get(b, 0) + counts.get(a, 0) - 1
     counts[a] = 0
     # `b = b` left behind by the rewrite is a no-op
-    body[:] = [s for s in body if not (isinstance(s, S.Assign) and len(s.targets) == 1
-                                       and isinstance(s.targets[0], S.Name)
-                                       and isinstance(s.value, S.Name)
-                                       and s.targets[0].id == s.value.id) or s is body[i]]
+    facts.drop_self_copies()
+    for j in plan:
+        if _is_self_copy(body[j]):
+            facts.dead.add(j)
+    facts.dead.discard(i)
     return True
 
 

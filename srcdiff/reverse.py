@@ -256,6 +256,15 @@ class Reverse:
         if isinstance(stmt, S.If):
             new = S.If(test=stmt.test, body=self.primal_block(stmt.body, depth),
                        orelse=self.primal_block(stmt.orelse, depth))
+            if isinstance(stmt.test, S.Name) and stmt.test.id in self.value_needed \
+                    and stmt.test.id not in self.low.params \
+                    and stmt.test.id not in self._read_not_as_test() \
+                    and stmt.test.id not in self._plain_conditions():
+                # the adjoint branches on it again: a Python bool, so a lazy array's
+                # condition (Dask) is computed once, not at each test
+                from . import lazy_runtime
+                self.bindings["decided"] = lazy_runtime.decided
+                return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
         if isinstance(stmt, (S.For, S.While)):
             out = []
@@ -278,6 +287,35 @@ class Reverse:
         if isinstance(stmt, S.Break):
             return [S.Break()]
         return [_plain(stmt)]
+
+    def _read_not_as_test(self):
+        """Names the primal reads other than as the test of an `if` (kept as they are)."""
+        if getattr(self, "_not_tests", None) is None:
+            self._not_tests = set()
+            for stmt in analyze.flatten(self.body):
+                parts = [stmt] if not isinstance(stmt, S.If) else []
+                if isinstance(stmt, (S.For, S.While)):
+                    parts = [stmt.target, stmt.iter] if isinstance(stmt, S.For) else [stmt.test]
+                for part in parts:
+                    self._not_tests |= {n.id for n in S.walk(part) if isinstance(n, S.Name)
+                                        and isinstance(n.ctx, S.Load)}
+        return self._not_tests
+
+    def _plain_conditions(self):
+        """Names only ever set to `not <value>` (a Python bool already: no `decided`)."""
+        if getattr(self, "_plain_tests", None) is None:
+            plain, other = set(), set()
+            for stmt in analyze.flatten(self.body):
+                name = analyze.assigned(stmt)
+                if name is None:
+                    continue
+                if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.UnaryOp) \
+                        and isinstance(stmt.value.op, S.Not):
+                    plain.add(name)
+                else:
+                    other.add(name)
+            self._plain_tests = plain - other
+        return self._plain_tests
 
     # -- adjoint -----------------------------------------------------------
     def adjoint_block(self, body, state):

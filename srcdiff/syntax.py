@@ -46,26 +46,39 @@ METHOD_FORM = "sd_method_form"
 KEYWORD_ONLY = "sd_keyword_only"
 
 
+_CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
+                 METHOD_FORM, KEYWORD_ONLY)
+
+
 def clone(node):
-    """A deep copy of a tree, much faster than copy.deepcopy for gast nodes."""
+    """A deep copy of a tree, much faster than copy.deepcopy for gast nodes.
+
+    Copies the node's fields, its source position and srcdiff's own markers (`sd`,
+    METHOD_FORM, KEYWORD_ONLY); it is the hottest function of the transform, so it
+    reads and writes the nodes' dictionaries directly.
+    """
     if isinstance(node, list):
         return [clone(n) for n in node]
-    if not isinstance(node, gast.AST):
+    if not isinstance(node, _AST):
         return node
-    new = type(node).__new__(type(node))
+    cls = type(node)
+    new = cls.__new__(cls)
+    src, dst = node.__dict__, new.__dict__
     for field in node._fields:
-        setattr(new, field, clone(getattr(node, field, None)))
-    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-        if hasattr(node, attr):
-            setattr(new, attr, getattr(node, attr))
-    info = getattr(node, "sd", None)
-    if info is not None:
-        new.sd = info
-    for marker in (METHOD_FORM, KEYWORD_ONLY):
-        value = getattr(node, marker, None)
-        if value is not None:
-            setattr(new, marker, value)
+        value = src[field] if field in src else getattr(node, field, None)
+        if isinstance(value, list):
+            dst[field] = [clone(n) for n in value]
+        elif isinstance(value, _AST):
+            dst[field] = clone(value)
+        else:
+            dst[field] = value
+    for attr in _CLONE_EXTRAS:
+        if attr in src:
+            dst[attr] = src[attr]
     return new
+
+
+_AST = gast.AST
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes
 

@@ -472,6 +472,71 @@ def test_dask_boolean_mask_says_what_to_write_instead():
     np.testing.assert_allclose(got.compute(scheduler="synchronous"), srcdiff.grad(boolean_mask)(V))
 
 
+def rmse(w, x, y):
+    r = x @ w - y
+    return np.sqrt(np.mean(r ** 2))
+
+
+def branch_on_mean(w, x, y):
+    r = x @ w - y
+    m = np.mean(r * r)
+    if m > 1.0:
+        return np.sqrt(m)
+    return m
+
+
+def mean_squares(w, x, y):
+    r = x @ w - y
+    return np.mean(r * r) + 0.1 * np.mean(w * w)
+
+
+XD, YD, WD = rng.normal(size=(40, 3)), rng.normal(size=40), rng.normal(size=3)
+
+
+@pytest.mark.parametrize("f, branch_tests", [(rmse, 0), (branch_on_mean, 1)])
+def test_dask_whole_dataset_factor_stays_lazy(f, branch_tests):
+    """The scalar factor is applied after X.T @ (...): the gradient is one lazy graph
+    (nothing computed, but the branch's condition, once) and agrees with NumPy's."""
+    dask = pytest.importorskip("dask")
+    da = pytest.importorskip("dask.array")
+    for scale in (1.0, 0.1):  # both branches
+        args = (WD * scale, XD * scale, YD * scale)
+        expected = srcdiff.grad(f, wrt=(0, 1, 2))(*args)
+        dargs = [da.from_array(a, chunks=10) for a in args]
+        scheduler = CountingScheduler()
+        with dask.config.set(scheduler=scheduler):
+            got = srcdiff.grad(f, wrt=(0, 1, 2))(*dargs)
+        assert scheduler.calls == branch_tests, scheduler.calls
+        for g, e in zip(got, expected):
+            assert isinstance(g, da.Array)
+            np.testing.assert_allclose(g.compute(scheduler="synchronous"), e, rtol=1e-10)
+
+
+@pytest.mark.parametrize("f", [rmse, mean_squares, branch_on_mean])
+def test_dask_unknown_chunk_sizes(f):
+    """Rows chosen by a mask: Dask does not know how many until it computes (NaN chunks)."""
+    da = pytest.importorskip("dask.array")
+    keep = XD[:, 0] > -0.5
+    x, y = da.from_array(XD, chunks=(10, 3)), da.from_array(YD, chunks=10)
+    xs, ys = x[x[:, 0] > -0.5], y[x[:, 0] > -0.5]
+    assert np.isnan(xs.shape[0])
+    expected = srcdiff.grad(f)(WD, XD[keep], YD[keep])
+    got = srcdiff.grad(f)(da.from_array(WD), xs, ys)
+    np.testing.assert_allclose(np.asarray(got.compute(scheduler="synchronous")), expected,
+                               rtol=1e-10)
+
+
+def masked_mean(x):
+    y = x[x > 0]
+    return np.mean(y * y)
+
+
+def test_dask_boolean_mask_under_a_mean_says_what_to_write_instead():
+    da = pytest.importorskip("dask.array")
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"numpy.where\(mask, x, 0\)"):
+        srcdiff.grad(masked_mean)(da.from_array(V, chunks=2))
+
+
 # --- CuPy (GPU) ---------------------------------------------------------------------------
 def _cupy():
     cupy = pytest.importorskip("cupy")

@@ -145,13 +145,16 @@ def finalize(grad, like, name):
 
 
 def matmul_grad_left(grad, a, b):
-    """Adjoint of `a` in `a @ b`, for vectors, matrices and stacks of them."""
+    """Adjoint of `a` in `a @ b`, for vectors, matrices and stacks of them.
+
+    New axes by indexing (`g[..., None]`), which Dask also does for lengths it does not
+    know yet (unknown chunk sizes), where `expand_dims` reshapes and cannot."""
     if numpy.ndim(b) == 1:
         if numpy.ndim(a) == 1:
             return grad * b
-        return unbroadcast(numpy.expand_dims(grad, -1) * b, a)
+        return unbroadcast(grad[..., None] * b, a)
     if numpy.ndim(a) == 1:
-        return unbroadcast(numpy.matmul(b, numpy.expand_dims(grad, -1))[..., 0], a)
+        return unbroadcast(numpy.matmul(b, grad[..., None])[..., 0], a)
     return unbroadcast(numpy.matmul(grad, numpy.swapaxes(b, -1, -2)), a)
 
 
@@ -160,10 +163,10 @@ def matmul_grad_right(grad, a, b):
     if numpy.ndim(a) == 1:
         if numpy.ndim(b) == 1:
             return grad * a
-        return unbroadcast(numpy.expand_dims(a, -1) * numpy.expand_dims(grad, -2), b)
+        return unbroadcast(a[..., None] * grad[..., None, :], b)
     if numpy.ndim(b) == 1:
         return unbroadcast(numpy.matmul(numpy.swapaxes(a, -1, -2),
-                                        numpy.expand_dims(grad, -1))[..., 0], b)
+                                        grad[..., None])[..., 0], b)
     return unbroadcast(numpy.matmul(numpy.swapaxes(a, -1, -2), grad), b)
 
 
@@ -182,13 +185,23 @@ def reduce_grad(grad, like, axis, keepdims):
         for a in _axes_of(axis, ndim):
             shape.insert(a, 1)
         grad = numpy.reshape(grad, tuple(shape)) if ndim else grad
+    if any(k != k for k in numpy.shape(like)):
+        # a length not known before computing (Dask): broadcast by adding zeros of its chunks
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
     return numpy.broadcast_to(grad, numpy.shape(like))
 
 
 def reduced_count(like, result):
-    """How many elements of `like` each element of the reduction `result` summarizes."""
-    size = _count(numpy.shape(result))
-    return _count(numpy.shape(like)) // size if size else 0
+    """How many elements of `like` each element of the reduction `result` summarizes.
+
+    Where a length is not known before computing (Dask's NaN, after a boolean mask or
+    from unknown chunk sizes), the count is itself a lazy value of that array type."""
+    like_shape, result_shape = numpy.shape(like), numpy.shape(result)
+    if any(k != k for k in like_shape + result_shape):
+        return (numpy.sum(numpy.ones_like(like, dtype=int))
+                // numpy.sum(numpy.ones_like(result, dtype=int)))
+    size = _count(result_shape)
+    return _count(like_shape) // size if size else 0
 
 
 def unbroadcast(grad, like):

@@ -103,13 +103,16 @@ def finalize(grad, like, name):
 
 
 def matmul_grad_left(grad, a, b):
-    """Adjoint of `a` in `a @ b`, for vectors, matrices and stacks of them."""
+    """Adjoint of `a` in `a @ b`, for vectors, matrices and stacks of them.
+
+    New axes by indexing (`g[..., None]`), which Dask also does for lengths it does not
+    know yet (unknown chunk sizes), where `expand_dims` reshapes and cannot."""
     if numpy.ndim(b) == 1:
         if numpy.ndim(a) == 1:
             return grad * b
-        return unbroadcast(numpy.expand_dims(grad, -1) * b, a)
+        return unbroadcast(grad[..., None] * b, a)
     if numpy.ndim(a) == 1:
-        return unbroadcast(numpy.matmul(b, numpy.expand_dims(grad, -1))[..., 0], a)
+        return unbroadcast(numpy.matmul(b, grad[..., None])[..., 0], a)
     return unbroadcast(numpy.matmul(grad, numpy.swapaxes(b, -1, -2)), a)
 
 
@@ -118,10 +121,10 @@ def matmul_grad_right(grad, a, b):
     if numpy.ndim(a) == 1:
         if numpy.ndim(b) == 1:
             return grad * a
-        return unbroadcast(numpy.expand_dims(a, -1) * numpy.expand_dims(grad, -2), b)
+        return unbroadcast(a[..., None] * grad[..., None, :], b)
     if numpy.ndim(b) == 1:
         return unbroadcast(numpy.matmul(numpy.swapaxes(a, -1, -2),
-                                        numpy.expand_dims(grad, -1))[..., 0], b)
+                                        grad[..., None])[..., 0], b)
     return unbroadcast(numpy.matmul(numpy.swapaxes(a, -1, -2), grad), b)
 
 
