@@ -7,6 +7,7 @@ Subgradients at kinks (documented choices):
   split evenly (half to each), the symmetric choice.
 """
 import math
+import operator
 
 import numpy
 
@@ -164,14 +165,15 @@ def fmin(y, x1, x2):
     d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | numpy.isnan(x1), ties), y)
 
 
-# x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
-@reverse(numpy.remainder)
+# x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod, and so is the % operator on
+# numbers and arrays); fmod truncates instead.
+@reverse(numpy.remainder, operator.mod)
 def remainder(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)
     d[x2] = unbroadcast(-d[y] * numpy.floor_divide(x1, x2), x2)
 
 
-@forward(numpy.remainder)
+@forward(numpy.remainder, operator.mod)
 def remainder(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)
