@@ -7,7 +7,7 @@ other arrays (zeros_like, ones_like), so device arrays stay on their device.
 """
 import numpy
 
-from .runtime import array_grad, safe_divide, split_grad, take_grad
+from .runtime import array_grad, refuse, safe_divide, split_grad, take_grad
 
 
 def _zeros(like, dtype=None):
@@ -124,6 +124,14 @@ def pad_refusal(mode):
             f"not mode={mode!r}",
             "build the padding yourself from slices of the array (numpy.mean, numpy.max of "
             "the edge) and join the pieces with numpy.concatenate")
+
+
+def check_pad_mode(mode, where):
+    """Before numpy.pad(..., mode=m), differentiated, with m a name: refused at `where`
+    when srcdiff has no rule for that mode."""
+    refusal = pad_refusal(mode)
+    if refusal:
+        refuse(*refusal, where)
 
 
 def pad_index(array, pad_width, mode):
@@ -430,13 +438,25 @@ def gradient_refusal(spacing):
             "with slices: (f[2:] - f[:-2]) / (x[2:] - x[:-2])")
 
 
+def check_gradient_spacing(spacing, where):
+    """Before numpy.gradient(f, h), differentiated, with h a name: refused at `where` when
+    h is an array of coordinates."""
+    refusal = gradient_refusal(spacing)
+    if refusal:
+        refuse(*refusal, where)
+
+
 def _gradient_axes(f, axis):
+    """The axes numpy.gradient differentiates along, and whether it returns one array
+    (one axis) rather than a tuple."""
     ndim = numpy.ndim(f)
     if axis is None:
-        return list(range(ndim)), False
-    if isinstance(axis, (list, tuple)):
-        return [a % ndim for a in axis], False
-    return [axis % ndim], True
+        axes = list(range(ndim))
+    elif isinstance(axis, (list, tuple)):
+        axes = [a % ndim for a in axis]
+    else:
+        axes = [axis % ndim]
+    return axes, len(axes) == 1
 
 
 def _gradient_adjoint_1(g, h, edge_order):

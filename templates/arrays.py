@@ -15,7 +15,8 @@ import numpy
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, cast_grad, unbroadcast
 from srcdiff.runtime_arrays import (angle_grad, angle_grad_tangent, angle_tangent,
-                                    append_grad, append_tangent, diag_grad, diff_grad,
+                                    append_grad, append_tangent, check_gradient_spacing,
+                                    check_pad_mode, diag_grad, diff_grad,
                                     diff_tangent, finite_part, gradient_grad,
                                     gradient_spacing_grad, gradient_spacing_tangent,
                                     negative_shift, pad_constant_grad, pad_constant_tangent,
@@ -304,7 +305,8 @@ def gradient(y, f, spacing=1.0, *, axis=None, edge_order=1):
 
 
 # -- the helpers' own rules (forward mode over the gradients above) -------------------
-nondifferentiable(replaced_where, select_masks, pad_index, negative_shift, rollaxis_inverse)
+nondifferentiable(replaced_where, select_masks, pad_index, negative_shift, rollaxis_inverse,
+                  check_pad_mode, check_gradient_spacing)
 
 
 @forward(finite_part)
