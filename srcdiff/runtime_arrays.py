@@ -378,13 +378,14 @@ def permuted_tangent(tangent, a, y, axis):
 
 
 # -- diff ----------------------------------------------------------------------------
-def _edge(part, a, axis):
-    """prepend/append as numpy.diff uses them: a 0-d value broadcast to one slice."""
-    if numpy.ndim(part) == 0:
-        shape = list(numpy.shape(a))
-        shape[axis] = 1
-        return numpy.broadcast_to(part, tuple(shape)), True
-    return part, False
+def _slab(a, axis):
+    """One slice of `a` along axis (length 1 there), as numpy.diff broadcasts a 0-d
+    prepend or append to."""
+    return a[(slice(None),) * axis + (slice(0, 1),)]
+
+
+def _float_dtype(value):
+    return numpy.result_type(getattr(value, "dtype", numpy.float64), numpy.float64)
 
 
 def diff_grad(grad, a, n, axis, prepend, append, which):
@@ -393,17 +394,17 @@ def diff_grad(grad, a, n, axis, prepend, append, which):
     axis = axis % numpy.ndim(a)
     g = grad
     for _ in range(n):
-        zero = numpy.zeros_like(numpy.take(g, [0], axis=axis))
-        padded = numpy.concatenate([zero, g, zero], axis=axis)
-        g = -numpy.diff(padded, axis=axis)
-    k0 = 0 if prepend is None else numpy.shape(_edge(prepend, a, axis)[0])[axis]
+        zero = numpy.zeros_like(_slab(g, axis))
+        g = -numpy.diff(numpy.concatenate([zero, g, zero], axis=axis), axis=axis)
+    k0 = 0
+    if prepend is not None:
+        k0 = 1 if numpy.ndim(prepend) == 0 else numpy.shape(prepend)[axis]
     na = numpy.shape(a)[axis]
     moved = numpy.moveaxis(g, axis, 0)
     if which == "a":
         return numpy.moveaxis(moved[k0:k0 + na], 0, axis)
     part = prepend if which == "prepend" else append
-    piece = moved[:k0] if which == "prepend" else moved[k0 + na:]
-    piece = numpy.moveaxis(piece, 0, axis)
+    piece = numpy.moveaxis(moved[:k0] if which == "prepend" else moved[k0 + na:], 0, axis)
     if numpy.ndim(part) == 0:
         return numpy.sum(piece)
     from .runtime import unbroadcast
@@ -414,16 +415,18 @@ def diff_tangent(tangent, a, n, axis, prepend, append, which):
     """The tangent of numpy.diff(a, n, axis, prepend, append) along that of a, prepend or
     append (`which`), the others held."""
     axis = axis % numpy.ndim(a)
+    dtype = _float_dtype(tangent)
     parts = []
     for name, part in (("prepend", prepend), ("a", a), ("append", append)):
         if part is None:
             continue
-        value, _ = _edge(part, a, axis) if name != "a" else (part, False)
-        if name == which:
-            t, _ = _edge(tangent, a, axis) if name != "a" else (tangent, False)
-            parts.append(numpy.broadcast_to(t, numpy.shape(value)))
+        if name == "a":
+            zeros = numpy.zeros_like(a, dtype=dtype)
+        elif numpy.ndim(part) == 0:
+            zeros = numpy.zeros_like(_slab(a, axis), dtype=dtype)
         else:
-            parts.append(numpy.zeros_like(value, dtype=numpy.result_type(tangent, 1.0)))
+            zeros = numpy.zeros_like(numpy.broadcast_to(part, numpy.shape(part)), dtype=dtype)
+        parts.append(zeros + tangent if name == which else zeros)
     return numpy.diff(numpy.concatenate(parts, axis=axis), n, axis=axis)
 
 
