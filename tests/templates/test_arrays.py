@@ -526,3 +526,60 @@ def test_refusals_are_located():
 def test_named_mode_and_spacing_that_are_supported():
     check(lambda x, h: _pad_named_mode(x, "wrap") + _gradient_coordinates(x, h), _x(3), 0.5,
           wrt=(0, 1))
+
+
+# -- the rules inside programs: names, loops, containers, complex values --------------
+W34 = _w((3, 4))
+
+
+def _select_of_names(x, y):
+    choices = [x, y * x]
+    conds = [x > 0, x < -1]
+    return np.sum(np.select(conds, choices, 0.5) * W34)
+
+
+def _column_stack_of_a_tuple(a, b):
+    t = (a, b * 2)
+    return np.sum(np.column_stack(t) ** 2)
+
+
+def _sort_in_a_loop(x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(np.sort(x * (i + 1.0), axis=1)[:, -1] ** 2)
+    return s
+
+
+def _gradient_in_a_loop(x):
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(np.gradient(x * (k + 1.0), axis=k) * W34)
+    return s
+
+
+def _pieces_rejoined(x):
+    out = []
+    for p in np.array_split(x, 3, axis=1):
+        out.append(np.sin(p))
+    return np.sum(np.concatenate(out, axis=1) * W34)
+
+
+def test_in_programs():
+    x = _x(3, 4)
+    check(_select_of_names, x, 0.7, wrt=(0, 1))
+    check(_column_stack_of_a_tuple, x[0], x[1], wrt=(0, 1))
+    check(_sort_in_a_loop, x)
+    check(_gradient_in_a_loop, x)
+    check(_pieces_rejoined, x)
+    check(lambda x: np.sum(np.pad(x, np.array([[1, 0], [0, 2]]), "wrap") ** 3), x)
+    check(lambda x: np.sum(np.tile(x, [2, 2]) ** 2 * _w((6, 8))), x)
+    check(lambda v: np.partition(v, 3)[3] ** 2, _distinct(7))
+    check(lambda m: np.sum(np.diag(m @ m.T) ** 2), x)
+
+
+def test_complex_values():
+    z = _x(3, 4) + 1j * _x(3, 4)
+    check(lambda z: np.sum(np.abs(np.pad(z, 1, "reflect") * _w((5, 6))) ** 2), z)
+    check(lambda z: np.sum(np.abs(np.diff(z, 2)) ** 2), z)
+    check(lambda z: np.sum(np.abs(np.roll(np.tril(z), 1) * W34) ** 2), z)
+    check(lambda z: np.sum(np.real(np.gradient(z, 0.5, axis=0)) * W34), z)
