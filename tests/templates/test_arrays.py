@@ -103,6 +103,7 @@ def test_angle():
     check(_weighted(lambda z: np.angle(z, deg=True), (2, 3)), z)
     check(_weighted(lambda z: np.angle(z * z + 1.0), (2, 3)), z)
     check(lambda z: np.angle(z) * 3.0, np.array(0.3 - 0.8j))
+    check(lambda z: np.sum(np.angle(z) ** 2), z)   # an adjoint that moves with z
     # real input: the angle is 0 or pi, piecewise constant
     g = check(lambda x: np.sum(np.angle(x) * x), _x(4))
     assert not np.iscomplexobj(g)
@@ -258,6 +259,8 @@ def test_append():
     check(_weighted(lambda a: np.append(a, np.arange(3)), (9,)), a)       # int values
     check(_weighted(lambda v: np.append(np.arange(3), v), (5,)), _x(2))
     check(_weighted(lambda a, b: np.append(a, b), (6,)), a, np.zeros(0), wrt=(0, 1))
+    check(lambda a, b: np.sum(np.append(a, b, axis=0) ** 3), a, b, wrt=(0, 1))
+    check(lambda a, c: np.sum(np.sin(np.append(a, c))), a, 0.4, wrt=(0, 1))
 
 
 SPLITS = [
