@@ -10,10 +10,6 @@ import numpy
 from .runtime import array_grad, refuse, safe_divide, split_grad, take_grad
 
 
-def _zeros(like, dtype=None):
-    return numpy.zeros_like(like, dtype=dtype) if dtype is not None else numpy.zeros_like(like)
-
-
 # -- nan_to_num ----------------------------------------------------------------------
 def finite_part(grad, x):
     """`grad` where x is finite, 0 where numpy.nan_to_num replaces x (real and imaginary
@@ -178,20 +174,14 @@ def pad_constant_grad(grad, array, pad_width, constant_values):
     per_axis = [None] * ndim
     for axis, b, a in sums:
         per_axis[axis] = numpy.stack([b, a])
-    total = numpy.stack(per_axis)  # (ndim, 2)
+    total = numpy.stack(per_axis)  # (ndim, 2): one sum per axis and side
+    # numpy.pad reads constant_values as numpy's pairs: one value, (before, after) for every
+    # axis (shape (2,) or (1, 2)), or one pair per axis (broadcast to (ndim, 2))
     shape = numpy.shape(constant_values)
-    if len(shape) == 1 and shape[0] == 2 and ndim != 2:
-        reduced = numpy.sum(total, axis=0)
-    elif len(shape) == 1 and shape[0] == 2:
-        reduced = numpy.sum(total, axis=0)  # (before, after) for every axis
-    elif len(shape) == 1:
-        reduced = numpy.reshape(numpy.sum(total), (1,))
+    if int(numpy.prod(shape, dtype=int)) == 2 and shape != (2, 1):
+        reduced = numpy.reshape(numpy.sum(total, axis=0), shape)
     else:
-        reduced = total
-        if shape[0] == 1:
-            reduced = numpy.sum(reduced, axis=0, keepdims=True)
-        if shape[1] == 1:
-            reduced = numpy.sum(reduced, axis=1, keepdims=True)
+        reduced = _unbroadcast(total, numpy.zeros(shape))
     return array_grad(reduced, constant_values)
 
 
@@ -260,9 +250,6 @@ def append_tangent(tangent, arr, values, axis, which):
     if which == 0:
         return numpy.append(tangent, zeros, axis)
     return numpy.append(zeros, tangent, axis)
-
-
-SPLITS = {"split": None, "array_split": None, "hsplit": "h", "vsplit": "v", "dsplit": "d"}
 
 
 def split_axis(ary, axis, kind):
