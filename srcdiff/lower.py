@@ -1449,8 +1449,8 @@ class Lowerer:
         if method in MUTATING_METHODS:
             hint = "build a new value instead (for lists, only append is supported)"
             if method in ("sort", "partition"):
-                hint = (f"write y = numpy.{method}(y, ...) (a sorted copy, which srcdiff "
-                        "differentiates)")
+                hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
+                        "srcdiff differentiates")
             raise self.error(node, f".{method}() changes its object in place, which srcdiff "
                              "does not support", hint=hint)
         if method == "append":
