@@ -10,6 +10,11 @@ import numpy
 from .runtime import array_grad, refuse, safe_divide, split_grad, take_grad
 
 
+def _float_dtype(value):
+    """The float (or complex) dtype a derivative of `value` has (a list, a number: float64)."""
+    return numpy.result_type(getattr(value, "dtype", numpy.float64), numpy.float64)
+
+
 # -- nan_to_num ----------------------------------------------------------------------
 def finite_part(grad, x):
     """`grad` where x is finite, 0 where numpy.nan_to_num replaces x (real and imaginary
@@ -246,7 +251,7 @@ def append_tangent(tangent, arr, values, axis, which):
     other = values if which == 0 else arr
     zeros = numpy.zeros_like(numpy.asarray(other, like=tangent)
                              if isinstance(other, (list, tuple, float, int)) else other,
-                             dtype=numpy.result_type(tangent, 1.0))
+                             dtype=_float_dtype(tangent))
     if which == 0:
         return numpy.append(tangent, zeros, axis)
     return numpy.append(zeros, tangent, axis)
@@ -371,10 +376,6 @@ def _slab(a, axis):
     return a[(slice(None),) * axis + (slice(0, 1),)]
 
 
-def _float_dtype(value):
-    return numpy.result_type(getattr(value, "dtype", numpy.float64), numpy.float64)
-
-
 def diff_grad(grad, a, n, axis, prepend, append, which):
     """The adjoint of numpy.diff(a, n, axis, prepend, append) in a, prepend or append
     (`which`); prepend/append None when not given."""
@@ -474,7 +475,7 @@ def gradient_grad(grad, f, spacing, axis, edge_order):
     `grad` is one array (one axis) or a sequence of them (0 or None where unused)."""
     axes, single = _gradient_axes(f, axis)
     grads = [grad] if single else list(grad)
-    out = numpy.zeros_like(f, dtype=numpy.result_type(f, 1.0))
+    out = numpy.zeros_like(f, dtype=_float_dtype(f))
     for ax, g in zip(axes, grads):
         if g is None:
             continue

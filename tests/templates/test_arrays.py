@@ -586,3 +586,26 @@ def test_complex_values():
     check(lambda z: np.sum(np.abs(np.diff(z, 2)) ** 2), z)
     check(lambda z: np.sum(np.abs(np.roll(np.tril(z), 1) * W34) ** 2), z)
     check(lambda z: np.sum(np.real(np.gradient(z, 0.5, axis=0)) * W34), z)
+
+
+LISTS = {
+    "tile": lambda a, b: np.sum(np.tile([a, b], 2) * _w((4,))),
+    "roll": lambda a, b: np.sum(np.roll([a, b, 1.0], 1) * _w((3,))),
+    "sort": lambda a, b: np.sum(np.sort([a, b, 0.1]) * _w((3,))),
+    "partition": lambda a, b: np.sum(np.partition([a, b, 0.1], 1) * _w((3,))),
+    "diff": lambda a, b: np.sum(np.diff([a, b, a * b]) * _w((2,))),
+    "gradient": lambda a, b: np.sum(np.gradient([a, b, a * b]) * _w((3,))),
+    "pad": lambda a, b: np.sum(np.pad([a, b], 1, "reflect") * _w((4,))),
+    "diag": lambda a, b: np.sum(np.diag([a, b]) * _w((2, 2))),
+    "append": lambda a, b: np.sum(np.append([a, b], [b, 1.0]) * _w((4,))),
+    "nan_to_num": lambda a, b: np.sum(np.nan_to_num([a, b]) * _w((2,))),
+    "tril": lambda a, b: np.sum(np.tril([[a, b], [b, a]]) * _w((2, 2))),
+    "rot90": lambda a, b: np.sum(np.rot90([[a, b], [b, 1.0]]) * _w((2, 2))),
+    "select": lambda a, b: np.sum(np.select([[True, False]], [[a, b]], b) * _w((2,))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LISTS))
+def test_lists_of_numbers(name):
+    """NumPy takes lists of numbers where it takes arrays: the numbers get derivatives."""
+    check(LISTS[name], 0.3, 0.8, wrt=(0, 1))
