@@ -7,8 +7,12 @@ All but angle are linear in their array arguments: the forward rule applies the 
 to the tangent, the reverse rule its transpose (a helper of srcdiff.runtime_arrays, whose
 tangent rule, at the end of this file, applies it to the incoming tangent). Sorting and
 partitioning follow the elements: ties split the derivative evenly between the places of
-equal values (the convention of max and min). A keyword a rule does not handle is not in
-its signature, so the call is refused at the user's line.
+equal values (the convention of max and min). numpy.angle's gradient follows the complex
+convention of the README (d/dx - i d/dy of a real loss: -i g / z), and is 0 for real input
+(0 or pi, piecewise constant) and at z = 0 (as abs'(0) = 0). nan_to_num's values move with
+nan=, posinf= and neginf= where it puts them. A keyword a rule does not handle is not in its
+signature, so the call is refused at the user's line; numpy.pad's other modes and
+numpy.gradient's coordinate arrays are refused there too (srcdiff/checks.py).
 """
 import numpy
 
