@@ -9,7 +9,8 @@ values can tell, each naming the user's file and line (srcdiff.RuntimeRefusal):
   complex arguments of functions whose rules hold for real ones only (rules.real_only);
 * calls whose derivative a value of an argument rules out: numpy.linspace(retstep=r),
   numpy.r_/c_[directive, ...] with a matrix directive, a random sample of zero spread
-  (scale, high - low) differentiated with respect to it.
+  (scale, high - low) differentiated with respect to it, numpy.pad in a mode srcdiff has
+  no rule for, numpy.gradient with coordinate arrays as its spacing.
 
 A check is an `effect` statement whose Info.extra is ('checks', what): a pass leaves it
 out of its primal code (`idle_check`) where it guards a derivative that pass does not take.
@@ -19,7 +20,7 @@ error before any code is emitted.
 """
 import numpy
 
-from . import analyze, runtime
+from . import analyze, runtime, runtime_arrays
 from . import syntax as S
 from .aliasing import insert_guards
 from .errors import where
@@ -174,16 +175,34 @@ def _spread_check(stmt, src, here, displays):
     return None
 
 
+def _value_check(name, refusal, check):
+    """A check of the argument `name` of a call: runtime.refuse where the source shows
+    the value (refusal(value) gives (reason, hint) or None), else `check` at run time."""
+    def make(stmt, src, here, displays):
+        value = _bound(stmt).get(name)
+        if isinstance(value, S.Constant):
+            found = refusal(value.value)
+            return _static(src, stmt, found) if found else None
+        if isinstance(value, S.Name):
+            return check, [S.clone(value), here], stmt.targets[0].id, None
+        return None
+    return make
+
+
 def _argument_checks():
     return {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
             id(numpy.random.normal): _spread_check, id(numpy.random.exponential): _spread_check,
-            id(numpy.random.uniform): _spread_check}
+            id(numpy.random.uniform): _spread_check,
+            id(numpy.pad): _value_check("mode", runtime_arrays.pad_refusal,
+                                        runtime_arrays.check_pad_mode),
+            id(numpy.gradient): _value_check("spacing", runtime_arrays.gradient_refusal,
+                                             runtime_arrays.check_gradient_spacing)}
 
 
 def guard_arguments(body, src, bindings):
     """Before a call whose derivative an argument's value rules out (numpy.linspace with
     retstep, numpy.r_/c_ with a matrix directive, a random sample whose scale or high - low
-    is zero): a check naming the user's line, left out where the call is not
+    is zero, numpy.pad's other modes, numpy.gradient's coordinate arrays): a check naming the user's line, left out where the call is not
     differentiated; runtime.refuse itself where the source shows the argument."""
     makers = _argument_checks()
     displays, found = {}, {}

@@ -619,7 +619,9 @@ def _container_names(body):
 _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
-                      "builtin_sum_grad", "sum_to_gradient"}
+                      "builtin_sum_grad", "sum_to_gradient",
+                      # srcdiff.runtime_arrays (templates/arrays.py)
+                      "select_grad", "stacked_grad", "gradient_spacing_tangent"}
 
 
 def _sum(terms, helper, container=False):

@@ -1511,9 +1511,12 @@ class Lowerer:
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
         if method in MUTATING_METHODS:
+            hint = "build a new value instead (for lists, only append is supported)"
+            if method in ("sort", "partition"):
+                hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
+                        "srcdiff differentiates")
             raise self.error(node, f".{method}() changes its object in place, which srcdiff "
-                             "does not support", hint="build a new value instead "
-                             "(for lists, only append is supported)")
+                             "does not support", hint=hint)
         if method == "append":
             if len(node.args) != 1 or node.keywords:
                 raise self.error(node, "append takes exactly one argument")

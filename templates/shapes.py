@@ -257,16 +257,6 @@ def repeat(y, a, repeats, axis=None):
     d[y] = numpy.repeat(d[a], repeats, axis=axis)
 
 
-not_implemented(numpy.tile, "use numpy.broadcast_to on an expanded array and reshape, or "
-                "numpy.concatenate of copies")
-not_implemented(numpy.pad, "build the padded array with numpy.concatenate")
-not_implemented(numpy.sort, "sort indices with numpy.argsort (no derivative) and index the "
-                "array with them: x[numpy.argsort(x)]")
-not_implemented(numpy.diag, "use numpy.diagonal for the diagonal of a matrix, or "
-                "v * numpy.eye(n) to build a diagonal matrix")
-not_implemented(numpy.split, "slice the array with indexing instead")
-
-
 @reverse(numpy.full)
 def full(y, shape, fill_value, dtype=None, order="C", *, like=None):
     d[fill_value] = unbroadcast(d[y], fill_value)

@@ -9,6 +9,7 @@ Subgradients at kinks (documented choices):
   argument alone, as x[argmax(x)] does); fmax/fmin ignore it; two NaNs tie.
 """
 import math
+import operator
 
 import numpy
 
@@ -187,14 +188,15 @@ def fmin(y, x1, x2):
     d[y] = broadcast_like(tie_split(d[x2], numpy.less(x2, x1) | nan1 & ~nan2, ties), y)
 
 
-# x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod); fmod truncates instead.
-@reverse(numpy.remainder)
+# x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod, and so is the % operator on
+# numbers and arrays); fmod truncates instead.
+@reverse(numpy.remainder, operator.mod)
 def remainder(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)
     d[x2] = unbroadcast(-d[y] * numpy.floor_divide(x1, x2), x2)
 
 
-@forward(numpy.remainder)
+@forward(numpy.remainder, operator.mod)
 def remainder(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)

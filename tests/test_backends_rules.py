@@ -686,6 +686,58 @@ if _sp is not None:
          _x(3), wrt=(0, 1), xfail=_SCIPY_HOST.format("signal.convolve"))
 
 
+# templates/arrays.py (and the % operator, which shares numpy.remainder's rule) ------------
+def _arr(name, fn, *args, wrt=0, xfail=None):
+    """A case sum(fn(*args) * w), w (the last argument) distinct weights on the device."""
+    shape = np.shape(fn(*args))
+    n = len(args)
+    g = {1: lambda a, w: np.sum(fn(a) * w), 2: lambda a, b, w: np.sum(fn(a, b) * w),
+         3: lambda a, b, c, w: np.sum(fn(a, b, c) * w)}[n]
+    case(name, g, *args, _w(shape), wrt=wrt, xfail=xfail)
+
+
+X34 = _x(3, 4)
+_arr("mod-operator", lambda a, b: a % b, _in(-3, 3, (2, 3)), _in(0.5, 1.5, (3,)), wrt=(0, 1))
+_arr("mod-operator-float", lambda a: 2.5 % a, _in(0.5, 1.5, (3,)))
+_arr("nan_to_num", lambda x, c: np.nan_to_num(x, nan=c, posinf=3.0, neginf=-3.0),
+     np.array([[0.3, np.nan, -1.2], [np.inf, 2.0, -np.inf]]), 0.5, wrt=(0, 1))
+_arr("select", lambda x, y: np.select([x > 0.2, x < -0.5], [x * x, y], default=np.sin(x)),
+     _x(2, 3), _x(3), wrt=(0, 1))
+_arr("angle-deg", lambda z: np.angle(z, deg=True), _x(2, 3) + 1j * _x(2, 3))
+_arr("angle-real", np.angle, _x(2, 3))
+_arr("real_if_close", np.real_if_close, _x(2, 3))
+_arr("diag-vector", lambda v: np.diag(v, 1), _x(3))
+_arr("diag-matrix", lambda m: np.diag(m, -1), X34)
+_arr("tril", lambda m: np.tril(m, 1), X34)
+_arr("triu-1d", np.triu, _x(3))
+for _mode in ["constant", "edge", "reflect", "symmetric", "wrap"]:
+    _arr(f"pad-{_mode}", lambda m, mode=_mode: np.pad(m, ((1, 2), (3, 0)), mode), X34)
+_arr("pad-constant_values", lambda m, c: np.pad(m, 2, constant_values=c), X34, 0.3, wrt=(0, 1))
+_arr("tile", lambda m: np.tile(m, (2, 1, 2)), X34)
+_arr("flipud", np.flipud, X34)
+_arr("fliplr", np.fliplr, X34)
+_arr("rot90", lambda m: np.rot90(m, 3, axes=(1, 0)), X34)
+_arr("roll", lambda m: np.roll(m, (1, -2), axis=(0, 1)), X34)
+_arr("roll-flat", lambda m: np.roll(m, 5), X34)
+_arr("rollaxis", lambda m: np.rollaxis(m, 2, 1), _x(2, 3, 4))
+_arr("append", lambda a, b: np.append(a, b), X34, _x(2), wrt=(0, 1))
+_arr("append-axis", lambda a, b: np.append(a, b, axis=0), X34, _x(1, 4), wrt=(0, 1))
+_arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
+_arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
+_arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
+_arr("vsplit", lambda x: np.vsplit(x, 3)[2], X34)
+_arr("dsplit", lambda x: np.dsplit(x, 2)[0], _x(2, 3, 4))
+_arr("column_stack", lambda a, m: np.column_stack([a, m]), _x(3), _x(3, 2), wrt=(0, 1))
+_arr("dstack", lambda a, m: np.dstack([a, m]), _x(2, 3), _x(2, 3, 2), wrt=(0, 1))
+_arr("sort", lambda x: np.sort(x, axis=0), _distinct((3, 4)))
+_arr("sort-flat", lambda x: np.sort(x, axis=None), _distinct((3, 4)))
+_arr("partition", lambda x: np.partition(x, 1), _distinct((3, 4)))
+_arr("diff", lambda x, p: np.diff(x, 2, axis=0, prepend=p), X34, 0.3, wrt=(0, 1))
+_arr("diff-append", lambda x, q: np.diff(x, append=q), X34, _x(3, 1), wrt=(0, 1))
+_arr("gradient", lambda x, h: np.gradient(x, h, axis=1, edge_order=2), X34, 0.7, wrt=(0, 1))
+case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
+     np.sum(np.gradient(x, h)[1] ** 2), X34, 0.7, _w((3, 4)), wrt=(0, 1))
+
 # --- running a case on the host and on the device ----------------------------------------
 class Device:
     """Where the device cases run: the DeviceArray stand-in, or CuPy on a GPU."""
@@ -843,6 +895,11 @@ HVP_CASES = [
     ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
     ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
     ("angle", 0),
+    # templates/arrays.py's helpers
+    ("nan_to_num", 0), ("select", 0), ("diag-matrix", 0), ("pad-reflect", 0),
+    ("pad-constant_values", 1), ("tile", 0), ("append", 1), ("split", 0),
+    ("column_stack", 0), ("dstack", 1), ("sort", 0), ("diff", 1), ("gradient", 0),
+    ("gradient", 1), ("gradient-tuple", 1),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

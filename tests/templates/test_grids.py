@@ -162,3 +162,15 @@ def test_refused_with_what_to_write(f, hint):
 def test_constant_grids_still_work():
     check(lambda x: np.sum(np.logspace(0.0, 1.0, 3) * x) + np.sum(
         np.meshgrid(np.arange(3.0), np.arange(2.0))[0] @ x), np.array([0.5, 1.0, 2.0]))
+
+
+def test_linspace_endpoints_of_other_kinds():
+    """Empty and one-point grids, complex and 0-d array endpoints, axis=-1 (issue 15)."""
+    check(lambda a, b: np.sum(np.linspace(a, b, 0)) + a * b, 0.3, 1.2, wrt=(0, 1))
+    check(lambda a, b: np.sum(np.linspace(a, b, 1, endpoint=False) * 3.0), 0.3, 1.2, wrt=(0, 1))
+    check(lambda a, b: np.sum(np.abs(np.linspace(a, b, 4)) ** 2), 0.3 + 1j, 1.2 - 0.5j,
+          wrt=(0, 1))
+    check(lambda a, b: np.sum(np.linspace(a, b, 5) ** 2), np.array(0.3), np.array(1.1),
+          wrt=(0, 1))
+    check(lambda a, b: np.sum(np.linspace(a, b, 3, axis=-1) * np.arange(1.0, 7.0).reshape(2, 3)), np.array([0.1, 0.4]),
+          np.array([1.0, -2.0]), wrt=(0, 1))
