@@ -511,6 +511,19 @@ for sa, sb in [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3,
     case(f"solve-{sa}-{sb}", lambda a, b, w: np.sum(np.linalg.solve(a, b) * w), a, b,
          _w(np.shape(np.linalg.solve(a, b))), wrt=(0, 1))
 
+# templates/fft.py -------------------------------------------------------------------------
+def _fft_power(fn, n, axes, norm=None):
+    return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
+
+
+for fn in [np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.hfft, np.fft.ihfft]:
+    case(f"{fn.__name__}", _fft_power(fn, 6, 0, "ortho"), _x(5, 3))
+for fn in [np.fft.fft2, np.fft.ifft2, np.fft.fftn, np.fft.ifftn, np.fft.rfft2, np.fft.irfft2,
+           np.fft.rfftn, np.fft.irfftn]:
+    case(f"{fn.__name__}", _fft_power(fn, (4, 3), (0, 2)), _x(3, 2, 4))
+case("fftshift", lambda a, w: np.sum(np.fft.fftshift(a, 1) * w), _x(3, 4), _w((3, 4)))
+case("ifftshift", lambda a, w: np.sum(np.fft.ifftshift(a) * w), _x(3, 5), _w((3, 5)))
+
 # templates/python.py: builtins on arrays, and math functions of a float taken of an array ----
 case("builtin-pow", lambda x: np.sum(pow(x, 3.0)), _x(2, 3))
 case("builtin-abs", lambda x: np.sum(abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
@@ -745,6 +758,8 @@ HVP_CASES = [
     ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
     ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
     ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
+    ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
+    ("rfftn", 0), ("fftshift", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 
