@@ -511,6 +511,19 @@ for sa, sb in [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3,
     case(f"solve-{sa}-{sb}", lambda a, b, w: np.sum(np.linalg.solve(a, b) * w), a, b,
          _w(np.shape(np.linalg.solve(a, b))), wrt=(0, 1))
 
+case("kron", lambda a, b, w: np.sum(np.kron(a, b) * w), _x(2, 3), _x(2, 2), _w((4, 6)),
+     wrt=(0, 1))
+case("cross", lambda a, b, w: np.sum(np.cross(a, b, axisa=0) * w), _x(3, 4), _x(4, 3),
+     _w((4, 3)), wrt=(0, 1))
+case("tensordot", lambda a, b, w: np.sum(np.tensordot(a, b, ([1, 2], [1, 0])) * w),
+     _x(2, 3, 4), _x(4, 3), _w((2,)), wrt=(0, 1))
+case("einsum", lambda a, b, w: np.sum(np.einsum("...ij,jk->...ik", a, b) * w), _x(2, 2, 3),
+     _x(3, 4), _w((2, 2, 4)), wrt=(0, 1))
+case("einsum-diagonal", lambda a, w: np.sum(np.einsum("iij->ij", a) * w), _x(3, 3, 2),
+     _w((3, 2)))
+case("einsum-outer-sum", lambda a, b: np.einsum("ij,k->", a, b) ** 2, _x(2, 3), _x(4),
+     wrt=(0, 1))
+
 # templates/fft.py -------------------------------------------------------------------------
 def _fft_power(fn, n, axes, norm=None):
     return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
@@ -759,7 +772,8 @@ HVP_CASES = [
     ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
     ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
-    ("rfftn", 0), ("fftshift", 0),
+    ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("cross", 0), ("tensordot", 1),
+    ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

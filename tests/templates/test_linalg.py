@@ -177,3 +177,113 @@ def list_vdot(x):
 def test_vdot_of_lists():
     from gradcheck import check
     check(list_vdot, np.array([0.37, 0.9]))
+
+
+# -- kron, cross, tensordot, einsum -------------------------------------------------------------
+KRON_SHAPES = [((2,), (3,)), ((2, 3), (2, 2)), ((3,), (2, 2)), ((2, 1, 2), (3, 2)), ((), (3,)),
+               ((2, 2), ())]
+
+
+@pytest.mark.parametrize("sa,sb", KRON_SHAPES, ids=[f"{a}x{b}" for a, b in KRON_SHAPES])
+def test_kron(sa, sb):
+    a, b = _x(*sa), _x(*sb)
+    w = _weights(np.shape(np.kron(a, b)))
+    check(lambda a, b: np.sum(np.kron(a, b) * w), a, b, wrt=(0, 1))
+    check(lambda a: np.sum(np.kron(a, a) * np.kron(a, a)), a)
+
+
+CROSS = [((3,), (3,), {}), ((4, 3), (3,), {}), ((2, 3), (4, 1, 3), {}),
+         ((3, 4), (4, 3), dict(axisa=0)), ((3, 2), (2, 3), dict(axisa=0, axisb=1, axisc=0)),
+         ((3, 2), (3, 2), dict(axis=0)), ((2, 4, 3), (2, 4, 3), dict(axisc=1))]
+
+
+@pytest.mark.parametrize("sa,sb,kw", CROSS, ids=[f"{a}x{b}-{k}" for a, b, k in CROSS])
+def test_cross(sa, sb, kw):
+    a, b = _x(*sa), _x(*sb)
+    axisa, axisb, axisc = kw.get("axisa", -1), kw.get("axisb", -1), kw.get("axisc", -1)
+    axis = kw.get("axis")
+    w = _weights(np.shape(np.cross(a, b, axisa, axisb, axisc, axis)))
+    check(lambda a, b: np.sum(np.cross(a, b, axisa, axisb, axisc, axis) * w), a, b,
+          wrt=(0, 1))
+
+
+def test_cross_of_2_vectors():
+    """2-vectors: a scalar, or a 3-vector with one of 3 components (NumPy deprecates them)."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        a, b, c = _x(4, 2), _x(4, 2), _x(4, 3)
+        check(lambda a, b: np.sum(np.cross(a, b) * np.arange(1.0, 5.0)), a, b, wrt=(0, 1))
+        check(lambda a, c: np.sum(np.cross(a, c) * _weights((4, 3))), a, c, wrt=(0, 1))
+
+
+TENSORDOT = [((2, 3, 4), (3, 4, 2), 2), ((2, 3), (3, 4), 1), ((2, 3), (4, 5), 0),
+             ((2, 3, 4), (4, 3), ([1, 2], [1, 0])), ((3, 2, 4), (4, 3), ((2, 0), (0, 1))),
+             ((2, 3), (3, 2), (1, 0)), ((2, 3), (2, 3), ([-1, -2], [-1, -2]))]
+
+
+@pytest.mark.parametrize("sa,sb,axes", TENSORDOT, ids=[f"{a}x{b}-{x}" for a, b, x in TENSORDOT])
+def test_tensordot(sa, sb, axes):
+    a, b = _x(*sa), _x(*sb)
+    w = _weights(np.shape(np.tensordot(a, b, axes)))
+    check(lambda a, b: np.sum(np.tensordot(a, b, axes) * w), a, b, wrt=(0, 1))
+
+
+def test_tensordot_default_axes():
+    a, b = _x(2, 3, 4), _x(3, 4, 2)
+    check(lambda a, b: np.sum(np.tensordot(a, b) * _weights((2, 2))), a, b, wrt=(0, 1))
+
+
+EINSUM = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]),
+          ("ii->i", [(3, 3)]), ("ii", [(3, 3)]), ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]),
+          ("ij", [(2, 3)]), ("ji", [(2, 3)]), ("i,i->", [(3,), (3,)]), ("i,j->ij", [(2,), (3,)]),
+          ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]), ("...ij,...jk", [(5, 2, 3), (5, 3, 2)]),
+          ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("i...->...", [(3, 2, 2)]),
+          ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 4)]), ("iij->ij", [(3, 3, 2)]),
+          ("iji->j", [(2, 3, 2)]), ("ij,ij->i", [(3, 2), (3, 2)]), ("i->ii" if False else
+          "ij->i", [(3, 4)]), ("ab,cd,ef,bc->af", [(2, 3), (2, 2), (3, 2), (3, 2)]),
+          ("a,b,c,d,e->abcde", [(2,), (1,), (2,), (2,), (1,)]),
+          ("...i,...i->...", [(1, 3), (4, 3)]), ("i, i", [(3,), (3,)])]
+
+
+@pytest.mark.parametrize("subs,shapes", EINSUM, ids=[s for s, _ in EINSUM])
+def test_einsum(subs, shapes):
+    ops = [_x(*s) for s in shapes]
+    w = _weights(np.shape(np.einsum(subs, *ops)))
+    n = len(ops)
+    if n == 1:
+        check(lambda a: np.sum(np.einsum(subs, a) * w), *ops)
+    elif n == 2:
+        check(lambda a, b: np.sum(np.einsum(subs, a, b) * w), *ops, wrt=(0, 1))
+        check(lambda a: np.sum(np.einsum(subs, a, a * 2.0 + 1.0) * w), ops[0]) \
+            if shapes[0] == shapes[1] else None
+    elif n == 3:
+        check(lambda a, b, c: np.sum(np.einsum(subs, a, b, c) * w), *ops, wrt=(0, 1, 2))
+    elif n == 4:
+        check(lambda a, b, c, e: np.sum(np.einsum(subs, a, b, c, e) * w), *ops,
+              wrt=(0, 1, 2, 3))
+    else:
+        check(lambda a, b, c, e, f: np.sum(np.einsum(subs, a, b, c, e, f) * w), *ops,
+              wrt=(0, 2, 4))
+
+
+def test_einsum_optimize_and_nonlinear_loss():
+    a, b, c = _x(2, 3), _x(3, 4), _x(4, 2)
+    check(lambda a, b, c: np.einsum("ij,jk,ki->", a, b, c, optimize=True) ** 2, a, b, c,
+          wrt=(0, 1, 2))
+    check(lambda a, b: np.sum(np.sin(np.einsum("ij,jk->ik", a, b, optimize="greedy"))), a, b,
+          wrt=(0, 1))
+    check(lambda a: np.einsum("ii", a) * np.einsum("ij,ij", a, a), _x(3, 3))
+
+
+def test_einsum_interleaved_form_is_refused():
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+
+    def interleaved(a, b):
+        return np.sum(np.einsum(a, [0, 1], b, [1, 2]))
+    for run in (lambda: srcdiff.grad(interleaved)(_x(2, 3), _x(3, 2)),
+                lambda: srcdiff.jvp(interleaved)(_x(2, 3), _x(3, 2), _x(2, 3))):
+        with pytest.raises(SrcdiffError, match="interleaved") as info:
+            run()
+        assert info.value.lineno is not None and "einsum(a, [0, 1]" in info.value.line
