@@ -335,3 +335,160 @@ def check_einsum(subscripts, where):
         refuse("srcdiff differentiates numpy.einsum with a subscripts string only, not the "
                "interleaved form einsum(a, [0, 1], b, [1, 2])",
                "write the subscripts as a string: numpy.einsum('ij,jk->ik', a, b)", where)
+
+
+# -- decompositions: small linear pieces the rules compose (each with a tangent rule) ----------
+def linalg_eye(like, n):
+    """The n x n identity, an array of `like`'s kind."""
+    return numpy.diag(numpy.ones_like(like, shape=(n,)))
+
+
+def diag_embed(x):
+    """Stacks of vectors (last axis) as stacks of diagonal matrices."""
+    n = numpy.shape(x)[-1]
+    return numpy.expand_dims(x, -1) * linalg_eye(x, n)
+
+
+def eig_gaps(w):
+    """F[..., i, j] = 1 / (w[j] - w[i]), and 0 where w[j] == w[i] (the diagonal, and
+    eigenvalues repeated exactly): the weights of the eigenvector terms.
+
+    At a repeated eigenvalue the eigenvectors are any basis of its eigenspace: a loss that
+    depends on which one has no derivative there, while one that does not (the eigenvalues,
+    a projector onto the whole eigenspace) gets its derivative with these terms taken as 0."""
+    e = numpy.expand_dims(w, -2) - numpy.expand_dims(w, -1)
+    return e / (e * e + (e == 0))
+
+
+def eig_gaps_tangent(t, w):
+    """The tangent of eig_gaps(w) along t."""
+    f = eig_gaps(w)
+    return -f * f * (numpy.expand_dims(t, -2) - numpy.expand_dims(t, -1))
+
+
+def matrix_t(x):
+    return numpy.swapaxes(x, -1, -2)
+
+
+def hermitian_fold(g, uplo):
+    """The adjoint of reading a symmetric matrix from one triangle ('L' or 'U'): an entry
+    off the diagonal stands for two, the other triangle is never read."""
+    both = g + matrix_t(g)
+    strict = numpy.tril(both, -1) if str(uplo).upper() == "L" else numpy.triu(both, 1)
+    return strict + diag_embed(numpy.diagonal(g, 0, -2, -1))
+
+
+def hermitian_from(t, uplo):
+    """The symmetric matrix one triangle of t ('L' or 'U') stands for."""
+    if str(uplo).upper() == "L":
+        return numpy.tril(t) + matrix_t(numpy.tril(t, -1))
+    return numpy.triu(t) + matrix_t(numpy.triu(t, 1))
+
+
+def lower_half(x):
+    """The strictly lower triangle of x and half its diagonal (Cholesky's Phi)."""
+    return numpy.tril(x, -1) + 0.5 * diag_embed(numpy.diagonal(x, 0, -2, -1))
+
+
+def cholesky_lower(x, upper):
+    """The lower factor from what numpy.linalg.cholesky returned (its transpose if upper)."""
+    return matrix_t(x) if upper else x
+
+
+def eigh_tangent(t, w, v, uplo):
+    """(dw, dv) of numpy.linalg.eigh along t (one triangle of it read, as eigh reads a)."""
+    m = numpy.matmul(matrix_t(v), numpy.matmul(hermitian_from(t, uplo), v))
+    return numpy.diagonal(m, 0, -2, -1), numpy.matmul(v, eig_gaps(w) * m)
+
+
+def cholesky_tangent(t, y, upper):
+    """dL (dU = dL^T if upper) of numpy.linalg.cholesky along t: L Phi(L^-1 dS L^-T)."""
+    low = cholesky_lower(y, upper)
+    inv = numpy.linalg.inv(low)
+    s = hermitian_from(t, "U" if upper else "L")
+    out = numpy.matmul(low, lower_half(numpy.matmul(inv, numpy.matmul(s, matrix_t(inv)))))
+    return cholesky_lower(out, upper)
+
+
+def slogdet_tangent(t, a, sign):
+    """(dsign, dlogabsdet) of numpy.linalg.slogdet along t: with u = tr(a^-1 t),
+    dlogabsdet = Re u and dsign = sign * i Im u (zero for a real sign)."""
+    u = numpy.trace(numpy.linalg.solve(a, t), axis1=-2, axis2=-1)
+    if numpy.iscomplexobj(sign) or numpy.iscomplexobj(u):
+        return sign * 1j * numpy.imag(u), numpy.real(u)
+    return u * 0, u
+
+
+def slogdet_weight(g, sign):
+    """c with the adjoint of a in slogdet(a) = c * inv(a)^T (c per matrix of a stack): the
+    log's cotangent and, for a complex sign, its phase's (a real sign is piecewise constant
+    and carries no derivative)."""
+    gsign, glog = g[0], g[1]
+    if numpy.iscomplexobj(sign):
+        return glog - 1j * numpy.real(1j * sign * gsign)
+    return glog
+
+
+def slogdet_weight_sign_tangent(g, dsign):
+    """The tangent of slogdet_weight(g, sign) along the sign's tangent dsign."""
+    if numpy.iscomplexobj(dsign):
+        return -1j * numpy.real(1j * dsign * g[0])
+    return g[1] * 0
+
+
+def matrix_power_tangent(t, a, n):
+    """The tangent of numpy.linalg.matrix_power(a, n) along t (n < 0: of inv(a)^-n)."""
+    if n == 0:
+        return t * 0
+    if n < 0:
+        b = numpy.linalg.inv(a)
+        return matrix_power_tangent(-numpy.matmul(b, numpy.matmul(t, b)), b, -n)
+    powers = _powers(a, n)
+    out = t * 0
+    for k in range(n):
+        out = out + numpy.matmul(powers[k], numpy.matmul(t, powers[n - 1 - k]))
+    return out
+
+
+def _powers(a, n):
+    """[I, a, a^2, ..., a^(n-1)]."""
+    out = [linalg_eye(a, numpy.shape(a)[-1]) + a * 0]
+    for _ in range(n - 1):
+        out.append(numpy.matmul(out[-1], a))
+    return out
+
+
+def matrix_power_grad(g, a, n):
+    """The adjoint of a in y = numpy.linalg.matrix_power(a, n): the sum over k of
+    (a^T)^k g (a^T)^(n-1-k); for n < 0 through b = inv(a) (b's adjoint ḃ gives -b^T ḃ b^T)."""
+    if n == 0:
+        return g * 0
+    if n < 0:
+        b = numpy.linalg.inv(a)
+        gb = matrix_power_grad(g, b, -n)
+        return -numpy.matmul(matrix_t(b), numpy.matmul(gb, matrix_t(b)))
+    return matrix_power_tangent(g, matrix_t(a), n) if n > 1 else g + a * 0
+
+
+def matrix_power_grad_tangent(g, t, a, n):
+    """The tangent of matrix_power_grad(g, a, n) along a's tangent t."""
+    if n == 0 or n == 1:
+        return g * 0 + t * 0
+    if n < 0:
+        b = numpy.linalg.inv(a)
+        db = -numpy.matmul(b, numpy.matmul(t, b))
+        gb = matrix_power_grad(g, b, -n)
+        dgb = matrix_power_grad_tangent(g, db, b, -n)
+        bt, dbt = matrix_t(b), matrix_t(db)
+        return -(numpy.matmul(dbt, numpy.matmul(gb, bt)) + numpy.matmul(bt, numpy.matmul(dgb, bt))
+                 + numpy.matmul(bt, numpy.matmul(gb, dbt)))
+    at, tt = matrix_t(a), matrix_t(t)
+    powers = _powers(at, n)
+    tangents = [t * 0]
+    for k in range(1, n):
+        tangents.append(numpy.matmul(tangents[-1], at) + numpy.matmul(powers[k - 1], tt))
+    out = g * 0
+    for k in range(n):
+        out = out + numpy.matmul(tangents[k], numpy.matmul(g, powers[n - 1 - k])) \
+            + numpy.matmul(powers[k], numpy.matmul(g, tangents[n - 1 - k]))
+    return out

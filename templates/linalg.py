@@ -5,8 +5,13 @@
 import numpy
 
 from srcdiff.rules import d, forward, nondifferentiable, not_implemented, reverse
-from srcdiff.runtime_linalg import (check_einsum, cross_grad, einsum_apply, einsum_grad,
-                                    einsum_grad_along, kron_grad, tensordot_grad)
+from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tangent, cross_grad,
+                                    diag_embed, eig_gaps, eig_gaps_tangent, eigh_tangent,
+                                    einsum_apply, einsum_grad, einsum_grad_along,
+                                    hermitian_fold, hermitian_from, kron_grad, lower_half,
+                                    matrix_power_grad, matrix_power_grad_tangent,
+                                    matrix_power_tangent, slogdet_tangent, slogdet_weight,
+                                    slogdet_weight_sign_tangent, tensordot_grad)
 from srcdiff.runtime import (det_cofactor, det_grad, dot_grad_left, dot_grad_right, inner_grad,
                              solve_grad_a, solve_grad_b, solve_tangent_a, unbroadcast)
 
@@ -92,17 +97,6 @@ def solve(y, a, b):
 def solve(y, a, b):
     d[y] = solve_tangent_a(d[a], a, b, y)
     d[y] = numpy.linalg.solve(a, d[b])
-
-
-not_implemented(numpy.linalg.slogdet, "use numpy.log(numpy.abs(numpy.linalg.det(a)))")
-not_implemented(numpy.linalg.pinv, "use numpy.linalg.solve on the normal equations")
-not_implemented(numpy.linalg.eigh, "no eigen-decomposition rule yet")
-not_implemented(numpy.linalg.eig, "no eigen-decomposition rule yet")
-not_implemented(numpy.linalg.svd, "no SVD rule yet; numpy.linalg.norm(x, 2) and "
-                "norm(x, 'nuc') have rules")
-not_implemented(numpy.linalg.cholesky, "no Cholesky rule yet")
-not_implemented(numpy.linalg.qr, "no QR rule yet")
-not_implemented(numpy.linalg.lstsq, "solve the normal equations with numpy.linalg.solve")
 
 
 # -- kron, cross, tensordot, einsum: multilinear, one term per operand ----------------------
@@ -215,3 +209,124 @@ def einsum_grad_tangent(y, g, subscripts, which, op0, op1=None, op2=None, op3=No
     d[y] = einsum_grad_along(g, subscripts, which, 3, op0, op1, op2, d[op3], op4, op5)
     d[y] = einsum_grad_along(g, subscripts, which, 4, op0, op1, op2, op3, d[op4], op5)
     d[y] = einsum_grad_along(g, subscripts, which, 5, op0, op1, op2, op3, op4, d[op5])
+
+
+not_implemented(numpy.linalg.pinv, "use numpy.linalg.solve on the normal equations")
+not_implemented(numpy.linalg.eig, "no eigen-decomposition rule yet")
+not_implemented(numpy.linalg.svd, "no SVD rule yet; numpy.linalg.norm(x, 2) and "
+                "norm(x, 'nuc') have rules")
+not_implemented(numpy.linalg.qr, "no QR rule yet")
+not_implemented(numpy.linalg.lstsq, "solve the normal equations with numpy.linalg.solve")
+
+
+# -- decompositions --------------------------------------------------------------------------
+# Their results are tuples (w, v = eigh(a)) or named tuples (eigh(a).eigenvalues); the adjoint
+# of a tuple is a list of adjoints, one per item (zeros for items the loss does not read).
+# Eigenvalues and singular values must be distinct where eigenvectors or singular vectors are
+# differentiated (the derivative is infinite where two meet: a degenerate spectrum gives
+# inf/nan, never a guess); eigenvalues alone (eigvalsh, or a loss of w only) are fine there.
+# eigh, eigvalsh and cholesky read one triangle of a (UPLO= / upper=), so the adjoint lands
+# on that triangle, an entry off the diagonal standing for its mirror image too.
+@reverse(numpy.linalg.slogdet)
+def slogdet(y, a):
+    d[a] = numpy.expand_dims(slogdet_weight(d[y], y[0]), (-2, -1)) * \
+        numpy.swapaxes(numpy.linalg.inv(a), -1, -2)
+
+
+@forward(numpy.linalg.slogdet)
+def slogdet(y, a):
+    d[y] = slogdet_tangent(d[a], a, y[0])
+
+
+@reverse(numpy.linalg.matrix_power)
+def matrix_power(y, a, n):
+    d[a] = matrix_power_grad(d[y], a, n)
+
+
+@forward(numpy.linalg.matrix_power)
+def matrix_power(y, a, n):
+    d[y] = matrix_power_tangent(d[a], a, n)
+
+
+@reverse(numpy.linalg.cholesky)
+def cholesky(y, a, upper=False):
+    low = cholesky_lower(y, upper)
+    inv_low = numpy.linalg.inv(low)
+    phi = lower_half(numpy.matmul(numpy.swapaxes(low, -1, -2), cholesky_lower(d[y], upper)))
+    d[a] = hermitian_fold(numpy.matmul(numpy.swapaxes(inv_low, -1, -2),
+                                       numpy.matmul(phi, inv_low)), "U" if upper else "L")
+
+
+@forward(numpy.linalg.cholesky)
+def cholesky(y, a, upper=False):
+    d[y] = cholesky_tangent(d[a], y, upper)
+
+
+@reverse(numpy.linalg.eigh)
+def eigh(y, a, UPLO="L"):
+    w = y[0]
+    v = y[1]
+    vt = numpy.swapaxes(v, -1, -2)
+    inner = eig_gaps(w) * numpy.matmul(vt, d[y][1]) + diag_embed(d[y][0])
+    d[a] = hermitian_fold(numpy.matmul(v, numpy.matmul(inner, vt)), UPLO)
+
+
+@forward(numpy.linalg.eigh)
+def eigh(y, a, UPLO="L"):
+    d[y] = eigh_tangent(d[a], y[0], y[1], UPLO)
+
+
+@reverse(numpy.linalg.eigvalsh)
+def eigvalsh(y, a, UPLO="L"):
+    v = numpy.linalg.eigh(a, UPLO)[1]
+    d[a] = hermitian_fold(numpy.matmul(v * numpy.expand_dims(d[y], -2),
+                                       numpy.swapaxes(v, -1, -2)), UPLO)
+
+
+@forward(numpy.linalg.eigvalsh)
+def eigvalsh(y, a, UPLO="L"):
+    v = numpy.linalg.eigh(a, UPLO)[1]
+    d[y] = eigh_tangent(d[a], y, v, UPLO)[0]
+
+
+# -- the decomposition helpers' own tangents (forward mode over an emitted gradient) ---------
+@forward(slogdet_weight)
+def slogdet_weight_tangent(y, g, sign):
+    d[y] = slogdet_weight(d[g], sign)
+    d[y] = slogdet_weight_sign_tangent(g, d[sign])
+
+
+@forward(matrix_power_grad)
+def matrix_power_grad_tangent_rule(y, g, a, n):
+    d[y] = matrix_power_grad(d[g], a, n)
+    d[y] = matrix_power_grad_tangent(g, d[a], a, n)
+
+
+@forward(cholesky_lower)
+def cholesky_lower_tangent(y, x, upper):
+    d[y] = cholesky_lower(d[x], upper)
+
+
+@forward(lower_half)
+def lower_half_tangent(y, x):
+    d[y] = lower_half(d[x])
+
+
+@forward(hermitian_fold)
+def hermitian_fold_tangent(y, g, uplo):
+    d[y] = hermitian_fold(d[g], uplo)
+
+
+@forward(hermitian_from)
+def hermitian_from_tangent(y, t, uplo):
+    d[y] = hermitian_from(d[t], uplo)
+
+
+@forward(diag_embed)
+def diag_embed_tangent(y, x):
+    d[y] = diag_embed(d[x])
+
+
+@forward(eig_gaps)
+def eig_gaps_tangent_rule(y, w):
+    d[y] = eig_gaps_tangent(d[w], w)

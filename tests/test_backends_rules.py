@@ -524,6 +524,17 @@ case("einsum-diagonal", lambda a, w: np.sum(np.einsum("iij->ij", a) * w), _x(3, 
 case("einsum-outer-sum", lambda a, b: np.einsum("ij,k->", a, b) ** 2, _x(2, 3), _x(4),
      wrt=(0, 1))
 
+_SPD = np.array([[4.0, 1.0, 0.5], [0.7, 3.0, 0.2], [0.3, 0.4, 2.0]])
+case("slogdet", lambda a, w: np.sum(np.linalg.slogdet(a)[1] * w) + np.linalg.slogdet(a)[0],
+     _x(2, 3, 3) * 0.3 + np.eye(3) * 2.0, _w((2,)))
+case("matrix_power", lambda a, w: np.sum(np.linalg.matrix_power(a, 3) * w), _x(3, 3), _w((3, 3)))
+case("matrix_power-negative", lambda a, w: np.sum(np.linalg.matrix_power(a, -2) * w),
+     _x(3, 3) * 0.3 + np.eye(3) * 2.0, _w((3, 3)))
+case("cholesky", lambda a, w: np.sum(np.linalg.cholesky(a) * w), _SPD, _w((3, 3)))
+case("eigh", lambda a, w: np.sum(np.linalg.eigh(a)[0] * w[0]) + np.sum(np.linalg.eigh(a)[1] * w),
+     _SPD, _w((3, 3)))
+case("eigvalsh", lambda a, w: np.sum(np.linalg.eigvalsh(a, "U") * w), _SPD, _w((3,)))
+
 # templates/fft.py -------------------------------------------------------------------------
 def _fft_power(fn, n, axes, norm=None):
     return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
@@ -773,7 +784,9 @@ HVP_CASES = [
     ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("cross", 0), ("tensordot", 1),
-    ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1),
+    ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1), ("slogdet", 0),
+    ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
+    ("eigvalsh", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 
