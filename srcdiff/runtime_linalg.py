@@ -492,3 +492,133 @@ def matrix_power_grad_tangent(g, t, a, n):
         out = out + numpy.matmul(tangents[k], numpy.matmul(g, powers[n - 1 - k])) \
             + numpy.matmul(powers[k], numpy.matmul(g, tangents[n - 1 - k]))
     return out
+
+
+def safe_reciprocal(s):
+    """1 / s, and 0 where s is 0 (a zero singular value: its vectors' terms are left out)."""
+    return (s != 0) / (s + (s == 0))
+
+
+def safe_reciprocal_tangent(t, s):
+    r = safe_reciprocal(s)
+    return -t * r * r
+
+
+def svd_factors(y, a, compute_uv):
+    """(u, s, vh) of the reduced SVD: numpy.linalg.svd's result, or, where it gave the
+    singular values alone (compute_uv=False), the factors computed again."""
+    if compute_uv:
+        return list(y)
+    return list(numpy.linalg.svd(a, full_matrices=False))
+
+
+def svd_factors_given(t, y, a, compute_uv):
+    """The tangent of svd_factors along y's tangent t."""
+    if compute_uv:
+        return list(t)
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    return [u * 0, t * 0, vh * 0]
+
+
+def svd_factors_recomputed(t, y, a, compute_uv):
+    """The tangent of svd_factors along a's tangent t."""
+    if compute_uv:
+        return [y[0] * 0, y[1] * 0, y[2] * 0]
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    return list(svd_tangent(t, u, s, vh))
+
+
+def svd_cotangents(g, factors, compute_uv):
+    """[gu, gs, gvh]: the adjoint of svd's result, zeros for the factors it did not return."""
+    if compute_uv:
+        return list(g)
+    return [factors[0] * 0, g, factors[2] * 0]
+
+
+def svd_tangent(t, u, s, vh):
+    """(du, ds, dvh) of the reduced SVD a = u diag(s) vh along t (distinct, nonzero
+    singular values where the vectors are followed)."""
+    v = matrix_t(vh)
+    dp = numpy.matmul(matrix_t(u), numpy.matmul(t, v))
+    f = eig_gaps(s * s)
+    srow, scol = numpy.expand_dims(s, -2), numpy.expand_dims(s, -1)
+    dpt = matrix_t(dp)
+    inv = numpy.expand_dims(safe_reciprocal(s), -2)
+    du = numpy.matmul(u, f * (dp * srow + scol * dpt))
+    tv = numpy.matmul(t, v)
+    du = du + (tv - numpy.matmul(u, numpy.matmul(matrix_t(u), tv))) * inv
+    dv = numpy.matmul(v, f * (scol * dp + dpt * srow))
+    ttu = numpy.matmul(matrix_t(t), u)
+    dv = dv + (ttu - numpy.matmul(v, numpy.matmul(vh, ttu))) * inv
+    return du, numpy.diagonal(dp, 0, -2, -1), matrix_t(dv)
+
+
+def svd_tangent_of(t, a, y, compute_uv):
+    """numpy.linalg.svd's result's tangent along t (the singular values' alone for
+    compute_uv=False)."""
+    if compute_uv:
+        return svd_tangent(t, y[0], y[1], y[2])
+    u, s, vh = numpy.linalg.svd(a, full_matrices=False)
+    return svd_tangent(t, u, s, vh)[1]
+
+
+def qr_tangent(t, q, r):
+    """(dq, dr) of the reduced QR decomposition a = q r (m >= n, full rank) along t."""
+    rinv = numpy.linalg.inv(r)
+    x = numpy.matmul(matrix_t(q), numpy.matmul(t, rinv))
+    low = numpy.tril(x, -1)
+    upper = x - low + matrix_t(low)    # x minus the skew part: upper triangular
+    dr = numpy.matmul(upper, r)
+    dq = numpy.matmul(t, rinv) - numpy.matmul(q, upper)
+    return dq, dr
+
+
+def as_columns(x, like):
+    """x as a matrix of columns where `like` (lstsq's b) is a vector."""
+    return numpy.expand_dims(x, -1) if numpy.ndim(like) == 1 else x
+
+
+def lstsq_residual_weight(g, x):
+    """The residuals' cotangent, one per column of x (zeros where lstsq returned no
+    residuals: a rank below n, or m <= n)."""
+    if numpy.size(g) == 0:
+        ncol = 1 if numpy.ndim(x) == 1 else numpy.shape(x)[-1]
+        return numpy.zeros_like(x, shape=(ncol,))
+    return g
+
+
+def pinv_tangent(t, a, p):
+    """The tangent of p = pinv(a) along t, where the rank does not change."""
+    tt, pt = matrix_t(t), matrix_t(p)
+    return -numpy.matmul(p, numpy.matmul(t, p)) + \
+        numpy.matmul(numpy.matmul(p, pt), tt - numpy.matmul(numpy.matmul(tt, a), p)) + \
+        numpy.matmul(tt - numpy.matmul(p, numpy.matmul(a, tt)), numpy.matmul(pt, p))
+
+
+def lstsq_tangent_a(t, a, b, y):
+    """The tangent of numpy.linalg.lstsq(a, b)'s (x, residuals, rank, s) along a's t."""
+    x, res, rank, s = y
+    p = numpy.linalg.pinv(a)
+    dx = numpy.matmul(pinv_tangent(t, a, p), as_columns(b, b))
+    xm = as_columns(x, b)
+    if numpy.size(res):
+        r = as_columns(b, b) - numpy.matmul(a, xm)
+        dres = -2.0 * numpy.sum(r * numpy.matmul(t, xm), axis=-2)
+    else:
+        dres = res * 0
+    u, sv, vh = numpy.linalg.svd(a, full_matrices=False)
+    ds = numpy.diagonal(numpy.matmul(matrix_t(u), numpy.matmul(t, matrix_t(vh))), 0, -2, -1)
+    return numpy.reshape(dx, numpy.shape(x)), dres, rank * 0, ds
+
+
+def lstsq_tangent_b(t, a, b, y):
+    """The tangent of numpy.linalg.lstsq(a, b)'s result along b's t."""
+    x, res, rank, s = y
+    p = numpy.linalg.pinv(a)
+    dx = numpy.matmul(p, as_columns(t, b))
+    if numpy.size(res):
+        r = as_columns(b, b) - numpy.matmul(a, as_columns(x, b))
+        dres = 2.0 * numpy.sum(r * as_columns(t, b), axis=-2)
+    else:
+        dres = res * 0
+    return numpy.reshape(dx, numpy.shape(x)), dres, rank * 0, s * 0

@@ -5,6 +5,11 @@
 import numpy
 
 from srcdiff.rules import d, forward, nondifferentiable, not_implemented, reverse
+from srcdiff.runtime_linalg import (as_columns, lstsq_residual_weight, lstsq_tangent_a,
+                                    lstsq_tangent_b, pinv_tangent, qr_tangent,
+                                    safe_reciprocal, safe_reciprocal_tangent, svd_cotangents,
+                                    svd_factors, svd_factors_given, svd_factors_recomputed,
+                                    svd_tangent_of)
 from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tangent, cross_grad,
                                     diag_embed, eig_gaps, eig_gaps_tangent, eigh_tangent,
                                     einsum_apply, einsum_grad, einsum_grad_along,
@@ -211,14 +216,6 @@ def einsum_grad_tangent(y, g, subscripts, which, op0, op1=None, op2=None, op3=No
     d[y] = einsum_grad_along(g, subscripts, which, 5, op0, op1, op2, op3, op4, d[op5])
 
 
-not_implemented(numpy.linalg.pinv, "use numpy.linalg.solve on the normal equations")
-not_implemented(numpy.linalg.eig, "no eigen-decomposition rule yet")
-not_implemented(numpy.linalg.svd, "no SVD rule yet; numpy.linalg.norm(x, 2) and "
-                "norm(x, 'nuc') have rules")
-not_implemented(numpy.linalg.qr, "no QR rule yet")
-not_implemented(numpy.linalg.lstsq, "solve the normal equations with numpy.linalg.solve")
-
-
 # -- decompositions --------------------------------------------------------------------------
 # Their results are tuples (w, v = eigh(a)) or named tuples (eigh(a).eigenvalues); the adjoint
 # of a tuple is a list of adjoints, one per item (zeros for items the loss does not read).
@@ -289,6 +286,97 @@ def eigvalsh(y, a, UPLO="L"):
     d[y] = eigh_tangent(d[a], y, v, UPLO)[0]
 
 
+# svd: the reduced factors (full_matrices=True only of a square matrix, where they are the
+# same; checked before the call); compute_uv=False takes the factors again for the adjoint.
+# Terms of a zero singular value's vectors are left out (safe_reciprocal).
+@reverse(numpy.linalg.svd)
+def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
+    f = svd_factors(y, a, compute_uv)
+    g = svd_cotangents(d[y], f, compute_uv)
+    u = f[0]
+    s = f[1]
+    vh = f[2]
+    ut = numpy.swapaxes(u, -1, -2)
+    v = numpy.swapaxes(vh, -1, -2)
+    gut = numpy.swapaxes(g[0], -1, -2)
+    gv = numpy.swapaxes(g[2], -1, -2)
+    gaps = eig_gaps(s * s)
+    j = gaps * (numpy.matmul(ut, g[0]) - numpy.matmul(gut, u))
+    k = gaps * (numpy.matmul(vh, gv) - numpy.matmul(g[2], v))
+    core = j * numpy.expand_dims(s, -2) + diag_embed(g[1]) + numpy.expand_dims(s, -1) * k
+    inv = numpy.expand_dims(safe_reciprocal(s), -2)
+    left = (g[0] - numpy.matmul(u, numpy.matmul(ut, g[0]))) * inv
+    right = g[2] - numpy.matmul(numpy.matmul(g[2], v), vh)
+    d[a] = numpy.matmul(u, numpy.matmul(core, vh)) + numpy.matmul(left, vh) + \
+        numpy.matmul(u * inv, right)
+
+
+@forward(numpy.linalg.svd)
+def svd(y, a, full_matrices=True, compute_uv=True, hermitian=False):
+    d[y] = svd_tangent_of(d[a], a, y, compute_uv)
+
+
+# qr: mode='reduced' of a matrix with at least as many rows as columns, full rank (checked
+# before the call)
+@reverse(numpy.linalg.qr)
+def qr(y, a, mode="reduced"):
+    q = y[0]
+    r = y[1]
+    m = numpy.matmul(r, numpy.swapaxes(d[y][1], -1, -2)) - \
+        numpy.matmul(numpy.swapaxes(d[y][0], -1, -2), q)
+    b = d[y][0] + numpy.matmul(q, hermitian_from(m, "L"))
+    d[a] = numpy.matmul(b, numpy.swapaxes(numpy.linalg.inv(r), -1, -2))
+
+
+@forward(numpy.linalg.qr)
+def qr(y, a, mode="reduced"):
+    d[y] = qr_tangent(d[a], y[0], y[1])
+
+
+# pinv: where the rank does not change (a full-rank matrix, or one whose rank is the same
+# nearby); hermitian=True (which reads one triangle) is refused before the call
+@reverse(numpy.linalg.pinv)
+def pinv(y, a, rcond=None, hermitian=False, rtol=None):
+    pt = numpy.swapaxes(y, -1, -2)
+    gt = numpy.swapaxes(d[y], -1, -2)
+    d[a] = -numpy.matmul(pt, numpy.matmul(d[y], pt)) + \
+        numpy.matmul(gt - numpy.matmul(a, numpy.matmul(y, gt)), numpy.matmul(y, pt)) + \
+        numpy.matmul(numpy.matmul(pt, y), gt - numpy.matmul(numpy.matmul(gt, y), a))
+
+
+@forward(numpy.linalg.pinv)
+def pinv(y, a, rcond=None, hermitian=False, rtol=None):
+    d[y] = pinv_tangent(d[a], a, y)
+
+
+# lstsq: x = pinv(a) b (the rank must not change nearby), the residuals |b - a x|^2 (their
+# derivative needs a x's optimality: a^T (b - a x) = 0) and the singular values; rank is an
+# integer
+@reverse(numpy.linalg.lstsq)
+def lstsq(y, a, b, rcond=None):
+    p = numpy.linalg.pinv(a)
+    pt = numpy.swapaxes(p, -1, -2)
+    x = as_columns(y[0], b)
+    bm = as_columns(b, b)
+    gx = as_columns(d[y][0], b)
+    res = (bm - numpy.matmul(a, x)) * lstsq_residual_weight(d[y][1], y[0])
+    gp = numpy.matmul(gx, numpy.swapaxes(bm, -1, -2))
+    gpt = numpy.swapaxes(gp, -1, -2)
+    usv = numpy.linalg.svd(a, full_matrices=False)
+    d[a] = -numpy.matmul(pt, numpy.matmul(gp, pt)) + \
+        numpy.matmul(gpt - numpy.matmul(a, numpy.matmul(p, gpt)), numpy.matmul(p, pt)) + \
+        numpy.matmul(numpy.matmul(pt, p), gpt - numpy.matmul(numpy.matmul(gpt, p), a)) - \
+        2.0 * numpy.matmul(res, numpy.swapaxes(x, -1, -2)) + \
+        numpy.matmul(usv[0] * numpy.expand_dims(d[y][3], -2), usv[2])
+    d[b] = numpy.reshape(numpy.matmul(pt, gx) + 2.0 * res, numpy.shape(b))
+
+
+@forward(numpy.linalg.lstsq)
+def lstsq(y, a, b, rcond=None):
+    d[y] = [*lstsq_tangent_a(d[a], a, b, y)]
+    d[y] = [*lstsq_tangent_b(d[b], a, b, y)]
+
+
 # -- the decomposition helpers' own tangents (forward mode over an emitted gradient) ---------
 @forward(slogdet_weight)
 def slogdet_weight_tangent(y, g, sign):
@@ -327,6 +415,34 @@ def diag_embed_tangent(y, x):
     d[y] = diag_embed(d[x])
 
 
+@forward(safe_reciprocal)
+def safe_reciprocal_tangent_rule(y, s):
+    d[y] = safe_reciprocal_tangent(d[s], s)
+
+
+@forward(svd_factors)
+def svd_factors_tangent(y, y0, a, compute_uv):
+    d[y] = [*svd_factors_given(d[y0], y0, a, compute_uv)]
+    d[y] = [*svd_factors_recomputed(d[a], y0, a, compute_uv)]
+
+
+@forward(svd_cotangents)
+def svd_cotangents_tangent(y, g, factors, compute_uv):
+    d[y] = [*svd_cotangents(d[g], factors, compute_uv)]
+
+
+@forward(as_columns)
+def as_columns_tangent(y, x, like):
+    d[y] = as_columns(d[x], like)
+
+
+@forward(lstsq_residual_weight)
+def lstsq_residual_weight_tangent(y, g, x):
+    d[y] = lstsq_residual_weight(d[g], x)
+
+
 @forward(eig_gaps)
 def eig_gaps_tangent_rule(y, w):
     d[y] = eig_gaps_tangent(d[w], w)
+
+not_implemented(numpy.linalg.eig, "no eigen-decomposition rule yet")

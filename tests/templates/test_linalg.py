@@ -371,3 +371,73 @@ def test_eigh_degenerate_eigenvalues_alone():
     a = np.diag([1.0, 1.0, 2.0])
     check(lambda a: np.sum(np.linalg.eigvalsh(a) * np.array([1.0, 1.0, 3.0])), a)
     check(lambda a: np.sum(np.linalg.eigh(a)[0] * np.array([1.0, 1.0, 3.0])), a)
+
+
+def _distinct_singular(m, n, *batch):
+    """A matrix whose singular values are distinct and away from 0."""
+    k = min(m, n)
+    u = np.linalg.qr(_x(*batch, m, m))[0][..., :, :k]
+    v = np.linalg.qr(_x(*batch, n, n))[0][..., :, :k]
+    s = np.linspace(1.0, 2.5, k)
+    return np.matmul(u * s, np.swapaxes(v, -1, -2)) + 0.0
+
+
+SVD_SHAPES = [(3, 3), (4, 2), (2, 4), (2, 3, 2), (1, 1), (3, 1)]
+
+
+@pytest.mark.parametrize("shape", SVD_SHAPES, ids=str)
+def test_svd(shape):
+    a = _distinct_singular(*shape[-2:], *shape[:-2])
+    k = min(shape[-2:])
+    cs = _weights(shape[:-2] + (k,))
+    cu = _weights(shape[:-1] + (k,))
+    cv = _weights(shape[:-2] + (k, shape[-1]))
+
+    def invariant(a):   # singular values, and vectors up to a common sign per pair
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        return np.sum(s * cs) + np.sum(u * u * cu) + np.sum(vh * vh * cv) + \
+            np.sum(np.matmul(u * np.expand_dims(s, -2), vh) ** 2)
+    check(invariant, a)
+
+    def gauge(a):       # the signs LAPACK picks: continuous here
+        u, s, vh = np.linalg.svd(a, full_matrices=False)
+        return np.sum(u * cu) + np.sum(vh * cv)
+    check(gauge, a)
+    check(lambda a: np.sum(np.linalg.svd(a, compute_uv=False) ** 2 * cs), a)
+    if shape[-1] == shape[-2]:
+        check(lambda a: np.sum(np.linalg.svd(a)[0] * cu), a)   # full_matrices of a square
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4, 3), (1, 1)], ids=str)
+def test_qr(shape):
+    a = _distinct_singular(*shape[-2:], *shape[:-2])
+    cq = _weights(shape)
+    cr = _weights(shape[:-2] + (shape[-1], shape[-1]))
+
+    def f(a):
+        q, r = np.linalg.qr(a)
+        return np.sum(q * cq) + np.sum(r * cr)
+    check(f, a)
+    check(lambda a: np.sum(np.linalg.qr(a, "reduced")[1] ** 2), a)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 4), (2, 3, 2)], ids=str)
+def test_pinv(shape):
+    a = _distinct_singular(*shape[-2:], *shape[:-2])
+    w = _weights(shape[:-2] + (shape[-1], shape[-2]))
+    check(lambda a: np.sum(np.linalg.pinv(a) * w), a)
+    check(lambda a: np.sum(np.linalg.pinv(a, rcond=1e-10) ** 2), a)
+
+
+@pytest.mark.parametrize("sa,sb", [((4, 2), (4,)), ((4, 2), (4, 3)), ((3, 3), (3,)),
+                                   ((2, 4), (2,)), ((2, 4), (2, 2))], ids=str)
+def test_lstsq(sa, sb):
+    a, b = _distinct_singular(*sa), _x(*sb)
+    x_shape = np.shape(np.linalg.lstsq(a, b)[0])
+    w = _weights(x_shape)
+
+    def f(a, b):
+        x, res, rank, s = np.linalg.lstsq(a, b, rcond=None)
+        return np.sum(x * w) + np.sum(res) * 0.5 + np.sum(s ** 2) + rank * 0.0
+    check(f, a, b, wrt=(0, 1))
+    check(lambda a, b: np.sum(np.linalg.lstsq(a, b)[0] ** 2), a, b, wrt=(0, 1))
