@@ -325,7 +325,64 @@ def argument_checks():
     """{function: (check, names of the arguments it is given)}: checks placed before such a
     call in the primal code (srcdiff.checks), refusing at the user's line the values its
     rule does not cover; each check takes those arguments, then where ('FILE:LINE')."""
-    return {numpy.einsum: (check_einsum, ["subscripts"])}
+    return {numpy.einsum: (check_einsum, ["subscripts"]),
+            numpy.linalg.cholesky: (check_real_matrix, ["a"]),
+            numpy.linalg.eigh: (check_real_matrix, ["a"]),
+            numpy.linalg.eigvalsh: (check_real_matrix, ["a"]),
+            numpy.linalg.svd: (check_svd, ["a", "full_matrices", "compute_uv", "hermitian"]),
+            numpy.linalg.qr: (check_qr, ["a", "mode"]),
+            numpy.linalg.pinv: (check_pinv, ["a", "hermitian"]),
+            numpy.linalg.lstsq: (check_lstsq, ["a", "b"])}
+
+
+def check_real_matrix(a, where, what="this decomposition"):
+    """Complex matrices: the rules of cholesky, eigh, eigvalsh, svd, qr, pinv and lstsq are
+    worked out for real ones only."""
+    if numpy.iscomplexobj(a):
+        refuse(f"srcdiff differentiates {what} of real matrices only, not complex ones",
+               "split the matrix into real and imaginary parts and write the complex "
+               "algebra with real matrices", where)
+
+
+def check_svd(a, full_matrices, compute_uv, hermitian, where):
+    """svd: real, hermitian=False, and the vectors with full_matrices=True only of square
+    matrices (the extra columns of u or rows of vh are any orthonormal completion: no
+    derivative)."""
+    check_real_matrix(a, where, "numpy.linalg.svd")
+    if hermitian:
+        refuse("srcdiff differentiates numpy.linalg.svd with hermitian=False only",
+               "leave hermitian out (the SVD is the same for a symmetric matrix), or use "
+               "numpy.linalg.eigh", where)
+    shape = numpy.shape(a)
+    if compute_uv and full_matrices and shape[-1] != shape[-2]:
+        refuse("numpy.linalg.svd with full_matrices=True of a non-square matrix has no "
+               "derivative (the extra singular vectors are any orthonormal completion)",
+               "pass full_matrices=False", where)
+
+
+def check_qr(a, mode, where):
+    """qr: real, mode='reduced', at least as many rows as columns."""
+    check_real_matrix(a, where, "numpy.linalg.qr")
+    if mode != "reduced":
+        refuse(f"srcdiff differentiates numpy.linalg.qr with mode='reduced' only, not "
+               f"mode={mode!r}", "use the default mode='reduced'", where)
+    shape = numpy.shape(a)
+    if shape[-2] < shape[-1]:
+        refuse("srcdiff differentiates numpy.linalg.qr of matrices with at least as many "
+               "rows as columns only", "take the QR decomposition of the transpose (an LQ "
+               "decomposition) or of the leading square block", where)
+
+
+def check_pinv(a, hermitian, where):
+    check_real_matrix(a, where, "numpy.linalg.pinv")
+    if hermitian:
+        refuse("srcdiff differentiates numpy.linalg.pinv with hermitian=False only "
+               "(hermitian=True reads one triangle)", "leave hermitian out", where)
+
+
+def check_lstsq(a, b, where):
+    check_real_matrix(a, where, "numpy.linalg.lstsq")
+    check_real_matrix(b, where, "numpy.linalg.lstsq")
 
 
 def check_einsum(subscripts, where):

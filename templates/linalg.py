@@ -10,6 +10,8 @@ from srcdiff.runtime_linalg import (as_columns, lstsq_residual_weight, lstsq_tan
                                     safe_reciprocal, safe_reciprocal_tangent, svd_cotangents,
                                     svd_factors, svd_factors_given, svd_factors_recomputed,
                                     svd_tangent_of)
+from srcdiff.runtime_linalg import (check_lstsq, check_pinv, check_qr, check_real_matrix,
+                                    check_svd)
 from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tangent, cross_grad,
                                     diag_embed, eig_gaps, eig_gaps_tangent, eigh_tangent,
                                     einsum_apply, einsum_grad, einsum_grad_along,
@@ -167,7 +169,8 @@ def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None,
 
 
 # -- the helpers' own tangents (forward mode over an emitted gradient) -----------------------
-nondifferentiable(check_einsum)
+nondifferentiable(check_einsum, check_real_matrix, check_svd, check_qr, check_pinv,
+                  check_lstsq)
 
 
 # kron_grad(g, a, b, 0) reads b's values and a's shape alone (and the other way round for 1):

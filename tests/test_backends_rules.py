@@ -535,6 +535,16 @@ case("eigh", lambda a, w: np.sum(np.linalg.eigh(a)[0] * w[0]) + np.sum(np.linalg
      _SPD, _w((3, 3)))
 case("eigvalsh", lambda a, w: np.sum(np.linalg.eigvalsh(a, "U") * w), _SPD, _w((3,)))
 
+_WIDE = np.array([[1.5, 0.2, -0.3], [0.1, -0.9, 0.4]])
+case("svd", lambda a, w: np.sum(np.linalg.svd(a, full_matrices=False)[0] ** 2 * w[:, :2])
+     + np.sum(np.linalg.svd(a, full_matrices=False)[2] * w), _WIDE, _w((2, 3)))
+case("svd-values", lambda a, w: np.sum(np.linalg.svd(a, compute_uv=False) * w), _WIDE, _w((2,)))
+case("qr", lambda a, w: np.sum(np.linalg.qr(a)[0] * w) + np.sum(np.linalg.qr(a)[1] ** 2),
+     _WIDE.T.copy(), _w((3, 2)))
+case("pinv", lambda a, w: np.sum(np.linalg.pinv(a) * w), _WIDE, _w((3, 2)))
+case("lstsq", lambda a, b, w: np.sum(np.linalg.lstsq(a, b)[0] * w)
+     + np.sum(np.linalg.lstsq(a, b)[1]), _WIDE.T.copy(), _x(3), _w((2,)), wrt=(0, 1))
+
 # templates/fft.py -------------------------------------------------------------------------
 def _fft_power(fn, n, axes, norm=None):
     return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
@@ -786,7 +796,8 @@ HVP_CASES = [
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("cross", 0), ("tensordot", 1),
     ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1), ("slogdet", 0),
     ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
-    ("eigvalsh", 0),
+    ("eigvalsh", 0), ("svd", 0), ("svd-values", 0), ("qr", 0), ("pinv", 0), ("lstsq", 0),
+    ("lstsq", 1),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

@@ -441,3 +441,59 @@ def test_lstsq(sa, sb):
         return np.sum(x * w) + np.sum(res) * 0.5 + np.sum(s ** 2) + rank * 0.0
     check(f, a, b, wrt=(0, 1))
     check(lambda a, b: np.sum(np.linalg.lstsq(a, b)[0] ** 2), a, b, wrt=(0, 1))
+
+
+def _refused(f, args, match):
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    tangents = [np.ones_like(a) for a in args[:1]]
+    for run in (lambda: srcdiff.grad(f)(*args), lambda: srcdiff.jvp(f)(*args, *tangents)):
+        with pytest.raises(SrcdiffError, match=match) as info:
+            run()
+        assert info.value.lineno is not None and "np.linalg" in info.value.line
+
+
+def svd_full_of_wide(a):
+    return np.sum(np.linalg.svd(a)[0])
+
+
+def svd_hermitian(a):
+    return np.sum(np.linalg.svd(a, hermitian=True)[1])
+
+
+def qr_complete(a):
+    return np.sum(np.linalg.qr(a, mode="complete")[1])
+
+
+def qr_of_wide(a):
+    return np.sum(np.linalg.qr(a)[1])
+
+
+def pinv_hermitian(a):
+    return np.sum(np.linalg.pinv(a, hermitian=True))
+
+
+def eigh_of_complex(a):
+    return np.sum(np.linalg.eigh(a * (1.0 + 1.0j))[0])
+
+
+def cholesky_of_complex(a):
+    return np.sum(np.abs(np.linalg.cholesky(a * (1.0 + 0.0j))))
+
+
+def svd_mode(a, full):
+    return np.sum(np.linalg.svd(a, full_matrices=full)[0])
+
+
+@pytest.mark.parametrize("f,shape,match", [
+    (svd_full_of_wide, (2, 3), "full_matrices"), (svd_hermitian, (3, 3), "hermitian"),
+    (qr_complete, (3, 3), "mode='complete'"), (qr_of_wide, (2, 3), "as many rows"),
+    (pinv_hermitian, (3, 3), "hermitian"), (eigh_of_complex, (3, 3), "complex"),
+    (cholesky_of_complex, (3, 3), "complex")], ids=lambda v: getattr(v, "__name__", None))
+def test_uncovered_arguments_are_refused_at_the_line(f, shape, match):
+    _refused(f, [_spd(*shape) if shape[0] == shape[1] else _x(*shape)], match)
+
+
+def test_svd_full_matrices_known_only_at_run_time():
+    _refused(svd_mode, [_x(2, 3), True], "full_matrices")
+    check(lambda a: svd_mode(a, False), _distinct_singular(2, 3))
