@@ -27,13 +27,14 @@ import operator
 import os
 import types
 
-from . import analyze, sequences
+from . import analyze, runtime_linalg, sequences
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_user_function, is_literal as _is_literal, reference)
+from .errors import where
 from .names import Namer
 
 GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
@@ -1228,6 +1229,12 @@ class Lowerer:
                 ref = self.bind(canonical_path(func), func)
                 return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), "call",
                                    func=func)
+            if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
+                func = runtime_linalg.result_field
+                self.bindings[func.__name__] = func
+                here = S.const(where(self.src.filename, self.line))
+                return self.assign(target, S.Call(func=S.load(func.__name__), args=[
+                    base, S.const(node.attr), here], keywords=[]), "call", func=func)
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)

@@ -679,3 +679,49 @@ def lstsq_tangent_b(t, a, b, y):
     else:
         dres = res * 0
     return numpy.reshape(dx, numpy.shape(x)), dres, rank * 0, s * 0
+
+
+# -- fields of the decompositions' named tuples: eigh(a).eigenvalues, svd(a).S ------------------
+RESULT_FIELDS = ("eigenvalues", "eigenvectors", "U", "S", "Vh", "Q", "R", "sign", "logabsdet")
+
+
+def returns_tuple(func):
+    """Whether func returns a tuple (its adjoint: a list of the items' adjoints)."""
+    tuples = (numpy.linalg.eigh, numpy.linalg.eig, numpy.linalg.svd, numpy.linalg.qr,
+              numpy.linalg.slogdet, numpy.linalg.lstsq)
+    return any(func is f for f in tuples)
+
+
+def result_field(value, name, where):
+    """value.name (the lowering of such an attribute read): an item of a named tuple that a
+    decomposition returned, or, of anything else, the attribute itself."""
+    position = _field_position(value, name)
+    return getattr(value, name) if position is None else value[position]
+
+
+def _field_position(value, name):
+    fields = getattr(type(value), "_fields", None)
+    if isinstance(value, tuple) and fields and name in fields:
+        return list(fields).index(name)
+    return None
+
+
+def result_field_grad(g, value, name, where):
+    """The adjoint of value in y = result_field(value, name, where): g at the field's place
+    in a list of zeros (refused, at the user's line, for an attribute of anything else)."""
+    position = _field_position(value, name)
+    if position is None:
+        refuse(f"srcdiff cannot differentiate through the attribute .{name} of a "
+               f"{type(value).__name__}", "compute it from arrays with numpy functions", where)
+    out = [numpy.zeros_like(item) for item in value]
+    out[position] = g
+    return out
+
+
+def result_field_tangent(t, value, name, where):
+    """The tangent of result_field(value, name, where) from value's tangent t."""
+    position = _field_position(value, name)
+    if position is None:
+        refuse(f"srcdiff cannot differentiate through the attribute .{name} of a "
+               f"{type(value).__name__}", "compute it from arrays with numpy functions", where)
+    return t[position]

@@ -10,6 +10,7 @@ from srcdiff.runtime_linalg import (as_columns, lstsq_residual_weight, lstsq_tan
                                     safe_reciprocal, safe_reciprocal_tangent, svd_cotangents,
                                     svd_factors, svd_factors_given, svd_factors_recomputed,
                                     svd_tangent_of)
+from srcdiff.runtime_linalg import result_field, result_field_grad, result_field_tangent
 from srcdiff.runtime_linalg import (check_lstsq, check_pinv, check_qr, check_real_matrix,
                                     check_svd)
 from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tangent, cross_grad,
@@ -378,6 +379,22 @@ def lstsq(y, a, b, rcond=None):
 def lstsq(y, a, b, rcond=None):
     d[y] = [*lstsq_tangent_a(d[a], a, b, y)]
     d[y] = [*lstsq_tangent_b(d[b], a, b, y)]
+
+
+# eigh(a).eigenvalues, svd(a).S, slogdet(a).logabsdet, qr(a).R (the lowering's result_field)
+@reverse(result_field)
+def result_field_adjoint(y, value, name, where):
+    d[value] = result_field_grad(d[y], value, name, where)
+
+
+@forward(result_field)
+def result_field_tangent_rule(y, value, name, where):
+    d[y] = result_field_tangent(d[value], value, name, where)
+
+
+@forward(result_field_grad)
+def result_field_grad_tangent(y, g, value, name, where):
+    d[y] = [*result_field_grad(d[g], value, name, where)]
 
 
 # -- the decomposition helpers' own tangents (forward mode over an emitted gradient) ---------

@@ -497,3 +497,37 @@ def test_uncovered_arguments_are_refused_at_the_line(f, shape, match):
 def test_svd_full_matrices_known_only_at_run_time():
     _refused(svd_mode, [_x(2, 3), True], "full_matrices")
     check(lambda a: svd_mode(a, False), _distinct_singular(2, 3))
+
+
+def test_named_fields_of_the_results():
+    """eigh(a).eigenvalues, svd(a).S, slogdet(a).logabsdet, qr(a).R: NumPy's named tuples,
+    read by field name as by position."""
+    a = _spd(3, 3)
+    w = _weights((3, 3))
+
+    def fields(a):
+        e = np.linalg.eigh(a)
+        s = np.linalg.svd(a)
+        q = np.linalg.qr(a)
+        return np.sum(e.eigenvalues * w[0]) + np.sum(e.eigenvectors ** 2 * w) + \
+            np.sum(s.S) + np.sum(s.U * s.U * w) + np.sum(s.Vh ** 2 * w) + \
+            np.linalg.slogdet(a).logabsdet * np.linalg.slogdet(a).sign + \
+            np.sum(q.R * w) + np.sum(q.Q * w)
+    check(fields, a)
+
+
+class _Holder:
+    def __init__(self, value):
+        self.S = value
+
+
+HOLDER = _Holder(np.array([1.0, 2.0, 3.0]))
+
+
+def attribute_of_a_constant_object(x):
+    return np.sum(HOLDER.S * x) + np.sum(_Holder(2.0).S * x)
+
+
+def test_a_field_name_of_anything_else_is_the_attribute():
+    """.S of an object that is not a decomposition's result: the attribute itself."""
+    check(attribute_of_a_constant_object, _x(3))
