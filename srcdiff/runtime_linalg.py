@@ -725,3 +725,58 @@ def result_field_tangent(t, value, name, where):
         refuse(f"srcdiff cannot differentiate through the attribute .{name} of a "
                f"{type(value).__name__}", "compute it from arrays with numpy functions", where)
     return t[position]
+
+
+# -- eig: general matrices, complex results -------------------------------------------------------
+# LAPACK scales each eigenvector to unit length with its largest component real; the eigenvector
+# derivative V (F o V^-1 dA V) (F = eig_gaps(w)) is corrected by v_j c_j to keep that gauge.
+def _largest(v):
+    """Per column of v, a one-hot mask of its component of largest modulus."""
+    mag = numpy.abs(v)
+    return mag == numpy.max(mag, axis=-2, keepdims=True)
+
+
+def eig_gauge(u, v):
+    """c (one per column) with u + v c keeping |v_j| = 1 and v_j's largest component real."""
+    c = -numpy.real(numpy.sum(numpy.conjugate(v) * u, axis=-2))
+    if not (numpy.iscomplexobj(v) or numpy.iscomplexobj(u)):
+        return c
+    top = _largest(v)
+    up = numpy.sum(u * top, axis=-2)
+    vp = numpy.real(numpy.sum(v * top, axis=-2))
+    return c - 1j * numpy.imag(up) / vp
+
+
+def eig_tangent(t, w, v):
+    """(dw, dv) of numpy.linalg.eig along t."""
+    m = numpy.matmul(numpy.linalg.inv(v), numpy.matmul(t, v))
+    u = numpy.matmul(v, eig_gaps(w) * m)
+    return numpy.diagonal(m, 0, -2, -1), u + v * numpy.expand_dims(eig_gauge(u, v), -2)
+
+
+def eig_vector_cotangent(g, v):
+    """The cotangent of u = V (F o M) from the eigenvectors' g: g and the adjoint of the
+    gauge's correction v_j c_j (linear over the reals in u)."""
+    k = numpy.sum(g * v, axis=-2)
+    out = g - numpy.expand_dims(numpy.real(k), -2) * numpy.conjugate(v)
+    if not (numpy.iscomplexobj(v) or numpy.iscomplexobj(g)):
+        return out
+    top = _largest(v)
+    vp = numpy.real(numpy.sum(v * top, axis=-2))
+    return out - 1j * top * numpy.expand_dims(numpy.imag(k) / vp, -2)
+
+
+def eig_vector_cotangent_tangent(g, dv, v):
+    """The tangent of eig_vector_cotangent(g, v) along v's tangent dv (the largest
+    component's position is piecewise constant)."""
+    k = numpy.sum(g * v, axis=-2)
+    dk = numpy.sum(g * dv, axis=-2)
+    out = -numpy.expand_dims(numpy.real(dk), -2) * numpy.conjugate(v) \
+        - numpy.expand_dims(numpy.real(k), -2) * numpy.conjugate(dv)
+    if not (numpy.iscomplexobj(v) or numpy.iscomplexobj(g) or numpy.iscomplexobj(dv)):
+        return out
+    top = _largest(v)
+    vp = numpy.real(numpy.sum(v * top, axis=-2))
+    dvp = numpy.real(numpy.sum(dv * top, axis=-2))
+    return out - 1j * top * numpy.expand_dims(numpy.imag(dk) / vp
+                                              - numpy.imag(k) * dvp / (vp * vp), -2)

@@ -10,6 +10,8 @@ from srcdiff.runtime_linalg import (as_columns, lstsq_residual_weight, lstsq_tan
                                     safe_reciprocal, safe_reciprocal_tangent, svd_cotangents,
                                     svd_factors, svd_factors_given, svd_factors_recomputed,
                                     svd_tangent_of)
+from srcdiff.runtime_linalg import (eig_tangent, eig_vector_cotangent,
+                                    eig_vector_cotangent_tangent, fft_real_part)
 from srcdiff.runtime_linalg import result_field, result_field_grad, result_field_tangent
 from srcdiff.runtime_linalg import (check_lstsq, check_pinv, check_qr, check_real_matrix,
                                     check_svd)
@@ -290,6 +292,26 @@ def eigvalsh(y, a, UPLO="L"):
     d[y] = eigh_tangent(d[a], y, v, UPLO)[0]
 
 
+# eig: general (non-symmetric) matrices, real or complex, complex eigenvalues and vectors in
+# general; holomorphic in a but for the eigenvectors' gauge (unit length, largest component
+# real, as LAPACK returns them), whose correction is linear over the reals. A real a takes
+# the real part of its adjoint.
+@reverse(numpy.linalg.eig)
+def eig(y, a):
+    w = y[0]
+    v = y[1]
+    vt = numpy.swapaxes(v, -1, -2)
+    inner = eig_gaps(w) * numpy.matmul(vt, eig_vector_cotangent(d[y][1], v)) + \
+        diag_embed(d[y][0])
+    d[a] = fft_real_part(numpy.matmul(numpy.swapaxes(numpy.linalg.inv(v), -1, -2),
+                                      numpy.matmul(inner, vt)), a)
+
+
+@forward(numpy.linalg.eig)
+def eig(y, a):
+    d[y] = eig_tangent(d[a], y[0], y[1])
+
+
 # svd: the reduced factors (full_matrices=True only of a square matrix, where they are the
 # same; checked before the call); compute_uv=False takes the factors again for the adjoint.
 # Terms of a zero singular value's vectors are left out (safe_reciprocal).
@@ -435,6 +457,17 @@ def diag_embed_tangent(y, x):
     d[y] = diag_embed(d[x])
 
 
+@forward(eig_vector_cotangent)
+def eig_vector_cotangent_tangent_rule(y, g, v):
+    d[y] = eig_vector_cotangent(d[g], v)
+    d[y] = eig_vector_cotangent_tangent(g, d[v], v)
+
+
+@forward(fft_real_part)
+def fft_real_part_tangent(y, g, a):
+    d[y] = fft_real_part(d[g], a)
+
+
 @forward(safe_reciprocal)
 def safe_reciprocal_tangent_rule(y, s):
     d[y] = safe_reciprocal_tangent(d[s], s)
@@ -465,4 +498,3 @@ def lstsq_residual_weight_tangent(y, g, x):
 def eig_gaps_tangent_rule(y, w):
     d[y] = eig_gaps_tangent(d[w], w)
 
-not_implemented(numpy.linalg.eig, "no eigen-decomposition rule yet")

@@ -545,6 +545,12 @@ case("pinv", lambda a, w: np.sum(np.linalg.pinv(a) * w), _WIDE, _w((3, 2)))
 case("lstsq", lambda a, b, w: np.sum(np.linalg.lstsq(a, b)[0] * w)
      + np.sum(np.linalg.lstsq(a, b)[1]), _WIDE.T.copy(), _x(3), _w((2,)), wrt=(0, 1))
 
+case("eig", lambda a, w: np.sum(np.abs(np.linalg.eig(a)[1]) ** 2 * w)
+     + np.sum(np.real(np.linalg.eig(a)[0]) * w[0]),
+     np.array([[0.5, -2.0, 0.3], [1.5, 0.2, -0.4], [0.1, 0.6, 2.0]]), _w((3, 3)))
+case("named-fields", lambda a, w: np.sum(np.linalg.eigh(a).eigenvalues * w)
+     + np.linalg.slogdet(a).logabsdet, _SPD, _w((3,)))
+
 # templates/fft.py -------------------------------------------------------------------------
 def _fft_power(fn, n, axes, norm=None):
     return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
@@ -797,7 +803,7 @@ HVP_CASES = [
     ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1), ("slogdet", 0),
     ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
     ("eigvalsh", 0), ("svd", 0), ("svd-values", 0), ("qr", 0), ("pinv", 0), ("lstsq", 0),
-    ("lstsq", 1),
+    ("lstsq", 1), ("eig", 0), ("named-fields", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

@@ -531,3 +531,32 @@ def attribute_of_a_constant_object(x):
 def test_a_field_name_of_anything_else_is_the_attribute():
     """.S of an object that is not a decomposition's result: the attribute itself."""
     check(attribute_of_a_constant_object, _x(3))
+
+
+EIG_INPUTS = {"real, real eigenvalues": _spd(3, 3) + 0.5 * np.triu(_x(3, 3)),
+              "real, a complex pair": np.array([[0.5, -2.0, 0.3], [1.5, 0.2, -0.4],
+                                                [0.1, 0.6, 2.0]]),
+              "complex": _x(3, 3) + 1j * _x(3, 3),
+              "stack": np.stack([_spd(3, 3) + 0.4 * _x(3, 3), _x(3, 3) + 2.0 * np.eye(3)])}
+
+
+@pytest.mark.parametrize("a", EIG_INPUTS.values(), ids=EIG_INPUTS.keys())
+def test_eig(a):
+    c = _weights(a.shape[:-1])
+    cv = _weights(a.shape)
+
+    def values(a):
+        w = np.linalg.eig(a)[0]
+        return np.sum(np.real(w) * c) + np.sum(np.imag(w) ** 2 * c)
+    check(values, a)
+
+    def invariant(a):   # the eigenvectors' moduli: the same whatever their phase
+        w, v = np.linalg.eig(a)
+        return np.sum(np.abs(v) ** 2 * cv) + np.sum(np.abs(w))
+    check(invariant, a)
+
+    def gauge(a):       # LAPACK's phase (largest component real): continuous here
+        v = np.linalg.eig(a).eigenvectors
+        return np.sum(np.real(v) * cv) + np.sum(np.imag(v) * cv[..., ::-1])
+    check(gauge, a)
+    check(lambda a: np.linalg.eig(a)[1], a)   # the eigenvectors themselves
