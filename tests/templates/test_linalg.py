@@ -240,7 +240,8 @@ EINSUM = [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]),
           ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]), ("...ij,...jk", [(5, 2, 3), (5, 3, 2)]),
           ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]), ("i...->...", [(3, 2, 2)]),
           ("ij,jk,kl->il", [(2, 3), (3, 2), (2, 4)]), ("iij->ij", [(3, 3, 2)]),
-          ("iji->j", [(2, 3, 2)]), ("ij,ij->i", [(3, 2), (3, 2)]), ("ij->i", [(3, 4)]), ("ab,cd,ef,bc->af", [(2, 3), (2, 2), (3, 2), (3, 2)]),
+          ("iji->j", [(2, 3, 2)]), ("ij,ij->i", [(3, 2), (3, 2)]), ("ij->i", [(3, 4)]),
+          ("ab,cd,ef,bc->af", [(2, 3), (2, 2), (3, 2), (3, 2)]),
           ("a,b,c,d,e->abcde", [(2,), (1,), (2,), (2,), (1,)]),
           ("...i,...i->...", [(1, 3), (4, 3)]), ("i, i", [(3,), (3,)])]
 
@@ -560,3 +561,41 @@ def test_eig(a):
         return np.sum(np.real(v) * cv) + np.sum(np.imag(v) * cv[..., ::-1])
     check(gauge, a)
     check(lambda a: np.linalg.eig(a)[1], a)   # the eigenvectors themselves
+
+
+def _z(*shape):
+    return _x(*shape) + 1j * _x(*shape)
+
+
+def test_products_of_complex_operands():
+    """Holomorphic in each operand: transposes, no conjugates (the complex convention)."""
+    a, b = _z(2, 3), _z(3, 2)
+    check(lambda a, b: np.einsum("ij,jk->ik", a, b), a, b, wrt=(0, 1))
+    check(lambda a, b: np.tensordot(a, b, 1), a, b, wrt=(0, 1))
+    check(lambda a, b: np.kron(a, b), a, b, wrt=(0, 1))
+    check(lambda a, b: np.cross(a, b), _z(2, 3), _z(2, 3), wrt=(0, 1))
+    check(lambda a: np.linalg.matrix_power(a, 3), _z(3, 3))
+    check(lambda a: np.linalg.matrix_power(a, -2), _z(3, 3) + 3.0 * np.eye(3))
+
+
+def test_products_with_integer_and_0d_operands():
+    ints = np.arange(6).reshape(2, 3)
+    check(lambda a: np.sum(np.einsum("ij,ij->i", a, ints) ** 2), _x(2, 3))
+    check(lambda a: np.sum(np.einsum(",ij->ij", 2.5, a) * _weights((2, 3))), _x(2, 3))
+    check(lambda s, a: np.sum(np.einsum(",ij->j", s, a) ** 2), np.array(0.7), _x(2, 3),
+          wrt=(0, 1))
+    check(lambda a: np.sum(np.kron(ints, a) ** 2), _x(2, 2))
+    check(lambda a: np.sum(np.tensordot(a, ints, ([0, 1], [0, 1])) ** 2), _x(2, 3))
+    check(lambda a: np.sum(np.cross(a, np.array([1, 2, 3])) ** 2), _x(2, 3))
+
+
+def einsum_with_dtype(a):
+    return np.sum(np.einsum("ij->i", a, dtype=np.float64))
+
+
+def test_einsum_keywords_the_rule_does_not_handle_are_refused():
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    with pytest.raises(SrcdiffError, match="does not accept this call") as info:
+        srcdiff.grad(einsum_with_dtype)(_x(2, 3))
+    assert "dtype=np.float64" in info.value.line
