@@ -199,17 +199,6 @@ def tensordot_grad_tangent(y, g, a, b, axes, which):
     d[y] = tensordot_grad(g, a, d[b], axes, which) * (which == 0)
 
 
-@forward(einsum_apply)
-def einsum_apply_tangent(y, subscripts, optimize, op0, op1=None, op2=None, op3=None,
-                         op4=None, op5=None):
-    d[y] = einsum_apply(subscripts, optimize, d[op0], op1, op2, op3, op4, op5)
-    d[y] = einsum_apply(subscripts, optimize, op0, d[op1], op2, op3, op4, op5)
-    d[y] = einsum_apply(subscripts, optimize, op0, op1, d[op2], op3, op4, op5)
-    d[y] = einsum_apply(subscripts, optimize, op0, op1, op2, d[op3], op4, op5)
-    d[y] = einsum_apply(subscripts, optimize, op0, op1, op2, op3, d[op4], op5)
-    d[y] = einsum_apply(subscripts, optimize, op0, op1, op2, op3, op4, d[op5])
-
-
 @forward(einsum_grad)
 def einsum_grad_tangent(y, g, subscripts, which, op0, op1=None, op2=None, op3=None, op4=None,
                         op5=None):
