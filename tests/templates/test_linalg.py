@@ -599,3 +599,11 @@ def test_einsum_keywords_the_rule_does_not_handle_are_refused():
     with pytest.raises(SrcdiffError, match="does not accept this call") as info:
         srcdiff.grad(einsum_with_dtype)(_x(2, 3))
     assert "dtype=np.float64" in info.value.line
+
+
+def test_einsum_of_six_operands():
+    ops = [_x(2), _x(2, 3), _x(3), _x(3, 2), _x(2), _x(2, 2)]
+
+    def f(a, b, c, e, g, h):
+        return np.einsum("i,ij,j,jk,k,kl->l", a, b, c, e, g, h) ** 2
+    check(lambda a, b, c, e, g, h: np.sum(f(a, b, c, e, g, h)), *ops, wrt=(0, 1, 2, 3, 4, 5))
