@@ -327,6 +327,7 @@ def test_matrix_power(n, shape):
     a = _well_conditioned(*shape) * 0.5
     w = _weights(shape)
     check(lambda a: np.sum(np.linalg.matrix_power(a, n) * w), a)
+    check(lambda a: np.sum(np.linalg.matrix_power(a, n) ** 2 * w), a)  # a cotangent that varies
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -439,7 +440,7 @@ def test_lstsq(sa, sb):
 
     def f(a, b):
         x, res, rank, s = np.linalg.lstsq(a, b, rcond=None)
-        return np.sum(x * w) + np.sum(res) * 0.5 + np.sum(s ** 2) + rank * 0.0
+        return np.sum(x * w) + np.sum(res) * 0.5 + np.sum(res ** 2) + np.sum(s ** 2) + rank * 0.0
     check(f, a, b, wrt=(0, 1))
     check(lambda a, b: np.sum(np.linalg.lstsq(a, b)[0] ** 2), a, b, wrt=(0, 1))
 
@@ -607,3 +608,23 @@ def test_einsum_of_six_operands():
     def f(a, b, c, e, g, h):
         return np.einsum("i,ij,j,jk,k,kl->l", a, b, c, e, g, h) ** 2
     check(lambda a, b, c, e, g, h: np.sum(f(a, b, c, e, g, h)), *ops, wrt=(0, 1, 2, 3, 4, 5))
+
+
+def write_into_a_field(a):
+    r = np.linalg.qr(a)
+    q = r.Q
+    q[0, 0] = 0.0
+    return np.sum(r[0] * 2.0)
+
+
+def test_a_write_into_a_field_is_refused():
+    """q = qr(a).Q is the result's own array: writing into it changes r[0] too, which the
+    derivative did not follow (a silent wrong gradient); refused at the write."""
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    a = _distinct_singular(3, 3)
+    for run in (lambda: srcdiff.grad(write_into_a_field)(a),
+                lambda: srcdiff.jvp(write_into_a_field)(a, np.ones((3, 3)))):
+        with pytest.raises(SrcdiffError, match="writing into q") as info:
+            run()
+        assert info.value.line.strip() == "q[0, 0] = 0.0"
