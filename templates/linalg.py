@@ -148,9 +148,10 @@ def tensordot(y, a, b, axes=2):
 
 # numpy.einsum(subscripts, *operands): up to six operands (a call with more does not bind to
 # the rule: refused at its line); the subscripts must be a string (checked before the call,
-# srcdiff.runtime_linalg.check_einsum). optimize= only picks the order of the contractions.
+# srcdiff.runtime_linalg.check_einsum). optimize= only picks the order of the contractions;
+# out=, dtype= and the others are not taken (refused at the call's line).
 @reverse(numpy.einsum)
-def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None, out=None,
+def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None,
            optimize=False):
     d[op0] = einsum_grad(d[y], subscripts, 0, op0, op1, op2, op3, op4, op5)
     d[op1] = einsum_grad(d[y], subscripts, 1, op0, op1, op2, op3, op4, op5)
@@ -161,7 +162,7 @@ def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None,
 
 
 @forward(numpy.einsum)
-def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None, out=None,
+def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None,
            optimize=False):
     d[y] = einsum_apply(subscripts, optimize, d[op0], op1, op2, op3, op4, op5)
     d[y] = einsum_apply(subscripts, optimize, op0, d[op1], op2, op3, op4, op5)

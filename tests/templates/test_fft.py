@@ -104,3 +104,27 @@ def test_round_trip_and_composition():
     def spectrum(z):
         return np.sum(np.abs(np.fft.fftshift(np.fft.fft2(z, norm="ortho"))) ** 2)
     check(spectrum, _z(3, 4))
+
+
+def fft_into_out(a):
+    o = np.zeros(4, dtype=complex)
+    np.fft.fft(a, out=o)
+    return np.sum(np.abs(o) ** 2)
+
+
+def fft_result_and_out(a):
+    o = np.zeros(4, dtype=complex)
+    r = np.fft.fft(a, out=o)
+    return np.sum(np.abs(o) ** 2) + np.sum(np.abs(r))
+
+
+@pytest.mark.parametrize("f", [fft_into_out, fft_result_and_out])
+def test_out_is_refused_at_the_line(f):
+    """out= gave a zero derivative through the array written (its read carried none)."""
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    for run in (lambda: srcdiff.grad(f)(np.arange(4.0)),
+                lambda: srcdiff.jvp(f)(np.arange(4.0), np.ones(4))):
+        with pytest.raises(SrcdiffError) as info:
+            run()
+        assert "out=o" in info.value.line

@@ -628,3 +628,17 @@ def test_a_write_into_a_field_is_refused():
         with pytest.raises(SrcdiffError, match="writing into q") as info:
             run()
         assert info.value.line.strip() == "q[0, 0] = 0.0"
+
+
+def einsum_into_out(a):
+    o = np.zeros(2)
+    r = np.einsum("ij->i", a, out=o)
+    return np.sum(o ** 2) + np.sum(r)
+
+
+def test_einsum_out_is_refused_at_the_line():
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    with pytest.raises(SrcdiffError, match="does not accept this call") as info:
+        srcdiff.grad(einsum_into_out)(_x(2, 3))
+    assert "out=o" in info.value.line
