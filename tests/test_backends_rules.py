@@ -561,7 +561,7 @@ for fn in [np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.hfft, np.f
 for fn in [np.fft.fft2, np.fft.ifft2, np.fft.fftn, np.fft.ifftn, np.fft.rfft2, np.fft.irfft2,
            np.fft.rfftn, np.fft.irfftn]:
     case(f"{fn.__name__}", _fft_power(fn, (4, 3), (0, 2)), _x(3, 2, 4))
-case("fftshift", lambda a, w: np.sum(np.fft.fftshift(a, 1) * w), _x(3, 4), _w((3, 4)))
+case("fftshift", lambda a, w: np.sum(np.fft.fftshift(a, 1) ** 2 * w), _x(3, 4), _w((3, 4)))
 case("ifftshift", lambda a, w: np.sum(np.fft.ifftshift(a) * w), _x(3, 5), _w((3, 5)))
 
 # templates/python.py: builtins on arrays, and math functions of a float taken of an array ----
