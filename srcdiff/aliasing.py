@@ -14,7 +14,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
-from . import analyze
+from . import analyze, runtime_linalg
 from . import syntax as S
 from .callables import is_user_function
 
@@ -22,7 +22,7 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
     "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
-    "flipud", "rot90") if hasattr(numpy, n)}
+    "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
 
 
 def _rebound_first(copy_stmt, src, body, stmts):

@@ -189,14 +189,38 @@ def _value_check(name, refusal, check):
     return make
 
 
+def _named_check(helper, names):
+    """A check `helper(*the call's arguments called names, where)` (srcdiff.runtime_linalg's
+    table: the values a linear-algebra rule does not cover, such as einsum's interleaved
+    form or svd's full_matrices=True of a non-square matrix)."""
+    def make(stmt, src, here, displays):
+        bound = _bound(stmt)
+        if not bound:
+            return None
+        args = [S.clone(bound[n]) for n in names]
+        if all(isinstance(a, S.Constant) for a in args):  # the source shows the values
+            try:
+                helper(*[a.value for a in args], None)
+            except runtime.RuntimeRefusal as exc:
+                return _static(src, stmt, (exc.reason, exc.hint))
+            return None
+        return helper, args + [here], stmt.targets[0].id, None
+    return make
+
+
 def _argument_checks():
-    return {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
-            id(numpy.random.normal): _spread_check, id(numpy.random.exponential): _spread_check,
-            id(numpy.random.uniform): _spread_check,
-            id(numpy.pad): _value_check("mode", runtime_arrays.pad_refusal,
-                                        runtime_arrays.check_pad_mode),
-            id(numpy.gradient): _value_check("spacing", runtime_arrays.gradient_refusal,
-                                             runtime_arrays.check_gradient_spacing)}
+    from . import runtime_linalg
+    checks = {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
+              id(numpy.random.normal): _spread_check,
+              id(numpy.random.exponential): _spread_check,
+              id(numpy.random.uniform): _spread_check,
+              id(numpy.pad): _value_check("mode", runtime_arrays.pad_refusal,
+                                          runtime_arrays.check_pad_mode),
+              id(numpy.gradient): _value_check("spacing", runtime_arrays.gradient_refusal,
+                                               runtime_arrays.check_gradient_spacing)}
+    for func, (helper, names) in runtime_linalg.argument_checks().items():
+        checks[id(func)] = _named_check(helper, names)
+    return checks
 
 
 def guard_arguments(body, src, bindings):

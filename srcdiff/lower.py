@@ -27,7 +27,7 @@ import operator
 import os
 import types
 
-from . import analyze, rules, sequences
+from . import analyze, rules, runtime_linalg, sequences
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -35,6 +35,7 @@ from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # no
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
                         is_distribution, is_user_function, is_literal as _is_literal,
                         reference)
+from .errors import where
 from .names import Namer
 
 # methods of a frozen scipy.stats distribution d(*params) that mean d.method(point, *params)
@@ -1233,6 +1234,12 @@ class Lowerer:
                 ref = self.bind(canonical_path(func), func)
                 return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), "call",
                                    func=func)
+            if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
+                func = runtime_linalg.result_field
+                self.bindings[func.__name__] = func
+                here = S.const(where(self.src.filename, self.line))
+                return self.assign(target, S.Call(func=S.load(func.__name__), args=[
+                    base, S.const(node.attr), here], keywords=[]), "call", func=func)
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules, sequences
+from . import analyze, checks, rules, runtime_linalg, sequences
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, where
@@ -91,6 +91,9 @@ class Reverse:
                 out.add(stmt.value.func.value.id)
             if isinstance(stmt, S.Assign) and self._is_user_call(stmt):
                 out.add(stmt.targets[0].id)  # a user function may return a tuple
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and \
+                    runtime_linalg.returns_tuple(stmt.sd.func):
+                out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
         return out
 
     @staticmethod

@@ -515,6 +515,59 @@ for sa, sb in [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 2)), ((2, 3,
     case(f"solve-{sa}-{sb}", lambda a, b, w: np.sum(np.linalg.solve(a, b) * w), a, b,
          _w(np.shape(np.linalg.solve(a, b))), wrt=(0, 1))
 
+case("kron", lambda a, b, w: np.sum(np.kron(a, b) * w), _x(2, 3), _x(2, 2), _w((4, 6)),
+     wrt=(0, 1))
+case("cross", lambda a, b, w: np.sum(np.cross(a, b, axisa=0) * w), _x(3, 4), _x(4, 3),
+     _w((4, 3)), wrt=(0, 1))
+case("tensordot", lambda a, b, w: np.sum(np.tensordot(a, b, ([1, 2], [1, 0])) * w),
+     _x(2, 3, 4), _x(4, 3), _w((2,)), wrt=(0, 1))
+case("einsum", lambda a, b, w: np.sum(np.einsum("...ij,jk->...ik", a, b) * w), _x(2, 2, 3),
+     _x(3, 4), _w((2, 2, 4)), wrt=(0, 1))
+case("einsum-diagonal", lambda a, w: np.sum(np.einsum("iij->ij", a) * w), _x(3, 3, 2),
+     _w((3, 2)))
+case("einsum-outer-sum", lambda a, b: np.einsum("ij,k->", a, b) ** 2, _x(2, 3), _x(4),
+     wrt=(0, 1))
+
+_SPD = np.array([[4.0, 1.0, 0.5], [0.7, 3.0, 0.2], [0.3, 0.4, 2.0]])
+case("slogdet", lambda a, w: np.sum(np.linalg.slogdet(a)[1] * w) + np.linalg.slogdet(a)[0],
+     _x(2, 3, 3) * 0.3 + np.eye(3) * 2.0, _w((2,)))
+case("matrix_power", lambda a, w: np.sum(np.linalg.matrix_power(a, 3) * w), _x(3, 3), _w((3, 3)))
+case("matrix_power-negative", lambda a, w: np.sum(np.linalg.matrix_power(a, -2) * w),
+     _x(3, 3) * 0.3 + np.eye(3) * 2.0, _w((3, 3)))
+case("cholesky", lambda a, w: np.sum(np.linalg.cholesky(a) * w), _SPD, _w((3, 3)))
+case("eigh", lambda a, w: np.sum(np.linalg.eigh(a)[0] * w[0]) + np.sum(np.linalg.eigh(a)[1] * w),
+     _SPD, _w((3, 3)))
+case("eigvalsh", lambda a, w: np.sum(np.linalg.eigvalsh(a, "U") * w), _SPD, _w((3,)))
+
+_WIDE = np.array([[1.5, 0.2, -0.3], [0.1, -0.9, 0.4]])
+case("svd", lambda a, w: np.sum(np.linalg.svd(a, full_matrices=False)[0] ** 2 * w[:, :2])
+     + np.sum(np.linalg.svd(a, full_matrices=False)[2] * w), _WIDE, _w((2, 3)))
+case("svd-values", lambda a, w: np.sum(np.linalg.svd(a, compute_uv=False) * w), _WIDE, _w((2,)))
+case("qr", lambda a, w: np.sum(np.linalg.qr(a)[0] * w) + np.sum(np.linalg.qr(a)[1] ** 2),
+     _WIDE.T.copy(), _w((3, 2)))
+case("pinv", lambda a, w: np.sum(np.linalg.pinv(a) * w), _WIDE, _w((3, 2)))
+case("lstsq", lambda a, b, w: np.sum(np.linalg.lstsq(a, b)[0] * w)
+     + np.sum(np.linalg.lstsq(a, b)[1]), _WIDE.T.copy(), _x(3), _w((2,)), wrt=(0, 1))
+
+case("eig", lambda a, w: np.sum(np.abs(np.linalg.eig(a)[1]) ** 2 * w)
+     + np.sum(np.real(np.linalg.eig(a)[0]) * w[0]),
+     np.array([[0.5, -2.0, 0.3], [1.5, 0.2, -0.4], [0.1, 0.6, 2.0]]), _w((3, 3)))
+case("named-fields", lambda a, w: np.sum(np.linalg.eigh(a).eigenvalues * w)
+     + np.linalg.slogdet(a).logabsdet, _SPD, _w((3,)))
+
+# templates/fft.py -------------------------------------------------------------------------
+def _fft_power(fn, n, axes, norm=None):
+    return lambda a: np.sum(np.abs(fn(a, n, axes, norm) + 0.5) ** 2)
+
+
+for fn in [np.fft.fft, np.fft.ifft, np.fft.rfft, np.fft.irfft, np.fft.hfft, np.fft.ihfft]:
+    case(f"{fn.__name__}", _fft_power(fn, 6, 0, "ortho"), _x(5, 3))
+for fn in [np.fft.fft2, np.fft.ifft2, np.fft.fftn, np.fft.ifftn, np.fft.rfft2, np.fft.irfft2,
+           np.fft.rfftn, np.fft.irfftn]:
+    case(f"{fn.__name__}", _fft_power(fn, (4, 3), (0, 2)), _x(3, 2, 4))
+case("fftshift", lambda a, w: np.sum(np.fft.fftshift(a, 1) ** 2 * w), _x(3, 4), _w((3, 4)))
+case("ifftshift", lambda a, w: np.sum(np.fft.ifftshift(a) * w), _x(3, 5), _w((3, 5)))
+
 # templates/python.py: builtins on arrays, and math functions of a float taken of an array ----
 case("builtin-pow", lambda x: np.sum(pow(x, 3.0)), _x(2, 3))
 case("builtin-abs", lambda x: np.sum(abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
@@ -900,6 +953,13 @@ HVP_CASES = [
     ("pad-constant_values", 1), ("tile", 0), ("append", 1), ("split", 0),
     ("column_stack", 0), ("dstack", 1), ("sort", 0), ("diff", 1), ("gradient", 0),
     ("gradient", 1), ("gradient-tuple", 1),
+    # templates/linalg.py and fft.py
+    ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
+    ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("cross", 0), ("tensordot", 1),
+    ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1), ("slogdet", 0),
+    ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
+    ("eigvalsh", 0), ("svd", 0), ("svd-values", 0), ("qr", 0), ("pinv", 0), ("lstsq", 0),
+    ("lstsq", 1), ("eig", 0), ("named-fields", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 

@@ -41,7 +41,7 @@ def with_class(x):
 
 
 def calls_builtin_without_rule(x):
-    return np.sum(np.fft.irfft(x))
+    return np.sum(np.unwrap(x))
 
 
 def sorts_in_place(x):
@@ -155,7 +155,7 @@ CASES = [
     (with_global, "global statement", "pass the value in"),
     (with_yield, "generators", "return a value"),
     (with_class, "class definition", "module level"),
-    (calls_builtin_without_rule, "no derivative rule for numpy.fft.irfft", "reverse_rule"),
+    (calls_builtin_without_rule, "no derivative rule for numpy.unwrap", "reverse_rule"),
     (sorts_in_place, "changes its object in place", "build a new value"),
     (star_args, "*args", "list the parameters"),
     (writes_into_a_view, "view", "copy"),
@@ -210,7 +210,7 @@ def test_print_of_a_differentiated_value_is_fine(capsys):
 def test_error_points_at_the_offending_line():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(calls_builtin_without_rule)(X)
-    assert "np.fft.irfft(x)" in info.value.line
+    assert "np.unwrap(x)" in info.value.line
 
 
 def test_no_source_is_a_clear_error():
@@ -932,7 +932,7 @@ def swaps_slices_of_an_expression(x):
 
 
 def no_rule_for_an_expression(x):
-    return np.sum(np.fft.irfft(x * 2.0 + 1.0))
+    return np.sum(np.unwrap(x * 2.0 + 1.0))
 
 
 def method_of_an_expression(x):
