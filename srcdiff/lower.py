@@ -1335,6 +1335,8 @@ class Lowerer:
         if is_user_function(obj):
             args, keywords = self._bind_user_call(node, obj, args, keywords)
             self._check_argument_writes(node, obj, args, out)
+        else:
+            self._refuse_out_argument(node, obj)
         path = canonical_path(obj)
         if path is not None and path.split(".")[0] == "srcdiff" and \
                 getattr(obj, "__module__", "") in ("srcdiff.runtime", "srcdiff.forward_runtime"):
@@ -1356,6 +1358,20 @@ class Lowerer:
             if kwonly:  # the call to the function itself passes these by name (emit.py)
                 setattr(value, S.KEYWORD_ONLY, kwonly)
         return self._result(value, "call", obj, discard)
+
+    def _refuse_out_argument(self, node, obj):
+        """out= (or a ufunc's outputs passed by position) writes the result into an array the
+        caller holds: the rules give a new value, and the write would go unseen (a zero or
+        stale derivative), so such a call is refused, whatever is differentiated."""
+        given = [k.value for k in node.keywords if k.arg == "out"]
+        if _is_numpy_ufunc(obj) and isinstance(getattr(obj, "nin", None), int):
+            given += node.args[obj.nin:]
+        if any(not (isinstance(v, S.Constant) and v.value is None) for v in given):
+            name = canonical_path(obj) or getattr(obj, "__name__", "this function")
+            raise self.error(node, f"{name} is given an out= array to write its result into; "
+                             "srcdiff follows values, not writes into arrays a call is handed",
+                             hint="assign the result instead: o = f(...) (or o[...] = f(...) "
+                                  "to fill a part of o)")
 
     def _bind_user_call(self, node, fn, args, keywords):
         """Arguments of a call to the user's own function, in parameter order, defaults filled."""
@@ -1574,6 +1590,7 @@ class Lowerer:
             return self._result(value, "call", fn, discard)
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
+            self._refuse_out_argument(node, fn)
             if method in VARARG_METHODS and (len(args) > 1 or (
                     len(args) == 1 and isinstance(args[0], S.Constant)
                     and isinstance(args[0].value, int))):
