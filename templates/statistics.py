@@ -1,0 +1,259 @@
+"""Statistics and signal functions: median, quantile, percentile (and their nan* forms),
+trapezoid, convolve, correlate, i0; and the tangent rules of the runtime_stats helpers that
+the rules here and in reductions.py emit (for forward mode over emitted gradients).
+
+Subgradients at kinks (documented choices):
+
+* median/quantile/percentile: the derivative of an order statistic goes to the element
+  holding it; where several elements tie for it, it is split evenly between them (as for
+  max and min; central differences agree). Every `method=` NumPy has is differentiated:
+  NumPy interpolates between two order statistics with weights (1 - g, g), and those are
+  the derivative in `a`; in `q` the slope is that of NumPy's virtual index (zero for the
+  methods that pick one order statistic, 'lower', 'nearest', ..., which jump instead).
+* nanmedian/nanquantile/nanpercentile: NaNs get derivative 0; an all-NaN reduction (value
+  NaN) passes none on.
+* convolve/correlate of complex values follow the README's convention (d/dx - i d/dy for a
+  real loss), so the adjoint of v in correlate(a, v) is numpy.correlate(g, a)'s conjugate.
+
+out=, overwrite_input=, weights= and interpolation= are refused at the user's line (they
+are not parameters of the rules; keyword-only ones keep a positional out from binding).
+"""
+import numpy
+
+from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
+                                   cumprod_grad, cumprod_grad_tangent,
+                                   drop_initial, expand_axis, full_window, nan_center_like,
+                                   nan_centered, q_expand, quantile_weights,
+                                   quantile_weights_tangent, sinc_curvature, sinc_slope,
+                                   sum_to_q, trapezoid_grad_x, trapezoid_weights,
+                                   unbroadcast_weights, weighted_expand, weighted_reduce)
+
+_G = globals()
+
+
+# -- median and quantiles ------------------------------------------------------------------
+@reverse(numpy.quantile)
+def quantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[a] = weighted_expand(d[y], quantile_weights(a, q, axis, method, False, "value"), a, axis,
+                           keepdims, numpy.ndim(q))
+    d[q] = sum_to_q(d[y] * weighted_reduce(quantile_weights(a, q, axis, method, False, "slope"),
+                                           a, axis, keepdims, numpy.ndim(q)), q)
+
+
+@forward(numpy.quantile)
+def quantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[y] = weighted_reduce(quantile_weights(a, q, axis, method, False, "value"), d[a], axis,
+                           keepdims, numpy.ndim(q))
+    d[y] = weighted_reduce(quantile_weights(a, q, axis, method, False, "slope"), a, axis,
+                           keepdims, numpy.ndim(q)) * q_expand(d[q], y)
+
+
+@reverse(numpy.nanquantile)
+def nanquantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[a] = weighted_expand(d[y], quantile_weights(a, q, axis, method, True, "value"), a, axis,
+                           keepdims, numpy.ndim(q))
+    d[q] = sum_to_q(d[y] * weighted_reduce(quantile_weights(a, q, axis, method, True, "slope"),
+                                           numpy.where(numpy.isnan(a), 0.0, a), axis, keepdims,
+                                           numpy.ndim(q)), q)
+
+
+@forward(numpy.nanquantile)
+def nanquantile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    d[y] = weighted_reduce(quantile_weights(a, q, axis, method, True, "value"),
+                           numpy.where(numpy.isnan(a), 0.0, d[a]), axis, keepdims, numpy.ndim(q))
+    d[y] = weighted_reduce(quantile_weights(a, q, axis, method, True, "slope"),
+                           numpy.where(numpy.isnan(a), 0.0, a), axis, keepdims,
+                           numpy.ndim(q)) * q_expand(d[q], y)
+
+
+# percentile(a, q) is quantile(a, q / 100)
+@reverse(numpy.percentile)
+def percentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    p = numpy.true_divide(q, 100)
+    d[a] = weighted_expand(d[y], quantile_weights(a, p, axis, method, False, "value"), a, axis,
+                           keepdims, numpy.ndim(q))
+    d[q] = sum_to_q(d[y] * weighted_reduce(quantile_weights(a, p, axis, method, False, "slope"),
+                                           a, axis, keepdims, numpy.ndim(q)), q) / 100
+
+
+@forward(numpy.percentile)
+def percentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    p = numpy.true_divide(q, 100)
+    d[y] = weighted_reduce(quantile_weights(a, p, axis, method, False, "value"), d[a], axis,
+                           keepdims, numpy.ndim(q))
+    d[y] = weighted_reduce(quantile_weights(a, p, axis, method, False, "slope"), a, axis,
+                           keepdims, numpy.ndim(q)) * q_expand(d[q], y) / 100
+
+
+@reverse(numpy.nanpercentile)
+def nanpercentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    p = numpy.true_divide(q, 100)
+    d[a] = weighted_expand(d[y], quantile_weights(a, p, axis, method, True, "value"), a, axis,
+                           keepdims, numpy.ndim(q))
+    d[q] = sum_to_q(d[y] * weighted_reduce(quantile_weights(a, p, axis, method, True, "slope"),
+                                           numpy.where(numpy.isnan(a), 0.0, a), axis, keepdims,
+                                           numpy.ndim(q)), q) / 100
+
+
+@forward(numpy.nanpercentile)
+def nanpercentile(y, a, q, axis=None, *, method="linear", keepdims=False):
+    p = numpy.true_divide(q, 100)
+    d[y] = weighted_reduce(quantile_weights(a, p, axis, method, True, "value"),
+                           numpy.where(numpy.isnan(a), 0.0, d[a]), axis, keepdims, numpy.ndim(q))
+    d[y] = weighted_reduce(quantile_weights(a, p, axis, method, True, "slope"),
+                           numpy.where(numpy.isnan(a), 0.0, a), axis, keepdims,
+                           numpy.ndim(q)) * q_expand(d[q], y) / 100
+
+
+@reverse(numpy.median)
+def median(y, a, axis=None, *, keepdims=False):
+    d[a] = weighted_expand(d[y], quantile_weights(a, 0.5, axis, "linear", False, "value"), a,
+                           axis, keepdims, 0)
+
+
+@forward(numpy.median)
+def median(y, a, axis=None, *, keepdims=False):
+    d[y] = weighted_reduce(quantile_weights(a, 0.5, axis, "linear", False, "value"), d[a], axis,
+                           keepdims, 0)
+
+
+@reverse(numpy.nanmedian)
+def nanmedian(y, a, axis=None, *, keepdims=False):
+    d[a] = weighted_expand(d[y], quantile_weights(a, 0.5, axis, "linear", True, "value"), a,
+                           axis, keepdims, 0)
+
+
+@forward(numpy.nanmedian)
+def nanmedian(y, a, axis=None, *, keepdims=False):
+    d[y] = weighted_reduce(quantile_weights(a, 0.5, axis, "linear", True, "value"),
+                           numpy.where(numpy.isnan(a), 0.0, d[a]), axis, keepdims, 0)
+
+
+# -- integration and convolution -----------------------------------------------------------
+# trapezoid(y, x, dx, axis) = sum(w * y) with w linear in x (or dx): both linear
+@reverse(numpy.trapezoid)
+def trapezoid(out, y, x=None, dx=1.0, axis=-1):
+    d[y] = numpy.broadcast_to(expand_axis(d[out], y, axis) * trapezoid_weights(y, x, dx, axis),
+                              numpy.shape(y))
+    d[x] = trapezoid_grad_x(d[out], y, x, axis)
+    d[dx] = numpy.sum(d[out] * numpy.trapezoid(y, None, 1.0, axis)) * (x is None)
+
+
+@forward(numpy.trapezoid)
+def trapezoid(out, y, x=None, dx=1.0, axis=-1):
+    d[out] = numpy.trapezoid(d[y], x, dx, axis)
+    d[out] = numpy.trapezoid(y, d[x], dx, axis)
+    d[out] = numpy.trapezoid(y, None, d[dx], axis) * (x is None)
+
+
+# convolve(a, v) is linear in each: the adjoint of the full result against the other
+# argument, a window of it for mode 'same' or 'valid' (runtime_stats.full_window)
+@reverse(numpy.convolve)
+def convolve(y, a, v, mode="full"):
+    g = full_window(d[y], numpy.size(a), numpy.size(v), mode, False)
+    d[a] = numpy.correlate(g, v, "valid")
+    d[v] = numpy.correlate(g, a, "valid")
+
+
+@forward(numpy.convolve)
+def convolve(y, a, v, mode="full"):
+    d[y] = numpy.convolve(d[a], v, mode)
+    d[y] = numpy.convolve(a, d[v], mode)
+
+
+# correlate(a, v) = convolve(a, conj(v)[::-1])
+@reverse(numpy.correlate)
+def correlate(y, a, v, mode="valid"):
+    g = full_window(d[y], numpy.size(a), numpy.size(v), mode, True)
+    d[a] = numpy.convolve(g, numpy.flip(v), "valid")
+    d[v] = numpy.conjugate(numpy.flip(numpy.correlate(g, numpy.conjugate(a), "valid")))
+
+
+@forward(numpy.correlate)
+def correlate(y, a, v, mode="valid"):
+    d[y] = numpy.correlate(d[a], v, mode)
+    d[y] = numpy.correlate(a, d[v], mode)
+
+
+# -- special functions -----------------------------------------------------------------------
+elementwise(numpy.i0, "bessel_i1(x)", _G)
+elementwise(bessel_i1, "bessel_i1_slope(x)", _G)
+elementwise(sinc_slope, "sinc_curvature(x)", _G)
+
+
+# -- the runtime_stats helpers' own tangent rules (forward over reverse) ----------------------
+@forward(cumprod_grad)
+def cumprod_grad_tangent_rule(y, grad, a, axis):
+    d[y] = cumprod_grad(d[grad], a, axis)
+    d[y] = cumprod_grad_tangent(grad, a, d[a], axis)
+
+
+@forward(drop_initial)
+def drop_initial_tangent(y, grad, axis, include_initial):
+    d[y] = drop_initial(d[grad], axis, include_initial)
+
+
+@forward(nan_centered)
+def nan_centered_tangent(y, a, axis, kink=False):
+    d[y] = nan_center_like(d[a], a, axis, kink)
+
+
+@forward(nan_center_like)
+def nan_center_like_tangent(y, t, a, axis, kink):
+    d[y] = nan_center_like(d[t], a, axis, kink)
+
+
+@forward(broadcast_weights)
+def broadcast_weights_tangent(y, weights, a, axis):
+    d[y] = broadcast_weights(d[weights], a, axis)
+
+
+@forward(unbroadcast_weights)
+def unbroadcast_weights_tangent(y, grad, weights, a, axis):
+    d[y] = unbroadcast_weights(d[grad], weights, a, axis)
+
+
+@forward(quantile_weights)
+def quantile_weights_tangent_rule(y, a, q, axis, method, nan, part):
+    d[y] = quantile_weights_tangent(d[q], a, q, axis, method, nan, part)
+
+
+@forward(weighted_reduce)
+def weighted_reduce_tangent(y, weights, t, axis, keepdims, qndim):
+    d[y] = weighted_reduce(d[weights], t, axis, keepdims, qndim)
+    d[y] = weighted_reduce(weights, d[t], axis, keepdims, qndim)
+
+
+@forward(weighted_expand)
+def weighted_expand_tangent(y, grad, weights, a, axis, keepdims, qndim):
+    d[y] = weighted_expand(d[grad], weights, a, axis, keepdims, qndim)
+    d[y] = weighted_expand(grad, d[weights], a, axis, keepdims, qndim)
+
+
+@forward(sum_to_q)
+def sum_to_q_tangent(y, value, q):
+    d[y] = sum_to_q(d[value], q)
+
+
+@forward(full_window)
+def full_window_tangent(y, grad, n, m, mode, correlate):
+    d[y] = full_window(d[grad], n, m, mode, correlate)
+
+
+@forward(expand_axis)
+def expand_axis_tangent(y, grad, like, axis):
+    d[y] = expand_axis(d[grad], like, axis)
+
+
+@forward(trapezoid_weights)
+def trapezoid_weights_tangent(w, y, x, dx, axis):
+    d[w] = trapezoid_weights(y, d[x], dx, axis)
+    d[w] = trapezoid_weights(y, None, d[dx], axis) * (x is None)
+
+
+@forward(trapezoid_grad_x)
+def trapezoid_grad_x_tangent(out, grad, y, x, axis):
+    d[out] = trapezoid_grad_x(d[grad], y, x, axis)
+    d[out] = trapezoid_grad_x(grad, d[y], x, axis)
+
