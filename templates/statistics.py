@@ -166,8 +166,8 @@ def convolve(y, a, v, mode="full"):
 @reverse(numpy.correlate)
 def correlate(y, a, v, mode="valid"):
     g = full_window(d[y], numpy.size(a), numpy.size(v), mode, True)
-    d[a] = numpy.convolve(g, numpy.flip(v), "valid")
-    d[v] = numpy.conjugate(numpy.flip(numpy.correlate(g, numpy.conjugate(a), "valid")))
+    d[a] = numpy.convolve(g, v, "valid")
+    d[v] = numpy.conjugate(numpy.flip(numpy.correlate(g, a, "valid")))
 
 
 @forward(numpy.correlate)
