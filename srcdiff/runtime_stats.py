@@ -348,6 +348,37 @@ def full_window_tangent(tangent, n, m, mode, correlate):
     return full_window(tangent, n, m, mode, correlate)
 
 
+# -- interp ---------------------------------------------------------------------------------
+def interp_cells(x, xp, side):
+    """The interval [xp[i], xp[i+1]] numpy.interp uses for each x: from the right
+    (side='right': a knot starts its interval) or from the left ('left': a knot ends it);
+    clipped to the first and last intervals outside xp's range."""
+    cells = numpy.searchsorted(xp, x, side=side) - 1
+    return numpy.clip(cells, 0, max(numpy.shape(xp)[0] - 2, 0))
+
+
+def interp_inside(x, xp, side):
+    """1.0 where x moves along the interval interp_cells(x, xp, side) picks (inside xp's
+    range, a knot counting on the `side` it starts (right) or ends (left)), else 0.0."""
+    first, last = numpy.take(xp, 0), numpy.take(xp, -1)
+    if side == "right":
+        inside = (x >= first) & (x < last)
+    else:
+        inside = (x > first) & (x <= last)
+    return inside * 1.0
+
+
+def interp_held(x, xp, left, right):
+    """1.0 where numpy.interp(x, xp, fp, left, right) takes its value from fp, 0.0 where it
+    is `left` (x < xp[0]) or `right` (x > xp[-1]) as given."""
+    held = numpy.ones_like(x * 1.0)
+    if left is not None:
+        held = held * (x >= numpy.take(xp, 0))
+    if right is not None:
+        held = held * (x <= numpy.take(xp, -1))
+    return held
+
+
 # -- trapezoid ----------------------------------------------------------------------------
 def trapezoid_weights(y, x, dx, axis):
     """The weights w of numpy.trapezoid(y, x, dx, axis) = sum(w * y, axis), shaped to

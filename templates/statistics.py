@@ -13,23 +13,28 @@ Subgradients at kinks (documented choices):
 * nanmedian/nanquantile/nanpercentile: NaNs get derivative 0; an all-NaN reduction (value
   NaN) passes none on.
 * convolve/correlate of complex values follow the README's convention (d/dx - i d/dy for a
-  real loss), so the adjoint of v in correlate(a, v) is numpy.correlate(g, a)'s conjugate.
+  real loss, as JAX): convolve is holomorphic in each argument (no conjugate in its
+  adjoints); correlate(a, v) = convolve(a, conj(v)[::-1]) conjugates its adjoint in v.
 
 out=, overwrite_input=, weights= and interpolation= are refused at the user's line (they
 are not parameters of the rules; keyword-only ones keep a positional out from binding).
 """
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
+from srcdiff.runtime import broadcast_like
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,
                                    drop_initial, expand_axis, full_window, nan_center_like,
+                                   interp_cells, interp_held, interp_inside,
                                    nan_centered, q_expand, quantile_weights,
                                    quantile_weights_tangent, sinc_curvature, sinc_slope,
                                    sum_to_q, trapezoid_grad_x, trapezoid_weights,
                                    unbroadcast_weights, weighted_expand, weighted_reduce)
 
 _G = globals()
+# interval numbers and masks: piecewise constant
+nondifferentiable(interp_cells, interp_inside, interp_held)
 
 
 # -- median and quantiles ------------------------------------------------------------------
@@ -147,13 +152,14 @@ def trapezoid(out, y, x=None, dx=1.0, axis=-1):
     d[out] = numpy.trapezoid(y, None, d[dx], axis) * (x is None)
 
 
-# convolve(a, v) is linear in each: the adjoint of the full result against the other
-# argument, a window of it for mode 'same' or 'valid' (runtime_stats.full_window)
+# convolve(a, v) is linear in each: the adjoint of the full result convolved with the other
+# argument reversed ('valid'); 'same' and 'valid' results are windows of the full one, whose
+# adjoint is theirs padded with zeros (runtime_stats.full_window)
 @reverse(numpy.convolve)
 def convolve(y, a, v, mode="full"):
     g = full_window(d[y], numpy.size(a), numpy.size(v), mode, False)
-    d[a] = numpy.correlate(g, v, "valid")
-    d[v] = numpy.correlate(g, a, "valid")
+    d[a] = numpy.convolve(g, numpy.flip(v), "valid")
+    d[v] = numpy.convolve(g, numpy.flip(a), "valid")
 
 
 @forward(numpy.convolve)
@@ -166,14 +172,73 @@ def convolve(y, a, v, mode="full"):
 @reverse(numpy.correlate)
 def correlate(y, a, v, mode="valid"):
     g = full_window(d[y], numpy.size(a), numpy.size(v), mode, True)
-    d[a] = numpy.convolve(g, v, "valid")
-    d[v] = numpy.conjugate(numpy.flip(numpy.correlate(g, a, "valid")))
+    d[a] = numpy.convolve(g, numpy.conjugate(v), "valid")
+    d[v] = numpy.conjugate(numpy.flip(numpy.convolve(g, numpy.flip(a), "valid")))
 
 
 @forward(numpy.correlate)
 def correlate(y, a, v, mode="valid"):
     d[y] = numpy.correlate(d[a], v, mode)
     d[y] = numpy.correlate(a, d[v], mode)
+
+
+# -- interp ------------------------------------------------------------------------------------
+# y = fp[i] + t (fp[i+1] - fp[i]), t = (x - xp[i]) / (xp[i+1] - xp[i]) on the interval i of x:
+# d/dx = the slope s there (0 outside xp's range), d/dfp = (1 - t, t) at (i, i+1) (as
+# numpy.interp of the tangent: interp is linear in fp), d/dxp = -s (1 - t, t) at (i, i+1)
+# inside; left=/right= take the derivative where x lies beyond xp. At a knot (a kink) the
+# derivatives in x and xp are the average of the two intervals' (the even split; central
+# differences agree), from the intervals picked from the right (i) and from the left (j).
+# Every derivative is written with numpy.take, numpy.bincount and arithmetic, so forward
+# mode over this rule (second order) follows from their rules.
+@reverse(numpy.interp)
+def interp(y, x, xp, fp, left=None, right=None):
+    held = interp_held(x, xp, left, right)
+    i = interp_cells(x, xp, "right")
+    j = interp_cells(x, xp, "left")
+    inside_i = interp_inside(x, xp, "right")
+    inside_j = interp_inside(x, xp, "left")
+    width_i = numpy.take(xp, i + 1) - numpy.take(xp, i)
+    width_j = numpy.take(xp, j + 1) - numpy.take(xp, j)
+    slope_i = (numpy.take(fp, i + 1) - numpy.take(fp, i)) / width_i
+    slope_j = (numpy.take(fp, j + 1) - numpy.take(fp, j)) / width_j
+    t_i = (x - numpy.take(xp, i)) / width_i
+    t_j = (x - numpy.take(xp, j)) / width_j
+    t_held = numpy.ravel(numpy.clip(t_i, 0.0, 1.0))
+    g_held = numpy.ravel(d[y] * held)
+    g_i = numpy.ravel(d[y] * inside_i * slope_i) * -0.5
+    g_j = numpy.ravel(d[y] * inside_j * slope_j) * -0.5
+    n = numpy.size(xp)
+    d[x] = d[y] * (inside_i * slope_i + inside_j * slope_j) * 0.5
+    d[fp] = numpy.bincount(numpy.ravel(i), g_held * (1 - t_held), n) + numpy.bincount(
+        numpy.ravel(i) + 1, g_held * t_held, n)
+    d[xp] = numpy.bincount(numpy.ravel(i), g_i * (1 - numpy.ravel(t_i)), n) + numpy.bincount(
+        numpy.ravel(i) + 1, g_i * numpy.ravel(t_i), n) + numpy.bincount(
+        numpy.ravel(j), g_j * (1 - numpy.ravel(t_j)), n) + numpy.bincount(
+        numpy.ravel(j) + 1, g_j * numpy.ravel(t_j), n)
+    d[left] = numpy.sum(d[y] * numpy.less(x, numpy.take(xp, 0)))
+    d[right] = numpy.sum(d[y] * numpy.greater(x, numpy.take(xp, -1)))
+
+
+@forward(numpy.interp)
+def interp(y, x, xp, fp, left=None, right=None):
+    i = interp_cells(x, xp, "right")
+    j = interp_cells(x, xp, "left")
+    inside_i = interp_inside(x, xp, "right")
+    inside_j = interp_inside(x, xp, "left")
+    width_i = numpy.take(xp, i + 1) - numpy.take(xp, i)
+    width_j = numpy.take(xp, j + 1) - numpy.take(xp, j)
+    slope_i = (numpy.take(fp, i + 1) - numpy.take(fp, i)) / width_i
+    slope_j = (numpy.take(fp, j + 1) - numpy.take(fp, j)) / width_j
+    t_i = (x - numpy.take(xp, i)) / width_i
+    t_j = (x - numpy.take(xp, j)) / width_j
+    d[y] = numpy.interp(x, xp, d[fp]) * interp_held(x, xp, left, right)
+    d[y] = broadcast_like(d[left] * numpy.less(x, numpy.take(xp, 0)), y)
+    d[y] = broadcast_like(d[right] * numpy.greater(x, numpy.take(xp, -1)), y)
+    d[y] = d[x] * (inside_i * slope_i + inside_j * slope_j) * 0.5
+    d[y] = (inside_i * slope_i * ((1 - t_i) * numpy.take(d[xp], i) + t_i * numpy.take(
+        d[xp], i + 1)) + inside_j * slope_j * ((1 - t_j) * numpy.take(d[xp], j) + t_j * numpy.take(
+            d[xp], j + 1))) * -0.5
 
 
 # -- special functions -----------------------------------------------------------------------
