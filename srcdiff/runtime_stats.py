@@ -379,6 +379,24 @@ def interp_held(x, xp, left, right):
     return held
 
 
+# -- ufunc.outer ------------------------------------------------------------------------------
+def outer_left(a, b):
+    """`a` with length-1 axes appended, one per axis of b: f.outer(a, b) is f(outer_left(a, b),
+    b) for a binary ufunc f."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    return numpy.reshape(a, numpy.shape(a) + (1,) * numpy.ndim(b))
+
+
+def outer_left_grad(grad, a, b):
+    """The adjoint of outer_left in a: `grad` (shaped shape(a) + shape(b)) summed over b's axes."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    ndim = numpy.ndim(a)
+    return numpy.reshape(numpy.sum(grad, axis=tuple(range(ndim, numpy.ndim(grad)))),
+                         numpy.shape(a))
+
+
 # -- trapezoid ----------------------------------------------------------------------------
 def trapezoid_weights(y, x, dx, axis):
     """The weights w of numpy.trapezoid(y, x, dx, axis) = sum(w * y, axis), shaped to

@@ -332,3 +332,57 @@ def nancumprod(y, a, axis=None, dtype=None):
 def nancumprod(y, a, axis=None, dtype=None):
     d[y] = cumprod_tangent(numpy.where(numpy.isnan(a), 0.0, d[a]), numpy.where(
         numpy.isnan(a), 1.0, a), axis)
+
+
+# -- the ufunc methods: add/multiply/maximum/minimum.reduce (sum, prod, max, min over axis=0
+# by default), add/multiply.accumulate (cumsum, cumprod along axis=0)
+@reverse(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = numpy.broadcast_to(expand_reduced(d[y], array, axis, keepdims),
+                                  numpy.shape(array))
+
+
+@forward(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array], axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = reduce_grad(d[y], array, axis, keepdims) * prod_others(array, axis)
+
+
+@forward(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * prod_others(array, axis), axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.maximum.reduce, numpy.minimum.reduce)
+def maximum_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = extremum_grad(d[y], array, y, axis, keepdims)
+
+
+@forward(numpy.maximum.reduce, numpy.minimum.reduce)
+def maximum_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * extremum_weights(array, y, axis, keepdims), axis=axis,
+                     keepdims=keepdims)
+
+
+@reverse(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None):
+    d[array] = cumsum_grad(d[y], array, axis)
+
+
+@forward(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None):
+    d[y] = numpy.cumsum(d[array], axis=axis)
+
+
+@reverse(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None):
+    d[array] = cumprod_grad(d[y], array, axis)
+
+
+@forward(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None):
+    d[y] = cumprod_tangent(d[array], array, axis)

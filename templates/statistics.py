@@ -22,12 +22,12 @@ are not parameters of the rules; keyword-only ones keep a positional out from bi
 import numpy
 
 from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
-from srcdiff.runtime import broadcast_like
+from srcdiff.runtime import broadcast_like, tie_split, unbroadcast
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,
                                    drop_initial, expand_axis, full_window, nan_center_like,
                                    interp_cells, interp_held, interp_inside,
-                                   nan_centered, q_expand, quantile_weights,
+                                   nan_centered, outer_left, outer_left_grad, q_expand, quantile_weights,
                                    quantile_weights_tangent, sinc_curvature, sinc_slope,
                                    sum_to_q, trapezoid_grad_x, trapezoid_weights,
                                    unbroadcast_weights, weighted_expand, weighted_reduce)
@@ -241,6 +241,91 @@ def interp(y, x, xp, fp, left=None, right=None):
             d[xp], j + 1))) * -0.5
 
 
+# -- outer products of ufuncs: f.outer(a, b) = f(outer_left(a, b), b) -----------------------
+# (the other binary ufuncs' .outer have no rule and are refused at the user's line)
+@reverse(numpy.add.outer)
+def add_outer(y, a, b):
+    d[a] = outer_left_grad(d[y], a, b)
+    d[b] = unbroadcast(d[y], b)
+
+
+@forward(numpy.add.outer)
+def add_outer(y, a, b):
+    d[y] = broadcast_like(outer_left(d[a], b), y)
+    d[y] = broadcast_like(d[b], y)
+
+
+@reverse(numpy.subtract.outer)
+def subtract_outer(y, a, b):
+    d[a] = outer_left_grad(d[y], a, b)
+    d[b] = -unbroadcast(d[y], b)
+
+
+@forward(numpy.subtract.outer)
+def subtract_outer(y, a, b):
+    d[y] = broadcast_like(outer_left(d[a], b), y)
+    d[y] = -broadcast_like(d[b], y)
+
+
+@reverse(numpy.multiply.outer)
+def multiply_outer(y, a, b):
+    d[a] = outer_left_grad(d[y] * b, a, b)
+    d[b] = unbroadcast(d[y] * outer_left(a, b), b)
+
+
+@forward(numpy.multiply.outer)
+def multiply_outer(y, a, b):
+    d[y] = broadcast_like(outer_left(d[a], b) * b, y)
+    d[y] = broadcast_like(outer_left(a, b) * d[b], y)
+
+
+@reverse(numpy.divide.outer)
+def divide_outer(y, a, b):
+    d[a] = outer_left_grad(d[y] / b, a, b)
+    d[b] = unbroadcast(-d[y] * y / b, b)
+
+
+@forward(numpy.divide.outer)
+def divide_outer(y, a, b):
+    d[y] = broadcast_like(outer_left(d[a], b) / b, y)
+    d[y] = broadcast_like(-y * d[b] / b, y)
+
+
+# maximum/minimum.outer: ties split evenly, as for maximum and minimum
+@reverse(numpy.maximum.outer)
+def maximum_outer(y, a, b):
+    left = outer_left(a, b)
+    ties = numpy.equal(left, b)
+    d[a] = outer_left_grad(tie_split(d[y], numpy.greater(left, b) | numpy.isnan(b), ties), a, b)
+    d[b] = unbroadcast(tie_split(d[y], numpy.greater(b, left) | numpy.isnan(left), ties), b)
+
+
+@forward(numpy.maximum.outer)
+def maximum_outer(y, a, b):
+    left = outer_left(a, b)
+    ties = numpy.equal(left, b)
+    d[y] = broadcast_like(tie_split(outer_left(d[a], b), numpy.greater(left, b) |
+                                    numpy.isnan(b), ties), y)
+    d[y] = broadcast_like(tie_split(d[b], numpy.greater(b, left) | numpy.isnan(left), ties), y)
+
+
+@reverse(numpy.minimum.outer)
+def minimum_outer(y, a, b):
+    left = outer_left(a, b)
+    ties = numpy.equal(left, b)
+    d[a] = outer_left_grad(tie_split(d[y], numpy.less(left, b) | numpy.isnan(b), ties), a, b)
+    d[b] = unbroadcast(tie_split(d[y], numpy.less(b, left) | numpy.isnan(left), ties), b)
+
+
+@forward(numpy.minimum.outer)
+def minimum_outer(y, a, b):
+    left = outer_left(a, b)
+    ties = numpy.equal(left, b)
+    d[y] = broadcast_like(tie_split(outer_left(d[a], b), numpy.less(left, b) |
+                                    numpy.isnan(b), ties), y)
+    d[y] = broadcast_like(tie_split(d[b], numpy.less(b, left) | numpy.isnan(left), ties), y)
+
+
 # -- special functions -----------------------------------------------------------------------
 elementwise(numpy.i0, "bessel_i1(x)", _G)
 elementwise(bessel_i1, "bessel_i1_slope(x)", _G)
@@ -322,3 +407,13 @@ def trapezoid_grad_x_tangent(out, grad, y, x, axis):
     d[out] = trapezoid_grad_x(d[grad], y, x, axis)
     d[out] = trapezoid_grad_x(grad, d[y], x, axis)
 
+
+
+@forward(outer_left)
+def outer_left_tangent(y, a, b):
+    d[y] = outer_left(d[a], b)
+
+
+@forward(outer_left_grad)
+def outer_left_grad_tangent(y, grad, a, b):
+    d[y] = outer_left_grad(d[grad], a, b)
