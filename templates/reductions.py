@@ -273,8 +273,8 @@ def nanprod(y, a, axis=None, dtype=None, *, keepdims=False):
 @reverse(numpy.nanvar)
 def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
     count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=True)
-    d[a] = reduce_grad(d[y], a, axis, keepdims) * numpy.conjugate(nan_centered(a, axis)) * (
-        numpy.true_divide(2, count - ddof))
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(d[y], a, axis, keepdims) * numpy.conjugate(
+        nan_centered(a, axis)) * numpy.true_divide(2, count - ddof))
 
 
 @forward(numpy.nanvar)
@@ -288,8 +288,9 @@ def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
 @reverse(numpy.nanstd)
 def nanstd(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
     count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=True)
-    d[a] = reduce_grad(safe_divide(d[y], y), a, axis, keepdims) * numpy.conjugate(
-        nan_centered(a, axis, True)) / (count - ddof)
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(safe_divide(d[y], y), a, axis,
+                                                        keepdims) * numpy.conjugate(
+        nan_centered(a, axis, True)) / (count - ddof))
 
 
 @forward(numpy.nanstd)

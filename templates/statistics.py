@@ -328,8 +328,17 @@ def minimum_outer(y, a, b):
 
 # -- special functions -----------------------------------------------------------------------
 elementwise(numpy.i0, "bessel_i1(x)", _G)
-elementwise(bessel_i1, "bessel_i1_slope(x)", _G)
-elementwise(sinc_slope, "sinc_curvature(x)", _G)
+
+
+# the derivatives' own tangents (forward over reverse: second derivatives of i0 and sinc)
+@forward(bessel_i1)
+def bessel_i1_tangent(y, x):
+    d[y] = d[x] * bessel_i1_slope(x)
+
+
+@forward(sinc_slope)
+def sinc_slope_tangent(y, x):
+    d[y] = d[x] * sinc_curvature(x)
 
 
 # -- the runtime_stats helpers' own tangent rules (forward over reverse) ----------------------
