@@ -261,3 +261,53 @@ def test_logaddexp2():
     a, b = _distinct((2, 3)), _distinct((3,))
     check(lambda a, b: np.sum(np.sin(np.logaddexp2(a, b))), a, b, wrt=(0, 1))
     check(lambda a: np.logaddexp2(a, 0.5) * 2.0, 0.3)
+
+
+# -- the runtime_stats helpers' own tangent rules, each called as a plain function ----------
+from srcdiff.runtime_stats import (bessel_i1, cumprod_grad, full_window,  # noqa: E402
+                                   nan_center_like, nan_centered, quantile_weights,
+                                   sinc_slope, trapezoid_grad_x, trapezoid_weights,
+                                   weighted_expand, weighted_reduce)
+
+
+def check_fwd(f, *args, **kwargs):
+    """`check` in forward mode: these helpers are met by forward mode over emitted gradients."""
+    return check(f, *args, modes=("fwd",), order=1, **kwargs)
+
+
+def test_cumprod_grad_tangent_with_zeros():
+    a = _distinct((2, 4))
+    a[0, 1] = a[0, 2] = a[1, 3] = 0.0
+    g = _distinct((2, 4))
+    check_fwd(lambda g, a: cumprod_grad(g * g, a * a, 1), g, a, wrt=(0, 1))
+    check_fwd(lambda a: cumprod_grad(g, a, None), a)
+
+
+def test_nan_centering_tangents():
+    a = _distinct((2, 4))
+    a[0, 1] = np.nan
+    t = _distinct((2, 4))
+    check_fwd(lambda t: nan_center_like(t * t, a, 1, False), t)
+    check_fwd(lambda t: nan_center_like(t, a, None, True), t)
+    check_fwd(lambda b: nan_centered(b * 2.0, 0), np.array([[0.3, 1.0], [0.7, -1.0]]))
+
+
+def test_quantile_helpers_tangents():
+    a = _distinct((3, 5))
+    w = quantile_weights(a, np.array([0.3, 0.8]), 1, "linear", False, "value")
+    check_fwd(lambda q: weighted_reduce(quantile_weights(a, q, 1, "linear", False, "value"),
+                                        a, 1, False, 1), np.array([0.3, 0.8]))
+    check_fwd(lambda t, w: weighted_reduce(w, t * t, 1, True, 1), a, w, wrt=(0, 1))
+    check_fwd(lambda g, w: weighted_expand(g * g, w, a, 1, False, 1), _distinct((2, 3)), w,
+              wrt=(0, 1))
+
+
+def test_window_trapezoid_and_special_helpers_tangents():
+    check_fwd(lambda g: full_window(g * g, 5, 3, "same", True), _distinct((5,)))
+    y = _distinct((2, 4))
+    check_fwd(lambda x: trapezoid_weights(y, x * x, 1.0, -1), np.array([0.1, 0.5, 0.9, 1.4]))
+    check_fwd(lambda h: trapezoid_weights(y, None, h * h, 0), 0.6)
+    check_fwd(lambda g, y: trapezoid_grad_x(g * g, y * y, np.arange(4.0), 1), _distinct((2,)),
+              y, wrt=(0, 1))
+    check_fwd(lambda x: bessel_i1(x * x), np.array([0.0, 0.3, 2.0, 7.5]))
+    check_fwd(lambda x: sinc_slope(x), np.array([0.0, 1e-4, 0.3, -2.0]))
