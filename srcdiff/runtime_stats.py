@@ -188,11 +188,13 @@ def unbroadcast_weights(grad, weights, a, axis):
 
 
 # -- quantiles ----------------------------------------------------------------------------
-# the slope of NumPy's virtual index n*q + alpha + q*(1 - alpha - beta) - 1 in q, for the
-# continuous methods (H&F 4-9); the discontinuous ones pick order statistics (slope 0)
-_INDEX_SLOPE = {"linear": (1.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
-                "median_unbiased": (1 / 3, 1 / 3), "normal_unbiased": (3 / 8, 3 / 8),
-                "interpolated_inverted_cdf": (0.0, 1.0)}
+def _index_parameters(method):
+    """(alpha, beta) of NumPy's virtual index n*q + alpha + q*(1 - alpha - beta) - 1 for the
+    continuous methods (H&F 4-9); None for those that pick order statistics (slope 0 in q).
+    (A function, not a module constant: the codegen command copies functions.)"""
+    return {"linear": (1.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
+            "median_unbiased": (1 / 3, 1 / 3), "normal_unbiased": (3 / 8, 3 / 8),
+            "interpolated_inverted_cdf": (0.0, 1.0)}.get(method)
 
 
 def _flat_reduced(a, axis):
@@ -255,7 +257,7 @@ def quantile_weights(a, q, axis, method, nan, part):
     if part == "value":
         w_low, w_high = 1 - frac, frac
     else:
-        alpha_beta = _INDEX_SLOPE.get(method)
+        alpha_beta = _index_parameters(method)
         if alpha_beta is None:
             w_low = w_high = frac * 0
         else:

@@ -311,3 +311,58 @@ def test_window_trapezoid_and_special_helpers_tangents():
               y, wrt=(0, 1))
     check_fwd(lambda x: bessel_i1(x * x), np.array([0.0, 0.3, 2.0, 7.5]))
     check_fwd(lambda x: sinc_slope(x), np.array([0.0, 1e-4, 0.3, -2.0]))
+
+
+STATS_MODULE = '''import numpy as np
+
+
+def f(x, q):
+    return (np.sum(np.quantile(x, q, axis=0)) + np.sum(np.cumprod(x)) + np.nanstd(x)
+            + np.sum(np.multiply.outer(x[0], x[1])) + np.sum(np.interp(x[0], x[1], x[2])))
+'''
+
+
+def test_codegen_copies_the_statistics_helpers(tmp_path):
+    """The standalone module of `python -m srcdiff` runs without srcdiff (its runtime_stats
+    helpers are copied, with what they use) and gives srcdiff.grad's gradient."""
+    import os
+    import subprocess
+    import sys
+    (tmp_path / "stats_model.py").write_text(STATS_MODULE)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root)
+    done = subprocess.run([sys.executable, "-m", "srcdiff", "stats_model.py:f", "--wrt", "x,q",
+                           "-o", "stats_grad.py"], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    code = ("import numpy as np, stats_grad\n"
+            "x = np.array([[0.3, -1.2, 0.7, 2.0], [0.1, 0.5, 0.9, 1.4], [1.0, -0.5, 0.4, 2.5]])\n"
+            "g = stats_grad.grad_f(x, 0.3)\n"
+            "import json; print(json.dumps([g[0].tolist(), float(g[1])]))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True,
+                         text=True, env={k: v for k, v in os.environ.items()
+                                         if k != "PYTHONPATH"})
+    assert run.returncode == 0, run.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import stats_model
+        x = np.array([[0.3, -1.2, 0.7, 2.0], [0.1, 0.5, 0.9, 1.4], [1.0, -0.5, 0.4, 2.5]])
+        want = check(stats_model.f, x, 0.3, wrt=(0, 1), order=1)
+    finally:
+        sys.path.remove(str(tmp_path))
+    import json
+    got = json.loads(run.stdout)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
+    assert got[1] == pytest.approx(want[1], rel=1e-12)
+
+
+def sort_in_place(x):
+    y = x * 1.0
+    y.sort()
+    return np.sum(y * np.arange(3.0))
+
+
+def test_sort_in_place_is_refused_at_the_line():
+    with pytest.raises(srcdiff.errors.UnsupportedCodeError, match="in place") as info:
+        srcdiff.grad(sort_in_place)(np.array([2.0, 1.0, 3.0]))
+    assert "test_statistics.py" in str(info.value)
