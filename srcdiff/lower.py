@@ -1324,9 +1324,12 @@ class Lowerer:
             args, keywords = self._bind_user_call(node, obj, args, keywords)
             self._check_argument_writes(node, obj, args, out)
         path = canonical_path(obj)
-        if path is not None and path.split(".")[0] == "srcdiff" and \
-                getattr(obj, "__module__", "") in ("srcdiff.runtime", "srcdiff.forward_runtime"):
-            # srcdiff's own helpers, met when differentiating emitted code: bare names
+        module = getattr(obj, "__module__", "") or ""
+        if path is not None and path.split(".")[0] == "srcdiff" and (
+                module in ("srcdiff.runtime", "srcdiff.forward_runtime")
+                or module.startswith("srcdiff.runtime_")):
+            # srcdiff's own helpers (runtime, forward_runtime, runtime_stats, ...), met when
+            # differentiating emitted code: bare names
             helper = path.rsplit(".", 1)[1]
             if helper in self.locals:
                 raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
