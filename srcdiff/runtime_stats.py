@@ -215,7 +215,7 @@ def _unflat_reduced(w, a, axes, lead):
     moved_shape = tuple(numpy.shape(a)[i] for i in kept_axes) + tuple(
         numpy.shape(a)[i] for i in axes)
     w = numpy.reshape(w, lead + moved_shape)
-    src = tuple(range(lead.__len__() + ndim - k, len(lead) + ndim))
+    src = tuple(range(len(lead) + ndim - k, len(lead) + ndim))
     return numpy.moveaxis(w, src, tuple(len(lead) + ax for ax in axes))
 
 
@@ -419,9 +419,8 @@ def trapezoid_weights(y, x, dx, axis):
             x = numpy.reshape(x, tuple(shape))
         x = numpy.moveaxis(x, axis, -1)
         gaps = x[..., 1:] - x[..., :-1]
-    if n < 2:
-        return numpy.moveaxis(numpy.concatenate([gaps, gaps[..., :1] * 0] if n else [gaps],
-                                                axis=-1)[..., :n], -1, axis) * 0
+    if n < 2:  # no interval: the integral is 0
+        return numpy.real(y) * 0
     zero = gaps[..., :1] * 0
     w = (numpy.concatenate([zero, gaps], axis=-1) + numpy.concatenate([gaps, zero], axis=-1)) / 2
     return numpy.moveaxis(w, -1, axis)

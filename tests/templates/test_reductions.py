@@ -457,6 +457,12 @@ def test_average_of_a_list_and_a_scalar():
     check(lambda w: np.average(np.array([1.0, 2.0, 4.0]), weights=w * w), np.array([1.0, 0.5, 2.0]))
 
 
+def test_average_of_ints_with_float_weights():
+    check(lambda w: np.average(np.arange(4), weights=w * w), np.array([1.0, 0.5, 2.0, 0.3]))
+    check(lambda w: np.sum(np.average(np.arange(6).reshape(2, 3), axis=1, weights=w)),
+          np.array([1.0, 0.5, 2.0]))
+
+
 def average_returned(x):
     return np.average(x, weights=x, returned=True)[0]
 

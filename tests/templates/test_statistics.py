@@ -185,6 +185,9 @@ def test_trapezoid():
     check(lambda y, t: np.sum(np.sin(np.trapezoid(y, t, axis=-1))), y, T[None, :] * 1.0,
           wrt=(0, 1))
     check(lambda t: np.trapezoid([t, t * t, 1.0], dx=0.5), 0.7)
+    # one sample: no interval, the integral is 0
+    check(lambda y, t: np.sum(np.trapezoid(y, t)), np.ones((2, 1)) * 0.3, np.array([0.5]),
+          wrt=(0, 1))
 
 
 # -- convolve and correlate ------------------------------------------------------------------
