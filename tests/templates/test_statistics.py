@@ -369,3 +369,21 @@ def test_sort_in_place_is_refused_at_the_line():
     with pytest.raises(srcdiff.errors.UnsupportedCodeError, match="in place") as info:
         srcdiff.grad(sort_in_place)(np.array([2.0, 1.0, 3.0]))
     assert "test_statistics.py" in str(info.value)
+
+
+def test_reduction_helpers_tangents():
+    """The helpers reductions.py's rules emit (their tangent rules sit in statistics.py)."""
+    from srcdiff.runtime_stats import (broadcast_weights, drop_initial, expand_axis,
+                                       outer_left, outer_left_grad, sum_to_q,
+                                       unbroadcast_weights)
+    a = _distinct((3, 4))
+    check_fwd(lambda g: drop_initial(g * g, 1, True), _distinct((3, 5)))
+    check_fwd(lambda g: drop_initial(g * g, None, True), _distinct((5,)))
+    check_fwd(lambda w: broadcast_weights(w * w, a, 1), _distinct((4,)))
+    check_fwd(lambda w: broadcast_weights(w * w, a, (0, 1)), _distinct((3, 4)))
+    check_fwd(lambda g: unbroadcast_weights(g * g, np.ones(4), a, -1), _distinct((3, 4)))
+    check_fwd(lambda g: unbroadcast_weights(g * g, np.ones((3, 4)), a, None), _distinct((3, 4)))
+    check_fwd(lambda v: sum_to_q(v * v, np.ones(2)), _distinct((2, 3)))
+    check_fwd(lambda g: expand_axis(g * g, a, -1), _distinct((3,)))
+    check_fwd(lambda x: outer_left(x * x, np.ones((2, 2))), _distinct((3,)))
+    check_fwd(lambda g: outer_left_grad(g * g, np.ones(3), np.ones(2)), _distinct((3, 2)))
