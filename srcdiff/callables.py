@@ -60,6 +60,12 @@ def _PATH_CACHE_LOOKUP(obj):
     if isinstance(obj, types.ModuleType):
         yield obj.__name__
         return
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, numpy.ufunc) and isinstance(getattr(obj, "__name__", None), str):
+        # numpy.add.reduce, numpy.multiply.outer: a new bound method at each read
+        if getattr(numpy, owner.__name__, None) is owner:
+            yield f"numpy.{owner.__name__}.{obj.__name__}"
+        return
     module_name = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if isinstance(obj, numpy.ufunc):

@@ -1338,9 +1338,12 @@ class Lowerer:
         else:
             self._refuse_out_argument(node, obj)
         path = canonical_path(obj)
-        if path is not None and path.split(".")[0] == "srcdiff" and \
-                getattr(obj, "__module__", "") in ("srcdiff.runtime", "srcdiff.forward_runtime"):
-            # srcdiff's own helpers, met when differentiating emitted code: bare names
+        module = getattr(obj, "__module__", "") or ""
+        if path is not None and path.split(".")[0] == "srcdiff" and (
+                module in ("srcdiff.runtime", "srcdiff.forward_runtime")
+                or module.startswith("srcdiff.runtime_")):
+            # srcdiff's own helpers (runtime, forward_runtime, runtime_stats, ...), met when
+            # differentiating emitted code: bare names
             helper = path.rsplit(".", 1)[1]
             if helper in self.locals:
                 raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")

@@ -42,18 +42,42 @@ class _Derivative:
 d = _Derivative()
 
 
+def _ufunc_method(func):
+    """(ufunc, name) for a ufunc's method (numpy.add.reduce, numpy.multiply.outer: a new
+    bound-method object at each attribute read), else None."""
+    owner = getattr(func, "__self__", None)
+    if owner is not None and type(owner).__name__ == "ufunc" and \
+            type(owner).__module__ == "numpy":
+        return owner, getattr(func, "__name__", None)
+    return None
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    method = _ufunc_method(a)
+    return method is not None and method[0] is getattr(b, "__self__", None) and \
+        method[1] == getattr(b, "__name__", None)
+
+
 class Table(dict):
-    """A dict keyed by function object (by identity, so unhashable objects work)."""
+    """A dict keyed by function object (by identity, so unhashable objects work; a ufunc's
+    method by its ufunc and name)."""
+
+    @staticmethod
+    def _key(func):
+        method = _ufunc_method(func)
+        return id(func) if method is None else ("ufunc", id(method[0]), method[1])
 
     def put(self, func, value):
         if isinstance(func, types.MethodType):
             _METHODS.setdefault((id(func.__self__), id(func.__func__)), func)
             func = _METHODS[(id(func.__self__), id(func.__func__))]
-        dict.__setitem__(self, id(func), (func, value))
+        dict.__setitem__(self, self._key(func), (func, value))
 
     def find(self, func):
-        hit = dict.get(self, id(func))
-        return hit[1] if hit is not None and hit[0] is func else None
+        hit = dict.get(self, self._key(func))
+        return hit[1] if hit is not None and _same(hit[0], func) else None
 
     def functions(self):
         return [func for func, _ in self.values()]
@@ -68,7 +92,8 @@ def registered(obj):
     """The object rules are kept under for `obj`: the bound method registered for the same
     instance and function, else `obj` itself."""
     if isinstance(obj, types.MethodType):
-        _load_optional()
+        if _pending:
+            load_templates()  # the optional rule modules of packages imported since
         hit = _METHODS.get((id(obj.__self__), id(obj.__func__)))
         if hit is not None and hit.__self__ is obj.__self__ and hit.__func__ is obj.__func__:
             return hit

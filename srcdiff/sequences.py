@@ -18,6 +18,8 @@ and repetition out as well.
 import copy
 import operator
 
+import numpy
+
 from . import analyze
 from . import syntax as S
 
@@ -201,6 +203,8 @@ def _value_kind(stmt, of):
         if getattr(func, "__name__", "") in _SEQUENCE_RESULTS or produces(stmt):
             return UNKNOWN
         module = getattr(func, "__module__", None) or ""
+        if isinstance(getattr(func, "__self__", None), numpy.ufunc):
+            module = "numpy"   # numpy.add.reduce, numpy.multiply.outer: arrays
         if module == "numpy" or module.startswith("numpy.") or module == "math" or \
                 func in _NUMBER_BUILTINS or (module in ("srcdiff.runtime",
                                                         "srcdiff.forward_runtime")

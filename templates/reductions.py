@@ -9,6 +9,14 @@ Subgradients at kinks (documented choices):
 * norms: the derivative at a zero norm, and at a zero element of a p-norm, is taken as zero.
 * std: where the input is constant along the reduction (std 0, a kink like abs at 0) the
   derivative is taken as zero; var's is exactly zero there (see the comment at var).
+* cumprod: dual-number running products from both ends, no division, so any number of
+  zeros in the input give exact derivatives (first and second order).
+* ptp is max - min, each with its ties split evenly (0 where all elements are equal).
+* the nan* functions ignore NaNs as NumPy does: a NaN element gets derivative 0 (and an
+  all-NaN reduction, whose value is NaN, passes none on).
+
+Keywords a rule does not list (out=, where=, initial=, returned=, ...) are refused at the
+user's line; keyword-only parameters here keep a positional `out` from binding wrongly.
 """
 import numpy
 
@@ -16,6 +24,9 @@ from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_grad,
                              extremum_weights, norm_weights, prod_others, reduce_grad,
                              reduced_count, safe_divide)
+from srcdiff.runtime_stats import (add_initial, broadcast_weights, cumprod_grad,
+                                   cumprod_tangent, drop_initial, nan_centered,
+                                   unbroadcast_weights)
 
 
 @reverse(numpy.sum)
@@ -150,11 +161,230 @@ def bincount(y, x, weights=None, minlength=0):
     d[y] = numpy.bincount(x, d[weights], numpy.shape(y)[0])
 
 
-not_implemented(numpy.cumprod, "write the running product with a for loop, or use "
-                "numpy.exp(numpy.cumsum(numpy.log(x))) for positive x")
-not_implemented(numpy.average, "use numpy.sum(a * w, axis) / numpy.sum(w, axis)")
-not_implemented(numpy.median, "sort-based statistics have no rule yet; use numpy.mean "
-                "or compute the median with indexing on numpy.sort's argsort")
-not_implemented(numpy.nansum, "mask the NaNs first: numpy.sum(numpy.where(numpy.isnan(x), "
-                "0.0, x))")
-not_implemented(numpy.nanmean, "mask the NaNs and divide by the count of non-NaN values")
+# cumprod: exact where the input has zeros (runtime_stats.cumprod_grad: no division)
+@reverse(numpy.cumprod)
+def cumprod(y, a, axis=None, dtype=None):
+    d[a] = cumprod_grad(d[y], a, axis)
+
+
+@forward(numpy.cumprod)
+def cumprod(y, a, axis=None, dtype=None):
+    d[y] = cumprod_tangent(d[a], a, axis)
+
+
+if hasattr(numpy, "cumulative_sum"):  # NumPy 2.1+ (the Array API's names)
+    @reverse(numpy.cumulative_sum)
+    def cumulative_sum(y, x, *, axis=None, dtype=None, include_initial=False):
+        d[x] = cumsum_grad(drop_initial(d[y], axis, include_initial), x, axis)
+
+    @forward(numpy.cumulative_sum)
+    def cumulative_sum(y, x, *, axis=None, dtype=None, include_initial=False):
+        d[y] = add_initial(numpy.cumsum(d[x], axis=axis), axis, include_initial)
+
+    @reverse(numpy.cumulative_prod)
+    def cumulative_prod(y, x, *, axis=None, dtype=None, include_initial=False):
+        d[x] = cumprod_grad(drop_initial(d[y], axis, include_initial), x, axis)
+
+    @forward(numpy.cumulative_prod)
+    def cumulative_prod(y, x, *, axis=None, dtype=None, include_initial=False):
+        d[y] = add_initial(cumprod_tangent(d[x], x, axis), axis, include_initial)
+
+
+# ptp = max - min, each with its ties split evenly
+@reverse(numpy.ptp)
+def ptp(y, a, axis=None, *, keepdims=False):
+    high = numpy.max(a, axis=axis, keepdims=keepdims)
+    low = numpy.min(a, axis=axis, keepdims=keepdims)
+    d[a] = extremum_grad(d[y], a, high, axis, keepdims) - extremum_grad(d[y], a, low, axis,
+                                                                         keepdims)
+
+
+@forward(numpy.ptp)
+def ptp(y, a, axis=None, *, keepdims=False):
+    high = numpy.max(a, axis=axis, keepdims=keepdims)
+    low = numpy.min(a, axis=axis, keepdims=keepdims)
+    d[y] = numpy.sum(d[a] * (extremum_weights(a, high, axis, keepdims) -
+                             extremum_weights(a, low, axis, keepdims)), axis=axis,
+                     keepdims=keepdims)
+
+
+# average(a, axis, weights) = sum(w a) / sum(w): d/da = w / sum(w), d/dw = (a - avg) / sum(w)
+# (weights 1-d along an int axis, or shaped like the reduced axes, broadcast as NumPy does:
+# runtime_stats.broadcast_weights). returned= is refused: the rule gives the average only.
+@reverse(numpy.average)
+def average(y, a, axis=None, weights=None, *, keepdims=False):
+    w = broadcast_weights(weights, a, axis)
+    total = numpy.sum(w * numpy.ones_like(a), axis=axis, keepdims=True)
+    g = expand_reduced(d[y], a, axis, keepdims)
+    d[a] = numpy.broadcast_to(g * w / total, numpy.shape(a))
+    d[weights] = unbroadcast_weights(g * (a - expand_reduced(y, a, axis, keepdims)) / total,
+                                     weights, a, axis)
+
+
+@forward(numpy.average)
+def average(y, a, axis=None, weights=None, *, keepdims=False):
+    w = broadcast_weights(weights, a, axis)
+    total = numpy.sum(w * numpy.ones_like(a), axis=axis, keepdims=keepdims)
+    d[y] = numpy.sum(d[a] * w, axis=axis, keepdims=keepdims) / total
+    d[y] = numpy.sum(broadcast_weights(d[weights], a, axis) * (
+        a - expand_reduced(y, a, axis, keepdims)), axis=axis, keepdims=keepdims) / total
+
+
+# -- the nan* reductions: NaNs count as absent (a NaN element's derivative is 0) -------------
+@reverse(numpy.nansum)
+def nansum(y, a, axis=None, dtype=None, *, keepdims=False):
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(d[y], a, axis, keepdims))
+
+
+@forward(numpy.nansum)
+def nansum(y, a, axis=None, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a]), axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.nanmean)
+def nanmean(y, a, axis=None, dtype=None, *, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=keepdims)
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(numpy.true_divide(d[y], count), a,
+                                                        axis, keepdims))
+
+
+@forward(numpy.nanmean)
+def nanmean(y, a, axis=None, dtype=None, *, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=keepdims)
+    d[y] = numpy.true_divide(numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a]), axis=axis,
+                                       keepdims=keepdims), count)
+
+
+@reverse(numpy.nanprod)
+def nanprod(y, a, axis=None, dtype=None, *, keepdims=False):
+    ones = numpy.where(numpy.isnan(a), 1.0, a)
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(d[y], a, axis, keepdims) *
+                       prod_others(ones, axis))
+
+
+@forward(numpy.nanprod)
+def nanprod(y, a, axis=None, dtype=None, *, keepdims=False):
+    ones = numpy.where(numpy.isnan(a), 1.0, a)
+    d[y] = numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a]) * prod_others(ones, axis),
+                     axis=axis, keepdims=keepdims)
+
+
+# nanvar and nanstd as var and std (complex values, constant reductions: see var) over the
+# non-NaN elements of each reduction
+@reverse(numpy.nanvar)
+def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=True)
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(d[y], a, axis, keepdims) * numpy.conjugate(
+        nan_centered(a, axis)) * numpy.true_divide(2, count - ddof))
+
+
+@forward(numpy.nanvar)
+def nanvar(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=keepdims)
+    d[y] = numpy.sum(numpy.real(numpy.where(numpy.isnan(a), 0.0, d[a]) * numpy.conjugate(
+        nan_centered(a, axis))), axis=axis, keepdims=keepdims) * numpy.true_divide(
+        2, count - ddof)
+
+
+@reverse(numpy.nanstd)
+def nanstd(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=True)
+    d[a] = numpy.where(numpy.isnan(a), 0.0, reduce_grad(safe_divide(d[y], y), a, axis,
+                                                        keepdims) * numpy.conjugate(
+        nan_centered(a, axis, True)) / (count - ddof))
+
+
+@forward(numpy.nanstd)
+def nanstd(y, a, axis=None, dtype=None, *, ddof=0, keepdims=False):
+    count = numpy.sum(numpy.logical_not(numpy.isnan(a)), axis=axis, keepdims=keepdims)
+    d[y] = safe_divide(numpy.sum(numpy.real(numpy.where(numpy.isnan(a), 0.0, d[a]) *
+                                            numpy.conjugate(nan_centered(a, axis, True))),
+                                 axis=axis, keepdims=keepdims), y * (count - ddof))
+
+
+# nanmax/nanmin: NaNs never equal the extremum, so the max/min rule holds as it is
+@reverse(numpy.nanmax, numpy.nanmin)
+def nanmax(y, a, axis=None, *, keepdims=False):
+    d[a] = extremum_grad(d[y], a, y, axis, keepdims)
+
+
+@forward(numpy.nanmax, numpy.nanmin)
+def nanmax(y, a, axis=None, *, keepdims=False):
+    d[y] = numpy.sum(numpy.where(numpy.isnan(a), 0.0, d[a]) *
+                     extremum_weights(a, y, axis, keepdims), axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.nancumsum)
+def nancumsum(y, a, axis=None, dtype=None):
+    d[a] = numpy.where(numpy.isnan(a), 0.0, cumsum_grad(d[y], a, axis))
+
+
+@forward(numpy.nancumsum)
+def nancumsum(y, a, axis=None, dtype=None):
+    d[y] = numpy.cumsum(numpy.where(numpy.isnan(a), 0.0, d[a]), axis=axis)
+
+
+@reverse(numpy.nancumprod)
+def nancumprod(y, a, axis=None, dtype=None):
+    d[a] = numpy.where(numpy.isnan(a), 0.0, cumprod_grad(d[y], numpy.where(
+        numpy.isnan(a), 1.0, a), axis))
+
+
+@forward(numpy.nancumprod)
+def nancumprod(y, a, axis=None, dtype=None):
+    d[y] = cumprod_tangent(numpy.where(numpy.isnan(a), 0.0, d[a]), numpy.where(
+        numpy.isnan(a), 1.0, a), axis)
+
+
+# -- the ufunc methods: add/multiply/maximum/minimum.reduce (sum, prod, max, min over axis=0
+# by default), add/multiply.accumulate (cumsum, cumprod along axis=0)
+@reverse(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = numpy.broadcast_to(expand_reduced(d[y], array, axis, keepdims),
+                                  numpy.shape(array))
+
+
+@forward(numpy.add.reduce)
+def add_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array], axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = reduce_grad(d[y], array, axis, keepdims) * prod_others(array, axis)
+
+
+@forward(numpy.multiply.reduce)
+def multiply_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * prod_others(array, axis), axis=axis, keepdims=keepdims)
+
+
+@reverse(numpy.maximum.reduce, numpy.minimum.reduce)
+def maximum_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[array] = extremum_grad(d[y], array, y, axis, keepdims)
+
+
+@forward(numpy.maximum.reduce, numpy.minimum.reduce)
+def maximum_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
+    d[y] = numpy.sum(d[array] * extremum_weights(array, y, axis, keepdims), axis=axis,
+                     keepdims=keepdims)
+
+
+@reverse(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None):
+    d[array] = cumsum_grad(d[y], array, axis)
+
+
+@forward(numpy.add.accumulate)
+def add_accumulate(y, array, axis=0, dtype=None):
+    d[y] = numpy.cumsum(d[array], axis=axis)
+
+
+@reverse(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None):
+    d[array] = cumprod_grad(d[y], array, axis)
+
+
+@forward(numpy.multiply.accumulate)
+def multiply_accumulate(y, array, axis=0, dtype=None):
+    d[y] = cumprod_tangent(d[array], array, axis)

@@ -16,6 +16,7 @@ import numpy
 from srcdiff.rules import d, elementwise, forward, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, log_base,
                              tie_split, unbroadcast)
+from srcdiff.runtime_stats import sinc_slope
 
 _G = globals()
 
@@ -49,8 +50,9 @@ elementwise(numpy.deg2rad, "math.pi / 180", _G)
 elementwise(numpy.radians, "math.pi / 180", _G)
 elementwise(numpy.rad2deg, "180 / math.pi", _G)
 elementwise(numpy.degrees, "180 / math.pi", _G)
-elementwise(numpy.sinc, "numpy.where(x == 0, 0.0, (numpy.cos(math.pi * x) - y) / "
-            "numpy.where(x == 0, 1.0, x))", _G)
+# sinc_slope (srcdiff.runtime_stats) is 0 at x = 0, and its own rule gives sinc's second
+# derivative there, -pi^2/3 (a where() on x == 0 here made it 0)
+elementwise(numpy.sinc, "sinc_slope(x)", _G)
 
 
 @reverse(numpy.arctan2)

@@ -287,6 +287,78 @@ if hasattr(np.linalg, "vector_norm"):
          lambda y: np.sum(np.linalg.matrix_norm(y, ord=2, keepdims=True) * y),
          _distinct((2, 3, 3)))
 
+# templates/reductions.py and statistics.py: issue 15's statistics and reductions ------------
+# (their own generator: the draws of the cases below stay what they were)
+_srng = np.random.default_rng(15)
+
+
+def _sdistinct(shape):
+    n = int(np.prod(shape, dtype=int))
+    vals = _srng.permutation(np.linspace(0.3, 1.7, n)) * _srng.choice([-1.0, 1.0], size=n)
+    return vals.reshape(shape)
+
+
+def _axis_fn(fn, axis, keepdims):
+    return lambda x, w: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims)) * w)
+
+
+XNAN = _sdistinct((3, 4))
+XNAN.flat[[1, 6]] = np.nan
+for fn in [np.nansum, np.nanmean, np.nanprod, np.nanvar, np.nanstd, np.nanmax, np.nanmin,
+           np.ptp, np.median, np.nanmedian, np.average]:
+    for axis, keepdims in [(None, False), (1, True), (0, False)]:
+        x = X34 if fn in (np.ptp, np.median, np.average) else XNAN
+        w = _w(np.shape(fn(x, axis=axis, keepdims=keepdims)))
+        case(f"{fn.__name__}-axis={axis}-keepdims={keepdims}", _axis_fn(fn, axis, keepdims), x, w)
+def _running(fn, axis):
+    return lambda x, w: np.sum(fn(x, axis=axis) * w)
+
+
+CUMZ = _sdistinct((3, 4))
+CUMZ.flat[[1, 2, 9]] = 0.0
+for fn in [np.cumprod, np.nancumsum, np.nancumprod]:
+    for axis in [None, 1]:
+        x = XNAN if fn in (np.nancumsum, np.nancumprod) else CUMZ
+        case(f"{fn.__name__}-axis={axis}", _running(fn, axis), x, _w(np.shape(fn(x, axis=axis))))
+case("method-cumprod", lambda x: np.sum(x.cumprod(axis=1) ** 2), CUMZ)
+if hasattr(np, "cumulative_sum"):
+    case("cumulative_sum-initial", lambda x, w: np.sum(
+        np.cumulative_sum(x, axis=1, include_initial=True) * w), X34, _w((3, 5)))
+    case("cumulative_prod-initial", lambda x, w: np.sum(
+        np.cumulative_prod(x, axis=0, include_initial=True) * w), CUMZ, _w((4, 4)))
+case("average-weights", lambda x, v, w: np.sum(np.average(x, 1, v) * w), X34,
+     np.array([0.5, 1.0, 2.0, 1.5]), _w((3,)), wrt=(0, 1))
+Q = np.array([0.2, 0.75])
+for fn, q in [(np.quantile, Q), (np.nanquantile, Q), (np.percentile, Q * 100),
+              (np.nanpercentile, Q * 100)]:
+    x = XNAN if fn in (np.nanquantile, np.nanpercentile) else X34
+    case(f"{fn.__name__}", (lambda fn: lambda x, q, w: np.sum(np.sin(fn(x, q, axis=1)) * w))(fn),
+         x, q, _w((2, 3)), wrt=(0, 1))
+XP = np.array([0.0, 0.5, 1.3, 2.0, 3.1])
+case("interp", lambda x, xp, fp, w: np.sum(np.sin(np.interp(x, xp, fp)) * w),
+     np.array([-0.4, 0.2, 0.8, 1.7, 3.6]), XP, _sdistinct((5,)), _w((5,)), wrt=(0, 1, 2))
+case("interp-left-right", lambda x, fp, lo, hi, xp: np.sum(np.interp(x, xp, fp, lo, hi) ** 2),
+     np.array([-0.4, 0.2, 3.6]), _sdistinct((5,)), 0.3, -0.2, XP, wrt=(0, 1, 2, 3))
+case("trapezoid-x", lambda y, t, w: np.sum(np.trapezoid(y, t) * w), X34,
+     np.array([0.0, 0.4, 1.1, 1.5]), _w((3,)), wrt=(0, 1))
+case("trapezoid-dx", lambda y, h: np.trapezoid(y, dx=h, axis=0)[1], X34, 0.3, wrt=(0, 1))
+for fn in [np.convolve, np.correlate]:
+    for mode in ["full", "same", "valid"]:
+        case(f"{fn.__name__}-{mode}", (lambda fn, mode: lambda a, v: np.sum(
+            np.sin(fn(a, v, mode))))(fn, mode), _sdistinct((5,)), _sdistinct((3,)), wrt=(0, 1))
+for fn in [np.add.outer, np.subtract.outer, np.multiply.outer, np.divide.outer,
+           np.maximum.outer, np.minimum.outer]:
+    case(f"{fn.__self__.__name__}.outer", (lambda fn: lambda a, b, w: np.sum(
+        fn(a, b) * w))(fn), _sdistinct((3,)), _sdistinct((2,)) + 2.5, _w((3, 2)), wrt=(0, 1))
+for fn in [np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce,
+           np.add.accumulate, np.multiply.accumulate]:
+    case(f"{fn.__self__.__name__}.{fn.__name__}", (lambda fn: lambda x, w: np.sum(
+        fn(x, axis=1) * w))(fn), CUMZ if fn.__name__ == "accumulate" else X34,
+        _w((3, 4) if fn.__name__ == "accumulate" else (3,)))
+case("i0", lambda x: np.sum(np.i0(x)), _srng.normal(size=(2, 3)))
+case("sinc", lambda x: np.sum(np.sinc(x)), np.array([0.0, 0.3, -1.2]))
+
+
 # templates/shapes.py ----------------------------------------------------------------------
 X23, X234, X213 = _x(2, 3), _x(2, 3, 4), _x(2, 1, 3)
 W6, W23, W32 = _w((6,)), _w((2, 3)), _w((3, 2))
@@ -862,7 +934,7 @@ def _record_rules(monkeypatch):
     def recording(mode, func):
         template = lookup(mode, func)
         if template is not None:
-            SEEN[mode][id(func)] = func
+            SEEN[mode][srcdiff.rules.Table._key(func)] = func
         return template
     monkeypatch.setattr(srcdiff.rules, "lookup", recording)
 
@@ -960,6 +1032,12 @@ HVP_CASES = [
     ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
     ("eigvalsh", 0), ("svd", 0), ("svd-values", 0), ("qr", 0), ("pinv", 0), ("lstsq", 0),
     ("lstsq", 1), ("eig", 0), ("named-fields", 0),
+    # templates/reductions.py and statistics.py
+    ("cumprod-axis=1", 0), ("nanstd-axis=1-keepdims=True", 0), ("nanvar-axis=0-keepdims=False", 0),
+    ("median-axis=1-keepdims=True", 0), ("quantile", 0), ("quantile", 1), ("nanpercentile", 1),
+    ("average-weights", 1), ("trapezoid-x", 0), ("trapezoid-x", 1), ("convolve-same", 0),
+    ("correlate-valid", 1), ("multiply.outer", 0), ("maximum.outer", 1), ("i0", 0), ("sinc", 0),
+    ("interp", 0), ("interp", 1), ("interp", 2), ("multiply.accumulate", 0),
 ]
 _BY_ID = {param.id: param.values for param in CASES}
 
@@ -1008,5 +1086,6 @@ def test_every_rule_is_covered():
                          if _rule_module(template) not in (None, "runtime_rules", "engine",
                                                            "scipy_runtime", "lazy_rules")
                          and not _is_runtime_helper(func)
-                         and id(func) not in SEEN[mode] and func not in NEVER_LOOKED_UP)
+                         and srcdiff.rules.Table._key(func) not in SEEN[mode]
+                         and func not in NEVER_LOOKED_UP)
         assert not missing, f"{mode} rules no case reaches: {missing}"

@@ -369,3 +369,210 @@ def test_vector_and_matrix_norm_of_complex_values(f):
         _, tangent = srcdiff.jvp(f)(z, t)
     assert tangent == pytest.approx((f(z + 1e-6 * t) - f(z - 1e-6 * t)) / 2e-6, rel=1e-6)
     check_hvp(f, z, vector=t)
+
+
+# -- cumprod, running sums and products, ptp, average, nan* and ufunc methods (issue 15) ------
+import srcdiff.errors  # noqa: E402
+
+CUMULATIVE_AXES = [None, 0, 1, -1]
+
+
+@pytest.mark.parametrize("axis", CUMULATIVE_AXES)
+def test_cumprod(axis):
+    x = _distinct((3, 4))
+    w = np.arange(1.0, 13.0).reshape(np.shape(np.cumprod(x, axis=axis)))
+    check(lambda x: np.sum(np.cumprod(x, axis=axis) * w), x)
+
+
+@pytest.mark.parametrize("zeros", [[1], [0, 2], [1, 2], [0, 1, 2, 3], [5, 7, 9]])
+@pytest.mark.parametrize("axis", [None, 1, 0])
+def test_cumprod_with_zeros_is_exact(zeros, axis):
+    """No division by the input: one zero, several, adjacent ones, a whole row."""
+    x = _distinct((3, 4))
+    x.flat[zeros] = 0.0
+    w = np.arange(1.0, 13.0).reshape(np.shape(np.cumprod(x, axis=axis)))
+    check(lambda x: np.sum(np.sin(np.cumprod(x, axis=axis)) * w), x)
+
+
+def test_cumprod_method_dtype_and_scalars():
+    x = _distinct((2, 3))
+    check(lambda x: np.sum(x.cumprod(axis=1) ** 2), x)
+    check(lambda x: np.sum(np.cumprod(x, 0, np.float64) * x), x)
+    check(lambda x: np.sum(np.cumprod(x)), 0.7)
+    check(lambda x: np.sum(np.cumprod([x, 2.0 * x, x * x])), 0.7)
+    check(lambda x: np.sum(np.cumprod(x, axis=0)), np.ones((0, 2)) * 1.0, order=1)
+
+
+@pytest.mark.skipif(not hasattr(np, "cumulative_sum"), reason="NumPy 2.1+")
+@pytest.mark.parametrize("fn", ["cumulative_sum", "cumulative_prod"])
+@pytest.mark.parametrize("axis,initial", [(0, False), (1, True), (-1, False), (0, True)])
+def test_cumulative_sum_and_prod(fn, axis, initial):
+    f = getattr(np, fn)
+    x = _distinct((3, 4))
+    x[1, 2] = 0.0
+    w = np.arange(1.0, 1.0 + np.size(f(x, axis=axis, include_initial=initial)))
+    w = w.reshape(np.shape(f(x, axis=axis, include_initial=initial)))
+    check(lambda x: np.sum(np.sin(f(x, axis=axis, include_initial=initial)) * w), x)
+    check(lambda x: np.sum(f(x, include_initial=initial) ** 2), x[0])
+
+
+@pytest.mark.parametrize("axis,keepdims", [(None, False), (0, False), (1, True), (-1, False),
+                                           ((0, 1), True)])
+def test_ptp(axis, keepdims):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(np.ptp(x, axis=axis, keepdims=keepdims))), x)
+
+
+def test_ptp_ties_split_evenly():
+    """The minimum 1 is held twice: each gets -1/2 (central differences agree); a constant
+    input has ptp 0 everywhere near it... and derivative 0."""
+    g = check(lambda x: np.ptp(x), np.array([1.0, 1.0, 2.0]), order=1)
+    np.testing.assert_allclose(g, [-0.5, -0.5, 1.0])
+    assert np.all(srcdiff.grad(lambda x: np.ptp(x))(np.full(3, 0.4)) == 0.0)
+
+
+AVERAGE_CASES = [(None, None), (0, "axis"), (1, "axis"), (-1, "axis"), (None, "full"),
+                 (1, "full"), ((0, 1), "axes")]
+
+
+@pytest.mark.parametrize("axis,weights", AVERAGE_CASES)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_average(axis, weights, keepdims):
+    x = _distinct((3, 4))
+    if weights is None:
+        check(lambda x: np.sum(np.sin(np.average(x, axis=axis, keepdims=keepdims))), x)
+        return
+    if weights == "axis":
+        w = np.linspace(0.5, 2.0, x.shape[axis])
+    elif weights == "full":
+        w = np.linspace(0.5, 2.0, 12).reshape(3, 4)
+    else:
+        w = np.linspace(0.5, 2.0, 12).reshape(3, 4)
+    check(lambda x, w: np.sum(np.sin(np.average(x, axis, w, keepdims=keepdims))), x, w,
+          wrt=(0, 1))
+
+
+def test_average_of_a_list_and_a_scalar():
+    check(lambda x: np.average([x, 2.0 * x, 1.0], weights=[1.0, 2.0, 3.0]), 0.3)
+    check(lambda w: np.average(np.array([1.0, 2.0, 4.0]), weights=w * w), np.array([1.0, 0.5, 2.0]))
+
+
+def test_average_of_ints_with_float_weights():
+    check(lambda w: np.average(np.arange(4), weights=w * w), np.array([1.0, 0.5, 2.0, 0.3]))
+    check(lambda w: np.sum(np.average(np.arange(6).reshape(2, 3), axis=1, weights=w)),
+          np.array([1.0, 0.5, 2.0]))
+
+
+def average_returned(x):
+    return np.average(x, weights=x, returned=True)[0]
+
+
+def test_average_returned_is_refused_at_the_line():
+    with pytest.raises(srcdiff.errors.UnsupportedCodeError, match="returned") as info:
+        srcdiff.grad(average_returned)(np.array([1.0, 2.0]))
+    assert "test_reductions.py" in str(info.value)
+
+
+def _with_nans(shape):
+    x = _distinct(shape)
+    x.flat[[1, 6, 7]] = np.nan
+    return x
+
+
+NAN_REDUCTIONS = [np.nansum, np.nanmean, np.nanprod, np.nanvar, np.nanstd, np.nanmax,
+                  np.nanmin]
+NAN_AXES = [(None, False), (0, False), (1, True), (-1, False), ((0, 2), False), ((0, -1), True)]
+
+
+@pytest.mark.parametrize("fn", NAN_REDUCTIONS)
+@pytest.mark.parametrize("axis,keepdims", NAN_AXES)
+def test_nan_reductions(fn, axis, keepdims):
+    x = _with_nans((2, 3, 4))
+    w = _weights(lambda x: fn(x, axis=axis, keepdims=keepdims), x)
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims)) * w), x)
+
+
+@pytest.mark.parametrize("fn", NAN_REDUCTIONS)
+def test_nan_reductions_without_nans_are_the_plain_ones(fn):
+    x = _distinct((3, 4))
+    plain = {np.nansum: np.sum, np.nanmean: np.mean, np.nanprod: np.prod, np.nanvar: np.var,
+             np.nanstd: np.std, np.nanmax: np.max, np.nanmin: np.min}[fn]
+    w = np.arange(1.0, 5.0)
+    g = check(lambda x: np.sum(np.cos(fn(x, axis=0)) * w), x)
+    np.testing.assert_allclose(g, srcdiff.grad(lambda x: np.sum(np.cos(plain(x, axis=0)) * w))(x))
+
+
+@pytest.mark.parametrize("fn", [np.nanvar, np.nanstd])
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_nanvar_nanstd_ddof_and_complex(fn, ddof):
+    x = _with_nans((3, 4))
+    check(lambda x: np.sum(np.cos(fn(x, axis=1, ddof=ddof))), x)
+    z = x + 1j * _distinct((3, 4))
+    check(lambda z: np.sum(np.cos(fn(z, axis=1, ddof=ddof))), z)
+
+
+def test_nanstd_of_a_constant_row_has_zero_derivative():
+    x = np.array([[0.5, np.nan, 0.5], [0.3, 0.5, np.nan]])
+    g = srcdiff.grad(lambda x: np.sum(np.nanstd(x, axis=1) * np.array([1.0, 2.0])))(x)
+    assert np.all(g[0] == 0.0)
+    check(lambda x: np.sum(np.nanstd(x, axis=1) * np.array([1.0, 2.0])), x, order=1)
+    check(lambda x: np.sum(np.nanvar(x, axis=1) * np.array([1.0, 2.0])), x)
+
+
+@pytest.mark.parametrize("fn", NAN_REDUCTIONS)
+def test_nan_reductions_of_an_all_nan_row_pass_no_derivative(fn):
+    x = np.array([[np.nan, np.nan], [0.3, 1.2]])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        g = srcdiff.grad(lambda x: np.nansum(fn(x, axis=1)))(x)
+    assert np.all(g[0] == 0.0) and np.all(np.isfinite(g[1]))
+
+
+@pytest.mark.parametrize("fn", [np.nancumsum, np.nancumprod])
+@pytest.mark.parametrize("axis", CUMULATIVE_AXES)
+def test_nan_running_sum_and_product(fn, axis):
+    x = _with_nans((3, 4))
+    x[2, 1] = 0.0
+    w = np.arange(1.0, 13.0).reshape(np.shape(fn(x, axis=axis)))
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis)) * w), x)
+
+
+def nansum_where(x):
+    return np.nansum(x, where=x > 0)
+
+
+def nanmax_initial(x):
+    return np.nanmax(x, initial=0.0)
+
+
+@pytest.mark.parametrize("f", [nansum_where, nanmax_initial])
+def test_keywords_the_rules_do_not_handle_are_refused_at_the_line(f):
+    with pytest.raises(srcdiff.errors.UnsupportedCodeError) as info:
+        srcdiff.grad(f)(np.array([1.0, -2.0]))
+    assert "test_reductions.py" in str(info.value)
+
+
+UFUNC_REDUCE = [np.add.reduce, np.multiply.reduce, np.maximum.reduce, np.minimum.reduce]
+
+
+@pytest.mark.parametrize("fn", UFUNC_REDUCE, ids=lambda f: f.__self__.__name__)
+@pytest.mark.parametrize("axis,keepdims", [(0, False), (1, True), (None, False),
+                                           ((0, 1), True), (-1, False)])
+def test_ufunc_reduce(fn, axis, keepdims):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims))), x)
+
+
+@pytest.mark.parametrize("fn", UFUNC_REDUCE, ids=lambda f: f.__self__.__name__)
+def test_ufunc_reduce_default_axis_is_zero(fn):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(fn(x)) * np.arange(1.0, 5.0)), x)
+
+
+@pytest.mark.parametrize("fn", [np.add.accumulate, np.multiply.accumulate],
+                         ids=lambda f: f.__self__.__name__)
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_ufunc_accumulate(fn, axis):
+    x = _distinct((3, 4))
+    x[1, 1] = 0.0
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis)) * np.arange(12.0).reshape(3, 4)), x)

@@ -1,0 +1,513 @@
+"""Helpers that the derivative rules of templates/reductions.py and templates/statistics.py
+emit: running products, NaN-ignoring centering, the weights of average, quantiles, the
+windows of convolutions, trapezoid weights, Bessel's I1 and sinc's slope.
+
+Like srcdiff.runtime, each helper stands alone (numpy and nothing else, no shared state),
+so the codegen command can copy its source into a module, and arrays are made from other
+arrays (`ones_like`, `zeros_like`), so the helpers run on any array type NumPy dispatches
+to. Their own tangent rules (for forward mode over emitted gradients) are in
+templates/statistics.py.
+"""
+import math
+
+import numpy
+
+
+def _axes_tuple(axis, ndim):
+    """The sorted non-negative axes of a reduction over `axis` (all of them when None)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
+
+
+# -- cumprod ------------------------------------------------------------------------------
+def _along(value, like, axis):
+    """`value` (shaped like `like`, or like its flattening when axis is None) with the
+    running axis last."""
+    if axis is None:
+        return numpy.reshape(value, (-1,))
+    return numpy.moveaxis(value, axis, -1)
+
+
+def _back(value, like, axis):
+    if axis is None:
+        return numpy.reshape(value, numpy.shape(like))
+    return numpy.moveaxis(value, -1, axis)
+
+
+def _cumprod_adjoint(grad, a, tgrad, ta, axis):
+    """The adjoint of numpy.cumprod along `axis` and, when tangents of grad (tgrad) or a (ta)
+    are given, its tangent: dual-number running products, no division, so zeros in `a`
+    (any number of them) give exact derivatives.
+
+    out[j] = L[j] * S[j] with L[j] the product of a[:j] and S[j] = g[j] + a[j+1] S[j+1]."""
+    a = numpy.asarray(a) if isinstance(a, (list, tuple)) else a
+    if numpy.ndim(a) == 0:
+        a = numpy.reshape(a, (1,))
+        out, dout = _cumprod_adjoint(numpy.reshape(grad, (1,)), a, tgrad if tgrad is None else
+                                     numpy.reshape(tgrad, (1,)), ta if ta is None else
+                                     numpy.reshape(ta, (1,)), 0)
+        return numpy.reshape(out, ()), numpy.reshape(dout, ())
+    x, g = _along(a, a, axis), _along(grad, a, axis)
+    n = numpy.shape(x)[-1]
+    if n == 0:
+        zero = numpy.zeros_like(x * g)
+        return _back(zero, a, axis), _back(zero, a, axis)
+    tx = None if ta is None else _along(ta, a, axis)
+    tg = None if tgrad is None else _along(tgrad, a, axis)
+    one = numpy.ones_like(x[..., :1] * g[..., :1])
+    zero = one * 0
+    lows, dlows = [one], [zero]
+    for k in range(n - 1):
+        lows.append(lows[-1] * x[..., k:k + 1])
+        dlow = dlows[-1] * x[..., k:k + 1]
+        if tx is not None:
+            dlow = dlow + lows[-2] * tx[..., k:k + 1]
+        dlows.append(dlow)
+    sums = [g[..., n - 1:n]]
+    dsums = [zero if tg is None else tg[..., n - 1:n] + zero]
+    for j in range(n - 2, -1, -1):
+        sums.append(g[..., j:j + 1] + x[..., j + 1:j + 2] * sums[-1])
+        dsum = x[..., j + 1:j + 2] * dsums[-1]
+        if tg is not None:
+            dsum = dsum + tg[..., j:j + 1]
+        if tx is not None:
+            dsum = dsum + tx[..., j + 1:j + 2] * sums[-2]
+        dsums.append(dsum)
+    low, dlow = numpy.concatenate(lows, axis=-1), numpy.concatenate(dlows, axis=-1)
+    high, dhigh = numpy.concatenate(sums[::-1], axis=-1), numpy.concatenate(dsums[::-1], axis=-1)
+    return _back(low * high, a, axis), _back(dlow * high + low * dhigh, a, axis)
+
+
+def cumprod_grad(grad, a, axis):
+    """The adjoint of numpy.cumprod(a, axis), exact where `a` has zeros."""
+    return _cumprod_adjoint(grad, a, None, None, axis)[0]
+
+
+def cumprod_grad_tangent(grad, a, tangent, axis):
+    """The tangent of cumprod_grad(grad, a, axis) along `tangent`, the tangent of a."""
+    return _cumprod_adjoint(grad, a, None, tangent, axis)[1]
+
+
+def cumprod_tangent(tangent, a, axis):
+    """The tangent of numpy.cumprod(a, axis) along `tangent`: D[i] = D[i-1] a[i] +
+    t[i] prod(a[:i]), no division (exact where `a` has zeros)."""
+    a = numpy.asarray(a) if isinstance(a, (list, tuple)) else a
+    if numpy.ndim(a) == 0:
+        return tangent * numpy.ones_like(a)
+    x, t = _along(a, a, axis), _along(tangent * numpy.ones_like(a), a, axis)
+    n = numpy.shape(x)[-1]
+    if n == 0:
+        return x * t if axis is None else numpy.moveaxis(x * t, -1, axis)
+    outs = [t[..., :1]]
+    low = numpy.ones_like(x[..., :1])
+    for i in range(1, n):
+        low = low * x[..., i - 1:i]
+        outs.append(outs[-1] * x[..., i:i + 1] + low * t[..., i:i + 1])
+    out = numpy.concatenate(outs, axis=-1)
+    return out if axis is None else numpy.moveaxis(out, -1, axis)  # flat, as cumprod's
+
+
+def drop_initial(grad, axis, include_initial):
+    """The adjoint of a running sum or product with include_initial=True: its first entry
+    along `axis` (the initial value) depends on nothing."""
+    if not include_initial:
+        return grad
+    axis = 0 if axis is None else axis
+    return numpy.delete(grad, 0, axis=axis)
+
+
+def add_initial(tangent, axis, include_initial):
+    """A running sum's or product's tangent with a zero first entry along `axis` when
+    include_initial=True."""
+    if not include_initial:
+        return tangent
+    axis = 0 if axis is None else axis
+    first = numpy.take(tangent, [0], axis=axis) * 0
+    return numpy.concatenate([first, tangent], axis=axis)
+
+
+# -- NaN-ignoring statistics --------------------------------------------------------------
+def nan_center_like(t, a, axis, kink):
+    """`t` minus its mean over `axis` taken over the entries where `a` is not NaN, and zero
+    where `a` is NaN; zeroed too in the reductions where the non-NaN entries of `a` are all
+    equal when `kink` is true (nanstd's kink there, like abs at 0). Linear in `t`."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    if isinstance(t, (list, tuple)):
+        t = numpy.asarray(t)
+    axes = _axes_tuple(axis, numpy.ndim(a))
+    keep = ~numpy.isnan(a)
+    t = numpy.where(keep, t, 0.0)  # not t * 0: NaN there
+    count = numpy.sum(keep, axis=axes, keepdims=True)
+    mean = numpy.sum(t, axis=axes, keepdims=True) / numpy.maximum(count, 1)
+    out = numpy.where(keep, t - mean, 0.0)
+    if not kink or numpy.size(a) == 0:
+        return out
+    high = numpy.max(numpy.where(keep, a, -numpy.inf), axis=axes, keepdims=True)
+    low = numpy.min(numpy.where(keep, a, numpy.inf), axis=axes, keepdims=True)
+    return numpy.where(high == low, out * 0, out)
+
+
+def nan_centered(a, axis, kink=False):
+    """`a` minus its NaN-ignoring mean over `axis` (kept dims), 0 at NaNs, exactly zero in
+    the reductions where the non-NaN entries are constant (see runtime.centered)."""
+    return nan_center_like(a, a, axis, True)
+
+
+# -- average ------------------------------------------------------------------------------
+def broadcast_weights(weights, a, axis):
+    """The weights of numpy.average(a, axis, weights) shaped to broadcast against `a`: as
+    given when they have a's shape, else (1-d along an int axis, or shaped like the
+    reduced axes) with length-1 axes elsewhere; ones like `a` when weights is None."""
+    if weights is None:
+        return numpy.ones_like(a)
+    if isinstance(weights, (list, tuple)):
+        weights = numpy.asarray(weights)
+    ndim = numpy.ndim(a)
+    if numpy.shape(weights) == numpy.shape(a) or axis is None:
+        return weights
+    axes = _axes_tuple(axis, ndim)
+    shape = [1] * ndim
+    for ax, n in zip(axes, numpy.shape(weights)):
+        shape[ax] = n
+    return numpy.reshape(weights, tuple(shape))
+
+
+def unbroadcast_weights(grad, weights, a, axis):
+    """The adjoint of broadcast_weights: `grad` (shaped like a) summed to weights' shape."""
+    if isinstance(weights, (list, tuple)):
+        weights = numpy.asarray(weights)
+    ndim = numpy.ndim(a)
+    if numpy.shape(weights) == numpy.shape(a) or axis is None:
+        return numpy.reshape(grad, numpy.shape(weights))
+    axes = _axes_tuple(axis, ndim)
+    others = tuple(i for i in range(ndim) if i not in axes)
+    return numpy.reshape(numpy.sum(grad, axis=others), numpy.shape(weights))
+
+
+# -- quantiles ----------------------------------------------------------------------------
+def _index_parameters(method):
+    """(alpha, beta) of NumPy's virtual index n*q + alpha + q*(1 - alpha - beta) - 1 for the
+    continuous methods (H&F 4-9); None for those that pick order statistics (slope 0 in q).
+    (A function, not a module constant: the codegen command copies functions.)"""
+    return {"linear": (1.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
+            "median_unbiased": (1 / 3, 1 / 3), "normal_unbiased": (3 / 8, 3 / 8),
+            "interpolated_inverted_cdf": (0.0, 1.0)}.get(method)
+
+
+def _flat_reduced(a, axis):
+    """`a` with the reduced axes flattened into one last axis, and the reduced axes."""
+    ndim = numpy.ndim(a)
+    axes = _axes_tuple(axis, ndim)
+    k = len(axes)
+    moved = numpy.moveaxis(a, axes, tuple(range(ndim - k, ndim)))
+    kept = numpy.shape(moved)[:ndim - k]
+    return numpy.reshape(moved, kept + (-1,)), axes
+
+
+def _unflat_reduced(w, a, axes, lead):
+    """The inverse of _flat_reduced for w of shape lead + kept + (m,)."""
+    ndim = numpy.ndim(a)
+    k = len(axes)
+    kept_axes = [i for i in range(ndim) if i not in axes]
+    moved_shape = tuple(numpy.shape(a)[i] for i in kept_axes) + tuple(
+        numpy.shape(a)[i] for i in axes)
+    w = numpy.reshape(w, lead + moved_shape)
+    src = tuple(range(len(lead) + ndim - k, len(lead) + ndim))
+    return numpy.moveaxis(w, src, tuple(len(lead) + ax for ax in axes))
+
+
+def quantile_weights(a, q, axis, method, nan, part):
+    """The weights of a quantile in the elements of `a`, shaped shape(q) + shape(a):
+    part 'value' gives d quantile / d a (NumPy's (1 - g, g) at the two order statistics it
+    interpolates), part 'slope' gives d^2 quantile / (d a d q) (the slope in q of those
+    weights: the quantile's slope in q is sum(slope weights * a)).
+
+    Ties (equal elements of a reduction): the weight of an order statistic is shared evenly
+    by all the elements equal to it (as max and min share theirs). With nan=True (nanquantile)
+    NaNs get weight zero and each reduction uses its own count of non-NaN values; an all-NaN
+    reduction gets weight zero everywhere."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    q = numpy.asarray(q) if isinstance(q, (list, tuple)) else q
+    flat, axes = _flat_reduced(a, axis)
+    qshape = numpy.shape(q)
+    lead = tuple(qshape)
+    index = numpy.cumsum(numpy.ones_like(numpy.real(flat)), axis=-1) - 1
+    if nan:
+        counts = numpy.sum(~numpy.isnan(flat), axis=-1, keepdims=True)
+        index = numpy.where(index < counts, index, numpy.nan)
+    else:
+        counts = numpy.sum(numpy.ones_like(index), axis=-1, keepdims=True)
+    m = numpy.shape(flat)[-1]
+    if m == 0:
+        return numpy.zeros_like(numpy.real(a) * numpy.reshape(q, qshape + (1,) * numpy.ndim(a)))
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN reductions
+        virtual = numpy.nanquantile(index, q, axis=-1, method=method, keepdims=True)
+    ok = ~numpy.isnan(virtual)
+    virtual = numpy.where(ok, virtual, 0.0)
+    low = numpy.floor(virtual)
+    frac = virtual - low
+    low = low.astype(int) if hasattr(low, "astype") else int(low)
+    high = numpy.minimum(low + 1, m - 1)
+    if part == "value":
+        w_low, w_high = 1 - frac, frac
+    else:
+        alpha_beta = _index_parameters(method)
+        if alpha_beta is None:
+            w_low = w_high = frac * 0
+        else:
+            alpha, beta = alpha_beta
+            n = counts
+            raw = n * q_expand(q, virtual) + alpha + q_expand(q, virtual) * (1 - alpha - beta) - 1
+            slope = numpy.where((raw >= 0) & (raw <= n - 1), n + 1 - alpha - beta, 0.0)
+            w_low, w_high = -slope + frac * 0, slope + frac * 0
+    w_low, w_high = numpy.where(ok, w_low, 0.0), numpy.where(ok, w_high, 0.0)
+    ordered = numpy.sort(flat, axis=-1)
+    lead_flat = numpy.broadcast_to(flat, lead + numpy.shape(flat))
+    lead_ordered = numpy.broadcast_to(ordered, lead + numpy.shape(ordered))
+    weights = 0
+    for pos, w in ((low, w_low), (high, w_high)):
+        value = numpy.take_along_axis(lead_ordered, pos, axis=-1)
+        hit = lead_flat == value
+        count = numpy.sum(hit, axis=-1, keepdims=True)
+        weights = weights + hit * (w / numpy.maximum(count, 1))
+    weights = weights + numpy.zeros_like(numpy.real(lead_flat))
+    return _unflat_reduced(weights, a, axes, lead)
+
+
+def q_expand(q, like):
+    """q with length-1 axes appended to broadcast against `like` (shape(q) + more)."""
+    return numpy.reshape(q, numpy.shape(q) + (1,) * (numpy.ndim(like) - numpy.ndim(q)))
+
+
+def quantile_weights_tangent(tangent, a, q, axis, method, nan, part):
+    """The tangent of quantile_weights along the tangent of q (the weights are piecewise
+    constant in a): the slope weights times it for part 'value', zero for part 'slope'."""
+    if part != "value":
+        return quantile_weights(a, q, axis, method, nan, "value") * 0
+    slope = quantile_weights(a, q, axis, method, nan, "slope")
+    return slope * q_expand(tangent, slope)
+
+
+def _reduced_in(axis, ndim, lead):
+    return tuple(lead + ax for ax in _axes_tuple(axis, ndim))
+
+
+def weighted_reduce(weights, t, axis, keepdims, qndim):
+    """sum(weights * t) over the reduced axes of t (weights shaped shape(q) + shape(t)):
+    the quantile of values t, or its tangent, shaped like the quantile."""
+    axes = _reduced_in(axis, numpy.ndim(t), qndim)
+    return numpy.sum(weights * t, axis=axes, keepdims=keepdims)
+
+
+def weighted_expand(grad, weights, a, axis, keepdims, qndim):
+    """The adjoint of weighted_reduce in t: `grad` (shaped like the quantile) spread over
+    the elements of `a` by the weights, summed over the axes of q."""
+    ndim = numpy.ndim(a)
+    if not keepdims:
+        shape = list(numpy.shape(grad))
+        for ax in _reduced_in(axis, ndim, qndim):
+            shape.insert(ax, 1)
+        grad = numpy.reshape(grad, tuple(shape))
+    out = numpy.sum(weights * grad, axis=tuple(range(qndim)))
+    return numpy.reshape(out, numpy.shape(a))
+
+
+def sum_to_q(value, q):
+    """`value` (shaped like a quantile, shape(q) first) summed to the shape of q."""
+    return numpy.reshape(numpy.sum(value, axis=tuple(range(numpy.ndim(q), numpy.ndim(value)))),
+                         numpy.shape(q))
+
+
+# -- convolutions -------------------------------------------------------------------------
+def full_window(grad, n, m, mode, correlate):
+    """`grad`, the adjoint of numpy.convolve/correlate(a, v, mode) (len(a) = n, len(v) = m),
+    padded with zeros to the adjoint of the 'full' result (length n + m - 1): the mode's
+    result is a window of the full one, found from NumPy itself on lengths alone."""
+    size = n + m - 1
+    length = numpy.shape(grad)[0]
+    if length == size:
+        return grad
+    fn = numpy.correlate if correlate else numpy.convolve
+    probe_a = numpy.arange(1.0, n + 1.0) ** 2
+    probe_v = numpy.arange(1.0, m + 1.0) ** 3
+    full = fn(probe_a, probe_v, "full")
+    part = fn(probe_a, probe_v, mode)
+    start = 0
+    for start in range(size - length + 1):
+        if numpy.array_equal(full[start:start + length], part):
+            break
+    return numpy.pad(grad, (start, size - length - start))
+
+
+def full_window_tangent(tangent, n, m, mode, correlate):
+    """The tangent of full_window: the same padding (it is linear)."""
+    return full_window(tangent, n, m, mode, correlate)
+
+
+# -- interp ---------------------------------------------------------------------------------
+def interp_cells(x, xp, side):
+    """The interval [xp[i], xp[i+1]] numpy.interp uses for each x: from the right
+    (side='right': a knot starts its interval) or from the left ('left': a knot ends it);
+    clipped to the first and last intervals outside xp's range."""
+    cells = numpy.searchsorted(xp, x, side=side) - 1
+    return numpy.clip(cells, 0, max(numpy.shape(xp)[0] - 2, 0))
+
+
+def interp_inside(x, xp, side):
+    """1.0 where x moves along the interval interp_cells(x, xp, side) picks (inside xp's
+    range, a knot counting on the `side` it starts (right) or ends (left)), else 0.0."""
+    first, last = numpy.take(xp, 0), numpy.take(xp, -1)
+    if side == "right":
+        inside = (x >= first) & (x < last)
+    else:
+        inside = (x > first) & (x <= last)
+    return inside * 1.0
+
+
+def interp_held(x, xp, left, right):
+    """1.0 where numpy.interp(x, xp, fp, left, right) takes its value from fp, 0.0 where it
+    is `left` (x < xp[0]) or `right` (x > xp[-1]) as given."""
+    held = numpy.ones_like(x * 1.0)
+    if left is not None:
+        held = held * (x >= numpy.take(xp, 0))
+    if right is not None:
+        held = held * (x <= numpy.take(xp, -1))
+    return held
+
+
+# -- ufunc.outer ------------------------------------------------------------------------------
+def outer_left(a, b):
+    """`a` with length-1 axes appended, one per axis of b: f.outer(a, b) is f(outer_left(a, b),
+    b) for a binary ufunc f."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    return numpy.reshape(a, numpy.shape(a) + (1,) * numpy.ndim(b))
+
+
+def outer_left_grad(grad, a, b):
+    """The adjoint of outer_left in a: `grad` (shaped shape(a) + shape(b)) summed over b's axes."""
+    if isinstance(a, (list, tuple)):
+        a = numpy.asarray(a)
+    ndim = numpy.ndim(a)
+    return numpy.reshape(numpy.sum(grad, axis=tuple(range(ndim, numpy.ndim(grad)))),
+                         numpy.shape(a))
+
+
+# -- trapezoid ----------------------------------------------------------------------------
+def trapezoid_weights(y, x, dx, axis):
+    """The weights w of numpy.trapezoid(y, x, dx, axis) = sum(w * y, axis), shaped to
+    broadcast against y: (x[k+1] - x[k-1]) / 2 inside, half the end gaps at the ends.
+    Linear in x (or in dx when x is None)."""
+    if isinstance(y, (list, tuple)):
+        y = numpy.asarray(y)
+    n = numpy.shape(y)[axis]
+    if x is None:
+        ones = numpy.moveaxis(numpy.ones_like(numpy.real(y)), axis, -1)
+        gaps = ones[..., 1:] * dx
+    else:
+        if isinstance(x, (list, tuple)):
+            x = numpy.asarray(x)
+        if numpy.ndim(x) == 1:
+            shape = [1] * numpy.ndim(y)
+            shape[axis] = numpy.shape(x)[0]
+            x = numpy.reshape(x, tuple(shape))
+        x = numpy.moveaxis(x, axis, -1)
+        gaps = x[..., 1:] - x[..., :-1]
+    if n < 2:  # no interval: the integral is 0
+        return numpy.real(y) * 0
+    zero = gaps[..., :1] * 0
+    w = (numpy.concatenate([zero, gaps], axis=-1) + numpy.concatenate([gaps, zero], axis=-1)) / 2
+    return numpy.moveaxis(w, -1, axis)
+
+
+def trapezoid_grad_x(grad, y, x, axis):
+    """The adjoint in x of numpy.trapezoid(y, x, axis=axis) given the adjoint `grad` of the
+    integral: d/dx[k] = (y[k-1] - y[k+1]) / 2 inside, -(y[0] + y[1]) / 2 and
+    (y[-2] + y[-1]) / 2 at the ends, summed to x's shape (1-d or broadcast)."""
+    if isinstance(y, (list, tuple)):
+        y = numpy.asarray(y)
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+    ym = numpy.moveaxis(y, axis, -1)
+    g = numpy.expand_dims(grad, -1)
+    n = numpy.shape(ym)[-1]
+    if n < 2:
+        dy = ym * 0
+    else:
+        pairs = (ym[..., 1:] + ym[..., :-1]) / 2
+        zero = pairs[..., :1] * 0
+        dy = numpy.concatenate([zero, pairs], axis=-1) - numpy.concatenate([pairs, zero],
+                                                                         axis=-1)
+    out = g * dy
+    if numpy.ndim(x) == 1:
+        return numpy.reshape(numpy.sum(out, axis=tuple(range(numpy.ndim(out) - 1))),
+                             numpy.shape(x))
+    out = numpy.moveaxis(out, -1, axis)
+    xshape = numpy.shape(x)
+    extra = numpy.ndim(out) - len(xshape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, s in enumerate(xshape)
+                                       if s == 1 and numpy.shape(out)[extra + i] != 1)
+    if axes:
+        out = numpy.sum(out, axis=axes)
+    return numpy.reshape(out, xshape)
+
+
+def expand_axis(grad, like, axis):
+    """`grad` (the adjoint of a reduction of `like` over one int axis) with that axis back,
+    length 1."""
+    return numpy.expand_dims(grad, axis % numpy.ndim(like))
+
+
+# -- special functions --------------------------------------------------------------------
+def bessel_i1(x):
+    """The modified Bessel function I1 (the derivative of numpy.i0), from its power series
+    (x/2) sum_k (x^2/4)^k / (k! (k+1)!), whose terms are all positive (no cancellation)."""
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+    half = numpy.real(x) * 0.5 if not numpy.iscomplexobj(x) else x * 0.5
+    quarter = half * half
+    term = half
+    total = term
+    k = 0
+    while True:
+        k += 1
+        term = term * quarter / (k * (k + 1))
+        total = total + term
+        if not numpy.any(numpy.abs(term) > 1e-17 * numpy.abs(total)) or k > 100000:
+            return total
+
+
+def bessel_i1_slope(x):
+    """I1'(x) = I0(x) - I1(x) / x, 1/2 at x = 0 (its limit)."""
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+    zero = x == 0
+    safe = numpy.where(zero, 1.0, x)
+    return numpy.where(zero, 0.5, numpy.i0(x) - bessel_i1(x) / safe)
+
+
+def sinc_slope(x):
+    """d/dx numpy.sinc(x) = (cos(pi x) - sinc(x)) / x, 0 at x = 0 (its limit)."""
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+    zero = x == 0
+    return numpy.where(zero, 0.0, (numpy.cos(math.pi * x) - numpy.sinc(x)) /
+                       numpy.where(zero, 1.0, x))
+
+
+def sinc_curvature(x):
+    """d^2/dx^2 numpy.sinc(x) = -pi^2 sinc(x) - 2 sinc'(x) / x; -pi^2/3 + pi^4 x^2 / 10 near
+    0 (its Taylor series, where the quotient loses its digits)."""
+    if isinstance(x, (list, tuple)):
+        x = numpy.asarray(x)
+    small = numpy.abs(x) < 1e-3
+    safe = numpy.where(small, 1.0, x)
+    far = -math.pi ** 2 * numpy.sinc(x) - 2 * sinc_slope(safe) / safe
+    near = -math.pi ** 2 / 3 + math.pi ** 4 * x * x / 10
+    return numpy.where(small, near, far)
