@@ -1066,7 +1066,7 @@ def _rule_module(template):
 def _is_runtime_helper(func):
     """A helper of srcdiff's emitted code (srcdiff.runtime, srcdiff.complex_runtime, ...),
     whose rule forward-over-reverse code meets (HVP_CASES) wherever the rule is written."""
-    return getattr(func, "__module__", "").startswith("srcdiff.")
+    return (getattr(func, "__module__", None) or "").startswith("srcdiff.")
 
 
 def test_every_rule_is_covered():
