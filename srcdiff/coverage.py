@@ -21,6 +21,8 @@ import importlib.util
 import os
 import types
 
+import numpy
+
 from . import rules
 from . import syntax as S
 
@@ -220,7 +222,7 @@ def second_order(func):
 def _registry():
     """{public name: function} of everything the registry lists, and the ndarray methods
     and attributes with the function each one means."""
-    from .callables import ARRAY_ATTRIBUTES, ARRAY_METHODS
+    from .callables import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES
     rules.load_templates(optional=True)  # every optional package's rules, imported or not
     funcs = {}
     for table in (rules.REVERSE, rules.FORWARD, rules.NONDIFFERENTIABLE, rules.NOT_IMPLEMENTED):
@@ -231,6 +233,8 @@ def _registry():
                 funcs.setdefault(name, func)
     for method, func in sorted({**ARRAY_METHODS, **ARRAY_ATTRIBUTES}.items()):
         funcs.setdefault(f"numpy.ndarray.{method}", func)
+    for attr in sorted(SHAPE_ATTRIBUTES):  # x.shape, x.dtype, ...: facts, no derivative
+        funcs.setdefault(f"numpy.ndarray.{attr}", numpy.shape)
     return funcs
 
 

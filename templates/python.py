@@ -9,10 +9,11 @@ floats stay Python floats. Subgradients at kinks (documented choices):
 """
 import builtins
 import math
+import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.rules import d, elementwise, forward, not_implemented, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
 
@@ -110,13 +111,15 @@ def math_hypot(r, x, y):
     d[r] = d[y] * y / r
 
 
-# abs(x) calls x.__abs__: it works on numbers and arrays alike.
+# abs(x) calls x.__abs__: it works on numbers and arrays alike (operator.abs is the same call).
 @reverse(builtins.abs)
+@reverse(operator.abs)
 def builtin_abs(y, x):
     d[x] = numpy.real(d[y]) * abs_slope(x)
 
 
 @forward(builtins.abs)
+@forward(operator.abs)
 def builtin_abs(y, x):
     d[y] = numpy.real(d[x] * abs_slope(x))
 
@@ -166,3 +169,11 @@ def builtin_min(y, arg1, arg2=None):
 def builtin_min(y, arg1, arg2=None):
     d[y] = pick_tangent(d[arg1], arg1, arg2, 0, False)
     d[y] = pick_tangent(d[arg2], arg1, arg2, 1, False)
+
+
+# operator.iadd(a, b) and the other in-place operator functions write into a when it is an
+# array (a += b): srcdiff differentiates the augmented assignment statement itself
+for _inplace in ("iadd", "isub", "imul", "itruediv", "ipow", "imatmul", "imod"):
+    not_implemented(getattr(operator, _inplace),
+                    f"write the augmented assignment itself (a {_inplace[1:]}= b is a += b, ...), "
+                    "or a = a + b")

@@ -217,6 +217,27 @@ def vstack(y, tup, *, dtype=None, casting="same_kind"):
     d[y] = numpy.vstack(d[tup])
 
 
+if hasattr(numpy, "row_stack"):  # vstack's old name (deprecated in NumPy 2.0)
+    @reverse(numpy.row_stack)
+    def row_stack(y, tup, *, dtype=None, casting="same_kind"):
+        d[tup] = split_grad(d[y], tup, 0, 2)
+
+    @forward(numpy.row_stack)
+    def row_stack(y, tup, *, dtype=None, casting="same_kind"):
+        d[y] = numpy.vstack(d[tup])
+
+
+# compress(condition, a, axis) is take(a, flatnonzero(condition), axis)
+@reverse(numpy.compress)
+def compress(y, condition, a, axis=None):
+    d[a] = take_grad(d[y], a, numpy.flatnonzero(condition), axis, "raise")
+
+
+@forward(numpy.compress)
+def compress(y, condition, a, axis=None):
+    d[y] = numpy.compress(condition, d[a], axis=axis)
+
+
 @reverse(numpy.diagonal)
 def diagonal(y, a, offset=0, axis1=0, axis2=1):
     d[a] = diagonal_grad(d[y], a, offset, axis1, axis2)

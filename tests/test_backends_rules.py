@@ -863,6 +863,15 @@ _arr("gradient", lambda x, h: np.gradient(x, h, axis=1, edge_order=2), X34, 0.7,
 case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
      np.sum(np.gradient(x, h)[1] ** 2), X34, 0.7, _w((3, 4)), wrt=(0, 1))
 
+# compress, row_stack (templates/shapes.py) and operator.abs (templates/python.py) -----------
+case("compress", lambda x, w: np.sum(np.compress(x[:, 0] > 0.0, x, axis=0) * w),
+     _in(0.2, 1, (3, 2)) * np.array([[1.0], [-1.0], [1.0]]), _w((2, 2)))
+case("operator-abs", lambda x: np.sum(operator.abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
+if hasattr(np, "row_stack"):
+    case("row_stack", lambda a, b, w: np.sum(np.row_stack([a, b]) * w), _x(3), _x(2, 3),
+         _w((3, 3)), wrt=(0, 1))
+
+
 # --- running a case on the host and on the device ----------------------------------------
 class Device:
     """Where the device cases run: the DeviceArray stand-in, or CuPy on a GPU."""

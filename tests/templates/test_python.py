@@ -86,3 +86,22 @@ def test_builtin_max_tie_goes_to_first_argument():
     assert (ga, gb) == (1.0, 0.0)
     ga, gb = srcdiff.grad(lambda a, b: min([a, b]), wrt=(0, 1))(0.5, 0.5)
     assert (ga, gb) == (1.0, 0.0)
+
+
+def test_operator_abs():
+    import operator
+    check(lambda x: np.sum(operator.abs(x) * np.arange(1.0, 4.0)), np.array([0.5, -1.5, 2.0]))
+    check(lambda s: operator.abs(s) * 3.0, -0.7)
+
+
+@pytest.mark.parametrize("name", ["iadd", "isub", "imul", "itruediv", "ipow", "imatmul", "imod"])
+def test_in_place_operator_functions_are_refused_with_the_way_out(name):
+    import operator
+    fn = getattr(operator, name)
+
+    def f(x):
+        y = x * 1.0
+        y = fn(y, x)
+        return np.sum(y)
+    with pytest.raises(srcdiff.SrcdiffError, match="augmented assignment"):
+        srcdiff.grad(f)(np.array([[1.5, 0.5], [0.2, 1.1]]))

@@ -359,3 +359,30 @@ def test_repeat_of_a_0d_value_along_axis_0():
     from gradcheck import check
     check(repeat_of_a_float, 0.4)
     check(repeat_of_a_float, np.array(0.4))
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+def test_compress(axis):
+    a = _x(3, 4)
+    cond = np.array([True, False, True])
+    w = np.arange(1.0, 1.0 + np.compress(cond, a, axis=axis).size).reshape(
+        np.compress(cond, a, axis=axis).shape)
+    check(lambda a: np.sum(np.compress(cond, a, axis=axis) * w), a)
+    check(lambda a: np.sum(np.compress([0, 1, 1, 0], a, axis=1) ** 2), a)
+
+
+def test_compress_out_is_refused():
+    def f(a):
+        o = np.zeros(2)
+        np.compress([True, True], a, out=o)
+        return np.sum(o)
+    with pytest.raises(srcdiff.SrcdiffError, match="out="):
+        srcdiff.grad(f)(_x(3))
+
+
+@pytest.mark.skipif(not hasattr(np, "row_stack"), reason="NumPy without row_stack")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_row_stack():
+    a, b = _x(3), _x(2, 3)
+    w = np.arange(1.0, 10.0).reshape(3, 3)
+    check(lambda a, b: np.sum(np.row_stack([a, b]) * w), a, b, wrt=(0, 1))
