@@ -57,6 +57,15 @@ def public_name(func):
                 continue
             if found == func:
                 return f"{mod}.{name}"
+        for i in range(1, len(parts) + 1):  # a method of a module-level object:
+            mod = ".".join(parts[:i])        # scipy.stats.norm.logpdf
+            try:
+                namespace = vars(importlib.import_module(mod))
+            except Exception:  # pragma: no cover
+                continue
+            held = sorted(k for k, v in namespace.items() if v is owner and not k.startswith("_"))
+            if held:
+                return f"{mod}.{held[0]}.{name}"
         cls = type(owner)
         public = _public_module(cls)
         return f"{public}.{cls.__qualname__}.{name}"
@@ -65,6 +74,21 @@ def public_name(func):
         return None
     if "." not in path:
         return f"builtins.{path}"
+    return _shortest(path, func)
+
+
+def _shortest(path, func):
+    """The shortest public module path that holds `func` (scipy.stats._stats_py.mode is
+    scipy.stats.mode), else `path`."""
+    parts = path.split(".")
+    name = parts[-1]
+    for i in range(1, len(parts) - 1):
+        mod = ".".join(parts[:i])
+        try:
+            if getattr(importlib.import_module(mod), name, None) is func:
+                return f"{mod}.{name}"
+        except Exception:  # pragma: no cover - a module that does not import
+            continue
     return path
 
 
