@@ -76,3 +76,26 @@ def test_solve_banded_of_complex_is_refused_located():
 
 def solve_banded_sum_11(ab, b):
     return np.sum(np.abs(sl.solve_banded((1, 1), ab, b)) ** 2)
+
+
+# -- the helpers (srcdiff.runtime_banded), called as plain functions ------------------------
+from srcdiff import runtime_banded as rb  # noqa: E402
+
+HELPER_BANDS = [(1, 2), (2, 0), (0, 1)]
+
+
+@pytest.mark.parametrize("lower,upper", HELPER_BANDS, ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
+def test_transposed_band(lower, upper):
+    w = rng.normal(size=(lower + upper + 1, 4))
+    check(lambda ab: np.sum(rb.transposed_band(ab, lower, upper) ** 2 * w), _band(lower, upper, 4))
+
+
+@pytest.mark.parametrize("lower,upper", HELPER_BANDS, ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
+@pytest.mark.parametrize("rhs", [(4,), (4, 2)], ids=["vector", "matrix"])
+def test_band_matmul_and_band_outer(lower, upper, rhs):
+    w = rng.normal(size=rhs)
+    check(lambda ab, v: np.sum(np.sin(rb.band_matmul(ab, lower, upper, v)) * w),
+          _band(lower, upper, 4), rng.normal(size=rhs), wrt=(0, 1))
+    wb = rng.normal(size=(lower + upper + 1, 4))
+    check(lambda p, q: np.sum(np.sin(rb.band_outer(p, q, lower, upper)) * wb),
+          rng.normal(size=rhs), rng.normal(size=rhs), wrt=(0, 1))
