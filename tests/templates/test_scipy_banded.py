@@ -84,13 +84,16 @@ from srcdiff import runtime_banded as rb  # noqa: E402
 HELPER_BANDS = [(1, 2), (2, 0), (0, 1)]
 
 
-@pytest.mark.parametrize("lower,upper", HELPER_BANDS, ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
+@pytest.mark.parametrize("lower,upper", HELPER_BANDS,
+                         ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
 def test_transposed_band(lower, upper):
     w = rng.normal(size=(lower + upper + 1, 4))
-    check(lambda ab: np.sum(rb.transposed_band(ab, lower, upper) ** 2 * w), _band(lower, upper, 4))
+    check(lambda ab: np.sum(rb.transposed_band(ab, lower, upper) ** 2 * w),
+          _band(lower, upper, 4))
 
 
-@pytest.mark.parametrize("lower,upper", HELPER_BANDS, ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
+@pytest.mark.parametrize("lower,upper", HELPER_BANDS,
+                         ids=[f"l={lo}-u={u}" for lo, u in HELPER_BANDS])
 @pytest.mark.parametrize("rhs", [(4,), (4, 2)], ids=["vector", "matrix"])
 def test_band_matmul_and_band_outer(lower, upper, rhs):
     w = rng.normal(size=rhs)
