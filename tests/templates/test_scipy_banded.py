@@ -102,3 +102,32 @@ def test_band_matmul_and_band_outer(lower, upper, rhs):
     wb = rng.normal(size=(lower + upper + 1, 4))
     check(lambda p, q: np.sum(np.sin(rb.band_outer(p, q, lower, upper)) * wb),
           rng.normal(size=rhs), rng.normal(size=rhs), wrt=(0, 1))
+
+
+def solve_banded_overwrite(ab, b):
+    return np.sum(sl.solve_banded((1, 1), ab, b, overwrite_ab=True) ** 2)
+
+
+def solve_banded_overwrite_b(ab, b):
+    flag = True
+    return np.sum(sl.solve_banded((1, 1), ab, b, overwrite_b=flag) ** 2)
+
+
+def solve_banded_no_overwrite(ab, b):
+    return np.sum(sl.solve_banded((1, 1), ab, b, overwrite_ab=False, overwrite_b=False) ** 2)
+
+
+@pytest.mark.parametrize("f", [solve_banded_overwrite, solve_banded_overwrite_b])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_overwrite_is_refused_located(f, mode):
+    """overwrite_ab=True let the tridiagonal solver write into ab, which the rules read after
+    the call: a wrong derivative (and the caller's ab changed); refused at the user's line"""
+    ab, b = _band(1, 1, 4), rng.normal(size=4)
+    ab0 = ab.copy()
+    call = srcdiff.grad(f, wrt=(0, 1)) if mode == "grad" else (
+        lambda ab, b: srcdiff.jvp(f, wrt=0)(ab, b, np.ones_like(ab)))
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_banded.py:\d+") as info:
+        call(ab, b)
+    assert "overwrite_" in str(info.value)
+    np.testing.assert_array_equal(ab, ab0)
+    check(solve_banded_no_overwrite, ab, b, wrt=(0, 1))
