@@ -165,6 +165,7 @@ def is_user_function(obj):
     module = getattr(obj, "__module__", "") or ""
     return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)
+            and rules.not_implemented_hint(obj) is None  # refused at the call (odeint)
             and (not module.startswith("srcdiff") or module == "srcdiff.generated"))
 
 

@@ -1375,6 +1375,16 @@ class Lowerer:
                              "srcdiff follows values, not writes into arrays a call is handed",
                              hint="assign the result instead: o = f(...) (or o[...] = f(...) "
                                   "to fill a part of o)")
+        # SciPy's overwrite_a=True, overwrite_b=True, ... let the call write into the arrays
+        # it is handed: the rules, which read them after the call, would see the garbage
+        for k in node.keywords:
+            if (k.arg or "").startswith("overwrite_") and not (
+                    isinstance(k.value, S.Constant) and not k.value.value):
+                name = canonical_path(obj) or getattr(obj, "__name__", "this function")
+                raise self.error(node, f"{name} is given {k.arg}=, which lets it write into "
+                                 "the array it is handed; srcdiff's derivative reads that array "
+                                 "as it was", hint=f"leave {k.arg} out (or pass "
+                                 f"{k.arg}=False), so that the call works on a copy")
 
     def _bind_user_call(self, node, fn, args, keywords):
         """Arguments of a call to the user's own function, in parameter order, defaults filled."""

@@ -385,7 +385,9 @@ def _templates_package():
 # rule modules for optional packages: loaded once the package they differentiate has been
 # imported (by the user's code), so `import srcdiff` and programs without it never pay for it
 OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_stats": "scipy.stats",
-            "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal"}
+            "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal",
+            "scipy_special_more": "scipy.special", "scipy_banded": "scipy.linalg",
+            "scipy_integrate": "scipy.integrate"}
 _pending = {}
 
 

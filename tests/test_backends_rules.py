@@ -809,6 +809,18 @@ if _sp is not None:
          _TRI.T, _x(3, 3), wrt=(0, 1, 2), xfail=_SCIPY_HOST.format("linalg.solve_sylvester"))
     case("scipy-convolve", lambda x, k: np.sum(_ss.convolve(x, k, mode="same") ** 2), _x(6),
          _x(3), wrt=(0, 1), xfail=_SCIPY_HOST.format("signal.convolve"))
+    # templates/scipy_special_more.py and templates/scipy_banded.py
+    for fn, (lo, hi) in [(_sp.j0, (-4, 4)), (_sp.j1, (-4, 4)), (_sp.y0, (0.3, 5)),
+                         (_sp.y1, (0.3, 5)), (_sp.rgamma, (0.2, 4))]:
+        case(f"scipy-{fn.__name__}", _unary(fn), _in(lo, hi, (2, 3)))
+    case("scipy-jv-yn", lambda x: np.sum(_sp.jv(1.5, x) * x + _sp.yn(2, x) * _sp.gammasgn(x)),
+         _in(0.3, 4, (3,)))
+    case("scipy-gammainc-gammaincc",
+         lambda x: np.sum(_sp.gammainc(1.5, x) * 2.0 + _sp.gammaincc(0.7, x)), _in(0.2, 3, (3,)))
+    case("scipy-betainc", lambda x: np.sum(_sp.betainc(1.5, 2.5, x) ** 2), _in(0.1, 0.9, (3,)))
+    case("scipy-solve-banded", lambda ab, b: np.sum(_sl.solve_banded((1, 1), ab, b) ** 2),
+         _x(3, 4) + np.array([[0.0], [4.0], [0.0]]), _x(4), wrt=(0, 1),
+         xfail=_SCIPY_HOST.format("linalg.solve_banded"))
 
 
 # templates/arrays.py (and the % operator, which shares numpy.remainder's rule) ------------

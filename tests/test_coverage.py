@@ -136,3 +136,16 @@ def test_rules_prints_the_same_facts_deterministically():
         else:
             assert r.name not in lines
     assert "numpy.random.normal" in lines and "nondifferentiable" in lines["numpy.argmax"]
+
+
+def test_aliases_fold_onto_one_row():
+    """scipy.special.psi is digamma and jn is jv: autograd's names for them land on the rows
+    srcdiff's rules make, not on rows of their own marked missing."""
+    sp = pytest.importorskip("scipy.special")
+    assert sp.psi is sp.digamma and sp.jn is sp.jv
+    by_name = {r.name: r for r in coverage.rows()}
+    assert "scipy.special.psi" not in by_name and "scipy.special.jn" not in by_name
+    for name in ("scipy.special.digamma", "scipy.special.jv"):
+        row = by_name[name]
+        assert row.reverse == row.forward == row.second == "yes", name
+        assert row.peers["autograd"] == "yes", name

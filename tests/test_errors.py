@@ -198,6 +198,33 @@ def test_in_place_library_calls_are_refused_in_forward_mode_too(f):
         srcdiff.jvp(f)(X, np.ones_like(X))
 
 
+try:
+    import scipy.linalg as scipy_linalg
+except ImportError:  # pragma: no cover - SciPy is an optional extra
+    scipy_linalg = None
+
+
+def solve_triangular_overwrites_b(a, b):
+    return np.sum(scipy_linalg.solve_triangular(a, b, lower=True, overwrite_b=True) * b)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_scipy_overwrite_arguments_are_refused_located(mode):
+    """overwrite_b=True (overwrite_a, overwrite_ab, ...) lets a SciPy call write into the array
+    it is handed, which the rules read after the call (solve_banded's overwrite_ab gave a
+    wrong derivative); refused at the user's line, like out="""
+    if scipy_linalg is None:
+        pytest.skip("SciPy is not installed")
+    a, b = np.eye(3) * 2.0 + np.tril(np.ones((3, 3)), -1), np.arange(1.0, 4.0)
+    b0 = b.copy()
+    call = srcdiff.grad(solve_triangular_overwrites_b, wrt=(0, 1)) if mode == "grad" else (
+        lambda a, b: srcdiff.jvp(solve_triangular_overwrites_b, wrt=1)(a, b, np.ones(3)))
+    with pytest.raises(srcdiff.SrcdiffError, match=rf"{HERE}:\d+") as info:
+        call(a, b)
+    assert "overwrite_b=" in str(info.value) and "overwrite_b=False" in str(info.value)
+    np.testing.assert_array_equal(b, b0)
+
+
 def test_print_of_a_differentiated_value_is_fine(capsys):
     def shows(x):
         y = x * 2.0
