@@ -27,6 +27,7 @@ ARRAY_METHODS = {
 ARRAY_METHODS["flatten"] = numpy.ravel
 ARRAY_METHODS["copy"] = _runtime.method_copy
 ARRAY_METHODS["astype"] = _runtime.method_astype
+ARRAY_METHODS["compress"] = _runtime.method_compress
 ARRAY_METHODS["reshape"] = numpy.reshape
 ARRAY_METHODS["transpose"] = numpy.transpose
 # the methods whose function above is exactly the method, so emitted code can call the

@@ -594,6 +594,11 @@ def method_astype(value, dtype):
     return value.astype(dtype)
 
 
+def method_compress(value, condition, axis=None):
+    """`x.compress(condition, axis)`: the array's own method (numpy.compress(condition, x))."""
+    return value.compress(condition, axis=axis)
+
+
 def expand_reduced(grad, like, axis, keepdims):
     """Reshape the adjoint of a reduction so it broadcasts against the reduced input."""
     if keepdims or axis is None:

@@ -8,7 +8,7 @@ is a Python list with one adjoint per element.
 import numpy
 
 from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tangent,
-                             index_grid, method_astype, method_copy, range_item,
+                             index_grid, method_astype, method_compress, method_copy, range_item,
                              reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
@@ -236,6 +236,16 @@ def compress(y, condition, a, axis=None):
 @forward(numpy.compress)
 def compress(y, condition, a, axis=None):
     d[y] = numpy.compress(condition, d[a], axis=axis)
+
+
+@reverse(method_compress)
+def compress_method(y, value, condition, axis=None):
+    d[value] = take_grad(d[y], value, numpy.flatnonzero(condition), axis, "raise")
+
+
+@forward(method_compress)
+def compress_method(y, value, condition, axis=None):
+    d[y] = numpy.compress(condition, d[value], axis=axis)
 
 
 @reverse(numpy.diagonal)

@@ -83,6 +83,9 @@ class DeviceArray(_DeviceArray):
     def transpose(self, *axes):
         return np.transpose(self, axes[0] if len(axes) == 1 else axes or None)
 
+    def compress(self, condition, axis=None):  # cupy.ndarray.compress(condition, axis)
+        return np.compress(condition, self, axis=axis)
+
     def __array_function__(self, func, types, args, kwargs):
         if func is np.take:
             # cupy.take(a, indices, axis=None, out=None): a host index is copied to the
@@ -877,6 +880,8 @@ case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
 
 # compress, row_stack (templates/shapes.py) and operator.abs (templates/python.py) -----------
 case("compress", lambda x, w: np.sum(np.compress(x[:, 0] > 0.0, x, axis=0) * w),
+     _in(0.2, 1, (3, 2)) * np.array([[1.0], [-1.0], [1.0]]), _w((2, 2)))
+case("compress-method", lambda x, w: np.sum(x.compress(x[:, 0] > 0.0, axis=0) * w),
      _in(0.2, 1, (3, 2)) * np.array([[1.0], [-1.0], [1.0]]), _w((2, 2)))
 case("operator-abs", lambda x: np.sum(operator.abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
 if hasattr(np, "row_stack"):

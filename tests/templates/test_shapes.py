@@ -369,6 +369,8 @@ def test_compress(axis):
         np.compress(cond, a, axis=axis).shape)
     check(lambda a: np.sum(np.compress(cond, a, axis=axis) * w), a)
     check(lambda a: np.sum(np.compress([0, 1, 1, 0], a, axis=1) ** 2), a)
+    check(lambda a: np.sum(a.compress(cond, axis=axis) * w), a)
+    check(lambda a: np.sum(a.compress(cond, axis) * w), a)
 
 
 def test_compress_out_is_refused():
