@@ -12,6 +12,7 @@ Subgradients at kinks (documented choices):
 """
 import numpy
 
+from srcdiff.lazy_runtime import broadcast_back
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_grad,
                              extremum_weights, norm_weights, prod_others, reduce_grad,
@@ -20,7 +21,7 @@ from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_gra
 
 @reverse(numpy.sum)
 def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = numpy.broadcast_to(expand_reduced(d[y], a, axis, keepdims), numpy.shape(a))
+    d[a] = broadcast_back(expand_reduced(d[y], a, axis, keepdims), a)
 
 
 @forward(numpy.sum)

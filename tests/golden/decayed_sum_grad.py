@@ -79,6 +79,15 @@ def _writeable(array):
     return not strides or 0 not in strides or array.size <= 1
 
 
+def broadcast_back(grad, like):
+    """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
+    shape of `like`, the summed array or its shape stand-in."""
+    shape = numpy.shape(like)
+    if type(like) is not numpy.ndarray and any(k != k for k in shape):
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    return numpy.broadcast_to(grad, shape)
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
@@ -210,6 +219,8 @@ def shape_of(value):
     shape = getattr(value, "shape", ())
     if not shape:
         return value
+    if type(value) is not numpy.ndarray and any(k != k for k in shape):
+        return value  # a lazy array of a length not known yet (Dask's NaN): adjoints need it
     return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
 
 
@@ -323,7 +334,7 @@ def grad_decayed_sum(x):
         d_mul_1 = unbroadcast(d_add_1, mul_1)
         d_sum_1 = unbroadcast(d_mul_1 * scale, sum_1)
         mul_1 = tape.pop()
-        d_sin_1 = numpy.broadcast_to(d_sum_1, numpy.shape(sin_1))
+        d_sin_1 = broadcast_back(d_sum_1, sin_1)
         sum_1 = tape.pop()
         d_x += d_sin_1 * numpy.cos(x)
         sin_1 = tape.pop()

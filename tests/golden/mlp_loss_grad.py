@@ -85,6 +85,15 @@ def _writeable(array):
     return not strides or 0 not in strides or array.size <= 1
 
 
+def broadcast_back(grad, like):
+    """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
+    shape of `like`, the summed array or its shape stand-in."""
+    shape = numpy.shape(like)
+    if type(like) is not numpy.ndarray and any(k != k for k in shape):
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    return numpy.broadcast_to(grad, shape)
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
@@ -381,13 +390,13 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     # line 16: return -np.mean(np.sum(log_probs * labels, axis=1))
     d_mean_1 = -d_neg_1
     d_sum_2 = reduce_grad(d_mean_1, sum_2, None, False) / reduced_count(sum_2, mean_1)
-    d_mul_1 = numpy.broadcast_to(expand_reduced(d_sum_2, mul_1, 1, False), numpy.shape(mul_1))
+    d_mul_1 = broadcast_back(expand_reduced(d_sum_2, mul_1, 1, False), mul_1)
     d_log_probs = unbroadcast(d_mul_1 * labels, log_probs)
     # line 15: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     d_shifted = unbroadcast(d_log_probs, shifted)
     d_log_1 = -unbroadcast(d_log_probs, log_1)
     d_sum_1 = d_log_1 * (1 / sum_1)
-    d_exp_1 = numpy.broadcast_to(d_sum_1, numpy.shape(exp_1))
+    d_exp_1 = broadcast_back(d_sum_1, exp_1)
     d_shifted = d_shifted + d_exp_1 * exp_1
     # line 14: shifted = logits - np.max(logits, axis=1, keepdims=True)
     d_logits = unbroadcast(d_shifted, logits)

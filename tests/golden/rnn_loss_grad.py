@@ -78,6 +78,15 @@ def _writeable(array):
     return not strides or 0 not in strides or array.size <= 1
 
 
+def broadcast_back(grad, like):
+    """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
+    shape of `like`, the summed array or its shape stand-in."""
+    shape = numpy.shape(like)
+    if type(like) is not numpy.ndarray and any(k != k for k in shape):
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    return numpy.broadcast_to(grad, shape)
+
+
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
     kind = getattr(getattr(value, "dtype", None), "kind", None)
@@ -235,6 +244,8 @@ def shape_of(value):
     shape = getattr(value, "shape", ())
     if not shape:
         return value
+    if type(value) is not numpy.ndarray and any(k != k for k in shape):
+        return value  # a lazy array of a length not known yet (Dask's NaN): adjoints need it
     return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
 
 
@@ -340,7 +351,7 @@ def grad_rnn_loss(wx, wh, xs, h0):
         loss = tape.pop()
         d_loss = unbroadcast(d_add_2, loss)
         d_sum_1 = unbroadcast(d_add_2, sum_1)
-        d_mul_1 = numpy.broadcast_to(d_sum_1, numpy.shape(mul_1))
+        d_mul_1 = broadcast_back(d_sum_1, mul_1)
         sum_1 = tape.pop()
         d_h = d_h + unbroadcast(d_mul_1 * h, h) * 2.0
         mul_1 = tape.pop()
