@@ -336,7 +336,7 @@ class Derivative:
         return tuple(bound.args), {**bound.kwargs, **extra}
 
     def __call__(self, /, *args, **kwargs):  # `self` may be an argument's name too
-        if self._bind_defaults and self._self is None:
+        if self._bind_defaults:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
         if not all(type(a) is _NDARRAY for a in args) or kwargs:

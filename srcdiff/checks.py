@@ -220,6 +220,9 @@ def _argument_checks():
                                                runtime_arrays.check_gradient_spacing)}
     for func, (helper, names) in runtime_linalg.argument_checks().items():
         checks[id(func)] = _named_check(helper, names)
+    from . import runtime_scipy
+    for func, (helper, names) in runtime_scipy.argument_checks().items():
+        checks[id(func)] = _named_check(helper, names)
     return checks
 
 

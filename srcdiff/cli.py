@@ -174,6 +174,8 @@ def _assemble(emitted, sources, mode, backend="numpy"):
     for mod, names in sorted(by_module.items()):
         lines.append(f"from {mod} import {', '.join(sorted(names))}")
     lines += sorted(renamed)
+    from .subclasses import refuse_subclass_arguments
+    _collect_helper("refuse_subclass_arguments", refuse_subclass_arguments, helpers, imports)
     if helpers:
         lines += ["", "", "# Runtime helpers, copied from srcdiff so this module stands alone."]
         for hname in _bases_first(helpers):
@@ -187,6 +189,8 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                                "--name)")
         targets[em.name] = target
         for fname, segment in inputs.top_level(em.function_text):
+            if fname == em.name:
+                segment = _with_argument_check(segment, module, func, path)
             if fname is not None and fname in written:
                 first, text = written[fname]
                 if text == segment:
@@ -200,6 +204,34 @@ def _assemble(emitted, sources, mode, backend="numpy"):
     text = "\n".join(lines) + "\n"
     _check_names(text, emitted)
     return text
+
+
+def _with_argument_check(segment, module, func, path):
+    """The emitted function `segment` refusing, first thing after its docstring, arguments
+    that are ndarray subclasses overriding ndarray's operators (numpy.matrix: `*` would be
+    a matrix product), as srcdiff.grad and the other entry points do (srcdiff/subclasses.py)."""
+    node = S.parse_module(segment).body[0]
+    a = node.args
+    params = [p.id for p in a.posonlyargs + a.args]
+    params += [p.id for p in ([a.vararg] if a.vararg else []) + a.kwonlyargs]
+    params += [a.kwarg.id] if a.kwarg else []
+    fn = getattr(module, func)
+    try:
+        lines, start = inspect.getsourcelines(fn)
+        at = next((i for i, s in enumerate(lines)
+                   if s.lstrip().startswith(("def ", "async def "))), 0)
+        lineno, line = start + at, lines[at].strip()
+    except (OSError, TypeError):
+        lineno, line = fn.__code__.co_firstlineno, None
+    one = "," if len(params) == 1 else ""
+    values = ", ".join(params) + one
+    names = ", ".join(repr(p) for p in params) + one
+    check = (f"    refuse_subclass_arguments(\n"
+             f"        ({values}), ({names}),\n"
+             f"        {func!r}, {inputs.shown_name(path)!r}, {lineno}, {line!r})\n")
+    text = segment.splitlines(keepends=True)
+    after = node.body[0].end_lineno if isinstance(node.body[0], S.Expr) else node.lineno
+    return "".join(text[:after] + [check] + text[after:])
 
 
 def _check_names(text, emitted):

@@ -29,7 +29,7 @@ from . import syntax as S
 
 # helpers that read a value only for its shape: all of their arguments, or all but the first
 _SHAPE_ONLY = ("ones_like_value", "zeros_like_value", "reduced_count")
-_LIKE = ("unbroadcast", "broadcast_like", "reduce_grad")
+_LIKE = ("unbroadcast", "broadcast_like", "reduce_grad", "broadcast_back")
 
 
 def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):

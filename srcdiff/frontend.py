@@ -75,7 +75,8 @@ def get_source(fn):
         raise UnsupportedCodeError(
             f"could not locate the definition of {fn.__qualname__} in its source",
             filename=filename, lineno=code.co_firstlineno)
-    return Source(filename, lines, node)
+    from .private_names import mangle
+    return Source(filename, lines, mangle(node, fn))
 
 
 def too_deep(fn):

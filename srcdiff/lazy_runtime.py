@@ -1,5 +1,10 @@
 """Runtime helpers that keep gradients of lazy, chunked arrays (Dask) to one pass.
 
+`broadcast_back(g, a)` is the adjoint of a sum spread back over the summed array `a`:
+`numpy.broadcast_to(g, numpy.shape(a))`, and where `a` has a length not known before
+computing (Dask's NaN, after a boolean mask or from unknown chunk sizes), which nothing
+can be broadcast to, `g` plus zeros made from `a`'s own chunks.
+
 `decided(c)` is a branch condition as a Python bool, computed once: the adjoint
 branches on it again, and testing a lazy array computes it each time.
 
@@ -12,6 +17,15 @@ whole-dataset value). The `*_tangent` helpers are their derivatives, for forward
 mode over emitted gradients (templates/lazy_rules.py).
 """
 import numpy
+
+
+def broadcast_back(grad, like):
+    """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
+    shape of `like`, the summed array or its shape stand-in."""
+    shape = numpy.shape(like)
+    if type(like) is not numpy.ndarray and any(k != k for k in shape):
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    return numpy.broadcast_to(grad, shape)
 
 
 def decided(condition):

@@ -1301,6 +1301,10 @@ class Lowerer:
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
+        if obj is super:
+            raise self.error(node, "srcdiff follows super() only in a call of a method on it",
+                             hint="write super().method(...) (or super(Cls, self).method(...))"
+                                  " where the method is called")
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, "effect_value", range, discard)
@@ -1468,6 +1472,23 @@ class Lowerer:
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
 
+    def _super_call(self, node, out, discard):
+        """super().method(...) / super(Cls, self).method(...): the function it resolves to
+        (srcdiff/super_calls.py), called with the object first."""
+        from . import super_calls
+        me, fn = super_calls.resolve(self, node, self.known_types,
+                                     assigned_names(self.fdef.body))
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        full, _ = self._bind_user_call(node, fn, [S.load(me)] + args, keywords)
+        self._check_argument_writes(node, fn, full, out)
+        name = self.namer.fresh(f"{fn.__qualname__.split('.')[-2]}_{fn.__name__}"
+                                if "." in fn.__qualname__ else fn.__name__)
+        self.bindings[name] = fn
+        value = S.Call(func=S.load(name), args=full, keywords=[])
+        stmt = self._result(value, "call", fn, discard)
+        return stmt
+
     def _frozen_call(self, node):
         """`norm(loc, scale).logpdf(x)`, or `dist.logpdf(x)` where `dist = norm(loc, scale)`
         is the only binding of dist: the call `norm.logpdf(x, loc, scale)` it means (a frozen
@@ -1538,6 +1559,9 @@ class Lowerer:
 
     def method_call(self, node, out, discard):
         func = node.func
+        if (isinstance(func.value, S.Call) and isinstance(func.value.func, S.Name)
+                and func.value.func.id == "super" and "super" not in self.locals):
+            return self._super_call(node, out, discard)
         frozen = self._frozen_call(node)
         if frozen is not None:
             return self.call(frozen, out, discard)

@@ -544,7 +544,7 @@ class Reverse:
         parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt)))
         if self.shapes is not None:
-            known = _KnownShapes(self.shapes, stmt)
+            known = _KnownShapes(self.shapes, stmt, self.bindings)
             parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
                      for k, p in parts]
         parts = _merge_twins([(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
@@ -781,7 +781,7 @@ class Reverse:
                    for s in analyze.flatten(loop.body))
 
 
-_SHAPE_POSITIONS = {"unbroadcast": 1, "expand_reduced": 1}
+_SHAPE_POSITIONS = {"unbroadcast": 1, "expand_reduced": 1, "broadcast_back": 1}
 
 
 def _shape_position(call):
@@ -846,9 +846,10 @@ class _KnownShapes(S.NodeTransformer):
     """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
     the adjoint need not keep x (or a stand-in of it) for its shape."""
 
-    def __init__(self, shapes, stmt):
+    def __init__(self, shapes, stmt, bindings=None):
         self.shapes = shapes
         self.stmt = stmt
+        self.bindings = bindings
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -859,6 +860,16 @@ class _KnownShapes(S.NodeTransformer):
             shape = self.shapes.of(self.stmt, node.args[0].id)
             if shape is not None:
                 return S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
+        if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
+                and self.bindings is not None and isinstance(node.args[1], S.Name)):
+            # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
+            shape = self.shapes.of(self.stmt, node.args[1].id)
+            if shape is not None:
+                self.bindings["numpy"] = numpy  # as the templates bind it
+                return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
+                                               ctx=S.Load()),
+                              args=[node.args[0], S.Tuple(elts=[S.const(n) for n in shape],
+                                                          ctx=S.Load())], keywords=[])
         return node
 
 

@@ -363,6 +363,8 @@ def shape_of(value):
     shape = getattr(value, "shape", ())
     if not shape:
         return value
+    if type(value) is not numpy.ndarray and any(k != k for k in shape):
+        return value  # a lazy array of a length not known yet (Dask's NaN): adjoints need it
     return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
 
 

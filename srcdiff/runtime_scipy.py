@@ -74,6 +74,112 @@ def lower_tangent(t):
     return numpy.tril(t) + numpy.swapaxes(numpy.tril(t, -1), -1, -2)
 
 
+def mvn_dim(mean, cov):
+    """The dimension of scipy's multivariate_normal(mean, cov), as scipy infers it: mean's
+    size, else a matrix cov's order, else 1."""
+    if mean is not None:
+        return numpy.size(mean)
+    if numpy.ndim(cov) == 2:
+        return numpy.shape(cov)[0]
+    return 1
+
+
+def covariance(cov, mean):
+    """The symmetric covariance matrix scipy's multivariate_normal reads from `cov`: its lower
+    triangle (a matrix), the diagonal matrix of its variances (a vector) or `cov` times the
+    identity (a number); `mean` gives the dimension where `cov` is a number."""
+    n = numpy.ndim(cov)
+    if n == 2:
+        return lower_tangent(cov)
+    if n == 1:
+        return cov[..., :, None] * numpy.eye(numpy.shape(cov)[-1], dtype=bool)
+    if n == 0:
+        return cov * numpy.eye(mvn_dim(mean, cov))
+    from .errors import NoRuleError
+    raise NoRuleError("srcdiff differentiates scipy.stats.multivariate_normal with a number, a "
+                      "vector or a matrix for cov, not an array of more dimensions")
+
+
+def covariance_gradient(g, cov):
+    """The gradient with respect to `cov` from the gradient `g` with respect to the matrix
+    covariance(cov, mean) makes of it (the adjoint of covariance)."""
+    n = numpy.ndim(cov)
+    if n == 2:
+        return lower_gradient(g)
+    if n == 1:
+        return numpy.diagonal(g, axis1=-2, axis2=-1)
+    return numpy.trace(g, axis1=-2, axis2=-1)
+
+
+def check_mvn_points(x, mean, cov, where):
+    """Refuse (at the user's line) points whose last axis is not the distribution's dimension:
+    scipy reads a vector x of a 1-dimensional distribution as that many points."""
+    dim = mvn_dim(mean, cov)
+    if numpy.ndim(x) == 0 or numpy.shape(x)[-1] != dim:
+        refuse(f"srcdiff differentiates scipy.stats.multivariate_normal with the coordinates "
+               f"of x along its last axis, of the distribution's dimension ({dim}); this x has "
+               f"shape {numpy.shape(x)}",
+               "pass x with one row per point: x[:, None] for points of a 1-dimensional "
+               "distribution", where)
+
+
+def check_dirichlet_points(x, alpha, where):
+    """Refuse (at the user's line) points whose first axis is neither alpha's length K nor
+    K - 1 (scipy's two forms)."""
+    k = numpy.shape(alpha)[0] if numpy.ndim(alpha) else 0
+    if numpy.ndim(alpha) != 1 or numpy.ndim(x) == 0 or numpy.shape(x)[0] not in (k, k - 1):
+        refuse("srcdiff differentiates scipy.stats.dirichlet with a vector alpha and x holding "
+               "the K (or K - 1) coordinates of each point along its first axis; these shapes "
+               f"are {numpy.shape(x)} and {numpy.shape(alpha)}",
+               "pass alpha as a 1-d array and x with its coordinates along the first axis",
+               where)
+
+
+def argument_checks():
+    """{function: (check, names of its arguments the check is given)} for srcdiff.checks:
+    the scipy.stats calls whose rules cover only some shapes (empty until the user's code
+    has imported scipy.stats)."""
+    import sys
+    stats = sys.modules.get("scipy.stats")
+    if stats is None:
+        return {}
+    from .rules import registered
+    checks = {}
+    for method in ("logpdf", "pdf"):
+        checks[registered(getattr(stats.multivariate_normal, method))] = (
+            check_mvn_points, ["x", "mean", "cov"])
+        checks[registered(getattr(stats.dirichlet, method))] = (
+            check_dirichlet_points, ["x", "alpha"])
+    return checks
+
+
+def _short(x, alpha):
+    return numpy.shape(x)[0] == numpy.shape(alpha)[0] - 1
+
+
+def simplex_point(x, alpha):
+    """dirichlet's x with its last coordinate, 1 - the sum of the others, appended where x gives
+    K - 1 of alpha's K (as scipy completes it), else x."""
+    if _short(x, alpha):
+        return numpy.concatenate([x, 1 - numpy.sum(x, axis=0, keepdims=True)], axis=0)
+    return x
+
+
+def simplex_tangent(t, x, alpha):
+    """The tangent of simplex_point(x, alpha) along t."""
+    if _short(x, alpha):
+        return numpy.concatenate([t, -numpy.sum(t, axis=0, keepdims=True)], axis=0)
+    return t
+
+
+def simplex_gradient(g, x, alpha):
+    """The gradient with respect to x from the gradient g with respect to simplex_point(x,
+    alpha) (its adjoint)."""
+    if _short(x, alpha):
+        return g[:-1] - g[-1:]
+    return g
+
+
 def deviation(x, mean):
     """x - mean, or x where no mean is given (multivariate_normal's default)."""
     return x if mean is None else x - mean

@@ -48,7 +48,7 @@ _ARRAY_HELPERS = {
     "abs_slope_tangent", "power_exponent", "log_base", "reshape_like", "log_of_base",
     "safe_divide", "norm_weights", "det_cofactor", "det_grad", "solve_grad_a", "solve_grad_b",
     "solve_tangent_a", "inner_grad", "take_grad", "repeat_grad", "clip_mask",
-    "reduced_count", "ones_like_value",
+    "reduced_count", "ones_like_value", "broadcast_back",
 }
 
 

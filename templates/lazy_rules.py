@@ -1,6 +1,6 @@
 """Tangent rules for srcdiff/lazy_runtime.py, the helpers of gradients that stay one pass
 over lazy arrays: forward mode over an emitted gradient (Hessian-vector products) meets them."""
-from srcdiff.lazy_runtime import (decided, scale_gradient, scale_gradient_tangent, unit_like,
+from srcdiff.lazy_runtime import (broadcast_back, decided, scale_gradient, scale_gradient_tangent, unit_like,
                                   unit_like_tangent)
 from srcdiff.rules import d, forward, nondifferentiable
 
@@ -17,3 +17,8 @@ def unit_like_tangent_rule(y, s):
 def scale_gradient_tangent_rule(y, g, s):
     d[y] = scale_gradient(d[g], s)
     d[y] = scale_gradient_tangent(g, d[s], s)
+
+
+@forward(broadcast_back)
+def broadcast_back_tangent_rule(y, grad, like):
+    d[y] = broadcast_back(d[grad], like)

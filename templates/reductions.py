@@ -20,6 +20,7 @@ user's line; keyword-only parameters here keep a positional `out` from binding w
 """
 import numpy
 
+from srcdiff.lazy_runtime import broadcast_back
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_grad,
                              extremum_weights, norm_weights, prod_others, reduce_grad,
@@ -31,7 +32,7 @@ from srcdiff.runtime_stats import (add_initial, broadcast_weights, cumprod_grad,
 
 @reverse(numpy.sum)
 def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = numpy.broadcast_to(expand_reduced(d[y], a, axis, keepdims), numpy.shape(a))
+    d[a] = broadcast_back(expand_reduced(d[y], a, axis, keepdims), a)
 
 
 @forward(numpy.sum)

@@ -22,10 +22,12 @@ import scipy.special
 import scipy.stats
 
 from srcdiff.callables import name_path
-from srcdiff.rules import (d, forward, from_source, held_constant, real_only, registered,
-                           reverse)
+from srcdiff.rules import (d, forward, from_source, held_constant, nondifferentiable, real_only,
+                           registered, reverse)
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_scipy import deviation, lower_gradient, lower_tangent, rows_of
+from srcdiff.runtime_scipy import (check_dirichlet_points, check_mvn_points, covariance,
+                                   covariance_gradient, deviation, rows_of, simplex_gradient,
+                                   simplex_point, simplex_tangent)
 
 _G = globals()
 _SHAPE_HELD = "srcdiff has no closed-form derivative of this cdf with respect to its shape"
@@ -130,41 +132,46 @@ _dirichlet_pdf = _method(scipy.stats.dirichlet, "dirichlet", "pdf")
 
 @reverse(_dirichlet_logpdf)
 def dirichlet_logpdf(y, x, alpha):
-    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(x) - 1))
-    d[x] = d[y] * (column - 1) / x
-    d[alpha] = numpy.sum(d[y] * numpy.log(x), axis=tuple(range(1, numpy.ndim(x)))) + numpy.sum(
-        d[y]) * (scipy.special.digamma(numpy.sum(alpha)) - scipy.special.digamma(alpha))
+    full = simplex_point(x, alpha)
+    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(full) - 1))
+    d[x] = simplex_gradient(d[y] * (column - 1) / full, x, alpha)
+    d[alpha] = numpy.sum(d[y] * numpy.log(full), axis=tuple(range(1, numpy.ndim(full)))) + \
+        numpy.sum(d[y]) * (scipy.special.digamma(numpy.sum(alpha)) - scipy.special.digamma(alpha))
 
 
 @forward(_dirichlet_logpdf)
 def dirichlet_logpdf(y, x, alpha):
-    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(x) - 1))
-    d[y] = numpy.sum(d[x] * (column - 1) / x, axis=0)
-    d[y] = numpy.sum(numpy.reshape(d[alpha], numpy.shape(column)) * numpy.log(x), axis=0) + (
+    full = simplex_point(x, alpha)
+    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(full) - 1))
+    d[y] = numpy.sum(simplex_tangent(d[x], x, alpha) * (column - 1) / full, axis=0)
+    d[y] = numpy.sum(numpy.reshape(d[alpha], numpy.shape(column)) * numpy.log(full), axis=0) + (
         numpy.sum(d[alpha]) * scipy.special.digamma(numpy.sum(alpha))
         - numpy.sum(d[alpha] * scipy.special.digamma(alpha)))
 
 
 @reverse(_dirichlet_pdf)
 def dirichlet_pdf(y, x, alpha):
-    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(x) - 1))
-    d[x] = d[y] * y * (column - 1) / x
-    d[alpha] = numpy.sum(d[y] * y * numpy.log(x), axis=tuple(range(1, numpy.ndim(x)))) + \
+    full = simplex_point(x, alpha)
+    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(full) - 1))
+    d[x] = simplex_gradient(d[y] * y * (column - 1) / full, x, alpha)
+    d[alpha] = numpy.sum(d[y] * y * numpy.log(full), axis=tuple(range(1, numpy.ndim(full)))) + \
         numpy.sum(d[y] * y) * (scipy.special.digamma(numpy.sum(alpha))
                                - scipy.special.digamma(alpha))
 
 
 @forward(_dirichlet_pdf)
 def dirichlet_pdf(y, x, alpha):
-    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(x) - 1))
-    d[y] = y * numpy.sum(d[x] * (column - 1) / x, axis=0)
-    d[y] = y * (numpy.sum(numpy.reshape(d[alpha], numpy.shape(column)) * numpy.log(x), axis=0)
+    full = simplex_point(x, alpha)
+    column = numpy.reshape(alpha, numpy.shape(alpha) + (1,) * (numpy.ndim(full) - 1))
+    d[y] = y * numpy.sum(simplex_tangent(d[x], x, alpha) * (column - 1) / full, axis=0)
+    d[y] = y * (numpy.sum(numpy.reshape(d[alpha], numpy.shape(column)) * numpy.log(full), axis=0)
                 + numpy.sum(d[alpha]) * scipy.special.digamma(numpy.sum(alpha))
                 - numpy.sum(d[alpha] * scipy.special.digamma(alpha)))
 
 
 # multivariate_normal(mean, cov): scipy reads only cov's lower triangle (its eigh), so the
-# rules differentiate the symmetric matrix S = lower_tangent(cov) built from it. With
+# rules differentiate the symmetric matrix S = covariance(cov, mean) built from it (from a
+# vector of variances: their diagonal matrix; from a number c: c times the identity). With
 # r = x - mean and s = S^-1 r: d/dx = -s, d/dmean = s, d/dS = (s s^T - S^-1) / 2 per point.
 _mvn_logpdf = _method(scipy.stats.multivariate_normal, "multivariate_normal", "logpdf")
 _mvn_pdf = _method(scipy.stats.multivariate_normal, "multivariate_normal", "pdf")
@@ -172,41 +179,74 @@ _mvn_pdf = _method(scipy.stats.multivariate_normal, "multivariate_normal", "pdf"
 
 @reverse(_mvn_logpdf)
 def mvn_logpdf(y, x, mean=None, cov=1):
-    inverse = numpy.linalg.inv(lower_tangent(cov))
+    inverse = numpy.linalg.inv(covariance(cov, mean))
     s = numpy.matmul(deviation(x, mean), inverse)
     weights = numpy.reshape(d[y], numpy.shape(d[y]) + (1,))
     d[x] = unbroadcast(-(weights * s), x)
     d[mean] = unbroadcast(weights * s, mean)
-    d[cov] = lower_gradient(0.5 * (numpy.matmul(numpy.transpose(rows_of(weights * s)), rows_of(s))
-                                   - numpy.sum(d[y]) * inverse))
+    d[cov] = covariance_gradient(0.5 * (numpy.matmul(numpy.transpose(rows_of(weights * s)),
+                                                     rows_of(s)) - numpy.sum(d[y]) * inverse),
+                                 cov)
 
 
 @forward(_mvn_logpdf)
 def mvn_logpdf(y, x, mean=None, cov=1):
-    inverse = numpy.linalg.inv(lower_tangent(cov))
+    inverse = numpy.linalg.inv(covariance(cov, mean))
     s = numpy.matmul(deviation(x, mean), inverse)
     d[y] = broadcast_like(-numpy.sum(d[x] * s, axis=-1), y)
     d[y] = broadcast_like(numpy.sum(d[mean] * s, axis=-1), y)
-    d[y] = 0.5 * (numpy.sum(numpy.matmul(s, lower_tangent(d[cov])) * s, axis=-1)
-                  - numpy.sum(inverse * lower_tangent(d[cov])))
+    d[y] = 0.5 * (numpy.sum(numpy.matmul(s, covariance(d[cov], mean)) * s, axis=-1)
+                  - numpy.sum(inverse * covariance(d[cov], mean)))
 
 
 @reverse(_mvn_pdf)
 def mvn_pdf(y, x, mean=None, cov=1):
-    inverse = numpy.linalg.inv(lower_tangent(cov))
+    inverse = numpy.linalg.inv(covariance(cov, mean))
     s = numpy.matmul(deviation(x, mean), inverse)
     weights = numpy.reshape(d[y] * y, numpy.shape(y) + (1,))
     d[x] = unbroadcast(-(weights * s), x)
     d[mean] = unbroadcast(weights * s, mean)
-    d[cov] = lower_gradient(0.5 * (numpy.matmul(numpy.transpose(rows_of(weights * s)), rows_of(s))
-                                   - numpy.sum(d[y] * y) * inverse))
+    d[cov] = covariance_gradient(0.5 * (numpy.matmul(numpy.transpose(rows_of(weights * s)),
+                                                     rows_of(s)) - numpy.sum(d[y] * y) * inverse),
+                                 cov)
 
 
 @forward(_mvn_pdf)
 def mvn_pdf(y, x, mean=None, cov=1):
-    inverse = numpy.linalg.inv(lower_tangent(cov))
+    inverse = numpy.linalg.inv(covariance(cov, mean))
     s = numpy.matmul(deviation(x, mean), inverse)
     d[y] = broadcast_like(-y * numpy.sum(d[x] * s, axis=-1), y)
     d[y] = broadcast_like(y * numpy.sum(d[mean] * s, axis=-1), y)
-    d[y] = 0.5 * y * (numpy.sum(numpy.matmul(s, lower_tangent(d[cov])) * s, axis=-1)
-                      - numpy.sum(inverse * lower_tangent(d[cov])))
+    d[y] = 0.5 * y * (numpy.sum(numpy.matmul(s, covariance(d[cov], mean)) * s, axis=-1)
+                      - numpy.sum(inverse * covariance(d[cov], mean)))
+
+
+# the helpers of the dirichlet and multivariate_normal rules (srcdiff/runtime_scipy.py), met by
+# forward mode over emitted gradients (Hessian-vector products): each is linear in its first
+# argument; the others give only shapes and dimensions
+nondifferentiable(check_mvn_points, check_dirichlet_points)
+
+
+@forward(covariance)
+def covariance_tangent(y, cov, mean):
+    d[y] = covariance(d[cov], mean)
+
+
+@forward(covariance_gradient)
+def covariance_gradient_tangent(y, g, cov):
+    d[y] = covariance_gradient(d[g], cov)
+
+
+@forward(simplex_point)
+def simplex_point_tangent(y, x, alpha):
+    d[y] = simplex_tangent(d[x], x, alpha)
+
+
+@forward(simplex_tangent)
+def simplex_tangent_tangent(y, t, x, alpha):
+    d[y] = simplex_tangent(d[t], x, alpha)
+
+
+@forward(simplex_gradient)
+def simplex_gradient_tangent(y, g, x, alpha):
+    d[y] = simplex_gradient(d[g], x, alpha)

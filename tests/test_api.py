@@ -341,6 +341,25 @@ def test_functions_with_defaults_in_every_mode():
     check_hvp(scaled, x, 3.0, vector=v)
 
 
+class Scaler:
+    def scaled(self, x, s=2.0, *, shift=0.5):
+        return np.sum(np.sin(x) * s ** 2 + shift * x)
+
+
+def test_methods_with_defaults_in_jvp_and_vjp():
+    """A bound method's jvp/vjp fills its defaults as a call would (the tangent was taken
+    for the defaulted parameter: a TypeError)."""
+    from gradcheck import numerical_grad
+    x, method = np.array([0.3, -0.8, 1.1]), Scaler().scaled
+    fd = numerical_grad(method, [x], 0)
+    v = np.array([1.0, 0.5, -2.0])
+    value, tangent = srcdiff.jvp(method)(x, v)
+    assert value == pytest.approx(method(x)) and tangent == pytest.approx(fd @ v, rel=1e-6)
+    assert srcdiff.jvp(method)(x, 3.0, v)[1] == pytest.approx(
+        numerical_grad(lambda x: method(x, 3.0), [x], 0) @ v, rel=1e-6)
+    np.testing.assert_allclose(srcdiff.vjp(method)(x, 2.0), 2.0 * fd, rtol=1e-6)
+
+
 def keyword_only_without_default(x, s=2.0, *, k):
     return np.sum(x * s + k * x * x)
 

@@ -28,6 +28,7 @@ import pytest
 from numpy.lib.mixins import NDArrayOperatorsMixin
 
 import srcdiff
+from gradcheck import check
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "examples"))
@@ -523,6 +524,45 @@ def test_dask_unknown_chunk_sizes(f):
     expected = srcdiff.grad(f)(WD, XD[keep], YD[keep])
     got = srcdiff.grad(f)(da.from_array(WD), xs, ys)
     np.testing.assert_allclose(np.asarray(got.compute(scheduler="synchronous")), expected,
+                               rtol=1e-10)
+
+
+def sum_squares(w, x):
+    return np.sum((x @ w) ** 2)
+
+
+def sums_over_axes(w, x):
+    r = x @ w
+    return np.sum(np.sum(x * x, axis=0) * w) + np.sum(r * r, keepdims=True)[0]
+
+
+def sums_in_a_loop(w, x):
+    total = 0.0
+    for k in range(3):
+        total = total + np.sum(np.sin(x @ w) * (k + 1)) + np.sum(x * w)
+    return total
+
+
+@pytest.mark.parametrize("f", [sum_squares, sums_over_axes, sums_in_a_loop])
+def test_dask_sums_over_unknown_chunk_sizes(f):
+    """numpy.sum's adjoint over rows chosen by a mask (a NaN length): broadcast by adding
+    zeros of the array's chunks. Agrees with NumPy's gradient, checked against central
+    differences to second order."""
+    da = pytest.importorskip("dask.array")
+    keep = XD[:, 0] > -0.5
+    check(f, WD, XD[keep], wrt=(0, 1))
+    expected = srcdiff.grad(f, wrt=(0, 1))(WD, XD[keep])
+    x = da.from_array(XD, chunks=(10, 3))
+    xs = x[x[:, 0] > -0.5]
+    assert np.isnan(xs.shape[0])
+    got = srcdiff.grad(f, wrt=(0, 1))(da.from_array(WD), xs)
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(np.asarray(g.compute(scheduler="synchronous")), e,
+                                   rtol=1e-10)
+    tangent = da.from_array(np.linspace(-1, 1, 3))
+    hv = srcdiff.hvp(f)(da.from_array(WD), xs, tangent)
+    np.testing.assert_allclose(np.asarray(hv.compute(scheduler="synchronous")),
+                               srcdiff.hvp(f)(WD, XD[keep], np.linspace(-1, 1, 3)),
                                rtol=1e-10)
 
 

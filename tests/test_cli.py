@@ -308,3 +308,42 @@ def test_standalone_module_with_empty_blocks(tmp_path, mode):
             sys.path.remove(str(tmp_path))
             sys.modules.pop("blocks", None)
         np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-6, atol=1e-9)
+
+
+PRODUCTS = "import numpy as np\n\n\ndef products(a, b):\n    return np.sum(a * b)\n"
+
+
+@pytest.mark.parametrize("mode, call", [
+    ("reverse", "gen.grad_products(m, x)"),
+    ("reverse", "gen.grad_products(x, [m][0])"),
+    ("reverse", "gen.grad_products(x, b=m)"),
+    ("forward", "gen.jvp_products(m, x, x)"),
+    ("forward", "gen.jvp_products(x, x, m)"),
+])
+def test_generated_modules_refuse_operator_subclasses(tmp_path, mode, call):
+    # numpy.matrix: `*` is a matrix product, so an ndarray's derivative would be wrong
+    # (srcdiff.grad refuses it; a generated module must too), located at the function
+    (tmp_path / "prods.py").write_text(PRODUCTS)
+    r = run_cli("prods.py:products", "--mode", mode, "-o", str(tmp_path / "gen.py"),
+                cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    out = _run_standalone(tmp_path, (
+        "import warnings\nimport numpy as np, gen\n"
+        "warnings.simplefilter('ignore', PendingDeprecationWarning)\n"
+        "x = np.array([[1.0, 2.0], [3.0, 4.0]])\nm = np.matrix([[0.5, 1.0], [2.0, -1.0]])\n"
+        "print(gen.grad_products(x, x).tolist() if hasattr(gen, 'grad_products') "
+        "else gen.jvp_products(x, x, x)[1])\n"
+        f"try:\n    {call}\nexcept gen.ArgumentError as e:\n"
+        "    assert isinstance(e, TypeError)\n"
+        "    print(e.filename, e.lineno, e.line, e.reason, e.hint, sep='|')\n"))
+    first, refused = out.splitlines()
+    filename, lineno, line, reason, hint = refused.split("|")
+    assert (filename, lineno, line) == ("prods.py", "4", "def products(a, b):")
+    assert "is a numpy.matrix" in reason and "would be wrong" in reason
+    assert "numpy.asarray" in hint
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    expected = numerical_grad(lambda a, b: np.sum(a * b), [x, x], 0)
+    if mode == "reverse":
+        np.testing.assert_allclose(eval(first), expected, rtol=1e-6)
+    else:
+        assert float(first) == pytest.approx(np.sum(expected * x), rel=1e-6)

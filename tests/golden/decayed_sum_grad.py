@@ -12,6 +12,46 @@ from models import DECAY
 # Runtime helpers, copied from srcdiff so this module stands alone.
 
 
+class SrcdiffError(Exception):
+    """Raised for code srcdiff cannot differentiate or arguments it cannot accept.
+
+    Attributes:
+      filename, lineno, col: where in the user's source (None when not tied to a line).
+      line: the quoted source line.
+      reason: why srcdiff refuses.
+      hint: what to do instead.
+    """
+
+    def __init__(self, reason, hint=None, filename=None, lineno=None, col=None,
+                 line=None):
+        self.reason = reason
+        self.hint = hint
+        self.filename = filename
+        self.lineno = lineno
+        self.col = col
+        self.line = line
+        super().__init__(self._render())
+
+    def _render(self):
+        parts = []
+        if self.filename is not None and self.lineno is not None:
+            where = f"{self.filename}:{self.lineno}"
+            if self.col is not None:
+                where += f":{self.col + 1}"
+            parts.append(f"{where}: {self.reason}")
+        else:
+            parts.append(self.reason)
+        if self.line:
+            parts.append(f"    {self.line.strip()}")
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class ArgumentError(SrcdiffError, TypeError):
+    """A bad argument to a srcdiff API (wrt, integer inputs, cotangent shapes)."""
+
+
 class ShapeOf:
     """What the adjoint keeps of an array it only needs the shape of (not the data)."""
 
@@ -37,6 +77,15 @@ def _writeable(array):
         return writeable
     strides = getattr(array, "strides", None)
     return not strides or 0 not in strides or array.size <= 1
+
+
+def broadcast_back(grad, like):
+    """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
+    shape of `like`, the summed array or its shape stand-in."""
+    shape = numpy.shape(like)
+    if type(like) is not numpy.ndarray and any(k != k for k in shape):
+        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    return numpy.broadcast_to(grad, shape)
 
 
 def check_differentiable(value, name):
@@ -110,12 +159,83 @@ def ones_like_value(value):
     return numpy.ones_like(value)
 
 
+def operator_subclass(value, name):
+    """(the argument's name, its class) for `value` or the first item of a list, tuple or
+    dict `value` that is an ndarray subclass overriding ndarray's operators; else None."""
+    t = type(value)
+    ndarray = getattr(numpy, "ndarray", None)  # None under a codegen --backend without one
+    if t is ndarray or t is float or t is int or ndarray is None:
+        return None
+    if t is list or t is tuple:
+        for i, v in enumerate(value):
+            found = operator_subclass(v, f"{name}[{i}]")
+            if found is not None:
+                return found
+        return None
+    if t is dict:
+        for k, v in value.items():
+            found = operator_subclass(v, f"{name}[{k!r}]")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, ndarray) and overridden(t):
+        return name, t
+    return None
+
+
+def overridden(cls, _verdicts={}):  # noqa: B006  (the cache, one entry per class)
+    """The ndarray operators, methods and hooks `cls` (a subclass) redefines, sorted."""
+    verdict = _verdicts.get(cls)
+    if verdict is None:
+        # what a subclass may define without changing what ndarray's operations compute
+        harmless = frozenset({
+            "__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__slots__",
+            "__new__", "__init__", "__init_subclass__", "__array_finalize__", "__repr__",
+            "__str__", "__format__", "__reduce__", "__reduce_ex__", "__setstate__",
+            "__getstate__", "__class_getitem__", "__annotations__", "__firstlineno__",
+            "__static_attributes__", "__parameters__", "__orig_bases__",
+        })
+        names = set()
+        for klass in cls.__mro__:
+            if klass is numpy.ndarray or not issubclass(klass, numpy.ndarray):
+                continue
+            names |= {n for n in vars(klass) if n not in harmless and hasattr(numpy.ndarray, n)}
+        verdict = _verdicts[cls] = tuple(sorted(names))
+    return verdict
+
+
+def refuse_subclass_arguments(values, names, function, filename, lineno, line):
+    """Refuse (ArgumentError at filename:lineno) an argument among `values` (named `names`)
+    that is, or holds, an ndarray subclass overriding ndarray's operators."""
+    for value, name in zip(values, names):
+        found = operator_subclass(value, name)
+        if found is not None:
+            reason, hint = subclass_refusal(found[0], found[1], function)
+            raise ArgumentError(reason, hint=hint, filename=filename, lineno=lineno, line=line)
+
+
 def shape_of(value):
     """For the tape: an array's shape stand-in (scalars and small values are kept as they are)."""
     shape = getattr(value, "shape", ())
     if not shape:
         return value
+    if type(value) is not numpy.ndarray and any(k != k for k in shape):
+        return value  # a lazy array of a length not known yet (Dask's NaN): adjoints need it
     return ShapeOf(shape, len(shape), getattr(value, "dtype", None))
+
+
+def subclass_refusal(name, cls, function):
+    """The reason and the hint of refusing argument `name` of class `cls`."""
+    changed = overridden(cls)
+    shown = ", ".join(changed[:6]) + (", ..." if len(changed) > 6 else "")
+    what = f"{cls.__module__}.{cls.__qualname__}"
+    if cls is getattr(numpy, "matrix", None):
+        why = "where * and ** are matrix products and rows stay 2-d"
+    else:
+        why = f"which redefines ndarray's {shown}"
+    reason = (f"{name} is a {what} ({why}); srcdiff differentiates what these operations "
+              f"mean for numpy.ndarray, so the derivative of {function} would be wrong")
+    return reason, f"pass numpy.asarray({name}) (and write matrix products with @)"
 
 
 def unbroadcast(grad, like):
@@ -160,6 +280,9 @@ def grad_decayed_sum(x):
 
     Generated by srcdiff 0.1.0 from models.py:29.
     """
+    refuse_subclass_arguments(
+        (x,), ('x',),
+        'decayed_sum', 'models.py', 29, 'def decayed_sum(x):')
     check_differentiable(x, 'x')
     tape = []
     go_on_1 = None
@@ -211,7 +334,7 @@ def grad_decayed_sum(x):
         d_mul_1 = unbroadcast(d_add_1, mul_1)
         d_sum_1 = unbroadcast(d_mul_1 * scale, sum_1)
         mul_1 = tape.pop()
-        d_sin_1 = numpy.broadcast_to(d_sum_1, numpy.shape(sin_1))
+        d_sin_1 = broadcast_back(d_sum_1, sin_1)
         sum_1 = tape.pop()
         d_x += d_sin_1 * numpy.cos(x)
         sin_1 = tape.pop()

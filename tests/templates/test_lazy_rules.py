@@ -5,7 +5,7 @@ import numpy as np
 
 import srcdiff
 from gradcheck import check
-from srcdiff.lazy_runtime import decided, scale_gradient, unit_like
+from srcdiff.lazy_runtime import broadcast_back, decided, scale_gradient, unit_like
 
 rng = np.random.default_rng(5)
 
@@ -25,6 +25,27 @@ def test_unit_like_tangent():
     s = rng.normal(size=())
     check_fwd(lambda s: unit_like(s * s) * s, s)
     check_fwd(lambda s: unit_like(s) + np.sin(s), 0.4)
+
+
+def test_broadcast_back_tangent():
+    g, a = rng.normal(size=(1, 3)), rng.normal(size=(4, 3))
+    check_fwd(lambda g, a: broadcast_back(np.sin(g), a) * a, g, a, wrt=(0, 1))
+    check_fwd(lambda g: broadcast_back(g * g, np.ones(5)), np.float64(0.3))
+
+
+def summed_in_a_loop(w, X):
+    s = 0.0
+    for k in range(2):
+        s = s + np.sum(np.sin(X * w) * k, axis=0)
+    return np.sum(s * s) + np.sum(X @ w)
+
+
+def test_sum_adjoints_to_second_order():
+    """A sum's adjoint (broadcast_back, or numpy.broadcast_to where the shape is known) in
+    emitted gradients, against central differences to second order."""
+    X, w = rng.normal(size=(5, 3)), rng.normal(size=3)
+    check(summed_in_a_loop, w, X, wrt=(0, 1))
+    check(lambda w, X: np.sum((X @ w) ** 2), w, X, wrt=(0, 1))
 
 
 def test_complex_or_none_factors_are_not_deferred():

@@ -210,9 +210,59 @@ def test_multivariate_normal_reads_only_the_lower_triangle():
     assert np.all(g[np.triu_indices(3, 1)] == 0.0)
 
 
-def test_multivariate_normal_with_a_number_for_cov_is_refused():
-    with pytest.raises(srcdiff.SrcdiffError, match="covariance matrix"):
-        srcdiff.grad(lambda x: st.multivariate_normal.logpdf(x, np.zeros(2), 2.0))(np.ones(2))
+@pytest.mark.parametrize("method", ["logpdf", "pdf"])
+def test_multivariate_normal_with_a_number_or_variances_for_cov(method):
+    """cov as a number c (c times the identity) or a vector v (diag(v)), as scipy reads them;
+    the default cov=1 too."""
+    fn = getattr(st.multivariate_normal, method)
+    x, m = rng.normal(size=(4, 3)), rng.normal(size=3)
+    check(lambda x, m, c: np.sum(np.cos(fn(x, m, c))), x, m, 1.7, wrt=(0, 1, 2), rtol=1e-4)
+    check(lambda x, m, v: np.sum(fn(x, m, v)), x, m, _in(0.5, 2.0, (3,)), wrt=(0, 1, 2),
+          rtol=1e-4)
+    check(lambda x, m: fn(x, m) * 2.0, rng.normal(size=3), m, wrt=(0, 1), rtol=1e-4)
+    check(lambda x, v: fn(x, np.zeros(2), v), rng.normal(size=2), _in(0.5, 2.0, (2,)),
+          wrt=(0, 1), rtol=1e-4)
+
+
+def test_multivariate_normal_with_a_number_for_cov_matches_its_matrix():
+    x = rng.normal(size=(5, 2))
+    g = srcdiff.grad(lambda x, c: np.sum(st.multivariate_normal.logpdf(x, np.zeros(2), c)),
+                     wrt=(0, 1))
+    gx, gc = g(x, 2.0)
+    gx2, gm = g(x, 2.0 * np.eye(2))
+    np.testing.assert_allclose(gx, gx2)
+    assert gc == pytest.approx(np.trace(gm), rel=1e-12)
+
+
+def points_of_a_line(x):
+    return np.sum(st.multivariate_normal.logpdf(x, 0.0, 2.0))
+
+
+def test_points_of_a_one_dimensional_normal_given_as_a_vector_are_refused_where_called():
+    """scipy reads x of shape (3,) as three points when the distribution is 1-dimensional;
+    srcdiff wants the coordinates along the last axis."""
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"x\[:, None\]") as info:
+        srcdiff.grad(points_of_a_line)(np.ones(3))
+    assert info.value.filename == __file__
+    assert "multivariate_normal.logpdf" in info.value.line
+    check(points_of_a_line, rng.normal(size=(3, 1)))
+
+
+@pytest.mark.parametrize("method", ["logpdf", "pdf"])
+def test_dirichlet_with_k_minus_1_coordinates(method):
+    """scipy completes a point of K - 1 coordinates with 1 - their sum."""
+    fn = getattr(st.dirichlet, method)
+    alpha = _in(1.2, 3, (3,))
+    check(lambda z, alpha: fn(softmax(z)[:2], alpha) * 2.0, _in(-1, 1, (3,)), alpha,
+          wrt=(0, 1))
+    check(lambda z, alpha: np.sum(np.sin(fn(softmax(z, axis=0)[:2], alpha))),
+          _in(-1, 1, (3, 4)), alpha, wrt=(0, 1))
+
+
+def test_dirichlet_of_other_shapes_is_refused_where_called():
+    with pytest.raises(srcdiff.SrcdiffError, match="first axis") as info:
+        srcdiff.grad(lambda x: st.dirichlet.logpdf(x, np.ones(4) * 2.0))(np.ones(2) / 2)
+    assert info.value.filename == __file__
 
 
 def complex_logpdf(x):
@@ -237,3 +287,22 @@ def test_frozen_method_without_a_rule_is_refused_not_misread():
     assert frozen_rvs(0.5) == np.sum(norm(0.5, 1.0).rvs(3, random_state=1))
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_stats.py:\d+"):
         srcdiff.grad(frozen_rvs)(0.5)
+
+
+def test_tangent_rules_of_the_dirichlet_and_covariance_helpers():
+    """Each helper called as a plain function and differentiated in forward mode (forward
+    over forward code meets simplex_tangent; forward over reverse the others)."""
+    from srcdiff.runtime_scipy import (covariance, covariance_gradient, simplex_gradient,
+                                       simplex_point, simplex_tangent)
+    alpha, short, full = _in(1.2, 3, (3,)), _in(0.1, 0.4, (2, 4)), _in(0.1, 0.4, (3, 4))
+    for x in (short, full):
+        check(lambda t: np.sum(np.sin(simplex_tangent(t * t, x, alpha))), x, modes=("fwd",),
+              order=1)
+        check(lambda x: np.sum(np.sin(simplex_point(x, alpha))), x, modes=("fwd",), order=1)
+        check(lambda g: np.sum(np.sin(simplex_gradient(g, x, alpha))), _in(-1, 1, (3, 4)),
+              modes=("fwd",), order=1)
+    for cov in (1.3, _in(0.5, 2.0, (2,)), _spd(2)):
+        check(lambda c: np.sum(np.sin(covariance(c, np.zeros(2)))), cov, modes=("fwd",),
+              order=1)
+        check(lambda g: np.sum(np.sin(covariance_gradient(g, cov))), _spd(2), modes=("fwd",),
+              order=1)
