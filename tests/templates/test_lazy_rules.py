@@ -25,6 +25,8 @@ def test_unit_like_tangent():
     s = rng.normal(size=())
     check_fwd(lambda s: unit_like(s * s) * s, s)
     check_fwd(lambda s: unit_like(s) + np.sin(s), 0.4)
+    # a complex factor is not deferred: unit_like is the identity there, and so its tangent
+    check_fwd(lambda z: np.real(unit_like(z * z)) + np.imag(unit_like(z * z)), 0.3 + 0.8j)
 
 
 def test_broadcast_back_tangent():
