@@ -182,6 +182,8 @@ def _callees(template):
                 if node.attr in SHAPE_ATTRIBUTES:
                     return _SHAPE
                 return ARRAY_ATTRIBUTES.get(node.attr)
+            if base is not _SHAPE:  # a method of a module-level object: scipy.stats.t.pdf
+                return rules.registered(getattr(base, node.attr, None))
             return None
         if isinstance(node, S.Subscript):
             return _ARRAY
@@ -190,8 +192,8 @@ def _callees(template):
     for stmt in template.body:
         for node in S.walk(stmt):
             if isinstance(node, S.Call):
-                if isinstance(node.func, S.Attribute) and not isinstance(
-                        lookup(node.func.value), types.ModuleType):
+                owner = lookup(node.func.value) if isinstance(node.func, S.Attribute) else None
+                if isinstance(node.func, S.Attribute) and (owner is _ARRAY or owner is None):
                     found.append(ARRAY_METHODS.get(node.func.attr, None)
                                  if node.func.attr not in SHAPE_ATTRIBUTES else _SHAPE)
                 else:

@@ -149,3 +149,13 @@ def test_aliases_fold_onto_one_row():
         row = by_name[name]
         assert row.reverse == row.forward == row.second == "yes", name
         assert row.peers["autograd"] == "yes", name
+
+
+def test_second_order_follows_methods_of_module_level_objects():
+    """A cdf's reverse rule calls scipy.stats.<dist>.pdf, a bound method of a module-level
+    object: it has forward rules, so the cdf is differentiable to second order (as
+    tests/templates/test_scipy_stats.py checks against finite differences)."""
+    pytest.importorskip("scipy")
+    rows = {r.name: r for r in coverage.rows()}
+    for name in ("scipy.stats.t.cdf", "scipy.stats.beta.logcdf", "scipy.stats.poisson.cdf"):
+        assert rows[name].second == "yes", name
