@@ -5,7 +5,7 @@ Least squares on a 100000 x 20 design matrix held as a Dask array in chunks of
 computed until .compute()), which the local scheduler then runs chunk by chunk.
 The result is checked against the gradient of the same loss on NumPy arrays.
 
-    pip install "srcdiff[dask]" && python examples/dask_loss.py
+    pip install ".[dask]" && python examples/dask_loss.py     # from the checkout
 """
 import sys
 import time
@@ -28,7 +28,7 @@ def main():
         import dask
         import dask.array as da
     except ImportError:
-        print("examples/dask_loss.py needs Dask; install it with: pip install \"srcdiff[dask]\"")
+        print("examples/dask_loss.py needs Dask; install it from the checkout with: pip install \".[dask]\"")
         return 0
 
     rng = np.random.default_rng(0)

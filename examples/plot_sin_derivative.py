@@ -1,6 +1,6 @@
 """Plot sin(x) and its derivative, computed by srcdiff (not by calling cos).
 
-    pip install "srcdiff[plot]"        # matplotlib
+    pip install ".[plot]"        # matplotlib, from the checkout
     python examples/plot_sin_derivative.py [OUTPUT.png]
 
 The derivative of sin at 400 points is one call of the emitted gradient: the
@@ -28,7 +28,7 @@ def main(path="sin_derivative.png"):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("matplotlib is not installed: pip install 'srcdiff[plot]' (or pip install "
+        print("matplotlib is not installed: pip install '.[plot]' from the checkout (or pip install "
               "matplotlib) to draw the plot. The derivative was computed and checked.")
         return None
     fig, ax = plt.subplots(figsize=(7, 3.5))
