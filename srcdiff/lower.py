@@ -1369,26 +1369,25 @@ class Lowerer:
     def _refuse_out_argument(self, node, obj):
         """out= (or a ufunc's outputs passed by position) writes the result into an array the
         caller holds: the rules give a new value, and the write would go unseen (a zero or
-        stale derivative), so such a call is refused, whatever is differentiated."""
-        given = [k.value for k in node.keywords if k.arg == "out"]
+        stale derivative), so such a call is refused, whatever is differentiated. SciPy's
+        overwrite_a=True, overwrite_b=True, ... let the call write into the arrays it is
+        handed: the rules, which read them after the call, would see the garbage. Both are
+        found passed by name or by position."""
+        given = _written_arguments(node, obj)
         if _is_numpy_ufunc(obj) and isinstance(getattr(obj, "nin", None), int):
-            given += node.args[obj.nin:]
-        if any(not (isinstance(v, S.Constant) and v.value is None) for v in given):
-            name = canonical_path(obj) or getattr(obj, "__name__", "this function")
-            raise self.error(node, f"{name} is given an out= array to write its result into; "
-                             "srcdiff follows values, not writes into arrays a call is handed",
-                             hint="assign the result instead: o = f(...) (or o[...] = f(...) "
-                                  "to fill a part of o)")
-        # SciPy's overwrite_a=True, overwrite_b=True, ... let the call write into the arrays
-        # it is handed: the rules, which read them after the call, would see the garbage
-        for k in node.keywords:
-            if (k.arg or "").startswith("overwrite_") and not (
-                    isinstance(k.value, S.Constant) and not k.value.value):
-                name = canonical_path(obj) or getattr(obj, "__name__", "this function")
-                raise self.error(node, f"{name} is given {k.arg}=, which lets it write into "
+            given += [("out", a) for a in node.args[obj.nin:]]
+        name = canonical_path(obj) or getattr(obj, "__name__", "this function")
+        for arg, value in given:
+            if arg == "out" and not (isinstance(value, S.Constant) and value.value is None):
+                raise self.error(node, f"{name} is given an out= array to write its result "
+                                 "into; srcdiff follows values, not writes into arrays a call "
+                                 "is handed", hint="assign the result instead: o = f(...) (or "
+                                 "o[...] = f(...) to fill a part of o)")
+            if arg != "out" and not (isinstance(value, S.Constant) and not value.value):
+                raise self.error(node, f"{name} is given {arg}=, which lets it write into "
                                  "the array it is handed; srcdiff's derivative reads that array "
-                                 "as it was", hint=f"leave {k.arg} out (or pass "
-                                 f"{k.arg}=False), so that the call works on a copy")
+                                 "as it was", hint=f"leave {arg} out (or pass "
+                                 f"{arg}=False), so that the call works on a copy")
 
     def _bind_user_call(self, node, fn, args, keywords):
         """Arguments of a call to the user's own function, in parameter order, defaults filled."""
@@ -1754,6 +1753,27 @@ def _list_names(body):
             target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
             others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)} if target else set()
     return kinds - others
+
+
+def _written_arguments(node, obj):
+    """(parameter name, argument) of the out= and overwrite_*= arguments of a call of the
+    library function `obj`, passed by name or by position (bound to obj's signature)."""
+    def writes(name):
+        return name == "out" or name.startswith("overwrite_")
+    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes(k.arg)]
+    if not node.args or any(isinstance(a, S.Starred) for a in node.args):
+        return found
+    import inspect
+    try:
+        params = list(inspect.signature(obj).parameters.values())
+    except (TypeError, ValueError):
+        return found
+    for param, value in zip(params, node.args):
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            break
+        if writes(param.name):
+            found.append((param.name, value))
+    return found
 
 
 def _is_numpy_ufunc(obj):

@@ -24,7 +24,8 @@ for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester".
 
 # x = op(T)^-1 b: d/db = op(T)^-T g; d/dT = -(op(T)^-T g) x^T, transposed when op is
 @reverse(scipy.linalg.solve_triangular)
-def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, check_finite=True):
+def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
+                     check_finite=True):
     grad = scipy.linalg.solve_triangular(a, d[y], trans=flipped_trans(trans), lower=lower,
                                          unit_diagonal=unit_diagonal)
     d[b] = grad
@@ -33,7 +34,8 @@ def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, check_f
 
 
 @forward(scipy.linalg.solve_triangular)
-def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, check_finite=True):
+def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, overwrite_b=False,
+                     check_finite=True):
     d[y] = scipy.linalg.solve_triangular(
         a, -numpy.matmul(transpose_if(triangle(d[a], lower, unit_diagonal), trans), y),
         trans=trans, lower=lower, unit_diagonal=unit_diagonal)
@@ -45,7 +47,7 @@ def solve_triangular(y, a, b, trans=0, lower=False, unit_diagonal=False, check_f
 # L halve_lower(L^-1 dS L^-T); its adjoint, L^-T halve_lower(L^T gL) L^-1 on S, goes back to
 # a's read triangle (lower_gradient); a's other entries pass through c unchanged.
 @reverse(scipy.linalg.cho_factor)
-def cho_factor(y, a, lower=False, check_finite=True):
+def cho_factor(y, a, lower=False, overwrite_a=False, check_finite=True):
     factor = factor_of(y[0], lower)
     inner = scipy.linalg.solve_triangular(factor, halve_lower(numpy.matmul(numpy.transpose(
         factor), factor_of(d[y][0], lower))), trans=1, lower=True)
@@ -55,7 +57,7 @@ def cho_factor(y, a, lower=False, check_finite=True):
 
 
 @forward(scipy.linalg.cho_factor)
-def cho_factor(y, a, lower=False, check_finite=True):
+def cho_factor(y, a, lower=False, overwrite_a=False, check_finite=True):
     factor = factor_of(y[0], lower)
     half = scipy.linalg.solve_triangular(factor, lower_tangent(transpose_if(d[a], not lower)),
                                          lower=True)
@@ -68,7 +70,7 @@ def cho_factor(y, a, lower=False, check_finite=True):
 # cho_solve((c, lower), b) = S^-1 b with S = L L^T: d/db = S^-1 g, d/dL = (gS + gS^T) L with
 # gS = -(S^-1 g) x^T, back to c's factor triangle (factor_of_adjoint)
 @reverse(scipy.linalg.cho_solve)
-def cho_solve(y, c_and_lower, b, check_finite=True):
+def cho_solve(y, c_and_lower, b, overwrite_b=False, check_finite=True):
     grad = scipy.linalg.cho_solve(c_and_lower, d[y])
     outer = numpy.matmul(as_columns(grad), numpy.transpose(as_columns(y)))
     factor = factor_of(c_and_lower[0], c_and_lower[1])
@@ -78,7 +80,7 @@ def cho_solve(y, c_and_lower, b, check_finite=True):
 
 
 @forward(scipy.linalg.cho_solve)
-def cho_solve(y, c_and_lower, b, check_finite=True):
+def cho_solve(y, c_and_lower, b, overwrite_b=False, check_finite=True):
     factor = factor_of(c_and_lower[0], c_and_lower[1])
     step = numpy.matmul(factor_of(d[c_and_lower][0], c_and_lower[1]), numpy.transpose(factor))
     d[y] = -scipy.linalg.cho_solve(c_and_lower, numpy.matmul(step + numpy.transpose(step), y))

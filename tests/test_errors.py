@@ -1223,3 +1223,37 @@ def test_out_none_is_fine():
         return np.sum(np.sum(a, axis=0, out=None) ** 2)
     g = srcdiff.grad(f)(XM)
     assert np.allclose(g, 2 * np.sum(XM, axis=0) * np.ones_like(XM))
+
+
+def sum_into_out_by_position(a):
+    o = np.zeros(a.shape[1])
+    s = np.sum(a, 0, None, o)
+    return np.sum(o ** 2) + np.sum(s)
+
+
+def test_out_passed_by_position_is_refused_too():
+    """np.sum(a, 0, None, o): o is sum's out parameter, bound by position."""
+    for run in (lambda: srcdiff.grad(sum_into_out_by_position)(XM),
+                lambda: srcdiff.jvp(sum_into_out_by_position)(XM, np.ones_like(XM))):
+        with pytest.raises(srcdiff.SrcdiffError, match="is given an out= array") as info:
+            run()
+        assert info.value.line.strip() == "s = np.sum(a, 0, None, o)"
+
+
+def test_overwrite_passed_by_position_is_refused_too():
+    scipy_linalg = pytest.importorskip("scipy.linalg")
+
+    def solve_overwriting(b):
+        a = np.array([[2.0, 0.0], [1.0, 3.0]])
+        c = b * 1.0
+        x = scipy_linalg.solve_triangular(a, c, 0, True, False, True)
+        return np.sum(x * c)
+    with pytest.raises(srcdiff.SrcdiffError, match="overwrite_b") as info:
+        srcdiff.grad(solve_overwriting)(np.array([1.0, 2.0]))
+    assert "solve_triangular(a, c, 0, True, False, True)" in info.value.line
+
+    def solve_copying(b):  # overwrite_b=False by position is fine
+        a = np.array([[2.0, 0.0], [1.0, 3.0]])
+        return np.sum(scipy_linalg.solve_triangular(a, b, 0, True, False, False) ** 2)
+    from gradcheck import check
+    check(solve_copying, np.array([1.0, 2.0]), order=1)

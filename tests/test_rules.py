@@ -186,3 +186,30 @@ def test_scipy_is_optional_and_imported_only_by_the_user(block, tmp_path):
     done = subprocess.run([sys.executable, str(script)], cwd=root, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0 and "ok" in done.stdout, done.stderr[-3000:]
+
+
+def test_template_parameters_bind_like_the_function():
+    """A call binds to a template as it binds to the function: a template parameter that the
+    function also has sits at the same position (else an argument passed by position binds
+    to another parameter: scipy.linalg.solve_triangular's sixth argument is overwrite_b, which
+    its template once read as check_finite)."""
+    import inspect
+    srcdiff.rules.load_templates(optional=True)
+    wrong = []
+    for table in (srcdiff.rules.REVERSE, srcdiff.rules.FORWARD):
+        for func, template in table.values():
+            if (getattr(func, "__module__", None) or "").startswith("srcdiff"):
+                continue
+            try:
+                params = list(inspect.signature(func).parameters.values())
+            except (TypeError, ValueError):
+                continue
+            positional = [p.name for p in params
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            mine = [p.name for p in list(template.signature.parameters.values())[1:]
+                    if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            for i, name in enumerate(mine):
+                if name in positional and positional.index(name) != i:
+                    wrong.append(f"{template.origin}: {name} at {i}, the function's at "
+                                 f"{positional.index(name)}")
+    assert not wrong, wrong
