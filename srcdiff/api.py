@@ -411,6 +411,19 @@ class Derivative:
         return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend)
 
 
+def _choose_wrt(wrt, argnums):
+    """`argnums=` (JAX's name: positions only) as a synonym of `wrt=`."""
+    if argnums is None:
+        return wrt
+    if not (isinstance(wrt, int) and wrt == 0):
+        raise ArgumentError("pass wrt= or argnums= (JAX's name for positions), not both")
+    items = argnums if isinstance(argnums, tuple) else (argnums,)
+    if not items or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+        raise ArgumentError(f"argnums= takes a position or a tuple of positions, not {argnums!r}",
+                            hint="name parameters with wrt='w' (or wrt=('w', 'b'))")
+    return argnums
+
+
 def _remade(kind, fn, wrt, has_aux, backend):
     return _transform(kind, fn, wrt, has_aux, backend)
 
@@ -430,7 +443,7 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
     return Derivative(f, names, single, kind, has_aux, backend)
 
 
-def grad(f=None, wrt=0, has_aux=False, backend="numpy"):
+def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
@@ -443,35 +456,35 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy"):
     Dask arrays. backend="cupy" (any module name) binds those calls to that
     module explicitly instead.
     """
-    return _transform("grad", f, wrt, has_aux, backend)
+    return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
 
 
-def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy"):
+def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
     With has_aux=True: `((output, aux), gradient)`.
     """
-    return _transform("value_and_grad", f, wrt, has_aux, backend)
+    return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
 
 
-def vjp(f=None, wrt=0):
+def vjp(f=None, wrt=0, argnums=None):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
     Takes f's arguments followed by a cotangent shaped like f's output (also
     accepted as the keyword `cotangent=`), and returns the gradient of
     `sum(cotangent * f(*args))` with respect to `wrt`.
     """
-    return _transform("vjp", f, wrt)
+    return _transform("vjp", f, _choose_wrt(wrt, argnums))
 
 
-def jvp(f=None, wrt=0):
+def jvp(f=None, wrt=0, argnums=None):
     """Jacobian-vector product (forward mode): `jvp(f)(*args, *tangents)` -> (value, tangent).
 
     Takes f's arguments followed by one tangent per `wrt` argument (each shaped
     like its input; also accepted by keyword as `tangent_<name>=`), and returns
     f's value with the directional derivative of f along those tangents.
     """
-    return _transform("jvp", f, wrt)
+    return _transform("jvp", f, _choose_wrt(wrt, argnums))
 
 
 def source(derivative):
@@ -612,11 +625,12 @@ def _differentiate_derivative(kind, d, wrt):
                      second, lambda: over.source)
 
 
-def hvp(f, wrt=0):
+def hvp(f, wrt=0, argnums=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
 
     Forward mode over the emitted reverse-mode gradient (forward-over-reverse).
     """
+    wrt = _choose_wrt(wrt, argnums)
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("hvp differentiates with respect to one parameter",
@@ -678,12 +692,13 @@ def _stack(columns, out_shape, in_value):
     return result
 
 
-def jacobian(f, wrt=0, mode="reverse"):
+def jacobian(f, wrt=0, mode="reverse", argnums=None):
     """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
 
     mode="reverse" runs one vjp per output element; mode="forward" one jvp per
     input element (cheaper when the input is smaller than the output).
     """
+    wrt = _choose_wrt(wrt, argnums)
     import numpy
     if mode not in ("reverse", "forward"):
         raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
@@ -813,11 +828,12 @@ def _jacobian_of_gradient(d, wrt):
                      _signature(fn), jac, lambda: over.source)
 
 
-def hessian(f, wrt=0):
+def hessian(f, wrt=0, argnums=None):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
 
     Shape in.shape + in.shape; a float for a float input.
     """
+    wrt = _choose_wrt(wrt, argnums)
     import numpy
     names, single = _normalize_wrt(f, wrt)
     if not single:

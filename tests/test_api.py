@@ -562,3 +562,48 @@ def test_vjp_leaves_the_callers_cotangent_alone():
     np.testing.assert_array_equal(u, before)
     check_vjp(scales_its_output_in_place, x, 0.5, cotangent=u, wrt=0)
     np.testing.assert_array_equal(u, before)
+
+
+def _two_args(w, x):
+    return np.sum(np.sin(w) * x ** 2)
+
+
+def test_argnums_is_wrt_by_position_in_every_entry_point():
+    """JAX's argnums= is accepted as wrt= given by position (and compared with wrt=)."""
+    w, x = np.array([0.3, -0.7]), np.array([1.5, 0.4])
+    v = np.array([0.2, -1.0])
+    pairs = [
+        (srcdiff.grad(_two_args, argnums=1)(w, x), srcdiff.grad(_two_args, wrt=1)(w, x)),
+        (srcdiff.grad(_two_args, argnums=(0, 1))(w, x),
+         srcdiff.grad(_two_args, wrt=(0, 1))(w, x)),
+        (srcdiff.value_and_grad(_two_args, argnums=1)(w, x)[1],
+         srcdiff.value_and_grad(_two_args, wrt="x")(w, x)[1]),
+        (srcdiff.vjp(_two_args, argnums=1)(w, x, 2.0), srcdiff.vjp(_two_args, wrt=1)(w, x, 2.0)),
+        (srcdiff.jvp(_two_args, argnums=1)(w, x, v)[1], srcdiff.jvp(_two_args, wrt=1)(w, x, v)[1]),
+        (srcdiff.hvp(_two_args, argnums=1)(w, x, v), srcdiff.hvp(_two_args, wrt=1)(w, x, v)),
+        (srcdiff.jacobian(_two_args, argnums=1)(w, x), srcdiff.jacobian(_two_args, wrt=1)(w, x)),
+        (srcdiff.hessian(_two_args, argnums=1)(w, x), srcdiff.hessian(_two_args, wrt=1)(w, x)),
+    ]
+    for got, expected in pairs:
+        for g, e in zip(np.atleast_1d(got) if not isinstance(got, tuple) else got,
+                        np.atleast_1d(expected) if not isinstance(expected, tuple) else expected):
+            assert np.allclose(g, e)
+    # and the gradient itself is right (finite differences)
+    assert np.allclose(srcdiff.grad(_two_args, argnums=1)(w, x),
+                       numerical_grad(_two_args, (w, x), 1), rtol=1e-6)
+
+    @srcdiff.grad(argnums=1)
+    def decorated(w, x):
+        return np.sum(w * x * x)
+    assert np.allclose(decorated(w, x), 2 * w * x)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(wrt=1, argnums=0), "not both"),
+    (dict(argnums="x"), "position"),
+    (dict(argnums=(0, "x")), "position"),
+    (dict(argnums=True), "position"),
+])
+def test_bad_argnums_is_a_clear_error(kwargs, match):
+    with pytest.raises(srcdiff.ArgumentError, match=match):
+        srcdiff.grad(_two_args, **kwargs)
