@@ -25,7 +25,7 @@ class File:
         self.filename = filename
         self.text = text
         self.lines = text.splitlines(keepends=True)
-        tree = ast.parse(text, filename)
+        tree = S.parse_python(text, filename)
         self.defs = {}     # (name, first line or def line) -> [def nodes]
         self.lambdas = {}  # line -> [lambda nodes], in source order
         for node in ast.walk(tree):

@@ -4,8 +4,10 @@ Every other stage builds and inspects trees through this module, so a change in
 gast's API is mended here alone. Trees are gast trees (uniform across Python
 versions); `to_python_ast` converts them for the emitter and the compiler.
 """
+import ast
 import collections
 import textwrap
+import threading
 
 from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
@@ -13,7 +15,7 @@ import gast  # after the star import, which binds gast's own submodule of that n
 from .names import SLICE  # noqa: E402
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
-    "parse_module", "parse_function", "to_python_ast", "ast_to_gast", "name", "load", "store",
+    "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
     "iter_child_nodes", "clone", "function_def",
 ]
@@ -83,14 +85,31 @@ dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes
 
 
+# CPython 3.11 builds the Python objects of a parsed tree with one recursion counter per
+# interpreter: two threads parsing at once can trip it ("SystemError: AST constructor
+# recursion depth mismatch"). Every parse in srcdiff goes through this lock.
+_PARSING = threading.RLock()
+
+
+def parse_python(source, filename="<unknown>"):
+    """A standard-library ast of Python source text (thread-safe)."""
+    with _PARSING:
+        return ast.parse(source, filename)
+
+
+def _gast_parse(source):
+    with _PARSING:
+        return gast.parse(source)
+
+
 def parse_module(source):
     """Parse Python source text into a gast Module."""
-    return gast.parse(source)
+    return _gast_parse(source)
 
 
 def parse_function(source):
     """Parse the (dedented) source of one function and return its def node."""
-    module = gast.parse(textwrap.dedent(source))
+    module = _gast_parse(textwrap.dedent(source))
     return module.body[0]
 
 
@@ -183,7 +202,7 @@ def quote(source, **subs):
     """
     parsed = _QUOTED.get(source)
     if parsed is None:
-        parsed = _QUOTED[source] = gast.parse(textwrap.dedent(source)).body
+        parsed = _QUOTED[source] = _gast_parse(textwrap.dedent(source)).body
     body = clone(parsed)
     if subs:
         body = [_Substitute(subs).visit(stmt) for stmt in body]
