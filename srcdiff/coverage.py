@@ -104,28 +104,13 @@ def _public_module(cls):
     return cls.__module__
 
 
-def _resolve(path):
-    """The object at a dotted path (modules imported as needed), or None."""
-    parts = path.split(".")
-    for i in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:i]))
-        except Exception:
-            continue
-        for p in parts[i:]:
-            obj = getattr(obj, p, None)
-            if obj is None:
-                return None
-        return obj
-    return None
-
-
 def _canonical(path):
     """A peer's name folded onto srcdiff's name for the same object (numpy.abs is
     numpy.absolute); names that do not resolve here (SciPy absent) stay as they are."""
     if path.startswith(("numpy.ndarray.", "builtins.", "operator.")):
         return path
-    obj = _resolve(path)
+    from .callables import _resolve_path
+    obj = _resolve_path(path)
     if obj is None:
         return path
     return public_name(obj) or path
