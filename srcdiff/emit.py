@@ -25,7 +25,7 @@ def _unparse(tree, use_astor=True):
                                     pretty_source=lambda parts: "".join(parts))
         except Exception:
             pass
-    return ast.unparse(tree) + "\n"
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
 
 
 def to_source(nodes, use_astor=True):
@@ -36,16 +36,14 @@ def to_source(nodes, use_astor=True):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
-    if any(getattr(n, S.METHOD_FORM, None) or getattr(n, S.KEYWORD_ONLY, None)
-           for n in S.walk(module)):
+    marked, empty = _survey(module)
+    if marked:
         module = _MethodForm().visit(S.clone(module))
-    if _empty_blocks(module):
+    if empty:
         module = S.clone(module)
         for stmt, field in _empty_blocks(module):
             getattr(stmt, field).append(S.Pass())
-    tree = S.to_python_ast(module)
-    ast.fix_missing_locations(tree)
-    text = _unparse(tree, use_astor)
+    text = _unparse(S.to_python_ast(module), use_astor)
     lines = []
     for line in text.splitlines():
         match = _MARKER.match(line)
@@ -61,6 +59,29 @@ _REQUIRED = ("body",)            # blocks Python requires to hold a statement
 _OPTIONAL = ("orelse", "finalbody")  # blocks that may be absent, but not present and empty
 
 
+def _survey(module):
+    """(whether a call is marked to print in its written form, whether a block is empty),
+    in one pass over the tree."""
+    marked = empty = False
+    for node in S.walk(module):
+        if not marked and (getattr(node, S.METHOD_FORM, None)
+                           or getattr(node, S.KEYWORD_ONLY, None)):
+            marked = True
+        if not empty and isinstance(node, (S.stmt, S.excepthandler)) and _has_empty_block(node):
+            empty = True
+    return marked, empty
+
+
+def _has_empty_block(node):
+    for field in _REQUIRED + _OPTIONAL:
+        block = getattr(node, field, None)
+        if not isinstance(block, list) or (field in _OPTIONAL and not block):
+            continue
+        if all(_is_comment(s) for s in block):
+            return True
+    return False
+
+
 def _empty_blocks(module):
     """(statement, field) for each block that would print with no statement in it.
 
@@ -68,14 +89,13 @@ def _empty_blocks(module):
     only comment markers, which print as `#` lines; Python needs a `pass` there."""
     found = []
     for node in S.walk(module):
-        if not isinstance(node, (S.stmt, S.excepthandler)):
-            continue
-        for field in _REQUIRED + _OPTIONAL:
-            block = getattr(node, field, None)
-            if not isinstance(block, list) or (field in _OPTIONAL and not block):
-                continue
-            if all(_is_comment(s) for s in block):
-                found.append((node, field))
+        if isinstance(node, (S.stmt, S.excepthandler)) and _has_empty_block(node):
+            for field in _REQUIRED + _OPTIONAL:
+                block = getattr(node, field, None)
+                if not isinstance(block, list) or (field in _OPTIONAL and not block):
+                    continue
+                if all(_is_comment(s) for s in block):
+                    found.append((node, field))
     return found
 
 

@@ -69,6 +69,7 @@ class Reverse:
         self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
         self.spliced = {}  # instantiate's memo, shared by the generation rounds
+        self.single_round = False  # no statement's adjoint is generated twice
         self._ints = None  # names that only hold ints (see _integer_names), when first needed
         self.primal_names = set(low.params)
         for stmt in analyze.flatten(self.body):
@@ -163,11 +164,17 @@ class Reverse:
             self.value_needed = set()
             self.seed_adj = self.adj(self.output)
             state = self._seed_state()
-            adjoint = self.adjoint_block(self.body[:-1], state)
+            journal = [] if not needed and self._straight_line() else None
+            self.single_round = journal is not None  # see _replay_with_restores
+            adjoint = self.adjoint_block(self.body[:-1], state, journal)
+            self.single_round = False
             self.final_state = state
             if self.needed <= needed:
                 break
             needed = needed | self.needed
+            if journal is not None:
+                adjoint = self._replay_with_restores(journal, needed)
+                break
         self.low.namer = self.namer
         self.shape_only = self.needed - self.value_needed
         primal = self.primal_block(self.body[:-1], depth=0)
@@ -321,18 +328,51 @@ class Reverse:
         return self._plain_tests
 
     # -- adjoint -----------------------------------------------------------
-    def adjoint_block(self, body, state):
-        """Adjoint statements for `body` (in reverse order); updates `state`."""
+    def adjoint_block(self, body, state, journal=None):
+        """Adjoint statements for `body` (in reverse order); updates `state`. `journal`, a
+        list, receives each statement with its adjoint statements (_replay_with_restores)."""
         out = []
         for stmt in reversed(body):
             stmts = self.adjoint_stmt(stmt, state)
-            if stmts and not isinstance(stmt, (S.If, S.For, S.While)):
-                line = stmt.sd.line
-                if not (out and getattr(out[-1], "line_of", None) == line):
-                    stmts = [comment(f"line {line}: {self.src.line(line).strip()}")] + stmts
-                for s in stmts:
-                    s.line_of = line
-            out += stmts
+            if journal is not None:
+                journal.append((stmt, list(stmts)))
+            self._place(out, stmt, stmts)
+        return out
+
+    def _place(self, out, stmt, stmts):
+        """Append a statement's adjoint statements to `out`, under a comment quoting the
+        primal line unless the statements before came from the same line."""
+        if stmts and not isinstance(stmt, (S.If, S.For, S.While)):
+            line = stmt.sd.line
+            if not (out and getattr(out[-1], "line_of", None) == line):
+                stmts = [comment(f"line {line}: {self.src.line(line).strip()}")] + stmts
+            for s in stmts:
+                s.line_of = line
+        out += stmts
+
+    def _straight_line(self):
+        """Whether the body is plain assignments to names (no loop, branch, item write, list
+        append or pop), so that saving a value changes its adjoint only by a restore."""
+        return all(isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+                   and isinstance(stmt.targets[0], S.Name)
+                   and stmt.sd.kind not in ("append", "pop", "setitem")
+                   for stmt in self.body[:-1])
+
+    def _replay_with_restores(self, journal, needed):
+        """The second round of `generate` for straight-line code, without generating again.
+
+        There a saved value changes nothing in the adjoint but the restore that follows its
+        statement's adjoint statements (`x = tape.pop()`, which reads no primal name and takes
+        no fresh name), so the first round's statements are kept and the restores put in
+        place: the same statements a second round would build, at a fraction of the cost.
+        """
+        self.known_needed = needed
+        self.saves = self._decide_saves(needed)
+        out = []
+        for stmt, stmts in journal:
+            restored = []
+            self.restore(stmt, restored)
+            self._place(out, stmt, stmts + restored)
         return out
 
     def read(self, node):
@@ -449,13 +489,16 @@ class Reverse:
             name = stmt.targets[0].id
             if name in self.active and state.get(name) is not ZERO:
                 d_out = self.adj(name)
-                if name in analyze.operands(stmt):
+                reads_itself = name in analyze.operands(stmt)
+                if reads_itself:
                     # `x = own_copy(x)`: the old x gets a fresh adjoint, so move the new one aside
                     d_out = self.namer.fresh(f"d_{name}_out")
                     self.emit(out, S.quote(f"{d_out} = {self.adj(name)}"))
                     state.pop(name, None)
                 self.adjoint_assign(stmt, name, state, out, d_out)
-            state.pop(name, None) if name not in analyze.operands(stmt) else None
+            else:
+                reads_itself = name in analyze.operands(stmt)
+            state.pop(name, None) if not reads_itself else None
             self.restore(stmt, out)
             return out
         if kind == "setitem":
@@ -542,7 +585,7 @@ class Reverse:
                                  hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
                                       "derivative should flow through it")
         parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
-                                 self.bindings, self.spliced, id(stmt)))
+                                 self.bindings, self.spliced, id(stmt), self.single_round))
         if self.shapes is not None:
             known = _KnownShapes(self.shapes, stmt, self.bindings)
             parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
@@ -950,7 +993,7 @@ def _integer_names(body):
 
 
 def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo=None,
-                key=None):
+                key=None, once=False):
     """Splice a reverse template: yields ('stmt', node) and ('acc', (name, expr)).
 
     `mapping` maps template parameters to atoms. Statements accumulating into
@@ -961,12 +1004,20 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo
     statement): the adjoint is generated several times over (until the saved set
     and each loop's adjoint state are stable), and a statement spliced again with
     the same fresh names gives the same trees; they are copied from the memo.
+    `once`: the statement is spliced only once (a straight-line body), so its trees
+    are not kept for another round.
     """
     plan = memo.get(key) if memo is not None else None
     if plan is None:
-        plan = _plan(template, mapping, active)
+        # the plan depends only on which operands are active: one per template and pattern
+        pattern = ("plan", id(template), tuple(
+            isinstance(mapping[p], S.Name) and mapping[p].id in active
+            for p in _accumulated_parameters(template)))
+        plan = memo.get(pattern) if memo is not None else None
+        if plan is None:
+            plan = _plan(template, mapping, active)
         if memo is not None:
-            memo[key] = plan
+            memo[key] = memo[pattern] = plan
     result, local, fold = plan
     renames = {n: namer.fresh(n) for n in local}
     for name in template.free:
@@ -986,12 +1037,26 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo
                 parts.append(("acc", (targets[0].name, stmt.value)))
             else:
                 parts.append(("stmt", stmt))
-        if memo is None:
+        if memo is None or once:
             yield from parts
             return
         memo[spliced_key] = parts
     for kind, payload in parts:
         yield (kind, (payload[0], S.clone(payload[1])) if kind == "acc" else S.clone(payload))
+
+
+def _accumulated_parameters(template):
+    """The parameters whose adjoints the template's statements accumulate into, in order."""
+    cached = getattr(template, "_accumulated", None)
+    if cached is None:
+        cached = []
+        for stmt in template.body:
+            targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+            if targets:
+                cached.append(targets[0])
+        cached = tuple(cached)
+        template._accumulated = cached
+    return cached
 
 
 def _plan(template, mapping, active):

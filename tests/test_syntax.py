@@ -1,0 +1,105 @@
+"""srcdiff/syntax.py: the one module that touches gast."""
+import ast
+import os
+import sys
+
+import gast
+import pytest
+
+from srcdiff import syntax as S
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STDLIB = os.path.dirname(ast.__file__)
+# large files with most kinds of statement and expression (EVERY_KIND has the rest)
+FILES = ([os.path.join(ROOT, "srcdiff", name) for name in ("lower.py", "reverse.py")]
+         + [os.path.join(ROOT, "templates", name) for name in ("arrays.py", "linalg.py")]
+         + [os.path.join(STDLIB, name) for name in ("asyncio/tasks.py", "dataclasses.py")])
+
+EVERY_KIND = """
+import a.b as c
+from .d import e as f, g
+@dec(1)
+class K(Base, metaclass=M):
+    x: int = 1
+    async def m(self, a, /, b: int = 1, *c, d, e=2, **g) -> None:
+        global h
+        async with w as (p, q), v:
+            async for i in it:
+                await z
+        lambda u, *w, k=1, **kw: (u, *w, {**kw}, {1, 2}, {k: v for k, v in kw.items()})
+        [y := 1, f"{a!r:>{b}}", b"x", ..., None, 1j, -1.5e3, not a, a if b else c]
+        x[1:2, ::3, ...] = yield from g
+        del x[0], y.z
+        try:
+            raise E from None
+        except (A, B) as err:
+            nonlocal_ = 1
+        else:
+            assert a, "m"
+        finally:
+            return
+        match p:
+            case [1, *rest] if rest: pass
+            case {"k": v, **kw}: pass
+            case Point(x=0) | None: pass
+            case str() as s: pass
+        while a < b <= c is not d in e:
+            break
+        for i, (j, k) in enumerate(zip(a, b)):
+            continue
+        a @= b; a **= -b; a //= ~b; a >>= b << c & d | e ^ f
+""" + ("""
+try:
+    pass
+except* C as group:
+    pass
+""" if sys.version_info >= (3, 11) else "")
+
+
+def test_to_python_ast_gives_gasts_own_tree():
+    """The fast converter gives the tree gast.gast_to_ast gives, positions included, on
+    every file of srcdiff and its rules, on a few large files of the standard library and
+    on a module holding every kind of statement and expression."""
+    tree = gast.parse(EVERY_KIND)
+    assert ast.dump(S.to_python_ast(tree), include_attributes=True) == \
+        ast.dump(gast.gast_to_ast(tree), include_attributes=True)
+    compared = 0
+    for path in FILES:
+        with open(path, encoding="utf-8") as fh:
+            try:
+                tree = gast.parse(fh.read())
+            except (SyntaxError, UnicodeDecodeError):
+                continue
+        expected = ast.dump(gast.gast_to_ast(tree), include_attributes=True)
+        assert ast.dump(S.to_python_ast(tree), include_attributes=True) == expected, path
+        compared += 1
+    assert compared == len(FILES)
+
+
+def test_to_python_ast_of_a_list_and_of_a_parameter_with_default():
+    tree = gast.parse("def f(a, /, b: int = 1, *c, d, e=2, **g):\n"
+                      "    try:\n        pass\n    except E as err:\n        raise\n")
+    body = S.to_python_ast(tree.body)
+    assert isinstance(body, list)
+    assert ast.unparse(ast.fix_missing_locations(ast.Module(body=body, type_ignores=[]))) == \
+        ast.unparse(gast.gast_to_ast(tree))
+
+
+def test_walk_skips_expression_contexts():
+    tree = S.parse_module("x = y + z\n")
+    kinds = {type(n) for n in S.walk(tree)}
+    assert S.Name in kinds and S.BinOp in kinds
+    assert not kinds & {S.Load, S.Store, S.Del}
+
+
+def test_ast_to_gast_gives_gasts_own_tree():
+    """The fast converter from the standard library's ast gives gast's own tree."""
+    sources = [EVERY_KIND]
+    for path in FILES:
+        with open(path, encoding="utf-8") as fh:
+            sources.append(fh.read())
+    for text in sources:
+        tree = ast.parse(text)
+        assert gast.dump(S.ast_to_gast(tree), include_attributes=True) == \
+            gast.dump(gast.ast_to_gast(tree), include_attributes=True)
+        assert gast.dump(S.parse_module(text)) == gast.dump(gast.parse(text))
