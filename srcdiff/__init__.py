@@ -12,6 +12,7 @@ from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # n
                   value_and_grad, vjp)
 
 from .flatten import flatten  # noqa: E402
+from .boundary import install_hooks as _install_hooks  # noqa: E402
 from .rules import d, elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
 from .rules import nondifferentiable, not_implemented  # noqa: E402
@@ -23,3 +24,5 @@ __all__ = [
     "source", "flatten",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
 ]
+
+_install_hooks()  # tracebacks through emitted code show its lines on every Python (boundary.py)

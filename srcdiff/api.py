@@ -9,6 +9,7 @@ import functools
 import inspect
 import weakref
 
+from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError
 
 
@@ -336,6 +337,13 @@ class Derivative:
         return tuple(bound.args), {**bound.kwargs, **extra}
 
     def __call__(self, /, *args, **kwargs):  # `self` may be an argument's name too
+        try:
+            return self._call(args, kwargs)
+        except SrcdiffError as exc:
+            _boundary.hide_internals(exc)
+            raise  # bare: no frame of srcdiff's added (boundary.api)
+
+    def _call(self, args, kwargs):
         if self._bind_defaults:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
@@ -430,7 +438,7 @@ def _remade(kind, fn, wrt, has_aux, backend):
 
 def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
     if f is None:
-        return lambda fn: _transform(kind, fn, wrt, has_aux, backend)
+        return _boundary.api(lambda fn: _transform(kind, fn, wrt, has_aux, backend))
     if not isinstance(backend, str):
         raise ArgumentError(f"backend must be a module name such as 'cupy', not {backend!r}")
     if isinstance(f, (Derivative, Composite)):
@@ -443,6 +451,7 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
     return Derivative(f, names, single, kind, has_aux, backend)
 
 
+@_boundary.api
 def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
@@ -459,6 +468,7 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
 
 
+@_boundary.api
 def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
@@ -467,6 +477,7 @@ def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
 
 
+@_boundary.api
 def vjp(f=None, wrt=0, argnums=None):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
@@ -477,6 +488,7 @@ def vjp(f=None, wrt=0, argnums=None):
     return _transform("vjp", f, _choose_wrt(wrt, argnums))
 
 
+@_boundary.api
 def jvp(f=None, wrt=0, argnums=None):
     """Jacobian-vector product (forward mode): `jvp(f)(*args, *tangents)` -> (value, tangent).
 
@@ -487,6 +499,7 @@ def jvp(f=None, wrt=0, argnums=None):
     return _transform("jvp", f, _choose_wrt(wrt, argnums))
 
 
+@_boundary.api
 def source(derivative):
     """The emitted Python source of any function srcdiff made, as a string."""
     if isinstance(derivative, (Derivative, Composite)):
@@ -517,7 +530,11 @@ class Composite:
         self._source_of = source_of
 
     def __call__(self, /, *args, **kwargs):
-        return self._call(*args, **kwargs)
+        try:
+            return self._call(*args, **kwargs)
+        except SrcdiffError as exc:
+            _boundary.hide_internals(exc)
+            raise
 
     @property
     def source(self):
@@ -625,6 +642,7 @@ def _differentiate_derivative(kind, d, wrt):
                      second, lambda: over.source)
 
 
+@_boundary.api
 def hvp(f, wrt=0, argnums=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
 
@@ -692,6 +710,7 @@ def _stack(columns, out_shape, in_value):
     return result
 
 
+@_boundary.api
 def jacobian(f, wrt=0, mode="reverse", argnums=None):
     """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
 
@@ -828,6 +847,7 @@ def _jacobian_of_gradient(d, wrt):
                      _signature(fn), jac, lambda: over.source)
 
 
+@_boundary.api
 def hessian(f, wrt=0, argnums=None):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
 

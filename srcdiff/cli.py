@@ -21,6 +21,7 @@ from . import __version__
 from . import codegen_inputs as inputs
 from . import syntax as S
 from .codegen_inputs import CodegenError  # noqa: F401  (the command's one-line errors)
+from .boundary import debugging
 from .errors import SrcdiffError
 
 
@@ -51,7 +52,7 @@ def _parser():
                         "(default: numpy, which also dispatches to CuPy and Dask arrays)")
     p.add_argument("--check", action="store_true",
                    help="exit with status 1 if OUTPUT is not what would be generated now")
-    p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
+    p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors (so does SRCDIFF_DEBUG=1)")
     p.add_argument("--version", action="version", version=f"srcdiff {__version__}")
     return p
 
@@ -323,12 +324,12 @@ def main(argv=None):
         text = generate(args.targets, args.wrt, args.mode, args.name, args.backend,
                         args.output)
     except (CodegenError, SrcdiffError) as exc:
-        if args.debug:
+        if args.debug or debugging():
             traceback.print_exc()
         print(f"srcdiff: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # an unexpected failure: still one clear line
-        if args.debug:
+        if args.debug or debugging():
             traceback.print_exc()
         print(f"srcdiff: error: {type(exc).__name__}: {exc} (run with --debug for details)",
               file=sys.stderr)

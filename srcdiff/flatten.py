@@ -21,6 +21,7 @@ import numbers
 
 import numpy
 
+from . import boundary
 from .errors import ArgumentError
 
 
@@ -35,6 +36,7 @@ def flatten(tree):
         vector = numpy.zeros(0)
     total = sum(sizes)
 
+    @boundary.api
     def unflatten(values):
         values = numpy.asarray(values) if not hasattr(values, "shape") else values
         if numpy.ndim(values) != 1 or values.shape[0] != total:
