@@ -27,7 +27,7 @@ import operator
 import os
 import types
 
-from . import analyze, rules, runtime_linalg, sequences
+from . import analyze, inplace_calls, rules, runtime_linalg, sequences
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -480,6 +480,9 @@ class Lowerer:
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines",
                              hint="return a value (or a list of values) instead of yielding")
         out = []
+        if isinstance(value, S.Call) and inplace_calls.applies(self, value):
+            stmt = inplace_calls.lower(self, value, out)   # operator.iadd(a, b)
+            return out + ([stmt] if stmt is not None else [])
         if isinstance(value, S.Call):
             call = self.call(value, out, discard=True)
             if call is not None:
@@ -624,6 +627,10 @@ class Lowerer:
     def assign_to(self, target, value, out):
         """`target = value`, with value lowered straight into the target when safe."""
         if isinstance(value, S.Name) and value.id == target:
+            return
+        update = inplace_calls.same_name_update(self, target, value)
+        if update is not None:   # a = operator.iadd(a, b) is a += b, whatever a holds
+            out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
@@ -1213,6 +1220,8 @@ class Lowerer:
             expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
             return self.assign(target, expr, "opaque")
         if isinstance(node, S.Call):
+            if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
+                return inplace_calls.lower(self, node, out, target)
             call = self.call(node, out)
             if isinstance(call, S.Assign):
                 call.targets = [S.store(target)]
