@@ -63,6 +63,31 @@ def same_name_update(lowerer, target, call):
     return aug
 
 
+def callee_resolver(fn, resolver, fdef, params):
+    """resolve(func) -> the object the function expression of a call in `fdef` (the def of
+    fn, a function of the user's that the differentiated one calls) means, or None: read
+    through `resolver` (a frontend.Resolver; None: fn's own)."""
+    from .frontend import Resolver
+    from .lower import assigned_names
+    local = set(params) | assigned_names(fdef.body)
+    found = {}
+
+    def resolve(node):
+        parts = []
+        while isinstance(node, S.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, S.Name) or node.id in local:
+            return None
+        if "resolver" not in found:
+            found["resolver"] = resolver if resolver is not None else Resolver(fn)
+        obj = found["resolver"].lookup(node.id, None)
+        for attr in reversed(parts):
+            obj = getattr(obj, attr, None)
+        return obj
+    return resolve
+
+
 def applies(lowerer, call):
     """Whether `call` (a user expression) calls one of the seven functions."""
     return _operator(lowerer, call) is not None
@@ -91,6 +116,7 @@ def lower(lowerer, call, out, target=None):
         index = lowerer.index(first.slice, out)
         a = lowerer.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()), "subscript",
                          _stem(base) + "_item")
+        lowerer.locals.add(a.id)
         lowerer.spelled[a.id] = spelled
         guard = _guard(lowerer, call, "check_not_shared", [a, base], _refusal(
             lowerer, call, name, spelled,
@@ -99,13 +125,8 @@ def lower(lowerer, call, out, target=None):
             f"write the update as a statement, {spelled} {text}= ... (srcdiff follows that "
             f"write), or use the new value, {spelled} {text} ..."))
     else:
-        a = lowerer.expr(first, out)
-        owned = isinstance(a, S.Constant) or (
-            isinstance(a, S.Name) and a.id in lowerer.locals and not isinstance(
-                first, (S.Name, S.Attribute)))
-        if not owned:
-            if not (isinstance(a, S.Name) and a.id in lowerer.locals):
-                a = lowerer.temp(out, a, "copy", _stem_of(first))
+        a = _atom(lowerer, first, out)
+        if isinstance(first, (S.Name, S.Attribute)):   # a module-level value, an attribute
             lowerer.spelled[a.id] = spelled
             guard = _guard(lowerer, call, "check_in_place", [a, S.const(method)], _refusal(
                 lowerer, call, name, spelled,
@@ -113,9 +134,7 @@ def lower(lowerer, call, out, target=None):
                 "an attribute of an object)",
                 f"use the new value instead, {spelled} {text} ..., or copy it first: "
                 f"{name}(numpy.copy({spelled}), ...)"))
-    b = lowerer.expr(second, out)
-    if not isinstance(b, S.Constant) and not (isinstance(b, S.Name) and b.id in lowerer.locals):
-        b = lowerer.temp(out, b, "copy", "operand")   # a module-level value, read once
+    b = _atom(lowerer, second, out)
     if isinstance(a, S.Constant):   # a literal: never changed in place
         return _binary(lowerer, op, a, b, target)
     from . import runtime_inplace
@@ -147,6 +166,19 @@ def _operator(lowerer, call):
 def _plain(call):
     return len(call.args) == 2 and not call.keywords and not any(
         isinstance(a, S.Starred) for a in call.args)
+
+
+def _atom(lowerer, node, out):
+    """`node` evaluated once, as a constant or a local name (a temporary where it is a
+    module-level value, read here), which the lowering of `a += b` takes as an operand."""
+    if (isinstance(node, S.Name) and node.id not in lowerer.locals) or (
+            isinstance(node, S.Attribute) and lowerer._global_path(node) is not None):
+        atom = lowerer.temp(out, lowerer.expr(node, out), "copy", _stem_of(node))
+    else:
+        atom = lowerer.expr(node, out)
+    if isinstance(atom, S.Name):
+        lowerer.locals.add(atom.id)   # a temporary: a local name from here on
+    return atom
 
 
 def _binary(lowerer, op, a, b, target):

@@ -1438,7 +1438,9 @@ class Lowerer:
         fdef = source.node
         a = fdef.args
         params = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
-        writes, updates = argument_writes(fdef, params)
+        resolver = fn.resolver if isinstance(fn, LocalFunction) else None
+        writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
+            fn, resolver, fdef, params))
         name = getattr(fn, "__qualname__", fdef.name)
         called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
         hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
