@@ -18,6 +18,8 @@ The core language (what every later stage may assume):
   sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
   over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
   comprehensions are calls of list- and dict-making helpers (templates/containers.py).
+* ``operator.iadd(a, b)`` (isub, imul, ...) is an ``if`` on ``changes_in_place(a, ...)``:
+  ``a += b`` where a's type has the in-place method, ``a + b`` where not (inplace_calls.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
