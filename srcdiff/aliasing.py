@@ -427,7 +427,7 @@ VIEW_FUNC_NAMES = {f.__name__ for f in VIEW_FUNCS}
 ROW_BUILTINS = {"list", "tuple", "enumerate", "zip", "reversed", "iter", "sorted"}
 
 
-def argument_writes(fdef, params):
+def argument_writes(fdef, params, resolve=None):
     """Where a function changes what its parameters hold, in place, read from its syntax.
 
     Returns (writes, updates): `writes` are (parameter, node) for item writes into a
@@ -436,14 +436,15 @@ def argument_writes(fdef, params):
     `v.fill(0)`); `updates` are (parameter, operator, node) for `v op= ...` on a parameter
     itself (or a plain alias of it), which changes an array in place but only rebinds a
     number: only the run can tell. A parameter rebound to a new value before the write
-    does not count.
+    does not count. `operator.iadd(v, x)` (isub, ...: `resolve(func)` gives the object a
+    call's function expression means) counts as `v += x`.
 
     What a name may share with a parameter is one of: "plain" (the object itself),
     "view" (memory of it: a slice, a row, an attribute, a view method's result) and "rows"
     (a new container of its rows, `list(v)`: only writes into its items reach v).
     """
     writes, updates = [], []
-    _may_alias(fdef.body, {p: (p, "plain") for p in params}, writes, updates)
+    _may_alias(fdef.body, {p: (p, "plain") for p in params}, writes, updates, resolve)
     return writes, updates
 
 
@@ -560,15 +561,15 @@ def _bind_loop_target(loop, aliases):
     _bind_element(target, hit, aliases)
 
 
-def _may_alias(body, aliases, writes, updates):
+def _may_alias(body, aliases, writes, updates, resolve=None):
     from .callables import MUTATING_METHODS
     for stmt in body:
         if isinstance(stmt, (S.FunctionDef, S.ClassDef)):
             continue
         if isinstance(stmt, S.If):
             a1, a2 = dict(aliases), dict(aliases)
-            _may_alias(stmt.body, a1, writes, updates)
-            _may_alias(stmt.orelse, a2, writes, updates)
+            _may_alias(stmt.body, a1, writes, updates, resolve)
+            _may_alias(stmt.orelse, a2, writes, updates, resolve)
             aliases.clear()
             aliases.update({**a2, **a1})
             continue
@@ -577,7 +578,7 @@ def _may_alias(body, aliases, writes, updates):
                 if isinstance(stmt, S.For):
                     _bind_loop_target(stmt, aliases)
                 inner = dict(aliases)
-                _may_alias(stmt.body + stmt.orelse, inner, writes, updates)
+                _may_alias(stmt.body + stmt.orelse, inner, writes, updates, resolve)
                 aliases.update(inner)
             continue
         for node in _walk_calls(stmt):
@@ -586,6 +587,7 @@ def _may_alias(body, aliases, writes, updates):
                 hit = _root_alias(func.value, aliases)
                 if hit and hit[1] != "rows":
                     writes.append((hit[0], node))
+            _inplace_call(node, aliases, writes, updates, resolve)
         if isinstance(stmt, S.Assign):
             for target in stmt.targets:
                 for t in (target.elts if isinstance(target, (S.Tuple, S.List)) else [target]):
@@ -608,6 +610,20 @@ def _may_alias(body, aliases, writes, updates):
                     writes.append((root, stmt))
         elif isinstance(stmt, S.AnnAssign) and stmt.value is not None:
             _bind_targets(stmt.target, stmt.value, aliases)
+
+
+def _inplace_call(node, aliases, writes, updates, resolve):
+    """`operator.iadd(v, x)` (and its siblings) changes what v holds as `v += x` does."""
+    from .inplace_calls import operator_of
+    op = operator_of(resolve(node.func)) if resolve is not None else None
+    if op is None or not node.args:
+        return
+    first = node.args[0]
+    hit = aliases.get(first.id) if isinstance(first, S.Name) else _root_alias(first, aliases)
+    if hit and hit[1] == "plain" and isinstance(first, S.Name):
+        updates.append((hit[0], op, node))
+    elif hit and hit[1] != "rows":
+        writes.append((hit[0], node))   # a slice, a row or an object's array
 
 
 def _walk_calls(stmt):

@@ -18,6 +18,8 @@ The core language (what every later stage may assume):
   sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
   over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
   comprehensions are calls of list- and dict-making helpers (templates/containers.py).
+* ``operator.iadd(a, b)`` (isub, imul, ...) is an ``if`` on ``changes_in_place(a, ...)``:
+  ``a += b`` where a's type has the in-place method, ``a + b`` where not (inplace_calls.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
@@ -27,7 +29,7 @@ import operator
 import os
 import types
 
-from . import analyze, rules, runtime_linalg, sequences
+from . import analyze, inplace_calls, rules, runtime_linalg, sequences
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -492,6 +494,9 @@ class Lowerer:
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines",
                              hint="return a value (or a list of values) instead of yielding")
         out = []
+        if isinstance(value, S.Call) and inplace_calls.applies(self, value):
+            stmt = inplace_calls.lower(self, value, out)   # operator.iadd(a, b)
+            return out + ([stmt] if stmt is not None else [])
         if isinstance(value, S.Call):
             call = self.call(value, out, discard=True)
             if call is not None:
@@ -636,6 +641,10 @@ class Lowerer:
     def assign_to(self, target, value, out):
         """`target = value`, with value lowered straight into the target when safe."""
         if isinstance(value, S.Name) and value.id == target:
+            return
+        update = inplace_calls.same_name_update(self, target, value)
+        if update is not None:   # a = operator.iadd(a, b) is a += b, whatever a holds
+            out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
@@ -1225,6 +1234,8 @@ class Lowerer:
             expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
             return self.assign(target, expr, "opaque")
         if isinstance(node, S.Call):
+            if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
+                return inplace_calls.lower(self, node, out, target)
             call = self.call(node, out)
             if isinstance(call, S.Assign):
                 call.targets = [S.store(target)]
@@ -1441,7 +1452,9 @@ class Lowerer:
         fdef = source.node
         a = fdef.args
         params = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
-        writes, updates = argument_writes(fdef, params)
+        resolver = fn.resolver if isinstance(fn, LocalFunction) else None
+        writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
+            fn, resolver, fdef, params))
         name = getattr(fn, "__qualname__", fdef.name)
         called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
         hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "

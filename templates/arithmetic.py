@@ -1,4 +1,9 @@
-"""Python's arithmetic operators and their NumPy ufunc twins, with broadcasting."""
+"""Python's arithmetic operators and their NumPy ufunc twins, with broadcasting.
+
+operator.iadd (isub, imul, ...) shares the rule of its operator, for the coverage table: no
+emitted code calls it, as lower.py writes `operator.iadd(a, b)` as the statement `a += b` where
+a has the in-place method (an array, a list) and as `a + b` where it has not (a number, a
+tuple), which is what Python runs (srcdiff/inplace_calls.py)."""
 import operator
 
 import numpy
@@ -8,49 +13,49 @@ from srcdiff.runtime import (broadcast_like, log_base, matmul_grad_left, matmul_
                              power_exponent, unbroadcast)
 
 
-@reverse(operator.add, numpy.add)
+@reverse(operator.add, operator.iadd, numpy.add)
 def add(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)
     d[x2] = unbroadcast(d[y], x2)
 
 
-@forward(operator.add, numpy.add)
+@forward(operator.add, operator.iadd, numpy.add)
 def add(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(d[x2], y)
 
 
-@reverse(operator.sub, numpy.subtract)
+@reverse(operator.sub, operator.isub, numpy.subtract)
 def subtract(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)
     d[x2] = -unbroadcast(d[y], x2)
 
 
-@forward(operator.sub, numpy.subtract)
+@forward(operator.sub, operator.isub, numpy.subtract)
 def subtract(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = -broadcast_like(d[x2], y)
 
 
-@reverse(operator.mul, numpy.multiply)
+@reverse(operator.mul, operator.imul, numpy.multiply)
 def multiply(y, x1, x2):
     d[x1] = unbroadcast(d[y] * x2, x1)
     d[x2] = unbroadcast(d[y] * x1, x2)
 
 
-@forward(operator.mul, numpy.multiply)
+@forward(operator.mul, operator.imul, numpy.multiply)
 def multiply(y, x1, x2):
     d[y] = broadcast_like(d[x1] * x2, y)
     d[y] = broadcast_like(x1 * d[x2], y)
 
 
-@reverse(operator.truediv, numpy.divide, numpy.true_divide)
+@reverse(operator.truediv, operator.itruediv, numpy.divide, numpy.true_divide)
 def divide(y, x1, x2):
     d[x1] = unbroadcast(d[y] / x2, x1)
     d[x2] = unbroadcast(-d[y] * y / x2, x2)
 
 
-@forward(operator.truediv, numpy.divide, numpy.true_divide)
+@forward(operator.truediv, operator.itruediv, numpy.divide, numpy.true_divide)
 def divide(y, x1, x2):
     d[y] = broadcast_like(d[x1] / x2, y)
     d[y] = broadcast_like(-d[x2] * y / x2, y)
@@ -76,25 +81,25 @@ def positive(y, x):
     d[y] = d[x]
 
 
-@reverse(operator.pow, numpy.power)
+@reverse(operator.pow, operator.ipow, numpy.power)
 def power(y, x1, x2):
     d[x1] = unbroadcast(d[y] * x2 * x1 ** power_exponent(x2), x1)
     d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
 
 
-@forward(operator.pow, numpy.power)
+@forward(operator.pow, operator.ipow, numpy.power)
 def power(y, x1, x2):
     d[y] = broadcast_like(d[x1] * x2 * x1 ** power_exponent(x2), y)
     d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
 
 
-@reverse(operator.matmul, numpy.matmul)
+@reverse(operator.matmul, operator.imatmul, numpy.matmul)
 def matmul(y, x1, x2):
     d[x1] = matmul_grad_left(d[y], x1, x2)
     d[x2] = matmul_grad_right(d[y], x1, x2)
 
 
-@forward(operator.matmul, numpy.matmul)
+@forward(operator.matmul, operator.imatmul, numpy.matmul)
 def matmul(y, x1, x2):
     d[y] = d[x1] @ x2
     d[y] = x1 @ d[x2]

@@ -13,9 +13,10 @@ import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, not_implemented, reverse
+from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
+from srcdiff.runtime_inplace import changes_in_place
 
 _G = globals()
 
@@ -171,9 +172,8 @@ def builtin_min(y, arg1, arg2=None):
     d[y] = pick_tangent(d[arg2], arg1, arg2, 1, False)
 
 
-# operator.iadd(a, b) and the other in-place operator functions write into a when it is an
-# array (a += b): srcdiff differentiates the augmented assignment statement itself
-for _inplace in ("iadd", "isub", "imul", "itruediv", "ipow", "imatmul", "imod"):
-    not_implemented(getattr(operator, _inplace),
-                    f"write the augmented assignment itself (a {_inplace[1:]}= b is a += b, ...), "
-                    "or a = a + b")
+# operator.iadd(a, b) and the other in-place operator functions: lower.py writes the
+# augmented assignment a += b where a has the in-place method and a + b where it has not
+# (srcdiff/inplace_calls.py; their rules, for the coverage table, are the operators' own in
+# templates/arithmetic.py); which of the two runs is a fact about a's type, with no derivative
+nondifferentiable(changes_in_place)

@@ -192,13 +192,13 @@ def fmin(y, x1, x2):
 
 # x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod, and so is the % operator on
 # numbers and arrays); fmod truncates instead.
-@reverse(numpy.remainder, operator.mod)
+@reverse(numpy.remainder, operator.mod, operator.imod)
 def remainder(y, x1, x2):
     d[x1] = unbroadcast(d[y], x1)
     d[x2] = unbroadcast(-d[y] * numpy.floor_divide(x1, x2), x2)
 
 
-@forward(numpy.remainder, operator.mod)
+@forward(numpy.remainder, operator.mod, operator.imod)
 def remainder(y, x1, x2):
     d[y] = broadcast_like(d[x1], y)
     d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)

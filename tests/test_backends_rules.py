@@ -884,6 +884,8 @@ case("compress", lambda x, w: np.sum(np.compress(x[:, 0] > 0.0, x, axis=0) * w),
 case("compress-method", lambda x, w: np.sum(x.compress(x[:, 0] > 0.0, axis=0) * w),
      _in(0.2, 1, (3, 2)) * np.array([[1.0], [-1.0], [1.0]]), _w((2, 2)))
 case("operator-abs", lambda x: np.sum(operator.abs(x) * x), _in(0.2, 1, (2, 3)) * [1, -1, 1])
+case("operator-inplace", lambda a, b, w: np.sum((operator.imul(a, b) + operator.iadd(b, 1.5))
+                                                * w), _x(2, 3), _x(2, 3), _w((2, 3)), wrt=(0, 1))
 if hasattr(np, "row_stack"):
     case("row_stack", lambda a, b, w: np.sum(np.row_stack([a, b]) * w), _x(3), _x(2, 3),
          _w((3, 3)), wrt=(0, 1))
@@ -1045,7 +1047,7 @@ HVP_CASES = [
     ("builtin-max", 0), ("list-concatenation", 1), ("list-repetition-count-first", 0),
     ("list-plus-equals-tuple", 0), ("list-extend", 1), ("dict-iterated", 0),
     ("dict-items-values", 1), ("dict-comprehension", 0), ("builtin-sum-of-lists", 0),
-    ("angle", 0),
+    ("angle", 0), ("operator-inplace", 0),
     # templates/arrays.py's helpers
     ("nan_to_num", 0), ("select", 0), ("diag-matrix", 0), ("pad-reflect", 0),
     ("pad-constant_values", 1), ("tile", 0), ("append", 1), ("split", 0),
@@ -1079,8 +1081,10 @@ def test_hvp_on_device(name, position):
     _assert_unchanged(device_args, args)
 
 
-# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule
-NEVER_LOOKED_UP = [operator.pos]
+# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
+# for operator.iadd's (and its siblings'), written as `a += b` or `a + b` (inplace_calls.py)
+NEVER_LOOKED_UP = [operator.pos, operator.iadd, operator.isub, operator.imul, operator.itruediv,
+                   operator.ipow, operator.imatmul, operator.imod]
 
 
 def _rule_module(template):
