@@ -62,9 +62,11 @@ def _derivatives_of(fn):
         pass
     return made
 
-# Derivatives are specialised on the shapes of the arrays passed in (srcdiff/shapes.py); past
-# this many variants of one derivative, new shapes share a single shape-independent variant.
+# Derivatives are specialised on the pattern of the shapes of the arrays passed in (which
+# sizes are 0, 1 or equal: srcdiff/shapes.py); past this many variants of one derivative,
+# new patterns share a single shape-independent variant.
 MAX_SHAPE_VARIANTS = 8
+_MAX_CALL_KEYS = 1024  # exact argument shapes remembered, each pointing at its variant
 
 # When true, emitted adjoints end by asserting that the tape's pushes and pops paired
 # (a debugging aid; the test suite switches it on).
@@ -355,7 +357,9 @@ class Derivative:
             fn = None
         if fn is None:
             structure = self._structure(args, kwargs)
-            if len(self._compiled) >= MAX_SHAPE_VARIANTS:
+            if len(self._compiled) > _MAX_CALL_KEYS:
+                self._compiled.clear()  # many sizes of few patterns: found again cheaply
+            if len({id(f) for f in self._compiled.values()}) >= MAX_SHAPE_VARIANTS:
                 # shapes keep changing (e.g. sequences of any length): one general variant
                 key, shapes = structure + ("any shape",), None
                 fn = self._compiled.get(key)

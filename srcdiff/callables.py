@@ -116,7 +116,9 @@ def _remember(obj, path):
 _path_cache = {}  # id(obj) -> (a reference to obj, its dotted path)
 for _mod in (numpy, numpy.linalg, math, operator, builtins):
     for _attr in dir(_mod):
-        _obj = getattr(_mod, _attr, None)
+        # what the module holds now: reading numpy's other names would import its lazy
+        # submodules (numpy.testing, numpy.f2py, ...), 0.4 s of a first call for nothing
+        _obj = vars(_mod).get(_attr)
         if callable(_obj) and not isinstance(_obj, type) and (
                 id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
             prefix = "" if _mod is builtins else _mod.__name__ + "."

@@ -23,6 +23,7 @@ import numpy
 from . import analyze, checks, rules, runtime_linalg, sequences
 from . import syntax as S
 from .names import TAPE
+from .shapes import concrete
 from .errors import NoRuleError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
@@ -901,13 +902,13 @@ class _KnownShapes(S.NodeTransformer):
                 and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
                 and not node.keywords and isinstance(node.args[0], S.Name)):
             shape = self.shapes.of(self.stmt, node.args[0].id)
-            if shape is not None:
+            if concrete(shape):
                 return S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
         if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
                 and self.bindings is not None and isinstance(node.args[1], S.Name)):
             # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
             shape = self.shapes.of(self.stmt, node.args[1].id)
-            if shape is not None:
+            if concrete(shape):
                 self.bindings["numpy"] = numpy  # as the templates bind it
                 return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
                                                ctx=S.Load()),
@@ -929,8 +930,8 @@ def _sum_broadcast_axes(grad, shape, result):
     if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
         return None
     axes = list(range(extra)) + kept
-    if not axes:
-        return None
+    if not axes or (kept and extra and not concrete(shape)):
+        return None  # (the sum's reshape would write a placeholder size: srcdiff/shapes.py)
     axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
                                                            ctx=S.Load())
     keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]

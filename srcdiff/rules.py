@@ -14,8 +14,10 @@ call binds to the template exactly as it binds to the function. Inside a body,
 
 Other assignments in a body are temporaries (renamed fresh when spliced).
 Free names (``numpy``, runtime helpers) are resolved in the template's module.
-Everything is checked when a template is registered: a mismatch fails loudly
-at import time, not in emitted code.
+Everything is checked when a template is built: a mismatch fails loudly, never in
+emitted code. A rule registered by the user is built at once (the error comes at its
+decorator); srcdiff's own ~500 rules are built when first looked up (parsing them all
+was most of a first derivative's time), and the test suite builds every one.
 
 Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`),
 functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
@@ -76,11 +78,57 @@ class Table(dict):
         dict.__setitem__(self, self._key(func), (func, value))
 
     def find(self, func):
-        hit = dict.get(self, self._key(func))
-        return hit[1] if hit is not None and _same(hit[0], func) else None
+        key = self._key(func)
+        hit = dict.get(self, key)
+        if hit is None or not _same(hit[0], func):
+            return None
+        return self._built(key, hit)[1]
+
+    def _built(self, key, entry):
+        """The entry with a rule registered lazily (_Deferred) built into its Template."""
+        if isinstance(entry[1], _Deferred):
+            entry = (entry[0], entry[1].build())
+            dict.__setitem__(self, key, entry)
+        return entry
+
+    def values(self):
+        return [self._built(key, entry) for key, entry in list(dict.items(self))]
+
+    def items(self):
+        return [(key, self._built(key, entry)) for key, entry in list(dict.items(self))]
 
     def functions(self):
-        return [func for func, _ in self.values()]
+        return [func for func, _ in dict.values(self)]
+
+
+class _Deferred:
+    """A rule of srcdiff's own, registered but not parsed yet (see the module docstring)."""
+
+    __slots__ = ("mode", "func", "source", "namespace", "origin")
+
+    def __init__(self, mode, func, source, namespace, origin):
+        self.mode, self.func, self.source = mode, func, source
+        self.namespace, self.origin = namespace, origin
+
+    def build(self):
+        body, signature = self.source.get()
+        return Template(self.mode, self.func, body, signature, self.namespace, self.origin)
+
+
+class _Source:
+    """A rule body and signature, made once for every function the rule is registered for
+    (their Templates share the body, as when built at once)."""
+
+    def __init__(self, make):
+        self.make = make
+        self.made = None
+        self.lock = __import__("threading").Lock()
+
+    def get(self):
+        with self.lock:
+            if self.made is None:
+                self.made = self.make()
+            return self.made
 
 
 # a bound method is made anew at each attribute access (scipy.stats.norm.logpdf): rules for
@@ -236,12 +284,23 @@ def _parse_template_text(source, name="from_source"):
 
 
 def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
+    """Register a rule for each of `funcs`: `body` (statements, or a function making them;
+    parsed from `fn` when None), `signature` (fn's when None)."""
     origin = origin or f"{fn.__module__}.{fn.__qualname__}"
-    body = body if body is not None else _parse_template(fn)
-    signature = signature or inspect.signature(fn)
     namespace = fn.__globals__ if fn is not None else {}
+
+    def make():
+        made = body() if callable(body) else body
+        return (made if made is not None else _parse_template(fn),
+                signature or inspect.signature(fn))
+    source = _Source(make)
+    if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
+        source.get()  # a user's rule: built now, so a mistake fails at its decorator
+        for func in funcs:
+            table.put(func, _Deferred(mode, func, source, namespace, origin).build())
+        return
     for func in funcs:
-        table.put(func, Template(mode, func, body, signature, namespace, origin))
+        table.put(func, _Deferred(mode, func, source, namespace, origin))
 
 
 def reverse(*funcs):
@@ -267,8 +326,11 @@ def elementwise(func, derivative, namespace, params=("x",)):
     ``d[y] = d[x] * (f')``. `namespace` resolves the names the expression uses.
     """
     (x,) = params
-    rev = S.quote(f"d[{x}] = d[y] * ({derivative})")
-    fwd = S.quote(f"d[y] = d[{x}] * ({derivative})")
+    def rev():
+        return S.quote(f"d[{x}] = d[y] * ({derivative})")
+
+    def fwd():
+        return S.quote(f"d[y] = d[{x}] * ({derivative})")
     sig = inspect.Signature([inspect.Parameter("y", inspect.Parameter.POSITIONAL_OR_KEYWORD),
                              inspect.Parameter(x, inspect.Parameter.POSITIONAL_OR_KEYWORD)])
     name = getattr(func, "__name__", repr(func))
@@ -284,9 +346,9 @@ def from_source(mode, func, source, namespace, origin):
     scope = {}
     exec(compile(code, origin, "exec"), {}, scope)  # only for the def's signature
     (fn,) = scope.values()
-    body = _parse_template_text(code)
     table = REVERSE if mode == "reverse" else FORWARD
-    _register(mode, table, [func], _Holder(namespace), body, inspect.signature(fn), origin)
+    _register(mode, table, [func], _Holder(namespace), lambda: _parse_template_text(code),
+              inspect.signature(fn), origin)
 
 
 class _Holder:

@@ -187,12 +187,30 @@ def _replace(state, new):
     state.update(new)
 
 
+# A derivative is specialised on the *pattern* of the input shapes, not on their sizes:
+# each size other than 0 and 1 stands for a placeholder (equal sizes for one), so all
+# inputs of one pattern share one variant, and a new size costs no transform. The facts
+# above depend on sizes only through equality and being 0 or 1 (no size is ever made
+# from a literal), so a fact found for the placeholders holds for every size they stand
+# for; a shape holding a placeholder is never written into emitted code (`concrete`).
+PLACEHOLDER = 1 << 40
+
+
 def input_shapes(params, args, kwargs):
-    """Shapes of the arrays and floats passed in, by parameter name."""
+    """The pattern of the shapes of the arrays and floats passed in, by parameter name."""
     out = {}
+    sizes = {}
     for name, value in list(zip(params, args)) + list(kwargs.items()):
         if isinstance(value, (float, int)) and not isinstance(value, bool):
             out[name] = ()
         elif isinstance(value, (numpy.ndarray, numpy.generic)):
-            out[name] = tuple(value.shape)
+            if any(n >= PLACEHOLDER for n in value.shape):
+                continue  # not an array of this world: its shape stays unknown
+            out[name] = tuple(n if n in (0, 1) else sizes.setdefault(n, PLACEHOLDER + len(sizes))
+                              for n in value.shape)
     return out
+
+
+def concrete(shape):
+    """Whether `shape` is known and holds actual sizes only (no placeholder)."""
+    return shape is not None and all(n < PLACEHOLDER for n in shape)
