@@ -621,7 +621,10 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
                       "builtin_sum_grad", "sum_to_gradient",
                       # srcdiff.runtime_arrays (templates/arrays.py)
-                      "select_grad", "stacked_grad", "gradient_spacing_tangent"}
+                      "select_grad", "stacked_grad", "gradient_spacing_tangent",
+                      # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's
+                      # args adjoint is a list, one gradient per argument
+                      "odeint_vjp_jvp"}
 
 
 def _sum(terms, helper, container=False):
