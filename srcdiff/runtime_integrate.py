@@ -59,14 +59,32 @@ def odeint_options(rtol, atol, tcrit, h0, hmax, hmin, ixpr, mxstep, mxhnil, mxor
                                 mxords=mxords, printmessg=printmessg))
 
 
-def check_odeint_call(full_output, where):
-    """odeint(..., full_output=True) returns (ys, infodict): refused at the user's line."""
+def argument_checks():
+    """{odeint: (check, names of its arguments the check is given)} for srcdiff.checks
+    (empty until the user's code has imported scipy.integrate)."""
+    import sys
+    integrate = sys.modules.get("scipy.integrate")
+    if integrate is None:
+        return {}
+    return {integrate.odeint: (check_odeint_call, ["full_output", "func"])}
+
+
+def check_odeint_call(full_output, func, where):
+    """Before a differentiated odeint: full_output=True (it returns (ys, infodict)) and an F
+    that is not a Python function or method (srcdiff makes F's derivatives from its
+    source) are refused at the user's line."""
     if full_output:
         refuse("srcdiff differentiates odeint's solution only: full_output=True makes it "
                "return (ys, infodict)",
                "call odeint without full_output to differentiate it, and again with "
                "full_output=True on values that carry no derivative (wrapped in "
                "srcdiff.stop_gradient) for the solver's report", where)
+    target = func.__func__ if inspect.ismethod(func) else func
+    if func is not None and not inspect.isfunction(target):
+        refuse(f"srcdiff differentiates odeint's F from its Python source, and {func!r} is "
+               "not a Python function",
+               "pass a function defined with def, taking the values it needs through "
+               "odeint's args=(...)", where)
 
 
 def _inexact(value):
@@ -80,8 +98,7 @@ class _Rhs:
 
     def __init__(self, func, args, tfirst):
         self.func = func
-        self.tuple_args = isinstance(args, tuple)
-        self.args = tuple(args) if self.tuple_args else (args,)
+        self.args = tuple(args)  # odeint takes a tuple only
         self.tfirst = tfirst
         self.active = [j for j, a in enumerate(self.args) if _inexact(a)]
         self.shapes = [numpy.shape(self.args[j]) for j in self.active]
@@ -99,6 +116,8 @@ class _Rhs:
             from . import api
             api.jvp(func, wrt=tuple(range(2 + len(self.args))))
         self._jvp = self._vjp = self._jvp_vjp = None
+        # a method's emitted vjp takes its object first
+        self._owner = (func.__self__,) if inspect.ismethod(func) else ()
 
     def _call(self, y, t):
         return (t, y, *self.args) if self.tfirst else (y, t, *self.args)
@@ -121,7 +140,7 @@ class _Rhs:
         vector over the active ones."""
         if tangents is None:
             return None
-        items = list(tangents) if self.tuple_args else [tangents]
+        items = list(tangents)
         pieces = [numpy.zeros(size) if items[j] is None else
                   numpy.ravel(numpy.asarray(items[j], dtype=float))
                   for j, size in zip(self.active, self.sizes)]
@@ -134,7 +153,7 @@ class _Rhs:
         out = [0.0 for _ in self.args]
         for j, piece in zip(self.active, pieces):
             out[j] = piece
-        return out if self.tuple_args else out[0]
+        return out
 
     def _tangents(self, y, t, ydot, tdot, flat_args):
         tangents = {f"tangent_{self.y_name}": ydot, f"tangent_{self.t_name}": float(tdot)}
@@ -172,7 +191,7 @@ class _Rhs:
             emitted = api.vjp(self.func, wrt=self.wrt).__wrapped__
             self._jvp_vjp = api.jvp(emitted, wrt=(*self.wrt, "cotangent"))
         tangents = self._tangents(y, t, ydot, tdot, flat_args)
-        value, tangent = self._jvp_vjp(*self._call(y, t), a, **tangents,
+        value, tangent = self._jvp_vjp(*self._owner, *self._call(y, t), a, **tangents,
                                        tangent_cotangent=adot)
         return self._split(value), self._split(tangent)
 

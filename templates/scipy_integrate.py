@@ -15,10 +15,11 @@ from srcdiff.runtime_integrate import (check_odeint_call, odeint_jvp, odeint_opt
 
 name_path(scipy.integrate.odeint, "scipy.integrate.odeint")
 real_only("scipy.integrate.odeint", scipy.integrate.odeint)
-held_constant(scipy.integrate.odeint, **{"func":
-              "srcdiff does not differentiate with respect to the function F: its "
-              "derivatives come from F's own arguments only",
-              "Dfun": "Dfun, the Jacobian of F, only guides the solver"})
+held_constant(scipy.integrate.odeint, **{
+    "func": "the derivative comes from y0, t and args only, and this F carries one itself "
+            "(a nested function reading a differentiated variable, say); pass the values F "
+            "needs through args=(...) instead of closing over them",
+    "Dfun": "Dfun, the Jacobian of F, only guides the solver"})
 nondifferentiable(odeint_options, check_odeint_call)
 
 
