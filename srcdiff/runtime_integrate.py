@@ -85,6 +85,11 @@ def check_odeint_call(full_output, func, where):
                "not a Python function",
                "pass a function defined with def, taking the values it needs through "
                "odeint's args=(...)", where)
+    if func is not None and any(p.kind == p.VAR_POSITIONAL
+                                for p in inspect.signature(func).parameters.values()):
+        refuse(f"odeint's F, {func.__qualname__}, takes *args: srcdiff differentiates F "
+               "with respect to its named parameters",
+               "name F's parameters one by one (def F(y, t, k, c))", where)
 
 
 def _inexact(value):
@@ -106,15 +111,10 @@ class _Rhs:
         self.p = sum(self.sizes)
         names = [p.name for p in inspect.signature(func).parameters.values()
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        if len(names) < 2 + len(self.args):
-            names += [None] * (2 + len(self.args) - len(names))
+        # (check_odeint_call refused an F taking *args; odeint itself one taking too few)
         self.y_name, self.t_name = (names[1], names[0]) if tfirst else (names[0], names[1])
         self.arg_names = [names[2 + j] for j in self.active]
         self.wrt = (self.y_name, self.t_name, *self.arg_names)
-        if None in self.wrt:
-            # F takes *args: srcdiff refuses it at F's def, saying why
-            from . import api
-            api.jvp(func, wrt=tuple(range(2 + len(self.args))))
         self._jvp = self._vjp = self._jvp_vjp = None
         # a method's emitted vjp takes its object first
         self._owner = (func.__self__,) if inspect.ismethod(func) else ()

@@ -227,9 +227,18 @@ def full_output(y0, k):
     return np.sum(ys)
 
 
+def star_args(y, t, *p):
+    return -p[0] * y
+
+
+def through_star_args(y0, k):
+    return np.sum(si.odeint(star_args, y0, T3, args=(k,)))
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 @pytest.mark.parametrize("f, words", [(partial_of_constant, "not a Python function"),
-                                      (full_output, "full_output=True")])
+                                      (full_output, "full_output=True"),
+                                      (through_star_args, "takes *args")])
 def test_refused_calls(mode, f, words):
     y0 = np.array([1.0, 2.0])
     args = (y0,) if f is partial_of_constant else (y0, 0.5)
