@@ -66,13 +66,19 @@ def argument_checks():
     integrate = sys.modules.get("scipy.integrate")
     if integrate is None:
         return {}
-    return {integrate.odeint: (check_odeint_call, ["full_output", "func"])}
+    return {integrate.odeint: (check_odeint_call, ["full_output", "func", "args"])}
 
 
-def check_odeint_call(full_output, func, where):
-    """Before a differentiated odeint: full_output=True (it returns (ys, infodict)) and an F
+def check_odeint_call(full_output, func, args, where):
+    """Before a differentiated odeint: full_output=True (it returns (ys, infodict)), an F
     that is not a Python function or method (srcdiff makes F's derivatives from its
-    source) are refused at the user's line."""
+    source) or takes *args, and an argument that is a list or tuple of numbers (its
+    derivative would be lost) are refused at the user's line."""
+    for arg in args if isinstance(args, tuple) else ():
+        if isinstance(arg, (list, tuple, dict)) and _holds_floats(arg):
+            refuse("srcdiff differentiates odeint with respect to arguments that are numbers "
+                   "or arrays, and one of args is a list, tuple or dict of numbers",
+                   "make it an array (numpy.array([...])) before passing it in args", where)
     if full_output:
         refuse("srcdiff differentiates odeint's solution only: full_output=True makes it "
                "return (ys, infodict)",
@@ -90,6 +96,13 @@ def check_odeint_call(full_output, func, where):
         refuse(f"odeint's F, {func.__qualname__}, takes *args: srcdiff differentiates F "
                "with respect to its named parameters",
                "name F's parameters one by one (def F(y, t, k, c))", where)
+
+
+def _holds_floats(value):
+    try:
+        return not numpy.issubdtype(numpy.asarray(value).dtype, numpy.integer)
+    except (TypeError, ValueError):
+        return True  # ragged, or holding other objects
 
 
 def _inexact(value):
