@@ -78,7 +78,8 @@ def check_odeint_call(full_output, func, args, where):
         if isinstance(arg, (list, tuple, dict)) and _holds_floats(arg):
             refuse("srcdiff differentiates odeint with respect to arguments that are numbers "
                    "or arrays, and one of args is a list, tuple or dict of numbers",
-                   "make it an array (numpy.array([...])) before passing it in args", where)
+                   "make it an array (numpy.array([...])) before passing it in args, or pass "
+                   "its values as arguments of their own", where)
     if full_output:
         refuse("srcdiff differentiates odeint's solution only: full_output=True makes it "
                "return (ys, infodict)",

@@ -243,15 +243,24 @@ def through_a_list(y0, k):
     return np.sum(si.odeint(list_params, y0, T3, args=([k, 1.0],)))
 
 
+def dict_params(y, t, p):
+    return -p["k"] * y
+
+
+def through_a_dict(y0, k):
+    return np.sum(si.odeint(dict_params, y0, T3, args=({"k": k},)))
+
+
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 @pytest.mark.parametrize("f, words", [(partial_of_constant, "not a Python function"),
                                       (full_output, "full_output=True"),
                                       (through_star_args, "takes *args"),
-                                      (through_a_list, "make it an array")])
+                                      (through_a_list, "make it an array"),
+                                      (through_a_dict, "make it an array")])
 def test_refused_calls(mode, f, words):
     y0 = np.array([1.0, 2.0])
     args = (y0,) if f is partial_of_constant else (y0, 0.5)
-    wrt = 1 if f is through_a_list else 0  # the list holds the differentiated k
+    wrt = 1 if f in (through_a_list, through_a_dict) else 0  # they hold k
     tangent = 1.0 if wrt else np.ones(2)
     call = (lambda: srcdiff.grad(f, wrt=wrt)(*args)) if mode == "grad" else \
         (lambda: srcdiff.jvp(f, wrt=wrt)(*args, tangent))
