@@ -343,3 +343,8 @@ def odeint_vjp_jvp(which, g, ys, func, t, args, options, tangent_g, tangent_ys, 
     if which == "t":
         return numpy.reshape(gtdot, numpy.shape(t))
     return rhs.arg_gradients(mudot if m > 1 else numpy.zeros(rhs.p))
+
+
+# the codegen command refuses these: they make F's derivatives with srcdiff as they run
+for _helper in (odeint_jvp, odeint_vjp, odeint_vjp_jvp):
+    _helper.srcdiff_at_run_time = "differentiates odeint's F"
