@@ -199,6 +199,11 @@ def _edges(body, containers, extra_edges=()):
     edges = list(extra_edges)  # (target, sources)
     integral = integral_names(body)
     for stmt in flatten(body):
+        if isinstance(stmt, S.FunctionDef):
+            # a nested function carries what it reads of the enclosing function: passed as a
+            # value (odeint's F), it is varied when they are, and the call's rule refuses it
+            edges.append((stmt.name, closed_over(stmt)))
+            continue
         target = assigned(stmt)
         if target is not None:
             if stmt.sd.kind == "pop" and target in integral:
@@ -206,6 +211,26 @@ def _edges(body, containers, extra_edges=()):
             edges.append((target, differentiable_operands(stmt)))
         edges += shared_list_edges(stmt, containers)
     return edges
+
+
+def closed_over(fdef):
+    """The names a nested def reads that it does not bind itself (its parameters, its own
+    assignments): the enclosing function's variables among them are what it closes over."""
+    args = fdef.args
+    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            own.add(extra.id if isinstance(extra, S.Name) else extra.arg)
+    body = fdef.body if isinstance(fdef.body, list) else [fdef.body]
+    stored = {n.id for stmt in body for n in S.walk(stmt)
+              if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load)}
+    loads = []
+    for stmt in body:
+        for n in S.walk(stmt):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id not in own \
+                    and n.id not in stored and n.id not in loads:
+                loads.append(n.id)
+    return loads
 
 
 def _varied(edges, wrt):

@@ -220,9 +220,10 @@ def _argument_checks():
                                                runtime_arrays.check_gradient_spacing)}
     for func, (helper, names) in runtime_linalg.argument_checks().items():
         checks[id(func)] = _named_check(helper, names)
-    from . import runtime_scipy
-    for func, (helper, names) in runtime_scipy.argument_checks().items():
-        checks[id(func)] = _named_check(helper, names)
+    from . import runtime_integrate, runtime_scipy
+    for module in (runtime_scipy, runtime_integrate):
+        for func, (helper, names) in module.argument_checks().items():
+            checks[id(func)] = _named_check(helper, names)
     return checks
 
 

@@ -124,6 +124,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
             if isinstance(obj, types.ModuleType):
                 imports.add(obj.__name__ if obj.__name__ == bound else
                             f"{obj.__name__} as {bound}")
+            elif getattr(obj, "srcdiff_at_run_time", None):
+                # a helper that makes derivatives with srcdiff while it runs (odeint's F's)
+                raise CodegenError(f"{path}:{func}: the derivative calls {bound}, which "
+                                   f"{obj.srcdiff_at_run_time} with srcdiff while it runs: a "
+                                   "standalone module can not (use srcdiff.grad at run time)")
             elif getattr(obj, "__module__", "") and obj.__module__.startswith("srcdiff"):
                 _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:

@@ -340,6 +340,25 @@ class Forward:
         state.kill(name)
         return []
 
+    def _refuse_held(self, stmt, func, args, keywords, tangent_of):
+        """Refuse a call whose rule holds an argument constant that carries a derivative
+        here: one with a tangent, or an active value that has none (a nested function
+        closing over a differentiated variable, passed as odeint's F)."""
+        template = rules.lookup("forward", func) if func is not None else None
+        if template is None:
+            return
+        try:
+            mapping = template.bind(S.load("result"), args, keywords)
+        except TypeError:
+            return
+        held = rules.held_argument(func, lambda p: p in tangent_of or (
+            isinstance(mapping.get(p), S.Name) and mapping[p].id in self.active))
+        if held is not None:
+            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
+                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
+                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
+                                      "derivative should flow through it")
+
     def forward_call(self, stmt, name, state):
         func = stmt.sd.func
         value = stmt.value
@@ -355,6 +374,7 @@ class Forward:
             operands = operands + [value.func.value]
         live = [a.id for a in operands if self.tangent_atom(a, state) is not None]
         if not live:
+            self._refuse_held(stmt, func, args, keywords, {})
             state.kill(name)
             return []
         if stmt.sd.kind == "call" and stmt.sd.extra == "method":
@@ -378,12 +398,7 @@ class Forward:
             t = self.tangent_atom(atom, state)
             if t is not None and pname != template.result:
                 tangent_of[pname] = t
-        held = rules.held_argument(func, lambda p: p in tangent_of)
-        if held is not None:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
-                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
-                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
-                                      "derivative should flow through it")
+        self._refuse_held(stmt, func, args, keywords, tangent_of)
         temps, terms, shared = instantiate_forward(template, mapping, tangent_of, self.namer,
                                                    self.bind)
         for pname in shared:   # the result may be (part of) this operand's tangent
@@ -621,7 +636,10 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
                       "builtin_sum_grad", "sum_to_gradient",
                       # srcdiff.runtime_arrays (templates/arrays.py)
-                      "select_grad", "stacked_grad", "gradient_spacing_tangent"}
+                      "select_grad", "stacked_grad", "gradient_spacing_tangent",
+                      # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's
+                      # args adjoint is a list, one gradient per argument
+                      "odeint_vjp_jvp"}
 
 
 def _sum(terms, helper, container=False):

@@ -369,7 +369,7 @@ def not_implemented(func, hint):
     NOT_IMPLEMENTED.put(func, hint)
 
 
-def held_constant(func, **reasons):
+def held_constant(func, /, **reasons):
     """Mark arguments of `func` its rules do not differentiate (an order, a count that may be
     a float): a derivative with respect to one is refused at the user's line, saying why."""
     HELD_CONSTANT.put(func, reasons)

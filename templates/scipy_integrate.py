@@ -1,14 +1,55 @@
-"""scipy.integrate: odeint has no rule yet. A differentiated call is refused at the user's
-line (rather than srcdiff reading SciPy's own source and stopping inside it), saying what to
-do instead. Loaded once the user's code has imported scipy.integrate (srcdiff.rules.OPTIONAL).
+"""scipy.integrate.odeint, with respect to the initial state y0, the time points t and the
+arguments args (those of a floating type), in both modes and to second order; the
+helpers (srcdiff.runtime_integrate) solve the derivatives' own ODEs with odeint and the
+user's solver options. The function F itself carries no derivative: one made inside the
+differentiated function from differentiated values (a closure, a lambda) is refused at the
+user's line. full_output=True is refused at the user's line. Loaded once the user's code has
+imported scipy.integrate (srcdiff.rules.OPTIONAL).
 """
 import scipy.integrate
 
 from srcdiff.callables import name_path
-from srcdiff.rules import not_implemented
+from srcdiff.rules import d, forward, held_constant, nondifferentiable, real_only, reverse
+from srcdiff.runtime_integrate import (check_odeint_call, odeint_jvp, odeint_options,
+                                       odeint_vjp, odeint_vjp_jvp)
 
 name_path(scipy.integrate.odeint, "scipy.integrate.odeint")
-not_implemented(scipy.integrate.odeint,
-                "srcdiff has no derivative of an ODE solution yet: write the integration "
-                "as a loop of explicit steps (e.g. Runge-Kutta) in your function, which "
-                "srcdiff differentiates, or call odeint on values that carry no derivative")
+real_only("scipy.integrate.odeint", scipy.integrate.odeint)
+held_constant(scipy.integrate.odeint, **{
+    "func": "the derivative comes from y0, t and args only, and this F carries one itself "
+            "(a nested function reading a differentiated variable, say); pass the values F "
+            "needs through args=(...) instead of closing over them",
+    "Dfun": "Dfun, the Jacobian of F, only guides the solver"})
+nondifferentiable(odeint_options, check_odeint_call)
+
+
+@reverse(scipy.integrate.odeint)
+def odeint(y, func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, mu=None,
+           rtol=None, atol=None, tcrit=None, h0=0.0, hmax=0.0, hmin=0.0, ixpr=0, mxstep=0,
+           mxhnil=0, mxordn=12, mxords=5, printmessg=0, tfirst=False):
+    options = odeint_options(rtol, atol, tcrit, h0, hmax, hmin, ixpr, mxstep, mxhnil, mxordn,
+                             mxords, printmessg, tfirst)
+    d[y0] = odeint_vjp("y0", d[y], y, func, t, args, options)
+    d[t] = odeint_vjp("t", d[y], y, func, t, args, options)
+    d[args] = odeint_vjp("args", d[y], y, func, t, args, options)
+
+
+@forward(scipy.integrate.odeint)
+def odeint(y, func, y0, t, args=(), Dfun=None, col_deriv=0, full_output=0, ml=None, mu=None,
+           rtol=None, atol=None, tcrit=None, h0=0.0, hmax=0.0, hmin=0.0, ixpr=0, mxstep=0,
+           mxhnil=0, mxordn=12, mxords=5, printmessg=0, tfirst=False):
+    options = odeint_options(rtol, atol, tcrit, h0, hmax, hmin, ixpr, mxstep, mxhnil, mxordn,
+                             mxords, printmessg, tfirst)
+    d[y] = odeint_jvp(func, y0, t, args, d[y0], None, None, options)
+    d[y] = odeint_jvp(func, y0, t, args, None, d[t], None, options)
+    d[y] = odeint_jvp(func, y0, t, args, None, None, d[args], options)
+
+
+# -- the helpers' tangent rules (forward over the emitted gradient: hvp, hessian) -----------
+
+@forward(odeint_vjp)
+def odeint_vjp_tangent(r, which, g, ys, func, t, args, options):
+    d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, d[g], None, None, None)
+    d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, d[ys], None, None)
+    d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, None, d[t], None)
+    d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, None, None, d[args])

@@ -723,6 +723,7 @@ for _name, _sampler in [("normal", lambda p, q: np.random.normal(p, q, 3)),
 
 # templates/scipy_*.py (SciPy is an optional extra) ------------------------------------------
 try:
+    import scipy.integrate as _si
     import scipy.linalg as _sl
     import scipy.signal as _ss
     import scipy.special as _sp
@@ -824,6 +825,15 @@ if _sp is not None:
     case("scipy-solve-banded", lambda ab, b: np.sum(_sl.solve_banded((1, 1), ab, b) ** 2),
          _x(3, 4) + np.array([[0.0], [4.0], [0.0]]), _x(4), wrt=(0, 1),
          xfail=_SCIPY_HOST.format("linalg.solve_banded"))
+    # templates/scipy_integrate.py
+    case("scipy-odeint", lambda y0, k: np.sum(_si.odeint(_decay, y0, np.array([0.0, 0.5]),
+                                                         args=(k,)) ** 2),
+         _in(0.5, 2, (2,)), 0.7, wrt=(0, 1), xfail=_SCIPY_HOST.format("integrate.odeint"))
+
+
+def _decay(y, t, k):
+    """odeint's F for the scipy-odeint case."""
+    return -k * y
 
 
 # templates/arrays.py (and the % operator, which shares numpy.remainder's rule) ------------

@@ -269,6 +269,21 @@ def test_a_helpers_closure_value_is_a_one_line_error(tmp_path):
     assert "'k_of_g'" in r.stderr and "closure" in r.stderr and len(r.stderr.splitlines()) == 1
 
 
+def test_odeint_is_a_one_line_error(tmp_path):
+    """odeint's derivative makes F's derivatives with srcdiff as it runs: a standalone
+    module can not."""
+    pytest.importorskip("scipy.integrate")
+    (tmp_path / "ode.py").write_text(
+        "import numpy as np\nfrom scipy.integrate import odeint\n\n\ndef rhs(y, t, k):\n"
+        "    return -k * y\n\n\ndef loss(y0, k):\n"
+        "    return np.sum(odeint(rhs, y0, np.array([0.0, 1.0]), args=(k,)))\n")
+    for mode in ("reverse", "forward"):
+        r = run_cli("ode.py:loss", "--wrt", "y0,k", "--mode", mode, cwd=str(tmp_path))
+        assert r.returncode == 2, r.stdout
+        assert "odeint" in r.stderr and "srcdiff.grad at run time" in r.stderr
+        assert len(r.stderr.splitlines()) == 1
+
+
 EMPTY_BLOCKS = '''import numpy as np
 
 
