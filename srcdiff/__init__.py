@@ -12,6 +12,7 @@ from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # n
                   value_and_grad, vjp)
 
 from .flatten import flatten  # noqa: E402
+from .html_view import show  # noqa: E402
 from .rules import d, elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
 from .rules import nondifferentiable, not_implemented  # noqa: E402
@@ -20,6 +21,6 @@ from .rules import reverse as reverse_rule  # noqa: E402
 __all__ = [
     "d", "reverse_rule", "forward_rule", "elementwise", "nondifferentiable", "not_implemented",
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
-    "source", "flatten",
+    "source", "flatten", "show",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
 ]
