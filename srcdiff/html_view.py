@@ -256,7 +256,7 @@ _CSS = """
 .srcdiff-view .sd-block .sd-line{border-left:0}
 .srcdiff-view .sd-hover{background:#fff8c5}
 .srcdiff-view .sd-selected{background:#ffe58f;border-left-color:#d4a72c}
-.srcdiff-view .sd-line:target{background:#ffe58f}
+.srcdiff-view .sd-line:target{background:#ffe58f;outline:1px solid #d4a72c}
 .srcdiff-view details.sd-fold>summary{cursor:pointer;color:#0969da;margin:2px 0}
 .srcdiff-view .sd-help{color:#59636e;font-size:12px;margin-top:4px}
 """
