@@ -9,8 +9,9 @@ to primal line N, and hovering or clicking either side highlights both.
 A block is the marker comment and the lines after it, up to the next marker at the
 same or a shallower indentation, a line indented less than the marker, a compound
 statement (`if`, `for`, ...: their derivatives carry markers of their own inside), a
-blank line, or a line that is word for word another primal line (forward mode leaves
-statements that need no tangent unmarked). A marker is linked only when the primal
+blank line, a line that is word for word another primal line (forward mode leaves
+statements that need no tangent unmarked), or srcdiff's own frame around blocks (an
+adjoint zeroed before a reversed loop, the gradient returned). A marker is linked only when the primal
 line it names says what the marker quotes, so a link never points at the wrong line.
 Every piece of source text is HTML-escaped. The output depends only on the sources.
 """
@@ -23,7 +24,11 @@ import tokenize
 
 COLLAPSE_LINES = 60  # a source longer than this starts folded in a <details> element
 
+EMITTED = "emitted by srcdiff"  # the origin of a section that is emitted code itself
 _MARKER = re.compile(r"^(\s*)# line (\d+): (.*)$")
+# set-up and wind-up srcdiff writes around blocks (an adjoint zeroed before the reversed loop
+# that adds to it, the gradient returned), not part of the block before them
+_FRAME = re.compile(r"^(\w+ = zeros_like_value\(|return finalize\()")
 _COMPOUND = re.compile(r"^(if|elif|else|for|while|try|except|finally|with|def|class|async)\b")
 
 
@@ -64,7 +69,7 @@ def primal_sections(derivative):
     text = source_of_code(getattr(fn, "__code__", None))
     if text is not None:  # forward mode over an emitted gradient: all of its text
         name = getattr(fn, "__name__", "f")
-        return [Section(name, f"emitted by srcdiff", 1, text.splitlines())]
+        return [Section(name, EMITTED, 1, text.splitlines())]
     sections = [_section(frontend.get_source(fn), getattr(fn, "__qualname__", "f"))]
     seen = {(sections[0].origin, sections[0].first)}
     for _, _, callee in getattr(emitted, "_srcdiff_deps", ()):
@@ -162,8 +167,9 @@ def attribute(lines, sections):
             function = stripped[4:].split("(")[0]
         if stack and stack[-1][1] is not None:
             other = primal_text.get(stripped, set()) - {stack[-1][1]}
-            if other and stack[-1][1] not in primal_text.get(stripped, set()):
-                stack[-1] = (stack[-1][0], None)  # another primal line, unmarked
+            if other and stack[-1][1] not in primal_text.get(stripped, set()) or \
+                    stack[-1][0] == indent and _FRAME.match(stripped):
+                stack[-1] = (stack[-1][0], None)  # another primal line, or srcdiff's frame
         out[i] = stack[-1][1] if stack else None
     return out
 
@@ -191,6 +197,10 @@ def _fold(body, count, what):
             f'(click to unfold)</summary>{body}</details>')
 
 
+def _where(section):
+    return section.origin if section.origin == EMITTED else f"{section.origin}:{section.first}"
+
+
 def _primal_html(sections, linked, prefix):
     parts = []
     for k, s in enumerate(sections):
@@ -204,7 +214,7 @@ def _primal_html(sections, linked, prefix):
         body = f'<div class="sd-box">{"".join(rows)}</div>'
         parts.append(f'<div class="sd-section"><div class="sd-title">'
                      f'{html.escape(s.title)} <span class="sd-origin">'
-                     f'{html.escape(s.origin)}:{s.first}</span></div>'
+                     f'{html.escape(_where(s))}</span></div>'
                      f'{_fold(body, len(s.lines), s.title)}</div>')
     return "".join(parts)
 
@@ -315,8 +325,10 @@ def to_html(obj, standalone=False):
     linked = {t for t in targets if t is not None}
     name, mode = _describe(obj, text)
     emitted_name = next((ln[4:].split("(")[0] for ln in lines if ln.startswith("def ")), "")
-    over = len(sections) == 1 and sections[0].origin == "emitted by srcdiff"
-    left = "the emitted gradient it runs over" if over else "primal"
+    over = len(sections) == 1 and sections[0].origin == EMITTED
+    left = "primal: the emitted gradient it runs over" if over else "primal"
+    if over:
+        mode = "forward mode over the emitted reverse-mode gradient"
     body = (
         f'<div class="srcdiff-view" id="{prefix}">'
         f'<style>{_CSS}</style>'

@@ -24,6 +24,14 @@ def looped(x, w):
     return s
 
 
+def summed_loop(x):
+    h = np.tanh(x)
+    s = np.zeros(3)
+    for i in range(3):
+        s = s + h * i
+    return np.sum(s * s)
+
+
 def quadratic(x):
     y = x * x
     return np.sum(np.sin(y))
@@ -138,6 +146,18 @@ def test_forward_mode_leaves_an_unmarked_primal_statement_out_of_a_block():
     for block, _ in _links(page):
         assert "s = 0.0" not in [row.strip() for row in page.rows(block)]
     assert "s = 0.0" in [row.strip() for row in page.rows(page.find(cls="sd-emitted")[0])]
+
+
+def test_reverse_blocks_leave_out_srcdiffs_frame():
+    page = Page(srcdiff.grad(summed_loop)._repr_html_())
+    blocks = [[row.strip() for row in page.rows(block)] for block, _ in _check_links(page)]
+    assert len(blocks) == 3  # return ..., s = s + h * i, h = np.tanh(x)
+    emitted = [row.strip() for row in page.rows(page.find(cls="sd-emitted")[0])]
+    assert "d_h = zeros_like_value(h)" in emitted
+    assert "return finalize(d_x, x, 'x')" in emitted
+    for rows in blocks:
+        assert "d_h = zeros_like_value(h)" not in rows
+        assert "return finalize(d_x, x, 'x')" not in rows
 
 
 def test_source_text_is_escaped():
