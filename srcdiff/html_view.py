@@ -11,9 +11,10 @@ same or a shallower indentation, a line indented less than the marker, a compoun
 statement (`if`, `for`, ...: their derivatives carry markers of their own inside), a
 blank line, a line that is word for word another primal line (forward mode leaves
 statements that need no tangent unmarked), or srcdiff's own frame around blocks (an
-adjoint zeroed before a reversed loop, the gradient returned). A marker is linked only when the primal
-line it names says what the marker quotes, so a link never points at the wrong line.
-Every piece of source text is HTML-escaped. The output depends only on the sources.
+adjoint zeroed before a reversed loop, the gradient returned). A marker is linked only
+when the primal line it names says what the marker quotes, so a link never points at the
+wrong line. Every piece of source text is HTML-escaped. The output depends only on the
+sources.
 """
 import hashlib
 import html
@@ -50,7 +51,11 @@ class Section:
 # --- what is shown ---------------------------------------------------------------------
 def _shown_derivative(obj):
     """The Derivative whose emitted code `obj` runs (a Composite runs one's)."""
-    from .api import Composite
+    from .api import Composite, Derivative
+    from .errors import ArgumentError
+    if not isinstance(obj, (Derivative, Composite)):
+        raise ArgumentError(f"srcdiff.show needs a derivative made by srcdiff.grad, "
+                            f"value_and_grad, vjp, jvp, hessian, hvp or jacobian, not {obj!r}")
     if isinstance(obj, Composite):
         shown = obj._shown
         return getattr(shown, "derivative", shown)

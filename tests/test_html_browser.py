@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from html_helpers import long_function
 
 webdriver = pytest.importorskip("selenium.webdriver",
                                 reason="selenium is not installed (pip install .[browser])")
@@ -31,17 +32,6 @@ def looped(x, w):
         else:
             s = s * 2.0
     return s
-
-
-def _long_function():
-    namespace = {"np": np}
-    text = ("def long_one(x):\n" + "".join(f"    x = np.sin(x) + {i}.0\n" for i in range(70))
-            + "    return np.sum(x)\n")
-    path = os.path.join(os.path.dirname(__file__), "html_browser_long_generated.py")
-    exec(compile(text, path, "exec"), namespace)
-    import linecache
-    linecache.cache[path] = (len(text), None, text.splitlines(True), path)
-    return namespace["long_one"]
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +114,7 @@ def test_links_and_highlights_work_in_chromium(driver, tmp_path):
 
 def test_a_click_unfolds_a_long_source(driver, tmp_path):
     from selenium.webdriver.common.by import By
-    long_one = _long_function()
+    long_one = long_function()
     _open(driver, srcdiff.jvp(long_one), tmp_path, "long.html")
     folds = driver.find_elements(By.CSS_SELECTOR, "details.sd-fold")
     assert len(folds) == 2 and not any(f.get_attribute("open") for f in folds)

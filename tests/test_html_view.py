@@ -9,7 +9,7 @@ import pytest
 
 import srcdiff
 from srcdiff import html_view
-from html_helpers import scaled_sin
+from html_helpers import long_function, scaled_sin
 
 
 def looped(x, w):
@@ -190,21 +190,10 @@ def test_blocks_end_at_dedents_compound_statements_and_blank_lines():
         None, None, None]
 
 
-def _long_function():
-    namespace = {"np": np}
-    body = "".join(f"    x = np.sin(x) + {i}.0\n" for i in range(70))
-    text = "def long_one(x):\n" + body + "    return np.sum(x)\n"
-    path = os.path.join(os.path.dirname(__file__), "html_long_generated.py")
-    exec(compile(text, path, "exec"), namespace)
-    import linecache
-    linecache.cache[path] = (len(text), None, text.splitlines(True), path)
-    return namespace["long_one"]
-
-
 def test_long_sources_fold_short_ones_do_not():
     short = Page(srcdiff.grad(quadratic)._repr_html_())
     assert not short.find("details")
-    page = Page(srcdiff.grad(_long_function())._repr_html_())
+    page = Page(srcdiff.grad(long_function())._repr_html_())
     folds = page.find("details", cls="sd-fold")
     assert len(folds) == 2  # the 72-line primal and its longer gradient
     assert all("open" not in f[1] for f in folds)
@@ -240,6 +229,12 @@ def test_show_writes_one_self_contained_page(tmp_path):
         assert open(default, encoding="utf-8").read() == text
     finally:
         os.remove(default)
+
+
+def test_show_refuses_what_srcdiff_did_not_make(tmp_path):
+    with pytest.raises(srcdiff.ArgumentError, match="srcdiff.show needs a derivative"):
+        srcdiff.show(quadratic, tmp_path / "no.html")
+    assert not (tmp_path / "no.html").exists()
 
 
 def test_jupyter_gets_a_fragment():
