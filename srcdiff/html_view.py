@@ -37,11 +37,13 @@ class Section:
     """A primal function's lines as the view shows them: `first` is the file line number
     of `lines[0]`."""
 
-    def __init__(self, title, origin, first, lines):
+    def __init__(self, title, origin, first, lines, file_lines=None, filename=None):
         self.title = title
-        self.origin = origin
+        self.origin = origin  # what the view says it came from: a file's base name
+        self.filename = filename
         self.first = first
         self.lines = lines
+        self.file_lines = file_lines  # the whole file's, where other functions may be found
 
     def line(self, lineno):
         index = lineno - self.first
@@ -76,7 +78,7 @@ def primal_sections(derivative):
         name = getattr(fn, "__name__", "f")
         return [Section(name, EMITTED, 1, text.splitlines())]
     sections = [_section(frontend.get_source(fn), getattr(fn, "__qualname__", "f"))]
-    seen = {(sections[0].origin, sections[0].first)}
+    seen = {(sections[0].filename, sections[0].first)}
     for _, _, callee in getattr(emitted, "_srcdiff_deps", ()):
         callee = frontend._unwrap(callee)
         if callee is fn or not hasattr(callee, "__code__"):
@@ -85,10 +87,70 @@ def primal_sections(derivative):
             section = _section(frontend.get_source(callee), callee.__qualname__)
         except (SrcdiffError, OSError, TypeError):
             continue
-        if (section.origin, section.first) not in seen:
-            seen.add((section.origin, section.first))
+        if (section.filename, section.first) not in seen:
+            seen.add((section.filename, section.first))
+            sections.append(section)
+    for section in _enclosing_defs(derivative.source.splitlines(), sections):
+        if (section.filename, section.first) not in seen:
+            seen.add((section.filename, section.first))
             sections.append(section)
     return sections
+
+
+def _enclosing_defs(lines, sections):
+    """Sections for markers no section holds (a method of an object passed in, which is
+    found through its class rather than by name): the innermost def, in a file already
+    shown, whose line N says what the marker quotes."""
+    import ast
+    found = []
+    trees = {}
+    for line in lines:
+        marker = _MARKER.match(line)
+        if not marker:
+            continue
+        lineno, quoted = int(marker.group(2)), marker.group(3)
+        if any(s.line(lineno) is not None and s.line(lineno).strip() == quoted
+               for s in sections + found):
+            continue
+        for s in sections:
+            if s.file_lines is None or not (0 < lineno <= len(s.file_lines)) or \
+                    s.file_lines[lineno - 1].strip() != quoted:
+                continue
+            if s.filename not in trees:
+                try:
+                    trees[s.filename] = ast.parse("".join(s.file_lines))
+                except (SyntaxError, ValueError, RecursionError):
+                    trees[s.filename] = None
+            best = _innermost_def(trees[s.filename], lineno)
+            if best is not None:
+                node, title = best
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                found.append(Section(title, s.origin, first,
+                                     [ln.rstrip("\n") for ln in
+                                      s.file_lines[first - 1:node.end_lineno]],
+                                     s.file_lines, s.filename))
+                break
+    return found
+
+
+def _innermost_def(tree, lineno):
+    """(def node, qualified name) of the innermost function defined across `lineno`."""
+    import ast
+    best = None
+    stack = [(tree, "")] if tree is not None else []
+    while stack:
+        node, prefix = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if not (getattr(child, "lineno", 0) <= lineno <= (getattr(child, "end_lineno", 0)
+                                                             or 0)):
+                continue
+            name = prefix
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}.{child.name}" if prefix else child.name
+                if not isinstance(child, ast.ClassDef):
+                    best = (child, name)
+            stack.append((child, name))
+    return best
 
 
 def _section(source, title):
@@ -98,7 +160,8 @@ def _section(source, title):
     last = max(getattr(n, "end_lineno", None) or getattr(n, "lineno", 0) or 0
                for n in S.walk(node))
     lines = [source.line(i) for i in range(first, last + 1)]
-    return Section(title, os.path.basename(source.filename), first, lines)
+    return Section(title, os.path.basename(source.filename), first, lines, source.lines,
+                   source.filename)
 
 
 # --- which primal line each emitted line comes from ---------------------------------------

@@ -32,6 +32,19 @@ def summed_loop(x):
     return np.sum(s * s)
 
 
+class Layer:
+    def __init__(self, w):
+        self.w = w
+
+    def apply(self, x):
+        return np.tanh(x * self.w)
+
+
+def through_method(layer, x):
+    y = layer.apply(x)
+    return np.sum(y)
+
+
 def quadratic(x):
     y = x * x
     return np.sum(np.sin(y))
@@ -139,6 +152,17 @@ def test_reverse_blocks_link_the_loop_body_and_the_callee():
     assert f"p0-{lines + 2}" in targets      # h = np.tanh(x @ w)
     helper = scaled_sin.__code__.co_firstlineno
     assert f"p1-{helper + 1}" in targets     # return np.sin(y) * 2.0, in html_helpers.py
+
+
+@pytest.mark.parametrize("kind", ["grad", "jvp"])
+def test_a_method_of_an_object_passed_in_gets_its_section(kind):
+    d = getattr(srcdiff, kind)(through_method, wrt=1)
+    d(Layer(2.0), X) if kind == "grad" else d(Layer(2.0), X, X)
+    page = Page(d._repr_html_())
+    titles = [_code(e).split()[0] for e in page.find(cls="sd-title")]
+    assert titles == ["through_method", "Layer.apply"]
+    targets = {target[1]["id"].split("-", 1)[1] for _, target in _check_links(page)}
+    assert f"p1-{Layer.apply.__code__.co_firstlineno + 1}" in targets
 
 
 def test_forward_mode_leaves_an_unmarked_primal_statement_out_of_a_block():
