@@ -261,8 +261,8 @@ def _code_line(number, text, attrs=""):
 def _fold(body, count, what):
     if count <= COLLAPSE_LINES:
         return body
-    return (f'<details class="sd-fold"><summary>{html.escape(what)}: {count} lines '
-            f'(click to unfold)</summary>{body}</details>')
+    return (f'<details class="sd-fold"><summary>{html.escape(what)}: {count} lines'
+            f'</summary>{body}</details>')
 
 
 def _where(section):
@@ -336,6 +336,7 @@ _CSS = """
 .srcdiff-view .sd-selected{background:#ffe58f;border-left-color:#d4a72c}
 .srcdiff-view .sd-line:target{background:#ffe58f;outline:1px solid #d4a72c}
 .srcdiff-view details.sd-fold>summary{cursor:pointer;color:#0969da;margin:2px 0}
+.srcdiff-view details.sd-fold:not([open])>summary::after{content:" (click to unfold)"}
 .srcdiff-view .sd-help{color:#59636e;font-size:12px;margin-top:4px}
 """
 
