@@ -337,6 +337,7 @@ _CSS = """
 .srcdiff-view .sd-line:target{background:#ffe58f;outline:1px solid #d4a72c}
 .srcdiff-view details.sd-fold>summary{cursor:pointer;color:#0969da;margin:2px 0}
 .srcdiff-view details.sd-fold:not([open])>summary::after{content:" (click to unfold)"}
+.srcdiff-view .sd-missing{white-space:pre-wrap;color:#9a6700}
 .srcdiff-view .sd-help{color:#59636e;font-size:12px;margin-top:4px}
 """
 
@@ -386,7 +387,12 @@ def to_html(obj, standalone=False):
     derivative = _shown_derivative(obj)
     text = derivative.source
     lines = text.splitlines()
-    sections = primal_sections(derivative)
+    from .errors import SrcdiffError
+    try:
+        sections, missing = primal_sections(derivative), ""
+    except SrcdiffError as exc:  # e.g. its file was edited since: the emitted code alone
+        sections, missing = [], f"The primal source is not available: {exc}"
+    note = f'<div class="sd-missing">{html.escape(missing)}</div>' if missing else ""
     targets = attribute(lines, sections)
     digest = hashlib.sha1("\0".join([text] + ["\n".join(s.lines) for s in sections])
                           .encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -405,7 +411,9 @@ def to_html(obj, standalone=False):
         f'<span>{html.escape(mode)}</span></div>'
         f'<div class="sd-panes">'
         f'<div class="sd-pane sd-primal"><div class="sd-pane-title">{html.escape(left)}</div>'
-        f'{_primal_html(sections, linked, prefix)}</div>'
+        f'{_primal_html(sections, linked, prefix)}'
+        f'{note}'
+        f'</div>'
         f'<div class="sd-pane sd-emitted"><div class="sd-pane-title">emitted: '
         f'{html.escape(emitted_name)}</div>'
         f'{_fold(_emitted_html(lines, targets, sections, prefix), len(lines), emitted_name)}'

@@ -261,6 +261,19 @@ def test_show_refuses_what_srcdiff_did_not_make(tmp_path):
     assert not (tmp_path / "no.html").exists()
 
 
+def test_without_the_primal_source_the_emitted_code_shows_alone(monkeypatch):
+    g = srcdiff.grad(quadratic)
+    emitted = srcdiff.source(g)
+
+    def gone(fn):
+        raise srcdiff.UnsupportedCodeError("the source of <quadratic> is not available")
+    monkeypatch.setattr("srcdiff.frontend.get_source", gone)
+    page = Page(g._repr_html_())
+    assert not page.find(cls="sd-block") and not page.find(cls="sd-section")
+    assert page.rows(page.find(cls="sd-emitted")[0]) == emitted.splitlines()
+    assert "source of <quadratic> is not available" in _code(page.find(cls="sd-missing")[0])
+
+
 def test_jupyter_gets_a_fragment():
     text = srcdiff.hessian(quadratic)._repr_html_()
     assert text.startswith('<div class="srcdiff-view"') and "<html" not in text
