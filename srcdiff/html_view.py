@@ -23,6 +23,8 @@ import os
 import re
 import tokenize
 
+from .errors import ArgumentError, SrcdiffError
+
 COLLAPSE_LINES = 60  # a source longer than this starts folded in a <details> element
 
 EMITTED = "emitted by srcdiff"  # the origin of a section that is emitted code itself
@@ -54,7 +56,6 @@ class Section:
 def _shown_derivative(obj):
     """The Derivative whose emitted code `obj` runs (a Composite runs one's)."""
     from .api import Composite, Derivative
-    from .errors import ArgumentError
     if not isinstance(obj, (Derivative, Composite)):
         raise ArgumentError(f"srcdiff.show needs a derivative made by srcdiff.grad, "
                             f"value_and_grad, vjp, jvp, hessian, hvp or jacobian, not {obj!r}")
@@ -69,7 +70,6 @@ def primal_sections(derivative):
     (a user's function, or the whole emitted gradient forward mode runs over), then the
     user's functions it calls."""
     from . import frontend
-    from .errors import SrcdiffError
     from .loader import source_of_code
     emitted = derivative._emitted()
     fn = frontend._unwrap(derivative._fn)
@@ -387,7 +387,6 @@ def to_html(obj, standalone=False):
     derivative = _shown_derivative(obj)
     text = derivative.source
     lines = text.splitlines()
-    from .errors import SrcdiffError
     try:
         sections, missing = primal_sections(derivative), ""
     except SrcdiffError as exc:  # e.g. its file was edited since: the emitted code alone
