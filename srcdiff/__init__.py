@@ -13,6 +13,7 @@ from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # n
 
 from .flatten import flatten  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
+from .html_view import show  # noqa: E402
 from .rules import d, elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
 from .rules import nondifferentiable, not_implemented  # noqa: E402
@@ -21,7 +22,7 @@ from .rules import reverse as reverse_rule  # noqa: E402
 __all__ = [
     "d", "reverse_rule", "forward_rule", "elementwise", "nondifferentiable", "not_implemented",
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
-    "source", "flatten",
+    "source", "flatten", "show",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
 ]
 

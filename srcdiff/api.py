@@ -401,12 +401,20 @@ class Derivative:
     def source(self):
         """The emitted Python source of this derivative."""
         from .loader import source_of
-        # the variant compiled for the latest call (it knows the classes of objects passed)
+        return source_of(self._emitted())
+
+    def _emitted(self):
+        """The emitted function `source` shows: the variant compiled for the latest call (it
+        knows the classes of objects passed), or the general one."""
         latest = next(reversed(self._compiled.values()), None) if self._compiled else None
-        return source_of(latest or self._compile())
+        return latest or self._compile()
 
     def _repr_markdown_(self):
         return f"```python\n{self.source}```"
+
+    def _repr_html_(self):
+        from .html_view import to_html
+        return to_html(self)
 
     def __repr__(self):
         return f"<srcdiff {self._kind} of {_fname(self._fn)} wrt {', '.join(self._wrt)}>"
@@ -524,14 +532,14 @@ class Composite:
     derivatives).
     """
 
-    def __init__(self, name, fn, signature, call, source_of):
+    def __init__(self, name, fn, signature, call, shown):
         self.__name__ = name
         self.__qualname__ = name
         self.__doc__ = f"{name} (srcdiff)"
         self.__signature__ = signature
         self._fn = fn
         self._call = call
-        self._source_of = source_of
+        self._shown = shown  # the Derivative (or _OverGradient) whose emitted code it runs
 
     def __call__(self, /, *args, **kwargs):
         try:
@@ -542,10 +550,14 @@ class Composite:
 
     @property
     def source(self):
-        return self._source_of()
+        return self._shown.source
 
     def _repr_markdown_(self):
         return f"```python\n{self.source}```"
+
+    def _repr_html_(self):
+        from .html_view import to_html
+        return to_html(self)
 
     def __repr__(self):
         return f"<srcdiff {self.__name__}>"
@@ -619,10 +631,15 @@ class _OverGradient:
         return along, _gradient_arguments(self._f, args, kwargs)
 
     @property
-    def source(self):
+    def derivative(self):
+        """The jvp of the emitted gradient made for the latest call (or a general one)."""
         if self._latest is None:
             self._latest = jvp(self._grad.__wrapped__, wrt=self._wrt)
-        return self._latest.source
+        return self._latest
+
+    @property
+    def source(self):
+        return self.derivative.source
 
 
 def _differentiate_derivative(kind, d, wrt):
@@ -643,7 +660,7 @@ def _differentiate_derivative(kind, d, wrt):
         return along(**arguments, **tangents)[1]
 
     return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, _signature(f),
-                     second, lambda: over.source)
+                     second, over)
 
 
 @_boundary.api
@@ -675,7 +692,7 @@ def hvp(f, wrt=0, argnums=None):
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
     except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
         pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, lambda: over.source)
+    return Composite(f"hvp_{f.__name__}", f, sig, product, over)
 
 
 def _copied(tree):
@@ -765,8 +782,7 @@ def jacobian(f, wrt=0, mode="reverse", argnums=None):
             if isinstance(x, float) and not numpy.shape(value) and not complex_out:
                 return float(rows)
             return rows
-    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac,
-                     lambda: derivative.source)
+    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative)
 
 
 def _is_complex(value):
@@ -848,7 +864,7 @@ def _jacobian_of_gradient(d, wrt):
         return _stack(columns, out_shape, x)
 
     return Composite(f"jacobian_grad_{getattr(fn, '__name__', 'f')}", fn,
-                     _signature(fn), jac, lambda: over.source)
+                     _signature(fn), jac, over)
 
 
 @_boundary.api
@@ -873,5 +889,4 @@ def hessian(f, wrt=0, argnums=None):
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
-    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess,
-                     lambda: over.source)
+    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess, over)
