@@ -1,0 +1,132 @@
+"""How long the first derivative takes: `python benchmarks/first_call.py [--runs N]`.
+
+Each measurement runs in a fresh Python process (so nothing is cached in memory; the
+bytecode of srcdiff and of its rules is on disk, as after `pip install`), after
+`import numpy`, and reports the median and range over --runs processes:
+
+- import srcdiff: `import srcdiff` alone;
+- first derivative: from `import srcdiff` to the value of the first gradient of a
+  two-line function (`2 * x @ x`, the chapter's first example): the transform, the
+  rules it needs and the compile included;
+- 20-line function, first / later: the transform of a 20-line function (a layer, a
+  softmax, a loop, a branch) as the first derivative of the process, and after another
+  derivative was made;
+- new shape, same pattern / new pattern: a call with a new size of arrays already seen
+  (same ranks, same sizes equal and same sizes 1: the variant is reused) and with a new
+  pattern of shapes (a new variant is made: srcdiff/shapes.py).
+
+Issue #16's targets: first derivative <= 150 ms, a 20-line function <= 50 ms, a new
+input shape <= 5 ms.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+FUNCTION = '''
+import numpy as np
+
+
+def layer_loss(w, x, y):
+    h = np.tanh(x @ w)
+    z = h * 2.0 + 1.0
+    s = np.sum(z, axis=1)
+    m = np.max(s)
+    e = np.exp(s - m)
+    p = e / np.sum(e)
+    loss = -np.sum(y * np.log(p + 1e-9))
+    r = 0.0
+    for i in range(3):
+        r = r + np.sum(w * w) * 0.01
+    if loss > 0:
+        loss = loss + r
+    else:
+        loss = loss - r
+    q = np.mean(h ** 2)
+    loss = loss + q
+    t = np.sqrt(np.sum(w ** 2) + 1.0)
+    loss = loss + 0.1 * t
+    return loss
+
+
+def chapter(x):
+    return 2 * x @ x
+'''
+
+PROBE = '''
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import numpy as np
+t0 = time.perf_counter()
+import srcdiff
+t1 = time.perf_counter()
+import first_call_functions as m
+out = {"import srcdiff": t1 - t0}
+rng = np.random.default_rng(0)
+w, x, y = rng.normal(size=(4, 5)), rng.normal(size=(6, 4)), rng.random(6)
+if sys.argv[2] == "chapter":
+    t = time.perf_counter(); srcdiff.grad(m.chapter)(np.arange(4.0))
+    out["first derivative"] = time.perf_counter() - t0
+elif sys.argv[2] == "layer first":
+    t = time.perf_counter(); srcdiff.grad(m.layer_loss)(w, x, y)
+    out["20-line function, first"] = time.perf_counter() - t
+else:
+    srcdiff.grad(m.chapter)(np.arange(4.0))
+    g = srcdiff.grad(m.layer_loss)
+    t = time.perf_counter(); g(w, x, y)
+    out["20-line function, later"] = time.perf_counter() - t
+    t = time.perf_counter(); g(w, rng.normal(size=(9, 4)), rng.random(9))
+    out["new shape, same pattern"] = time.perf_counter() - t
+    t = time.perf_counter(); g(w, rng.normal(size=(5, 4)), rng.random(5))
+    out["new shape, new pattern"] = time.perf_counter() - t
+print(json.dumps(out))
+'''
+
+TARGETS = {"first derivative": 0.150, "20-line function, first": 0.050,
+           "20-line function, later": 0.050, "new shape, same pattern": 0.005}
+
+
+def measure(runs):
+    samples = {}
+    with tempfile.TemporaryDirectory() as folder:
+        with open(os.path.join(folder, "first_call_functions.py"), "w") as fh:
+            fh.write(textwrap.dedent(FUNCTION))
+        probe = os.path.join(folder, "probe.py")
+        with open(probe, "w") as fh:
+            fh.write(PROBE)
+        env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached on disk
+        for kind in ("chapter", "layer first", "layer later"):
+            subprocess.run([sys.executable, probe, folder, kind], env=env, check=True,
+                           capture_output=True)  # one run to write the bytecode
+        for _ in range(runs):
+            for kind in ("chapter", "layer first", "layer later"):
+                done = subprocess.run([sys.executable, probe, folder, kind], env=env,
+                                      check=True, capture_output=True, text=True)
+                for name, value in json.loads(done.stdout).items():
+                    samples.setdefault(name, []).append(value)
+    return samples
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=7, help="fresh processes per measurement")
+    a = p.parse_args(argv)
+    samples = measure(a.runs)
+    print(f"{'':28} {'median ms':>10} {'range ms':>16} {'target ms':>10}")
+    for name, values in samples.items():
+        ms = [1000 * v for v in values]
+        target = TARGETS.get(name)
+        print(f"{name:28} {statistics.median(ms):10.1f} {min(ms):7.1f} – {max(ms):6.1f} "
+              f"{'' if target is None else format(1000 * target, '10.0f')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
