@@ -187,14 +187,21 @@ def test_functions_of_every_kind_in_a_notebook_cell_are_not_refused():
 
 
 def test_a_very_deep_expression_breaks_no_other_function_of_its_file(tmp_path):
+    """A 300-term sum differentiates (srcdiff's tree conversions recurse less than gast's,
+    which could not); a 1,000-term one is refused, located, and neither breaks the other
+    functions of its file."""
     terms = " + ".join(f"x * {i}.0" for i in range(300))
+    deeper = " + ".join(f"x * {i}.0" for i in range(1000))
     module, path = _module(tmp_path, "deep", f"""
         import numpy as np
         def deep(x):
             return {terms}
         def small(x):
             return np.sum(np.sin(x) * x)
+        def deeper(x):
+            return {deeper}
     """)
     check(module.small, X)
-    _refusals(module.deep, X, f"{path}:4:", "nested too deeply", "return x * 0.0 + x * 1.0",
+    check(lambda x: np.sum(module.deep(x)), X)
+    _refusals(module.deeper, X, f"{path}:8:", "nested too deeply", "return x * 0.0 + x * 1.0",
               "split it")
