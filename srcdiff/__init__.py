@@ -6,8 +6,8 @@ branches. See README.md for a tour.
 """
 __version__ = "0.1.0"
 
-from .errors import (ArgumentError, NoRuleError, RuntimeRefusal, SrcdiffError,  # noqa: E402
-                     UnsupportedCodeError)
+from .errors import (ArgumentError, NoRuleError, RuleError, RuntimeRefusal,  # noqa: E402
+                     SrcdiffError, UnsupportedCodeError)
 from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
                   value_and_grad, vjp)
 
@@ -24,6 +24,7 @@ __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
     "source", "flatten", "show",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
+    "RuleError",
 ]
 
 _install_hooks()  # tracebacks through emitted code show its lines on every Python (boundary.py)

@@ -56,6 +56,12 @@ class NoRuleError(SrcdiffError):
     """A called function has neither a derivative rule nor Python source."""
 
 
+class RuleError(SrcdiffError):
+    """A derivative rule that cannot be right (it reads or writes the wrong derivative, or
+    names something its module does not define): raised where the rule is registered,
+    naming the rule's own line."""
+
+
 class ArgumentError(SrcdiffError, TypeError):
     """A bad argument to a srcdiff API (wrt, integer inputs, cotangent shapes)."""
 

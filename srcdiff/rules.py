@@ -111,8 +111,9 @@ class _Deferred:
         self.namespace, self.origin = namespace, origin
 
     def build(self):
-        body, signature = self.source.get()
-        return Template(self.mode, self.func, body, signature, self.namespace, self.origin)
+        body, signature, location = self.source.get()
+        return Template(self.mode, self.func, body, signature, self.namespace, self.origin,
+                        location)
 
 
 class _Source:
@@ -159,7 +160,8 @@ REAL_ONLY = Table()
 class Template:
     """A parsed rule: parameter names, signature, body statements, free names."""
 
-    def __init__(self, mode, func, body, signature, namespace, origin):
+    def __init__(self, mode, func, body, signature, namespace, origin, location=None):
+        self.location = location  # (file, line of the body's first line) of a def, or None
         self.mode = mode
         self.func = func
         self.body = body
@@ -172,7 +174,12 @@ class Template:
         self.free = _free_names(body, set(params) | {"d"})
         missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
         if missing:
-            raise NameError(f"{origin}: template uses undefined names {missing}")
+            at = next((stmt for stmt in body for n in S.walk(stmt)
+                       if isinstance(n, S.Name) and n.id in missing), None)
+            raise self._error(at, f"the rule {origin} uses names its module does not "
+                                  f"define: {', '.join(missing)}",
+                              "import them in the rule's module (a rule's names are looked "
+                              "up there), or pass them as the function's parameters")
         self._unalias_modules()
         self._check()
 
@@ -198,18 +205,36 @@ class Template:
             self.body = [_Unalias(name, path).visit(stmt) for stmt in self.body]
         self.free = _free_names(self.body, set(self.signature.parameters) | {"d"})
 
+    _SHAPE = {"reverse": "a reverse rule adds to d[argument] for each argument, reading "
+                         "d[result] (its first parameter)",
+              "forward": "a forward rule assigns d[result] (its first parameter), reading "
+                         "d[argument]"}
+
     def _check(self):
         for stmt in self.body:
             for target in _d_targets(stmt):
                 ok = self.params if self.mode == "reverse" else [self.result]
                 if target not in ok:
-                    raise SyntaxError(f"{self.origin}: d[{target}] can not be assigned in a "
-                                      f"{self.mode} template")
+                    raise self._error(stmt, f"d[{target}] can not be assigned in the "
+                                            f"{self.mode} rule {self.origin}",
+                                      self._SHAPE[self.mode])
             for read in _d_reads(stmt):
                 ok = [self.result] if self.mode == "reverse" else self.params
                 if read not in ok:
-                    raise SyntaxError(f"{self.origin}: d[{read}] can not be read in a "
-                                      f"{self.mode} template")
+                    raise self._error(stmt, f"d[{read}] can not be read in the "
+                                            f"{self.mode} rule {self.origin}",
+                                      self._SHAPE[self.mode])
+
+    def _error(self, stmt, reason, hint):
+        """A RuleError at `stmt`'s line of the rule's file, where the rule is a def."""
+        from .errors import RuleError
+        if self.location is None or stmt is None or getattr(stmt, "lineno", None) is None:
+            return RuleError(reason, hint=hint)
+        import linecache
+        filename, first = self.location
+        lineno = first + stmt.lineno - 1
+        return RuleError(reason, hint=hint, filename=filename, lineno=lineno,
+                         line=linecache.getline(filename, lineno) or None)
 
     def bind(self, result, args, keywords):
         """Map template parameters to call operands (gast atoms)."""
@@ -283,6 +308,14 @@ def _parse_template_text(source, name="from_source"):
     return body
 
 
+def _location(fn):
+    """(file, line) where the source inspect.getsource gives for `fn` starts, or None."""
+    try:
+        return inspect.getsourcefile(fn), fn.__code__.co_firstlineno
+    except (TypeError, AttributeError):
+        return None
+
+
 def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
     """Register a rule for each of `funcs`: `body` (statements, or a function making them;
     parsed from `fn` when None), `signature` (fn's when None)."""
@@ -291,8 +324,9 @@ def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
 
     def make():
         made = body() if callable(body) else body
-        return (made if made is not None else _parse_template(fn),
-                signature or inspect.signature(fn))
+        if made is not None:
+            return made, signature or inspect.signature(fn), None
+        return _parse_template(fn), signature or inspect.signature(fn), _location(fn)
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator

@@ -89,24 +89,39 @@ def test_user_function_marked_nondifferentiable():
     np.testing.assert_allclose(got, 2 * x * custom_rule.clipped_mean(x))
 
 
+def _line_of(text):
+    """The line of this file holding `text` (1-based)."""
+    with open(__file__) as fh:
+        return next(i for i, line in enumerate(fh, 1) if text in line and "_line_of" not in line)
+
+
 def test_rule_writing_the_wrong_derivative_fails_at_registration():
     def f(x):
         return x
 
-    with pytest.raises(SyntaxError, match="can not be assigned"):
+    with pytest.raises(srcdiff.errors.RuleError, match="can not be assigned") as info:
         @srcdiff.reverse_rule(f)
         def bad(y, x):
-            d[y] = d[x]
+            d[y] = d[x]  # the wrong way round
+    assert (info.value.filename, info.value.lineno) == (__file__, _line_of("the wrong way round"))
+    assert "d[y] = d[x]" in str(info.value) and "reading d[result]" in str(info.value)
+
+    with pytest.raises(srcdiff.errors.RuleError, match="can not be read"):
+        @srcdiff.forward_rule(f)
+        def bad_forward(y, x):
+            d[y] = d[y] * 2.0
 
 
 def test_rule_naming_an_unknown_helper_fails_at_registration():
     def f(x):
         return x
 
-    with pytest.raises(NameError, match="undefined names"):
+    with pytest.raises(srcdiff.errors.RuleError, match="no_such_helper") as info:
         @srcdiff.reverse_rule(f)
         def bad(y, x):
             d[x] = d[y] * no_such_helper(x)  # noqa: F821
+    assert info.value.lineno == _line_of("d[y] * no_such_helper(x)")
+    assert "import them in the rule's module" in str(info.value)
 
 
 # lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
