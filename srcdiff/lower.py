@@ -1234,6 +1234,9 @@ class Lowerer:
             expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
             return self.assign(target, expr, "opaque")
         if isinstance(node, S.Call):
+            binop = sequences.operator_call(self, node)
+            if binop is not None:   # operator.add(a, b) is a + b, lists and tuples included
+                return self.operation(binop, out, target)
             if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
                 return inplace_calls.lower(self, node, out, target)
             call = self.call(node, out)

@@ -62,6 +62,32 @@ CONTAINER_HELPERS = {
     for suffix in ("", "_grad", "_tangent")}
 
 
+# operator functions that are the operators themselves (operator.__add__ is operator.add):
+# a call means what the operator means, concatenation and repetition included
+_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult}
+
+
+def operator_call(lowerer, call):
+    """`operator.add(a, b)` (or operator.mul) in the user's code as the BinOp `a + b` it is,
+    lowered (and rewritten here) the way the operator is; None for any other call."""
+    from .lower import GENERATED_PREFIX
+    if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
+        return None
+    func = call.func
+    if isinstance(func, S.Attribute) and lowerer._global_path(func) is None:
+        return None   # a method of a local value
+    if isinstance(func, S.Name) and func.id in lowerer.local_functions:
+        return None
+    try:
+        op = _OPERATOR_CALLS.get(lowerer._callee_object(func))
+    except TypeError:   # an unhashable callable
+        return None
+    if op is None or len(call.args) != 2 or call.keywords or any(
+            isinstance(a, S.Starred) for a in call.args):
+        return None
+    return S.copy_location(S.BinOp(left=call.args[0], op=op(), right=call.args[1]), call)
+
+
 def _join(a, b):
     if a is None:
         return b
