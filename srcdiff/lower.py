@@ -29,7 +29,7 @@ import operator
 import os
 import types
 
-from . import analyze, inplace_calls, rules, runtime_linalg, sequences
+from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -275,6 +275,7 @@ class Lowerer:
             check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             checks.guard_shared_writes(out, guards, self.bindings)
+            update_checks.guard_updates(out, self.params, self._static_value, self.bindings)
             checks.guard_complex_norms(out, self.src, self.bindings)
             checks.guard_arguments(out, self.src, self.bindings)
             checks.guard_real_arguments(out, self.src, self.bindings)
