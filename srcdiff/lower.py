@@ -579,6 +579,8 @@ class Lowerer:
                     self._items_may_be_shared(target.value.id, node):
                 out.append(self._item_update_check(base, current, method, node))
             rhs = self.expr(node.value, out)
+            if method and not self.src.filename.startswith(GENERATED_PREFIX):
+                out.append(update_checks.item_guard(self, current, rhs, method))
             op = BINOPS.get(type(node.op))
             new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
                             OP_NAMES.get(op, "op"), func=op)

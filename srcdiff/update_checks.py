@@ -9,6 +9,11 @@ cast from (an integer array `+= 0.5`), a product `a @= b` that is not a matrix o
 Before the operation, `check_update(a, b, '__iadd__')` (srcdiff.runtime_updates) raises
 NumPy's own error there, and does nothing for numbers, lists and arrays the result fits.
 
+An item update `c[k] op= b` is lowered as `current = c[k]; new = current op b; c[k] = new`;
+Python updates the item in place first where it is an array (a row of c, an array a list
+holds), so `check_update(current, b, method)` comes before the operation there too
+(item_guard, called by the lowering).
+
 The check is left out where a holds a Python number whenever the update runs: a name bound
 only to numeric literals, loop counters of range(), len(), float(), int(), math functions'
 results, module-level numbers, and arithmetic of those (a flow-insensitive fixed point).
@@ -52,6 +57,21 @@ def guard_updates(body, params, module_value, bindings):
         return guard
     if found:
         insert_guards(body, found, make)
+
+
+def item_guard(lowerer, current, other, method):
+    """`check_update(current, other, method)` before `new = current op other` of `c[k] op= b`
+    (current = c[k]): Python updates an array item (a row of c, an array a list holds) in
+    place before storing it back, and raises where the result does not fit it."""
+    from . import runtime_updates
+    from .lower import Info
+    func = runtime_updates.check_update
+    lowerer.bindings[func.__name__] = func
+    guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+        S.clone(current), S.clone(other), S.const(method)], keywords=[]))
+    guard.sd = Info("effect", func=func, line=lowerer.line)
+    guard.lineno = lowerer.line
+    return guard
 
 
 def _blocks(body):

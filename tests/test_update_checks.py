@@ -71,7 +71,28 @@ def itruediv_call(a, b):
     return np.sum(c * a)
 
 
+def row_update(a, b):
+    m = np.stack([a, a * 2.0])
+    m[0] += b         # a row of m is updated in place: b of shape (2, 3) does not fit
+    return np.sum(m * m)
+
+
+def list_item_update(a, b):
+    items = [a, a * 2.0]
+    items[1] += b     # so is an array a list holds
+    return np.sum(items[1] * items[0])
+
+
+def integer_row_update(a, b):
+    m = np.stack([a, b]).astype(int)
+    m[0] += 0.5
+    return np.sum(m * a)
+
+
 RAISING = [
+    (row_update, (V3, M23)),
+    (list_item_update, (V3, M23)),
+    (integer_row_update, (V3, V3)),
     (add_update, (V3, M23)),          # (3,) += (2, 3): a result of another shape
     (add_update, (V3, rng.uniform(size=2))),
     (matmul_update, (V3, V3)),        # two vectors
@@ -135,9 +156,17 @@ def single_precision(a, b):
     return np.sum(c * b)
 
 
+def item_of_vector(a, b):
+    x = a * 1.0
+    x[0] += b[1]      # a number: rebound, then stored
+    x[1:] *= b[:2]
+    return np.sum(x * x)
+
+
 @pytest.mark.parametrize("f, args", [
     (broadcast_update, (M23, V3)), (matrix_update, (M23, M33)), (iadd_call, (M23, V3)),
-    (integer_counts, (V3, V3)), (accumulated, (V3, V3)), (add_update, (1.5, V3))],
+    (integer_counts, (V3, V3)), (accumulated, (V3, V3)), (add_update, (1.5, V3)),
+    (row_update, (V3, V3)), (list_item_update, (V3, V3)), (item_of_vector, (V3, V3))],
     ids=lambda v: getattr(v, "__name__", ""))
 def test_updates_that_fit_differentiate(f, args):
     check(f, *args, wrt=(0, 1))
