@@ -1239,6 +1239,9 @@ class Lowerer:
         if isinstance(node, S.Call):
             binop = sequences.operator_call(self, node)
             if binop is not None:   # operator.add(a, b) is a + b, lists and tuples included
+                if binop.concat:   # checked first: numbers and arrays raise there
+                    binop = sequences.lower_concat(self, binop, out)
+                    return self.assign(target, binop, "binop", func=operator.add)
                 return self.operation(binop, out, target)
             if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
                 return inplace_calls.lower(self, node, out, target)

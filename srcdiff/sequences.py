@@ -64,7 +64,7 @@ CONTAINER_HELPERS = {
 
 # operator functions that are the operators themselves (operator.__add__ is operator.add):
 # a call means what the operator means, concatenation and repetition included
-_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult}
+_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult, operator.concat: S.Add}
 
 
 def operator_call(lowerer, call):
@@ -85,7 +85,25 @@ def operator_call(lowerer, call):
     if op is None or len(call.args) != 2 or call.keywords or any(
             isinstance(a, S.Starred) for a in call.args):
         return None
-    return S.copy_location(S.BinOp(left=call.args[0], op=op(), right=call.args[1]), call)
+    binop = S.copy_location(S.BinOp(left=call.args[0], op=op(), right=call.args[1]), call)
+    binop.concat = lowerer._callee_object(func) is operator.concat
+    return binop
+
+
+def lower_concat(lowerer, binop, out):
+    """operator.concat(a, b): its operands as atoms, after them `check_concat(a, b)`, which
+    raises where the call would (numbers, arrays); the BinOp a + b on those atoms."""
+    from . import runtime_sequences
+    left, right = lowerer.expr(binop.left, out), lowerer.expr(binop.right, out)
+    func = runtime_sequences.check_concat
+    if func.__name__ in lowerer.locals:
+        raise lowerer.error(binop, f"the local name {func.__name__!r} hides srcdiff's helper",
+                            hint=f"rename the local variable {func.__name__!r}")
+    lowerer.bindings[func.__name__] = func
+    ref = S.load(func.__name__)
+    check = S.Expr(value=S.Call(func=ref, args=[left, right], keywords=[]))
+    out.append(lowerer.info(check, "effect", func=func))
+    return S.copy_location(S.BinOp(left=left, op=S.Add(), right=right), binop)
 
 
 def _join(a, b):

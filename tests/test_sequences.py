@@ -79,3 +79,36 @@ def mixed_list_and_array(a, b):
 
 def test_list_plus_array_is_elementwise():
     check(mixed_list_and_array, 1.5, Y[:2], wrt=(0, 1))
+
+
+def concat_call(a, b):
+    joined = operator.concat([a, b], [a * b])
+    return joined[0] * joined[2] + joined[1]
+
+
+def concat_tuples_dunder(a, b):
+    joined = operator.__concat__((a,), (b, a))
+    return joined[0] * joined[1] * joined[2]
+
+
+def test_concat_joins_lists_and_tuples():
+    check(concat_call, 1.5, 0.5, wrt=(0, 1))
+    check(concat_tuples_dunder, 1.5, 0.5, wrt=(0, 1))
+    check(concat_call, X, Y, wrt=(0, 1))
+
+
+def concat_any(a, b):
+    return np.sum(operator.concat(a, b))
+
+
+@pytest.mark.parametrize("args", [(X, Y), (1.5, 0.5), ([1.5], (0.5,)), ([1.5], Y)],
+                         ids=["arrays", "floats", "list and tuple", "list and array"])
+def test_concat_raises_where_python_raises(args):
+    # arrays and numbers are no sequences operator.concat joins: TypeError, as in Python
+    with pytest.raises(TypeError) as python:
+        concat_any(*args)
+    for run in (lambda: srcdiff.grad(concat_any)(*args),
+                lambda: srcdiff.jvp(concat_any)(*args, args[0])):
+        with pytest.raises(TypeError) as ours:
+            run()
+        assert str(ours.value) == str(python.value)
