@@ -14,12 +14,17 @@ The core language (what every later stage may assume):
   ``while c: ...`` whose test is recomputed at the end of the body. A loop
   body may end with ``if flag: break``; no other break or continue remains.
 * one ``return a`` at the very end.
+* ``operator.add(a, b)`` and ``operator.mul(a, b)`` are ``a + b`` and ``a * b``;
+  ``operator.concat(a, b)`` is ``a + b`` after ``check_concat(a, b)`` (sequences.py).
 * ``+`` and ``*`` that may meet a list or tuple are calls of runtime.sequence_add /
   sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
   over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
   comprehensions are calls of list- and dict-making helpers (templates/containers.py).
 * ``operator.iadd(a, b)`` (isub, imul, ...) is an ``if`` on ``changes_in_place(a, ...)``:
   ``a += b`` where a's type has the in-place method, ``a + b`` where not (inplace_calls.py).
+* ``a op= b`` and ``c[k] op= b``, where the value updated may be an array, first call
+  ``check_update(a, b, method)``, which raises NumPy's error where the result does not fit
+  the array in place (update_checks.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's

@@ -14,6 +14,11 @@ arithmetic) or UNKNOWN (an item of a list or dict, a user function's or another
 library's result, a method's result, a name bound to two kinds). `+` and `*` on OTHER
 operands stay plain operators; a float or array operand rules concatenation
 and repetition out as well.
+
+The call forms mean the same: `operator.add(a, b)` (operator.__add__) and `operator.mul(a, b)`
+are lowered as the operators (operator_call); `operator.concat(a, b)` as `a + b` after
+`check_concat(a, b)` (srcdiff.runtime_sequences), which raises the call's TypeError where a
+or b is no sequence it joins (numbers, NumPy arrays).
 """
 import copy
 import operator
