@@ -93,7 +93,10 @@ def _update(block, i):
             and isinstance(stmt.value, S.Name)):
         return None
     name = stmt.targets[0].id
-    operation = block[i - 1]
+    j = i - 1
+    while j > 0 and isinstance(block[j], S.Expr) and block[j].sd.kind == "effect":
+        j -= 1   # a check aliasing.py put before the rebinding (check_in_place)
+    operation = block[j]
     if not (isinstance(operation, S.Assign) and isinstance(operation.targets[0], S.Name)
             and operation.targets[0].id == stmt.value.id):
         return None

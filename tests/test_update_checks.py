@@ -89,7 +89,16 @@ def integer_row_update(a, b):
     return np.sum(m * a)
 
 
+def aliased_update(a, b, c):
+    y = a * 1.0
+    z = y if c > 0 else a * 2.0
+    y += b            # checked for sharing with z too (aliasing.py): both checks run
+    return np.sum(y * z)
+
+
 RAISING = [
+    (aliased_update, (V3, M23, -1.0)),
+    (aliased_update, (V3, M23, 1.0)),
     (row_update, (V3, M23)),
     (list_item_update, (V3, M23)),
     (integer_row_update, (V3, V3)),
