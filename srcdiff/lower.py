@@ -270,8 +270,8 @@ class Lowerer:
             value = ret.value
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
-        sequences.rewrite(out, self.params, self.containers, self._global_kind,
-                          self._runtime_helper)
+        kinds = sequences.rewrite(out, self.params, self.containers, self._global_kind,
+                                  self._runtime_helper)
         out = self._own_written_params(out)
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
@@ -280,7 +280,9 @@ class Lowerer:
             check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             checks.guard_shared_writes(out, guards, self.bindings)
-            update_checks.guard_updates(out, self.params, self._static_value, self.bindings)
+            lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
+            update_checks.guard_updates(out, self.params, self._static_value, self.bindings,
+                                        lists)
             checks.guard_complex_norms(out, self.src, self.bindings)
             checks.guard_arguments(out, self.src, self.bindings)
             checks.guard_real_arguments(out, self.src, self.bindings)

@@ -3,6 +3,8 @@
 only, and raise TypeError for numbers and NumPy arrays, which `+` would add."""
 import operator
 
+from .runtime import refuse
+
 
 def check_concat(a, b, in_place=False, reason=None, hint=None, where=None):
     """Before `a + b` (in_place: `a += b`) lowered from operator.concat (iconcat): raise the
@@ -15,7 +17,6 @@ def check_concat(a, b, in_place=False, reason=None, hint=None, where=None):
     if in_place:
         result = operator.iconcat(a[:0] if isinstance(a, list) else a, b)   # a unchanged
         if isinstance(a, list) and hasattr(b, "shape") and reason is not None:
-            from .runtime import refuse
             refuse(reason, hint, where)
         return result
     operator.concat(a, b)

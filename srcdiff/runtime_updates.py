@@ -9,19 +9,17 @@ a matrix of a's shape (two vectors). The check raises the very error Python rais
 """
 import numpy
 
-_NDARRAY = numpy.ndarray
-
 
 def check_update(value, other, method):
     """Before `value op= other` (method '__iadd__', ...): raise the error the in-place
     operator raises when `value` is an array that cannot hold the result; nothing for
     numbers and tuples (rebound by the operator) and lists (extended)."""
-    if type(value) is _NDARRAY and method != "__imatmul__":   # the common case, first
+    if type(value) is numpy.ndarray and method != "__imatmul__":   # the common case, first
         kind = type(other)
         if kind is float or kind is int:
             if value.dtype.kind in "fc":
                 return   # a Python number takes the array's dtype
-        elif kind is _NDARRAY and other.dtype is value.dtype and value.shape == other.shape \
+        elif kind is numpy.ndarray and other.dtype is value.dtype and value.shape == other.shape \
                 and value.dtype.kind in "fc":
             return
     shape = getattr(value, "shape", None)

@@ -14,7 +14,8 @@ Python updates the item in place first where it is an array (a row of c, an arra
 holds), so `check_update(current, b, method)` comes before the operation there too
 (item_guard, called by the lowering).
 
-The check is left out where a holds a Python number whenever the update runs: a name bound
+The check is left out where a always holds a list or a tuple (sequences.py's kinds), and
+where a holds a Python number whenever the update runs: a name bound
 only to numeric literals, loop counters of range(), len(), float(), int(), math functions'
 results, module-level numbers, and arithmetic of those (a flow-insensitive fixed point).
 """
@@ -28,10 +29,11 @@ from .aliasing import insert_guards
 _NUMBER_FUNCTIONS = (len, float, int, math.floor, math.ceil, math.trunc)
 
 
-def guard_updates(body, params, module_value, bindings):
+def guard_updates(body, params, module_value, bindings, sequences=()):
     """Put `check_update(a, b, method)` before the operation of each `a op= b` in `body`
     whose a may be an array. module_value(atom): the module-level value an atom names
-    (raises where unknown); bindings: the emitted code's names."""
+    (raises where unknown); bindings: the emitted code's names; sequences: names that
+    always hold a list or a tuple (sequences.rewrite's kinds), never checked."""
     from . import runtime_updates
     stmts = list(analyze.flatten(body))
     numbers_ = _numbers(stmts, params, module_value)
@@ -42,7 +44,7 @@ def guard_updates(body, params, module_value, bindings):
             if update is None:
                 continue
             operation, name, other, method = update
-            if name in numbers_:
+            if name in numbers_ or name in sequences:
                 continue
             found[id(operation)] = [(stmt, name, other, method)]
 

@@ -197,7 +197,16 @@ def number_updates(a, b):
     return np.sum(a * b) * k * scale
 
 
-def test_no_check_where_the_name_always_holds_a_number():
+def list_updates(a, b):
+    items = [a]
+    items += [b]
+    items *= 2
+    return items[0] * items[3]
+
+
+def test_no_check_where_the_name_always_holds_a_number_or_a_list():
+    assert "check_update" not in srcdiff.source(srcdiff.grad(list_updates))
+    check(list_updates, 1.5, 0.5, wrt=(0, 1))
     assert "check_update" not in srcdiff.source(srcdiff.grad(number_updates))
     assert "check_update" not in srcdiff.source(srcdiff.jvp(number_updates))
     assert "check_update" in srcdiff.source(srcdiff.grad(accumulated))
