@@ -1,4 +1,5 @@
-"""operator.iadd(a, b) and its six siblings, lowered the way Python runs them.
+"""operator.iadd(a, b) and its siblings (isub, imul, itruediv, ipow, imatmul, imod, and
+iconcat, which is iadd for sequences only), lowered the way Python runs them.
 
 `operator.iadd(a, b)` calls `a.__iadd__(b)` where a's type has that method: an array (or a
 list) is changed in place and is itself the result, under every name that holds it. Where
@@ -21,6 +22,10 @@ shared, the in-place branch refuses first, at the user's line, where the run sho
 write would be seen elsewhere: an item `x[i]` (a row view of the array x, an array a list
 holds) or a module-level value, an attribute, which the function does not own.
 
+`operator.iconcat(a, b)` is lowered so too, after `check_concat(a, b, True)`
+(srcdiff.runtime_sequences), which raises TypeError where a or b is no sequence, as the call
+does (numbers, NumPy arrays).
+
 Calls in srcdiff's own emitted code are not rewritten (they are never made there).
 """
 import operator
@@ -29,7 +34,7 @@ from . import syntax as S
 
 FUNCTIONS = {operator.iadd: S.Add, operator.isub: S.Sub, operator.imul: S.Mult,
              operator.itruediv: S.Div, operator.ipow: S.Pow, operator.imatmul: S.MatMult,
-             operator.imod: S.Mod}
+             operator.imod: S.Mod, operator.iconcat: S.Add}
 _BINARY = {S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
            S.Div: operator.truediv, S.Pow: operator.pow, S.MatMult: operator.matmul,
            S.Mod: operator.mod}
@@ -53,8 +58,8 @@ def same_name_update(lowerer, target, call):
     """`a = operator.iadd(a, b)` for a local a: the AugAssign `a += b` it means (for any
     type), else None."""
     op = _operator(lowerer, call)
-    if op is None or not _plain(call):
-        return None
+    if op is None or not _plain(call) or _is_iconcat(lowerer, call):
+        return None   # (iconcat: checked first, in `lower`)
     first = call.args[0]
     if not (isinstance(first, S.Name) and first.id == target and target in lowerer.locals):
         return None
@@ -135,6 +140,16 @@ def lower(lowerer, call, out, target=None):
                 f"use the new value instead, {spelled} {text} ..., or copy it first: "
                 f"{name}(numpy.copy({spelled}), ...)"))
     b = _atom(lowerer, second, out)
+    if _is_iconcat(lowerer, call):   # a sequence only: numbers and arrays raise
+        from . import runtime_sequences
+        from . import checks
+        error = lowerer.error(call, f"{name}({spelled}, ...) extends the list {spelled} by "
+                              "the items of an array here, where srcdiff's a += b would add "
+                              "the array to it", hint=f"pass a list: {name}({spelled}, list(...))")
+        check = S.Call(func=_helper(lowerer, call, runtime_sequences.check_concat),
+                       args=[a, b, S.const(True)] + checks.refusal_args(error), keywords=[])
+        out.append(lowerer.info(S.Expr(value=check), "effect",
+                                func=runtime_sequences.check_concat))
     if isinstance(a, S.Constant):   # a literal: never changed in place
         return _binary(lowerer, op, a, b, target)
     from . import runtime_inplace
@@ -161,6 +176,11 @@ def _operator(lowerer, call):
     if isinstance(func, S.Attribute) and lowerer._global_path(func) is None:
         return None   # a method of a local value
     return operator_of(lowerer._callee_object(func))
+
+
+def _is_iconcat(lowerer, call):
+    """operator.iconcat(a, b): `a += b` where a and b are sequences, an error otherwise."""
+    return lowerer._callee_object(call.func) is operator.iconcat
 
 
 def _plain(call):

@@ -14,12 +14,17 @@ The core language (what every later stage may assume):
   ``while c: ...`` whose test is recomputed at the end of the body. A loop
   body may end with ``if flag: break``; no other break or continue remains.
 * one ``return a`` at the very end.
+* ``operator.add(a, b)`` and ``operator.mul(a, b)`` are ``a + b`` and ``a * b``;
+  ``operator.concat(a, b)`` is ``a + b`` after ``check_concat(a, b)`` (sequences.py).
 * ``+`` and ``*`` that may meet a list or tuple are calls of runtime.sequence_add /
   sequence_mul (sequences.py); ``for k in d`` over a value that may be a dict iterates
   over runtime.iteration_order(d); ``d.values()``, ``d.items()``, ``list(v)``, dict
   comprehensions are calls of list- and dict-making helpers (templates/containers.py).
 * ``operator.iadd(a, b)`` (isub, imul, ...) is an ``if`` on ``changes_in_place(a, ...)``:
   ``a += b`` where a's type has the in-place method, ``a + b`` where not (inplace_calls.py).
+* ``a op= b`` and ``c[k] op= b``, where the value updated may be an array, first call
+  ``check_update(a, b, method)``, which raises NumPy's error where the result does not fit
+  the array in place (update_checks.py).
 
 Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
@@ -29,7 +34,7 @@ import operator
 import os
 import types
 
-from . import analyze, inplace_calls, rules, runtime_linalg, sequences
+from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -265,8 +270,8 @@ class Lowerer:
             value = ret.value
             ret.value = self.temp(out, value, "copy", "result")
         out.append(ret)
-        sequences.rewrite(out, self.params, self.containers, self._global_kind,
-                          self._runtime_helper)
+        kinds = sequences.rewrite(out, self.params, self.containers, self._global_kind,
+                                  self._runtime_helper)
         out = self._own_written_params(out)
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
@@ -275,6 +280,9 @@ class Lowerer:
             check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             checks.guard_shared_writes(out, guards, self.bindings)
+            lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
+            update_checks.guard_updates(out, self.params, self._static_value, self.bindings,
+                                        lists)
             checks.guard_complex_norms(out, self.src, self.bindings)
             checks.guard_arguments(out, self.src, self.bindings)
             checks.guard_real_arguments(out, self.src, self.bindings)
@@ -578,6 +586,8 @@ class Lowerer:
                     self._items_may_be_shared(target.value.id, node):
                 out.append(self._item_update_check(base, current, method, node))
             rhs = self.expr(node.value, out)
+            if method and not self.src.filename.startswith(GENERATED_PREFIX):
+                out.append(update_checks.item_guard(self, current, rhs, method))
             op = BINOPS.get(type(node.op))
             new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
                             OP_NAMES.get(op, "op"), func=op)
@@ -1234,6 +1244,12 @@ class Lowerer:
             expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
             return self.assign(target, expr, "opaque")
         if isinstance(node, S.Call):
+            binop = sequences.operator_call(self, node)
+            if binop is not None:   # operator.add(a, b) is a + b, lists and tuples included
+                if binop.concat:   # checked first: numbers and arrays raise there
+                    binop = sequences.lower_concat(self, binop, out)
+                    return self.assign(target, binop, "binop", func=operator.add)
+                return self.operation(binop, out, target)
             if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
                 return inplace_calls.lower(self, node, out, target)
             call = self.call(node, out)

@@ -14,6 +14,11 @@ arithmetic) or UNKNOWN (an item of a list or dict, a user function's or another
 library's result, a method's result, a name bound to two kinds). `+` and `*` on OTHER
 operands stay plain operators; a float or array operand rules concatenation
 and repetition out as well.
+
+The call forms mean the same: `operator.add(a, b)` (operator.__add__) and `operator.mul(a, b)`
+are lowered as the operators (operator_call); `operator.concat(a, b)` as `a + b` after
+`check_concat(a, b)` (srcdiff.runtime_sequences), which raises the call's TypeError where a
+or b is no sequence it joins (numbers, NumPy arrays).
 """
 import copy
 import operator
@@ -60,6 +65,50 @@ CONTAINER_HELPERS = {
                  "sequence_sum", "sequence_of", "iteration_order", "dict_from_lists",
                  "dict_values", "dict_items", "dict_keys")
     for suffix in ("", "_grad", "_tangent")}
+
+
+# operator functions that are the operators themselves (operator.__add__ is operator.add):
+# a call means what the operator means, concatenation and repetition included
+_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult, operator.concat: S.Add}
+
+
+def operator_call(lowerer, call):
+    """`operator.add(a, b)` (or operator.mul) in the user's code as the BinOp `a + b` it is,
+    lowered (and rewritten here) the way the operator is; None for any other call."""
+    from .lower import GENERATED_PREFIX
+    if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
+        return None
+    func = call.func
+    if isinstance(func, S.Attribute) and lowerer._global_path(func) is None:
+        return None   # a method of a local value
+    if isinstance(func, S.Name) and func.id in lowerer.local_functions:
+        return None
+    try:
+        op = _OPERATOR_CALLS.get(lowerer._callee_object(func))
+    except TypeError:   # an unhashable callable
+        return None
+    if op is None or len(call.args) != 2 or call.keywords or any(
+            isinstance(a, S.Starred) for a in call.args):
+        return None
+    binop = S.copy_location(S.BinOp(left=call.args[0], op=op(), right=call.args[1]), call)
+    binop.concat = lowerer._callee_object(func) is operator.concat
+    return binop
+
+
+def lower_concat(lowerer, binop, out):
+    """operator.concat(a, b): its operands as atoms, after them `check_concat(a, b)`, which
+    raises where the call would (numbers, arrays); the BinOp a + b on those atoms."""
+    from . import runtime_sequences
+    left, right = lowerer.expr(binop.left, out), lowerer.expr(binop.right, out)
+    func = runtime_sequences.check_concat
+    if func.__name__ in lowerer.locals:
+        raise lowerer.error(binop, f"the local name {func.__name__!r} hides srcdiff's helper",
+                            hint=f"rename the local variable {func.__name__!r}")
+    lowerer.bindings[func.__name__] = func
+    ref = S.load(func.__name__)
+    check = S.Expr(value=S.Call(func=ref, args=[left, right], keywords=[]))
+    out.append(lowerer.info(check, "effect", func=func))
+    return S.copy_location(S.BinOp(left=left, op=S.Add(), right=right), binop)
 
 
 def _join(a, b):

@@ -16,6 +16,7 @@ derivative is a dict with the same keys; a dict comprehension collects its keys 
 in two lists and makes the dict with dict_from_lists.
 """
 from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.runtime_sequences import check_concat
 from srcdiff.runtime import (dict_from_lists, dict_from_lists_grad, dict_from_lists_tangent,
                              dict_items, dict_items_grad, dict_items_tangent, dict_keys,
                              dict_values, dict_values_grad, dict_values_tangent,
@@ -141,3 +142,7 @@ def sequence_sum_rule(y, iterable, start):
 def sequence_sum_rule(y, iterable, start):
     d[y] = sequence_sum_tangent(d[iterable], iterable, start, y, 0)
     d[y] = sequence_sum_tangent(d[start], iterable, start, y, 1)
+
+# operator.concat(a, b) and operator.iconcat(a, b) are a + b and a += b on sequences: the check
+# that raises where they would not concatenate carries no derivative
+nondifferentiable(check_concat)

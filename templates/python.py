@@ -17,6 +17,7 @@ from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
 from srcdiff.runtime_inplace import changes_in_place
+from srcdiff.runtime_updates import check_update
 
 _G = globals()
 
@@ -177,3 +178,7 @@ def builtin_min(y, arg1, arg2=None):
 # (srcdiff/inplace_calls.py; their rules, for the coverage table, are the operators' own in
 # templates/arithmetic.py); which of the two runs is a fact about a's type, with no derivative
 nondifferentiable(changes_in_place)
+
+# the check before `a += b` that raises where NumPy cannot write a + b into the array a
+# (srcdiff/update_checks.py): it computes nothing the derivative carries
+nondifferentiable(check_update)

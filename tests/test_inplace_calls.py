@@ -221,3 +221,66 @@ def test_wrong_arguments_are_refused_located():
         with pytest.raises(srcdiff.UnsupportedCodeError, match="takes two arguments") as info:
             srcdiff.grad(f)(1.3, 0.7)
         assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+# -- operator.iconcat: iadd for sequences only ------------------------------------------
+
+def _iconcat_list(a, b):
+    items = [a, b]
+    joined = operator.iconcat(items, [a * b])   # items is extended in place
+    return items[2] * joined[0] + joined[1]
+
+
+def _iconcat_tuple(a, b):
+    items = (a,)
+    items = operator.iconcat(items, (b, a))      # a new tuple
+    return items[0] * items[1] * items[2]
+
+
+@pytest.mark.parametrize("f", [_iconcat_list, _iconcat_tuple])
+def test_iconcat_on_lists_and_tuples(f):
+    check(f, 1.5, 0.5, wrt=(0, 1))
+    check(f, A, B, wrt=(0, 1))
+
+
+def _iconcat_any(a, b):
+    return np.sum(operator.iconcat(a, b))
+
+
+@pytest.mark.parametrize("args", [(A, B), (1.5, 0.5)], ids=["arrays", "floats"])
+def test_iconcat_raises_where_python_raises(args):
+    with pytest.raises(TypeError) as python:
+        _iconcat_any(*args)
+    with pytest.raises(TypeError) as ours:
+        srcdiff.grad(_iconcat_any)(*args)
+    assert str(ours.value) == str(python.value)
+
+
+def test_iconcat_of_a_list_and_an_array_is_refused():
+    # Python extends the list by the array's items; a += b would add the array to it
+    with pytest.raises(srcdiff.RuntimeRefusal, match="extends the list a"):
+        srcdiff.grad(_iconcat_any)([1.5], np.array([0.5, 2.0]))
+
+
+# -- the in-place write must fit the array, as NumPy requires (update_checks.py) --------
+
+def _iadd_rebound(a, b):
+    a = operator.iadd(a, b)
+    return np.sum(a)
+
+
+def _imatmul_result(a, b):
+    return np.sum(operator.imatmul(a, b))
+
+
+@pytest.mark.parametrize("f, args", [(_iadd_rebound, (A[0], A)), (_imatmul_result, (A[0], A[0])),
+                                     (_imatmul_result, (SQUARE, SQUARE[0]))],
+                         ids=["iadd of another shape", "imatmul of vectors",
+                              "imatmul by a vector"])
+def test_raises_where_the_result_does_not_fit(f, args):
+    with pytest.raises(ValueError) as python:
+        f(*[np.copy(x) for x in args])
+    for run in (lambda: srcdiff.grad(f)(*args), lambda: srcdiff.jvp(f)(*args, args[0])):
+        with pytest.raises(ValueError) as ours:
+            run()
+        assert str(ours.value) == str(python.value)
