@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules, runtime_linalg, sequences
+from . import analyze, checks, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, where
@@ -64,6 +64,8 @@ class Reverse:
         self.containers = set(containers) | self._container_names()
         self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
+        # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
+        self.active -= shift.shift_invariant(self.body, shapes)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             raise effect_error(self.src, stmt)
         self.defined = analyze.Definedness(self.body, low.params)
