@@ -616,12 +616,13 @@ class Reverse:
                                          self.shapes.of(stmt, result))
             return expr if summed is None else summed
         if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
-                and expr.func.id in ("matmul_grad_left", "matmul_grad_right")
+                and expr.func.id in ("matmul_grad_left", "matmul_grad_right",
+                                     "dot_grad_left", "dot_grad_right")
                 and len(expr.args) == 3 and all(isinstance(a, S.Name) for a in expr.args[1:])
                 and all(len(self.shapes.of(stmt, a.id) or ()) == 2 for a in expr.args[1:])):
-            # two matrices: the adjoint is a plain product with a transpose
+            # two matrices (a @ b or numpy.dot(a, b)): a plain product with a transpose
             g, a, b = expr.args
-            if expr.func.id == "matmul_grad_left":
+            if expr.func.id.endswith("_left"):
                 return S.BinOp(left=g, op=S.MatMult(),
                                right=S.Attribute(value=b, attr="T", ctx=S.Load()))
             return S.BinOp(left=S.Attribute(value=a, attr="T", ctx=S.Load()), op=S.MatMult(),

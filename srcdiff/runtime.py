@@ -801,6 +801,8 @@ def dot_grad_left(grad, a, b):
     """Adjoint of `a` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
     a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 2 and nb == 2:
+        return numpy.matmul(grad, numpy.swapaxes(b, 0, 1))  # two matrices: no tensordot
     if na == 0 or nb == 0:
         out = grad * b
         return numpy.sum(out) if na == 0 else out
@@ -815,6 +817,8 @@ def dot_grad_right(grad, a, b):
     """Adjoint of `b` in numpy.dot(a, b), for scalars, vectors, matrices and N-d arrays."""
     a, b = [numpy.asarray(v) if isinstance(v, (list, tuple)) else v for v in (a, b)]
     na, nb = numpy.ndim(a), numpy.ndim(b)
+    if na == 2 and nb == 2:
+        return numpy.matmul(numpy.swapaxes(a, 0, 1), grad)  # two matrices: no tensordot
     if na == 0 or nb == 0:
         out = grad * a
         return numpy.sum(out) if nb == 0 else out
