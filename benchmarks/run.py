@@ -559,6 +559,48 @@ def render(results, info, opts, peer_names, rules_load_s, wall_s, glibc):
     return "\n".join(lines)
 
 
+README_START = "<!-- benchmarks: written by python benchmarks/run.py --readme -->"
+README_END = "<!-- /benchmarks -->"
+
+
+def readme_table(results, peer_names, glibc, opts):
+    """The README's performance table (between README_START and README_END)."""
+    lines = [README_START, "",
+             f"{opts.repeat} paired rounds; ratios are medians of per-round ratios to the "
+             "*lean* hand-written adjoint (`benchmarks/lean.py`), the middle half of the "
+             "rounds in brackets; *hand* is the statement-by-statement one "
+             "(`benchmarks/handwritten.py`).", ""]
+    cols = ["workload", "srcdiff / lean", "srcdiff / hand", "srcdiff / lean, glibc malloc",
+            "peak memory, srcdiff / lean"] + [f"{p} / lean" for p in peer_names]
+    lines.append("| " + " | ".join(cols) + " |")
+    lines.append("|" + "|".join([" --- "] + [" ---: "] * (len(cols) - 1)) + "|")
+    for r in results:
+        q = (glibc or {}).get(r["key"], {})
+        m = r["memory"]
+        mem = m["srcdiff"] / m["lean"] if m.get("lean") and "srcdiff" in m else None
+        row = [r["title"], fmt_spread(r["ratios"].get(("srcdiff", "lean"))),
+               fmt_spread(r["ratios"].get(("srcdiff", "hand"))), fmt_spread(q.get("lean")),
+               fmt_ratio(mem)] + [fmt_ratio(ratio(r, p)) for p in peer_names]
+        lines.append("| " + " | ".join(row) + " |")
+    rs = [ratio(r, "srcdiff") for r in results]
+    gm = geomean(rs) if all(rs) else None
+    gl = [((glibc or {}).get(r["key"], {}).get("lean") or (None, None))[1] for r in results]
+    gmg = geomean(gl) if all(gl) else None
+    lines += ["", f"Geometric mean of srcdiff / lean: {fmt_ratio(gm)} "
+              f"({fmt_ratio(gmg)} under glibc's default malloc).", "", README_END]
+    return "\n".join(lines)
+
+
+def update_readme(path, table):
+    with open(path) as fh:
+        text = fh.read()
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"{path}: no {README_START} ... {README_END} block to replace")
+    with open(path, "w") as fh:
+        fh.write(text[:start] + table + text[end + len(README_END):])
+
+
 def plot(results, peer_names, path):
     try:
         import matplotlib
@@ -615,6 +657,8 @@ def main(argv=None):
     ap.add_argument("--ratios-only", action="store_true",
                     help="time and print the ratios only (no memory, first call or files)")
     ap.add_argument("--json", help="with --ratios-only: write the ratios to this JSON file")
+    ap.add_argument("--readme", nargs="?", const=os.path.join(ROOT, "README.md"),
+                    help="also rewrite the performance table of this README (default ./README.md)")
     opts = ap.parse_args(argv)
     opts.repeat = opts.repeat or (3 if opts.quick else 7)
     opts.min_time = opts.min_time or (0.02 if opts.quick else 0.2)
@@ -674,6 +718,9 @@ def main(argv=None):
         fh.write(text)
     log(f"wrote {md}\n")
     print(text)
+    if opts.readme:
+        update_readme(opts.readme, readme_table(results, opts.peers, glibc, opts))
+        log(f"updated the table in {opts.readme}")
     if failures:
         print("\n" + "!" * 72, file=sys.stderr)
         for f in failures:
