@@ -132,9 +132,11 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
         cotangent = namer.exact_or_fresh("cotangent")
         body += S.quote(f"{seed} = check_cotangent({cotangent}, {rev.output})")
     elif rev.output in rev.active and kind == "grad" and shapes is not None and \
-            shapes.final.get(rev.output) == ():
-        # a scalar output: the seed is 1.0 (a weak Python scalar, which keeps the dtype it
-        # meets), and the output itself, unread, is not computed (srcdiff/deadcode.py)
+            shapes.final.get(rev.output) == () and \
+            all(p in input_shapes for p in low.params):
+        # a scalar output of NumPy arrays and numbers (another array type's seed must be
+        # of its type: ones_like_value): the seed is 1.0 (a weak Python scalar, which keeps
+        # the dtype it meets), and the output, unread, is not computed (srcdiff/deadcode.py)
         body += S.quote(f"{seed} = 1.0")
     elif rev.output in rev.active:
         body += S.quote(f"{seed} = ones_like_value({rev.output})")
