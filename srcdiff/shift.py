@@ -136,8 +136,8 @@ def _invariant(body, start, seed, counts, shapes):
     m = body[start].targets[0].id
     forms = {m: ("add", 1, ndim)}
     for stmt in body[start + 1:]:
-        reads = [n for n in analyze.operands(stmt) if n in forms]
-        nested = [n for sub in _nested(stmt) for n in analyze.operands(sub) if n in forms]
+        reads = [n for n in _reads(stmt) if n in forms]
+        nested = [n for sub in _nested(stmt) for n in _reads(sub) if n in forms]
         if nested:
             return False
         if not reads:
@@ -153,6 +153,14 @@ def _invariant(body, start, seed, counts, shapes):
         if form[1] != 0:
             forms[target] = form
     return True
+
+
+def _reads(stmt):
+    """Names a statement reads; for one outside the core language (a nested def's own
+    statements), every name it loads."""
+    if getattr(stmt, "sd", None) is None:
+        return [n.id for n in S.walk(stmt) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+    return analyze.operands(stmt)
 
 
 def _nested(stmt):

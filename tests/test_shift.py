@@ -130,3 +130,27 @@ def test_nan_row_stays_nan():
     assert np.isnan(d[1]).all() and np.isfinite(d[[0, 2]]).all()
     e = np.exp(a[[0, 2]] - a[[0, 2]].max(axis=1, keepdims=True))
     np.testing.assert_allclose(d[[0, 2]], e / e.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+def with_local_def(a):
+    m = np.max(a, axis=-1, keepdims=True)
+
+    def shifted(t):
+        return t - m
+    return np.sum(np.log(np.sum(np.exp(shifted(a)), axis=-1, keepdims=True)) + m)
+
+
+def with_unrelated_def(a):
+    m = np.max(a, axis=-1, keepdims=True)
+
+    def unused(t):
+        pass
+    return np.sum(np.log(np.sum(np.exp(a - m), axis=-1, keepdims=True)) + m)
+
+
+@pytest.mark.parametrize("f", [with_local_def, with_unrelated_def])
+def test_nested_defs(f):
+    # a def in the function (its statements are not lowered with the rest) is no crash;
+    # one that reads m keeps the max's adjoint
+    a = _ties((3, 4))
+    check(f, a)
