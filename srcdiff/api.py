@@ -11,6 +11,7 @@ import weakref
 
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError
+from .frontend import stale as _stale  # called on every cached call: no import there
 
 
 def stop_gradient(x):
@@ -568,11 +569,6 @@ def _ones_like(value):
     if isinstance(value, float):
         return 1.0
     return numpy.ones_like(value)
-
-
-def _stale(deps):
-    from .frontend import stale
-    return stale(deps)
 
 
 def _trailing_defaults(sig):

@@ -83,7 +83,7 @@ REFUSED = {
     S.Global: ("a global statement", "pass the value in as an argument and return the new value"),
     S.Nonlocal: ("a nonlocal statement", "pass the value in as an argument and return the new value"),
     S.ClassDef: ("a class definition", "define the class at module level"),
-    S.Delete: ("del", "drop the del statement; the adjoint needs the value"),
+    S.Delete: ("del of an item or attribute", "drop the del statement; the adjoint needs the value"),
     S.AsyncFunctionDef: ("an async function", "differentiate a plain function"),
     S.AsyncFor: ("async for", "use a plain for loop"),
     S.AsyncWith: ("async with", "enter the context outside the function"),
@@ -481,6 +481,8 @@ class Lowerer:
         return self.temp(out, expr, "opaque", "go_on")
 
     def stmt(self, node):
+        if isinstance(node, S.Delete) and all(isinstance(t, S.Name) for t in node.targets):
+            return []  # `del name` only frees memory: dropped (the adjoint may read the value)
         for cls, (what, hint) in REFUSED.items():
             if isinstance(node, cls):
                 raise self.error(node, f"srcdiff cannot differentiate through {what}", hint)

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules, runtime_linalg, sequences
+from . import analyze, checks, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .shapes import concrete
@@ -65,6 +65,8 @@ class Reverse:
         self.containers = set(containers) | self._container_names()
         self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
+        # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
+        self.active -= shift.shift_invariant(self.body, shapes)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             raise effect_error(self.src, stmt)
         self.defined = analyze.Definedness(self.body, low.params)
@@ -615,12 +617,13 @@ class Reverse:
                                          self.shapes.of(stmt, result))
             return expr if summed is None else summed
         if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
-                and expr.func.id in ("matmul_grad_left", "matmul_grad_right")
+                and expr.func.id in ("matmul_grad_left", "matmul_grad_right",
+                                     "dot_grad_left", "dot_grad_right")
                 and len(expr.args) == 3 and all(isinstance(a, S.Name) for a in expr.args[1:])
                 and all(len(self.shapes.of(stmt, a.id) or ()) == 2 for a in expr.args[1:])):
-            # two matrices: the adjoint is a plain product with a transpose
+            # two matrices (a @ b or numpy.dot(a, b)): a plain product with a transpose
             g, a, b = expr.args
-            if expr.func.id == "matmul_grad_left":
+            if expr.func.id.endswith("_left"):
                 return S.BinOp(left=g, op=S.MatMult(),
                                right=S.Attribute(value=b, attr="T", ctx=S.Load()))
             return S.BinOp(left=S.Attribute(value=a, attr="T", ctx=S.Load()), op=S.MatMult(),

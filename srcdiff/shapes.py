@@ -63,6 +63,7 @@ class Shapes:
                 self.int_loop_vars.add(stmt.target.id)  # loops over a range() temporary
         state = {p: s for p, s in inputs.items() if s is not UNKNOWN}
         self._block(low.body, state)
+        self.final = state  # shapes known after the last statement
 
     def _atom(self, atom, state):
         if isinstance(atom, S.Constant):

@@ -120,6 +120,9 @@ def finalize(grad, like, name):
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
             and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case
+    if type(like) is numpy.ndarray and like.ndim == 0 and (
+            type(grad) is float or isinstance(grad, numpy.floating)):
+        return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]

@@ -151,6 +151,19 @@ def extremum_grad(grad, a, result, axis, keepdims):
             shape.insert(ax, 1)
         result = numpy.reshape(result, tuple(shape))
         grad = numpy.reshape(grad, tuple(shape))
+    if type(a) is numpy.ndarray and type(result) is numpy.ndarray and (
+            type(grad) is numpy.ndarray or isinstance(grad, (float, numpy.generic))):
+        # NumPy: the NaN test on the reduced result (usually none), then one masked write
+        # of each row's share instead of a float product with the whole boolean mask
+        hit = a == result
+        if numpy.isnan(result).any():
+            hit |= numpy.isnan(a) & numpy.isnan(result)
+        share = grad / numpy.maximum(numpy.count_nonzero(hit, axis=axes, keepdims=True), 1)
+        if numpy.broadcast_shapes(hit.shape, numpy.shape(share)) == hit.shape:
+            out = numpy.zeros_like(hit, dtype=numpy.result_type(share))
+            numpy.copyto(out, share, where=hit)
+            return out
+        return hit * share
     hit = _attains(a, result)
     count = numpy.sum(hit, axis=axes, keepdims=True)
     return hit * (grad / numpy.maximum(count, 1))
@@ -161,6 +174,9 @@ def finalize(grad, like, name):
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
             and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case
+    if type(like) is numpy.ndarray and like.ndim == 0 and (
+            type(grad) is float or isinstance(grad, numpy.floating)):
+        return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
