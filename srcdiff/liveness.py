@@ -5,8 +5,10 @@ until the function returns: NumPy's temporaries in a hand-written adjoint die at
 of their expression, so their memory is reused by the next allocation, while the
 emitted code holds them all at once. `free_dead(body, sizes)` inserts `del name` after
 the last top-level statement that reads `name`, for names that are bound once, at the
-top level, hold an array of at least MIN_ELEMENTS elements (known from the input shapes)
-and are not read again (the return included). Where a `del` frees nothing it is left
+top level, hold an array of at least MIN_ELEMENTS elements (known from the input shapes;
+a size standing for any size, a placeholder of srcdiff/shapes.py, counts as large, since
+the code serves every size of its shape pattern) and are not read again (the return
+included). Where a `del` frees nothing it is left
 out: small values, names bound to another name's array (a copy, a broadcast view), names
 whose last reader hands the array on under another name, and deletions just before the
 return, which frees them all anyway.
