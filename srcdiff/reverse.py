@@ -23,7 +23,6 @@ import numpy
 from . import analyze, checks, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
-from .shapes import concrete
 from .errors import NoRuleError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
@@ -614,6 +613,7 @@ class Reverse:
             if self.shapes.same(stmt, expr.args[1].id, result):
                 return expr.args[0]
             summed = _sum_broadcast_axes(expr.args[0], self.shapes.of(stmt, expr.args[1].id),
+                                         self.shapes.spell,
                                          self.shapes.of(stmt, result))
             return expr if summed is None else summed
         if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
@@ -904,23 +904,22 @@ class _KnownShapes(S.NodeTransformer):
         if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
                 and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
                 and not node.keywords and isinstance(node.args[0], S.Name)):
-            shape = self.shapes.of(self.stmt, node.args[0].id)
-            if concrete(shape):
-                return S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
+            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[0].id))
+            if spelled is not None:
+                return spelled
         if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
                 and self.bindings is not None and isinstance(node.args[1], S.Name)):
             # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
-            shape = self.shapes.of(self.stmt, node.args[1].id)
-            if concrete(shape):
+            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[1].id))
+            if spelled is not None:
                 self.bindings["numpy"] = numpy  # as the templates bind it
                 return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
                                                ctx=S.Load()),
-                              args=[node.args[0], S.Tuple(elts=[S.const(n) for n in shape],
-                                                          ctx=S.Load())], keywords=[])
+                              args=[node.args[0], spelled], keywords=[])
         return node
 
 
-def _sum_broadcast_axes(grad, shape, result):
+def _sum_broadcast_axes(grad, shape, spell, result):
     """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
 
     Shapes are known only for NumPy arrays passed in, so `grad` is an ndarray here
@@ -933,8 +932,9 @@ def _sum_broadcast_axes(grad, shape, result):
     if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
         return None
     axes = list(range(extra)) + kept
-    if not axes or (kept and extra and not concrete(shape)):
-        return None  # (the sum's reshape would write a placeholder size: srcdiff/shapes.py)
+    shape_node = spell(shape) if kept and extra else None
+    if not axes or (kept and extra and shape_node is None):
+        return None
     axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
                                                            ctx=S.Load())
     keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]
@@ -943,7 +943,6 @@ def _sum_broadcast_axes(grad, shape, result):
     total = S.Call(func=S.Attribute(value=grad, attr="sum", ctx=S.Load()), args=[],
                    keywords=keywords)
     if kept and extra:
-        shape_node = S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
         total = S.Call(func=S.Attribute(value=total, attr="reshape", ctx=S.Load()),
                        args=[shape_node], keywords=[])
     return total

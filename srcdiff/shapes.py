@@ -24,12 +24,19 @@ UNKNOWN = None
 
 
 def broadcast(*shapes):
+    """NumPy's broadcasting of shapes, on sizes alone (numpy.broadcast_shapes would make
+    arrays of the placeholder sizes below, and overflow)."""
     if any(s is UNKNOWN for s in shapes):
         return UNKNOWN
-    try:
-        return tuple(numpy.broadcast_shapes(*shapes))
-    except ValueError:
-        return UNKNOWN
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(ndim):
+        sizes = {s[i - ndim + len(s)] for s in shapes if i - ndim + len(s) >= 0}
+        sizes.discard(1)
+        if len(sizes) > 1:
+            return UNKNOWN  # e.g. (2,) with (3,): an error when it runs
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
 
 
 def matmul_shape(a, b):
@@ -62,8 +69,40 @@ class Shapes:
             if isinstance(stmt, S.For) and isinstance(stmt.iter, S.Name):
                 self.int_loop_vars.add(stmt.target.id)  # loops over a range() temporary
         state = {p: s for p, s in inputs.items() if s is not UNKNOWN}
+        # where emitted code can read a placeholder's size: a parameter never rebound
+        rebound = {n.id for stmt in analyze.flatten(low.body) for n in S.walk(stmt)
+                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+        self.inputs = {p: s for p, s in state.items() if p in low.params and p not in rebound}
+        self.sources = {}
+        for p, shape in sorted(self.inputs.items()):
+            for axis, n in enumerate(shape):
+                if n >= PLACEHOLDER:
+                    self.sources.setdefault(n, (p, axis))
         self._block(low.body, state)
         self.final = state  # shapes known after the last statement
+
+    def spell(self, shape):
+        """`shape` as an expression of the emitted code: a literal of actual sizes, else
+        made of the parameters' shapes (`x.shape`, `(x.shape[0], 1)`); None if unknown."""
+        if shape is UNKNOWN:
+            return None
+        if concrete(shape):
+            return S.Tuple(elts=[S.const(n) for n in shape], ctx=S.Load())
+        for p, known in sorted(self.inputs.items()):
+            if known == shape:
+                return S.Attribute(value=S.load(p), attr="shape", ctx=S.Load())
+        elts = []
+        for n in shape:
+            if n < PLACEHOLDER:
+                elts.append(S.const(n))
+            elif n in self.sources:
+                p, axis = self.sources[n]
+                elts.append(S.Subscript(value=S.Attribute(value=S.load(p), attr="shape",
+                                                          ctx=S.Load()),
+                                        slice=S.const(axis), ctx=S.Load()))
+            else:
+                return None
+        return S.Tuple(elts=elts, ctx=S.Load())
 
     def _atom(self, atom, state):
         if isinstance(atom, S.Constant):
