@@ -11,7 +11,7 @@ which both gradients compute while building), resets the kernel's peak resident 
 the gradient, and reports its peak above the resident memory before computing (glibc's
 allocator set to give each array back when it is freed: see `spawn`). With
 `--scheduler cluster` (a `distributed.LocalCluster` of `--workers` processes) that is
-measured in every worker and the largest is reported. Runs alternate hand-written and
+measured in every worker and their sum is reported. Runs alternate hand-written and
 srcdiff, `--repeat` times; the table gives the median ratio srcdiff / hand and its
 range over the repeats, and checks that the gradients agree.
 
@@ -103,15 +103,18 @@ def data(gb, chunk_mb, seed=0, cols=COLS):
     return w, X, y
 
 
-def _status_kb(field):
+def _status_kb(*fields):
+    """Fields of /proc/self/status in kB, read at one instant (None where there is none)."""
+    found = {}
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
+                name = line.split(":")[0]
+                if name in fields:
+                    found[name] = int(line.split()[1])
     except OSError:
         pass
-    return None
+    return [found.get(f) for f in fields]
 
 
 def reset_peak():
@@ -129,16 +132,14 @@ def reset_peak():
     try:
         with open("/proc/self/clear_refs", "w") as fh:
             fh.write("5")
-    except OSError:
-        pass
-    now = _status_kb("VmRSS")
-    if now is None or _status_kb("VmHWM") != now:  # not reset: the peak so far
+    except OSError:  # not allowed: the peak so far is the baseline
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return now
+    rss, hwm = _status_kb("VmRSS", "VmHWM")
+    return rss if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def peak_kb():
-    hwm = _status_kb("VmHWM")
+    (hwm,) = _status_kb("VmHWM")
     return hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
@@ -175,10 +176,12 @@ def one_run(loss, impl, gb, chunk_mb, scheduler, workers):
     if client is not None:
         client.close()
         cluster.close()
-    grew = max(after[k] - before[k] for k in before)
+    # the cluster's figure: every worker's peak above its own baseline, added up (the
+    # largest alone moves with where the scheduler happened to place the chunks)
+    grew = [after[k] - before[k] for k in before]
     return {"loss": loss, "impl": impl, "gb": gb, "scheduler": scheduler, "seconds": seconds,
-            "peak_mb": max(after.values()) / 1024, "grew_mb": grew / 1024,
-            "grad": np.asarray(g).tolist()}
+            "peak_mb": max(after.values()) / 1024, "grew_mb": sum(grew) / 1024,
+            "grew_max_mb": max(grew) / 1024, "grad": np.asarray(g).tolist()}
 
 
 def probe(losses, sizes, chunk_mb, impls=("hand", "srcdiff"), threads=2, cols=COLS):
@@ -275,7 +278,7 @@ def main(argv=None):
         return 0
     print(f"chunks of {a.chunk_mb:g} MB, {COLS} columns, {a.workers} threads or worker "
           f"processes, {a.repeat} pairs of runs; memory = peak resident memory while the "
-          "gradient computes, above what the process held before (the largest worker's)")
+          "gradient computes, above what the process held before (summed over a cluster's workers)")
     print(f"{'scheduler':>9} {'loss':>14} {'GB':>5} {'hand MB':>8} {'srcdiff MB':>10} "
           f"{'ratio':>6} {'range':>11} {'hand s':>7} {'srcdiff s':>9} {'max rel diff':>12}")
     worst, runs = 0.0, []
