@@ -5,7 +5,8 @@ whole-dataset value) the gradient with respect to the weights is computed over a
 design matrix X that never exists in memory as a whole: its chunks are drawn lazily
 (`dask.array.random`), so a gradient that runs out of core holds a few chunks at a
 time, and one that keeps all of X grows with the logical size. Each run is a fresh
-process: it builds the lazy gradient (srcdiff's transform, and a branch's condition,
+process: it computes a small gradient (what a process's first computation costs once),
+builds the lazy gradient (srcdiff's transform, and a branch's condition,
 which both gradients compute while building), resets the kernel's peak resident memory
 (VmHWM, through /proc/self/clear_refs; ru_maxrss where that is not allowed), computes
 the gradient, and reports its peak above the resident memory before computing (glibc's
@@ -163,8 +164,12 @@ def one_run(loss, impl, gb, chunk_mb, scheduler, workers):
     t0 = time.perf_counter()
     with dask.config.set(scheduler="threads", num_workers=workers) if client is None \
             else _nothing():
-        # build the lazy gradient first (srcdiff's transform; a branch's condition, which
-        # both compute here), then measure what computing it takes
+        # a small gradient first: what the first computation of a process (or worker)
+        # costs once (thread pools, modules imported on first use) is counted for neither
+        w0, X0, y0 = data(4 * chunk_mb / 1e3, chunk_mb, seed=1)
+        (X0.T @ (X0 @ da.from_array(w0) - y0)).compute()
+        # build the lazy gradient (srcdiff's transform; a branch's condition, which both
+        # compute here), then measure what computing it takes
         g = f(da.from_array(w), X, y)
         if client is None:
             before = {"main": reset_peak()}
