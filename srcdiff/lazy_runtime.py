@@ -1,9 +1,10 @@
 """Runtime helpers that keep gradients of lazy, chunked arrays (Dask) to one pass.
 
 `broadcast_back(g, a)` is the adjoint of a sum spread back over the summed array `a`:
-`numpy.broadcast_to(g, numpy.shape(a))`, and where `a` has a length not known before
-computing (Dask's NaN, after a boolean mask or from unknown chunk sizes), which nothing
-can be broadcast to, `g` plus zeros made from `a`'s own chunks.
+`numpy.broadcast_to(g, numpy.shape(a))`; on Dask, in `a`'s own chunks (a view of `g` per
+chunk); and where `a` has a length not known before computing (Dask's NaN, after a
+boolean mask or from unknown chunk sizes), which nothing can be broadcast to, `g` plus
+zeros made from `a`'s own chunks.
 
 `decided(c)` is a branch condition as a Python bool, computed once: the adjoint
 branches on it again, and testing a lazy array computes it each time.
@@ -23,9 +24,29 @@ def broadcast_back(grad, like):
     """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
     shape of `like`, the summed array or its shape stand-in."""
     shape = numpy.shape(like)
-    if type(like) is not numpy.ndarray and any(k != k for k in shape):
-        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    if type(like) is not numpy.ndarray:
+        if any(k != k for k in shape):
+            return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+        if _is_dask(like):
+            return _broadcast_chunked(grad, like, shape)
     return numpy.broadcast_to(grad, shape)
+
+
+def _is_dask(value):
+    return type(value).__module__.startswith("dask.") and hasattr(value, "chunks")
+
+
+def _broadcast_chunked(grad, like, shape):
+    """`grad` broadcast to `shape` in the chunks of the Dask array `like`: a view of `grad`
+    per chunk. (`numpy.broadcast_to` gives one chunk as long as `like`; the elementwise
+    operations that follow split it into `like`'s chunks, and Dask copies each piece of
+    a view so much larger than the piece: a cotangent as large as the data, held at once.)"""
+    import dask.array
+    grad = dask.array.asarray(grad)
+    new = len(shape) - grad.ndim
+    chunks = tuple(like.chunks[i] if i < new or grad.shape[i - new] == 1 else grad.chunks[i - new]
+                   for i in range(len(shape)))
+    return dask.array.broadcast_to(grad, shape, chunks=chunks)
 
 
 def decided(condition):

@@ -2,7 +2,8 @@
 
 The codegen command copies the source of the helpers a module needs into that
 module, so each helper must stand alone (no shared state, and no srcdiff imports but
-the exception class its refusals raise, which the command copies along).
+the exception class its refusals raise and lazy_runtime's broadcast_back, which the
+command copies along).
 Arrays are only ever made from other arrays (`zeros_like`, `ones_like`), so
 the same helpers run on any array type NumPy dispatches to (CuPy, Dask).
 """
@@ -13,6 +14,7 @@ import math
 import numpy
 
 from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
+from .lazy_runtime import broadcast_back  # copied along too (it needs numpy only)
 
 
 def unbroadcast(grad, like):
@@ -636,10 +638,8 @@ def reduce_grad(grad, like, axis, keepdims):
         for a in _axes_of(axis, ndim):
             shape.insert(a, 1)
         grad = numpy.reshape(grad, tuple(shape)) if ndim else grad
-    if any(k != k for k in numpy.shape(like)):
-        # a length not known before computing (Dask): broadcast by adding zeros of its chunks
-        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
-    return numpy.broadcast_to(grad, numpy.shape(like))
+    # (on Dask, in `like`'s chunks, or its unknown lengths: srcdiff/lazy_runtime.py)
+    return broadcast_back(grad, like)
 
 
 def reduced_count(like, result):

@@ -66,6 +66,23 @@ class ShapeOf:
         return f"ShapeOf({self.shape})"
 
 
+def _broadcast_chunked(grad, like, shape):
+    """`grad` broadcast to `shape` in the chunks of the Dask array `like`: a view of `grad`
+    per chunk. (`numpy.broadcast_to` gives one chunk as long as `like`; the elementwise
+    operations that follow split it into `like`'s chunks, and Dask copies each piece of
+    a view so much larger than the piece: a cotangent as large as the data, held at once.)"""
+    import dask.array
+    grad = dask.array.asarray(grad)
+    new = len(shape) - grad.ndim
+    chunks = tuple(like.chunks[i] if i < new or grad.shape[i - new] == 1 else grad.chunks[i - new]
+                   for i in range(len(shape)))
+    return dask.array.broadcast_to(grad, shape, chunks=chunks)
+
+
+def _is_dask(value):
+    return type(value).__module__.startswith("dask.") and hasattr(value, "chunks")
+
+
 def _writeable(array):
     """False for a view the caller must not get (NumPy's read-only broadcast views, and on
     CuPy, which has no read-only flag, views with a zero stride)."""
@@ -83,8 +100,11 @@ def broadcast_back(grad, like):
     """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
     shape of `like`, the summed array or its shape stand-in."""
     shape = numpy.shape(like)
-    if type(like) is not numpy.ndarray and any(k != k for k in shape):
-        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    if type(like) is not numpy.ndarray:
+        if any(k != k for k in shape):
+            return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+        if _is_dask(like):
+            return _broadcast_chunked(grad, like, shape)
     return numpy.broadcast_to(grad, shape)
 
 

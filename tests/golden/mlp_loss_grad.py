@@ -65,11 +65,28 @@ def _axes_of(axis, ndim):
     return tuple(sorted(int(a) % ndim for a in axes)) if ndim else ()
 
 
+def _broadcast_chunked(grad, like, shape):
+    """`grad` broadcast to `shape` in the chunks of the Dask array `like`: a view of `grad`
+    per chunk. (`numpy.broadcast_to` gives one chunk as long as `like`; the elementwise
+    operations that follow split it into `like`'s chunks, and Dask copies each piece of
+    a view so much larger than the piece: a cotangent as large as the data, held at once.)"""
+    import dask.array
+    grad = dask.array.asarray(grad)
+    new = len(shape) - grad.ndim
+    chunks = tuple(like.chunks[i] if i < new or grad.shape[i - new] == 1 else grad.chunks[i - new]
+                   for i in range(len(shape)))
+    return dask.array.broadcast_to(grad, shape, chunks=chunks)
+
+
 def _count(shape):
     n = 1
     for k in shape:
         n *= int(k)
     return n
+
+
+def _is_dask(value):
+    return type(value).__module__.startswith("dask.") and hasattr(value, "chunks")
 
 
 def _writeable(array):
@@ -89,8 +106,11 @@ def broadcast_back(grad, like):
     """`grad` (the adjoint of a sum, its reduced axes kept as length one) broadcast to the
     shape of `like`, the summed array or its shape stand-in."""
     shape = numpy.shape(like)
-    if type(like) is not numpy.ndarray and any(k != k for k in shape):
-        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+    if type(like) is not numpy.ndarray:
+        if any(k != k for k in shape):
+            return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
+        if _is_dask(like):
+            return _broadcast_chunked(grad, like, shape)
     return numpy.broadcast_to(grad, shape)
 
 
@@ -295,10 +315,8 @@ def reduce_grad(grad, like, axis, keepdims):
         for a in _axes_of(axis, ndim):
             shape.insert(a, 1)
         grad = numpy.reshape(grad, tuple(shape)) if ndim else grad
-    if any(k != k for k in numpy.shape(like)):
-        # a length not known before computing (Dask): broadcast by adding zeros of its chunks
-        return grad + numpy.zeros_like(like, dtype=numpy.result_type(grad))
-    return numpy.broadcast_to(grad, numpy.shape(like))
+    # (on Dask, in `like`'s chunks, or its unknown lengths: srcdiff/lazy_runtime.py)
+    return broadcast_back(grad, like)
 
 
 def reduced_count(like, result):
