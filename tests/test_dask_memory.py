@@ -9,7 +9,8 @@ fifth of X: 1.6 then 3.2 MB. A gradient that holds one (a cotangent broadcast as
 chunk, split and copied) or all of X grows with the logical size where the hand-written
 one does not; one that runs out of core holds a few chunks either way.
 
-Noise (thread timing) moves a peak by a fraction of a chunk, so the test compares
+Noise (thread timing) moves a peak up by a fraction of a chunk (one run in a hundred saw a
+hand-written peak 0.5 MB high), so each peak is the least of three runs, and the test compares
 srcdiff with the hand-written gradient measured in the same process, by how much each
 grows as the size doubles and by their ratio, never against absolute megabytes.
 """
@@ -27,18 +28,26 @@ COLS = 5
 VECTOR_MB = SMALL * 1e3 / COLS  # a data-length vector at the small size: 1.6 MB
 
 
+RUNS = 3  # a peak is the least of three runs: thread timing only ever adds to one
+
+
 @pytest.fixture(scope="module")
 def peaks():
     pytest.importorskip("dask.array")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [ROOT] + [p for p in [os.environ.get("PYTHONPATH")] if p]))
-    done = subprocess.run(
-        [sys.executable, "-W", "ignore", os.path.join(ROOT, "benchmarks", "dask_out_of_core.py"),
-         "--probe", "--impl", "hand,srcdiff", "--loss", ",".join(LOSSES),
-         "--gb", f"{SMALL},{LARGE}", "--chunk-mb", "0.5", "--cols", str(COLS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    least = {}
+    for _ in range(RUNS):
+        done = subprocess.run(
+            [sys.executable, "-W", "ignore",
+             os.path.join(ROOT, "benchmarks", "dask_out_of_core.py"),
+             "--probe", "--impl", "hand,srcdiff", "--loss", ",".join(LOSSES),
+             "--gb", f"{SMALL},{LARGE}", "--chunk-mb", "0.5", "--cols", str(COLS)],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        for key, mb in json.loads(done.stdout.strip().splitlines()[-1]).items():
+            least[key] = min(mb, least.get(key, mb))
+    return least
 
 
 @pytest.mark.parametrize("loss", LOSSES)
