@@ -67,19 +67,23 @@ def _survey(module):
         if not marked and (getattr(node, S.METHOD_FORM, None)
                            or getattr(node, S.KEYWORD_ONLY, None)):
             marked = True
-        if not empty and isinstance(node, (S.stmt, S.excepthandler)) and _has_empty_block(node):
+        if not empty and _empty_fields(node):
             empty = True
     return marked, empty
 
 
-def _has_empty_block(node):
+def _empty_fields(node):
+    """The blocks of a statement (or handler) that would print with no statement in them."""
+    if not isinstance(node, (S.stmt, S.excepthandler)):
+        return []
+    out = []
     for field in _REQUIRED + _OPTIONAL:
         block = getattr(node, field, None)
         if not isinstance(block, list) or (field in _OPTIONAL and not block):
             continue
         if all(_is_comment(s) for s in block):
-            return True
-    return False
+            out.append(field)
+    return out
 
 
 def _empty_blocks(module):
@@ -87,16 +91,7 @@ def _empty_blocks(module):
 
     Passes can leave a block empty (copy propagation removing `d_v = d_v`) or holding
     only comment markers, which print as `#` lines; Python needs a `pass` there."""
-    found = []
-    for node in S.walk(module):
-        if isinstance(node, (S.stmt, S.excepthandler)) and _has_empty_block(node):
-            for field in _REQUIRED + _OPTIONAL:
-                block = getattr(node, field, None)
-                if not isinstance(block, list) or (field in _OPTIONAL and not block):
-                    continue
-                if all(_is_comment(s) for s in block):
-                    found.append((node, field))
-    return found
+    return [(node, field) for node in S.walk(module) for field in _empty_fields(node)]
 
 
 def _is_comment(stmt):

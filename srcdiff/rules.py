@@ -26,6 +26,7 @@ functions known but not implemented yet (`NOT_IMPLEMENTED`, with a hint).
 import inspect
 import sys
 import textwrap
+import threading
 import types
 
 from . import syntax as S
@@ -123,7 +124,7 @@ class _Source:
     def __init__(self, make):
         self.make = make
         self.made = None
-        self.lock = __import__("threading").Lock()
+        self.lock = threading.Lock()
 
     def get(self):
         with self.lock:
@@ -453,7 +454,7 @@ def not_implemented_hint(func):
 
 
 _loaded = False
-_loading = __import__("threading").RLock()  # first uses from several threads wait for one load
+_loading = threading.RLock()  # first uses from several threads wait for one load
 
 
 def _templates_package():
