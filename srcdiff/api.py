@@ -454,8 +454,9 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
         return _boundary.api(lambda fn: _transform(kind, fn, wrt, has_aux, backend))
     if not isinstance(backend, str):
         raise ArgumentError(f"backend must be a module name such as 'cupy', not {backend!r}")
-    if isinstance(f, (Derivative, Composite)):
-        return _differentiate_derivative(kind, f, wrt)
+    if _is_derived(f):  # a derivative srcdiff made: srcdiff/compose.py
+        from . import compose
+        return compose.transform(kind, f, wrt, has_aux)
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
         raise ArgumentError(f"srcdiff.{kind} needs a Python function whose source it can read, "
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
@@ -515,13 +516,19 @@ def jvp(f=None, wrt=0, argnums=None):
 @_boundary.api
 def source(derivative):
     """The emitted Python source of any function srcdiff made, as a string."""
-    if isinstance(derivative, (Derivative, Composite)):
+    if _is_derived(derivative):
         return derivative.source
     from .loader import source_of
     text = source_of(derivative)
     if text is None:
         raise SrcdiffError(f"{derivative!r} was not made by srcdiff")
     return text
+
+
+def _is_derived(f):
+    """A derivative srcdiff made (its transforms are made by srcdiff/compose.py)."""
+    from .compose import Composed
+    return isinstance(f, (Derivative, Composite, Composed))
 
 
 # --- higher order ---------------------------------------------------------------------
@@ -533,7 +540,8 @@ class Composite:
     derivatives).
     """
 
-    def __init__(self, name, fn, signature, call, shown):
+    def __init__(self, name, fn, signature, call, shown, recipe=None):
+        self._recipe = recipe  # (kind, fn, wrt): how srcdiff/compose.py makes it again
         self.__name__ = name
         self.__qualname__ = name
         self.__doc__ = f"{name} (srcdiff)"
@@ -638,27 +646,6 @@ class _OverGradient:
         return self.derivative.source
 
 
-def _differentiate_derivative(kind, d, wrt):
-    """grad of a gradient srcdiff made: forward mode over its emitted code."""
-    if kind != "grad" or not isinstance(d, Derivative) or d._kind != "grad":
-        raise ArgumentError(f"srcdiff.{kind} of {d!r} is not supported",
-                            hint="differentiate srcdiff.grad(f) with srcdiff.grad, or use "
-                                 "srcdiff.hessian, srcdiff.hvp and srcdiff.jacobian")
-    f, inner = d._fn, d._wrt
-    outer, outer_single = _normalize_wrt(f, wrt)
-    # grad_B(sum(grad_A f)) == H_BA . ones_A: the tangent of grad_B f along ones in A
-    # (mixed second derivatives are symmetric for twice-differentiable f)
-    over = _OverGradient(f, outer[0] if outer_single else outer, inner)
-
-    def second(*args, **kwargs):
-        along, arguments = over(args, kwargs)
-        tangents = {f"tangent_{a}": _ones_like(arguments[a]) for a in inner}
-        return along(**arguments, **tangents)[1]
-
-    return Composite(f"grad_grad_{getattr(f, '__name__', 'f')}", f, _signature(f),
-                     second, over)
-
-
 @_boundary.api
 def hvp(f, wrt=0, argnums=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
@@ -666,6 +653,9 @@ def hvp(f, wrt=0, argnums=None):
     Forward mode over the emitted reverse-mode gradient (forward-over-reverse).
     """
     wrt = _choose_wrt(wrt, argnums)
+    if _is_derived(f):
+        from . import compose
+        return compose.transform("hvp", f, wrt)
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("hvp differentiates with respect to one parameter",
@@ -688,7 +678,7 @@ def hvp(f, wrt=0, argnums=None):
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
     except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
         pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, over)
+    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, names[0]))
 
 
 def _copied(tree):
@@ -738,8 +728,9 @@ def jacobian(f, wrt=0, mode="reverse", argnums=None):
     import numpy
     if mode not in ("reverse", "forward"):
         raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
-    if isinstance(f, (Derivative, Composite)):
-        return _jacobian_of_gradient(f, wrt)
+    if _is_derived(f):
+        from . import compose
+        return compose.transform("jacobian", f, wrt, mode=mode)
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("jacobian differentiates with respect to one parameter")
@@ -778,7 +769,8 @@ def jacobian(f, wrt=0, mode="reverse", argnums=None):
             if isinstance(x, float) and not numpy.shape(value) and not complex_out:
                 return float(rows)
             return rows
-    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative)
+    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative,
+                     ("jacobian", f, name))
 
 
 def _is_complex(value):
@@ -832,37 +824,6 @@ def _refuse_complex(what, f, *values):
             hint="use srcdiff.hvp (complex vectors follow the gradient's convention)")
 
 
-def _jacobian_of_gradient(d, wrt):
-    """jacobian(srcdiff.grad(f, wrt=a), wrt=b): forward mode over the emitted gradient, one
-    column per element of b, whichever mode is asked for (the matrix is a block of f's
-    Hessian; reverse over the emitted gradient is not made)."""
-    if not isinstance(d, Derivative) or d._kind != "grad" or not d._single or d._has_aux:
-        raise ArgumentError(f"srcdiff.jacobian of {d!r} is not supported",
-                            hint="take the jacobian of srcdiff.grad(f) with one wrt, or use "
-                                 "srcdiff.hessian and srcdiff.hvp")
-    fn = d._fn
-    names, single = _normalize_wrt(fn, wrt)
-    if not single:
-        raise ArgumentError("jacobian differentiates with respect to one parameter")
-    name = names[0]
-    over = _OverGradient(fn, d._wrt[0], name)
-
-    def jac(*args, **kwargs):
-        import numpy
-        along, arguments = over(args, kwargs)
-        x = arguments[name]
-        _refuse_complex("jacobian", fn, x)
-        columns, out_shape = [], ()
-        for index, e in _basis(x):
-            value, tangent = along(**arguments, **{f"tangent_{name}": e})
-            out_shape = numpy.shape(value)
-            columns.append((index, tangent))
-        return _stack(columns, out_shape, x)
-
-    return Composite(f"jacobian_grad_{getattr(fn, '__name__', 'f')}", fn,
-                     _signature(fn), jac, over)
-
-
 @_boundary.api
 def hessian(f, wrt=0, argnums=None):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
@@ -871,6 +832,9 @@ def hessian(f, wrt=0, argnums=None):
     """
     wrt = _choose_wrt(wrt, argnums)
     import numpy
+    if _is_derived(f):
+        from . import compose
+        return compose.transform("hessian", f, wrt)
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("hessian differentiates with respect to one parameter")
@@ -885,4 +849,5 @@ def hessian(f, wrt=0, argnums=None):
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
-    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess, over)
+    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess, over,
+                     ("hessian", f, name))

@@ -1,0 +1,85 @@
+"""Helpers that the code srcdiff/compose.py generates calls (transforms of derivatives).
+
+A transform in reverse mode of a derivative (grad, vjp, jacobian of a grad, a jvp, ...)
+is built from forward passes over the derivative's emitted code, one per element of the
+input it differentiates: these helpers pick that element (`unit`), write each result in
+place of a copy (`with_item`, `with_column`) and contract outputs (`total`, `vdot`).
+Like srcdiff.runtime, each stands alone (numpy only) so the codegen command can copy it,
+and arrays are made only from other arrays. Their tangent rules are in
+templates/compose_rules.py.
+"""
+import numpy
+
+
+def _as_real(value):
+    return float(numpy.real(value)) if isinstance(value, complex) else value
+
+
+def unit(like, index):
+    """The unit tangent along element `index` (flat, C order) of `like`."""
+    if isinstance(like, (float, int)) or numpy.ndim(like) == 0 and not hasattr(like, "shape"):
+        return 1.0
+    out = numpy.zeros_like(like, dtype=numpy.result_type(like, float))
+    out.flat[index] = 1
+    return out
+
+
+def with_item(array, index, value):
+    """A copy of `array` with its element `index` (flat, C order) set to `value`."""
+    if isinstance(array, (float, int)):
+        return float(numpy.real(value))
+    out = numpy.array(array, copy=True)
+    out.flat[index] = numpy.real(value)
+    return out
+
+
+def item_of(array, index):
+    """Element `index` (flat) of `array` (a number for a number)."""
+    if isinstance(array, (float, int)):
+        return array
+    return numpy.reshape(array, -1)[index]
+
+
+def total(value):
+    """The sum of every element of every array in `value` (a number, array or container):
+    what a gradient of a function with several outputs differentiates."""
+    if value is None:
+        return 0.0
+    if isinstance(value, dict):
+        return sum((total(v) for v in value.values()), 0.0)
+    if isinstance(value, (list, tuple)):
+        return sum((total(v) for v in value), 0.0)
+    return numpy.sum(value)
+
+
+def vdot(cotangent, value):
+    """sum(cotangent * value) over every element, containers item by item."""
+    if value is None or cotangent is None:
+        return 0.0
+    if isinstance(value, dict):
+        return sum((vdot(cotangent[k], v) for k, v in value.items()), 0.0)
+    if isinstance(value, (list, tuple)):
+        return sum((vdot(c, v) for c, v in zip(cotangent, value)), 0.0)
+    return numpy.sum(numpy.real(cotangent * value))
+
+
+def jacobian_start(value, like):
+    """Zeros of shape value.shape + like.shape (a float when both are floats)."""
+    if isinstance(value, (list, tuple, dict)):
+        raise TypeError("srcdiff.jacobian of a derivative with several outputs (a tuple): "
+                        "take the jacobian of one of them")
+    if isinstance(like, (float, int)) and numpy.ndim(value) == 0:
+        return 0.0
+    return numpy.zeros(numpy.shape(value) + numpy.shape(like),
+                       dtype=numpy.result_type(value, like, float))
+
+
+def with_column(jacobian, index, column, like):
+    """A copy of `jacobian` with its column `index` (flat, over like's shape) set to
+    `column`."""
+    if isinstance(jacobian, (float, int)):
+        return float(numpy.real(column))
+    out = numpy.array(jacobian, copy=True)
+    where = numpy.unravel_index(index, numpy.shape(like)) if numpy.ndim(like) else ()
+    out[(Ellipsis,) + tuple(where)] = column
+    return out

@@ -1,0 +1,86 @@
+"""Rules for the helpers of emitted forward-mode code (srcdiff.forward_runtime), so that a
+jvp srcdiff made can itself be differentiated: forward over forward (jvp of jvp, every
+derivative of order three and more: srcdiff/compose.py builds them as forward mode over
+the emitted code of the order below).
+
+Each helper is linear in its tangent argument (the others only give structure): the
+tangent of its result is the helper applied to the incoming tangent.
+"""
+from srcdiff.forward_runtime import add_tangents, check_tangent, copy_tangent, output_tangent
+from srcdiff.rules import d, forward
+
+
+@forward(check_tangent)
+def check_tangent_tangent(y, tangent, value, name):
+    d[y] = check_tangent(d[tangent], value, name)
+
+
+@forward(copy_tangent)
+def copy_tangent_tangent(y, tangent):
+    d[y] = copy_tangent(d[tangent])
+
+
+@forward(add_tangents)
+def add_tangents_tangent(y, a, b):
+    d[y] = d[a]
+    d[y] = d[b]
+
+
+@forward(output_tangent)
+def output_tangent_tangent(y, tangent, value):
+    d[y] = output_tangent(d[tangent], value)
+
+
+# -- the helpers of srcdiff/compose.py's generated code (srcdiff.compose_runtime) --------
+from srcdiff.compose_runtime import (item_of, jacobian_start, total, unit, vdot,  # noqa: E402
+                                     with_column, with_item)
+from srcdiff.rules import nondifferentiable  # noqa: E402
+from srcdiff.runtime import zeros_like_value  # noqa: E402
+
+# a unit tangent and a zero Jacobian depend on shapes only
+nondifferentiable(unit, jacobian_start)
+
+
+@forward(with_item)
+def with_item_tangent(y, array, index, value):
+    d[y] = with_item(d[array], index, 0.0)
+    d[y] = with_item(zeros_like_value(array), index, d[value])
+
+
+@forward(item_of)
+def item_of_tangent(y, array, index):
+    d[y] = item_of(d[array], index)
+
+
+@forward(total)
+def total_tangent(y, value):
+    d[y] = total(d[value])
+
+
+@forward(vdot)
+def vdot_tangent(y, cotangent, value):
+    d[y] = vdot(d[cotangent], value)
+    d[y] = vdot(cotangent, d[value])
+
+
+@forward(with_column)
+def with_column_tangent(y, jacobian, index, column, like):
+    d[y] = with_column(d[jacobian], index, 0.0, like)
+    d[y] = with_column(zeros_like_value(jacobian), index, d[column], like)
+
+
+# -- second-order terms of `a * b` on operands that may be sequences (runtime_rules.py):
+# bilinear in the two derivatives they multiply (a and b only say which operation it is)
+from srcdiff.runtime import sequence_mul_grad_moved, sequence_mul_tangent_moved  # noqa: E402
+
+
+@forward(sequence_mul_tangent_moved)
+def sequence_mul_tangent_moved_tangent(y, tangent, moved_tangent, a, b, like, which, moved):
+    d[y] = sequence_mul_tangent_moved(d[tangent], moved_tangent, a, b, like, which, moved)
+    d[y] = sequence_mul_tangent_moved(tangent, d[moved_tangent], a, b, like, which, moved)
+
+
+@forward(sequence_mul_grad_moved)
+def sequence_mul_grad_moved_tangent(y, grad, tangent, a, b, which, moved):
+    d[y] = sequence_mul_grad_moved(d[grad], tangent, a, b, which, moved)
+    d[y] = sequence_mul_grad_moved(grad, d[tangent], a, b, which, moved)
