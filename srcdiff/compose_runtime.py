@@ -64,10 +64,12 @@ def vdot(cotangent, value):
 
 
 def jacobian_start(value, like):
-    """Zeros of shape value.shape + like.shape (a float when both are floats)."""
-    if isinstance(value, (list, tuple, dict)):
-        raise TypeError("srcdiff.jacobian of a derivative with several outputs (a tuple): "
-                        "take the jacobian of one of them")
+    """Zeros of shape value.shape + like.shape (a float when both are floats); for several
+    outputs (a tuple or list), one such Jacobian per output."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(jacobian_start(v, like) for v in value)
+    if isinstance(value, dict):
+        return {k: jacobian_start(v, like) for k, v in value.items()}
     if isinstance(like, (float, int)) and numpy.ndim(value) == 0:
         return 0.0
     return numpy.zeros(numpy.shape(value) + numpy.shape(like),
@@ -76,7 +78,14 @@ def jacobian_start(value, like):
 
 def with_column(jacobian, index, column, like):
     """A copy of `jacobian` with its column `index` (flat, over like's shape) set to
-    `column`."""
+    `column` (0 for a zero column; outputs in a tuple, list or dict item by item)."""
+    if isinstance(jacobian, (list, tuple)):
+        columns = column if isinstance(column, (list, tuple)) else [column] * len(jacobian)
+        return type(jacobian)(with_column(j, index, c, like)
+                              for j, c in zip(jacobian, columns))
+    if isinstance(jacobian, dict):
+        return {k: with_column(j, index, column[k] if isinstance(column, dict) else column,
+                               like) for k, j in jacobian.items()}
     if isinstance(jacobian, (float, int)):
         return float(numpy.real(column))
     out = numpy.array(jacobian, copy=True)

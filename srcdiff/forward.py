@@ -624,10 +624,20 @@ def _container_names(body):
             if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
                     and isinstance(stmt.targets[0], S.Name)
                     and isinstance(stmt.value, S.Name) and stmt.value.id in out
-                    and stmt.targets[0].id not in out):
+                    and stmt.targets[0].id not in out) or _zero_list_of(stmt, out):
                 out.add(stmt.targets[0].id)
                 changed = True
     return out
+
+
+def _zero_list_of(stmt, containers):
+    """`tan_tape = zeros_like_value(tape)` in emitted forward code: the tangent of a list
+    (a tape its helpers fill) is a list too, filled by the same calls (forward over forward:
+    third derivatives through helpers)."""
+    return (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)
+            and stmt.targets[0].id not in containers and stmt.sd.kind == "call"
+            and stmt.sd.func is _zeros_like_value() and len(stmt.value.args) == 1
+            and isinstance(stmt.value.args[0], S.Name) and stmt.value.args[0].id in containers)
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
@@ -903,3 +913,8 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
     function_text = emit.to_source([fdef] + fwd.program.defs)
     return transform.Emitted(header + function_text, name, bindings, fn, origin, function_text,
                              "forward", wrt)
+
+
+def _zeros_like_value():
+    from .runtime import zeros_like_value
+    return zeros_like_value

@@ -24,6 +24,14 @@ class ChainGlobals(dict):
             raise KeyError(key)
         return self._resolver.lookup(key)
 
+    def __contains__(self, key):
+        # a name read through the user's function counts as one of these globals: code that
+        # differentiates emitted code (a derivative of a derivative) asks where names live
+        if dict.__contains__(self, key):
+            return True
+        resolver = self._resolver
+        return resolver is not None and (key in resolver.globals or key in resolver.cells)
+
 
 _SOURCES = weakref.WeakKeyDictionary()  # an emitted function's code -> its full text
 

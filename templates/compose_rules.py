@@ -84,3 +84,12 @@ def sequence_mul_tangent_moved_tangent(y, tangent, moved_tangent, a, b, like, wh
 def sequence_mul_grad_moved_tangent(y, grad, tangent, a, b, which, moved):
     d[y] = sequence_mul_grad_moved(d[grad], tangent, a, b, which, moved)
     d[y] = sequence_mul_grad_moved(grad, d[tangent], a, b, which, moved)
+
+
+# -- value_and_grad's copy of the value it returns (srcdiff/transform.py _keep_values) ---
+from srcdiff.runtime import snapshot  # noqa: E402
+
+
+@forward(snapshot)
+def snapshot_tangent(y, value):
+    d[y] = snapshot(d[value])
