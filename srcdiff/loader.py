@@ -55,8 +55,21 @@ def load(text, name, filename, bindings, user_fn):
         exec(code, namespace)
         fn = namespace[name]
         _release_with(fn, filename, lines)
+        _register_helpers(code, text)
     _SOURCES[fn.__code__] = text
     return fn
+
+
+def _register_helpers(code, text):
+    """Every function the text defines (an emitted gradient's helper pairs too) reads its
+    source from the loader, not from linecache, which keeps only the variant last loaded
+    under a file name: differentiating a derivative reads its helpers' code."""
+    import types
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            if const.co_name != FACTORY:
+                _SOURCES[const] = text
+            _register_helpers(const, text)
 
 
 def _release_with(fn, filename, lines):
@@ -100,6 +113,7 @@ def _load_fast(text, name, filename, bindings, user_fn):
     make = types.FunctionType(inner, fn.__globals__, FACTORY)
     made = make(**bindings)
     _release_with(made, filename, lines)
+    _register_helpers(inner, text)
     return made
 
 

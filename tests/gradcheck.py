@@ -595,3 +595,106 @@ def complex_numerical_grad(f, z, eps=1e-6):
         e[i] = eps
         g[i] = (f(z + e) - f(z - e)) / (2 * eps) - 1j * (f(z + 1j * e) - f(z - 1j * e)) / (2 * eps)
     return g
+
+
+# --- transforms of derivatives (srcdiff/compose.py) ---------------------------------------
+TRANSFORMS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "jacobian_fwd", "hessian",
+              "hvp")
+
+
+def make_transform(kind, f, wrt=0):
+    """srcdiff.<kind>(f, wrt) ("jacobian_fwd": srcdiff.jacobian(f, mode="forward"))."""
+    if kind == "jacobian_fwd":
+        return srcdiff.jacobian(f, wrt=wrt, mode="forward")
+    return getattr(srcdiff, kind)(f, wrt=wrt)
+
+
+def transform_extras(kind, f, args, wrt=0, seed=0):
+    """The arguments a transform takes after f's: a cotangent shaped like f's output (vjp),
+    a tangent or vector shaped like the wrt argument (jvp, hvp), nothing for the others."""
+    rng = np.random.default_rng(seed)
+    if kind == "vjp":
+        return [_random_tree(f(*_copy_args(list(args))), rng)]
+    if kind in ("jvp", "hvp"):
+        return [_random_tree(args[wrt], rng)]
+    return []
+
+
+def _total(value):
+    return float(sum(np.sum(np.real(leaf)) for leaf in flatten(value)[0]))
+
+
+def check_transform(kind, d, *args, wrt=0, rtol=1e-4, atol=1e-6, seed=1):
+    """Assert srcdiff.<kind>(d) matches central differences of d itself along its argument
+    `wrt` (a real array or float), and return it. `d` is any function srcdiff can
+    differentiate: a derivative it made (grad(f), hessian(f), jvp(f), ...) included, so a
+    composition is checked against finite differences of the derivative one order below.
+
+    grad, value_and_grad, vjp: the gradient of sum(d) (of <u, d> for vjp, u random); jvp:
+    d's value and its directional difference along a random tangent; jacobian (either
+    mode): every column; hessian and hvp: central differences of srcdiff.grad(d) (itself
+    checked by the grad case). Nothing passed in may change.
+    """
+    rng = np.random.default_rng(seed)
+    x = args[wrt]
+    units = [np.eye(np.size(x))[i].reshape(np.shape(x)) if np.ndim(x) else 1.0
+             for i in range(np.size(x))]
+    before = _copy_args(list(args))
+
+    def along(fn, direction):
+        return lambda s: _difference(fn(*_moved_at(args, wrt, direction, s)),
+                                     fn(*_moved_at(args, wrt, direction, -s)), s)
+
+    def gradient_of(scalar):
+        def at(s):
+            slopes = [scalar(along(d, e)(s)) for e in units]
+            return np.reshape(slopes, np.shape(x)) if np.ndim(x) else float(slopes[0])
+        return at
+
+    t = make_transform(kind, d, wrt)
+    if kind == "grad":
+        got = t(*args)
+        _agrees(f"grad of {d!r}", got, gradient_of(_total), rtol, atol)
+    elif kind == "value_and_grad":
+        value, got = t(*args)
+        _agrees(f"value_and_grad's value of {d!r}", value, lambda s: d(*_copy_args(list(args))),
+                1e-10, 1e-12)
+        _agrees(f"value_and_grad of {d!r}", got, gradient_of(_total), rtol, atol)
+    elif kind == "vjp":
+        cotangent = _random_tree(d(*_copy_args(list(args))), rng)
+        got = t(*args, cotangent)
+        _agrees(f"vjp of {d!r}", got, gradient_of(lambda col: _pair(cotangent, col)), rtol,
+                atol)
+    elif kind == "jvp":
+        tangent = _random_tree(x, rng)
+        value, got = t(*args, tangent)
+        _agrees(f"jvp's value of {d!r}", value, lambda s: d(*_copy_args(list(args))), 1e-10,
+                1e-12)
+        _agrees(f"jvp of {d!r}", got, along(d, tangent), rtol, atol)
+    elif kind in ("jacobian", "jacobian_fwd"):
+        got = t(*args)
+
+        def columns(s):
+            cols = [along(d, e)(s) for e in units]
+            leaves = [flatten(c)[0] for c in cols]
+            rebuild = flatten(cols[0])[1]
+            stacked = [np.reshape(np.stack([np.asarray(c[k]) for c in leaves], -1),
+                                  np.shape(leaves[0][k]) + np.shape(x))
+                       for k in range(len(leaves[0]))]
+            return rebuild([float(j) if np.ndim(j) == 0 and isinstance(x, float) else j
+                            for j in stacked])
+        _agrees(f"{kind} of {d!r}", got, columns, rtol, atol)
+    elif kind == "hessian":
+        got = t(*args)
+        g = srcdiff.grad(d, wrt=wrt)
+        _agrees(f"hessian of {d!r}", got, lambda s: np.reshape(
+            np.stack([np.asarray(along(g, e)(s)) for e in units], -1),
+            np.shape(x) + np.shape(x)) if np.ndim(x) else float(along(g, 1.0)(s)), rtol, atol)
+    elif kind == "hvp":
+        vector = _random_tree(x, rng)
+        got = t(*args, vector)
+        _agrees(f"hvp of {d!r}", got, along(srcdiff.grad(d, wrt=wrt), vector), rtol, atol)
+    else:
+        raise ValueError(kind)
+    _assert_unchanged(list(args), before, f"{kind} of {d!r}")
+    return got
