@@ -33,13 +33,6 @@ def with_item(array, index, value):
     return out
 
 
-def item_of(array, index):
-    """Element `index` (flat) of `array` (a number for a number)."""
-    if isinstance(array, (float, int)):
-        return array
-    return numpy.reshape(array, -1)[index]
-
-
 def total(value):
     """The sum of every element of every array in `value` (a number, array or container):
     what a gradient of a function with several outputs differentiates."""

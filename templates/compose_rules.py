@@ -32,7 +32,7 @@ def output_tangent_tangent(y, tangent, value):
 
 
 # -- the helpers of srcdiff/compose.py's generated code (srcdiff.compose_runtime) --------
-from srcdiff.compose_runtime import (item_of, jacobian_start, total, unit, vdot,  # noqa: E402
+from srcdiff.compose_runtime import (jacobian_start, total, unit, vdot,  # noqa: E402
                                      with_column, with_item)
 from srcdiff.rules import nondifferentiable  # noqa: E402
 from srcdiff.runtime import zeros_like_value  # noqa: E402
@@ -45,11 +45,6 @@ nondifferentiable(unit, jacobian_start)
 def with_item_tangent(y, array, index, value):
     d[y] = with_item(d[array], index, 0.0)
     d[y] = with_item(zeros_like_value(array), index, d[value])
-
-
-@forward(item_of)
-def item_of_tangent(y, array, index):
-    d[y] = item_of(d[array], index)
 
 
 @forward(total)

@@ -470,7 +470,11 @@ def _check_once(f, args, wrt, modes, rtol, atol, rng, label):
 
 def _emitted(derivative, args):
     """The plain emitted function a Derivative runs for these arguments (srcdiff can
-    differentiate it again)."""
+    differentiate it again); for a transform of a derivative (srcdiff/compose.py), the
+    function it generated for them."""
+    if not isinstance(derivative, srcdiff.api.Derivative):
+        from srcdiff.compose import plain
+        return plain(derivative, args, {})[0]
     return derivative._compile(derivative._containers(args, {}), derivative._known_types(args, {}),
                                derivative._shapes(args, {}) if derivative._kind != "jvp" else None)
 
