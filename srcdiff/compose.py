@@ -232,7 +232,7 @@ class Composed:
             return self._jvp(fn, names, values, self._wrt[0])
         if values is not None:
             self._refuse_containers(names, values)
-        if kind == "grad" and self._single and _is_gradient(self._inner):
+        if kind in ("grad", "vjp") and self._single and _is_gradient(self._inner):
             return self._grad_of_gradient(fn, names, values, inner_args, inner_kwargs)
         if kind == "hvp":
             return self._hvp(inner_args, inner_kwargs)
@@ -257,7 +257,9 @@ class Composed:
                     "use srcdiff.jvp of the derivative")
 
     def _grad_of_gradient(self, fn, names, values, inner_args, inner_kwargs):
-        """grad_B(grad_A g) = the tangent of grad_B g along ones in A (one forward pass)."""
+        """grad_B(grad_A g) = the tangent of grad_B g along ones in A, and the vjp of grad_A g
+        with respect to B for a cotangent u the tangent of grad_B g along u in A (mixed
+        second derivatives are symmetric): one forward pass."""
         outer = self._wrt[0]
         inner_wrt = self._inner._wrt[0]
         along = self._inner if outer == inner_wrt else \
@@ -270,7 +272,7 @@ class Composed:
                 raise ArgumentError(f"grad of {_name(self._inner)}: {inner_wrt} holds a list, "
                                     "tuple or dict", hint="pass one array")
         jfn = self._jvp(gfn, gnames, gvalues, inner_wrt)
-        key = ("grad of grad", gfn, jfn)
+        key = (self._kind + " of grad", gfn, jfn)
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = self._write_grad_of_gradient(gfn, gnames, jfn,
@@ -305,14 +307,23 @@ class Composed:
         from .names import Namer
         namer = Namer(names)
         jname = namer.exact_or_fresh(jfn.__name__)
-        ones = namer.exact_or_fresh("ones_like_value")
         args = ", ".join(names)
-        doc = (f"Gradient of {_name(self._inner)} with respect to {outer}: forward mode over "
-               f"{gfn.__name__} along ones in {inner_wrt}\n    (its mixed second derivatives "
-               "are symmetric), one pass.")
-        body = [f"return {jname}({args}, {ones}({inner_wrt}))[1]"]
-        return self._load(self.__name__, names, doc, body,
-                          {jname: jfn, ones: runtime.ones_like_value}, [jfn])
+        bindings = {jname: jfn}
+        params = list(names)
+        if self._kind == "vjp":
+            direction = namer.exact_or_fresh("cotangent")
+            params.append(direction)
+            what = f"Vector-Jacobian product of {_name(self._inner)} with respect to {outer}"
+            along = direction
+        else:
+            ones = namer.exact_or_fresh("ones_like_value")
+            bindings[ones] = runtime.ones_like_value
+            what = f"Gradient of {_name(self._inner)} with respect to {outer}"
+            direction, along = f"{ones}({inner_wrt})", "ones"
+        doc = (f"{what}: forward mode over {gfn.__name__} along {along} in {inner_wrt}\n"
+               "    (its mixed second derivatives are symmetric), one pass.")
+        body = [f"return {jname}({args}, {direction})[1]"]
+        return self._load(self.__name__, params, doc, body, bindings, [jfn])
 
     def _write(self, fn, names, values, jfns):
         from .names import Namer
@@ -423,3 +434,148 @@ def source_tree(fn):
         out.append(text)
         todo += _CALLS.get(code, [])
     return "\n\n".join(t.rstrip("\n") + "\n" for t in out)
+
+
+# -- derivatives called inside differentiated code (the hook in lower.py's call) ----------
+def derivative_called(lowerer, func):
+    """The plain function to differentiate through when the callee `func` (a node) is a
+    derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level
+    or in a closure), or `srcdiff.grad(inner, ...)` written at the call, made here once.
+    None for any other callee."""
+    from . import api
+    from . import syntax as S
+    obj = None
+    if isinstance(func, S.Call) and isinstance(func.func, (S.Name, S.Attribute)):
+        maker = _static(lowerer, func.func)
+        if maker not in _MAKERS:
+            return None
+        args = [_static_argument(lowerer, a) for a in func.args]
+        keywords = {k.arg: _static_argument(lowerer, k.value) for k in func.keywords}
+        try:
+            obj = _MAKERS[maker](*args, **keywords)
+        except (TypeError, ArgumentError) as exc:
+            raise lowerer.error(func, f"this srcdiff transform can not be made: {exc}") from None
+    elif isinstance(func, (S.Name, S.Attribute)) and not (
+            isinstance(func, S.Name) and func.id in lowerer.locals):
+        obj = _static(lowerer, func)
+    if not isinstance(obj, (api.Derivative, api.Composite, Composed)):
+        return None
+    if isinstance(obj, api.Derivative) and obj._self is not None:
+        raise lowerer.error(func, f"srcdiff cannot differentiate through {obj!r}, a derivative "
+                            "of a bound method, called inside the function",
+                            hint="differentiate the method's function with the object passed "
+                                 "as its first argument")
+    made = _CALLED.get(obj)
+    if made is None:
+        made = _CALLED[obj] = _called_function(obj)
+    return made
+
+
+_CALLED = weakref.WeakKeyDictionary()  # derivative -> the function its calls lower to
+_RULE_NAMES = weakref.WeakValueDictionary()  # a name rules bind -> the derivative it means
+
+
+def _unique(name, obj):
+    """`name`, or name_2, name_3, ...: the rules of different calls may meet in one emitted
+    module, so one name never means two derivatives."""
+    candidate, n = name, 1
+    while _RULE_NAMES.get(candidate, obj) is not obj:
+        n += 1
+        candidate = f"{name}_{n}"
+    _RULE_NAMES[candidate] = obj
+    return candidate
+
+
+def _called_function(obj):
+    """A function calling `obj` with the derivative rules of a call of it: in reverse mode,
+    one vjp of `obj` per argument the caller differentiates (for a gradient, forward mode
+    over the gradient: one pass each), in forward mode its jvp. Those are derivatives
+    srcdiff made too, so the caller's own derivatives can be differentiated again."""
+    from . import __version__, api, loader, rules
+    from .lower import GENERATED_PREFIX
+    from .names import Namer
+    sig = api._signature(obj)
+    params = [p.name for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if len(params) != len(sig.parameters):
+        raise ArgumentError(f"{obj!r} takes *args or **kwargs")
+    name = _name(obj)
+    namer = Namer(params + ["d", "tangent_part"])
+    target = namer.exact_or_fresh(name)
+    args = ", ".join(params)
+    text = (f"# Code generated by srcdiff {__version__}: a call of {obj!r} inside a "
+            f"differentiated function. DO NOT EDIT.\n"
+            f"def {target}({args}):\n    return {target}_derivative({args})\n")
+    namespace = {f"{target}_derivative": obj, "__name__": "srcdiff.generated"}
+    filename = f"{GENERATED_PREFIX}compose-{next(_FILES)}/{target}.py"
+    fn = loader.load(text, target, filename, namespace, None)
+    result = namer.exact_or_fresh("result")
+    reverse_lines, forward_lines = [], []
+    rule_namespace = {"d": rules.d, "__name__": "srcdiff.compose_rules",
+                      "tangent_part": compose_runtime.tangent_part}
+    for p in params:
+        vjp, jvp = transform("vjp", obj, p), transform("jvp", obj, p)
+        vjp_name = _unique(namer.exact_or_fresh(f"vjp_{p}_of_{name}"), vjp)
+        jvp_name = _unique(namer.exact_or_fresh(f"jvp_{p}_of_{name}"), jvp)
+        rule_namespace[vjp_name], rule_namespace[jvp_name] = vjp, jvp
+        reverse_lines.append(f"    d[{p}] = {vjp_name}({args}, d[{result}])\n")
+        forward_lines.append(f"    d[{result}] = tangent_part({jvp_name}({args}, d[{p}]))\n")
+    for mode, table, lines in (("reverse", rules.REVERSE, reverse_lines),
+                               ("forward", rules.FORWARD, forward_lines)):
+        rule_text = f"def {target}_{mode}({result}, {args}):\n" + "".join(lines)
+        exec(compile(rule_text, f"<srcdiff rule of {target}>", "exec"), rule_namespace)
+        rule = rule_namespace[f"{target}_{mode}"]
+        rules._register(mode, table, [fn], rule,
+                        body=lambda text=rule_text: rules._parse_template_text(text),
+                        origin=f"srcdiff.compose ({mode} rule of a call of {obj!r})")
+    return fn
+
+
+def _static(lowerer, node):
+    if lowerer._global_path(node) is None:
+        return None
+    try:
+        return lowerer._static_value(node)
+    except Exception:  # noqa: BLE001 - not a name srcdiff can read: not a derivative
+        return None
+
+
+def _static_argument(lowerer, node):
+    """An argument of a transform written at the call: a constant, a tuple of them, or a
+    name of a function (or value) the differentiated function reads."""
+    from . import syntax as S
+    if isinstance(node, S.Constant):
+        return node.value
+    if isinstance(node, S.Tuple):
+        return tuple(_static_argument(lowerer, e) for e in node.elts)
+    if isinstance(node, (S.Name, S.Attribute)) and lowerer._global_path(node) is not None \
+            and not (isinstance(node, S.Name) and node.id in lowerer.locals):
+        return lowerer._static_value(node)
+    raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
+                        "takes functions by name and constant options",
+                        hint="make the derivative once outside (g = srcdiff.grad(inner)) and "
+                             "call g inside")
+
+
+def _makers():
+    from . import api
+    return {api.grad: api.grad, api.value_and_grad: api.value_and_grad, api.vjp: api.vjp,
+            api.jvp: api.jvp, api.jacobian: api.jacobian, api.hessian: api.hessian,
+            api.hvp: api.hvp}
+
+
+class _Makers(dict):
+    def __contains__(self, key):
+        self._fill()
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        self._fill()
+        return dict.__getitem__(self, key)
+
+    def _fill(self):
+        if not dict.__len__(self):
+            self.update(_makers())
+
+
+_MAKERS = _Makers()

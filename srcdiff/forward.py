@@ -649,7 +649,10 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "select_grad", "stacked_grad", "gradient_spacing_tangent",
                       # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's
                       # args adjoint is a list, one gradient per argument
-                      "odeint_vjp_jvp"}
+                      "odeint_vjp_jvp",
+                      # srcdiff.compose_runtime: the tangent of a call of a derivative srcdiff
+                      # made, which may return a tuple (value_and_grad, jvp)
+                      "tangent_part"}
 
 
 def _sum(terms, helper, container=False):

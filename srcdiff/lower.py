@@ -1339,6 +1339,10 @@ class Lowerer:
             raise self.error(node, f"srcdiff can only call functions defined in this "
                              f"function or at module level, not the value {func.id!r}",
                              hint="call the function by its own name")
+        from . import compose  # a derivative srcdiff made, called here: its emitted code
+        derived = compose.derivative_called(self, func)
+        if derived is not None:
+            return self._derivative_call(node, derived, out, discard)
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
@@ -1513,6 +1517,17 @@ class Lowerer:
             return self.info(stmt, "effect", func=func)
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
+
+    def _derivative_call(self, node, fn, out, discard):
+        """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
+        with the emitted code it runs, differentiated like any other."""
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        full, _ = self._bind_user_call(node, fn, args, keywords)
+        name = self.namer.fresh(fn.__name__)
+        self.bindings[name] = fn
+        value = S.Call(func=S.load(name), args=full, keywords=[])
+        return self._result(value, "call", fn, discard)
 
     def _super_call(self, node, out, discard):
         """super().method(...) / super(Cls, self).method(...): the function it resolves to

@@ -88,3 +88,23 @@ from srcdiff.runtime import snapshot  # noqa: E402
 @forward(snapshot)
 def snapshot_tangent(y, value):
     d[y] = snapshot(d[value])
+
+
+# -- reverse over reverse: a gradient srcdiff made, called inside a function differentiated
+# in reverse mode (lower.py's hook, srcdiff/compose.py derivative_called) ------------------
+from srcdiff.compose_runtime import finalize_adjoint  # noqa: E402
+from srcdiff.rules import reverse  # noqa: E402
+from srcdiff.runtime import finalize  # noqa: E402
+
+
+@reverse(finalize)
+def finalize_adjoint_rule(y, grad, like, name):
+    d[grad] = finalize_adjoint(d[y], grad)
+
+
+from srcdiff.compose_runtime import tangent_part  # noqa: E402
+
+
+@forward(tangent_part)
+def tangent_part_tangent(y, pair):
+    d[y] = tangent_part(d[pair])
