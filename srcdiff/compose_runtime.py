@@ -87,27 +87,6 @@ def with_column(jacobian, index, column, like):
     return out
 
 
-def finalize_adjoint(adjoint, grad):
-    """The adjoint of srcdiff.runtime.finalize(grad, like, name) with respect to `grad`:
-    finalize gives a gradient its input's shape (summing broadcast axes, or broadcasting
-    a smaller one), so its adjoint gives `adjoint` the shape of `grad` the other way."""
-    if grad is None or adjoint is None:
-        return None
-    if isinstance(grad, (list, tuple)):
-        return [finalize_adjoint(a, g) for a, g in zip(adjoint, grad)]
-    if isinstance(grad, dict):
-        return {k: finalize_adjoint(adjoint[k], g) for k, g in grad.items()}
-    shape, have = numpy.shape(grad), numpy.shape(adjoint)
-    if shape == have:
-        return adjoint
-    if numpy.size(adjoint) <= numpy.size(grad):  # grad was summed down to the input's shape
-        return numpy.broadcast_to(adjoint, shape).copy() if shape else adjoint
-    out = numpy.sum(adjoint, axis=tuple(range(len(have) - len(shape)))) if \
-        len(have) > len(shape) else adjoint  # grad was broadcast up to the input's shape
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and numpy.shape(out)[i] != 1)
-    return numpy.sum(out, axis=axes, keepdims=True) if axes else out
-
-
 def tangent_part(pair):
     """The tangent of a jvp's (value, tangent): the term a call of a derivative srcdiff made
     adds to its result's tangent (a tuple for value_and_grad or jvp: added item by item)."""

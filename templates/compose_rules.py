@@ -90,18 +90,7 @@ def snapshot_tangent(y, value):
     d[y] = snapshot(d[value])
 
 
-# -- reverse over reverse: a gradient srcdiff made, called inside a function differentiated
-# in reverse mode (lower.py's hook, srcdiff/compose.py derivative_called) ------------------
-from srcdiff.compose_runtime import finalize_adjoint  # noqa: E402
-from srcdiff.rules import reverse  # noqa: E402
-from srcdiff.runtime import finalize  # noqa: E402
-
-
-@reverse(finalize)
-def finalize_adjoint_rule(y, grad, like, name):
-    d[grad] = finalize_adjoint(d[y], grad)
-
-
+# -- the tangent of a call of a derivative srcdiff made (srcdiff/compose.py's rules) ----
 from srcdiff.compose_runtime import tangent_part  # noqa: E402
 
 

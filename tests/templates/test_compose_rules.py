@@ -51,3 +51,14 @@ def test_third_order_through_a_helper():
 
 def test_value_and_grad_snapshot():
     check(srcdiff.value_and_grad(with_helper), X, modes=("fwd",))
+
+
+def jvp_inside(x):
+    # a call of a jvp srcdiff made, differentiated in forward mode: its tangent is the
+    # tangent part of the jvp of that jvp (tangent_part)
+    return np.sum(srcdiff.jvp(sin_sum)(x, x * x)[1])
+
+
+def test_derivative_called_inside():
+    check(jvp_inside, X, modes=("fwd",))
+    check(srcdiff.jvp(jvp_inside), X, T, modes=("fwd",))  # forward over that tangent
