@@ -135,12 +135,16 @@ def _positional(fn, args, kwargs):
 
 
 def _extras(kind, inner_names, wrt):
+    """The parameters a transform takes after the inner derivative's (cotangent, tangents,
+    vector), named apart from those (jvp of a jvp: tangent_x_1 after tangent_x)."""
+    from .names import Namer
+    namer = Namer(inner_names)
     if kind == "vjp":
-        return ["cotangent"]
+        return [namer.exact_or_fresh("cotangent")]
     if kind == "jvp":
-        return [f"tangent_{w}" for w in wrt]
+        return [namer.exact_or_fresh(f"tangent_{w}") for w in wrt]
     if kind == "hvp":
-        return ["vector"]
+        return [namer.exact_or_fresh("vector")]
     return []
 
 

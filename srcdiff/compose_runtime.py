@@ -91,3 +91,9 @@ def tangent_part(pair):
     """The tangent of a jvp's (value, tangent): the term a call of a derivative srcdiff made
     adds to its result's tangent (a tuple for value_and_grad or jvp: added item by item)."""
     return pair[1]
+
+
+def tangent_of(value):
+    """`value` itself: marks a term of a tangent that may be a tuple or list, so that forward
+    code adds such terms item by item (add_tangents) rather than joining them with +."""
+    return value

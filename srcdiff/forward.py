@@ -652,7 +652,9 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "odeint_vjp_jvp",
                       # srcdiff.compose_runtime: the tangent of a call of a derivative srcdiff
                       # made, which may return a tuple (value_and_grad, jvp)
-                      "tangent_part"}
+                      "tangent_part", "tangent_of", "with_column",
+                      # second-order terms of `a * b` (templates/compose_rules.py)
+                      "sequence_mul_tangent_moved", "sequence_mul_grad_moved"}
 
 
 def _sum(terms, helper, container=False):

@@ -6,6 +6,7 @@ the emitted code of the order below).
 Each helper is linear in its tangent argument (the others only give structure): the
 tangent of its result is the helper applied to the incoming tangent.
 """
+from srcdiff.compose_runtime import tangent_of
 from srcdiff.forward_runtime import add_tangents, check_tangent, copy_tangent, output_tangent
 from srcdiff.rules import d, forward
 
@@ -22,8 +23,9 @@ def copy_tangent_tangent(y, tangent):
 
 @forward(add_tangents)
 def add_tangents_tangent(y, a, b):
-    d[y] = d[a]
-    d[y] = d[b]
+    # tangent_of: the two terms may be tuples or lists, added item by item (not joined)
+    d[y] = tangent_of(d[a])
+    d[y] = tangent_of(d[b])
 
 
 @forward(output_tangent)
@@ -97,3 +99,8 @@ from srcdiff.compose_runtime import tangent_part  # noqa: E402
 @forward(tangent_part)
 def tangent_part_tangent(y, pair):
     d[y] = tangent_part(d[pair])
+
+
+@forward(tangent_of)
+def tangent_of_tangent(y, value):
+    d[y] = tangent_of(d[value])
