@@ -1389,7 +1389,8 @@ class Lowerer:
         path = canonical_path(obj)
         module = getattr(obj, "__module__", "") or ""
         if path is not None and path.split(".")[0] == "srcdiff" and (
-                module in ("srcdiff.runtime", "srcdiff.forward_runtime")
+                module in ("srcdiff.runtime", "srcdiff.forward_runtime",
+                           "srcdiff.lazy_runtime", "srcdiff.compose_runtime")
                 or module.startswith("srcdiff.runtime_")):
             # srcdiff's own helpers (runtime, forward_runtime, runtime_stats, ...), met when
             # differentiating emitted code: bare names

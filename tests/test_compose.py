@@ -137,3 +137,73 @@ def test_inner_loop_is_kept_and_names_say_what_runs():
     assert "for " in text and "reversed(" in text  # the loop stays a loop
     # the inner gradient's vjp, by name (numbered when another one of that name was made)
     assert re.search(r"vjp_w_of_grad_inner_loss(_\d+)?\(w, DATA", text), text
+
+
+# --- second and third derivatives through what first derivatives handle -------------------
+def test_methods_of_objects_passed_in():
+    check_transform("hvp", method, X, SPRING)  # method calls spring.energy
+    check_transform("hvp", SPRING.energy, X)  # a bound method itself
+    check_transform("hessian", SPRING.energy, X)
+    check_transform("grad", srcdiff.grad(SPRING.energy), X)
+    check_transform("hvp", srcdiff.grad(SPRING.energy), X)
+
+
+def test_mutual_recursion_to_third_order():
+    from test_programs import mutual_recursion
+    check_transform("grad", srcdiff.grad(mutual_recursion), 0.7)
+    check_transform("grad", srcdiff.grad(srcdiff.grad(mutual_recursion)), 0.7)
+    check_transform("hvp", mutual_recursion, np.array([0.7, -0.2]))
+
+
+def test_helpers_from_other_modules_to_third_order():
+    from calls_helpers import uses_third_module
+    check_transform("hvp", uses_third_module, X)
+    check_transform("grad", srcdiff.grad(srcdiff.grad(uses_third_module)), X)
+
+
+# --- the codegen command writes second derivatives as standalone modules -------------------
+MODEL = '''import numpy as np
+
+
+def _act(v):
+    return v * np.tanh(v)
+
+
+def loss(w, x):
+    s = 0.0
+    for k in range(2):
+        if k > 0:
+            s = s + np.sum(_act(w * x) ** 2) / (k + 1)
+        else:
+            s = s + np.sum(np.sin(w) * x)
+    return s
+'''
+
+
+@pytest.mark.parametrize("args", [("--mode", "hvp"), ("--mode", "hessian"), ("--order", "2")])
+def test_codegen_second_derivatives(tmp_path, args):
+    import importlib.util
+    from test_cli import _run_standalone, run_cli
+    (tmp_path / "model.py").write_text(MODEL)
+    out = tmp_path / "second.py"
+    r = run_cli("model.py:loss", *args, "-o", str(out), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    hvp = args == ("--mode", "hvp")
+    assert ("def hvp_loss(w, x, vector):" if hvp else "def hessian_loss(w, x):") in text
+    assert "def jvp_grad_loss(w, x, tangent_w):" in text  # the function it calls, below it
+    w, x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -0.5]), np.array([0.5, 1.0, 2.0])
+    np.save(tmp_path / "in.npy", np.array([w, x, v]))
+    call = "second.hvp_loss(w, x, v)" if hvp else "second.hessian_loss(w, x)"
+    _run_standalone(tmp_path, "import numpy as np, second\n"
+                              "w, x, v = np.load('in.npy')\n"
+                              f"np.save('out.npy', {call})\n")
+    got = np.load(tmp_path / "out.npy")
+    spec = importlib.util.spec_from_file_location("compose_model", tmp_path / "model.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    gradient, eps = srcdiff.grad(model.loss), 1e-6  # against differences of the gradient
+    columns = [(gradient(w + eps * e, x) - gradient(w - eps * e, x)) / (2 * eps)
+               for e in (np.eye(3) if not hvp else [v])]
+    want = columns[0] if hvp else np.stack(columns, -1)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
