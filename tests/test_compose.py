@@ -207,3 +207,25 @@ def test_codegen_second_derivatives(tmp_path, args):
                for e in (np.eye(3) if not hvp else [v])]
     want = columns[0] if hvp else np.stack(columns, -1)
     np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+# --- examples/tanh_derivatives.py ------------------------------------------------------------
+def _example():
+    import os
+    import sys
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples"))
+    import tanh_derivatives
+    return tanh_derivatives
+
+
+def test_tanh_example_checks_every_curve():
+    example = _example()
+    curves = example.derivatives(np.linspace(-3.0, 3.0, 50))  # asserts the closed forms
+    assert len(curves) == 7
+
+
+def test_tanh_example_plots(tmp_path):
+    import os
+    pytest.importorskip("matplotlib")
+    out = _example().main(str(tmp_path / "tanh.png"))
+    assert out is not None and os.path.getsize(out) > 1000
