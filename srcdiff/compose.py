@@ -163,6 +163,7 @@ class Composed:
         self._has_aux = False
         self._made = {}  # (plain function, ...) -> generated function or jvp Derivative
         self._latest = None
+        self._shown = None
         base = name or f"{kind}_{_name(inner)}"
         self.__name__ = self.__qualname__ = base
         self.__module__ = getattr(self._fn, "__module__", None)
@@ -225,6 +226,7 @@ class Composed:
         derivative = self._made.get(key)
         if derivative is None:
             derivative = self._made[key] = api._transform("jvp", fn, wrt)
+        self._shown = derivative  # the view (html_view.py) shows the code it emits
         if values is None:
             return plain(derivative, None, None)[0]
         tangent = runtime.zeros_like_value(values[names.index(wrt)])
@@ -408,6 +410,17 @@ class Composed:
 
     def _repr_markdown_(self):
         return f"```python\n{self.source}```"
+
+    def _repr_html_(self):
+        from .html_view import to_html
+        return to_html(self)
+
+    @property
+    def shown_derivative(self):
+        """The Derivative (a jvp) whose emitted code the function a call runs calls."""
+        if self._shown is None:
+            self.__wrapped__
+        return self._shown
 
 
 def _is_gradient(obj):

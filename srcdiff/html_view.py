@@ -56,6 +56,9 @@ class Section:
 def _shown_derivative(obj):
     """The Derivative whose emitted code `obj` runs (a Composite runs one's)."""
     from .api import Composite, Derivative
+    from .compose import Composed
+    if isinstance(obj, Composed):  # a transform of a derivative: the jvp its function calls
+        obj = obj.shown_derivative
     if not isinstance(obj, (Derivative, Composite)):
         raise ArgumentError(f"srcdiff.show needs a derivative made by srcdiff.grad, "
                             f"value_and_grad, vjp, jvp, hessian, hvp or jacobian, not {obj!r}")
