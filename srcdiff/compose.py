@@ -220,7 +220,8 @@ class Composed:
         return made, tuple(values) + tuple(extras), {}
 
     def _jvp(self, fn, names, values, wrt):
-        """fn's emitted jvp along parameter `wrt`, compiled for these arguments."""
+        """fn's emitted jvp along parameter `wrt` (a name, or a tuple of them), compiled for
+        these arguments."""
         from . import api
         key = ("jvp", fn, wrt)
         derivative = self._made.get(key)
@@ -229,13 +230,15 @@ class Composed:
         self._shown = derivative  # the view (html_view.py) shows the code it emits
         if values is None:
             return plain(derivative, None, None)[0]
-        tangent = runtime.zeros_like_value(values[names.index(wrt)])
-        return plain(derivative, tuple(values) + (tangent,), {})[0]
+        along = wrt if isinstance(wrt, tuple) else (wrt,)
+        tangents = tuple(runtime.zeros_like_value(values[names.index(w)]) for w in along)
+        return plain(derivative, tuple(values) + tangents, {})[0]
 
     def _generated(self, fn, names, values, inner_args, inner_kwargs):
         kind = self._kind
-        if kind == "jvp" and len(self._wrt) == 1:
-            return self._jvp(fn, names, values, self._wrt[0])
+        if kind == "jvp":
+            return self._jvp(fn, names, values,
+                             self._wrt[0] if len(self._wrt) == 1 else self._wrt)
         if values is not None:
             self._refuse_containers(names, values)
         if kind in ("grad", "vjp") and self._single and _is_gradient(self._inner):

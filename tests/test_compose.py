@@ -229,3 +229,34 @@ def test_tanh_example_plots(tmp_path):
     pytest.importorskip("matplotlib")
     out = _example().main(str(tmp_path / "tanh.png"))
     assert out is not None and os.path.getsize(out) > 1000
+
+
+# --- several wrt, refusals, names ---------------------------------------------------------
+def _two(x, y):
+    return np.sum(np.sin(x) * y ** 2)
+
+
+def test_several_wrt_of_a_derivative():
+    from gradcheck import check_grad, check_jvp
+    gradient = srcdiff.grad(_two)
+    y = np.array([1.0, -2.0, 0.5])
+    check_jvp(gradient, X, y, wrt=(0, 1))
+    check_grad(gradient, X, y, wrt=(0, 1))
+    check_grad(srcdiff.jvp(_two, wrt=1), X, y, X, wrt=(0, 1))
+
+
+def test_what_is_refused_says_so():
+    with pytest.raises(srcdiff.ArgumentError, match="has_aux"):
+        srcdiff.grad(srcdiff.grad(lambda x: (np.sum(x * x), 1.0), has_aux=True))
+    with pytest.raises(srcdiff.ArgumentError, match="list, tuple or dict"):
+        srcdiff.grad(srcdiff.jvp(lambda p: p[0] * p[1]))([0.5, 2.0], [1.0, 0.0])
+
+
+def test_names_say_what_each_function_differentiates():
+    d = srcdiff.value_and_grad(srcdiff.jvp(loop))
+    d(X, X)
+    text = srcdiff.source(d)
+    assert text.splitlines()[1].startswith("def value_and_grad_jvp_loop(x, tangent_x):")
+    assert "def jvp_jvp_loop(" in text  # the function it calls, shown below it
+    third = srcdiff.grad(srcdiff.grad(srcdiff.grad(loop)))
+    assert "def grad_grad_grad_loop(x):" in srcdiff.source(third)
