@@ -192,6 +192,10 @@ class Composed:
         except SrcdiffError as exc:
             boundary.hide_internals(exc)
             raise
+        except ValueError as exc:  # a cotangent or tangent that does not fit (the helpers)
+            if "cotangent" in str(exc) or "tangent for" in str(exc):
+                raise ArgumentError(f"{self.__name__}: {exc}") from None
+            raise
 
     # -- the function a call runs ----------------------------------------------------
     def _split(self, args, kwargs):
@@ -324,6 +328,9 @@ class Composed:
             params.append(direction)
             what = f"Vector-Jacobian product of {_name(self._inner)} with respect to {outer}"
             along = direction
+            check = namer.exact_or_fresh("check_cotangent")
+            bindings[check] = runtime.check_cotangent  # shaped like the gradient, like A
+            direction = f"{check}({direction}, {inner_wrt})"
         else:
             ones = namer.exact_or_fresh("ones_like_value")
             bindings[ones] = runtime.ones_like_value
@@ -365,7 +372,7 @@ class Composed:
                     f"    {jac} = {helpers['with_column']}({jac}, {index}, "
                     f"{jnames[0]}({args}, {helpers['unit']}({w}, {index}))[1], {w})",
                     f"return {jac}"]
-            doc = f"Jacobian of {fn.__name__} with respect to {w}: {over} {w}."
+            doc = f"Jacobian of {fn.__name__} with respect to {w}:\n    {over} {w}."
             return self._load(self.__name__, params, doc, body, bind, [fn] + list(jfns))
         cotangent = None
         if kind == "vjp":
@@ -373,7 +380,7 @@ class Composed:
             params.append(cotangent)
         body, results = [], []
         for w, jname in zip(self._wrt, jnames):
-            g = namer.fresh(f"d_{w}")
+            g = namer.exact_or_fresh(f"d_{w}")
             contract = f"{helpers['vdot']}({cotangent}, " if cotangent else f"{helpers['total']}("
             body += [f"{g} = {zeros}({w})",
                      f"for {index} in range({numpy_name}.size({w})):",
@@ -385,7 +392,7 @@ class Composed:
             result = f"{fname}({args}), {result}"
         body.append(f"return {result}")
         wrt = ", ".join(self._wrt)
-        doc = f"{_TITLES[kind]} of {fn.__name__} with respect to {wrt}: {over} {wrt}."
+        doc = f"{_TITLES[kind]} of {fn.__name__} with respect to {wrt}:\n    {over} {wrt}."
         return self._load(self.__name__, params, doc, body, bind, [fn] + list(jfns))
 
     def _load(self, name, params, doc, body, bindings, calls):

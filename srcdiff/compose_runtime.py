@@ -50,9 +50,18 @@ def vdot(cotangent, value):
     if value is None or cotangent is None:
         return 0.0
     if isinstance(value, dict):
+        if not isinstance(cotangent, dict) or set(cotangent) != set(value):
+            raise ValueError(f"the cotangent must be a dict with the output's keys "
+                             f"({sorted(map(repr, value))})")
         return sum((vdot(cotangent[k], v) for k, v in value.items()), 0.0)
     if isinstance(value, (list, tuple)):
+        if not isinstance(cotangent, (list, tuple)) or len(cotangent) != len(value):
+            raise ValueError(f"the cotangent must be a tuple or list of {len(value)} "
+                             "values, like the output")
         return sum((vdot(c, v) for c, v in zip(cotangent, value)), 0.0)
+    if numpy.shape(cotangent) != numpy.shape(value):
+        raise ValueError(f"the cotangent has shape {numpy.shape(cotangent)} but the output "
+                         f"has shape {numpy.shape(value)}")
     return numpy.sum(numpy.real(cotangent * value))
 
 

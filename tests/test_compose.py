@@ -260,3 +260,11 @@ def test_names_say_what_each_function_differentiates():
     assert "def jvp_jvp_loop(" in text  # the function it calls, shown below it
     third = srcdiff.grad(srcdiff.grad(srcdiff.grad(loop)))
     assert "def grad_grad_grad_loop(x):" in srcdiff.source(third)
+
+
+def test_a_cotangent_that_does_not_fit_is_an_argument_error():
+    d = srcdiff.vjp(srcdiff.jvp(loop))  # the output is a pair (value, tangent)
+    with pytest.raises(srcdiff.ArgumentError, match="cotangent must be a tuple"):
+        d(X, X, 1.0)
+    with pytest.raises(srcdiff.ArgumentError, match="cotangent has shape"):
+        srcdiff.vjp(srcdiff.grad(vector))(X, np.ones(2))
