@@ -214,10 +214,10 @@ def check_hvp(f, *args, vector, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6):
 #   have the type, shape and dtype of what they differentiate;
 # * order=2: the forward-mode checks on the emitted derivative function x -> vjp(f)(x, u)
 #   (forward over reverse, the way srcdiff.hvp, srcdiff.hessian and grad(grad(f)) compose),
-#   and srcdiff.hvp itself for a scalar f of one argument. The other compositions do not
-#   compose in srcdiff today: reverse over reverse needs reverse rules for the runtime
-#   helpers of emitted gradients (finalize, scatter_add, ...), and forward or reverse over
-#   forward needs rules for forward_runtime.check_tangent / output_tangent.
+#   and srcdiff.hvp itself for a scalar f of one argument. Every other composition is
+#   checked by check_transform below (tests/test_compose.py): srcdiff/compose.py builds it
+#   from forward mode over emitted code (forward over forward uses the tangent rules of
+#   templates/compose_rules.py); reverse mode is never run over emitted reverse code.
 #
 # Complex leaves follow srcdiff's (JAX's) convention: for a real f of z = a + ib the
 # gradient is df/da - i df/db, and cotangents pair with values by Re(sum(u * y)).
