@@ -107,7 +107,7 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
             raise CodegenError(f"{path}:{func}: the function has no parameters")
         with inputs.shown_paths():
             if mode in ("hvp", "hessian"):
-                from .compose import second_order_source
+                from .compose_codegen import second_order_source
                 em = second_order_source(fn, names, mode, name=name)
             elif mode == "reverse":
                 em = transform.reverse_source(fn, names, "grad", name=name)

@@ -1339,8 +1339,8 @@ class Lowerer:
             raise self.error(node, f"srcdiff can only call functions defined in this "
                              f"function or at module level, not the value {func.id!r}",
                              hint="call the function by its own name")
-        from . import compose  # a derivative srcdiff made, called here: its emitted code
-        derived = compose.derivative_called(self, func)
+        from . import compose_calls  # a derivative srcdiff made, called here
+        derived = compose_calls.derivative_called(self, func)
         if derived is not None:
             return self._derivative_call(node, derived, out, discard)
         if not isinstance(func, (S.Name, S.Attribute)):
