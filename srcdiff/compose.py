@@ -267,12 +267,12 @@ class Composed:
             if isinstance(value, (list, tuple, dict)) or numpy.iscomplexobj(value) or \
                     isinstance(value, complex):
                 what = "a list, tuple or dict" if not numpy.iscomplexobj(value) and \
-                    not isinstance(value, complex) else "complex"
+                    not isinstance(value, complex) else "at complex values"
                 raise ArgumentError(
                     f"srcdiff.{self._kind} of {_name(self._inner)} with respect to {w}, "
                     f"{what}: transforms of derivatives in reverse mode differentiate real "
                     "arrays and numbers", hint="pass the values as one real array, or "
-                    "use srcdiff.jvp of the derivative")
+                    "use srcdiff.jvp of the derivative (srcdiff.hvp at complex values)")
 
     def _grad_of_gradient(self, fn, names, values, inner_args, inner_kwargs):
         """grad_B(grad_A g) = the tangent of grad_B g along ones in A, and the vjp of grad_A g
