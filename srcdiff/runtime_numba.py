@@ -1,0 +1,312 @@
+"""Runtime helpers for the Numba path (`srcdiff.grad(f, jit=True)`), dispatched by type.
+
+The code the Numba pass makes (srcdiff/numba_backend.py) calls these instead of the NumPy
+path's helpers (runtime.py), which test types with isinstance and return values of several
+types: Numba compiles each function for the types it is called with, and a helper here
+gives one implementation per type (a float, an array of n dimensions) through
+`numba.extending.overload`. Each helper is also a plain Python function that does the same
+thing, so the emitted source reads (and runs, for a check) without Numba.
+
+`NUMPY` is the `numpy` the compiled code calls: NumPy itself, except the reductions and
+constructors that Numba has no version of for a scalar (a 0-d array of the NumPy path is a
+float here), which take scalars too.
+
+Importing this module does not import Numba; `install()` registers the overloads (once).
+"""
+import types
+
+import numpy
+
+
+# --- the helpers, as plain Python -------------------------------------------------------
+def zeros_like_value(value):
+    """A zero derivative shaped like `value` (0.0 for a number)."""
+    if numpy.ndim(value) == 0 and not isinstance(value, numpy.ndarray):
+        return 0.0
+    return numpy.zeros_like(value)
+
+
+def ones_like_value(value):
+    """The seed of a gradient: ones shaped like the output (1.0 for a number)."""
+    if numpy.ndim(value) == 0 and not isinstance(value, numpy.ndarray):
+        return 1.0
+    return numpy.ones_like(value)
+
+
+def unbroadcast(grad, like):
+    """Sum `grad` over the axes broadcasting added or stretched, to the shape of `like`."""
+    shape = numpy.shape(like)
+    if numpy.shape(grad) == shape:
+        return grad
+    extra = numpy.ndim(grad) - len(shape)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape)
+                                       if n == 1 and numpy.shape(grad)[extra + i] != 1)
+    out = numpy.sum(grad, axis=axes) if axes else grad
+    return numpy.reshape(out, shape) if shape else float(out)
+
+
+def broadcast_back(grad, like):
+    """The adjoint of a sum (its reduced axes kept as length one) spread over `like`."""
+    if numpy.ndim(like) == 0:
+        return grad
+    return grad + numpy.zeros_like(like)
+
+
+def broadcast_like(tangent, like):
+    """A tangent broadcast to the shape of its value."""
+    if numpy.shape(tangent) == numpy.shape(like):
+        return tangent
+    return tangent + numpy.zeros_like(like)
+
+
+def matmul_grad_left(grad, a, b):
+    """Adjoint of `a` in `a @ b` (vectors and matrices)."""
+    if numpy.ndim(b) == 1:
+        return grad * b if numpy.ndim(a) == 1 else numpy.outer(grad, b)
+    if numpy.ndim(a) == 1:
+        return numpy.dot(b, grad)
+    return numpy.dot(grad, b.T)
+
+
+def matmul_grad_right(grad, a, b):
+    """Adjoint of `b` in `a @ b` (vectors and matrices)."""
+    if numpy.ndim(a) == 1:
+        return grad * a if numpy.ndim(b) == 1 else numpy.outer(a, grad)
+    return numpy.dot(a.T, grad)
+
+
+def decided(condition):
+    """`bool(condition)`, once, for the primal and the adjoint branch to share."""
+    return bool(condition)
+
+
+def power_exponent(exponent):
+    """`exponent - 1`, except 1 where the exponent is 0 (so 0 ** -1 never makes a nan)."""
+    if numpy.ndim(exponent) == 0:
+        return 1 if exponent == 0 else exponent - 1
+    return numpy.where(exponent == 0, 1, exponent - 1)
+
+
+def sum_value(x):
+    """numpy.sum(x) for an array, x itself for a number."""
+    return numpy.sum(x) if numpy.ndim(x) else x
+
+
+def extremum_value(x, largest):
+    if numpy.ndim(x) == 0:
+        return x
+    return numpy.max(x) if largest else numpy.min(x)
+
+
+def norm_value(x):
+    """numpy.linalg.norm of a vector or matrix (Frobenius); abs(x) for a number."""
+    return numpy.linalg.norm(x) if numpy.ndim(x) else abs(x)
+
+
+def mean_value(x):
+    return numpy.mean(x) if numpy.ndim(x) else x
+
+
+HELPERS = {f.__name__: f for f in (
+    zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
+    matmul_grad_left, matmul_grad_right, decided, power_exponent)}
+
+
+# --- the numpy the compiled code sees ----------------------------------------------------
+def _numpy_namespace():
+    """A module standing for numpy in compiled code: numpy's names, with the reductions
+    that must also take a number (sum, max, min, mean, linalg.norm) replaced."""
+    linalg = types.ModuleType("srcdiff.runtime_numba.linalg")
+    linalg.__dict__.update({k: v for k, v in vars(numpy.linalg).items()
+                            if not k.startswith("__")})
+    linalg.norm = norm_value
+    module = types.ModuleType("srcdiff.runtime_numba.numpy")
+    module.__dict__.update({k: v for k, v in vars(numpy).items() if not k.startswith("__")})
+    module.sum = sum_value
+    module.mean = mean_value
+    module.linalg = linalg
+    module.max = module.amax = _largest
+    module.min = module.amin = _smallest
+    return module
+
+
+def _largest(x):
+    return extremum_value(x, True)
+
+
+def _smallest(x):
+    return extremum_value(x, False)
+
+
+NUMPY = _numpy_namespace()
+
+
+# --- the overloads ---------------------------------------------------------------------
+_INSTALLED = []
+
+
+def install():
+    """Register the Numba implementations of the helpers above (once); returns numba."""
+    import numba
+    if _INSTALLED:
+        return numba
+    from numba import types as nt
+    from numba.extending import overload, register_jitable
+
+    def is_array(t):
+        return isinstance(t, nt.Array)
+
+    def is_number(t):
+        return isinstance(t, (nt.Number, nt.Boolean))
+
+    @overload(zeros_like_value)
+    def _zeros(value):
+        if is_array(value):
+            return lambda value: numpy.zeros_like(value)
+        if is_number(value) or isinstance(value, (nt.NoneType, nt.Optional)):
+            return lambda value: 0.0
+
+    @overload(ones_like_value)
+    def _ones(value):
+        if is_array(value):
+            return lambda value: numpy.ones_like(value)
+        if is_number(value):
+            return lambda value: 1.0
+
+    @register_jitable
+    def _sum_to(grad, like):
+        # sums grad (ndim >= like's) into an array shaped like `like`: leading axes go, and
+        # the axes where `like` has length 1 are summed
+        out = numpy.zeros(like.shape, grad.dtype)
+        flat = out.reshape(-1)
+        extra = grad.ndim - like.ndim
+        strides = numpy.ones(like.ndim, numpy.int64)
+        for k in range(like.ndim - 2, -1, -1):
+            strides[k] = strides[k + 1] * like.shape[k + 1]
+        for index in numpy.ndindex(grad.shape):
+            at = 0
+            for k in range(like.ndim):
+                if like.shape[k] != 1:
+                    at += index[extra + k] * strides[k]
+            flat[at] += grad[index]
+        return out
+
+    def is_complex(t):
+        return isinstance(getattr(t, "dtype", t), nt.Complex)
+
+    @overload(unbroadcast)
+    def _unbroadcast(grad, like):
+        if is_complex(grad) and not is_complex(like):
+            return None  # the NumPy path takes the real part here: left to it
+        if is_number(grad) and (is_number(like) or isinstance(like, nt.Optional)):
+            return lambda grad, like: grad
+        if is_array(grad) and is_number(like):
+            return lambda grad, like: grad.sum()
+        if is_array(grad) and is_array(like):
+            if grad.ndim == like.ndim:
+                def same_rank(grad, like):
+                    if grad.shape == like.shape:
+                        return grad
+                    return _sum_to(grad, like)
+                return same_rank
+            if grad.ndim > like.ndim:
+                return lambda grad, like: _sum_to(grad, like)
+
+    @overload(broadcast_back)
+    def _broadcast_back(grad, like):
+        if is_number(like):
+            return lambda grad, like: grad
+        if is_array(like):
+            return lambda grad, like: grad + numpy.zeros_like(like)
+
+    @overload(broadcast_like)
+    def _broadcast_like(tangent, like):
+        if is_number(like) and is_number(tangent):
+            return lambda tangent, like: tangent
+        if is_array(like) and is_array(tangent) and tangent.ndim == like.ndim:
+            def same_rank(tangent, like):
+                if tangent.shape == like.shape:
+                    return tangent
+                return tangent + numpy.zeros_like(like)
+            return same_rank
+        if is_array(like):
+            return lambda tangent, like: tangent + numpy.zeros_like(like)
+
+    @overload(matmul_grad_left)
+    def _left(grad, a, b):
+        if not (is_array(a) and is_array(b)):
+            return None
+        if b.ndim == 1:
+            if a.ndim == 1:
+                return lambda grad, a, b: grad * b
+            if a.ndim == 2:
+                return lambda grad, a, b: numpy.outer(grad, b)
+        elif b.ndim == 2:
+            if a.ndim == 1:
+                return lambda grad, a, b: numpy.dot(b, grad)
+            if a.ndim == 2:
+                return lambda grad, a, b: numpy.dot(grad, numpy.ascontiguousarray(b.T))
+
+    @overload(matmul_grad_right)
+    def _right(grad, a, b):
+        if not (is_array(a) and is_array(b)):
+            return None
+        if a.ndim == 1:
+            if b.ndim == 1:
+                return lambda grad, a, b: grad * a
+            if b.ndim == 2:
+                return lambda grad, a, b: numpy.outer(a, grad)
+        elif a.ndim == 2 and b.ndim in (1, 2):
+            return lambda grad, a, b: numpy.dot(numpy.ascontiguousarray(a.T), grad)
+
+    @overload(decided)
+    def _decided(condition):
+        if is_number(condition):
+            return lambda condition: bool(condition)
+
+    @overload(power_exponent)
+    def _power_exponent(exponent):
+        if is_number(exponent):
+            return lambda exponent: 1 if exponent == 0 else exponent - 1
+        if is_array(exponent):
+            return lambda exponent: numpy.where(exponent == 0, 1, exponent - 1)
+
+    @overload(sum_value)
+    def _sum_value(x):
+        if is_array(x):
+            return lambda x: numpy.sum(x)
+        if is_number(x):
+            return lambda x: x
+
+    @overload(mean_value)
+    def _mean_value(x):
+        if is_array(x):
+            return lambda x: numpy.mean(x)
+        if is_number(x):
+            return lambda x: x
+
+    @overload(norm_value)
+    def _norm_value(x):
+        if is_array(x) and x.ndim == 1:
+            return lambda x: numpy.sqrt(numpy.sum(x * x))
+        if is_array(x) and x.ndim == 2:
+            return lambda x: numpy.sqrt(numpy.sum(x * x))
+        if is_number(x):
+            return lambda x: abs(x)
+
+    @overload(_largest)
+    def _largest_value(x):
+        if is_array(x):
+            return lambda x: numpy.max(x)
+        if is_number(x):
+            return lambda x: x
+
+    @overload(_smallest)
+    def _smallest_value(x):
+        if is_array(x):
+            return lambda x: numpy.min(x)
+        if is_number(x):
+            return lambda x: x
+
+    _INSTALLED.append(True)
+    return numba
