@@ -405,7 +405,8 @@ class Derivative:
         if self._jit != "auto":
             raise exc.refusal from None
         numba_backend.fallback_warning(exc.refusal)
-        self._compiled[key] = fn._srcdiff_numpy
+        fallback = self._compiled[key] = fn._srcdiff_numpy
+        fallback._srcdiff_deps = fn._srcdiff_deps
         return self._call(args[1:] if self._self is not None else args, kwargs)
 
     def _check_array_types(self, args, kwargs):

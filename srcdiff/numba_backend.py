@@ -69,7 +69,7 @@ class Split:
         return self.kernel_text + "\n\n" + self.wrapper_text
 
 
-def split(text, name, user_file=None, globals_of=None):
+def split(text, name, user_file=None, globals_of=None, def_line=None):
     """Rewrite the emitted function `name` (in `text`) for Numba.
 
     `globals_of(name)` gives the value a free name of the kernel has (srcdiff's bindings,
@@ -77,6 +77,7 @@ def split(text, name, user_file=None, globals_of=None):
     """
     tree = ast.parse(text)
     lines = text.splitlines()
+    user_file = (user_file, def_line)
     fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == name)
     body = list(fn.body)
     doc = body.pop(0) if body and isinstance(body[0], ast.Expr) and \
@@ -225,14 +226,25 @@ def _rewrite(body, lines, user_file):
                 edits[n.lineno] = None  # the pairing check: the tapes below are checked
             elif isinstance(n, ast.For) and _call_name(n.iter) == "reversed":
                 seq = n.iter.args[0] if len(n.iter.args) == 1 else None
-                if not isinstance(seq, ast.Name):
+                count = None
+                if isinstance(seq, ast.Subscript) and isinstance(seq.slice, ast.Slice) and \
+                        seq.slice.lower is None and seq.slice.step is None and \
+                        isinstance(seq.slice.upper, ast.Name):
+                    # the trips a loop left by break made: range_1[:trips_1]
+                    count = f"min({seq.slice.upper.id}, len({seq.value.id}))"
+                    seq = seq.value
+                if not isinstance(seq, ast.Name) or n.end_lineno is None:
                     raise _refusal("a loop over reversed() of something else than a range",
                                    n, lines, user_file)
                 r = seq.id
-                counted = (f"range({r}.start + (len({r}) - 1) * {r}.step, {r}.start - {r}.step, "
+                count = count or f"len({r})"
+                counted = (f"range({r}.start + ({count} - 1) * {r}.step, {r}.start - {r}.step, "
                            f"-{r}.step)")
                 line = lines[n.lineno - 1]
-                edits[n.lineno] = line.replace(f"reversed({r})", counted, 1)
+                old = ast.get_source_segment("\n".join(lines), n.iter)
+                if old is None or old not in line:
+                    raise _refusal("a loop header over several lines", n, lines, user_file)
+                edits[n.lineno] = line.replace(old, counted, 1)
             elif isinstance(n, ast.Delete):
                 replace(n, "pass  # " + ast.unparse(n) + " (Numba frees it)")
             elif isinstance(n, ast.Name) and n.id in tapes and not _tape_use_ok(n, body):
@@ -291,24 +303,31 @@ def _method_reductions(line):
 
 
 def _refusal(reason, node, lines, user_file):
-    """A NumbaUnsupported located at the user's line the emitted `node` comes from."""
+    """A NumbaUnsupported located at the user's line the emitted `node` comes from
+    (`user_file` is the pair (file, line of the def))."""
     lineno = getattr(node, "lineno", None)
     return NumbaUnsupported(f"the Numba path cannot compile this derivative: {reason}",
-                            hint=NUMBA_HINT, **_user_place(lines, lineno, user_file))
+                            hint=NUMBA_HINT, **_user_place(lines, lineno, *user_file))
 
 
-def _user_place(lines, lineno, user_file):
+def _user_place(lines, lineno, user_file, def_line=None):
     """filename/lineno/line of the user's line an emitted line comes from: the nearest
     `# line N: ...` comment above it."""
-    if lineno is None or user_file is None:
+    if user_file is None:
         return {}
-    for k in range(min(lineno, len(lines)) - 1, -1, -1):
+    number = None
+    for k in range(min(lineno or 0, len(lines)) - 1, -1, -1):
         m = re.match(r"\s*# line (\d+):", lines[k])
         if m:
             number = int(m.group(1))
-            line = linecache.getline(user_file, number).strip() or None
-            return {"filename": user_file, "lineno": number, "line": line}
-    return {}
+            break
+    else:  # a line of the primal part (no comments there): the user's def
+        number = def_line
+    if number is None:
+        return {}
+    line = linecache.getline(user_file, number).strip() or None
+    return {"filename": user_file, "lineno": number, "line": line}
+
 
 
 # --- compiling ----------------------------------------------------------------------------
@@ -358,7 +377,7 @@ def kernel_file(split_):
     return path, True
 
 
-def compile_kernel(split_, user_file):
+def compile_kernel(split_, user_file, def_line=None):
     """The kernel as a Numba dispatcher, behind a call that turns Numba's typing errors
     into NumbaUnsupported at the user's line."""
     numba = require_numba()
@@ -381,7 +400,7 @@ def compile_kernel(split_, user_file):
         sys.modules[module_name] = module
     namespace = module.__dict__
     dispatcher = numba.njit(cache=cache)(namespace[split_.kernel_name])
-    return Kernel(dispatcher, filename, split_.kernel_text.splitlines(), user_file)
+    return Kernel(dispatcher, filename, split_.kernel_text.splitlines(), user_file, def_line)
 
 
 class CompileFailure(Exception):
@@ -395,7 +414,8 @@ class CompileFailure(Exception):
 class Kernel:
     """Calls the compiled kernel; Numba's compile errors become a located refusal."""
 
-    def __init__(self, dispatcher, filename, lines, user_file):
+    def __init__(self, dispatcher, filename, lines, user_file, def_line=None):
+        self.def_line = def_line
         self.dispatcher = dispatcher
         self.filename = filename
         self.lines = lines
@@ -420,7 +440,8 @@ class Kernel:
         detail = _first_reason(message) or summary
         return NumbaUnsupported(f"Numba cannot compile this derivative: {detail}",
                                 hint=NUMBA_HINT,
-                                **_user_place(self.lines, lineno, self.user_file))
+                                **_user_place(self.lines, lineno, self.user_file,
+                                              self.def_line))
 
 
 def _plain(text):
@@ -460,6 +481,8 @@ def load(emitted):
     from . import loader
     require_numba()
     user_file = user_file_of(emitted.fn) if emitted.fn is not None else None
+    m = re.search(r":(\d+)$", emitted.origin)
+    def_line = int(m.group(1)) if m else None
     names = loader.ChainGlobals(emitted.bindings, emitted.fn)
 
     def globals_of(name):
@@ -469,8 +492,8 @@ def load(emitted):
             return None
 
     header, _, _ = emitted.text.partition("\n")
-    split_ = split(emitted.text, emitted.name, user_file, globals_of)
-    kernel = compile_kernel(split_, user_file)
+    split_ = split(emitted.text, emitted.name, user_file, globals_of, def_line)
+    kernel = compile_kernel(split_, user_file, def_line)
     bindings = dict(emitted.bindings)
     bindings[split_.kernel_name] = kernel
     bindings["scalar_in"] = scalar_in

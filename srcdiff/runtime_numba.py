@@ -87,9 +87,9 @@ def power_exponent(exponent):
     return numpy.where(exponent == 0, 1, exponent - 1)
 
 
-def sum_value(x):
-    """numpy.sum(x) for an array, x itself for a number."""
-    return numpy.sum(x) if numpy.ndim(x) else x
+def sum_value(x, axis=None, keepdims=False):
+    """numpy.sum for an array, x itself for a number."""
+    return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
 
 
 def extremum_value(x, largest):
@@ -271,12 +271,23 @@ def install():
         if is_array(exponent):
             return lambda exponent: numpy.where(exponent == 0, 1, exponent - 1)
 
+    def no(t):
+        return t is None or isinstance(t, (nt.NoneType, nt.Omitted))
+
+    def false(t):
+        return t is None or t is False or isinstance(t, nt.Omitted) or \
+            isinstance(t, nt.BooleanLiteral) and not t.literal_value
+
     @overload(sum_value)
-    def _sum_value(x):
-        if is_array(x):
-            return lambda x: numpy.sum(x)
-        if is_number(x):
-            return lambda x: x
+    def _sum_value(x, axis=None, keepdims=False):
+        if not false(keepdims):
+            return None  # a bool not known when compiling: typed again as a literal
+        if is_array(x) and no(axis):
+            return lambda x, axis=None, keepdims=False: numpy.sum(x)
+        if is_array(x) and isinstance(axis, nt.Integer):
+            return lambda x, axis=None, keepdims=False: numpy.sum(x, axis=axis)
+        if is_number(x) and no(axis):
+            return lambda x, axis=None, keepdims=False: x
 
     @overload(mean_value)
     def _mean_value(x):
