@@ -393,9 +393,11 @@ class Derivative:
                 raise ArgumentError(str(exc)) from None
             raise
         except Exception as exc:
-            if type(exc).__name__ != "CompileFailure":  # numba_backend's, not imported here
+            kernel = getattr(fn, "_srcdiff_kernel", None)  # compiled by Numba (jit=True)
+            failure = kernel.failure(exc) if kernel is not None else None
+            if failure is None:
                 raise
-            return self._numba_failed(exc, key, fn, args, kwargs)
+            return self._numba_failed(failure, key, fn, args, kwargs)
         return result
 
     def _numba_failed(self, exc, key, fn, args, kwargs):
@@ -486,6 +488,9 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
                             "f's derivative rule")
     names, single = _normalize_wrt(f, wrt)
+    if jit:
+        from .numba_api import JitDerivative
+        return JitDerivative(f, names, single, kind, has_aux, backend, jit)
     return Derivative(f, names, single, kind, has_aux, backend, jit)
 
 

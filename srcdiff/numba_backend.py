@@ -425,10 +425,17 @@ class Kernel:
         try:
             return self.dispatcher(*args)
         except Exception as exc:
-            from numba.core.errors import NumbaError
-            if not isinstance(exc, NumbaError):
+            failure = self.failure(exc)
+            if failure is None:
                 raise
-            raise CompileFailure(self._located(exc)) from None
+            raise failure from None
+
+    def failure(self, exc):
+        """A CompileFailure for Numba's error `exc` (None for any other exception)."""
+        from numba.core.errors import NumbaError
+        if not isinstance(exc, NumbaError):
+            return None
+        return CompileFailure(self._located(exc))
 
     def _located(self, exc):
         message = _plain(str(exc))
@@ -457,10 +464,25 @@ def _first_reason(message):
     return None
 
 
+def _finalize_with(general):
+    def finalize(grad, like, name):
+        """The NumPy path's finalize, first the common case here: the kernel's number for
+        a 0-d float64 input, given back as a 0-d array."""
+        if type(grad) is float and type(like) is _NDARRAY and like.ndim == 0 and \
+                like.dtype == _FLOAT64:
+            return _array(grad)
+        return general(grad, like, name)
+    return finalize
+
+
+_FLOAT64 = __import__("numpy").dtype("float64")
+_array = __import__("numpy").array
+
+
 def scalar_in(value):
     """A 0-d NumPy array as the number it holds (one type per variable in the kernel)."""
     if type(value) is _NDARRAY and value.ndim == 0:
-        return value[()]
+        return value.item()  # a Python number: what Numba takes fastest
     return value
 
 
@@ -495,8 +517,12 @@ def load(emitted):
     split_ = split(emitted.text, emitted.name, user_file, globals_of, def_line)
     kernel = compile_kernel(split_, user_file, def_line)
     bindings = dict(emitted.bindings)
-    bindings[split_.kernel_name] = kernel
+    # the dispatcher itself (no call in between): Numba's errors at the first call of a
+    # type are turned into a located refusal by api.Derivative, through _srcdiff_kernel
+    bindings[split_.kernel_name] = kernel.dispatcher
     bindings["scalar_in"] = scalar_in
+    if "finalize" in bindings:
+        bindings["finalize"] = _finalize_with(bindings["finalize"])
     wrapper_text = header + "\n" + split_.wrapper_text
     filename = "srcdiff-generated/numba/" + f"{emitted.origin.replace(':', '-')}/{emitted.name}.py"
     fn = loader.load(wrapper_text, emitted.name, filename, bindings, emitted.fn)
