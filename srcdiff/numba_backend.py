@@ -28,6 +28,8 @@ import os
 import re
 import types
 
+import numpy
+
 from .errors import UnsupportedCodeError
 
 NUMBA_HINT = "use jit=False (the NumPy path), or jit='auto' to fall back to it with a warning"
@@ -481,7 +483,7 @@ _array = __import__("numpy").array
 
 def scalar_in(value):
     """A 0-d NumPy array as the number it holds (one type per variable in the kernel)."""
-    if type(value) is _NDARRAY and value.ndim == 0:
+    if type(value) is numpy.ndarray and value.ndim == 0:
         return value.item()  # a Python number: what Numba takes fastest
     return value
 
