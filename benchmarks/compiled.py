@@ -13,7 +13,7 @@ run.py adds both to its peers (`available()`, `peer_gradients(key, inputs, wrt)`
 interface of peers.py). Run on its own, this file measures the compiled path's targets
 of issue #16 and prints a Markdown table:
 
-    python benchmarks/compiled.py [--repeat 15]
+    python benchmarks/compiled.py [--repeat 15] [--docs]
 
 - scalar loop: srcdiff-numba against jax.jit(grad) with lax.fori_loop, same run;
 - control-flow function: srcdiff-numba against srcdiff's NumPy path;
@@ -173,8 +173,51 @@ def first_call(fn_name, runs):
     return statistics.median(cold), statistics.median(warm)
 
 
+DOCS_START = "<!-- compiled: written by python benchmarks/compiled.py --docs -->"
+DOCS_END = "<!-- /compiled -->"
+DOCS = os.path.join(ROOT, "docs", "benchmarks.md")
+
+
+def section(table_lines):
+    return "\n".join([DOCS_START, "## The compiled path (Numba)", "",
+                      "`srcdiff.grad(f, jit=True)` compiles the emitted gradient with Numba "
+                      "(srcdiff/numba_backend.py). Measured by `python benchmarks/compiled.py` "
+                      "(paired, interleaved rounds of process CPU time as run.py; a ratio is "
+                      "the median of the rounds' ratios, the middle half in brackets):", ""]
+                     + table_lines + ["", DOCS_END])
+
+
+def write_section(text, path=DOCS):
+    """Put the section into docs/benchmarks.md (replacing the one there)."""
+    with open(path) as fh:
+        old = fh.read()
+    start, end = old.find(DOCS_START), old.find(DOCS_END)
+    if start >= 0 and end > start:
+        new = old[:start] + text + old[end + len(DOCS_END):]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    with open(path, "w") as fh:
+        fh.write(new)
+
+
+def keep_section(path, text):
+    """run.py rewrites docs/benchmarks.md: the compiled path's section, measured by this
+    file, stays (appended to the new text)."""
+    try:
+        with open(path) as fh:
+            old = fh.read()
+    except OSError:
+        return text
+    start, end = old.find(DOCS_START), old.find(DOCS_END)
+    if start < 0 or end < start:
+        return text
+    return text.rstrip("\n") + "\n\n" + old[start:end + len(DOCS_END)] + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", action="store_true",
+                    help="also write the table into docs/benchmarks.md (its own section)")
     ap.add_argument("--repeat", type=int, default=15, help="paired rounds (median taken)")
     ap.add_argument("--min-time", type=float, default=0.2, help="seconds per sample")
     ap.add_argument("--first-runs", type=int, default=5, help="fresh processes per first call")
@@ -215,6 +258,9 @@ def main(argv=None):
     versions_line = ", ".join(f"{k} {v}" for k, v in versions().items())
     lines.append(f"- {opts.repeat} paired rounds, one BLAS thread; {versions_line}")
     print("\n".join(lines))
+    if opts.docs:
+        write_section(section(lines))
+        print(f"wrote the section of {DOCS}")
 
 
 if __name__ == "__main__":

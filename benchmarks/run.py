@@ -718,6 +718,7 @@ def main(argv=None):
     text = render(results, info, opts, opts.peers, rules_load_s, time.perf_counter() - wall,
                   glibc)
     md = os.path.join(opts.out, "benchmarks.md")
+    text = compiled.keep_section(md, text)  # the compiled path's section (compiled.py --docs)
     with open(md, "w") as fh:
         fh.write(text)
     log(f"wrote {md}\n")

@@ -19,9 +19,19 @@ class JitDerivative(Derivative):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._warm = {}  # (type, shape) of each positional argument -> emitted function
+        self._warm = {}   # (type or shape of each positional argument) -> emitted function
+        self._warm1 = {}  # the same for one argument, functions that depend on no other
 
     def __call__(self, /, *args, **kwargs):
+        if len(args) == 1 and not kwargs:  # the shortest way, for f(x)
+            a = args[0]
+            fn = self._warm1.get(a.shape if type(a) is _NDARRAY else type(a))
+            if fn is not None:
+                try:
+                    return fn(a)
+                except Exception:
+                    pass  # again through the general call, which translates the error
+        key = None
         if not kwargs:
             key = tuple([a.shape if type(a) is _NDARRAY else type(a) for a in args])
             fn = self._warm.get(key)
@@ -29,13 +39,13 @@ class JitDerivative(Derivative):
                 try:
                     return fn(*args) if self._self is None else fn(self._self, *args)
                 except Exception:
-                    pass  # again through the general call, which translates the error
-        else:
-            key = None
+                    pass
         result = Derivative.__call__(self, *args, **kwargs)
         if key is not None and not self._bind_defaults and \
                 all(type(a) in _PLAIN for a in args):
             fn = self._compiled.get(_call_key(args, kwargs))
             if fn is not None:
                 self._warm[key] = fn
+                if len(args) == 1 and self._self is None and not fn._srcdiff_deps:
+                    self._warm1[key[0]] = fn
         return result

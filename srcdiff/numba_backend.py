@@ -470,8 +470,8 @@ def _finalize_with(general):
     def finalize(grad, like, name):
         """The NumPy path's finalize, first the common case here: the kernel's number for
         a 0-d float64 input, given back as a 0-d array."""
-        if type(grad) is float and type(like) is _NDARRAY and like.ndim == 0 and \
-                like.dtype == _FLOAT64:
+        if type(grad) is float and type(like) is _NDARRAY and like.dtype is _FLOAT64 and \
+                not like.ndim:
             return _array(grad)
         return general(grad, like, name)
     return finalize
@@ -483,7 +483,7 @@ _array = __import__("numpy").array
 
 def scalar_in(value):
     """A 0-d NumPy array as the number it holds (one type per variable in the kernel)."""
-    if type(value) is numpy.ndarray and value.ndim == 0:
+    if type(value) is numpy.ndarray and not value.ndim:
         return value.item()  # a Python number: what Numba takes fastest
     return value
 
