@@ -293,3 +293,17 @@ def test_codegen_backend_numba_is_for_gradients():
     with pytest.raises(CodegenError, match="--mode reverse"):
         generate([os.path.join(ROOT, "benchmarks", "workloads.py") + ":scalar_loop"],
                  mode="forward", backend="numba")
+
+
+@needs_numba
+def test_the_shortcut_call_still_refuses_integer_arrays():
+    """A jit derivative's repeated call skips the general checks; an integer array of a
+    shape already seen is still refused as the NumPy path refuses it."""
+    g = srcdiff.grad(workloads.control_flow, jit=True)
+    g(np.array(0.3))
+    g(np.array(0.3))
+    with pytest.raises(SrcdiffError, match="cannot differentiate"):
+        g(np.array(3))
+    np.testing.assert_allclose(g(np.array(-0.7)),
+                               numerical_grad(workloads.control_flow, (np.array(-0.7),), 0),
+                               rtol=1e-4)
