@@ -467,18 +467,26 @@ def _first_reason(message):
 
 
 def _finalize_with(general):
-    def finalize(grad, like, name):
+    def finalize(grad, like, name, _float=float, _ndarray=numpy.ndarray,
+                 _float64=numpy.dtype(float), _array=numpy.array):
         """The NumPy path's finalize, first the common case here: the kernel's number for
         a 0-d float64 input, given back as a 0-d array."""
-        if type(grad) is float and type(like) is _NDARRAY and like.dtype is _FLOAT64 and \
+        if type(grad) is _float and type(like) is _ndarray and like.dtype is _float64 and \
                 not like.ndim:
             return _array(grad)
         return general(grad, like, name)
     return finalize
 
 
-_FLOAT64 = __import__("numpy").dtype("float64")
-_array = __import__("numpy").array
+def _check_with(general):
+    def check_differentiable(value, name, _ndarray=numpy.ndarray,
+                             _float64=numpy.dtype(float)):
+        """The NumPy path's check, first the common case: a float64 array passes."""
+        if type(value) is _ndarray and value.dtype is _float64:
+            return
+        general(value, name)
+    return check_differentiable
+
 
 
 def scalar_in(value):
@@ -525,6 +533,8 @@ def load(emitted):
     bindings["scalar_in"] = scalar_in
     if "finalize" in bindings:
         bindings["finalize"] = _finalize_with(bindings["finalize"])
+    if "check_differentiable" in bindings:
+        bindings["check_differentiable"] = _check_with(bindings["check_differentiable"])
     wrapper_text = header + "\n" + split_.wrapper_text
     filename = "srcdiff-generated/numba/" + f"{emitted.origin.replace(':', '-')}/{emitted.name}.py"
     fn = loader.load(wrapper_text, emitted.name, filename, bindings, emitted.fn)

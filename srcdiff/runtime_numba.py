@@ -87,6 +87,28 @@ def power_exponent(exponent):
     return numpy.where(exponent == 0, 1, exponent - 1)
 
 
+def abs_slope(x):
+    """d|x|/dx for real x: sign(x) (0 at 0). (Complex x is left to the NumPy path.)"""
+    return numpy.sign(x)
+
+
+def unit_like(s):
+    """One shaped like the cotangent `s` (its factor is applied at the end: scale_gradient)."""
+    return 1.0 if numpy.ndim(s) == 0 and not isinstance(s, numpy.ndarray) else numpy.ones_like(s)
+
+
+def scale_gradient(g, s):
+    """`g * s`: the factor `unit_like` deferred, applied to the gradient."""
+    return g * s
+
+
+def expand_reduced(grad, like, axis, keepdims):
+    """The adjoint of a reduction over `axis`, reshaped to broadcast against `like`."""
+    if keepdims or axis is None or numpy.ndim(like) == 0:
+        return grad
+    return numpy.expand_dims(grad, axis % numpy.ndim(like))
+
+
 def sum_value(x, axis=None, keepdims=False):
     """numpy.sum for an array, x itself for a number."""
     return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
@@ -109,7 +131,8 @@ def mean_value(x):
 
 HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
-    matmul_grad_left, matmul_grad_right, decided, power_exponent)}
+    matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
+    scale_gradient, expand_reduced)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------
@@ -318,6 +341,40 @@ def install():
             return lambda x: numpy.min(x)
         if is_number(x):
             return lambda x: x
+
+    @overload(abs_slope)
+    def _abs_slope(x):
+        if is_number(x) and not is_complex(x):
+            return lambda x: numpy.sign(x)
+        if is_array(x) and not is_complex(x):
+            return lambda x: numpy.sign(x)
+
+    @overload(unit_like)
+    def _unit_like(s):
+        if is_complex(s):
+            return None  # not deferred on the NumPy path: left to it
+        if is_number(s):
+            return lambda s: 1.0
+        if is_array(s):
+            return lambda s: numpy.ones_like(s)
+
+    @overload(scale_gradient)
+    def _scale_gradient(g, s):
+        if is_complex(s) or not (is_number(s) or is_array(s)):
+            return None
+        if is_number(g) or is_array(g):
+            return lambda g, s: g * s
+
+    @overload(expand_reduced)
+    def _expand_reduced(grad, like, axis, keepdims):
+        kept = keepdims is True or isinstance(keepdims, nt.BooleanLiteral) and \
+            keepdims.literal_value
+        if not (kept or false(keepdims)):
+            return None  # a bool not known when compiling: typed again as a literal
+        if kept or no(axis) or is_number(like):
+            return lambda grad, like, axis, keepdims: grad
+        if is_array(like) and isinstance(axis, nt.Integer):
+            return lambda grad, like, axis, keepdims: numpy.expand_dims(grad, axis % like.ndim)
 
     _INSTALLED.append(True)
     return numba
