@@ -435,8 +435,8 @@ class Kernel:
     def failure(self, exc):
         """A CompileFailure for Numba's error `exc` (None for any other exception)."""
         from numba.core.errors import NumbaError
-        if not isinstance(exc, NumbaError):
-            return None
+        if not isinstance(exc, NumbaError) and not _while_compiling(exc):
+            return None  # raised by the compiled code as it ran: the user's to see
         return CompileFailure(self._located(exc))
 
     def _located(self, exc):
@@ -446,11 +446,24 @@ class Kernel:
             if os.path.basename(m.group(1)) == os.path.basename(self.filename):
                 lineno = int(m.group(2))
         summary = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
-        detail = _first_reason(message) or summary
+        detail = _first_reason(message) or summary or \
+            f"{type(exc).__name__} inside Numba's compiler (a call it can not type)"
         return NumbaUnsupported(f"Numba cannot compile this derivative: {detail}",
                                 hint=NUMBA_HINT,
                                 **_user_place(self.lines, lineno, self.user_file,
                                               self.def_line))
+
+
+def _while_compiling(exc):
+    """Whether `exc` came out of Numba's compiler (an internal error of its typing, say an
+    assertion), not out of compiled code that ran."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "_compile_for_args" and "numba" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _plain(text):

@@ -109,6 +109,17 @@ def expand_reduced(grad, like, axis, keepdims):
     return numpy.expand_dims(grad, axis % numpy.ndim(like))
 
 
+def scatter_add(buffer, value, index, grad, owned, where=None):
+    """Add `grad` into `buffer[index]` (None: zeros shaped like `value`); an owned buffer
+    is updated in place, another one copied first. Repeated integer indices accumulate."""
+    out = numpy.zeros_like(value) if buffer is None else buffer if owned else buffer.copy()
+    if isinstance(index, numpy.ndarray) and index.dtype.kind in "iu":
+        numpy.add.at(out, index, grad)
+    else:
+        out[index] += grad
+    return out
+
+
 def sum_value(x, axis=None, keepdims=False):
     """numpy.sum for an array, x itself for a number."""
     return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
@@ -132,7 +143,7 @@ def mean_value(x):
 HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
     matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
-    scale_gradient, expand_reduced)}
+    scale_gradient, expand_reduced, scatter_add)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------
@@ -375,6 +386,47 @@ def install():
             return lambda grad, like, axis, keepdims: grad
         if is_array(like) and isinstance(axis, nt.Integer):
             return lambda grad, like, axis, keepdims: numpy.expand_dims(grad, axis % like.ndim)
+
+    def basic_index(t):
+        if isinstance(t, (nt.Integer, nt.SliceType)):
+            return True
+        return isinstance(t, nt.BaseTuple) and all(
+            isinstance(k, (nt.Integer, nt.SliceType)) for k in t.types)
+
+    @overload(scatter_add)
+    def _scatter_add(buffer, value, index, grad, owned, where=None):
+        if not is_array(value) or is_complex(grad) and not is_complex(value):
+            return None
+        if isinstance(buffer, nt.NoneType):
+            start = "zeros"
+        elif is_array(buffer) or isinstance(buffer, nt.Optional) and is_array(buffer.type):
+            start = "given"
+        else:
+            return None
+        integers = is_array(index) and index.ndim == 1 and \
+            isinstance(index.dtype, nt.Integer) and value.ndim >= 1
+        if not (basic_index(index) or integers):
+            return None  # boolean masks, several arrays: left to the NumPy path
+
+        @register_jitable
+        def add(out, index, grad):
+            if integers:
+                for k in range(len(index)):
+                    out[index[k]] += grad[k]
+            else:
+                out[index] += grad
+            return out
+
+        if start == "zeros":
+            return lambda buffer, value, index, grad, owned, where=None: \
+                add(numpy.zeros_like(value), index, grad)
+
+        def given(buffer, value, index, grad, owned, where=None):
+            if buffer is None:
+                return add(numpy.zeros_like(value), index, grad)
+            out = buffer if owned else buffer.copy()
+            return add(out, index, grad)
+        return given
 
     _INSTALLED.append(True)
     return numba
