@@ -256,7 +256,9 @@ def main(argv=None):
                      f"{warm:.2f} s with the disk cache")
         print(lines[-1], flush=True)
     versions_line = ", ".join(f"{k} {v}" for k, v in versions().items())
-    lines.append(f"- {opts.repeat} paired rounds, one BLAS thread; {versions_line}")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    lines.append(f"- {opts.repeat} paired rounds, one BLAS thread; {versions_line}; "
+                 f"{os.cpu_count()} cores, load average at the end {load}")
     print("\n".join(lines))
     if opts.docs:
         write_section(section(lines))
