@@ -120,6 +120,25 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
     return out
 
 
+def check_update(value, other, method):
+    """Before `value op= other`: raise where NumPy's in-place operator would (an array that
+    cannot hold the broadcast result); nothing for numbers, which are rebound."""
+    if isinstance(value, numpy.ndarray):
+        if numpy.broadcast_shapes(numpy.shape(other), value.shape) != value.shape:
+            raise ValueError(f"non-broadcastable output operand with shape {value.shape} "
+                             f"doesn't match the broadcast shape")
+
+
+def no_derivative(value):
+    """A value restored from the tape that carries no derivative (a range, a trip count)."""
+    return value
+
+
+def own_copy(value):
+    """A private copy of an argument the function writes into (a number is itself)."""
+    return value.copy() if isinstance(value, numpy.ndarray) else value
+
+
 def sum_value(x, axis=None, keepdims=False):
     """numpy.sum for an array, x itself for a number."""
     return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
@@ -143,7 +162,7 @@ def mean_value(x):
 HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
     matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
-    scale_gradient, expand_reduced, scatter_add)}
+    scale_gradient, expand_reduced, scatter_add, check_update, no_derivative, own_copy)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------
@@ -427,6 +446,45 @@ def install():
             out = buffer if owned else buffer.copy()
             return add(out, index, grad)
         return given
+
+    @overload(check_update)
+    def _check_update(value, other, method):
+        if not isinstance(method, nt.StringLiteral):
+            return None  # typed again with the method's name as a literal
+        if method.literal_value == "__imatmul__" or is_complex(other) and \
+                not is_complex(value):
+            return None
+        if is_number(value):
+            return lambda value, other, method: None
+        if not is_array(value) or not (is_number(other) or is_array(other)):
+            return None
+        if isinstance(value.dtype, nt.Integer) and not isinstance(
+                getattr(other, "dtype", other), nt.Integer):
+            return None  # NumPy refuses to cast floats into integers in place
+        if is_number(other):
+            return lambda value, other, method: None
+        if other.ndim > value.ndim:
+            return None
+
+        def fits(value, other, method):
+            extra = value.ndim - other.ndim
+            for k in range(other.ndim):
+                n = other.shape[k]
+                if n != 1 and n != value.shape[extra + k]:
+                    raise ValueError("non-broadcastable output operand: the in-place "
+                                     "operator cannot hold the broadcast result")
+        return fits
+
+    @overload(no_derivative)
+    def _no_derivative(value):
+        return lambda value: value
+
+    @overload(own_copy)
+    def _own_copy(value):
+        if is_array(value):
+            return lambda value: value.copy()
+        if is_number(value):
+            return lambda value: value
 
     _INSTALLED.append(True)
     return numba

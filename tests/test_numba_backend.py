@@ -308,3 +308,27 @@ def test_the_shortcut_call_still_refuses_integer_arrays():
     np.testing.assert_allclose(g(np.array(-0.7)),
                                numerical_grad(workloads.control_flow, (np.array(-0.7),), 0),
                                rtol=1e-4)
+
+
+def bad_update(x):
+    y = x[:2] * 1.0
+    y += x          # (2,) += (3,): NumPy's in-place operator raises
+    return np.sum(y)
+
+
+def good_update(x):
+    y = x * 1.0
+    for i in range(3):
+        y += x * y
+    return np.sum(y)
+
+
+@needs_numba
+def test_in_place_updates_check_as_numpy_does():
+    x = np.array([0.3, -0.2, 0.5])
+    with pytest.raises(ValueError):
+        srcdiff.grad(bad_update)(x)
+    with pytest.raises(ValueError):
+        srcdiff.grad(bad_update, jit=True)(x)
+    np.testing.assert_allclose(srcdiff.grad(good_update, jit=True)(x),
+                               numerical_grad(good_update, (x,), 0), rtol=1e-5)
