@@ -98,6 +98,7 @@ import handwritten       # noqa: E402
 import lean              # noqa: E402
 import peers             # noqa: E402
 import workloads         # noqa: E402
+import compiled          # noqa: E402  srcdiff's Numba path and JAX, as peers
 
 TARGETS = {
     "ratio_each": 1.10,       # srcdiff / lean hand-written, every workload
@@ -149,7 +150,7 @@ def machine_info():
         pass
     blas = blas_info()
     info["BLAS"] = blas if blas else "(threadpoolctl not installed)"
-    for name, version in peers.versions().items():
+    for name, version in {**peers.versions(), **compiled.versions()}.items():
         info[name] = version
     return info
 
@@ -340,7 +341,10 @@ def bench_workload(w, opts, log, failures):
         log(f"    srcdiff FAILED: {msg}")
         if opts.verbose:
             traceback.print_exc()
-    for name, run in peers.peer_gradients(w.key, args, w.wrt).items():
+    peer_runs = peers.peer_gradients(w.key, args, w.wrt)
+    if any(p in opts.peers for p in compiled.available()):
+        peer_runs.update(compiled.peer_gradients(w.key, args, w.wrt))
+    for name, run in peer_runs.items():
         if name not in opts.peers:
             continue
         try:
@@ -663,7 +667,7 @@ def main(argv=None):
     opts.repeat = opts.repeat or (3 if opts.quick else 7)
     opts.min_time = opts.min_time or (0.02 if opts.quick else 0.2)
     opts.first_repeat = 2 if opts.quick else 5
-    opts.peers = [] if opts.no_peers else peers.available()
+    opts.peers = [] if opts.no_peers else peers.available() + compiled.available()
     if opts.threads > 0:
         peers.set_threads(opts.threads)
     chosen = workloads.WORKLOADS
@@ -714,6 +718,7 @@ def main(argv=None):
     text = render(results, info, opts, opts.peers, rules_load_s, time.perf_counter() - wall,
                   glibc)
     md = os.path.join(opts.out, "benchmarks.md")
+    text = compiled.keep_section(md, text)  # the compiled path's section (compiled.py --docs)
     with open(md, "w") as fh:
         fh.write(text)
     log(f"wrote {md}\n")

@@ -202,7 +202,8 @@ class Derivative:
     the emitted code; `inspect.getsource(d)` shows it too.
     """
 
-    def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy"):
+    def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy", jit=False):
+        self._jit = jit  # True, "auto": compiled by Numba (numba_backend.py)
         # a bound method's emitted derivative takes `self` first, like the function does
         self._self = fn.__self__ if inspect.ismethod(fn) else None
         self._has_aux = has_aux
@@ -282,6 +283,8 @@ class Derivative:
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
                None if shapes is None else tuple(sorted(shapes.items())),
                type(self._self) if self._self is not None else None)
+        if self._jit:
+            key += (("jit", self._jit),)
         hit = per_fn.get(key)
         if hit is not None and frontend.stale(hit._srcdiff_deps):
             hit = None  # a function it calls was redefined since
@@ -315,6 +318,10 @@ class Derivative:
             import importlib
             emitted.bindings["numpy"] = importlib.import_module(self._backend)
         fn = transform.load_emitted(emitted)
+        if self._jit:
+            from . import numba_backend
+            fn = numba_backend.jitted(emitted, fn, self._jit, numba_backend.argument_refusal(
+                containers, known, (), {}))
         if not self._bind_defaults:
             # the emitted def takes every parameter positionally, keyword-only ones too
             fn.__defaults__ = _trailing_defaults(self._user_signature)
@@ -385,7 +392,24 @@ class Derivative:
             if "cotangent" in str(exc) or "tangent for" in str(exc):
                 raise ArgumentError(str(exc)) from None
             raise
+        except Exception as exc:
+            kernel = getattr(fn, "_srcdiff_kernel", None)  # compiled by Numba (jit=True)
+            failure = kernel.failure(exc) if kernel is not None else None
+            if failure is None:
+                raise
+            return self._numba_failed(failure, key, fn, args, kwargs)
         return result
+
+    def _numba_failed(self, exc, key, fn, args, kwargs):
+        """Numba could not type the kernel for these arguments: jit=True raises the located
+        refusal; jit="auto" warns and runs the NumPy path for them from now on."""
+        from . import numba_backend
+        if self._jit != "auto":
+            raise exc.refusal from None
+        numba_backend.fallback_warning(exc.refusal)
+        fallback = self._compiled[key] = fn._srcdiff_numpy
+        fallback._srcdiff_deps = fn._srcdiff_deps
+        return self._call(args[1:] if self._self is not None else args, kwargs)
 
     def _check_array_types(self, args, kwargs):
         from .subclasses import check_arguments
@@ -429,7 +453,7 @@ class Derivative:
         """Pickled by reference, as the function it differentiates is (its module and
         name), with its options; the emitted code is made again where it is loaded."""
         wrt = self._wrt[0] if self._single else self._wrt
-        return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend)
+        return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend, self._jit)
 
 
 def _choose_wrt(wrt, argnums):
@@ -445,16 +469,24 @@ def _choose_wrt(wrt, argnums):
     return argnums
 
 
-def _remade(kind, fn, wrt, has_aux, backend):
-    return _transform(kind, fn, wrt, has_aux, backend)
+def _remade(kind, fn, wrt, has_aux, backend, jit=False):
+    return _transform(kind, fn, wrt, has_aux, backend, jit)
 
 
-def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
+def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
     if f is None:
-        return _boundary.api(lambda fn: _transform(kind, fn, wrt, has_aux, backend))
+        return _boundary.api(lambda fn: _transform(kind, fn, wrt, has_aux, backend, jit))
     if not isinstance(backend, str):
         raise ArgumentError(f"backend must be a module name such as 'cupy', not {backend!r}")
+    if jit is not False or backend == "numba":
+        from . import numba_backend
+        backend, jit = numba_backend.choose(backend, jit)
     if _is_derived(f):  # a derivative srcdiff made: srcdiff/compose.py
+        if jit is True:
+            raise ArgumentError(f"srcdiff.{kind}(..., jit=True) compiles a function's derivative; "
+                                f"{f!r} is already a derivative srcdiff made",
+                                hint="compose without jit (srcdiff.grad(srcdiff.grad(f))), or use "
+                                     "jit='auto' to fall back to NumPy for the composition")
         from . import compose
         return compose.transform(kind, f, wrt, has_aux)
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
@@ -462,11 +494,14 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
                             "f's derivative rule")
     names, single = _normalize_wrt(f, wrt)
-    return Derivative(f, names, single, kind, has_aux, backend)
+    if jit:
+        from .numba_api import JitDerivative
+        return JitDerivative(f, names, single, kind, has_aux, backend, jit)
+    return Derivative(f, names, single, kind, has_aux, backend, jit)
 
 
 @_boundary.api
-def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
+def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
@@ -478,39 +513,45 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     The emitted code calls `numpy.<function>`, which NumPy dispatches to CuPy or
     Dask arrays. backend="cupy" (any module name) binds those calls to that
     module explicitly instead.
+
+    jit=True (or backend="numba") compiles the emitted code with Numba (pip install
+    srcdiff[numba]): loops over numbers and small arrays run at compiled speed. Where
+    Numba cannot compile it, jit=True raises a located error and jit="auto" warns and
+    runs the NumPy path.
     """
-    return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
+    return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend, jit)
 
 
 @_boundary.api
-def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
+def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
-    With has_aux=True: `((output, aux), gradient)`.
+    With has_aux=True: `((output, aux), gradient)`. jit: as for `grad`.
     """
-    return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
+    return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend, jit)
 
 
 @_boundary.api
-def vjp(f=None, wrt=0, argnums=None):
+def vjp(f=None, wrt=0, argnums=None, jit=False):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
     Takes f's arguments followed by a cotangent shaped like f's output (also
     accepted as the keyword `cotangent=`), and returns the gradient of
-    `sum(cotangent * f(*args))` with respect to `wrt`.
+    `sum(cotangent * f(*args))` with respect to `wrt`. jit: as for `grad`.
     """
-    return _transform("vjp", f, _choose_wrt(wrt, argnums))
+    return _transform("vjp", f, _choose_wrt(wrt, argnums), jit=jit)
 
 
 @_boundary.api
-def jvp(f=None, wrt=0, argnums=None):
+def jvp(f=None, wrt=0, argnums=None, jit=False):
     """Jacobian-vector product (forward mode): `jvp(f)(*args, *tangents)` -> (value, tangent).
 
     Takes f's arguments followed by one tangent per `wrt` argument (each shaped
     like its input; also accepted by keyword as `tangent_<name>=`), and returns
-    f's value with the directional derivative of f along those tangents.
+    f's value with the directional derivative of f along those tangents. jit: as for
+    `grad` (jit=True compiles the forward code with Numba).
     """
-    return _transform("jvp", f, _choose_wrt(wrt, argnums))
+    return _transform("jvp", f, _choose_wrt(wrt, argnums), jit=jit)
 
 
 @_boundary.api

@@ -55,7 +55,8 @@ def _parser():
     p.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
     p.add_argument("--backend", default="numpy",
                    help="array module the emitted `numpy.` calls are bound to, e.g. cupy "
-                        "(default: numpy, which also dispatches to CuPy and Dask arrays)")
+                        "(default: numpy, which also dispatches to CuPy and Dask arrays); "
+                        "numba: the gradient compiled by Numba (needs srcdiff[numba])")
     p.add_argument("--check", action="store_true",
                    help="exit with status 1 if OUTPUT is not what would be generated now")
     p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors (so does SRCDIFF_DEBUG=1)")
@@ -88,6 +89,12 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
     if name is not None:
         inputs.check_name(name)
     inputs.check_backend(backend)
+    jit = backend == "numba"  # the derivative compiled by Numba (numba_codegen.py)
+    if jit:
+        if mode != "reverse":
+            raise CodegenError("--backend numba makes gradients (--mode reverse)")
+        from . import numba_codegen
+        backend = "numpy"
     for spec in targets:
         if ":" in spec:
             inputs.check_file_name(spec.rsplit(":", 1)[0])
@@ -118,9 +125,12 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
             raise CodegenError(f"{inputs.shown_name(path)}:{func}: the generated module "
                                f"already uses the name {name!r} (the derivative reads it); "
                                "choose another with --name")
+        if jit:
+            em = numba_codegen.emitted_for_numba(em, fn)
         emitted.append((path, func, module, em))
         sources.append(f"{inputs.shown_name(path)}:{func}")
-    return _assemble(emitted, sources, mode, backend)
+    text = _assemble(emitted, sources, mode, backend)
+    return numba_codegen.finish(text) if jit else text
 
 
 def _assemble(emitted, sources, mode, backend="numpy"):

@@ -217,7 +217,8 @@ def top_level(text):
     lines = text.splitlines(keepends=True)
     out = []
     for node in S.parse_module(text).body:
-        segment = "".join(lines[node.lineno - 1:node.end_lineno])
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+        segment = "".join(lines[first - 1:node.end_lineno])
         name = node.name if isinstance(node, (S.FunctionDef, S.ClassDef)) else None
         out.append((name, segment))
     return out
