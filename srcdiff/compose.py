@@ -77,6 +77,11 @@ def grad_of(fn, name):
 def _composable(obj):
     """A Composite of api.py (hessian, hvp, jacobian of a plain function) as a Composed."""
     from . import api
+    if isinstance(obj, api.Derivative) and getattr(obj, "_jit", False):
+        # compiled by Numba: composed over the same derivative on the NumPy path
+        # (Numba compiles the code it runs, not code that differentiates it)
+        fn, wrt, has_aux, backend, _ = obj.__reduce__()[1][1:]
+        return api._remade(obj._kind, fn, wrt, has_aux, backend)
     if isinstance(obj, api.Composite):
         recipe = getattr(obj, "_recipe", None)
         if recipe is None:

@@ -332,3 +332,22 @@ def test_in_place_updates_check_as_numpy_does():
         srcdiff.grad(bad_update, jit=True)(x)
     np.testing.assert_allclose(srcdiff.grad(good_update, jit=True)(x),
                                numerical_grad(good_update, (x,), 0), rtol=1e-5)
+
+
+@needs_numba
+@pytest.mark.parametrize("kind", ["grad", "jvp", "hessian"])
+def test_transform_of_a_compiled_derivative_runs_over_its_numpy_twin(kind):
+    """grad(grad(f, jit=True)) and friends differentiate the same derivative on the NumPy
+    path (Numba compiles code that runs, not code that differentiates it), checked
+    against central differences of the compiled derivative itself."""
+    from gradcheck import check_transform
+
+    def f(x):
+        s = 0.0
+        for i in range(5):
+            s = s + np.sin(x) * x
+        return s
+
+    check_transform(kind, srcdiff.grad(f, jit=True), 0.3)
+    with pytest.raises(srcdiff.ArgumentError, match="already a derivative"):
+        srcdiff.grad(srcdiff.grad(f, jit=True), jit=True)
