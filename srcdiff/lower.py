@@ -37,6 +37,7 @@ import types
 from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import syntax as S
 from . import checks
+from . import alias_flow
 from .aliasing import check_appends, check_dict_views, check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
@@ -279,6 +280,7 @@ class Lowerer:
             check_appends(self.src, out)
             check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
+            alias_flow.relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
             update_checks.guard_updates(out, self.params, self._static_value, self.bindings,
