@@ -1487,10 +1487,12 @@ class Lowerer:
             if param in free:
                 hint = (f"pass {param} to {name} as an argument, change a copy there and "
                         f"return it, and assign the result where it is called ({called})")
-            raise source.error(where, f"{name} writes into {what} in place, "
-                               "so the caller's value would change too; srcdiff cannot "
-                               "follow a change a called function makes to what it is given",
-                               hint=hint.format(p=param))
+            error = source.error(where, f"{name} writes into {what} in place, "
+                                 "so the caller's value would change too; srcdiff cannot "
+                                 "follow a change a called function makes to what it is "
+                                 "given", hint=hint.format(p=param))
+            from .library_calls import at_caller
+            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
         for param, op, where in updates:
             i = params.index(param)
             arg = args[i] if i < len(args) else None
