@@ -16,6 +16,8 @@ built here is an object whose items (`held`) are the objects put in it. Outside 
 name's new value replaces its old one; inside loops values are only ever added, so
 `continue`, `break` and the next iteration need no special care.
 """
+import types
+
 import numpy
 
 from . import analyze
@@ -34,8 +36,13 @@ _FRESH_NAMES = (
 FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
 
 
+# builtins whose result is a new value (a number, a range, a string), never an argument
+FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id, hash, round,
+                  callable, str, repr, format, divmod, pow}
+
+
 def _fresh_call(func):
-    if isinstance(func, numpy.ufunc) or func in FRESH:
+    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True
     return getattr(func, "__name__", None) == "own_copy" and \
         getattr(func, "__module__", "") == "srcdiff.runtime"
@@ -225,7 +232,7 @@ class Flow:
         loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
                  and any(u is write for u in analyze.flatten(t.body))]
         in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
-            id(lp) for lp in loops}
+            id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
         blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
         jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
 
@@ -245,6 +252,17 @@ class Flow:
                     return i
             return None
 
+        def rebound_in_iteration(n, i):
+            """Whether the innermost loop's body binds `n` (a statement of its own, not of a
+            branch) before the statement at `i` of that body, in each iteration."""
+            if not loops or not blocks:
+                return False
+            body = blocks[0]
+            inner = {id(u) for u in analyze.flatten(body)}
+            if id(self.stmts[i]) not in inner:
+                return False
+            return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
+
         def bound_before(n):
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
@@ -259,6 +277,8 @@ class Flow:
                 new = rebound_at(n)
                 if new is not None and (i > new or i <= at):
                     continue   # n holds a value made after the write
+                if i <= at and rebound_in_iteration(n, i):
+                    continue   # (the next iteration binds n anew before reading it)
                 if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     continue   # the written array itself, under its own name
@@ -292,7 +312,9 @@ def _blocks_around(body, stmt):
 def _keeps_nothing(func):
     """NumPy's functions and srcdiff's runtime helpers keep no reference to what they get."""
     module = getattr(func, "__module__", None) or ""
-    return isinstance(func, numpy.ufunc) or module.split(".")[0] == "numpy" or \
+    if module == "builtins" and isinstance(func, types.BuiltinFunctionType):
+        return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
+    return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
         module.startswith("srcdiff.")
 
 
