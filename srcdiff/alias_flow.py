@@ -249,8 +249,17 @@ class Flow:
                 i = order[id(t)]
                 if (i > at or t is write) and any(any(u is t for u in b) for b in blocks) and \
                         not any(at < j < i for j in jumps):
-                    return i
+                    return i, sharing(t)
             return None
+
+        def sharing(t):
+            """Whether the value `t` binds may share the written array (keep = y). (What a
+            call checked as a write returns is its own copy: vx, vy = step(vx, vy).)"""
+            if t is write:
+                return False
+            env = self.before.get(id(t), {})
+            old = changed - {("new", id(write))}
+            return any(self.reach(self.objects(env, m)) & old for m in analyze.operands(t))
 
         def rebound_in_iteration(n, i):
             """Whether the innermost loop's body binds `n` (a statement of its own, not of a
@@ -274,9 +283,12 @@ class Flow:
                 return False
             i = order[id(t)]
             for n in analyze.operands(t):
-                new = rebound_at(n)
-                if new is not None and (i > new or i <= at):
-                    continue   # n holds a value made after the write
+                found = rebound_at(n)
+                new, shares = found if found is not None else (None, False)
+                if new is not None and (i <= at or (i > new and not (shares and loops))):
+                    # n holds a value made after the write (in a loop, one that shares the
+                    # array, keep = y, sees the next iteration's write: only reads before it)
+                    continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
                 if n == name and own_ok and (new is not None or not any(
