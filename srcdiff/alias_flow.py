@@ -55,8 +55,7 @@ class Flow:
         self.fresh = set(fresh)   # ids of calls whose result is taken as new (see below)
         self.body = body
         self.stmts = list(analyze.flatten(body))
-        self.ok = not any(isinstance(t, (S.FunctionDef, S.ClassDef)) for t in self.stmts) \
-            and not any(isinstance(n, S.Lambda) for t in self.stmts for n in S.walk(t))
+        self.ok = _local_functions_only_called(self.stmts)
         self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
@@ -122,7 +121,7 @@ class Flow:
         kind, value, new = stmt.sd.kind, stmt.value, ("new", id(stmt))
         if kind == "copy" and isinstance(value, S.Name):
             return set(self.objects(env, value.id))
-        if kind == "copy" and isinstance(value, S.Constant):
+        if (kind == "copy" and isinstance(value, S.Constant)) or isinstance(value, S.Lambda):
             return {new}
         if kind == "subscript" and isinstance(value.value, S.Name):
             base = self.objects(env, value.value.id)
@@ -163,8 +162,8 @@ class Flow:
         reads |= self.items(reads)
         if kind != "call" or not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads)
-        if kind == "call" and not _keeps_nothing(stmt.sd.func):
-            self._escape(stmt, reads)
+        if kind == "call" and not _keeps_nothing(stmt.sd.func) and not _is_local(stmt):
+            self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
 
     def _escape(self, stmt, objs):
@@ -319,6 +318,35 @@ def _blocks_around(body, stmt):
             out = []
         out.append(block)
     return out
+
+
+def _is_local(stmt):
+    extra = stmt.sd.extra
+    return isinstance(extra, tuple) and extra[0] == "local"
+
+
+def _local_functions_only_called(stmts):
+    """Whether every nested def and lambda is only called where it is defined (the lowering
+    passes its free variables to each such call, so what it reads is seen there): one used
+    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up."""
+    defined = set()
+    for t in stmts:
+        if isinstance(t, S.ClassDef):
+            return False
+        if isinstance(t, S.FunctionDef):
+            defined.add(t.name)
+        elif isinstance(t, S.Assign) and isinstance(t.value, S.Lambda) and \
+                isinstance(t.targets[0], S.Name):
+            defined.add(t.targets[0].id)
+    for t in stmts:
+        if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
+                                            isinstance(t.value, S.Lambda)):
+            continue
+        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for n in S.walk(t)):
+            return False
+        if defined & set(analyze.operands(t)):
+            return False
+    return True
 
 
 def _keeps_nothing(func):

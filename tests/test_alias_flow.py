@@ -88,6 +88,26 @@ def view_in_loop_read_next_iteration(x):
     return total
 
 
+def view_unused_with_closures(x):
+    scale = lambda t: np.sin(t) * x[0]  # noqa: E731
+
+    def shift(t):
+        return np.log(2.0 + t * t)
+    y = x * 1.0
+    w = y[1:]
+    a = np.sum(w) + scale(x[1])
+    y[0] = 1.0
+    return a + shift(x[2]) + np.sum(y * y)
+
+
+def view_read_by_a_closure_after(x):
+    y = x * 1.0
+    w = y[1:]
+    total = lambda t: np.sum(w) * t  # noqa: E731
+    y[1] = 1.0
+    return total(x[0]) + np.sum(y)
+
+
 def step(vx, vy, dt):
     vx -= dt * vy
     vy += dt * vx
@@ -119,6 +139,7 @@ def helper_update_same_array(x):
     (swap_then_write, (X, Y), (0, 1)),
     (stack_then_write, (X,), 0),
     (view_unused_after, (X,), 0),
+    (view_unused_with_closures, (X,), 0),
     (helper_update_rebound, (X,), 0),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_unseen_write_is_differentiated(f, args, wrt):
@@ -131,6 +152,7 @@ def test_unseen_write_is_differentiated(f, args, wrt):
     (view_read_after, "would also change w"),
     (view_of_view_read_after, "would also change w"),
     (view_in_loop_read_next_iteration, "would also change w"),
+    (view_read_by_a_closure_after, "would also change w"),
     (helper_update_read_after, "in place"),
     (helper_update_same_array, "in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
