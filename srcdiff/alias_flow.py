@@ -41,7 +41,9 @@ FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id
                   callable, str, repr, format, divmod, pow}
 
 
-def _fresh_call(func):
+def _fresh_call(func, call=None):
+    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
+        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
     if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True
     return getattr(func, "__name__", None) == "own_copy" and \
@@ -106,9 +108,12 @@ class Flow:
             if h[0] != OUTSIDE:
                 self.held.setdefault(h, set()).update(objs)
 
-    def _store(self, holders, objs):
-        """A call or a write may store `objs` into the lists and dicts among `holders`."""
-        self._hold([h for h in holders if h[0] == "made" or h in self.held], objs)
+    def _store(self, holders, objs, stmt):
+        """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
+        (lists, dicts, objects): held there; one of the caller's keeps them (escaped)."""
+        self._hold(holders, objs)
+        if any(h[0] == OUTSIDE for h in holders):
+            self._escape(stmt, objs)
 
     def _reads(self, env, node):
         out = set()
@@ -150,7 +155,8 @@ class Flow:
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
             self._hold([new], self.items(self._reads(env, value)))
             return {new}
-        if kind == "call" and (_fresh_call(stmt.sd.func) or id(stmt) in self.fresh):
+        if kind == "call" and (id(stmt) in self.fresh or _fresh_call(
+                stmt.sd.func, value if isinstance(value, S.Call) else None)):
             if getattr(stmt.sd.func, "__name__", None) == "own_copy":
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
@@ -160,10 +166,10 @@ class Flow:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
         reads |= self.items(reads)
-        if kind != "call" or not _keeps_nothing(stmt.sd.func):
-            self._store(reads, reads)
-        if kind == "call" and not _keeps_nothing(stmt.sd.func) and not _is_local(stmt):
-            self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
+        if kind == "call" and not _keeps_nothing(stmt.sd.func):
+            self._store(reads, reads, stmt)
+            if not _is_local(stmt):
+                self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
 
     def _escape(self, stmt, objs):
@@ -206,12 +212,17 @@ class Flow:
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
                 base = stmt.targets[0].value
                 if isinstance(base, S.Name):
-                    self._store(self.objects(env, base.id), self._reads(env, stmt.value))
+                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt)
             elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
-                reads = self._reads(env, stmt.value)   # lst.append(v), a call of effects
-                reads |= self.items(reads)
-                self._store(reads, reads)
-                if stmt.sd.kind != "append" and not _keeps_nothing(stmt.sd.func):
+                call = stmt.value
+                if stmt.sd.kind == "append" and isinstance(call.func, S.Attribute) and \
+                        isinstance(call.func.value, S.Name):   # lst.append(v)
+                    self._store(self.objects(env, call.func.value.id),
+                                self._reads(env, S.Tuple(elts=call.args, ctx=S.Load())), stmt)
+                elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
+                    reads = self._reads(env, call)
+                    reads |= self.items(reads)
+                    self._store(reads, reads, stmt)
                     self._escape(stmt, reads)
 
     # -- the question --------------------------------------------------------------------

@@ -108,6 +108,20 @@ def view_read_by_a_closure_after(x):
     return total(x[0]) + np.sum(y)
 
 
+def stored_in_the_callers_list(x, out):
+    y = x * 1.0
+    out.append(y)
+    y[0] = 1.0
+    return np.sum(y)
+
+
+def asarray_read_after(x):
+    y = x * 1.0
+    z = np.asarray(y)
+    y[0] = 1.0
+    return np.sum(z * x)
+
+
 def step(vx, vy, dt):
     vx -= dt * vy
     vy += dt * vx
@@ -153,6 +167,7 @@ def test_unseen_write_is_differentiated(f, args, wrt):
     (view_of_view_read_after, "would also change w"),
     (view_in_loop_read_next_iteration, "would also change w"),
     (view_read_by_a_closure_after, "would also change w"),
+    (asarray_read_after, "would"),
     (helper_update_read_after, "in place"),
     (helper_update_same_array, "in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
@@ -172,3 +187,8 @@ def test_refusal_names_the_user_line_not_a_temporary():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(f)(X.copy())
     assert "tuple_" not in str(info.value) and "list_" not in str(info.value)
+
+
+def test_an_array_stored_in_the_callers_list_stays_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="stored in a list|would"):
+        srcdiff.grad(stored_in_the_callers_list)(X.copy(), [])
