@@ -12,11 +12,8 @@ import srcdiff
 def heat_loss(u0, alpha, target, steps=20):
     u = u0.copy()
     for _ in range(steps):
-        lap = np.zeros_like(u)
-        lap[1:-1] = u[:-2] - 2.0 * u[1:-1] + u[2:]
-        u[1:-1] += alpha * lap[1:-1]
-        u[0] = 0.0
-        u[-1] = 0.0
+        u[1:-1] += alpha * (u[:-2] - 2.0 * u[1:-1] + u[2:])
+        u[0] = u[-1] = 0.0
     return np.sum((u - target) ** 2)
 
 

@@ -8,15 +8,21 @@ import numpy as np
 import srcdiff
 
 
+def step(x, v, k, c, dt):
+    """One semi-implicit Euler step of unit masses, updating x and v in place."""
+    a = -k * x - c * v
+    v += dt * a
+    x += dt * v
+    return x, v
+
+
 def final_energy(params, x0, v0, T=2.0, dt=0.01):
     k, c = params[0], params[1]
-    x, v = x0, v0
+    x, v = x0.copy(), v0.copy()
     t = 0.0
     while t < T:
-        a = -k * x - c * v          # unit mass
-        v = v + dt * a              # semi-implicit Euler
-        x = x + dt * v
-        t = t + dt
+        x, v = step(x, v, k, c, dt)
+        t += dt
     return 0.5 * np.sum(v * v) + 0.5 * k * np.sum(x * x)
 
 

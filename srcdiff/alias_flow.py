@@ -46,8 +46,13 @@ def _fresh_call(func, call=None):
         return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
     if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True
-    return getattr(func, "__name__", None) == "own_copy" and \
-        getattr(func, "__module__", "") == "srcdiff.runtime"
+    return _copies(func)
+
+
+def _copies(func):
+    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
+    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
+        getattr(func, "__module__", "").startswith("srcdiff.")
 
 
 class Flow:
@@ -157,7 +162,7 @@ class Flow:
             return {new}
         if kind == "call" and (id(stmt) in self.fresh or _fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
-            if getattr(stmt.sd.func, "__name__", None) == "own_copy":
+            if _copies(stmt.sd.func):
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
         # anything else may return what it was given, or part of it, or store it

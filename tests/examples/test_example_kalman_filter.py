@@ -8,7 +8,7 @@ from gradcheck import check
 
 
 def test_loglik_gradient():
-    ys = kalman_filter.simulate(n=8)
+    ys = kalman_filter.simulate(n=6)
     check(kalman_filter.kalman_loglik, np.array([0.5, np.log(0.3), np.log(0.4)]), ys)
 
 
