@@ -230,6 +230,17 @@ class Flow:
                     self._store(reads, reads, stmt)
                     self._escape(stmt, reads)
 
+    def _bindings(self):
+        """name -> the statements binding it anew (not item writes, updates, appends)."""
+        if not hasattr(self, "_binds"):
+            self._binds = {}
+            for t in self.stmts:
+                n = analyze.assigned(t)
+                if n is not None and not (t.sd.kind in ("setitem", "append", "pop")
+                                          or _inplace(t)):
+                    self._binds.setdefault(n, []).append(t)
+        return self._binds
+
     # -- the question --------------------------------------------------------------------
     def unseen(self, write, name, own_ok=True):
         """True when no name bound before `write` (which changes the array `name` holds)
@@ -252,8 +263,7 @@ class Flow:
         jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
 
         def defs(n):
-            return [t for t in self.stmts if analyze.assigned(t) == n and not
-                    (t.sd.kind == "setitem" or _inplace(t) or t.sd.kind in ("append", "pop"))]
+            return self._bindings().get(n, [])
 
         def rebound_at(n):
             """Where `n` surely gets a new value after the write, before anything else can
