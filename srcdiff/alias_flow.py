@@ -368,7 +368,9 @@ def _local_functions_only_called(stmts):
         if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
                                             isinstance(t.value, S.Lambda)):
             continue
-        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for n in S.walk(t)):
+        own = [t.test] if isinstance(t, (S.If, S.While)) else [t.iter] \
+            if isinstance(t, S.For) else [t]   # (a block's statements are checked apart)
+        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for o in own for n in S.walk(o)):
             return False
         if defined & set(analyze.operands(t)):
             return False

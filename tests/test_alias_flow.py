@@ -100,6 +100,17 @@ def view_unused_with_closures(x):
     return a + shift(x[2]) + np.sum(y * y)
 
 
+def stack_in_a_loop_with_a_nested_def(x):
+    y = x * 1.0
+    total = 0.0
+    for k in range(2):
+        def scaled(t):
+            return np.arctan(t) * x[0]
+        total = total + np.sum(scaled(np.stack([y, y])))
+    y[0] = total
+    return np.sum(y * y)
+
+
 def view_read_by_a_closure_after(x):
     y = x * 1.0
     w = y[1:]
@@ -154,6 +165,7 @@ def helper_update_same_array(x):
     (stack_then_write, (X,), 0),
     (view_unused_after, (X,), 0),
     (view_unused_with_closures, (X,), 0),
+    (stack_in_a_loop_with_a_nested_def, (X,), 0),
     (helper_update_rebound, (X,), 0),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_unseen_write_is_differentiated(f, args, wrt):
