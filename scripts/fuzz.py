@@ -1,6 +1,7 @@
 """Run the random-program tester: python scripts/fuzz.py --seed S --n N [--out DIR].
 
-Checks programs S*1000000 + 0 .. N-1 (see tests/fuzzing), prints a progress summary
+Checks programs S*1000000 + 0 .. N-1 (see tests/fuzzing; --idioms draws issue #13's idioms
+too, a family of its own: the same seed gives other programs), prints a progress summary
 (counts per outcome, refusal and failure causes grouped by message), shrinks each
 crash and wrong result to a minimal program and writes it to a directory it prints.
 """
@@ -37,6 +38,9 @@ def main(argv=None):
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--out", default=None, help="directory for minimal repros")
     parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument("--idioms", action="store_true",
+                        help="draw issue #13's idioms too (dicts of parameters, *args helpers, "
+                             "functions as values, objects in a list): tests/fuzzing/idioms.py")
     parser.add_argument("--shrink-budget", type=float, default=60.0,
                         help="seconds per failure spent shrinking")
     parser.add_argument("--shrink-per-cause", type=int, default=2,
@@ -51,7 +55,7 @@ def main(argv=None):
     records, started, shrunk = [], time.time(), {}
     for k in range(args.n):
         seed = args.seed * 1000000 + k
-        record = run_one(seed, work)
+        record = run_one(seed, work, idioms=args.idioms)
         records.append(record)
         bad = failures(record)
         for name, outcome, detail in bad:

@@ -14,7 +14,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
-from . import analyze, runtime_linalg
+from . import alias_flow, analyze, runtime_linalg
 from . import syntax as S
 from .callables import is_user_function
 
@@ -179,7 +179,14 @@ def check_writes(source, user_names, body, spelled=None):
                             out |= roots(a.id)
         return out
 
-    defined = []
+    defined, flows = [], []
+
+    def unseen(name):
+        """Whether no name bound before any write into `name` reads the array it changes
+        afterwards (alias_flow proves it): such a write is correct whatever shares it."""
+        if not flows:
+            flows.append(alias_flow.Flow(body))
+        return all(flows[0].unseen(w, name) for w in writes.get(name, ()))
 
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
@@ -194,11 +201,13 @@ def check_writes(source, user_names, body, spelled=None):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
+        name = stmt.targets[0].value.id if stmt.sd.kind == "setitem" else stmt.targets[0].id
+        if unseen(name):
+            return
         error = source.error(stmt.sd.line, reason, hint=hint)
         if holder is None and not _inplace(stmt):
             raise error
         others = [other] if isinstance(other, str) else other
-        name = stmt.targets[0].value.id if stmt.sd.kind == "setitem" else stmt.targets[0].id
         for w in writes[name]:  # each write that may run: a check before each
             if w is not stmt:
                 if holder is None and not _inplace(w):

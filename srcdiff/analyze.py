@@ -245,7 +245,7 @@ def _varied(edges, wrt):
     return varied
 
 
-_OWN_HELPERS = ("srcdiff.runtime", "srcdiff.forward_runtime")
+_OWN_HELPERS = ("srcdiff.runtime", "srcdiff.forward_runtime", "srcdiff.runtime_alias")
 
 
 def effects_on_varied(body, wrt, containers=()):

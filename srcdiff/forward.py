@@ -434,7 +434,14 @@ class Forward:
                 tangents.append(S.load(t))
         from .program import known_for_callee
         known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
-        callee = self.program.pair(fn, wrt, containers, known)
+        try:
+            callee = self.program.pair(fn, wrt, containers, known)
+        except SrcdiffError as err:
+            from .library_calls import at_caller
+            moved = at_caller(err, self.low.source, stmt.sd.line, fn)
+            if moved is None:
+                raise
+            raise moved from None
         call = S.Call(func=S.load(callee), args=[S.clone(a) for a in args] + tangents,
                       keywords=[])
         target = S.Tuple(elts=[S.store(name), S.store(self.tan(name))], ctx=S.Store())

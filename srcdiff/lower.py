@@ -37,6 +37,7 @@ import types
 from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import syntax as S
 from . import checks
+from . import alias_flow
 from .aliasing import check_appends, check_dict_views, check_writes
 from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
                         SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
@@ -279,6 +280,7 @@ class Lowerer:
             check_appends(self.src, out)
             check_dict_views(self.src, out)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
+            alias_flow.relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
             update_checks.guard_updates(out, self.params, self._static_value, self.bindings,
@@ -1490,10 +1492,12 @@ class Lowerer:
             if param in free:
                 hint = (f"pass {param} to {name} as an argument, change a copy there and "
                         f"return it, and assign the result where it is called ({called})")
-            raise source.error(where, f"{name} writes into {what} in place, "
-                               "so the caller's value would change too; srcdiff cannot "
-                               "follow a change a called function makes to what it is given",
-                               hint=hint.format(p=param))
+            error = source.error(where, f"{name} writes into {what} in place, "
+                                 "so the caller's value would change too; srcdiff cannot "
+                                 "follow a change a called function makes to what it is "
+                                 "given", hint=hint.format(p=param))
+            from .library_calls import at_caller
+            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
         for param, op, where in updates:
             i = params.index(param)
             arg = args[i] if i < len(args) else None

@@ -23,7 +23,7 @@ import numpy
 from . import analyze, checks, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
-from .errors import NoRuleError, where
+from .errors import NoRuleError, SrcdiffError, where
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
 COMMENT = "__srcdiff_comment__"
@@ -127,7 +127,14 @@ class Reverse:
                               if isinstance(a, S.Name) and a.id in self.containers]
                 from .program import known_for_callee
                 known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
-                fwd, bwd = self.program.pair(fn, wrt, containers, known)
+                try:
+                    fwd, bwd = self.program.pair(fn, wrt, containers, known)
+                except SrcdiffError as err:
+                    from .library_calls import at_caller
+                    moved = at_caller(err, self.src, stmt.sd.line, fn)
+                    if moved is None:
+                        raise
+                    raise moved from None
                 pairs = [(p, a) for p, a in zip(params, args) if p in wrt]
                 self._calls[key] = (fwd, bwd, pairs)
         return self._calls[key]

@@ -75,10 +75,11 @@ class Scope:
 
 
 class Generator:
-    def __init__(self, seed):
+    def __init__(self, seed, idioms=False):
         self.rnd = random.Random(seed)
         self.seed = seed
         self.helpers = []
+        self.idioms = idioms   # draw issue #13's idioms too (tests/fuzzing/idioms.py)
 
     # -- statements -----------------------------------------------------------------------
     def block(self, scope, ex, n, loop_depth, nest):
@@ -107,6 +108,8 @@ class Generator:
             kinds += ["jump"] * 2
         if scope.returns is not None:
             kinds += ["return"]
+        if self.idioms:
+            kinds += ["idiom"] * 3
         kind = rnd.choice(kinds)
         return getattr(self, "s_" + kind)(scope, ex, loop_depth, nest)
 
@@ -317,6 +320,10 @@ class Generator:
         scope.bind(res, shape)
         return out
 
+    def s_idiom(self, scope, ex, loop_depth, nest):
+        from . import idioms
+        return idioms.statement(self, scope, ex, loop_depth)
+
     def s_fn(self, scope, ex, loop_depth, nest):
         name = scope.fresh("lam")
         scal = scope.names("s")
@@ -377,6 +384,9 @@ class Generator:
         body = self.block(scope, ex, rnd.randint(2, 7), 0, 0)
         body.append(self.returning(scope, ex))
         functions.append(Function("f", "x, A, s", body))
+        if self.idioms:
+            from .idioms import IDIOM_HELPERS, Raw
+            functions.insert(0, Raw(IDIOM_HELPERS))
         wrt = rnd.choice([0, 0, 0, 1, 2])
         return Program(functions, sample_point(rnd), wrt)
 

@@ -21,13 +21,14 @@ def _frozen(program, directory):
     return load(program.source(frozen=True), directory, "frozen")
 
 
-def valid_program(seed, directory, attempts=20):
-    """The first program drawn from `seed` that runs and keeps away from ties at a point.
+def valid_program(seed, directory, attempts=20, idioms=False):
+    """The first program drawn from `seed` that runs and keeps away from ties at a point
+    (with idioms, drawing issue #13's idioms too: tests/fuzzing/idioms.py).
 
     Returns (program, module, discarded)."""
     discarded = 0
     for attempt in range(attempts):
-        program = Generator(f"{seed}:{attempt}").program()
+        program = Generator(f"{seed}:{attempt}", idioms=idioms).program()
         try:
             module, probe = _load_pair(program, directory)
         except Exception:  # noqa: BLE001 - a program that does not even import
@@ -86,8 +87,8 @@ def signature(name, outcome, detail):
     return (name, outcome, kind)
 
 
-def run_one(seed, directory):
-    program, module, discarded = valid_program(seed, directory)
+def run_one(seed, directory, idioms=False):
+    program, module, discarded = valid_program(seed, directory, idioms=idioms)
     try:
         results = check(module, program, seed, directory)
     finally:

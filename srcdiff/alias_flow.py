@@ -1,0 +1,445 @@
+"""Which arrays each name may hold, statement by statement: proof that a write is unseen.
+
+aliasing.check_writes refuses a write into y when another name may share y's memory (an
+alias, a view, a list or tuple holding y). That is only wrong when the other name is
+read after the write: `w = y[1:]; s = w.sum(); y[0] = 1.0`, `np.stack([y, x])` then
+`y[0] = s`, or `a, b = b, a` then `a[0] = 1.0` (the tuple srcdiff builds for the swap is
+never read again) are correct code. `unseen(write)` proves, for one write, that no name
+bound before it reads the memory it changes afterwards; where it cannot prove it, the
+refusal stands.
+
+The analysis follows the lowered core statements in order. Each value is a set of
+abstract objects: one per statement that makes a new value (in a loop, one for all its
+iterations), or an outside object (a parameter, a global, an attribute: never proven).
+A view or an item of an array is the object it was taken from; a list, tuple or dict
+built here is an object whose items (`held`) are the objects put in it. Outside loops a
+name's new value replaces its old one; inside loops values are only ever added, so
+`continue`, `break` and the next iteration need no special care.
+"""
+import types
+
+import numpy
+
+from . import analyze
+from . import syntax as S
+
+OUTSIDE = "outside"
+
+# calls whose result is always a new array (never one of their arguments or part of one)
+_FRESH_NAMES = (
+    "sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "dot", "matmul",
+    "inner", "outer", "vdot", "tensordot", "einsum", "stack", "vstack", "hstack",
+    "concatenate", "column_stack", "copy", "array", "zeros_like", "ones_like", "full_like",
+    "empty_like", "cumsum", "cumprod", "trace", "where", "clip", "sort", "roll", "tile",
+    "repeat", "kron", "cross", "diff", "linspace", "arange", "zeros", "ones", "eye",
+    "logsumexp", "norm", "abs", "around", "round")
+FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
+
+
+# builtins whose result is a new value (a number, a range, a string), never an argument
+FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id, hash, round,
+                  callable, str, repr, format, divmod, pow}
+
+
+def _fresh_call(func, call=None):
+    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
+        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
+    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+        return True
+    return _copies(func)
+
+
+def _copies(func):
+    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
+    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
+        getattr(func, "__module__", "").startswith("srcdiff.")
+
+
+class Flow:
+    """The objects each name may hold before each statement of a lowered body."""
+
+    def __init__(self, body, fresh=()):
+        self.fresh = set(fresh)   # ids of calls whose result is taken as new (see below)
+        self.body = body
+        self.stmts = list(analyze.flatten(body))
+        self.ok = _local_functions_only_called(self.stmts)
+        self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
+        self.before = {}   # id(stmt) -> {name: objects}
+        self.escaped = {}  # object -> ids of the calls that might keep it
+        self.slots = {}    # a tuple built here -> the objects of each of its items
+        if not self.ok:
+            return
+        for _ in range(8):  # `held` grows as items are stored: run until nothing changes
+            size = self._size()
+            self.before = {}
+            self._block(body, {}, False)
+            if self._size() == size:
+                break
+        else:
+            self.ok = False
+
+    def _size(self):
+        return sum(len(v) for v in self.held.values()) + sum(
+            len(v) for env in self.before.values() for v in env.values())
+
+    # -- values ------------------------------------------------------------------------
+    def objects(self, env, name):
+        if name in env:
+            return env[name]
+        return frozenset([(OUTSIDE, name)])   # a parameter, a global (or not bound yet)
+
+    def items(self, objs):
+        out = set()
+        for o in objs:
+            if o[0] == OUTSIDE:
+                out.add(o)       # an item of an outside object is outside too
+            out |= self.held.get(o, set())
+        return out
+
+    def reach(self, objs):
+        """Objects `objs` are, or hold, transitively."""
+        out, todo = set(), list(objs)
+        while todo:
+            o = todo.pop()
+            if o not in out:
+                out.add(o)
+                todo.extend(self.held.get(o, ()))
+        return out
+
+    def _hold(self, holders, objs):
+        if not objs:
+            return
+        for h in holders:
+            if h[0] != OUTSIDE:
+                self.held.setdefault(h, set()).update(objs)
+
+    def _store(self, holders, objs, stmt):
+        """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
+        (lists, dicts, objects): held there; one of the caller's keeps them (escaped)."""
+        self._hold(holders, objs)
+        if any(h[0] == OUTSIDE for h in holders):
+            self._escape(stmt, objs)
+
+    def _reads(self, env, node):
+        out = set()
+        for n in S.walk(node):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
+                out |= self.objects(env, n.id)
+        return out
+
+    def _value(self, stmt, env):
+        kind, value, new = stmt.sd.kind, stmt.value, ("new", id(stmt))
+        if kind == "copy" and isinstance(value, S.Name):
+            return set(self.objects(env, value.id))
+        if (kind == "copy" and isinstance(value, S.Constant)) or isinstance(value, S.Lambda):
+            return {new}
+        if kind == "subscript" and isinstance(value.value, S.Name):
+            base = self.objects(env, value.value.id)
+            index = value.slice
+            if base and all(o in self.slots for o in base) and \
+                    isinstance(index, S.Constant) and type(index.value) is int:
+                out = set()   # an item of a tuple built here: that item only
+                for o in base:
+                    slots = self.slots[o]
+                    if not -len(slots) <= index.value < len(slots):
+                        return set(base) | self.items(base)
+                    out |= slots[index.value]
+                return out
+            # a row (the same memory), or an item of a list, tuple or dict built here
+            return {o for o in base if o[0] != "made"} | self.items(base)
+        if kind == "display":
+            made = ("made", id(stmt))
+            elts = value.values if isinstance(value, S.Dict) else value.elts
+            parts = [self._reads(env, e) for e in elts]
+            self._hold([made], set().union(*parts))
+            if isinstance(value, S.Tuple):
+                old = self.slots.get(made, [set() for _ in parts])
+                self.slots[made] = [a | b for a, b in zip(old, parts)]
+            return {made}
+        if kind in ("binop", "unary"):
+            # a new array; or, for lists (a + b, a * 3), a new list of the same items
+            self._hold([new], self.items(self._reads(env, value)))
+            return {new}
+        if kind == "call" and (id(stmt) in self.fresh or _fresh_call(
+                stmt.sd.func, value if isinstance(value, S.Call) else None)):
+            if _copies(stmt.sd.func):
+                self._hold([new], self.items(self._reads(env, value)))
+            return {new}
+        # anything else may return what it was given, or part of it, or store it
+        reads = self._reads(env, value)
+        if kind == "call":
+            for a in analyze.call_args(stmt):
+                reads |= self._reads(env, a)
+        reads |= self.items(reads)
+        if kind == "call" and not _keeps_nothing(stmt.sd.func):
+            self._store(reads, reads, stmt)
+            if not _is_local(stmt):
+                self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
+        return {new} | reads
+
+    def _escape(self, stmt, objs):
+        for o in self.reach(objs):
+            self.escaped.setdefault(o, set()).add(id(stmt))
+
+    # -- statements --------------------------------------------------------------------
+    def _record(self, stmt, env):
+        seen = self.before.setdefault(id(stmt), {})
+        for k, v in env.items():
+            seen[k] = frozenset(seen.get(k, frozenset()) | v)
+
+    def _block(self, body, env, in_loop):
+        for stmt in body:
+            self._record(stmt, env)
+            if isinstance(stmt, S.If):
+                a, b = dict(env), dict(env)
+                self._block(stmt.body, a, in_loop)
+                self._block(stmt.orelse, b, in_loop)
+                for k in set(a) | set(b):
+                    env[k] = frozenset(a.get(k, frozenset()) | b.get(k, frozenset()))
+            elif isinstance(stmt, (S.For, S.While)):
+                if isinstance(stmt, S.For):
+                    got = {("new", id(stmt))} | self.items(self._reads(env, stmt.iter))
+                    for n in S.walk(stmt.target):
+                        if isinstance(n, S.Name):
+                            env[n.id] = frozenset(env.get(n.id, frozenset()) | got)
+                for _ in range(len(self.stmts) + 2):
+                    before = dict(env)
+                    self._block(stmt.body, env, True)
+                    self._block(stmt.orelse, env, True)
+                    if env == before:
+                        break
+            elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+                name = stmt.targets[0].id
+                objs = self._value(stmt, env)
+                if in_loop or _inplace(stmt):
+                    objs |= env.get(name, frozenset())
+                env[name] = frozenset(objs)
+            elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
+                base = stmt.targets[0].value
+                if isinstance(base, S.Name):
+                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt)
+            elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
+                call = stmt.value
+                if stmt.sd.kind == "append" and isinstance(call.func, S.Attribute) and \
+                        isinstance(call.func.value, S.Name):   # lst.append(v)
+                    self._store(self.objects(env, call.func.value.id),
+                                self._reads(env, S.Tuple(elts=call.args, ctx=S.Load())), stmt)
+                elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
+                    reads = self._reads(env, call)
+                    reads |= self.items(reads)
+                    self._store(reads, reads, stmt)
+                    self._escape(stmt, reads)
+
+    def _bindings(self):
+        """name -> the statements binding it anew (not item writes, updates, appends)."""
+        if not hasattr(self, "_binds"):
+            self._binds = {}
+            for t in self.stmts:
+                n = analyze.assigned(t)
+                if n is not None and not (t.sd.kind in ("setitem", "append", "pop")
+                                          or _inplace(t)):
+                    self._binds.setdefault(n, []).append(t)
+        return self._binds
+
+    # -- the question --------------------------------------------------------------------
+    def unseen(self, write, name, own_ok=True):
+        """True when no name bound before `write` (which changes the array `name` holds)
+        reads that array after it: a later statement, or any statement of a loop around
+        it. `own_ok`: reads of `name` itself (still holding the array) are fine, as for an
+        item write, whose derivative follows it. False when it cannot tell."""
+        if not self.ok or id(write) not in self.before:
+            return False
+        changed = self.objects(self.before[id(write)], name)
+        if not changed or any(o[0] == OUTSIDE for o in changed) or any(
+                self.escaped.get(o, set()) - {id(write)} for o in changed):
+            return False   # the caller's array, or one a function of the user's may keep
+        order = {id(t): i for i, t in enumerate(self.stmts)}
+        at = order[id(write)]
+        loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
+                 and any(u is write for u in analyze.flatten(t.body))]
+        in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
+            id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
+        blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
+        jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
+
+        def defs(n):
+            return self._bindings().get(n, [])
+
+        def rebound_at(n):
+            """Where `n` surely gets a new value after the write, before anything else can
+            run (a statement of a block around the write, in the innermost loop, and no
+            break or continue between): from there on, and in the loop's next iterations, n
+            holds a value made after the write. None if nowhere."""
+            for t in defs(n):
+                i = order[id(t)]
+                if (i > at or t is write) and any(any(u is t for u in b) for b in blocks) and \
+                        not any(at < j < i for j in jumps):
+                    return i, sharing(t)
+            return None
+
+        def sharing(t):
+            """Whether the value `t` binds may share the written array (keep = y). (What a
+            call checked as a write returns is its own copy: vx, vy = step(vx, vy).)"""
+            if t is write:
+                return False
+            env = self.before.get(id(t), {})
+            old = changed - {("new", id(write))}
+            return any(self.reach(self.objects(env, m)) & old for m in analyze.operands(t))
+
+        def rebound_in_iteration(n, i):
+            """Whether the innermost loop's body binds `n` (a statement of its own, not of a
+            branch) before the statement at `i` of that body, in each iteration."""
+            if not loops or not blocks:
+                return False
+            body = blocks[0]
+            inner = {id(u) for u in analyze.flatten(body)}
+            if id(self.stmts[i]) not in inner:
+                return False
+            return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
+
+        def bound_before(n):
+            """Whether `n` may still hold a value bound before the write, when read after."""
+            ds = defs(n)
+            return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
+        later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
+        for t in later:
+            env = self.before.get(id(t))
+            if env is None:
+                return False
+            i = order[id(t)]
+            for n in analyze.operands(t):
+                found = rebound_at(n)
+                new, shares = found if found is not None else (None, False)
+                if new is not None and (i <= at or (i > new and not (shares and loops))):
+                    # n holds a value made after the write (in a loop, one that shares the
+                    # array, keep = y, sees the next iteration's write: only reads before it)
+                    continue
+                if i <= at and rebound_in_iteration(n, i):
+                    continue   # (the next iteration binds n anew before reading it)
+                if n == name and own_ok and (new is not None or not any(
+                        order[id(d)] > at or id(d) in in_loop for d in defs(n))):
+                    continue   # the written array itself, under its own name
+                if bound_before(n) and self.reach(self.objects(env, n)) & changed:
+                    return False
+        return True
+
+
+def _blocks_around(body, stmt):
+    """The statement lists holding `stmt` (directly or nested), from the body of the
+    innermost loop around it (or the function's body) inwards."""
+    def path(block, owner):
+        for t in block:
+            if t is stmt:
+                return [(block, owner)]
+            for field in ("body", "orelse"):
+                inner = getattr(t, field, None)
+                if isinstance(inner, list) and not isinstance(t, S.FunctionDef):
+                    found = path(inner, t)
+                    if found is not None:
+                        return [(block, owner)] + found
+        return None
+    out = []
+    for block, owner in path(body, None) or []:
+        if isinstance(owner, (S.For, S.While)):
+            out = []
+        out.append(block)
+    return out
+
+
+def _is_local(stmt):
+    extra = stmt.sd.extra
+    return isinstance(extra, tuple) and extra[0] == "local"
+
+
+def _local_functions_only_called(stmts):
+    """Whether every nested def and lambda is only called where it is defined (the lowering
+    passes its free variables to each such call, so what it reads is seen there): one used
+    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up."""
+    defined = set()
+    for t in stmts:
+        if isinstance(t, S.ClassDef):
+            return False
+        if isinstance(t, S.FunctionDef):
+            defined.add(t.name)
+        elif isinstance(t, S.Assign) and isinstance(t.value, S.Lambda) and \
+                isinstance(t.targets[0], S.Name):
+            defined.add(t.targets[0].id)
+    for t in stmts:
+        if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
+                                            isinstance(t.value, S.Lambda)):
+            continue
+        own = [t.test] if isinstance(t, (S.If, S.While)) else [t.iter] \
+            if isinstance(t, S.For) else [t]   # (a block's statements are checked apart)
+        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for o in own for n in S.walk(o)):
+            return False
+        if defined & set(analyze.operands(t)):
+            return False
+    return True
+
+
+def _keeps_nothing(func):
+    """NumPy's functions and srcdiff's runtime helpers keep no reference to what they get."""
+    module = getattr(func, "__module__", None) or ""
+    if module == "builtins" and isinstance(func, types.BuiltinFunctionType):
+        return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
+    return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
+        module.startswith("srcdiff.")
+
+
+def _inplace(stmt):
+    extra = stmt.sd.extra
+    return isinstance(extra, tuple) and extra[0] == "inplace"
+
+
+def unseen_argument_update(body, call, name):
+    """Whether the caller never reads the array `name` it passes to a helper doing `v op=
+    ...` on it (the statement `call`), apart from what the helper returns: the helper's
+    derivative updates a copy of its own (lower._own_written_params), so the two differ
+    only where a name bound before the call reads the array after it. The call's result
+    (`return v, w`) holds the helper's copy, not the caller's array; the array must not
+    have been given to a function that may keep it. (That no other argument holds it is
+    checked by the run: runtime_alias.check_update_unshared.)"""
+    flow = Flow(body, fresh=[id(call)])
+    return flow.ok and id(call) in flow.before and flow.unseen(call, name, own_ok=False)
+
+
+def relax_unseen_argument_updates(body, bindings):
+    """Where the caller never sees a helper's `v op= ...` (unseen_argument_update), the check
+    `check_argument_update(v, ...)` placed before the call becomes
+    `check_update_unshared(v, (other arguments), ...)`, which only refuses an array another
+    argument shares."""
+    from . import runtime, runtime_alias
+    func = runtime_alias.check_update_unshared
+
+    def walk(block):
+        for i, stmt in enumerate(block):
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
+                    walk(inner)
+            if not _is_check(stmt, runtime.check_argument_update):
+                continue
+            j = i + 1
+            while j < len(block) and isinstance(block[j], S.Expr) and \
+                    block[j].sd.kind == "effect":
+                j += 1
+            call = block[j] if j < len(block) else None
+            arg = stmt.value.args[0]
+            if call is None or call.sd.kind != "call" or not isinstance(arg, S.Name) or \
+                    not unseen_argument_update(body, call, arg.id):
+                continue
+            names = [a.id for a in analyze.call_args(call) if isinstance(a, S.Name)]
+            if arg.id in names:
+                names.remove(arg.id)   # (once: step(v, v) passes v as another argument too)
+            others = [S.load(n) for n in names]
+            bindings[func.__name__] = func
+            old = stmt.value.args
+            stmt.value = S.Call(func=S.load(func.__name__), args=[
+                old[0], S.Tuple(elts=others, ctx=S.Load())] + old[1:], keywords=[])
+            stmt.sd.func = func
+    walk(body)
+
+
+def _is_check(stmt, func):
+    return isinstance(stmt, S.Expr) and getattr(stmt, "sd", None) is not None and \
+        stmt.sd.func is func
