@@ -164,6 +164,9 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
     defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings)
     body += propagate_copies(adjoint, names, keep=tail) + tail
+    from .fold import factor_products, fold_broadcasts
+    fold_broadcasts(body)
+    factor_products(body)
     from .deadcode import drop_unread
     from .liveness import free_dead, sizes_of
     drop_unread(body)
