@@ -637,6 +637,16 @@ def plot(results, peer_names, path):
     return True
 
 
+def kept_scaling_section(path):
+    """The section benchmarks/scaling.py wrote into `path` (kept when the rest is
+    rewritten), or ''."""
+    start, end = "<!-- scaling:start", "<!-- scaling:end -->"
+    text = open(path).read() if os.path.exists(path) else ""
+    if start not in text or end not in text:
+        return ""
+    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run: few, short samples")
@@ -714,6 +724,7 @@ def main(argv=None):
     text = render(results, info, opts, opts.peers, rules_load_s, time.perf_counter() - wall,
                   glibc)
     md = os.path.join(opts.out, "benchmarks.md")
+    text += kept_scaling_section(md)
     with open(md, "w") as fh:
         fh.write(text)
     log(f"wrote {md}\n")
