@@ -251,7 +251,7 @@ def factor_products(body):
         e = d * q
         e = e + a * r
 
-    (`d` the adjoint of `y = f(x) * x`, `e` x's, maybe d itself, `a` f(x)'s, read nowhere
+    (or the first two the other way round, e not d) (`d` the adjoint of `y = f(x) * x`, `e` x's, maybe d itself, `a` f(x)'s, read nowhere
     else) becomes `e = d * (q + p * r)`: two products on d's size where there were three,
     as a hand-written adjoint has it. p, q and r read none of them, and make no calls but
     NumPy's pure functions; rounding aside, the value is the same (distributivity)."""
@@ -290,6 +290,10 @@ def _factored(three, stores, loads):
     first, second, third = (_product(s) for s in three)
     if first is None or second is None or third is None:
         return None
+    if third[2] is not None and isinstance(third[2], S.BinOp) and \
+            isinstance(third[2].left, S.Name) and third[2].left.id == second[0] and \
+            first[0] != first[1]:
+        first, second = second, first  # `e = d * q` first: then e is not d, nor read by p
     a, d, p, op1 = first
     e, d2, q, op2 = second
     e3, e3_in, term, op3 = third

@@ -106,3 +106,68 @@ def test_product_rule_is_factored_on_arrays(rng):
     check(product_rule_arrays, x)
     src = grad_source(product_rule_arrays, x)
     assert "d_x = 1.5 * (exp_1 + x * exp_1)" in src, src
+
+
+def sum_then_scale(a, b, c):
+    s = np.sum(a * b, axis=0)
+    return np.sum(s * c)
+
+
+def mean_of_square(a):
+    return np.mean(a * a) + np.sum(np.mean(a * a, axis=1, keepdims=True) * a)
+
+
+def product_rule_kept(x):
+    y = np.cos(x) * x
+    z = y + x * x
+    return np.sum(z * y)
+
+
+def product_rule_swapped(x):
+    acc = 0.0
+    for i in range(4):
+        x = x * np.tanh(x) + 0.5
+        acc = acc + np.sum(x * x)
+    return acc
+
+
+def seed_in_a_branch(a, t):
+    s = np.sum(a * a)
+    if t > 0:
+        s = s * 3.0
+    return np.sum(np.exp(a) * a) + s
+
+
+@pytest.mark.parametrize("f, shapes, wrt", [
+    (sum_then_scale, ((3, 4), (3, 4), (4,)), (0, 1, 2)),
+    (mean_of_square, ((3, 4),), 0),
+    (product_rule_kept, ((3, 4),), 0),
+    (product_rule_swapped, ((2, 3),), 0),
+    (product_rule_swapped, ((),), 0),
+])
+def test_folded_programs_match_finite_differences(rng, f, shapes, wrt):
+    args = [np.asarray(rng.uniform(0.2, 0.9, size=s)) for s in shapes]
+    check(f, *args, wrt=wrt)
+    value, grads = srcdiff.value_and_grad(f, wrt=wrt)(*args)
+    np.testing.assert_allclose(value, f(*args))
+    plain = srcdiff.grad(f, wrt=wrt)(*args)
+    for got, want in zip(grads if isinstance(wrt, tuple) else [grads],
+                         plain if isinstance(wrt, tuple) else [plain]):
+        np.testing.assert_allclose(got, want)
+
+
+def test_a_branch_and_float32_keep_their_values(rng):
+    a = rng.uniform(0.2, 0.9, size=(3, 4))
+    for t in (1.0, -1.0):
+        check(seed_in_a_branch, a, t)
+    a32 = a.astype(np.float32)
+    g = srcdiff.grad(seed_in_a_branch)(a32, 1.0)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, srcdiff.grad(seed_in_a_branch)(a, 1.0), rtol=1e-5)
+
+
+def test_product_rule_is_factored_either_way_round(rng):
+    x = rng.uniform(0.2, 0.9, size=(2, 3))
+    check(product_rule_swapped, x)
+    src = grad_source(product_rule_swapped, x)
+    assert "* (tanh_1 + x * (1 - tanh_1 * tanh_1))" in src, src
