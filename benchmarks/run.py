@@ -641,6 +641,16 @@ def plot(results, peer_names, path):
     return True
 
 
+def kept_scaling_section(path):
+    """The section benchmarks/scaling.py wrote into `path` (kept when the rest is
+    rewritten), or ''."""
+    start, end = "<!-- scaling:start", "<!-- scaling:end -->"
+    text = open(path).read() if os.path.exists(path) else ""
+    if start not in text or end not in text:
+        return ""
+    return "\n" + start + text.split(start, 1)[1].split(end, 1)[0] + end + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smoke run: few, short samples")
@@ -718,7 +728,8 @@ def main(argv=None):
     text = render(results, info, opts, opts.peers, rules_load_s, time.perf_counter() - wall,
                   glibc)
     md = os.path.join(opts.out, "benchmarks.md")
-    text = compiled.keep_section(md, text)  # the compiled path's section (compiled.py --docs)
+    scaling = kept_scaling_section(md)   # benchmarks/scaling.py's section
+    text = compiled.keep_section(md, text) + scaling  # and compiled.py --docs's
     with open(md, "w") as fh:
         fh.write(text)
     log(f"wrote {md}\n")

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules, runtime_linalg, sequences, shift
+from . import analyze, checks, fold, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, SrcdiffError, where
@@ -599,8 +599,13 @@ class Reverse:
             known = _KnownShapes(self.shapes, stmt, self.bindings)
             parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
                      for k, p in parts]
-        parts = _merge_twins([(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
-                              if k == "acc" else (k, p) for k, p in parts])
+        parts = [(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
+                 if k == "acc" else (k, p) for k, p in parts]
+        if self.shapes is not None:
+            for k, p in parts:
+                if k == "acc":
+                    fold.mark_full_products(p[1], d_out_name, name, stmt, self.shapes)
+        parts = _merge_twins(parts)
         for stmt_kind, payload in parts:
             if stmt_kind == "stmt":
                 self.emit(out, [payload])

@@ -59,8 +59,12 @@ METHOD_FORM = "sd_method_form"
 KEYWORD_ONLY = "sd_keyword_only"
 
 
+# on a product `a * b` of an adjoint: which operand may be replaced by anything that
+# broadcasts to its shape (srcdiff/fold.py)
+FULL_PRODUCT = "sd_full_product"
+
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY)
+                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT)
 
 
 def clone(node):

@@ -106,13 +106,14 @@ def squares_in_a_loop(w, xs):
 
 
 def test_known_shapes_need_no_stand_ins():
-    """A total's adjoint broadcasts to a literal shape: nothing is kept on the tape for it."""
+    """A total's adjoint broadcasts to a known shape: nothing is kept on the tape for it,
+    and the square's product, of that shape, reads the seed itself (srcdiff/fold.py)."""
     rng = np.random.default_rng(1)
     w, xs = rng.uniform(-1, 1, size=4), rng.uniform(-1, 1, size=(5, 3, 4))
     text = transform.reverse_source(squares_in_a_loop, ("w",), input_shapes={
         "w": (4,), "xs": (5, 3, 4)}).text
     body = text.split("def shape_of")[0]
-    assert "numpy.broadcast_to(d_loss, (3, 4))" in body
+    assert "d_h = d_h + h * 2.0" in body and "broadcast_to" not in body, body
     assert "shape_of(" not in body and "expand_reduced(" not in body
     np.testing.assert_allclose(srcdiff.grad(squares_in_a_loop)(w, xs),
                                numerical_grad(squares_in_a_loop, [w, xs], 0), rtol=1e-6)
@@ -171,7 +172,7 @@ def test_dot_and_stop_gradient_keep_shape_facts():
 
 def _rebinds(a, b):
     a = a * 2.0
-    return np.sum(a * b)
+    return np.sum(a + b)
 
 
 def test_sizes_are_read_from_the_parameters_never_written_as_numbers():
@@ -187,8 +188,8 @@ def test_sizes_are_read_from_the_parameters_never_written_as_numbers():
         b = np.linspace(-1.0, 1.0, 2 * n).reshape(2, n)
         check(_rebinds, a, b, wrt=(0, 1))
         got = g(a, b)
-        np.testing.assert_allclose(got[0], 2.0 * b)
-        np.testing.assert_allclose(got[1], 2.0 * a)
+        np.testing.assert_allclose(got[0], np.full_like(a, 2.0))
+        np.testing.assert_allclose(got[1], np.ones_like(b))
     src = g.source
     assert "unbroadcast" not in src and "b.shape" in src and "a.shape" not in src, src
     assert not re.search(r"\b[37]\b", src.split('"""')[-1]), src  # no size written as a number
