@@ -177,6 +177,18 @@ def _kind(value):
         return type(value)
     if _is_user_object(value):
         return type(value)
+    return _function_value(value)
+
+
+def _function_value(value):
+    """A function passed as an argument: the compiled code is specialised on it (values.py)."""
+    import functools
+    import types
+    if isinstance(value, (types.FunctionType, functools.partial, types.MethodType)) or \
+            callable(value) and not isinstance(value, type) and hasattr(value, "__name__"):
+        from .values import Known, is_function_value
+        if is_function_value(value):
+            return Known(value)
     return None
 
 
@@ -253,6 +265,10 @@ class Derivative:
                  if _is_user_object(a) or type(a) in (list, tuple)}
         known.update({k: type(v) for k, v in kwargs.items()
                       if _is_user_object(v) or type(v) in (list, tuple)})
+        for n, a in list(zip(names, args)) + list(kwargs.items()):
+            held = _function_value(a)   # a function passed in (values.py)
+            if held is not None:
+                known[n] = held
         return known
 
     def _containers(self, args, kwargs):

@@ -30,11 +30,13 @@ Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
 loops and branches stay loops and branches.
 """
+import functools
 import operator
 import os
 import types
 
 from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
+from . import values as fvalues
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -191,9 +193,8 @@ class Lowerer:
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
-            raise source.error(fdef, "*args and **kwargs parameters are not supported",
-                               hint="list the parameters explicitly")
-        self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+            fvalues.check_variadic(source, fdef, self.known_types)
+        self.params = fvalues.parameter_names(fdef)
         self.locals = set(self.params) | assigned_names(fdef.body)
         # names holding lists: locals bound only to list displays, and list or tuple
         # arguments never rebound (known_types says which arguments are)
@@ -296,7 +297,7 @@ class Lowerer:
                 defaults[a.id] = dflt
         low = Lowered(self.fdef.name, self.params, defaults, out, self.namer,
                       self.bindings, self.src)
-        low.known_types = self.known_types
+        low.known_types = {**self.known_types, **fvalues.known_values(self)}
         return low
 
     def _dict_view(self, node):
@@ -1286,7 +1287,7 @@ class Lowerer:
                                kind)
         if isinstance(node, (S.Tuple, S.List)):
             if any(isinstance(e, S.Starred) for e in node.elts):
-                raise self.error(node, "starred items in a display are not supported")
+                return fvalues.starred_display(self, node, out, target)
             elts = [self.expr(e, out) for e in node.elts]
             return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
         if isinstance(node, S.Dict):
@@ -1305,8 +1306,7 @@ class Lowerer:
                 parts.append(value)
             return self.assign(target, S.JoinedStr(values=parts), "opaque")
         if isinstance(node, S.Lambda):
-            raise self.error(node, "lambdas inside the differentiated function are not "
-                             "supported yet", hint="define the helper at module level")
+            return self.assign(target, fvalues.lambda_value(self, node, out), "copy")
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
         if isinstance(node, (S.SetComp, S.Set)):
@@ -1316,10 +1316,7 @@ class Lowerer:
 
     def call(self, node, out, discard=False):
         """Lower a call. Returns an Assign (target filled in later) or an Expr."""
-        if any(isinstance(a, S.Starred) for a in node.args) or any(
-                k.arg is None for k in node.keywords):
-            raise self.error(node, "*args and **kwargs in calls are not supported",
-                             hint="pass the arguments one by one")
+        node = fvalues.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
@@ -1336,6 +1333,9 @@ class Lowerer:
             stmt.sd.extra = ("local", args)
             return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
+            held = fvalues.held(self, func.id)   # a parameter or local holding a function
+            if held is not None:
+                return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
             raise self.error(node, f"srcdiff can only call functions defined in this "
                              f"function or at module level, not the value {func.id!r}",
                              hint="call the function by its own name")
@@ -1349,12 +1349,16 @@ class Lowerer:
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, "effect_value", range, discard)
-        if obj in (enumerate, zip, reversed, iter, next, map, filter):
+        if obj in (enumerate, zip, reversed, iter, next, filter):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
                              "header", hint="loop over it with for")
         from .api import stop_gradient
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
+        if held is not None:
+            return fvalues.call_held(self, node, held, out, discard)
+        if obj in (map, sorted, functools.partial):
+            return fvalues.desugar_call(self, node, obj, out, discard)
+        args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
                 isinstance(n, S.Name) and n.id in self.list_names) else a
@@ -1377,8 +1381,14 @@ class Lowerer:
             ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
             value = S.Call(func=ref, args=[args[0]], keywords=[])
             return self._result(value, "stop_gradient", runtime.no_derivative, discard)
+        return self.call_object(node, func, obj, args, keywords, out, discard)
+
+    def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
+        """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
+        it, where not by its own path (a parameter holding a function: values.py)."""
+        variadic = None
         if is_user_function(obj):
-            args, keywords = self._bind_user_call(node, obj, args, keywords)
+            args, keywords, variadic = fvalues.bind_call(self, node, obj, args, keywords, out)
             self._check_argument_writes(node, obj, args, out)
         else:
             self._refuse_out_argument(node, obj)
@@ -1394,11 +1404,15 @@ class Lowerer:
                 raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
             self.bindings[helper] = obj
             ref = S.load(helper)
+        elif ref is not None:
+            pass
         elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
             ref = self.free_reference(func)
         value = S.Call(func=ref, args=args, keywords=keywords)
+        if variadic is not None:
+            setattr(value, S.VARIADIC, variadic)   # f(a, *args, **kw) when emitted (emit.py)
         if is_user_function(obj):
             import inspect
             kwonly = [n for n, p in inspect.signature(obj, follow_wrapped=False).parameters.items()
@@ -1468,8 +1482,7 @@ class Lowerer:
         if source.filename.startswith(GENERATED_PREFIX):
             return
         fdef = source.node
-        a = fdef.args
-        params = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
+        params = fvalues.parameter_names(fdef)
         resolver = fn.resolver if isinstance(fn, LocalFunction) else None
         writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
             fn, resolver, fdef, params))
@@ -1651,8 +1664,9 @@ class Lowerer:
         if cls is not None and base.id not in assigned_names(self.fdef.body):
             import inspect
             fn = inspect.getattr_static(cls, method, None)
-            if isinstance(fn, staticmethod):
-                fn = None
+            if isinstance(fn, (staticmethod, classmethod)):
+                return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
+                                             discard)
             if inspect.isfunction(fn) and is_user_function(fn):
                 full, _ = self._bind_user_call(node, fn, [S.load(base.id)] + args, keywords)
                 self._check_argument_writes(node, fn, full, out)

@@ -57,6 +57,10 @@ METHOD_FORM = "sd_method_form"
 # Set on a call to one of the user's functions whose arguments are all passed positionally:
 # the names of its keyword-only parameters (the last arguments), passed by name when emitted.
 KEYWORD_ONLY = "sd_keyword_only"
+# Set on a call to one of the user's functions taking *args or **kwargs, whose arguments are
+# in the order of its parameters: (kind, name) per argument, kind '' (positional), '*'
+# (the tuple of *args), '=' (keyword-only), '**' (the dict of **kwargs) (emit.py).
+VARIADIC = "sd_variadic"
 
 
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",

@@ -1,0 +1,667 @@
+"""Functions used as values, and variadic calls: what lowering makes of them.
+
+A function is differentiated from its source, so a call must say, before the code runs,
+which function it calls. Where the callee is a value (`def rk4(f, y, ...): k1 = f(y, ...)`),
+srcdiff specialises on the object passed, as it specialises a method on the class of its
+object: a parameter, or a local bound once, that holds a function (`Known`) is called as
+that function. Values known this way:
+
+* functions passed in (the differentiated function's arguments, api.py) or passed on to
+  the user's helpers (a module-level function, a nested def or lambda without free
+  variables, a parameter known in turn): the callee is lowered per object passed;
+* a local bound once to a module-level function (`act = numpy.tanh`);
+* `functools.partial` objects: module-level ones (their arguments are constants, bound by
+  the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
+  arguments are copied into temporaries where the partial is made and passed there to g
+  at each call of p (the derivative flows through them);
+* bound methods of module-level objects, classmethods, staticmethods.
+
+`map(f, xs)` is the list `[f(x) for x in xs]`, `sorted(xs, key=f)` is the items of xs in
+the order of their keys (an order carries no derivative). A helper's `*args` and
+`**kwargs` parameters are a tuple and a dict made at each call (`f(a, *xs)` passes xs as
+`args` where it fills it, `f(**kw)` passes the keys a dict display gives); `[*a, b]`
+and `(*a, b)` are concatenations.
+
+What cannot be followed is refused at the user's line: a function value that closes over
+the caller's variables passed on to a helper, a partial made here passed on, a starred
+argument of unknown length that does not fill a `*args`.
+"""
+import functools
+import inspect
+
+from . import syntax as S
+from .callables import LocalFunction, canonical_path, is_user_function
+
+
+class Known:
+    """A name known to hold exactly this object: calls through it are calls of it
+    (compared by identity, so a cache keyed on it is specialised per object)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return isinstance(other, Known) and other.obj is self.obj
+
+    def __hash__(self):
+        return hash(("srcdiff.Known", id(self.obj)))
+
+    def __repr__(self):
+        return f"Known({getattr(self.obj, '__qualname__', type(self.obj).__name__)})"
+
+
+def is_function_value(obj):
+    """An object srcdiff specialises a call through a name on: a user function, a function
+    with rules, a partial of one."""
+    if isinstance(obj, functools.partial):
+        return is_function_value(obj.func)
+    if isinstance(obj, LocalFunction):
+        return not obj.free
+    if inspect.ismethod(obj):
+        return is_user_function(obj.__func__)
+    if isinstance(obj, type) or not callable(obj):
+        return False
+    from . import rules
+    return is_user_function(obj) or rules.lookup("reverse", obj) is not None or (
+        rules.is_nondifferentiable(obj)) or rules.lookup("forward", obj) is not None
+
+
+class LocalPartial:
+    """`p = functools.partial(fn, a, k=b)` made in the function: fn and the atoms holding
+    the arguments where p was made."""
+
+    def __init__(self, fn, args, keywords):
+        self.fn, self.args, self.keywords = fn, args, keywords
+
+
+def _state(lw):
+    st = getattr(lw, "_values_state", None)
+    if st is None:
+        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
+    return st
+
+
+def known_values(lw):
+    """Names the lowered function passes to its callees, and what each is known to hold."""
+    return _state(lw)["known"]
+
+
+def _single_bindings(lw):
+    """Local names bound exactly once, by `name = value`: name -> value node."""
+    st = _state(lw)
+    if st["bindings"] is None:
+        counts, values = {}, {}
+        for n in S.walk(lw.fdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                    n.targets[0], S.Name):
+                values[n.targets[0].id] = n.value
+            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
+                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+        st["bindings"] = {k: v for k, v in values.items()
+                          if counts.get(k) == 1 and k not in lw.params}
+    return st["bindings"]
+
+
+def held(lw, name):
+    """What the local `name` is known to hold when called (a function, a partial, a
+    LocalPartial), or None."""
+    from .lower import assigned_names
+    known = lw.known_types.get(name)
+    if isinstance(known, Known) and name in lw.params and name not in assigned_names(
+            lw.fdef.body):
+        return known.obj
+    value = _single_bindings(lw).get(name)
+    if value is None:
+        return None
+    if id(value) in _state(lw)["partials"]:
+        return _state(lw)["partials"][id(value)]
+    if isinstance(value, (S.Name, S.Attribute)) and lw._global_path(value) is not None:
+        obj = lw._callee_object(value)
+        if obj is not None and is_function_value(obj):
+            return obj
+    if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
+        return held(lw, value.id)
+    return None
+
+
+def called_value(lw, obj):
+    """A module-level object called by name that is a function value of another kind: a
+    partial, a bound method of a module-level object or class (classmethod)."""
+    if isinstance(obj, functools.partial) and is_function_value(obj):
+        return obj
+    if inspect.ismethod(obj) and is_user_function(obj.__func__):
+        return obj
+    return None
+
+
+def _bound_constant(lw, value, stem):
+    """An atom for a value fixed when srcdiff compiles (a module-level partial's argument):
+    literals as written, other objects bound by the emitted module."""
+    from .callables import is_literal
+    if is_literal(value) and not isinstance(value, tuple):
+        return S.const(value)
+    name = lw.namer.fresh(stem)
+    lw.bindings[name] = value
+    return S.load(name)
+
+
+def call_held(lw, node, obj, out, discard, ref=None):
+    """The call `node` of a value known to be `obj`; `ref` names it in emitted code."""
+    args, keywords = arguments(lw, node, obj, out)
+    return _call_with(lw, node, obj, args, keywords, out, discard, ref)
+
+
+def _call_with(lw, node, obj, args, keywords, out, discard, ref):
+    if isinstance(obj, LocalPartial):
+        kws = {k.arg: k.value for k in keywords}
+        merged = [S.keyword(arg=k, value=v) for k, v in obj.keywords.items() if k not in kws]
+        return _call_with(lw, node, obj.fn, list(obj.args) + args, merged + keywords, out,
+                          discard, None)
+    if isinstance(obj, functools.partial):
+        stem = getattr(obj.func, "__name__", "partial")
+        fixed = [_bound_constant(lw, a, stem + "_arg") for a in obj.args]
+        given = {k.arg for k in keywords}
+        merged = [S.keyword(arg=k, value=_bound_constant(lw, v, stem + "_" + k))
+                  for k, v in obj.keywords.items() if k not in given]
+        return _call_with(lw, node, obj.func, fixed + args, merged + keywords, out, discard,
+                          None)
+    if inspect.ismethod(obj):
+        owner = obj.__self__
+        me = _bound_constant(lw, owner, (owner.__name__ if isinstance(owner, type)
+                                         else type(owner).__name__).lower())
+        if not isinstance(owner, type):
+            known_values(lw)[me.id] = type(owner)   # its methods are followed in turn
+        return _call_with(lw, node, obj.__func__, [me] + args, keywords, out, discard, None)
+    if isinstance(obj, LocalFunction):
+        if obj.free and obj not in lw.local_functions.values():
+            raise lw.error(node, f"{obj.__name__} uses its enclosing function's variables "
+                           f"({', '.join(obj.free)}), which srcdiff cannot pass on here",
+                           hint="define it at module level and pass what it uses as "
+                                "arguments")
+        if obj.free:
+            return _call_local(lw, node, obj, args, keywords, discard)
+        if ref is None:
+            ref = S.load(_local_name(lw, obj))
+    if ref is None and canonical_path(obj) is None:
+        name = lw.namer.fresh(getattr(obj, "__name__", "function").replace("<", "").replace(
+            ">", "") or "function")
+        lw.bindings[name] = obj
+        ref = S.load(name)
+    return lw.call_object(node, node.func, obj, args, keywords, out, discard, ref)
+
+
+def _local_name(lw, local):
+    for name, fn in lw.local_functions.items():
+        if fn is local:
+            return name
+    return local.__name__
+
+
+def _call_local(lw, node, local, args, keywords, discard):
+    """A nested def or lambda of this function, called with lowered arguments (its free
+    variables are passed to its lifted copy, as lower.call does)."""
+    args, _ = lw._bind_user_call(node, local, args, keywords)
+    args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+    value = S.Call(func=S.load(_local_name(lw, local)), args=args[:len(local.own_params)],
+                   keywords=[])
+    stmt = lw._result(value, "call", local, discard)
+    stmt.sd.extra = ("local", args)
+    return stmt
+
+
+# -- arguments -----------------------------------------------------------------------
+def arguments(lw, node, obj, out):
+    """The call's arguments lowered to atoms; where the callee is the user's function, the
+    function values among them are noted (their callee is specialised on them)."""
+    user = is_user_function(obj) or isinstance(obj, (LocalPartial, functools.partial)) or (
+        inspect.ismethod(obj))
+    args = [argument(lw, a, out) if user else lw.expr(a, out) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=argument(lw, k.value, out) if user
+                          else lw.expr(k.value, out)) for k in node.keywords]
+    return args, keywords
+
+
+def argument(lw, node, out):
+    """One argument of a call to the user's function: a function value passed is noted in
+    known_values (a module-level one gets a local name first), others lowered as usual."""
+    if isinstance(node, S.Lambda):
+        return lambda_value(lw, node, out, passed=True)
+    if isinstance(node, (S.Name, S.Attribute)) and lw._global_path(node) is not None:
+        obj = lw._callee_object(node)
+        if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
+            stem = getattr(obj, "__name__", "function")
+            stem = stem if stem.isidentifier() else "function"
+            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = Known(obj)
+            return atom
+    atom = lw.expr(node, out)
+    if isinstance(atom, S.Name) and atom.id in lw.locals:
+        name = atom.id
+        local = lw.local_functions.get(name)
+        if local is not None:
+            if local.free:
+                raise lw.error(node, f"the nested function {name} uses this function's "
+                               f"variables ({', '.join(local.free)}), so srcdiff cannot pass "
+                               "it to another function", hint="define it at module level and "
+                               "pass what it uses as arguments (or use it only here)")
+            known_values(lw)[name] = Known(local)
+            return atom
+        obj = held(lw, name)
+        if isinstance(obj, LocalPartial):
+            raise lw.error(node, f"{name} is a functools.partial made in this function, which "
+                           "srcdiff cannot pass to another function",
+                           hint="pass the function and its arguments separately")
+        if obj is not None:
+            known_values(lw)[name] = Known(obj)
+    return atom
+
+
+def lambda_value(lw, node, out, passed=False):
+    """A lambda written where a value is expected: a nested function of its own name."""
+    name = lw.namer.fresh("function")
+    lw.locals.add(name)
+    local = lw.local_function(name, node)
+    if passed and local.free:
+        raise lw.error(node, f"this lambda uses this function's variables "
+                       f"({', '.join(local.free)}), so srcdiff cannot pass it to another "
+                       "function", hint="define it at module level and pass what it uses as "
+                       "arguments")
+    out.append(lw.assign(name, S.clone(node), "opaque"))
+    if not local.free:
+        known_values(lw)[name] = Known(local)
+    return S.load(name)
+
+
+# -- functools.partial made here, map, sorted ----------------------------------------
+def desugar_call(lw, node, obj, out, discard):
+    if obj is map:
+        return _map(lw, node, out, discard)
+    if obj is functools.partial:
+        return lw._result(make_partial(lw, node, out), "opaque", None, discard)
+    return _sorted(lw, node, out, discard)
+
+
+def make_partial(lw, node, out):
+    """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
+    made, for the calls of the name it is bound to (held)."""
+    if not node.args:
+        raise lw.error(node, "functools.partial needs the function first")
+    fn_node = node.args[0]
+    fn = _function_of(lw, fn_node)
+    args = [_kept(lw, lw.expr(a, out), out) for a in node.args[1:]]
+    keywords = {k.arg: _kept(lw, lw.expr(k.value, out), out) for k in node.keywords}
+    if any(k is None for k in keywords):
+        raise lw.error(node, "** in functools.partial is not supported")
+    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
+    ref = lw.bind("functools.partial", functools.partial)
+    fn_atom = lw.expr(fn_node, out)
+    value = S.Call(func=ref, args=[fn_atom] + args,
+                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
+    return value
+
+
+def _kept(lw, atom, out):
+    if not isinstance(atom, S.Name):
+        return atom
+    kept = lw.temp(out, atom, "copy", atom.id + "_bound")
+    lw.locals.add(kept.id)
+    return kept
+
+
+def _function_of(lw, fn_node):
+    """The function a function expression means here (partial's first argument, map's)."""
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.local_functions:
+        return lw.local_functions[fn_node.id]
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.locals:
+        obj = held(lw, fn_node.id)
+    elif isinstance(fn_node, (S.Name, S.Attribute)) and lw._global_path(fn_node) is not None:
+        obj = lw._callee_object(fn_node)
+    else:
+        obj = None
+    if obj is None or not (is_function_value(obj) or called_value(lw, obj)
+                           or isinstance(obj, LocalPartial)):
+        raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
+                       "code is compiled", hint="name a function defined at module level or "
+                       "in this function")
+    return obj
+
+
+def _callable_node(lw, node, out):
+    """A name for map's or sorted's function that a call in a comprehension can use."""
+    if isinstance(node, S.Lambda):
+        return lambda_value(lw, node, out)
+    _function_of(lw, node)
+    return S.clone(node)
+
+
+def _fresh_local(lw, stem):
+    name = lw.namer.fresh(stem)
+    lw.locals.add(name)
+    return name
+
+
+def _map(lw, node, out, discard):
+    if len(node.args) < 2 or node.keywords:
+        raise lw.error(node, "map takes a function and one or more sequences")
+    fn = _callable_node(lw, node.args[0], out)
+    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
+    for name, seq in zip(seqs, node.args[1:]):
+        out.append(lw.assign(name.id, lw.expr(seq, out), "copy"))
+    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
+    if len(seqs) == 1:
+        target, it = S.store(items[0].id), seqs[0]
+    else:
+        target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
+        it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
+        it = _builtin(lw, it, "zip")
+    comp = S.ListComp(elt=S.Call(func=fn, args=items, keywords=[]), generators=[
+        S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, "copy", None, discard)
+
+
+def _builtin(lw, call, name):
+    """A call of the builtin `name` inside a rewrite: refused where a local hides it."""
+    if name in lw.locals or lw.resolver.lookup(name, None) is not __builtins_of(name):
+        raise lw.error(call, f"the name {name!r} does not mean the builtin here",
+                       hint=f"rename what hides {name}")
+    return call
+
+
+def __builtins_of(name):
+    import builtins
+    return getattr(builtins, name)
+
+
+def _place(new, old):
+    for n in S.walk(new):
+        if hasattr(n, "lineno") or isinstance(n, (S.expr, S.stmt)):
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+
+
+def _sorted(lw, node, out, discard):
+    """sorted(xs, key=f, reverse=r): the items of xs in the order runtime_values.sort_order
+    gives their keys (a permutation: no derivative)."""
+    from . import runtime_values
+    if len(node.args) != 1 or any(k.arg not in ("key", "reverse") for k in node.keywords):
+        raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
+    kw = {k.arg: k.value for k in node.keywords}
+    seq = _fresh_local(lw, "seq")
+    out.append(lw.assign(seq, lw.expr(node.args[0], out), "copy"))
+    keys = S.load(seq)
+    if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
+                                          and kw["key"].value is None):
+        fn = _callable_node(lw, kw["key"], out)
+        item = _fresh_local(lw, "item")
+        comp = S.ListComp(elt=S.Call(func=fn, args=[S.load(item)], keywords=[]), generators=[
+            S.comprehension(target=S.store(item), iter=S.load(seq), ifs=[], is_async=0)])
+        _place(comp, node)
+        keys = lw.comprehension(comp, out)
+    reverse = lw.expr(kw["reverse"], out) if "reverse" in kw else S.const(False)
+    lw.bindings["sort_order"] = runtime_values.sort_order
+    order = lw.temp(out, S.Call(func=S.load("sort_order"), args=[keys, reverse], keywords=[]),
+                    "call", "order", func=runtime_values.sort_order)
+    lw.locals.add(order.id)
+    index = _fresh_local(lw, "index")
+    comp = S.ListComp(elt=S.Subscript(value=S.load(seq), slice=S.load(index), ctx=S.Load()),
+                      generators=[S.comprehension(target=S.store(index), iter=order, ifs=[],
+                                                  is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, "copy", None, discard)
+
+
+# -- *args, **kwargs -----------------------------------------------------------------
+def parameter_names(fdef):
+    """A def's parameters in the order of its signature, *args and **kwargs included."""
+    a = fdef.args
+    names = [p.id for p in a.posonlyargs + a.args]
+    if a.vararg is not None:
+        names.append(_arg_name(a.vararg))
+    names += [p.id for p in a.kwonlyargs]
+    if a.kwarg is not None:
+        names.append(_arg_name(a.kwarg))
+    return names
+
+
+def _arg_name(node):
+    return node.id if isinstance(node, S.Name) else node.arg
+
+
+def check_variadic(source, fdef, known_types):
+    """*args and **kwargs: followed in a helper called with them (its caller made the tuple
+    and the dict, known_types says so); refused in the function differentiated itself."""
+    a = fdef.args
+    for extra, kind in ((a.vararg, tuple), (a.kwarg, dict)):
+        if extra is not None and known_types.get(_arg_name(extra)) is not kind:
+            raise source.error(fdef, "*args and **kwargs parameters of the function "
+                               "differentiated itself are not supported",
+                               hint="list the parameters explicitly (a helper it calls may "
+                                    "take *args and **kwargs)")
+
+
+def bind_call(lw, node, fn, args, keywords, out):
+    """A call's arguments in the callee's parameter order, defaults filled; a *args
+    parameter gets a tuple display of the extra positional arguments, **kwargs a dict
+    display of the extra keywords. Returns (args, [], variadic): variadic is None, or the
+    kinds of the parameters (for emit.py to spell the call)."""
+    if isinstance(fn, LocalFunction):
+        full, _ = lw._bind_user_call(node, fn, args, keywords)
+        return full, [], None
+    sig = inspect.signature(fn, follow_wrapped=False)
+    kinds = [p.kind for p in sig.parameters.values()]
+    if inspect.Parameter.VAR_POSITIONAL not in kinds and \
+            inspect.Parameter.VAR_KEYWORD not in kinds:
+        full, _ = lw._bind_user_call(node, fn, args, keywords)
+        return full, [], None
+    try:
+        bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
+    except TypeError as exc:
+        raise lw.error(node, f"this call does not match {fn.__qualname__}'s parameters: "
+                       f"{exc}") from None
+    from .callables import is_literal
+    full, spelled = [], []
+    for name, param in sig.parameters.items():
+        if param.kind == param.VAR_POSITIONAL:
+            items = list(bound.arguments.get(name, ()))
+            given = _passed_through(node, items)
+            if given is not None:
+                atom = given
+            else:
+                atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), "display", name)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = tuple
+            full.append(atom)
+            spelled.append(("*", name))
+        elif param.kind == param.VAR_KEYWORD:
+            extra = bound.arguments.get(name, {})
+            atom = lw.temp(out, S.Dict(keys=[S.const(k) for k in extra],
+                                       values=list(extra.values())), "display", name)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = dict
+            full.append(atom)
+            spelled.append(("**", name))
+        else:
+            if name in bound.arguments:
+                full.append(bound.arguments[name])
+            elif is_literal(param.default):
+                full.append(S.const(param.default))
+            else:
+                raise lw.error(node, f"the default value of {fn.__qualname__}'s parameter "
+                               f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+            spelled.append(("=" if param.kind == param.KEYWORD_ONLY else "", name))
+    return full, [], tuple(spelled)
+
+
+def _passed_through(node, items):
+    """The tuple a `*xs` argument passes whole as the callee's *args (unstar_call marks
+    it), or None."""
+    through = getattr(node, "sd_star_through", None)
+    if through is not None and len(items) == 1 and items[0] is through:
+        return through
+    return None
+
+
+def unstar_call(lw, node, out):
+    """A call without `*xs` and `**kw` arguments: a starred display or a name bound once to
+    one gives its items; `**{...}` and a dict display bound once (items written later with
+    literal keys included) give their keywords; `f(a, *xs)` where f's *args takes what
+    xs holds passes xs whole. Refused otherwise, at the call."""
+    stars = [a for a in node.args if isinstance(a, S.Starred)]
+    dstars = [k for k in node.keywords if k.arg is None]
+    if not stars and not dstars:
+        return node
+    args, keywords, through = [], [], None
+    for a in node.args:
+        if not isinstance(a, S.Starred):
+            args.append(a)
+            continue
+        items = _display_items(lw, a.value)
+        if items is not None:
+            args.extend(items)
+            continue
+        if a is node.args[-1] and len(stars) == 1 and _fills_varargs(lw, node, len(args)):
+            atom = lw.expr(a.value, out)
+            from . import runtime
+            tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+                lw.bind("tuple", tuple), atom], keywords=[]), "call", "args",
+                func=runtime.sequence_of)
+            lw.locals.add(tup.id)
+            through = tup
+            args.append(tup)
+            continue
+        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, or "
+                       "where xs is a list or tuple display it can see",
+                       hint="pass the items one by one (f(xs[0], xs[1]))")
+    for k in node.keywords:
+        if k.arg is not None:
+            keywords.append(k)
+            continue
+        entries = _dict_entries(lw, k.value)
+        if entries is None:
+            raise lw.error(node, "srcdiff passes **kw only where kw is a dict display with "
+                           "string keys, or a local bound once to one",
+                           hint="pass the keywords one by one")
+        keywords += entries
+    new = S.Call(func=node.func, args=args, keywords=keywords)
+    _place_call(new, node)
+    if through is not None:
+        new.sd_star_through = through
+    return new
+
+
+def _place_call(new, old):
+    new.lineno, new.col_offset = old.lineno, old.col_offset
+    for attr in ("end_lineno", "end_col_offset"):
+        if hasattr(old, attr):
+            setattr(new, attr, getattr(old, attr))
+
+
+def _fills_varargs(lw, node, position):
+    """Whether the callee of `node` is the user's function whose *args starts at
+    `position` (so a trailing *xs is exactly its *args)."""
+    func = node.func
+    if isinstance(func, S.Name) and func.id in lw.locals:
+        obj = held(lw, func.id)
+    else:
+        obj = lw._callee_object(func)
+    if obj is None or not is_user_function(obj) or isinstance(obj, LocalFunction):
+        return False
+    params = list(inspect.signature(obj, follow_wrapped=False).parameters.values())
+    for i, p in enumerate(params):
+        if p.kind == p.VAR_POSITIONAL:
+            return i == position and all(q.default is q.empty or True for q in params[:i])
+    return False
+
+
+def _display_items(lw, node):
+    """The item expressions of a list or tuple display (or a local bound once to one,
+    whose items are names never rebound), for `*xs`; None otherwise."""
+    if isinstance(node, (S.List, S.Tuple)) and not any(isinstance(e, S.Starred)
+                                                       for e in node.elts):
+        return list(node.elts)
+    return None
+
+
+def _dict_entries(lw, node):
+    if isinstance(node, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
+            k.value, str) for k in node.keys):
+        return [S.keyword(arg=k.value, value=v) for k, v in zip(node.keys, node.values)]
+    if isinstance(node, S.Name) and node.id in lw.locals:
+        value = _single_bindings(lw).get(node.id)
+        if isinstance(value, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
+                k.value, str) for k in value.keys):
+            keys = [k.value for k in value.keys]
+            for n in S.walk(lw.fdef):   # items written later: kw['c'] = ...
+                if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
+                        n.value, S.Name) and n.value.id == node.id:
+                    if not (isinstance(n.slice, S.Constant) and isinstance(n.slice.value, str)):
+                        return None
+                    if n.slice.value not in keys:
+                        return None   # may or may not be there when called
+            return [S.keyword(arg=k, value=S.Subscript(value=S.load(node.id), slice=S.const(k),
+                                                       ctx=S.Load())) for k in keys]
+    return None
+
+
+def starred_display(lw, node, out, target):
+    """`[*a, b]` / `(*a, b)`: the concatenation list(a) + [b] (tuple(a) + (b,))."""
+    from . import runtime
+    kind = list if isinstance(node, S.List) else tuple
+    parts, run = [], []
+
+    def flush():
+        if run:
+            parts.append(lw.temp(out, type(node)(elts=list(run), ctx=S.Load()), "display",
+                                 "items"))
+            run.clear()
+    for e in node.elts:
+        if isinstance(e, S.Starred):
+            flush()
+            atom = lw.expr(e.value, out)
+            parts.append(lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+                lw.bind(kind.__name__, kind), atom], keywords=[]), "call", "items",
+                func=runtime.sequence_of))
+        else:
+            run.append(lw.expr(e, out))
+    flush()
+    for p in parts:
+        lw.locals.add(p.id)
+    total = parts[0]
+    for p in parts[1:-1]:
+        total = lw.temp(out, S.BinOp(left=total, op=S.Add(), right=p), "binop", "items",
+                        func=__import__("operator").add)
+        lw.locals.add(total.id)
+    if len(parts) == 1:
+        return lw.assign(target, total, "copy")
+    import operator
+    return lw.assign(target, S.BinOp(left=total, op=S.Add(), right=parts[-1]), "binop",
+                     func=operator.add)
+
+
+def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
+    """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
+    function, called with the class first for a classmethod (emitted as written)."""
+    ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
+    func = fn.__func__
+    if not is_user_function(func):
+        raise lw.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
+                       hint="call a function defined at module level")
+    if isinstance(fn, staticmethod):
+        return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
+    me = _bound_constant(lw, cls, cls.__name__.lower())
+    stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
+    call = stmt.value
+    full = list(call.args)
+    call.args = full[1:]
+    spelled = getattr(call, S.VARIADIC, None)
+    if spelled is not None:
+        setattr(call, S.VARIADIC, spelled[1:])
+    stmt.sd.extra = ("method", full)
+    return stmt
