@@ -138,44 +138,53 @@ def called_value(lw, obj):
     return None
 
 
-def _bound_constant(lw, value, stem):
-    """An atom for a value fixed when srcdiff compiles (a module-level partial's argument):
-    literals as written, other objects bound by the emitted module."""
-    from .callables import is_literal
-    if is_literal(value) and not isinstance(value, tuple):
-        return S.const(value)
-    name = lw.namer.fresh(stem)
-    lw.bindings[name] = value
-    return S.load(name)
-
-
 def call_held(lw, node, obj, out, discard, ref=None):
-    """The call `node` of a value known to be `obj`; `ref` names it in emitted code."""
+    """The call `node` of a value known to be `obj`; `ref` names it in emitted code (a
+    parameter or local; None: the module-level name the call is written with)."""
     args, keywords = arguments(lw, node, obj, out)
+    if ref is None and lw._global_path(node.func) is not None:
+        ref = lw.global_value(node.func, out)
     return _call_with(lw, node, obj, args, keywords, out, discard, ref)
+
+
+def _part(lw, ref, attr, out, key=None):
+    """An atom for ref.attr (ref.attr[key]): a part of a function value, read where it is
+    called (a partial's function and arguments, a bound method's object)."""
+    atom = lw.temp(out, S.Attribute(value=ref, attr=attr, ctx=S.Load()), "attribute",
+                   attr.strip("_"))
+    lw.locals.add(atom.id)
+    if key is not None:
+        atom = lw.temp(out, S.Subscript(value=atom, slice=S.const(key), ctx=S.Load()),
+                       "subscript", attr.strip("_") + (f"_{key}" if isinstance(key, str)
+                                                       else f"_{key}"))
+        lw.locals.add(atom.id)
+    return atom
 
 
 def _call_with(lw, node, obj, args, keywords, out, discard, ref):
     if isinstance(obj, LocalPartial):
-        kws = {k.arg: k.value for k in keywords}
+        kws = {k.arg for k in keywords}
         merged = [S.keyword(arg=k, value=v) for k, v in obj.keywords.items() if k not in kws]
         return _call_with(lw, node, obj.fn, list(obj.args) + args, merged + keywords, out,
-                          discard, None)
+                          discard, _local_ref(lw, obj.fn))
     if isinstance(obj, functools.partial):
-        stem = getattr(obj.func, "__name__", "partial")
-        fixed = [_bound_constant(lw, a, stem + "_arg") for a in obj.args]
+        fixed = [_part(lw, ref, "args", out, i) for i in range(len(obj.args))]
         given = {k.arg for k in keywords}
-        merged = [S.keyword(arg=k, value=_bound_constant(lw, v, stem + "_" + k))
-                  for k, v in obj.keywords.items() if k not in given]
+        merged = [S.keyword(arg=k, value=_part(lw, ref, "keywords", out, k))
+                  for k in obj.keywords if k not in given]
+        inner = None if canonical_path(obj.func) is not None else _part(lw, ref, "func", out)
+        if isinstance(obj.func, (functools.partial,)) or inspect.ismethod(obj.func):
+            inner = _part(lw, ref, "func", out)
         return _call_with(lw, node, obj.func, fixed + args, merged + keywords, out, discard,
-                          None)
+                          inner)
     if inspect.ismethod(obj):
         owner = obj.__self__
-        me = _bound_constant(lw, owner, (owner.__name__ if isinstance(owner, type)
-                                         else type(owner).__name__).lower())
+        me = _part(lw, ref, "__self__", out)
         if not isinstance(owner, type):
             known_values(lw)[me.id] = type(owner)   # its methods are followed in turn
-        return _call_with(lw, node, obj.__func__, [me] + args, keywords, out, discard, None)
+        fn = obj.__func__
+        inner = None if canonical_path(fn) is not None else _part(lw, ref, "__func__", out)
+        return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
     if isinstance(obj, LocalFunction):
         if obj.free and obj not in lw.local_functions.values():
             raise lw.error(node, f"{obj.__name__} uses its enclosing function's variables "
@@ -187,11 +196,15 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         if ref is None:
             ref = S.load(_local_name(lw, obj))
     if ref is None and canonical_path(obj) is None:
-        name = lw.namer.fresh(getattr(obj, "__name__", "function").replace("<", "").replace(
-            ">", "") or "function")
-        lw.bindings[name] = obj
-        ref = S.load(name)
+        raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
+                       "emits", hint="call a function defined at module level")
     return lw.call_object(node, node.func, obj, args, keywords, out, discard, ref)
+
+
+def _local_ref(lw, fn):
+    if isinstance(fn, LocalFunction):
+        return S.load(_local_name(lw, fn))
+    return None
 
 
 def _local_name(lw, local):
@@ -503,7 +516,8 @@ def _passed_through(node, items):
     """The tuple a `*xs` argument passes whole as the callee's *args (unstar_call marks
     it), or None."""
     through = getattr(node, "sd_star_through", None)
-    if through is not None and len(items) == 1 and items[0] is through:
+    if through is not None and len(items) == 1 and isinstance(items[0], S.Name) and \
+            items[0].id == through.id:
         return through
     return None
 
@@ -598,16 +612,26 @@ def _dict_entries(lw, node):
         if isinstance(value, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
                 k.value, str) for k in value.keys):
             keys = [k.value for k in value.keys]
-            for n in S.walk(lw.fdef):   # items written later: kw['c'] = ...
+            # items added by statements of the body itself before the call: kw['c'] = ...
+            for stmt in lw.fdef.body:
+                if isinstance(stmt, S.Assign) and stmt.lineno < node.lineno and len(
+                        stmt.targets) == 1 and _literal_item(stmt.targets[0], node.id):
+                    if stmt.targets[0].slice.value not in keys:
+                        keys.append(stmt.targets[0].slice.value)
+            for n in S.walk(lw.fdef):   # other writes: the keys may differ when called
                 if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
                         n.value, S.Name) and n.value.id == node.id:
-                    if not (isinstance(n.slice, S.Constant) and isinstance(n.slice.value, str)):
+                    if not _literal_item(n, node.id) or n.slice.value not in keys:
                         return None
-                    if n.slice.value not in keys:
-                        return None   # may or may not be there when called
             return [S.keyword(arg=k, value=S.Subscript(value=S.load(node.id), slice=S.const(k),
                                                        ctx=S.Load())) for k in keys]
     return None
+
+
+def _literal_item(node, name):
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id == name and isinstance(node.slice, S.Constant)
+            and isinstance(node.slice.value, str))
 
 
 def starred_display(lw, node, out, target):
@@ -655,7 +679,9 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
                        hint="call a function defined at module level")
     if isinstance(fn, staticmethod):
         return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
-    me = _bound_constant(lw, cls, cls.__name__.lower())
+    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), "attribute",
+                 "cls")
+    lw.locals.add(me.id)
     stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
     call = stmt.value
     full = list(call.args)

@@ -1,0 +1,376 @@
+"""Functions used as values, functools.partial, static and class methods, *args and
+**kwargs, starred displays and calls (srcdiff/values.py): each checked against finite
+differences in both modes and to second order, and the refusals located."""
+import functools
+import os
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+HERE = os.path.basename(__file__)
+X = np.array([0.3, 0.7, 1.1])
+THETA = np.array([1.0, 0.4, 0.3, 0.8])
+
+
+# -- an integrator taking the right-hand side as a parameter -------------------------
+def lotka_volterra(y, t, theta):
+    return np.array([theta[0] * y[0] - theta[1] * y[0] * y[1],
+                     theta[2] * y[0] * y[1] - theta[3] * y[1]])
+
+
+def rk4(f, y, t, dt, theta):
+    k1 = f(y, t, theta)
+    k2 = f(y + dt / 2 * k1, t + dt / 2, theta)
+    k3 = f(y + dt / 2 * k2, t + dt / 2, theta)
+    k4 = f(y + dt * k3, t + dt, theta)
+    return y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def simulate(theta):
+    y = np.array([1.0, 0.5])
+    t = 0.0
+    for _ in range(4):
+        y = rk4(lotka_volterra, y, t, 0.1, theta)
+        t = t + 0.1
+    return np.sum(y ** 2)
+
+
+def test_an_integrator_taking_the_right_hand_side():
+    check(simulate, THETA)
+
+
+def test_the_callee_is_specialised_on_the_function_passed():
+    g = srcdiff.grad(simulate)
+    g(THETA)
+    text = srcdiff.source(g)
+    assert "def forward_rk4(tape, f, y, t, dt, theta):" in text
+    assert "def forward_lotka_volterra(" in text
+
+
+# -- an optimiser taking a loss's gradient; a function passed on twice ---------------
+def step_direction(w, x):
+    return np.tanh(w * x)
+
+
+def descend(direction, w, x, steps):
+    for _ in range(steps):
+        w = w - 0.1 * direction(w, x)
+    return w
+
+
+def optimised(x):
+    return np.sum(descend(step_direction, x, x * 2.0, 3))
+
+
+def halve(g, y):
+    return 0.5 * g(y * y, 1.0)
+
+
+def passes_on(f, y):
+    return y + 0.1 * f(y, 2.0) + halve(f, y)
+
+
+def scaled(y, s):
+    return np.sin(y) * s
+
+
+def passed_twice(x):
+    return np.sum(passes_on(scaled, x))
+
+
+@pytest.mark.parametrize("f", [optimised, passed_twice])
+def test_functions_passed_on(f):
+    check(f, X)
+
+
+# -- the differentiated function's own argument is a function ------------------------
+def square(v):
+    return v * v
+
+
+def cube(v):
+    return v * v * v
+
+
+def applies(x, f):
+    return np.sum(f(x) * x)
+
+
+@pytest.mark.parametrize("fn", [square, cube, np.tanh])
+def test_a_function_argument(fn):
+    check(applies, X, fn)
+
+
+def test_each_function_argument_gets_its_own_derivative():
+    g = srcdiff.grad(applies)
+    from gradcheck import numerical_grad
+    for fn in (square, cube, square):
+        np.testing.assert_allclose(g(X, fn), numerical_grad(lambda x: applies(x, fn), [X], 0),
+                                   rtol=1e-6)
+
+
+# -- names holding functions, lambdas, nested defs ------------------------------------
+def local_alias(x):
+    act = np.tanh
+    sq = square
+    return np.sum(act(x) * 2.0 + sq(x))
+
+
+def lambda_passed(x):
+    g = lambda v: v * 3.0  # noqa: E731
+    return np.sum(rk4(lambda y, t, th: -th * y * y, x, 0.0, 0.1, 2.0)) + np.sum(g(x))
+
+
+def nested_def_passed(x):
+    def rhs(y, t, th):
+        return -th * np.sin(y)
+    return np.sum(rk4(rhs, x, 0.0, 0.1, 1.5))
+
+
+@pytest.mark.parametrize("f", [local_alias, lambda_passed, nested_def_passed])
+def test_names_holding_functions(f):
+    check(f, X)
+
+
+# -- map and sorted over user functions -----------------------------------------------
+def mapped(x):
+    xs = [x[0], x[1], x[2]]
+    ys = list(map(square, xs))
+    return ys[0] + ys[1] * ys[2]
+
+
+def mapped_pairs(x):
+    a = [x[0], x[1]]
+    b = [x[2], x[0]]
+    k = x[1]
+    return sum(map(lambda u, v: u * v * k, a, b))
+
+
+def mapped_in_a_loop_header(x):
+    total = 0.0
+    for v in map(cube, [x[0], x[1] * 2.0]):
+        total = total + v
+    return total
+
+
+def sorted_by_key(x):
+    xs = [x[0], x[1] * -2.0, x[2]]
+    ys = sorted(xs, key=square)
+    zs = sorted(xs, reverse=True)
+    return ys[0] * 3.0 + ys[1] * ys[2] + zs[0] * 5.0
+
+
+def sorted_by_a_lambda(x):
+    xs = [x[0] * 2.0, x[1], x[2]]
+    c = x[0]
+    ys = sorted(xs, key=lambda v: (v - c) ** 2, reverse=False)
+    return ys[0] * 3.0 + ys[1] * ys[2]
+
+
+@pytest.mark.parametrize("f", [mapped, mapped_pairs, mapped_in_a_loop_header, sorted_by_key,
+                               sorted_by_a_lambda])
+def test_map_and_sorted(f):
+    check(f, X)
+
+
+# -- functools.partial ------------------------------------------------------------------
+def with_weight(w, x, s):
+    return np.sin(w * x) * s
+
+
+MODULE_PARTIAL = functools.partial(step_direction, x=np.array([0.5, 1.5, 2.0]))
+SCALED_PARTIAL = functools.partial(with_weight, s=0.3)
+
+
+def module_partials(w):
+    return np.sum(MODULE_PARTIAL(w) + descend(SCALED_PARTIAL, w, w, 2))
+
+
+def local_partial(w):
+    p = functools.partial(with_weight, w, s=w[0])
+    w = w * 2.0   # the partial keeps the value w had
+    return np.sum(p(w))
+
+
+@pytest.mark.parametrize("f", [module_partials, local_partial])
+def test_partials(f):
+    check(f, X)
+
+
+def test_a_partial_argument():
+    check(applies, X, functools.partial(with_weight, 2.0, s=0.5))
+
+
+# -- static methods, class methods, objects held at module level ----------------------
+class Model:
+    K = 3.0
+
+    def __init__(self, a):
+        self.a = a
+
+    @staticmethod
+    def act(v):
+        return np.tanh(v)
+
+    @classmethod
+    def scale(cls, v):
+        return v * cls.K
+
+    def predict(self, x):
+        return self.act(x * self.a) + self.scale(x) + Model.scale(x) + Model.act(x)
+
+
+def uses_methods(model, x):
+    return np.sum(model.predict(x))
+
+
+MODEL = Model(1.5)
+
+
+def uses_a_module_object(x):
+    return np.sum(MODEL.predict(x))
+
+
+def test_static_and_class_methods():
+    check(uses_methods, Model(0.7), X, wrt=1)
+
+
+def test_an_object_held_at_module_level():
+    check(uses_a_module_object, X)
+
+
+# -- *args and **kwargs ---------------------------------------------------------------
+def concat_and_multiply(weights, *args):
+    return np.concatenate(args) * weights
+
+
+def passes_args_on(w, *args):
+    return concat_and_multiply(w, *args) + concat_and_multiply(w, args[0], args[1])
+
+
+def variadic(x):
+    return np.sum(passes_args_on(x[0], x[:2], x[1:]))
+
+
+def with_options(x, *, power=2, **opts):
+    return x ** power * opts["s"]
+
+
+def keywords_spread(x):
+    kw = {"s": x[1]}
+    kw["power"] = 3
+    return np.sum(with_options(x, **kw) + with_options(x, s=x[0]) +
+                  with_options(x, **{"s": x[2]}))
+
+
+def starred_arguments(x):
+    return np.sum(step_direction(*[x, x * 2.0])) + np.sum(step_direction(*(x, x)))
+
+
+def starred_displays(x):
+    a = (x[0], x[1])
+    b = [*a, x[2], *a]
+    c = (*b, x[0])
+    return b[0] * b[4] + c[2] * c[5]
+
+
+@pytest.mark.parametrize("f", [variadic, keywords_spread, starred_arguments,
+                               starred_displays])
+def test_variadic_calls(f):
+    check(f, X)
+
+
+def inactive_variadic_call(x):
+    k = np.sum(concat_and_multiply(2.0, np.ones(2), np.ones(1) * 3.0, *[np.ones(1)]))
+    return np.sum(x * x) * k
+
+
+def test_a_variadic_call_without_derivative_is_emitted_with_its_star():
+    check(inactive_variadic_call, X)
+    g = srcdiff.grad(inactive_variadic_call)
+    g(X)
+    assert "concat_and_multiply(2.0, *args" in srcdiff.source(g)
+
+
+# -- refusals ---------------------------------------------------------------------------
+def closure_passed(x):
+    c = x * 2.0
+
+    def rhs(y, t, th):
+        return y * c
+    return np.sum(rk4(rhs, x, 0.0, 0.1, 1.0))
+
+
+def lambda_closure_passed(x):
+    c = x * 2.0
+    return np.sum(rk4(lambda y, t, th: y * c, x, 0.0, 0.1, 1.0))
+
+
+def partial_made_here_passed(x):
+    p = functools.partial(with_weight, s=x[0])
+    return np.sum(descend(p, x, x, 2))
+
+
+def two(a, b):
+    return a * b
+
+
+def star_of_unknown_length(x, n):
+    xs = [x] * n
+    return np.sum(two(*xs))
+
+
+def writes_its_argument(y, t, th):
+    y[0] = 1.0
+    return y
+
+
+def writer_passed(x):
+    return np.sum(rk4(writes_its_argument, x * 1.0, 0.0, 0.1, 1.0))
+
+
+def chosen_at_run_time(x):
+    if x[0] > 0:
+        act = np.tanh
+    else:
+        act = np.sin
+    return np.sum(act(x))
+
+
+def top_level_star(x, *xs):
+    return np.sum(x)
+
+
+REFUSED = [
+    (closure_passed, "uses this function's variables (c)", "define it at module level"),
+    (lambda_closure_passed, "this lambda uses this function's variables (c)",
+     "define it at module level"),
+    (partial_made_here_passed, "functools.partial made in this function",
+     "pass the function and its arguments separately"),
+    (star_of_unknown_length, "passes *xs only where it fills a *args", "one by one"),
+    (writer_passed, "writes into its argument 'y' in place", "copy"),
+    (chosen_at_run_time, "not the value 'act'", "call the function"),
+    (top_level_star, "*args and **kwargs parameters of the function differentiated",
+     "list the parameters"),
+]
+
+
+@pytest.mark.parametrize("f, reason, hint", REFUSED, ids=[c[0].__name__ for c in REFUSED])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_refusals_are_located(f, reason, hint, mode):
+    args = (X, 2) if f is star_of_unknown_length else (X,)
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(f)(*args)
+        else:
+            srcdiff.jvp(f)(*args, np.ones(3))
+    err = info.value
+    text = str(err)
+    assert reason in text and hint in text, text
+    assert err.filename.endswith(HERE)
+    with open(__file__) as fh:
+        lines = fh.read().splitlines()
+    assert err.line.strip() == lines[err.lineno - 1].strip()
