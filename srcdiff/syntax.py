@@ -64,7 +64,7 @@ VARIADIC = "sd_variadic"
 
 
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY)
+                 METHOD_FORM, KEYWORD_ONLY, VARIADIC)
 
 
 def clone(node):
