@@ -1658,20 +1658,28 @@ class Lowerer:
                 return self.assign(self.namer.fresh("popped"), value, "pop")
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
             return self.info(stmt, "pop")
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        args = [fvalues.argument(self, a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
+                    for k in node.keywords]
         cls = self.known_types.get(base.id) if isinstance(base, S.Name) else None
-        if cls is not None and base.id not in assigned_names(self.fdef.body):
+        if cls is not None and base.id in assigned_names(self.fdef.body):
+            cls = None
+        if cls is None and isinstance(base, S.Name):
+            cls = fvalues.object_class(self, func.value, base, out)   # made here, a list item
+        if isinstance(cls, type):
             import inspect
             fn = inspect.getattr_static(cls, method, None)
             if isinstance(fn, (staticmethod, classmethod)):
                 return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
                                              discard)
             if inspect.isfunction(fn) and is_user_function(fn):
-                full, _ = self._bind_user_call(node, fn, [S.load(base.id)] + args, keywords)
+                full, _, variadic = fvalues.bind_call(self, node, fn, [S.load(base.id)] + args,
+                                                      keywords, out)
                 self._check_argument_writes(node, fn, full, out)
                 value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                                args=full[1:], keywords=[])
+                if variadic is not None:
+                    setattr(value, S.VARIADIC, variadic[1:])
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt

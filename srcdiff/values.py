@@ -182,6 +182,7 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         me = _part(lw, ref, "__self__", out)
         if not isinstance(owner, type):
             known_values(lw)[me.id] = type(owner)   # its methods are followed in turn
+            known_values(lw).update(object_facts(me.id, owner))
         fn = obj.__func__
         inner = None if canonical_path(fn) is not None else _part(lw, ref, "__func__", out)
         return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
@@ -691,3 +692,164 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
         setattr(call, S.VARIADIC, spelled[1:])
     stmt.sd.extra = ("method", full)
     return stmt
+
+
+# -- objects whose class is known where they are used --------------------------------
+# Besides a parameter's class (known_types[name]), known_types holds facts about the
+# objects inside an argument, read from the value passed (api.py): "layers[]" -> the class
+# of every item of the list `layers`, "self.layers[]" -> of every item of the attribute,
+# "self.encoder" -> the class of an attribute that is an object.
+def facts_for_callee(params, args, known):
+    """The facts about the objects inside a call's arguments, by the callee's names."""
+    out = {}
+    for key, value in known.items():
+        root = key.split(".")[0].split("[")[0]
+        if root == key:
+            continue
+        for p, a in zip(params, args):
+            if isinstance(a, S.Name) and a.id == root:
+                out[p + key[len(root):]] = value
+    return out
+
+
+def is_user_class(obj):
+    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows."""
+    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
+        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+
+
+def object_class(lw, node, base, out):
+    """The class of the object `node` (lowered to the name `base`) where srcdiff can tell
+    it before the code runs: an object made here (`Layer(w).forward(x)`, `layer = Layer(w)`
+    bound once), an item of a list whose items' class is known (`for layer in
+    self.layers`), an attribute known to hold an object. Noted for the callees."""
+    cls = _class_of(lw, node, set())
+    if cls is None:
+        return None
+    if not isinstance(node, S.Call):
+        # read from the objects passed when compiled: checked where the code runs, so that
+        # code compiled for one class never runs a method of another
+        path = canonical_path(cls)
+        if path is None:
+            return None
+        from . import runtime_values
+        from .errors import where
+        lw.bindings["check_class"] = runtime_values.check_class
+        guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
+            base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
+        out.append(lw.info(guard, "effect", func=runtime_values.check_class))
+    known_values(lw)[base.id] = cls
+    return cls
+
+
+def _class_of(lw, node, seen):
+    if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
+        if lw._global_path(node.func) is not None:
+            obj = lw._callee_object(node.func)
+            return obj if is_user_class(obj) else None
+        return None
+    key = _fact_key(lw, node)
+    if key is not None:
+        cls = lw.known_types.get(key)
+        return cls if isinstance(cls, type) else None
+    if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
+        return None
+    seen.add(node.id)
+    value = _single_bindings(lw).get(node.id)
+    if value is not None:
+        return _class_of(lw, value, seen)
+    loop = _only_loop_binding(lw, node.id)
+    if loop is not None:
+        it, item = loop
+        key = _fact_key(lw, it)
+        if key is not None:
+            cls = lw.known_types.get(key + "[]")
+            return cls if isinstance(cls, type) else None
+        if isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params:
+            value = _single_bindings(lw).get(it.id)
+            if isinstance(value, (S.List, S.Tuple)) and value.elts and not _grown(lw, it.id):
+                classes = {_class_of(lw, e, set(seen)) for e in value.elts}
+                if len(classes) == 1:
+                    return classes.pop()
+    return None
+
+
+def _fact_key(lw, node):
+    """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
+    from .lower import assigned_names
+    parts = []
+    while isinstance(node, S.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in assigned_names(
+            lw.fdef.body):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
+def _grown(lw, name):
+    """Whether the function may change which items the list `name` holds."""
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and isinstance(
+                n.func.value, S.Name) and n.func.value.id == name:
+            return True
+        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
+                n.value, S.Name) and n.value.id == name:
+            return True
+    return False
+
+
+def _only_loop_binding(lw, name):
+    """(the iterated expression, the target) where the only binding of `name` is as the
+    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
+    found = []
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            found.append(n)
+    if len(found) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.For, S.comprehension)):
+            if n.target is found[0]:
+                return n.iter, n.target
+            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
+                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
+                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
+                    len(n.iter.args) == 1:
+                return n.iter.args[0], n.target
+    return None
+
+
+def _user_object(value):
+    from .api import _is_user_object
+    return _is_user_object(value)
+
+
+def _items_class(seq):
+    """The one class of a non-empty list's or tuple's items when they are all user objects
+    of it, else None."""
+    if not seq or not _user_object(seq[0]):
+        return None
+    cls = type(seq[0])
+    return cls if all(type(v) is cls for v in seq) else None
+
+
+def object_facts(name, value):
+    """Facts about the objects inside an argument (see facts_for_callee): a list's items'
+    class, an object's attributes that hold objects or lists of objects of one class."""
+    facts = {}
+    if type(value) in (list, tuple):
+        cls = _items_class(value)
+        if cls is not None:
+            facts[name + "[]"] = cls
+    elif _user_object(value):
+        for attr, v in sorted(getattr(value, "__dict__", {}).items()):
+            if not isinstance(attr, str) or not attr.isidentifier():
+                continue
+            if type(v) in (list, tuple):
+                cls = _items_class(v)
+                if cls is not None:
+                    facts[f"{name}.{attr}[]"] = cls
+            elif _user_object(v):
+                facts[f"{name}.{attr}"] = type(v)
+    return facts

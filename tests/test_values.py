@@ -374,3 +374,102 @@ def test_refusals_are_located(f, reason, hint, mode):
     with open(__file__) as fh:
         lines = fh.read().splitlines()
     assert err.line.strip() == lines[err.lineno - 1].strip()
+
+
+# -- objects held in lists, attributes, made here, or bound at module level -----------
+class Dense:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, x):
+        return np.tanh(x @ self.w)
+
+
+class Scale:
+    def __init__(self, s):
+        self.s = s
+
+    def forward(self, x):
+        return x * self.s
+
+
+class Net:
+    def __init__(self, ws):
+        self.layers = [Dense(w) for w in ws]
+        self.head = Dense(ws[0])
+
+    def loss(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return np.sum(self.head.forward(x))
+
+
+def net_loss(net, x):
+    h = x
+    for i, layer in enumerate(net.layers):
+        h = layer.forward(h) * (i + 1.0)
+    return np.sum(net.head.forward(h))
+
+
+def list_loss(layers, x):
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+def made_here(x):
+    w = np.eye(3) * 0.5
+    d = Dense(w)
+    return np.sum(Dense(w * 2.0).forward(x) + d.forward(x))
+
+
+def local_list_of_layers(x):
+    layers = [Dense(np.eye(3)), Dense(np.eye(3) * 0.3)]
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+RNG = np.random.default_rng(5)
+WS = [RNG.normal(size=(3, 3)) for _ in range(2)]
+XS = RNG.normal(size=(2, 3))
+NET = Net(WS)
+
+
+def module_net(x):
+    return NET.loss(x)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (net_loss, (Net(WS), XS), 1), (list_loss, (Net(WS).layers, XS), 1), (made_here, (XS,), 0),
+    (local_list_of_layers, (XS,), 0), (module_net, (XS,), 0)],
+    ids=["attribute", "list", "made_here", "local_list", "module_object"])
+def test_objects_held_anywhere(f, args, wrt):
+    check(f, *args, wrt=wrt)
+
+
+def test_a_bound_methods_layers():
+    check(lambda x: NET.loss(x), XS)
+    from gradcheck import numerical_grad
+    np.testing.assert_allclose(srcdiff.grad(NET.loss)(XS), numerical_grad(NET.loss, [XS], 0),
+                               rtol=1e-5)
+
+
+def test_a_layer_replaced_by_another_class_after_compiling_is_refused():
+    net = Net(WS)
+    g = srcdiff.grad(net.loss)
+    g(XS)
+    net.layers[1] = Scale(2.0)
+    with pytest.raises(srcdiff.SrcdiffError, match="compiled this call for objects of class "
+                       "Dense, but this one is a Scale") as info:
+        g(XS)
+    assert info.value.filename.endswith(HERE)
+
+
+def test_layers_of_different_classes_are_refused_at_the_call():
+    layers = [Dense(WS[0]), Scale(2.0)]
+    with pytest.raises(srcdiff.SrcdiffError, match="method .forward()") as info:
+        srcdiff.grad(list_loss, wrt=1)(layers, XS)
+    assert info.value.filename.endswith(HERE)
+    # and a list of one class again is followed (the classes are part of the cache key)
+    check(list_loss, [Scale(2.0), Scale(0.5)], XS, wrt=1)
