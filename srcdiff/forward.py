@@ -367,8 +367,9 @@ class Forward:
             return []
         args, keywords = analyze.call_parts(value)
         operands = args + list(keywords.values())
-        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] == "local":
-            # a nested def or lambda: its free variables are operands too
+        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] in ("local", "method"):
+            # a nested def or lambda: its free variables are operands too; a method of a
+            # known class: its object too (a dataclass's tangent, values.py)
             operands = analyze.call_args(stmt) + list(keywords.values())
         if stmt.sd.kind == "call" and stmt.sd.extra == "method":
             operands = operands + [value.func.value]

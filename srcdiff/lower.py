@@ -1282,6 +1282,9 @@ class Lowerer:
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
                     base, S.const(node.attr), here], keywords=[]), "call", func=func)
+            field = fvalues.record_read(self, node, base, out)   # a dataclass's field
+            if field is not None:
+                return self.assign(target, field[0], "call", func=field[1])
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)

@@ -18,3 +18,87 @@ def check_class(obj, cls, where):
                f"this one is a {type(obj).__qualname__}",
                "keep the objects of a list of one class (or call the function again after "
                "changing them, with srcdiff.grad made anew)", where)
+
+
+# -- dataclasses holding what is differentiated ----------------------------------------
+# A dataclass object's field read `p.w` is record_field(p, 'w') in lowered code (values.py);
+# its adjoint is a FieldGrads, the derivatives of the fields read, by name, which adds like
+# a dict of derivatives; the gradient given back is a dataclass of the same class
+# (finalize_record), a field never read getting a zero.
+import dataclasses as _dataclasses
+
+
+def is_record(value):
+    """A dataclass object (not the class)."""
+    return _dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+class FieldGrads(dict):
+    """The derivative of a dataclass object: field name -> derivative, for the fields that
+    have one so far."""
+
+    def __add__(self, other):
+        if isinstance(other, (int, float)) and other == 0:
+            return self
+        out = FieldGrads(self)
+        for k, v in other.items():
+            out[k] = out[k] + v if k in out else v
+        return out
+
+    __radd__ = __add__
+
+    def __repr__(self):
+        return f"FieldGrads({dict.__repr__(self)})"
+
+
+def record_field(obj, name):
+    """obj.name, where obj is a dataclass object or its derivative (a FieldGrads or a
+    dataclass of derivatives; a field without one is 0.0)."""
+    if isinstance(obj, dict):
+        return obj.get(name, 0.0)
+    return getattr(obj, name)
+
+
+def record_field_grad(grad, obj, name):
+    """The adjoint of obj that reading obj.name gives: grad under that name."""
+    return FieldGrads({name: grad})
+
+
+def zeros_like_record(value):
+    return FieldGrads()
+
+
+def finalize_record(grad, like, name, finalize):
+    """The gradient with respect to a dataclass object: a copy of it whose numeric fields
+    hold their derivatives (zero where none; `finalize`: runtime.finalize, for each),
+    other fields as they were."""
+    changes = {}
+    for f in _dataclasses.fields(like):
+        value = getattr(like, f.name)
+        if not (_numeric(value) or is_record(value)):
+            continue
+        g = record_field(grad, f.name) if grad is not None else None
+        if isinstance(g, float) and g == 0.0 and not isinstance(value, float):
+            g = None
+        if is_record(value):
+            changes[f.name] = finalize_record(g, value, f"{name}.{f.name}", finalize)
+        else:
+            changes[f.name] = finalize(g, value, f"{name}.{f.name}")
+    return _dataclasses.replace(like, **changes) if changes else like
+
+
+def _numeric(value):
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    return kind in ("f", "c") or type(value) in (float, complex)
+
+
+def check_record(value, name, check_differentiable):
+    """A dataclass to differentiate: at least one field a float array or number (each
+    checked by `check_differentiable`, runtime's)."""
+    fields = [f.name for f in _dataclasses.fields(value)
+              if _numeric(getattr(value, f.name)) or is_record(getattr(value, f.name))]
+    if not fields:
+        raise TypeError(f"cannot differentiate with respect to {name}: the "
+                        f"{type(value).__name__} holds no float array or number")
+    for f in fields:
+        check_differentiable(getattr(value, f), f"{name}.{f}")

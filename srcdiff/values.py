@@ -853,3 +853,25 @@ def object_facts(name, value):
             elif _user_object(v):
                 facts[f"{name}.{attr}"] = type(v)
     return facts
+
+
+# -- dataclasses ------------------------------------------------------------------------
+def record_read(lw, node, base, out):
+    """`p.w` where p is a dataclass object of a class known here and w one of its fields:
+    (the call runtime_values.record_field(p, 'w'), the function), whose rules give p a
+    derivative of the same dataclass; None otherwise."""
+    import dataclasses
+    if not isinstance(base, S.Name):
+        return None
+    cls = lw.known_types.get(base.id)
+    from .lower import assigned_names
+    if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
+        cls = _class_of(lw, node.value, set())
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+        return None
+    if node.attr not in {f.name for f in dataclasses.fields(cls)}:
+        return None
+    from . import runtime_values
+    lw.bindings["record_field"] = runtime_values.record_field
+    call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
+    return call, runtime_values.record_field

@@ -1,10 +1,28 @@
-"""Function values and variadic calls (srcdiff/values.py): the helpers their rewrites call.
+"""Function values, objects and dataclasses (srcdiff/values.py): the helpers their
+rewrites call.
 
 `sorted(xs, key=f)` is the items of xs in the order sort_order gives their keys: an order
 of positions, which carries no derivative. check_class (a method called on an object whose
-class was read from the objects passed) only checks.
+class was read from the objects passed) only checks. A dataclass object's field read `p.w`
+is record_field(p, 'w'): its adjoint is a FieldGrads holding the field's adjoint under its
+name (record_field_grad, linear in it), and its tangent the field of p's tangent.
 """
-from srcdiff.rules import nondifferentiable
-from srcdiff.runtime_values import check_class, sort_order
+from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.runtime_values import check_class, record_field, record_field_grad, sort_order
 
 nondifferentiable(sort_order, check_class)
+
+
+@reverse(record_field)
+def field_read(y, obj, name):
+    d[obj] = record_field_grad(d[y], obj, name)
+
+
+@forward(record_field)
+def field_read(y, obj, name):
+    d[y] = record_field(d[obj], name)
+
+
+@forward(record_field_grad)
+def field_adjoint(y, grad, obj, name):
+    d[y] = record_field_grad(d[grad], obj, name)

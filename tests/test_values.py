@@ -1,6 +1,7 @@
 """Functions used as values, functools.partial, static and class methods, *args and
 **kwargs, starred displays and calls (srcdiff/values.py): each checked against finite
 differences in both modes and to second order, and the refusals located."""
+import dataclasses
 import functools
 import os
 
@@ -473,3 +474,49 @@ def test_layers_of_different_classes_are_refused_at_the_call():
     assert info.value.filename.endswith(HERE)
     # and a list of one class again is followed (the classes are part of the cache key)
     check(list_loss, [Scale(2.0), Scale(0.5)], XS, wrt=1)
+
+
+# -- dataclasses holding parameters: their gradient is the same dataclass ---------------
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    b: float
+    name: str = "layer"
+
+    def predict(self, x):
+        return np.tanh(x @ self.w + self.b)
+
+
+@dataclasses.dataclass
+class Model2:
+    first: Params
+    scale: np.ndarray
+
+
+def params_loss(p, x):
+    return np.sum(p.predict(x) ** 2) * p.b + np.sum(p.w)
+
+
+def nested_loss(m, x):
+    return np.sum(m.first.predict(x) * m.scale)
+
+
+def params_in_a_list(ps, x):
+    for p in ps:
+        x = p.predict(x)
+    return np.sum(x)
+
+
+P0 = Params(RNG.normal(size=(3, 3)) * 0.5, 0.3)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (params_loss, (P0, XS), 0), (params_loss, (P0, XS), (0, 1)),
+    (nested_loss, (Model2(P0, np.array([1.0, 2.0, 0.5])), XS), 0),
+    (params_in_a_list, ([P0, Params(np.eye(3), -0.2)], XS), 0)],
+    ids=["one", "with_x", "nested", "list"])
+def test_gradient_of_a_dataclass_is_the_same_dataclass(f, args, wrt):
+    check(f, *args, wrt=wrt)
+    g = srcdiff.grad(f, wrt=wrt)(*args)
+    first = g[0] if isinstance(wrt, tuple) else g
+    assert type(first) is type(args[0])
