@@ -60,7 +60,9 @@ def is_function_value(obj):
     if isinstance(obj, LocalFunction):
         return not obj.free
     if inspect.ismethod(obj):
-        return is_user_function(obj.__func__)
+        owner = obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)
+        if is_user_function(obj.__func__) and is_user_class(owner):
+            return True
     if isinstance(obj, type) or not callable(obj):
         return False
     from . import rules
@@ -131,9 +133,14 @@ def held(lw, name):
 def called_value(lw, obj):
     """A module-level object called by name that is a function value of another kind: a
     partial, a bound method of a module-level object or class (classmethod)."""
+    from . import rules
+    if rules.lookup("reverse", obj) is not None or rules.lookup("forward", obj) is not None \
+            or rules.is_nondifferentiable(obj) or rules.not_implemented_hint(obj) is not None:
+        return None   # scipy.stats.norm.logpdf: a bound method with rules of its own
     if isinstance(obj, functools.partial) and is_function_value(obj):
         return obj
-    if inspect.ismethod(obj) and is_user_function(obj.__func__):
+    if inspect.ismethod(obj) and is_user_function(obj.__func__) and is_user_class(
+            obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)):
         return obj
     return None
 
