@@ -1361,6 +1361,8 @@ class Lowerer:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
             return fvalues.desugar_call(self, node, obj, out, discard)
+        if fvalues.is_record_class(obj):   # a dataclass object made here
+            return fvalues.make_record(self, node, obj, out, discard)
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (

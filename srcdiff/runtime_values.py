@@ -102,3 +102,22 @@ def check_record(value, name, check_differentiable):
                         f"{type(value).__name__} holds no float array or number")
     for f in fields:
         check_differentiable(getattr(value, f), f"{name}.{f}")
+
+
+def record_of(cls, names, items):
+    """cls(**dict(zip(names, items))): a dataclass object made in differentiated code (its
+    tangent is one made of the items' tangents)."""
+    return cls(**dict(zip(names, items)))
+
+
+def record_of_grad(grad, names, items):
+    """The adjoints of the items a dataclass object was made of: its adjoint's fields (a
+    zero for a field without one)."""
+    import numpy
+    out = []
+    for name, item in zip(names, items):
+        g = grad.get(name) if isinstance(grad, dict) else getattr(grad, name, None)
+        if g is None or (isinstance(g, float) and g == 0.0 and not isinstance(item, float)):
+            g = numpy.zeros_like(item) if hasattr(item, "shape") else 0.0
+        out.append(g)
+    return out

@@ -272,6 +272,8 @@ def argument(lw, node, out):
                                "pass what it uses as arguments (or use it only here)")
             known_values(lw)[name] = Known(local)
             return atom
+        if isinstance(node, S.Name) and name not in lw.known_types:
+            object_class(lw, node, atom, out)   # an object's class, for the callee (checked)
         obj = held(lw, name)
         if isinstance(obj, LocalPartial):
             raise lw.error(node, f"{name} is a functools.partial made in this function, which "
@@ -756,9 +758,18 @@ def _class_of(lw, node, seen):
             return obj if is_user_class(obj) else None
         return None
     key = _fact_key(lw, node)
+    if key is not None and isinstance(lw.known_types.get(key), type):
+        return lw.known_types[key]
+    if isinstance(node, S.Attribute):   # a dataclass's field annotated with a class
+        import dataclasses
+        owner = _class_of(lw, node.value, seen)
+        if owner is not None and dataclasses.is_dataclass(owner):
+            field = {f.name: f for f in dataclasses.fields(owner)}.get(node.attr)
+            typ = getattr(field, "type", None)
+            return typ if field is not None and is_user_class(typ) else None
+        return None
     if key is not None:
-        cls = lw.known_types.get(key)
-        return cls if isinstance(cls, type) else None
+        return None
     if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
         return None
     seen.add(node.id)
@@ -882,3 +893,50 @@ def record_read(lw, node, base, out):
     lw.bindings["record_field"] = runtime_values.record_field
     call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
     return call, runtime_values.record_field
+
+
+def is_record_class(obj):
+    """A dataclass whose generated __init__ only stores its arguments as the fields (no
+    __post_init__, no field left out of __init__): made in differentiated code by
+    runtime_values.record_of, field by field."""
+    import dataclasses
+    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj) and is_user_class(obj)):
+        return False
+    params = getattr(obj, "__dataclass_params__", None)
+    return (params is not None and params.init and not hasattr(obj, "__post_init__")
+            and all(f.init for f in dataclasses.fields(obj))
+            and "__init__" not in {k for c in obj.__mro__[:-1] if not dataclasses.is_dataclass(c)
+                                   for k in vars(c)})
+
+
+def make_record(lw, node, cls, out, discard):
+    """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
+    field given (defaults filled where they are literals)."""
+    import dataclasses
+    from . import runtime_values
+    from .callables import is_literal
+    args = [lw.expr(a, out) for a in node.args]
+    kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
+    try:
+        bound = inspect.signature(cls).bind(*args, **kws)
+    except TypeError as exc:
+        raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
+                       f"{exc}") from None
+    names, items = [], []
+    for f in dataclasses.fields(cls):
+        if f.name in bound.arguments:
+            items.append(bound.arguments[f.name])
+        elif f.default is not dataclasses.MISSING and is_literal(f.default):
+            items.append(S.const(f.default))
+        else:
+            raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
+                           f"{f.name!r} is not a literal", hint=f"pass {f.name}= explicitly")
+        names.append(f.name)
+    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), "display", "fields")
+    lw.locals.add(listed.id)
+    path = canonical_path(cls)
+    ref = lw.bind(path, cls) if path is not None else lw.free_reference(node.func)
+    lw.bindings["record_of"] = runtime_values.record_of
+    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
+                   keywords=[])
+    return lw._result(value, "call", runtime_values.record_of, discard)

@@ -8,7 +8,8 @@ is record_field(p, 'w'): its adjoint is a FieldGrads holding the field's adjoint
 name (record_field_grad, linear in it), and its tangent the field of p's tangent.
 """
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime_values import check_class, record_field, record_field_grad, sort_order
+from srcdiff.runtime_values import (check_class, record_field, record_field_grad, record_of,
+                                     record_of_grad, sort_order)
 
 nondifferentiable(sort_order, check_class)
 
@@ -26,3 +27,19 @@ def field_read(y, obj, name):
 @forward(record_field_grad)
 def field_adjoint(y, grad, obj, name):
     d[y] = record_field_grad(d[grad], obj, name)
+
+
+# a dataclass object made in the function: record_of(P, names, items) (values.py)
+@reverse(record_of)
+def record_made(y, cls, names, items):
+    d[items] = record_of_grad(d[y], names, items)
+
+
+@forward(record_of)
+def record_made(y, cls, names, items):
+    d[y] = record_of(cls, names, d[items])
+
+
+@forward(record_of_grad)
+def record_made_adjoint(y, grad, names, items):
+    d[y] = record_of_grad(d[grad], names, items)

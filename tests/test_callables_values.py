@@ -520,3 +520,30 @@ def test_gradient_of_a_dataclass_is_the_same_dataclass(f, args, wrt):
     g = srcdiff.grad(f, wrt=wrt)(*args)
     first = g[0] if isinstance(wrt, tuple) else g
     assert type(first) is type(args[0])
+
+
+# -- functions and objects held in closures ---------------------------------------------
+def make_loss(model, activation):
+    def loss(x):
+        return np.sum(activation(model.predict(x)))
+    return loss
+
+
+def test_a_closures_function_and_object():
+    check(make_loss(Model(0.4), np.sin), X)
+
+
+def made_from_what_is_differentiated(w, x):
+    p = Params(w, 0.5)
+    q = Params(w * 2.0, b=x[0, 0], name="q")
+    return np.sum(p.predict(x) + q.predict(x) * q.b) + Params(w, 0.1).b * np.sum(w)
+
+
+def nested_made_here(w, x):
+    m = Model2(Params(w, 0.2), w[0])
+    return nested_loss(m, x)
+
+
+@pytest.mark.parametrize("f", [made_from_what_is_differentiated, nested_made_here])
+def test_dataclasses_made_in_the_function(f):
+    check(f, WS[0], XS, wrt=(0, 1))
