@@ -316,10 +316,10 @@ def make_partial(lw, node, out):
         raise lw.error(node, "functools.partial needs the function first")
     fn_node = node.args[0]
     fn = _function_of(lw, fn_node)
-    args = [_kept(lw, lw.expr(a, out), out) for a in node.args[1:]]
-    keywords = {k.arg: _kept(lw, lw.expr(k.value, out), out) for k in node.keywords}
-    if any(k is None for k in keywords):
+    if any(k.arg is None for k in node.keywords):
         raise lw.error(node, "** in functools.partial is not supported")
+    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
+    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
     _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
     ref = lw.bind("functools.partial", functools.partial)
     fn_atom = lw.expr(fn_node, out)
@@ -328,12 +328,17 @@ def make_partial(lw, node, out):
     return value
 
 
-def _kept(lw, atom, out):
-    if not isinstance(atom, S.Name):
+def _kept(lw, node, atom, out):
+    """A partial's argument, kept as the partial keeps it: the object the name had (a later
+    rebinding of the name does not change it; a write into it in place changes both, so the
+    copy of the name is one the aliasing checks see, aliasing.py)."""
+    if not (isinstance(atom, S.Name) and atom.id in lw.locals):
         return atom
-    kept = lw.temp(out, atom, "copy", atom.id + "_bound")
-    lw.locals.add(kept.id)
-    return kept
+    name = lw.namer.exact_or_fresh(atom.id + "_in_partial")
+    out.append(lw.assign(name, atom, "copy"))
+    lw.locals.add(name)
+    lw.user_names.add(name)
+    return S.load(name)
 
 
 def _function_of(lw, fn_node):
@@ -371,6 +376,13 @@ def _fresh_local(lw, stem):
 def _map(lw, node, out, discard):
     if len(node.args) < 2 or node.keywords:
         raise lw.error(node, "map takes a function and one or more sequences")
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.Assign, S.AnnAssign, S.NamedExpr)) and n.value is node:
+            # an iterator, used up by its first reader: srcdiff makes a list, which is not
+            raise lw.error(node, "srcdiff reads map(...) as the list of its results, which "
+                           "a name bound to it would not be after its first use",
+                           hint="bind list(map(...)) instead, or use map where it is read "
+                                "(for v in map(...), sum(map(...)), list(map(...)))")
     fn = _callable_node(lw, node.args[0], out)
     seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
     for name, seq in zip(seqs, node.args[1:]):

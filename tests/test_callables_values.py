@@ -547,3 +547,36 @@ def nested_made_here(w, x):
 @pytest.mark.parametrize("f", [made_from_what_is_differentiated, nested_made_here])
 def test_dataclasses_made_in_the_function(f):
     check(f, WS[0], XS, wrt=(0, 1))
+
+
+def writes_into_a_partials_argument(x):
+    a = x * 2.0
+    p = functools.partial(with_weight, a, s=1.0)
+    a[0] = 5.0
+    return np.sum(p(x))
+
+
+def binds_map(x):
+    m = map(np.sin, [x, x])
+    return np.sum(list(m)[0])
+
+
+@pytest.mark.parametrize("f, reason, hint", [
+    (writes_into_a_partials_argument, "writing into a here would also change a_in_partial",
+     "copy"),
+    (binds_map, "reads map(...) as the list of its results", "bind list(map(...))")],
+    ids=["partial_argument_written", "map_bound"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_more_refusals_are_located(f, reason, hint, mode):
+    _refused(f, reason, hint, mode)
+
+
+def _refused(f, reason, hint, mode):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(f)(X)
+        else:
+            srcdiff.jvp(f)(X, np.ones(3))
+    text = str(info.value)
+    assert reason in text and hint in text, text
+    assert info.value.filename.endswith(HERE)
