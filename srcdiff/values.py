@@ -760,7 +760,23 @@ def object_class(lw, node, base, out):
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, "effect", func=runtime_values.check_class))
     known_values(lw)[base.id] = cls
+    if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
+                                                         None) is cls and lw.known_types.get(
+            (_fact_key(lw, node) or "") + ".__record__") is cls:
+        known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
     return cls
+
+
+def _made_here(lw, node, seen):
+    """Whether `node` is an object of a record class made in this function (a call of the
+    class, or a name bound once to one)."""
+    if isinstance(node, S.Call):
+        return is_record_class(_class_of(lw, node, set()))
+    if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
+        seen.add(node.id)
+        value = _single_bindings(lw).get(node.id)
+        return value is not None and _made_here(lw, value, seen)
+    return False
 
 
 def _class_of(lw, node, seen):
@@ -897,9 +913,15 @@ def record_read(lw, node, base, out):
     from .lower import assigned_names
     if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
         cls = _class_of(lw, node.value, set())
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+    fields = record_fields(cls) if isinstance(cls, type) else None
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
+    elif base.id in lw.params and lw.known_types.get(base.id) is cls and \
+            lw.known_types.get(base.id + ".__record__") is not cls:
+        # an object of a plain class passed in: only a dataclass can be given back as a
+        # gradient of its own class, so its attributes stay attributes (refused if varied)
         return None
-    if node.attr not in {f.name for f in dataclasses.fields(cls)}:
+    if fields is None or node.attr not in fields:
         return None
     from . import runtime_values
     lw.bindings["record_field"] = runtime_values.record_field
@@ -908,17 +930,71 @@ def record_read(lw, node, base, out):
 
 
 def is_record_class(obj):
-    """A dataclass whose generated __init__ only stores its arguments as the fields (no
-    __post_init__, no field left out of __init__): made in differentiated code by
-    runtime_values.record_of, field by field."""
+    """A class whose objects are their fields: a dataclass whose generated __init__ only
+    stores its arguments (no __post_init__, no field left out of __init__), or a class whose
+    own __init__ only stores each parameter under its own name (`self.w = w`). Made in
+    differentiated code by runtime_values.record_of, field by field."""
+    return record_fields(obj) is not None
+
+
+_RECORD_FIELDS = {}
+
+
+def record_fields(cls):
+    """The field names of a record class (see is_record_class), or None."""
     import dataclasses
-    if not (isinstance(obj, type) and dataclasses.is_dataclass(obj) and is_user_class(obj)):
-        return False
-    params = getattr(obj, "__dataclass_params__", None)
-    return (params is not None and params.init and not hasattr(obj, "__post_init__")
-            and all(f.init for f in dataclasses.fields(obj))
-            and "__init__" not in {k for c in obj.__mro__[:-1] if not dataclasses.is_dataclass(c)
-                                   for k in vars(c)})
+    if not (isinstance(cls, type) and is_user_class(cls)):
+        return None
+    try:
+        hit = _RECORD_FIELDS.get(cls)
+    except TypeError:
+        return None
+    if hit is not None and hit[0] is cls.__dict__.get("__init__", cls.__init__):
+        return hit[1]
+    init = cls.__init__
+    fields = None
+    code = getattr(init, "__code__", None)
+    if dataclasses.is_dataclass(cls):
+        params = getattr(cls, "__dataclass_params__", None)
+        if (params is not None and params.init and not hasattr(cls, "__post_init__")
+                and all(f.init for f in dataclasses.fields(cls))
+                and code is not None and code.co_filename == "<string>"):
+            fields = tuple(f.name for f in dataclasses.fields(cls))
+    elif inspect.isfunction(init) and not hasattr(cls, "__slots__") and \
+            cls.__setattr__ is object.__setattr__ and cls.__getattribute__ is \
+            object.__getattribute__:
+        fields = _stored_parameters(init)
+    _RECORD_FIELDS[cls] = (cls.__dict__.get("__init__", init), fields)
+    return fields
+
+
+def _stored_parameters(init):
+    """The parameters of an __init__ whose body only stores each (positional) parameter
+    under its own name, `self.p = p`, every one once; None for any other body."""
+    from .frontend import get_source
+    try:
+        fdef = get_source(init).node
+    except Exception:
+        return None
+    a = fdef.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+        return None
+    me, params = a.args[0].id, [p.id for p in a.args[1:]]
+    body = fdef.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]
+    stored = []
+    for stmt in body:
+        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1):
+            return None
+        t, v = stmt.targets[0], stmt.value
+        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and t.value.id == me
+                and isinstance(v, S.Name) and v.id == t.attr and v.id in params):
+            return None
+        stored.append(v.id)
+    if sorted(stored) != sorted(params) or not params:
+        return None
+    return tuple(params)
 
 
 def make_record(lw, node, cls, out, discard):
@@ -935,15 +1011,17 @@ def make_record(lw, node, cls, out, discard):
         raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
                        f"{exc}") from None
     names, items = [], []
-    for f in dataclasses.fields(cls):
-        if f.name in bound.arguments:
-            items.append(bound.arguments[f.name])
-        elif f.default is not dataclasses.MISSING and is_literal(f.default):
-            items.append(S.const(f.default))
+    parameters = inspect.signature(cls).parameters
+    for name in record_fields(cls):
+        default = parameters[name].default
+        if name in bound.arguments:
+            items.append(bound.arguments[name])
+        elif default is not inspect.Parameter.empty and is_literal(default):
+            items.append(S.const(default))
         else:
             raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
-                           f"{f.name!r} is not a literal", hint=f"pass {f.name}= explicitly")
-        names.append(f.name)
+                           f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+        names.append(name)
     listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), "display", "fields")
     lw.locals.add(listed.id)
     path = canonical_path(cls)

@@ -580,3 +580,29 @@ def _refused(f, reason, hint, mode):
     text = str(info.value)
     assert reason in text and hint in text, text
     assert info.value.filename.endswith(HERE)
+
+
+def plain_layer_made_from_what_is_differentiated(w, x):
+    return np.sum(Dense(w).forward(x)) + np.sum(Dense(w * 0.5).w)
+
+
+def test_a_plain_object_made_in_the_function():
+    check(plain_layer_made_from_what_is_differentiated, WS[0], XS, wrt=(0, 1))
+
+
+class Renamed:
+    def __init__(self, w):
+        self.weight = w * 1.0
+
+    def forward(self, x):
+        return x @ self.weight
+
+
+def made_from_an_init_that_computes(w, x):
+    return np.sum(Renamed(w).forward(x))
+
+
+def test_an_object_whose_init_computes_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(made_from_an_init_that_computes)(WS[0], XS)
+    assert info.value.filename.endswith(HERE)
