@@ -1339,9 +1339,11 @@ class Lowerer:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if held is not None:
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
-            raise self.error(node, f"srcdiff can only call functions defined in this "
-                             f"function or at module level, not the value {func.id!r}",
-                             hint="call the function by its own name")
+            raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
+                             "before the code runs (it is bound more than once, or to a value "
+                             "computed here), so it cannot differentiate the call",
+                             hint=f"bind {func.id} once to one function ({func.id} = "
+                                  "numpy.tanh), or call each function where it is chosen")
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))

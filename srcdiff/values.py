@@ -260,6 +260,16 @@ def argument(lw, node, out):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = Known(obj)
             return atom
+        if obj is not None and (_user_object(obj) or (type(obj) in (list, tuple) and
+                                                       _items_class(obj) is not None)):
+            # a module-level object: its class (and those of the objects it holds) for the
+            # callee; a rebinding of the name makes the code again (frontend.py)
+            stem = type(obj).__name__.lower() if _user_object(obj) else "items"
+            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = type(obj)
+            known_values(lw).update(object_facts(atom.id, obj))
+            return atom
     atom = lw.expr(node, out)
     if isinstance(atom, S.Name) and atom.id in lw.locals:
         name = atom.id
@@ -612,7 +622,7 @@ def _fills_varargs(lw, node, position):
     params = list(inspect.signature(obj, follow_wrapped=False).parameters.values())
     for i, p in enumerate(params):
         if p.kind == p.VAR_POSITIONAL:
-            return i == position and all(q.default is q.empty or True for q in params[:i])
+            return i == position
     return False
 
 

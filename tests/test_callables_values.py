@@ -353,7 +353,7 @@ REFUSED = [
      "pass the function and its arguments separately"),
     (star_of_unknown_length, "passes *xs only where it fills a *args", "one by one"),
     (writer_passed, "writes into its argument 'y' in place", "copy"),
-    (chosen_at_run_time, "not the value 'act'", "call the function"),
+    (chosen_at_run_time, "cannot tell which function 'act' holds", "bind act once"),
     (top_level_star, "*args and **kwargs parameters of the function differentiated",
      "list the parameters"),
 ]
@@ -606,3 +606,11 @@ def test_an_object_whose_init_computes_is_refused():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(made_from_an_init_that_computes)(WS[0], XS)
     assert info.value.filename.endswith(HERE)
+
+
+def passes_a_module_object(x):
+    return list_loss(NET.layers, x) + net_loss(NET, x)
+
+
+def test_a_module_object_passed_to_a_helper():
+    check(passes_a_module_object, XS)
