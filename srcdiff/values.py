@@ -632,6 +632,13 @@ def _display_items(lw, node):
     if isinstance(node, (S.List, S.Tuple)) and not any(isinstance(e, S.Starred)
                                                        for e in node.elts):
         return list(node.elts)
+    if isinstance(node, S.Name) and node.id in lw.locals:
+        # a local bound once to a display, whose length nothing changes: its items now
+        value = _single_bindings(lw).get(node.id)
+        if isinstance(value, (S.List, S.Tuple)) and not any(
+                isinstance(e, S.Starred) for e in value.elts) and not _grown(lw, node.id):
+            return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
+                    for i in range(len(value.elts))]
     return None
 
 

@@ -268,7 +268,9 @@ def keywords_spread(x):
 
 
 def starred_arguments(x):
-    return np.sum(step_direction(*[x, x * 2.0])) + np.sum(step_direction(*(x, x)))
+    pair = (x * 3.0, x)
+    return np.sum(step_direction(*[x, x * 2.0])) + np.sum(step_direction(*(x, x))) + \
+        np.sum(step_direction(*pair))
 
 
 def starred_displays(x):
