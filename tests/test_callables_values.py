@@ -616,3 +616,28 @@ def passes_a_module_object(x):
 
 def test_a_module_object_passed_to_a_helper():
     check(passes_a_module_object, XS)
+
+
+def writes_into_a_field(p, x):
+    w = p.w
+    w[0] = 0.0
+    return np.sum(p.w * x)
+
+
+def updates_a_field(p, x):
+    w = p.w
+    w += x[0]
+    return np.sum(p.w * x)
+
+
+@pytest.mark.parametrize("f", [writes_into_a_field, updates_a_field])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_writes_into_a_dataclasss_arrays_are_refused(f, wrt):
+    """p.w is the caller's array itself: a write through it would change the caller's
+    dataclass and go unseen by the derivative."""
+    p = Params(np.array([[0.5, 0.6, 0.7]] * 3), 0.2)
+    before = p.w.copy()
+    with pytest.raises(srcdiff.SrcdiffError, match="may be a view of another array") as info:
+        srcdiff.grad(f, wrt=wrt)(p, XS)
+    assert info.value.filename.endswith(HERE)
+    np.testing.assert_array_equal(p.w, before)
