@@ -438,7 +438,7 @@ def _sorted(lw, node, out, discard):
         raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
     kw = {k.arg: k.value for k in node.keywords}
     seq = _fresh_local(lw, "seq")
-    out.append(lw.assign(seq, lw.expr(node.args[0], out), "copy"))
+    out.append(lw.assign(seq, lw.sequence(node.args[0], out), "copy"))   # a dict's keys
     keys = S.load(seq)
     if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
                                           and kw["key"].value is None):

@@ -171,8 +171,16 @@ def sorted_by_a_lambda(x):
     return ys[0] * 3.0 + ys[1] * ys[2]
 
 
+def sorted_keys_of_a_dict(x):
+    d = {"b": x[0], "a": x[1] * 2.0, "c": x[2]}
+    total = 0.0
+    for i, k in enumerate(sorted(d, key=lambda k: k, reverse=True)):
+        total = total + d[k] * (i + 1.0)
+    return total + sum(map(square, d.values()))
+
+
 @pytest.mark.parametrize("f", [mapped, mapped_pairs, mapped_in_a_loop_header, sorted_by_key,
-                               sorted_by_a_lambda])
+                               sorted_by_a_lambda, sorted_keys_of_a_dict])
 def test_map_and_sorted(f):
     check(f, X)
 
