@@ -174,7 +174,7 @@ def _kind(value):
     if type(value) in _PLAIN_TYPES:
         return None
     if type(value) in (list, tuple, dict) or _is_user_object(value):
-        from .values import object_facts
+        from .objects import object_facts
         facts = object_facts("", value)
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
@@ -267,7 +267,7 @@ class Derivative:
                  if _is_user_object(a) or type(a) in (list, tuple)}
         known.update({k: type(v) for k, v in kwargs.items()
                       if _is_user_object(v) or type(v) in (list, tuple)})
-        from .values import object_facts
+        from .objects import object_facts
         for n, a in list(zip(names, args)) + list(kwargs.items()):
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:

@@ -36,7 +36,9 @@ import os
 import types
 
 from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
+from . import objects as fobjects
 from . import values as fvalues
+from . import variadic as fvariadic
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -193,8 +195,8 @@ class Lowerer:
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
-            fvalues.check_variadic(source, fdef, self.known_types)
-        self.params = fvalues.parameter_names(fdef)
+            fvariadic.check_variadic(source, fdef, self.known_types)
+        self.params = fvariadic.parameter_names(fdef)
         self.locals = set(self.params) | assigned_names(fdef.body)
         # names holding lists: locals bound only to list displays, and list or tuple
         # arguments never rebound (known_types says which arguments are)
@@ -1282,7 +1284,7 @@ class Lowerer:
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
                     base, S.const(node.attr), here], keywords=[]), "call", func=func)
-            field = fvalues.record_read(self, node, base, out)   # a dataclass's field
+            field = fobjects.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], "call", func=field[1])
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
@@ -1290,7 +1292,7 @@ class Lowerer:
                                kind)
         if isinstance(node, (S.Tuple, S.List)):
             if any(isinstance(e, S.Starred) for e in node.elts):
-                return fvalues.starred_display(self, node, out, target)
+                return fvariadic.starred_display(self, node, out, target)
             elts = [self.expr(e, out) for e in node.elts]
             return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
         if isinstance(node, S.Dict):
@@ -1319,7 +1321,7 @@ class Lowerer:
 
     def call(self, node, out, discard=False):
         """Lower a call. Returns an Assign (target filled in later) or an Expr."""
-        node = fvalues.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
+        node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
@@ -1363,8 +1365,8 @@ class Lowerer:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
             return fvalues.desugar_call(self, node, obj, out, discard)
-        if fvalues.is_record_class(obj):   # a dataclass object made here
-            return fvalues.make_record(self, node, obj, out, discard)
+        if fobjects.is_record_class(obj):   # a dataclass object made here
+            return fobjects.make_record(self, node, obj, out, discard)
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
@@ -1395,7 +1397,7 @@ class Lowerer:
         it, where not by its own path (a parameter holding a function: values.py)."""
         variadic = None
         if is_user_function(obj):
-            args, keywords, variadic = fvalues.bind_call(self, node, obj, args, keywords, out)
+            args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
             self._check_argument_writes(node, obj, args, out)
         else:
             self._refuse_out_argument(node, obj)
@@ -1489,7 +1491,7 @@ class Lowerer:
         if source.filename.startswith(GENERATED_PREFIX):
             return
         fdef = source.node
-        params = fvalues.parameter_names(fdef)
+        params = fvariadic.parameter_names(fdef)
         resolver = fn.resolver if isinstance(fn, LocalFunction) else None
         writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
             fn, resolver, fdef, params))
@@ -1672,7 +1674,7 @@ class Lowerer:
         if cls is not None and base.id in assigned_names(self.fdef.body):
             cls = None
         if cls is None and isinstance(base, S.Name):
-            cls = fvalues.object_class(self, func.value, base, out)   # made here, a list item
+            cls = fobjects.object_class(self, func.value, base, out)   # made here, a list item
         if isinstance(cls, type):
             import inspect
             fn = inspect.getattr_static(cls, method, None)
@@ -1680,7 +1682,7 @@ class Lowerer:
                 return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
                                              discard)
             if inspect.isfunction(fn) and is_user_function(fn):
-                full, _, variadic = fvalues.bind_call(self, node, fn, [S.load(base.id)] + args,
+                full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
                                                       keywords, out)
                 self._check_argument_writes(node, fn, full, out)
                 value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),

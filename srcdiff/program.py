@@ -149,7 +149,7 @@ def known_for_callee(stmt, params, known):
     args = analyze.call_args(stmt)
     out = {p: known[a.id] for p, a in zip(params, args)
            if isinstance(a, S.Name) and a.id in known}
-    from .values import facts_for_callee
+    from .objects import facts_for_callee
     out.update(facts_for_callee(params, args, known))
     return out
 

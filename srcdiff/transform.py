@@ -55,7 +55,7 @@ def lower_function(fn, known_types=None, containers=()):
         first = source.node.args.posonlyargs + source.node.args.args
         if first:
             known[first[0].id] = type(fn.__self__)   # self, bound: its class is known
-            from .values import object_facts
+            from .objects import object_facts
             known.update(object_facts(first[0].id, fn.__self__))
     return lower.Lowerer(source, resolver, known, containers).run()
 
