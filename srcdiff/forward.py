@@ -872,8 +872,11 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
            f"    each shaped like its input; returns ({user_name}(...), the output's "
            f"tangent).\n    ")
     body = [S.Expr(value=S.const(doc))]
+    from .objects import check_text
     for w, t in zip(wrt, tangent_params):
-        body += S.quote(f"check_differentiable({w}, {w!r})")
+        text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
+        body += S.quote(text)
+        bindings.update(needs)
         check = f"check_tangent({t}, {w}, {w!r})"
         if w in fwd.active:
             body += S.quote(f"{fwd.tan(w)} = {check}")

@@ -340,3 +340,28 @@ def make_record(lw, node, cls, out, discard):
     value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
                    keywords=[])
     return lw._result(value, "call", runtime_values.record_of, discard)
+
+
+def _is_dataclass_type(cls):
+    import dataclasses
+    return isinstance(cls, type) and dataclasses.is_dataclass(cls)
+
+
+def check_text(low, w):
+    """The check of a differentiated parameter at the derivative's entry, and the helper
+    it needs: a dataclass's fields are checked by runtime_values.check_record."""
+    from . import runtime_values
+    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
+        return (f"check_record({w}, {w!r}, check_differentiable)",
+                {"check_record": runtime_values.check_record})
+    return f"check_differentiable({w}, {w!r})", {}
+
+
+def finalize_text(low, w, d, like):
+    """The gradient given back for a parameter: a dataclass's is the same dataclass
+    (runtime_values.finalize_record)."""
+    from . import runtime_values
+    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
+        return (f"finalize_record({d}, {like}, {w!r}, finalize)",
+                {"finalize_record": runtime_values.finalize_record})
+    return f"finalize({d}, {like}, {w!r})", {}

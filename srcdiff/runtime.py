@@ -15,8 +15,6 @@ import numpy
 
 from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
 from .lazy_runtime import broadcast_back  # copied along too (it needs numpy only)
-from .runtime_values import (check_record, finalize_record, is_record,  # copied along too
-                             zeros_like_record)
 
 
 def unbroadcast(grad, like):
@@ -185,8 +183,6 @@ def zeros_like_value(value):
         return [zeros_like_value(v) for v in value]
     if isinstance(value, dict):
         return {k: zeros_like_value(v) for k, v in value.items()}
-    if is_record(value):   # a dataclass object (runtime_values.py)
-        return zeros_like_record(value)
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
             "ShapeOf", "range", "str", "bool"):
         return 0.0
@@ -436,8 +432,6 @@ def finalize(grad, like, name):
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             type(grad) is float or isinstance(grad, numpy.floating)):
         return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
-    if is_record(like):   # a dataclass object (runtime_values.py)
-        return finalize_record(grad, like, name, finalize)
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
@@ -523,8 +517,6 @@ def check_differentiable(value, name):
         for k, v in value.items():
             check_differentiable(v, f"{name}[{k!r}]")
         return
-    if is_record(value):   # a dataclass object (runtime_values.py)
-        return check_record(value, name, check_differentiable)
     if isinstance(value, bool) or isinstance(value, int):
         raise TypeError(f"cannot differentiate with respect to {name}: it is the integer "
                         f"{value!r}; pass a float (e.g. {float(value)!r})")

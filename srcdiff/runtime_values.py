@@ -1,4 +1,8 @@
-"""Runtime helpers of the calls values.py rewrites (sorted with a key)."""
+"""Runtime helpers of the code values.py and objects.py lower to: sorted with a key, the
+check of an object's class, and dataclass objects (field reads, objects made, gradients)."""
+import dataclasses as _dataclasses
+
+import numpy
 
 
 def sort_order(keys, reverse=False):
@@ -25,7 +29,6 @@ def check_class(obj, cls, where):
 # its adjoint is a FieldGrads, the derivatives of the fields read, by name, which adds like
 # a dict of derivatives; the gradient given back is a dataclass of the same class
 # (finalize_record), a field never read getting a zero.
-import dataclasses as _dataclasses
 
 
 def is_record(value):
@@ -33,15 +36,28 @@ def is_record(value):
     return _dataclasses.is_dataclass(value) and not isinstance(value, type)
 
 
+def record_grad(grad):
+    """A dataclass object's derivative as it reaches a helper: None for a zero. A zero made
+    for it by zeros_like_value (which knows no dataclass) is a 0-d object array holding 0,
+    and derivatives added into it in place (`d_p += ...`) are held in it: taken out here."""
+    if isinstance(grad, numpy.ndarray) and grad.dtype == object and grad.ndim == 0:
+        grad = grad[()]
+    if isinstance(grad, (int, float)) and grad == 0:
+        return None
+    return grad
+
+
 class FieldGrads(dict):
     """The derivative of a dataclass object: field name -> derivative, for the fields that
     have one so far."""
 
     def __add__(self, other):
-        if isinstance(other, (int, float)) and other == 0:
+        other = record_grad(other)
+        if other is None:
             return self
         out = FieldGrads(self)
-        for k, v in other.items():
+        for k, v in (other.items() if isinstance(other, dict) else (
+                (f.name, getattr(other, f.name)) for f in _dataclasses.fields(other))):
             out[k] = out[k] + v if k in out else v
         return out
 
@@ -54,6 +70,9 @@ class FieldGrads(dict):
 def record_field(obj, name):
     """obj.name, where obj is a dataclass object or its derivative (a FieldGrads or a
     dataclass of derivatives; a field without one is 0.0)."""
+    obj = record_grad(obj) if isinstance(obj, numpy.ndarray) else obj
+    if obj is None:
+        return 0.0
     if isinstance(obj, dict):
         return obj.get(name, 0.0)
     return getattr(obj, name)
@@ -64,14 +83,14 @@ def record_field_grad(grad, obj, name):
     return FieldGrads({name: grad})
 
 
-def zeros_like_record(value):
-    return FieldGrads()
-
-
 def finalize_record(grad, like, name, finalize):
     """The gradient with respect to a dataclass object: a copy of it whose numeric fields
     hold their derivatives (zero where none; `finalize`: runtime.finalize, for each),
     other fields as they were."""
+    grad = record_grad(grad)
+    if grad is not None and not isinstance(grad, dict) and not is_record(grad):
+        raise TypeError(f"the derivative of {name} is a {type(grad).__name__}, not the "
+                        f"fields of a {type(like).__name__}")
     changes = {}
     for f in _dataclasses.fields(like):
         value = getattr(like, f.name)
@@ -101,7 +120,11 @@ def check_record(value, name, check_differentiable):
         raise TypeError(f"cannot differentiate with respect to {name}: the "
                         f"{type(value).__name__} holds no float array or number")
     for f in fields:
-        check_differentiable(getattr(value, f), f"{name}.{f}")
+        v = getattr(value, f)
+        if is_record(v):
+            check_record(v, f"{name}.{f}", check_differentiable)
+        else:
+            check_differentiable(v, f"{name}.{f}")
 
 
 def record_of(cls, names, items):
@@ -113,10 +136,11 @@ def record_of(cls, names, items):
 def record_of_grad(grad, names, items):
     """The adjoints of the items a dataclass object was made of: its adjoint's fields (a
     zero for a field without one)."""
-    import numpy
+    grad = record_grad(grad)
     out = []
     for name, item in zip(names, items):
-        g = grad.get(name) if isinstance(grad, dict) else getattr(grad, name, None)
+        g = None if grad is None else grad.get(name) if isinstance(grad, dict) else getattr(
+            grad, name)
         if g is None or (isinstance(g, float) and g == 0.0 and not isinstance(item, float)):
             g = numpy.zeros_like(item) if hasattr(item, "shape") else 0.0
         out.append(g)

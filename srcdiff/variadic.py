@@ -74,10 +74,14 @@ def bind_call(lw, node, fn, args, keywords, out):
             given = _passed_through(node, items)
             if given is not None:
                 atom = given
+                length = getattr(node, "sd_star_length", None)
             else:
                 atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), "display", name)
+                length = len(items)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = tuple
+            if length is not None:   # the callee may spread it again: f(*args)
+                values.known_values(lw)[atom.id + ".__len__"] = length
             full.append(atom)
             spelled.append(("*", name))
         elif param.kind == param.VAR_KEYWORD:
@@ -86,6 +90,7 @@ def bind_call(lw, node, fn, args, keywords, out):
                                        values=list(extra.values())), "display", name)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = dict
+            values.known_values(lw)[atom.id + ".__keys__"] = tuple(extra)   # for f(**kwargs)
             full.append(atom)
             spelled.append(("**", name))
         else:
@@ -119,7 +124,7 @@ def unstar_call(lw, node, out):
     dstars = [k for k in node.keywords if k.arg is None]
     if not stars and not dstars:
         return node
-    args, keywords, through = [], [], None
+    args, keywords, through, star_length = [], [], None, None
     for a in node.args:
         if not isinstance(a, S.Starred):
             args.append(a)
@@ -136,6 +141,7 @@ def unstar_call(lw, node, out):
                 func=runtime.sequence_of)
             lw.locals.add(tup.id)
             through = tup
+            star_length = _param_fact(lw, a.value, ".__len__")
             args.append(tup)
             continue
         raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, or "
@@ -155,6 +161,7 @@ def unstar_call(lw, node, out):
     _place_call(new, node)
     if through is not None:
         new.sd_star_through = through
+        new.sd_star_length = star_length
     return new
 
 
@@ -188,6 +195,10 @@ def _display_items(lw, node):
     if isinstance(node, (S.List, S.Tuple)) and not any(isinstance(e, S.Starred)
                                                        for e in node.elts):
         return list(node.elts)
+    length = _param_fact(lw, node, ".__len__")
+    if length is not None:   # a helper's *args, its length known where it is called
+        return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
+                for i in range(length)]
     if isinstance(node, S.Name) and node.id in lw.locals:
         # a local bound once to a display, whose length nothing changes: its items now
         value = values._single_bindings(lw).get(node.id)
@@ -198,7 +209,21 @@ def _display_items(lw, node):
     return None
 
 
+def _param_fact(lw, node, fact):
+    """A fact about a parameter never rebound (its tuple's length, its dict's keys) that the
+    call site gave, or None."""
+    from .lower import assigned_names
+    if isinstance(node, S.Name) and node.id in lw.params and node.id not in assigned_names(
+            lw.fdef.body):
+        return lw.known_types.get(node.id + fact)
+    return None
+
+
 def _dict_entries(lw, node):
+    keys = _param_fact(lw, node, ".__keys__")
+    if keys is not None:   # a helper's **kwargs, its keys known where it is called
+        return [S.keyword(arg=k, value=S.Subscript(value=S.load(node.id), slice=S.const(k),
+                                                   ctx=S.Load())) for k in keys]
     if isinstance(node, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
             k.value, str) for k in node.keys):
         return [S.keyword(arg=k.value, value=v) for k, v in zip(node.keys, node.values)]

@@ -8,10 +8,10 @@ is record_field(p, 'w'): its adjoint is a FieldGrads holding the field's adjoint
 name (record_field_grad, linear in it), and its tangent the field of p's tangent.
 """
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime_values import (check_class, record_field, record_field_grad, record_of,
-                                     record_of_grad, sort_order)
+from srcdiff.runtime_values import (check_class, check_record, finalize_record, record_field,
+                                     record_field_grad, record_of, record_of_grad, sort_order)
 
-nondifferentiable(sort_order, check_class)
+nondifferentiable(sort_order, check_class, check_record)
 
 
 @reverse(record_field)
@@ -43,3 +43,9 @@ def record_made(y, cls, names, items):
 @forward(record_of_grad)
 def record_made_adjoint(y, grad, names, items):
     d[y] = record_of_grad(d[grad], names, items)
+
+
+# the gradient with respect to a dataclass, given back as one (forward over reverse)
+@forward(finalize_record)
+def record_gradient(y, grad, like, name, finish):
+    d[y] = finalize_record(d[grad], like, name, finish)
