@@ -316,7 +316,10 @@ def desugar_call(lw, node, obj, out, discard):
     if obj is map:
         return _map(lw, node, out, discard)
     if obj is functools.partial:
-        return lw._result(make_partial(lw, node, out), "opaque", None, discard)
+        # a call of functools.partial, which has no rule: where the partial itself carries
+        # a derivative (passed to odeint, returned), refused as before; its calls are not
+        # through it (call_held), so where it is only called it is not differentiated
+        return lw._result(make_partial(lw, node, out), "call", functools.partial, discard)
     return _sorted(lw, node, out, discard)
 
 

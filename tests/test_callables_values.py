@@ -700,3 +700,39 @@ def calls_a_decorated_helper(x):
 
 def test_a_helper_decorated_with_a_star_args_wrapper():
     check(calls_a_decorated_helper, X)
+
+
+# -- a function value carrying a derivative, given to a library function ----------------
+T5 = np.linspace(0.0, 1.0, 5)
+
+
+def odeint_of_an_inline_lambda(y0, k):
+    import scipy.integrate as si
+    return np.sum(si.odeint(lambda y, t: -k * y, y0, T5))
+
+
+def odeint_of_an_assigned_lambda(y0, k):
+    import scipy.integrate as si
+    f = lambda y, t: -k * y  # noqa: E731
+    return np.sum(si.odeint(f, y0, T5))
+
+
+def odeint_of_a_partial(y0, k):
+    import scipy.integrate as si
+    return np.sum(si.odeint(functools.partial(scaled, s=-k), y0, T5))
+
+
+@pytest.mark.parametrize("f", [odeint_of_an_inline_lambda, odeint_of_an_assigned_lambda,
+                               odeint_of_a_partial])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_function_value_carrying_a_derivative_given_to_odeint_is_refused(f, mode):
+    """F closing over the differentiated k would give k no derivative through odeint (it
+    silently did for a lambda): refused at the line, never a silent zero."""
+    pytest.importorskip("scipy")
+    y0 = np.array([1.0, 2.0])
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(f, wrt=1)(y0, 0.5)
+        else:
+            srcdiff.jvp(f, wrt=1)(y0, 0.5, 1.0)
+    assert info.value.filename.endswith(HERE)
