@@ -812,6 +812,7 @@ class Lowerer:
         out = []
         line = self.line
         loop = self._new_loop("for", node.body)
+        fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
         iter_node = node.iter
         prelude = []          # statements at the top of each iteration
         call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None

@@ -155,6 +155,22 @@ def _grown(lw, name):
     return False
 
 
+def note_loop(lw, node):
+    """A loop a comprehension became: its item names are fresh (lower.comprehension renames
+    them), so the user's tree does not show what they iterate over; noted here."""
+    target = node.target
+    names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
+        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
+        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
+    loops = values._state(lw).setdefault("loops", {})
+    for i, n in enumerate(names):
+        if isinstance(n, S.Name) and n.id not in lw.user_names:
+            if isinstance(target, S.Name):
+                loops[n.id] = (node.iter, n)
+            elif i == 1 and len(node.iter.args) == 1:
+                loops[n.id] = (node.iter.args[0], n)
+
+
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
     target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
@@ -162,6 +178,8 @@ def _only_loop_binding(lw, name):
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
             found.append(n)
+    if not found:
+        return values._state(lw).get("loops", {}).get(name)   # a comprehension's item
     if len(found) != 1:
         return None
     for n in S.walk(lw.fdef):

@@ -736,3 +736,13 @@ def test_a_function_value_carrying_a_derivative_given_to_odeint_is_refused(f, mo
         else:
             srcdiff.jvp(f, wrt=1)(y0, 0.5, 1.0)
     assert info.value.filename.endswith(HERE)
+
+
+def layers_in_a_comprehension(layers, x):
+    outs = [layer.forward(x) for layer in layers]
+    scaled_outs = [layer.forward(x) * (i + 1.0) for i, layer in enumerate(layers)]
+    return np.sum(outs[0] + outs[1]) + np.sum(scaled_outs[1])
+
+
+def test_objects_iterated_in_a_comprehension():
+    check(layers_in_a_comprehension, Net(WS).layers, XS, wrt=1)
