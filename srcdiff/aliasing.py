@@ -14,7 +14,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
-from . import alias_flow, analyze, runtime_linalg
+from . import alias_flow, analyze, runtime_linalg, runtime_values
 from . import syntax as S
 from .callables import is_user_function
 
@@ -23,6 +23,7 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
     "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
     "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
+VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
 
 
 def _rebound_first(copy_stmt, src, body, stmts):

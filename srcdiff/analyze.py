@@ -204,6 +204,10 @@ def _edges(body, containers, extra_edges=()):
             # value (odeint's F), it is varied when they are, and the call's rule refuses it
             edges.append((stmt.name, closed_over(stmt)))
             continue
+        if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Lambda) and isinstance(
+                stmt.targets[0], S.Name):
+            edges.append((stmt.targets[0].id, closed_over(stmt.value)))   # so does a lambda
+            continue
         target = assigned(stmt)
         if target is not None:
             if stmt.sd.kind == "pop" and target in integral:

@@ -173,10 +173,24 @@ def _kind(value):
     """What the compiled code is specialised on: containers, and user objects by class."""
     if type(value) in _PLAIN_TYPES:
         return None
-    if type(value) in (list, tuple, dict):
+    if type(value) in (list, tuple, dict) or _is_user_object(value):
+        from .objects import object_facts
+        facts = object_facts("", value)
+        if facts:   # the classes of the objects it holds (values.py)
+            return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)
-    if _is_user_object(value):
-        return type(value)
+    return _function_value(value)
+
+
+def _function_value(value):
+    """A function passed as an argument: the compiled code is specialised on it (values.py)."""
+    import functools
+    import types
+    if isinstance(value, (types.FunctionType, functools.partial, types.MethodType)) or \
+            callable(value) and not isinstance(value, type) and hasattr(value, "__name__"):
+        from .values import Known, is_function_value
+        if is_function_value(value):
+            return Known(value)
     return None
 
 
@@ -254,6 +268,12 @@ class Derivative:
                  if _is_user_object(a) or type(a) in (list, tuple)}
         known.update({k: type(v) for k, v in kwargs.items()
                       if _is_user_object(v) or type(v) in (list, tuple)})
+        from .objects import object_facts
+        for n, a in list(zip(names, args)) + list(kwargs.items()):
+            held = _function_value(a)   # a function passed in (values.py)
+            if held is not None:
+                known[n] = held
+            known.update(object_facts(n, a))   # classes of the objects it holds
         return known
 
     def _containers(self, args, kwargs):

@@ -65,7 +65,8 @@ def _survey(module):
     marked = empty = False
     for node in S.walk(module):
         if not marked and (getattr(node, S.METHOD_FORM, None)
-                           or getattr(node, S.KEYWORD_ONLY, None)):
+                           or getattr(node, S.KEYWORD_ONLY, None)
+                           or getattr(node, S.VARIADIC, None)):
             marked = True
         if not empty and _empty_fields(node):
             empty = True
@@ -109,6 +110,20 @@ class _MethodForm(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        spelled = getattr(node, S.VARIADIC, None)
+        if spelled and len(spelled) == len(node.args) and not node.keywords:
+            # f(a, *args, k=b, **kwargs): the tuple and dict made for the call spread again
+            args, keywords = [], []
+            for (kind, name), value in zip(spelled, node.args):
+                if kind == "*":
+                    args.append(S.Starred(value=value, ctx=S.Load()))
+                elif kind == "**":
+                    keywords.append(S.keyword(arg=None, value=value))
+                elif kind == "=":
+                    keywords.append(S.keyword(arg=name, value=value))
+                else:
+                    args.append(value)
+            return S.Call(func=node.func, args=args, keywords=keywords)
         kwonly = getattr(node, S.KEYWORD_ONLY, None)
         if kwonly and len(node.args) >= len(kwonly) and not node.keywords:
             # a call of the user's function with keyword-only parameters: pass them by name

@@ -367,8 +367,9 @@ class Forward:
             return []
         args, keywords = analyze.call_parts(value)
         operands = args + list(keywords.values())
-        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] == "local":
-            # a nested def or lambda: its free variables are operands too
+        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] in ("local", "method"):
+            # a nested def or lambda: its free variables are operands too; a method of a
+            # known class: its object too (a dataclass's tangent, values.py)
             operands = analyze.call_args(stmt) + list(keywords.values())
         if stmt.sd.kind == "call" and stmt.sd.extra == "method":
             operands = operands + [value.func.value]
@@ -893,8 +894,11 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
            f"    each shaped like its input; returns ({user_name}(...), the output's "
            f"tangent).\n    ")
     body = [S.Expr(value=S.const(doc))]
+    from .objects import check_text
     for w, t in zip(wrt, tangent_params):
-        body += S.quote(f"check_differentiable({w}, {w!r})")
+        text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
+        body += S.quote(text)
+        bindings.update(needs)
         check = f"check_tangent({t}, {w}, {w!r})"
         if w in fwd.active:
             body += S.quote(f"{fwd.tan(w)} = {check}")

@@ -30,11 +30,15 @@ Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
 Python object a call means, and the user's line it comes from. The user's
 loops and branches stay loops and branches.
 """
+import functools
 import operator
 import os
 import types
 
 from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
+from . import objects as fobjects
+from . import values as fvalues
+from . import variadic as fvariadic
 from . import syntax as S
 from . import checks
 from . import alias_flow
@@ -192,9 +196,8 @@ class Lowerer:
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
-            raise source.error(fdef, "*args and **kwargs parameters are not supported",
-                               hint="list the parameters explicitly")
-        self.params = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs]
+            fvariadic.check_variadic(source, fdef, self.known_types)
+        self.params = fvariadic.parameter_names(fdef)
         self.locals = set(self.params) | assigned_names(fdef.body)
         # names holding lists: locals bound only to list displays, and list or tuple
         # arguments never rebound (known_types says which arguments are)
@@ -298,7 +301,7 @@ class Lowerer:
                 defaults[a.id] = dflt
         low = Lowered(self.fdef.name, self.params, defaults, out, self.namer,
                       self.bindings, self.src)
-        low.known_types = self.known_types
+        low.known_types = {**self.known_types, **fvalues.known_values(self)}
         return low
 
     def _dict_view(self, node):
@@ -811,6 +814,7 @@ class Lowerer:
         out = []
         line = self.line
         loop = self._new_loop("for", node.body)
+        fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
         iter_node = node.iter
         prelude = []          # statements at the top of each iteration
         call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
@@ -1283,12 +1287,15 @@ class Lowerer:
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
                     base, S.const(node.attr), here], keywords=[]), "call", func=func)
+            field = fobjects.record_read(self, node, base, out)   # a dataclass's field
+            if field is not None:
+                return self.assign(target, field[0], "call", func=field[1])
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)
         if isinstance(node, (S.Tuple, S.List)):
             if any(isinstance(e, S.Starred) for e in node.elts):
-                raise self.error(node, "starred items in a display are not supported")
+                return fvariadic.starred_display(self, node, out, target)
             elts = [self.expr(e, out) for e in node.elts]
             return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
         if isinstance(node, S.Dict):
@@ -1307,8 +1314,7 @@ class Lowerer:
                 parts.append(value)
             return self.assign(target, S.JoinedStr(values=parts), "opaque")
         if isinstance(node, S.Lambda):
-            raise self.error(node, "lambdas inside the differentiated function are not "
-                             "supported yet", hint="define the helper at module level")
+            return self.assign(target, fvalues.lambda_value(self, node, out), "copy")
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
         if isinstance(node, (S.SetComp, S.Set)):
@@ -1318,10 +1324,7 @@ class Lowerer:
 
     def call(self, node, out, discard=False):
         """Lower a call. Returns an Assign (target filled in later) or an Expr."""
-        if any(isinstance(a, S.Starred) for a in node.args) or any(
-                k.arg is None for k in node.keywords):
-            raise self.error(node, "*args and **kwargs in calls are not supported",
-                             hint="pass the arguments one by one")
+        node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
@@ -1338,9 +1341,14 @@ class Lowerer:
             stmt.sd.extra = ("local", args)
             return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
-            raise self.error(node, f"srcdiff can only call functions defined in this "
-                             f"function or at module level, not the value {func.id!r}",
-                             hint="call the function by its own name")
+            held = fvalues.held(self, func.id)   # a parameter or local holding a function
+            if held is not None:
+                return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
+            raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
+                             "before the code runs (it is bound more than once, or to a value "
+                             "computed here), so it cannot differentiate the call",
+                             hint=f"bind {func.id} once to one function ({func.id} = "
+                                  "numpy.tanh), or call each function where it is chosen")
         from . import compose_calls  # a derivative srcdiff made, called here
         derived = compose_calls.derivative_called(self, func)
         if derived is not None:
@@ -1355,12 +1363,18 @@ class Lowerer:
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, "effect_value", range, discard)
-        if obj in (enumerate, zip, reversed, iter, next, map, filter):
+        if obj in (enumerate, zip, reversed, iter, next, filter):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
                              "header", hint="loop over it with for")
         from .api import stop_gradient
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
+        if held is not None:
+            return fvalues.call_held(self, node, held, out, discard)
+        if obj in (map, sorted, functools.partial):
+            return fvalues.desugar_call(self, node, obj, out, discard)
+        if fobjects.is_record_class(obj):   # a dataclass object made here
+            return fobjects.make_record(self, node, obj, out, discard)
+        args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
                 isinstance(n, S.Name) and n.id in self.list_names) else a
@@ -1383,8 +1397,14 @@ class Lowerer:
             ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
             value = S.Call(func=ref, args=[args[0]], keywords=[])
             return self._result(value, "stop_gradient", runtime.no_derivative, discard)
+        return self.call_object(node, func, obj, args, keywords, out, discard)
+
+    def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
+        """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
+        it, where not by its own path (a parameter holding a function: values.py)."""
+        variadic = None
         if is_user_function(obj):
-            args, keywords = self._bind_user_call(node, obj, args, keywords)
+            args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
             self._check_argument_writes(node, obj, args, out)
         else:
             self._refuse_out_argument(node, obj)
@@ -1401,11 +1421,15 @@ class Lowerer:
                 raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
             self.bindings[helper] = obj
             ref = S.load(helper)
+        elif ref is not None:
+            pass
         elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
             ref = self.free_reference(func)
         value = S.Call(func=ref, args=args, keywords=keywords)
+        if variadic is not None:
+            setattr(value, S.VARIADIC, variadic)   # f(a, *args, **kw) when emitted (emit.py)
         if is_user_function(obj):
             import inspect
             kwonly = [n for n, p in inspect.signature(obj, follow_wrapped=False).parameters.items()
@@ -1475,8 +1499,7 @@ class Lowerer:
         if source.filename.startswith(GENERATED_PREFIX):
             return
         fdef = source.node
-        a = fdef.args
-        params = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
+        params = fvariadic.parameter_names(fdef)
         resolver = fn.resolver if isinstance(fn, LocalFunction) else None
         writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
             fn, resolver, fdef, params))
@@ -1665,19 +1688,28 @@ class Lowerer:
                 return self.assign(self.namer.fresh("popped"), value, "pop")
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
             return self.info(stmt, "pop")
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        args = [fvalues.argument(self, a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
+                    for k in node.keywords]
         cls = self.known_types.get(base.id) if isinstance(base, S.Name) else None
-        if cls is not None and base.id not in assigned_names(self.fdef.body):
+        if cls is not None and base.id in assigned_names(self.fdef.body):
+            cls = None
+        if cls is None and isinstance(base, S.Name):
+            cls = fobjects.object_class(self, func.value, base, out)   # made here, a list item
+        if isinstance(cls, type):
             import inspect
             fn = inspect.getattr_static(cls, method, None)
-            if isinstance(fn, staticmethod):
-                fn = None
+            if isinstance(fn, (staticmethod, classmethod)):
+                return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
+                                             discard)
             if inspect.isfunction(fn) and is_user_function(fn):
-                full, _ = self._bind_user_call(node, fn, [S.load(base.id)] + args, keywords)
+                full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
+                                                      keywords, out)
                 self._check_argument_writes(node, fn, full, out)
                 value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                                args=full[1:], keywords=[])
+                if variadic is not None:
+                    setattr(value, S.VARIADIC, variadic[1:])
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt

@@ -147,8 +147,11 @@ def refuse_grown_parameters(low, fn, containers):
 def known_for_callee(stmt, params, known):
     """Classes of the user objects a call passes, by the callee's parameter names."""
     args = analyze.call_args(stmt)
-    return {p: known[a.id] for p, a in zip(params, args)
-            if isinstance(a, S.Name) and a.id in known}
+    out = {p: known[a.id] for p, a in zip(params, args)
+           if isinstance(a, S.Name) and a.id in known}
+    from .objects import facts_for_callee
+    out.update(facts_for_callee(params, args, known))
+    return out
 
 
 def active_params(stmt, params, active):

@@ -57,6 +57,10 @@ METHOD_FORM = "sd_method_form"
 # Set on a call to one of the user's functions whose arguments are all passed positionally:
 # the names of its keyword-only parameters (the last arguments), passed by name when emitted.
 KEYWORD_ONLY = "sd_keyword_only"
+# Set on a call to one of the user's functions taking *args or **kwargs, whose arguments are
+# in the order of its parameters: (kind, name) per argument, kind '' (positional), '*'
+# (the tuple of *args), '=' (keyword-only), '**' (the dict of **kwargs) (emit.py).
+VARIADIC = "sd_variadic"
 
 
 # on a product `a * b` of an adjoint: which operand may be replaced by anything that
@@ -64,7 +68,7 @@ KEYWORD_ONLY = "sd_keyword_only"
 FULL_PRODUCT = "sd_full_product"
 
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT)
+                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC)
 
 
 def clone(node):

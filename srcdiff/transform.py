@@ -55,6 +55,8 @@ def lower_function(fn, known_types=None, containers=()):
         first = source.node.args.posonlyargs + source.node.args.args
         if first:
             known[first[0].id] = type(fn.__self__)   # self, bound: its class is known
+            from .objects import object_facts
+            known.update(object_facts(first[0].id, fn.__self__))
     return lower.Lowerer(source, resolver, known, containers).run()
 
 
@@ -109,8 +111,11 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     body.append(S.Expr(value=S.const(doc)))
     originals = {}
     reassigned = {analyze.assigned(s) for s in analyze.flatten(low.body)}
+    from .objects import check_text, finalize_text
     for w in wrt:
-        body += S.quote(f"check_differentiable({w}, {w!r})")
+        text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
+        body += S.quote(text)
+        bindings.update(needs)
         if w in reassigned:
             originals[w] = namer.exact_or_fresh(w + "_input")
             body += S.quote(f"{originals[w]} = {w}")
@@ -145,7 +150,9 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     for w in wrt:
         d = rev.adjoints.get(w) if w in final_state else None
         like = originals.get(w, w)
-        grads.append(f"finalize({d if d else 'None'}, {like}, {w!r})")
+        text, needs = finalize_text(low, w, d if d else 'None', like)
+        grads.append(text)
+        bindings.update(needs)
     if as_tuple is None:
         as_tuple = len(grads) > 1
     result = "(" + ", ".join(grads) + ("," if len(grads) == 1 else "") + ")" if as_tuple \

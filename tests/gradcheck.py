@@ -9,6 +9,7 @@ of templates/ goes through (see the comment above it); check_grad, check_jvp, ch
 and check_hvp test one transform each.
 """
 import atexit
+import dataclasses
 import os
 
 import numpy as np
@@ -17,8 +18,31 @@ import srcdiff
 import srcdiff.rules
 
 
+def _is_record(tree):
+    return dataclasses.is_dataclass(tree) and not isinstance(tree, type)
+
+
+def _record_fields(tree):
+    """The fields of a dataclass object that are differentiated: numbers, arrays and
+    containers or dataclasses of them (other fields are kept as they are)."""
+    out = []
+    for f in dataclasses.fields(tree):
+        v = getattr(tree, f.name)
+        if isinstance(v, (float, complex, np.ndarray, np.generic, list, tuple, dict)) or \
+                _is_record(v):
+            out.append(f.name)
+    return out
+
+
 def flatten(tree):
     """Leaves of a pytree, in a fixed order, and a function rebuilding it."""
+    if _is_record(tree):   # a dataclass: its numeric fields, rebuilt by dataclasses.replace
+        names = _record_fields(tree)
+        inner_leaves, inner_rebuild = flatten([getattr(tree, n) for n in names])
+
+        def rebuild_record(values):
+            return dataclasses.replace(tree, **dict(zip(names, inner_rebuild(values))))
+        return inner_leaves, rebuild_record
     if isinstance(tree, dict):
         keys = sorted(tree)
         parts = [flatten(tree[k]) for k in keys]
@@ -113,7 +137,7 @@ def _check_type(grad, arg):
         assert grad.shape == arg.shape and grad.dtype == arg.dtype
     elif isinstance(arg, np.generic):
         assert type(grad) is type(arg)
-    elif isinstance(arg, (list, tuple, dict)):
+    elif isinstance(arg, (list, tuple, dict)) or _is_record(arg):
         assert type(grad) is type(arg)
 
 
@@ -229,6 +253,9 @@ EPS_STEPS = (1e-6, 1e-4)
 
 def _copy_args(tree):
     """A deep copy of the arrays in a pytree; every other leaf (ints, floats, None) as is."""
+    if _is_record(tree):
+        return dataclasses.replace(tree, **{n: _copy_args(getattr(tree, n))
+                                            for n in _record_fields(tree)})
     if isinstance(tree, dict):
         return {k: _copy_args(v) for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):
@@ -398,7 +425,7 @@ def _check_structure(what, derivative, like):
     d_leaves, _ = flatten(derivative)
     l_leaves, _ = flatten(like)
     assert len(d_leaves) == len(l_leaves), f"{what}: structure differs"
-    if isinstance(like, (list, tuple, dict)):
+    if isinstance(like, (list, tuple, dict)) or _is_record(like):
         assert type(derivative) is type(like), \
             f"{what}: {type(like).__name__} in, {type(derivative).__name__} out"
     for dl, ll in zip(d_leaves, l_leaves):
@@ -586,7 +613,9 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
 
 def _moved_at(args, p, vector, step):
     moved = list(_copy_args(list(args)))
-    moved[p] = _shift(args[p], vector, step)
+    leaves, rebuild = flatten(args[p])   # a dataclass too
+    moved[p] = rebuild([_shift(leaf, t, step)
+                        for leaf, t in zip(leaves, flatten(vector)[0])])
     return moved
 
 

@@ -1,0 +1,385 @@
+"""Objects in differentiated code: the classes srcdiff knows them by, and dataclasses.
+
+A method is differentiated from the source of the class's function, so srcdiff must know
+an object's class before the code runs. Besides a parameter's class (api.py), it knows:
+an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
+item of a list whose items are of one class (`for layer in self.layers`, a list argument,
+a local display of objects made here), an attribute holding an object (`self.encoder`), a
+dataclass field annotated with a class, a module-level object. What it read from the
+objects passed (object_facts) is part of what the code is compiled for, and is checked
+where the code runs (runtime_values.check_class), so code made for one class never runs
+another's method.
+
+Records: a dataclass (whose generated __init__ only stores its fields), or a class whose
+own __init__ only stores each parameter under its own name (`self.w = w`). A field read
+`p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a FieldGrads of
+the fields read; a record made in the function is runtime_values.record_of(cls, names,
+items). Differentiating with respect to a dataclass gives the same dataclass (runtime's
+finalize); an object of another class passed in keeps its attributes refused where they
+are differentiated (it could not be given back as a gradient of its own class).
+"""
+import inspect
+
+from . import syntax as S
+from . import values
+from .callables import canonical_path
+
+
+# -- objects whose class is known where they are used --------------------------------
+# Besides a parameter's class (known_types[name]), known_types holds facts about the
+# objects inside an argument, read from the value passed (api.py): "layers[]" -> the class
+# of every item of the list `layers`, "self.layers[]" -> of every item of the attribute,
+# "self.encoder" -> the class of an attribute that is an object.
+def facts_for_callee(params, args, known):
+    """The facts about the objects inside a call's arguments, by the callee's names."""
+    out = {}
+    for key, value in known.items():
+        root = key.split(".")[0].split("[")[0]
+        if root == key:
+            continue
+        for p, a in zip(params, args):
+            if isinstance(a, S.Name) and a.id == root:
+                out[p + key[len(root):]] = value
+    return out
+
+
+def is_user_class(obj):
+    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows."""
+    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
+        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+
+
+def object_class(lw, node, base, out):
+    """The class of the object `node` (lowered to the name `base`) where srcdiff can tell
+    it before the code runs: an object made here (`Layer(w).forward(x)`, `layer = Layer(w)`
+    bound once), an item of a list whose items' class is known (`for layer in
+    self.layers`), an attribute known to hold an object. Noted for the callees."""
+    cls = _class_of(lw, node, set())
+    if cls is None:
+        return None
+    if not isinstance(node, S.Call):
+        # read from the objects passed when compiled: checked where the code runs, so that
+        # code compiled for one class never runs a method of another
+        path = canonical_path(cls)
+        if path is None:
+            return None
+        from . import runtime_values
+        from .errors import where
+        lw.bindings["check_class"] = runtime_values.check_class
+        guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
+            base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
+        out.append(lw.info(guard, "effect", func=runtime_values.check_class))
+    values.known_values(lw)[base.id] = cls
+    if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
+                                                         None) is cls and lw.known_types.get(
+            (_fact_key(lw, node) or "") + ".__record__") is cls:
+        values.known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
+    return cls
+
+
+def _made_here(lw, node, seen):
+    """Whether `node` is an object of a record class made in this function (a call of the
+    class, or a name bound once to one)."""
+    if isinstance(node, S.Call):
+        return is_record_class(_class_of(lw, node, set()))
+    if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
+        seen.add(node.id)
+        value = values._single_bindings(lw).get(node.id)
+        return value is not None and _made_here(lw, value, seen)
+    return False
+
+
+def _class_of(lw, node, seen):
+    if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
+        if lw._global_path(node.func) is not None:
+            obj = lw._callee_object(node.func)
+            return obj if is_user_class(obj) else None
+        return None
+    key = _fact_key(lw, node)
+    if key is not None and isinstance(lw.known_types.get(key), type):
+        return lw.known_types[key]
+    if isinstance(node, S.Attribute):   # a dataclass's field annotated with a class
+        import dataclasses
+        owner = _class_of(lw, node.value, seen)
+        if owner is not None and dataclasses.is_dataclass(owner):
+            field = {f.name: f for f in dataclasses.fields(owner)}.get(node.attr)
+            typ = getattr(field, "type", None)
+            return typ if field is not None and is_user_class(typ) else None
+        return None
+    if key is not None:
+        return None
+    if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
+        return None
+    seen.add(node.id)
+    value = values._single_bindings(lw).get(node.id)
+    if value is not None:
+        return _class_of(lw, value, seen)
+    loop = _only_loop_binding(lw, node.id)
+    if loop is not None:
+        it, item = loop
+        key = _fact_key(lw, it)
+        if key is not None:
+            cls = lw.known_types.get(key + "[]")
+            return cls if isinstance(cls, type) else None
+        if isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params:
+            value = values._single_bindings(lw).get(it.id)
+            if isinstance(value, (S.List, S.Tuple)) and value.elts and not _grown(lw, it.id):
+                classes = {_class_of(lw, e, set(seen)) for e in value.elts}
+                if len(classes) == 1:
+                    return classes.pop()
+    return None
+
+
+def _fact_key(lw, node):
+    """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
+    from .lower import assigned_names
+    parts = []
+    while isinstance(node, S.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in assigned_names(
+            lw.fdef.body):
+        return None
+    return ".".join([node.id] + parts[::-1])
+
+
+def _grown(lw, name):
+    """Whether the function may change which items the list `name` holds."""
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and isinstance(
+                n.func.value, S.Name) and n.func.value.id == name:
+            return True
+        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
+                n.value, S.Name) and n.value.id == name:
+            return True
+    return False
+
+
+def note_loop(lw, node):
+    """A loop a comprehension became: its item names are fresh (lower.comprehension renames
+    them), so the user's tree does not show what they iterate over; noted here."""
+    target = node.target
+    names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
+        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
+        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
+    loops = values._state(lw).setdefault("loops", {})
+    for i, n in enumerate(names):
+        if isinstance(n, S.Name) and n.id not in lw.user_names:
+            if isinstance(target, S.Name):
+                loops[n.id] = (node.iter, n)
+            elif i == 1 and len(node.iter.args) == 1:
+                loops[n.id] = (node.iter.args[0], n)
+
+
+def _only_loop_binding(lw, name):
+    """(the iterated expression, the target) where the only binding of `name` is as the
+    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
+    found = []
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            found.append(n)
+    if not found:
+        return values._state(lw).get("loops", {}).get(name)   # a comprehension's item
+    if len(found) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.For, S.comprehension)):
+            if n.target is found[0]:
+                return n.iter, n.target
+            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
+                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
+                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
+                    len(n.iter.args) == 1:
+                return n.iter.args[0], n.target
+    return None
+
+
+def _user_object(value):
+    from .api import _is_user_object
+    return _is_user_object(value)
+
+
+def _items_class(seq):
+    """The one class of a non-empty list's or tuple's items when they are all user objects
+    of it, else None."""
+    if not seq or not _user_object(seq[0]):
+        return None
+    cls = type(seq[0])
+    return cls if all(type(v) is cls for v in seq) else None
+
+
+def object_facts(name, value):
+    """Facts about the objects inside an argument (see facts_for_callee): a list's items'
+    class, an object's attributes that hold objects or lists of objects of one class."""
+    facts = {}
+    if type(value) in (list, tuple):
+        cls = _items_class(value)
+        if cls is not None:
+            facts[name + "[]"] = cls
+    elif _user_object(value):
+        for attr, v in sorted(getattr(value, "__dict__", {}).items()):
+            if not isinstance(attr, str) or not attr.isidentifier():
+                continue
+            if type(v) in (list, tuple):
+                cls = _items_class(v)
+                if cls is not None:
+                    facts[f"{name}.{attr}[]"] = cls
+            elif _user_object(v):
+                facts[f"{name}.{attr}"] = type(v)
+    return facts
+
+
+# -- dataclasses ------------------------------------------------------------------------
+def record_read(lw, node, base, out):
+    """`p.w` where p is a dataclass object of a class known here and w one of its fields:
+    (the call runtime_values.record_field(p, 'w'), the function), whose rules give p a
+    derivative of the same dataclass; None otherwise."""
+    import dataclasses
+    if not isinstance(base, S.Name):
+        return None
+    cls = lw.known_types.get(base.id)
+    from .lower import assigned_names
+    if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
+        cls = _class_of(lw, node.value, set())
+    fields = record_fields(cls) if isinstance(cls, type) else None
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
+    elif base.id in lw.params and lw.known_types.get(base.id) is cls and \
+            lw.known_types.get(base.id + ".__record__") is not cls:
+        # an object of a plain class passed in: only a dataclass can be given back as a
+        # gradient of its own class, so its attributes stay attributes (refused if varied)
+        return None
+    if fields is None or node.attr not in fields:
+        return None
+    from . import runtime_values
+    lw.bindings["record_field"] = runtime_values.record_field
+    call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
+    return call, runtime_values.record_field
+
+
+def is_record_class(obj):
+    """A class whose objects are their fields: a dataclass whose generated __init__ only
+    stores its arguments (no __post_init__, no field left out of __init__), or a class whose
+    own __init__ only stores each parameter under its own name (`self.w = w`). Made in
+    differentiated code by runtime_values.record_of, field by field."""
+    return record_fields(obj) is not None
+
+
+_RECORD_FIELDS = {}
+
+
+def record_fields(cls):
+    """The field names of a record class (see is_record_class), or None."""
+    import dataclasses
+    if not (isinstance(cls, type) and is_user_class(cls)):
+        return None
+    try:
+        hit = _RECORD_FIELDS.get(cls)
+    except TypeError:
+        return None
+    if hit is not None and hit[0] is cls.__dict__.get("__init__", cls.__init__):
+        return hit[1]
+    init = cls.__init__
+    fields = None
+    code = getattr(init, "__code__", None)
+    if dataclasses.is_dataclass(cls):
+        params = getattr(cls, "__dataclass_params__", None)
+        if (params is not None and params.init and not hasattr(cls, "__post_init__")
+                and all(f.init for f in dataclasses.fields(cls))
+                and code is not None and code.co_filename == "<string>"):
+            fields = tuple(f.name for f in dataclasses.fields(cls))
+    elif inspect.isfunction(init) and not hasattr(cls, "__slots__") and \
+            cls.__setattr__ is object.__setattr__ and cls.__getattribute__ is \
+            object.__getattribute__:
+        fields = _stored_parameters(init)
+    _RECORD_FIELDS[cls] = (cls.__dict__.get("__init__", init), fields)
+    return fields
+
+
+def _stored_parameters(init):
+    """The parameters of an __init__ whose body only stores each (positional) parameter
+    under its own name, `self.p = p`, every one once; None for any other body."""
+    from .frontend import get_source
+    try:
+        fdef = get_source(init).node
+    except Exception:
+        return None
+    a = fdef.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+        return None
+    me, params = a.args[0].id, [p.id for p in a.args[1:]]
+    body = fdef.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]
+    stored = []
+    for stmt in body:
+        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1):
+            return None
+        t, v = stmt.targets[0], stmt.value
+        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and t.value.id == me
+                and isinstance(v, S.Name) and v.id == t.attr and v.id in params):
+            return None
+        stored.append(v.id)
+    if sorted(stored) != sorted(params) or not params:
+        return None
+    return tuple(params)
+
+
+def make_record(lw, node, cls, out, discard):
+    """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
+    field given (defaults filled where they are literals)."""
+    import dataclasses
+    from . import runtime_values
+    from .callables import is_literal
+    args = [lw.expr(a, out) for a in node.args]
+    kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
+    try:
+        bound = inspect.signature(cls).bind(*args, **kws)
+    except TypeError as exc:
+        raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
+                       f"{exc}") from None
+    names, items = [], []
+    parameters = inspect.signature(cls).parameters
+    for name in record_fields(cls):
+        default = parameters[name].default
+        if name in bound.arguments:
+            items.append(bound.arguments[name])
+        elif default is not inspect.Parameter.empty and is_literal(default):
+            items.append(S.const(default))
+        else:
+            raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
+                           f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+        names.append(name)
+    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), "display", "fields")
+    lw.locals.add(listed.id)
+    path = canonical_path(cls)
+    ref = lw.bind(path, cls) if path is not None else lw.free_reference(node.func)
+    lw.bindings["record_of"] = runtime_values.record_of
+    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
+                   keywords=[])
+    return lw._result(value, "call", runtime_values.record_of, discard)
+
+
+def _is_dataclass_type(cls):
+    import dataclasses
+    return isinstance(cls, type) and dataclasses.is_dataclass(cls)
+
+
+def check_text(low, w):
+    """The check of a differentiated parameter at the derivative's entry, and the helper
+    it needs: a dataclass's fields are checked by runtime_values.check_record."""
+    from . import runtime_values
+    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
+        return (f"check_record({w}, {w!r}, check_differentiable)",
+                {"check_record": runtime_values.check_record})
+    return f"check_differentiable({w}, {w!r})", {}
+
+
+def finalize_text(low, w, d, like):
+    """The gradient given back for a parameter: a dataclass's is the same dataclass
+    (runtime_values.finalize_record)."""
+    from . import runtime_values
+    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
+        return (f"finalize_record({d}, {like}, {w!r}, finalize)",
+                {"finalize_record": runtime_values.finalize_record})
+    return f"finalize({d}, {like}, {w!r})", {}

@@ -1,0 +1,490 @@
+"""Functions used as values: what lowering makes of a call through a name.
+
+A function is differentiated from its source, so a call must say, before the code runs,
+which function it calls. Where the callee is a value (`def rk4(f, y, ...): k1 = f(y, ...)`),
+srcdiff specialises on the object passed, as it specialises a method on the class of its
+object: a parameter, or a local bound once, that holds a function (`Known`) is called as
+that function. Values known this way:
+
+* functions passed in (the differentiated function's arguments, api.py) or passed on to
+  the user's helpers (a module-level function, a nested def or lambda without free
+  variables, a parameter known in turn): the callee is lowered per object passed;
+* a local bound once to a module-level function (`act = numpy.tanh`);
+* `functools.partial` objects: module-level ones (their arguments are constants, bound by
+  the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
+  arguments are copied into temporaries where the partial is made and passed there to g
+  at each call of p (the derivative flows through them);
+* bound methods of module-level objects, classmethods, staticmethods.
+
+`map(f, xs)` is the list `[f(x) for x in xs]`, `sorted(xs, key=f)` is the items of xs in
+the order of their keys (an order carries no derivative).
+
+What cannot be followed is refused at the user's line: a function value that closes over
+the caller's variables passed on to a helper, a partial made here passed on (or one whose
+argument is written into in place), `m = map(...)` (an iterator).
+
+Calls with `*args` and `**kwargs` are variadic.py's; objects, the classes srcdiff knows
+them by and dataclasses are objects.py's.
+"""
+import functools
+import inspect
+
+from . import objects
+from . import syntax as S
+from .callables import LocalFunction, canonical_path, is_user_function
+
+
+class Known:
+    """A name known to hold exactly this object: calls through it are calls of it
+    (compared by identity, so a cache keyed on it is specialised per object)."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return isinstance(other, Known) and other.obj is self.obj
+
+    def __hash__(self):
+        return hash(("srcdiff.Known", id(self.obj)))
+
+    def __repr__(self):
+        return f"Known({getattr(self.obj, '__qualname__', type(self.obj).__name__)})"
+
+
+def is_function_value(obj):
+    """An object srcdiff specialises a call through a name on: a user function, a function
+    with rules, a partial of one."""
+    if isinstance(obj, functools.partial):
+        return is_function_value(obj.func)
+    if isinstance(obj, LocalFunction):
+        return not obj.free
+    if inspect.ismethod(obj):
+        owner = obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)
+        if is_user_function(obj.__func__) and objects.is_user_class(owner):
+            return True
+    if isinstance(obj, type) or not callable(obj):
+        return False
+    from . import rules
+    return is_user_function(obj) or rules.lookup("reverse", obj) is not None or (
+        rules.is_nondifferentiable(obj)) or rules.lookup("forward", obj) is not None
+
+
+class LocalPartial:
+    """`p = functools.partial(fn, a, k=b)` made in the function: fn and the atoms holding
+    the arguments where p was made."""
+
+    def __init__(self, fn, args, keywords):
+        self.fn, self.args, self.keywords = fn, args, keywords
+
+
+def _state(lw):
+    st = getattr(lw, "_values_state", None)
+    if st is None:
+        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
+    return st
+
+
+def known_values(lw):
+    """Names the lowered function passes to its callees, and what each is known to hold."""
+    return _state(lw)["known"]
+
+
+def _single_bindings(lw):
+    """Local names bound exactly once, by `name = value`: name -> value node."""
+    st = _state(lw)
+    if st["bindings"] is None:
+        counts, values = {}, {}
+        for n in S.walk(lw.fdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                    n.targets[0], S.Name):
+                values[n.targets[0].id] = n.value
+            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
+                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+        st["bindings"] = {k: v for k, v in values.items()
+                          if counts.get(k) == 1 and k not in lw.params}
+    return st["bindings"]
+
+
+def held(lw, name):
+    """What the local `name` is known to hold when called (a function, a partial, a
+    LocalPartial), or None."""
+    from .lower import assigned_names
+    known = lw.known_types.get(name)
+    if isinstance(known, Known) and name in lw.params and name not in assigned_names(
+            lw.fdef.body):
+        return known.obj
+    value = _single_bindings(lw).get(name)
+    if value is None:
+        return None
+    if id(value) in _state(lw)["partials"]:
+        return _state(lw)["partials"][id(value)]
+    if isinstance(value, (S.Name, S.Attribute)) and lw._global_path(value) is not None:
+        obj = lw._callee_object(value)
+        if obj is not None and is_function_value(obj):
+            return obj
+    if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
+        return held(lw, value.id)
+    return None
+
+
+def called_value(lw, obj):
+    """A module-level object called by name that is a function value of another kind: a
+    partial, a bound method of a module-level object or class (classmethod)."""
+    from . import rules
+    if rules.lookup("reverse", obj) is not None or rules.lookup("forward", obj) is not None \
+            or rules.is_nondifferentiable(obj) or rules.not_implemented_hint(obj) is not None:
+        return None   # scipy.stats.norm.logpdf: a bound method with rules of its own
+    if isinstance(obj, functools.partial) and is_function_value(obj):
+        return obj
+    if inspect.ismethod(obj) and is_user_function(obj.__func__) and objects.is_user_class(
+            obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)):
+        return obj
+    return None
+
+
+def call_held(lw, node, obj, out, discard, ref=None):
+    """The call `node` of a value known to be `obj`; `ref` names it in emitted code (a
+    parameter or local; None: the module-level name the call is written with)."""
+    args, keywords = arguments(lw, node, obj, out)
+    if ref is None and lw._global_path(node.func) is not None:
+        ref = lw.global_value(node.func, out)
+    return _call_with(lw, node, obj, args, keywords, out, discard, ref)
+
+
+def _part(lw, ref, attr, out, key=None):
+    """An atom for ref.attr (ref.attr[key]): a part of a function value, read where it is
+    called (a partial's function and arguments, a bound method's object)."""
+    atom = lw.temp(out, S.Attribute(value=ref, attr=attr, ctx=S.Load()), "attribute",
+                   attr.strip("_"))
+    lw.locals.add(atom.id)
+    if key is not None:
+        atom = lw.temp(out, S.Subscript(value=atom, slice=S.const(key), ctx=S.Load()),
+                       "subscript", attr.strip("_") + (f"_{key}" if isinstance(key, str)
+                                                       else f"_{key}"))
+        lw.locals.add(atom.id)
+    return atom
+
+
+def _call_with(lw, node, obj, args, keywords, out, discard, ref):
+    if isinstance(obj, LocalPartial):
+        kws = {k.arg for k in keywords}
+        merged = [S.keyword(arg=k, value=v) for k, v in obj.keywords.items() if k not in kws]
+        return _call_with(lw, node, obj.fn, list(obj.args) + args, merged + keywords, out,
+                          discard, _local_ref(lw, obj.fn))
+    if isinstance(obj, functools.partial):
+        fixed = [_part(lw, ref, "args", out, i) for i in range(len(obj.args))]
+        given = {k.arg for k in keywords}
+        merged = [S.keyword(arg=k, value=_part(lw, ref, "keywords", out, k))
+                  for k in obj.keywords if k not in given]
+        inner = None if canonical_path(obj.func) is not None else _part(lw, ref, "func", out)
+        if isinstance(obj.func, (functools.partial,)) or inspect.ismethod(obj.func):
+            inner = _part(lw, ref, "func", out)
+        return _call_with(lw, node, obj.func, fixed + args, merged + keywords, out, discard,
+                          inner)
+    if inspect.ismethod(obj):
+        owner = obj.__self__
+        me = _part(lw, ref, "__self__", out)
+        if not isinstance(owner, type):
+            known_values(lw)[me.id] = type(owner)   # its methods are followed in turn
+            known_values(lw).update(objects.object_facts(me.id, owner))
+        fn = obj.__func__
+        inner = None if canonical_path(fn) is not None else _part(lw, ref, "__func__", out)
+        return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
+    if isinstance(obj, LocalFunction):
+        if obj.free and obj not in lw.local_functions.values():
+            raise lw.error(node, f"{obj.__name__} uses its enclosing function's variables "
+                           f"({', '.join(obj.free)}), which srcdiff cannot pass on here",
+                           hint="define it at module level and pass what it uses as "
+                                "arguments")
+        if obj.free:
+            return _call_local(lw, node, obj, args, keywords, discard)
+        if ref is None:
+            ref = S.load(_local_name(lw, obj))
+    if ref is None and canonical_path(obj) is None:
+        raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
+                       "emits", hint="call a function defined at module level")
+    return lw.call_object(node, node.func, obj, args, keywords, out, discard, ref)
+
+
+def _local_ref(lw, fn):
+    if isinstance(fn, LocalFunction):
+        return S.load(_local_name(lw, fn))
+    return None
+
+
+def _local_name(lw, local):
+    for name, fn in lw.local_functions.items():
+        if fn is local:
+            return name
+    return local.__name__
+
+
+def _call_local(lw, node, local, args, keywords, discard):
+    """A nested def or lambda of this function, called with lowered arguments (its free
+    variables are passed to its lifted copy, as lower.call does)."""
+    args, _ = lw._bind_user_call(node, local, args, keywords)
+    args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+    value = S.Call(func=S.load(_local_name(lw, local)), args=args[:len(local.own_params)],
+                   keywords=[])
+    stmt = lw._result(value, "call", local, discard)
+    stmt.sd.extra = ("local", args)
+    return stmt
+
+
+# -- arguments -----------------------------------------------------------------------
+def arguments(lw, node, obj, out):
+    """The call's arguments lowered to atoms; where the callee is the user's function, the
+    function values among them are noted (their callee is specialised on them)."""
+    user = is_user_function(obj) or isinstance(obj, (LocalPartial, functools.partial)) or (
+        inspect.ismethod(obj))
+    args = [argument(lw, a, out) if user else lw.expr(a, out) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=argument(lw, k.value, out) if user
+                          else lw.expr(k.value, out)) for k in node.keywords]
+    return args, keywords
+
+
+def argument(lw, node, out):
+    """One argument of a call to the user's function: a function value passed is noted in
+    known_values (a module-level one gets a local name first), others lowered as usual."""
+    if isinstance(node, S.Lambda):
+        return lambda_value(lw, node, out, passed=True)
+    if isinstance(node, (S.Name, S.Attribute)) and lw._global_path(node) is not None:
+        obj = lw._callee_object(node)
+        if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
+            stem = getattr(obj, "__name__", "function")
+            stem = stem if stem.isidentifier() else "function"
+            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = Known(obj)
+            return atom
+        if obj is not None and (objects._user_object(obj) or (type(obj) in (list, tuple) and
+                                                       objects._items_class(obj) is not None)):
+            # a module-level object: its class (and those of the objects it holds) for the
+            # callee; a rebinding of the name makes the code again (frontend.py)
+            stem = type(obj).__name__.lower() if objects._user_object(obj) else "items"
+            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = type(obj)
+            known_values(lw).update(objects.object_facts(atom.id, obj))
+            return atom
+    atom = lw.expr(node, out)
+    if isinstance(atom, S.Name) and atom.id in lw.locals:
+        name = atom.id
+        local = lw.local_functions.get(name)
+        if local is not None:
+            if local.free:
+                raise lw.error(node, f"the nested function {name} uses this function's "
+                               f"variables ({', '.join(local.free)}), so srcdiff cannot pass "
+                               "it to another function", hint="define it at module level and "
+                               "pass what it uses as arguments (or use it only here)")
+            known_values(lw)[name] = Known(local)
+            return atom
+        if isinstance(node, S.Name) and name not in lw.known_types:
+            objects.object_class(lw, node, atom, out)   # an object's class, for the callee (checked)
+        obj = held(lw, name)
+        if isinstance(obj, LocalPartial):
+            raise lw.error(node, f"{name} is a functools.partial made in this function, which "
+                           "srcdiff cannot pass to another function",
+                           hint="pass the function and its arguments separately")
+        if obj is not None:
+            known_values(lw)[name] = Known(obj)
+    return atom
+
+
+def lambda_value(lw, node, out, passed=False):
+    """A lambda written where a value is expected: a nested function of its own name."""
+    name = lw.namer.fresh("function")
+    lw.locals.add(name)
+    local = lw.local_function(name, node)
+    if passed and local.free:
+        raise lw.error(node, f"this lambda uses this function's variables "
+                       f"({', '.join(local.free)}), so srcdiff cannot pass it to another "
+                       "function", hint="define it at module level and pass what it uses as "
+                       "arguments")
+    out.append(lw.assign(name, S.clone(node), "opaque"))
+    if not local.free:
+        known_values(lw)[name] = Known(local)
+    return S.load(name)
+
+
+# -- functools.partial made here, map, sorted ----------------------------------------
+def desugar_call(lw, node, obj, out, discard):
+    if obj is map:
+        return _map(lw, node, out, discard)
+    if obj is functools.partial:
+        # a call of functools.partial, which has no rule: where the partial itself carries
+        # a derivative (passed to odeint, returned), refused as before; its calls are not
+        # through it (call_held), so where it is only called it is not differentiated
+        return lw._result(make_partial(lw, node, out), "call", functools.partial, discard)
+    return _sorted(lw, node, out, discard)
+
+
+def make_partial(lw, node, out):
+    """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
+    made, for the calls of the name it is bound to (held)."""
+    if not node.args:
+        raise lw.error(node, "functools.partial needs the function first")
+    fn_node = node.args[0]
+    fn = _function_of(lw, fn_node)
+    if any(k.arg is None for k in node.keywords):
+        raise lw.error(node, "** in functools.partial is not supported")
+    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
+    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
+    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
+    ref = lw.bind("functools.partial", functools.partial)
+    fn_atom = lw.expr(fn_node, out)
+    value = S.Call(func=ref, args=[fn_atom] + args,
+                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
+    return value
+
+
+def _kept(lw, node, atom, out):
+    """A partial's argument, kept as the partial keeps it: the object the name had (a later
+    rebinding of the name does not change it; a write into it in place changes both, so the
+    copy of the name is one the aliasing checks see, aliasing.py)."""
+    if not (isinstance(atom, S.Name) and atom.id in lw.locals):
+        return atom
+    name = lw.namer.exact_or_fresh(atom.id + "_in_partial")
+    out.append(lw.assign(name, atom, "copy"))
+    lw.locals.add(name)
+    lw.user_names.add(name)
+    return S.load(name)
+
+
+def _function_of(lw, fn_node):
+    """The function a function expression means here (partial's first argument, map's)."""
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.local_functions:
+        return lw.local_functions[fn_node.id]
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.locals:
+        obj = held(lw, fn_node.id)
+    elif isinstance(fn_node, (S.Name, S.Attribute)) and lw._global_path(fn_node) is not None:
+        obj = lw._callee_object(fn_node)
+    else:
+        obj = None
+    if obj is None or not (is_function_value(obj) or called_value(lw, obj)
+                           or isinstance(obj, LocalPartial)):
+        raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
+                       "code is compiled", hint="name a function defined at module level or "
+                       "in this function")
+    return obj
+
+
+def _callable_node(lw, node, out):
+    """A name for map's or sorted's function that a call in a comprehension can use."""
+    if isinstance(node, S.Lambda):
+        return lambda_value(lw, node, out)
+    _function_of(lw, node)
+    return S.clone(node)
+
+
+def _fresh_local(lw, stem):
+    name = lw.namer.fresh(stem)
+    lw.locals.add(name)
+    return name
+
+
+def _map(lw, node, out, discard):
+    if len(node.args) < 2 or node.keywords:
+        raise lw.error(node, "map takes a function and one or more sequences")
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.Assign, S.AnnAssign, S.NamedExpr)) and n.value is node:
+            # an iterator, used up by its first reader: srcdiff makes a list, which is not
+            raise lw.error(node, "srcdiff reads map(...) as the list of its results, which "
+                           "a name bound to it would not be after its first use",
+                           hint="bind list(map(...)) instead, or use map where it is read "
+                                "(for v in map(...), sum(map(...)), list(map(...)))")
+    fn = _callable_node(lw, node.args[0], out)
+    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
+    for name, seq in zip(seqs, node.args[1:]):
+        out.append(lw.assign(name.id, lw.expr(seq, out), "copy"))
+    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
+    if len(seqs) == 1:
+        target, it = S.store(items[0].id), seqs[0]
+    else:
+        target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
+        it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
+        it = _builtin(lw, it, "zip")
+    comp = S.ListComp(elt=S.Call(func=fn, args=items, keywords=[]), generators=[
+        S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, "copy", None, discard)
+
+
+def _builtin(lw, call, name):
+    """A call of the builtin `name` inside a rewrite: refused where a local hides it."""
+    if name in lw.locals or lw.resolver.lookup(name, None) is not __builtins_of(name):
+        raise lw.error(call, f"the name {name!r} does not mean the builtin here",
+                       hint=f"rename what hides {name}")
+    return call
+
+
+def __builtins_of(name):
+    import builtins
+    return getattr(builtins, name)
+
+
+def _place(new, old):
+    for n in S.walk(new):
+        if hasattr(n, "lineno") or isinstance(n, (S.expr, S.stmt)):
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+
+
+def _sorted(lw, node, out, discard):
+    """sorted(xs, key=f, reverse=r): the items of xs in the order runtime_values.sort_order
+    gives their keys (a permutation: no derivative)."""
+    from . import runtime_values
+    if len(node.args) != 1 or any(k.arg not in ("key", "reverse") for k in node.keywords):
+        raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
+    kw = {k.arg: k.value for k in node.keywords}
+    seq = _fresh_local(lw, "seq")
+    out.append(lw.assign(seq, lw.sequence(node.args[0], out), "copy"))   # a dict's keys
+    keys = S.load(seq)
+    if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
+                                          and kw["key"].value is None):
+        fn = _callable_node(lw, kw["key"], out)
+        item = _fresh_local(lw, "item")
+        comp = S.ListComp(elt=S.Call(func=fn, args=[S.load(item)], keywords=[]), generators=[
+            S.comprehension(target=S.store(item), iter=S.load(seq), ifs=[], is_async=0)])
+        _place(comp, node)
+        keys = lw.comprehension(comp, out)
+    reverse = lw.expr(kw["reverse"], out) if "reverse" in kw else S.const(False)
+    lw.bindings["sort_order"] = runtime_values.sort_order
+    order = lw.temp(out, S.Call(func=S.load("sort_order"), args=[keys, reverse], keywords=[]),
+                    "call", "order", func=runtime_values.sort_order)
+    lw.locals.add(order.id)
+    index = _fresh_local(lw, "index")
+    comp = S.ListComp(elt=S.Subscript(value=S.load(seq), slice=S.load(index), ctx=S.Load()),
+                      generators=[S.comprehension(target=S.store(index), iter=order, ifs=[],
+                                                  is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, "copy", None, discard)
+
+
+def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
+    """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
+    function, called with the class first for a classmethod (emitted as written)."""
+    ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
+    func = fn.__func__
+    if not is_user_function(func):
+        raise lw.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
+                       hint="call a function defined at module level")
+    if isinstance(fn, staticmethod):
+        return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
+    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), "attribute",
+                 "cls")
+    lw.locals.add(me.id)
+    stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
+    call = stmt.value
+    full = list(call.args)
+    call.args = full[1:]
+    spelled = getattr(call, S.VARIADIC, None)
+    if spelled is not None:
+        setattr(call, S.VARIADIC, spelled[1:])
+    stmt.sd.extra = ("method", full)
+    return stmt

@@ -1,0 +1,289 @@
+"""*args and **kwargs in the user's helpers, and starred displays and calls.
+
+A helper's `*args` parameter is a tuple, its `**kwargs` a dict, made at each call from the
+arguments that fill them (a display the caller builds: `concat(w, a, b)` passes `args =
+(a, b)`), differentiated like any tuple or dict argument; the call emitted for the helper
+itself spreads them again (syntax.VARIADIC, emit.py). `f(a, *xs)` where `*xs` is exactly
+f's `*args` passes xs whole; `*xs` of a display (or a local bound once to one, whose length
+nothing changes) passes its items; `**kw` of a dict display with string keys (or a local
+bound once to one, keys added by statements of the body before the call included) passes
+its keywords. `[*a, b]` and `(*a, b)` are concatenations (list(a) + [b]).
+
+Refused at the user's line: `*xs` of a length srcdiff cannot see that does not fill a
+`*args`, `**kw` of keys it cannot see, `*args` in the differentiated function itself.
+"""
+import inspect
+
+from . import objects, values
+from . import syntax as S
+from .callables import LocalFunction, is_user_function
+
+
+def parameter_names(fdef):
+    """A def's parameters in the order of its signature, *args and **kwargs included."""
+    a = fdef.args
+    names = [p.id for p in a.posonlyargs + a.args]
+    if a.vararg is not None:
+        names.append(_arg_name(a.vararg))
+    names += [p.id for p in a.kwonlyargs]
+    if a.kwarg is not None:
+        names.append(_arg_name(a.kwarg))
+    return names
+
+
+def _arg_name(node):
+    return node.id if isinstance(node, S.Name) else node.arg
+
+
+def check_variadic(source, fdef, known_types):
+    """*args and **kwargs: followed in a helper called with them (its caller made the tuple
+    and the dict, known_types says so); refused in the function differentiated itself."""
+    a = fdef.args
+    for extra, kind in ((a.vararg, tuple), (a.kwarg, dict)):
+        if extra is not None and known_types.get(_arg_name(extra)) is not kind:
+            raise source.error(fdef, "*args and **kwargs parameters of the function "
+                               "differentiated itself are not supported",
+                               hint="list the parameters explicitly (a helper it calls may "
+                                    "take *args and **kwargs)")
+
+
+def bind_call(lw, node, fn, args, keywords, out):
+    """A call's arguments in the callee's parameter order, defaults filled; a *args
+    parameter gets a tuple display of the extra positional arguments, **kwargs a dict
+    display of the extra keywords. Returns (args, [], variadic): variadic is None, or the
+    kinds of the parameters (for emit.py to spell the call)."""
+    if isinstance(fn, LocalFunction):
+        full, _ = lw._bind_user_call(node, fn, args, keywords)
+        return full, [], None
+    sig = inspect.signature(fn, follow_wrapped=False)
+    kinds = [p.kind for p in sig.parameters.values()]
+    if inspect.Parameter.VAR_POSITIONAL not in kinds and \
+            inspect.Parameter.VAR_KEYWORD not in kinds:
+        full, _ = lw._bind_user_call(node, fn, args, keywords)
+        return full, [], None
+    try:
+        bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
+    except TypeError as exc:
+        raise lw.error(node, f"this call does not match {fn.__qualname__}'s parameters: "
+                       f"{exc}") from None
+    from .callables import is_literal
+    full, spelled = [], []
+    for name, param in sig.parameters.items():
+        if param.kind == param.VAR_POSITIONAL:
+            items = list(bound.arguments.get(name, ()))
+            given = _passed_through(node, items)
+            if given is not None:
+                atom = given
+                length = getattr(node, "sd_star_length", None)
+            else:
+                atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), "display", name)
+                length = len(items)
+            lw.locals.add(atom.id)
+            values.known_values(lw)[atom.id] = tuple
+            if length is not None:   # the callee may spread it again: f(*args)
+                values.known_values(lw)[atom.id + ".__len__"] = length
+            full.append(atom)
+            spelled.append(("*", name))
+        elif param.kind == param.VAR_KEYWORD:
+            extra = bound.arguments.get(name, {})
+            atom = lw.temp(out, S.Dict(keys=[S.const(k) for k in extra],
+                                       values=list(extra.values())), "display", name)
+            lw.locals.add(atom.id)
+            values.known_values(lw)[atom.id] = dict
+            values.known_values(lw)[atom.id + ".__keys__"] = tuple(extra)   # for f(**kwargs)
+            full.append(atom)
+            spelled.append(("**", name))
+        else:
+            if name in bound.arguments:
+                full.append(bound.arguments[name])
+            elif is_literal(param.default):
+                full.append(S.const(param.default))
+            else:
+                raise lw.error(node, f"the default value of {fn.__qualname__}'s parameter "
+                               f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+            spelled.append(("=" if param.kind == param.KEYWORD_ONLY else "", name))
+    return full, [], tuple(spelled)
+
+
+def _passed_through(node, items):
+    """The tuple a `*xs` argument passes whole as the callee's *args (unstar_call marks
+    it), or None."""
+    through = getattr(node, "sd_star_through", None)
+    if through is not None and len(items) == 1 and isinstance(items[0], S.Name) and \
+            items[0].id == through.id:
+        return through
+    return None
+
+
+def unstar_call(lw, node, out):
+    """A call without `*xs` and `**kw` arguments: a starred display or a name bound once to
+    one gives its items; `**{...}` and a dict display bound once (items written later with
+    literal keys included) give their keywords; `f(a, *xs)` where f's *args takes what
+    xs holds passes xs whole. Refused otherwise, at the call."""
+    stars = [a for a in node.args if isinstance(a, S.Starred)]
+    dstars = [k for k in node.keywords if k.arg is None]
+    if not stars and not dstars:
+        return node
+    args, keywords, through, star_length = [], [], None, None
+    for a in node.args:
+        if not isinstance(a, S.Starred):
+            args.append(a)
+            continue
+        items = _display_items(lw, a.value)
+        if items is not None:
+            args.extend(items)
+            continue
+        if a is node.args[-1] and len(stars) == 1 and _fills_varargs(lw, node, len(args)):
+            atom = lw.expr(a.value, out)
+            from . import runtime
+            tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+                lw.bind("tuple", tuple), atom], keywords=[]), "call", "args",
+                func=runtime.sequence_of)
+            lw.locals.add(tup.id)
+            through = tup
+            star_length = _param_fact(lw, a.value, ".__len__")
+            args.append(tup)
+            continue
+        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, or "
+                       "where xs is a list or tuple display it can see",
+                       hint="pass the items one by one (f(xs[0], xs[1]))")
+    for k in node.keywords:
+        if k.arg is not None:
+            keywords.append(k)
+            continue
+        entries = _dict_entries(lw, k.value)
+        if entries is None:
+            raise lw.error(node, "srcdiff passes **kw only where kw is a dict display with "
+                           "string keys, or a local bound once to one",
+                           hint="pass the keywords one by one")
+        keywords += entries
+    new = S.Call(func=node.func, args=args, keywords=keywords)
+    _place_call(new, node)
+    if through is not None:
+        new.sd_star_through = through
+        new.sd_star_length = star_length
+    return new
+
+
+def _place_call(new, old):
+    new.lineno, new.col_offset = old.lineno, old.col_offset
+    for attr in ("end_lineno", "end_col_offset"):
+        if hasattr(old, attr):
+            setattr(new, attr, getattr(old, attr))
+
+
+def _fills_varargs(lw, node, position):
+    """Whether the callee of `node` is the user's function whose *args starts at
+    `position` (so a trailing *xs is exactly its *args)."""
+    func = node.func
+    if isinstance(func, S.Name) and func.id in lw.locals:
+        obj = values.held(lw, func.id)
+    else:
+        obj = lw._callee_object(func)
+    if obj is None or not is_user_function(obj) or isinstance(obj, LocalFunction):
+        return False
+    params = list(inspect.signature(obj, follow_wrapped=False).parameters.values())
+    for i, p in enumerate(params):
+        if p.kind == p.VAR_POSITIONAL:
+            return i == position
+    return False
+
+
+def _display_items(lw, node):
+    """The item expressions of a list or tuple display (or a local bound once to one,
+    whose items are names never rebound), for `*xs`; None otherwise."""
+    if isinstance(node, (S.List, S.Tuple)) and not any(isinstance(e, S.Starred)
+                                                       for e in node.elts):
+        return list(node.elts)
+    length = _param_fact(lw, node, ".__len__")
+    if length is not None:   # a helper's *args, its length known where it is called
+        return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
+                for i in range(length)]
+    if isinstance(node, S.Name) and node.id in lw.locals:
+        # a local bound once to a display, whose length nothing changes: its items now
+        value = values._single_bindings(lw).get(node.id)
+        if isinstance(value, (S.List, S.Tuple)) and not any(
+                isinstance(e, S.Starred) for e in value.elts) and not objects._grown(lw, node.id):
+            return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
+                    for i in range(len(value.elts))]
+    return None
+
+
+def _param_fact(lw, node, fact):
+    """A fact about a parameter never rebound (its tuple's length, its dict's keys) that the
+    call site gave, or None."""
+    from .lower import assigned_names
+    if isinstance(node, S.Name) and node.id in lw.params and node.id not in assigned_names(
+            lw.fdef.body):
+        return lw.known_types.get(node.id + fact)
+    return None
+
+
+def _dict_entries(lw, node):
+    keys = _param_fact(lw, node, ".__keys__")
+    if keys is not None:   # a helper's **kwargs, its keys known where it is called
+        return [S.keyword(arg=k, value=S.Subscript(value=S.load(node.id), slice=S.const(k),
+                                                   ctx=S.Load())) for k in keys]
+    if isinstance(node, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
+            k.value, str) for k in node.keys):
+        return [S.keyword(arg=k.value, value=v) for k, v in zip(node.keys, node.values)]
+    if isinstance(node, S.Name) and node.id in lw.locals:
+        value = values._single_bindings(lw).get(node.id)
+        if isinstance(value, S.Dict) and all(isinstance(k, S.Constant) and isinstance(
+                k.value, str) for k in value.keys):
+            keys = [k.value for k in value.keys]
+            # items added by statements of the body itself before the call: kw['c'] = ...
+            for stmt in lw.fdef.body:
+                if isinstance(stmt, S.Assign) and stmt.lineno < node.lineno and len(
+                        stmt.targets) == 1 and _literal_item(stmt.targets[0], node.id):
+                    if stmt.targets[0].slice.value not in keys:
+                        keys.append(stmt.targets[0].slice.value)
+            for n in S.walk(lw.fdef):   # other writes: the keys may differ when called
+                if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
+                        n.value, S.Name) and n.value.id == node.id:
+                    if not _literal_item(n, node.id) or n.slice.value not in keys:
+                        return None
+            return [S.keyword(arg=k, value=S.Subscript(value=S.load(node.id), slice=S.const(k),
+                                                       ctx=S.Load())) for k in keys]
+    return None
+
+
+def _literal_item(node, name):
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id == name and isinstance(node.slice, S.Constant)
+            and isinstance(node.slice.value, str))
+
+
+def starred_display(lw, node, out, target):
+    """`[*a, b]` / `(*a, b)`: the concatenation list(a) + [b] (tuple(a) + (b,))."""
+    from . import runtime
+    kind = list if isinstance(node, S.List) else tuple
+    parts, run = [], []
+
+    def flush():
+        if run:
+            parts.append(lw.temp(out, type(node)(elts=list(run), ctx=S.Load()), "display",
+                                 "items"))
+            run.clear()
+    for e in node.elts:
+        if isinstance(e, S.Starred):
+            flush()
+            atom = lw.expr(e.value, out)
+            parts.append(lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+                lw.bind(kind.__name__, kind), atom], keywords=[]), "call", "items",
+                func=runtime.sequence_of))
+        else:
+            run.append(lw.expr(e, out))
+    flush()
+    for p in parts:
+        lw.locals.add(p.id)
+    total = parts[0]
+    for p in parts[1:-1]:
+        total = lw.temp(out, S.BinOp(left=total, op=S.Add(), right=p), "binop", "items",
+                        func=__import__("operator").add)
+        lw.locals.add(total.id)
+    if len(parts) == 1:
+        return lw.assign(target, total, "copy")
+    import operator
+    return lw.assign(target, S.BinOp(left=total, op=S.Add(), right=parts[-1]), "binop",
+                     func=operator.add)

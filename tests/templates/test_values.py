@@ -1,0 +1,54 @@
+"""templates/values.py: a dataclass's field read record_field(p, 'w') (reverse: the
+adjoint FieldGrads under the field's name; forward: the field of p's tangent; the adjoint
+helper's tangent, met by forward over reverse), a dataclass made in the function
+(record_of), sorted's order and check_class (no derivative). Every case is checked against central differences in reverse mode, forward
+mode and to second order."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+from gradcheck import check
+
+
+@dataclasses.dataclass
+class Affine:
+    w: np.ndarray
+    b: float
+    label: str = "affine"
+
+    def apply(self, x):
+        return x @ self.w + self.b
+
+
+def field_reads(p, x):
+    return np.sum(np.sin(p.w) * p.b) + np.sum(p.apply(x) ** 2)
+
+
+def one_field(p, x):
+    return np.sum(np.exp(p.w * x[0]))
+
+
+def sorted_values(x):
+    xs = [x[0], x[1] * 3.0, x[2] - 1.0]
+    ys = sorted(xs, key=lambda v: v * v)
+    return ys[0] * 2.0 + ys[1] * ys[2] ** 2
+
+
+def made_here(w, x):
+    p = Affine(w * 2.0, b=x[0])
+    q = Affine(np.sin(w), 0.5, "q")
+    return np.sum(p.apply(x) * q.b + q.apply(x) ** 2) + np.sum(p.w)
+
+
+P = Affine(np.array([[0.3, -0.2], [0.5, 0.1]]), 0.4)
+X = np.array([[0.7, -1.1]])
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (field_reads, (P, X), 0), (field_reads, (P, X), (0, 1)), (one_field, (P, X[0]), 0),
+    (sorted_values, (np.array([0.2, 0.5, 1.3]),), 0),
+    (made_here, (P.w, X[0]), (0, 1))],
+    ids=["field_reads", "field_reads_and_x", "one_field", "sorted", "made_here"])
+def test_record_field(f, args, wrt):
+    check(f, *args, wrt=wrt, order=2)
