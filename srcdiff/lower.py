@@ -239,11 +239,21 @@ class Lowerer:
         if root in self.locals:
             raise self.error(self.fdef, f"the local name {root!r} hides the module srcdiff "
                              f"needs to call {path}", hint=f"rename the local variable {root!r}")
-        if root not in self.bindings:
+        if "." in path or isinstance(obj, types.ModuleType):
             import importlib
-            self.bindings[root] = (importlib.import_module(root)
-                                   if "." in path or isinstance(obj, types.ModuleType)
-                                   else obj)
+            module = importlib.import_module(root)
+            name = root
+            if self.resolver.lookup(root, module) is not module:
+                # the code reads `root` as something else (a function named like its
+                # module: lotka_volterra in lotka_volterra.py): the module gets a name of its own
+                name, i = f"{root}_module", 1
+                while name in self.locals or self.bindings.get(name, module) is not module:
+                    i += 1
+                    name = f"{root}_module_{i}"
+            self.bindings.setdefault(name, module)
+            return reference(name + path[len(root):])
+        if root not in self.bindings:
+            self.bindings[root] = obj
         return reference(path)
 
     # -- entry -------------------------------------------------------------

@@ -2,6 +2,8 @@
 frontend's reading of user names srcdiff also binds): user globals, parameters, locals and
 helpers named `tape`, `slice`, like builtins srcdiff calls or like its runtime helpers.
 Each derivative is checked against finite differences in both modes and to second order."""
+import sys
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,24 @@ def test_codegen_binds_a_renamed_builtin(tmp_path):
     got = np.array(eval(out.stdout))
     np.testing.assert_allclose(got, srcdiff.grad(H.parameters_named_like_builtins)(
         X, 0.7, 0.2, 1.3))
+
+
+def test_a_module_global_named_like_its_module(tmp_path, monkeypatch):
+    """A module `scale.py` whose global `scale` is an array, read next to a call of
+    another function of that module (which srcdiff reaches as `scale.helper`): the
+    emitted code gave the name `scale` to the module and read the module where the
+    user's code reads the array."""
+    (tmp_path / "scale.py").write_text(
+        "import numpy as np\n"
+        "scale = np.array([2.0, 3.0])\n"
+        "def helper(x):\n"
+        "    return x * x\n"
+        "def f(x):\n"
+        "    return np.sum(helper(x) * scale)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+    mod = importlib.import_module("scale")
+    try:
+        check(mod.f, np.array([0.5, -1.5]), wrt=0, order=2)
+    finally:
+        sys.modules.pop("scale", None)
