@@ -34,7 +34,7 @@ import operator
 import os
 import types
 
-from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
+from . import analyze, idioms, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import syntax as S
 from . import checks
 from .aliasing import check_appends, check_dict_views, check_writes
@@ -187,7 +187,8 @@ class Lowerer:
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
-        fdef = source.node
+        # for/else, zip(...) as a value, ...: rewritten first (idioms.py)
+        fdef = idioms.desugar(source.node, lambda name: resolver.lookup(name, None))
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
@@ -1316,6 +1317,9 @@ class Lowerer:
 
     def call(self, node, out, discard=False):
         """Lower a call. Returns an Assign (target filled in later) or an Expr."""
+        expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
+        if expanded is not None:
+            return expanded
         if any(isinstance(a, S.Starred) for a in node.args) or any(
                 k.arg is None for k in node.keywords):
             raise self.error(node, "*args and **kwargs in calls are not supported",
@@ -1351,7 +1355,9 @@ class Lowerer:
             return self._result(value, "effect_value", range, discard)
         if obj in (enumerate, zip, reversed, iter, next, map, filter):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
-                             "header", hint="loop over it with for")
+                             "header or where its items are read at once",
+                             hint=f"loop over it with for, or make a list of its items: "
+                             f"list({obj.__name__}(...))")
         from .api import stop_gradient
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
@@ -1661,6 +1667,9 @@ class Lowerer:
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt
+        expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
+        if expanded is not None:
+            return expanded
         if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
             # d.values() / d.items() / d.keys(): lists, differentiated item by item
             from . import runtime
