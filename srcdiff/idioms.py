@@ -16,6 +16,7 @@ Two entry points, both called by lower.py:
     used up by its first loop and a list is not, so that stays refused (wrap it in list()).
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
+  - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
 
@@ -63,7 +64,7 @@ def desugar(fdef, resolve):
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                 and isinstance(n.ctx, (S.Store, S.Param))}
     if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
-               and isinstance(n.func, S.Name) and n.func.id in ("zip", "enumerate")
+               and isinstance(n.func, S.Name) and n.func.id in ("zip", "enumerate", "max", "min", "dict")
                for n in S.walk(fdef)):
         return fdef
     return _Desugar(resolve, names, assigned).visit(S.clone(fdef))
@@ -131,6 +132,12 @@ class _Desugar(S.NodeTransformer):
         consumer = self.builtin(node, *CONSUMERS)
         if consumer is None:
             return node
+        if consumer in ("max", "min") and len(node.args) > 2 and not node.keywords and \
+                not any(isinstance(a, S.Starred) for a in node.args):
+            # max(a, b, c) is max(max(a, b), c): the first largest, as Python picks it
+            first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
+            return self.visit_Call(_at(S.Call(func=node.func, args=[first] + node.args[2:],
+                                              keywords=[]), node))
         node.args = [self.materialize(a) if self._iterator(a) else a for a in node.args]
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
@@ -324,7 +331,7 @@ def _local(low, *atoms):
 
 def _where(low, node):
     import os
-    return f"{os.path.basename(low.src.filename)}:{getattr(node, 'lineno', low.line)}"
+    return f"{low.src.filename}:{getattr(node, 'lineno', low.line)}"
 
 
 def _loop(low, node, acc, items, step, out):

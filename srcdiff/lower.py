@@ -298,6 +298,7 @@ class Lowerer:
         low = Lowered(self.fdef.name, self.params, defaults, out, self.namer,
                       self.bindings, self.src)
         low.known_types = self.known_types
+        low.kinds = kinds   # sequences.SEQ/OTHER/... of each local (reverse.accumulate reads it)
         return low
 
     def _dict_view(self, node):
@@ -1128,10 +1129,9 @@ class Lowerer:
         return S.load(result)
 
     def comprehension(self, node, out):
-        if len(node.generators) != 1 or node.generators[0].is_async:
-            raise self.error(node, "only comprehensions with one `for` are supported",
-                             hint="write the nested loop out with list.append")
-        gen = node.generators[0]
+        if any(gen.is_async for gen in node.generators):
+            raise self.error(node, "async comprehensions are not supported",
+                             hint="write the loop out with list.append")
         is_dict = isinstance(node, S.DictComp)
         result = self.namer.fresh("items")
         out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
@@ -1141,13 +1141,12 @@ class Lowerer:
             self.locals.add(keys)
         # the comprehension's own variables are private to it
         renames = {}
-        for n in S.walk(gen.target):
-            if isinstance(n, S.Name):
-                renames[n.id] = self.namer.fresh(n.id)
+        for gen in node.generators:
+            for n in S.walk(gen.target):
+                if isinstance(n, S.Name):
+                    renames[n.id] = self.namer.fresh(n.id)
         self.locals |= set(renames.values())
         sub = _Rename(renames)
-        target = sub.visit(S.clone(gen.target))
-        ifs = [sub.visit(S.clone(c)) for c in gen.ifs]
         def append(to, elt):
             return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
                                                         ctx=S.Load()), args=[elt], keywords=[]))
@@ -1156,9 +1155,15 @@ class Lowerer:
                     append(result, sub.visit(S.clone(node.value)))]
         else:
             body = [append(result, sub.visit(S.clone(node.elt)))]
-        for cond in reversed(ifs):
-            body = [S.If(test=cond, body=body, orelse=[])]
-        loop = S.For(target=target, iter=gen.iter, body=body, orelse=[], type_comment=None)
+        # `for a in x for b in a if c`: nested loops, the first one's iterable read outside
+        for k in range(len(node.generators) - 1, -1, -1):
+            gen = node.generators[k]
+            for cond in reversed([sub.visit(S.clone(c)) for c in gen.ifs]):
+                body = [S.If(test=cond, body=body, orelse=[])]
+            iterable = gen.iter if k == 0 else sub.visit(S.clone(gen.iter))
+            body = [S.For(target=sub.visit(S.clone(gen.target)), iter=iterable, body=body,
+                          orelse=[], type_comment=None)]
+        loop = body[0]
         for n in S.walk(loop):
             if hasattr(n, "lineno") or isinstance(n, S.stmt):
                 n.lineno = self.line

@@ -10,11 +10,49 @@ from .runtime import refuse
 def call_reading(where, fn, *args, **kwargs):
     """Run `fn(*args, **kwargs)`, a function of the user's whose result is dropped (a progress
     or plotting callback), on read-only views of what it is given: arrays that refuse writes,
-    lists as tuples, dicts as read-only mappings, tuples item by item; numbers, strings and
-    None as they are. Anything else (an object whose attributes the function could change)
-    is refused (`where`: the user's file:line). The call carries no derivative."""
-    fn(*[read_only(a, fn, where) for a in args],
-       **{k: read_only(v, fn, where) for k, v in kwargs.items()})
+    lists and dicts that refuse changes (ReadOnlyList, ReadOnlyDict), tuples item by item;
+    numbers, strings and None as they are. Anything else (an object whose attributes the
+    function could change) is refused, and so is a write the function tries (`where`: the
+    user's file:line). The call carries no derivative."""
+    args = [read_only(a, fn, where) for a in args]
+    kwargs = {k: read_only(v, fn, where) for k, v in kwargs.items()}
+    try:
+        fn(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        if not isinstance(exc, _Refused) and "read-only" not in str(exc):
+            raise
+        _refuse_write(fn, where, exc)
+
+
+class _Refused(TypeError):
+    pass
+
+
+def _refuse_write(fn, where, exc):
+    name = getattr(fn, "__qualname__", "the function")
+    try:
+        refuse(f"{name} is called for its effects (its result is dropped) and changes what it "
+               f"is given ({exc}); srcdiff runs such a call on read-only views, so that the "
+               "values the derivative is computed from stay as they are",
+               f"make {name} change a copy and return it, and assign its result", where)
+    except Exception as refusal:
+        raise refusal from exc
+
+
+def _refuse_change(self, *args, **kwargs):
+    raise _Refused(f"this {type(self).__mro__[1].__name__} is read-only")
+
+
+class ReadOnlyList(list):
+    """A list a read-only call is given: reads as a list, refuses every change."""
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse_change
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_change
+
+
+class ReadOnlyDict(dict):
+    """A dict a read-only call is given: reads as a dict, refuses every change."""
+    __setitem__ = __delitem__ = __ior__ = _refuse_change
+    update = pop = popitem = clear = setdefault = _refuse_change
 
 
 def read_only(value, fn=None, where=None):
@@ -25,13 +63,15 @@ def read_only(value, fn=None, where=None):
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes,
                                            numpy.generic, types.FunctionType)):
         return value
-    if isinstance(value, (list, tuple)):
+    if type(value) is tuple:
         return tuple(read_only(v, fn, where) for v in value)
-    if isinstance(value, dict):
-        return types.MappingProxyType({k: read_only(v, fn, where) for k, v in value.items()})
+    if type(value) is list:
+        return ReadOnlyList(read_only(v, fn, where) for v in value)
+    if type(value) is dict:
+        return ReadOnlyDict((k, read_only(v, fn, where)) for k, v in value.items())
     name = getattr(fn, "__qualname__", "the function")
-    refuse(f"{name} is called for its effects (its result is dropped) and given a "
-           f"{type(value).__name__} object; srcdiff runs such a call on read-only views of "
+    refuse(f"{name} is called for its effects (its result is dropped) and given an object of "
+           f"class {type(value).__name__}; srcdiff runs such a call on read-only views of "
            "arrays, lists and dicts, and cannot make one of this object",
            f"pass {name} the arrays it reads, or use its result", where)
 
@@ -52,26 +92,33 @@ def check_single(value, where):
 
 def array_tolist(value):
     """`x.tolist()`: nested lists of x's elements (a 0-d array: its element)."""
-    return numpy.asarray(value).tolist()
+    return value.tolist() if hasattr(value, "tolist") else numpy.asarray(value).tolist()
 
 
 def array_tolist_grad(grad, value):
-    """The adjoint of array_tolist: the nested lists' adjoints as an array of x's shape."""
+    """The adjoint of array_tolist: the nested lists' adjoints as an array of x's shape and
+    kind (made on x's device where x is an array of another library, as CuPy's)."""
     shape = numpy.shape(value)
     if isinstance(grad, (list, tuple)) and len(grad) == 0:
         return numpy.zeros_like(value)
-    return numpy.reshape(numpy.asarray(_stacked(grad)), shape)
+    flat = numpy.ravel(_leaves(grad, []))
+    if hasattr(type(value), "__array_function__") and not isinstance(value, numpy.ndarray):
+        flat = numpy.asarray(flat, like=value)
+    return numpy.reshape(flat, shape)
 
 
-def _stacked(grad):
+def _leaves(grad, out):
     if isinstance(grad, (list, tuple)):
-        return numpy.stack([_stacked(g) for g in grad])
-    return numpy.asarray(grad)
+        for g in grad:
+            _leaves(g, out)
+    else:
+        out.append(grad)
+    return out
 
 
 def array_tolist_tangent(tangent, value):
     """The tangent of array_tolist: the tangent array as nested lists."""
-    return numpy.asarray(tangent).tolist()
+    return array_tolist(tangent)
 
 
 def transposed_length(rows):
