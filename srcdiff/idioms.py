@@ -28,7 +28,7 @@ Two entry points, both called by lower.py:
     (f an operator function or the user's function).
   - ``math.prod(items, start=1)``: the same loop with ``acc = acc * item``.
   - calls made only to read (result dropped): print, logging's functions and a logger's
-    methods, warnings.warn run as written and carry no derivative; a function of the
+    methods (a local logger's checked when it runs), warnings.warn run as written and carry no derivative; a function of the
     user's, called for its effects (a progress or plotting callback), runs through
     runtime_idioms.call_reading, which hands it read-only views of the values it is given
     (arrays that refuse writes, lists as tuples, dicts as read-only mappings; any other
@@ -266,15 +266,19 @@ def expand_call(low, node, out, discard):
         return low._result(_reduce(low, node, out), "copy", None, discard)
     if obj is math.prod:
         return low._result(_prod(low, node, out), "copy", None, discard)
-    if not discard or any(isinstance(a, S.Starred) for a in node.args) or any(
-            k.arg is None for k in node.keywords):
+    if not discard:
         return None
     if _reads_only(obj):
-        args = [low.expr(a, out) for a in node.args]
+        # print(*values) and print(**options) too: the call runs as written
+        args = [S.Starred(value=low.expr(a.value, out), ctx=S.Load())
+                if isinstance(a, S.Starred) else low.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=low.expr(k.value, out)) for k in node.keywords]
         value = S.Call(func=_reference(low, func, obj), args=args, keywords=keywords)
         # a bound logger method is known by its function (templates/idioms.py)
         return low._result(value, "effect", getattr(obj, "__func__", obj), True)
+    if any(isinstance(a, S.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords):
+        return None
     from .callables import is_user_function
     if is_user_function(obj) and not low.src.filename.startswith("srcdiff-generated/"):
         return _call_reading(low, node, obj, out)
@@ -415,6 +419,16 @@ def expand_method(low, node, base, args, out, discard):
     """d.get(k[, default]), x.item(*index), x.tolist() (see the docstring); None otherwise.
     `base` and `args` are the lowered object and arguments."""
     method = node.func.attr
+    if discard and method in LOGGER_METHODS and isinstance(base, S.Name):
+        # log.info(...) on a local logger (its class known only when it runs): logged as
+        # written where it is a logging.Logger (or LoggerAdapter), refused otherwise
+        from . import runtime_idioms
+        keywords = [S.keyword(arg=k.arg, value=low.expr(k.value, out)) for k in node.keywords
+                    if k.arg is not None]
+        if len(keywords) == len(node.keywords):
+            value = S.Call(func=_helper(low, "call_logger"), args=[
+                S.const(_where(low, node)), base, S.const(method)] + args, keywords=keywords)
+            return low._result(value, "effect", runtime_idioms.call_logger, True)
     if node.keywords:
         return None
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):

@@ -76,6 +76,19 @@ def read_only(value, fn=None, where=None):
            f"pass {name} the arrays it reads, or use its result", where)
 
 
+def call_logger(where, logger, method, *args, **kwargs):
+    """`logger.method(*args)` (info, debug, ...), its result dropped, on a value whose class
+    the lowering did not know: logged where it is a logging.Logger or LoggerAdapter (which
+    only read what they are given), refused anywhere else."""
+    import logging
+    if not isinstance(logger, (logging.Logger, logging.LoggerAdapter)):
+        refuse(f"the result of .{method}() is dropped and it is given values being "
+               f"differentiated; srcdiff runs such a call only on a logger, and this is a "
+               f"{type(logger).__name__}", "use its result, or pass the object as an argument "
+               "of the function you differentiate, so that srcdiff follows its method", where)
+    getattr(logger, method)(*args, **kwargs)
+
+
 def check_dict(value, method, where):
     """Before `value.get(...)` read as a dict's get: refused for anything else."""
     if not isinstance(value, dict):
@@ -119,8 +132,3 @@ def _leaves(grad, out):
 def array_tolist_tangent(tangent, value):
     """The tangent of array_tolist: the tangent array as nested lists."""
     return array_tolist(tangent)
-
-
-def transposed_length(rows):
-    """How many items zip(*rows) has: the length of the shortest row (0 for no rows)."""
-    return min((len(r) for r in rows), default=0)

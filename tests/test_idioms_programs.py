@@ -1,4 +1,5 @@
-"""Everyday Python shapes (srcdiff/idioms.py, srcdiff/runtime_idioms.py; issue 13): dicts as
+"""Everyday Python shapes (srcdiff/idioms.py, srcdiff/runtime_idioms.py; issue 13; the rules
+of templates/idioms.py are tested in tests/templates/test_idioms.py): dicts as
 parameter containers, zip/enumerate as values, for/else, reduce, math.prod, .item(),
 .tolist(), and calls that only read. Every derivative against central differences in
 reverse and forward mode and to second order (gradcheck.check); what srcdiff cannot follow
@@ -393,7 +394,7 @@ def test_a_callback_that_changes_what_it_is_given_is_refused_when_it_runs(callba
             transform(*args)
         call_line = f.__code__.co_firstlineno + 2
         # refused at the call, or (found before the run) at the write, naming the call
-        assert info.value.lineno == call_line or f"test_idioms.py:{call_line}" in str(info.value)
+        assert info.value.lineno == call_line or f"test_idioms_programs.py:{call_line}" in str(info.value)
 
 
 def test_a_callback_given_an_object_is_refused_at_the_call():
@@ -406,3 +407,35 @@ def test_a_callback_given_an_object_is_refused_at_the_call():
     with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views") as info:
         srcdiff.grad(f)(X)
     assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+def logs_through_a_local_logger(p, x):
+    log = logging.getLogger("srcdiff.tests.idioms.local")
+    y = x * p["w"]
+    log.info("y = %s", y)
+    log.warning("%s", p, stacklevel=1)
+    print(*y, sep=", ")
+    return np.sum(y ** 2)
+
+
+def test_a_local_logger_and_print_of_starred_values(capsys):
+    both(logs_through_a_local_logger)
+    assert ", " in capsys.readouterr().out
+
+
+class Recorder:
+    def __init__(self):
+        self.seen = []
+
+    def info(self, value):
+        self.seen.append(value)
+
+
+def test_info_of_something_not_a_logger_is_refused_when_it_runs():
+    def f(x, box):
+        r = box[0]
+        r.info(x * 2.0)
+        return np.sum(x)
+    with pytest.raises(srcdiff.errors.SrcdiffError, match="only on a logger") as info:
+        srcdiff.grad(f)(X, [Recorder()])
+    assert info.value.lineno == f.__code__.co_firstlineno + 2
