@@ -276,12 +276,6 @@ def expand_call(low, node, out, discard):
         value = S.Call(func=_reference(low, func, obj), args=args, keywords=keywords)
         # a bound logger method is known by its function (templates/idioms.py)
         return low._result(value, "effect", getattr(obj, "__func__", obj), True)
-    if any(isinstance(a, S.Starred) for a in node.args) or any(
-            k.arg is None for k in node.keywords):
-        return None
-    from .callables import is_user_function
-    if is_user_function(obj) and not low.src.filename.startswith("srcdiff-generated/"):
-        return _call_reading(low, node, obj, out)
     return None
 
 
@@ -302,18 +296,34 @@ def _reference(low, func, obj):
     return low.free_reference(func)
 
 
-def _call_reading(low, node, fn, out):
-    """`callback(x, ...)`, its result dropped: runtime_idioms.call_reading(where, callback,
-    x, ...), which runs it on read-only views of its arguments (no derivative)."""
+def reads_instead(low, stmt):
+    """A call of a function of the user's made for its effects (result dropped) and given a
+    value being differentiated (analyze.effects_on_varied): rewritten in place as
+    runtime_idioms.call_reading(where, f, *args), which runs f on read-only views of its
+    arguments; True. False for any other call (a library's, which stays refused). The
+    lowering checked already that f writes into none of its parameters."""
     from . import runtime_idioms
-    args = [low.expr(a, out) for a in node.args]
-    keywords = [S.keyword(arg=k.arg, value=low.expr(k.value, out)) for k in node.keywords]
-    full, _ = low._bind_user_call(node, fn, args, keywords)
-    low._check_argument_writes(node, fn, full, out)
-    helper = _helper(low, "call_reading")
-    value = S.Call(func=helper, args=[S.const(_where(low, node)), _reference(low, node.func, fn)]
-                   + args, keywords=keywords)
-    return low._result(value, "effect", runtime_idioms.call_reading, True)
+    from .callables import is_user_function
+    call = stmt.value
+    if not (isinstance(stmt, S.Expr) and isinstance(call, S.Call)
+            and is_user_function(stmt.sd.func)) or \
+            low.source.filename.startswith("srcdiff-generated/"):
+        return False
+    args = list(call.args)
+    keywords = list(call.keywords)
+    named = getattr(call, S.KEYWORD_ONLY, None) or []
+    if named:   # keyword-only parameters, passed last by position (see lower.call)
+        given = args[len(args) - len(named):]
+        args = args[:len(args) - len(named)]
+        keywords += [S.keyword(arg=n, value=a) for n, a in zip(named, given)]
+    name = runtime_idioms.call_reading.__name__
+    low.bindings[name] = runtime_idioms.call_reading
+    where = f"{low.source.filename}:{stmt.sd.line}"
+    stmt.value = S.Call(func=S.load(name), args=[S.const(where), call.func] + args,
+                        keywords=keywords)
+    stmt.sd.func = runtime_idioms.call_reading
+    stmt.sd.extra = None
+    return True
 
 
 def _helper(low, name):

@@ -439,3 +439,17 @@ def test_info_of_something_not_a_logger_is_refused_when_it_runs():
     with pytest.raises(srcdiff.errors.SrcdiffError, match="only on a logger") as info:
         srcdiff.grad(f)(X, [Recorder()])
     assert info.value.lineno == f.__code__.co_firstlineno + 2
+
+
+def fill(lst, v):
+    lst.append(v)
+
+
+def test_a_helper_changing_values_not_differentiated_still_runs_as_written():
+    # only calls given a value being differentiated run on read-only views
+    def f(x):
+        counts = []
+        fill(counts, 1.0)
+        fill(counts, 2.0)
+        return x * len(counts) * counts[1]
+    check(f, X, order=2)
