@@ -132,6 +132,9 @@ class _Desugar(S.NodeTransformer):
         consumer = self.builtin(node, *CONSUMERS)
         if consumer is None:
             return node
+        if consumer == "enumerate" and len(node.args) == 1 and len(node.keywords) == 1 and \
+                node.keywords[0].arg == "start":
+            node.args, node.keywords = node.args + [node.keywords[0].value], []
         if consumer in ("max", "min") and len(node.args) > 2 and not node.keywords and \
                 not any(isinstance(a, S.Starred) for a in node.args):
             # max(a, b, c) is max(max(a, b), c): the first largest, as Python picks it
@@ -453,14 +456,17 @@ def expand_method(low, node, base, args, out, discard):
                          body=S.Subscript(value=base, slice=key, ctx=S.Load()),
                          orelse=default)
         return low._result(low.ifexp(_at(choice, node), out), "copy", None, discard)
+    if method == "item" or (method == "tolist" and not args):
+        from . import runtime_idioms
+        check = S.Call(func=_helper(low, "check_array"), args=[
+            base, S.const(method), S.const(_where(low, node)),
+            S.const(method == "item" and not args)], keywords=[])
+        out.append(low.info(S.Expr(value=check), "effect", func=runtime_idioms.check_array))
     if method == "item":
         if not args:
-            from . import runtime_idioms
-            check = S.Call(func=_helper(low, "check_single"),
-                           args=[base, S.const(_where(low, node))], keywords=[])
-            out.append(low.info(S.Expr(value=check), "effect",
-                                func=runtime_idioms.check_single))
             args = [S.const(0)]
+        if len(node.args) == 1 and isinstance(node.args[0], S.Tuple):   # x.item((i, j))
+            args = [low.expr(e, out) for e in node.args[0].elts]
         if len(args) == 1:
             import numpy
             flat = low.temp(out, S.Call(func=low.bind("numpy.ravel", numpy.ravel), args=[base],

@@ -97,9 +97,17 @@ def check_dict(value, method, where):
                where)
 
 
-def check_single(value, where):
-    """Before `x.item()` read as the only element of x: NumPy's error where x has more."""
-    if numpy.size(value) != 1:
+def check_array(value, method, where, single=False):
+    """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
+    but an array or a NumPy scalar (an object of another class may mean something else by
+    it); `single`: x.item() without an index, NumPy's error where x has more than one
+    element."""
+    if not (isinstance(value, (numpy.ndarray, numpy.generic))
+            or hasattr(type(value), "__array_function__")):
+        refuse(f".{method}() is read as an array's method, but the value is a "
+               f"{type(value).__name__}", "pass the object as an argument of the function "
+               "you differentiate, so that srcdiff follows its own method", where)
+    if single and numpy.size(value) != 1:
         raise ValueError(f"can only convert an array of size 1 to a Python scalar ({where})")
 
 

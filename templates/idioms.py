@@ -8,7 +8,7 @@ import warnings
 
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
-                                    call_logger, call_reading, check_dict, check_single)
+                                    call_logger, call_reading, check_array, check_dict)
 
 nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
                   logging.critical, logging.exception, logging.log,
@@ -16,7 +16,7 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
 # srcdiff's checks and the read-only call of a callback
-nondifferentiable(call_logger, call_reading, check_dict, check_single)
+nondifferentiable(call_logger, call_reading, check_array, check_dict)
 
 
 @reverse(array_tolist)

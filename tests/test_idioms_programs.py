@@ -21,8 +21,10 @@ X = np.array([0.4, 0.9, 1.3])
 
 
 def both(f, p=P, x=X):
-    """f(p, x) checked with respect to the dict p and the array x."""
+    """f(p, x) checked with respect to the dict p and the array x together, then to x alone
+    (which adds the Hessian-vector product)."""
     check(f, {k: v.copy() for k, v in p.items()}, x.copy(), wrt=(0, 1), order=2)
+    check(f, {k: v.copy() for k, v in p.items()}, x.copy(), wrt=1, order=2)
 
 
 # --- dicts as parameter containers ------------------------------------------------------
@@ -453,3 +455,33 @@ def test_a_helper_changing_values_not_differentiated_still_runs_as_written():
         fill(counts, 2.0)
         return x * len(counts) * counts[1]
     check(f, X, order=2)
+
+
+def test_item_and_tolist_of_an_object_not_an_array_are_refused():
+    class Holder:
+        def item(self):
+            return 2.0
+
+        def tolist(self):
+            return [2.0]
+
+    for method in ("item", "tolist"):
+        def f(x, box, method=method):
+            h = box[0]
+            v = h.item() if method == "item" else h.tolist()[0]
+            return x * v
+        with pytest.raises(srcdiff.errors.SrcdiffError, match="read as an array's method"):
+            srcdiff.grad(f)(1.5, [Holder()])
+
+
+def item_of_index_tuple(p, x):
+    m = np.outer(x, p["w"])
+    return m.item((2, 1)) * m.item(1, 0) + enumerate_start(x)
+
+
+def enumerate_start(x):
+    return sum(i * v for i, v in enumerate(x, start=2))
+
+
+def test_item_with_a_tuple_index_and_enumerate_start():
+    both(item_of_index_tuple)
