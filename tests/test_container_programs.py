@@ -319,7 +319,7 @@ def append_to_a_dict_item(x):
     return np.sum(np.stack(d["w"]))
 
 
-# d.get(k) differentiates now (tests/test_idioms.py)
+# d.get(k) differentiates now (tests/test_idioms_programs.py)
 REFUSED = [(nested_item_write, "m[1][0] = m[0][1] * 3.0"), (dict_update, "d.update"), (append_to_a_dict_item, 'd["w"].append')]
 
 

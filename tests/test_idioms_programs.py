@@ -485,3 +485,47 @@ def enumerate_start(x):
 
 def test_item_with_a_tuple_index_and_enumerate_start():
     both(item_of_index_tuple)
+
+
+# --- isinstance, list.__add__, a dict of results returned, sums of generators --------------
+def isinstance_checks(p, x):
+    s = 0.0
+    for k, v in p.items():
+        if isinstance(v, np.ndarray) and isinstance(k, str):
+            s = s + np.sum(v * x)
+        elif isinstance(v, (list, tuple)):
+            s = s + 1.0
+    if isinstance(x, float):
+        return 0.0
+    return s
+
+
+def list_add_called(p, x):
+    parts = list.__add__([x[0]], [x[1] * p["w"][0]])
+    pair = tuple.__add__((x[2],), (p["b"][1],))
+    return parts[0] * parts[1] + pair[0] * pair[1]
+
+
+def returns_a_dict_of_results(p, x):
+    out = {}
+    for k in p:
+        out[k] = np.sum(p[k] * x)
+    out["total"] = sum(out.values())
+    return out
+
+
+def sums_of_generators(p, x):
+    return sum(sum(v * w for w in x) for v in p["w"]) + sum(np.sin(v) for v in x)
+
+
+@pytest.mark.parametrize("f", [isinstance_checks, list_add_called, returns_a_dict_of_results,
+                               sums_of_generators])
+def test_python_shapes(f):
+    both(f)
+
+
+def test_list_add_of_an_array_raises_as_python_does():
+    def f(x):
+        return np.sum(list.__add__(x, [1.0]))
+    with pytest.raises(TypeError):
+        srcdiff.grad(f)(X)
