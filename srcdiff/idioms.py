@@ -1,9 +1,9 @@
 """Everyday Python shapes, rewritten into constructs the lowering already differentiates.
 
-Two entry points, both called by lower.py:
+Three entry points:
 
-* `desugar(fdef, resolve)`, a pass over the user's function before it is lowered (on a
-  copy; the user's tree is left alone):
+* `desugar(fdef, resolve)`, called by Lowerer.__init__: a pass over the user's function
+  before it is lowered (on a copy; the user's tree is left alone):
 
   - ``for ... else`` and ``while ... else``: the else block runs after the loop unless a
     ``break`` of that loop ran, so each such break first sets a flag of its own
@@ -27,23 +27,36 @@ Two entry points, both called by lower.py:
     items[1:]: acc = f(acc, item)``, a loop the lowering differentiates like the user's own
     (f an operator function or the user's function).
   - ``math.prod(items, start=1)``: the same loop with ``acc = acc * item``.
-  - calls made only to read (result dropped): print, logging's functions and a logger's
-    methods (a local logger's checked when it runs), warnings.warn run as written and carry no derivative; a function of the
-    user's, called for its effects (a progress or plotting callback), runs through
-    runtime_idioms.call_reading, which hands it read-only views of the values it is given
-    (arrays that refuse writes, lists as tuples, dicts as read-only mappings; any other
-    object is refused at the call): it may read them, print them, store copies of them, and
-    a write into them raises instead of changing what the derivative was computed from.
+  - calls made only to read (result dropped): print (also of ``*values``), logging's
+    functions and a logger's methods (a local logger's, whose class is known only when it
+    runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
+    written and carry no derivative.
   - ``d.get(k[, default])`` on a value that may be a dict: ``d[k] if k in d else default``
     (after a check that d is a dict).
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
     (several), or the only element of an array of size 1 (after checking the size).
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
+
+  ``x.item()`` and ``x.tolist()`` first check, when they run, that x is an array or a NumPy
+  scalar (an object of another class may mean something else by its method).
+
+* `reads_instead(low, stmt)`, asked by reverse.py and forward.py for each call made for its
+  effects that is given a value being differentiated (analyze.effects_on_varied): a function
+  of the user's (a progress or plotting callback) then runs through
+  runtime_idioms.call_reading, which hands it read-only views of what it is given: arrays
+  that refuse writes, lists and dicts that refuse changes (ReadOnlyList, ReadOnlyDict),
+  tuples item by item, numbers and strings as they are; any other object is refused at the
+  call. It may read them, print them, plot them, keep copies; a write into them is refused
+  at the call (a located RuntimeRefusal) instead of changing what the derivative was
+  computed from. The lowering has already refused a callee that writes into its parameters
+  where the source shows it (`v[0] = ...`). Calls given no value being differentiated run
+  as written (a helper filling a list of counts). A library's function called for its
+  effects on a differentiated value (numpy.copyto, numpy.add.at) stays refused, with the
+  hint of reverse.effect_error.
 """
 import functools
 import logging
 import math
-import operator
 import types
 import warnings
 
@@ -54,6 +67,7 @@ CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all
 READERS = (print, warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
            logging.critical, logging.exception, logging.log)
 LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may rewrite
 
 
 # -- the pass before lowering ---------------------------------------------------------
@@ -64,7 +78,7 @@ def desugar(fdef, resolve):
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                 and isinstance(n.ctx, (S.Store, S.Param))}
     if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
-               and isinstance(n.func, S.Name) and n.func.id in ("zip", "enumerate", "max", "min", "dict")
+               and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
                for n in S.walk(fdef)):
         return fdef
     return _Desugar(resolve, names, assigned).visit(S.clone(fdef))

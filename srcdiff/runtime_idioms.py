@@ -60,9 +60,12 @@ def read_only(value, fn=None, where=None):
         view = value.view()
         view.flags.writeable = False
         return view
-    if value is None or isinstance(value, (bool, int, float, complex, str, bytes,
-                                           numpy.generic, types.FunctionType)):
-        return value
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, frozenset,
+                                           range, slice, type, numpy.generic, numpy.dtype,
+                                           numpy.ufunc, types.BuiltinFunctionType)):
+        return value   # values no call can change
+    if isinstance(value, types.FunctionType) and not value.__closure__:
+        return value   # a function of a module (one closing over values could change them)
     if type(value) is tuple:
         return tuple(read_only(v, fn, where) for v in value)
     if type(value) is list:

@@ -396,7 +396,8 @@ def test_a_callback_that_changes_what_it_is_given_is_refused_when_it_runs(callba
             transform(*args)
         call_line = f.__code__.co_firstlineno + 2
         # refused at the call, or (found before the run) at the write, naming the call
-        assert info.value.lineno == call_line or f"test_idioms_programs.py:{call_line}" in str(info.value)
+        assert info.value.lineno == call_line or \
+            f"test_idioms_programs.py:{call_line}" in str(info.value)
 
 
 def test_a_callback_given_an_object_is_refused_at_the_call():
@@ -533,3 +534,21 @@ def test_list_add_of_an_array_raises_as_python_does():
         return np.sum(list.__add__(x, [1.0]))
     with pytest.raises(TypeError):
         srcdiff.grad(f)(X)
+
+
+def runs(fn):
+    fn()
+
+
+def test_a_callback_given_a_closure_is_refused_at_the_call():
+    # bump could change y, which the derivative reads, through its closure
+    def f(x):
+        y = x * 2.0
+
+        def bump():
+            y[0] *= y[1]
+        runs(bump)
+        return np.sum(y * y)
+    with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views") as info:
+        srcdiff.grad(f)(X)
+    assert info.value.lineno == f.__code__.co_firstlineno + 5
