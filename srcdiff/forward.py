@@ -26,7 +26,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import __version__, analyze, checks, frontend, lower, rules, sequences
+from . import __version__, analyze, checks, frontend, idioms, lower, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .names import LIST, TYPE, settle
@@ -132,7 +132,8 @@ class Forward:
                                 shared)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             from .reverse import effect_error
-            raise effect_error(low.source, stmt)
+            if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
+                raise effect_error(low.source, stmt)
         self.namer = low.namer
         self.tangents = {}
         self.bindings = {}

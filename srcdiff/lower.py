@@ -35,7 +35,7 @@ import operator
 import os
 import types
 
-from . import analyze, inplace_calls, rules, runtime_linalg, sequences, update_checks
+from . import analyze, idioms, inplace_calls, rules, runtime_linalg, sequences, update_checks
 from . import objects as fobjects
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -192,7 +192,8 @@ class Lowerer:
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
-        fdef = source.node
+        # for/else, zip(...) as a value, ...: rewritten first (idioms.py)
+        fdef = idioms.desugar(source.node, lambda name: resolver.lookup(name, None))
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
@@ -312,6 +313,7 @@ class Lowerer:
         low = Lowered(self.fdef.name, self.params, defaults, out, self.namer,
                       self.bindings, self.src)
         low.known_types = {**self.known_types, **fvalues.known_values(self)}
+        low.kinds = kinds   # sequences.SEQ/OTHER/... of each local (reverse.accumulate reads it)
         return low
 
     def _dict_view(self, node):
@@ -1143,10 +1145,9 @@ class Lowerer:
         return S.load(result)
 
     def comprehension(self, node, out):
-        if len(node.generators) != 1 or node.generators[0].is_async:
-            raise self.error(node, "only comprehensions with one `for` are supported",
-                             hint="write the nested loop out with list.append")
-        gen = node.generators[0]
+        if any(gen.is_async for gen in node.generators):
+            raise self.error(node, "async comprehensions are not supported",
+                             hint="write the loop out with list.append")
         is_dict = isinstance(node, S.DictComp)
         result = self.namer.fresh("items")
         out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
@@ -1156,13 +1157,12 @@ class Lowerer:
             self.locals.add(keys)
         # the comprehension's own variables are private to it
         renames = {}
-        for n in S.walk(gen.target):
-            if isinstance(n, S.Name):
-                renames[n.id] = self.namer.fresh(n.id)
+        for gen in node.generators:
+            for n in S.walk(gen.target):
+                if isinstance(n, S.Name):
+                    renames[n.id] = self.namer.fresh(n.id)
         self.locals |= set(renames.values())
         sub = _Rename(renames)
-        target = sub.visit(S.clone(gen.target))
-        ifs = [sub.visit(S.clone(c)) for c in gen.ifs]
         def append(to, elt):
             return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
                                                         ctx=S.Load()), args=[elt], keywords=[]))
@@ -1171,9 +1171,15 @@ class Lowerer:
                     append(result, sub.visit(S.clone(node.value)))]
         else:
             body = [append(result, sub.visit(S.clone(node.elt)))]
-        for cond in reversed(ifs):
-            body = [S.If(test=cond, body=body, orelse=[])]
-        loop = S.For(target=target, iter=gen.iter, body=body, orelse=[], type_comment=None)
+        # `for a in x for b in a if c`: nested loops, the first one's iterable read outside
+        for k in range(len(node.generators) - 1, -1, -1):
+            gen = node.generators[k]
+            for cond in reversed([sub.visit(S.clone(c)) for c in gen.ifs]):
+                body = [S.If(test=cond, body=body, orelse=[])]
+            iterable = gen.iter if k == 0 else sub.visit(S.clone(gen.iter))
+            body = [S.For(target=sub.visit(S.clone(gen.target)), iter=iterable, body=body,
+                          orelse=[], type_comment=None)]
+        loop = body[0]
         for n in S.walk(loop):
             if hasattr(n, "lineno") or isinstance(n, S.stmt):
                 n.lineno = self.line
@@ -1334,6 +1340,9 @@ class Lowerer:
 
     def call(self, node, out, discard=False):
         """Lower a call. Returns an Assign (target filled in later) or an Expr."""
+        expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
+        if expanded is not None:
+            return expanded
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
@@ -1375,7 +1384,9 @@ class Lowerer:
             return self._result(value, "effect_value", range, discard)
         if obj in (enumerate, zip, reversed, iter, next, filter):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
-                             "header", hint="loop over it with for")
+                             "header or where its items are read at once",
+                             hint=f"loop over it with for, or make a list of its items: "
+                             f"list({obj.__name__}(...))")
         from .api import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
@@ -1723,6 +1734,9 @@ class Lowerer:
                 stmt = self._result(value, "call", fn, discard)
                 stmt.sd.extra = ("method", full)
                 return stmt
+        expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
+        if expanded is not None:
+            return expanded
         if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
             # d.values() / d.items() / d.keys(): lists, differentiated item by item
             from . import runtime

@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, fold, rules, runtime_linalg, sequences, shift
+from . import analyze, checks, fold, idioms, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, SrcdiffError, where
@@ -63,11 +63,17 @@ class Reverse:
         self.output = ret.value.id
         self.containers = set(containers) | self._container_names()
         self.maybe_dicts = sequences.maybe_dicts(self.body, containers)
+        # names that may hold a list, tuple or dict though no display made them (an item of a
+        # list, `firsts = cols[0]`): their adjoints add item by item, never with `+=`, which
+        # would join two lists
+        self.maybe_containers = {name for name, kind in getattr(low, "kinds", {}).items()
+                                 if kind != sequences.OTHER}
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
         self.active -= shift.shift_invariant(self.body, shapes)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
-            raise effect_error(self.src, stmt)
+            if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
+                raise effect_error(self.src, stmt)
         self.defined = analyze.Definedness(self.body, low.params)
         self._calls = {}
         self.spliced = {}  # instantiate's memo, shared by the generation rounds
@@ -411,7 +417,7 @@ class Reverse:
 
     def accumulate(self, out, name, expr, state):
         d = self.adj(name)
-        if name in self.containers:
+        if name in self.containers or name in self.maybe_containers:
             if state.get(name) is ZERO:
                 new = S.Assign(targets=[S.store(d)], value=expr, type_comment=None)
                 state[name] = BORROWED

@@ -16,7 +16,8 @@ operands stay plain operators; a float or array operand rules concatenation
 and repetition out as well.
 
 The call forms mean the same: `operator.add(a, b)` (operator.__add__) and `operator.mul(a, b)`
-are lowered as the operators (operator_call); `operator.concat(a, b)` as `a + b` after
+are lowered as the operators (operator_call); `operator.concat(a, b)`, `list.__add__(a, b)` and
+`tuple.__add__(a, b)` as `a + b` after
 `check_concat(a, b)` (srcdiff.runtime_sequences), which raises the call's TypeError where a
 or b is no sequence it joins (numbers, NumPy arrays).
 """
@@ -69,7 +70,10 @@ CONTAINER_HELPERS = {
 
 # operator functions that are the operators themselves (operator.__add__ is operator.add):
 # a call means what the operator means, concatenation and repetition included
-_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult, operator.concat: S.Add}
+_OPERATOR_CALLS = {operator.add: S.Add, operator.mul: S.Mult, operator.concat: S.Add,
+                   list.__add__: S.Add, tuple.__add__: S.Add}
+# calls that only join sequences (raising for numbers and arrays, see lower_concat)
+_CONCATENATIONS = (operator.concat, list.__add__, tuple.__add__)
 
 
 def operator_call(lowerer, call):
@@ -91,7 +95,7 @@ def operator_call(lowerer, call):
             isinstance(a, S.Starred) for a in call.args):
         return None
     binop = S.copy_location(S.BinOp(left=call.args[0], op=op(), right=call.args[1]), call)
-    binop.concat = lowerer._callee_object(func) is operator.concat
+    binop.concat = any(lowerer._callee_object(func) is c for c in _CONCATENATIONS)
     return binop
 
 

@@ -1,0 +1,145 @@
+"""Helpers the emitted code of everyday Python shapes calls (see srcdiff/idioms.py); their
+rules are in templates/idioms.py."""
+import types
+
+import numpy
+
+from .runtime import refuse
+
+
+def call_reading(where, fn, *args, **kwargs):
+    """Run `fn(*args, **kwargs)`, a function of the user's whose result is dropped (a progress
+    or plotting callback), on read-only views of what it is given: arrays that refuse writes,
+    lists and dicts that refuse changes (ReadOnlyList, ReadOnlyDict), tuples item by item;
+    numbers, strings and None as they are. Anything else (an object whose attributes the
+    function could change) is refused, and so is a write the function tries (`where`: the
+    user's file:line). The call carries no derivative."""
+    args = [read_only(a, fn, where) for a in args]
+    kwargs = {k: read_only(v, fn, where) for k, v in kwargs.items()}
+    try:
+        fn(*args, **kwargs)
+    except (ValueError, TypeError) as exc:
+        if not isinstance(exc, _Refused) and "read-only" not in str(exc):
+            raise
+        _refuse_write(fn, where, exc)
+
+
+class _Refused(TypeError):
+    pass
+
+
+def _refuse_write(fn, where, exc):
+    name = getattr(fn, "__qualname__", "the function")
+    try:
+        refuse(f"{name} is called for its effects (its result is dropped) and changes what it "
+               f"is given ({exc}); srcdiff runs such a call on read-only views, so that the "
+               "values the derivative is computed from stay as they are",
+               f"make {name} change a copy and return it, and assign its result", where)
+    except Exception as refusal:
+        raise refusal from exc
+
+
+def _refuse_change(self, *args, **kwargs):
+    raise _Refused(f"this {type(self).__mro__[1].__name__} is read-only")
+
+
+class ReadOnlyList(list):
+    """A list a read-only call is given: reads as a list, refuses every change."""
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse_change
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse_change
+
+
+class ReadOnlyDict(dict):
+    """A dict a read-only call is given: reads as a dict, refuses every change."""
+    __setitem__ = __delitem__ = __ior__ = _refuse_change
+    update = pop = popitem = clear = setdefault = _refuse_change
+
+
+def read_only(value, fn=None, where=None):
+    if isinstance(value, numpy.ndarray):
+        view = value.view()
+        view.flags.writeable = False
+        return view
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes, frozenset,
+                                           range, slice, type, numpy.generic, numpy.dtype,
+                                           numpy.ufunc, types.BuiltinFunctionType)):
+        return value   # values no call can change
+    if isinstance(value, types.FunctionType) and not value.__closure__:
+        return value   # a function of a module (one closing over values could change them)
+    if type(value) is tuple:
+        return tuple(read_only(v, fn, where) for v in value)
+    if type(value) is list:
+        return ReadOnlyList(read_only(v, fn, where) for v in value)
+    if type(value) is dict:
+        return ReadOnlyDict((k, read_only(v, fn, where)) for k, v in value.items())
+    name = getattr(fn, "__qualname__", "the function")
+    refuse(f"{name} is called for its effects (its result is dropped) and given an object of "
+           f"class {type(value).__name__}; srcdiff runs such a call on read-only views of "
+           "arrays, lists and dicts, and cannot make one of this object",
+           f"pass {name} the arrays it reads, or use its result", where)
+
+
+def call_logger(where, logger, method, *args, **kwargs):
+    """`logger.method(*args)` (info, debug, ...), its result dropped, on a value whose class
+    the lowering did not know: logged where it is a logging.Logger or LoggerAdapter (which
+    only read what they are given), refused anywhere else."""
+    import logging
+    if not isinstance(logger, (logging.Logger, logging.LoggerAdapter)):
+        refuse(f"the result of .{method}() is dropped and it is given values being "
+               f"differentiated; srcdiff runs such a call only on a logger, and this is a "
+               f"{type(logger).__name__}", "use its result, or pass the object as an argument "
+               "of the function you differentiate, so that srcdiff follows its method", where)
+    getattr(logger, method)(*args, **kwargs)
+
+
+def check_dict(value, method, where):
+    """Before `value.get(...)` read as a dict's get: refused for anything else."""
+    if not isinstance(value, dict):
+        refuse(f".{method}() is read as a dict's method, but the value is a "
+               f"{type(value).__name__}", "call a function (or index the value) instead",
+               where)
+
+
+def check_array(value, method, where, single=False):
+    """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
+    but an array or a NumPy scalar (an object of another class may mean something else by
+    it); `single`: x.item() without an index, NumPy's error where x has more than one
+    element."""
+    if not (isinstance(value, (numpy.ndarray, numpy.generic))
+            or hasattr(type(value), "__array_function__")):
+        refuse(f".{method}() is read as an array's method, but the value is a "
+               f"{type(value).__name__}", "pass the object as an argument of the function "
+               "you differentiate, so that srcdiff follows its own method", where)
+    if single and numpy.size(value) != 1:
+        raise ValueError(f"can only convert an array of size 1 to a Python scalar ({where})")
+
+
+def array_tolist(value):
+    """`x.tolist()`: nested lists of x's elements (a 0-d array: its element)."""
+    return value.tolist() if hasattr(value, "tolist") else numpy.asarray(value).tolist()
+
+
+def array_tolist_grad(grad, value):
+    """The adjoint of array_tolist: the nested lists' adjoints as an array of x's shape and
+    kind (made on x's device where x is an array of another library, as CuPy's)."""
+    shape = numpy.shape(value)
+    if isinstance(grad, (list, tuple)) and len(grad) == 0:
+        return numpy.zeros_like(value)
+    flat = numpy.ravel(_leaves(grad, []))
+    if hasattr(type(value), "__array_function__") and not isinstance(value, numpy.ndarray):
+        flat = numpy.asarray(flat, like=value)
+    return numpy.reshape(flat, shape)
+
+
+def _leaves(grad, out):
+    if isinstance(grad, (list, tuple)):
+        for g in grad:
+            _leaves(g, out)
+    else:
+        out.append(grad)
+    return out
+
+
+def array_tolist_tangent(tangent, value):
+    """The tangent of array_tolist: the tangent array as nested lists."""
+    return array_tolist(tangent)

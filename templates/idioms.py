@@ -1,0 +1,40 @@
+"""Rules for everyday Python shapes (srcdiff/idioms.py): `x.tolist()`, and the calls that only
+read: print (nondifferentiable.py), logging's functions and a logger's methods, warnings.warn,
+and runtime_idioms.call_reading, through which a function of the user's called for its
+effects runs on read-only views of what it is given. None of these carries a derivative.
+"""
+import logging
+import warnings
+
+from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
+                                    call_logger, call_reading, check_array, check_dict)
+
+nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
+                  logging.critical, logging.exception, logging.log,
+                  logging.Logger.debug, logging.Logger.info, logging.Logger.warning,
+                  logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
+                  logging.Logger.log)
+# srcdiff's checks and the read-only call of a callback
+nondifferentiable(call_logger, call_reading, check_array, check_dict)
+
+
+@reverse(array_tolist)
+def tolist(y, value):
+    d[value] = array_tolist_grad(d[y], value)
+
+
+@forward(array_tolist)
+def tolist(y, value):
+    d[y] = array_tolist_tangent(d[value], value)
+
+
+# forward over reverse: both helpers are linear in the derivative they are given
+@forward(array_tolist_grad)
+def array_tolist_grad_tangent(y, grad, value):
+    d[y] = array_tolist_grad(d[grad], value)
+
+
+@forward(array_tolist_tangent)
+def array_tolist_tangent_tangent(y, tangent, value):
+    d[y] = array_tolist_tangent(d[tangent], value)
