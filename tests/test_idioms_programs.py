@@ -407,7 +407,7 @@ def test_a_callback_given_an_object_is_refused_at_the_call():
     def f(x):
         progress(x, Holder())
         return np.sum(x)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views") as info:
+    with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views|cannot pass it") as info:
         srcdiff.grad(f)(X)
     assert info.value.lineno == f.__code__.co_firstlineno + 1
 
@@ -549,6 +549,6 @@ def test_a_callback_given_a_closure_is_refused_at_the_call():
             y[0] *= y[1]
         runs(bump)
         return np.sum(y * y)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views") as info:
+    with pytest.raises(srcdiff.errors.SrcdiffError, match="read-only views|cannot pass it") as info:
         srcdiff.grad(f)(X)
     assert info.value.lineno == f.__code__.co_firstlineno + 5

@@ -1,6 +1,5 @@
 """examples/lotka_volterra.py: RK4 with the right-hand side passed as a parameter, against
-finite differences, both modes and second order. Functions passed as values are idiomsA's
-part of issue #13: refused today, a strict xfail to flip when they work."""
+finite differences, both modes and second order (functions passed as values: srcdiff/values.py)."""
 import numpy as np
 import pytest
 
@@ -10,15 +9,11 @@ import srcdiff
 from gradcheck import check
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13 (idiomsA): functions passed as values, rk4_step(f, ...)")
 def test_final_population_gradient():
     check(lotka_volterra.final_population, np.array([1.0, 0.4, 0.3, 0.8]),
           np.array([2.0, 1.0]), wrt=(0, 1))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13 (idiomsA): functions passed as values, rk4_step(f, ...)")
 def test_main_runs():
     assert np.all(np.isfinite(lotka_volterra.main()))
 
