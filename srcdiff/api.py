@@ -10,6 +10,7 @@ import inspect
 import weakref
 
 from . import boundary as _boundary
+from .checkpointing import with_policy
 from .errors import ArgumentError, SrcdiffError
 from .frontend import stale as _stale  # called on every cached call: no import there
 
@@ -202,6 +203,8 @@ class Derivative:
     the emitted code; `inspect.getsource(d)` shows it too.
     """
 
+    _checkpoint = None  # a checkpoint policy for f's outermost loops (checkpointing.py)
+
     def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy"):
         # a bound method's emitted derivative takes `self` first, like the function does
         self._self = fn.__self__ if inspect.ismethod(fn) else None
@@ -279,6 +282,7 @@ class Derivative:
             shapes = None  # forward code is not specialised on shapes: one variant serves all
         per_fn = _derivatives_of(self._fn)
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
+               self._checkpoint,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
                None if shapes is None else tuple(sorted(shapes.items())),
                type(self._self) if self._self is not None else None)
@@ -309,7 +313,8 @@ class Derivative:
                                                as_tuple=not self._single,
                                                has_aux=self._has_aux,
                                                check_tape=CHECK_TAPE, known_types=known,
-                                               input_shapes=shapes)
+                                               input_shapes=shapes,
+                                               checkpoint=self._checkpoint)
         if self._backend != "numpy":
             # the explicit form: the emitted `numpy.` calls go to this array module
             import importlib
@@ -465,7 +470,7 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy"):
 
 
 @_boundary.api
-def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
+def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, checkpoint=None):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
@@ -477,28 +482,35 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
     The emitted code calls `numpy.<function>`, which NumPy dispatches to CuPy or
     Dask arrays. backend="cupy" (any module name) binds those calls to that
     module explicitly instead.
+
+    checkpoint="sqrt" (an int number of snapshots, or a memory budget such as "64MB")
+    differentiates every outermost for loop of f in bounded memory: snapshots of the
+    loop's state, the rest recomputed (see srcdiff.checkpointed).
     """
-    return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
+    return with_policy(_transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend),
+                       checkpoint)
 
 
 @_boundary.api
-def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None):
+def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None,
+                   checkpoint=None):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
     With has_aux=True: `((output, aux), gradient)`.
     """
-    return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend)
+    return with_policy(_transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux,
+                                  backend), checkpoint)
 
 
 @_boundary.api
-def vjp(f=None, wrt=0, argnums=None):
+def vjp(f=None, wrt=0, argnums=None, checkpoint=None):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
     Takes f's arguments followed by a cotangent shaped like f's output (also
     accepted as the keyword `cotangent=`), and returns the gradient of
     `sum(cotangent * f(*args))` with respect to `wrt`.
     """
-    return _transform("vjp", f, _choose_wrt(wrt, argnums))
+    return with_policy(_transform("vjp", f, _choose_wrt(wrt, argnums)), checkpoint)
 
 
 @_boundary.api

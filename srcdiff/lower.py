@@ -809,7 +809,8 @@ class Lowerer:
         out = []
         line = self.line
         loop = self._new_loop("for", node.body)
-        iter_node = node.iter
+        from . import checkpointing  # for t in srcdiff.checkpointed(range(n), snapshots=k)
+        iter_node = checkpointing.unwrap(self, node, node.iter, out, loop)
         prelude = []          # statements at the top of each iteration
         call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
         target = node.target

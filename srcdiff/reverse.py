@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, rules, runtime_linalg, sequences, shift
+from . import analyze, checkpointing, checks, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, where
@@ -51,9 +51,13 @@ def merge(a, b):
 class Reverse:
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
-    def __init__(self, low, wrt, containers=(), program=None, shapes=None):
+    def __init__(self, low, wrt, containers=(), program=None, shapes=None, checkpoint=None):
         from .program import Program
         self.low = low
+        self.checkpoint = checkpoint  # the policy for every outermost for loop (checkpointing.py)
+        self.checkpoints = {}  # id(loop) -> checkpoint.Record, made by the adjoint pass
+        self.checkpoint_names = {}  # id(loop) -> its segment functions' names
+        self.callee = False
         self.shapes = shapes  # srcdiff.shapes.Shapes, when the input shapes are known
         self.program = program if program is not None else Program(low.namer.taken)
         self.wrt = list(wrt)
@@ -154,7 +158,9 @@ class Reverse:
         """
         namer0 = copy.deepcopy(self.low.namer)
         needed = set()
+        self.callee = callee
         while True:
+            self.checkpoints = {}
             self.namer = copy.deepcopy(namer0)
             self.adjoints = {}
             self.trip_vars = {}
@@ -278,6 +284,8 @@ class Reverse:
                 self.bindings["decided"] = lazy_runtime.decided
                 return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
+        if isinstance(stmt, S.For) and id(stmt) in self.checkpoints:
+            return checkpointing.primal(self, stmt, depth)
         if isinstance(stmt, (S.For, S.While)):
             out = []
             if saved:
@@ -786,6 +794,9 @@ class Reverse:
         return before, body
 
     def adjoint_for(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         loop = stmt.sd.loop
         out = []

@@ -1,0 +1,107 @@
+"""Helpers the emitted code of a checkpointed loop calls (see srcdiff/checkpoint.py).
+
+checkpoint_plan(steps, policy, state) turns the loop's range and its policy into the two
+sweeps of a schedule (srcdiff/revolve.py): a list of ranges, each run forward after the
+state at its start is kept, and a list of (action, range) pairs for the adjoint. Both
+are plain lists of Python ranges, made when the loop is reached, so the emitted loops
+over them are ordinary loops.
+"""
+import math
+
+from . import revolve
+from .runtime import refuse
+
+_UNITS = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9,
+          "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30}
+
+
+def parse_budget(text):
+    """Bytes of a memory budget written '64MB', '1.5 GiB', '4096B'; None if not one."""
+    if not isinstance(text, str):
+        return None
+    spelled = text.strip().upper().replace(" ", "")
+    for unit in sorted(_UNITS, key=len, reverse=True):
+        if spelled.endswith(unit):
+            number = spelled[:-len(unit)]
+            try:
+                value = float(number)
+            except ValueError:
+                return None
+            return int(value * _UNITS[unit]) if value > 0 else None
+    return None
+
+
+def policy_error(policy):
+    """Why `policy` is not a checkpoint policy (None when it is one)."""
+    if policy is None or policy == "sqrt":
+        return None
+    if isinstance(policy, bool):
+        return "a bool is not a snapshot count"
+    if isinstance(policy, int):
+        return None if policy >= 1 else "the snapshot count must be at least 1"
+    if isinstance(policy, str) and parse_budget(policy) is not None:
+        return None
+    return (f"{policy!r} is not a checkpoint policy: use 'sqrt', a number of snapshots "
+            "(an int >= 1) or a memory budget such as '64MB'")
+
+
+def state_bytes(state):
+    """Bytes one snapshot of the loop's state takes (arrays by nbytes, others 8)."""
+    total = 0
+    for value in state:
+        if isinstance(value, (list, tuple)):
+            total += state_bytes(value)
+        else:
+            total += int(getattr(value, "nbytes", 8) or 8)
+    return max(total, 1)
+
+
+def snapshots_for(policy, steps, state):
+    """(snapshots, steps per unit) for a policy and a loop of `steps` steps."""
+    if policy is None or policy == "sqrt":
+        unit = revolve.sqrt_units(steps)
+        return max(1, -(-steps // unit)), unit
+    if isinstance(policy, str):
+        budget = parse_budget(policy)
+        policy = max(1, budget // state_bytes(state))
+    return policy, revolve.units_for(steps, policy)
+
+
+def checkpoint_plan(steps, policy, state, where):
+    """(forward sweep, reverse sweep) of a checkpointed loop over the range `steps`, whose
+    state at the loop's start is `state` (a tuple: its size sets a byte budget's count)."""
+    reason = policy_error(policy)
+    if reason is not None:
+        refuse(reason, "write srcdiff.checkpointed(range(n), snapshots='sqrt'), snapshots=k "
+               "or snapshots='64MB'", where)
+    if not isinstance(steps, range):
+        refuse("a checkpointed loop runs over a range", "loop over range(len(...))", where)
+    n = len(steps)
+    snapshots, unit = snapshots_for(policy, n, state)
+    units = -(-n // unit)
+    forward, reverse = revolve.sweeps(units, snapshots)
+    def piece(a, b):
+        return steps[a * unit:min(b * unit, n)]
+    fwd = [piece(a, b) for _, a, b in forward]
+    rev = [(action, None if a is None else piece(a, b)) for action, a, b in reverse]
+    return fwd, rev
+
+
+def kept_state(values):
+    """The loop's state as a snapshot keeps it: arrays the loop writes into in place are
+    copied (a later write would change the snapshot too), lists copied item by item."""
+    from .runtime import snapshot
+    return tuple(snapshot(v) for v in values)
+
+
+def describe(policy, steps, state=()):
+    """A line on what a policy does for a loop of `steps` steps (srcdiff.checkpoint_summary)."""
+    snapshots, unit = snapshots_for(policy, steps, state)
+    units = -(-steps // unit)
+    forward, reverse = revolve.sweeps(units, snapshots)
+    most, rerun, taped = revolve.count(forward, reverse, unit, steps)
+    extra = rerun / steps if steps else 0.0
+    return {"steps": steps, "snapshots": most, "steps_per_unit": unit,
+            "taped_at_once": unit if units > 1 else steps,
+            "recomputed_steps": rerun + taped, "extra_forward_sweeps": extra + 1.0,
+            "log2_steps": math.log2(steps) if steps else 0.0}
