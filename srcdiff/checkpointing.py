@@ -482,3 +482,49 @@ def parse_option(text):
         return None
     text = text.strip()
     return int(text) if text.isdigit() else text
+
+
+# -- per call: srcdiff.checkpoint(g)(x) ------------------------------------------------------
+def inline_call(lowerer, func):
+    """`srcdiff.checkpoint(g)(x)` in the source: the callee as a name for checkpoint(g)
+    (None when `func` is some other call)."""
+    if not (isinstance(func, S.Call) and lowerer._callee_object(func.func) is checkpoint):
+        return None
+    if len(func.args) != 1 or func.keywords or not isinstance(func.args[0], (S.Name,
+                                                                              S.Attribute)):
+        raise lowerer.error(func, "srcdiff.checkpoint takes one function, named",
+                            hint="write srcdiff.checkpoint(g)(x)")
+    target = lowerer._callee_object(func.args[0])
+    if not isinstance(target, types.FunctionType):
+        raise lowerer.error(func, "srcdiff.checkpoint takes a function defined at module "
+                            "level (or one the function closes over)",
+                            hint="define g with def outside the function")
+    clone = checkpoint(target)
+    name = "checkpointed_" + target.__name__
+    import types as _types
+    while name in lowerer.locals or lowerer.resolver.lookup(name, None) not in (None, clone):
+        name += "_"
+    lowerer.resolver.cells[name] = _types.CellType(clone)
+    return S.load(name)
+
+
+def call_primal(rev, stmt, saved):
+    """The primal of `y = checkpoint(g)(x)`: g runs plainly; its arguments are kept."""
+    out = [rev.push(rev._saved_value(stmt.targets[0].id))] if saved else []
+    args = analyze.call_args(stmt)
+    out.append(rev.push(S.Tuple(elts=[S.clone(a) for a in args], ctx=S.Load())))
+    out.append(S.clone(stmt))
+    return out
+
+
+def call_adjoint(rev, stmt, fwd, out):
+    """Before the adjoint of a checkpointed call: g's primal again, taped, from its
+    arguments as they were (popped), so that g's backward finds what it needs."""
+    args = analyze.call_args(stmt)
+    names = [rev.namer.fresh("argument") for _ in args]
+    rev.emit(out, [comment(f"{fwd[len('forward_'):]} is checkpointed: run again, taped")])
+    rev.emit(out, [S.Assign(targets=[_store_tuple(names)] if names else [S.store("_")],
+                            value=S.quote_expr(f"{TAPE}.pop()"), type_comment=None)])
+    rev.emit(out, [S.Assign(targets=[S.store(rev.namer.fresh("recomputed"))], value=S.Call(
+        func=S.load(fwd), args=[S.load(TAPE)] + [S.load(n) for n in names], keywords=[]),
+        type_comment=None)])

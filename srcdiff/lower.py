@@ -1340,6 +1340,10 @@ class Lowerer:
             raise self.error(node, f"srcdiff can only call functions defined in this "
                              f"function or at module level, not the value {func.id!r}",
                              hint="call the function by its own name")
+        if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
+            from . import checkpointing
+            func = checkpointing.inline_call(self, func) or func
+            node.func = func
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))

@@ -254,6 +254,9 @@ class Reverse:
             return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)
+        if call is not None and checkpointing.is_checkpointed_function(stmt.sd.func):
+            self.tape_used = True
+            return checkpointing.call_primal(self, stmt, saved)
         if call is not None:
             self.tape_used = True
             out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
@@ -651,6 +654,8 @@ class Reverse:
             seed = self.materialize(name)
             self.emit(out, [seed])
         self.tape_used = True
+        if checkpointing.is_checkpointed_function(stmt.sd.func):
+            checkpointing.call_adjoint(self, stmt, fwd, out)
         parts = [self.namer.fresh(f"d_{p}_from_{fwd[len('forward_'):]}") for p, _ in pairs]
         target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(
             elts=[S.store(n) for n in parts], ctx=S.Store())
