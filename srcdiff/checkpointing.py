@@ -212,7 +212,7 @@ def primal(rev, stmt, depth):
     # forward_segment_N: the plain body over a segment
     plain = [_plain_tree(s) for s in stmt.body]
     loaded_after = _loaded_outside(rev.body, stmt)
-    returned = sorted(assigned & (loaded_after | maybe_before))
+    returned = sorted(assigned & (loaded_after | maybe_before)) or [target]
     fwd_loop = S.For(target=S.store(target), iter=S.load(seg), body=plain, orelse=[],
                      type_comment=None)
     # backward_segment_N: the body again, taped, then its adjoint in reverse
@@ -246,8 +246,16 @@ def primal(rev, stmt, depth):
                "again from the state at its start, taped, then its adjoint in reverse.")
     rev.program.defs.append(S.function_def(fwd_name, [seg] + fwd_params, [
         S.Expr(value=S.const(fwd_doc)), fwd_loop, S.Return(value=_tuple(returned))]))
-    rev.program.defs.append(S.function_def(bwd_name, [seg] + bwd_params, [
-        S.Expr(value=S.const(bwd_doc))] + S.quote(f"{TAPE} = []") + bwd_loops + [
+    # an adjoint passed in and updated in place (+=) comes in under a name of its own, so
+    # that forward mode over this function (second order) sees a local, not a parameter
+    updated = sorted({s.target.id for loop in bwd_loops for s in S.walk(loop)
+                      if isinstance(s, S.AugAssign) and isinstance(s.target, S.Name)}
+                     & set(bwd_exposed))
+    incoming = {n: n + "_in" for n in updated}
+    rev.program.defs.append(S.function_def(bwd_name, [seg] + [
+        incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + [
+        S.Assign(targets=[S.store(n)], value=S.load(incoming[n]), type_comment=None)
+        for n in updated] + S.quote(f"{TAPE} = []") + bwd_loops + [
         S.Return(value=_tuple(adj_out))]))
     rev._calls[("checkpoint", id(stmt))] = (fwd_name, bwd_name, [])  # see transform._keep_values
     # the state a snapshot keeps: copied where the loop writes into it in place
@@ -338,12 +346,11 @@ def _plain_tree(stmt):
 
 
 def _assigned(stmt):
+    """Names the loop binds or changes in place (item writes, appends, pops)."""
     out = {stmt.target.id}
     for s in analyze.flatten(stmt.body):
         out |= {n.id for n in S.walk(s) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
-        if isinstance(s, S.Expr) and s.sd.kind in ("append", "pop"):
-            out.add(s.value.func.value.id)
-    return out
+    return out | _written_in_place(stmt)
 
 
 def _written_in_place(stmt):

@@ -792,8 +792,10 @@ class Lowerer:
 
     def _new_loop(self, kind, body):
         loop = LoopInfo(kind, kind)
-        has_break = any(isinstance(n, S.Break) for s in body for n in _walk_local(s, False))
-        has_cont = any(isinstance(n, S.Continue) for s in body for n in _walk_local(s, False))
+        # a break in a loop nested in this one is that loop's (even at the top of the body)
+        own = [s for s in body if not isinstance(s, (S.For, S.While))]
+        has_break = any(isinstance(n, S.Break) for s in own for n in _walk_local(s, False))
+        has_cont = any(isinstance(n, S.Continue) for s in own for n in _walk_local(s, False))
         has_ret = self.ret_flag is not None and any(
             isinstance(n, S.Return) for s in body for n in _walk_local(s))
         if has_break or has_ret:

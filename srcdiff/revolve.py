@@ -24,9 +24,6 @@ last in, first out: the tape holds them.
 """
 import math
 
-BASE_UNITS = 10_000  # revolve over at most about this many units (see units_for)
-
-
 def beta(s, r):
     """How many units s snapshots reverse with each unit run forward at most r more times."""
     return math.comb(s + r, s)
@@ -74,13 +71,13 @@ def sweeps(units, snapshots):
     return forward, reverse
 
 
-def units_for(steps, snapshots):
+def units_for(steps, snapshots, base_units=10_000):
     """Steps per unit for `snapshots` snapshots: 1 where the schedule stays within two
-    reruns or BASE_UNITS units; more otherwise, so the schedule stays small (a turn then
-    tapes u steps at once)."""
+    reruns or `base_units` units; more otherwise, so the schedule (a list) stays small
+    (a turn then tapes u steps at once)."""
     if steps <= 0:
         return 1
-    most = max(beta(max(snapshots, 1), 2), BASE_UNITS)
+    most = max(beta(max(snapshots, 1), 2), base_units)
     return max(1, -(-steps // most))
 
 

@@ -8,26 +8,25 @@ over them are ordinary loops.
 """
 import math
 
-from . import revolve
-from .runtime import refuse
-
-_UNITS = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9,
-          "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30}
+from .revolve import count, sqrt_units, sweeps, units_for
+from .runtime import refuse, snapshot
 
 
 def parse_budget(text):
     """Bytes of a memory budget written '64MB', '1.5 GiB', '4096B'; None if not one."""
     if not isinstance(text, str):
         return None
+    units = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9,
+             "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30}
     spelled = text.strip().upper().replace(" ", "")
-    for unit in sorted(_UNITS, key=len, reverse=True):
+    for unit in sorted(units, key=len, reverse=True):
         if spelled.endswith(unit):
             number = spelled[:-len(unit)]
             try:
                 value = float(number)
             except ValueError:
                 return None
-            return int(value * _UNITS[unit]) if value > 0 else None
+            return int(value * units[unit]) if value > 0 else None
     return None
 
 
@@ -59,12 +58,12 @@ def state_bytes(state):
 def snapshots_for(policy, steps, state):
     """(snapshots, steps per unit) for a policy and a loop of `steps` steps."""
     if policy is None or policy == "sqrt":
-        unit = revolve.sqrt_units(steps)
+        unit = sqrt_units(steps)
         return max(1, -(-steps // unit)), unit
     if isinstance(policy, str):
         budget = parse_budget(policy)
         policy = max(1, budget // state_bytes(state))
-    return policy, revolve.units_for(steps, policy)
+    return policy, units_for(steps, policy)
 
 
 def checkpoint_plan(steps, policy, state, where):
@@ -79,7 +78,7 @@ def checkpoint_plan(steps, policy, state, where):
     n = len(steps)
     snapshots, unit = snapshots_for(policy, n, state)
     units = -(-n // unit)
-    forward, reverse = revolve.sweeps(units, snapshots)
+    forward, reverse = sweeps(units, snapshots)
     def piece(a, b):
         return steps[a * unit:min(b * unit, n)]
     fwd = [piece(a, b) for _, a, b in forward]
@@ -90,7 +89,6 @@ def checkpoint_plan(steps, policy, state, where):
 def kept_state(values):
     """The loop's state as a snapshot keeps it: arrays the loop writes into in place are
     copied (a later write would change the snapshot too), lists copied item by item."""
-    from .runtime import snapshot
     return tuple(snapshot(v) for v in values)
 
 
@@ -98,8 +96,8 @@ def describe(policy, steps, state=()):
     """A line on what a policy does for a loop of `steps` steps (srcdiff.checkpoint_summary)."""
     snapshots, unit = snapshots_for(policy, steps, state)
     units = -(-steps // unit)
-    forward, reverse = revolve.sweeps(units, snapshots)
-    most, rerun, taped = revolve.count(forward, reverse, unit, steps)
+    forward, reverse = sweeps(units, snapshots)
+    most, rerun, taped = count(forward, reverse, unit, steps)
     extra = rerun / steps if steps else 0.0
     return {"steps": steps, "snapshots": most, "steps_per_unit": unit,
             "taped_at_once": unit if units > 1 else steps,
