@@ -140,7 +140,7 @@ class Record:
 
 def policy_of(rev, stmt):
     """The policy atom of a for loop srcdiff checkpoints, or None."""
-    if not isinstance(stmt, S.For):
+    if not isinstance(stmt, (S.For, S.While)):
         return None
     loop = stmt.sd.loop
     atom = getattr(loop, "checkpoint", None) if loop is not None else None
@@ -150,11 +150,6 @@ def policy_of(rev, stmt):
     if atom is None:
         return None
     line = stmt.sd.line
-    if loop is not None and loop.ends_with_break:
-        raise rev.src.error(line, "srcdiff cannot checkpoint a loop that break or return "
-                            "can leave early (its trip count is not known in advance)",
-                            hint="drop srcdiff.checkpointed / the checkpoint option for this "
-                                 "loop, or move the early exit into a flag tested in the body")
     if not outermost:
         raise rev.src.error(line, "srcdiff checkpoints only loops that are not inside "
                             "another loop", hint="checkpoint the outer loop instead")
@@ -182,11 +177,15 @@ def adjoint(rev, stmt, state, policy):
         return before + out
     # the loop is run again from its state when the adjoint reaches it: what the body reads
     # from before the loop must then hold what it held when the loop ran
-    assigned = _assigned(stmt)
+    assigned = _assigned(stmt, stmt.target.id if isinstance(stmt, S.For) else None)
     reads = sorted(_loaded(stmt.body) - assigned)
+    if isinstance(stmt, S.While):
+        reads = sorted(set(reads) | {stmt.test.id})
     if reads:
         rev.read(S.Tuple(elts=[S.load(n) for n in reads], ctx=S.Load()))
     names = {k: rev.namer.fresh(k) for k in ("sweep", "schedule", "action", "segment")}
+    if _counted(stmt):
+        names.update({k: rev.namer.fresh(k) for k in ("trips", "steps", "step", "steps_range")})
     sweep = S.For(target=S.Tuple(elts=[S.store(names["action"]), S.store(names["segment"])],
                                  ctx=S.Store()),
                   iter=S.load(names["schedule"]), body=[], orelse=[], type_comment=None)
@@ -206,8 +205,9 @@ def primal(rev, stmt, depth):
     names = record.names
     fwd_name, bwd_name = _function_names(rev, stmt)
     seg = "segment"
-    target = stmt.target.id
-    assigned = _assigned(stmt)
+    counted = _counted(stmt)
+    target = stmt.target.id if isinstance(stmt, S.For) else names["step"]
+    assigned = _assigned(stmt, target)
     maybe_before = set(rev.defined.maybe(stmt)) | set(rev.low.params)
     # forward_segment_N: the plain body over a segment
     plain = [_plain_tree(s) for s in stmt.body]
@@ -262,6 +262,11 @@ def primal(rev, stmt, depth):
     in_place = _written_in_place(stmt) & set(carry)
     from . import runtime_checkpoint as rc
     rev.bindings["checkpoint_plan"] = rc.checkpoint_plan
+    out = []
+    loop_range = stmt.iter.id if isinstance(stmt, S.For) else None
+    if counted:
+        out += _count_trips(rev, stmt, record, assigned, in_place, globals_)
+        loop_range = names["steps_range"]
     state = _tuple(carry)
     kept = S.Call(func=S.load("kept_state"), args=[state], keywords=[]) if in_place else state
     if in_place:
@@ -275,10 +280,9 @@ def primal(rev, stmt, depth):
     plan = S.Assign(targets=[S.Tuple(elts=[S.store(names["sweep"]), S.store(names["schedule"])],
                                      ctx=S.Store())],
                     value=S.Call(func=S.load("checkpoint_plan"), args=[
-                        S.load(stmt.iter.id), policy_node, _tuple(carry),
+                        S.load(loop_range), policy_node, _tuple(carry),
                         S.const(where(rev.src.filename, line))], keywords=[]),
                     type_comment=None)
-    out = []
     if rev.saves is not None and id(stmt) in rev.saves:
         out.append(rev.push(rev._saved_value(target)))
     shown = ", ".join(carry) or "nothing"
@@ -345,9 +349,17 @@ def _plain_tree(stmt):
     return S.clone(stmt)
 
 
-def _assigned(stmt):
+def _counted(stmt):
+    """Whether the loop's trip count is known only once it has run: a while loop, or a for
+    loop that break or return may leave early. The primal runs it once more, untaped, to
+    count its trips, then as a for loop over that many (a schedule needs the count)."""
+    return isinstance(stmt, S.While) or (stmt.sd.loop is not None
+                                         and stmt.sd.loop.ends_with_break)
+
+
+def _assigned(stmt, target):
     """Names the loop binds or changes in place (item writes, appends, pops)."""
-    out = {stmt.target.id}
+    out = {target} - {None}
     for s in analyze.flatten(stmt.body):
         out |= {n.id for n in S.walk(s) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
     return out | _written_in_place(stmt)
@@ -535,3 +547,43 @@ def call_adjoint(rev, stmt, fwd, out):
     rev.emit(out, [S.Assign(targets=[S.store(rev.namer.fresh("recomputed"))], value=S.Call(
         func=S.load(fwd), args=[S.load(TAPE)] + [S.load(n) for n in names], keywords=[]),
         type_comment=None)])
+
+
+def _count_trips(rev, stmt, record, assigned, in_place, globals_):
+    """`trips = count_steps_N(...)` and the range of that many trips: the loop run once,
+    untaped, from its state (copies of arrays it writes into in place)."""
+    names = record.names
+    steps, line = names["steps"], stmt.sd.line
+    body = [S.AugAssign(target=S.store(steps), op=S.Add(), value=S.const(1))]
+    body += [_plain_tree(s) for s in stmt.body]
+    if isinstance(stmt, S.For):
+        loop = S.For(target=S.store(stmt.target.id), iter=S.load(stmt.iter.id), body=body,
+                     orelse=[], type_comment=None)
+    else:
+        loop = S.While(test=S.load(stmt.test.id), body=body, orelse=[])
+    count_body = [S.Assign(targets=[S.store(steps)], value=S.const(0), type_comment=None),
+                  loop, S.Return(value=S.load(steps))]
+    params = sorted(_exposed(count_body, set()) - globals_)
+    copies = sorted(in_place & set(params))
+    if copies:
+        count_body.insert(0, S.Assign(targets=[_store_tuple(copies)], value=S.Call(
+            func=S.load("kept_state"), args=[_tuple(copies)], keywords=[]), type_comment=None))
+        from .runtime_checkpoint import kept_state
+        rev.bindings["kept_state"] = kept_state
+    hit = rev.checkpoint_names.get(("count", id(stmt)))
+    if hit is None:
+        hit = rev.checkpoint_names[("count", id(stmt))] = rev.program.namer.fresh("count_steps")
+    doc = (f"The loop at line {line}, run untaped to count its trips (it may stop early: "
+           "a schedule of snapshots needs the count).")
+    rev.program.defs.append(S.function_def(hit, params, [S.Expr(value=S.const(doc))]
+                                           + count_body))
+    call = S.Assign(targets=[S.store(names["trips"])], value=S.Call(
+        func=S.load(hit), args=[S.load(p) for p in params], keywords=[]), type_comment=None)
+    if isinstance(stmt, S.For):
+        rng = S.quote_expr(f"{stmt.iter.id}[:{names['trips']}]")
+    else:
+        rev.bindings["range"] = range
+        rng = S.quote_expr(f"range({names['trips']})")
+    return [comment(f"line {line}: how many trips the loop makes, before its checkpointed run"),
+            call, S.Assign(targets=[S.store(names["steps_range"])], value=rng,
+                           type_comment=None)]

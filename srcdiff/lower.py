@@ -967,9 +967,11 @@ class Lowerer:
         out = []
         line = self.line
         loop = self._new_loop("while", node.body)
+        from . import checkpointing  # while srcdiff.checkpointed(cond, snapshots=k)
+        test = checkpointing.unwrap(self, node, node.test, out, loop)
         cond_name = self.namer.fresh("cond")
         test_out = []
-        self.condition(node.test, test_out, cond_name)
+        self.condition(test, test_out, cond_name)
         if loop.brk:
             out.append(self.assign(loop.brk, S.const(False), "copy"))
         out += test_out

@@ -287,7 +287,7 @@ class Reverse:
                 self.bindings["decided"] = lazy_runtime.decided
                 return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
-        if isinstance(stmt, S.For) and id(stmt) in self.checkpoints:
+        if isinstance(stmt, (S.For, S.While)) and id(stmt) in self.checkpoints:
             return checkpointing.primal(self, stmt, depth)
         if isinstance(stmt, (S.For, S.While)):
             out = []
@@ -825,6 +825,9 @@ class Reverse:
         return before + out
 
     def adjoint_while(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         if not body:
             return before

@@ -45,16 +45,22 @@ def split(length, s):
 
 
 def reverse_actions(a, b, s, out):
-    """Append the actions that reverse units a..b from the state at a, with s snapshots."""
-    while True:
+    """Append the actions that reverse units a..b from the state at a, with s snapshots
+    (the recursion of the binomial schedule, on a stack of its own: s may be large)."""
+    work = [(a, b, s)]
+    while work:
+        task = work.pop()
+        if task is None:
+            out.append(("restore", None, None))
+            continue
+        a, b, s = task
         if b - a == 1 or s <= 0:
             out.append(("turn", a, b))  # s == 0 with several units: they are taped together
-            return
+            continue
         m = a + split(b - a, s)
         out.append(("advance", a, m))
-        reverse_actions(m, b, s - 1, out)
-        out.append(("restore", None, None))
-        b = m  # then units a..m, the state back at a, with the same s snapshots
+        # then units m..b with one snapshot fewer, the state back at a, units a..m
+        work += [(a, m, s), None, (m, b, s - 1)]
 
 
 def sweeps(units, snapshots):
@@ -71,7 +77,7 @@ def sweeps(units, snapshots):
     return forward, reverse
 
 
-def units_for(steps, snapshots, base_units=10_000):
+def units_for(steps, snapshots, base_units=1000):
     """Steps per unit for `snapshots` snapshots: 1 where the schedule stays within two
     reruns or `base_units` units; more otherwise, so the schedule (a list) stays small
     (a turn then tapes u steps at once)."""

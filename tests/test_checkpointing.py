@@ -92,6 +92,44 @@ def over_enumerate_and_zip(x, w):
     return np.sum(s)
 
 
+def breaks_out(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(30), snapshots=2):
+        h = np.sin(w @ h) + h
+        if np.sum(h) > 3.0:
+            break
+    return np.sum(h * h)
+
+
+def returns_from_the_loop(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(30), snapshots=3):
+        h = np.sin(w @ h) + h
+        if np.sum(h) > 3.0:
+            return np.sum(h)
+    return np.sum(h * h)
+
+
+def while_loop(x, w):
+    h = x
+    i = 0
+    while srcdiff.checkpointed(np.sum(h * h) < 50.0 and i < 40, snapshots=3):
+        h = np.tanh(w @ h) * 1.3 + h
+        i = i + 1
+    return np.sum(h)
+
+
+def while_loop_with_break(x, w):
+    h = x
+    k = 0
+    while srcdiff.checkpointed(k < 25):
+        k = k + 1
+        h = np.cos(w @ h) * 0.5 + h
+        if np.max(h) > 2.5:
+            break
+    return np.sum(h * h)
+
+
 def empty_range(x, w):
     h = x * 2.0
     for t in srcdiff.checkpointed(range(0)):
@@ -119,7 +157,8 @@ def reads_a_name_changed_later(x, w):
     return np.sum(h + c)
 
 
-IN_SOURCE = [rnn_sqrt, rnn_snapshots, rnn_budget, carried_pair_and_branch,
+IN_SOURCE = [rnn_sqrt, rnn_snapshots, rnn_budget, carried_pair_and_branch, breaks_out,
+             returns_from_the_loop, while_loop, while_loop_with_break,
              writes_into_carried_array, appends_in_loop, inner_loop_with_break,
              over_enumerate_and_zip, empty_range, calls_a_helper, reads_a_name_changed_later]
 
@@ -182,28 +221,22 @@ def test_emitted_code_is_a_readable_loop_over_segments():
 
 
 # --- per function: grad(f, checkpoint=...) over the control-flow corpus ------------------
-def _has_for(f):
+def _has_loop(f):
     import inspect
-    return "for " in inspect.getsource(f)
+    text = inspect.getsource(f)
+    return "for " in text or "while " in text
 
 
-LOOPS = [f for f in corpus.CORPUS if _has_for(f)]
-EARLY_EXITS = {"for_break", "break_and_continue", "return_in_loop", "return_from_inner_loop",
-               "nested_break"}
+LOOPS = [f for f in corpus.CORPUS if _has_loop(f)]
 
 
 @pytest.mark.parametrize("policy", ["sqrt", 2, 3, "200B"])
 @pytest.mark.parametrize("f", LOOPS + corpus.MATRIX_CORPUS, ids=lambda f: f.__name__)
 def test_corpus_with_a_checkpoint_policy(f, policy):
-    """Every corpus function with a for loop: with checkpointing of its outermost loops,
-    the gradient is the taped one (to rounding) and the value is f's; a loop that break
-    or return leaves is refused at its line."""
+    """Every corpus function with a loop (for, while, left by break or return): with
+    checkpointing of its outermost loops, the gradient is the taped one (to rounding) and
+    the value is f's."""
     xs = [corpus.MAT] if f in corpus.MATRIX_CORPUS else list(corpus.INPUTS.values())
-    if f.__name__ in EARLY_EXITS:
-        with pytest.raises(srcdiff.UnsupportedCodeError, match="break or return") as err:
-            srcdiff.grad(f, checkpoint=policy)(xs[0].copy())
-        assert err.value.filename.endswith("test_reverse_control_flow.py")
-        return
     for x in xs:
         want = srcdiff.grad(f)(x.copy())
         value, got = srcdiff.value_and_grad(f, checkpoint=policy)(x.copy())
@@ -252,15 +285,6 @@ def test_checkpointed_call_is_run_again_in_the_backward_pass():
 
 
 # --- refusals -------------------------------------------------------------------------
-def breaks_out(x):
-    h = x
-    for t in srcdiff.checkpointed(range(5)):
-        h = np.sin(h)
-        if np.sum(h) > 1:
-            break
-    return np.sum(h)
-
-
 def nested_checkpointed(x):
     h = x
     for i in range(3):
@@ -286,7 +310,6 @@ def calls_a_checkpointed_loop(x):
 
 
 @pytest.mark.parametrize("f,match", [
-    (breaks_out, "break or return"),
     (nested_checkpointed, "not inside another loop"),
     (bad_constant_policy, "not a checkpoint policy"),
     (calls_a_checkpointed_loop, "only in the function it differentiates"),

@@ -1,0 +1,96 @@
+"""Checkpointed loops (issue #18): peak memory and time of the gradient, taped against
+checkpointed.
+
+    python benchmarks/checkpoint.py            # the targets: 10^6 scalar steps, RNN T=10,000
+    python benchmarks/checkpoint.py --quick    # 10^5 scalar steps, RNN T=1,000
+
+Peak memory is what tracemalloc sees during the gradient call (NumPy's buffers included),
+above what was allocated before it; time is the best of --repeat runs.
+"""
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
+import srcdiff  # noqa: E402
+
+
+def scalar_loop(x, steps):
+    for t in range(steps):
+        x = x * 0.999999 + 1e-6 * np.sin(x)
+    return x
+
+
+def rnn(w, u, xs, h0):
+    h = h0
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ w + xs[t] @ u)
+    return np.sum(h * h)
+
+
+def measure(g, args, repeat):
+    gc.collect()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    g(*args)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        g(*args)
+        best = min(best, time.perf_counter() - t0)
+    return peak, best
+
+
+def row(name, policy, taped, kept):
+    return (f"| {name} | {policy} | {taped[0] / 2**20:.1f} MiB | {kept[0] / 2**20:.2f} MiB | "
+            f"{100 * kept[0] / taped[0]:.1f}% | {taped[1]:.2f} s | {kept[1]:.2f} s | "
+            f"{kept[1] / taped[1]:.2f}x |")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="10^5 scalar steps, RNN T=1,000")
+    p.add_argument("--steps", type=int, default=None, help="scalar loop steps")
+    p.add_argument("--T", type=int, default=None, help="RNN sequence length")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--policies", default="sqrt", help="comma-separated, e.g. sqrt,20,64MB")
+    args = p.parse_args(argv)
+    steps = args.steps or (10 ** 5 if args.quick else 10 ** 6)
+    T = args.T or (1000 if args.quick else 10_000)
+    policies = [int(s) if s.isdigit() else s for s in args.policies.split(",")]
+    print("| workload | policy | taped peak | checkpointed peak | ratio | taped time | "
+          "checkpointed time | ratio |")
+    print("|---|---|---|---|---|---|---|---|")
+
+    def scalar(x, n):
+        return scalar_loop(x, n)
+    taped = measure(srcdiff.grad(scalar_loop), (0.5, steps), args.repeat)
+    for policy in policies:
+        kept = measure(srcdiff.grad(scalar_loop, checkpoint=policy), (0.5, steps), args.repeat)
+        print(row(f"scalar loop, {steps:,} steps", policy, taped, kept), flush=True)
+
+    rng = np.random.default_rng(0)
+    B, H, D = 32, 256, 32
+    w = rng.normal(size=(H, H)) / np.sqrt(H)
+    u = rng.normal(size=(D, H)) / np.sqrt(D)
+    xs = rng.normal(size=(T, B, D))
+    h0 = np.zeros((B, H))
+    a = (w, u, xs, h0)
+    taped = measure(srcdiff.grad(rnn, wrt=(0, 1)), a, args.repeat)
+    for policy in policies:
+        kept = measure(srcdiff.grad(rnn, wrt=(0, 1), checkpoint=policy), a, args.repeat)
+        print(row(f"RNN T={T:,}, batch {B}, hidden {H}", policy, taped, kept), flush=True)
+    want = srcdiff.grad(rnn, wrt=(0, 1))(*a)
+    got = srcdiff.grad(rnn, wrt=(0, 1), checkpoint=policies[0])(*a)
+    assert all(np.allclose(g, v, rtol=1e-10, atol=1e-12) for g, v in zip(got, want))
+
+
+if __name__ == "__main__":
+    main()
