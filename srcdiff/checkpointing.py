@@ -268,7 +268,10 @@ def primal(rev, stmt, depth):
         out += _count_trips(rev, stmt, record, assigned, in_place, globals_)
         loop_range = names["steps_range"]
     state = _tuple(carry)
-    kept = S.Call(func=S.load("kept_state"), args=[state], keywords=[]) if in_place else state
+    deep = any(isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store)
+               for x in analyze.flatten(stmt.body) for n in S.walk(x))
+    kept = S.Call(func=S.load("kept_state"), args=[state] + ([] if deep else [
+        S.const(False)]), keywords=[]) if in_place else state
     if in_place:
         rev.bindings["kept_state"] = rc.kept_state
     rev.tape_used = True
@@ -408,7 +411,8 @@ def _loaded_outside(body, loop):
 def _global_names(rev):
     out = set(rev.bindings) | set(rev.low.bindings) | set(rev.program.bindings)
     out |= {d.name for d in rev.program.defs}
-    out |= set(n for pair in rev.checkpoint_names.values() for n in pair)
+    for made in rev.checkpoint_names.values():  # a pair of segment functions, or a counter
+        out |= {made} if isinstance(made, str) else set(made)
     out |= {c[0] for c in rev._calls.values() if c} | {c[1] for c in rev._calls.values() if c}
     out |= {TAPE, COMMENT}
     import builtins

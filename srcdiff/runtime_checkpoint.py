@@ -86,10 +86,15 @@ def checkpoint_plan(steps, policy, state, where):
     return fwd, rev
 
 
-def kept_state(values):
-    """The loop's state as a snapshot keeps it: arrays the loop writes into in place are
-    copied (a later write would change the snapshot too), lists copied item by item."""
-    return tuple(snapshot(v) for v in values)
+def kept_state(values, deep=True):
+    """The loop's state as a snapshot keeps it, so that the loop's later writes in place do
+    not change it: copied all the way down (arrays, lists item by item), or, for a loop
+    that only appends to or pops from its lists (deep=False), the lists copied, their
+    items shared."""
+    if deep:
+        return tuple(snapshot(v) for v in values)
+    return tuple(list(v) if type(v) is list else dict(v) if type(v) is dict else v
+                 for v in values)
 
 
 def describe(policy, steps, state=()):

@@ -11,5 +11,5 @@ nondifferentiable(checkpoint_plan)
 
 
 @forward(kept_state)
-def kept_state_tangent(y, values):
-    d[y] = kept_state(d[values])
+def kept_state_tangent(y, values, deep=True):
+    d[y] = kept_state(d[values], deep)
