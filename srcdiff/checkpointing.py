@@ -231,7 +231,14 @@ def primal(rev, stmt, depth):
     fwd_exposed = _exposed([fwd_loop, S.Return(value=_tuple(returned))], {seg}) - globals_
     bwd_exposed = _exposed([S.quote(f"{TAPE} = []")[0]] + bwd_loops + [
         S.Return(value=_tuple(adj_out))], {seg}) - globals_
-    carry = sorted(assigned & (fwd_exposed | (maybe_before & (bwd_exposed | rev.needed))))
+    # the state at a segment's start: what the body reads from the step before, what the
+    # adjoint reads after popping a value back to what it held before a step (at the
+    # segment's first step, its value at the segment's start), and, where a value from
+    # before the loop exists, what the adjoint may read of it
+    restored = _read_after_restore(record.body)
+    carry = sorted(assigned & (fwd_exposed | restored
+                               | (maybe_before & (bwd_exposed | rev.needed))))
+    carry = carry or [target]  # a snapshot of something, so that pushes and pops pair plainly
     for n in assigned & (set(carry) | set(returned)):
         if n not in rev.defined.must(stmt) and n not in rev.low.params:
             rev.preinit.add(n)
@@ -275,9 +282,8 @@ def primal(rev, stmt, depth):
     if in_place:
         rev.bindings["kept_state"] = rc.kept_state
     rev.tape_used = True
-    fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(seg_n) for seg_n in
-                                                   [names["segment"]]] +
-                      [S.load(p) for p in fwd_params], keywords=[])
+    fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(names["segment"])] + [
+        S.load(p) for p in fwd_params], keywords=[])
     fwd_assign = S.Assign(targets=[_store_tuple(returned)], value=fwd_call, type_comment=None)
     policy_node = S.clone(record.policy)
     plan = S.Assign(targets=[S.Tuple(elts=[S.store(names["sweep"]), S.store(names["schedule"])],
@@ -591,3 +597,33 @@ def _count_trips(rev, stmt, record, assigned, in_place, globals_):
     return [comment(f"line {line}: how many trips the loop makes, before its checkpointed run"),
             call, S.Assign(targets=[S.store(names["steps_range"])], value=rng,
                            type_comment=None)]
+
+
+def _read_after_restore(body):
+    """Names the adjoint body reads after popping their old values back (anywhere later in
+    the iteration, conservatively: across branches and inner loops)."""
+    popped, out = set(), set()
+
+    def visit(stmts):
+        for st in stmts:
+            if isinstance(st, (S.For, S.While, S.If)):
+                head = st.iter if isinstance(st, S.For) else st.test
+                out.update(n.id for n in S.walk(head) if isinstance(n, S.Name)
+                           and n.id in popped)
+                visit(st.body)
+                visit(st.orelse)
+                continue
+            out.update(n.id for n in S.walk(st) if isinstance(n, S.Name)
+                       and isinstance(n.ctx, S.Load) and n.id in popped)
+            if isinstance(st, S.Assign) and _is_pop(st.value):
+                for t in st.targets:
+                    popped.update(n.id for n in S.walk(t) if isinstance(n, S.Name)
+                                  and isinstance(n.ctx, S.Store))
+    visit(body)
+    return out
+
+
+def _is_pop(node):
+    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+            and node.func.attr == "pop" and isinstance(node.func.value, S.Name)
+            and node.func.value.id == TAPE)

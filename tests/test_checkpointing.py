@@ -130,6 +130,15 @@ def while_loop_with_break(x, w):
     return np.sum(h * h)
 
 
+def overwritten_each_step(x, w):
+    """y is set anew at each step and unread after the loop: its adjoint is zeroed each
+    step, like the value it had before (at a segment's first step, the segment's start)."""
+    y = x
+    for t in srcdiff.checkpointed(range(7), snapshots=2):
+        y = np.sin(w @ x) * t
+    return np.sum(x * 2.0)
+
+
 def empty_range(x, w):
     h = x * 2.0
     for t in srcdiff.checkpointed(range(0)):
@@ -158,7 +167,7 @@ def reads_a_name_changed_later(x, w):
 
 
 IN_SOURCE = [rnn_sqrt, rnn_snapshots, rnn_budget, carried_pair_and_branch, breaks_out,
-             returns_from_the_loop, while_loop, while_loop_with_break,
+             returns_from_the_loop, while_loop, while_loop_with_break, overwritten_each_step,
              writes_into_carried_array, appends_in_loop, inner_loop_with_break,
              over_enumerate_and_zip, empty_range, calls_a_helper, reads_a_name_changed_later]
 
