@@ -5,17 +5,22 @@ checkpointed.
     python benchmarks/checkpoint.py --quick    # 10^5 scalar steps, RNN T=1,000
 
 Peak memory is what tracemalloc sees during the gradient call (NumPy's buffers included),
-above what was allocated before it; time is the best of --repeat runs.
+above what was allocated before it; time is the best of --repeat runs. BLAS runs on one
+thread (set OPENBLAS_NUM_THREADS to change it).
 """
 import argparse
 import gc
+import os
 import sys
 import time
 import tracemalloc
 
 import numpy as np
 
-sys.path.insert(0, __file__.rsplit("/benchmarks/", 1)[0])
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # before NumPy loads: BLAS threads fighting over a
+    # shared machine's cores slowed a 32x256 matmul 50-fold and the ratios with it
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import srcdiff  # noqa: E402
 
 
@@ -68,9 +73,6 @@ def main(argv=None):
     print("| workload | policy | taped peak | checkpointed peak | ratio | taped time | "
           "checkpointed time | ratio |")
     print("|---|---|---|---|---|---|---|---|")
-
-    def scalar(x, n):
-        return scalar_loop(x, n)
     taped = measure(srcdiff.grad(scalar_loop), (0.5, steps), args.repeat)
     for policy in policies:
         kept = measure(srcdiff.grad(scalar_loop, checkpoint=policy), (0.5, steps), args.repeat)

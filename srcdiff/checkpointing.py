@@ -295,7 +295,7 @@ def primal(rev, stmt, depth):
     if rev.saves is not None and id(stmt) in rev.saves:
         out.append(rev.push(rev._saved_value(target)))
     shown = ", ".join(carry) or "nothing"
-    out.append(comment(f"line {line}: checkpointed loop ({_describe_policy(record.policy)}); "
+    out.append(comment(f"line {line}: checkpointed loop ({_describe_policy(record.policy, counted)}); "
                        f"a snapshot keeps {shown}"))
     out.append(plan)
     out.append(S.For(target=S.store(names["segment"]), iter=S.load(names["sweep"]), body=[
@@ -316,17 +316,21 @@ def primal(rev, stmt, depth):
     return out
 
 
-def _describe_policy(node):
-    if isinstance(node, S.Constant):
-        value = node.value
-        if value == "sqrt":
-            return ("'sqrt': a snapshot every ~sqrt(T) steps; each step runs forward twice "
-                    "more, once plainly, once taped")
-        if isinstance(value, int):
-            return (f"{value} snapshots, binomial schedule: each step runs forward at most r "
-                    f"more times, r the least with C({value} + r, r) >= the trip count")
-        return f"snapshots within {value}, binomial schedule"
-    return f"snapshots={node.id}, binomial schedule"
+def _describe_policy(node, counted):
+    """The comment on a checkpointed loop: how many snapshots, how much recomputation."""
+    count = "; one more untaped run first, to count the trips" if counted else ""
+    if isinstance(node, S.Constant) and node.value == "sqrt":
+        return ("'sqrt': ceil(sqrt(T)) snapshots, one at the start of each segment of "
+                "ceil(sqrt(T)) steps; each step runs forward once more, taped, in the "
+                "backward pass" + count)
+    if isinstance(node, S.Constant) and isinstance(node.value, int):
+        k = node.value
+        return (f"at most {k} snapshots, binomial schedule: each step runs forward at most "
+                f"r + 1 times in all (the last one taped), r the least with C({k - 1} + r, r) "
+                ">= the number of units (steps, or groups of T / 1000 steps for a long "
+                "loop)" + count)
+    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
+    return f"{what}: snapshots within the policy, binomial schedule" + count
 
 
 def comment(text):
