@@ -6,6 +6,7 @@ state at its start is kept, and a list of (action, range) pairs for the adjoint.
 are plain lists of Python ranges, made when the loop is reached, so the emitted loops
 over them are ordinary loops.
 """
+import array
 import math
 
 from .revolve import count, sqrt_units, sweeps, units_for
@@ -79,11 +80,37 @@ def checkpoint_plan(steps, policy, state, where):
     snapshots, unit = snapshots_for(policy, n, state)
     units = -(-n // unit)
     forward, reverse = sweeps(units, snapshots)
-    def piece(a, b):
-        return steps[a * unit:min(b * unit, n)]
-    fwd = [piece(a, b) for _, a, b in forward]
-    rev = [(action, None if a is None else piece(a, b)) for action, a, b in reverse]
-    return fwd, rev
+    return (Sweep(steps, unit, forward, with_actions=False),
+            Sweep(steps, unit, reverse, with_actions=True))
+
+
+class Sweep:
+    """A sweep of a schedule as a sequence: its ranges (the forward sweep), or its
+    (action, range) pairs (the reverse sweep; range None for 'restore'), made as they are
+    read from a few bytes an action, so that a schedule of a long loop stays small."""
+
+    ACTIONS = ("advance", "turn", "restore")
+
+    def __init__(self, steps, unit, actions, with_actions):
+        self.steps = steps
+        self.unit = unit
+        self.with_actions = with_actions
+        self.kinds = array.array("b", [self.ACTIONS.index(a) for a, _, _ in actions])
+        self.starts = array.array("q", [-1 if a is None else a for _, a, _ in actions])
+        self.stops = array.array("q", [-1 if b is None else b for _, _, b in actions])
+
+    def __len__(self):
+        return len(self.kinds)
+
+    def __getitem__(self, i):
+        if not -len(self.kinds) <= i < len(self.kinds):
+            raise IndexError(i)
+        a = self.starts[i]
+        piece = None if a < 0 else self.steps[a * self.unit:min(
+            self.stops[i] * self.unit, len(self.steps))]
+        if not self.with_actions:
+            return piece
+        return self.ACTIONS[self.kinds[i]], piece
 
 
 def kept_state(values, deep=True):
