@@ -59,6 +59,32 @@ def row(name, policy, taped, kept):
             f"{kept[1] / taped[1]:.2f}x |")
 
 
+def jax_rows(a, repeat):
+    """JAX, where installed: the RNN as lax.scan, taped and with jax.checkpoint on the step
+    (the carry kept at each step, the step's insides recomputed); time only (XLA's buffers
+    are not seen by tracemalloc)."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        return
+    jax.config.update("jax_enable_x64", True)
+
+    def make(step_wrap):
+        def loss(w, u, xs, h0):
+            def step(h, x):
+                return jnp.tanh(h @ w + x @ u), None
+            h, _ = jax.lax.scan(step_wrap(step), h0, xs)
+            return jnp.sum(h * h)
+        g = jax.jit(jax.grad(loss, argnums=(0, 1)))
+        return lambda *args: jax.block_until_ready(g(*args))
+    taped, kept = make(lambda f: f), make(jax.checkpoint)
+    ja = tuple(jnp.asarray(v) for v in a)
+    t_taped, t_kept = measure(taped, ja, repeat)[1], measure(kept, ja, repeat)[1]
+    print(f"| JAX lax.scan (jit), T={a[2].shape[0]:,} | jax.checkpoint(step) | - | - | - | "
+          f"{t_taped:.2f} s | {t_kept:.2f} s | {t_kept / t_taped:.2f}x |", flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="10^5 scalar steps, RNN T=1,000")
@@ -89,6 +115,7 @@ def main(argv=None):
     for policy in policies:
         kept = measure(srcdiff.grad(rnn, wrt=(0, 1), checkpoint=policy), a, args.repeat)
         print(row(f"RNN T={T:,}, batch {B}, hidden {H}", policy, taped, kept), flush=True)
+    jax_rows(a, args.repeat)
     want = srcdiff.grad(rnn, wrt=(0, 1))(*a)
     got = srcdiff.grad(rnn, wrt=(0, 1), checkpoint=policies[0])(*a)
     assert all(np.allclose(g, v, rtol=1e-10, atol=1e-12) for g, v in zip(got, want))

@@ -409,3 +409,19 @@ def test_codegen_checkpoint_option(tmp_path, monkeypatch):
                           "--checkpoint", "cubic"], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "not a checkpoint policy" in bad.stderr
+
+
+def _helper_with_a_checkpointed_call(h, w):
+    return _cell_kept(h, w) * 0.5 + h
+
+
+def checkpointed_call_in_a_helper_and_a_checkpointed_loop(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(5), snapshots=2):
+        h = _helper_with_a_checkpointed_call(h, w)
+    return np.sum(np.sin(h))
+
+
+def test_checkpointed_call_in_a_helper_inside_a_checkpointed_loop():
+    check(checkpointed_call_in_a_helper_and_a_checkpointed_loop, X.copy(), W.copy(),
+          wrt=(0, 1))
