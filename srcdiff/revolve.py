@@ -63,18 +63,32 @@ def reverse_actions(a, b, s, out):
         work += [(a, m, s), None, (m, b, s - 1)]
 
 
-def sweeps(units, snapshots):
-    """(forward sweep, reverse sweep) in units, keeping at most `snapshots` states."""
-    if units <= 0:
-        return [], []
-    actions = []
-    reverse_actions(0, units, max(0, snapshots - 1), actions)
-    first_turn = next(i for i, act in enumerate(actions) if act[0] == "turn")
-    forward = actions[:first_turn]
-    _, a, b = actions[first_turn]
-    forward.append(("advance", a, b))  # the primal goes on from the loop's end
-    reverse = [("restore", None, None)] + actions[first_turn:]
+def sweeps(units, snapshots, forward=None, reverse=None):
+    """(forward sweep, reverse sweep) in units, keeping at most `snapshots` states: lists of
+    actions, or the `forward` and `reverse` given (anything with append), filled as the
+    schedule is made."""
+    forward = [] if forward is None else forward
+    reverse = [] if reverse is None else reverse
+    if units > 0:
+        reverse_actions(0, units, max(0, snapshots - 1), _Split(forward, reverse))
     return forward, reverse
+
+
+class _Split:
+    """Routes a schedule's actions: the advances before its first turn are the forward
+    sweep, which also runs the first turn's units (the primal goes on from the loop's end);
+    the reverse sweep restores the state at their start and goes on from that turn."""
+
+    def __init__(self, forward, reverse):
+        self.forward, self.reverse = forward, reverse
+        self.turned = False
+
+    def append(self, action):
+        if not self.turned and action[0] == "turn":
+            self.turned = True
+            self.forward.append(("advance",) + action[1:])
+            self.reverse.append(("restore", None, None))
+        (self.reverse if self.turned else self.forward).append(action)
 
 
 def units_for(steps, snapshots, base_units=1000):

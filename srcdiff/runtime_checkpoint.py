@@ -79,9 +79,8 @@ def checkpoint_plan(steps, policy, state, where):
     n = len(steps)
     snapshots, unit = snapshots_for(policy, n, state)
     units = -(-n // unit)
-    forward, reverse = sweeps(units, snapshots)
-    return (Sweep(steps, unit, forward, with_actions=False),
-            Sweep(steps, unit, reverse, with_actions=True))
+    return sweeps(units, snapshots, Sweep(steps, unit, with_actions=False),
+                  Sweep(steps, unit, with_actions=True))
 
 
 class Sweep:
@@ -91,13 +90,20 @@ class Sweep:
 
     ACTIONS = ("advance", "turn", "restore")
 
-    def __init__(self, steps, unit, actions, with_actions):
+    def __init__(self, steps, unit, with_actions):
         self.steps = steps
         self.unit = unit
         self.with_actions = with_actions
-        self.kinds = array.array("b", [self.ACTIONS.index(a) for a, _, _ in actions])
-        self.starts = array.array("q", [-1 if a is None else a for _, a, _ in actions])
-        self.stops = array.array("q", [-1 if b is None else b for _, _, b in actions])
+        self.kinds = array.array("b")
+        self.starts = array.array("q")
+        self.stops = array.array("q")
+
+    def append(self, action):
+        """Add an action ('advance' | 'turn', a, b) or ('restore', None, None), in units."""
+        kind, a, b = action
+        self.kinds.append(self.ACTIONS.index(kind))
+        self.starts.append(-1 if a is None else a)
+        self.stops.append(-1 if b is None else b)
 
     def __len__(self):
         return len(self.kinds)
