@@ -139,6 +139,16 @@ def overwritten_each_step(x, w):
     return np.sum(x * 2.0)
 
 
+def inside_a_branch(x, w):
+    h = x * 1.0
+    if np.sum(x) > 0:
+        for t in srcdiff.checkpointed(range(6), snapshots=2):
+            h = np.sin(w @ h) + x
+    else:
+        h = h * 3.0
+    return np.sum(h * h)
+
+
 def empty_range(x, w):
     h = x * 2.0
     for t in srcdiff.checkpointed(range(0)):
@@ -168,6 +178,7 @@ def reads_a_name_changed_later(x, w):
 
 IN_SOURCE = [rnn_sqrt, rnn_snapshots, rnn_budget, carried_pair_and_branch, breaks_out,
              returns_from_the_loop, while_loop, while_loop_with_break, overwritten_each_step,
+             inside_a_branch,
              writes_into_carried_array, appends_in_loop, inner_loop_with_break,
              over_enumerate_and_zip, empty_range, calls_a_helper, reads_a_name_changed_later]
 
@@ -206,6 +217,10 @@ def test_checkpointed_loops_give_the_taped_gradient(f, tmp_path):
     np.testing.assert_allclose(got[0], want[0], rtol=1e-13)
     for g, w in zip(got[1], want[1]):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
+
+
+def test_a_loop_in_the_branch_not_taken():
+    check(inside_a_branch, -np.abs(X), W.copy(), wrt=(0, 1))
 
 
 @pytest.mark.parametrize("k", [1, 2, 5, 100, "sqrt", "64B"])
