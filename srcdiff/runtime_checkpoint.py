@@ -131,13 +131,12 @@ def kept_state(values, deep=True):
 
 
 def describe(policy, steps, state=()):
-    """A line on what a policy does for a loop of `steps` steps (srcdiff.checkpoint_summary)."""
+    """What a policy does for a loop of `steps` steps: snapshots held at most, steps per unit,
+    steps run again in the backward pass (plainly, and taped), forward runs per step."""
     snapshots, unit = snapshots_for(policy, steps, state)
     units = -(-steps // unit)
     forward, reverse = sweeps(units, snapshots)
     most, rerun, taped = count(forward, reverse, unit, steps)
-    extra = rerun / steps if steps else 0.0
     return {"steps": steps, "snapshots": most, "steps_per_unit": unit,
-            "taped_at_once": unit if units > 1 else steps,
-            "recomputed_steps": rerun + taped, "extra_forward_sweeps": extra + 1.0,
-            "log2_steps": math.log2(steps) if steps else 0.0}
+            "rerun_plainly": rerun, "rerun_taped": taped,
+            "forward_runs_per_step": 1.0 + (rerun + taped) / steps if steps else 0.0}

@@ -94,6 +94,7 @@ def test_bad_policies_are_named(bad):
 def test_describe():
     info = runtime_checkpoint.describe("sqrt", 10 ** 4)
     assert info["snapshots"] == 100 and info["steps_per_unit"] == 100
+    assert info["rerun_plainly"] == 0 and info["forward_runs_per_step"] == 2.0
     info = runtime_checkpoint.describe(20, 10 ** 4)
-    assert info["snapshots"] <= 20 and info["extra_forward_sweeps"] > 1
-    assert math.isfinite(info["extra_forward_sweeps"])
+    assert info["snapshots"] <= 20 and 2.0 < info["forward_runs_per_step"] < 8.0
+    assert math.isfinite(info["forward_runs_per_step"])
