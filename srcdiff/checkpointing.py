@@ -2,15 +2,16 @@
 
 Three ways to ask for it:
 
-* per loop, in the source: `for t in srcdiff.checkpointed(range(T), snapshots=k):`.
-  Outside srcdiff, `checkpointed(it, ...)` is `it`: the function runs as it is.
+* per loop, in the source: `for t in srcdiff.checkpointed(range(T), snapshots=k):`, or
+  `while srcdiff.checkpointed(cond, snapshots=k):`. Outside srcdiff, `checkpointed(it,
+  ...)` is `it`: the function runs as it is.
 * per function: `srcdiff.grad(f, checkpoint="sqrt")` (value_and_grad, vjp and the codegen
-  command's --checkpoint too) applies the policy to every outermost for loop of f;
+  command's --checkpoint too) applies the policy to every outermost loop of f;
 * per call: `srcdiff.checkpoint(g)(x)`: g's primal runs plainly; its adjoint runs g again,
   taped, when the backward pass reaches the call (as jax.checkpoint).
 
-A policy is "sqrt" (a snapshot every ~sqrt(T) steps: about 2 sqrt(T) states held, one
-extra forward sweep), an int k (at most k snapshots, Griewank's binomial schedule:
+A policy is "sqrt" (a snapshot every ~sqrt(T) steps: sqrt(T) snapshots and a tape of
+sqrt(T) steps held, each step run forward once more, taped), an int k (at most k snapshots, Griewank's binomial schedule:
 srcdiff/revolve.py) or a memory budget for the snapshots ("64MB").
 
 How a checkpointed loop is emitted (see `primal` and `adjoint` below). The loop body
@@ -27,6 +28,9 @@ forward sweep, pushing the state at each segment's start on the tape; the adjoin
 a loop over the reverse sweep's actions: restore a state, advance (keep the state,
 run a segment plainly) or turn (backward_segment). Only the snapshots and one
 segment's tape are held at any time.
+
+A while loop, or a for loop that break or return may leave, is first run once more,
+untaped, to count its trips (count_steps_N): the schedule needs the count.
 """
 import functools
 import types
@@ -139,7 +143,8 @@ class Record:
 
 
 def policy_of(rev, stmt):
-    """The policy atom of a for loop srcdiff checkpoints, or None."""
+    """The policy atom of a loop srcdiff checkpoints, or None; a located refusal for a loop
+    it can not checkpoint."""
     if not isinstance(stmt, (S.For, S.While)):
         return None
     loop = stmt.sd.loop
