@@ -440,3 +440,14 @@ def checkpointed_call_in_a_helper_and_a_checkpointed_loop(x, w):
 def test_checkpointed_call_in_a_helper_inside_a_checkpointed_loop():
     check(checkpointed_call_in_a_helper_and_a_checkpointed_loop, X.copy(), W.copy(),
           wrt=(0, 1))
+
+
+def test_on_dask_arrays():
+    da = pytest.importorskip("dask.array")
+    x, w = da.from_array(X.copy(), chunks=2), da.from_array(W.copy(), chunks=2)
+    for f in (rnn_snapshots, rnn_budget, while_loop):
+        got = srcdiff.grad(f, wrt=(0, 1))(x, w)
+        want = srcdiff.grad(f, wrt=(0, 1))(X.copy(), W.copy())
+        for g, v in zip(got, want):
+            assert isinstance(g, da.Array)
+            np.testing.assert_allclose(g.compute(), v, rtol=1e-12)
