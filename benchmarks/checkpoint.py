@@ -4,8 +4,8 @@ checkpointed.
     python benchmarks/checkpoint.py            # the targets: 10^6 scalar steps, RNN T=10,000
     python benchmarks/checkpoint.py --quick    # 10^5 scalar steps, RNN T=1,000
 
-Peak memory is what tracemalloc sees during the gradient call (NumPy's buffers included),
-above what was allocated before it; time is the best of --repeat runs. BLAS runs on one
+Peak memory is what tracemalloc sees during a gradient call (NumPy's buffers included),
+above what was allocated before it, the derivative made by an earlier call; time is the best of --repeat runs. BLAS runs on one
 thread (set OPENBLAS_NUM_THREADS to change it).
 """
 import argparse
@@ -38,6 +38,9 @@ def rnn(w, u, xs, h0):
 
 
 def measure(g, args, repeat):
+    """(peak bytes of one call, best time of `repeat` calls), after a first call that
+    makes the derivative (its transform's memory is not the gradient's)."""
+    g(*args)
     gc.collect()
     tracemalloc.start()
     base = tracemalloc.get_traced_memory()[0]
