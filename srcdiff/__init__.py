@@ -12,6 +12,7 @@ from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # n
                   value_and_grad, vjp)
 
 from .flatten import flatten  # noqa: E402
+from .checkpointing import checkpoint, checkpointed  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
 from .html_view import show  # noqa: E402
 from .rules import d, elementwise  # noqa: E402
@@ -22,7 +23,7 @@ from .rules import reverse as reverse_rule  # noqa: E402
 __all__ = [
     "d", "reverse_rule", "forward_rule", "elementwise", "nondifferentiable", "not_implemented",
     "grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp", "jacobian", "stop_gradient",
-    "source", "flatten", "show",
+    "source", "flatten", "show", "checkpointed", "checkpoint",
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
     "RuleError",
 ]

@@ -10,6 +10,7 @@ import inspect
 import weakref
 
 from . import boundary as _boundary
+from .checkpointing import with_policy
 from .errors import ArgumentError, SrcdiffError
 from .frontend import stale as _stale  # called on every cached call: no import there
 
@@ -216,6 +217,8 @@ class Derivative:
     the emitted code; `inspect.getsource(d)` shows it too.
     """
 
+    _checkpoint = None  # a checkpoint policy for f's outermost loops (checkpointing.py)
+
     def __init__(self, fn, wrt, single, kind, has_aux=False, backend="numpy", jit=False):
         self._jit = jit  # True, "auto": compiled by Numba (numba_backend.py)
         # a bound method's emitted derivative takes `self` first, like the function does
@@ -300,6 +303,7 @@ class Derivative:
             shapes = None  # forward code is not specialised on shapes: one variant serves all
         per_fn = _derivatives_of(self._fn)
         key = (self._wrt, self._kind, containers, self._single, self._has_aux, CHECK_TAPE,
+               self._checkpoint,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
                None if shapes is None else tuple(sorted(shapes.items())),
                type(self._self) if self._self is not None else None)
@@ -332,7 +336,8 @@ class Derivative:
                                                as_tuple=not self._single,
                                                has_aux=self._has_aux,
                                                check_tape=CHECK_TAPE, known_types=known,
-                                               input_shapes=shapes)
+                                               input_shapes=shapes,
+                                               checkpoint=self._checkpoint)
         if self._backend != "numpy":
             # the explicit form: the emitted `numpy.` calls go to this array module
             import importlib
@@ -521,7 +526,8 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
 
 
 @_boundary.api
-def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False):
+def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
+         checkpoint=None):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
     `wrt` is a position, a parameter name, or a tuple of them (then a tuple of
@@ -538,28 +544,45 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False)
     srcdiff[numba]): loops over numbers and small arrays run at compiled speed. Where
     Numba cannot compile it, jit=True raises a located error and jit="auto" warns and
     runs the NumPy path.
+
+    checkpoint="sqrt" (an int number of snapshots, or a memory budget such as "64MB")
+    differentiates every outermost for loop of f in bounded memory: snapshots of the
+    loop's state, the rest recomputed (see srcdiff.checkpointed). Not with jit.
     """
-    return _transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend, jit)
+    return _checkpointed(_transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend,
+                                    jit), checkpoint, jit)
 
 
 @_boundary.api
-def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False):
+def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
+                   checkpoint=None):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
     With has_aux=True: `((output, aux), gradient)`. jit: as for `grad`.
     """
-    return _transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux, backend, jit)
+    return _checkpointed(_transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux,
+                                    backend, jit), checkpoint, jit)
 
 
 @_boundary.api
-def vjp(f=None, wrt=0, argnums=None, jit=False):
+def vjp(f=None, wrt=0, argnums=None, jit=False, checkpoint=None):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
     Takes f's arguments followed by a cotangent shaped like f's output (also
     accepted as the keyword `cotangent=`), and returns the gradient of
     `sum(cotangent * f(*args))` with respect to `wrt`. jit: as for `grad`.
     """
-    return _transform("vjp", f, _choose_wrt(wrt, argnums), jit=jit)
+    return _checkpointed(_transform("vjp", f, _choose_wrt(wrt, argnums), jit=jit),
+                         checkpoint, jit)
+
+
+def _checkpointed(derivative, checkpoint, jit):
+    """grad(f, checkpoint=...): checkpointing.with_policy; not with Numba's compiled path."""
+    if checkpoint is not None and jit is not False:
+        raise ArgumentError("checkpoint= and jit= cannot be used together yet: the compiled "
+                            "path does not run checkpointed loops",
+                            hint="leave jit out to checkpoint, or checkpoint out to compile")
+    return with_policy(derivative, checkpoint)
 
 
 @_boundary.api

@@ -53,6 +53,9 @@ def _parser():
                    help="name of the emitted function (default: grad_FUNC in reverse mode, "
                         "jvp_FUNC in forward mode); only with a single target")
     p.add_argument("-o", "--output", default=None, help="output file (default: standard output)")
+    p.add_argument("--checkpoint", default=None, metavar="POLICY",
+                   help="checkpoint every outermost for loop: 'sqrt', a number of snapshots, "
+                        "or a memory budget such as 64MB (reverse mode)")
     p.add_argument("--backend", default="numpy",
                    help="array module the emitted `numpy.` calls are bound to, e.g. cupy "
                         "(default: numpy, which also dispatches to CuPy and Dask arrays); "
@@ -81,9 +84,17 @@ def _target(spec):
     return path, func, module, fn
 
 
-def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", output=None):
+def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", output=None,
+             checkpoint=None):
     """The text of the standalone module for `targets` (a list of 'FILE.py:FUNC')."""
     from . import transform
+    from .checkpointing import parse_option
+    from .runtime_checkpoint import policy_error
+    checkpoint = parse_option(checkpoint)
+    if checkpoint is not None and policy_error(checkpoint):
+        raise CodegenError(f"--checkpoint: {policy_error(checkpoint)}")
+    if checkpoint is not None and mode != "reverse":
+        raise CodegenError("--checkpoint applies to reverse mode (forward mode keeps no tape)")
     if name is not None and len(targets) != 1:
         raise CodegenError("--name needs exactly one FILE:FUNC target")
     if name is not None:
@@ -93,6 +104,9 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
     if jit:
         if mode != "reverse":
             raise CodegenError("--backend numba makes gradients (--mode reverse)")
+        if checkpoint is not None:
+            raise CodegenError("--backend numba and --checkpoint cannot be used together yet "
+                               "(the compiled path does not run checkpointed loops)")
         from . import numba_codegen
         backend = "numpy"
     for spec in targets:
@@ -117,7 +131,8 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
                 from .compose_codegen import second_order_source
                 em = second_order_source(fn, names, mode, name=name)
             elif mode == "reverse":
-                em = transform.reverse_source(fn, names, "grad", name=name)
+                em = transform.reverse_source(fn, names, "grad", name=name,
+                                              checkpoint=checkpoint)
             else:
                 from .forward import forward_source
                 em = forward_source(fn, names, name=name)
@@ -354,7 +369,7 @@ def main(argv=None):
                              "--mode hvp alone)")
             mode = "hessian"
         text = generate(args.targets, args.wrt, mode, args.name, args.backend,
-                        args.output)
+                        args.output, args.checkpoint)
     except (CodegenError, SrcdiffError) as exc:
         if args.debug or debugging():
             traceback.print_exc()

@@ -809,8 +809,10 @@ class Lowerer:
 
     def _new_loop(self, kind, body):
         loop = LoopInfo(kind, kind)
-        has_break = any(isinstance(n, S.Break) for s in body for n in _walk_local(s, False))
-        has_cont = any(isinstance(n, S.Continue) for s in body for n in _walk_local(s, False))
+        # a break in a loop nested in this one is that loop's (even at the top of the body)
+        own = [s for s in body if not isinstance(s, (S.For, S.While))]
+        has_break = any(isinstance(n, S.Break) for s in own for n in _walk_local(s, False))
+        has_cont = any(isinstance(n, S.Continue) for s in own for n in _walk_local(s, False))
         has_ret = self.ret_flag is not None and any(
             isinstance(n, S.Return) for s in body for n in _walk_local(s))
         if has_break or has_ret:
@@ -827,7 +829,8 @@ class Lowerer:
         line = self.line
         loop = self._new_loop("for", node.body)
         fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
-        iter_node = node.iter
+        from . import checkpointing  # for t in srcdiff.checkpointed(range(n), snapshots=k)
+        iter_node = checkpointing.unwrap(self, node, node.iter, out, loop)
         prelude = []          # statements at the top of each iteration
         call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
         target = node.target
@@ -982,9 +985,11 @@ class Lowerer:
         out = []
         line = self.line
         loop = self._new_loop("while", node.body)
+        from . import checkpointing  # while srcdiff.checkpointed(cond, snapshots=k)
+        test = checkpointing.unwrap(self, node, node.test, out, loop)
         cond_name = self.namer.fresh("cond")
         test_out = []
-        self.condition(node.test, test_out, cond_name)
+        self.condition(test, test_out, cond_name)
         if loop.brk:
             out.append(self.assign(loop.brk, S.const(False), "copy"))
         out += test_out
@@ -1368,6 +1373,10 @@ class Lowerer:
                              "computed here), so it cannot differentiate the call",
                              hint=f"bind {func.id} once to one function ({func.id} = "
                                   "numpy.tanh), or call each function where it is chosen")
+        if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
+            from . import checkpointing
+            func = checkpointing.inline_call(self, func) or func
+            node.func = func
         from . import compose_calls  # a derivative srcdiff made, called here
         derived = compose_calls.derivative_called(self, func)
         if derived is not None:

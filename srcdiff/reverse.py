@@ -20,7 +20,7 @@ import copy
 
 import numpy
 
-from . import analyze, checks, fold, idioms, rules, runtime_linalg, sequences, shift
+from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, SrcdiffError, where
@@ -51,9 +51,13 @@ def merge(a, b):
 class Reverse:
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
-    def __init__(self, low, wrt, containers=(), program=None, shapes=None):
+    def __init__(self, low, wrt, containers=(), program=None, shapes=None, checkpoint=None):
         from .program import Program
         self.low = low
+        self.checkpoint = checkpoint  # the policy for every outermost for loop (checkpointing.py)
+        self.checkpoints = {}  # id(loop) -> checkpoint.Record, made by the adjoint pass
+        self.checkpoint_names = {}  # id(loop) -> its segment functions' names
+        self.callee = False
         self.shapes = shapes  # srcdiff.shapes.Shapes, when the input shapes are known
         self.program = program if program is not None else Program(low.namer.taken)
         self.wrt = list(wrt)
@@ -167,7 +171,9 @@ class Reverse:
         """
         namer0 = copy.deepcopy(self.low.namer)
         needed = set()
+        self.callee = callee
         while True:
+            self.checkpoints = {}
             self.namer = copy.deepcopy(namer0)
             self.adjoints = {}
             self.trip_vars = {}
@@ -261,6 +267,9 @@ class Reverse:
             return []
         saved = self.saves is not None and id(stmt) in self.saves
         call = self.user_call(stmt)
+        if call is not None and checkpointing.is_checkpointed_function(stmt.sd.func):
+            self.tape_used = True
+            return checkpointing.call_primal(self, stmt, saved)
         if call is not None:
             self.tape_used = True
             out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
@@ -291,6 +300,8 @@ class Reverse:
                 self.bindings["decided"] = lazy_runtime.decided
                 return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
+        if isinstance(stmt, (S.For, S.While)) and id(stmt) in self.checkpoints:
+            return checkpointing.primal(self, stmt, depth)
         if isinstance(stmt, (S.For, S.While)):
             out = []
             if saved:
@@ -661,6 +672,8 @@ class Reverse:
             seed = self.materialize(name)
             self.emit(out, [seed])
         self.tape_used = True
+        if checkpointing.is_checkpointed_function(stmt.sd.func):
+            checkpointing.call_adjoint(self, stmt, fwd, out)
         parts = [self.namer.fresh(f"d_{p}_from_{fwd[len('forward_'):]}") for p, _ in pairs]
         target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(
             elts=[S.store(n) for n in parts], ctx=S.Store())
@@ -804,6 +817,9 @@ class Reverse:
         return before, body
 
     def adjoint_for(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         loop = stmt.sd.loop
         out = []
@@ -827,6 +843,9 @@ class Reverse:
         return before + out
 
     def adjoint_while(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         if not body:
             return before

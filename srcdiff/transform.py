@@ -61,20 +61,22 @@ def lower_function(fn, known_types=None, containers=()):
 
 
 def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
-                   has_aux=False, check_tape=False, known_types=None, input_shapes=None):
+                   has_aux=False, check_tape=False, known_types=None, input_shapes=None,
+                   checkpoint=None):
     """Emit the reverse-mode derivative of `fn` with respect to parameter names `wrt`.
 
     has_aux: fn returns a pair (output, aux); the output is differentiated and
     aux returned unchanged. check_tape: end with an assertion that every value
-    pushed on the tape was popped (a debugging aid the tests switch on).
+    pushed on the tape was popped (a debugging aid the tests switch on). checkpoint: a
+    policy for every outermost for loop (srcdiff/checkpointing.py).
     """
     with frontend.home(fn):
         return _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux,
-                               check_tape, known_types, input_shapes)
+                               check_tape, known_types, input_shapes, checkpoint)
 
 
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
-                    known_types, input_shapes):
+                    known_types, input_shapes, checkpoint=None):
     low = lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None
@@ -84,7 +86,8 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
         aux = _split_aux(low)
     from .shapes import Shapes
     shapes = Shapes(low, input_shapes) if input_shapes is not None else None
-    rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes)
+    rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes,
+                  checkpoint=checkpoint)
     primal, adjoint = rev.generate()
     namer = low.namer
     bindings = dict(low.bindings)

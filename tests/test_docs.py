@@ -25,7 +25,8 @@ def _gallery_script():
 gallery = _gallery_script()
 
 # pages whose ```python blocks, run in order as one script, make a complete program
-RUNNABLE = ["index.md", "getting-started.md", "guide/refusals.md", "guide/custom-rules.md"]
+RUNNABLE = ["index.md", "getting-started.md", "guide/refusals.md", "guide/custom-rules.md",
+            "guide/checkpointing.md"]
 
 
 def _env():

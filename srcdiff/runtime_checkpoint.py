@@ -1,0 +1,142 @@
+"""Helpers the emitted code of a checkpointed loop calls (see srcdiff/checkpoint.py).
+
+checkpoint_plan(steps, policy, state) turns the loop's range and its policy into the two
+sweeps of a schedule (srcdiff/revolve.py): a list of ranges, each run forward after the
+state at its start is kept, and a list of (action, range) pairs for the adjoint. Both
+are plain lists of Python ranges, made when the loop is reached, so the emitted loops
+over them are ordinary loops.
+"""
+import array
+import math
+
+from .revolve import count, sqrt_units, sweeps, units_for
+from .runtime import refuse, snapshot
+
+
+def parse_budget(text):
+    """Bytes of a memory budget written '64MB', '1.5 GiB', '4096B'; None if not one."""
+    if not isinstance(text, str):
+        return None
+    units = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9,
+             "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30}
+    spelled = text.strip().upper().replace(" ", "")
+    for unit in sorted(units, key=len, reverse=True):
+        if spelled.endswith(unit):
+            number = spelled[:-len(unit)]
+            try:
+                value = float(number)
+            except ValueError:
+                return None
+            return int(value * units[unit]) if value > 0 else None
+    return None
+
+
+def policy_error(policy):
+    """Why `policy` is not a checkpoint policy (None when it is one)."""
+    if policy is None or policy == "sqrt":
+        return None
+    if isinstance(policy, bool):
+        return "a bool is not a snapshot count"
+    if isinstance(policy, int):
+        return None if policy >= 1 else "the snapshot count must be at least 1"
+    if isinstance(policy, str) and parse_budget(policy) is not None:
+        return None
+    return (f"{policy!r} is not a checkpoint policy: use 'sqrt', a number of snapshots "
+            "(an int >= 1) or a memory budget such as '64MB'")
+
+
+def state_bytes(state):
+    """Bytes one snapshot of the loop's state takes (arrays by nbytes, others 8)."""
+    total = 0
+    for value in state:
+        if isinstance(value, (list, tuple)):
+            total += state_bytes(value)
+        else:
+            total += int(getattr(value, "nbytes", 8) or 8)
+    return max(total, 1)
+
+
+def snapshots_for(policy, steps, state):
+    """(snapshots, steps per unit) for a policy and a loop of `steps` steps."""
+    if policy is None or policy == "sqrt":
+        unit = sqrt_units(steps)
+        return max(1, -(-steps // unit)), unit
+    if isinstance(policy, str):
+        budget = parse_budget(policy)
+        policy = max(1, budget // state_bytes(state))
+    return policy, units_for(steps, policy)
+
+
+def checkpoint_plan(steps, policy, state, where):
+    """(forward sweep, reverse sweep) of a checkpointed loop over the range `steps`, whose
+    state at the loop's start is `state` (a tuple: its size sets a byte budget's count)."""
+    reason = policy_error(policy)
+    if reason is not None:
+        refuse(reason, "write srcdiff.checkpointed(range(n), snapshots='sqrt'), snapshots=k "
+               "or snapshots='64MB'", where)
+    if not isinstance(steps, range):
+        refuse("a checkpointed loop runs over a range", "loop over range(len(...))", where)
+    n = len(steps)
+    snapshots, unit = snapshots_for(policy, n, state)
+    units = -(-n // unit)
+    return sweeps(units, snapshots, Sweep(steps, unit, with_actions=False),
+                  Sweep(steps, unit, with_actions=True))
+
+
+class Sweep:
+    """A sweep of a schedule as a sequence: its ranges (the forward sweep), or its
+    (action, range) pairs (the reverse sweep; range None for 'restore'), made as they are
+    read from a few bytes an action, so that a schedule of a long loop stays small."""
+
+    ACTIONS = ("advance", "turn", "restore")
+
+    def __init__(self, steps, unit, with_actions):
+        self.steps = steps
+        self.unit = unit
+        self.with_actions = with_actions
+        self.kinds = array.array("b")
+        self.starts = array.array("q")
+        self.stops = array.array("q")
+
+    def append(self, action):
+        """Add an action ('advance' | 'turn', a, b) or ('restore', None, None), in units."""
+        kind, a, b = action
+        self.kinds.append(self.ACTIONS.index(kind))
+        self.starts.append(-1 if a is None else a)
+        self.stops.append(-1 if b is None else b)
+
+    def __len__(self):
+        return len(self.kinds)
+
+    def __getitem__(self, i):
+        if not -len(self.kinds) <= i < len(self.kinds):
+            raise IndexError(i)
+        a = self.starts[i]
+        piece = None if a < 0 else self.steps[a * self.unit:min(
+            self.stops[i] * self.unit, len(self.steps))]
+        if not self.with_actions:
+            return piece
+        return self.ACTIONS[self.kinds[i]], piece
+
+
+def kept_state(values, deep=True):
+    """The loop's state as a snapshot keeps it, so that the loop's later writes in place do
+    not change it: copied all the way down (arrays, lists item by item), or, for a loop
+    that only appends to or pops from its lists (deep=False), the lists copied, their
+    items shared."""
+    if deep:
+        return tuple(snapshot(v) for v in values)
+    return tuple(list(v) if type(v) is list else dict(v) if type(v) is dict else v
+                 for v in values)
+
+
+def describe(policy, steps, state=()):
+    """What a policy does for a loop of `steps` steps: snapshots held at most, steps per unit,
+    steps run again in the backward pass (plainly, and taped), forward runs per step."""
+    snapshots, unit = snapshots_for(policy, steps, state)
+    units = -(-steps // unit)
+    forward, reverse = sweeps(units, snapshots)
+    most, rerun, taped = count(forward, reverse, unit, steps)
+    return {"steps": steps, "snapshots": most, "steps_per_unit": unit,
+            "rerun_plainly": rerun, "rerun_taped": taped,
+            "forward_runs_per_step": 1.0 + (rerun + taped) / steps if steps else 0.0}

@@ -1,0 +1,15 @@
+"""Rules for the helpers of checkpointed loops (srcdiff.runtime_checkpoint), so that forward
+mode runs over their emitted adjoints (hvp, hessian, grad of grad).
+
+The schedule is made of ranges: it carries no derivative. A snapshot of the loop's state
+is a copy of it: its tangent is the copy of the state's tangent.
+"""
+from srcdiff.rules import d, forward, nondifferentiable
+from srcdiff.runtime_checkpoint import checkpoint_plan, kept_state
+
+nondifferentiable(checkpoint_plan)
+
+
+@forward(kept_state)
+def kept_state_tangent(y, values, deep=True):
+    d[y] = kept_state(d[values], deep)

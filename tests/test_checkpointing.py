@@ -1,0 +1,453 @@
+"""Checkpointed loops and calls (srcdiff/checkpointing.py): the same derivatives as the taped
+ones, checked by finite differences to second order, in bounded memory; refusals located."""
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+import test_reverse_control_flow as corpus
+
+rng = np.random.default_rng(18)
+X = rng.normal(size=4) * 0.5
+W = rng.normal(size=(4, 4)) * 0.4
+
+
+# --- in the source: for t in srcdiff.checkpointed(...) -------------------------------------
+def rnn_sqrt(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(13)):
+        h = np.tanh(w @ h + 0.1 * t)
+    return np.sum(h * h)
+
+
+def rnn_snapshots(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(17), snapshots=3):
+        h = np.tanh(w @ h) + 0.5 * h
+    return np.sum(h)
+
+
+def rnn_budget(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(11), snapshots="100B"):  # 3 snapshots of 32 bytes
+        h = np.sin(w @ h) * x
+    return np.sum(h)
+
+
+def rnn_variable_policy(x, w, k):
+    h = x
+    for t in srcdiff.checkpointed(range(9), snapshots=k):
+        h = np.tanh(w @ h)
+    return np.sum(h)
+
+
+def carried_pair_and_branch(x, w):
+    a = x
+    b = x * 2.0
+    for t in srcdiff.checkpointed(range(10), snapshots=2):
+        if np.sum(a) > 0:
+            a, b = b * 0.5, np.sin(a)
+        else:
+            a = a - 0.1 * b
+        if t % 3 == 0:
+            continue
+        b = b + np.cos(w @ a)
+    return np.sum(a * b)
+
+
+def writes_into_carried_array(x, w):
+    buf = x * 1.0
+    for t in srcdiff.checkpointed(range(8), snapshots=2):
+        buf[t % 4] = np.tanh(buf[(t + 1) % 4] * buf[t % 4] + 0.3)
+    return np.sum(buf * buf)
+
+
+def appends_in_loop(x, w):
+    hs = []
+    h = x
+    for t in srcdiff.checkpointed(range(6), snapshots=2):
+        h = np.tanh(w @ h)
+        hs.append(h)
+    return np.sum(np.stack(hs) ** 2)
+
+
+def inner_loop_with_break(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(7), snapshots=2):
+        for j in range(4):
+            h = np.sin(h) + 0.2 * h
+            if np.sum(h) > 1.0 + t:
+                break
+    return np.sum(h)
+
+
+def over_enumerate_and_zip(x, w):
+    s = x * 0.0
+    for i, row in srcdiff.checkpointed(enumerate(w), snapshots=2):
+        s = s + np.tanh(row * s + x) * (i + 1)
+    for r, v in srcdiff.checkpointed(zip(w, x)):
+        s = s * v + r
+    return np.sum(s)
+
+
+def breaks_out(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(30), snapshots=2):
+        h = np.sin(w @ h) + h
+        if np.sum(h) > 3.0:
+            break
+    return np.sum(h * h)
+
+
+def returns_from_the_loop(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(30), snapshots=3):
+        h = np.sin(w @ h) + h
+        if np.sum(h) > 3.0:
+            return np.sum(h)
+    return np.sum(h * h)
+
+
+def while_loop(x, w):
+    h = x
+    i = 0
+    while srcdiff.checkpointed(np.sum(h * h) < 50.0 and i < 40, snapshots=3):
+        h = np.tanh(w @ h) * 1.3 + h
+        i = i + 1
+    return np.sum(h)
+
+
+def while_loop_with_break(x, w):
+    h = x
+    k = 0
+    while srcdiff.checkpointed(k < 25):
+        k = k + 1
+        h = np.cos(w @ h) * 0.5 + h
+        if np.max(h) > 2.5:
+            break
+    return np.sum(h * h)
+
+
+def overwritten_each_step(x, w):
+    """y is set anew at each step and unread after the loop: its adjoint is zeroed each
+    step, like the value it had before (at a segment's first step, the segment's start)."""
+    y = x
+    for t in srcdiff.checkpointed(range(7), snapshots=2):
+        y = np.sin(w @ x) * t
+    return np.sum(x * 2.0)
+
+
+def inside_a_branch(x, w):
+    h = x * 1.0
+    if np.sum(x) > 0:
+        for t in srcdiff.checkpointed(range(6), snapshots=2):
+            h = np.sin(w @ h) + x
+    else:
+        h = h * 3.0
+    return np.sum(h * h)
+
+
+def empty_range(x, w):
+    h = x * 2.0
+    for t in srcdiff.checkpointed(range(0)):
+        h = np.tanh(w @ h)
+    return np.sum(h)
+
+
+def _cell(h, w):
+    return np.tanh(w @ h) + 0.1 * h
+
+
+def calls_a_helper(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(9), snapshots=3):
+        h = _cell(h, w)
+    return np.sum(h ** 2)
+
+
+def reads_a_name_changed_later(x, w):
+    c = x * 0.5
+    h = x
+    for t in srcdiff.checkpointed(range(6), snapshots=2):
+        h = np.sin(h) * c
+    c = c * 3.0  # the recomputation must read c as it was
+    return np.sum(h + c)
+
+
+IN_SOURCE = [rnn_sqrt, rnn_snapshots, rnn_budget, carried_pair_and_branch, breaks_out,
+             returns_from_the_loop, while_loop, while_loop_with_break, overwritten_each_step,
+             inside_a_branch,
+             writes_into_carried_array, appends_in_loop, inner_loop_with_break,
+             over_enumerate_and_zip, empty_range, calls_a_helper, reads_a_name_changed_later]
+
+
+@pytest.mark.parametrize("f", IN_SOURCE, ids=lambda f: f.__name__)
+def test_checkpointed_loops_to_second_order(f):
+    """grad, vjp, jvp and forward over the checkpointed adjoint (hvp) by finite differences."""
+    check(f, X.copy(), W.copy(), wrt=(0, 1))
+
+
+def _taped_twin(f, tmp_path):
+    """f with srcdiff.checkpointed(...) dropped from its source (a module of its own)."""
+    import importlib
+    import inspect
+    import re
+    import sys
+    text = re.sub(r"srcdiff\.checkpointed\((.*?)(, snapshots=[^)]*)?\):", r"\1:",
+                  inspect.getsource(f))
+    assert "checkpointed" not in text
+    name = f"taped_{f.__name__}"
+    (tmp_path / f"{name}.py").write_text("import numpy as np\n" + inspect.getsource(_cell)
+                                         + "\n\n" + text)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        return getattr(importlib.import_module(name), f.__name__)
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+@pytest.mark.parametrize("f", IN_SOURCE, ids=lambda f: f.__name__)
+def test_checkpointed_loops_give_the_taped_gradient(f, tmp_path):
+    """The same function with its loop taped gives the same value and gradients."""
+    plain = _taped_twin(f, tmp_path)
+    got = srcdiff.value_and_grad(f, wrt=(0, 1))(X.copy(), W.copy())
+    want = srcdiff.value_and_grad(plain, wrt=(0, 1))(X.copy(), W.copy())
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-13)
+    for g, w in zip(got[1], want[1]):
+        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
+
+
+def test_a_loop_in_the_branch_not_taken():
+    check(inside_a_branch, -np.abs(X), W.copy(), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 100, "sqrt", "64B"])
+def test_policy_given_at_run_time(k):
+    check(rnn_variable_policy, X.copy(), W.copy(), k, wrt=(0, 1))
+
+
+def test_outside_srcdiff_the_function_runs_as_written():
+    r = range(5)
+    assert srcdiff.checkpointed(r, snapshots=3) is r
+    assert srcdiff.checkpoint(_cell)(X, W) is not None
+    np.testing.assert_array_equal(srcdiff.checkpoint(_cell)(X, W), _cell(X, W))
+
+
+def test_emitted_code_is_a_readable_loop_over_segments():
+    text = srcdiff.source(srcdiff.grad(rnn_snapshots))
+    assert "def forward_segment_1(segment, h, w):" in text
+    assert "def backward_segment_1(segment," in text
+    assert "for action_1, segment_1 in schedule_1:" in text
+    assert "checkpointed loop (at most 3 snapshots, binomial schedule" in text
+    assert "a snapshot keeps h" in text
+
+
+# --- per function: grad(f, checkpoint=...) over the control-flow corpus ------------------
+def _has_loop(f):
+    import inspect
+    text = inspect.getsource(f)
+    return "for " in text or "while " in text
+
+
+LOOPS = [f for f in corpus.CORPUS if _has_loop(f)]
+
+
+@pytest.mark.parametrize("policy", ["sqrt", 2, 3, "200B"])
+@pytest.mark.parametrize("f", LOOPS + corpus.MATRIX_CORPUS, ids=lambda f: f.__name__)
+def test_corpus_with_a_checkpoint_policy(f, policy):
+    """Every corpus function with a loop (for, while, left by break or return): with
+    checkpointing of its outermost loops, the gradient is the taped one (to rounding) and
+    the value is f's."""
+    xs = [corpus.MAT] if f in corpus.MATRIX_CORPUS else list(corpus.INPUTS.values())
+    for x in xs:
+        want = srcdiff.grad(f)(x.copy())
+        value, got = srcdiff.value_and_grad(f, checkpoint=policy)(x.copy())
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(value, f(x.copy()), rtol=1e-12)
+
+
+def test_vjp_with_a_checkpoint_policy():
+    def f(x):
+        y = x
+        for i in range(6):
+            y = np.sin(y) * x
+        return y
+    ct = np.arange(4.0)
+    got = srcdiff.vjp(f, checkpoint=2)(X.copy(), ct)
+    np.testing.assert_allclose(got, srcdiff.vjp(f)(X.copy(), ct), rtol=1e-12)
+    check(f, X.copy(), modes=("rev",), order=1)
+
+
+# --- per call: srcdiff.checkpoint(g) ----------------------------------------------------
+_cell_kept = srcdiff.checkpoint(_cell)
+
+
+@srcdiff.checkpoint
+def _decorated(h, w):
+    return np.sin(w @ h) * h
+
+
+def checkpointed_calls(x, w):
+    h = x
+    for t in range(4):
+        h = _cell_kept(h, w)
+        h = srcdiff.checkpoint(_cell)(h, w)
+        h = _decorated(h, w)
+    return np.sum(h * h)
+
+
+def test_checkpointed_calls_to_second_order():
+    check(checkpointed_calls, X.copy(), W.copy(), wrt=(0, 1))
+
+
+def test_checkpointed_call_is_run_again_in_the_backward_pass():
+    text = srcdiff.source(srcdiff.grad(checkpointed_calls, wrt=(0, 1)))
+    assert "_cell is checkpointed: run again, taped" in text
+    assert "_cell_kept(h, w)" in text  # the primal calls the function itself, untaped
+
+
+# --- refusals -------------------------------------------------------------------------
+def nested_checkpointed(x):
+    h = x
+    for i in range(3):
+        for t in srcdiff.checkpointed(range(5)):
+            h = np.sin(h)
+    return np.sum(h)
+
+
+def bad_constant_policy(x):
+    for t in srcdiff.checkpointed(range(5), snapshots="lots"):
+        x = np.sin(x)
+    return np.sum(x)
+
+
+def _callee_with_checkpointed_loop(h):
+    for t in srcdiff.checkpointed(range(3)):
+        h = np.sin(h)
+    return h
+
+
+def calls_a_checkpointed_loop(x):
+    return np.sum(_callee_with_checkpointed_loop(x))
+
+
+@pytest.mark.parametrize("f,match", [
+    (nested_checkpointed, "not inside another loop"),
+    (bad_constant_policy, "not a checkpoint policy"),
+    (calls_a_checkpointed_loop, "only in the function it differentiates"),
+])
+def test_refusals_name_the_line(f, match):
+    with pytest.raises(srcdiff.SrcdiffError, match=match) as err:
+        srcdiff.grad(f)(X.copy())
+    assert err.value.filename.endswith("test_checkpointing.py")
+    assert err.value.line and "for" in err.value.line
+
+
+def test_a_bad_policy_at_run_time_is_refused_at_the_line():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="at least 1") as err:
+        srcdiff.grad(rnn_variable_policy)(X.copy(), W.copy(), 0)
+    assert "checkpointed" in err.value.line
+
+
+def test_bad_policy_arguments():
+    with pytest.raises(srcdiff.ArgumentError):
+        srcdiff.grad(rnn_sqrt, checkpoint="cubic")
+    with pytest.raises(srcdiff.ArgumentError):
+        srcdiff.checkpointed(range(3), snapshots=0)
+    with pytest.raises(srcdiff.ArgumentError):
+        srcdiff.checkpoint(np.sin)
+
+
+# --- memory -------------------------------------------------------------------------
+def long_scalar_loop(x):
+    for t in range(20000):
+        x = x * 0.9999 + 0.0001 * np.sin(x)
+    return x
+
+
+def _peak(g, x):
+    tracemalloc.start()
+    try:
+        g(x)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_sqrt_policy_bounds_the_memory_of_a_long_loop():
+    taped = srcdiff.grad(long_scalar_loop)
+    kept = srcdiff.grad(long_scalar_loop, checkpoint="sqrt")
+    assert kept(0.3) == pytest.approx(taped(0.3), rel=1e-12)
+    assert _peak(kept, 0.3) < 0.1 * _peak(taped, 0.3)
+
+
+# --- the device-like array type, the codegen command --------------------------------------
+def test_on_the_strict_array_type():
+    from test_backends import StrictArray
+    x, w = StrictArray(X.copy()), StrictArray(W.copy())
+    got = srcdiff.grad(rnn_snapshots, wrt=(0, 1))(x, w)
+    want = srcdiff.grad(rnn_snapshots, wrt=(0, 1))(X.copy(), W.copy())
+    for g, v in zip(got, want):
+        assert isinstance(g, StrictArray)
+        np.testing.assert_allclose(g._data, v, rtol=1e-12)
+    got = srcdiff.grad(writes_into_carried_array)(StrictArray(X.copy()), w)
+    assert isinstance(got, StrictArray)
+    np.testing.assert_allclose(got._data, srcdiff.grad(writes_into_carried_array)(
+        X.copy(), W.copy()), rtol=1e-12)
+
+
+def test_codegen_checkpoint_option(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import os
+    module = tmp_path / "loopmod.py"
+    module.write_text("import numpy as np\n\n\ndef loss(w, x):\n    h = x\n"
+                      "    for t in range(30):\n        h = np.tanh(w * h + 0.1)\n"
+                      "    return np.sum(h)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    subprocess.run([sys.executable, "-m", "srcdiff", "loopmod.py:loss", "--checkpoint", "4",
+                    "-o", "gen_loop.py"], cwd=tmp_path, check=True, env=env)
+    text = (tmp_path / "gen_loop.py").read_text()
+    assert "def backward_segment_1(" in text and "import srcdiff" not in text
+    out = subprocess.run([sys.executable, "-c", "import numpy as np, gen_loop; "
+                          "print(repr(gen_loop.grad_loss(0.7, np.ones(3))))"],
+                         cwd=tmp_path, check=True, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=""))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import loopmod
+    assert float(out.stdout) == pytest.approx(srcdiff.grad(loopmod.loss)(0.7, np.ones(3)),
+                                              rel=1e-12)
+    bad = subprocess.run([sys.executable, "-m", "srcdiff", "loopmod.py:loss",
+                          "--checkpoint", "cubic"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "not a checkpoint policy" in bad.stderr
+
+
+def _helper_with_a_checkpointed_call(h, w):
+    return _cell_kept(h, w) * 0.5 + h
+
+
+def checkpointed_call_in_a_helper_and_a_checkpointed_loop(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(5), snapshots=2):
+        h = _helper_with_a_checkpointed_call(h, w)
+    return np.sum(np.sin(h))
+
+
+def test_checkpointed_call_in_a_helper_inside_a_checkpointed_loop():
+    check(checkpointed_call_in_a_helper_and_a_checkpointed_loop, X.copy(), W.copy(),
+          wrt=(0, 1))
+
+
+def test_on_dask_arrays():
+    da = pytest.importorskip("dask.array")
+    x, w = da.from_array(X.copy(), chunks=2), da.from_array(W.copy(), chunks=2)
+    for f in (rnn_snapshots, rnn_budget, while_loop):
+        got = srcdiff.grad(f, wrt=(0, 1))(x, w)
+        want = srcdiff.grad(f, wrt=(0, 1))(X.copy(), W.copy())
+        for g, v in zip(got, want):
+            assert isinstance(g, da.Array)
+            np.testing.assert_allclose(g.compute(), v, rtol=1e-12)
