@@ -549,8 +549,8 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
     differentiates every outermost for loop of f in bounded memory: snapshots of the
     loop's state, the rest recomputed (see srcdiff.checkpointed). Not with jit.
     """
-    return _checkpointed(_transform("grad", f, _choose_wrt(wrt, argnums), has_aux, backend,
-                                    jit), checkpoint, jit)
+    return _checkpointed(lambda: _transform("grad", f, _choose_wrt(wrt, argnums), has_aux,
+                                            backend, jit), checkpoint, jit)
 
 
 @_boundary.api
@@ -560,8 +560,8 @@ def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, 
 
     With has_aux=True: `((output, aux), gradient)`. jit: as for `grad`.
     """
-    return _checkpointed(_transform("value_and_grad", f, _choose_wrt(wrt, argnums), has_aux,
-                                    backend, jit), checkpoint, jit)
+    return _checkpointed(lambda: _transform("value_and_grad", f, _choose_wrt(wrt, argnums),
+                                            has_aux, backend, jit), checkpoint, jit)
 
 
 @_boundary.api
@@ -572,17 +572,18 @@ def vjp(f=None, wrt=0, argnums=None, jit=False, checkpoint=None):
     accepted as the keyword `cotangent=`), and returns the gradient of
     `sum(cotangent * f(*args))` with respect to `wrt`. jit: as for `grad`.
     """
-    return _checkpointed(_transform("vjp", f, _choose_wrt(wrt, argnums), jit=jit),
+    return _checkpointed(lambda: _transform("vjp", f, _choose_wrt(wrt, argnums), jit=jit),
                          checkpoint, jit)
 
 
-def _checkpointed(derivative, checkpoint, jit):
-    """grad(f, checkpoint=...): checkpointing.with_policy; not with Numba's compiled path."""
+def _checkpointed(make, checkpoint, jit):
+    """grad(f, checkpoint=...): checkpointing.with_policy of the derivative make() returns;
+    not with Numba's compiled path."""
     if checkpoint is not None and jit is not False:
         raise ArgumentError("checkpoint= and jit= cannot be used together yet: the compiled "
                             "path does not run checkpointed loops",
                             hint="leave jit out to checkpoint, or checkpoint out to compile")
-    return with_policy(derivative, checkpoint)
+    return with_policy(make(), checkpoint)
 
 
 @_boundary.api

@@ -451,3 +451,28 @@ def test_on_dask_arrays():
         for g, v in zip(got, want):
             assert isinstance(g, da.Array)
             np.testing.assert_allclose(g.compute(), v, rtol=1e-12)
+
+
+def _plain_loop(x, w):
+    h = x
+    for t in range(6):
+        h = np.tanh(w * h) + 0.1 * h
+    return np.sum(h * h)
+
+
+def test_composed_over_a_function_checkpoint_policy():
+    """grad of grad(f, checkpoint=2): forward mode over the checkpointed adjoint, against
+    central differences of that adjoint (gradcheck.check_transform)."""
+    from gradcheck import check_transform
+    check_transform("grad", srcdiff.grad(_plain_loop, checkpoint=2), X, 0.7)
+    check_transform("jvp", srcdiff.grad(_plain_loop, checkpoint="sqrt"), X, 0.7)
+
+
+def test_checkpoint_with_jit_is_refused(tmp_path):
+    with pytest.raises(srcdiff.ArgumentError, match="checkpoint= and jit="):
+        srcdiff.grad(_plain_loop, checkpoint="sqrt", jit=True)
+    from srcdiff.cli import main
+    src = tmp_path / "loop.py"
+    src.write_text("import numpy as np\n\ndef f(x):\n    for t in range(3):\n"
+                   "        x = np.sin(x)\n    return np.sum(x)\n")
+    assert main([f"{src}:f", "--backend", "numba", "--checkpoint", "sqrt"]) != 0
