@@ -2,12 +2,10 @@
 written into it (NumPy then reuses its buffer); derivatives checked against finite
 differences in both modes and to second order, through the emitted code."""
 import numpy as np
-import pytest
 
 import srcdiff
-from srcdiff import liveness
-from srcdiff.api import clear_cache
 from gradcheck import check
+from test_liveness import small_threshold  # noqa: F401  (a fixture: liveness at 4 elements)
 
 
 def two_layers(w1, w2, x):
@@ -20,12 +18,6 @@ def read_twice(a):
     return np.sum(b * b + b)
 
 
-@pytest.fixture
-def small_threshold(monkeypatch):
-    monkeypatch.setattr(liveness, "MIN_ELEMENTS", 4)
-    clear_cache()
-    yield
-    clear_cache()
 
 
 def test_matrix_products_are_written_into_their_reader(small_threshold):
