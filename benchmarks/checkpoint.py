@@ -15,12 +15,11 @@ import sys
 import time
 import tracemalloc
 
-import numpy as np
-
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # before NumPy loads: BLAS threads fighting over a
     # shared machine's cores slowed a 32x256 matmul 50-fold and the ratios with it
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np  # noqa: E402  (after the BLAS thread settings, which it reads once)
 import srcdiff  # noqa: E402
 
 
