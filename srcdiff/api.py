@@ -406,8 +406,12 @@ class Derivative:
             args = (self._self,) + args
         try:
             result = fn(*args, **kwargs)
-        except SrcdiffError:
-            raise  # a refusal made while it ran (RuntimeRefusal), located at the user's line
+        except SrcdiffError as exc:
+            # a refusal made while it ran (RuntimeRefusal), located at the user's line; one
+            # only the output tells (a gradient of a dict) at the function's def line
+            if exc.filename is None:
+                _locate_at_def(exc, self._fn)
+            raise
         except TypeError as exc:
             text = str(exc)
             if text.startswith("cannot differentiate"):  # also has_aux misuse
@@ -479,6 +483,19 @@ class Derivative:
         name), with its options; the emitted code is made again where it is loaded."""
         wrt = self._wrt[0] if self._single else self._wrt
         return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend, self._jit)
+
+
+def _locate_at_def(exc, fn):
+    """Name the def line of the user's function `fn` in `exc`, a SrcdiffError without a
+    place (raised by a runtime helper that sees only a value)."""
+    import linecache
+    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__func__", None),
+                                                    "__code__", None)
+    if code is None:
+        return
+    exc.filename, exc.lineno = code.co_filename, code.co_firstlineno
+    exc.line = linecache.getline(exc.filename, exc.lineno).strip() or None
+    exc.args = (exc._render(),)
 
 
 def _choose_wrt(wrt, argnums):

@@ -190,9 +190,16 @@ def zeros_like_value(value):
 
 
 def ones_like_value(value):
-    """The seed of a gradient: ones with the shape of the output."""
+    """The seed of a gradient: ones with the shape of the output (a number or an array;
+    a dict, list or tuple output has no gradient: which of its values is differentiated?)."""
     if isinstance(value, (float, int)):
         return 1.0
+    if isinstance(value, (dict, list, tuple)):
+        raise RuntimeRefusal(
+            f"a gradient needs the function to return a number or an array, not a "
+            f"{type(value).__name__}",
+            hint="differentiate one value (a function returning out['loss']), or return "
+                 "(value, rest) with has_aux=True; jvp takes functions returning containers")
     return numpy.ones_like(value)
 
 

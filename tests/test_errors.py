@@ -1258,3 +1258,24 @@ def test_overwrite_passed_by_position_is_refused_too():
         return np.sum(scipy_linalg.solve_triangular(a, b, 0, True, False, False) ** 2)
     from gradcheck import check
     check(solve_copying, np.array([1.0, 2.0]), order=1)
+
+
+def _returns_a_dict(x):
+    return {"loss": np.sum(x ** 2)}
+
+
+def _returns_a_pair(x):
+    return np.sum(x ** 2), x * 3.0
+
+
+@pytest.mark.parametrize("fn", [_returns_a_dict, _returns_a_pair])
+def test_a_gradient_of_a_container_output_is_refused_at_the_def(fn):
+    """grad of a function returning a dict or tuple: before, a NumPy IndexError or
+    ValueError from inside the emitted code; now a refusal naming the function."""
+    for make in (srcdiff.grad, srcdiff.value_and_grad):
+        with pytest.raises(srcdiff.SrcdiffError, match="number or an array") as info:
+            make(fn)(np.ones(3))
+        assert info.value.lineno == fn.__code__.co_firstlineno
+        assert info.value.filename == fn.__code__.co_filename
+    with pytest.raises(srcdiff.SrcdiffError, match="number or an array"):
+        srcdiff.hvp(fn)(np.ones(3), np.ones(3))
