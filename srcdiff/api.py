@@ -415,7 +415,9 @@ class Derivative:
         except TypeError as exc:
             text = str(exc)
             if text.startswith("cannot differentiate"):  # also has_aux misuse
-                raise ArgumentError(text) from None
+                error = ArgumentError(text)
+                _locate_at_def(error, self._fn)  # what f returned: named at f's def line
+                raise error from None
             raise
         except ValueError as exc:
             if "cotangent" in str(exc) or "tangent for" in str(exc):

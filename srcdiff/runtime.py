@@ -194,12 +194,10 @@ def ones_like_value(value):
     a dict, list or tuple output has no gradient: which of its values is differentiated?)."""
     if isinstance(value, (float, int)):
         return 1.0
-    if isinstance(value, (dict, list, tuple)):
-        raise RuntimeRefusal(
-            f"a gradient needs the function to return a number or an array, not a "
-            f"{type(value).__name__}",
-            hint="differentiate one value (a function returning out['loss']), or return "
-                 "(value, rest) with has_aux=True; jvp takes functions returning containers")
+    if isinstance(value, (dict, list, tuple)):  # srcdiff's API makes it an ArgumentError
+        raise TypeError(f"cannot differentiate a function returning a {type(value).__name__}: "
+                        "a gradient needs a number or an array (differentiate one value, or "
+                        "return (value, rest) with has_aux=True; jvp takes containers)")
     return numpy.ones_like(value)
 
 

@@ -256,9 +256,14 @@ def matmul_grad_right(grad, a, b):
 
 
 def ones_like_value(value):
-    """The seed of a gradient: ones with the shape of the output."""
+    """The seed of a gradient: ones with the shape of the output (a number or an array;
+    a dict, list or tuple output has no gradient: which of its values is differentiated?)."""
     if isinstance(value, (float, int)):
         return 1.0
+    if isinstance(value, (dict, list, tuple)):  # srcdiff's API makes it an ArgumentError
+        raise TypeError(f"cannot differentiate a function returning a {type(value).__name__}: "
+                        "a gradient needs a number or an array (differentiate one value, or "
+                        "return (value, rest) with has_aux=True; jvp takes containers)")
     return numpy.ones_like(value)
 
 
