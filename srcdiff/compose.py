@@ -80,8 +80,8 @@ def _composable(obj):
     if isinstance(obj, api.Derivative) and getattr(obj, "_jit", False):
         # compiled by Numba: composed over the same derivative on the NumPy path
         # (Numba compiles the code it runs, not code that differentiates it)
-        fn, wrt, has_aux, backend, _ = obj.__reduce__()[1][1:]
-        return api._remade(obj._kind, fn, wrt, has_aux, backend)
+        wrt = obj._wrt[0] if obj._single else obj._wrt
+        return api._transform(obj._kind, obj._fn, wrt, obj._has_aux, obj._backend)
     if isinstance(obj, api.Composite):
         recipe = getattr(obj, "_recipe", None)
         if recipe is None:

@@ -345,11 +345,7 @@ def reads_instead(low, stmt):
 
 def _helper(low, name):
     from . import runtime_idioms
-    if name in low.locals:
-        raise low.error(low.fdef, f"the local name {name!r} hides srcdiff's helper",
-                        hint=f"rename the local variable {name!r}")
-    low.bindings[name] = getattr(runtime_idioms, name)
-    return S.load(name)
+    return low._runtime_helper(name, runtime_idioms)
 
 
 def _local(low, *atoms):

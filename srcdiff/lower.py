@@ -424,12 +424,14 @@ class Lowerer:
             return sequences.OTHER if isinstance(root, types.ModuleType) else sequences.UNKNOWN
         return sequences.SEQ if isinstance(obj, (list, tuple)) else sequences.OTHER
 
-    def _runtime_helper(self, name):
-        from . import runtime
+    def _runtime_helper(self, name, module=None):
+        """A reference to srcdiff's helper `name` of `module` (runtime by default)."""
+        if module is None:
+            from . import runtime as module
         if name in self.locals:
             raise self.error(self.fdef, f"the local name {name!r} hides srcdiff's helper",
                              hint=f"rename the local variable {name!r}")
-        self.bindings[name] = getattr(runtime, name)
+        self.bindings[name] = getattr(module, name)
         return S.load(name)
 
     def _own_written_params(self, body):
