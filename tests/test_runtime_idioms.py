@@ -1,0 +1,76 @@
+"""srcdiff/runtime_idioms.py: read-only calls (a callback given the values the derivative is
+computed from may read them, never change them), the checks before dict and array methods,
+and tolist's adjoint and tangent."""
+import logging
+
+import numpy
+import pytest
+
+from srcdiff import runtime_idioms as ri
+from srcdiff.errors import SrcdiffError
+
+WHERE = "model.py:12"
+
+
+def test_a_callback_reads_what_it_is_given_and_its_result_is_dropped():
+    seen = []
+    x, items, table = numpy.arange(3.0), [1.0, 2.0], {"w": numpy.ones(2)}
+    ri.call_reading(WHERE, lambda a, b, c=None: seen.append((a.sum(), len(b), c["w"].sum())),
+                    x, items, c=table)
+    assert seen == [(3.0, 2, 2.0)]
+
+
+@pytest.mark.parametrize("change", [lambda a, b, c: a.__setitem__(0, 5.0),
+                                    lambda a, b, c: b.append(3.0),
+                                    lambda a, b, c: c.update(w=0),
+                                    lambda a, b, c: c.pop("w")])
+def test_a_callback_that_changes_what_it_is_given_is_refused_and_nothing_changes(change):
+    x, items, table = numpy.arange(3.0), [1.0, 2.0], {"w": numpy.ones(2)}
+    with pytest.raises(SrcdiffError, match="called for its effects"):
+        ri.call_reading(WHERE, change, x, items, table)
+    assert x[0] == 0.0 and items == [1.0, 2.0] and list(table) == ["w"]
+
+
+def test_an_object_a_callback_could_change_is_refused():
+    class Holder:
+        pass
+    with pytest.raises(SrcdiffError):
+        ri.call_reading(WHERE, print, Holder())
+
+
+def test_a_logger_logs_and_anything_else_is_refused(caplog):
+    log = logging.getLogger("srcdiff-test-idioms")
+    with caplog.at_level(logging.INFO, logger="srcdiff-test-idioms"):
+        ri.call_logger(WHERE, log, "info", "loss %s", 1.5)
+    assert "loss 1.5" in caplog.text
+
+    class NotALogger:
+        def info(self, *args):
+            pass
+    with pytest.raises(SrcdiffError, match=r"\.info\(\)"):
+        ri.call_logger(WHERE, NotALogger(), "info", "loss")
+
+
+def test_dict_and_array_method_checks():
+    ri.check_dict({}, "get", WHERE)
+    with pytest.raises(SrcdiffError, match="dict's method"):
+        ri.check_dict([("a", 1)], "get", WHERE)
+    ri.check_array(numpy.ones(2), "tolist", WHERE)
+    ri.check_array(numpy.float64(1.0), "item", WHERE, single=True)
+    with pytest.raises(SrcdiffError):
+        ri.check_array([1.0], "tolist", WHERE)
+    with pytest.raises(ValueError):
+        ri.check_array(numpy.ones(2), "item", WHERE, single=True)
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3)])
+def test_tolist_adjoint_is_the_transpose_and_the_tangent_the_same_map(shape):
+    rng = numpy.random.default_rng(3)
+    x, t = rng.normal(size=shape), rng.normal(size=shape)
+    as_list = ri.array_tolist(x)
+    assert as_list == x.tolist()
+    g = rng.normal(size=shape).tolist()
+    back = ri.array_tolist_grad(g, x)
+    assert back.shape == x.shape
+    assert numpy.sum(back * t) == pytest.approx(numpy.sum(numpy.asarray(g) * numpy.asarray(
+        ri.array_tolist_tangent(t, x))))

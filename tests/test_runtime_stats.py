@@ -1,0 +1,161 @@
+"""srcdiff/runtime_stats.py: the helpers of the reduction and statistics rules, tested
+directly against finite differences of the NumPy functions they differentiate (and, for the
+linear helper pairs, against each other as transposes)."""
+import numpy
+import pytest
+
+from srcdiff import runtime_stats as rs
+from tests.gradcheck import assert_close_tree, numerical_grad
+
+RNG = numpy.random.default_rng(23)
+
+
+def _jvp(f, x, t, eps=1e-6):
+    return (f(x + eps * t) - f(x - eps * t)) / (2 * eps)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+@pytest.mark.parametrize("zeros", [0, 1, 2])
+def test_cumprod_grad_and_tangents_match_differences_even_with_zeros(axis, zeros):
+    a = RNG.normal(size=(3, 4))
+    a.flat[[1, 6][:zeros]] = 0.0           # exact where a has zeros: no division
+    y = numpy.cumprod(a, axis)
+    g = RNG.normal(size=y.shape)
+    expected = numerical_grad(lambda v: numpy.cumprod(v, axis), [a], 0, cotangent=g)
+    assert_close_tree(rs.cumprod_grad(g, a, axis), expected, 1e-6, 1e-8)
+    t = RNG.normal(size=a.shape)
+    assert_close_tree(rs.cumprod_tangent(t, a, axis),
+                      _jvp(lambda v: numpy.cumprod(v, axis), a, t), 1e-6, 1e-8)
+    assert_close_tree(rs.cumprod_grad_tangent(g, a, t, axis),
+                      _jvp(lambda v: rs.cumprod_grad(g, v, axis), a, t), 1e-6, 1e-7)
+
+
+@pytest.mark.parametrize("include_initial", [False, True])
+def test_drop_initial_is_the_transpose_of_add_initial(include_initial):
+    t = RNG.normal(size=(3, 4))
+    with_first = rs.add_initial(t, 1, include_initial)
+    g = RNG.normal(size=with_first.shape)
+    assert numpy.sum(g * with_first) == pytest.approx(
+        numpy.sum(rs.drop_initial(g, 1, include_initial) * t))
+    if include_initial:
+        assert with_first.shape == (3, 5) and not numpy.any(with_first[:, 0])
+
+
+@pytest.mark.parametrize("axis", [None, 0, (0, 1), 1])
+def test_nan_center_like_is_linear_self_adjoint_and_ignores_nans(axis):
+    a = RNG.normal(size=(4, 3))
+    a[1, 2] = a[3, 0] = numpy.nan
+    s, t = RNG.normal(size=a.shape), RNG.normal(size=a.shape)
+    cs, ct = rs.nan_center_like(s, a, axis, False), rs.nan_center_like(t, a, axis, False)
+    # a centering (a projection) is its own transpose
+    assert numpy.sum(s * ct) == pytest.approx(numpy.sum(cs * t))
+    assert ct[1, 2] == 0 and ct[3, 0] == 0
+    # it is the derivative of the NaN-ignoring centering of a along t
+    keep = ~numpy.isnan(a)
+
+    def centered(v):
+        return numpy.where(keep, v - numpy.nanmean(v, axis=axis, keepdims=True), 0.0)
+    assert_close_tree(ct, _jvp(centered, numpy.where(keep, a, numpy.nan), t), 1e-6, 1e-8)
+
+
+def test_nan_center_like_with_a_kink_is_zero_where_the_values_are_constant():
+    a = numpy.array([[1.0, 1.0, numpy.nan], [1.0, 2.0, 3.0]])
+    out = rs.nan_center_like(RNG.normal(size=a.shape), a, 1, True)
+    assert not numpy.any(out[0]) and numpy.any(out[1])
+
+
+@pytest.mark.parametrize("wshape, axis", [((3, 4), 1), ((4,), 1), ((3,), 0), ((3, 4), None)])
+def test_unbroadcast_weights_is_the_transpose_of_broadcast_weights(wshape, axis):
+    a = RNG.normal(size=(3, 4))
+    w = RNG.normal(size=wshape)
+    wide = numpy.broadcast_to(rs.broadcast_weights(w, a, axis), a.shape)
+    g = RNG.normal(size=a.shape)
+    assert numpy.sum(g * wide) == pytest.approx(numpy.sum(rs.unbroadcast_weights(g, w, a, axis) * w))
+    assert numpy.average(a, axis, wide) == pytest.approx(numpy.average(a, axis, w)) if \
+        axis is None else numpy.allclose(numpy.average(a, axis, wide), numpy.average(a, axis, w))
+
+
+@pytest.mark.parametrize("method", ["linear", "hazen", "weibull", "median_unbiased",
+                                    "normal_unbiased", "lower", "nearest"])
+@pytest.mark.parametrize("axis", [None, 1])
+def test_quantile_weights_are_the_derivative_of_the_quantile(method, axis):
+    a = RNG.normal(size=(3, 5))
+    q = numpy.array([0.2, 0.65])
+    weights = rs.quantile_weights(a, q, axis, method, False, "value")
+    t = RNG.normal(size=a.shape)
+    along = rs.weighted_reduce(weights, t, axis, False, q.ndim)
+    expected = _jvp(lambda v: numpy.quantile(v, q, axis=axis, method=method), a, t)
+    assert_close_tree(along, expected, 1e-6, 1e-8)
+    # the slope weights: the derivative of the quantile in q
+    slope = rs.weighted_reduce(rs.quantile_weights(a, q, axis, method, False, "slope"), a,
+                               axis, False, q.ndim)
+    dq = _jvp(lambda s: numpy.quantile(a, q + s, axis=axis, method=method), 0.0, 1.0, 1e-7)
+    assert_close_tree(slope, dq, 1e-5, 1e-6)
+
+
+def test_nanquantile_weights_skip_nans_and_an_all_nan_row():
+    a = RNG.normal(size=(3, 4))
+    a[0, 1] = numpy.nan
+    a[2] = numpy.nan
+    w = rs.quantile_weights(a, 0.3, 1, "linear", True, "value")
+    assert w[0, 1] == 0 and not numpy.any(w[2])
+    t = RNG.normal(size=a.shape)
+    got = rs.weighted_reduce(w, numpy.where(numpy.isnan(a), 0.0, t), 1, False, 0)
+    rows = numpy.array([numpy.nanquantile(a[i] + 1e-6 * t[i], 0.3) - numpy.nanquantile(
+        a[i] - 1e-6 * t[i], 0.3) for i in range(2)]) / 2e-6
+    assert_close_tree(got[:2], rows, 1e-6, 1e-8)
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_weighted_expand_is_the_transpose_of_weighted_reduce(keepdims):
+    a = RNG.normal(size=(3, 5))
+    w = rs.quantile_weights(a, numpy.array([0.1, 0.5, 0.9]), 1, "linear", False, "value")
+    t = RNG.normal(size=a.shape)
+    reduced = rs.weighted_reduce(w, t, 1, keepdims, 1)
+    g = RNG.normal(size=reduced.shape)
+    assert numpy.sum(g * reduced) == pytest.approx(
+        numpy.sum(rs.weighted_expand(g, w, a, 1, keepdims, 1) * t))
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("correlate", [False, True])
+@pytest.mark.parametrize("n, m", [(5, 3), (3, 5), (4, 4)])
+def test_full_window_puts_the_mode_result_inside_the_full_one(mode, correlate, n, m):
+    fn = numpy.correlate if correlate else numpy.convolve
+    a, v = RNG.normal(size=n), RNG.normal(size=m)
+    part = fn(a, v, mode)
+    g = RNG.normal(size=part.shape)
+    # <g, part> == <full_window(g), full>: the window is where the mode's result sits
+    assert numpy.sum(g * part) == pytest.approx(
+        numpy.sum(rs.full_window(g, n, m, mode, correlate) * fn(a, v, "full")))
+
+
+@pytest.mark.parametrize("x_given", [False, True])
+def test_trapezoid_weights_and_the_adjoint_in_x(x_given):
+    y = RNG.normal(size=(2, 6))
+    x = numpy.cumsum(RNG.uniform(0.1, 1.0, size=6))
+    w = rs.trapezoid_weights(y, x if x_given else None, 0.3, 1)
+    expected = numpy.trapezoid(y, x, axis=1) if x_given else numpy.trapezoid(y, dx=0.3, axis=1)
+    assert_close_tree(numpy.sum(w * y, axis=1), expected, 1e-12, 1e-12)
+    if x_given:
+        g = RNG.normal(size=2)
+        diff = numerical_grad(lambda v: numpy.trapezoid(y, v, axis=1), [x], 0, cotangent=g)
+        assert_close_tree(rs.trapezoid_grad_x(g, y, x, 1), diff, 1e-6, 1e-8)
+
+
+def test_bessel_i1_is_the_slope_of_i0_and_its_slope_matches_differences():
+    x = numpy.array([-3.0, -0.5, 0.0, 0.2, 1.0, 4.0, 12.0])
+    assert_close_tree(rs.bessel_i1(x), _jvp(numpy.i0, x, numpy.ones_like(x)), 1e-7, 1e-9)
+    assert_close_tree(rs.bessel_i1_slope(x), _jvp(rs.bessel_i1, x, numpy.ones_like(x)), 1e-6, 1e-8)
+
+
+def test_sinc_slope_and_curvature_match_differences_near_and_away_from_zero():
+    x = numpy.array([-2.5, -1e-4, 0.0, 3e-4, 0.3, 1.0, 7.25])
+    one = numpy.ones_like(x)
+    assert_close_tree(rs.sinc_slope(x), _jvp(numpy.sinc, x, one), 1e-6, 1e-8)
+    assert_close_tree(rs.sinc_curvature(x), _jvp(rs.sinc_slope, x, one, 1e-5), 1e-5, 1e-6)
+
+
+def test_expand_axis_puts_a_reduced_axis_back():
+    like = numpy.zeros((2, 3, 4))
+    assert rs.expand_axis(numpy.zeros((2, 4)), like, -2).shape == (2, 1, 4)
