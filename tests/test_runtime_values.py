@@ -1,0 +1,85 @@
+"""srcdiff/runtime_values.py: sorted's order, the class check before a method call compiled
+for one class, and dataclass objects as differentiated values (field reads, objects made,
+gradients of the same class). End-to-end gradients through dataclasses are checked against
+finite differences in tests/test_callables_values.py; here the helpers themselves."""
+import dataclasses
+
+import numpy
+import pytest
+
+from srcdiff import runtime_values as rv
+from srcdiff.errors import SrcdiffError
+
+
+@dataclasses.dataclass
+class Params:
+    w: numpy.ndarray
+    b: float
+    name: str = "layer"
+
+
+@dataclasses.dataclass
+class Model:
+    first: Params
+    scale: float
+
+
+@pytest.mark.parametrize("keys", [[3.0, 1.0, 2.0, 1.0], [], [2, 2, 2], ["b", "a"]])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_sort_order_is_the_order_sorted_uses_ties_included(keys, reverse):
+    items = list(range(len(keys)))
+    assert [items[i] for i in rv.sort_order(keys, reverse)] == \
+        sorted(items, key=keys.__getitem__, reverse=reverse)
+
+
+def test_check_class_refuses_an_object_of_another_class():
+    rv.check_class(Params(numpy.ones(2), 0.0), Params, "model.py:3")
+    with pytest.raises(SrcdiffError, match="compiled this call for objects of class Params"):
+        rv.check_class(Model(None, 1.0), Params, "model.py:3")
+
+
+def test_field_adjoints_add_by_name_and_read_back():
+    total = rv.record_field_grad(numpy.ones(2), None, "w") + rv.record_field_grad(2.0, None, "b")
+    total = total + rv.record_field_grad(numpy.ones(2), None, "w") + 0
+    assert rv.record_field(total, "b") == 2.0
+    numpy.testing.assert_array_equal(rv.record_field(total, "w"), [2.0, 2.0])
+    assert rv.record_field(total, "never") == 0.0
+    zero = numpy.zeros((), dtype=object)
+    assert rv.record_grad(zero) is None and rv.record_field(zero, "w") == 0.0
+
+
+def test_finalize_record_gives_a_dataclass_of_the_same_class_with_zeros_for_unread_fields():
+    like = Model(Params(numpy.ones(3), 1.0), 2.0)
+    grads = rv.FieldGrads(first=rv.FieldGrads(w=numpy.arange(3.0)))
+
+    def finalize(g, value, name):
+        return numpy.zeros_like(value) if g is None else g
+    out = rv.finalize_record(grads, like, "model", finalize)
+    assert type(out) is Model and type(out.first) is Params and out.first.name == "layer"
+    numpy.testing.assert_array_equal(out.first.w, [0.0, 1.0, 2.0])
+    assert out.first.b == 0.0 and out.scale == 0.0
+    assert like.first.w[0] == 1.0      # the caller's object is not changed
+    with pytest.raises(TypeError, match="not the fields of a Model"):
+        rv.finalize_record(numpy.ones(2), like, "model", finalize)
+
+
+def test_check_record_needs_a_float_field_and_checks_each():
+    checked = []
+    rv.check_record(Model(Params(numpy.ones(2), 1.0), 2.0), "m", lambda v, n: checked.append(n))
+    assert checked == ["m.first.w", "m.first.b", "m.scale"]
+
+    @dataclasses.dataclass
+    class Labels:
+        names: list
+    with pytest.raises(TypeError, match="holds no float array or number"):
+        rv.check_record(Labels(["a"]), "labels", lambda v, n: None)
+
+
+def test_record_of_and_its_adjoint_are_transposes():
+    items = [numpy.array([1.0, 2.0]), 3.0]
+    made = rv.record_of(Params, ["w", "b"], items)
+    assert type(made) is Params and made.w is items[0] and made.b == 3.0
+    grads = rv.record_of_grad(rv.FieldGrads(b=5.0), ["w", "b"], items)
+    numpy.testing.assert_array_equal(grads[0], [0.0, 0.0])
+    assert grads[1] == 5.0
+    assert rv.record_of_grad(None, ["w", "b"], items)[1] == 0.0
