@@ -7,7 +7,18 @@ bare shape, so the same code runs on any array type NumPy dispatches to.
 """
 import numpy
 
-from .runtime import det_cofactor, norm_axes  # the codegen command copies them along
+from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
+
+
+def broadcast_like(tangent, like):
+    """Broadcast a tangent to the shape of the value it belongs to."""
+    if isinstance(tangent, (list, tuple)):  # the tangent of a list argument: an array, so
+        tangent = numpy.asarray(tangent)  # two terms add item by item, not as lists
+    if numpy.shape(tangent) == numpy.shape(like):
+        return tangent
+    # ones made from `like` carry its array type: a Python or host scalar tangent (of a
+    # float argument) broadcast onto a device value stays on the device
+    return tangent * numpy.ones_like(like)
 
 
 def check_tangent(tangent, value, name):
