@@ -17,7 +17,7 @@ length; a real input takes the real part.
 """
 import numpy
 
-from .runtime import refuse
+from .runtime_checks import refuse
 
 
 # -- FFT ------------------------------------------------------------------------------------
