@@ -318,7 +318,6 @@ def log_of_base(base):
     """math.log(base) for the two-argument math.log (1.0 when there is no base)."""
     if base is None:
         return 1.0
-    import math
     return math.log(base)
 
 
