@@ -12,9 +12,13 @@ emitted code). It only re-exports; the helpers live by job in
 * forward_runtime.py: tangent helpers (broadcast_like, check_tangent, ...).
 
 Other runtime_*.py modules hold the helpers of one library area (runtime_linalg,
-runtime_stats, runtime_scipy, ...). All are leaves: numpy and each other, never a compiler
-stage. `MODULES` names the modules whose helpers were srcdiff.runtime's: passes that ask
-whether a function is one of these helpers compare its `__module__` with it.
+runtime_fft, runtime_products, runtime_stats, runtime_scipy, ...). All are leaves: numpy
+and each other, never a compiler stage. A helper imports what it calls of the others at the
+top of its module, never in its body: the codegen command copies a helper's source with
+the helpers its module's names lead to, into a module that can not import srcdiff
+(tests/test_runtime_standalone.py). `MODULES` names the modules whose helpers were
+srcdiff.runtime's: passes that ask whether a function is one of these helpers compare its
+`__module__` with it.
 """
 from .errors import RuntimeRefusal  # noqa: F401
 from .forward_runtime import broadcast_like  # noqa: F401
