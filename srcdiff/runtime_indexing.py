@@ -67,8 +67,10 @@ def range_item(start, stop, step):
 
 
 def index_grid(grid, items):
-    """numpy.mgrid[items] or numpy.ogrid[items] (`grid`), as srcdiff lowers them."""
-    return grid[tuple(items)]
+    """numpy.mgrid[items] or numpy.ogrid[items] (`grid`), as srcdiff lowers them: `items` a
+    list for a tuple key (mgrid[a:b, c:d], mgrid[a:b,]), or the one key itself (mgrid[a:b],
+    which NumPy makes 1-d)."""
+    return grid[tuple(items) if isinstance(items, list) else items]
 
 
 def index_concat(concatenator, items):

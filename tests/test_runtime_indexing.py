@@ -114,6 +114,10 @@ def test_index_concat_and_its_derivatives():
     assert [p.shape for p in gm] == [(2, 2), (2, 2)]
     grid = index_grid(np.mgrid, [range_item(0, 3, None), range_item(1, 5, 2)])
     assert np.array_equal(grid, np.mgrid[0:3, 1:5:2])
+    assert index_grid(np.mgrid, [range_item(0, 3, None)]).shape == np.mgrid[0:3, ].shape == (1, 3)
+    assert index_grid(np.mgrid, range_item(0, 3, None)).shape == np.mgrid[0:3].shape == (3,)
+    assert len(index_grid(np.ogrid, [range_item(0, 3, None)])) == 1
+    assert index_grid(np.ogrid, range_item(0, 3, None)).shape == (3,)
 
 
 def test_arange_and_linspace_slopes_match_finite_differences():
