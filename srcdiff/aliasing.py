@@ -14,7 +14,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 import numpy
 
-from . import alias_flow, analyze, runtime_linalg, runtime_values
+from . import alias_flow, analyze, runtime, runtime_linalg, runtime_values
 from . import syntax as S
 from .callables import is_user_function
 
@@ -732,7 +732,7 @@ def check_dict_views(source, body):
     a for loop over one) are fine."""
     stmts = list(analyze.flatten(body))
     views = [s for s in stmts if isinstance(s, S.Assign) and s.sd.kind == "call"
-             and getattr(s.sd.func, "__module__", "") == "srcdiff.runtime"
+             and getattr(s.sd.func, "__module__", "") in runtime.MODULES
              and getattr(s.sd.func, "__name__", "") in ("dict_values", "dict_items", "dict_keys")
              and isinstance(s.value.args[0], S.Name)
              and s.sd.extra != "loop_keys"]   # a for loop's keys: a write keeps them

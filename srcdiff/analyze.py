@@ -7,7 +7,7 @@
 * definedness: which names may be, and which must be, bound before each
   statement (the reverse pass saves an old value only if one may exist).
 """
-from . import rules
+from . import rules, runtime
 from . import syntax as S
 
 
@@ -249,7 +249,7 @@ def _varied(edges, wrt):
     return varied
 
 
-_OWN_HELPERS = ("srcdiff.runtime", "srcdiff.forward_runtime", "srcdiff.runtime_alias")
+_OWN_HELPERS = runtime.MODULES | {"srcdiff.forward_runtime", "srcdiff.runtime_alias"}
 
 
 def effects_on_varied(body, wrt, containers=()):

@@ -1,13 +1,32 @@
-"""Helpers that forward-mode (jvp) code calls. Self-contained: numpy and nothing else.
+"""The tangent helpers: what forward-mode (jvp) code calls (stage: run time of emitted code;
+leaf: numpy and runtime_matrices).
 
-Like `srcdiff.runtime`, each helper stands alone (no srcdiff imports, no shared
-state) so the codegen command can copy its source into a module, and arrays
-are only ever made from other arrays (`zeros_like`, `copy`), never from a
-bare shape, so the same code runs on any array type NumPy dispatches to.
+srcdiff/forward.py emits `check_tangent` on the tangents a jvp is given, `output_tangent`
+on the tangent it returns, `copy_tangent` and `add_tangents` where tangents are copied and
+summed; the forward rules of templates/ call `broadcast_like` to give a tangent its value's
+shape; and forward mode over emitted reverse code (Hessians) meets the tangents of the
+adjoint helpers gathered at the end (`prod_others_tangent`, `norm_weights_tangent`, ...).
+Each takes tangents with the primal values they belong to and returns a new tangent.
+
+Like every runtime helper, each stands alone (no shared state; what it calls of the other
+runtime modules is imported at the top, and the codegen command copies it along), and
+arrays are only ever made from other arrays (`zeros_like`, `copy`), never from a bare
+shape, so the same code runs on any array type NumPy dispatches to.
 """
 import numpy
 
-from .runtime import det_cofactor, norm_axes  # the codegen command copies them along
+from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
+
+
+def broadcast_like(tangent, like):
+    """Broadcast a tangent to the shape of the value it belongs to."""
+    if isinstance(tangent, (list, tuple)):  # the tangent of a list argument: an array, so
+        tangent = numpy.asarray(tangent)  # two terms add item by item, not as lists
+    if numpy.shape(tangent) == numpy.shape(like):
+        return tangent
+    # ones made from `like` carry its array type: a Python or host scalar tangent (of a
+    # float argument) broadcast onto a device value stays on the device
+    return tangent * numpy.ones_like(like)
 
 
 def check_tangent(tangent, value, name):
@@ -101,7 +120,7 @@ def output_tangent(tangent, value):
     return out
 
 
-# -- tangents of srcdiff.runtime helpers (forward over reverse: Hessians) ---------------
+# -- tangents of the adjoint helpers (runtime_numpy, runtime_matrices; forward over reverse) --
 
 def _fw_safe_divide(num, den):
     """num / den, with 0 where den == 0."""

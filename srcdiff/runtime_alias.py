@@ -8,7 +8,7 @@ does not. Only the run can tell; this refuses that case.
 """
 import numpy
 
-from .runtime import refuse
+from .runtime_checks import refuse
 
 
 def check_update_unshared(value, others, method, reason, hint, filename, lineno, col):

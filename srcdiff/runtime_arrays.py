@@ -7,7 +7,9 @@ other arrays (zeros_like, ones_like), so device arrays stay on their device.
 """
 import numpy
 
-from .runtime import array_grad, refuse, split_grad, take_grad
+from .runtime_adjoint import unbroadcast
+from .runtime_checks import refuse
+from .runtime_indexing import array_grad, diagonal_grad, split_grad, take_grad
 
 
 def _float_dtype(value):
@@ -69,7 +71,6 @@ def select_tangent(tangents, condlist, y):
 
 
 def _unbroadcast(grad, like):
-    from .runtime import unbroadcast
     if isinstance(like, (list, tuple)):
         return unbroadcast(grad, numpy.zeros(numpy.shape(like)))
     return unbroadcast(grad, like)
@@ -79,7 +80,6 @@ def _unbroadcast(grad, like):
 def diag_grad(grad, v, k):
     """The adjoint of numpy.diag(v, k): the k-th diagonal of grad for a vector v, grad on
     the k-th diagonal of zeros shaped like v for a matrix v."""
-    from .runtime import diagonal_grad
     if numpy.ndim(v) == 1:
         return numpy.diagonal(grad, k)
     return diagonal_grad(grad, v, k, 0, 1)
@@ -368,7 +368,6 @@ def diff_grad(grad, a, n, axis, prepend, append, which):
     piece = numpy.moveaxis(moved[:k0] if which == "prepend" else moved[k0 + na:], 0, axis)
     if numpy.ndim(part) == 0:
         return numpy.sum(piece)
-    from .runtime import unbroadcast
     return unbroadcast(piece, part)
 
 

@@ -4,7 +4,7 @@ import types
 
 import numpy
 
-from .runtime import refuse
+from .runtime_checks import refuse
 
 
 def call_reading(where, fn, *args, **kwargs):

@@ -26,7 +26,7 @@ import inspect
 
 import numpy
 
-from .runtime import refuse
+from .runtime_checks import refuse
 
 
 class Options:

@@ -7,7 +7,10 @@ forward-over-reverse code (hvp) differentiates emitted gradients through it.
 """
 import numpy
 
-from .runtime import expand_reduced, refuse
+from .errors import NoRuleError
+from .runtime_adjoint import scatter_add
+from .runtime_checks import refuse
+from .runtime_numpy import expand_reduced
 
 
 def check_real(reason, where, *values):
@@ -67,7 +70,6 @@ def lower_gradient(g):
 def lower_tangent(t):
     """The symmetric matrix a function that reads only the lower triangle sees of a tangent t."""
     if numpy.ndim(t) != 2:
-        from .errors import NoRuleError
         raise NoRuleError("srcdiff differentiates scipy.stats.multivariate_normal with a "
                           "covariance matrix only; pass cov as a 2-d array "
                           "(numpy.diag(v) for variances v, c * numpy.eye(k) for a number c)")
@@ -95,7 +97,6 @@ def covariance(cov, mean):
         return cov[..., :, None] * numpy.eye(numpy.shape(cov)[-1], dtype=bool)
     if n == 0:
         return cov * numpy.eye(mvn_dim(mean, cov))
-    from .errors import NoRuleError
     raise NoRuleError("srcdiff differentiates scipy.stats.multivariate_normal with a number, a "
                       "vector or a matrix for cov, not an array of more dimensions")
 
@@ -237,7 +238,6 @@ def factor_of_adjoint(g, lower):
 def item_adjoint(value, index, grad):
     """The adjoint of a tuple `value` (cho_factor's (c, lower)) whose item `index` alone
     carries `grad`: a list, as srcdiff's container derivatives are."""
-    from .runtime import scatter_add
     return scatter_add(None, value, index, grad, False)
 
 

@@ -3,7 +3,7 @@
 only, and raise TypeError for numbers and NumPy arrays, which `+` would add."""
 import operator
 
-from .runtime import refuse
+from .runtime_checks import refuse
 
 
 def check_concat(a, b, in_place=False, reason=None, hint=None, where=None):

@@ -4,6 +4,8 @@ import dataclasses as _dataclasses
 
 import numpy
 
+from .runtime_checks import refuse
+
 
 def sort_order(keys, reverse=False):
     """The positions of `keys` in the order sorted(..., reverse=reverse) puts them (stable,
@@ -17,7 +19,6 @@ def check_class(obj, cls, where):
     follows that class's method, so an object of another class (the list changed since)
     is refused rather than run through the wrong method."""
     if type(obj) is not cls:
-        from .runtime import refuse
         refuse(f"srcdiff compiled this call for objects of class {cls.__qualname__}, but "
                f"this one is a {type(obj).__qualname__}",
                "keep the objects of a list of one class (or call the function again after "

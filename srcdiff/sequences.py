@@ -26,7 +26,7 @@ import operator
 
 import numpy
 
-from . import analyze
+from . import analyze, runtime
 from . import syntax as S
 
 SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
@@ -259,8 +259,8 @@ def _value_kind(stmt, of):
         if isinstance(getattr(func, "__self__", None), numpy.ufunc):
             module = "numpy"   # numpy.add.reduce, numpy.multiply.outer: arrays
         if module == "numpy" or module.startswith("numpy.") or module == "math" or \
-                func in _NUMBER_BUILTINS or (module in ("srcdiff.runtime",
-                                                        "srcdiff.forward_runtime")
+                func in _NUMBER_BUILTINS or ((module in runtime.MODULES
+                                              or module == "srcdiff.forward_runtime")
                                              and func.__name__ in _ARRAY_HELPERS):
             return OTHER   # arrays and numbers
         return UNKNOWN     # another library's function may return a list
@@ -273,7 +273,7 @@ def produces(stmt):
     """Whether a lowered statement calls one of the container helpers (or iteration_order):
     its result may be a list or a dict."""
     func = stmt.sd.func
-    return stmt.sd.kind == "call" and getattr(func, "__module__", "") == "srcdiff.runtime" \
+    return stmt.sd.kind == "call" and getattr(func, "__module__", "") in runtime.MODULES \
         and getattr(func, "__name__", "") in CONTAINER_HELPERS
 
 

@@ -1028,6 +1028,12 @@ def test_every_raise_in_the_runtime_helpers_is_classified():
     import ast
     import srcdiff.forward_runtime
     import srcdiff.runtime
+    import srcdiff.runtime_adjoint
+    import srcdiff.runtime_checks
+    import srcdiff.runtime_containers
+    import srcdiff.runtime_indexing
+    import srcdiff.runtime_matrices
+    import srcdiff.runtime_numpy
     allowed = {
         ("refuse", "RuntimeRefusal"),
         ("scatter_add", None), ("add_at", None),                   # re-raised
@@ -1040,7 +1046,11 @@ def test_every_raise_in_the_runtime_helpers_is_classified():
                                            # function's def line (api._locate_at_def)
     }
     found = set()
-    for module in (srcdiff.runtime, srcdiff.forward_runtime):
+    modules = (srcdiff.runtime, srcdiff.runtime_adjoint, srcdiff.runtime_checks,
+               srcdiff.runtime_containers, srcdiff.runtime_indexing, srcdiff.runtime_matrices,
+               srcdiff.runtime_numpy, srcdiff.forward_runtime)
+    assert {m.__name__ for m in modules} >= srcdiff.runtime.MODULES
+    for module in modules:
         with open(module.__file__) as fh:
             tree = ast.parse(fh.read())
         for fn in ast.walk(tree):

@@ -1,0 +1,232 @@
+"""Runtime checks and refusals: what emitted code calls to judge a value only the run can see
+(stage: run time of emitted code; leaf: numpy and srcdiff.errors).
+
+`refuse(reason, hint, where)` raises a RuntimeRefusal located at the user's 'FILE:LINE'
+(quoting the line); the compiler (srcdiff/checks.py, lower.py, alias_flow.py) emits the
+`check_*` guards before statements whose meaning depends on the values (an in-place update
+of an array another name shares, a write into a row view read later, a complex norm, an
+unsupported numpy.r_ directive, a linspace retstep, a random draw of zero spread), and the
+API's entry code calls the argument checks (`check_differentiable`, `check_cotangent`,
+`check_aux_pair`) on what the user passed. A check returns nothing (or the checked value)
+when the value is fine; it never changes its arguments.
+
+Self-contained like every runtime helper (numpy, linecache and the exception class, which
+the codegen command copies along with it).
+"""
+import linecache
+
+import numpy
+
+from .errors import RuntimeRefusal  # the codegen command copies it (and its base) along
+
+
+def refuse(reason, hint, where):
+    """Refuse the user's statement at `where` ('FILE:LINE'), which only this run could judge;
+    its line is quoted from the file, as a traceback quotes it."""
+    filename, lineno = None, None
+    if where:
+        filename, _, number = where.rpartition(":")
+        lineno = int(number)
+    line = linecache.getline(filename, lineno).strip() if filename else ""
+    raise RuntimeRefusal(reason, hint=hint, filename=filename, lineno=lineno, line=line or None)
+
+
+def check_in_place(value, method, reason, hint, where):
+    """Before `z += v` where another name shares z: fine for numbers (z is rebound), refused
+    for arrays, which the operator changes in place under the other name too."""
+    if hasattr(type(value), method):
+        refuse(reason, hint, where)
+
+
+def check_item_update(container, item, method, reason, hint, where):
+    """Before `c[k] += v` where c is a list, tuple or dict and another name may hold the item
+    c[k]: Python changes an array (or list) item in place, under that name too, while the
+    derivative rebinds the slot; refused for such items, fine for numbers and for c an
+    array (whose item writes are followed)."""
+    if not hasattr(container, "shape") and hasattr(type(item), method):
+        refuse(reason, hint, where)
+
+
+def check_argument_update(value, method, reason, hint, filename, lineno, col):
+    """Before a call to a function doing `v op= ...` on its parameter v (the write at
+    filename:lineno): fine for a number (rebound), refused for an array or a list, which
+    the operator changes in place under the caller's name too."""
+    if hasattr(type(value), method):
+        refuse(reason, hint, f"{filename}:{lineno}")
+
+
+def check_not_shared(value, holder, reason, hint, where):
+    """Before writing into `value`, taken from `holder` by an index (y = m[i]): refused when
+    holder sees the write, as value is one of its items (lists, tuples, dicts) or shares its
+    memory (a row view of an array). Numbers and copies (an index array's pick) are fine."""
+    if value is holder and (hasattr(value, "shape") or isinstance(value, (list, dict))):
+        refuse(reason, hint, where)  # the same array (or list) under two names
+    if isinstance(holder, (list, tuple, dict)):
+        items = holder.values() if isinstance(holder, dict) else holder
+        if any(item is value for item in items):
+            refuse(reason, hint, where)
+        return
+    if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
+        return
+    if _shares(value, holder):
+        refuse(reason, hint, where)
+
+
+def _shares(a, b):
+    """Whether the array `a`, a view, shares memory with the array b. Other array types
+    answer through NumPy's dispatch (CuPy) or, if they can not tell, are taken to share;
+    arrays that are not views (Dask's never are) share nothing."""
+    if isinstance(a, numpy.ndarray) and isinstance(b, numpy.ndarray):
+        return bool(numpy.shares_memory(a, b))
+    if getattr(a, "base", None) is None:
+        return False
+    try:
+        return bool(numpy.shares_memory(a, b))
+    except (TypeError, NotImplementedError):
+        return True
+
+
+def check_no_view(view, base, index, reason, hint, where):
+    """Before writing into `base[index]` (all of base when index is None) while `view`, taken
+    from base by an index (r = m[i]), is read later: refused when the write lands in view's
+    memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
+    list (the list's slot is rebound) pass."""
+    if type(view) is numpy.ndarray and type(base) is numpy.ndarray:
+        if view.base is None:
+            return  # a copy
+        region = _written_region(base, index)
+        # bounds first: every iteration of a recurrence h[i] = f(h[i - 1]) stops there
+        if numpy.may_share_memory(view, region) and numpy.shares_memory(view, region):
+            refuse(reason, hint, where)
+        return
+    if not hasattr(view, "shape") or not hasattr(base, "shape") or numpy.ndim(view) == 0:
+        return
+    if _shares(view, _written_region(base, index)):
+        refuse(reason, hint, where)
+
+
+def _written_region(base, index):
+    """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
+    if index is None:
+        return base
+    if type(index) is int:  # a row
+        return base[index:index + 1] if index != -1 else base[index:]
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, list) or numpy.ndim(p) > 0 for p in parts if p is not None
+           and p is not Ellipsis and not isinstance(p, slice)):
+        return base
+    return base[tuple(slice(p, p + 1 if p != -1 else None)
+                      if isinstance(p, (int, numpy.integer)) and not isinstance(p, bool)
+                      else p for p in parts)]
+
+
+def check_item_copies(array, index, reason, hint, where):
+    """Before `y[0], y[1] = y[1], y[0]`: the items read must be copies (elements of a 1-D
+    array, list items), not row views of an array that the first write changes."""
+    if hasattr(array, "shape") and numpy.ndim(array[index]) > 0:
+        refuse(reason, hint, where)
+
+
+def check_cotangent(cotangent, value):
+    """The cotangent of a vjp must have the output's shape."""
+    if numpy.shape(cotangent) != numpy.shape(value):
+        raise ValueError(f"the cotangent has shape {numpy.shape(cotangent)} but the output "
+                         f"has shape {numpy.shape(value)}; pass one value per output element")
+    return _private(cotangent)
+
+
+def _private(value):
+    """A copy of the caller's arrays (and the lists, tuples and dicts holding them) that the
+    adjoint may update in place: the cotangent passed to a vjp is left as it was."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_private(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _private(v) for k, v in value.items()}
+    if hasattr(value, "shape") and hasattr(value, "copy") and numpy.ndim(value) > 0:
+        return value.copy()
+    return value
+
+
+def check_aux_pair(value):
+    """With has_aux=True the function must return a pair (output, aux)."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"cannot differentiate with has_aux=True: the function returned a "
+                        f"{type(value).__name__}, not a pair (output, aux)")
+
+
+def check_differentiable(value, name):
+    """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "f" or kind == "c" or type(value) is float:
+        return
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_differentiable(v, f"{name}[{i}]")
+        return
+    if isinstance(value, dict):
+        for k, v in value.items():
+            check_differentiable(v, f"{name}[{k!r}]")
+        return
+    if isinstance(value, bool) or isinstance(value, int):
+        raise TypeError(f"cannot differentiate with respect to {name}: it is the integer "
+                        f"{value!r}; pass a float (e.g. {float(value)!r})")
+    if isinstance(value, (float, complex)):
+        return
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:
+        raise TypeError(f"cannot differentiate with respect to {name}: a "
+                        f"{type(value).__name__} is not a number or an array")
+    if dtype.kind not in "fc":
+        raise TypeError(f"cannot differentiate with respect to {name}: its dtype is "
+                        f"{dtype}; convert it with .astype(float)")
+
+
+def directive_refusal(directive):
+    """(reason, hint) refusing numpy.r_/c_[directive, ...] differentiated, for a matrix
+    directive ('r', 'c', or none of an axis first); None for an axis directive ('1', '0,2')."""
+    head = directive.split(",")[0].strip()
+    if head not in ("r", "c") and head.lstrip("-").isdigit():
+        return None
+    return (f"srcdiff differentiates numpy.r_ and numpy.c_ only without the matrix "
+            f"directive {directive!r}",
+            "concatenate with numpy.concatenate (numpy.stack, numpy.atleast_2d for rows and "
+            "columns) and make a matrix of the result outside the differentiated function")
+
+
+def check_directive(first, where):
+    """Before numpy.r_/c_[first, ...], differentiated, whose first item is a name: refused
+    at `where` when it holds a matrix directive (a string the source does not show)."""
+    refusal = directive_refusal(first) if isinstance(first, str) else None
+    if refusal:
+        refuse(*refusal, where)
+
+
+def linspace_step_refusal():
+    """(reason, hint) refusing numpy.linspace(..., retstep=True) differentiated."""
+    return ("srcdiff differentiates numpy.linspace only without retstep=True",
+            "compute the step yourself: (stop - start) / (num - 1), or "
+            "(stop - start) / num with endpoint=False")
+
+
+def check_no_step(retstep, where):
+    """Before numpy.linspace(..., retstep=r), differentiated, with r a name: refused at
+    `where` when r is true (the samples and the step come back as a pair)."""
+    if retstep:
+        refuse(*linspace_step_refusal(), where)
+
+
+def check_spread(low, high, kind, where):
+    """Before a sample numpy.random.normal/exponential (low 0, high the scale: kind 'scale')
+    or uniform (kind 'bounds') whose derivative needs the standard draw behind it: refused
+    at `where` where the spread high - low is zero, which does not keep that draw."""
+    if not numpy.any(numpy.asarray(high) - low == 0):
+        return
+    if kind == "scale":
+        refuse("the derivative of a random sample with respect to its scale needs the "
+               "standard draw behind it, which a zero scale does not keep",
+               "draw the standard sample yourself, z = numpy.random.standard_normal(size) "
+               "(or standard_exponential), and write loc + scale * z", where)
+    refuse("the derivative of a random sample with respect to its bounds needs the standard "
+           "draw behind it, which equal bounds (high == low) do not keep",
+           "draw u = numpy.random.random(size) yourself and write low + (high - low) * u",
+           where)

@@ -1,0 +1,96 @@
+"""srcdiff/runtime_checks.py called directly: each check passes what is fine without
+changing it and refuses the rest with a RuntimeRefusal located at the user's line (its text
+quoted from the file), or, for the API's argument checks, with the TypeError or ValueError
+the API turns into an ArgumentError."""
+import numpy as np
+import pytest
+
+from srcdiff.errors import RuntimeRefusal, SrcdiffError
+from srcdiff.runtime_checks import (check_argument_update, check_aux_pair, check_cotangent,
+                                    check_differentiable, check_directive, check_in_place,
+                                    check_item_copies, check_item_update, check_no_step,
+                                    check_no_view, check_not_shared, check_spread,
+                                    directive_refusal, linspace_step_refusal, refuse)
+
+LINE = "    z += v"
+
+
+@pytest.fixture
+def where(tmp_path):
+    source = tmp_path / "user.py"
+    source.write_text("def f(z, v):\n" + LINE + "\n    return z\n")
+    return f"{source}:2"
+
+
+def _refused(call, *args):
+    with pytest.raises(RuntimeRefusal) as info:
+        call(*args)
+    return info.value
+
+
+def test_refuse_locates_and_quotes_the_users_line(where):
+    error = _refused(refuse, "why", "what instead", where)
+    assert isinstance(error, SrcdiffError)
+    assert (error.lineno, error.line, error.reason, error.hint) == (2, LINE.strip(), "why",
+                                                                   "what instead")
+    assert error.filename == where.rsplit(":", 1)[0]
+    assert _refused(refuse, "why", "hint", None).filename is None
+
+
+def test_in_place_updates_are_refused_for_arrays_not_numbers(where):
+    check_in_place(1.0, "__iadd__", "r", "h", where)
+    assert _refused(check_in_place, np.ones(2), "__iadd__", "r", "h", where).lineno == 2
+    check_item_update([1.0], 2.0, "__iadd__", "r", "h", where)
+    check_item_update(np.ones(2), np.ones(2), "__iadd__", "r", "h", where)   # followed
+    _refused(check_item_update, [np.ones(2)], np.ones(2), "__iadd__", "r", "h", where)
+    check_argument_update(1.0, "__imul__", "r", "h", where.rsplit(":", 1)[0], 2, 4)
+    error = _refused(check_argument_update, [1.0], "__iadd__", "r", "h",
+                     where.rsplit(":", 1)[0], 2, 4)
+    assert error.line == LINE.strip()
+
+
+def test_shared_values_and_views_are_refused(where):
+    m = np.arange(6.0).reshape(2, 3)
+    _refused(check_not_shared, m[0], m, "r", "h", where)        # a row view
+    check_not_shared(m[[0]], m, "r", "h", where)                # an index array's copy
+    check_not_shared(m[0, 1], m, "r", "h", where)               # a number
+    items = [np.ones(2)]
+    _refused(check_not_shared, items[0], items, "r", "h", where)
+    _refused(check_no_view, m[0], m, 0, "r", "h", where)        # the write lands in the view
+    check_no_view(m[0], m, 1, "r", "h", where)                  # another row
+    check_no_view(m[0].copy(), m, 0, "r", "h", where)
+    _refused(check_item_copies, m, 0, "r", "h", where)          # y[0], y[1] = y[1], y[0]
+    check_item_copies(np.arange(3.0), 0, "r", "h", where)
+    assert np.array_equal(m, np.arange(6.0).reshape(2, 3))      # nothing written
+
+
+def test_argument_checks_raise_what_the_api_turns_into_argument_errors():
+    check_differentiable({"a": [1.0, np.ones(2)]}, "x")
+    check_differentiable(1j, "x")
+    with pytest.raises(TypeError, match=r"x\[1\]: it is the integer 2; pass a float"):
+        check_differentiable([1.0, 2], "x")
+    with pytest.raises(TypeError, match="dtype is int64"):
+        check_differentiable(np.arange(2, dtype=np.int64), "x")
+    with pytest.raises(TypeError, match="a str is not a number or an array"):
+        check_differentiable("a", "x")
+    u = np.ones(3)
+    private = check_cotangent(u, np.zeros(3))
+    assert np.array_equal(private, u) and private is not u
+    with pytest.raises(ValueError, match=r"shape \(2,\) but the output has shape \(3,\)"):
+        check_cotangent(np.ones(2), np.zeros(3))
+    check_aux_pair((1.0, "aux"))
+    with pytest.raises(TypeError, match="has_aux=True"):
+        check_aux_pair(1.0)
+
+
+def test_directive_linspace_and_spread_checks(where):
+    assert directive_refusal("0,2") is None and directive_refusal("-1") is None
+    assert "'r'" in directive_refusal("r")[0]
+    check_directive("1", where)
+    check_directive(np.ones(2), where)
+    assert _refused(check_directive, "c", where).lineno == 2
+    check_no_step(False, where)
+    assert _refused(check_no_step, True, where).reason == linspace_step_refusal()[0]
+    check_spread(0.0, np.array([1.0, 2.0]), "scale", where)
+    assert "scale" in _refused(check_spread, 0.0, np.array([1.0, 0.0]), "scale", where).reason
+    assert "bounds" in _refused(check_spread, 1.0, 1.0, "bounds", where).reason
