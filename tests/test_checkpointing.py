@@ -565,3 +565,52 @@ def test_checkpoint_with_jit_is_refused(tmp_path):
     src.write_text("import numpy as np\n\ndef f(x):\n    for t in range(3):\n"
                    "        x = np.sin(x)\n    return np.sum(x)\n")
     assert main([f"{src}:f", "--backend", "numba", "--checkpoint", "sqrt"]) != 0
+
+
+# --- checkpoint= on second derivatives: forward mode over the checkpointed gradient ---------
+def _while_plain(x, w):
+    h = x
+    i = 0
+    while i < 23:
+        h = np.tanh(w @ h) * 0.8 + 0.1 * h * h
+        i = i + 1
+        if np.sum(h) > 40.0:
+            break
+    return np.sum(h * np.sin(h))
+
+
+def _numeric_hvp(f, policy, x, w, v, eps=1e-6):
+    """Central differences of the checkpointed gradient along v (the gradient itself is
+    checked against f by finite differences above)."""
+    g = srcdiff.grad(f, checkpoint=policy)
+    return (g(x + eps * v, w) - g(x - eps * v, w)) / (2 * eps)
+
+
+@pytest.mark.parametrize("policy", ["sqrt", 1, 2, 3, "100B"])
+@pytest.mark.parametrize("f", [_plain_loop, _while_plain], ids=lambda f: f.__name__)
+def test_hvp_and_hessian_with_a_checkpoint_policy(f, policy):
+    x, w = X.copy(), W.copy() if f is _while_plain else 0.7
+    check(lambda x: f(x, w), x, modes=("rev",), order=1)  # the gradient, by differences of f
+    np.testing.assert_allclose(srcdiff.grad(f, checkpoint=policy)(x, w),
+                               srcdiff.grad(f)(x, w), rtol=1e-12, atol=1e-15)
+    v = rng.normal(size=x.shape)
+    got = srcdiff.hvp(f, checkpoint=policy)(x, w, v)
+    np.testing.assert_allclose(got, _numeric_hvp(f, policy, x, w, v), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(got, srcdiff.hvp(f)(x, w, v), rtol=1e-12, atol=1e-14)
+    hess = srcdiff.hessian(f, checkpoint=policy)(x, w)
+    columns = [_numeric_hvp(f, policy, x, w, e) for e in np.eye(x.size)]
+    np.testing.assert_allclose(hess, np.stack(columns, axis=-1), rtol=1e-5, atol=1e-7)
+
+
+def test_hvp_with_a_checkpoint_policy_runs_the_checkpointed_gradient():
+    h = srcdiff.hvp(_while_plain, checkpoint=3)
+    h(X.copy(), W.copy(), X.copy())
+    text = srcdiff.source(h)
+    assert "jvp_backward_segment" in text and "restore_kept" in text
+
+
+def test_bad_policy_on_second_derivatives():
+    with pytest.raises(srcdiff.ArgumentError):
+        srcdiff.hvp(_plain_loop, checkpoint="cubic")
+    with pytest.raises(srcdiff.ArgumentError):
+        srcdiff.hessian(_plain_loop, checkpoint=0)
