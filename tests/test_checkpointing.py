@@ -614,3 +614,35 @@ def test_bad_policy_on_second_derivatives():
         srcdiff.hvp(_plain_loop, checkpoint="cubic")
     with pytest.raises(srcdiff.ArgumentError):
         srcdiff.hessian(_plain_loop, checkpoint=0)
+
+
+def test_codegen_hvp_with_checkpoint(tmp_path, monkeypatch):
+    """`--mode hvp --checkpoint 3`: standalone forward-over-checkpointed-reverse code, the
+    same products as srcdiff.hvp (checked by differences above); forward mode refuses it."""
+    import subprocess
+    import sys
+    import os
+    (tmp_path / "whilemod.py").write_text(
+        "import numpy as np\n\n\ndef loss(x, w):\n    h = x\n    i = 0\n"
+        "    while i < 17:\n        h = np.tanh(w * h) + 0.1 * h * h\n        i = i + 1\n"
+        "    return np.sum(h)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root)
+    subprocess.run([sys.executable, "-m", "srcdiff", "whilemod.py:loss", "--mode", "hvp",
+                    "--checkpoint", "3", "-o", "gen_hvp.py"], cwd=tmp_path, check=True,
+                   env=env)
+    text = (tmp_path / "gen_hvp.py").read_text()
+    assert "restore_kept" in text and "import srcdiff" not in text
+    out = subprocess.run([sys.executable, "-c", "import numpy as np, gen_hvp; print(repr("
+                          "list(gen_hvp.hvp_loss(np.linspace(0.1, 0.4, 3), 0.7, "
+                          "np.array([1.0, -2.0, 0.5])))))"], cwd=tmp_path, check=True,
+                         capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=""))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import whilemod
+    want = srcdiff.hvp(whilemod.loss, checkpoint=3)(np.linspace(0.1, 0.4, 3), 0.7,
+                                                      np.array([1.0, -2.0, 0.5]))
+    np.testing.assert_allclose(eval(out.stdout, {"np": np}), want, rtol=1e-12)
+    bad = subprocess.run([sys.executable, "-m", "srcdiff", "whilemod.py:loss", "--mode",
+                          "forward", "--checkpoint", "3"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "--checkpoint applies to" in bad.stderr
