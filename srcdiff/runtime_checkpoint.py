@@ -212,7 +212,8 @@ class OnlineSweep:
             out = [("restore_kept", None), ("turn", segment)]
         else:
             snapshots = max(1, self.policy - j)
-            unit = units_for(len(segment), snapshots)
+            # units of a segment: 1000 in all over the loop, as an offline schedule's
+            unit = units_for(len(segment), snapshots, max(1, 1000 // self.count))
             out = Sweep(segment, unit, with_actions=True)
             out.append(("restore_kept", None, None))
             reverse_actions(0, -(-len(segment) // unit), snapshots - 1, out)

@@ -455,10 +455,10 @@ def test_online_recomputation_within_the_bound(k, steps):
     keep, stride = max(1, k // 2), 1
     while -(-steps // stride) > keep:
         stride *= 2
-    bound = 0
-    for j in range(-(-steps // stride)):
+    bound, count = 0, -(-steps // stride)
+    for j in range(count):
         segment = range(steps)[j * stride:(j + 1) * stride]
-        unit = revolve.units_for(len(segment), k - j)
+        unit = revolve.units_for(len(segment), k - j, max(1, 1000 // count))
         bound += len(segment) * revolve.repetitions(k - j - 1, -(-len(segment) // unit))
     assert 0 < plain <= bound
 

@@ -153,7 +153,7 @@ def test_online_schedule_bounds(k):
         for j in range(count):
             segment = range(steps)[j * stride:(j + 1) * stride]
             snapshots = max(1, k - j)
-            unit = revolve.units_for(len(segment), snapshots)
+            unit = revolve.units_for(len(segment), snapshots, max(1, 1000 // count))
             units = -(-len(segment) // unit)
             r = revolve.repetitions(snapshots - 1, units) if snapshots > 1 else 0
             assert max(runs[i] for i in segment) <= r + 1
