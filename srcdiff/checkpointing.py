@@ -5,7 +5,7 @@ Three ways to ask for it:
 * per loop, in the source: `for t in srcdiff.checkpointed(range(T), snapshots=k):`, or
   `while srcdiff.checkpointed(cond, snapshots=k):`. Outside srcdiff, `checkpointed(it,
   ...)` is `it`: the function runs as it is.
-* per function: `srcdiff.grad(f, checkpoint="sqrt")` (value_and_grad, vjp and the codegen
+* per function: `srcdiff.grad(f, checkpoint="sqrt")` (value_and_grad, vjp, hvp, hessian and the codegen
   command's --checkpoint too) applies the policy to every outermost loop of f;
 * per call: `srcdiff.checkpoint(g)(x)`: g's primal runs plainly; its adjoint runs g again,
   taped, when the backward pass reaches the call (as jax.checkpoint).
