@@ -492,8 +492,8 @@ def _loaded_outside(body, loop):
 def _global_names(rev):
     out = set(rev.bindings) | set(rev.low.bindings) | set(rev.program.bindings)
     out |= {d.name for d in rev.program.defs}
-    for made in rev.checkpoint_names.values():  # a pair of segment functions, or a counter
-        out |= {made} if isinstance(made, str) else set(made)
+    for made in rev.checkpoint_names.values():  # a pair of segment functions
+        out |= set(made)
     out |= {c[0] for c in rev._calls.values() if c} | {c[1] for c in rev._calls.values() if c}
     out |= {TAPE, COMMENT}
     import builtins
