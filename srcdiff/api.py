@@ -719,9 +719,9 @@ class _OverGradient:
     known), and made again when a function it calls is redefined.
     """
 
-    def __init__(self, f, grad_wrt, wrt):
+    def __init__(self, f, grad_wrt, wrt, checkpoint=None):
         self._f = f
-        self._grad = _transform("grad", f, grad_wrt)
+        self._grad = _checkpointed(lambda: _transform("grad", f, grad_wrt), checkpoint, False)
         self._wrt = wrt
         self._made = {}
         self._latest = None
@@ -751,10 +751,11 @@ class _OverGradient:
 
 
 @_boundary.api
-def hvp(f, wrt=0, argnums=None):
+def hvp(f, wrt=0, argnums=None, checkpoint=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
 
-    Forward mode over the emitted reverse-mode gradient (forward-over-reverse).
+    Forward mode over the emitted reverse-mode gradient (forward-over-reverse); checkpoint=
+    as for grad (forward mode over the checkpointed gradient).
     """
     wrt = _choose_wrt(wrt, argnums)
     if _is_derived(f):
@@ -764,7 +765,7 @@ def hvp(f, wrt=0, argnums=None):
     if not single:
         raise ArgumentError("hvp differentiates with respect to one parameter",
                             hint="pass wrt as a single position or name")
-    over = _OverGradient(f, names[0], names[0])
+    over = _OverGradient(f, names[0], names[0], checkpoint)
 
     def product(*args, **kwargs):
         if "vector" in kwargs:
@@ -929,8 +930,9 @@ def _refuse_complex(what, f, *values):
 
 
 @_boundary.api
-def hessian(f, wrt=0, argnums=None):
-    """The Hessian of a scalar function with respect to one parameter (forward-over-reverse).
+def hessian(f, wrt=0, argnums=None, checkpoint=None):
+    """The Hessian of a scalar function with respect to one parameter (forward-over-reverse;
+    checkpoint= as for grad).
 
     Shape in.shape + in.shape; a float for a float input.
     """
@@ -943,7 +945,7 @@ def hessian(f, wrt=0, argnums=None):
     if not single:
         raise ArgumentError("hessian differentiates with respect to one parameter")
     name = names[0]
-    over = _OverGradient(f, name, name)
+    over = _OverGradient(f, name, name, checkpoint)
 
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)

@@ -5,7 +5,7 @@ Three ways to ask for it:
 * per loop, in the source: `for t in srcdiff.checkpointed(range(T), snapshots=k):`, or
   `while srcdiff.checkpointed(cond, snapshots=k):`. Outside srcdiff, `checkpointed(it,
   ...)` is `it`: the function runs as it is.
-* per function: `srcdiff.grad(f, checkpoint="sqrt")` (value_and_grad, vjp and the codegen
+* per function: `srcdiff.grad(f, checkpoint="sqrt")` (value_and_grad, vjp, hvp, hessian and the codegen
   command's --checkpoint too) applies the policy to every outermost loop of f;
 * per call: `srcdiff.checkpoint(g)(x)`: g's primal runs plainly; its adjoint runs g again,
   taped, when the backward pass reaches the call (as jax.checkpoint).
@@ -29,8 +29,18 @@ a loop over the reverse sweep's actions: restore a state, advance (keep the stat
 run a segment plainly) or turn (backward_segment). Only the snapshots and one
 segment's tape are held at any time.
 
-A while loop, or a for loop that break or return may leave, is first run once more,
-untaped, to count its trips (count_steps_N): the schedule needs the count.
+A while loop, or a for loop that break or return may leave, has a trip count known only
+at its end: its primal runs once, as written, and checkpoints online (`_online_primal`,
+runtime_checkpoint.online_*): it keeps the states at the starts of steps 0, S, 2S, ... in a
+list, and when the list holds more than its room it keeps every other one and doubles S.
+With k snapshots the loop keeps at most max(1, k // 2) (so S < 2T / (k // 2) at the end of
+T steps); the backward pass pops them last first and reverses segment j (of S steps, the
+last one shorter) with the binomial schedule of k - j snapshots (j are still kept): each
+step of segment j runs forward at most r_j + 1 more times (the last taped), r_j the least
+with C(k - 1 - j + r, r) >= the segment's units, so that at most k snapshots are held at
+once. With "sqrt" the loop keeps at most 2S (S <= sqrt(2T), so at most sqrt(2T) + 2
+snapshots) and the backward pass runs each segment forward once more, taped (a tape of at
+most S steps). No loop is run twice before the backward pass.
 """
 import functools
 import types
@@ -190,7 +200,7 @@ def adjoint(rev, stmt, state, policy):
         rev.read(S.Tuple(elts=[S.load(n) for n in reads], ctx=S.Load()))
     names = {k: rev.namer.fresh(k) for k in ("sweep", "schedule", "action", "segment")}
     if _counted(stmt):
-        names.update({k: rev.namer.fresh(k) for k in ("trips", "steps", "step", "steps_range")})
+        names.update({k: rev.namer.fresh(k) for k in ("kept", "steps", "step", "stride", "policy")})
     sweep = S.For(target=S.Tuple(elts=[S.store(names["action"]), S.store(names["segment"])],
                                  ctx=S.Store()),
                   iter=S.load(names["schedule"]), body=[], orelse=[], type_comment=None)
@@ -273,12 +283,7 @@ def primal(rev, stmt, depth):
     # the state a snapshot keeps: copied where the loop writes into it in place
     in_place = _written_in_place(stmt) & set(carry)
     from . import runtime_checkpoint as rc
-    rev.bindings["checkpoint_plan"] = rc.checkpoint_plan
     out = []
-    loop_range = stmt.iter.id if isinstance(stmt, S.For) else None
-    if counted:
-        out += _count_trips(rev, stmt, record, assigned, in_place, globals_)
-        loop_range = names["steps_range"]
     state = _tuple(carry)
     deep = any(isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store)
                for x in analyze.flatten(stmt.body) for n in S.walk(x))
@@ -290,21 +295,23 @@ def primal(rev, stmt, depth):
     fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(names["segment"])] + [
         S.load(p) for p in fwd_params], keywords=[])
     fwd_assign = S.Assign(targets=[_store_tuple(returned)], value=fwd_call, type_comment=None)
-    policy_node = S.clone(record.policy)
-    plan = S.Assign(targets=[S.Tuple(elts=[S.store(names["sweep"]), S.store(names["schedule"])],
-                                     ctx=S.Store())],
-                    value=S.Call(func=S.load("checkpoint_plan"), args=[
-                        S.load(loop_range), policy_node, _tuple(carry),
-                        S.const(where(rev.src.filename, line))], keywords=[]),
-                    type_comment=None)
     if rev.saves is not None and id(stmt) in rev.saves:
         out.append(rev.push(rev._saved_value(target)))
     shown = ", ".join(carry) or "nothing"
     out.append(comment(f"line {line}: checkpointed loop ({_describe_policy(record.policy, counted)}); "
                        f"a snapshot keeps {shown}"))
-    out.append(plan)
-    out.append(S.For(target=S.store(names["segment"]), iter=S.load(names["sweep"]), body=[
-        rev.push(kept), fwd_assign], orelse=[], type_comment=None))
+    if counted:
+        out += _online_primal(rev, stmt, record, kept)
+    else:
+        rev.bindings["checkpoint_plan"] = rc.checkpoint_plan
+        out.append(S.Assign(targets=[S.Tuple(elts=[S.store(names["sweep"]), S.store(
+            names["schedule"])], ctx=S.Store())], value=S.Call(
+                func=S.load("checkpoint_plan"), args=[
+                    S.load(stmt.iter.id), S.clone(record.policy), _tuple(carry),
+                    S.const(where(rev.src.filename, line))], keywords=[]),
+            type_comment=None))
+        out.append(S.For(target=S.store(names["segment"]), iter=S.load(names["sweep"]), body=[
+            rev.push(S.clone(kept)), fwd_assign], orelse=[], type_comment=None))
     # the adjoint's loop over the schedule
     bwd_call = S.Call(func=S.load(bwd_name), args=[S.load(names["segment"])] + [
         S.const(None) if p in assigned and p not in carry else S.load(p) for p in bwd_params],
@@ -314,28 +321,88 @@ def primal(rev, stmt, depth):
     turn = S.Assign(targets=[_store_tuple(adj_out)], value=bwd_call, type_comment=None) \
         if adj_out else S.Expr(value=bwd_call)
     action = names["action"]
+    last = [turn]
+    if counted:  # the state at the start of a segment, as the loop kept it when it ran
+        last = [S.If(test=S.quote_expr(f"{action} == 'restore_kept'"), body=[S.Assign(
+            targets=[_store_tuple(carry)], value=S.quote_expr(f"{names['kept']}.pop()"),
+            type_comment=None)], orelse=last)]
     record.sweep.body[:] = [S.If(
         test=S.quote_expr(f"{action} == 'restore'"), body=[restore], orelse=[S.If(
             test=S.quote_expr(f"{action} == 'advance'"),
-            body=[rev.push(kept), S.clone(fwd_assign)], orelse=[turn])])]
+            body=[rev.push(S.clone(kept)), S.clone(fwd_assign)], orelse=last)])]
     return out
+
+
+def _online_primal(rev, stmt, record, kept):
+    """The loop itself, run once (its trip count is known only at its end), keeping the
+    states at the starts of steps 0, stride, 2 * stride, ... in a list, thinned to every
+    other one (the stride doubled) when it holds more than the policy leaves room for
+    (runtime_checkpoint.online_room); then the reverse sweep over the trips it made."""
+    from . import runtime_checkpoint as rc
+    for helper in ("online_policy", "online_room", "online_schedule"):
+        rev.bindings[helper] = getattr(rc, helper)
+    rev.bindings["len"] = len
+    names = record.names
+    held, steps, line = names["kept"], names["steps"], stmt.sd.line
+    stride, policy = names["stride"], names["policy"]
+    state = kept.args[0] if isinstance(kept, S.Call) else kept
+    start = [S.Assign(targets=[S.store(policy)], value=S.Call(
+        func=S.load("online_policy"), args=[S.clone(record.policy), S.clone(state),
+                                            S.const(where(rev.src.filename, line))],
+        keywords=[]), type_comment=None)]
+    start += S.quote(f"{held} = []\n{stride} = 1\n{steps} = 0")
+    keep = S.If(test=S.quote_expr(f"{steps} == len({held}) * {stride}"), body=[
+        S.Expr(value=S.Call(func=S.Attribute(value=S.load(held), attr="append",
+                                             ctx=S.Load()), args=[S.clone(kept)],
+                            keywords=[])),
+        S.If(test=S.quote_expr(f"len({held}) > online_room({policy}, {stride})"),
+             body=S.quote(f"{held} = {held}[::2]\n{stride} = {stride} * 2"), orelse=[])],
+        orelse=[])
+    loop = S.clone(stmt)
+    loop.body = [keep] + S.quote(f"{steps} += 1") + [_plain_tree(s) for s in stmt.body]
+    if isinstance(stmt, S.For):
+        trips = f"{stmt.iter.id}[:{steps}]"
+    else:
+        rev.bindings["range"] = range
+        trips = f"range({steps})"
+    return start + [loop] + S.quote(
+        f"{names['schedule']} = online_schedule(len({held}), {stride}, {policy}, {trips})")
 
 
 def _describe_policy(node, counted):
     """The comment on a checkpointed loop: how many snapshots, how much recomputation."""
-    count = "; one more untaped run first, to count the trips" if counted else ""
+    if counted:
+        return _describe_online(node)
     if isinstance(node, S.Constant) and node.value == "sqrt":
         return ("'sqrt': ceil(sqrt(T)) snapshots, one at the start of each segment of "
                 "ceil(sqrt(T)) steps; each step runs forward once more, taped, in the "
-                "backward pass" + count)
+                "backward pass")
     if isinstance(node, S.Constant) and isinstance(node.value, int):
         k = node.value
         return (f"at most {k} snapshots, binomial schedule: each step runs forward at most "
                 f"r + 1 times in all (the last one taped), r the least with C({k - 1} + r, r) "
                 ">= the number of units (steps, or groups of T / 1000 steps for a long "
-                "loop)" + count)
+                "loop)")
     what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
-    return f"{what}: snapshots within the policy, binomial schedule" + count
+    return f"{what}: snapshots within the policy, binomial schedule"
+
+
+def _describe_online(node):
+    """The comment on an online checkpointed loop (its trip count T known at its end)."""
+    head = "online, the trip count T known only at the loop's end: "
+    if isinstance(node, S.Constant) and node.value == "sqrt":
+        return (head + "'sqrt': the loop keeps at most sqrt(2 T) + 2 snapshots, S steps "
+                "apart (S doubles as it runs, S <= sqrt(2 T)); the backward pass runs each "
+                "segment of S steps forward once more, taped")
+    if isinstance(node, S.Constant) and isinstance(node.value, int):
+        k = node.value
+        return (head + f"at most {k} snapshots: the loop keeps at most {max(1, k // 2)}, S "
+                f"steps apart (S doubles as it runs, S < 2 T / {max(1, k // 2)}); segment j is "
+                f"reversed with the binomial schedule of {k} - j snapshots: each of its steps "
+                f"runs forward at most r + 1 more times (the last one taped), r the least "
+                f"with C({k} - 1 - j + r, r) >= its units (steps, or groups of S / 1000 steps)")
+    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
+    return head + f"{what}: snapshots within the policy, kept and thinned as the loop runs"
 
 
 def comment(text):
@@ -369,8 +436,7 @@ def _plain_tree(stmt):
 
 def _counted(stmt):
     """Whether the loop's trip count is known only once it has run: a while loop, or a for
-    loop that break or return may leave early. The primal runs it once more, untaped, to
-    count its trips, then as a for loop over that many (a schedule needs the count)."""
+    loop that break or return may leave early. Its schedule is online (_online_primal)."""
     return isinstance(stmt, S.While) or (stmt.sd.loop is not None
                                          and stmt.sd.loop.ends_with_break)
 
@@ -426,8 +492,8 @@ def _loaded_outside(body, loop):
 def _global_names(rev):
     out = set(rev.bindings) | set(rev.low.bindings) | set(rev.program.bindings)
     out |= {d.name for d in rev.program.defs}
-    for made in rev.checkpoint_names.values():  # a pair of segment functions, or a counter
-        out |= {made} if isinstance(made, str) else set(made)
+    for made in rev.checkpoint_names.values():  # a pair of segment functions
+        out |= set(made)
     out |= {c[0] for c in rev._calls.values() if c} | {c[1] for c in rev._calls.values() if c}
     out |= {TAPE, COMMENT}
     import builtins
@@ -566,46 +632,6 @@ def call_adjoint(rev, stmt, fwd, out):
     rev.emit(out, [S.Assign(targets=[S.store(rev.namer.fresh("recomputed"))], value=S.Call(
         func=S.load(fwd), args=[S.load(TAPE)] + [S.load(n) for n in names], keywords=[]),
         type_comment=None)])
-
-
-def _count_trips(rev, stmt, record, assigned, in_place, globals_):
-    """`trips = count_steps_N(...)` and the range of that many trips: the loop run once,
-    untaped, from its state (copies of arrays it writes into in place)."""
-    names = record.names
-    steps, line = names["steps"], stmt.sd.line
-    body = [S.AugAssign(target=S.store(steps), op=S.Add(), value=S.const(1))]
-    body += [_plain_tree(s) for s in stmt.body]
-    if isinstance(stmt, S.For):
-        loop = S.For(target=S.store(stmt.target.id), iter=S.load(stmt.iter.id), body=body,
-                     orelse=[], type_comment=None)
-    else:
-        loop = S.While(test=S.load(stmt.test.id), body=body, orelse=[])
-    count_body = [S.Assign(targets=[S.store(steps)], value=S.const(0), type_comment=None),
-                  loop, S.Return(value=S.load(steps))]
-    params = sorted(_exposed(count_body, set()) - globals_)
-    copies = sorted(in_place & set(params))
-    if copies:
-        count_body.insert(0, S.Assign(targets=[_store_tuple(copies)], value=S.Call(
-            func=S.load("kept_state"), args=[_tuple(copies)], keywords=[]), type_comment=None))
-        from .runtime_checkpoint import kept_state
-        rev.bindings["kept_state"] = kept_state
-    hit = rev.checkpoint_names.get(("count", id(stmt)))
-    if hit is None:
-        hit = rev.checkpoint_names[("count", id(stmt))] = rev.program.namer.fresh("count_steps")
-    doc = (f"The loop at line {line}, run untaped to count its trips (it may stop early: "
-           "a schedule of snapshots needs the count).")
-    rev.program.defs.append(S.function_def(hit, params, [S.Expr(value=S.const(doc))]
-                                           + count_body))
-    call = S.Assign(targets=[S.store(names["trips"])], value=S.Call(
-        func=S.load(hit), args=[S.load(p) for p in params], keywords=[]), type_comment=None)
-    if isinstance(stmt, S.For):
-        rng = S.quote_expr(f"{stmt.iter.id}[:{names['trips']}]")
-    else:
-        rev.bindings["range"] = range
-        rng = S.quote_expr(f"range({names['trips']})")
-    return [comment(f"line {line}: how many trips the loop makes, before its checkpointed run"),
-            call, S.Assign(targets=[S.store(names["steps_range"])], value=rng,
-                           type_comment=None)]
 
 
 def _read_after_restore(body):

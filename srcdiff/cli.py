@@ -93,8 +93,9 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
     checkpoint = parse_option(checkpoint)
     if checkpoint is not None and policy_error(checkpoint):
         raise CodegenError(f"--checkpoint: {policy_error(checkpoint)}")
-    if checkpoint is not None and mode != "reverse":
-        raise CodegenError("--checkpoint applies to reverse mode (forward mode keeps no tape)")
+    if checkpoint is not None and mode == "forward":
+        raise CodegenError("--checkpoint applies to reverse mode, hvp and hessian (forward "
+                           "mode keeps no tape)")
     if name is not None and len(targets) != 1:
         raise CodegenError("--name needs exactly one FILE:FUNC target")
     if name is not None:
@@ -129,7 +130,7 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
         with inputs.shown_paths():
             if mode in ("hvp", "hessian"):
                 from .compose_codegen import second_order_source
-                em = second_order_source(fn, names, mode, name=name)
+                em = second_order_source(fn, names, mode, name=name, checkpoint=checkpoint)
             elif mode == "reverse":
                 em = transform.reverse_source(fn, names, "grad", name=name,
                                               checkpoint=checkpoint)

@@ -6,11 +6,11 @@ from . import compose_runtime
 from .errors import ArgumentError
 
 
-def second_order_source(fn, wrt, kind, name=None):
+def second_order_source(fn, wrt, kind, name=None, checkpoint=None):
     """An Emitted (srcdiff/transform.py) whose text defines `hvp_FUNC(args..., vector)` or
     `hessian_FUNC(args...)` of fn with respect to one parameter, followed by the forward-mode
     code over fn's emitted gradient it calls: forward over reverse, one pass per product
-    (hvp) or per element of the input (hessian)."""
+    (hvp) or per element of the input (hessian); checkpoint: the gradient's policy (cli.py)."""
     import numpy
     from . import __version__, transform
     from .forward import forward_source
@@ -18,7 +18,7 @@ def second_order_source(fn, wrt, kind, name=None):
     if len(wrt) != 1:
         raise ArgumentError(f"--mode {kind} differentiates with respect to one parameter")
     w = wrt[0]
-    gradient = transform.reverse_source(fn, wrt, "grad")
+    gradient = transform.reverse_source(fn, wrt, "grad", checkpoint=checkpoint)
     along = forward_source(transform.load_emitted(gradient), wrt)
     params = list(inspect.signature(fn).parameters)
     namer = Namer(set(params) | set(along.bindings) | {along.name, "numpy"})

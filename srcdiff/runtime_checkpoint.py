@@ -7,9 +7,10 @@ are plain lists of Python ranges, made when the loop is reached, so the emitted 
 over them are ordinary loops.
 """
 import array
+import bisect
 import math
 
-from .revolve import count, sqrt_units, sweeps, units_for
+from .revolve import count, reverse_actions, sqrt_units, sweeps, units_for
 from .runtime import refuse, snapshot
 
 
@@ -88,7 +89,7 @@ class Sweep:
     (action, range) pairs (the reverse sweep; range None for 'restore'), made as they are
     read from a few bytes an action, so that a schedule of a long loop stays small."""
 
-    ACTIONS = ("advance", "turn", "restore")
+    ACTIONS = ("advance", "turn", "restore", "restore_kept")
 
     def __init__(self, steps, unit, with_actions):
         self.steps = steps
@@ -140,3 +141,96 @@ def describe(policy, steps, state=()):
     return {"steps": steps, "snapshots": most, "steps_per_unit": unit,
             "rerun_plainly": rerun, "rerun_taped": taped,
             "forward_runs_per_step": 1.0 + (rerun + taped) / steps if steps else 0.0}
+
+
+# -- online: a loop whose trip count is known only at its end (while, break, return) --------
+# The emitted loop keeps, in a list, the states at the starts of steps 0, stride, 2 * stride,
+# ...: when it holds more than online_room(policy, stride) of them, it keeps every other
+# one and doubles the stride. With k snapshots it keeps at most max(1, k // 2) (the rest are
+# left to reverse one segment with); with "sqrt" at most 2 * stride, so about sqrt(2 T) at
+# the end of T steps.
+def online_policy(policy, state, where):
+    """The policy of an online loop, checked: "sqrt" or a number of snapshots (a memory
+    budget turned into one by the bytes of `state`, the loop's state at its start)."""
+    reason = policy_error(policy)
+    if reason is not None:
+        refuse(reason, "write srcdiff.checkpointed(cond, snapshots='sqrt'), snapshots=k "
+               "or snapshots='64MB'", where)
+    if policy is None or policy == "sqrt":
+        return "sqrt"
+    if isinstance(policy, str):
+        return max(1, parse_budget(policy) // state_bytes(state))
+    return policy
+
+
+def online_room(policy, stride):
+    """How many snapshots the loop keeps at most, at this stride."""
+    if policy == "sqrt":
+        return max(2, 2 * stride)
+    return max(1, policy // 2)
+
+
+def online_schedule(kept, stride, policy, steps):
+    """The reverse sweep of an online checkpointed loop that kept `kept` snapshots, `stride`
+    steps apart, and ran over `steps` (a range of its trips): (action, range) pairs, as
+    checkpoint_plan's reverse sweep, with one more action, ("restore_kept", None): pop the
+    last snapshot the loop kept."""
+    if not isinstance(steps, range):
+        refuse("a checkpointed loop runs over a range", "loop over range(len(...))", None)
+    return OnlineSweep(kept, stride, policy, steps)
+
+
+class OnlineSweep:
+    """The reverse sweep of an online loop, segment by segment (segment j: the steps from
+    snapshot j to the next one), last first: restore snapshot j, then reverse the segment:
+    taped at once ("sqrt"), or with the binomial schedule of k - j snapshots (snapshots
+    0..j-1 are still kept: at most k - 1 - j more on the tape). Made as it is read, one
+    segment at a time, so that only one segment's schedule is held; indexable, as forward
+    mode reads it."""
+
+    def __init__(self, kept, stride, policy, steps):
+        self.steps = steps
+        self.stride = stride
+        self.policy = policy
+        self.count = kept
+        self._cache = (None, None)
+        self._starts = []  # index of the first action of each segment, last segment first
+        total = 0
+        for j in reversed(range(self.count)):
+            self._starts.append(total)
+            total += len(self._actions(j))
+        self._total = total
+
+    def _segment(self, j):
+        return self.steps[j * self.stride:min((j + 1) * self.stride, len(self.steps))]
+
+    def _actions(self, j):
+        if self._cache[0] == j:
+            return self._cache[1]
+        segment = self._segment(j)
+        if self.policy == "sqrt":
+            out = [("restore_kept", None), ("turn", segment)]
+        else:
+            snapshots = max(1, self.policy - j)
+            # units of a segment: 1000 in all over the loop, as an offline schedule's
+            unit = units_for(len(segment), snapshots, max(1, 1000 // self.count))
+            out = Sweep(segment, unit, with_actions=True)
+            out.append(("restore_kept", None, None))
+            reverse_actions(0, -(-len(segment) // unit), snapshots - 1, out)
+        self._cache = (j, out)
+        return out
+
+    def __len__(self):
+        return self._total
+
+    def __iter__(self):
+        for j in reversed(range(self.count)):
+            yield from self._actions(j)
+
+    def __getitem__(self, i):
+        if i < 0:
+            i += self._total
+        if not 0 <= i < self._total:
+            raise IndexError(i)
+        pos = bisect.bisect_right(self._starts, i) - 1
+        return self._actions(self.count - 1 - pos)[i - self._starts[pos]]
