@@ -8,8 +8,8 @@ __version__ = "0.1.0"
 
 from .errors import (ArgumentError, NoRuleError, RuleError, RuntimeRefusal,  # noqa: E402
                      SrcdiffError, UnsupportedCodeError)
-from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
-                  value_and_grad, vjp)
+from .api import grad, jvp, source, stop_gradient, value_and_grad, vjp  # noqa: E402
+from .api_composite import hessian, hvp, jacobian  # noqa: E402
 
 from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402

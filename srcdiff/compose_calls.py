@@ -135,10 +135,10 @@ def _static_argument(lowerer, node):
 
 
 def _makers():
-    from . import api
+    from . import api, api_composite
     return {api.grad: api.grad, api.value_and_grad: api.value_and_grad, api.vjp: api.vjp,
-            api.jvp: api.jvp, api.jacobian: api.jacobian, api.hessian: api.hessian,
-            api.hvp: api.hvp}
+            api.jvp: api.jvp, api_composite.jacobian: api_composite.jacobian,
+            api_composite.hessian: api_composite.hessian, api_composite.hvp: api_composite.hvp}
 
 
 class _Makers(dict):
