@@ -1,15 +1,16 @@
 """The public transforms built from emitted derivatives: hvp, hessian, jacobian.
 
-Each returns a `Composite` (api.py): forward mode over the emitted gradient for hvp and
+Each returns a `Composite` (derivative.py): forward mode over the emitted gradient for hvp and
 hessian (forward-over-reverse), one vjp per output element or one jvp per input element
 for jacobian. A derivative srcdiff made is composed by srcdiff/compose.py instead.
 """
 import inspect
 
 from . import boundary as _boundary
-from .api import (Composite, _choose_wrt, _fname, _is_derived, _normalize_wrt, _signature,
-                  _transform, jvp, vjp)
+from .api import _is_derived, _transform, jvp, vjp
+from .derivative import Composite
 from .errors import ArgumentError
+from .wrt import _choose_wrt, _fname, _normalize_wrt, _signature
 
 
 def _bound(fn, args, kwargs):
