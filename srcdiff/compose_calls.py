@@ -68,7 +68,8 @@ def _called_function(obj):
     one vjp of `obj` per argument the caller differentiates (for a gradient, forward mode
     over the gradient: one pass each), in forward mode its jvp. Those are derivatives
     srcdiff made too, so the caller's own derivatives can be differentiated again."""
-    from . import __version__, api, loader, rules
+    from . import api, loader, rules
+    from .version import __version__
     from .lower import GENERATED_PREFIX
     from .names import Namer
     sig = api._signature(obj)
