@@ -12,18 +12,10 @@ import inspect
 from . import boundary as _boundary
 from .checkpointing import with_policy
 from .derivative import (MAX_SHAPE_VARIANTS, Composite, Derivative,  # noqa: F401
-                         _is_user_object, clear_cache)
+                         _remade, clear_cache)
+from .markers import provide, stop_gradient  # noqa: F401
 from .errors import ArgumentError, SrcdiffError
 from .wrt import _choose_wrt, _normalize_wrt, _signature  # noqa: F401
-
-
-def stop_gradient(x):
-    """Return `x` unchanged; no derivative flows through it (PyTorch's `detach`)."""
-    return x
-
-
-def _remade(kind, fn, wrt, has_aux, backend, jit=False):
-    return _transform(kind, fn, wrt, has_aux, backend, jit)
 
 
 def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
@@ -142,3 +134,8 @@ def _is_derived(f):
     """A derivative srcdiff made (its transforms are made by srcdiff/compose.py)."""
     from .compose import Composed
     return isinstance(f, (Derivative, Composite, Composed))
+
+
+for _public in (grad, value_and_grad, vjp, jvp):
+    provide(_public.__name__, _public)
+provide("make", _transform)

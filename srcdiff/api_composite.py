@@ -10,6 +10,7 @@ from . import boundary as _boundary
 from .api import _is_derived, _transform, jvp, vjp
 from .derivative import Composite
 from .errors import ArgumentError
+from .markers import provide
 from .wrt import _choose_wrt, _fname, _normalize_wrt, _signature
 
 
@@ -273,3 +274,7 @@ def hessian(f, wrt=0, argnums=None):
 
     return Composite(f"hessian_{f.__name__}", f, _signature(f), hess, over,
                      ("hessian", f, name))
+
+
+for _public in (hvp, jacobian, hessian):
+    provide(_public.__name__, _public)

@@ -13,6 +13,8 @@ import weakref
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError
 from .frontend import stale as _stale  # called on every cached call: no import there
+from .markers import CompositeBase, DerivativeBase
+from .markers import is_user_object as _is_user_object
 from .wrt import _fname, _params, _signature, _trailing_defaults
 
 
@@ -124,18 +126,7 @@ def _function_value(value):
     return None
 
 
-def _is_user_object(value):
-    import numbers
-    import types
-    import numpy
-    return not isinstance(value, (numpy.ndarray, numpy.generic, numbers.Number, str, bytes,
-                                  list, tuple, dict, type(None), types.ModuleType,
-                                  types.FunctionType)) and hasattr(value, "__dict__") and \
-        type(value).__module__ not in ("numpy", "builtins") and \
-        not hasattr(value, "__array_function__")
-
-
-class Derivative:
+class Derivative(DerivativeBase):
     """A derivative of a Python function, compiled from emitted source on first call.
 
     Call it like the original function. `srcdiff.source(d)` (or `d.source`) is
@@ -408,7 +399,6 @@ class Derivative:
     def __reduce__(self):
         """Pickled by reference, as the function it differentiates is (its module and
         name), with its options; the emitted code is made again where it is loaded."""
-        from .api import _remade
         wrt = self._wrt[0] if self._single else self._wrt
         return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend, self._jit)
 
@@ -427,7 +417,7 @@ def _locate_at_def(exc, fn):
 
 
 # --- higher order ---------------------------------------------------------------------
-class Composite:
+class Composite(CompositeBase):
     """A derivative built from emitted ones (Hessians, Jacobians, grad of grad).
 
     Call it like the function it differentiates; `srcdiff.source(c)` shows the
@@ -472,3 +462,9 @@ def _ones_like(value):
     if isinstance(value, float):
         return 1.0
     return numpy.ones_like(value)
+
+
+def _remade(kind, fn, wrt, has_aux, backend, jit=False):
+    """A pickled Derivative made again where it is loaded (by api's maker)."""
+    from .markers import transform
+    return transform("make")(kind, fn, wrt, has_aux, backend, jit)

@@ -1398,7 +1398,7 @@ class Lowerer:
                              "header or where its items are read at once",
                              hint=f"loop over it with for, or make a list of its items: "
                              f"list({obj.__name__}(...))")
-        from .api import stop_gradient
+        from .markers import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
