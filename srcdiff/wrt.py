@@ -57,7 +57,7 @@ def _wrapper_refusal(fn, sig, item):
     """wrt names a parameter of a function that takes *args or **kwargs (a decorator's
     wrapper): refused at its def, saying what is differentiated."""
     from .errors import UnsupportedCodeError
-    from .frontend import _unwrap
+    from .resolver import _unwrap
     code = _unwrap(fn).__code__
     import linecache
     line = linecache.getline(code.co_filename, code.co_firstlineno)
