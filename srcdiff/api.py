@@ -10,6 +10,7 @@ srcdiff/compose.py.
 import inspect
 
 from . import boundary as _boundary
+from . import compose_calls  # noqa: F401 (provides derivative_called to lower.py)
 from .checkpointing import with_policy
 from .derivative import (MAX_SHAPE_VARIANTS, Composite, Derivative,  # noqa: F401
                          _remade, clear_cache)

@@ -45,7 +45,7 @@ _CALLS = weakref.WeakKeyDictionary()  # generated code -> the srcdiff-made funct
 
 def _make(kind, fn, wrt, has_aux=False, backend="numpy"):
     """api's maker of a transform of a plain function (provided to markers by api.py)."""
-    return markers.transform("make")(kind, fn, wrt, has_aux, backend)
+    return markers.provided("make")(kind, fn, wrt, has_aux, backend)
 
 
 def transform(kind, inner, wrt=0, has_aux=False, mode="reverse"):

@@ -7,10 +7,11 @@
   derivative.Derivative, derivative.Composite and compose.Composed, for the isinstance
   checks of stages that only ask "did srcdiff make this?" (reverse.py's error for a
   derivative called inside a function, html_view.py).
-- The public transforms by name (`provide`, `transform`): api.py and api_composite.py
+- The public transforms by name (`provide`, `provided`): api.py and api_composite.py
   provide them when srcdiff is imported; code that makes derivatives while a derivative is
   made or runs (compose.py, compose_calls.py, runtime_integrate.py) looks them up here,
-  so the import arrows point one way only.
+  and lower.py finds compose_calls' `derivative_called` here (lowering a call of a
+  derivative makes derivatives): the import arrows point one way only.
 """
 
 
@@ -52,11 +53,12 @@ _TRANSFORMS = {}
 
 
 def provide(name, fn):
-    """Register the public transform `name` (api.py, api_composite.py, at import)."""
+    """Register `fn` under `name` (api.py, api_composite.py, compose_calls.py, at import)."""
     _TRANSFORMS[name] = fn
 
 
-def transform(name):
-    """The public transform `name` ("grad", "jvp", "hessian", ...; "make": api's common
-    maker of them, taking (kind, f, wrt, has_aux, backend, jit))."""
+def provided(name):
+    """What `provide` registered: the public transform `name` ("grad", "jvp", "hessian",
+    ...), "make" (api's common maker of them, taking (kind, f, wrt, has_aux, backend, jit)),
+    or "derivative_called" (compose_calls': lower.py asks it about each callee)."""
     return _TRANSFORMS[name]

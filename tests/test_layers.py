@@ -47,8 +47,6 @@ KNOWN_BACK_ARROWS = {
     ("inline", "reverse"): "a post-pass reads reverse's names (emitted)",
     ("factor", "analyze"): "a post-pass reads analyze (emitted)",
     ("shift", "analyze"): "a post-pass reads analyze (emitted)",
-    ("lower", "compose_calls"): "a derivative srcdiff made called inside the function "
-                                "lowered: compose_calls makes its rules (lower/top)",
     ("callables", "frontend"): "callables.Source (lower)",
     ("rules", "lower"): "lower as a re-export front for callables (rules)",
     ("analyze", "lower"): "lower as a re-export front for callables (lower)",
