@@ -239,3 +239,15 @@ def test_imports_of_reads_every_form(tmp_path, text, expected):
 def test_find_cycle():
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
     assert _find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+def test_the_architecture_page_names_every_module():
+    """docs/architecture.md, the module map, lists every module of srcdiff/ (and no other)."""
+    import re
+    page = os.path.join(os.path.dirname(SRCDIFF), "docs", "architecture.md")
+    with open(page, encoding="utf-8") as fh:
+        named = set(re.findall(r"`(\w+\*?)`", fh.read()))
+    modules = set(_modules())
+    missing = sorted(m for m in modules if m not in named and not (
+        m.startswith("runtime_") and "runtime_*" in named))
+    assert not missing, f"docs/architecture.md does not place {missing}"
