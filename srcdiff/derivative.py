@@ -457,13 +457,6 @@ class Composite(CompositeBase):
         return f"<srcdiff {self.__name__}>"
 
 
-def _ones_like(value):
-    import numpy
-    if isinstance(value, float):
-        return 1.0
-    return numpy.ones_like(value)
-
-
 def _remade(kind, fn, wrt, has_aux, backend, jit=False):
     """A pickled Derivative made again where it is loaded (by api's maker)."""
     from .markers import provided
