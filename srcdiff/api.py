@@ -14,8 +14,8 @@ from . import compose_calls  # noqa: F401 (provides derivative_called to lower.p
 from .checkpointing import with_policy
 from .derivative import (MAX_SHAPE_VARIANTS, Composite, Derivative,  # noqa: F401
                          _remade, clear_cache)
-from .markers import provide, stop_gradient  # noqa: F401
 from .errors import ArgumentError, SrcdiffError
+from .markers import provide, stop_gradient  # noqa: F401
 from .wrt import _choose_wrt, _normalize_wrt, _signature  # noqa: F401
 
 
