@@ -86,12 +86,12 @@ def _modules(workdir):
 def markdown():
     """The gallery page, as text."""
     import srcdiff
-    import srcdiff.api
-    checking, srcdiff.api.CHECK_TAPE = srcdiff.api.CHECK_TAPE, False  # as users get it
+    import srcdiff.derivative
+    checking, srcdiff.derivative.CHECK_TAPE = srcdiff.derivative.CHECK_TAPE, False  # as users get it
     try:
         return _markdown(srcdiff)
     finally:
-        srcdiff.api.CHECK_TAPE = checking
+        srcdiff.derivative.CHECK_TAPE = checking
 
 
 def _markdown(srcdiff):

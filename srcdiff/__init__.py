@@ -4,12 +4,12 @@ srcdiff reads a plain Python/NumPy function and writes the Python source of
 its derivative, keeping the function's loops and branches as loops and
 branches. See README.md for a tour.
 """
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401
 
 from .errors import (ArgumentError, NoRuleError, RuleError, RuntimeRefusal,  # noqa: E402
                      SrcdiffError, UnsupportedCodeError)
-from .api import (grad, hessian, hvp, jacobian, jvp, source, stop_gradient,  # noqa: E402
-                  value_and_grad, vjp)
+from .api import grad, jvp, source, stop_gradient, value_and_grad, vjp  # noqa: E402
+from .api_composite import hessian, hvp, jacobian  # noqa: E402
 
 from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402

@@ -18,7 +18,7 @@ import sys
 import traceback
 import types
 
-from . import __version__
+from .version import __version__
 from . import codegen_inputs as inputs
 from . import syntax as S
 from .codegen_inputs import CodegenError  # noqa: F401  (the command's one-line errors)

@@ -30,8 +30,10 @@ import inspect
 import itertools
 import weakref
 
-from . import compose_runtime, runtime
+from . import compose_runtime, markers, runtime
+from .derivative import Composite, Derivative
 from .errors import ArgumentError
+from .wrt import _normalize_wrt, _signature
 
 KINDS = ("grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp")
 _TITLES = {"grad": "Gradient", "value_and_grad": "Value and gradient",
@@ -41,9 +43,13 @@ _FILES = itertools.count(1)  # each generated function gets a file name of its o
 _CALLS = weakref.WeakKeyDictionary()  # generated code -> the srcdiff-made functions it calls
 
 
+def _make(kind, fn, wrt, has_aux=False, backend="numpy"):
+    """api's maker of a transform of a plain function (provided to markers by api.py)."""
+    return markers.provided("make")(kind, fn, wrt, has_aux, backend)
+
+
 def transform(kind, inner, wrt=0, has_aux=False, mode="reverse"):
     """`kind` (grad, vjp, jacobian, ...) of `inner`, a derivative srcdiff made."""
-    from . import api
     if has_aux:
         raise ArgumentError(f"srcdiff.{kind}(..., has_aux=True) of a derivative srcdiff made "
                             "is not supported", hint="differentiate the function itself "
@@ -55,7 +61,7 @@ def transform(kind, inner, wrt=0, has_aux=False, mode="reverse"):
         raise ArgumentError(f"srcdiff.{kind} of {inner!r}: a derivative made with has_aux=True "
                             "returns its aux too, which is not differentiated",
                             hint="differentiate a derivative made without has_aux")
-    names, single = api._normalize_wrt(inner, wrt)
+    names, single = _normalize_wrt(inner, wrt)
     if kind in ("jacobian", "hessian", "hvp") and not single:
         raise ArgumentError(f"{kind} differentiates with respect to one parameter",
                             hint="pass wrt as a single position or name")
@@ -68,21 +74,19 @@ def transform(kind, inner, wrt=0, has_aux=False, mode="reverse"):
 def grad_of(fn, name):
     """The gradient of fn (a plain function or a derivative srcdiff made) along one
     parameter: a Derivative for a plain function, else a composition."""
-    from . import api
-    if isinstance(fn, (api.Derivative, Composed)):
+    if isinstance(fn, (Derivative, Composed)):
         return Composed("grad", fn, (name,), True)
-    return api._transform("grad", fn, name)
+    return _make("grad", fn, name)
 
 
 def _composable(obj):
-    """A Composite of api.py (hessian, hvp, jacobian of a plain function) as a Composed."""
-    from . import api
-    if isinstance(obj, api.Derivative) and getattr(obj, "_jit", False):
+    """A Composite (derivative.py: hessian, hvp, jacobian of a plain function) as a Composed."""
+    if isinstance(obj, Derivative) and getattr(obj, "_jit", False):
         # compiled by Numba: composed over the same derivative on the NumPy path
         # (Numba compiles the code it runs, not code that differentiates it)
         wrt = obj._wrt[0] if obj._single else obj._wrt
-        return api._transform(obj._kind, obj._fn, wrt, obj._has_aux, obj._backend)
-    if isinstance(obj, api.Composite):
+        return _make(obj._kind, obj._fn, wrt, obj._has_aux, obj._backend)
+    if isinstance(obj, Composite):
         recipe = getattr(obj, "_recipe", None)
         if recipe is None:
             raise ArgumentError(f"srcdiff cannot differentiate {obj!r}")
@@ -103,12 +107,11 @@ def plain(obj, args, kwargs):
     """(function, args, kwargs): a function with readable source that computes
     obj(*args, **kwargs) when called with those arguments (args None: the general
     variant, made without seeing a call)."""
-    from . import api
     if isinstance(obj, Composed):
         return obj._plain(args, kwargs)
-    if isinstance(obj, api.Derivative):
+    if isinstance(obj, Derivative):
         return _plain_derivative(obj, args, kwargs)
-    if isinstance(obj, api.Composite):
+    if isinstance(obj, Composite):
         return plain(_composable(obj), args, kwargs)
     if inspect.ismethod(obj):
         return obj.__func__, None if args is None else (obj.__self__,) + tuple(args), kwargs
@@ -158,13 +161,12 @@ def _extras(kind, inner_names, wrt):
     return []
 
 
-class Composed:
+class Composed(markers.ComposedBase):
     """A transform (grad, vjp, jacobian, ...) of a derivative srcdiff made; call it like
     the function it differentiates (then the cotangent, tangents or vector its kind takes).
     """
 
     def __init__(self, kind, inner, wrt, single, name=None):
-        from . import api
         self._kind = kind
         self._inner = inner
         self._wrt = tuple(wrt)
@@ -179,7 +181,7 @@ class Composed:
         self.__module__ = getattr(self._fn, "__module__", None)
         self.__doc__ = f"{base} (srcdiff): the {kind} of {_name(inner)} with respect to " \
                        f"{', '.join(self._wrt)}."
-        sig = api._signature(inner)
+        sig = _signature(inner)
         self._extras = _extras(kind, list(sig.parameters), self._wrt)
         params = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD)
                   if p.kind == p.KEYWORD_ONLY else p for p in sig.parameters.values()]
@@ -236,11 +238,10 @@ class Composed:
     def _jvp(self, fn, names, values, wrt):
         """fn's emitted jvp along parameter `wrt` (a name, or a tuple of them), compiled for
         these arguments."""
-        from . import api
         key = ("jvp", fn, wrt)
         derivative = self._made.get(key)
         if derivative is None:
-            derivative = self._made[key] = api._transform("jvp", fn, wrt)
+            derivative = self._made[key] = _make("jvp", fn, wrt)
         self._shown = derivative  # the view (html_view.py) shows the code it emits
         if values is None:
             return plain(derivative, None, None)[0]
@@ -406,7 +407,8 @@ class Composed:
         return self._load(self.__name__, params, doc, body, bind, [fn] + list(jfns))
 
     def _load(self, name, params, doc, body, bindings, calls):
-        from . import __version__, loader
+        from . import loader
+        from .version import __version__
         from .lower import GENERATED_PREFIX
         text = (f"# Code generated by srcdiff {__version__} (a transform of a derivative "
                 f"srcdiff made). DO NOT EDIT.\n"
@@ -444,8 +446,7 @@ class Composed:
 
 
 def _is_gradient(obj):
-    from . import api
-    if isinstance(obj, api.Derivative):
+    if isinstance(obj, Derivative):
         return obj._kind == "grad" and obj._single and not obj._has_aux
     return isinstance(obj, Composed) and obj._kind == "grad" and obj._single
 

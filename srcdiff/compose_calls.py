@@ -12,6 +12,8 @@ import weakref
 
 from .compose import _FILES, Composed, _name, compose_runtime, transform
 from .errors import ArgumentError
+from .markers import provide, provided
+from .wrt import _signature
 
 
 def derivative_called(lowerer, func):
@@ -19,8 +21,8 @@ def derivative_called(lowerer, func):
     derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level
     or in a closure), or `srcdiff.grad(inner, ...)` written at the call, made here once.
     None for any other callee."""
-    from . import api
     from . import syntax as S
+    from .derivative import Composite, Derivative
     obj = None
     if isinstance(func, S.Call) and isinstance(func.func, (S.Name, S.Attribute)):
         maker = _static(lowerer, func.func)
@@ -35,9 +37,9 @@ def derivative_called(lowerer, func):
     elif isinstance(func, (S.Name, S.Attribute)) and not (
             isinstance(func, S.Name) and func.id in lowerer.locals):
         obj = _static(lowerer, func)
-    if not isinstance(obj, (api.Derivative, api.Composite, Composed)):
+    if not isinstance(obj, (Derivative, Composite, Composed)):
         return None
-    if isinstance(obj, api.Derivative) and obj._self is not None:
+    if isinstance(obj, Derivative) and obj._self is not None:
         raise lowerer.error(func, f"srcdiff cannot differentiate through {obj!r}, a derivative "
                             "of a bound method, called inside the function",
                             hint="differentiate the method's function with the object passed "
@@ -68,10 +70,11 @@ def _called_function(obj):
     one vjp of `obj` per argument the caller differentiates (for a gradient, forward mode
     over the gradient: one pass each), in forward mode its jvp. Those are derivatives
     srcdiff made too, so the caller's own derivatives can be differentiated again."""
-    from . import __version__, api, loader, rules
+    from . import loader, rules
+    from .version import __version__
     from .lower import GENERATED_PREFIX
     from .names import Namer
-    sig = api._signature(obj)
+    sig = _signature(obj)
     params = [p.name for p in sig.parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     if len(params) != len(sig.parameters):
@@ -135,10 +138,9 @@ def _static_argument(lowerer, node):
 
 
 def _makers():
-    from . import api
-    return {api.grad: api.grad, api.value_and_grad: api.value_and_grad, api.vjp: api.vjp,
-            api.jvp: api.jvp, api.jacobian: api.jacobian, api.hessian: api.hessian,
-            api.hvp: api.hvp}
+    makers = [provided(kind) for kind in ("grad", "value_and_grad", "vjp", "jvp", "jacobian",
+                                         "hessian", "hvp")]
+    return {maker: maker for maker in makers}
 
 
 class _Makers(dict):
@@ -158,3 +160,4 @@ class _Makers(dict):
 _MAKERS = _Makers()
 
 
+provide("derivative_called", derivative_called)  # lower.py finds it there

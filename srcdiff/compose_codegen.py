@@ -12,7 +12,8 @@ def second_order_source(fn, wrt, kind, name=None, checkpoint=None):
     code over fn's emitted gradient it calls: forward over reverse, one pass per product
     (hvp) or per element of the input (hessian); checkpoint: the gradient's policy (cli.py)."""
     import numpy
-    from . import __version__, transform
+    from . import transform
+    from .version import __version__
     from .forward import forward_source
     from .names import Namer
     if len(wrt) != 1:

@@ -5,16 +5,14 @@ own line numbers), parses it with gast, and resolves the names the function
 uses to the Python objects they mean (closure cells, then globals, then
 builtins). Rules are looked up by object, never by spelling.
 """
-import builtins
 import inspect
 import linecache
-import threading
 import types
 
 from . import syntax as S
 from .errors import UnsupportedCodeError
-
-_MISSING = object()
+from .resolver import (_MISSING, _STATE, Resolver, _unwrap, stale,  # noqa: F401 (re-exported)
+                       tracking)
 
 
 class Source:
@@ -36,15 +34,6 @@ class Source:
         col = None if isinstance(node, int) else getattr(node, "col_offset", None)
         return cls(reason, hint=hint, filename=self.filename, lineno=lineno,
                    col=col, line=self.line(lineno))
-
-
-def _unwrap(fn):
-    """The function a bound method calls. A function a decorator wrapped (functools.wraps
-    sets `__wrapped__`) is not unwrapped: its own code, which calls the wrapped function,
-    is what runs, so it is what is differentiated."""
-    while isinstance(fn, types.MethodType):
-        fn = fn.__func__
-    return fn
 
 
 def get_source(fn):
@@ -253,95 +242,6 @@ def _lambda_to_def(node):
                          type_params=[])
     fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
     return fdef
-
-
-class _PerThread(threading.local):
-    """What a derivative being made keeps while it is made, one per thread: derivatives made
-    at once in several threads each see their own (the lists their function lookups go to,
-    and how their emitted modules read free names)."""
-
-    def __init__(self):
-        self.tracking = []
-        self.home = []
-
-
-_STATE = _PerThread()
-
-
-class tracking:
-    """`with tracking() as deps:` collects (namespace, name, function) for every Python
-    function the transform looks up by name, so a derivative can tell when one of them
-    has been redefined since (a helper edited in a notebook) and must be made again."""
-
-    def __enter__(self):
-        self.deps = []
-        _STATE.tracking.append(self.deps)
-        return self.deps
-
-    def __exit__(self, *exc):
-        _STATE.tracking.pop()
-        return False
-
-
-def stale(deps):
-    """True when a function recorded by `tracking` is no longer what its name holds."""
-    for where, name, obj in deps:
-        if name is None:
-            try:
-                now = where.cell_contents
-            except ValueError:
-                return True
-        else:
-            now = where.get(name)
-        if now is not obj:
-            return True
-    return False
-
-
-class Resolver:
-    """Maps the free names of a function to live Python objects."""
-
-    def __init__(self, fn):
-        fn = _unwrap(fn)
-        self.globals = fn.__globals__
-        code = fn.__code__
-        cells = fn.__closure__ or ()
-        self.cells = dict(zip(code.co_freevars, cells))
-
-    def lookup(self, identifier, default=_MISSING):
-        cell = self.cells.get(identifier)
-        if cell is not None:
-            try:
-                value = cell.cell_contents
-            except ValueError:
-                pass
-            else:
-                tracking_now = _STATE.tracking
-                if tracking_now and isinstance(value, types.FunctionType):
-                    tracking_now[-1].append((cell, None, value))
-                return value
-        try:
-            value = self.globals[identifier]  # a dict, or the globals of emitted code
-        except KeyError:
-            pass
-        else:
-            tracking_now = _STATE.tracking
-            if tracking_now and isinstance(value, types.FunctionType) and \
-                    isinstance(self.globals, dict):
-                tracking_now[-1].append((self.globals, identifier, value))
-            return value
-        builtin_ns = self.globals.get("__builtins__", builtins)
-        if isinstance(builtin_ns, types.ModuleType):
-            builtin_ns = vars(builtin_ns)
-        if identifier in builtin_ns:
-            return builtin_ns[identifier]
-        if default is _MISSING:
-            raise KeyError(identifier)
-        return default
-
-    def has(self, identifier):
-        return self.lookup(identifier, None) is not None or identifier in self.globals
-
 
 
 class home:

@@ -1,8 +1,8 @@
 """HTML views of a derivative: the primal source left, the emitted code right, linked.
 
-Jupyter shows a derivative through `_repr_html_` (api.py calls `to_html`); `show` writes
-the same view to one self-contained HTML file (inline CSS and JavaScript, nothing
-fetched). Emitted code marks where the derivative of each primal statement starts with
+Jupyter shows a derivative through `_repr_html_` (derivative.py and compose.py call
+`to_html`); `show` writes the same view to one self-contained HTML file (inline CSS and
+JavaScript, nothing fetched). Emitted code marks where the derivative of each primal statement starts with
 a comment `# line N: <the primal line>`; each such block of emitted lines becomes a link
 to primal line N, and hovering or clicking either side highlights both.
 
@@ -55,14 +55,13 @@ class Section:
 # --- what is shown ---------------------------------------------------------------------
 def _shown_derivative(obj):
     """The Derivative whose emitted code `obj` runs (a Composite runs one's)."""
-    from .api import Composite, Derivative
-    from .compose import Composed
-    if isinstance(obj, Composed):  # a transform of a derivative: the jvp its function calls
+    from .markers import ComposedBase, CompositeBase, DerivativeBase
+    if isinstance(obj, ComposedBase):  # a transform of a derivative: the jvp its function calls
         obj = obj.shown_derivative
-    if not isinstance(obj, (Derivative, Composite)):
+    if not isinstance(obj, (DerivativeBase, CompositeBase)):
         raise ArgumentError(f"srcdiff.show needs a derivative made by srcdiff.grad, "
                             f"value_and_grad, vjp, jvp, hessian, hvp or jacobian, not {obj!r}")
-    if isinstance(obj, Composite):
+    if isinstance(obj, CompositeBase):
         shown = obj._shown
         return getattr(shown, "derivative", shown)
     return obj

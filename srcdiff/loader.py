@@ -9,7 +9,7 @@ later is seen by the derivative too.
 import linecache
 import weakref
 
-from .frontend import Resolver
+from .resolver import Resolver
 
 
 class ChainGlobals(dict):
@@ -90,7 +90,7 @@ FACTORY = "__srcdiff_bind__"
 def _load_fast(text, name, filename, bindings, user_fn):
     import textwrap
     import types
-    from .frontend import _unwrap
+    from .resolver import _unwrap
     if user_fn is None:
         return None
     fn = _unwrap(user_fn)

@@ -1379,8 +1379,8 @@ class Lowerer:
             from . import checkpointing
             func = checkpointing.inline_call(self, func) or func
             node.func = func
-        from . import compose_calls  # a derivative srcdiff made, called here
-        derived = compose_calls.derivative_called(self, func)
+        from .markers import provided  # a derivative srcdiff made, called here
+        derived = provided("derivative_called")(self, func)  # compose_calls.py
         if derived is not None:
             return self._derivative_call(node, derived, out, discard)
         if not isinstance(func, (S.Name, S.Attribute)):
@@ -1398,7 +1398,7 @@ class Lowerer:
                              "header or where its items are read at once",
                              hint=f"loop over it with for, or make a list of its items: "
                              f"list({obj.__name__}(...))")
-        from .api import stop_gradient
+        from .markers import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)

@@ -52,7 +52,7 @@ def _clean(base):
 # reads), a fresh one (`tape_1`): emitted code never captures a user's name, and no user
 # name captures srcdiff's.
 TAPE = "__srcdiff_tape__"
-SLICE = "__srcdiff_slice__"
+from .syntax import SLICE  # noqa: E402 (syntax builds slice calls with it)
 LIST = "__srcdiff_list__"
 TYPE = "__srcdiff_type__"
 

@@ -2,14 +2,14 @@
 shortcut for calls like one that already ran.
 
 A compiled gradient of a loop over numbers takes a microsecond or two, which the general
-call (api.Derivative: the key of the variant, the checks of argument types, staleness)
+call (derivative.Derivative: the key of the variant, the checks of argument types, staleness)
 would double. `JitDerivative` remembers, per (type, shape) of the positional arguments,
 the emitted function a successful call ran, and calls it directly while the functions it
 depends on are unchanged. Anything else (keywords, a new shape, an error) goes through
 Derivative's call, which makes, checks and translates as usual (a derivative that raised
 is run again there: emitted code never changes its arguments).
 """
-from .api import Derivative, _NDARRAY, _call_key
+from .derivative import Derivative, _NDARRAY, _call_key
 from .frontend import stale as _stale
 
 _PLAIN = (_NDARRAY, float)

@@ -195,8 +195,8 @@ def _only_loop_binding(lw, name):
 
 
 def _user_object(value):
-    from .api import _is_user_object
-    return _is_user_object(value)
+    from .markers import is_user_object
+    return is_user_object(value)
 
 
 def _items_class(seq):

@@ -911,8 +911,8 @@ def _plain(stmt):
 def no_rule_error(src, stmt, func, what, register):
     """The located error for a call srcdiff has no rule for (shared by both modes)."""
     hint = rules.not_implemented_hint(func) if func is not None else None
-    from .api import Composite, Derivative
-    if isinstance(func, (Derivative, Composite)):
+    from .markers import CompositeBase, DerivativeBase
+    if isinstance(func, (DerivativeBase, CompositeBase)):
         return src.error(stmt.sd.line, f"srcdiff cannot differentiate through {func!r}, a "
                          "derivative it made, called inside the function",
                          hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "

@@ -179,8 +179,8 @@ class _Rhs:
     def jvp(self, y, t, ydot, tdot, flat_args):
         """(F, its tangent along y by ydot, t by tdot and the active arguments by flat_args)."""
         if self._jvp is None:
-            from . import api
-            self._jvp = api.jvp(self.func, wrt=self.wrt)
+            from .markers import provided
+            self._jvp = provided("jvp")(self.func, wrt=self.wrt)
         value, tangent = self._jvp(*self._call(y, t),
                                    **self._tangents(y, t, ydot, tdot, flat_args))
         return (numpy.ravel(numpy.asarray(value, dtype=float)),
@@ -189,8 +189,8 @@ class _Rhs:
     def vjp(self, y, t, a):
         """(a J_y F, a J_t F, a J_args F flat)."""
         if self._vjp is None:
-            from . import api
-            self._vjp = api.vjp(self.func, wrt=self.wrt)
+            from .markers import provided
+            self._vjp = provided("vjp")(self.func, wrt=self.wrt)
         return self._split(self._vjp(*self._call(y, t), a))
 
     def _split(self, grads):
@@ -201,9 +201,9 @@ class _Rhs:
     def jvp_vjp(self, y, t, a, ydot, tdot, flat_args, adot):
         """(vjp(y, t, a), its tangent along y, t, the arguments and a)."""
         if self._jvp_vjp is None:
-            from . import api
-            emitted = api.vjp(self.func, wrt=self.wrt).__wrapped__
-            self._jvp_vjp = api.jvp(emitted, wrt=(*self.wrt, "cotangent"))
+            from .markers import provided
+            emitted = provided("vjp")(self.func, wrt=self.wrt).__wrapped__
+            self._jvp_vjp = provided("jvp")(emitted, wrt=(*self.wrt, "cotangent"))
         tangents = self._tangents(y, t, ydot, tdot, flat_args)
         value, tangent = self._jvp_vjp(*self._owner, *self._call(y, t), a, **tangents,
                                        tangent_cotangent=adot)

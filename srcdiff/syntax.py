@@ -12,7 +12,7 @@ import threading
 from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
 
-from .names import SLICE  # noqa: E402
+SLICE = "__srcdiff_slice__"  # the placeholder names.settle renames (`slice`, or a free name)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",

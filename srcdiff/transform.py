@@ -5,10 +5,11 @@ frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 import inspect
 import os
 
-from . import __version__, analyze, emit, frontend, loader, lower, rules, runtime
+from . import analyze, emit, frontend, loader, lower, rules, runtime
 from . import syntax as S
 from .names import TAPE, settle
 from .reverse import Reverse
+from .version import __version__
 
 KIND_TITLES = {
     "grad": "Gradient",

@@ -10,8 +10,8 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True)
 def _check_tape_pairing(monkeypatch):
     """Every emitted adjoint in the tests asserts that its tape pushes and pops paired."""
-    import srcdiff.api
-    monkeypatch.setattr(srcdiff.api, "CHECK_TAPE", True)
+    import srcdiff.derivative
+    monkeypatch.setattr(srcdiff.derivative, "CHECK_TAPE", True)
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -646,3 +646,15 @@ def test_codegen_hvp_with_checkpoint(tmp_path, monkeypatch):
                           "forward", "--checkpoint", "3"], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "--checkpoint applies to" in bad.stderr
+
+
+@pytest.mark.parametrize("transform", ["hvp", "hessian"])
+def test_checkpoint_given_to_a_transform_of_a_derivative_is_refused_not_dropped(transform):
+    # hvp(grad(f), checkpoint=2) runs over grad(f)'s emitted code: the policy would be
+    # silently ignored there, so it is refused with a pointer to where it belongs
+    def f(x):
+        for _ in range(3):
+            x = np.sin(x)
+        return np.sum(x)
+    with pytest.raises(srcdiff.errors.ArgumentError, match="inner grad"):
+        getattr(srcdiff, transform)(srcdiff.grad(f), checkpoint=2)

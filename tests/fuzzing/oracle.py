@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 import srcdiff
-import srcdiff.api
+import srcdiff.derivative
 
 STEPS = (1e-5, 2.5e-6)
 SECOND_STEPS = (1e-3, 5e-4)   # second differences lose digits as 1/h**2
@@ -209,8 +209,8 @@ class Oracle:
 
     def run(self, name):
         """(outcome, detail) of one check."""
-        old = srcdiff.api.CHECK_TAPE
-        srcdiff.api.CHECK_TAPE = True
+        old = srcdiff.derivative.CHECK_TAPE
+        srcdiff.derivative.CHECK_TAPE = True
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -222,7 +222,7 @@ class Oracle:
         except Exception as err:  # noqa: BLE001 - any other exception is a crash
             return "crash", err
         finally:
-            srcdiff.api.CHECK_TAPE = old
+            srcdiff.derivative.CHECK_TAPE = old
         return ("wrong", wrong) if wrong else ("right", None)
 
 

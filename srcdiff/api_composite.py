@@ -1,0 +1,292 @@
+"""The public transforms built from emitted derivatives: hvp, hessian, jacobian.
+
+Each returns a `Composite` (derivative.py): forward mode over the emitted gradient for hvp and
+hessian (forward-over-reverse), one vjp per output element or one jvp per input element
+for jacobian. A derivative srcdiff made is composed by srcdiff/compose.py instead.
+"""
+import inspect
+
+from . import boundary as _boundary
+from .api import _checkpointed, _is_derived, _transform, jvp, vjp
+from .derivative import Composite
+from .errors import ArgumentError
+from .markers import provide
+from .wrt import _choose_wrt, _fname, _normalize_wrt, _signature
+
+
+def _bound(fn, args, kwargs):
+    bound = _signature(fn).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _gradient_arguments(f, args, kwargs):
+    """The arguments of a call of f by name, for the emitted gradient of f (which takes a
+    bound method's object first, under the name the method gives it)."""
+    arguments = _bound(f, args, kwargs)
+    if inspect.ismethod(f):
+        first = next(iter(_signature(f.__func__).parameters))
+        arguments = {first: f.__self__, **arguments}
+    return arguments
+
+
+class _OverGradient:
+    """Forward mode over f's emitted gradient (with respect to `grad_wrt`), along `wrt`.
+
+    The gradient is compiled for the containers and the classes of the user objects each
+    call passes (a method of an object passed in is followed only when its class is
+    known), and made again when a function it calls is redefined.
+    """
+
+    def __init__(self, f, grad_wrt, wrt, checkpoint=None):
+        self._f = f
+        self._grad = _checkpointed(lambda: _transform("grad", f, grad_wrt), checkpoint, False)
+        self._wrt = wrt
+        self._made = {}
+        self._latest = None
+
+    def __call__(self, args, kwargs):
+        """(the jvp of the emitted gradient for this call, the call's arguments by name)."""
+        self._grad._check_array_types(args, kwargs)
+        bound = _bound(self._f, args, kwargs)
+        emitted = self._grad._compile(self._grad._containers((), bound),
+                                      self._grad._known_types((), bound), None)
+        along = self._made.get(emitted)
+        if along is None:
+            along = self._made[emitted] = jvp(emitted, wrt=self._wrt)
+        self._latest = along
+        return along, _gradient_arguments(self._f, args, kwargs)
+
+    @property
+    def derivative(self):
+        """The jvp of the emitted gradient made for the latest call (or a general one)."""
+        if self._latest is None:
+            self._latest = jvp(self._grad.__wrapped__, wrt=self._wrt)
+        return self._latest
+
+    @property
+    def source(self):
+        return self.derivative.source
+
+
+def _refuse_checkpoint_of_derived(checkpoint):
+    """hvp/hessian of a derivative srcdiff made run over its emitted code: a checkpoint policy
+    belongs to the gradient it was made as, never silently dropped here."""
+    if checkpoint is not None:
+        raise ArgumentError("checkpoint= applies to the gradient of a function, not of a "
+                            "derivative srcdiff made", hint="give checkpoint= to the inner grad")
+
+
+@_boundary.api
+def hvp(f, wrt=0, argnums=None, checkpoint=None):
+    """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
+
+    Forward mode over the emitted reverse-mode gradient (forward-over-reverse); checkpoint=
+    as for grad (forward mode over the checkpointed gradient).
+    """
+    wrt = _choose_wrt(wrt, argnums)
+    if _is_derived(f):
+        _refuse_checkpoint_of_derived(checkpoint)
+        from . import compose
+        return compose.transform("hvp", f, wrt)
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("hvp differentiates with respect to one parameter",
+                            hint="pass wrt as a single position or name")
+    over = _OverGradient(f, names[0], names[0], checkpoint)
+
+    def product(*args, **kwargs):
+        if "vector" in kwargs:
+            vector = kwargs.pop("vector")
+        else:
+            *args, vector = args
+        from .subclasses import check_arguments
+        check_arguments(f, ["vector"], [vector], {})
+        along, arguments = over(args, kwargs)
+        return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
+
+    sig = _signature(f)
+    try:
+        sig = sig.replace(parameters=list(sig.parameters.values()) + [
+            inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
+    except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
+        pass
+    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, names[0]))
+
+
+def _copied(tree):
+    """Arrays, lists, tuples and dicts copied all the way down (other objects shared)."""
+    import numpy
+    if isinstance(tree, numpy.ndarray):
+        return tree.copy()
+    if type(tree) in (list, tuple):
+        return type(tree)(_copied(v) for v in tree)
+    if type(tree) is dict:
+        return {k: _copied(v) for k, v in tree.items()}
+    return tree
+
+
+def _basis(value):
+    import numpy
+    if isinstance(value, float):
+        yield (), 1.0
+        return
+    for index in numpy.ndindex(numpy.shape(value)):
+        e = numpy.zeros_like(value)
+        e[index] = 1
+        yield index, e
+
+
+def _stack(columns, out_shape, in_value):
+    """Assemble J[out..., in...] from one output-shaped column per input element."""
+    import numpy
+    in_shape = numpy.shape(in_value)
+    dtype = complex if any(numpy.iscomplexobj(c) for _, c in columns) else float
+    result = numpy.zeros(tuple(out_shape) + tuple(in_shape), dtype=dtype)
+    for index, column in columns:
+        result[(Ellipsis,) + tuple(index)] = column
+    if not out_shape and not in_shape and isinstance(in_value, float):
+        return float(result)
+    return result
+
+
+@_boundary.api
+def jacobian(f, wrt=0, mode="reverse", argnums=None):
+    """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
+
+    mode="reverse" runs one vjp per output element; mode="forward" one jvp per
+    input element (cheaper when the input is smaller than the output).
+    """
+    wrt = _choose_wrt(wrt, argnums)
+    import numpy
+    if mode not in ("reverse", "forward"):
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+    if _is_derived(f):
+        from . import compose
+        return compose.transform("jacobian", f, wrt, mode=mode)
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("jacobian differentiates with respect to one parameter")
+    name = names[0]
+    if mode == "forward":
+        derivative = jvp(f, wrt=name)
+
+        def jac(*args, **kwargs):
+            arguments = _bound(f, args, kwargs)
+            x = arguments[name]
+            columns, out_shape = [], ()
+            for index, e in _basis(x):
+                value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
+                out_shape = numpy.shape(value)
+                if _is_complex(x):  # the tangent along the imaginary direction too
+                    along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
+                    tangent = _complex_column(f, value, tangent, along_i)
+                columns.append((index, tangent))
+            return _stack(columns, out_shape, x)
+    else:
+        derivative = vjp(f, wrt=name)
+
+        def jac(*args, **kwargs):
+            arguments = _bound(f, args, kwargs)
+            x = arguments[name]
+            value = f(**_copied(arguments))  # f may update its arguments in place
+            complex_out = _is_complex(value)
+            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),
+                               dtype=complex if complex_out or _is_complex(x) else float)
+            for index, e in _basis(value if numpy.shape(value) else float(value)):
+                row = derivative(**arguments, cotangent=e)
+                if complex_out:  # the cotangent along the imaginary direction too
+                    along_i = derivative(**arguments, cotangent=1j * e)
+                    row = _complex_row(f, x, row, along_i)
+                rows[index] = row
+            if isinstance(x, float) and not numpy.shape(value) and not complex_out:
+                return float(rows)
+            return rows
+    return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative,
+                     ("jacobian", f, name))
+
+
+def _is_complex(value):
+    import numpy
+    return isinstance(value, complex) or numpy.iscomplexobj(value)
+
+
+# The Jacobian of a function with complex values (README, "Complex numbers"): for a real
+# output of a complex input, each row is that output's gradient (df/da - i df/db, the
+# convention of grad); for a complex output, the complex derivative df/dz, which exists
+# only where f is holomorphic (Cauchy-Riemann: the derivative along i is i times the one
+# along 1). A non-holomorphic f (conj, abs, real parts) has no complex Jacobian, only a
+# real one of twice the size: refused rather than half of it returned.
+def _complex_column(f, value, along_1, along_i):
+    """J's column from the tangents along 1 and along i of a complex input."""
+    import numpy
+    if not _is_complex(value):
+        return along_1 - 1j * along_i
+    _require_holomorphic(f, along_i, 1j * numpy.asarray(along_1))
+    return along_1
+
+
+def _complex_row(f, x, row_1, row_i):
+    """J's row from the vjps of cotangents 1 and i on a complex output."""
+    import numpy
+    if not _is_complex(x):  # d Re f / dx - i d(-Im f) / dx
+        return numpy.asarray(row_1) - 1j * numpy.asarray(row_i)
+    _require_holomorphic(f, row_i, 1j * numpy.asarray(row_1))
+    return row_1
+
+
+def _require_holomorphic(f, got, want):
+    import numpy
+    got, want = numpy.asarray(got), numpy.asarray(want)
+    scale = max(1.0, float(numpy.max(numpy.abs(want), initial=0.0)))
+    if not numpy.allclose(got, want, rtol=1e-7, atol=1e-9 * scale):
+        raise ArgumentError(
+            f"srcdiff.jacobian of {_fname(f)}: f maps complex values to complex values and "
+            "is not holomorphic here (its derivative along i is not i times its derivative "
+            "along 1, as with conj, abs or real parts), so it has no complex Jacobian",
+            hint="differentiate its real and imaginary parts as real functions of z.real "
+                 "and z.imag, or use srcdiff.jvp / srcdiff.vjp directly")
+
+
+def _refuse_complex(what, f, *values):
+    if any(_is_complex(v) for v in values):
+        raise ArgumentError(
+            f"srcdiff.{what} of {_fname(f)} at complex values: the second derivative of a "
+            "real function of complex values is a real matrix of twice the size, which "
+            "srcdiff does not assemble",
+            hint="use srcdiff.hvp (complex vectors follow the gradient's convention)")
+
+
+@_boundary.api
+def hessian(f, wrt=0, argnums=None, checkpoint=None):
+    """The Hessian of a scalar function with respect to one parameter (forward-over-reverse;
+    checkpoint= as for grad).
+
+    Shape in.shape + in.shape; a float for a float input.
+    """
+    wrt = _choose_wrt(wrt, argnums)
+    import numpy
+    if _is_derived(f):
+        _refuse_checkpoint_of_derived(checkpoint)
+        from . import compose
+        return compose.transform("hessian", f, wrt)
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError("hessian differentiates with respect to one parameter")
+    name = names[0]
+    over = _OverGradient(f, name, name, checkpoint)
+
+    def hess(*args, **kwargs):
+        along, arguments = over(args, kwargs)
+        x = arguments[name]
+        _refuse_complex("hessian", f, x)
+        columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
+                   for index, e in _basis(x)]
+        return _stack(columns, numpy.shape(x), x)
+
+    return Composite(f"hessian_{f.__name__}", f, _signature(f), hess, over,
+                     ("hessian", f, name))
+
+
+for _public in (hvp, jacobian, hessian):
+    provide(_public.__name__, _public)

@@ -1,0 +1,64 @@
+"""A leaf: what the stages below the API test values against, without importing it.
+
+- `stop_gradient`, the public marker (srcdiff.stop_gradient): lower.py recognises its calls.
+- `is_user_object`: a value of the user's own class (its methods are differentiated
+  through; derivatives are specialised on its class).
+- `DerivativeBase`, `CompositeBase`, `ComposedBase`: the base classes of
+  derivative.Derivative, derivative.Composite and compose.Composed, for the isinstance
+  checks of stages that only ask "did srcdiff make this?" (reverse.py's error for a
+  derivative called inside a function, html_view.py).
+- The public transforms by name (`provide`, `provided`): api.py and api_composite.py
+  provide them when srcdiff is imported; code that makes derivatives while a derivative is
+  made or runs (compose.py, compose_calls.py, runtime_integrate.py) looks them up here,
+  and lower.py finds compose_calls' `derivative_called` here (lowering a call of a
+  derivative makes derivatives): the import arrows point one way only.
+"""
+
+
+def stop_gradient(x):
+    """Return `x` unchanged; no derivative flows through it (PyTorch's `detach`)."""
+    return x
+
+
+def is_user_object(value):
+    import numbers
+    import types
+    import numpy
+    return not isinstance(value, (numpy.ndarray, numpy.generic, numbers.Number, str, bytes,
+                                  list, tuple, dict, type(None), types.ModuleType,
+                                  types.FunctionType)) and hasattr(value, "__dict__") and \
+        type(value).__module__ not in ("numpy", "builtins") and \
+        not hasattr(value, "__array_function__")
+
+
+class DerivativeBase:
+    """Base of derivative.Derivative: a derivative of one function, from emitted code."""
+
+    __slots__ = ()
+
+
+class CompositeBase:
+    """Base of derivative.Composite: a derivative assembled from emitted ones."""
+
+    __slots__ = ()
+
+
+class ComposedBase:
+    """Base of compose.Composed: a transform of a derivative srcdiff made."""
+
+    __slots__ = ()
+
+
+_TRANSFORMS = {}
+
+
+def provide(name, fn):
+    """Register `fn` under `name` (api.py, api_composite.py, compose_calls.py, at import)."""
+    _TRANSFORMS[name] = fn
+
+
+def provided(name):
+    """What `provide` registered: the public transform `name` ("grad", "jvp", "hessian",
+    ...), "make" (api's common maker of them, taking (kind, f, wrt, has_aux, backend, jit)),
+    or "derivative_called" (compose_calls': lower.py asks it about each callee)."""
+    return _TRANSFORMS[name]

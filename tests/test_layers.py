@@ -1,0 +1,253 @@
+"""The import graph of srcdiff/ goes one way: from the API down through the stages to the
+loader, with leaves (rules, syntax, runtime helpers, ...) that import no stage above them.
+
+Every import counts, the ones inside functions too (`from . import x`, `from .x import y`,
+`import srcdiff.x`, `from srcdiff import x`). Each module of srcdiff/ has a layer in
+`LAYERS` (a new module without one fails); an import may go to the same layer or one below,
+never up, and the graph has no cycle. `KNOWN_BACK_ARROWS` lists the arrows still against
+that, each with its reason and owner; the list can only shrink: an arrow listed that no
+longer exists fails too, so it is taken off when it is removed (docs/architecture.md).
+"""
+import ast
+import os
+
+import pytest
+
+SRCDIFF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "srcdiff")
+
+# top to bottom; a module imports modules of its own layer or of layers after it
+LAYERS = [
+    ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
+             "coverage", "numba_codegen"}),
+    ("compose", {"compose", "compose_calls", "compose_codegen"}),
+    ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
+    ("transform", {"transform"}),
+    ("frontend/lower/analyze", {"frontend", "sourcefile", "private_names", "lower",
+                                "alias_flow", "aliasing", "analyze", "checks", "idioms",
+                                "inplace_calls", "library_calls", "objects", "sequences",
+                                "shapes", "super_calls", "update_checks", "values", "variadic"}),
+    ("reverse/forward", {"reverse", "forward", "program", "checkpointing"}),
+    ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift"}),
+    ("emit", {"emit", "numba_backend"}),
+    ("loader", {"loader"}),
+    ("leaves", {"boundary", "callables", "complex_runtime", "compose_runtime", "errors",
+                "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
+                "revolve", "rules", "runtime", "runtime_alias", "runtime_arrays",
+                "runtime_banded", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
+                "runtime_integrate", "runtime_linalg", "runtime_numba", "runtime_scipy",
+                "runtime_sequences", "runtime_stats", "runtime_updates", "runtime_values",
+                "subclasses", "syntax", "version"}),
+]
+
+# (importer, imported): why it is still there and whose module it is. Only shrinks.
+KNOWN_BACK_ARROWS = {
+    ("forward", "__init__"): "__version__: `from .version import __version__` (adjoint)",
+    ("forward", "transform"): "the forward pipeline driver lives in forward.py (adjoint)",
+    ("program", "transform"): "program <-> reverse / transform (adjoint)",
+    ("inline", "reverse"): "a post-pass reads reverse's names (emitted)",
+    ("factor", "analyze"): "a post-pass reads analyze (emitted)",
+    ("shift", "analyze"): "a post-pass reads analyze (emitted)",
+    ("callables", "frontend"): "callables.Source (lower)",
+    ("rules", "lower"): "lower as a re-export front for callables (rules)",
+    ("analyze", "lower"): "lower as a re-export front for callables (lower)",
+    ("reverse", "program"): "program <-> reverse (adjoint)",
+    ("checks", "lower"): "lower's helpers import lower (lower)",
+    ("objects", "lower"): "lower's helpers import lower (lower)",
+    ("values", "lower"): "lower's helpers import lower (lower)",
+    ("values", "objects"): "objects <-> values (lower)",
+    ("variadic", "lower"): "lower's helpers import lower (lower)",
+    ("sequences", "lower"): "lower's helpers import lower (lower)",
+    ("update_checks", "lower"): "lower's helpers import lower (lower)",
+    ("inplace_calls", "lower"): "lower's helpers import lower (lower)",
+    ("checkpointing", "reverse"): "checkpointing <-> reverse (ckpt)",
+    ("inplace_calls", "checks"): "checks -> aliasing -> inplace_calls -> checks (lower)",
+    # the adjoint stages read the lowered code's facts from the stages above them; with
+    # core.py's typed records (issue #17) they read those instead (adjoint, ckpt)
+    ("checkpointing", "analyze"): "ckpt",
+    ("forward", "analyze"): "adjoint",
+    ("forward", "checks"): "adjoint",
+    ("forward", "frontend"): "adjoint",
+    ("forward", "idioms"): "adjoint",
+    ("forward", "library_calls"): "adjoint",
+    ("forward", "lower"): "adjoint",
+    ("forward", "objects"): "adjoint",
+    ("forward", "sequences"): "adjoint",
+    ("program", "analyze"): "adjoint",
+    ("program", "objects"): "adjoint",
+    ("program", "sequences"): "adjoint",
+    ("reverse", "analyze"): "adjoint",
+    ("reverse", "checks"): "adjoint",
+    ("reverse", "idioms"): "adjoint",
+    ("reverse", "library_calls"): "adjoint",
+    ("reverse", "lower"): "adjoint",
+    ("reverse", "sequences"): "adjoint",
+}
+
+
+def _modules():
+    return sorted(name[:-3] for name in os.listdir(SRCDIFF) if name.endswith(".py"))
+
+
+def imports_of(path, modules):
+    """The srcdiff modules the file at `path` imports, anywhere in it."""
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read(), path)
+    found = set()
+
+    def package_names(names):  # `from . import x`, `from srcdiff import x`
+        for alias in names:
+            found.add(alias.name if alias.name in modules else "__init__")
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            parts = (node.module or "").split(".")
+            if node.level == 1:
+                if node.module is None:
+                    package_names(node.names)
+                else:
+                    found.add(parts[0])
+            elif node.level == 0 and parts[0] == "srcdiff":
+                if len(parts) > 1:
+                    found.add(parts[1])
+                else:
+                    package_names(node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "srcdiff":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+    found.discard(os.path.basename(path)[:-3])
+    return found
+
+
+def graph():
+    modules = set(_modules())
+    return {m: imports_of(os.path.join(SRCDIFF, m + ".py"), modules) for m in modules}
+
+
+def _layer_of():
+    out = {}
+    for depth, (_, members) in enumerate(LAYERS):
+        for m in members:
+            assert m not in out, f"{m} is in two layers"
+            out[m] = depth
+    return out
+
+
+def test_every_module_has_a_layer():
+    layer = _layer_of()
+    missing = sorted(set(_modules()) - set(layer))
+    assert not missing, f"give these modules a layer in LAYERS: {missing}"
+    gone = sorted(set(layer) - set(_modules()))
+    assert not gone, f"LAYERS names modules srcdiff/ no longer has: {gone}"
+
+
+def test_imports_go_down_only():
+    layer = _layer_of()
+    upward = sorted(f"{a} ({LAYERS[layer[a]][0]}) -> {b} ({LAYERS[layer[b]][0]})"
+                    for a, targets in graph().items() for b in targets
+                    if layer[b] < layer[a] and (a, b) not in KNOWN_BACK_ARROWS)
+    assert not upward, "imports against the layering:\n" + "\n".join(upward)
+
+
+def test_no_cycle():
+    edges = {a: {b for b in targets if (a, b) not in KNOWN_BACK_ARROWS}
+             for a, targets in graph().items()}
+    cycle = _find_cycle(edges)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_known_back_arrows_still_exist():
+    """The list only shrinks: an arrow removed is taken off it."""
+    g = graph()
+    stale = sorted(f"{a} -> {b}" for a, b in KNOWN_BACK_ARROWS if b not in g.get(a, ()))
+    assert not stale, "remove from KNOWN_BACK_ARROWS (these imports are gone): " + \
+        ", ".join(stale)
+
+
+def test_known_back_arrows_are_needed():
+    """Each listed arrow goes up a layer or closes a cycle: none is listed for nothing."""
+    layer = _layer_of()
+    g = graph()
+    edges = {a: set(t) for a, t in g.items()}
+    for a, b in sorted(KNOWN_BACK_ARROWS):
+        if b not in g.get(a, ()):
+            continue  # test_known_back_arrows_still_exist says so
+        if layer[b] < layer[a]:
+            continue
+        others = {x: {y for y in t if (x, y) not in KNOWN_BACK_ARROWS or (x, y) == (a, b)}
+                  for x, t in edges.items()}
+        assert _reaches(others, b, a), f"{a} -> {b} goes down and closes no cycle: unlist it"
+
+
+def _reaches(edges, start, goal):
+    seen, todo = set(), [start]
+    while todo:
+        n = todo.pop()
+        if n == goal:
+            return True
+        if n not in seen:
+            seen.add(n)
+            todo.extend(edges.get(n, ()))
+    return False
+
+
+def _find_cycle(edges):
+    """A list of modules forming a cycle (first repeated at the end), or None."""
+    state, stack = {}, []
+
+    def visit(n):
+        state[n] = "open"
+        stack.append(n)
+        for m in sorted(edges.get(n, ())):
+            if state.get(m) == "open":
+                return stack[stack.index(m):] + [m]
+            if m not in state:
+                found = visit(m)
+                if found:
+                    return found
+        stack.pop()
+        state[n] = "done"
+        return None
+
+    for n in sorted(edges):
+        if n not in state:
+            found = visit(n)
+            if found:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("from . import api\n", {"api"}),
+    ("from . import api as a, syntax as S\n", {"api", "syntax"}),
+    ("from . import __version__\n", {"__init__"}),
+    ("from .api import grad\n", {"api"}),
+    ("def f():\n    from .lower import x\n", {"lower"}),
+    ("import srcdiff.api\n", {"api"}),
+    ("import srcdiff\n", {"__init__"}),
+    ("from srcdiff import api\n", {"api"}),
+    ("from srcdiff.lower import y\n", {"lower"}),
+    ("import numpy\nfrom numpy import ndarray\n", set()),
+])
+def test_imports_of_reads_every_form(tmp_path, text, expected):
+    path = tmp_path / "mod.py"
+    path.write_text(text)
+    assert imports_of(str(path), {"api", "syntax", "lower"}) == expected
+
+
+def test_find_cycle():
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert _find_cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+def test_the_architecture_page_names_every_module():
+    """docs/architecture.md, the module map, lists every module of srcdiff/ (and no other)."""
+    import re
+    page = os.path.join(os.path.dirname(SRCDIFF), "docs", "architecture.md")
+    with open(page, encoding="utf-8") as fh:
+        named = set(re.findall(r"`(\w+\*?)`", fh.read()))
+    modules = set(_modules())
+    missing = sorted(m for m in modules if m not in named and not (
+        m.startswith("runtime_") and "runtime_*" in named))
+    assert not missing, f"docs/architecture.md does not place {missing}"
