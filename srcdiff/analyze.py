@@ -144,7 +144,7 @@ def flatten(body):
 def shared_list_edges(stmt, containers):
     """A call to a user function may change the lists it is given (a tape, say): each such
     list then depends on everything the call reads."""
-    from .lower import is_user_function
+    from .callables import is_user_function
     if not (stmt.sd.kind in ("call", "effect") and is_user_function(stmt.sd.func)):
         return []
     value = stmt.value

@@ -50,7 +50,7 @@ def idle_check(stmt, active, mode):
 
 
 def _check(func, args, line, what, bindings, error=None):
-    from .lower import Info
+    from .core import Info
     bindings[func.__name__] = func
     guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=args, keywords=[]))
     extra = ("checks", what) if error is None else ("checks", what, error)

@@ -73,7 +73,7 @@ def callee_resolver(fn, resolver, fdef, params):
     fn, a function of the user's that the differentiated one calls) means, or None: read
     through `resolver` (a frontend.Resolver; None: fn's own)."""
     from .frontend import Resolver
-    from .lower import assigned_names
+    from .core import assigned_names
     local = set(params) | assigned_names(fdef.body)
     found = {}
 
@@ -169,7 +169,7 @@ def lower(lowerer, call, out, target=None):
 
 
 def _operator(lowerer, call):
-    from .lower import GENERATED_PREFIX
+    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func

@@ -132,7 +132,7 @@ def _class_of(lw, node, seen):
 
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     parts = []
     while isinstance(node, S.Attribute):
         parts.append(node.attr)
@@ -238,7 +238,7 @@ def record_read(lw, node, base, out):
     if not isinstance(base, S.Name):
         return None
     cls = lw.known_types.get(base.id)
-    from .lower import assigned_names
+    from .core import assigned_names
     if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
         cls = _class_of(lw, node.value, set())
     fields = record_fields(cls) if isinstance(cls, type) else None

@@ -79,7 +79,7 @@ _CONCATENATIONS = (operator.concat, list.__add__, tuple.__add__)
 def operator_call(lowerer, call):
     """`operator.add(a, b)` (or operator.mul) in the user's code as the BinOp `a + b` it is,
     lowered (and rewritten here) the way the operator is; None for any other call."""
-    from .lower import GENERATED_PREFIX
+    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func

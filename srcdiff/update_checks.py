@@ -53,7 +53,7 @@ def guard_updates(body, params, module_value, bindings, sequences=()):
         bindings[func.__name__] = func
         guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
             S.load(name), S.clone(other), S.const(method)], keywords=[]))
-        from .lower import Info
+        from .core import Info
         guard.sd = Info("effect", func=func, line=stmt.sd.line)
         guard.lineno = stmt.sd.line
         return guard
@@ -66,7 +66,7 @@ def item_guard(lowerer, current, other, method):
     (current = c[k]): Python updates an array item (a row of c, an array a list holds) in
     place before storing it back, and raises where the result does not fit it."""
     from . import runtime_updates
-    from .lower import Info
+    from .core import Info
     func = runtime_updates.check_update
     lowerer.bindings[func.__name__] = func
     guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[

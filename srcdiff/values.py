@@ -112,7 +112,7 @@ def _single_bindings(lw):
 def held(lw, name):
     """What the local `name` is known to hold when called (a function, a partial, a
     LocalPartial), or None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     known = lw.known_types.get(name)
     if isinstance(known, Known) and name in lw.params and name not in assigned_names(
             lw.fdef.body):

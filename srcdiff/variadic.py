@@ -212,7 +212,7 @@ def _display_items(lw, node):
 def _param_fact(lw, node, fact):
     """A fact about a parameter never rebound (its tuple's length, its dict's keys) that the
     call site gave, or None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     if isinstance(node, S.Name) and node.id in lw.params and node.id not in assigned_names(
             lw.fdef.body):
         return lw.known_types.get(node.id + fact)
