@@ -347,8 +347,7 @@ def _blocks_around(body, stmt):
 
 
 def _is_local(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "local"
+    return stmt.sd.user_call is not None and stmt.sd.user_call.form == "local"
 
 
 def _local_functions_only_called(stmts):
@@ -387,8 +386,7 @@ def _keeps_nothing(func):
 
 
 def _inplace(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "inplace"
+    return stmt.sd.inplace is not None
 
 
 def unseen_argument_update(body, call, name):

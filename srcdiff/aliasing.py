@@ -94,8 +94,7 @@ def _is_view_index(index):
 
 
 def _inplace(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "inplace"
+    return stmt.sd.inplace is not None
 
 
 def check_writes(source, user_names, body, spelled=None):
@@ -243,7 +242,7 @@ def check_writes(source, user_names, body, spelled=None):
                 what = f"{target} is an alias of {value.id}"
             elif d.sd.kind == "subscript" and _is_view_index(value.slice):
                 what = f"{target} is a view into {stem(value.value)}"
-            elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
+            elif d.sd.kind == "subscript" and d.sd.loop_item:
                 seq = value.value
                 named = isinstance(seq, S.Name) and seq.id in user_names
                 fail(written[target], f"writing into {target} here would change "
@@ -255,7 +254,7 @@ def check_writes(source, user_names, body, spelled=None):
                      "into rows itself, e.g. rows[i, 0] = ...")
             elif d.sd.kind == "call" and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
-            elif d.sd.kind == "call" and d.sd.extra == "method":
+            elif d.sd.kind == "call" and d.sd.dynamic_method:
                 what = f"{target} comes from a method call, which may return a view"
             elif d.sd.kind == "subscript" and isinstance(value.value, S.Name) \
                     and value.value.id in displays:
@@ -735,7 +734,7 @@ def check_dict_views(source, body):
              and getattr(s.sd.func, "__module__", "") == "srcdiff.runtime"
              and getattr(s.sd.func, "__name__", "") in ("dict_values", "dict_items", "dict_keys")
              and isinstance(s.value.args[0], S.Name)
-             and s.sd.extra != "loop_keys"]   # a for loop's keys: a write keeps them
+             and not s.sd.loop_keys]   # a for loop's keys: a write keeps them
     for view in views:
         base, name = view.value.args[0].id, view.targets[0].id
         for w in stmts:

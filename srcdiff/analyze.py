@@ -13,8 +13,7 @@ from . import syntax as S
 
 def operands(stmt):
     """Names a core statement reads."""
-    extra = getattr(stmt.sd, "extra", None)
-    if isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] in ("local", "method"):
+    if isinstance(stmt, S.Assign) and stmt.sd.user_call is not None:
         return [a.id for a in call_args(stmt) if isinstance(a, S.Name)]
     if isinstance(stmt, S.Assign):
         nodes = [stmt.value] + [t for t in stmt.targets if not isinstance(t, S.Name)]
@@ -47,9 +46,8 @@ def call_parts(value):
 
 def call_args(stmt):
     """A call's positional operands; for a lifted local function, its free variables too."""
-    extra = stmt.sd.extra
-    if isinstance(extra, tuple) and extra[0] in ("local", "method"):
-        return list(extra[1])
+    if stmt.sd.user_call is not None:
+        return stmt.sd.call_args
     return list(stmt.value.args)
 
 
@@ -68,7 +66,7 @@ def differentiable_operands(stmt):
             if kind == "call":
                 args = call_args(stmt)
             names = [a.id for a in args + list(kw.values()) if isinstance(a, S.Name)]
-            if kind == "call" and isinstance(info.extra, str) and info.extra == "method":
+            if kind == "call" and info.dynamic_method:
                 base = value.func.value
                 if isinstance(base, S.Name):
                     names.append(base.id)

@@ -296,7 +296,7 @@ class Desugaring:
             from . import runtime
             keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
                                          keywords=[]), "call", "keys_" + _stem(base),
-                             func=runtime.dict_keys, extra="loop_keys")
+                             func=runtime.dict_keys, loop_keys=True)
             rng = self._range_over([keys], out)
             index_target = S.store(self.namer.fresh("index"))
             key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
@@ -352,7 +352,7 @@ class Desugaring:
         read = S.Subscript(value=seq, slice=index, ctx=S.Load())
         if isinstance(target, S.Name):
             # marked: a row of an array (or an array in a list) is shared, not a copy
-            prelude.append(self.assign(target.id, read, "subscript", extra="loop_item"))
+            prelude.append(self.assign(target.id, read, "subscript", loop_item=True))
         else:
             item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
             self.store(target, item, prelude)
@@ -416,7 +416,7 @@ class Desugaring:
         self.line = line
         recompute = [S.clone(s) for s in test_out]
         for s in recompute:
-            s.sd = Info(s.sd.kind, func=s.sd.func, line=line, extra=s.sd.extra)
+            s.sd = s.sd.replace(line=line)
         if loop.brk:
             stop = self.namer.fresh("cond")
             body.append(self.assign(stop, S.load(loop.brk), "copy"))

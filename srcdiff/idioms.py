@@ -339,7 +339,7 @@ def reads_instead(low, stmt):
     stmt.value = S.Call(func=S.load(name), args=[S.const(where), call.func] + args,
                         keywords=keywords)
     stmt.sd.func = runtime_idioms.call_reading
-    stmt.sd.extra = None
+    stmt.sd.clear_facts()
     return True
 
 

@@ -309,9 +309,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             # is changed in place instead, so aliasing.py checks it as a write into z
             method = INPLACE_METHODS.get(type(node.op))
             if out and method and analyze.assigned(out[-1]) == target.id:
-                out[-1].sd.extra = ("inplace", method)
+                out[-1].sd.inplace = method
             if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == "binop":
-                out[-2].sd.extra = "augmented"   # a list += any iterable (sequences.py)
+                out[-2].sd.augmented = True   # a list += any iterable (sequences.py)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)

@@ -19,7 +19,7 @@ from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
                         canonical_path, is_distribution, is_literal as _is_literal,
                         is_user_function)
-from .core import assigned_names
+from .core import UserCall, assigned_names
 from .desugar import DICT_VIEWS
 
 FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
@@ -58,7 +58,7 @@ class CallLowering:
             self._check_argument_writes(node, local, args, out)
             value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
             stmt = self._result(value, "call", local, discard)
-            stmt.sd.extra = ("local", args)
+            stmt.sd.user_call = UserCall("local", tuple(args))
             return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
@@ -289,7 +289,7 @@ class CallLowering:
         value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
                           "call", base.id + "_extended", func=runtime.sequence_extend)
         stmt = self.assign(base.id, value, "copy")
-        stmt.sd.extra = ("inplace", "__iadd__")
+        stmt.sd.inplace = "__iadd__"
         return stmt
 
     def method_call(self, node, out, discard):
@@ -361,7 +361,7 @@ class CallLowering:
                 if variadic is not None:
                     setattr(value, S.VARIADIC, variadic[1:])
                 stmt = self._result(value, "call", fn, discard)
-                stmt.sd.extra = ("method", full)
+                stmt.sd.user_call = UserCall("method", tuple(full))
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
         if expanded is not None:
@@ -388,5 +388,5 @@ class CallLowering:
         value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                        args=args, keywords=keywords)
         stmt = self._result(value, "call", None, discard)
-        stmt.sd.extra = "method"
+        stmt.sd.dynamic_method = True
         return stmt

@@ -72,8 +72,7 @@ class CopyInsertion:
         stmts = list(analyze.flatten(body))
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == "setitem"}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
-                    and isinstance(s.targets[0], S.Name) and isinstance(s.sd.extra, tuple)
-                    and s.sd.extra[:1] == ("inplace",)}
+                    and isinstance(s.targets[0], S.Name) and s.sd.inplace is not None}
         # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
         # parameter it was taken from: that parameter gets its own copy too
         written |= analyze.taken_from(body, written)

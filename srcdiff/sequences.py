@@ -183,7 +183,7 @@ def rewrite(body, params, containers, global_kind, helper):
                 stmt, of):
             value = stmt.value
             func = (runtime.sequence_mul if stmt.sd.func is operator.mul
-                    else runtime.sequence_iadd if stmt.sd.extra == "augmented"
+                    else runtime.sequence_iadd if stmt.sd.augmented
                     else runtime.sequence_add)
             stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
                                 keywords=[])
@@ -198,7 +198,7 @@ def _may_be_sequence_op(stmt, of):
         return False
     left, right = stmt.value.left, stmt.value.right
     a, b = of(left), of(right)
-    if func is operator.add and stmt.sd.extra == "augmented":
+    if func is operator.add and stmt.sd.augmented:
         return a != OTHER   # a list += a tuple takes its items
     if func is operator.add:
         return a != OTHER and b != OTHER
@@ -223,7 +223,7 @@ def _value_kind(stmt, of):
     if kind == "binop":
         if stmt.sd.func is operator.add:
             a, b = of(value.left), of(value.right)
-            if stmt.sd.extra == "augmented" and a != OTHER:
+            if stmt.sd.augmented and a != OTHER:
                 return a
             if OTHER in (a, b):
                 return OTHER
@@ -249,7 +249,7 @@ def _value_kind(stmt, of):
         func = stmt.sd.func
         if getattr(func, "__name__", "") == "no_derivative" and value.args:
             return of(value.args[0])   # stop_gradient(x): x's own kind
-        if stmt.sd.extra == "method" or func is None or is_user_function(func):
+        if stmt.sd.dynamic_method or func is None or is_user_function(func):
             return UNKNOWN
         if func in (list, tuple, sorted) or getattr(func, "__name__", "") in _SEQUENCE_HELPERS:
             return SEQ
@@ -304,8 +304,7 @@ def grown_parameters(body, params, containers):
     grow)."""
     out = []
     for stmt in analyze.flatten(body):
-        extra = getattr(stmt.sd, "extra", None)
-        if (isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] == "inplace"
+        if (isinstance(stmt, S.Assign) and stmt.sd.inplace is not None
                 and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
                 and stmt.targets[0].id in containers):
             out.append((stmt, stmt.targets[0].id))

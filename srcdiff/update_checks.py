@@ -90,8 +90,8 @@ def _update(block, i):
     and block[i - 1] computes new = a op b (or sequence_iadd(a, b), sequence_mul(a, b));
     else None."""
     stmt = block[i]
-    extra = getattr(getattr(stmt, "sd", None), "extra", None)
-    if not (isinstance(extra, tuple) and extra[0] == "inplace" and i > 0
+    method = getattr(getattr(stmt, "sd", None), "inplace", None)
+    if not (method is not None and i > 0
             and isinstance(stmt.value, S.Name)):
         return None
     name = stmt.targets[0].id
@@ -111,7 +111,7 @@ def _update(block, i):
         return None
     if not (isinstance(first, S.Name) and first.id == name):
         return None
-    return operation, name, other, extra[1]
+    return operation, name, other, method
 
 
 def _numbers(stmts, params, module_value):

@@ -32,6 +32,7 @@ import inspect
 from . import objects
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
+from .core import UserCall
 
 
 class Known:
@@ -231,7 +232,7 @@ def _call_local(lw, node, local, args, keywords, discard):
     value = S.Call(func=S.load(_local_name(lw, local)), args=args[:len(local.own_params)],
                    keywords=[])
     stmt = lw._result(value, "call", local, discard)
-    stmt.sd.extra = ("local", args)
+    stmt.sd.user_call = UserCall("local", tuple(args))
     return stmt
 
 
@@ -486,5 +487,5 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
     spelled = getattr(call, S.VARIADIC, None)
     if spelled is not None:
         setattr(call, S.VARIADIC, spelled[1:])
-    stmt.sd.extra = ("method", full)
+    stmt.sd.user_call = UserCall("method", tuple(full))
     return stmt
