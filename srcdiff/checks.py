@@ -24,6 +24,7 @@ from . import analyze, runtime, runtime_arrays
 from . import syntax as S
 from .aliasing import insert_guards
 from .errors import where
+from .core import Kind
 
 
 def refusal_args(error):
@@ -71,7 +72,7 @@ def guard_shared_writes(body, guards, bindings):
             func, args = runtime.check_in_place, [S.load(target.id),
                                                   S.const(stmt.sd.inplace)]
         elif view is not None:
-            index = S.index_value(target.slice) if stmt.sd.kind == "setitem" else \
+            index = S.index_value(target.slice) if stmt.sd.kind == Kind.SETITEM else \
                 S.const(None)
             func, args = runtime.check_no_view, [S.load(view), S.load(holder), index]
         else:
@@ -98,7 +99,7 @@ def guard_complex_norms(body, src, bindings):
     kinds = {id(f): kind for f, kind in _norms()}
     found = {}
     for stmt in analyze.flatten(body):
-        if not (isinstance(stmt, S.Assign) and stmt.sd.kind == "call"
+        if not (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL
                 and id(stmt.sd.func) in kinds and isinstance(stmt.value, S.Call)):
             continue
         kind = kinds[id(stmt.sd.func)]
@@ -236,9 +237,9 @@ def guard_arguments(body, src, bindings):
     for stmt in analyze.flatten(body):
         if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):
             continue
-        if stmt.sd.kind == "display" and isinstance(stmt.value, S.List):
+        if stmt.sd.kind == Kind.DISPLAY and isinstance(stmt.value, S.List):
             displays[stmt.targets[0].id] = stmt.value.elts
-        elif stmt.sd.kind == "call" and isinstance(stmt.value, S.Call) and \
+        elif stmt.sd.kind == Kind.CALL and isinstance(stmt.value, S.Call) and \
                 id(stmt.sd.func) in makers:
             here = S.const(where(src.filename, stmt.sd.line))
             check = makers[id(stmt.sd.func)](stmt, src, here, displays)
@@ -259,7 +260,7 @@ def guard_real_arguments(body, src, bindings):
     found = {}
     for stmt in analyze.flatten(body):
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
-                stmt.sd.kind == "call" and isinstance(stmt.value, S.Call):
+                stmt.sd.kind == Kind.CALL and isinstance(stmt.value, S.Call):
             reason = rules.real_only_reason(stmt.sd.func)
             if reason is not None:
                 found[id(stmt)] = [(stmt, reason)]

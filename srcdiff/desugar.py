@@ -17,7 +17,7 @@ import operator
 from . import objects as fobjects
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
-from .core import Info, LoopInfo, assigned_names
+from .core import Info, Kind, LoopInfo, assigned_names
 from .lower_exprs import _stem
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
@@ -79,7 +79,7 @@ class Desugaring:
             return atom
         from . import runtime
         ref = self._runtime_helper("iteration_order")
-        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
+        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), Kind.CALL,
                          "order_" + atom.id, func=runtime.iteration_order)
         # refusals name what the user wrote, not this temporary
         self.spelled[keys.id] = self.spelled.get(atom.id, node)
@@ -177,7 +177,7 @@ class Desugaring:
                 inner = self.block(rest)
                 self.line = saved
                 if inner:
-                    out.append(self.info(S.If(test=cond, body=inner, orelse=[]), "if"))
+                    out.append(self.info(S.If(test=cond, body=inner, orelse=[]), Kind.IF))
                 return out
         return out
 
@@ -199,27 +199,27 @@ class Desugaring:
     def _guard(self, out, flags):
         expr = S.quote_expr("not (" + " or ".join(flags) + ")") if len(flags) > 1 else \
             S.quote_expr("not " + flags[0])
-        return self.temp(out, expr, "opaque", "go_on")
+        return self.temp(out, expr, Kind.OPAQUE, "go_on")
 
     def stmt_Return(self, node):
         out = []
         value = node.value if node.value is not None else S.const(None)
         if self.ret_flag is None:
             atom = self.expr(value, out)
-            out.append(self.info(S.Return(value=atom), "return"))
+            out.append(self.info(S.Return(value=atom), Kind.RETURN))
             return out
         self.assign_to(self.ret_value, value, out)
-        out.append(self.assign(self.ret_flag, S.const(True), "copy"))
+        out.append(self.assign(self.ret_flag, S.const(True), Kind.COPY))
         for loop in self.loops:
             if loop.brk:
-                out.append(self.assign(loop.brk, S.const(True), "copy"))
+                out.append(self.assign(loop.brk, S.const(True), Kind.COPY))
         return out
 
     def stmt_Break(self, node):
-        return [self.assign(self.loops[-1].brk, S.const(True), "copy")]
+        return [self.assign(self.loops[-1].brk, S.const(True), Kind.COPY)]
 
     def stmt_Continue(self, node):
-        return [self.assign(self.loops[-1].cont, S.const(True), "copy")]
+        return [self.assign(self.loops[-1].cont, S.const(True), Kind.COPY)]
 
     def _new_loop(self, kind, body):
         loop = LoopInfo(kind, kind)
@@ -249,7 +249,7 @@ class Desugaring:
         call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
         target = node.target
         if call_obj is range:
-            rng = self.temp(out, self._range_call(iter_node, out), "effect_value", "range",
+            rng = self.temp(out, self._range_call(iter_node, out), Kind.EFFECT_VALUE, "range",
                             func=range)
             index_target = target
         elif call_obj is enumerate and len(iter_node.args) >= 1 and not iter_node.keywords:
@@ -262,21 +262,21 @@ class Desugaring:
             i_atom = S.load(index_target.id)
             if start is not None:
                 pos = S.BinOp(left=i_atom, op=S.Add(), right=start)
-                self._prelude_store(target.elts[0], pos, prelude, "binop", operator.add)
+                self._prelude_store(target.elts[0], pos, prelude, Kind.BINOP, operator.add)
             else:
-                self._prelude_store(target.elts[0], i_atom, prelude, "copy", None)
+                self._prelude_store(target.elts[0], i_atom, prelude, Kind.COPY, None)
             self._prelude_item(target.elts[1], seq, i_atom, prelude)
         elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
             # reversed(seq) reads seq[n - 1], ..., seq[0] as it goes, like Python's reversed
             # iterator: a write into seq inside the loop is seen by later items
             seq = self.sequence(iter_node.args[0], out, node.body)
             n = self.temp(out, S.Call(func=self.bind("len", len), args=[seq], keywords=[]),
-                          "call", "n_" + _stem(seq), func=len)
-            last = self.temp(out, S.BinOp(left=n, op=S.Sub(), right=S.const(1)), "binop",
+                          Kind.CALL, "n_" + _stem(seq), func=len)
+            last = self.temp(out, S.BinOp(left=n, op=S.Sub(), right=S.const(1)), Kind.BINOP,
                              "last", func=operator.sub)
             rng = self.temp(out, S.Call(func=self.bind("range", range),
                                         args=[last, S.const(-1), S.const(-1)], keywords=[]),
-                            "effect_value", "range", func=range)
+                            Kind.EFFECT_VALUE, "range", func=range)
             index_target = S.store(self.namer.fresh("index"))
             self._prelude_item(target, seq, S.load(index_target.id), prelude)
         elif call_obj is zip and iter_node.args and not iter_node.keywords:
@@ -295,18 +295,18 @@ class Desugaring:
             base = self.expr(iter_node.func.value, out)
             from . import runtime
             keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
-                                         keywords=[]), "call", "keys_" + _stem(base),
+                                         keywords=[]), Kind.CALL, "keys_" + _stem(base),
                              func=runtime.dict_keys, loop_keys=True)
             rng = self._range_over([keys], out)
             index_target = S.store(self.namer.fresh("index"))
             key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
-                                                 ctx=S.Load()), "subscript", "key")
+                                                 ctx=S.Load()), Kind.SUBSCRIPT, "key")
             view = iter_node.func.attr
             value = None if view == "keys" else self.temp(
-                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), "subscript",
+                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), Kind.SUBSCRIPT,
                 _stem(base) + "_item")
             item = key if view == "keys" else value if view == "values" else self.temp(
-                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), "display", "pair")
+                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), Kind.DISPLAY, "pair")
             self.store(target, item, prelude)
         else:
             seq = self.sequence(iter_node, out, node.body)
@@ -320,25 +320,25 @@ class Desugaring:
             # the body rebinds the loop variable: iterate over a private one
             user = index_target.id
             index_target = S.store(self.namer.fresh(user + "_next"))
-            prelude.insert(0, self.assign(user, S.load(index_target.id), "copy"))
+            prelude.insert(0, self.assign(user, S.load(index_target.id), Kind.COPY))
         self.loops.append(loop)
         body = []
         if loop.cont:
-            body.append(self.assign(loop.cont, S.const(False), "copy"))
+            body.append(self.assign(loop.cont, S.const(False), Kind.COPY))
         body += prelude
         body += self.block(node.body)
         self.loops.pop()
         self.line = line
         if loop.brk:
-            out.append(self.assign(loop.brk, S.const(False), "copy"))
+            out.append(self.assign(loop.brk, S.const(False), Kind.COPY))
             stop = self.namer.fresh("cond")
-            body.append(self.assign(stop, S.load(loop.brk), "copy"))
-            body.append(self.info(S.If(test=S.load(stop), body=[self.info(S.Break(), "break")],
-                                       orelse=[]), "if"))
+            body.append(self.assign(stop, S.load(loop.brk), Kind.COPY))
+            body.append(self.info(S.If(test=S.load(stop), body=[self.info(S.Break(), Kind.BREAK)],
+                                       orelse=[]), Kind.IF))
             loop.ends_with_break = True
         loop_stmt = S.For(target=S.store(index_target.id), iter=rng, body=body, orelse=[],
                           type_comment=None)
-        out.append(self.info(loop_stmt, "for", loop=loop))
+        out.append(self.info(loop_stmt, Kind.FOR, loop=loop))
         return out
 
     def _prelude_store(self, target, value, prelude, kind, func):
@@ -352,9 +352,9 @@ class Desugaring:
         read = S.Subscript(value=seq, slice=index, ctx=S.Load())
         if isinstance(target, S.Name):
             # marked: a row of an array (or an array in a list) is shared, not a copy
-            prelude.append(self.assign(target.id, read, "subscript", loop_item=True))
+            prelude.append(self.assign(target.id, read, Kind.SUBSCRIPT, loop_item=True))
         else:
-            item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
+            item = self.temp(prelude, read, Kind.SUBSCRIPT, _stem(seq) + "_item")
             self.store(target, item, prelude)
 
     def sequence(self, node, out, body=()):
@@ -368,22 +368,22 @@ class Desugaring:
             return keys
         if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
             if atom.id in _rebound_names(body):
-                return self.temp(out, atom, "copy", "seq")
+                return self.temp(out, atom, Kind.COPY, "seq")
             return atom
-        return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")
+        return atom if isinstance(atom, S.Name) else self.temp(out, atom, Kind.COPY, "seq")
 
     def _range_over(self, seqs, out):
         lens = []
         for seq in seqs:
             ref = self.bind("len", len)
-            lens.append(self.temp(out, S.Call(func=ref, args=[seq], keywords=[]), "call",
+            lens.append(self.temp(out, S.Call(func=ref, args=[seq], keywords=[]), Kind.CALL,
                                   "n_" + _stem(seq), func=len))
         n = lens[0]
         if len(lens) > 1:
             ref = self.bind("min", min)
-            n = self.temp(out, S.Call(func=ref, args=lens, keywords=[]), "call", "n", func=min)
+            n = self.temp(out, S.Call(func=ref, args=lens, keywords=[]), Kind.CALL, "n", func=min)
         ref = self.bind("range", range)
-        return self.temp(out, S.Call(func=ref, args=[n], keywords=[]), "effect_value",
+        return self.temp(out, S.Call(func=ref, args=[n], keywords=[]), Kind.EFFECT_VALUE,
                          "range", func=range)
 
     def _range_call(self, call, out):
@@ -405,12 +405,12 @@ class Desugaring:
         test_out = []
         self.condition(test, test_out, cond_name)
         if loop.brk:
-            out.append(self.assign(loop.brk, S.const(False), "copy"))
+            out.append(self.assign(loop.brk, S.const(False), Kind.COPY))
         out += test_out
         self.loops.append(loop)
         body = []
         if loop.cont:
-            body.append(self.assign(loop.cont, S.const(False), "copy"))
+            body.append(self.assign(loop.cont, S.const(False), Kind.COPY))
         body += self.block(node.body)
         self.loops.pop()
         self.line = line
@@ -419,13 +419,13 @@ class Desugaring:
             s.sd = s.sd.replace(line=line)
         if loop.brk:
             stop = self.namer.fresh("cond")
-            body.append(self.assign(stop, S.load(loop.brk), "copy"))
+            body.append(self.assign(stop, S.load(loop.brk), Kind.COPY))
             body.append(self.info(S.If(test=S.load(stop),
-                                       body=[self.assign(cond_name, S.const(False), "copy")],
-                                       orelse=recompute), "if"))
+                                       body=[self.assign(cond_name, S.const(False), Kind.COPY)],
+                                       orelse=recompute), Kind.IF))
         else:
             body += recompute
-        out.append(self.info(S.While(test=S.load(cond_name), body=body, orelse=[]), "while",
+        out.append(self.info(S.While(test=S.load(cond_name), body=body, orelse=[]), Kind.WHILE,
                              loop=loop))
         return out
 
@@ -437,29 +437,29 @@ class Desugaring:
         self.assign_to(result, node.body, body)
         self.assign_to(result, node.orelse, orelse)
         self.line = line
-        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), Kind.IF))
         return S.load(result)
 
     def boolop(self, node, out):
         result = self.namer.fresh("either" if isinstance(node.op, S.Or) else "both")
         first = self.expr(node.values[0], out)
-        out.append(self.assign(result, first, "copy"))
+        out.append(self.assign(result, first, Kind.COPY))
         rest = node.values[1:]
         if not rest:
             return S.load(result)
-        cond = self.temp(out, S.load(result), "copy", "cond")
+        cond = self.temp(out, S.load(result), Kind.COPY, "cond")
         inner = []
         if len(rest) == 1:
             self.assign_to(result, rest[0], inner)
         else:
             sub = S.BoolOp(op=node.op, values=rest)
             atom = self.boolop(sub, inner)
-            inner.append(self.assign(result, atom, "copy"))
+            inner.append(self.assign(result, atom, Kind.COPY))
         if isinstance(node.op, S.And):
             stmt = S.If(test=cond, body=inner, orelse=[])
         else:
-            stmt = S.If(test=cond, body=[self.info(S.Pass(), "effect")], orelse=inner)
-        out.append(self.info(stmt, "if"))
+            stmt = S.If(test=cond, body=[self.info(S.Pass(), Kind.EFFECT)], orelse=inner)
+        out.append(self.info(stmt, Kind.IF))
         return S.load(result)
 
     def comprehension(self, node, out):
@@ -468,10 +468,10 @@ class Desugaring:
                              hint="write the loop out with list.append")
         is_dict = isinstance(node, S.DictComp)
         result = self.namer.fresh("items")
-        out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
+        out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), Kind.DISPLAY))
         if is_dict:   # keys and values in two lists, made into a dict after the loop
             keys = self.namer.fresh("keys")
-            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), "display"))
+            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), Kind.DISPLAY))
             self.locals.add(keys)
         # the comprehension's own variables are private to it
         renames = {}
@@ -507,6 +507,6 @@ class Desugaring:
             from . import runtime
             ref = self._runtime_helper("dict_from_lists")
             return self.temp(out, S.Call(func=ref, args=[S.load(keys), S.load(result)],
-                                         keywords=[]), "call", "entries",
+                                         keywords=[]), Kind.CALL, "entries",
                              func=runtime.dict_from_lists)
         return S.load(result)

@@ -32,13 +32,13 @@ loops and branches stay loops and branches.
 """
 import types
 
-from . import alias_flow, analyze, checks, idioms, inplace_calls, sequences, update_checks
+from . import alias_flow, analyze, checks, core, idioms, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .aliasing import check_appends, check_dict_views, check_writes
 from .callables import LocalFunction, reference
-from .core import GENERATED_PREFIX, Info, Lowered, assigned_names
+from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
 from .lower_calls import CallLowering
 from .lower_copies import INPLACE_METHODS, CopyInsertion
@@ -169,8 +169,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if needs_flag:
             self.ret_flag = self.namer.exact_or_fresh("returned")
             self.ret_value = self.namer.exact_or_fresh("result")
-            out.append(self.assign(self.ret_flag, S.const(False), "copy"))
-            out.append(self.assign(self.ret_value, S.const(None), "copy"))
+            out.append(self.assign(self.ret_flag, S.const(False), Kind.COPY))
+            out.append(self.assign(self.ret_value, S.const(None), Kind.COPY))
             out += self.block(body)
             ret = S.Return(value=S.load(self.ret_value))
         else:
@@ -180,11 +180,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                 ret = out.pop()
             if ret is None:
                 ret = S.Return(value=S.const(None))
-        self.info(ret, "return")
+        self.info(ret, Kind.RETURN)
         if not isinstance(ret.value, S.Name) or ret.value.id in self.params:
             # the returned value gets a name of its own so the adjoint can seed it
             value = ret.value
-            ret.value = self.temp(out, value, "copy", "result")
+            ret.value = self.temp(out, value, Kind.COPY, "result")
         out.append(ret)
         kinds = sequences.rewrite(out, self.params, self.containers, self._global_kind,
                                   self._runtime_helper)
@@ -215,6 +215,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                       self.bindings, self.src)
         low.known_types = {**self.known_types, **fvalues.known_values(self)}
         low.kinds = kinds   # sequences.SEQ/OTHER/... of each local (reverse.accumulate reads it)
+        low.freeze()
+        if core.VALIDATE:
+            core.validate(low)
         return low
 
     def _global_kind(self, atom):
@@ -310,14 +313,14 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             method = INPLACE_METHODS.get(type(node.op))
             if out and method and analyze.assigned(out[-1]) == target.id:
                 out[-1].sd.inplace = method
-            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == "binop":
+            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == Kind.BINOP:
                 out[-2].sd.augmented = True   # a list += any iterable (sequences.py)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
             index = self.index(target.slice, out)
             current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
-                                "subscript", _stem(base) + "_item")
+                                Kind.SUBSCRIPT, _stem(base) + "_item")
             method = INPLACE_METHODS.get(type(node.op))
             if method and isinstance(target.value, S.Name) and \
                     self._items_may_be_shared(target.value.id, node):
@@ -326,7 +329,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             if method and not self.src.filename.startswith(GENERATED_PREFIX):
                 out.append(update_checks.item_guard(self, current, rhs, method))
             op = BINOPS.get(type(node.op))
-            new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
+            new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), Kind.BINOP,
                             OP_NAMES.get(op, "op"), func=op)
             out.append(self.setitem(base, index, new, target))
             return out
@@ -343,7 +346,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
-            out.append(self.assign(target, S.clone(value), "opaque"))
+            out.append(self.assign(target, S.clone(value), Kind.OPAQUE))
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
@@ -354,18 +357,18 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                 out.append(stmt)
                 return
         atom = self.expr(value, out)
-        out.append(self.assign(target, atom, "copy"))
+        out.append(self.assign(target, atom, Kind.COPY))
 
     def store(self, target, atom, out):
         if isinstance(target, S.Name):
-            out.append(self.assign(target.id, atom, "copy"))
+            out.append(self.assign(target.id, atom, Kind.COPY))
         elif isinstance(target, (S.Tuple, S.List)):
             if any(isinstance(e, S.Starred) for e in target.elts):
                 raise self.error(target, "starred unpacking is not supported",
                                  hint="index the sequence explicitly")
             for i, elt in enumerate(target.elts):
                 item = self.temp(out, S.Subscript(value=atom, slice=S.const(i), ctx=S.Load()),
-                                 "subscript", _stem(atom) + f"_{i}")
+                                 Kind.SUBSCRIPT, _stem(atom) + f"_{i}")
                 self.store(elt, item, out)
         elif isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
@@ -381,7 +384,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                              "own is not supported", hint="copy it into a local array first")
         stmt = S.Assign(targets=[S.Subscript(value=base, slice=index, ctx=S.Store())],
                         value=value, type_comment=None)
-        return self.info(stmt, "setitem")
+        return self.info(stmt, Kind.SETITEM)
 
     def stmt_If(self, node):
         out = []
@@ -391,7 +394,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.line = line
         orelse = self.block(node.orelse)
         self.line = line
-        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), Kind.IF))
         return out
 
     def condition(self, test, out, name=None):
@@ -404,13 +407,13 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         out = []
         test = self.expr(node.test, out)
         msg = self.expr(node.msg, out) if node.msg is not None else None
-        out.append(self.info(S.Assert(test=test, msg=msg), "assert"))
+        out.append(self.info(S.Assert(test=test, msg=msg), Kind.ASSERT))
         return out
 
     def stmt_Raise(self, node):
         out = []
         exc = self.expr(node.exc, out) if node.exc is not None else None
-        out.append(self.info(S.Raise(exc=exc, cause=None), "raise"))
+        out.append(self.info(S.Raise(exc=exc, cause=None), Kind.RAISE))
         return out
 
     def stmt_FunctionDef(self, node):
@@ -418,7 +421,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         arguments go to a lifted copy that takes its free variables as parameters."""
         self.local_function(node.name, node)
         stmt = S.clone(node)
-        return [self.info(stmt, "effect")]
+        return [self.info(stmt, Kind.EFFECT)]
 
     def local_function(self, name, node):
         if getattr(node, "decorator_list", None):

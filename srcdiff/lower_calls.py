@@ -19,7 +19,7 @@ from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
                         canonical_path, is_distribution, is_literal as _is_literal,
                         is_user_function)
-from .core import UserCall, assigned_names
+from .core import Kind, UserCall, assigned_names
 from .desugar import DICT_VIEWS
 
 FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
@@ -57,7 +57,7 @@ class CallLowering:
             args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
             self._check_argument_writes(node, local, args, out)
             value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
-            stmt = self._result(value, "call", local, discard)
+            stmt = self._result(value, Kind.CALL, local, discard)
             stmt.sd.user_call = UserCall("local", tuple(args))
             return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
@@ -86,7 +86,7 @@ class CallLowering:
                                   " where the method is called")
         if obj is range:
             value = self._range_call(node, out)
-            return self._result(value, "effect_value", range, discard)
+            return self._result(value, Kind.EFFECT_VALUE, range, discard)
         if obj in (enumerate, zip, reversed, iter, next, filter):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
                              "header or where its items are read at once",
@@ -109,20 +109,20 @@ class CallLowering:
             # dict(a=x, b=y) is the display {'a': x, 'b': y}
             value = S.Dict(keys=[S.const(k.arg) for k in keywords],
                            values=[k.value for k in keywords])
-            return self._result(value, "display", None, discard)
+            return self._result(value, Kind.DISPLAY, None, discard)
         if obj in (list, tuple) and len(args) == 1 and not keywords:
             # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
             from . import runtime
             value = S.Call(func=self._runtime_helper("sequence_of"),
                            args=[self.bind(obj.__name__, obj), args[0]], keywords=[])
-            return self._result(value, "call", runtime.sequence_of, discard)
+            return self._result(value, Kind.CALL, runtime.sequence_of, discard)
         if obj is stop_gradient:
             if len(args) != 1 or keywords:
                 raise self.error(node, "stop_gradient takes exactly one argument")
             from . import runtime  # emitted as no_derivative(x): a derivative of the emitted
             ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
             value = S.Call(func=ref, args=[args[0]], keywords=[])
-            return self._result(value, "stop_gradient", runtime.no_derivative, discard)
+            return self._result(value, Kind.STOP_GRADIENT, runtime.no_derivative, discard)
         return self.call_object(node, func, obj, args, keywords, out, discard)
 
     def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
@@ -162,7 +162,7 @@ class CallLowering:
                       if p.kind == p.KEYWORD_ONLY]
             if kwonly:  # the call to the function itself passes these by name (emit.py)
                 setattr(value, S.KEYWORD_ONLY, kwonly)
-        return self._result(value, "call", obj, discard)
+        return self._result(value, Kind.CALL, obj, discard)
 
     def _bind_user_call(self, node, fn, args, keywords):
         """Arguments of a call to the user's own function, in parameter order, defaults filled."""
@@ -189,10 +189,10 @@ class CallLowering:
 
     def _result(self, value, kind, func, discard):
         if discard:
-            if kind in ("stop_gradient",):
+            if kind in (Kind.STOP_GRADIENT,):
                 return None
             stmt = S.Expr(value=value)
-            return self.info(stmt, "effect", func=func)
+            return self.info(stmt, Kind.EFFECT, func=func)
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
 
@@ -205,7 +205,7 @@ class CallLowering:
         name = self.namer.fresh(fn.__name__)
         self.bindings[name] = fn
         value = S.Call(func=S.load(name), args=full, keywords=[])
-        return self._result(value, "call", fn, discard)
+        return self._result(value, Kind.CALL, fn, discard)
 
     def _super_call(self, node, out, discard):
         """super().method(...) / super(Cls, self).method(...): the function it resolves to
@@ -221,7 +221,7 @@ class CallLowering:
                                 if "." in fn.__qualname__ else fn.__name__)
         self.bindings[name] = fn
         value = S.Call(func=S.load(name), args=full, keywords=[])
-        stmt = self._result(value, "call", fn, discard)
+        stmt = self._result(value, Kind.CALL, fn, discard)
         return stmt
 
     def _frozen_call(self, node):
@@ -287,8 +287,8 @@ class CallLowering:
         items = self.expr(node.args[0], out)
         ref = self._runtime_helper("sequence_extend")
         value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
-                          "call", base.id + "_extended", func=runtime.sequence_extend)
-        stmt = self.assign(base.id, value, "copy")
+                          Kind.CALL, base.id + "_extended", func=runtime.sequence_extend)
+        stmt = self.assign(base.id, value, Kind.COPY)
         stmt.sd.inplace = "__iadd__"
         return stmt
 
@@ -321,7 +321,7 @@ class CallLowering:
             stmt = S.Expr(value=S.Call(func=S.Attribute(value=base, attr="append",
                                                         ctx=S.Load()),
                                        args=[item], keywords=[]))
-            self.info(stmt, "append")
+            self.info(stmt, Kind.APPEND)
             if discard:
                 return stmt
             raise self.error(node, "the result of append is None")
@@ -335,9 +335,9 @@ class CallLowering:
                            keywords=[])
             if discard:
                 # the dropped value is named: reverse mode pushes it back from that name
-                return self.assign(self.namer.fresh("popped"), value, "pop")
+                return self.assign(self.namer.fresh("popped"), value, Kind.POP)
             stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
-            return self.info(stmt, "pop")
+            return self.info(stmt, Kind.POP)
         args = [fvalues.argument(self, a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
                     for k in node.keywords]
@@ -360,7 +360,7 @@ class CallLowering:
                                args=full[1:], keywords=[])
                 if variadic is not None:
                     setattr(value, S.VARIADIC, variadic[1:])
-                stmt = self._result(value, "call", fn, discard)
+                stmt = self._result(value, Kind.CALL, fn, discard)
                 stmt.sd.user_call = UserCall("method", tuple(full))
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
@@ -371,22 +371,22 @@ class CallLowering:
             from . import runtime
             fn = getattr(runtime, DICT_VIEWS[method])
             value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
-            return self._result(value, "call", fn, discard)
+            return self._result(value, Kind.CALL, fn, discard)
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
             self._refuse_out_argument(node, fn)
             if method in VARARG_METHODS and (len(args) > 1 or (
                     len(args) == 1 and isinstance(args[0], S.Constant)
                     and isinstance(args[0].value, int))):
-                packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), "display", "shape")
+                packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), Kind.DISPLAY, "shape")
                 args = [packed]
             ref = self.bind(canonical_path(fn), fn)
             value = S.Call(func=ref, args=[base] + args, keywords=keywords)
             if method in SAME_AS_METHOD:
                 setattr(value, S.METHOD_FORM, method)
-            return self._result(value, "call", fn, discard)
+            return self._result(value, Kind.CALL, fn, discard)
         value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                        args=args, keywords=keywords)
-        stmt = self._result(value, "call", None, discard)
+        stmt = self._result(value, Kind.CALL, None, discard)
         stmt.sd.dynamic_method = True
         return stmt

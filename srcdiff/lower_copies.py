@@ -20,7 +20,7 @@ from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
 from .callables import LocalFunction, canonical_path
-from .core import GENERATED_PREFIX, Info
+from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
 
 INPLACE_METHODS = {
@@ -70,7 +70,7 @@ class CopyInsertion:
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
         stmts = list(analyze.flatten(body))
-        written = {s.targets[0].value.id for s in stmts if s.sd.kind == "setitem"}
+        written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
                     and isinstance(s.targets[0], S.Name) and s.sd.inplace is not None}
         # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
@@ -82,7 +82,7 @@ class CopyInsertion:
                 ref = self.bind("own_copy", runtime.own_copy)
                 self.line = self.fdef.lineno
                 prelude.append(self.assign(name, S.Call(func=ref, args=[S.load(name)],
-                                                        keywords=[]), "call",
+                                                        keywords=[]), Kind.CALL,
                                            func=runtime.own_copy))
         return prelude + body
 
@@ -112,7 +112,7 @@ class CopyInsertion:
             self.bindings["check_item_copies"] = runtime.check_item_copies
             guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
                 S.load(base), index] + checks.refusal_args(error), keywords=[]))
-            out.append(self.info(guard, "effect", func=runtime.check_item_copies))
+            out.append(self.info(guard, Kind.EFFECT, func=runtime.check_item_copies))
 
     def _items_may_be_shared(self, name, update):
         """Whether another name may hold an item of the container `name` and be read after
@@ -162,7 +162,7 @@ class CopyInsertion:
         self.bindings["check_item_update"] = runtime.check_item_update
         guard = S.Expr(value=S.Call(func=S.load("check_item_update"), args=[
             base, current, S.const(method)] + checks.refusal_args(error), keywords=[]))
-        guard.sd = Info("effect", func=runtime.check_item_update, line=self.line)
+        guard.sd = Info(Kind.EFFECT, func=runtime.check_item_update, line=self.line)
         guard.lineno = self.line
         return guard
 
@@ -240,4 +240,4 @@ class CopyInsertion:
                         f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
                         f"is called ({called})"), S.const(source.filename),
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
-            out.append(self.info(guard, "effect", func=runtime.check_argument_update))
+            out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))

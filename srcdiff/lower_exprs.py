@@ -18,6 +18,7 @@ from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import ARRAY_ATTRIBUTES, SHAPE_ATTRIBUTES, canonical_path
 from .errors import where
+from .core import Kind
 
 BINOPS = {
     S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
@@ -120,7 +121,7 @@ class ExpressionLowering:
             return self.boolop(node, out)
         if isinstance(node, S.NamedExpr):
             atom = self.expr(node.value, out)
-            out.append(self.assign(node.target.id, atom, "copy"))
+            out.append(self.assign(node.target.id, atom, Kind.COPY))
             return S.load(node.target.id)
         if isinstance(node, (S.ListComp, S.GeneratorExp, S.DictComp)):
             return self.comprehension(node, out)
@@ -130,7 +131,7 @@ class ExpressionLowering:
         if stmt is None:
             raise self.error(node, f"srcdiff does not support the expression "
                              f"{type(node).__name__}")
-        if stmt.sd.kind == "copy" and isinstance(stmt.value, S.Constant):
+        if stmt.sd.kind == Kind.COPY and isinstance(stmt.value, S.Constant):
             return stmt.value  # a folded literal needs no name
         out.append(stmt)
         return S.load(name)
@@ -218,7 +219,7 @@ class ExpressionLowering:
         """numpy.asarray(atom) in a temporary: a list display given to a ufunc."""
         import numpy
         call = S.Call(func=self.bind("numpy.asarray", numpy.asarray), args=[atom], keywords=[])
-        return self.temp(out, call, "call", "asarray", func=numpy.asarray)
+        return self.temp(out, call, Kind.CALL, "asarray", func=numpy.asarray)
 
     def index_concatenation(self, node, out):
         """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
@@ -240,10 +241,10 @@ class ExpressionLowering:
                           for b in (part.lower, part.upper, part.step)]
                 call = S.Call(func=self.bind("range_item", runtime.range_item), args=bounds,
                               keywords=[])
-                items.append(self.temp(out, call, "call", "range", func=runtime.range_item))
+                items.append(self.temp(out, call, Kind.CALL, "range", func=runtime.range_item))
             else:
                 items.append(self.expr(part, out))
-        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), "display", "list")
+        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "list")
         return S.Call(func=self.bind(helper.__name__, helper),
                       args=[self.global_value(node.value, out), listed], keywords=[]), helper
 
@@ -252,38 +253,38 @@ class ExpressionLowering:
         if isinstance(node, (S.Name, S.Constant)) or (
                 isinstance(node, S.Attribute) and self._global_path(node) is not None):
             atom = self.expr(node, out)
-            return self.assign(target, atom, "copy")
+            return self.assign(target, atom, Kind.COPY)
         if isinstance(node, S.BinOp):
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)
             op = BINOPS[type(node.op)]
             folded = _fold(op, left, right)
             if folded is not None:
-                return self.assign(target, folded, "copy")
-            return self.assign(target, S.BinOp(left=left, op=node.op, right=right), "binop",
+                return self.assign(target, folded, Kind.COPY)
+            return self.assign(target, S.BinOp(left=left, op=node.op, right=right), Kind.BINOP,
                                func=op)
         if isinstance(node, S.UnaryOp):
             operand = self.expr(node.operand, out)
             if isinstance(node.op, S.UAdd):
-                return self.assign(target, operand, "copy")
+                return self.assign(target, operand, Kind.COPY)
             if isinstance(node.op, S.Not):
-                return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "opaque")
+                return self.assign(target, S.UnaryOp(op=node.op, operand=operand), Kind.OPAQUE)
             op = operator.neg if isinstance(node.op, S.USub) else operator.invert
             if (op is operator.neg and isinstance(operand, S.Constant)
                     and isinstance(operand.value, (int, float)) and not isinstance(
                         operand.value, bool)):
-                return self.assign(target, S.const(-operand.value), "copy")
-            return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "unary", func=op)
+                return self.assign(target, S.const(-operand.value), Kind.COPY)
+            return self.assign(target, S.UnaryOp(op=node.op, operand=operand), Kind.UNARY, func=op)
         if isinstance(node, S.Compare):
             parts = [self.expr(node.left, out)] + [self.expr(c, out) for c in node.comparators]
             expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
-            return self.assign(target, expr, "opaque")
+            return self.assign(target, expr, Kind.OPAQUE)
         if isinstance(node, S.Call):
             binop = sequences.operator_call(self, node)
             if binop is not None:   # operator.add(a, b) is a + b, lists and tuples included
                 if binop.concat:   # checked first: numbers and arrays raise there
                     binop = sequences.lower_concat(self, binop, out)
-                    return self.assign(target, binop, "binop", func=operator.add)
+                    return self.assign(target, binop, Kind.BINOP, func=operator.add)
                 return self.operation(binop, out, target)
             if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
                 return inplace_calls.lower(self, node, out, target)
@@ -296,7 +297,7 @@ class ExpressionLowering:
             concatenation = self.index_concatenation(node, out)
             if concatenation is not None:
                 call, helper = concatenation
-                return self.assign(target, call, "call", func=helper)
+                return self.assign(target, call, Kind.CALL, func=helper)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
@@ -306,17 +307,17 @@ class ExpressionLowering:
             if node.attr in ARRAY_ATTRIBUTES:
                 func = ARRAY_ATTRIBUTES[node.attr]
                 ref = self.bind(canonical_path(func), func)
-                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), "call",
+                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), Kind.CALL,
                                    func=func)
             if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
                 func = runtime_linalg.result_field
                 self.bindings[func.__name__] = func
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
-                    base, S.const(node.attr), here], keywords=[]), "call", func=func)
+                    base, S.const(node.attr), here], keywords=[]), Kind.CALL, func=func)
             field = fobjects.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
-                return self.assign(target, field[0], "call", func=field[1])
+                return self.assign(target, field[0], Kind.CALL, func=field[1])
             kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)
@@ -324,13 +325,13 @@ class ExpressionLowering:
             if any(isinstance(e, S.Starred) for e in node.elts):
                 return fvariadic.starred_display(self, node, out, target)
             elts = [self.expr(e, out) for e in node.elts]
-            return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
+            return self.assign(target, type(node)(elts=elts, ctx=S.Load()), Kind.DISPLAY)
         if isinstance(node, S.Dict):
             if any(k is None for k in node.keys):
                 raise self.error(node, "** in a dict display is not supported")
             keys = [self.expr(k, out) for k in node.keys]
             values = [self.expr(v, out) for v in node.values]
-            return self.assign(target, S.Dict(keys=keys, values=values), "display")
+            return self.assign(target, S.Dict(keys=keys, values=values), Kind.DISPLAY)
         if isinstance(node, S.JoinedStr):
             parts = []
             for value in node.values:
@@ -339,9 +340,9 @@ class ExpressionLowering:
                                              conversion=value.conversion,
                                              format_spec=value.format_spec)
                 parts.append(value)
-            return self.assign(target, S.JoinedStr(values=parts), "opaque")
+            return self.assign(target, S.JoinedStr(values=parts), Kind.OPAQUE)
         if isinstance(node, S.Lambda):
-            return self.assign(target, fvalues.lambda_value(self, node, out), "copy")
+            return self.assign(target, fvalues.lambda_value(self, node, out), Kind.COPY)
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
         if isinstance(node, (S.SetComp, S.Set)):
