@@ -248,7 +248,7 @@ def _fail(stmt, why):
                        + (f" (from the user's line {line})" if line is not None else ""))
 
 
-def is_atom(node):
+def is_operand(node):
     """A name, a constant, or a dotted reference to a module-level value (numpy.pi)."""
     while isinstance(node, S.Attribute):
         node = node.value
@@ -257,16 +257,16 @@ def is_atom(node):
 
 def _index_ok(node):
     if isinstance(node, S.Slice):
-        return all(p is None or is_atom(p) for p in (node.lower, node.upper, node.step))
+        return all(p is None or is_operand(p) for p in (node.lower, node.upper, node.step))
     if isinstance(node, S.Tuple):
         return all(_index_ok(e) for e in node.elts)
-    return is_atom(node)
+    return is_operand(node)
 
 
 def _call_ok(call):
-    return (isinstance(call, S.Call) and is_atom(call.func)
-            and all(is_atom(a.value if isinstance(a, S.Starred) else a) for a in call.args)
-            and all(is_atom(k.value) for k in call.keywords))
+    return (isinstance(call, S.Call) and is_operand(call.func)
+            and all(is_operand(a.value if isinstance(a, S.Starred) else a) for a in call.args)
+            and all(is_operand(k.value) for k in call.keywords))
 
 
 def _built_of_atoms(node):
@@ -275,32 +275,32 @@ def _built_of_atoms(node):
     if isinstance(node, (S.Tuple, S.List)):
         return all(_built_of_atoms(e) for e in node.elts)
     if isinstance(node, S.Starred):
-        return is_atom(node.value)
+        return is_operand(node.value)
     if isinstance(node, S.Call):
-        return is_atom(node.func) and all(_built_of_atoms(a) for a in node.args) and \
+        return is_operand(node.func) and all(_built_of_atoms(a) for a in node.args) and \
             all(_built_of_atoms(k.value) for k in node.keywords)
-    return is_atom(node)
+    return is_operand(node)
 
 
 def _value_ok(kind, value):
     """Whether `value` has the shape a statement of `kind` assigns."""
     if kind is Kind.COPY:
-        return is_atom(value) or isinstance(value, S.Lambda)
+        return is_operand(value) or isinstance(value, S.Lambda)
     if kind is Kind.BINOP:
-        return isinstance(value, S.BinOp) and is_atom(value.left) and is_atom(value.right)
+        return isinstance(value, S.BinOp) and is_operand(value.left) and is_operand(value.right)
     if kind is Kind.UNARY:
-        return isinstance(value, S.UnaryOp) and is_atom(value.operand)
+        return isinstance(value, S.UnaryOp) and is_operand(value.operand)
     if kind in (Kind.CALL, Kind.STOP_GRADIENT, Kind.EFFECT_VALUE, Kind.POP):
         return _call_ok(value)
     if kind is Kind.SUBSCRIPT:
-        return isinstance(value, S.Subscript) and is_atom(value.value) and \
+        return isinstance(value, S.Subscript) and is_operand(value.value) and \
             _index_ok(value.slice)
     if kind is Kind.ATTRIBUTE:
-        return isinstance(value, S.Attribute) and is_atom(value.value)
+        return isinstance(value, S.Attribute) and is_operand(value.value)
     if kind is Kind.DISPLAY:
         if isinstance(value, S.Dict):
-            return all(is_atom(k) for k in value.keys) and all(is_atom(v) for v in value.values)
-        return isinstance(value, (S.Tuple, S.List)) and all(is_atom(e) for e in value.elts)
+            return all(is_operand(k) for k in value.keys) and all(is_operand(v) for v in value.values)
+        return isinstance(value, (S.Tuple, S.List)) and all(is_operand(e) for e in value.elts)
     return True   # opaque: any expression, never differentiated
 
 
@@ -327,14 +327,14 @@ def _check_block(body, loop, top=False):
         elif kind is Kind.SETITEM:
             target = stmt.targets[0] if isinstance(stmt, S.Assign) else None
             if not (isinstance(target, S.Subscript) and isinstance(target.value, S.Name)
-                    and _index_ok(target.slice) and is_atom(stmt.value)):
+                    and _index_ok(target.slice) and is_operand(stmt.value)):
                 _fail(stmt, "an item write is name[atoms] = atom")
         elif kind is Kind.APPEND:
             call = getattr(stmt, "value", None)
             if not (isinstance(stmt, S.Expr) and isinstance(call, S.Call)
                     and isinstance(call.func, S.Attribute) and call.func.attr == "append"
                     and isinstance(call.func.value, S.Name) and len(call.args) == 1
-                    and is_atom(call.args[0])):
+                    and is_operand(call.args[0])):
                 _fail(stmt, "an append is name.append(atom)")
         elif kind is Kind.EFFECT:
             if isinstance(stmt, S.Expr):
@@ -367,11 +367,11 @@ def _check_block(body, loop, top=False):
                     and isinstance(stmt.value, S.Name)):
                 _fail(stmt, "the one return returns a name at the very end")
         elif kind is Kind.ASSERT:
-            if not (isinstance(stmt, S.Assert) and is_atom(stmt.test)
-                    and (stmt.msg is None or is_atom(stmt.msg))):
+            if not (isinstance(stmt, S.Assert) and is_operand(stmt.test)
+                    and (stmt.msg is None or is_operand(stmt.msg))):
                 _fail(stmt, "an assert tests an atom")
         elif kind is Kind.RAISE:
-            if not (isinstance(stmt, S.Raise) and (stmt.exc is None or is_atom(stmt.exc))):
+            if not (isinstance(stmt, S.Raise) and (stmt.exc is None or is_operand(stmt.exc))):
                 _fail(stmt, "a raise raises an atom")
         elif kind is Kind.BREAK:
             _fail(stmt, "a break outside `if flag: break`")
