@@ -222,7 +222,7 @@ class Desugaring:
         return [self.assign(self.loops[-1].cont, S.const(True), Kind.COPY)]
 
     def _new_loop(self, kind, body):
-        loop = LoopInfo(kind, kind)
+        loop = LoopInfo(kind, kind.value)
         # a break in a loop nested in this one is that loop's (even at the top of the body)
         own = [s for s in body if not isinstance(s, (S.For, S.While))]
         has_break = any(isinstance(n, S.Break) for s in own for n in _walk_local(s, False))
@@ -241,7 +241,7 @@ class Desugaring:
                              hint="use a flag set before break")
         out = []
         line = self.line
-        loop = self._new_loop("for", node.body)
+        loop = self._new_loop(Kind.FOR, node.body)
         fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
         from . import checkpointing  # for t in srcdiff.checkpointed(range(n), snapshots=k)
         iter_node = checkpointing.unwrap(self, node, node.iter, out, loop)
@@ -398,7 +398,7 @@ class Desugaring:
                              hint="use a flag set before break")
         out = []
         line = self.line
-        loop = self._new_loop("while", node.body)
+        loop = self._new_loop(Kind.WHILE, node.body)
         from . import checkpointing  # while srcdiff.checkpointed(cond, snapshots=k)
         test = checkpointing.unwrap(self, node, node.test, out, loop)
         cond_name = self.namer.fresh("cond")

@@ -26,9 +26,23 @@ The core language (what every later stage may assume):
   ``check_update(a, b, method)``, which raises NumPy's error where the result does not fit
   the array in place (update_checks.py).
 
-Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
-Python object a call means, and the user's line it comes from. The user's
-loops and branches stay loops and branches.
+Every statement carries ``sd`` (a `core.Info`): its `core.Kind`, the Python object a
+call means, the user's line it comes from, and the facts later stages need (an in-place
+update, a call of the user's own code, a loop's item, a check). The user's loops and
+branches stay loops and branches. `core.validate` checks this grammar (SRCDIFF_VALIDATE=1).
+
+Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a frozen
+`core.Lowered`. The work is split by job into mixins composed here:
+
+* lower.py: the entry (`run`), the refusal fence (REFUSED) and simple statements
+  (assignments, augmented assignments, item writes, if, assert, raise, nested defs);
+* lower_exprs.py: expressions to atoms and single operations;
+* desugar.py: loops, exits (break/continue/return flags), conditional and boolean
+  expressions, comprehensions;
+* lower_calls.py: calls (classification, the user's functions and methods, derivatives
+  srcdiff made, super(), array methods, list methods);
+* lower_copies.py: private copies of written parameters and checks of writes; the
+  whole-function alias checks are aliasing.py, alias_flow.py, checks.py, update_checks.py.
 """
 import types
 

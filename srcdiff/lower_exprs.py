@@ -301,7 +301,7 @@ class ExpressionLowering:
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
-                               "subscript")
+                               Kind.SUBSCRIPT)
         if isinstance(node, S.Attribute):
             base = self.expr(node.value, out)
             if node.attr in ARRAY_ATTRIBUTES:
@@ -318,7 +318,7 @@ class ExpressionLowering:
             field = fobjects.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
-            kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
+            kind = Kind.OPAQUE if node.attr in SHAPE_ATTRIBUTES else Kind.ATTRIBUTE
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)
         if isinstance(node, (S.Tuple, S.List)):

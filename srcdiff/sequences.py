@@ -188,7 +188,7 @@ def rewrite(body, params, containers, global_kind, helper):
                     else runtime.sequence_add)
             stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
                                 keywords=[])
-            stmt.sd.kind = "call"
+            stmt.sd.kind = Kind.CALL
             stmt.sd.func = func
     return kinds
 
