@@ -22,6 +22,7 @@ import numpy
 
 from . import analyze
 from . import syntax as S
+from .core import Kind
 
 OUTSIDE = "outside"
 
@@ -129,11 +130,11 @@ class Flow:
 
     def _value(self, stmt, env):
         kind, value, new = stmt.sd.kind, stmt.value, ("new", id(stmt))
-        if kind == "copy" and isinstance(value, S.Name):
+        if kind == Kind.COPY and isinstance(value, S.Name):
             return set(self.objects(env, value.id))
-        if (kind == "copy" and isinstance(value, S.Constant)) or isinstance(value, S.Lambda):
+        if (kind == Kind.COPY and isinstance(value, S.Constant)) or isinstance(value, S.Lambda):
             return {new}
-        if kind == "subscript" and isinstance(value.value, S.Name):
+        if kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
             base = self.objects(env, value.value.id)
             index = value.slice
             if base and all(o in self.slots for o in base) and \
@@ -147,7 +148,7 @@ class Flow:
                 return out
             # a row (the same memory), or an item of a list, tuple or dict built here
             return {o for o in base if o[0] != "made"} | self.items(base)
-        if kind == "display":
+        if kind == Kind.DISPLAY:
             made = ("made", id(stmt))
             elts = value.values if isinstance(value, S.Dict) else value.elts
             parts = [self._reads(env, e) for e in elts]
@@ -156,22 +157,22 @@ class Flow:
                 old = self.slots.get(made, [set() for _ in parts])
                 self.slots[made] = [a | b for a, b in zip(old, parts)]
             return {made}
-        if kind in ("binop", "unary"):
+        if kind in (Kind.BINOP, Kind.UNARY):
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
             self._hold([new], self.items(self._reads(env, value)))
             return {new}
-        if kind == "call" and (id(stmt) in self.fresh or _fresh_call(
+        if kind == Kind.CALL and (id(stmt) in self.fresh or _fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
             if _copies(stmt.sd.func):
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
         # anything else may return what it was given, or part of it, or store it
         reads = self._reads(env, value)
-        if kind == "call":
+        if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
         reads |= self.items(reads)
-        if kind == "call" and not _keeps_nothing(stmt.sd.func):
+        if kind == Kind.CALL and not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads, stmt)
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
@@ -220,7 +221,7 @@ class Flow:
                     self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt)
             elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
                 call = stmt.value
-                if stmt.sd.kind == "append" and isinstance(call.func, S.Attribute) and \
+                if stmt.sd.kind == Kind.APPEND and isinstance(call.func, S.Attribute) and \
                         isinstance(call.func.value, S.Name):   # lst.append(v)
                     self._store(self.objects(env, call.func.value.id),
                                 self._reads(env, S.Tuple(elts=call.args, ctx=S.Load())), stmt)
@@ -236,7 +237,7 @@ class Flow:
             self._binds = {}
             for t in self.stmts:
                 n = analyze.assigned(t)
-                if n is not None and not (t.sd.kind in ("setitem", "append", "pop")
+                if n is not None and not (t.sd.kind in (Kind.SETITEM, Kind.APPEND, Kind.POP)
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
@@ -347,8 +348,7 @@ def _blocks_around(body, stmt):
 
 
 def _is_local(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "local"
+    return stmt.sd.user_call is not None and stmt.sd.user_call.form == "local"
 
 
 def _local_functions_only_called(stmts):
@@ -387,8 +387,7 @@ def _keeps_nothing(func):
 
 
 def _inplace(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "inplace"
+    return stmt.sd.inplace is not None
 
 
 def unseen_argument_update(body, call, name):
@@ -421,11 +420,11 @@ def relax_unseen_argument_updates(body, bindings):
                 continue
             j = i + 1
             while j < len(block) and isinstance(block[j], S.Expr) and \
-                    block[j].sd.kind == "effect":
+                    block[j].sd.kind == Kind.EFFECT:
                 j += 1
             call = block[j] if j < len(block) else None
             arg = stmt.value.args[0]
-            if call is None or call.sd.kind != "call" or not isinstance(arg, S.Name) or \
+            if call is None or call.sd.kind != Kind.CALL or not isinstance(arg, S.Name) or \
                     not unseen_argument_update(body, call, arg.id):
                 continue
             names = [a.id for a in analyze.call_args(call) if isinstance(a, S.Name)]

@@ -17,6 +17,7 @@ import numpy
 from . import alias_flow, analyze, runtime, runtime_linalg, runtime_values
 from . import syntax as S
 from .callables import is_user_function
+from .core import Kind
 
 VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
@@ -42,7 +43,7 @@ def _rebound_first(copy_stmt, src, body, stmts):
                if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
                and t.targets[0].id == src and not _inplace(t)]
     writes = [order[id(w)] for w in stmts
-              if (w.sd.kind == "setitem" and w.targets[0].value.id == src)
+              if (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == src)
               or (_inplace(w) and w.targets[0].id == src)]
     if loop is None:
         later = [ia for ia in rebinds if ia > ic]
@@ -94,8 +95,7 @@ def _is_view_index(index):
 
 
 def _inplace(stmt):
-    extra = stmt.sd.extra
-    return isinstance(extra, tuple) and extra[0] == "inplace"
+    return stmt.sd.inplace is not None
 
 
 def check_writes(source, user_names, body, spelled=None):
@@ -116,7 +116,7 @@ def check_writes(source, user_names, body, spelled=None):
         return _stem(atom)
     written, writes = {}, {}  # name -> its first write, all its writes
     for s in stmts:
-        name = s.targets[0].value.id if s.sd.kind == "setitem" else \
+        name = s.targets[0].value.id if s.sd.kind == Kind.SETITEM else \
             s.targets[0].id if _inplace(s) else None
         if name is not None:
             written.setdefault(name, s)
@@ -137,11 +137,11 @@ def check_writes(source, user_names, body, spelled=None):
         return None
 
     guards = {}
-    displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == "display"
+    displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
-             and t.sd.kind == "subscript"}  # the items tuple unpacking goes through
+             and t.sd.kind == Kind.SUBSCRIPT}  # the items tuple unpacking goes through
 
     defs = {}
     for t in stmts:
@@ -157,9 +157,9 @@ def check_writes(source, user_names, body, spelled=None):
         seen.add(name)
         for t in defs.get(name, []):
             v = t.value
-            if t.sd.kind == "copy" and isinstance(v, S.Name):
+            if t.sd.kind == Kind.COPY and isinstance(v, S.Name):
                 roots(v.id, seen)
-            elif t.sd.kind == "subscript" and isinstance(v.value, S.Name):
+            elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
                 roots(v.value.id, seen)
         if name in displays:
             items = displays[name]
@@ -174,7 +174,7 @@ def check_writes(source, user_names, body, spelled=None):
         out = set(roots(name))
         for n in list(out):
             for t in defs.get(n, []):
-                if t.sd.kind == "call" and is_user_function(t.sd.func):
+                if t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
                     for a in analyze.call_args(t):
                         if isinstance(a, S.Name):
                             out |= roots(a.id)
@@ -202,7 +202,7 @@ def check_writes(source, user_names, body, spelled=None):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
-        name = stmt.targets[0].value.id if stmt.sd.kind == "setitem" else stmt.targets[0].id
+        name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         if unseen(name):
             return
         error = source.error(stmt.sd.line, reason, hint=hint)
@@ -218,12 +218,12 @@ def check_writes(source, user_names, body, spelled=None):
                 continue  # (the check could not name it there)
             if others is None or any(_read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
-                only = "reverse" if forward_follows and w.sd.kind == "setitem" else None
+                only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
     for s in stmts:
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
-            if s.sd.kind == "append":
+            if s.sd.kind == Kind.APPEND:
                 arg = s.value.args[0]
                 if isinstance(arg, S.Name) and later_write(arg.id, s) and \
                         not _rebound_first(s, arg.id, body, stmts):
@@ -237,13 +237,13 @@ def check_writes(source, user_names, body, spelled=None):
         if later_write(target, s):
             what = None
             d, value = s, s.value
-            if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in temps:
+            if d.sd.kind == Kind.COPY and isinstance(value, S.Name) and value.id in temps:
                 d, value = temps[value.id], temps[value.id].value  # a = tuple_1[0], a temp
-            if d.sd.kind == "copy" and isinstance(value, S.Name) and value.id in user_names:
+            if d.sd.kind == Kind.COPY and isinstance(value, S.Name) and value.id in user_names:
                 what = f"{target} is an alias of {value.id}"
-            elif d.sd.kind == "subscript" and _is_view_index(value.slice):
+            elif d.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
                 what = f"{target} is a view into {stem(value.value)}"
-            elif d.sd.kind == "subscript" and d.sd.extra == "loop_item":
+            elif d.sd.kind == Kind.SUBSCRIPT and d.sd.loop_item:
                 seq = value.value
                 named = isinstance(seq, S.Name) and seq.id in user_names
                 fail(written[target], f"writing into {target} here would change "
@@ -253,16 +253,16 @@ def check_writes(source, user_names, body, spelled=None):
                      f"{seq.id}[i, 0] = ..." if named else
                      f"name it, rows = {stem(seq)}, then loop over indices and write "
                      "into rows itself, e.g. rows[i, 0] = ...")
-            elif d.sd.kind == "call" and d.sd.func in VIEW_FUNCS:
+            elif d.sd.kind == Kind.CALL and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
-            elif d.sd.kind == "call" and d.sd.extra == "method":
+            elif d.sd.kind == Kind.CALL and d.sd.dynamic_method:
                 what = f"{target} comes from a method call, which may return a view"
-            elif d.sd.kind == "subscript" and isinstance(value.value, S.Name) \
+            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name) \
                     and value.value.id in displays:
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
-            elif d.sd.kind == "subscript" and isinstance(value.value, S.Name):
+            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = value.value.id
@@ -275,13 +275,13 @@ def check_writes(source, user_names, body, spelled=None):
                      "it holds, or itself",
                      f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
                      holder=seq, forward_follows=seq in user_names)
-            elif d.sd.kind == "copy" and isinstance(value, S.Name) or (
-                    d.sd.kind == "call" and is_user_function(d.sd.func)):
+            elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
+                    d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
                 # y in one branch), z = helper(y) (which may return y): the run tells
-                if d.sd.kind == "copy":
+                if d.sd.kind == Kind.COPY:
                     sharers = {t.targets[0].id for t in stmts if isinstance(t, S.Assign)
-                               and t.sd.kind == "copy" and isinstance(t.value, S.Name)
+                               and t.sd.kind == Kind.COPY and isinstance(t.value, S.Name)
                                and t.value.id == value.id} | roots(value.id)
                     how = "may be {} itself (an alias)"
                 else:
@@ -292,7 +292,7 @@ def check_writes(source, user_names, body, spelled=None):
                          f"too: {target} {how.format(other)}",
                          f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
                          holder=other)
-            elif d.sd.kind in ("opaque", "attribute"):
+            elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
             if what:
                 base = value if isinstance(value, S.Name) else value.args[0] \
@@ -307,19 +307,19 @@ def check_writes(source, user_names, body, spelled=None):
                      f"copy it first: {target} = numpy.copy(...)", other)
         value = s.value
         sources = []
-        if s.sd.kind == "copy" and isinstance(value, S.Name) and user_target:
+        if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and user_target:
             sources = [value.id]
-        elif s.sd.kind == "subscript" and _is_view_index(value.slice) and user_target:
+        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and user_target:
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == "call" and s.sd.func in VIEW_FUNCS and user_target:
+        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS and user_target:
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
-        elif s.sd.kind == "display":
+        elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]
         for src in sources:
             if src in written and src != target and not _rebound_first(s, src, body, stmts) \
                     and not _written_only_before(s, writes[src], stmts):
-                kind = "a view" if s.sd.kind in ("subscript", "call") else "an alias"
+                kind = "a view" if s.sd.kind in (Kind.SUBSCRIPT, Kind.CALL) else "an alias"
                 readers = sorted({target} | {n for n in defs if target in roots(n)})
                 shown = target if target in user_names else stem(S.load(target))
                 hint = f"make {target} a copy: {target} = numpy.copy(...)" \
@@ -337,9 +337,9 @@ def check_writes(source, user_names, body, spelled=None):
             return seen
         seen.add(name)
         for t in defs.get(name, []):
-            if t.sd.kind == "copy" and isinstance(t.value, S.Name):
+            if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
                 same_as(t.value.id, seen)
-            elif t.sd.kind == "call" and is_user_function(t.sd.func):
+            elif t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
                 for a in analyze.call_args(t):
                     if isinstance(a, S.Name):
                         same_as(a.id, seen)
@@ -362,12 +362,12 @@ def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
     check before each such write, `check_no_view(r, m, ...)`."""
     appended = {}
     for a in stmts:
-        if a.sd.kind == "append" and isinstance(a.value.args[0], S.Name):
+        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
             appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
     defined = None
     for s in stmts:
         if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
-                and s.sd.kind == "subscript" and isinstance(s.value.value, S.Name)
+                and s.sd.kind == Kind.SUBSCRIPT and isinstance(s.value.value, S.Name)
                 and s.value.value.id in written and not _is_view_index(s.value.slice)):
             continue
         view, base = s.targets[0].id, s.value.value.id
@@ -379,7 +379,7 @@ def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
         if not readers:
             continue
         for w in stmts:
-            if not ((w.sd.kind == "setitem" and w.targets[0].value.id == base)
+            if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (_inplace(w) and w.targets[0].id == base)):
                 continue
             if defined is None:
@@ -674,7 +674,7 @@ def check_appends(source, body):
 
 
 def _appended_list(stmt):
-    if stmt.sd.kind in ("append", "pop"):
+    if stmt.sd.kind in (Kind.APPEND, Kind.POP):
         call = stmt.value
         if isinstance(call, S.Call) and isinstance(call.func, S.Attribute) and \
                 isinstance(call.func.value, S.Name):
@@ -685,7 +685,7 @@ def _appended_list(stmt):
 def _shares(stmts, appends):
     """(statement, appended name, other name, how) for each way another name gets the list."""
     for s in stmts:
-        if s.sd.kind == "append":
+        if s.sd.kind == Kind.APPEND:
             item = s.value.args[0]
             if isinstance(item, S.Name) and item.id in appends:
                 holder = s.value.func.value.id
@@ -694,17 +694,17 @@ def _shares(stmts, appends):
         if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)):
             continue
         target, value = s.targets[0].id, s.value
-        if s.sd.kind == "copy" and isinstance(value, S.Name):
+        if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
             if value.id in appends:
                 yield s, value.id, target, f"{target} is {value.id} (the same list)"
             if target in appends:
                 yield s, target, value.id, f"{target} is {value.id} (the same list)"
-        elif s.sd.kind == "display":
+        elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             for e in elts:
                 if isinstance(e, S.Name) and e.id in appends:
                     yield s, e.id, target, f"{e.id} is stored in {target}"
-        elif s.sd.kind == "subscript" and target in appends and isinstance(value.value, S.Name):
+        elif s.sd.kind == Kind.SUBSCRIPT and target in appends and isinstance(value.value, S.Name):
             yield s, target, value.value.id, f"{target} is an item of {value.value.id}"
 
 
@@ -731,15 +731,15 @@ def check_dict_views(source, body):
     the write, the list srcdiff makes of it does not. Views used at once (`list(d.items())`,
     a for loop over one) are fine."""
     stmts = list(analyze.flatten(body))
-    views = [s for s in stmts if isinstance(s, S.Assign) and s.sd.kind == "call"
+    views = [s for s in stmts if isinstance(s, S.Assign) and s.sd.kind == Kind.CALL
              and getattr(s.sd.func, "__module__", "") in runtime.MODULES
              and getattr(s.sd.func, "__name__", "") in ("dict_values", "dict_items", "dict_keys")
              and isinstance(s.value.args[0], S.Name)
-             and s.sd.extra != "loop_keys"]   # a for loop's keys: a write keeps them
+             and not s.sd.loop_keys]   # a for loop's keys: a write keeps them
     for view in views:
         base, name = view.value.args[0].id, view.targets[0].id
         for w in stmts:
-            if not (w.sd.kind == "setitem" and w.targets[0].value.id == base):
+            if not (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base):
                 continue
             after = stmts.index(w) > stmts.index(view) or any(
                 isinstance(loop, (S.For, S.While)) and w in list(analyze.flatten(loop.body))

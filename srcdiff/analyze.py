@@ -9,12 +9,12 @@
 """
 from . import rules, runtime
 from . import syntax as S
+from .core import Kind
 
 
 def operands(stmt):
     """Names a core statement reads."""
-    extra = getattr(stmt.sd, "extra", None)
-    if isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] in ("local", "method"):
+    if isinstance(stmt, S.Assign) and stmt.sd.user_call is not None:
         return [a.id for a in call_args(stmt) if isinstance(a, S.Name)]
     if isinstance(stmt, S.Assign):
         nodes = [stmt.value] + [t for t in stmt.targets if not isinstance(t, S.Name)]
@@ -47,9 +47,8 @@ def call_parts(value):
 
 def call_args(stmt):
     """A call's positional operands; for a lifted local function, its free variables too."""
-    extra = stmt.sd.extra
-    if isinstance(extra, tuple) and extra[0] in ("local", "method"):
-        return list(extra[1])
+    if stmt.sd.user_call is not None:
+        return stmt.sd.call_args
     return list(stmt.value.args)
 
 
@@ -59,33 +58,33 @@ def differentiable_operands(stmt):
     kind = info.kind
     if isinstance(stmt, S.Assign):
         value = stmt.value
-        if kind == "copy":
+        if kind == Kind.COPY:
             return [value.id] if isinstance(value, S.Name) else []
-        if kind in ("binop", "unary", "call"):
-            if kind == "call" and info.func is not None and rules.is_nondifferentiable(info.func):
+        if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
+            if kind == Kind.CALL and info.func is not None and rules.is_nondifferentiable(info.func):
                 return []
             args, kw = call_parts(value)
-            if kind == "call":
+            if kind == Kind.CALL:
                 args = call_args(stmt)
             names = [a.id for a in args + list(kw.values()) if isinstance(a, S.Name)]
-            if kind == "call" and isinstance(info.extra, str) and info.extra == "method":
+            if kind == Kind.CALL and info.dynamic_method:
                 base = value.func.value
                 if isinstance(base, S.Name):
                     names.append(base.id)
             return names
-        if kind == "subscript":
+        if kind == Kind.SUBSCRIPT:
             return [value.value.id] if isinstance(value.value, S.Name) else []
-        if kind == "display":
+        if kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             return [e.id for e in elts if isinstance(e, S.Name)]
-        if kind == "attribute":
+        if kind == Kind.ATTRIBUTE:
             return [value.value.id] if isinstance(value.value, S.Name) else []
-        if kind == "setitem":
+        if kind == Kind.SETITEM:
             return [value.id] if isinstance(value, S.Name) else []
-        if kind == "pop":
+        if kind == Kind.POP:
             return [value.func.value.id]
         return []
-    if kind == "append":
+    if kind == Kind.APPEND:
         arg = stmt.value.args[0]
         return [arg.id] if isinstance(arg, S.Name) else []
     return []
@@ -104,7 +103,7 @@ def assigned(stmt):
         if isinstance(target, S.Name):
             return target.id
         return target.value.id
-    if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+    if isinstance(stmt, S.Expr) and stmt.sd.kind == Kind.APPEND:
         return stmt.value.func.value.id
     return None
 
@@ -120,7 +119,7 @@ def taken_from(body, names):
             value = stmt.value
             if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
                 parents.setdefault(stmt.targets[0].id, set()).add(value.value.id)
-            elif stmt.sd.kind == "copy" and isinstance(value, S.Name):
+            elif stmt.sd.kind == Kind.COPY and isinstance(value, S.Name):
                 parents.setdefault(stmt.targets[0].id, set()).add(value.id)
     out, todo = set(), list(names)
     while todo:
@@ -144,8 +143,8 @@ def flatten(body):
 def shared_list_edges(stmt, containers):
     """A call to a user function may change the lists it is given (a tape, say): each such
     list then depends on everything the call reads."""
-    from .lower import is_user_function
-    if not (stmt.sd.kind in ("call", "effect") and is_user_function(stmt.sd.func)):
+    from .callables import is_user_function
+    if not (stmt.sd.kind in (Kind.CALL, Kind.EFFECT) and is_user_function(stmt.sd.func)):
         return []
     value = stmt.value
     args = call_args(stmt) if isinstance(stmt, S.Assign) else list(value.args)
@@ -159,15 +158,15 @@ def integral_names(body):
     integral, other = set(), set()
     for stmt in flatten(body):
         name = assigned(stmt)
-        if name is None or stmt.sd.kind == "pop":
+        if name is None or stmt.sd.kind == Kind.POP:
             continue
         if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Constant) and \
                 stmt.value.value is None:
             continue  # `x = None` before a loop says nothing about x's kind
         kind, func = stmt.sd.kind, stmt.sd.func
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
-                kind in ("effect_value", "opaque") or (
-                    kind == "call" and func is not None and rules.is_nondifferentiable(func))):
+                kind in (Kind.EFFECT_VALUE, Kind.OPAQUE) or (
+                    kind == Kind.CALL and func is not None and rules.is_nondifferentiable(func))):
             integral.add(name)
         else:
             other.add(name)
@@ -210,7 +209,7 @@ def _edges(body, containers, extra_edges=()):
             continue
         target = assigned(stmt)
         if target is not None:
-            if stmt.sd.kind == "pop" and target in integral:
+            if stmt.sd.kind == Kind.POP and target in integral:
                 continue  # a range, count or flag restored from a tape carries no derivative
             edges.append((target, differentiable_operands(stmt)))
         edges += shared_list_edges(stmt, containers)
@@ -259,7 +258,7 @@ def effects_on_varied(body, wrt, containers=()):
     from .callables import is_user_function
     varied = _varied(_edges(body, containers), wrt)
     for stmt in flatten(body):
-        if not (stmt.sd.kind == "effect" and isinstance(stmt, S.Expr)
+        if not (stmt.sd.kind == Kind.EFFECT and isinstance(stmt, S.Expr)
                 and isinstance(stmt.value, S.Call)):
             continue
         func = stmt.sd.func

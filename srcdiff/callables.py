@@ -195,7 +195,6 @@ class LocalFunction:
 
     def __init__(self, name, node, free, outer_source, resolver, outer_name):
         import inspect
-        from .frontend import Source
         self.__name__ = name
         self.__qualname__ = f"{outer_name}.<locals>.{name}"
         self.__module__ = "srcdiff.local"
@@ -215,7 +214,9 @@ class LocalFunction:
         fdef = S.FunctionDef(name=name, args=lifted, body=body, decorator_list=[],
                              returns=None, type_comment=None, type_params=[])
         fdef.lineno, fdef.col_offset = node.lineno, node.col_offset
-        self.source = Source(outer_source.filename, outer_source.lines, fdef)
+        # a frontend.Source of the lifted def, made by the outer function's source class
+        # (callables is a leaf: it does not import frontend)
+        self.source = type(outer_source)(outer_source.filename, outer_source.lines, fdef)
         self.resolver = resolver
         defaults = {}
         for a, dflt in zip(params[len(params) - len(args.defaults):], args.defaults):

@@ -12,10 +12,10 @@ values can tell, each naming the user's file and line (srcdiff.RuntimeRefusal):
   (scale, high - low) differentiated with respect to it, numpy.pad in a mode srcdiff has
   no rule for, numpy.gradient with coordinate arrays as its spacing.
 
-A check is an `effect` statement whose Info.extra is ('checks', what): a pass leaves it
+A check is an `effect` statement whose Info.check is a core.Check: a pass leaves it
 out of its primal code (`idle_check`) where it guards a derivative that pass does not take.
 Where the source already shows the refusal (retstep=True, numpy.r_['r', ...]) the check is
-runtime.refuse itself, with the error in Info.extra[2]: a pass that keeps it raises that
+runtime.refuse itself, with the error in Info.check.error: a pass that keeps it raises that
 error before any code is emitted.
 """
 import numpy
@@ -24,6 +24,7 @@ from . import analyze, runtime, runtime_arrays
 from . import syntax as S
 from .aliasing import insert_guards
 from .errors import where
+from .core import Kind
 
 
 def refusal_args(error):
@@ -37,24 +38,23 @@ def idle_check(stmt, active, mode):
     """Whether `stmt` is a check the derivative does not need: one for a value that is not
     active (a norm srcdiff takes no derivative of), or one for the other `mode`'s pass
     ('reverse' or 'forward'). The primal code leaves it out."""
-    extra = getattr(getattr(stmt, "sd", None), "extra", None)
-    if not (isinstance(extra, tuple) and extra[0] == "checks"):
+    check = getattr(getattr(stmt, "sd", None), "check", None)
+    if check is None:
         return False
-    if extra[1] in ("reverse", "forward"):
-        idle = extra[1] != mode
+    if check.guards in ("reverse", "forward"):
+        idle = check.guards != mode
     else:
-        idle = extra[1] is not None and extra[1] not in active
-    if not idle and len(extra) > 2:
-        raise extra[2]  # refused by the source itself: the derivative is not emitted
+        idle = check.guards is not None and check.guards not in active
+    if not idle and check.error is not None:
+        raise check.error  # refused by the source itself: the derivative is not emitted
     return idle
 
 
 def _check(func, args, line, what, bindings, error=None):
-    from .lower import Info
+    from .core import Check, Info, Kind
     bindings[func.__name__] = func
     guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=args, keywords=[]))
-    extra = ("checks", what) if error is None else ("checks", what, error)
-    guard.sd = Info("effect", func=func, line=line, extra=extra)
+    guard.sd = Info(Kind.EFFECT, func=func, line=line, check=Check(what, error))
     guard.lineno = line
     return guard
 
@@ -70,9 +70,9 @@ def guard_shared_writes(body, guards, bindings):
         target = stmt.targets[0]
         if holder is None:
             func, args = runtime.check_in_place, [S.load(target.id),
-                                                  S.const(stmt.sd.extra[1])]
+                                                  S.const(stmt.sd.inplace)]
         elif view is not None:
-            index = S.index_value(target.slice) if stmt.sd.kind == "setitem" else \
+            index = S.index_value(target.slice) if stmt.sd.kind == Kind.SETITEM else \
                 S.const(None)
             func, args = runtime.check_no_view, [S.load(view), S.load(holder), index]
         else:
@@ -99,7 +99,7 @@ def guard_complex_norms(body, src, bindings):
     kinds = {id(f): kind for f, kind in _norms()}
     found = {}
     for stmt in analyze.flatten(body):
-        if not (isinstance(stmt, S.Assign) and stmt.sd.kind == "call"
+        if not (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL
                 and id(stmt.sd.func) in kinds and isinstance(stmt.value, S.Call)):
             continue
         kind = kinds[id(stmt.sd.func)]
@@ -237,9 +237,9 @@ def guard_arguments(body, src, bindings):
     for stmt in analyze.flatten(body):
         if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):
             continue
-        if stmt.sd.kind == "display" and isinstance(stmt.value, S.List):
+        if stmt.sd.kind == Kind.DISPLAY and isinstance(stmt.value, S.List):
             displays[stmt.targets[0].id] = stmt.value.elts
-        elif stmt.sd.kind == "call" and isinstance(stmt.value, S.Call) and \
+        elif stmt.sd.kind == Kind.CALL and isinstance(stmt.value, S.Call) and \
                 id(stmt.sd.func) in makers:
             here = S.const(where(src.filename, stmt.sd.line))
             check = makers[id(stmt.sd.func)](stmt, src, here, displays)
@@ -260,7 +260,7 @@ def guard_real_arguments(body, src, bindings):
     found = {}
     for stmt in analyze.flatten(body):
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
-                stmt.sd.kind == "call" and isinstance(stmt.value, S.Call):
+                stmt.sd.kind == Kind.CALL and isinstance(stmt.value, S.Call):
             reason = rules.real_only_reason(stmt.sd.func)
             if reason is not None:
                 found[id(stmt)] = [(stmt, reason)]

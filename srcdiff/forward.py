@@ -368,18 +368,18 @@ class Forward:
             return []
         args, keywords = analyze.call_parts(value)
         operands = args + list(keywords.values())
-        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] in ("local", "method"):
+        if stmt.sd.user_call is not None:
             # a nested def or lambda: its free variables are operands too; a method of a
             # known class: its object too (a dataclass's tangent, values.py)
             operands = analyze.call_args(stmt) + list(keywords.values())
-        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+        if stmt.sd.kind == "call" and stmt.sd.dynamic_method:
             operands = operands + [value.func.value]
         live = [a.id for a in operands if self.tangent_atom(a, state) is not None]
         if not live:
             self._refuse_held(stmt, func, args, keywords, {})
             state.kill(name)
             return []
-        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+        if stmt.sd.kind == "call" and stmt.sd.dynamic_method:
             raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
                                  f"method .{value.func.attr}()",
                                  hint="call the numpy function instead, or register a rule",

@@ -61,6 +61,7 @@ import types
 import warnings
 
 from . import syntax as S
+from .core import Kind
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
@@ -280,9 +281,9 @@ def expand_call(low, node, out, discard):
     if obj is None:
         return None
     if obj is functools.reduce:
-        return low._result(_reduce(low, node, out), "copy", None, discard)
+        return low._result(_reduce(low, node, out), Kind.COPY, None, discard)
     if obj is math.prod:
-        return low._result(_prod(low, node, out), "copy", None, discard)
+        return low._result(_prod(low, node, out), Kind.COPY, None, discard)
     if not discard:
         return None
     if _reads_only(obj):
@@ -292,7 +293,7 @@ def expand_call(low, node, out, discard):
         keywords = [S.keyword(arg=k.arg, value=low.expr(k.value, out)) for k in node.keywords]
         value = S.Call(func=_reference(low, func, obj), args=args, keywords=keywords)
         # a bound logger method is known by its function (templates/idioms.py)
-        return low._result(value, "effect", getattr(obj, "__func__", obj), True)
+        return low._result(value, Kind.EFFECT, getattr(obj, "__func__", obj), True)
     return None
 
 
@@ -339,7 +340,7 @@ def reads_instead(low, stmt):
     stmt.value = S.Call(func=S.load(name), args=[S.const(where), call.func] + args,
                         keywords=keywords)
     stmt.sd.func = runtime_idioms.call_reading
-    stmt.sd.extra = None
+    stmt.sd.clear_facts()
     return True
 
 
@@ -399,13 +400,13 @@ def _reduce(low, node, out):
     items = low.expr(node.args[1], out)
     acc = low.namer.fresh("total")
     if len(node.args) == 3:
-        out.append(low.assign(acc, low.expr(node.args[2], out), "copy"))
+        out.append(low.assign(acc, low.expr(node.args[2], out), Kind.COPY))
         rest = items
     else:
         first = S.Subscript(value=items, slice=S.const(0), ctx=S.Load())
-        out.append(low.assign(acc, first, "subscript"))
+        out.append(low.assign(acc, first, Kind.SUBSCRIPT))
         rest = low.temp(out, S.Subscript(value=items, slice=S.Slice(
-            lower=S.const(1), upper=None, step=None), ctx=S.Load()), "subscript", "rest")
+            lower=S.const(1), upper=None, step=None), ctx=S.Load()), Kind.SUBSCRIPT, "rest")
     _local(low, rest)
     return _loop(low, node, acc, rest, step, out)
 
@@ -417,7 +418,7 @@ def _prod(low, node, out):
     items = low.expr(node.args[0], out)
     acc = low.namer.fresh("product")
     start = low.expr(node.keywords[0].value, out) if node.keywords else S.const(1)
-    out.append(low.assign(acc, start, "copy"))
+    out.append(low.assign(acc, start, Kind.COPY))
     _local(low, items)
 
     def step(left, right):
@@ -451,27 +452,27 @@ def expand_method(low, node, base, args, out, discard):
         if len(keywords) == len(node.keywords):
             value = S.Call(func=_helper(low, "call_logger"), args=[
                 S.const(_where(low, node)), base, S.const(method)] + args, keywords=keywords)
-            return low._result(value, "effect", runtime_idioms.call_logger, True)
+            return low._result(value, Kind.EFFECT, runtime_idioms.call_logger, True)
     if node.keywords:
         return None
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):
         check = S.Call(func=_helper(low, "check_dict"), args=[
             base, S.const("get"), S.const(_where(low, node))], keywords=[])
         from . import runtime_idioms
-        out.append(low.info(S.Expr(value=check), "effect", func=runtime_idioms.check_dict))
+        out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_dict))
         default = args[1] if len(args) == 2 else S.const(None)
         key = args[0]
         _local(low, base, key, default)
         choice = S.IfExp(test=S.Compare(left=key, ops=[S.In()], comparators=[base]),
                          body=S.Subscript(value=base, slice=key, ctx=S.Load()),
                          orelse=default)
-        return low._result(low.ifexp(_at(choice, node), out), "copy", None, discard)
+        return low._result(low.ifexp(_at(choice, node), out), Kind.COPY, None, discard)
     if method == "item" or (method == "tolist" and not args):
         from . import runtime_idioms
         check = S.Call(func=_helper(low, "check_array"), args=[
             base, S.const(method), S.const(_where(low, node)),
             S.const(method == "item" and not args)], keywords=[])
-        out.append(low.info(S.Expr(value=check), "effect", func=runtime_idioms.check_array))
+        out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_array))
     if method == "item":
         if not args:
             args = [S.const(0)]
@@ -480,14 +481,14 @@ def expand_method(low, node, base, args, out, discard):
         if len(args) == 1:
             import numpy
             flat = low.temp(out, S.Call(func=low.bind("numpy.ravel", numpy.ravel), args=[base],
-                                        keywords=[]), "call", "flat", func=numpy.ravel)
+                                        keywords=[]), Kind.CALL, "flat", func=numpy.ravel)
             value = S.Subscript(value=flat, slice=args[0], ctx=S.Load())
         else:
             value = S.Subscript(value=base, slice=S.Tuple(elts=args, ctx=S.Load()),
                                 ctx=S.Load())
-        return low._result(value, "subscript", None, discard)
+        return low._result(value, Kind.SUBSCRIPT, None, discard)
     if method == "tolist" and not args:
         from . import runtime_idioms
         value = S.Call(func=_helper(low, "array_tolist"), args=[base], keywords=[])
-        return low._result(value, "call", runtime_idioms.array_tolist, discard)
+        return low._result(value, Kind.CALL, runtime_idioms.array_tolist, discard)
     return None

@@ -31,6 +31,7 @@ Calls in srcdiff's own emitted code are not rewritten (they are never made there
 import operator
 
 from . import syntax as S
+from .core import Kind
 
 FUNCTIONS = {operator.iadd: S.Add, operator.isub: S.Sub, operator.imul: S.Mult,
              operator.itruediv: S.Div, operator.ipow: S.Pow, operator.imatmul: S.MatMult,
@@ -73,7 +74,7 @@ def callee_resolver(fn, resolver, fdef, params):
     fn, a function of the user's that the differentiated one calls) means, or None: read
     through `resolver` (a frontend.Resolver; None: fn's own)."""
     from .frontend import Resolver
-    from .lower import assigned_names
+    from .core import assigned_names
     local = set(params) | assigned_names(fdef.body)
     found = {}
 
@@ -119,7 +120,7 @@ def lower(lowerer, call, out, target=None):
     elif isinstance(first, S.Subscript):
         base = lowerer.expr(first.value, out)
         index = lowerer.index(first.slice, out)
-        a = lowerer.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()), "subscript",
+        a = lowerer.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()), Kind.SUBSCRIPT,
                          _stem(base) + "_item")
         lowerer.locals.add(a.id)
         lowerer.spelled[a.id] = spelled
@@ -148,28 +149,28 @@ def lower(lowerer, call, out, target=None):
                               "the array to it", hint=f"pass a list: {name}({spelled}, list(...))")
         check = S.Call(func=_helper(lowerer, call, runtime_sequences.check_concat),
                        args=[a, b, S.const(True)] + checks.refusal_args(error), keywords=[])
-        out.append(lowerer.info(S.Expr(value=check), "effect",
+        out.append(lowerer.info(S.Expr(value=check), Kind.EFFECT,
                                 func=runtime_sequences.check_concat))
     if isinstance(a, S.Constant):   # a literal: never changed in place
         return _binary(lowerer, op, a, b, target)
     from . import runtime_inplace
     helper = _helper(lowerer, call, runtime_inplace.changes_in_place)
     cond = lowerer.temp(out, S.Call(func=helper, args=[a, S.const(method)], keywords=[]),
-                        "call", "in_place", func=runtime_inplace.changes_in_place)
+                        Kind.CALL, "in_place", func=runtime_inplace.changes_in_place)
     body = [guard] if guard is not None else []
     aug = S.AugAssign(target=S.store(a.id), op=op(), value=b)
     S.copy_location(aug, call)
     body += lowerer.stmt_AugAssign(aug)
     orelse = []
     if target is not None and target != a.id:
-        body.append(lowerer.assign(target, S.load(a.id), "copy"))
+        body.append(lowerer.assign(target, S.load(a.id), Kind.COPY))
     if target is not None:
         orelse.append(_binary(lowerer, op, a, b, target))
-    return lowerer.info(S.If(test=cond, body=body, orelse=orelse), "if")
+    return lowerer.info(S.If(test=cond, body=body, orelse=orelse), Kind.IF)
 
 
 def _operator(lowerer, call):
-    from .lower import GENERATED_PREFIX
+    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func
@@ -193,7 +194,7 @@ def _atom(lowerer, node, out):
     module-level value, read here), which the lowering of `a += b` takes as an operand."""
     if (isinstance(node, S.Name) and node.id not in lowerer.locals) or (
             isinstance(node, S.Attribute) and lowerer._global_path(node) is not None):
-        atom = lowerer.temp(out, lowerer.expr(node, out), "copy", _stem_of(node))
+        atom = lowerer.temp(out, lowerer.expr(node, out), Kind.COPY, _stem_of(node))
     else:
         atom = lowerer.expr(node, out)
     if isinstance(atom, S.Name):
@@ -205,7 +206,7 @@ def _binary(lowerer, op, a, b, target):
     """`target = a op b`: what the call returns where a has no in-place method."""
     if target is None:
         return None
-    return lowerer.assign(target, S.BinOp(left=a, op=op(), right=b), "binop",
+    return lowerer.assign(target, S.BinOp(left=a, op=op(), right=b), Kind.BINOP,
                           func=_BINARY[op])
 
 
@@ -229,7 +230,7 @@ def _guard(lowerer, call, helper_name, args, error):
     func = getattr(runtime, helper_name)
     ref = _helper(lowerer, call, func)
     stmt = S.Expr(value=S.Call(func=ref, args=args + checks.refusal_args(error), keywords=[]))
-    return lowerer.info(stmt, "effect", func=func)
+    return lowerer.info(stmt, Kind.EFFECT, func=func)
 
 
 def _stem(atom):

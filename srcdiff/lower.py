@@ -26,61 +26,44 @@ The core language (what every later stage may assume):
   ``check_update(a, b, method)``, which raises NumPy's error where the result does not fit
   the array in place (update_checks.py).
 
-Every statement carries ``sd`` (an `Info`): what kind of operation it is, the
-Python object a call means, and the user's line it comes from. The user's
-loops and branches stay loops and branches.
+Every statement carries ``sd`` (a `core.Info`): its `core.Kind`, the Python object a
+call means, the user's line it comes from, and the facts later stages need (an in-place
+update, a call of the user's own code, a loop's item, a check). The user's loops and
+branches stay loops and branches. `core.validate` checks this grammar (SRCDIFF_VALIDATE=1).
+
+Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a frozen
+`core.Lowered`. The work is split by job into mixins composed here:
+
+* lower.py: the entry (`run`), the refusal fence (REFUSED) and simple statements
+  (assignments, augmented assignments, item writes, if, assert, raise, nested defs);
+* lower_exprs.py: expressions to atoms and single operations;
+* desugar.py: loops, exits (break/continue/return flags), conditional and boolean
+  expressions, comprehensions;
+* lower_calls.py: calls (classification, the user's functions and methods, derivatives
+  srcdiff made, super(), array methods, list methods);
+* lower_copies.py: private copies of written parameters and checks of writes; the
+  whole-function alias checks are aliasing.py, alias_flow.py, checks.py, update_checks.py.
 """
-import functools
-import operator
-import os
 import types
 
-from . import analyze, idioms, inplace_calls, rules, runtime_linalg, sequences, update_checks
-from . import objects as fobjects
+from . import alias_flow, analyze, checks, core, idioms, inplace_calls, sequences, update_checks
+from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
-from . import syntax as S
-from . import checks
-from . import alias_flow
 from .aliasing import check_appends, check_dict_views, check_writes
-from .callables import (ARRAY_ATTRIBUTES, ARRAY_METHODS, MUTATING_METHODS,  # noqa: F401
-                        SAME_AS_METHOD, SHAPE_ATTRIBUTES, VARARG_METHODS, LocalFunction, canonical_path,
-                        is_distribution, is_user_function, is_literal as _is_literal,
-                        reference)
-from .errors import where
+from .callables import LocalFunction, reference
+from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
+from .desugar import Desugaring
+from .lower_calls import CallLowering
+from .lower_copies import INPLACE_METHODS, CopyInsertion
+from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
 from .names import Namer
 
-# methods of a frozen scipy.stats distribution d(*params) that mean d.method(point, *params)
-FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
-                  "isf", "mean", "var", "std", "median", "entropy"}
-GENERATED_PREFIX = "srcdiff-generated/"  # file names of emitted code (see transform.py)
+# Re-exports for modules that still import these names from lower (coverage, rules, reverse,
+# forward, transform, compose, compose_calls): they live in callables and core now; the lead
+# removes this line once those modules import them from there.
+from .callables import canonical_path, is_user_function  # noqa: F401,E402
 
-DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
-BINOPS = {
-    S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
-    S.Div: operator.truediv, S.Pow: operator.pow, S.MatMult: operator.matmul,
-    S.FloorDiv: operator.floordiv, S.Mod: operator.mod,
-    S.BitAnd: operator.and_, S.BitOr: operator.or_, S.BitXor: operator.xor,
-    S.LShift: operator.lshift, S.RShift: operator.rshift,
-}
-INPLACE_METHODS = {
-    S.Add: "__iadd__", S.Sub: "__isub__", S.Mult: "__imul__", S.Div: "__itruediv__",
-    S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
-    S.Mod: "__imod__",
-}
-_INPLACE_ANY = {**INPLACE_METHODS, S.BitOr: "__ior__", S.BitAnd: "__iand__",
-                S.BitXor: "__ixor__", S.LShift: "__ilshift__", S.RShift: "__irshift__"}
-_OP_TEXT = {S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.Pow: "**", S.MatMult: "@",
-            S.FloorDiv: "//", S.Mod: "%", S.BitOr: "|", S.BitAnd: "&", S.BitXor: "^",
-            S.LShift: "<<", S.RShift: ">>"}
-OP_NAMES = {
-    operator.add: "add", operator.sub: "sub", operator.mul: "mul",
-    operator.truediv: "div", operator.pow: "pow", operator.matmul: "matmul",
-    operator.floordiv: "floordiv", operator.mod: "mod", operator.neg: "neg",
-    operator.pos: "pos", operator.and_: "and", operator.or_: "or",
-    operator.xor: "xor", operator.lshift: "lshift", operator.rshift: "rshift",
-    operator.invert: "invert",
-}
 
 REFUSED = {
     S.Try: ("try/except", "move the error handling outside the function you differentiate"),
@@ -113,75 +96,7 @@ class _Spelling(dict):
     def get(self, key, default=None):
         return self[key] if key in self else default
 
-class Info:
-    """What one core statement does.
-
-    kind: 'call' (a function applied to atoms; `func` is the object and
-    `op_ref` how emitted code names it), 'binop', 'unary', 'copy',
-    'subscript', 'attribute', 'display', 'opaque', 'setitem', 'append',
-    'effect', 'stop_gradient', 'if', 'for', 'while', 'return', 'assert',
-    'raise', 'break'.
-    """
-
-    __slots__ = ("kind", "func", "line", "loop", "extra")
-
-    def __init__(self, kind, func=None, line=None, loop=None, extra=None):
-        self.kind = kind
-        self.func = func
-        self.line = line
-        self.loop = loop
-        self.extra = extra
-
-
-class LoopInfo:
-    """Facts the reverse pass needs about one loop."""
-
-    def __init__(self, kind, name):
-        self.kind = kind          # 'for' or 'while'
-        self.name = name          # a short readable stem used for its temporaries
-        self.brk = None           # flag name set by break/return, or None
-        self.cont = None          # flag name set by continue, or None
-        self.ends_with_break = False
-
-
-class Lowered:
-    """The lowered function: parameters, core body, names, and bindings."""
-
-    def __init__(self, name, params, defaults, body, namer, bindings, source):
-        self.name = name
-        self.params = params
-        self.defaults = defaults
-        self.body = body
-        self.namer = namer
-        self.bindings = bindings   # identifier -> object the emitted code needs
-        self.source = source
-
-
-def assigned_names(nodes):
-    """Names bound anywhere in a list of user statements (Python's local rule)."""
-    out = set()
-    for stmt in nodes:
-        for node in S.walk(stmt):
-            if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Param)):
-                out.add(node.id)
-            elif isinstance(node, (S.FunctionDef,)):
-                out.add(node.name)
-    return out
-
-
-def _rebound_names(nodes):
-    """Names a list of user statements binds anew (`x = ...`, `for x in ...`), not counting
-    augmented assignments, which change an array in place as the loop iterates over it."""
-    aug = {id(n.target) for stmt in nodes for n in S.walk(stmt) if isinstance(n, S.AugAssign)}
-    return {n.id for stmt in nodes for n in S.walk(stmt)
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store) and id(n) not in aug}
-
-
-OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv__": "/=",
-               "__ipow__": "**=", "__imatmul__": "@=", "__ifloordiv__": "//=", "__imod__": "%="}
-
-
-class Lowerer:
+class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     """Turns one user function (gast FunctionDef) into a `Lowered` core function."""
 
     def __init__(self, source, resolver, known_types=None, containers=()):
@@ -268,8 +183,8 @@ class Lowerer:
         if needs_flag:
             self.ret_flag = self.namer.exact_or_fresh("returned")
             self.ret_value = self.namer.exact_or_fresh("result")
-            out.append(self.assign(self.ret_flag, S.const(False), "copy"))
-            out.append(self.assign(self.ret_value, S.const(None), "copy"))
+            out.append(self.assign(self.ret_flag, S.const(False), Kind.COPY))
+            out.append(self.assign(self.ret_value, S.const(None), Kind.COPY))
             out += self.block(body)
             ret = S.Return(value=S.load(self.ret_value))
         else:
@@ -279,11 +194,11 @@ class Lowerer:
                 ret = out.pop()
             if ret is None:
                 ret = S.Return(value=S.const(None))
-        self.info(ret, "return")
+        self.info(ret, Kind.RETURN)
         if not isinstance(ret.value, S.Name) or ret.value.id in self.params:
             # the returned value gets a name of its own so the adjoint can seed it
             value = ret.value
-            ret.value = self.temp(out, value, "copy", "result")
+            ret.value = self.temp(out, value, Kind.COPY, "result")
         out.append(ret)
         kinds = sequences.rewrite(out, self.params, self.containers, self._global_kind,
                                   self._runtime_helper)
@@ -314,101 +229,10 @@ class Lowerer:
                       self.bindings, self.src)
         low.known_types = {**self.known_types, **fvalues.known_values(self)}
         low.kinds = kinds   # sequences.SEQ/OTHER/... of each local (reverse.accumulate reads it)
+        low.freeze()
+        if core.VALIDATE:
+            core.validate(low)
         return low
-
-    def _dict_view(self, node):
-        """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
-        local name (not an object whose class srcdiff follows)."""
-        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
-                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
-                and node.func.value.id not in self.known_types)
-
-    def _keys_if_dict(self, node, atom, out):
-        """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
-        iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
-        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
-            return atom
-        from . import runtime
-        ref = self._runtime_helper("iteration_order")
-        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), "call",
-                         "order_" + atom.id, func=runtime.iteration_order)
-        # refusals name what the user wrote, not this temporary
-        self.spelled[keys.id] = self.spelled.get(atom.id, node)
-        return keys
-
-    def _may_be_dict(self, node, seen=None):
-        """Whether the value of a user expression may be a dict (`for k in it` then goes
-        through its keys): dict displays, comprehensions and dict() calls, container
-        parameters, items and attributes of objects, results of the user's functions, and
-        locals bound to any of these (a loop variable counts when its loop may go through
-        such values). Arrays, numbers and list displays may not."""
-        seen = set() if seen is None else seen
-        if isinstance(node, (S.Dict, S.DictComp)):
-            return True
-        if isinstance(node, S.Call):
-            obj = self._callee_object(node.func)
-            if obj is dict:
-                return True
-            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
-                return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
-            return isinstance(node.func, S.Name) and (
-                node.func.id in self.local_functions or is_user_function(obj))
-        if isinstance(node, S.Attribute):
-            return self._global_path(node) is None
-        if isinstance(node, S.Subscript):
-            return self._may_hold_dicts(node.value, seen)
-        if isinstance(node, S.Name):
-            if node.id in self.params:
-                return node.id in self.containers
-            if node.id not in self.locals or node.id in seen:
-                return False
-            seen.add(node.id)
-            for value, direct in self._sources().get(node.id, ()):
-                if self._may_be_dict(value, seen) if direct else self._may_hold_dicts(value,
-                                                                                       seen):
-                    return True
-        return False
-
-    def _may_hold_dicts(self, node, seen):
-        """Whether items of this value may be dicts: any container may hold them."""
-        if isinstance(node, S.Name) and node.id in self.params:
-            return node.id in self.containers
-        if isinstance(node, (S.List, S.Tuple)):
-            return any(self._may_be_dict(e, seen) or isinstance(e, (S.List, S.Tuple))
-                       for e in node.elts)
-        if isinstance(node, S.Call) and self._callee_object(node.func) in (range, enumerate):
-            return False
-        if isinstance(node, S.Name) and node.id in self.locals:
-            sources = self._sources().get(node.id, ())
-            return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
-                       for value, direct in sources) and node.id not in seen
-        return not isinstance(node, S.Constant)
-
-    def _sources(self):
-        """For each local name: the user expressions bound to it, as (node, True) for
-        `name = node` and (node, False) for an item of node (unpacking, loop variables)."""
-        if getattr(self, "_source_map", None) is None:
-            out = {}
-
-            def bind(target, value, direct):
-                if isinstance(target, S.Name):
-                    out.setdefault(target.id, []).append((value, direct))
-                elif isinstance(target, (S.Tuple, S.List)):
-                    for elt in target.elts:
-                        bind(elt, value, False)
-            for node in S.walk(self.fdef):
-                if isinstance(node, S.Assign):
-                    for target in node.targets:
-                        bind(target, node.value, True)
-                elif isinstance(node, (S.AnnAssign, S.NamedExpr)) and node.value is not None:
-                    bind(node.target, node.value, True)
-                elif isinstance(node, S.AugAssign):
-                    bind(node.target, node.value, True)
-                elif isinstance(node, (S.For, S.comprehension)):
-                    bind(node.target, node.iter, False)
-            self._source_map = out
-        return self._source_map
 
     def _global_kind(self, atom):
         """Whether a module-level value read by the function is a list or tuple (as it is
@@ -434,70 +258,7 @@ class Lowerer:
         self.bindings[name] = getattr(module, name)
         return S.load(name)
 
-    def _own_written_params(self, body):
-        """Parameters written into get a private copy first: the caller's arrays never change."""
-        from . import runtime
-        stmts = list(analyze.flatten(body))
-        written = {s.targets[0].value.id for s in stmts if s.sd.kind == "setitem"}
-        written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
-                    and isinstance(s.targets[0], S.Name) and isinstance(s.sd.extra, tuple)
-                    and s.sd.extra[:1] == ("inplace",)}
-        # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
-        # parameter it was taken from: that parameter gets its own copy too
-        written |= analyze.taken_from(body, written)
-        prelude = []
-        for name in self.params:
-            if name in written:
-                ref = self.bind("own_copy", runtime.own_copy)
-                self.line = self.fdef.lineno
-                prelude.append(self.assign(name, S.Call(func=ref, args=[S.load(name)],
-                                                        keywords=[]), "call",
-                                           func=runtime.own_copy))
-        return prelude + body
-
-    def _has_nonfinal_return(self, body):
-        returns = [n for stmt in body for n in _walk_local(stmt) if isinstance(n, S.Return)]
-        if not returns:
-            return False
-        return not (len(returns) == 1 and body and body[-1] is returns[0])
-
     # -- statements --------------------------------------------------------
-    def block(self, stmts):
-        out = []
-        for i, stmt in enumerate(stmts):
-            self.line = getattr(stmt, "lineno", self.line)
-            out += self.stmt(stmt)
-            rest = stmts[i + 1:]
-            flags = self._exit_flags(stmt)
-            if rest and flags:
-                cond = self._guard(out, flags)
-                saved = self.line
-                inner = self.block(rest)
-                self.line = saved
-                if inner:
-                    out.append(self.info(S.If(test=cond, body=inner, orelse=[]), "if"))
-                return out
-        return out
-
-    def _exit_flags(self, stmt):
-        """Flags that may be set once `stmt` has run (break/continue/return)."""
-        flags = []
-        loop = self.loops[-1] if self.loops else None
-        # a loop statement's own break/continue end that loop, not the enclosing one
-        nodes = [] if isinstance(stmt, (S.For, S.While)) else _walk_local(stmt, into_loops=False)
-        for node in nodes:
-            if isinstance(node, S.Break) and loop is not None and loop.brk not in flags:
-                flags.append(loop.brk)
-            elif isinstance(node, S.Continue) and loop is not None and loop.cont not in flags:
-                flags.append(loop.cont)
-        if self.ret_flag and any(isinstance(n, S.Return) for n in _walk_local(stmt)):
-            flags.append(self.ret_flag)
-        return flags
-
-    def _guard(self, out, flags):
-        expr = S.quote_expr("not (" + " or ".join(flags) + ")") if len(flags) > 1 else \
-            S.quote_expr("not " + flags[0])
-        return self.temp(out, expr, "opaque", "go_on")
 
     def stmt(self, node):
         if isinstance(node, S.Delete) and all(isinstance(t, S.Name) for t in node.targets):
@@ -549,34 +310,6 @@ class Lowerer:
             self.store(target, atom, out)
         return out
 
-    def _guard_swap(self, target, value, out):
-        """`y[0], y[1] = y[1], y[0]`: on a 2-D array the items read are row views, so the
-        first write changes the second value too (NumPy copies one row into both). Refused:
-        at once for slices, when it runs for rows (items of a 1-D array are copies)."""
-        from . import runtime
-        written = {t.value.id for t in target.elts
-                   if isinstance(t, S.Subscript) and isinstance(t.value, S.Name)}
-        for item in value.elts:
-            if not (isinstance(item, S.Subscript) and isinstance(item.value, S.Name)
-                    and item.value.id in written):
-                continue
-            base = item.value.id
-            hint = (f"write it with index arrays, which copy: "
-                    f"{base}[[i, j]] = {base}[[j, i]]")
-            parts = item.slice.elts if isinstance(item.slice, S.Tuple) else [item.slice]
-            if any(isinstance(p, S.Slice) for p in parts):
-                raise self.error(item, f"this assignment reads {base}[...] as a view and "
-                                 f"writes into {base} first, so the view changes before it "
-                                 "is stored (NumPy does not swap here)", hint=hint)
-            error = self.error(item, f"this assignment reads a row of {base} (a view) "
-                               f"and writes into {base} first, so the row changes before it "
-                               "is stored (NumPy does not swap rows this way)", hint=hint)
-            index = self.index(item.slice, out)
-            self.bindings["check_item_copies"] = runtime.check_item_copies
-            guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
-                S.load(base), index] + checks.refusal_args(error), keywords=[]))
-            out.append(self.info(guard, "effect", func=runtime.check_item_copies))
-
     def stmt_AnnAssign(self, node):
         if node.value is None:
             return []
@@ -593,15 +326,15 @@ class Lowerer:
             # is changed in place instead, so aliasing.py checks it as a write into z
             method = INPLACE_METHODS.get(type(node.op))
             if out and method and analyze.assigned(out[-1]) == target.id:
-                out[-1].sd.extra = ("inplace", method)
-            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == "binop":
-                out[-2].sd.extra = "augmented"   # a list += any iterable (sequences.py)
+                out[-1].sd.inplace = method
+            if isinstance(node.op, S.Add) and len(out) >= 2 and out[-2].sd.kind == Kind.BINOP:
+                out[-2].sd.augmented = True   # a list += any iterable (sequences.py)
             return out
         if isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
             index = self.index(target.slice, out)
             current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
-                                "subscript", _stem(base) + "_item")
+                                Kind.SUBSCRIPT, _stem(base) + "_item")
             method = INPLACE_METHODS.get(type(node.op))
             if method and isinstance(target.value, S.Name) and \
                     self._items_may_be_shared(target.value.id, node):
@@ -610,64 +343,12 @@ class Lowerer:
             if method and not self.src.filename.startswith(GENERATED_PREFIX):
                 out.append(update_checks.item_guard(self, current, rhs, method))
             op = BINOPS.get(type(node.op))
-            new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), "binop",
+            new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), Kind.BINOP,
                             OP_NAMES.get(op, "op"), func=op)
             out.append(self.setitem(base, index, new, target))
             return out
         raise self.error(node, "srcdiff can only update names and array items in place",
                          hint="assign to a local variable instead")
-
-    def _items_may_be_shared(self, name, update):
-        """Whether another name may hold an item of the container `name` and be read after
-        `update` (`name[k] op= v`) runs: a name bound from its items (w = name[0], a loop
-        over it, unpacking it), or a name it was built from (name = [a, b])."""
-        sharers = set()
-
-        def names(target):
-            return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
-        for node in S.walk(self.fdef):
-            if node is update:
-                continue
-            if isinstance(node, S.Assign):
-                v = node.value
-                if isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and \
-                        v.value.id == name:
-                    sharers |= set().union(*(names(t) for t in node.targets))
-                if isinstance(v, S.Name) and v.id == name and \
-                        any(isinstance(t, (S.Tuple, S.List)) for t in node.targets):
-                    sharers |= set().union(*(names(t) for t in node.targets))
-                if any(isinstance(t, S.Name) and t.id == name for t in node.targets) and \
-                        isinstance(v, (S.List, S.Tuple, S.Dict)):
-                    sharers |= {e.id for e in (v.values if isinstance(v, S.Dict) else v.elts)
-                                if isinstance(e, S.Name)}
-            elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
-                    and node.iter.id == name:
-                sharers |= names(node.target)
-        sharers.discard(name)
-        if not sharers:
-            return False
-        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
-            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
-        line = getattr(update, "lineno", 0)
-        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
-                   and (in_loop or getattr(n, "lineno", line + 1) > line)
-                   for n in S.walk(self.fdef))
-
-    def _item_update_check(self, base, current, method, node):
-        """check_item_update(base, current, ...) before `base[k] op= v` (see runtime)."""
-        from . import checks, runtime
-        text = S.spell(node.target)
-        error = self.error(node, f"{text} {OP_TEXT_AUG.get(method, 'op=')} ... changes the "
-                           f"item {text} in place when it is an array or a list, and another "
-                           "name here may hold that item too, which srcdiff does not follow",
-                           hint=f"write {text} = {text} {OP_TEXT_AUG.get(method, 'op=')[:-1]} "
-                           "... (a new value), or copy the item where you take it")
-        self.bindings["check_item_update"] = runtime.check_item_update
-        guard = S.Expr(value=S.Call(func=S.load("check_item_update"), args=[
-            base, current, S.const(method)] + checks.refusal_args(error), keywords=[]))
-        guard.sd = Info("effect", func=runtime.check_item_update, line=self.line)
-        guard.lineno = self.line
-        return guard
 
     def assign_to(self, target, value, out):
         """`target = value`, with value lowered straight into the target when safe."""
@@ -679,7 +360,7 @@ class Lowerer:
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
-            out.append(self.assign(target, S.clone(value), "opaque"))
+            out.append(self.assign(target, S.clone(value), Kind.OPAQUE))
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
@@ -690,18 +371,18 @@ class Lowerer:
                 out.append(stmt)
                 return
         atom = self.expr(value, out)
-        out.append(self.assign(target, atom, "copy"))
+        out.append(self.assign(target, atom, Kind.COPY))
 
     def store(self, target, atom, out):
         if isinstance(target, S.Name):
-            out.append(self.assign(target.id, atom, "copy"))
+            out.append(self.assign(target.id, atom, Kind.COPY))
         elif isinstance(target, (S.Tuple, S.List)):
             if any(isinstance(e, S.Starred) for e in target.elts):
                 raise self.error(target, "starred unpacking is not supported",
                                  hint="index the sequence explicitly")
             for i, elt in enumerate(target.elts):
                 item = self.temp(out, S.Subscript(value=atom, slice=S.const(i), ctx=S.Load()),
-                                 "subscript", _stem(atom) + f"_{i}")
+                                 Kind.SUBSCRIPT, _stem(atom) + f"_{i}")
                 self.store(elt, item, out)
         elif isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
@@ -717,7 +398,7 @@ class Lowerer:
                              "own is not supported", hint="copy it into a local array first")
         stmt = S.Assign(targets=[S.Subscript(value=base, slice=index, ctx=S.Store())],
                         value=value, type_comment=None)
-        return self.info(stmt, "setitem")
+        return self.info(stmt, Kind.SETITEM)
 
     def stmt_If(self, node):
         out = []
@@ -727,7 +408,7 @@ class Lowerer:
         self.line = line
         orelse = self.block(node.orelse)
         self.line = line
-        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), Kind.IF))
         return out
 
     def condition(self, test, out, name=None):
@@ -736,37 +417,17 @@ class Lowerer:
         self.assign_to(name, test, out)
         return S.load(name)
 
-    def stmt_Return(self, node):
-        out = []
-        value = node.value if node.value is not None else S.const(None)
-        if self.ret_flag is None:
-            atom = self.expr(value, out)
-            out.append(self.info(S.Return(value=atom), "return"))
-            return out
-        self.assign_to(self.ret_value, value, out)
-        out.append(self.assign(self.ret_flag, S.const(True), "copy"))
-        for loop in self.loops:
-            if loop.brk:
-                out.append(self.assign(loop.brk, S.const(True), "copy"))
-        return out
-
-    def stmt_Break(self, node):
-        return [self.assign(self.loops[-1].brk, S.const(True), "copy")]
-
-    def stmt_Continue(self, node):
-        return [self.assign(self.loops[-1].cont, S.const(True), "copy")]
-
     def stmt_Assert(self, node):
         out = []
         test = self.expr(node.test, out)
         msg = self.expr(node.msg, out) if node.msg is not None else None
-        out.append(self.info(S.Assert(test=test, msg=msg), "assert"))
+        out.append(self.info(S.Assert(test=test, msg=msg), Kind.ASSERT))
         return out
 
     def stmt_Raise(self, node):
         out = []
         exc = self.expr(node.exc, out) if node.exc is not None else None
-        out.append(self.info(S.Raise(exc=exc, cause=None), "raise"))
+        out.append(self.info(S.Raise(exc=exc, cause=None), Kind.RAISE))
         return out
 
     def stmt_FunctionDef(self, node):
@@ -774,7 +435,7 @@ class Lowerer:
         arguments go to a lifted copy that takes its free variables as parameters."""
         self.local_function(node.name, node)
         stmt = S.clone(node)
-        return [self.info(stmt, "effect")]
+        return [self.info(stmt, Kind.EFFECT)]
 
     def local_function(self, name, node):
         if getattr(node, "decorator_list", None):
@@ -809,1061 +470,7 @@ class Lowerer:
                                                    self.fdef.name)
         return self.local_functions[name]
 
-    def _new_loop(self, kind, body):
-        loop = LoopInfo(kind, kind)
-        # a break in a loop nested in this one is that loop's (even at the top of the body)
-        own = [s for s in body if not isinstance(s, (S.For, S.While))]
-        has_break = any(isinstance(n, S.Break) for s in own for n in _walk_local(s, False))
-        has_cont = any(isinstance(n, S.Continue) for s in own for n in _walk_local(s, False))
-        has_ret = self.ret_flag is not None and any(
-            isinstance(n, S.Return) for s in body for n in _walk_local(s))
-        if has_break or has_ret:
-            loop.brk = self.namer.fresh("stop")
-        if has_cont:
-            loop.cont = self.namer.fresh("skip")
-        return loop
-
-    def stmt_For(self, node):
-        if node.orelse:
-            raise self.error(node, "for/else is not supported",
-                             hint="use a flag set before break")
-        out = []
-        line = self.line
-        loop = self._new_loop("for", node.body)
-        fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
-        from . import checkpointing  # for t in srcdiff.checkpointed(range(n), snapshots=k)
-        iter_node = checkpointing.unwrap(self, node, node.iter, out, loop)
-        prelude = []          # statements at the top of each iteration
-        call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
-        target = node.target
-        if call_obj is range:
-            rng = self.temp(out, self._range_call(iter_node, out), "effect_value", "range",
-                            func=range)
-            index_target = target
-        elif call_obj is enumerate and len(iter_node.args) >= 1 and not iter_node.keywords:
-            if not (isinstance(target, (S.Tuple, S.List)) and len(target.elts) == 2):
-                raise self.error(node, "unpack enumerate() as `for i, item in enumerate(...)`")
-            seq = self.sequence(iter_node.args[0], out, node.body)
-            start = self.expr(iter_node.args[1], out) if len(iter_node.args) > 1 else None
-            rng = self._range_over([seq], out)
-            index_target = S.store(self.namer.fresh("index"))
-            i_atom = S.load(index_target.id)
-            if start is not None:
-                pos = S.BinOp(left=i_atom, op=S.Add(), right=start)
-                self._prelude_store(target.elts[0], pos, prelude, "binop", operator.add)
-            else:
-                self._prelude_store(target.elts[0], i_atom, prelude, "copy", None)
-            self._prelude_item(target.elts[1], seq, i_atom, prelude)
-        elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
-            # reversed(seq) reads seq[n - 1], ..., seq[0] as it goes, like Python's reversed
-            # iterator: a write into seq inside the loop is seen by later items
-            seq = self.sequence(iter_node.args[0], out, node.body)
-            n = self.temp(out, S.Call(func=self.bind("len", len), args=[seq], keywords=[]),
-                          "call", "n_" + _stem(seq), func=len)
-            last = self.temp(out, S.BinOp(left=n, op=S.Sub(), right=S.const(1)), "binop",
-                             "last", func=operator.sub)
-            rng = self.temp(out, S.Call(func=self.bind("range", range),
-                                        args=[last, S.const(-1), S.const(-1)], keywords=[]),
-                            "effect_value", "range", func=range)
-            index_target = S.store(self.namer.fresh("index"))
-            self._prelude_item(target, seq, S.load(index_target.id), prelude)
-        elif call_obj is zip and iter_node.args and not iter_node.keywords:
-            if not (isinstance(target, (S.Tuple, S.List))
-                    and len(target.elts) == len(iter_node.args)):
-                raise self.error(node, "unpack zip() into as many names as it has sequences")
-            seqs = [self.sequence(a, out, node.body) for a in iter_node.args]
-            rng = self._range_over(seqs, out)
-            index_target = S.store(self.namer.fresh("index"))
-            i_atom = S.load(index_target.id)
-            for elt, seq in zip(target.elts, seqs):
-                self._prelude_item(elt, seq, i_atom, prelude)
-        elif self._dict_view(iter_node):
-            # for k, v in d.items() / for v in d.values(): over the keys, each value read from
-            # d as the loop reaches it (a view shows writes made by earlier iterations)
-            base = self.expr(iter_node.func.value, out)
-            from . import runtime
-            keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
-                                         keywords=[]), "call", "keys_" + _stem(base),
-                             func=runtime.dict_keys, extra="loop_keys")
-            rng = self._range_over([keys], out)
-            index_target = S.store(self.namer.fresh("index"))
-            key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
-                                                 ctx=S.Load()), "subscript", "key")
-            view = iter_node.func.attr
-            value = None if view == "keys" else self.temp(
-                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), "subscript",
-                _stem(base) + "_item")
-            item = key if view == "keys" else value if view == "values" else self.temp(
-                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), "display", "pair")
-            self.store(target, item, prelude)
-        else:
-            seq = self.sequence(iter_node, out, node.body)
-            rng = self._range_over([seq], out)
-            index_target = S.store(self.namer.fresh("index"))
-            self._prelude_item(target, seq, S.load(index_target.id), prelude)
-        if not isinstance(index_target, S.Name):
-            # `for a, b in range(...)` can not happen; tuples come from sequences
-            raise self.error(node, "srcdiff cannot unpack a range element")
-        if index_target.id in assigned_names(node.body):
-            # the body rebinds the loop variable: iterate over a private one
-            user = index_target.id
-            index_target = S.store(self.namer.fresh(user + "_next"))
-            prelude.insert(0, self.assign(user, S.load(index_target.id), "copy"))
-        self.loops.append(loop)
-        body = []
-        if loop.cont:
-            body.append(self.assign(loop.cont, S.const(False), "copy"))
-        body += prelude
-        body += self.block(node.body)
-        self.loops.pop()
-        self.line = line
-        if loop.brk:
-            out.append(self.assign(loop.brk, S.const(False), "copy"))
-            stop = self.namer.fresh("cond")
-            body.append(self.assign(stop, S.load(loop.brk), "copy"))
-            body.append(self.info(S.If(test=S.load(stop), body=[self.info(S.Break(), "break")],
-                                       orelse=[]), "if"))
-            loop.ends_with_break = True
-        loop_stmt = S.For(target=S.store(index_target.id), iter=rng, body=body, orelse=[],
-                          type_comment=None)
-        out.append(self.info(loop_stmt, "for", loop=loop))
-        return out
-
-    def _prelude_store(self, target, value, prelude, kind, func):
-        if not isinstance(target, S.Name):
-            atom = self.temp(prelude, value, kind, "item", func=func)
-            self.store(target, atom, prelude)
-        else:
-            prelude.append(self.assign(target.id, value, kind, func=func))
-
-    def _prelude_item(self, target, seq, index, prelude):
-        read = S.Subscript(value=seq, slice=index, ctx=S.Load())
-        if isinstance(target, S.Name):
-            # marked: a row of an array (or an array in a list) is shared, not a copy
-            prelude.append(self.assign(target.id, read, "subscript", extra="loop_item"))
-        else:
-            item = self.temp(prelude, read, "subscript", _stem(seq) + "_item")
-            self.store(target, item, prelude)
-
-    def sequence(self, node, out, body=()):
-        """The sequence a for loop iterates over, as a name read at each trip.
-
-        Python iterates over the object the loop started with: when the body rebinds
-        the name (`for r in x: x = x * r`), the loop reads a name of its own."""
-        atom = self.expr(node, out)
-        keys = self._keys_if_dict(node, atom, out)
-        if keys is not atom:
-            return keys
-        if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
-            if atom.id in _rebound_names(body):
-                return self.temp(out, atom, "copy", "seq")
-            return atom
-        return atom if isinstance(atom, S.Name) else self.temp(out, atom, "copy", "seq")
-
-    def _range_over(self, seqs, out):
-        lens = []
-        for seq in seqs:
-            ref = self.bind("len", len)
-            lens.append(self.temp(out, S.Call(func=ref, args=[seq], keywords=[]), "call",
-                                  "n_" + _stem(seq), func=len))
-        n = lens[0]
-        if len(lens) > 1:
-            ref = self.bind("min", min)
-            n = self.temp(out, S.Call(func=ref, args=lens, keywords=[]), "call", "n", func=min)
-        ref = self.bind("range", range)
-        return self.temp(out, S.Call(func=ref, args=[n], keywords=[]), "effect_value",
-                         "range", func=range)
-
-    def _range_call(self, call, out):
-        if call.keywords or not 1 <= len(call.args) <= 3:
-            raise self.error(call, "range() takes one to three positional arguments")
-        args = [self.expr(a, out) for a in call.args]
-        return S.Call(func=self.bind("range", range), args=args, keywords=[])
-
-    def stmt_While(self, node):
-        if node.orelse:
-            raise self.error(node, "while/else is not supported",
-                             hint="use a flag set before break")
-        out = []
-        line = self.line
-        loop = self._new_loop("while", node.body)
-        from . import checkpointing  # while srcdiff.checkpointed(cond, snapshots=k)
-        test = checkpointing.unwrap(self, node, node.test, out, loop)
-        cond_name = self.namer.fresh("cond")
-        test_out = []
-        self.condition(test, test_out, cond_name)
-        if loop.brk:
-            out.append(self.assign(loop.brk, S.const(False), "copy"))
-        out += test_out
-        self.loops.append(loop)
-        body = []
-        if loop.cont:
-            body.append(self.assign(loop.cont, S.const(False), "copy"))
-        body += self.block(node.body)
-        self.loops.pop()
-        self.line = line
-        recompute = [S.clone(s) for s in test_out]
-        for s in recompute:
-            s.sd = Info(s.sd.kind, func=s.sd.func, line=line, extra=s.sd.extra)
-        if loop.brk:
-            stop = self.namer.fresh("cond")
-            body.append(self.assign(stop, S.load(loop.brk), "copy"))
-            body.append(self.info(S.If(test=S.load(stop),
-                                       body=[self.assign(cond_name, S.const(False), "copy")],
-                                       orelse=recompute), "if"))
-        else:
-            body += recompute
-        out.append(self.info(S.While(test=S.load(cond_name), body=body, orelse=[]), "while",
-                             loop=loop))
-        return out
-
     # -- expressions -------------------------------------------------------
-    def expr(self, node, out):
-        """Lower an expression to an atom, appending the statements it needs to `out`."""
-        if isinstance(node, S.Constant):
-            return node
-        if isinstance(node, S.Name):
-            if node.id in self.locals:
-                return S.load(node.id)
-            return self.global_value(node, out)
-        if isinstance(node, S.Attribute) and self._global_path(node) is not None:
-            return self.global_value(node, out)
-        if isinstance(node, S.IfExp):
-            return self.ifexp(node, out)
-        if isinstance(node, S.BoolOp):
-            return self.boolop(node, out)
-        if isinstance(node, S.NamedExpr):
-            atom = self.expr(node.value, out)
-            out.append(self.assign(node.target.id, atom, "copy"))
-            return S.load(node.target.id)
-        if isinstance(node, (S.ListComp, S.GeneratorExp, S.DictComp)):
-            return self.comprehension(node, out)
-        name = self.namer.fresh(_op_stem(node))
-        self.spelled[name] = node  # refusals name the user's expression, not `name`
-        stmt = self.operation(node, out, name)
-        if stmt is None:
-            raise self.error(node, f"srcdiff does not support the expression "
-                             f"{type(node).__name__}")
-        if stmt.sd.kind == "copy" and isinstance(stmt.value, S.Constant):
-            return stmt.value  # a folded literal needs no name
-        out.append(stmt)
-        return S.load(name)
-
-    def global_value(self, node, out):
-        """A module-level value (a constant, an array, numpy.pi): read it live."""
-        obj = self._static_value(node)
-        if isinstance(obj, types.ModuleType):
-            raise self.error(node, "a module is not a value srcdiff can use here")
-        path = self._global_path(node)
-        root_obj = self.resolver.lookup(path[0], None)
-        if isinstance(node, S.Attribute) and isinstance(root_obj, types.ModuleType):
-            ref = self.bind(root_obj.__name__ + "." + ".".join(path[1:]), obj)
-        else:
-            ref = self.free_reference(node)
-        # a module-level value is an atom: read where it is used, never saved or differentiated
-        return ref
-
-    def free_reference(self, node):
-        """An expression for a free name (or attributes of one) that reads it where this
-        function finds it: the emitted module reads free names the way the differentiated
-        function does, so a helper's own globals (another module) or closure cells are
-        reached through a module path or a binding of their own (`frontend.home`)."""
-        ref = S.clone(node)
-        _strip_ctx(ref)
-        root = ref
-        while isinstance(root, S.Attribute):
-            root = root.value
-        if isinstance(root, S.Name):
-            from .frontend import free_name_reference
-            new = free_name_reference(self, root.id)
-            if new is not None:
-                if root is ref:
-                    return new
-                parent = ref
-                while parent.value is not root:
-                    parent = parent.value
-                parent.value = new
-        return ref
-
-    def _global_path(self, node):
-        parts = []
-        while isinstance(node, S.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if isinstance(node, S.Name) and node.id not in self.locals:
-            return [node.id] + parts[::-1]
-        return None
-
-    def _static_value(self, node):
-        path = self._global_path(node)
-        try:
-            obj = self.resolver.lookup(path[0])
-        except KeyError:
-            raise self.error(node, f"name {path[0]!r} is not defined",
-                             hint="define it before differentiating the function") from None
-        for attr in path[1:]:
-            try:
-                obj = getattr(obj, attr)
-            except AttributeError:
-                raise self.error(node, f"{'.'.join(path)} does not exist") from None
-        return obj
-
-    def _callee_object(self, func):
-        if isinstance(func, S.Name) and func.id in self.locals:
-            return None
-        if isinstance(func, (S.Name, S.Attribute)) and self._global_path(func) is not None:
-            try:
-                return self._static_value(func)
-            except Exception:
-                return None
-        return None
-
-    def ifexp(self, node, out):
-        result = self.namer.fresh("choice")
-        cond = self.condition(node.test, out)
-        line = self.line
-        body, orelse = [], []
-        self.assign_to(result, node.body, body)
-        self.assign_to(result, node.orelse, orelse)
-        self.line = line
-        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), "if"))
-        return S.load(result)
-
-    def boolop(self, node, out):
-        result = self.namer.fresh("either" if isinstance(node.op, S.Or) else "both")
-        first = self.expr(node.values[0], out)
-        out.append(self.assign(result, first, "copy"))
-        rest = node.values[1:]
-        if not rest:
-            return S.load(result)
-        cond = self.temp(out, S.load(result), "copy", "cond")
-        inner = []
-        if len(rest) == 1:
-            self.assign_to(result, rest[0], inner)
-        else:
-            sub = S.BoolOp(op=node.op, values=rest)
-            atom = self.boolop(sub, inner)
-            inner.append(self.assign(result, atom, "copy"))
-        if isinstance(node.op, S.And):
-            stmt = S.If(test=cond, body=inner, orelse=[])
-        else:
-            stmt = S.If(test=cond, body=[self.info(S.Pass(), "effect")], orelse=inner)
-        out.append(self.info(stmt, "if"))
-        return S.load(result)
-
-    def comprehension(self, node, out):
-        if any(gen.is_async for gen in node.generators):
-            raise self.error(node, "async comprehensions are not supported",
-                             hint="write the loop out with list.append")
-        is_dict = isinstance(node, S.DictComp)
-        result = self.namer.fresh("items")
-        out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), "display"))
-        if is_dict:   # keys and values in two lists, made into a dict after the loop
-            keys = self.namer.fresh("keys")
-            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), "display"))
-            self.locals.add(keys)
-        # the comprehension's own variables are private to it
-        renames = {}
-        for gen in node.generators:
-            for n in S.walk(gen.target):
-                if isinstance(n, S.Name):
-                    renames[n.id] = self.namer.fresh(n.id)
-        self.locals |= set(renames.values())
-        sub = _Rename(renames)
-        def append(to, elt):
-            return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
-                                                        ctx=S.Load()), args=[elt], keywords=[]))
-        if is_dict:
-            body = [append(keys, sub.visit(S.clone(node.key))),
-                    append(result, sub.visit(S.clone(node.value)))]
-        else:
-            body = [append(result, sub.visit(S.clone(node.elt)))]
-        # `for a in x for b in a if c`: nested loops, the first one's iterable read outside
-        for k in range(len(node.generators) - 1, -1, -1):
-            gen = node.generators[k]
-            for cond in reversed([sub.visit(S.clone(c)) for c in gen.ifs]):
-                body = [S.If(test=cond, body=body, orelse=[])]
-            iterable = gen.iter if k == 0 else sub.visit(S.clone(gen.iter))
-            body = [S.For(target=sub.visit(S.clone(gen.target)), iter=iterable, body=body,
-                          orelse=[], type_comment=None)]
-        loop = body[0]
-        for n in S.walk(loop):
-            if hasattr(n, "lineno") or isinstance(n, S.stmt):
-                n.lineno = self.line
-        self.locals.add(result)
-        out += self.stmt_For(loop)
-        if is_dict:
-            from . import runtime
-            ref = self._runtime_helper("dict_from_lists")
-            return self.temp(out, S.Call(func=ref, args=[S.load(keys), S.load(result)],
-                                         keywords=[]), "call", "entries",
-                             func=runtime.dict_from_lists)
-        return S.load(result)
-
-    def index(self, node, out):
-        """Lower a subscript's index: slices and tuples keep their shape, parts become atoms."""
-        if isinstance(node, S.Slice):
-            return S.Slice(lower=self.expr(node.lower, out) if node.lower else None,
-                           upper=self.expr(node.upper, out) if node.upper else None,
-                           step=self.expr(node.step, out) if node.step else None)
-        if isinstance(node, S.Tuple):
-            return S.Tuple(elts=[self.index(e, out) for e in node.elts], ctx=S.Load())
-        return self.expr(node, out)
-
-    def _as_array(self, atom, out):
-        """numpy.asarray(atom) in a temporary: a list display given to a ufunc."""
-        import numpy
-        call = S.Call(func=self.bind("numpy.asarray", numpy.asarray), args=[atom], keywords=[])
-        return self.temp(out, call, "call", "asarray", func=numpy.asarray)
-
-    def index_concatenation(self, node, out):
-        """numpy.r_[a, b] / numpy.c_[a, b] concatenate: a call of runtime.index_concat (which
-        has rules), not an index into an object (no derivative); numpy.mgrid/ogrid[...]
-        become runtime.index_grid. Their ranges a:b:c become runtime.range_item(a, b, c),
-        refused where a bound is differentiated. None for other subscripts."""
-        from . import runtime
-        obj = self._callee_object(node.value)
-        kinds = {"RClass": runtime.index_concat, "CClass": runtime.index_concat,
-                 "MGridClass": runtime.index_grid, "OGridClass": runtime.index_grid}
-        helper = kinds.get(type(obj).__name__) if obj is not None else None
-        if helper is None or getattr(obj, "__module__", "").split(".")[0] != "numpy":
-            return None
-        parts = node.slice.elts if isinstance(node.slice, S.Tuple) else [node.slice]
-        items = []
-        for part in parts:
-            if isinstance(part, S.Slice):
-                bounds = [self.expr(b, out) if b is not None else S.const(None)
-                          for b in (part.lower, part.upper, part.step)]
-                call = S.Call(func=self.bind("range_item", runtime.range_item), args=bounds,
-                              keywords=[])
-                items.append(self.temp(out, call, "call", "range", func=runtime.range_item))
-            else:
-                items.append(self.expr(part, out))
-        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), "display", "list")
-        return S.Call(func=self.bind(helper.__name__, helper),
-                      args=[self.global_value(node.value, out), listed], keywords=[]), helper
-
-    def operation(self, node, out, target):
-        """Lower one operation into `target = op(atoms)`; None if `node` is no operation."""
-        if isinstance(node, (S.Name, S.Constant)) or (
-                isinstance(node, S.Attribute) and self._global_path(node) is not None):
-            atom = self.expr(node, out)
-            return self.assign(target, atom, "copy")
-        if isinstance(node, S.BinOp):
-            left = self.expr(node.left, out)
-            right = self.expr(node.right, out)
-            op = BINOPS[type(node.op)]
-            folded = _fold(op, left, right)
-            if folded is not None:
-                return self.assign(target, folded, "copy")
-            return self.assign(target, S.BinOp(left=left, op=node.op, right=right), "binop",
-                               func=op)
-        if isinstance(node, S.UnaryOp):
-            operand = self.expr(node.operand, out)
-            if isinstance(node.op, S.UAdd):
-                return self.assign(target, operand, "copy")
-            if isinstance(node.op, S.Not):
-                return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "opaque")
-            op = operator.neg if isinstance(node.op, S.USub) else operator.invert
-            if (op is operator.neg and isinstance(operand, S.Constant)
-                    and isinstance(operand.value, (int, float)) and not isinstance(
-                        operand.value, bool)):
-                return self.assign(target, S.const(-operand.value), "copy")
-            return self.assign(target, S.UnaryOp(op=node.op, operand=operand), "unary", func=op)
-        if isinstance(node, S.Compare):
-            parts = [self.expr(node.left, out)] + [self.expr(c, out) for c in node.comparators]
-            expr = S.Compare(left=parts[0], ops=node.ops, comparators=parts[1:])
-            return self.assign(target, expr, "opaque")
-        if isinstance(node, S.Call):
-            binop = sequences.operator_call(self, node)
-            if binop is not None:   # operator.add(a, b) is a + b, lists and tuples included
-                if binop.concat:   # checked first: numbers and arrays raise there
-                    binop = sequences.lower_concat(self, binop, out)
-                    return self.assign(target, binop, "binop", func=operator.add)
-                return self.operation(binop, out, target)
-            if inplace_calls.applies(self, node):   # operator.iadd(a, b) and its siblings
-                return inplace_calls.lower(self, node, out, target)
-            call = self.call(node, out)
-            if isinstance(call, S.Assign):
-                call.targets = [S.store(target)]
-                return call
-            return call
-        if isinstance(node, S.Subscript):
-            concatenation = self.index_concatenation(node, out)
-            if concatenation is not None:
-                call, helper = concatenation
-                return self.assign(target, call, "call", func=helper)
-            base = self.expr(node.value, out)
-            index = self.index(node.slice, out)
-            return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
-                               "subscript")
-        if isinstance(node, S.Attribute):
-            base = self.expr(node.value, out)
-            if node.attr in ARRAY_ATTRIBUTES:
-                func = ARRAY_ATTRIBUTES[node.attr]
-                ref = self.bind(canonical_path(func), func)
-                return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), "call",
-                                   func=func)
-            if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
-                func = runtime_linalg.result_field
-                self.bindings[func.__name__] = func
-                here = S.const(where(self.src.filename, self.line))
-                return self.assign(target, S.Call(func=S.load(func.__name__), args=[
-                    base, S.const(node.attr), here], keywords=[]), "call", func=func)
-            field = fobjects.record_read(self, node, base, out)   # a dataclass's field
-            if field is not None:
-                return self.assign(target, field[0], "call", func=field[1])
-            kind = "opaque" if node.attr in SHAPE_ATTRIBUTES else "attribute"
-            return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
-                               kind)
-        if isinstance(node, (S.Tuple, S.List)):
-            if any(isinstance(e, S.Starred) for e in node.elts):
-                return fvariadic.starred_display(self, node, out, target)
-            elts = [self.expr(e, out) for e in node.elts]
-            return self.assign(target, type(node)(elts=elts, ctx=S.Load()), "display")
-        if isinstance(node, S.Dict):
-            if any(k is None for k in node.keys):
-                raise self.error(node, "** in a dict display is not supported")
-            keys = [self.expr(k, out) for k in node.keys]
-            values = [self.expr(v, out) for v in node.values]
-            return self.assign(target, S.Dict(keys=keys, values=values), "display")
-        if isinstance(node, S.JoinedStr):
-            parts = []
-            for value in node.values:
-                if isinstance(value, S.FormattedValue):
-                    value = S.FormattedValue(value=self.expr(value.value, out),
-                                             conversion=value.conversion,
-                                             format_spec=value.format_spec)
-                parts.append(value)
-            return self.assign(target, S.JoinedStr(values=parts), "opaque")
-        if isinstance(node, S.Lambda):
-            return self.assign(target, fvalues.lambda_value(self, node, out), "copy")
-        if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
-            raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
-        if isinstance(node, (S.SetComp, S.Set)):
-            raise self.error(node, f"{type(node).__name__} is not supported",
-                             hint="build a list with a for loop and append")
-        return None
-
-    def call(self, node, out, discard=False):
-        """Lower a call. Returns an Assign (target filled in later) or an Expr."""
-        expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
-        if expanded is not None:
-            return expanded
-        node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
-        func = node.func
-        if isinstance(func, S.Attribute) and self._global_path(func) is None:
-            return self.method_call(node, out, discard)
-        if isinstance(func, S.Name) and func.id in self.local_functions:
-            local = self.local_functions[func.id]
-            args = [self.expr(a, out) for a in node.args]
-            keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
-                        for k in node.keywords]
-            args, _ = self._bind_user_call(node, local, args, keywords)
-            args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
-            self._check_argument_writes(node, local, args, out)
-            value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
-            stmt = self._result(value, "call", local, discard)
-            stmt.sd.extra = ("local", args)
-            return stmt
-        if isinstance(func, S.Name) and func.id in self.locals:
-            held = fvalues.held(self, func.id)   # a parameter or local holding a function
-            if held is not None:
-                return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
-            raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
-                             "before the code runs (it is bound more than once, or to a value "
-                             "computed here), so it cannot differentiate the call",
-                             hint=f"bind {func.id} once to one function ({func.id} = "
-                                  "numpy.tanh), or call each function where it is chosen")
-        if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
-            from . import checkpointing
-            func = checkpointing.inline_call(self, func) or func
-            node.func = func
-        from .markers import provided  # a derivative srcdiff made, called here
-        derived = provided("derivative_called")(self, func)  # compose_calls.py
-        if derived is not None:
-            return self._derivative_call(node, derived, out, discard)
-        if not isinstance(func, (S.Name, S.Attribute)):
-            raise self.error(node, "srcdiff can only call functions by name")
-        obj = rules.registered(self._static_value(func))
-        if obj is super:
-            raise self.error(node, "srcdiff follows super() only in a call of a method on it",
-                             hint="write super().method(...) (or super(Cls, self).method(...))"
-                                  " where the method is called")
-        if obj is range:
-            value = self._range_call(node, out)
-            return self._result(value, "effect_value", range, discard)
-        if obj in (enumerate, zip, reversed, iter, next, filter):
-            raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
-                             "header or where its items are read at once",
-                             hint=f"loop over it with for, or make a list of its items: "
-                             f"list({obj.__name__}(...))")
-        from .markers import stop_gradient
-        held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
-        if held is not None:
-            return fvalues.call_held(self, node, held, out, discard)
-        if obj in (map, sorted, functools.partial):
-            return fvalues.desugar_call(self, node, obj, out, discard)
-        if fobjects.is_record_class(obj):   # a dataclass object made here
-            return fobjects.make_record(self, node, obj, out, discard)
-        args, keywords = fvalues.arguments(self, node, obj, out)
-        if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
-            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
-                isinstance(n, S.Name) and n.id in self.list_names) else a
-                for a, n in zip(args, node.args)]
-        if obj is dict and not args:
-            # dict(a=x, b=y) is the display {'a': x, 'b': y}
-            value = S.Dict(keys=[S.const(k.arg) for k in keywords],
-                           values=[k.value for k in keywords])
-            return self._result(value, "display", None, discard)
-        if obj in (list, tuple) and len(args) == 1 and not keywords:
-            # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
-            from . import runtime
-            value = S.Call(func=self._runtime_helper("sequence_of"),
-                           args=[self.bind(obj.__name__, obj), args[0]], keywords=[])
-            return self._result(value, "call", runtime.sequence_of, discard)
-        if obj is stop_gradient:
-            if len(args) != 1 or keywords:
-                raise self.error(node, "stop_gradient takes exactly one argument")
-            from . import runtime  # emitted as no_derivative(x): a derivative of the emitted
-            ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
-            value = S.Call(func=ref, args=[args[0]], keywords=[])
-            return self._result(value, "stop_gradient", runtime.no_derivative, discard)
-        return self.call_object(node, func, obj, args, keywords, out, discard)
-
-    def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
-        """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
-        it, where not by its own path (a parameter holding a function: values.py)."""
-        variadic = None
-        if is_user_function(obj):
-            args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
-            self._check_argument_writes(node, obj, args, out)
-        else:
-            self._refuse_out_argument(node, obj)
-        path = canonical_path(obj)
-        module = getattr(obj, "__module__", "") or ""
-        if path is not None and path.split(".")[0] == "srcdiff" and (
-                module in ("srcdiff.runtime", "srcdiff.forward_runtime",
-                           "srcdiff.lazy_runtime", "srcdiff.compose_runtime")
-                or module.startswith("srcdiff.runtime_")):
-            # srcdiff's own helpers (runtime, forward_runtime, runtime_stats, ...), met when
-            # differentiating emitted code: bare names
-            helper = path.rsplit(".", 1)[1]
-            if helper in self.locals:
-                raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
-            self.bindings[helper] = obj
-            ref = S.load(helper)
-        elif ref is not None:
-            pass
-        elif path is not None and not path.startswith("__main__"):
-            ref = self.bind(path, obj)
-        else:
-            ref = self.free_reference(func)
-        value = S.Call(func=ref, args=args, keywords=keywords)
-        if variadic is not None:
-            setattr(value, S.VARIADIC, variadic)   # f(a, *args, **kw) when emitted (emit.py)
-        if is_user_function(obj):
-            import inspect
-            kwonly = [n for n, p in inspect.signature(obj, follow_wrapped=False).parameters.items()
-                      if p.kind == p.KEYWORD_ONLY]
-            if kwonly:  # the call to the function itself passes these by name (emit.py)
-                setattr(value, S.KEYWORD_ONLY, kwonly)
-        return self._result(value, "call", obj, discard)
-
-    def _refuse_out_argument(self, node, obj):
-        """out= (or a ufunc's outputs passed by position) writes the result into an array the
-        caller holds: the rules give a new value, and the write would go unseen (a zero or
-        stale derivative), so such a call is refused, whatever is differentiated. SciPy's
-        overwrite_a=True, overwrite_b=True, ... let the call write into the arrays it is
-        handed: the rules, which read them after the call, would see the garbage. Both are
-        found passed by name or by position."""
-        given = _written_arguments(node, obj)
-        if _is_numpy_ufunc(obj) and isinstance(getattr(obj, "nin", None), int):
-            given += [("out", a) for a in node.args[obj.nin:]]
-        name = canonical_path(obj) or getattr(obj, "__name__", "this function")
-        for arg, value in given:
-            if arg == "out" and not (isinstance(value, S.Constant) and value.value is None):
-                raise self.error(node, f"{name} is given an out= array to write its result "
-                                 "into; srcdiff follows values, not writes into arrays a call "
-                                 "is handed", hint="assign the result instead: o = f(...) (or "
-                                 "o[...] = f(...) to fill a part of o)")
-            if arg != "out" and not (isinstance(value, S.Constant) and not value.value):
-                raise self.error(node, f"{name} is given {arg}=, which lets it write into "
-                                 "the array it is handed; srcdiff's derivative reads that array "
-                                 "as it was", hint=f"leave {arg} out (or pass "
-                                 f"{arg}=False), so that the call works on a copy")
-
-    def _bind_user_call(self, node, fn, args, keywords):
-        """Arguments of a call to the user's own function, in parameter order, defaults filled."""
-        import inspect
-        try:
-            sig = inspect.signature(fn, follow_wrapped=False)  # the code called
-            bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
-        except TypeError as exc:
-            raise self.error(node, f"this call does not match {fn.__qualname__}'s "
-                             f"parameters: {exc}") from None
-        out = []
-        for name, param in sig.parameters.items():
-            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-                raise self.error(node, f"{fn.__qualname__} takes *args or **kwargs, which "
-                                 "srcdiff does not support", hint="list its parameters")
-            if name in bound.arguments:
-                out.append(bound.arguments[name])
-            elif _is_literal(param.default):
-                out.append(S.const(param.default))
-            else:
-                raise self.error(node, f"the default value of {fn.__qualname__}'s parameter "
-                                 f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
-        return out, []
-
-    def _check_argument_writes(self, node, fn, args, out):
-        """A called function that changes what it is given in place (v[0] = ..., v -= ...)
-        would change the caller's array, which its derivative does not follow: refused,
-        pointing at the write. `v op= ...` rebinds numbers, so for those only the run
-        tells: a check before the call refuses arrays (`args`: the call's operands in
-        the callee's parameter order)."""
-        from . import runtime
-        from .aliasing import argument_writes
-        from .frontend import get_source
-        if self.src.filename.startswith(GENERATED_PREFIX):
-            return   # srcdiff's own code, made from user code checked already
-        source = fn.source if isinstance(fn, LocalFunction) else get_source(fn)
-        if source.filename.startswith(GENERATED_PREFIX):
-            return
-        fdef = source.node
-        params = fvariadic.parameter_names(fdef)
-        resolver = fn.resolver if isinstance(fn, LocalFunction) else None
-        writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
-            fn, resolver, fdef, params))
-        name = getattr(fn, "__qualname__", fdef.name)
-        called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
-        hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
-                f"return {{p}}), and assign the result where it is called ({called})")
-        free = set(getattr(fn, "free", ()))   # a nested function's enclosing variables
-        if writes:
-            param, where = writes[0]
-            what = f"the enclosing function's {param!r}" if param in free else \
-                f"its argument {param!r}"
-            if param in free:
-                hint = (f"pass {param} to {name} as an argument, change a copy there and "
-                        f"return it, and assign the result where it is called ({called})")
-            error = source.error(where, f"{name} writes into {what} in place, "
-                                 "so the caller's value would change too; srcdiff cannot "
-                                 "follow a change a called function makes to what it is "
-                                 "given", hint=hint.format(p=param))
-            from .library_calls import at_caller
-            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
-        for param, op, where in updates:
-            i = params.index(param)
-            arg = args[i] if i < len(args) else None
-            if not isinstance(arg, S.Name):
-                continue   # a literal: a number, rebound
-            reason = (f"{name} updates its argument {param!r} in place: for an array that "
-                      "changes the caller's array too, which srcdiff cannot follow")
-            self.bindings["check_argument_update"] = runtime.check_argument_update
-            guard = S.Expr(value=S.Call(func=S.load("check_argument_update"), args=[
-                S.load(arg.id), S.const(_INPLACE_ANY.get(op, "__iadd__")), S.const(reason),
-                S.const(f"make {name} return the new value ({param} = {param} "
-                        f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
-                        f"is called ({called})"), S.const(source.filename),
-                S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
-            out.append(self.info(guard, "effect", func=runtime.check_argument_update))
-
-    def _result(self, value, kind, func, discard):
-        if discard:
-            if kind in ("stop_gradient",):
-                return None
-            stmt = S.Expr(value=value)
-            return self.info(stmt, "effect", func=func)
-        stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
-        return self.info(stmt, kind, func=func)
-
-    def _derivative_call(self, node, fn, out, discard):
-        """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
-        with the emitted code it runs, differentiated like any other."""
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
-        full, _ = self._bind_user_call(node, fn, args, keywords)
-        name = self.namer.fresh(fn.__name__)
-        self.bindings[name] = fn
-        value = S.Call(func=S.load(name), args=full, keywords=[])
-        return self._result(value, "call", fn, discard)
-
-    def _super_call(self, node, out, discard):
-        """super().method(...) / super(Cls, self).method(...): the function it resolves to
-        (srcdiff/super_calls.py), called with the object first."""
-        from . import super_calls
-        me, fn = super_calls.resolve(self, node, self.known_types,
-                                     assigned_names(self.fdef.body))
-        args = [self.expr(a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
-        full, _ = self._bind_user_call(node, fn, [S.load(me)] + args, keywords)
-        self._check_argument_writes(node, fn, full, out)
-        name = self.namer.fresh(f"{fn.__qualname__.split('.')[-2]}_{fn.__name__}"
-                                if "." in fn.__qualname__ else fn.__name__)
-        self.bindings[name] = fn
-        value = S.Call(func=S.load(name), args=full, keywords=[])
-        stmt = self._result(value, "call", fn, discard)
-        return stmt
-
-    def _frozen_call(self, node):
-        """`norm(loc, scale).logpdf(x)`, or `dist.logpdf(x)` where `dist = norm(loc, scale)`
-        is the only binding of dist: the call `norm.logpdf(x, loc, scale)` it means (a frozen
-        scipy.stats distribution passes its arguments after the method's), or None."""
-        func, base = node.func, node.func.value
-        if func.attr not in FROZEN_METHODS or len(node.args) > 1:
-            return None  # e.g. rvs(size): its positional arguments mean something else
-        make = base if isinstance(base, S.Call) else None
-        if isinstance(base, S.Name) and base.id in self.locals and base.id not in self.params:
-            make = self._freezes().get(base.id)
-        if make is None or not is_distribution(self._callee_object(make.func)):
-            return None
-        if any(isinstance(a, S.Starred) for a in make.args) or any(
-                k.arg is None for k in make.keywords):
-            raise self.error(make, "*args and **kwargs in calls are not supported",
-                             hint="pass the arguments one by one")
-        if make is not base:
-            # the frozen object keeps the values its arguments had: the call made here reads
-            # them again, so each must be bound once, before the freezing, if at all
-            stores = {}
-            for n in S.walk(self.fdef):
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-                    stores.setdefault(n.id, []).append((n.lineno, n.col_offset))
-            here = (make.lineno, make.col_offset)
-            for arg in list(make.args) + [k.value for k in make.keywords]:
-                moving = {n.id for n in S.walk(arg) if isinstance(n, S.Name) and (
-                    len(stores.get(n.id, ())) > 1 or any(at > here for at in stores.get(
-                        n.id, ())))}
-                if moving:
-                    raise self.error(node, f"the frozen distribution {base.id!r} was made "
-                                     f"from {sorted(moving)[0]!r}, which this function "
-                                     "assigns again or later", hint=f"call the distribution's method with "
-                                     f"the parameters: {S.spell(make.func)}.{func.attr}(x, ...)")
-        call = S.Call(func=S.Attribute(value=S.clone(make.func), attr=func.attr, ctx=S.Load()),
-                      args=[S.clone(a) for a in list(node.args) + list(make.args)],
-                      keywords=[S.keyword(arg=k.arg, value=S.clone(k.value))
-                                for k in list(make.keywords) + list(node.keywords)])
-        for n in (call, call.func):
-            n.lineno, n.col_offset = node.lineno, node.col_offset
-        return call
-
-    def _freezes(self):
-        """Local names bound once, to a frozen scipy.stats distribution: name -> the call."""
-        if getattr(self, "_frozen", None) is None:
-            counts, calls = {}, {}
-            for n in S.walk(self.fdef):
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-                    counts[n.id] = counts.get(n.id, 0) + 1
-                if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                        n.targets[0], S.Name) and isinstance(n.value, S.Call):
-                    calls[n.targets[0].id] = n.value
-            self._frozen = {name: call for name, call in calls.items()
-                            if counts.get(name) == 1 and name not in self.params
-                            and is_distribution(self._callee_object(call.func))}
-        return self._frozen
-
-    def _extend(self, base, node, out):
-        """`lst.extend(b)` is `lst += b`: lowered as lst = sequence_extend(lst, b), checked as
-        an in-place update of lst (aliasing.py)."""
-        from . import runtime
-        items = self.expr(node.args[0], out)
-        ref = self._runtime_helper("sequence_extend")
-        value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
-                          "call", base.id + "_extended", func=runtime.sequence_extend)
-        stmt = self.assign(base.id, value, "copy")
-        stmt.sd.extra = ("inplace", "__iadd__")
-        return stmt
-
-    def method_call(self, node, out, discard):
-        func = node.func
-        if (isinstance(func.value, S.Call) and isinstance(func.value.func, S.Name)
-                and func.value.func.id == "super" and "super" not in self.locals):
-            return self._super_call(node, out, discard)
-        frozen = self._frozen_call(node)
-        if frozen is not None:
-            return self.call(frozen, out, discard)
-        base = self.expr(func.value, out)
-        method = func.attr
-        if method == "extend" and discard and isinstance(base, S.Name) and \
-                base.id in self.locals and len(node.args) == 1 and not node.keywords:
-            return self._extend(base, node, out)
-        if method in MUTATING_METHODS:
-            hint = "build a new value instead (for lists, only append is supported)"
-            if method in ("sort", "partition"):
-                hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
-                        "srcdiff differentiates")
-            raise self.error(node, f".{method}() changes its object in place, which srcdiff "
-                             "does not support", hint=hint)
-        if method == "append":
-            if len(node.args) != 1 or node.keywords:
-                raise self.error(node, "append takes exactly one argument")
-            if not isinstance(base, S.Name) or base.id not in self.locals:
-                raise self.error(node, "srcdiff can only append to a local list")
-            item = self.expr(node.args[0], out)
-            stmt = S.Expr(value=S.Call(func=S.Attribute(value=base, attr="append",
-                                                        ctx=S.Load()),
-                                       args=[item], keywords=[]))
-            self.info(stmt, "append")
-            if discard:
-                return stmt
-            raise self.error(node, "the result of append is None")
-        if method == "pop":
-            if node.args or node.keywords:
-                raise self.error(node, "only lst.pop() without arguments is supported",
-                                 hint="index the list instead")
-            if not isinstance(base, S.Name) or base.id not in self.locals:
-                raise self.error(node, "srcdiff can only pop from a local list")
-            value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],
-                           keywords=[])
-            if discard:
-                # the dropped value is named: reverse mode pushes it back from that name
-                return self.assign(self.namer.fresh("popped"), value, "pop")
-            stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
-            return self.info(stmt, "pop")
-        args = [fvalues.argument(self, a, out) for a in node.args]
-        keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
-                    for k in node.keywords]
-        cls = self.known_types.get(base.id) if isinstance(base, S.Name) else None
-        if cls is not None and base.id in assigned_names(self.fdef.body):
-            cls = None
-        if cls is None and isinstance(base, S.Name):
-            cls = fobjects.object_class(self, func.value, base, out)   # made here, a list item
-        if isinstance(cls, type):
-            import inspect
-            fn = inspect.getattr_static(cls, method, None)
-            if isinstance(fn, (staticmethod, classmethod)):
-                return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
-                                             discard)
-            if inspect.isfunction(fn) and is_user_function(fn):
-                full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
-                                                      keywords, out)
-                self._check_argument_writes(node, fn, full, out)
-                value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
-                               args=full[1:], keywords=[])
-                if variadic is not None:
-                    setattr(value, S.VARIADIC, variadic[1:])
-                stmt = self._result(value, "call", fn, discard)
-                stmt.sd.extra = ("method", full)
-                return stmt
-        expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
-        if expanded is not None:
-            return expanded
-        if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
-            # d.values() / d.items() / d.keys(): lists, differentiated item by item
-            from . import runtime
-            fn = getattr(runtime, DICT_VIEWS[method])
-            value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
-            return self._result(value, "call", fn, discard)
-        if method in ARRAY_METHODS:
-            fn = ARRAY_METHODS[method]
-            self._refuse_out_argument(node, fn)
-            if method in VARARG_METHODS and (len(args) > 1 or (
-                    len(args) == 1 and isinstance(args[0], S.Constant)
-                    and isinstance(args[0].value, int))):
-                packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), "display", "shape")
-                args = [packed]
-            ref = self.bind(canonical_path(fn), fn)
-            value = S.Call(func=ref, args=[base] + args, keywords=keywords)
-            if method in SAME_AS_METHOD:
-                setattr(value, S.METHOD_FORM, method)
-            return self._result(value, "call", fn, discard)
-        value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
-                       args=args, keywords=keywords)
-        stmt = self._result(value, "call", None, discard)
-        stmt.sd.extra = "method"
-        return stmt
-
-
-class _Rename(S.NodeTransformer):
-    def __init__(self, renames):
-        self.renames = renames
-
-    def visit_Name(self, node):
-        if node.id in self.renames:
-            return S.name(self.renames[node.id], node.ctx)
-        return node
-
-    def visit_Lambda(self, node):
-        return node
-
-
-def _walk_local(stmt, into_loops=True):
-    """Walk a user statement without entering nested defs (and loops, if asked)."""
-    stack = [stmt]
-    first = True
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
-                not first or node is stmt):
-            continue
-        if not first and not into_loops and isinstance(node, (S.For, S.While)):
-            continue
-        first = False
-        stack.extend(S.iter_child_nodes(node))
-
-
-def _fold(op, left, right):
-    """Fold arithmetic on two numeric literals (1000 ** 2 becomes 1000000)."""
-    if not (isinstance(left, S.Constant) and isinstance(right, S.Constant)):
-        return None
-    a, b = left.value, right.value
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)):
-        return None
-    if op is operator.pow and (abs(b) > 64 or abs(a) > 1e6):
-        return None
-    try:
-        return S.const(op(a, b))
-    except (ArithmeticError, TypeError, ValueError):
-        return None
-
-
-def _strip_ctx(node):
-    for n in S.walk(node):
-        if hasattr(n, "ctx"):
-            n.ctx = S.Load()
-
-
-def _stem(atom):
-    if isinstance(atom, S.Name):
-        return atom.id
-    return "value"
-
-
-def _stem_of_ref(node):
-    if isinstance(node, S.Name):
-        return node.id
-    if isinstance(node, S.Attribute):
-        return node.attr
-    return "value"
-
-
-def _is_number(obj):
-    return isinstance(obj, (int, float, complex)) and not isinstance(obj, bool)
-
-
-def _op_stem(node):
-    if isinstance(node, S.BinOp):
-        return OP_NAMES.get(BINOPS.get(type(node.op)), "op")
-    if isinstance(node, S.UnaryOp):
-        return {S.USub: "neg", S.Not: "not", S.Invert: "invert"}.get(type(node.op), "pos")
-    if isinstance(node, S.Call):
-        func = node.func
-        if isinstance(func, S.Attribute):
-            return func.attr
-        if isinstance(func, S.Name):
-            return func.id
-        return "call"
-    if isinstance(node, S.Subscript):
-        return _stem(node.value) + "_item" if isinstance(node.value, S.Name) else "item"
-    if isinstance(node, S.Attribute):
-        return node.attr
-    if isinstance(node, S.Compare):
-        return "cmp"
-    if isinstance(node, (S.Tuple, S.List, S.Dict)):
-        return type(node).__name__.lower()
-    return "t"
-
 
 def _list_names(body):
     """Local names every assignment of which is a list or tuple display or comprehension
@@ -1885,31 +492,3 @@ def _list_names(body):
     return kinds - others
 
 
-def _written_arguments(node, obj):
-    """(parameter name, argument) of the out= and overwrite_*= arguments of a call of the
-    library function `obj`, passed by name or by position (bound to obj's signature)."""
-    def writes(name):
-        return name == "out" or name.startswith("overwrite_")
-    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes(k.arg)]
-    if not node.args or any(isinstance(a, S.Starred) for a in node.args):
-        return found
-    import inspect
-    try:
-        params = list(inspect.signature(obj).parameters.values())
-    except (TypeError, ValueError):
-        return found
-    for param, value in zip(params, node.args):
-        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            break
-        if writes(param.name):
-            found.append((param.name, value))
-    return found
-
-
-def _is_numpy_ufunc(obj):
-    """A NumPy ufunc (numpy.log, numpy.maximum, ...) or numpy.sinc: elementwise functions
-    that make arrays of list arguments."""
-    if type(obj).__name__ == "ufunc" and type(obj).__module__ == "numpy":
-        return True
-    return getattr(obj, "__name__", None) == "sinc" and \
-        getattr(obj, "__module__", "").split(".")[0] == "numpy"

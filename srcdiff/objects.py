@@ -23,6 +23,7 @@ import inspect
 from . import syntax as S
 from . import values
 from .callables import canonical_path
+from .core import Kind
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -68,7 +69,7 @@ def object_class(lw, node, base, out):
         lw.bindings["check_class"] = runtime_values.check_class
         guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
-        out.append(lw.info(guard, "effect", func=runtime_values.check_class))
+        out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
     values.known_values(lw)[base.id] = cls
     if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
                                                          None) is cls and lw.known_types.get(
@@ -132,7 +133,7 @@ def _class_of(lw, node, seen):
 
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     parts = []
     while isinstance(node, S.Attribute):
         parts.append(node.attr)
@@ -238,7 +239,7 @@ def record_read(lw, node, base, out):
     if not isinstance(base, S.Name):
         return None
     cls = lw.known_types.get(base.id)
-    from .lower import assigned_names
+    from .core import assigned_names
     if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
         cls = _class_of(lw, node.value, set())
     fields = record_fields(cls) if isinstance(cls, type) else None
@@ -350,14 +351,14 @@ def make_record(lw, node, cls, out, discard):
             raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
                            f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
         names.append(name)
-    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), "display", "fields")
+    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
     lw.locals.add(listed.id)
     path = canonical_path(cls)
     ref = lw.bind(path, cls) if path is not None else lw.free_reference(node.func)
     lw.bindings["record_of"] = runtime_values.record_of
     value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
                    keywords=[])
-    return lw._result(value, "call", runtime_values.record_of, discard)
+    return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
 
 
 def _is_dataclass_type(cls):

@@ -112,7 +112,7 @@ class Reverse:
     @staticmethod
     def _is_user_call(stmt):
         from .lower import is_user_function
-        return (stmt.sd.kind == "call" and stmt.sd.extra != "method"
+        return (stmt.sd.kind == "call" and not stmt.sd.dynamic_method
                 and is_user_function(stmt.sd.func) and isinstance(stmt.targets[0], S.Name))
 
     def user_call(self, stmt):
@@ -585,7 +585,7 @@ class Reverse:
         func = stmt.sd.func
         value = stmt.value
         args, keywords = analyze.call_parts(value)
-        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
+        if stmt.sd.kind == "call" and stmt.sd.dynamic_method:
             raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
                                  f"method .{value.func.attr}()",
                                  hint="call the numpy function instead, or register a rule; "

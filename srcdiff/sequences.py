@@ -28,6 +28,7 @@ import numpy
 
 from . import analyze, runtime
 from . import syntax as S
+from .core import Kind
 
 SEQ, DICT, OTHER, UNKNOWN = "seq", "dict", "other", "unknown"
 
@@ -79,7 +80,7 @@ _CONCATENATIONS = (operator.concat, list.__add__, tuple.__add__)
 def operator_call(lowerer, call):
     """`operator.add(a, b)` (or operator.mul) in the user's code as the BinOp `a + b` it is,
     lowered (and rewritten here) the way the operator is; None for any other call."""
-    from .lower import GENERATED_PREFIX
+    from .core import GENERATED_PREFIX
     if lowerer.src.filename.startswith(GENERATED_PREFIX) or not isinstance(call, S.Call):
         return None
     func = call.func
@@ -111,7 +112,7 @@ def lower_concat(lowerer, binop, out):
     lowerer.bindings[func.__name__] = func
     ref = S.load(func.__name__)
     check = S.Expr(value=S.Call(func=ref, args=[left, right], keywords=[]))
-    out.append(lowerer.info(check, "effect", func=func))
+    out.append(lowerer.info(check, Kind.EFFECT, func=func))
     return S.copy_location(S.BinOp(left=left, op=S.Add(), right=right), binop)
 
 
@@ -166,7 +167,7 @@ def rewrite(body, params, containers, global_kind, helper):
             # a statement the lowering wrote twice (a while loop's condition, before the loop
             # and at the end of its body) may share its facts with its twin: change a copy
             stmt.sd = copy.copy(stmt.sd)
-        if (isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and stmt.sd.func is sum
+        if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is sum
                 and len(stmt.value.args) + len(stmt.value.keywords) == 2
                 and all(k.arg == "start" for k in stmt.value.keywords)):
             start = (stmt.value.keywords[0].value if stmt.value.keywords
@@ -179,15 +180,15 @@ def rewrite(body, params, containers, global_kind, helper):
             stmt.value.func = helper("sequence_sum")
             stmt.sd.func = runtime.sequence_sum
             continue
-        if isinstance(stmt, S.Assign) and stmt.sd.kind == "binop" and _may_be_sequence_op(
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.BINOP and _may_be_sequence_op(
                 stmt, of):
             value = stmt.value
             func = (runtime.sequence_mul if stmt.sd.func is operator.mul
-                    else runtime.sequence_iadd if stmt.sd.extra == "augmented"
+                    else runtime.sequence_iadd if stmt.sd.augmented
                     else runtime.sequence_add)
             stmt.value = S.Call(func=helper(func.__name__), args=[value.left, value.right],
                                 keywords=[])
-            stmt.sd.kind = "call"
+            stmt.sd.kind = Kind.CALL
             stmt.sd.func = func
     return kinds
 
@@ -198,7 +199,7 @@ def _may_be_sequence_op(stmt, of):
         return False
     left, right = stmt.value.left, stmt.value.right
     a, b = of(left), of(right)
-    if func is operator.add and stmt.sd.extra == "augmented":
+    if func is operator.add and stmt.sd.augmented:
         return a != OTHER   # a list += a tuple takes its items
     if func is operator.add:
         return a != OTHER and b != OTHER
@@ -214,16 +215,16 @@ def _may_be_int(atom):
 def _value_kind(stmt, of):
     kind = stmt.sd.kind
     value = stmt.value
-    if kind == "display":
+    if kind == Kind.DISPLAY:
         return DICT if isinstance(value, S.Dict) else SEQ
-    if kind == "stop_gradient" and isinstance(value, S.Call):
+    if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call):
         return of(value.args[0])   # no_derivative(x): x's own kind
-    if kind in ("copy", "stop_gradient"):
+    if kind in (Kind.COPY, Kind.STOP_GRADIENT):
         return of(value)
-    if kind == "binop":
+    if kind == Kind.BINOP:
         if stmt.sd.func is operator.add:
             a, b = of(value.left), of(value.right)
-            if stmt.sd.extra == "augmented" and a != OTHER:
+            if stmt.sd.augmented and a != OTHER:
                 return a
             if OTHER in (a, b):
                 return OTHER
@@ -237,19 +238,19 @@ def _value_kind(stmt, of):
                 return SEQ
             return UNKNOWN
         return OTHER
-    if kind == "subscript":
+    if kind == Kind.SUBSCRIPT:
         base = of(value.value)
         if base == OTHER:
             return OTHER
         if base == SEQ and isinstance(value.slice, S.Slice):
             return SEQ
         return UNKNOWN
-    if kind == "call":
+    if kind == Kind.CALL:
         from .callables import is_user_function
         func = stmt.sd.func
         if getattr(func, "__name__", "") == "no_derivative" and value.args:
             return of(value.args[0])   # stop_gradient(x): x's own kind
-        if stmt.sd.extra == "method" or func is None or is_user_function(func):
+        if stmt.sd.dynamic_method or func is None or is_user_function(func):
             return UNKNOWN
         if func in (list, tuple, sorted) or getattr(func, "__name__", "") in _SEQUENCE_HELPERS:
             return SEQ
@@ -264,7 +265,7 @@ def _value_kind(stmt, of):
                                              and func.__name__ in _ARRAY_HELPERS):
             return OTHER   # arrays and numbers
         return UNKNOWN     # another library's function may return a list
-    if kind in ("pop", "attribute"):
+    if kind in (Kind.POP, Kind.ATTRIBUTE):
         return UNKNOWN
     return OTHER   # unary, opaque (comparisons, not, f-strings), ranges
 
@@ -273,7 +274,7 @@ def produces(stmt):
     """Whether a lowered statement calls one of the container helpers (or iteration_order):
     its result may be a list or a dict."""
     func = stmt.sd.func
-    return stmt.sd.kind == "call" and getattr(func, "__module__", "") in runtime.MODULES \
+    return stmt.sd.kind == Kind.CALL and getattr(func, "__module__", "") in runtime.MODULES \
         and getattr(func, "__name__", "") in CONTAINER_HELPERS
 
 
@@ -283,14 +284,14 @@ def maybe_dicts(body, containers):
     out = set(containers)
     for stmt in analyze.flatten(body):
         if isinstance(stmt, S.Assign) and (isinstance(stmt.value, S.Dict) or (
-                stmt.sd.kind == "call"
+                stmt.sd.kind == Kind.CALL
                 and getattr(stmt.sd.func, "__name__", "") == "dict_from_lists")):
             out.add(stmt.targets[0].id)
     changed = True
     while changed:
         changed = False
         for stmt in analyze.flatten(body):
-            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+            if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
                     and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name)
                     and stmt.value.id in out and stmt.targets[0].id not in out):
                 out.add(stmt.targets[0].id)
@@ -304,8 +305,7 @@ def grown_parameters(body, params, containers):
     grow)."""
     out = []
     for stmt in analyze.flatten(body):
-        extra = getattr(stmt.sd, "extra", None)
-        if (isinstance(stmt, S.Assign) and isinstance(extra, tuple) and extra[0] == "inplace"
+        if (isinstance(stmt, S.Assign) and stmt.sd.inplace is not None
                 and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
                 and stmt.targets[0].id in containers):
             out.append((stmt, stmt.targets[0].id))

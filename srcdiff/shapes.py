@@ -131,7 +131,7 @@ class Shapes:
                 if info.func is numpy.dot and not all(s and len(s) <= 2 for s in shapes):
                     return UNKNOWN  # dot of scalars or stacks is not matmul
                 return matmul_shape(*shapes)
-        if info.kind == "call" and not isinstance(info.extra, tuple):
+        if info.kind == "call" and info.user_call is None and info.inplace is None:
             func = info.func
             args, keywords = analyze.call_parts(value)
             if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \

@@ -50,7 +50,7 @@ def shift_invariant(body, shapes=None):
 
 
 def _func(stmt):
-    return stmt.sd.func if stmt.sd.kind == "call" and stmt.sd.extra is None else None
+    return stmt.sd.func if stmt.sd.kind == "call" and not stmt.sd.marked else None
 
 
 def _is(func, candidates):

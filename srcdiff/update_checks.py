@@ -25,6 +25,7 @@ import numbers
 from . import analyze
 from . import syntax as S
 from .aliasing import insert_guards
+from .core import Kind
 
 _NUMBER_FUNCTIONS = (len, float, int, math.floor, math.ceil, math.trunc)
 
@@ -53,8 +54,8 @@ def guard_updates(body, params, module_value, bindings, sequences=()):
         bindings[func.__name__] = func
         guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
             S.load(name), S.clone(other), S.const(method)], keywords=[]))
-        from .lower import Info
-        guard.sd = Info("effect", func=func, line=stmt.sd.line)
+        from .core import Info
+        guard.sd = Info(Kind.EFFECT, func=func, line=stmt.sd.line)
         guard.lineno = stmt.sd.line
         return guard
     if found:
@@ -66,12 +67,12 @@ def item_guard(lowerer, current, other, method):
     (current = c[k]): Python updates an array item (a row of c, an array a list holds) in
     place before storing it back, and raises where the result does not fit it."""
     from . import runtime_updates
-    from .lower import Info
+    from .core import Info
     func = runtime_updates.check_update
     lowerer.bindings[func.__name__] = func
     guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
         S.clone(current), S.clone(other), S.const(method)], keywords=[]))
-    guard.sd = Info("effect", func=func, line=lowerer.line)
+    guard.sd = Info(Kind.EFFECT, func=func, line=lowerer.line)
     guard.lineno = lowerer.line
     return guard
 
@@ -90,13 +91,13 @@ def _update(block, i):
     and block[i - 1] computes new = a op b (or sequence_iadd(a, b), sequence_mul(a, b));
     else None."""
     stmt = block[i]
-    extra = getattr(getattr(stmt, "sd", None), "extra", None)
-    if not (isinstance(extra, tuple) and extra[0] == "inplace" and i > 0
+    method = getattr(getattr(stmt, "sd", None), "inplace", None)
+    if not (method is not None and i > 0
             and isinstance(stmt.value, S.Name)):
         return None
     name = stmt.targets[0].id
     j = i - 1
-    while j > 0 and isinstance(block[j], S.Expr) and block[j].sd.kind == "effect":
+    while j > 0 and isinstance(block[j], S.Expr) and block[j].sd.kind == Kind.EFFECT:
         j -= 1   # a check aliasing.py put before the rebinding (check_in_place)
     operation = block[j]
     if not (isinstance(operation, S.Assign) and isinstance(operation.targets[0], S.Name)
@@ -111,7 +112,7 @@ def _update(block, i):
         return None
     if not (isinstance(first, S.Name) and first.id == name):
         return None
-    return operation, name, other, extra[1]
+    return operation, name, other, method
 
 
 def _numbers(stmts, params, module_value):
@@ -151,11 +152,11 @@ def _gives_number(stmt, numbers_, ranges, local, module_value):
     if isinstance(stmt, S.For):
         return isinstance(stmt.iter, S.Name) and stmt.iter.id in ranges
     kind, value = stmt.sd.kind, stmt.value
-    if kind == "copy":
+    if kind == Kind.COPY:
         return number(value)
-    if kind in ("binop", "unary"):
+    if kind in (Kind.BINOP, Kind.UNARY):
         return all(number(a) for a in analyze.call_parts(value)[0])
-    if kind == "call" and isinstance(value, S.Call):
+    if kind == Kind.CALL and isinstance(value, S.Call):
         func = stmt.sd.func
         return func in _NUMBER_FUNCTIONS or (
             getattr(func, "__module__", None) == "math" and func is not math.prod)

@@ -32,6 +32,7 @@ import inspect
 from . import objects
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
+from .core import Kind, UserCall
 
 
 class Known:
@@ -112,7 +113,7 @@ def _single_bindings(lw):
 def held(lw, name):
     """What the local `name` is known to hold when called (a function, a partial, a
     LocalPartial), or None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     known = lw.known_types.get(name)
     if isinstance(known, Known) and name in lw.params and name not in assigned_names(
             lw.fdef.body):
@@ -158,12 +159,12 @@ def call_held(lw, node, obj, out, discard, ref=None):
 def _part(lw, ref, attr, out, key=None):
     """An atom for ref.attr (ref.attr[key]): a part of a function value, read where it is
     called (a partial's function and arguments, a bound method's object)."""
-    atom = lw.temp(out, S.Attribute(value=ref, attr=attr, ctx=S.Load()), "attribute",
+    atom = lw.temp(out, S.Attribute(value=ref, attr=attr, ctx=S.Load()), Kind.ATTRIBUTE,
                    attr.strip("_"))
     lw.locals.add(atom.id)
     if key is not None:
         atom = lw.temp(out, S.Subscript(value=atom, slice=S.const(key), ctx=S.Load()),
-                       "subscript", attr.strip("_") + (f"_{key}" if isinstance(key, str)
+                       Kind.SUBSCRIPT, attr.strip("_") + (f"_{key}" if isinstance(key, str)
                                                        else f"_{key}"))
         lw.locals.add(atom.id)
     return atom
@@ -230,8 +231,8 @@ def _call_local(lw, node, local, args, keywords, discard):
     args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
     value = S.Call(func=S.load(_local_name(lw, local)), args=args[:len(local.own_params)],
                    keywords=[])
-    stmt = lw._result(value, "call", local, discard)
-    stmt.sd.extra = ("local", args)
+    stmt = lw._result(value, Kind.CALL, local, discard)
+    stmt.sd.user_call = UserCall("local", tuple(args))
     return stmt
 
 
@@ -257,7 +258,7 @@ def argument(lw, node, out):
         if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
             stem = getattr(obj, "__name__", "function")
             stem = stem if stem.isidentifier() else "function"
-            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            atom = lw.temp(out, lw.global_value(node, out), Kind.OPAQUE, stem)
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = Known(obj)
             return atom
@@ -266,7 +267,7 @@ def argument(lw, node, out):
             # a module-level object: its class (and those of the objects it holds) for the
             # callee; a rebinding of the name makes the code again (frontend.py)
             stem = type(obj).__name__.lower() if objects._user_object(obj) else "items"
-            atom = lw.temp(out, lw.global_value(node, out), "opaque", stem)
+            atom = lw.temp(out, lw.global_value(node, out), Kind.OPAQUE, stem)
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = type(obj)
             known_values(lw).update(objects.object_facts(atom.id, obj))
@@ -305,7 +306,7 @@ def lambda_value(lw, node, out, passed=False):
                        f"({', '.join(local.free)}), so srcdiff cannot pass it to another "
                        "function", hint="define it at module level and pass what it uses as "
                        "arguments")
-    out.append(lw.assign(name, S.clone(node), "opaque"))
+    out.append(lw.assign(name, S.clone(node), Kind.OPAQUE))
     if not local.free:
         known_values(lw)[name] = Known(local)
     return S.load(name)
@@ -319,7 +320,7 @@ def desugar_call(lw, node, obj, out, discard):
         # a call of functools.partial, which has no rule: where the partial itself carries
         # a derivative (passed to odeint, returned), refused as before; its calls are not
         # through it (call_held), so where it is only called it is not differentiated
-        return lw._result(make_partial(lw, node, out), "call", functools.partial, discard)
+        return lw._result(make_partial(lw, node, out), Kind.CALL, functools.partial, discard)
     return _sorted(lw, node, out, discard)
 
 
@@ -349,7 +350,7 @@ def _kept(lw, node, atom, out):
     if not (isinstance(atom, S.Name) and atom.id in lw.locals):
         return atom
     name = lw.namer.exact_or_fresh(atom.id + "_in_partial")
-    out.append(lw.assign(name, atom, "copy"))
+    out.append(lw.assign(name, atom, Kind.COPY))
     lw.locals.add(name)
     lw.user_names.add(name)
     return S.load(name)
@@ -400,7 +401,7 @@ def _map(lw, node, out, discard):
     fn = _callable_node(lw, node.args[0], out)
     seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
     for name, seq in zip(seqs, node.args[1:]):
-        out.append(lw.assign(name.id, lw.expr(seq, out), "copy"))
+        out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
     items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
     if len(seqs) == 1:
         target, it = S.store(items[0].id), seqs[0]
@@ -412,7 +413,7 @@ def _map(lw, node, out, discard):
         S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
     _place(comp, node)
     atom = lw.comprehension(comp, out)
-    return lw._result(atom, "copy", None, discard)
+    return lw._result(atom, Kind.COPY, None, discard)
 
 
 def _builtin(lw, call, name):
@@ -442,7 +443,7 @@ def _sorted(lw, node, out, discard):
         raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
     kw = {k.arg: k.value for k in node.keywords}
     seq = _fresh_local(lw, "seq")
-    out.append(lw.assign(seq, lw.sequence(node.args[0], out), "copy"))   # a dict's keys
+    out.append(lw.assign(seq, lw.sequence(node.args[0], out), Kind.COPY))   # a dict's keys
     keys = S.load(seq)
     if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
                                           and kw["key"].value is None):
@@ -455,7 +456,7 @@ def _sorted(lw, node, out, discard):
     reverse = lw.expr(kw["reverse"], out) if "reverse" in kw else S.const(False)
     lw.bindings["sort_order"] = runtime_values.sort_order
     order = lw.temp(out, S.Call(func=S.load("sort_order"), args=[keys, reverse], keywords=[]),
-                    "call", "order", func=runtime_values.sort_order)
+                    Kind.CALL, "order", func=runtime_values.sort_order)
     lw.locals.add(order.id)
     index = _fresh_local(lw, "index")
     comp = S.ListComp(elt=S.Subscript(value=S.load(seq), slice=S.load(index), ctx=S.Load()),
@@ -463,7 +464,7 @@ def _sorted(lw, node, out, discard):
                                                   is_async=0)])
     _place(comp, node)
     atom = lw.comprehension(comp, out)
-    return lw._result(atom, "copy", None, discard)
+    return lw._result(atom, Kind.COPY, None, discard)
 
 
 def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
@@ -476,7 +477,7 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
                        hint="call a function defined at module level")
     if isinstance(fn, staticmethod):
         return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
-    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), "attribute",
+    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), Kind.ATTRIBUTE,
                  "cls")
     lw.locals.add(me.id)
     stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
@@ -486,5 +487,5 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
     spelled = getattr(call, S.VARIADIC, None)
     if spelled is not None:
         setattr(call, S.VARIADIC, spelled[1:])
-    stmt.sd.extra = ("method", full)
+    stmt.sd.user_call = UserCall("method", tuple(full))
     return stmt

@@ -17,6 +17,7 @@ import inspect
 from . import objects, values
 from . import syntax as S
 from .callables import LocalFunction, is_user_function
+from .core import Kind
 
 
 def parameter_names(fdef):
@@ -76,7 +77,7 @@ def bind_call(lw, node, fn, args, keywords, out):
                 atom = given
                 length = getattr(node, "sd_star_length", None)
             else:
-                atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), "display", name)
+                atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), Kind.DISPLAY, name)
                 length = len(items)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = tuple
@@ -87,7 +88,7 @@ def bind_call(lw, node, fn, args, keywords, out):
         elif param.kind == param.VAR_KEYWORD:
             extra = bound.arguments.get(name, {})
             atom = lw.temp(out, S.Dict(keys=[S.const(k) for k in extra],
-                                       values=list(extra.values())), "display", name)
+                                       values=list(extra.values())), Kind.DISPLAY, name)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = dict
             values.known_values(lw)[atom.id + ".__keys__"] = tuple(extra)   # for f(**kwargs)
@@ -137,7 +138,7 @@ def unstar_call(lw, node, out):
             atom = lw.expr(a.value, out)
             from . import runtime
             tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
-                lw.bind("tuple", tuple), atom], keywords=[]), "call", "args",
+                lw.bind("tuple", tuple), atom], keywords=[]), Kind.CALL, "args",
                 func=runtime.sequence_of)
             lw.locals.add(tup.id)
             through = tup
@@ -212,7 +213,7 @@ def _display_items(lw, node):
 def _param_fact(lw, node, fact):
     """A fact about a parameter never rebound (its tuple's length, its dict's keys) that the
     call site gave, or None."""
-    from .lower import assigned_names
+    from .core import assigned_names
     if isinstance(node, S.Name) and node.id in lw.params and node.id not in assigned_names(
             lw.fdef.body):
         return lw.known_types.get(node.id + fact)
@@ -262,7 +263,7 @@ def starred_display(lw, node, out, target):
 
     def flush():
         if run:
-            parts.append(lw.temp(out, type(node)(elts=list(run), ctx=S.Load()), "display",
+            parts.append(lw.temp(out, type(node)(elts=list(run), ctx=S.Load()), Kind.DISPLAY,
                                  "items"))
             run.clear()
     for e in node.elts:
@@ -270,7 +271,7 @@ def starred_display(lw, node, out, target):
             flush()
             atom = lw.expr(e.value, out)
             parts.append(lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
-                lw.bind(kind.__name__, kind), atom], keywords=[]), "call", "items",
+                lw.bind(kind.__name__, kind), atom], keywords=[]), Kind.CALL, "items",
                 func=runtime.sequence_of))
         else:
             run.append(lw.expr(e, out))
@@ -279,11 +280,11 @@ def starred_display(lw, node, out, target):
         lw.locals.add(p.id)
     total = parts[0]
     for p in parts[1:-1]:
-        total = lw.temp(out, S.BinOp(left=total, op=S.Add(), right=p), "binop", "items",
+        total = lw.temp(out, S.BinOp(left=total, op=S.Add(), right=p), Kind.BINOP, "items",
                         func=__import__("operator").add)
         lw.locals.add(total.id)
     if len(parts) == 1:
-        return lw.assign(target, total, "copy")
+        return lw.assign(target, total, Kind.COPY)
     import operator
-    return lw.assign(target, S.BinOp(left=total, op=S.Add(), right=parts[-1]), "binop",
+    return lw.assign(target, S.BinOp(left=total, op=S.Add(), right=parts[-1]), Kind.BINOP,
                      func=operator.add)

@@ -2,6 +2,8 @@ import os
 import sys
 
 sys.path.append(os.path.dirname(__file__))
+# every function the tests lower is checked against the core grammar (srcdiff/core.py)
+os.environ.setdefault("SRCDIFF_VALIDATE", "1")
 
 
 import pytest  # noqa: E402

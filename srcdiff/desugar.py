@@ -1,0 +1,512 @@
+"""Desugaring (part of stage 3, lower): loops, exits, conditional and boolean expressions,
+comprehensions.
+
+`Desugaring` is a mixin of `lower.Lowerer`. It takes user statements and expressions and
+returns core statements in which:
+
+* every `for` runs over a `range` held in a temporary (`for x in seq`, `enumerate`, `zip`,
+  `reversed`, dict views: an index loop whose body starts by reading the items);
+* `break`, `continue` and a `return` before the end set flags (`stop`, `skip`, `returned`);
+  the statements after one run under `if not flag`, and a loop with a break ends with
+  `if cond: break` (the only break left);
+* a `while` test is computed before the loop and again at the end of the body;
+* `a if c else b`, `a and b`, `a or b` are `if` statements assigning one temporary;
+* a list, generator or dict comprehension is a for loop appending to a fresh list.
+"""
+import operator
+from . import objects as fobjects
+from . import syntax as S
+from .callables import ARRAY_METHODS, is_user_function
+from .core import Info, Kind, LoopInfo, assigned_names
+from .lower_exprs import _stem
+
+DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
+
+
+def _rebound_names(nodes):
+    """Names a list of user statements binds anew (`x = ...`, `for x in ...`), not counting
+    augmented assignments, which change an array in place as the loop iterates over it."""
+    aug = {id(n.target) for stmt in nodes for n in S.walk(stmt) if isinstance(n, S.AugAssign)}
+    return {n.id for stmt in nodes for n in S.walk(stmt)
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store) and id(n) not in aug}
+
+
+class _Rename(S.NodeTransformer):
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        if node.id in self.renames:
+            return S.name(self.renames[node.id], node.ctx)
+        return node
+
+    def visit_Lambda(self, node):
+        return node
+
+
+def _walk_local(stmt, into_loops=True):
+    """Walk a user statement without entering nested defs (and loops, if asked)."""
+    stack = [stmt]
+    first = True
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
+                not first or node is stmt):
+            continue
+        if not first and not into_loops and isinstance(node, (S.For, S.While)):
+            continue
+        first = False
+        stack.extend(S.iter_child_nodes(node))
+
+
+
+class Desugaring:
+    """Loops, exits, branches made of expressions (a mixin of lower.Lowerer)."""
+
+    def _dict_view(self, node):
+        """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
+        local name (not an object whose class srcdiff follows)."""
+        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
+                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
+                and node.func.value.id not in self.known_types)
+
+    def _keys_if_dict(self, node, atom, out):
+        """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
+        iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
+            return atom
+        from . import runtime
+        ref = self._runtime_helper("iteration_order")
+        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), Kind.CALL,
+                         "order_" + atom.id, func=runtime.iteration_order)
+        # refusals name what the user wrote, not this temporary
+        self.spelled[keys.id] = self.spelled.get(atom.id, node)
+        return keys
+
+    def _may_be_dict(self, node, seen=None):
+        """Whether the value of a user expression may be a dict (`for k in it` then goes
+        through its keys): dict displays, comprehensions and dict() calls, container
+        parameters, items and attributes of objects, results of the user's functions, and
+        locals bound to any of these (a loop variable counts when its loop may go through
+        such values). Arrays, numbers and list displays may not."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.Dict, S.DictComp)):
+            return True
+        if isinstance(node, S.Call):
+            obj = self._callee_object(node.func)
+            if obj is dict:
+                return True
+            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+                return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
+            return isinstance(node.func, S.Name) and (
+                node.func.id in self.local_functions or is_user_function(obj))
+        if isinstance(node, S.Attribute):
+            return self._global_path(node) is None
+        if isinstance(node, S.Subscript):
+            return self._may_hold_dicts(node.value, seen)
+        if isinstance(node, S.Name):
+            if node.id in self.params:
+                return node.id in self.containers
+            if node.id not in self.locals or node.id in seen:
+                return False
+            seen.add(node.id)
+            for value, direct in self._sources().get(node.id, ()):
+                if self._may_be_dict(value, seen) if direct else self._may_hold_dicts(value,
+                                                                                       seen):
+                    return True
+        return False
+
+    def _may_hold_dicts(self, node, seen):
+        """Whether items of this value may be dicts: any container may hold them."""
+        if isinstance(node, S.Name) and node.id in self.params:
+            return node.id in self.containers
+        if isinstance(node, (S.List, S.Tuple)):
+            return any(self._may_be_dict(e, seen) or isinstance(e, (S.List, S.Tuple))
+                       for e in node.elts)
+        if isinstance(node, S.Call) and self._callee_object(node.func) in (range, enumerate):
+            return False
+        if isinstance(node, S.Name) and node.id in self.locals:
+            sources = self._sources().get(node.id, ())
+            return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
+                       for value, direct in sources) and node.id not in seen
+        return not isinstance(node, S.Constant)
+
+    def _sources(self):
+        """For each local name: the user expressions bound to it, as (node, True) for
+        `name = node` and (node, False) for an item of node (unpacking, loop variables)."""
+        if getattr(self, "_source_map", None) is None:
+            out = {}
+
+            def bind(target, value, direct):
+                if isinstance(target, S.Name):
+                    out.setdefault(target.id, []).append((value, direct))
+                elif isinstance(target, (S.Tuple, S.List)):
+                    for elt in target.elts:
+                        bind(elt, value, False)
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Assign):
+                    for target in node.targets:
+                        bind(target, node.value, True)
+                elif isinstance(node, (S.AnnAssign, S.NamedExpr)) and node.value is not None:
+                    bind(node.target, node.value, True)
+                elif isinstance(node, S.AugAssign):
+                    bind(node.target, node.value, True)
+                elif isinstance(node, (S.For, S.comprehension)):
+                    bind(node.target, node.iter, False)
+            self._source_map = out
+        return self._source_map
+
+    def _has_nonfinal_return(self, body):
+        returns = [n for stmt in body for n in _walk_local(stmt) if isinstance(n, S.Return)]
+        if not returns:
+            return False
+        return not (len(returns) == 1 and body and body[-1] is returns[0])
+
+    def block(self, stmts):
+        out = []
+        for i, stmt in enumerate(stmts):
+            self.line = getattr(stmt, "lineno", self.line)
+            out += self.stmt(stmt)
+            rest = stmts[i + 1:]
+            flags = self._exit_flags(stmt)
+            if rest and flags:
+                cond = self._guard(out, flags)
+                saved = self.line
+                inner = self.block(rest)
+                self.line = saved
+                if inner:
+                    out.append(self.info(S.If(test=cond, body=inner, orelse=[]), Kind.IF))
+                return out
+        return out
+
+    def _exit_flags(self, stmt):
+        """Flags that may be set once `stmt` has run (break/continue/return)."""
+        flags = []
+        loop = self.loops[-1] if self.loops else None
+        # a loop statement's own break/continue end that loop, not the enclosing one
+        nodes = [] if isinstance(stmt, (S.For, S.While)) else _walk_local(stmt, into_loops=False)
+        for node in nodes:
+            if isinstance(node, S.Break) and loop is not None and loop.brk not in flags:
+                flags.append(loop.brk)
+            elif isinstance(node, S.Continue) and loop is not None and loop.cont not in flags:
+                flags.append(loop.cont)
+        if self.ret_flag and any(isinstance(n, S.Return) for n in _walk_local(stmt)):
+            flags.append(self.ret_flag)
+        return flags
+
+    def _guard(self, out, flags):
+        expr = S.quote_expr("not (" + " or ".join(flags) + ")") if len(flags) > 1 else \
+            S.quote_expr("not " + flags[0])
+        return self.temp(out, expr, Kind.OPAQUE, "go_on")
+
+    def stmt_Return(self, node):
+        out = []
+        value = node.value if node.value is not None else S.const(None)
+        if self.ret_flag is None:
+            atom = self.expr(value, out)
+            out.append(self.info(S.Return(value=atom), Kind.RETURN))
+            return out
+        self.assign_to(self.ret_value, value, out)
+        out.append(self.assign(self.ret_flag, S.const(True), Kind.COPY))
+        for loop in self.loops:
+            if loop.brk:
+                out.append(self.assign(loop.brk, S.const(True), Kind.COPY))
+        return out
+
+    def stmt_Break(self, node):
+        return [self.assign(self.loops[-1].brk, S.const(True), Kind.COPY)]
+
+    def stmt_Continue(self, node):
+        return [self.assign(self.loops[-1].cont, S.const(True), Kind.COPY)]
+
+    def _new_loop(self, kind, body):
+        loop = LoopInfo(kind, kind.value)
+        # a break in a loop nested in this one is that loop's (even at the top of the body)
+        own = [s for s in body if not isinstance(s, (S.For, S.While))]
+        has_break = any(isinstance(n, S.Break) for s in own for n in _walk_local(s, False))
+        has_cont = any(isinstance(n, S.Continue) for s in own for n in _walk_local(s, False))
+        has_ret = self.ret_flag is not None and any(
+            isinstance(n, S.Return) for s in body for n in _walk_local(s))
+        if has_break or has_ret:
+            loop.brk = self.namer.fresh("stop")
+        if has_cont:
+            loop.cont = self.namer.fresh("skip")
+        return loop
+
+    def stmt_For(self, node):
+        if node.orelse:
+            raise self.error(node, "for/else is not supported",
+                             hint="use a flag set before break")
+        out = []
+        line = self.line
+        loop = self._new_loop(Kind.FOR, node.body)
+        fobjects.note_loop(self, node)   # a comprehension's own item names (objects.py)
+        from . import checkpointing  # for t in srcdiff.checkpointed(range(n), snapshots=k)
+        iter_node = checkpointing.unwrap(self, node, node.iter, out, loop)
+        prelude = []          # statements at the top of each iteration
+        call_obj = self._callee_object(iter_node.func) if isinstance(iter_node, S.Call) else None
+        target = node.target
+        if call_obj is range:
+            rng = self.temp(out, self._range_call(iter_node, out), Kind.EFFECT_VALUE, "range",
+                            func=range)
+            index_target = target
+        elif call_obj is enumerate and len(iter_node.args) >= 1 and not iter_node.keywords:
+            if not (isinstance(target, (S.Tuple, S.List)) and len(target.elts) == 2):
+                raise self.error(node, "unpack enumerate() as `for i, item in enumerate(...)`")
+            seq = self.sequence(iter_node.args[0], out, node.body)
+            start = self.expr(iter_node.args[1], out) if len(iter_node.args) > 1 else None
+            rng = self._range_over([seq], out)
+            index_target = S.store(self.namer.fresh("index"))
+            i_atom = S.load(index_target.id)
+            if start is not None:
+                pos = S.BinOp(left=i_atom, op=S.Add(), right=start)
+                self._prelude_store(target.elts[0], pos, prelude, Kind.BINOP, operator.add)
+            else:
+                self._prelude_store(target.elts[0], i_atom, prelude, Kind.COPY, None)
+            self._prelude_item(target.elts[1], seq, i_atom, prelude)
+        elif call_obj is reversed and len(iter_node.args) == 1 and not iter_node.keywords:
+            # reversed(seq) reads seq[n - 1], ..., seq[0] as it goes, like Python's reversed
+            # iterator: a write into seq inside the loop is seen by later items
+            seq = self.sequence(iter_node.args[0], out, node.body)
+            n = self.temp(out, S.Call(func=self.bind("len", len), args=[seq], keywords=[]),
+                          Kind.CALL, "n_" + _stem(seq), func=len)
+            last = self.temp(out, S.BinOp(left=n, op=S.Sub(), right=S.const(1)), Kind.BINOP,
+                             "last", func=operator.sub)
+            rng = self.temp(out, S.Call(func=self.bind("range", range),
+                                        args=[last, S.const(-1), S.const(-1)], keywords=[]),
+                            Kind.EFFECT_VALUE, "range", func=range)
+            index_target = S.store(self.namer.fresh("index"))
+            self._prelude_item(target, seq, S.load(index_target.id), prelude)
+        elif call_obj is zip and iter_node.args and not iter_node.keywords:
+            if not (isinstance(target, (S.Tuple, S.List))
+                    and len(target.elts) == len(iter_node.args)):
+                raise self.error(node, "unpack zip() into as many names as it has sequences")
+            seqs = [self.sequence(a, out, node.body) for a in iter_node.args]
+            rng = self._range_over(seqs, out)
+            index_target = S.store(self.namer.fresh("index"))
+            i_atom = S.load(index_target.id)
+            for elt, seq in zip(target.elts, seqs):
+                self._prelude_item(elt, seq, i_atom, prelude)
+        elif self._dict_view(iter_node):
+            # for k, v in d.items() / for v in d.values(): over the keys, each value read from
+            # d as the loop reaches it (a view shows writes made by earlier iterations)
+            base = self.expr(iter_node.func.value, out)
+            from . import runtime
+            keys = self.temp(out, S.Call(func=self._runtime_helper("dict_keys"), args=[base],
+                                         keywords=[]), Kind.CALL, "keys_" + _stem(base),
+                             func=runtime.dict_keys, loop_keys=True)
+            rng = self._range_over([keys], out)
+            index_target = S.store(self.namer.fresh("index"))
+            key = self.temp(prelude, S.Subscript(value=keys, slice=S.load(index_target.id),
+                                                 ctx=S.Load()), Kind.SUBSCRIPT, "key")
+            view = iter_node.func.attr
+            value = None if view == "keys" else self.temp(
+                prelude, S.Subscript(value=base, slice=key, ctx=S.Load()), Kind.SUBSCRIPT,
+                _stem(base) + "_item")
+            item = key if view == "keys" else value if view == "values" else self.temp(
+                prelude, S.Tuple(elts=[key, value], ctx=S.Load()), Kind.DISPLAY, "pair")
+            self.store(target, item, prelude)
+        else:
+            seq = self.sequence(iter_node, out, node.body)
+            rng = self._range_over([seq], out)
+            index_target = S.store(self.namer.fresh("index"))
+            self._prelude_item(target, seq, S.load(index_target.id), prelude)
+        if not isinstance(index_target, S.Name):
+            # `for a, b in range(...)` can not happen; tuples come from sequences
+            raise self.error(node, "srcdiff cannot unpack a range element")
+        if index_target.id in assigned_names(node.body):
+            # the body rebinds the loop variable: iterate over a private one
+            user = index_target.id
+            index_target = S.store(self.namer.fresh(user + "_next"))
+            prelude.insert(0, self.assign(user, S.load(index_target.id), Kind.COPY))
+        self.loops.append(loop)
+        body = []
+        if loop.cont:
+            body.append(self.assign(loop.cont, S.const(False), Kind.COPY))
+        body += prelude
+        body += self.block(node.body)
+        self.loops.pop()
+        self.line = line
+        if loop.brk:
+            out.append(self.assign(loop.brk, S.const(False), Kind.COPY))
+            stop = self.namer.fresh("cond")
+            body.append(self.assign(stop, S.load(loop.brk), Kind.COPY))
+            body.append(self.info(S.If(test=S.load(stop), body=[self.info(S.Break(), Kind.BREAK)],
+                                       orelse=[]), Kind.IF))
+            loop.ends_with_break = True
+        loop_stmt = S.For(target=S.store(index_target.id), iter=rng, body=body, orelse=[],
+                          type_comment=None)
+        out.append(self.info(loop_stmt, Kind.FOR, loop=loop))
+        return out
+
+    def _prelude_store(self, target, value, prelude, kind, func):
+        if not isinstance(target, S.Name):
+            atom = self.temp(prelude, value, kind, "item", func=func)
+            self.store(target, atom, prelude)
+        else:
+            prelude.append(self.assign(target.id, value, kind, func=func))
+
+    def _prelude_item(self, target, seq, index, prelude):
+        read = S.Subscript(value=seq, slice=index, ctx=S.Load())
+        if isinstance(target, S.Name):
+            # marked: a row of an array (or an array in a list) is shared, not a copy
+            prelude.append(self.assign(target.id, read, Kind.SUBSCRIPT, loop_item=True))
+        else:
+            item = self.temp(prelude, read, Kind.SUBSCRIPT, _stem(seq) + "_item")
+            self.store(target, item, prelude)
+
+    def sequence(self, node, out, body=()):
+        """The sequence a for loop iterates over, as a name read at each trip.
+
+        Python iterates over the object the loop started with: when the body rebinds
+        the name (`for r in x: x = x * r`), the loop reads a name of its own."""
+        atom = self.expr(node, out)
+        keys = self._keys_if_dict(node, atom, out)
+        if keys is not atom:
+            return keys
+        if isinstance(atom, S.Name) and atom.id in self.locals and not atom.id.startswith("seq"):
+            if atom.id in _rebound_names(body):
+                return self.temp(out, atom, Kind.COPY, "seq")
+            return atom
+        return atom if isinstance(atom, S.Name) else self.temp(out, atom, Kind.COPY, "seq")
+
+    def _range_over(self, seqs, out):
+        lens = []
+        for seq in seqs:
+            ref = self.bind("len", len)
+            lens.append(self.temp(out, S.Call(func=ref, args=[seq], keywords=[]), Kind.CALL,
+                                  "n_" + _stem(seq), func=len))
+        n = lens[0]
+        if len(lens) > 1:
+            ref = self.bind("min", min)
+            n = self.temp(out, S.Call(func=ref, args=lens, keywords=[]), Kind.CALL, "n", func=min)
+        ref = self.bind("range", range)
+        return self.temp(out, S.Call(func=ref, args=[n], keywords=[]), Kind.EFFECT_VALUE,
+                         "range", func=range)
+
+    def _range_call(self, call, out):
+        if call.keywords or not 1 <= len(call.args) <= 3:
+            raise self.error(call, "range() takes one to three positional arguments")
+        args = [self.expr(a, out) for a in call.args]
+        return S.Call(func=self.bind("range", range), args=args, keywords=[])
+
+    def stmt_While(self, node):
+        if node.orelse:
+            raise self.error(node, "while/else is not supported",
+                             hint="use a flag set before break")
+        out = []
+        line = self.line
+        loop = self._new_loop(Kind.WHILE, node.body)
+        from . import checkpointing  # while srcdiff.checkpointed(cond, snapshots=k)
+        test = checkpointing.unwrap(self, node, node.test, out, loop)
+        cond_name = self.namer.fresh("cond")
+        test_out = []
+        self.condition(test, test_out, cond_name)
+        if loop.brk:
+            out.append(self.assign(loop.brk, S.const(False), Kind.COPY))
+        out += test_out
+        self.loops.append(loop)
+        body = []
+        if loop.cont:
+            body.append(self.assign(loop.cont, S.const(False), Kind.COPY))
+        body += self.block(node.body)
+        self.loops.pop()
+        self.line = line
+        recompute = [S.clone(s) for s in test_out]
+        for s in recompute:
+            s.sd = s.sd.replace(line=line)
+        if loop.brk:
+            stop = self.namer.fresh("cond")
+            body.append(self.assign(stop, S.load(loop.brk), Kind.COPY))
+            body.append(self.info(S.If(test=S.load(stop),
+                                       body=[self.assign(cond_name, S.const(False), Kind.COPY)],
+                                       orelse=recompute), Kind.IF))
+        else:
+            body += recompute
+        out.append(self.info(S.While(test=S.load(cond_name), body=body, orelse=[]), Kind.WHILE,
+                             loop=loop))
+        return out
+
+    def ifexp(self, node, out):
+        result = self.namer.fresh("choice")
+        cond = self.condition(node.test, out)
+        line = self.line
+        body, orelse = [], []
+        self.assign_to(result, node.body, body)
+        self.assign_to(result, node.orelse, orelse)
+        self.line = line
+        out.append(self.info(S.If(test=cond, body=body, orelse=orelse), Kind.IF))
+        return S.load(result)
+
+    def boolop(self, node, out):
+        result = self.namer.fresh("either" if isinstance(node.op, S.Or) else "both")
+        first = self.expr(node.values[0], out)
+        out.append(self.assign(result, first, Kind.COPY))
+        rest = node.values[1:]
+        if not rest:
+            return S.load(result)
+        cond = self.temp(out, S.load(result), Kind.COPY, "cond")
+        inner = []
+        if len(rest) == 1:
+            self.assign_to(result, rest[0], inner)
+        else:
+            sub = S.BoolOp(op=node.op, values=rest)
+            atom = self.boolop(sub, inner)
+            inner.append(self.assign(result, atom, Kind.COPY))
+        if isinstance(node.op, S.And):
+            stmt = S.If(test=cond, body=inner, orelse=[])
+        else:
+            stmt = S.If(test=cond, body=[self.info(S.Pass(), Kind.EFFECT)], orelse=inner)
+        out.append(self.info(stmt, Kind.IF))
+        return S.load(result)
+
+    def comprehension(self, node, out):
+        if any(gen.is_async for gen in node.generators):
+            raise self.error(node, "async comprehensions are not supported",
+                             hint="write the loop out with list.append")
+        is_dict = isinstance(node, S.DictComp)
+        result = self.namer.fresh("items")
+        out.append(self.assign(result, S.List(elts=[], ctx=S.Load()), Kind.DISPLAY))
+        if is_dict:   # keys and values in two lists, made into a dict after the loop
+            keys = self.namer.fresh("keys")
+            out.append(self.assign(keys, S.List(elts=[], ctx=S.Load()), Kind.DISPLAY))
+            self.locals.add(keys)
+        # the comprehension's own variables are private to it
+        renames = {}
+        for gen in node.generators:
+            for n in S.walk(gen.target):
+                if isinstance(n, S.Name):
+                    renames[n.id] = self.namer.fresh(n.id)
+        self.locals |= set(renames.values())
+        sub = _Rename(renames)
+        def append(to, elt):
+            return S.Expr(value=S.Call(func=S.Attribute(value=S.load(to), attr="append",
+                                                        ctx=S.Load()), args=[elt], keywords=[]))
+        if is_dict:
+            body = [append(keys, sub.visit(S.clone(node.key))),
+                    append(result, sub.visit(S.clone(node.value)))]
+        else:
+            body = [append(result, sub.visit(S.clone(node.elt)))]
+        # `for a in x for b in a if c`: nested loops, the first one's iterable read outside
+        for k in range(len(node.generators) - 1, -1, -1):
+            gen = node.generators[k]
+            for cond in reversed([sub.visit(S.clone(c)) for c in gen.ifs]):
+                body = [S.If(test=cond, body=body, orelse=[])]
+            iterable = gen.iter if k == 0 else sub.visit(S.clone(gen.iter))
+            body = [S.For(target=sub.visit(S.clone(gen.target)), iter=iterable, body=body,
+                          orelse=[], type_comment=None)]
+        loop = body[0]
+        for n in S.walk(loop):
+            if hasattr(n, "lineno") or isinstance(n, S.stmt):
+                n.lineno = self.line
+        self.locals.add(result)
+        out += self.stmt_For(loop)
+        if is_dict:
+            from . import runtime
+            ref = self._runtime_helper("dict_from_lists")
+            return self.temp(out, S.Call(func=ref, args=[S.load(keys), S.load(result)],
+                                         keywords=[]), Kind.CALL, "entries",
+                             func=runtime.dict_from_lists)
+        return S.load(result)

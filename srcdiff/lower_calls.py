@@ -1,0 +1,392 @@
+"""Call lowering (part of stage 3, lower): what a call means, as one core statement.
+
+`CallLowering` is a mixin of `lower.Lowerer`. `call(node, out, discard)` takes a gast Call
+and returns an Assign (its target filled in by the caller) or, when the value is dropped,
+an Expr; its operands are atoms appended to `out`. It classifies the callee: the user's
+nested functions (`Info.user_call`), the user's own functions and methods of objects whose
+class is known (bound to their parameters, defaults filled), derivatives srcdiff made,
+super() calls, frozen scipy.stats distributions, array methods (`x.sum()` is
+`numpy.sum(x)`), list methods (append, pop, extend), `stop_gradient`, and library
+functions, named by their canonical path (never by the user's import alias).
+"""
+import functools
+from . import idioms
+from . import objects as fobjects
+from . import rules
+from . import syntax as S
+from . import values as fvalues
+from . import variadic as fvariadic
+from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
+                        canonical_path, is_distribution, is_literal as _is_literal,
+                        is_user_function)
+from .core import Kind, UserCall, assigned_names
+from .desugar import DICT_VIEWS
+
+FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
+                  "isf", "mean", "var", "std", "median", "entropy"}
+
+
+def _is_numpy_ufunc(obj):
+    """A NumPy ufunc (numpy.log, numpy.maximum, ...) or numpy.sinc: elementwise functions
+    that make arrays of list arguments."""
+    if type(obj).__name__ == "ufunc" and type(obj).__module__ == "numpy":
+        return True
+    return getattr(obj, "__name__", None) == "sinc" and \
+        getattr(obj, "__module__", "").split(".")[0] == "numpy"
+
+
+
+class CallLowering:
+    """Calls to core statements (a mixin of lower.Lowerer)."""
+
+    def call(self, node, out, discard=False):
+        """Lower a call. Returns an Assign (target filled in later) or an Expr."""
+        expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
+        if expanded is not None:
+            return expanded
+        node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
+        func = node.func
+        if isinstance(func, S.Attribute) and self._global_path(func) is None:
+            return self.method_call(node, out, discard)
+        if isinstance(func, S.Name) and func.id in self.local_functions:
+            local = self.local_functions[func.id]
+            args = [self.expr(a, out) for a in node.args]
+            keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
+                        for k in node.keywords]
+            args, _ = self._bind_user_call(node, local, args, keywords)
+            args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+            self._check_argument_writes(node, local, args, out)
+            value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
+            stmt = self._result(value, Kind.CALL, local, discard)
+            stmt.sd.user_call = UserCall("local", tuple(args))
+            return stmt
+        if isinstance(func, S.Name) and func.id in self.locals:
+            held = fvalues.held(self, func.id)   # a parameter or local holding a function
+            if held is not None:
+                return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
+            raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
+                             "before the code runs (it is bound more than once, or to a value "
+                             "computed here), so it cannot differentiate the call",
+                             hint=f"bind {func.id} once to one function ({func.id} = "
+                                  "numpy.tanh), or call each function where it is chosen")
+        if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
+            from . import checkpointing
+            func = checkpointing.inline_call(self, func) or func
+            node.func = func
+        from .markers import provided  # a derivative srcdiff made, called here
+        derived = provided("derivative_called")(self, func)  # compose_calls.py
+        if derived is not None:
+            return self._derivative_call(node, derived, out, discard)
+        if not isinstance(func, (S.Name, S.Attribute)):
+            raise self.error(node, "srcdiff can only call functions by name")
+        obj = rules.registered(self._static_value(func))
+        if obj is super:
+            raise self.error(node, "srcdiff follows super() only in a call of a method on it",
+                             hint="write super().method(...) (or super(Cls, self).method(...))"
+                                  " where the method is called")
+        if obj is range:
+            value = self._range_call(node, out)
+            return self._result(value, Kind.EFFECT_VALUE, range, discard)
+        if obj in (enumerate, zip, reversed, iter, next, filter):
+            raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
+                             "header or where its items are read at once",
+                             hint=f"loop over it with for, or make a list of its items: "
+                             f"list({obj.__name__}(...))")
+        from .markers import stop_gradient
+        held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
+        if held is not None:
+            return fvalues.call_held(self, node, held, out, discard)
+        if obj in (map, sorted, functools.partial):
+            return fvalues.desugar_call(self, node, obj, out, discard)
+        if fobjects.is_record_class(obj):   # a dataclass object made here
+            return fobjects.make_record(self, node, obj, out, discard)
+        args, keywords = fvalues.arguments(self, node, obj, out)
+        if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
+            args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
+                isinstance(n, S.Name) and n.id in self.list_names) else a
+                for a, n in zip(args, node.args)]
+        if obj is dict and not args:
+            # dict(a=x, b=y) is the display {'a': x, 'b': y}
+            value = S.Dict(keys=[S.const(k.arg) for k in keywords],
+                           values=[k.value for k in keywords])
+            return self._result(value, Kind.DISPLAY, None, discard)
+        if obj in (list, tuple) and len(args) == 1 and not keywords:
+            # list(v) / tuple(v): items of a sequence, keys of a dict, rows of an array
+            from . import runtime
+            value = S.Call(func=self._runtime_helper("sequence_of"),
+                           args=[self.bind(obj.__name__, obj), args[0]], keywords=[])
+            return self._result(value, Kind.CALL, runtime.sequence_of, discard)
+        if obj is stop_gradient:
+            if len(args) != 1 or keywords:
+                raise self.error(node, "stop_gradient takes exactly one argument")
+            from . import runtime  # emitted as no_derivative(x): a derivative of the emitted
+            ref = self.bind("no_derivative", runtime.no_derivative)  # code keeps the stop
+            value = S.Call(func=ref, args=[args[0]], keywords=[])
+            return self._result(value, Kind.STOP_GRADIENT, runtime.no_derivative, discard)
+        return self.call_object(node, func, obj, args, keywords, out, discard)
+
+    def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
+        """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
+        it, where not by its own path (a parameter holding a function: values.py)."""
+        variadic = None
+        if is_user_function(obj):
+            args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
+            self._check_argument_writes(node, obj, args, out)
+        else:
+            self._refuse_out_argument(node, obj)
+        path = canonical_path(obj)
+        module = getattr(obj, "__module__", "") or ""
+        if path is not None and path.split(".")[0] == "srcdiff" and (
+                module in ("srcdiff.runtime", "srcdiff.forward_runtime",
+                           "srcdiff.lazy_runtime", "srcdiff.compose_runtime")
+                or module.startswith("srcdiff.runtime_")):
+            # srcdiff's own helpers (runtime, forward_runtime, runtime_stats, ...), met when
+            # differentiating emitted code: bare names
+            helper = path.rsplit(".", 1)[1]
+            if helper in self.locals:
+                raise self.error(node, f"the local name {helper!r} hides srcdiff's helper")
+            self.bindings[helper] = obj
+            ref = S.load(helper)
+        elif ref is not None:
+            pass
+        elif path is not None and not path.startswith("__main__"):
+            ref = self.bind(path, obj)
+        else:
+            ref = self.free_reference(func)
+        value = S.Call(func=ref, args=args, keywords=keywords)
+        if variadic is not None:
+            setattr(value, S.VARIADIC, variadic)   # f(a, *args, **kw) when emitted (emit.py)
+        if is_user_function(obj):
+            import inspect
+            kwonly = [n for n, p in inspect.signature(obj, follow_wrapped=False).parameters.items()
+                      if p.kind == p.KEYWORD_ONLY]
+            if kwonly:  # the call to the function itself passes these by name (emit.py)
+                setattr(value, S.KEYWORD_ONLY, kwonly)
+        return self._result(value, Kind.CALL, obj, discard)
+
+    def _bind_user_call(self, node, fn, args, keywords):
+        """Arguments of a call to the user's own function, in parameter order, defaults filled."""
+        import inspect
+        try:
+            sig = inspect.signature(fn, follow_wrapped=False)  # the code called
+            bound = sig.bind(*args, **{k.arg: k.value for k in keywords})
+        except TypeError as exc:
+            raise self.error(node, f"this call does not match {fn.__qualname__}'s "
+                             f"parameters: {exc}") from None
+        out = []
+        for name, param in sig.parameters.items():
+            if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                raise self.error(node, f"{fn.__qualname__} takes *args or **kwargs, which "
+                                 "srcdiff does not support", hint="list its parameters")
+            if name in bound.arguments:
+                out.append(bound.arguments[name])
+            elif _is_literal(param.default):
+                out.append(S.const(param.default))
+            else:
+                raise self.error(node, f"the default value of {fn.__qualname__}'s parameter "
+                                 f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+        return out, []
+
+    def _result(self, value, kind, func, discard):
+        if discard:
+            if kind in (Kind.STOP_GRADIENT,):
+                return None
+            stmt = S.Expr(value=value)
+            return self.info(stmt, Kind.EFFECT, func=func)
+        stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
+        return self.info(stmt, kind, func=func)
+
+    def _derivative_call(self, node, fn, out, discard):
+        """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
+        with the emitted code it runs, differentiated like any other."""
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        full, _ = self._bind_user_call(node, fn, args, keywords)
+        name = self.namer.fresh(fn.__name__)
+        self.bindings[name] = fn
+        value = S.Call(func=S.load(name), args=full, keywords=[])
+        return self._result(value, Kind.CALL, fn, discard)
+
+    def _super_call(self, node, out, discard):
+        """super().method(...) / super(Cls, self).method(...): the function it resolves to
+        (srcdiff/super_calls.py), called with the object first."""
+        from . import super_calls
+        me, fn = super_calls.resolve(self, node, self.known_types,
+                                     assigned_names(self.fdef.body))
+        args = [self.expr(a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        full, _ = self._bind_user_call(node, fn, [S.load(me)] + args, keywords)
+        self._check_argument_writes(node, fn, full, out)
+        name = self.namer.fresh(f"{fn.__qualname__.split('.')[-2]}_{fn.__name__}"
+                                if "." in fn.__qualname__ else fn.__name__)
+        self.bindings[name] = fn
+        value = S.Call(func=S.load(name), args=full, keywords=[])
+        stmt = self._result(value, Kind.CALL, fn, discard)
+        return stmt
+
+    def _frozen_call(self, node):
+        """`norm(loc, scale).logpdf(x)`, or `dist.logpdf(x)` where `dist = norm(loc, scale)`
+        is the only binding of dist: the call `norm.logpdf(x, loc, scale)` it means (a frozen
+        scipy.stats distribution passes its arguments after the method's), or None."""
+        func, base = node.func, node.func.value
+        if func.attr not in FROZEN_METHODS or len(node.args) > 1:
+            return None  # e.g. rvs(size): its positional arguments mean something else
+        make = base if isinstance(base, S.Call) else None
+        if isinstance(base, S.Name) and base.id in self.locals and base.id not in self.params:
+            make = self._freezes().get(base.id)
+        if make is None or not is_distribution(self._callee_object(make.func)):
+            return None
+        if any(isinstance(a, S.Starred) for a in make.args) or any(
+                k.arg is None for k in make.keywords):
+            raise self.error(make, "*args and **kwargs in calls are not supported",
+                             hint="pass the arguments one by one")
+        if make is not base:
+            # the frozen object keeps the values its arguments had: the call made here reads
+            # them again, so each must be bound once, before the freezing, if at all
+            stores = {}
+            for n in S.walk(self.fdef):
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
+                    stores.setdefault(n.id, []).append((n.lineno, n.col_offset))
+            here = (make.lineno, make.col_offset)
+            for arg in list(make.args) + [k.value for k in make.keywords]:
+                moving = {n.id for n in S.walk(arg) if isinstance(n, S.Name) and (
+                    len(stores.get(n.id, ())) > 1 or any(at > here for at in stores.get(
+                        n.id, ())))}
+                if moving:
+                    raise self.error(node, f"the frozen distribution {base.id!r} was made "
+                                     f"from {sorted(moving)[0]!r}, which this function "
+                                     "assigns again or later", hint=f"call the distribution's method with "
+                                     f"the parameters: {S.spell(make.func)}.{func.attr}(x, ...)")
+        call = S.Call(func=S.Attribute(value=S.clone(make.func), attr=func.attr, ctx=S.Load()),
+                      args=[S.clone(a) for a in list(node.args) + list(make.args)],
+                      keywords=[S.keyword(arg=k.arg, value=S.clone(k.value))
+                                for k in list(make.keywords) + list(node.keywords)])
+        for n in (call, call.func):
+            n.lineno, n.col_offset = node.lineno, node.col_offset
+        return call
+
+    def _freezes(self):
+        """Local names bound once, to a frozen scipy.stats distribution: name -> the call."""
+        if getattr(self, "_frozen", None) is None:
+            counts, calls = {}, {}
+            for n in S.walk(self.fdef):
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+                if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                        n.targets[0], S.Name) and isinstance(n.value, S.Call):
+                    calls[n.targets[0].id] = n.value
+            self._frozen = {name: call for name, call in calls.items()
+                            if counts.get(name) == 1 and name not in self.params
+                            and is_distribution(self._callee_object(call.func))}
+        return self._frozen
+
+    def _extend(self, base, node, out):
+        """`lst.extend(b)` is `lst += b`: lowered as lst = sequence_extend(lst, b), checked as
+        an in-place update of lst (aliasing.py)."""
+        from . import runtime
+        items = self.expr(node.args[0], out)
+        ref = self._runtime_helper("sequence_extend")
+        value = self.temp(out, S.Call(func=ref, args=[S.load(base.id), items], keywords=[]),
+                          Kind.CALL, base.id + "_extended", func=runtime.sequence_extend)
+        stmt = self.assign(base.id, value, Kind.COPY)
+        stmt.sd.inplace = "__iadd__"
+        return stmt
+
+    def method_call(self, node, out, discard):
+        func = node.func
+        if (isinstance(func.value, S.Call) and isinstance(func.value.func, S.Name)
+                and func.value.func.id == "super" and "super" not in self.locals):
+            return self._super_call(node, out, discard)
+        frozen = self._frozen_call(node)
+        if frozen is not None:
+            return self.call(frozen, out, discard)
+        base = self.expr(func.value, out)
+        method = func.attr
+        if method == "extend" and discard and isinstance(base, S.Name) and \
+                base.id in self.locals and len(node.args) == 1 and not node.keywords:
+            return self._extend(base, node, out)
+        if method in MUTATING_METHODS:
+            hint = "build a new value instead (for lists, only append is supported)"
+            if method in ("sort", "partition"):
+                hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
+                        "srcdiff differentiates")
+            raise self.error(node, f".{method}() changes its object in place, which srcdiff "
+                             "does not support", hint=hint)
+        if method == "append":
+            if len(node.args) != 1 or node.keywords:
+                raise self.error(node, "append takes exactly one argument")
+            if not isinstance(base, S.Name) or base.id not in self.locals:
+                raise self.error(node, "srcdiff can only append to a local list")
+            item = self.expr(node.args[0], out)
+            stmt = S.Expr(value=S.Call(func=S.Attribute(value=base, attr="append",
+                                                        ctx=S.Load()),
+                                       args=[item], keywords=[]))
+            self.info(stmt, Kind.APPEND)
+            if discard:
+                return stmt
+            raise self.error(node, "the result of append is None")
+        if method == "pop":
+            if node.args or node.keywords:
+                raise self.error(node, "only lst.pop() without arguments is supported",
+                                 hint="index the list instead")
+            if not isinstance(base, S.Name) or base.id not in self.locals:
+                raise self.error(node, "srcdiff can only pop from a local list")
+            value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],
+                           keywords=[])
+            if discard:
+                # the dropped value is named: reverse mode pushes it back from that name
+                return self.assign(self.namer.fresh("popped"), value, Kind.POP)
+            stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
+            return self.info(stmt, Kind.POP)
+        args = [fvalues.argument(self, a, out) for a in node.args]
+        keywords = [S.keyword(arg=k.arg, value=fvalues.argument(self, k.value, out))
+                    for k in node.keywords]
+        cls = self.known_types.get(base.id) if isinstance(base, S.Name) else None
+        if cls is not None and base.id in assigned_names(self.fdef.body):
+            cls = None
+        if cls is None and isinstance(base, S.Name):
+            cls = fobjects.object_class(self, func.value, base, out)   # made here, a list item
+        if isinstance(cls, type):
+            import inspect
+            fn = inspect.getattr_static(cls, method, None)
+            if isinstance(fn, (staticmethod, classmethod)):
+                return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
+                                             discard)
+            if inspect.isfunction(fn) and is_user_function(fn):
+                full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
+                                                      keywords, out)
+                self._check_argument_writes(node, fn, full, out)
+                value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
+                               args=full[1:], keywords=[])
+                if variadic is not None:
+                    setattr(value, S.VARIADIC, variadic[1:])
+                stmt = self._result(value, Kind.CALL, fn, discard)
+                stmt.sd.user_call = UserCall("method", tuple(full))
+                return stmt
+        expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
+        if expanded is not None:
+            return expanded
+        if method in DICT_VIEWS and not args and not keywords and isinstance(base, S.Name):
+            # d.values() / d.items() / d.keys(): lists, differentiated item by item
+            from . import runtime
+            fn = getattr(runtime, DICT_VIEWS[method])
+            value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
+            return self._result(value, Kind.CALL, fn, discard)
+        if method in ARRAY_METHODS:
+            fn = ARRAY_METHODS[method]
+            self._refuse_out_argument(node, fn)
+            if method in VARARG_METHODS and (len(args) > 1 or (
+                    len(args) == 1 and isinstance(args[0], S.Constant)
+                    and isinstance(args[0].value, int))):
+                packed = self.temp(out, S.Tuple(elts=args, ctx=S.Load()), Kind.DISPLAY, "shape")
+                args = [packed]
+            ref = self.bind(canonical_path(fn), fn)
+            value = S.Call(func=ref, args=[base] + args, keywords=keywords)
+            if method in SAME_AS_METHOD:
+                setattr(value, S.METHOD_FORM, method)
+            return self._result(value, Kind.CALL, fn, discard)
+        value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
+                       args=args, keywords=keywords)
+        stmt = self._result(value, Kind.CALL, None, discard)
+        stmt.sd.dynamic_method = True
+        return stmt

@@ -1,0 +1,243 @@
+"""Copy insertion and write checks (part of stage 3, lower).
+
+`CopyInsertion` is a mixin of `lower.Lowerer`; each method takes lowered core statements or
+one user statement and returns core statements or a check statement:
+
+* parameters written into get a private copy first (`x = own_copy(x)`): the caller's arrays
+  never change;
+* a swap of rows or slices that NumPy would not swap is refused, at once or by a check when
+  it runs; `c[k] op= v` where another name may hold the item gets a check;
+* a call of the user's function that writes into what it is given is refused (or checked
+  when it runs, for `p op= ...`); `out=` and `overwrite_*=` arguments are refused.
+
+The whole-function alias checks live in aliasing.py, alias_flow.py, checks.py and
+update_checks.py, which `Lowerer.run` calls on the lowered body.
+"""
+import os
+from . import analyze
+from . import checks
+from . import inplace_calls
+from . import syntax as S
+from . import variadic as fvariadic
+from .callables import LocalFunction, canonical_path
+from .core import GENERATED_PREFIX, Info, Kind
+from .lower_calls import _is_numpy_ufunc
+
+INPLACE_METHODS = {
+    S.Add: "__iadd__", S.Sub: "__isub__", S.Mult: "__imul__", S.Div: "__itruediv__",
+    S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
+    S.Mod: "__imod__",
+}
+_INPLACE_ANY = {**INPLACE_METHODS, S.BitOr: "__ior__", S.BitAnd: "__iand__",
+                S.BitXor: "__ixor__", S.LShift: "__ilshift__", S.RShift: "__irshift__"}
+
+
+_OP_TEXT = {S.Add: "+", S.Sub: "-", S.Mult: "*", S.Div: "/", S.Pow: "**", S.MatMult: "@",
+            S.FloorDiv: "//", S.Mod: "%", S.BitOr: "|", S.BitAnd: "&", S.BitXor: "^",
+            S.LShift: "<<", S.RShift: ">>"}
+
+
+OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv__": "/=",
+               "__ipow__": "**=", "__imatmul__": "@=", "__ifloordiv__": "//=", "__imod__": "%="}
+
+
+def _written_arguments(node, obj):
+    """(parameter name, argument) of the out= and overwrite_*= arguments of a call of the
+    library function `obj`, passed by name or by position (bound to obj's signature)."""
+    def writes(name):
+        return name == "out" or name.startswith("overwrite_")
+    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes(k.arg)]
+    if not node.args or any(isinstance(a, S.Starred) for a in node.args):
+        return found
+    import inspect
+    try:
+        params = list(inspect.signature(obj).parameters.values())
+    except (TypeError, ValueError):
+        return found
+    for param, value in zip(params, node.args):
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            break
+        if writes(param.name):
+            found.append((param.name, value))
+    return found
+
+
+
+class CopyInsertion:
+    """Private copies and checks of writes (a mixin of lower.Lowerer)."""
+
+    def _own_written_params(self, body):
+        """Parameters written into get a private copy first: the caller's arrays never change."""
+        from . import runtime
+        stmts = list(analyze.flatten(body))
+        written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
+        written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
+                    and isinstance(s.targets[0], S.Name) and s.sd.inplace is not None}
+        # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
+        # parameter it was taken from: that parameter gets its own copy too
+        written |= analyze.taken_from(body, written)
+        prelude = []
+        for name in self.params:
+            if name in written:
+                ref = self.bind("own_copy", runtime.own_copy)
+                self.line = self.fdef.lineno
+                prelude.append(self.assign(name, S.Call(func=ref, args=[S.load(name)],
+                                                        keywords=[]), Kind.CALL,
+                                           func=runtime.own_copy))
+        return prelude + body
+
+    def _guard_swap(self, target, value, out):
+        """`y[0], y[1] = y[1], y[0]`: on a 2-D array the items read are row views, so the
+        first write changes the second value too (NumPy copies one row into both). Refused:
+        at once for slices, when it runs for rows (items of a 1-D array are copies)."""
+        from . import runtime
+        written = {t.value.id for t in target.elts
+                   if isinstance(t, S.Subscript) and isinstance(t.value, S.Name)}
+        for item in value.elts:
+            if not (isinstance(item, S.Subscript) and isinstance(item.value, S.Name)
+                    and item.value.id in written):
+                continue
+            base = item.value.id
+            hint = (f"write it with index arrays, which copy: "
+                    f"{base}[[i, j]] = {base}[[j, i]]")
+            parts = item.slice.elts if isinstance(item.slice, S.Tuple) else [item.slice]
+            if any(isinstance(p, S.Slice) for p in parts):
+                raise self.error(item, f"this assignment reads {base}[...] as a view and "
+                                 f"writes into {base} first, so the view changes before it "
+                                 "is stored (NumPy does not swap here)", hint=hint)
+            error = self.error(item, f"this assignment reads a row of {base} (a view) "
+                               f"and writes into {base} first, so the row changes before it "
+                               "is stored (NumPy does not swap rows this way)", hint=hint)
+            index = self.index(item.slice, out)
+            self.bindings["check_item_copies"] = runtime.check_item_copies
+            guard = S.Expr(value=S.Call(func=S.load("check_item_copies"), args=[
+                S.load(base), index] + checks.refusal_args(error), keywords=[]))
+            out.append(self.info(guard, Kind.EFFECT, func=runtime.check_item_copies))
+
+    def _items_may_be_shared(self, name, update):
+        """Whether another name may hold an item of the container `name` and be read after
+        `update` (`name[k] op= v`) runs: a name bound from its items (w = name[0], a loop
+        over it, unpacking it), or a name it was built from (name = [a, b])."""
+        sharers = set()
+
+        def names(target):
+            return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+        for node in S.walk(self.fdef):
+            if node is update:
+                continue
+            if isinstance(node, S.Assign):
+                v = node.value
+                if isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and \
+                        v.value.id == name:
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                if isinstance(v, S.Name) and v.id == name and \
+                        any(isinstance(t, (S.Tuple, S.List)) for t in node.targets):
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                if any(isinstance(t, S.Name) and t.id == name for t in node.targets) and \
+                        isinstance(v, (S.List, S.Tuple, S.Dict)):
+                    sharers |= {e.id for e in (v.values if isinstance(v, S.Dict) else v.elts)
+                                if isinstance(e, S.Name)}
+            elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
+                    and node.iter.id == name:
+                sharers |= names(node.target)
+        sharers.discard(name)
+        if not sharers:
+            return False
+        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
+            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
+        line = getattr(update, "lineno", 0)
+        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
+                   and (in_loop or getattr(n, "lineno", line + 1) > line)
+                   for n in S.walk(self.fdef))
+
+    def _item_update_check(self, base, current, method, node):
+        """check_item_update(base, current, ...) before `base[k] op= v` (see runtime)."""
+        from . import checks, runtime
+        text = S.spell(node.target)
+        error = self.error(node, f"{text} {OP_TEXT_AUG.get(method, 'op=')} ... changes the "
+                           f"item {text} in place when it is an array or a list, and another "
+                           "name here may hold that item too, which srcdiff does not follow",
+                           hint=f"write {text} = {text} {OP_TEXT_AUG.get(method, 'op=')[:-1]} "
+                           "... (a new value), or copy the item where you take it")
+        self.bindings["check_item_update"] = runtime.check_item_update
+        guard = S.Expr(value=S.Call(func=S.load("check_item_update"), args=[
+            base, current, S.const(method)] + checks.refusal_args(error), keywords=[]))
+        guard.sd = Info(Kind.EFFECT, func=runtime.check_item_update, line=self.line)
+        guard.lineno = self.line
+        return guard
+
+    def _refuse_out_argument(self, node, obj):
+        """out= (or a ufunc's outputs passed by position) writes the result into an array the
+        caller holds: the rules give a new value, and the write would go unseen (a zero or
+        stale derivative), so such a call is refused, whatever is differentiated. SciPy's
+        overwrite_a=True, overwrite_b=True, ... let the call write into the arrays it is
+        handed: the rules, which read them after the call, would see the garbage. Both are
+        found passed by name or by position."""
+        given = _written_arguments(node, obj)
+        if _is_numpy_ufunc(obj) and isinstance(getattr(obj, "nin", None), int):
+            given += [("out", a) for a in node.args[obj.nin:]]
+        name = canonical_path(obj) or getattr(obj, "__name__", "this function")
+        for arg, value in given:
+            if arg == "out" and not (isinstance(value, S.Constant) and value.value is None):
+                raise self.error(node, f"{name} is given an out= array to write its result "
+                                 "into; srcdiff follows values, not writes into arrays a call "
+                                 "is handed", hint="assign the result instead: o = f(...) (or "
+                                 "o[...] = f(...) to fill a part of o)")
+            if arg != "out" and not (isinstance(value, S.Constant) and not value.value):
+                raise self.error(node, f"{name} is given {arg}=, which lets it write into "
+                                 "the array it is handed; srcdiff's derivative reads that array "
+                                 "as it was", hint=f"leave {arg} out (or pass "
+                                 f"{arg}=False), so that the call works on a copy")
+
+    def _check_argument_writes(self, node, fn, args, out):
+        """A called function that changes what it is given in place (v[0] = ..., v -= ...)
+        would change the caller's array, which its derivative does not follow: refused,
+        pointing at the write. `v op= ...` rebinds numbers, so for those only the run
+        tells: a check before the call refuses arrays (`args`: the call's operands in
+        the callee's parameter order)."""
+        from . import runtime
+        from .aliasing import argument_writes
+        from .frontend import get_source
+        if self.src.filename.startswith(GENERATED_PREFIX):
+            return   # srcdiff's own code, made from user code checked already
+        source = fn.source if isinstance(fn, LocalFunction) else get_source(fn)
+        if source.filename.startswith(GENERATED_PREFIX):
+            return
+        fdef = source.node
+        params = fvariadic.parameter_names(fdef)
+        resolver = fn.resolver if isinstance(fn, LocalFunction) else None
+        writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
+            fn, resolver, fdef, params))
+        name = getattr(fn, "__qualname__", fdef.name)
+        called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
+        hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
+                f"return {{p}}), and assign the result where it is called ({called})")
+        free = set(getattr(fn, "free", ()))   # a nested function's enclosing variables
+        if writes:
+            param, where = writes[0]
+            what = f"the enclosing function's {param!r}" if param in free else \
+                f"its argument {param!r}"
+            if param in free:
+                hint = (f"pass {param} to {name} as an argument, change a copy there and "
+                        f"return it, and assign the result where it is called ({called})")
+            error = source.error(where, f"{name} writes into {what} in place, "
+                                 "so the caller's value would change too; srcdiff cannot "
+                                 "follow a change a called function makes to what it is "
+                                 "given", hint=hint.format(p=param))
+            from .library_calls import at_caller
+            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+        for param, op, where in updates:
+            i = params.index(param)
+            arg = args[i] if i < len(args) else None
+            if not isinstance(arg, S.Name):
+                continue   # a literal: a number, rebound
+            reason = (f"{name} updates its argument {param!r} in place: for an array that "
+                      "changes the caller's array too, which srcdiff cannot follow")
+            self.bindings["check_argument_update"] = runtime.check_argument_update
+            guard = S.Expr(value=S.Call(func=S.load("check_argument_update"), args=[
+                S.load(arg.id), S.const(_INPLACE_ANY.get(op, "__iadd__")), S.const(reason),
+                S.const(f"make {name} return the new value ({param} = {param} "
+                        f"{_OP_TEXT.get(op, 'op')} ...; return {param}), and assign it where it "
+                        f"is called ({called})"), S.const(source.filename),
+                S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
+            out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))

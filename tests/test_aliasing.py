@@ -1,0 +1,166 @@
+"""srcdiff/aliasing.py on small functions: which writes another name would see (refused,
+or checked when the code runs), what a called function writes into, and lists and dict
+views shared under another name.
+
+Writes srcdiff accepts are checked against finite differences (tests/gradcheck.py).
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import aliasing, errors
+from srcdiff import lower as lower_module
+from srcdiff import syntax as S
+from srcdiff.core import Kind
+from srcdiff.transform import lower_function
+
+
+def _line(fn, k):
+    """The user's line k lines below fn's def."""
+    return fn.__code__.co_firstlineno + k
+
+
+def _without_checks(body):
+    return [s for s in body if not (s.sd.kind is Kind.EFFECT and isinstance(s, S.Expr)
+                                     and s.value.func.id.startswith("check_"))]
+
+
+# -- check_writes -------------------------------------------------------------------
+def row_write(A):
+    r = A[1]
+    r[0] = 5.0
+    return np.sum(A * A)
+
+
+def test_a_write_into_a_row_of_a_parameter_is_checked_when_it_runs():
+    low = lower_function(row_write)
+    body = _without_checks(low.body)
+    guards = aliasing.check_writes(low.source, {"A", "r"}, body)
+    assert len(guards) == 1
+    stmt, error, holder, view, only = guards[0]
+    assert S.spell(stmt).strip() == "r[0] = 5.0" and holder == "A"
+    assert error.lineno == _line(row_write, 2) and "r is a row of it" in error.reason
+    # the lowered code carries the check, which refuses when it sees the row is a view
+    assert any("check_not_shared(r, A" in S.spell(s) for s in low.body)
+    with pytest.raises(errors.RuntimeRefusal, match="r is a row of it") as info:
+        srcdiff.grad(row_write)(np.arange(6.0).reshape(2, 3))
+    assert info.value.lineno == _line(row_write, 2)
+
+
+def swap_slices(y):
+    y[0:2], y[2:4] = y[2:4], y[0:2]
+    return y
+
+
+def test_a_swap_through_views_is_refused_at_the_users_line():
+    with pytest.raises(errors.UnsupportedCodeError, match="reads y\\[...\\] as a view") as info:
+        lower_function(swap_slices)
+    assert info.value.lineno == _line(swap_slices, 1)
+
+
+def private_copy(A):
+    q = A.copy()
+    q[0] = 0.0
+    return np.sum(q * A)
+
+
+def test_a_write_into_a_copy_needs_no_check():
+    low = lower_function(private_copy)
+    assert aliasing.check_writes(low.source, {"A", "q"}, _without_checks(low.body)) == []
+    check(private_copy, np.array([1.0, 2.0, 3.0]))
+
+
+def update_in_place(x, v):
+    z = x
+    z += v
+    return z * v
+
+
+def test_an_update_of_a_name_that_may_be_an_array_is_checked():
+    low = lower_function(update_in_place)
+    assert any(S.spell(s).strip() == "check_update(z, v, '__iadd__')" for s in low.body)
+    check(update_in_place, 1.5, 0.25, wrt=(0, 1))
+
+
+# -- argument_writes -------------------------------------------------------------------
+CALLEE = '''
+def g(v, w, n, fresh):
+    a = v
+    a[0] = 1.0
+    for row in w:
+        row[1] = 2.0
+    n += 1
+    fresh = fresh * 2.0
+    fresh[0] = 3.0
+    return n
+'''
+
+
+def test_argument_writes_reads_what_a_callee_changes_in_place():
+    fdef = S.parse_function(CALLEE)
+    writes, updates = aliasing.argument_writes(fdef, ["v", "w", "n", "fresh"])
+    assert sorted({p for p, _ in writes}) == ["v", "w"]   # fresh was rebound first
+    assert [(p, op) for p, op, _ in updates] == [("n", S.Add)]
+
+
+def writes_its_argument(v):
+    v[0] = 1.0
+    return v
+
+
+def calls_a_writer(x):
+    y = writes_its_argument(x)
+    return np.sum(y)
+
+
+def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
+    with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'v'") as info:
+        lower_function(calls_a_writer)
+    assert info.value.lineno == _line(writes_its_argument, 1)
+
+
+# -- check_appends, check_dict_views --------------------------------------------------
+def shared_list(x):
+    lst = []
+    other = lst
+    lst.append(x)
+    return other[0] * x
+
+
+def view_after_write(d):
+    vals = d.values()
+    d["a"] = 2.0
+    return list(vals)[0]
+
+
+def test_appends_and_dict_views_seen_through_another_name_are_refused(monkeypatch):
+    with pytest.raises(errors.UnsupportedCodeError, match="would change other too") as info:
+        lower_function(shared_list)
+    assert info.value.lineno == _line(shared_list, 3)
+    with pytest.raises(errors.UnsupportedCodeError, match="a live view") as info:
+        lower_function(view_after_write)
+    assert info.value.lineno == _line(view_after_write, 2)
+    # the same, asked of aliasing directly on the lowered code
+    monkeypatch.setattr(lower_module, "check_appends", lambda *a: None)
+    monkeypatch.setattr(lower_module, "check_dict_views", lambda *a: None)
+    low = lower_function(shared_list)
+    with pytest.raises(errors.UnsupportedCodeError, match="would change other too"):
+        aliasing.check_appends(low.source, low.body)
+    low = lower_function(view_after_write)
+    with pytest.raises(errors.UnsupportedCodeError, match="a live view"):
+        aliasing.check_dict_views(low.source, low.body)
+
+
+def shared_after_appends(x):
+    lst = []
+    lst.append(x)
+    lst.append(x * 2.0)
+    other = lst
+    return other[0] * other[1]
+
+
+def test_sharing_made_after_the_last_append_is_accepted():
+    low = lower_function(shared_after_appends)
+    assert aliasing.check_appends(low.source, low.body) is None
+    check(shared_after_appends, 1.3)

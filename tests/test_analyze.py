@@ -1,0 +1,179 @@
+"""srcdiff/analyze.py, stage 4, on small lowered functions: activity, operands,
+definedness, what a name is taken from, integral names and effects on varied values.
+
+Activity decides which values get derivatives: where it says a value is inactive, the
+derivative through it is zero, so the functions here are also checked against finite
+differences (rev, fwd, second order) with tests/gradcheck.py.
+"""
+import numpy as np
+
+import srcdiff
+from gradcheck import check
+from srcdiff import analyze
+from srcdiff import syntax as S
+from srcdiff.core import Kind
+from srcdiff.transform import lower_function
+
+
+def _stmt(low, text):
+    """The lowered statement spelled `text` (first match)."""
+    return next(s for s in analyze.flatten(low.body) if S.spell(s).strip() == text)
+
+
+def _output(low):
+    return low.body[-1].value.id
+
+
+# -- activity ----------------------------------------------------------------------
+def mixed(x, y):
+    a = x * 2.0          # varied by x, useful
+    b = y * 3.0          # not varied by x
+    n = len(x)           # an integer: never active
+    c = np.sum(a) + np.sum(b) * n
+    unused = x * x       # varied but not useful
+    return c
+
+
+def test_active_means_varied_by_wrt_and_useful_to_the_output():
+    low = lower_function(mixed)
+    active = analyze.activity(low.body, ["x"], _output(low))
+    assert {"x", "a"} <= active
+    assert not {"y", "b", "n", "unused"} & active
+    both = analyze.activity(low.body, ["x", "y"], _output(low))
+    assert {"x", "y", "a", "b"} <= both and "unused" not in both
+    check(mixed, np.array([1.0, 2.0]), np.array([0.5, -1.0]), wrt=(0, 1))
+
+
+def through_a_loop(x, n):
+    s = 0.0
+    t = 0.0
+    for i in range(n):
+        t = s * 1.0      # varied only from the second trip on: flow-insensitive analysis
+        s = s + x
+    return t
+
+
+def test_activity_is_flow_insensitive_so_loops_carry_it_around():
+    low = lower_function(through_a_loop)
+    active = analyze.activity(low.body, ["x"], _output(low))
+    assert {"s", "t"} <= active
+    check(through_a_loop, 1.5, 3)
+
+
+def stopped(x):
+    return srcdiff.stop_gradient(x * 2.0) * x
+
+
+def test_nondifferentiable_calls_cut_activity():
+    def argmax_times(x):
+        k = np.argmax(x)
+        return x[k] * 2.0
+    low = lower_function(argmax_times)
+    assert "k" not in analyze.activity(low.body, ["x"], _output(low))
+    check(argmax_times, np.array([1.0, 3.0, 2.0]))
+    low = lower_function(stopped)
+    assert low.body[1].sd.kind is Kind.STOP_GRADIENT
+    assert "stop_gradient_1" not in analyze.activity(low.body, ["x"], _output(low))
+    # the derivative treats the stopped value as a constant: d/dx (c * x) at c = 2x
+    assert np.isclose(srcdiff.grad(stopped)(1.3), 2.0 * 1.3)
+
+
+# -- operands ------------------------------------------------------------------------
+def ops(x, d):
+    y = x[0] + x[1]
+    z = np.maximum(y, 0.0)
+    m = d.shape
+    v = [y, z]
+    v.append(x)
+    return z
+
+
+def test_operands_and_differentiable_operands_by_kind():
+    low = lower_function(ops)
+    add = _stmt(low, "y = x_item_1 + x_item_2")
+    assert add.sd.kind is Kind.BINOP
+    assert analyze.operands(add) == ["x_item_1", "x_item_2"]
+    assert analyze.differentiable_operands(add) == ["x_item_1", "x_item_2"]
+    item = _stmt(low, "x_item_1 = x[0]")
+    assert analyze.differentiable_operands(item) == ["x"]
+    shape = _stmt(low, "m = d.shape")
+    assert shape.sd.kind is Kind.OPAQUE
+    assert analyze.operands(shape) == ["d"] and analyze.differentiable_operands(shape) == []
+    append = next(s for s in analyze.flatten(low.body) if s.sd.kind is Kind.APPEND)
+    assert analyze.assigned(append) == "v" and analyze.differentiable_operands(append) == ["x"]
+
+
+def calls_nested(x, a):
+    def g(v):
+        return v * a
+    return g(x)
+
+
+def test_a_nested_function_call_reads_its_free_variables():
+    low = lower_function(calls_nested)
+    call = _stmt(low, "g_1 = g(x)")
+    assert analyze.operands(call) == ["x", "a"]
+    assert analyze.differentiable_operands(call) == ["x", "a"]
+    assert "a" in analyze.activity(low.body, ["a"], _output(low))
+    check(calls_nested, 1.2, 0.7, wrt=(0, 1))
+
+
+# -- definedness ---------------------------------------------------------------------
+def branches(x, c):
+    if c > 0:
+        y = x * 2.0
+        w = x
+    else:
+        y = x * 3.0
+    z = y + 1.0
+    return z
+
+
+def test_definedness_after_a_branch_is_union_for_may_and_intersection_for_must():
+    low = lower_function(branches)
+    defined = analyze.Definedness(low.body, low.params)
+    after = _stmt(low, "z = y + 1.0")
+    assert "w" in set(defined.maybe(after)) and "w" not in set(defined.must(after))
+    assert "y" in set(defined.must(after))
+    first = low.body[0]
+    assert set(defined.must(first)) == {"x", "c"}
+
+
+# -- taken_from, integral names, effects ----------------------------------------------
+def rows(A):
+    r = A[1]
+    q = r
+    return np.sum(q * q)
+
+
+def test_taken_from_follows_rows_and_copies_to_the_array_they_share():
+    low = lower_function(rows)
+    assert analyze.taken_from(low.body, {"q"}) == {"r", "A"}
+    check(rows, np.arange(6.0).reshape(2, 3))
+
+
+def counts(x):
+    n = len(x)
+    k = n * 2
+    s = x * 1.0
+    return s * k
+
+
+def test_integral_names_are_those_only_ever_bound_to_integers():
+    low = lower_function(counts)
+    integral = analyze.integral_names(low.body)
+    assert "n" in integral and "s" not in integral
+
+
+def effect_on_varied(x, out):
+    np.copyto(out, x)
+    return np.sum(x)
+
+
+def test_a_call_kept_for_its_effect_on_a_varied_value_is_found():
+    low = lower_function(effect_on_varied)
+    found = list(analyze.effects_on_varied(low.body, ["x"]))
+    assert [S.spell(s).strip() for s in found] == ["numpy.copyto(out, x)"]
+    assert list(analyze.effects_on_varied(low.body, ["out"])) != []
+    low = lower_function(mixed)
+    assert list(analyze.effects_on_varied(low.body, ["x"])) == []
