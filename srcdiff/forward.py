@@ -30,7 +30,8 @@ from . import __version__, analyze, checks, frontend, idioms, lower, rules, sequ
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .names import LIST, TYPE, settle
-from .reverse import comment, fold_constants, no_rule_error, splice_name
+from .reverse import comment, no_rule_error
+from .splice import instantiate_forward
 
 
 class TangentState:
@@ -688,112 +689,6 @@ def _describe(func):
     if func is None:
         return "this call"
     return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
-
-
-# -- templates -----------------------------------------------------------------
-def _store_names(stmt):
-    return [n.id for t in stmt.targets for n in S.walk(t)
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)]
-
-
-def _load_names(node):
-    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-
-
-def instantiate_forward(template, mapping, tangent_of, namer, bind):
-    """Splice a forward template: (temporary statements, tangent terms, shared parameters).
-
-    `mapping` maps template parameters to atoms; `tangent_of` maps the
-    parameters whose tangent is nonzero to their tangent names. A `d[y] = e`
-    statement is kept when the one `d[arg]` it depends on (directly or through
-    temporaries) is nonzero; temporaries no kept statement needs are dropped.
-    Shared parameters are those whose tangent the result may share memory with.
-    """
-    body = template.body
-    for stmt in body:
-        if not isinstance(stmt, S.Assign):
-            raise SrcdiffError(f"{template.origin}: a forward rule body may only hold "
-                               "assignments", hint="compute branches with numpy.where "
-                               "or a runtime helper")
-    deps = {}        # temporary -> the d[arg]s it depends on
-    plan = []        # (stmt, is_tangent, d-args it depends on)
-    for stmt in body:
-        reads = set(rules._d_reads(stmt))
-        for n in _load_names(stmt.value):
-            reads |= deps.get(n, set())
-        is_tangent = bool(rules._d_targets(stmt))
-        if is_tangent:
-            if len(reads) != 1:
-                raise SrcdiffError(f"{template.origin}: each d[{template.result}] statement of "
-                                   "a forward rule must be linear in exactly one d[arg]; "
-                                   f"this one reads {sorted(reads) or 'none'}",
-                                   hint="split it into one statement per input")
-        else:
-            for n in _store_names(stmt):
-                deps[n] = reads
-        plan.append((stmt, is_tangent, reads))
-    kept = []
-    needed = set()
-    for stmt, is_tangent, reads in reversed(plan):
-        if is_tangent:
-            if all(r in tangent_of for r in reads):
-                kept.append(stmt)
-                needed |= _load_names(stmt.value)
-        elif any(n in needed for n in _store_names(stmt)):
-            kept.append(stmt)
-            needed |= _load_names(stmt.value)
-    kept.reverse()
-    local = sorted({n for stmt in kept if not rules._d_targets(stmt) for n in _store_names(stmt)})
-    renames = {n: namer.fresh(n) for n in local}
-    splice = _Splice(mapping, renames, tangent_of, template.result)
-    temps, terms = [], []
-    shared = set()
-    for stmt in kept:
-        if rules._d_targets(stmt):
-            shared |= _unsheltered_reads(stmt.value, False)
-        else:
-            shared |= set(rules._d_reads(stmt))   # through a temporary: assume it may
-        for n in _load_names(stmt.value):
-            if (n in template.free and n in template.namespace
-                    and n not in renames and n not in mapping):
-                bind(n, template.namespace[n])
-        new = fold_constants(splice.visit(S.clone(stmt)))
-        if rules._d_targets(stmt):
-            terms.append(new.value)
-        else:
-            temps.append(new)
-    return temps, terms, sorted(shared & set(tangent_of))
-
-
-def _unsheltered_reads(node, sheltered):
-    """The d[arg]s whose value may be returned as is (not under an arithmetic operator).
-
-    `d[x] * 2`, `-d[x]` and `f(d[x] * 2)` make new values; `d[x]` and
-    `f(d[x])` (a view, or the tangent itself) may share memory with d[x].
-    """
-    if rules._is_d(node):
-        return set() if sheltered else {node.slice.id}
-    if isinstance(node, (S.BinOp, S.UnaryOp)):
-        sheltered = True
-    out = set()
-    for child in S.iter_child_nodes(node):
-        out |= _unsheltered_reads(child, sheltered)
-    return out
-
-
-class _Splice(S.NodeTransformer):
-    def __init__(self, mapping, renames, tangent_of, result):
-        self.mapping = mapping
-        self.renames = renames
-        self.tangent_of = tangent_of
-        self.result = result
-
-    def visit_Subscript(self, node):
-        if rules._is_d(node) and isinstance(node.ctx, S.Load):
-            return S.load(self.tangent_of[node.slice.id])
-        return self.generic_visit(node)
-
-    visit_Name = splice_name
 
 
 # -- the emitted function ------------------------------------------------------------
