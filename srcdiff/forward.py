@@ -30,7 +30,8 @@ from . import __version__, analyze, checks, frontend, idioms, lower, rules, sequ
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .names import LIST, TYPE, settle
-from .reverse import comment, no_rule_error
+from .refusals import no_rule_error
+from .reverse import comment
 from .splice import instantiate_forward
 
 

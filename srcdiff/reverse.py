@@ -18,13 +18,14 @@ loop's array adjoint happen in place.
 """
 import copy
 
-import numpy
 
 from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linalg, sequences, shift
 from . import syntax as S
 from .names import TAPE
 from .errors import NoRuleError, SrcdiffError, where
 from .splice import instantiate, fold_constants, splice_name  # noqa: F401
+from .refusals import _describe, effect_error, no_rule_error  # noqa: F401
+from .shapes import _KnownShapes, _sum_broadcast_axes
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
 COMMENT = "__srcdiff_comment__"
@@ -907,109 +908,6 @@ index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 def _plain(stmt):
     """A copy of a core statement for emission (annotations dropped)."""
     return S.clone(stmt)
-
-
-def no_rule_error(src, stmt, func, what, register):
-    """The located error for a call srcdiff has no rule for (shared by both modes)."""
-    hint = rules.not_implemented_hint(func) if func is not None else None
-    from .api import Composite, Derivative
-    if isinstance(func, (Derivative, Composite)):
-        return src.error(stmt.sd.line, f"srcdiff cannot differentiate through {func!r}, a "
-                         "derivative it made, called inside the function",
-                         hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "
-                              "srcdiff.hessian(f) or srcdiff.hvp(f)", cls=NoRuleError)
-    if hint:
-        return src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
-                         "implemented yet", hint=hint, cls=NoRuleError)
-    return src.error(stmt.sd.line, f"srcdiff has no {what} for {_describe(func)}",
-                     hint=f"add one with {register} (see templates/ for examples), or wrap "
-                          "the argument in srcdiff.stop_gradient if no derivative should "
-                          "flow", cls=NoRuleError)
-
-
-class _KnownShapes(S.NodeTransformer):
-    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
-    the adjoint need not keep x (or a stand-in of it) for its shape."""
-
-    def __init__(self, shapes, stmt, bindings=None):
-        self.shapes = shapes
-        self.stmt = stmt
-        self.bindings = bindings
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
-                and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
-                and not node.keywords and isinstance(node.args[0], S.Name)):
-            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[0].id))
-            if spelled is not None:
-                return spelled
-        if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
-                and self.bindings is not None and isinstance(node.args[1], S.Name)):
-            # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
-            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[1].id))
-            if spelled is not None:
-                self.bindings["numpy"] = numpy  # as the templates bind it
-                return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
-                                               ctx=S.Load()),
-                              args=[node.args[0], spelled], keywords=[])
-        return node
-
-
-def _sum_broadcast_axes(grad, shape, spell, result):
-    """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
-
-    Shapes are known only for NumPy arrays passed in, so `grad` is an ndarray here
-    and has the method (cheaper than NumPy's `numpy.sum` wrapper on small arrays).
-    """
-    if shape is None or not result or len(shape) > len(result):
-        return None
-    extra = len(result) - len(shape)
-    kept = [extra + i for i, n in enumerate(shape) if n == 1 and result[extra + i] != 1]
-    if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
-        return None
-    axes = list(range(extra)) + kept
-    shape_node = spell(shape) if kept and extra else None
-    if not axes or (kept and extra and shape_node is None):
-        return None
-    axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
-                                                           ctx=S.Load())
-    keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]
-    if kept and not extra:
-        keywords.append(S.keyword(arg="keepdims", value=S.const(True)))
-    total = S.Call(func=S.Attribute(value=grad, attr="sum", ctx=S.Load()), args=[],
-                   keywords=keywords)
-    if kept and extra:
-        total = S.Call(func=S.Attribute(value=total, attr="reshape", ctx=S.Load()),
-                       args=[shape_node], keywords=[])
-    return total
-
-
-def effect_error(src, stmt):
-    """The located error for a call made for its effects on a differentiated value."""
-    from .callables import is_user_function
-    func = stmt.sd.func
-    if func is not None and is_user_function(func):
-        hint = "return the new values from the function and assign them"
-    else:
-        hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
-                "values at repeated indices, loop over them (for k in range(len(i)): "
-                "out[i[k]] += v[k]) or multiply by a one-hot matrix")
-    return src.error(stmt.sd.line, f"the result of {_describe(func)} is dropped, but it is "
-                     "given a value being differentiated: a function called for its effects "
-                     "may change its arguments in place, which srcdiff cannot follow",
-                     hint=hint, cls=NoRuleError)
-
-
-def _describe(func):
-    from .lower import canonical_path
-    if func is None:
-        return "this call"
-    owner = getattr(func, "__self__", None)
-    if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
-        return f"numpy.{owner.__name__}.{func.__name__}"
-    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
 
 
 def _integer_names(body):
