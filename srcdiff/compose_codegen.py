@@ -13,7 +13,7 @@ def second_order_source(fn, wrt, kind, name=None):
     (hvp) or per element of the input (hessian)."""
     import numpy
     from . import __version__, transform
-    from .forward import forward_source
+    from .forward_driver import forward_source
     from .names import Namer
     if len(wrt) != 1:
         raise ArgumentError(f"--mode {kind} differentiates with respect to one parameter")

@@ -16,7 +16,7 @@ import srcdiff
 from gradcheck import check_hvp, random_like
 from gradcheck import check_jvp as shared_check_jvp
 from srcdiff.errors import NoRuleError
-from srcdiff.forward import forward_source
+from srcdiff.forward_driver import forward_source
 from srcdiff.transform import load_emitted
 from test_reverse_control_flow import CORPUS, INPUTS, MATRIX_CORPUS, MAT
 
