@@ -4,7 +4,7 @@ srcdiff reads a plain Python/NumPy function and writes the Python source of
 its derivative, keeping the function's loops and branches as loops and
 branches. See README.md for a tour.
 """
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402,F401
 
 from .errors import (ArgumentError, NoRuleError, RuleError, RuntimeRefusal,  # noqa: E402
                      SrcdiffError, UnsupportedCodeError)

@@ -26,11 +26,11 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import copy
 import itertools
 
-from . import analyze, checks, idioms, lower, rules, sequences
+from . import analyze, callables, checks, idioms, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
-from .refusals import no_rule_error
-from .reverse import comment
+from .refusals import describe as _describe, no_rule_error
+from .syntax import comment
 from .splice import instantiate_forward
 
 
@@ -386,7 +386,7 @@ class Forward:
                                  hint="call the numpy function instead, or register a rule",
                                  cls=NoRuleError)
         template = rules.lookup("forward", func)
-        if template is None and stmt.sd.kind == "call" and lower.is_user_function(func):
+        if template is None and stmt.sd.kind == "call" and callables.is_user_function(func):
             return self.forward_user_call(stmt, name, state)
         if template is None:
             raise self._no_rule(stmt, func)
@@ -458,7 +458,7 @@ class Forward:
     def _changes_active_list(self, stmt):
         """A call to a user function given a list that is active here: the callee may
         append varied values to it, so it must be called through its jvp."""
-        if stmt.sd.kind != "call" or not lower.is_user_function(stmt.sd.func):
+        if stmt.sd.kind != "call" or not callables.is_user_function(stmt.sd.func):
             return False
         return any(isinstance(a, S.Name) and a.id in self.containers and a.id in self.active
                    for a in analyze.call_args(stmt))
@@ -682,13 +682,6 @@ def _sum(terms, helper, container=False):
 
 def _plain(stmt):
     return S.clone(stmt)
-
-
-def _describe(func):
-    from .lower import canonical_path
-    if func is None:
-        return "this call"
-    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
 
 
 # -- the emitted function ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The forward-mode pipeline, moved from forward.py (no change yet)."""
-from . import __version__, analyze, frontend
+from . import analyze, frontend
+from .version import __version__
 from . import syntax as S
 from .errors import SrcdiffError
 from .forward import Forward

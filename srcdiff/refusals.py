@@ -1,4 +1,9 @@
-"""Located refusals shared by both modes, moved from reverse.py (no change yet)."""
+"""Located refusals shared by both modes (reverse.py and forward.py raise them).
+
+Builders, not stages: each takes the user's `Source`, the core statement and the
+callee, and returns a NoRuleError naming the file:line, quoting it, saying why
+and what to do instead. Imports only leaves (rules, callables, errors).
+"""
 import numpy
 
 from . import rules
@@ -8,16 +13,15 @@ from .errors import NoRuleError
 def no_rule_error(src, stmt, func, what, register):
     """The located error for a call srcdiff has no rule for (shared by both modes)."""
     hint = rules.not_implemented_hint(func) if func is not None else None
-    from .api import Composite, Derivative
-    if isinstance(func, (Derivative, Composite)):
+    if made_by_srcdiff(func):
         return src.error(stmt.sd.line, f"srcdiff cannot differentiate through {func!r}, a "
                          "derivative it made, called inside the function",
                          hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "
                               "srcdiff.hessian(f) or srcdiff.hvp(f)", cls=NoRuleError)
     if hint:
-        return src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
+        return src.error(stmt.sd.line, f"the derivative of {describe(func)} is not "
                          "implemented yet", hint=hint, cls=NoRuleError)
-    return src.error(stmt.sd.line, f"srcdiff has no {what} for {_describe(func)}",
+    return src.error(stmt.sd.line, f"srcdiff has no {what} for {describe(func)}",
                      hint=f"add one with {register} (see templates/ for examples), or wrap "
                           "the argument in srcdiff.stop_gradient if no derivative should "
                           "flow", cls=NoRuleError)
@@ -33,14 +37,22 @@ def effect_error(src, stmt):
         hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
                 "values at repeated indices, loop over them (for k in range(len(i)): "
                 "out[i[k]] += v[k]) or multiply by a one-hot matrix")
-    return src.error(stmt.sd.line, f"the result of {_describe(func)} is dropped, but it is "
+    return src.error(stmt.sd.line, f"the result of {describe(func)} is dropped, but it is "
                      "given a value being differentiated: a function called for its effects "
                      "may change its arguments in place, which srcdiff cannot follow",
                      hint=hint, cls=NoRuleError)
 
 
-def _describe(func):
-    from .lower import canonical_path
+def made_by_srcdiff(func):
+    """Whether `func` is a derivative srcdiff made (api's Derivative or Composite), told by
+    its class, so that this leaf need not import the API module above it."""
+    cls = type(func)
+    return cls.__name__ in ("Derivative", "Composite") and \
+        cls.__module__.split(".")[0] == "srcdiff"
+
+
+def describe(func):
+    from .callables import canonical_path
     if func is None:
         return "this call"
     owner = getattr(func, "__self__", None)

@@ -21,19 +21,14 @@ import copy
 
 from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linalg, sequences, shift
 from . import syntax as S
+from .syntax import COMMENT, comment  # noqa: F401  (inline.py, checkpointing.py read them here)
 from .names import TAPE
 from .errors import NoRuleError, SrcdiffError, where
 from .splice import instantiate, fold_constants, splice_name  # noqa: F401
-from .refusals import _describe, effect_error, no_rule_error  # noqa: F401
+from .refusals import describe as _describe, effect_error, no_rule_error  # noqa: F401
 from .shapes import _KnownShapes, _sum_broadcast_axes
 
 ZERO, BORROWED, OWNED = None, "borrowed", "owned"
-COMMENT = "__srcdiff_comment__"
-
-
-def comment(text):
-    """A statement the emitter turns into a `# text` line."""
-    return S.Expr(value=S.Call(func=S.load(COMMENT), args=[S.const(text)], keywords=[]))
 
 
 class State(dict):
@@ -113,7 +108,7 @@ class Reverse:
 
     @staticmethod
     def _is_user_call(stmt):
-        from .lower import is_user_function
+        from .callables import is_user_function
         return (stmt.sd.kind == "call" and stmt.sd.extra != "method"
                 and is_user_function(stmt.sd.func) and isinstance(stmt.targets[0], S.Name))
 

@@ -17,7 +17,7 @@ from .names import SLICE  # noqa: E402
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
-    "iter_child_nodes", "clone", "function_def",
+    "iter_child_nodes", "clone", "function_def", "COMMENT", "comment",
 ]
 
 
@@ -364,3 +364,11 @@ def quote_expr(source, **subs):
     """Like `quote`, for a single expression; returns the expression node."""
     (stmt,) = quote(source, **subs)
     return stmt.value
+
+
+COMMENT = "__srcdiff_comment__"
+
+
+def comment(text):
+    """A statement the emitter turns into a `# text` line."""
+    return Expr(value=Call(func=load(COMMENT), args=[const(text)], keywords=[]))
