@@ -29,7 +29,8 @@ import itertools
 from . import analyze, callables, checks, idioms, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
-from .refusals import describe as _describe, no_rule_error
+from .program import Program, known_for_callee, refuse_grown_parameters
+from .refusals import describe as _describe, effect_error, no_rule_error
 from .syntax import comment
 from .splice import instantiate_forward
 
@@ -117,7 +118,7 @@ class Forward:
 
     def __init__(self, low, wrt, containers=(), program=None):
         self.low = low
-        self.program = program if program is not None else ForwardProgram(low.namer.taken)
+        self.program = program if program is not None else Program(low.namer.taken)
         self._replaced = {}      # id(primal statement) -> the statement emitted instead
         self._pre = {}           # id(primal statement) -> statements to run before it
         self._user_calls = set()
@@ -132,7 +133,6 @@ class Forward:
         self.active = _activity(self.body, self.wrt, self.output, aliases, self.containers,
                                 shared)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
-            from .reverse import effect_error
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(low.source, stmt)
         self.namer = low.namer
@@ -435,10 +435,9 @@ class Forward:
             if t is not None:
                 wrt.append(p)
                 tangents.append(S.load(t))
-        from .program import known_for_callee
         known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
         try:
-            callee = self.program.pair(fn, wrt, containers, known)
+            callee = self.program.callee("forward", fn, wrt, containers, known, FORWARD_CALLEE)
         except SrcdiffError as err:
             from .library_calls import at_caller
             moved = at_caller(err, self.low.source, stmt.sd.line, fn)
@@ -526,6 +525,7 @@ class Forward:
         """The loop with tangents, its body iterated until the nonzero set is stable."""
         saved_namer = copy.deepcopy(self.namer)
         saved_tangents = dict(self.tangents)
+        saved_callees = self.program.snapshot()   # a round's jvp_ variants go with it
         hoisted = set()   # borrowed tangents the body writes in place: copied once, before
         while True:
             entry = state.copy()
@@ -535,6 +535,7 @@ class Forward:
             while True:
                 self.namer = copy.deepcopy(saved_namer)
                 self.tangents = dict(saved_tangents)
+                self.program.rollback(saved_callees)
                 exit_state = head.copy()
                 if isinstance(stmt, S.For):
                     exit_state.kill(stmt.target.id)
@@ -685,47 +686,36 @@ def _plain(stmt):
 
 
 # -- the emitted function ------------------------------------------------------------
-class ForwardProgram:
-    """The jvp functions of the user's own functions that one emitted module holds."""
+class _ForwardCallee:
+    """How the callee table (program.py) makes a forward variant: `jvp_g`."""
 
-    def __init__(self, taken=()):
-        from .names import Namer
-        self.namer = Namer(taken)
-        self.pairs = {}
-        self.defs = []
-        self.bindings = {}
-        self.user_names = []  # (the helper's Source, the names its own code binds)
+    @staticmethod
+    def names(namer, base):
+        return namer.exact_or_fresh("jvp_" + base)
 
-    def pair(self, fn, wrt, containers, known=None):
-        known = dict(known or {})
-        key = (fn, tuple(wrt), frozenset(containers),
-               tuple(sorted(known.items(), key=lambda kv: kv[0])))
-        if key in self.pairs:
-            return self.pairs[key]
-        from . import runtime, transform
-        base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
-        name = self.namer.exact_or_fresh("jvp_" + base)
-        self.pairs[key] = name
-        low = transform.lower_function(fn, known, containers)
-        from .program import refuse_grown_parameters
+    @staticmethod
+    def build(program, low, fn, wrt, containers, name):
+        from . import runtime
         refuse_grown_parameters(low, fn, containers)
-        fwd = Forward(low, wrt, containers=containers, program=self)
+        fwd = Forward(low, wrt, containers=containers, program=program)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
             f"{fn.__qualname__} and its tangent along {', '.join(wrt)}."))]
         body += fwd.generate(shared=[w for w in wrt if w in containers])
-        self.bindings.update(low.bindings)
-        self.bindings.update(fwd.bindings)
+        program.bindings.update(low.bindings)
+        program.bindings.update(fwd.bindings)
         output = fwd.output
         if output in fwd.active and fwd.final_state.nonzero(output):
             out_tan = S.load(fwd.tan(output))
         else:
-            self.bindings["zeros_like_value"] = runtime.zeros_like_value
+            program.bindings["zeros_like_value"] = runtime.zeros_like_value
             out_tan = S.quote_expr(f"zeros_like_value({output})")
         body.append(S.Return(value=S.Tuple(elts=[S.load(output), out_tan], ctx=S.Load())))
-        self.user_names.append((low.source, set(low.params) | set(fwd.primal_names)))
-        self.defs.append(S.function_def(name, low.params + tangent_params, body))
-        return name
+        program.user_names.append((low.source, set(low.params) | set(fwd.primal_names)))
+        program.defs.append(S.function_def(name, low.params + tangent_params, body))
+
+
+FORWARD_CALLEE = _ForwardCallee()
 
 
 def _zeros_like_value():

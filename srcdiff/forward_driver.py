@@ -5,6 +5,7 @@ from . import syntax as S
 from .errors import SrcdiffError
 from .forward import Forward
 from .names import LIST, TYPE, settle
+from .program import Program
 
 
 def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=None):
@@ -28,7 +29,8 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
         if w not in low.params:
             raise SrcdiffError(f"wrt={w!r} is not a parameter of {user_name}; its parameters "
                                f"are {tuple(low.params)}")
-    fwd = Forward(low, wrt, containers=containers)
+    fwd = Forward(low, wrt, containers=containers,
+                  program=Program(low.namer.taken, transform.lower_function))
     tangent_params = [fwd.namer.exact_or_fresh("tangent_" + w) for w in wrt]
     # the function's own name first: a helper of the same name (a lambda calling a lambda,
     # both jvp_lambda) must get another

@@ -23,6 +23,7 @@ from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linal
 from . import syntax as S
 from .syntax import COMMENT, comment  # noqa: F401  (inline.py, checkpointing.py read them here)
 from .names import TAPE
+from .program import Program, active_params, known_for_callee, refuse_grown_parameters
 from .errors import NoRuleError, SrcdiffError, where
 from .splice import instantiate, fold_constants, splice_name  # noqa: F401
 from .refusals import describe as _describe, effect_error, no_rule_error  # noqa: F401
@@ -49,7 +50,6 @@ class Reverse:
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
     def __init__(self, low, wrt, containers=(), program=None, shapes=None, checkpoint=None):
-        from .program import Program
         self.low = low
         self.checkpoint = checkpoint  # the policy for every outermost for loop (checkpointing.py)
         self.checkpoints = {}  # id(loop) -> checkpoint.Record, made by the adjoint pass
@@ -121,7 +121,6 @@ class Reverse:
         key = id(stmt)
         if key not in self._calls:
             import inspect
-            from .program import active_params
             fn = stmt.sd.func
             params = getattr(fn, "lifted_params", None) or list(
                 inspect.signature(fn, follow_wrapped=False).parameters)
@@ -132,10 +131,10 @@ class Reverse:
                 args = analyze.call_args(stmt)
                 containers = [p for p, a in zip(params, args)
                               if isinstance(a, S.Name) and a.id in self.containers]
-                from .program import known_for_callee
                 known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
                 try:
-                    fwd, bwd = self.program.pair(fn, wrt, containers, known)
+                    fwd, bwd = self.program.callee("reverse", fn, wrt, containers, known,
+                                                   REVERSE_CALLEE)
                 except SrcdiffError as err:
                     from .library_calls import at_caller
                     moved = at_caller(err, self.src, stmt.sd.line, fn)
@@ -924,3 +923,103 @@ def _integer_names(body):
     ranges = {n for n, k in kinds.items() if k == {"range"}}
     return {n for n, k in kinds.items()
             if all(x == "int" or (isinstance(x, tuple) and x[1] in ranges) for x in k)}
+
+
+# -- the user's functions called here: their forward_/backward_ pairs (program.py) --
+class _ReverseCallee:
+    """How the callee table (program.py) makes a reverse variant: `forward_g` and `backward_g`."""
+
+    @staticmethod
+    def names(namer, base):
+        return (namer.fresh("forward_" + base) if "forward_" + base in namer.taken
+                else namer.exact_or_fresh("forward_" + base),
+                namer.exact_or_fresh("backward_" + base))
+
+    def build(self, program, low, fn, wrt, containers, names):
+        for stmt in analyze.flatten(low.body):
+            if stmt.sd.kind in ("append", "pop"):
+                lst = stmt.value.func.value.id
+                if lst in low.params:
+                    raise low.source.error(
+                        stmt.sd.line, f"{fn.__qualname__} changes its argument {lst!r} in "
+                        "place, which srcdiff cannot differentiate in reverse mode",
+                        hint=f"build and return a new list instead of changing {lst}")
+        refuse_grown_parameters(low, fn, containers)
+        rev = Reverse(low, wrt, containers=containers, program=program)
+        primal, adjoint = rev.generate(callee=True)
+        program.bindings.update(low.bindings)
+        program.bindings.update(rev.bindings)
+        ret = low.body[-1]
+        maybe = rev.defined.maybe(ret)
+        must = rev.defined.must(ret)
+        # trip counts of loops cut short (break, return) are read by the adjoint's loops
+        # (made by the reverse pass, so unknown to `maybe`; None where the loop never ran)
+        live = sorted(((rev.known_needed | set(wrt)) & set(maybe)) | set(rev.trip_vars.values()))
+        # ranges and counts come back through no_derivative(), so forward mode over this
+        # backward (second derivatives) knows they carry none
+        counts = set(rev.trip_vars.values()) | {
+            s.iter.id for s in analyze.flatten(rev.body)
+            if isinstance(s, S.For) and isinstance(s.iter, S.Name)}
+        counted = [n for n in live if n in counts]
+        live = [n for n in live if n not in counts]
+        preinit = [n for n in live if n not in must and n not in low.params]
+        # a loop inside a block (an if, another loop, the rest of a body after an early
+        # return) may never be reached: its range and trip count are pushed as None then
+        top = {id(s) for s in rev.body}
+        for s in analyze.flatten(rev.body):
+            if isinstance(s, (S.For, S.While)) and id(s) not in top:
+                for n in (rev.trip_vars.get(id(s)),
+                          s.iter.id if isinstance(s, S.For) and isinstance(s.iter, S.Name)
+                          else None):
+                    if n in counted and n not in preinit:
+                        preinit.append(n)
+        forward_body = [S.Expr(value=S.const(
+            f"Primal of {fn.__qualname__}, saving on `tape` what {names[1]} needs."))]
+        forward_body += [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
+                         for n in preinit]
+        forward_body += primal
+        backward_body = [S.Expr(value=S.const(
+            f"Adjoint of {fn.__qualname__} with respect to {', '.join(wrt)}."))]
+        for n in counted:  # pushed before the values, so popped after them
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
+                args=[S.load(n)], keywords=[])))
+        if live:
+            pushed = S.load(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.load(n) for n in live], ctx=S.Load())
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
+                args=[pushed], keywords=[])))
+            target = S.store(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.store(n) for n in live], ctx=S.Store())
+            backward_body.append(S.Assign(targets=[target], value=S.quote_expr(f"{TAPE}.pop()"),
+                                          type_comment=None))
+        for n in reversed(counted):
+            backward_body.append(S.Assign(targets=[S.store(n)], value=S.Call(
+                func=rev.helper("no_derivative"), args=[S.quote_expr(f"{TAPE}.pop()")],
+                keywords=[]), type_comment=None))
+        forward_body.append(S.Return(value=S.load(rev.output)))
+        from .optimize import propagate_copies
+        adjoint_names = set(rev.adjoints.values()) | {
+            n.id for stmt in adjoint for n in S.walk(stmt)
+            if isinstance(n, S.Name) and n.id.startswith("d_") and n.id not in rev.primal_names}
+        adjoint_names.discard(rev.seed_adj)  # the parameter
+        returned = [S.Return(value=S.Tuple(elts=[S.load(rev.adjoints[w]) for w in wrt
+                                                 if w in rev.final_state], ctx=S.Load()))]
+        backward_body += propagate_copies(adjoint, adjoint_names, keep=returned)
+        results = []
+        for w in wrt:
+            if w in rev.final_state:
+                results.append(S.load(rev.adjoints[w]))
+            else:
+                rev.helper("zeros_like_value")
+                results.append(S.quote_expr(f"zeros_like_value({w})"))
+        program.bindings.update(rev.bindings)
+        backward_body.append(S.Return(value=results[0] if len(results) == 1 else
+                                      S.Tuple(elts=results, ctx=S.Load())))
+        program.user_names.append((low.source, set(low.params) | set(rev.primal_names)))
+        program.defs.append(S.function_def(names[0], [TAPE] + low.params, forward_body))
+        program.defs.append(S.function_def(names[1], [TAPE, rev.seed_adj], backward_body))
+
+
+REVERSE_CALLEE = _ReverseCallee()

@@ -8,6 +8,7 @@ import os
 from . import __version__, analyze, emit, frontend, loader, lower, rules, runtime
 from . import syntax as S
 from .names import TAPE, settle
+from .program import Program
 from .reverse import Reverse
 
 KIND_TITLES = {
@@ -87,7 +88,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     from .shapes import Shapes
     shapes = Shapes(low, input_shapes) if input_shapes is not None else None
     rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes,
-                  checkpoint=checkpoint)
+                  checkpoint=checkpoint, program=Program(low.namer.taken, lower_function))
     primal, adjoint = rev.generate()
     namer = low.namer
     bindings = dict(low.bindings)
