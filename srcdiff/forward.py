@@ -33,59 +33,64 @@ from .program import Program, known_for_callee, refuse_grown_parameters
 from .refusals import describe as _describe, effect_error, no_rule_error
 from .syntax import comment
 from .splice import instantiate_forward
+from .status import BORROWED, OWNED, ZERO, join
 
 
 class TangentState:
     """Which tangents are nonzero at a point of the program, and how they may be updated.
 
-    owned: name -> bool, present only for nonzero tangents (True: safe in place).
+    status: name -> BORROWED | OWNED (status.py), present only for nonzero tangents.
     group: name -> alias group id (tangents sharing memory the way their primals do).
     must:  names certainly bound here (zeros are materialized only for those).
     """
 
-    def __init__(self, owned=None, group=None, must=()):
-        self.owned = dict(owned or {})
+    def __init__(self, status=None, group=None, must=()):
+        self.status = dict(status or {})
         self.group = dict(group or {})
         self.must = set(must)
 
     def copy(self):
-        return TangentState(self.owned, self.group, self.must)
+        return TangentState(self.status, self.group, self.must)
 
     def nonzero(self, name):
-        return name in self.owned
+        return name in self.status
 
     def kill(self, name):
-        self.owned.pop(name, None)
+        self.status.pop(name, None)
         self.group.pop(name, None)
 
+    def owned(self, name):
+        """Whether the tangent is nonzero and safe to update in place."""
+        return self.status.get(name) is OWNED
+
     def fresh(self, name, gid, owned):
-        self.owned[name] = owned
+        self.status[name] = OWNED if owned else BORROWED
         self.group[name] = gid
 
     def alias(self, target, source):
-        self.owned[target] = self.owned[source]
+        self.status[target] = self.status[source]
         self.group[target] = self.group[source]
 
     def demote(self, name):
         """A rule read this tangent: its result may share memory with the whole group."""
-        if name not in self.owned:
+        if name not in self.status:
             return
         gid = self.group[name]
         for other, g in self.group.items():
             if g == gid:
-                self.owned[other] = False
+                self.status[other] = BORROWED
 
     def key(self):
         groups = {}
         for name, gid in self.group.items():
             groups.setdefault(gid, set()).add(name)
-        return (frozenset(self.owned.items()),
+        return (frozenset(self.status.items()),
                 frozenset(frozenset(g) for g in groups.values()))
 
 
 def merge(a, b, new_gid):
     """The state after two paths join (a name zero on one path is materialized there)."""
-    names = set(a.owned) | set(b.owned)
+    names = set(a.status) | set(b.status)
     parent = {n: n for n in names}
 
     def find(n):
@@ -108,7 +113,7 @@ def merge(a, b, new_gid):
         root = find(n)
         if root not in roots:
             roots[root] = new_gid()
-        out.owned[n] = a.owned.get(n, True) and b.owned.get(n, True)
+        out.status[n] = join(a.status.get(n, ZERO), b.status.get(n, ZERO), OWNED)
         out.group[n] = roots[root]
     return out
 
@@ -471,7 +476,7 @@ class Forward:
         tan = self.tan(name)
         if not state.nonzero(name):
             pre.append(self.materialize(name, state))
-        elif not state.owned[name]:
+        elif not state.owned(name):
             pre.append(self.assign(tan, S.Call(func=self.helper("copy_tangent"),
                                                args=[S.load(tan)], keywords=[])))
             state.fresh(name, self.gid(), True)
@@ -512,7 +517,7 @@ class Forward:
         s1, s2 = state.copy(), state.copy()
         body = self.block(stmt.body, s1)
         orelse = self.block(stmt.orelse, s2)
-        for name in sorted(set(s1.owned) | set(s2.owned)):
+        for name in sorted(set(s1.status) | set(s2.status)):
             if not s1.nonzero(name) and name in s1.must:
                 body.append(self.materialize(name, s1))
             if not s2.nonzero(name) and name in s2.must:
@@ -546,19 +551,19 @@ class Forward:
                 if new_head.key() == head.key():
                     break
                 head = new_head
-            more = {n for n in head.owned if not head.owned[n] and exit_state.owned.get(n)
-                    and entry.nonzero(n) and not entry.owned[n] and n in entry.must}
+            more = {n for n in head.status if not head.owned(n) and exit_state.owned(n)
+                    and entry.nonzero(n) and not entry.owned(n) and n in entry.must}
             if not more - hoisted:
                 break
             hoisted |= more
         before = [self.assign(self.tan(n), S.Call(func=self.helper("copy_tangent"),
                                                   args=[S.load(self.tan(n))], keywords=[]))
                   for n in sorted(hoisted)]
-        for name in sorted(head.owned):
+        for name in sorted(head.status):
             if not entry.nonzero(name) and name in entry.must:
                 before.append(self.materialize(name, entry))
         at_end = []
-        for name in sorted(head.owned):
+        for name in sorted(head.status):
             if not exit_state.nonzero(name) and name in exit_state.must:
                 at_end.append(self.materialize(name, exit_state))
         if at_end:
@@ -578,7 +583,7 @@ class Forward:
 
 
 def _replace(state, new):
-    state.owned = new.owned
+    state.status = new.status
     state.group = new.group
     state.must = new.must
 

@@ -23,27 +23,28 @@ from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linal
 from . import syntax as S
 from .syntax import COMMENT, comment  # noqa: F401  (inline.py, checkpointing.py read them here)
 from .names import TAPE
+from .status import BORROWED, OWNED, ZERO, join
 from .program import Program, active_params, known_for_callee, refuse_grown_parameters
 from .errors import NoRuleError, SrcdiffError, where
 from .splice import instantiate, fold_constants, splice_name  # noqa: F401
 from .refusals import describe as _describe, effect_error, no_rule_error  # noqa: F401
 from .shapes import _KnownShapes, _sum_broadcast_axes
 
-ZERO, BORROWED, OWNED = None, "borrowed", "owned"
 
 
 class State(dict):
-    """Adjoint state: name -> BORROWED | OWNED; absent means statically zero."""
+    """Adjoint state: name -> BORROWED | OWNED (status.py); absent means statically ZERO."""
+
+    def get(self, name, default=ZERO):
+        return super().get(name, default)
 
     def copy(self):
         return State(self)
 
 
 def merge(a, b):
-    out = State()
-    for name in set(a) | set(b):
-        out[name] = OWNED if a.get(name) == OWNED and b.get(name) == OWNED else BORROWED
-    return out
+    """The state where two paths meet; a zero adjoint on one path counts as borrowed."""
+    return State({name: join(a.get(name), b.get(name), BORROWED) for name in set(a) | set(b)})
 
 
 class Reverse:
