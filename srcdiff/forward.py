@@ -29,6 +29,7 @@ import itertools
 from . import analyze, callables, checks, idioms, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
+from .fixpoint import closure, reach
 from .program import Program, known_for_callee, refuse_grown_parameters
 from .refusals import describe as _describe, effect_error, no_rule_error
 from .syntax import comment
@@ -605,13 +606,7 @@ def _mutated_aliases(body):
             base = stmt.value if stmt.sd.kind == "copy" else stmt.value.value
             if isinstance(base, S.Name):
                 pairs.append((stmt.targets[0].id, base.id))
-    changed = True
-    while changed:
-        changed = False
-        for target, base in pairs:
-            if target in mutated and base not in mutated:
-                mutated.add(base)
-                changed = True
+    mutated = reach(mutated, [(target, base) for target, base in pairs])
     aliases = {}
     for target, base in pairs:
         if target in mutated:
@@ -633,17 +628,13 @@ def _container_names(body):
             out.add(stmt.targets[0].id)
         if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
             out.add(stmt.value.func.value.id)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in analyze.flatten(body):
-            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
-                    and isinstance(stmt.targets[0], S.Name)
-                    and isinstance(stmt.value, S.Name) and stmt.value.id in out
-                    and stmt.targets[0].id not in out) or _zero_list_of(stmt, out):
-                out.add(stmt.targets[0].id)
-                changed = True
-    return out
+    stmts = list(analyze.flatten(body))
+    return closure(out, lambda done: [
+        stmt.targets[0].id for stmt in stmts
+        if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+            and isinstance(stmt.targets[0], S.Name)
+            and isinstance(stmt.value, S.Name) and stmt.value.id in done)
+        or _zero_list_of(stmt, done)])
 
 
 def _zero_list_of(stmt, containers):
