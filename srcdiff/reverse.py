@@ -26,7 +26,7 @@ from .names import TAPE
 from .status import BORROWED, OWNED, ZERO, join
 from .program import Program, active_params, known_for_callee, refuse_grown_parameters
 from .errors import NoRuleError, SrcdiffError, where
-from .splice import instantiate, fold_constants, splice_name  # noqa: F401
+from .splice import instantiate_reverse
 from .refusals import describe as _describe, effect_error, no_rule_error  # noqa: F401
 from .shapes import _KnownShapes, _sum_broadcast_axes
 
@@ -607,7 +607,7 @@ class Reverse:
                                  f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
                                  hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
                                       "derivative should flow through it")
-        parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
+        parts = list(instantiate_reverse(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt), self.single_round))
         if self.shapes is not None:
             known = _KnownShapes(self.shapes, stmt, self.bindings)

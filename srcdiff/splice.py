@@ -1,10 +1,22 @@
-"""Template splicing, moved from reverse.py and forward.py (no change yet)."""
+"""Template splicing for both modes: a rule's template made into emitted statements.
+
+Stage: used by reverse.py and forward.py (below them: imports only leaves). Input: a
+rule's template (rules.Template: a body over parameters, temporaries and derivative
+subscripts `d[x]`), the call's atoms for its parameters, and which operands carry a
+derivative. Output: the statements to emit, with temporaries renamed fresh.
+
+`instantiate_reverse` keeps the statements accumulating into active operands' adjoints
+and yields ('stmt', node) and ('acc', (name, expr)) parts; `instantiate_forward` keeps
+the tangent terms of operands with a nonzero tangent and returns (temporaries, terms,
+shared parameters). Both substitute through one `Replace` (mode "reverse" or "forward")
+and fold what literals alone determine (`fold_constants`).
+"""
 from . import rules
 from . import syntax as S
 from .errors import SrcdiffError
 
 
-def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo=None,
+def instantiate_reverse(template, mapping, active, output_adjoint, namer, bindings, memo=None,
                 key=None, once=False):
     """Splice a reverse template: yields ('stmt', node) and ('acc', (name, expr)).
 
@@ -40,7 +52,8 @@ def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo
     if parts is None:
         parts = []
         for stmt in result:
-            stmt = _ReverseSplice(mapping, renames, output_adjoint, template.result).visit(S.clone(stmt))
+            stmt = Replace(_substitutions(mapping, renames), "reverse",
+                           {template.result: output_adjoint}).visit(S.clone(stmt))
             if fold:
                 stmt = fold_constants(stmt)
             targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
@@ -134,35 +147,37 @@ class _AccTarget(S.AST):
         self.name = name
 
 
-def splice_name(self, node):
-    """Template names: temporaries get their fresh names, parameters the call's operands."""
-    if node.id in self.renames:
-        return S.name(self.renames[node.id], node.ctx)
-    if node.id in self.mapping:
-        new = S.clone(self.mapping[node.id])
-        if isinstance(new, S.Name):
-            new.ctx = node.ctx
-        return new
-    return node
+class Replace(S.Substitute):
+    """The one template substitution, for both modes (as Tangent's `template.replace`).
 
+    Names: `subs` maps template parameters to the call's atoms (nodes) and the
+    template's temporaries to fresh names (strings). Derivatives: a read `d[x]` with
+    x in `derivatives` becomes that name (reverse: the result's adjoint; forward: the
+    operands' tangents). In mode "reverse" a write `d[x] = e` marks an accumulation
+    into x's adjoint (an _AccTarget the caller turns into `d_x += e`); in mode
+    "forward" the statement's value is the tangent term and its target is unused.
+    """
 
-class _ReverseSplice(S.NodeTransformer):
-    def __init__(self, mapping, renames, output_adjoint, result):
-        self.mapping = mapping
-        self.renames = renames
-        self.output_adjoint = output_adjoint
-        self.result = result
+    def __init__(self, subs, mode, derivatives):
+        super().__init__(subs)
+        self.mode = mode
+        self.derivatives = derivatives
 
     def visit_Subscript(self, node):
         if rules._is_d(node):
             key = node.slice.id
-            if isinstance(node.ctx, S.Store):
-                return _AccTarget(self.mapping[key].id)
-            if key == self.result:
-                return S.load(self.output_adjoint)
+            if isinstance(node.ctx, S.Store) and self.mode == "reverse":
+                return _AccTarget(self.subs[key].id)
+            if isinstance(node.ctx, S.Load) and key in self.derivatives:
+                return S.load(self.derivatives[key])
         return self.generic_visit(node)
 
-    visit_Name = splice_name
+
+def _substitutions(mapping, renames):
+    """Parameters to atoms, temporaries to fresh names (a temporary wins a clash)."""
+    subs = dict(mapping)
+    subs.update(renames)
+    return subs
 
 
 def _store_names(stmt):
@@ -219,7 +234,7 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
     kept.reverse()
     local = sorted({n for stmt in kept if not rules._d_targets(stmt) for n in _store_names(stmt)})
     renames = {n: namer.fresh(n) for n in local}
-    splice = _ForwardSplice(mapping, renames, tangent_of, template.result)
+    splice = Replace(_substitutions(mapping, renames), "forward", tangent_of)
     temps, terms = [], []
     shared = set()
     for stmt in kept:
@@ -253,18 +268,3 @@ def _unsheltered_reads(node, sheltered):
     for child in S.iter_child_nodes(node):
         out |= _unsheltered_reads(child, sheltered)
     return out
-
-
-class _ForwardSplice(S.NodeTransformer):
-    def __init__(self, mapping, renames, tangent_of, result):
-        self.mapping = mapping
-        self.renames = renames
-        self.tangent_of = tangent_of
-        self.result = result
-
-    def visit_Subscript(self, node):
-        if rules._is_d(node) and isinstance(node.ctx, S.Load):
-            return S.load(self.tangent_of[node.slice.id])
-        return self.generic_visit(node)
-
-    visit_Name = splice_name

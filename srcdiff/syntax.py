@@ -17,7 +17,7 @@ from .names import SLICE  # noqa: E402
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
-    "iter_child_nodes", "clone", "function_def", "COMMENT", "comment",
+    "iter_child_nodes", "clone", "function_def", "COMMENT", "comment", "Substitute",
 ]
 
 
@@ -326,7 +326,11 @@ def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
-class _Substitute(gast.NodeTransformer):
+class Substitute(gast.NodeTransformer):
+    """Replace names: each name in `subs` by a new identifier (a string) or a copy of a
+    node. The one substitution: `quote` uses it, and splice.Replace extends it with the
+    derivative subscripts `d[x]` of templates."""
+
     def __init__(self, subs):
         self.subs = subs
 
@@ -356,7 +360,7 @@ def quote(source, **subs):
         parsed = _QUOTED[source] = _gast_parse(textwrap.dedent(source)).body
     body = clone(parsed)
     if subs:
-        body = [_Substitute(subs).visit(stmt) for stmt in body]
+        body = [Substitute(subs).visit(stmt) for stmt in body]
     return body
 
 
