@@ -36,3 +36,19 @@ def join(a, b, materialized):
     a = materialized if a is ZERO else a
     b = materialized if b is ZERO else b
     return OWNED if a is OWNED and b is OWNED else BORROWED
+
+
+# -- moved from reverse.py, no change --
+class State(dict):
+    """Adjoint state: name -> BORROWED | OWNED (status.py); absent means statically ZERO."""
+
+    def get(self, name, default=ZERO):
+        return super().get(name, default)
+
+    def copy(self):
+        return State(self)
+
+
+def merge(a, b):
+    """The state where two paths meet; a zero adjoint on one path counts as borrowed."""
+    return State({name: join(a.get(name), b.get(name), BORROWED) for name in set(a) | set(b)})
