@@ -23,107 +23,27 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 `d[y] = expr` statement is linear in one `d[arg]`; the statements whose
 `d[arg]` is a nonzero tangent are kept and summed.
 """
-import copy
 import itertools
 
-from . import analyze, callables, checks, idioms, rules, sequences
+from . import analyze, checks, idioms, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .fixpoint import closure, reach
-from .program import Program, known_for_callee, refuse_grown_parameters
-from .refusals import describe as _describe, effect_error, no_rule_error
+from .forward_calls import CallTangents
+from .forward_control import ControlTangents
+from .forward_writes import WriteTangents
+from .program import Program, refuse_grown_parameters
+from .refusals import effect_error
 from .syntax import comment
-from .splice import instantiate_forward
-from .status import BORROWED, OWNED, ZERO, join
+from .status import TangentState
 
 
-class TangentState:
-    """Which tangents are nonzero at a point of the program, and how they may be updated.
-
-    status: name -> BORROWED | OWNED (status.py), present only for nonzero tangents.
-    group: name -> alias group id (tangents sharing memory the way their primals do).
-    must:  names certainly bound here (zeros are materialized only for those).
-    """
-
-    def __init__(self, status=None, group=None, must=()):
-        self.status = dict(status or {})
-        self.group = dict(group or {})
-        self.must = set(must)
-
-    def copy(self):
-        return TangentState(self.status, self.group, self.must)
-
-    def nonzero(self, name):
-        return name in self.status
-
-    def kill(self, name):
-        self.status.pop(name, None)
-        self.group.pop(name, None)
-
-    def owned(self, name):
-        """Whether the tangent is nonzero and safe to update in place."""
-        return self.status.get(name) is OWNED
-
-    def fresh(self, name, gid, owned):
-        self.status[name] = OWNED if owned else BORROWED
-        self.group[name] = gid
-
-    def alias(self, target, source):
-        self.status[target] = self.status[source]
-        self.group[target] = self.group[source]
-
-    def demote(self, name):
-        """A rule read this tangent: its result may share memory with the whole group."""
-        if name not in self.status:
-            return
-        gid = self.group[name]
-        for other, g in self.group.items():
-            if g == gid:
-                self.status[other] = BORROWED
-
-    def key(self):
-        groups = {}
-        for name, gid in self.group.items():
-            groups.setdefault(gid, set()).add(name)
-        return (frozenset(self.status.items()),
-                frozenset(frozenset(g) for g in groups.values()))
-
-
-def merge(a, b, new_gid):
-    """The state after two paths join (a name zero on one path is materialized there)."""
-    names = set(a.status) | set(b.status)
-    parent = {n: n for n in names}
-
-    def find(n):
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
-    for state in (a, b):
-        first = {}
-        for n in sorted(state.group):
-            g = state.group[n]
-            if g in first:
-                parent[find(n)] = find(first[g])
-            else:
-                first[g] = n
-    out = TangentState(must=a.must & b.must)
-    roots = {}
-    for n in sorted(names):
-        root = find(n)
-        if root not in roots:
-            roots[root] = new_gid()
-        out.status[n] = join(a.status.get(n, ZERO), b.status.get(n, ZERO), OWNED)
-        out.group[n] = roots[root]
-    return out
-
-
-class Forward:
+class Forward(CallTangents, WriteTangents, ControlTangents):
     """Generates the body of a forward-mode (jvp) function from a `Lowered` function."""
 
     def __init__(self, low, wrt, containers=(), program=None):
         self.low = low
+        self.callee_builder = FORWARD_CALLEE  # how program.py makes a callee's jvp_
         self.program = program if program is not None else Program(low.namer.taken)
         self._replaced = {}      # id(primal statement) -> the statement emitted instead
         self._pre = {}           # id(primal statement) -> statements to run before it
@@ -348,247 +268,7 @@ class Forward:
         state.kill(name)
         return []
 
-    def _refuse_held(self, stmt, func, args, keywords, tangent_of):
-        """Refuse a call whose rule holds an argument constant that carries a derivative
-        here: one with a tangent, or an active value that has none (a nested function
-        closing over a differentiated variable, passed as odeint's F)."""
-        template = rules.lookup("forward", func) if func is not None else None
-        if template is None:
-            return
-        try:
-            mapping = template.bind(S.load("result"), args, keywords)
-        except TypeError:
-            return
-        held = rules.held_argument(func, lambda p: p in tangent_of or (
-            isinstance(mapping.get(p), S.Name) and mapping[p].id in self.active))
-        if held is not None:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
-                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
-                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
-                                      "derivative should flow through it")
-
-    def forward_call(self, stmt, name, state):
-        func = stmt.sd.func
-        value = stmt.value
-        if stmt.sd.kind == "call" and func is not None and rules.is_nondifferentiable(func):
-            state.kill(name)
-            return []
-        args, keywords = analyze.call_parts(value)
-        operands = args + list(keywords.values())
-        if isinstance(stmt.sd.extra, tuple) and stmt.sd.extra[0] in ("local", "method"):
-            # a nested def or lambda: its free variables are operands too; a method of a
-            # known class: its object too (a dataclass's tangent, values.py)
-            operands = analyze.call_args(stmt) + list(keywords.values())
-        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
-            operands = operands + [value.func.value]
-        live = [a.id for a in operands if self.tangent_atom(a, state) is not None]
-        if not live:
-            self._refuse_held(stmt, func, args, keywords, {})
-            state.kill(name)
-            return []
-        if stmt.sd.kind == "call" and stmt.sd.extra == "method":
-            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
-                                 f"method .{value.func.attr}()",
-                                 hint="call the numpy function instead, or register a rule",
-                                 cls=NoRuleError)
-        template = rules.lookup("forward", func)
-        if template is None and stmt.sd.kind == "call" and callables.is_user_function(func):
-            return self.forward_user_call(stmt, name, state)
-        if template is None:
-            raise self._no_rule(stmt, func)
-        try:
-            mapping = template.bind(S.load(name), args, keywords)
-        except TypeError as exc:
-            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
-                                 f"not accept this call: {exc}",
-                                 hint="pass only the arguments the rule knows") from None
-        tangent_of = {}
-        for pname, atom in mapping.items():
-            t = self.tangent_atom(atom, state)
-            if t is not None and pname != template.result:
-                tangent_of[pname] = t
-        self._refuse_held(stmt, func, args, keywords, tangent_of)
-        temps, terms, shared = instantiate_forward(template, mapping, tangent_of, self.namer,
-                                                   self.bind)
-        for pname in shared:   # the result may be (part of) this operand's tangent
-            state.demote(mapping[pname].id)
-        state.kill(name)
-        if not terms:
-            return temps
-        state.fresh(name, self.gid(), False)
-        container = name in self.containers or getattr(func, "__name__", "") in _CONTAINER_RESULTS
-        return temps + [self.assign(self.tan(name), _sum(terms, self.helper, container))]
-
-    def forward_user_call(self, stmt, name, state):
-        """`t, tan_t = jvp_g(args..., tangents...)`: one emitted jvp per activity pattern."""
-        import inspect
-        fn = stmt.sd.func
-        params = getattr(fn, "lifted_params", None) or list(
-            inspect.signature(fn, follow_wrapped=False).parameters)
-        args = analyze.call_args(stmt)
-        containers = [p for p, a in zip(params, args)
-                      if isinstance(a, S.Name) and a.id in self.containers]
-        wrt, tangents, pre = [], [], []
-        for p, a in zip(params, args):
-            if p in containers and isinstance(a, S.Name) and a.id in self.primal_names:
-                # the callee may append to or pop from a list it shares with us: its tangent
-                # list must exist, and be ours to change, so both change together
-                self.own(a.id, state, pre)
-            t = self.tangent_atom(a, state)
-            if t is None and p in containers and isinstance(a, S.Name) and \
-                    state.nonzero(a.id):
-                t = self.tan(a.id)
-            if t is not None:
-                wrt.append(p)
-                tangents.append(S.load(t))
-        known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
-        try:
-            callee = self.program.callee("forward", fn, wrt, containers, known, FORWARD_CALLEE)
-        except SrcdiffError as err:
-            from .library_calls import at_caller
-            moved = at_caller(err, self.low.source, stmt.sd.line, fn)
-            if moved is None:
-                raise
-            raise moved from None
-        call = S.Call(func=S.load(callee), args=[S.clone(a) for a in args] + tangents,
-                      keywords=[])
-        target = S.Tuple(elts=[S.store(name), S.store(self.tan(name))], ctx=S.Store())
-        self._replaced[id(stmt)] = S.Assign(targets=[target], value=call, type_comment=None)
-        self._user_calls.add(id(stmt))
-        state.kill(name)
-        state.fresh(name, self.gid(), False)
-        self._pre[id(stmt)] = pre
-        return []
-
-    def _changes_active_list(self, stmt):
-        """A call to a user function given a list that is active here: the callee may
-        append varied values to it, so it must be called through its jvp."""
-        if stmt.sd.kind != "call" or not callables.is_user_function(stmt.sd.func):
-            return False
-        return any(isinstance(a, S.Name) and a.id in self.containers and a.id in self.active
-                   for a in analyze.call_args(stmt))
-
-    def _no_rule(self, stmt, func):
-        return no_rule_error(self.src, stmt, func, "forward (tangent) rule",
-                             "srcdiff.forward_rule")
-
-    def own(self, name, state, pre):
-        """Make `tan_name` safe to update in place (materialize or copy it once)."""
-        tan = self.tan(name)
-        if not state.nonzero(name):
-            pre.append(self.materialize(name, state))
-        elif not state.owned(name):
-            pre.append(self.assign(tan, S.Call(func=self.helper("copy_tangent"),
-                                               args=[S.load(tan)], keywords=[])))
-            state.fresh(name, self.gid(), True)
-
-    def forward_setitem(self, stmt, state):
-        target = stmt.targets[0]
-        base = target.value.id
-        value = stmt.value
-        if base not in self.active:
-            return [], []
-        src = self.tangent_atom(value, state)
-        if src is None and not state.nonzero(base):
-            return [], []
-        pre = []
-        self.own(base, state, pre)
-        item = S.load(src) if src else self.zeros_of(value)
-        write = self.assign(S.Subscript(value=S.load(self.tan(base)),
-                                        slice=S.clone(target.slice), ctx=S.Store()), item)
-        return pre, [write]
-
-    def forward_append(self, stmt, state):
-        base = stmt.value.func.value.id
-        item = stmt.value.args[0]
-        if base not in self.active:
-            return [], []
-        src = self.tangent_atom(item, state)
-        if src is None and not state.nonzero(base):
-            return [], []
-        pre = []
-        self.own(base, state, pre)   # before the primal append: zeros match the old list
-        new = S.load(src) if src else self.zeros_of(item)
-        call = S.Call(func=S.Attribute(value=S.load(self.tan(base)), attr="append",
-                                       ctx=S.Load()), args=[new], keywords=[])
-        return pre, [S.Expr(value=call)]
-
     # -- control flow ------------------------------------------------------
-    def forward_if(self, stmt, state):
-        s1, s2 = state.copy(), state.copy()
-        body = self.block(stmt.body, s1)
-        orelse = self.block(stmt.orelse, s2)
-        for name in sorted(set(s1.status) | set(s2.status)):
-            if not s1.nonzero(name) and name in s1.must:
-                body.append(self.materialize(name, s1))
-            if not s2.nonzero(name) and name in s2.must:
-                orelse.append(self.materialize(name, s2))
-        merged = merge(s1, s2, self.gid)
-        _replace(state, merged)
-        return [S.If(test=S.clone(stmt.test), body=body or [S.Pass()], orelse=orelse)]
-
-    def forward_loop(self, stmt, state):
-        """The loop with tangents, its body iterated until the nonzero set is stable."""
-        saved_namer = copy.deepcopy(self.namer)
-        saved_tangents = dict(self.tangents)
-        saved_callees = self.program.snapshot()   # a round's jvp_ variants go with it
-        hoisted = set()   # borrowed tangents the body writes in place: copied once, before
-        while True:
-            entry = state.copy()
-            for name in sorted(hoisted):
-                entry.fresh(name, self.gid(), True)
-            head = entry.copy()
-            while True:
-                self.namer = copy.deepcopy(saved_namer)
-                self.tangents = dict(saved_tangents)
-                self.program.rollback(saved_callees)
-                exit_state = head.copy()
-                if isinstance(stmt, S.For):
-                    exit_state.kill(stmt.target.id)
-                    exit_state.must.add(stmt.target.id)
-                body = self.block(stmt.body, exit_state)
-                new_head = merge(head, exit_state, self.gid)
-                new_head.must = set(entry.must)
-                if new_head.key() == head.key():
-                    break
-                head = new_head
-            more = {n for n in head.status if not head.owned(n) and exit_state.owned(n)
-                    and entry.nonzero(n) and not entry.owned(n) and n in entry.must}
-            if not more - hoisted:
-                break
-            hoisted |= more
-        before = [self.assign(self.tan(n), S.Call(func=self.helper("copy_tangent"),
-                                                  args=[S.load(self.tan(n))], keywords=[]))
-                  for n in sorted(hoisted)]
-        for name in sorted(head.status):
-            if not entry.nonzero(name) and name in entry.must:
-                before.append(self.materialize(name, entry))
-        at_end = []
-        for name in sorted(head.status):
-            if not exit_state.nonzero(name) and name in exit_state.must:
-                at_end.append(self.materialize(name, exit_state))
-        if at_end:
-            loop = stmt.sd.loop
-            if loop is not None and loop.ends_with_break:
-                body[-1:-1] = at_end   # before the final `if flag: break`
-            else:
-                body += at_end
-        _replace(state, head)
-        state.must = set(entry.must)
-        if isinstance(stmt, S.For):
-            new = S.For(target=S.clone(stmt.target), iter=S.clone(stmt.iter), body=body,
-                        orelse=[], type_comment=None)
-        else:
-            new = S.While(test=S.clone(stmt.test), body=body, orelse=[])
-        return before + [new]
-
-
-def _replace(state, new):
-    state.status = new.status
-    state.group = new.group
-    state.must = new.must
-
-
 def _mutated_aliases(body):
     """Names written in place (item writes, append), directly or through a copy or view.
 
@@ -648,35 +328,6 @@ def _zero_list_of(stmt, containers):
 
 
 # helpers whose results may be lists or tuples: their tangent terms add item by item
-_CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
-                      "add_adjoints", "scatter_add", "take_and_zero", "pop_adjoint",
-                      "unpop_adjoint", "split_grad", "unstack_grad", "array_grad",
-                      "builtin_sum_grad", "sum_to_gradient",
-                      # srcdiff.runtime_arrays (templates/arrays.py)
-                      "select_grad", "stacked_grad", "gradient_spacing_tangent",
-                      # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's
-                      # args adjoint is a list, one gradient per argument
-                      "odeint_vjp_jvp",
-                      # srcdiff.compose_runtime: the tangent of a call of a derivative srcdiff
-                      # made, which may return a tuple (value_and_grad, jvp)
-                      "tangent_part", "tangent_of", "with_column",
-                      # second-order terms of `a * b` (templates/compose_rules.py)
-                      "sequence_mul_tangent_moved", "sequence_mul_grad_moved"}
-
-
-def _sum(terms, helper, container=False):
-    """`t1 + t2 + ...`; tuple or list displays (several outputs) are added item by item."""
-    total = terms[0]
-    for term in terms[1:]:
-        if container or any(isinstance(t, (S.Tuple, S.List)) or (
-                isinstance(t, S.Call) and isinstance(t.func, S.Name)
-                and t.func.id in _CONTAINER_RESULTS) for t in (total, term)):
-            total = S.Call(func=helper("add_tangents"), args=[total, term], keywords=[])
-        else:
-            total = S.BinOp(left=total, op=S.Add(), right=term)
-    return total
-
-
 def _plain(stmt):
     return S.clone(stmt)
 
