@@ -157,13 +157,16 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
 
 
 def _sum(terms, helper, container=False):
-    """`t1 + t2 + ...`; tuple or list displays (several outputs) are added item by item."""
+    """`t1 + t2 + ...`; tuple or list displays (several outputs) are added item by item.
+    A negated term is subtracted: `t1 - e`, not `t1 + -e`."""
     total = terms[0]
     for term in terms[1:]:
         if container or any(isinstance(t, (S.Tuple, S.List)) or (
                 isinstance(t, S.Call) and isinstance(t.func, S.Name)
                 and t.func.id in _CONTAINER_RESULTS) for t in (total, term)):
             total = S.Call(func=helper("add_tangents"), args=[total, term], keywords=[])
+        elif isinstance(term, S.UnaryOp) and isinstance(term.op, S.USub):
+            total = S.BinOp(left=total, op=S.Sub(), right=term.operand)
         else:
             total = S.BinOp(left=total, op=S.Add(), right=term)
     return total
