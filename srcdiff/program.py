@@ -26,7 +26,8 @@ class Program:
     parameters, parameters holding lists, known classes of objects) and made once;
     its name(s) exist before its body is built, so recursion finds them. The table
     does not know how a variant is built: the caller passes `build`, an object with
-    `names(namer, base)` (the variant's names) and `build(program, low, fn, wrt,
+    `names(namer, base)` (the variant's names: `base` is the function's name, with
+    `_wrt_<parameters>` added for a second variant, `jvp_g_wrt_b`) and `build(program, low, fn, wrt,
     containers, names)` (append its definitions to `defs`). `lower` (the driver's
     lower_function) lowers the callee; the table imports no stage above it.
 
@@ -52,6 +53,9 @@ class Program:
         if hit is not None:
             return hit
         base = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
+        if any(k[0] == mode and k[1] is fn for k in self.pairs):
+            # another variant of fn: named by what it differentiates, not by a counter
+            base += "_wrt_" + ("_".join(wrt) or "nothing")
         names = build.names(self.namer, base)
         self.pairs[key] = names
         if self.lower is None:

@@ -69,3 +69,25 @@ def test_reverse_callees_all_called():
 def test_derivatives_through_rolled_back_table():
     check(tangent_grows_in_loop, 0.7, wrt=0)
     check(twice_in_loop, 0.7, np.array([0.3, -1.2]), wrt=(0, 1))
+
+
+def two_patterns(x, w):
+    a = scaled(x, 2.0)   # differentiated along its first parameter
+    b = scaled(3.0, w)   # along its second
+    return a * b
+
+
+def test_a_second_variant_is_named_by_what_it_differentiates():
+    # which variant is made first depends on the mode (reverse mode meets the calls
+    # backwards); the other is named by the parameter it differentiates
+    for text, prefixes in ((reverse_source(two_patterns, ("x", "w")).text,
+                            ("forward_", "backward_")),
+                           (forward_source(two_patterns, ("x", "w")).text, ("jvp_",))):
+        defined = set(re.findall(r"^def (\w+)\(", text, flags=re.M))
+        for prefix in prefixes:
+            variants = {n for n in defined if n.startswith(prefix + "scaled")}
+            assert variants in ({prefix + "scaled", prefix + "scaled_wrt_a"},
+                                {prefix + "scaled", prefix + "scaled_wrt_b"}), text
+        assert not any(re.search(r"_\d+$", n) for n in defined), text
+    check(two_patterns, 0.7, -1.3, wrt=(0, 1))
+    check(two_patterns, np.array([0.2, 0.9]), np.array([1.5, -0.5]), wrt=(0, 1))
