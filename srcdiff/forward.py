@@ -23,6 +23,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 `d[y] = expr` statement is linear in one `d[arg]`; the statements whose
 `d[arg]` is a nonzero tangent are kept and summed.
 """
+import dataclasses
 import itertools
 
 from . import analyze, checks, idioms, sequences
@@ -36,6 +37,27 @@ from .program import Program, refuse_grown_parameters
 from .refusals import effect_error
 from .syntax import comment
 from .status import TangentState
+
+
+@dataclasses.dataclass(frozen=True)
+class Tangents:
+    """What the forward pass returns (`Forward.run`): the jvp body and what its caller needs.
+
+    body: the statements (primal ones, each followed by its tangent statements);
+    output: the returned name; output_tangent: its tangent's name, None where it is
+    statically zero; inputs: each differentiated active parameter's tangent name;
+    primal_names, tangent_names: the names the body binds; bindings: the objects the
+    emitted statements read by name (runtime helpers, template globals); program: the
+    callee table holding the jvp_ variants of the user's functions it calls.
+    """
+    body: list
+    output: str
+    output_tangent: object
+    inputs: dict
+    primal_names: frozenset
+    tangent_names: frozenset
+    bindings: dict
+    program: object
 
 
 class Forward(CallTangents, WriteTangents, ControlTangents):
@@ -115,6 +137,17 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         return None
 
     # -- driver ------------------------------------------------------------
+    def run(self, shared=()):
+        """The jvp body and what its caller needs, as a `Tangents` record."""
+        body = self.generate(shared)
+        nonzero = self.output in self.active and self.final_state.nonzero(self.output)
+        return Tangents(body=body, output=self.output,
+                        output_tangent=self.tan(self.output) if nonzero else None,
+                        inputs={w: self.tan(w) for w in self.wrt if w in self.active},
+                        primal_names=frozenset(self.primal_names),
+                        tangent_names=frozenset(self.tangents.values()),
+                        bindings=self.bindings, program=self.program)
+
     def generate(self, shared=()):
         """Return the statements of the jvp body (after the input checks) and the output.
 
@@ -348,17 +381,18 @@ class _ForwardCallee:
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
             f"{fn.__qualname__} and its tangent along {', '.join(wrt)}."))]
-        body += fwd.generate(shared=[w for w in wrt if w in containers])
+        done = fwd.run(shared=[w for w in wrt if w in containers])
+        body += done.body
         program.bindings.update(low.bindings)
-        program.bindings.update(fwd.bindings)
-        output = fwd.output
-        if output in fwd.active and fwd.final_state.nonzero(output):
-            out_tan = S.load(fwd.tan(output))
+        program.bindings.update(done.bindings)
+        output = done.output
+        if done.output_tangent is not None:
+            out_tan = S.load(done.output_tangent)
         else:
             program.bindings["zeros_like_value"] = runtime.zeros_like_value
             out_tan = S.quote_expr(f"zeros_like_value({output})")
         body.append(S.Return(value=S.Tuple(elts=[S.load(output), out_tan], ctx=S.Load())))
-        program.user_names.append((low.source, set(low.params) | set(fwd.primal_names)))
+        program.user_names.append((low.source, set(low.params) | set(done.primal_names)))
         program.defs.append(S.function_def(name, low.params + tangent_params, body))
 
 
