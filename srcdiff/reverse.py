@@ -17,6 +17,7 @@ for a derivative that is assigned before it is read, and scatter-adds into a
 loop's array adjoint happen in place.
 """
 import copy
+import dataclasses
 
 from . import analyze, idioms, runtime_linalg, sequences, shift
 from . import syntax as S
@@ -30,6 +31,33 @@ from .reverse_calls import CallAdjoints
 from .reverse_control import ControlAdjoints
 from .reverse_tape import TapeMixin
 from .reverse_writes import WriteAdjoints
+
+
+@dataclasses.dataclass(frozen=True)
+class Adjoint:
+    """What the reverse pass returns (`Reverse.run`): the two halves and what callers need.
+
+    primal: the primal statements with their pushes; adjoint: the adjoint statements;
+    output: the returned name; seed: its adjoint's name (the cotangent's); adjoints:
+    primal name -> its adjoint's name; final: the adjoint state at the end (a name
+    absent is statically zero); active, primal_names: as the pass found them; saved:
+    the primal names the adjoint reads; trip_counts: id(loop) -> its trip count's
+    name; bindings: the objects the emitted statements read by name; tape_used;
+    program: the callee table holding the forward_/backward_ pairs it calls.
+    """
+    primal: list
+    adjoint: list
+    output: str
+    seed: str
+    adjoints: dict
+    final: State
+    active: frozenset
+    primal_names: frozenset
+    saved: frozenset
+    trip_counts: dict
+    bindings: dict
+    tape_used: bool
+    program: object
 
 
 class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
@@ -104,6 +132,15 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         return S.load(name)
 
     # -- driver ------------------------------------------------------------
+    def run(self, callee=False):
+        """The primal and adjoint statements and what callers need, as an `Adjoint`."""
+        primal, adjoint = self.generate(callee)
+        return Adjoint(primal=primal, adjoint=adjoint, output=self.output, seed=self.seed_adj,
+                       adjoints=self.adjoints, final=self.final_state,
+                       active=frozenset(self.active), primal_names=frozenset(self.primal_names),
+                       saved=frozenset(self.known_needed), trip_counts=self.trip_vars,
+                       bindings=self.bindings, tape_used=self.tape_used, program=self.program)
+
     def generate(self, callee=False):
         """Return (primal statements, adjoint statements).
 
@@ -395,29 +432,30 @@ class _ReverseCallee:
                         hint=f"build and return a new list instead of changing {lst}")
         refuse_grown_parameters(low, fn, containers)
         rev = Reverse(low, wrt, containers=containers, program=program)
-        primal, adjoint = rev.generate(callee=True)
+        done = rev.run(callee=True)
+        primal, adjoint = done.primal, done.adjoint
         program.bindings.update(low.bindings)
-        program.bindings.update(rev.bindings)
+        program.bindings.update(done.bindings)
         ret = low.body[-1]
         maybe = rev.defined.maybe(ret)
         must = rev.defined.must(ret)
         # trip counts of loops cut short (break, return) are read by the adjoint's loops
         # (made by the reverse pass, so unknown to `maybe`; None where the loop never ran)
-        live = sorted(((rev.known_needed | set(wrt)) & set(maybe)) | set(rev.trip_vars.values()))
+        live = sorted(((done.saved | set(wrt)) & set(maybe)) | set(done.trip_counts.values()))
         # ranges and counts come back through no_derivative(), so forward mode over this
         # backward (second derivatives) knows they carry none
-        counts = set(rev.trip_vars.values()) | {
-            s.iter.id for s in analyze.flatten(rev.body)
+        counts = set(done.trip_counts.values()) | {
+            s.iter.id for s in analyze.flatten(low.body)
             if isinstance(s, S.For) and isinstance(s.iter, S.Name)}
         counted = [n for n in live if n in counts]
         live = [n for n in live if n not in counts]
         preinit = [n for n in live if n not in must and n not in low.params]
         # a loop inside a block (an if, another loop, the rest of a body after an early
         # return) may never be reached: its range and trip count are pushed as None then
-        top = {id(s) for s in rev.body}
-        for s in analyze.flatten(rev.body):
+        top = {id(s) for s in low.body}
+        for s in analyze.flatten(low.body):
             if isinstance(s, (S.For, S.While)) and id(s) not in top:
-                for n in (rev.trip_vars.get(id(s)),
+                for n in (done.trip_counts.get(id(s)),
                           s.iter.id if isinstance(s, S.For) and isinstance(s.iter, S.Name)
                           else None):
                     if n in counted and n not in preinit:
@@ -447,28 +485,28 @@ class _ReverseCallee:
             backward_body.append(S.Assign(targets=[S.store(n)], value=S.Call(
                 func=rev.helper("no_derivative"), args=[S.quote_expr(f"{TAPE}.pop()")],
                 keywords=[]), type_comment=None))
-        forward_body.append(S.Return(value=S.load(rev.output)))
+        forward_body.append(S.Return(value=S.load(done.output)))
         from .optimize import propagate_copies
-        adjoint_names = set(rev.adjoints.values()) | {
+        adjoint_names = set(done.adjoints.values()) | {
             n.id for stmt in adjoint for n in S.walk(stmt)
-            if isinstance(n, S.Name) and n.id.startswith("d_") and n.id not in rev.primal_names}
-        adjoint_names.discard(rev.seed_adj)  # the parameter
-        returned = [S.Return(value=S.Tuple(elts=[S.load(rev.adjoints[w]) for w in wrt
-                                                 if w in rev.final_state], ctx=S.Load()))]
+            if isinstance(n, S.Name) and n.id.startswith("d_") and n.id not in done.primal_names}
+        adjoint_names.discard(done.seed)  # the parameter
+        returned = [S.Return(value=S.Tuple(elts=[S.load(done.adjoints[w]) for w in wrt
+                                                 if w in done.final], ctx=S.Load()))]
         backward_body += propagate_copies(adjoint, adjoint_names, keep=returned)
         results = []
         for w in wrt:
-            if w in rev.final_state:
-                results.append(S.load(rev.adjoints[w]))
+            if w in done.final:
+                results.append(S.load(done.adjoints[w]))
             else:
                 rev.helper("zeros_like_value")
                 results.append(S.quote_expr(f"zeros_like_value({w})"))
-        program.bindings.update(rev.bindings)
+        program.bindings.update(done.bindings)
         backward_body.append(S.Return(value=results[0] if len(results) == 1 else
                                       S.Tuple(elts=results, ctx=S.Load())))
-        program.user_names.append((low.source, set(low.params) | set(rev.primal_names)))
+        program.user_names.append((low.source, set(low.params) | set(done.primal_names)))
         program.defs.append(S.function_def(names[0], [TAPE] + low.params, forward_body))
-        program.defs.append(S.function_def(names[1], [TAPE, rev.seed_adj], backward_body))
+        program.defs.append(S.function_def(names[1], [TAPE, done.seed], backward_body))
 
 
 REVERSE_CALLEE = _ReverseCallee()
