@@ -4,7 +4,8 @@ from .version import __version__
 from . import syntax as S
 from .errors import SrcdiffError
 from .forward import Forward
-from .names import LIST, TYPE, settle
+from .names import LIST, TYPE
+from .syntax import settle
 from .program import Program
 
 

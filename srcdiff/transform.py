@@ -7,7 +7,8 @@ import os
 
 from . import __version__, analyze, emit, frontend, loader, lower, rules, runtime
 from . import syntax as S
-from .names import TAPE, settle
+from .names import TAPE
+from .syntax import settle
 from .program import Program
 from .reverse import Reverse
 
