@@ -49,6 +49,7 @@ from . import analyze
 from . import syntax as S
 from .errors import where
 from .names import TAPE
+from .core import Kind
 
 COMMENT = "__srcdiff_comment__"  # reverse.COMMENT: a call the emitter makes a comment
 
@@ -406,7 +407,7 @@ def _describe_online(node):
 
 
 def comment(text):
-    from .reverse import comment as make
+    from .syntax import comment as make
     return make(text)
 
 
@@ -457,7 +458,7 @@ def _written_in_place(stmt):
                     and isinstance(n.value, S.Name):
                 out.add(n.value.id)
         kind = getattr(getattr(s, "sd", None), "kind", None)
-        if kind in ("append", "pop", "setitem"):
+        if kind in (Kind.APPEND, Kind.POP, Kind.SETITEM):
             call = s.value if isinstance(s, S.Expr) else getattr(s, "value", None)
             base = getattr(getattr(call, "func", None), "value", None)
             if isinstance(base, S.Name):

@@ -135,7 +135,7 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
                 em = transform.reverse_source(fn, names, "grad", name=name,
                                               checkpoint=checkpoint)
             else:
-                from .forward import forward_source
+                from .forward_driver import forward_source
                 em = forward_source(fn, names, name=name)
         if name is not None and em.name != name:  # srcdiff renamed it to avoid a clash
             raise CodegenError(f"{inputs.shown_name(path)}:{func}: the generated module "

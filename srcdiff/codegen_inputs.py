@@ -110,8 +110,8 @@ def shown_paths():
 
 _LOADED = {}  # real path -> module
 # what srcdiff imports while it works, imported before the user's folder is on sys.path
-_OWN_MODULES = ("srcdiff.transform", "srcdiff.forward", "srcdiff.emit", "srcdiff.loader",
-                "textwrap", "pkgutil", "inspect", "linecache", "tokenize", "keyword",
+_OWN_MODULES = ("srcdiff.transform", "srcdiff.forward", "srcdiff.forward_driver", "srcdiff.emit",
+                "srcdiff.loader", "textwrap", "pkgutil", "inspect", "linecache", "tokenize", "keyword",
                 "importlib.util", "types", "builtins", "numpy")
 
 

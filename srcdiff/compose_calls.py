@@ -72,7 +72,7 @@ def _called_function(obj):
     srcdiff made too, so the caller's own derivatives can be differentiated again."""
     from . import loader, rules
     from .version import __version__
-    from .lower import GENERATED_PREFIX
+    from .core import GENERATED_PREFIX
     from .names import Namer
     sig = _signature(obj)
     params = [p.name for p in sig.parameters.values()

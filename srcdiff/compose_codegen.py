@@ -14,7 +14,7 @@ def second_order_source(fn, wrt, kind, name=None, checkpoint=None):
     import numpy
     from . import transform
     from .version import __version__
-    from .forward import forward_source
+    from .forward_driver import forward_source
     from .names import Namer
     if len(wrt) != 1:
         raise ArgumentError(f"--mode {kind} differentiates with respect to one parameter")

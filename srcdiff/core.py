@@ -139,23 +139,6 @@ class Info:
         """The operands of a call of the user's own code, or None."""
         return list(self.user_call.args) if self.user_call is not None else None
 
-    @property
-    def extra(self):
-        """The untyped form this Info had before (read-only): kept while modules written
-        against it are merged; read the typed fields instead."""
-        if self.check is not None:
-            c = self.check
-            return ("checks", c.guards) if c.error is None else ("checks", c.guards, c.error)
-        if self.user_call is not None:
-            return (self.user_call.form, list(self.user_call.args))
-        if self.inplace is not None:
-            return ("inplace", self.inplace)
-        for flag, text in (("augmented", "augmented"), ("dynamic_method", "method"),
-                           ("loop_item", "loop_item"), ("loop_keys", "loop_keys")):
-            if getattr(self, flag):
-                return text
-        return None
-
 
 class LoopInfo:
     """Facts the reverse pass needs about one loop."""

@@ -147,7 +147,7 @@ def _callees(template):
     """The objects the body of `template` calls (operators included); None for a call the
     table can not resolve."""
     from .callables import ARRAY_ATTRIBUTES, ARRAY_METHODS, SHAPE_ATTRIBUTES
-    from .lower import BINOPS
+    from .lower_exprs import BINOPS
     import operator
     params = set(template.signature.parameters)
     found = []

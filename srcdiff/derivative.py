@@ -244,7 +244,7 @@ class Derivative(DerivativeBase):
     def _transform_now(self, containers, known, shapes):
         from . import transform
         if self._kind == "jvp":
-            from .forward import forward_source
+            from .forward_driver import forward_source
             emitted = forward_source(self._fn, self._wrt, containers=containers,
                                      known_types=known)
         else:

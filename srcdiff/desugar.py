@@ -17,7 +17,7 @@ import operator
 from . import objects as fobjects
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function
-from .core import Info, Kind, LoopInfo, assigned_names
+from .core import Kind, LoopInfo, assigned_names
 from .lower_exprs import _stem
 
 DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}

@@ -358,7 +358,6 @@ def _local(low, *atoms):
 
 
 def _where(low, node):
-    import os
     return f"{low.src.filename}:{getattr(node, 'lineno', low.line)}"
 
 

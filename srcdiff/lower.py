@@ -59,10 +59,6 @@ from .lower_copies import INPLACE_METHODS, CopyInsertion
 from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
 from .names import Namer
 
-# Re-exports for modules that still import these names from lower (coverage, rules, reverse,
-# forward, transform, compose, compose_calls): they live in callables and core now; the lead
-# removes this line once those modules import them from there.
-from .callables import canonical_path, is_user_function  # noqa: F401,E402
 
 
 REFUSED = {

@@ -47,52 +47,14 @@ def _clean(base):
 
 
 # Names srcdiff's own code uses inside an emitted module. The passes write them as these
-# placeholders; `settle` gives each its readable name (`tape`, `slice`, ...) or, where the
+# placeholders; `syntax.settle` gives each its readable name (`tape`, `slice`, ...) or, where the
 # user's code in that module already uses the name (a variable, a parameter, a global it
 # reads), a fresh one (`tape_1`): emitted code never captures a user's name, and no user
 # name captures srcdiff's.
 TAPE = "__srcdiff_tape__"
-from .syntax import SLICE  # noqa: E402 (syntax builds slice calls with it)
+SLICE = "__srcdiff_slice__"
 LIST = "__srcdiff_list__"
 TYPE = "__srcdiff_type__"
 
 _PRIVATE = {TAPE: ("tape", None), SLICE: ("slice", slice), LIST: ("list", list),
             TYPE: ("type", type)}
-
-
-def settle(nodes, bindings):
-    """Rename the placeholders in `nodes` (gast trees, changed in place) to free readable
-    names, binding the builtins among them in `bindings`."""
-    from . import syntax as S
-    used, found = set(bindings), set()
-    every = [n for node in nodes for n in S.walk(node)]
-    for n in every:
-        for name in _identifiers(n, S):
-            (found if name in _PRIVATE else used).add(name)
-    chosen = {}
-    for placeholder in sorted(found):
-        base, obj = _PRIVATE[placeholder]
-        name, i = base, 0
-        while name in used:
-            i += 1
-            name = f"{base}_{i}"
-        used.add(name)
-        chosen[placeholder] = name
-        if obj is not None:
-            bindings[name] = obj
-    if chosen:
-        for n in every:
-            if isinstance(n, S.Name) and n.id in chosen:  # parameters are Names in gast
-                n.id = chosen[n.id]
-    return chosen
-
-
-def _identifiers(node, S):
-    if isinstance(node, S.Name):
-        yield node.id
-    elif isinstance(node, (S.FunctionDef, S.ClassDef)):
-        yield node.name
-    elif isinstance(node, S.alias):
-        yield (node.asname or node.name).split(".")[0]
-    elif isinstance(node, S.Global):
-        yield from node.names

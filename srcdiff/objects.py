@@ -21,7 +21,6 @@ are differentiated (it could not be given back as a gradient of its own class).
 import inspect
 
 from . import syntax as S
-from . import values
 from .callables import canonical_path
 from .core import Kind
 
@@ -31,6 +30,36 @@ from .core import Kind
 # objects inside an argument, read from the value passed (api.py): "layers[]" -> the class
 # of every item of the list `layers`, "self.layers[]" -> of every item of the attribute,
 # "self.encoder" -> the class of an attribute that is an object.
+def _state(lw):
+    st = getattr(lw, "_values_state", None)
+    if st is None:
+        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
+    return st
+
+
+def known_values(lw):
+    """Names the lowered function passes to its callees, and what each is known to hold."""
+    return _state(lw)["known"]
+
+
+def _single_bindings(lw):
+    """Local names bound exactly once, by `name = value`: name -> value node."""
+    st = _state(lw)
+    if st["bindings"] is None:
+        counts, values = {}, {}
+        for n in S.walk(lw.fdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                    n.targets[0], S.Name):
+                values[n.targets[0].id] = n.value
+            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
+                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+        st["bindings"] = {k: v for k, v in values.items()
+                          if counts.get(k) == 1 and k not in lw.params}
+    return st["bindings"]
+
+
 def facts_for_callee(params, args, known):
     """The facts about the objects inside a call's arguments, by the callee's names."""
     out = {}
@@ -70,11 +99,11 @@ def object_class(lw, node, base, out):
         guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
-    values.known_values(lw)[base.id] = cls
+    known_values(lw)[base.id] = cls
     if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
                                                          None) is cls and lw.known_types.get(
             (_fact_key(lw, node) or "") + ".__record__") is cls:
-        values.known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
+        known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
     return cls
 
 
@@ -85,7 +114,7 @@ def _made_here(lw, node, seen):
         return is_record_class(_class_of(lw, node, set()))
     if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
         seen.add(node.id)
-        value = values._single_bindings(lw).get(node.id)
+        value = _single_bindings(lw).get(node.id)
         return value is not None and _made_here(lw, value, seen)
     return False
 
@@ -112,7 +141,7 @@ def _class_of(lw, node, seen):
     if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
         return None
     seen.add(node.id)
-    value = values._single_bindings(lw).get(node.id)
+    value = _single_bindings(lw).get(node.id)
     if value is not None:
         return _class_of(lw, value, seen)
     loop = _only_loop_binding(lw, node.id)
@@ -123,7 +152,7 @@ def _class_of(lw, node, seen):
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
         if isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params:
-            value = values._single_bindings(lw).get(it.id)
+            value = _single_bindings(lw).get(it.id)
             if isinstance(value, (S.List, S.Tuple)) and value.elts and not _grown(lw, it.id):
                 classes = {_class_of(lw, e, set(seen)) for e in value.elts}
                 if len(classes) == 1:
@@ -163,7 +192,7 @@ def note_loop(lw, node):
     names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
         target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
         isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
-    loops = values._state(lw).setdefault("loops", {})
+    loops = _state(lw).setdefault("loops", {})
     for i, n in enumerate(names):
         if isinstance(n, S.Name) and n.id not in lw.user_names:
             if isinstance(target, S.Name):
@@ -180,7 +209,7 @@ def _only_loop_binding(lw, name):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
             found.append(n)
     if not found:
-        return values._state(lw).get("loops", {}).get(name)   # a comprehension's item
+        return _state(lw).get("loops", {}).get(name)   # a comprehension's item
     if len(found) != 1:
         return None
     for n in S.walk(lw.fdef):
@@ -329,7 +358,6 @@ def _stored_parameters(init):
 def make_record(lw, node, cls, out, discard):
     """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
     field given (defaults filled where they are literals)."""
-    import dataclasses
     from . import runtime_values
     from .callables import is_literal
     args = [lw.expr(a, out) for a in node.args]

@@ -17,43 +17,56 @@ for a derivative that is assigned before it is read, and scatter-adds into a
 loop's array adjoint happen in place.
 """
 import copy
+import dataclasses
 
-import numpy
-
-from . import analyze, checkpointing, checks, fold, idioms, rules, runtime_linalg, sequences, shift
+from . import analyze, idioms, runtime_linalg, sequences, shift
 from . import syntax as S
+from .syntax import comment
 from .names import TAPE
-from .errors import NoRuleError, SrcdiffError, where
-
-ZERO, BORROWED, OWNED = None, "borrowed", "owned"
-COMMENT = "__srcdiff_comment__"
-
-
-def comment(text):
-    """A statement the emitter turns into a `# text` line."""
-    return S.Expr(value=S.Call(func=S.load(COMMENT), args=[S.const(text)], keywords=[]))
-
-
-class State(dict):
-    """Adjoint state: name -> BORROWED | OWNED; absent means statically zero."""
-
-    def copy(self):
-        return State(self)
+from .status import BORROWED, OWNED, ZERO, State
+from .program import Program, refuse_grown_parameters
+from .errors import NoRuleError
+from .refusals import effect_error
+from .reverse_calls import CallAdjoints
+from .reverse_control import ControlAdjoints
+from .reverse_tape import TapeMixin
+from .reverse_writes import WriteAdjoints
+from .core import Kind
 
 
-def merge(a, b):
-    out = State()
-    for name in set(a) | set(b):
-        out[name] = OWNED if a.get(name) == OWNED and b.get(name) == OWNED else BORROWED
-    return out
+@dataclasses.dataclass(frozen=True)
+class Adjoint:
+    """What the reverse pass returns (`Reverse.run`): the two halves and what callers need.
+
+    primal: the primal statements with their pushes; adjoint: the adjoint statements;
+    output: the returned name; seed: its adjoint's name (the cotangent's); adjoints:
+    primal name -> its adjoint's name; final: the adjoint state at the end (a name
+    absent is statically zero); active, primal_names: as the pass found them; saved:
+    the primal names the adjoint reads; trip_counts: id(loop) -> its trip count's
+    name; bindings: the objects the emitted statements read by name; tape_used;
+    program: the callee table holding the forward_/backward_ pairs it calls.
+    """
+    primal: list
+    adjoint: list
+    output: str
+    seed: str
+    adjoints: dict
+    final: State
+    active: frozenset
+    primal_names: frozenset
+    saved: frozenset
+    trip_counts: dict
+    bindings: dict
+    tape_used: bool
+    program: object
 
 
-class Reverse:
+class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
     """Generates the body of a reverse-mode function from a `Lowered` function."""
 
     def __init__(self, low, wrt, containers=(), program=None, shapes=None, checkpoint=None):
-        from .program import Program
         self.low = low
+        self.callee_builder = REVERSE_CALLEE  # how program.py makes a callee's pair
         self.checkpoint = checkpoint  # the policy for every outermost for loop (checkpointing.py)
         self.checkpoints = {}  # id(loop) -> checkpoint.Record, made by the adjoint pass
         self.checkpoint_names = {}  # id(loop) -> its segment functions' names
@@ -97,57 +110,17 @@ class Reverse:
     def _container_names(self):
         out = set()
         for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and (stmt.sd.kind == "display"
+            if isinstance(stmt, S.Assign) and (stmt.sd.kind == Kind.DISPLAY
                                                or sequences.produces(stmt)):
                 out.add(stmt.targets[0].id)
-            if isinstance(stmt, S.Expr) and stmt.sd.kind == "append":
+            if isinstance(stmt, S.Expr) and stmt.sd.kind == Kind.APPEND:
                 out.add(stmt.value.func.value.id)
             if isinstance(stmt, S.Assign) and self._is_user_call(stmt):
                 out.add(stmt.targets[0].id)  # a user function may return a tuple
-            if isinstance(stmt, S.Assign) and stmt.sd.kind == "call" and \
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
                     runtime_linalg.returns_tuple(stmt.sd.func):
                 out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
         return out
-
-    @staticmethod
-    def _is_user_call(stmt):
-        from .lower import is_user_function
-        return (stmt.sd.kind == "call" and not stmt.sd.dynamic_method
-                and is_user_function(stmt.sd.func) and isinstance(stmt.targets[0], S.Name))
-
-    def user_call(self, stmt):
-        """(forward name, backward name, [(param, atom)]) for an active call to a user function."""
-        if not (isinstance(stmt, S.Assign) and self._is_user_call(stmt)):
-            return None
-        if stmt.targets[0].id not in self.active:
-            return None
-        key = id(stmt)
-        if key not in self._calls:
-            import inspect
-            from .program import active_params
-            fn = stmt.sd.func
-            params = getattr(fn, "lifted_params", None) or list(
-                inspect.signature(fn, follow_wrapped=False).parameters)
-            wrt = active_params(stmt, params, self.active)
-            if not wrt:
-                self._calls[key] = None
-            else:
-                args = analyze.call_args(stmt)
-                containers = [p for p, a in zip(params, args)
-                              if isinstance(a, S.Name) and a.id in self.containers]
-                from .program import known_for_callee
-                known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
-                try:
-                    fwd, bwd = self.program.pair(fn, wrt, containers, known)
-                except SrcdiffError as err:
-                    from .library_calls import at_caller
-                    moved = at_caller(err, self.src, stmt.sd.line, fn)
-                    if moved is None:
-                        raise
-                    raise moved from None
-                pairs = [(p, a) for p, a in zip(params, args) if p in wrt]
-                self._calls[key] = (fwd, bwd, pairs)
-        return self._calls[key]
 
     def adj(self, name):
         if name not in self.adjoints:
@@ -160,6 +133,15 @@ class Reverse:
         return S.load(name)
 
     # -- driver ------------------------------------------------------------
+    def run(self, callee=False):
+        """The primal and adjoint statements and what callers need, as an `Adjoint`."""
+        primal, adjoint = self.generate(callee)
+        return Adjoint(primal=primal, adjoint=adjoint, output=self.output, seed=self.seed_adj,
+                       adjoints=self.adjoints, final=self.final_state,
+                       active=frozenset(self.active), primal_names=frozenset(self.primal_names),
+                       saved=frozenset(self.known_needed), trip_counts=self.trip_vars,
+                       bindings=self.bindings, tape_used=self.tape_used, program=self.program)
+
     def generate(self, callee=False):
         """Return (primal statements, adjoint statements).
 
@@ -208,151 +190,6 @@ class Reverse:
     def _seed_state(self):
         return State({self.output: OWNED}) if self.output in self.active else State()
 
-    def _decide_saves(self, needed):
-        saves = set()
-        seen_through = self._views_needed(needed)
-        for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
-                name = stmt.targets[0].id
-                if name in needed and name in self.defined.maybe(stmt):
-                    saves.add(id(stmt))
-                    if name not in self.defined.must(stmt) and name not in self.low.params:
-                        self.preinit.add(name)
-            elif isinstance(stmt, S.Assign):  # item write: always restore the old item
-                base = stmt.targets[0].value.id
-                if base in needed or base in self.active or base in seen_through:
-                    saves.add(id(stmt))
-            elif isinstance(stmt, S.For):
-                name = stmt.target.id
-                if name in needed and name in self.defined.maybe(stmt):
-                    saves.add(id(stmt))
-                    if name not in self.defined.must(stmt):
-                        self.preinit.add(name)
-        return saves
-
-    def _views_needed(self, needed):
-        """The arrays whose memory the adjoint reads through another name: a name it needs
-        that was taken from them by an index (a row `for row in A`, a slice) or is an alias
-        of them. An item write into such an array must be undone before the adjoint reads
-        the view, even when the array itself is neither active nor read by name."""
-        return analyze.taken_from(self.body, needed)
-
-    # -- primal ------------------------------------------------------------
-    def primal_block(self, body, depth):
-        out = []
-        for stmt in body:
-            out += self.primal_stmt(stmt, depth)
-        return out
-
-    def push(self, value):
-        self.tape_used = True
-        return S.Expr(value=S.Call(func=S.Attribute(value=S.load(TAPE), attr="append",
-                                                    ctx=S.Load()),
-                                   args=[value], keywords=[]))
-
-    def _saved_value(self, name):
-        """What to push before overwriting `name`: the value, or its shape if that is all
-        the adjoint reads."""
-        if name in getattr(self, "shape_only", ()):
-            return S.Call(func=self.helper("shape_of"), args=[S.load(name)], keywords=[])
-        return S.load(name)
-
-    def pop_into(self, target):
-        self.tape_used = True
-        return S.Assign(targets=[target], value=S.quote_expr(f"{TAPE}.pop()"),
-                        type_comment=None)
-
-    def primal_stmt(self, stmt, depth):
-        if checks.idle_check(stmt, self.active, "reverse"):
-            return []
-        saved = self.saves is not None and id(stmt) in self.saves
-        call = self.user_call(stmt)
-        if call is not None and checkpointing.is_checkpointed_function(stmt.sd.func):
-            self.tape_used = True
-            return checkpointing.call_primal(self, stmt, saved)
-        if call is not None:
-            self.tape_used = True
-            out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
-            value = S.Call(func=S.load(call[0]), args=[S.load(TAPE)] + [
-                S.clone(a) for a in analyze.call_args(stmt)], keywords=[])
-            return out + [S.Assign(targets=[S.store(stmt.targets[0].id)], value=value,
-                                   type_comment=None)]
-        if isinstance(stmt, S.Assign):
-            target = stmt.targets[0]
-            out = []
-            if saved and isinstance(target, S.Name):
-                out.append(self.push(self._saved_value(target.id)))
-            elif saved:
-                out.append(self.push(S.Call(func=self.helper("saved_item"),
-                                            args=[S.load(target.value.id),
-                                                  index_value(target.slice)], keywords=[])))
-            return out + [_plain(stmt)]
-        if isinstance(stmt, S.If):
-            new = S.If(test=stmt.test, body=self.primal_block(stmt.body, depth),
-                       orelse=self.primal_block(stmt.orelse, depth))
-            if isinstance(stmt.test, S.Name) and stmt.test.id in self.value_needed \
-                    and stmt.test.id not in self.low.params \
-                    and stmt.test.id not in self._read_not_as_test() \
-                    and stmt.test.id not in self._plain_conditions():
-                # the adjoint branches on it again: a Python bool, so a lazy array's
-                # condition (Dask) is computed once, not at each test
-                from . import lazy_runtime
-                self.bindings["decided"] = lazy_runtime.decided
-                return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
-            return [new]
-        if isinstance(stmt, (S.For, S.While)) and id(stmt) in self.checkpoints:
-            return checkpointing.primal(self, stmt, depth)
-        if isinstance(stmt, (S.For, S.While)):
-            out = []
-            if saved:
-                out.append(self.push(self._saved_value(stmt.target.id)))
-            trips = self.trip_vars.get(id(stmt))
-            body = self.primal_block(stmt.body, depth + 1)
-            if trips is not None:
-                out.append(S.quote(f"{trips} = 0")[0])
-                body = S.quote(f"{trips} += 1") + body
-            if isinstance(stmt, S.For):
-                loop = S.For(target=stmt.target, iter=stmt.iter, body=body, orelse=[],
-                             type_comment=None)
-            else:
-                loop = S.While(test=stmt.test, body=body, orelse=[])
-            out.append(loop)
-            if trips is not None and depth > 0:
-                out.append(self.push(S.load(trips)))
-            return out
-        if isinstance(stmt, S.Break):
-            return [S.Break()]
-        return [_plain(stmt)]
-
-    def _read_not_as_test(self):
-        """Names the primal reads other than as the test of an `if` (kept as they are)."""
-        if getattr(self, "_not_tests", None) is None:
-            self._not_tests = set()
-            for stmt in analyze.flatten(self.body):
-                parts = [stmt] if not isinstance(stmt, S.If) else []
-                if isinstance(stmt, (S.For, S.While)):
-                    parts = [stmt.target, stmt.iter] if isinstance(stmt, S.For) else [stmt.test]
-                for part in parts:
-                    self._not_tests |= {n.id for n in S.walk(part) if isinstance(n, S.Name)
-                                        and isinstance(n.ctx, S.Load)}
-        return self._not_tests
-
-    def _plain_conditions(self):
-        """Names only ever set to `not <value>` (a Python bool already: no `decided`)."""
-        if getattr(self, "_plain_tests", None) is None:
-            plain, other = set(), set()
-            for stmt in analyze.flatten(self.body):
-                name = analyze.assigned(stmt)
-                if name is None:
-                    continue
-                if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.UnaryOp) \
-                        and isinstance(stmt.value.op, S.Not):
-                    plain.add(name)
-                else:
-                    other.add(name)
-            self._plain_tests = plain - other
-        return self._plain_tests
-
     # -- adjoint -----------------------------------------------------------
     def adjoint_block(self, body, state, journal=None):
         """Adjoint statements for `body` (in reverse order); updates `state`. `journal`, a
@@ -381,7 +218,7 @@ class Reverse:
         append or pop), so that saving a value changes its adjoint only by a restore."""
         return all(isinstance(stmt, S.Assign) and len(stmt.targets) == 1
                    and isinstance(stmt.targets[0], S.Name)
-                   and stmt.sd.kind not in ("append", "pop", "setitem")
+                   and stmt.sd.kind not in (Kind.APPEND, Kind.POP, Kind.SETITEM)
                    for stmt in self.body[:-1])
 
     def _replay_with_restores(self, journal, needed):
@@ -460,29 +297,6 @@ class Reverse:
         self.read(stmt)
         return stmt
 
-    def restore(self, stmt, out):
-        if self.saves is None or id(stmt) not in self.saves:
-            return
-        target = stmt.targets[0] if isinstance(stmt, S.Assign) else stmt.target
-        if isinstance(target, S.Name):
-            out.append(self.pop_into(S.store(target.id)))
-        else:
-            # writing the old item back needs the array itself, not a shape stand-in of it
-            self.needed.add(target.value.id)
-            self.value_needed.add(target.value.id)
-            # and the index as it was then (a mask or index array computed in a loop)
-            for n in S.walk(target.slice):
-                if isinstance(n, S.Name):
-                    self.needed.add(n.id)
-                    self.value_needed.add(n.id)
-            out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
-                                                 slice=S.clone(target.slice),
-                                                 ctx=S.Store())))
-            if target.value.id in self.maybe_dicts:
-                # the write may have added the key: the restore takes it out again
-                out.append(S.Expr(value=S.Call(func=self.helper("drop_missing"), args=[
-                    S.load(target.value.id), index_value(target.slice)], keywords=[])))
-
     def adjoint_stmt(self, stmt, state):
         out = []
         kind = stmt.sd.kind
@@ -505,7 +319,7 @@ class Reverse:
             state.pop(stmt.targets[0].id, None)
             self.restore(stmt, out)
             return out
-        if kind == "pop":
+        if kind == Kind.POP:
             name = stmt.targets[0].id
             self.adjoint_pop(stmt, name, state, out)
             state.pop(name, None)
@@ -527,14 +341,14 @@ class Reverse:
             state.pop(name, None) if not reads_itself else None
             self.restore(stmt, out)
             return out
-        if kind == "setitem":
+        if kind == Kind.SETITEM:
             self.adjoint_setitem(stmt, state, out)
             self.restore(stmt, out)
             return out
-        if kind == "append":
+        if kind == Kind.APPEND:
             self.adjoint_append(stmt, state, out)
             return out
-        if kind == "pop":
+        if kind == Kind.POP:
             self.adjoint_pop(stmt, None, state, out)
             return out
         return out
@@ -543,11 +357,11 @@ class Reverse:
         kind = stmt.sd.kind
         value = stmt.value
         d_out = S.load(d_out_name)
-        if kind == "copy":
+        if kind == Kind.COPY:
             if isinstance(value, S.Name) and value.id in self.active:
                 self.accumulate(out, value.id, d_out, state)
             return
-        if kind == "subscript":
+        if kind == Kind.SUBSCRIPT:
             base = value.value
             if isinstance(base, S.Name) and base.id in self.active:
                 index = index_value(value.slice)
@@ -561,7 +375,7 @@ class Reverse:
                                          type_comment=None)])
                 state[base.id] = OWNED
             return
-        if kind == "display":
+        if kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             keys = value.keys if isinstance(value, S.Dict) else [S.const(i) for i in
                                                                  range(len(elts))]
@@ -571,299 +385,15 @@ class Reverse:
                                        ctx=S.Load())
                     self.accumulate(out, elt.id, item, state)
             return
-        if kind in ("binop", "unary", "call"):
+        if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
             self.adjoint_call(stmt, name, state, out, d_out_name)
             return
-        if kind == "attribute":
+        if kind == Kind.ATTRIBUTE:
             raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
                                  f"attribute .{value.attr} of a value being differentiated",
                                  hint="compute it from arrays with numpy functions",
                                  cls=NoRuleError)
         # opaque, stop_gradient, effect_value: nothing flows back
-
-    def adjoint_call(self, stmt, name, state, out, d_out_name):
-        func = stmt.sd.func
-        value = stmt.value
-        args, keywords = analyze.call_parts(value)
-        if stmt.sd.kind == "call" and stmt.sd.dynamic_method:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
-                                 f"method .{value.func.attr}()",
-                                 hint="call the numpy function instead, or register a rule; "
-                                      "methods of your own objects are followed when the "
-                                      "object is an argument of the derivative's call",
-                                 cls=NoRuleError)
-        template = rules.lookup("reverse", func)
-        if template is None and func is not None and rules.is_nondifferentiable(func):
-            return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative
-        if template is None:
-            raise self._no_rule(stmt, func)
-        try:
-            mapping = template.bind(S.load(name), args, keywords)
-        except TypeError as exc:
-            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
-                                 f"not accept this call: {exc}",
-                                 hint="pass only the arguments the rule knows") from None
-        held = rules.held_argument(func, lambda p: isinstance(mapping.get(p), S.Name)
-                                   and mapping[p].id in self.active)
-        if held is not None:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
-                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
-                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
-                                      "derivative should flow through it")
-        parts = list(instantiate(template, mapping, self.active, d_out_name, self.namer,
-                                 self.bindings, self.spliced, id(stmt), self.single_round))
-        if self.shapes is not None:
-            known = _KnownShapes(self.shapes, stmt, self.bindings)
-            parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
-                     for k, p in parts]
-        parts = [(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
-                 if k == "acc" else (k, p) for k, p in parts]
-        if self.shapes is not None:
-            for k, p in parts:
-                if k == "acc":
-                    fold.mark_full_products(p[1], d_out_name, name, stmt, self.shapes)
-        parts = _merge_twins(parts)
-        for stmt_kind, payload in parts:
-            if stmt_kind == "stmt":
-                self.emit(out, [payload])
-            else:
-                target, expr = payload
-                self.read(expr)
-                self.accumulate(out, target, expr, state)
-
-    def _drop_unbroadcast(self, stmt, result, expr):
-        """`unbroadcast(e, x)` is `e` when x certainly has the shape of the result, and
-        a plain `e.sum(axis=...)` when both shapes are known."""
-        if self.shapes is None:
-            return expr
-        if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
-                and expr.func.id == "unbroadcast" and len(expr.args) == 2
-                and isinstance(expr.args[1], S.Name)):
-            if self.shapes.same(stmt, expr.args[1].id, result):
-                return expr.args[0]
-            summed = _sum_broadcast_axes(expr.args[0], self.shapes.of(stmt, expr.args[1].id),
-                                         self.shapes.spell,
-                                         self.shapes.of(stmt, result))
-            return expr if summed is None else summed
-        if (isinstance(expr, S.Call) and isinstance(expr.func, S.Name)
-                and expr.func.id in ("matmul_grad_left", "matmul_grad_right",
-                                     "dot_grad_left", "dot_grad_right")
-                and len(expr.args) == 3 and all(isinstance(a, S.Name) for a in expr.args[1:])
-                and all(len(self.shapes.of(stmt, a.id) or ()) == 2 for a in expr.args[1:])):
-            # two matrices (a @ b or numpy.dot(a, b)): a plain product with a transpose
-            g, a, b = expr.args
-            if expr.func.id.endswith("_left"):
-                return S.BinOp(left=g, op=S.MatMult(),
-                               right=S.Attribute(value=b, attr="T", ctx=S.Load()))
-            return S.BinOp(left=S.Attribute(value=a, attr="T", ctx=S.Load()), op=S.MatMult(),
-                           right=g)
-        if isinstance(expr, S.UnaryOp):
-            expr.operand = self._drop_unbroadcast(stmt, result, expr.operand)
-        return expr
-
-    def _no_rule(self, stmt, func):
-        return no_rule_error(self.src, stmt, func, "derivative rule", "srcdiff.reverse_rule")
-
-    def adjoint_user_call(self, stmt, call, state, out):
-        """`d_a, d_b = backward_g(tape, d_t)`: always run, so g's pops match its pushes."""
-        fwd, bwd, pairs = call
-        name = stmt.targets[0].id
-        if state.get(name) is ZERO:
-            seed = self.materialize(name)
-            self.emit(out, [seed])
-        self.tape_used = True
-        if checkpointing.is_checkpointed_function(stmt.sd.func):
-            checkpointing.call_adjoint(self, stmt, fwd, out)
-        parts = [self.namer.fresh(f"d_{p}_from_{fwd[len('forward_'):]}") for p, _ in pairs]
-        target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(
-            elts=[S.store(n) for n in parts], ctx=S.Store())
-        self.emit(out, [S.Assign(targets=[target], value=S.Call(
-            func=S.load(bwd), args=[S.load(TAPE), S.load(self.adj(name))], keywords=[]),
-            type_comment=None)])
-        for part, (_, atom) in zip(parts, pairs):
-            self.accumulate(out, atom.id, S.load(part), state)
-
-    def _where(self, stmt, index):
-        """[where='FILE:LINE'] for a helper given `index`, which may refuse it when it runs
-        (an index array that repeats a position, a boolean mask Dask can not count), naming
-        the user's line; [] for indices of ints alone and in code srcdiff emitted (refused
-        when the user's code ran)."""
-        from .lower import GENERATED_PREFIX
-        if self._ints is None:
-            self._ints = _integer_names(self.body)
-        if self.src.filename.startswith(GENERATED_PREFIX) or not any(
-                isinstance(n, S.Name) and n.id not in self._ints for n in S.walk(index)):
-            return []
-        return [S.keyword(arg="where", value=S.const(where(self.src.filename, stmt.sd.line)))]
-
-    def adjoint_setitem(self, stmt, state, out):
-        target = stmt.targets[0]
-        base = target.value.id
-        value = stmt.value
-        if base not in self.active or state.get(base) is ZERO:
-            return
-        d_base = self.adj(base)
-        taken = self.namer.fresh("d_item")
-        index = index_value(target.slice)
-        keywords = [S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))]
-        call = S.Call(func=self.helper("take_and_zero"), args=[S.load(d_base), index],
-                      keywords=keywords + self._where(stmt, index))
-        assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
-                                           ctx=S.Store())], value=call, type_comment=None)
-        self.emit(out, [assign])
-        state[base] = OWNED
-        if isinstance(value, S.Name) and value.id in self.active:
-            expr = S.Call(func=self.helper("unbroadcast"), args=[S.load(taken),
-                                                                 S.load(value.id)],
-                          keywords=[])
-            self.accumulate(out, value.id, expr, state)
-
-    def adjoint_append(self, stmt, state, out):
-        base = stmt.value.func.value.id
-        item = stmt.value.args[0]
-        if base in self.active and state.get(base) is not ZERO:
-            d_base = self.adj(base)
-            taken = self.namer.fresh("d_item")
-            call = S.Call(func=self.helper("pop_adjoint"), args=[S.load(d_base)], keywords=[])
-            self.emit(out, [S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
-                                                      ctx=S.Store())],
-                                     value=call, type_comment=None)])
-            state[base] = OWNED
-            if isinstance(item, S.Name) and item.id in self.active:
-                self.accumulate(out, item.id, S.load(taken), state)
-        if base in self.known_needed or base in self.active:
-            self.emit(out, [S.Expr(value=S.quote_expr(f"{base}.pop()"))])
-
-    def adjoint_pop(self, stmt, name, state, out):
-        """`x = lst.pop()` in reverse: push x back onto lst, and d_x onto lst's adjoint."""
-        base = analyze.popped_list(stmt)
-        if name is None:
-            # the popped value was dropped: restoring it needs it saved
-            raise self.src.error(stmt.sd.line, "lst.pop() whose value is dropped can not be "
-                                 "differentiated in reverse mode",
-                                 hint="assign the popped value to a name")
-        restore = S.Expr(value=S.Call(func=S.Attribute(value=S.load(base), attr="append",
-                                                       ctx=S.Load()),
-                                      args=[S.load(name)], keywords=[]))
-        self.emit(out, [restore])
-        if base in self.active and (state.get(name) is not ZERO or state.get(base) is not ZERO):
-            grad = S.load(self.adj(name)) if state.get(name) is not ZERO else S.const(None)
-            buf = S.load(self.adj(base)) if state.get(base) is not ZERO else S.const(None)
-            call = S.Call(func=self.helper("unpop_adjoint"), args=[buf, S.load(base), grad],
-                          keywords=[])
-            self.emit(out, [S.Assign(targets=[S.store(self.adj(base))], value=call,
-                                     type_comment=None)])
-            state[base] = OWNED
-
-    def adjoint_if(self, stmt, state):
-        s1, s2 = state.copy(), state.copy()
-        body = self.adjoint_block(stmt.body, s1)
-        orelse = self.adjoint_block(stmt.orelse, s2)
-        merged = merge(s1, s2)
-        must = self.defined.must(stmt)
-        for name in sorted(merged):
-            if name not in s1:
-                body.append(self.materialize(name))
-            if name not in s2:
-                orelse.append(self.materialize(name))
-            if (name not in s1 or name not in s2) and name not in must \
-                    and name not in self.low.params:
-                # unbound on some path (e.g. after an early return): None gives a 0.0 zero
-                self.preinit.add(name)
-        state.clear()
-        state.update(merged)
-        if not body and not orelse:
-            return []
-        self.needed.add(stmt.test.id)
-        self.value_needed.add(stmt.test.id)
-        if not body:
-            return [S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(stmt.test.id)),
-                         body=orelse, orelse=[])]
-        return [S.If(test=S.load(stmt.test.id), body=body, orelse=orelse)]
-
-    def _loop_body(self, stmt, state):
-        """Adjoint of a loop body, iterated until the adjoint state is stable."""
-        entry = state.copy()
-        saved_namer = copy.deepcopy(self.namer)
-        saved_adjoints = dict(self.adjoints)
-        saved_trips = dict(self.trip_vars)
-        while True:
-            self.namer = copy.deepcopy(saved_namer)
-            self.adjoints = dict(saved_adjoints)
-            self.trip_vars = dict(saved_trips)
-            exit_state = entry.copy()
-            body = self.adjoint_block(stmt.body, exit_state)
-            new_entry = merge(entry, exit_state)
-            for name in exit_state:
-                if name not in state and name not in entry:
-                    # zero before the loop: it gets a fresh (owned) zero array there
-                    new_entry[name] = OWNED
-            if new_entry == entry:
-                break
-            entry = new_entry
-        before = []
-        must = self.defined.must(stmt)
-        for name in sorted(entry):
-            if name not in state:
-                before.append(self.materialize(name))
-                if name not in must and name not in self.low.params:
-                    self.preinit.add(name)
-            if name not in exit_state:
-                body.append(self.materialize(name))
-                if name not in must and name not in self.low.params:
-                    self.preinit.add(name)
-        state.clear()
-        state.update(entry)
-        return before, body
-
-    def adjoint_for(self, stmt, state):
-        policy = checkpointing.policy_of(self, stmt)
-        if policy is not None:
-            return checkpointing.adjoint(self, stmt, state, policy)
-        before, body = self._loop_body(stmt, state)
-        loop = stmt.sd.loop
-        out = []
-        if not body:
-            self.restore(stmt, out)
-            return before + out
-        rng = stmt.iter.id
-        self.needed.add(rng)
-        self.value_needed.add(rng)
-        if loop.ends_with_break:
-            trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
-            if self._nested(stmt):
-                out.append(self.pop_into(S.store(trips)))
-            it = S.quote_expr(f"reversed({rng}[:{trips}])")
-        else:
-            it = S.quote_expr(f"reversed({rng})")
-        self.bindings["reversed"] = reversed
-        out.append(S.For(target=S.store(stmt.target.id), iter=it, body=body, orelse=[],
-                         type_comment=None))
-        self.restore(stmt, out)
-        return before + out
-
-    def adjoint_while(self, stmt, state):
-        policy = checkpointing.policy_of(self, stmt)
-        if policy is not None:
-            return checkpointing.adjoint(self, stmt, state, policy)
-        before, body = self._loop_body(stmt, state)
-        if not body:
-            return before
-        trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
-        out = []
-        if self._nested(stmt):
-            out.append(self.pop_into(S.store(trips)))
-        step = self.namer.fresh("step")
-        self.bindings["range"] = range
-        out.append(S.For(target=S.store(step), iter=S.quote_expr(f"range({trips})"), body=body,
-                         orelse=[], type_comment=None))
-        return before + out
-
-    def _nested(self, stmt):
-        return any(id(s) == id(stmt) for loop in analyze.flatten(self.body)
-                   if isinstance(loop, (S.For, S.While))
-                   for s in analyze.flatten(loop.body))
-
 
 _SHAPE_POSITIONS = {"unbroadcast": 1, "expand_reduced": 1, "broadcast_back": 1}
 
@@ -879,315 +409,105 @@ def _shape_position(call):
     return None
 
 
-def _merge_twins(parts):
-    """`x * x` adds the same term to d_x twice: add it once, doubled."""
-    targets = [payload[0] for kind, payload in parts if kind == "acc"]
-    if len(set(targets)) == len(targets):
-        return parts  # no two terms for one adjoint
-    out = []
-    seen = {}
-    for kind, payload in parts:
-        if kind == "acc":
-            key = (payload[0], S.dump(payload[1]))
-            if key in seen:
-                i = seen[key]
-                target, expr = out[i][1]
-                out[i] = ("acc", (target, S.BinOp(left=expr, op=S.Mult(), right=S.const(2.0))))
-                seen.pop(key)
-                continue
-            seen[key] = len(out)
-        out.append((kind, payload))
-    return out
-
-
 index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 
 
-def _plain(stmt):
-    """A copy of a core statement for emission (annotations dropped)."""
-    return S.clone(stmt)
+# -- the user's functions called here: their forward_/backward_ pairs (program.py) --
+class _ReverseCallee:
+    """How the callee table (program.py) makes a reverse variant: `forward_g` and `backward_g`."""
 
+    @staticmethod
+    def names(namer, base):
+        return (namer.fresh("forward_" + base) if "forward_" + base in namer.taken
+                else namer.exact_or_fresh("forward_" + base),
+                namer.exact_or_fresh("backward_" + base))
 
-def no_rule_error(src, stmt, func, what, register):
-    """The located error for a call srcdiff has no rule for (shared by both modes)."""
-    hint = rules.not_implemented_hint(func) if func is not None else None
-    from .markers import CompositeBase, DerivativeBase
-    if isinstance(func, (DerivativeBase, CompositeBase)):
-        return src.error(stmt.sd.line, f"srcdiff cannot differentiate through {func!r}, a "
-                         "derivative it made, called inside the function",
-                         hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "
-                              "srcdiff.hessian(f) or srcdiff.hvp(f)", cls=NoRuleError)
-    if hint:
-        return src.error(stmt.sd.line, f"the derivative of {_describe(func)} is not "
-                         "implemented yet", hint=hint, cls=NoRuleError)
-    return src.error(stmt.sd.line, f"srcdiff has no {what} for {_describe(func)}",
-                     hint=f"add one with {register} (see templates/ for examples), or wrap "
-                          "the argument in srcdiff.stop_gradient if no derivative should "
-                          "flow", cls=NoRuleError)
-
-
-class _KnownShapes(S.NodeTransformer):
-    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
-    the adjoint need not keep x (or a stand-in of it) for its shape."""
-
-    def __init__(self, shapes, stmt, bindings=None):
-        self.shapes = shapes
-        self.stmt = stmt
-        self.bindings = bindings
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        func = node.func
-        if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
-                and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
-                and not node.keywords and isinstance(node.args[0], S.Name)):
-            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[0].id))
-            if spelled is not None:
-                return spelled
-        if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
-                and self.bindings is not None and isinstance(node.args[1], S.Name)):
-            # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
-            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[1].id))
-            if spelled is not None:
-                self.bindings["numpy"] = numpy  # as the templates bind it
-                return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
-                                               ctx=S.Load()),
-                              args=[node.args[0], spelled], keywords=[])
-        return node
-
-
-def _sum_broadcast_axes(grad, shape, spell, result):
-    """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
-
-    Shapes are known only for NumPy arrays passed in, so `grad` is an ndarray here
-    and has the method (cheaper than NumPy's `numpy.sum` wrapper on small arrays).
-    """
-    if shape is None or not result or len(shape) > len(result):
-        return None
-    extra = len(result) - len(shape)
-    kept = [extra + i for i, n in enumerate(shape) if n == 1 and result[extra + i] != 1]
-    if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
-        return None
-    axes = list(range(extra)) + kept
-    shape_node = spell(shape) if kept and extra else None
-    if not axes or (kept and extra and shape_node is None):
-        return None
-    axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
-                                                           ctx=S.Load())
-    keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]
-    if kept and not extra:
-        keywords.append(S.keyword(arg="keepdims", value=S.const(True)))
-    total = S.Call(func=S.Attribute(value=grad, attr="sum", ctx=S.Load()), args=[],
-                   keywords=keywords)
-    if kept and extra:
-        total = S.Call(func=S.Attribute(value=total, attr="reshape", ctx=S.Load()),
-                       args=[shape_node], keywords=[])
-    return total
-
-
-def effect_error(src, stmt):
-    """The located error for a call made for its effects on a differentiated value."""
-    from .callables import is_user_function
-    func = stmt.sd.func
-    if func is not None and is_user_function(func):
-        hint = "return the new values from the function and assign them"
-    else:
-        hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
-                "values at repeated indices, loop over them (for k in range(len(i)): "
-                "out[i[k]] += v[k]) or multiply by a one-hot matrix")
-    return src.error(stmt.sd.line, f"the result of {_describe(func)} is dropped, but it is "
-                     "given a value being differentiated: a function called for its effects "
-                     "may change its arguments in place, which srcdiff cannot follow",
-                     hint=hint, cls=NoRuleError)
-
-
-def _describe(func):
-    from .lower import canonical_path
-    if func is None:
-        return "this call"
-    owner = getattr(func, "__self__", None)
-    if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
-        return f"numpy.{owner.__name__}.{func.__name__}"
-    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
-
-
-def _integer_names(body):
-    """Names that only ever hold a Python int: counters of loops over range(...) and names
-    bound to integer literals. An index made of them alone can not repeat a position."""
-    kinds = {}
-    for stmt in analyze.flatten(body):
-        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
-            value = stmt.value
-            kind = "range" if stmt.sd.func is range and isinstance(value, S.Call) else \
-                "int" if isinstance(value, S.Constant) and type(value.value) is int else "other"
-            kinds.setdefault(stmt.targets[0].id, set()).add(kind)
-        elif isinstance(stmt, S.For):
-            for node in S.walk(stmt.target):
-                if isinstance(node, S.Name):
-                    kinds.setdefault(node.id, set()).add(
-                        ("counter", stmt.iter.id) if isinstance(stmt.target, S.Name)
-                        and isinstance(stmt.iter, S.Name) else "other")
-    ranges = {n for n, k in kinds.items() if k == {"range"}}
-    return {n for n, k in kinds.items()
-            if all(x == "int" or (isinstance(x, tuple) and x[1] in ranges) for x in k)}
-
-
-def instantiate(template, mapping, active, output_adjoint, namer, bindings, memo=None,
-                key=None, once=False):
-    """Splice a reverse template: yields ('stmt', node) and ('acc', (name, expr)).
-
-    `mapping` maps template parameters to atoms. Statements accumulating into
-    an inactive (or constant) operand are dropped, then temporaries nothing
-    uses any more.
-
-    `memo` (a dict kept by the caller) and `key` (what identifies the call
-    statement): the adjoint is generated several times over (until the saved set
-    and each loop's adjoint state are stable), and a statement spliced again with
-    the same fresh names gives the same trees; they are copied from the memo.
-    `once`: the statement is spliced only once (a straight-line body), so its trees
-    are not kept for another round.
-    """
-    plan = memo.get(key) if memo is not None else None
-    if plan is None:
-        # the plan depends only on which operands are active: one per template and pattern
-        pattern = ("plan", id(template), tuple(
-            isinstance(mapping[p], S.Name) and mapping[p].id in active
-            for p in _accumulated_parameters(template)))
-        plan = memo.get(pattern) if memo is not None else None
-        if plan is None:
-            plan = _plan(template, mapping, active)
-        if memo is not None:
-            memo[key] = memo[pattern] = plan
-    result, local, fold = plan
-    renames = {n: namer.fresh(n) for n in local}
-    for name in template.free:
-        if name in template.namespace:
-            bindings[name] = template.namespace[name]
-    spliced_key = (key, output_adjoint, tuple(renames.values()))
-    parts = memo.get(spliced_key) if memo is not None else None
-    if parts is None:
-        parts = []
-        for stmt in result:
-            stmt = _Splice(mapping, renames, output_adjoint, template.result).visit(S.clone(stmt))
-            if fold:
-                stmt = fold_constants(stmt)
-            targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
-                if isinstance(stmt, S.Assign) else []
-            if targets:
-                parts.append(("acc", (targets[0].name, stmt.value)))
+    def build(self, program, low, fn, wrt, containers, names):
+        for stmt in analyze.flatten(low.body):
+            if stmt.sd.kind in (Kind.APPEND, Kind.POP):
+                lst = stmt.value.func.value.id
+                if lst in low.params:
+                    raise low.source.error(
+                        stmt.sd.line, f"{fn.__qualname__} changes its argument {lst!r} in "
+                        "place, which srcdiff cannot differentiate in reverse mode",
+                        hint=f"build and return a new list instead of changing {lst}")
+        refuse_grown_parameters(low, fn, containers)
+        rev = Reverse(low, wrt, containers=containers, program=program)
+        done = rev.run(callee=True)
+        primal, adjoint = done.primal, done.adjoint
+        program.bindings.update(low.bindings)
+        program.bindings.update(done.bindings)
+        ret = low.body[-1]
+        maybe = rev.defined.maybe(ret)
+        must = rev.defined.must(ret)
+        # trip counts of loops cut short (break, return) are read by the adjoint's loops
+        # (made by the reverse pass, so unknown to `maybe`; None where the loop never ran)
+        live = sorted(((done.saved | set(wrt)) & set(maybe)) | set(done.trip_counts.values()))
+        # ranges and counts come back through no_derivative(), so forward mode over this
+        # backward (second derivatives) knows they carry none
+        counts = set(done.trip_counts.values()) | {
+            s.iter.id for s in analyze.flatten(low.body)
+            if isinstance(s, S.For) and isinstance(s.iter, S.Name)}
+        counted = [n for n in live if n in counts]
+        live = [n for n in live if n not in counts]
+        preinit = [n for n in live if n not in must and n not in low.params]
+        # a loop inside a block (an if, another loop, the rest of a body after an early
+        # return) may never be reached: its range and trip count are pushed as None then
+        top = {id(s) for s in low.body}
+        for s in analyze.flatten(low.body):
+            if isinstance(s, (S.For, S.While)) and id(s) not in top:
+                for n in (done.trip_counts.get(id(s)),
+                          s.iter.id if isinstance(s, S.For) and isinstance(s.iter, S.Name)
+                          else None):
+                    if n in counted and n not in preinit:
+                        preinit.append(n)
+        forward_body = [S.Expr(value=S.const(
+            f"Primal of {fn.__qualname__}, saving on `tape` what {names[1]} needs."))]
+        forward_body += [S.Assign(targets=[S.store(n)], value=S.const(None), type_comment=None)
+                         for n in preinit]
+        forward_body += primal
+        backward_body = [S.Expr(value=S.const(
+            f"Adjoint of {fn.__qualname__} with respect to {', '.join(wrt)}."))]
+        for n in counted:  # pushed before the values, so popped after them
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
+                args=[S.load(n)], keywords=[])))
+        if live:
+            pushed = S.load(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.load(n) for n in live], ctx=S.Load())
+            forward_body.append(S.Expr(value=S.Call(
+                func=S.Attribute(value=S.load(TAPE), attr="append", ctx=S.Load()),
+                args=[pushed], keywords=[])))
+            target = S.store(live[0]) if len(live) == 1 else S.Tuple(
+                elts=[S.store(n) for n in live], ctx=S.Store())
+            backward_body.append(S.Assign(targets=[target], value=S.quote_expr(f"{TAPE}.pop()"),
+                                          type_comment=None))
+        for n in reversed(counted):
+            backward_body.append(S.Assign(targets=[S.store(n)], value=S.Call(
+                func=rev.helper("no_derivative"), args=[S.quote_expr(f"{TAPE}.pop()")],
+                keywords=[]), type_comment=None))
+        forward_body.append(S.Return(value=S.load(done.output)))
+        from .optimize import propagate_copies
+        adjoint_names = set(done.adjoints.values()) | {
+            n.id for stmt in adjoint for n in S.walk(stmt)
+            if isinstance(n, S.Name) and n.id.startswith("d_") and n.id not in done.primal_names}
+        adjoint_names.discard(done.seed)  # the parameter
+        returned = [S.Return(value=S.Tuple(elts=[S.load(done.adjoints[w]) for w in wrt
+                                                 if w in done.final], ctx=S.Load()))]
+        backward_body += propagate_copies(adjoint, adjoint_names, keep=returned)
+        results = []
+        for w in wrt:
+            if w in done.final:
+                results.append(S.load(done.adjoints[w]))
             else:
-                parts.append(("stmt", stmt))
-        if memo is None or once:
-            yield from parts
-            return
-        memo[spliced_key] = parts
-    for kind, payload in parts:
-        yield (kind, (payload[0], S.clone(payload[1])) if kind == "acc" else S.clone(payload))
+                rev.helper("zeros_like_value")
+                results.append(S.quote_expr(f"zeros_like_value({w})"))
+        program.bindings.update(done.bindings)
+        backward_body.append(S.Return(value=results[0] if len(results) == 1 else
+                                      S.Tuple(elts=results, ctx=S.Load())))
+        program.user_names.append((low.source, set(low.params) | set(done.primal_names)))
+        program.defs.append(S.function_def(names[0], [TAPE] + low.params, forward_body))
+        program.defs.append(S.function_def(names[1], [TAPE, done.seed], backward_body))
 
 
-def _accumulated_parameters(template):
-    """The parameters whose adjoints the template's statements accumulate into, in order."""
-    cached = getattr(template, "_accumulated", None)
-    if cached is None:
-        cached = []
-        for stmt in template.body:
-            targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
-            if targets:
-                cached.append(targets[0])
-        cached = tuple(cached)
-        template._accumulated = cached
-    return cached
-
-
-def _plan(template, mapping, active):
-    """The template statements an instantiation keeps, its temporaries, whether to fold."""
-    kept = []
-    for stmt in template.body:
-        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
-        if targets:
-            atom = mapping[targets[0]]
-            if not (isinstance(atom, S.Name) and atom.id in active):
-                continue
-        kept.append(stmt)
-    # drop temporaries no kept statement reads
-    live = set()
-    result = []
-    for stmt in reversed(kept):
-        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
-        names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, S.Name)]
-        if targets or any(n in live for n in names) or not isinstance(stmt, S.Assign):
-            result.append(stmt)
-            live |= {n.id for n in S.walk(stmt.value if isinstance(stmt, S.Assign) else stmt)
-                     if isinstance(n, S.Name)}
-    result.reverse()
-    local = sorted({t.id for stmt in result for t in getattr(stmt, "targets", [])
-                    if isinstance(t, S.Name)})
-    fold = any(isinstance(n, S.Name) and n.id in FOLDABLE for stmt in result
-               for n in S.walk(stmt))
-    return result, local, fold
-
-
-class _Fold(S.NodeTransformer):
-    """Evaluate pure runtime helpers on literal arguments: `power_exponent(3.0)` is `2.0`."""
-
-    def visit_Call(self, node):
-        self.generic_visit(node)
-        from . import runtime
-        if (isinstance(node.func, S.Name) and node.func.id == "expand_reduced"
-                and len(node.args) == 4 and not node.keywords
-                and any(isinstance(a, S.Constant) and a.value is v
-                        for a, v in ((node.args[2], None), (node.args[3], True)))):
-            return node.args[0]  # a total or kept dims: broadcasts as it is
-        if (isinstance(node.func, S.Name) and node.func.id in FOLDABLE and not node.keywords
-                and all(isinstance(a, S.Constant) for a in node.args)):
-            value = getattr(runtime, node.func.id)(*[a.value for a in node.args])
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                return S.const(value)
-        return node
-
-
-FOLDABLE = {"power_exponent", "log_base", "expand_reduced"}
-
-
-def fold_constants(node):
-    """Fold what a template leaves computable from literals alone."""
-    return _Fold().visit(node)
-
-
-class _AccTarget(S.AST):
-    _fields = ()
-
-    def __init__(self, name):
-        super().__init__()
-        self.name = name
-
-
-def splice_name(self, node):
-    """Template names: temporaries get their fresh names, parameters the call's operands."""
-    if node.id in self.renames:
-        return S.name(self.renames[node.id], node.ctx)
-    if node.id in self.mapping:
-        new = S.clone(self.mapping[node.id])
-        if isinstance(new, S.Name):
-            new.ctx = node.ctx
-        return new
-    return node
-
-
-class _Splice(S.NodeTransformer):
-    def __init__(self, mapping, renames, output_adjoint, result):
-        self.mapping = mapping
-        self.renames = renames
-        self.output_adjoint = output_adjoint
-        self.result = result
-
-    def visit_Subscript(self, node):
-        if rules._is_d(node):
-            key = node.slice.id
-            if isinstance(node.ctx, S.Store):
-                return _AccTarget(self.mapping[key].id)
-            if key == self.result:
-                return S.load(self.output_adjoint)
-        return self.generic_visit(node)
-
-    visit_Name = splice_name
+REVERSE_CALLEE = _ReverseCallee()

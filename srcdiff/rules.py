@@ -525,7 +525,7 @@ def load_templates(optional=False):
 
 def describe():
     """Printable summary of the three lists (for docs and `python -m srcdiff --rules`)."""
-    from .lower import canonical_path
+    from .callables import canonical_path
     def names(table):
         return sorted(canonical_path(f) or repr(f) for f in table.functions())
     load_templates(optional=True)

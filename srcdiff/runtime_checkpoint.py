@@ -8,7 +8,6 @@ over them are ordinary loops.
 """
 import array
 import bisect
-import math
 
 from .revolve import count, reverse_actions, sqrt_units, sweeps, units_for
 from .runtime import refuse, snapshot

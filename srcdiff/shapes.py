@@ -16,6 +16,7 @@ import numpy
 
 from . import analyze
 from . import syntax as S
+from .core import Kind
 
 ELEMENTWISE_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv,
                          operator.pow, operator.neg, operator.pos}
@@ -117,11 +118,11 @@ class Shapes:
     def _value(self, stmt, state):
         info = stmt.sd
         value = stmt.value
-        if info.kind == "stop_gradient":  # no_derivative(x)
+        if info.kind == Kind.STOP_GRADIENT:  # no_derivative(x)
             return self._atom(value.args[0], state)
-        if info.kind == "copy":
+        if info.kind == Kind.COPY:
             return self._atom(value, state)
-        if info.kind in ("binop", "unary") and info.func in ELEMENTWISE_OPERATORS:
+        if info.kind in (Kind.BINOP, Kind.UNARY) and info.func in ELEMENTWISE_OPERATORS:
             args, _ = analyze.call_parts(value)
             return broadcast(*[self._atom(a, state) for a in args])
         if info.func in (operator.matmul, numpy.matmul, numpy.dot):
@@ -131,7 +132,7 @@ class Shapes:
                 if info.func is numpy.dot and not all(s and len(s) <= 2 for s in shapes):
                     return UNKNOWN  # dot of scalars or stacks is not matmul
                 return matmul_shape(*shapes)
-        if info.kind == "call" and info.user_call is None and info.inplace is None:
+        if info.kind == Kind.CALL and info.user_call is None and info.inplace is None:
             func = info.func
             args, keywords = analyze.call_parts(value)
             if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \
@@ -143,7 +144,7 @@ class Shapes:
             if func in REDUCTIONS:
                 return _reduced(self._atom(args[0], state) if args else UNKNOWN, args[1:],
                                 keywords)
-        if info.kind == "subscript":
+        if info.kind == Kind.SUBSCRIPT:
             base = self._atom(value.value, state)
             index = value.slice
             if base and ((isinstance(index, S.Name) and index.id in self.int_loop_vars)
@@ -254,3 +255,63 @@ def input_shapes(params, args, kwargs):
 def concrete(shape):
     """Whether `shape` is known and holds actual sizes only (no placeholder)."""
     return shape is not None and all(n < PLACEHOLDER for n in shape)
+
+
+# -- moved from reverse.py (no change yet) --
+class _KnownShapes(S.NodeTransformer):
+    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
+    the adjoint need not keep x (or a stand-in of it) for its shape."""
+
+    def __init__(self, shapes, stmt, bindings=None):
+        self.shapes = shapes
+        self.stmt = stmt
+        self.bindings = bindings
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func = node.func
+        if (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+                and func.value.id == "numpy" and func.attr == "shape" and len(node.args) == 1
+                and not node.keywords and isinstance(node.args[0], S.Name)):
+            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[0].id))
+            if spelled is not None:
+                return spelled
+        if (isinstance(func, S.Name) and func.id == "broadcast_back" and len(node.args) == 2
+                and self.bindings is not None and isinstance(node.args[1], S.Name)):
+            # a sum's adjoint onto a NumPy array of a known shape (srcdiff/lazy_runtime.py)
+            spelled = self.shapes.spell(self.shapes.of(self.stmt, node.args[1].id))
+            if spelled is not None:
+                self.bindings["numpy"] = numpy  # as the templates bind it
+                return S.Call(func=S.Attribute(value=S.load("numpy"), attr="broadcast_to",
+                                               ctx=S.Load()),
+                              args=[node.args[0], spelled], keywords=[])
+        return node
+
+
+def _sum_broadcast_axes(grad, shape, spell, result):
+    """`grad.sum(axis=...)` that undoes broadcasting `shape` to `result`, or None.
+
+    Shapes are known only for NumPy arrays passed in, so `grad` is an ndarray here
+    and has the method (cheaper than NumPy's `numpy.sum` wrapper on small arrays).
+    """
+    if shape is None or not result or len(shape) > len(result):
+        return None
+    extra = len(result) - len(shape)
+    kept = [extra + i for i, n in enumerate(shape) if n == 1 and result[extra + i] != 1]
+    if any(n != 1 and n != result[extra + i] for i, n in enumerate(shape)):
+        return None
+    axes = list(range(extra)) + kept
+    shape_node = spell(shape) if kept and extra else None
+    if not axes or (kept and extra and shape_node is None):
+        return None
+    axis = S.const(axes[0]) if len(axes) == 1 else S.Tuple(elts=[S.const(a) for a in axes],
+                                                           ctx=S.Load())
+    keywords = [] if len(axes) == len(result) else [S.keyword(arg="axis", value=axis)]
+    if kept and not extra:
+        keywords.append(S.keyword(arg="keepdims", value=S.const(True)))
+    total = S.Call(func=S.Attribute(value=grad, attr="sum", ctx=S.Load()), args=[],
+                   keywords=keywords)
+    if kept and extra:
+        total = S.Call(func=S.Attribute(value=total, attr="reshape", ctx=S.Load()),
+                       args=[shape_node], keywords=[])
+    return total

@@ -24,6 +24,7 @@ import numpy
 
 from . import analyze
 from . import syntax as S
+from .core import Kind
 
 _EXTREMA = (numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.nanmax, numpy.nanmin)
 ALL = "all"  # the axes of a scalar m: constant along every axis
@@ -50,7 +51,7 @@ def shift_invariant(body, shapes=None):
 
 
 def _func(stmt):
-    return stmt.sd.func if stmt.sd.kind == "call" and not stmt.sd.marked else None
+    return stmt.sd.func if stmt.sd.kind == Kind.CALL and not stmt.sd.marked else None
 
 
 def _is(func, candidates):
@@ -187,9 +188,9 @@ def _broadcast_ndim(*ndims):
 def _transfer(stmt, forms, axes, shapes):
     value = stmt.value
     kind = stmt.sd.kind
-    if kind == "copy" and isinstance(value, S.Name):
+    if kind == Kind.COPY and isinstance(value, S.Name):
         return forms[value.id]
-    if isinstance(value, S.BinOp) and kind == "binop":
+    if isinstance(value, S.BinOp) and kind == Kind.BINOP:
         (ka, a, na), (kb, b, nb) = _form(stmt, value.left, forms, shapes), \
             _form(stmt, value.right, forms, shapes)
         ndim = _broadcast_ndim(na, nb)
@@ -204,7 +205,7 @@ def _transfer(stmt, forms, axes, shapes):
                 return None
             return ("mul", a + sign * b, ndim)
         return None
-    if isinstance(value, S.UnaryOp) and kind == "unary":
+    if isinstance(value, S.UnaryOp) and kind == Kind.UNARY:
         k, n, ndim = _form(stmt, value.operand, forms, shapes)
         if isinstance(value.op, S.UAdd):
             return (k, n, ndim)

@@ -12,12 +12,12 @@ import threading
 from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
 
-SLICE = "__srcdiff_slice__"  # the placeholder names.settle renames (`slice`, or a free name)
+from .names import _PRIVATE, SLICE  # noqa: E402
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
-    "iter_child_nodes", "clone", "function_def",
+    "iter_child_nodes", "clone", "function_def", "COMMENT", "comment", "Substitute",
 ]
 
 
@@ -326,7 +326,11 @@ def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
-class _Substitute(gast.NodeTransformer):
+class Substitute(gast.NodeTransformer):
+    """Replace names: each name in `subs` by a new identifier (a string) or a copy of a
+    node. The one substitution: `quote` uses it, and splice.Replace extends it with the
+    derivative subscripts `d[x]` of templates."""
+
     def __init__(self, subs):
         self.subs = subs
 
@@ -356,7 +360,7 @@ def quote(source, **subs):
         parsed = _QUOTED[source] = _gast_parse(textwrap.dedent(source)).body
     body = clone(parsed)
     if subs:
-        body = [_Substitute(subs).visit(stmt) for stmt in body]
+        body = [Substitute(subs).visit(stmt) for stmt in body]
     return body
 
 
@@ -364,3 +368,49 @@ def quote_expr(source, **subs):
     """Like `quote`, for a single expression; returns the expression node."""
     (stmt,) = quote(source, **subs)
     return stmt.value
+
+
+COMMENT = "__srcdiff_comment__"
+
+
+def comment(text):
+    """A statement the emitter turns into a `# text` line."""
+    return Expr(value=Call(func=load(COMMENT), args=[const(text)], keywords=[]))
+
+
+# -- placeholders (names.py's private names) made readable; moved from names.py --
+def settle(nodes, bindings):
+    """Rename the placeholders in `nodes` (gast trees, changed in place) to free readable
+    names, binding the builtins among them in `bindings`."""
+    used, found = set(bindings), set()
+    every = [n for node in nodes for n in walk(node)]
+    for n in every:
+        for name in _identifiers(n):
+            (found if name in _PRIVATE else used).add(name)
+    chosen = {}
+    for placeholder in sorted(found):
+        base, obj = _PRIVATE[placeholder]
+        name, i = base, 0
+        while name in used:
+            i += 1
+            name = f"{base}_{i}"
+        used.add(name)
+        chosen[placeholder] = name
+        if obj is not None:
+            bindings[name] = obj
+    if chosen:
+        for n in every:
+            if isinstance(n, gast.Name) and n.id in chosen:  # parameters are Names in gast
+                n.id = chosen[n.id]
+    return chosen
+
+
+def _identifiers(node):
+    if isinstance(node, gast.Name):
+        yield node.id
+    elif isinstance(node, (gast.FunctionDef, gast.ClassDef)):
+        yield node.name
+    elif isinstance(node, gast.alias):
+        yield (node.asname or node.name).split(".")[0]
+    elif isinstance(node, gast.Global):
+        yield from node.names

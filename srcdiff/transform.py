@@ -7,9 +7,13 @@ import os
 
 from . import analyze, emit, frontend, loader, lower, rules, runtime
 from . import syntax as S
-from .names import TAPE, settle
+from .names import TAPE
+from .syntax import settle
+from .program import Program
 from .reverse import Reverse
 from .version import __version__
+from .callables import LocalFunction
+from .core import GENERATED_PREFIX, Info, Kind
 
 KIND_TITLES = {
     "grad": "Gradient",
@@ -47,7 +51,7 @@ def lower_function(fn, known_types=None, containers=()):
     """Lower a function; `known_types` maps parameters to the classes of user objects,
     `containers` names the parameters that hold lists, tuples or dicts."""
     rules.load_templates()
-    if isinstance(fn, lower.LocalFunction):
+    if isinstance(fn, LocalFunction):
         return lower.Lowerer(fn.source, fn.resolver, known_types, containers).run()
     source = frontend.get_source(fn)
     resolver = frontend.Resolver(fn)
@@ -88,7 +92,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     from .shapes import Shapes
     shapes = Shapes(low, input_shapes) if input_shapes is not None else None
     rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes,
-                  checkpoint=checkpoint)
+                  checkpoint=checkpoint, program=Program(low.namer.taken, lower_function))
     primal, adjoint = rev.generate()
     namer = low.namer
     bindings = dict(low.bindings)
@@ -243,16 +247,16 @@ def _split_aux(low):
     value, aux = namer.fresh("value"), namer.fresh("aux")
     check = S.Expr(value=S.Call(func=S.load("check_aux_pair"), args=[S.load(pair)],
                                 keywords=[]))
-    check.sd = lower.Info("effect", func=runtime.check_aux_pair, line=line)
+    check.sd = Info(Kind.EFFECT, func=runtime.check_aux_pair, line=line)
     low.bindings["check_aux_pair"] = runtime.check_aux_pair
     stmts = [check]
     for target, index in ((value, 0), (aux, 1)):
         stmt = S.Assign(targets=[S.store(target)], value=S.Subscript(
             value=S.load(pair), slice=S.const(index), ctx=S.Load()), type_comment=None)
-        stmt.sd = lower.Info("subscript", line=line)
+        stmt.sd = Info(Kind.SUBSCRIPT, line=line)
         stmts.append(stmt)
     new_ret = S.Return(value=S.load(value))
-    new_ret.sd = lower.Info("return", line=line)
+    new_ret.sd = Info(Kind.RETURN, line=line)
     low.body[-1:] = stmts + [new_ret]
     return aux
 
@@ -263,7 +267,7 @@ def _container_closure(low, containers):
     while changed:
         changed = False
         for stmt in analyze.flatten(low.body):
-            if (isinstance(stmt, S.Assign) and stmt.sd.kind == "copy"
+            if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
                     and isinstance(stmt.value, S.Name) and stmt.value.id in out
                     and stmt.targets[0].id not in out):
                 out.add(stmt.targets[0].id)
@@ -272,5 +276,5 @@ def _container_closure(low, containers):
 
 
 def load_emitted(emitted):
-    filename = f"{lower.GENERATED_PREFIX}{emitted.origin.replace(':', '-')}/{emitted.name}.py"
+    filename = f"{GENERATED_PREFIX}{emitted.origin.replace(':', '-')}/{emitted.name}.py"
     return loader.load(emitted.text, emitted.name, filename, emitted.bindings, emitted.fn)

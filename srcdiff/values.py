@@ -30,6 +30,7 @@ import functools
 import inspect
 
 from . import objects
+from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
 from .core import Kind, UserCall
@@ -78,36 +79,6 @@ class LocalPartial:
 
     def __init__(self, fn, args, keywords):
         self.fn, self.args, self.keywords = fn, args, keywords
-
-
-def _state(lw):
-    st = getattr(lw, "_values_state", None)
-    if st is None:
-        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
-    return st
-
-
-def known_values(lw):
-    """Names the lowered function passes to its callees, and what each is known to hold."""
-    return _state(lw)["known"]
-
-
-def _single_bindings(lw):
-    """Local names bound exactly once, by `name = value`: name -> value node."""
-    st = _state(lw)
-    if st["bindings"] is None:
-        counts, values = {}, {}
-        for n in S.walk(lw.fdef):
-            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
-                counts[n.id] = counts.get(n.id, 0) + 1
-            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                    n.targets[0], S.Name):
-                values[n.targets[0].id] = n.value
-            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
-                counts[n.target.id] = counts.get(n.target.id, 0) + 1
-        st["bindings"] = {k: v for k, v in values.items()
-                          if counts.get(k) == 1 and k not in lw.params}
-    return st["bindings"]
 
 
 def held(lw, name):

@@ -42,17 +42,15 @@ def test_info_turns_a_kind_spelled_as_a_string_into_a_kind_and_refuses_a_typo():
 
 def test_info_facts_are_named_fields():
     info = Info(Kind.CALL, func=np.sin, line=3)
-    assert not info.marked and info.extra is None and info.call_args is None
+    assert not info.marked and info.call_args is None
     info.user_call = core.UserCall("local", (S.load("a"), S.load("b")))
     assert info.marked and [a.id for a in info.call_args] == ["a", "b"]
-    assert info.extra[0] == "local"          # the read-only form of merged modules
     info.clear_facts()
     assert not info.marked and info.func is np.sin and info.line == 3
-    assert Info(Kind.COPY, inplace="__iadd__").extra == ("inplace", "__iadd__")
-    assert Info(Kind.BINOP, augmented=True).extra == "augmented"
-    assert Info(Kind.CALL, dynamic_method=True).extra == "method"
-    check = Info(Kind.EFFECT, check=core.Check("x"))
-    assert check.extra == ("checks", "x")
+    for fact in (dict(inplace="__iadd__"), dict(augmented=True), dict(dynamic_method=True),
+                 dict(loop_item=True), dict(loop_keys=True), dict(check=core.Check("x"))):
+        assert Info(Kind.COPY, **fact).marked
+    assert not hasattr(Info(Kind.COPY), "extra")     # the untyped field is gone
 
 
 def test_info_replace_and_copy_are_independent():
@@ -220,3 +218,46 @@ def test_item_writes_and_appends_take_atoms():
     body = _body(_scale)
     body.insert(0, _stmt("t.append(x)", Kind.APPEND))
     validate(_Fake(body))
+
+
+def _kind_literals(path):
+    """String literals naming a Kind where a statement kind is meant: compared with a
+    `.kind` or `kind`, or given to Info/LoopInfo or as `kind=`."""
+    import ast
+    values = {k.value for k in Kind}
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+
+    def strings(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in values:
+            yield node
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            for e in node.elts:
+                yield from strings(e)
+
+    def is_kind(node):
+        return (isinstance(node, ast.Attribute) and node.attr == "kind") or (
+            isinstance(node, ast.Name) and node.id == "kind")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left] + node.comparators
+            if any(is_kind(s) for s in sides):
+                for s in sides:
+                    yield from strings(s)
+        elif isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+                node.func, "id", "")
+            if name in ("Info", "LoopInfo") and node.args:
+                yield from strings(node.args[0])
+            for kw in node.keywords:
+                if kw.arg == "kind":
+                    yield from strings(kw.value)
+
+
+def test_no_stage_names_a_statement_kind_by_a_bare_string():
+    # a typo in Kind.CALL raises; a typo in "call" would silently change what a pass does
+    import os
+    root = os.path.dirname(core.__file__)
+    found = [f"{name}:{lit.lineno} {lit.value!r}" for name in sorted(os.listdir(root))
+             if name.endswith(".py") for lit in _kind_literals(os.path.join(root, name))]
+    assert not found, "write Kind.X, not a string: " + ", ".join(found)

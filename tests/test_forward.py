@@ -16,7 +16,7 @@ import srcdiff
 from gradcheck import check_hvp, random_like
 from gradcheck import check_jvp as shared_check_jvp
 from srcdiff.errors import NoRuleError
-from srcdiff.forward import forward_source
+from srcdiff.forward_driver import forward_source
 from srcdiff.transform import load_emitted
 from test_reverse_control_flow import CORPUS, INPUTS, MATRIX_CORPUS, MAT
 
@@ -509,3 +509,19 @@ def test_a_write_through_a_row_of_a_parameter_leaves_the_callers_array_alone():
     check_jvp(writes_through_a_row_of_a_parameter, A, 0.3, wrt=(0, 1))
     with pytest.raises(srcdiff.RuntimeRefusal):
         srcdiff.grad(writes_through_a_row_of_a_parameter)(A.copy(), 0.3)
+
+
+def difference_of_products(x, w):
+    return x * 2.0 - w * x
+
+
+def test_a_negative_term_is_subtracted_not_added():
+    # `tan_a - e`, not `tan_a + -e` (reverse mode does the same for adjoints)
+    text = forward_source(difference_of_products, ("x", "w")).text
+    assert "+ -" not in text and "+ (-" not in text, text
+    assert ") - broadcast_like(" in text, text
+    check_jvp(difference_of_products, (np.array([0.3, -1.1]), np.array([2.0, 0.5])),
+              wrt=("x", "w"))
+    check_jvp(difference_of_products, (0.7, -0.4), wrt=("w",))
+    from gradcheck import check   # both modes and second order (forward over reverse)
+    check(difference_of_products, np.array([0.3, -1.1]), np.array([2.0, 0.5]), wrt=(0, 1))

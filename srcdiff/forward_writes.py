@@ -1,0 +1,51 @@
+"""Stage 5, forward (a part of forward.py's Forward, moved here, no change).
+
+Tangents of in-place writes: `x[i] = v` and `lst.append(v)` write into a tangent made
+safe to change first (`own`).
+"""
+from . import syntax as S
+
+
+class WriteTangents:
+    """Methods of forward.Forward (see forward.py for the state they share)."""
+
+    def own(self, name, state, pre):
+        """Make `tan_name` safe to update in place (materialize or copy it once)."""
+        tan = self.tan(name)
+        if not state.nonzero(name):
+            pre.append(self.materialize(name, state))
+        elif not state.owned(name):
+            pre.append(self.assign(tan, S.Call(func=self.helper("copy_tangent"),
+                                               args=[S.load(tan)], keywords=[])))
+            state.fresh(name, self.gid(), True)
+
+    def forward_setitem(self, stmt, state):
+        target = stmt.targets[0]
+        base = target.value.id
+        value = stmt.value
+        if base not in self.active:
+            return [], []
+        src = self.tangent_atom(value, state)
+        if src is None and not state.nonzero(base):
+            return [], []
+        pre = []
+        self.own(base, state, pre)
+        item = S.load(src) if src else self.zeros_of(value)
+        write = self.assign(S.Subscript(value=S.load(self.tan(base)),
+                                        slice=S.clone(target.slice), ctx=S.Store()), item)
+        return pre, [write]
+
+    def forward_append(self, stmt, state):
+        base = stmt.value.func.value.id
+        item = stmt.value.args[0]
+        if base not in self.active:
+            return [], []
+        src = self.tangent_atom(item, state)
+        if src is None and not state.nonzero(base):
+            return [], []
+        pre = []
+        self.own(base, state, pre)   # before the primal append: zeros match the old list
+        new = S.load(src) if src else self.zeros_of(item)
+        call = S.Call(func=S.Attribute(value=S.load(self.tan(base)), attr="append",
+                                       ctx=S.Load()), args=[new], keywords=[])
+        return pre, [S.Expr(value=call)]

@@ -1,0 +1,61 @@
+"""Located refusals shared by both modes (reverse.py and forward.py raise them).
+
+Builders, not stages: each takes the user's `Source`, the core statement and the
+callee, and returns a NoRuleError naming the file:line, quoting it, saying why
+and what to do instead. Imports only leaves (rules, callables, errors).
+"""
+import numpy
+
+from . import rules
+from .errors import NoRuleError
+
+
+def no_rule_error(src, stmt, func, what, register):
+    """The located error for a call srcdiff has no rule for (shared by both modes)."""
+    hint = rules.not_implemented_hint(func) if func is not None else None
+    if made_by_srcdiff(func):
+        return src.error(stmt.sd.line, f"srcdiff cannot differentiate through {func!r}, a "
+                         "derivative it made, called inside the function",
+                         hint="differentiate it directly: srcdiff.grad(srcdiff.grad(f)), "
+                              "srcdiff.hessian(f) or srcdiff.hvp(f)", cls=NoRuleError)
+    if hint:
+        return src.error(stmt.sd.line, f"the derivative of {describe(func)} is not "
+                         "implemented yet", hint=hint, cls=NoRuleError)
+    return src.error(stmt.sd.line, f"srcdiff has no {what} for {describe(func)}",
+                     hint=f"add one with {register} (see templates/ for examples), or wrap "
+                          "the argument in srcdiff.stop_gradient if no derivative should "
+                          "flow", cls=NoRuleError)
+
+
+def effect_error(src, stmt):
+    """The located error for a call made for its effects on a differentiated value."""
+    from .callables import is_user_function
+    func = stmt.sd.func
+    if func is not None and is_user_function(func):
+        hint = "return the new values from the function and assign them"
+    else:
+        hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
+                "values at repeated indices, loop over them (for k in range(len(i)): "
+                "out[i[k]] += v[k]) or multiply by a one-hot matrix")
+    return src.error(stmt.sd.line, f"the result of {describe(func)} is dropped, but it is "
+                     "given a value being differentiated: a function called for its effects "
+                     "may change its arguments in place, which srcdiff cannot follow",
+                     hint=hint, cls=NoRuleError)
+
+
+def made_by_srcdiff(func):
+    """Whether `func` is a derivative srcdiff made (api's Derivative or Composite), told by
+    its class, so that this leaf need not import the API module above it."""
+    cls = type(func)
+    return cls.__name__ in ("Derivative", "Composite") and \
+        cls.__module__.split(".")[0] == "srcdiff"
+
+
+def describe(func):
+    from .callables import canonical_path
+    if func is None:
+        return "this call"
+    owner = getattr(func, "__self__", None)
+    if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
+        return f"numpy.{owner.__name__}.{func.__name__}"
+    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)

@@ -1,0 +1,119 @@
+"""Stage 5, reverse (a part of reverse.py's Reverse, moved here, no change).
+
+Adjoints of branches and loops: the branch decided again from its saved condition, a
+loop run backwards over its range (or its trip count), its body's adjoint state iterated
+to a fixed point.
+"""
+import copy
+
+from . import checkpointing
+from . import syntax as S
+from .status import OWNED, merge
+
+
+class ControlAdjoints:
+    """Methods of reverse.Reverse (see reverse.py for the state they share)."""
+
+    def adjoint_if(self, stmt, state):
+        s1, s2 = state.copy(), state.copy()
+        body = self.adjoint_block(stmt.body, s1)
+        orelse = self.adjoint_block(stmt.orelse, s2)
+        merged = merge(s1, s2)
+        must = self.defined.must(stmt)
+        for name in sorted(merged):
+            if name not in s1:
+                body.append(self.materialize(name))
+            if name not in s2:
+                orelse.append(self.materialize(name))
+            if (name not in s1 or name not in s2) and name not in must \
+                    and name not in self.low.params:
+                # unbound on some path (e.g. after an early return): None gives a 0.0 zero
+                self.preinit.add(name)
+        state.clear()
+        state.update(merged)
+        if not body and not orelse:
+            return []
+        self.needed.add(stmt.test.id)
+        self.value_needed.add(stmt.test.id)
+        if not body:
+            return [S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(stmt.test.id)),
+                         body=orelse, orelse=[])]
+        return [S.If(test=S.load(stmt.test.id), body=body, orelse=orelse)]
+
+    def _loop_body(self, stmt, state):
+        """Adjoint of a loop body, iterated until the adjoint state is stable."""
+        entry = state.copy()
+        saved_namer = copy.deepcopy(self.namer)
+        saved_adjoints = dict(self.adjoints)
+        saved_trips = dict(self.trip_vars)
+        while True:
+            self.namer = copy.deepcopy(saved_namer)
+            self.adjoints = dict(saved_adjoints)
+            self.trip_vars = dict(saved_trips)
+            exit_state = entry.copy()
+            body = self.adjoint_block(stmt.body, exit_state)
+            new_entry = merge(entry, exit_state)
+            for name in exit_state:
+                if name not in state and name not in entry:
+                    # zero before the loop: it gets a fresh (owned) zero array there
+                    new_entry[name] = OWNED
+            if new_entry == entry:
+                break
+            entry = new_entry
+        before = []
+        must = self.defined.must(stmt)
+        for name in sorted(entry):
+            if name not in state:
+                before.append(self.materialize(name))
+                if name not in must and name not in self.low.params:
+                    self.preinit.add(name)
+            if name not in exit_state:
+                body.append(self.materialize(name))
+                if name not in must and name not in self.low.params:
+                    self.preinit.add(name)
+        state.clear()
+        state.update(entry)
+        return before, body
+
+    def adjoint_for(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
+        before, body = self._loop_body(stmt, state)
+        loop = stmt.sd.loop
+        out = []
+        if not body:
+            self.restore(stmt, out)
+            return before + out
+        rng = stmt.iter.id
+        self.needed.add(rng)
+        self.value_needed.add(rng)
+        if loop.ends_with_break:
+            trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
+            if self._nested(stmt):
+                out.append(self.pop_into(S.store(trips)))
+            it = S.quote_expr(f"reversed({rng}[:{trips}])")
+        else:
+            it = S.quote_expr(f"reversed({rng})")
+        self.bindings["reversed"] = reversed
+        out.append(S.For(target=S.store(stmt.target.id), iter=it, body=body, orelse=[],
+                         type_comment=None))
+        self.restore(stmt, out)
+        return before + out
+
+    def adjoint_while(self, stmt, state):
+        policy = checkpointing.policy_of(self, stmt)
+        if policy is not None:
+            return checkpointing.adjoint(self, stmt, state, policy)
+        before, body = self._loop_body(stmt, state)
+        if not body:
+            return before
+        trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
+        out = []
+        if self._nested(stmt):
+            out.append(self.pop_into(S.store(trips)))
+        step = self.namer.fresh("step")
+        self.bindings["range"] = range
+        out.append(S.For(target=S.store(step), iter=S.quote_expr(f"range({trips})"), body=body,
+                         orelse=[], type_comment=None))
+        return before + out
