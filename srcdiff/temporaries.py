@@ -13,7 +13,7 @@ value in its place: `for index_1 in range(len(ys)):`. Exact, because
 - everything that statement evaluates before the read is a name or a constant (or the
   method looked up on a name for a call), so the value is computed at the same point of
   the computation as before: nothing it could change, or that could change it, runs in
-  between;
+  between; or the value and the expression it goes into are both side-effect free;
 - or the statements in between bind fresh names to side-effect-free values (names,
   numbers, arithmetic, `len`, `range`, a pure runtime helper) that do not read the
   temporary nor rebind what its value reads, and the value is side-effect free as well.
@@ -101,7 +101,7 @@ def _inline_at(body, i, counts):
         later = body[j]
         if _is_comment(later):
             continue
-        slot = _read_slot(later, name)
+        slot = _read_slot(later, name, pure)
         if slot is not None:
             parent, field, index = slot
             if j > i + 1 and not pure:
@@ -154,9 +154,11 @@ def _pure(node):
     return True
 
 
-def _read_slot(stmt, name):
+def _read_slot(stmt, name, pure):
     """(parent, field, index or None) of the one read of `name` in `stmt`, where it is
-    the first thing the statement evaluates that is not a name or a constant; else None."""
+    the first thing the statement evaluates that is not a name or a constant, or (for a
+    `pure` value) anywhere in a side-effect-free expression the statement evaluates once;
+    else None."""
     if isinstance(stmt, S.Assign):
         roots = [(stmt, "value", None)]
     elif isinstance(stmt, (S.Expr, S.Return)) and stmt.value is not None:
@@ -173,7 +175,29 @@ def _read_slot(stmt, name):
     for parent, field, index in roots:
         if _first_effect(parent, field, index, name, found):
             break
+    if not found and pure and _pure(getattr(roots[0][0], roots[0][1])):
+        return _slot_anywhere(roots[0], name)
     return found[0] if found else None
+
+
+def _slot_anywhere(root, name):
+    parent, field, _ = root
+    if _is_read(getattr(parent, field), name):
+        return root
+    for node in S.walk(getattr(parent, field)):
+        for f in node._fields:
+            value = getattr(node, f, None)
+            if isinstance(value, list):
+                for k, item in enumerate(value):
+                    if _is_read(item, name):
+                        return node, f, k
+            elif _is_read(value, name):
+                return node, f, None
+    return None
+
+
+def _is_read(node, name):
+    return isinstance(node, S.Name) and node.id == name and isinstance(node.ctx, S.Load)
 
 
 def _first_effect(parent, field, index, name, found):

@@ -333,8 +333,7 @@ def grad_decayed_sum(x):
         add_1 = total + mul_1
         tape.append(shape_of(total))
         total = add_1
-        cond_2 = total > 10.0
-        if cond_2:
+        if total > 10.0:
             stop_1 = True
         tape.append(go_on_1)
         go_on_1 = not stop_1
@@ -342,8 +341,7 @@ def grad_decayed_sum(x):
             mul_2 = scale * DECAY
             tape.append(scale)
             scale = mul_2
-        cond_3 = stop_1
-        if cond_3:
+        if stop_1:
             cond_1 = False
         else:
             cond_1 = scale > 0.05

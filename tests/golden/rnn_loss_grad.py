@@ -347,9 +347,7 @@ def grad_rnn_loss(wx, wh, xs, h0):
     xs_item_1 = None
     h = h0
     loss = 0.0
-    shape_1 = xs.shape
-    item_1 = shape_1[0]
-    range_1 = range(item_1)
+    range_1 = range(xs.shape[0])
     for t in range_1:
         tape.append(xs_item_1)
         xs_item_1 = xs[t]
