@@ -18,7 +18,7 @@ the value reads (so moving the value there changes no result).
 """
 from . import liveness
 from . import syntax as S
-from .reverse import COMMENT
+from .emit import COMMENT
 
 
 def inline_single_use(body, sizes):

@@ -26,6 +26,7 @@ from . import syntax as S
 from .emit import COMMENT
 
 _FRESH = re.compile(r"^(?!d_|tan_).*_\d+$")
+_FRESH_ANY = re.compile(r"^.*_\d+$")
 
 # calls that neither change anything nor depend on anything but their arguments
 _PURE_CALLS = frozenset(("len", "range", "reversed", "zeros_like_value", "shape_of"))
@@ -41,7 +42,49 @@ def inline_temporaries(fdef):
     if _declares_scope(fdef):
         return fdef
     _blocks(fdef.body, counts)
+    if not any(isinstance(n, S.Try) for n in S.walk(fdef)):
+        _copies(fdef.body, _counts(fdef))
     return fdef
+
+
+def _copies(body, counts):
+    """`t = value ... y = t` as `y = value ...`, where t (any fresh temporary, a derivative's
+    too) is bound once and read once, by the copy, in the same block, and nothing in
+    between reads or binds y: y gets the same value, only its binding moves up past
+    statements that do not see it (the function has no try, so none of them can raise
+    into code that would)."""
+    for stmt in body:
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and inner and not isinstance(stmt, S.FunctionDef):
+                _copies(inner, counts)
+    where = {}
+    dead = set()
+    for i, stmt in enumerate(body):
+        name = _bound_name(stmt)
+        if name is None:
+            continue
+        at = i  # the statement that binds name, once any copy is coalesced
+        if isinstance(stmt.value, S.Name) and stmt.value.id in where and stmt.value.id != name:
+            i0 = where.pop(stmt.value.id)
+            between = [n for s in body[i0 + 1:i] for n in S.walk(s)]
+            if not any((isinstance(n, S.Name) and n.id == name)
+                       or isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef))
+                       for n in between):
+                body[i0].targets[0] = S.store(name)
+                dead.add(i)
+                at = i0
+        if _FRESH_ANY.match(name) and counts.get(name) == [1, 1]:
+            where[name] = at
+    if dead:
+        body[:] = [s for k, s in enumerate(body) if k not in dead]
+
+
+def _bound_name(stmt):
+    if (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], S.Name)):
+        return stmt.targets[0].id
+    return None
 
 
 def _declares_scope(fdef):

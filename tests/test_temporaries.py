@@ -108,3 +108,22 @@ def test_a_call_with_effects_is_computed_where_it_was():
     assert ns["f"]([1, 2, 3]) == [3, 2]
     exec(_inlined("def f(lst):\n    v_1 = lst.pop()\n    y = lst + [v_1]\n    return y\n"), ns)
     assert ns["f"]([1, 2, 3]) == [1, 2, 3]
+
+
+def test_a_copy_of_a_temporary_binds_the_value_directly():
+    got = _inlined("def f(v, w):\n    a_1 = v[1]\n    b_1 = w[1]\n    c_1 = a_1\n    y = c_1\n"
+                   "    z = b_1\n    return y, z\n")
+    assert got == "def f(v, w):\n    y = v[1]\n    z = w[1]\n    return y, z\n"
+
+
+def test_a_copy_whose_target_is_seen_in_between_stays():
+    got = _inlined("def f(g, v, y):\n    a_1 = g(v)\n    t = y + 1\n    y = a_1\n"
+                   "    return y, t\n")
+    assert "a_1 = g(v)" in got and "y = a_1" in got
+
+
+def test_forward_mode_binds_the_new_value_and_tangent_directly():
+    jvp = srcdiff.jvp(rows_loop)
+    jvp(X, np.ones(4))
+    text = srcdiff.source(jvp)
+    assert "tan_s = tan_add_1" not in text and "s = add_1" not in text
