@@ -14,9 +14,10 @@ value in its place: `for index_1 in range(len(ys)):`. Exact, because
   method looked up on a name for a call), so the value is computed at the same point of
   the computation as before: nothing it could change, or that could change it, runs in
   between; or the value and the expression it goes into are both side-effect free;
-- or the statements in between bind fresh names to side-effect-free values (names,
-  numbers, arithmetic, `len`, `range`, a pure runtime helper) that do not read the
-  temporary nor rebind what its value reads, and the value is side-effect free as well.
+- or the statements in between bind names to side-effect-free values (names, numbers,
+  arithmetic, `len`, `range`, a pure runtime helper) or push such values on the tape,
+  and neither read the temporary nor rebind what its value reads, and the value is
+  side-effect free as well.
 
 The value keeps its parentheses where the new place needs them (the emitter adds them).
 """
@@ -24,6 +25,7 @@ import re
 
 from . import syntax as S
 from .emit import COMMENT
+from .names import TAPE
 
 _FRESH = re.compile(r"^(?!d_|tan_).*_\d+$")
 _FRESH_ANY = re.compile(r"^.*_\d+$")
@@ -165,13 +167,29 @@ def _is_comment(stmt):
 
 
 def _passable(stmt, name, reads):
-    """A statement the value may move past: a fresh name bound to a pure value that
-    neither reads the temporary nor is read by the value."""
+    """A statement the value may move past: a name bound to a pure value that neither
+    reads the temporary nor is read by the value; or a push of a pure value on the tape
+    (a list only srcdiff's code holds, which a value that does not read it cannot see)."""
+    if _tape_push(stmt) is not None and TAPE not in reads:
+        arg = _tape_push(stmt)
+        return _pure(arg) and not any(isinstance(n, S.Name) and n.id == name
+                                      for n in S.walk(arg))
     return (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], S.Name)
             and stmt.targets[0].id not in reads and stmt.targets[0].id != name
             and _pure(stmt.value)
             and not any(isinstance(n, S.Name) and n.id == name for n in S.walk(stmt.value)))
+
+
+def _tape_push(stmt):
+    """x, for `tape.append(x)`; else None."""
+    if (isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call)
+            and isinstance(stmt.value.func, S.Attribute) and stmt.value.func.attr == "append"
+            and isinstance(stmt.value.func.value, S.Name) and stmt.value.func.value.id == TAPE
+            and len(stmt.value.args) == 1 and not stmt.value.keywords
+            and not isinstance(stmt.value.args[0], S.Starred)):
+        return stmt.value.args[0]
+    return None
 
 
 def _pure(node):

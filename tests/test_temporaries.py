@@ -127,3 +127,27 @@ def test_forward_mode_binds_the_new_value_and_tangent_directly():
     jvp(X, np.ones(4))
     text = srcdiff.source(jvp)
     assert "tan_s = tan_add_1" not in text and "tan_s = broadcast_like(tan_s, add_1)" in text
+
+
+def nested_loops(x):
+    s = 0.0
+    for i in range(2):
+        for t in range(x.shape[0]):
+            s = s + np.sin(x[t]) * s
+    return s
+
+
+def test_a_pure_value_moves_past_a_push_on_the_tape():
+    grad = srcdiff.grad(nested_loops)
+    grad(X)
+    assert "range_2 = range(x.shape[0])" in srcdiff.source(grad)
+    check(nested_loops, X)
+    tape = "__srcdiff_tape__"
+    got = _inlined(f"def f(x, y):\n    n_1 = len(x)\n    {tape}.append(y)\n    r_1 = range(n_1)\n"
+                   "    return r_1\n")
+    assert "return range(len(x))" in got
+    # not past a push of something the value reads, nor with a value that has effects
+    for value in (f"len({tape})", "x.pop()"):
+        got = _inlined(f"def f(x, y):\n    n_1 = {value}\n    {tape}.append(y)\n"
+                       "    r_1 = range(n_1)\n    return r_1\n")
+        assert f"n_1 = {value}" in got, value
