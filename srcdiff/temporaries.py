@@ -197,6 +197,8 @@ def _pure(node):
     of them, and calls of len, range and pure runtime and NumPy functions."""
     for n in S.walk(node):
         if isinstance(n, S.Call):
+            if getattr(n, S.VARIADIC, None):
+                return False
             func = n.func
             if isinstance(func, S.Name) and func.id in _PURE_CALLS:
                 continue
@@ -274,6 +276,8 @@ def _first_effect(parent, field, index, name, found):
     if isinstance(node, S.Constant):
         return False
     if isinstance(node, S.Call):
+        if getattr(node, S.VARIADIC, None):
+            return True  # its tuple of arguments is printed `*args_1`: keep the name
         func = node.func
         if isinstance(func, S.Attribute) and isinstance(func.value, S.Name):
             pass  # the method looked up on a name: no effect the value could see
