@@ -14,7 +14,7 @@ try:  # pragma: no cover - exercised when astor is installed
 except Exception:  # pragma: no cover
     _astor = None
 
-COMMENT = "__srcdiff_comment__"
+from .syntax import COMMENT  # the marker syntax.comment writes
 _MARKER = re.compile(r"^(\s*)" + COMMENT + r"\((.*)\)\s*$")
 
 

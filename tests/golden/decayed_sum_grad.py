@@ -330,20 +330,16 @@ def grad_decayed_sum(x):
         sum_1 = numpy.sum(sin_1)
         tape.append(shape_of(mul_1))
         mul_1 = scale * sum_1
-        add_1 = total + mul_1
         tape.append(shape_of(total))
-        total = add_1
-        cond_2 = total > 10.0
-        if cond_2:
+        total = total + mul_1
+        if total > 10.0:
             stop_1 = True
         tape.append(go_on_1)
         go_on_1 = not stop_1
         if go_on_1:
-            mul_2 = scale * DECAY
             tape.append(scale)
-            scale = mul_2
-        cond_3 = stop_1
-        if cond_3:
+            scale = scale * DECAY
+        if stop_1:
             cond_1 = False
         else:
             cond_1 = scale > 0.05

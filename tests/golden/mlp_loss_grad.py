@@ -411,8 +411,7 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     check_differentiable(w2, 'w2')
     check_differentiable(b2, 'b2')
     matmul_1 = x @ w1
-    add_1 = matmul_1 + b1
-    h = numpy.tanh(add_1)
+    h = numpy.tanh(matmul_1 + b1)
     matmul_2 = h @ w2
     logits = matmul_2 + b2
     max_1 = numpy.max(logits, axis=1, keepdims=True)
@@ -424,8 +423,7 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     mul_1 = log_probs * labels
     sum_2 = numpy.sum(mul_1, axis=1)
     mean_1 = numpy.mean(sum_2)
-    neg_1 = -mean_1
-    d_neg_1 = ones_like_value(neg_1)
+    d_neg_1 = ones_like_value(-mean_1)
     # line 16: return -np.mean(np.sum(log_probs * labels, axis=1))
     d_mean_1 = -d_neg_1
     d_sum_2 = reduce_grad(d_mean_1, sum_2, None, False) / reduced_count(sum_2, mean_1)

@@ -347,9 +347,7 @@ def grad_rnn_loss(wx, wh, xs, h0):
     xs_item_1 = None
     h = h0
     loss = 0.0
-    shape_1 = xs.shape
-    item_1 = shape_1[0]
-    range_1 = range(item_1)
+    range_1 = range(xs.shape[0])
     for t in range_1:
         tape.append(xs_item_1)
         xs_item_1 = xs[t]
@@ -357,18 +355,16 @@ def grad_rnn_loss(wx, wh, xs, h0):
         matmul_1 = xs_item_1 @ wx
         tape.append(shape_of(matmul_2))
         matmul_2 = h @ wh
-        add_1 = matmul_1 + matmul_2
         tape.append(tanh_1)
-        tanh_1 = numpy.tanh(add_1)
+        tanh_1 = numpy.tanh(matmul_1 + matmul_2)
         tape.append(h)
         h = tanh_1
         tape.append(shape_of(mul_1))
         mul_1 = h * h
         tape.append(shape_of(sum_1))
         sum_1 = numpy.sum(mul_1)
-        add_2 = loss + sum_1
         tape.append(shape_of(loss))
-        loss = add_2
+        loss = loss + sum_1
     d_loss = ones_like_value(loss)
     d_h = zeros_like_value(h)
     d_wh = zeros_like_value(wh)

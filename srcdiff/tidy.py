@@ -1,0 +1,95 @@
+"""Stage 6 (optimize), tidying: the last passes over an emitted derivative, before emit.
+
+Rules are spliced in one statement at a time, so the code they make has forms no person
+writes. `tidy(defs)` rewrites the emitted functions (the derivative first, then the
+helper variants it calls), each rewrite exact (the same operations on the same values):
+
+- `a + -e` is `a - e` and `a += -e` is `a -= e` (IEEE subtraction is the addition of
+  the negation, for NumPy arrays as for Python numbers);
+- `x ** 1` is `x` where the power is an operand of a product or quotient (which makes a
+  new value anyway, of the same type: `x ** 1` keeps x's type), and so is `x ** 1.0` in a
+  product with a float number in it (which makes it a float anyway);
+- a temporary bound once and read once, by the next statement, is written into it
+  (srcdiff/temporaries.py);
+- helper variants the derivative never calls, and nested functions nothing reads, are
+  dropped (srcdiff/unused.py).
+"""
+from . import syntax as S
+from .temporaries import inline_temporaries
+from .unused import drop_unused
+
+
+def tidy(defs):
+    """Tidy the emitted functions `defs` (the derivative first) in place; returns the list
+    of those kept."""
+    defs = drop_unused(defs)
+    for fdef in defs:
+        _Arithmetic().visit(fdef)
+        inline_temporaries(fdef)
+    return defs
+
+
+def _negation(node):
+    """e, for `-e`; else None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        return node.operand
+    return None
+
+
+class _Arithmetic(S.NodeTransformer):
+    """`a + -e` to `a - e`, `a += -e` to `a -= e`, `x ** 1` to `x` (see the module's doc)."""
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, (S.Mult, S.Div)):
+            chain_has_float = isinstance(node.op, S.Mult) and _mult_chain_has_float(node)
+            for side in ("left", "right"):
+                base = _power_of_one(getattr(node, side), chain_has_float)
+                if base is not None:
+                    setattr(node, side, base)
+        if isinstance(node.op, S.Add):
+            e = _negation(node.right)
+            if e is not None:
+                return _keep_marks(node, S.BinOp(left=node.left, op=S.Sub(), right=e))
+        return node
+
+    def visit_AugAssign(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, S.Add):
+            e = _negation(node.value)
+            if e is not None:
+                node.op = S.Sub()
+                node.value = e
+        return node
+
+
+def _keep_marks(old, new):
+    for key, value in old.__dict__.items():
+        if key.startswith("sd"):
+            setattr(new, key, value)
+    return new
+
+
+def _power_of_one(node, float_ok):
+    """x, for `x ** 1` (and for `x ** 1.0` when `float_ok`); else None."""
+    if not (isinstance(node, S.BinOp) and isinstance(node.op, S.Pow)
+            and isinstance(node.right, S.Constant)):
+        return None
+    one = node.right.value
+    if type(one) is int and one == 1:
+        return node.left
+    if type(one) is float and one == 1.0 and float_ok:
+        return node.left
+    return None
+
+
+def _mult_chain_has_float(node):
+    """Whether a product of several factors has a float number among them."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, S.BinOp) and isinstance(n.op, S.Mult):
+            stack += [n.left, n.right]
+        elif isinstance(n, S.Constant) and type(n.value) is float:
+            return True
+    return False
