@@ -7,7 +7,7 @@
 * definedness: which names may be, and which must be, bound before each
   statement (the reverse pass saves an old value only if one may exist).
 """
-from . import rules, runtime
+from . import fixpoint, rules, runtime
 from . import syntax as S
 from .core import Kind
 
@@ -237,15 +237,23 @@ def closed_over(fdef):
 
 
 def _varied(edges, wrt):
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target not in varied and any(s in varied for s in sources):
-                varied.add(target)
-                changed = True
-    return varied
+    """The names `wrt` reach through (target, sources) edges: a target is varied once any
+    of its sources is."""
+    edges = list(edges)
+    return fixpoint.closure(wrt, lambda varied: [t for t, sources in edges
+                                                 if any(s in varied for s in sources)])
+
+
+def primal_names(params, body):
+    """Every name the primal binds: parameters, assignment targets and loop variables."""
+    names = set(params)
+    for stmt in flatten(body):
+        name = assigned(stmt)
+        if name:
+            names.add(name)
+        if isinstance(stmt, S.For):
+            names.add(stmt.target.id)
+    return names
 
 
 _OWN_HELPERS = runtime.MODULES | {"srcdiff.forward_runtime", "srcdiff.runtime_alias"}

@@ -69,12 +69,23 @@ class _OverGradient:
         return self.derivative.source
 
 
-def _refuse_checkpoint_of_derived(checkpoint):
-    """hvp/hessian of a derivative srcdiff made run over its emitted code: a checkpoint policy
-    belongs to the gradient it was made as, never silently dropped here."""
+def _of_derivative(kind, f, wrt, checkpoint):
+    """hvp/hessian of a derivative srcdiff made: run over its emitted code (compose.py). A
+    checkpoint policy belongs to the gradient it was made as: refused here, never dropped."""
     if checkpoint is not None:
         raise ArgumentError("checkpoint= applies to the gradient of a function, not of a "
                             "derivative srcdiff made", hint="give checkpoint= to the inner grad")
+    from . import compose
+    return compose.transform(kind, f, wrt)
+
+
+def _one_parameter(kind, f, wrt):
+    """The one parameter name hvp/hessian differentiate with respect to."""
+    names, single = _normalize_wrt(f, wrt)
+    if not single:
+        raise ArgumentError(f"{kind} differentiates with respect to one parameter",
+                            hint="pass wrt as a single position or name")
+    return names[0]
 
 
 @_boundary.api
@@ -86,14 +97,9 @@ def hvp(f, wrt=0, argnums=None, checkpoint=None):
     """
     wrt = _choose_wrt(wrt, argnums)
     if _is_derived(f):
-        _refuse_checkpoint_of_derived(checkpoint)
-        from . import compose
-        return compose.transform("hvp", f, wrt)
-    names, single = _normalize_wrt(f, wrt)
-    if not single:
-        raise ArgumentError("hvp differentiates with respect to one parameter",
-                            hint="pass wrt as a single position or name")
-    over = _OverGradient(f, names[0], names[0], checkpoint)
+        return _of_derivative("hvp", f, wrt, checkpoint)
+    name = _one_parameter("hvp", f, wrt)
+    over = _OverGradient(f, name, name, checkpoint)
 
     def product(*args, **kwargs):
         if "vector" in kwargs:
@@ -103,7 +109,7 @@ def hvp(f, wrt=0, argnums=None, checkpoint=None):
         from .subclasses import check_arguments
         check_arguments(f, ["vector"], [vector], {})
         along, arguments = over(args, kwargs)
-        return along(**arguments, **{f"tangent_{names[0]}": vector})[1]
+        return along(**arguments, **{f"tangent_{name}": vector})[1]
 
     sig = _signature(f)
     try:
@@ -111,7 +117,7 @@ def hvp(f, wrt=0, argnums=None, checkpoint=None):
             inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
     except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
         pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, names[0]))
+    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, name))
 
 
 def _copied(tree):
@@ -267,13 +273,8 @@ def hessian(f, wrt=0, argnums=None, checkpoint=None):
     wrt = _choose_wrt(wrt, argnums)
     import numpy
     if _is_derived(f):
-        _refuse_checkpoint_of_derived(checkpoint)
-        from . import compose
-        return compose.transform("hessian", f, wrt)
-    names, single = _normalize_wrt(f, wrt)
-    if not single:
-        raise ArgumentError("hessian differentiates with respect to one parameter")
-    name = names[0]
+        return _of_derivative("hessian", f, wrt, checkpoint)
+    name = _one_parameter("hessian", f, wrt)
     over = _OverGradient(f, name, name, checkpoint)
 
     def hess(*args, **kwargs):

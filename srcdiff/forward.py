@@ -88,13 +88,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         self.tangents = {}
         self.bindings = {}
         self._gids = itertools.count()
-        self.primal_names = set(low.params)
-        for stmt in analyze.flatten(self.body):
-            name = analyze.assigned(stmt)
-            if name:
-                self.primal_names.add(name)
-            if isinstance(stmt, S.For):
-                self.primal_names.add(stmt.target.id)
+        self.primal_names = analyze.primal_names(low.params, self.body)
 
     # -- names and helpers -------------------------------------------------
     def tan(self, name):

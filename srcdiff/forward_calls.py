@@ -7,7 +7,7 @@ from . import analyze, callables, rules, sequences
 from . import syntax as S
 from .errors import NoRuleError, SrcdiffError
 from .program import known_for_callee
-from .refusals import describe as _describe, no_rule_error
+from .refusals import bind_rule, no_rule_error, refuse_held
 from .splice import instantiate_forward
 from .core import Kind
 
@@ -26,13 +26,8 @@ class CallTangents:
             mapping = template.bind(S.load("result"), args, keywords)
         except TypeError:
             return
-        held = rules.held_argument(func, lambda p: p in tangent_of or (
+        refuse_held(self.src, stmt, func, lambda p: p in tangent_of or (
             isinstance(mapping.get(p), S.Name) and mapping[p].id in self.active))
-        if held is not None:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
-                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
-                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
-                                      "derivative should flow through it")
 
     def forward_call(self, stmt, name, state):
         func = stmt.sd.func
@@ -63,12 +58,7 @@ class CallTangents:
             return self.forward_user_call(stmt, name, state)
         if template is None:
             raise self._no_rule(stmt, func)
-        try:
-            mapping = template.bind(S.load(name), args, keywords)
-        except TypeError as exc:
-            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
-                                 f"not accept this call: {exc}",
-                                 hint="pass only the arguments the rule knows") from None
+        mapping = bind_rule(self.src, stmt, template, S.load(name), args, keywords, func)
         tangent_of = {}
         for pname, atom in mapping.items():
             t = self.tangent_atom(atom, state)

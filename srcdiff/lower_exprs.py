@@ -173,12 +173,9 @@ class ExpressionLowering:
         return ref
 
     def _global_path(self, node):
-        parts = []
-        while isinstance(node, S.Attribute):
-            parts.append(node.attr)
-            node = node.value
+        node, parts = S.attribute_chain(node)
         if isinstance(node, S.Name) and node.id not in self.locals:
-            return [node.id] + parts[::-1]
+            return [node.id] + parts
         return None
 
     def _static_value(self, node):

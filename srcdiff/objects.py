@@ -163,14 +163,11 @@ def _class_of(lw, node, seen):
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
     from .core import assigned_names
-    parts = []
-    while isinstance(node, S.Attribute):
-        parts.append(node.attr)
-        node = node.value
+    node, parts = S.attribute_chain(node)
     if not isinstance(node, S.Name) or node.id not in lw.params or node.id in assigned_names(
             lw.fdef.body):
         return None
-    return ".".join([node.id] + parts[::-1])
+    return ".".join([node.id] + parts)
 
 
 def _grown(lw, name):

@@ -59,3 +59,25 @@ def describe(func):
     if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
         return f"numpy.{owner.__name__}.{func.__name__}"
     return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
+
+
+def bind_rule(src, stmt, template, target, args, keywords, func):
+    """The operands of `stmt`'s call as the rule's template names them; a call the rule's
+    signature does not take is refused at the user's line."""
+    try:
+        return template.bind(target, args, keywords)
+    except TypeError as exc:
+        raise src.error(stmt.sd.line, f"srcdiff's rule for {describe(func)} does not accept "
+                        f"this call: {exc}", hint="pass only the arguments the rule knows") \
+            from None
+
+
+def refuse_held(src, stmt, func, carries):
+    """Refuse a call whose rule holds an argument constant (rules.held_argument) that
+    `carries(parameter)` says carries a derivative here."""
+    held = rules.held_argument(func, carries)
+    if held is not None:
+        raise src.error(stmt.sd.line, f"srcdiff does not differentiate {describe(func)} with "
+                        f"respect to {held[0]!r}: {held[1]}",
+                        hint=f"wrap {held[0]} in srcdiff.stop_gradient if no derivative "
+                             "should flow through it")

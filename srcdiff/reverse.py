@@ -96,13 +96,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         self.spliced = {}  # instantiate's memo, shared by the generation rounds
         self.single_round = False  # no statement's adjoint is generated twice
         self._ints = None  # names that only hold ints (see _integer_names), when first needed
-        self.primal_names = set(low.params)
-        for stmt in analyze.flatten(self.body):
-            name = analyze.assigned(stmt)
-            if name:
-                self.primal_names.add(name)
-            if isinstance(stmt, S.For):
-                self.primal_names.add(stmt.target.id)
+        self.primal_names = analyze.primal_names(low.params, self.body)
         self.bindings = {}
         self.preinit = set()
 

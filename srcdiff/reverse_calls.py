@@ -9,7 +9,7 @@ from . import syntax as S
 from .errors import NoRuleError, SrcdiffError, where
 from .names import TAPE
 from .program import active_params, known_for_callee
-from .refusals import describe as _describe, no_rule_error
+from .refusals import bind_rule, no_rule_error, refuse_held
 from .shapes import _KnownShapes, _sum_broadcast_axes
 from .splice import instantiate_reverse
 from .status import ZERO
@@ -74,19 +74,9 @@ class CallAdjoints:
             return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative
         if template is None:
             raise self._no_rule(stmt, func)
-        try:
-            mapping = template.bind(S.load(name), args, keywords)
-        except TypeError as exc:
-            raise self.src.error(stmt.sd.line, f"srcdiff's rule for {_describe(func)} does "
-                                 f"not accept this call: {exc}",
-                                 hint="pass only the arguments the rule knows") from None
-        held = rules.held_argument(func, lambda p: isinstance(mapping.get(p), S.Name)
-                                   and mapping[p].id in self.active)
-        if held is not None:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not differentiate "
-                                 f"{_describe(func)} with respect to {held[0]!r}: {held[1]}",
-                                 hint=f"wrap {held[0]} in srcdiff.stop_gradient if no "
-                                      "derivative should flow through it")
+        mapping = bind_rule(self.src, stmt, template, S.load(name), args, keywords, func)
+        refuse_held(self.src, stmt, func, lambda p: isinstance(mapping.get(p), S.Name)
+                    and mapping[p].id in self.active)
         parts = list(instantiate_reverse(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt), self.single_round))
         if self.shapes is not None:

@@ -18,6 +18,7 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
     "iter_child_nodes", "clone", "function_def", "COMMENT", "comment", "Substitute",
+    "attribute_chain",
 ]
 
 
@@ -291,6 +292,15 @@ def spell(node):
     """The source text of an expression, as the user would write it (for messages)."""
     import ast
     return ast.unparse(to_python_ast(node))
+
+
+def attribute_chain(node):
+    """(base, attributes) of `a.b.c`: the innermost value (`a`) and ['b', 'c']."""
+    parts = []
+    while isinstance(node, Attribute):
+        parts.append(node.attr)
+        node = node.value
+    return node, parts[::-1]
 
 
 def name(identifier, ctx=None):

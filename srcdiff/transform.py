@@ -5,7 +5,7 @@ frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 import inspect
 import os
 
-from . import analyze, emit, frontend, loader, lower, rules, runtime
+from . import analyze, emit, fixpoint, frontend, loader, lower, rules, runtime
 from . import syntax as S
 from .names import TAPE
 from .syntax import settle
@@ -264,17 +264,11 @@ def _split_aux(low):
 
 
 def _container_closure(low, containers):
-    out = set(containers)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in analyze.flatten(low.body):
-            if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
-                    and isinstance(stmt.value, S.Name) and stmt.value.id in out
-                    and stmt.targets[0].id not in out):
-                out.add(stmt.targets[0].id)
-                changed = True
-    return out
+    """The containers passed in and the names copies of them bind."""
+    copies = [(stmt.value.id, stmt.targets[0].id) for stmt in analyze.flatten(low.body)
+              if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
+              and isinstance(stmt.value, S.Name) and isinstance(stmt.targets[0], S.Name)]
+    return fixpoint.reach(containers, copies)
 
 
 def load_emitted(emitted):
