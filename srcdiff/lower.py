@@ -50,7 +50,8 @@ from . import alias_flow, analyze, checks, core, idioms, inplace_calls, sequence
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
-from .aliasing import check_appends, check_dict_views, check_writes
+from .aliasing import check_writes
+from .container_writes import check_appends, check_dict_views
 from .callables import LocalFunction, reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring

@@ -196,7 +196,7 @@ class CopyInsertion:
         tells: a check before the call refuses arrays (`args`: the call's operands in
         the callee's parameter order)."""
         from . import runtime
-        from .aliasing import argument_writes
+        from .argument_writes import argument_writes
         from .frontend import get_source
         if self.src.filename.startswith(GENERATED_PREFIX):
             return   # srcdiff's own code, made from user code checked already

@@ -6,7 +6,7 @@ to a fixed point.
 """
 import copy
 
-from . import checkpointing
+from . import checkpoint_adjoint
 from . import syntax as S
 from .status import OWNED, merge
 
@@ -76,9 +76,9 @@ class ControlAdjoints:
         return before, body
 
     def adjoint_for(self, stmt, state):
-        policy = checkpointing.policy_of(self, stmt)
+        policy = checkpoint_adjoint.policy_of(self, stmt)
         if policy is not None:
-            return checkpointing.adjoint(self, stmt, state, policy)
+            return checkpoint_adjoint.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         loop = stmt.sd.loop
         out = []
@@ -102,9 +102,9 @@ class ControlAdjoints:
         return before + out
 
     def adjoint_while(self, stmt, state):
-        policy = checkpointing.policy_of(self, stmt)
+        policy = checkpoint_adjoint.policy_of(self, stmt)
         if policy is not None:
-            return checkpointing.adjoint(self, stmt, state, policy)
+            return checkpoint_adjoint.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         if not body:
             return before

@@ -3,7 +3,7 @@
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.
 """
-from . import analyze, checkpointing, checks
+from . import analyze, checkpoint_adjoint, checkpointing, checks
 from . import syntax as S
 from .names import TAPE
 from .syntax import index_value
@@ -72,7 +72,7 @@ class TapeMixin:
         call = self.user_call(stmt)
         if call is not None and checkpointing.is_checkpointed_function(stmt.sd.func):
             self.tape_used = True
-            return checkpointing.call_primal(self, stmt, saved)
+            return checkpoint_adjoint.call_primal(self, stmt, saved)
         if call is not None:
             self.tape_used = True
             out = [self.push(self._saved_value(stmt.targets[0].id))] if saved else []
@@ -104,7 +104,7 @@ class TapeMixin:
                 return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
         if isinstance(stmt, (S.For, S.While)) and id(stmt) in self.checkpoints:
-            return checkpointing.primal(self, stmt, depth)
+            return checkpoint_adjoint.primal(self, stmt, depth)
         if isinstance(stmt, (S.For, S.While)):
             out = []
             if saved:

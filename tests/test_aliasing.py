@@ -9,7 +9,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
-from srcdiff import aliasing, errors
+from srcdiff import aliasing, argument_writes, container_writes, errors
 from srcdiff import lower as lower_module
 from srcdiff import syntax as S
 from srcdiff.core import Kind
@@ -99,7 +99,7 @@ def g(v, w, n, fresh):
 
 def test_argument_writes_reads_what_a_callee_changes_in_place():
     fdef = S.parse_function(CALLEE)
-    writes, updates = aliasing.argument_writes(fdef, ["v", "w", "n", "fresh"])
+    writes, updates = argument_writes.argument_writes(fdef, ["v", "w", "n", "fresh"])
     assert sorted({p for p, _ in writes}) == ["v", "w"]   # fresh was rebound first
     assert [(p, op) for p, op, _ in updates] == [("n", S.Add)]
 
@@ -146,10 +146,10 @@ def test_appends_and_dict_views_seen_through_another_name_are_refused(monkeypatc
     monkeypatch.setattr(lower_module, "check_dict_views", lambda *a: None)
     low = lower_function(shared_list)
     with pytest.raises(errors.UnsupportedCodeError, match="would change other too"):
-        aliasing.check_appends(low.source, low.body)
+        container_writes.check_appends(low.source, low.body)
     low = lower_function(view_after_write)
     with pytest.raises(errors.UnsupportedCodeError, match="a live view"):
-        aliasing.check_dict_views(low.source, low.body)
+        container_writes.check_dict_views(low.source, low.body)
 
 
 def shared_after_appends(x):
@@ -162,5 +162,5 @@ def shared_after_appends(x):
 
 def test_sharing_made_after_the_last_append_is_accepted():
     low = lower_function(shared_after_appends)
-    assert aliasing.check_appends(low.source, low.body) is None
+    assert container_writes.check_appends(low.source, low.body) is None
     check(shared_after_appends, 1.3)

@@ -1,0 +1,223 @@
+"""Where a called function changes, in place, what its caller passed it (stage 3, lowering:
+lower_copies.py asks before a call of the user's function). Read from the callee's syntax:
+item writes, in-place operators and methods, and calls passing a parameter on, through the
+names, views (`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter.
+Takes a gast def and its parameters; gives the parameters written and how.
+"""
+from . import syntax as S
+from .aliasing import VIEW_FUNCS
+
+VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
+VIEW_FUNC_NAMES = {f.__name__ for f in VIEW_FUNCS}
+ROW_BUILTINS = {"list", "tuple", "enumerate", "zip", "reversed", "iter", "sorted"}
+
+
+def argument_writes(fdef, params, resolve=None):
+    """Where a function changes what its parameters hold, in place, read from its syntax.
+
+    Returns (writes, updates): `writes` are (parameter, node) for item writes into a
+    parameter or anything it may share memory with (`v[0] = ...`, `v[:] = ...`, `w = v;
+    w[1] += ...`, `for row in v: row[0] = ...`, `self.w[0] = ...`, `self.w -= ...`,
+    `v.fill(0)`); `updates` are (parameter, operator, node) for `v op= ...` on a parameter
+    itself (or a plain alias of it), which changes an array in place but only rebinds a
+    number: only the run can tell. A parameter rebound to a new value before the write
+    does not count. `operator.iadd(v, x)` (isub, ...: `resolve(func)` gives the object a
+    call's function expression means) counts as `v += x`.
+
+    What a name may share with a parameter is one of: "plain" (the object itself),
+    "view" (memory of it: a slice, a row, an attribute, a view method's result) and "rows"
+    (a new container of its rows, `list(v)`: only writes into its items reach v).
+    """
+    writes, updates = [], []
+    _may_alias(fdef.body, {p: (p, "plain") for p in params}, writes, updates, resolve)
+    return writes, updates
+
+
+def _is_view_index_node(index):
+    parts = index.elts if isinstance(index, S.Tuple) else [index]
+    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in
+                                          (None, Ellipsis)) for p in parts)
+
+
+def _root_alias(node, aliases):
+    """(parameter, kind) when the value of `node` may share memory with a parameter."""
+    from .callables import SHAPE_ATTRIBUTES
+    if isinstance(node, S.Name):
+        return aliases.get(node.id)
+    if isinstance(node, S.Attribute):
+        base = None if node.attr in SHAPE_ATTRIBUTES else _root_alias(node.value, aliases)
+        return (base[0], "view") if base else None
+    if isinstance(node, S.Subscript):
+        base = _root_alias(node.value, aliases)
+        if base is None:
+            return None
+        if _is_view_index_node(node.slice):
+            return (base[0], "rows" if base[1] == "rows" else "view")
+        # an item: a row of a container of rows; of an array, a copy for 1-D arrays (rows of
+        # 2-D ones are views, not followed here, as in check_writes)
+        return (base[0], "view") if base[1] == "rows" else None
+    if isinstance(node, S.Call):
+        func = node.func
+        if isinstance(func, S.Attribute) and func.attr in VIEW_METHODS:
+            base = _root_alias(func.value, aliases)     # v.reshape(...)
+            if base:
+                return (base[0], "view")
+        if isinstance(func, S.Attribute) and func.attr in VIEW_FUNC_NAMES and node.args:
+            base = _root_alias(node.args[0], aliases)   # numpy.reshape(v, ...)
+            if base:
+                return (base[0], "view")
+        if isinstance(func, S.Name) and func.id in ROW_BUILTINS:
+            for a in node.args:                          # list(v), zip(v, w), ...
+                base = _root_alias(a, aliases)
+                if base:
+                    return (base[0], "rows")
+    if isinstance(node, (S.List, S.Tuple)):              # [v[0], v[1]], (v, w)
+        for e in node.elts:
+            base = _root_alias(e, aliases)
+            if base:
+                return (base[0], "rows")
+    if isinstance(node, (S.ListComp, S.GeneratorExp)):   # [r for r in v]
+        for gen in node.generators:
+            base = _root_alias(gen.iter, aliases)
+            if base:
+                return (base[0], "rows")
+    return None
+
+
+def _written_root(target, aliases):
+    """The parameter an assignment target writes into (through items or attributes)."""
+    node, depth = target, 0
+    while isinstance(node, (S.Subscript, S.Attribute)):
+        node, depth = node.value, depth + 1
+    if depth and isinstance(node, S.Name) and node.id in aliases:
+        param, kind = aliases[node.id]
+        if kind != "rows" or depth >= 2:
+            return param
+    return None
+
+
+def _bind_targets(target, value, aliases):
+    if isinstance(target, S.Name):
+        hit = _root_alias(value, aliases) if value is not None else None
+        if hit:
+            aliases[target.id] = hit
+        else:
+            aliases.pop(target.id, None)
+    elif isinstance(target, (S.Tuple, S.List)):
+        values = value.elts if isinstance(value, (S.Tuple, S.List)) and \
+            len(value.elts) == len(target.elts) else [None] * len(target.elts)
+        whole = _root_alias(value, aliases) if value is not None else None
+        for t, v in zip(target.elts, values):
+            if v is None and whole:
+                _bind_element(t, (whole[0], "view"), aliases)   # unpacked rows
+            else:
+                _bind_targets(t, v, aliases)
+
+
+def _bind_element(target, hit, aliases):
+    for n in S.walk(target):
+        if isinstance(n, S.Name):
+            if hit:
+                aliases[n.id] = hit
+            else:
+                aliases.pop(n.id, None)
+
+
+def _bind_loop_target(loop, aliases):
+    """What each name a for loop binds may share: the rows of what it iterates."""
+    it, target = loop.iter, loop.target
+    parts = None
+    if isinstance(it, S.Call) and isinstance(it.func, S.Name) and \
+            it.func.id in ("enumerate", "zip"):
+        args = it.args[:1] if it.func.id == "enumerate" else it.args
+        parts = ([None] if it.func.id == "enumerate" else []) + [
+            _root_alias(a, aliases) for a in args]
+        parts = [(p[0], "view") if p else None for p in parts]
+    if parts is not None and isinstance(target, (S.Tuple, S.List)) and \
+            len(target.elts) == len(parts):
+        for t, hit in zip(target.elts, parts):
+            _bind_element(t, hit, aliases)
+        return
+    hit = _root_alias(it, aliases)
+    if parts is not None:   # one name for each tuple of items
+        hit = next(((p[0], "rows") for p in parts if p), None)
+    elif hit:
+        hit = (hit[0], "view")   # rows are views; list items are the caller's objects
+    _bind_element(target, hit, aliases)
+
+
+def _may_alias(body, aliases, writes, updates, resolve=None):
+    from .callables import MUTATING_METHODS
+    for stmt in body:
+        if isinstance(stmt, (S.FunctionDef, S.ClassDef)):
+            continue
+        if isinstance(stmt, S.If):
+            a1, a2 = dict(aliases), dict(aliases)
+            _may_alias(stmt.body, a1, writes, updates, resolve)
+            _may_alias(stmt.orelse, a2, writes, updates, resolve)
+            aliases.clear()
+            aliases.update({**a2, **a1})
+            continue
+        if isinstance(stmt, (S.For, S.While)):
+            for _ in range(2):   # the second pass sees what the first iteration bound
+                if isinstance(stmt, S.For):
+                    _bind_loop_target(stmt, aliases)
+                inner = dict(aliases)
+                _may_alias(stmt.body + stmt.orelse, inner, writes, updates, resolve)
+                aliases.update(inner)
+            continue
+        for node in _walk_calls(stmt):
+            func = node.func
+            if isinstance(func, S.Attribute) and func.attr in MUTATING_METHODS:
+                hit = _root_alias(func.value, aliases)
+                if hit and hit[1] != "rows":
+                    writes.append((hit[0], node))
+            _inplace_call(node, aliases, writes, updates, resolve)
+        if isinstance(stmt, S.Assign):
+            for target in stmt.targets:
+                for t in (target.elts if isinstance(target, (S.Tuple, S.List)) else [target]):
+                    root = _written_root(t, aliases)
+                    if root:
+                        writes.append((root, stmt))
+            for target in stmt.targets:
+                _bind_targets(target, stmt.value, aliases)
+        elif isinstance(stmt, S.AugAssign):
+            target = stmt.target
+            if isinstance(target, S.Name):
+                hit = aliases.get(target.id)
+                if hit and hit[1] == "plain":
+                    updates.append((hit[0], type(stmt.op), stmt))
+                elif hit and hit[1] == "view":
+                    writes.append((hit[0], stmt))   # a slice, a row or an object's array
+            else:
+                root = _written_root(target, aliases)
+                if root:
+                    writes.append((root, stmt))
+        elif isinstance(stmt, S.AnnAssign) and stmt.value is not None:
+            _bind_targets(stmt.target, stmt.value, aliases)
+
+
+def _inplace_call(node, aliases, writes, updates, resolve):
+    """`operator.iadd(v, x)` (and its siblings) changes what v holds as `v += x` does."""
+    from .inplace_calls import operator_of
+    op = operator_of(resolve(node.func)) if resolve is not None else None
+    if op is None or not node.args:
+        return
+    first = node.args[0]
+    hit = aliases.get(first.id) if isinstance(first, S.Name) else _root_alias(first, aliases)
+    if hit and hit[1] == "plain" and isinstance(first, S.Name):
+        updates.append((hit[0], op, node))
+    elif hit and hit[1] != "rows":
+        writes.append((hit[0], node))   # a slice, a row or an object's array
+
+
+def _walk_calls(stmt):
+    """The calls a simple statement makes (not inside nested functions or lambdas)."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (S.Lambda, S.FunctionDef)):
+            continue
+        if isinstance(node, S.Call):
+            yield node
+        todo.extend(S.iter_child_nodes(node))
