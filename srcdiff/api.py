@@ -25,8 +25,8 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
     if not isinstance(backend, str):
         raise ArgumentError(f"backend must be a module name such as 'cupy', not {backend!r}")
     if jit is not False or backend == "numba":
-        from . import numba_backend
-        backend, jit = numba_backend.choose(backend, jit)
+        from . import numba_compile
+        backend, jit = numba_compile.choose(backend, jit)
     if _is_derived(f):  # a derivative srcdiff made: srcdiff/compose.py
         if jit is True:
             raise ArgumentError(f"srcdiff.{kind}(..., jit=True) compiles a function's derivative; "

@@ -260,8 +260,8 @@ class Derivative(DerivativeBase):
             emitted.bindings["numpy"] = importlib.import_module(self._backend)
         fn = transform.load_emitted(emitted)
         if self._jit:
-            from . import numba_backend
-            fn = numba_backend.jitted(emitted, fn, self._jit, numba_backend.argument_refusal(
+            from . import numba_compile
+            fn = numba_compile.jitted(emitted, fn, self._jit, numba_compile.argument_refusal(
                 containers, known, (), {}))
         if not self._bind_defaults:
             # the emitted def takes every parameter positionally, keyword-only ones too
@@ -350,10 +350,10 @@ class Derivative(DerivativeBase):
     def _numba_failed(self, exc, key, fn, args, kwargs):
         """Numba could not type the kernel for these arguments: jit=True raises the located
         refusal; jit="auto" warns and runs the NumPy path for them from now on."""
-        from . import numba_backend
+        from . import numba_compile
         if self._jit != "auto":
             raise exc.refusal from None
-        numba_backend.fallback_warning(exc.refusal)
+        numba_compile.fallback_warning(exc.refusal)
         fallback = self._compiled[key] = fn._srcdiff_numpy
         fallback._srcdiff_deps = fn._srcdiff_deps
         return self._call(args[1:] if self._self is not None else args, kwargs)

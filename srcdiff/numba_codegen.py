@@ -11,7 +11,7 @@ module needs numba and srcdiff at run time (pip install srcdiff[numba]).
 """
 import re
 
-from . import numba_backend
+from . import numba_backend, numba_compile
 from .transform import Emitted
 
 
@@ -20,7 +20,7 @@ def emitted_for_numba(em, fn):
     import numba
     from . import loader, runtime_numba
     numba_backend.require_numba()
-    user_file = numba_backend.user_file_of(fn)
+    user_file = numba_compile.user_file_of(fn)
     m = re.search(r":(\d+)$", em.origin)
     names = loader.ChainGlobals(em.bindings, fn)
 
@@ -52,7 +52,7 @@ def emitted_for_numba(em, fn):
     bindings = dict(em.bindings)
     bindings.update({"numba": numba, "runtime_numba": runtime_numba,
                      "numba_numpy": runtime_numba.NUMPY,
-                     "scalar_in": numba_backend.scalar_in})
+                     "scalar_in": numba_compile.scalar_in})
     header = em.text.partition("\n")[0]
     return Emitted(header + "\n" + text, em.name, bindings, em.fn, em.origin,
                    function_text=text, mode=em.mode, wrt=em.wrt)

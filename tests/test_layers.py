@@ -36,7 +36,7 @@ LAYERS = [
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
                   "tidy", "temporaries", "unused"}),
     ("analyze", {"analyze", "status", "fixpoint"}),
-    ("emit", {"emit", "numba_backend"}),
+    ("emit", {"emit", "numba_compile", "numba_backend"}),
     ("frontend", {"frontend", "sourcefile", "private_names"}),
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",

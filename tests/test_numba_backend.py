@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff import numba_backend
+from srcdiff import numba_backend, numba_compile
 from srcdiff.errors import SrcdiffError
 from gradcheck import numerical_grad
 
@@ -162,7 +162,7 @@ def test_numba_refusal_names_the_users_line():
 @needs_numba
 def test_auto_falls_back_to_numpy_with_a_warning():
     x = np.array([0.5, 1.0])
-    with pytest.warns(numba_backend.NumbaFallbackWarning, match="NumPy path"):
+    with pytest.warns(numba_compile.NumbaFallbackWarning, match="NumPy path"):
         got = srcdiff.grad(untypable, jit="auto")(x)
     np.testing.assert_allclose(got, numerical_grad(untypable, (x,), 0), rtol=1e-5)
 
@@ -255,7 +255,7 @@ def test_auto_without_numba_runs_numpy(monkeypatch):
     monkeypatch.setitem(sys.modules, "numba", None)
     srcdiff.api.clear_cache(workloads.scalar_loop)  # no compiled variant made by another test
     g = srcdiff.grad(workloads.scalar_loop, jit="auto")
-    with pytest.warns(numba_backend.NumbaFallbackWarning, match="not installed"):
+    with pytest.warns(numba_compile.NumbaFallbackWarning, match="not installed"):
         got = g(np.array(0.7))
     np.testing.assert_allclose(got, srcdiff.grad(workloads.scalar_loop)(np.array(0.7)))
 
