@@ -523,11 +523,11 @@ def load_templates(optional=False):
             _load_optional(force=optional)
 
 
-def describe():
-    """Printable summary of the three lists (for docs and `python -m srcdiff --rules`)."""
-    from .lower import canonical_path
+def describe(name):
+    """Printable summary of the three lists: each function as `name(function)` calls it (the
+    caller passes callables.canonical_path; rules, a leaf, imports no stage to name them)."""
     def names(table):
-        return sorted(canonical_path(f) or repr(f) for f in table.functions())
+        return sorted(name(f) or repr(f) for f in table.functions())
     load_templates(optional=True)
     return {"rules": names(REVERSE), "nondifferentiable": names(NONDIFFERENTIABLE),
             "not_implemented": names(NOT_IMPLEMENTED)}
