@@ -13,7 +13,8 @@ import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
+from srcdiff.rule_forms import elementwise
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
 from srcdiff.runtime_inplace import changes_in_place

@@ -15,7 +15,8 @@ import numpy
 import scipy.special
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, elementwise, forward, held_constant, real_only, reverse
+from srcdiff.rule_forms import elementwise
+from srcdiff.rules import d, forward, held_constant, real_only, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
 from srcdiff.runtime_scipy import multipolygamma, polygamma_of, reduced_input, weighted
 

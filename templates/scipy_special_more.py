@@ -12,7 +12,8 @@ import numpy
 import scipy.special
 
 from srcdiff.callables import name_path
-from srcdiff.rules import (d, elementwise, forward, held_constant, nondifferentiable, real_only,
+from srcdiff.rule_forms import elementwise
+from srcdiff.rules import (d, forward, held_constant, nondifferentiable, real_only,
                            reverse)
 from srcdiff.runtime import broadcast_like, unbroadcast
 

@@ -21,7 +21,8 @@ are not parameters of the rules; keyword-only ones keep a positional out from bi
 """
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
+from srcdiff.rule_forms import elementwise
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, tie_split, unbroadcast
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,

@@ -13,7 +13,8 @@ import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.rule_forms import elementwise
+from srcdiff.rules import d, forward, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, log_base,
                              tie_split, unbroadcast)
 from srcdiff.runtime_stats import sinc_slope

@@ -1,0 +1,259 @@
+"""Rule declarations that write both modes' templates from one statement of the math.
+
+A rule written as a `@reverse` and a `@forward` template states the same derivative twice,
+and the two can drift apart. Three declarations state it once and generate both templates
+(ordinary `srcdiff.rules` Templates, checked and spliced as the hand-written ones are):
+
+* ``partials(*funcs)``, a decorator on a def (or applied to a lambda) whose first parameter
+  names the result and the others mirror the function's: optional setup assignments, then
+  ``return p1, p2, ...``, one partial derivative per parameter (``None`` where there is
+  none: a parameter the result is piecewise constant in, or not an operand)::
+
+      @partials(numpy.arctan2)
+      def arctan2(y, x1, x2):
+          u = x1 * x1 + x2 * x2
+          return x2 / u, -x1 / u
+
+  gives ``u = ...; d[x1] = unbroadcast(d[y] * x2 / u, x1); ...`` (reverse) and
+  ``u = ...; d[y] = broadcast_like(d[x1] * x2 / u, y); ...`` (forward). The broadcast
+  helpers are added when the function takes more than one parameter (its operands may
+  broadcast against each other), never for a unary one.
+* ``elementwise(func, lambda y, x: f'(x))``: the unary case in one line. The older form
+  with the derivative as a string and a namespace (``elementwise(f, "1 / x", globals())``)
+  still works, for users' rules.
+* ``linear(func, *arguments, transpose=None)``: `func` is linear in each of `arguments`
+  (one: linear; two: bilinear, as a product): the forward rule applies `func` to each
+  argument's tangent in turn (the product rule's sum); ``transpose`` (a lambda of the
+  result and the function's parameters, reading ``d[result]``), where given, is the
+  reverse rule of the one argument.
+
+A partial ``p`` multiplies the incoming derivative ``g`` as ``g * p``, written the way a
+person would: ``1`` gives ``g``, ``-q`` gives ``-g * q``, ``a / b`` gives ``g * a / b``
+(so ``1 / b`` gives ``g / b``), ``a * b`` gives ``g * a * b``: emitted code reads as the
+hand-written rules did. Everything is generated when the rule is first looked up, like the
+hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rules.Template`.
+"""
+import ast
+import inspect
+import linecache
+
+from . import rules
+from . import syntax as S
+from .errors import RuleError
+
+
+def partials(*funcs):
+    """Decorator: register the reverse and forward rules of each of `funcs` from the partial
+    derivatives the decorated def (or lambda) returns; see the module docstring."""
+    def deco(fn):
+        signature = inspect.signature(fn)
+        params = list(signature.parameters)[1:]
+        origin = f"{fn.__module__}.{fn.__qualname__}" if fn.__name__ != "<lambda>" else \
+            f"partials({_name(funcs[0])})"
+        _declare(funcs, fn.__globals__, signature, lambda: _split(fn, len(params)), origin,
+                 broadcast=len(params) > 1)
+        return fn
+    return deco
+
+
+def elementwise(func, derivative, namespace=None, params=("x",)):
+    """One-line rule for a unary elementwise function from f'(x): a lambda of the result and
+    the argument (``lambda y, x: numpy.cos(x)``), or (users' older form) the expression as a
+    string in `params` and y, with the `namespace` resolving its names."""
+    name = f"elementwise({_name(func)})"
+    if callable(derivative):
+        signature = inspect.signature(derivative)
+        _declare([func], derivative.__globals__, signature, lambda: _split(derivative, 1),
+                 name, broadcast=False)
+        return
+    (x,) = params
+    signature = _signature(["y", x])
+    _declare([func], namespace, signature, lambda: ([], [S.quote_expr(f"({derivative})")]),
+             name, broadcast=False)
+
+
+def linear(func, *arguments, transpose=None):
+    """Register the forward rule of `func`, linear in each of `arguments` (several: linear in
+    each separately, as a product is): one statement per argument, `func` called with that
+    argument's tangent in its place. `transpose`, a lambda of the result and `func`'s
+    parameters whose expression reads d[result], is the reverse rule of the one argument."""
+    signature = inspect.signature(func)
+    names = list(signature.parameters)
+    result = next(n for n in ("y", "out", "result", "r") if n not in names)
+    signature = signature.replace(parameters=[_plain(result)] + list(
+        signature.parameters.values()))
+    unknown = [a for a in arguments if a not in names]
+    if unknown or not arguments:
+        raise RuleError(f"linear({_name(func)}, ...) names no parameter of it: "
+                        f"{', '.join(unknown) or 'none given'}",
+                        hint=f"name the parameters it is linear in, among {', '.join(names)}")
+    namespace = transpose.__globals__ if transpose is not None else \
+        inspect.currentframe().f_back.f_globals
+    callee = _name_in(namespace, func)
+    origin = f"linear({callee})"
+
+    def tangent():
+        return [S.quote("d[Y] = F", Y=result, F=_call(callee, signature, arg))[0]
+                for arg in arguments]
+    rules._register("forward", rules.FORWARD, [func], _Namespace(namespace), tangent,
+                    signature, origin)
+    if transpose is None:
+        return
+    if len(arguments) != 1:
+        raise RuleError(f"linear({callee}, ...): a transpose is the reverse rule of one "
+                        f"argument, not of {len(arguments)}",
+                        hint="write the reverse rule of a multilinear function with @reverse")
+    if list(inspect.signature(transpose).parameters) != [result] + names:
+        raise RuleError(f"the transpose of linear({callee}, ...) must take ({result}, "
+                        f"{', '.join(names)}): the result, then {callee}'s parameters")
+
+    def adjoint():
+        _, (expr,) = _split(transpose, 1)
+        return S.quote("d[X] = E", X=arguments[0], E=expr)
+    rules._register("reverse", rules.REVERSE, [func], _Namespace(namespace), adjoint,
+                    signature, origin)
+
+
+# -- the two templates made from partials --------------------------------------------------
+def _declare(funcs, namespace, signature, split, origin, broadcast):
+    """Register both modes' templates of `funcs`; `split()` gives (setup statements, one
+    partial expression or None per parameter)."""
+    names = list(signature.parameters)
+    result, params = names[0], names[1:]
+    namespace = _Namespace(namespace, broadcast)
+
+    def reverse():
+        setup, terms = split()
+        body = [S.clone(stmt) for stmt in setup]
+        for param, term in zip(params, terms):
+            if term is None:
+                continue
+            value = _times(S.quote_expr(f"d[{result}]"), term)
+            if broadcast:
+                value = S.quote_expr("unbroadcast(V, X)", V=value, X=param)
+            body += S.quote("d[X] = V", X=param, V=value)
+        return body
+
+    def forward():
+        setup, terms = split()
+        body = [S.clone(stmt) for stmt in setup]
+        for param, term in zip(params, terms):
+            if term is None:
+                continue
+            value = _times(S.quote_expr(f"d[{param}]"), term)
+            if broadcast:
+                value = S.quote_expr("broadcast_like(V, Y)", V=value, Y=result)
+            body += S.quote("d[Y] = V", Y=result, V=value)
+        return body
+    rules._register("reverse", rules.REVERSE, funcs, namespace, reverse, signature, origin)
+    rules._register("forward", rules.FORWARD, funcs, namespace, forward, signature, origin)
+
+
+def _times(g, p):
+    """g * p, written as a person would (see the module docstring)."""
+    if isinstance(p, S.Constant) and p.value == 1 and type(p.value) in (int, float):
+        return g
+    if isinstance(p, S.UnaryOp) and isinstance(p.op, S.USub):
+        return _times(S.UnaryOp(op=S.USub(), operand=g), p.operand)
+    if isinstance(p, S.BinOp) and isinstance(p.op, (S.Div, S.Mult)):
+        return S.BinOp(left=_times(g, p.left), op=p.op, right=S.clone(p.right))
+    return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
+
+
+def _split(fn, count):
+    """(setup statements, [partial or None] * count) of a partials def or lambda."""
+    if fn.__name__ == "<lambda>":
+        setup, value = [], _lambda_body(fn)
+    else:
+        body = rules._parse_template(fn)
+        setup, last = body[:-1], body[-1] if body else None
+        if not isinstance(last, S.Return) or last.value is None or \
+                not all(isinstance(stmt, S.Assign) for stmt in setup):
+            raise _error(fn, "a partials rule is setup assignments, then `return` of the "
+                             "partial derivatives")
+        value = last.value
+    terms = value.elts if count > 1 and isinstance(value, S.Tuple) else [value]
+    if len(terms) != count:
+        raise _error(fn, f"the rule returns {len(terms)} partial derivative(s) for "
+                         f"{count} parameter(s)")
+    return setup, [None if isinstance(t, S.Constant) and t.value is None else t
+                   for t in terms]
+
+
+_TREES = {}  # file name -> its parsed source (lambdas are found in it by line)
+
+
+def _lambda_body(fn):
+    """The expression of lambda `fn`, parsed from its file (one lambda per line there)."""
+    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
+    text = "".join(linecache.getlines(filename))
+    if filename not in _TREES:
+        _TREES[filename] = ast.parse(text)
+    names = list(inspect.signature(fn).parameters)
+    found = [n for n in ast.walk(_TREES[filename]) if isinstance(n, ast.Lambda)
+             and n.lineno == line and [a.arg for a in n.args.args] == names]
+    if len(found) != 1:
+        raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
+                         "line (its source is read from the file)")
+    return S.quote_expr("(" + ast.get_source_segment(text, found[0].body) + ")")
+
+
+def _call(callee, signature, arg):
+    """`callee(...)` with signature's parameters (the result's left out) as arguments, d[arg]
+    in place of `arg`."""
+    args, keywords = [], []
+    for name, param in list(signature.parameters.items())[1:]:
+        value = f"d[{name}]" if name == arg else name
+        if param.kind == param.KEYWORD_ONLY:
+            keywords.append(f"{name}={value}")
+        elif param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise RuleError(f"linear({callee}, ...): {callee} takes *{name}",
+                            hint="write its rules with @forward and @reverse")
+        else:
+            args.append(value)
+    return S.quote_expr(f"{callee}({', '.join(args + keywords)})")
+
+
+class _Namespace:
+    """What rules._register reads off a rule function: its module's names (and, for partials
+    that broadcast, the broadcast helpers the templates call)."""
+
+    def __init__(self, namespace, broadcast=False):
+        if broadcast:
+            from .runtime import broadcast_like, unbroadcast
+            for name, helper in (("unbroadcast", unbroadcast), ("broadcast_like", broadcast_like)):
+                if namespace.get(name, helper) is not helper:
+                    raise RuleError(f"the module of a partials rule defines {name}, which the "
+                                    f"generated rules call as srcdiff's helper",
+                                    hint=f"rename that module's {name}")
+            namespace = dict(namespace, unbroadcast=unbroadcast, broadcast_like=broadcast_like)
+        self.__globals__ = namespace
+        self.__module__ = namespace.get("__name__", "?")
+
+
+def _signature(names):
+    return inspect.Signature([_plain(n) for n in names])
+
+
+def _plain(name):
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _name(func):
+    return getattr(func, "__name__", None) or repr(func)
+
+
+def _name_in(namespace, func):
+    """The name `func` has in the rule's module (emitted code calls it by that name)."""
+    name = _name(func)
+    if namespace.get(name) is func:
+        return name
+    raise RuleError(f"linear({name}, ...) is declared in a module where {name} is not "
+                    f"that function", hint=f"import {name} into the rule's module")
+
+
+def _error(fn, reason):
+    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
+    return RuleError(f"the rule {fn.__qualname__}: {reason}", filename=filename, lineno=line,
+                     line=linecache.getline(filename, line) or None,
+                     hint="see srcdiff.rule_forms for the forms a rule takes")
