@@ -195,7 +195,18 @@ def _lambda_body(fn):
     if len(found) != 1:
         raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
                          "line (its source is read from the file)")
+    compiled = compile("(" + ast.get_source_segment(text, found[0]) + ")", filename, "eval")
+    if _fingerprint(fn.__code__) not in [_fingerprint(c) for c in compiled.co_consts
+                                         if isinstance(c, type(fn.__code__))]:
+        raise _error(fn, "the rule's file changed since it was imported")
     return S.quote_expr("(" + ast.get_source_segment(text, found[0].body) + ")")
+
+
+def _fingerprint(code):
+    """What a lambda's source determines of its code (names, constants), to tell the lambda
+    read from the file is the one imported."""
+    return (code.co_varnames, sorted(code.co_names),
+            [c for c in code.co_consts if not isinstance(c, type(code))])
 
 
 def _call(callee, signature, arg):
