@@ -17,7 +17,8 @@ and the two can drift apart. Three declarations state it once and generate both 
   gives ``u = ...; d[x1] = unbroadcast(d[y] * x2 / u, x1); ...`` (reverse) and
   ``u = ...; d[y] = broadcast_like(d[x1] * x2 / u, y); ...`` (forward). The broadcast
   helpers are added when the function takes more than one parameter (its operands may
-  broadcast against each other), never for a unary one.
+  broadcast against each other), never for a unary one (nor with ``broadcast=False``,
+  for functions of numbers such as math.atan2).
 * ``elementwise(func, lambda y, x: f'(x))``: the unary case in one line. The older form
   with the derivative as a string and a namespace (``elementwise(f, "1 / x", globals())``)
   still works, for users' rules.
@@ -42,16 +43,18 @@ from . import syntax as S
 from .errors import RuleError
 
 
-def partials(*funcs):
+def partials(*funcs, broadcast=None):
     """Decorator: register the reverse and forward rules of each of `funcs` from the partial
-    derivatives the decorated def (or lambda) returns; see the module docstring."""
+    derivatives the decorated def (or lambda) returns; see the module docstring.
+    `broadcast=False`: the operands are numbers (math.atan2), no broadcast helpers."""
     def deco(fn):
         signature = inspect.signature(fn)
         params = list(signature.parameters)[1:]
         origin = f"{fn.__module__}.{fn.__qualname__}" if fn.__name__ != "<lambda>" else \
             f"partials({_name(funcs[0])})"
-        _declare(funcs, fn.__globals__, signature, lambda: _split(fn, len(params)), origin,
-                 broadcast=len(params) > 1)
+        split = _splitter(fn, len(params))
+        _declare(funcs, fn.__globals__, signature, split, origin,
+                 broadcast=len(params) > 1 if broadcast is None else broadcast)
         return fn
     return deco
 
@@ -63,7 +66,7 @@ def elementwise(func, derivative, namespace=None, params=("x",)):
     name = f"elementwise({_name(func)})"
     if callable(derivative):
         signature = inspect.signature(derivative)
-        _declare([func], derivative.__globals__, signature, lambda: _split(derivative, 1),
+        _declare([func], derivative.__globals__, signature, _splitter(derivative, 1),
                  name, broadcast=False)
         return
     (x,) = params
@@ -107,8 +110,10 @@ def linear(func, *arguments, transpose=None):
         raise RuleError(f"the transpose of linear({callee}, ...) must take ({result}, "
                         f"{', '.join(names)}): the result, then {callee}'s parameters")
 
+    split = _splitter(transpose, 1)
+
     def adjoint():
-        _, (expr,) = _split(transpose, 1)
+        _, (expr,) = split()
         return S.quote("d[X] = E", X=arguments[0], E=expr)
     rules._register("reverse", rules.REVERSE, [func], _Namespace(namespace), adjoint,
                     signature, origin)
@@ -160,18 +165,26 @@ def _times(g, p):
     return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
 
 
-def _split(fn, count):
-    """(setup statements, [partial or None] * count) of a partials def or lambda."""
+def _splitter(fn, count):
+    """A function giving (setup statements, [partial or None] * count) of a partials def or
+    lambda. A lambda's source is read now, as its module is imported (the file may change
+    before the rule is first looked up); the parsing waits for that lookup."""
     if fn.__name__ == "<lambda>":
-        setup, value = [], _lambda_body(fn)
-    else:
+        text = _lambda_source(fn)
+        return lambda: _terms(fn, [], S.quote_expr(text), count)
+
+    def split():
         body = rules._parse_template(fn)
         setup, last = body[:-1], body[-1] if body else None
         if not isinstance(last, S.Return) or last.value is None or \
                 not all(isinstance(stmt, S.Assign) for stmt in setup):
             raise _error(fn, "a partials rule is setup assignments, then `return` of the "
                              "partial derivatives")
-        value = last.value
+        return _terms(fn, setup, last.value, count)
+    return split
+
+
+def _terms(fn, setup, value, count):
     terms = value.elts if count > 1 and isinstance(value, S.Tuple) else [value]
     if len(terms) != count:
         raise _error(fn, f"the rule returns {len(terms)} partial derivative(s) for "
@@ -180,26 +193,38 @@ def _split(fn, count):
                    for t in terms]
 
 
-_TREES = {}  # file name -> its parsed source (lambdas are found in it by line)
+_LAMBDAS = [None, None, None]  # file name, its lines, {line: [lambda nodes]} of the last file
 
 
-def _lambda_body(fn):
-    """The expression of lambda `fn`, parsed from its file (one lambda per line there)."""
+def _lambda_source(fn):
+    """The source of lambda `fn`'s expression, in parentheses, read from its file (where
+    it must be the only lambda with its parameters on its line)."""
     filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
-    text = "".join(linecache.getlines(filename))
-    if filename not in _TREES:
-        _TREES[filename] = ast.parse(text)
+    lines = linecache.getlines(filename)
+    if _LAMBDAS[:2] != [filename, lines]:  # a module's lambdas: its file parsed once
+        by_line = {}
+        for node in ast.walk(ast.parse("".join(lines))):
+            if isinstance(node, ast.Lambda):
+                by_line.setdefault(node.lineno, []).append(node)
+        _LAMBDAS[:] = [filename, lines, by_line]
     names = list(inspect.signature(fn).parameters)
-    found = [n for n in ast.walk(_TREES[filename]) if isinstance(n, ast.Lambda)
-             and n.lineno == line and [a.arg for a in n.args.args] == names]
+    found = [n for n in _LAMBDAS[2].get(line, ()) if [a.arg for a in n.args.args] == names]
     if len(found) != 1:
         raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
                          "line (its source is read from the file)")
-    compiled = compile("(" + ast.get_source_segment(text, found[0]) + ")", filename, "eval")
+    compiled = compile("(" + _segment(lines, found[0]) + ")", filename, "eval")
     if _fingerprint(fn.__code__) not in [_fingerprint(c) for c in compiled.co_consts
                                          if isinstance(c, type(fn.__code__))]:
         raise _error(fn, "the rule's file changed since it was imported")
-    return S.quote_expr("(" + ast.get_source_segment(text, found[0].body) + ")")
+    return "(" + _segment(lines, found[0].body) + ")"
+
+
+def _segment(lines, node):
+    """The source text of `node` (ast offsets count UTF-8 bytes)."""
+    text = [line.encode() for line in lines[node.lineno - 1:node.end_lineno]]
+    text[-1] = text[-1][:node.end_col_offset]
+    text[0] = text[0][node.col_offset:]
+    return b"".join(text).decode()
 
 
 def _fingerprint(code):

@@ -33,7 +33,6 @@ from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights
                                    sum_to_q, trapezoid_grad_x, trapezoid_weights,
                                    unbroadcast_weights, weighted_expand, weighted_reduce)
 
-_G = globals()
 # interval numbers and masks: piecewise constant
 nondifferentiable(interp_cells, interp_inside, interp_held)
 
@@ -328,7 +327,7 @@ def minimum_outer(y, a, b):
 
 
 # -- special functions -----------------------------------------------------------------------
-elementwise(numpy.i0, "bessel_i1(x)", _G)
+elementwise(numpy.i0, lambda y, x: bessel_i1(x))
 
 
 # the derivatives' own tangents (forward over reverse: second derivatives of i0 and sinc)
