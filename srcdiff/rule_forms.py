@@ -92,7 +92,7 @@ def linear(func, *arguments, transpose=None):
                         hint=f"name the parameters it is linear in, among {', '.join(names)}")
     namespace = transpose.__globals__ if transpose is not None else \
         inspect.currentframe().f_back.f_globals
-    callee = _name_in(namespace, func)
+    callee, namespace = _name_in(namespace, func)
     origin = f"linear({callee})"
 
     def tangent():
@@ -280,12 +280,14 @@ def _name(func):
 
 
 def _name_in(namespace, func):
-    """The name `func` has in the rule's module (emitted code calls it by that name)."""
+    """The name the rule calls `func` by (its own), and the namespace where it means `func`
+    (the module's, with `func` added where the name is free: a function defined in a
+    function)."""
     name = _name(func)
-    if namespace.get(name) is func:
-        return name
-    raise RuleError(f"linear({name}, ...) is declared in a module where {name} is not "
-                    f"that function", hint=f"import {name} into the rule's module")
+    if namespace.get(name, func) is func:
+        return name, dict(namespace, **{name: func})
+    raise RuleError(f"linear({name}, ...) is declared in a module where {name} is another "
+                    f"object", hint=f"declare it where {name} is the function")
 
 
 def _error(fn, reason):
