@@ -201,6 +201,9 @@ def _lambda_source(fn):
     it must be the only lambda with its parameters on its line)."""
     filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
     lines = linecache.getlines(filename)
+    if not lines:
+        raise _error(fn, "the source of the rule's lambda can not be read (code run by exec?): "
+                         "give elementwise the derivative as a string, or write a def")
     if _LAMBDAS[:2] != [filename, lines]:  # a module's lambdas: its file parsed once
         by_line = {}
         for node in ast.walk(ast.parse("".join(lines))):

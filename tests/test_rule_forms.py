@@ -168,3 +168,12 @@ def test_the_string_form_of_elementwise_still_works():
 
     srcdiff.elementwise(quartic, "4 * x ** 3", {"__name__": "user"})
     check(lambda x: np.sum(quartic(x)), np.array([0.3, -0.8, 1.1]))
+
+
+def test_a_lambda_without_source_is_refused_saying_what_to_do():
+    def one(a):
+        return a
+
+    scope = {"elementwise": elementwise, "one": one}
+    with pytest.raises(RuleError, match="can not be read"):
+        exec("elementwise(one, lambda y, a: 1.0)", scope)
