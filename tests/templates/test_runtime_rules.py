@@ -672,3 +672,21 @@ def test_dict_and_sequence_tangents():
     rows = _arr(3, 2)
     check_fwd(lambda t: np.stack(sequence_of_tangent(t * t, rows)), _arr(3, 2))
     check_fwd(lambda t: np.sum(sequence_of_tangent(t, p)) + t * t, _arr(2))
+
+
+def test_dict_and_sequence_grads_tangents():
+    """The adjoint helpers of the container rules are linear in the adjoint they are given:
+    their tangent is the helper applied to its tangent (runtime_rules' linear(...))."""
+    from srcdiff.runtime import (dict_from_lists_grad, dict_items_grad, dict_values_grad,
+                                 iteration_order_grad, sequence_of_grad)
+    p = {"a": _arr(2), "b": _arr(2)}
+    check_fwd(lambda t: np.stack(sequence_of_grad([t * t, np.sin(t)], [1.0, 2.0])), _arr(2))
+    check_fwd(lambda t: sequence_of_grad([t * t, t, np.sin(t)], _arr(3, 2)), _arr(2))
+    check_fwd(lambda t: np.stack(list(dict_values_grad([t * t, np.sin(t)], p).values())),
+              _arr(2))
+    check_fwd(lambda t: np.stack(list(dict_items_grad([("a", t * t), ("b", np.sin(t))],
+                                                      p).values())), _arr(2))
+    check_fwd(lambda t: np.stack(iteration_order_grad([t * t, np.sin(t)], [_arr(2), _arr(2)])),
+              _arr(2))
+    check_fwd(lambda t: np.stack(dict_from_lists_grad({"a": t * t, "b": np.sin(t)}, ["a", "b"],
+                                                      [p["a"], p["b"]])), _arr(2))
