@@ -690,3 +690,23 @@ def test_dict_and_sequence_grads_tangents():
               _arr(2))
     check_fwd(lambda t: np.stack(dict_from_lists_grad({"a": t * t, "b": np.sin(t)}, ["a", "b"],
                                                       [p["a"], p["b"]])), _arr(2))
+
+
+def test_sequence_grads_tangents():
+    from srcdiff.runtime import sequence_extend_grad, sequence_mul_grad, sequence_sum_grad
+    a, b = [_arr(2)], [_arr(2), _arr(2)]
+    for which in (0, 1):
+        check_fwd(lambda t: np.stack(sequence_extend_grad([t * t, t, np.sin(t)], a, b, which,
+                                                          True)), _arr(2))
+    items, start = [[_arr(2)], [_arr(2), _arr(2)]], [_arr(2)]
+    check_fwd(lambda t: np.stack(sequence_sum_grad([t * t, t, np.sin(t), t], items, start,
+                                                    0)[1]), _arr(2))
+    check_fwd(lambda t: np.stack(sequence_sum_grad([t * t, t, np.sin(t), t], items, start, 1)),
+              _arr(2))
+    pair = [_arr(2), _arr(2)]
+    check_fwd(lambda t: np.stack(sequence_mul_grad([t * t, t, np.sin(t), t, t, t * t], pair, 3,
+                                                    0)), _arr(2))
+    x, y = _arr(2, 3), _arr(3)          # arithmetic: the other operand moves too
+    check_fwd(lambda g, x, y: sequence_mul_grad(g * g, x, y, 0), _arr(2, 3), x, y, wrt=(0, 1, 2))
+    check_fwd(lambda g, x, y: sequence_mul_grad(np.sin(g), x, y, 1), _arr(2, 3), x, y,
+              wrt=(0, 1, 2))
