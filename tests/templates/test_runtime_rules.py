@@ -710,3 +710,18 @@ def test_sequence_grads_tangents():
     check_fwd(lambda g, x, y: sequence_mul_grad(g * g, x, y, 0), _arr(2, 3), x, y, wrt=(0, 1, 2))
     check_fwd(lambda g, x, y: sequence_mul_grad(np.sin(g), x, y, 1), _arr(2, 3), x, y,
               wrt=(0, 1, 2))
+
+
+def test_centered_index_concat_grad_sequence_add_grad_both_modes():
+    """Helpers with reverse rules too (grad of grad meets them): both modes, second order."""
+    from srcdiff.runtime import centered, index_concat_grad, sequence_add_grad
+    w = _arr(2, 3)
+    for axis, kink in ((1, True), (None, False), (0, False)):
+        check(lambda t: np.sum(np.sin(centered(t * t, axis, kink)) * w), _arr(2, 3))
+    items = [_arr(2), _arr(3)]
+    check(lambda g: np.sum(np.sin(np.concatenate(index_concat_grad(g * g, np.r_, items)))),
+          _arr(5))
+    a, b = [_arr(2), _arr(2)], [_arr(2)]
+    for which in (0, 1):
+        check(lambda t: np.sum(np.sin(np.stack(sequence_add_grad([t * t, t, np.sin(t)], a, b,
+                                                                 which))) * w[0, :2]), _arr(2))
