@@ -31,7 +31,8 @@ and the two can drift apart. Three declarations state it once and generate both 
 A partial ``p`` multiplies the incoming derivative ``g`` as ``g * p``, written the way a
 person would: ``1`` gives ``g``, ``-q`` gives ``-g * q``, ``a / b`` gives ``g * a / b``
 (so ``1 / b`` gives ``g / b``), ``a * b`` gives ``g * a * b``: emitted code reads as the
-hand-written rules did. Everything is generated when the rule is first looked up, like the
+hand-written rules did. `elementwise` keeps ``g * (p)`` as it stands, as it always wrote
+it (srcdiff.fold folds a broadcast seed into that product, not into a quotient). Everything is generated when the rule is first looked up, like the
 hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rules.Template`.
 """
 import ast
@@ -67,12 +68,12 @@ def elementwise(func, derivative, namespace=None, params=("x",)):
     if callable(derivative):
         signature = inspect.signature(derivative)
         _declare([func], derivative.__globals__, signature, _splitter(derivative, 1),
-                 name, broadcast=False)
+                 name, broadcast=False, times=_product)
         return
     (x,) = params
     signature = _signature(["y", x])
     _declare([func], namespace, signature, lambda: ([], [S.quote_expr(f"({derivative})")]),
-             name, broadcast=False)
+             name, broadcast=False, times=_product)
 
 
 def linear(func, *arguments, transpose=None):
@@ -120,12 +121,13 @@ def linear(func, *arguments, transpose=None):
 
 
 # -- the two templates made from partials --------------------------------------------------
-def _declare(funcs, namespace, signature, split, origin, broadcast):
+def _declare(funcs, namespace, signature, split, origin, broadcast, times=None):
     """Register both modes' templates of `funcs`; `split()` gives (setup statements, one
     partial expression or None per parameter)."""
     names = list(signature.parameters)
     result, params = names[0], names[1:]
     namespace = _Namespace(namespace, broadcast)
+    times = times or _times
 
     def reverse():
         setup, terms = split()
@@ -133,7 +135,7 @@ def _declare(funcs, namespace, signature, split, origin, broadcast):
         for param, term in zip(params, terms):
             if term is None:
                 continue
-            value = _times(S.quote_expr(f"d[{result}]"), term)
+            value = times(S.quote_expr(f"d[{result}]"), term)
             if broadcast:
                 value = S.quote_expr("unbroadcast(V, X)", V=value, X=param)
             body += S.quote("d[X] = V", X=param, V=value)
@@ -145,13 +147,19 @@ def _declare(funcs, namespace, signature, split, origin, broadcast):
         for param, term in zip(params, terms):
             if term is None:
                 continue
-            value = _times(S.quote_expr(f"d[{param}]"), term)
+            value = times(S.quote_expr(f"d[{param}]"), term)
             if broadcast:
                 value = S.quote_expr("broadcast_like(V, Y)", V=value, Y=result)
             body += S.quote("d[Y] = V", Y=result, V=value)
         return body
     rules._register("reverse", rules.REVERSE, funcs, namespace, reverse, signature, origin)
     rules._register("forward", rules.FORWARD, funcs, namespace, forward, signature, origin)
+
+
+def _product(g, p):
+    """g * (p) as it stands: an elementwise rule's product (`d[y] * (1 / x)`: the optimizer's
+    folding of a broadcast seed reads a product, srcdiff.fold)."""
+    return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
 
 
 def _times(g, p):

@@ -104,8 +104,10 @@ def test_the_generated_rules_read_as_written_by_hand():
         "squares = x * x + y * y",
         "d[r] = broadcast_like(d[y] * x / squares, r)",
         "d[r] = broadcast_like(-d[x] * y / squares, r)"]
-    # 1 / x is written d[y] / x, a partial of 1 leaves the derivative alone, -1 negates it
-    assert _text("reverse", np.log) == ["d[x] = d[y] / x"]
+    # a partial of 1 leaves the derivative alone, -1 negates it; elementwise keeps g * (p)
+    assert _text("reverse", np.log) == ["d[x] = d[y] * (1 / x)"]
+    assert _text("reverse", np.divide) == ["d[x1] = unbroadcast(d[y] / x2, x1)",
+                                           "d[x2] = unbroadcast(-d[y] * y / x2, x2)"]
     assert _text("forward", np.subtract) == ["d[y] = broadcast_like(d[x1], y)",
                                              "d[y] = broadcast_like(-d[x2], y)"]
     assert _text("forward", double_rows) == ["d[y] = double_rows(d[g], scale)",

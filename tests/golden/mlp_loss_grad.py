@@ -434,7 +434,7 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     # line 15: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     d_shifted = unbroadcast(d_log_probs, shifted)
     d_log_1 = unbroadcast(-d_log_probs, log_1)
-    d_sum_1 = d_log_1 / sum_1
+    d_sum_1 = d_log_1 * (1 / sum_1)
     d_exp_1 = broadcast_back(d_sum_1, exp_1)
     d_shifted = d_shifted + d_exp_1 * exp_1
     # line 14: shifted = logits - np.max(logits, axis=1, keepdims=True)
