@@ -13,7 +13,9 @@ the rule restored between mutations). A mutation the tests do not fail *survives
 rule would go unnoticed.
 
 A rule is one template body as written in templates/ (one @reverse or @forward function,
-or one mode of an `elementwise(...)` line), whatever the number of functions it serves.
+or one mode of a declaration of srcdiff/rule_forms.py: `partials(...)`, `elementwise(...)`,
+`linear(...)`, each of which writes both modes' templates), whatever the number of
+functions it serves.
 
     python scripts/mutate_rules.py                      # every statement of every rule
     python scripts/mutate_rules.py --module ufuncs      # the rules of templates/ufuncs.py

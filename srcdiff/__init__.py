@@ -15,7 +15,8 @@ from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
 from .html_view import show  # noqa: E402
-from .rules import d, elementwise  # noqa: E402
+from .rules import d  # noqa: E402
+from .rule_forms import elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
 from .rules import nondifferentiable, not_implemented  # noqa: E402
 from .rules import reverse as reverse_rule  # noqa: E402

@@ -354,26 +354,6 @@ def forward(*funcs):
     return deco
 
 
-def elementwise(func, derivative, namespace, params=("x",)):
-    """One-line rule for a unary elementwise function: f'(x) as an expression in x and y.
-
-    Registers both the reverse rule ``d[x] = d[y] * (f')`` and the forward rule
-    ``d[y] = d[x] * (f')``. `namespace` resolves the names the expression uses.
-    """
-    (x,) = params
-    def rev():
-        return S.quote(f"d[{x}] = d[y] * ({derivative})")
-
-    def fwd():
-        return S.quote(f"d[y] = d[{x}] * ({derivative})")
-    sig = inspect.Signature([inspect.Parameter("y", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-                             inspect.Parameter(x, inspect.Parameter.POSITIONAL_OR_KEYWORD)])
-    name = getattr(func, "__name__", repr(func))
-    holder = _Holder(namespace)
-    _register("reverse", REVERSE, [func], holder, rev, sig, f"elementwise({name})")
-    _register("forward", FORWARD, [func], holder, fwd, sig, f"elementwise({name})")
-
-
 def from_source(mode, func, source, namespace, origin):
     """Register a rule given as the source text of a def (rules made from one pattern, as
     templates/scipy_stats.py makes a distribution's); `namespace` resolves its free names."""
@@ -523,11 +503,11 @@ def load_templates(optional=False):
             _load_optional(force=optional)
 
 
-def describe():
-    """Printable summary of the three lists (for docs and `python -m srcdiff --rules`)."""
-    from .callables import canonical_path
+def describe(name):
+    """Printable summary of the three lists: each function as `name(function)` calls it (the
+    caller passes callables.canonical_path; rules, a leaf, imports no stage to name them)."""
     def names(table):
-        return sorted(canonical_path(f) or repr(f) for f in table.functions())
+        return sorted(name(f) or repr(f) for f in table.functions())
     load_templates(optional=True)
     return {"rules": names(REVERSE), "nondifferentiable": names(NONDIFFERENTIABLE),
             "not_implemented": names(NOT_IMPLEMENTED)}

@@ -8,89 +8,20 @@ import operator
 
 import numpy
 
+from srcdiff.rule_forms import partials
 from srcdiff.rules import d, forward, reverse
-from srcdiff.runtime import (broadcast_like, log_base, matmul_grad_left, matmul_grad_right,
-                             power_exponent, unbroadcast)
+from srcdiff.runtime import log_base, matmul_grad_left, matmul_grad_right, power_exponent
 
 
-@reverse(operator.add, operator.iadd, numpy.add)
-def add(y, x1, x2):
-    d[x1] = unbroadcast(d[y], x1)
-    d[x2] = unbroadcast(d[y], x2)
-
-
-@forward(operator.add, operator.iadd, numpy.add)
-def add(y, x1, x2):
-    d[y] = broadcast_like(d[x1], y)
-    d[y] = broadcast_like(d[x2], y)
-
-
-@reverse(operator.sub, operator.isub, numpy.subtract)
-def subtract(y, x1, x2):
-    d[x1] = unbroadcast(d[y], x1)
-    d[x2] = -unbroadcast(d[y], x2)
-
-
-@forward(operator.sub, operator.isub, numpy.subtract)
-def subtract(y, x1, x2):
-    d[y] = broadcast_like(d[x1], y)
-    d[y] = -broadcast_like(d[x2], y)
-
-
-@reverse(operator.mul, operator.imul, numpy.multiply)
-def multiply(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x2, x1)
-    d[x2] = unbroadcast(d[y] * x1, x2)
-
-
-@forward(operator.mul, operator.imul, numpy.multiply)
-def multiply(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x2, y)
-    d[y] = broadcast_like(x1 * d[x2], y)
-
-
-@reverse(operator.truediv, operator.itruediv, numpy.divide, numpy.true_divide)
-def divide(y, x1, x2):
-    d[x1] = unbroadcast(d[y] / x2, x1)
-    d[x2] = unbroadcast(-d[y] * y / x2, x2)
-
-
-@forward(operator.truediv, operator.itruediv, numpy.divide, numpy.true_divide)
-def divide(y, x1, x2):
-    d[y] = broadcast_like(d[x1] / x2, y)
-    d[y] = broadcast_like(-d[x2] * y / x2, y)
-
-
-@reverse(operator.neg, numpy.negative)
-def negative(y, x):
-    d[x] = -d[y]
-
-
-@forward(operator.neg, numpy.negative)
-def negative(y, x):
-    d[y] = -d[x]
-
-
-@reverse(operator.pos, numpy.positive)
-def positive(y, x):
-    d[x] = d[y]
-
-
-@forward(operator.pos, numpy.positive)
-def positive(y, x):
-    d[y] = d[x]
-
-
-@reverse(operator.pow, operator.ipow, numpy.power)
-def power(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x2 * x1 ** power_exponent(x2), x1)
-    d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
-
-
-@forward(operator.pow, operator.ipow, numpy.power)
-def power(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x2 * x1 ** power_exponent(x2), y)
-    d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
+partials(operator.add, operator.iadd, numpy.add)(lambda y, x1, x2: (1, 1))
+partials(operator.sub, operator.isub, numpy.subtract)(lambda y, x1, x2: (1, -1))
+partials(operator.mul, operator.imul, numpy.multiply)(lambda y, x1, x2: (x2, x1))
+partials(operator.truediv, operator.itruediv, numpy.divide, numpy.true_divide)(
+    lambda y, x1, x2: (1 / x2, -y / x2))
+partials(operator.neg, numpy.negative)(lambda y, x: -1)
+partials(operator.pos, numpy.positive)(lambda y, x: 1)
+partials(operator.pow, operator.ipow, numpy.power)(
+    lambda y, x1, x2: (x2 * x1 ** power_exponent(x2), y * log_base(x1)))
 
 
 @reverse(operator.matmul, operator.imatmul, numpy.matmul)

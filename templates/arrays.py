@@ -14,6 +14,7 @@ numpy.gradient's coordinate arrays are refused there too (srcdiff/checks.py).
 """
 import numpy
 
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, cast_grad, unbroadcast
 from srcdiff.runtime_arrays import (append_grad, append_tangent, check_gradient_spacing,
@@ -300,59 +301,17 @@ nondifferentiable(replaced_where, select_masks, pad_index, negative_shift, rolla
                   check_pad_mode, check_gradient_spacing)
 
 
-@forward(finite_part)
-def finite_part_tangent(out, grad, x):
-    d[out] = finite_part(d[grad], x)
-
-
-@forward(select_grad)
-def select_grad_tangent(out, grad, condlist, choicelist, y):
-    d[out] = select_grad(d[grad], condlist, choicelist, y)
-
-
-@forward(diag_grad)
-def diag_grad_tangent(out, grad, v, k):
-    d[out] = diag_grad(d[grad], v, k)
-
-
-@forward(pad_grad)
-def pad_grad_tangent(out, grad, array, pad_width, mode):
-    d[out] = pad_grad(d[grad], array, pad_width, mode)
-
-
-@forward(pad_constant_grad)
-def pad_constant_grad_tangent(out, grad, array, pad_width, constant_values):
-    d[out] = pad_constant_grad(d[grad], array, pad_width, constant_values)
-
-
-@forward(tile_grad)
-def tile_grad_tangent(out, grad, A, reps):
-    d[out] = tile_grad(d[grad], A, reps)
-
-
-@forward(append_grad)
-def append_grad_tangent(out, grad, arr, values, axis, which):
-    d[out] = append_grad(d[grad], arr, values, axis, which)
-
-
-@forward(split_join)
-def split_join_tangent(out, grad, ary, indices_or_sections, axis, kind):
-    d[out] = split_join(d[grad], ary, indices_or_sections, axis, kind)
-
-
-@forward(stacked_grad)
-def stacked_grad_tangent(out, grad, arrays, kind):
-    d[out] = stacked_grad(d[grad], arrays, kind)
-
-
-@forward(permuted_grad)
-def permuted_grad_tangent(out, grad, a, y, axis):
-    d[out] = permuted_grad(d[grad], a, y, axis)
-
-
-@forward(diff_grad)
-def diff_grad_tangent(out, grad, a, n, axis, prepend, append, which):
-    d[out] = diff_grad(d[grad], a, n, axis, prepend, append, which)
+linear(finite_part, "grad")
+linear(select_grad, "grad")
+linear(diag_grad, "grad")
+linear(pad_grad, "grad")
+linear(pad_constant_grad, "grad")
+linear(tile_grad, "grad")
+linear(append_grad, "grad")
+linear(split_join, "grad")
+linear(stacked_grad, "grad")
+linear(permuted_grad, "grad")
+linear(diff_grad, "grad")
 
 
 @forward(gradient_grad)

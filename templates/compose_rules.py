@@ -8,17 +8,12 @@ tangent of its result is the helper applied to the incoming tangent.
 """
 from srcdiff.compose_runtime import tangent_of
 from srcdiff.forward_runtime import add_tangents, check_tangent, copy_tangent, output_tangent
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward
 
 
-@forward(check_tangent)
-def check_tangent_tangent(y, tangent, value, name):
-    d[y] = check_tangent(d[tangent], value, name)
-
-
-@forward(copy_tangent)
-def copy_tangent_tangent(y, tangent):
-    d[y] = copy_tangent(d[tangent])
+linear(check_tangent, "tangent")
+linear(copy_tangent, "tangent")
 
 
 @forward(add_tangents)
@@ -28,9 +23,7 @@ def add_tangents_tangent(y, a, b):
     d[y] = tangent_of(d[b])
 
 
-@forward(output_tangent)
-def output_tangent_tangent(y, tangent, value):
-    d[y] = output_tangent(d[tangent], value)
+linear(output_tangent, "tangent")
 
 
 # -- the helpers of srcdiff/compose.py's generated code (srcdiff.compose_runtime) --------
@@ -49,15 +42,8 @@ def with_item_tangent(y, array, index, value):
     d[y] = with_item(zeros_like_value(array), index, d[value])
 
 
-@forward(total)
-def total_tangent(y, value):
-    d[y] = total(d[value])
-
-
-@forward(vdot)
-def vdot_tangent(y, cotangent, value):
-    d[y] = vdot(d[cotangent], value)
-    d[y] = vdot(cotangent, d[value])
+linear(total, "value")
+linear(vdot, "cotangent", "value")
 
 
 @forward(with_column)
@@ -71,36 +57,20 @@ def with_column_tangent(y, jacobian, index, column, like):
 from srcdiff.runtime import sequence_mul_grad_moved, sequence_mul_tangent_moved  # noqa: E402
 
 
-@forward(sequence_mul_tangent_moved)
-def sequence_mul_tangent_moved_tangent(y, tangent, moved_tangent, a, b, like, which, moved):
-    d[y] = sequence_mul_tangent_moved(d[tangent], moved_tangent, a, b, like, which, moved)
-    d[y] = sequence_mul_tangent_moved(tangent, d[moved_tangent], a, b, like, which, moved)
-
-
-@forward(sequence_mul_grad_moved)
-def sequence_mul_grad_moved_tangent(y, grad, tangent, a, b, which, moved):
-    d[y] = sequence_mul_grad_moved(d[grad], tangent, a, b, which, moved)
-    d[y] = sequence_mul_grad_moved(grad, d[tangent], a, b, which, moved)
+linear(sequence_mul_tangent_moved, "tangent", "moved_tangent")
+linear(sequence_mul_grad_moved, "grad", "tangent")
 
 
 # -- value_and_grad's copy of the value it returns (srcdiff/transform.py _keep_values) ---
 from srcdiff.runtime import snapshot  # noqa: E402
 
 
-@forward(snapshot)
-def snapshot_tangent(y, value):
-    d[y] = snapshot(d[value])
+linear(snapshot, "value")
 
 
 # -- the tangent of a call of a derivative srcdiff made (srcdiff/compose.py's rules) ----
 from srcdiff.compose_runtime import tangent_part  # noqa: E402
 
 
-@forward(tangent_part)
-def tangent_part_tangent(y, pair):
-    d[y] = tangent_part(d[pair])
-
-
-@forward(tangent_of)
-def tangent_of_tangent(y, value):
-    d[y] = tangent_of(d[value])
+linear(tangent_part, "pair")
+linear(tangent_of, "value")

@@ -13,6 +13,7 @@ array written would carry no derivative).
 """
 import numpy
 
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, reverse
 from srcdiff.runtime_linalg import (fft_complex_adjoint, fft_inverse_real_adjoint,
                                     fft_real_adjoint, fftshift_adjoint, hfft_adjoint,
@@ -185,31 +186,9 @@ def ifftshift(y, x, axes=None):
 
 
 # -- the adjoints' own tangents (forward mode over an emitted gradient): linear in g -------
-@forward(fft_complex_adjoint)
-def fft_complex_adjoint_tangent(y, g, a, s, axes, norm, inverse, default_all=True):
-    d[y] = fft_complex_adjoint(d[g], a, s, axes, norm, inverse, default_all)
-
-
-@forward(fft_real_adjoint)
-def fft_real_adjoint_tangent(y, g, a, s, axes, norm):
-    d[y] = fft_real_adjoint(d[g], a, s, axes, norm)
-
-
-@forward(fft_inverse_real_adjoint)
-def fft_inverse_real_adjoint_tangent(y, g, a, s, axes, norm):
-    d[y] = fft_inverse_real_adjoint(d[g], a, s, axes, norm)
-
-
-@forward(hfft_adjoint)
-def hfft_adjoint_tangent(y, g, a, n, axis, norm):
-    d[y] = hfft_adjoint(d[g], a, n, axis, norm)
-
-
-@forward(ihfft_adjoint)
-def ihfft_adjoint_tangent(y, g, a, n, axis, norm):
-    d[y] = ihfft_adjoint(d[g], a, n, axis, norm)
-
-
-@forward(fftshift_adjoint)
-def fftshift_adjoint_tangent(y, g, axes, inverse):
-    d[y] = fftshift_adjoint(d[g], axes, inverse)
+linear(fft_complex_adjoint, "g")
+linear(fft_real_adjoint, "g")
+linear(fft_inverse_real_adjoint, "g")
+linear(hfft_adjoint, "g")
+linear(ihfft_adjoint, "g")
+linear(fftshift_adjoint, "g")

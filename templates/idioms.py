@@ -6,6 +6,7 @@ effects runs on read-only views of what it is given. None of these carries a der
 import logging
 import warnings
 
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
                                     call_logger, call_reading, check_array, check_dict)
@@ -30,11 +31,5 @@ def tolist(y, value):
 
 
 # forward over reverse: both helpers are linear in the derivative they are given
-@forward(array_tolist_grad)
-def array_tolist_grad_tangent(y, grad, value):
-    d[y] = array_tolist_grad(d[grad], value)
-
-
-@forward(array_tolist_tangent)
-def array_tolist_tangent_tangent(y, tangent, value):
-    d[y] = array_tolist_tangent(d[tangent], value)
+linear(array_tolist_grad, "grad")
+linear(array_tolist_tangent, "tangent")

@@ -2,6 +2,7 @@
 over lazy arrays: forward mode over an emitted gradient (Hessian-vector products) meets them."""
 from srcdiff.lazy_runtime import (broadcast_back, decided, scale_gradient, scale_gradient_tangent, unit_like,
                                   unit_like_tangent)
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable
 
 # a branch condition as a Python bool: no tangent
@@ -19,6 +20,4 @@ def scale_gradient_tangent_rule(y, g, s):
     d[y] = scale_gradient_tangent(g, d[s], s)
 
 
-@forward(broadcast_back)
-def broadcast_back_tangent_rule(y, grad, like):
-    d[y] = broadcast_back(d[grad], like)
+linear(broadcast_back, "grad")

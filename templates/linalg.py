@@ -4,6 +4,7 @@
 """
 import numpy
 
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, not_implemented, reverse
 from srcdiff.runtime_linalg import (as_columns, lstsq_residual_weight, lstsq_tangent_a,
                                     lstsq_tangent_b, pinv_tangent, qr_tangent,
@@ -422,29 +423,11 @@ def matrix_power_grad_tangent_rule(y, g, a, n):
     d[y] = matrix_power_grad_tangent(g, d[a], a, n)
 
 
-@forward(cholesky_lower)
-def cholesky_lower_tangent(y, x, upper):
-    d[y] = cholesky_lower(d[x], upper)
-
-
-@forward(lower_half)
-def lower_half_tangent(y, x):
-    d[y] = lower_half(d[x])
-
-
-@forward(hermitian_fold)
-def hermitian_fold_tangent(y, g, uplo):
-    d[y] = hermitian_fold(d[g], uplo)
-
-
-@forward(hermitian_from)
-def hermitian_from_tangent(y, t, uplo):
-    d[y] = hermitian_from(d[t], uplo)
-
-
-@forward(diag_embed)
-def diag_embed_tangent(y, x):
-    d[y] = diag_embed(d[x])
+linear(cholesky_lower, "x")
+linear(lower_half, "x")
+linear(hermitian_fold, "g")
+linear(hermitian_from, "t")
+linear(diag_embed, "x")
 
 
 @forward(eig_vector_cotangent)
@@ -453,9 +436,7 @@ def eig_vector_cotangent_tangent_rule(y, g, v):
     d[y] = eig_vector_cotangent_tangent(g, d[v], v)
 
 
-@forward(fft_real_part)
-def fft_real_part_tangent(y, g, a):
-    d[y] = fft_real_part(d[g], a)
+linear(fft_real_part, "g")
 
 
 @forward(safe_reciprocal)
@@ -474,14 +455,8 @@ def svd_cotangents_tangent(y, g, factors, compute_uv):
     d[y] = [*svd_cotangents(d[g], factors, compute_uv)]
 
 
-@forward(as_columns)
-def as_columns_tangent(y, x, like):
-    d[y] = as_columns(d[x], like)
-
-
-@forward(lstsq_residual_weight)
-def lstsq_residual_weight_tangent(y, g, x):
-    d[y] = lstsq_residual_weight(d[g], x)
+linear(as_columns, "x")
+linear(lstsq_residual_weight, "g")
 
 
 @forward(eig_gaps)

@@ -13,104 +13,64 @@ import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
+from srcdiff.rule_forms import elementwise, partials
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
 from srcdiff.runtime_inplace import changes_in_place
 from srcdiff.runtime_updates import check_update
 
-_G = globals()
-
 _MATH = {
-    "sin": "math.cos(x)",
-    "cos": "-math.sin(x)",
-    "tan": "1.0 + y * y",
-    "exp": "y",
-    "expm1": "y + 1.0",
-    "log1p": "1.0 / (1.0 + x)",
-    "log2": "1.0 / (x * math.log(2.0))",
-    "log10": "1.0 / (x * math.log(10.0))",
-    "sqrt": "0.5 / y",
-    "sinh": "math.cosh(x)",
-    "cosh": "math.sinh(x)",
-    "tanh": "1.0 - y * y",
-    "asin": "1.0 / math.sqrt(1.0 - x * x)",
-    "acos": "-1.0 / math.sqrt(1.0 - x * x)",
-    "atan": "1.0 / (1.0 + x * x)",
-    "asinh": "1.0 / math.sqrt(x * x + 1.0)",
-    "acosh": "1.0 / math.sqrt(x * x - 1.0)",
-    "atanh": "1.0 / (1.0 - x * x)",
-    "fabs": "float((x > 0) - (x < 0))",
-    "degrees": "180.0 / math.pi",
-    "radians": "math.pi / 180.0",
-    "erf": "2.0 / math.sqrt(math.pi) * math.exp(-x * x)",
-    "erfc": "-2.0 / math.sqrt(math.pi) * math.exp(-x * x)",
-    "exp2": "y * math.log(2.0)",   # Python 3.11+
-    "cbrt": "1.0 / (3.0 * y * y)",  # Python 3.11+
+    "sin": lambda y, x: math.cos(x),
+    "cos": lambda y, x: -math.sin(x),
+    "tan": lambda y, x: 1.0 + y * y,
+    "exp": lambda y, x: y,
+    "expm1": lambda y, x: y + 1.0,
+    "log1p": lambda y, x: 1.0 / (1.0 + x),
+    "log2": lambda y, x: 1.0 / (x * math.log(2.0)),
+    "log10": lambda y, x: 1.0 / (x * math.log(10.0)),
+    "sqrt": lambda y, x: 0.5 / y,
+    "sinh": lambda y, x: math.cosh(x),
+    "cosh": lambda y, x: math.sinh(x),
+    "tanh": lambda y, x: 1.0 - y * y,
+    "asin": lambda y, x: 1.0 / math.sqrt(1.0 - x * x),
+    "acos": lambda y, x: -1.0 / math.sqrt(1.0 - x * x),
+    "atan": lambda y, x: 1.0 / (1.0 + x * x),
+    "asinh": lambda y, x: 1.0 / math.sqrt(x * x + 1.0),
+    "acosh": lambda y, x: 1.0 / math.sqrt(x * x - 1.0),
+    "atanh": lambda y, x: 1.0 / (1.0 - x * x),
+    "fabs": lambda y, x: float((x > 0) - (x < 0)),
+    "degrees": lambda y, x: 180.0 / math.pi,
+    "radians": lambda y, x: math.pi / 180.0,
+    "erf": lambda y, x: 2.0 / math.sqrt(math.pi) * math.exp(-x * x),
+    "erfc": lambda y, x: -2.0 / math.sqrt(math.pi) * math.exp(-x * x),
+    "exp2": lambda y, x: y * math.log(2.0),   # Python 3.11+
+    "cbrt": lambda y, x: 1.0 / (3.0 * y * y),  # Python 3.11+
 }
 for _name, _derivative in _MATH.items():
     if hasattr(math, _name):
-        elementwise(getattr(math, _name), _derivative, _G)
+        elementwise(getattr(math, _name), _derivative)
 
 
-@reverse(math.log)
+@partials(math.log, broadcast=False)
 def math_log(y, x, base=None):
-    d[x] = d[y] / (x * log_of_base(base))
-    d[base] = -d[y] * y / (base * math.log(base))
+    return 1 / (x * log_of_base(base)), -y / (base * math.log(base))
 
 
-@forward(math.log)
-def math_log(y, x, base=None):
-    d[y] = d[x] / (x * log_of_base(base))
-    d[y] = -d[base] * y / (base * math.log(base))
-
-
-@reverse(math.atan2)
+@partials(math.atan2, broadcast=False)
 def math_atan2(r, y, x):
-    d[y] = d[r] * x / (x * x + y * y)
-    d[x] = -d[r] * y / (x * x + y * y)
+    squares = x * x + y * y
+    return x / squares, -y / squares
 
 
-@forward(math.atan2)
-def math_atan2(r, y, x):
-    d[r] = d[y] * x / (x * x + y * y)
-    d[r] = -d[x] * y / (x * x + y * y)
-
-
-@reverse(math.pow)
+@partials(math.pow, broadcast=False)
 def math_pow(r, x, y):
-    d[x] = d[r] * (y * math.pow(x, y - 1.0) if y != 0 else 0.0)
-    d[y] = d[r] * (r * math.log(x) if x > 0 else 0.0)
+    return (y * math.pow(x, y - 1.0) if y != 0 else 0.0), (r * math.log(x) if x > 0 else 0.0)
 
 
-@forward(math.pow)
-def math_pow(r, x, y):
-    d[r] = d[x] * (y * math.pow(x, y - 1.0) if y != 0 else 0.0)
-    d[r] = d[y] * (r * math.log(x) if x > 0 else 0.0)
-
-
-@reverse(builtins.pow)
-def builtin_pow(r, base, exp, mod=None):
-    d[base] = unbroadcast(d[r] * exp * base ** power_exponent(exp), base)
-    d[exp] = unbroadcast(d[r] * r * log_base(base), exp)
-
-
-@forward(builtins.pow)
-def builtin_pow(r, base, exp, mod=None):
-    d[r] = broadcast_like(d[base] * exp * base ** power_exponent(exp), r)
-    d[r] = broadcast_like(d[exp] * r * log_base(base), r)
-
-
-@reverse(math.hypot)
-def math_hypot(r, x, y):
-    d[x] = d[r] * x / r
-    d[y] = d[r] * y / r
-
-
-@forward(math.hypot)
-def math_hypot(r, x, y):
-    d[r] = d[x] * x / r
-    d[r] = d[y] * y / r
+partials(builtins.pow)(
+    lambda r, base, exp, mod=None: (exp * base ** power_exponent(exp), r * log_base(base), None))
+partials(math.hypot, broadcast=False)(lambda r, x, y: (x / r, y / r))
 
 
 # abs(x) calls x.__abs__: it works on numbers and arrays alike (operator.abs is the same call).

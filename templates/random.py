@@ -10,42 +10,17 @@ nondifferentiable.py; those without a pathwise rule here are refused.
 """
 import numpy
 
-from srcdiff.rules import d, forward, not_implemented, reverse
-from srcdiff.runtime import broadcast_like, normal_draw, uniform_fraction, unbroadcast
+from srcdiff.rule_forms import partials
+from srcdiff.rules import not_implemented
+from srcdiff.runtime import normal_draw, uniform_fraction
 
 
-@reverse(numpy.random.normal)
-def normal(y, loc=0.0, scale=1.0, size=None):
-    d[loc] = unbroadcast(d[y], loc)
-    d[scale] = unbroadcast(d[y] * normal_draw(y, loc, scale), scale)
-
-
-@forward(numpy.random.normal)
-def normal(y, loc=0.0, scale=1.0, size=None):
-    d[y] = broadcast_like(d[loc], y)
-    d[y] = d[scale] * normal_draw(y, loc, scale)
-
-
-@reverse(numpy.random.uniform)
-def uniform(y, low=0.0, high=1.0, size=None):
-    d[low] = unbroadcast(d[y] * (1 - uniform_fraction(y, low, high)), low)
-    d[high] = unbroadcast(d[y] * uniform_fraction(y, low, high), high)
-
-
-@forward(numpy.random.uniform)
-def uniform(y, low=0.0, high=1.0, size=None):
-    d[y] = d[low] * (1 - uniform_fraction(y, low, high))
-    d[y] = d[high] * uniform_fraction(y, low, high)
-
-
-@reverse(numpy.random.exponential)
-def exponential(y, scale=1.0, size=None):
-    d[scale] = unbroadcast(d[y] * normal_draw(y, 0.0, scale), scale)
-
-
-@forward(numpy.random.exponential)
-def exponential(y, scale=1.0, size=None):
-    d[y] = d[scale] * normal_draw(y, 0.0, scale)
+partials(numpy.random.normal)(
+    lambda y, loc=0.0, scale=1.0, size=None: (1, normal_draw(y, loc, scale), None))
+partials(numpy.random.uniform)(lambda y, low=0.0, high=1.0, size=None: (
+    1 - uniform_fraction(y, low, high), uniform_fraction(y, low, high), None))
+partials(numpy.random.exponential)(
+    lambda y, scale=1.0, size=None: (normal_draw(y, 0.0, scale), None))
 
 
 not_implemented(numpy.random.choice, "draw indices and index with them: "

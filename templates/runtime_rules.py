@@ -5,9 +5,11 @@ products) meets the helpers of `srcdiff.runtime` that reverse templates and the
 reverse engine emit. Each one here gets a tangent rule:
 
 * most are linear in their gradient argument (the others only give shapes,
-  axes or masks): the tangent is the helper applied to the incoming tangent;
-* bilinear ones (matmul_grad_*, dot_grad_*, solve_grad_*, det_grad, ...) get
-  one statement per differentiable argument (the product rule);
+  axes or masks): `linear(helper, "grad")` declares the tangent, the helper applied
+  to the incoming tangent, and with `transpose=` the reverse rule;
+* bilinear ones (matmul_grad_*, dot_grad_*, solve_grad_a) are declared linear in
+  each argument: one statement per argument (the product rule); det_grad,
+  solve_grad_b, inner_grad, ... are written by hand;
 * masks and tie weights are piecewise constant: their helpers are marked
   non-differentiable (zero tangent almost everywhere); weights that vary
   smoothly (norm weights, prod_others) get real tangents from
@@ -23,6 +25,7 @@ import numpy
 
 from srcdiff.forward_runtime import (det_cofactor_tangent, det_grad_tangent_a, log_base_tangent,
                                      norm_weights_tangent, prod_others_tangent)
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              index_concat_grad, index_concat_tangent, linspace_fraction,
@@ -70,14 +73,10 @@ nondifferentiable(zeros_like_value, ones_like_value, check_differentiable, reduc
 
 
 # -- the reverse engine's helpers: adjoint buffers, item writes, lists, the result ------
-@forward(unbroadcast)
-def unbroadcast_tangent(y, grad, like):
-    d[y] = unbroadcast(d[grad], like)
-
-
-@forward(broadcast_like)
-def broadcast_like_tangent(y, tangent, like):
-    d[y] = broadcast_like(d[tangent], like)
+linear(unbroadcast, "grad",
+       transpose=lambda y, grad, like: broadcast_like(d[y], grad))
+linear(broadcast_like, "tangent",
+       transpose=lambda y, tangent, like: unbroadcast(d[y], tangent))
 
 
 @forward(add_adjoints)
@@ -109,24 +108,10 @@ def copy_array_tangent(y, value):
     d[y] = d[value]
 
 
-@forward(saved_item)
-def saved_item_tangent(y, value, index):
-    d[y] = saved_item(d[value], index)
-
-
-@forward(pop_adjoint)
-def pop_adjoint_tangent(y, buffer):
-    d[y] = pop_adjoint(d[buffer])
-
-
-@forward(sum_to_gradient)
-def sum_to_gradient_tangent(y, grad, like):
-    d[y] = sum_to_gradient(d[grad], like)
-
-
-@forward(finalize)
-def finalize_tangent(y, grad, like, name):
-    d[y] = finalize(d[grad], like, name)
+linear(saved_item, "value")
+linear(pop_adjoint, "buffer")
+linear(sum_to_gradient, "grad")
+linear(finalize, "grad")
 
 
 @forward(check_cotangent)
@@ -135,31 +120,13 @@ def check_cotangent_tangent(y, cotangent, value):
 
 
 # -- helpers of the reverse templates ------------------------------------------------
-@forward(matmul_grad_left)
-def matmul_grad_left_tangent(y, grad, a, b):
-    d[y] = matmul_grad_left(d[grad], a, b)
-    d[y] = matmul_grad_left(grad, a, d[b])
-
-
-@forward(matmul_grad_right)
-def matmul_grad_right_tangent(y, grad, a, b):
-    d[y] = matmul_grad_right(d[grad], a, b)
-    d[y] = matmul_grad_right(grad, d[a], b)
-
-
-@forward(expand_reduced)
-def expand_reduced_tangent(y, grad, like, axis, keepdims):
-    d[y] = expand_reduced(d[grad], like, axis, keepdims)
-
-
-@forward(extremum_grad)
-def extremum_grad_tangent(y, grad, a, result, axis, keepdims):
-    d[y] = extremum_grad(d[grad], a, result, axis, keepdims)
-
-
-@forward(reduce_grad)
-def reduce_grad_tangent(y, grad, like, axis, keepdims):
-    d[y] = reduce_grad(d[grad], like, axis, keepdims)
+linear(matmul_grad_left, "grad", "b")
+linear(matmul_grad_right, "grad", "a")
+linear(expand_reduced, "grad",
+       transpose=lambda y, grad, like, axis, keepdims: numpy.reshape(d[y], numpy.shape(grad)))
+linear(extremum_grad, "grad")
+linear(reduce_grad, "grad", transpose=lambda y, grad, like, axis, keepdims:
+       numpy.reshape(numpy.sum(d[y], axis=axis, keepdims=keepdims), numpy.shape(grad)))
 
 
 @forward(centered)
@@ -167,9 +134,8 @@ def centered_tangent(y, a, axis, kink=False):
     d[y] = center_like(d[a], a, axis, kink)
 
 
-@forward(center_like)
-def center_like_tangent(y, t, a, axis, kink):
-    d[y] = center_like(d[t], a, axis, kink)
+linear(center_like, "t",
+       transpose=lambda y, t, a, axis, kink: center_like(d[y], a, axis, kink))
 
 
 @forward(prod_others)
@@ -177,66 +143,22 @@ def prod_others_tangent_rule(y, a, axis):
     d[y] = prod_others_tangent(d[a], a, axis)
 
 
-@forward(cumsum_grad)
-def cumsum_grad_tangent(y, grad, like, axis):
-    d[y] = cumsum_grad(d[grad], like, axis)
-
-
-@forward(tie_split)
-def tie_split_tangent(y, grad, wins, ties):
-    d[y] = tie_split(d[grad], wins, ties)
-
-
-@forward(dot_grad_left)
-def dot_grad_left_tangent(y, grad, a, b):
-    d[y] = dot_grad_left(d[grad], a, b)
-    d[y] = dot_grad_left(grad, a, d[b])
-
-
-@forward(dot_grad_right)
-def dot_grad_right_tangent(y, grad, a, b):
-    d[y] = dot_grad_right(d[grad], a, b)
-    d[y] = dot_grad_right(grad, d[a], b)
-
-
-@forward(cast_grad)
-def cast_grad_tangent(y, grad, like, result):
-    d[y] = cast_grad(d[grad], like, result)
-
-
-@forward(split_grad)
-def split_grad_tangent(y, grad, arrays, axis, promote=None):
-    d[y] = split_grad(d[grad], arrays, axis, promote)
-
-
-@forward(index_concat_grad)
-def index_concat_grad_tangent(y, grad, concatenator, items):
-    d[y] = index_concat_grad(d[grad], concatenator, items)
-
-
-@forward(index_concat_tangent)
-def index_concat_tangent_tangent(y, concatenator, tangents, items):
-    d[y] = index_concat_tangent(concatenator, d[tangents], items)
-
-
-@forward(linspace_tangent)
-def linspace_tangent_tangent(y, tangent, fraction, axis):
-    d[y] = linspace_tangent(d[tangent], fraction, axis)
-
-
-@forward(unstack_grad)
-def unstack_grad_tangent(y, grad, arrays, axis):
-    d[y] = unstack_grad(d[grad], arrays, axis)
-
-
-@forward(array_grad)
-def array_grad_tangent(y, grad, like):
-    d[y] = array_grad(d[grad], like)
-
-
-@forward(diagonal_grad)
-def diagonal_grad_tangent(y, grad, like, offset, axis1, axis2):
-    d[y] = diagonal_grad(d[grad], like, offset, axis1, axis2)
+linear(cumsum_grad, "grad", transpose=lambda y, grad, like, axis:
+       numpy.reshape(numpy.cumsum(d[y], axis=axis), numpy.shape(grad)))
+linear(tie_split, "grad",
+       transpose=lambda y, grad, wins, ties: unbroadcast(tie_split(d[y], wins, ties), grad))
+linear(dot_grad_left, "grad", "b")
+linear(dot_grad_right, "grad", "a")
+linear(cast_grad, "grad")
+linear(split_grad, "grad")
+linear(index_concat_grad, "grad", transpose=lambda y, grad, concatenator, items:
+       index_concat_tangent(concatenator, d[y], items))
+linear(index_concat_tangent, "tangents", transpose=lambda y, concatenator, tangents, items:
+       index_concat_grad(d[y], concatenator, items))
+linear(linspace_tangent, "tangent")
+linear(unstack_grad, "grad")
+linear(array_grad, "grad")
+linear(diagonal_grad, "grad")
 
 
 @forward(abs_slope)
@@ -244,24 +166,10 @@ def abs_slope_tangent_rule(y, x):
     d[y] = abs_slope_tangent(d[x], x)
 
 
-@forward(imag_grad)
-def imag_grad_tangent(y, grad, like):
-    d[y] = imag_grad(d[grad], like)
-
-
-@forward(builtin_sum_grad)
-def builtin_sum_grad_tangent(y, grad, iterable):
-    d[y] = builtin_sum_grad(d[grad], iterable)
-
-
-@forward(pick_grad)
-def pick_grad_tangent(y, grad, values, other, position, largest):
-    d[y] = pick_grad(d[grad], values, other, position, largest)
-
-
-@forward(pick_tangent)
-def pick_tangent_tangent(y, tangent, values, other, position, largest):
-    d[y] = pick_tangent(d[tangent], values, other, position, largest)
+linear(imag_grad, "grad")
+linear(builtin_sum_grad, "grad")
+linear(pick_grad, "grad")
+linear(pick_tangent, "tangent")
 
 
 @forward(power_exponent)
@@ -274,9 +182,8 @@ def log_base_tangent_rule(y, base):
     d[y] = log_base_tangent(d[base], base)
 
 
-@forward(reshape_like)
-def reshape_like_tangent(y, grad, like, order="C"):
-    d[y] = reshape_like(d[grad], like, order)
+linear(reshape_like, "grad",
+       transpose=lambda y, grad, like, order: reshape_like(d[y], grad, order))
 
 
 @forward(log_of_base)
@@ -313,10 +220,7 @@ def solve_grad_b_tangent(out, grad, a, b):
     d[out] = solve_tangent_a(numpy.swapaxes(d[a], -1, -2), numpy.swapaxes(a, -1, -2), b, out)
 
 
-@forward(solve_grad_a)
-def solve_grad_a_tangent(out, grad_b, b, x):
-    d[out] = solve_grad_a(d[grad_b], b, x)
-    d[out] = solve_grad_a(grad_b, b, d[x])
+linear(solve_grad_a, "grad_b", "x")
 
 
 @forward(solve_tangent_a)
@@ -333,95 +237,29 @@ def inner_grad_tangent(out, grad, a, b, which):
     d[out] = inner_grad(grad, a, d[b], which) * (which == 0)
 
 
-@forward(take_grad)
-def take_grad_tangent(y, grad, like, indices, axis, mode):
-    d[y] = take_grad(d[grad], like, indices, axis, mode)
-
-
-@forward(repeat_grad)
-def repeat_grad_tangent(y, grad, like, repeats, axis):
-    d[y] = repeat_grad(d[grad], like, repeats, axis)
+linear(take_grad, "grad")
+linear(repeat_grad, "grad")
 
 
 # -- + and * on operands that may be lists or tuples (templates/containers.py) ----------
-@forward(sequence_add_grad)
-def sequence_add_grad_tangent(y, grad, a, b, which):
-    d[y] = sequence_add_grad(d[grad], a, b, which)
-
-
-@forward(sequence_add_tangent)
-def sequence_add_tangent_tangent(y, tangent, a, b, like, which):
-    d[y] = sequence_add_tangent(d[tangent], a, b, like, which)
-
-
-@forward(sequence_extend_grad)
-def sequence_extend_grad_tangent(y, grad, a, b, which, by_items):
-    d[y] = sequence_extend_grad(d[grad], a, b, which, by_items)
-
-
-@forward(sequence_extend_tangent)
-def sequence_extend_tangent_tangent(y, tangent, a, b, like, which, by_items):
-    d[y] = sequence_extend_tangent(d[tangent], a, b, like, which, by_items)
-
-
-@forward(sequence_sum_grad)
-def sequence_sum_grad_tangent(y, grad, iterable, start, which):
-    d[y] = sequence_sum_grad(d[grad], iterable, start, which)
-
-
-@forward(sequence_sum_tangent)
-def sequence_sum_tangent_tangent(y, tangent, iterable, start, like, which):
-    d[y] = sequence_sum_tangent(d[tangent], iterable, start, like, which)
-
-
-@forward(dict_from_lists_grad)
-def dict_from_lists_grad_tangent(y, grad, keys, values):
-    d[y] = dict_from_lists_grad(d[grad], keys, values)
-
-
-@forward(dict_from_lists_tangent)
-def dict_from_lists_tangent_tangent(y, tangent, keys, values):
-    d[y] = dict_from_lists_tangent(d[tangent], keys, values)
-
-
-@forward(dict_values_grad)
-def dict_values_grad_tangent(y, grad, value):
-    d[y] = dict_values_grad(d[grad], value)
-
-
-@forward(dict_items_grad)
-def dict_items_grad_tangent(y, grad, value):
-    d[y] = dict_items_grad(d[grad], value)
-
-
-@forward(dict_values_tangent)
-def dict_values_tangent_tangent(y, tangent, value):
-    d[y] = dict_values_tangent(d[tangent], value)
-
-
-@forward(dict_items_tangent)
-def dict_items_tangent_tangent(y, tangent, value):
-    d[y] = dict_items_tangent(d[tangent], value)
-
-
-@forward(sequence_of_grad)
-def sequence_of_grad_tangent(y, grad, value):
-    d[y] = sequence_of_grad(d[grad], value)
-
-
-@forward(sequence_of_tangent)
-def sequence_of_tangent_tangent(y, tangent, value):
-    d[y] = sequence_of_tangent(d[tangent], value)
-
-
-@forward(iteration_order_grad)
-def iteration_order_grad_tangent(y, grad, value):
-    d[y] = iteration_order_grad(d[grad], value)
-
-
-@forward(iteration_order_tangent)
-def iteration_order_tangent_tangent(y, tangent, value):
-    d[y] = iteration_order_tangent(d[tangent], value)
+linear(sequence_add_grad, "grad",
+       transpose=lambda y, grad, a, b, which: sequence_add_tangent(d[y], a, b, grad, which))
+linear(sequence_add_tangent, "tangent",
+       transpose=lambda out, tangent, a, b, y, which: sequence_add_grad(d[out], a, b, which))
+linear(sequence_extend_grad, "grad")
+linear(sequence_extend_tangent, "tangent")
+linear(sequence_sum_grad, "grad")
+linear(sequence_sum_tangent, "tangent")
+linear(dict_from_lists_grad, "grad")
+linear(dict_from_lists_tangent, "tangent")
+linear(dict_values_grad, "grad")
+linear(dict_items_grad, "grad")
+linear(dict_values_tangent, "tangent")
+linear(dict_items_tangent, "tangent")
+linear(sequence_of_grad, "grad")
+linear(sequence_of_tangent, "tangent")
+linear(iteration_order_grad, "grad")
+linear(iteration_order_tangent, "tangent")
 
 
 @forward(sequence_mul_grad)
@@ -438,67 +276,9 @@ def sequence_mul_tangent_tangent(y, tangent, a, b, like, which):
     d[y] = sequence_mul_tangent_moved(tangent, d[b], a, b, like, which, 1)
 
 
-# -- reverse rules for the simplest linear helpers --------------------------------------
-@reverse(unbroadcast)
-def unbroadcast_adjoint(y, grad, like):
-    d[grad] = broadcast_like(d[y], grad)
-
-
-@reverse(broadcast_like)
-def broadcast_like_adjoint(y, tangent, like):
-    d[tangent] = unbroadcast(d[y], tangent)
-
-
-@reverse(reduce_grad)
-def reduce_grad_adjoint(y, grad, like, axis, keepdims):
-    d[grad] = numpy.reshape(numpy.sum(d[y], axis=axis, keepdims=keepdims), numpy.shape(grad))
-
-
-@reverse(expand_reduced)
-def expand_reduced_adjoint(y, grad, like, axis, keepdims):
-    d[grad] = numpy.reshape(d[y], numpy.shape(grad))
-
-
-@reverse(reshape_like)
-def reshape_like_adjoint(y, grad, like, order="C"):
-    d[grad] = reshape_like(d[y], grad, order)
-
-
+# -- reverse rules of helpers not declared linear above -------------------------------
 @reverse(centered)
 def centered_adjoint(y, a, axis, kink=False):
     d[a] = center_like(d[y], a, axis, kink)
 
 
-@reverse(center_like)
-def center_like_adjoint(y, t, a, axis, kink):
-    d[t] = center_like(d[y], a, axis, kink)
-
-
-@reverse(index_concat_grad)
-def index_concat_grad_adjoint(y, grad, concatenator, items):
-    d[grad] = index_concat_tangent(concatenator, d[y], items)
-
-
-@reverse(index_concat_tangent)
-def index_concat_tangent_adjoint(y, concatenator, tangents, items):
-    d[tangents] = index_concat_grad(d[y], concatenator, items)
-
-
-@reverse(cumsum_grad)
-def cumsum_grad_adjoint(y, grad, like, axis):
-    d[grad] = numpy.reshape(numpy.cumsum(d[y], axis=axis), numpy.shape(grad))
-
-
-@reverse(tie_split)
-def tie_split_adjoint(y, grad, wins, ties):
-    d[grad] = unbroadcast(tie_split(d[y], wins, ties), grad)
-
-
-@reverse(sequence_add_grad)
-def sequence_add_grad_adjoint(y, grad, a, b, which):
-    d[grad] = sequence_add_tangent(d[y], a, b, grad, which)
-
-
-@reverse(sequence_add_tangent)
-def sequence_add_tangent_adjoint(y, tangent, a, b, like, which):
-    d[tangent] = sequence_add_grad(d[y], a, b, which)

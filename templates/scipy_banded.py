@@ -10,6 +10,7 @@ scipy.linalg (srcdiff.rules.OPTIONAL).
 import scipy.linalg
 
 from srcdiff.callables import name_path
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, held_constant, real_only, reverse
 from srcdiff.runtime_banded import band_matmul, band_outer, transposed_band
 
@@ -36,14 +37,8 @@ def solve_banded(y, l_and_u, ab, b, overwrite_ab=False, overwrite_b=False, check
 
 # -- the helpers' rules (each helper is linear in each array argument) -----------------------
 
-@reverse(transposed_band)
-def transposed_band_adjoint(y, ab, lower, upper):
-    d[ab] = transposed_band(d[y], upper, lower)
-
-
-@forward(transposed_band)
-def transposed_band_tangent(y, ab, lower, upper):
-    d[y] = transposed_band(d[ab], lower, upper)
+linear(transposed_band, "ab",
+       transpose=lambda y, ab, lower, upper: transposed_band(d[y], upper, lower))
 
 
 @reverse(band_matmul)
@@ -52,10 +47,7 @@ def band_matmul_adjoint(y, ab, lower, upper, v):
     d[v] = band_matmul(transposed_band(ab, lower, upper), upper, lower, d[y])
 
 
-@forward(band_matmul)
-def band_matmul_tangent(y, ab, lower, upper, v):
-    d[y] = band_matmul(d[ab], lower, upper, v)
-    d[y] = band_matmul(ab, lower, upper, d[v])
+linear(band_matmul, "ab", "v")
 
 
 @reverse(band_outer)
@@ -64,7 +56,4 @@ def band_outer_adjoint(y, p, q, lower, upper):
     d[q] = band_matmul(transposed_band(d[y], lower, upper), upper, lower, p)
 
 
-@forward(band_outer)
-def band_outer_tangent(y, p, q, lower, upper):
-    d[y] = band_outer(d[p], q, lower, upper)
-    d[y] = band_outer(p, d[q], lower, upper)
+linear(band_outer, "p", "q")

@@ -12,46 +12,26 @@ import numpy
 import scipy.special
 
 from srcdiff.callables import name_path
-from srcdiff.rules import (d, elementwise, forward, held_constant, nondifferentiable, real_only,
-                           reverse)
-from srcdiff.runtime import broadcast_like, unbroadcast
-
-_G = globals()
+from srcdiff.rule_forms import elementwise, partials
+from srcdiff.rules import held_constant, nondifferentiable, real_only
 
 for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn".split():
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
 # j0' = -j1, y0' = -y1; j1' = (j0 - j2) / 2 and y1' = (y0 - y2) / 2: no division by x
-elementwise(scipy.special.j0, "-scipy.special.j1(x)", _G)
-elementwise(scipy.special.j1, "0.5 * (scipy.special.j0(x) - scipy.special.jv(2, x))", _G)
-elementwise(scipy.special.y0, "-scipy.special.y1(x)", _G)
-elementwise(scipy.special.y1, "0.5 * (scipy.special.y0(x) - scipy.special.yn(2, x))", _G)
+elementwise(scipy.special.j0, lambda y, x: -scipy.special.j1(x))
+elementwise(scipy.special.j1, lambda y, x: 0.5 * (scipy.special.j0(x) - scipy.special.jv(2, x)))
+elementwise(scipy.special.y0, lambda y, x: -scipy.special.y1(x))
+elementwise(scipy.special.y1, lambda y, x: 0.5 * (scipy.special.y0(x) - scipy.special.yn(2, x)))
 # rgamma = 1 / gamma: rgamma' = -rgamma digamma
-elementwise(scipy.special.rgamma, "-y * scipy.special.digamma(x)", _G)
+elementwise(scipy.special.rgamma, lambda y, x: -y * scipy.special.digamma(x))
 
 
 # jv(v, x)' = (jv(v - 1, x) - jv(v + 1, x)) / 2, the same for yn (yn(-1, x) = -y1(x))
-@reverse(scipy.special.jv)
-def jv(y, v, x):
-    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.jv(v - 1, x) - scipy.special.jv(v + 1, x)), x)
-
-
-@forward(scipy.special.jv)
-def jv(y, v, x):
-    d[y] = broadcast_like(d[x] * 0.5 * (scipy.special.jv(v - 1, x) - scipy.special.jv(v + 1, x)),
-                          y)
-
-
-@reverse(scipy.special.yn)
-def yn(y, n, x):
-    d[x] = unbroadcast(d[y] * 0.5 * (scipy.special.yn(n - 1, x) - scipy.special.yn(n + 1, x)), x)
-
-
-@forward(scipy.special.yn)
-def yn(y, n, x):
-    d[y] = broadcast_like(d[x] * 0.5 * (scipy.special.yn(n - 1, x) - scipy.special.yn(n + 1, x)),
-                          y)
-
+partials(scipy.special.jv)(
+    lambda y, v, x: (None, 0.5 * (scipy.special.jv(v - 1, x) - scipy.special.jv(v + 1, x))))
+partials(scipy.special.yn)(
+    lambda y, n, x: (None, 0.5 * (scipy.special.yn(n - 1, x) - scipy.special.yn(n + 1, x))))
 
 _ORDER = "srcdiff has no derivative with respect to a Bessel function's order"
 held_constant(scipy.special.jv, v=_ORDER)
@@ -60,43 +40,15 @@ held_constant(scipy.special.yn, n=_ORDER)
 
 # gammainc(a, x) = P(a, x): dP/dx = x^(a-1) e^-x / gamma(a) (xlogy: 0 log 0 = 0 at a = 1),
 # and gammaincc = 1 - P
-@reverse(scipy.special.gammainc)
-def gammainc(y, a, x):
-    d[x] = unbroadcast(d[y] * numpy.exp(scipy.special.xlogy(a - 1, x) - x
-                                        - scipy.special.gammaln(a)), x)
-
-
-@forward(scipy.special.gammainc)
-def gammainc(y, a, x):
-    d[y] = broadcast_like(d[x] * numpy.exp(scipy.special.xlogy(a - 1, x) - x
-                                           - scipy.special.gammaln(a)), y)
-
-
-@reverse(scipy.special.gammaincc)
-def gammaincc(y, a, x):
-    d[x] = unbroadcast(-d[y] * numpy.exp(scipy.special.xlogy(a - 1, x) - x
-                                         - scipy.special.gammaln(a)), x)
-
-
-@forward(scipy.special.gammaincc)
-def gammaincc(y, a, x):
-    d[y] = broadcast_like(-d[x] * numpy.exp(scipy.special.xlogy(a - 1, x) - x
-                                            - scipy.special.gammaln(a)), y)
+partials(scipy.special.gammainc)(lambda y, a, x: (None, numpy.exp(
+    scipy.special.xlogy(a - 1, x) - x - scipy.special.gammaln(a))))
+partials(scipy.special.gammaincc)(lambda y, a, x: (None, -numpy.exp(
+    scipy.special.xlogy(a - 1, x) - x - scipy.special.gammaln(a))))
 
 
 # betainc(a, b, x) = I_x(a, b): dI/dx = x^(a-1) (1-x)^(b-1) / B(a, b)
-@reverse(scipy.special.betainc)
-def betainc(y, a, b, x):
-    d[x] = unbroadcast(d[y] * numpy.exp(scipy.special.xlogy(a - 1, x)
-                                        + scipy.special.xlog1py(b - 1, -x)
-                                        - scipy.special.betaln(a, b)), x)
-
-
-@forward(scipy.special.betainc)
-def betainc(y, a, b, x):
-    d[y] = broadcast_like(d[x] * numpy.exp(scipy.special.xlogy(a - 1, x)
-                                           + scipy.special.xlog1py(b - 1, -x)
-                                           - scipy.special.betaln(a, b)), y)
+partials(scipy.special.betainc)(lambda y, a, b, x: (None, None, numpy.exp(
+    scipy.special.xlogy(a - 1, x) + scipy.special.xlog1py(b - 1, -x) - scipy.special.betaln(a, b))))
 
 
 _PARAMETER = ("srcdiff differentiates the regularized incomplete {} function with respect to "

@@ -22,6 +22,7 @@ import scipy.special
 import scipy.stats
 
 from srcdiff.callables import name_path
+from srcdiff.rule_forms import linear
 from srcdiff.rules import (d, forward, from_source, held_constant, nondifferentiable, real_only,
                            registered, reverse)
 from srcdiff.runtime import broadcast_like, unbroadcast
@@ -227,14 +228,8 @@ def mvn_pdf(y, x, mean=None, cov=1):
 nondifferentiable(check_mvn_points, check_dirichlet_points)
 
 
-@forward(covariance)
-def covariance_tangent(y, cov, mean):
-    d[y] = covariance(d[cov], mean)
-
-
-@forward(covariance_gradient)
-def covariance_gradient_tangent(y, g, cov):
-    d[y] = covariance_gradient(d[g], cov)
+linear(covariance, "cov")
+linear(covariance_gradient, "g")
 
 
 @forward(simplex_point)
@@ -242,11 +237,5 @@ def simplex_point_tangent(y, x, alpha):
     d[y] = simplex_tangent(d[x], x, alpha)
 
 
-@forward(simplex_tangent)
-def simplex_tangent_tangent(y, t, x, alpha):
-    d[y] = simplex_tangent(d[t], x, alpha)
-
-
-@forward(simplex_gradient)
-def simplex_gradient_tangent(y, g, x, alpha):
-    d[y] = simplex_gradient(d[g], x, alpha)
+linear(simplex_tangent, "t")
+linear(simplex_gradient, "g")

@@ -21,7 +21,8 @@ are not parameters of the rules; keyword-only ones keep a positional out from bi
 """
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, nondifferentiable, reverse
+from srcdiff.rule_forms import elementwise, linear
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, tie_split, unbroadcast
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,
@@ -32,7 +33,6 @@ from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights
                                    sum_to_q, trapezoid_grad_x, trapezoid_weights,
                                    unbroadcast_weights, weighted_expand, weighted_reduce)
 
-_G = globals()
 # interval numbers and masks: piecewise constant
 nondifferentiable(interp_cells, interp_inside, interp_held)
 
@@ -327,7 +327,7 @@ def minimum_outer(y, a, b):
 
 
 # -- special functions -----------------------------------------------------------------------
-elementwise(numpy.i0, "bessel_i1(x)", _G)
+elementwise(numpy.i0, lambda y, x: bessel_i1(x))
 
 
 # the derivatives' own tangents (forward over reverse: second derivatives of i0 and sinc)
@@ -348,9 +348,7 @@ def cumprod_grad_tangent_rule(y, grad, a, axis):
     d[y] = cumprod_grad_tangent(grad, a, d[a], axis)
 
 
-@forward(drop_initial)
-def drop_initial_tangent(y, grad, axis, include_initial):
-    d[y] = drop_initial(d[grad], axis, include_initial)
+linear(drop_initial, "grad")
 
 
 @forward(nan_centered)
@@ -358,19 +356,9 @@ def nan_centered_tangent(y, a, axis, kink=False):
     d[y] = nan_center_like(d[a], a, axis, kink)
 
 
-@forward(nan_center_like)
-def nan_center_like_tangent(y, t, a, axis, kink):
-    d[y] = nan_center_like(d[t], a, axis, kink)
-
-
-@forward(broadcast_weights)
-def broadcast_weights_tangent(y, weights, a, axis):
-    d[y] = broadcast_weights(d[weights], a, axis)
-
-
-@forward(unbroadcast_weights)
-def unbroadcast_weights_tangent(y, grad, weights, a, axis):
-    d[y] = unbroadcast_weights(d[grad], weights, a, axis)
+linear(nan_center_like, "t")
+linear(broadcast_weights, "weights")
+linear(unbroadcast_weights, "grad")
 
 
 @forward(quantile_weights)
@@ -378,31 +366,11 @@ def quantile_weights_tangent_rule(y, a, q, axis, method, nan, part):
     d[y] = quantile_weights_tangent(d[q], a, q, axis, method, nan, part)
 
 
-@forward(weighted_reduce)
-def weighted_reduce_tangent(y, weights, t, axis, keepdims, qndim):
-    d[y] = weighted_reduce(d[weights], t, axis, keepdims, qndim)
-    d[y] = weighted_reduce(weights, d[t], axis, keepdims, qndim)
-
-
-@forward(weighted_expand)
-def weighted_expand_tangent(y, grad, weights, a, axis, keepdims, qndim):
-    d[y] = weighted_expand(d[grad], weights, a, axis, keepdims, qndim)
-    d[y] = weighted_expand(grad, d[weights], a, axis, keepdims, qndim)
-
-
-@forward(sum_to_q)
-def sum_to_q_tangent(y, value, q):
-    d[y] = sum_to_q(d[value], q)
-
-
-@forward(full_window)
-def full_window_tangent(y, grad, n, m, mode, correlate):
-    d[y] = full_window(d[grad], n, m, mode, correlate)
-
-
-@forward(expand_axis)
-def expand_axis_tangent(y, grad, like, axis):
-    d[y] = expand_axis(d[grad], like, axis)
+linear(weighted_reduce, "weights", "t")
+linear(weighted_expand, "grad", "weights")
+linear(sum_to_q, "value")
+linear(full_window, "grad")
+linear(expand_axis, "grad")
 
 
 @forward(trapezoid_weights)
@@ -411,18 +379,6 @@ def trapezoid_weights_tangent(w, y, x, dx, axis):
     d[w] = trapezoid_weights(y, None, d[dx], axis) * (x is None)
 
 
-@forward(trapezoid_grad_x)
-def trapezoid_grad_x_tangent(out, grad, y, x, axis):
-    d[out] = trapezoid_grad_x(d[grad], y, x, axis)
-    d[out] = trapezoid_grad_x(grad, d[y], x, axis)
-
-
-
-@forward(outer_left)
-def outer_left_tangent(y, a, b):
-    d[y] = outer_left(d[a], b)
-
-
-@forward(outer_left_grad)
-def outer_left_grad_tangent(y, grad, a, b):
-    d[y] = outer_left_grad(d[grad], a, b)
+linear(trapezoid_grad_x, "grad", "y")
+linear(outer_left, "a")
+linear(outer_left_grad, "grad")

@@ -1,4 +1,6 @@
-"""Elementwise NumPy functions (ufuncs): one-line rules for unary ones, explicit binary ones.
+"""Elementwise NumPy functions (ufuncs): their partial derivatives (srcdiff.rule_forms), both
+modes written from one declaration; maximum/minimum/fmax/fmin, where and the complex parts
+as @reverse/@forward pairs (their derivatives are no product with a partial).
 
 Subgradients at kinks (documented choices):
 
@@ -13,106 +15,58 @@ import operator
 
 import numpy
 
-from srcdiff.rules import d, elementwise, forward, reverse
+from srcdiff.rule_forms import elementwise, partials
+from srcdiff.rules import d, forward, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, clip_mask, imag_grad, log_base,
                              tie_split, unbroadcast)
 from srcdiff.runtime_stats import sinc_slope
 
-_G = globals()
-
-elementwise(numpy.exp, "y", _G)
-elementwise(numpy.exp2, "y * math.log(2.0)", _G)
-elementwise(numpy.expm1, "y + 1", _G)
-elementwise(numpy.log, "1 / x", _G)
-elementwise(numpy.log2, "1 / (x * math.log(2.0))", _G)
-elementwise(numpy.log10, "1 / (x * math.log(10.0))", _G)
-elementwise(numpy.log1p, "1 / (1 + x)", _G)
-elementwise(numpy.sqrt, "0.5 / y", _G)
-elementwise(numpy.cbrt, "1 / (3 * y * y)", _G)
-elementwise(numpy.square, "2 * x", _G)
-elementwise(numpy.reciprocal, "-(y * y)", _G)
-elementwise(numpy.fabs, "numpy.sign(x)", _G)
-elementwise(numpy.sin, "numpy.cos(x)", _G)
-elementwise(numpy.cos, "-numpy.sin(x)", _G)
-elementwise(numpy.tan, "1 + y * y", _G)
-elementwise(numpy.arcsin, "1 / numpy.sqrt(1 - x * x)", _G)
-elementwise(numpy.arccos, "-1 / numpy.sqrt(1 - x * x)", _G)
-elementwise(numpy.arctan, "1 / (1 + x * x)", _G)
-elementwise(numpy.sinh, "numpy.cosh(x)", _G)
-elementwise(numpy.cosh, "numpy.sinh(x)", _G)
-elementwise(numpy.tanh, "1 - y * y", _G)
-elementwise(numpy.arcsinh, "1 / numpy.sqrt(x * x + 1)", _G)
+elementwise(numpy.exp, lambda y, x: y)
+elementwise(numpy.exp2, lambda y, x: y * math.log(2.0))
+elementwise(numpy.expm1, lambda y, x: y + 1)
+elementwise(numpy.log, lambda y, x: 1 / x)
+elementwise(numpy.log2, lambda y, x: 1 / (x * math.log(2.0)))
+elementwise(numpy.log10, lambda y, x: 1 / (x * math.log(10.0)))
+elementwise(numpy.log1p, lambda y, x: 1 / (1 + x))
+elementwise(numpy.sqrt, lambda y, x: 0.5 / y)
+elementwise(numpy.cbrt, lambda y, x: 1 / (3 * y * y))
+elementwise(numpy.square, lambda y, x: 2 * x)
+elementwise(numpy.reciprocal, lambda y, x: -(y * y))
+elementwise(numpy.fabs, lambda y, x: numpy.sign(x))
+elementwise(numpy.sin, lambda y, x: numpy.cos(x))
+elementwise(numpy.cos, lambda y, x: -numpy.sin(x))
+elementwise(numpy.tan, lambda y, x: 1 + y * y)
+elementwise(numpy.arcsin, lambda y, x: 1 / numpy.sqrt(1 - x * x))
+elementwise(numpy.arccos, lambda y, x: -1 / numpy.sqrt(1 - x * x))
+elementwise(numpy.arctan, lambda y, x: 1 / (1 + x * x))
+elementwise(numpy.sinh, lambda y, x: numpy.cosh(x))
+elementwise(numpy.cosh, lambda y, x: numpy.sinh(x))
+elementwise(numpy.tanh, lambda y, x: 1 - y * y)
+elementwise(numpy.arcsinh, lambda y, x: 1 / numpy.sqrt(x * x + 1))
 # sqrt(x - 1) sqrt(x + 1), not sqrt(x * x - 1): the same for real x > 1, and the branch
 # numpy.arccosh takes for complex x (sqrt(x * x - 1) has the wrong sign in half the plane)
-elementwise(numpy.arccosh, "1 / (numpy.sqrt(x - 1) * numpy.sqrt(x + 1))", _G)
-elementwise(numpy.arctanh, "1 / (1 - x * x)", _G)
-elementwise(numpy.deg2rad, "math.pi / 180", _G)
-elementwise(numpy.radians, "math.pi / 180", _G)
-elementwise(numpy.rad2deg, "180 / math.pi", _G)
-elementwise(numpy.degrees, "180 / math.pi", _G)
+elementwise(numpy.arccosh, lambda y, x: 1 / (numpy.sqrt(x - 1) * numpy.sqrt(x + 1)))
+elementwise(numpy.arctanh, lambda y, x: 1 / (1 - x * x))
+elementwise(numpy.deg2rad, lambda y, x: math.pi / 180)
+elementwise(numpy.radians, lambda y, x: math.pi / 180)
+elementwise(numpy.rad2deg, lambda y, x: 180 / math.pi)
+elementwise(numpy.degrees, lambda y, x: 180 / math.pi)
 # sinc_slope (srcdiff.runtime_stats) is 0 at x = 0, and its own rule gives sinc's second
 # derivative there, -pi^2/3 (a where() on x == 0 here made it 0)
-elementwise(numpy.sinc, "sinc_slope(x)", _G)
+elementwise(numpy.sinc, lambda y, x: sinc_slope(x))
 
 
-@reverse(numpy.arctan2)
+@partials(numpy.arctan2)
 def arctan2(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x2 / (x1 * x1 + x2 * x2), x1)
-    d[x2] = unbroadcast(-d[y] * x1 / (x1 * x1 + x2 * x2), x2)
+    squares = x1 * x1 + x2 * x2
+    return x2 / squares, -x1 / squares
 
 
-@forward(numpy.arctan2)
-def arctan2(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x2 / (x1 * x1 + x2 * x2), y)
-    d[y] = broadcast_like(-d[x2] * x1 / (x1 * x1 + x2 * x2), y)
-
-
-@reverse(numpy.hypot)
-def hypot(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x1 / y, x1)
-    d[x2] = unbroadcast(d[y] * x2 / y, x2)
-
-
-@forward(numpy.hypot)
-def hypot(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x1 / y, y)
-    d[y] = broadcast_like(d[x2] * x2 / y, y)
-
-
-@reverse(numpy.logaddexp)
-def logaddexp(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * numpy.exp(x1 - y), x1)
-    d[x2] = unbroadcast(d[y] * numpy.exp(x2 - y), x2)
-
-
-@forward(numpy.logaddexp)
-def logaddexp(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * numpy.exp(x1 - y), y)
-    d[y] = broadcast_like(d[x2] * numpy.exp(x2 - y), y)
-
-
-@reverse(numpy.logaddexp2)
-def logaddexp2(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * numpy.exp2(x1 - y), x1)
-    d[x2] = unbroadcast(d[y] * numpy.exp2(x2 - y), x2)
-
-
-@forward(numpy.logaddexp2)
-def logaddexp2(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * numpy.exp2(x1 - y), y)
-    d[y] = broadcast_like(d[x2] * numpy.exp2(x2 - y), y)
-
-
-@reverse(numpy.float_power)
-def float_power(y, x1, x2):
-    d[x1] = unbroadcast(d[y] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), x1)
-    d[x2] = unbroadcast(d[y] * y * log_base(x1), x2)
-
-
-@forward(numpy.float_power)
-def float_power(y, x1, x2):
-    d[y] = broadcast_like(d[x1] * x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), y)
-    d[y] = broadcast_like(d[x2] * y * log_base(x1), y)
+partials(numpy.hypot)(lambda y, x1, x2: (x1 / y, x2 / y))
+partials(numpy.logaddexp)(lambda y, x1, x2: (numpy.exp(x1 - y), numpy.exp(x2 - y)))
+partials(numpy.logaddexp2)(lambda y, x1, x2: (numpy.exp2(x1 - y), numpy.exp2(x2 - y)))
+partials(numpy.float_power)(lambda y, x1, x2: (
+    x2 * numpy.float_power(x1, numpy.where(x2 == 0, 1, x2 - 1)), y * log_base(x1)))
 
 
 @reverse(numpy.maximum)
@@ -192,39 +146,11 @@ def fmin(y, x1, x2):
 
 # x1 mod x2 = x1 - floor(x1 / x2) * x2 (remainder is mod, and so is the % operator on
 # numbers and arrays); fmod truncates instead.
-@reverse(numpy.remainder, operator.mod, operator.imod)
-def remainder(y, x1, x2):
-    d[x1] = unbroadcast(d[y], x1)
-    d[x2] = unbroadcast(-d[y] * numpy.floor_divide(x1, x2), x2)
-
-
-@forward(numpy.remainder, operator.mod, operator.imod)
-def remainder(y, x1, x2):
-    d[y] = broadcast_like(d[x1], y)
-    d[y] = broadcast_like(-d[x2] * numpy.floor_divide(x1, x2), y)
-
-
+partials(numpy.remainder, operator.mod, operator.imod)(
+    lambda y, x1, x2: (1, -numpy.floor_divide(x1, x2)))
+partials(numpy.fmod)(lambda y, x1, x2: (1, -numpy.trunc(x1 / x2)))
 # heaviside(x1, x2) is x2 where x1 == 0 (piecewise constant in x1)
-@reverse(numpy.heaviside)
-def heaviside(y, x1, x2):
-    d[x2] = unbroadcast(d[y] * numpy.equal(x1, 0), x2)
-
-
-@forward(numpy.heaviside)
-def heaviside(y, x1, x2):
-    d[y] = broadcast_like(d[x2] * numpy.equal(x1, 0), y)
-
-
-@reverse(numpy.fmod)
-def fmod(y, x1, x2):
-    d[x1] = unbroadcast(d[y], x1)
-    d[x2] = unbroadcast(-d[y] * numpy.trunc(x1 / x2), x2)
-
-
-@forward(numpy.fmod)
-def fmod(y, x1, x2):
-    d[y] = broadcast_like(d[x1], y)
-    d[y] = broadcast_like(-d[x2] * numpy.trunc(x1 / x2), y)
+partials(numpy.heaviside)(lambda y, x1, x2: (None, numpy.equal(x1, 0)))
 
 
 # numpy.abs is numpy.absolute; complex values: see runtime.abs_slope
@@ -283,19 +209,8 @@ def where(r, condition, x=None, y=None):
 
 # clip is minimum(maximum(a, lo), hi); a value exactly on a bound counts as a's own.
 # NumPy 2.1+ also spells the bounds min= and max=.
-@reverse(numpy.clip)
+@partials(numpy.clip)
 def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
-    d[a] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "a", min, max), a)
-    d[a_min] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "lo", min, max), a_min)
-    d[a_max] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "hi", min, max), a_max)
-    d[min] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "lo", min, max), min)
-    d[max] = unbroadcast(d[y] * clip_mask(a, a_min, a_max, "hi", min, max), max)
-
-
-@forward(numpy.clip)
-def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
-    d[y] = broadcast_like(d[a] * clip_mask(a, a_min, a_max, "a", min, max), y)
-    d[y] = broadcast_like(d[a_min] * clip_mask(a, a_min, a_max, "lo", min, max), y)
-    d[y] = broadcast_like(d[a_max] * clip_mask(a, a_min, a_max, "hi", min, max), y)
-    d[y] = broadcast_like(d[min] * clip_mask(a, a_min, a_max, "lo", min, max), y)
-    d[y] = broadcast_like(d[max] * clip_mask(a, a_min, a_max, "hi", min, max), y)
+    return (clip_mask(a, a_min, a_max, "a", min, max), clip_mask(a, a_min, a_max, "lo", min, max),
+            clip_mask(a, a_min, a_max, "hi", min, max), None,
+            clip_mask(a, a_min, a_max, "lo", min, max), clip_mask(a, a_min, a_max, "hi", min, max))

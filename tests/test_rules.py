@@ -9,6 +9,7 @@ import pytest
 import srcdiff
 from gradcheck import check_grad
 from srcdiff import d, rules
+from srcdiff.callables import canonical_path
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples"))
 import custom_rule  # noqa: E402
@@ -21,7 +22,7 @@ def test_no_reverse_rule_without_its_forward_twin():
 
 
 def test_the_three_lists_are_apart_and_printable():
-    lists = rules.describe()
+    lists = rules.describe(canonical_path)
     assert "numpy.sum" in lists["rules"] and "numpy.argmax" in lists["nondifferentiable"]
     assert lists["not_implemented"]
     for a in lists:
@@ -175,6 +176,7 @@ if BLOCK:
     sys.modules["scipy"] = None   # `import scipy` raises ImportError: SciPy not installed
 import numpy as np
 import srcdiff
+import srcdiff.callables
 
 def f(x):
     return np.sum(np.sin(x) * x)
@@ -182,7 +184,7 @@ def f(x):
 g = srcdiff.grad(f)(np.array([0.5, 1.0]))
 assert np.allclose(g, np.sin([0.5, 1.0]) + np.array([0.5, 1.0]) * np.cos([0.5, 1.0])), g
 assert BLOCK or "scipy" not in sys.modules, "srcdiff imported scipy"
-names = srcdiff.rules.describe()["rules"]
+names = srcdiff.rules.describe(srcdiff.callables.canonical_path)["rules"]
 assert any(n.startswith("scipy.") for n in names) != BLOCK, names
 print("ok")
 """

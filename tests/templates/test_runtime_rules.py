@@ -672,3 +672,56 @@ def test_dict_and_sequence_tangents():
     rows = _arr(3, 2)
     check_fwd(lambda t: np.stack(sequence_of_tangent(t * t, rows)), _arr(3, 2))
     check_fwd(lambda t: np.sum(sequence_of_tangent(t, p)) + t * t, _arr(2))
+
+
+def test_dict_and_sequence_grads_tangents():
+    """The adjoint helpers of the container rules are linear in the adjoint they are given:
+    their tangent is the helper applied to its tangent (runtime_rules' linear(...))."""
+    from srcdiff.runtime import (dict_from_lists_grad, dict_items_grad, dict_values_grad,
+                                 iteration_order_grad, sequence_of_grad)
+    p = {"a": _arr(2), "b": _arr(2)}
+    check_fwd(lambda t: np.stack(sequence_of_grad([t * t, np.sin(t)], [1.0, 2.0])), _arr(2))
+    check_fwd(lambda t: sequence_of_grad([t * t, t, np.sin(t)], _arr(3, 2)), _arr(2))
+    check_fwd(lambda t: np.stack(list(dict_values_grad([t * t, np.sin(t)], p).values())),
+              _arr(2))
+    check_fwd(lambda t: np.stack(list(dict_items_grad([("a", t * t), ("b", np.sin(t))],
+                                                      p).values())), _arr(2))
+    check_fwd(lambda t: np.stack(iteration_order_grad([t * t, np.sin(t)], [_arr(2), _arr(2)])),
+              _arr(2))
+    check_fwd(lambda t: np.stack(dict_from_lists_grad({"a": t * t, "b": np.sin(t)}, ["a", "b"],
+                                                      [p["a"], p["b"]])), _arr(2))
+
+
+def test_sequence_grads_tangents():
+    from srcdiff.runtime import sequence_extend_grad, sequence_mul_grad, sequence_sum_grad
+    a, b = [_arr(2)], [_arr(2), _arr(2)]
+    for which in (0, 1):
+        check_fwd(lambda t: np.stack(sequence_extend_grad([t * t, t, np.sin(t)], a, b, which,
+                                                          True)), _arr(2))
+    items, start = [[_arr(2)], [_arr(2), _arr(2)]], [_arr(2)]
+    check_fwd(lambda t: np.stack(sequence_sum_grad([t * t, t, np.sin(t), t], items, start,
+                                                    0)[1]), _arr(2))
+    check_fwd(lambda t: np.stack(sequence_sum_grad([t * t, t, np.sin(t), t], items, start, 1)),
+              _arr(2))
+    pair = [_arr(2), _arr(2)]
+    check_fwd(lambda t: np.stack(sequence_mul_grad([t * t, t, np.sin(t), t, t, t * t], pair, 3,
+                                                    0)), _arr(2))
+    x, y = _arr(2, 3), _arr(3)          # arithmetic: the other operand moves too
+    check_fwd(lambda g, x, y: sequence_mul_grad(g * g, x, y, 0), _arr(2, 3), x, y, wrt=(0, 1, 2))
+    check_fwd(lambda g, x, y: sequence_mul_grad(np.sin(g), x, y, 1), _arr(2, 3), x, y,
+              wrt=(0, 1, 2))
+
+
+def test_centered_index_concat_grad_sequence_add_grad_both_modes():
+    """Helpers with reverse rules too (grad of grad meets them): both modes, second order."""
+    from srcdiff.runtime import centered, index_concat_grad, sequence_add_grad
+    w = _arr(2, 3)
+    for axis, kink in ((1, True), (None, False), (0, False)):
+        check(lambda t: np.sum(np.sin(centered(t * t, axis, kink)) * w), _arr(2, 3))
+    items = [_arr(2), _arr(3)]
+    check(lambda g: np.sum(np.sin(np.concatenate(index_concat_grad(g * g, np.r_, items)))),
+          _arr(5))
+    a, b = [_arr(2), _arr(2)], [_arr(2)]
+    for which in (0, 1):
+        check(lambda t: np.sum(np.sin(np.stack(sequence_add_grad([t * t, t, np.sin(t)], a, b,
+                                                                 which))) * w[0, :2]), _arr(2))

@@ -1,0 +1,308 @@
+"""Rule declarations that write both modes' templates from one statement of the math.
+
+A rule written as a `@reverse` and a `@forward` template states the same derivative twice,
+and the two can drift apart. Three declarations state it once and generate both templates
+(ordinary `srcdiff.rules` Templates, checked and spliced as the hand-written ones are):
+
+* ``partials(*funcs)``, a decorator on a def (or applied to a lambda) whose first parameter
+  names the result and the others mirror the function's: optional setup assignments, then
+  ``return p1, p2, ...``, one partial derivative per parameter (``None`` where there is
+  none: a parameter the result is piecewise constant in, or not an operand)::
+
+      @partials(numpy.arctan2)
+      def arctan2(y, x1, x2):
+          u = x1 * x1 + x2 * x2
+          return x2 / u, -x1 / u
+
+  gives ``u = ...; d[x1] = unbroadcast(d[y] * x2 / u, x1); ...`` (reverse) and
+  ``u = ...; d[y] = broadcast_like(d[x1] * x2 / u, y); ...`` (forward). The broadcast
+  helpers are added when the function takes more than one parameter (its operands may
+  broadcast against each other), never for a unary one (nor with ``broadcast=False``,
+  for functions of numbers such as math.atan2).
+* ``elementwise(func, lambda y, x: f'(x))``: the unary case in one line. The older form
+  with the derivative as a string and a namespace (``elementwise(f, "1 / x", globals())``)
+  still works, for users' rules.
+* ``linear(func, *arguments, transpose=None)``: `func` is linear in each of `arguments`
+  (one: linear; two: bilinear, as a product): the forward rule applies `func` to each
+  argument's tangent in turn (the product rule's sum); ``transpose`` (a lambda of the
+  result and the function's parameters, reading ``d[result]``), where given, is the
+  reverse rule of the one argument.
+
+A partial ``p`` multiplies the incoming derivative ``g`` as ``g * p``, written the way a
+person would: ``1`` gives ``g``, ``-q`` gives ``-g * q``, ``a / b`` gives ``g * a / b``
+(so ``1 / b`` gives ``g / b``), ``a * b`` gives ``g * a * b``: emitted code reads as the
+hand-written rules did. `elementwise` keeps ``g * (p)`` as it stands, as it always wrote
+it (srcdiff.fold folds a broadcast seed into that product, not into a quotient). Everything is generated when the rule is first looked up, like the
+hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rules.Template`.
+"""
+import ast
+import inspect
+import linecache
+
+from . import rules
+from . import syntax as S
+from .errors import RuleError
+
+
+def partials(*funcs, broadcast=None):
+    """Decorator: register the reverse and forward rules of each of `funcs` from the partial
+    derivatives the decorated def (or lambda) returns; see the module docstring.
+    `broadcast=False`: the operands are numbers (math.atan2), no broadcast helpers."""
+    def deco(fn):
+        signature = inspect.signature(fn)
+        params = list(signature.parameters)[1:]
+        origin = f"{fn.__module__}.{fn.__qualname__}" if fn.__name__ != "<lambda>" else \
+            f"partials({_name(funcs[0])})"
+        split = _splitter(fn, len(params))
+        _declare(funcs, fn.__globals__, signature, split, origin,
+                 broadcast=len(params) > 1 if broadcast is None else broadcast)
+        return fn
+    return deco
+
+
+def elementwise(func, derivative, namespace=None, params=("x",)):
+    """One-line rule for a unary elementwise function from f'(x): a lambda of the result and
+    the argument (``lambda y, x: numpy.cos(x)``), or (users' older form) the expression as a
+    string in `params` and y, with the `namespace` resolving its names."""
+    name = f"elementwise({_name(func)})"
+    if callable(derivative):
+        signature = inspect.signature(derivative)
+        _declare([func], derivative.__globals__, signature, _splitter(derivative, 1),
+                 name, broadcast=False, times=_product)
+        return
+    (x,) = params
+    signature = _signature(["y", x])
+    _declare([func], namespace, signature, lambda: ([], [S.quote_expr(f"({derivative})")]),
+             name, broadcast=False, times=_product)
+
+
+def linear(func, *arguments, transpose=None):
+    """Register the forward rule of `func`, linear in each of `arguments` (several: linear in
+    each separately, as a product is): one statement per argument, `func` called with that
+    argument's tangent in its place. `transpose`, a lambda of the result and `func`'s
+    parameters whose expression reads d[result], is the reverse rule of the one argument."""
+    signature = inspect.signature(func)
+    names = list(signature.parameters)
+    result = next(n for n in ("y", "out", "result", "r") if n not in names)
+    signature = signature.replace(parameters=[_plain(result)] + list(
+        signature.parameters.values()))
+    unknown = [a for a in arguments if a not in names]
+    if unknown or not arguments:
+        raise RuleError(f"linear({_name(func)}, ...) names no parameter of it: "
+                        f"{', '.join(unknown) or 'none given'}",
+                        hint=f"name the parameters it is linear in, among {', '.join(names)}")
+    namespace = transpose.__globals__ if transpose is not None else \
+        inspect.currentframe().f_back.f_globals
+    callee, namespace = _name_in(namespace, func)
+    origin = f"linear({callee})"
+
+    def tangent():
+        return [S.quote("d[Y] = F", Y=result, F=_call(callee, signature, arg))[0]
+                for arg in arguments]
+    rules._register("forward", rules.FORWARD, [func], _Namespace(namespace), tangent,
+                    signature, origin)
+    if transpose is None:
+        return
+    if len(arguments) != 1:
+        raise RuleError(f"linear({callee}, ...): a transpose is the reverse rule of one "
+                        f"argument, not of {len(arguments)}",
+                        hint="write the reverse rule of a multilinear function with @reverse")
+    if list(inspect.signature(transpose).parameters) != [result] + names:
+        raise RuleError(f"the transpose of linear({callee}, ...) must take ({result}, "
+                        f"{', '.join(names)}): the result, then {callee}'s parameters")
+
+    split = _splitter(transpose, 1)
+
+    def adjoint():
+        _, (expr,) = split()
+        return S.quote("d[X] = E", X=arguments[0], E=expr)
+    rules._register("reverse", rules.REVERSE, [func], _Namespace(namespace), adjoint,
+                    signature, origin)
+
+
+# -- the two templates made from partials --------------------------------------------------
+def _declare(funcs, namespace, signature, split, origin, broadcast, times=None):
+    """Register both modes' templates of `funcs`; `split()` gives (setup statements, one
+    partial expression or None per parameter)."""
+    names = list(signature.parameters)
+    result, params = names[0], names[1:]
+    namespace = _Namespace(namespace, broadcast)
+    times = times or _times
+
+    def reverse():
+        setup, terms = split()
+        body = [S.clone(stmt) for stmt in setup]
+        for param, term in zip(params, terms):
+            if term is None:
+                continue
+            value = times(S.quote_expr(f"d[{result}]"), term)
+            if broadcast:
+                value = S.quote_expr("unbroadcast(V, X)", V=value, X=param)
+            body += S.quote("d[X] = V", X=param, V=value)
+        return body
+
+    def forward():
+        setup, terms = split()
+        body = [S.clone(stmt) for stmt in setup]
+        for param, term in zip(params, terms):
+            if term is None:
+                continue
+            value = times(S.quote_expr(f"d[{param}]"), term)
+            if broadcast:
+                value = S.quote_expr("broadcast_like(V, Y)", V=value, Y=result)
+            body += S.quote("d[Y] = V", Y=result, V=value)
+        return body
+    rules._register("reverse", rules.REVERSE, funcs, namespace, reverse, signature, origin)
+    rules._register("forward", rules.FORWARD, funcs, namespace, forward, signature, origin)
+
+
+def _product(g, p):
+    """g * (p) as it stands: an elementwise rule's product (`d[y] * (1 / x)`: the optimizer's
+    folding of a broadcast seed reads a product, srcdiff.fold)."""
+    return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
+
+
+def _times(g, p):
+    """g * p, written as a person would (see the module docstring)."""
+    if isinstance(p, S.Constant) and p.value == 1 and type(p.value) in (int, float):
+        return g
+    if isinstance(p, S.UnaryOp) and isinstance(p.op, S.USub):
+        return _times(S.UnaryOp(op=S.USub(), operand=g), p.operand)
+    if isinstance(p, S.BinOp) and isinstance(p.op, (S.Div, S.Mult)):
+        return S.BinOp(left=_times(g, p.left), op=p.op, right=S.clone(p.right))
+    return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
+
+
+def _splitter(fn, count):
+    """A function giving (setup statements, [partial or None] * count) of a partials def or
+    lambda. A lambda's source is read now, as its module is imported (the file may change
+    before the rule is first looked up); the parsing waits for that lookup."""
+    if fn.__name__ == "<lambda>":
+        text = _lambda_source(fn)
+        return lambda: _terms(fn, [], S.quote_expr(text), count)
+
+    def split():
+        body = rules._parse_template(fn)
+        setup, last = body[:-1], body[-1] if body else None
+        if not isinstance(last, S.Return) or last.value is None or \
+                not all(isinstance(stmt, S.Assign) for stmt in setup):
+            raise _error(fn, "a partials rule is setup assignments, then `return` of the "
+                             "partial derivatives")
+        return _terms(fn, setup, last.value, count)
+    return split
+
+
+def _terms(fn, setup, value, count):
+    terms = value.elts if count > 1 and isinstance(value, S.Tuple) else [value]
+    if len(terms) != count:
+        raise _error(fn, f"the rule returns {len(terms)} partial derivative(s) for "
+                         f"{count} parameter(s)")
+    return setup, [None if isinstance(t, S.Constant) and t.value is None else t
+                   for t in terms]
+
+
+_LAMBDAS = [None, None, None]  # file name, its lines, {line: [lambda nodes]} of the last file
+
+
+def _lambda_source(fn):
+    """The source of lambda `fn`'s expression, in parentheses, read from its file (where
+    it must be the only lambda with its parameters on its line)."""
+    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
+    lines = linecache.getlines(filename)
+    if not lines:
+        raise _error(fn, "the source of the rule's lambda can not be read (code run by exec?): "
+                         "give elementwise the derivative as a string, or write a def")
+    if _LAMBDAS[:2] != [filename, lines]:  # a module's lambdas: its file parsed once
+        by_line = {}
+        for node in ast.walk(ast.parse("".join(lines))):
+            if isinstance(node, ast.Lambda):
+                by_line.setdefault(node.lineno, []).append(node)
+        _LAMBDAS[:] = [filename, lines, by_line]
+    names = list(inspect.signature(fn).parameters)
+    found = [n for n in _LAMBDAS[2].get(line, ()) if [a.arg for a in n.args.args] == names]
+    if len(found) != 1:
+        raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
+                         "line (its source is read from the file)")
+    compiled = compile("(" + _segment(lines, found[0]) + ")", filename, "eval")
+    if _fingerprint(fn.__code__) not in [_fingerprint(c) for c in compiled.co_consts
+                                         if isinstance(c, type(fn.__code__))]:
+        raise _error(fn, "the rule's file changed since it was imported")
+    return "(" + _segment(lines, found[0].body) + ")"
+
+
+def _segment(lines, node):
+    """The source text of `node` (ast offsets count UTF-8 bytes)."""
+    text = [line.encode() for line in lines[node.lineno - 1:node.end_lineno]]
+    text[-1] = text[-1][:node.end_col_offset]
+    text[0] = text[0][node.col_offset:]
+    return b"".join(text).decode()
+
+
+def _fingerprint(code):
+    """What a lambda's source determines of its code (names, constants), to tell the lambda
+    read from the file is the one imported."""
+    return (code.co_varnames, sorted(code.co_names),
+            [c for c in code.co_consts if not isinstance(c, type(code))])
+
+
+def _call(callee, signature, arg):
+    """`callee(...)` with signature's parameters (the result's left out) as arguments, d[arg]
+    in place of `arg`."""
+    args, keywords = [], []
+    for name, param in list(signature.parameters.items())[1:]:
+        value = f"d[{name}]" if name == arg else name
+        if param.kind == param.KEYWORD_ONLY:
+            keywords.append(f"{name}={value}")
+        elif param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise RuleError(f"linear({callee}, ...): {callee} takes *{name}",
+                            hint="write its rules with @forward and @reverse")
+        else:
+            args.append(value)
+    return S.quote_expr(f"{callee}({', '.join(args + keywords)})")
+
+
+class _Namespace:
+    """What rules._register reads off a rule function: its module's names (and, for partials
+    that broadcast, the broadcast helpers the templates call)."""
+
+    def __init__(self, namespace, broadcast=False):
+        if broadcast:
+            from .runtime import broadcast_like, unbroadcast
+            for name, helper in (("unbroadcast", unbroadcast), ("broadcast_like", broadcast_like)):
+                if namespace.get(name, helper) is not helper:
+                    raise RuleError(f"the module of a partials rule defines {name}, which the "
+                                    f"generated rules call as srcdiff's helper",
+                                    hint=f"rename that module's {name}")
+            namespace = dict(namespace, unbroadcast=unbroadcast, broadcast_like=broadcast_like)
+        self.__globals__ = namespace
+        self.__module__ = namespace.get("__name__", "?")
+
+
+def _signature(names):
+    return inspect.Signature([_plain(n) for n in names])
+
+
+def _plain(name):
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
+def _name(func):
+    return getattr(func, "__name__", None) or repr(func)
+
+
+def _name_in(namespace, func):
+    """The name the rule calls `func` by (its own), and the namespace where it means `func`
+    (the module's, with `func` added where the name is free: a function defined in a
+    function)."""
+    name = _name(func)
+    if namespace.get(name, func) is func:
+        return name, dict(namespace, **{name: func})
+    raise RuleError(f"linear({name}, ...) is declared in a module where {name} is another "
+                    f"object", hint=f"declare it where {name} is the function")
+
+
+def _error(fn, reason):
+    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
+    return RuleError(f"the rule {fn.__qualname__}: {reason}", filename=filename, lineno=line,
+                     line=linecache.getline(filename, line) or None,
+                     hint="see srcdiff.rule_forms for the forms a rule takes")
