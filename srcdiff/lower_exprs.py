@@ -241,7 +241,10 @@ class ExpressionLowering:
                 items.append(self.temp(out, call, Kind.CALL, "range", func=runtime.range_item))
             else:
                 items.append(self.expr(part, out))
-        listed = self.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "list")
+        if helper is runtime.index_grid and not isinstance(node.slice, S.Tuple):
+            listed = items[0]   # mgrid[a:b] is 1-d; only mgrid[a:b,] is a grid of one axis
+        else:
+            listed = self.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "list")
         return S.Call(func=self.bind(helper.__name__, helper),
                       args=[self.global_value(node.value, out), listed], keywords=[]), helper
 

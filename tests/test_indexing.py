@@ -180,3 +180,33 @@ def test_a_write_into_an_array_whose_rows_the_adjoint_reads(f):
     x = np.array([-0.5, 1.07, 0.08])
     A = np.array([[-0.2, -0.75, -0.19], [-0.65, -0.04, -0.24], [0.11, 0.27, 0.19]])
     check(f, x, A, 0.3)
+
+
+def _grid_1d(x):
+    g = np.mgrid[0:4]              # one slice, no tuple: shape (4,), not (1, 4)
+    return np.sum(x * g.T)
+
+
+def _grid_item(x):
+    g = np.mgrid[0:4]
+    return x[0] * g[2]
+
+
+def _ogrid_1d(x):
+    return np.sum(x * np.ogrid[1:9:2])
+
+
+def _grid_one_item_tuple(x):
+    g = np.mgrid[0:4, ]            # a one-item tuple key: shape (1, 4)
+    return np.sum(x * g.T)
+
+
+@pytest.mark.parametrize("f", [_grid_1d, _grid_item, _ogrid_1d, _grid_one_item_tuple])
+def test_mgrid_and_ogrid_of_one_slice_keep_numpys_shape(f):
+    # mgrid[0:4] was computed as mgrid[0:4,]: x * g.T broadcast to (4, 4) and the sum,
+    # value and gradient, came out silently wrong (or g[2] raised IndexError)
+    x = np.linspace(0.5, 2.0, 4)
+    value, grad = srcdiff.value_and_grad(f)(x)
+    assert value == pytest.approx(f(x))
+    check_grad(f, x)
+    check_jvp(f, x)
