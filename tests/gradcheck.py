@@ -10,7 +10,9 @@ and check_hvp test one transform each.
 """
 import atexit
 import dataclasses
+import inspect
 import os
+import types
 
 import numpy as np
 
@@ -502,8 +504,12 @@ def _emitted(derivative, args):
     if not isinstance(derivative, srcdiff.api.Derivative):
         from srcdiff.compose import plain
         return plain(derivative, args, {})[0]
-    return derivative._compile(derivative._containers(args, {}), derivative._known_types(args, {}),
-                               derivative._shapes(args, {}) if derivative._kind != "jvp" else None)
+    fn = derivative._compile(derivative._containers(args, {}), derivative._known_types(args, {}),
+                             derivative._shapes(args, {}) if derivative._kind != "jvp" else None)
+    owner = getattr(derivative._fn, "__self__", None)
+    if inspect.ismethod(derivative._fn):
+        return types.MethodType(fn, owner)   # emitted for the method: `self` first
+    return fn
 
 
 # the rules each mode looked up while `check` ran: {"reverse": {id: func}, "forward": {...}};
