@@ -87,7 +87,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
                                  if kind != sequences.OTHER}
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
-        self.active -= shift.shift_invariant(self.body, shapes)
+        self.active -= shift.shift_invariant(self.body, shapes, low.params)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(self.src, stmt)

@@ -18,7 +18,8 @@ Each value is, as a function of m (broadcast, constant along the axes C the max 
 axes within C keeping its dims keeps ("mul", k); +, -, *, / and negation combine k where the
 form allows. A value of k != 0 read by anything else (a return, an index, a loop, a call
 with no rule here) abandons m: then nothing is claimed and the usual adjoint is emitted.
-Every name in the chain must be bound once, at the top level, so a name means one value.
+Every name in the chain must be bound once, at the top level, so a name means one value
+(a parameter counts as bound on entry).
 """
 import numpy
 
@@ -30,9 +31,11 @@ _EXTREMA = (numpy.max, numpy.min, numpy.amax, numpy.amin, numpy.nanmax, numpy.na
 ALL = "all"  # the axes of a scalar m: constant along every axis
 
 
-def shift_invariant(body, shapes=None):
-    """Names of max/min results whose derivative is exactly zero for the function's output."""
-    counts = {}
+def shift_invariant(body, shapes=None, params=()):
+    """Names of max/min results whose derivative is exactly zero for the function's output.
+    A parameter is bound on entry: rebound to a max, its name means two values (the
+    parameter's, which may carry a derivative, and the max's), so it is never one."""
+    counts = {p: 1 for p in params}
     for stmt in analyze.flatten(body):
         name = analyze.assigned(stmt)
         if name is not None:
