@@ -129,29 +129,27 @@ def _declare(funcs, namespace, signature, split, origin, broadcast, times=None):
     namespace = _Namespace(namespace, broadcast)
     times = times or _times
 
-    def reverse():
+    def build(mode):
+        """The rule's statements in `mode`: reverse adds g * partial (unbroadcast to the
+        input) to each input's adjoint; forward sums tangent * partial into the result's."""
         setup, terms = split()
         body = [S.clone(stmt) for stmt in setup]
         for param, term in zip(params, terms):
             if term is None:
                 continue
-            value = times(S.quote_expr(f"d[{result}]"), term)
+            source, target = (result, param) if mode == "reverse" else (param, result)
+            value = times(S.quote_expr(f"d[{source}]"), term)
             if broadcast:
-                value = S.quote_expr("unbroadcast(V, X)", V=value, X=param)
-            body += S.quote("d[X] = V", X=param, V=value)
+                wrap = "unbroadcast(V, X)" if mode == "reverse" else "broadcast_like(V, X)"
+                value = S.quote_expr(wrap, V=value, X=target)
+            body += S.quote("d[T] = V", T=target, V=value)
         return body
 
+    def reverse():
+        return build("reverse")
+
     def forward():
-        setup, terms = split()
-        body = [S.clone(stmt) for stmt in setup]
-        for param, term in zip(params, terms):
-            if term is None:
-                continue
-            value = times(S.quote_expr(f"d[{param}]"), term)
-            if broadcast:
-                value = S.quote_expr("broadcast_like(V, Y)", V=value, Y=result)
-            body += S.quote("d[Y] = V", Y=result, V=value)
-        return body
+        return build("forward")
     rules._register("reverse", rules.REVERSE, funcs, namespace, reverse, signature, origin)
     rules._register("forward", rules.FORWARD, funcs, namespace, forward, signature, origin)
 
