@@ -206,9 +206,22 @@ class CopyInsertion:
         fdef = source.node
         params = fvariadic.parameter_names(fdef)
         resolver = fn.resolver if isinstance(fn, LocalFunction) else None
-        writes, updates = argument_writes(fdef, params, inplace_calls.callee_resolver(
-            fn, resolver, fdef, params))
+        resolve = inplace_calls.callee_resolver(fn, resolver, fdef, params)
+        writes, updates = argument_writes(fdef, params, resolve)
         name = getattr(fn, "__qualname__", fdef.name)
+        if not writes:
+            passed = _passed_on_write(fdef, params, resolve, {fn})
+            if passed is not None:
+                param, call, callee, inner = passed
+                error = source.error(call, f"{name} passes its argument {param!r} to {callee}, "
+                                     f"which writes into it in place ({inner}), so the "
+                                     "caller's value would change too; srcdiff cannot follow "
+                                     "a change a called function makes to what it is given",
+                                     hint=f"make {callee} change a copy and return it, and "
+                                          "assign the result where it is called")
+                from .library_calls import at_caller
+                raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) \
+                    or error
         called = f"{os.path.basename(self.src.filename)}:{getattr(node, 'lineno', self.line)}"
         hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
                 f"return {{p}}), and assign the result where it is called ({called})")
@@ -241,3 +254,55 @@ class CopyInsertion:
                         f"is called ({called})"), S.const(source.filename),
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
+
+
+def _passed_on_write(fdef, params, resolve, seen, depth=0):
+    """(param, call, callee name, 'file:line' of the write) where the function of `fdef`
+    hands one of its parameters, never rebound, to a function of the user's that writes
+    into it in place (itself, or through a function it hands it on to), or None. Runs where
+    the called function itself writes into none of its parameters: a write two calls down
+    changes the caller's array as much as one made in the callee."""
+    from .argument_writes import argument_writes
+    from .callables import is_user_function
+    from .core import assigned_names
+    from .frontend import get_source
+    if depth > 8:
+        return None
+    kept = set(params) - assigned_names(fdef.body)
+    for call in S.walk(fdef):
+        if not isinstance(call, S.Call):
+            continue
+        callee = resolve(call.func)
+        if callee is None or callee in seen or not is_user_function(callee):
+            continue
+        handed = [(i, a.id) for i, a in enumerate(call.args)
+                  if isinstance(a, S.Name) and a.id in kept]
+        handed += [(k.arg, k.value.id) for k in call.keywords
+                   if k.arg and isinstance(k.value, S.Name) and k.value.id in kept]
+        if not handed:
+            continue
+        try:
+            source = get_source(callee)
+        except Exception:  # noqa: BLE001  (no source: followed at its own call, or refused there)
+            continue
+        inner_params = fvariadic.parameter_names(source.node)
+        inner_resolve = inplace_calls.callee_resolver(callee, None, source.node, inner_params)
+        writes, _ = argument_writes(source.node, inner_params, inner_resolve)
+        written = {p: where for p, where in writes}
+        name = getattr(callee, "__qualname__", source.node.name)
+        for position, param in handed:
+            target = position if isinstance(position, str) else (
+                inner_params[position] if position < len(inner_params) else None)
+            if target in written:
+                line = getattr(written[target], "lineno", None)
+                return param, call, name, f"{os.path.basename(source.filename)}:{line}"
+        deeper = _passed_on_write(source.node, inner_params, inner_resolve, seen | {callee},
+                                  depth + 1)
+        if deeper is not None:
+            inner_param, _, inner_name, where = deeper
+            for position, param in handed:
+                target = position if isinstance(position, str) else (
+                    inner_params[position] if position < len(inner_params) else None)
+                if target == inner_param:
+                    return param, call, f"{name} (and on to {inner_name})", where
+    return None

@@ -120,6 +120,39 @@ def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write(
     assert info.value.lineno == _line(writes_its_argument, 1)
 
 
+def _writes_row_zero(t):
+    t[0] = np.sin(t[1])
+    return -1.2
+
+
+def _hands_on(t, u):
+    return _writes_row_zero(t) * u
+
+
+def _hands_on_twice(t, u):
+    return _hands_on(t, u) + 1.0
+
+
+def _reads_then_hands_on(x, A):
+    return np.sum(x * A[0]) * _hands_on(A, 2.0)
+
+
+def _reads_then_hands_on_twice(x, A):
+    return np.sum(x * A[0]) * _hands_on_twice(A, 2.0)
+
+
+@pytest.mark.parametrize("f", [_reads_then_hands_on, _reads_then_hands_on_twice])
+def test_a_write_into_an_argument_two_calls_down_is_refused(f):
+    # the callee passes its parameter to a function that writes into it: the caller's A
+    # changed under the derivative, which read A[0] after the write (gradient sin(A[1])
+    # * -2.4 for A[0] * -2.4: found by the random-program tester, seed 157000003)
+    x, A = np.ones(3), np.arange(9.0).reshape(3, 3)
+    with pytest.raises(errors.UnsupportedCodeError,
+                       match="passes its argument 't' to .*_writes_row_zero.*writes into it"):
+        srcdiff.grad(f)(x, A)
+    assert np.array_equal(A, np.arange(9.0).reshape(3, 3))
+
+
 # -- check_appends, check_dict_views --------------------------------------------------
 def shared_list(x):
     lst = []
