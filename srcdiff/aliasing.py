@@ -21,7 +21,7 @@ from .core import Kind
 
 VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
-    "diagonal", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
+    "diagonal", "diag", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
     "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
 VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
