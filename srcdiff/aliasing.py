@@ -309,9 +309,11 @@ def check_writes(source, user_names, body, spelled=None):
         sources = []
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and user_target:
             sources = [value.id]
-        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and user_target:
+        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
+            # a view, named or a temporary (one that goes into a tuple unpacked later:
+            # `p, q = (1.0, A.T)`): refused where a name holding it is read after the write
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS and user_target:
+        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts

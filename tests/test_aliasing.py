@@ -229,3 +229,18 @@ def _diagonal_matrix_of_a_vector(v):
 
 def test_numpy_diag_of_a_vector_still_differentiates():
     check(_diagonal_matrix_of_a_vector, np.array([0.5, -1.0, 2.0]))
+
+
+def _view_unpacked_from_a_tuple(x, A):
+    tup = (np.sin(0.3), np.transpose(A))    # a view of A, held in a tuple built here
+    p, q = tup
+    A *= 2.0                                # changes q too
+    return np.sum(q * x) * p
+
+
+def test_a_view_held_in_a_tuple_and_unpacked_sees_a_later_update():
+    # value 36.0 for 72.0 before (random-program tester, seed 173000056 with --idioms):
+    # the view was a temporary, so its reads after the update were not looked for
+    A = np.arange(9.0).reshape(3, 3)
+    with pytest.raises(errors.SrcdiffError, match="a view of it"):
+        srcdiff.value_and_grad(_view_unpacked_from_a_tuple, wrt=1)(np.ones(3), A)
