@@ -139,6 +139,12 @@ def check_writes(source, user_names, body, spelled=None):
     guards = {}
     displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
+    unpacked = {t.value.value.id for t in stmts if isinstance(t, S.Assign)
+                and t.sd.kind == Kind.SUBSCRIPT and isinstance(t.value.value, S.Name)
+                and t.value.value.id in displays}   # displays whose items are taken out
+    held = {e.id for name in unpacked      # names those hold (`p, q = (1.0, A.T)`)
+            for e in (displays[name].values if isinstance(displays[name], S.Dict)
+                      else displays[name].elts) if isinstance(e, S.Name)}
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == Kind.SUBSCRIPT}  # the items tuple unpacking goes through
@@ -309,11 +315,13 @@ def check_writes(source, user_names, body, spelled=None):
         sources = []
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and user_target:
             sources = [value.id]
-        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
-            # a view, named or a temporary (one that goes into a tuple unpacked later:
-            # `p, q = (1.0, A.T)`): refused where a name holding it is read after the write
+        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and (
+                user_target or target in held):
+            # a view, named or a temporary a tuple or list built here holds and gives out
+            # again (`p, q = (1.0, A.T)`): refused where a name holding it is read after
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
+        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS and (user_target or
+                                                                     target in held):
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
