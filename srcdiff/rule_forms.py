@@ -141,7 +141,10 @@ def _declare(funcs, namespace, signature, split, origin, broadcast, times=None):
             value = times(S.quote_expr(f"d[{source}]"), term)
             if broadcast:
                 wrap = "unbroadcast(V, X)" if mode == "reverse" else "broadcast_like(V, X)"
+                negated, value = _pulled_negation(value)
                 value = S.quote_expr(wrap, V=value, X=target)
+                if negated:   # -unbroadcast(g, x): the sum of terms reads `a - e`
+                    value = S.UnaryOp(op=S.USub(), operand=value)
             body += S.quote("d[T] = V", T=target, V=value)
         return body
 
@@ -158,6 +161,17 @@ def _product(g, p):
     """g * (p) as it stands: an elementwise rule's product (`d[y] * (1 / x)`: the optimizer's
     folding of a broadcast seed reads a product, srcdiff.fold)."""
     return S.BinOp(left=g, op=S.Mult(), right=S.clone(p))
+
+
+def _pulled_negation(value):
+    """(True, e) for a term -e or -g * q (as e = g * q), else (False, value)."""
+    if isinstance(value, S.UnaryOp) and isinstance(value.op, S.USub):
+        return True, value.operand
+    if isinstance(value, S.BinOp) and isinstance(value.op, (S.Mult, S.Div)):
+        negated, left = _pulled_negation(value.left)
+        if negated:
+            return True, S.BinOp(left=left, op=value.op, right=value.right)
+    return False, value
 
 
 def _times(g, p):

@@ -99,17 +99,18 @@ def test_the_generated_rules_read_as_written_by_hand():
     assert _text("reverse", angle_of) == [
         "squares = x * x + y * y",
         "d[y] = unbroadcast(d[r] * x / squares, y)",
-        "d[x] = unbroadcast(-d[r] * y / squares, x)"]
+        "d[x] = -unbroadcast(d[r] * y / squares, x)"]
     assert _text("forward", angle_of) == [
         "squares = x * x + y * y",
         "d[r] = broadcast_like(d[y] * x / squares, r)",
-        "d[r] = broadcast_like(-d[x] * y / squares, r)"]
-    # a partial of 1 leaves the derivative alone, -1 negates it; elementwise keeps g * (p)
+        "d[r] = -broadcast_like(d[x] * y / squares, r)"]
+    # a partial of 1 leaves the derivative alone, -1 negates it (outside the broadcast, so
+    # the terms' sum reads a - e); elementwise keeps g * (p)
     assert _text("reverse", np.log) == ["d[x] = d[y] * (1 / x)"]
     assert _text("reverse", np.divide) == ["d[x1] = unbroadcast(d[y] / x2, x1)",
-                                           "d[x2] = unbroadcast(-d[y] * y / x2, x2)"]
+                                           "d[x2] = -unbroadcast(d[y] * y / x2, x2)"]
     assert _text("forward", np.subtract) == ["d[y] = broadcast_like(d[x1], y)",
-                                             "d[y] = broadcast_like(-d[x2], y)"]
+                                             "d[y] = -broadcast_like(d[x2], y)"]
     assert _text("forward", double_rows) == ["d[y] = double_rows(d[g], scale)",
                                              "d[y] = double_rows(g, d[scale])"]
 

@@ -431,13 +431,13 @@ def grad_mlp_loss(w1, b1, w2, b2, x, labels):
     d_log_probs = unbroadcast(d_mul_1 * labels, log_probs)
     # line 15: log_probs = shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
     d_shifted = unbroadcast(d_log_probs, shifted)
-    d_log_1 = unbroadcast(-d_log_probs, log_1)
+    d_log_1 = -unbroadcast(d_log_probs, log_1)
     d_sum_1 = d_log_1 * (1 / sum_1)
     d_exp_1 = broadcast_back(d_sum_1, exp_1)
     d_shifted = d_shifted + d_exp_1 * exp_1
     # line 14: shifted = logits - np.max(logits, axis=1, keepdims=True)
     d_logits = unbroadcast(d_shifted, logits)
-    d_max_1 = unbroadcast(-d_shifted, max_1)
+    d_max_1 = -unbroadcast(d_shifted, max_1)
     d_logits = d_logits + extremum_grad(d_max_1, logits, max_1, 1, True)
     # line 13: logits = h @ w2 + b2
     d_matmul_2 = unbroadcast(d_logits, matmul_2)
