@@ -1,7 +1,8 @@
 """Where a called function changes, in place, what its caller passed it (stage 3, lowering:
 lower_copies.py asks before a call of the user's function). Read from the callee's syntax:
-item writes, in-place operators and methods, and calls passing a parameter on, through the
-names, views (`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter.
+item writes, in-place operators and methods (`operator.iadd` too), through the names, views
+(`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter. A parameter the
+callee hands on to another function of the user's is followed by lower_copies.py.
 Takes a gast def and its parameters; gives the parameters written and how.
 """
 from . import syntax as S

@@ -275,34 +275,32 @@ def _passed_on_write(fdef, params, resolve, seen, depth=0):
         callee = resolve(call.func)
         if callee is None or callee in seen or not is_user_function(callee):
             continue
-        handed = [(i, a.id) for i, a in enumerate(call.args)
-                  if isinstance(a, S.Name) and a.id in kept]
-        handed += [(k.arg, k.value.id) for k in call.keywords
-                   if k.arg and isinstance(k.value, S.Name) and k.value.id in kept]
-        if not handed:
+        positional = list(enumerate(call.args))
+        named = [(k.arg, k.value) for k in call.keywords if k.arg]
+        if not any(isinstance(a, S.Name) and a.id in kept for _, a in positional + named):
             continue
         try:
             source = get_source(callee)
         except Exception:  # noqa: BLE001  (no source: followed at its own call, or refused there)
             continue
         inner_params = fvariadic.parameter_names(source.node)
+        handed = {}   # the callee's parameter -> ours it is given
+        for slot, a in positional + named:
+            target = slot if isinstance(slot, str) else (
+                inner_params[slot] if slot < len(inner_params) else None)
+            if target is not None and isinstance(a, S.Name) and a.id in kept:
+                handed[target] = a.id
         inner_resolve = inplace_calls.callee_resolver(callee, None, source.node, inner_params)
         writes, _ = argument_writes(source.node, inner_params, inner_resolve)
         written = {p: where for p, where in writes}
         name = getattr(callee, "__qualname__", source.node.name)
-        for position, param in handed:
-            target = position if isinstance(position, str) else (
-                inner_params[position] if position < len(inner_params) else None)
+        for target, param in handed.items():
             if target in written:
                 line = getattr(written[target], "lineno", None)
                 return param, call, name, f"{os.path.basename(source.filename)}:{line}"
         deeper = _passed_on_write(source.node, inner_params, inner_resolve, seen | {callee},
                                   depth + 1)
-        if deeper is not None:
+        if deeper is not None and deeper[0] in handed:
             inner_param, _, inner_name, where = deeper
-            for position, param in handed:
-                target = position if isinstance(position, str) else (
-                    inner_params[position] if position < len(inner_params) else None)
-                if target == inner_param:
-                    return param, call, f"{name} (and on to {inner_name})", where
+            return handed[inner_param], call, f"{name} (and on to {inner_name})", where
     return None

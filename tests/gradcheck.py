@@ -304,6 +304,12 @@ def _pair(a, b):
                      for x, y in zip(a_leaves, b_leaves)))
 
 
+def directional_difference(f, x, tangent, eps=1e-6):
+    """Central difference of f at x along tangent: (f(x + eps t) - f(x - eps t)) / (2 eps),
+    for the runtime helpers' tangent tests (f of one array or number)."""
+    return _difference(f(x + eps * tangent), f(x - eps * tangent), eps)
+
+
 def _difference(plus, minus, step):
     """(plus - minus) / (2 step), leaf by leaf, for outputs that are pytrees."""
     p_leaves, rebuild = flatten(plus)

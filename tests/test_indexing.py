@@ -210,3 +210,4 @@ def test_mgrid_and_ogrid_of_one_slice_keep_numpys_shape(f):
     assert value == pytest.approx(f(x))
     check_grad(f, x)
     check_jvp(f, x)
+    check_hvp(f, x, vector=np.array([0.3, -1.0, 0.5, 2.0]))

@@ -8,7 +8,7 @@ import pytest
 
 from srcdiff import runtime_arrays as ra
 from srcdiff.errors import SrcdiffError
-from tests.gradcheck import assert_close_tree, numerical_grad
+from tests.gradcheck import assert_close_tree, directional_difference, numerical_grad
 
 RNG = numpy.random.default_rng(17)
 
@@ -16,9 +16,6 @@ RNG = numpy.random.default_rng(17)
 def _vjp_by_differences(f, x, cotangent):
     return numerical_grad(f, [x], 0, cotangent=cotangent)
 
-
-def _jvp_by_differences(f, x, tangent, eps=1e-6):
-    return (f(x + eps * tangent) - f(x - eps * tangent)) / (2 * eps)
 
 
 @pytest.mark.parametrize("mode", ra.PAD_MODES)
@@ -45,7 +42,7 @@ def test_pad_constant_grad_and_tangent_in_the_constant(constant):
     got = ra.pad_constant_grad(g, x, width, constant)
     assert_close_tree(numpy.asarray(got, dtype=float), numpy.asarray(expected), 1e-6, 1e-8)
     t = RNG.normal(size=c.shape)
-    assert_close_tree(ra.pad_constant_tangent(t, x, width, y), _jvp_by_differences(padded, c, t),
+    assert_close_tree(ra.pad_constant_tangent(t, x, width, y), directional_difference(padded, c, t),
                       1e-6, 1e-8)
 
 
@@ -89,7 +86,7 @@ def test_append_grad_and_tangent(axis, which):
     assert_close_tree(ra.append_grad(g, arr, values, axis, which), expected, 1e-6, 1e-8)
     t = RNG.normal(size=parts[which].shape)
     assert_close_tree(ra.append_tangent(t, arr, values, axis, which),
-                      _jvp_by_differences(appended, parts[which], t), 1e-6, 1e-8)
+                      directional_difference(appended, parts[which], t), 1e-6, 1e-8)
 
 
 @pytest.mark.parametrize("kind, axis, sections", [(None, 0, 3), (None, 1, [1, 3]),
@@ -132,7 +129,7 @@ def test_permuted_grad_and_tangent_of_a_sort_without_ties(axis):
     assert_close_tree(ra.permuted_grad(g, a, y, axis), expected, 1e-6, 1e-8)
     t = RNG.normal(size=a.shape)
     assert_close_tree(ra.permuted_tangent(t, a, y, axis),
-                      _jvp_by_differences(lambda v: numpy.sort(v, axis), a, t), 1e-6, 1e-8)
+                      directional_difference(lambda v: numpy.sort(v, axis), a, t), 1e-6, 1e-8)
 
 
 def test_permuted_grad_and_tangent_are_transposes_with_ties():
@@ -167,7 +164,7 @@ def test_diff_grad_and_tangent_in_each_argument(n, axis, prepend, append):
         assert_close_tree(numpy.asarray(got, dtype=float), numpy.asarray(expected), 1e-6, 1e-8)
         t = RNG.normal(size=value.shape)
         assert_close_tree(ra.diff_tangent(t, a, n, axis, prepend, append, which),
-                          _jvp_by_differences(differenced, value, t), 1e-6, 1e-8)
+                          directional_difference(differenced, value, t), 1e-6, 1e-8)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1, (1, 0)])
@@ -203,7 +200,7 @@ def test_select_grad_and_tangent_in_the_choices():
             return numpy.select(condlist, both, 0.0)
         assert_close_tree(grads[i], _vjp_by_differences(selected, choices[i], g), 1e-6, 1e-8)
     ts = [RNG.normal(size=6), RNG.normal(size=6)]
-    along = _jvp_by_differences(lambda s: numpy.select(condlist, [choices[0] + s * ts[0],
+    along = directional_difference(lambda s: numpy.select(condlist, [choices[0] + s * ts[0],
                                                                   choices[1] + s * ts[1]], 0.0),
                                 0.0, 1.0)
     assert_close_tree(ra.select_tangent(ts, condlist, y), along, 1e-6, 1e-8)

@@ -5,13 +5,10 @@ import numpy
 import pytest
 
 from srcdiff import runtime_stats as rs
-from tests.gradcheck import assert_close_tree, numerical_grad
+from tests.gradcheck import assert_close_tree, directional_difference, numerical_grad
 
 RNG = numpy.random.default_rng(23)
 
-
-def _jvp(f, x, t, eps=1e-6):
-    return (f(x + eps * t) - f(x - eps * t)) / (2 * eps)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])
@@ -25,9 +22,9 @@ def test_cumprod_grad_and_tangents_match_differences_even_with_zeros(axis, zeros
     assert_close_tree(rs.cumprod_grad(g, a, axis), expected, 1e-6, 1e-8)
     t = RNG.normal(size=a.shape)
     assert_close_tree(rs.cumprod_tangent(t, a, axis),
-                      _jvp(lambda v: numpy.cumprod(v, axis), a, t), 1e-6, 1e-8)
+                      directional_difference(lambda v: numpy.cumprod(v, axis), a, t), 1e-6, 1e-8)
     assert_close_tree(rs.cumprod_grad_tangent(g, a, t, axis),
-                      _jvp(lambda v: rs.cumprod_grad(g, v, axis), a, t), 1e-6, 1e-7)
+                      directional_difference(lambda v: rs.cumprod_grad(g, v, axis), a, t), 1e-6, 1e-7)
 
 
 @pytest.mark.parametrize("include_initial", [False, True])
@@ -55,7 +52,7 @@ def test_nan_center_like_is_linear_self_adjoint_and_ignores_nans(axis):
 
     def centered(v):
         return numpy.where(keep, v - numpy.nanmean(v, axis=axis, keepdims=True), 0.0)
-    assert_close_tree(ct, _jvp(centered, numpy.where(keep, a, numpy.nan), t), 1e-6, 1e-8)
+    assert_close_tree(ct, directional_difference(centered, numpy.where(keep, a, numpy.nan), t), 1e-6, 1e-8)
 
 
 def test_nan_center_like_with_a_kink_is_zero_where_the_values_are_constant():
@@ -84,12 +81,12 @@ def test_quantile_weights_are_the_derivative_of_the_quantile(method, axis):
     weights = rs.quantile_weights(a, q, axis, method, False, "value")
     t = RNG.normal(size=a.shape)
     along = rs.weighted_reduce(weights, t, axis, False, q.ndim)
-    expected = _jvp(lambda v: numpy.quantile(v, q, axis=axis, method=method), a, t)
+    expected = directional_difference(lambda v: numpy.quantile(v, q, axis=axis, method=method), a, t)
     assert_close_tree(along, expected, 1e-6, 1e-8)
     # the slope weights: the derivative of the quantile in q
     slope = rs.weighted_reduce(rs.quantile_weights(a, q, axis, method, False, "slope"), a,
                                axis, False, q.ndim)
-    dq = _jvp(lambda s: numpy.quantile(a, q + s, axis=axis, method=method), 0.0, 1.0, 1e-7)
+    dq = directional_difference(lambda s: numpy.quantile(a, q + s, axis=axis, method=method), 0.0, 1.0, 1e-7)
     assert_close_tree(slope, dq, 1e-5, 1e-6)
 
 
@@ -145,15 +142,15 @@ def test_trapezoid_weights_and_the_adjoint_in_x(x_given):
 
 def test_bessel_i1_is_the_slope_of_i0_and_its_slope_matches_differences():
     x = numpy.array([-3.0, -0.5, 0.0, 0.2, 1.0, 4.0, 12.0])
-    assert_close_tree(rs.bessel_i1(x), _jvp(numpy.i0, x, numpy.ones_like(x)), 1e-7, 1e-9)
-    assert_close_tree(rs.bessel_i1_slope(x), _jvp(rs.bessel_i1, x, numpy.ones_like(x)), 1e-6, 1e-8)
+    assert_close_tree(rs.bessel_i1(x), directional_difference(numpy.i0, x, numpy.ones_like(x)), 1e-7, 1e-9)
+    assert_close_tree(rs.bessel_i1_slope(x), directional_difference(rs.bessel_i1, x, numpy.ones_like(x)), 1e-6, 1e-8)
 
 
 def test_sinc_slope_and_curvature_match_differences_near_and_away_from_zero():
     x = numpy.array([-2.5, -1e-4, 0.0, 3e-4, 0.3, 1.0, 7.25])
     one = numpy.ones_like(x)
-    assert_close_tree(rs.sinc_slope(x), _jvp(numpy.sinc, x, one), 1e-6, 1e-8)
-    assert_close_tree(rs.sinc_curvature(x), _jvp(rs.sinc_slope, x, one, 1e-5), 1e-5, 1e-6)
+    assert_close_tree(rs.sinc_slope(x), directional_difference(numpy.sinc, x, one), 1e-6, 1e-8)
+    assert_close_tree(rs.sinc_curvature(x), directional_difference(rs.sinc_slope, x, one, 1e-5), 1e-5, 1e-6)
 
 
 def test_expand_axis_puts_a_reduced_axis_back():
