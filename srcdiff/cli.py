@@ -149,6 +149,22 @@ def generate(targets, wrt=None, mode="reverse", name=None, backend="numpy", outp
     return numba_codegen.finish(text) if jit else text
 
 
+def _held_elsewhere(obj, module, imports, user_imports, path):
+    """How a standalone module reaches `obj`, bound for the emitted code under a name of
+    srcdiff's: a module-level name of the user's module holding it (imported from there),
+    or a function's own module path (`numpy.tanh`); None where neither is."""
+    from .callables import canonical_path
+    held = sorted(n for n, v in vars(module).items() if v is obj and not n.startswith("__"))
+    if held:
+        user_imports.setdefault(path, set()).add(held[0])
+        return held[0]
+    where = canonical_path(obj) if callable(obj) else None
+    if where is not None and "." in where:
+        imports.add(where.split(".")[0])
+        return where
+    return None
+
+
 def _assemble(emitted, sources, mode, backend="numpy"):
     imports, helpers, user_imports, renamed = set(), {}, {}, set()
     for path, func, module, em in emitted:
@@ -173,6 +189,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 # function has a variable `slice`)
                 imports.add("builtins")
                 renamed.add(f"{bound} = builtins.{obj.__name__}")
+            elif (bound not in vars(module) or vars(module)[bound] is not obj) and \
+                    (held := _held_elsewhere(obj, module, imports, user_imports, path)):
+                # a parameter's default (`def f(x, y=C)`, `act=numpy.tanh`): the same
+                # object under the module's name for it, or where it is defined
+                renamed.add(f"{bound} = {held}")
             elif bound not in vars(module) or vars(module)[bound] is not obj:
                 # a value a helper finds in its own closure (or in a module that can not be
                 # imported by name), bound for the emitted code under a name of its own

@@ -180,12 +180,27 @@ class CallLowering:
                                  "srcdiff does not support", hint="list its parameters")
             if name in bound.arguments:
                 out.append(bound.arguments[name])
-            elif _is_literal(param.default):
-                out.append(S.const(param.default))
             else:
-                raise self.error(node, f"the default value of {fn.__qualname__}'s parameter "
-                                 f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+                out.append(self.default_argument(fn, name, param.default))
         return out, []
+
+    def default_argument(self, fn, name, default):
+        """What a call that leaves parameter `name` of `fn` out passes: the default. Python
+        evaluates a default once, when the def runs, so a literal becomes a constant and any
+        other object (an array, a function, a tuple made then: `def f(x, y=y)`) is the same
+        object each call; the emitted code is given it by name (`f_default_y`) and it carries
+        no derivative. A callee writing into it in place is refused like any argument write."""
+        if _is_literal(default):
+            return S.const(default)
+        base = f"{getattr(fn, '__name__', 'function')}_default_{name}".strip("_")
+        for bound, obj in self.bindings.items():
+            if obj is default and bound.startswith(base):
+                return S.load(bound)
+        bound = self.namer.fresh(base)
+        self.bindings[bound] = default
+        if fvalues.is_function_value(default) or fvalues.called_value(self, default):
+            fvalues.known_values(self)[bound] = fvalues.Known(default)   # the callee is specialised on it
+        return S.load(bound)
 
     def _result(self, value, kind, func, discard):
         if discard:

@@ -67,7 +67,6 @@ def bind_call(lw, node, fn, args, keywords, out):
     except TypeError as exc:
         raise lw.error(node, f"this call does not match {fn.__qualname__}'s parameters: "
                        f"{exc}") from None
-    from .callables import is_literal
     full, spelled = [], []
     for name, param in sig.parameters.items():
         if param.kind == param.VAR_POSITIONAL:
@@ -97,11 +96,8 @@ def bind_call(lw, node, fn, args, keywords, out):
         else:
             if name in bound.arguments:
                 full.append(bound.arguments[name])
-            elif is_literal(param.default):
-                full.append(S.const(param.default))
             else:
-                raise lw.error(node, f"the default value of {fn.__qualname__}'s parameter "
-                               f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+                full.append(lw.default_argument(fn, name, param.default))
             spelled.append(("=" if param.kind == param.KEYWORD_ONLY else "", name))
     return full, [], tuple(spelled)
 

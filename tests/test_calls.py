@@ -4,7 +4,7 @@ import pytest
 
 import srcdiff
 from calls_helpers import affine, dense
-from gradcheck import check_grad, check_hvp, check_jvp
+from gradcheck import check, check_grad, check_hvp, check_jvp
 
 rng = np.random.default_rng(3)
 X = rng.normal(size=3)
@@ -775,3 +775,47 @@ def test_helper_returning_before_a_loop_it_may_not_reach(s):
     check_jvp(calls_a_helper_returning_before_its_loop, x, s, wrt=(0, 1))
     check_hvp(calls_a_helper_returning_before_its_loop, x, s,
               vector=np.array([0.3, 1.0, -0.6]))
+
+
+# -- defaults that are not literals: evaluated once, when the def ran ---------------------
+def _with_defaults():
+    offsets = np.array([0.5, -1.0, 2.0])
+
+    def helper(x, y=offsets, act=np.tanh, scale=(2.0, offsets)):
+        return np.sum(act(x * y) * scale[1]) * scale[0]
+
+    def uses_defaults(x):
+        return helper(x) * 2.0 + helper(x, act=np.sin)
+
+    def passes_on(x, *rest):
+        return helper(x, *rest)
+
+    def variadic_defaults(x):
+        return passes_on(x) + passes_on(x, x)
+
+    def writes(x, buf=offsets):
+        buf[0] = 1.0
+        return np.sum(x * buf)
+
+    def calls_writer(x):
+        return writes(x)
+
+    return uses_defaults, variadic_defaults, calls_writer, offsets
+
+
+def test_a_default_array_function_and_tuple_are_the_objects_the_def_made():
+    uses_defaults, variadic_defaults, _, offsets = _with_defaults()
+    x = np.array([0.3, -0.2, 0.5])
+    for f in (uses_defaults, variadic_defaults):
+        assert srcdiff.value_and_grad(f)(x)[0] == pytest.approx(f(x))
+        check(f, x, wrt=(0,), order=2)
+    text = srcdiff.source(srcdiff.grad(uses_defaults))
+    assert "helper_default_y" in text and "helper_default_act" in text
+    offsets[:] = [1.0, 2.0, 3.0]   # the same object, as Python reads it at the next call
+    check(uses_defaults, x, wrt=(0,), order=1)
+
+
+def test_a_callee_writing_into_its_default_is_refused_at_the_write():
+    _, _, calls_writer, _ = _with_defaults()
+    with pytest.raises(srcdiff.UnsupportedCodeError, match=r"test_calls.py:\d+.*in place"):
+        srcdiff.grad(calls_writer)(np.ones(3))

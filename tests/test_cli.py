@@ -362,3 +362,30 @@ def test_generated_modules_refuse_operator_subclasses(tmp_path, mode, call):
         np.testing.assert_allclose(eval(first), expected, rtol=1e-6)
     else:
         assert float(first) == pytest.approx(np.sum(expected * x), rel=1e-6)
+
+
+def test_standalone_module_reaches_defaults_by_their_module_names(tmp_path):
+    """A helper's defaults that are not literals (`y=OFFSETS`, `act=np.tanh`) are imported
+    from the user's module, or from where the function is defined, not refused."""
+    (tmp_path / "with_defaults.py").write_text(
+        "import numpy as np\n"
+        "OFFSETS = np.array([0.5, -1.0, 2.0])\n"
+        "def helper(x, y=OFFSETS, act=np.tanh):\n"
+        "    return np.sum(act(x * y))\n"
+        "def loss(x):\n"
+        "    return helper(x) * 2.0\n")
+    result = run_cli("with_defaults.py:loss", "-o", "loss_grad.py", cwd=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "loss_grad.py").read_text()
+    assert "from with_defaults import OFFSETS" in text and "= numpy.tanh" in text
+    out = _run_standalone(tmp_path, (
+        "import numpy as np, loss_grad\n"
+        "print(repr(loss_grad.grad_loss(np.array([0.3, -0.2, 0.5])).tolist()))\n"))
+    got = np.array(eval(out))
+    from gradcheck import numerical_grad
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("with_defaults", tmp_path / "with_defaults.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    np.testing.assert_allclose(got, numerical_grad(mod.loss, (np.array([0.3, -0.2, 0.5]),), 0),
+                               rtol=1e-6, atol=1e-8)
