@@ -133,17 +133,22 @@ def name_path(obj, path):
 
 
 def _resolve_path(path):
+    """What `path` names read as emitted code reads it: its root module, then attributes (a
+    package attribute can hide a submodule of the same name: `srcdiff.flatten` is the
+    function, not the module srcdiff/flatten.py). The longest importable prefix is imported
+    first, so that the submodules on the way are loaded."""
     import importlib
     parts = path.split(".")
     for i in range(len(parts), 0, -1):
         try:
-            obj = importlib.import_module(".".join(parts[:i])) if i > 0 else None
+            importlib.import_module(".".join(parts[:i]))
         except Exception:
             continue
         try:
-            for p in parts[i:]:
+            obj = importlib.import_module(parts[0])
+            for p in parts[1:]:
                 obj = getattr(obj, p)
-        except AttributeError:
+        except (AttributeError, ImportError):
             return None
         return obj
     return None

@@ -120,3 +120,61 @@ def _like(leaf, values):
     if numpy.ndim(leaf) == 0 and not hasattr(leaf, "ndim") or isinstance(leaf, numpy.generic):
         return leaf.dtype.type(shaped[()]) if hasattr(leaf, "dtype") else shaped[()]
     return shaped.astype(leaf.dtype, copy=True)
+
+
+# -- flatten inside differentiated code (templates/flattening.py) ----------------------------
+# `v, unflatten = flatten(params)` in a loss (an L2 penalty over every parameter) is linear in
+# the leaves: the vector's adjoint goes back to each float leaf as its slice, shaped like it;
+# what takes no place in the vector (integers, strings, None) gets no derivative (0.0).
+# Container adjoints are srcdiff's: a list for a list or tuple, a dict for a dict.
+
+def flatten_adjoint(g, tree):
+    """The adjoint of `tree` from the adjoint `g` of the vector `flatten(tree)` gives."""
+    g = numpy.asarray(g)
+    start = 0
+
+    def take(leaf):
+        nonlocal start
+        size = int(numpy.size(leaf))
+        part = numpy.reshape(g[start:start + size], numpy.shape(leaf))
+        start += size
+        return part[()] if numpy.ndim(leaf) == 0 else part
+    return _per_leaf(tree, take)
+
+
+def flatten_values(t, tree):
+    """The vector flatten gives for `t`, a value shaped like `tree` (its tangent, or an
+    adjoint of flatten_adjoint's), read at the places of `tree`'s float leaves."""
+    parts = []
+
+    def take(leaf, value):
+        parts.append(numpy.ravel(numpy.broadcast_to(value, numpy.shape(leaf))))
+        return None
+    _per_leaf(tree, take, t)
+    return numpy.concatenate(parts) if parts else numpy.zeros(0)
+
+
+def flatten_tangent(t, tree):
+    """The tangent of `flatten(tree)` along `t`: the vector's, and none for unflatten."""
+    return flatten_values(t, tree), 0.0
+
+
+def _per_leaf(tree, take, other=None):
+    """Walk `tree` in flatten's order, calling take(leaf) (take(leaf, item of `other`) when
+    `other`, a value shaped like tree, is given) at each float leaf; give the results in
+    srcdiff's container shapes, 0.0 where tree holds no parameter."""
+    paired = other is not None
+    if _is_leaf(tree):
+        return take(tree, other) if paired else take(tree)
+    if isinstance(tree, dict):
+        keys = sorted(tree, key=repr) if not _sortable(tree) else sorted(tree)
+        made = {k: _per_leaf(tree[k], take, other[k] if paired else None) for k in keys}
+        return {k: made[k] for k in tree}
+    if isinstance(tree, (list, tuple)):
+        return [_per_leaf(item, take, other[i] if paired else None)
+                for i, item in enumerate(tree)]
+    if dataclasses.is_dataclass(tree) and not isinstance(tree, type):
+        return _set_fields(tree, {f.name: _per_leaf(
+            getattr(tree, f.name), take, getattr(other, f.name) if paired else None)
+            for f in dataclasses.fields(tree)})
+    return 0.0

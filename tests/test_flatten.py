@@ -79,3 +79,19 @@ def test_a_flattened_gradient_is_the_gradient_of_the_flattened_function():
     expected = numerical_grad(lambda v: loss(unflatten(v), x), (vector,), 0)
     assert flat_grad.shape == vector.shape
     assert np.allclose(flat_grad, expected, rtol=1e-6, atol=1e-8)
+
+
+def test_flatten_adjoint_gives_srcdiff_container_adjoints():
+    """The adjoint of a tree from its vector's adjoint: slices shaped like the float leaves,
+    lists for lists and tuples, 0.0 where the tree holds no parameter; flatten_values is its
+    transpose (the same vector back)."""
+    from srcdiff.flatten import flatten_adjoint, flatten_values
+    tree = {"w": np.ones((2, 2)), "rest": (np.zeros(3), 7, "tag", 1.5)}
+    g = np.arange(8.0)
+    adj = flatten_adjoint(g, tree)
+    assert isinstance(adj["rest"], list) and adj["rest"][1:3] == [0.0, 0.0]
+    np.testing.assert_array_equal(adj["rest"][0], [0.0, 1.0, 2.0])   # "rest" sorts first
+    assert adj["rest"][3] == 3.0
+    np.testing.assert_array_equal(adj["w"], [[4.0, 5.0], [6.0, 7.0]])
+    np.testing.assert_array_equal(flatten_values(adj, tree), g)
+    np.testing.assert_array_equal(srcdiff.flatten(tree)[1](g)["w"], adj["w"])
