@@ -75,11 +75,12 @@ def check_odeint_call(full_output, func, args, where):
     source) or takes *args, and an argument that is a list or tuple of numbers (its
     derivative would be lost) are refused at the user's line."""
     for arg in args if isinstance(args, tuple) else ():
-        if isinstance(arg, (list, tuple, dict)) and _holds_floats(arg):
-            refuse("srcdiff differentiates odeint with respect to arguments that are numbers "
-                   "or arrays, and one of args is a list, tuple or dict of numbers",
-                   "make it an array (numpy.array([...])) before passing it in args, or pass "
-                   "its values as arguments of their own", where)
+        if not isinstance(arg, (list, tuple, dict)) and _holds_parameters(arg):
+            refuse("srcdiff differentiates odeint with respect to arguments that are numbers, "
+                   f"arrays, or lists, tuples and dicts of them, and one of args is a "
+                   f"{type(arg).__name__} holding numbers",
+                   "pass its arrays in args (a tuple or dict of them), or as arguments of "
+                   "their own", where)
     if full_output:
         refuse("srcdiff differentiates odeint's solution only: full_output=True makes it "
                "return (ys, infodict)",
@@ -99,11 +100,20 @@ def check_odeint_call(full_output, func, args, where):
                "name F's parameters one by one (def F(y, t, k, c))", where)
 
 
-def _holds_floats(value):
-    try:
-        return not numpy.issubdtype(numpy.asarray(value).dtype, numpy.integer)
-    except (TypeError, ValueError):
-        return True  # ragged, or holding other objects
+def _holds_parameters(value):
+    """An object other than a number or an array that holds float values (a dataclass of
+    arrays): its derivative would be lost."""
+    if _inexact(value) or isinstance(value, (int, bool, str, bytes)) or value is None or \
+            hasattr(value, "dtype") or callable(value):
+        return False
+    from .flatten import flatten
+    return numpy.size(flatten(value)[0]) > 0
+
+
+def _is_tree(value):
+    """A list, tuple or dict of arguments (nested ones too): differentiated through its
+    float leaves, in srcdiff.flatten's order."""
+    return isinstance(value, (list, tuple, dict))
 
 
 def _inexact(value):
@@ -119,9 +129,14 @@ class _Rhs:
         self.func = func
         self.args = tuple(args)  # odeint takes a tuple only
         self.tfirst = tfirst
-        self.active = [j for j, a in enumerate(self.args) if _inexact(a)]
-        self.shapes = [numpy.shape(self.args[j]) for j in self.active]
-        self.sizes = [int(numpy.prod(s, dtype=int)) for s in self.shapes]
+        from .flatten import flatten
+        self.trees = {j: flatten(a)[1] for j, a in enumerate(self.args) if _is_tree(a)}
+        self.active = [j for j, a in enumerate(self.args)
+                       if _inexact(a) or (j in self.trees and numpy.size(flatten(a)[0]))]
+        self.shapes = [None if j in self.trees else numpy.shape(self.args[j])
+                       for j in self.active]
+        self.sizes = [int(numpy.size(flatten(self.args[j])[0])) if j in self.trees else
+                      int(numpy.prod(s, dtype=int)) for j, s in zip(self.active, self.shapes)]
         self.p = sum(self.sizes)
         names = [p.name for p in inspect.signature(func).parameters.values()
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -139,14 +154,21 @@ class _Rhs:
     def value(self, y, t):
         return numpy.ravel(numpy.asarray(self.func(*self._call(y, t)), dtype=float))
 
+    def _pieces(self, flat):
+        """The flat vector over the active arguments, cut into one 1-d piece each."""
+        starts = numpy.cumsum([0] + self.sizes)
+        return [flat[starts[i]:starts[i + 1]] for i in range(len(self.sizes))]
+
     def _arg_tangents(self, flat):
-        """A flat vector of the active arguments' tangents, split and shaped like them."""
-        out, start = [], 0
-        for shape, size in zip(self.shapes, self.sizes):
-            piece = flat[start:start + size]
-            out.append(float(piece[0]) if shape == () and isinstance(
-                self.args[self.active[len(out)]], float) else numpy.reshape(piece, shape))
-            start += size
+        """A flat vector of the active arguments' tangents, split and shaped like them (a
+        list, tuple or dict argument's rebuilt with its structure)."""
+        out = []
+        for j, shape, piece in zip(self.active, self.shapes, self._pieces(flat)):
+            if j in self.trees:
+                out.append(self.trees[j](piece))
+            else:
+                out.append(float(piece[0]) if shape == () and isinstance(self.args[j], float)
+                           else numpy.reshape(piece, shape))
         return out
 
     def flat_arg_tangents(self, tangents):
@@ -154,19 +176,22 @@ class _Rhs:
         vector over the active ones."""
         if tangents is None:
             return None
+        from .flatten import flatten_values
         items = list(tangents)
         pieces = [numpy.zeros(size) if items[j] is None else
-                  numpy.ravel(numpy.asarray(items[j], dtype=float))
+                  numpy.asarray(flatten_values(items[j], self.args[j]), dtype=float)
+                  if j in self.trees else numpy.ravel(numpy.asarray(items[j], dtype=float))
                   for j, size in zip(self.active, self.sizes)]
         return numpy.concatenate(pieces) if pieces else numpy.zeros(0)
 
     def arg_gradients(self, flat):
         """The flat gradient of the active arguments, as the adjoint of args (zero for the
         others)."""
+        from .flatten import flatten_adjoint
         pieces = self._arg_tangents(flat)
         out = [0.0 for _ in self.args]
-        for j, piece in zip(self.active, pieces):
-            out[j] = piece
+        for j, piece, raw in zip(self.active, pieces, self._pieces(flat)):
+            out[j] = flatten_adjoint(raw, self.args[j]) if j in self.trees else piece
         return out
 
     def _tangents(self, y, t, ydot, tdot, flat_args):
@@ -194,7 +219,10 @@ class _Rhs:
         return self._split(self._vjp(*self._call(y, t), a))
 
     def _split(self, grads):
+        from .flatten import flatten_values
         gy, gt, *gargs = grads
+        gargs = [flatten_values(g, self.args[j]) if j in self.trees else g
+                 for j, g in zip(self.active, gargs)]
         flat = numpy.concatenate([numpy.ravel(g) for g in gargs]) if gargs else numpy.zeros(0)
         return numpy.ravel(gy), float(gt), numpy.asarray(flat, dtype=float)
 

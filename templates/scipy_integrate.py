@@ -1,5 +1,6 @@
 """scipy.integrate.odeint, with respect to the initial state y0, the time points t and the
-arguments args (those of a floating type), in both modes and to second order; the
+arguments args (those of a floating type, and lists, tuples and dicts of them, in
+srcdiff.flatten's order), in both modes and to second order; the
 helpers (srcdiff.runtime_integrate) solve the derivatives' own ODEs with odeint and the
 user's solver options. The function F itself carries no derivative: one made inside the
 differentiated function from differentiated values (a closure, a lambda) is refused at the

@@ -1,0 +1,233 @@
+"""Port autograd's examples to srcdiff by changing only their import lines, run each, and
+check every derivative it makes against central differences: issue #13's "programs ported
+from autograd's examples run after changing only the import lines".
+
+    git clone https://github.com/HIPS/autograd /tmp/autograd
+    python scripts/port_autograd_examples.py /tmp/autograd/examples [--timeout 150] [NAME ...]
+
+Nothing of autograd is copied into this repository: the script copies the examples folder
+into a temporary one, rewrites the import lines there (`import autograd.numpy as np` ->
+`import numpy as np`, `from autograd import grad` -> srcdiff's, autograd.scipy -> scipy),
+and runs each example in a fresh process. Three stand-ins make them runnable offline and
+headless, and are not part of the port: matplotlib (every call a no-op), MNIST (random
+data of its shapes) and, for the check, srcdiff's transforms wrapped so that each derivative's
+first two calls are compared with central differences of the function along a random
+direction (the random number generators the function draws from are replayed, so stochastic
+objectives are compared on the same draws). autograd's optimisers (`autograd.misc.optimizers`)
+stay autograd's: plain Python that calls the gradient it is given.
+
+Prints, per example: ran / refused (the first srcdiff error, located) / other error / ran
+past the timeout (still running, its checks so far shown), and the number of derivative
+checks that agreed and disagreed. Exit status 1 if any check disagreed.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+IMPORTS = [
+    (r"^import autograd\.numpy\.random as (\w+)", r"import numpy.random as \1"),
+    (r"^import autograd\.numpy as (\w+).*", r"import numpy as \1"),
+    (r"^from autograd import elementwise_grad as (\w+)", r"from srcdiff_checked import grad as \1"),
+    (r"^from autograd import (.*)", r"from srcdiff_checked import \1"),
+    (r"^from autograd\.scipy\.stats import (.*)", r"from scipy.stats import \1"),
+    (r"^import autograd\.scipy\.stats\.(\w+) as (\w+)", r"from scipy.stats import \1 as \2"),
+    (r"^from autograd\.scipy\.special import (.*)", r"from scipy.special import \1"),
+    (r"^from autograd\.scipy\.integrate import (.*)", r"from scipy.integrate import \1"),
+    (r"^from autograd\.numpy\.linalg import (.*)", r"from numpy.linalg import \1"),
+    (r"^from autograd\.builtins import tuple", r"pass"),
+    (r"^from autograd\.misc import flatten$", r"from srcdiff_checked import flatten"),
+    (r"^from autograd\.misc\.flatten import flatten$", r"from srcdiff_checked import flatten"),
+    (r"^import autograd\.scipy\.signal",
+     r"import scipy.signal, types; autograd = types.SimpleNamespace(scipy=scipy)"),
+]
+
+MATPLOTLIB = '''"""Stand-in for matplotlib: every attribute a no-op callable."""
+import sys, types
+class _Any:
+    def __init__(self, *a, **k): pass
+    def __call__(self, *a, **k): return _Any()
+    def __getattr__(self, name): return _Any()
+    def __iter__(self): return iter([_Any(), _Any()])
+    def __getitem__(self, k): return _Any()
+def __getattr__(name): return _Any()
+for _sub in ("pyplot", "image", "cm", "colors"):
+    _m = types.ModuleType("matplotlib." + _sub)
+    _m.__getattr__ = lambda name: _Any()
+    sys.modules["matplotlib." + _sub] = _m
+pyplot = sys.modules["matplotlib.pyplot"]
+'''
+
+MNIST = '''"""Stand-in for the MNIST download: random data of MNIST's shapes."""
+import numpy as np
+def mnist():
+    rng = np.random.RandomState(0)
+    return (rng.randint(0, 256, size=(600, 28, 28)).astype(np.uint8), rng.randint(0, 10, 600),
+            rng.randint(0, 256, size=(100, 28, 28)).astype(np.uint8), rng.randint(0, 10, 100))
+'''
+
+CHECKED = '''"""srcdiff's transforms, each derivative's first two calls checked against central
+differences (scripts/port_autograd_examples.py)."""
+import json, os, numpy as np, srcdiff
+LOG = os.environ["PORT_LOG"]
+flatten = srcdiff.flatten
+
+def _log(**kw):
+    with open(LOG, "a") as fh:
+        fh.write(json.dumps(kw) + "\\n")
+
+def _generators(f, depth=0, seen=None):
+    """The RandomState objects f draws from (closures and globals, followed into functions)."""
+    seen = set() if seen is None else seen
+    if id(f) in seen or depth > 4 or not hasattr(f, "__code__"):
+        return []
+    seen.add(id(f))
+    values = [c.cell_contents for c in (f.__closure__ or ()) if c.cell_contents is not None]
+    values += [f.__globals__[n] for n in f.__code__.co_names if n in f.__globals__]
+    found = []
+    for v in values:
+        if isinstance(v, np.random.RandomState):
+            found.append(v)
+        elif callable(v):
+            found += _generators(v, depth + 1, seen)
+    return found
+
+def _check(f, args, argnum, g, replay):
+    flat, unflatten = srcdiff.flatten(args[argnum])
+    flat = np.asarray(flat, float)
+    v = np.random.default_rng(0).standard_normal(flat.shape)
+    def at(t):
+        replay()
+        a = list(args)
+        a[argnum] = unflatten(flat + t * v)
+        return float(np.sum(f(*a)))
+    eps = 1e-6 * max(1.0, np.linalg.norm(flat)) / max(1.0, np.linalg.norm(v))
+    fd = (at(eps) - at(-eps)) / (2 * eps)
+    an = float(np.asarray(srcdiff.flatten(g)[0], float) @ v)
+    return bool(abs(fd - an) <= 1e-4 * max(1.0, abs(fd), abs(an))), fd, an
+
+def _wrap(kind, transform, f, argnum, *targs, **tkw):
+    f = getattr(f, "__srcdiff_made__", f)
+    name = getattr(f, "__qualname__", repr(f))
+    try:
+        made = transform(f, argnum, *targs, **tkw)
+    except Exception as exc:
+        _log(fn=name, stage="transform", error=type(exc).__name__, message=str(exc)[:600])
+        raise
+    calls = [0]
+    def checked(*args, **kw):
+        rngs = _generators(f)
+        states = [r.get_state() for r in rngs]
+        global_state = np.random.get_state()
+        def replay():
+            for r, s in zip(rngs, states):
+                r.set_state(s)
+            np.random.set_state(global_state)
+        try:
+            out = made(*args, **kw)
+        except Exception as exc:
+            _log(fn=name, stage="call", error=type(exc).__name__, message=str(exc)[:600])
+            raise
+        if calls[0] < 2 and not kw and isinstance(argnum, int):
+            calls[0] += 1
+            try:
+                ok, fd, an = _check(f, args, argnum, out[1] if kind == "value_and_grad" else out,
+                                    replay)
+                _log(fn=name, stage="check", ok=ok, differences=fd, srcdiff=an)
+            except Exception as exc:
+                _log(fn=name, stage="check skipped", error=type(exc).__name__,
+                     message=str(exc)[:300])
+        return out
+    checked.__srcdiff_made__ = made
+    return checked
+
+def grad(f, argnum=0, *a, **k):
+    return _wrap("grad", srcdiff.grad, f, argnum, *a, **k)
+
+def value_and_grad(f, argnum=0, *a, **k):
+    return _wrap("value_and_grad", srcdiff.value_and_grad, f, argnum, *a, **k)
+
+def hessian_vector_product(f, argnum=0):
+    return srcdiff.hvp(getattr(f, "__srcdiff_made__", f), argnum)
+'''
+
+
+def port(examples, folder):
+    shutil.copytree(examples, folder, dirs_exist_ok=True)
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(dirpath, name)
+                with open(path) as fh:
+                    lines = fh.read().splitlines()
+                for i, line in enumerate(lines):
+                    for pattern, replacement in IMPORTS:
+                        new = re.sub(pattern, replacement, line)
+                        if new != line:
+                            lines[i] = new
+                            break
+                with open(path, "w") as fh:
+                    fh.write("\n".join(lines) + "\n")
+    stand_ins = os.path.join(folder, "_stand_ins")
+    os.makedirs(os.path.join(stand_ins, "matplotlib"), exist_ok=True)
+    for path, text in [(os.path.join(stand_ins, "matplotlib", "__init__.py"), MATPLOTLIB),
+                       (os.path.join(stand_ins, "srcdiff_checked.py"), CHECKED),
+                       (os.path.join(folder, "data_mnist.py"), MNIST)]:
+        with open(path, "w") as fh:
+            fh.write(text)
+    return stand_ins
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("examples", help="autograd's examples/ folder")
+    parser.add_argument("names", nargs="*", help="examples to run (default: all)")
+    parser.add_argument("--timeout", type=float, default=150.0)
+    args = parser.parse_args(argv)
+    folder = tempfile.mkdtemp(prefix="srcdiff-port-")
+    stand_ins = port(args.examples, folder)
+    scripts = sorted(os.path.relpath(os.path.join(d, n), folder)
+                     for d, _, files in os.walk(folder) for n in files
+                     if n.endswith(".py") and "_stand_ins" not in d
+                     and n not in ("__init__.py", "data.py", "data_mnist.py"))
+    if args.names:
+        scripts = [s for s in scripts if os.path.splitext(os.path.basename(s))[0] in args.names]
+    wrong = 0
+    for script in scripts:
+        log = os.path.join(folder, "log.jsonl")
+        open(log, "w").close()
+        env = dict(os.environ, PORT_LOG=log, MPLBACKEND="Agg", PYTHONPATH=os.pathsep.join(
+            [stand_ins, folder, ROOT, os.environ.get("PYTHONPATH", "")]))
+        where = os.path.join(folder, os.path.dirname(script))
+        try:
+            done = subprocess.run([sys.executable, os.path.basename(script)], cwd=where, env=env,
+                                  capture_output=True, text=True, timeout=args.timeout)
+            status = "ran" if done.returncode == 0 else "error"
+            tail = (done.stderr.strip().splitlines() or [""])[-1]
+        except subprocess.TimeoutExpired:
+            status, tail = "ran past the timeout", ""
+        with open(log) as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
+        agreed = sum(1 for r in records if r.get("ok") is True)
+        disagreed = [r for r in records if r.get("ok") is False]
+        wrong += len(disagreed)
+        refused = [r for r in records if r["stage"] in ("transform", "call")]
+        if status == "error" and refused:
+            status, tail = "refused", refused[0]["message"].splitlines()[0]
+        print(f"{script}: {status}; derivative checks {agreed} agreed, {len(disagreed)} "
+              f"disagreed" + (f"\n    {tail}" if status in ("error", "refused") else ""))
+        for r in disagreed:
+            print(f"    DISAGREED {r['fn']}: differences {r['differences']!r}, "
+                  f"srcdiff {r['srcdiff']!r}")
+    shutil.rmtree(folder, ignore_errors=True)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
