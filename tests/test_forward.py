@@ -18,7 +18,7 @@ from gradcheck import check_jvp as shared_check_jvp
 from srcdiff.errors import NoRuleError
 from srcdiff.forward_driver import forward_source
 from srcdiff.transform import load_emitted
-from test_reverse_control_flow import CORPUS, INPUTS, MATRIX_CORPUS, MAT
+from test_reverse_control import CORPUS, INPUTS, MATRIX_CORPUS, MAT
 
 rng = np.random.default_rng(7)
 
@@ -116,7 +116,7 @@ def test_corpus_matrix(f, m):
 def test_loop_over_a_rebound_array_and_nested_exits():
     """Issue 12 items 5 and 12 at the issue's points: the loop reads the array it started
     with; an inner loop's break inside a branch of an outer loop is the inner loop's."""
-    from test_reverse_control_flow import (break_of_inner_loop_in_branch,
+    from test_reverse_control import (break_of_inner_loop_in_branch,
                                            rebinds_its_sequence, reduces_to_0d_in_a_loop)
     x = np.array([0.5, 2.0, 3.0])
     check_jvp(rebinds_its_sequence, (x,))
@@ -138,7 +138,7 @@ def test_corpus_matches_grad(f):
 
 
 def test_control_flow_keeps_loops_and_branches():
-    from test_reverse_control_flow import for_break, nested_while_in_for, while_data
+    from test_reverse_control import for_break, nested_while_in_for, while_data
     text = forward_source(nested_while_in_for, ("x",)).text
     assert text.count("for ") >= 1 and "while " in text
     text = forward_source(for_break, ("x",)).text
@@ -156,7 +156,7 @@ def float_poly(x, y):
 
 
 def test_python_float_inputs():
-    from test_reverse_control_flow import for_break, for_range, while_data
+    from test_reverse_control import for_break, for_range, while_data
     t = check_jvp(float_poly, (0.7, 1.3), wrt=("x", "y"))
     assert type(t) is float
     t = check_jvp(float_poly, (0.7, 1.3), wrt=("y",))
