@@ -119,3 +119,56 @@ def test_online_budget_policy():
     assert runtime_checkpoint.online_policy(None, state, None) == "sqrt"
     with pytest.raises(Exception, match="at least 1"):
         runtime_checkpoint.online_policy(0, state, None)
+
+
+# --- the plan's pieces, called as the emitted code calls them ---------------------------------
+def test_plan_refusals_name_the_users_line():
+    from srcdiff.errors import RuntimeRefusal
+    where = f"{__file__}:1"
+    with pytest.raises(RuntimeRefusal, match="snapshot count must be at least 1") as info:
+        runtime_checkpoint.checkpoint_plan(range(10), 0, (1.0,), where)
+    assert "test_runtime_checkpoint.py" in str(info.value) and "snapshots='sqrt'" in str(info.value)
+    with pytest.raises(RuntimeRefusal, match="runs over a range"):
+        runtime_checkpoint.checkpoint_plan([0, 1, 2], 2, (1.0,), where)
+    with pytest.raises(RuntimeRefusal, match="runs over a range"):
+        runtime_checkpoint.online_schedule(1, 1, 2, [0, 1])
+
+
+def test_sweeps_read_as_sequences():
+    fwd, rev = runtime_checkpoint.checkpoint_plan(range(10), 3, (1.0,), None)
+    assert len(fwd) >= 1 and fwd[-1] == fwd[len(fwd) - 1]
+    assert all(isinstance(r, range) for r in fwd)
+    assert {a for a, _ in rev} <= {"advance", "turn", "restore"}
+    assert all(r is None for a, r in rev if a == "restore")
+    for sweep in (fwd, rev):
+        with pytest.raises(IndexError):
+            sweep[len(sweep)]
+        assert list(sweep) == [sweep[i] for i in range(len(sweep))]
+    # an empty loop: nothing run, nothing turned
+    fwd, rev = runtime_checkpoint.checkpoint_plan(range(0), "sqrt", (1.0,), None)
+    assert [i for r in fwd for i in r] == [] and [a for a, _ in rev].count("turn") == 0
+
+
+def test_kept_state_is_unchanged_by_later_writes():
+    import numpy as np
+    x, items = np.arange(3.0), [np.ones(2)]
+    deep = runtime_checkpoint.kept_state((x, items, 2.0))
+    x[0] = 9.0
+    items[0][0] = 9.0
+    items.append(np.zeros(1))
+    assert deep[0][0] == 0.0 and deep[1][0][0] == 1.0 and len(deep[1]) == 1 and deep[2] == 2.0
+    # a loop that only appends and pops: the list is copied, its items shared
+    row = np.ones(2)
+    lst, table = [row], {"a": row}
+    shallow = runtime_checkpoint.kept_state((lst, table), deep=False)
+    lst.append(row)
+    table["b"] = row
+    assert len(shallow[0]) == 1 and shallow[0][0] is row and set(shallow[1]) == {"a"}
+
+
+def test_state_bytes_sets_a_budgets_snapshot_count():
+    import numpy as np
+    assert runtime_checkpoint.state_bytes((np.zeros(10), [np.zeros(5), 1.0])) == 80 + 40 + 8
+    assert runtime_checkpoint.state_bytes(()) == 1
+    snapshots, unit = runtime_checkpoint.snapshots_for("1KB", 100, (np.zeros(25),))
+    assert snapshots == 5 and unit >= 1
