@@ -4,13 +4,15 @@ jvp_ variant (nested defs and lambdas with the variables they close over), and t
 refusals of calls with no rule; checked by finite differences along a tangent.
 """
 import math
+import re
 
 import numpy as np
 import pytest
 
+import srcdiff
 from gradcheck import check_hvp
 from gradcheck import check_jvp as shared_check_jvp
-from srcdiff.errors import NoRuleError
+from srcdiff.errors import NoRuleError, UnsupportedCodeError
 from srcdiff.forward_driver import forward_source
 from test_forward import check_jvp
 
@@ -141,3 +143,65 @@ def test_a_negative_term_is_subtracted_not_added():
     check_jvp(difference_of_products, (0.7, -0.4), wrt=("w",))
     from gradcheck import check   # both modes and second order (forward over reverse)
     check(difference_of_products, np.array([0.3, -1.1]), np.array([2.0, 0.5]), wrt=(0, 1))
+
+
+# --- calls of the user's own functions that change a list, return several values ------------
+def push_square(items, v):
+    items.append(v * v)
+
+
+def callee_appends_for_effect(x):
+    items = [x]
+    push_square(items, x)
+    return np.sum(np.stack(items))
+
+
+def push_square_and_return(items, v):
+    items.append(v * v)
+    return items
+
+
+def callee_appends(x):
+    items = [x]
+    items = push_square_and_return(items, x)
+    items = push_square_and_return(items, np.sin(x))
+    return np.sum(np.stack(items) * np.arange(1.0, 4.0)[:, None])
+
+
+def pair(a, b):
+    return a * b, np.sin(a) - b
+
+
+def callee_returns_a_pair(x, w):
+    p, q = pair(x, w)
+    r, s = pair(q, 2.0)              # b carries no tangent here
+    return np.sum(p * r + s)
+
+
+def test_user_calls_that_append_or_return_several_values():
+    from gradcheck import check   # both modes and second order (forward over reverse)
+    x = rng.normal(size=3)
+    text = forward_source(callee_appends, ("x",)).text
+    assert text.count("def jvp_push_square_and_return") == 1    # one jvp for both calls
+    check_jvp(callee_appends, (x,))
+    with pytest.raises(UnsupportedCodeError, match="changes its argument 'items' in place"):
+        srcdiff.grad(callee_appends)(x)        # reverse mode refuses it, located
+    # a call made for its effects on a list it is given is refused at its line
+    for transform in (srcdiff.jvp, srcdiff.grad):
+        with pytest.raises(srcdiff.RuntimeRefusal, match="called for its effects") as info:
+            transform(callee_appends_for_effect)(x, np.ones(3)) if transform is srcdiff.jvp \
+                else transform(callee_appends_for_effect)(x)
+        assert "test_forward_calls.py:" in str(info.value)
+    check(callee_returns_a_pair, x, rng.normal(size=3), wrt=(0, 1))
+
+
+def nondifferentiable_call(x):
+    k = np.argmax(x)
+    s = np.sign(x)
+    return np.sum(x * s) + k
+
+
+def test_a_nondifferentiable_call_has_no_tangent():
+    text = forward_source(nondifferentiable_call, ("x",)).text
+    assert not re.search(r"\btan_(k|s)\b", text)
+    check_jvp(nondifferentiable_call, (rng.normal(size=4),))
