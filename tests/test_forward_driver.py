@@ -4,8 +4,12 @@ runs the forward pass and emits `jvp_<f>(<f's parameters>, tangent_<w>...)` retu
 caller's lists left as they were; names that clash are refused or renamed.
 """
 import numpy as np
+import pytest
 
+from gradcheck import check_jvp
+from srcdiff.errors import SrcdiffError
 from srcdiff.forward_driver import forward_source
+from srcdiff.transform import load_emitted
 
 
 def test_generated_text():
@@ -22,3 +26,59 @@ def for_range_doc(x):
     for i in range(3):
         y = y * x + i
     return np.sum(y)
+
+
+def test_what_forward_source_refuses():
+    with pytest.raises(ValueError, match="kind='jvp'"):
+        forward_source(for_range_doc, ("x",), kind="vjp")
+    with pytest.raises(SrcdiffError, match=r"wrt='w' is not a parameter of for_range_doc; its "
+                                           r"parameters are \('x',\)"):
+        forward_source(for_range_doc, ("w",))
+
+
+def shadows_a_helper(x):
+    check_tangent = x * 2.0
+    return check_tangent * x
+
+
+def test_a_name_the_emitted_code_needs_is_refused_at_the_def():
+    with pytest.raises(SrcdiffError, match="'check_tangent' is used by srcdiff's generated "
+                                           "code") as info:
+        forward_source(shadows_a_helper, ("x",))
+    assert "test_forward_driver.py:" in str(info.value)
+    assert "rename your variable 'check_tangent'" in str(info.value)
+
+
+def named_like_a_tangent(x, tangent_x):
+    return np.sin(x) * tangent_x
+
+
+def test_tangent_parameters_do_not_clash_with_the_users():
+    emitted = forward_source(named_like_a_tangent, ("x", "tangent_x"))
+    assert emitted.text.count("def jvp_named_like_a_tangent(x, tangent_x, ") == 1
+    check_jvp(named_like_a_tangent, 0.4, 1.3, wrt=(0, 1))
+    assert forward_source(for_range_doc, ("x",), name="my_jvp").text.count("def my_jvp(x,") == 1
+
+
+def appends_to_its_argument(x, items):
+    items.append(x * x)
+    items.append(np.sin(x))
+    return np.sum(np.stack(items))
+
+
+def test_the_callers_list_and_its_tangent_are_left_as_they_were():
+    jvp = load_emitted(forward_source(appends_to_its_argument, ("x", "items")))
+    x = np.array([0.3, -0.4])
+    items, tangents = [x * 0.5], [np.ones(2)]
+    value, tangent = jvp(x, items, np.ones(2), tangents)
+    assert len(items) == 1 and len(tangents) == 1
+    np.testing.assert_allclose(value, appends_to_its_argument(x, [x * 0.5]))
+    check_jvp(appends_to_its_argument, x, [x * 0.5], wrt=(0, 1))
+
+
+def test_input_tangents_are_checked():
+    jvp = load_emitted(forward_source(for_range_doc, ("x",)))
+    with pytest.raises(ValueError, match=r"tangent for x has shape \(2,\) but x has shape \(3,\)"):
+        jvp(np.ones(3), np.ones(2))
+    value, tangent = jvp(np.ones(3), np.ones(3))
+    assert type(tangent) is type(value)
