@@ -90,3 +90,23 @@ def test_static_zero_tracking():
     before_loop = text.split("for i in")[0]
     assert "tan_s = zeros_like_value(s)" in before_loop
     check_jvp(loop_starts_constant, (rng.normal(size=3),))
+
+
+def becomes_varied_on_the_second_trip(x, c):
+    a = c * 1.0
+    b = c * 0.5
+    for i in range(3):
+        b = np.sin(a) * b        # a's tangent is zero on the first trip, nonzero after
+        a = x * (i + 1.0)
+    return np.sum(a * b)
+
+
+def test_a_loops_nonzero_tangents_reach_their_fixed_point():
+    """The loop body is generated again until its set of nonzero tangents is stable: b's
+    tangent is zero on entry and nonzero from the second trip on; a zero for it is made
+    before the loop, not in the body."""
+    text = forward_source(becomes_varied_on_the_second_trip, ("x",)).text
+    assert "tan_b = zeros_like_value(b)" in text.split("for i in")[0]
+    x = rng.normal(size=3)
+    check_jvp(becomes_varied_on_the_second_trip, (x, 0.7))
+    check_hvp(becomes_varied_on_the_second_trip, x, 0.7, vector=np.ones(3))

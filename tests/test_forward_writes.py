@@ -64,3 +64,18 @@ def rows_then_stack(x):
 
 def test_append_and_stack():
     check_jvp(rows_then_stack, (rng.normal(size=3),))
+
+
+def writes_a_varied_value_into_a_constant(x):
+    y = np.zeros(3)              # no tangent until the write
+    y[0] = x[0] * x[1]
+    y[2] = np.sin(x[2])
+    table = {"k": 1.0}
+    table["k"] = table["k"] * x[1]
+    return y * table["k"]
+
+
+def test_a_write_gives_a_constant_array_or_dict_its_tangent():
+    check_jvp(writes_a_varied_value_into_a_constant, (rng.normal(size=3),))
+    from gradcheck import check   # both modes and second order (forward over reverse)
+    check(lambda x: np.sum(writes_a_varied_value_into_a_constant(x) ** 2), rng.normal(size=3))
