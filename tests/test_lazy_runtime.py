@@ -24,10 +24,8 @@ def test_broadcast_back_is_the_adjoint_of_a_sum():
     np.testing.assert_allclose(broadcast_back(np.float64(2.5), a), np.full(a.shape, 2.5))
 
 
-dask_array = pytest.importorskip("dask.array")
-
-
 def test_broadcast_back_keeps_dask_chunks():
+    dask_array = pytest.importorskip("dask.array")
     a = dask_array.from_array(rng.normal(size=(6, 4)), chunks=(2, 4))
     g = dask_array.from_array(rng.normal(size=(1, 4)), chunks=(1, 4))
     out = broadcast_back(g, a)
@@ -37,6 +35,7 @@ def test_broadcast_back_keeps_dask_chunks():
 
 
 def test_broadcast_back_of_an_unknown_length():
+    dask_array = pytest.importorskip("dask.array")
     x = dask_array.from_array(rng.normal(size=8), chunks=4)
     masked = x[x > 0]                         # length NaN until computed
     assert np.isnan(masked.shape[0])
@@ -47,6 +46,7 @@ def test_broadcast_back_of_an_unknown_length():
 def test_decided_is_a_python_bool_computed_once():
     assert decided(np.float64(1.0) > 0) is True
     assert decided(np.array(0.0)) is False
+    dask_array = pytest.importorskip("dask.array")
     lazy = dask_array.from_array(np.array([1.0, -2.0]), chunks=1).sum() < 0
     assert decided(lazy) is True
 
