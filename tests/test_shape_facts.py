@@ -3,6 +3,10 @@
 Random broadcasting programs, in straight lines and loops, are written to a module,
 differentiated with and without knowing the shapes, and checked against finite
 differences.
+
+This file is srcdiff/shapes.py's mirror; it is not named tests/test_shapes.py because
+tests/templates/test_shapes.py (templates/shapes.py's) holds that name, and pytest (default
+import mode, no packages) imports two test files of one name as one module.
 """
 import importlib.util
 import sys
