@@ -7,7 +7,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
-import test_reverse_control_flow as corpus
+import test_reverse_control as corpus
 
 rng = np.random.default_rng(18)
 X = rng.normal(size=4) * 0.5

@@ -280,7 +280,7 @@ def test_an_alias_of_an_old_value_is_fine():
 
 
 # --- every control-flow shape of the reverse corpus, to second order ------------------------
-from test_reverse_control_flow import CORPUS, INPUTS, MAT, MATRIX_CORPUS  # noqa: E402
+from test_reverse_control import CORPUS, INPUTS, MAT, MATRIX_CORPUS  # noqa: E402
 
 
 @pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)

@@ -3,6 +3,10 @@
 Random broadcasting programs, in straight lines and loops, are written to a module,
 differentiated with and without knowing the shapes, and checked against finite
 differences.
+
+This file is srcdiff/shapes.py's mirror; it is not named tests/test_shapes.py because
+tests/templates/test_shapes.py (templates/shapes.py's) holds that name, and pytest (default
+import mode, no packages) imports two test files of one name as one module.
 """
 import importlib.util
 import sys
@@ -193,3 +197,52 @@ def test_sizes_are_read_from_the_parameters_never_written_as_numbers():
     src = g.source
     assert "unbroadcast" not in src and "b.shape" in src and "a.shape" not in src, src
     assert not re.search(r"\b[37]\b", src.split('"""')[-1]), src  # no size written as a number
+
+
+# --- the entry points: input_shapes, concrete, Shapes over lowered code -----------------------
+def test_input_shapes_stand_sizes_in_by_placeholders():
+    """Sizes other than 0 and 1 become placeholders, equal sizes the same one, so the facts
+    found hold for every size; floats are 0-d; other values are left unknown."""
+    pattern = shapes.input_shapes(["a", "b", "c", "d", "e"],
+                                  [np.zeros((3, 1)), np.zeros((5, 3)), 2.0, True, [1.0]], {})
+    a, b = pattern["a"], pattern["b"]
+    assert a[1] == 1 and a[0] == b[1] and b[0] != b[1]
+    assert not shapes.concrete(a) and shapes.concrete((3, 1)) and not shapes.concrete(None)
+    assert pattern["c"] == () and "d" not in pattern and "e" not in pattern
+    assert shapes.input_shapes(["x"], [], {"x": np.zeros(0)}) == {"x": (0,)}
+
+
+def shape_differs_by_branch(x, c):
+    if c > 0:
+        y = x * 2.0
+    else:
+        y = np.sum(x) * 1.0
+    return np.sum(np.sin(y) * x)
+
+
+def test_shapes_that_differ_by_branch_are_unknown():
+    from srcdiff.transform import lower_function
+    low = lower_function(shape_differs_by_branch)
+    facts = shapes.Shapes(low, {"x": (3,), "c": ()})
+    assert facts.final.get("y") is None                  # (3,) or (): not certain
+    x = np.array([0.3, -0.8, 1.1])
+    for c in (1.0, -1.0):
+        np.testing.assert_allclose(srcdiff.grad(shape_differs_by_branch)(x, c),
+                                   numerical_grad(shape_differs_by_branch, [x, c], 0),
+                                   rtol=1e-6, atol=1e-8)
+
+
+def one_size_for_all(x, w):
+    return np.sum(np.tanh(x * w) @ np.ones((x.shape[1], 2)))
+
+
+def test_one_derivative_serves_every_size_of_a_pattern():
+    g = srcdiff.grad(one_size_for_all, wrt=1)
+    rng = np.random.default_rng(4)
+    texts = []
+    for n in (3, 7):
+        x, w = rng.normal(size=(2, n)), rng.normal(size=n)
+        np.testing.assert_allclose(g(x, w), numerical_grad(one_size_for_all, [x, w], 1),
+                                   rtol=1e-6, atol=1e-8)
+        texts.append(srcdiff.source(g))
+    assert texts[0] == texts[1]          # sizes are never written into the code as numbers

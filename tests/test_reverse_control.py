@@ -4,6 +4,8 @@ Every function is run with inputs that take each branch and that stop loops
 at different points. The emitted adjoint must keep loops as loops: its size
 does not grow with the trip count.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -770,3 +772,39 @@ def test_reversed_sees_writes_into_its_sequence(f):
     check_grad(f, x)
     check_jvp(f, x)
     check_hvp(f, x, vector=np.array([0.3, 1.0, -0.6]))
+
+
+# --- srcdiff/reverse_control.py's structural promises ----------------------------------------
+def breaks_out(x):
+    y = x
+    for i in range(10):
+        y = np.sin(y) + x
+        if np.sum(y) > 2.5:
+            break
+    return np.sum(y * y)
+
+
+def test_a_loop_left_by_break_is_reversed_over_the_trips_it_ran():
+    text = srcdiff.source(srcdiff.grad(breaks_out))
+    adjoint = text.split("    # line ", 1)[1]
+    assert re.search(r"for i in reversed\(\w+\[:\w+\]\)", adjoint), adjoint
+    for x in (np.array([0.1, 0.2]), np.array([0.9, 1.0])):     # leaves early, or does not
+        check_grad(breaks_out, x)
+        check_hvp(breaks_out, x, vector=np.array([0.4, -1.0]))
+
+
+def read_before_written(x):
+    """u's adjoint is zero where the reverse pass enters the loop and nonzero from the second
+    reverse trip on: the loop body's adjoint state needs a second round to settle."""
+    s = 0.0
+    u = x
+    for i in range(3):
+        s = s + np.sum(u * u)
+        u = np.sin(u) * x
+    return s
+
+
+def test_the_loop_adjoint_state_reaches_its_fixed_point():
+    check_grad(read_before_written, VEC)
+    check_jvp(read_before_written, VEC)
+    check_hvp(read_before_written, VEC, vector=np.ones(4))

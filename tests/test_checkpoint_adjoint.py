@@ -1,0 +1,156 @@
+"""srcdiff/checkpoint_adjoint.py: the reverse pass of a checkpointed loop or call.
+
+A checkpointed loop's body becomes forward_segment_N / backward_segment_N functions of the
+emitted module and its adjoint a loop over the schedule; a loop whose trip count is known
+only at its end is checkpointed online. The loop's state is what it assigns that matters
+afterwards (a snapshot keeps it; one the loop only appends to is kept as a list of shared
+items). Each case is checked against finite differences in both modes and to second order;
+the structural facts asserted are the module's promises (one pair of segment functions per
+loop, a schedule loop, the body not unrolled), not the exact text.
+(tests/test_checkpointing.py holds the markers' and policies' tests.)
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff.errors import UnsupportedCodeError
+
+rng = np.random.default_rng(29)
+X = rng.normal(size=3) * 0.5
+W = rng.normal(size=(3, 3)) * 0.5
+
+
+def two_loops(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(6), snapshots=2):
+        h = np.tanh(w @ h)
+    g = h * 1.0
+    for t in srcdiff.checkpointed(range(5)):
+        g = np.sin(g) + 0.3 * h
+    return np.sum(g * h)
+
+
+def test_each_loop_gets_its_own_segment_functions():
+    text = srcdiff.source(srcdiff.grad(two_loops, wrt=(0, 1)))
+    for n in (1, 2):
+        assert text.count(f"def forward_segment_{n}(") == 1
+        assert text.count(f"def backward_segment_{n}(") == 1
+    assert "def forward_segment_3(" not in text
+    assert text.count("np.tanh") + text.count("numpy.tanh") <= 4   # loops are not unrolled
+    check(two_loops, X, W, wrt=(0, 1))
+
+
+def state_and_scratch(x, w):
+    """`scratch` is assigned in the loop and never read after it: not part of the state;
+    `total` and `h` are."""
+    h = x
+    total = 0.0
+    for t in srcdiff.checkpointed(range(7), snapshots=3):
+        scratch = w @ h
+        h = np.tanh(scratch) * 0.9 + 0.1 * x
+        total = total + np.sum(h * scratch)
+    return total + np.sum(h)
+
+
+def test_the_state_is_what_matters_after_the_loop():
+    text = srcdiff.source(srcdiff.grad(state_and_scratch, wrt=(0, 1)))
+    segment = text.split("def forward_segment_1(")[1].split("\ndef ")[0]
+    state_return = [line for line in segment.splitlines() if line.strip().startswith("return")]
+    assert state_return and "scratch" not in state_return[-1]
+    assert "h" in state_return[-1] and "total" in state_return[-1]
+    check(state_and_scratch, X, W, wrt=(0, 1))
+
+
+def appends_in_the_loop(x, w):
+    rows = []
+    h = x
+    for t in srcdiff.checkpointed(range(5), snapshots=2):
+        h = np.tanh(w @ h + 0.2 * t)
+        rows.append(h * h)
+    return np.sum(np.stack(rows) * np.arange(1.0, 6.0)[:, None])
+
+
+def writes_into_state(x, w):
+    buf = x * 1.0
+    for t in srcdiff.checkpointed(range(6), snapshots=2):
+        buf[t % 3] = np.sin(buf[(t + 1) % 3]) + w[0, t % 3] * buf[t % 3]
+    return np.sum(buf * buf)
+
+
+def test_state_written_in_place_or_appended_to():
+    check(appends_in_the_loop, X, W, wrt=(0, 1))
+    check(writes_into_state, X, W, wrt=(0, 1))
+
+
+def while_with_a_break(x):
+    h = x
+    k = 0
+    while np.sum(h * h) < 50.0:
+        h = h * 1.3 + 0.1
+        k = k + 1
+        if k > 20:
+            break
+    return np.sum(np.sin(h))
+
+
+def early_exit(x, w):
+    h = x
+    for t in srcdiff.checkpointed(range(12), snapshots=3):
+        h = np.tanh(w @ h) + 0.5 * h
+        if np.sum(h) > 2.0:
+            break
+    return np.sum(h * h)
+
+
+def test_loops_known_only_at_their_end_are_checkpointed_online():
+    for policy in ("sqrt", 3):
+        grad = srcdiff.grad(while_with_a_break, checkpoint=policy)
+        x = np.array([0.3, -0.2, 0.5])
+        grad(x)
+        text = srcdiff.source(grad)
+        assert "online" in text and "def backward_segment_" in text
+        check(while_with_a_break, x)
+        np.testing.assert_allclose(grad(x), srcdiff.grad(while_with_a_break)(x), rtol=1e-12)
+    text = srcdiff.source(srcdiff.grad(early_exit, wrt=(0, 1)))
+    assert "online" in text
+    check(early_exit, X, W, wrt=(0, 1))
+    check(early_exit, X + 1.0, W, wrt=(0, 1))    # the break taken early
+
+
+def inside_a_plain_loop(x, w):
+    h = x
+    for k in range(3):
+        for t in srcdiff.checkpointed(range(4), snapshots=2):
+            h = np.sin(w @ h) + 0.2 * k
+    return np.sum(h)
+
+
+def test_a_checkpointed_loop_inside_a_plain_loop_is_refused_at_its_line():
+    with pytest.raises(UnsupportedCodeError, match="not inside another loop") as info:
+        srcdiff.grad(inside_a_plain_loop)(X, W)
+    message = str(info.value)
+    assert "test_checkpoint_adjoint.py:" in message and "srcdiff.checkpointed(range(4)" in message
+    assert "checkpoint the outer loop instead" in message
+
+
+@srcdiff.checkpoint
+def cell(h, w, scale=1.0):
+    return np.tanh(w @ h) * scale + 0.1 * h
+
+
+def calls_with_keywords_and_reuse(x, w):
+    h = x
+    for t in range(3):
+        a = cell(h, w, scale=0.5)
+        h = a * a + cell(a, w)
+        if np.sum(h) > 10.0:
+            h = cell(h, w, scale=0.1)
+    return np.sum(h)
+
+
+def test_checkpointed_calls_keyword_arguments_and_branches():
+    text = srcdiff.source(srcdiff.grad(calls_with_keywords_and_reuse, wrt=(0, 1)))
+    assert "checkpointed: run again" in text
+    check(calls_with_keywords_and_reuse, X, W, wrt=(0, 1))
+    check(calls_with_keywords_and_reuse, X + 3.0, W, wrt=(0, 1))

@@ -1,0 +1,145 @@
+"""srcdiff/forward_runtime.py's tangent helpers called directly with small arrays.
+
+The engine helpers (broadcast_like, check_tangent, copy_tangent, add_tangents,
+output_tangent) are checked for the shapes, types and refusals emitted jvp code relies on;
+the tangents of the adjoint helpers (prod_others_tangent, det_cofactor_tangent, ...) against
+central differences of the helper they differentiate, at kinks (zeros, singular matrices)
+too. (Their use inside Hessians is tests/templates/test_runtime_rules.py's.)
+"""
+import numpy as np
+import pytest
+
+from gradcheck import directional_difference
+from srcdiff.forward_runtime import (add_tangents, broadcast_like, check_tangent, copy_tangent,
+                                     det_cofactor_tangent, det_grad_tangent_a, log_base_tangent,
+                                     norm_weights_tangent, output_tangent, prod_others_tangent)
+from srcdiff.runtime_matrices import det_cofactor, det_grad, norm_weights
+from srcdiff.runtime_numpy import log_base, prod_others
+
+rng = np.random.default_rng(31)
+
+
+def close(actual, expected, rtol=1e-6, atol=1e-8):
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol)
+
+
+# --- the engine helpers -----------------------------------------------------------------
+def test_broadcast_like_gives_the_values_shape():
+    like = np.zeros((2, 3))
+    out = broadcast_like(np.array([1.0, 2.0, 3.0]), like)
+    assert out.shape == (2, 3)
+    close(out, np.tile([1.0, 2.0, 3.0], (2, 1)))
+    same = rng.normal(size=(2, 3))
+    assert broadcast_like(same, like) is same
+    close(broadcast_like([1.0, 2.0], np.zeros(2)), [1.0, 2.0])   # a list tangent adds itemwise
+    assert np.shape(broadcast_like(0.5, np.zeros(()))) == ()
+    assert broadcast_like(0.5, np.zeros(2)).shape == (2,)
+
+
+def test_check_tangent_refuses_what_does_not_fit():
+    x = np.zeros(3)
+    t = np.ones(3)
+    assert check_tangent(t, x, "x") is t
+    with pytest.raises(ValueError, match=r"tangent for x has shape \(2,\) but x has shape \(3,\)"):
+        check_tangent(np.ones(2), x, "x")
+    with pytest.raises(ValueError, match="must be a number or an array"):
+        check_tangent(None, x, "x")
+    with pytest.raises(ValueError, match="list or tuple of 2 tangents"):
+        check_tangent([np.ones(3)], [x, x], "xs")
+    with pytest.raises(ValueError, match=r"tangent for xs\[1\] has shape"):
+        check_tangent([np.ones(3), np.ones(4)], [x, x], "xs")
+    with pytest.raises(ValueError, match="dict with the keys"):
+        check_tangent({"a": 1.0}, {"a": 0.0, "b": 0.0}, "d")
+    out = check_tangent((np.ones(3), 1.0), (x, 2.0), "p")
+    assert isinstance(out, tuple) and len(out) == 2
+
+
+def test_copy_tangent_is_private():
+    t = rng.normal(size=3)
+    c = copy_tangent(t)
+    c[0] = 99.0
+    assert t[0] != 99.0
+    items = [t]
+    copied = copy_tangent(items)
+    copied.append(1.0)
+    assert len(items) == 1
+    assert copy_tangent((1.0, 2.0)) == [1.0, 2.0]     # written into: a list
+    d = {"a": t}
+    copy_tangent(d)["b"] = 1.0
+    assert set(d) == {"a"}
+
+
+def test_add_tangents_by_structure():
+    a, b = rng.normal(size=2), rng.normal(size=2)
+    close(add_tangents(a, b), a + b)
+    out = add_tangents((a, 1.0), (b, 2.0))
+    assert isinstance(out, tuple)
+    close(out[0], a + b)
+    close(out[1], 3.0)
+    out = add_tangents({"x": a}, {"x": b, "y": 4.0})
+    close(out["x"], a + b)
+    assert out["y"] == 4.0
+
+
+def test_output_tangent_has_the_outputs_type_and_shape():
+    assert output_tangent(None, 1.5) == 0.0 and type(output_tangent(None, 1.5)) is float
+    assert type(output_tangent(np.array(2.0), 1.5)) is float
+    z = output_tangent(None, np.float32(1.0))
+    assert type(z) is np.float32 and z == 0
+    out = output_tangent(None, np.arange(3))          # integer output: a float zero tangent
+    assert out.dtype == float and out.shape == (3,) and not out.any()
+    out = output_tangent(2.0, np.zeros((2, 2)))        # a scalar tangent spread over the value
+    close(out, np.full((2, 2), 2.0))
+    out = output_tangent(None, (np.zeros(2), 3.0, None))
+    assert isinstance(out, tuple) and out[1] == 0.0 and out[2] is None
+    out = output_tangent({"a": np.ones(2)}, {"a": np.zeros(2), "b": 1.0})
+    close(out["a"], 1.0)
+    assert out["b"] == 0.0
+    assert type(output_tangent(np.array(1j), 2.0 + 0j)) is complex
+
+
+# --- tangents of the adjoint helpers against central differences ---------------------------
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1), -1])
+def test_prod_others_tangent(axis):
+    for a in (rng.normal(size=(3, 4)), np.array([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0]])):
+        t = rng.normal(size=a.shape)
+        close(prod_others_tangent(t, a, axis),
+              directional_difference(lambda a: prod_others(a, axis), a, t))
+
+
+def test_det_cofactor_tangent_regular_and_singular():
+    a = rng.normal(size=(3, 3))
+    singular = np.outer([1.0, 2.0, -1.0], [0.5, 1.0, 3.0])   # rank 1: cofactors move linearly
+    stack = rng.normal(size=(2, 4, 4))
+    for m in (a, singular, stack, np.array([[2.0]])):
+        t = rng.normal(size=m.shape)
+        close(det_cofactor_tangent(t, m), directional_difference(det_cofactor, m, t),
+              rtol=1e-5, atol=1e-7)
+    g = rng.normal(size=2)
+    t = rng.normal(size=stack.shape)
+    close(det_grad_tangent_a(t, g, stack),
+          directional_difference(lambda m: det_grad(g, m), stack, t), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("ord,axis,shape", [
+    (None, None, (4,)), (3, 0, (4,)), (2, 1, (2, 3)), ("fro", None, (3, 3)),
+    ("nuc", None, (3, 2)), ("nuc", None, (2, 3)), (2, None, (3, 3)), (-2, None, (2, 2)), (1, None, (4,))])
+def test_norm_weights_tangent_along_x_and_along_the_norm(ord, axis, shape):
+    x = rng.normal(size=shape)
+    y = np.linalg.norm(x, ord=ord, axis=axis)
+    tx, ty = rng.normal(size=shape), rng.normal(size=np.shape(y))
+    close(norm_weights_tangent(tx, None, x, y, ord, axis, False),
+          directional_difference(lambda x: norm_weights(x, y, ord, axis, False), x, tx),
+          rtol=1e-5, atol=1e-7)
+    close(norm_weights_tangent(None, ty, x, y, ord, axis, False),
+          directional_difference(lambda y: norm_weights(x, y, ord, axis, False), y, ty),
+          rtol=1e-5, atol=1e-7)
+
+
+def test_log_base_tangent():
+    for base in (np.array([0.5, 2.0, 3.0]), 1.7, np.array([0.4 + 1j, -2.0 + 0.5j])):
+        t = rng.normal(size=np.shape(base)) * (1 + 0.5j if np.iscomplexobj(base) else 1)
+        close(log_base_tangent(t, base), directional_difference(log_base, base, t))
+    # where the base is mapped to 1 (base <= 0), log_base is constant: a zero tangent
+    close(log_base_tangent(np.ones(2), np.array([-1.0, 0.0])), 0.0)
+    assert log_base_tangent(1.0, -2.0) == 0.0
