@@ -102,12 +102,13 @@ def check_odeint_call(full_output, func, args, where):
 
 def _holds_parameters(value):
     """An object other than a number or an array that holds float values (a dataclass of
-    arrays): its derivative would be lost."""
+    arrays, an object with arrays in its attributes): its derivative would be lost."""
     if _inexact(value) or isinstance(value, (int, bool, str, bytes)) or value is None or \
             hasattr(value, "dtype") or callable(value):
         return False
     from .flatten import flatten
-    return numpy.size(flatten(value)[0]) > 0
+    held = [value] + list(getattr(value, "__dict__", {}).values())   # a dataclass, an object
+    return numpy.size(flatten(held)[0]) > 0
 
 
 def _is_tree(value):

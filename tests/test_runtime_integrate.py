@@ -4,6 +4,8 @@ tangent (odeint_jvp), the adjoint method (odeint_vjp) and the tangent of the adj
 that the differences mean something); the solver options passed on; the refusals of
 check_odeint_call at the user's line. (The rules that call them are
 tests/templates/test_scipy_integrate.py's.)"""
+import types
+
 import numpy as np
 import pytest
 
@@ -115,10 +117,11 @@ def test_tfirst_systems():
     (True, rhs, (P, C), "full_output=True"),
     (False, np.sin, (), "is not a Python function"),
     (False, lambda y, t, *rest: y, (), "takes \\*args"),
-    (False, rhs, ([0.5, 1.5], C), "list, tuple or dict of numbers"),
+    (False, rhs, (types.SimpleNamespace(k=np.ones(2)), C), "SimpleNamespace holding numbers"),
 ])
 def test_check_odeint_call_refuses_at_the_users_line(full_output, func, args, message):
     with pytest.raises(RuntimeRefusal, match=message) as info:
         check_odeint_call(full_output, func, args, f"{__file__}:1")
     assert "test_runtime_integrate.py" in str(info.value)
     check_odeint_call(False, rhs, (P, C, [1, 2]), f"{__file__}:1")   # integers carry nothing
+    check_odeint_call(False, rhs, (P, C, [0.5, {"k": np.ones(2)}]), f"{__file__}:1")   # flattened
