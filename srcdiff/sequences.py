@@ -299,13 +299,17 @@ def maybe_dicts(body, containers):
     return out
 
 
+LIST_INPLACE = ("__iadd__", "__imul__")   # list's own in-place operators (extend: __iadd__)
+
+
 def grown_parameters(body, params, containers):
-    """`(statement, name)` for each `p += ...` or `p.extend(...)` on a list parameter p: the
-    lowering rebinds p, which the caller of a helper would not see (its list would not
-    grow)."""
+    """`(statement, name)` for each `p += ...`, `p *= ...` or `p.extend(...)` on a list
+    parameter p: the lowering rebinds p, which the caller of a helper would not see (its list
+    would not grow). Other operators (`p -= ...`) have no in-place form on lists or tuples:
+    on what may be one (a user function's result) they can only be an array's."""
     out = []
     for stmt in analyze.flatten(body):
-        if (isinstance(stmt, S.Assign) and stmt.sd.inplace is not None
+        if (isinstance(stmt, S.Assign) and stmt.sd.inplace in LIST_INPLACE
                 and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
                 and stmt.targets[0].id in containers):
             out.append((stmt, stmt.targets[0].id))

@@ -819,3 +819,27 @@ def test_a_callee_writing_into_its_default_is_refused_at_the_write():
     _, _, calls_writer, _ = _with_defaults()
     with pytest.raises(srcdiff.UnsupportedCodeError, match=r"test_calls.py:\d+.*in place"):
         srcdiff.grad(calls_writer)(np.ones(3))
+
+
+def _made(x):
+    return x * 2.0
+
+
+def _step_down(v, w):
+    v -= w * 0.5
+    return v
+
+
+def passes_a_helpers_result_to_an_updating_helper(x, w):
+    u = _made(x)
+    return np.sum(_step_down(u, w) ** 2)
+
+
+def test_minus_equals_on_what_a_helper_returned_is_no_list_growth():
+    """`v -= ...` has no in-place form on a list or tuple: on a value a user function returned
+    (which might be a tuple) it is an array's update, refused as one when the run cannot rule
+    out that the caller sees it, never as a list grown (fluidsim's project(vx, vy))."""
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_calls.py:\d+: _step_down updates "
+                       r"its argument 'v' in place: for an array") as info:
+        srcdiff.grad(passes_a_helpers_result_to_an_updating_helper)(np.ones(2), np.ones(2))
+    assert "list or tuple" not in str(info.value)
