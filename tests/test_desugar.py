@@ -10,7 +10,8 @@ from srcdiff import syntax as S
 from srcdiff.core import Kind, validate
 from srcdiff.transform import lower_function
 
-from lowering import expect, kinds, run_lowered, text  # noqa: F401
+from gradcheck import check
+from lowering import expect, run_lowered
 
 
 # -- branches made of expressions ---------------------------------------------------------
@@ -220,6 +221,122 @@ def test_enumerate_zip_and_dict_views_are_index_loops_too():
     assert run_lowered(over_a_dict, {"a": 1.0, "b": 2.5}) == 3.5
 
 
-@pytest.mark.parametrize("fn", [conditional, both, either, over_a_sequence, with_break, with_continue, early_return, doubling, comprehension, enumerated, zipped, over_a_dict])
+
+# -- more loops: reversed, while with break, nested exits ----------------------------------
+def over_reversed(xs):
+    s = 0.0
+    for v in reversed(xs):
+        s = s * 0.5 + v
+    return s
+
+
+def test_reversed_is_an_index_loop_over_a_falling_range():
+    body = lower_function(over_reversed).body
+    ranges = [s for s in body if s.sd.kind is Kind.EFFECT_VALUE]
+    assert len(ranges) == 1 and S.spell(ranges[0].value).strip().endswith(", -1, -1)")
+    xs = np.array([1.0, 2.0, 4.0])
+    assert run_lowered(over_reversed, xs) == over_reversed(xs)   # order matters: s * 0.5
+    check(over_reversed, xs)
+
+
+def while_with_break(x):
+    while x < 10.0:
+        if x > 5.0:
+            break
+        x = x * 2.0
+    return x
+
+
+def test_a_while_loop_with_a_break_ends_by_its_test_not_by_a_break_statement():
+    low = lower_function(while_with_break)
+    loop = [s for s in low.body if s.sd.kind is Kind.WHILE][0]
+    assert not any(s.sd.kind is Kind.BREAK for s in analyze.flatten(loop.body))
+    assert loop.sd.loop.brk is not None and not loop.sd.loop.ends_with_break
+    for x in (0.7, 3.0, 6.0, 12.0):
+        assert run_lowered(while_with_break, x) == while_with_break(x)
+    for x in (0.7, 3.0, 6.0):
+        check(while_with_break, x)
+
+
+def nested_break(x):
+    s = 0.0
+    for i in range(3):
+        for j in range(3):
+            if j > i:
+                break
+            s = s + x * j
+    return s
+
+
+def test_an_inner_break_flag_is_reset_at_each_trip_of_the_outer_loop():
+    outer = [s for s in lower_function(nested_break).body if s.sd.kind is Kind.FOR][0]
+    inner = [s for s in outer.body if s.sd.kind is Kind.FOR][0]
+    flag = inner.sd.loop.brk
+    resets = [s for s in outer.body if isinstance(s, S.Assign)
+              and s.targets[0].id == flag and S.spell(s.value).strip() == "False"]
+    assert len(resets) == 1 and outer.body.index(resets[0]) < outer.body.index(inner)
+    assert run_lowered(nested_break, 1.5) == nested_break(1.5) == 6.0
+    check(nested_break, 1.5)
+
+
+def chained_conditional(x):
+    return x if x > 1 else (x * x if x > 0 else -x)
+
+
+def test_nested_conditional_expressions_are_nested_if_statements():
+    body = lower_function(chained_conditional).body
+    outer = [s for s in body if s.sd.kind is Kind.IF][0]
+    assert any(s.sd.kind is Kind.IF for s in outer.orelse)
+    for x in (2.0, 0.5, -3.0):
+        assert run_lowered(chained_conditional, x) == chained_conditional(x)
+        check(chained_conditional, x)
+
+
+# -- comprehensions of other kinds ---------------------------------------------------------
+def dict_comprehension(x):
+    d = {k: x * k for k in range(3)}
+    return d[2] + d[1]
+
+
+def generator_sum(xs):
+    return sum(v * v for v in xs)
+
+
+def test_a_dict_comprehension_collects_keys_and_items_in_two_lists():
+    appends = [s for s in analyze.flatten(lower_function(dict_comprehension).body)
+               if s.sd.kind is Kind.APPEND]
+    assert len(appends) == 2
+    assert run_lowered(dict_comprehension, 1.5) == dict_comprehension(1.5)
+    check(dict_comprehension, 1.5)
+
+
+def test_a_generator_expression_is_a_list_built_by_a_loop():
+    body = lower_function(generator_sum).body
+    assert body[0].sd.kind is Kind.DISPLAY and any(s.sd.kind is Kind.FOR for s in body)
+    xs = np.array([1.0, -2.0, 3.0])
+    assert run_lowered(generator_sum, xs) == generator_sum(xs)
+    check(generator_sum, xs)
+
+
+# -- the derivatives of desugared code ----------------------------------------------------
+@pytest.mark.parametrize("fn, x", [(conditional, -2.0), (conditional, 1.5),
+                                   (with_break, 0.2), (with_break, 0.7),
+                                   (with_continue, 1.5), (early_return, 0.3),
+                                   (early_return, 2.0), (doubling, 0.7)])
+def test_desugared_control_flow_differentiates_as_the_users_code(fn, x):
+    check(fn, x)
+
+
+def test_loops_over_sequences_differentiate_with_respect_to_the_items():
+    check(over_a_sequence, np.array([1.0, 2.0, 4.0]))
+    check(enumerated, np.array([1.0, 2.0, 3.0]))
+    check(zipped, np.array([1.0, 2.0]), np.array([3.0, 5.0]), wrt=(0, 1))
+    check(comprehension, np.array([1.0, -2.0, 3.0]))
+
+
+@pytest.mark.parametrize("fn", [
+    conditional, both, either, over_a_sequence, with_break, with_continue, early_return,
+    doubling, comprehension, enumerated, zipped, over_a_dict, over_reversed,
+    while_with_break, nested_break, chained_conditional, dict_comprehension, generator_sum])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))

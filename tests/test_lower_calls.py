@@ -62,6 +62,7 @@ def test_list_appends_take_atoms():
     assert kinds(appends) == [Kind.DISPLAY, Kind.APPEND, Kind.BINOP, Kind.APPEND, Kind.RETURN]
 
 
-@pytest.mark.parametrize("fn", [method_form, calls_a_nested_function, stopped, appends])
+@pytest.mark.parametrize("fn", [
+    method_form, calls_a_nested_function, stopped, appends])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))

@@ -27,6 +27,7 @@ def test_a_parameter_written_into_gets_a_private_copy_first():
     assert np.array_equal(x, [3.0, 4.0])
 
 
-@pytest.mark.parametrize("fn", [written_parameter])
+@pytest.mark.parametrize("fn", [
+    written_parameter])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))

@@ -27,6 +27,7 @@ def test_one_operation_per_statement_on_atoms():
     assert low.body[1].sd.func is np.sin   # the object, whatever the user's alias
 
 
-@pytest.mark.parametrize("fn", [nested_expression])
+@pytest.mark.parametrize("fn", [
+    nested_expression])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
