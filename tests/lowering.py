@@ -28,3 +28,10 @@ def run_lowered(fn, *args):
     env = dict(low.bindings)
     exec(S.spell(fdef), env)
     return env[low.name](*args)
+
+
+def assert_located(error, fn, offset, quoted):
+    """A refusal names fn's file, the line `offset` lines below its def, and quotes it."""
+    assert error.filename == fn.__code__.co_filename, error.filename
+    assert error.lineno == fn.__code__.co_firstlineno + offset, (error.lineno, str(error))
+    assert error.line.strip() == quoted, error.line
