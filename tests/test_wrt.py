@@ -1,0 +1,76 @@
+"""srcdiff/wrt.py: which parameters a transform differentiates: `wrt=` by position or
+name, JAX's `argnums=` by position, refused clearly otherwise."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check_grad, numerical_grad
+
+
+def loss(w, x, scale=2.0):
+    return np.sum((w * x - 1.0) ** 2) * scale
+
+
+W = np.array([0.5, -1.0, 2.0])
+X = np.array([1.0, 2.0, -0.5])
+
+
+def test_wrt_position_name_and_tuple():
+    by_pos = srcdiff.grad(loss, wrt=1)(W, X)
+    by_name = srcdiff.grad(loss, wrt="x")(W, X)
+    np.testing.assert_allclose(by_pos, by_name)
+    gw, gx = srcdiff.grad(loss, wrt=(0, "x"))(W, X)
+    np.testing.assert_allclose(gx, by_pos)
+    check_grad(loss, W, X, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("wrt, message", [(2, "out of range"), ("z", "not a parameter"),
+                                          (1.5, "position or name"), ((), "empty")])
+def test_bad_wrt(wrt, message):
+    with pytest.raises(srcdiff.ArgumentError, match=message):
+        srcdiff.grad(lambda x, y: x * y, wrt=wrt)
+
+
+def _two_args(w, x):
+    return np.sum(np.sin(w) * x ** 2)
+
+
+def test_argnums_is_wrt_by_position_in_every_entry_point():
+    """JAX's argnums= is accepted as wrt= given by position (and compared with wrt=)."""
+    w, x = np.array([0.3, -0.7]), np.array([1.5, 0.4])
+    v = np.array([0.2, -1.0])
+    pairs = [
+        (srcdiff.grad(_two_args, argnums=1)(w, x), srcdiff.grad(_two_args, wrt=1)(w, x)),
+        (srcdiff.grad(_two_args, argnums=(0, 1))(w, x),
+         srcdiff.grad(_two_args, wrt=(0, 1))(w, x)),
+        (srcdiff.value_and_grad(_two_args, argnums=1)(w, x)[1],
+         srcdiff.value_and_grad(_two_args, wrt="x")(w, x)[1]),
+        (srcdiff.vjp(_two_args, argnums=1)(w, x, 2.0), srcdiff.vjp(_two_args, wrt=1)(w, x, 2.0)),
+        (srcdiff.jvp(_two_args, argnums=1)(w, x, v)[1], srcdiff.jvp(_two_args, wrt=1)(w, x, v)[1]),
+        (srcdiff.hvp(_two_args, argnums=1)(w, x, v), srcdiff.hvp(_two_args, wrt=1)(w, x, v)),
+        (srcdiff.jacobian(_two_args, argnums=1)(w, x), srcdiff.jacobian(_two_args, wrt=1)(w, x)),
+        (srcdiff.hessian(_two_args, argnums=1)(w, x), srcdiff.hessian(_two_args, wrt=1)(w, x)),
+    ]
+    for got, expected in pairs:
+        for g, e in zip(np.atleast_1d(got) if not isinstance(got, tuple) else got,
+                        np.atleast_1d(expected) if not isinstance(expected, tuple) else expected):
+            assert np.allclose(g, e)
+    # and the gradient itself is right (finite differences)
+    assert np.allclose(srcdiff.grad(_two_args, argnums=1)(w, x),
+                       numerical_grad(_two_args, (w, x), 1), rtol=1e-6)
+
+    @srcdiff.grad(argnums=1)
+    def decorated(w, x):
+        return np.sum(w * x * x)
+    assert np.allclose(decorated(w, x), 2 * w * x)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(wrt=1, argnums=0), "not both"),
+    (dict(argnums="x"), "position"),
+    (dict(argnums=(0, "x")), "position"),
+    (dict(argnums=True), "position"),
+])
+def test_bad_argnums_is_a_clear_error(kwargs, match):
+    with pytest.raises(srcdiff.ArgumentError, match=match):
+        srcdiff.grad(_two_args, **kwargs)
