@@ -6,8 +6,6 @@ Every composition of two transforms, and a chosen set of three, on a corpus with
 a branch, helpers (one from another module) and a method call, each checked against
 central differences of the derivative one order below (gradcheck.check_transform).
 """
-import re
-
 import numpy as np
 import pytest
 
