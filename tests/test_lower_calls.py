@@ -195,34 +195,11 @@ def calls_a_derivative(x):
     return srcdiff.grad(squared_times)(x, 2.0) * x
 
 
-def calls_a_derivative_with_its_default(x):
-    return srcdiff.grad(squared_times)(x) * x
-
-
 def test_a_derivative_srcdiff_made_is_a_call_of_the_function_it_runs():
     call = [s for s in lower_function(calls_a_derivative).body if s.sd.kind is Kind.CALL][0]
     assert call.sd.func.__name__ == "grad_squared_times"   # compose_calls' plain function
     assert not isinstance(call.sd.func, srcdiff.derivative.Derivative)
-    check(calls_a_derivative, 1.5, order=1)
-
-
-@pytest.mark.xfail(strict=True, raises=errors.UnsupportedCodeError,
-                   reason="second order of a function calling a derivative srcdiff made is "
-                          "refused: the emitted gradient calls vjp_a_of_grad_squared_times(x, "
-                          "2.0, d_call_1), 'too many positional arguments' for "
-                          "vjp_grad_squared_times")
-def test_a_derivative_called_inside_differentiates_to_second_order():
-    check(calls_a_derivative, 1.5)
-
-
-@pytest.mark.xfail(strict=True, raises=errors.UnsupportedCodeError,
-                   reason="a derivative srcdiff made, called inside a differentiated function "
-                          "without an argument its function has a default for, is refused: "
-                          "'missing a required argument: b' (lower_calls binds the call to "
-                          "the signature of compose_calls' plain function, which has no "
-                          "defaults)")
-def test_a_derivative_called_with_its_default_is_differentiated():
-    check(calls_a_derivative_with_its_default, 1.5)
+    check(calls_a_derivative, 1.5, order=1)   # second order: tests/test_compose_calls.py
 
 
 @pytest.mark.parametrize("fn", [
