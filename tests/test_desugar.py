@@ -247,11 +247,14 @@ def while_with_break(x):
     return x
 
 
-def test_a_while_loop_with_a_break_ends_by_its_test_not_by_a_break_statement():
+def test_a_break_in_a_while_loop_sets_a_flag_that_guards_the_rest_of_the_body():
     low = lower_function(while_with_break)
     loop = [s for s in low.body if s.sd.kind is Kind.WHILE][0]
-    assert not any(s.sd.kind is Kind.BREAK for s in analyze.flatten(loop.body))
-    assert loop.sd.loop.brk is not None and not loop.sd.loop.ends_with_break
+    flag = loop.sd.loop.brk
+    negations = {s.targets[0].id for s in loop.body if isinstance(s, S.Assign)
+                 and S.spell(s.value).strip() == f"not {flag}"}
+    guarded = [s for s in loop.body if s.sd.kind is Kind.IF and s.test.id in negations]
+    assert len(guarded) == 1 and any("x * 2.0" in S.spell(b) for b in guarded[0].body)
     for x in (0.7, 3.0, 6.0, 12.0):
         assert run_lowered(while_with_break, x) == while_with_break(x)
     for x in (0.7, 3.0, 6.0):
