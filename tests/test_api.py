@@ -1,4 +1,5 @@
-"""The public API: wrt forms, decorators, value_and_grad, vjp, types of gradients, caching."""
+"""The public API: decorators, value_and_grad, vjp, types of gradients (wrt= and argnums= are
+in tests/test_wrt.py, the caching of compiled variants in tests/test_derivative.py)."""
 import inspect
 import traceback
 
@@ -15,15 +16,6 @@ def loss(w, x, scale=2.0):
 
 W = np.array([0.5, -1.0, 2.0])
 X = np.array([1.0, 2.0, -0.5])
-
-
-def test_wrt_position_name_and_tuple():
-    by_pos = srcdiff.grad(loss, wrt=1)(W, X)
-    by_name = srcdiff.grad(loss, wrt="x")(W, X)
-    np.testing.assert_allclose(by_pos, by_name)
-    gw, gx = srcdiff.grad(loss, wrt=(0, "x"))(W, X)
-    np.testing.assert_allclose(gx, by_pos)
-    check_grad(loss, W, X, wrt=(0, 1))
 
 
 def test_decorator_forms():
@@ -215,13 +207,6 @@ def test_integer_and_non_numeric_inputs_are_refused(bad):
         srcdiff.grad(lambda x: x * 2.0)(bad)
 
 
-@pytest.mark.parametrize("wrt, message", [(2, "out of range"), ("z", "not a parameter"),
-                                          (1.5, "position or name"), ((), "empty")])
-def test_bad_wrt(wrt, message):
-    with pytest.raises(srcdiff.ArgumentError, match=message):
-        srcdiff.grad(lambda x, y: x * y, wrt=wrt)
-
-
 def test_stop_gradient_is_identity():
     assert srcdiff.stop_gradient(3.0) == 3.0
 
@@ -249,14 +234,6 @@ def test_traceback_shows_emitted_lines():
     frames = traceback.extract_tb(info.tb)
     emitted = [fr for fr in frames if fr.filename.startswith("srcdiff-generated")]
     assert emitted and emitted[-1].line  # the emitted source line is shown
-
-
-def test_cached_transform():
-    g1 = srcdiff.grad(loss)
-    g2 = srcdiff.grad(loss)
-    g1(W, X)
-    g2(W, X)
-    assert g1.__wrapped__ is g2.__wrapped__
 
 
 def test_import_aliases_resolve_by_object():
@@ -308,33 +285,6 @@ def test_plot_example_runs(tmp_path):
     out = plot_sin_derivative.main(str(tmp_path / "sin.png"))
     if out is not None:
         assert os.path.getsize(out) > 1000
-
-
-def _variants(derivative):
-    return len({id(f) for f in derivative._compiled.values()})
-
-
-def test_sizes_of_one_shape_pattern_share_one_variant():
-    """Specialisation is on which sizes are 0, 1 or equal, not on the sizes: 14 lengths are
-    two variants (length 1 broadcasts, the others do not), and a new size transforms nothing."""
-    g = srcdiff.grad(lambda x, y: np.sum(x * y * 3.0))
-    for n in range(1, 15):
-        np.testing.assert_allclose(g(np.ones(n), np.full(n, 2.0)), 6.0 * np.ones(n))
-    assert _variants(g) == 2
-    # equal sizes and different sizes are different patterns (y broadcast over x's rows)
-    x, y = np.ones((3, 4)), np.arange(4.0)
-    np.testing.assert_allclose(g(x, y), 3.0 * np.broadcast_to(y, (3, 4)))
-    x, y = np.ones((4, 4)), np.arange(4.0)
-    np.testing.assert_allclose(g(x, y), 3.0 * np.broadcast_to(y, (4, 4)))
-    assert _variants(g) == 4
-
-
-def test_many_shape_patterns_share_one_general_variant():
-    g = srcdiff.grad(lambda x: np.sum(x * x * 3.0))
-    for rank in range(1, 13):
-        x = np.ones((2,) * rank)
-        np.testing.assert_allclose(g(x), 6.0 * x)
-    assert _variants(g) <= srcdiff.api.MAX_SHAPE_VARIANTS + 1
 
 
 def scaled(x, s=2.0, *, shift=0.5):
@@ -582,48 +532,3 @@ def test_vjp_leaves_the_callers_cotangent_alone():
     np.testing.assert_array_equal(u, before)
     check_vjp(scales_its_output_in_place, x, 0.5, cotangent=u, wrt=0)
     np.testing.assert_array_equal(u, before)
-
-
-def _two_args(w, x):
-    return np.sum(np.sin(w) * x ** 2)
-
-
-def test_argnums_is_wrt_by_position_in_every_entry_point():
-    """JAX's argnums= is accepted as wrt= given by position (and compared with wrt=)."""
-    w, x = np.array([0.3, -0.7]), np.array([1.5, 0.4])
-    v = np.array([0.2, -1.0])
-    pairs = [
-        (srcdiff.grad(_two_args, argnums=1)(w, x), srcdiff.grad(_two_args, wrt=1)(w, x)),
-        (srcdiff.grad(_two_args, argnums=(0, 1))(w, x),
-         srcdiff.grad(_two_args, wrt=(0, 1))(w, x)),
-        (srcdiff.value_and_grad(_two_args, argnums=1)(w, x)[1],
-         srcdiff.value_and_grad(_two_args, wrt="x")(w, x)[1]),
-        (srcdiff.vjp(_two_args, argnums=1)(w, x, 2.0), srcdiff.vjp(_two_args, wrt=1)(w, x, 2.0)),
-        (srcdiff.jvp(_two_args, argnums=1)(w, x, v)[1], srcdiff.jvp(_two_args, wrt=1)(w, x, v)[1]),
-        (srcdiff.hvp(_two_args, argnums=1)(w, x, v), srcdiff.hvp(_two_args, wrt=1)(w, x, v)),
-        (srcdiff.jacobian(_two_args, argnums=1)(w, x), srcdiff.jacobian(_two_args, wrt=1)(w, x)),
-        (srcdiff.hessian(_two_args, argnums=1)(w, x), srcdiff.hessian(_two_args, wrt=1)(w, x)),
-    ]
-    for got, expected in pairs:
-        for g, e in zip(np.atleast_1d(got) if not isinstance(got, tuple) else got,
-                        np.atleast_1d(expected) if not isinstance(expected, tuple) else expected):
-            assert np.allclose(g, e)
-    # and the gradient itself is right (finite differences)
-    assert np.allclose(srcdiff.grad(_two_args, argnums=1)(w, x),
-                       numerical_grad(_two_args, (w, x), 1), rtol=1e-6)
-
-    @srcdiff.grad(argnums=1)
-    def decorated(w, x):
-        return np.sum(w * x * x)
-    assert np.allclose(decorated(w, x), 2 * w * x)
-
-
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(wrt=1, argnums=0), "not both"),
-    (dict(argnums="x"), "position"),
-    (dict(argnums=(0, "x")), "position"),
-    (dict(argnums=True), "position"),
-])
-def test_bad_argnums_is_a_clear_error(kwargs, match):
-    with pytest.raises(srcdiff.ArgumentError, match=match):
-        srcdiff.grad(_two_args, **kwargs)

@@ -1,11 +1,11 @@
-"""Transforms of derivatives srcdiff made, to any order and depth (srcdiff/compose.py).
+"""Transforms of derivatives srcdiff made, to any order and depth (srcdiff/compose.py);
+derivatives called inside differentiated code are in tests/test_compose_calls.py, second
+derivatives written by the codegen command in tests/test_compose_codegen.py.
 
 Every composition of two transforms, and a chosen set of three, on a corpus with a loop,
 a branch, helpers (one from another module) and a method call, each checked against
 central differences of the derivative one order below (gradcheck.check_transform).
 """
-import re
-
 import numpy as np
 import pytest
 
@@ -87,58 +87,6 @@ def test_eighth_derivative_of_a_loop():
     check_transform("grad", d, 0.4)
 
 
-# --- srcdiff derivatives called inside differentiated code -----------------------------------
-DATA = np.array([0.5, -1.0, 2.0])
-W0 = np.array([0.2, 0.4, -0.3])
-
-
-def inner_loss(w, x):
-    return np.sum(np.tanh(w * x) ** 2)
-
-
-def outer_loss(w):
-    return np.sum(np.sin(w) * w)
-
-
-def one_step_written_inside(w):
-    w1 = w - 0.1 * srcdiff.grad(inner_loss)(w, DATA)
-    return outer_loss(w1)
-
-
-inner_gradient = srcdiff.grad(inner_loss)  # made once, outside
-
-
-def one_step_made_outside(w):
-    w1 = w - 0.1 * inner_gradient(w, DATA)
-    return outer_loss(w1)
-
-
-def unrolled_steps(w):
-    for _ in range(3):  # an unrolled inner optimisation, kept as a loop
-        w = w - 0.1 * inner_gradient(w, DATA)
-    return outer_loss(w)
-
-
-def newton_step(w):
-    g = srcdiff.grad(inner_loss)(w, DATA)
-    step = srcdiff.hvp(inner_loss)(w, DATA, g)
-    return outer_loss(w - 0.05 * step) + np.sum(srcdiff.jvp(inner_loss)(w, DATA, g)[1])
-
-
-@pytest.mark.parametrize("loss", [one_step_written_inside, one_step_made_outside,
-                                  unrolled_steps, newton_step])
-@pytest.mark.parametrize("kind", ["grad", "jvp", "vjp", "hvp", "hessian"])
-def test_derivatives_inside_differentiated_code(loss, kind):
-    check_transform(kind, loss, W0)
-
-
-def test_inner_loop_is_kept_and_names_say_what_runs():
-    text = srcdiff.source(srcdiff.grad(unrolled_steps))
-    assert "for " in text and "reversed(" in text  # the loop stays a loop
-    # the inner gradient's vjp, by name (numbered when another one of that name was made)
-    assert re.search(r"vjp_w_of_grad_inner_loss(_\d+)?\(w, DATA", text), text
-
-
 # --- second and third derivatives through what first derivatives handle -------------------
 def test_methods_of_objects_passed_in():
     check_transform("hvp", method, X, SPRING)  # method calls spring.energy
@@ -159,54 +107,6 @@ def test_helpers_from_other_modules_to_third_order():
     from calls_helpers import uses_third_module
     check_transform("hvp", uses_third_module, X)
     check_transform("grad", srcdiff.grad(srcdiff.grad(uses_third_module)), X)
-
-
-# --- the codegen command writes second derivatives as standalone modules -------------------
-MODEL = '''import numpy as np
-
-
-def _act(v):
-    return v * np.tanh(v)
-
-
-def loss(w, x):
-    s = 0.0
-    for k in range(2):
-        if k > 0:
-            s = s + np.sum(_act(w * x) ** 2) / (k + 1)
-        else:
-            s = s + np.sum(np.sin(w) * x)
-    return s
-'''
-
-
-@pytest.mark.parametrize("args", [("--mode", "hvp"), ("--mode", "hessian"), ("--order", "2")])
-def test_codegen_second_derivatives(tmp_path, args):
-    import importlib.util
-    from test_cli import _run_standalone, run_cli
-    (tmp_path / "model.py").write_text(MODEL)
-    out = tmp_path / "second.py"
-    r = run_cli("model.py:loss", *args, "-o", str(out), cwd=str(tmp_path))
-    assert r.returncode == 0, r.stderr
-    text = out.read_text()
-    hvp = args == ("--mode", "hvp")
-    assert ("def hvp_loss(w, x, vector):" if hvp else "def hessian_loss(w, x):") in text
-    assert "def jvp_grad_loss(w, x, tangent_w):" in text  # the function it calls, below it
-    w, x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -0.5]), np.array([0.5, 1.0, 2.0])
-    np.save(tmp_path / "in.npy", np.array([w, x, v]))
-    call = "second.hvp_loss(w, x, v)" if hvp else "second.hessian_loss(w, x)"
-    _run_standalone(tmp_path, "import numpy as np, second\n"
-                              "w, x, v = np.load('in.npy')\n"
-                              f"np.save('out.npy', {call})\n")
-    got = np.load(tmp_path / "out.npy")
-    spec = importlib.util.spec_from_file_location("compose_model", tmp_path / "model.py")
-    model = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(model)
-    gradient, eps = srcdiff.grad(model.loss), 1e-6  # against differences of the gradient
-    columns = [(gradient(w + eps * e, x) - gradient(w - eps * e, x)) / (2 * eps)
-               for e in (np.eye(3) if not hvp else [v])]
-    want = columns[0] if hvp else np.stack(columns, -1)
-    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
 
 
 # --- examples/tanh_derivatives.py ------------------------------------------------------------

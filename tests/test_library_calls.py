@@ -77,3 +77,27 @@ def test_a_package_writing_into_its_argument_is_named_at_the_users_call():
     assert (os.path.realpath(err.filename), err.lineno) == (
         os.path.realpath(__file__), _line_of("z = flatlib.normalize_in_place(y)", __file__))
     assert f"{LIB}:{_line_of('v[0] = v[0] * 1.0', LIB)}" in str(err)
+
+
+def test_the_standard_library_and_dist_packages_count_as_library_code():
+    import json
+    assert is_library_file(json.__file__)
+    assert is_library_file("/usr/lib/python3/dist-packages/somepkg/mod.py")
+    assert not is_library_file(None) and not is_library_file("")
+    assert not is_library_file(srcdiff.__file__.replace("srcdiff", "elsewhere"))
+
+
+def test_the_raised_refusal_keeps_the_library_lines_it_went_through():
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(calls_deep)(np.array([1.0, 2.0]))
+    where = info.value.library_where
+    assert where and all(w.startswith(LIB + ":") for w in where)
+    assert where[0] == f"{LIB}:{_line_of('return unsupported(v) + 1.0', LIB)}"
+
+
+def test_a_refusal_in_the_users_own_code_is_not_moved():
+    from srcdiff import library_calls
+    from srcdiff.errors import UnsupportedCodeError
+    own = UnsupportedCodeError("because", filename=__file__, lineno=3, line="x")
+    assert library_calls.at_caller(own, None, 1, calls_deep) is None
+    assert library_calls.at_caller(ValueError("no"), None, 1, calls_deep) is None

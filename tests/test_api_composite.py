@@ -1,0 +1,149 @@
+"""srcdiff/api_composite.py: hvp, hessian and jacobian as Composites assembled from emitted
+derivatives (forward over the emitted gradient; one vjp per output element or one jvp per
+input element), checked against finite differences of the function itself, with their
+shapes, their argument checks and their refusals of complex values."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff.derivative import Composite
+
+from gradcheck import check_hvp
+
+
+def energy(x, k):
+    return np.sum(np.sin(x) * x * x) * k + np.prod(x[:2])
+
+
+def field(x, a):
+    return np.stack([np.sin(x[0] * x[1]), x[2] * x[0] * a, np.exp(x[1])])
+
+
+def matrix_field(m):
+    return m @ m
+
+
+def holomorphic(z):
+    return z * z + np.exp(z)
+
+
+def conjugating(z):
+    return np.conj(z) * z[0]
+
+
+X = np.array([0.4, -1.3, 0.9])
+
+
+def fd_hessian(f, x, *rest, h=1e-4):
+    """Second central differences of f itself."""
+    n = x.size
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            def at(di, dj):
+                y = x.astype(float).copy()
+                y.flat[i] += di
+                y.flat[j] += dj
+                return f(y, *rest)
+            out[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+    return out.reshape(x.shape + x.shape)
+
+
+def fd_jacobian(f, x, *rest, h=1e-6):
+    x = np.asarray(x)
+    columns = []
+    for i in range(x.size):
+        e = np.zeros(x.size, dtype=x.dtype)
+        e[i] = h
+        e = e.reshape(x.shape)
+        columns.append((np.asarray(f(x + e, *rest)) - np.asarray(f(x - e, *rest))) / (2 * h))
+    out_shape = np.shape(f(x, *rest))
+    return np.stack(columns, axis=-1).reshape(out_shape + x.shape)
+
+
+def test_the_hessian_is_the_second_differences_of_the_function():
+    H = srcdiff.hessian(energy)(X, 1.5)
+    assert isinstance(srcdiff.hessian(energy), Composite) and H.shape == (3, 3)
+    np.testing.assert_allclose(H, fd_hessian(energy, X, 1.5), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(H, H.T, atol=1e-12)
+
+
+def test_the_hessian_of_a_matrix_parameter_has_its_shape_twice():
+    def trace_cubed(m):
+        return np.trace(m @ m @ m)
+    m = np.array([[0.5, -1.0], [2.0, 0.25]])
+    H = srcdiff.hessian(trace_cubed)(m)
+    assert H.shape == (2, 2, 2, 2)
+    np.testing.assert_allclose(H, fd_hessian(trace_cubed, m), rtol=1e-5, atol=1e-6)
+
+
+def test_the_hessian_with_respect_to_another_parameter():
+    def both(k, x):
+        return np.sum(np.cos(x * k) * x)
+    H = srcdiff.hessian(both, wrt=1)(1.5, X)
+    np.testing.assert_allclose(H, fd_hessian(lambda x, k: both(k, x), X, 1.5), rtol=1e-5,
+                               atol=1e-6)
+    np.testing.assert_allclose(srcdiff.hessian(both, argnums=1)(1.5, X), H)
+
+
+def test_a_hessian_of_a_float_is_a_float():
+    H = srcdiff.hessian(lambda x: x ** 3 * np.sin(x))(0.7)
+    expected = fd_hessian(lambda x: float(x[0] ** 3 * np.sin(x[0])), np.array([0.7]))
+    assert np.ndim(H) == 0
+    np.testing.assert_allclose(H, expected[0, 0], rtol=1e-5)
+
+
+def test_hvp_is_the_hessian_times_the_vector_without_forming_it():
+    v = np.array([1.0, -0.5, 2.0])
+    hv = srcdiff.hvp(energy)(X, 1.5, v)
+    assert isinstance(srcdiff.hvp(energy), Composite)
+    np.testing.assert_allclose(hv, fd_hessian(energy, X, 1.5) @ v, rtol=1e-5, atol=1e-6)
+    check_hvp(energy, X, 1.5, vector=v)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_in_either_mode_is_the_columns_of_finite_differences(mode):
+    J = srcdiff.jacobian(field, mode=mode)(X, 2.0)
+    assert J.shape == (3, 3)
+    np.testing.assert_allclose(J, fd_jacobian(field, X, 2.0), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_has_shape_output_then_input(mode):
+    m = np.array([[0.5, -1.0, 0.0], [2.0, 0.25, 1.0], [0.3, 0.1, -0.7]])
+    J = srcdiff.jacobian(matrix_field, mode=mode)(m)
+    assert J.shape == (3, 3, 3, 3)
+    np.testing.assert_allclose(J, fd_jacobian(matrix_field, m), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_of_a_holomorphic_function_is_its_complex_derivative(mode):
+    z = np.array([0.3 + 0.5j, -1.0 + 0.2j])
+    J = srcdiff.jacobian(holomorphic, mode=mode)(z)
+    np.testing.assert_allclose(J, fd_jacobian(holomorphic, z), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(J, np.diag(2 * z + np.exp(z)), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_of_a_function_that_is_not_holomorphic_is_refused(mode):
+    z = np.array([0.3 + 0.5j, -1.0 + 0.2j])
+    with pytest.raises(srcdiff.ArgumentError, match="not holomorphic"):
+        srcdiff.jacobian(conjugating, mode=mode)(z)
+
+
+def test_complex_hessians_are_refused_with_a_pointer_to_hvp():
+    def norm2(z):
+        return np.sum(np.abs(z) ** 2)
+    with pytest.raises(srcdiff.ArgumentError, match="srcdiff.hvp"):
+        srcdiff.hessian(norm2)(np.array([0.3 + 0.5j, 1.0]))
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: srcdiff.jacobian(field, mode="sideways"), "mode must be"),
+    (lambda: srcdiff.jacobian(field, wrt=(0, 1)), "one parameter"),
+    (lambda: srcdiff.hessian(energy, wrt=(0, 1)), "one parameter|with respect to one"),
+    (lambda: srcdiff.hvp(energy, wrt=(0, 1)), "one parameter|with respect to one"),
+])
+def test_arguments_a_composite_cannot_take_are_refused_when_it_is_made(make, match):
+    with pytest.raises(srcdiff.ArgumentError, match=match):
+        make()

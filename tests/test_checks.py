@@ -1,0 +1,156 @@
+"""srcdiff/checks.py: the checks placed in the primal code, before the call they guard, that
+refuse when the derivative runs what only the values can tell (numpy.pad's mode,
+numpy.gradient's spacing, a random sample's zero scale, complex arguments of rules for real
+ones), each naming the user's line; left out where the value they guard is not
+differentiated; raised when the derivative is made where the source already shows the
+refusal. (The alias checks and most run-time refusals are in tests/test_errors.py.)"""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import analyze, errors
+from srcdiff.core import Kind
+from srcdiff.transform import lower_function
+
+from gradcheck import check
+from lowering import assert_located
+
+try:
+    import scipy.special as special
+except ImportError:   # the Quickstart installs no SciPy
+    special = None
+
+
+def checks_in(fn):
+    return [s for s in analyze.flatten(lower_function(fn).body) if s.sd.check is not None]
+
+
+def placed_before_its_call(fn, helper, callee):
+    """The one check calling `helper` sits right before the call of `callee` it guards,
+    and guards that call's result."""
+    body = lower_function(fn).body
+    at = [i for i, s in enumerate(body) if s.sd.check is not None
+          and s.sd.func.__name__ == helper]
+    assert len(at) == 1, [s.sd.func for s in body]
+    call = body[at[0] + 1]
+    assert call.sd.kind is Kind.CALL and call.sd.func is callee
+    assert body[at[0]].sd.kind is Kind.EFFECT
+    return body[at[0]].sd.check, call
+
+
+# -- numpy.pad's mode ---------------------------------------------------------------
+def pad_by_name(x, mode):
+    return np.sum(np.pad(x, 1, mode=mode) ** 2)
+
+
+def pad_written(x):
+    return np.sum(np.pad(x, 1, mode="mean") ** 2)
+
+
+def pad_not_differentiated(x):
+    m = "mean"
+    return np.sum(np.pad(np.ones(3), 1, mode=m)) * np.sum(x * x)
+
+
+X = np.array([0.5, -1.5, 2.0])
+
+
+def test_a_pad_mode_held_in_a_name_is_checked_when_the_derivative_runs():
+    guard, call = placed_before_its_call(pad_by_name, "check_pad_mode", np.pad)
+    assert guard.guards == call.targets[0].id and guard.error is None
+    check(pad_by_name, X, "edge")
+    check(pad_by_name, X, "reflect")
+    for run in (lambda: srcdiff.grad(pad_by_name)(X, "mean"),
+                lambda: srcdiff.jvp(pad_by_name)(X, "mean", np.ones(3))):
+        with pytest.raises(errors.RuntimeRefusal, match="not mode='mean'") as info:
+            run()
+        assert_located(info.value, pad_by_name, 1, "return np.sum(np.pad(x, 1, mode=mode) ** 2)")
+
+
+def test_a_pad_mode_the_source_shows_is_refused_when_the_derivative_is_made():
+    guard, _ = placed_before_its_call(pad_written, "refuse", np.pad)
+    assert isinstance(guard.error, errors.UnsupportedCodeError)
+    for make in (lambda: srcdiff.grad(pad_written)(X),
+                 lambda: srcdiff.jvp(pad_written)(X, np.ones(3))):
+        with pytest.raises(errors.UnsupportedCodeError, match="not mode='mean'") as info:
+            make()
+        assert_located(info.value, pad_written, 1,
+                       'return np.sum(np.pad(x, 1, mode="mean") ** 2)')
+
+
+def test_a_check_of_a_value_not_differentiated_is_left_out():
+    assert len(checks_in(pad_not_differentiated)) == 1   # placed while lowering ...
+    check(pad_not_differentiated, X)                     # ... idle in both modes
+    assert "check_pad_mode" not in srcdiff.source(srcdiff.grad(pad_not_differentiated))
+    assert "check_pad_mode" in srcdiff.source(srcdiff.grad(pad_by_name))
+
+
+def linspace_step_not_differentiated(x):
+    v, step = np.linspace(0.0, 1.0, 4, retstep=True)
+    return np.sum(v * x) * step
+
+
+def test_a_refusal_the_source_shows_is_not_raised_where_nothing_is_differentiated():
+    guard = checks_in(linspace_step_not_differentiated)[0].sd.check
+    assert isinstance(guard.error, errors.UnsupportedCodeError)
+    check(linspace_step_not_differentiated, np.array([1.0, 2.0, -1.0, 0.5]))
+
+
+# -- numpy.gradient's spacing -----------------------------------------------------------
+def spaced_gradient(x, h):
+    return np.sum(np.gradient(x * x, h) ** 2)
+
+
+def test_numpy_gradient_with_coordinate_arrays_is_refused_when_it_runs():
+    placed_before_its_call(spaced_gradient, "check_gradient_spacing", np.gradient)
+    check(spaced_gradient, X, 0.5)
+    with pytest.raises(errors.RuntimeRefusal, match="one scalar spacing") as info:
+        srcdiff.grad(spaced_gradient)(X, np.array([0.0, 1.0, 3.0]))
+    assert_located(info.value, spaced_gradient, 1,
+                   "return np.sum(np.gradient(x * x, h) ** 2)")
+
+
+# -- random samples: the scale behind the draw ----------------------------------------
+def sample(x, s):
+    np.random.seed(0)
+    return np.sum(np.random.normal(x, s, 3) ** 2)
+
+
+def test_a_samples_scale_is_checked_only_where_the_scale_is_differentiated():
+    guard = [c.sd.check for c in checks_in(sample) if c.sd.func.__name__ == "check_spread"]
+    assert len(guard) == 1 and guard[0].guards == "s"
+    np.testing.assert_allclose(srcdiff.grad(sample, wrt=0)(X, 0.0), 2.0 * X)   # s = 0: fine
+    with pytest.raises(errors.RuntimeRefusal, match="zero scale") as info:
+        srcdiff.grad(sample, wrt=1)(X, 0.0)
+    assert_located(info.value, sample, 2, "return np.sum(np.random.normal(x, s, 3) ** 2)")
+    check(sample, X, 0.7, wrt=(0, 1))
+
+
+# -- rules for real arguments only -----------------------------------------------------
+def log_gamma(x):
+    return np.sum(special.gammaln(x) * x)
+
+
+@pytest.mark.skipif(special is None, reason="SciPy is not installed")
+def test_a_complex_argument_of_a_real_only_rule_is_refused_when_it_runs():
+    placed_before_its_call(log_gamma, "check_real", special.gammaln)
+    check(log_gamma, np.array([1.5, 2.0, 3.25]))
+    for run in (lambda z: srcdiff.grad(log_gamma)(z),
+                lambda z: srcdiff.jvp(log_gamma)(z, np.ones(2, complex))):
+        with pytest.raises(errors.RuntimeRefusal, match="real arguments only") as info:
+            run(np.array([1.5, 2.0]) + 0.5j)
+        assert_located(info.value, log_gamma, 1, "return np.sum(special.gammaln(x) * x)")
+
+
+# -- norms of complex values -------------------------------------------------------------
+def complex_norm(x, order):
+    return np.linalg.norm(x * (1.0 + 2.0j), ord=order)
+
+
+def test_a_norm_of_complex_values_is_checked_for_the_orders_srcdiff_takes_for_real_ones():
+    assert any(c.sd.func.__name__.startswith("check") for c in checks_in(complex_norm))
+    check(complex_norm, X, 2)   # the 2-norm of complex values is differentiated
+    with pytest.raises(errors.RuntimeRefusal, match="norms of complex values") as info:
+        srcdiff.grad(complex_norm)(X, 1)
+    assert_located(info.value, complex_norm, 1,
+                   "return np.linalg.norm(x * (1.0 + 2.0j), ord=order)")

@@ -1,0 +1,139 @@
+"""srcdiff/compose_calls.py: derivatives srcdiff made, called inside a function srcdiff
+differentiates (written at the call, made once outside, in loops), differentiated through
+to any transform."""
+import re
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, check_transform
+from lowering import assert_located
+
+
+DATA = np.array([0.5, -1.0, 2.0])
+W0 = np.array([0.2, 0.4, -0.3])
+
+
+def inner_loss(w, x):
+    return np.sum(np.tanh(w * x) ** 2)
+
+
+def outer_loss(w):
+    return np.sum(np.sin(w) * w)
+
+
+def one_step_written_inside(w):
+    w1 = w - 0.1 * srcdiff.grad(inner_loss)(w, DATA)
+    return outer_loss(w1)
+
+
+inner_gradient = srcdiff.grad(inner_loss)  # made once, outside
+
+
+def one_step_made_outside(w):
+    w1 = w - 0.1 * inner_gradient(w, DATA)
+    return outer_loss(w1)
+
+
+def unrolled_steps(w):
+    for _ in range(3):  # an unrolled inner optimisation, kept as a loop
+        w = w - 0.1 * inner_gradient(w, DATA)
+    return outer_loss(w)
+
+
+def newton_step(w):
+    g = srcdiff.grad(inner_loss)(w, DATA)
+    step = srcdiff.hvp(inner_loss)(w, DATA, g)
+    return outer_loss(w - 0.05 * step) + np.sum(srcdiff.jvp(inner_loss)(w, DATA, g)[1])
+
+
+@pytest.mark.parametrize("loss", [one_step_written_inside, one_step_made_outside,
+                                  unrolled_steps, newton_step])
+@pytest.mark.parametrize("kind", ["grad", "jvp", "vjp", "hvp", "hessian"])
+def test_derivatives_inside_differentiated_code(loss, kind):
+    check_transform(kind, loss, W0)
+
+
+def test_inner_loop_is_kept_and_names_say_what_runs():
+    text = srcdiff.source(srcdiff.grad(unrolled_steps))
+    assert "for " in text and "reversed(" in text  # the loop stays a loop
+    # the inner gradient's vjp, by name (numbered when another one of that name was made)
+    assert re.search(r"vjp_w_of_grad_inner_loss(_\d+)?\(w, DATA", text), text
+
+
+# --- more ways of calling a derivative inside ---------------------------------------------
+def with_a_gradient_in_a_closure():
+    gradient = srcdiff.grad(inner_loss)   # made once, in the enclosing function
+
+    def step_in_closure(w):
+        return outer_loss(w - 0.1 * gradient(w, DATA))
+    return step_in_closure
+
+
+def value_and_gradient_inside(w):
+    value, gradient = srcdiff.value_and_grad(inner_loss)(w, DATA)
+    return value * np.sum(gradient * w)
+
+
+def gradient_with_respect_to_the_data(w):
+    return np.sum(srcdiff.grad(inner_loss, wrt="x")(w, DATA * w) * w)
+
+
+def data_by_keyword(w):
+    return np.sum(srcdiff.grad(inner_loss)(w, x=DATA) * w)
+
+
+@pytest.mark.parametrize("loss", [with_a_gradient_in_a_closure(), value_and_gradient_inside,
+                                  gradient_with_respect_to_the_data, data_by_keyword],
+                         ids=["closure", "value_and_grad", "wrt_x", "keyword"])
+def test_more_ways_of_calling_a_derivative_inside(loss):
+    check(loss, W0)
+
+
+def options_computed_here(w, k):
+    return np.sum(srcdiff.grad(inner_loss, wrt=k)(w, DATA))
+
+
+def test_a_transform_made_inside_with_options_computed_there_is_refused_at_its_line():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="constant options") as info:
+        srcdiff.grad(options_computed_here)(W0, 0)
+    assert_located(info.value, options_computed_here, 1,
+                   "return np.sum(srcdiff.grad(inner_loss, wrt=k)(w, DATA))")
+    assert "g = srcdiff.grad(inner)" in info.value.hint
+
+
+# --- a callee with a default ------------------------------------------------------------
+def squared_times(a, b=2.0):
+    return a * a * b
+
+
+def passes_every_argument(x):
+    return srcdiff.grad(squared_times)(x, 2.0) * x
+
+
+def leaves_the_default(x):
+    return srcdiff.grad(squared_times)(x) * x
+
+
+def test_a_derivative_of_a_function_with_a_default_called_inside_to_first_order():
+    check(passes_every_argument, 1.5, order=1)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.UnsupportedCodeError,
+                   reason="a derivative srcdiff made, called inside a differentiated function "
+                          "without an argument its function has a default for, is refused: "
+                          "'this call does not match grad_squared_times's parameters: missing a "
+                          "required argument: b' (the plain function compose_calls makes "
+                          "for it has no defaults)")
+def test_a_derivative_called_inside_without_a_defaulted_argument():
+    check(leaves_the_default, 1.5)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.UnsupportedCodeError,
+                   reason="second order of a function calling the derivative of a function "
+                          "with a default is refused: the emitted gradient calls "
+                          "vjp_a_of_grad_squared_times(x, 2.0, d_call_1), 'too many "
+                          "positional arguments' for vjp_grad_squared_times")
+def test_a_derivative_of_a_function_with_a_default_called_inside_to_second_order():
+    check(passes_every_argument, 1.5)

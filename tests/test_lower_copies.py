@@ -1,0 +1,142 @@
+"""srcdiff/lower_copies.py: private copies of parameters written into (the caller's arrays
+never change), and refusals or run-time checks, at the user's line, of writes another name
+would see: swaps through row views, updates of items another name holds, calls of
+functions writing into what they are given, outputs passed to ufuncs."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import analyze, errors
+from srcdiff import syntax as S
+from srcdiff.core import Kind, validate
+from srcdiff.transform import lower_function
+
+from gradcheck import check
+from lowering import assert_located, expect, run_lowered
+
+
+def written_parameter(x):
+    x[0] = 1.0
+    return x
+
+
+def test_a_parameter_written_into_gets_a_private_copy_first():
+    expect(written_parameter, """
+        x = own_copy(x)
+        x[0] = 1.0
+        result_1 = x
+        return result_1""")
+    x = np.array([3.0, 4.0])
+    assert np.array_equal(run_lowered(written_parameter, x), [1.0, 4.0])
+    assert np.array_equal(x, [3.0, 4.0])
+
+
+def updated_parameter(x, v):
+    x += v
+    return np.sum(x * x)
+
+
+def test_a_parameter_updated_in_place_is_copied_and_the_callers_array_never_changes():
+    body = lower_function(updated_parameter).body
+    assert S.spell(body[0]).strip() == "x = own_copy(x)"
+    x, v = np.array([1.0, -2.0]), np.array([0.5, 0.25])
+    check(updated_parameter, x, v, wrt=(0, 1))   # also asserts the inputs are unchanged
+    srcdiff.jvp(updated_parameter)(x, v, np.ones(2))
+    np.testing.assert_array_equal(x, [1.0, -2.0])
+
+
+# -- swaps: NumPy does not swap rows through views --------------------------------------
+def swap(y):
+    y = y * 1.0
+    y[0], y[1] = y[1], y[0]
+    return np.sum(y * np.arange(1.0, y.shape[0] + 1.0).reshape((-1,) + (1,) * (y.ndim - 1)) * y)
+
+
+def checks_named(fn, helper):
+    return [s for s in analyze.flatten(lower_function(fn).body)
+            if s.sd.kind is Kind.EFFECT and getattr(s.sd.func, "__name__", "") == helper]
+
+
+def test_a_swap_of_items_is_checked_and_differentiates_where_the_items_are_copies():
+    assert len(checks_named(swap, "check_item_copies")) == 2
+    check(swap, np.array([1.0, 2.0, 3.0]))
+
+
+def test_a_swap_of_rows_is_refused_when_it_runs_at_the_users_line():
+    with pytest.raises(errors.RuntimeRefusal, match="NumPy does not swap rows") as info:
+        srcdiff.grad(swap)(np.arange(6.0).reshape(3, 2))
+    assert_located(info.value, swap, 2, "y[0], y[1] = y[1], y[0]")
+
+
+# -- updates of items another name may hold -------------------------------------------
+def item_update(x):
+    c = [x * 1.0, x * 2.0]
+    r = c[0]
+    c[0] += x
+    return np.sum(r * c[0])
+
+
+def test_an_update_of_an_item_another_name_holds_is_checked():
+    assert len(checks_named(item_update, "check_item_update")) == 1
+    check(item_update, 1.5)   # numbers: `+=` makes a new number, r keeps the old one
+    with pytest.raises(errors.RuntimeRefusal, match="another name here may hold") as info:
+        srcdiff.grad(item_update)(np.array([1.0, 2.0]))   # arrays: r would change too
+    assert_located(info.value, item_update, 3, "c[0] += x")
+
+
+# -- calls that write into what they are given ---------------------------------------
+def writer(p, v):
+    p[0] = v
+    return p
+
+
+def calls_writer(x):
+    y = x * 1.0
+    writer(y, 2.0)
+    return np.sum(y * x)
+
+
+def updater(p, v):
+    p += v
+    return p
+
+
+def calls_updater(x):
+    y = x * 1.0
+    updater(y, x)
+    return np.sum(y * x)
+
+
+def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
+    with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'p'") as info:
+        lower_function(calls_writer)
+    assert_located(info.value, writer, 1, "p[0] = v")
+    call_line = calls_writer.__code__.co_firstlineno + 2
+    assert f"test_lower_copies.py:{call_line}" in info.value.hint   # where it is called
+
+
+def test_a_call_of_a_function_updating_its_argument_is_checked_when_it_runs():
+    assert len(checks_named(calls_updater, "check_argument_update")) == 1
+    check(calls_updater, 1.5)   # a number: `p += v` rebinds p inside updater only
+    with pytest.raises(errors.RuntimeRefusal, match="updates its argument 'p'") as info:
+        srcdiff.grad(calls_updater)(np.array([1.0, 2.0]))
+    assert_located(info.value, updater, 1, "p += v")
+
+
+# -- out= arguments ---------------------------------------------------------------------
+def output_by_position(x):
+    y = np.zeros_like(x)
+    np.multiply(x, 2.0, y)
+    return np.sum(y * x)
+
+
+def test_a_ufuncs_output_passed_by_position_is_refused_like_out():
+    with pytest.raises(errors.UnsupportedCodeError, match="out= array") as info:
+        lower_function(output_by_position)
+    assert_located(info.value, output_by_position, 2, "np.multiply(x, 2.0, y)")
+
+
+@pytest.mark.parametrize("fn", [
+    written_parameter, updated_parameter, swap, item_update, calls_updater])
+def test_every_construct_lowers_to_valid_core_code(fn):
+    validate(lower_function(fn))

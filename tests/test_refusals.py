@@ -1,0 +1,115 @@
+"""srcdiff/refusals.py: the located refusals both modes raise for a call no rule covers (no
+rule, a rule not implemented yet, a call the rule's signature does not take, an argument
+the rule holds constant, a call made for its effects on a differentiated value): each a
+SrcdiffError naming the user's file and line, quoting it, saying why and what to do
+instead, the same in reverse and forward mode."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import errors, refusals
+
+from gradcheck import check
+from lowering import assert_located
+
+try:
+    import scipy.special as special
+except ImportError:   # the Quickstart installs no SciPy
+    special = None
+
+
+def run(mode, f, *args):
+    if mode == "grad":
+        return srcdiff.grad(f)(*args)
+    return srcdiff.jvp(f)(*args, np.ones_like(args[0]))
+
+
+def no_rule(x):
+    return np.sum(np.unwrap(x))
+
+
+def not_implemented_yet(x):
+    return np.sum(np.logspace(0.0, x, 3))
+
+
+def dropped_effect(x):
+    y = x * 1.0
+    np.put(y, [0], 3.0)
+    return np.sum(y * x)
+
+
+def call_the_rule_does_not_take(x):
+    return np.sum(np.sin(x, bogus=1))
+
+
+X = np.array([0.5, 1.25])
+
+CASES = [
+    # function, error class, line offset, quoted line, phrase of the reason, phrase of the hint
+    (no_rule, errors.NoRuleError, 1, "return np.sum(np.unwrap(x))",
+     "rule for numpy.unwrap", "srcdiff.stop_gradient"),
+    (not_implemented_yet, errors.NoRuleError, 1, "return np.sum(np.logspace(0.0, x, 3))",
+     "derivative of numpy.logspace is not implemented yet", "numpy.linspace"),
+    (dropped_effect, errors.NoRuleError, 2, "np.put(y, [0], 3.0)",
+     "the result of numpy.put is dropped", "write the change as an assignment"),
+    (call_the_rule_does_not_take, errors.UnsupportedCodeError, 1,
+     "return np.sum(np.sin(x, bogus=1))",
+     "rule for numpy.sin does not accept this call", "pass only the arguments"),
+]
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f, cls, offset, quoted, reason, hint", CASES,
+                         ids=[c[0].__name__ for c in CASES])
+def test_a_call_no_rule_covers_is_refused_at_the_users_line(f, cls, offset, quoted, reason,
+                                                             hint, mode):
+    with pytest.raises(cls) as info:
+        run(mode, f, X.copy() if f is not not_implemented_yet else 0.5)
+    assert_located(info.value, f, offset, quoted)
+    assert reason in info.value.reason and hint in info.value.hint
+
+
+@pytest.mark.parametrize("mode, what, register", [
+    ("grad", "no derivative rule", "srcdiff.reverse_rule"),
+    ("jvp", "no forward (tangent) rule", "srcdiff.forward_rule")])
+def test_the_missing_rule_is_named_for_the_mode_that_needs_it(mode, what, register):
+    with pytest.raises(errors.NoRuleError) as info:
+        run(mode, no_rule, X.copy())
+    assert what in info.value.reason and register in info.value.hint
+
+
+def bessel_of_order(x, n):
+    return np.sum(special.iv(n, x))
+
+
+@pytest.mark.skipif(special is None, reason="SciPy is not installed")
+def test_an_argument_a_rule_holds_constant_is_refused_only_where_it_is_differentiated():
+    check(bessel_of_order, X, 2.0)   # the order is not differentiated: fine
+    for make in (lambda: srcdiff.grad(bessel_of_order, wrt=(0, 1))(X, 2.0),
+                 lambda: srcdiff.jvp(bessel_of_order, wrt=1)(X, 2.0, 1.0)):
+        with pytest.raises(errors.UnsupportedCodeError, match="with respect to 'v'") as info:
+            make()
+        assert_located(info.value, bessel_of_order, 1,
+                       "return np.sum(special.iv(n, x))")
+        assert "srcdiff.stop_gradient" in info.value.hint
+
+
+def squared(x):
+    return np.sum(x * x)
+
+
+def test_made_by_srcdiff_tells_srcdiffs_derivatives_by_their_class():
+    assert refusals.made_by_srcdiff(srcdiff.grad(squared))
+    assert refusals.made_by_srcdiff(srcdiff.hessian(squared))
+    assert not refusals.made_by_srcdiff(squared)
+
+    class Derivative:   # the user's own class of that name
+        pass
+    assert not refusals.made_by_srcdiff(Derivative())
+
+
+def test_describe_names_a_callee_as_the_user_reads_it():
+    assert refusals.describe(np.add.at) == "numpy.add.at"
+    assert refusals.describe(np.linalg.norm) == "numpy.linalg.norm"
+    assert refusals.describe(None) == "this call"
+    assert refusals.describe(squared) == f"{__name__}.squared"

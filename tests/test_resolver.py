@@ -1,0 +1,96 @@
+"""srcdiff/resolver.py: a function's free names read live (closure cells, then module
+globals, then builtins), and `tracking` / `stale`: the functions found by name, recorded so
+that a derivative is made again when one is redefined. (The first tests of the resolver
+are in tests/test_frontend.py, which the frontend re-exports it from.)"""
+import functools
+import threading
+
+import numpy as np
+
+from srcdiff import resolver
+
+
+def helper(x):
+    return x * x
+
+
+def uses_helper(x):
+    return helper(x) * 2.0
+
+
+class Holder:
+    def method(self, x):
+        return helper(x)
+
+
+def test_a_bound_method_reads_the_names_of_the_function_it_calls():
+    names = resolver.Resolver(Holder().method)
+    assert names.lookup("helper") is helper
+    assert names.has("helper") and names.has("len") and not names.has("nowhere")
+
+
+def test_a_decorators_wrapper_is_read_as_its_own_code_not_the_wrapped_function():
+    def decorate(fn):
+        scale = 3.0
+
+        @functools.wraps(fn)
+        def wrapper(x):
+            return fn(x) * scale
+        return wrapper
+    names = resolver.Resolver(decorate(uses_helper))
+    assert names.lookup("scale") == 3.0 and names.lookup("fn") is uses_helper
+    assert names.lookup("helper") is helper   # the wrapper's module globals too
+
+
+def test_tracking_records_functions_read_from_cells_and_globals_not_other_values():
+    cell_fn = helper
+
+    def outer(x):
+        return cell_fn(x) + helper(x) + np.sum(x)
+    names = resolver.Resolver(outer)
+    with resolver.tracking() as deps:
+        names.lookup("cell_fn")
+        names.lookup("helper")
+        names.lookup("np")     # a module: not a function that can be redefined
+        names.lookup("len")    # a builtin
+    assert [(name, obj) for _, name, obj in deps] == [(None, helper), ("helper", helper)]
+    assert not resolver.stale(deps)
+    names.lookup("helper")   # outside a tracking block nothing is recorded
+    assert len(deps) == 2
+
+
+def test_a_function_rebound_in_a_closure_cell_is_stale():
+    inner = helper
+
+    def outer(x):
+        return inner(x)
+    with resolver.tracking() as deps:
+        resolver.Resolver(outer).lookup("inner")
+    assert not resolver.stale(deps)
+    inner = np.sin   # noqa: F841 - rebinds the cell outer reads
+    assert resolver.stale(deps)
+
+
+def test_nested_tracking_blocks_record_into_the_innermost():
+    names = resolver.Resolver(uses_helper)
+    with resolver.tracking() as outer_deps:
+        with resolver.tracking() as inner_deps:
+            names.lookup("helper")
+        assert len(inner_deps) == 1 and outer_deps == []
+
+
+def test_tracking_is_per_thread():
+    names = resolver.Resolver(uses_helper)
+    seen = []
+
+    def other():
+        names.lookup("helper")    # another thread: not in this thread's tracking block
+        with resolver.tracking() as deps:
+            names.lookup("helper")
+        seen.append(len(deps))
+    with resolver.tracking() as deps:
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert deps == [] and seen == [1]
+
