@@ -67,6 +67,12 @@ def _PATH_CACHE_LOOKUP(obj):
         if getattr(numpy, owner.__name__, None) is owner:
             yield f"numpy.{owner.__name__}.{obj.__name__}"
         return
+    name = getattr(obj, "__name__", None)
+    if owner is not None and type(owner).__name__ == "RandomState" and isinstance(name, str) \
+            and getattr(numpy.random, name, None) is obj:
+        # numpy.random.normal: a method of NumPy's global RandomState, held by numpy.random
+        yield f"numpy.random.{name}"
+        return
     module_name = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if isinstance(obj, numpy.ufunc):
