@@ -82,7 +82,10 @@ def desugar(fdef, resolve):
                and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
                for n in S.walk(fdef)):
         return fdef
-    return _Desugar(resolve, names, assigned).visit(S.clone(fdef))
+    tree = S.clone(fdef)
+    pass_ = _Desugar(resolve, names, assigned)
+    pass_.iterators_read_once(tree)
+    return pass_.visit(tree)
 
 
 class _Desugar(S.NodeTransformer):
@@ -140,6 +143,50 @@ class _Desugar(S.NodeTransformer):
         test = _at(S.UnaryOp(op=S.Not(), operand=S.load(flag)), node)
         last = _at(S.If(test=test, body=orelse, orelse=[]), node)
         return [first, node, last]
+
+    # z = zip(x, y) (or enumerate) kept in a name and iterated once
+    def iterators_read_once(self, fdef):
+        """Where `z = zip(a, b)` (enumerate too) binds z once and a later statement of the
+        same block reads it once, as the iterable of a for header or of a comprehension's
+        first `for` (run once each time the binding runs): the binding becomes `z_arg_0 = a;
+        z_arg_1 = b` and the read `zip(z_arg_0, z_arg_1)`. The names hold the objects zip would hold and
+        zip reads them where Python's iterator would, so a loop over z sees what it sees in
+        Python (`z_arg_0 = a` is an alias of a, as zip's hold is). Any other read of z (a second loop, which would find the iterator used up,
+        next(z), z passed on) stays refused by the lowering."""
+        loads, stores = {}, {}
+        for n in S.walk(fdef):
+            if isinstance(n, S.Name):
+                table = loads if isinstance(n.ctx, S.Load) else stores
+                table[n.id] = table.get(n.id, 0) + 1
+        for block in list(_blocks(fdef)):
+            split = {}
+            for i, stmt in enumerate(block):
+                if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                        stmt.targets[0], S.Name) and self._iterator(stmt.value)):
+                    continue
+                name, call = stmt.targets[0].id, stmt.value
+                if loads.get(name) != 1 or stores.get(name) != 1 or any(
+                        isinstance(a, S.Starred) for a in call.args):
+                    continue
+                for later in block[i + 1:]:
+                    holder = _read_once(later, name)
+                    if holder is not None:
+                        split[i] = self._split(stmt, call, holder)
+                        break
+            for i in sorted(split, reverse=True):
+                block[i:i + 1] = split[i]
+
+    def _split(self, stmt, call, holder):
+        name = stmt.targets[0].id
+        values = list(call.args) + [k.value for k in call.keywords]
+        parts = [self.fresh(f"{name}_arg") for _ in values]
+        bound = [_at(S.Assign(targets=[S.store(p)], value=v, type_comment=None), stmt)
+                 for p, v in zip(parts, values)]
+        fresh = S.Call(func=S.load(call.func.id), args=[S.load(p) for p in parts[:len(
+            call.args)]], keywords=[S.keyword(arg=k.arg, value=S.load(p)) for k, p in zip(
+                call.keywords, parts[len(call.args):])])
+        holder.iter = _at(fresh, holder.iter)
+        return bound
 
     # zip and enumerate as values
     def visit_Call(self, node):
@@ -243,6 +290,55 @@ class _BreakFlag:
                         setattr(stmt, field, self.block(getattr(stmt, field)))
             out.append(stmt)
         return out
+
+
+def _blocks(fdef):
+    """Every statement list of the function (not of functions nested in it)."""
+    todo = [fdef]
+    while todo:
+        node = todo.pop()
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list):
+                continue
+            if field != "handlers":
+                yield stmts
+            todo.extend(n for n in stmts if not isinstance(
+                n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)))
+
+
+def _read_once(stmt, name):
+    """The for statement or comprehension whose iterable is the Name `name`, where `stmt`
+    reads it once each time it runs (a for header, or the first `for` of a comprehension,
+    neither inside a loop, comprehension or function of `stmt`); None otherwise."""
+    if isinstance(stmt, (S.For, S.AsyncFor)):
+        if isinstance(stmt.iter, S.Name) and stmt.iter.id == name:
+            return stmt
+        return _read_once_in_expr(stmt.iter, name)
+    if isinstance(stmt, S.If):
+        return _read_once_in_expr(stmt.test, name) or _first(
+            _read_once(s, name) for s in stmt.body + stmt.orelse)
+    if isinstance(stmt, (S.With, S.Try)):
+        return _first(_read_once(s, name) for s in getattr(stmt, "body", []) + getattr(
+            stmt, "orelse", []) + getattr(stmt, "finalbody", []))
+    if isinstance(stmt, (S.While, S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return None
+    return _read_once_in_expr(stmt, name)
+
+
+def _first(items):
+    return next((i for i in items if i is not None), None)
+
+
+def _read_once_in_expr(node, name):
+    scopes = (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.Lambda)
+    for comp in S.walk(node):
+        if isinstance(comp, scopes[:4]) and isinstance(comp.generators[0].iter, S.Name) \
+                and comp.generators[0].iter.id == name:
+            inside = [n for n in S.walk(node) if isinstance(n, scopes) and n is not comp
+                      and any(m is comp for m in S.walk(n))]
+            return None if inside else comp.generators[0]
+    return None
 
 
 def _has_break(stmts):

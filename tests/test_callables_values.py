@@ -325,6 +325,13 @@ def partial_made_here_passed(x):
     return np.sum(descend(p, x, x, 2))
 
 
+@pytest.mark.parametrize("f", [closure_passed, lambda_closure_passed,
+                               partial_made_here_passed])
+def test_function_values_made_here_passed_on(f):
+    # refused before issue #13; tests/test_values.py has more of these
+    check(f, X)
+
+
 def two(a, b):
     return a * b
 
@@ -356,11 +363,6 @@ def top_level_star(x, *xs):
 
 
 REFUSED = [
-    (closure_passed, "uses this function's variables (c)", "define it at module level"),
-    (lambda_closure_passed, "this lambda uses this function's variables (c)",
-     "define it at module level"),
-    (partial_made_here_passed, "functools.partial made in this function",
-     "pass the function and its arguments separately"),
     (star_of_unknown_length, "passes *xs only where it fills a *args", "one by one"),
     (writer_passed, "writes into its argument 'y' in place", "copy"),
     (chosen_at_run_time, "cannot tell which function 'act' holds", "bind act once"),

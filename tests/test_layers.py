@@ -42,7 +42,7 @@ LAYERS = [
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
                 "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "runtime", "runtime_adjoint", "runtime_alias",
-                "runtime_arrays", "runtime_checks", "runtime_containers", "runtime_fft",
+                "runtime_arrays", "runtime_checks", "runtime_closures", "runtime_containers", "runtime_fft",
                 "runtime_indexing", "runtime_matrices", "runtime_numpy", "runtime_products",
                 "runtime_banded", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
                 "runtime_integrate", "runtime_linalg", "runtime_numba", "runtime_scipy",
