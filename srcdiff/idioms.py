@@ -12,8 +12,11 @@ Three entry points:
     once, right away (an argument of list, tuple, dict, sorted, sum, min, max, any, all,
     set, zip or enumerate; the value unpacked by ``a, b = zip(...)``; the iterable of a for
     header or comprehension): the list of their items, as the comprehension
-    ``[(a, b) for a, b in zip(x, y)]``. Bound to a name (``z = zip(x, y)``), an iterator is
-    used up by its first loop and a list is not, so that stays refused (wrap it in list()).
+    ``[(a, b) for a, b in zip(x, y)]``. Bound to a name (``z = zip(x, y)``) and read once,
+    by a later for header or comprehension of the same block: its arguments are bound to
+    names there and zip is called where it is read (iterators_read_once). Read more than
+    once (an iterator is used up by its first loop and a list is not), it stays refused
+    (wrap it in list()).
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
@@ -36,6 +39,9 @@ Three entry points:
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
     (several), or the only element of an array of size 1 (after checking the size).
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
+  - ``d.update({k: v})``, ``d.update(k=v)``, ``d.setdefault(k, v)`` (dict_write, asked by
+    Lowerer.method_call before it refuses methods that change their object): item writes
+    ``d[k] = v`` after a check that d is a dict.
 
   ``x.item()`` and ``x.tolist()`` first check, when they run, that x is an array or a NumPy
   scalar (an object of another class may mean something else by its method).
@@ -587,3 +593,64 @@ def expand_method(low, node, base, args, out, discard):
         value = S.Call(func=_helper(low, "array_tolist"), args=[base], keywords=[])
         return low._result(value, Kind.CALL, runtime_idioms.array_tolist, discard)
     return None
+
+
+# -- dict methods that change the dict ------------------------------------------------------
+def dict_write(low, node, base, out, discard):
+    """`d.update({k: v, ...})`, `d.update(k=v)` and `d.setdefault(k[, v])` on a local that may
+    be a dict (after a check, where they run, that it is one): the item writes `d[k] = v`,
+    which the lowering differentiates with the aliasing care of any item write (a dict
+    passed in is copied before it is written, a value read before keeps its adjoint);
+    setdefault is `if k not in d: d[k] = v`, then d[k]. None for any other call."""
+    method = node.func.attr
+    if method not in ("update", "setdefault") or not (
+            isinstance(base, S.Name) and base.id in low.locals
+            and low._may_be_dict(node.func.value)):
+        return None
+    from . import runtime_idioms
+    check = S.Call(func=_helper(low, "check_dict"), args=[
+        base, S.const(method), S.const(_where(low, node))], keywords=[])
+    out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_dict))
+    if method == "setdefault":
+        if node.keywords or not 1 <= len(node.args) <= 2:
+            raise low.error(node, "setdefault takes a key and a default value")
+        key = _local(low, low.expr(node.args[0], out))
+        default = _local(low, low.expr(node.args[1], out)) if len(node.args) == 2 else \
+            S.const(None)
+        write = S.Assign(targets=[S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                              ctx=S.Store())], value=S.clone(default),
+                         type_comment=None)
+        test = S.Compare(left=S.clone(key), ops=[S.NotIn()], comparators=[S.clone(base)])
+        lowered = low.stmt(_at(S.If(test=test, body=[write], orelse=[]), node))
+        if discard:   # d.setdefault(k, v) as a statement: the write only
+            out.extend(lowered[:-1])
+            return lowered[-1]
+        out.extend(lowered)
+        value = S.Subscript(value=base, slice=key, ctx=S.Load())
+        return low._result(value, Kind.SUBSCRIPT, None, discard)
+    if not discard:
+        raise low.error(node, "the result of update is None", hint="use the dict itself")
+    pairs = []
+    for arg in node.args:
+        if not (len(node.args) == 1 and isinstance(arg, S.Dict) and None not in arg.keys):
+            raise low.error(node, "srcdiff follows d.update(...) given a dict display or "
+                            "keywords, whose keys it reads here",
+                            hint="write d[k] = other[k] for each key, or d.update({k: v, ...})")
+        # Python makes the whole dict first: every key and value read before any write
+        pairs += [(low.expr(k, out), low.expr(v, out)) for k, v in zip(arg.keys, arg.values)]
+    if any(k.arg is None for k in node.keywords):
+        raise low.error(node, "srcdiff follows d.update(...) given a dict display or keywords",
+                        hint="write d[k] = v for each key")
+    pairs += [(S.const(k.arg), low.expr(k.value, out)) for k in node.keywords]
+    last = None
+    for key, value in pairs:
+        _local(low, key, value)
+        write = _at(S.Assign(targets=[S.Subscript(value=S.clone(base), slice=key,
+                                                  ctx=S.Store())], value=value,
+                             type_comment=None), node)
+        if last is not None:
+            out.append(last)
+        lowered = low.stmt(write)
+        out.extend(lowered[:-1])
+        last = lowered[-1]
+    return last if last is not None else out.pop()   # d.update(): the check only

@@ -305,6 +305,9 @@ class CallLowering:
         if method == "extend" and discard and isinstance(base, S.Name) and \
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
+        written = idioms.dict_write(self, node, base, out, discard)   # d.update, d.setdefault
+        if written is not None:
+            return written
         if method in MUTATING_METHODS:
             hint = "build a new value instead (for lists, only append is supported)"
             if method in ("sort", "partition"):
@@ -327,6 +330,12 @@ class CallLowering:
             raise self.error(node, "the result of append is None")
         if method == "pop":
             if node.args or node.keywords:
+                if self._may_be_dict(func.value):   # d.pop(key): a dict would lose the key
+                    raise self.error(node, "srcdiff does not follow d.pop(key), which takes "
+                                     "the key out of the dict", hint="read d[key] (or "
+                                     "d.get(key, default)) and build a new dict without the "
+                                     "key if it must go: {k: v for k, v in d.items() if k != "
+                                     "key}")
                 raise self.error(node, "only lst.pop() without arguments is supported",
                                  hint="index the list instead")
             if not isinstance(base, S.Name) or base.id not in self.locals:

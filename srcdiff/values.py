@@ -14,14 +14,21 @@ that function. Values known this way:
   the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
   arguments are copied into temporaries where the partial is made and passed there to g
   at each call of p (the derivative flows through them);
-* bound methods of module-level objects, classmethods, staticmethods.
+* bound methods of module-level objects, classmethods, staticmethods;
+* a nested def or lambda reading this function's variables, and a partial made here, passed
+  to a helper: they travel as a runtime_closures.Closure carrying those values (the free
+  variables; the partial's arguments) as fields, which the callee reads with record_field
+  where it calls the value, so their derivatives flow back to this function's variables
+  (the callee cannot rebind them while it runs, so the values carried are the ones a
+  Python closure would read).
 
 `map(f, xs)` is the list `[f(x) for x in xs]`, `sorted(xs, key=f)` is the items of xs in
 the order of their keys (an order carries no derivative).
 
-What cannot be followed is refused at the user's line: a function value that closes over
-the caller's variables passed on to a helper, a partial made here passed on (or one whose
-argument is written into in place), `m = map(...)` (an iterator).
+What cannot be followed is refused at the user's line: a closure passed on that writes into
+the variables it reads (as a direct call of it is), a partial made here of a function made
+here passed on, a partial whose argument is written into in place, `m = map(...)` (an
+iterator).
 
 Calls with `*args` and `**kwargs` are variadic.py's; objects, the classes srcdiff knows
 them by and dataclasses are objects.py's.
