@@ -154,10 +154,11 @@ class _Desugar(S.NodeTransformer):
     def iterators_read_once(self, fdef):
         """Where `z = zip(a, b)` (enumerate too) binds z once and a later statement of the
         same block reads it once, as the iterable of a for header or of a comprehension's
-        first `for` (run once each time the binding runs): the binding becomes `z_arg_0 = a;
-        z_arg_1 = b` and the read `zip(z_arg_0, z_arg_1)`. The names hold the objects zip would hold and
-        zip reads them where Python's iterator would, so a loop over z sees what it sees in
-        Python (`z_arg_0 = a` is an alias of a, as zip's hold is). Any other read of z (a second loop, which would find the iterator used up,
+        first `for` (run once each time the binding runs): the binding becomes
+        `z_arg_0 = a; z_arg_1 = b` and the read `zip(z_arg_0, z_arg_1)`. The names hold the
+        objects zip would hold (`z_arg_0` is an alias of a, as zip's hold is) and zip reads
+        them where Python's iterator would, so a loop over z sees what it sees in Python.
+        Any other read of z (a second loop, which would find the iterator used up,
         next(z), z passed on) stays refused by the lowering."""
         loads, stores = {}, {}
         for n in S.walk(fdef):
