@@ -41,7 +41,9 @@ Three entry points:
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
   - ``d.update({k: v})``, ``d.update(k=v)``, ``d.setdefault(k, v)`` (dict_write, asked by
     Lowerer.method_call before it refuses methods that change their object): item writes
-    ``d[k] = v`` after a check that d is a dict.
+    ``d[k] = v`` after a check that d is a dict; ``d.pop(k[, default])``: the value read,
+    then d bound to runtime_idioms.dict_without(d, k), refused by container_writes where
+    another name holding the dict (or a live view of it) is read after.
 
   ``x.item()`` and ``x.tolist()`` first check, when they run, that x is an array or a NumPy
   scalar (an object of another class may mean something else by its method).
@@ -598,13 +600,16 @@ def expand_method(low, node, base, args, out, discard):
 
 # -- dict methods that change the dict ------------------------------------------------------
 def dict_write(low, node, base, out, discard):
-    """`d.update({k: v, ...})`, `d.update(k=v)` and `d.setdefault(k[, v])` on a local that may
-    be a dict (after a check, where they run, that it is one): the item writes `d[k] = v`,
-    which the lowering differentiates with the aliasing care of any item write (a dict
-    passed in is copied before it is written, a value read before keeps its adjoint);
-    setdefault is `if k not in d: d[k] = v`, then d[k]. None for any other call."""
+    """`d.update({k: v, ...})`, `d.update(k=v)`, `d.setdefault(k[, v])` and `d.pop(k[,
+    default])` on a local that may be a dict (after a check, where they run, that it is
+    one): the item writes `d[k] = v`, which the lowering differentiates with the aliasing
+    care of any item write (a dict passed in is copied before it is written, a value read
+    before keeps its adjoint); setdefault is `if k not in d: d[k] = v`, then d[k]; pop reads
+    d[k] (or the default) and binds d to a new dict without k (runtime_idioms.dict_without:
+    container_writes refuses it where another name holding the dict reads it after). None
+    for any other call."""
     method = node.func.attr
-    if method not in ("update", "setdefault") or not (
+    if method not in ("update", "setdefault", "pop") or not (
             isinstance(base, S.Name) and base.id in low.locals
             and low._may_be_dict(node.func.value)):
         return None
@@ -612,6 +617,8 @@ def dict_write(low, node, base, out, discard):
     check = S.Call(func=_helper(low, "check_dict"), args=[
         base, S.const(method), S.const(_where(low, node))], keywords=[])
     out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_dict))
+    if method == "pop":
+        return _pop(low, node, base, out, discard)
     if method == "setdefault":
         if node.keywords or not 1 <= len(node.args) <= 2:
             raise low.error(node, "setdefault takes a key and a default value")
@@ -655,3 +662,32 @@ def dict_write(low, node, base, out, discard):
         out.extend(lowered[:-1])
         last = lowered[-1]
     return last if last is not None else out.pop()   # d.update(): the check only
+
+
+def _pop(low, node, base, out, discard):
+    """`v = d.pop(k[, default])`: `v = d[k]` (`d[k] if k in d else default`), then
+    `d = dict_without(d, k)`."""
+    from . import runtime_idioms
+    if node.keywords or not 1 <= len(node.args) <= 2:
+        raise low.error(node, "pop takes a key and a default value")
+    key = _local(low, low.expr(node.args[0], out))
+    if len(node.args) == 1:   # a missing key raises KeyError, as pop does
+        value = low.temp(out, S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                          ctx=S.Load()), Kind.SUBSCRIPT, "popped")
+    else:
+        default = _local(low, low.expr(node.args[1], out))
+        choice = S.IfExp(test=S.Compare(left=S.clone(key), ops=[S.In()],
+                                        comparators=[S.clone(base)]),
+                         body=S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                          ctx=S.Load()), orelse=default)
+        value = low.temp(out, low.ifexp(_at(choice, node), out), Kind.COPY, "popped")
+    _local(low, value)
+    rest = low.temp(out, S.Call(func=_helper(low, "dict_without"), args=[
+        S.clone(base), S.clone(key)], keywords=[]), Kind.CALL, base.id + "_rest",
+        func=runtime_idioms.dict_without)
+    _local(low, rest)
+    rebind = low.assign(base.id, rest, Kind.COPY)
+    if discard:
+        return rebind
+    out.append(rebind)
+    return low._result(value, Kind.COPY, None, discard)

@@ -330,12 +330,10 @@ class CallLowering:
             raise self.error(node, "the result of append is None")
         if method == "pop":
             if node.args or node.keywords:
-                if self._may_be_dict(func.value):   # d.pop(key): a dict would lose the key
-                    raise self.error(node, "srcdiff does not follow d.pop(key), which takes "
-                                     "the key out of the dict", hint="read d[key] (or "
-                                     "d.get(key, default)) and build a new dict without the "
-                                     "key if it must go: {k: v for k, v in d.items() if k != "
-                                     "key}")
+                if self._may_be_dict(func.value):   # d.pop(key) where d is not a local
+                    raise self.error(node, "srcdiff follows d.pop(key) only on a dict held in "
+                                     "a local name", hint="read d[key] (or d.get(key, "
+                                     "default)) instead")
                 raise self.error(node, "only lst.pop() without arguments is supported",
                                  hint="index the list instead")
             if not isinstance(base, S.Name) or base.id not in self.locals:
