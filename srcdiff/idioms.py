@@ -609,6 +609,8 @@ def dict_write(low, node, base, out, discard):
     container_writes refuses it where another name holding the dict reads it after). None
     for any other call."""
     method = node.func.attr
+    if method == "pop" and not node.args and not node.keywords:
+        return None   # lst.pop(): a list's (the lowering's POP)
     if method not in ("update", "setdefault", "pop") or not (
             isinstance(base, S.Name) and base.id in low.locals
             and low._may_be_dict(node.func.value)):
