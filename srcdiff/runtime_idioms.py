@@ -4,6 +4,7 @@ import types
 
 import numpy
 
+from .runtime_adjoint import zeros_like_value
 from .runtime_checks import refuse
 
 
@@ -157,7 +158,6 @@ def dict_without(value, key):
 def dict_without_grad(grad, value, key):
     """The adjoint of the dict `value` that dict_without(value, key) was made from: grad's
     items, a zero under key (and under a key grad has none for; grad None: all zeros)."""
-    from .runtime_adjoint import zeros_like_value
     grad = grad if isinstance(grad, dict) else {}
     return {k: grad[k] if k in grad and k != key else zeros_like_value(v)
             for k, v in value.items()}
