@@ -1,4 +1,4 @@
-"""Appends, pops and dict views another name would see (stage 3, lowering: lower.py runs
+"""Appends, pops (of lists, and d.pop(k) of dicts) and dict views another name would see (stage 3, lowering: lower.py runs
 these checks on the lowered body). The derivative follows `lst.append(v)` on `lst` only,
 while Python changes the one list every holder of it sees; a view of a dict's items read
 after the dict changed sees the change. Such code is refused, located, where a later read
@@ -29,6 +29,12 @@ def check_appends(source, body):
         for a in appends[name]:
             if _append_after(share, a, name, stmts, order, loops) and \
                     _read_after(other, a, stmts):
+                if _popped_dict(a) is not None:
+                    raise source.error(a.sd.line, f"taking a key out of the dict {name} here "
+                                       f"would change {other} too: {how} (line "
+                                       f"{share.sd.line}), which srcdiff does not follow",
+                                       hint=f"build a new dict instead: {name} = {{k: v for "
+                                            f"k, v in {name}.items() if k != key}}")
                 raise source.error(a.sd.line, f"changing the list {name} here would change "
                                    f"{other} too: {how} (line {share.sd.line}), which srcdiff "
                                    "does not follow",
@@ -36,6 +42,8 @@ def check_appends(source, body):
 
 
 def _appended_list(stmt):
+    if _popped_dict(stmt) is not None:
+        return _popped_dict(stmt)
     if stmt.sd.kind in (Kind.APPEND, Kind.POP):
         call = stmt.value
         if isinstance(call, S.Call) and isinstance(call.func, S.Attribute) and \
@@ -44,8 +52,21 @@ def _appended_list(stmt):
     return None
 
 
+def _popped_dict(stmt):
+    """The dict `d` of `d_rest = dict_without(d, k)`, d.pop(k) as idioms.dict_write lowers
+    it (d is then bound to the new dict: another name holding the old one would not see the
+    key go), or None."""
+    if stmt.sd.kind == Kind.CALL and isinstance(stmt, S.Assign) and getattr(
+            stmt.sd.func, "__name__", "") == "dict_without" and getattr(
+            stmt.sd.func, "__module__", "") == "srcdiff.runtime_idioms" and isinstance(
+            stmt.value.args[0], S.Name):
+        return stmt.value.args[0].id
+    return None
+
+
 def _shares(stmts, appends):
     """(statement, appended name, other name, how) for each way another name gets the list."""
+    rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
     for s in stmts:
         if s.sd.kind == Kind.APPEND:
             item = s.value.args[0]
@@ -57,10 +78,12 @@ def _shares(stmts, appends):
             continue
         target, value = s.targets[0].id, s.value
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
+            if value.id in rests:
+                continue   # d = d_rest: d.pop(k) binding d to the new dict, held nowhere else
             if value.id in appends:
-                yield s, value.id, target, f"{target} is {value.id} (the same list)"
+                yield s, value.id, target, f"{target} is {value.id} (the same object)"
             if target in appends:
-                yield s, target, value.id, f"{target} is {value.id} (the same list)"
+                yield s, target, value.id, f"{target} is {value.id} (the same object)"
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             for e in elts:
@@ -101,7 +124,8 @@ def check_dict_views(source, body):
     for view in views:
         base, name = view.value.args[0].id, view.targets[0].id
         for w in stmts:
-            if not (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base):
+            if not (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base
+                    or _popped_dict(w) == base):
                 continue
             after = stmts.index(w) > stmts.index(view) or any(
                 isinstance(loop, (S.For, S.While)) and w in list(analyze.flatten(loop.body))

@@ -12,8 +12,11 @@ Three entry points:
     once, right away (an argument of list, tuple, dict, sorted, sum, min, max, any, all,
     set, zip or enumerate; the value unpacked by ``a, b = zip(...)``; the iterable of a for
     header or comprehension): the list of their items, as the comprehension
-    ``[(a, b) for a, b in zip(x, y)]``. Bound to a name (``z = zip(x, y)``), an iterator is
-    used up by its first loop and a list is not, so that stays refused (wrap it in list()).
+    ``[(a, b) for a, b in zip(x, y)]``. Bound to a name (``z = zip(x, y)``) and read once,
+    by a later for header or comprehension of the same block: its arguments are bound to
+    names there and zip is called where it is read (iterators_read_once). Read more than
+    once (an iterator is used up by its first loop and a list is not), it stays refused
+    (wrap it in list()).
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
@@ -36,6 +39,11 @@ Three entry points:
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
     (several), or the only element of an array of size 1 (after checking the size).
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
+  - ``d.update({k: v})``, ``d.update(k=v)``, ``d.setdefault(k, v)`` (dict_write, asked by
+    Lowerer.method_call before it refuses methods that change their object): item writes
+    ``d[k] = v`` after a check that d is a dict; ``d.pop(k[, default])``: the value read,
+    then d bound to runtime_idioms.dict_without(d, k), refused by container_writes where
+    another name holding the dict (or a live view of it) is read after.
 
   ``x.item()`` and ``x.tolist()`` first check, when they run, that x is an array or a NumPy
   scalar (an object of another class may mean something else by its method).
@@ -82,7 +90,10 @@ def desugar(fdef, resolve):
                and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
                for n in S.walk(fdef)):
         return fdef
-    return _Desugar(resolve, names, assigned).visit(S.clone(fdef))
+    tree = S.clone(fdef)
+    pass_ = _Desugar(resolve, names, assigned)
+    pass_.iterators_read_once(tree)
+    return pass_.visit(tree)
 
 
 class _Desugar(S.NodeTransformer):
@@ -140,6 +151,51 @@ class _Desugar(S.NodeTransformer):
         test = _at(S.UnaryOp(op=S.Not(), operand=S.load(flag)), node)
         last = _at(S.If(test=test, body=orelse, orelse=[]), node)
         return [first, node, last]
+
+    # z = zip(x, y) (or enumerate) kept in a name and iterated once
+    def iterators_read_once(self, fdef):
+        """Where `z = zip(a, b)` (enumerate too) binds z once and a later statement of the
+        same block reads it once, as the iterable of a for header or of a comprehension's
+        first `for` (run once each time the binding runs): the binding becomes
+        `z_arg_0 = a; z_arg_1 = b` and the read `zip(z_arg_0, z_arg_1)`. The names hold the
+        objects zip would hold (`z_arg_0` is an alias of a, as zip's hold is) and zip reads
+        them where Python's iterator would, so a loop over z sees what it sees in Python.
+        Any other read of z (a second loop, which would find the iterator used up,
+        next(z), z passed on) stays refused by the lowering."""
+        loads, stores = {}, {}
+        for n in S.walk(fdef):
+            if isinstance(n, S.Name):
+                table = loads if isinstance(n.ctx, S.Load) else stores
+                table[n.id] = table.get(n.id, 0) + 1
+        for block in list(_blocks(fdef)):
+            split = {}
+            for i, stmt in enumerate(block):
+                if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                        stmt.targets[0], S.Name) and self._iterator(stmt.value)):
+                    continue
+                name, call = stmt.targets[0].id, stmt.value
+                if loads.get(name) != 1 or stores.get(name) != 1 or any(
+                        isinstance(a, S.Starred) for a in call.args):
+                    continue
+                for later in block[i + 1:]:
+                    holder = _read_once(later, name)
+                    if holder is not None:
+                        split[i] = self._split(stmt, call, holder)
+                        break
+            for i in sorted(split, reverse=True):
+                block[i:i + 1] = split[i]
+
+    def _split(self, stmt, call, holder):
+        name = stmt.targets[0].id
+        values = list(call.args) + [k.value for k in call.keywords]
+        parts = [self.fresh(f"{name}_arg") for _ in values]
+        bound = [_at(S.Assign(targets=[S.store(p)], value=v, type_comment=None), stmt)
+                 for p, v in zip(parts, values)]
+        fresh = S.Call(func=S.load(call.func.id), args=[S.load(p) for p in parts[:len(
+            call.args)]], keywords=[S.keyword(arg=k.arg, value=S.load(p)) for k, p in zip(
+                call.keywords, parts[len(call.args):])])
+        holder.iter = _at(fresh, holder.iter)
+        return bound
 
     # zip and enumerate as values
     def visit_Call(self, node):
@@ -243,6 +299,55 @@ class _BreakFlag:
                         setattr(stmt, field, self.block(getattr(stmt, field)))
             out.append(stmt)
         return out
+
+
+def _blocks(fdef):
+    """Every statement list of the function (not of functions nested in it)."""
+    todo = [fdef]
+    while todo:
+        node = todo.pop()
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list):
+                continue
+            if field != "handlers":
+                yield stmts
+            todo.extend(n for n in stmts if not isinstance(
+                n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)))
+
+
+def _read_once(stmt, name):
+    """The for statement or comprehension whose iterable is the Name `name`, where `stmt`
+    reads it once each time it runs (a for header, or the first `for` of a comprehension,
+    neither inside a loop, comprehension or function of `stmt`); None otherwise."""
+    if isinstance(stmt, (S.For, S.AsyncFor)):
+        if isinstance(stmt.iter, S.Name) and stmt.iter.id == name:
+            return stmt
+        return _read_once_in_expr(stmt.iter, name)
+    if isinstance(stmt, S.If):
+        return _read_once_in_expr(stmt.test, name) or _first(
+            _read_once(s, name) for s in stmt.body + stmt.orelse)
+    if isinstance(stmt, (S.With, S.Try)):
+        return _first(_read_once(s, name) for s in getattr(stmt, "body", []) + getattr(
+            stmt, "orelse", []) + getattr(stmt, "finalbody", []))
+    if isinstance(stmt, (S.While, S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return None
+    return _read_once_in_expr(stmt, name)
+
+
+def _first(items):
+    return next((i for i in items if i is not None), None)
+
+
+def _read_once_in_expr(node, name):
+    scopes = (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.Lambda)
+    for comp in S.walk(node):
+        if isinstance(comp, scopes[:4]) and isinstance(comp.generators[0].iter, S.Name) \
+                and comp.generators[0].iter.id == name:
+            inside = [n for n in S.walk(node) if isinstance(n, scopes) and n is not comp
+                      and any(m is comp for m in S.walk(n))]
+            return None if inside else comp.generators[0]
+    return None
 
 
 def _has_break(stmts):
@@ -491,3 +596,100 @@ def expand_method(low, node, base, args, out, discard):
         value = S.Call(func=_helper(low, "array_tolist"), args=[base], keywords=[])
         return low._result(value, Kind.CALL, runtime_idioms.array_tolist, discard)
     return None
+
+
+# -- dict methods that change the dict ------------------------------------------------------
+def dict_write(low, node, base, out, discard):
+    """`d.update({k: v, ...})`, `d.update(k=v)`, `d.setdefault(k[, v])` and `d.pop(k[,
+    default])` on a local that may be a dict (after a check, where they run, that it is
+    one): the item writes `d[k] = v`, which the lowering differentiates with the aliasing
+    care of any item write (a dict passed in is copied before it is written, a value read
+    before keeps its adjoint); setdefault is `if k not in d: d[k] = v`, then d[k]; pop reads
+    d[k] (or the default) and binds d to a new dict without k (runtime_idioms.dict_without:
+    container_writes refuses it where another name holding the dict reads it after). None
+    for any other call."""
+    method = node.func.attr
+    if method == "pop" and not node.args and not node.keywords:
+        return None   # lst.pop(): a list's (the lowering's POP)
+    if method not in ("update", "setdefault", "pop") or not (
+            isinstance(base, S.Name) and base.id in low.locals
+            and low._may_be_dict(node.func.value)):
+        return None
+    from . import runtime_idioms
+    check = S.Call(func=_helper(low, "check_dict"), args=[
+        base, S.const(method), S.const(_where(low, node))], keywords=[])
+    out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_dict))
+    if method == "pop":
+        return _pop(low, node, base, out, discard)
+    if method == "setdefault":
+        if node.keywords or not 1 <= len(node.args) <= 2:
+            raise low.error(node, "setdefault takes a key and a default value")
+        key = _local(low, low.expr(node.args[0], out))
+        default = _local(low, low.expr(node.args[1], out)) if len(node.args) == 2 else \
+            S.const(None)
+        write = S.Assign(targets=[S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                              ctx=S.Store())], value=S.clone(default),
+                         type_comment=None)
+        test = S.Compare(left=S.clone(key), ops=[S.NotIn()], comparators=[S.clone(base)])
+        lowered = low.stmt(_at(S.If(test=test, body=[write], orelse=[]), node))
+        if discard:   # d.setdefault(k, v) as a statement: the write only
+            out.extend(lowered[:-1])
+            return lowered[-1]
+        out.extend(lowered)
+        value = S.Subscript(value=base, slice=key, ctx=S.Load())
+        return low._result(value, Kind.SUBSCRIPT, None, discard)
+    if not discard:
+        raise low.error(node, "the result of update is None", hint="use the dict itself")
+    pairs = []
+    for arg in node.args:
+        if not (len(node.args) == 1 and isinstance(arg, S.Dict) and None not in arg.keys):
+            raise low.error(node, "srcdiff follows d.update(...) given a dict display or "
+                            "keywords, whose keys it reads here",
+                            hint="write d[k] = other[k] for each key, or d.update({k: v, ...})")
+        # Python makes the whole dict first: every key and value read before any write
+        pairs += [(low.expr(k, out), low.expr(v, out)) for k, v in zip(arg.keys, arg.values)]
+    if any(k.arg is None for k in node.keywords):
+        raise low.error(node, "srcdiff follows d.update(...) given a dict display or keywords",
+                        hint="write d[k] = v for each key")
+    pairs += [(S.const(k.arg), low.expr(k.value, out)) for k in node.keywords]
+    last = None
+    for key, value in pairs:
+        _local(low, key, value)
+        write = _at(S.Assign(targets=[S.Subscript(value=S.clone(base), slice=key,
+                                                  ctx=S.Store())], value=value,
+                             type_comment=None), node)
+        if last is not None:
+            out.append(last)
+        lowered = low.stmt(write)
+        out.extend(lowered[:-1])
+        last = lowered[-1]
+    return last if last is not None else out.pop()   # d.update(): the check only
+
+
+def _pop(low, node, base, out, discard):
+    """`v = d.pop(k[, default])`: `v = d[k]` (`d[k] if k in d else default`), then
+    `d = dict_without(d, k)`."""
+    from . import runtime_idioms
+    if node.keywords or not 1 <= len(node.args) <= 2:
+        raise low.error(node, "pop takes a key and a default value")
+    key = _local(low, low.expr(node.args[0], out))
+    if len(node.args) == 1:   # a missing key raises KeyError, as pop does
+        value = low.temp(out, S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                          ctx=S.Load()), Kind.SUBSCRIPT, "popped")
+    else:
+        default = _local(low, low.expr(node.args[1], out))
+        choice = S.IfExp(test=S.Compare(left=S.clone(key), ops=[S.In()],
+                                        comparators=[S.clone(base)]),
+                         body=S.Subscript(value=S.clone(base), slice=S.clone(key),
+                                          ctx=S.Load()), orelse=default)
+        value = low.temp(out, low.ifexp(_at(choice, node), out), Kind.COPY, "popped")
+    _local(low, value)
+    rest = low.temp(out, S.Call(func=_helper(low, "dict_without"), args=[
+        S.clone(base), S.clone(key)], keywords=[]), Kind.CALL, base.id + "_rest",
+        func=runtime_idioms.dict_without)
+    _local(low, rest)
+    rebind = low.assign(base.id, rest, Kind.COPY)
+    if discard:
+        return rebind
+    out.append(rebind)
+    return low._result(value, Kind.COPY, None, discard)

@@ -320,6 +320,9 @@ class CallLowering:
         if method == "extend" and discard and isinstance(base, S.Name) and \
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
+        written = idioms.dict_write(self, node, base, out, discard)   # d.update, d.setdefault
+        if written is not None:
+            return written
         if method in MUTATING_METHODS:
             hint = "build a new value instead (for lists, only append is supported)"
             if method in ("sort", "partition"):
@@ -342,6 +345,10 @@ class CallLowering:
             raise self.error(node, "the result of append is None")
         if method == "pop":
             if node.args or node.keywords:
+                if self._may_be_dict(func.value):   # d.pop(key) where d is not a local
+                    raise self.error(node, "srcdiff follows d.pop(key) only on a dict held in "
+                                     "a local name", hint="read d[key] (or d.get(key, "
+                                     "default)) instead")
                 raise self.error(node, "only lst.pop() without arguments is supported",
                                  hint="index the list instead")
             if not isinstance(base, S.Name) or base.id not in self.locals:

@@ -4,6 +4,7 @@ import types
 
 import numpy
 
+from .runtime_adjoint import zeros_like_value
 from .runtime_checks import refuse
 
 
@@ -143,3 +144,20 @@ def _leaves(grad, out):
 def array_tolist_tangent(tangent, value):
     """The tangent of array_tolist: the tangent array as nested lists."""
     return array_tolist(tangent)
+
+
+def dict_without(value, key):
+    """`d.pop(key)` as the lowering reads it (idioms.dict_write): a new dict of value's items
+    but key's, bound to d. Also the tangent of one (a dict of tangents); a zero derivative
+    (not a dict) is given back as it is."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if k != key}
+
+
+def dict_without_grad(grad, value, key):
+    """The adjoint of the dict `value` that dict_without(value, key) was made from: grad's
+    items, a zero under key (and under a key grad has none for; grad None: all zeros)."""
+    grad = grad if isinstance(grad, dict) else {}
+    return {k: grad[k] if k in grad and k != key else zeros_like_value(v)
+            for k, v in value.items()}

@@ -14,14 +14,21 @@ that function. Values known this way:
   the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
   arguments are copied into temporaries where the partial is made and passed there to g
   at each call of p (the derivative flows through them);
-* bound methods of module-level objects, classmethods, staticmethods.
+* bound methods of module-level objects, classmethods, staticmethods;
+* a nested def or lambda reading this function's variables, and a partial made here, passed
+  to a helper: they travel as a runtime_closures.Closure carrying those values (the free
+  variables; the partial's arguments) as fields, which the callee reads with record_field
+  where it calls the value, so their derivatives flow back to this function's variables
+  (the callee cannot rebind them while it runs, so the values carried are the ones a
+  Python closure would read).
 
 `map(f, xs)` is the list `[f(x) for x in xs]`, `sorted(xs, key=f)` is the items of xs in
 the order of their keys (an order carries no derivative).
 
-What cannot be followed is refused at the user's line: a function value that closes over
-the caller's variables passed on to a helper, a partial made here passed on (or one whose
-argument is written into in place), `m = map(...)` (an iterator).
+What cannot be followed is refused at the user's line: a closure passed on that writes into
+the variables it reads (as a direct call of it is), a partial made here of a function made
+here passed on, a partial whose argument is written into in place, `m = map(...)` (an
+iterator).
 
 Calls with `*args` and `**kwargs` are variadic.py's; objects, the classes srcdiff knows
 them by and dataclasses are objects.py's.
@@ -166,12 +173,16 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         fn = obj.__func__
         inner = None if canonical_path(fn) is not None else _part(lw, ref, "__func__", out)
         return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
+    if isinstance(obj, PassedPartial):
+        fixed = [_field(lw, ref, f"arg{i}", out) for i in range(obj.nargs)]
+        given = {k.arg for k in keywords}
+        merged = [S.keyword(arg=k, value=_field(lw, ref, f"kw_{k}", out))
+                  for k in obj.keywords if k not in given]
+        return _call_with(lw, node, obj.fn, fixed + args, merged + keywords, out, discard,
+                          None)
     if isinstance(obj, LocalFunction):
         if obj.free and obj not in lw.local_functions.values():
-            raise lw.error(node, f"{obj.__name__} uses its enclosing function's variables "
-                           f"({', '.join(obj.free)}), which srcdiff cannot pass on here",
-                           hint="define it at module level and pass what it uses as "
-                                "arguments")
+            return _call_closure(lw, node, obj, args, keywords, out, discard, ref)
         if obj.free:
             return _call_local(lw, node, obj, args, keywords, discard)
         if ref is None:
@@ -180,6 +191,85 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
                        "emits", hint="call a function defined at module level")
     return lw.call_object(node, node.func, obj, args, keywords, out, discard, ref)
+
+
+def _call_closure(lw, node, local, args, keywords, out, discard, ref):
+    """A call, in a callee, of a nested function of the caller that reads the caller's
+    variables: they are the fields of the Closure passed (`ref`), read here and passed to
+    the nested function's lifted copy as _call_local passes them."""
+    if ref is None:
+        raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
+                       "emits", hint="call a function defined at module level")
+    free = [_field(lw, ref, v, out) for v in local.free]
+    args, _ = lw._bind_user_call(node, local, args, keywords)
+    args = args[:len(local.own_params)] + free
+    lw._check_argument_writes(node, local, args, out)   # into its own or carried values
+    value = S.Call(func=ref, args=args[:len(local.own_params)], keywords=[])
+    stmt = lw._result(value, Kind.CALL, local, discard)
+    stmt.sd.user_call = UserCall("local", tuple(args))
+    return stmt
+
+
+def _field(lw, ref, name, out):
+    """An atom for a value a Closure carries (runtime_closures), read as a record's field."""
+    from . import runtime_values
+    lw.bindings["record_field"] = runtime_values.record_field
+    atom = lw.temp(out, S.Call(func=S.load("record_field"), args=[ref, S.const(name)],
+                               keywords=[]), Kind.CALL, name.lstrip("_") or "field",
+                   func=runtime_values.record_field)
+    lw.locals.add(atom.id)
+    return atom
+
+
+class PassedPartial:
+    """A functools.partial made in a calling function, as its callee knows it: the function,
+    and how many positional arguments and which keywords it carries (the fields arg0, ...,
+    kw_<name> of the Closure passed)."""
+
+    def __init__(self, fn, nargs, keywords):
+        self.fn, self.nargs, self.keywords = fn, nargs, tuple(keywords)
+
+
+def _closure(lw, fn_atom, names, items, out, stem, make="closure_of"):
+    """closure_of(fn, names, [items]): a function value made here, passed to a helper with
+    the values it carries (runtime_closures.Closure), whose derivatives flow back to them."""
+    from . import runtime_closures
+    listed = lw.temp(out, S.List(elts=list(items), ctx=S.Load()), Kind.DISPLAY, "carried")
+    lw.locals.add(listed.id)
+    helper = getattr(runtime_closures, make)
+    lw.bindings[make] = helper
+    atom = lw.temp(out, S.Call(func=S.load(make), args=[
+        fn_atom, S.const(tuple(names)), listed], keywords=[]), Kind.CALL, stem, func=helper)
+    lw.locals.add(atom.id)
+    return atom
+
+
+def _pass_closure(lw, name, local, out):
+    """The nested function `name` reading this function's variables, passed on: a Closure
+    carrying their values now (the callee cannot rebind them while it runs)."""
+    atom = _closure(lw, S.load(name), local.free, [S.load(v) for v in local.free], out,
+                    name + "_closure")
+    known_values(lw)[atom.id] = Known(local)
+    return atom
+
+
+def _pass_partial(lw, node, name, partial, out):
+    """A functools.partial made here, passed on: a Closure carrying the partial's
+    arguments (as the partial holds them, copied where it was made)."""
+    fn = partial.fn
+    if isinstance(fn, (LocalPartial, LocalFunction)) or canonical_path(fn) is None:
+        raise lw.error(node, f"{name} is a functools.partial of a function made in this "
+                       "function, which srcdiff cannot pass to another function",
+                       hint="make the partial of a function defined at module level")
+    kws = list(partial.keywords)
+    names = [f"arg{i}" for i in range(len(partial.args))] + [f"kw_{k}" for k in kws]
+    items = list(partial.args) + [partial.keywords[k] for k in kws]
+    # the function itself, not the partial made of the values here: no derivative flows
+    # through it (the values reach the callee as the Closure's fields)
+    ref = lw.bind(canonical_path(fn), fn)
+    atom = _closure(lw, ref, names, items, out, name + "_closure", "partial_of")
+    known_values(lw)[atom.id] = Known(PassedPartial(fn, len(partial.args), kws))
+    return atom
 
 
 def _local_ref(lw, fn):
@@ -249,19 +339,14 @@ def argument(lw, node, out):
         local = lw.local_functions.get(name)
         if local is not None:
             if local.free:
-                raise lw.error(node, f"the nested function {name} uses this function's "
-                               f"variables ({', '.join(local.free)}), so srcdiff cannot pass "
-                               "it to another function", hint="define it at module level and "
-                               "pass what it uses as arguments (or use it only here)")
+                return _pass_closure(lw, name, local, out)
             known_values(lw)[name] = Known(local)
             return atom
         if isinstance(node, S.Name) and name not in lw.known_types:
             objects.object_class(lw, node, atom, out)   # an object's class, for the callee (checked)
         obj = held(lw, name)
         if isinstance(obj, LocalPartial):
-            raise lw.error(node, f"{name} is a functools.partial made in this function, which "
-                           "srcdiff cannot pass to another function",
-                           hint="pass the function and its arguments separately")
+            return _pass_partial(lw, node, name, obj, out)
         if obj is not None:
             known_values(lw)[name] = Known(obj)
     return atom
@@ -272,12 +357,9 @@ def lambda_value(lw, node, out, passed=False):
     name = lw.namer.fresh("function")
     lw.locals.add(name)
     local = lw.local_function(name, node)
-    if passed and local.free:
-        raise lw.error(node, f"this lambda uses this function's variables "
-                       f"({', '.join(local.free)}), so srcdiff cannot pass it to another "
-                       "function", hint="define it at module level and pass what it uses as "
-                       "arguments")
     out.append(lw.assign(name, S.clone(node), Kind.OPAQUE))
+    if passed and local.free:
+        return _pass_closure(lw, name, local, out)
     if not local.free:
         known_values(lw)[name] = Known(local)
     return S.load(name)

@@ -2,6 +2,8 @@
 read: print (nondifferentiable.py), logging's functions and a logger's methods, warnings.warn,
 and runtime_idioms.call_reading, through which a function of the user's called for its
 effects runs on read-only views of what it is given. None of these carries a derivative.
+`d.pop(key)` rebinds d to dict_without(d, key), linear in the dict: its adjoint is the
+result's with a zero under key (dict_without_grad).
 """
 import logging
 import warnings
@@ -9,7 +11,8 @@ import warnings
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
-                                    call_logger, call_reading, check_array, check_dict)
+                                    call_logger, call_reading, check_array, check_dict,
+                                    dict_without, dict_without_grad)
 
 nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
                   logging.critical, logging.exception, logging.log,
@@ -33,3 +36,9 @@ def tolist(y, value):
 # forward over reverse: both helpers are linear in the derivative they are given
 linear(array_tolist_grad, "grad")
 linear(array_tolist_tangent, "tangent")
+
+
+# d.pop(key): the dict without key (idioms.dict_write); linear in the dict
+linear(dict_without, "value",
+       transpose=lambda y, value, key: dict_without_grad(d[y], value, key))
+linear(dict_without_grad, "grad")

@@ -9,6 +9,7 @@ name (record_field_grad, linear in it), and its tangent the field of p's tangent
 """
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, nondifferentiable
+from srcdiff.runtime_closures import closure_of, partial_of
 from srcdiff.runtime_values import (check_class, check_record, finalize_record, record_field,
                                      record_field_grad, record_of, record_of_grad, sort_order)
 
@@ -27,3 +28,11 @@ linear(record_of_grad, "grad")
 
 # the gradient with respect to a dataclass, given back as one (forward over reverse)
 linear(finalize_record, "grad")
+
+
+# a function value carrying the enclosing function's values, passed to a helper: its
+# fields are read by record_field in the callee (values.py)
+linear(closure_of, "items",
+       transpose=lambda y, fn, names, items: record_of_grad(d[y], names, items))
+linear(partial_of, "items",
+       transpose=lambda y, fn, names, items: record_of_grad(d[y], names, items))

@@ -159,15 +159,6 @@ def test_zip_and_enumerate_as_values(f):
     both(f)
 
 
-def test_zip_bound_to_a_name_is_refused_with_what_to_write():
-    def f(x):
-        z = zip(x, x)
-        return sum(a * b for a, b in z)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match=r"list\(zip") as info:
-        srcdiff.grad(f)(X)
-    assert info.value.lineno == f.__code__.co_firstlineno + 1
-
-
 # --- loops with else, nested comprehensions, max/min of several -------------------------
 def for_else_no_break(p, x):
     s = 0.0

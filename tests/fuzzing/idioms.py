@@ -1,9 +1,11 @@
 """The idioms of issue #13 for the random-program tester (scripts/fuzz.py --idioms).
 
 Statements that hold parameters in dicts (`.items()`, `.values()`, `.get()`, dict
-comprehensions), call helpers taking `*args` (with explicit and starred arguments), pass
-functions as values (numpy's, the program's lambdas, module-level helpers) to a helper that
-calls them, and keep objects in a list that a loop calls a method of. Constructs srcdiff
+comprehensions, `.update(k=v)`, `.pop(k)`), call helpers taking `*args` (with explicit and
+starred arguments), pass functions as values (numpy's, the program's lambdas, module-level
+helpers, a lambda reading the program's variables, a functools.partial made there) to a
+helper that calls them, keep objects in a list that a loop calls a method of, and loop once
+over `z = zip(a, b)` kept in a name. Constructs srcdiff
 does not support yet are refused (counted as refusals), never crashes or wrong results.
 
 The module-level code they call (IDIOM_HELPERS) goes into each program drawn with idioms.
@@ -11,6 +13,9 @@ The module-level code they call (IDIOM_HELPERS) goes into each program drawn wit
 from .program import Stmt, j, lit
 
 IDIOM_HELPERS = '''
+import functools
+
+
 def star_sum(w, *args):
     total = w
     for a in args:
@@ -43,7 +48,7 @@ class Raw:
         return self.text.strip("\n").split("\n")
 
 
-KINDS = ("dict", "star", "fnval", "objects")
+KINDS = ("dict", "star", "fnval", "objects", "closure", "zipped")
 
 
 def statement(gen, scope, ex, loop_depth):
@@ -58,8 +63,14 @@ def _dict(gen, scope, ex, loop_depth):
     d, acc = scope.fresh("D"), scope.fresh("a")
     out = [Stmt(j(f'{d} = {{{{"w": {{0}}, "b": {{1}}}}}}', ex.expr("v", 1), ex.expr("s", 1)))]
     k, v = scope.fresh("k"), scope.fresh("v")
-    form = rnd.randrange(4)
-    if form == 0:
+    form = rnd.randrange(6)
+    if form == 4:
+        out.append(Stmt(j(f"{d}.update(w={{0}})", ex.expr("v", 1))))
+        out.append(Stmt(lit(f"{acc} = np.sum({d}[\"w\"]) * {d}[\"b\"]")))
+    elif form == 5:
+        out.append(Stmt(lit(f"{v} = {d}.pop(\"w\")")))
+        out.append(Stmt(lit(f"{acc} = np.sum(np.sin({v})) + {d}[\"b\"] * len({d})")))
+    elif form == 0:
         out.append(Stmt(lit(f"{acc} = 0.0")))
         out.append(Stmt(blocks=[(lit(f"for {k}, {v} in {d}.items():"),
                                  [Stmt(lit(f"{acc} = {acc} + np.sum({v} * {v}) * 0.5"))])]))
@@ -111,4 +122,33 @@ def _objects(gen, scope, ex, loop_depth):
            Stmt(blocks=[(lit(f"for {layer} in {layers}:"),
                          [Stmt(lit(f"{h} = {layer}.forward({h})"))])])]
     scope.bind(h, "v")
+    return out
+
+
+def _closure(gen, scope, ex, loop_depth):
+    """A lambda reading a variable of the program, or a partial made of one, passed to a
+    helper that calls it."""
+    rnd = gen.rnd
+    c, acc = scope.fresh("c"), scope.fresh("a")
+    out = [Stmt(j(f"{c} = {{0}}", ex.expr("s", 1)))]
+    if rnd.random() < 0.5:
+        out.append(Stmt(j(f"{acc} = apply_twice(lambda t: np.tanh(t * {c}), {{0}})",
+                          ex.expr("v", 1))))
+    else:
+        g = scope.fresh("g")
+        out.append(Stmt(lit(f"{g} = functools.partial(np.multiply, {c})")))
+        out.append(Stmt(j(f"{acc} = apply_twice({g}, {{0}})", ex.expr("v", 1))))
+    scope.bind(c, "s")
+    scope.bind(acc, "v")
+    return out
+
+
+def _zipped(gen, scope, ex, loop_depth):
+    """z = zip(a, b) kept in a name, then looped over once."""
+    z, acc, p, q = scope.fresh("z"), scope.fresh("a"), scope.fresh("p"), scope.fresh("q")
+    out = [Stmt(j(f"{z} = zip({{0}}, {{1}})", ex.expr("v", 1), ex.expr("v", 1))),
+           Stmt(lit(f"{acc} = 0.0")),
+           Stmt(blocks=[(lit(f"for {p}, {q} in {z}:"),
+                         [Stmt(lit(f"{acc} = {acc} + {p} * np.cos({q})"))])])]
+    scope.bind(acc, "s")
     return out

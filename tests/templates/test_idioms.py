@@ -1,6 +1,7 @@
 """Rules of templates/idioms.py against central differences: x.tolist() (runtime_idioms.
 array_tolist) in both modes and to second order, and the tangent rules of its helpers (met
-by forward mode over emitted gradients)."""
+by forward mode over emitted gradients), and d.pop(key) (runtime_idioms.dict_without and
+its adjoint dict_without_grad)."""
 import numpy as np
 import pytest
 
@@ -38,3 +39,16 @@ def test_tolist_helpers_tangents():
                            * x), rng.normal(size=2), modes=("fwd",), order=1)
     check(lambda t: array_tolist_tangent(t * t, x), rng.normal(size=(2, 2)), modes=("fwd",),
           order=1)
+
+
+def popped(x, w):
+    d = {"a": x * w, "b": np.sin(x), "c": x}
+    v = d.pop("a")
+    u = d.pop("z", w)
+    return np.sum(v * u * d["b"]) + sum(np.sum(t ** 2) for t in d.values())
+
+
+def test_dict_pop():
+    # d.pop(key): d bound to dict_without(d, key) (idioms.dict_write); its adjoint
+    # dict_without_grad and both tangents (forward over reverse) by order=2
+    check(popped, rng.normal(size=3), rng.normal(size=3), wrt=(0, 1), order=2)

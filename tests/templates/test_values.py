@@ -1,9 +1,12 @@
 """templates/values.py: a dataclass's field read record_field(p, 'w') (reverse: the
 adjoint FieldGrads under the field's name; forward: the field of p's tangent; the adjoint
 helper's tangent, met by forward over reverse), a dataclass made in the function
-(record_of), sorted's order and check_class (no derivative). Every case is checked against central differences in reverse mode, forward
+(record_of), a function value made here and passed to a helper (closure_of, partial_of:
+linear in the values it carries, whose adjoints come back as record_of's do), sorted's order
+and check_class (no derivative). Every case is checked against central differences in reverse mode, forward
 mode and to second order."""
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -41,6 +44,22 @@ def made_here(w, x):
     return np.sum(p.apply(x) * q.b + q.apply(x) ** 2) + np.sum(p.w)
 
 
+def _apply(f, x):
+    return f(x)
+
+
+def closure_passed(w, x):
+    def g(y):
+        return np.sin(y * w)
+    return np.sum(_apply(g, x) * w)
+
+
+def partial_passed(w, x):
+    g = functools.partial(np.multiply, w)
+    h = functools.partial(np.power, 2.0)
+    return np.sum(_apply(g, x) ** 2 + _apply(h, w))
+
+
 P = Affine(np.array([[0.3, -0.2], [0.5, 0.1]]), 0.4)
 X = np.array([[0.7, -1.1]])
 
@@ -48,7 +67,9 @@ X = np.array([[0.7, -1.1]])
 @pytest.mark.parametrize("f, args, wrt", [
     (field_reads, (P, X), 0), (field_reads, (P, X), (0, 1)), (one_field, (P, X[0]), 0),
     (sorted_values, (np.array([0.2, 0.5, 1.3]),), 0),
-    (made_here, (P.w, X[0]), (0, 1))],
-    ids=["field_reads", "field_reads_and_x", "one_field", "sorted", "made_here"])
+    (made_here, (P.w, X[0]), (0, 1)),
+    (closure_passed, (X[0], X[0] * 0.5), (0, 1)), (partial_passed, (X[0], X[0] * 0.5), (0, 1))],
+    ids=["field_reads", "field_reads_and_x", "one_field", "sorted", "made_here",
+         "closure_passed", "partial_passed"])
 def test_record_field(f, args, wrt):
     check(f, *args, wrt=wrt, order=2)

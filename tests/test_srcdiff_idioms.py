@@ -1,0 +1,112 @@
+"""srcdiff/idioms.py's pass before lowering, tested directly on the shapes it rewrites:
+`z = zip(x, y)` / `e = enumerate(x)` kept in a name and iterated once (a for header or a
+comprehension's first `for`, later in the same block) run as Python runs them; a second
+iteration of the same iterator, which Python finds used up, stays refused at the binding
+with what to write instead. Derivatives against central differences in reverse and forward
+mode and to second order (gradcheck.check)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+X = np.array([0.4, 0.9, 1.3])
+Y = np.array([1.1, -0.4, 0.2])
+
+
+def zip_in_a_name(x, y):
+    z = zip(x, y)
+    s = 0.0
+    for a, b in z:
+        s = s + a * np.sin(b)
+    return s
+
+
+def enumerate_in_a_name(x, y):
+    e = enumerate(x * y, start=1)
+    w = y * 2.0          # statements between the binding and the loop
+    return sum(i * v * w[0] for i, v in e)
+
+
+def zip_read_in_a_branch(x, y):
+    z = zip(x, y)
+    s = x[0]
+    if s > 0:
+        for a, b in z:
+            s = s + a * b ** 2
+    return s
+
+
+def zip_in_a_loop_body(x, y):
+    s = 0.0
+    for k in range(2):
+        z = zip(x, y * (k + 1))     # bound anew each time round: one iteration each
+        s = s + sum([a * b for a, b in z])
+    return s
+
+
+def zip_of_a_name_rebound_after(x, y):
+    z = zip(x, y)
+    x = x * 3.0          # zip holds the array it was given, not the name
+    return sum(a * b for a, b in z) + np.sum(x)
+
+
+CASES = [zip_in_a_name, enumerate_in_a_name, zip_read_in_a_branch, zip_in_a_loop_body,
+         zip_of_a_name_rebound_after]
+
+
+@pytest.mark.parametrize("f", CASES, ids=[f.__name__ for f in CASES])
+def test_an_iterator_kept_in_a_name_and_read_once(f):
+    check(f, X, Y, wrt=(0, 1))
+
+
+def test_the_rewrite_reads_the_iterator_where_it_is_looped_over():
+    text = srcdiff.source(srcdiff.grad(zip_in_a_name, wrt=(0, 1)))
+    assert "z_arg_0 = x" in text and "z_arg_1 = y" in text
+
+
+def zip_looped_twice(x, y):
+    z = zip(x, y)
+    s = 0.0
+    for a, b in z:
+        s = s + a * b
+    for a, b in z:       # Python: z is used up, this loop runs no time
+        s = s + a * b
+    return s
+
+
+def zip_in_a_loop_read_each_time(x, y):
+    z = zip(x, y)
+    s = 0.0
+    for k in range(2):
+        for a, b in z:   # Python: only the first time round finds items
+            s = s + a * b
+    return s
+
+
+def zip_read_by_next(x, y):
+    z = zip(x, y)
+    a, b = next(z)
+    return a * b
+
+
+@pytest.mark.parametrize("f", [zip_looped_twice, zip_in_a_loop_read_each_time,
+                               zip_read_by_next])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_iterator_read_more_than_once_is_refused_with_what_to_write(f, mode):
+    with pytest.raises(srcdiff.errors.SrcdiffError, match=r"list\(zip") as info:
+        if mode == "grad":
+            srcdiff.grad(f, wrt=(0, 1))(X, Y)
+        else:
+            srcdiff.jvp(f, wrt=(0, 1))(X, Y, X, Y)
+    assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+def test_zip_bound_to_a_name_is_refused_with_what_to_write():
+    # moved from tests/test_idioms_programs.py (read twice now: once is supported)
+    def f(x):
+        z = zip(x, x)
+        return sum(a * b for a, b in z) + sum(a for a, b in z)
+    with pytest.raises(srcdiff.errors.SrcdiffError, match=r"list\(zip") as info:
+        srcdiff.grad(f)(X)
+    assert info.value.lineno == f.__code__.co_firstlineno + 1
