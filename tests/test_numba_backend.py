@@ -17,6 +17,9 @@ def test_emitted_kernel_is_readable_python():
     assert "reversed(" not in text and "tape = []" not in text
     assert "def grad_scalar_loop_kernel(x):" in text and "def grad_scalar_loop(x):" in text
     assert "# line 46:" in text
+    # the wrapper checks the argument where it passes it to the kernel, in one call
+    assert "grad_scalar_loop_kernel(differentiable_in(x, 'x'))" in text
+    assert "check_differentiable" not in text
     compile(text, "<kernel>", "exec")
 
 

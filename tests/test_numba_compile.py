@@ -12,7 +12,7 @@ import pytest
 
 import srcdiff
 from gradcheck import numerical_grad
-from numba_checks import ROOT, needs_numba, own_cache, workloads  # noqa: F401 (own_cache: autouse)
+from numba_checks import ROOT, check_jit, needs_numba, own_cache, workloads  # noqa: F401 (own_cache: autouse)
 from srcdiff import numba_backend, numba_compile
 from srcdiff.errors import SrcdiffError
 
@@ -97,3 +97,38 @@ def test_auto_without_numba_runs_numpy(monkeypatch):
     with pytest.warns(numba_compile.NumbaFallbackWarning, match="not installed"):
         got = g(np.array(0.7))
     np.testing.assert_allclose(got, srcdiff.grad(workloads.scalar_loop)(np.array(0.7)))
+
+
+# --- the wrapper's argument check ------------------------------------------------------------
+def test_differentiable_in_checks_and_gives_numbers():
+    x = np.array(0.25)
+    assert type(numba_compile.differentiable_in(x, "x")) is float
+    assert numba_compile.differentiable_in(x, "x") == 0.25
+    v = np.array([0.5, 1.5])
+    assert numba_compile.differentiable_in(v, "v") is v  # arrays pass as they are
+    small = np.array(0.5, dtype=np.float32)
+    assert numba_compile.differentiable_in(small, "s") == 0.5
+    with pytest.raises(TypeError, match="cannot differentiate with respect to n"):
+        numba_compile.differentiable_in(np.array(3), "n")
+    with pytest.raises(TypeError, match="cannot differentiate with respect to k"):
+        numba_compile.differentiable_in(np.array([1, 2]), "k")
+
+
+def scaled_loop(x, y):
+    s = x * 0.0
+    for i in range(4):
+        s = s + np.sin(x * y) * y
+    return s
+
+
+@needs_numba
+def test_an_argument_not_differentiated_is_passed_unchecked():
+    """wrt=0: y is the kernel's argument without a check; an integer y is fine, as on the
+    NumPy path, and an integer x is refused."""
+    check_jit(scaled_loop, np.array(0.3), np.array(1.7), wrt=0)
+    g = srcdiff.grad(scaled_loop, wrt=0, jit=True)
+    np.testing.assert_allclose(g(np.array(0.3), np.array(2)),
+                               numerical_grad(scaled_loop, (np.array(0.3), np.array(2)), 0),
+                               rtol=1e-5)
+    with pytest.raises(SrcdiffError, match="cannot differentiate with respect to x"):
+        g(np.array(3), np.array(2.0))
