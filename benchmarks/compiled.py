@@ -18,7 +18,9 @@ of issue #16 and prints a Markdown table:
 - scalar loop: srcdiff-numba against jax.jit(grad) with lax.fori_loop, same run;
 - control-flow function: srcdiff-numba against srcdiff's NumPy path;
 - first call of srcdiff-numba in a fresh process, with an empty disk cache and with the
-  cache the previous process left (the median of --first-runs processes each).
+  cache a previous process left (the median of --first-runs processes each), wall and CPU
+  time, beside Numba's own floor: `import numba` and the first call of a one-line
+  `@numba.njit(cache=True)` function, with and without srcdiff's deferred BLAS check.
 """
 import os
 import sys
@@ -146,31 +148,82 @@ def peer_gradients(key, inputs, wrt):
 
 FIRST_CALL = """
 import sys, time
-t0 = time.perf_counter()
 import numpy as np
 sys.path.insert(0, {benchmarks!r})
 import srcdiff, workloads
-t1 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 g = srcdiff.grad(workloads.{fn}, jit=True)
 g(np.array(0.7))
-t2 = time.perf_counter()
-print(t2 - t1)
+print(time.perf_counter() - t0, time.process_time() - c0)
 """
+
+# Numba's own fixed cost, the floor under any first call of a compiled derivative: `import
+# numba` and the first call of a one-line function compiled with cache=True (from its disk
+# cache when warm). Numba's set-up at that call imports scipy.linalg to find BLAS; srcdiff
+# defers that (runtime_numba.defer_blas_check), which FLOOR_DEFERRED measures as well.
+FLOOR = """
+import sys, time
+import numpy as np
+sys.path.insert(0, {cache!r})
+t0, c0 = time.perf_counter(), time.process_time()
+{defer}import numba
+import one_line
+one_line.f(0.5)
+print(time.perf_counter() - t0, time.process_time() - c0)
+"""
+ONE_LINE = """import numba
+
+
+@numba.njit(cache=True)
+def f(x):
+    return x + 1.0
+"""
+DEFER = "import srcdiff.runtime_numba; srcdiff.runtime_numba.defer_blas_check()\n"
+
+
+def _fresh(script, env, runs, keep_cache):
+    """(median wall, median CPU) seconds the script prints, over fresh processes; the
+    cache directory emptied before each run unless keep_cache (then warmed once first)."""
+    wall, cpu = [], []
+    for k in range(runs + keep_cache):
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = env.get("SRCDIFF_CACHE_DIR") if keep_cache else tmp
+            run_env = dict(env, SRCDIFF_CACHE_DIR=cache)
+            text = script.replace("@CACHE@", cache)
+            if "one_line" in text:
+                with open(os.path.join(cache, "one_line.py"), "w") as fh:
+                    fh.write(ONE_LINE)
+            done = subprocess.run([sys.executable, "-c", text], env=run_env, cwd=ROOT,
+                                  capture_output=True, text=True, check=True)
+        if keep_cache and k == 0:
+            continue  # the run that fills the cache
+        w, c = done.stdout.strip().splitlines()[-1].split()
+        wall.append(float(w))
+        cpu.append(float(c))
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def first_call(fn_name, runs):
-    """Seconds from `srcdiff.grad(f, jit=True)` to its first value, in fresh processes:
-    (median with an empty cache, median with the cache the process before left)."""
-    cold, warm = [], []
+    """{"empty": (wall, cpu), "warm": (wall, cpu)}: seconds from `srcdiff.grad(f,
+    jit=True)` to its first value in fresh processes, medians over `runs` processes each,
+    with an empty disk cache and with the cache a previous process left."""
     script = FIRST_CALL.format(benchmarks=HERE, fn=fn_name)
-    for _ in range(runs):
-        with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, SRCDIFF_CACHE_DIR=tmp, PYTHONPATH=ROOT)
-            for out in (cold, warm):
-                done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT,
-                                      capture_output=True, text=True, check=True)
-                out.append(float(done.stdout.strip().splitlines()[-1]))
-    return statistics.median(cold), statistics.median(warm)
+    return _first_calls(script, runs)
+
+
+def numba_floor(runs, deferred=False):
+    """The same for a bare `@numba.njit(cache=True)` one-line function (import numba
+    included): Numba's own fixed cost; deferred: with srcdiff's deferred BLAS check."""
+    script = FLOOR.format(cache="@CACHE@", defer=DEFER if deferred else "")
+    return _first_calls(script, runs)
+
+
+def _first_calls(script, runs):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    with tempfile.TemporaryDirectory() as warm_dir:
+        env["SRCDIFF_CACHE_DIR"] = warm_dir
+        return {"empty": _fresh(script, env, runs, False),
+                "warm": _fresh(script, env, runs, True)}
 
 
 DOCS_START = "<!-- compiled: written by python benchmarks/compiled.py --docs -->"
@@ -214,6 +267,58 @@ def keep_section(path, text):
     return text.rstrip("\n") + "\n\n" + old[start:end + len(DOCS_END)] + "\n"
 
 
+def tanh_gap_line(steps=50, shape=(32, 128)):
+    """Why the RNN row is below 1: one np.tanh of a step's state, in Numba and in NumPy
+    (the matrix products of a step call the same BLAS on both paths)."""
+    import timeit
+    import numba
+    x = np.random.default_rng(0).normal(size=shape)
+    compiled = numba.njit(lambda v: np.tanh(v))
+    compiled(x)
+
+    def best(fn):
+        return min(timeit.repeat(lambda: fn(x), number=200, repeat=7)) / 200
+
+    numba_t, numpy_t = best(compiled), best(np.tanh)
+    return (f"- the RNN row: the matrix products of a step call the same BLAS on both paths; "
+            f"np.tanh of a step's {shape[0]}x{shape[1]} state takes {numba_t * 1e6:.1f} µs "
+            f"compiled by Numba (the C library's tanh, one element at a time) and "
+            f"{numpy_t * 1e6:.1f} µs in NumPy (vectorised), so {steps} steps spend "
+            f"{steps * numba_t * 1e3:.2f} ms in tanh on the Numba path against "
+            f"{steps * numpy_t * 1e3:.2f} ms on NumPy's: the whole gap (Numba has no "
+            f"vectorised tanh without Intel's SVML; a formula through exp would change the "
+            f"values in their last bits and gained only 1.3x)")
+
+
+def first_call_lines(runs):
+    """The first-call lines of the docs: srcdiff's, and Numba's own floor under them."""
+    def both(pair):
+        return f"{pair[0]:.2f} s ({pair[1]:.2f} s CPU)"
+
+    out = []
+    floor = numba_floor(runs)
+    deferred = numba_floor(runs, deferred=True)
+    for fn_name in ("scalar_loop", "control_flow"):
+        t = first_call(fn_name, runs)
+        out.append(f"- first call of `srcdiff.grad({fn_name}, jit=True)` in a fresh process "
+                   f"(after `import srcdiff`): {both(t['empty'])} with an empty cache, "
+                   f"{both(t['warm'])} with the disk cache; over Numba's floor with the "
+                   f"cache (below, BLAS check deferred as srcdiff does): "
+                   f"+{t['warm'][0] - deferred['warm'][0]:.2f} s "
+                   f"(+{t['warm'][1] - deferred['warm'][1]:.2f} s CPU)")
+        print(out[-1], flush=True)
+    out.append(f"- Numba's own floor, `import numba` and the first call of a one-line "
+               f"`@numba.njit(cache=True)` function in a fresh process: {both(floor['empty'])} "
+               f"with an empty cache, {both(floor['warm'])} with its disk cache; with the "
+               f"BLAS check deferred (srcdiff's runtime_numba.defer_blas_check, which keeps "
+               f"Numba's set-up from importing scipy.linalg): {both(deferred['empty'])} and "
+               f"{both(deferred['warm'])}")
+    print(out[-1], flush=True)
+    out.append(f"- first calls: the median of {runs} fresh processes each; wall time counts "
+               "the other jobs of a loaded machine, CPU time (the process's own) less so")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", action="store_true",
@@ -221,8 +326,13 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=15, help="paired rounds (median taken)")
     ap.add_argument("--min-time", type=float, default=0.2, help="seconds per sample")
     ap.add_argument("--first-runs", type=int, default=5, help="fresh processes per first call")
+    ap.add_argument("--first-only", action="store_true",
+                    help="measure the first calls only (no table, no --docs)")
     opts = ap.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if opts.first_only:
+        first_call_lines(opts.first_runs)
+        return
     import run                           # the suite's paired timing
     import srcdiff
     lines = ["| workload | srcdiff NumPy path | srcdiff-numba | jax.jit(grad) | "
@@ -249,12 +359,9 @@ def main(argv=None):
                      f"{run.fmt_spread(jax_ratio)} |")
         print(lines[-1], flush=True)
     lines.append("")
-    for fn_name in ("scalar_loop", "control_flow"):
-        cold, warm = first_call(fn_name, opts.first_runs)
-        lines.append(f"- first call of `srcdiff.grad({fn_name}, jit=True)` in a fresh process "
-                     f"(after `import srcdiff`): {cold:.2f} s with an empty cache, "
-                     f"{warm:.2f} s with the disk cache")
-        print(lines[-1], flush=True)
+    lines.append(tanh_gap_line())
+    print(lines[-1], flush=True)
+    lines += first_call_lines(opts.first_runs)
     versions_line = ", ".join(f"{k} {v}" for k, v in versions().items())
     load = " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     lines.append(f"- {opts.repeat} paired rounds, one BLAS thread; {versions_line}; "

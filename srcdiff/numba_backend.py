@@ -13,7 +13,9 @@ same) emits the derivative as usual, then this pass splits it in two readable fu
   is seen, as on the NumPy path; `numba.njit(cache=True)` compiles it, cached on disk.
 - the *wrapper*: the emitted checks of the arguments, the call of the kernel, and the
   emitted return, whose `finalize` turns numbers back into 0-d arrays, shaped like the
-  inputs.
+  inputs. An argument the kernel takes is checked where it is passed,
+  `differentiable_in(x, 'x')` (check_differentiable, then the number of a 0-d array): a
+  compiled derivative of a microsecond feels each call of the wrapper.
 
 What the pass cannot rewrite, and what Numba cannot type, is refused with a
 `NumbaUnsupported` naming the user's file:line; `jit="auto"` then runs the NumPy path and
@@ -127,10 +129,15 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     first = fn.decorator_list[0].lineno if fn.decorator_list else fn.lineno
     def_lines = lines[first - 1:(doc.end_lineno if doc else fn.body[0].lineno - 1)]
     wrapper = list(def_lines)
+    fused = {}  # a kernel argument's check, made where it is passed (one call, not two)
     for s in prelude:
+        checked = _checked_name(s)
+        if checked in kernel_params and checked not in fused:
+            fused[checked] = ast.unparse(s.value.args[1])
+            continue
         wrapper.extend(lines[s.lineno - 1:s.end_lineno])
-    call_args = [f"scalar_in({n})" for n in kernel_params] + \
-        [f"scalar_in({n})" for n in global_names]
+    call_args = [f"differentiable_in({n}, {fused[n]})" if n in fused else f"scalar_in({n})"
+                 for n in kernel_params] + [f"scalar_in({n})" for n in global_names]
     call = f"{kernel_name}({', '.join(call_args)})"
     wrapper.append(f"    {', '.join(holes)} = {call}" if holes else f"    {call}")
     wrapper.extend(lines[ret.lineno - 1:ret.end_lineno])
@@ -149,6 +156,16 @@ def _is_prelude(stmt, params):
             return True
         return isinstance(value, ast.Name) and value.id in params  # x_input = x
     return False
+
+
+def _checked_name(stmt):
+    """`x` where `stmt` is the prelude's `check_differentiable(x, 'x')`, else None."""
+    if isinstance(stmt, ast.Expr) and _call_name(stmt.value) == "check_differentiable":
+        args = stmt.value.args
+        if len(args) == 2 and not stmt.value.keywords and isinstance(args[0], ast.Name) and \
+                isinstance(args[1], ast.Constant) and isinstance(args[1].value, str):
+            return args[0].id
+    return None
 
 
 def _call_name(node):

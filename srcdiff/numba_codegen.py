@@ -52,7 +52,8 @@ def emitted_for_numba(em, fn):
     bindings = dict(em.bindings)
     bindings.update({"numba": numba, "runtime_numba": runtime_numba,
                      "numba_numpy": runtime_numba.NUMPY,
-                     "scalar_in": numba_compile.scalar_in})
+                     "scalar_in": numba_compile.scalar_in,
+                     "differentiable_in": numba_compile.differentiable_in})
     header = em.text.partition("\n")[0]
     return Emitted(header + "\n" + text, em.name, bindings, em.fn, em.origin,
                    function_text=text, mode=em.mode, wrt=em.wrt)

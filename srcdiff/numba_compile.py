@@ -13,6 +13,7 @@ import types
 
 import numpy
 
+from .runtime_checks import check_differentiable
 from .numba_backend import NUMBA_HINT, NumbaUnsupported, _user_place, require_numba, split
 
 
@@ -192,6 +193,15 @@ def scalar_in(value):
     return value
 
 
+def differentiable_in(value, name, _ndarray=numpy.ndarray, _float64=numpy.dtype(float)):
+    """check_differentiable(value, name), then scalar_in(value), in one call: a float64
+    array (the common case) first."""
+    if type(value) is _ndarray and value.dtype is _float64:
+        return value.item() if not value.ndim else value
+    check_differentiable(value, name)
+    return scalar_in(value)
+
+
 _NDARRAY = __import__("numpy").ndarray
 
 
@@ -227,6 +237,7 @@ def load(emitted):
     # type are turned into a located refusal by api.Derivative, through _srcdiff_kernel
     bindings[split_.kernel_name] = kernel.dispatcher
     bindings["scalar_in"] = scalar_in
+    bindings["differentiable_in"] = differentiable_in
     if "finalize" in bindings:
         bindings["finalize"] = _finalize_with(bindings["finalize"])
     if "check_differentiable" in bindings:

@@ -194,6 +194,54 @@ def _smallest(x):
 NUMPY = _numpy_namespace()
 
 
+# --- Numba's start ---------------------------------------------------------------------
+def defer_blas_check():
+    """Numba's first compile (or load from its disk cache) imports numba.np.arraymath, which
+    asks whether SciPy's BLAS is there by importing scipy.linalg: 0.15 s of a 0.5 s first
+    call on an idle machine, for kernels that mostly call no BLAS. The answer here comes
+    from the file of scipy.linalg.cython_blas instead; SciPy itself is imported where a
+    kernel compiles a BLAS call (numba.np.linalg checks again there, with the real import
+    and its check of the integer width). Where Numba's modules differ from what this
+    expects, or SciPy's BLAS is not found, Numba asks itself as before."""
+    import sys
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules or \
+            not _blas_file_found():
+        return
+    try:
+        from numba.np import linalg
+        real = linalg.ensure_blas
+    except (ImportError, AttributeError):
+        return
+    linalg.ensure_blas = _blas_found
+    try:
+        from numba.np import arraymath
+    except Exception:
+        return  # Numba imports it again at its first compile, and says what is wrong
+    finally:
+        linalg.ensure_blas = real
+    if getattr(arraymath, "ensure_blas", None) is _blas_found:
+        arraymath.ensure_blas = real
+
+
+def _blas_found():
+    """ensure_blas's answer while numba.np.arraymath is imported (the file is there)."""
+
+
+def _blas_file_found():
+    import importlib.machinery
+    import importlib.util
+    import os
+    try:
+        spec = importlib.util.find_spec("scipy")  # finds the package, imports nothing
+    except (ImportError, ValueError):
+        return False
+    for folder in (spec.submodule_search_locations or ()) if spec is not None else ():
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            if os.path.isfile(os.path.join(folder, "linalg", "cython_blas" + suffix)):
+                return True
+    return False
+
+
 # --- the overloads ---------------------------------------------------------------------
 _INSTALLED = []
 
@@ -203,6 +251,7 @@ def install():
     import numba
     if _INSTALLED:
         return numba
+    defer_blas_check()
     from numba import types as nt
     from numba.extending import overload, register_jitable
 
