@@ -11,6 +11,7 @@ found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at
 Anything else (calls, tape pushes and pops, item writes, augmented assignments, loop
 and branch tests) is kept, with everything it reads.
 """
+from . import fixpoint
 from . import syntax as S
 
 PURE = frozenset((
@@ -34,15 +35,8 @@ def drop_unread(body):
             useful |= _own_loads(stmt)
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in pure:
-            if stmt.targets[0].id in useful:
-                new = _loads(stmt.value) - useful
-                if new:
-                    useful |= new
-                    changed = True
+    useful = fixpoint.closure(useful, lambda useful: [
+        n for stmt in pure if stmt.targets[0].id in useful for n in _loads(stmt.value)])
     dead = {id(s) for s in pure if s.targets[0].id not in useful}
     if dead:
         _remove(body, dead)

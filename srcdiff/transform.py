@@ -265,10 +265,7 @@ def _split_aux(low):
 
 def _container_closure(low, containers):
     """The containers passed in and the names copies of them bind."""
-    copies = [(stmt.value.id, stmt.targets[0].id) for stmt in analyze.flatten(low.body)
-              if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
-              and isinstance(stmt.value, S.Name) and isinstance(stmt.targets[0], S.Name)]
-    return fixpoint.reach(containers, copies)
+    return fixpoint.reach(containers, analyze.copies(low.body))
 
 
 def load_emitted(emitted):
