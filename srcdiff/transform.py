@@ -5,7 +5,7 @@ frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 import inspect
 import os
 
-from . import analyze, emit, fixpoint, frontend, loader, lower, rules, runtime
+from . import analyze, core, emit, fixpoint, frontend, loader, lower, rules, runtime
 from . import syntax as S
 from .names import TAPE
 from .syntax import settle
@@ -13,7 +13,7 @@ from .program import Program
 from .reverse import Reverse
 from .version import __version__
 from .callables import LocalFunction
-from .core import GENERATED_PREFIX, Info, Kind
+from .core import GENERATED_PREFIX, Info, Kind, Lowered
 
 KIND_TITLES = {
     "grad": "Gradient",
@@ -88,7 +88,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     if has_aux:
         if kind == "vjp":
             raise low.source.error(low.source.node, "has_aux is not supported with vjp")
-        aux = _split_aux(low)
+        low, aux = _split_aux(low)
     from .shapes import Shapes
     shapes = Shapes(low, input_shapes) if input_shapes is not None else None
     rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes,
@@ -241,7 +241,9 @@ def _keep_values(rev, adjoint, namer, output, aux):
 
 
 def _split_aux(low):
-    """For has_aux: differentiate the first item of the returned pair, pass the second."""
+    """For has_aux: `(lowered, aux)`, a new lowered function (the one given is frozen and
+    stays as it was) that differentiates the first item of the returned pair and passes
+    the second on under the name `aux`."""
     ret = low.body[-1]
     pair = ret.value.id
     line = ret.sd.line
@@ -250,7 +252,6 @@ def _split_aux(low):
     check = S.Expr(value=S.Call(func=S.load("check_aux_pair"), args=[S.load(pair)],
                                 keywords=[]))
     check.sd = Info(Kind.EFFECT, func=runtime.check_aux_pair, line=line)
-    low.bindings["check_aux_pair"] = runtime.check_aux_pair
     stmts = [check]
     for target, index in ((value, 0), (aux, 1)):
         stmt = S.Assign(targets=[S.store(target)], value=S.Subscript(
@@ -259,8 +260,14 @@ def _split_aux(low):
         stmts.append(stmt)
     new_ret = S.Return(value=S.load(value))
     new_ret.sd = Info(Kind.RETURN, line=line)
-    low.body[-1:] = stmts + [new_ret]
-    return aux
+    split = Lowered(low.name, low.params, low.defaults, low.body[:-1] + stmts + [new_ret],
+                    namer, {**low.bindings, "check_aux_pair": runtime.check_aux_pair},
+                    low.source)
+    split.known_types, split.kinds = low.known_types, low.kinds
+    split.freeze()
+    if core.VALIDATE:
+        core.validate(split)
+    return split, aux
 
 
 def _container_closure(low, containers):
