@@ -182,10 +182,11 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     from .fold import factor_products, fold_broadcasts
     fold_broadcasts(body)
     factor_products(body)
-    from .deadcode import drop_unread
+    from .deadcode import drop_needless_inits, drop_unread
     from .liveness import free_dead, sizes_of
     from .inline import inline_single_use
     drop_unread(body)
+    drop_needless_inits(body)
     sizes = sizes_of(low, shapes, rev.adjoints)
     inline_single_use(body, sizes)
     free_dead(body, sizes)
