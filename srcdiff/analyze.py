@@ -181,16 +181,8 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=())
     """
     edges = _edges(body, containers, extra_edges)
     varied = _varied(edges, wrt)
-    useful = {output} | set(extra_outputs)
-    changed = True
-    while changed:
-        changed = False
-        for target, sources in edges:
-            if target in useful:
-                for s in sources:
-                    if s not in useful:
-                        useful.add(s)
-                        changed = True
+    useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: [
+        s for target, sources in edges if target in useful for s in sources])
     return varied & useful
 
 
@@ -242,6 +234,14 @@ def _varied(edges, wrt):
     edges = list(edges)
     return fixpoint.closure(wrt, lambda varied: [t for t, sources in edges
                                                  if any(s in varied for s in sources)])
+
+
+def copies(body):
+    """(source, target) of each `target = source` copy between names: what a fact about a
+    value (a container, a dict) carries to (with `fixpoint.reach`)."""
+    return [(stmt.value.id, stmt.targets[0].id) for stmt in flatten(body)
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
+            and isinstance(stmt.value, S.Name) and isinstance(stmt.targets[0], S.Name)]
 
 
 def primal_names(params, body):

@@ -1,10 +1,14 @@
 """Where a called function changes, in place, what its caller passed it (stage 3, lowering:
 lower_copies.py asks before a call of the user's function). Read from the callee's syntax:
 item writes, in-place operators and methods (`operator.iadd` too), through the names, views
-(`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter. A parameter the
-callee hands on to another function of the user's is followed by lower_copies.py.
+(`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter
+(`argument_writes`), and a parameter the callee hands on to a function that writes into it,
+however many calls down (`passed_on_write`, with a `follow` callback saying how a callee's
+syntax is found). This is the one place that follows argument writes.
 Takes a gast def and its parameters; gives the parameters written and how.
 """
+import os
+
 from . import syntax as S
 from .aliasing import VIEW_FUNCS
 
@@ -222,3 +226,53 @@ def _walk_calls(stmt):
         if isinstance(node, S.Call):
             yield node
         todo.extend(S.iter_child_nodes(node))
+
+
+def passed_on_write(fdef, params, resolve, follow, seen=frozenset(), depth=0):
+    """(param, call, callee name, 'file:line' of the write) where the function of `fdef`
+    hands one of its parameters, never rebound, to a function that writes into it in place
+    (itself, or through a function it hands it on to), or None. For a function where
+    `argument_writes` finds no write of its own: a write two calls down changes the
+    caller's array as much as one made in the callee.
+
+    `resolve(func)` gives the object a call's function expression means; `follow(callee)`
+    gives (source, parameters, resolve) of a callee to follow (a function of the user's
+    with source), or None; `seen` holds the functions already on the way down.
+    """
+    from .core import assigned_names
+    if depth > 8:
+        return None
+    kept = set(params) - assigned_names(fdef.body)
+    for call in S.walk(fdef):
+        if not isinstance(call, S.Call):
+            continue
+        callee = resolve(call.func)
+        if callee is None or callee in seen:
+            continue
+        positional = list(enumerate(call.args))
+        named = [(k.arg, k.value) for k in call.keywords if k.arg]
+        if not any(isinstance(a, S.Name) and a.id in kept for _, a in positional + named):
+            continue
+        followed = follow(callee)
+        if followed is None:
+            continue
+        source, inner_params, inner_resolve = followed
+        handed = {}   # the callee's parameter -> ours it is given
+        for slot, a in positional + named:
+            target = slot if isinstance(slot, str) else (
+                inner_params[slot] if slot < len(inner_params) else None)
+            if target is not None and isinstance(a, S.Name) and a.id in kept:
+                handed[target] = a.id
+        writes, _ = argument_writes(source.node, inner_params, inner_resolve)
+        written = {p: where for p, where in writes}
+        name = getattr(callee, "__qualname__", source.node.name)
+        for target, param in handed.items():
+            if target in written:
+                line = getattr(written[target], "lineno", None)
+                return param, call, name, f"{os.path.basename(source.filename)}:{line}"
+        deeper = passed_on_write(source.node, inner_params, inner_resolve, follow,
+                                 seen | {callee}, depth + 1)
+        if deeper is not None and deeper[0] in handed:
+            inner_param, _, inner_name, where = deeper
+            return handed[inner_param], call, f"{name} (and on to {inner_name})", where
+    return None

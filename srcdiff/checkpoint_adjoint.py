@@ -27,10 +27,12 @@ step of segment j runs forward at most r_j + 1 more times (the last taped), r_j 
 with C(k - 1 - j + r, r) >= the segment's units, so that at most k snapshots are held at
 once. With "sqrt" the loop keeps at most 2S (S <= sqrt(2T), so at most sqrt(2T) + 2
 snapshots) and the backward pass runs each segment forward once more, taped (a tape of at
-most S steps). No loop is run twice before the backward pass.
+most S steps): its sweep only restores kept snapshots and turns, so no forward_segment_N
+is emitted for it. No loop is run twice before the backward pass.
 """
 from . import analyze
 from . import syntax as S
+from .checkpointing import describe_policy
 from .core import Kind
 from .errors import where
 from .names import TAPE
@@ -80,6 +82,7 @@ def _inside_loop(rev, stmt):
 def adjoint(rev, stmt, state, policy):
     """The adjoint of a checkpointed loop: the loop over the reverse sweep (its body and
     the functions it calls are filled in when the primal is made, see `primal`)."""
+    used = rev.tape_used
     before, body = rev._loop_body(stmt, state)
     records = rev.checkpoints
     if not body:
@@ -87,6 +90,7 @@ def adjoint(rev, stmt, state, policy):
         out = []
         rev.restore(stmt, out)
         return before + out
+    rev.tape_used = used   # the body's pops are backward_segment_N's, on its own tape
     # the loop is run again from its state when the adjoint reaches it: what the body reads
     # from before the loop must then hold what it held when the loop ran
     assigned = _assigned(stmt, stmt.target.id if isinstance(stmt, S.For) else None)
@@ -128,7 +132,9 @@ def primal(rev, stmt, depth):
     fwd_loop = S.For(target=S.store(target), iter=S.load(seg), body=plain, orelse=[],
                      type_comment=None)
     # backward_segment_N: the body again, taped, then its adjoint in reverse
+    used = rev.tape_used   # the segment's pushes go on backward_segment_N's own tape
     taped = rev.primal_block(stmt.body, depth + 1)
+    rev.tape_used = used
     rev.bindings["reversed"] = reversed
     bwd_loops = [S.For(target=S.store(target), iter=S.load(seg), body=taped, orelse=[],
                        type_comment=None),
@@ -151,10 +157,16 @@ def primal(rev, stmt, depth):
     carry = sorted(assigned & (fwd_exposed | restored
                                | (maybe_before & (bwd_exposed | rev.needed))))
     carry = carry or [target]  # a snapshot of something, so that pushes and pops pair plainly
-    for n in assigned & (set(carry) | set(returned)):
+    # names read before the loop binds them get `name = None` first: the snapshots (carry)
+    # and, where the primal runs segments (not an online loop, which runs as written, and
+    # whose 'advance' binds what forward_segment returns), what a segment returns
+    early = set(carry) | ({target} & set(returned) if counted else set(returned))
+    for n in assigned & early:
         if n not in rev.defined.must(stmt) and n not in rev.low.params:
             rev.preinit.add(n)
     returned = sorted(set(returned) | set(carry))
+    # an online "sqrt" sweep only restores kept snapshots and turns: no forward segment
+    plain_sweep = not (counted and _always_sqrt(record.policy))
     fwd_params = sorted(fwd_exposed)
     bwd_params = sorted(bwd_exposed)
     line = stmt.sd.line
@@ -163,8 +175,9 @@ def primal(rev, stmt, depth):
                "untaped; returns the loop's state after it.")
     bwd_doc = (f"Adjoint of the loop at line {line} over one segment: runs the segment "
                "again from the state at its start, taped, then its adjoint in reverse.")
-    rev.program.defs.append(S.function_def(fwd_name, [seg] + fwd_params, [
-        S.Expr(value=S.const(fwd_doc)), fwd_loop, S.Return(value=_tuple(returned))]))
+    if plain_sweep:
+        rev.program.defs.append(S.function_def(fwd_name, [seg] + fwd_params, [
+            S.Expr(value=S.const(fwd_doc)), fwd_loop, S.Return(value=_tuple(returned))]))
     # an adjoint passed in and updated in place (+=) comes in under a name of its own, so
     # that forward mode over this function (second order) sees a local, not a parameter
     updated = sorted({s.target.id for loop in bwd_loops for s in S.walk(loop)
@@ -188,14 +201,13 @@ def primal(rev, stmt, depth):
         S.const(False)]), keywords=[]) if in_place else state
     if in_place:
         rev.bindings["kept_state"] = rc.kept_state
-    rev.tape_used = True
     fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(names["segment"])] + [
         S.load(p) for p in fwd_params], keywords=[])
     fwd_assign = S.Assign(targets=[_store_tuple(returned)], value=fwd_call, type_comment=None)
     if rev.saves is not None and id(stmt) in rev.saves:
         out.append(rev.push(rev._saved_value(target)))
     shown = ", ".join(carry) or "nothing"
-    out.append(comment(f"line {line}: checkpointed loop ({_describe_policy(record.policy, counted)}); "
+    out.append(comment(f"line {line}: checkpointed loop ({describe_policy(record.policy, counted)}); "
                        f"a snapshot keeps {shown}"))
     if counted:
         out += _online_primal(rev, stmt, record, kept)
@@ -223,11 +235,17 @@ def primal(rev, stmt, depth):
         last = [S.If(test=S.quote_expr(f"{action} == 'restore_kept'"), body=[S.Assign(
             targets=[_store_tuple(carry)], value=S.quote_expr(f"{names['kept']}.pop()"),
             type_comment=None)], orelse=last)]
-    record.sweep.body[:] = [S.If(
+    record.sweep.body[:] = last if not plain_sweep else [S.If(
         test=S.quote_expr(f"{action} == 'restore'"), body=[restore], orelse=[S.If(
             test=S.quote_expr(f"{action} == 'advance'"),
             body=[rev.push(S.clone(kept)), S.clone(fwd_assign)], orelse=last)])]
     return out
+
+
+def _always_sqrt(policy):
+    """Whether an online loop's policy atom is "sqrt" as written: its sweep
+    (runtime_checkpoint.OnlineSweep) then only restores kept snapshots and turns."""
+    return isinstance(policy, S.Constant) and policy.value == "sqrt"
 
 
 def _online_primal(rev, stmt, record, kept):
@@ -264,43 +282,6 @@ def _online_primal(rev, stmt, record, kept):
         trips = f"range({steps})"
     return start + [loop] + S.quote(
         f"{names['schedule']} = online_schedule(len({held}), {stride}, {policy}, {trips})")
-
-
-def _describe_policy(node, counted):
-    """The comment on a checkpointed loop: how many snapshots, how much recomputation."""
-    if counted:
-        return _describe_online(node)
-    if isinstance(node, S.Constant) and node.value == "sqrt":
-        return ("'sqrt': ceil(sqrt(T)) snapshots, one at the start of each segment of "
-                "ceil(sqrt(T)) steps; each step runs forward once more, taped, in the "
-                "backward pass")
-    if isinstance(node, S.Constant) and isinstance(node.value, int):
-        k = node.value
-        return (f"at most {k} snapshots, binomial schedule: each step runs forward at most "
-                f"r + 1 times in all (the last one taped), r the least with C({k - 1} + r, r) "
-                ">= the number of units (steps, or groups of T / 1000 steps for a long "
-                "loop)")
-    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
-    return f"{what}: snapshots within the policy, binomial schedule"
-
-
-def _describe_online(node):
-    """The comment on an online checkpointed loop (its trip count T known at its end)."""
-    head = "online, the trip count T known only at the loop's end: "
-    if isinstance(node, S.Constant) and node.value == "sqrt":
-        return (head + "'sqrt': the loop keeps at most sqrt(2 T) + 2 snapshots, S steps "
-                "apart (S doubles as it runs, S <= sqrt(2 T)); the backward pass runs each "
-                "segment of S steps forward once more, taped")
-    if isinstance(node, S.Constant) and isinstance(node.value, int):
-        k = node.value
-        return (head + f"at most {k} snapshots: the loop keeps at most {max(1, k // 2)}, S "
-                f"steps apart (S doubles as it runs, S < 2 T / {max(1, k // 2)}); segment j is "
-                f"reversed with the binomial schedule of {k} - j snapshots: each of its steps "
-                f"runs forward at most r + 1 more times (the last one taped), r the least "
-                f"with C({k} - 1 - j + r, r) >= its units (steps, or groups of S / 1000 steps)")
-    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
-    return head + f"{what}: snapshots within the policy, kept and thinned as the loop runs"
-
 
 
 def _function_names(rev, stmt):

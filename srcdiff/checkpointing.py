@@ -14,7 +14,8 @@ A policy is "sqrt" (a snapshot every ~sqrt(T) steps: sqrt(T) snapshots and a tap
 sqrt(T) steps held, each step run forward once more, taped), an int k (at most k snapshots, Griewank's binomial schedule:
 srcdiff/revolve.py) or a memory budget for the snapshots ("64MB").
 
-This module holds the markers, the policies and their lowering; the emitted adjoint of a
+This module holds the markers, the policies (and `describe_policy`, the emitted comment
+that says what one does) and their lowering; the emitted adjoint of a
 checkpointed loop or call is built by checkpoint_adjoint.py.
 """
 import functools
@@ -155,3 +156,40 @@ def inline_call(lowerer, func):
         name += "_"
     lowerer.resolver.cells[name] = _types.CellType(clone)
     return S.load(name)
+
+
+def describe_policy(node, counted):
+    """The comment on a checkpointed loop (its policy atom; `counted`: online, the trip
+    count known at its end): how many snapshots, how much recomputation."""
+    if counted:
+        return _describe_online(node)
+    if isinstance(node, S.Constant) and node.value == "sqrt":
+        return ("'sqrt': ceil(sqrt(T)) snapshots, one at the start of each segment of "
+                "ceil(sqrt(T)) steps; each step runs forward once more, taped, in the "
+                "backward pass")
+    if isinstance(node, S.Constant) and isinstance(node.value, int):
+        k = node.value
+        return (f"at most {k} snapshots, binomial schedule: each step runs forward at most "
+                f"r + 1 times in all (the last one taped), r the least with C({k - 1} + r, r) "
+                ">= the number of units (steps, or groups of T / 1000 steps for a long "
+                "loop)")
+    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
+    return f"{what}: snapshots within the policy, binomial schedule"
+
+
+def _describe_online(node):
+    """The comment on an online checkpointed loop (its trip count T known at its end)."""
+    head = "online, the trip count T known only at the loop's end: "
+    if isinstance(node, S.Constant) and node.value == "sqrt":
+        return (head + "'sqrt': the loop keeps at most sqrt(2 T) + 2 snapshots, S steps "
+                "apart (S doubles as it runs, S <= sqrt(2 T)); the backward pass runs each "
+                "segment of S steps forward once more, taped")
+    if isinstance(node, S.Constant) and isinstance(node.value, int):
+        k = node.value
+        return (head + f"at most {k} snapshots: the loop keeps at most {max(1, k // 2)}, S "
+                f"steps apart (S doubles as it runs, S < 2 T / {max(1, k // 2)}); segment j is "
+                f"reversed with the binomial schedule of {k} - j snapshots: each of its steps "
+                f"runs forward at most r + 1 more times (the last one taped), r the least "
+                f"with C({k} - 1 - j + r, r) >= its units (steps, or groups of S / 1000 steps)")
+    what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
+    return head + f"{what}: snapshots within the policy, kept and thinned as the loop runs"

@@ -11,6 +11,7 @@ found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at
 Anything else (calls, tape pushes and pops, item writes, augmented assignments, loop
 and branch tests) is kept, with everything it reads.
 """
+from . import fixpoint
 from . import syntax as S
 
 PURE = frozenset((
@@ -34,15 +35,8 @@ def drop_unread(body):
             useful |= _own_loads(stmt)
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in pure:
-            if stmt.targets[0].id in useful:
-                new = _loads(stmt.value) - useful
-                if new:
-                    useful |= new
-                    changed = True
+    useful = fixpoint.closure(useful, lambda useful: [
+        n for stmt in pure if stmt.targets[0].id in useful for n in _loads(stmt.value)])
     dead = {id(s) for s in pure if s.targets[0].id not in useful}
     if dead:
         _remove(body, dead)
@@ -112,3 +106,78 @@ def _remove(body, dead):
             stmt.body.append(S.Pass())
         kept.append(stmt)
     body[:] = kept
+
+
+def drop_needless_inits(body):
+    """Remove, from a function body's top level, each `name = None` after which every path
+    binds the name before it reads it (the adjoint pass binds names to None first where a
+    tape push, a snapshot or a zero may read them before the primal does; for a loop that
+    runs as written, such as an online checkpointed loop, nothing does). In place."""
+    dead = set()
+    for i, stmt in enumerate(body):
+        if (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Constant)
+                and stmt.value.value is None
+                and not _read_first(body[i + 1:], stmt.targets[0].id)[0]):
+            dead.add(id(stmt))
+    body[:] = [s for s in body if id(s) not in dead]
+    return body
+
+
+def _read_first(stmts, name):
+    """(whether some path through `stmts` reads `name` before binding it, whether every
+    path that goes on past them binds it). Conservative: a read anywhere inside a nested
+    def, lambda, class, try or with counts; a loop may run zero times."""
+    for stmt in stmts:
+        read, bound = _read_first_in(stmt, name)
+        if read:
+            return True, False
+        if bound:
+            return False, True
+    return False, False
+
+
+def _read_first_in(stmt, name):
+    if isinstance(stmt, S.If):
+        if _reads(stmt.test, name):
+            return True, False
+        (r1, b1), (r2, b2) = _read_first(stmt.body, name), _read_first(stmt.orelse, name)
+        return r1 or r2, b1 and b2
+    if isinstance(stmt, (S.For, S.While)):
+        head = stmt.iter if isinstance(stmt, S.For) else stmt.test
+        if _reads(head, name):
+            return True, False
+        if isinstance(stmt, S.For) and _binds(stmt.target, name):
+            return False, False   # the body sees it bound; after the loop, maybe not
+        return _read_first(stmt.body, name)[0] or _read_first(stmt.orelse, name)[0], False
+    if isinstance(stmt, S.Assign):
+        if _reads(stmt.value, name) or any(_reads(t, name) for t in stmt.targets):
+            return True, False
+        return False, any(_binds(t, name) for t in stmt.targets)
+    if isinstance(stmt, S.AugAssign) and _binds(stmt.target, name):
+        return True, False   # n += v reads n
+    return _reads(stmt, name), False
+
+
+def _reads(node, name):
+    for n in S.walk(node):
+        if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Try, S.With, S.Global,
+                          S.Nonlocal)) and any(
+                isinstance(m, S.Name) and m.id == name for m in S.walk(n)):
+            return True
+        if isinstance(n, S.Name) and n.id == name and not isinstance(n.ctx, S.Store):
+            return True
+        if isinstance(n, (S.Global, S.Nonlocal)) and name in n.names:
+            return True
+    return False
+
+
+def _binds(target, name):
+    """Whether an assignment target binds `name` itself (not an item or attribute of it)."""
+    if isinstance(target, S.Name):
+        return target.id == name
+    if isinstance(target, (S.Tuple, S.List)):
+        return any(_binds(e, name) for e in target.elts)
+    if isinstance(target, S.Starred):
+        return _binds(target.value, name)
+    return False

@@ -196,7 +196,7 @@ class CopyInsertion:
         tells: a check before the call refuses arrays (`args`: the call's operands in
         the callee's parameter order)."""
         from . import runtime
-        from .argument_writes import argument_writes
+        from .argument_writes import argument_writes, passed_on_write
         from .frontend import get_source
         if self.src.filename.startswith(GENERATED_PREFIX):
             return   # srcdiff's own code, made from user code checked already
@@ -210,7 +210,7 @@ class CopyInsertion:
         writes, updates = argument_writes(fdef, params, resolve)
         name = getattr(fn, "__qualname__", fdef.name)
         if not writes:
-            passed = _passed_on_write(fdef, params, resolve, {fn})
+            passed = passed_on_write(fdef, params, resolve, _callee_syntax, {fn})
             if passed is not None:
                 param, call, callee, inner = passed
                 error = source.error(call, f"{name} passes its argument {param!r} to {callee}, "
@@ -256,51 +256,17 @@ class CopyInsertion:
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
 
 
-def _passed_on_write(fdef, params, resolve, seen, depth=0):
-    """(param, call, callee name, 'file:line' of the write) where the function of `fdef`
-    hands one of its parameters, never rebound, to a function of the user's that writes
-    into it in place (itself, or through a function it hands it on to), or None. Runs where
-    the called function itself writes into none of its parameters: a write two calls down
-    changes the caller's array as much as one made in the callee."""
-    from .argument_writes import argument_writes
+def _callee_syntax(callee):
+    """How argument_writes.passed_on_write reads a function the code hands a parameter on
+    to: (source, its parameters, its call resolver) for a function of the user's with
+    source, else None (one without is followed at its own call, or refused there)."""
     from .callables import is_user_function
-    from .core import assigned_names
     from .frontend import get_source
-    if depth > 8:
+    if not is_user_function(callee):
         return None
-    kept = set(params) - assigned_names(fdef.body)
-    for call in S.walk(fdef):
-        if not isinstance(call, S.Call):
-            continue
-        callee = resolve(call.func)
-        if callee is None or callee in seen or not is_user_function(callee):
-            continue
-        positional = list(enumerate(call.args))
-        named = [(k.arg, k.value) for k in call.keywords if k.arg]
-        if not any(isinstance(a, S.Name) and a.id in kept for _, a in positional + named):
-            continue
-        try:
-            source = get_source(callee)
-        except Exception:  # noqa: BLE001  (no source: followed at its own call, or refused there)
-            continue
-        inner_params = fvariadic.parameter_names(source.node)
-        handed = {}   # the callee's parameter -> ours it is given
-        for slot, a in positional + named:
-            target = slot if isinstance(slot, str) else (
-                inner_params[slot] if slot < len(inner_params) else None)
-            if target is not None and isinstance(a, S.Name) and a.id in kept:
-                handed[target] = a.id
-        inner_resolve = inplace_calls.callee_resolver(callee, None, source.node, inner_params)
-        writes, _ = argument_writes(source.node, inner_params, inner_resolve)
-        written = {p: where for p, where in writes}
-        name = getattr(callee, "__qualname__", source.node.name)
-        for target, param in handed.items():
-            if target in written:
-                line = getattr(written[target], "lineno", None)
-                return param, call, name, f"{os.path.basename(source.filename)}:{line}"
-        deeper = _passed_on_write(source.node, inner_params, inner_resolve, seen | {callee},
-                                  depth + 1)
-        if deeper is not None and deeper[0] in handed:
-            inner_param, _, inner_name, where = deeper
-            return handed[inner_param], call, f"{name} (and on to {inner_name})", where
-    return None
+    try:
+        source = get_source(callee)
+    except Exception:  # noqa: BLE001
+        return None
+    params = fvariadic.parameter_names(source.node)
+    return source, params, inplace_calls.callee_resolver(callee, None, source.node, params)

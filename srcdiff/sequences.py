@@ -26,7 +26,7 @@ import operator
 
 import numpy
 
-from . import analyze, runtime
+from . import analyze, fixpoint, runtime
 from . import syntax as S
 from .core import Kind
 
@@ -132,9 +132,14 @@ def rewrite(body, params, containers, global_kind, helper):
     atom naming a runtime helper (binding it)."""
     from . import runtime
     stmts = list(analyze.flatten(body))
-    kinds = {p: (SEQ if p in containers else OTHER) for p in params}
+    local_names = set(params)
+    for stmt in stmts:
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            local_names.add(stmt.targets[0].id)
+        elif isinstance(stmt, S.For):
+            local_names.add(stmt.target.id)
 
-    def of(atom):
+    def kind_in(kinds, atom):
         if isinstance(atom, S.Constant):
             return SEQ if isinstance(atom.value, (tuple, list)) else OTHER
         if isinstance(atom, S.Name) and isinstance(getattr(atom, "ctx", None), S.Load) \
@@ -142,26 +147,19 @@ def rewrite(body, params, containers, global_kind, helper):
             return kinds.get(atom.id) or UNKNOWN
         return global_kind(atom)
 
-    local_names = set(params)
-    for stmt in stmts:
-        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
-            local_names.add(stmt.targets[0].id)
-        elif isinstance(stmt, S.For):
-            local_names.add(stmt.target.id)
-    changed = True
-    while changed:
-        changed = False
+    def bindings(kinds):
         for stmt in stmts:
             if isinstance(stmt, S.For):
-                name, kind = stmt.target.id, OTHER
+                yield stmt.target.id, OTHER
             elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
-                name, kind = stmt.targets[0].id, _value_kind(stmt, of)
-            else:
-                continue
-            new = _join(kinds.get(name), kind)
-            if new != kinds.get(name):
-                kinds[name] = new
-                changed = True
+                yield stmt.targets[0].id, _value_kind(stmt, lambda a: kind_in(kinds, a))
+
+    kinds = fixpoint.least({p: (SEQ if p in containers else OTHER) for p in params},
+                           bindings, _join)
+
+    def of(atom):
+        return kind_in(kinds, atom)
+
     for stmt in stmts:
         if isinstance(stmt, S.Assign):
             # a statement the lowering wrote twice (a while loop's condition, before the loop
@@ -287,16 +285,7 @@ def maybe_dicts(body, containers):
                 stmt.sd.kind == Kind.CALL
                 and getattr(stmt.sd.func, "__name__", "") == "dict_from_lists")):
             out.add(stmt.targets[0].id)
-    changed = True
-    while changed:
-        changed = False
-        for stmt in analyze.flatten(body):
-            if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.COPY
-                    and isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name)
-                    and stmt.value.id in out and stmt.targets[0].id not in out):
-                out.add(stmt.targets[0].id)
-                changed = True
-    return out
+    return fixpoint.reach(out, analyze.copies(body))
 
 
 LIST_INPLACE = ("__iadd__", "__imul__")   # list's own in-place operators (extend: __iadd__)

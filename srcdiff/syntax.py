@@ -321,12 +321,13 @@ def const(value):
     return gast.Constant(value=value, kind=None)
 
 
-def function_def(name, params, body):
-    """`def name(params): body` with plain positional parameters (names as strings)."""
+def function_def(name, params, body, defaults=()):
+    """`def name(params): body` with plain positional parameters (names as strings);
+    `defaults` are the default expressions of the last parameters."""
     args = gast.arguments(args=[gast.Name(id=p, ctx=gast.Param(), annotation=None,
                                           type_comment=None) for p in params],
                           posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
-                          kwarg=None, defaults=[])
+                          kwarg=None, defaults=list(defaults))
     return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
                             type_comment=None, type_params=[])
 

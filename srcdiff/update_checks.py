@@ -22,7 +22,7 @@ results, module-level numbers, and arithmetic of those (a flow-insensitive fixed
 import math
 import numbers
 
-from . import analyze
+from . import analyze, fixpoint
 from . import syntax as S
 from .aliasing import insert_guards
 from .core import Kind
@@ -127,15 +127,8 @@ def _numbers(stmts, params, module_value):
     ranges = {name for name, defs in bound.items()
               if all(isinstance(d, S.Assign) and d.sd.func is range for d in defs)}
     local = set(bound) | set(params)
-    out = set(bound) - set(params)
-    changed = True
-    while changed:
-        changed = False
-        for name in sorted(out):
-            if not all(_gives_number(d, out, ranges, local, module_value) for d in bound[name]):
-                out.discard(name)
-                changed = True
-    return out
+    return fixpoint.greatest(set(bound) - set(params), lambda name, numbers_: all(
+        _gives_number(d, numbers_, ranges, local, module_value) for d in bound[name]))
 
 
 def _gives_number(stmt, numbers_, ranges, local, module_value):

@@ -62,3 +62,41 @@ def test_float32_and_complex_keep_their_convention():
     np.testing.assert_allclose(g, 2 * x32)
     x = np.array([0.3, 0.5])
     np.testing.assert_allclose(srcdiff.grad(lambda x: np.sum(np.exp(1j * x)))(x), -np.sin(x))
+
+
+# -- drop_needless_inits: `name = None` where every path binds name before reading it ----
+def _inits_left(source):
+    from srcdiff.deadcode import drop_needless_inits
+    from srcdiff import syntax as S
+    fdef = S.parse_function(source)
+    body = drop_needless_inits(fdef.body)
+    return sorted(s.targets[0].id for s in body if isinstance(s, S.Assign)
+                  and isinstance(s.value, S.Constant) and s.value.value is None)
+
+
+def test_an_init_bound_on_every_path_before_a_read_goes():
+    assert _inits_left(
+        "def f(x):\n"
+        "    a = None\n    b = None\n    c = None\n    d = None\n"
+        "    a = x\n"
+        "    if x:\n        b = 1\n    else:\n        b = 2\n"
+        "    for i in x:\n        c = i\n        d = c\n"
+        "    return a + b\n") == []
+
+
+def test_inits_a_path_may_read_stay():
+    got = _inits_left(
+        "def f(x):\n"
+        "    a = None\n    b = None\n    c = None\n    d = None\n    e = None\n    g = None\n"
+        "    h = None\n"
+        "    if x:\n        a = 1\n"           # not bound on the else path
+        "    t = [a]\n"
+        "    while x:\n        b = 1\n"        # a loop may not run
+        "    t.append(b)\n"
+        "    c += 1\n"                         # an augmented assignment reads
+        "    d[0] = 1\n"                       # an item write reads the name
+        "    def inner():\n        return e\n"  # a nested def may read it
+        "    del g\n"
+        "    for h in x:\n        pass\n"
+        "    return h\n")                      # a loop target, read after the loop
+    assert got == ["a", "b", "c", "d", "e", "g", "h"]

@@ -1,0 +1,116 @@
+"""srcdiff/transform.py: the reverse pipeline's driver (has_aux splits a new lowered record)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import core, emit, transform
+from tests.gradcheck import numerical_grad
+
+
+def with_aux(x):
+    y = np.sin(x) * x
+    return np.sum(y * y), y + 1.0
+
+
+def test_has_aux_leaves_the_frozen_lowered_function_as_it_was():
+    low = transform.lower_function(with_aux)
+    before = emit.to_source(low.body)
+    ids = [id(s) for s in low.body]
+    split, aux = transform._split_aux(low)
+    assert [id(s) for s in low.body] == ids
+    assert emit.to_source(low.body) == before
+    assert "check_aux_pair" not in low.bindings
+    assert split is not low and split.body is not low.body
+    assert split.body[:len(ids) - 1] == low.body[:-1]
+    with pytest.raises(AttributeError, match="frozen"):
+        split.body = []
+    core.validate(split)
+    assert aux in {n for s in split.body for n in core.assigned_names([s])}
+
+
+def test_has_aux_gradient_matches_finite_differences():
+    x = np.array([0.3, -1.2, 2.0])
+    g, aux = srcdiff.grad(with_aux, has_aux=True)(x)
+    np.testing.assert_allclose(g, numerical_grad(lambda x: with_aux(x)[0], [x], 0),
+                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(aux, with_aux(x)[1])
+    (value, aux), g2 = srcdiff.value_and_grad(with_aux, has_aux=True)(x)
+    np.testing.assert_allclose(value, with_aux(x)[0])
+    np.testing.assert_allclose(g2, g)
+
+
+# -- the user's defaults in the shown signature ------------------------------------------
+STEPS = 3
+
+
+def with_defaults(x, n=3, scale=-1.5, axes=(0,), label="a", flag=None):
+    return np.sum(np.sin(x) ** 2, axis=axes) * n * scale
+
+
+def default_read_from_a_global(x, n=STEPS, scale=2.0):
+    return np.sum(x ** 3) * n * scale
+
+
+def default_then_required(x, scale=2.0, *, tol, k=0.5):
+    return np.sum(x * x) * scale * k * tol
+
+
+def _loaded(text, name):
+    space = {}
+    exec(compile(text, "<emitted>", "exec"), space)   # the standalone module of `codegen`
+    return space[name]
+
+
+def test_grad_shows_literal_defaults_and_is_callable_without_them():
+    g = srcdiff.grad(with_defaults)
+    text = srcdiff.source(g)
+    assert "def grad_with_defaults(x, n=3, scale=-1.5, axes=(0,), label='a', flag=None):" \
+        in text
+    x = np.array([0.4, -1.1, 2.0])
+    want = numerical_grad(lambda x: with_defaults(x), [x], 0)
+    np.testing.assert_allclose(g(x), want, rtol=1e-6, atol=1e-9)
+    from srcdiff.cli import generate
+    standalone = _loaded(generate([f"{__file__}:with_defaults"], wrt="x"),
+                         "grad_with_defaults")
+    np.testing.assert_allclose(standalone(x), want, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        standalone(x, 2, 0.5), numerical_grad(lambda x: with_defaults(x, 2, 0.5), [x], 0),
+        rtol=1e-6, atol=1e-9)
+
+
+def test_a_default_written_otherwise_ends_the_shown_run():
+    # n=STEPS is not a literal: n and the parameters before it show none, scale shows its own
+    text = srcdiff.source(srcdiff.grad(default_read_from_a_global))
+    assert "def grad_default_read_from_a_global(x, n, scale=2.0):" in text
+    # a parameter without a default after one with: only the defaults after it show
+    g = srcdiff.grad(default_then_required)
+    assert "def grad_default_then_required(x, scale, tol, k=0.5):" in srcdiff.source(g)
+    x = np.array([0.3, 0.7])
+    np.testing.assert_allclose(
+        g(x, tol=3.0), numerical_grad(lambda x: default_then_required(x, tol=3.0), [x], 0),
+        rtol=1e-6)
+
+
+def test_a_default_changed_since_the_def_is_not_shown():
+    def f(x, scale=2.0):
+        return np.sum(x * x) * scale
+    f.__defaults__ = (5.0,)
+    g = srcdiff.grad(f)
+    assert "def grad_f(x, scale):" in srcdiff.source(g)
+    x = np.array([0.3, 0.7])
+    np.testing.assert_allclose(g(x), numerical_grad(f, [x], 0), rtol=1e-6)
+
+
+def test_vjp_and_jvp_keep_every_parameter_required():
+    # the cotangent and the tangents come last: nothing before them can show a default
+    assert "def vjp_with_defaults(x, n, scale, axes, label, flag, cotangent):" in \
+        srcdiff.source(srcdiff.vjp(with_defaults))
+    text = srcdiff.source(srcdiff.jvp(with_defaults))
+    assert "def jvp_with_defaults(x, n, scale, axes, label, flag, " in text
+
+
+def test_second_order_over_a_gradient_that_shows_defaults():
+    # forward mode over the emitted gradient reads its def, defaults included
+    from tests.gradcheck import check
+    check(lambda x: with_defaults(x), np.array([0.4, -1.1, 2.0]))
+    check(default_read_from_a_global, np.array([0.4, -1.1]), 2.0, 1.5)
