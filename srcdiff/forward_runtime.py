@@ -74,12 +74,25 @@ def add_tangents(a, b):
     if isinstance(a, (list, tuple)):
         out = [add_tangents(x, y) for x, y in zip(a, b)]
         return tuple(out) if isinstance(a, tuple) else out
-    if isinstance(a, dict):
+    if isinstance(a, dict) or isinstance(b, dict):
+        # an object's derivative (runtime_values.FieldGrads, a dict) meets the zero made for
+        # it before it was known (a 0-d object array holding 0): the other one
+        if not isinstance(b, dict):
+            return a if _object_zero(b) else a + b
+        if not isinstance(a, dict):
+            return b if _object_zero(a) else a + b
         out = dict(a)
         for k, v in b.items():
             out[k] = add_tangents(out[k], v) if k in out else v
         return out
     return a + b
+
+
+def _object_zero(v):
+    """A zero that zeros_like_value made for a value it knows no derivative type of."""
+    if isinstance(v, numpy.ndarray) and v.dtype == object and v.ndim == 0:
+        v = v[()]
+    return isinstance(v, (int, float)) and v == 0
 
 
 def output_tangent(tangent, value):

@@ -115,7 +115,11 @@ def _made_here(lw, node, seen):
     if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
         seen.add(node.id)
         value = _single_bindings(lw).get(node.id)
-        return value is not None and _made_here(lw, value, seen)
+        if value is not None:
+            return _made_here(lw, value, seen)
+        loop = _only_loop_binding(lw, node.id)   # an item of a list of objects made here
+        items = _local_items(lw, loop[0]) if loop is not None else None
+        return bool(items) and all(_made_here(lw, e, seen) for e in items)
     return False
 
 
@@ -151,12 +155,28 @@ def _class_of(lw, node, seen):
         if key is not None:
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
-        if isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params:
-            value = _single_bindings(lw).get(it.id)
-            if isinstance(value, (S.List, S.Tuple)) and value.elts and not _grown(lw, it.id):
-                classes = {_class_of(lw, e, set(seen)) for e in value.elts}
-                if len(classes) == 1:
-                    return classes.pop()
+        items = _local_items(lw, it)
+        if items:
+            classes = {_class_of(lw, e, set(seen)) for e in items}
+            if len(classes) == 1:
+                return classes.pop()
+    return None
+
+
+def _local_items(lw, it):
+    """The item expressions of the list `it` where it is a local bound once to a display
+    (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
+    its one item expression) and never grown; None otherwise."""
+    if not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
+        return None
+    value = _single_bindings(lw).get(it.id)
+    if _grown(lw, it.id):
+        return None
+    if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
+            isinstance(e, S.Starred) for e in value.elts):
+        return list(value.elts)
+    if isinstance(value, S.ListComp):
+        return [value.elt]
     return None
 
 
