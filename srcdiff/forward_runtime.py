@@ -13,6 +13,9 @@ runtime modules is imported at the top, and the codegen command copies it along)
 arrays are only ever made from other arrays (`zeros_like`, `copy`), never from a bare
 shape, so the same code runs on any array type NumPy dispatches to.
 """
+import copy
+import dataclasses
+
 import numpy
 
 from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
@@ -108,6 +111,8 @@ def output_tangent(tangent, value):
         return {k: output_tangent(tangent.get(k), v) for k, v in value.items()}
     if value is None:
         return None
+    if _is_object(value):
+        return _object_tangent(tangent, value)
     if isinstance(value, numpy.generic):
         dtype = value.dtype if value.dtype.kind in "fc" else numpy.dtype(float)
         if tangent is None:
@@ -131,6 +136,46 @@ def output_tangent(tangent, value):
     out = numpy.zeros_like(value, dtype=numpy.result_type(float_dtype, tangent))
     out[...] = tangent
     return out
+
+
+def _is_object(value):
+    """A record object as an output (a gradient given back as a dataclass or an object of
+    its class: runtime_values.finalize_record), not an array or a number."""
+    if isinstance(value, type) or hasattr(value, "shape"):
+        return False
+    if dataclasses.is_dataclass(value):
+        return True
+    return hasattr(value, "__dict__") and type(value).__module__.split(".")[0] not in (
+        "numpy", "builtins", "functools", "srcdiff")
+
+
+def _object_tangent(tangent, value):
+    """The tangent of a record output: an object of its class whose fields that carry
+    derivatives hold their tangents (zero where none), other fields as they were."""
+    names = [f.name for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value) \
+        else list(vars(value))
+    changes = {}
+    for name in names:
+        v = getattr(value, name)
+        if not _carries(v):
+            continue
+        t = tangent.get(name) if isinstance(tangent, dict) else getattr(tangent, name, None)
+        changes[name] = output_tangent(t, v)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **changes)
+    out = copy.copy(value)
+    for name, t in changes.items():
+        setattr(out, name, t)
+    return out
+
+
+def _carries(value):
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("f", "c") or type(value) in (float, complex) or _is_object(value):
+        return True
+    if type(value) in (list, tuple, dict):
+        return any(_carries(v) for v in (value.values() if type(value) is dict else value))
+    return False
 
 
 # -- tangents of the adjoint helpers (runtime_numpy, runtime_matrices; forward over reverse) --

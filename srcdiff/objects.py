@@ -180,6 +180,79 @@ def _local_items(lw, it):
     return None
 
 
+def item_classes(lw, node):
+    """The classes of the items of a local list of objects made here, where they are
+    several (`for layer in [ConvLayer(f), DenseLayer(w)]`, the list bound once and never
+    grown): in the order they first appear; None otherwise."""
+    if not isinstance(node, S.Name) or node.id not in lw.locals:
+        return None
+    loop = _only_loop_binding(lw, node.id)
+    items = _local_items(lw, loop[0]) if loop is not None else None
+    if not items:
+        return None
+    classes = []
+    for e in items:
+        cls = _class_of(lw, e, {node.id})
+        if cls is None or canonical_path(cls) is None:
+            return None
+        if cls not in classes:
+            classes.append(cls)
+    return tuple(classes) if len(classes) > 1 else None
+
+
+def dispatch(lw, node, base, classes, out, discard, lower_one):
+    """`base.method(...)` where base is an item of a list holding objects of several
+    classes (item_classes): a branch per class on the object's exact class, each calling
+    that class's method on a name known to hold it (`lower_one(name, cls, out)` lowers that
+    call); the last branch checks its class (runtime_values.check_class), so an object of
+    any other class is refused where the code runs, never run through a wrong method."""
+    from . import runtime_values
+    from .errors import where
+    method = node.func.attr
+    result = None if discard else lw.namer.fresh(method)
+    record = _made_here(lw, node.func.value, set())
+
+    def branch(cls, last):
+        body = []
+        ref = lw.bind(canonical_path(cls), cls)
+        if last:
+            lw.bindings["check_class"] = runtime_values.check_class
+            guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
+                S.load(base.id), ref, S.const(where(lw.src.filename, lw.line))], keywords=[]))
+            body.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
+        alias = lw.namer.fresh(cls.__name__.lower())
+        lw.locals.add(alias)
+        body.append(lw.assign(alias, S.load(base.id), Kind.COPY))
+        known_values(lw)[alias] = cls
+        if record:
+            known_values(lw)[alias + ".__record__"] = cls   # its fields carry derivatives
+        stmt = lower_one(S.load(alias), cls, body)
+        if stmt is None:
+            raise lw.error(node, f"the list holds objects of class {cls.__qualname__}, which "
+                           f"has no method {method!r} srcdiff can follow",
+                           hint=f"give {cls.__qualname__} a method {method}, or call it on "
+                                "the objects that have it")
+        if result is not None:
+            stmt.targets = [S.store(result)]
+        body.append(stmt)
+        return body
+
+    block = branch(classes[-1], True)
+    for cls in reversed(classes[:-1]):
+        ref = lw.bind(canonical_path(cls), cls)
+        test = S.Compare(left=S.Call(func=lw.bind("type", type), args=[S.load(base.id)],
+                                     keywords=[]), ops=[S.Is()], comparators=[ref])
+        inner = []
+        cond = lw.temp(inner, test, Kind.OPAQUE, "is_" + cls.__name__.lower())
+        body = branch(cls, False)
+        inner.append(lw.info(S.If(test=cond, body=body, orelse=block), Kind.IF))
+        block = inner
+    out.extend(block)
+    if result is None:
+        return None
+    return lw.assign("_", S.load(result), Kind.COPY)
+
+
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
     from .core import assigned_names
@@ -278,9 +351,10 @@ def object_facts(name, value):
 
 # -- dataclasses ------------------------------------------------------------------------
 def record_read(lw, node, base, out):
-    """`p.w` where p is a dataclass object of a class known here and w one of its fields:
-    (the call runtime_values.record_field(p, 'w'), the function), whose rules give p a
-    derivative of the same dataclass; None otherwise."""
+    """`p.w` where p is a record object (a dataclass, or a class whose __init__ only stores
+    its parameters) of a class known here and w one of its fields: (the call
+    runtime_values.record_field(p, 'w'), the function), whose rules give p a derivative of
+    the same class; None otherwise."""
     import dataclasses
     if not isinstance(base, S.Name):
         return None
@@ -291,11 +365,8 @@ def record_read(lw, node, base, out):
     fields = record_fields(cls) if isinstance(cls, type) else None
     if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
-    elif base.id in lw.params and lw.known_types.get(base.id) is cls and \
-            lw.known_types.get(base.id + ".__record__") is not cls:
-        # an object of a plain class passed in: only a dataclass can be given back as a
-        # gradient of its own class, so its attributes stay attributes (refused if varied)
-        return None
+    # an object of any other class keeps its attributes as attributes: refused where they
+    # are differentiated (attribute_refusal), as its gradient could not be given back
     if fields is None or node.attr not in fields:
         return None
     from . import runtime_values
@@ -406,26 +477,70 @@ def make_record(lw, node, cls, out, discard):
     return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
 
 
-def _is_dataclass_type(cls):
+def _record_spec(low, w):
+    """How the parameter w is checked and given back as a record: '' for a dataclass (its
+    fields are read from it where the code runs), ', (names...)' for another record class
+    (the fields its __init__ stores), None for any other value."""
     import dataclasses
-    return isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    cls = getattr(low, "known_types", {}).get(w)
+    if not isinstance(cls, type) or not is_user_class(cls):
+        return None
+    if dataclasses.is_dataclass(cls):
+        return ""
+    fields = record_fields(cls)
+    return None if fields is None else f", {fields!r}"
 
 
 def check_text(low, w):
     """The check of a differentiated parameter at the derivative's entry, and the helper
-    it needs: a dataclass's fields are checked by runtime_values.check_record."""
+    it needs: a record's fields are checked by runtime_values.check_record."""
     from . import runtime_values
-    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
-        return (f"check_record({w}, {w!r}, check_differentiable)",
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"check_record({w}, {w!r}, check_differentiable{spec})",
                 {"check_record": runtime_values.check_record})
     return f"check_differentiable({w}, {w!r})", {}
 
 
 def finalize_text(low, w, d, like):
-    """The gradient given back for a parameter: a dataclass's is the same dataclass
-    (runtime_values.finalize_record)."""
+    """The gradient given back for a parameter: a record's is an object of the same class,
+    a copy of the one passed whose differentiated fields hold their derivatives (a zero
+    where none), other fields as they were (runtime_values.finalize_record)."""
     from . import runtime_values
-    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
-        return (f"finalize_record({d}, {like}, {w!r}, finalize)",
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",
                 {"finalize_record": runtime_values.finalize_record})
     return f"finalize({d}, {like}, {w!r})", {}
+
+
+def attribute_refusal(src, known, stmt):
+    """The located error for `x = p.attr` where p carries a derivative and p.attr is no
+    field of a record (read by reverse.py and forward.py): for an object of the user's
+    class, it says which classes give a gradient back and what to write instead."""
+    from .errors import NoRuleError
+    value = stmt.value
+    attr = value.attr
+    cls = known.get(value.value.id) if isinstance(value.value, S.Name) else None
+    reason = f"srcdiff cannot differentiate through the attribute .{attr} of a value being " \
+        "differentiated"
+    hint = "compute it from arrays with numpy functions"
+    if isinstance(cls, type) and is_user_class(cls):
+        name = cls.__qualname__
+        fields = record_fields(cls)
+        reason = (f"srcdiff cannot differentiate through the attribute .{attr} of a {name} "
+                  "object being differentiated: srcdiff differentiates the fields of a "
+                  "dataclass or of a record class (one whose __init__ only stores each "
+                  "parameter under its own name) and gives the gradient back as an object "
+                  "of that class, ")
+        if fields is None:
+            reason += f"and {name}'s __init__ does more than store its parameters"
+            hint = (f"make {name} a @dataclasses.dataclass, or write its __init__ to store "
+                    f"each parameter under its own name (def __init__(self, {attr}): "
+                    f"self.{attr} = {attr}) and compute the rest in a method; or pass the "
+                    "arrays themselves and differentiate with respect to them")
+        else:
+            reason += f"and .{attr} is not one of {name}'s fields {fields}"
+            hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
+                    "in a method from the fields")
+    return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)

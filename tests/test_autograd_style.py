@@ -235,11 +235,8 @@ def test_convnet():
     check(convnet_loss, *_conv_args(), wrt=(0, 1))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13: layers of different classes in one list (ConvLayer, "
-                          "DenseLayer) are refused at the .forward() call: "
-                          "h = layer.forward(h)")
 def test_convnet_as_a_list_of_layer_objects():
+    # a loop over layers of two classes: a branch per class at the call
     check(convnet_layers_loss, *_conv_args(), wrt=(0, 1))
 
 
