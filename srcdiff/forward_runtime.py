@@ -78,8 +78,10 @@ def add_tangents(a, b):
         out = [add_tangents(x, y) for x, y in zip(a, b)]
         return tuple(out) if isinstance(a, tuple) else out
     if isinstance(a, dict) or isinstance(b, dict):
-        # an object's derivative (runtime_values.FieldGrads, a dict) meets the zero made for
-        # it before it was known (a 0-d object array holding 0): the other one
+        if _adds_itself(a) or _adds_itself(b):
+            return a + b   # an object's derivative (runtime_values.FieldGrads): its own +
+        # a dict meets the zero made for it before it was known (a 0-d object array
+        # holding 0): the other one
         if not isinstance(b, dict):
             return a if _object_zero(b) else a + b
         if not isinstance(a, dict):
@@ -89,6 +91,10 @@ def add_tangents(a, b):
             out[k] = add_tangents(out[k], v) if k in out else v
         return out
     return a + b
+
+
+def _adds_itself(v):
+    return isinstance(v, dict) and hasattr(type(v), "__add__")
 
 
 def _object_zero(v):

@@ -166,12 +166,15 @@ def _class_of(lw, node, seen):
 def _local_items(lw, it):
     """The item expressions of the list `it` where it is a local bound once to a display
     (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
-    its one item expression) and never grown; None otherwise."""
-    if not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
+    its one item expression) and never grown, or a display iterated itself (`for layer in
+    (Shift(b), Dense(w))`); None otherwise."""
+    if isinstance(it, (S.List, S.Tuple)):
+        value = it
+    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params) or \
+            _grown(lw, it.id):
         return None
-    value = _single_bindings(lw).get(it.id)
-    if _grown(lw, it.id):
-        return None
+    else:
+        value = _single_bindings(lw).get(it.id)
     if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
             isinstance(e, S.Starred) for e in value.elts):
         return list(value.elts)
@@ -181,12 +184,19 @@ def _local_items(lw, it):
 
 
 def item_classes(lw, node):
-    """The classes of the items of a local list of objects made here, where they are
-    several (`for layer in [ConvLayer(f), DenseLayer(w)]`, the list bound once and never
-    grown): in the order they first appear; None otherwise."""
+    """The classes of the items of a list of objects, where they are several: a local list
+    made here (`layers = [ConvLayer(f), DenseLayer(w)]`, bound once and never grown), or a
+    list passed in (`for layer in self.layers`: the classes read from the value passed,
+    object_facts); in the order they first appear; None otherwise."""
     if not isinstance(node, S.Name) or node.id not in lw.locals:
         return None
     loop = _only_loop_binding(lw, node.id)
+    key = _fact_key(lw, loop[0]) if loop is not None else None
+    if key is not None:   # a list passed in: the classes read from it (object_facts)
+        classes = lw.known_types.get(key + "[]")
+        if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
+            return classes
+        return None
     items = _local_items(lw, loop[0]) if loop is not None else None
     if not items:
         return None
@@ -328,12 +338,23 @@ def _items_class(seq):
     return cls if all(type(v) is cls for v in seq) else None
 
 
+def _items_classes(seq):
+    """The class of a list's items (_items_class), or where they are user objects of
+    several classes, those classes in the order they first appear (a tuple: item_classes
+    dispatches on it); None otherwise."""
+    cls = _items_class(seq)
+    if cls is not None or not seq or not all(_user_object(v) for v in seq):
+        return cls
+    return tuple(dict.fromkeys(type(v) for v in seq))
+
+
 def object_facts(name, value):
     """Facts about the objects inside an argument (see facts_for_callee): a list's items'
-    class, an object's attributes that hold objects or lists of objects of one class."""
+    class (a tuple of classes where they are of several), an object's attributes that hold
+    objects or lists of objects."""
     facts = {}
     if type(value) in (list, tuple):
-        cls = _items_class(value)
+        cls = _items_classes(value)
         if cls is not None:
             facts[name + "[]"] = cls
     elif _user_object(value):
@@ -341,7 +362,7 @@ def object_facts(name, value):
             if not isinstance(attr, str) or not attr.isidentifier():
                 continue
             if type(v) in (list, tuple):
-                cls = _items_class(v)
+                cls = _items_classes(v)
                 if cls is not None:
                     facts[f"{name}.{attr}[]"] = cls
             elif _user_object(v):

@@ -92,7 +92,9 @@ def test_user_classes():
 def test_object_facts():
     layers = [Layer(W, B), Layer(W, B)]
     assert objects.object_facts("ls", layers) == {"ls[]": Layer}
-    assert objects.object_facts("ls", [Layer(W, B), Scaled(W, "s")]) == {}
+    assert objects.object_facts("ls", [Layer(W, B), Scaled(W, "s")]) == {
+        "ls[]": (Layer, Scaled)}   # several classes: dispatched on (objects.dispatch)
+    assert objects.object_facts("ls", [Layer(W, B), W]) == {}
     assert objects.object_facts("ls", []) == {}
 
     class Holder:
@@ -170,3 +172,156 @@ def test_an_object_of_another_class_passed_in_is_refused_with_a_hint(mode):
     assert "Computes" in text and "dataclass" in text and "self.w = w" in text, text
     assert info.value.filename.endswith(HERE)
     assert "return np.sum(c.w * x)" in text
+
+
+# -- lists of objects: made in a comprehension, and of several classes ----------------------
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, x):
+        return np.tanh(x * self.w)
+
+
+class Derived(Base):
+    """A subclass: a branch per exact class, never isinstance (which Derived also passes)."""
+
+    def forward(self, x):
+        return np.sin(x) * self.w
+
+
+class Shift:
+    def __init__(self, b):
+        self.b = b
+
+    def forward(self, x):
+        return x + self.b
+
+
+class NoForward:
+    def __init__(self, w):
+        self.w = w
+
+
+def comprehension_of_layers(ws, bs, x):
+    layers = [Layer(w, b) for w, b in zip(ws, bs)]
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x ** 2)
+
+
+def test_objects_made_in_a_comprehension():
+    ws = [W, 0.5 * W.T]
+    check(comprehension_of_layers, ws, [B, -B], XS, wrt=(0, 1, 2))
+
+
+def comprehension_from_one_argument(w, x):
+    layers = [Base(w * s) for s in (1.0, 0.5, -2.0)]
+    h = x
+    for layer in layers:
+        h = layer.forward(h)
+    return np.sum(h)
+
+
+def test_objects_made_in_a_comprehension_second_order():
+    check(comprehension_from_one_argument, B, XS)
+
+
+def subclass_and_base(w, v, x):
+    layers = [Base(w), Derived(v), Base(v)]
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+def three_classes_in_a_tuple(w, b, x):
+    h = x
+    for layer in (Shift(b), Base(w), Derived(w), Shift(b * 2.0)):
+        h = layer.forward(h)
+    return np.sum(h ** 2)
+
+
+def enumerated_layers(w, b, x):
+    layers = [Base(w), Shift(b)]
+    for i, layer in enumerate(layers):
+        x = layer.forward(x) * (i + 1.0)
+    return np.sum(x)
+
+
+def layer_results_kept(w, b, x):
+    layers = [Shift(b), Base(w)]
+    outs = [layer.forward(x) for layer in layers]
+    return np.sum(outs[0] * outs[1])
+
+
+@pytest.mark.parametrize("f", [subclass_and_base, three_classes_in_a_tuple, enumerated_layers,
+                               layer_results_kept])
+def test_layers_of_several_classes_made_here(f):
+    check(f, B, 0.5 * B + 0.2, XS, wrt=(0, 1, 2))
+    check(f, B, 0.5 * B + 0.2, XS, wrt=0)   # second order: hvp too
+
+
+def list_passed_in(layers, x):
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x ** 2)
+
+
+class Net:
+    def __init__(self, layers, scale):
+        self.layers = layers
+        self.scale = scale
+
+    def loss(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return np.sum(x) * self.scale
+
+
+def net_loss(net, x):
+    return net.loss(x)
+
+
+def test_layers_of_several_classes_passed_in():
+    layers = [Base(B), Derived(B * 0.5), Shift(B)]
+    check(list_passed_in, layers, XS, wrt=1)
+    check(net_loss, Net(layers, 2.0), XS, wrt=1)
+    assert objects.object_facts("ls", layers) == {"ls[]": (Base, Derived, Shift)}
+
+
+def test_a_list_changed_after_compiling_is_compiled_again():
+    g = srcdiff.grad(list_passed_in, wrt=1)
+    first = g([Base(B), Shift(B)], XS)
+    again = g([Shift(B), Derived(B)], XS)   # other classes: other code, not the first's
+    check(list_passed_in, [Shift(B), Derived(B)], XS, wrt=1)
+    np.testing.assert_allclose(again, srcdiff.grad(list_passed_in, wrt=1)(
+        [Shift(B), Derived(B)], XS))
+    assert not np.allclose(first, again)
+
+
+def a_class_without_the_method(w, x):
+    layers = [Base(w), NoForward(w)]
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_class_without_the_method_is_refused_at_the_call(mode):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(a_class_without_the_method)(B, XS)
+        else:
+            srcdiff.jvp(a_class_without_the_method)(B, XS, B)
+    text = str(info.value)
+    assert "NoForward" in text and "no method 'forward'" in text, text
+    assert info.value.filename.endswith(HERE) and "x = layer.forward(x)" in text
+
+
+def test_dispatch_code_tests_the_exact_class():
+    g = srcdiff.grad(subclass_and_base)
+    g(B, B, XS)
+    text = srcdiff.source(g)
+    assert "type(layer) is test_objects.Base" in text
+    assert "check_class(layer, test_objects.Derived" in text
+    assert "isinstance" not in text
