@@ -1,22 +1,35 @@
-"""Objects in differentiated code: the classes srcdiff knows them by, and dataclasses.
+"""Objects in differentiated code: the classes srcdiff knows them by, records (dataclasses
+and plain classes whose __init__ only stores its parameters), and their gradients.
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
 an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
-item of a list whose items are of one class (`for layer in self.layers`, a list argument,
-a local display of objects made here), an attribute holding an object (`self.encoder`), a
-dataclass field annotated with a class, a module-level object. What it read from the
+item of a list whose items' classes it can read (`for layer in self.layers`, a list
+argument, a local list bound once to a display or a comprehension of objects made here and
+never grown, a display iterated itself), an attribute holding an object (`self.encoder`),
+a dataclass field annotated with a class, a module-level object. What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
 another's method.
 
+Several classes in one list (`[ConvLayer(f), DenseLayer(w)]`, or such a list passed in):
+a call `layer.forward(h)` on its items is a dispatch (dispatch): a branch per class on
+`type(layer) is C` (the exact class, never isinstance, which a subclass passes too), each
+calling its class's method on a name known to hold it, the last branch checking its class.
+Where the class cannot be known (a list appended to, a name bound to several objects), the
+call is refused at the user's line with what to write instead (method_refusal).
+
 Records: a dataclass (whose generated __init__ only stores its fields), or a class whose
-own __init__ only stores each parameter under its own name (`self.w = w`). A field read
-`p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a FieldGrads of
-the fields read; a record made in the function is runtime_values.record_of(cls, names,
-items). Differentiating with respect to a dataclass gives the same dataclass (runtime's
-finalize); an object of another class passed in keeps its attributes refused where they
-are differentiated (it could not be given back as a gradient of its own class).
+own __init__ only stores each parameter under its own name (`self.w = w`; is_record_class).
+A field read `p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a
+FieldGrads of the fields read; a record made in the function is runtime_values.record_of(
+cls, names, items). Differentiating with respect to a record passed in gives an object of
+the same class (check_text / finalize_text: runtime_values.finalize_record): for a
+dataclass, dataclasses.replace of the one passed; for another record class, a copy.copy of
+it; in both, each field that carries a derivative (a float number or array, a record, or a
+list, tuple or dict of them) holds its derivative (a zero where none), every other field as
+it was. An attribute of an object of any other class is refused where it is differentiated,
+naming dataclasses and record classes (attribute_refusal).
 """
 import inspect
 
@@ -565,3 +578,22 @@ def attribute_refusal(src, known, stmt):
             hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
                     "in a method from the fields")
     return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)
+
+
+def method_refusal(src, stmt):
+    """The located error for `obj.m(...)` carrying a derivative where srcdiff could not tell
+    obj's class before the code runs (read by reverse_calls.py and forward_calls.py): what
+    it follows, and what to write instead."""
+    from .errors import NoRuleError
+    value = stmt.value
+    method = value.func.attr
+    held = value.func.value.id if isinstance(value.func.value, S.Name) else "the object"
+    return src.error(
+        stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
+        f"cannot tell the class of {held} before the code runs (it follows a method of "
+        "your own class on an argument, an object made here, or an item of a list passed "
+        "in or made here in one display or comprehension and never appended to)",
+        hint=f"build the objects' list in one display or comprehension (layers = [Conv(f), "
+             f"Dense(w)], not .append), or pass it in, then call {held}.{method}(...) on its "
+             "items; for a NumPy value, call the numpy function instead, or register a rule",
+        cls=NoRuleError)

@@ -3,14 +3,10 @@ their users write them: an MLP classifier with a dict of parameters, an RNN and 
 convolutional net, a Gaussian process, a fluid simulation with np.roll, black-box
 variational inference and a Gaussian mixture. Each is checked against finite differences
 in both modes and to second order (gradcheck.check).
-
-Variants needing idioms other parts of issue #13 add are strict xfails naming the idiom:
-they start passing (and so failing as xfails) when the idiom works, to be flipped then.
 """
 import numpy as np
 import pytest
 
-import srcdiff
 from gradcheck import check
 
 RNG = np.random.default_rng(0)

@@ -325,3 +325,25 @@ def test_dispatch_code_tests_the_exact_class():
     assert "type(layer) is test_objects.Base" in text
     assert "check_class(layer, test_objects.Derived" in text
     assert "isinstance" not in text
+
+
+def appended_layers(w, x):
+    layers = []
+    layers.append(Base(w))
+    layers.append(Shift(w))
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_objects_whose_class_cannot_be_known_are_refused_with_what_to_write(mode):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(appended_layers)(B, XS)
+        else:
+            srcdiff.jvp(appended_layers)(B, XS, B)
+    text = str(info.value)
+    assert "method .forward()" in text and "cannot tell the class of layer" in text, text
+    assert "one display or comprehension" in text
+    assert info.value.filename.endswith(HERE) and "x = layer.forward(x)" in text
