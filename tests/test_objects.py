@@ -347,3 +347,33 @@ def test_objects_whose_class_cannot_be_known_are_refused_with_what_to_write(mode
     assert "method .forward()" in text and "cannot tell the class of layer" in text, text
     assert "one display or comprehension" in text
     assert info.value.filename.endswith(HERE) and "x = layer.forward(x)" in text
+
+
+class Sine:
+    def __init__(self, w):
+        self.w = w
+
+    @staticmethod
+    def forward(x):
+        return np.sin(x)
+
+
+class Twice:
+    def __init__(self, w):
+        self.w = w
+
+    @classmethod
+    def forward(cls, x):
+        return np.cos(x) * 2.0
+
+
+def static_and_class_methods(w, x):
+    layers = [Base(w), Sine(w), Twice(w)]
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+def test_static_and_class_methods_of_several_classes():
+    # order 1: at second order the emitted layer.__class__ is read as an attribute (refused)
+    check(static_and_class_methods, B, XS, wrt=(0, 1), order=1)
