@@ -113,27 +113,7 @@ def object_class(lw, node, base, out):
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
     known_values(lw)[base.id] = cls
-    if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
-                                                         None) is cls and lw.known_types.get(
-            (_fact_key(lw, node) or "") + ".__record__") is cls:
-        known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
     return cls
-
-
-def _made_here(lw, node, seen):
-    """Whether `node` is an object of a record class made in this function (a call of the
-    class, or a name bound once to one)."""
-    if isinstance(node, S.Call):
-        return is_record_class(_class_of(lw, node, set()))
-    if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
-        seen.add(node.id)
-        value = _single_bindings(lw).get(node.id)
-        if value is not None:
-            return _made_here(lw, value, seen)
-        loop = _only_loop_binding(lw, node.id)   # an item of a list of objects made here
-        items = _local_items(lw, loop[0]) if loop is not None else None
-        return bool(items) and all(_made_here(lw, e, seen) for e in items)
-    return False
 
 
 def _class_of(lw, node, seen):
@@ -233,7 +213,6 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
     from .errors import where
     method = node.func.attr
     result = None if discard else lw.namer.fresh(method)
-    record = _made_here(lw, node.func.value, set())
 
     def branch(cls, last):
         body = []
@@ -247,8 +226,6 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
         lw.locals.add(alias)
         body.append(lw.assign(alias, S.load(base.id), Kind.COPY))
         known_values(lw)[alias] = cls
-        if record:
-            known_values(lw)[alias + ".__record__"] = cls   # its fields carry derivatives
         stmt = lower_one(S.load(alias), cls, body)
         if stmt is None:
             raise lw.error(node, f"the list holds objects of class {cls.__qualname__}, which "
