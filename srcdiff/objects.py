@@ -564,13 +564,17 @@ def method_refusal(src, stmt):
     from .errors import NoRuleError
     value = stmt.value
     method = value.func.attr
-    held = value.func.value.id if isinstance(value.func.value, S.Name) else "the object"
+    held = value.func.value.id if isinstance(value.func.value, S.Name) else None
+    if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
+        held = None   # a temporary of the lowering: never named in a refusal
+    call = f"{held}.{method}(...)" if held else f".{method}(...)"
+    held = held or "the object"
     return src.error(
         stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
         f"cannot tell the class of {held} before the code runs (it follows a method of "
         "your own class on an argument, an object made here, or an item of a list passed "
         "in or made here in one display or comprehension and never appended to)",
         hint=f"build the objects' list in one display or comprehension (layers = [Conv(f), "
-             f"Dense(w)], not .append), or pass it in, then call {held}.{method}(...) on its "
-             "items; for a NumPy value, call the numpy function instead, or register a rule",
+             f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
+             "NumPy value, call the numpy function instead, or register a rule",
         cls=NoRuleError)
