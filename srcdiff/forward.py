@@ -28,7 +28,7 @@ import itertools
 
 from . import analyze, checks, idioms, sequences
 from . import syntax as S
-from .errors import NoRuleError, SrcdiffError
+from .errors import SrcdiffError
 from .fixpoint import closure, reach
 from .forward_calls import CallTangents
 from .forward_control import ControlTangents
@@ -287,11 +287,9 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
             return self.forward_call(stmt, name, state)
         if kind == Kind.ATTRIBUTE:
-            if self.tangent_atom(value.value, state) is not None:
-                raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
-                                     f"attribute .{value.attr} of a value being "
-                                     "differentiated", hint="compute it from arrays with "
-                                     "numpy functions", cls=NoRuleError)
+            if self.tangent_atom(value.value, state) is not None:   # see objects.py
+                from .objects import attribute_refusal
+                raise attribute_refusal(self.src, getattr(self.low, "known_types", {}), stmt)
         # opaque, stop_gradient, effect_value, constants: the tangent is zero
         state.kill(name)
         return []

@@ -5,7 +5,7 @@ and calls to the user's own functions through their jvp_ variant (program.py).
 """
 from . import analyze, callables, rules, sequences
 from . import syntax as S
-from .errors import NoRuleError, SrcdiffError
+from .errors import SrcdiffError
 from .program import known_for_callee
 from .refusals import bind_rule, no_rule_error, refuse_held
 from .splice import instantiate_forward
@@ -49,10 +49,8 @@ class CallTangents:
             state.kill(name)
             return []
         if stmt.sd.kind == Kind.CALL and stmt.sd.dynamic_method:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
-                                 f"method .{value.func.attr}()",
-                                 hint="call the numpy function instead, or register a rule",
-                                 cls=NoRuleError)
+            from .objects import method_refusal   # what to write instead
+            raise method_refusal(self.src, stmt)
         template = rules.lookup("forward", func)
         if template is None and stmt.sd.kind == Kind.CALL and callables.is_user_function(func):
             return self.forward_user_call(stmt, name, state)

@@ -13,6 +13,9 @@ runtime modules is imported at the top, and the codegen command copies it along)
 arrays are only ever made from other arrays (`zeros_like`, `copy`), never from a bare
 shape, so the same code runs on any array type NumPy dispatches to.
 """
+import copy
+import dataclasses
+
 import numpy
 
 from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
@@ -74,12 +77,31 @@ def add_tangents(a, b):
     if isinstance(a, (list, tuple)):
         out = [add_tangents(x, y) for x, y in zip(a, b)]
         return tuple(out) if isinstance(a, tuple) else out
-    if isinstance(a, dict):
+    if isinstance(a, dict) or isinstance(b, dict):
+        if _adds_itself(a) or _adds_itself(b):
+            return a + b   # an object's derivative (runtime_values.FieldGrads): its own +
+        # a dict meets the zero made for it before it was known (a 0-d object array
+        # holding 0): the other one
+        if not isinstance(b, dict):
+            return a if _object_zero(b) else a + b
+        if not isinstance(a, dict):
+            return b if _object_zero(a) else a + b
         out = dict(a)
         for k, v in b.items():
             out[k] = add_tangents(out[k], v) if k in out else v
         return out
     return a + b
+
+
+def _adds_itself(v):
+    return isinstance(v, dict) and hasattr(type(v), "__add__")
+
+
+def _object_zero(v):
+    """A zero that zeros_like_value made for a value it knows no derivative type of."""
+    if isinstance(v, numpy.ndarray) and v.dtype == object and v.ndim == 0:
+        v = v[()]
+    return isinstance(v, (int, float)) and v == 0
 
 
 def output_tangent(tangent, value):
@@ -95,6 +117,8 @@ def output_tangent(tangent, value):
         return {k: output_tangent(tangent.get(k), v) for k, v in value.items()}
     if value is None:
         return None
+    if _is_object(value):
+        return _object_tangent(tangent, value)
     if isinstance(value, numpy.generic):
         dtype = value.dtype if value.dtype.kind in "fc" else numpy.dtype(float)
         if tangent is None:
@@ -118,6 +142,46 @@ def output_tangent(tangent, value):
     out = numpy.zeros_like(value, dtype=numpy.result_type(float_dtype, tangent))
     out[...] = tangent
     return out
+
+
+def _is_object(value):
+    """A record object as an output (a gradient given back as a dataclass or an object of
+    its class: runtime_values.finalize_record), not an array or a number."""
+    if isinstance(value, type) or hasattr(value, "shape"):
+        return False
+    if dataclasses.is_dataclass(value):
+        return True
+    return hasattr(value, "__dict__") and type(value).__module__.split(".")[0] not in (
+        "numpy", "builtins", "functools", "srcdiff")
+
+
+def _object_tangent(tangent, value):
+    """The tangent of a record output: an object of its class whose fields that carry
+    derivatives hold their tangents (zero where none), other fields as they were."""
+    names = [f.name for f in dataclasses.fields(value)] if dataclasses.is_dataclass(value) \
+        else list(vars(value))
+    changes = {}
+    for name in names:
+        v = getattr(value, name)
+        if not _carries(v):
+            continue
+        t = tangent.get(name) if isinstance(tangent, dict) else getattr(tangent, name, None)
+        changes[name] = output_tangent(t, v)
+    if dataclasses.is_dataclass(value):
+        return dataclasses.replace(value, **changes)
+    out = copy.copy(value)
+    for name, t in changes.items():
+        setattr(out, name, t)
+    return out
+
+
+def _carries(value):
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind in ("f", "c") or type(value) in (float, complex) or _is_object(value):
+        return True
+    if type(value) in (list, tuple, dict):
+        return any(_carries(v) for v in (value.values() if type(value) is dict else value))
+    return False
 
 
 # -- tangents of the adjoint helpers (runtime_numpy, runtime_matrices; forward over reverse) --

@@ -222,6 +222,28 @@ class CallLowering:
         value = S.Call(func=S.load(name), args=full, keywords=[])
         return self._result(value, Kind.CALL, fn, discard)
 
+    def _class_method(self, node, base, cls, args, keywords, out, discard):
+        """`base.method(args)` where base holds an object of the user's class `cls`: the
+        method followed from its source (None where cls has no such function)."""
+        import inspect
+        method = node.func.attr
+        fn = inspect.getattr_static(cls, method, None)
+        if isinstance(fn, (staticmethod, classmethod)):
+            return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
+                                         discard)
+        if not (inspect.isfunction(fn) and is_user_function(fn)):
+            return None
+        full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
+                                              keywords, out)
+        self._check_argument_writes(node, fn, full, out)
+        value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
+                       args=full[1:], keywords=[])
+        if variadic is not None:
+            setattr(value, S.VARIADIC, variadic[1:])
+        stmt = self._result(value, Kind.CALL, fn, discard)
+        stmt.sd.user_call = UserCall("method", tuple(full))
+        return stmt
+
     def _super_call(self, node, out, discard):
         """super().method(...) / super(Cls, self).method(...): the function it resolves to
         (srcdiff/super_calls.py), called with the object first."""
@@ -368,22 +390,15 @@ class CallLowering:
             cls = None
         if cls is None and isinstance(base, S.Name):
             cls = fobjects.object_class(self, func.value, base, out)   # made here, a list item
+            if cls is None:   # an item of a list of objects of several classes made here
+                classes = fobjects.item_classes(self, func.value)
+                if classes:
+                    def one(b, c, o):
+                        return self._class_method(node, b, c, args, keywords, o, discard)
+                    return fobjects.dispatch(self, node, base, classes, out, discard, one)
         if isinstance(cls, type):
-            import inspect
-            fn = inspect.getattr_static(cls, method, None)
-            if isinstance(fn, (staticmethod, classmethod)):
-                return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
-                                             discard)
-            if inspect.isfunction(fn) and is_user_function(fn):
-                full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
-                                                      keywords, out)
-                self._check_argument_writes(node, fn, full, out)
-                value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
-                               args=full[1:], keywords=[])
-                if variadic is not None:
-                    setattr(value, S.VARIADIC, variadic[1:])
-                stmt = self._result(value, Kind.CALL, fn, discard)
-                stmt.sd.user_call = UserCall("method", tuple(full))
+            stmt = self._class_method(node, base, cls, args, keywords, out, discard)
+            if stmt is not None:
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
         if expanded is not None:

@@ -1,22 +1,35 @@
-"""Objects in differentiated code: the classes srcdiff knows them by, and dataclasses.
+"""Objects in differentiated code: the classes srcdiff knows them by, records (dataclasses
+and plain classes whose __init__ only stores its parameters), and their gradients.
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
 an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
-item of a list whose items are of one class (`for layer in self.layers`, a list argument,
-a local display of objects made here), an attribute holding an object (`self.encoder`), a
-dataclass field annotated with a class, a module-level object. What it read from the
+item of a list whose items' classes it can read (`for layer in self.layers`, a list
+argument, a local list bound once to a display or a comprehension of objects made here and
+never grown, a display iterated itself), an attribute holding an object (`self.encoder`),
+a dataclass field annotated with a class, a module-level object. What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
 another's method.
 
+Several classes in one list (`[ConvLayer(f), DenseLayer(w)]`, or such a list passed in):
+a call `layer.forward(h)` on its items is a dispatch (dispatch): a branch per class on
+`type(layer) is C` (the exact class, never isinstance, which a subclass passes too), each
+calling its class's method on a name known to hold it, the last branch checking its class.
+Where the class cannot be known (a list appended to, a name bound to several objects), the
+call is refused at the user's line with what to write instead (method_refusal).
+
 Records: a dataclass (whose generated __init__ only stores its fields), or a class whose
-own __init__ only stores each parameter under its own name (`self.w = w`). A field read
-`p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a FieldGrads of
-the fields read; a record made in the function is runtime_values.record_of(cls, names,
-items). Differentiating with respect to a dataclass gives the same dataclass (runtime's
-finalize); an object of another class passed in keeps its attributes refused where they
-are differentiated (it could not be given back as a gradient of its own class).
+own __init__ only stores each parameter under its own name (`self.w = w`; is_record_class).
+A field read `p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a
+FieldGrads of the fields read; a record made in the function is runtime_values.record_of(
+cls, names, items). Differentiating with respect to a record passed in gives an object of
+the same class (check_text / finalize_text: runtime_values.finalize_record): for a
+dataclass, dataclasses.replace of the one passed; for another record class, a copy.copy of
+it; in both, each field that carries a derivative (a float number or array, a record, or a
+list, tuple or dict of them) holds its derivative (a zero where none), every other field as
+it was. An attribute of an object of any other class is refused where it is differentiated,
+naming dataclasses and record classes (attribute_refusal).
 """
 import inspect
 
@@ -100,23 +113,7 @@ def object_class(lw, node, base, out):
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
     known_values(lw)[base.id] = cls
-    if _made_here(lw, node, set()) or lw.known_types.get(_fact_key(lw, node) or "",
-                                                         None) is cls and lw.known_types.get(
-            (_fact_key(lw, node) or "") + ".__record__") is cls:
-        known_values(lw)[base.id + ".__record__"] = cls   # its fields may carry derivatives
     return cls
-
-
-def _made_here(lw, node, seen):
-    """Whether `node` is an object of a record class made in this function (a call of the
-    class, or a name bound once to one)."""
-    if isinstance(node, S.Call):
-        return is_record_class(_class_of(lw, node, set()))
-    if isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
-        seen.add(node.id)
-        value = _single_bindings(lw).get(node.id)
-        return value is not None and _made_here(lw, value, seen)
-    return False
 
 
 def _class_of(lw, node, seen):
@@ -151,13 +148,109 @@ def _class_of(lw, node, seen):
         if key is not None:
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
-        if isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params:
-            value = _single_bindings(lw).get(it.id)
-            if isinstance(value, (S.List, S.Tuple)) and value.elts and not _grown(lw, it.id):
-                classes = {_class_of(lw, e, set(seen)) for e in value.elts}
-                if len(classes) == 1:
-                    return classes.pop()
+        items = _local_items(lw, it)
+        if items:
+            classes = {_class_of(lw, e, set(seen)) for e in items}
+            if len(classes) == 1:
+                return classes.pop()
     return None
+
+
+def _local_items(lw, it):
+    """The item expressions of the list `it` where it is a local bound once to a display
+    (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
+    its one item expression) and never grown, or a display iterated itself (`for layer in
+    (Shift(b), Dense(w))`); None otherwise."""
+    if isinstance(it, (S.List, S.Tuple)):
+        value = it
+    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params) or \
+            _grown(lw, it.id):
+        return None
+    else:
+        value = _single_bindings(lw).get(it.id)
+    if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
+            isinstance(e, S.Starred) for e in value.elts):
+        return list(value.elts)
+    if isinstance(value, S.ListComp):
+        return [value.elt]
+    return None
+
+
+def item_classes(lw, node):
+    """The classes of the items of a list of objects, where they are several: a local list
+    made here (`layers = [ConvLayer(f), DenseLayer(w)]`, bound once and never grown), or a
+    list passed in (`for layer in self.layers`: the classes read from the value passed,
+    object_facts); in the order they first appear; None otherwise."""
+    if not isinstance(node, S.Name) or node.id not in lw.locals:
+        return None
+    loop = _only_loop_binding(lw, node.id)
+    key = _fact_key(lw, loop[0]) if loop is not None else None
+    if key is not None:   # a list passed in: the classes read from it (object_facts)
+        classes = lw.known_types.get(key + "[]")
+        if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
+            return classes
+        return None
+    items = _local_items(lw, loop[0]) if loop is not None else None
+    if not items:
+        return None
+    classes = []
+    for e in items:
+        cls = _class_of(lw, e, {node.id})
+        if cls is None or canonical_path(cls) is None:
+            return None
+        if cls not in classes:
+            classes.append(cls)
+    return tuple(classes) if len(classes) > 1 else None
+
+
+def dispatch(lw, node, base, classes, out, discard, lower_one):
+    """`base.method(...)` where base is an item of a list holding objects of several
+    classes (item_classes): a branch per class on the object's exact class, each calling
+    that class's method on a name known to hold it (`lower_one(name, cls, out)` lowers that
+    call); the last branch checks its class (runtime_values.check_class), so an object of
+    any other class is refused where the code runs, never run through a wrong method."""
+    from . import runtime_values
+    from .errors import where
+    method = node.func.attr
+    result = None if discard else lw.namer.fresh(method)
+
+    def branch(cls, last):
+        body = []
+        ref = lw.bind(canonical_path(cls), cls)
+        if last:
+            lw.bindings["check_class"] = runtime_values.check_class
+            guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
+                S.load(base.id), ref, S.const(where(lw.src.filename, lw.line))], keywords=[]))
+            body.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
+        alias = lw.namer.fresh(cls.__name__.lower())
+        lw.locals.add(alias)
+        body.append(lw.assign(alias, S.load(base.id), Kind.COPY))
+        known_values(lw)[alias] = cls
+        stmt = lower_one(S.load(alias), cls, body)
+        if stmt is None:
+            raise lw.error(node, f"the list holds objects of class {cls.__qualname__}, which "
+                           f"has no method {method!r} srcdiff can follow",
+                           hint=f"give {cls.__qualname__} a method {method}, or call it on "
+                                "the objects that have it")
+        if result is not None:
+            stmt.targets = [S.store(result)]
+        body.append(stmt)
+        return body
+
+    block = branch(classes[-1], True)
+    for cls in reversed(classes[:-1]):
+        ref = lw.bind(canonical_path(cls), cls)
+        test = S.Compare(left=S.Call(func=lw.bind("type", type), args=[S.load(base.id)],
+                                     keywords=[]), ops=[S.Is()], comparators=[ref])
+        inner = []
+        cond = lw.temp(inner, test, Kind.OPAQUE, "is_" + cls.__name__.lower())
+        body = branch(cls, False)
+        inner.append(lw.info(S.If(test=cond, body=body, orelse=block), Kind.IF))
+        block = inner
+    out.extend(block)
+    if result is None:
+        return None
+    return lw.assign("_", S.load(result), Kind.COPY)
 
 
 def _fact_key(lw, node):
@@ -235,12 +328,23 @@ def _items_class(seq):
     return cls if all(type(v) is cls for v in seq) else None
 
 
+def _items_classes(seq):
+    """The class of a list's items (_items_class), or where they are user objects of
+    several classes, those classes in the order they first appear (a tuple: item_classes
+    dispatches on it); None otherwise."""
+    cls = _items_class(seq)
+    if cls is not None or not seq or not all(_user_object(v) for v in seq):
+        return cls
+    return tuple(dict.fromkeys(type(v) for v in seq))
+
+
 def object_facts(name, value):
     """Facts about the objects inside an argument (see facts_for_callee): a list's items'
-    class, an object's attributes that hold objects or lists of objects of one class."""
+    class (a tuple of classes where they are of several), an object's attributes that hold
+    objects or lists of objects."""
     facts = {}
     if type(value) in (list, tuple):
-        cls = _items_class(value)
+        cls = _items_classes(value)
         if cls is not None:
             facts[name + "[]"] = cls
     elif _user_object(value):
@@ -248,7 +352,7 @@ def object_facts(name, value):
             if not isinstance(attr, str) or not attr.isidentifier():
                 continue
             if type(v) in (list, tuple):
-                cls = _items_class(v)
+                cls = _items_classes(v)
                 if cls is not None:
                     facts[f"{name}.{attr}[]"] = cls
             elif _user_object(v):
@@ -258,9 +362,10 @@ def object_facts(name, value):
 
 # -- dataclasses ------------------------------------------------------------------------
 def record_read(lw, node, base, out):
-    """`p.w` where p is a dataclass object of a class known here and w one of its fields:
-    (the call runtime_values.record_field(p, 'w'), the function), whose rules give p a
-    derivative of the same dataclass; None otherwise."""
+    """`p.w` where p is a record object (a dataclass, or a class whose __init__ only stores
+    its parameters) of a class known here and w one of its fields: (the call
+    runtime_values.record_field(p, 'w'), the function), whose rules give p a derivative of
+    the same class; None otherwise."""
     import dataclasses
     if not isinstance(base, S.Name):
         return None
@@ -271,11 +376,8 @@ def record_read(lw, node, base, out):
     fields = record_fields(cls) if isinstance(cls, type) else None
     if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
-    elif base.id in lw.params and lw.known_types.get(base.id) is cls and \
-            lw.known_types.get(base.id + ".__record__") is not cls:
-        # an object of a plain class passed in: only a dataclass can be given back as a
-        # gradient of its own class, so its attributes stay attributes (refused if varied)
-        return None
+    # an object of any other class keeps its attributes as attributes: refused where they
+    # are differentiated (attribute_refusal), as its gradient could not be given back
     if fields is None or node.attr not in fields:
         return None
     from . import runtime_values
@@ -386,26 +488,93 @@ def make_record(lw, node, cls, out, discard):
     return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
 
 
-def _is_dataclass_type(cls):
+def _record_spec(low, w):
+    """How the parameter w is checked and given back as a record: '' for a dataclass (its
+    fields are read from it where the code runs), ', (names...)' for another record class
+    (the fields its __init__ stores), None for any other value."""
     import dataclasses
-    return isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    cls = getattr(low, "known_types", {}).get(w)
+    if not isinstance(cls, type) or not is_user_class(cls):
+        return None
+    if dataclasses.is_dataclass(cls):
+        return ""
+    fields = record_fields(cls)
+    return None if fields is None else f", {fields!r}"
 
 
 def check_text(low, w):
     """The check of a differentiated parameter at the derivative's entry, and the helper
-    it needs: a dataclass's fields are checked by runtime_values.check_record."""
+    it needs: a record's fields are checked by runtime_values.check_record."""
     from . import runtime_values
-    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
-        return (f"check_record({w}, {w!r}, check_differentiable)",
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"check_record({w}, {w!r}, check_differentiable{spec})",
                 {"check_record": runtime_values.check_record})
     return f"check_differentiable({w}, {w!r})", {}
 
 
 def finalize_text(low, w, d, like):
-    """The gradient given back for a parameter: a dataclass's is the same dataclass
-    (runtime_values.finalize_record)."""
+    """The gradient given back for a parameter: a record's is an object of the same class,
+    a copy of the one passed whose differentiated fields hold their derivatives (a zero
+    where none), other fields as they were (runtime_values.finalize_record)."""
     from . import runtime_values
-    if _is_dataclass_type(getattr(low, "known_types", {}).get(w)):
-        return (f"finalize_record({d}, {like}, {w!r}, finalize)",
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",
                 {"finalize_record": runtime_values.finalize_record})
     return f"finalize({d}, {like}, {w!r})", {}
+
+
+def attribute_refusal(src, known, stmt):
+    """The located error for `x = p.attr` where p carries a derivative and p.attr is no
+    field of a record (read by reverse.py and forward.py): for an object of the user's
+    class, it says which classes give a gradient back and what to write instead."""
+    from .errors import NoRuleError
+    value = stmt.value
+    attr = value.attr
+    cls = known.get(value.value.id) if isinstance(value.value, S.Name) else None
+    reason = f"srcdiff cannot differentiate through the attribute .{attr} of a value being " \
+        "differentiated"
+    hint = "compute it from arrays with numpy functions"
+    if isinstance(cls, type) and is_user_class(cls):
+        name = cls.__qualname__
+        fields = record_fields(cls)
+        reason = (f"srcdiff cannot differentiate through the attribute .{attr} of a {name} "
+                  "object being differentiated: srcdiff differentiates the fields of a "
+                  "dataclass or of a record class (one whose __init__ only stores each "
+                  "parameter under its own name) and gives the gradient back as an object "
+                  "of that class, ")
+        if fields is None:
+            reason += f"and {name}'s __init__ does more than store its parameters"
+            hint = (f"make {name} a @dataclasses.dataclass, or write its __init__ to store "
+                    f"each parameter under its own name (def __init__(self, {attr}): "
+                    f"self.{attr} = {attr}) and compute the rest in a method; or pass the "
+                    "arrays themselves and differentiate with respect to them")
+        else:
+            reason += f"and .{attr} is not one of {name}'s fields {fields}"
+            hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
+                    "in a method from the fields")
+    return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)
+
+
+def method_refusal(src, stmt):
+    """The located error for `obj.m(...)` carrying a derivative where srcdiff could not tell
+    obj's class before the code runs (read by reverse_calls.py and forward_calls.py): what
+    it follows, and what to write instead."""
+    from .errors import NoRuleError
+    value = stmt.value
+    method = value.func.attr
+    held = value.func.value.id if isinstance(value.func.value, S.Name) else None
+    if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
+        held = None   # a temporary of the lowering: never named in a refusal
+    call = f"{held}.{method}(...)" if held else f".{method}(...)"
+    held = held or "the object"
+    return src.error(
+        stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
+        f"cannot tell the class of {held} before the code runs (it follows a method of "
+        "your own class on an argument, an object made here, or an item of a list passed "
+        "in or made here in one display or comprehension and never appended to)",
+        hint=f"build the objects' list in one display or comprehension (layers = [Conv(f), "
+             f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
+             "NumPy value, call the numpy function instead, or register a rule",
+        cls=NoRuleError)

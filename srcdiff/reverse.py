@@ -25,7 +25,6 @@ from .syntax import comment
 from .names import TAPE
 from .status import BORROWED, OWNED, ZERO, State
 from .program import Program, refuse_grown_parameters
-from .errors import NoRuleError
 from .refusals import effect_error
 from .reverse_calls import CallAdjoints
 from .reverse_control import ControlAdjoints
@@ -382,11 +381,9 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
             self.adjoint_call(stmt, name, state, out, d_out_name)
             return
-        if kind == Kind.ATTRIBUTE:
-            raise self.src.error(stmt.sd.line, f"srcdiff cannot differentiate through the "
-                                 f"attribute .{value.attr} of a value being differentiated",
-                                 hint="compute it from arrays with numpy functions",
-                                 cls=NoRuleError)
+        if kind == Kind.ATTRIBUTE:   # no record's field (objects.py says what to write)
+            from .objects import attribute_refusal
+            raise attribute_refusal(self.src, getattr(self.low, "known_types", {}), stmt)
         # opaque, stop_gradient, effect_value: nothing flows back
 
 _SHAPE_POSITIONS = {"unbroadcast": 1, "expand_reduced": 1, "broadcast_back": 1}

@@ -6,7 +6,7 @@ Adjoints of calls: a rule's template spliced in (splice.py), shape specialisatio
 """
 from . import analyze, checkpoint_adjoint, checkpointing, fold, rules
 from . import syntax as S
-from .errors import NoRuleError, SrcdiffError, where
+from .errors import SrcdiffError, where
 from .names import TAPE
 from .program import active_params, known_for_callee
 from .refusals import bind_rule, no_rule_error, refuse_held
@@ -63,12 +63,8 @@ class CallAdjoints:
         value = stmt.value
         args, keywords = analyze.call_parts(value)
         if stmt.sd.kind == Kind.CALL and stmt.sd.dynamic_method:
-            raise self.src.error(stmt.sd.line, f"srcdiff does not know the derivative of the "
-                                 f"method .{value.func.attr}()",
-                                 hint="call the numpy function instead, or register a rule; "
-                                      "methods of your own objects are followed when the "
-                                      "object is an argument of the derivative's call",
-                                 cls=NoRuleError)
+            from .objects import method_refusal   # what to write instead
+            raise method_refusal(self.src, stmt)
         template = rules.lookup("reverse", func)
         if template is None and func is not None and rules.is_nondifferentiable(func):
             return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative

@@ -1,5 +1,6 @@
 """Runtime helpers of the code values.py and objects.py lower to: sorted with a key, the
 check of an object's class, and dataclass objects (field reads, objects made, gradients)."""
+import copy as _copy
 import dataclasses as _dataclasses
 
 import numpy
@@ -59,10 +60,23 @@ class FieldGrads(dict):
         out = FieldGrads(self)
         for k, v in (other.items() if isinstance(other, dict) else (
                 (f.name, getattr(other, f.name)) for f in _dataclasses.fields(other))):
-            out[k] = out[k] + v if k in out else v
+            out[k] = _add(out[k], v) if k in out else v
         return out
 
     __radd__ = __add__
+
+
+def _add(a, b):
+    """Two derivatives of one field added: lists and tuples item by item (never joined),
+    dicts key by key."""
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return [_add(x, y) for x, y in zip(a, b)]
+    if type(a) is dict and type(b) is dict:
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = _add(out[k], v) if k in out else v
+        return out
+    return a + b
 
     def __repr__(self):
         return f"FieldGrads({dict.__repr__(self)})"
@@ -84,27 +98,55 @@ def record_field_grad(grad, obj, name):
     return FieldGrads({name: grad})
 
 
-def finalize_record(grad, like, name, finalize):
-    """The gradient with respect to a dataclass object: a copy of it whose numeric fields
-    hold their derivatives (zero where none; `finalize`: runtime.finalize, for each),
-    other fields as they were."""
+def finalize_record(grad, like, name, finalize, fields=None):
+    """The gradient with respect to a record object: a copy of it whose fields that carry
+    derivatives (numbers, float arrays, records, and lists, tuples and dicts of them) hold
+    their derivatives (zero where none; `finalize`: runtime.finalize, for each), other
+    fields as they were. `fields`: the field names of a record class that is no dataclass
+    (objects.record_fields: the parameters its __init__ stores), copied with copy.copy."""
     grad = record_grad(grad)
-    if grad is not None and not isinstance(grad, dict) and not is_record(grad):
+    if grad is not None and not isinstance(grad, dict) and not is_record(grad) and \
+            type(grad) is not type(like):
         raise TypeError(f"the derivative of {name} is a {type(grad).__name__}, not the "
                         f"fields of a {type(like).__name__}")
     changes = {}
-    for f in _dataclasses.fields(like):
-        value = getattr(like, f.name)
-        if not (_numeric(value) or is_record(value)):
-            continue
-        g = record_field(grad, f.name) if grad is not None else None
-        if isinstance(g, float) and g == 0.0 and not isinstance(value, float):
-            g = None
-        if is_record(value):
-            changes[f.name] = finalize_record(g, value, f"{name}.{f.name}", finalize)
-        else:
-            changes[f.name] = finalize(g, value, f"{name}.{f.name}")
-    return _dataclasses.replace(like, **changes) if changes else like
+    for f in _names(like, fields):
+        value = getattr(like, f)
+        g = record_field(grad, f) if grad is not None else None
+        changes[f] = _finalize_field(g, value, f"{name}.{f}", finalize)
+    if fields is None:
+        return _dataclasses.replace(like, **changes) if changes else like
+    out = _copy.copy(like)
+    for f, v in changes.items():
+        setattr(out, f, v)
+    return out
+
+
+def _names(obj, fields):
+    return tuple(fields) if fields is not None else tuple(
+        f.name for f in _dataclasses.fields(obj))
+
+
+def _finalize_field(grad, value, name, finalize):
+    """A field's derivative given the structure of its value; a value that carries none
+    (a string, an integer, another object) as it was."""
+    grad = record_grad(grad) if isinstance(grad, numpy.ndarray) else grad
+    if is_record(value):
+        return finalize_record(grad, value, name, finalize)
+    if type(value) in (list, tuple):
+        grads = grad if isinstance(grad, (list, tuple)) else [None] * len(value)
+        out = [_finalize_field(g, v, f"{name}[{i}]", finalize)
+               for i, (g, v) in enumerate(zip(grads, value))]
+        return tuple(out) if type(value) is tuple else out
+    if type(value) is dict:
+        grads = grad if isinstance(grad, dict) else {}
+        return {k: _finalize_field(grads.get(k), v, f"{name}[{k!r}]", finalize)
+                for k, v in value.items()}
+    if not _numeric(value):
+        return value
+    if isinstance(grad, float) and grad == 0.0 and not isinstance(value, float):
+        grad = None
+    return finalize(grad, value, name)
 
 
 def _numeric(value):
@@ -112,20 +154,37 @@ def _numeric(value):
     return kind in ("f", "c") or type(value) in (float, complex)
 
 
-def check_record(value, name, check_differentiable):
-    """A dataclass to differentiate: at least one field a float array or number (each
-    checked by `check_differentiable`, runtime's)."""
-    fields = [f.name for f in _dataclasses.fields(value)
-              if _numeric(getattr(value, f.name)) or is_record(getattr(value, f.name))]
-    if not fields:
+def _carries(value):
+    """Whether a field's value carries a derivative (finalize_record's fields)."""
+    if _numeric(value) or is_record(value):
+        return True
+    if type(value) in (list, tuple, dict):
+        return any(_carries(v) for v in (value.values() if type(value) is dict else value))
+    return False
+
+
+def check_record(value, name, check_differentiable, fields=None):
+    """A record to differentiate: at least one field carries a derivative (a float array
+    or number, a record, or a container of them), each number or array checked by
+    `check_differentiable` (runtime's); `fields` as in finalize_record."""
+    names = [f for f in _names(value, fields) if _carries(getattr(value, f))]
+    if not names:
         raise TypeError(f"cannot differentiate with respect to {name}: the "
                         f"{type(value).__name__} holds no float array or number")
-    for f in fields:
-        v = getattr(value, f)
-        if is_record(v):
-            check_record(v, f"{name}.{f}", check_differentiable)
-        else:
-            check_differentiable(v, f"{name}.{f}")
+    for f in names:
+        _check_field(getattr(value, f), f"{name}.{f}", check_differentiable)
+
+
+def _check_field(v, name, check_differentiable):
+    if is_record(v):
+        check_record(v, name, check_differentiable)
+    elif type(v) in (list, tuple, dict):
+        items = v.items() if type(v) is dict else enumerate(v)
+        for k, item in items:
+            if _carries(item):
+                _check_field(item, f"{name}[{k!r}]", check_differentiable)
+    else:
+        check_differentiable(v, name)
 
 
 def record_of(cls, names, items):

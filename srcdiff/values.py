@@ -530,8 +530,8 @@ def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
                        hint="call a function defined at module level")
     if isinstance(fn, staticmethod):
         return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
-    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), Kind.ATTRIBUTE,
-                 "cls")
+    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), Kind.OPAQUE,
+                 "cls")   # the class: no derivative, whatever the object carries
     lw.locals.add(me.id)
     stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
     call = stmt.value

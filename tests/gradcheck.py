@@ -9,6 +9,7 @@ of templates/ goes through (see the comment above it); check_grad, check_jvp, ch
 and check_hvp test one transform each.
 """
 import atexit
+import copy
 import dataclasses
 import inspect
 import os
@@ -18,32 +19,49 @@ import numpy as np
 
 import srcdiff
 import srcdiff.rules
+from srcdiff.objects import is_record_class, record_fields
 
 
 def _is_record(tree):
-    return dataclasses.is_dataclass(tree) and not isinstance(tree, type)
+    """A dataclass object, or an object of a record class (srcdiff.objects.is_record_class:
+    its __init__ only stores each parameter under its own name)."""
+    if isinstance(tree, type):
+        return False
+    return dataclasses.is_dataclass(tree) or is_record_class(type(tree))
+
+
+def _replace(tree, **changes):
+    """A copy of a record object with some fields changed."""
+    if dataclasses.is_dataclass(tree):
+        return dataclasses.replace(tree, **changes)
+    out = copy.copy(tree)
+    for k, v in changes.items():
+        setattr(out, k, v)
+    return out
 
 
 def _record_fields(tree):
-    """The fields of a dataclass object that are differentiated: numbers, arrays and
-    containers or dataclasses of them (other fields are kept as they are)."""
+    """The fields of a record object that are differentiated: numbers, arrays and
+    containers or records of them (other fields are kept as they are)."""
     out = []
-    for f in dataclasses.fields(tree):
-        v = getattr(tree, f.name)
+    names = [f.name for f in dataclasses.fields(tree)] if dataclasses.is_dataclass(tree) \
+        else record_fields(type(tree))
+    for name in names:
+        v = getattr(tree, name)
         if isinstance(v, (float, complex, np.ndarray, np.generic, list, tuple, dict)) or \
                 _is_record(v):
-            out.append(f.name)
+            out.append(name)
     return out
 
 
 def flatten(tree):
     """Leaves of a pytree, in a fixed order, and a function rebuilding it."""
-    if _is_record(tree):   # a dataclass: its numeric fields, rebuilt by dataclasses.replace
+    if _is_record(tree):   # a record: its numeric fields, rebuilt by _replace
         names = _record_fields(tree)
         inner_leaves, inner_rebuild = flatten([getattr(tree, n) for n in names])
 
         def rebuild_record(values):
-            return dataclasses.replace(tree, **dict(zip(names, inner_rebuild(values))))
+            return _replace(tree, **dict(zip(names, inner_rebuild(values))))
         return inner_leaves, rebuild_record
     if isinstance(tree, dict):
         keys = sorted(tree)
@@ -256,8 +274,7 @@ EPS_STEPS = (1e-6, 1e-4)
 def _copy_args(tree):
     """A deep copy of the arrays in a pytree; every other leaf (ints, floats, None) as is."""
     if _is_record(tree):
-        return dataclasses.replace(tree, **{n: _copy_args(getattr(tree, n))
-                                            for n in _record_fields(tree)})
+        return _replace(tree, **{n: _copy_args(getattr(tree, n)) for n in _record_fields(tree)})
     if isinstance(tree, dict):
         return {k: _copy_args(v) for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):

@@ -3,14 +3,10 @@ their users write them: an MLP classifier with a dict of parameters, an RNN and 
 convolutional net, a Gaussian process, a fluid simulation with np.roll, black-box
 variational inference and a Gaussian mixture. Each is checked against finite differences
 in both modes and to second order (gradcheck.check).
-
-Variants needing idioms other parts of issue #13 add are strict xfails naming the idiom:
-they start passing (and so failing as xfails) when the idiom works, to be flipped then.
 """
 import numpy as np
 import pytest
 
-import srcdiff
 from gradcheck import check
 
 RNG = np.random.default_rng(0)
@@ -235,11 +231,8 @@ def test_convnet():
     check(convnet_loss, *_conv_args(), wrt=(0, 1))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13: layers of different classes in one list (ConvLayer, "
-                          "DenseLayer) are refused at the .forward() call: "
-                          "h = layer.forward(h)")
 def test_convnet_as_a_list_of_layer_objects():
+    # a loop over layers of two classes: a branch per class at the call
     check(convnet_layers_loss, *_conv_args(), wrt=(0, 1))
 
 

@@ -149,9 +149,20 @@ def test_attributes_of_inactive_objects():
     check_grad(uses_object, X, Scaler(3.0))
 
 
-def test_differentiating_an_object_is_refused():
-    with pytest.raises(srcdiff.SrcdiffError, match="attribute"):
-        srcdiff.grad(lambda s: s.scale * 2.0)(Scaler(np.array(2.0)))
+def test_differentiating_a_record_object_gives_an_object_of_its_class():
+    # Scaler's __init__ only stores its parameter: its gradient is a Scaler (objects.py)
+    g = check_grad(lambda s: s.scale * 2.0, Scaler(np.array(2.0)))
+    assert type(g) is Scaler
+
+
+class Computing:
+    def __init__(self, scale):
+        self.scale = scale * 1.0
+
+
+def test_differentiating_an_object_of_another_class_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="attribute .scale of a Computing"):
+        srcdiff.grad(lambda s: s.scale * 2.0)(Computing(np.array(2.0)))
 
 
 def with_aux(x, w):

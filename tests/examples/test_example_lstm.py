@@ -1,13 +1,10 @@
 """examples/lstm.py: an LSTM with a `*args` helper and a list of layer objects, against
-finite differences. The `*args` helper differentiates; layer objects made in a comprehension
-from the differentiated parameters (`[LSTMLayer(p) for p in params_list]`) are still refused at
-the `.forward()` call (issue #13): strict xfails that flip when that works."""
+finite differences: the `*args` helper, and the layer objects made in a comprehension from the
+differentiated parameters (`[LSTMLayer(p) for p in params_list]`, then `for layer in layers:
+h = layer.forward(h)`), in both modes and to second order on a small case."""
 import numpy as np
-import pytest
-
 import examples_path  # noqa: F401
 import lstm
-import srcdiff
 from gradcheck import check
 
 
@@ -18,12 +15,16 @@ def _setup(seed=0):
     return params, inputs, rng.standard_normal((2, 2))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13: objects made in a comprehension from differentiated "
-                          "values ([LSTMLayer(p) for p in params_list]) are not followed")
 def test_lstm_loss_gradient():
     params, inputs, target = _setup()
     check(lstm.loss, params, inputs, target, order=1)
+
+
+def test_lstm_two_layers_second_order():
+    rng = np.random.default_rng(2)
+    params = [lstm.init_params(2, 2, rng), lstm.init_params(2, 2, rng)]
+    check(lstm.loss, params, 0.5 * rng.standard_normal((2, 1, 2)),
+          rng.standard_normal((1, 2)), order=2)
 
 
 def test_star_args_helper():
@@ -35,8 +36,5 @@ def test_star_args_helper():
     check(f, w, rng.standard_normal((3, 2)), rng.standard_normal((3, 2)), wrt=(0, 1, 2))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="issue #13: objects made in a comprehension from differentiated "
-                          "values ([LSTMLayer(p) for p in params_list]) are not followed")
 def test_main_runs():
     lstm.main()
