@@ -37,7 +37,7 @@ SAME_AS_METHOD = {m for m, f in ARRAY_METHODS.items() if f is getattr(numpy, m, 
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
 ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
                     "mT": numpy.matrix_transpose}
-SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes"}
+SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "__class__"}
 MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
                     "setfield", "byteswap", "extend", "insert", "remove",
                     "clear", "update", "setdefault", "popitem", "reverse"}
