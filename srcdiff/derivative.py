@@ -85,11 +85,10 @@ _NDARRAY = __import__("numpy").ndarray
 
 def _call_key(args, kwargs):
     """One cheap pass over the arguments: what a compiled variant is chosen by."""
-    import numpy
     key = []
     for a in args:
         t = type(a)
-        if t is numpy.ndarray:
+        if t is _NDARRAY:
             key.append(a.shape)
         elif t in _PLAIN_TYPES:
             key.append(t)
@@ -298,8 +297,13 @@ class Derivative(DerivativeBase):
         if self._bind_defaults:
             args, kwargs = self._with_defaults(args, kwargs)
         key = _call_key(args, kwargs)
-        if not all(type(a) is _NDARRAY for a in args) or kwargs:
+        if kwargs:
             self._check_array_types(args, kwargs)
+        else:
+            for a in args:  # a loop, not all(<generator>): this runs on every call
+                if type(a) is not _NDARRAY:
+                    self._check_array_types(args, kwargs)
+                    break
         fn = self._compiled.get(key)
         if fn is not None and fn._srcdiff_deps and _stale(fn._srcdiff_deps):
             self._compiled.clear()  # a function it calls was redefined: make it again

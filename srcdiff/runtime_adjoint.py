@@ -304,6 +304,9 @@ def sum_to_gradient(grad, like):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is float and type(like) is numpy.ndarray and like.dtype.char == "d" \
+            and like.ndim == 0:
+        return numpy.array(grad)  # a Python float for a 0-d float64 array (0-d code's case)
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
             and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case

@@ -156,6 +156,8 @@ def check_aux_pair(value):
 
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    if type(value) is numpy.ndarray and value.dtype.kind == "f":
+        return  # the common case, first: it runs on every call
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind == "f" or kind == "c" or type(value) is float:
         return

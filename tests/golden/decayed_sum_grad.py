@@ -110,6 +110,8 @@ def broadcast_back(grad, like):
 
 def check_differentiable(value, name):
     """Refuse integer, boolean and non-numeric inputs to differentiate."""
+    if type(value) is numpy.ndarray and value.dtype.kind == "f":
+        return  # the common case, first: it runs on every call
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind == "f" or kind == "c" or type(value) is float:
         return
@@ -137,6 +139,9 @@ def check_differentiable(value, name):
 
 def finalize(grad, like, name):
     """Give a gradient the type, shape and dtype of the input it belongs to."""
+    if type(grad) is float and type(like) is numpy.ndarray and like.dtype.char == "d" \
+            and like.ndim == 0:
+        return numpy.array(grad)  # a Python float for a 0-d float64 array (0-d code's case)
     if type(grad) is type(like) and getattr(grad, "shape", None) == getattr(like, "shape", 0) \
             and grad.dtype == like.dtype and _writeable(grad) and grad is not like:
         return grad  # already an array of the input's kind: the common case
