@@ -10,13 +10,12 @@ from numpy import sin as sine
 
 import srcdiff
 import srcdiff.derivative
-from srcdiff import analyze, errors
 from srcdiff import syntax as S
 from srcdiff.core import Kind, validate
 from srcdiff.transform import lower_function
 
 from gradcheck import check
-from lowering import assert_located, expect, kinds, run_lowered
+from lowering import expect, kinds, run_lowered
 
 try:
     from scipy import stats
@@ -99,12 +98,16 @@ def calls_with_an_array_default(x):
     return np.sum(array_default(x))
 
 
-def test_a_default_that_is_not_a_literal_is_refused_at_the_call():
-    with pytest.raises(errors.UnsupportedCodeError, match="not a literal") as info:
-        lower_function(calls_with_an_array_default)
-    assert_located(info.value, calls_with_an_array_default, 1,
-                   "return np.sum(array_default(x))")
-    assert "b=" in info.value.hint
+def test_a_default_that_is_not_a_literal_is_the_object_the_def_made():
+    """Python evaluates a default once, when the def runs: a call leaving it out passes that
+    object, bound by name for the emitted code (lower_calls.default_argument)."""
+    low = lower_function(calls_with_an_array_default)
+    call = low.body[0]
+    assert call.sd.kind is Kind.CALL and call.sd.func is array_default
+    passed = call.value.args[1]
+    assert isinstance(passed, S.Name) and low.bindings[passed.id] is \
+        array_default.__defaults__[0]
+    check(calls_with_an_array_default, np.array([0.5, -1.5]))
 
 
 class Scale:
