@@ -26,6 +26,7 @@ import inspect
 
 import numpy
 
+from .flatten import flatten, flatten_adjoint, flatten_values
 from .runtime_checks import refuse
 
 
@@ -106,7 +107,6 @@ def _holds_parameters(value):
     if _inexact(value) or isinstance(value, (int, bool, str, bytes)) or value is None or \
             hasattr(value, "dtype") or callable(value):
         return False
-    from .flatten import flatten
     held = [value] + list(getattr(value, "__dict__", {}).values())   # a dataclass, an object
     return numpy.size(flatten(held)[0]) > 0
 
@@ -130,7 +130,6 @@ class _Rhs:
         self.func = func
         self.args = tuple(args)  # odeint takes a tuple only
         self.tfirst = tfirst
-        from .flatten import flatten
         self.trees = {j: flatten(a)[1] for j, a in enumerate(self.args) if _is_tree(a)}
         self.active = [j for j, a in enumerate(self.args)
                        if _inexact(a) or (j in self.trees and numpy.size(flatten(a)[0]))]
@@ -177,7 +176,6 @@ class _Rhs:
         vector over the active ones."""
         if tangents is None:
             return None
-        from .flatten import flatten_values
         items = list(tangents)
         pieces = [numpy.zeros(size) if items[j] is None else
                   numpy.asarray(flatten_values(items[j], self.args[j]), dtype=float)
@@ -188,7 +186,6 @@ class _Rhs:
     def arg_gradients(self, flat):
         """The flat gradient of the active arguments, as the adjoint of args (zero for the
         others)."""
-        from .flatten import flatten_adjoint
         pieces = self._arg_tangents(flat)
         out = [0.0 for _ in self.args]
         for j, piece, raw in zip(self.active, pieces, self._pieces(flat)):
@@ -220,7 +217,6 @@ class _Rhs:
         return self._split(self._vjp(*self._call(y, t), a))
 
     def _split(self, grads):
-        from .flatten import flatten_values
         gy, gt, *gargs = grads
         gargs = [flatten_values(g, self.args[j]) if j in self.trees else g
                  for j, g in zip(self.active, gargs)]
