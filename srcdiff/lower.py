@@ -46,7 +46,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import alias_flow, analyze, checks, core, idioms, inplace_calls, sequences, update_checks
+from . import alias_flow, analyze, checks, core, idiom_rewrite, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -104,8 +104,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
-        # for/else, zip(...) as a value, ...: rewritten first (idioms.py)
-        fdef = idioms.desugar(source.node, lambda name: resolver.lookup(name, None))
+        # for/else, zip(...) as a value, ...: rewritten first (idiom_rewrite.py)
+        fdef = idiom_rewrite.desugar(source.node, lambda name: resolver.lookup(name, None))
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:

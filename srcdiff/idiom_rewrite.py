@@ -1,0 +1,324 @@
+"""The pass over the user's function before it is lowered (stage 3, lowering: Lowerer.__init__
+calls desugar): everyday Python shapes rewritten into ones the lowering
+already differentiates. Takes a gast FunctionDef; gives a rewritten copy (the user's tree is
+left alone), or the same one where nothing applies.
+
+  - ``for ... else`` and ``while ... else``: the else block runs after the loop unless a
+    ``break`` of that loop ran, so each such break first sets a flag of its own
+    (``broke = True``) and the else block becomes ``if not broke: ...``.
+  - ``zip(...)`` and ``enumerate(...)`` outside a for header, where their items are read
+    once, right away (an argument of list, tuple, dict, sorted, sum, min, max, any, all,
+    set, zip or enumerate; the value unpacked by ``a, b = zip(...)``; the iterable of a for
+    header or comprehension): the list of their items, as the comprehension
+    ``[(a, b) for a, b in zip(x, y)]``. Bound to a name (``z = zip(x, y)``) and read once,
+    by a later for header or comprehension of the same block: its arguments are bound to
+    names there and zip is called where it is read (iterators_read_once). Read more than
+    once (an iterator is used up by its first loop and a list is not), it stays refused
+    (wrap it in list()).
+  - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
+    ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
+  - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
+  - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
+    comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
+
+"""
+from . import syntax as S
+
+CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
+             "frozenset", "zip", "enumerate")
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may rewrite
+
+
+# -- the pass before lowering ---------------------------------------------------------
+def desugar(fdef, resolve):
+    """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
+    `resolve(name)` is the object a free name means (None where it is not known)."""
+    names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
+                and isinstance(n.ctx, (S.Store, S.Param))}
+    if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
+               and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
+               for n in S.walk(fdef)):
+        return fdef
+    tree = S.clone(fdef)
+    pass_ = _Desugar(resolve, names, assigned)
+    pass_.iterators_read_once(tree)
+    return pass_.visit(tree)
+
+
+class _Desugar(S.NodeTransformer):
+    def __init__(self, resolve, names, assigned):
+        self.resolve = resolve
+        self.taken = set(names)
+        self.assigned = assigned
+
+    def fresh(self, base):
+        k = 0
+        while f"{base}_{k}" in self.taken:
+            k += 1
+        name = f"{base}_{k}"
+        self.taken.add(name)
+        return name
+
+    def builtin(self, node, *names):
+        """The builtin's name where `node` is a call of one of `names` (not shadowed)."""
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
+                node.func.id in names and node.func.id not in self.assigned:
+            import builtins
+            if self.resolve(node.func.id) is getattr(builtins, node.func.id):
+                return node.func.id
+        return None
+
+    # loops
+    def visit_For(self, node):
+        self.generic_visit(node)
+        if isinstance(node.iter, S.Call) and self.builtin(node.iter, "zip") and any(
+                isinstance(a, S.Starred) for a in node.iter.args):
+            node.iter = self.materialize(node.iter)
+        return self.loop_else(node)
+
+    def visit_While(self, node):
+        self.generic_visit(node)
+        return self.loop_else(node)
+
+    def visit_comprehension(self, node):
+        self.generic_visit(node)
+        if self.builtin(node.iter, "zip") and any(isinstance(a, S.Starred)
+                                                  for a in node.iter.args):
+            node.iter = self.materialize(node.iter)
+        return node
+
+    def loop_else(self, node):
+        if not node.orelse:
+            return node
+        orelse, node.orelse = node.orelse, []
+        if not _has_break(node.body):
+            return [node] + orelse
+        flag = self.fresh("broke")
+        node.body = _BreakFlag(flag).block(node.body)
+        first = placed_at(S.Assign(targets=[S.store(flag)], value=S.const(False),
+                             type_comment=None), node)
+        test = placed_at(S.UnaryOp(op=S.Not(), operand=S.load(flag)), node)
+        last = placed_at(S.If(test=test, body=orelse, orelse=[]), node)
+        return [first, node, last]
+
+    # z = zip(x, y) (or enumerate) kept in a name and iterated once
+    def iterators_read_once(self, fdef):
+        """Where `z = zip(a, b)` (enumerate too) binds z once and a later statement of the
+        same block reads it once, as the iterable of a for header or of a comprehension's
+        first `for` (run once each time the binding runs): the binding becomes
+        `z_arg_0 = a; z_arg_1 = b` and the read `zip(z_arg_0, z_arg_1)`. The names hold the
+        objects zip would hold (`z_arg_0` is an alias of a, as zip's hold is) and zip reads
+        them where Python's iterator would, so a loop over z sees what it sees in Python.
+        Any other read of z (a second loop, which would find the iterator used up,
+        next(z), z passed on) stays refused by the lowering."""
+        loads, stores = {}, {}
+        for n in S.walk(fdef):
+            if isinstance(n, S.Name):
+                table = loads if isinstance(n.ctx, S.Load) else stores
+                table[n.id] = table.get(n.id, 0) + 1
+        for block in list(_blocks(fdef)):
+            split = {}
+            for i, stmt in enumerate(block):
+                if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                        stmt.targets[0], S.Name) and self._iterator(stmt.value)):
+                    continue
+                name, call = stmt.targets[0].id, stmt.value
+                if loads.get(name) != 1 or stores.get(name) != 1 or any(
+                        isinstance(a, S.Starred) for a in call.args):
+                    continue
+                for later in block[i + 1:]:
+                    holder = _read_once(later, name)
+                    if holder is not None:
+                        split[i] = self._split(stmt, call, holder)
+                        break
+            for i in sorted(split, reverse=True):
+                block[i:i + 1] = split[i]
+
+    def _split(self, stmt, call, holder):
+        name = stmt.targets[0].id
+        values = list(call.args) + [k.value for k in call.keywords]
+        parts = [self.fresh(f"{name}_arg") for _ in values]
+        bound = [placed_at(S.Assign(targets=[S.store(p)], value=v, type_comment=None), stmt)
+                 for p, v in zip(parts, values)]
+        fresh = S.Call(func=S.load(call.func.id), args=[S.load(p) for p in parts[:len(
+            call.args)]], keywords=[S.keyword(arg=k.arg, value=S.load(p)) for k, p in zip(
+                call.keywords, parts[len(call.args):])])
+        holder.iter = placed_at(fresh, holder.iter)
+        return bound
+
+    # zip and enumerate as values
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        consumer = self.builtin(node, *CONSUMERS)
+        if consumer is None:
+            return node
+        if consumer == "enumerate" and len(node.args) == 1 and len(node.keywords) == 1 and \
+                node.keywords[0].arg == "start":
+            node.args, node.keywords = node.args + [node.keywords[0].value], []
+        if consumer in ("max", "min") and len(node.args) > 2 and not node.keywords and \
+                not any(isinstance(a, S.Starred) for a in node.args):
+            # max(a, b, c) is max(max(a, b), c): the first largest, as Python picks it
+            first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
+            return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
+                                              keywords=[]), node))
+        node.args = [self.materialize(a) if self._iterator(a) else a for a in node.args]
+        if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
+                isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
+            return self.dict_of_pairs(node, node.args[0])
+        return node
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        if all(isinstance(t, (S.Tuple, S.List)) for t in node.targets) and \
+                self._iterator(node.value):
+            node.value = self.materialize(node.value)
+        return node
+
+    def _iterator(self, node):
+        return self.builtin(node, "zip", "enumerate") is not None and not any(
+            k.arg is None for k in node.keywords)
+
+    def materialize(self, call):
+        """The list of the items of zip(...) / enumerate(...), as a list comprehension."""
+        if self.builtin(call, "zip") and len(call.args) == 1 and isinstance(
+                call.args[0], S.Starred) and not call.keywords:
+            return self.transpose(call, call.args[0].value)
+        if any(isinstance(a, S.Starred) for a in call.args):
+            return call   # zip(a, *rest): refused by the lowering, as before
+        width = len(call.args) if call.func.id == "zip" else 2
+        if width == 0:
+            return call
+        items = [self.fresh("item") for _ in range(width)]
+        elt = S.Tuple(elts=[S.load(v) for v in items], ctx=S.Load())
+        target = S.Tuple(elts=[S.store(v) for v in items], ctx=S.Store())
+        return placed_at(S.ListComp(elt=elt, generators=[
+            S.comprehension(target=target, iter=call, ifs=[], is_async=0)]), call)
+
+    def transpose(self, call, rows_value):
+        rows, row, j = self.fresh("rows"), self.fresh("row"), self.fresh("column")
+        column = S.ListComp(
+            elt=S.Subscript(value=S.load(row), slice=S.load(j), ctx=S.Load()),
+            generators=[S.comprehension(target=S.store(row), iter=S.load(rows), ifs=[],
+                                        is_async=0)])
+        lengths = S.ListComp(
+            elt=S.Call(func=S.load("len"), args=[S.load(row)], keywords=[]),
+            generators=[S.comprehension(target=S.store(row), iter=S.load(rows), ifs=[],
+                                        is_async=0)])
+        bound = S.NamedExpr(target=S.store(rows), value=rows_value)
+        shortest = S.IfExp(test=S.Call(func=S.load("len"), args=[bound], keywords=[]),
+                           body=S.Call(func=S.load("min"), args=[lengths], keywords=[]),
+                           orelse=S.const(0))
+        count = S.Call(func=S.load("range"), args=[shortest], keywords=[])
+        out = S.ListComp(elt=S.Call(func=S.load("tuple"), args=[column], keywords=[]),
+                         generators=[S.comprehension(target=S.store(j), iter=count, ifs=[],
+                                                     is_async=0)])
+        return placed_at(out, call)
+
+    def dict_of_pairs(self, call, pairs):
+        key, value = self.fresh("key"), self.fresh("value")
+        target = S.Tuple(elts=[S.store(key), S.store(value)], ctx=S.Store())
+        source = pairs
+        if isinstance(pairs, S.ListComp) and len(pairs.generators) == 1 and \
+                self.builtin(pairs.generators[0].iter, "zip", "enumerate") and \
+                getattr(pairs, "sd_materialized", False):
+            source = pairs.generators[0].iter  # {k: v for k, v in zip(keys, values)}
+        return placed_at(S.DictComp(key=S.load(key), value=S.load(value), generators=[
+            S.comprehension(target=target, iter=source, ifs=[], is_async=0)]), call)
+
+
+class _BreakFlag:
+    """Each break of one loop (not of loops inside it) first sets the loop's flag."""
+
+    def __init__(self, flag):
+        self.flag = flag
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, S.Break):
+                out.append(placed_at(S.Assign(targets=[S.store(self.flag)], value=S.const(True),
+                                        type_comment=None), stmt))
+                out.append(stmt)
+                continue
+            if isinstance(stmt, S.If):
+                stmt.body, stmt.orelse = self.block(stmt.body), self.block(stmt.orelse)
+            elif isinstance(stmt, (S.With, S.Try)):
+                for field in ("body", "orelse", "finalbody"):
+                    if hasattr(stmt, field):
+                        setattr(stmt, field, self.block(getattr(stmt, field)))
+            out.append(stmt)
+        return out
+
+
+def _blocks(fdef):
+    """Every statement list of the function (not of functions nested in it)."""
+    todo = [fdef]
+    while todo:
+        node = todo.pop()
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            stmts = getattr(node, field, None)
+            if not isinstance(stmts, list):
+                continue
+            if field != "handlers":
+                yield stmts
+            todo.extend(n for n in stmts if not isinstance(
+                n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)))
+
+
+def _read_once(stmt, name):
+    """The for statement or comprehension whose iterable is the Name `name`, where `stmt`
+    reads it once each time it runs (a for header, or the first `for` of a comprehension,
+    neither inside a loop, comprehension or function of `stmt`); None otherwise."""
+    if isinstance(stmt, (S.For, S.AsyncFor)):
+        if isinstance(stmt.iter, S.Name) and stmt.iter.id == name:
+            return stmt
+        return _read_once_in_expr(stmt.iter, name)
+    if isinstance(stmt, S.If):
+        return _read_once_in_expr(stmt.test, name) or _first(
+            _read_once(s, name) for s in stmt.body + stmt.orelse)
+    if isinstance(stmt, (S.With, S.Try)):
+        return _first(_read_once(s, name) for s in getattr(stmt, "body", []) + getattr(
+            stmt, "orelse", []) + getattr(stmt, "finalbody", []))
+    if isinstance(stmt, (S.While, S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+        return None
+    return _read_once_in_expr(stmt, name)
+
+
+def _first(items):
+    return next((i for i in items if i is not None), None)
+
+
+def _read_once_in_expr(node, name):
+    scopes = (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.Lambda)
+    for comp in S.walk(node):
+        if isinstance(comp, scopes[:4]) and isinstance(comp.generators[0].iter, S.Name) \
+                and comp.generators[0].iter.id == name:
+            inside = [n for n in S.walk(node) if isinstance(n, scopes) and n is not comp
+                      and any(m is comp for m in S.walk(n))]
+            return None if inside else comp.generators[0]
+    return None
+
+
+def _has_break(stmts):
+    for stmt in stmts:
+        if isinstance(stmt, S.Break):
+            return True
+        if isinstance(stmt, S.If) and (_has_break(stmt.body) or _has_break(stmt.orelse)):
+            return True
+        if isinstance(stmt, (S.With, S.Try)) and any(
+                _has_break(getattr(stmt, f, [])) for f in ("body", "orelse", "finalbody")):
+            return True
+    return False
+
+
+def placed_at(new, old):
+    """`new` and every node under it placed at `old`'s line and column."""
+    for n in S.walk(new):
+        if isinstance(n, (S.stmt, S.expr)) and getattr(n, "lineno", None) is None:
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+            n.end_lineno = getattr(old, "end_lineno", old.lineno)
+            n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
+    if isinstance(new, S.ListComp):
+        new.sd_materialized = True
+    return new
