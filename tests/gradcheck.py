@@ -93,6 +93,22 @@ def _as_scalar(y):
     return float(np.sum(np.real(y)))
 
 
+def numerical_hessian(f, x, *rest, h=1e-4):
+    """Second central differences of f itself with respect to its first argument x (any
+    shape): an array of shape x.shape + x.shape."""
+    n = x.size
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(n):
+            def at(di, dj):
+                y = x.astype(float).copy()
+                y.flat[i] += di
+                y.flat[j] += dj
+                return f(y, *rest)
+            out[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
+    return out.reshape(x.shape + x.shape)
+
+
 def numerical_grad(f, args, argnum, eps=1e-6, cotangent=None):
     """Central-difference gradient of sum(cotangent * f(*args)) with respect to args[argnum]."""
     args = list(args)

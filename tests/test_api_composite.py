@@ -8,7 +8,7 @@ import pytest
 import srcdiff
 from srcdiff.derivative import Composite
 
-from gradcheck import check_hvp
+from gradcheck import check_hvp, numerical_hessian
 
 
 def energy(x, k):
@@ -34,21 +34,6 @@ def conjugating(z):
 X = np.array([0.4, -1.3, 0.9])
 
 
-def fd_hessian(f, x, *rest, h=1e-4):
-    """Second central differences of f itself."""
-    n = x.size
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            def at(di, dj):
-                y = x.astype(float).copy()
-                y.flat[i] += di
-                y.flat[j] += dj
-                return f(y, *rest)
-            out[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
-    return out.reshape(x.shape + x.shape)
-
-
 def fd_jacobian(f, x, *rest, h=1e-6):
     x = np.asarray(x)
     columns = []
@@ -64,7 +49,7 @@ def fd_jacobian(f, x, *rest, h=1e-6):
 def test_the_hessian_is_the_second_differences_of_the_function():
     H = srcdiff.hessian(energy)(X, 1.5)
     assert isinstance(srcdiff.hessian(energy), Composite) and H.shape == (3, 3)
-    np.testing.assert_allclose(H, fd_hessian(energy, X, 1.5), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(H, numerical_hessian(energy, X, 1.5), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(H, H.T, atol=1e-12)
 
 
@@ -74,21 +59,21 @@ def test_the_hessian_of_a_matrix_parameter_has_its_shape_twice():
     m = np.array([[0.5, -1.0], [2.0, 0.25]])
     H = srcdiff.hessian(trace_cubed)(m)
     assert H.shape == (2, 2, 2, 2)
-    np.testing.assert_allclose(H, fd_hessian(trace_cubed, m), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(H, numerical_hessian(trace_cubed, m), rtol=1e-5, atol=1e-6)
 
 
 def test_the_hessian_with_respect_to_another_parameter():
     def both(k, x):
         return np.sum(np.cos(x * k) * x)
     H = srcdiff.hessian(both, wrt=1)(1.5, X)
-    np.testing.assert_allclose(H, fd_hessian(lambda x, k: both(k, x), X, 1.5), rtol=1e-5,
+    np.testing.assert_allclose(H, numerical_hessian(lambda x, k: both(k, x), X, 1.5), rtol=1e-5,
                                atol=1e-6)
     np.testing.assert_allclose(srcdiff.hessian(both, argnums=1)(1.5, X), H)
 
 
 def test_a_hessian_of_a_float_is_a_float():
     H = srcdiff.hessian(lambda x: x ** 3 * np.sin(x))(0.7)
-    expected = fd_hessian(lambda x: float(x[0] ** 3 * np.sin(x[0])), np.array([0.7]))
+    expected = numerical_hessian(lambda x: float(x[0] ** 3 * np.sin(x[0])), np.array([0.7]))
     assert np.ndim(H) == 0
     np.testing.assert_allclose(H, expected[0, 0], rtol=1e-5)
 
@@ -97,7 +82,7 @@ def test_hvp_is_the_hessian_times_the_vector_without_forming_it():
     v = np.array([1.0, -0.5, 2.0])
     hv = srcdiff.hvp(energy)(X, 1.5, v)
     assert isinstance(srcdiff.hvp(energy), Composite)
-    np.testing.assert_allclose(hv, fd_hessian(energy, X, 1.5) @ v, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(hv, numerical_hessian(energy, X, 1.5) @ v, rtol=1e-5, atol=1e-6)
     check_hvp(energy, X, 1.5, vector=v)
 
 

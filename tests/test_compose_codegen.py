@@ -8,6 +8,8 @@ import srcdiff
 from srcdiff.compose_codegen import second_order_source
 from srcdiff.transform import load_emitted
 
+from gradcheck import numerical_hessian
+
 
 MODEL = '''import numpy as np
 
@@ -61,21 +63,6 @@ def potential(x, vector):   # a parameter named like the product's own argument
     return np.sum(np.sin(x) * x * x) * np.sum(vector * x)
 
 
-def fd_hessian(f, x, *rest, h=1e-4):
-    """Second central differences of f itself, with respect to its first argument."""
-    n = x.size
-    out = np.zeros((n, n))
-    for i in range(n):
-        for j in range(n):
-            def at(di, dj):
-                y = x.copy()
-                y[i] += di
-                y[j] += dj
-                return f(y, *rest)
-            out[i, j] = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4 * h * h)
-    return out
-
-
 X = np.array([0.4, -1.3, 0.9])
 Y = np.array([1.0, 0.5, -2.0])
 
@@ -94,14 +81,14 @@ def test_the_hvp_source_defines_the_product_and_the_code_it_calls():
     assert "def hvp_potential(x, vector, vector_1):" in text   # no clash with the parameter
     assert "def jvp_grad_potential(" in text
     v = np.array([0.5, 1.0, -0.25])
-    np.testing.assert_allclose(hvp(X, Y, v), fd_hessian(potential, X, Y) @ v,
+    np.testing.assert_allclose(hvp(X, Y, v), numerical_hessian(potential, X, Y) @ v,
                                rtol=1e-5, atol=1e-6)
 
 
 def test_the_hessian_source_runs_one_pass_per_element():
     emitted, hessian = _loaded("hessian", name="second")
     assert emitted.name == "second" and "def second(x, vector):" in emitted.text
-    np.testing.assert_allclose(hessian(X, Y), fd_hessian(potential, X, Y),
+    np.testing.assert_allclose(hessian(X, Y), numerical_hessian(potential, X, Y),
                                rtol=1e-5, atol=1e-6)
 
 
