@@ -93,6 +93,26 @@ def _as_scalar(y):
     return float(np.sum(np.real(y)))
 
 
+def refusal(f, args, mode, wrt=0, error=None):
+    """The SrcdiffError srcdiff raises making or running f's derivative in `mode`: "grad", or
+    "jvp" with tangents of ones shaped like the differentiated arguments. Fails the test where
+    none is raised; checks the error names the file f is defined in and quotes that line."""
+    error = error or srcdiff.SrcdiffError
+    positions = wrt if isinstance(wrt, tuple) else (wrt,)
+    try:
+        if mode == "grad":
+            srcdiff.grad(f, wrt=wrt)(*args)
+        else:
+            srcdiff.jvp(f, wrt=wrt)(*args, *[np.ones_like(args[i]) for i in positions])
+    except error as err:
+        assert err.filename is not None and os.path.samefile(
+            err.filename, f.__code__.co_filename), (err.filename, str(err))
+        with open(err.filename) as fh:
+            assert err.line.strip() == fh.read().splitlines()[err.lineno - 1].strip(), str(err)
+        return err
+    raise AssertionError(f"{mode} of {f.__name__} was not refused")
+
+
 def numerical_hessian(f, x, *rest, h=1e-4):
     """Second central differences of f itself with respect to its first argument x (any
     shape): an array of shape x.shape + x.shape."""

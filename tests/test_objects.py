@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check
+from gradcheck import check, refusal
 from srcdiff import objects
 
 HERE = os.path.basename(__file__)
@@ -308,14 +308,9 @@ def a_class_without_the_method(w, x):
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_a_class_without_the_method_is_refused_at_the_call(mode):
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        if mode == "grad":
-            srcdiff.grad(a_class_without_the_method)(B, XS)
-        else:
-            srcdiff.jvp(a_class_without_the_method)(B, XS, B)
-    text = str(info.value)
+    text = str(refusal(a_class_without_the_method, (B, XS), mode))
     assert "NoForward" in text and "no method 'forward'" in text, text
-    assert info.value.filename.endswith(HERE) and "x = layer.forward(x)" in text
+    assert "x = layer.forward(x)" in text
 
 
 def test_dispatch_code_tests_the_exact_class():
@@ -338,15 +333,10 @@ def appended_layers(w, x):
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_objects_whose_class_cannot_be_known_are_refused_with_what_to_write(mode):
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        if mode == "grad":
-            srcdiff.grad(appended_layers)(B, XS)
-        else:
-            srcdiff.jvp(appended_layers)(B, XS, B)
-    text = str(info.value)
+    text = str(refusal(appended_layers, (B, XS), mode))
     assert "method .forward()" in text and "cannot tell the class of layer" in text, text
     assert "one display or comprehension" in text
-    assert info.value.filename.endswith(HERE) and "x = layer.forward(x)" in text
+    assert "x = layer.forward(x)" in text
 
 
 class Sine:
