@@ -288,7 +288,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
             return self.forward_call(stmt, name, state)
         if kind == Kind.ATTRIBUTE:
             if self.tangent_atom(value.value, state) is not None:   # see objects.py
-                from .objects import attribute_refusal
+                from .records import attribute_refusal
                 raise attribute_refusal(self.src, getattr(self.low, "known_types", {}), stmt)
         # opaque, stop_gradient, effect_value, constants: the tangent is zero
         state.kill(name)

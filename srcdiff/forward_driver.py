@@ -65,7 +65,7 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
            f"    each shaped like its input; returns ({user_name}(...), the output's "
            f"tangent).\n    ")
     body = [S.Expr(value=S.const(doc))]
-    from .objects import check_text
+    from .records import check_text
     for w, t in zip(wrt, tangent_params):
         text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
         body += S.quote(text)

@@ -12,6 +12,7 @@ functions, named by their canonical path (never by the user's import alias).
 import functools
 from . import idioms
 from . import objects as fobjects
+from . import records
 from . import rules
 from . import syntax as S
 from . import values as fvalues
@@ -98,8 +99,8 @@ class CallLowering:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
             return fvalues.desugar_call(self, node, obj, out, discard)
-        if fobjects.is_record_class(obj):   # a dataclass object made here
-            return fobjects.make_record(self, node, obj, out, discard)
+        if records.is_record_class(obj):   # a dataclass object made here
+            return records.make_record(self, node, obj, out, discard)
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (

@@ -10,7 +10,7 @@ comprehensions to `desugar.Desugaring`.
 import operator
 import types
 from . import inplace_calls
-from . import objects as fobjects
+from . import records
 from . import runtime_linalg
 from . import sequences
 from . import syntax as S
@@ -315,7 +315,7 @@ class ExpressionLowering:
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
                     base, S.const(node.attr), here], keywords=[]), Kind.CALL, func=func)
-            field = fobjects.record_read(self, node, base, out)   # a dataclass's field
+            field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
             kind = Kind.OPAQUE if node.attr in SHAPE_ATTRIBUTES else Kind.ATTRIBUTE

@@ -1,5 +1,5 @@
-"""Objects in differentiated code: the classes srcdiff knows them by, records (dataclasses
-and plain classes whose __init__ only stores its parameters), and their gradients.
+"""Objects in differentiated code: the classes srcdiff knows them by, and calls of their
+methods (records, the objects whose fields carry gradients, are in records.py).
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
@@ -19,20 +19,13 @@ calling its class's method on a name known to hold it, the last branch checking 
 Where the class cannot be known (a list appended to, a name bound to several objects), the
 call is refused at the user's line with what to write instead (method_refusal).
 
-Records: a dataclass (whose generated __init__ only stores its fields), or a class whose
-own __init__ only stores each parameter under its own name (`self.w = w`; is_record_class).
-A field read `p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a
-FieldGrads of the fields read; a record made in the function is runtime_values.record_of(
-cls, names, items). Differentiating with respect to a record passed in gives an object of
-the same class (check_text / finalize_text: runtime_values.finalize_record): for a
-dataclass, dataclasses.replace of the one passed; for another record class, a copy.copy of
-it; in both, each field that carries a derivative (a float number or array, a record, or a
-list, tuple or dict of them) holds its derivative (a zero where none), every other field as
-it was. An attribute of an object of any other class is refused where it is differentiated,
-naming dataclasses and record classes (attribute_refusal).
+Stage: lower (3), with the adjoint stages reading its refusal. Takes the lowering's state
+(the function, the facts read from the arguments passed) and a node; gives back the class of
+an object (object_class / class_of), the classes of a list's items (item_classes), the
+lowered dispatch of a method call over them, the facts read from a value passed
+(object_facts) and the located refusal of a method whose object's class is unknown
+(method_refusal).
 """
-import inspect
-
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
@@ -97,7 +90,7 @@ def object_class(lw, node, base, out):
     it before the code runs: an object made here (`Layer(w).forward(x)`, `layer = Layer(w)`
     bound once), an item of a list whose items' class is known (`for layer in
     self.layers`), an attribute known to hold an object. Noted for the callees."""
-    cls = _class_of(lw, node, set())
+    cls = class_of(lw, node, set())
     if cls is None:
         return None
     if not isinstance(node, S.Call):
@@ -116,7 +109,7 @@ def object_class(lw, node, base, out):
     return cls
 
 
-def _class_of(lw, node, seen):
+def class_of(lw, node, seen):
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
@@ -127,7 +120,7 @@ def _class_of(lw, node, seen):
         return lw.known_types[key]
     if isinstance(node, S.Attribute):   # a dataclass's field annotated with a class
         import dataclasses
-        owner = _class_of(lw, node.value, seen)
+        owner = class_of(lw, node.value, seen)
         if owner is not None and dataclasses.is_dataclass(owner):
             field = {f.name: f for f in dataclasses.fields(owner)}.get(node.attr)
             typ = getattr(field, "type", None)
@@ -140,7 +133,7 @@ def _class_of(lw, node, seen):
     seen.add(node.id)
     value = _single_bindings(lw).get(node.id)
     if value is not None:
-        return _class_of(lw, value, seen)
+        return class_of(lw, value, seen)
     loop = _only_loop_binding(lw, node.id)
     if loop is not None:
         it, item = loop
@@ -150,7 +143,7 @@ def _class_of(lw, node, seen):
             return cls if isinstance(cls, type) else None
         items = _local_items(lw, it)
         if items:
-            classes = {_class_of(lw, e, set(seen)) for e in items}
+            classes = {class_of(lw, e, set(seen)) for e in items}
             if len(classes) == 1:
                 return classes.pop()
     return None
@@ -195,7 +188,7 @@ def item_classes(lw, node):
         return None
     classes = []
     for e in items:
-        cls = _class_of(lw, e, {node.id})
+        cls = class_of(lw, e, {node.id})
         if cls is None or canonical_path(cls) is None:
             return None
         if cls not in classes:
@@ -358,203 +351,6 @@ def object_facts(name, value):
             elif _user_object(v):
                 facts[f"{name}.{attr}"] = type(v)
     return facts
-
-
-# -- dataclasses ------------------------------------------------------------------------
-def record_read(lw, node, base, out):
-    """`p.w` where p is a record object (a dataclass, or a class whose __init__ only stores
-    its parameters) of a class known here and w one of its fields: (the call
-    runtime_values.record_field(p, 'w'), the function), whose rules give p a derivative of
-    the same class; None otherwise."""
-    import dataclasses
-    if not isinstance(base, S.Name):
-        return None
-    cls = lw.known_types.get(base.id)
-    from .core import assigned_names
-    if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
-        cls = _class_of(lw, node.value, set())
-    fields = record_fields(cls) if isinstance(cls, type) else None
-    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
-        fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
-    # an object of any other class keeps its attributes as attributes: refused where they
-    # are differentiated (attribute_refusal), as its gradient could not be given back
-    if fields is None or node.attr not in fields:
-        return None
-    from . import runtime_values
-    lw.bindings["record_field"] = runtime_values.record_field
-    call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
-    return call, runtime_values.record_field
-
-
-def is_record_class(obj):
-    """A class whose objects are their fields: a dataclass whose generated __init__ only
-    stores its arguments (no __post_init__, no field left out of __init__), or a class whose
-    own __init__ only stores each parameter under its own name (`self.w = w`). Made in
-    differentiated code by runtime_values.record_of, field by field."""
-    return record_fields(obj) is not None
-
-
-_RECORD_FIELDS = {}
-
-
-def record_fields(cls):
-    """The field names of a record class (see is_record_class), or None."""
-    import dataclasses
-    if not (isinstance(cls, type) and is_user_class(cls)):
-        return None
-    try:
-        hit = _RECORD_FIELDS.get(cls)
-    except TypeError:
-        return None
-    if hit is not None and hit[0] is cls.__dict__.get("__init__", cls.__init__):
-        return hit[1]
-    init = cls.__init__
-    fields = None
-    code = getattr(init, "__code__", None)
-    if dataclasses.is_dataclass(cls):
-        params = getattr(cls, "__dataclass_params__", None)
-        if (params is not None and params.init and not hasattr(cls, "__post_init__")
-                and all(f.init for f in dataclasses.fields(cls))
-                and code is not None and code.co_filename == "<string>"):
-            fields = tuple(f.name for f in dataclasses.fields(cls))
-    elif inspect.isfunction(init) and not hasattr(cls, "__slots__") and \
-            cls.__setattr__ is object.__setattr__ and cls.__getattribute__ is \
-            object.__getattribute__:
-        fields = _stored_parameters(init)
-    _RECORD_FIELDS[cls] = (cls.__dict__.get("__init__", init), fields)
-    return fields
-
-
-def _stored_parameters(init):
-    """The parameters of an __init__ whose body only stores each (positional) parameter
-    under its own name, `self.p = p`, every one once; None for any other body."""
-    from .frontend import get_source
-    try:
-        fdef = get_source(init).node
-    except Exception:
-        return None
-    a = fdef.args
-    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
-        return None
-    me, params = a.args[0].id, [p.id for p in a.args[1:]]
-    body = fdef.body
-    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
-        body = body[1:]
-    stored = []
-    for stmt in body:
-        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1):
-            return None
-        t, v = stmt.targets[0], stmt.value
-        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and t.value.id == me
-                and isinstance(v, S.Name) and v.id == t.attr and v.id in params):
-            return None
-        stored.append(v.id)
-    if sorted(stored) != sorted(params) or not params:
-        return None
-    return tuple(params)
-
-
-def make_record(lw, node, cls, out, discard):
-    """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
-    field given (defaults filled where they are literals)."""
-    from . import runtime_values
-    from .callables import is_literal
-    args = [lw.expr(a, out) for a in node.args]
-    kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
-    try:
-        bound = inspect.signature(cls).bind(*args, **kws)
-    except TypeError as exc:
-        raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
-                       f"{exc}") from None
-    names, items = [], []
-    parameters = inspect.signature(cls).parameters
-    for name in record_fields(cls):
-        default = parameters[name].default
-        if name in bound.arguments:
-            items.append(bound.arguments[name])
-        elif default is not inspect.Parameter.empty and is_literal(default):
-            items.append(S.const(default))
-        else:
-            raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
-                           f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
-        names.append(name)
-    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
-    lw.locals.add(listed.id)
-    path = canonical_path(cls)
-    ref = lw.bind(path, cls) if path is not None else lw.free_reference(node.func)
-    lw.bindings["record_of"] = runtime_values.record_of
-    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
-                   keywords=[])
-    return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
-
-
-def _record_spec(low, w):
-    """How the parameter w is checked and given back as a record: '' for a dataclass (its
-    fields are read from it where the code runs), ', (names...)' for another record class
-    (the fields its __init__ stores), None for any other value."""
-    import dataclasses
-    cls = getattr(low, "known_types", {}).get(w)
-    if not isinstance(cls, type) or not is_user_class(cls):
-        return None
-    if dataclasses.is_dataclass(cls):
-        return ""
-    fields = record_fields(cls)
-    return None if fields is None else f", {fields!r}"
-
-
-def check_text(low, w):
-    """The check of a differentiated parameter at the derivative's entry, and the helper
-    it needs: a record's fields are checked by runtime_values.check_record."""
-    from . import runtime_values
-    spec = _record_spec(low, w)
-    if spec is not None:
-        return (f"check_record({w}, {w!r}, check_differentiable{spec})",
-                {"check_record": runtime_values.check_record})
-    return f"check_differentiable({w}, {w!r})", {}
-
-
-def finalize_text(low, w, d, like):
-    """The gradient given back for a parameter: a record's is an object of the same class,
-    a copy of the one passed whose differentiated fields hold their derivatives (a zero
-    where none), other fields as they were (runtime_values.finalize_record)."""
-    from . import runtime_values
-    spec = _record_spec(low, w)
-    if spec is not None:
-        return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",
-                {"finalize_record": runtime_values.finalize_record})
-    return f"finalize({d}, {like}, {w!r})", {}
-
-
-def attribute_refusal(src, known, stmt):
-    """The located error for `x = p.attr` where p carries a derivative and p.attr is no
-    field of a record (read by reverse.py and forward.py): for an object of the user's
-    class, it says which classes give a gradient back and what to write instead."""
-    from .errors import NoRuleError
-    value = stmt.value
-    attr = value.attr
-    cls = known.get(value.value.id) if isinstance(value.value, S.Name) else None
-    reason = f"srcdiff cannot differentiate through the attribute .{attr} of a value being " \
-        "differentiated"
-    hint = "compute it from arrays with numpy functions"
-    if isinstance(cls, type) and is_user_class(cls):
-        name = cls.__qualname__
-        fields = record_fields(cls)
-        reason = (f"srcdiff cannot differentiate through the attribute .{attr} of a {name} "
-                  "object being differentiated: srcdiff differentiates the fields of a "
-                  "dataclass or of a record class (one whose __init__ only stores each "
-                  "parameter under its own name) and gives the gradient back as an object "
-                  "of that class, ")
-        if fields is None:
-            reason += f"and {name}'s __init__ does more than store its parameters"
-            hint = (f"make {name} a @dataclasses.dataclass, or write its __init__ to store "
-                    f"each parameter under its own name (def __init__(self, {attr}): "
-                    f"self.{attr} = {attr}) and compute the rest in a method; or pass the "
-                    "arrays themselves and differentiate with respect to them")
-        else:
-            reason += f"and .{attr} is not one of {name}'s fields {fields}"
-            hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
-                    "in a method from the fields")
-    return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)
 
 
 def method_refusal(src, stmt):

@@ -1,5 +1,6 @@
-"""Runtime helpers of the code values.py and objects.py lower to: sorted with a key, the
-check of an object's class, and dataclass objects (field reads, objects made, gradients)."""
+"""Runtime helpers of the code values.py, objects.py and records.py lower to: sorted with a
+key, the check of an object's class, and dataclass objects (field reads, objects made,
+gradients)."""
 import copy as _copy
 import dataclasses as _dataclasses
 
@@ -103,7 +104,7 @@ def finalize_record(grad, like, name, finalize, fields=None):
     derivatives (numbers, float arrays, records, and lists, tuples and dicts of them) hold
     their derivatives (zero where none; `finalize`: runtime.finalize, for each), other
     fields as they were. `fields`: the field names of a record class that is no dataclass
-    (objects.record_fields: the parameters its __init__ stores), copied with copy.copy."""
+    (records.record_fields: the parameters its __init__ stores), copied with copy.copy."""
     grad = record_grad(grad)
     if grad is not None and not isinstance(grad, dict) and not is_record(grad) and \
             type(grad) is not type(like):

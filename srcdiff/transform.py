@@ -119,7 +119,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     body.append(S.Expr(value=S.const(doc)))
     originals = {}
     reassigned = {analyze.assigned(s) for s in analyze.flatten(low.body)}
-    from .objects import check_text, finalize_text
+    from .records import check_text, finalize_text
     for w in wrt:
         text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
         body += S.quote(text)

@@ -30,8 +30,8 @@ the variables it reads (as a direct call of it is), a partial made here of a fun
 here passed on, a partial whose argument is written into in place, `m = map(...)` (an
 iterator).
 
-Calls with `*args` and `**kwargs` are variadic.py's; objects, the classes srcdiff knows
-them by and dataclasses are objects.py's.
+Calls with `*args` and `**kwargs` are variadic.py's; objects and the classes srcdiff knows
+them by are objects.py's, dataclasses records.py's.
 """
 import functools
 import inspect

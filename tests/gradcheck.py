@@ -19,11 +19,11 @@ import numpy as np
 
 import srcdiff
 import srcdiff.rules
-from srcdiff.objects import is_record_class, record_fields
+from srcdiff.records import is_record_class, record_fields
 
 
 def _is_record(tree):
-    """A dataclass object, or an object of a record class (srcdiff.objects.is_record_class:
+    """A dataclass object, or an object of a record class (srcdiff.records.is_record_class:
     its __init__ only stores each parameter under its own name)."""
     if isinstance(tree, type):
         return False

@@ -1,7 +1,6 @@
-"""srcdiff/objects.py: the classes srcdiff knows objects by (class resolution), records
-(dataclasses and classes whose __init__ only stores its parameters), the gradient of a
-record passed in (the same class), dispatch over a list of objects of several classes, and
-the located refusals. Every derivative is checked against finite differences
+"""srcdiff/objects.py: the classes srcdiff knows objects by (class resolution), the facts
+read from the objects passed, dispatch over a list of objects of several classes, and the
+located refusals (records are tests/test_records.py's). Every derivative is checked against finite differences
 (gradcheck.check: both modes, and second order where it is cheap)."""
 import dataclasses
 import os
@@ -20,7 +19,7 @@ B = 0.1 * RNG.standard_normal(3)
 XS = RNG.standard_normal((2, 3))
 
 
-# -- record classes ----------------------------------------------------------------------
+# -- classes ------------------------------------------------------------------------------
 class Layer:
     def __init__(self, w, b):
         self.w = w
@@ -41,46 +40,10 @@ class Scaled:
         return x * self.w
 
 
-class Computes:
-    def __init__(self, w):
-        self.w = w * 1.0
-
-    def forward(self, x):
-        return x @ self.w
-
-
-class Renames:
-    def __init__(self, w):
-        self.weight = w
-
-
 @dataclasses.dataclass
 class Params:
     w: np.ndarray
     b: np.ndarray
-
-
-@dataclasses.dataclass
-class Listed:
-    ws: list
-    b: np.ndarray
-
-
-@dataclasses.dataclass
-class PostInit:
-    w: np.ndarray
-
-    def __post_init__(self):
-        self.w = self.w * 1.0
-
-
-def test_record_fields():
-    assert objects.record_fields(Layer) == ("w", "b")
-    assert objects.record_fields(Scaled) == ("w", "name")
-    assert objects.record_fields(Params) == ("w", "b")
-    assert objects.is_record_class(Listed)
-    for cls in (Computes, Renames, PostInit, np.ndarray, int, dict):
-        assert not objects.is_record_class(cls), cls
 
 
 def test_user_classes():
@@ -110,68 +73,6 @@ def test_facts_for_callee():
     from srcdiff import syntax as S
     out = objects.facts_for_callee(["self", "x"], [S.load("net"), S.load("x")], known)
     assert out == {"self.layers[]": Layer}
-
-
-# -- a record passed in: its gradient is an object of the same class ---------------------
-def layer_loss(layer, x):
-    return np.sum(np.tanh(x @ layer.w + layer.b) ** 2)
-
-
-def layer_method_loss(layer, x):
-    return np.sum(layer.forward(x) * x)
-
-
-def scaled_loss(s, x):
-    return np.sum(s.forward(x) ** 2)
-
-
-@pytest.mark.parametrize("f, args, wrt", [
-    (layer_loss, (Layer(W, B), XS), 0), (layer_loss, (Layer(W, B), XS), (0, 1)),
-    (layer_method_loss, (Layer(W, B), XS), 0), (scaled_loss, (Scaled(B, "s"), XS), 0)],
-    ids=["fields", "fields_and_x", "method", "with_a_name"])
-def test_gradient_of_a_record_object_is_an_object_of_its_class(f, args, wrt):
-    g = check(f, *args, wrt=wrt)
-    first = g[0] if isinstance(wrt, tuple) else g
-    assert type(first) is type(args[0])
-    assert first is not args[0]
-
-
-def test_the_gradient_keeps_fields_that_carry_no_derivative():
-    g = srcdiff.grad(scaled_loss)(Scaled(B, "s"), XS)
-    assert g.name == "s" and g.w.shape == B.shape
-
-
-def test_a_field_never_read_gets_a_zero():
-    def only_w(layer, x):
-        return np.sum(x @ layer.w)
-    g = check(only_w, Layer(W, B), XS)
-    assert np.all(g.b == 0.0)
-
-
-def listed_loss(p, x):
-    return np.sum(np.tanh(x * p.ws[0] + p.b)) + np.sum(p.ws[1] ** 2)
-
-
-def test_a_dataclass_field_holding_a_list_gets_its_derivatives():
-    # was: the gradient's list field held the primal values (a wrong derivative)
-    check(listed_loss, Listed([B * 2.0, B + 1.0], B), XS[0])
-
-
-def computes_loss(c, x):
-    return np.sum(c.w * x)
-
-
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_an_object_of_another_class_passed_in_is_refused_with_a_hint(mode):
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        if mode == "grad":
-            srcdiff.grad(computes_loss)(Computes(W), XS)
-        else:
-            srcdiff.jvp(computes_loss)(Computes(W), XS, Computes(W))
-    text = str(info.value)
-    assert "Computes" in text and "dataclass" in text and "self.w = w" in text, text
-    assert info.value.filename.endswith(HERE)
-    assert "return np.sum(c.w * x)" in text
 
 
 # -- lists of objects: made in a comprehension, and of several classes ----------------------

@@ -1,0 +1,223 @@
+"""Records in differentiated code: dataclasses and plain classes whose __init__ only stores
+its parameters (`self.w = w`), read, made and given back as gradients.
+
+Stage: lower (3) for reads and objects made (record_read, make_record), transform for the
+entry check and the gradient given back (check_text, finalize_text), reverse/forward for the
+refusal (attribute_refusal). Takes the lowering's state and a node, or a lowered parameter;
+gives back lowered calls of the runtime_values helpers, the text of the emitted check and
+finalization, or a located error.
+
+A field read `p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a
+FieldGrads of the fields read; a record made in the function is runtime_values.record_of(
+cls, names, items), every field given (a default the call leaves out is filled in: a
+literal as a constant, any other default by the name it is bound to, as function defaults
+are). Differentiating with respect to a record passed in gives an object of the same class
+(check_text / finalize_text: runtime_values.finalize_record): for a dataclass,
+dataclasses.replace of the one passed; for another record class, a copy.copy of it; in
+both, each field that carries a derivative (a float number or array, a record, or a list,
+tuple or dict of them) holds its derivative (a zero where none), every other field as it
+was. An attribute of an object of any other class is refused where it is differentiated,
+naming dataclasses and record classes (attribute_refusal).
+"""
+import inspect
+
+from . import syntax as S
+from .callables import canonical_path
+from .core import Kind
+from .objects import class_of, is_user_class
+
+
+def record_read(lw, node, base, out):
+    """`p.w` where p is a record object (a dataclass, or a class whose __init__ only stores
+    its parameters) of a class known here and w one of its fields: (the call
+    runtime_values.record_field(p, 'w'), the function), whose rules give p a derivative of
+    the same class; None otherwise."""
+    import dataclasses
+    if not isinstance(base, S.Name):
+        return None
+    cls = lw.known_types.get(base.id)
+    from .core import assigned_names
+    if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
+        cls = class_of(lw, node.value, set())
+    fields = record_fields(cls) if isinstance(cls, type) else None
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+        fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
+    # an object of any other class keeps its attributes as attributes: refused where they
+    # are differentiated (attribute_refusal), as its gradient could not be given back
+    if fields is None or node.attr not in fields:
+        return None
+    from . import runtime_values
+    lw.bindings["record_field"] = runtime_values.record_field
+    call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
+    return call, runtime_values.record_field
+
+
+def is_record_class(obj):
+    """A class whose objects are their fields: a dataclass whose generated __init__ only
+    stores its arguments (no __post_init__, no field left out of __init__), or a class whose
+    own __init__ only stores each parameter under its own name (`self.w = w`). Made in
+    differentiated code by runtime_values.record_of, field by field."""
+    return record_fields(obj) is not None
+
+
+_RECORD_FIELDS = {}
+
+
+def record_fields(cls):
+    """The field names of a record class (see is_record_class), or None."""
+    import dataclasses
+    if not (isinstance(cls, type) and is_user_class(cls)):
+        return None
+    try:
+        hit = _RECORD_FIELDS.get(cls)
+    except TypeError:
+        return None
+    if hit is not None and hit[0] is cls.__dict__.get("__init__", cls.__init__):
+        return hit[1]
+    init = cls.__init__
+    fields = None
+    code = getattr(init, "__code__", None)
+    if dataclasses.is_dataclass(cls):
+        params = getattr(cls, "__dataclass_params__", None)
+        if (params is not None and params.init and not hasattr(cls, "__post_init__")
+                and all(f.init for f in dataclasses.fields(cls))
+                and code is not None and code.co_filename == "<string>"):
+            fields = tuple(f.name for f in dataclasses.fields(cls))
+    elif inspect.isfunction(init) and not hasattr(cls, "__slots__") and \
+            cls.__setattr__ is object.__setattr__ and cls.__getattribute__ is \
+            object.__getattribute__:
+        fields = _stored_parameters(init)
+    _RECORD_FIELDS[cls] = (cls.__dict__.get("__init__", init), fields)
+    return fields
+
+
+def _stored_parameters(init):
+    """The parameters of an __init__ whose body only stores each (positional) parameter
+    under its own name, `self.p = p`, every one once; None for any other body."""
+    from .frontend import get_source
+    try:
+        fdef = get_source(init).node
+    except Exception:
+        return None
+    a = fdef.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs or not a.args:
+        return None
+    me, params = a.args[0].id, [p.id for p in a.args[1:]]
+    body = fdef.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]
+    stored = []
+    for stmt in body:
+        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1):
+            return None
+        t, v = stmt.targets[0], stmt.value
+        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and t.value.id == me
+                and isinstance(v, S.Name) and v.id == t.attr and v.id in params):
+            return None
+        stored.append(v.id)
+    if sorted(stored) != sorted(params) or not params:
+        return None
+    return tuple(params)
+
+
+def make_record(lw, node, cls, out, discard):
+    """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
+    field given (defaults filled where they are literals)."""
+    from . import runtime_values
+    from .callables import is_literal
+    args = [lw.expr(a, out) for a in node.args]
+    kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
+    try:
+        bound = inspect.signature(cls).bind(*args, **kws)
+    except TypeError as exc:
+        raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
+                       f"{exc}") from None
+    names, items = [], []
+    parameters = inspect.signature(cls).parameters
+    for name in record_fields(cls):
+        default = parameters[name].default
+        if name in bound.arguments:
+            items.append(bound.arguments[name])
+        elif default is not inspect.Parameter.empty and is_literal(default):
+            items.append(S.const(default))
+        else:
+            raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
+                           f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+        names.append(name)
+    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
+    lw.locals.add(listed.id)
+    path = canonical_path(cls)
+    ref = lw.bind(path, cls) if path is not None else lw.free_reference(node.func)
+    lw.bindings["record_of"] = runtime_values.record_of
+    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
+                   keywords=[])
+    return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
+
+
+def _record_spec(low, w):
+    """How the parameter w is checked and given back as a record: '' for a dataclass (its
+    fields are read from it where the code runs), ', (names...)' for another record class
+    (the fields its __init__ stores), None for any other value."""
+    import dataclasses
+    cls = getattr(low, "known_types", {}).get(w)
+    if not isinstance(cls, type) or not is_user_class(cls):
+        return None
+    if dataclasses.is_dataclass(cls):
+        return ""
+    fields = record_fields(cls)
+    return None if fields is None else f", {fields!r}"
+
+
+def check_text(low, w):
+    """The check of a differentiated parameter at the derivative's entry, and the helper
+    it needs: a record's fields are checked by runtime_values.check_record."""
+    from . import runtime_values
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"check_record({w}, {w!r}, check_differentiable{spec})",
+                {"check_record": runtime_values.check_record})
+    return f"check_differentiable({w}, {w!r})", {}
+
+
+def finalize_text(low, w, d, like):
+    """The gradient given back for a parameter: a record's is an object of the same class,
+    a copy of the one passed whose differentiated fields hold their derivatives (a zero
+    where none), other fields as they were (runtime_values.finalize_record)."""
+    from . import runtime_values
+    spec = _record_spec(low, w)
+    if spec is not None:
+        return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",
+                {"finalize_record": runtime_values.finalize_record})
+    return f"finalize({d}, {like}, {w!r})", {}
+
+
+def attribute_refusal(src, known, stmt):
+    """The located error for `x = p.attr` where p carries a derivative and p.attr is no
+    field of a record (read by reverse.py and forward.py): for an object of the user's
+    class, it says which classes give a gradient back and what to write instead."""
+    from .errors import NoRuleError
+    value = stmt.value
+    attr = value.attr
+    cls = known.get(value.value.id) if isinstance(value.value, S.Name) else None
+    reason = f"srcdiff cannot differentiate through the attribute .{attr} of a value being " \
+        "differentiated"
+    hint = "compute it from arrays with numpy functions"
+    if isinstance(cls, type) and is_user_class(cls):
+        name = cls.__qualname__
+        fields = record_fields(cls)
+        reason = (f"srcdiff cannot differentiate through the attribute .{attr} of a {name} "
+                  "object being differentiated: srcdiff differentiates the fields of a "
+                  "dataclass or of a record class (one whose __init__ only stores each "
+                  "parameter under its own name) and gives the gradient back as an object "
+                  "of that class, ")
+        if fields is None:
+            reason += f"and {name}'s __init__ does more than store its parameters"
+            hint = (f"make {name} a @dataclasses.dataclass, or write its __init__ to store "
+                    f"each parameter under its own name (def __init__(self, {attr}): "
+                    f"self.{attr} = {attr}) and compute the rest in a method; or pass the "
+                    "arrays themselves and differentiate with respect to them")
+        else:
+            reason += f"and .{attr} is not one of {name}'s fields {fields}"
+            hint = (f"pass {attr} to {name}'s __init__ (self.{attr} = {attr}), or compute it "
+                    "in a method from the fields")
+    return src.error(stmt.sd.line, reason, hint=hint, cls=NoRuleError)

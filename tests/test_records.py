@@ -1,0 +1,144 @@
+"""srcdiff/records.py: records (dataclasses and classes whose __init__ only stores its
+parameters), the gradient of a record passed in (an object of the same class), records made
+in the function, and the located refusal of another class's attribute. Every derivative is
+checked against finite differences (gradcheck.check: both modes, and second order)."""
+import dataclasses
+import os
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import records
+
+HERE = os.path.basename(__file__)
+RNG = np.random.default_rng(11)
+W = 0.5 * RNG.standard_normal((3, 3))
+B = 0.1 * RNG.standard_normal(3)
+XS = RNG.standard_normal((2, 3))
+
+
+# -- record classes ----------------------------------------------------------------------
+class Layer:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def forward(self, x):
+        return np.tanh(x @ self.w + self.b)
+
+
+class Scaled:
+    """A record class with a docstring and a non-array field."""
+
+    def __init__(self, w, name):
+        self.w = w
+        self.name = name
+
+    def forward(self, x):
+        return x * self.w
+
+
+class Computes:
+    def __init__(self, w):
+        self.w = w * 1.0
+
+    def forward(self, x):
+        return x @ self.w
+
+
+class Renames:
+    def __init__(self, w):
+        self.weight = w
+
+
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    b: np.ndarray
+
+
+@dataclasses.dataclass
+class Listed:
+    ws: list
+    b: np.ndarray
+
+
+@dataclasses.dataclass
+class PostInit:
+    w: np.ndarray
+
+    def __post_init__(self):
+        self.w = self.w * 1.0
+
+
+def test_record_fields():
+    assert records.record_fields(Layer) == ("w", "b")
+    assert records.record_fields(Scaled) == ("w", "name")
+    assert records.record_fields(Params) == ("w", "b")
+    assert records.is_record_class(Listed)
+    for cls in (Computes, Renames, PostInit, np.ndarray, int, dict):
+        assert not records.is_record_class(cls), cls
+
+
+# -- a record passed in: its gradient is an object of the same class ---------------------
+def layer_loss(layer, x):
+    return np.sum(np.tanh(x @ layer.w + layer.b) ** 2)
+
+
+def layer_method_loss(layer, x):
+    return np.sum(layer.forward(x) * x)
+
+
+def scaled_loss(s, x):
+    return np.sum(s.forward(x) ** 2)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (layer_loss, (Layer(W, B), XS), 0), (layer_loss, (Layer(W, B), XS), (0, 1)),
+    (layer_method_loss, (Layer(W, B), XS), 0), (scaled_loss, (Scaled(B, "s"), XS), 0)],
+    ids=["fields", "fields_and_x", "method", "with_a_name"])
+def test_gradient_of_a_record_object_is_an_object_of_its_class(f, args, wrt):
+    g = check(f, *args, wrt=wrt)
+    first = g[0] if isinstance(wrt, tuple) else g
+    assert type(first) is type(args[0])
+    assert first is not args[0]
+
+
+def test_the_gradient_keeps_fields_that_carry_no_derivative():
+    g = srcdiff.grad(scaled_loss)(Scaled(B, "s"), XS)
+    assert g.name == "s" and g.w.shape == B.shape
+
+
+def test_a_field_never_read_gets_a_zero():
+    def only_w(layer, x):
+        return np.sum(x @ layer.w)
+    g = check(only_w, Layer(W, B), XS)
+    assert np.all(g.b == 0.0)
+
+
+def listed_loss(p, x):
+    return np.sum(np.tanh(x * p.ws[0] + p.b)) + np.sum(p.ws[1] ** 2)
+
+
+def test_a_dataclass_field_holding_a_list_gets_its_derivatives():
+    # was: the gradient's list field held the primal values (a wrong derivative)
+    check(listed_loss, Listed([B * 2.0, B + 1.0], B), XS[0])
+
+
+def computes_loss(c, x):
+    return np.sum(c.w * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_object_of_another_class_passed_in_is_refused_with_a_hint(mode):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        if mode == "grad":
+            srcdiff.grad(computes_loss)(Computes(W), XS)
+        else:
+            srcdiff.jvp(computes_loss)(Computes(W), XS, Computes(W))
+    text = str(info.value)
+    assert "Computes" in text and "dataclass" in text and "self.w = w" in text, text
+    assert info.value.filename.endswith(HERE)
+    assert "return np.sum(c.w * x)" in text
