@@ -32,9 +32,12 @@ def cache_dir():
 
 
 def _runtime_stamp():
-    from . import runtime_numba
-    with open(runtime_numba.__file__, "rb") as f:
-        return hashlib.sha1(f.read()).hexdigest()
+    from . import runtime_numba, runtime_numba_helpers
+    digest = hashlib.sha1()
+    for module in (runtime_numba_helpers, runtime_numba):
+        with open(module.__file__, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()
 
 
 _STAMP = []

@@ -1,197 +1,22 @@
-"""Runtime helpers for the Numba path (`srcdiff.grad(f, jit=True)`), dispatched by type.
+"""The Numba versions of the Numba path's helpers (`srcdiff.grad(f, jit=True)`), dispatched
+by type, and Numba's start.
 
-The code the Numba pass makes (srcdiff/numba_backend.py) calls these instead of the NumPy
-path's helpers (runtime.py), which test types with isinstance and return values of several
-types: Numba compiles each function for the types it is called with, and a helper here
-gives one implementation per type (a float, an array of n dimensions) through
-`numba.extending.overload`. Each helper is also a plain Python function that does the same
-thing, so the emitted source reads (and runs, for a check) without Numba.
+Stage: runtime (a leaf: imports NumPy, and Numba when `install()` is called). The plain
+Python helpers and the `numpy` the compiled code sees are runtime_numba_helpers.py's (re-
+exported here: the emitted kernel calls `runtime_numba.<helper>`, and `HELPERS`, `NUMPY`
+are read from here). `install()` registers, once, one implementation per argument type of
+each helper (a float, an array of n dimensions) through `numba.extending.overload`, and
+gives back numba; `defer_blas_check()` keeps SciPy's import out of Numba's first compile.
 
-`NUMPY` is the `numpy` the compiled code calls: NumPy itself, except the reductions and
-constructors that Numba has no version of for a scalar (a 0-d array of the NumPy path is a
-float here), which take scalars too.
-
-Importing this module does not import Numba; `install()` registers the overloads (once).
+Importing this module does not import Numba.
 """
-import types
-
 import numpy
 
-
-# --- the helpers, as plain Python -------------------------------------------------------
-def zeros_like_value(value):
-    """A zero derivative shaped like `value` (0.0 for a number)."""
-    if numpy.ndim(value) == 0 and not isinstance(value, numpy.ndarray):
-        return 0.0
-    return numpy.zeros_like(value)
-
-
-def ones_like_value(value):
-    """The seed of a gradient: ones shaped like the output (1.0 for a number)."""
-    if numpy.ndim(value) == 0 and not isinstance(value, numpy.ndarray):
-        return 1.0
-    return numpy.ones_like(value)
-
-
-def unbroadcast(grad, like):
-    """Sum `grad` over the axes broadcasting added or stretched, to the shape of `like`."""
-    shape = numpy.shape(like)
-    if numpy.shape(grad) == shape:
-        return grad
-    extra = numpy.ndim(grad) - len(shape)
-    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape)
-                                       if n == 1 and numpy.shape(grad)[extra + i] != 1)
-    out = numpy.sum(grad, axis=axes) if axes else grad
-    return numpy.reshape(out, shape) if shape else float(out)
-
-
-def broadcast_back(grad, like):
-    """The adjoint of a sum (its reduced axes kept as length one) spread over `like`."""
-    if numpy.ndim(like) == 0:
-        return grad
-    return grad + numpy.zeros_like(like)
-
-
-def broadcast_like(tangent, like):
-    """A tangent broadcast to the shape of its value."""
-    if numpy.shape(tangent) == numpy.shape(like):
-        return tangent
-    return tangent + numpy.zeros_like(like)
-
-
-def matmul_grad_left(grad, a, b):
-    """Adjoint of `a` in `a @ b` (vectors and matrices)."""
-    if numpy.ndim(b) == 1:
-        return grad * b if numpy.ndim(a) == 1 else numpy.outer(grad, b)
-    if numpy.ndim(a) == 1:
-        return numpy.dot(b, grad)
-    return numpy.dot(grad, b.T)
-
-
-def matmul_grad_right(grad, a, b):
-    """Adjoint of `b` in `a @ b` (vectors and matrices)."""
-    if numpy.ndim(a) == 1:
-        return grad * a if numpy.ndim(b) == 1 else numpy.outer(a, grad)
-    return numpy.dot(a.T, grad)
-
-
-def decided(condition):
-    """`bool(condition)`, once, for the primal and the adjoint branch to share."""
-    return bool(condition)
-
-
-def power_exponent(exponent):
-    """`exponent - 1`, except 1 where the exponent is 0 (so 0 ** -1 never makes a nan)."""
-    if numpy.ndim(exponent) == 0:
-        return 1 if exponent == 0 else exponent - 1
-    return numpy.where(exponent == 0, 1, exponent - 1)
-
-
-def abs_slope(x):
-    """d|x|/dx for real x: sign(x) (0 at 0). (Complex x is left to the NumPy path.)"""
-    return numpy.sign(x)
-
-
-def unit_like(s):
-    """One shaped like the cotangent `s` (its factor is applied at the end: scale_gradient)."""
-    return 1.0 if numpy.ndim(s) == 0 and not isinstance(s, numpy.ndarray) else numpy.ones_like(s)
-
-
-def scale_gradient(g, s):
-    """`g * s`: the factor `unit_like` deferred, applied to the gradient."""
-    return g * s
-
-
-def expand_reduced(grad, like, axis, keepdims):
-    """The adjoint of a reduction over `axis`, reshaped to broadcast against `like`."""
-    if keepdims or axis is None or numpy.ndim(like) == 0:
-        return grad
-    return numpy.expand_dims(grad, axis % numpy.ndim(like))
-
-
-def scatter_add(buffer, value, index, grad, owned, where=None):
-    """Add `grad` into `buffer[index]` (None: zeros shaped like `value`); an owned buffer
-    is updated in place, another one copied first. Repeated integer indices accumulate."""
-    out = numpy.zeros_like(value) if buffer is None else buffer if owned else buffer.copy()
-    if isinstance(index, numpy.ndarray) and index.dtype.kind in "iu":
-        numpy.add.at(out, index, grad)
-    else:
-        out[index] += grad
-    return out
-
-
-def check_update(value, other, method):
-    """Before `value op= other`: raise where NumPy's in-place operator would (an array that
-    cannot hold the broadcast result); nothing for numbers, which are rebound."""
-    if isinstance(value, numpy.ndarray):
-        if numpy.broadcast_shapes(numpy.shape(other), value.shape) != value.shape:
-            raise ValueError(f"non-broadcastable output operand with shape {value.shape} "
-                             f"doesn't match the broadcast shape")
-
-
-def no_derivative(value):
-    """A value restored from the tape that carries no derivative (a range, a trip count)."""
-    return value
-
-
-def own_copy(value):
-    """A private copy of an argument the function writes into (a number is itself)."""
-    return value.copy() if isinstance(value, numpy.ndarray) else value
-
-
-def sum_value(x, axis=None, keepdims=False):
-    """numpy.sum for an array, x itself for a number."""
-    return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
-
-
-def extremum_value(x, largest):
-    if numpy.ndim(x) == 0:
-        return x
-    return numpy.max(x) if largest else numpy.min(x)
-
-
-def norm_value(x):
-    """numpy.linalg.norm of a vector or matrix (Frobenius); abs(x) for a number."""
-    return numpy.linalg.norm(x) if numpy.ndim(x) else abs(x)
-
-
-def mean_value(x):
-    return numpy.mean(x) if numpy.ndim(x) else x
-
-
-HELPERS = {f.__name__: f for f in (
-    zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
-    matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
-    scale_gradient, expand_reduced, scatter_add, check_update, no_derivative, own_copy)}
-
-
-# --- the numpy the compiled code sees ----------------------------------------------------
-def _numpy_namespace():
-    """A module standing for numpy in compiled code: numpy's names, with the reductions
-    that must also take a number (sum, max, min, mean, linalg.norm) replaced."""
-    linalg = types.ModuleType("srcdiff.runtime_numba.linalg")
-    linalg.__dict__.update({k: v for k, v in vars(numpy.linalg).items()
-                            if not k.startswith("__")})
-    linalg.norm = norm_value
-    module = types.ModuleType("srcdiff.runtime_numba.numpy")
-    module.__dict__.update({k: v for k, v in vars(numpy).items() if not k.startswith("__")})
-    module.sum = sum_value
-    module.mean = mean_value
-    module.linalg = linalg
-    module.max = module.amax = _largest
-    module.min = module.amin = _smallest
-    return module
-
-
-def _largest(x):
-    return extremum_value(x, True)
-
-
-def _smallest(x):
-    return extremum_value(x, False)
-
-
-NUMPY = _numpy_namespace()
+from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
+    HELPERS, NUMPY, _largest, _smallest, abs_slope, broadcast_back, broadcast_like,
+    check_update, decided, expand_reduced, matmul_grad_left, matmul_grad_right,
+    mean_value, no_derivative, norm_value, ones_like_value, own_copy, power_exponent,
+    scale_gradient, scatter_add, sum_value, unbroadcast, unit_like, zeros_like_value)
 
 
 # --- Numba's start ---------------------------------------------------------------------
@@ -391,12 +216,19 @@ def install():
         if is_number(x) and no(axis):
             return lambda x, axis=None, keepdims=False: x
 
-    @overload(mean_value)
-    def _mean_value(x):
-        if is_array(x):
-            return lambda x: numpy.mean(x)
-        if is_number(x):
-            return lambda x: x
+    def reduced_or_number(reduce):
+        """The overload of a reduction that takes a number too: reduce(x) for an array,
+        the number itself for a number."""
+        def typed(x):
+            if is_array(x):
+                return lambda x: reduce(x)
+            if is_number(x):
+                return lambda x: x
+        return typed
+
+    overload(mean_value)(reduced_or_number(numpy.mean))
+    overload(_largest)(reduced_or_number(numpy.max))
+    overload(_smallest)(reduced_or_number(numpy.min))
 
     @overload(norm_value)
     def _norm_value(x):
@@ -406,20 +238,6 @@ def install():
             return lambda x: numpy.sqrt(numpy.sum(x * x))
         if is_number(x):
             return lambda x: abs(x)
-
-    @overload(_largest)
-    def _largest_value(x):
-        if is_array(x):
-            return lambda x: numpy.max(x)
-        if is_number(x):
-            return lambda x: x
-
-    @overload(_smallest)
-    def _smallest_value(x):
-        if is_array(x):
-            return lambda x: numpy.min(x)
-        if is_number(x):
-            return lambda x: x
 
     @overload(abs_slope)
     def _abs_slope(x):

@@ -72,3 +72,20 @@ def test_importing_the_runtime_imports_no_numba():
                           cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True,
                           text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+@needs_numba
+def test_the_reductions_compiled_take_numbers_and_arrays():
+    """mean, max and min share one overload (reduced_or_number): a number is itself, an
+    array reduced by its numpy function."""
+    numba = runtime_numba.install()
+    numpy_ = runtime_numba.NUMPY
+
+    @numba.njit
+    def reduced(x, v):
+        return numpy_.mean(x) + numpy_.max(x) - numpy_.min(x), numpy_.max(v) + numpy_.min(v)
+
+    a = np.array([[1.0, -2.0], [0.5, 4.0]])
+    got_a, got_v = reduced(a, 3.0)
+    np.testing.assert_allclose(got_a, np.mean(a) + np.max(a) - np.min(a))
+    assert got_v == 6.0
