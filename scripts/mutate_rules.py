@@ -73,10 +73,10 @@ def _rules():
 
 def _d_assignments(body):
     """The `d[...] = ...` statements of a rule body, in order (nested ones included)."""
-    from srcdiff import rules
+    from srcdiff import rule_template
     from srcdiff import syntax as S
     return [node for stmt in body for node in S.walk(stmt)
-            if isinstance(node, S.Assign) and rules._d_targets(node)]
+            if isinstance(node, S.Assign) and rule_template.d_targets(node)]
 
 
 KINDS = {

@@ -70,7 +70,7 @@ def _called_function(obj):
     one vjp of `obj` per argument the caller differentiates (for a gradient, forward mode
     over the gradient: one pass each), in forward mode its jvp. Those are derivatives
     srcdiff made too, so the caller's own derivatives can be differentiated again."""
-    from . import loader, rules
+    from . import loader, rule_template, rules
     from .version import __version__
     from .core import GENERATED_PREFIX
     from .names import Namer
@@ -116,7 +116,7 @@ def _called_function(obj):
         exec(compile(rule_text, f"<srcdiff rule of {target}>", "exec"), rule_namespace)
         rule = rule_namespace[f"{target}_{mode}"]
         rules._register(mode, table, [fn], rule,
-                        body=lambda text=rule_text: rules._parse_template_text(text),
+                        body=lambda text=rule_text: rule_template.parse_template_text(text),
                         origin=f"srcdiff.compose ({mode} rule of a call of {obj!r})")
     return fn
 

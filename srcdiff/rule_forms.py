@@ -33,12 +33,13 @@ person would: ``1`` gives ``g``, ``-q`` gives ``-g * q``, ``a / b`` gives ``g * 
 (so ``1 / b`` gives ``g / b``), ``a * b`` gives ``g * a * b``: emitted code reads as the
 hand-written rules did. `elementwise` keeps ``g * (p)`` as it stands, as it always wrote
 it (srcdiff.fold folds a broadcast seed into that product, not into a quotient). Everything is generated when the rule is first looked up, like the
-hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rules.Template`.
+hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rule_template.Template`.
 """
 import ast
 import inspect
 import linecache
 
+from . import rule_template
 from . import rules
 from . import syntax as S
 from .errors import RuleError
@@ -194,7 +195,7 @@ def _splitter(fn, count):
         return lambda: _terms(fn, [], S.quote_expr(text), count)
 
     def split():
-        body = rules._parse_template(fn)
+        body = rule_template.parse_template(fn)
         setup, last = body[:-1], body[-1] if body else None
         if not isinstance(last, S.Return) or last.value is None or \
                 not all(isinstance(stmt, S.Assign) for stmt in setup):

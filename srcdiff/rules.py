@@ -29,7 +29,7 @@ import textwrap
 import threading
 import types
 
-from . import syntax as S
+from .rule_template import Template, location_of, parse_template, parse_template_text
 
 
 class _Derivative:
@@ -158,165 +158,6 @@ HELD_CONSTANT = Table()
 REAL_ONLY = Table()
 
 
-class Template:
-    """A parsed rule: parameter names, signature, body statements, free names."""
-
-    def __init__(self, mode, func, body, signature, namespace, origin, location=None):
-        self.location = location  # (file, line of the body's first line) of a def, or None
-        self.mode = mode
-        self.func = func
-        self.body = body
-        self.signature = signature
-        params = list(signature.parameters)
-        self.result = params[0]
-        self.params = params[1:]
-        self.namespace = namespace
-        self.origin = origin
-        self.free = _free_names(body, set(params) | {"d"})
-        missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
-        if missing:
-            at = next((stmt for stmt in body for n in S.walk(stmt)
-                       if isinstance(n, S.Name) and n.id in missing), None)
-            raise self._error(at, f"the rule {origin} uses names its module does not "
-                                  f"define: {', '.join(missing)}",
-                              "import them in the rule's module (a rule's names are looked "
-                              "up there), or pass them as the function's parameters")
-        self._unalias_modules()
-        self._check()
-
-    def _unalias_modules(self):
-        """`np.exp` in a rule becomes `numpy.exp`: emitted code names modules by their
-        own names, never by the rule author's import aliases."""
-        renames = {}
-        for name in self.free:
-            module = self.namespace.get(name)
-            if not isinstance(module, types.ModuleType) or module.__name__ == name:
-                continue
-            root = module.__name__.split(".")[0]
-            if sys.modules.get(root) is None or self.namespace.get(root, sys.modules[root]) \
-                    is not sys.modules[root] or name in ("d", root):
-                continue  # the module's own name means something else here: keep the alias
-            renames[name] = module.__name__
-        if not renames:
-            return
-        self.namespace = dict(self.namespace)
-        for name, path in renames.items():
-            root = path.split(".")[0]
-            self.namespace[root] = sys.modules[root]
-            self.body = [_Unalias(name, path).visit(stmt) for stmt in self.body]
-        self.free = _free_names(self.body, set(self.signature.parameters) | {"d"})
-
-    _SHAPE = {"reverse": "a reverse rule adds to d[argument] for each argument, reading "
-                         "d[result] (its first parameter)",
-              "forward": "a forward rule assigns d[result] (its first parameter), reading "
-                         "d[argument]"}
-
-    def _check(self):
-        for stmt in self.body:
-            for target in _d_targets(stmt):
-                ok = self.params if self.mode == "reverse" else [self.result]
-                if target not in ok:
-                    raise self._error(stmt, f"d[{target}] can not be assigned in the "
-                                            f"{self.mode} rule {self.origin}",
-                                      self._SHAPE[self.mode])
-            for read in _d_reads(stmt):
-                ok = [self.result] if self.mode == "reverse" else self.params
-                if read not in ok:
-                    raise self._error(stmt, f"d[{read}] can not be read in the "
-                                            f"{self.mode} rule {self.origin}",
-                                      self._SHAPE[self.mode])
-
-    def _error(self, stmt, reason, hint):
-        """A RuleError at `stmt`'s line of the rule's file, where the rule is a def."""
-        from .errors import RuleError
-        if self.location is None or stmt is None or getattr(stmt, "lineno", None) is None:
-            return RuleError(reason, hint=hint)
-        import linecache
-        filename, first = self.location
-        lineno = first + stmt.lineno - 1
-        return RuleError(reason, hint=hint, filename=filename, lineno=lineno,
-                         line=linecache.getline(filename, lineno) or None)
-
-    def bind(self, result, args, keywords):
-        """Map template parameters to call operands (gast atoms)."""
-        bound = self.signature.bind(result, *args, **keywords)
-        mapping = {}
-        for pname, param in self.signature.parameters.items():
-            if pname in bound.arguments:
-                mapping[pname] = bound.arguments[pname]
-            else:
-                mapping[pname] = S.const(param.default)
-        return mapping
-
-
-class _Unalias(S.NodeTransformer):
-    def __init__(self, alias, path):
-        self.alias = alias
-        self.path = path
-
-    def visit_Name(self, node):
-        if node.id != self.alias:
-            return node
-        parts = self.path.split(".")
-        new = S.Name(id=parts[0], ctx=S.Load(), annotation=None, type_comment=None)
-        for attr in parts[1:]:
-            new = S.Attribute(value=new, attr=attr, ctx=S.Load())
-        return new
-
-
-_BUILTIN_NAMES = set(dir(__import__("builtins")))
-
-
-def _is_d(node):
-    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
-            and node.value.id == "d" and isinstance(node.slice, S.Name))
-
-
-def _d_targets(stmt):
-    if isinstance(stmt, S.Assign):
-        return [t.slice.id for t in stmt.targets if _is_d(t)]
-    return []
-
-
-def _d_reads(stmt):
-    nodes = [stmt.value] if isinstance(stmt, S.Assign) else [stmt]
-    return [n.slice.id for root in nodes for n in S.walk(root) if _is_d(n)]
-
-
-def _free_names(body, bound):
-    assigned = {n.id for stmt in body for n in S.walk(stmt)
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
-    free = []
-    for stmt in body:
-        for n in S.walk(stmt):
-            if (isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
-                    and n.id not in bound and n.id not in assigned and n.id not in free):
-                free.append(n.id)
-    return free
-
-
-def _parse_template(fn):
-    return _parse_template_text(textwrap.dedent(inspect.getsource(fn)), fn.__qualname__)
-
-
-def _parse_template_text(source, name="from_source"):
-    node = S.parse_function(source)
-    while not isinstance(node, S.FunctionDef):  # pragma: no cover
-        raise SyntaxError(f"template {name} must be a def")
-    body = node.body
-    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
-        body = body[1:]
-    return body
-
-
-def _location(fn):
-    """(file, line) where the source inspect.getsource gives for `fn` starts, or None."""
-    try:
-        return inspect.getsourcefile(fn), fn.__code__.co_firstlineno
-    except (TypeError, AttributeError):
-        return None
-
-
 def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
     """Register a rule for each of `funcs`: `body` (statements, or a function making them;
     parsed from `fn` when None), `signature` (fn's when None)."""
@@ -327,7 +168,7 @@ def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
         made = body() if callable(body) else body
         if made is not None:
             return made, signature or inspect.signature(fn), None
-        return _parse_template(fn), signature or inspect.signature(fn), _location(fn)
+        return parse_template(fn), signature or inspect.signature(fn), location_of(fn)
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator
@@ -362,7 +203,7 @@ def from_source(mode, func, source, namespace, origin):
     exec(compile(code, origin, "exec"), {}, scope)  # only for the def's signature
     (fn,) = scope.values()
     table = REVERSE if mode == "reverse" else FORWARD
-    _register(mode, table, [func], _Holder(namespace), lambda: _parse_template_text(code),
+    _register(mode, table, [func], _Holder(namespace), lambda: parse_template_text(code),
               inspect.signature(fn), origin)
 
 

@@ -1,7 +1,7 @@
 """Template splicing for both modes: a rule's template made into emitted statements.
 
 Stage: used by reverse.py and forward.py (below them: imports only leaves). Input: a
-rule's template (rules.Template: a body over parameters, temporaries and derivative
+rule's template (rule_template.Template: a body over parameters, temporaries and derivative
 subscripts `d[x]`), the call's atoms for its parameters, and which operands carry a
 derivative. Output: the statements to emit, with temporaries renamed fresh.
 
@@ -11,7 +11,7 @@ the tangent terms of operands with a nonzero tangent and returns (temporaries, t
 shared parameters). Both substitute through one `Replace` (mode "reverse" or "forward")
 and fold what literals alone determine (`fold_constants`).
 """
-from . import rules
+from . import rule_template
 from . import syntax as S
 from .errors import SrcdiffError
 
@@ -76,7 +76,7 @@ def _accumulated_parameters(template):
     if cached is None:
         cached = []
         for stmt in template.body:
-            targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+            targets = [t.slice.id for t in getattr(stmt, "targets", []) if rule_template.is_d(t)]
             if targets:
                 cached.append(targets[0])
         cached = tuple(cached)
@@ -88,7 +88,7 @@ def _plan(template, mapping, active):
     """The template statements an instantiation keeps, its temporaries, whether to fold."""
     kept = []
     for stmt in template.body:
-        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rule_template.is_d(t)]
         if targets:
             atom = mapping[targets[0]]
             if not (isinstance(atom, S.Name) and atom.id in active):
@@ -98,7 +98,7 @@ def _plan(template, mapping, active):
     live = set()
     result = []
     for stmt in reversed(kept):
-        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rules._is_d(t)]
+        targets = [t.slice.id for t in getattr(stmt, "targets", []) if rule_template.is_d(t)]
         names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, S.Name)]
         if targets or any(n in live for n in names) or not isinstance(stmt, S.Assign):
             result.append(stmt)
@@ -164,7 +164,7 @@ class Replace(S.Substitute):
         self.derivatives = derivatives
 
     def visit_Subscript(self, node):
-        if rules._is_d(node):
+        if rule_template.is_d(node):
             key = node.slice.id
             if isinstance(node.ctx, S.Store) and self.mode == "reverse":
                 return _AccTarget(self.subs[key].id)
@@ -207,10 +207,10 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
     deps = {}        # temporary -> the d[arg]s it depends on
     plan = []        # (stmt, is_tangent, d-args it depends on)
     for stmt in body:
-        reads = set(rules._d_reads(stmt))
+        reads = set(rule_template.d_reads(stmt))
         for n in _load_names(stmt.value):
             reads |= deps.get(n, set())
-        is_tangent = bool(rules._d_targets(stmt))
+        is_tangent = bool(rule_template.d_targets(stmt))
         if is_tangent:
             if len(reads) != 1:
                 raise SrcdiffError(f"{template.origin}: each d[{template.result}] statement of "
@@ -232,22 +232,22 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
             kept.append(stmt)
             needed |= _load_names(stmt.value)
     kept.reverse()
-    local = sorted({n for stmt in kept if not rules._d_targets(stmt) for n in _store_names(stmt)})
+    local = sorted({n for stmt in kept if not rule_template.d_targets(stmt) for n in _store_names(stmt)})
     renames = {n: namer.fresh(n) for n in local}
     splice = Replace(_substitutions(mapping, renames), "forward", tangent_of)
     temps, terms = [], []
     shared = set()
     for stmt in kept:
-        if rules._d_targets(stmt):
+        if rule_template.d_targets(stmt):
             shared |= _unsheltered_reads(stmt.value, False)
         else:
-            shared |= set(rules._d_reads(stmt))   # through a temporary: assume it may
+            shared |= set(rule_template.d_reads(stmt))   # through a temporary: assume it may
         for n in _load_names(stmt.value):
             if (n in template.free and n in template.namespace
                     and n not in renames and n not in mapping):
                 bind(n, template.namespace[n])
         new = fold_constants(splice.visit(S.clone(stmt)))
-        if rules._d_targets(stmt):
+        if rule_template.d_targets(stmt):
             terms.append(new.value)
         else:
             temps.append(new)
@@ -260,7 +260,7 @@ def _unsheltered_reads(node, sheltered):
     `d[x] * 2`, `-d[x]` and `f(d[x] * 2)` make new values; `d[x]` and
     `f(d[x])` (a view, or the tangent itself) may share memory with d[x].
     """
-    if rules._is_d(node):
+    if rule_template.is_d(node):
         return set() if sheltered else {node.slice.id}
     if isinstance(node, (S.BinOp, S.UnaryOp)):
         sheltered = True

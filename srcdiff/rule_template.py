@@ -1,0 +1,175 @@
+"""A rule's template parsed and checked: the body spliced into emitted code.
+
+Stage: a leaf (imports syntax only), read when a rule is built (rules.py) and when it is
+spliced (splice.py). Takes a rule's def (or the source text of one), the function it
+differentiates and the namespace its free names come from; gives back a `Template`: its
+result and parameter names, signature, body statements (module aliases written out:
+`np.exp` is `numpy.exp` in emitted code) and free names, or a RuleError at the rule's own
+line where the body assigns or reads a derivative its mode does not allow, or uses a name
+its module does not define. `is_d`, `d_targets`, `d_reads` read the `d[x]` of a body.
+"""
+import inspect
+import sys
+import textwrap
+import types
+
+from . import syntax as S
+
+
+class Template:
+    """A parsed rule: parameter names, signature, body statements, free names."""
+
+    def __init__(self, mode, func, body, signature, namespace, origin, location=None):
+        self.location = location  # (file, line of the body's first line) of a def, or None
+        self.mode = mode
+        self.func = func
+        self.body = body
+        self.signature = signature
+        params = list(signature.parameters)
+        self.result = params[0]
+        self.params = params[1:]
+        self.namespace = namespace
+        self.origin = origin
+        self.free = free_names(body, set(params) | {"d"})
+        missing = [n for n in self.free if n not in namespace and n not in _BUILTIN_NAMES]
+        if missing:
+            at = next((stmt for stmt in body for n in S.walk(stmt)
+                       if isinstance(n, S.Name) and n.id in missing), None)
+            raise self._error(at, f"the rule {origin} uses names its module does not "
+                                  f"define: {', '.join(missing)}",
+                              "import them in the rule's module (a rule's names are looked "
+                              "up there), or pass them as the function's parameters")
+        self._unalias_modules()
+        self._check()
+
+    def _unalias_modules(self):
+        """`np.exp` in a rule becomes `numpy.exp`: emitted code names modules by their
+        own names, never by the rule author's import aliases."""
+        renames = {}
+        for name in self.free:
+            module = self.namespace.get(name)
+            if not isinstance(module, types.ModuleType) or module.__name__ == name:
+                continue
+            root = module.__name__.split(".")[0]
+            if sys.modules.get(root) is None or self.namespace.get(root, sys.modules[root]) \
+                    is not sys.modules[root] or name in ("d", root):
+                continue  # the module's own name means something else here: keep the alias
+            renames[name] = module.__name__
+        if not renames:
+            return
+        self.namespace = dict(self.namespace)
+        for name, path in renames.items():
+            root = path.split(".")[0]
+            self.namespace[root] = sys.modules[root]
+            self.body = [_Unalias(name, path).visit(stmt) for stmt in self.body]
+        self.free = free_names(self.body, set(self.signature.parameters) | {"d"})
+
+    _SHAPE = {"reverse": "a reverse rule adds to d[argument] for each argument, reading "
+                         "d[result] (its first parameter)",
+              "forward": "a forward rule assigns d[result] (its first parameter), reading "
+                         "d[argument]"}
+
+    def _check(self):
+        for stmt in self.body:
+            for target in d_targets(stmt):
+                ok = self.params if self.mode == "reverse" else [self.result]
+                if target not in ok:
+                    raise self._error(stmt, f"d[{target}] can not be assigned in the "
+                                            f"{self.mode} rule {self.origin}",
+                                      self._SHAPE[self.mode])
+            for read in d_reads(stmt):
+                ok = [self.result] if self.mode == "reverse" else self.params
+                if read not in ok:
+                    raise self._error(stmt, f"d[{read}] can not be read in the "
+                                            f"{self.mode} rule {self.origin}",
+                                      self._SHAPE[self.mode])
+
+    def _error(self, stmt, reason, hint):
+        """A RuleError at `stmt`'s line of the rule's file, where the rule is a def."""
+        from .errors import RuleError
+        if self.location is None or stmt is None or getattr(stmt, "lineno", None) is None:
+            return RuleError(reason, hint=hint)
+        import linecache
+        filename, first = self.location
+        lineno = first + stmt.lineno - 1
+        return RuleError(reason, hint=hint, filename=filename, lineno=lineno,
+                         line=linecache.getline(filename, lineno) or None)
+
+    def bind(self, result, args, keywords):
+        """Map template parameters to call operands (gast atoms)."""
+        bound = self.signature.bind(result, *args, **keywords)
+        mapping = {}
+        for pname, param in self.signature.parameters.items():
+            if pname in bound.arguments:
+                mapping[pname] = bound.arguments[pname]
+            else:
+                mapping[pname] = S.const(param.default)
+        return mapping
+
+
+class _Unalias(S.NodeTransformer):
+    def __init__(self, alias, path):
+        self.alias = alias
+        self.path = path
+
+    def visit_Name(self, node):
+        if node.id != self.alias:
+            return node
+        parts = self.path.split(".")
+        new = S.Name(id=parts[0], ctx=S.Load(), annotation=None, type_comment=None)
+        for attr in parts[1:]:
+            new = S.Attribute(value=new, attr=attr, ctx=S.Load())
+        return new
+
+
+_BUILTIN_NAMES = set(dir(__import__("builtins")))
+
+
+def is_d(node):
+    return (isinstance(node, S.Subscript) and isinstance(node.value, S.Name)
+            and node.value.id == "d" and isinstance(node.slice, S.Name))
+
+
+def d_targets(stmt):
+    if isinstance(stmt, S.Assign):
+        return [t.slice.id for t in stmt.targets if is_d(t)]
+    return []
+
+
+def d_reads(stmt):
+    nodes = [stmt.value] if isinstance(stmt, S.Assign) else [stmt]
+    return [n.slice.id for root in nodes for n in S.walk(root) if is_d(n)]
+
+
+def free_names(body, bound):
+    assigned = {n.id for stmt in body for n in S.walk(stmt)
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    free = []
+    for stmt in body:
+        for n in S.walk(stmt):
+            if (isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
+                    and n.id not in bound and n.id not in assigned and n.id not in free):
+                free.append(n.id)
+    return free
+
+
+def parse_template(fn):
+    return parse_template_text(textwrap.dedent(inspect.getsource(fn)), fn.__qualname__)
+
+
+def parse_template_text(source, name="from_source"):
+    node = S.parse_function(source)
+    while not isinstance(node, S.FunctionDef):  # pragma: no cover
+        raise SyntaxError(f"template {name} must be a def")
+    body = node.body
+    if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
+        body = body[1:]
+    return body
+
+
+def location_of(fn):
+    """(file, line) where the source inspect.getsource gives for `fn` starts, or None."""
+    try:
+        return inspect.getsourcefile(fn), fn.__code__.co_firstlineno
+    except (TypeError, AttributeError):
+        return None
