@@ -1,6 +1,10 @@
 """Helpers that the derivative rules of templates/reductions.py and templates/statistics.py
-emit: running products, NaN-ignoring centering, the weights of average, quantiles, the
-windows of convolutions, trapezoid weights, Bessel's I1 and sinc's slope.
+emit: running products, NaN-ignoring centering, the weights of average, the windows of
+convolutions, interp's cells, ufunc.outer, trapezoid weights, Bessel's I1 and sinc's slope
+(the quantiles' weights are runtime_quantiles.py's).
+
+Stage: runtime (a leaf: NumPy only). Takes the primal values and the cotangent or tangent
+a rule passes; gives back an adjoint or tangent, or the weights a rule multiplies by.
 
 Like srcdiff.runtime, each helper stands alone (numpy and nothing else, no shared state),
 so the codegen command can copy its source into a module, and arrays are made from other
@@ -185,143 +189,6 @@ def unbroadcast_weights(grad, weights, a, axis):
     axes = _axes_tuple(axis, ndim)
     others = tuple(i for i in range(ndim) if i not in axes)
     return numpy.reshape(numpy.sum(grad, axis=others), numpy.shape(weights))
-
-
-# -- quantiles ----------------------------------------------------------------------------
-def _index_parameters(method):
-    """(alpha, beta) of NumPy's virtual index n*q + alpha + q*(1 - alpha - beta) - 1 for the
-    continuous methods (H&F 4-9); None for those that pick order statistics (slope 0 in q).
-    (A function, not a module constant: the codegen command copies functions.)"""
-    return {"linear": (1.0, 1.0), "hazen": (0.5, 0.5), "weibull": (0.0, 0.0),
-            "median_unbiased": (1 / 3, 1 / 3), "normal_unbiased": (3 / 8, 3 / 8),
-            "interpolated_inverted_cdf": (0.0, 1.0)}.get(method)
-
-
-def _flat_reduced(a, axis):
-    """`a` with the reduced axes flattened into one last axis, and the reduced axes."""
-    ndim = numpy.ndim(a)
-    axes = _axes_tuple(axis, ndim)
-    k = len(axes)
-    moved = numpy.moveaxis(a, axes, tuple(range(ndim - k, ndim)))
-    kept = numpy.shape(moved)[:ndim - k]
-    return numpy.reshape(moved, kept + (-1,)), axes
-
-
-def _unflat_reduced(w, a, axes, lead):
-    """The inverse of _flat_reduced for w of shape lead + kept + (m,)."""
-    ndim = numpy.ndim(a)
-    k = len(axes)
-    kept_axes = [i for i in range(ndim) if i not in axes]
-    moved_shape = tuple(numpy.shape(a)[i] for i in kept_axes) + tuple(
-        numpy.shape(a)[i] for i in axes)
-    w = numpy.reshape(w, lead + moved_shape)
-    src = tuple(range(len(lead) + ndim - k, len(lead) + ndim))
-    return numpy.moveaxis(w, src, tuple(len(lead) + ax for ax in axes))
-
-
-def quantile_weights(a, q, axis, method, nan, part):
-    """The weights of a quantile in the elements of `a`, shaped shape(q) + shape(a):
-    part 'value' gives d quantile / d a (NumPy's (1 - g, g) at the two order statistics it
-    interpolates), part 'slope' gives d^2 quantile / (d a d q) (the slope in q of those
-    weights: the quantile's slope in q is sum(slope weights * a)).
-
-    Ties (equal elements of a reduction): the weight of an order statistic is shared evenly
-    by all the elements equal to it (as max and min share theirs). With nan=True (nanquantile)
-    NaNs get weight zero and each reduction uses its own count of non-NaN values; an all-NaN
-    reduction gets weight zero everywhere."""
-    if isinstance(a, (list, tuple)):
-        a = numpy.asarray(a)
-    q = numpy.asarray(q) if isinstance(q, (list, tuple)) else q
-    flat, axes = _flat_reduced(a, axis)
-    qshape = numpy.shape(q)
-    lead = tuple(qshape)
-    index = numpy.cumsum(numpy.ones_like(numpy.real(flat)), axis=-1) - 1
-    if nan:
-        counts = numpy.sum(~numpy.isnan(flat), axis=-1, keepdims=True)
-        index = numpy.where(index < counts, index, numpy.nan)
-    else:
-        counts = numpy.sum(numpy.ones_like(index), axis=-1, keepdims=True)
-    m = numpy.shape(flat)[-1]
-    if m == 0:
-        return numpy.zeros_like(numpy.real(a) * numpy.reshape(q, qshape + (1,) * numpy.ndim(a)))
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN reductions
-        virtual = numpy.nanquantile(index, q, axis=-1, method=method, keepdims=True)
-    ok = ~numpy.isnan(virtual)
-    virtual = numpy.where(ok, virtual, 0.0)
-    low = numpy.floor(virtual)
-    frac = virtual - low
-    low = low.astype(int) if hasattr(low, "astype") else int(low)
-    high = numpy.minimum(low + 1, m - 1)
-    if part == "value":
-        w_low, w_high = 1 - frac, frac
-    else:
-        alpha_beta = _index_parameters(method)
-        if alpha_beta is None:
-            w_low = w_high = frac * 0
-        else:
-            alpha, beta = alpha_beta
-            n = counts
-            raw = n * q_expand(q, virtual) + alpha + q_expand(q, virtual) * (1 - alpha - beta) - 1
-            slope = numpy.where((raw >= 0) & (raw <= n - 1), n + 1 - alpha - beta, 0.0)
-            w_low, w_high = -slope + frac * 0, slope + frac * 0
-    w_low, w_high = numpy.where(ok, w_low, 0.0), numpy.where(ok, w_high, 0.0)
-    ordered = numpy.sort(flat, axis=-1)
-    lead_flat = numpy.broadcast_to(flat, lead + numpy.shape(flat))
-    lead_ordered = numpy.broadcast_to(ordered, lead + numpy.shape(ordered))
-    weights = 0
-    for pos, w in ((low, w_low), (high, w_high)):
-        value = numpy.take_along_axis(lead_ordered, pos, axis=-1)
-        hit = lead_flat == value
-        count = numpy.sum(hit, axis=-1, keepdims=True)
-        weights = weights + hit * (w / numpy.maximum(count, 1))
-    weights = weights + numpy.zeros_like(numpy.real(lead_flat))
-    return _unflat_reduced(weights, a, axes, lead)
-
-
-def q_expand(q, like):
-    """q with length-1 axes appended to broadcast against `like` (shape(q) + more)."""
-    return numpy.reshape(q, numpy.shape(q) + (1,) * (numpy.ndim(like) - numpy.ndim(q)))
-
-
-def quantile_weights_tangent(tangent, a, q, axis, method, nan, part):
-    """The tangent of quantile_weights along the tangent of q (the weights are piecewise
-    constant in a): the slope weights times it for part 'value', zero for part 'slope'."""
-    if part != "value":
-        return quantile_weights(a, q, axis, method, nan, "value") * 0
-    slope = quantile_weights(a, q, axis, method, nan, "slope")
-    return slope * q_expand(tangent, slope)
-
-
-def _reduced_in(axis, ndim, lead):
-    return tuple(lead + ax for ax in _axes_tuple(axis, ndim))
-
-
-def weighted_reduce(weights, t, axis, keepdims, qndim):
-    """sum(weights * t) over the reduced axes of t (weights shaped shape(q) + shape(t)):
-    the quantile of values t, or its tangent, shaped like the quantile."""
-    axes = _reduced_in(axis, numpy.ndim(t), qndim)
-    return numpy.sum(weights * t, axis=axes, keepdims=keepdims)
-
-
-def weighted_expand(grad, weights, a, axis, keepdims, qndim):
-    """The adjoint of weighted_reduce in t: `grad` (shaped like the quantile) spread over
-    the elements of `a` by the weights, summed over the axes of q."""
-    ndim = numpy.ndim(a)
-    if not keepdims:
-        shape = list(numpy.shape(grad))
-        for ax in _reduced_in(axis, ndim, qndim):
-            shape.insert(ax, 1)
-        grad = numpy.reshape(grad, tuple(shape))
-    out = numpy.sum(weights * grad, axis=tuple(range(qndim)))
-    return numpy.reshape(out, numpy.shape(a))
-
-
-def sum_to_q(value, q):
-    """`value` (shaped like a quantile, shape(q) first) summed to the shape of q."""
-    return numpy.reshape(numpy.sum(value, axis=tuple(range(numpy.ndim(q), numpy.ndim(value)))),
-                         numpy.shape(q))
 
 
 # -- convolutions -------------------------------------------------------------------------

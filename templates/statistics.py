@@ -24,14 +24,15 @@ import numpy
 from srcdiff.rule_forms import elementwise, linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, tie_split, unbroadcast
+from srcdiff.runtime_quantiles import (q_expand, quantile_weights, quantile_weights_tangent,
+                                       sum_to_q, weighted_expand, weighted_reduce)
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,
                                    drop_initial, expand_axis, full_window, nan_center_like,
                                    interp_cells, interp_held, interp_inside,
-                                   nan_centered, outer_left, outer_left_grad, q_expand, quantile_weights,
-                                   quantile_weights_tangent, sinc_curvature, sinc_slope,
-                                   sum_to_q, trapezoid_grad_x, trapezoid_weights,
-                                   unbroadcast_weights, weighted_expand, weighted_reduce)
+                                   nan_centered, outer_left, outer_left_grad,
+                                   sinc_curvature, sinc_slope, trapezoid_grad_x,
+                                   trapezoid_weights, unbroadcast_weights)
 
 # interval numbers and masks: piecewise constant
 nondifferentiable(interp_cells, interp_inside, interp_held)

@@ -72,48 +72,6 @@ def test_unbroadcast_weights_is_the_transpose_of_broadcast_weights(wshape, axis)
         axis is None else numpy.allclose(numpy.average(a, axis, wide), numpy.average(a, axis, w))
 
 
-@pytest.mark.parametrize("method", ["linear", "hazen", "weibull", "median_unbiased",
-                                    "normal_unbiased", "lower", "nearest"])
-@pytest.mark.parametrize("axis", [None, 1])
-def test_quantile_weights_are_the_derivative_of_the_quantile(method, axis):
-    a = RNG.normal(size=(3, 5))
-    q = numpy.array([0.2, 0.65])
-    weights = rs.quantile_weights(a, q, axis, method, False, "value")
-    t = RNG.normal(size=a.shape)
-    along = rs.weighted_reduce(weights, t, axis, False, q.ndim)
-    expected = directional_difference(lambda v: numpy.quantile(v, q, axis=axis, method=method), a, t)
-    assert_close_tree(along, expected, 1e-6, 1e-8)
-    # the slope weights: the derivative of the quantile in q
-    slope = rs.weighted_reduce(rs.quantile_weights(a, q, axis, method, False, "slope"), a,
-                               axis, False, q.ndim)
-    dq = directional_difference(lambda s: numpy.quantile(a, q + s, axis=axis, method=method), 0.0, 1.0, 1e-7)
-    assert_close_tree(slope, dq, 1e-5, 1e-6)
-
-
-def test_nanquantile_weights_skip_nans_and_an_all_nan_row():
-    a = RNG.normal(size=(3, 4))
-    a[0, 1] = numpy.nan
-    a[2] = numpy.nan
-    w = rs.quantile_weights(a, 0.3, 1, "linear", True, "value")
-    assert w[0, 1] == 0 and not numpy.any(w[2])
-    t = RNG.normal(size=a.shape)
-    got = rs.weighted_reduce(w, numpy.where(numpy.isnan(a), 0.0, t), 1, False, 0)
-    rows = numpy.array([numpy.nanquantile(a[i] + 1e-6 * t[i], 0.3) - numpy.nanquantile(
-        a[i] - 1e-6 * t[i], 0.3) for i in range(2)]) / 2e-6
-    assert_close_tree(got[:2], rows, 1e-6, 1e-8)
-
-
-@pytest.mark.parametrize("keepdims", [False, True])
-def test_weighted_expand_is_the_transpose_of_weighted_reduce(keepdims):
-    a = RNG.normal(size=(3, 5))
-    w = rs.quantile_weights(a, numpy.array([0.1, 0.5, 0.9]), 1, "linear", False, "value")
-    t = RNG.normal(size=a.shape)
-    reduced = rs.weighted_reduce(w, t, 1, keepdims, 1)
-    g = RNG.normal(size=reduced.shape)
-    assert numpy.sum(g * reduced) == pytest.approx(
-        numpy.sum(rs.weighted_expand(g, w, a, 1, keepdims, 1) * t))
-
-
 @pytest.mark.parametrize("mode", ["full", "same", "valid"])
 @pytest.mark.parametrize("correlate", [False, True])
 @pytest.mark.parametrize("n, m", [(5, 3), (3, 5), (4, 4)])
