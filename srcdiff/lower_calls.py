@@ -21,7 +21,7 @@ from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_
                         canonical_path, is_distribution, is_literal as _is_literal,
                         is_user_function)
 from .core import Kind, UserCall, assigned_names
-from .desugar import DICT_VIEWS
+from .dict_facts import DICT_VIEWS
 
 FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
                   "isf", "mean", "var", "std", "median", "entropy"}

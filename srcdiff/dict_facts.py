@@ -1,0 +1,113 @@
+"""Which values of the user's function may be dicts (part of stage 3, lower).
+
+`DictFacts` is a mixin of `lower.Lowerer` (through desugar.Desugaring). It takes a user
+expression and answers, before the code runs, whether its value may be a dict
+(`_may_be_dict`) or hold dicts (`_may_hold_dicts`), from what is bound to each local name
+(`_sources`); `for k in d` then goes through iteration_order(d) (the keys of a dict,
+anything else as it is: `_keys_if_dict`), and `d.items()`, `d.values()`, `d.keys()` of a
+local are dict views (`_dict_view`, `DICT_VIEWS`: the method -> its runtime helper). The
+dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
+"""
+from . import syntax as S
+from .callables import ARRAY_METHODS, is_user_function
+from .core import Kind
+
+DICT_VIEWS = {"values": "dict_values", "items": "dict_items", "keys": "dict_keys"}
+
+
+class DictFacts:
+    """Whether a value may be a dict (a mixin of lower.Lowerer)."""
+
+    def _dict_view(self, node):
+        """Whether a for loop's iterable is `d.items()`, `d.values()` or `d.keys()` of a
+        local name (not an object whose class srcdiff follows)."""
+        return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
+                and node.func.attr in DICT_VIEWS and not node.args and not node.keywords
+                and isinstance(node.func.value, S.Name) and node.func.value.id in self.locals
+                and node.func.value.id not in self.known_types)
+
+    def _keys_if_dict(self, node, atom, out):
+        """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
+        iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
+            return atom
+        from . import runtime
+        ref = self._runtime_helper("iteration_order")
+        keys = self.temp(out, S.Call(func=ref, args=[atom], keywords=[]), Kind.CALL,
+                         "order_" + atom.id, func=runtime.iteration_order)
+        # refusals name what the user wrote, not this temporary
+        self.spelled[keys.id] = self.spelled.get(atom.id, node)
+        return keys
+
+    def _may_be_dict(self, node, seen=None):
+        """Whether the value of a user expression may be a dict (`for k in it` then goes
+        through its keys): dict displays, comprehensions and dict() calls, container
+        parameters, items and attributes of objects, results of the user's functions, and
+        locals bound to any of these (a loop variable counts when its loop may go through
+        such values). Arrays, numbers and list displays may not."""
+        seen = set() if seen is None else seen
+        if isinstance(node, (S.Dict, S.DictComp)):
+            return True
+        if isinstance(node, S.Call):
+            obj = self._callee_object(node.func)
+            if obj is dict:
+                return True
+            if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+                return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
+            return isinstance(node.func, S.Name) and (
+                node.func.id in self.local_functions or is_user_function(obj))
+        if isinstance(node, S.Attribute):
+            return self._global_path(node) is None
+        if isinstance(node, S.Subscript):
+            return self._may_hold_dicts(node.value, seen)
+        if isinstance(node, S.Name):
+            if node.id in self.params:
+                return node.id in self.containers
+            if node.id not in self.locals or node.id in seen:
+                return False
+            seen.add(node.id)
+            for value, direct in self._sources().get(node.id, ()):
+                if self._may_be_dict(value, seen) if direct else self._may_hold_dicts(value,
+                                                                                       seen):
+                    return True
+        return False
+
+    def _may_hold_dicts(self, node, seen):
+        """Whether items of this value may be dicts: any container may hold them."""
+        if isinstance(node, S.Name) and node.id in self.params:
+            return node.id in self.containers
+        if isinstance(node, (S.List, S.Tuple)):
+            return any(self._may_be_dict(e, seen) or isinstance(e, (S.List, S.Tuple))
+                       for e in node.elts)
+        if isinstance(node, S.Call) and self._callee_object(node.func) in (range, enumerate):
+            return False
+        if isinstance(node, S.Name) and node.id in self.locals:
+            sources = self._sources().get(node.id, ())
+            return any(not direct or not isinstance(value, (S.ListComp, S.Constant))
+                       for value, direct in sources) and node.id not in seen
+        return not isinstance(node, S.Constant)
+
+    def _sources(self):
+        """For each local name: the user expressions bound to it, as (node, True) for
+        `name = node` and (node, False) for an item of node (unpacking, loop variables)."""
+        if getattr(self, "_source_map", None) is None:
+            out = {}
+
+            def bind(target, value, direct):
+                if isinstance(target, S.Name):
+                    out.setdefault(target.id, []).append((value, direct))
+                elif isinstance(target, (S.Tuple, S.List)):
+                    for elt in target.elts:
+                        bind(elt, value, False)
+            for node in S.walk(self.fdef):
+                if isinstance(node, S.Assign):
+                    for target in node.targets:
+                        bind(target, node.value, True)
+                elif isinstance(node, (S.AnnAssign, S.NamedExpr)) and node.value is not None:
+                    bind(node.target, node.value, True)
+                elif isinstance(node, S.AugAssign):
+                    bind(node.target, node.value, True)
+                elif isinstance(node, (S.For, S.comprehension)):
+                    bind(node.target, node.iter, False)
+            self._source_map = out
+        return self._source_map
