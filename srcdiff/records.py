@@ -121,10 +121,10 @@ def _stored_parameters(init):
 
 
 def make_record(lw, node, cls, out, discard):
-    """`P(a, b=c)` of a dataclass P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
-    field given (defaults filled where they are literals)."""
+    """`P(a, b=c)` of a record class P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
+    field given; a field the call leaves out gets its default as P's __init__ would give it
+    (default_value)."""
     from . import runtime_values
-    from .callables import is_literal
     args = [lw.expr(a, out) for a in node.args]
     kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
     try:
@@ -133,16 +133,11 @@ def make_record(lw, node, cls, out, discard):
         raise lw.error(node, f"this call does not match {cls.__qualname__}'s fields: "
                        f"{exc}") from None
     names, items = [], []
-    parameters = inspect.signature(cls).parameters
     for name in record_fields(cls):
-        default = parameters[name].default
         if name in bound.arguments:
             items.append(bound.arguments[name])
-        elif default is not inspect.Parameter.empty and is_literal(default):
-            items.append(S.const(default))
         else:
-            raise lw.error(node, f"the default value of {cls.__qualname__}'s field "
-                           f"{name!r} is not a literal", hint=f"pass {name}= explicitly")
+            items.append(default_value(lw, cls, name, out))
         names.append(name)
     listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
     lw.locals.add(listed.id)
@@ -152,6 +147,29 @@ def make_record(lw, node, cls, out, discard):
     value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(names)), listed],
                    keywords=[])
     return lw._result(value, Kind.CALL, runtime_values.record_of, discard)
+
+
+def default_value(lw, cls, name, out):
+    """The value of the field `name` a call of the record class `cls` leaves out, as its
+    __init__ gives it: a `default_factory` is called where the record is made (a fresh
+    object each time, carrying no derivative: it reads no argument), any other default is
+    the object the class holds (a literal as a constant, another object by name, as
+    function defaults are: lower_calls.default_argument)."""
+    import dataclasses
+    field = {f.name: f for f in dataclasses.fields(cls)}.get(name) if \
+        dataclasses.is_dataclass(cls) else None
+    if field is not None and field.default_factory is not dataclasses.MISSING:
+        factory = field.default_factory
+        base = f"{cls.__name__}_{name}_factory"
+        bound = next((k for k, v in lw.bindings.items() if v is factory and
+                      k.startswith(base)), None) or lw.namer.fresh(base)
+        lw.bindings[bound] = factory
+        made = lw.temp(out, S.Call(func=S.load(bound), args=[], keywords=[]), Kind.OPAQUE,
+                       name)
+        lw.locals.add(made.id)
+        return made
+    # the call bound to the signature: a parameter it leaves out has a default
+    return lw.default_argument(cls, name, inspect.signature(cls).parameters[name].default)
 
 
 def _record_spec(low, w):
