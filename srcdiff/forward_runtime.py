@@ -86,11 +86,18 @@ def add_tangents(a, b):
             return a if _object_zero(b) else a + b
         if not isinstance(a, dict):
             return b if _object_zero(a) else a + b
-        out = dict(a)
-        for k, v in b.items():
-            out[k] = add_tangents(out[k], v) if k in out else v
-        return out
+        return add_by_key(a, b, add_tangents)
     return a + b
+
+
+def add_by_key(a, b, add):
+    """Two dicts of derivatives added key by key (`add` where both have a key; a's keys
+    first, then b's others): tangents here, a record field's derivatives in
+    runtime_values."""
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = add(out[k], v) if k in out else v
+    return out
 
 
 def _adds_itself(v):

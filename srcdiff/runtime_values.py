@@ -6,6 +6,7 @@ import dataclasses as _dataclasses
 
 import numpy
 
+from .forward_runtime import add_by_key  # the codegen command copies it along
 from .runtime_checks import refuse
 
 
@@ -73,10 +74,7 @@ def _add(a, b):
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return [_add(x, y) for x, y in zip(a, b)]
     if type(a) is dict and type(b) is dict:
-        out = dict(a)
-        for k, v in b.items():
-            out[k] = _add(out[k], v) if k in out else v
-        return out
+        return add_by_key(a, b, _add)
     return a + b
 
     def __repr__(self):

@@ -149,6 +149,8 @@ _GAST_CONTEXTS = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
 
 
 def _to_gast(node):
+    # _to_ast's mirror image, kept as a twin rather than one converter over tables: both
+    # run once per node of every tree parsed and emitted, and their special cases differ
     cls = node.__class__
     if cls is list:
         return [_to_gast(n) for n in node]
@@ -178,10 +180,7 @@ def _to_gast(node):
         new = target.__new__(target)
         for field in fields:
             setattr(new, field, _to_gast(values[field]) if field not in absent else [])
-    values = node.__dict__
-    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-        if attr in values:
-            setattr(new, attr, values[attr])
+    _copy_position(node, new)
     return new
 
 
@@ -269,6 +268,7 @@ def _to_arg(node):
 
 
 def _copy_position(node, new):
+    """The source position of `node` (ast or gast) given to its twin `new`."""
     values = node.__dict__
     for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
         if attr in values:

@@ -143,3 +143,17 @@ def test_log_base_tangent():
     # where the base is mapped to 1 (base <= 0), log_base is constant: a zero tangent
     close(log_base_tangent(np.ones(2), np.array([-1.0, 0.0])), 0.0)
     assert log_base_tangent(1.0, -2.0) == 0.0
+
+
+def test_dicts_of_derivatives_are_added_key_by_key_in_one_place():
+    """add_by_key: the one home of adding two dicts of derivatives (tangents here, a record
+    field's derivatives in runtime_values): `add` where both have a key, a's keys first."""
+    import operator
+
+    from srcdiff import forward_runtime, runtime_values
+    out = forward_runtime.add_by_key({"a": 1.0, "b": 2.0}, {"b": 3.0, "c": 4.0}, operator.add)
+    assert out == {"a": 1.0, "b": 5.0, "c": 4.0} and list(out) == ["a", "b", "c"]
+    nested = forward_runtime.add_tangents({"a": {"x": 1.0}}, {"a": {"x": 2.0, "y": 1.0}})
+    assert nested == {"a": {"x": 3.0, "y": 1.0}}
+    fields = runtime_values._add({"w": [1.0, 2.0]}, {"w": [3.0, 4.0], "b": 1.0})
+    assert fields == {"w": [4.0, 6.0], "b": 1.0}
