@@ -287,7 +287,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
             return self.forward_call(stmt, name, state)
         if kind == Kind.ATTRIBUTE:
-            if self.tangent_atom(value.value, state) is not None:   # see objects.py
+            if self.tangent_atom(value.value, state) is not None:   # see records.py
                 from .records import attribute_refusal
                 raise attribute_refusal(self.src, getattr(self.low, "known_types", {}), stmt)
         # opaque, stop_gradient, effect_value, constants: the tangent is zero

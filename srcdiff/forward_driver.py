@@ -67,7 +67,7 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
     body = [S.Expr(value=S.const(doc))]
     from .records import check_text
     for w, t in zip(wrt, tangent_params):
-        text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
+        text, needs = check_text(low, w)   # a dataclass: its fields (records.py)
         body += S.quote(text)
         bindings.update(needs)
         check = f"check_tangent({t}, {w}, {w!r})"

@@ -381,7 +381,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         if kind in (Kind.BINOP, Kind.UNARY, Kind.CALL):
             self.adjoint_call(stmt, name, state, out, d_out_name)
             return
-        if kind == Kind.ATTRIBUTE:   # no record's field (objects.py says what to write)
+        if kind == Kind.ATTRIBUTE:   # no record's field (records.py says what to write)
             from .records import attribute_refusal
             raise attribute_refusal(self.src, getattr(self.low, "known_types", {}), stmt)
         # opaque, stop_gradient, effect_value: nothing flows back

@@ -1,5 +1,9 @@
 """Rule declarations that write both modes' templates from one statement of the math.
 
+Stage: a leaf (imports rules, rule_template, syntax), run when templates/ is imported.
+Takes a function and its partial derivatives (or its linearity); registers its reverse
+and forward rules in the rule table (rules.py) and gives back the declared function.
+
 A rule written as a `@reverse` and a `@forward` template states the same derivative twice,
 and the two can drift apart. Three declarations state it once and generate both templates
 (ordinary `srcdiff.rules` Templates, checked and spliced as the hand-written ones are):
@@ -32,8 +36,9 @@ A partial ``p`` multiplies the incoming derivative ``g`` as ``g * p``, written t
 person would: ``1`` gives ``g``, ``-q`` gives ``-g * q``, ``a / b`` gives ``g * a / b``
 (so ``1 / b`` gives ``g / b``), ``a * b`` gives ``g * a * b``: emitted code reads as the
 hand-written rules did. `elementwise` keeps ``g * (p)`` as it stands, as it always wrote
-it (srcdiff.fold folds a broadcast seed into that product, not into a quotient). Everything is generated when the rule is first looked up, like the
-hand-written ones (`rules` builds srcdiff's own lazily), and checked by `rule_template.Template`.
+it (srcdiff.fold folds a broadcast seed into that product, not into a quotient).
+Everything is generated when the rule is first looked up, like the hand-written ones
+(`rules` builds srcdiff's own lazily), and checked by `rule_template.Template`.
 """
 import ast
 import inspect

@@ -121,7 +121,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     reassigned = {analyze.assigned(s) for s in analyze.flatten(low.body)}
     from .records import check_text, finalize_text
     for w in wrt:
-        text, needs = check_text(low, w)   # a dataclass: its fields (objects.py)
+        text, needs = check_text(low, w)   # a dataclass: its fields (records.py)
         body += S.quote(text)
         bindings.update(needs)
         if w in reassigned:

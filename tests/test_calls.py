@@ -150,7 +150,7 @@ def test_attributes_of_inactive_objects():
 
 
 def test_differentiating_a_record_object_gives_an_object_of_its_class():
-    # Scaler's __init__ only stores its parameter: its gradient is a Scaler (objects.py)
+    # Scaler's __init__ only stores its parameter: its gradient is a Scaler (records.py)
     g = check_grad(lambda s: s.scale * 2.0, Scaler(np.array(2.0)))
     assert type(g) is Scaler
 

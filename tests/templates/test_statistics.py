@@ -266,11 +266,13 @@ def test_logaddexp2():
     check(lambda a: np.logaddexp2(a, 0.5) * 2.0, 0.3)
 
 
-# -- the runtime_stats helpers' own tangent rules, each called as a plain function ----------
+# -- the runtime_stats and runtime_quantiles helpers' own tangent rules, each called as a
+# plain function --------------------------------------------------------------------------
+from srcdiff.runtime_quantiles import (quantile_weights, weighted_expand,  # noqa: E402
+                                       weighted_reduce)
 from srcdiff.runtime_stats import (bessel_i1, cumprod_grad, full_window,  # noqa: E402
-                                   nan_center_like, nan_centered, quantile_weights,
-                                   sinc_slope, trapezoid_grad_x, trapezoid_weights,
-                                   weighted_expand, weighted_reduce)
+                                   nan_center_like, nan_centered,
+                                   sinc_slope, trapezoid_grad_x, trapezoid_weights)
 
 
 def check_fwd(f, *args, **kwargs):
@@ -373,9 +375,9 @@ def test_sort_in_place_is_refused_at_the_line():
 
 def test_reduction_helpers_tangents():
     """The helpers reductions.py's rules emit (their tangent rules sit in statistics.py)."""
+    from srcdiff.runtime_quantiles import sum_to_q
     from srcdiff.runtime_stats import (broadcast_weights, drop_initial, expand_axis,
-                                       outer_left, outer_left_grad, sum_to_q,
-                                       unbroadcast_weights)
+                                       outer_left, outer_left_grad, unbroadcast_weights)
     a = _distinct((3, 4))
     check_fwd(lambda g: drop_initial(g * g, 1, True), _distinct((3, 5)))
     check_fwd(lambda g: drop_initial(g * g, None, True), _distinct((5,)))
