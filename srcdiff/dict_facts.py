@@ -5,8 +5,9 @@ expression and answers, before the code runs, whether its value may be a dict
 (`_may_be_dict`) or hold dicts (`_may_hold_dicts`), from what is bound to each local name
 (`_sources`); `for k in d` then goes through iteration_order(d) (the keys of a dict,
 anything else as it is: `_keys_if_dict`), and `d.items()`, `d.values()`, `d.keys()` of a
-local are dict views (`_dict_view`, `DICT_VIEWS`: the method -> its runtime helper). The
-dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
+local are dict views (`_dict_view`, `DICT_VIEWS`: the method -> its runtime helper). It
+gives back a yes or no, or for a loop the atom to iterate over (a new temporary where the
+keys are read). The dict idioms (idioms.py) and method calls (lower_calls.py) ask it too.
 """
 from . import syntax as S
 from .callables import ARRAY_METHODS, is_user_function

@@ -2,7 +2,8 @@
 compiled with `numba.njit(cache=True)` in a module of its own on disk (cached across
 processes), the wrapper that calls it, and the API's side: which backend a `jit=` asks
 for, the fallback to the NumPy path with a warning under `jit="auto"`, and the refusal of
-arguments the kernel cannot take. Takes an Emitted derivative; gives a live function.
+arguments the kernel cannot take. Stage: 7, with numba_backend. Takes an Emitted derivative;
+gives back a live function.
 """
 import hashlib
 import inspect

@@ -2,11 +2,13 @@
 by type, and Numba's start.
 
 Stage: runtime (a leaf: imports NumPy, and Numba when `install()` is called). The plain
-Python helpers and the `numpy` the compiled code sees are runtime_numba_helpers.py's (re-
-exported here: the emitted kernel calls `runtime_numba.<helper>`, and `HELPERS`, `NUMPY`
-are read from here). `install()` registers, once, one implementation per argument type of
-each helper (a float, an array of n dimensions) through `numba.extending.overload`, and
-gives back numba; `defer_blas_check()` keeps SciPy's import out of Numba's first compile.
+Python helpers and the `numpy` the compiled code sees are runtime_numba_helpers.py's
+(re-exported here: the emitted kernel calls `runtime_numba.<helper>`, and `HELPERS`,
+`NUMPY` are read from here). `install()` takes nothing and registers, once, one
+implementation per argument type of each helper (a float, an array of n dimensions)
+through `numba.extending.overload`, each taking the values the compiled kernel passes and
+giving back what the plain helper gives; it returns numba. `defer_blas_check()` keeps
+SciPy's import out of Numba's first compile.
 
 Importing this module does not import Numba.
 """
