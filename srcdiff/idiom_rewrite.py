@@ -51,6 +51,7 @@ class _Desugar(S.NodeTransformer):
         self.resolve = resolve
         self.taken = set(names)
         self.assigned = assigned
+        self.lazy = set()   # zip and enumerate calls a for header reads as it goes
 
     def fresh(self, base):
         k = 0
@@ -71,11 +72,43 @@ class _Desugar(S.NodeTransformer):
 
     # loops
     def visit_For(self, node):
+        self.lazy.update(id(c) for c in self.header_nest(node.iter, node.target)[1:])
         self.generic_visit(node)
         if isinstance(node.iter, S.Call) and self.builtin(node.iter, "zip") and any(
                 isinstance(a, S.Starred) for a in node.iter.args):
             node.iter = self.materialize(node.iter)
         return self.loop_else(node)
+
+    def header_nest(self, call, target):
+        """The zip and enumerate calls of a for header, nested as its target unpacks them
+        (`for i, (a, b) in enumerate(zip(x, y))`): desugar reads their sequences item by item
+        as the loop goes (Python's iterators are lazy: a write into x in the body is seen by
+        later items), so the inner ones are not made lists first. [] where it does not apply."""
+        kind = self.builtin(call, "zip", "enumerate")
+        if kind is None or any(isinstance(a, S.Starred) for a in call.args):
+            return []
+        if kind == "zip":
+            parts = call.args if not call.keywords else []
+        else:
+            ok = 1 <= len(call.args) and len(call.args) + len(call.keywords) <= 2 and all(
+                k.arg == "start" for k in call.keywords)
+            parts = [None, call.args[0]] if ok else []
+        if not parts:
+            return []
+        if isinstance(target, (S.Tuple, S.List)):
+            if len(target.elts) != len(parts) or any(isinstance(e, S.Starred)
+                                                     for e in target.elts):
+                return []
+            subs = target.elts
+        elif target is None or isinstance(target, S.Name):
+            subs = [None] * len(parts)
+        else:
+            return []
+        nest = [call]
+        for part, sub in zip(parts, subs):
+            if part is not None:
+                nest += self.header_nest(part, sub)
+        return nest
 
     def visit_While(self, node):
         self.generic_visit(node)
@@ -162,7 +195,8 @@ class _Desugar(S.NodeTransformer):
             first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
             return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
                                               keywords=[]), node))
-        node.args = [self.materialize(a) if self._iterator(a) else a for a in node.args]
+        node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
+                     else a for a in node.args]
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
             return self.dict_of_pairs(node, node.args[0])

@@ -10,7 +10,8 @@ from srcdiff import syntax as S
 from srcdiff.core import Kind, validate
 from srcdiff.transform import lower_function
 
-from gradcheck import check
+import srcdiff
+from gradcheck import check, refusal
 from lowering import expect, run_lowered
 
 
@@ -343,3 +344,81 @@ def test_loops_over_sequences_differentiate_with_respect_to_the_items():
     while_with_break, nested_break, chained_conditional, dict_comprehension, generator_sum])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
+
+
+# -- zip and enumerate in a for header read their sequences as the loop goes -------------
+# Python's zip and enumerate are lazy: an item is read when the loop reaches it, so a write
+# into a sequence in the body is seen by the items read after it. These gave wrong values
+# and gradients while the inner zip was made a list before the loop (3.48 for 3.2).
+def enumerate_zip_written(x):
+    s = 0.0
+    for i, (p, q) in enumerate(zip(x, x * 2.0)):
+        s = s + p * q * (i + 1)
+        x[-1] = 0.5 * x[0]
+    return s
+
+
+def enumerate_zip_started(x):
+    s = 0.0
+    for i, (p, q) in enumerate(zip(x, x * 2.0), 1):
+        s = s + p * q * i
+        x[-1] = np.sin(x[0])
+    return s
+
+
+def zip_of_enumerate_written(x, y):
+    s = 0.0
+    for (i, p), q in zip(enumerate(x), y):
+        s = s + p * q * i
+        x[-1] = x[0] * y[0]
+    return s
+
+
+def zip_item_kept_whole(x):
+    s = 0.0
+    for pq in zip(x, x ** 2):
+        s = s + pq[0] * pq[1]
+        x[-1] = 0.3 * x[1]
+    return s
+
+
+def enumerate_zip_item_kept_whole(x):
+    s = 0.0
+    for i, pq in enumerate(zip(x, x ** 2)):
+        s = s + pq[0] * pq[1] * i
+        x[-1] = 0.3 * x[1]
+    return s
+
+
+def enumerate_item_kept_whole(x):
+    s = 0.0
+    for ix in enumerate(x):
+        s = s + ix[1] * ix[0]
+    return s
+
+
+@pytest.mark.parametrize("f", [enumerate_zip_written, enumerate_zip_started,
+                               zip_item_kept_whole, enumerate_zip_item_kept_whole,
+                               enumerate_item_kept_whole])
+def test_zip_and_enumerate_nested_in_a_for_header_see_writes_made_in_the_body(f):
+    x = np.array([0.5, -1.0, 0.7])
+    value = f(x.copy())
+    assert srcdiff.value_and_grad(f)(x.copy())[0] == pytest.approx(value)
+    check(f, x)
+
+
+def test_zip_of_enumerate_sees_writes_made_in_the_body():
+    x, y = np.array([0.5, -1.0, 0.7]), np.array([0.2, 0.9, -0.4])
+    assert srcdiff.value_and_grad(zip_of_enumerate_written)(x.copy(), y)[0] == \
+        pytest.approx(zip_of_enumerate_written(x.copy(), y))
+    check(zip_of_enumerate_written, x, y, wrt=(0, 1))
+
+
+def test_a_for_header_that_does_not_unpack_zip_as_written_is_refused():
+    def f(x):
+        s = 0.0
+        for p, q, r in zip(x, x):
+            s = s + p
+        return s
+    error = refusal(f, (np.ones(3),), "grad")
+    assert "unpack" in str(error)
