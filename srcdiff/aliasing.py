@@ -137,6 +137,8 @@ def check_writes(source, user_names, body, spelled=None):
         return None
 
     guards = {}
+    loop_sequences = {t.value.value.id for t in stmts if t.sd.kind == Kind.SUBSCRIPT
+                      and t.sd.loop_item and isinstance(t.value.value, S.Name)}
     displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
     unpacked = {t.value.value.id for t in stmts if isinstance(t, S.Assign)
@@ -313,7 +315,10 @@ def check_writes(source, user_names, body, spelled=None):
                      f"copy it first: {target} = numpy.copy(...)", other)
         value = s.value
         sources = []
-        if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and user_target:
+        if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and (
+                user_target or target in loop_sequences):
+            # (a loop's own name for its sequence, where the body rebinds the user's: `for
+            # row in a: a /= ...; a = a` takes its rows from the array the write changes)
             sources = [value.id]
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and (
                 user_target or target in held):
@@ -334,8 +339,15 @@ def check_writes(source, user_names, body, spelled=None):
                 shown = target if target in user_names else stem(S.load(target))
                 hint = f"make {target} a copy: {target} = numpy.copy(...)" \
                     if target in user_names else f"store a copy there: numpy.copy({src})"
-                fail(written[src], f"writing into {src} here would also change {shown}, "
-                     f"{kind} of it made on line {s.sd.line}", hint, readers)
+                reason = f"writing into {src} here would also change {shown}, " \
+                    f"{kind} of it made on line {s.sd.line}"
+                if target in loop_sequences and target not in user_names:
+                    reason = f"writing into {src} here changes the array the loop on line " \
+                        f"{s.sd.line} takes its items from (the loop reads {src} as it was " \
+                        "when it started: the same array, which srcdiff cannot follow)"
+                    hint = f"write {src} = ... (a new array), or loop over a copy: " \
+                        f"numpy.copy({src})"
+                fail(written[src], reason, hint, readers)
     _guard_rows_read_after(source, user_names, body, stmts, written, guards)
 
     def same_as(name, seen=None):
