@@ -169,6 +169,14 @@ def check_writes(source, user_names, body, spelled=None):
                 roots(v.id, seen)
             elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
                 roots(v.value.id, seen)
+            elif t.sd.kind == Kind.CALL and (t.sd.func in VIEW_FUNCS or t.sd.dynamic_method) \
+                    and isinstance(v, S.Call):
+                # a view (`a.T[2]`, numpy.reshape(a, ...)[0]; a method may give one): its
+                # rows and items are a's memory too
+                base = v.args[0] if t.sd.func in VIEW_FUNCS and v.args else \
+                    v.func.value if isinstance(v.func, S.Attribute) else None
+                if isinstance(base, S.Name):
+                    roots(base.id, seen)
         if name in displays:
             items = displays[name]
             for e in (items.values if isinstance(items, S.Dict) else items.elts):
