@@ -112,7 +112,27 @@ def statement(gen, scope, ex, loop_depth, nest=0):
     table = kinds()
     allowed = gen.idioms if isinstance(gen.idioms, (tuple, list)) else sorted(table)
     kind = gen.rnd.choice(list(allowed))
-    return table[kind](gen, scope, ex, loop_depth, nest)
+    scope.last_idiom = None
+    out = table[kind](gen, scope, ex, loop_depth, nest)
+    return out + _used(gen, scope)
+
+
+WIDER = {"s": "svm", "v": "vm", "m": "m"}
+
+
+def _used(gen, scope):
+    """Often, the idiom's result folded into a value of the program (so that derivatives
+    flow through it to what f returns)."""
+    last = scope.last_idiom
+    if last is None or gen.rnd.random() < 0.4:
+        return []
+    name, kind = last
+    targets = [n for n in sorted(scope.visible()) if scope.visible()[n] in WIDER[kind]
+               and n != name]
+    if not targets:
+        return []
+    target = gen.rnd.choice(targets)
+    return [Stmt(lit(f"{target} = {target} + 0.2 * np.tanh({name})"))]
 
 
 def inner(gen, scope, ex, loop_depth, nest):
@@ -124,6 +144,7 @@ def inner(gen, scope, ex, loop_depth, nest):
 
 def bound(scope, name, kind, stmts):
     scope.bind(name, kind)
+    scope.last_idiom = (name, kind)
     return stmts
 
 

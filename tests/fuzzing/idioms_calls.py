@@ -47,8 +47,8 @@ def _fnlist(gen, scope, ex, loop_depth, nest):
     out.append(Stmt(blocks=[(lit(f"for {g} in {fs}:"), body)]))
     if rnd.random() < 0.5:
         out.append(Stmt(lit(f"{acc} = sum(np.sum(f_({t})) for f_ in {fs})")))
-        scope.bind(acc, "s")
-    return out
+        return bound(scope, acc, "s", out)
+    return bound(scope, t, "v", out)
 
 
 def _map(gen, scope, ex, loop_depth, nest):
@@ -144,7 +144,7 @@ def _objects(gen, scope, ex, loop_depth, nest):
     body = [Stmt(lit(f"{h} = {layer}.forward({h})"))] + inner(gen, scope, ex, loop_depth, nest)
     scope.pop()
     out.append(Stmt(blocks=[(lit(f"for {layer} in {layers}:"), body)]))
-    return out
+    return bound(scope, h, "v", out)
 
 
 def _dataclass(gen, scope, ex, loop_depth, nest):

@@ -13,9 +13,9 @@ def _listtuple(gen, scope, ex, loop_depth, nest):
     if form == 0:
         a, b, c = scope.fresh("p"), scope.fresh("p"), scope.fresh("p")
         out = [Stmt(j(f"{a}, {b}, {c} = tuple({{0}})", ex.expr("v", 1)))]
-        for name in (a, b, c):
+        for name in (a, b):
             scope.bind(name, "s")
-        return out
+        return bound(scope, c, "s", out)
     seq, acc = scope.fresh("L"), scope.fresh("a")
     if form == 1:
         return bound(scope, acc, "s", [
@@ -56,7 +56,7 @@ def _enumzip(gen, scope, ex, loop_depth, nest):
     scope.pop()
     out.append(Stmt(blocks=[(j(f"for {i}, ({p}, {q}) in enumerate(zip({{0}}, {{1}}){start}):",
                                ex.expr("v", 1), ex.expr("v", 1)), body)]))
-    return out
+    return bound(scope, acc, "s", out)
 
 
 def _zipped(gen, scope, ex, loop_depth, nest):
@@ -120,7 +120,7 @@ def _forelse(gen, scope, ex, loop_depth, nest):
     orelse = [Stmt(lit(f"{acc} = {acc} * 0.5 + 0.1"))]
     out.append(Stmt(blocks=[(j(f"for {r} in {{0}}:", ex.expr("v", 1)), body),
                             (lit("else:"), orelse)]))
-    return out
+    return bound(scope, acc, "s", out)
 
 
 def _mod(gen, scope, ex, loop_depth, nest):
