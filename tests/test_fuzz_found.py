@@ -127,3 +127,22 @@ def zips_then_writes_in_a_loop(x, A, s):
 def test_write_after_a_zip_was_consumed():
     check(zips_then_writes_in_a_loop, np.array([0.55, -1.0, 0.54]), np.eye(3) * 0.3, 0.16,
           wrt=0)
+
+
+def writes_item_of_its_argument(t):
+    t[0] = np.sin(t[1])
+    return t * 2.0
+
+
+def passes_a_fresh_array(x):
+    return np.sum(writes_item_of_its_argument(x * 2.0))
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz (plain and --idioms, the most frequent refusal): a helper "
+                          "writing into an item of its argument is refused even when the "
+                          "caller passes a fresh array nothing else sees (x * 2.0): 'writes "
+                          "into its argument 't' in place, so the caller's value would change "
+                          "too'")
+def test_a_helper_writing_into_a_fresh_array_it_is_given():
+    check(passes_a_fresh_array, X.copy())
