@@ -1,7 +1,8 @@
 """What the random-program tester found (scripts/fuzz.py --idioms, tests/fuzzing/), each shrunk
 to a minimal program and checked against finite differences in both modes and to second order
 (gradcheck.check). Each is a strict xfail until the module that owns it is fixed: a fix makes
-it pass, and then its marker goes. These are correct programs srcdiff refuses."""
+it pass, and then its marker goes. First the wrong derivatives (where a located refusal is a
+right answer too), then correct programs srcdiff refuses."""
 import numpy as np
 import pytest
 
@@ -9,6 +10,52 @@ import srcdiff
 from gradcheck import check
 
 X = np.array([0.5, -1.0, 0.5])
+A = np.array([[0.41, 0.19, -0.25], [0.22, -0.05, -0.57], [-0.02, -0.2, -0.04]])
+
+
+def right_or_refused(f, *args, **kwargs):
+    """check(f, ...) passes, or srcdiff refuses f at a line of this file."""
+    try:
+        check(f, *args, **kwargs)
+    except srcdiff.SrcdiffError as err:
+        assert err.filename.endswith("test_fuzz_found.py"), err
+
+
+# -- wrong derivatives ------------------------------------------------------------------
+def writes_through_a_column_of_its_argument(x, a):
+    v = a.T[2]
+    v[0] = 0.0
+    return np.sum(x * a[0])
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="fuzz (seed 417000013): a write through a column of an argument "
+                          "(v = a.T[2]; v[0] = 0.0) is not seen as a write into a: the gradient "
+                          "wrt a keeps 0.5 at a[0, 2] (want 0: it is overwritten) and every "
+                          "transform changes the caller's a (a = a.T[...] rows and a.T itself "
+                          "are refused)")
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_write_through_a_column_view_of_an_argument(wrt):
+    right_or_refused(writes_through_a_column_of_its_argument, X.copy(), A.copy(), wrt=wrt)
+
+
+def divides_while_looping_over_its_rows(a):
+    for row in a:
+        a /= 1.5 + np.sin(np.dot(row, a)) ** 2
+        a = a
+    return np.sum(a)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="fuzz (seed 419000035): `a /= ...` inside `for row in a:` changes "
+                          "row (a view); srcdiff refuses that, but not once the body ends with "
+                          "`a = a`: then the value (-0.09030 for -0.09046) and the gradient "
+                          "are wrong")
+def test_an_update_of_the_array_a_loop_takes_rows_of_then_rebound_to_itself():
+    right_or_refused(divides_while_looping_over_its_rows, A.copy())
+
+
+# -- correct programs refused -----------------------------------------------------------
 
 
 class Scale:
