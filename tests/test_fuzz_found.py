@@ -193,3 +193,22 @@ def passes_a_fresh_array(x):
                           "too'")
 def test_a_helper_writing_into_a_fresh_array_it_is_given():
     check(passes_a_fresh_array, X.copy())
+
+
+def dict_rebuilt_each_pass_then_written(x):
+    w = x * 1.0
+    s = 0.0
+    for i in range(2):
+        d = {"w": w, "b": x[0]}
+        s = s + sum(np.sum(v) for v in d.values())
+        w[0] = 5.0
+    return s + np.sum(w)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --idioms (dict): a dict rebuilt on each pass of a loop, read "
+                          "whole, then an array it holds written: refused ('writing into w "
+                          "here would also change d ... hint: d = numpy.copy(...)') though "
+                          "no later read sees the write")
+def test_write_into_an_array_of_a_dict_rebuilt_before_its_next_read():
+    check(dict_rebuilt_each_pass_then_written, X.copy())
