@@ -212,3 +212,47 @@ def dict_rebuilt_each_pass_then_written(x):
                           "no later read sees the write")
 def test_write_into_an_array_of_a_dict_rebuilt_before_its_next_read():
     check(dict_rebuilt_each_pass_then_written, X.copy())
+
+
+def star_sum(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def kw_mix(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def star_call_then_write(x):
+    a = star_sum(x[0], x, x * 2.0)
+    x[0] = 1.0
+    return np.sum(x) * a
+
+
+def starred_list_call_then_write(x):
+    parts = [x, x * 2.0]
+    a = star_sum(x[0], *parts)
+    x[0] = 1.0
+    return np.sum(x) * a
+
+
+def keywords_call_then_write(x):
+    a = kw_mix(x[0], a=x[1], b=x)
+    x[0] = 1.0
+    return np.sum(x) * a
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --idioms (star, kwargs): after a call of a *args or **kwargs "
+                          "helper has returned, a write into an array passed to it is refused, "
+                          "naming srcdiff's temporary: 'writing into x here would also change "
+                          "args_1' (kw_1; or the list spread with *, read no more)")
+@pytest.mark.parametrize("f", [star_call_then_write, starred_list_call_then_write,
+                               keywords_call_then_write])
+def test_write_after_a_variadic_call_returned(f):
+    check(f, X.copy())
