@@ -55,6 +55,23 @@ def test_an_update_of_the_array_a_loop_takes_rows_of_then_rebound_to_itself():
     right_or_refused(divides_while_looping_over_its_rows, A.copy())
 
 
+def writes_x_while_enumerating_a_zip_of_it(x):
+    s = 0.0
+    for i, (p, q) in enumerate(zip(x, x * 2.0)):
+        s = s + p * q
+        x[-1] = 0.5
+    return s
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="fuzz --idioms (seed 505000007, enumzip): zip is lazy, so a write "
+                          "into x[-1] in the body is what the last pass reads; under "
+                          "enumerate(zip(...)) srcdiff reads the old x[-1] (value 3.48 for "
+                          "3.2, d/dx[2] 2.8 for 1.0); plain zip(...) is right")
+def test_a_write_into_an_array_while_enumerating_a_zip_of_it():
+    right_or_refused(writes_x_while_enumerating_a_zip_of_it, np.array([0.5, -1.0, 0.7]))
+
+
 # -- correct programs refused -----------------------------------------------------------
 
 
