@@ -41,12 +41,16 @@ def main(argv=None):
     parser.add_argument("--idioms", action="store_true",
                         help="draw issue #13's idioms too (dicts of parameters, *args helpers, "
                              "functions as values, objects in a list): tests/fuzzing/idioms.py")
+    parser.add_argument("--kinds", default=None,
+                        help="with --idioms: only these idioms, comma separated (the names of "
+                             "tests/fuzzing/idioms.kinds(): dict, map, sorted, forelse, ...)")
     parser.add_argument("--shrink-budget", type=float, default=60.0,
                         help="seconds per failure spent shrinking")
     parser.add_argument("--shrink-per-cause", type=int, default=2,
                         help="failures shrunk per cause (check, outcome, message)")
     parser.add_argument("--every", type=int, default=200, help="progress summary interval")
     args = parser.parse_args(argv)
+    idioms = tuple(args.kinds.split(",")) if args.idioms and args.kinds else args.idioms
     warnings.simplefilter("ignore")
     out_dir = args.out or tempfile.mkdtemp(prefix=f"srcdiff-fuzz-{args.seed}-")
     os.makedirs(out_dir, exist_ok=True)
@@ -55,7 +59,7 @@ def main(argv=None):
     records, started, shrunk = [], time.time(), {}
     for k in range(args.n):
         seed = args.seed * 1000000 + k
-        record = run_one(seed, work, idioms=args.idioms)
+        record = run_one(seed, work, idioms=idioms)
         records.append(record)
         bad = failures(record)
         for name, outcome, detail in bad:

@@ -12,7 +12,7 @@ SMOOTH = [
     "np.sin({0})", "np.cos({0})", "np.tanh({0})", "np.exp(np.tanh({0}))",
     "np.log(1.5 + {0} * {0})", "np.sqrt(1.0 + {0} * {0})", "np.arctan({0})",
     "np.log1p(np.exp(np.tanh({0})))", "1.0 / (1.0 + np.exp(-{0}))", "np.square(np.tanh({0}))",
-    "{0} ** 2", "np.expm1(np.sin({0}))", "np.cosh(np.tanh({0}))", "np.sinh(np.tanh({0}))",
+    "({0} ** 2)", "np.expm1(np.sin({0}))", "np.cosh(np.tanh({0}))", "np.sinh(np.tanh({0}))",
     "np.arcsinh({0})", "np.log(np.cosh({0}))", "np.power(1.5 + np.sin({0}), 1.5)",
     "np.hypot({0}, 1.0)", "np.logaddexp({0}, 0.5)", "np.exp2(np.tanh({0}))",
     "np.log2(2.0 + np.sin({0}))", "np.log10(2.0 + np.cos({0}))", "np.tan(0.5 * np.tanh({0}))",

@@ -79,7 +79,9 @@ class Generator:
         self.rnd = random.Random(seed)
         self.seed = seed
         self.helpers = []
-        self.idioms = idioms   # draw issue #13's idioms too (tests/fuzzing/idioms.py)
+        # draw issue #13's idioms too (tests/fuzzing/idioms.py): True for all of them, or a
+        # tuple of the kinds (names of idioms.kinds()) to draw from
+        self.idioms = idioms
 
     # -- statements -----------------------------------------------------------------------
     def block(self, scope, ex, n, loop_depth, nest):
@@ -109,7 +111,7 @@ class Generator:
         if scope.returns is not None:
             kinds += ["return"]
         if self.idioms:
-            kinds += ["idiom"] * 3
+            kinds += ["idiom"] * (3 if self.idioms is True else 8)
         kind = rnd.choice(kinds)
         return getattr(self, "s_" + kind)(scope, ex, loop_depth, nest)
 
@@ -322,7 +324,7 @@ class Generator:
 
     def s_idiom(self, scope, ex, loop_depth, nest):
         from . import idioms
-        return idioms.statement(self, scope, ex, loop_depth)
+        return idioms.statement(self, scope, ex, loop_depth, nest)
 
     def s_fn(self, scope, ex, loop_depth, nest):
         name = scope.fresh("lam")

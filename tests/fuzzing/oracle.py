@@ -262,17 +262,21 @@ def where(err):
     return frames[-1].name if frames else "?"
 
 
+NAMES = (r"\b(a|p|q|r|row|i|k|L|lam|tup|h|D|v|z|c|g|fs|ys|y|t|P|kw|layers|layer|names|pairs"
+         r"|fi|se|u|w|fn)\d+\b")
+
+
 def cause(outcome, detail, check):
     """A short key grouping failures and refusals of the same kind."""
     if outcome == "refused":
         text = getattr(detail, "reason", str(detail))
-        text = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", text)
+        text = re.sub(NAMES, "NAME", text)
         text = re.sub(r"'[^']*'", "'...'", text)
         text = re.sub(r"line \d+", "line N", text)
         text = re.sub(r"\b[a-z]+_\d+\b", "TEMP", text)
         return text.split("\n")[0][:120]
     if outcome == "crash":
-        msg = re.sub(r"\b(a|p|q|r|row|i|k|L|lam|tup|h)\d+\b", "NAME", str(detail))
+        msg = re.sub(NAMES, "NAME", str(detail))
         msg = re.sub(r"^\S+\.py:\d+: ", "", msg)
         msg = re.sub(r"\d+", "N", msg)
         return f"{check}: {type(detail).__name__} at {where(detail)}: {msg.splitlines()[0][:80]}" \

@@ -79,6 +79,21 @@ def _tie(a, axis=None):
         _NEAR.append(float(np.min(ordered[..., -1] - ordered[..., -2])))
         _NEAR.append(float(np.min(ordered[..., 1] - ordered[..., 0])))
     return a
+
+
+def _keyed(xs, key=None):
+    """xs; records how close two of the keys sorted() compares come."""
+    keys = sorted(float(key(v) if key is not None else v) for v in xs)
+    if len(keys) > 1:
+        _NEAR.append(min(b - a for a, b in zip(keys, keys[1:])))
+    return xs
+
+
+def _nearmod(a, c, k=2.0):
+    """a; records how close (k * a) % c comes to a jump."""
+    r = np.mod(k * np.asarray(a, dtype=float), c)
+    _NEAR.append(float(np.min(np.minimum(r, c - r), initial=np.inf)))
+    return a
 '''
 
 

@@ -1,4 +1,7 @@
-"""Generate, validate and check programs; shrink failures; write repros."""
+"""Generate, validate and check programs; shrink failures; write repros. What the programs
+print (the read-only print calls of --idioms) goes nowhere."""
+import contextlib
+import io
 import os
 import random
 import signal
@@ -87,12 +90,18 @@ def signature(name, outcome, detail):
     return (name, outcome, kind)
 
 
+def quiet():
+    """The programs' prints go nowhere while they run."""
+    return contextlib.redirect_stdout(io.StringIO())
+
+
 def run_one(seed, directory, idioms=False):
-    program, module, discarded = valid_program(seed, directory, idioms=idioms)
-    try:
-        results = check(module, program, seed, directory)
-    finally:
-        unload(module)
+    with quiet():
+        program, module, discarded = valid_program(seed, directory, idioms=idioms)
+        try:
+            results = check(module, program, seed, directory)
+        finally:
+            unload(module)
     return {"seed": seed, "program": program, "results": results,
             "outcome": outcome_of(results), "discarded": discarded}
 
@@ -124,8 +133,9 @@ def still_fails(directory, seed, name, wanted, limit_s=10):
             old = signal.signal(signal.SIGALRM, _alarm)
             signal.alarm(limit_s)
         try:
-            validate(module, probe, candidate.args)
-            out, det = check(module, candidate, seed, directory, only=[name])[name]
+            with quiet():
+                validate(module, probe, candidate.args)
+                out, det = check(module, candidate, seed, directory, only=[name])[name]
         except (Invalid, _Slow):
             return False
         finally:
