@@ -28,14 +28,10 @@ def writes_through_a_column_of_its_argument(x, a):
     return np.sum(x * a[0])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="fuzz (seed 417000013): a write through a column of an argument "
-                          "(v = a.T[2]; v[0] = 0.0) is not seen as a write into a: the gradient "
-                          "wrt a keeps 0.5 at a[0, 2] (want 0: it is overwritten) and every "
-                          "transform changes the caller's a (a = a.T[...] rows and a.T itself "
-                          "are refused)")
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_a_write_through_a_column_view_of_an_argument(wrt):
+    # seed 417000013: the gradient wrt a kept 0.5 at a[0, 2] and the caller's a changed;
+    # now refused where it runs (aliasing traces a row of a.T back to a)
     right_or_refused(writes_through_a_column_of_its_argument, X.copy(), A.copy(), wrt=wrt)
 
 
@@ -46,12 +42,9 @@ def divides_while_looping_over_its_rows(a):
     return np.sum(a)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="fuzz (seed 419000035): `a /= ...` inside `for row in a:` changes "
-                          "row (a view); srcdiff refuses that, but not once the body ends with "
-                          "`a = a`: then the value (-0.09030 for -0.09046) and the gradient "
-                          "are wrong")
 def test_an_update_of_the_array_a_loop_takes_rows_of_then_rebound_to_itself():
+    # seed 419000035: value -0.09030 for -0.09046 once the body ended with `a = a`; now
+    # refused at the update
     right_or_refused(divides_while_looping_over_its_rows, A.copy())
 
 
@@ -63,12 +56,8 @@ def writes_x_while_enumerating_a_zip_of_it(x):
     return s
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="fuzz --idioms (seed 505000007, enumzip): zip is lazy, so a write "
-                          "into x[-1] in the body is what the last pass reads; under "
-                          "enumerate(zip(...)) srcdiff reads the old x[-1] (value 3.48 for "
-                          "3.2, d/dx[2] 2.8 for 1.0); plain zip(...) is right")
 def test_a_write_into_an_array_while_enumerating_a_zip_of_it():
+    # seed 505000007: 3.48 for 3.2 (the inner zip was made a list first); now read lazily
     right_or_refused(writes_x_while_enumerating_a_zip_of_it, np.array([0.5, -1.0, 0.7]))
 
 
