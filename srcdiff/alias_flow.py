@@ -20,27 +20,13 @@ import types
 
 import numpy
 
-from . import analyze
+from . import alias_flow_fresh, analyze
 from . import syntax as S
+from .alias_flow_fresh import FRESH, FRESH_BUILTINS, keeps_nothing as _keeps_nothing
+from .callables import is_user_function
 from .core import Kind
 
 OUTSIDE = "outside"
-
-# calls whose result is always a new array (never one of their arguments or part of one)
-_FRESH_NAMES = (
-    "sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "dot", "matmul",
-    "inner", "outer", "vdot", "tensordot", "einsum", "stack", "vstack", "hstack",
-    "concatenate", "column_stack", "copy", "array", "zeros_like", "ones_like", "full_like",
-    "empty_like", "cumsum", "cumprod", "trace", "where", "clip", "sort", "roll", "tile",
-    "repeat", "kron", "cross", "diff", "linspace", "arange", "zeros", "ones", "eye",
-    "logsumexp", "norm", "abs", "around", "round")
-FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
-
-
-# builtins whose result is a new value (a number, a range, a string), never an argument
-FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id, hash, round,
-                  callable, str, repr, format, divmod, pow}
-
 
 def _fresh_call(func, call=None):
     if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
@@ -68,6 +54,7 @@ class Flow:
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
+        self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -171,12 +158,27 @@ class Flow:
         if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
+            if self._fresh_user_call(stmt):
+                # a function of the user's returning a value made inside it and keeping
+                # nothing (alias_flow_fresh): a new object; a list or tuple it returns may
+                # hold what its arguments reach
+                self._hold([new], self.reach(reads))
+                return {new}
         reads |= self.items(reads)
         if kind == Kind.CALL and not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads, stmt)
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
+
+    def _fresh_user_call(self, stmt):
+        func = stmt.sd.func
+        if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
+                not is_user_function(func):
+            return False
+        if func not in self._fresh_funcs:
+            self._fresh_funcs[func] = alias_flow_fresh.fresh_result(func)
+        return self._fresh_funcs[func]
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -375,15 +377,6 @@ def _local_functions_only_called(stmts):
         if defined & set(analyze.operands(t)):
             return False
     return True
-
-
-def _keeps_nothing(func):
-    """NumPy's functions and srcdiff's runtime helpers keep no reference to what they get."""
-    module = getattr(func, "__module__", None) or ""
-    if module == "builtins" and isinstance(func, types.BuiltinFunctionType):
-        return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
-    return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
-        module.startswith("srcdiff.")
 
 
 def _inplace(stmt):

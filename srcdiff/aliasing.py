@@ -12,19 +12,11 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-import numpy
-
-from . import alias_flow, analyze, runtime_linalg, runtime_values
+from . import alias_flow, analyze
 from . import syntax as S
+from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .callables import is_user_function
 from .core import Kind
-
-VIEW_FUNCS = {getattr(numpy, n) for n in (
-    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
-    "diagonal", "diag", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
-    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
-    "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
-VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
 
 
 def _rebound_first(copy_stmt, src, body, stmts):
