@@ -160,8 +160,46 @@ def helper_update_same_array(x):
     return np.sum(nx * ny)
 
 
+def swap_parameters_then_write(a, b):   # the form: a, b = b, a; a[0] = 1.0
+    a, b = b, a
+    a[0] = 1.0
+    return np.sum(a * b)
+
+
+def swap_twice_then_write(x, y):
+    a, b = x, y
+    a, b = b, a
+    a[0] = 1.0
+    return np.sum(a * b * x)
+
+
+def stack_parameters_then_write(x, y):   # s = np.sum(np.stack([y, x])); y[0] = s
+    s = np.sum(np.stack([y, x]))
+    y[0] = s
+    return np.sum(y * x)
+
+
+def view_summed_by_method(y):   # w = y[1:]; s = w.sum(); y[0] = 1.0
+    w = y[1:]
+    s = w.sum()
+    y[0] = 1.0
+    return s * np.sum(y * y)
+
+
+def helper_update_returned_once(x, y):   # vx -= ... in a helper, then return vx, vy
+    vx = x * 1.0
+    vy = y * 2.0
+    vx, vy = step(vx, vy, 0.1)
+    return np.sum(vx * vy)
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (swap_parameters_then_write, (X, Y), (0, 1)),
+    (swap_twice_then_write, (X, Y), (0, 1)),
+    (stack_parameters_then_write, (X, Y), (0, 1)),
+    (view_summed_by_method, (X,), 0),
+    (helper_update_returned_once, (X, Y), (0, 1)),
     (stack_then_write, (X,), 0),
     (view_unused_after, (X,), 0),
     (view_unused_with_closures, (X,), 0),
