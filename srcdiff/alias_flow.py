@@ -319,9 +319,12 @@ class Flow:
                     continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
-                if n == name and own_ok and (new is not None or not any(
+                if n == name and own_ok and (new is not None or not loops or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
-                    continue   # the written array itself, under its own name
+                    # the written array itself, under its own name (outside loops, also
+                    # where a branch may rebind it after the write: the rebinding's own
+                    # operands are checked as reads here)
+                    continue
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return False
         return True

@@ -193,8 +193,29 @@ def helper_update_returned_once(x, y):   # vx -= ... in a helper, then return vx
     return np.sum(vx * vy)
 
 
+def rebound_in_a_branch_after_write(x, y):   # (from scripts/fuzz.py, seed 311000035)
+    pair = np.stack([x, x, y])
+    if np.sum(y) < 0.5:
+        x[1:] = x[1:] * np.tanh(x[:-1])
+        if np.sum(y) < 0.2:
+            x = np.maximum(np.array(x), x + x)
+    return np.sum(x * x) + np.sum(pair * y[0])
+
+
+def rebound_in_a_branch_to_a_view_read_after(x):
+    w = x[1:]
+    if np.sum(x) < 0.5:
+        x[1:] = x[1:] * np.tanh(x[:-1])
+        if np.sum(x) < 0.2:
+            x = w
+    return np.sum(x * x)
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (rebound_in_a_branch_after_write, (X, Y), (0, 1)),
+    (rebound_in_a_branch_after_write, (X, -Y), (0, 1)),
+    (rebound_in_a_branch_after_write, (X, np.array([0.1, 0.25, -0.05])), (0, 1)),
     (swap_parameters_then_write, (X, Y), (0, 1)),
     (swap_twice_then_write, (X, Y), (0, 1)),
     (stack_parameters_then_write, (X, Y), (0, 1)),
@@ -219,6 +240,7 @@ def test_unseen_write_is_differentiated(f, args, wrt):
     (view_read_by_a_closure_after, "would also change w"),
     (asarray_read_after, "would"),
     (helper_update_read_after, "in place"),
+    (rebound_in_a_branch_to_a_view_read_after, "would also change w"),
     (helper_update_same_array, "in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_seen_write_is_still_refused(f, match):
