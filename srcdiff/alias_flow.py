@@ -250,12 +250,18 @@ class Flow:
         reads that array after it: a later statement, or any statement of a loop around
         it. `own_ok`: reads of `name` itself (still holding the array) are fine, as for an
         item write, whose derivative follows it. False when it cannot tell."""
+        return self.seen_by(write, name, own_ok) is None
+
+    def seen_by(self, write, name, own_ok=True):
+        """None when the write is unseen (see unseen); else (the name that sees it, the
+        statement reading it), or (None, None) when it cannot tell."""
+        unknown = (None, None)
         if not self.ok or id(write) not in self.before:
-            return False
+            return unknown
         changed = self.objects(self.before[id(write)], name)
         if not changed or any(o[0] == OUTSIDE for o in changed) or any(
                 self.escaped.get(o, set()) - {id(write)} for o in changed):
-            return False   # the caller's array, or one a function of the user's may keep
+            return unknown   # the caller's array, or one a function of the user's may keep
         order = {id(t): i for i, t in enumerate(self.stmts)}
         at = order[id(write)]
         loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
@@ -308,7 +314,7 @@ class Flow:
         for t in later:
             env = self.before.get(id(t))
             if env is None:
-                return False
+                return unknown
             i = order[id(t)]
             for n in analyze.operands(t):
                 found = rebound_at(n)
@@ -326,8 +332,8 @@ class Flow:
                     # operands are checked as reads here)
                     continue
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
-                    return False
-        return True
+                    return n, t
+        return None
 
 
 def _blocks_around(body, stmt):

@@ -211,8 +211,20 @@ def rebound_in_a_branch_to_a_view_read_after(x):
     return np.sum(x * x)
 
 
+def stack_then_update_while_zipping(x):   # (from scripts/fuzz.py, seed 311000043)
+    y = x * 1.0
+    b = np.sum(np.stack([y, y, y], axis=1))
+    y[0] = np.sin(b)               # unseen: the list for np.stack is never read again
+    total = 0.0
+    for r, q in zip(y, y):
+        y -= 0.1 * r               # zip's rows see it, as in Python
+        total = total + q * q
+    return total
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (stack_then_update_while_zipping, (X,), 0),
     (rebound_in_a_branch_after_write, (X, Y), (0, 1)),
     (rebound_in_a_branch_after_write, (X, -Y), (0, 1)),
     (rebound_in_a_branch_after_write, (X, np.array([0.1, 0.25, -0.05])), (0, 1)),
@@ -264,3 +276,15 @@ def test_refusal_names_the_user_line_not_a_temporary():
 def test_an_array_stored_in_the_callers_list_stays_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="stored in a list|would"):
         srcdiff.grad(stored_in_the_callers_list)(X.copy(), [])
+
+
+def test_refusal_through_a_tuple_names_the_name_that_reads_it():
+    """`p, q = np.tanh(x), y`: q is y; a write into y that q is read after is refused,
+    naming q (the tuple srcdiff builds for the line is only how q got it)."""
+    def f(x, y):
+        p, q = np.tanh(x), y
+        y[0] = 1.0
+        return np.sum(p * q)
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change q ") as info:
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), Y.copy())
+    assert info.value.line.strip() == "y[0] = 1.0"
