@@ -27,6 +27,7 @@ from .callables import is_user_function
 from .core import Kind
 
 OUTSIDE = "outside"
+STALE = ("stale",)   # (alias_flow.Flow._seen_after: a value bound before the write)
 
 def _fresh_call(func, call=None):
     if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
@@ -95,6 +96,7 @@ class Flow:
         return out
 
     def _hold(self, holders, objs):
+        objs = set(objs) - {STALE}   # (a mark of _seen_after's, on names, never held)
         if not objs:
             return
         for h in holders:
@@ -142,7 +144,7 @@ class Flow:
             self._hold([made], set().union(*parts))
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
-                self.slots[made] = [a | b for a, b in zip(old, parts)]
+                self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
             return {made}
         if kind in (Kind.BINOP, Kind.UNARY):
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
@@ -179,6 +181,37 @@ class Flow:
         if func not in self._fresh_funcs:
             self._fresh_funcs[func] = alias_flow_fresh.fresh_result(func)
         return self._fresh_funcs[func]
+
+    def _seen_after(self, write, name, changed, own_ok):
+        """seen_by for a write in no loop: follows the run from the write on (the rest of
+        its block, then of each block around it: a branch that run did not take is not
+        there), each name whose value then is, or holds, the written array marked STALE (but
+        `name` itself where `own_ok`): a name whose value is or holds a marked one read after
+        the write sees it (the whole body's analysis merges the branches, and a name rebound
+        after the write, `result = x`, seemed to hold an old value too)."""
+        path = _path_to(self.body, write)
+        if path is None:
+            return None, None
+        saved, self.before = self.before, {}
+        try:
+            env = {k: v | {STALE} if (k != name or not own_ok) and self.reach(v) & changed
+                   else v for k, v in saved[id(write)].items()}
+            self._block([write], env, False)
+            self.before = {}
+            for block, i in reversed(path):
+                self._block(block[i + 1:], env, False)
+            after = self.before
+        finally:
+            self.before = saved
+        for t in self.stmts:
+            env = after.get(id(t))
+            if env is None:
+                continue   # before the write, or in a branch its run does not take
+            for n in analyze.operands(t):
+                objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
+                if STALE in objs and objs & changed:
+                    return n, t
+        return None
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -310,6 +343,8 @@ class Flow:
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
             return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
+        if not loops:
+            return self._seen_after(write, name, changed, own_ok)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -334,6 +369,21 @@ class Flow:
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None
+
+
+def _path_to(body, stmt):
+    """[(block, index)] from the function's body inwards: the statement lists holding
+    `stmt` (directly or nested) and where in each the way to it goes; None if not there."""
+    for i, t in enumerate(body):
+        if t is stmt:
+            return [(body, i)]
+        for field in ("body", "orelse"):
+            inner = getattr(t, field, None)
+            if isinstance(inner, list) and not isinstance(t, S.FunctionDef):
+                found = _path_to(inner, stmt)
+                if found is not None:
+                    return [(body, i)] + found
+    return None
 
 
 def _blocks_around(body, stmt):

@@ -222,8 +222,20 @@ def stack_then_update_while_zipping(x):   # (from scripts/fuzz.py, seed 31100004
     return total
 
 
+def stack_in_another_branch_then_write(x, y):   # (scripts/fuzz.py, seed 317000049)
+    if np.sum(y) > 5.0:
+        p, q = np.tanh(y), np.stack([x, x, y], axis=1)
+        if np.sum(p) > 0.0:
+            return x
+        return y
+    else:
+        x[1] += np.sin(y[0]) * x[0]   # the branch above, which returns, is not this run's
+    return x
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (stack_in_another_branch_then_write, (X, Y), (0, 1)),
     (stack_then_update_while_zipping, (X,), 0),
     (rebound_in_a_branch_after_write, (X, Y), (0, 1)),
     (rebound_in_a_branch_after_write, (X, -Y), (0, 1)),
