@@ -22,6 +22,9 @@ import numpy
 
 from . import alias_flow_fresh, analyze
 from . import syntax as S
+from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
+                                is_local as _is_local, path_to as _path_to, places,
+                                local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import FRESH, FRESH_BUILTINS, keeps_nothing as _keeps_nothing
 from .callables import is_user_function
 from .core import Kind
@@ -213,6 +216,30 @@ class Flow:
                     return n, t
         return None
 
+    def _place(self, stmt):
+        """(id of the statement list holding `stmt` directly, its index there)."""
+        if not hasattr(self, "_places"):
+            self._places = places(self.body)
+        return self._places.get(id(stmt), (None, None))
+
+    def _later_in_block(self, write, t):
+        """Whether `t` comes after `write` in the write's own statement list."""
+        (b, j), (c, k) = self._place(write), self._place(t)
+        return b is not None and b == c and k > j
+
+    def _bound_just_before(self, t, defs, order, after):
+        """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
+        block before t, and after the statement at `after` (None: anywhere): each time t
+        runs, that binding ran just before it in the same pass through the block. (The
+        binding's own reads are checked as reads of their own.)"""
+        block, k = self._place(t)
+        for d in defs:
+            b, j = self._place(d)
+            if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
+                    and not _inplace(d) and (after is None or order[id(d)] > after):
+                return True
+        return False
+
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
             self.escaped.setdefault(o, set()).add(id(stmt))
@@ -360,6 +387,11 @@ class Flow:
                     continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
+                if self._bound_just_before(t, defs(n), order, None if i <= at else at):
+                    continue   # (n is bound anew in t's own block before t, after the write)
+                if n == name and own_ok and i > at and self._later_in_block(write, t) and \
+                        not any(at < order[id(d)] < i for d in defs(n)):
+                    continue   # the written array itself, later in the write's own block
                 if n == name and own_ok and (new is not None or not loops or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     # the written array itself, under its own name (outside loops, also
@@ -369,77 +401,6 @@ class Flow:
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None
-
-
-def _path_to(body, stmt):
-    """[(block, index)] from the function's body inwards: the statement lists holding
-    `stmt` (directly or nested) and where in each the way to it goes; None if not there."""
-    for i, t in enumerate(body):
-        if t is stmt:
-            return [(body, i)]
-        for field in ("body", "orelse"):
-            inner = getattr(t, field, None)
-            if isinstance(inner, list) and not isinstance(t, S.FunctionDef):
-                found = _path_to(inner, stmt)
-                if found is not None:
-                    return [(body, i)] + found
-    return None
-
-
-def _blocks_around(body, stmt):
-    """The statement lists holding `stmt` (directly or nested), from the body of the
-    innermost loop around it (or the function's body) inwards."""
-    def path(block, owner):
-        for t in block:
-            if t is stmt:
-                return [(block, owner)]
-            for field in ("body", "orelse"):
-                inner = getattr(t, field, None)
-                if isinstance(inner, list) and not isinstance(t, S.FunctionDef):
-                    found = path(inner, t)
-                    if found is not None:
-                        return [(block, owner)] + found
-        return None
-    out = []
-    for block, owner in path(body, None) or []:
-        if isinstance(owner, (S.For, S.While)):
-            out = []
-        out.append(block)
-    return out
-
-
-def _is_local(stmt):
-    return stmt.sd.user_call is not None and stmt.sd.user_call.form == "local"
-
-
-def _local_functions_only_called(stmts):
-    """Whether every nested def and lambda is only called where it is defined (the lowering
-    passes its free variables to each such call, so what it reads is seen there): one used
-    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up."""
-    defined = set()
-    for t in stmts:
-        if isinstance(t, S.ClassDef):
-            return False
-        if isinstance(t, S.FunctionDef):
-            defined.add(t.name)
-        elif isinstance(t, S.Assign) and isinstance(t.value, S.Lambda) and \
-                isinstance(t.targets[0], S.Name):
-            defined.add(t.targets[0].id)
-    for t in stmts:
-        if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
-                                            isinstance(t.value, S.Lambda)):
-            continue
-        own = [t.test] if isinstance(t, (S.If, S.While)) else [t.iter] \
-            if isinstance(t, S.For) else [t]   # (a block's statements are checked apart)
-        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for o in own for n in S.walk(o)):
-            return False
-        if defined & set(analyze.operands(t)):
-            return False
-    return True
-
-
-def _inplace(stmt):
-    return stmt.sd.inplace is not None
 
 
 def unseen_argument_update(body, call, name):

@@ -233,8 +233,19 @@ def stack_in_another_branch_then_write(x, y):   # (scripts/fuzz.py, seed 3170000
     return x
 
 
+def tuple_item_written_in_a_loop(x):   # (scripts/fuzz.py, seeds 313000009, 319000010)
+    total = 0.0
+    for k in range(2):
+        if np.sum(x) > -5.0:
+            p, q = np.sin(x[0]), np.arctan(x * (k + 1.0))
+            q[:2] = 0.5 * np.tanh(-1.2 * q)[1:]   # the next pass builds a new tuple first
+            total = total + np.sum(q * q) + p
+    return total
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (tuple_item_written_in_a_loop, (X,), 0),
     (stack_in_another_branch_then_write, (X, Y), (0, 1)),
     (stack_then_update_while_zipping, (X,), 0),
     (rebound_in_a_branch_after_write, (X, Y), (0, 1)),
