@@ -74,6 +74,9 @@ def fresh_result(fn, _seen=()):
 
 
 _MISSING = object()
+# builtins whose result is new or what their arguments reach
+_TAME_BUILTINS = {len, range, int, float, complex, bool, abs, min, max, sum, zip, enumerate,
+                  list, tuple, sorted, reversed, isinstance, round, print, divmod, pow}
 
 
 class _Proof:
@@ -175,8 +178,9 @@ class _Proof:
             if not all(self._tame(a) for a in parts):
                 return False
             func = self._global(node.func)
-            if func is not _MISSING:
-                return keeps_nothing(func)
+            if func is not _MISSING:   # (a builtin may give a global: getattr(module, ...))
+                return keeps_nothing(func) and (
+                    getattr(func, "__module__", None) != "builtins" or func in _TAME_BUILTINS)
             return isinstance(node.func, S.Attribute) and \
                 node.func.attr in VIEW_METHODS | FRESH_METHODS and self._tame(node.func.value)
         return False   # a comprehension, f-string parts, ...: not followed

@@ -51,7 +51,8 @@ from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .aliasing import check_writes
-from .container_writes import check_appends, check_dict_views, guard_dict_loops, lower_dict_delete
+from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
+                               lower_dict_delete)
 from .callables import LocalFunction, reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
