@@ -392,12 +392,9 @@ class Flow:
                 if n == name and own_ok and i > at and self._later_in_block(write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block
-                if n == name and own_ok and (new is not None or not loops or not any(
+                if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
-                    # the written array itself, under its own name (outside loops, also
-                    # where a branch may rebind it after the write: the rebinding's own
-                    # operands are checked as reads here)
-                    continue
+                    continue   # the written array itself, under its own name
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None
