@@ -20,27 +20,17 @@ import types
 
 import numpy
 
-from . import analyze
+from . import alias_flow_fresh, analyze
 from . import syntax as S
+from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
+                                is_local as _is_local, path_to as _path_to, places,
+                                local_functions_only_called as _local_functions_only_called)
+from .alias_flow_fresh import FRESH, FRESH_BUILTINS, keeps_nothing as _keeps_nothing
+from .callables import is_user_function
 from .core import Kind
 
 OUTSIDE = "outside"
-
-# calls whose result is always a new array (never one of their arguments or part of one)
-_FRESH_NAMES = (
-    "sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "dot", "matmul",
-    "inner", "outer", "vdot", "tensordot", "einsum", "stack", "vstack", "hstack",
-    "concatenate", "column_stack", "copy", "array", "zeros_like", "ones_like", "full_like",
-    "empty_like", "cumsum", "cumprod", "trace", "where", "clip", "sort", "roll", "tile",
-    "repeat", "kron", "cross", "diff", "linspace", "arange", "zeros", "ones", "eye",
-    "logsumexp", "norm", "abs", "around", "round")
-FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
-
-
-# builtins whose result is a new value (a number, a range, a string), never an argument
-FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id, hash, round,
-                  callable, str, repr, format, divmod, pow}
-
+STALE = ("stale",)   # (alias_flow.Flow._seen_after: a value bound before the write)
 
 def _fresh_call(func, call=None):
     if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
@@ -68,6 +58,7 @@ class Flow:
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
+        self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -108,6 +99,7 @@ class Flow:
         return out
 
     def _hold(self, holders, objs):
+        objs = set(objs) - {STALE}   # (a mark of _seen_after's, on names, never held)
         if not objs:
             return
         for h in holders:
@@ -155,7 +147,7 @@ class Flow:
             self._hold([made], set().union(*parts))
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
-                self.slots[made] = [a | b for a, b in zip(old, parts)]
+                self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
             return {made}
         if kind in (Kind.BINOP, Kind.UNARY):
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
@@ -171,12 +163,82 @@ class Flow:
         if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
+            if self._fresh_user_call(stmt):
+                # a function of the user's returning a value made inside it and keeping
+                # nothing (alias_flow_fresh): a new object; a list or tuple it returns may
+                # hold what its arguments reach
+                self._hold([new], self.reach(reads))
+                return {new}
         reads |= self.items(reads)
         if kind == Kind.CALL and not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads, stmt)
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
+
+    def _fresh_user_call(self, stmt):
+        func = stmt.sd.func
+        if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
+                not is_user_function(func):
+            return False
+        if func not in self._fresh_funcs:
+            self._fresh_funcs[func] = alias_flow_fresh.fresh_result(func)
+        return self._fresh_funcs[func]
+
+    def _seen_after(self, write, name, changed, own_ok):
+        """seen_by for a write in no loop: follows the run from the write on (the rest of
+        its block, then of each block around it: a branch that run did not take is not
+        there), each name whose value then is, or holds, the written array marked STALE (but
+        `name` itself where `own_ok`): a name whose value is or holds a marked one read after
+        the write sees it (the whole body's analysis merges the branches, and a name rebound
+        after the write, `result = x`, seemed to hold an old value too)."""
+        path = _path_to(self.body, write)
+        if path is None:
+            return None, None
+        saved, self.before = self.before, {}
+        try:
+            env = {k: v | {STALE} if (k != name or not own_ok) and self.reach(v) & changed
+                   else v for k, v in saved[id(write)].items()}
+            self._block([write], env, False)
+            self.before = {}
+            for block, i in reversed(path):
+                self._block(block[i + 1:], env, False)
+            after = self.before
+        finally:
+            self.before = saved
+        for t in self.stmts:
+            env = after.get(id(t))
+            if env is None:
+                continue   # before the write, or in a branch its run does not take
+            for n in analyze.operands(t):
+                objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
+                if STALE in objs and objs & changed:
+                    return n, t
+        return None
+
+    def _place(self, stmt):
+        """(id of the statement list holding `stmt` directly, its index there)."""
+        if not hasattr(self, "_places"):
+            self._places = places(self.body)
+        return self._places.get(id(stmt), (None, None))
+
+    def _later_in_block(self, write, t):
+        """Whether `t` comes after `write` in the write's own statement list."""
+        (b, j), (c, k) = self._place(write), self._place(t)
+        return b is not None and b == c and k > j
+
+    def _bound_just_before(self, t, defs, order, after):
+        """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
+        block before t, and after the statement at `after` (None: anywhere): each time t
+        runs, that binding ran just before it in the same pass through the block. (The
+        binding's own reads are checked as reads of their own.)"""
+        block, k = self._place(t)
+        for d in defs:
+            b, j = self._place(d)
+            if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
+                    and not _inplace(d) and (after is None or order[id(d)] > after):
+                return True
+        return False
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -248,12 +310,18 @@ class Flow:
         reads that array after it: a later statement, or any statement of a loop around
         it. `own_ok`: reads of `name` itself (still holding the array) are fine, as for an
         item write, whose derivative follows it. False when it cannot tell."""
+        return self.seen_by(write, name, own_ok) is None
+
+    def seen_by(self, write, name, own_ok=True):
+        """None when the write is unseen (see unseen); else (the name that sees it, the
+        statement reading it), or (None, None) when it cannot tell."""
+        unknown = (None, None)
         if not self.ok or id(write) not in self.before:
-            return False
+            return unknown
         changed = self.objects(self.before[id(write)], name)
         if not changed or any(o[0] == OUTSIDE for o in changed) or any(
                 self.escaped.get(o, set()) - {id(write)} for o in changed):
-            return False   # the caller's array, or one a function of the user's may keep
+            return unknown   # the caller's array, or one a function of the user's may keep
         order = {id(t): i for i, t in enumerate(self.stmts)}
         at = order[id(write)]
         loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
@@ -302,11 +370,13 @@ class Flow:
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
             return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
+        if not loops:
+            return self._seen_after(write, name, changed, own_ok)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
             if env is None:
-                return False
+                return unknown
             i = order[id(t)]
             for n in analyze.operands(t):
                 found = rebound_at(n)
@@ -317,77 +387,17 @@ class Flow:
                     continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
+                if self._bound_just_before(t, defs(n), order, None if i <= at else at):
+                    continue   # (n is bound anew in t's own block before t, after the write)
+                if n == name and own_ok and i > at and self._later_in_block(write, t) and \
+                        not any(at < order[id(d)] < i for d in defs(n)):
+                    continue   # the written array itself, later in the write's own block
                 if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     continue   # the written array itself, under its own name
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
-                    return False
-        return True
-
-
-def _blocks_around(body, stmt):
-    """The statement lists holding `stmt` (directly or nested), from the body of the
-    innermost loop around it (or the function's body) inwards."""
-    def path(block, owner):
-        for t in block:
-            if t is stmt:
-                return [(block, owner)]
-            for field in ("body", "orelse"):
-                inner = getattr(t, field, None)
-                if isinstance(inner, list) and not isinstance(t, S.FunctionDef):
-                    found = path(inner, t)
-                    if found is not None:
-                        return [(block, owner)] + found
+                    return n, t
         return None
-    out = []
-    for block, owner in path(body, None) or []:
-        if isinstance(owner, (S.For, S.While)):
-            out = []
-        out.append(block)
-    return out
-
-
-def _is_local(stmt):
-    return stmt.sd.user_call is not None and stmt.sd.user_call.form == "local"
-
-
-def _local_functions_only_called(stmts):
-    """Whether every nested def and lambda is only called where it is defined (the lowering
-    passes its free variables to each such call, so what it reads is seen there): one used
-    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up."""
-    defined = set()
-    for t in stmts:
-        if isinstance(t, S.ClassDef):
-            return False
-        if isinstance(t, S.FunctionDef):
-            defined.add(t.name)
-        elif isinstance(t, S.Assign) and isinstance(t.value, S.Lambda) and \
-                isinstance(t.targets[0], S.Name):
-            defined.add(t.targets[0].id)
-    for t in stmts:
-        if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
-                                            isinstance(t.value, S.Lambda)):
-            continue
-        own = [t.test] if isinstance(t, (S.If, S.While)) else [t.iter] \
-            if isinstance(t, S.For) else [t]   # (a block's statements are checked apart)
-        if any(isinstance(n, (S.Lambda, S.FunctionDef)) for o in own for n in S.walk(o)):
-            return False
-        if defined & set(analyze.operands(t)):
-            return False
-    return True
-
-
-def _keeps_nothing(func):
-    """NumPy's functions and srcdiff's runtime helpers keep no reference to what they get."""
-    module = getattr(func, "__module__", None) or ""
-    if module == "builtins" and isinstance(func, types.BuiltinFunctionType):
-        return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
-    return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
-        module.startswith("srcdiff.")
-
-
-def _inplace(stmt):
-    return stmt.sd.inplace is not None
 
 
 def unseen_argument_update(body, call, name):

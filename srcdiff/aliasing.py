@@ -12,19 +12,11 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-import numpy
-
-from . import alias_flow, analyze, runtime_linalg, runtime_values
+from . import alias_flow, analyze
 from . import syntax as S
+from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .callables import is_user_function
 from .core import Kind
-
-VIEW_FUNCS = {getattr(numpy, n) for n in (
-    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
-    "diagonal", "diag", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
-    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
-    "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
-VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
 
 
 def _rebound_first(copy_stmt, src, body, stmts):
@@ -198,12 +190,28 @@ def check_writes(source, user_names, body, spelled=None):
 
     defined, flows = [], []
 
-    def unseen(name):
-        """Whether no name bound before any write into `name` reads the array it changes
-        afterwards (alias_flow proves it): such a write is correct whatever shares it."""
+    def seen_writes(name):
+        """{id(write): who sees it} for the writes into `name` some name bound before reads
+        afterwards (alias_flow.Flow.seen_by: (that name, where) or (None, None) when it
+        cannot tell); a write not there is unseen, correct whatever shares its array."""
         if not flows:
             flows.append(alias_flow.Flow(body))
-        return all(flows[0].unseen(w, name) for w in writes.get(name, ()))
+        found = {id(w): flows[0].seen_by(w, name) for w in writes.get(name, ())}
+        return {k: v for k, v in found.items() if v is not None}
+
+    def seen_instead(stmt, name, seen):
+        """The first write into `name` a later read sees, where `stmt` is not one, and the
+        reason naming the name that reads it."""
+        first = next(w for w in writes[name] if id(w) in seen)
+        reader, where = seen[id(first)]
+        if reader is None:
+            return first, None
+        shown = reader if reader in user_names else stem(S.load(reader))
+        if shown == name:
+            shown = "the rows or items a loop takes from it"
+        return first, (f"writing into {name} here would also change {shown}, which holds "
+                       f"(part of) the same array and is read after it (line "
+                       f"{where.sd.line})")
 
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
@@ -219,13 +227,20 @@ def check_writes(source, user_names, body, spelled=None):
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
-        if unseen(name):
+        seen = seen_writes(name)
+        if not seen:
             return
+        if id(stmt) not in seen:   # this write is unseen: the one a later read sees instead
+            stmt, instead = seen_instead(stmt, name, seen)
+            if instead is not None:
+                reason, hint = instead, f"copy it first: {name} = numpy.copy({name})"
         error = source.error(stmt.sd.line, reason, hint=hint)
         if holder is None and not _inplace(stmt):
             raise error
         others = [other] if isinstance(other, str) else other
-        for w in writes[name]:  # each write that may run: a check before each
+        for w in writes[name]:  # each write that may run and be seen: a check before each
+            if id(w) not in seen:
+                continue
             if w is not stmt:
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
@@ -347,6 +362,10 @@ def check_writes(source, user_names, body, spelled=None):
                 shown = target if target in user_names else stem(S.load(target))
                 hint = f"make {target} a copy: {target} = numpy.copy(...)" \
                     if target in user_names else f"store a copy there: numpy.copy({src})"
+                if target not in user_names:   # a list or tuple built here: name the user's
+                    reader = seen_writes(src).get(id(written[src]), (None, None))[0]
+                    if reader in user_names and reader != src:   # name that reads it
+                        shown = f"{reader} (through {shown})"
                 reason = f"writing into {src} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
                 if target in loop_sequences and target not in user_names:

@@ -7,7 +7,7 @@ would really see the change. Takes lowered statements; gives nothing or raises.
 from . import analyze, runtime
 from . import syntax as S
 from .aliasing import _read_after
-from .core import Kind
+from .core import Info, Kind
 
 
 def check_appends(source, body):
@@ -136,3 +136,82 @@ def check_dict_views(source, body):
                                    f"{base}.{method}() taken on line {view.sd.line} (a live "
                                    "view), which srcdiff reads as a list made there",
                                    hint=f"take list({base}.{method}()) where you use it")
+
+
+# -- del d[k], and a dict changed while a loop goes through it ----------------------------
+def lower_dict_delete(low, node):
+    """`del d[k]` (`del d[a], d[b]`) where d is a local that may be a dict: d.pop(k) with
+    its value dropped (idioms.dict_write: d is bound to a new dict without k; a missing key
+    raises KeyError, as del does), after a check, where it runs, that d is a dict. None
+    where a target is anything else (an attribute, a slice, a name that is not a dict):
+    lower.py refuses it."""
+    from . import runtime_alias
+    from .idiom_rewrite import placed_at
+    targets = node.targets
+    if not all(isinstance(t, S.Subscript) and isinstance(t.value, S.Name)
+               and t.value.id in low.locals and not isinstance(t.slice, S.Slice)
+               and low._may_be_dict(t.value) for t in targets):
+        return None
+    out = []
+    for t in targets:
+        where = f"{low.src.filename}:{getattr(t, 'lineno', node.lineno)}"
+        check = S.Call(func=low._runtime_helper("check_deletable", runtime_alias),
+                       args=[S.load(t.value.id), S.const(where)], keywords=[])
+        low.line = getattr(t, "lineno", node.lineno)
+        out.append(low.info(S.Expr(value=check), Kind.EFFECT,
+                            func=runtime_alias.check_deletable))
+        pop = S.Expr(value=S.Call(func=S.Attribute(value=S.load(t.value.id), attr="pop",
+                                                   ctx=S.Load()),
+                                  args=[S.clone(t.slice)], keywords=[]))
+        out += low.stmt(placed_at(pop, t))
+    return out
+
+
+def guard_dict_loops(source, body, bindings):
+    """A loop over a dict's keys (`for k in d`, `for k, v in d.items()`) whose body takes
+    keys out of d (`d.pop(k)`, `del d[k]`) or writes into d (which may add one): Python
+    raises RuntimeError at the next step of the loop once d's size changed, while the
+    derivative goes through the keys as they were. A check at the end of the body (where
+    Python's next step comes; not when the body leaves by its break) raises the same error,
+    located at the loop (runtime_alias.check_dict_iteration). Loops whose body binds d to
+    another value of the user's (Python still goes through the old dict) are left alone."""
+    from . import runtime_alias, runtime_containers
+    func = runtime_alias.check_dict_iteration
+    stmts = list(analyze.flatten(body))
+    keys = {}   # keys_d = dict_keys(d) / order_d = iteration_order(d) -> d
+    for s in stmts:
+        if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) and \
+                s.sd.kind == Kind.CALL and s.sd.func in (runtime_containers.dict_keys,
+                                                        runtime_containers.iteration_order) \
+                and s.value.args and isinstance(s.value.args[0], S.Name):
+            keys[s.targets[0].id] = s.value.args[0].id
+    rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
+    for loop in stmts:
+        if not (isinstance(loop, S.For) and isinstance(loop.target, S.Name)):
+            continue
+        seq = next((s.value.value.id for s in loop.body if isinstance(s, S.Assign)
+                    and isinstance(s.value, S.Subscript) and isinstance(s.value.value, S.Name)
+                    and s.value.value.id in keys and isinstance(s.value.slice, S.Name)
+                    and s.value.slice.id == loop.target.id), None)
+        if seq is None:
+            continue
+        name = keys[seq]
+        inner = list(analyze.flatten(loop.body))
+        binds = [s for s in inner if analyze.assigned(s) == name and s.sd.kind != Kind.SETITEM]
+        if any(not (s.sd.kind == Kind.COPY and isinstance(s.value, S.Name)
+                    and s.value.id in rests) for s in binds):
+            continue   # d bound to another value of the user's: Python keeps the old dict
+        if not binds and not any(s.sd.kind == Kind.SETITEM and s.targets[0].value.id == name
+                                 for s in inner):
+            continue   # nothing here changes d
+        bindings[func.__name__] = func
+        line = loop.sd.line
+        last = loop.body[-1] if loop.body else None
+        leaving = isinstance(last, S.If) and len(last.body) == 1 and \
+            isinstance(last.body[0], S.Break) and not last.orelse   # `if stop: break`
+        check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+            S.load(name), S.load(seq), S.clone(last.test) if leaving else S.const(False),
+            S.const(f"{source.filename}:{line}")], keywords=[]))
+        check.sd = Info(Kind.EFFECT, func=func, line=line)
+        check.lineno = line
+        loop.body.insert(len(loop.body) - 1 if leaving else len(loop.body), check)

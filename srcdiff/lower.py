@@ -51,7 +51,8 @@ from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .aliasing import check_writes
-from .container_writes import check_appends, check_dict_views
+from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
+                               lower_dict_delete)
 from .callables import LocalFunction, reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
@@ -205,6 +206,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
             check_appends(self.src, out)
             check_dict_views(self.src, out)
+            guard_dict_loops(self.src, out, self.bindings)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
             alias_flow.relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
@@ -260,6 +262,10 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     def stmt(self, node):
         if isinstance(node, S.Delete) and all(isinstance(t, S.Name) for t in node.targets):
             return []  # `del name` only frees memory: dropped (the adjoint may read the value)
+        if isinstance(node, S.Delete):
+            deleted = lower_dict_delete(self, node)   # del d[k]: d.pop(k)
+            if deleted is not None:
+                return deleted
         for cls, (what, hint) in REFUSED.items():
             if isinstance(node, cls):
                 raise self.error(node, f"srcdiff cannot differentiate through {what}", hint)

@@ -73,9 +73,10 @@ class CopyInsertion:
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
                     and isinstance(s.targets[0], S.Name) and s.sd.inplace is not None}
-        # a write through a row, a slice or an alias (x = A[1]; x[0] = v) lands in the
-        # parameter it was taken from: that parameter gets its own copy too
-        written |= analyze.taken_from(body, written)
+        # a write through a row, a slice or an alias (x = A[1]; x[0] = v), or through an
+        # item of a tuple holding it (a, b = b, a; a[0] = v), lands in the parameter it was
+        # taken from: that parameter gets its own copy too
+        written |= _shared_with_written(stmts, written)
         prelude = []
         for name in self.params:
             if name in written:
@@ -254,6 +255,32 @@ class CopyInsertion:
                         f"is called ({called})"), S.const(source.filename),
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
+
+
+def _shared_with_written(stmts, written):
+    """The names whose arrays a write into `written` may land in (analyze.taken_from's
+    rows and copies, and the items of a tuple or list built here: after `a, b = b, a`,
+    lowered t = (b, a); a = t[0]; b = t[1], `a[0] = 1.0` writes into the array the
+    parameter b held), transitively."""
+    parents = {}
+    for stmt in stmts:
+        if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):
+            continue
+        value, target = stmt.value, stmt.targets[0].id
+        if isinstance(value, S.Subscript) and isinstance(value.value, S.Name):
+            parents.setdefault(target, set()).add(value.value.id)
+        elif stmt.sd.kind == Kind.COPY and isinstance(value, S.Name):
+            parents.setdefault(target, set()).add(value.id)
+        elif stmt.sd.kind == Kind.DISPLAY and isinstance(value, (S.Tuple, S.List)):
+            parents.setdefault(target, set()).update(
+                e.id for e in value.elts if isinstance(e, S.Name))
+    out, todo = set(written), list(written)
+    while todo:
+        for base in parents.get(todo.pop(), ()):
+            if base not in out:
+                out.add(base)
+                todo.append(base)
+    return out - set(written)
 
 
 def _callee_syntax(callee):

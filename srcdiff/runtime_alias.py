@@ -1,13 +1,20 @@
-"""A runtime check the emitted code calls before a helper that updates its argument in place.
+"""Runtime checks the emitted code calls where only the values tell whether Python's sharing
+or Python's own errors apply.
+
+check_update_unshared, before a helper that updates its argument in place:
 
 `vx, vy = step(vx, vy, dt)` where step does `vx -= dt * vy`: the caller never reads its
 old vx again (alias_flow proved it), and step's derivative updates a copy of its own, so
 the two agree, unless the array step updates is also what another argument holds (`step(v,
 v, dt)`, or a view of it): then Python's update shows through that argument and the copy's
 does not. Only the run can tell; this refuses that case.
+
+check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
+raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
 import numpy
 
+from .errors import SrcdiffError
 from .runtime_checks import refuse
 
 
@@ -25,3 +32,40 @@ def check_update_unshared(value, others, method, reason, hint, filename, lineno,
             items = other.values() if isinstance(other, dict) else other
             if any(item is value for item in items):
                 refuse(reason, hint, f"{filename}:{lineno}")
+
+
+class DictChangedDuringIteration(SrcdiffError, RuntimeError):
+    """Python's RuntimeError for a dict whose size changed while a loop goes through it,
+    located at the user's loop."""
+
+
+def check_dict_iteration(value, keys, leaving, where):
+    """At the end of each step of a loop over the dict `value`'s keys (`keys`: the keys as
+    the loop began), where Python's next step comes: its RuntimeError when the size
+    changed; a refusal when other keys replaced some (Python's loop then follows the dict's
+    own layout). Nothing when the loop is `leaving` (its break comes first), or for
+    anything but a dict (a list the loop goes through)."""
+    if leaving or not isinstance(value, dict):
+        return
+    filename, _, number = where.rpartition(":")
+    if len(value) != len(keys):
+        import linecache
+        raise DictChangedDuringIteration(
+            "dictionary changed size during iteration", hint="loop over a copy of the keys "
+            "(for k in list(d): ...), or build a new dict", filename=filename,
+            lineno=int(number), line=linecache.getline(filename, int(number)).strip() or None)
+    if list(value) != list(keys):
+        refuse("the dict's keys changed while this loop goes through them (one taken out, "
+               "another put in): Python's loop then follows the dict's own layout, which "
+               "srcdiff does not", "loop over a copy of the keys: for k in list(d): ...",
+               where)
+
+
+def check_deletable(value, where):
+    """Before `del d[k]` read as taking the key k out of the dict d: refused for anything
+    else (srcdiff follows del only on a dict's items)."""
+    if not isinstance(value, dict):
+        refuse(f"del is read here as taking a key out of a dict, but the value is a "
+               f"{type(value).__name__}, whose del srcdiff does not follow",
+               "build a new value without the item instead (lst = lst[:i] + lst[i + 1:])",
+               where)

@@ -160,8 +160,102 @@ def helper_update_same_array(x):
     return np.sum(nx * ny)
 
 
+def swap_parameters_then_write(a, b):   # the issue's form: a, b = b, a; a[0] = 1.0
+    a, b = b, a
+    a[0] = 1.0
+    return np.sum(a * b)
+
+
+def swap_twice_then_write(x, y):
+    a, b = x, y
+    a, b = b, a
+    a[0] = 1.0
+    return np.sum(a * b * x)
+
+
+def stack_parameters_then_write(x, y):   # s = np.sum(np.stack([y, x])); y[0] = s
+    s = np.sum(np.stack([y, x]))
+    y[0] = s
+    return np.sum(y * x)
+
+
+def view_summed_by_method(y):   # w = y[1:]; s = w.sum(); y[0] = 1.0
+    w = y[1:]
+    s = w.sum()
+    y[0] = 1.0
+    return s * np.sum(y * y)
+
+
+def helper_update_returned_once(x, y):   # vx -= ... in a helper, then return vx, vy
+    vx = x * 1.0
+    vy = y * 2.0
+    vx, vy = step(vx, vy, 0.1)
+    return np.sum(vx * vy)
+
+
+def rebound_in_a_branch_after_write(x, y):   # (from scripts/fuzz.py, seed 311000035)
+    pair = np.stack([x, x, y])
+    if np.sum(y) < 0.5:
+        x[1:] = x[1:] * np.tanh(x[:-1])
+        if np.sum(y) < 0.2:
+            x = np.maximum(np.array(x), x + x)
+    return np.sum(x * x) + np.sum(pair * y[0])
+
+
+def rebound_in_a_branch_to_a_view_read_after(x):
+    w = x[1:]
+    if np.sum(x) < 0.5:
+        x[1:] = x[1:] * np.tanh(x[:-1])
+        if np.sum(x) < 0.2:
+            x = w
+    return np.sum(x * x)
+
+
+def stack_then_update_while_zipping(x):   # (from scripts/fuzz.py, seed 311000043)
+    y = x * 1.0
+    b = np.sum(np.stack([y, y, y], axis=1))
+    y[0] = np.sin(b)               # unseen: the list for np.stack is never read again
+    total = 0.0
+    for r, q in zip(y, y):
+        y -= 0.1 * r               # zip's rows see it, as in Python
+        total = total + q * q
+    return total
+
+
+def stack_in_another_branch_then_write(x, y):   # (scripts/fuzz.py, seed 317000049)
+    if np.sum(y) > 5.0:
+        p, q = np.tanh(y), np.stack([x, x, y], axis=1)
+        if np.sum(p) > 0.0:
+            return x
+        return y
+    else:
+        x[1] += np.sin(y[0]) * x[0]   # the branch above, which returns, is not this run's
+    return x
+
+
+def tuple_item_written_in_a_loop(x):   # (scripts/fuzz.py, seeds 313000009, 319000010)
+    total = 0.0
+    for k in range(2):
+        if np.sum(x) > -5.0:
+            p, q = np.sin(x[0]), np.arctan(x * (k + 1.0))
+            q[:2] = 0.5 * np.tanh(-1.2 * q)[1:]   # the next pass builds a new tuple first
+            total = total + np.sum(q * q) + p
+    return total
+
+
 @pytest.mark.parametrize("f, args, wrt", [
     (swap_then_write, (X, Y), (0, 1)),
+    (tuple_item_written_in_a_loop, (X,), 0),
+    (stack_in_another_branch_then_write, (X, Y), (0, 1)),
+    (stack_then_update_while_zipping, (X,), 0),
+    (rebound_in_a_branch_after_write, (X, Y), (0, 1)),
+    (rebound_in_a_branch_after_write, (X, -Y), (0, 1)),
+    (rebound_in_a_branch_after_write, (X, np.array([0.1, 0.25, -0.05])), (0, 1)),
+    (swap_parameters_then_write, (X, Y), (0, 1)),
+    (swap_twice_then_write, (X, Y), (0, 1)),
+    (stack_parameters_then_write, (X, Y), (0, 1)),
+    (view_summed_by_method, (X,), 0),
+    (helper_update_returned_once, (X, Y), (0, 1)),
     (stack_then_write, (X,), 0),
     (view_unused_after, (X,), 0),
     (view_unused_with_closures, (X,), 0),
@@ -181,6 +275,7 @@ def test_unseen_write_is_differentiated(f, args, wrt):
     (view_read_by_a_closure_after, "would also change w"),
     (asarray_read_after, "would"),
     (helper_update_read_after, "in place"),
+    (rebound_in_a_branch_to_a_view_read_after, "would also change w"),
     (helper_update_same_array, "in place"),
 ], ids=lambda v: getattr(v, "__name__", ""))
 def test_seen_write_is_still_refused(f, match):
@@ -204,3 +299,15 @@ def test_refusal_names_the_user_line_not_a_temporary():
 def test_an_array_stored_in_the_callers_list_stays_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="stored in a list|would"):
         srcdiff.grad(stored_in_the_callers_list)(X.copy(), [])
+
+
+def test_refusal_through_a_tuple_names_the_name_that_reads_it():
+    """`p, q = np.tanh(x), y`: q is y; a write into y that q is read after is refused,
+    naming q (the tuple srcdiff builds for the line is only how q got it)."""
+    def f(x, y):
+        p, q = np.tanh(x), y
+        y[0] = 1.0
+        return np.sum(p * q)
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change q ") as info:
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), Y.copy())
+    assert info.value.line.strip() == "y[0] = 1.0"

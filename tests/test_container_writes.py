@@ -171,3 +171,137 @@ def test_refusals_are_located_and_speak_of_dicts(f, reason, hint, mode):
     assert reason in text and hint in text, text
     assert "list" not in text.split("hint:")[1] or f is pop_seen_through_a_view
     assert 0 <= err.lineno - f.__code__.co_firstlineno < 6
+
+
+# -- del d[k] (container_writes.lower_dict_delete), and a dict changed while a loop goes
+# through it (container_writes.guard_dict_loops): Python's RuntimeError, where Python raises
+Q = {"a": np.array([0.3, -1.2, 0.7]), "b": np.array([0.45, 0.2]), "c": np.array([1.1])}
+
+
+def del_a_parameter(p, y):
+    del p["b"]
+    return np.sum(p["a"] * y) + sum(np.sum(v ** 2) for v in p.values())
+
+
+def del_two_keys(p, y):
+    del p["a"], p["c"]
+    return np.sum(np.sin(p["b"]) * y[:2]) + len(p)
+
+
+def del_in_a_loop_over_a_copy_of_the_keys(p, y):
+    total = 0.0
+    for k in list(p):
+        if p[k].size < 2:
+            del p[k]
+    for k in p:
+        total = total + np.sum(np.tanh(p[k])) * y[0]
+    return total
+
+
+def del_of_a_local_dict(x, y):
+    d = {"a": x, "b": y * 2.0}
+    del d["a"]
+    return np.sum(d["b"] * x) + len(d)
+
+
+def write_existing_keys_while_looping(p, y):
+    for k in p:
+        p[k] = p[k] * y[0]
+    return sum(np.sum(v * v) for v in p.values())
+
+
+def pop_then_break(p, y):
+    total = 0.0
+    for k in p:
+        total = total + np.sum(p[k]) * y[1]
+        if total > -10.0:
+            p.pop("c")
+            break
+    return total + sum(np.sum(v) for v in p.values())
+
+
+DELETES = [(del_a_parameter, Q, X), (del_two_keys, Q, X),
+           (del_in_a_loop_over_a_copy_of_the_keys, Q, X), (del_of_a_local_dict, X, Y),
+           (write_existing_keys_while_looping, Q, X), (pop_then_break, Q, X)]
+
+
+@pytest.mark.parametrize("f, p, y", DELETES, ids=[c[0].__name__ for c in DELETES])
+def test_del_and_loops_that_change_a_dict_where_python_runs(f, p, y):
+    p = {k: v.copy() for k, v in p.items()} if isinstance(p, dict) else p
+    check(f, p, y, wrt=(0, 1))
+    if isinstance(p, dict):   # the caller's dict keeps its keys
+        srcdiff.grad(f, wrt=(0, 1))(p, y)
+        assert list(p) == list(Q)
+
+
+def pop_while_looping(p, y):
+    total = 0.0
+    for k in p:
+        total = total + np.sum(p.pop(k)) * y[0]
+    return total
+
+
+def del_while_looping_over_items(p, y):
+    total = 0.0
+    for k, v in p.items():
+        total = total + np.sum(v) * y[0]
+        if k == "b":
+            del p["a"]
+    return total
+
+
+def add_a_key_while_looping(p, y):
+    total = 0.0
+    for k in p:
+        p[k + "2"] = p[k] * y[0]
+        total = total + np.sum(p[k])
+    return total
+
+
+def _run(f, mode, p=None):
+    """The derivative of f at (a copy of Q, X) in `mode`, with tangents of ones."""
+    p = {k: v.copy() for k, v in Q.items()} if p is None else p
+    if mode == "grad":
+        return srcdiff.grad(f, wrt=(0, 1))(p, X)
+    ones = {k: np.ones_like(v) for k, v in p.items()}
+    return srcdiff.jvp(f, wrt=(0, 1))(p, X, ones, np.ones_like(X))
+
+
+@pytest.mark.parametrize("f", [pop_while_looping, del_while_looping_over_items,
+                               add_a_key_while_looping], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_dict_changing_size_in_its_loop_raises_as_python_does(f, mode):
+    with pytest.raises(RuntimeError, match="dictionary changed size during iteration"):
+        f({k: v.copy() for k, v in Q.items()}, X)
+    with pytest.raises(RuntimeError, match="changed size during iteration") as info:
+        _run(f, mode)
+    assert isinstance(info.value, srcdiff.SrcdiffError)   # located at the user's loop
+    assert info.value.filename == __file__ and info.value.line.startswith("for ")
+
+
+def keys_replaced_while_looping(p, y):
+    total = 0.0
+    for k in p:
+        if k == "a":
+            del p["b"]
+            p["d"] = p["a"] * 2.0
+        total = total + np.sum(p[k]) * y[0]
+    return total
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_keys_replaced_while_looping_are_refused(mode):
+    with pytest.raises(srcdiff.RuntimeRefusal, match="keys changed") as info:
+        _run(keys_replaced_while_looping, mode)
+    assert info.value.filename == __file__ and info.value.line.startswith("for ")
+
+
+def del_of_a_list_item(p, y):
+    del p[0]
+    return np.sum(p[0] * y)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_del_of_a_list_item_is_refused_where_it_runs(mode):
+    err = refusal(del_of_a_list_item, [[X.copy(), Y.copy()], X], mode, wrt=1)
+    assert "del" in str(err) and "list" in str(err)

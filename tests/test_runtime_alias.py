@@ -1,9 +1,11 @@
 """srcdiff/runtime_alias.py: the run-time check before a helper that updates an argument in
 place, refused exactly where another argument shares the array (test_alias_flow.py checks
-the compiler inserts it; here the check itself)."""
+the compiler inserts it; here the check itself); the checks of a loop over a dict that
+changes it and of `del d[k]` (test_container_writes.py checks the compiler's side)."""
 import numpy
 import pytest
 
+import srcdiff
 from srcdiff.errors import SrcdiffError
 from srcdiff.runtime_alias import check_update_unshared
 
@@ -29,3 +31,22 @@ def test_a_list_updated_in_place_and_held_by_another_argument_is_refused():
     with pytest.raises(SrcdiffError):
         check_update_unshared(items, [(items,)], "__iadd__", "r", "h", "model.py", 3, 0)
     check_update_unshared(items, [list(items)], "__iadd__", "r", "h", "model.py", 3, 0)
+
+
+def test_check_dict_iteration():
+    from srcdiff.runtime_alias import check_dict_iteration
+    where = f"{__file__}:1"
+    check_dict_iteration({"a": 1, "b": 2}, ["a", "b"], False, where)
+    check_dict_iteration({"a": 1}, ["a", "b"], True, where)       # leaving by its break
+    check_dict_iteration([1.0], [1.0, 2.0], False, where)         # a list: Python goes on
+    with pytest.raises(RuntimeError, match="changed size during iteration"):
+        check_dict_iteration({"a": 1}, ["a", "b"], False, where)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="keys changed"):
+        check_dict_iteration({"a": 1, "c": 2}, ["a", "b"], False, where)
+
+
+def test_check_deletable():
+    from srcdiff.runtime_alias import check_deletable
+    check_deletable({"a": 1}, f"{__file__}:1")
+    with pytest.raises(srcdiff.RuntimeRefusal, match="list"):
+        check_deletable([1.0], f"{__file__}:1")

@@ -1,0 +1,297 @@
+"""Whether a function of the user's returns a new value nobody else holds (for alias_flow).
+
+alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
+used to count as returning any of its arguments (or part of one), so that in
+
+    vx_new = advect(vx, vx, vy)     # advect returns np.reshape(a new array, ...)
+    vx, vy = project(vx_new, vy_new)  # project does vx -= ...; return vx, vy
+
+the caller's `vx` seemed to be what project updates in place, and the call was refused.
+`fresh_result(fn)` reads fn's syntax and proves that every value it returns is made inside
+it (an arithmetic result, a NumPy function that copies, a view of such a value, another
+such function's result) and that fn stores nothing anywhere that outlives the call (no
+globals, attributes, closures, or items of containers it did not make), so no other name
+holds the result. The items of a returned list or tuple may still be (parts of) fn's
+arguments: the caller counts them as held by the result. Anything else, or anything
+unknown, is not proven, and the caller keeps its conservative view.
+"""
+import types
+
+import numpy
+
+from . import runtime_linalg, runtime_values
+from . import syntax as S
+
+# calls whose result is always a new array (never one of their arguments or part of one)
+_FRESH_NAMES = (
+    "sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin", "dot", "matmul",
+    "inner", "outer", "vdot", "tensordot", "einsum", "stack", "vstack", "hstack",
+    "concatenate", "column_stack", "copy", "array", "zeros_like", "ones_like", "full_like",
+    "empty_like", "cumsum", "cumprod", "trace", "where", "clip", "sort", "roll", "tile",
+    "repeat", "kron", "cross", "diff", "linspace", "arange", "zeros", "ones", "eye",
+    "logsumexp", "norm", "abs", "around", "round")
+FRESH = {getattr(numpy, n) for n in _FRESH_NAMES if hasattr(numpy, n)}
+
+
+# builtins whose result is a new value (a number, a range, a string), never an argument
+FRESH_BUILTINS = {len, range, int, float, bool, complex, isinstance, hasattr, id, hash, round,
+                  callable, str, repr, format, divmod, pow}
+
+VIEW_FUNCS = {getattr(numpy, n) for n in (
+    "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
+    "diagonal", "diag", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
+    "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
+    "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
+VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
+
+_DEPTH = 4   # how many calls of the user's functions deep a proof follows
+
+# ndarray methods that return a new value (for `copy`, `astype`, `flatten`: a copy)
+FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",
+                 "var", "dot", "cumsum", "cumprod", "round", "conj", "conjugate", "clip",
+                 "trace", "tolist", "item", "any", "all", "argmax", "argmin", "nonzero",
+                 "argsort", "__neg__", "__abs__"}
+# ndarray methods whose result shares the receiver's memory
+VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
+VIEW_ATTRIBUTES = {"T", "mT", "real", "imag"}
+# list methods that store what they are given into the receiver (allowed on fresh locals)
+STORE_METHODS = {"append", "extend", "insert"}
+# plain values a global may hold without the result holding anything of the caller's
+_PLAIN = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type, int,
+          float, complex, bool, str, bytes, type(None), numpy.ufunc, numpy.generic)
+
+
+def fresh_result(fn, _seen=()):
+    """True when every value the user's function `fn` returns is made inside it and fn
+    keeps no reference to anything (see the module docstring). False when not proven."""
+    if fn in _seen or len(_seen) >= _DEPTH:
+        return False
+    try:
+        proof = _Proof(fn, _seen + (fn,))
+    except Exception:  # noqa: BLE001  (no source, a parse failure: not proven)
+        return False
+    return proof.ok
+
+
+_MISSING = object()
+# builtins whose result is new or what their arguments reach
+_TAME_BUILTINS = {len, range, int, float, complex, bool, abs, min, max, sum, zip, enumerate,
+                  list, tuple, sorted, reversed, isinstance, round, print, divmod, pow}
+
+
+class _Proof:
+    def __init__(self, fn, seen):
+        from .frontend import Resolver, get_source
+        from . import variadic
+        self.fn, self.seen = fn, seen
+        fdef = get_source(fn).node
+        self.params = set(variadic.parameter_names(fdef))
+        self.resolver = Resolver(fn)
+        self.ok = False
+        nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
+        if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
+                              S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
+                              S.NamedExpr, S.ListComp, S.SetComp, S.DictComp,
+                              S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
+               for n in nodes):
+            return
+        self.locals = {n.id for n in nodes if isinstance(n, S.Name) and
+                       isinstance(n.ctx, S.Store)} - self.params
+        self.bindings = _bindings(nodes)
+        self.tame = set(self.locals)    # may hold only what the arguments reach, or new
+        self.fresh = set(self.locals)   # surely a value made here
+        for _ in range(len(self.locals) + 2):   # shrink both until nothing changes
+            before = (set(self.tame), set(self.fresh))
+            for name in self.locals:
+                for target, value in self.bindings.get(name, [("?", None)]):
+                    if value is None or not self._tame(value):
+                        self.tame.discard(name)
+                    if target != "name" or value is None or not self._fresh(value):
+                        self.fresh.discard(name)
+            self.fresh &= self.tame
+            if (self.tame, self.fresh) == before:
+                break
+        else:
+            return
+        returns = [n for n in nodes if isinstance(n, S.Return)]
+        self.ok = all(n.value is None or self._fresh(n.value) for n in returns) and \
+            all(self._stores_nothing(n) for n in nodes)
+
+    # -- names -----------------------------------------------------------------------
+    def _global(self, node):
+        """The value a global name or attribute chain means now, else _MISSING."""
+        parts = []
+        while isinstance(node, S.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, S.Name) or node.id in self.params or node.id in self.locals:
+            return _MISSING
+        obj = self.resolver.lookup(node.id, _MISSING)
+        for attr in reversed(parts):
+            if obj is _MISSING:
+                break
+            obj = getattr(obj, attr, _MISSING)
+        return obj
+
+    def _plain_global(self, node, arithmetic):
+        obj = self._global(node)
+        if obj is _MISSING:
+            return False
+        return isinstance(obj, _PLAIN) or (arithmetic and isinstance(obj, numpy.ndarray)
+                                           and obj.dtype != object)
+
+    # -- expressions -----------------------------------------------------------------
+    def _tame(self, node, arithmetic=False):
+        """Whether `node`'s value is new, or only what the arguments reach (for
+        `arithmetic`, an operand of +, -, ...: a global array is fine too)."""
+        if isinstance(node, S.Constant):
+            return True
+        if isinstance(node, S.Name):
+            if node.id in self.params:
+                return True
+            if node.id in self.locals:
+                return node.id in self.tame
+            return self._plain_global(node, arithmetic)
+        if isinstance(node, S.Attribute):
+            if self._global(node) is not _MISSING:
+                return self._plain_global(node, arithmetic)
+            return self._tame(node.value, arithmetic)
+        if isinstance(node, S.Subscript):
+            return self._tame(node.value, arithmetic) and self._tame(node.slice, True)
+        if isinstance(node, (S.Tuple, S.List, S.Set)):
+            return all(self._tame(e, arithmetic) for e in node.elts)
+        if isinstance(node, S.Dict):
+            return all(self._tame(e, arithmetic) for e in node.keys + node.values
+                       if e is not None)
+        if isinstance(node, S.Starred):
+            return self._tame(node.value, arithmetic)
+        if isinstance(node, S.Slice):
+            return all(self._tame(e, True) for e in (node.lower, node.upper, node.step)
+                       if e is not None)
+        if isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.BoolOp, S.IfExp)):
+            return all(self._tame(e, True) for e in S.iter_child_nodes(node)
+                       if not isinstance(e, (S.operator, S.unaryop, S.cmpop, S.boolop)))
+        if isinstance(node, S.Call):
+            if self._fresh(node):
+                return True
+            parts = list(node.args) + [k.value for k in node.keywords]
+            if not all(self._tame(a) for a in parts):
+                return False
+            func = self._global(node.func)
+            if func is not _MISSING:   # (a builtin may give a global: getattr(module, ...))
+                return keeps_nothing(func) and (
+                    getattr(func, "__module__", None) != "builtins" or func in _TAME_BUILTINS)
+            return isinstance(node.func, S.Attribute) and \
+                node.func.attr in VIEW_METHODS | FRESH_METHODS and self._tame(node.func.value)
+        return False   # a comprehension, f-string parts, ...: not followed
+
+    def _fresh(self, node):
+        """Whether `node`'s value is surely made here (no one else holds it)."""
+        if isinstance(node, S.Constant):
+            return True
+        if isinstance(node, S.Name):
+            return node.id in self.fresh
+        if isinstance(node, (S.BinOp, S.UnaryOp, S.Compare)):
+            return self._tame(node, True)
+        if isinstance(node, S.IfExp):
+            return self._fresh(node.body) and self._fresh(node.orelse)
+        if isinstance(node, S.BoolOp):
+            return all(self._fresh(v) for v in node.values)
+        if isinstance(node, (S.Tuple, S.List)):
+            return self._tame(node)   # a new container; its items: see the docstring
+        if isinstance(node, S.Attribute):
+            return node.attr in VIEW_ATTRIBUTES and self._global(node) is _MISSING and \
+                self._fresh(node.value)
+        if not isinstance(node, S.Call) or any(isinstance(a, S.Starred) for a in node.args):
+            return False
+        if any(k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
+            return False
+        func = self._global(node.func)
+        if func is _MISSING:   # a method of a value computed here
+            if not isinstance(node.func, S.Attribute):
+                return False
+            attr, receiver = node.func.attr, node.func.value
+            if attr in FRESH_METHODS:
+                return self._tame(receiver, True) and all(self._tame(a, True)
+                                                          for a in node.args)
+            return attr in VIEW_METHODS and self._fresh(receiver)
+        if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+            return True
+        if func in VIEW_FUNCS:
+            return bool(node.args) and self._fresh(node.args[0])
+        from .callables import is_user_function
+        if isinstance(func, types.FunctionType) and is_user_function(func):
+            return all(self._tame(a) for a in node.args) and \
+                all(self._tame(k.value) for k in node.keywords) and \
+                fresh_result(func, self.seen)
+        return False
+
+    # -- statements ------------------------------------------------------------------
+    def _stores_nothing(self, node):
+        """Whether `node` stores nothing where it outlives the call: item writes and
+        appends only into containers made here, of values the arguments reach at most;
+        calls only of functions that keep nothing (NumPy, math, builtins, srcdiff's own
+        and functions of the user's proven the same way)."""
+        if isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)):
+            targets = node.targets if isinstance(node, S.Assign) else [node.target]
+            for t in targets:
+                for part in S.walk(t):
+                    if isinstance(part, S.Attribute) and isinstance(part.ctx, S.Store):
+                        return False
+                    if isinstance(part, S.Subscript) and isinstance(part.ctx, S.Store):
+                        if not (isinstance(part.value, S.Name) and part.value.id in self.fresh
+                                and node.value is not None and self._tame(node.value)):
+                            return False
+            return True
+        if not isinstance(node, S.Call):
+            return True
+        func = self._global(node.func)
+        if func is not _MISSING:
+            from .callables import is_user_function
+            if isinstance(func, types.FunctionType) and is_user_function(func):
+                return fresh_result(func, self.seen)
+            return keeps_nothing(func) or func in (list, tuple, dict, set)
+        if not isinstance(node.func, S.Attribute):
+            return False
+        attr, receiver = node.func.attr, node.func.value
+        if attr in STORE_METHODS:
+            return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
+                all(self._tame(a) for a in node.args)
+        return attr in VIEW_METHODS | FRESH_METHODS
+
+
+def _bindings(nodes):
+    """name -> [(how, value)] for each binding of a local: ("name", value) for `n = value`
+    and `n op= value` (the same object, or a new number), ("unpack", value) for a name
+    inside a tuple target or a for target (its value: the iterable's item), ("?", None)
+    for anything else (an augmented item write binds nothing)."""
+    out = {}
+    for node in nodes:
+        if isinstance(node, (S.Assign, S.AnnAssign)):
+            targets = node.targets if isinstance(node, S.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, S.Name):
+                    out.setdefault(t.id, []).append(("name", node.value))
+                elif isinstance(t, (S.Tuple, S.List)):
+                    for n in S.walk(t):
+                        if isinstance(n, S.Name):
+                            out.setdefault(n.id, []).append(("unpack", node.value))
+        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+            # n op= v: n keeps its object (an array), or gets a new number, or (a list)
+            # holds v's items too
+            out.setdefault(node.target.id, []).append(
+                ("name", S.BinOp(left=S.load(node.target.id), op=node.op, right=node.value)))
+        elif isinstance(node, S.For):
+            for n in S.walk(node.target):
+                if isinstance(n, S.Name):
+                    out.setdefault(n.id, []).append(("unpack", node.iter))
+    return out
+
+
+def keeps_nothing(func):
+    """NumPy's functions and srcdiff's runtime helpers keep no reference to what they get."""
+    module = getattr(func, "__module__", None) or ""
+    if module == "builtins" and isinstance(func, types.BuiltinFunctionType):
+        return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
+    return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
+        module.startswith("srcdiff.")

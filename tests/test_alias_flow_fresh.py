@@ -1,0 +1,170 @@
+"""srcdiff/alias_flow_fresh.py: a helper of the user's whose result is made inside it.
+
+fluidsim (autograd's examples) passes the results of its own `advect` to `project`, which
+updates them in place (`vx -= ...; return vx, vy`). Those results are new arrays no other
+name holds, so the update is unseen and the program is differentiated; checked against
+finite differences in both modes and to second order. Where the array the helper updates
+is the caller's input, or one a later read sees (a helper returning its argument, a view
+of it, or a value it also keeps), the refusal stands, located.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+from srcdiff.alias_flow_fresh import fresh_result
+
+X = np.array([0.3, -1.2, 0.7, 0.45, -0.2, 1.1, 0.8, -0.6])
+KEPT = []
+
+
+def project(vx, vy):
+    p = np.roll(vx, 1, axis=0) - np.roll(vy, -1, axis=1)
+    vx -= 0.5 * np.roll(p, -1, axis=0)
+    vy -= 0.25 * np.roll(p, 1, axis=1)
+    return vx, vy
+
+
+def advect(f, vx, vy):
+    flat = (f * np.cos(vx) + 0.3 * vy).ravel()
+    return np.reshape(flat, f.shape)
+
+
+def advect_twice(f, vx, vy):
+    once = advect(f, vx, vy)
+    return advect(once, vx, vy)
+
+
+def simulate(vx, vy, smoke, steps):
+    for _ in range(steps):
+        vx_updated = advect(vx, vx, vy)
+        vy_updated = advect(vy, vx, vy)
+        vx, vy = project(vx_updated, vy_updated)
+        smoke = advect(smoke, vx, vy)
+    return smoke
+
+
+def fluid(params):
+    vx = np.reshape(params[:4], (2, 2))
+    vy = np.reshape(params[4:], (2, 2))
+    smoke = simulate(vx, vy, np.array([[1.0, 0.5], [0.2, 0.9]]), 2)
+    return np.sum(smoke * smoke)
+
+
+def nested_helper(params):
+    vx = np.reshape(params[:4], (2, 2))
+    vy = np.reshape(params[4:], (2, 2))
+    a, b = project(advect_twice(vx, vx, vy), advect_twice(vy, vy, vx))
+    return np.sum(a * b) + np.sum(vx * vy)
+
+
+def scaled(v):
+    out = v * 2.0
+    out += 1.0
+    return out
+
+
+def write_into_result(x):
+    y = scaled(x)
+    y[0] = np.sin(x[1])
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [fluid, nested_helper, write_into_result],
+                         ids=lambda f: f.__name__)
+def test_update_of_a_helpers_fresh_result_is_differentiated(f):
+    check(f, X)
+
+
+def identity(v):
+    return v
+
+
+def flat_view(v):
+    return np.reshape(v, (2, 2))
+
+
+def kept(v):
+    out = v * 2.0
+    KEPT.append(out)
+    return out
+
+
+def pair(v, w):
+    return [v, w]
+
+
+def input_updated(vx, vy):
+    a, b = project(vx, vy)   # vx is the caller's array, read again below
+    return np.sum(a * b) + np.sum(vx)
+
+
+def returned_argument_read_later(params):
+    vx = np.reshape(params[:4], (2, 2)) * 1.0
+    vy = np.reshape(params[4:], (2, 2)) * 1.0
+    a, b = project(identity(vx), vy)
+    return np.sum(a * b) + np.sum(vx)
+
+
+def returned_view_read_later(params):
+    v = params[:4] * 1.0
+    a, b = project(flat_view(v), np.reshape(params[4:], (2, 2)) * 1.0)
+    return np.sum(a * b) + np.sum(v)
+
+
+def kept_result_written(x):
+    y = kept(x)
+    y[0] = 1.0
+    return np.sum(y * x) + np.sum(KEPT[-1])
+
+
+def item_of_returned_list_written(x):
+    y = x * 1.0
+    items = pair(y, x)
+    w = items[0]
+    w[0] = 1.0
+    return np.sum(w * x) + np.sum(y)
+
+
+@pytest.mark.parametrize("f, args", [
+    (input_updated, (np.reshape(X[:4], (2, 2)), np.reshape(X[4:], (2, 2)))),
+    (returned_argument_read_later, (X,)),
+    (returned_view_read_later, (X,)),
+    (kept_result_written, (X,)),
+], ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_update_a_later_read_sees_is_still_refused(f, args, mode):
+    KEPT.clear()
+    refusal(f, [a.copy() for a in args], mode)
+
+
+def test_write_into_an_item_of_a_returned_list():
+    """The list `pair` returns holds y itself: a write into its item changes y, read
+    later. Reverse mode refuses (its tape restores w, not y); forward mode follows it."""
+    refusal(item_of_returned_list_written, [X.copy()], "grad")
+    check(item_of_returned_list_written, X, modes=("fwd",), order=1)
+
+
+def global_list(v):
+    return KEPT + [v]
+
+
+def uses_a_method(v):
+    return v.reshape((2, -1))
+
+
+def stored_in_attribute(v):
+    out = v * 1.0
+    project.cache = out
+    return out
+
+
+@pytest.mark.parametrize("fn, fresh", [
+    (advect, True), (advect_twice, True), (scaled, True), (project, True),
+    (identity, False), (flat_view, False), (kept, False), (pair, True),
+    (global_list, False), (uses_a_method, False), (stored_in_attribute, False),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_fresh_result(fn, fresh):
+    """`pair` and `project` return a new list or tuple (its items are their arguments: the
+    caller counts them as held by it)."""
+    assert fresh_result(fn) is fresh
