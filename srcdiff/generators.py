@@ -42,12 +42,12 @@ _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 # -- what a function's own body holds (not nested functions) ----------------------------
 def own_nodes(node):
     """Nodes under `node` that belong to its own scope (nested defs and lambdas skipped)."""
-    todo = list(S.iter_child_nodes(node))
-    while todo:
+    todo = list(S.iter_child_nodes(node))[::-1]
+    while todo:   # in source order
         n = todo.pop()
         yield n
         if not isinstance(n, _SCOPES):
-            todo.extend(S.iter_child_nodes(n))
+            todo.extend(list(S.iter_child_nodes(n))[::-1])
 
 
 def is_generator(fdef):
@@ -80,7 +80,7 @@ def _check_generator(source, fdef):
     yielded = set()
     for n in own_nodes(fdef):
         if isinstance(n, (S.Yield, S.YieldFrom)) and n.value is not None:
-            yielded |= {m.id for m in S.walk(n.value) if isinstance(m, S.Name)}
+            yielded |= _held(n.value)
     assigns = [n for n in own_nodes(fdef) if isinstance(n, S.Assign)]
     grown = True
     while grown:   # names bound to a yielded name (`v = acc; yield v`) are yielded too
@@ -141,8 +141,8 @@ class _ListBuilder:
             new = S.quote(f"for {item} in ITER:\n    {self.items}.append({item})",
                           ITER=stmt.value.value)
             return [_at(s, stmt) for s in new]
-        if isinstance(stmt, S.Return):
-            return [_at(S.quote(f"return {self.items}")[0], stmt)]
+        if isinstance(stmt, S.Return):   # a new list: appends the flag skips follow it
+            return [_at(S.quote(f"return {self.items} + []")[0], stmt)]
         if isinstance(stmt, _SCOPES):
             return [stmt]
         for field in ("body", "orelse", "finalbody"):
@@ -331,6 +331,25 @@ def _makes_new(value):
         name = f.attr if isinstance(f, S.Attribute) else getattr(f, "id", None)
         return name in FRESH_CALLS
     return False
+
+
+def _held(value):
+    """Names whose object `value` may be or share memory with (x, x[i], x.T, x.reshape(..),
+    (a, b)); an arithmetic result is a new object."""
+    if isinstance(value, S.Name):
+        return {value.id}
+    if isinstance(value, (S.Tuple, S.List)):
+        return set().union(*[_held(e) for e in value.elts])
+    if isinstance(value, S.Starred):
+        return _held(value.value)
+    if isinstance(value, (S.Subscript, S.Attribute)):
+        return _held(value.value)
+    if isinstance(value, S.Call):
+        held = _held(value.func.value) if isinstance(value.func, S.Attribute) else set()
+        return held.union(*[_held(a) for a in value.args])
+    if isinstance(value, S.IfExp):
+        return _held(value.body) | _held(value.orelse)
+    return set()
 
 
 def _written_root(target, method=False):
