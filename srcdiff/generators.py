@@ -174,7 +174,7 @@ def check_calls(source, fdef, resolve, known_types=()):
             parents[child] = n
     fresh = _fresh_locals(fdef)
     for call, gen in calls:
-        _check_call(source, call, gen, parents, resolve, assigned, fresh)
+        _check_call(source, call, gen, parents, resolve, assigned, (fdef, fresh))
         setattr(call, APPROVED, True)
 
 
@@ -198,7 +198,7 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
                                "loops with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n)), or "
                                     "loop over all its items")
-        _check_body(source, parent, call, name, gen, fresh)
+        _check_body(source, parent, call, name, gen, *fresh)
         return
     if isinstance(parent, S.comprehension) and parent.iter is call:
         return
@@ -223,28 +223,21 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
                             f"items = list({name}(...)), then index or loop over items")
 
 
-def _check_body(source, loop, call, name, gen, fresh):
-    """The body of a for loop over a generator writes in place only into values it made
-    (and rebinds none of a local generator's free names)."""
+def _check_body(source, loop, call, name, gen, fdef, fresh):
+    """The body of a for loop over a generator writes in place only into values made here
+    that the generator cannot see (and rebinds none of a local generator's free names)."""
+    seen, holds = _visible(fdef, call, loop, gen)
     for n in _walk_block(loop.body + loop.orelse):
-        root = None
-        if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
-            for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-                if isinstance(t, S.Name):
-                    if t.id in gen.free:
-                        root = t.id
-                    elif isinstance(n, S.AugAssign) and t.id not in fresh:
-                        root = t.id
-                else:
-                    root = _written_root(t) or root
-                    if root in fresh:
-                        root = None
-        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-                n.func.attr in MUTATORS:
-            root = _written_root(n.func.value, True)
-            if root in fresh:
-                root = None
-        if root is not None:
+        for target in _stores(n):
+            if isinstance(target, S.Name) and target.id in gen.free:
+                raise source.error(n, f"this loop over {name}(...) rebinds {target.id!r}, "
+                                   f"which {name} reads while it runs; srcdiff takes "
+                                   "a generator's items before the loop",
+                                   hint=f"pass {target.id} to {name} as an argument, or "
+                                        f"take the items first: items = list({name}(...))")
+        for root, deep in _writes(n):
+            if root in fresh and root not in seen and not (deep and root in holds):
+                continue
             raise source.error(n, f"this loop over {name}(...) changes {root!r} in place "
                                f"while {name} runs; srcdiff takes a generator's items before "
                                "the loop, which is only the same when the loop changes "
@@ -252,6 +245,81 @@ def _check_body(source, loop, call, name, gen, fresh):
                                hint=f"take the items first (items = list({name}(...)), then "
                                     f"loop over items), or write into a new value "
                                     f"({root} = {root} + ...)")
+
+
+def _stores(n):
+    if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
+        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
+            yield from (m for m in S.walk(t) if isinstance(m, S.Name) and
+                        isinstance(m.ctx, S.Store))
+
+
+def _writes(n):
+    """(root name, deep) of each in-place write statement or call `n` makes: deep where it
+    writes into an object `root` holds (x[i][j] = v, x[i] += v) rather than into root's."""
+    if isinstance(n, S.AugAssign):
+        if isinstance(n.target, S.Name):
+            yield n.target.id, False
+        elif _written_root(n.target) is not None:
+            yield _written_root(n.target), True
+    elif isinstance(n, (S.Assign, S.AnnAssign)):
+        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
+            for m in S.walk(t):
+                if isinstance(m, (S.Subscript, S.Attribute)) and isinstance(m.ctx, S.Store):
+                    root = _written_root(m)
+                    if root is not None:
+                        yield root, not isinstance(m.value, S.Name)
+    elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+            n.func.attr in MUTATORS:
+        root = _written_root(n.func.value, True)
+        if root is not None:
+            yield root, not isinstance(n.func.value, S.Name)
+
+
+def _visible(fdef, call, loop, gen):
+    """Names of `fdef` whose object the generator may reach (`seen`: its arguments, its free
+    names, the loop's targets, their views and what they hold) and names that may hold such
+    an object (`holds`)."""
+    seen = set().union(*[_held(a) for a in call.args + [k.value for k in call.keywords]])
+    seen |= gen.free | {n.id for n in S.walk(loop.target) if isinstance(n, S.Name)}
+    links = []   # (holder names, aliased names, held names)
+    for n in own_nodes(fdef):
+        if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
+            targets = n.targets if isinstance(n, S.Assign) else [n.target]
+            holders = {m.id for t in targets for m in S.walk(t) if isinstance(m, S.Name)}
+            aliased = set() if isinstance(n, S.AugAssign) else _aliased(n.value)
+            links.append((holders, aliased, _held(n.value)))   # x += v: x stays itself
+        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+                n.func.attr in MUTATORS:
+            links.append((_held(n.func.value), set(),
+                          set().union(*[_held(a) for a in n.args])))
+    holds = set()
+    while True:
+        before = len(seen), len(holds)
+        for holders, aliased, held in links:
+            if holders & seen:
+                seen |= held          # reached through a holder the generator sees
+            if aliased & seen:
+                seen |= holders       # the same object (or memory) as one it sees
+            if held & (seen | holds):
+                holds |= holders
+        if (len(seen), len(holds)) == before:
+            return seen, holds
+
+
+def _aliased(value):
+    """Names whose object (or memory) `value` may be: x, x[1:], x.T, x.reshape(..)."""
+    if isinstance(value, S.Name):
+        return {value.id}
+    if isinstance(value, (S.Subscript, S.Attribute, S.Starred)):
+        return _aliased(value.value)
+    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
+        return _aliased(value.func.value)
+    if isinstance(value, S.IfExp):
+        return _aliased(value.body) | _aliased(value.orelse)
+    if isinstance(value, (S.Tuple, S.List)):   # a, b = x, y
+        return set().union(*[_aliased(e) for e in value.elts])
+    return set()
 
 
 class _Generator:
@@ -342,6 +410,10 @@ def _held(value):
         return set().union(*[_held(e) for e in value.elts])
     if isinstance(value, S.Starred):
         return _held(value.value)
+    if isinstance(value, S.Dict):
+        return set().union(*[_held(e) for e in value.keys + value.values if e is not None])
+    if isinstance(value, (S.ListComp, S.DictComp, S.SetComp, S.GeneratorExp)):
+        return {n.id for n in S.walk(value) if isinstance(n, S.Name)}
     if isinstance(value, (S.Subscript, S.Attribute)):
         return _held(value.value)
     if isinstance(value, S.Call):
@@ -429,6 +501,18 @@ def refuse_unchecked(lowerer, call, fn):
                             "header, a comprehension, list(), sum(), ...)",
                             hint=f"call {name}(...) by name in a for header, or take its "
                                  f"items first: items = list({name}(...))")
+
+
+def refuse_differentiated(fn):
+    """The function differentiated itself is a generator: refused at its def."""
+    if isinstance(fn, type) or not is_generator_function(fn):
+        return
+    from .frontend import get_source
+    source = get_source(getattr(fn, "__func__", fn))
+    raise source.error(source.node, f"{fn.__name__} is a generator: srcdiff differentiates "
+                       "a function returning numbers, arrays or containers of them",
+                       hint=f"differentiate a function that consumes it, e.g. "
+                            f"lambda x: sum({fn.__name__}(x)), or make it return the list of its items")
 
 
 def prepare(source, fdef, resolve, known_types=()):

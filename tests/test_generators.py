@@ -317,4 +317,85 @@ def test_refused(f, line, why, mode):
 
 def test_a_generator_itself_is_refused():
     err = refusal(neighbour_products, (RNG.normal(size=4),), "grad")
-    assert "generator" in str(err)
+    assert "is a generator" in str(err)
+    err = refusal(neighbour_products, (RNG.normal(size=4),), "jvp")
+    assert "is a generator" in str(err)
+
+
+# -- generators defined inside the function, static and class methods, generator expressions --
+def local_generator(x, y):
+    scale = 1.5
+
+    def pairs(a):
+        for i in range(len(a) - 1):
+            yield scale * a[i], a[i + 1]
+
+    total = sum(np.sin(u) * v for u, v in pairs(x))
+    for u, v in pairs(y):
+        total = total + u * v
+    return total
+
+
+def test_local_generator():
+    check(local_generator, RNG.normal(size=4), RNG.normal(size=3), wrt=(0, 1))
+
+
+def rebinds_what_a_local_generator_reads(x):
+    scale = 1.0
+
+    def scaled(a):
+        for v in a:
+            yield scale * v
+
+    total = 0.0
+    for v in scaled(x):
+        scale = scale + 1.0
+        total = total + v
+    return total
+
+
+class Windows:
+    @staticmethod
+    def pairs(a):
+        for i in range(len(a) - 1):
+            yield a[i:i + 2]
+
+    @classmethod
+    def triples(cls, a):
+        for i in range(len(a) - 2):
+            yield a[i:i + 3]
+
+
+def static_and_class_methods(x):
+    return sum(np.prod(w) for w in Windows.pairs(x)) + sum(
+        np.sum(np.exp(w)) for w in Windows.triples(x))
+
+
+def test_static_and_class_method_generators():
+    check(static_and_class_methods, RNG.normal(size=5))
+
+
+def test_a_local_generator_reading_what_the_loop_rebinds_is_refused():
+    err = refusal(rebinds_what_a_local_generator_reads, (RNG.normal(size=3),), "grad")
+    assert err.line.strip() == "scale = scale + 1.0", str(err)
+    assert "rebinds 'scale', which scaled reads" in str(err)
+
+
+def writes_what_it_passed(x):
+    acc = np.zeros(3)
+    total = 0.0
+    for v in neighbour_products(acc + x):   # a new array: not acc
+        acc += v
+        total = total + np.sum(acc)
+    acc2 = np.zeros(3)
+    held = {"acc": acc2}
+    for v in scaled_items(held, 1.0):
+        acc2 += x
+        total = total + np.sum(v[1])
+    return total
+
+
+def test_a_loop_writing_into_what_its_generator_holds_is_refused():
+    x = RNG.normal(size=3)
+    err = refusal(writes_what_it_passed, (x,), "grad")
+    assert err.line.strip() == "acc2 += x" and "changes 'acc2' in place" in str(err), str(err)
