@@ -11,7 +11,8 @@ first. So:
     `for v in it: items.append(v)`, `return` (anywhere) is `return items`.
   - each call of a generator function in the function lowered is checked where it stands
     (`check_calls`): the iterable of a for header or a comprehension, the argument of
-    list, tuple, sum, sorted, min, max, any, all, or of zip/enumerate standing there. A
+    list, tuple, sum, sorted, min, max, any, all, or of zip/enumerate standing there, the
+    value unpacked by `a, b = gen(x)`. A
     for loop over it may write in place only into lists, dicts and arrays it made itself
     (`out = []`), and may leave early (break, return) only where the generator's loops are
     bounded (no while loop); any, all and zip stop early too. A generator kept in a
@@ -202,6 +203,9 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
         return
     if isinstance(parent, S.comprehension) and parent.iter is call:
         return
+    if isinstance(parent, S.Assign) and parent.value is call and all(
+            isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
+        return   # a, b = gen(x): unpacked at once
     if isinstance(parent, S.Call) and call in parent.args:
         if _builtin(parent, resolve, assigned, *FULL):
             return

@@ -399,3 +399,14 @@ def test_a_loop_writing_into_what_its_generator_holds_is_refused():
     x = RNG.normal(size=3)
     err = refusal(writes_what_it_passed, (x,), "grad")
     assert err.line.strip() == "acc2 += x" and "changes 'acc2' in place" in str(err), str(err)
+
+
+def other_consumers(x):
+    a, b, c = neighbour_products(x)
+    d = dict((str(i), v) for i, v in enumerate(neighbour_products(x)))
+    return a * b * c + sorted(neighbour_products(x))[0] + min(neighbour_products(x)) \
+        + d["1"] * float(any(neighbour_products(x))) + np.sum(np.array(list(neighbour_products(x))) ** 2)
+
+
+def test_unpacked_sorted_min_any_dict():
+    check(other_consumers, np.array([0.3, 0.5, 0.9, 0.4]))
