@@ -30,7 +30,7 @@ LAYERS = [
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
                          "reverse_writes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals"}),
-    ("constructs", {"alias_flow", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "generators", "idioms", "idiom_rewrite",
+    ("constructs", {"alias_flow", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "generators", "generator_calls", "idioms", "idiom_rewrite",
                     "inplace_calls", "library_calls", "objects", "sequences", "shapes",
                     "super_calls", "update_checks", "values", "variadic"}),
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
