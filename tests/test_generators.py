@@ -292,6 +292,11 @@ def passed_on(x):
     return np.sum(np.array(list(map(np.sin, neighbour_products(x)))))
 
 
+def held_generator(x):
+    g = neighbour_products
+    return sum(g(x))
+
+
 REFUSED = [
     (kept_in_a_variable, "g = neighbour_products(x)", "kept in a variable"),
     (given_to_next, "return next(neighbour_products(x))", "next()"),
@@ -304,6 +309,7 @@ REFUSED = [
     (consumes_buffered, "buf[0] = x[i]", "in place"),
     (passed_on, "return np.sum(np.array(list(map(np.sin, neighbour_products(x)))))",
      "passed on"),
+    (held_generator, "return sum(g(x))", "called by name"),
 ]
 
 
