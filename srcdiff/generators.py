@@ -249,7 +249,8 @@ def refuse_differentiated(fn):
         return
     from .frontend import get_source
     source = get_source(getattr(fn, "__func__", fn))
-    raise source.error(source.node, f"{fn.__name__} is a generator: srcdiff differentiates "
-                       "a function returning numbers, arrays or containers of them",
-                       hint=f"differentiate a function that consumes it, e.g. "
-                            f"lambda x: sum({fn.__name__}(x)), or make it return the list of its items")
+    raise source.error(source.node, f"srcdiff cannot differentiate generators themselves: "
+                       f"{fn.__name__} is a generator",
+                       hint=f"return a value (or a list of values) instead of yielding, or "
+                            f"differentiate a function that consumes it, e.g. "
+                            f"lambda x: sum({fn.__name__}(x))")

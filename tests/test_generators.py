@@ -323,9 +323,9 @@ def test_refused(f, line, why, mode):
 
 def test_a_generator_itself_is_refused():
     err = refusal(neighbour_products, (RNG.normal(size=4),), "grad")
-    assert "is a generator" in str(err)
+    assert "cannot differentiate generators themselves" in str(err)
     err = refusal(neighbour_products, (RNG.normal(size=4),), "jvp")
-    assert "is a generator" in str(err)
+    assert "cannot differentiate generators themselves" in str(err)
 
 
 # -- generators defined inside the function, static and class methods, generator expressions --
