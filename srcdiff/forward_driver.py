@@ -1,5 +1,5 @@
 """The forward-mode pipeline, moved from forward.py (no change yet)."""
-from . import analyze, frontend
+from . import analyze, frontend, generators
 from .version import __version__
 from . import syntax as S
 from .errors import SrcdiffError
@@ -25,6 +25,7 @@ def forward_source(fn, wrt, kind="jvp", containers=(), name=None, known_types=No
 def _forward_source(fn, wrt, kind, containers, name, known_types):
     from . import runtime, transform
     wrt = tuple(wrt)
+    generators.refuse_differentiated(fn)
     low = transform.lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     for w in wrt:

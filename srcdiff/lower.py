@@ -46,7 +46,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import alias_flow, analyze, checks, core, idiom_rewrite, inplace_calls, sequences, update_checks
+from . import alias_flow, analyze, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -107,6 +107,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.known_types = dict(known_types or {})
         # for/else, zip(...) as a value, ...: rewritten first (idiom_rewrite.py)
         fdef = idiom_rewrite.desugar(source.node, lambda name: resolver.lookup(name, None))
+        fdef = generator_calls.prepare(source, fdef, lambda name: resolver.lookup(name, None),
+                                       self.known_types)   # generators: lists of their items
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:

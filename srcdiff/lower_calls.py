@@ -10,7 +10,7 @@ super() calls, frozen scipy.stats distributions, array methods (`x.sum()` is
 functions, named by their canonical path (never by the user's import alias).
 """
 import functools
-from . import idioms
+from . import generators, idioms
 from . import objects as fobjects
 from . import records
 from . import rules
@@ -51,6 +51,7 @@ class CallLowering:
             return self.method_call(node, out, discard)
         if isinstance(func, S.Name) and func.id in self.local_functions:
             local = self.local_functions[func.id]
+            generators.refuse_unchecked(self, node, local)
             args = [self.expr(a, out) for a in node.args]
             keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
                         for k in node.keywords]
@@ -130,6 +131,7 @@ class CallLowering:
         """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
         it, where not by its own path (a parameter holding a function: values.py)."""
         variadic = None
+        generators.refuse_unchecked(self, node, obj)   # a generator's call checked where it is
         if is_user_function(obj):
             args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
             self._check_argument_writes(node, obj, args, out)

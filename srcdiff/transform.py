@@ -5,7 +5,7 @@ frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 import inspect
 import os
 
-from . import analyze, core, emit, fixpoint, frontend, loader, lower, rules, runtime
+from . import analyze, core, emit, fixpoint, frontend, generators, loader, lower, rules, runtime
 from . import syntax as S
 from .names import TAPE
 from .syntax import settle
@@ -82,6 +82,7 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
                     known_types, input_shapes, checkpoint=None):
+    generators.refuse_differentiated(fn)
     low = lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None

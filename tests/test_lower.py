@@ -5,6 +5,8 @@ lowered code computes what the user's function does (run as plain Python).
 """
 import pytest
 
+import srcdiff
+
 from srcdiff import errors
 from srcdiff.core import validate
 from srcdiff.transform import lower_function
@@ -56,8 +58,11 @@ def test_refused_statements_name_the_users_line():
         lower_function(with_try)
     assert info.value.lineno == with_try.__code__.co_firstlineno + 1
     assert info.value.line.strip() == "try:"
-    with pytest.raises(errors.UnsupportedCodeError, match="generators"):
-        lower_function(with_generator)
+    # a generator lowered as a callee is the function building its items' list
+    # (generators.py); differentiated itself, it is refused at its def
+    with pytest.raises(errors.UnsupportedCodeError, match="generators") as info:
+        srcdiff.grad(with_generator)(1.0)
+    assert info.value.line.strip() == "def with_generator(x):"
 
 
 @pytest.mark.parametrize("fn", [augmented, returns_a_parameter])
