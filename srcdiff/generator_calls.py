@@ -57,8 +57,8 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
     name = S.spell(call.func)
     parent = parents.get(call)
     bounded = gen.bounded
-    if isinstance(parent, S.Call) and call in parent.args and _builtin(
-            parent, resolve, assigned, "zip", "enumerate"):
+    while isinstance(parent, S.Call) and call in parent.args and _builtin(
+            parent, resolve, assigned, "zip", "enumerate"):   # nested: enumerate(zip(g(x), y))
         stops = _builtin(parent, resolve, assigned, "zip") is not None and len(parent.args) > 1
         if stops and not bounded:
             raise source.error(call, f"zip stops taking items from {name}(...) early, and "
