@@ -14,6 +14,7 @@ from . import idioms
 from . import objects as fobjects
 from . import rules
 from . import syntax as S
+from . import value_builtins
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -97,7 +98,7 @@ class CallLowering:
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
-            return fvalues.desugar_call(self, node, obj, out, discard)
+            return value_builtins.desugar_call(self, node, obj, out, discard)
         if fobjects.is_record_class(obj):   # a dataclass object made here
             return fobjects.make_record(self, node, obj, out, discard)
         args, keywords = fvalues.arguments(self, node, obj, out)
