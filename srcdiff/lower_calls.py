@@ -46,6 +46,11 @@ class CallLowering:
         if expanded is not None:
             return expanded
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
+        if getattr(node, "sd_spread", None):   # f(*xs) without derivative: spread when run
+            return fvariadic.spread_call(self, node, self._call(node, out, discard))
+        return self._call(node, out, discard)
+
+    def _call(self, node, out, discard):
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)

@@ -121,7 +121,7 @@ def unstar_call(lw, node, out):
     dstars = [k for k in node.keywords if k.arg is None]
     if not stars and not dstars:
         return node
-    args, keywords, through, star_length = [], [], None, None
+    args, keywords, through, star_length, spread = [], [], None, None, []
     for a in node.args:
         if not isinstance(a, S.Starred):
             args.append(a)
@@ -131,18 +131,22 @@ def unstar_call(lw, node, out):
             args.extend(items)
             continue
         if a is node.args[-1] and len(stars) == 1 and _fills_varargs(lw, node, len(args)):
-            atom = lw.expr(a.value, out)
-            from . import runtime
-            tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
-                lw.bind("tuple", tuple), atom], keywords=[]), Kind.CALL, "args",
-                func=runtime.sequence_of)
-            lw.locals.add(tup.id)
+            tup = _tuple_of(lw, lw.expr(a.value, out), out)
             through = tup
             star_length = _param_fact(lw, a.value, ".__len__")
             args.append(tup)
             continue
-        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, or "
-                       "where xs is a list or tuple display it can see",
+        if _spreads_at_run_time(lw, node):
+            # a call without derivative (numpy.zeros(*shape), rs.randn(*x.shape)): the
+            # tuple spread again when it runs, whatever its length (spread_call)
+            atom = lw.expr(a.value, out)
+            tup = _tuple_of(lw, atom, out)
+            spread.append(len(args))
+            args.append(tup)
+            continue
+        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, "
+                       "where xs is a list or tuple display it can see, or into a call "
+                       "without derivative (numpy.zeros(*shape), rs.randn(*x.shape))",
                        hint="pass the items one by one (f(xs[0], xs[1]))")
     for k in node.keywords:
         if k.arg is not None:
@@ -159,7 +163,64 @@ def unstar_call(lw, node, out):
     if through is not None:
         new.sd_star_through = through
         new.sd_star_length = star_length
+    if spread:
+        new.sd_spread = tuple(spread)
     return new
+
+
+def _tuple_of(lw, atom, out):
+    """tuple(xs) for a `*xs` passed on whole."""
+    from . import runtime
+    tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+        lw.bind("tuple", tuple), atom], keywords=[]), Kind.CALL, "args",
+        func=runtime.sequence_of)
+    lw.locals.add(tup.id)
+    return tup
+
+
+def _spreads_at_run_time(lw, node):
+    """Whether the call `node` carries no derivative, so a `*xs` of any length may be
+    spread again when it runs: a function without derivative (numpy.zeros, numpy.random's)
+    or a method of an object srcdiff does not follow (rs.randn of a RandomState), which
+    spread_call checks once lowered."""
+    func = node.func
+    if isinstance(func, S.Attribute) and lw._global_path(func) is None:
+        from .callables import ARRAY_METHODS
+        return func.attr not in ARRAY_METHODS   # followed (or refused) once lowered
+    if not isinstance(func, (S.Name, S.Attribute)) or (isinstance(func, S.Name) and (
+            func.id in lw.locals or func.id in lw.local_functions)):
+        return False
+    from . import rules
+    obj = lw._callee_object(func)
+    return obj is not None and rules.is_nondifferentiable(obj)
+
+
+def spread_call(lw, node, stmt):
+    """The lowered call of `node` whose `*xs` were kept as tuples (unstar_call): marked so
+    that emit.py spreads them again; refused at the call where it was lowered to anything
+    but a call of a function without derivative, or of an object's method srcdiff does not
+    follow, passing the tuples where they were."""
+    from . import rules
+    positions = getattr(node, "sd_spread", ())
+    call = getattr(stmt, "value", None) if stmt is not None else None
+    dynamic = stmt is not None and getattr(stmt.sd, "dynamic_method", False)
+    fine = isinstance(call, S.Call) and (dynamic or (
+        stmt.sd.func is not None and rules.is_nondifferentiable(stmt.sd.func)))
+    if fine:
+        expected = [node.args[i] for i in positions]
+        fine = len(call.args) == len(node.args) and all(
+            isinstance(call.args[i], S.Name) and call.args[i].id == e.id
+            for i, e in zip(positions, expected))
+    if not fine:
+        raise lw.error(node, "srcdiff passes *xs of a length it cannot see only into a "
+                       "call without derivative (numpy.zeros(*shape), rs.randn(*x.shape))",
+                       hint="pass the items one by one (f(xs[0], xs[1]))")
+    spelled = [("*" if i in positions else "", "") for i in range(len(call.args))]
+    spelled += [("=", k.arg) for k in call.keywords]
+    call.args = list(call.args) + [k.value for k in call.keywords]
+    call.keywords = []
+    setattr(call, S.VARIADIC, tuple(spelled))
+    return stmt
 
 
 def _place_call(new, old):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check
+from gradcheck import check, refusal
 
 X = np.array([0.3, 0.7, 1.1])
 
@@ -70,3 +70,46 @@ def test_a_variadic_call_without_derivative_is_emitted_with_its_star():
     g = srcdiff.grad(inactive_variadic_call)
     g(X)
     assert "concat_and_multiply(2.0, *args" in srcdiff.source(g)
+
+
+# -- *xs of a length not seen, into a call without derivative (issue #13) ------------------
+def sample_diag_gaussian(mean, log_std, rs):
+    return rs.randn(*mean.shape) * np.exp(log_std) + mean   # autograd's VAE example
+
+
+def reparameterised(x):
+    rs = np.random.RandomState(0)
+    m = np.reshape(x, (2, 3))
+    return np.sum(sample_diag_gaussian(m, m * 0.5, rs) ** 2)
+
+
+def shape_of_a_value(x):
+    shape = np.outer(x, x).shape
+    return np.sum(np.outer(x, x) * np.ones(*[shape]) + np.zeros(shape, *()) +
+                  np.random.RandomState(1).rand(*shape))
+
+
+def shape_passed_in(x, shape):
+    return np.sum(x * np.random.RandomState(2).normal(0.0, 1.0, *shape) + np.zeros(*shape))
+
+
+X6 = np.arange(1.0, 7.0) / 10
+
+
+@pytest.mark.parametrize("f, args", [(reparameterised, (X6,)), (shape_of_a_value, (X,)),
+                                     (shape_passed_in, (X6, (6,)))])
+def test_a_starred_shape_into_a_call_without_derivative(f, args):
+    check(f, *args)
+    g = srcdiff.grad(f)
+    g(*args)
+    assert "(*args" in srcdiff.source(g)   # spread again when it runs, whatever its length
+
+
+def sums_a_pair_passed_in(x, pair):
+    return np.sum(np.add(*pair) * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_starred_tuple_of_unseen_length_into_a_rule_is_refused(mode):
+    err = refusal(sums_a_pair_passed_in, (X, (X, X)), mode)
+    assert "fills a *args parameter" in str(err) and "one by one" in str(err)
