@@ -81,12 +81,50 @@ def _function_of(lw, fn_node):
     return obj
 
 
-def _callable_node(lw, node, out):
-    """A name for map's or sorted's function that a call in a comprehension can use."""
+def _caller(lw, node, out):
+    """How a comprehension calls map's or sorted's function: items -> the call. A name
+    (a lambda gets one), or `functools.partial(g, a, k=b)` written there: g called with the
+    partial's arguments, evaluated once, where the partial is made."""
     if isinstance(node, S.Lambda):
-        return lambda_value(lw, node, out)
-    _function_of(lw, node)
-    return S.clone(node)
+        fn = lambda_value(lw, node, out)
+    elif isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
+            lw._global_path(node.func) is not None and \
+            lw._callee_object(node.func) is functools.partial:
+        return _partial_caller(lw, node, out)
+    else:
+        _function_of(lw, node)
+        fn = S.clone(node)
+    return lambda items: S.Call(func=S.clone(fn), args=list(items), keywords=[])
+
+
+def _local(lw, atom, out):
+    """An atom the comprehension reads: a temporary made here is a local of the function."""
+    if isinstance(atom, S.Name) and atom.id not in lw.locals and any(
+            isinstance(t, S.Name) and t.id == atom.id for stmt in out
+            for t in getattr(stmt, "targets", ())):
+        lw.locals.add(atom.id)
+    return atom
+
+
+def _partial_caller(lw, node, out):
+    if not node.args or any(isinstance(a, S.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords):
+        raise lw.error(node, "srcdiff follows functools.partial(g, ...) here only with g "
+                       "first and its arguments one by one",
+                       hint="pass the arguments one by one, without * or **")
+    fn_node = node.args[0]
+    if isinstance(fn_node, S.Call) or isinstance(_function_of(lw, fn_node), LocalPartial):
+        raise lw.error(node, "srcdiff follows a functools.partial here only of a named "
+                       "function", hint="make the partial of a function defined at module "
+                       "level or in this function")
+    args = [_kept(lw, a, _local(lw, lw.expr(a, out), out), out) for a in node.args[1:]]
+    keywords = [(k.arg, _kept(lw, k.value, _local(lw, lw.expr(k.value, out), out), out))
+                for k in node.keywords]
+
+    def call(items):
+        return S.Call(func=S.clone(fn_node), args=[S.clone(a) for a in args] + list(items),
+                      keywords=[S.keyword(arg=k, value=S.clone(v)) for k, v in keywords])
+    return call
 
 
 def _fresh_local(lw, stem):
@@ -105,7 +143,7 @@ def _map(lw, node, out, discard):
                            "a name bound to it would not be after its first use",
                            hint="bind list(map(...)) instead, or use map where it is read "
                                 "(for v in map(...), sum(map(...)), list(map(...)))")
-    fn = _callable_node(lw, node.args[0], out)
+    call = _caller(lw, node.args[0], out)
     seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
     for name, seq in zip(seqs, node.args[1:]):
         out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
@@ -116,7 +154,7 @@ def _map(lw, node, out, discard):
         target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
         it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
         it = _builtin(lw, it, "zip")
-    comp = S.ListComp(elt=S.Call(func=fn, args=items, keywords=[]), generators=[
+    comp = S.ListComp(elt=call(items), generators=[
         S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
     _place(comp, node)
     atom = lw.comprehension(comp, out)
@@ -154,9 +192,9 @@ def _sorted(lw, node, out, discard):
     keys = S.load(seq)
     if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
                                           and kw["key"].value is None):
-        fn = _callable_node(lw, kw["key"], out)
+        call = _caller(lw, kw["key"], out)
         item = _fresh_local(lw, "item")
-        comp = S.ListComp(elt=S.Call(func=fn, args=[S.load(item)], keywords=[]), generators=[
+        comp = S.ListComp(elt=call([S.load(item)]), generators=[
             S.comprehension(target=S.store(item), iter=S.load(seq), ifs=[], is_async=0)])
         _place(comp, node)
         keys = lw.comprehension(comp, out)
