@@ -44,6 +44,8 @@ IMPORTS = [
     (r"^from autograd\.builtins import tuple", r"pass"),
     (r"^from autograd\.misc import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten$", r"from srcdiff_checked import flatten"),
+    (r"^from autograd\.misc\.flatten import flatten_func$",
+     r"from srcdiff_checked import flatten_func"),
     (r"^import autograd\.scipy\.signal",
      r"import scipy.signal, types; autograd = types.SimpleNamespace(scipy=scipy)"),
 ]
@@ -111,6 +113,12 @@ differences (scripts/port_autograd_examples.py)."""
 import json, os, numpy as np, srcdiff
 LOG = os.environ["PORT_LOG"]
 flatten = srcdiff.flatten
+
+def flatten_func(func, example):
+    """autograd.misc.flatten.flatten_func, over srcdiff.flatten: func of a flat vector."""
+    _ex, unflatten = flatten(example)
+    _func = lambda _x, *args: flatten(func(unflatten(_x), *args))[0]
+    return _func, unflatten, _ex
 
 def _log(**kw):
     with open(LOG, "a") as fh:

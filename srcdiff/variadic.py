@@ -9,8 +9,16 @@ nothing changes) passes its items; `**kw` of a dict display with string keys (or
 bound once to one, keys added by statements of the body before the call included) passes
 its keywords. `[*a, b]` and `(*a, b)` are concatenations (list(a) + [b]).
 
+The function differentiated itself may take *args and **kwargs: its derivative is made per
+call for the number of extra arguments and their keywords (pack_call: the emitted code
+takes every parameter positionally, *args as a tuple, **kwargs as a dict); `wrt` counts
+positions as the call passes them, and one inside *args is refused (wrt.py).
+
+`*xs` of a length srcdiff cannot see into a call without derivative (numpy.zeros(*shape),
+rs.randn(*x.shape)) is passed as a tuple and spread again when it runs (spread_call).
+
 Refused at the user's line: `*xs` of a length srcdiff cannot see that does not fill a
-`*args`, `**kw` of keys it cannot see, `*args` in the differentiated function itself.
+`*args` into a call with a derivative, `**kw` of keys it cannot see.
 """
 import inspect
 
@@ -36,16 +44,67 @@ def _arg_name(node):
     return node.id if isinstance(node, S.Name) else node.arg
 
 
+# -- *args and **kwargs of the function differentiated itself --------------------------
+def pack_call(sig, args, kwargs, extra=()):
+    """A call of the derivative of a function taking *args or **kwargs, as its emitted code
+    takes it: every parameter positionally (defaults filled, the extra positional arguments
+    as a tuple, the extra keywords as a dict), then the `extra` parameters of the transform
+    (tangents, a cotangent: by name, or the last positional arguments). Returns (the
+    arguments, {}, what the code is specialised on: the tuple's length, the dict's keys)."""
+    from .errors import ArgumentError
+    kwargs = dict(kwargs)
+    given = {e: kwargs.pop(e) for e in extra if e in kwargs}
+    n = len(extra) - len(given)
+    if n > len(args):
+        raise ArgumentError(f"the derivative takes the function's arguments, then "
+                            f"{', '.join(extra)}; {len(args)} positional given")
+    primal, trailing = (args[:len(args) - n], args[len(args) - n:]) if n else (args, ())
+    given.update(zip([e for e in extra if e not in given], trailing))
+    try:
+        bound = sig.bind(*primal, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"this call does not match the function's parameters: {exc}") \
+            from None
+    bound.apply_defaults()
+    packed = [bound.arguments[name] for name in sig.parameters] + [given[e] for e in extra]
+    return tuple(packed), {}, entry_key(sig, bound.arguments)
+
+
+def entry_key(sig, arguments):
+    """What a variant is made for: the length of the *args tuple, the keys of the **kwargs
+    dict (in the order given)."""
+    out = []
+    for name, p in sig.parameters.items():
+        if p.kind == p.VAR_POSITIONAL:
+            out.append((name, len(arguments.get(name, ()))))
+        elif p.kind == p.VAR_KEYWORD:
+            out.append((name, tuple(arguments.get(name, {}))))
+    return tuple(out)
+
+
+def entry_facts(sig, arguments):
+    """known_types for the *args tuple and the **kwargs dict passed (by name): their kinds,
+    the tuple's length and the dict's keys, which lowering spreads them by."""
+    facts = {}
+    for (name, fact) in entry_key(sig, arguments):
+        if isinstance(fact, int):
+            facts[name], facts[name + ".__len__"] = tuple, fact
+        else:
+            facts[name], facts[name + ".__keys__"] = dict, fact
+    return facts
+
+
 def check_variadic(source, fdef, known_types):
     """*args and **kwargs: followed in a helper called with them (its caller made the tuple
     and the dict, known_types says so); refused in the function differentiated itself."""
     a = fdef.args
     for extra, kind in ((a.vararg, tuple), (a.kwarg, dict)):
         if extra is not None and known_types.get(_arg_name(extra)) is not kind:
-            raise source.error(fdef, "*args and **kwargs parameters of the function "
-                               "differentiated itself are not supported",
-                               hint="list the parameters explicitly (a helper it calls may "
-                                    "take *args and **kwargs)")
+            raise source.error(fdef, "srcdiff makes the derivative of a function taking "
+                               "*args or **kwargs for the arguments of a call (how many, "
+                               "which keywords), and has none here",
+                               hint="call the derivative first (srcdiff.source then shows "
+                                    "the code made for that call), or list the parameters")
 
 
 def bind_call(lw, node, fn, args, keywords, out):

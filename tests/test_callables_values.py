@@ -303,16 +303,10 @@ def chosen_at_run_time(x):
     return np.sum(act(x))
 
 
-def top_level_star(x, *xs):
-    return np.sum(x)
-
-
 REFUSED = [
     (star_of_unknown_length, "passes *xs only where it fills a *args", "one by one"),
     (writer_passed, "writes into its argument 'y' in place", "copy"),
     (chosen_at_run_time, "cannot tell which function 'act' holds", "bind act once"),
-    (top_level_star, "*args and **kwargs parameters of the function differentiated",
-     "list the parameters"),
 ]
 
 
