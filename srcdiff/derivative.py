@@ -106,7 +106,8 @@ def _kind(value):
         return None
     if type(value) in (list, tuple, dict) or _is_user_object(value):
         from .objects import object_facts
-        facts = object_facts("", value)
+        from .values import function_items
+        facts = {**object_facts("", value), **function_items("", value)}
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)
@@ -196,11 +197,13 @@ class Derivative(DerivativeBase):
         known.update({k: type(v) for k, v in kwargs.items()
                       if _is_user_object(v) or type(v) in (list, tuple)})
         from .objects import object_facts
+        from .values import function_items
         for n, a in list(zip(names, args)) + list(kwargs.items()):
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
+            known.update(function_items(n, a))   # the functions a list or tuple holds
         if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
             from .variadic import entry_facts
             known.update(entry_facts(self._user_signature, {

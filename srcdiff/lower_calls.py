@@ -75,6 +75,11 @@ class CallLowering:
                              "computed here), so it cannot differentiate the call",
                              hint=f"bind {func.id} once to one function ({func.id} = "
                                   "numpy.tanh), or call each function where it is chosen")
+        item = fvalues.item_held(self, func)   # fs[0](x): an item of a list of functions
+        if item is not None:
+            ref = self.expr(func, out)
+            self.locals.add(ref.id)
+            return fvalues.call_held(self, node, item, out, discard, ref)
         if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
             from . import checkpointing
             func = checkpointing.inline_call(self, func) or func

@@ -76,8 +76,64 @@ def is_function_value(obj):
     if isinstance(obj, type) or not callable(obj):
         return False
     from . import rules
+    rules.load_templates()   # asked before the first derivative is made (derivative.py)
     return is_user_function(obj) or rules.lookup("reverse", obj) is not None or (
         rules.is_nondifferentiable(obj)) or rules.lookup("forward", obj) is not None
+
+
+def function_items(name, value):
+    """Facts for a list or tuple passed in that holds functions: `name[i]` -> Known(item),
+    for each item that is a function value (derivative.py specialises on them)."""
+    if type(value) not in (list, tuple):
+        return {}
+    return {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
+            if callable(v) and not isinstance(v, type) and is_function_value(v)}
+
+
+def item_held(lw, node):
+    """The function `node`, a constant item of a list or tuple, holds where srcdiff can tell:
+    `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of a local
+    bound once to a display nothing changes; None otherwise."""
+    from .core import assigned_names
+    i = _constant_index(node.slice) if isinstance(node, S.Subscript) else None
+    if i is None or not isinstance(node.value, S.Name):
+        return None
+    name = node.value.id
+    if name in lw.params and name not in assigned_names(lw.fdef.body):
+        known = lw.known_types.get(f"{name}[{i}]")
+        if known is None and i < 0:
+            n = lw.known_types.get(name + ".__len__")
+            known = lw.known_types.get(f"{name}[{i + n}]") if n is not None else None
+        return known.obj if isinstance(known, Known) else None
+    value = _single_bindings(lw).get(name)
+    if name not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or objects._grown(
+            lw, name) or not -len(value.elts) <= i < len(value.elts):
+        return None
+    item = value.elts[i]
+    if isinstance(item, S.Starred):
+        return None
+    if isinstance(item, S.Subscript) and item is not node:
+        return item_held(lw, item)   # gs = (cube, fs[0])
+    if isinstance(item, S.Name) and item.id in lw.local_functions:
+        local = lw.local_functions[item.id]
+        return None if local.free else local
+    if isinstance(item, S.Name) and item.id in lw.locals:
+        return held(lw, item.id)
+    if isinstance(item, (S.Name, S.Attribute)) and lw._global_path(item) is not None:
+        obj = lw._callee_object(item)
+        if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
+            return obj
+    return None
+
+
+def _constant_index(node):
+    """The int a subscript's index is written as (`0`, `-1`), or None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = _constant_index(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 class LocalPartial:
@@ -107,6 +163,8 @@ def held(lw, name):
             return obj
     if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
         return held(lw, value.id)
+    if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
+        return item_held(lw, value)
     return None
 
 
@@ -200,7 +258,7 @@ def _call_closure(lw, node, local, args, keywords, out, discard, ref):
     if ref is None:
         raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
                        "emits", hint="call a function defined at module level")
-    free = [_field(lw, ref, v, out) for v in local.free]
+    free = [_carried(lw, ref, v, out) for v in local.free]
     args, _ = lw._bind_user_call(node, local, args, keywords)
     args = args[:len(local.own_params)] + free
     lw._check_argument_writes(node, local, args, out)   # into its own or carried values
@@ -208,6 +266,25 @@ def _call_closure(lw, node, local, args, keywords, out, discard, ref):
     stmt = lw._result(value, Kind.CALL, local, discard)
     stmt.sd.user_call = UserCall("local", tuple(args))
     return stmt
+
+
+def _carried(lw, ref, name, out):
+    """A free variable of a closure passed here (`ref`): its field; a function it is known
+    to hold (_pass_closure noted it, the code is specialised on it) by its own name where it
+    has one, so that code differentiating this code again knows it too."""
+    fact = lw.known_types.get(f"{ref.id}.{name}") if isinstance(ref, S.Name) else None
+    if not isinstance(fact, Known):
+        return _field(lw, ref, name, out)
+    path = canonical_path(fact.obj)
+    if path is None or isinstance(fact.obj, (LocalFunction, functools.partial)):
+        atom = _field(lw, ref, name, out)
+    else:
+        stem = getattr(fact.obj, "__name__", "function")
+        atom = lw.temp(out, lw.bind(path, fact.obj), Kind.OPAQUE,
+                       stem if isinstance(stem, str) and stem.isidentifier() else "function")
+        lw.locals.add(atom.id)
+    known_values(lw)[atom.id] = fact
+    return atom
 
 
 def _field(lw, ref, name, out):
@@ -250,6 +327,10 @@ def _pass_closure(lw, name, local, out):
     atom = _closure(lw, S.load(name), local.free, [S.load(v) for v in local.free], out,
                     name + "_closure")
     known_values(lw)[atom.id] = Known(local)
+    for v in local.free:   # a function it reads (a parameter holding one): for the callee
+        obj = held(lw, v) if v in lw.locals else None
+        if obj is not None and not isinstance(obj, LocalPartial):
+            known_values(lw)[f"{atom.id}.{v}"] = Known(obj)
     return atom
 
 
@@ -333,6 +414,13 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = type(obj)
             known_values(lw).update(objects.object_facts(atom.id, obj))
             return atom
+    item = item_held(lw, node)
+    if item is not None:   # apply(fs[0], x): the function the item holds, for the callee
+        atom = lw.expr(node, out)
+        if isinstance(atom, S.Name):
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = Known(item)
+        return atom
     atom = lw.expr(node, out)
     if isinstance(atom, S.Name) and atom.id in lw.locals:
         name = atom.id
