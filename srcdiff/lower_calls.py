@@ -91,6 +91,9 @@ class CallLowering:
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
+        from .flatten import is_unflatten
+        if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
+            return self._unflatten_call(node, func, out, discard)
         if obj is super:
             raise self.error(node, "srcdiff follows super() only in a call of a method on it",
                              hint="write super().method(...) (or super(Cls, self).method(...))"
@@ -221,6 +224,22 @@ class CallLowering:
             return self.info(stmt, Kind.EFFECT, func=func)
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
+
+    def _unflatten_call(self, node, func, out, discard):
+        """`unflatten(v)`, unflatten made by srcdiff.flatten: call_unflatten(unflatten, v)."""
+        from .flatten import call_unflatten
+        if len(node.args) != 1 or node.keywords:
+            raise self.error(node, "unflatten takes one vector")
+        fn = self.temp(out, self.free_reference(func) if isinstance(func, S.Name) and
+                       func.id not in self.locals else self.expr(func, out), Kind.OPAQUE,
+                       "unflatten")
+        self.locals.add(fn.id)
+        values = self.expr(node.args[0], out)
+        if "call_unflatten" in self.locals:
+            raise self.error(node, "the local name 'call_unflatten' hides srcdiff's helper")
+        self.bindings["call_unflatten"] = call_unflatten   # srcdiff.flatten is the function
+        return self.call_object(node, func, call_unflatten, [fn, values], [], out, discard,
+                                S.load("call_unflatten"))
 
     def _derivative_call(self, node, fn, out, discard):
         """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
