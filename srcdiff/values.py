@@ -99,6 +99,8 @@ def item_held(lw, node):
     if i is None or not isinstance(node.value, S.Name):
         return None
     name = node.value.id
+    if not _only_indexed(lw, name):
+        return None
     if name in lw.params and name not in assigned_names(lw.fdef.body):
         known = lw.known_types.get(f"{name}[{i}]")
         if known is None and i < 0:
@@ -124,6 +126,29 @@ def item_held(lw, node):
         if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
             return obj
     return None
+
+
+def _only_indexed(lw, name):
+    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
+    it does can change which function an item holds (a tuple: always)."""
+    if lw.known_types.get(name) is tuple:
+        return True
+    value = _single_bindings(lw).get(name)
+    if isinstance(value, S.Tuple):
+        return True
+    parents = {}
+    for n in S.walk(lw.fdef):
+        for child in S.iter_child_nodes(n):
+            parents[id(child)] = n
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name:
+            up = parents.get(id(n))
+            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
+                                                  and isinstance(up.ctx, S.Load)):
+                return False
+            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
+                return False
+    return True
 
 
 def _constant_index(node):
