@@ -47,19 +47,14 @@ def flatten(tree):
             parts.append(_like(leaf, values[start:start + size]))
             start += size
         return build(iter(parts))
-    unflatten._srcdiff_unflatten = True   # called in differentiated code: call_unflatten
+    # called in differentiated code: runtime_closures.call_unflatten carries the rules
+    unflatten._srcdiff_unflatten = True
     return vector, unflatten
 
 
 def is_unflatten(obj):
     """Whether `obj` is an unflatten function flatten gave."""
     return getattr(obj, "_srcdiff_unflatten", False) is True
-
-
-def call_unflatten(unflatten, values):
-    """`unflatten(values)` in differentiated code (lower_calls.py): each unflatten is a new
-    function, this one helper carries their rules (templates/flattening.py)."""
-    return unflatten(values)
 
 
 def _is_leaf(value):

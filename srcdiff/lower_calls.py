@@ -227,7 +227,7 @@ class CallLowering:
 
     def _unflatten_call(self, node, func, out, discard):
         """`unflatten(v)`, unflatten made by srcdiff.flatten: call_unflatten(unflatten, v)."""
-        from .flatten import call_unflatten
+        from .runtime_closures import call_unflatten
         if len(node.args) != 1 or node.keywords:
             raise self.error(node, "unflatten takes one vector")
         fn = self.temp(out, self.free_reference(func) if isinstance(func, S.Name) and
@@ -235,11 +235,7 @@ class CallLowering:
                        "unflatten")
         self.locals.add(fn.id)
         values = self.expr(node.args[0], out)
-        if "call_unflatten" in self.locals:
-            raise self.error(node, "the local name 'call_unflatten' hides srcdiff's helper")
-        self.bindings["call_unflatten"] = call_unflatten   # srcdiff.flatten is the function
-        return self.call_object(node, func, call_unflatten, [fn, values], [], out, discard,
-                                S.load("call_unflatten"))
+        return self.call_object(node, func, call_unflatten, [fn, values], [], out, discard)
 
     def _derivative_call(self, node, fn, out, discard):
         """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function

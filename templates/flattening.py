@@ -3,8 +3,8 @@ autograd's neural-net examples' L2 penalty): the vector is linear in the paramet
 leaves (srcdiff/flatten.py has the helpers). The unflatten function it also gives carries no
 derivative; its calls (`loss(unflatten(v))`, autograd's flatten_func) are call_unflatten's.
 """
-from srcdiff.flatten import (call_unflatten, flatten, flatten_adjoint, flatten_tangent,
-                             flatten_values)
+from srcdiff.flatten import flatten, flatten_adjoint, flatten_tangent, flatten_values
+from srcdiff.runtime_closures import call_unflatten
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, reverse
 
