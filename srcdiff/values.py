@@ -10,6 +10,8 @@ that function. Values known this way:
   the user's helpers (a module-level function, a nested def or lambda without free
   variables, a parameter known in turn): the callee is lowered per object passed;
 * a local bound once to a module-level function (`act = numpy.tanh`);
+* an item of a list or tuple of functions read only by items (`apply(fs[0], x)`, `fs[1](x)`):
+  a display bound once, or a parameter (the code is specialised on the functions it holds);
 * `functools.partial` objects: module-level ones (their arguments are constants, bound by
   the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
   arguments are copied into temporaries where the partial is made and passed there to g
@@ -20,7 +22,8 @@ that function. Values known this way:
   variables; the partial's arguments) as fields, which the callee reads with record_field
   where it calls the value, so their derivatives flow back to this function's variables
   (the callee cannot rebind them while it runs, so the values carried are the ones a
-  Python closure would read).
+  Python closure would read); a function among them (a parameter holding one) is known to
+  the callee too.
 
 `map(f, xs)`, `sorted(xs, key=f)` and `functools.partial(...)` made here are
 value_builtins.py's.
