@@ -255,8 +255,7 @@ class CallLowering:
         method = node.func.attr
         fn = inspect.getattr_static(cls, method, None)
         if isinstance(fn, (staticmethod, classmethod)):
-            return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
-                                         discard)
+            return self._special_method(node, base, cls, fn, args, keywords, out, discard)
         if not (inspect.isfunction(fn) and is_user_function(fn)):
             return None
         full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
@@ -267,6 +266,29 @@ class CallLowering:
         if variadic is not None:
             setattr(value, S.VARIADIC, variadic[1:])
         stmt = self._result(value, Kind.CALL, fn, discard)
+        stmt.sd.user_call = UserCall("method", tuple(full))
+        return stmt
+
+    def _special_method(self, node, base, cls, fn, args, keywords, out, discard):
+        """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
+        function, called with the class first for a classmethod (emitted as written)."""
+        ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
+        func = fn.__func__
+        if not is_user_function(func):
+            raise self.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
+                             hint="call a function defined at module level")
+        if isinstance(fn, staticmethod):
+            return self.call_object(node, node.func, func, args, keywords, out, discard, ref)
+        me = self.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()),
+                       Kind.OPAQUE, "cls")   # the class: no derivative, whatever it carries
+        self.locals.add(me.id)
+        stmt = self.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
+        call = stmt.value
+        full = list(call.args)
+        call.args = full[1:]
+        spelled = getattr(call, S.VARIADIC, None)
+        if spelled is not None:
+            setattr(call, S.VARIADIC, spelled[1:])
         stmt.sd.user_call = UserCall("method", tuple(full))
         return stmt
 

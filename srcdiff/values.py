@@ -479,27 +479,3 @@ def lambda_value(lw, node, out, passed=False):
     if not local.free:
         known_values(lw)[name] = Known(local)
     return S.load(name)
-
-
-def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
-    """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
-    function, called with the class first for a classmethod (emitted as written)."""
-    ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
-    func = fn.__func__
-    if not is_user_function(func):
-        raise lw.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
-                       hint="call a function defined at module level")
-    if isinstance(fn, staticmethod):
-        return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
-    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), Kind.OPAQUE,
-                 "cls")   # the class: no derivative, whatever the object carries
-    lw.locals.add(me.id)
-    stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
-    call = stmt.value
-    full = list(call.args)
-    call.args = full[1:]
-    spelled = getattr(call, S.VARIADIC, None)
-    if spelled is not None:
-        setattr(call, S.VARIADIC, spelled[1:])
-    stmt.sd.user_call = UserCall("method", tuple(full))
-    return stmt
