@@ -106,7 +106,8 @@ def _kind(value):
         return None
     if type(value) in (list, tuple, dict) or _is_user_object(value):
         from .objects import object_facts
-        facts = object_facts("", value)
+        from .values import function_items
+        facts = {**object_facts("", value), **function_items("", value)}
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)
@@ -150,6 +151,9 @@ class Derivative(DerivativeBase):
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
         sig = _signature(fn)
+        # *args / **kwargs: specialised on the number and keywords passed (variadic.py)
+        self._variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                             for p in sig.parameters.values())
         extra = ["cotangent"] if kind == "vjp" else [f"tangent_{w}" for w in wrt] \
             if kind == "jvp" else []
         self._extra = extra
@@ -169,33 +173,45 @@ class Derivative(DerivativeBase):
                 pass
         self.__signature__ = sig
 
+    def _names(self):
+        """The names of the arguments the emitted code takes, in order."""
+        if self._variadic:
+            return list(self._user_signature.parameters)
+        return _params(self._fn)[1]
+
     def _structure(self, args, kwargs):
         return tuple(_kind(a) for a in args) + tuple(
             (k, _kind(v)) for k, v in sorted(kwargs.items()))
 
     def _shapes(self, args, kwargs):
         from .shapes import input_shapes
-        _, names = _params(self._fn)
+        names = self._names()
         return input_shapes(names, args, kwargs)
 
     def _known_types(self, args, kwargs):
         """Classes of user objects passed in (their methods are differentiated through), and
         list and tuple arguments (a ufunc given one makes an array of it: lower.py)."""
-        _, names = _params(self._fn)
+        names = self._names()
         known = {n: type(a) for n, a in zip(names, args)
                  if _is_user_object(a) or type(a) in (list, tuple)}
         known.update({k: type(v) for k, v in kwargs.items()
                       if _is_user_object(v) or type(v) in (list, tuple)})
         from .objects import object_facts
+        from .values import function_items
         for n, a in list(zip(names, args)) + list(kwargs.items()):
             held = _function_value(a)   # a function passed in (values.py)
             if held is not None:
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
+            known.update(function_items(n, a))   # the functions a list or tuple holds
+        if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
+            from .variadic import entry_facts
+            known.update(entry_facts(self._user_signature, {
+                **dict(zip(names, args)), **kwargs}))
         return known
 
     def _containers(self, args, kwargs):
-        _, names = _params(self._fn)
+        names = self._names()
         out = {n for n, a in zip(names, args) if type(a) in (list, tuple, dict)}
         out |= {k for k, v in kwargs.items() if type(v) in (list, tuple, dict)}
         return frozenset(out)
@@ -294,9 +310,13 @@ class Derivative(DerivativeBase):
             raise  # bare: no frame of srcdiff's added (boundary.api)
 
     def _call(self, args, kwargs):
-        if self._bind_defaults:
+        spread = ()
+        if self._variadic:   # every parameter positionally, *args a tuple (variadic.py)
+            from .variadic import pack_call
+            args, kwargs, spread = pack_call(self._user_signature, args, kwargs, self._extra)
+        elif self._bind_defaults:
             args, kwargs = self._with_defaults(args, kwargs)
-        key = _call_key(args, kwargs)
+        key = _call_key(args, kwargs) + spread
         if kwargs:
             self._check_array_types(args, kwargs)
         else:
@@ -314,7 +334,7 @@ class Derivative(DerivativeBase):
                 self._compiled.clear()  # many sizes of few patterns: found again cheaply
             if len({id(f) for f in self._compiled.values()}) >= MAX_SHAPE_VARIANTS:
                 # shapes keep changing (e.g. sequences of any length): one general variant
-                key, shapes = structure + ("any shape",), None
+                key, shapes = structure + spread + ("any shape",), None
                 fn = self._compiled.get(key)
             else:
                 shapes = self._shapes(args, kwargs)
@@ -366,7 +386,7 @@ class Derivative(DerivativeBase):
         from .subclasses import check_arguments
         names = self.__dict__.get("_argument_names")
         if names is None:
-            names = self._argument_names = _params(self._fn)[1] + self._extra
+            names = self._argument_names = self._names() + self._extra
         check_arguments(self._fn, names, args, kwargs)
 
     @property

@@ -47,7 +47,14 @@ def flatten(tree):
             parts.append(_like(leaf, values[start:start + size]))
             start += size
         return build(iter(parts))
+    # called in differentiated code: runtime_closures.call_unflatten carries the rules
+    unflatten._srcdiff_unflatten = True
     return vector, unflatten
+
+
+def is_unflatten(obj):
+    """Whether `obj` is an unflatten function flatten gave."""
+    return getattr(obj, "_srcdiff_unflatten", False) is True
 
 
 def _is_leaf(value):

@@ -15,6 +15,7 @@ from . import objects as fobjects
 from . import records
 from . import rules
 from . import syntax as S
+from . import value_builtins
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -46,6 +47,11 @@ class CallLowering:
         if expanded is not None:
             return expanded
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
+        if getattr(node, "sd_spread", None):   # f(*xs) without derivative: spread when run
+            return fvariadic.spread_call(self, node, self._call(node, out, discard))
+        return self._call(node, out, discard)
+
+    def _call(self, node, out, discard):
         func = node.func
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
@@ -71,6 +77,11 @@ class CallLowering:
                              "computed here), so it cannot differentiate the call",
                              hint=f"bind {func.id} once to one function ({func.id} = "
                                   "numpy.tanh), or call each function where it is chosen")
+        item = fvalues.item_held(self, func)   # fs[0](x): an item of a list of functions
+        if item is not None:
+            ref = self.expr(func, out)
+            self.locals.add(ref.id)
+            return fvalues.call_held(self, node, item, out, discard, ref)
         if isinstance(func, S.Call):  # srcdiff.checkpoint(g)(x)
             from . import checkpointing
             func = checkpointing.inline_call(self, func) or func
@@ -82,6 +93,9 @@ class CallLowering:
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
+        from .flatten import is_unflatten
+        if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
+            return self._unflatten_call(node, func, out, discard)
         if obj is super:
             raise self.error(node, "srcdiff follows super() only in a call of a method on it",
                              hint="write super().method(...) (or super(Cls, self).method(...))"
@@ -99,7 +113,7 @@ class CallLowering:
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
-            return fvalues.desugar_call(self, node, obj, out, discard)
+            return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
         args, keywords = fvalues.arguments(self, node, obj, out)
@@ -214,6 +228,18 @@ class CallLowering:
         stmt = S.Assign(targets=[S.store("_")], value=value, type_comment=None)
         return self.info(stmt, kind, func=func)
 
+    def _unflatten_call(self, node, func, out, discard):
+        """`unflatten(v)`, unflatten made by srcdiff.flatten: call_unflatten(unflatten, v)."""
+        from .runtime_closures import call_unflatten
+        if len(node.args) != 1 or node.keywords:
+            raise self.error(node, "unflatten takes one vector")
+        fn = self.temp(out, self.free_reference(func) if isinstance(func, S.Name) and
+                       func.id not in self.locals else self.expr(func, out), Kind.OPAQUE,
+                       "unflatten")
+        self.locals.add(fn.id)
+        values = self.expr(node.args[0], out)
+        return self.call_object(node, func, call_unflatten, [fn, values], [], out, discard)
+
     def _derivative_call(self, node, fn, out, discard):
         """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
         with the emitted code it runs, differentiated like any other."""
@@ -232,8 +258,7 @@ class CallLowering:
         method = node.func.attr
         fn = inspect.getattr_static(cls, method, None)
         if isinstance(fn, (staticmethod, classmethod)):
-            return fvalues.special_method(self, node, base, cls, fn, args, keywords, out,
-                                         discard)
+            return self._special_method(node, base, cls, fn, args, keywords, out, discard)
         if not (inspect.isfunction(fn) and is_user_function(fn)):
             return None
         full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
@@ -244,6 +269,29 @@ class CallLowering:
         if variadic is not None:
             setattr(value, S.VARIADIC, variadic[1:])
         stmt = self._result(value, Kind.CALL, fn, discard)
+        stmt.sd.user_call = UserCall("method", tuple(full))
+        return stmt
+
+    def _special_method(self, node, base, cls, fn, args, keywords, out, discard):
+        """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
+        function, called with the class first for a classmethod (emitted as written)."""
+        ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
+        func = fn.__func__
+        if not is_user_function(func):
+            raise self.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
+                             hint="call a function defined at module level")
+        if isinstance(fn, staticmethod):
+            return self.call_object(node, node.func, func, args, keywords, out, discard, ref)
+        me = self.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()),
+                       Kind.OPAQUE, "cls")   # the class: no derivative, whatever it carries
+        self.locals.add(me.id)
+        stmt = self.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
+        call = stmt.value
+        full = list(call.args)
+        call.args = full[1:]
+        spelled = getattr(call, S.VARIADIC, None)
+        if spelled is not None:
+            setattr(call, S.VARIADIC, spelled[1:])
         stmt.sd.user_call = UserCall("method", tuple(full))
         return stmt
 

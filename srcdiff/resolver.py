@@ -57,7 +57,10 @@ def stale(deps):
             except ValueError:
                 return True
         else:
-            now = where.get(name)
+            try:   # where[name]: emitted code's globals read the user's names on a miss
+                now = where[name]
+            except KeyError:
+                return True
         if now is not obj:
             return True
     return False

@@ -2,7 +2,8 @@
 function that reads the enclosing function's variables, or a functools.partial made in the
 function, travels to the callee as a Closure, which holds the values it carries (the free
 variables, the partial's arguments) as fields, so that their derivatives flow back the way
-a record's fields do (runtime_values.record_field / record_of_grad)."""
+a record's fields do (runtime_values.record_field / record_of_grad). An unflatten function
+srcdiff.flatten made is called through call_unflatten, which has its rules."""
 
 
 class Closure:
@@ -42,3 +43,10 @@ def partial_of(fn, names, items):
     """The partial of fn carrying items under names (arg0, ..., kw_<keyword>): its tangent
     is one carrying their tangents."""
     return CarriedPartial(fn, dict(zip(names, items)))
+
+
+def call_unflatten(unflatten, values):
+    """`unflatten(values)` in differentiated code, unflatten made by srcdiff.flatten
+    (lower_calls.py): each is a new function, this one helper carries their rules
+    (templates/flattening.py)."""
+    return unflatten(values)

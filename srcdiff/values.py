@@ -10,6 +10,8 @@ that function. Values known this way:
   the user's helpers (a module-level function, a nested def or lambda without free
   variables, a parameter known in turn): the callee is lowered per object passed;
 * a local bound once to a module-level function (`act = numpy.tanh`);
+* an item of a list or tuple of functions read only by items (`apply(fs[0], x)`, `fs[1](x)`):
+  a display bound once, or a parameter (the code is specialised on the functions it holds);
 * `functools.partial` objects: module-level ones (their arguments are constants, bound by
   the emitted module), and ones made in the function (`p = partial(g, a, k=b)`), whose
   arguments are copied into temporaries where the partial is made and passed there to g
@@ -20,10 +22,11 @@ that function. Values known this way:
   variables; the partial's arguments) as fields, which the callee reads with record_field
   where it calls the value, so their derivatives flow back to this function's variables
   (the callee cannot rebind them while it runs, so the values carried are the ones a
-  Python closure would read).
+  Python closure would read); a function among them (a parameter holding one) is known to
+  the callee too.
 
-`map(f, xs)` is the list `[f(x) for x in xs]`, `sorted(xs, key=f)` is the items of xs in
-the order of their keys (an order carries no derivative).
+`map(f, xs)`, `sorted(xs, key=f)` and `functools.partial(...)` made here are
+value_builtins.py's.
 
 What cannot be followed is refused at the user's line: a closure passed on that writes into
 the variables it reads (as a direct call of it is), a partial made here of a function made
@@ -76,8 +79,89 @@ def is_function_value(obj):
     if isinstance(obj, type) or not callable(obj):
         return False
     from . import rules
+    rules.load_templates()   # asked before the first derivative is made (derivative.py)
     return is_user_function(obj) or rules.lookup("reverse", obj) is not None or (
         rules.is_nondifferentiable(obj)) or rules.lookup("forward", obj) is not None
+
+
+def function_items(name, value):
+    """Facts for a list or tuple passed in that holds functions: `name[i]` -> Known(item),
+    for each item that is a function value (derivative.py specialises on them)."""
+    if type(value) not in (list, tuple):
+        return {}
+    return {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
+            if callable(v) and not isinstance(v, type) and is_function_value(v)}
+
+
+def item_held(lw, node):
+    """The function `node`, a constant item of a list or tuple, holds where srcdiff can tell:
+    `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of a local
+    bound once to a display nothing changes; None otherwise."""
+    from .core import assigned_names
+    i = _constant_index(node.slice) if isinstance(node, S.Subscript) else None
+    if i is None or not isinstance(node.value, S.Name):
+        return None
+    name = node.value.id
+    if not _only_indexed(lw, name):
+        return None
+    if name in lw.params and name not in assigned_names(lw.fdef.body):
+        known = lw.known_types.get(f"{name}[{i}]")
+        if known is None and i < 0:
+            n = lw.known_types.get(name + ".__len__")
+            known = lw.known_types.get(f"{name}[{i + n}]") if n is not None else None
+        return known.obj if isinstance(known, Known) else None
+    value = _single_bindings(lw).get(name)
+    if name not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or objects._grown(
+            lw, name) or not -len(value.elts) <= i < len(value.elts):
+        return None
+    item = value.elts[i]
+    if isinstance(item, S.Starred):
+        return None
+    if isinstance(item, S.Subscript) and item is not node:
+        return item_held(lw, item)   # gs = (cube, fs[0])
+    if isinstance(item, S.Name) and item.id in lw.local_functions:
+        local = lw.local_functions[item.id]
+        return None if local.free else local
+    if isinstance(item, S.Name) and item.id in lw.locals:
+        return held(lw, item.id)
+    if isinstance(item, (S.Name, S.Attribute)) and lw._global_path(item) is not None:
+        obj = lw._callee_object(item)
+        if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
+            return obj
+    return None
+
+
+def _only_indexed(lw, name):
+    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
+    it does can change which function an item holds (a tuple: always)."""
+    if lw.known_types.get(name) is tuple:
+        return True
+    value = _single_bindings(lw).get(name)
+    if isinstance(value, S.Tuple):
+        return True
+    parents = {}
+    for n in S.walk(lw.fdef):
+        for child in S.iter_child_nodes(n):
+            parents[id(child)] = n
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name:
+            up = parents.get(id(n))
+            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
+                                                  and isinstance(up.ctx, S.Load)):
+                return False
+            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
+                return False
+    return True
+
+
+def _constant_index(node):
+    """The int a subscript's index is written as (`0`, `-1`), or None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = _constant_index(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    return None
 
 
 class LocalPartial:
@@ -107,6 +191,8 @@ def held(lw, name):
             return obj
     if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
         return held(lw, value.id)
+    if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
+        return item_held(lw, value)
     return None
 
 
@@ -200,7 +286,7 @@ def _call_closure(lw, node, local, args, keywords, out, discard, ref):
     if ref is None:
         raise lw.error(node, "srcdiff cannot tell how to name this function in the code it "
                        "emits", hint="call a function defined at module level")
-    free = [_field(lw, ref, v, out) for v in local.free]
+    free = [_carried(lw, ref, v, out) for v in local.free]
     args, _ = lw._bind_user_call(node, local, args, keywords)
     args = args[:len(local.own_params)] + free
     lw._check_argument_writes(node, local, args, out)   # into its own or carried values
@@ -208,6 +294,25 @@ def _call_closure(lw, node, local, args, keywords, out, discard, ref):
     stmt = lw._result(value, Kind.CALL, local, discard)
     stmt.sd.user_call = UserCall("local", tuple(args))
     return stmt
+
+
+def _carried(lw, ref, name, out):
+    """A free variable of a closure passed here (`ref`): its field; a function it is known
+    to hold (_pass_closure noted it, the code is specialised on it) by its own name where it
+    has one, so that code differentiating this code again knows it too."""
+    fact = lw.known_types.get(f"{ref.id}.{name}") if isinstance(ref, S.Name) else None
+    if not isinstance(fact, Known):
+        return _field(lw, ref, name, out)
+    path = canonical_path(fact.obj)
+    if path is None or isinstance(fact.obj, (LocalFunction, functools.partial)):
+        atom = _field(lw, ref, name, out)
+    else:
+        stem = getattr(fact.obj, "__name__", "function")
+        atom = lw.temp(out, lw.bind(path, fact.obj), Kind.OPAQUE,
+                       stem if isinstance(stem, str) and stem.isidentifier() else "function")
+        lw.locals.add(atom.id)
+    known_values(lw)[atom.id] = fact
+    return atom
 
 
 def _field(lw, ref, name, out):
@@ -250,6 +355,10 @@ def _pass_closure(lw, name, local, out):
     atom = _closure(lw, S.load(name), local.free, [S.load(v) for v in local.free], out,
                     name + "_closure")
     known_values(lw)[atom.id] = Known(local)
+    for v in local.free:   # a function it reads (a parameter holding one): for the callee
+        obj = held(lw, v) if v in lw.locals else None
+        if obj is not None and not isinstance(obj, LocalPartial):
+            known_values(lw)[f"{atom.id}.{v}"] = Known(obj)
     return atom
 
 
@@ -333,6 +442,13 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = type(obj)
             known_values(lw).update(objects.object_facts(atom.id, obj))
             return atom
+    item = item_held(lw, node)
+    if item is not None:   # apply(fs[0], x): the function the item holds, for the callee
+        atom = lw.expr(node, out)
+        if isinstance(atom, S.Name):
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = Known(item)
+        return atom
     atom = lw.expr(node, out)
     if isinstance(atom, S.Name) and atom.id in lw.locals:
         name = atom.id
@@ -363,182 +479,3 @@ def lambda_value(lw, node, out, passed=False):
     if not local.free:
         known_values(lw)[name] = Known(local)
     return S.load(name)
-
-
-# -- functools.partial made here, map, sorted ----------------------------------------
-def desugar_call(lw, node, obj, out, discard):
-    if obj is map:
-        return _map(lw, node, out, discard)
-    if obj is functools.partial:
-        # a call of functools.partial, which has no rule: where the partial itself carries
-        # a derivative (passed to odeint, returned), refused as before; its calls are not
-        # through it (call_held), so where it is only called it is not differentiated
-        return lw._result(make_partial(lw, node, out), Kind.CALL, functools.partial, discard)
-    return _sorted(lw, node, out, discard)
-
-
-def make_partial(lw, node, out):
-    """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
-    made, for the calls of the name it is bound to (held)."""
-    if not node.args:
-        raise lw.error(node, "functools.partial needs the function first")
-    fn_node = node.args[0]
-    fn = _function_of(lw, fn_node)
-    if any(k.arg is None for k in node.keywords):
-        raise lw.error(node, "** in functools.partial is not supported")
-    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
-    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
-    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
-    ref = lw.bind("functools.partial", functools.partial)
-    fn_atom = lw.expr(fn_node, out)
-    value = S.Call(func=ref, args=[fn_atom] + args,
-                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
-    return value
-
-
-def _kept(lw, node, atom, out):
-    """A partial's argument, kept as the partial keeps it: the object the name had (a later
-    rebinding of the name does not change it; a write into it in place changes both, so the
-    copy of the name is one the aliasing checks see, aliasing.py)."""
-    if not (isinstance(atom, S.Name) and atom.id in lw.locals):
-        return atom
-    name = lw.namer.exact_or_fresh(atom.id + "_in_partial")
-    out.append(lw.assign(name, atom, Kind.COPY))
-    lw.locals.add(name)
-    lw.user_names.add(name)
-    return S.load(name)
-
-
-def _function_of(lw, fn_node):
-    """The function a function expression means here (partial's first argument, map's)."""
-    if isinstance(fn_node, S.Name) and fn_node.id in lw.local_functions:
-        return lw.local_functions[fn_node.id]
-    if isinstance(fn_node, S.Name) and fn_node.id in lw.locals:
-        obj = held(lw, fn_node.id)
-    elif isinstance(fn_node, (S.Name, S.Attribute)) and lw._global_path(fn_node) is not None:
-        obj = lw._callee_object(fn_node)
-    else:
-        obj = None
-    if obj is None or not (is_function_value(obj) or called_value(lw, obj)
-                           or isinstance(obj, LocalPartial)):
-        raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
-                       "code is compiled", hint="name a function defined at module level or "
-                       "in this function")
-    return obj
-
-
-def _callable_node(lw, node, out):
-    """A name for map's or sorted's function that a call in a comprehension can use."""
-    if isinstance(node, S.Lambda):
-        return lambda_value(lw, node, out)
-    _function_of(lw, node)
-    return S.clone(node)
-
-
-def _fresh_local(lw, stem):
-    name = lw.namer.fresh(stem)
-    lw.locals.add(name)
-    return name
-
-
-def _map(lw, node, out, discard):
-    if len(node.args) < 2 or node.keywords:
-        raise lw.error(node, "map takes a function and one or more sequences")
-    for n in S.walk(lw.fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign, S.NamedExpr)) and n.value is node:
-            # an iterator, used up by its first reader: srcdiff makes a list, which is not
-            raise lw.error(node, "srcdiff reads map(...) as the list of its results, which "
-                           "a name bound to it would not be after its first use",
-                           hint="bind list(map(...)) instead, or use map where it is read "
-                                "(for v in map(...), sum(map(...)), list(map(...)))")
-    fn = _callable_node(lw, node.args[0], out)
-    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
-    for name, seq in zip(seqs, node.args[1:]):
-        out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
-    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
-    if len(seqs) == 1:
-        target, it = S.store(items[0].id), seqs[0]
-    else:
-        target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
-        it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
-        it = _builtin(lw, it, "zip")
-    comp = S.ListComp(elt=S.Call(func=fn, args=items, keywords=[]), generators=[
-        S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
-    _place(comp, node)
-    atom = lw.comprehension(comp, out)
-    return lw._result(atom, Kind.COPY, None, discard)
-
-
-def _builtin(lw, call, name):
-    """A call of the builtin `name` inside a rewrite: refused where a local hides it."""
-    if name in lw.locals or lw.resolver.lookup(name, None) is not __builtins_of(name):
-        raise lw.error(call, f"the name {name!r} does not mean the builtin here",
-                       hint=f"rename what hides {name}")
-    return call
-
-
-def __builtins_of(name):
-    import builtins
-    return getattr(builtins, name)
-
-
-def _place(new, old):
-    for n in S.walk(new):
-        if hasattr(n, "lineno") or isinstance(n, (S.expr, S.stmt)):
-            n.lineno, n.col_offset = old.lineno, old.col_offset
-
-
-def _sorted(lw, node, out, discard):
-    """sorted(xs, key=f, reverse=r): the items of xs in the order runtime_values.sort_order
-    gives their keys (a permutation: no derivative)."""
-    from . import runtime_values
-    if len(node.args) != 1 or any(k.arg not in ("key", "reverse") for k in node.keywords):
-        raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
-    kw = {k.arg: k.value for k in node.keywords}
-    seq = _fresh_local(lw, "seq")
-    out.append(lw.assign(seq, lw.sequence(node.args[0], out), Kind.COPY))   # a dict's keys
-    keys = S.load(seq)
-    if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
-                                          and kw["key"].value is None):
-        fn = _callable_node(lw, kw["key"], out)
-        item = _fresh_local(lw, "item")
-        comp = S.ListComp(elt=S.Call(func=fn, args=[S.load(item)], keywords=[]), generators=[
-            S.comprehension(target=S.store(item), iter=S.load(seq), ifs=[], is_async=0)])
-        _place(comp, node)
-        keys = lw.comprehension(comp, out)
-    reverse = lw.expr(kw["reverse"], out) if "reverse" in kw else S.const(False)
-    lw.bindings["sort_order"] = runtime_values.sort_order
-    order = lw.temp(out, S.Call(func=S.load("sort_order"), args=[keys, reverse], keywords=[]),
-                    Kind.CALL, "order", func=runtime_values.sort_order)
-    lw.locals.add(order.id)
-    index = _fresh_local(lw, "index")
-    comp = S.ListComp(elt=S.Subscript(value=S.load(seq), slice=S.load(index), ctx=S.Load()),
-                      generators=[S.comprehension(target=S.store(index), iter=order, ifs=[],
-                                                  is_async=0)])
-    _place(comp, node)
-    atom = lw.comprehension(comp, out)
-    return lw._result(atom, Kind.COPY, None, discard)
-
-
-def special_method(lw, node, base, cls, fn, args, keywords, out, discard):
-    """`obj.m(...)` where m is a staticmethod or classmethod of obj's known class: its
-    function, called with the class first for a classmethod (emitted as written)."""
-    ref = S.Attribute(value=base, attr=node.func.attr, ctx=S.Load())
-    func = fn.__func__
-    if not is_user_function(func):
-        raise lw.error(node, f"srcdiff cannot follow {cls.__name__}.{node.func.attr}",
-                       hint="call a function defined at module level")
-    if isinstance(fn, staticmethod):
-        return lw.call_object(node, node.func, func, args, keywords, out, discard, ref)
-    me = lw.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()), Kind.OPAQUE,
-                 "cls")   # the class: no derivative, whatever the object carries
-    lw.locals.add(me.id)
-    stmt = lw.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
-    call = stmt.value
-    full = list(call.args)
-    call.args = full[1:]
-    spelled = getattr(call, S.VARIADIC, None)
-    if spelled is not None:
-        setattr(call, S.VARIADIC, spelled[1:])
-    stmt.sd.user_call = UserCall("method", tuple(full))
-    return stmt

@@ -9,8 +9,16 @@ nothing changes) passes its items; `**kw` of a dict display with string keys (or
 bound once to one, keys added by statements of the body before the call included) passes
 its keywords. `[*a, b]` and `(*a, b)` are concatenations (list(a) + [b]).
 
+The function differentiated itself may take *args and **kwargs: its derivative is made per
+call for the number of extra arguments and their keywords (pack_call: the emitted code
+takes every parameter positionally, *args as a tuple, **kwargs as a dict); `wrt` counts
+positions as the call passes them, and one inside *args is refused (wrt.py).
+
+`*xs` of a length srcdiff cannot see into a call without derivative (numpy.zeros(*shape),
+rs.randn(*x.shape)) is passed as a tuple and spread again when it runs (spread_call).
+
 Refused at the user's line: `*xs` of a length srcdiff cannot see that does not fill a
-`*args`, `**kw` of keys it cannot see, `*args` in the differentiated function itself.
+`*args` into a call with a derivative, `**kw` of keys it cannot see.
 """
 import inspect
 
@@ -36,16 +44,67 @@ def _arg_name(node):
     return node.id if isinstance(node, S.Name) else node.arg
 
 
+# -- *args and **kwargs of the function differentiated itself --------------------------
+def pack_call(sig, args, kwargs, extra=()):
+    """A call of the derivative of a function taking *args or **kwargs, as its emitted code
+    takes it: every parameter positionally (defaults filled, the extra positional arguments
+    as a tuple, the extra keywords as a dict), then the `extra` parameters of the transform
+    (tangents, a cotangent: by name, or the last positional arguments). Returns (the
+    arguments, {}, what the code is specialised on: the tuple's length, the dict's keys)."""
+    from .errors import ArgumentError
+    kwargs = dict(kwargs)
+    given = {e: kwargs.pop(e) for e in extra if e in kwargs}
+    n = len(extra) - len(given)
+    if n > len(args):
+        raise ArgumentError(f"the derivative takes the function's arguments, then "
+                            f"{', '.join(extra)}; {len(args)} positional given")
+    primal, trailing = (args[:len(args) - n], args[len(args) - n:]) if n else (args, ())
+    given.update(zip([e for e in extra if e not in given], trailing))
+    try:
+        bound = sig.bind(*primal, **kwargs)
+    except TypeError as exc:
+        raise ArgumentError(f"this call does not match the function's parameters: {exc}") \
+            from None
+    bound.apply_defaults()
+    packed = [bound.arguments[name] for name in sig.parameters] + [given[e] for e in extra]
+    return tuple(packed), {}, entry_key(sig, bound.arguments)
+
+
+def entry_key(sig, arguments):
+    """What a variant is made for: the length of the *args tuple, the keys of the **kwargs
+    dict (in the order given)."""
+    out = []
+    for name, p in sig.parameters.items():
+        if p.kind == p.VAR_POSITIONAL:
+            out.append((name, len(arguments.get(name, ()))))
+        elif p.kind == p.VAR_KEYWORD:
+            out.append((name, tuple(arguments.get(name, {}))))
+    return tuple(out)
+
+
+def entry_facts(sig, arguments):
+    """known_types for the *args tuple and the **kwargs dict passed (by name): their kinds,
+    the tuple's length and the dict's keys, which lowering spreads them by."""
+    facts = {}
+    for (name, fact) in entry_key(sig, arguments):
+        if isinstance(fact, int):
+            facts[name], facts[name + ".__len__"] = tuple, fact
+        else:
+            facts[name], facts[name + ".__keys__"] = dict, fact
+    return facts
+
+
 def check_variadic(source, fdef, known_types):
     """*args and **kwargs: followed in a helper called with them (its caller made the tuple
     and the dict, known_types says so); refused in the function differentiated itself."""
     a = fdef.args
     for extra, kind in ((a.vararg, tuple), (a.kwarg, dict)):
         if extra is not None and known_types.get(_arg_name(extra)) is not kind:
-            raise source.error(fdef, "*args and **kwargs parameters of the function "
-                               "differentiated itself are not supported",
-                               hint="list the parameters explicitly (a helper it calls may "
-                                    "take *args and **kwargs)")
+            raise source.error(fdef, "srcdiff makes the derivative of a function taking "
+                               "*args or **kwargs for the arguments of a call (how many, "
+                               "which keywords), and has none here",
+                               hint="call the derivative first (srcdiff.source then shows "
+                                    "the code made for that call), or list the parameters")
 
 
 def bind_call(lw, node, fn, args, keywords, out):
@@ -121,7 +180,7 @@ def unstar_call(lw, node, out):
     dstars = [k for k in node.keywords if k.arg is None]
     if not stars and not dstars:
         return node
-    args, keywords, through, star_length = [], [], None, None
+    args, keywords, through, star_length, spread = [], [], None, None, []
     for a in node.args:
         if not isinstance(a, S.Starred):
             args.append(a)
@@ -131,18 +190,22 @@ def unstar_call(lw, node, out):
             args.extend(items)
             continue
         if a is node.args[-1] and len(stars) == 1 and _fills_varargs(lw, node, len(args)):
-            atom = lw.expr(a.value, out)
-            from . import runtime
-            tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
-                lw.bind("tuple", tuple), atom], keywords=[]), Kind.CALL, "args",
-                func=runtime.sequence_of)
-            lw.locals.add(tup.id)
+            tup = _tuple_of(lw, lw.expr(a.value, out), out)
             through = tup
             star_length = _param_fact(lw, a.value, ".__len__")
             args.append(tup)
             continue
-        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, or "
-                       "where xs is a list or tuple display it can see",
+        if _spreads_at_run_time(lw, node):
+            # a call without derivative (numpy.zeros(*shape), rs.randn(*x.shape)): the
+            # tuple spread again when it runs, whatever its length (spread_call)
+            atom = lw.expr(a.value, out)
+            tup = _tuple_of(lw, atom, out)
+            spread.append(len(args))
+            args.append(tup)
+            continue
+        raise lw.error(node, "srcdiff passes *xs only where it fills a *args parameter, "
+                       "where xs is a list or tuple display it can see, or into a call "
+                       "without derivative (numpy.zeros(*shape), rs.randn(*x.shape))",
                        hint="pass the items one by one (f(xs[0], xs[1]))")
     for k in node.keywords:
         if k.arg is not None:
@@ -159,7 +222,64 @@ def unstar_call(lw, node, out):
     if through is not None:
         new.sd_star_through = through
         new.sd_star_length = star_length
+    if spread:
+        new.sd_spread = tuple(spread)
     return new
+
+
+def _tuple_of(lw, atom, out):
+    """tuple(xs) for a `*xs` passed on whole."""
+    from . import runtime
+    tup = lw.temp(out, S.Call(func=lw._runtime_helper("sequence_of"), args=[
+        lw.bind("tuple", tuple), atom], keywords=[]), Kind.CALL, "args",
+        func=runtime.sequence_of)
+    lw.locals.add(tup.id)
+    return tup
+
+
+def _spreads_at_run_time(lw, node):
+    """Whether the call `node` carries no derivative, so a `*xs` of any length may be
+    spread again when it runs: a function without derivative (numpy.zeros, numpy.random's)
+    or a method of an object srcdiff does not follow (rs.randn of a RandomState), which
+    spread_call checks once lowered."""
+    func = node.func
+    if isinstance(func, S.Attribute) and lw._global_path(func) is None:
+        from .callables import ARRAY_METHODS
+        return func.attr not in ARRAY_METHODS   # followed (or refused) once lowered
+    if not isinstance(func, (S.Name, S.Attribute)) or (isinstance(func, S.Name) and (
+            func.id in lw.locals or func.id in lw.local_functions)):
+        return False
+    from . import rules
+    obj = lw._callee_object(func)
+    return obj is not None and rules.is_nondifferentiable(obj)
+
+
+def spread_call(lw, node, stmt):
+    """The lowered call of `node` whose `*xs` were kept as tuples (unstar_call): marked so
+    that emit.py spreads them again; refused at the call where it was lowered to anything
+    but a call of a function without derivative, or of an object's method srcdiff does not
+    follow, passing the tuples where they were."""
+    from . import rules
+    positions = getattr(node, "sd_spread", ())
+    call = getattr(stmt, "value", None) if stmt is not None else None
+    dynamic = stmt is not None and getattr(stmt.sd, "dynamic_method", False)
+    fine = isinstance(call, S.Call) and (dynamic or (
+        stmt.sd.func is not None and rules.is_nondifferentiable(stmt.sd.func)))
+    if fine:
+        expected = [node.args[i] for i in positions]
+        fine = len(call.args) == len(node.args) and all(
+            isinstance(call.args[i], S.Name) and call.args[i].id == e.id
+            for i, e in zip(positions, expected))
+    if not fine:
+        raise lw.error(node, "srcdiff passes *xs of a length it cannot see only into a "
+                       "call without derivative (numpy.zeros(*shape), rs.randn(*x.shape))",
+                       hint="pass the items one by one (f(xs[0], xs[1]))")
+    spelled = [("*" if i in positions else "", "") for i in range(len(call.args))]
+    spelled += [("=", k.arg) for k in call.keywords]
+    call.args = list(call.args) + [k.value for k in call.keywords]
+    call.keywords = []
+    setattr(call, S.VARIADIC, tuple(spelled))
+    return stmt
 
 
 def _place_call(new, old):

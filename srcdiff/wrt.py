@@ -32,6 +32,8 @@ def _normalize_wrt(fn, wrt):
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise ArgumentError(f"wrt must be a parameter position or name, not {item!r}")
         if isinstance(item, int):
+            if _in_varargs(sig, item) and getattr(fn, "__wrapped__", None) is None:
+                raise _varargs_refusal(fn, sig, item)
             if not -len(names) <= item < len(names) and _takes_any(sig):
                 raise _wrapper_refusal(fn, sig, item)
             if not -len(names) <= item < len(names):
@@ -51,6 +53,31 @@ def _normalize_wrt(fn, wrt):
 
 def _takes_any(sig):
     return any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+
+
+def _in_varargs(sig, item):
+    """Whether position `item` of a call falls in the *args of a function taking *args
+    (positions count as the call passes them, keyword-only parameters after *args are
+    not positions)."""
+    params = list(sig.parameters.values())
+    if not any(p.kind == p.VAR_POSITIONAL for p in params):
+        return False
+    positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
+    return item >= positional or item < 0
+
+
+def _varargs_refusal(fn, sig, item):
+    """wrt is a position in the *args of the function differentiated: refused at its def."""
+    from .errors import UnsupportedCodeError
+    from .resolver import _unwrap
+    import linecache
+    code = _unwrap(fn).__code__
+    return UnsupportedCodeError(
+        f"wrt={item} falls in the *args of {_fname(fn)}{sig}: srcdiff differentiates a "
+        "function taking *args with respect to its named parameters only",
+        hint="name the argument: differentiate lambda x, c: f(x, c) (or give f a "
+             "parameter for it)", filename=code.co_filename, lineno=code.co_firstlineno,
+        line=linecache.getline(code.co_filename, code.co_firstlineno))
 
 
 def _wrapper_refusal(fn, sig, item):

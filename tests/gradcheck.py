@@ -596,6 +596,11 @@ def rule_name(func):
                 continue
             if found is func:
                 return ".".join(parts[:i] + [name])
+    module, qualname = getattr(func, "__module__", None), getattr(func, "__qualname__", None)
+    if isinstance(module, str) and isinstance(qualname, str) and "<" not in qualname:
+        # no path reaches it (srcdiff.flatten.flatten_adjoint: srcdiff.flatten is the
+        # function): a name the same in every process, which a repr's address is not
+        return f"{module}:{qualname}"
     return repr(func)
 
 

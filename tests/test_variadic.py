@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check
+from gradcheck import check, check_hvp, refusal
 
 X = np.array([0.3, 0.7, 1.1])
 
@@ -70,3 +70,88 @@ def test_a_variadic_call_without_derivative_is_emitted_with_its_star():
     g = srcdiff.grad(inactive_variadic_call)
     g(X)
     assert "concat_and_multiply(2.0, *args" in srcdiff.source(g)
+
+
+# -- *xs of a length not seen, into a call without derivative (issue #13) ------------------
+def sample_diag_gaussian(mean, log_std, rs):
+    return rs.randn(*mean.shape) * np.exp(log_std) + mean   # autograd's VAE example
+
+
+def reparameterised(x):
+    rs = np.random.RandomState(0)
+    m = np.reshape(x, (2, 3))
+    return np.sum(sample_diag_gaussian(m, m * 0.5, rs) ** 2)
+
+
+def shape_of_a_value(x):
+    shape = np.outer(x, x).shape
+    return np.sum(np.outer(x, x) * np.ones(*[shape]) + np.zeros(shape, *()) +
+                  np.random.RandomState(1).rand(*shape))
+
+
+def shape_passed_in(x, shape):
+    return np.sum(x * np.random.RandomState(2).normal(0.0, 1.0, *shape) + np.zeros(*shape))
+
+
+X6 = np.arange(1.0, 7.0) / 10
+
+
+@pytest.mark.parametrize("f, args", [(reparameterised, (X6,)), (shape_of_a_value, (X,)),
+                                     (shape_passed_in, (X6, (6,)))])
+def test_a_starred_shape_into_a_call_without_derivative(f, args):
+    check(f, *args)
+    g = srcdiff.grad(f)
+    g(*args)
+    assert "(*args" in srcdiff.source(g)   # spread again when it runs, whatever its length
+
+
+def sums_a_pair_passed_in(x, pair):
+    return np.sum(np.add(*pair) * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_starred_tuple_of_unseen_length_into_a_rule_is_refused(mode):
+    err = refusal(sums_a_pair_passed_in, (X, (X, X)), mode)
+    assert "fills a *args parameter" in str(err) and "one by one" in str(err)
+
+
+# -- *args and **kwargs of the function differentiated itself (issue #13) -----------------
+def objective(params, data, scale):
+    return np.sum(np.sin(params * data)) * scale
+
+
+# autograd's flatten_func: `lambda _x, *args: flatten(func(unflatten(_x), *args))[0]`
+flat_objective = lambda _x, *args: objective(_x * 2.0, *args) + np.sum(_x ** 2) * len(args)
+
+
+def takes_args_and_keywords(x, *args, power=2, **kw):
+    total = np.sum(x ** power) * kw.get("s", 1.0)
+    for a in args:
+        total = total + np.sum(np.tanh(x * a))
+    return total + kw.get("t", 0.25) * x[0]
+
+
+@pytest.mark.parametrize("f, extra", [(flat_objective, (X[::-1], 0.7)),
+                                      (flat_objective, (0.5, 1.5)),
+                                      (takes_args_and_keywords, ()),
+                                      (takes_args_and_keywords, (0.3,)),
+                                      (takes_args_and_keywords, (0.3, X, 2.0))])
+def test_the_function_differentiated_takes_args(f, extra):
+    # specialised on how many are passed; second order: srcdiff.hvp (check's own second
+    # order runs the emitted code, which takes *args as one tuple)
+    check(f, X, *extra, order=1)
+    check_hvp(f, X, *extra, vector=X[::-1])
+
+
+def test_the_function_differentiated_takes_args_and_keywords():
+    from gradcheck import numerical_grad
+    for args, kw in [((), {"t": 0.5}), ((0.3, X), {"t": 0.5, "s": 2.0, "power": 3})]:
+        got = srcdiff.grad(takes_args_and_keywords)(X, *args, **kw)
+        want = numerical_grad(lambda x: takes_args_and_keywords(x, *args, **kw), (X,), 0)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        _, tangent = srcdiff.jvp(takes_args_and_keywords)(X, *args, X[::-1], **kw)
+        np.testing.assert_allclose(tangent, want @ X[::-1], rtol=1e-5, atol=1e-6)
+        along = srcdiff.hvp(takes_args_and_keywords)(X, *args, X[::-1], **kw)
+        hess = numerical_grad(lambda x: srcdiff.grad(takes_args_and_keywords)(x, *args, **kw)
+                              @ X[::-1], (X,), 0)
+        np.testing.assert_allclose(along, hess, rtol=1e-4, atol=1e-5)

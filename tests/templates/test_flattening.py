@@ -44,3 +44,40 @@ def test_flatten_helpers_rules():
     check(lambda a, v: np.sum(flatten_tangent({"a": a, "b": [v * v, 4, "tag"], "c": 1.0},
                                               tree)[0] ** 3),
           tree["a"], tree["b"][0], wrt=(0, 1), order=2)
+
+
+# -- unflatten called in differentiated code (autograd's flatten_func; gmm, issue #13) ------
+PARAMS = {"means": rng.normal(size=(3, 2)), "log proportions": rng.normal(size=3),
+          "scale": 0.7, "tag": "fixed", "layers": [(rng.normal(size=(2, 2)), 1.5)]}
+FLAT, UNFLATTEN = flatten(PARAMS)
+DATA = rng.normal(size=(4, 2))
+
+
+def objective(params, data):
+    w, b = params["layers"][0]
+    h = np.tanh(data @ w * b + np.sum(params["means"], axis=0))
+    return np.sum(h ** 2) * params["scale"] + np.sum(np.exp(params["log proportions"]))
+
+
+def loss_of_unflattened(v, data):
+    return objective(UNFLATTEN(v), data) + 0.1 * np.dot(v, v)
+
+
+def flatten_func(func, example):
+    _ex, unflatten = flatten(example)
+    _func = lambda _x, *args: flatten(func(unflatten(_x), *args))[0]  # noqa: E731
+    return _func, unflatten, _ex
+
+
+FLAT_OBJECTIVE, _, FLAT_INIT = flatten_func(lambda p, d: {"out": objective(p, d)}, PARAMS)
+
+
+def test_unflatten_in_a_loss():
+    check(loss_of_unflattened, FLAT, DATA, wrt=(0, 1), order=2)
+
+
+def test_autograd_flatten_func():
+    from gradcheck import check_hvp
+    check(lambda x, d: FLAT_OBJECTIVE(x, d)[0], FLAT_INIT, DATA, order=1)
+    check(FLAT_OBJECTIVE, FLAT_INIT, DATA, order=1)
+    check_hvp(lambda x, d: FLAT_OBJECTIVE(x, d)[0], FLAT_INIT, DATA, vector=FLAT_INIT[::-1])

@@ -1,0 +1,212 @@
+"""Builtins that take a function value, lowered where they are called (stage 3, lowering).
+
+Takes a call of `functools.partial`, `map` or `sorted` in the user's function (with the
+Lowerer, `lw`); returns its lowering:
+
+* `functools.partial(fn, a, k=b)` made here: its arguments copied where it is made, noted
+  (values.LocalPartial) for the calls of the name it is bound to (values.held);
+* `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several);
+* `sorted(xs, key=f, reverse=r)`: the items of xs in the order of their keys (an order
+  carries no derivative: runtime_values.sort_order).
+
+The function they take must be known where the code is compiled (values.py says which
+values are); `m = map(...)` (an iterator used up by its first reader) is refused.
+"""
+import functools
+
+from . import syntax as S
+from .core import Kind
+from .objects import _state
+from .values import LocalPartial, called_value, held, is_function_value, lambda_value
+
+
+def desugar_call(lw, node, obj, out, discard):
+    if obj is map:
+        return _map(lw, node, out, discard)
+    if obj is functools.partial:
+        # a call of functools.partial, which has no rule: where the partial itself carries
+        # a derivative (passed to odeint, returned), refused as before; its calls are not
+        # through it (call_held), so where it is only called it is not differentiated
+        return lw._result(make_partial(lw, node, out), Kind.CALL, functools.partial, discard)
+    return _sorted(lw, node, out, discard)
+
+
+def make_partial(lw, node, out):
+    """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
+    made, for the calls of the name it is bound to (held)."""
+    if not node.args:
+        raise lw.error(node, "functools.partial needs the function first")
+    fn_node = node.args[0]
+    fn = _function_of(lw, fn_node)
+    if any(k.arg is None for k in node.keywords):
+        raise lw.error(node, "** in functools.partial is not supported")
+    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
+    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
+    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
+    ref = lw.bind("functools.partial", functools.partial)
+    fn_atom = lw.expr(fn_node, out)
+    value = S.Call(func=ref, args=[fn_atom] + args,
+                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
+    return value
+
+
+def _kept(lw, node, atom, out):
+    """A partial's argument, kept as the partial keeps it: the object the name had (a later
+    rebinding of the name does not change it; a write into it in place changes both, so the
+    copy of the name is one the aliasing checks see, aliasing.py)."""
+    if not (isinstance(atom, S.Name) and atom.id in lw.locals):
+        return atom
+    name = lw.namer.exact_or_fresh(atom.id + "_in_partial")
+    out.append(lw.assign(name, atom, Kind.COPY))
+    lw.locals.add(name)
+    lw.user_names.add(name)
+    return S.load(name)
+
+
+def _function_of(lw, fn_node):
+    """The function a function expression means here (partial's first argument, map's)."""
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.local_functions:
+        return lw.local_functions[fn_node.id]
+    if isinstance(fn_node, S.Name) and fn_node.id in lw.locals:
+        obj = held(lw, fn_node.id)
+    elif isinstance(fn_node, (S.Name, S.Attribute)) and lw._global_path(fn_node) is not None:
+        obj = lw._callee_object(fn_node)
+    else:
+        obj = None
+    if obj is None or not (is_function_value(obj) or called_value(lw, obj)
+                           or isinstance(obj, LocalPartial)):
+        raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
+                       "code is compiled", hint="name a function defined at module level or "
+                       "in this function")
+    return obj
+
+
+def _caller(lw, node, out):
+    """How a comprehension calls map's or sorted's function: items -> the call. A name
+    (a lambda gets one), or `functools.partial(g, a, k=b)` written there: g called with the
+    partial's arguments, evaluated once, where the partial is made."""
+    if isinstance(node, S.Lambda):
+        fn = lambda_value(lw, node, out)
+    elif isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
+            lw._global_path(node.func) is not None and \
+            lw._callee_object(node.func) is functools.partial:
+        return _partial_caller(lw, node, out)
+    else:
+        _function_of(lw, node)
+        fn = S.clone(node)
+    return lambda items: S.Call(func=S.clone(fn), args=list(items), keywords=[])
+
+
+def _local(lw, atom, out):
+    """An atom the comprehension reads: a temporary made here is a local of the function."""
+    if isinstance(atom, S.Name) and atom.id not in lw.locals and any(
+            isinstance(t, S.Name) and t.id == atom.id for stmt in out
+            for t in getattr(stmt, "targets", ())):
+        lw.locals.add(atom.id)
+    return atom
+
+
+def _partial_caller(lw, node, out):
+    if not node.args or any(isinstance(a, S.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords):
+        raise lw.error(node, "srcdiff follows functools.partial(g, ...) here only with g "
+                       "first and its arguments one by one",
+                       hint="pass the arguments one by one, without * or **")
+    fn_node = node.args[0]
+    if isinstance(fn_node, S.Call) or isinstance(_function_of(lw, fn_node), LocalPartial):
+        raise lw.error(node, "srcdiff follows a functools.partial here only of a named "
+                       "function", hint="make the partial of a function defined at module "
+                       "level or in this function")
+    args = [_kept(lw, a, _local(lw, lw.expr(a, out), out), out) for a in node.args[1:]]
+    keywords = [(k.arg, _kept(lw, k.value, _local(lw, lw.expr(k.value, out), out), out))
+                for k in node.keywords]
+
+    def call(items):
+        return S.Call(func=S.clone(fn_node), args=[S.clone(a) for a in args] + list(items),
+                      keywords=[S.keyword(arg=k, value=S.clone(v)) for k, v in keywords])
+    return call
+
+
+def _fresh_local(lw, stem):
+    name = lw.namer.fresh(stem)
+    lw.locals.add(name)
+    return name
+
+
+def _map(lw, node, out, discard):
+    if len(node.args) < 2 or node.keywords:
+        raise lw.error(node, "map takes a function and one or more sequences")
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.Assign, S.AnnAssign, S.NamedExpr)) and n.value is node:
+            # an iterator, used up by its first reader: srcdiff makes a list, which is not
+            raise lw.error(node, "srcdiff reads map(...) as the list of its results, which "
+                           "a name bound to it would not be after its first use",
+                           hint="bind list(map(...)) instead, or use map where it is read "
+                                "(for v in map(...), sum(map(...)), list(map(...)))")
+    call = _caller(lw, node.args[0], out)
+    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
+    for name, seq in zip(seqs, node.args[1:]):
+        out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
+    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
+    if len(seqs) == 1:
+        target, it = S.store(items[0].id), seqs[0]
+    else:
+        target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
+        it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
+        it = _builtin(lw, it, "zip")
+    comp = S.ListComp(elt=call(items), generators=[
+        S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, Kind.COPY, None, discard)
+
+
+def _builtin(lw, call, name):
+    """A call of the builtin `name` inside a rewrite: refused where a local hides it."""
+    if name in lw.locals or lw.resolver.lookup(name, None) is not __builtins_of(name):
+        raise lw.error(call, f"the name {name!r} does not mean the builtin here",
+                       hint=f"rename what hides {name}")
+    return call
+
+
+def __builtins_of(name):
+    import builtins
+    return getattr(builtins, name)
+
+
+def _place(new, old):
+    for n in S.walk(new):
+        if hasattr(n, "lineno") or isinstance(n, (S.expr, S.stmt)):
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+
+
+def _sorted(lw, node, out, discard):
+    """sorted(xs, key=f, reverse=r): the items of xs in the order runtime_values.sort_order
+    gives their keys (a permutation: no derivative)."""
+    from . import runtime_values
+    if len(node.args) != 1 or any(k.arg not in ("key", "reverse") for k in node.keywords):
+        raise lw.error(node, "sorted takes one sequence, and key= and reverse=")
+    kw = {k.arg: k.value for k in node.keywords}
+    seq = _fresh_local(lw, "seq")
+    out.append(lw.assign(seq, lw.sequence(node.args[0], out), Kind.COPY))   # a dict's keys
+    keys = S.load(seq)
+    if kw.get("key") is not None and not (isinstance(kw["key"], S.Constant)
+                                          and kw["key"].value is None):
+        call = _caller(lw, kw["key"], out)
+        item = _fresh_local(lw, "item")
+        comp = S.ListComp(elt=call([S.load(item)]), generators=[
+            S.comprehension(target=S.store(item), iter=S.load(seq), ifs=[], is_async=0)])
+        _place(comp, node)
+        keys = lw.comprehension(comp, out)
+    reverse = lw.expr(kw["reverse"], out) if "reverse" in kw else S.const(False)
+    lw.bindings["sort_order"] = runtime_values.sort_order
+    order = lw.temp(out, S.Call(func=S.load("sort_order"), args=[keys, reverse], keywords=[]),
+                    Kind.CALL, "order", func=runtime_values.sort_order)
+    lw.locals.add(order.id)
+    index = _fresh_local(lw, "index")
+    comp = S.ListComp(elt=S.Subscript(value=S.load(seq), slice=S.load(index), ctx=S.Load()),
+                      generators=[S.comprehension(target=S.store(index), iter=order, ifs=[],
+                                                  is_async=0)])
+    _place(comp, node)
+    atom = lw.comprehension(comp, out)
+    return lw._result(atom, Kind.COPY, None, discard)

@@ -1,0 +1,77 @@
+"""map, sorted and functools.partial made in the function (srcdiff/value_builtins.py):
+`map(partial(g, a), xs)` with the partial written in the call, map of the user's function
+and of the differentiated function itself, recursively (autograd's hmm_em example, issue
+#13). Checked against finite differences in both modes and to second order.
+(The earlier map and sorted cases are in tests/test_callables_values.py.)"""
+import functools
+from functools import partial
+
+import numpy as np
+import pytest
+
+from gradcheck import check, refusal
+
+X = np.array([0.3, 0.7, 1.1])
+PARAMS = [np.array([0.3, 0.5]), np.array([1.2, -0.7])]
+DATA = [np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.2, 0.4])]
+
+
+def scaled(w, x, s=1.0):
+    return np.sin(w * x) * s
+
+
+def mapped_partial(x):
+    return sum(map(partial(scaled, x[0], s=x[2]), [x[1], x[2] * 2.0]))
+
+
+def mapped_partial_by_module_path(x):
+    xs = [x[0], x[1]]
+    return sum(map(functools.partial(scaled, s=x[2]), xs, xs))
+
+
+def mapped_user_function(x):
+    return sum(map(scaled, [x[0], x[1]], [x[2], x[0]]))
+
+
+def sorted_by_a_partial(x):
+    xs = [x[0], x[1] * -2.0, x[2]]
+    ys = sorted(xs, key=partial(scaled, 1.3))
+    return ys[0] * 3.0 + ys[1] * ys[2]
+
+
+
+@pytest.mark.parametrize("f", [mapped_partial, mapped_partial_by_module_path,
+                               mapped_user_function, sorted_by_a_partial])
+def test_map_and_sorted_of_a_partial_written_in_the_call(f):
+    check(f, X)
+
+
+# -- autograd's hmm_em: the differentiated function mapped over a list, recursively ------
+def log_partition_function(natural_params, data):
+    if isinstance(data, list):
+        return sum(map(partial(log_partition_function, natural_params), data))
+    log_a, log_b = natural_params
+    return np.sum(np.log(np.exp(log_a * data) + np.exp(log_b)))
+
+
+def log_partition_mapped(natural_params, data):
+    if isinstance(data, list):
+        return sum(map(log_partition_mapped, [natural_params] * len(data), data))
+    log_a, log_b = natural_params
+    return np.sum(np.tanh(log_a * data) * log_b)
+
+
+@pytest.mark.parametrize("f", [log_partition_function, log_partition_mapped])
+def test_the_function_itself_mapped_over_a_list(f):
+    check(f, PARAMS, DATA, wrt=0)
+    check(f, PARAMS, DATA[0], wrt=0)
+
+
+def partial_of_a_partial(x):
+    return sum(map(partial(partial(scaled, x[0]), s=2.0), [x[1]]))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_partial_of_a_partial_in_map_is_refused(mode):
+    err = refusal(partial_of_a_partial, (X,), mode)
+    assert "partial here only of a named function" in str(err)
