@@ -32,7 +32,7 @@ LAYERS = [
                          "forward_writes", "program", "splice", "refusals"}),
     ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite",
                     "inplace_calls", "library_calls", "objects", "records", "sequences", "shapes", "generators", "generator_calls",
-                    "super_calls", "update_checks", "values", "variadic"}), "value_builtins",
+                    "super_calls", "update_checks", "value_builtins", "values", "variadic"}),
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
                   "tidy", "temporaries", "unused"}),
     ("analyze", {"analyze", "status", "fixpoint"}),
