@@ -21,8 +21,6 @@ On a machine with a GPU, the gpu-marked `test_*_on_cupy` run the same cases on C
 """
 import math
 import operator
-import os
-import sys
 
 import numpy as np
 import pytest
@@ -31,14 +29,10 @@ import srcdiff
 import srcdiff.api
 import srcdiff.rules
 from srcdiff.callables import canonical_path
+from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
+                         IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
+                         binary_program as _binary, unary_program as _unary)
 from test_backends import DeviceArray as _DeviceArray
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"))
-from test_arithmetic import SHAPES as OPERATOR_SHAPES, IDS as OPERATOR_IDS  # noqa: E402
-from test_linalg import DOT_SHAPES, INNER_SHAPES  # noqa: E402
-from test_python import MATH  # noqa: E402
-from test_reductions import AXES, VECTOR_ORDS  # noqa: E402
-from test_ufuncs import BINARY, UNARY, _binary, _unary  # noqa: E402
 
 rng = np.random.default_rng(20240607)
 HAS_NUMPY2 = hasattr(np, "matrix_transpose")
