@@ -11,7 +11,7 @@ from .api import _checkpointed, _is_derived, _transform, jvp, vjp
 from .derivative import Composite
 from .errors import ArgumentError
 from .markers import provide
-from .wrt import _choose_wrt, _fname, _normalize_wrt, _signature
+from .wrt import WRT_DEFAULT, _choose_wrt, _fname, _normalize_wrt, _signature
 
 
 def _bound(fn, args, kwargs):
@@ -89,7 +89,7 @@ def _one_parameter(kind, f, wrt):
 
 
 @_boundary.api
-def hvp(f, wrt=0, argnums=None, checkpoint=None):
+def hvp(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
 
     Forward mode over the emitted reverse-mode gradient (forward-over-reverse); checkpoint=
@@ -157,7 +157,7 @@ def _stack(columns, out_shape, in_value):
 
 
 @_boundary.api
-def jacobian(f, wrt=0, mode="reverse", argnums=None):
+def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
     """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
 
     mode="reverse" runs one vjp per output element; mode="forward" one jvp per
@@ -264,7 +264,7 @@ def _refuse_complex(what, f, *values):
 
 
 @_boundary.api
-def hessian(f, wrt=0, argnums=None, checkpoint=None):
+def hessian(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse;
     checkpoint= as for grad).
 
