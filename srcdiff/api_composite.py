@@ -95,12 +95,20 @@ def hvp(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
     Forward mode over the emitted reverse-mode gradient (forward-over-reverse); checkpoint=
     as for grad (forward mode over the checkpointed gradient).
     """
+    return _second_order("hvp", f, wrt, argnums, checkpoint, _hvp_of)
+
+
+def _second_order(kind, f, wrt, argnums, checkpoint, build):
+    """hvp and hessian: a derivative srcdiff made goes to compose.py; else build(f, name, over)
+    with the one parameter `name` they differentiate and the forward mode over f's gradient."""
     wrt = _choose_wrt(wrt, argnums)
     if _is_derived(f):
-        return _of_derivative("hvp", f, wrt, checkpoint)
-    name = _one_parameter("hvp", f, wrt)
-    over = _OverGradient(f, name, name, checkpoint)
+        return _of_derivative(kind, f, wrt, checkpoint)
+    name = _one_parameter(kind, f, wrt)
+    return build(f, name, _OverGradient(f, name, name, checkpoint))
 
+
+def _hvp_of(f, name, over):
     def product(*args, **kwargs):
         if "vector" in kwargs:
             vector = kwargs.pop("vector")
@@ -270,12 +278,11 @@ def hessian(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
 
     Shape in.shape + in.shape; a float for a float input.
     """
-    wrt = _choose_wrt(wrt, argnums)
+    return _second_order("hessian", f, wrt, argnums, checkpoint, _hessian_of)
+
+
+def _hessian_of(f, name, over):
     import numpy
-    if _is_derived(f):
-        return _of_derivative("hessian", f, wrt, checkpoint)
-    name = _one_parameter("hessian", f, wrt)
-    over = _OverGradient(f, name, name, checkpoint)
 
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)
