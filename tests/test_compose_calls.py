@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check, check_transform
+from gradcheck import check, check_transform, refusal
 from lowering import assert_located
 
 
@@ -155,6 +155,24 @@ def vjp_of_defaults_inside(x):
                                vjp_of_defaults_inside])
 def test_derivatives_with_array_and_keyword_defaults_called_inside_to_second_order(f):
     check(f, np.array([0.3, -0.4]))
+
+
+def vjp_leaving_a_default_out(x):
+    return np.sum(srcdiff.vjp(squared_times)(x, x[0] * x[1]) * x)
+
+
+def jvp_leaving_a_default_out(x):
+    return np.sum(srcdiff.jvp(squared_times)(x, x * 2.0)[1] * x)
+
+
+@pytest.mark.parametrize("f", [vjp_leaving_a_default_out, jvp_leaving_a_default_out])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_vjp_or_jvp_called_inside_without_a_default_is_refused(f, mode):
+    """vjp(f)(x, u) leaving f's default b out matched the shown signature (a, b=2.0) with u
+    as b: the derivative through it was wrong (the cotangent's adjoint taken as b's). Now the
+    signature shows the cotangent (tangents) and the call is refused at its line."""
+    err = refusal(f, (np.array([0.3, -0.4]),), mode, error=srcdiff.UnsupportedCodeError)
+    assert "missing a required argument" in str(err)
 
 
 def test_a_transform_of_a_derivative_with_defaults_shows_its_extras():
