@@ -29,10 +29,10 @@ import srcdiff
 import srcdiff.api
 import srcdiff.rules
 from srcdiff.callables import canonical_path
+from device_arrays import DeviceArray as _DeviceArray
 from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
                          IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
                          binary_program as _binary, unary_program as _unary)
-from test_backends import DeviceArray as _DeviceArray
 
 rng = np.random.default_rng(20240607)
 HAS_NUMPY2 = hasattr(np, "matrix_transpose")
@@ -907,7 +907,7 @@ STAND_IN = Device(DeviceArray, lambda a: DeviceArray(a.copy()), lambda a: a.host
 
 
 def cupy_device():
-    from test_backends import _cupy
+    from device_arrays import cupy_or_skip as _cupy
     cupy = _cupy()  # skips without cupy or a GPU
     # GPU transcendentals may differ from the CPU's in the last bits
     return Device(cupy.ndarray, cupy.asarray, cupy.asnumpy, 1e-8)

@@ -69,15 +69,15 @@ def test_every_mirror_test_file_names_a_module():
     assert all((TESTS / "templates" / name).is_file() for name in ACROSS_RULE_MODULES)
 
 
-def test_no_test_file_imports_another_test_file_of_the_same_name_elsewhere():
-    """Shared helpers live in non-test modules: a test file importing `test_<name>` would
-    reach whichever of tests/ and tests/templates/ comes first on sys.path."""
-    clashing = {path.name[:-3] for path in (TESTS / "templates").glob("test_*.py")} & \
-        {path.name[:-3] for path in TESTS.glob("test_*.py")}
+def test_no_test_file_imports_another_test_file():
+    """Shared helpers, fixtures and corpora live in non-test modules of tests/ (or in
+    conftest.py): a test file imported by another runs twice under two names, and one whose
+    name is in both tests/ and tests/templates/ is whichever comes first on sys.path."""
+    tests = {path.stem for path in TESTS.rglob("test_*.py")}
     found = []
     for path in sorted(TESTS.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             names = [node.module] if isinstance(node, ast.ImportFrom) else \
                 [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in clashing]
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in tests]
     assert not found, found
