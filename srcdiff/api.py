@@ -16,7 +16,7 @@ from .derivative import (MAX_SHAPE_VARIANTS, Composite, Derivative,  # noqa: F40
                          _remade, clear_cache)
 from .errors import ArgumentError, SrcdiffError
 from .markers import provide, stop_gradient  # noqa: F401
-from .wrt import _choose_wrt, _normalize_wrt, _signature  # noqa: F401
+from .wrt import WRT_DEFAULT, _choose_wrt, _normalize_wrt, _signature  # noqa: F401
 
 
 def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
@@ -47,7 +47,7 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
 
 
 @_boundary.api
-def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
+def grad(f=None, wrt=WRT_DEFAULT, has_aux=False, backend="numpy", argnums=None, jit=False,
          checkpoint=None):
     """The gradient of `f` with respect to the parameter(s) `wrt`.
 
@@ -75,8 +75,8 @@ def grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
 
 
 @_boundary.api
-def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, jit=False,
-                   checkpoint=None):
+def value_and_grad(f=None, wrt=WRT_DEFAULT, has_aux=False, backend="numpy", argnums=None,
+                   jit=False, checkpoint=None):
     """Like `grad`, returning `(f(...), gradient)` from one run.
 
     With has_aux=True: `((output, aux), gradient)`. jit: as for `grad`.
@@ -86,7 +86,7 @@ def value_and_grad(f=None, wrt=0, has_aux=False, backend="numpy", argnums=None, 
 
 
 @_boundary.api
-def vjp(f=None, wrt=0, argnums=None, jit=False, checkpoint=None):
+def vjp(f=None, wrt=WRT_DEFAULT, argnums=None, jit=False, checkpoint=None):
     """Vector-Jacobian product: `vjp(f)(*args, cotangent)`.
 
     Takes f's arguments followed by a cotangent shaped like f's output (also
@@ -108,7 +108,7 @@ def _checkpointed(make, checkpoint, jit):
 
 
 @_boundary.api
-def jvp(f=None, wrt=0, argnums=None, jit=False):
+def jvp(f=None, wrt=WRT_DEFAULT, argnums=None, jit=False):
     """Jacobian-vector product (forward mode): `jvp(f)(*args, *tangents)` -> (value, tangent).
 
     Takes f's arguments followed by one tangent per `wrt` argument (each shaped

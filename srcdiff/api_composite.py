@@ -11,7 +11,7 @@ from .api import _checkpointed, _is_derived, _transform, jvp, vjp
 from .derivative import Composite
 from .errors import ArgumentError
 from .markers import provide
-from .wrt import _choose_wrt, _fname, _normalize_wrt, _signature
+from .wrt import WRT_DEFAULT, _choose_wrt, _fname, _normalize_wrt, _signature
 
 
 def _bound(fn, args, kwargs):
@@ -89,18 +89,26 @@ def _one_parameter(kind, f, wrt):
 
 
 @_boundary.api
-def hvp(f, wrt=0, argnums=None, checkpoint=None):
+def hvp(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
     """Hessian-vector product: `hvp(f)(*args, vector)`, without forming the Hessian.
 
     Forward mode over the emitted reverse-mode gradient (forward-over-reverse); checkpoint=
     as for grad (forward mode over the checkpointed gradient).
     """
+    return _second_order("hvp", f, wrt, argnums, checkpoint, _hvp_of)
+
+
+def _second_order(kind, f, wrt, argnums, checkpoint, build):
+    """hvp and hessian: a derivative srcdiff made goes to compose.py; else build(f, name, over)
+    with the one parameter `name` they differentiate and the forward mode over f's gradient."""
     wrt = _choose_wrt(wrt, argnums)
     if _is_derived(f):
-        return _of_derivative("hvp", f, wrt, checkpoint)
-    name = _one_parameter("hvp", f, wrt)
-    over = _OverGradient(f, name, name, checkpoint)
+        return _of_derivative(kind, f, wrt, checkpoint)
+    name = _one_parameter(kind, f, wrt)
+    return build(f, name, _OverGradient(f, name, name, checkpoint))
 
+
+def _hvp_of(f, name, over):
     def product(*args, **kwargs):
         if "vector" in kwargs:
             vector = kwargs.pop("vector")
@@ -157,7 +165,7 @@ def _stack(columns, out_shape, in_value):
 
 
 @_boundary.api
-def jacobian(f, wrt=0, mode="reverse", argnums=None):
+def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
     """The Jacobian of f's output with respect to one parameter: shape out.shape + in.shape.
 
     mode="reverse" runs one vjp per output element; mode="forward" one jvp per
@@ -264,18 +272,17 @@ def _refuse_complex(what, f, *values):
 
 
 @_boundary.api
-def hessian(f, wrt=0, argnums=None, checkpoint=None):
+def hessian(f, wrt=WRT_DEFAULT, argnums=None, checkpoint=None):
     """The Hessian of a scalar function with respect to one parameter (forward-over-reverse;
     checkpoint= as for grad).
 
     Shape in.shape + in.shape; a float for a float input.
     """
-    wrt = _choose_wrt(wrt, argnums)
+    return _second_order("hessian", f, wrt, argnums, checkpoint, _hessian_of)
+
+
+def _hessian_of(f, name, over):
     import numpy
-    if _is_derived(f):
-        return _of_derivative("hessian", f, wrt, checkpoint)
-    name = _one_parameter("hessian", f, wrt)
-    over = _OverGradient(f, name, name, checkpoint)
 
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)

@@ -31,7 +31,7 @@ import itertools
 import weakref
 
 from . import compose_runtime, markers, runtime
-from .derivative import Composite, Derivative
+from .derivative import Composite, Derivative, _with_extras
 from .errors import ArgumentError
 from .wrt import _normalize_wrt, _signature
 
@@ -187,10 +187,7 @@ class Composed(markers.ComposedBase):
                   if p.kind == p.KEYWORD_ONLY else p for p in sig.parameters.values()]
         params += [inspect.Parameter(e, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                    for e in self._extras]
-        try:
-            self.__signature__ = sig.replace(parameters=params)
-        except ValueError:  # defaults before the extras: they are passed last or by name
-            self.__signature__ = sig
+        self.__signature__ = _with_extras(sig, params)
 
     def __repr__(self):
         return f"<srcdiff {self.__name__} wrt {', '.join(self._wrt)}>"

@@ -126,6 +126,19 @@ def _function_value(value):
     return None
 
 
+def _with_extras(sig, params):
+    """sig with `params` (the function's, then the extras a vjp or jvp takes); where defaults
+    come before the extras, shown without the defaults (a call may still leave them out), so
+    that the extras are in it: a call of the derivative inside a differentiated function
+    lowers by it. sig itself where params can not make a signature (a name twice)."""
+    for candidate in (params, [p.replace(default=p.empty) for p in params]):
+        try:
+            return sig.replace(parameters=candidate)
+        except ValueError:
+            pass
+    return sig
+
+
 class Derivative(DerivativeBase):
     """A derivative of a Python function, compiled from emitted source on first call.
 
@@ -167,10 +180,7 @@ class Derivative(DerivativeBase):
                       if p.kind == p.KEYWORD_ONLY else p for p in sig.parameters.values()]
             params += [inspect.Parameter(e, inspect.Parameter.POSITIONAL_OR_KEYWORD)
                        for e in extra]
-            try:
-                sig = sig.replace(parameters=params)
-            except ValueError:
-                pass
+            sig = _with_extras(sig, params)
         self.__signature__ = sig
 
     def _names(self):

@@ -65,6 +65,8 @@ def unit_like(s):
     it is not deferred (None, complex)."""
     if not _deferred(s):
         return s
+    if isinstance(s, numpy.generic):  # a NumPy scalar (ones_like would give a 0-d array)
+        return s.dtype.type(1)
     if isinstance(s, (float, int)):
         return 1.0
     return numpy.ones_like(s)

@@ -104,12 +104,25 @@ def _fname(fn):
     return getattr(fn, "__qualname__", repr(fn))
 
 
+class _DefaultWrt(int):
+    """The default of `wrt=`: position 0, an int in every use, yet told apart (by identity)
+    from a `wrt=0` the caller wrote, so that `wrt=` and `argnums=` together are refused."""
+
+    __slots__ = ()
+
+
+WRT_DEFAULT = _DefaultWrt(0)
+
+
 def _choose_wrt(wrt, argnums):
-    """`argnums=` (JAX's name: positions only) as a synonym of `wrt=`."""
+    """`argnums=` (JAX's name: positions only) as a synonym of `wrt=`; both given is refused."""
     if argnums is None:
-        return wrt
-    if not (isinstance(wrt, int) and wrt == 0):
-        raise ArgumentError("pass wrt= or argnums= (JAX's name for positions), not both")
+        return 0 if wrt is WRT_DEFAULT else wrt
+    if wrt is not WRT_DEFAULT:
+        raise ArgumentError(f"pass wrt= or argnums= (JAX's name for positions), not both: "
+                            f"got wrt={wrt!r} and argnums={argnums!r}",
+                            hint="keep one of them (argnums= takes positions, wrt= positions "
+                                 "or parameter names)")
     items = argnums if isinstance(argnums, tuple) else (argnums,)
     if not items or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
         raise ArgumentError(f"argnums= takes a position or a tuple of positions, not {argnums!r}",

@@ -16,6 +16,18 @@ def _check_tape_pairing(monkeypatch):
     monkeypatch.setattr(srcdiff.derivative, "CHECK_TAPE", True)
 
 
+@pytest.fixture
+def small_threshold(monkeypatch):
+    """Liveness and inlining at 4 elements (srcdiff/liveness.py's MIN_ELEMENTS), so that
+    small test arrays count as large (tests/test_liveness.py, tests/test_inline.py)."""
+    from srcdiff import liveness
+    from srcdiff.api import clear_cache
+    monkeypatch.setattr(liveness, "MIN_ELEMENTS", 4)
+    clear_cache()
+    yield
+    clear_cache()
+
+
 def pytest_collection_modifyitems(session, config, items):
     """tests/test_rules.py::test_every_rule_is_checked reads what the rule tests of this
     session recorded: it runs last."""

@@ -665,10 +665,12 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
     if order < 2:
         return grad
     if "rev" in modes:
-        # forward over reverse: the tangent of the emitted x -> vjp(f)(x, u)
-        inner = _emitted(srcdiff.vjp(f, wrt=wrt), list(args) + [cotangent])
-        _check_once(inner, list(args) + [cotangent], wrt, ("fwd",), rtol, atol, rng,
-                    "second order (forward over reverse, through vjp(f)): ")
+        # forward over reverse: the tangent of the emitted x -> vjp(f)(x, u), which takes
+        # every parameter of f (it fills no defaults): those not in args, f's defaults
+        every = _with_defaults(f, args)
+        inner = _emitted(srcdiff.vjp(f, wrt=wrt), every + [cotangent])
+        _check_once(inner, every + [cotangent], _positions(wrt, len(args)), ("fwd",), rtol,
+                    atol, rng, "second order (forward over reverse, through vjp(f)): ")
     if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) \
             and np.ndim(value) == 0 and not np.iscomplexobj(value) \
             and not isinstance(args[wrt], (list, tuple, dict)):
@@ -679,6 +681,27 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
                                                   gradient(*_moved_at(args, wrt, vector, -s)), s),
             rtol, atol)
     return grad
+
+
+def _with_defaults(f, args):
+    """args followed by the defaults of f's positional parameters args leaves out (copies:
+    a default array is shared by every call of f)."""
+    try:
+        parameters = inspect.signature(f).parameters.values()
+    except (TypeError, ValueError):
+        return list(args)
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    rest = positional[len(args):]
+    if any(p.default is p.empty for p in rest):
+        return list(args)   # a missing argument: the call says so
+    return list(args) + [_copy_args(p.default) for p in rest]
+
+
+def _positions(wrt, count):
+    """wrt with negative positions counted from the last of the `count` arguments given."""
+    if isinstance(wrt, tuple):
+        return tuple(_positions(p, count) for p in wrt)
+    return wrt + count if isinstance(wrt, int) and wrt < 0 else wrt
 
 
 def _moved_at(args, p, vector, step):

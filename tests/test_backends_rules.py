@@ -21,8 +21,6 @@ On a machine with a GPU, the gpu-marked `test_*_on_cupy` run the same cases on C
 """
 import math
 import operator
-import os
-import sys
 
 import numpy as np
 import pytest
@@ -31,14 +29,10 @@ import srcdiff
 import srcdiff.api
 import srcdiff.rules
 from srcdiff.callables import canonical_path
-from test_backends import DeviceArray as _DeviceArray
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"))
-from test_arithmetic import SHAPES as OPERATOR_SHAPES, IDS as OPERATOR_IDS  # noqa: E402
-from test_linalg import DOT_SHAPES, INNER_SHAPES  # noqa: E402
-from test_python import MATH  # noqa: E402
-from test_reductions import AXES, VECTOR_ORDS  # noqa: E402
-from test_ufuncs import BINARY, UNARY, _binary, _unary  # noqa: E402
+from device_arrays import DeviceArray as _DeviceArray
+from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
+                         IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
+                         binary_program as _binary, unary_program as _unary)
 
 rng = np.random.default_rng(20240607)
 HAS_NUMPY2 = hasattr(np, "matrix_transpose")
@@ -913,7 +907,7 @@ STAND_IN = Device(DeviceArray, lambda a: DeviceArray(a.copy()), lambda a: a.host
 
 
 def cupy_device():
-    from test_backends import _cupy
+    from device_arrays import cupy_or_skip as _cupy
     cupy = _cupy()  # skips without cupy or a GPU
     # GPU transcendentals may differ from the CPU's in the last bits
     return Device(cupy.ndarray, cupy.asarray, cupy.asnumpy, 1e-8)

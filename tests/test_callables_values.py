@@ -369,7 +369,7 @@ def partial_made_here_passed(x):
 @pytest.mark.parametrize("f", [closure_passed, lambda_closure_passed,
                                partial_made_here_passed])
 def test_function_values_made_here_passed_on(f):
-    # refused before issue #13; tests/test_srcdiff_values.py has more of these
+    # refused before issue #13; tests/test_values.py has more of these
     check(f, X)
 
 

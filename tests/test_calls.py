@@ -3,69 +3,15 @@ import numpy as np
 import pytest
 
 import srcdiff
-from calls_helpers import affine, dense
+from calls_corpus import (calls_imported_function, calls_module_function, keyword_only_call,
+                          lambda_local, literal_arguments, nested_closure_in_loop,
+                          recursion_with_branch, unpacks_tuple)
+from calls_helpers import dense
 from gradcheck import check, check_grad, check_hvp, check_jvp
 
 rng = np.random.default_rng(3)
 X = rng.normal(size=3)
 W = rng.normal(size=3)
-
-
-def square_sum(a):
-    return np.sum(a * a)
-
-
-def pair(a, b, scale=2.0):
-    return np.sum(a * b) * scale, a * b
-
-
-def power(x, n):
-    if n == 0:
-        return 1.0
-    return x * power(x, n - 1)
-
-
-def calls_module_function(x):
-    return square_sum(x * 2.0) + square_sum(x)
-
-
-def calls_imported_function(x, w):
-    return np.sum(affine(x, w) * affine(w, x, b=-1.0))
-
-
-def unpacks_tuple(x, w):
-    s, p = pair(x, w)
-    t, _ = pair(p, x, scale=0.5)
-    return s + t
-
-
-def literal_arguments(x):
-    return np.sum(affine(x, 3.0, 1.0) * affine(2.0, x))
-
-
-def recursion_with_branch(x):
-    acc = 0.0
-    for i in range(4):
-        acc = acc + power(x, i)
-    return np.sum(acc)
-
-
-def nested_closure_in_loop(x, w):
-    def layer(z, k=2.0):
-        return np.sum(z * w) * k
-    s = 0.0
-    for i in range(3):
-        s = s + layer(x * i) + layer(x, k=0.5)
-    return s
-
-
-def lambda_local(x):
-    sq = lambda v: v * v  # noqa: E731
-    return np.sum(sq(x) + sq(x * 2.0))
-
-
-def keyword_only_call(x, w):
-    return np.sum(affine(w=w, x=x))
 
 
 CASES = [calls_module_function, literal_arguments, recursion_with_branch, lambda_local]

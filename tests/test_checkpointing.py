@@ -7,7 +7,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
-import test_reverse_control as corpus
+import control_corpus as corpus
 
 rng = np.random.default_rng(18)
 X = rng.normal(size=4) * 0.5
@@ -474,7 +474,7 @@ def test_online_loop_is_emitted_readably():
 
 # --- the device-like array type, the codegen command --------------------------------------
 def test_on_the_strict_array_type():
-    from test_backends import StrictArray
+    from device_arrays import StrictArray
     x, w = StrictArray(X.copy()), StrictArray(W.copy())
     got = srcdiff.grad(rnn_snapshots, wrt=(0, 1))(x, w)
     want = srcdiff.grad(rnn_snapshots, wrt=(0, 1))(X.copy(), W.copy())

@@ -1,15 +1,13 @@
 """The codegen command: standalone modules, golden files, --check, error exits."""
 import os
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from cli_runs import EXAMPLES, ROOT, run_cli, run_standalone
 from gradcheck import numerical_grad
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-EXAMPLES = os.path.join(ROOT, "examples")
 GOLDEN = os.path.join(ROOT, "tests", "golden")
 sys.path.insert(0, EXAMPLES)
 import models  # noqa: E402
@@ -19,13 +17,6 @@ TARGETS = {
     "rnn_loss_grad.py": ["models.py:rnn_loss", "--wrt", "wx,wh"],
     "decayed_sum_grad.py": ["models.py:decayed_sum"],
 }
-
-
-def run_cli(*args, cwd=EXAMPLES):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([ROOT, env.get("PYTHONPATH", "")])
-    return subprocess.run([sys.executable, "-m", "srcdiff", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True)
 
 
 @pytest.mark.parametrize("name", sorted(TARGETS))
@@ -52,19 +43,6 @@ def _standalone(tmp_path, name):
     return tmp_path / name
 
 
-def _run_standalone(folder, script):
-    """Run `script` in a Python whose import path can not reach srcdiff."""
-    code = ("import sys\n"
-            f"sys.path = [p for p in sys.path if not p.startswith({ROOT!r})]\n"
-            f"sys.path.insert(0, {str(folder)!r})\n"
-            "sys.modules['srcdiff'] = None\n"  # importing srcdiff now fails
-            "sys.modules['gast'] = None\nsys.modules['astor'] = None\n" + script)
-    result = subprocess.run([sys.executable, "-c", code], cwd=str(folder), capture_output=True,
-                            text=True)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_standalone_mlp_matches_finite_differences(tmp_path):
     _standalone(tmp_path, "mlp_loss_grad.py")
     rng = np.random.default_rng(0)
@@ -72,7 +50,7 @@ def test_standalone_mlp_matches_finite_differences(tmp_path):
             rng.normal(size=(4, 3)) * 0.5, rng.normal(size=3) * 0.1,
             rng.normal(size=(6, 5)), np.eye(3)[rng.integers(0, 3, size=6)]]
     np.save(tmp_path / "args.npy", np.array(args, dtype=object), allow_pickle=True)
-    out = _run_standalone(tmp_path, (
+    out = run_standalone(tmp_path, (
         "import numpy as np, mlp_loss_grad\n"
         "args = list(np.load('args.npy', allow_pickle=True))\n"
         "grads = mlp_loss_grad.grad_mlp_loss(*args)\n"
@@ -92,7 +70,7 @@ def test_standalone_rnn_and_loop_module(tmp_path):
     xs, h0 = rng.normal(size=(5, 2, 3)), rng.normal(size=(2, 4)) * 0.1
     x = rng.normal(size=3)
     np.save(tmp_path / "in.npy", np.array([wx, wh, xs, h0, x], dtype=object), allow_pickle=True)
-    _run_standalone(tmp_path, (
+    run_standalone(tmp_path, (
         "import numpy as np, rnn_loss_grad, decayed_sum_grad\n"
         "wx, wh, xs, h0, x = np.load('in.npy', allow_pickle=True)\n"
         "gx, gh = rnn_loss_grad.grad_rnn_loss(wx, wh, xs, h0)\n"
@@ -177,7 +155,7 @@ def test_forward_mode_module_stands_alone(tmp_path):
     wx, wh = rng.normal(size=(3, 4)) * 0.4, rng.normal(size=(4, 4)) * 0.4
     xs, h0, v = rng.normal(size=(5, 2, 3)), rng.normal(size=(2, 4)) * 0.1, rng.normal(size=(3, 4))
     np.save(tmp_path / "in.npy", np.array([wx, wh, xs, h0, v], dtype=object), allow_pickle=True)
-    _run_standalone(tmp_path, (
+    run_standalone(tmp_path, (
         "import numpy as np, rnn_jvp\n"
         "wx, wh, xs, h0, v = np.load('in.npy', allow_pickle=True)\n"
         "np.save('out.npy', np.array(rnn_jvp.jvp_rnn_loss(wx, wh, xs, h0, v)[1]))\n"))
@@ -223,7 +201,7 @@ def test_standalone_module_with_copies_and_item_writes(tmp_path):
     assert "u = u0.copy()" in text and "import srcdiff" not in text
     u0 = np.linspace(0.1, 1.3, 7) ** 2
     np.save(tmp_path / "u0.npy", u0)
-    _run_standalone(tmp_path, (
+    run_standalone(tmp_path, (
         "import numpy as np, heat_grad\n"
         "g = heat_grad.grad_heat(np.load('u0.npy'), 0.2)\n"
         "np.save('g.npy', g)\n"))
@@ -248,7 +226,7 @@ def test_a_helpers_globals_in_another_module_are_imported(tmp_path):
     assert r.returncode == 0, r.stderr
     text = (tmp_path / "loss_grad.py").read_text()
     assert "import consts" in text and "consts.DATA" in text
-    _run_standalone(tmp_path, (
+    run_standalone(tmp_path, (
         "import numpy as np, loss_grad\n"
         "np.save('g.npy', loss_grad.grad_loss(np.array([0.4, -0.3, 0.8])))\n"))
     sys.path.insert(0, str(tmp_path))
@@ -311,7 +289,7 @@ def test_standalone_module_with_empty_blocks(tmp_path, mode):
             "blocks_d.jvp_branches(x, np.eye(2)[0])[1], blocks_d.jvp_branches(x, np.eye(2)[1])[1]")
     for k, x in enumerate([np.array([0.5, -1.0]), np.array([-0.5, 1.0])]):
         np.save(tmp_path / "x.npy", x)
-        _run_standalone(tmp_path, (
+        run_standalone(tmp_path, (
             "import numpy as np, blocks_d\n"
             "x = np.load('x.npy')\n"
             f"np.save('g.npy', np.array([{call}], dtype=float).ravel())\n"))
@@ -342,7 +320,7 @@ def test_generated_modules_refuse_operator_subclasses(tmp_path, mode, call):
     r = run_cli("prods.py:products", "--mode", mode, "-o", str(tmp_path / "gen.py"),
                 cwd=str(tmp_path))
     assert r.returncode == 0, r.stderr
-    out = _run_standalone(tmp_path, (
+    out = run_standalone(tmp_path, (
         "import warnings\nimport numpy as np, gen\n"
         "warnings.simplefilter('ignore', PendingDeprecationWarning)\n"
         "x = np.array([[1.0, 2.0], [3.0, 4.0]])\nm = np.matrix([[0.5, 1.0], [2.0, -1.0]])\n"
@@ -378,7 +356,7 @@ def test_standalone_module_reaches_defaults_by_their_module_names(tmp_path):
     assert result.returncode == 0, result.stderr
     text = (tmp_path / "loss_grad.py").read_text()
     assert "from with_defaults import OFFSETS" in text and "= numpy.tanh" in text
-    out = _run_standalone(tmp_path, (
+    out = run_standalone(tmp_path, (
         "import numpy as np, loss_grad\n"
         "print(repr(loss_grad.grad_loss(np.array([0.3, -0.2, 0.5])).tolist()))\n"))
     got = np.array(eval(out))

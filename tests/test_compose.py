@@ -97,7 +97,7 @@ def test_methods_of_objects_passed_in():
 
 
 def test_mutual_recursion_to_third_order():
-    from test_programs import mutual_recursion
+    from corpus import mutual_recursion
     check_transform("grad", srcdiff.grad(mutual_recursion), 0.7)
     check_transform("grad", srcdiff.grad(srcdiff.grad(mutual_recursion)), 0.7)
     check_transform("hvp", mutual_recursion, np.array([0.7, -0.2]))

@@ -32,7 +32,7 @@ def loss(w, x):
 @pytest.mark.parametrize("args", [("--mode", "hvp"), ("--mode", "hessian"), ("--order", "2")])
 def test_codegen_second_derivatives(tmp_path, args):
     import importlib.util
-    from test_cli import _run_standalone, run_cli
+    from cli_runs import run_cli, run_standalone
     (tmp_path / "model.py").write_text(MODEL)
     out = tmp_path / "second.py"
     r = run_cli("model.py:loss", *args, "-o", str(out), cwd=str(tmp_path))
@@ -44,7 +44,7 @@ def test_codegen_second_derivatives(tmp_path, args):
     w, x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -0.5]), np.array([0.5, 1.0, 2.0])
     np.save(tmp_path / "in.npy", np.array([w, x, v]))
     call = "second.hvp_loss(w, x, v)" if hvp else "second.hessian_loss(w, x)"
-    _run_standalone(tmp_path, "import numpy as np, second\n"
+    run_standalone(tmp_path, "import numpy as np, second\n"
                               "w, x, v = np.load('in.npy')\n"
                               f"np.save('out.npy', {call})\n")
     got = np.load(tmp_path / "out.npy")

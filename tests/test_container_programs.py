@@ -552,7 +552,7 @@ def f(x):
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_standalone_module_with_containers(tmp_path, mode):
     """The codegen command copies the container helpers (and MissingItem) into the module."""
-    from test_cli import _run_standalone, run_cli
+    from cli_runs import run_cli, run_standalone
     from gradcheck import numerical_grad
     (tmp_path / "containers_mod.py").write_text(CONTAINER_MODULE)
     r = run_cli("containers_mod.py:f", "--mode", mode, "-o", str(tmp_path / "out.py"),
@@ -562,7 +562,7 @@ def test_standalone_module_with_containers(tmp_path, mode):
     np.save(tmp_path / "x.npy", x)
     call = ("out.grad_f(x)" if mode == "reverse" else
             "[out.jvp_f(x, e)[1] for e in np.eye(2)]")
-    _run_standalone(tmp_path, "import numpy as np, out\nx = np.load('x.npy')\n"
+    run_standalone(tmp_path, "import numpy as np, out\nx = np.load('x.npy')\n"
                               f"np.save('g.npy', np.array({call}, dtype=float))\n")
     sys.path.insert(0, str(tmp_path))
     try:

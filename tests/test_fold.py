@@ -7,7 +7,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
-from test_shape_facts import squares_in_a_loop
+from corpus import squares_in_a_loop
 
 
 

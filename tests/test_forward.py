@@ -5,7 +5,6 @@
 differences of f along the input tangents; where the output is a scalar it is
 also compared with the reverse-mode gradient dotted with the tangents.
 """
-import inspect
 import math
 import re
 
@@ -13,40 +12,11 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import random_like
-from gradcheck import check_jvp as shared_check_jvp
+from forward_checks import check_against_grad, check_jvp, jvp_of
 from srcdiff.errors import NoRuleError
 from srcdiff.forward_driver import forward_source
-from srcdiff.transform import load_emitted
 
 rng = np.random.default_rng(7)
-
-
-# --- the checker ------------------------------------------------------------------
-def check_jvp(f, args, wrt=None, tangents=None, rtol=1e-5, atol=1e-6, eps=1e-6):
-    """The shared gradcheck.check_jvp, with `wrt` given as parameter names (default: the first)."""
-    params = list(inspect.signature(f).parameters)
-    names = tuple(wrt) if wrt is not None else (params[0],)
-    return shared_check_jvp(f, *args, wrt=tuple(params.index(w) for w in names),
-                            tangents=tangents, rtol=rtol, atol=atol, eps=eps)
-
-
-def jvp_of(f, wrt):
-    return load_emitted(forward_source(f, tuple(wrt)))
-
-
-def check_against_grad(f, args, wrt=None):
-    """For a scalar output: jvp . v == <grad, v>."""
-    params = list(inspect.signature(f).parameters)
-    wrt = tuple(wrt) if wrt is not None else (params[0],)
-    positions = [params.index(w) for w in wrt]
-    tangents = [random_like(args[p]) for p in positions]
-    _, tangent = jvp_of(f, wrt)(*args, *tangents)
-    grads = srcdiff.grad(f, wrt=tuple(positions) if len(positions) > 1 else positions[0])(*args)
-    grads = grads if len(positions) > 1 else (grads,)
-    dot = sum(float(np.sum(np.asarray(g) * np.asarray(t)))
-              for g, t in zip(grads, tangents))
-    np.testing.assert_allclose(float(tangent), dot, rtol=1e-9, atol=1e-12)
 
 
 # --- arithmetic, broadcasting, reductions --------------------------------------------
@@ -108,7 +78,7 @@ def float_poly(x, y):
 
 
 def test_python_float_inputs():
-    from test_reverse_control import for_break, for_range, while_data
+    from control_corpus import for_break, for_range, while_data
     t = check_jvp(float_poly, (0.7, 1.3), wrt=("x", "y"))
     assert type(t) is float
     t = check_jvp(float_poly, (0.7, 1.3), wrt=("y",))

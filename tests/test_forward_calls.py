@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 import srcdiff
+from forward_checks import check_jvp
 from gradcheck import check_hvp
 from gradcheck import check_jvp as shared_check_jvp
 from srcdiff.errors import NoRuleError, UnsupportedCodeError
 from srcdiff.forward_driver import forward_source
-from test_forward import check_jvp
 
 rng = np.random.default_rng(7)
 

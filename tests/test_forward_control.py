@@ -1,5 +1,5 @@
 """Forward mode through branches and loops (srcdiff/forward_control.py): the reverse-mode
-control-flow corpus (tests/test_reverse_control.py) checked by finite differences along a
+control-flow corpus (tests/control_corpus.py) checked by finite differences along a
 tangent and against the gradient, loops kept as loops, zero tangents materialized only where
 paths meet.
 """
@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 import srcdiff
+from control_corpus import CORPUS, INPUTS, MAT, MATRIX_CORPUS
+from forward_checks import check_against_grad, check_jvp
 from gradcheck import check_hvp
 from srcdiff.errors import NoRuleError
 from srcdiff.forward_driver import forward_source
-from test_forward import check_against_grad, check_jvp
-from test_reverse_control import CORPUS, INPUTS, MAT, MATRIX_CORPUS
 
 rng = np.random.default_rng(7)
 
@@ -32,7 +32,7 @@ def test_corpus_matrix(f, m):
 def test_loop_over_a_rebound_array_and_nested_exits():
     """Issue 12 items 5 and 12 at the issue's points: the loop reads the array it started
     with; an inner loop's break inside a branch of an outer loop is the inner loop's."""
-    from test_reverse_control import (break_of_inner_loop_in_branch,
+    from control_corpus import (break_of_inner_loop_in_branch,
                                            rebinds_its_sequence, reduces_to_0d_in_a_loop)
     x = np.array([0.5, 2.0, 3.0])
     check_jvp(rebinds_its_sequence, (x,))
@@ -54,7 +54,7 @@ def test_corpus_matches_grad(f):
 
 
 def test_control_flow_keeps_loops_and_branches():
-    from test_reverse_control import for_break, nested_while_in_for, while_data
+    from control_corpus import for_break, nested_while_in_for, while_data
     text = forward_source(nested_while_in_for, ("x",)).text
     assert text.count("for ") >= 1 and "while " in text
     text = forward_source(for_break, ("x",)).text

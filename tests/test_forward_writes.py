@@ -4,8 +4,8 @@ differences along a tangent.
 """
 import numpy as np
 
+from forward_checks import check_jvp
 from srcdiff.forward_driver import forward_source
-from test_forward import check_jvp
 
 rng = np.random.default_rng(7)
 

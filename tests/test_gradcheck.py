@@ -128,6 +128,25 @@ def test_second_order_error_fails_at_order_two_only():
         check(lambda x: np.sum(flat_second(x)), X)
 
 
+def with_defaults(x, scale=2.0, shift=np.array([0.1, 0.2, 0.3])):
+    return np.sum(np.sin(right(x)) * scale + shift * x)
+
+
+def flat_second_with_defaults(x, scale=2.0):
+    return np.sum(flat_second(x)) * scale
+
+
+def test_a_function_with_defaults_is_checked_at_second_order():
+    """The second-order check calls the plain emitted vjp, which takes every parameter: the
+    checker fills f's defaults itself (it raised a TypeError for the missing ones)."""
+    check(with_defaults, X)
+    check(with_defaults, X, 3.0)
+    check(lambda x, k=1.5: np.sum(right(x)) * k, 0.7)
+    check(flat_second_with_defaults, X, order=1)
+    with pytest.raises(AssertionError, match="second order"):
+        check(flat_second_with_defaults, X)
+
+
 def test_writing_into_an_argument_fails():
     with pytest.raises(AssertionError, match="changed its arguments"):
         check(lambda x: np.sum(scribbling(x)), X.copy())

@@ -225,9 +225,9 @@ def test_second_order_source_is_inspectable():
 
 
 # --- calls to the user's own functions: forward mode and Hessians through them ------------
-from test_calls import (calls_imported_function, calls_module_function,  # noqa: E402
-                        lambda_local, literal_arguments, nested_closure_in_loop,
-                        recursion_with_branch, unpacks_tuple)
+from calls_corpus import (calls_imported_function, calls_module_function,  # noqa: E402
+                          lambda_local, literal_arguments, nested_closure_in_loop,
+                          recursion_with_branch, unpacks_tuple)
 
 W = np.array([0.4, 0.1, -0.7])
 
@@ -280,7 +280,7 @@ def test_an_alias_of_an_old_value_is_fine():
 
 
 # --- every control-flow shape of the reverse corpus, to second order ------------------------
-from test_reverse_control import CORPUS, INPUTS, MAT, MATRIX_CORPUS  # noqa: E402
+from control_corpus import CORPUS, INPUTS, MAT, MATRIX_CORPUS  # noqa: E402
 
 
 @pytest.mark.parametrize("f", CORPUS, ids=lambda f: f.__name__)

@@ -5,7 +5,6 @@ import numpy as np
 
 import srcdiff
 from gradcheck import check
-from test_liveness import small_threshold  # noqa: F401  (a fixture: liveness at 4 elements)
 
 
 def two_layers(w1, w2, x):

@@ -70,6 +70,18 @@ def test_unit_like_and_scale_gradient_give_back_g_times_s():
     assert scale_gradient(x, 1.0 + 2.0j) is x
 
 
+@pytest.mark.parametrize("s", [np.float64(0.7), np.float32(0.7), np.float16(0.7), 0.7,
+                               np.array(0.7), np.array([0.7, -1.0], dtype=np.float32)],
+                         ids=["float64", "float32", "float16", "float", "0d", "1d-float32"])
+def test_unit_like_is_one_of_the_type_of_its_factor(s):
+    """A NumPy scalar seed stays a NumPy scalar of its dtype (np.float64 gave a Python float,
+    np.float32 a 0-d array), an array an array of its dtype and shape."""
+    seed = unit_like(s)
+    assert type(seed) is type(s) and np.shape(seed) == np.shape(s)
+    assert np.result_type(seed) == np.result_type(s)
+    np.testing.assert_array_equal(seed, np.ones_like(s))
+
+
 def test_tangents_against_central_differences():
     g, s, ds = rng.normal(size=4), 0.8, 0.3
     expected = directional_difference(lambda s: scale_gradient(g, s), s, ds)

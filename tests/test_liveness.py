@@ -5,8 +5,6 @@ import numpy as np
 import pytest
 
 import srcdiff
-from srcdiff import liveness
-from srcdiff.api import clear_cache
 from srcdiff.errors import SrcdiffError
 from gradcheck import check
 
@@ -22,14 +20,6 @@ def chain(a):
     c = np.exp(b)
     d = np.cos(c) + b
     return np.sum(d * d)
-
-
-@pytest.fixture
-def small_threshold(monkeypatch):
-    monkeypatch.setattr(liveness, "MIN_ELEMENTS", 4)
-    clear_cache()
-    yield
-    clear_cache()
 
 
 @pytest.mark.parametrize("f, args", [

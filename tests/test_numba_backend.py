@@ -51,7 +51,7 @@ def test_module_globals_are_passed_in_and_read_live():
 
 # --- the control-flow corpus ----------------------------------------------------------------
 def _corpus():
-    import test_reverse_control as corpus
+    import control_corpus as corpus
     out = [(f, x) for f in corpus.CORPUS for x in corpus.INPUTS.values()]
     return out + [(f, m) for f in corpus.MATRIX_CORPUS for m in (corpus.MAT, -corpus.MAT)]
 
@@ -77,7 +77,7 @@ def test_corpus(f, x):
 def test_most_of_the_corpus_compiles():
     """Refusal is not the answer for everything: the loops and branches over arrays that
     the pass knows (37 of the 66 functions when written) compile."""
-    import test_reverse_control as corpus
+    import control_corpus as corpus
     compiled = []
     for f in corpus.CORPUS:
         try:

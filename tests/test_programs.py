@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from corpus import mutual_recursion
 from gradcheck import check_grad, check_hvp
 
 log = logging.getLogger("sim")
@@ -84,20 +85,6 @@ def test_newton_iteration_to_second_order():
 
 # --- known defects: each test states the right answer and fails today (strict xfail) ---------
 # Remove the mark when the defect is fixed; the suite then reports the test as passing.
-def _even(x, n):
-    if n == 0:
-        return x
-    return _odd(x, n - 1)
-
-
-def _odd(x, n):
-    return _even(np.sin(x), n)
-
-
-def mutual_recursion(x):
-    return _even(x, 2)
-
-
 def test_second_order_through_mutual_recursion():
     """The tape the helpers' forwards fill carries its tangents to their backwards."""
     from gradcheck import check_grad

@@ -76,6 +76,28 @@ def test_bad_argnums_is_a_clear_error(kwargs, match):
         srcdiff.grad(_two_args, **kwargs)
 
 
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad", "vjp", "jvp", "hessian", "hvp",
+                                       "jacobian"])
+@pytest.mark.parametrize("wrt", [0, 1, "x"])
+def test_wrt_and_argnums_together_are_refused_naming_both(transform, wrt):
+    """An explicit wrt=0 is not the default: with argnums=1 beside it, which one is meant is
+    unknown (before, argnums won silently)."""
+    with pytest.raises(srcdiff.ArgumentError, match="not both") as err:
+        getattr(srcdiff, transform)(_two_args, wrt=wrt, argnums=1)
+    assert f"wrt={wrt!r}" in str(err.value) and "argnums=1" in str(err.value)
+
+
+def test_the_default_wrt_is_position_0_and_argnums_replaces_it():
+    w, x = np.array([0.5, -1.0]), np.array([2.0, 0.3])
+    np.testing.assert_allclose(srcdiff.grad(_two_args)(w, x), numerical_grad(_two_args, (w, x), 0))
+    v = np.array([1.0, -2.0])
+
+    def slope_along_v(w, x):
+        return np.dot(numerical_grad(_two_args, (w, x), 1, eps=1e-4), v)
+    np.testing.assert_allclose(srcdiff.hvp(_two_args, argnums=1)(w, x, v),
+                               numerical_grad(slope_along_v, (w, x), 1, eps=1e-4), rtol=1e-5)
+
+
 def test_a_negative_position_counts_from_the_last_parameter():
     by_negative = srcdiff.grad(loss, wrt=-1)(W, X, 3.0)
     np.testing.assert_allclose(by_negative, check_grad(loss, W, X, 3.0, wrt=2))

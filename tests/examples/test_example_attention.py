@@ -2,7 +2,6 @@
 modes and second order."""
 import numpy as np
 
-import examples_path  # noqa: F401, I100
 import attention  # noqa: I100
 from gradcheck import check
 

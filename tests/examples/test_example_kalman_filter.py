@@ -2,7 +2,6 @@
 both modes and second order."""
 import numpy as np
 
-import examples_path  # noqa: F401
 import kalman_filter
 from gradcheck import check
 

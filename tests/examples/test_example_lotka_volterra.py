@@ -3,7 +3,6 @@ finite differences, both modes and second order (functions passed as values: src
 import numpy as np
 import pytest
 
-import examples_path  # noqa: F401
 import lotka_volterra
 import srcdiff
 from gradcheck import check

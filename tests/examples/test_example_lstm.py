@@ -3,7 +3,6 @@ finite differences: the `*args` helper, and the layer objects made in a comprehe
 differentiated parameters (`[LSTMLayer(p) for p in params_list]`, then `for layer in layers:
 h = layer.forward(h)`), in both modes and to second order on a small case."""
 import numpy as np
-import examples_path  # noqa: F401
 import lstm
 from gradcheck import check
 

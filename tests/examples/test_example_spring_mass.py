@@ -2,7 +2,6 @@
 modes and second order."""
 import numpy as np
 
-import examples_path  # noqa: F401
 import spring_mass
 from gradcheck import check
 

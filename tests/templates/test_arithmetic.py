@@ -4,12 +4,10 @@ import pytest
 
 import srcdiff
 from gradcheck import check
+from rule_tables import IDS, SHAPES
 
 rng = np.random.default_rng(5)
 
-SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1), (1, 3)), ((2, 3), ()), ((), (3,)),
-          ((2, 1, 3), (4, 1))]
-IDS = ["same", "row", "outer", "array-scalar", "scalar-array", "3d"]
 
 
 def _pos(shape):

@@ -3,17 +3,13 @@ import numpy as np
 import pytest
 
 from gradcheck import check
+from rule_tables import DOT_SHAPES, INNER_SHAPES
 
 rng = np.random.default_rng(3)
 
 
 def _x(*shape):
     return rng.normal(size=shape)
-
-
-DOT_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)),
-              ((2, 2, 3), (3, 4)), ((2, 3), (2, 3, 4)), ((3,), (2, 3, 4)), ((), (2, 3)),
-              ((2, 3), ())]
 
 
 def _weights(shape):
@@ -30,10 +26,6 @@ def test_dot(sa, sb):
 
 def test_dot_python_floats():
     check(lambda s, t: np.dot(s, t) * 2.0, 0.3, -0.7, wrt=(0, 1))
-
-
-INNER_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (4, 3)), ((2, 3), (4, 3)),
-                ((2, 2, 3), (4, 3)), ((2, 3), (2, 4, 3)), ((), (2, 3))]
 
 
 @pytest.mark.parametrize("sa,sb", INNER_SHAPES, ids=[f"{a}x{b}" for a, b in INNER_SHAPES])

@@ -3,10 +3,6 @@
 Random broadcasting programs, in straight lines and loops, are written to a module,
 differentiated with and without knowing the shapes, and checked against finite
 differences.
-
-This file is srcdiff/shapes.py's mirror; it is not named tests/test_shapes.py because
-tests/templates/test_shapes.py (templates/shapes.py's) holds that name, and pytest (default
-import mode, no packages) imports two test files of one name as one module.
 """
 import importlib.util
 import sys
@@ -15,6 +11,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from corpus import squares_in_a_loop
 from gradcheck import numerical_grad
 from srcdiff import shapes, transform
 
@@ -98,15 +95,6 @@ def test_known_broadcasts_are_summed_in_place(x_shape, y_shape, summed):
     got = srcdiff.grad(scaled_sum, wrt=1)(x, y)
     assert np.shape(got) == y_shape
     np.testing.assert_allclose(got, numerical_grad(scaled_sum, [x, y], 1), rtol=1e-6)
-
-
-def squares_in_a_loop(w, xs):
-    h = xs[0] * 0.0
-    loss = 0.0
-    for t in range(xs.shape[0]):
-        h = np.tanh(xs[t] * w + h)
-        loss = loss + np.sum(h * h)
-    return loss
 
 
 def test_known_shapes_need_no_stand_ins():
