@@ -5,7 +5,7 @@ import numpy
 import pytest
 
 from srcdiff.complex_runtime import angle_slope, angle_slope_tangent
-from tests.gradcheck import directional_difference
+from gradcheck import directional_difference
 
 Z = numpy.array([1 + 2j, -0.5 + 0.1j, 3 - 4j, -2 - 1e-3j])
 EPS = 1e-6

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from tests.gradcheck import check, refusal
+from gradcheck import check, refusal
 
 RNG = np.random.default_rng(7)
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from srcdiff import analyze, optimize, transform
 from srcdiff import syntax as S
-from tests.gradcheck import check
+from gradcheck import check
 
 _STEPS = (
     "a = np.sin(a) * 0.5 + b",

@@ -8,7 +8,7 @@ import pytest
 
 from srcdiff import runtime_arrays as ra
 from srcdiff.errors import SrcdiffError
-from tests.gradcheck import assert_close_tree, directional_difference, numerical_grad
+from gradcheck import assert_close_tree, directional_difference, numerical_grad
 
 RNG = numpy.random.default_rng(17)
 

@@ -6,7 +6,7 @@ import numpy
 import pytest
 
 from srcdiff import runtime_linalg as rl
-from tests.gradcheck import directional_difference
+from gradcheck import directional_difference
 
 RNG = numpy.random.default_rng(41)
 

@@ -6,7 +6,7 @@ import numpy
 import pytest
 
 from srcdiff import runtime_quantiles as rq
-from tests.gradcheck import assert_close_tree, directional_difference
+from gradcheck import assert_close_tree, directional_difference
 
 RNG = numpy.random.default_rng(29)
 

@@ -7,7 +7,7 @@ import pytest
 
 from srcdiff import runtime_scipy as rsp
 from srcdiff.errors import SrcdiffError
-from tests.gradcheck import assert_close_tree, directional_difference, numerical_grad
+from gradcheck import assert_close_tree, directional_difference, numerical_grad
 
 scipy = pytest.importorskip("scipy")
 import scipy.linalg  # noqa: E402

@@ -5,7 +5,7 @@ import numpy
 import pytest
 
 from srcdiff import runtime_stats as rs
-from tests.gradcheck import assert_close_tree, directional_difference, numerical_grad
+from gradcheck import assert_close_tree, directional_difference, numerical_grad
 
 RNG = numpy.random.default_rng(23)
 

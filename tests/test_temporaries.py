@@ -7,7 +7,7 @@ import srcdiff
 from srcdiff import emit
 from srcdiff import syntax as S
 from srcdiff.temporaries import inline_temporaries
-from tests.gradcheck import check
+from gradcheck import check
 
 
 def _inlined(source):

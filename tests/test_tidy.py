@@ -6,7 +6,7 @@ import srcdiff
 from srcdiff import emit
 from srcdiff import syntax as S
 from srcdiff.tidy import tidy
-from tests.gradcheck import check
+from gradcheck import check
 
 
 def _tidied(source):

@@ -4,7 +4,7 @@ import pytest
 
 import srcdiff
 from srcdiff import core, emit, transform
-from tests.gradcheck import numerical_grad
+from gradcheck import numerical_grad
 
 
 def with_aux(x):
@@ -111,6 +111,6 @@ def test_vjp_and_jvp_keep_every_parameter_required():
 
 def test_second_order_over_a_gradient_that_shows_defaults():
     # forward mode over the emitted gradient reads its def, defaults included
-    from tests.gradcheck import check
+    from gradcheck import check
     check(lambda x: with_defaults(x), np.array([0.4, -1.1, 2.0]))
     check(default_read_from_a_global, np.array([0.4, -1.1]), 2.0, 1.5)

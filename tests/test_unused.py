@@ -8,7 +8,7 @@ import srcdiff
 from srcdiff import emit
 from srcdiff import syntax as S
 from srcdiff.unused import drop_unused
-from tests.gradcheck import check
+from gradcheck import check
 
 
 def rhs(y, theta):

@@ -1,0 +1,84 @@
+"""srcdiff/generator_calls.py: where a call of a user generator may stand. Accepted where all
+its items are taken at once (checked against finite differences, both modes, second order);
+refused, at the user's line, where it is kept, passed on, stopped early or where the loop
+body changes what the generator reads."""
+import numpy as np
+import pytest
+
+from gradcheck import check, refusal
+
+
+def squares(x):
+    for i in range(len(x)):
+        yield x[i] ** 2
+
+
+def halving(x):
+    k = len(x)
+    while k > 0:
+        k -= 1
+        yield x[k]
+
+
+def in_nested_zip_and_enumerate(x):
+    total = 0.0
+    for k, (u, v) in enumerate(zip(squares(x), squares(x[::-1]))):
+        total = total + k * u * v
+    return total
+
+
+def in_a_comprehension_and_builtins(x):
+    return sum([np.sin(v) for v in squares(x)]) + max(squares(x)) + sum(tuple(halving(x)))
+
+
+def unpacked_at_once(x):
+    a, b, c = squares(x)
+    return a * b + c
+
+
+@pytest.mark.parametrize("f", [in_nested_zip_and_enumerate, in_a_comprehension_and_builtins,
+                               unpacked_at_once])
+def test_a_generator_whose_items_are_all_taken_at_once(f):
+    check(f, np.array([0.3, -0.7, 1.1]))
+
+
+def kept(x):
+    g = squares(x)
+    return sum(g)
+
+
+def zip_stops_a_while_generator(x):
+    total = 0.0
+    for a, b in zip(halving(x), range(2)):
+        total = total + a * b
+    return total
+
+
+def breaks_out_of_a_while_generator(x):
+    total = 0.0
+    for v in halving(x):
+        total = total + v
+        if total > 1.0:
+            break
+    return total
+
+
+def writes_what_the_generator_reads(x):
+    total = 0.0
+    for v in squares(x):
+        x[0] = total
+        total = total + v
+    return total
+
+
+@pytest.mark.parametrize("f, line, why", [
+    (kept, "g = squares(x)", "kept in a variable"),
+    (zip_stops_a_while_generator, "for a, b in zip(halving(x), range(2)):", "zip stops"),
+    (breaks_out_of_a_while_generator, "break", "stop early"),
+    (writes_what_the_generator_reads, "x[0] = total", "in place"),
+], ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_calls_that_do_not_take_every_item_at_once_are_refused(f, line, why, mode):
+    err = refusal(f, (np.array([0.3, -0.7, 1.1]),), mode)
+    assert err.line.strip() == line, str(err)
+    assert why in str(err), str(err)
