@@ -709,6 +709,10 @@ def main(argv=None):
         log(f"\n{w.key}: {w.title}")
         results.append(bench_workload(w, opts, log, failures))
 
+    try:  # the doc says how busy the machine was, at the start and at the end
+        info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        pass
     wrong = [f for f in failures if "WRONG" in f]
     if opts.ratios_only:
         if opts.json:

@@ -165,11 +165,19 @@ def _broadcast_of(stmt, facts):
     arg = value.args[0]
     if isinstance(arg, S.Name) or _number(arg):
         return arg
-    if (isinstance(arg, S.Call) and isinstance(arg.func, S.Name)
-            and arg.func.id == "expand_reduced" and not arg.keywords
+    if (isinstance(arg, S.Call) and _pure_reshape(arg.func) and not arg.keywords
             and all(isinstance(a, S.Name) or isinstance(a, S.Constant) for a in arg.args)):
         return arg
     return None
+
+
+def _pure_reshape(func):
+    """expand_reduced(g, a, axis, keepdims), or numpy.expand_dims(g, axes) as
+    srcdiff/reduction_shapes.py writes it where the shapes are known."""
+    if isinstance(func, S.Name):
+        return func.id == "expand_reduced"
+    return (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+            and func.value.id == "numpy" and func.attr == "expand_dims")
 
 
 class _Numbers(S.NodeTransformer):

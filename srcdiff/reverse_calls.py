@@ -10,6 +10,7 @@ from .errors import SrcdiffError, where
 from .names import TAPE
 from .program import active_params, known_for_callee
 from .refusals import bind_rule, no_rule_error, refuse_held
+from .reduction_shapes import KnownReductions
 from .shapes import _KnownShapes, _sum_broadcast_axes
 from .splice import instantiate_reverse
 from .status import ZERO
@@ -76,9 +77,10 @@ class CallAdjoints:
         parts = list(instantiate_reverse(template, mapping, self.active, d_out_name, self.namer,
                                  self.bindings, self.spliced, id(stmt), self.single_round))
         if self.shapes is not None:
-            known = _KnownShapes(self.shapes, stmt, self.bindings)
-            parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
-                     for k, p in parts]
+            for known in (_KnownShapes(self.shapes, stmt, self.bindings),
+                          KnownReductions(self.shapes, stmt, self.bindings)):
+                parts = [(k, (p[0], known.visit(p[1])) if k == "acc" else known.visit(p))
+                         for k, p in parts]
         parts = [(k, (p[0], self._drop_unbroadcast(stmt, name, p[1])))
                  if k == "acc" else (k, p) for k, p in parts]
         if self.shapes is not None:

@@ -6,7 +6,7 @@ to a fixed point.
 """
 import copy
 
-from . import checkpoint_adjoint
+from . import checkpoint_adjoint, end_saves, rereads
 from . import syntax as S
 from .status import OWNED, merge
 
@@ -85,6 +85,9 @@ class ControlAdjoints:
         if not body:
             self.restore(stmt, out)
             return before + out
+        again = end_saves.pops(self, stmt)
+        self.emit(again, rereads.statements(self, stmt))  # values read again, not popped
+        body = again + body
         rng = stmt.iter.id
         self.needed.add(rng)
         self.value_needed.add(rng)
@@ -109,6 +112,7 @@ class ControlAdjoints:
         if not body:
             return before
         trips = self.trip_vars.setdefault(id(stmt), self.namer.fresh("trips"))
+        body = end_saves.pops(self, stmt) + body
         out = []
         if self._nested(stmt):
             out.append(self.pop_into(S.store(trips)))

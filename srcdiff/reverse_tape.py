@@ -3,7 +3,7 @@
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.
 """
-from . import analyze, checkpoint_adjoint, checkpointing, checks
+from . import analyze, checkpoint_adjoint, checkpointing, checks, end_saves, rereads
 from . import syntax as S
 from .names import TAPE
 from .syntax import index_value
@@ -15,9 +15,15 @@ class TapeMixin:
     def _decide_saves(self, needed):
         saves = set()
         seen_through = self._views_needed(needed)
+        self.rereads = rereads.rereadable(self, needed)
+        reread = {id(s) for stmts in self.rereads.values() for s in stmts}
+        self.end_saves = end_saves.end_saved(self, needed, reread)
+        at_end = {n for names in self.end_saves.values() for n in names}
         for stmt in analyze.flatten(self.body):
             if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
                 name = stmt.targets[0].id
+                if id(stmt) in reread or name in at_end:
+                    continue  # read again by the loop's adjoint, or pushed at the trip's end
                 if name in needed and name in self.defined.maybe(stmt):
                     saves.add(id(stmt))
                     if name not in self.defined.must(stmt) and name not in self.low.params:
@@ -110,7 +116,7 @@ class TapeMixin:
             if saved:
                 out.append(self.push(self._saved_value(stmt.target.id)))
             trips = self.trip_vars.get(id(stmt))
-            body = self.primal_block(stmt.body, depth + 1)
+            body = end_saves.pushes(self, stmt, self.primal_block(stmt.body, depth + 1))
             if trips is not None:
                 out.append(S.quote(f"{trips} = 0")[0])
                 body = S.quote(f"{trips} += 1") + body

@@ -28,7 +28,7 @@ LAYERS = [
     ("transform", {"transform", "forward_driver"}),
     ("lower", {"lower", "lower_exprs", "lower_calls", "lower_copies", "desugar", "dict_facts"}),
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
-                         "reverse_writes", "forward", "forward_calls", "forward_control",
+                         "reverse_writes", "reverse_callee", "rereads", "end_saves", "reduction_shapes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals"}),
     ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite",
                     "inplace_calls", "library_calls", "objects", "records", "sequences", "shapes", "generators", "generator_calls",

@@ -318,10 +318,6 @@ def grad_decayed_sum(x):
         'decayed_sum', 'models.py', 29, 'def decayed_sum(x):')
     check_differentiable(x, 'x')
     tape = []
-    go_on_1 = None
-    mul_1 = None
-    sin_1 = None
-    sum_1 = None
     total = 0.0
     scale = 1.0
     stop_1 = False
@@ -329,17 +325,13 @@ def grad_decayed_sum(x):
     trips_1 = 0
     while cond_1:
         trips_1 += 1
-        tape.append(shape_of(sin_1))
         sin_1 = numpy.sin(x)
-        tape.append(shape_of(sum_1))
         sum_1 = numpy.sum(sin_1)
-        tape.append(shape_of(mul_1))
         mul_1 = scale * sum_1
         tape.append(shape_of(total))
         total = total + mul_1
         if total > 10.0:
             stop_1 = True
-        tape.append(go_on_1)
         go_on_1 = not stop_1
         if go_on_1:
             tape.append(scale)
@@ -348,23 +340,26 @@ def grad_decayed_sum(x):
             cond_1 = False
         else:
             cond_1 = scale > 0.05
+        tape.append(shape_of(sin_1))
+        tape.append(shape_of(sum_1))
+        tape.append(shape_of(mul_1))
+        tape.append(go_on_1)
     d_total = ones_like_value(total)
     d_x = zeros_like_value(x)
     for step_1 in range(trips_1):
+        go_on_1 = tape.pop()
+        mul_1 = tape.pop()
+        sum_1 = tape.pop()
+        sin_1 = tape.pop()
         if go_on_1:
             # line 37: scale = scale * DECAY
             scale = tape.pop()
-        # line 35: if total > 10.0:
-        go_on_1 = tape.pop()
         # line 34: total = total + scale * np.sum(np.sin(x))
         d_add_1 = d_total
         total = tape.pop()
         d_total = unbroadcast(d_add_1, total)
         d_mul_1 = unbroadcast(d_add_1, mul_1)
         d_sum_1 = unbroadcast(d_mul_1 * scale, sum_1)
-        mul_1 = tape.pop()
         d_sin_1 = broadcast_back(d_sum_1, sin_1)
-        sum_1 = tape.pop()
         d_x += d_sin_1 * numpy.cos(x)
-        sin_1 = tape.pop()
     return finalize(d_x, x, 'x')

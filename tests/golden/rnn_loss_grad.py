@@ -344,56 +344,49 @@ def grad_rnn_loss(wx, wh, xs, h0):
     check_differentiable(wx, 'wx')
     check_differentiable(wh, 'wh')
     tape = []
-    matmul_1 = None
-    matmul_2 = None
-    mul_1 = None
-    sum_1 = None
-    tanh_1 = None
-    xs_item_1 = None
     h = h0
     loss = 0.0
     range_1 = range(xs.shape[0])
     for t in range_1:
-        tape.append(xs_item_1)
         xs_item_1 = xs[t]
-        tape.append(shape_of(matmul_1))
         matmul_1 = xs_item_1 @ wx
-        tape.append(shape_of(matmul_2))
         matmul_2 = h @ wh
-        tape.append(tanh_1)
         tanh_1 = numpy.tanh(matmul_1 + matmul_2)
         tape.append(h)
         h = tanh_1
-        tape.append(shape_of(mul_1))
         mul_1 = h * h
-        tape.append(shape_of(sum_1))
         sum_1 = numpy.sum(mul_1)
         tape.append(shape_of(loss))
         loss = loss + sum_1
+        tape.append(shape_of(matmul_1))
+        tape.append(shape_of(matmul_2))
+        tape.append(tanh_1)
+        tape.append(shape_of(mul_1))
+        tape.append(shape_of(sum_1))
     d_loss = ones_like_value(loss)
     d_h = zeros_like_value(h)
     d_wh = zeros_like_value(wh)
     d_wx = zeros_like_value(wx)
     for t in reversed(range_1):
+        sum_1 = tape.pop()
+        mul_1 = tape.pop()
+        tanh_1 = tape.pop()
+        matmul_2 = tape.pop()
+        matmul_1 = tape.pop()
+        xs_item_1 = xs[t]
         # line 25: loss = loss + np.sum(h * h)
         d_add_2 = d_loss
         loss = tape.pop()
         d_loss = unbroadcast(d_add_2, loss)
         d_sum_1 = unbroadcast(d_add_2, sum_1)
         d_mul_1 = broadcast_back(d_sum_1, mul_1)
-        sum_1 = tape.pop()
         d_h = d_h + unbroadcast(d_mul_1 * h, h) * 2.0
-        mul_1 = tape.pop()
         # line 24: h = np.tanh(xs[t] @ wx + h @ wh)
         h = tape.pop()
         d_add_1 = d_h * (1 - tanh_1 * tanh_1)
-        tanh_1 = tape.pop()
         d_matmul_1 = unbroadcast(d_add_1, matmul_1)
         d_matmul_2 = unbroadcast(d_add_1, matmul_2)
         d_h = matmul_grad_left(d_matmul_2, h, wh)
         d_wh += matmul_grad_right(d_matmul_2, h, wh)
-        matmul_2 = tape.pop()
         d_wx += matmul_grad_right(d_matmul_1, xs_item_1, wx)
-        matmul_1 = tape.pop()
-        xs_item_1 = tape.pop()
     return finalize(d_wx, wx, 'wx'), finalize(d_wh, wh, 'wh')
