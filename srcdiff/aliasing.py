@@ -368,13 +368,15 @@ def check_writes(source, user_names, body, spelled=None):
                         shown = f"{reader} (through {shown})"
                 reason = f"writing into {src} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
+                holder = None
                 if target in loop_sequences and target not in user_names:
+                    holder = target   # checked where it runs: src may be a new array by then
                     reason = f"writing into {src} here changes the array the loop on line " \
                         f"{s.sd.line} takes its items from (the loop reads {src} as it was " \
                         "when it started: the same array, which srcdiff cannot follow)"
                     hint = f"write {src} = ... (a new array), or loop over a copy: " \
                         f"numpy.copy({src})"
-                fail(written[src], reason, hint, readers)
+                fail(written[src], reason, hint, readers, holder=holder)
     _guard_rows_read_after(source, user_names, body, stmts, written, guards)
 
     def same_as(name, seen=None):

@@ -794,9 +794,15 @@ def passes_a_helpers_result_to_an_updating_helper(x, w):
 
 def test_minus_equals_on_what_a_helper_returned_is_no_list_growth():
     """`v -= ...` has no in-place form on a list or tuple: on a value a user function returned
-    (which might be a tuple) it is an array's update, refused as one when the run cannot rule
-    out that the caller sees it, never as a list grown (fluidsim's project(vx, vy))."""
-    with pytest.raises(srcdiff.SrcdiffError, match=r"test_calls.py:\d+: _step_down updates "
-                       r"its argument 'v' in place: for an array") as info:
-        srcdiff.grad(passes_a_helpers_result_to_an_updating_helper)(np.ones(2), np.ones(2))
+    it is an array's update, never a list grown (fluidsim's project(vx, vy)). _made returns
+    a new array nobody else holds (alias_flow_fresh proves it), so the update is unseen and
+    differentiates; passed the caller's own x, it stays refused as an array's update."""
+    check(passes_a_helpers_result_to_an_updating_helper, np.array([0.5, -1.0]),
+          np.array([0.3, 0.2]), wrt=(0, 1))
+
+    def passes_its_own_input(x, w):
+        return np.sum(_step_down(x, w) ** 2) + np.sum(x)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"_step_down updates its argument 'v' in "
+                       r"place: for an array") as info:
+        srcdiff.grad(passes_its_own_input)(np.ones(2), np.ones(2))
     assert "list or tuple" not in str(info.value)
