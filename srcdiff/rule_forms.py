@@ -196,8 +196,8 @@ def _splitter(fn, count):
     lambda. A lambda's source is read now, as its module is imported (the file may change
     before the rule is first looked up); the parsing waits for that lookup."""
     if fn.__name__ == "<lambda>":
-        text = _lambda_source(fn)
-        return lambda: _terms(fn, [], S.quote_expr(text), count)
+        lines = _source_lines(fn)   # kept as they are now; parsed at the first lookup
+        return lambda: _terms(fn, [], S.quote_expr(_lambda_source(fn, lines)), count)
 
     def split():
         body = rule_template.parse_template(fn)
@@ -222,14 +222,21 @@ def _terms(fn, setup, value, count):
 _LAMBDAS = [None, None, None]  # file name, its lines, {line: [lambda nodes]} of the last file
 
 
-def _lambda_source(fn):
-    """The source of lambda `fn`'s expression, in parentheses, read from its file (where
-    it must be the only lambda with its parameters on its line)."""
-    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
-    lines = linecache.getlines(filename)
+def _source_lines(fn):
+    """The lines of the file lambda `fn` was defined in, as they are when its module is
+    imported (read once per file; the file may change before the rule is first used)."""
+    lines = linecache.getlines(fn.__code__.co_filename)
     if not lines:
         raise _error(fn, "the source of the rule's lambda can not be read (code run by exec?): "
                          "give elementwise the derivative as a string, or write a def")
+    return lines
+
+
+def _lambda_source(fn, lines=None):
+    """The source of lambda `fn`'s expression, in parentheses, read from `lines`, its file
+    (where it must be the only lambda with its parameters on its line)."""
+    filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
+    lines = _source_lines(fn) if lines is None else lines
     if _LAMBDAS[:2] != [filename, lines]:  # a module's lambdas: its file parsed once
         by_line = {}
         for node in ast.walk(ast.parse("".join(lines))):
