@@ -12,16 +12,11 @@ return: `-np.mean(np.sum(log_probs * labels, axis=1))`) is dropped as dead code.
 Exact: the same broadcast view, the same axes inserted, the same integer count.
 """
 from . import syntax as S
-from .shapes import PLACEHOLDER, UNKNOWN
+from .shapes import PLACEHOLDER, UNKNOWN, AtStatement
 
 
-class KnownReductions(S.NodeTransformer):
+class KnownReductions(AtStatement):
     """Rewrites the three helpers in one adjoint expression of the primal `stmt`."""
-
-    def __init__(self, shapes, stmt, bindings):
-        self.shapes = shapes
-        self.stmt = stmt
-        self.bindings = bindings
 
     def visit_Call(self, node):
         self.generic_visit(node)

@@ -257,15 +257,19 @@ def concrete(shape):
     return shape is not None and all(n < PLACEHOLDER for n in shape)
 
 
-# -- moved from reverse.py (no change yet) --
-class _KnownShapes(S.NodeTransformer):
-    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
-    the adjoint need not keep x (or a stand-in of it) for its shape."""
+class AtStatement(S.NodeTransformer):
+    """A rewrite of one adjoint expression of the primal statement `stmt`, reading the
+    shape facts there (`shapes`) and binding what it calls into `bindings`."""
 
     def __init__(self, shapes, stmt, bindings=None):
         self.shapes = shapes
         self.stmt = stmt
         self.bindings = bindings
+
+
+class _KnownShapes(AtStatement):
+    """`numpy.shape(x)` is a literal where x's shape is known at the statement, so
+    the adjoint need not keep x (or a stand-in of it) for its shape."""
 
     def visit_Call(self, node):
         self.generic_visit(node)
