@@ -1,4 +1,6 @@
-"""The forward-mode pipeline, moved from forward.py (no change yet)."""
+"""The forward-mode pipeline (stages 1-7 for jvp, called by transform.py and the API). Takes a
+live function and the names it is differentiated with respect to; gives the emitted source of
+`jvp_<name>`, returning (value, output tangent)."""
 from . import analyze, frontend, generators
 from .version import __version__
 from . import syntax as S

@@ -1,4 +1,5 @@
-"""Stage 5, reverse (a part of reverse.py's Reverse, moved here, no change).
+"""Stage 5, reverse: the adjoints of in-place writes (a mixin of reverse.Reverse). Takes a
+lowered item write, append or pop and the adjoint state; gives its adjoint statements.
 
 Adjoints of in-place writes: an item write `x[i] = v`, `lst.append(v)` and `v =
 lst.pop()`.
