@@ -219,7 +219,7 @@ def _terms(fn, setup, value, count):
                    for t in terms]
 
 
-_LAMBDAS = [None, None, None]  # file name, its lines, {line: [lambda nodes]} of the last file
+_LAMBDAS = {}  # file name -> (its lines, {line: [lambda nodes]}): each file parsed once
 
 
 def _source_lines(fn):
@@ -237,14 +237,15 @@ def _lambda_source(fn, lines=None):
     (where it must be the only lambda with its parameters on its line)."""
     filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
     lines = _source_lines(fn) if lines is None else lines
-    if _LAMBDAS[:2] != [filename, lines]:  # a module's lambdas: its file parsed once
+    cached = _LAMBDAS.get(filename)
+    if cached is None or cached[0] is not lines and cached[0] != lines:
         by_line = {}
         for node in ast.walk(ast.parse("".join(lines))):
             if isinstance(node, ast.Lambda):
                 by_line.setdefault(node.lineno, []).append(node)
-        _LAMBDAS[:] = [filename, lines, by_line]
+        cached = _LAMBDAS[filename] = (lines, by_line)
     names = list(inspect.signature(fn).parameters)
-    found = [n for n in _LAMBDAS[2].get(line, ()) if [a.arg for a in n.args.args] == names]
+    found = [n for n in cached[1].get(line, ()) if [a.arg for a in n.args.args] == names]
     if len(found) != 1:
         raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
                          "line (its source is read from the file)")
