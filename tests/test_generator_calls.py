@@ -71,8 +71,29 @@ def writes_what_the_generator_reads(x):
     return total
 
 
+def given_to_next(x):
+    return next(squares(x))
+
+
+def sent_to(x):
+    return squares(x).send(None)
+
+
+def passed_on(x):
+    return np.sum(np.array(list(map(np.sin, squares(x)))))
+
+
+def held_generator(x):
+    g = squares
+    return sum(g(x))
+
+
 @pytest.mark.parametrize("f, line, why", [
     (kept, "g = squares(x)", "kept in a variable"),
+    (given_to_next, "return next(squares(x))", "next()"),
+    (sent_to, "return squares(x).send(None)", "sent to"),
+    (passed_on, "return np.sum(np.array(list(map(np.sin, squares(x)))))", "passed on"),
+    (held_generator, "return sum(g(x))", "called by name"),
     (zip_stops_a_while_generator, "for a, b in zip(halving(x), range(2)):", "zip stops"),
     (breaks_out_of_a_while_generator, "break", "stop early"),
     (writes_what_the_generator_reads, "x[0] = total", "in place"),
