@@ -2,48 +2,16 @@
 read from the objects passed, dispatch over a list of objects of several classes, and the
 located refusals (records are tests/test_records.py's). Every derivative is checked against finite differences
 (gradcheck.check: both modes, and second order where it is cheap)."""
-import dataclasses
-import os
-
 import numpy as np
 import pytest
 
 import srcdiff
 from gradcheck import check, refusal
+from object_fixtures import B, W, XS, Layer, Params, Scaled
 from srcdiff import objects
 
-HERE = os.path.basename(__file__)
-RNG = np.random.default_rng(11)
-W = 0.5 * RNG.standard_normal((3, 3))
-B = 0.1 * RNG.standard_normal(3)
-XS = RNG.standard_normal((2, 3))
-
-
-# -- classes ------------------------------------------------------------------------------
-class Layer:
-    def __init__(self, w, b):
-        self.w = w
-        self.b = b
-
-    def forward(self, x):
-        return np.tanh(x @ self.w + self.b)
-
-
-class Scaled:
-    """A record class with a docstring and a non-array field."""
-
-    def __init__(self, w, name):
-        self.w = w
-        self.name = name
-
-    def forward(self, x):
-        return x * self.w
-
-
-@dataclasses.dataclass
-class Params:
-    w: np.ndarray
-    b: np.ndarray
+# classes Layer, Scaled, Params and arrays W, B, XS: tests/object_fixtures.py (shared with
+# tests/test_records.py)
 
 
 def test_user_classes():

@@ -10,36 +10,13 @@ import pytest
 
 import srcdiff
 from gradcheck import check
+from object_fixtures import B, W, XS, Layer, Params, Scaled
 from srcdiff import records
 
 HERE = os.path.basename(__file__)
-RNG = np.random.default_rng(11)
-W = 0.5 * RNG.standard_normal((3, 3))
-B = 0.1 * RNG.standard_normal(3)
-XS = RNG.standard_normal((2, 3))
 
 
-# -- record classes ----------------------------------------------------------------------
-class Layer:
-    def __init__(self, w, b):
-        self.w = w
-        self.b = b
-
-    def forward(self, x):
-        return np.tanh(x @ self.w + self.b)
-
-
-class Scaled:
-    """A record class with a docstring and a non-array field."""
-
-    def __init__(self, w, name):
-        self.w = w
-        self.name = name
-
-    def forward(self, x):
-        return x * self.w
-
-
+# -- record classes (Layer, Scaled, Params: tests/object_fixtures.py) --------------------
 class Computes:
     def __init__(self, w):
         self.w = w * 1.0
@@ -51,12 +28,6 @@ class Computes:
 class Renames:
     def __init__(self, w):
         self.weight = w
-
-
-@dataclasses.dataclass
-class Params:
-    w: np.ndarray
-    b: np.ndarray
 
 
 @dataclasses.dataclass
