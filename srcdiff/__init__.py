@@ -1,4 +1,10 @@
-"""srcdiff: automatic differentiation by source transformation for Python and NumPy.
+"""The public names of srcdiff, re-exported (API: called by the user, as `import srcdiff`).
+Takes nothing; gives back the package's names: the transforms of api.py and
+api_composite.py, stop_gradient, the checkpoint markers, the rule decorators (d,
+reverse_rule, forward_rule, elementwise, nondifferentiable, not_implemented), flatten, show,
+the errors and __version__; importing it installs boundary.py's traceback hooks.
+
+srcdiff: automatic differentiation by source transformation for Python and NumPy.
 
 srcdiff reads a plain Python/NumPy function and writes the Python source of
 its derivative, keeping the function's loops and branches as loops and

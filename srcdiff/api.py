@@ -1,4 +1,7 @@
-"""The public API: grad, value_and_grad, vjp, jvp, stop_gradient, source.
+"""The public transforms grad, value_and_grad, vjp, jvp, stop_gradient and source (API: called
+by the user, through srcdiff/__init__.py). Takes a function, `wrt` and options; gives back a
+`Derivative` (or, for a derivative srcdiff made, what compose.py makes of it), and for
+`source` the emitted text.
 
 Each transform returns a `Derivative` (srcdiff/derivative.py): a callable with the
 signature of the function it differentiates. The derivative's source is generated and

@@ -1,4 +1,6 @@
-"""The public transforms built from emitted derivatives: hvp, hessian, jacobian.
+"""The public transforms built from emitted derivatives: hvp, hessian, jacobian (API: called by
+the user, through srcdiff/__init__.py). Takes a function, `wrt` and options; gives back a
+`Composite`.
 
 Each returns a `Composite` (derivative.py): forward mode over the emitted gradient for hvp and
 hessian (forward-over-reverse), one vjp per output element or one jvp per input element

@@ -1,4 +1,7 @@
-"""The offline codegen command: write the derivatives of functions in a file as a standalone module.
+"""The offline codegen command: write the derivatives of functions in a file as a standalone
+module (API, the codegen command: called by `srcdiff` and `python -m srcdiff`). Takes the
+command line (`main`) or the parsed targets (`generate`); gives back the module's text,
+written to -o or printed, and an exit status.
 
     srcdiff FILE.py:FUNC [FILE.py:FUNC ...] [--wrt NAMES]
             [--mode reverse|forward|hvp|hessian] [--order 1|2]

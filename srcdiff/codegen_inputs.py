@@ -1,4 +1,7 @@
-"""The codegen command's input boundary: the user's file, names and output path, checked.
+"""The codegen command's input boundary: the user's file, names and output path, checked (API,
+the codegen command: called by cli.py). Takes what the command line names (files, functions,
+--name, --backend, -o); gives back the loaded module, checked names and paths, or raises a
+one-line `CodegenError`.
 
 Everything the command pastes into the module it writes (file names, --name, --backend) is
 checked here first, and every refusal is a `CodegenError`: one line, exit status 2.

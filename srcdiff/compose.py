@@ -1,4 +1,7 @@
-"""Transforms of derivatives srcdiff made: any transform of any other, to any depth.
+"""Transforms of derivatives srcdiff made: any transform of any other, to any depth
+(composition: called by api.py, api_composite.py and compose_calls.py). Takes a transform
+kind and a derivative srcdiff made; gives back a `Composed`, whose generated source runs the
+transform over the derivative's emitted code.
 
 A derivative srcdiff made runs plain Python source: the emitted code of a Derivative, or a
 short function generated here for a composition. To transform it again, srcdiff finds

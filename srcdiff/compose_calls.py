@@ -1,4 +1,8 @@
-"""Derivatives srcdiff made, called inside a function srcdiff differentiates.
+"""Derivatives srcdiff made, called inside a function srcdiff differentiates (composition:
+called by lower_calls.py through markers.provided; api.py imports it, which provides it).
+Takes the lowerer and a callee node of the function being lowered; gives back, for a
+derivative srcdiff made, a plain function with derivative rules (one vjp or jvp of it per
+argument), else None.
 
 `def loss(w): return outer(w - 0.1 * srcdiff.grad(inner)(w, x))`, or the same with the
 gradient made once outside (`g = srcdiff.grad(inner)` at module level or in a closure) and

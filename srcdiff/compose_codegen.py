@@ -1,5 +1,7 @@
-"""Second derivatives as standalone source, for the codegen command (srcdiff/cli.py):
-`--mode hvp` and `--mode hessian` (`--order 2`)."""
+"""Second derivatives as standalone source, for the codegen command's `--mode hvp` and `--mode
+hessian` (`--order 2`) (composition: called by cli.py). Takes a function and `wrt`; gives
+back the source of its second derivatives (`second_order_source`).
+"""
 import inspect
 
 from . import compose_runtime

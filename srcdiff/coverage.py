@@ -1,4 +1,6 @@
-"""The coverage table: what srcdiff differentiates, read from the rule registry, beside its peers.
+"""The coverage table: what srcdiff differentiates, read from the rule registry, beside its
+peers (API: called by cli.py for `--coverage` and `--rules`). Takes the rule registry and
+the peers' lists; gives back `rows`, `markdown()` (docs/coverage.md) and `text()`.
 
 One row per user-facing function (NumPy, ndarray methods, SciPy, math, builtins, operator
 functions), with srcdiff's reverse rule, forward rule and second order, and whether autograd

@@ -1,4 +1,7 @@
-"""A derivative of one function, as the public transforms return it (api.py).
+"""A derivative of one function, as the public transforms return it (derivative: called by
+api.py, api_composite.py, compose.py and compose_calls.py). Takes a function, `wrt`, the
+transform kind and options; gives back a `Derivative` (or a `Composite`), a callable that
+makes and runs the emitted code.
 
 `Derivative` is a callable with the signature of the function it differentiates; its
 emitted code is made by transform.py on the first call with each pattern of argument

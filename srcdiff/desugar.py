@@ -1,5 +1,6 @@
-"""Desugaring (part of stage 3, lower): loops, exits, conditional and boolean expressions,
-comprehensions.
+"""Desugaring of loops, exits, conditional and boolean expressions, comprehensions (stage 3,
+lower: a mixin of lower.Lowerer). Takes user statements and expressions; gives back core
+statements.
 
 `Desugaring` is a mixin of `lower.Lowerer`. It takes user statements and expressions and
 returns core statements in which:

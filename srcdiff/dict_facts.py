@@ -1,4 +1,7 @@
-"""Which values of the user's function may be dicts (part of stage 3, lower).
+"""Which values of the user's function may be dicts (stage 3, lower: a mixin of lower.Lowerer
+through desugar.Desugaring, asked by desugar.py, idioms.py and lower_calls.py). Takes a user
+expression; gives back whether it may be or hold a dict, or for a loop the atom to iterate
+over.
 
 `DictFacts` is a mixin of `lower.Lowerer` (through desugar.Desugaring). It takes a user
 expression and answers, before the code runs, whether its value may be a dict

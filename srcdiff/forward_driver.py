@@ -1,6 +1,8 @@
-"""The forward-mode pipeline (stages 1-7 for jvp, called by transform.py and the API). Takes a
-live function and the names it is differentiated with respect to; gives the emitted source of
-`jvp_<name>`, returning (value, output tangent)."""
+"""The forward-mode pipeline (driver, stages 1 to 8 for jvp: called by derivative.py, cli.py
+and compose_codegen.py). Takes a live function (or a loaded derivative) and the names it is
+differentiated with respect to; gives back the emitted source of `jvp_<name>`, returning
+(value, output tangent).
+"""
 from . import analyze, frontend, generators
 from .version import __version__
 from . import syntax as S

@@ -1,4 +1,7 @@
-"""Stage 1, frontend: from a live Python function to its syntax tree.
+"""From a live Python function to its syntax tree (stage 1, frontend: called by transform.py,
+forward_driver.py, derivative.py and the lowering's constructs). Takes a live function;
+gives back a `Source`: its file name, lines and gast def, whose nodes carry the user's line
+numbers.
 
 Finds the function's source in its real file (so every node carries the user's
 own line numbers), parses it with gast, and resolves the names the function

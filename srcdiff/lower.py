@@ -1,4 +1,6 @@
-"""Stage 3, lower: rewrite a function into the small core language.
+"""Rewrite a function into the small core language (stage 3, lower: called by transform.py).
+Takes a `frontend.Source` and a name resolver; gives back a frozen `core.Lowered`
+(`Lowerer(...).run()`), or raises a located refusal.
 
 The core language (what every later stage may assume):
 

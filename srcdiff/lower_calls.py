@@ -1,4 +1,6 @@
-"""Call lowering (part of stage 3, lower): what a call means, as one core statement.
+"""Call lowering: what a call means, as one core statement (stage 3, lower: a mixin of
+lower.Lowerer, called by lower.py and lower_copies.py). Takes a gast Call; gives back an
+Assign or Expr of the core language, its operands lowered to atoms.
 
 `CallLowering` is a mixin of `lower.Lowerer`. `call(node, out, discard)` takes a gast Call
 and returns an Assign (its target filled in by the caller) or, when the value is dropped,

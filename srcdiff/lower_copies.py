@@ -1,4 +1,6 @@
-"""Copy insertion and write checks (part of stage 3, lower).
+"""Copy insertion and write checks (stage 3, lower: a mixin of lower.Lowerer). Takes lowered
+core statements or one user statement; gives back core statements with private copies, or a
+check statement, or raises a located refusal.
 
 `CopyInsertion` is a mixin of `lower.Lowerer`; each method takes lowered core statements or
 one user statement and returns core statements or a check statement:

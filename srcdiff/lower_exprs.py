@@ -1,4 +1,6 @@
-"""Lowering of expressions (part of stage 3, lower): a user expression to an atom.
+"""Lowering of expressions: a user expression to an atom (stage 3, lower: a mixin of
+lower.Lowerer). Takes a gast expression; gives back an atom and the core statements that
+compute it.
 
 `ExpressionLowering` is a mixin of `lower.Lowerer`: `expr(node, out)` takes a gast
 expression and returns an atom (a Name or a Constant), appending the core statements that

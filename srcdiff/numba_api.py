@@ -1,8 +1,7 @@
 """The call of a derivative compiled by Numba (jit=True): the NumPy path's call, with a
-shortcut for calls like one that already ran.
-
-Stage: derivative (the call, above the pipeline). Takes a Derivative made with jit=True;
-gives back a JitDerivative, called as the Derivative is, returning the same values.
+shortcut for calls like one that already ran (derivative: called by api.py). Takes a
+Derivative made with jit=True; gives back a JitDerivative, called as the Derivative is,
+returning the same values.
 
 A compiled gradient of a loop over numbers takes a microsecond or two, which the general
 call (derivative.Derivative: the key of the variant, the checks of argument types, staleness)

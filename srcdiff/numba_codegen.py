@@ -1,9 +1,7 @@
-"""`--backend numba` of the codegen command: the module it writes runs the derivative
-compiled by Numba.
-
-Stage: api (the codegen command). Takes an Emitted derivative and its function; gives back
-the Emitted kernel and wrapper (emitted_for_numba), and the assembled module's text
-importing what the kernel needs (finish).
+"""`--backend numba` of the codegen command: the module it writes runs the derivative compiled
+by Numba (API, the codegen command: called by cli.py). Takes an Emitted derivative and its
+function; gives back the Emitted kernel and wrapper (`emitted_for_numba`), and the assembled
+module's text importing what the kernel needs (`finish`).
 
 The emitted derivative goes through the Numba pass (numba_backend.split) into a kernel,
 decorated `@numba.njit(cache=True)`, and a wrapper, which cli.py assembles as it does any

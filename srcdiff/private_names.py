@@ -1,4 +1,7 @@
-"""Private names in methods, as Python compiles them.
+"""Private names in methods, as Python compiles them (stage 1, frontend: called by
+frontend.py). Takes a function's gast def and the live function (its qualified name tells
+the class it is defined in); gives back the tree rewritten in place, every private `__name`
+written as `_Class__name` (`mangle`).
 
 Inside a class body Python rewrites every identifier `__name` (two leading underscores, not
 two trailing) to `_Class__name` ("name mangling"): `self.__w` in a method of `M` reads the

@@ -1,5 +1,9 @@
-"""The text of a function's file: where its definition is, and whether that text is still
-what the running function was compiled from.
+"""The text of a function's file: where its definition is, and whether that text is still what
+the running function was compiled from (stage 1, frontend: called by frontend.py). Takes a
+file's name and text, and the live function with its code object; gives back the parsed file
+(`File`, from `parsed`, None where the text does not parse) and the definition as a gast
+tree, or raises a located refusal where the text is not the code that runs
+(`check_current`).
 
 A file's text is parsed with the standard library's parser (in C: a 300-term expression in
 another function of the file does not matter) and only the definition being differentiated

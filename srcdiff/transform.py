@@ -1,4 +1,8 @@
-"""The pipeline, end to end: function -> source of its derivative -> live function.
+"""The pipeline, end to end: function, source of its derivative, live function (driver, stages
+1 to 8: called by derivative.py, cli.py, compose_codegen.py, forward_driver.py and
+numba_codegen.py). Takes a function, `wrt`, the transform kind and options; gives back the
+emitted source and its bindings (`reverse_source`, an `Emitted`) and the loaded function
+(`load_emitted`).
 
 frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 """

@@ -1,5 +1,7 @@
 """Which parameters a transform differentiates: `wrt=` (positions or names) and JAX's
-`argnums=` checked against the function's signature, with located refusals.
+`argnums=` checked against the function's signature (derivative: called by api.py,
+api_composite.py, compose.py, compose_calls.py and derivative.py). Takes a function and its
+`wrt=` / `argnums=`; gives back the parameters differentiated, or raises a located refusal.
 """
 import inspect
 
