@@ -1,4 +1,8 @@
-"""Stage 4, analyze: facts about a lowered function that the transforms rely on.
+"""Facts about a lowered function that the transforms rely on (stage 4, analyze: called by
+lower.py, transform.py, reverse.py, forward.py and the passes and constructs below them).
+Takes lowered core statements and `wrt`; gives back activity (varied and useful names),
+definedness (names that may or must be bound before each statement) and the facts of
+operands, calls and copies.
 
 * activity: a value is *varied* if it depends on a differentiated input and
   *useful* if the output depends on it; only active (varied and useful)

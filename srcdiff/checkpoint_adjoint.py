@@ -1,5 +1,8 @@
-"""The reverse pass of a checkpointed loop or call (stage 5: reverse.py hands these statements
-over; checkpointing.py marks them while lowering).
+"""The reverse pass of a checkpointed loop or call (stage 5, reverse: called by
+reverse_tape.py, reverse_calls.py and reverse_control.py; checkpointing.py marks them while
+lowering). Takes a loop or call marked checkpointed and the reverse pass's state; gives back
+its primal (`primal`, `call_primal`) and adjoint (`adjoint`, `call_adjoint`) statements, and
+the segment functions the emitted module holds.
 
 How a checkpointed loop is emitted (`primal` and `adjoint`). The loop body
 becomes two functions of the emitted module:

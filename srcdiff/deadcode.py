@@ -1,4 +1,6 @@
-"""Stage 6 (optimize), dead code: drop pure assignments nothing reads.
+"""Dead code: drop pure assignments nothing reads (stage 6, optimize: called by transform.py).
+Takes an emitted function body; gives back the body without the unread pure assignments
+(`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`).
 
 The primal part of an emitted gradient is the user's function, statement by statement,
 and it computes what only its caller would read: a gradient seeded with 1.0 does not

@@ -1,4 +1,6 @@
-"""Stage 7, emit: gast trees to readable, deterministic Python source.
+"""Gast trees to readable, deterministic Python source (stage 7, emit: called by transform.py
+and forward_driver.py). Takes emitted gast trees (the functions of a derivative's module);
+gives back their source text (`to_source`).
 
 The one module that imports astor. astor is unmaintained, so any failure falls
 back to the standard library's `ast.unparse`; srcdiff never breaks because

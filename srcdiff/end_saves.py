@@ -1,4 +1,7 @@
-"""Stage 5, reverse: values a loop's trip saves at its end instead of before each write.
+"""Values a loop's trip saves at its end instead of before each write (stage 5, reverse: called
+by reverse_tape.py and reverse_control.py). Takes the reverse pass and a loop; gives back
+the names saved so (`end_saved`), the pushes ending each trip (`pushes`) and the pops
+starting each reversed trip (`pops`).
 
 The tape saves a name's old value before the statement that overwrites it, and the
 adjoint pops it back after that statement's adjoint. For a value a loop body makes afresh

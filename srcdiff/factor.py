@@ -1,4 +1,7 @@
-"""Apply a whole-dataset scalar factor of the gradient after the linear part of the backward pass.
+"""Apply a whole-dataset scalar factor of the gradient after the linear part of the backward
+pass (stage 6, optimize: called by transform.py). Takes an emitted adjoint body and its
+shape facts; gives back the body rewritten to seed the linear part with a unit and scale the
+gradients last (`defer_scalar_factor`), or the body unchanged where that does not apply.
 
 A loss such as `sqrt(mean(r ** 2))`, or one that branches on `mean(r * r)`, ends in a
 scalar `v` reduced from the whole dataset; the adjoint first computes its cotangent

@@ -1,4 +1,8 @@
-"""Fixed points over names: the closures the passes compute again and again.
+"""Fixed points over names: the closures the passes compute again and again (stage 4, analyze:
+called by analyze.py, deadcode.py, forward.py, sequences.py, transform.py and
+update_checks.py). Takes a start set (or a universe, or a map of facts) and a rule; gives
+back its closure (`closure`, `reach`), the greatest subset keeping a property (`greatest`)
+or the least map of joined facts (`least`).
 
 A leaf. Every analysis that grows (or shrinks) a set of names until nothing changes
 goes through one of these, so each stops when a round adds nothing and terminates

@@ -1,5 +1,7 @@
-"""Stage 6 (optimize), folding: a broadcast into the product that reads it, a number seed
-into the arithmetic around it.
+"""Folding: a broadcast into the product that reads it, a number seed into the arithmetic
+around it (stage 6, optimize: called by transform.py; reverse_calls.py marks the products).
+Takes an emitted function body; gives back the body with broadcasts and seeds folded
+(`mark_full_products`, `fold_broadcasts`, `factor_products`).
 
 The adjoint of a sum spreads the cotangent over the summed array, `d_x =
 numpy.broadcast_to(d_s, x.shape)`, and the next rule multiplies it, `d_x * y`. Where y

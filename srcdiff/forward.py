@@ -1,4 +1,8 @@
-"""Stage 5, forward: build the Jacobian-vector product (forward mode) of a lowered function.
+"""Build the Jacobian-vector product (forward mode) of a lowered function (stage 5, forward:
+called by forward_driver.py). Takes a `core.Lowered`, `wrt` and options (the containers
+passed, the callee table); gives back a `forward.Tangents` (`Forward.run`): the jvp body,
+each primal statement followed by its tangent statements, the tangent names and the callee
+table holding the jvp_ variants it calls.
 
 The emitted function runs the primal statements in their order, each followed
 by its tangent statement(s), with the same loops and branches: no tape and no

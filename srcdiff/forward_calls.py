@@ -1,5 +1,5 @@
-"""Stage 5, forward: the tangents of calls (a mixin of forward.Forward). Takes a lowered call
-statement and the tangent state; gives the tangent statements that follow it.
+"""The tangents of calls (stage 5, forward: a mixin of forward.Forward). Takes a lowered call
+statement and the tangent state; gives back the tangent statements that follow it.
 
 Tangents of calls: a rule's forward template spliced in (splice.py), its terms summed,
 and calls to the user's own functions through their jvp_ variant (program.py).

@@ -1,6 +1,6 @@
-"""Stage 5, forward: the tangents through branches and loops (a mixin of forward.Forward).
-Takes a lowered `if`, `for` or `while` and the tangent state; gives the statement with its
-tangents and the state after it.
+"""The tangents through branches and loops (stage 5, forward: a mixin of forward.Forward).
+Takes a lowered `if`, `for` or `while` and the tangent state; gives back the statement with
+its tangents and the state after it.
 
 Tangents through branches and loops: the zero tangents materialized where paths meet, a
 loop's body generated until its set of nonzero tangents is stable.

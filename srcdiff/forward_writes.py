@@ -1,5 +1,5 @@
-"""Stage 5, forward: the tangents of in-place writes (a mixin of forward.Forward). Takes a
-lowered item write or append and the tangent state; gives its tangent statements.
+"""The tangents of in-place writes (stage 5, forward: a mixin of forward.Forward). Takes a
+lowered item write or append and the tangent state; gives back its tangent statements.
 
 Tangents of in-place writes: `x[i] = v` and `lst.append(v)` write into a tangent made
 safe to change first (`own`).

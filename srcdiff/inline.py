@@ -1,5 +1,6 @@
-"""Stage 6 (optimize), inlining: a large temporary read once, by the next statement's
-arithmetic, is written into it.
+"""Inlining: a large temporary read once, by the next statement's arithmetic, is written into
+it (stage 6, optimize: called by transform.py). Takes an emitted function body and the sizes
+of its values; gives back the body with such temporaries inlined (`inline_single_use`).
 
 NumPy reuses the buffer of an operand nothing else holds (a temporary of an expression:
 in `(g @ w.T) * (1 - h * h)` the product is computed into the matrix product's memory),

@@ -1,4 +1,6 @@
-"""Stage 6 (optimize), liveness: `del` a large temporary after its last reader.
+"""Liveness: `del` a large temporary after its last reader (stage 6, optimize: called by
+transform.py and inline.py). Takes an emitted function body and the sizes of its values
+(`sizes_of`); gives back the body with `del name` lines inserted (`free_dead`).
 
 An emitted gradient names every intermediate value, and a name keeps its array alive
 until the function returns: NumPy's temporaries in a hand-written adjoint die at the end

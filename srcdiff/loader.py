@@ -1,4 +1,7 @@
-"""Stage 8, load: turn emitted source into a live function.
+"""Turn emitted source into a live function (stage 8, load: called by transform.py,
+derivative.py, compose.py and the other modules that run generated code). Takes emitted
+source and its bindings; gives back a live function (`load`), its text registered with
+`linecache`.
 
 The source is registered with `linecache` under a file name of its own, so
 tracebacks, `inspect.getsource` and pdb show the emitted lines. The function's

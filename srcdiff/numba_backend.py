@@ -1,8 +1,8 @@
-"""The Numba path: a pass over emitted code that makes it compile with `numba.njit`.
-
-Stage: 7, after emit. Takes the emitted source of a derivative (and the user's file and
-globals); gives back a split: the kernel's source, the wrapper's source and the globals the
-kernel reads, or a NumbaUnsupported naming the user's line.
+"""The Numba path: a pass over emitted code that makes it compile with `numba.njit` (stage 7,
+emit: called by numba_compile.py and numba_codegen.py). Takes the emitted source of a
+derivative (and the user's file and globals); gives back a `Split`: the kernel's source, the
+wrapper's source and the globals the kernel reads, or raises a NumbaUnsupported naming the
+user's line.
 
 `srcdiff.grad(f, jit=True)` (also value_and_grad, vjp and jvp; `backend="numba"` is the
 same) emits the derivative as usual, then this pass splits it in two readable functions:

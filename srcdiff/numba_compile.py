@@ -1,9 +1,11 @@
-"""The Numba path's compiling side (numba_backend.py makes the kernel's source): the kernel
-compiled with `numba.njit(cache=True)` in a module of its own on disk (cached across
-processes), the wrapper that calls it, and the API's side: which backend a `jit=` asks
-for, the fallback to the NumPy path with a warning under `jit="auto"`, and the refusal of
-arguments the kernel cannot take. Stage: 7, with numba_backend. Takes an Emitted derivative;
-gives back a live function.
+"""The Numba path's compiling side (stage 7, emit, with numba_backend, which makes the kernel's
+source: called by api.py, derivative.py and numba_codegen.py). Takes an Emitted derivative;
+gives back a live function: the kernel compiled with `numba.njit(cache=True)` in a module of
+its own on disk (cached across processes) and the wrapper that calls it (`load`, `jitted`).
+
+The API's side too: which backend a `jit=` asks for (`choose`), the fallback to the NumPy
+path with a warning under `jit="auto"`, and the refusal of arguments the kernel cannot take
+(`argument_refusal`).
 """
 import hashlib
 import inspect

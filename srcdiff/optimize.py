@@ -1,4 +1,6 @@
-"""Stage 6, optimize: copy propagation in emitted adjoint code.
+"""Copy propagation in emitted adjoint code (stage 6, optimize: called by transform.py and
+reverse_callee.py). Takes an emitted function body; gives back the body with copies of
+adjoints used nowhere else removed (`propagate_copies`).
 
 Rule templates hand adjoints on by name (`d_add_1 = d_x`, then `d_mul_1 = d_add_1`).
 Within one straight-line block, a copy `a = b` of an adjoint used nowhere else is

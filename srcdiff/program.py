@@ -1,8 +1,7 @@
-"""The functions one emitted module holds besides the main derivative (both modes).
-
-Stage: a table the reverse and forward passes share (below them in the layers:
-it imports no stage). Input: the user's functions called with differentiated
-arguments; output: the names of their emitted variants and the definitions.
+"""The functions one emitted module holds besides the main derivative (stage 5, reverse and
+forward: called by reverse.py, forward.py, their mixins, transform.py and forward_driver.py,
+which share this callee table). Takes the user's functions called with differentiated
+arguments; gives back the names of their emitted variants and the definitions.
 
 In reverse mode a call to the user's own function with differentiated arguments becomes a
 call to a pair of emitted functions: `forward_g(tape, ...)` runs g's primal,

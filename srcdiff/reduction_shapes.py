@@ -1,4 +1,7 @@
-"""Stage 5, reverse: a reduction's adjoint helpers written out where the shapes are known.
+"""A reduction's adjoint helpers written out where the shapes are known (stage 5, reverse:
+called by reverse_calls.py). Takes a spliced adjoint statement and the shape facts at it
+(`KnownReductions`); gives back the statement with `reduce_grad`, `expand_reduced` and
+`reduced_count` calls replaced by what they compute, where the shapes are known.
 
 The rules of `numpy.sum`, `numpy.mean` and the other reductions (templates/reductions.py)
 call `reduce_grad(g, a, axis, keepdims)`, `expand_reduced(g, a, axis, keepdims)` and

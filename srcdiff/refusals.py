@@ -1,8 +1,7 @@
-"""Located refusals shared by both modes (reverse.py and forward.py raise them).
-
-Builders, not stages: each takes the user's `Source`, the core statement and the
-callee, and returns a NoRuleError naming the file:line, quoting it, saying why
-and what to do instead. Imports only leaves (rules, callables, errors).
+"""Located refusals shared by both modes (stage 5, reverse and forward: called by reverse.py,
+forward.py and their call mixins; imports only the leaves rules, callables and errors).
+Takes the user's `Source`, the core statement and the callee; gives back a NoRuleError
+naming the file:line, quoting it, saying why and what to do instead.
 """
 import numpy
 

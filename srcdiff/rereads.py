@@ -1,4 +1,7 @@
-"""Stage 5, reverse: values the adjoint reads again instead of taping them.
+"""Values the adjoint reads again instead of taping them (stage 5, reverse: called by
+reverse_tape.py, reverse_control.py and end_saves.py). Takes the reverse pass and a loop;
+gives back the names re-read (`rereadable`) and the statements that read them again at the
+start of each reversed trip (`statements`).
 
 `x_t = xs[t]` in the body of `for t in ...`, with `xs` an array the function never
 changes, holds the same value when the adjoint's reversed loop comes back to trip `t`:

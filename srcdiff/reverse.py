@@ -1,4 +1,8 @@
-"""Stage 5, reverse: build the adjoint (reverse-mode) function of a lowered function.
+"""Build the adjoint (reverse-mode) function of a lowered function (stage 5, reverse: called by
+transform.py). Takes a `core.Lowered`, `wrt` and options (the containers passed, the callee
+table, shapes, a checkpoint policy); gives back a `reverse.Adjoint` (`Reverse.run`): the
+primal statements with their tape pushes, the adjoint statements (run in reverse), the
+adjoint names and the callee table holding the forward_/backward_ pairs it calls.
 
 The emitted function runs the primal statements, then the adjoint statements
 in reverse order, with the same loops and branches. The invariant that makes

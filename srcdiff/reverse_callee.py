@@ -1,4 +1,8 @@
-"""Stage 5, reverse: the user's own functions a differentiated function calls.
+"""The user's own functions a differentiated function calls (stage 5, reverse: called by
+program.py's callee table through reverse.py's `callee_builder`). Takes the callee table, a
+callee's lowered code, its function, `wrt` and the two names (`names`); gives back nothing:
+`ReverseCallee.build` adds the `forward_g` / `backward_g` definitions and their bindings to
+the callee table, or raises a located refusal.
 
 Each callee gets a pair the emitted module holds (program.py's callee table):
 `forward_g(tape, ...)`, its primal saving on the tape what the adjoint reads, and

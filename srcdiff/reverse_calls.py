@@ -1,5 +1,5 @@
-"""Stage 5, reverse: the adjoints of calls (a mixin of reverse.Reverse). Takes a lowered
-call statement and the adjoint state; gives the adjoint statements that follow it back.
+"""The adjoints of calls (stage 5, reverse: a mixin of reverse.Reverse). Takes a lowered call
+statement and the adjoint state; gives back the adjoint statements that follow it back.
 
 Adjoints of calls: a rule's template spliced in (splice.py), shape specialisation
 (shapes.py), and calls to the user's own functions through their forward_/backward_ pair

@@ -1,6 +1,6 @@
-"""Stage 5, reverse: the adjoints of branches and loops (a mixin of reverse.Reverse). Takes a
-lowered `if`, `for` or `while` and the adjoint state; gives the adjoint statements and the
-state after them.
+"""The adjoints of branches and loops (stage 5, reverse: a mixin of reverse.Reverse). Takes a
+lowered `if`, `for` or `while` and the adjoint state; gives back the adjoint statements and
+the state after them.
 
 Adjoints of branches and loops: the branch decided again from its saved condition, a
 loop run backwards over its range (or its trip count), its body's adjoint state iterated

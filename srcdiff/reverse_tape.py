@@ -1,6 +1,6 @@
-"""Stage 5, reverse: the primal with its tape (a mixin of reverse.Reverse). Takes the lowered
-body; gives the primal statements with the pushes before overwrites, and the pops (restores)
-each adjoint statement needs.
+"""The primal with its tape (stage 5, reverse: a mixin of reverse.Reverse). Takes the lowered
+body; gives back the primal statements with the pushes before overwrites, and the pops
+(restores) each adjoint statement needs.
 
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.

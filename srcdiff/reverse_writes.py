@@ -1,5 +1,5 @@
-"""Stage 5, reverse: the adjoints of in-place writes (a mixin of reverse.Reverse). Takes a
-lowered item write, append or pop and the adjoint state; gives its adjoint statements.
+"""The adjoints of in-place writes (stage 5, reverse: a mixin of reverse.Reverse). Takes a
+lowered item write, append or pop and the adjoint state; gives back its adjoint statements.
 
 Adjoints of in-place writes: an item write `x[i] = v`, `lst.append(v)` and `v =
 lst.pop()`.

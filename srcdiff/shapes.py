@@ -1,4 +1,7 @@
-"""Shape facts for a lowered function, given the shapes of the arrays passed to it.
+"""Shape facts for a lowered function, given the shapes of the arrays passed to it (stage 4,
+analyze: called by transform.py, derivative.py, reverse_calls.py and reduction_shapes.py).
+Takes lowered core statements and the input shapes; gives back each name's shape where it is
+certain (`Shapes`), None where it is not.
 
 A forward pass over the core language tracks each name's shape where it is
 certain: literals and arrays passed in, elementwise NumPy ufuncs and operators

@@ -1,4 +1,7 @@
-"""Shifts that carry no derivative: the max subtracted before a softmax or a log-sum-exp.
+"""Shifts that carry no derivative: the max subtracted before a softmax or a log-sum-exp (stage
+6, optimize: called by reverse.py, which leaves them out of the activity set). Takes lowered
+core statements and their shape facts; gives back the names of the shifts whose derivative
+is exactly zero (`shift_invariant`).
 
 `m = numpy.max(a, axis=-1, keepdims=True)` followed by `log(sum(exp(a - m))) + m`, or by
 `(a - m) - log(sum(exp(a - m)))`, is there for floating point only: the result is the same

@@ -1,9 +1,8 @@
-"""Template splicing for both modes: a rule's template made into emitted statements.
-
-Stage: used by reverse.py and forward.py (below them: imports only leaves). Input: a
-rule's template (rule_template.Template: a body over parameters, temporaries and derivative
-subscripts `d[x]`), the call's atoms for its parameters, and which operands carry a
-derivative. Output: the statements to emit, with temporaries renamed fresh.
+"""Template splicing: a rule's template made into emitted statements (stage 5, reverse and
+forward: called by reverse_calls.py and forward_calls.py; imports only leaves: errors,
+rule_template, runtime, syntax). Takes a rule's `rule_template.Template`, the call's atoms
+for its parameters and which operands carry a derivative; gives back the statements to emit,
+temporaries renamed fresh.
 
 `instantiate_reverse` keeps the statements accumulating into active operands' adjoints
 and yields ('stmt', node) and ('acc', (name, expr)) parts; `instantiate_forward` keeps

@@ -1,4 +1,7 @@
-"""The static status of a derivative at a point of the emitted code, for both modes.
+"""The static status of a derivative at a point of the emitted code, for both modes (stage 4,
+analyze: called by reverse.py, forward.py and their mixins). Takes the statuses of
+derivatives on the paths into a point; gives back their join (`join`, `merge`,
+`merge_tangents`): `Status` ZERO, BORROWED or OWNED per derivative.
 
 A leaf the reverse pass (adjoints) and the forward pass (tangents) share:
 

@@ -1,5 +1,7 @@
-"""Stage 6 (optimize), temporaries: a value srcdiff named only to hand it on is written
-where it is read.
+"""Temporaries: a value srcdiff named only to hand it on is written where it is read (stage 6,
+optimize: called by tidy.py). Takes an emitted function def; gives back the def, rewritten
+in place, with such temporaries inlined, in the functions nested in it too
+(`inline_temporaries`).
 
 Lowering names every intermediate value (`n_ys_1 = len(ys)`, `range_1 =
 range(n_ys_1)`, `for index_1 in range_1:`). Where such a temporary (a fresh name,

@@ -1,4 +1,7 @@
-"""Stage 6 (optimize), tidying: the last passes over an emitted derivative, before emit.
+"""Tidying: the last passes over an emitted derivative, before emit (stage 6, optimize: called
+by transform.py and forward_driver.py). Takes the emitted functions (the derivative first,
+then the helper variants it calls); gives back the same functions rewritten, each rewrite
+exact (`tidy`).
 
 Rules are spliced in one statement at a time, so the code they make has forms no person
 writes. `tidy(defs)` rewrites the emitted functions (the derivative first, then the

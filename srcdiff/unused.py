@@ -1,5 +1,6 @@
-"""Stage 6 (optimize), unused code: helper variants the derivative never calls, nested
-functions nothing reads.
+"""Unused code: helper variants the derivative never calls, nested functions nothing reads
+(stage 6, optimize: called by tidy.py). Takes the emitted functions, the derivative first;
+gives back those kept (`drop_unused`).
 
 The derivative of a function that calls the user's helpers comes with a variant of
 each helper per way it is differentiated (`jvp_step`, `jvp_step_1` for another set of
