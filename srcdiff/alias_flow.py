@@ -1,4 +1,8 @@
-"""Which arrays each name may hold, statement by statement: proof that a write is unseen.
+"""Which arrays each name may hold, statement by statement: proof that a write is unseen (stage
+3, lower: called by aliasing.py and lower.py). Takes lowered core statements (`Flow`) and
+one write; gives back whether no name bound before it reads the memory it changes afterwards
+(`unseen`), and the checks relaxed where a helper's update is unseen
+(`relax_unseen_argument_updates`).
 
 aliasing.check_writes refuses a write into y when another name may share y's memory (an
 alias, a view, a list or tuple holding y). That is only wrong when the other name is

@@ -1,6 +1,8 @@
-"""The shape of lowered code that alias_flow reads: where a statement sits (its block, the
-way to it from the function's body, the blocks around it) and whether the nested functions
-are only called where they are defined. Takes lowered core statements; gives plain facts.
+"""The shape of lowered code that alias_flow reads: where a statement sits and whether nested
+functions are only called where they are defined (stage 3, lower: called by alias_flow.py).
+Takes lowered core statements; gives back plain facts: a statement's block, the way to it
+from the function's body, the blocks around it (`places`, `path_to`, `blocks_around`,
+`local_functions_only_called`).
 """
 from . import analyze
 from . import syntax as S

@@ -1,4 +1,7 @@
-"""Whether a function of the user's returns a new value nobody else holds (for alias_flow).
+"""Whether a function of the user's returns a new value nobody else holds (stage 3, lower:
+called by alias_flow.py and aliasing.py). Takes a user function (`fresh_result`); gives back
+whether every value it returns is made inside it and it stores nothing that outlives the
+call (with the items of a returned list or tuple that may be its arguments).
 
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in

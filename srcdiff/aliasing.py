@@ -1,4 +1,8 @@
-"""Item writes that another name would see: refused, since the gradient would be wrong.
+"""Item writes that another name would see: refused, since the gradient would be wrong (stage
+3, lower: called by lower.py on the lowered body, and by checks.py, argument_writes.py,
+container_writes.py and update_checks.py). Takes the user's `Source` and lowered core
+statements (`check_writes`); gives back the checks to place before writes only the values
+can judge (placed by `insert_guards`), or raises a located refusal.
 
 `y[i] = v` is differentiated by saving and restoring the old item. That is only
 right when no other live name shares y's memory: an alias (`z = y`), a view

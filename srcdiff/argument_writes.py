@@ -1,11 +1,12 @@
-"""Where a called function changes, in place, what its caller passed it (stage 3, lowering:
-lower_copies.py asks before a call of the user's function). Read from the callee's syntax:
-item writes, in-place operators and methods (`operator.iadd` too), through the names, views
-(`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that alias a parameter
-(`argument_writes`), and a parameter the callee hands on to a function that writes into it,
-however many calls down (`passed_on_write`, with a `follow` callback saying how a callee's
-syntax is found). This is the one place that follows argument writes.
-Takes a gast def and its parameters; gives the parameters written and how.
+"""Where a called function changes, in place, what its caller passed it (stage 3, lower: called
+by lower_copies.py before a call of the user's function). Takes a gast def and its
+parameters; gives back the parameters written and how.
+
+Read from the callee's syntax: item writes, in-place operators and methods (`operator.iadd`
+too), through the names, views (`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that
+alias a parameter (`argument_writes`), and a parameter the callee hands on to a function
+that writes into it, however many calls down (`passed_on_write`, with a `follow` callback
+saying how a callee's syntax is found). This is the one place that follows argument writes.
 """
 import os
 

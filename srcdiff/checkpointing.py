@@ -1,4 +1,11 @@
-"""Checkpointing: long loops differentiated in bounded memory, kept as readable loops.
+"""Checkpointing: long loops differentiated in bounded memory, kept as readable loops (stage 3,
+lower: called by desugar.py and lower_calls.py, which lower the marked loops and calls; by
+api.py and cli.py for `checkpoint=`; by reverse_tape.py, reverse_calls.py and
+checkpoint_adjoint.py, which read the marks; the markers by the user through
+srcdiff/__init__.py). Takes `srcdiff.checkpointed(...)` loops, `srcdiff.checkpoint(g)` calls
+and `checkpoint=` policies; gives back the markers, the policies checked (`check_policy`,
+`parse_option`, `describe_policy`) and the lowered loops and calls marked for
+checkpoint_adjoint.py.
 
 Three ways to ask for it:
 

@@ -1,5 +1,8 @@
-"""Checks placed in the primal code that refuse, when the derivative runs, what only the
-values can tell, each naming the user's file and line (srcdiff.RuntimeRefusal):
+"""Checks placed in the primal code that refuse, when the derivative runs, what only the values
+can tell (stage 3, lower: called by lower.py, lower_copies.py, inplace_calls.py, and by
+reverse_tape.py and forward.py, which leave idle ones out). Takes lowered core statements
+and the user's `Source`; gives back the statements with check statements placed (`guard_*`),
+each naming the user's file and line (srcdiff.RuntimeRefusal). The checks:
 
 * writes into arrays another name shares (aliasing.check_writes finds them): `z += v` on
   an array (a rebinding for numbers), writes into `r = m[i]` when r is a row view or an

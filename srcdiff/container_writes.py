@@ -1,8 +1,12 @@
-"""Appends, pops (of lists, and d.pop(k) of dicts) and dict views another name would see (stage 3, lowering: lower.py runs
-these checks on the lowered body). The derivative follows `lst.append(v)` on `lst` only,
-while Python changes the one list every holder of it sees; a view of a dict's items read
-after the dict changed sees the change. Such code is refused, located, where a later read
-would really see the change. Takes lowered statements; gives nothing or raises.
+"""Appends, pops (of lists, and d.pop(k) of dicts) and dict views another name would see (stage
+3, lower: called by lower.py on the lowered body). Takes the user's `Source` and lowered
+core statements; gives back nothing, or the loop checks placed (`guard_dict_loops`) and `del
+d[k]` lowered (`lower_dict_delete`), or raises a located refusal where a later read would
+really see the change.
+
+The derivative follows `lst.append(v)` on `lst` only, while Python changes the one list
+every holder of it sees; a view of a dict's items read after the dict changed sees the
+change.
 """
 from . import analyze, runtime
 from . import syntax as S

@@ -1,8 +1,9 @@
-"""Where the function lowered calls a user generator (stage 3, lowering: Lowerer.__init__
-calls `prepare`, which first makes a generator being lowered the function building the list
-of its items: generators.py). Takes a gast FunctionDef; marks (generators.APPROVED) each call
-of a generator function that stands where all its items are taken at once, and refuses the
-others, located:
+"""Where the function lowered calls a user generator (stage 3, lower: called by
+Lowerer.__init__, through `prepare`, which first makes a generator being lowered the
+function building the list of its items: generators.py). Takes the user's `Source`, a gast
+FunctionDef and a resolver of its free names; gives back nothing: it marks
+(generators.APPROVED) each call of a generator function that stands where all its items are
+taken at once, and raises a located refusal for the others:
 
   - allowed: the iterable of a for header or a comprehension, the argument of list, tuple,
     sum, sorted, min, max, set, dict, any, all, or of zip/enumerate standing there, the

@@ -1,6 +1,8 @@
-"""The user's generator functions (stage 3, lowering: generator_calls.prepare, called by
-Lowerer.__init__ after idiom_rewrite, calls `as_list_function`). Takes a gast FunctionDef;
-gives it back rewritten, or raises a located refusal.
+"""The user's generator functions (stage 3, lower: called by generator_calls.prepare, which
+Lowerer.__init__ calls after idiom_rewrite, for `as_list_function`; lower_calls.py,
+transform.py and forward_driver.py call the refusals). Takes the user's `Source` and a gast
+FunctionDef; gives it back rewritten as the function building the list of its items, or
+raises a located refusal.
 
 A generator called where its items are all taken, right away, by code that cannot change
 what the generator reads while it runs (generator_calls.py checks each call), gives the same

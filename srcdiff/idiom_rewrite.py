@@ -1,7 +1,8 @@
-"""The pass over the user's function before it is lowered (stage 3, lowering: Lowerer.__init__
-calls desugar): everyday Python shapes rewritten into ones the lowering
-already differentiates. Takes a gast FunctionDef; gives a rewritten copy (the user's tree is
-left alone), or the same one where nothing applies.
+"""The pass over the user's function before it is lowered: everyday Python shapes rewritten
+into ones the lowering already differentiates (stage 3, lower: called by lower.py's
+Lowerer.__init__; idioms.py and container_writes.py use its `placed_at`). Takes a gast
+FunctionDef and a resolver of its free names (`desugar`); gives back a rewritten copy (the
+user's tree is left alone), or the same one where nothing applies.
 
   - ``for ... else`` and ``while ... else``: the else block runs after the loop unless a
     ``break`` of that loop ran, so each such break first sets a flag of its own
@@ -20,7 +21,6 @@ left alone), or the same one where nothing applies.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
-
 """
 from . import syntax as S
 

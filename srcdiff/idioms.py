@@ -1,4 +1,8 @@
-"""Everyday Python shapes, rewritten into constructs the lowering already differentiates.
+"""Everyday Python shapes, rewritten into constructs the lowering already differentiates (stage
+3, lower: called by lower_calls.py, and by reverse.py and forward.py for `reads_instead`).
+Takes a call or method call with the Lowerer (`expand_call`, `expand_method`), or a lowered
+statement (`reads_instead`); gives back the lowered statement, or None where no idiom
+applies.
 
 The pass over the user's function before it is lowered (for/else, zip and enumerate as
 values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points here:

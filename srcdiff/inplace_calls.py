@@ -1,5 +1,8 @@
-"""operator.iadd(a, b) and its siblings (isub, imul, itruediv, ipow, imatmul, imod, and
-iconcat, which is iadd for sequences only), lowered the way Python runs them.
+"""operator.iadd(a, b) and its siblings, lowered the way Python runs them (stage 3, lower:
+called by lower.py, lower_exprs.py, lower_copies.py and argument_writes.py). Takes a call of
+operator.iadd (isub, imul, itruediv, ipow, imatmul, imod, and iconcat, which is iadd for
+sequences only) with the Lowerer; gives back its core statements (`lower`), or None for any
+other call.
 
 `operator.iadd(a, b)` calls `a.__iadd__(b)` where a's type has that method: an array (or a
 list) is changed in place and is itself the result, under every name that holds it. Where

@@ -1,4 +1,7 @@
-"""Refusals inside another package's code are named at the user's line that led there.
+"""Refusals inside another package's code are named at the user's line that led there (stage 3,
+lower: called by lower_copies.py, reverse_calls.py and forward_calls.py). Takes a refusal
+raised while differentiating a called function and the caller's line; gives back the refusal
+raised again at the caller's line (`at_caller`), with the library's lines after it.
 
 srcdiff follows plain-Python functions of other packages (a flatten helper, a small
 numerical routine) as it follows the user's own. Where it cannot (a try block, a

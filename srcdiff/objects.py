@@ -1,5 +1,12 @@
 """Objects in differentiated code: the classes srcdiff knows them by, and calls of their
-methods (records, the objects whose fields carry gradients, are in records.py).
+methods; records, the objects whose fields carry gradients, are records.py's (stage 3,
+lower, with the adjoint stages reading its refusal: called by lower_calls.py, desugar.py,
+values.py, records.py, reverse_calls.py, forward_calls.py, program.py, derivative.py and
+transform.py). Takes the lowering's state (the function, the facts read from the arguments
+passed) and a node; gives back an object's class (`object_class` / `class_of`), the classes
+of a list's items (`item_classes`), the lowered dispatch of a method call over them, the
+facts read from a value passed (`object_facts`) or the located refusal of a method whose
+object's class is unknown (`method_refusal`).
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
@@ -18,13 +25,6 @@ a call `layer.forward(h)` on its items is a dispatch (dispatch): a branch per cl
 calling its class's method on a name known to hold it, the last branch checking its class.
 Where the class cannot be known (a list appended to, a name bound to several objects), the
 call is refused at the user's line with what to write instead (method_refusal).
-
-Stage: lower (3), with the adjoint stages reading its refusal. Takes the lowering's state
-(the function, the facts read from the arguments passed) and a node; gives back the class of
-an object (object_class / class_of), the classes of a list's items (item_classes), the
-lowered dispatch of a method call over them, the facts read from a value passed
-(object_facts) and the located refusal of a method whose object's class is unknown
-(method_refusal).
 """
 from . import syntax as S
 from .callables import canonical_path

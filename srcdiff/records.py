@@ -1,11 +1,10 @@
-"""Records in differentiated code: dataclasses and plain classes whose __init__ only stores
-its parameters (`self.w = w`), read, made and given back as gradients.
-
-Stage: lower (3) for reads and objects made (record_read, make_record), transform for the
-entry check and the gradient given back (check_text, finalize_text), reverse/forward for the
-refusal (attribute_refusal). Takes the lowering's state and a node, or a lowered parameter;
-gives back lowered calls of the runtime_values helpers, the text of the emitted check and
-finalization, or a located error.
+"""Records in differentiated code: dataclasses and plain classes whose __init__ only stores its
+parameters (`self.w = w`), read, made and given back as gradients (stage 3, lower, for reads
+and objects made; transform.py for the entry check and the gradient given back; reverse and
+forward for the refusal: called by lower_calls.py, lower_exprs.py, reverse.py, forward.py,
+forward_driver.py and transform.py). Takes the lowering's state and a node, or a lowered
+parameter; gives back lowered calls of the runtime_values helpers, the text of the emitted
+check and finalization, or a located error.
 
 A field read `p.w` of a record is runtime_values.record_field(p, 'w'), whose adjoint is a
 FieldGrads of the fields read; a record made in the function is runtime_values.record_of(

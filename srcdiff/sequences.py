@@ -1,4 +1,9 @@
-"""`+` and `*` on lists and tuples: concatenation and repetition, not arithmetic.
+"""`+` and `*` on lists and tuples: concatenation and repetition, not arithmetic (stage 3,
+lower: called by lower.py, lower_exprs.py, and by reverse.py, forward.py and program.py for
+the kinds of values). Takes lowered core statements with the parameters and their containers
+(`rewrite`), or a call (`operator_call`, `lower_concat`); gives back the statements with
+every `+` or `*` that may meet a list or tuple as a call of srcdiff.runtime.sequence_add or
+sequence_mul.
 
 Python's `a + b` joins two lists (two tuples) and `seq * n` repeats a sequence;
 the same operators on arrays are arithmetic with broadcasting. The derivative

@@ -1,4 +1,8 @@
-"""`super().method(...)` and `super(Cls, self).method(...)` in methods.
+"""`super().method(...)` and `super(Cls, self).method(...)` in methods (stage 3, lower: called
+by lower_calls.py). Takes the Lowerer, a call `super(...).method(...)`, the classes known of
+the function's arguments and the names it binds; gives back (the object's name, the function
+the call means) (`resolve`), followed like any function of the user's, or raises a located
+refusal where it cannot.
 
 Zero-argument `super()` reads the `__class__` cell Python gives a method that mentions
 super, and the method's first argument; srcdiff emits the method's derivative as a plain

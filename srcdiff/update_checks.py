@@ -1,5 +1,8 @@
 """`a += b` raises where Python's does: a check before each update of a name that may hold an
-array.
+array (stage 3, lower: called by lower.py, and by the lowering for item updates). Takes
+lowered core statements, the parameters and the module-level values (`guard_updates`), or
+one item update (`item_guard`); gives back the statements with `check_update(a, b, method)`
+placed before each such update.
 
 The lowering computes `a op= b` as `new = a op b; a = new` (lower.stmt_AugAssign, also for
 operator.iadd and its siblings, inplace_calls.py). For numbers that is what Python does; an

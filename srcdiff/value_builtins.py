@@ -1,7 +1,6 @@
-"""Builtins that take a function value, lowered where they are called (stage 3, lowering).
-
-Takes a call of `functools.partial`, `map` or `sorted` in the user's function (with the
-Lowerer, `lw`); returns its lowering:
+"""Builtins that take a function value, lowered where they are called (stage 3, lower: called
+by lower_calls.py). Takes a call of `functools.partial`, `map` or `sorted` in the user's
+function (with the Lowerer, `lw`); gives back its lowering:
 
 * `functools.partial(fn, a, k=b)` made here: its arguments copied where it is made, noted
   (values.LocalPartial) for the calls of the name it is bound to (values.held);

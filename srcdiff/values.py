@@ -1,4 +1,8 @@
-"""Functions used as values: what lowering makes of a call through a name.
+"""Functions used as values: what lowering makes of a call through a name (stage 3, lower:
+called by lower.py, lower_calls.py, lower_exprs.py, value_builtins.py, variadic.py and
+derivative.py). Takes a name, or an item of a list or tuple, that a call goes through, with
+the lowering's state; gives back the function it holds (`Known`, `called_value`,
+`call_held`) where it is known before the code runs, or raises a located refusal.
 
 A function is differentiated from its source, so a call must say, before the code runs,
 which function it calls. Where the callee is a value (`def rk4(f, y, ...): k1 = f(y, ...)`),

@@ -1,4 +1,8 @@
-"""*args and **kwargs in the user's helpers, and starred displays and calls.
+"""*args and **kwargs in the user's helpers, and starred displays and calls (stage 3, lower:
+called by lower.py, lower_calls.py, lower_exprs.py, lower_copies.py, alias_flow_fresh.py and
+derivative.py). Takes a call or display with `*xs` / `**kw`, or the differentiated
+function's own call (`pack_call`); gives back the call bound to the parameters with *args as
+a tuple and **kwargs as a dict, or raises a located refusal.
 
 A helper's `*args` parameter is a tuple, its `**kwargs` a dict, made at each call from the
 arguments that fill them (a display the caller builds: `concat(w, a, b)` passes `args =
