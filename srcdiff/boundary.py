@@ -1,5 +1,9 @@
-"""What a user sees when something goes wrong: tracebacks without srcdiff's own frames, and
-the emitted lines of a derivative that fails while it runs.
+"""What a user sees when something goes wrong: tracebacks without srcdiff's own frames, and the
+emitted lines of a derivative that fails while it runs (leaf: called by api.py,
+api_composite.py, cli.py, compose.py, derivative.py and flatten.py; __init__.py installs its
+hooks). Takes a srcdiff error on its way out of the public API (`api`, `trimmed`); gives
+back the error with its traceback cut down to the user's frames, and installs the traceback
+hooks (`install_hooks`).
 
 A srcdiff error (a refusal, a bad argument) leaves the public API with its traceback cut
 down to the user's frames: the user's call comes first and the message names the user's

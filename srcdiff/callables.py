@@ -1,4 +1,7 @@
-"""What a call or an attribute in user code means.
+"""What a call or an attribute in user code means (leaf: called by the lowering, the analyses,
+the call rules of both modes, cli.py and coverage.py). Takes a Python object, or a node with
+its resolver; gives back its canonical dotted path (`canonical_path`, `name_path`,
+`reference`), or whether it is the user's function, a frozen distribution or a literal.
 
 Canonical dotted paths for the objects srcdiff calls (so emitted code says
 `numpy.sum` whatever the user's aliases), the ndarray methods and attributes

@@ -1,4 +1,6 @@
-"""Runtime helpers of the rules for complex values (templates/complex_values.py).
+"""Runtime helpers of the rules for complex values, templates/complex_values.py (run time:
+called by emitted code). Takes complex values z (and a tangent); gives back the gradient of
+numpy.angle at z (`angle_slope`) and its tangent (`angle_slope_tangent`), new arrays.
 
 Self-contained like srcdiff/runtime.py (the codegen command copies them): numpy only.
 The convention is the README's: the gradient of a real f of z = a + ib is df/da - i df/db.

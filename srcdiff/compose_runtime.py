@@ -1,4 +1,8 @@
-"""Helpers that the code srcdiff/compose.py generates calls (transforms of derivatives).
+"""Helpers that the code srcdiff/compose.py generates calls, for transforms of derivatives (run
+time: called by the generated compositions; compose.py and compose_codegen.py bind them).
+Takes arrays and an element's index; gives back the unit vector of that element (`unit`), a
+copy with one result written in (`with_item`, `with_column`) or a contraction of outputs
+(`total`, `vdot`).
 
 A transform in reverse mode of a derivative (grad, vjp, jacobian of a grad, a jvp, ...)
 is built from forward passes over the derivative's emitted code, one per element of the

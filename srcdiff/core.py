@@ -1,12 +1,13 @@
-"""The core language: the statements lowering produces (lower.py), as types.
+"""The core language: the statements lowering produces, as types (leaf: called by lower.py,
+which builds it, and by every stage after it; imports only syntax and the standard library).
+Takes the lowered statements' facts; gives back `Kind`, `Info`, `LoopInfo`, `Check`, the
+frozen `Lowered`, and `validate(lowered)`, which checks the grammar.
 
 Lowering (stage 3) turns a user function into a `Lowered` function whose body is a list of
 gast statements of the small core language described in lower.py's docstring; each
 statement carries `sd`, an `Info` saying what `Kind` of statement it is and what the later
 stages need to know about it. `validate(lowered)` checks the grammar (run when the
 SRCDIFF_VALIDATE environment variable is 1, as the test suite sets it).
-
-Leaf module: imports only syntax and the standard library.
 """
 import dataclasses
 import enum

@@ -1,4 +1,9 @@
-"""srcdiff's exceptions: every refusal names the user's file and line and quotes it."""
+"""srcdiff's exceptions: every refusal names the user's file and line and quotes it (leaf:
+called by every stage that refuses, and by the runtime checks). Takes a reason, a hint and a
+place (file, line, the line's text); gives back a `SrcdiffError` subclass
+(UnsupportedCodeError, NoRuleError, RuleError, ArgumentError, RuntimeRefusal) whose message
+says all of them.
+"""
 
 
 class SrcdiffError(Exception):

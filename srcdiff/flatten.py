@@ -1,4 +1,7 @@
-"""`srcdiff.flatten`: a structure of arrays as one vector, and back.
+"""`srcdiff.flatten`: a structure of arrays as one vector, and back (leaf: called by the user
+through srcdiff/__init__.py, by lower_calls.py for the unflatten functions it makes, and by
+runtime_integrate.py). Takes a structure of arrays (dicts, lists, tuples, dataclasses);
+gives back `(vector, unflatten)`.
 
 Optimisers such as `scipy.optimize.minimize` work on one 1-d vector, while models keep
 their parameters in dicts, lists, tuples or dataclasses of arrays, and srcdiff's gradients

@@ -1,5 +1,6 @@
-"""The tangent helpers: what forward-mode (jvp) code calls (stage: run time of emitted code;
-leaf: numpy and runtime_matrices).
+"""The tangent helpers: what forward-mode (jvp) code calls (run time: called by emitted code; a
+leaf importing numpy and runtime_matrices). Takes tangents with the primal values they
+belong to; gives back a new tangent.
 
 srcdiff/forward.py emits `check_tangent` on the tangents a jvp is given, `output_tangent`
 on the tangent it returns, `copy_tangent` and `add_tangents` where tangents are copied and

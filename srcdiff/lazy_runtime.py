@@ -1,4 +1,8 @@
-"""Runtime helpers that keep gradients of lazy, chunked arrays (Dask) to one pass.
+"""Runtime helpers that keep gradients of lazy, chunked arrays (Dask) to one pass (run time:
+called by emitted code; factor.py, reverse_tape.py and runtime_numpy.py refer to them).
+Takes a gradient or cotangent and the array it belongs to; gives back the gradient spread
+back, a branch condition decided once, or a unit seed and its scaling, each in the array's
+own type.
 
 `broadcast_back(g, a)` is the adjoint of a sum spread back over the summed array `a`:
 `numpy.broadcast_to(g, numpy.shape(a))`; on Dask, in `a`'s own chunks (a view of `g` per

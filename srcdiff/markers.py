@@ -1,4 +1,8 @@
-"""A leaf: what the stages below the API test values against, without importing it.
+"""What the stages below the API test values against, without importing it (leaf: called by
+api.py, api_composite.py, compose.py, compose_calls.py, derivative.py, html_view.py,
+lower_calls.py, objects.py and runtime_integrate.py). Takes values and names; gives back
+whether a value is srcdiff's or the user's (`is_user_object`, the base classes), the public
+marker `stop_gradient`, and the public transforms by name (`provide`, `provided`).
 
 - `stop_gradient`, the public marker (srcdiff.stop_gradient): lower.py recognises its calls.
 - `is_user_object`: a value of the user's own class (its methods are differentiated

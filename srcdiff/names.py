@@ -1,4 +1,7 @@
-"""Deterministic, readable fresh names that never collide with the user's."""
+"""Deterministic, readable fresh names that never collide with the user's (leaf: called by the
+lowering, both adjoint stages, the compositions, syntax.py and temporaries.py). Takes the
+names taken and a base name (`Namer`); gives back a fresh name, `<base>_<n>`.
+"""
 import re
 
 

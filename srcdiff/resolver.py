@@ -1,7 +1,7 @@
-"""Free names of a function, read live: `Resolver` maps them to Python objects (closure
-cells, module globals, builtins) for the frontend, lowering and the loaded emitted code;
-`tracking` records the functions found so a derivative can tell (`stale`) when one was
-redefined. A leaf under frontend.py and loader.py (which both read names through it).
+"""Free names of a function, read live (leaf: called by frontend.py, loader.py and wrt.py).
+Takes a function; gives back a `Resolver` mapping its free names to Python objects (closure
+cells, module globals, builtins) for the frontend, the lowering and the loaded emitted code,
+with `tracking` recording the functions found and `stale` telling whether one was redefined.
 """
 import builtins
 import threading

@@ -1,4 +1,7 @@
-"""Checkpointing schedules for a loop's adjoint: which states to keep, what to run again.
+"""Checkpointing schedules for a loop's adjoint: which states to keep, what to run again (leaf:
+called by runtime_checkpoint.py, at run time of emitted code). Takes a number of units and
+of snapshots; gives back the forward and reverse sweeps of Griewank's binomial schedule
+(`sweeps`) as lists of actions.
 
 A loop of T steps is cut into n units of u steps (u = 1 unless said below). The adjoint
 needs the state at the start of each unit, in reverse order. Keeping all of them is the

@@ -1,4 +1,8 @@
-"""A rule's template parsed and checked: the body spliced into emitted code.
+"""A rule's template parsed and checked: the body spliced into emitted code (leaf: called by
+rules.py when a rule is built, splice.py when it is spliced, rule_forms.py and
+compose_calls.py; imports syntax only). Takes a rule's def (or the source text of one), the
+function it differentiates and the namespace its free names come from; gives back a
+`Template`, or raises a RuleError at the rule's own line.
 
 Stage: a leaf (imports syntax only), read when a rule is built (rules.py) and when it is
 spliced (splice.py). Takes a rule's def (or the source text of one), the function it

@@ -1,10 +1,9 @@
-"""The rule table: derivative templates keyed by the Python object they differentiate.
-
-Stage: a leaf (imports rule_template and syntax), read by lowering (is a call
-differentiable, held constant, real only?) and by the adjoint and tangent stages (`lookup`:
-the Template of a function in one mode). Takes rules from the decorators (`reverse`,
-`forward`, `nondifferentiable`, `not_implemented`, ...) and the modules of templates/;
-gives back Templates (rule_template.py parses and checks each), hints and the lists.
+"""The rule table: derivative templates keyed by the Python object they differentiate (leaf:
+called by lowering, which asks whether a call is differentiable, held constant or real only,
+and by the adjoint and tangent stages, `lookup`). Takes rules from the decorators
+(`reverse`, `forward`, `nondifferentiable`, `not_implemented`, ...) and the modules of
+templates/; gives back Templates (rule_template.py parses and checks each), hints and the
+lists.
 
 A template is an ordinary Python function whose body is spliced into emitted
 code. Its first parameter names the result; the others mirror the

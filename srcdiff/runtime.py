@@ -1,4 +1,9 @@
-"""The namespace of srcdiff's runtime helpers: templates, the compiler and tests refer to
+"""The namespace of srcdiff's runtime helpers (leaf: called by templates/, the compiler's
+stages and the tests, which refer to `srcdiff.runtime.<helper>`; its helpers run at run
+time, called by emitted code). Takes nothing; gives back the helpers of the runtime_*.py
+modules, re-exported, and `MODULES`.
+
+The namespace of srcdiff's runtime helpers: templates, the compiler and tests refer to
 `srcdiff.runtime.<helper>` (and bind helpers by object, so where one lives does not change
 emitted code). It only re-exports; the helpers live by job in
 

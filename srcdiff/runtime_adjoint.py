@@ -1,5 +1,7 @@
-"""Runtime helpers of the adjoint engine: what emitted reverse-mode code calls around the
-rules themselves (stage: run time of emitted code; leaf: numpy and srcdiff's runtime leaves).
+"""Runtime helpers of the adjoint engine: what emitted reverse-mode code calls around the rules
+themselves (run time: called by emitted code; a leaf importing numpy and srcdiff's runtime
+leaves). Takes plain values (arrays of any type NumPy dispatches to, numbers, lists, tuples,
+dicts); gives back new ones.
 
 srcdiff/reverse.py and srcdiff/transform.py emit calls of these to seed a gradient
 (`ones_like_value`), start adjoints at zero (`zeros_like_value`), accumulate them

@@ -1,5 +1,7 @@
-"""Runtime checks the emitted code calls where only the values tell whether Python's sharing
-or Python's own errors apply.
+"""Runtime checks the emitted code calls where only the values tell whether Python's sharing or
+Python's own errors apply (run time: called by emitted code; alias_flow.py and
+container_writes.py place the calls). Takes the values the check is about; gives back
+nothing where the code is right, or raises a located RuntimeRefusal or Python's own error.
 
 check_update_unshared, before a helper that updates its argument in place:
 

@@ -1,4 +1,6 @@
-"""Runtime helpers of the array-manipulation rules (templates/arrays.py).
+"""Runtime helpers of the array-manipulation rules, templates/arrays.py (run time: called by
+emitted code; checks.py places its argument checks). Takes the primal values and the adjoint
+or tangent; gives back a new array, or an index map or mask.
 
 The adjoints here are linear in their gradient argument (their tangent rules, beside the
 templates, apply the helper to the incoming tangent); the index maps and masks are

@@ -1,4 +1,6 @@
-"""Helpers the derivative rules of scipy.linalg.solve_banded call (templates/scipy_banded.py).
+"""Helpers the derivative rules of scipy.linalg.solve_banded call, templates/scipy_banded.py
+(run time: called by emitted code). Takes banded matrices in solve_banded's storage and
+arrays; gives back new arrays in that storage or dense.
 
 A banded matrix A with l sub- and u superdiagonals is held as solve_banded holds it: an
 array ab of l + u + 1 rows, ab[u + i - j, j] = A[i, j]; the entries of ab outside the band

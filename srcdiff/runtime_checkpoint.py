@@ -1,4 +1,7 @@
-"""Helpers the emitted code of a checkpointed loop calls (see srcdiff/checkpoint.py).
+"""Helpers the emitted code of a checkpointed loop calls (run time: called by emitted code;
+checkpointing.py, checkpoint_adjoint.py and cli.py bind them). Takes the loop's range, its
+policy and its state; gives back the schedule's sweeps (`checkpoint_plan`), or the online
+schedule of a loop whose trip count is known only at its end.
 
 checkpoint_plan(steps, policy, state) turns the loop's range and its policy into the two
 sweeps of a schedule (srcdiff/revolve.py): a list of ranges, each run forward after the

@@ -1,5 +1,7 @@
 """Runtime checks and refusals: what emitted code calls to judge a value only the run can see
-(stage: run time of emitted code; leaf: numpy and srcdiff.errors).
+(run time: called by emitted code; a leaf importing numpy and srcdiff.errors). Takes the
+value checked and the user's 'FILE:LINE'; gives back nothing (or the checked value) when the
+value is fine, or raises a located RuntimeRefusal.
 
 `refuse(reason, hint, where)` raises a RuntimeRefusal located at the user's 'FILE:LINE'
 (quoting the line); the compiler (srcdiff/checks.py, lower.py, alias_flow.py) emits the

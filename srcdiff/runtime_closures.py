@@ -1,9 +1,15 @@
-"""Runtime helpers of function values passed to the user's helpers (values.py): a nested
+"""Runtime helpers of function values passed to the user's helpers (run time: called by emitted
+code; values.py and lower_calls.py lower to them). Takes a function value and the values it
+carries; gives back a `Closure` (or `CarriedPartial`) holding them as fields, or the result
+of an unflatten function's call (`call_unflatten`).
+
+Runtime helpers of function values passed to the user's helpers (values.py): a nested
 function that reads the enclosing function's variables, or a functools.partial made in the
 function, travels to the callee as a Closure, which holds the values it carries (the free
 variables, the partial's arguments) as fields, so that their derivatives flow back the way
 a record's fields do (runtime_values.record_field / record_of_grad). An unflatten function
-srcdiff.flatten made is called through call_unflatten, which has its rules."""
+srcdiff.flatten made is called through call_unflatten, which has its rules.
+"""
 
 
 class Closure:

@@ -1,5 +1,6 @@
-"""Runtime helpers of the FFT rules (templates/fft.py): what emitted code calls for the
-adjoints of numpy.fft's transforms (stage: run time of emitted code; leaf: numpy only).
+"""Runtime helpers of the FFT rules, templates/fft.py (run time: called by emitted code; a leaf
+importing numpy only). Takes the cotangent and the transform's arguments; gives back a new
+array shaped like the input.
 
 Every numpy.fft transform is linear over the reals, so its reverse rule is its transpose,
 under srcdiff's complex convention (the adjoint of a real loss L is dL/dRe - i dL/dIm, as

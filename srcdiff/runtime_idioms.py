@@ -1,5 +1,9 @@
-"""Helpers the emitted code of everyday Python shapes calls (see srcdiff/idioms.py); their
-rules are in templates/idioms.py."""
+"""Helpers the emitted code of everyday Python shapes calls; their rules are in
+templates/idioms.py (run time: called by emitted code; idioms.py lowers to them). Takes the
+values the lowered idiom passes (a callback and its arguments, a logger, a dict, an array);
+gives back the call's result on read-only views, the value checked, the list of an array
+(`array_tolist`) or a dict without a key (`dict_without`), and their adjoints.
+"""
 import types
 
 import numpy

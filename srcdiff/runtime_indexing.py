@@ -1,4 +1,8 @@
-"""Runtime helpers of shapes, indexing, grids and random draws, called by the rules of
+"""Runtime helpers of shapes, indexing, grids and random draws (run time: called by emitted
+code; a leaf importing numpy and srcdiff's runtime leaves). Takes the primal values and the
+adjoint or tangent; gives back new values.
+
+Runtime helpers of shapes, indexing, grids and random draws, called by the rules of
 templates/ (shapes, grids, random) and by the code srcdiff's lowering emits for numpy.r_,
 c_, mgrid and ogrid (stage: run time of emitted code; leaf: numpy and srcdiff's runtime
 leaves).

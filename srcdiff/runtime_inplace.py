@@ -1,5 +1,7 @@
-"""A helper the emitted code of `operator.iadd(a, b)` (and isub, imul, ...) calls (see
-srcdiff/inplace_calls.py)."""
+"""A helper the emitted code of `operator.iadd(a, b)` (and isub, imul, ...) calls (run time:
+called by emitted code; inplace_calls.py lowers to it). Takes a value and the in-place
+method's name; gives back whether the call changes the value in place (`changes_in_place`).
+"""
 
 
 def changes_in_place(value, method):

@@ -1,4 +1,8 @@
-"""Helpers of the scipy.integrate.odeint rules (templates/scipy_integrate.py).
+"""Helpers of the scipy.integrate.odeint rules, templates/scipy_integrate.py (run time: called
+by emitted code; checks.py places its argument checks). Takes odeint's arguments (func, y0,
+t, args, the solver options) and the cotangent or tangents; gives back the tangent of ys
+(`odeint_jvp`), the adjoints of y0, t and args (`odeint_vjp`), or the tangent of those
+adjoints (`odeint_vjp_jvp`).
 
 ys = odeint(func, y0, t, args) solves y' = F(y, t, *args), y(t[0]) = y0, and returns y at
 each time point t[i] (ys[i]). The derivatives are themselves solutions of ODEs, solved with

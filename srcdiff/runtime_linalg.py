@@ -1,4 +1,9 @@
-"""Runtime helpers of the linear-algebra rules (templates/linalg.py): argument checks placed
+"""Runtime helpers of the linear-algebra rules, templates/linalg.py (run time: called by
+emitted code; checks.py places its argument checks). Takes a decomposition's arguments,
+results and cotangent or tangent; gives back a new array, or nothing for a check that
+passes.
+
+Runtime helpers of the linear-algebra rules (templates/linalg.py): argument checks placed
 before decompositions, the small linear pieces the decompositions' rules compose, the fields
 of their named tuples, eig (stage: run time of emitted code; leaf: numpy and srcdiff's
 runtime leaves). The FFT's helpers are in runtime_fft.py, the bilinear products' in

@@ -1,4 +1,8 @@
-"""Runtime helpers of products and linear algebra, called by the rules of templates/
+"""Runtime helpers of products and linear algebra (run time: called by emitted code; a leaf
+importing numpy and srcdiff's runtime leaves). Takes the primal values and the adjoint or
+tangent; gives back a new array.
+
+Runtime helpers of products and linear algebra, called by the rules of templates/
 (arithmetic's `@`, linalg, reductions' norms) that emitted code splices in (stage: run time
 of emitted code; leaf: numpy and srcdiff's runtime leaves).
 

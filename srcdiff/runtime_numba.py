@@ -1,14 +1,15 @@
-"""The Numba versions of the Numba path's helpers (`srcdiff.grad(f, jit=True)`), dispatched
-by type, and Numba's start.
+"""The Numba versions of the Numba path's helpers (`srcdiff.grad(f, jit=True)`), dispatched by
+type, and Numba's start (run time: called by the compiled kernel; numba_backend.py,
+numba_codegen.py and numba_compile.py bind them). Takes nothing (`install()`); gives back
+numba, with one implementation per argument type of each helper registered.
 
-Stage: runtime (a leaf: imports NumPy, and Numba when `install()` is called). The plain
-Python helpers and the `numpy` the compiled code sees are runtime_numba_helpers.py's
-(re-exported here: the emitted kernel calls `runtime_numba.<helper>`, and `HELPERS`,
-`NUMPY` are read from here). `install()` takes nothing and registers, once, one
-implementation per argument type of each helper (a float, an array of n dimensions)
-through `numba.extending.overload`, each taking the values the compiled kernel passes and
-giving back what the plain helper gives; it returns numba. `defer_blas_check()` keeps
-SciPy's import out of Numba's first compile.
+The plain Python helpers and the `numpy` the compiled code sees are
+runtime_numba_helpers.py's (re-exported here: the emitted kernel calls
+`runtime_numba.<helper>`, and `HELPERS`, `NUMPY` are read from here). `install()` takes
+nothing and registers, once, one implementation per argument type of each helper (a float,
+an array of n dimensions) through `numba.extending.overload`, each taking the values the
+compiled kernel passes and giving back what the plain helper gives; it returns numba.
+`defer_blas_check()` keeps SciPy's import out of Numba's first compile.
 
 Importing this module does not import Numba.
 """

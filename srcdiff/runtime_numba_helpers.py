@@ -1,12 +1,14 @@
-"""The helpers of the Numba path (`srcdiff.grad(f, jit=True)`) as plain Python, and the
-`numpy` its compiled code sees.
+"""The helpers of the Numba path (`srcdiff.grad(f, jit=True)`) as plain Python, and the `numpy`
+its compiled code sees (run time: called by the code numba_backend.py makes; a leaf
+importing NumPy only). Takes the values the kernel passes; gives back derivatives and checks
+as plain Python functions (`HELPERS`) and `NUMPY`.
 
-Stage: runtime (a leaf: imports NumPy only). The code the Numba pass makes
-(srcdiff/numba_backend.py) calls these helpers (taking values, giving back derivatives and
-checks) instead of the NumPy path's (runtime.py), which test types with isinstance and
-return values of several types; runtime_numba.py gives each one implementation per type for
-Numba (`numba.extending.overload`). Each is a plain Python function doing the same thing,
-so the emitted source reads (and runs, for a check) without Numba.
+The code the Numba pass makes (srcdiff/numba_backend.py) calls these helpers (taking values,
+giving back derivatives and checks) instead of the NumPy path's (runtime.py), which test
+types with isinstance and return values of several types; runtime_numba.py gives each one
+implementation per type for Numba (`numba.extending.overload`). Each is a plain Python
+function doing the same thing, so the emitted source reads (and runs, for a check) without
+Numba.
 
 `NUMPY` is the `numpy` the compiled code calls: NumPy itself, except the reductions and
 constructors that Numba has no version of for a scalar (a 0-d array of the NumPy path is a

@@ -1,4 +1,8 @@
-"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
+"""Runtime helpers of the bilinear products' rules (run time: called by emitted code; a leaf
+importing numpy only). Takes the cotangent, the operands and which one; gives back the
+adjoint of that operand, a new array shaped like it.
+
+Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
 templates/linalg.py): what emitted code calls for their adjoints (stage: run time of
 emitted code; leaf: numpy only).
 

@@ -1,13 +1,14 @@
-"""Helpers that the quantile rules of templates/statistics.py emit (numpy.quantile,
-percentile, median and their NaN-ignoring twins): the weights of a quantile in the elements
-it reduces, their slope in q, and the weighted reductions and expansions that apply them.
-
-Stage: runtime (a leaf: NumPy and runtime_stats's axes, nothing else). Takes the values,
+"""Helpers that the quantile rules of templates/statistics.py emit (numpy.quantile, percentile,
+median and their NaN-ignoring twins): the weights of a quantile in the elements it reduces,
+their slope in q, and the weighted reductions and expansions that apply them (run time:
+called by emitted code; a leaf importing NumPy and runtime_stats's axes). Takes the values,
 q, the axes and NumPy's method; gives back weights shaped shape(q) + shape(a), and
-quantile-shaped values or element-shaped adjoints. Like srcdiff.runtime, each helper stands
-alone, so the codegen command can copy its source into a module, and arrays are made from
-other arrays, so the helpers run on any array type NumPy dispatches to. Their own tangent
-rules (for forward mode over emitted gradients) are in templates/statistics.py.
+quantile-shaped values or element-shaped adjoints.
+
+Like srcdiff.runtime, each helper stands alone, so the codegen command can copy its source
+into a module, and arrays are made from other arrays, so the helpers run on any array type
+NumPy dispatches to. Their own tangent rules (for forward mode over emitted gradients) are
+in templates/statistics.py.
 """
 import numpy
 

@@ -1,4 +1,7 @@
-"""Helpers the derivative rules of SciPy functions call (templates/scipy_*.py).
+"""Helpers the derivative rules of SciPy functions call, templates/scipy_*.py (run time: called
+by emitted code; checks.py places its argument checks). Takes the primal values and the
+cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
+passes.
 
 This module never imports SciPy itself at import time: the rule modules that call
 these helpers are loaded only once the user's code has imported SciPy (srcdiff.rules).

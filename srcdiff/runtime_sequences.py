@@ -1,6 +1,12 @@
-"""The check the emitted code of `operator.concat(a, b)` and `operator.iconcat(a, b)` runs
+"""The check the emitted code of `operator.concat(a, b)` and `operator.iconcat(a, b)` runs (run
+time: called by emitted code; sequences.py and inplace_calls.py place it). Takes a and b;
+gives back nothing where both are sequences `+` joins, or raises the call's TypeError
+(`check_concat`).
+
+The check the emitted code of `operator.concat(a, b)` and `operator.iconcat(a, b)` runs
 (see srcdiff/sequences.py and inplace_calls.py): they are `a + b` and `a += b` for sequences
-only, and raise TypeError for numbers and NumPy arrays, which `+` would add."""
+only, and raise TypeError for numbers and NumPy arrays, which `+` would add.
+"""
 import operator
 
 from .runtime_checks import refuse

@@ -1,10 +1,9 @@
 """Helpers that the derivative rules of templates/reductions.py and templates/statistics.py
 emit: running products, NaN-ignoring centering, the weights of average, the windows of
-convolutions, interp's cells, ufunc.outer, trapezoid weights, Bessel's I1 and sinc's slope
-(the quantiles' weights are runtime_quantiles.py's).
-
-Stage: runtime (a leaf: NumPy only). Takes the primal values and the cotangent or tangent
-a rule passes; gives back an adjoint or tangent, or the weights a rule multiplies by.
+convolutions, interp's cells, ufunc.outer, trapezoid weights, Bessel's I1 and sinc's slope;
+the quantiles' weights are runtime_quantiles.py's (run time: called by emitted code; a leaf
+importing NumPy only). Takes the primal values and the cotangent or tangent a rule passes;
+gives back an adjoint or tangent, or the weights a rule multiplies by.
 
 Like srcdiff.runtime, each helper stands alone (numpy and nothing else, no shared state),
 so the codegen command can copy its source into a module, and arrays are made from other

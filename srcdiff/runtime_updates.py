@@ -1,5 +1,7 @@
 """The check the emitted code runs before `a += b` (and -=, *=, /=, **=, //=, %=, @=) where a
-may be an array (see srcdiff/update_checks.py).
+may be an array (run time: called by emitted code; update_checks.py places it). Takes a, b
+and the in-place method's name; gives back nothing where the update fits a, or raises the
+very error Python raises there (`check_update`).
 
 srcdiff computes the update as `a = a + b`. For an array that is only the same where the
 array can hold the result: NumPy writes `a + b` into a itself, so it raises where the result

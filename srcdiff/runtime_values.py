@@ -1,12 +1,11 @@
 """Runtime helpers of the code values.py, objects.py and records.py lower to: sorted with a
-key, the check of an object's class, and dataclass objects (field reads, objects made,
-gradients).
-
-Stage: run time of emitted code (a leaf: NumPy, runtime_checks and forward_runtime). Takes
-the values the emitted code holds (objects, their fields, cotangents); gives back a field,
-a record made from its fields, a record's derivative (FieldGrads, or an object of the
-record's class for the gradient given back), or a located refusal where a value is not of
-the class the code was compiled for."""
+key, the check of an object's class, and dataclass objects (run time: called by emitted
+code; a leaf importing NumPy, runtime_checks and forward_runtime). Takes the values the
+emitted code holds (objects, their fields, cotangents); gives back a field, a record made
+from its fields, a record's derivative (FieldGrads, or an object of the record's class for
+the gradient given back), or a located refusal where a value is not of the class the code
+was compiled for.
+"""
 import copy as _copy
 import dataclasses as _dataclasses
 

@@ -1,4 +1,8 @@
-"""Arguments that are ndarray subclasses changing what operators and methods mean.
+"""Arguments that are ndarray subclasses changing what operators and methods mean (leaf: called
+by derivative.py, api_composite.py and cli.py, which copies it into the modules it writes).
+Takes the arguments a derivative is called with; gives back nothing for those it
+differentiates, or raises a refusal naming the argument and the function
+(`refuse_subclass_arguments`).
 
 srcdiff's rules are those of numpy.ndarray: `*` multiplies item by item, `x.sum()` takes
 `keepdims=`, indexing a row gives a 1-d array. `numpy.matrix` (where `*` and `**` are matrix

@@ -1,8 +1,7 @@
-"""The one module that imports gast: parsing, node construction and quoting.
-
-Stage: a leaf under every stage. Takes source text, gast nodes or Python values; gives
-back gast trees (parsed, built, quoted with substitutions, settled names), atoms and
-constants, and standard-library ast trees for the emitter.
+"""The one module that imports gast: parsing, node construction and quoting (leaf: called by
+every stage). Takes source text, gast nodes or Python values; gives back gast trees (parsed,
+built, quoted with substitutions, settled names), atoms and constants, and standard-library
+ast trees for the emitter.
 
 Every other stage builds and inspects trees through this module, so a change in
 gast's API is mended here alone. Trees are gast trees (uniform across Python
