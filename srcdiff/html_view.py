@@ -1,7 +1,7 @@
 """HTML views of a derivative: the primal source left, the emitted code right, linked
 (derivative: called by derivative.py and compose.py for `_repr_html_`, and by the user's
-`srcdiff.show`). Takes a derivative srcdiff made (or its sources); gives back the HTML text
-(`to_html`) or writes it to a file (`show`).
+`srcdiff.show`). Takes a derivative srcdiff made; gives back the HTML text (`to_html`) or
+writes it to a file (`show`).
 
 Jupyter shows a derivative through `_repr_html_` (derivative.py and compose.py call
 `to_html`); `show` writes the same view to one self-contained HTML file (inline CSS and
