@@ -4,12 +4,9 @@ compose_calls.py; imports syntax only). Takes a rule's def (or the source text o
 function it differentiates and the namespace its free names come from; gives back a
 `Template`, or raises a RuleError at the rule's own line.
 
-Stage: a leaf (imports syntax only), read when a rule is built (rules.py) and when it is
-spliced (splice.py). Takes a rule's def (or the source text of one), the function it
-differentiates and the namespace its free names come from; gives back a `Template`: its
-result and parameter names, signature, body statements (module aliases written out:
-`np.exp` is `numpy.exp` in emitted code) and free names, or a RuleError at the rule's own
-line where the body assigns or reads a derivative its mode does not allow, or uses a name
+A `Template` holds the rule's result and parameter names, signature, body statements (module
+aliases written out: `np.exp` is `numpy.exp` in emitted code) and free names; the RuleError
+comes where the body assigns or reads a derivative its mode does not allow, or uses a name
 its module does not define. `is_d`, `d_targets`, `d_reads` read the `d[x]` of a body.
 """
 import inspect

@@ -1,11 +1,9 @@
-"""Runtime helpers of lists, tuples and dicts (run time: called by emitted code;
-container_writes.py binds them). Takes the operands (and the adjoint or tangent of the
-result); gives back a new list, tuple or dict, or an operand's adjoint or tangent.
-
-Runtime helpers of lists, tuples and dicts: what srcdiff's lowering emits for Python's
-container operations whose meaning depends on the values (stage: run time of emitted code;
-leaf: numpy and srcdiff's runtime leaves), with the adjoints and tangents the rules of
-templates/containers.py and python.py call.
+"""Runtime helpers of lists, tuples and dicts: what srcdiff's lowering emits for Python's
+container operations whose meaning depends on the values, with the adjoints and tangents the
+rules of templates/containers.py and python.py call (run time: called by emitted code; a
+leaf importing numpy and srcdiff's runtime leaves; container_writes.py binds them). Takes
+the operands (and the adjoint or tangent of the result); gives back a new list, tuple or
+dict, or an operand's adjoint or tangent.
 
 srcdiff/lower.py (and sequences.py, variadic.py) lower `a + b` and `a * b` that may meet a
 list or tuple to `sequence_add` / `sequence_mul`, `a += b` and `a.extend(b)` to

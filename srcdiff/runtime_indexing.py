@@ -1,11 +1,7 @@
 """Runtime helpers of shapes, indexing, grids and random draws (run time: called by emitted
-code; a leaf importing numpy and srcdiff's runtime leaves). Takes the primal values and the
-adjoint or tangent; gives back new values.
-
-Runtime helpers of shapes, indexing, grids and random draws, called by the rules of
-templates/ (shapes, grids, random) and by the code srcdiff's lowering emits for numpy.r_,
-c_, mgrid and ogrid (stage: run time of emitted code; leaf: numpy and srcdiff's runtime
-leaves).
+code, through the rules of templates/ (shapes, grids, random) and the code srcdiff's
+lowering emits for numpy.r_, c_, mgrid and ogrid; a leaf importing numpy and srcdiff's
+runtime leaves). Takes the primal values and the adjoint or tangent; gives back new values.
 
 Adjoints that scatter a gradient back where the primal gathered it (concatenate, stack,
 numpy.array of a list, diagonal, take, repeat), the permutation undoing a transpose, the

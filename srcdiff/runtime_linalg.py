@@ -1,13 +1,12 @@
-"""Runtime helpers of the linear-algebra rules, templates/linalg.py (run time: called by
-emitted code; checks.py places its argument checks). Takes a decomposition's arguments,
-results and cotangent or tangent; gives back a new array, or nothing for a check that
-passes.
-
-Runtime helpers of the linear-algebra rules (templates/linalg.py): argument checks placed
+"""Runtime helpers of the linear-algebra rules, templates/linalg.py: argument checks placed
 before decompositions, the small linear pieces the decompositions' rules compose, the fields
-of their named tuples, eig (stage: run time of emitted code; leaf: numpy and srcdiff's
-runtime leaves). The FFT's helpers are in runtime_fft.py, the bilinear products' in
-runtime_products.py (re-exported here, where templates/fft.py and linalg.py import them).
+of their named tuples, eig (run time: called by emitted code; a leaf importing numpy and
+srcdiff's runtime leaves; checks.py places its argument checks). Takes a decomposition's
+arguments, results and cotangent or tangent; gives back a new array, or nothing for a check
+that passes.
+
+The FFT's helpers are in runtime_fft.py, the bilinear products' in runtime_products.py
+(re-exported here, where templates/fft.py and linalg.py import them).
 
 Emitted code calls these; each is a plain NumPy function of its arguments, made only of
 calls NumPy dispatches on the arrays it is given (so CuPy or Dask arrays stay where they

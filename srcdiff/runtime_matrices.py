@@ -1,10 +1,7 @@
-"""Runtime helpers of products and linear algebra (run time: called by emitted code; a leaf
+"""Runtime helpers of products and linear algebra (run time: called by emitted code, through
+the rules of templates/ (arithmetic's `@`, linalg, reductions' norms) it splices in; a leaf
 importing numpy and srcdiff's runtime leaves). Takes the primal values and the adjoint or
 tangent; gives back a new array.
-
-Runtime helpers of products and linear algebra, called by the rules of templates/
-(arithmetic's `@`, linalg, reductions' norms) that emitted code splices in (stage: run time
-of emitted code; leaf: numpy and srcdiff's runtime leaves).
 
 Adjoints of `@`, numpy.dot and numpy.inner for vectors, matrices and stacks; the weights of
 vector and matrix norms (`norm_weights`, and `check_norm_order`, the guard emitted before a

@@ -1,10 +1,8 @@
 """Runtime helpers of NumPy's elementwise functions and reductions (run time: called by emitted
-code; a leaf importing numpy, math, cmath and lazy_runtime). Takes the primal values and the
-adjoint or tangent; gives back a new array in the shape the rule needs.
-
-Runtime helpers of NumPy's elementwise functions and reductions, called by the rules of
-templates/ (arithmetic, ufuncs, reductions, statistics, shapes, python) that emitted code
-splices in (stage: run time of emitted code; leaf: numpy, math, cmath, lazy_runtime).
+code, through the rules of templates/ (arithmetic, ufuncs, reductions, statistics, shapes,
+python) it splices in; a leaf importing numpy, math, cmath and lazy_runtime). Takes the
+primal values and the adjoint or tangent; gives back a new array in the shape the rule
+needs.
 
 They compute the parts of a derivative that are not one NumPy call: exponents and logarithm
 bases kept finite (`power_exponent`, `log_base`), the adjoint of a reduction broadcast back

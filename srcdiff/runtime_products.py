@@ -1,10 +1,7 @@
-"""Runtime helpers of the bilinear products' rules (run time: called by emitted code; a leaf
-importing numpy only). Takes the cotangent, the operands and which one; gives back the
-adjoint of that operand, a new array shaped like it.
-
-Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
-templates/linalg.py): what emitted code calls for their adjoints (stage: run time of
-emitted code; leaf: numpy only).
+"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
+templates/linalg.py): what emitted code calls for their adjoints (run time: called by
+emitted code; a leaf importing numpy only). Takes the cotangent, the operands and which one;
+gives back the adjoint of that operand, a new array shaped like it.
 
 Each adjoint is linear in the cotangent and in the other operand: `*_grad(g, ..., which)`
 returns the adjoint of operand `which`, a new array shaped like it; einsum's adjoint is
