@@ -22,8 +22,9 @@ STAGES = {1: "frontend", 3: "lower", 4: "analyze", 5: "reverse|forward|reverse a
           6: "optimize", 7: "emit", 8: "load"}
 SYNONYMS = {3: "lowering", 8: "loader"}
 PLACE = re.compile(
-    r"\((?:stage (?P<n>[1-8]), (?P<name>[a-z ]+?)|driver|(?:the )?API|composition|derivative|leaf"
-    r"|run time)\b[^()]*?(?:\([^()]*\)[^()]*?)*: (?:called by|a mixin of) ")
+    r"\((?:stage (?P<n>[1-8]), (?P<name>[a-z ]+?)"
+    r"|(?:the |a )?(?:driver|API|composition|derivative|leaf)|run time)"
+    r"\b[^()]*?(?:\([^()]*\)[^()]*?)*: (?:called by|a mixin of) ")
 
 
 def docstring(name):
