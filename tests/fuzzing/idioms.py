@@ -18,6 +18,9 @@ into. Constructs srcdiff does not support are refused (counted as refusals), nev
 crashes or wrong results.
 
 The module-level code they call (IDIOM_HELPERS) goes into each program drawn with idioms.
+The families of user code (families.py: objects, functions, generators, writes, control)
+draw the kinds of idioms_users.py and idioms_flow.py by name, with user_helpers.py's
+module-level code too; `--idioms` (True) draws only the kinds above.
 """
 from .program import Stmt, j, lit
 
