@@ -122,7 +122,9 @@ def _whiledata(gen, scope, ex, loop_depth, nest):
     else:
         stop = Stmt(blocks=[(j(f"if {{0}} < {{1}}:", size, c), [Stmt(lit("break"))])],
                     keep=True)
-        out.append(Stmt(blocks=[(lit("while True:"), [step] + body + [stop])]))
+        # the break right after the step: a continue among the body's statements must not
+        # skip it (the loop would never end)
+        out.append(Stmt(blocks=[(lit("while True:"), [step, stop] + body)]))
     return bound(scope, h, "v", out)
 
 
