@@ -1,7 +1,9 @@
 """Run the random-program tester: python scripts/fuzz.py --seed S --n N [--out DIR].
 
 Checks programs S*1000000 + 0 .. N-1 (see tests/fuzzing; --idioms draws issue #13's idioms
-too, a family of its own: the same seed gives other programs), prints a progress summary
+too, a family of its own: the same seed gives other programs; --family F draws one of the
+families of tests/fuzzing/families.py: plain, idioms, objects, functions, generators,
+writes, control, users (all five of user code)), prints a progress summary
 (counts per outcome, refusal and failure causes grouped by message), shrinks each
 crash and wrong result to a minimal program and writes it to a directory it prints.
 """
@@ -16,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 sys.path.insert(0, os.path.dirname(HERE))
 
+from fuzzing.families import FAMILIES, idioms_of  # noqa: E402
 from fuzzing.oracle import cause  # noqa: E402
 from fuzzing.runner import failures, run_one, shrink_record, summarize  # noqa: E402
 
@@ -41,6 +44,9 @@ def main(argv=None):
     parser.add_argument("--idioms", action="store_true",
                         help="draw issue #13's idioms too (dicts of parameters, *args helpers, "
                              "functions as values, objects in a list): tests/fuzzing/idioms.py")
+    parser.add_argument("--family", default=None, choices=sorted(FAMILIES),
+                        help="the family of programs drawn (tests/fuzzing/families.py); "
+                             "--idioms is --family idioms")
     parser.add_argument("--kinds", default=None,
                         help="with --idioms: only these idioms, comma separated (the names of "
                              "tests/fuzzing/idioms.kinds(): dict, map, sorted, forelse, ...)")
@@ -51,6 +57,9 @@ def main(argv=None):
     parser.add_argument("--every", type=int, default=200, help="progress summary interval")
     args = parser.parse_args(argv)
     idioms = tuple(args.kinds.split(",")) if args.idioms and args.kinds else args.idioms
+    if args.family:
+        idioms = idioms_of(args.family)
+    print(f"family {args.family or ('idioms' if args.idioms else 'plain')}", flush=True)
     warnings.simplefilter("ignore")
     out_dir = args.out or tempfile.mkdtemp(prefix=f"srcdiff-fuzz-{args.seed}-")
     os.makedirs(out_dir, exist_ok=True)

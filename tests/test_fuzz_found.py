@@ -3,6 +3,8 @@ to a minimal program and checked against finite differences in both modes and to
 (gradcheck.check). Each is a strict xfail until the module that owns it is fixed: a fix makes
 it pass, and then its marker goes. First the wrong derivatives (where a located refusal is a
 right answer too), then correct programs srcdiff refuses."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -255,4 +257,372 @@ def keywords_call_then_write(x):
 @pytest.mark.parametrize("f", [star_call_then_write, starred_list_call_then_write,
                                keywords_call_then_write])
 def test_write_after_a_variadic_call_returned(f):
+    check(f, X.copy())
+
+
+# -- session 10: the families of user code (scripts/fuzz.py --family ...) ------------------
+# A crash first (a located refusal would be a right answer), then correct code refused.
+
+
+def yields_sines(v):
+    for t in v:
+        yield np.sin(t)
+
+
+def drains_a_generator(x):
+    for p in yields_sines(x):
+        pass
+    return np.sum(x * x)
+
+
+def counts_the_items_of_a_generator(x):
+    n = 0
+    for p in yields_sines(x):
+        n += 1
+    return np.sum(x * x) * n
+
+
+def counts_items_until_one_is_large(x):
+    a = 0.0
+    for p in yields_sines(x):
+        if p > 5.0:
+            break
+        a = a + 1.0
+    return np.sum(x * x) * a
+
+
+@pytest.mark.xfail(strict=True, raises=TypeError,
+                   reason="fuzz --family generators (seed 510000003, 12 of 40 programs): a for "
+                          "loop over a user generator whose items reach no derivative crashes "
+                          "the generated code: 'object of type 'generator' has no len()' "
+                          "(order_yields_sines_1 = iteration_order(yields_sines(x)) is indexed "
+                          "by range(len(...)); a loop whose items are differentiated is right)")
+@pytest.mark.parametrize("f", [drains_a_generator, counts_the_items_of_a_generator,
+                               counts_items_until_one_is_large])
+def test_a_loop_over_a_generator_whose_items_reach_no_derivative(f):
+    check(f, X.copy())
+
+
+class Dense:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def __call__(self, t):
+        return np.tanh(self.w * t + self.b)
+
+    def forward(self, t):
+        return np.sin(self.w * t) + self.b
+
+
+def calls_each_layer_of_a_list(x):
+    layers = [Dense(0.5, 0.1), Dense(x[0], 0.2)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    return np.sum(h)
+
+
+def calls_an_item_of_a_list_of_layers(x):
+    layers = [Dense(0.5, 0.1), Dense(x[0], 0.2)]
+    return np.sum(layers[1](x))
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family objects/functions: calling an object (its __call__) "
+                          "taken from a list is refused: in a loop 'srcdiff cannot tell which "
+                          "function 'layer' holds before the code runs', by index 'srcdiff can "
+                          "only call functions by name' (layer.forward(h) is right)")
+@pytest.mark.parametrize("f", [calls_each_layer_of_a_list, calls_an_item_of_a_list_of_layers])
+def test_calling_objects_held_in_a_list(f):
+    check(f, X.copy())
+
+
+def layers_appended_then_run(x):
+    layers = []
+    for c in (0.5, x[1]):
+        layers.append(Dense(c, 0.1))
+    h = x
+    for layer in layers:
+        h = layer.forward(h)
+    return np.sum(h)
+
+
+def drops_the_result_of_a_method_of_a_list_item(x):
+    layers = [Dense(0.5, 0.1), Dense(x[0], 0.2)]
+    layers[0].forward(x)
+    return np.sum(layers[1].forward(x))
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family objects: methods of objects in a list built by append "
+                          "('cannot tell the class of layer before the code runs') and a method "
+                          "of a list item called for nothing ('the result of this call is "
+                          "dropped, but it is given a value being differentiated') are refused")
+@pytest.mark.parametrize("f", [layers_appended_then_run,
+                               drops_the_result_of_a_method_of_a_list_item])
+def test_methods_of_objects_of_a_list(f):
+    check(f, X.copy())
+
+
+@dataclasses.dataclass
+class Record:
+    w: np.ndarray
+    b: float
+
+    def energy(self):
+        return np.sum(np.sin(self.w)) * self.b
+
+
+def sets_a_field_of_a_record(x):
+    r = Record(x * 2.0, x[0])
+    r.b = r.b * 0.5 + x[1]
+    return r.energy()
+
+
+def adds_to_a_field_of_a_record(x):
+    r = Record(x * 2.0, x[0])
+    r.b += x[1]
+    return r.energy()
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family objects: writing a field of a dataclass record made in "
+                          "the function is refused: 'srcdiff cannot assign to this target' "
+                          "(r.b = ...), 'srcdiff can only update names and array items in "
+                          "place' (r.b += ...)")
+@pytest.mark.parametrize("f", [sets_a_field_of_a_record, adds_to_a_field_of_a_record])
+def test_a_field_of_a_record_written(f):
+    check(f, X.copy())
+
+
+def loops_over_a_tuple_of_functions(x):
+    t = x
+    for g in (np.sin, np.tanh):
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+def enumerates_functions(x):
+    t = x
+    for i, g in enumerate([np.sin, np.tanh]):
+        t = t * 0.5 + (i + 1) * 0.25 * g(t)
+    return np.sum(t)
+
+
+def zips_functions_with_weights(x):
+    t = x
+    for g, c in zip([np.sin, np.tanh], (x[0], 0.5)):
+        t = t * 0.5 + c * g(t)
+    return np.sum(t)
+
+
+def loops_over_a_dict_of_functions(x):
+    ops = {"first": np.sin, "second": np.tanh}
+    t = x
+    for k, g in ops.items():
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family functions (75% of its draws refused): functions taken "
+                          "from a tuple, enumerate(), zip() or a dict's items in a loop: "
+                          "'srcdiff cannot tell which function 'g' holds before the code runs' "
+                          "(the list form is test_calls_of_each_function_of_a_list)")
+@pytest.mark.parametrize("f", [loops_over_a_tuple_of_functions, enumerates_functions,
+                               zips_functions_with_weights, loops_over_a_dict_of_functions])
+def test_functions_iterated_over_in_other_forms(f):
+    check(f, X.copy())
+
+
+def fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def put_all(out, *vals):
+    for k, v in enumerate(vals):
+        out[k] = v
+
+
+def scale_rows(M, c):
+    for i in range(M.shape[0]):
+        M[i] = M[i] * c
+    return M
+
+
+def sgd(p, g, lr=0.1):
+    p["w"] = p["w"] - lr * g
+    p["b"] = p["b"] * 0.9
+
+
+def fills_fresh_zeros(x):
+    out = np.zeros(3)
+    fill(out, x)
+    return np.sum(out * x)
+
+
+def puts_items_into_fresh_zeros(x):
+    out = np.zeros(3)
+    put_all(out, x[0], np.sin(x[1]))
+    return np.sum(out * x)
+
+
+def scales_rows_of_a_fresh_matrix(x):
+    M = np.outer(x, x) * 1.0
+    scale_rows(M, x[0])
+    return np.sum(M)
+
+
+def steps_a_dict_of_parameters(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    sgd(P, np.cos(x))
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family writes (the most frequent refusal there): a helper "
+                          "filling an output array (returning None), a *args helper writing "
+                          "into its first argument, a helper scaling rows in place, an "
+                          "optimiser step writing into a dict it is given, each given something "
+                          "fresh: 'fill writes into its argument 'out' in place, so the "
+                          "caller's value would change too'")
+@pytest.mark.parametrize("f", [fills_fresh_zeros, puts_items_into_fresh_zeros,
+                               scales_rows_of_a_fresh_matrix, steps_a_dict_of_parameters])
+def test_a_helper_writing_into_what_it_is_given_in_other_forms(f):
+    check(f, X.copy())
+
+
+def writes_an_item_of_an_array_in_a_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    P["w"][0] = np.sin(x[1])
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def adds_into_an_array_in_a_nested_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    Q = {"layer": P}
+    Q["layer"]["w"][0] += x[1]
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def writes_an_array_of_a_dict_through_a_name(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    w = P["w"]
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family writes: writing into an array held in a dict made in "
+                          "the function: 'item assignment into a value the function does not "
+                          "own is not supported' (P['w'][0] = ..., nested dicts), and through a "
+                          "name the dict is read after: 'w is an item of P, shared with it'")
+@pytest.mark.parametrize("f", [writes_an_item_of_an_array_in_a_dict,
+                               adds_into_an_array_in_a_nested_dict,
+                               writes_an_array_of_a_dict_through_a_name])
+def test_writes_into_an_array_held_in_a_dict(f):
+    check(f, X.copy())
+
+
+def running_sum(v):
+    total = 0.0
+    for e in v:
+        total = total + e
+        yield total
+
+
+def takes_items_with_next(x):
+    it = running_sum(x)
+    a = next(it) * 0.5
+    return a + np.sin(next(it))
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family generators: a generator kept in a name and read by "
+                          "next(): 'srcdiff differentiates a generator only where all its items "
+                          "are taken at once'")
+def test_items_of_a_generator_taken_by_next():
+    check(takes_items_with_next, X.copy())
+
+
+def takes_items_of_a_generator_into_an_unused_list(x):
+    L = list(running_sum(x * 2.0))
+    return np.sum(x * x)
+
+
+def sums_a_generator_into_an_unused_name(x):
+    a = sum(running_sum(x * 2.0))
+    return np.sum(x * x)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family generators (seeds 521000001, 521000015, ...): where the "
+                          "items of a user generator (list(), sum()) reach no result, grad and "
+                          "jvp are right but second order is refused inside the generated "
+                          "gradient (vjp_f.py: 'srcdiff differentiates a generator only where "
+                          "all its items are taken at once; here running_sum(...) is kept in a "
+                          "variable', naming running_sum_1 = running_sum(mul_1))")
+@pytest.mark.parametrize("f", [takes_items_of_a_generator_into_an_unused_list,
+                               sums_a_generator_into_an_unused_name])
+def test_second_order_where_the_items_of_a_generator_are_unused(f):
+    check(f, X.copy())
+
+
+def pairs_of(v):
+    for i in range(len(v) - 1):
+        yield v[i], v[i + 1]
+
+
+def writes_what_a_generator_reads_while_looping_over_it(x):
+    a = 0.0
+    v = x * 1.0
+    for p, q in pairs_of(v):
+        a = a + p * np.cos(q)
+        v[2] = 0.5 * a
+    return a
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family generators (about 3% of its draws): a loop writing "
+                          "into the array its generator reads (the generator sees the write, "
+                          "lazily) is refused: 'this loop over pairs_of(...) changes 'v' in "
+                          "place while pairs_of runs; srcdiff takes a generator's items before "
+                          "the loop'")
+def test_a_loop_writing_what_its_generator_reads():
+    check(writes_what_a_generator_reads_while_looping_over_it, X.copy())
+
+
+def aliases_then_rebinds_in_an_inner_loop(x):
+    s = 0.0
+    for i in range(2):
+        x[[0, 2]] += 0.5
+        h = x
+        for w in (0.5, 0.2):
+            h = np.tanh(w * h)
+        s = s + np.sum(h)
+    return s
+
+
+def shrinks_an_alias_in_a_while_loop(x):
+    s = 0.0
+    for i in range(2):
+        x[0] += 0.5
+        h = x
+        while np.sum(h * h) > 0.1:
+            h = 0.5 * h
+        s = s + np.sum(h)
+    return s
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family control (about 4% of its draws), objects, functions "
+                          "and --idioms (seed 523000000): a name made an alias of x (h = x, as "
+                          "before a loop over layers or a while loop on data) and rebound in an "
+                          "inner loop before any read: the write into x on the next pass is "
+                          "refused, 'writing into x here would also change h, an alias of it "
+                          "made on line N' (without the inner loop it is right)")
+@pytest.mark.parametrize("f", [aliases_then_rebinds_in_an_inner_loop,
+                               shrinks_an_alias_in_a_while_loop])
+def test_a_write_into_an_array_an_alias_of_which_is_rebound_in_an_inner_loop(f):
     check(f, X.copy())

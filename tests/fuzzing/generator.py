@@ -387,8 +387,8 @@ class Generator:
         body.append(self.returning(scope, ex))
         functions.append(Function("f", "x, A, s", body))
         if self.idioms:
-            from .idioms import IDIOM_HELPERS, Raw
-            functions.insert(0, Raw(IDIOM_HELPERS))
+            from .idioms import Raw, helpers
+            functions.insert(0, Raw(helpers(self.idioms)))
         wrt = rnd.choice([0, 0, 0, 1, 2])
         return Program(functions, sample_point(rnd), wrt)
 

@@ -18,6 +18,9 @@ into. Constructs srcdiff does not support are refused (counted as refusals), nev
 crashes or wrong results.
 
 The module-level code they call (IDIOM_HELPERS) goes into each program drawn with idioms.
+The families of user code (families.py: objects, functions, generators, writes, control)
+draw the kinds of idioms_users.py and idioms_flow.py by name, with user_helpers.py's
+module-level code too; `--idioms` (True) draws only the kinds above.
 """
 from .program import Stmt, j, lit
 
@@ -98,19 +101,34 @@ class Raw:
         return self.text.strip("\n").split("\n")
 
 
-def kinds():
-    """{name: maker(gen, scope, ex, loop_depth, nest)} of every idiom statement."""
-    from . import idioms_calls, idioms_shapes
+def kinds(users=True):
+    """{name: maker(gen, scope, ex, loop_depth, nest)} of every idiom statement; without
+    `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
+    code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
+    from . import idioms_calls, idioms_flow, idioms_shapes, idioms_users
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
+    if users:
+        out.update(idioms_users.KINDS)
+        out.update(idioms_flow.KINDS)
     return out
+
+
+def helpers(idioms):
+    """The module-level code of programs drawn with `idioms` (True or kind names)."""
+    from . import idioms_flow, idioms_users
+    from .user_helpers import USER_HELPERS
+    users = set(idioms_users.KINDS) | set(idioms_flow.KINDS)
+    if isinstance(idioms, (tuple, list)) and users & set(idioms):
+        return IDIOM_HELPERS + USER_HELPERS
+    return IDIOM_HELPERS
 
 
 def statement(gen, scope, ex, loop_depth, nest=0):
     """One idiom statement (a list of Stmt), binding its result in `scope`."""
     table = kinds()
-    allowed = gen.idioms if isinstance(gen.idioms, (tuple, list)) else sorted(table)
+    allowed = gen.idioms if isinstance(gen.idioms, (tuple, list)) else sorted(kinds(False))
     kind = gen.rnd.choice(list(allowed))
     scope.last_idiom = None
     out = table[kind](gen, scope, ex, loop_depth, nest)

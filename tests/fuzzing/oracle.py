@@ -263,7 +263,7 @@ def where(err):
 
 
 NAMES = (r"\b(a|p|q|r|row|i|k|L|lam|tup|h|D|v|z|c|g|fs|ys|y|t|P|kw|layers|layer|names|pairs"
-         r"|fi|se|u|w|fn)\d+\b")
+         r"|fi|se|u|w|fn|hd|R|recs|Q|it|ops)\d+\b")
 
 
 def cause(outcome, detail, check):

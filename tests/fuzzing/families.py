@@ -1,0 +1,30 @@
+"""The families of programs the random-program tester draws (scripts/fuzz.py --family):
+`plain` (tests/fuzzing/generator.py alone), `idioms` (issue #13's idioms:
+tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
+among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
+user_helpers.py). A family's value is what Generator(seed, idioms=...) takes: False,
+True, or a tuple of kind names. The same seed draws other programs in other families."""
+
+FAMILIES = {
+    "plain": False,
+    "idioms": True,
+    # objects held in lists, dataclass records; methods whose results go unused
+    "objects": ("objlist", "records"),
+    # lists, tuples and dicts of functions iterated over
+    "functions": ("fntuple",),
+    # user generator functions consumed by loops (break/continue), sum(), zip(), next()
+    "generators": ("usergen",),
+    # writes into a fresh array a helper is given, after *args/**kwargs calls, into dicts
+    "writes": ("freshwrite", "varwrite", "dictwrite"),
+    # while loops on data (early return), for ... else searches
+    "control": ("whiledata", "forsearch"),
+}
+FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
+                                         "control") for k in FAMILIES[name])
+
+
+def idioms_of(family):
+    """What Generator and run_one take as `idioms` for a family name."""
+    if family not in FAMILIES:
+        raise ValueError(f"unknown family {family!r}: one of {', '.join(FAMILIES)}")
+    return FAMILIES[family]
