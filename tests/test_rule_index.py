@@ -3,6 +3,7 @@ beside their bytecode so a process imports only the rule modules its derivatives
 Every rule, refusal and mark a process that imported every module finds is found the same
 by a process reading the index; the index is remade when a rule file changes."""
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -127,10 +128,10 @@ def test_the_index_file_round_trips_and_a_damaged_one_is_ignored(tmp_path, monke
     assert rule_index.read(str(tmp_path), "k2") is None
     rule_index.write(str(tmp_path), "k2", {})
     kept = os.listdir(tmp_path / "__pycache__")
-    assert kept == ["srcdiff-rule-index.k2.json"]   # the other key's file is dropped
-    (tmp_path / "__pycache__" / kept[0]).write_text("{not json")
+    assert kept == ["srcdiff-rule-index.k2.marshal"]   # the other key's file is dropped
+    (tmp_path / "__pycache__" / kept[0]).write_bytes(b"\x00damaged")
     assert rule_index.read(str(tmp_path), "k2") is None
-    (tmp_path / "__pycache__" / kept[0]).write_text(json.dumps(
+    (tmp_path / "__pycache__" / kept[0]).write_bytes(marshal.dumps(
         {"format": rule_index.FORMAT, "key": "k2", "names": {"x": "ufuncs"}}))
     assert rule_index.read(str(tmp_path), "k2") is None
     monkeypatch.setattr(sys, "dont_write_bytecode", True)   # as bytecode: not written
