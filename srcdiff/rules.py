@@ -307,13 +307,13 @@ _registered_by = None  # rule module -> the functions it registered, while the i
 def _templates_package():
     """The srcdiff.templates package: installed inside srcdiff, or at a checkout's root."""
     import importlib
-    import importlib.util
     import os
     import sys
     try:
         return importlib.import_module("srcdiff.templates")
     except ModuleNotFoundError:
         pass
+    import importlib.util
     # running from a source checkout: the rules live in templates/ beside srcdiff/
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "templates")
