@@ -429,12 +429,12 @@ def _start():
         rule_index.write(folder, key, made)
 
 
-def load_templates(optional=False):
+def load_templates(optional=False, every=False):
     """Make srcdiff's rules ready to be asked for: their index read (each rule module is then
     imported when a function it registers is asked for), or every module imported (and the
-    index kept for the next process); with `optional`, every module imported, and those of
-    OPTIONAL whenever their package can be imported (else once it is imported)."""
-    if (_loaded or _index is not None and not optional) and not _pending:
+    index kept for the next process); with `every`, every module imported; with `optional`,
+    those of OPTIONAL too whenever their package can be imported (else once it is)."""
+    if (_loaded or _index is not None and not (optional or every)) and not _pending:
         return
     with _loading:
         if not _loaded and _index is None:
@@ -442,7 +442,7 @@ def load_templates(optional=False):
             while _early:
                 table, func, value = _early.pop(0)
                 table.put(func, value)
-        if optional:
+        if optional or every:
             _load_all()
         if _pending:
             _load_optional(force=optional)

@@ -89,8 +89,11 @@ def test_a_derivative_imports_only_the_rule_modules_it_asks_for(tmp_path):
             return np.sum(np.tanh(x) * x)
 
         g = srcdiff.grad(f)(np.linspace(-1.0, 1.0, 5))
-        print(json.dumps({"lazy": rules._index is not None, "imported": sorted(rules._imported),
-                          "modules": len(rules._modules), "g": g.tolist()}))
+        imported = sorted(rules._imported)
+        rules.load_templates(every=True)
+        print(json.dumps({"lazy": rules._index is not None, "imported": imported,
+                          "modules": len(rules._modules), "g": g.tolist(),
+                          "every": len(rules._imported), "loaded": rules._loaded}))
         '''))
     env = dict(os.environ, PYTHONPATH=ROOT)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -99,6 +102,7 @@ def test_a_derivative_imports_only_the_rule_modules_it_asks_for(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert out["lazy"] and 0 < len(out["imported"]) < out["modules"]
+    assert out["loaded"] and out["every"] == out["modules"]   # load_templates(every=True)
     x = np.linspace(-1.0, 1.0, 5)
     assert np.allclose(out["g"], np.tanh(x) + x * (1 - np.tanh(x) ** 2))
     check(lambda x: np.sum(np.tanh(x) * x), x, wrt=(0,))
