@@ -15,6 +15,10 @@ bytecode of srcdiff and of its rules is on disk, as after `pip install`), after
   (same ranks, same sizes equal and same sizes 1: the variant is reused) and with a new
   pattern of shapes (a new variant is made: srcdiff/shapes.py).
 
+`--clock cpu` measures each process's CPU time instead of the wall clock: on a shared,
+busy machine that leaves out the time spent waiting for a core (not the slowing from
+sharing caches). The load average at the start is printed.
+
 Issue #16's targets: first derivative <= 150 ms, a 20-line function <= 50 ms, a new
 input shape <= 5 ms.
 """
@@ -62,6 +66,8 @@ def chapter(x):
 PROBE = '''
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
+if sys.argv[3] == "cpu":
+    time.perf_counter = time.process_time   # this process's CPU time, not the wall clock
 import numpy as np
 t0 = time.perf_counter()
 import srcdiff
@@ -92,7 +98,7 @@ TARGETS = {"first derivative": 0.150, "20-line function, first": 0.050,
            "20-line function, later": 0.050, "new shape, same pattern": 0.005}
 
 
-def measure(runs):
+def measure(runs, clock="wall"):
     samples = {}
     with tempfile.TemporaryDirectory() as folder:
         with open(os.path.join(folder, "first_call_functions.py"), "w") as fh:
@@ -103,11 +109,11 @@ def measure(runs):
         env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached on disk
         for kind in ("chapter", "layer first", "layer later"):
-            subprocess.run([sys.executable, probe, folder, kind], env=env, check=True,
+            subprocess.run([sys.executable, probe, folder, kind, clock], env=env, check=True,
                            capture_output=True)  # one run to write the bytecode
         for _ in range(runs):
             for kind in ("chapter", "layer first", "layer later"):
-                done = subprocess.run([sys.executable, probe, folder, kind], env=env,
+                done = subprocess.run([sys.executable, probe, folder, kind, clock], env=env,
                                       check=True, capture_output=True, text=True)
                 for name, value in json.loads(done.stdout).items():
                     samples.setdefault(name, []).append(value)
@@ -117,8 +123,20 @@ def measure(runs):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7, help="fresh processes per measurement")
+    p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                   help="wall clock (the targets'), or the process's CPU time (steadier on a "
+                        "busy machine, where waiting for a core is not counted)")
     a = p.parse_args(argv)
-    samples = measure(a.runs)
+    try:
+        load = f"; load average {os.getloadavg()[0]:.2f} at the start"
+    except OSError:
+        load = ""
+    samples = measure(a.runs, a.clock)
+    try:
+        load += f", {os.getloadavg()[0]:.2f} at the end"
+    except OSError:
+        pass
+    print(f"clock: {a.clock}{load}")
     print(f"{'':28} {'median ms':>10} {'range ms':>16} {'target ms':>10}")
     for name, values in samples.items():
         ms = [1000 * v for v in values]

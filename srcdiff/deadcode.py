@@ -27,7 +27,7 @@ def drop_unread(body):
     """Remove the unread pure assignments from a function body, in place."""
     stmts = list(_statements(body))
     if any(isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
-           for stmt in stmts for n in S.walk(stmt)):
+           for stmt in body for n in S.walk(stmt)):   # (a walk of body reaches nested blocks)
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
     pure_ids = {id(s) for s in pure}
@@ -37,8 +37,9 @@ def drop_unread(body):
             useful |= _own_loads(stmt)
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
+    reads = {id(stmt): _loads(stmt.value) for stmt in pure}   # once, not per round
     useful = fixpoint.closure(useful, lambda useful: [
-        n for stmt in pure if stmt.targets[0].id in useful for n in _loads(stmt.value)])
+        n for stmt in pure if stmt.targets[0].id in useful for n in reads[id(stmt)]])
     dead = {id(s) for s in pure if s.targets[0].id not in useful}
     if dead:
         _remove(body, dead)

@@ -47,8 +47,8 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
   hint of reverse.effect_error.
 """
 import functools
-import logging
 import math
+import sys
 import types
 import warnings
 
@@ -56,8 +56,7 @@ from . import syntax as S
 from .core import Kind
 from .idiom_rewrite import placed_at
 
-READERS = (print, warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
-           logging.critical, logging.exception, logging.log)
+READERS = (print, warnings.warn)   # and logging's functions (`_reads_only`)
 LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
 
 
@@ -91,6 +90,11 @@ def expand_call(low, node, out, discard):
 
 def _reads_only(obj):
     if any(obj is r for r in READERS):
+        return True
+    logging = sys.modules.get("logging")   # not imported: the code calls none of it
+    if logging is None:
+        return False
+    if any(obj is getattr(logging, m) for m in LOGGER_METHODS):
         return True
     fn = getattr(obj, "__func__", None)
     return isinstance(getattr(obj, "__self__", None), logging.Logger) and any(

@@ -44,6 +44,7 @@ import ast
 import inspect
 import linecache
 
+from . import rule_source
 from . import rule_template
 from . import rules
 from . import syntax as S
@@ -237,14 +238,17 @@ def _lambda_source(fn, lines=None):
     (where it must be the only lambda with its parameters on its line)."""
     filename, line = fn.__code__.co_filename, fn.__code__.co_firstlineno
     lines = _source_lines(fn) if lines is None else lines
+    names = list(inspect.signature(fn).parameters)
     cached = _LAMBDAS.get(filename)
     if cached is None or cached[0] is not lines and cached[0] != lines:
+        quick = _lambda_in_statement(fn, lines, line, names)
+        if quick is not None:
+            return quick
         by_line = {}
         for node in ast.walk(ast.parse("".join(lines))):
             if isinstance(node, ast.Lambda):
                 by_line.setdefault(node.lineno, []).append(node)
         cached = _LAMBDAS[filename] = (lines, by_line)
-    names = list(inspect.signature(fn).parameters)
     found = [n for n in cached[1].get(line, ()) if [a.arg for a in n.args.args] == names]
     if len(found) != 1:
         raise _error(fn, "a rule's lambda must be the only one with its parameters on its "
@@ -254,6 +258,27 @@ def _lambda_source(fn, lines=None):
                                          if isinstance(c, type(fn.__code__))]:
         raise _error(fn, "the rule's file changed since it was imported")
     return "(" + _segment(lines, found[0].body) + ")"
+
+
+def _lambda_in_statement(fn, lines, line, names):
+    """The source of lambda `fn`'s expression found by parsing only the top-level statement
+    holding it (rule_source.statement_lines: a rule file's statement, not the whole file),
+    or None where that does not find exactly the lambda imported (then the file is parsed)."""
+    found = rule_source.statement_lines(lines, line)
+    if found is None:
+        return None
+    first, chunk = found
+    try:
+        tree = ast.parse("".join(chunk))
+    except SyntaxError:
+        return None
+    hits = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
+            and n.lineno + first - 1 == line and [a.arg for a in n.args.args] == names]
+    if len(hits) != 1:
+        return None
+    if not rule_source.same_code("(" + _segment(chunk, hits[0]) + ")", fn.__code__):
+        return None
+    return "(" + _segment(chunk, hits[0].body) + ")"
 
 
 def _segment(lines, node):

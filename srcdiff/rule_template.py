@@ -10,10 +10,12 @@ comes where the body assigns or reads a derivative its mode does not allow, or u
 its module does not define. `is_d`, `d_targets`, `d_reads` read the `d[x]` of a body.
 """
 import inspect
+import linecache
 import sys
 import textwrap
 import types
 
+from . import rule_source
 from . import syntax as S
 
 
@@ -155,7 +157,12 @@ def free_names(body, bound):
 
 
 def parse_template(fn):
-    return parse_template_text(textwrap.dedent(inspect.getsource(fn)), fn.__qualname__)
+    """The body of rule def `fn`, from its file's lines (rule_source: no tokenizing) or, where
+    that cut does not give its exact source, from inspect.getsource."""
+    text = rule_source.def_source(fn.__code__, linecache.getlines(fn.__code__.co_filename))
+    if text is None:
+        text = textwrap.dedent(inspect.getsource(fn))
+    return parse_template_text(text, fn.__qualname__)
 
 
 def parse_template_text(source, name="from_source"):

@@ -78,12 +78,21 @@ class Table(dict):
         return id(func) if method is None else ("ufunc", id(method[0]), method[1])
 
     def put(self, func, value):
+        if not _loaded and not _importing:
+            if _index is not None:
+                _load_for(func)   # a user's rule: after srcdiff's own for it, which it replaces
+            else:
+                _early.append((self, func, value))   # put again once srcdiff's are loaded
+        if _registered_by is not None and _importing:
+            _registered_by.setdefault(_importing[0], []).append(func)
         if isinstance(func, types.MethodType):
             _METHODS.setdefault((id(func.__self__), id(func.__func__)), func)
             func = _METHODS[(id(func.__self__), id(func.__func__))]
         dict.__setitem__(self, self._key(func), (func, value))
 
     def find(self, func):
+        if _index is not None and not _loaded:
+            _load_for(func)
         key = self._key(func)
         hit = dict.get(self, key)
         if hit is None or not _same(hit[0], func):
@@ -98,12 +107,15 @@ class Table(dict):
         return entry
 
     def values(self):
+        _load_all()
         return [self._built(key, entry) for key, entry in list(dict.items(self))]
 
     def items(self):
+        _load_all()
         return [(key, self._built(key, entry)) for key, entry in list(dict.items(self))]
 
     def functions(self):
+        _load_all()
         return [func for func, _ in dict.values(self)]
 
 
@@ -149,6 +161,8 @@ def registered(obj):
     if isinstance(obj, types.MethodType):
         if _pending:
             load_templates()  # the optional rule modules of packages imported since
+        if _index is not None and not _loaded:
+            _load_for(obj)
         hit = _METHODS.get((id(obj.__self__), id(obj.__func__)))
         if hit is not None and hit.__self__ is obj.__self__ and hit.__func__ is obj.__func__:
             return hit
@@ -279,20 +293,26 @@ def not_implemented_hint(func):
     return NOT_IMPLEMENTED.find(func)
 
 
-_loaded = False
+_loaded = False   # every rule module of srcdiff imported
 _loading = threading.RLock()  # first uses from several threads wait for one load
+_index = None     # {name_key: [rule modules]} (rule_index.py) while modules are imported as asked
+_modules = []     # the rule modules (not those of OPTIONAL)
+_imported = set()
+_importing = []   # the rule module being imported (the outermost), while one is
+_early = []       # rules registered before srcdiff's own were loaded (replaced by none of them)
+_registered_by = None  # rule module -> the functions it registered, while the index is made
 
 
 def _templates_package():
     """The srcdiff.templates package: installed inside srcdiff, or at a checkout's root."""
     import importlib
-    import importlib.util
     import os
     import sys
     try:
         return importlib.import_module("srcdiff.templates")
     except ModuleNotFoundError:
         pass
+    import importlib.util
     # running from a source checkout: the rules live in templates/ beside srcdiff/
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "templates")
@@ -328,23 +348,101 @@ def _load_optional(force=False):
             importlib.import_module(module)
 
 
-def load_templates(optional=False):
-    """Import every rule module in srcdiff.templates once (those of OPTIONAL when their
-    package is imported, or with `optional`, whenever it can be)."""
+def _import_rule_module(name):
+    """Import rule module `name` of srcdiff.templates (with `_loading` held)."""
+    import importlib
     global _loaded
-    if _loaded and not _pending:
+    if name in _imported:
+        return
+    _importing.append(name)
+    try:
+        importlib.import_module(f"srcdiff.templates.{name}")
+    finally:
+        _importing.pop()
+    _imported.add(name)
+    if len(_imported) == len(_modules):
+        _loaded = True  # only now: a thread that sees it set finds every rule registered
+
+
+def _load_for(func):
+    """Import the rule modules the index says register anything for `func` (all of them
+    where it has no name)."""
+    from .rule_index import name_key
+    key = name_key(func)
+    if key is None:
+        _load_all()
+        return
+    wanted = _index.get(key)
+    if wanted and not _imported.issuperset(wanted):
+        with _loading:
+            for name in wanted:
+                _import_rule_module(name)
+
+
+def _load_all():
+    """Import every rule module not imported yet (a listing of the tables, a name not known)."""
+    if _loaded or _index is None:
         return
     with _loading:
-        if not _loaded:
-            import importlib
-            import pkgutil
-            pkg = _templates_package()
-            for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-                if info.name in OPTIONAL:
-                    _pending[f"{pkg.__name__}.{info.name}"] = OPTIONAL[info.name]
-                else:
-                    importlib.import_module(f"{pkg.__name__}.{info.name}")
-            _loaded = True  # only now: a thread that sees it set finds every rule registered
+        for name in _modules:
+            _import_rule_module(name)
+
+
+def _start():
+    """Find the rule modules; read their index, or (none kept for these files) import them
+    all and keep the index they give. Called with `_loading` held."""
+    import os
+    from . import rule_index
+    from .version import __version__
+    global _index, _registered_by
+    pkg = _templates_package()
+    folder = pkg.__path__[0]
+    names = sorted(n[:-3] for n in os.listdir(folder)
+                   if n.endswith(".py") and n[:-3].isidentifier() and n != "__init__.py")
+    for name in names:
+        if name in OPTIONAL:
+            _pending[f"{pkg.__name__}.{name}"] = OPTIONAL[name]
+        else:
+            _modules.append(name)
+    try:
+        key = rule_index.fingerprint(folder, _modules, __version__)
+    except OSError:
+        key = None
+    index = rule_index.read(folder, key) if key is not None else None
+    if index is not None and set(m for ms in index.values() for m in ms) <= set(_modules):
+        _index = index   # rule modules are imported as functions are asked for
+        return
+    _registered_by = {}
+    try:
+        for name in _modules:
+            _import_rule_module(name)
+        made = {}
+        for name, funcs in _registered_by.items():
+            for func in funcs:
+                named = rule_index.name_key(func)
+                if named is not None and name not in made.setdefault(named, []):
+                    made[named].append(name)
+    finally:
+        _registered_by = None
+    if key is not None:
+        rule_index.write(folder, key, made)
+
+
+def load_templates(optional=False, every=False):
+    """Make srcdiff's rules ready to be asked for: their index read (each rule module is then
+    imported when a function it registers is asked for), or every module imported (and the
+    index kept for the next process); with `every`, every module imported; with `optional`,
+    those of OPTIONAL too whenever their package can be imported (else once it is)."""
+    if (_loaded or _index is not None and not (optional or every)) and not _pending:
+        return
+    with _loading:
+        if not _loaded and _index is None:
+            _start()
+            while _early:
+                table, func, value = _early.pop(0)
+                table.put(func, value)
+        if optional or every:
+            _load_all()
         if _pending:
             _load_optional(force=optional)
 

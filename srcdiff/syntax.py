@@ -55,6 +55,41 @@ def walk(node):
                 append(value)
 
 
+class NodeTransformer(gast.NodeTransformer):
+    """ast.NodeTransformer, its generic_visit about a third faster: fields read from the
+    node's dict, the expression contexts (which no transformer of srcdiff's visits) not
+    visited, as `walk` skips them."""
+
+    def generic_visit(self, node):
+        cls = node.__class__
+        fields = _WALKED_FIELDS.get(cls)
+        if fields is None:
+            fields = _WALKED_FIELDS[cls] = tuple(f for f in cls._fields if f != "ctx")
+        values = node.__dict__
+        ast_type = gast.AST
+        for field in fields:
+            old = values.get(field)
+            if old.__class__ is list:
+                new = []
+                for value in old:
+                    if isinstance(value, ast_type):
+                        value = self.visit(value)
+                        if value is None:
+                            continue
+                        if not isinstance(value, ast_type):
+                            new.extend(value)
+                            continue
+                    new.append(value)
+                old[:] = new
+            elif isinstance(old, ast_type):
+                replaced = self.visit(old)
+                if replaced is None:
+                    delattr(node, field)
+                else:
+                    setattr(node, field, replaced)
+        return node
+
+
 # Set on a call `numpy.sum(x, ...)` that the user wrote as `x.sum(...)`: the name of the
 # method, so emitted code can show the call as written (emit.py).
 METHOD_FORM = "sd_method_form"
@@ -340,7 +375,7 @@ def is_atom(node):
     return isinstance(node, (gast.Name, gast.Constant))
 
 
-class Substitute(gast.NodeTransformer):
+class Substitute(NodeTransformer):
     """Replace names: each name in `subs` by a new identifier (a string) or a copy of a
     node. The one substitution: `quote` uses it, and splice.Replace extends it with the
     derivative subscripts `d[x]` of templates."""

@@ -1,0 +1,107 @@
+"""The rule index (a leaf: called by rules when srcdiff's rules are first asked for). Takes
+the rule modules of templates/ and what each registered when imported; gives back, from a
+file kept beside their bytecode, the rule modules that register anything for a function, so
+a process imports the few rule modules its derivatives use instead of all of them.
+
+Importing every rule module was a fifth of a first derivative's time. The index maps a name
+of each function with rules (`name_key`) to the modules registering it, in any table (rules,
+non-differentiable, not implemented, held constant, real only). A function whose name is
+not in the index has no rule in any of srcdiff's modules; one that has no name
+(`name_key` None) makes its asker import them all. A name may be shared by several objects
+(methods of one class): its modules are imported for each, which costs time, never a rule.
+
+The file is made by a process that imported every module, and read only by a process that
+finds the same `fingerprint`: the text of every rule module, the size and time of every
+module of srcdiff, srcdiff's, Python's and NumPy's versions. Anything else (a file that
+can not be read or written, a damaged one) falls back to importing every module, as before.
+Like bytecode, it is written with `marshal` (the index is read at the first derivative of
+every process: json's import alone took a millisecond), and not written where
+`sys.dont_write_bytecode` is set.
+"""
+import hashlib
+import marshal
+import os
+import sys
+import types
+
+FORMAT = 1
+_PREFIX = "srcdiff-rule-index."
+
+
+def name_key(obj):
+    """A text naming `obj` the same way in every process: (module, qualified name, type) of
+    a function or class, (owner's class, name) of a method bound to an object; None where
+    its names are not plain text."""
+    try:
+        owner = getattr(obj, "__self__", None)
+        if owner is not None and not isinstance(owner, types.ModuleType):
+            parts = (type(owner).__module__, type(owner).__qualname__,
+                     getattr(obj, "__name__", None))
+        else:
+            parts = (getattr(obj, "__module__", None),
+                     getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None),
+                     type(obj).__module__, type(obj).__qualname__)
+    except Exception:  # an attribute that raises: no name (the asker imports every module)
+        return None
+    if not all(part is None or type(part) is str for part in parts):
+        return None
+    return "|".join(str(part) for part in parts)
+
+
+def fingerprint(template_dir, modules, version):
+    """What the index of the rule `modules` in `template_dir` depends on, as one text."""
+    import numpy
+    digest = hashlib.sha256(f"{FORMAT} {version} {sys.version} {numpy.__version__}".encode())
+    for name in modules:
+        digest.update(name.encode() + b"\0")
+        with open(os.path.join(template_dir, name + ".py"), "rb") as fh:
+            digest.update(fh.read())
+    own = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(own)):
+        if name.endswith(".py"):
+            st = os.stat(os.path.join(own, name))
+            digest.update(f"{name} {st.st_mtime_ns} {st.st_size}\0".encode())
+    return digest.hexdigest()[:32]
+
+
+def _path(template_dir, key):
+    return os.path.join(template_dir, "__pycache__", f"{_PREFIX}{key}.marshal")
+
+
+def read(template_dir, key):
+    """The index {name: [modules]} kept for `key`, or None."""
+    try:
+        with open(_path(template_dir, key), "rb") as fh:
+            data = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        return None
+    names = data.get("names")
+    if not isinstance(names, dict) or not all(
+            type(k) is str and type(v) is list and all(type(m) is str for m in v)
+            for k, v in names.items()):
+        return None
+    return names
+
+
+def write(template_dir, key, names):
+    """Keep the index {name: [modules]} for `key` (replacing the files of other keys);
+    nothing where the folder can not be written."""
+    if sys.dont_write_bytecode:
+        return
+    path = _path(template_dir, key)
+    folder = os.path.dirname(path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        with open(temporary, "wb") as fh:
+            fh.write(marshal.dumps({"format": FORMAT, "key": key,
+                                    "names": {k: list(v) for k, v in sorted(names.items())}}))
+        os.replace(temporary, path)
+        for name in os.listdir(folder):
+            if name.startswith(_PREFIX) and name != os.path.basename(path) and \
+                    name.endswith(".marshal"):
+                os.remove(os.path.join(folder, name))
+    except OSError:
+        return
