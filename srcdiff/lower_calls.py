@@ -76,7 +76,9 @@ class CallLowering:
                              "before the code runs (it is bound more than once, or to a value "
                              "computed here), so it cannot differentiate the call",
                              hint=f"bind {func.id} once to one function ({func.id} = "
-                                  "numpy.tanh), or call each function where it is chosen")
+                                  "numpy.tanh), loop over a list of functions written in "
+                                  "this function (for g in [numpy.sin, numpy.tanh]), or call "
+                                  "each function where it is chosen")
         item = fvalues.item_held(self, func)   # fs[0](x): an item of a list of functions
         if item is not None:
             ref = self.expr(func, out)
