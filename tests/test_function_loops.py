@@ -170,3 +170,14 @@ def test_loops_over_numbers_are_left_alone():
         return x
     """)
     assert new is fdef
+
+
+def generator_over_functions_passed_in(x, fs):
+    return sum(np.sum(g(x)) for g in fs)
+
+
+def test_the_refusal_names_the_comprehensions_variable_as_written():
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(generator_over_functions_passed_in)(X.copy(), [np.sin])
+    first = str(err.value).splitlines()[0]
+    assert "function 'g' holds" in first, first
