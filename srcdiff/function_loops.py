@@ -16,13 +16,16 @@ list (`sum(np.sum(g(x)) for g in fs)` becomes the sum of a list display) and for
 unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`).
 
 It applies only where the items are known and cannot change while the loop runs: the
-iterable is a list or tuple display, or a local bound once (in the function's own body,
-before the loop) to one and otherwise only read as the iterable of such loops; each item a
-constant, a module-level name or attribute path (`np.sin`), or a nested def; at least one
-item a function; the loop's body does not rebind the loop's variables, has no break or
-continue of its own, and no nested def or lambda reading them (Python's closures would see
-the last item). A loop that does not qualify is left alone: a call of its variable is then
-refused by the lowering, at the call's line.
+iterable is a list or tuple display, or a local bound once to one (the loops reading it come
+after the binding, in the same block) and otherwise only read as the iterable of such
+loops; each item a constant, a module-level name or attribute path (`np.sin`), a def of the
+function's own body, or a local its own body binds once (`act = lambda v: ...`); at least
+one item a function; the loop's body does not rebind the loop's variables and has no nested
+def or lambda reading them (Python's closures would see the last item). A body with break or continue is written out as one loop of one trip per
+item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
+(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
+qualify is left alone: a call of its variable is then refused by the lowering, at the
+call's line.
 """
 import builtins
 
@@ -48,7 +51,7 @@ def unroll(fdef, resolve):
 
 def _simple(node, resolve, local_defs):
     """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
-    path, a nested def's name; a tuple of those."""
+    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
     if isinstance(node, S.Constant):
         return True
     if isinstance(node, S.Tuple):
@@ -58,21 +61,24 @@ def _simple(node, resolve, local_defs):
         base = base.value
     if not isinstance(base, S.Name):
         return False
-    if base.id in local_defs:
+    if base.id in local_defs or base.id in local_defs.once:
         return base is node
     return base.id not in local_defs.stored and resolve(base.id) is not None
 
 
-def _is_function(node, resolve, local_defs):
+def _is_function(node, resolve, local_defs, depth=0):
     if isinstance(node, S.Tuple):
-        return any(_is_function(e, resolve, local_defs) for e in node.elts)
-    if isinstance(node, S.Name) and node.id in local_defs:
+        return any(_is_function(e, resolve, local_defs, depth) for e in node.elts)
+    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and node.id in local_defs:
         return True
+    if isinstance(node, S.Name) and node.id in local_defs.once:
+        return depth < 8 and _is_function(local_defs.once[node.id], resolve, local_defs,
+                                          depth + 1)
     path = []
     while isinstance(node, S.Attribute):
         path.append(node.attr)
         node = node.value
-    if not isinstance(node, S.Name):
+    if not isinstance(node, S.Name) or node.id in local_defs.stored:
         return False
     obj = resolve(node.id)
     for attr in reversed(path):
@@ -81,27 +87,40 @@ def _is_function(node, resolve, local_defs):
 
 
 class _Defs(set):
-    """The names of nested defs (a set), with `stored`: every name the function binds."""
+    """The names of the defs of fdef's own body (a set), with `stored`: every name the
+    function binds, and `once`: {name: value} of the locals bound by one statement of its own
+    body (`act = lambda v: ...`), bound nowhere else."""
     stored = frozenset()
+    once = {}
 
 
 def _local_defs(fdef):
-    """Names of the defs nested in fdef's own body, defined once and never rebound."""
-    counts = {}
+    """Names of the defs of fdef's own body (run once each), defined once and never
+    rebound; the locals bound once there (see _Defs)."""
+    counts, stores = {}, {}
     for n in S.walk(fdef):
         if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef)) and n is not fdef:
             counts[n.name] = counts.get(n.name, 0) + 1
-    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
-              and isinstance(n.ctx, (S.Store, S.Del, S.Param))}
-    defs = _Defs(name for name, k in counts.items() if k == 1 and name not in stored)
-    defs.stored = frozenset(stored) | frozenset(counts)
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            stores[n.id] = stores.get(n.id, 0) + (1 if isinstance(n.ctx, S.Store) else 2)
+    declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
+                for name in n.names}
+    top = {stmt.name for stmt in fdef.body if isinstance(stmt, S.FunctionDef)}
+    defs = _Defs(name for name, k in counts.items() if k == 1 and name in top
+                 and name not in stores and name not in declared)
+    defs.stored = frozenset(stores) | frozenset(counts)
+    defs.once = {stmt.targets[0].id: stmt.value for stmt in fdef.body
+                 if isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+                 and isinstance(stmt.targets[0], S.Name)
+                 and stores.get(stmt.targets[0].id) == 1
+                 and stmt.targets[0].id not in counts and stmt.targets[0].id not in declared}
     return defs
 
 
 def _known_lists(fdef, resolve):
-    """{name: display} for each local bound once, in fdef's own body, to a list or tuple
-    display of simple items, and read only as the iterable of for headers and
-    comprehensions."""
+    """{name: (display, binding)} for each local bound once, to a list or tuple display of
+    simple items, and read only as the iterable of for headers and comprehensions, in the
+    statements after its binding in the same block."""
     local_defs = _local_defs(fdef)
     stores, loads = {}, {}
     for n in S.walk(fdef):
@@ -116,17 +135,30 @@ def _known_lists(fdef, resolve):
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
     known = {}
-    for stmt in fdef.body:
-        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
-                stmt.targets[0], S.Name) and isinstance(stmt.value, (S.List, S.Tuple))):
-            continue
-        name, value = stmt.targets[0].id, stmt.value
-        if len(stores.get(name, [])) != 1 or name in declared or not all(
-                id(load) in iters for load in loads.get(name, [])):
-            continue
-        if _items(value, resolve, local_defs) is not None:
-            known[name] = (value, stmt)
+    for block in _blocks(fdef):
+        for i, stmt in enumerate(block):
+            if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], S.Name) and isinstance(stmt.value, (S.List, S.Tuple))):
+                continue
+            name, value = stmt.targets[0].id, stmt.value
+            if len(stores.get(name, [])) != 1 or name in declared or not all(
+                    id(load) in iters for load in loads.get(name, [])):
+                continue
+            later = {id(n) for after in block[i + 1:] for n in S.walk(after)}
+            if not all(id(load) in later for load in loads.get(name, [])):
+                continue   # read where the binding may not have run first
+            if _items(value, resolve, local_defs) is not None:
+                known[name] = (value, stmt)
     return known
+
+
+def _blocks(fdef):
+    """Every statement list of the tree."""
+    for node in S.walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], S.stmt):
+                yield stmts
 
 
 def _items(value, resolve, local_defs):
@@ -207,6 +239,8 @@ class _Unroll(S.NodeTransformer):
         self.local_defs = _local_defs(fdef)
         self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                        and not isinstance(n.ctx, S.Load)}
+        self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
+            self.local_defs.stored)
         self.seen = set()   # the binding statements already passed, in order
         self.changed = False
 
@@ -224,7 +258,7 @@ class _Unroll(S.NodeTransformer):
     def visit_For(self, node):
         self.generic_visit(node)
         items = self.items(node.iter)
-        if items is None or _own_exits(node.body):
+        if items is None:
             return node
         bindings = [_bind(node.target, item) for item in items]
         if any(b is None for b in bindings):
@@ -235,12 +269,39 @@ class _Unroll(S.NodeTransformer):
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(
             n.ctx, S.Load) and id(n) not in body_ids for n in S.walk(self.fdef))
+        if _own_exits(node.body):
+            return self.with_exits(node, bindings, read_after)
         out = [_substitute(stmt, binding) for binding in bindings for stmt in node.body]
         if read_after:   # the loop's variable, read after the loop, holds the last item
             out.append(_placed(S.Assign(targets=[S.clone(node.target)],
                                         value=S.clone(items[-1]), type_comment=None), node))
         self.changed = True
         return out + node.orelse
+
+    def with_exits(self, node, bindings, read_after):
+        """A body with break or continue: each copy is a loop of one trip (continue ends
+        it), a break sets a flag that skips the copies after it (and the loop's else)."""
+        if read_after or "range" in self.stored or self.resolve("range") is not range:
+            return node
+        flag, trip = self.fresh("stopped"), self.fresh("once")
+        out = [S.Assign(targets=[S.store(flag)], value=S.const(False), type_comment=None)]
+        for k, binding in enumerate(bindings):
+            body = _break_sets(flag, [_substitute(stmt, binding) for stmt in node.body])
+            loop = S.For(target=S.store(trip), iter=S.Call(
+                func=S.load("range"), args=[S.const(1)], keywords=[]), body=body, orelse=[],
+                type_comment=None)
+            out.append(loop if k == 0 else _unless(flag, [loop]))
+        if node.orelse:
+            out.append(_unless(flag, node.orelse))
+        self.changed = True
+        return [_placed(stmt, node) for stmt in out]
+
+    def fresh(self, base):
+        k = 0
+        while f"{base}_{k}" in self.taken:
+            k += 1
+        self.taken.add(f"{base}_{k}")
+        return f"{base}_{k}"
 
     def comprehension(self, node, make):
         self.generic_visit(node)
@@ -284,6 +345,27 @@ class _Unroll(S.NodeTransformer):
     def visit_DictComp(self, node):
         return self.comprehension(node, lambda copies: S.Dict(
             keys=[c[0] for c in copies], values=[c[1] for c in copies]))
+
+
+def _unless(flag, body):
+    return S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(flag)), body=body, orelse=[])
+
+
+def _break_sets(flag, stmts):
+    """`stmts` with each break of their loop (not of loops inside) preceded by `flag = True`."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, S.Break):
+            out.append(S.Assign(targets=[S.store(flag)], value=S.const(True),
+                                type_comment=None))
+        elif isinstance(stmt, (S.If, S.With, S.Try)):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, _break_sets(flag, getattr(stmt, field)))
+            for handler in getattr(stmt, "handlers", []):
+                handler.body = _break_sets(flag, handler.body)
+        out.append(stmt)
+    return out
 
 
 def _placed(new, old):

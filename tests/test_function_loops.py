@@ -76,7 +76,40 @@ def nested_loops_over_functions(x):
     return t
 
 
-@pytest.mark.parametrize("f", [loop_over_a_display, map_of_the_loops_function,
+def breaks_and_continues(x, limit):
+    t = x
+    total = 0.0
+    for g in [np.sin, np.tanh, np.exp, np.cos]:
+        if np.sum(t) > 50.0:
+            continue
+        t = g(t) + 0.1
+        total = total + np.sum(t)
+        if total > limit:
+            break
+    else:
+        total = total * 2.0
+    return total + np.sum(t * x)
+
+
+def list_bound_in_a_loop_body(x):
+    out = 0.0
+    for r in x:
+        fs = [np.sin, np.cos]
+        t = x * r
+        for g in fs:
+            t = 0.5 * g(t) + 0.1
+        out = out + np.sum(t) + sum(np.sum(f_(t)) for f_ in fs)
+    return out
+
+
+@pytest.mark.parametrize("limit", [-10.0, 0.5, 10.0])
+def test_a_break_stops_the_functions_after_it(limit):
+    # -10: breaks after the first function; 0.5: later; 10: never (the else runs)
+    check(breaks_and_continues, X.copy(), limit, wrt=0)
+
+
+@pytest.mark.parametrize("f", [list_bound_in_a_loop_body, loop_over_a_display,
+                               map_of_the_loops_function,
                                sorted_by_the_loops_function,
                                nested_defs_and_the_last_item_read_after,
                                dict_comprehension_of_functions,
@@ -102,15 +135,6 @@ def functions_appended_to(x):
     return np.sum(t)
 
 
-def loop_with_a_break(x):
-    t = x
-    for g in [np.sin, np.cos]:
-        t = g(t)
-        if np.sum(t) > 10.0:
-            break
-    return np.sum(t)
-
-
 def closure_reading_the_loops_variable(x):
     hs = []
     for g in [np.sin, np.cos]:
@@ -121,7 +145,6 @@ def closure_reading_the_loops_variable(x):
 @pytest.mark.parametrize("f, args", [
     (functions_passed_in, (X.copy(), [np.sin, np.cos])),
     (functions_appended_to, (X.copy(),)),
-    (loop_with_a_break, (X.copy(),)),
     (closure_reading_the_loops_variable, (X.copy(),)),
 ])
 def test_functions_not_known_before_the_code_runs_are_refused_at_the_call(f, args):
@@ -181,3 +204,33 @@ def test_the_refusal_names_the_comprehensions_variable_as_written():
         srcdiff.grad(generator_over_functions_passed_in)(X.copy(), [np.sin])
     first = str(err.value).splitlines()[0]
     assert "function 'g' holds" in first, first
+
+
+def lambdas_and_aliases_bound_once(x):
+    lam = lambda v: v * np.cos(v)   # noqa: E731
+    act = np.tanh
+    fs = [lam, act, np.sin]
+    t = x
+    for g in fs:
+        t = g(t) + 0.2
+    return np.sum(t) + sum(np.sum(f_(x)) for f_ in fs)
+
+
+def test_lambdas_and_names_bound_once_are_items_too():
+    check(lambdas_and_aliases_bound_once, X.copy())
+
+
+def a_lambda_rebound(x):
+    lam = lambda v: v * 2.0   # noqa: E731
+    t = x
+    for g in [lam, np.sin]:
+        t = g(t)
+        lam = np.cos
+    return np.sum(t)
+
+
+def test_an_item_rebound_is_not_unrolled():
+    # the loop's list holds the first lambda; lam is rebound in the body, so the loop is
+    # left alone (and its call refused), never unrolled with the new value
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(a_lambda_rebound)(X.copy())
