@@ -67,3 +67,11 @@ def test_a_position_the_call_does_not_pass_is_refused():
     with pytest.raises(ArgumentError, match=r"wrt=2 is out of range for this call: "
                                             r"all_rest was given 2 positional"):
         g(X, X)
+
+
+def test_hessian_of_a_position_inside_args_is_refused_at_the_def():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="count positions inside \\*args") \
+            as info:
+        srcdiff.hessian(all_rest, wrt=1)(X, X)
+    assert info.value.filename == __file__
+    assert info.value.line.strip() == "def all_rest(*args):"
