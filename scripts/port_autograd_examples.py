@@ -7,7 +7,8 @@ from autograd's examples run after changing only the import lines".
 
 Nothing of autograd is copied into this repository: the script copies the examples folder
 into a temporary one, rewrites the import lines there (`import autograd.numpy as np` ->
-`import numpy as np`, `from autograd import grad` -> srcdiff's, autograd.scipy -> scipy),
+`import numpy as np`, `from autograd import grad` -> srcdiff's, autograd.scipy -> scipy,
+autograd.scipy.signal -> srcdiff.signal, whose convolve has autograd's signature),
 and runs each example in a fresh process. Three stand-ins make them runnable offline and
 headless, and are not part of the port: matplotlib (every call a no-op), MNIST (random
 data of its shapes) and, for the check, srcdiff's transforms wrapped so that each derivative's
@@ -46,8 +47,11 @@ IMPORTS = [
     (r"^from autograd\.misc\.flatten import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten_func$",
      r"from srcdiff_checked import flatten_func"),
-    (r"^import autograd\.scipy\.signal",
-     r"import scipy.signal, types; autograd = types.SimpleNamespace(scipy=scipy)"),
+    # autograd's own convolve(A, B, axes, dot_axes, mode), which SciPy does not have
+    (r"^import autograd\.scipy\.signal$",
+     r"import srcdiff.signal, types; autograd = types.SimpleNamespace("
+     r"scipy=types.SimpleNamespace(signal=srcdiff.signal))"),
+    (r"^from autograd\.scipy\.signal import (.*)", r"from srcdiff.signal import \1"),
 ]
 
 MATPLOTLIB = '''"""Stand-in for matplotlib: every attribute a no-op callable."""

@@ -30,6 +30,10 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
     if jit is not False or backend == "numba":
         from . import numba_compile
         backend, jit = numba_compile.choose(backend, jit)
+    from . import wrt_varargs   # a position inside *args: made per call's arguments
+    if isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt):
+        return wrt_varargs.transform(kind, f, wrt, lambda g, w: _transform(
+            kind, g, w, has_aux, backend, jit))
     if _is_derived(f):  # a derivative srcdiff made: srcdiff/compose.py
         if jit is True:
             raise ArgumentError(f"srcdiff.{kind}(..., jit=True) compiles a function's derivative; "

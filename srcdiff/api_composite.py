@@ -106,6 +106,9 @@ def _second_order(kind, f, wrt, argnums, checkpoint, build):
     wrt = _choose_wrt(wrt, argnums)
     if _is_derived(f):
         return _of_derivative(kind, f, wrt, checkpoint)
+    from . import wrt_varargs   # a position inside *args: made per call's arguments
+    if kind == "hvp" and (isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt)):
+        return wrt_varargs.transform(kind, f, wrt, lambda g, w: hvp(g, w, checkpoint=checkpoint))
     name = _one_parameter(kind, f, wrt)
     return build(f, name, _OverGradient(f, name, name, checkpoint))
 

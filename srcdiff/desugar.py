@@ -447,6 +447,7 @@ class Desugaring(DictFacts):
             for n in S.walk(gen.target):
                 if isinstance(n, S.Name):
                     renames[n.id] = self.namer.fresh(n.id)
+                    self.spelled[renames[n.id]] = n.id   # refusals name the user's variable
         self.locals |= set(renames.values())
         sub = _Rename(renames)
         def append(to, elt):

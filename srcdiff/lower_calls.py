@@ -74,11 +74,14 @@ class CallLowering:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if held is not None:
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
-            raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
+            shown = self.spelled.get(func.id, func.id)   # g, not the comprehension's g_1
+            raise self.error(node, f"srcdiff cannot tell which function {shown!r} holds "
                              "before the code runs (it is bound more than once, or to a value "
                              "computed here), so it cannot differentiate the call",
-                             hint=f"bind {func.id} once to one function ({func.id} = "
-                                  "numpy.tanh), or call each function where it is chosen")
+                             hint=f"bind {shown} once to one function ({shown} = "
+                                  "numpy.tanh), loop over a list of functions written in "
+                                  "this function (for g in [numpy.sin, numpy.tanh]), or call "
+                                  "each function where it is chosen")
         item = fvalues.item_held(self, func)   # fs[0](x): an item of a list of functions
         if item is not None:
             ref = self.expr(func, out)

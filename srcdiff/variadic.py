@@ -140,6 +140,7 @@ def bind_call(lw, node, fn, args, keywords, out):
                 length = getattr(node, "sd_star_length", None)
             else:
                 atom = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), Kind.DISPLAY, name)
+                lw.spelled[atom.id] = f"{fn.__name__}'s *{name}"   # refusals name it so
                 length = len(items)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = tuple
@@ -151,6 +152,7 @@ def bind_call(lw, node, fn, args, keywords, out):
             extra = bound.arguments.get(name, {})
             atom = lw.temp(out, S.Dict(keys=[S.const(k) for k in extra],
                                        values=list(extra.values())), Kind.DISPLAY, name)
+            lw.spelled[atom.id] = f"{fn.__name__}'s **{name}"
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = dict
             values.known_values(lw)[atom.id + ".__keys__"] = tuple(extra)   # for f(**kwargs)

@@ -28,6 +28,7 @@ import pytest
 import srcdiff
 import srcdiff.api
 import srcdiff.rules
+import srcdiff.signal
 from srcdiff.callables import canonical_path
 from device_arrays import DeviceArray as _DeviceArray
 from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
@@ -590,6 +591,9 @@ case("cross", lambda a, b, w: np.sum(np.cross(a, b, axisa=0) * w), _x(3, 4), _x(
      _w((4, 3)), wrt=(0, 1))
 case("tensordot", lambda a, b, w: np.sum(np.tensordot(a, b, ([1, 2], [1, 0])) * w),
      _x(2, 3, 4), _x(4, 3), _w((2,)), wrt=(0, 1))
+case("srcdiff-convolve", lambda a, b, w: np.sum(srcdiff.signal.convolve(
+    a, b, axes=([2, 3], [2, 3]), dot_axes=([1], [0]), mode="valid") * w),
+     _x(2, 2, 4, 3), _x(2, 3, 2, 2), _w((2, 3, 3, 2)), wrt=(0, 1))
 case("einsum", lambda a, b, w: np.sum(np.einsum("...ij,jk->...ik", a, b) * w), _x(2, 2, 3),
      _x(3, 4), _w((2, 2, 4)), wrt=(0, 1))
 case("einsum-diagonal", lambda a, w: np.sum(np.einsum("iij->ij", a) * w), _x(3, 3, 2),
@@ -1059,7 +1063,8 @@ HVP_CASES = [
     ("gradient", 1), ("gradient-tuple", 1),
     # templates/linalg.py and fft.py
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
-    ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("cross", 0), ("tensordot", 1),
+    ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("srcdiff-convolve", 0),
+    ("srcdiff-convolve", 1), ("cross", 0), ("tensordot", 1),
     ("einsum", 0), ("einsum-diagonal", 0), ("einsum-outer-sum", 1), ("slogdet", 0),
     ("matrix_power", 0), ("matrix_power-negative", 0), ("cholesky", 0), ("eigh", 0),
     ("eigvalsh", 0), ("svd", 0), ("svd-values", 0), ("qr", 0), ("pinv", 0), ("lstsq", 0),

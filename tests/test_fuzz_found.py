@@ -132,11 +132,6 @@ def table_of_named_functions(x):
     return d["sin"] * d["sq"]
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --idioms (fnlist, dict_build): a loop or generator over a list "
-                          "of functions is refused: 'srcdiff cannot tell which function 'g' "
-                          "holds before the code runs' (the generator's message names the "
-                          "temporary g_1)")
 @pytest.mark.parametrize("f", [list_of_functions, generator_over_functions,
                                table_of_named_functions])
 def test_calls_of_each_function_of_a_list(f):

@@ -22,7 +22,7 @@ SRCDIFF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # by the adjoint stages and the post-passes, so those sit below them (docs/architecture.md).
 LAYERS = [
     ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
-             "coverage", "numba_codegen"}),
+             "coverage", "numba_codegen", "wrt_varargs"}),
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
     ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
@@ -30,7 +30,7 @@ LAYERS = [
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
                          "reverse_writes", "reverse_callee", "rereads", "end_saves", "reduction_shapes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals"}),
-    ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite",
+    ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "aliasing", "argument_writes", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite", "function_loops",
                     "inplace_calls", "library_calls", "objects", "records", "sequences", "shapes", "generators", "generator_calls",
                     "super_calls", "update_checks", "value_builtins", "values", "variadic"}),
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
@@ -51,7 +51,7 @@ LAYERS = [
                 "runtime_integrate", "runtime_linalg", "runtime_numba", "runtime_numba_helpers",
                 "runtime_scipy",
                 "runtime_sequences", "runtime_stats", "runtime_updates", "runtime_values",
-                "subclasses", "syntax", "version"}),
+                "signal", "subclasses", "syntax", "version"}),
 ]
 
 # (importer, imported): why it is still there. Only shrinks.

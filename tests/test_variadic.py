@@ -155,3 +155,27 @@ def test_the_function_differentiated_takes_args_and_keywords():
         hess = numerical_grad(lambda x: srcdiff.grad(takes_args_and_keywords)(x, *args, **kw)
                               @ X[::-1], (X,), 0)
         np.testing.assert_allclose(along, hess, rtol=1e-4, atol=1e-5)
+
+
+def _sum_of_rest(w, *args, **kw):
+    total = w
+    for a in args:
+        total = total + np.sum(np.tanh(a))
+    for v in kw.values():
+        total = total + np.sum(np.sin(v))
+    return total
+
+
+def _rest_then_written(x):
+    a = _sum_of_rest(x[0], x, b=x * 2.0)
+    x[0] = 1.0
+    return np.sum(x) * a
+
+
+def test_a_refusal_names_the_callees_rest_not_srcdiffs_tuple():
+    # right, or refused naming `_sum_of_rest's *args`, never srcdiff's temporary args_1
+    try:
+        check(_rest_then_written, X.copy())
+    except srcdiff.SrcdiffError as err:
+        first = str(err).splitlines()[0]
+        assert "_sum_of_rest's *args" in first and "args_1" not in first, first

@@ -149,9 +149,16 @@ def takes_any(*args):
     return args[0] * 2.0
 
 
-def test_wrt_on_a_function_taking_args_is_refused_at_its_def():
-    for wrt, message in ((0, "falls in the \\*args"), (1, "falls in the \\*args"),
-                         ("x", "name no parameter")):
+def test_wrt_inside_args_counts_the_positions_passed():
+    # differentiated per call (tests/test_wrt_varargs.py); a position the call does not
+    # pass is an ArgumentError
+    assert srcdiff.grad(takes_any, wrt=0)(1.0) == 2.0
+    with pytest.raises(srcdiff.ArgumentError, match="wrt=1 is out of range for this call"):
+        srcdiff.grad(takes_any, wrt=1)(1.0)
+
+
+def test_wrt_naming_no_parameter_of_a_function_taking_args_is_refused_at_its_def():
+    for wrt, message in (("x", "name no parameter"),):
         with pytest.raises(srcdiff.UnsupportedCodeError, match=message) as info:
             srcdiff.grad(takes_any, wrt=wrt)(1.0)
         assert info.value.filename == __file__

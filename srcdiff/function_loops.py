@@ -1,0 +1,377 @@
+"""Loops over a known list of functions unrolled (stage 3, lowering: called by
+idiom_rewrite.desugar before the function is lowered). Takes the rewritten copy of the
+user's FunctionDef and a `resolve(name)` for free names; gives back the same tree with each
+such loop written out once per function, or unchanged where nothing applies.
+
+A call needs to know its callee before the code runs. In
+
+    fs = [np.sin, np.tanh]
+    for g in fs:
+        t = 0.5 * g(t) + 0.1
+
+`g` holds each function in turn, so the loop is written out once per item, with the item in
+place of the loop's variable (`t = 0.5 * np.sin(t) + 0.1`, then `np.tanh`), each copy keeping
+the line of the loop's body. The same holds for a comprehension or generator over such a
+list (`sum(np.sum(g(x)) for g in fs)` becomes the sum of a list display) and for a loop
+unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`).
+
+It applies only where the items are known and cannot change while the loop runs: the
+iterable is a list or tuple display, or a local bound once to one (the loops reading it come
+after the binding, in the same block) and otherwise only read as the iterable of such
+loops; each item a constant, a module-level name or attribute path (`np.sin`), a def of the
+function's own body, or a local its own body binds once (`act = lambda v: ...`); at least
+one item a function; the loop's body does not rebind the loop's variables and has no nested
+def or lambda reading them (Python's closures would see the last item). A body with break or continue is written out as one loop of one trip per
+item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
+(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
+qualify is left alone: a call of its variable is then refused by the lowering, at the
+call's line.
+"""
+import builtins
+
+from . import syntax as S
+
+MAX_ITEMS = 8   # a longer list stays a loop (and its calls are refused)
+
+
+CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
+
+
+def unroll(fdef, resolve):
+    """A copy of `fdef` with its loops and comprehensions over known lists of functions
+    written out; `fdef` itself where there is none."""
+    if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
+            n.iter, (S.Name, S.List, S.Tuple)) for n in S.walk(fdef)):
+        return fdef
+    tree = S.clone(fdef)
+    unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
+    unrolled.visit(tree)
+    return tree if unrolled.changed else fdef
+
+
+def _simple(node, resolve, local_defs):
+    """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
+    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
+    if isinstance(node, S.Constant):
+        return True
+    if isinstance(node, S.Tuple):
+        return all(_simple(e, resolve, local_defs) for e in node.elts)
+    base = node
+    while isinstance(base, S.Attribute):
+        base = base.value
+    if not isinstance(base, S.Name):
+        return False
+    if base.id in local_defs or base.id in local_defs.once:
+        return base is node
+    return base.id not in local_defs.stored and resolve(base.id) is not None
+
+
+def _is_function(node, resolve, local_defs, depth=0):
+    if isinstance(node, S.Tuple):
+        return any(_is_function(e, resolve, local_defs, depth) for e in node.elts)
+    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and node.id in local_defs:
+        return True
+    if isinstance(node, S.Name) and node.id in local_defs.once:
+        return depth < 8 and _is_function(local_defs.once[node.id], resolve, local_defs,
+                                          depth + 1)
+    path = []
+    while isinstance(node, S.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not isinstance(node, S.Name) or node.id in local_defs.stored:
+        return False
+    obj = resolve(node.id)
+    for attr in reversed(path):
+        obj = getattr(obj, attr, None)
+    return callable(obj) and not isinstance(obj, type)
+
+
+class _Defs(set):
+    """The names of the defs of fdef's own body (a set), with `stored`: every name the
+    function binds, and `once`: {name: value} of the locals bound by one statement of its own
+    body (`act = lambda v: ...`), bound nowhere else."""
+    stored = frozenset()
+    once = {}
+
+
+def _local_defs(fdef):
+    """Names of the defs of fdef's own body (run once each), defined once and never
+    rebound; the locals bound once there (see _Defs)."""
+    counts, stores = {}, {}
+    for n in S.walk(fdef):
+        if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef)) and n is not fdef:
+            counts[n.name] = counts.get(n.name, 0) + 1
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            stores[n.id] = stores.get(n.id, 0) + (1 if isinstance(n.ctx, S.Store) else 2)
+    declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
+                for name in n.names}
+    top = {stmt.name for stmt in fdef.body if isinstance(stmt, S.FunctionDef)}
+    defs = _Defs(name for name, k in counts.items() if k == 1 and name in top
+                 and name not in stores and name not in declared)
+    defs.stored = frozenset(stores) | frozenset(counts)
+    defs.once = {stmt.targets[0].id: stmt.value for stmt in fdef.body
+                 if isinstance(stmt, S.Assign) and len(stmt.targets) == 1
+                 and isinstance(stmt.targets[0], S.Name)
+                 and stores.get(stmt.targets[0].id) == 1
+                 and stmt.targets[0].id not in counts and stmt.targets[0].id not in declared}
+    return defs
+
+
+def _known_lists(fdef, resolve):
+    """{name: (display, binding)} for each local bound once, to a list or tuple display of
+    simple items, and read only as the iterable of for headers and comprehensions, in the
+    statements after its binding in the same block."""
+    local_defs = _local_defs(fdef)
+    stores, loads = {}, {}
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name):
+            (loads if isinstance(n.ctx, S.Load) else stores).setdefault(n.id, []).append(n)
+    iters = set()
+    for n in S.walk(fdef):
+        if isinstance(n, S.For) and isinstance(n.iter, S.Name):
+            iters.add(id(n.iter))
+        if isinstance(n, S.comprehension) and isinstance(n.iter, S.Name):
+            iters.add(id(n.iter))
+    declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
+                for name in n.names}
+    known = {}
+    for block in _blocks(fdef):
+        for i, stmt in enumerate(block):
+            if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                    stmt.targets[0], S.Name) and isinstance(stmt.value, (S.List, S.Tuple))):
+                continue
+            name, value = stmt.targets[0].id, stmt.value
+            if len(stores.get(name, [])) != 1 or name in declared or not all(
+                    id(load) in iters for load in loads.get(name, [])):
+                continue
+            later = {id(n) for after in block[i + 1:] for n in S.walk(after)}
+            if not all(id(load) in later for load in loads.get(name, [])):
+                continue   # read where the binding may not have run first
+            if _items(value, resolve, local_defs) is not None:
+                known[name] = (value, stmt)
+    return known
+
+
+def _blocks(fdef):
+    """Every statement list of the tree."""
+    for node in S.walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, field, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], S.stmt):
+                yield stmts
+
+
+def _items(value, resolve, local_defs):
+    """The items of a display worth unrolling, or None."""
+    if not isinstance(value, (S.List, S.Tuple)) or not 0 < len(value.elts) <= MAX_ITEMS:
+        return None
+    if not all(_simple(e, resolve, local_defs) for e in value.elts):
+        return None
+    if not any(_is_function(e, resolve, local_defs) for e in value.elts):
+        return None
+    return value.elts
+
+
+def _bind(target, item):
+    """{name: item part} for the loop's target unpacking `item`, or None."""
+    if isinstance(target, S.Name):
+        return {target.id: item}
+    if isinstance(target, (S.Tuple, S.List)) and isinstance(item, S.Tuple) and \
+            len(target.elts) == len(item.elts):
+        out = {}
+        for t, i in zip(target.elts, item.elts):
+            part = _bind(t, i)
+            if part is None:
+                return None
+            out.update(part)
+        return out
+    return None
+
+
+def _own_exits(stmts):
+    """Whether a break or continue of this loop (not of loops inside it) is in `stmts`."""
+    for stmt in stmts:
+        if isinstance(stmt, (S.Break, S.Continue)):
+            return True
+        if isinstance(stmt, (S.For, S.While, S.FunctionDef, S.AsyncFunctionDef,
+                             S.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            if _own_exits(getattr(stmt, field, None) or []):
+                return True
+    return False
+
+
+def _read_in_closure(nodes, names):
+    for node in nodes:
+        for n in S.walk(node):
+            if isinstance(n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef)) and any(
+                    isinstance(m, S.Name) and m.id in names for m in S.walk(n)):
+                return True
+    return False
+
+
+def _stores(nodes, names):
+    return any(isinstance(n, S.Name) and n.id in names and not isinstance(n.ctx, S.Load)
+               for node in nodes for n in S.walk(node))
+
+
+def _substitute(node, binding):
+    """`node` (a clone) with each load of a bound name replaced by a clone of its item, the
+    item placed at the load's line."""
+    class _Sub(S.NodeTransformer):
+        def visit_Name(self, n):
+            if isinstance(n.ctx, S.Load) and n.id in binding:
+                new = S.clone(binding[n.id])
+                for m in S.walk(new):
+                    if isinstance(m, (S.expr,)):
+                        m.lineno, m.col_offset = n.lineno, n.col_offset
+                        m.end_lineno = getattr(n, "end_lineno", n.lineno)
+                        m.end_col_offset = getattr(n, "end_col_offset", n.col_offset)
+                return new
+            return n
+    return _Sub().visit(S.clone(node))
+
+
+class _Unroll(S.NodeTransformer):
+    def __init__(self, known, resolve, fdef):
+        self.known, self.resolve, self.fdef = known, resolve, fdef
+        self.local_defs = _local_defs(fdef)
+        self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
+                       and not isinstance(n.ctx, S.Load)}
+        self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
+            self.local_defs.stored)
+        self.seen = set()   # the binding statements already passed, in order
+        self.changed = False
+
+    def items(self, iterable):
+        if isinstance(iterable, S.Name) and iterable.id in self.known:
+            value, stmt = self.known[iterable.id]
+            return value.elts if id(stmt) in self.seen else None
+        return _items(iterable, self.resolve, self.local_defs)
+
+    def visit_Assign(self, node):
+        self.generic_visit(node)
+        self.seen.add(id(node))
+        return node
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        items = self.items(node.iter)
+        if items is None:
+            return node
+        bindings = [_bind(node.target, item) for item in items]
+        if any(b is None for b in bindings):
+            return node
+        names = set(bindings[0])
+        if _stores(node.body, names) or _read_in_closure(node.body, names):
+            return node
+        body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
+        read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(
+            n.ctx, S.Load) and id(n) not in body_ids for n in S.walk(self.fdef))
+        if _own_exits(node.body):
+            return self.with_exits(node, bindings, read_after)
+        out = [_substitute(stmt, binding) for binding in bindings for stmt in node.body]
+        if read_after:   # the loop's variable, read after the loop, holds the last item
+            out.append(_placed(S.Assign(targets=[S.clone(node.target)],
+                                        value=S.clone(items[-1]), type_comment=None), node))
+        self.changed = True
+        return out + node.orelse
+
+    def with_exits(self, node, bindings, read_after):
+        """A body with break or continue: each copy is a loop of one trip (continue ends
+        it), a break sets a flag that skips the copies after it (and the loop's else)."""
+        if read_after or "range" in self.stored or self.resolve("range") is not range:
+            return node
+        flag, trip = self.fresh("stopped"), self.fresh("once")
+        out = [S.Assign(targets=[S.store(flag)], value=S.const(False), type_comment=None)]
+        for k, binding in enumerate(bindings):
+            body = _break_sets(flag, [_substitute(stmt, binding) for stmt in node.body])
+            loop = S.For(target=S.store(trip), iter=S.Call(
+                func=S.load("range"), args=[S.const(1)], keywords=[]), body=body, orelse=[],
+                type_comment=None)
+            out.append(loop if k == 0 else _unless(flag, [loop]))
+        if node.orelse:
+            out.append(_unless(flag, node.orelse))
+        self.changed = True
+        return [_placed(stmt, node) for stmt in out]
+
+    def fresh(self, base):
+        k = 0
+        while f"{base}_{k}" in self.taken:
+            k += 1
+        self.taken.add(f"{base}_{k}")
+        return f"{base}_{k}"
+
+    def comprehension(self, node, make):
+        self.generic_visit(node)
+        if len(node.generators) != 1 or node.generators[0].ifs or \
+                node.generators[0].is_async:
+            return node
+        gen = node.generators[0]
+        items = self.items(gen.iter)
+        if items is None:
+            return node
+        bindings = [_bind(gen.target, item) for item in items]
+        if any(b is None for b in bindings):
+            return node
+        parts = self.elts(node)
+        if _stores(parts, set(bindings[0])) or _read_in_closure(parts, set(bindings[0])):
+            return node
+        self.changed = True
+        return _placed(make([[_substitute(p, b) for p in parts] for b in bindings]),
+                       node)
+
+    @staticmethod
+    def elts(node):
+        return [node.key, node.value] if isinstance(node, S.DictComp) else [node.elt]
+
+    def visit_ListComp(self, node):
+        return self.comprehension(node, lambda copies: S.List(
+            elts=[c[0] for c in copies], ctx=S.Load()))
+
+    def visit_Call(self, node):
+        """A generator read at once by a builtin (`sum(g(x) for g in fs)`): its items as a
+        list; a generator kept for later stays one (its items are computed when read)."""
+        self.generic_visit(node)
+        if isinstance(node.func, S.Name) and node.func.id in CONSUMERS and \
+                node.func.id not in self.stored and \
+                self.resolve(node.func.id) is getattr(builtins, node.func.id):
+            node.args = [self.comprehension(a, lambda copies: S.List(
+                elts=[c[0] for c in copies], ctx=S.Load())) if isinstance(a, S.GeneratorExp)
+                else a for a in node.args]
+        return node
+
+    def visit_DictComp(self, node):
+        return self.comprehension(node, lambda copies: S.Dict(
+            keys=[c[0] for c in copies], values=[c[1] for c in copies]))
+
+
+def _unless(flag, body):
+    return S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(flag)), body=body, orelse=[])
+
+
+def _break_sets(flag, stmts):
+    """`stmts` with each break of their loop (not of loops inside) preceded by `flag = True`."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, S.Break):
+            out.append(S.Assign(targets=[S.store(flag)], value=S.const(True),
+                                type_comment=None))
+        elif isinstance(stmt, (S.If, S.With, S.Try)):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(stmt, field, None), list):
+                    setattr(stmt, field, _break_sets(flag, getattr(stmt, field)))
+            for handler in getattr(stmt, "handlers", []):
+                handler.body = _break_sets(flag, handler.body)
+        out.append(stmt)
+    return out
+
+
+def _placed(new, old):
+    for n in S.walk(new):
+        if isinstance(n, (S.stmt, S.expr)) and getattr(n, "lineno", None) is None:
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+            n.end_lineno = getattr(old, "end_lineno", old.lineno)
+            n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
+    return new

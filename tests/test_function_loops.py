@@ -1,0 +1,236 @@
+"""srcdiff/function_loops.py: loops, comprehensions and generators over a known list of
+functions, written out once per function before lowering. Each program is checked against
+central differences in both modes and to second order (gradcheck.check); where the list is
+not known before the code runs (an argument, a list appended to, a loop with break, a
+closure reading the loop's variable) the call stays refused at the user's line."""
+import ast
+import builtins
+import textwrap
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import syntax as S
+from srcdiff.function_loops import unroll
+
+X = np.array([0.5, -1.0, 0.3])
+
+
+def halve(v):
+    return 0.5 * v
+
+
+def loop_over_a_display(x):
+    t = x
+    for g in (np.sin, halve, np.exp):
+        t = g(t) + 0.1
+    return np.sum(t)
+
+
+def map_of_the_loops_function(x):
+    total = 0.0
+    for fn in [np.tanh, np.cos]:
+        total = total + sum(map(fn, [x[0], x[1] * x[2]]))
+    return total
+
+
+def sorted_by_the_loops_function(x):
+    fs = [np.sin, np.cos]
+    out = 0.0
+    for key in fs:
+        ys = sorted([x[0], x[1], x[2]], key=key)
+        out = out + ys[0] * ys[2]
+    return out
+
+
+def nested_defs_and_the_last_item_read_after(x):
+    def cube(v):
+        return v * v * v
+
+    def shift(v):
+        return v + x[0]
+
+    fs = [cube, shift, np.tanh]
+    t = x * 1.0
+    for h in fs:
+        t = h(t)
+    return np.sum(t) * np.sum(h(x))
+
+
+def dict_comprehension_of_functions(x):
+    parts = {name: np.sum(fn(x)) for name, fn in (("s", np.sin), ("e", np.exp))}
+    return parts["s"] * parts["e"]
+
+
+def list_comprehension_of_functions(x):
+    return np.sum(np.stack([g(x * x) for g in [np.sin, np.arctan]]))
+
+
+def nested_loops_over_functions(x):
+    t = 0.0
+    for f in [np.sin, np.cos]:
+        for g in [np.tanh, np.exp]:
+            t = t + np.sum(f(g(x)))
+    return t
+
+
+def breaks_and_continues(x, limit):
+    t = x
+    total = 0.0
+    for g in [np.sin, np.tanh, np.exp, np.cos]:
+        if np.sum(t) > 50.0:
+            continue
+        t = g(t) + 0.1
+        total = total + np.sum(t)
+        if total > limit:
+            break
+    else:
+        total = total * 2.0
+    return total + np.sum(t * x)
+
+
+def list_bound_in_a_loop_body(x):
+    out = 0.0
+    for r in x:
+        fs = [np.sin, np.cos]
+        t = x * r
+        for g in fs:
+            t = 0.5 * g(t) + 0.1
+        out = out + np.sum(t) + sum(np.sum(f_(t)) for f_ in fs)
+    return out
+
+
+@pytest.mark.parametrize("limit", [-10.0, 0.5, 10.0])
+def test_a_break_stops_the_functions_after_it(limit):
+    # -10: breaks after the first function; 0.5: later; 10: never (the else runs)
+    check(breaks_and_continues, X.copy(), limit, wrt=0)
+
+
+@pytest.mark.parametrize("f", [list_bound_in_a_loop_body, loop_over_a_display,
+                               map_of_the_loops_function,
+                               sorted_by_the_loops_function,
+                               nested_defs_and_the_last_item_read_after,
+                               dict_comprehension_of_functions,
+                               list_comprehension_of_functions,
+                               nested_loops_over_functions])
+def test_calls_of_each_function_are_differentiated(f):
+    check(f, X.copy())
+
+
+def functions_passed_in(x, fs):
+    t = x
+    for g in fs:
+        t = g(t)
+    return np.sum(t)
+
+
+def functions_appended_to(x):
+    fs = [np.sin]
+    fs.append(np.cos)
+    t = x
+    for g in fs:
+        t = g(t)
+    return np.sum(t)
+
+
+def closure_reading_the_loops_variable(x):
+    hs = []
+    for g in [np.sin, np.cos]:
+        hs.append(lambda v: g(v))
+    return np.sum(hs[0](x))
+
+
+@pytest.mark.parametrize("f, args", [
+    (functions_passed_in, (X.copy(), [np.sin, np.cos])),
+    (functions_appended_to, (X.copy(),)),
+    (closure_reading_the_loops_variable, (X.copy(),)),
+])
+def test_functions_not_known_before_the_code_runs_are_refused_at_the_call(f, args):
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f)(*args)
+    assert err.value.filename.endswith("test_function_loops.py")
+    assert "_1" not in str(err.value).splitlines()[0]
+
+
+def _unrolled(source, **free):
+    fdef = S.parse_function(textwrap.dedent(source))
+    scope = dict(vars(builtins), np=np, **free)
+    new = unroll(fdef, scope.get)
+    return fdef, new, ast.unparse(S.to_python_ast(new))
+
+
+def test_the_loop_is_written_once_per_function_and_the_users_tree_is_left_alone():
+    fdef, new, text = _unrolled("""
+    def f(x):
+        fs = [np.sin, np.tanh]
+        for g in fs:
+            x = g(x)
+        return x
+    """)
+    assert new is not fdef
+    assert "for" not in text and "np.sin(x)" in text and "np.tanh(x)" in text
+    assert text.index("np.sin(x)") < text.index("np.tanh(x)")
+    assert any(isinstance(n, S.For) for n in S.walk(fdef))
+
+
+def test_a_generator_kept_for_later_stays_a_generator():
+    fdef, new, _ = _unrolled("""
+    def f(x):
+        gen = (g(x) for g in [np.sin, np.cos])
+        x[0] = 2.0
+        return sum(gen)
+    """)
+    assert new is fdef
+
+
+def test_loops_over_numbers_are_left_alone():
+    fdef, new, _ = _unrolled("""
+    def f(x):
+        for c in (1.0, 2.0):
+            x = x * c
+        return x
+    """)
+    assert new is fdef
+
+
+def generator_over_functions_passed_in(x, fs):
+    return sum(np.sum(g(x)) for g in fs)
+
+
+def test_the_refusal_names_the_comprehensions_variable_as_written():
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(generator_over_functions_passed_in)(X.copy(), [np.sin])
+    first = str(err.value).splitlines()[0]
+    assert "function 'g' holds" in first, first
+
+
+def lambdas_and_aliases_bound_once(x):
+    lam = lambda v: v * np.cos(v)   # noqa: E731
+    act = np.tanh
+    fs = [lam, act, np.sin]
+    t = x
+    for g in fs:
+        t = g(t) + 0.2
+    return np.sum(t) + sum(np.sum(f_(x)) for f_ in fs)
+
+
+def test_lambdas_and_names_bound_once_are_items_too():
+    check(lambdas_and_aliases_bound_once, X.copy())
+
+
+def a_lambda_rebound(x):
+    lam = lambda v: v * 2.0   # noqa: E731
+    t = x
+    for g in [lam, np.sin]:
+        t = g(t)
+        lam = np.cos
+    return np.sum(t)
+
+
+def test_an_item_rebound_is_not_unrolled():
+    # the loop's list holds the first lambda; lam is rebound in the body, so the loop is
+    # left alone (and its call refused), never unrolled with the new value
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(a_lambda_rebound)(X.copy())

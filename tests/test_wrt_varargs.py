@@ -1,0 +1,77 @@
+"""srcdiff/wrt_varargs.py: `wrt` naming a position inside the *args of the function
+differentiated (autograd's grad(f, argnum=1) of def f(*args)), positions counted as the
+caller passes them. Checked against central differences in reverse and forward mode and to
+second order (gradcheck.check, check_hvp); a position past what a call passes is an
+ArgumentError."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, check_hvp, check_grad, numerical_grad
+from srcdiff.errors import ArgumentError
+
+X = np.array([0.5, -1.0, 0.3])
+
+
+def all_rest(*args):
+    return np.sum(args[0] * np.sin(args[1])) + np.sum(np.tanh(args[0]) ** 2)
+
+
+def named_then_rest(w, *args, scale=1.0):
+    total = w * 0.5
+    for a in args:
+        total = total + scale * np.sum(np.exp(w * a))
+    return total
+
+
+def autograd_style(*args):
+    weights, inputs, targets = args
+    preds = np.tanh(inputs @ weights)
+    return np.sum((preds - targets) ** 2)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (all_rest, (X, X[::-1] * 2.0), 0),
+    (all_rest, (X, X[::-1] * 2.0), 1),
+    (all_rest, (X, X[::-1] * 2.0), -1),
+    (named_then_rest, (0.7, X, X * 3.0), 2),
+    (named_then_rest, (0.7, X, X * 3.0), (0, 1)),
+    (autograd_style, (X, np.eye(3) + 0.1, np.ones(3) * 0.2), 0),
+])
+def test_a_position_inside_args_is_differentiated(f, args, wrt):
+    check(f, *args, wrt=wrt)
+
+
+def test_keywords_and_hvp_of_a_position_inside_args():
+    got = srcdiff.grad(named_then_rest, wrt=1)(0.7, X, X * 3.0, scale=2.0)
+    want = numerical_grad(lambda *a: named_then_rest(*a, scale=2.0), (0.7, X, X * 3.0), 1)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    check_hvp(all_rest, X, X[::-1] * 2.0, vector=X * 0.3, wrt=1)
+    check_grad(autograd_style, X, np.eye(3) + 0.1, np.ones(3) * 0.2, wrt=0)
+    value, grad = srcdiff.value_and_grad(all_rest, wrt=1)(X, X * 2.0)
+    assert value == all_rest(X, X * 2.0)
+
+
+def test_the_derivative_is_made_per_number_of_arguments():
+    g = srcdiff.grad(named_then_rest, wrt=1)
+    one = g(0.7, X)
+    two = g(0.7, X, X * 2.0)
+    np.testing.assert_allclose(one, numerical_grad(named_then_rest, (0.7, X), 1), rtol=1e-5)
+    np.testing.assert_allclose(two, numerical_grad(named_then_rest, (0.7, X, X * 2.0), 1),
+                               rtol=1e-5)
+    assert "def grad_named_then_rest(w, args_0, args_1" in g.source
+
+
+def test_a_position_the_call_does_not_pass_is_refused():
+    g = srcdiff.grad(all_rest, wrt=2)
+    with pytest.raises(ArgumentError, match=r"wrt=2 is out of range for this call: "
+                                            r"all_rest was given 2 positional"):
+        g(X, X)
+
+
+def test_hessian_of_a_position_inside_args_is_refused_at_the_def():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="count positions inside \\*args") \
+            as info:
+        srcdiff.hessian(all_rest, wrt=1)(X, X)
+    assert info.value.filename == __file__
+    assert info.value.line.strip() == "def all_rest(*args):"
