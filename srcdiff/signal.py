@@ -1,5 +1,5 @@
-"""`srcdiff.signal.convolve`, autograd's convolution over chosen axes (a leaf: the user's code
-calls it, the rules of templates/signal.py and the code srcdiff emits call its helpers).
+"""`srcdiff.signal.convolve`, autograd's convolution over chosen axes (a leaf: called by
+the user's code; the rules of templates/signal.py and the emitted code call its helpers).
 Takes two arrays, the axes to convolve and to contract, a mode; gives back their
 convolution. Written in NumPy for programs ported from autograd (`autograd.scipy.signal`,
 which SciPy does not have: scripts/port_autograd_examples.py maps it here).
