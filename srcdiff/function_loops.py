@@ -41,7 +41,7 @@ def unroll(fdef, resolve):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
     written out; `fdef` itself where there is none."""
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
-            n.iter, (S.Name, S.List, S.Tuple)) for n in S.walk(fdef)):
+            n.iter, (S.Name, S.List, S.Tuple, S.Call)) for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
@@ -126,24 +126,34 @@ def _known_lists(fdef, resolve):
     for n in S.walk(fdef):
         if isinstance(n, S.Name):
             (loads if isinstance(n.ctx, S.Load) else stores).setdefault(n.id, []).append(n)
-    iters = set()
+    iters, dict_iters = set(), set()
     for n in S.walk(fdef):
-        if isinstance(n, S.For) and isinstance(n.iter, S.Name):
-            iters.add(id(n.iter))
-        if isinstance(n, S.comprehension) and isinstance(n.iter, S.Name):
-            iters.add(id(n.iter))
+        if isinstance(n, (S.For, S.comprehension)):
+            it = n.iter
+            wrapped = it.args if isinstance(it, S.Call) and isinstance(it.func, S.Name) and \
+                it.func.id in ("enumerate", "zip") else []
+            iters.update(id(a) for a in [it] + wrapped if isinstance(a, S.Name))
+            if isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
+                    it.func.attr == "items" and isinstance(it.func.value, S.Name):
+                dict_iters.add(id(it.func.value))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
     known = {}
     for block in _blocks(fdef):
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
-                    stmt.targets[0], S.Name) and isinstance(stmt.value, (S.List, S.Tuple))):
+                    stmt.targets[0], S.Name) and isinstance(stmt.value, (S.List, S.Tuple,
+                                                                         S.Dict))):
                 continue
             name, value = stmt.targets[0].id, stmt.value
+            readers = dict_iters if isinstance(value, S.Dict) else iters
             if len(stores.get(name, [])) != 1 or name in declared or not all(
-                    id(load) in iters for load in loads.get(name, [])):
+                    id(load) in readers for load in loads.get(name, [])):
                 continue
+            if isinstance(value, S.Dict):   # read only as `name.items()`: its pairs
+                value = _pairs(value)
+                if value is None:
+                    continue
             later = {id(n) for after in block[i + 1:] for n in S.walk(after)}
             if not all(id(load) in later for load in loads.get(name, [])):
                 continue   # read where the binding may not have run first
@@ -170,6 +180,32 @@ def _items(value, resolve, local_defs):
     if not any(_is_function(e, resolve, local_defs) for e in value.elts):
         return None
     return value.elts
+
+
+class _PairsOfDict(S.Tuple):
+    """The (key, value) pairs of a dict display, as a tuple display (see _pairs)."""
+    _fields = S.Tuple._fields
+
+
+def _pairs(display):
+    """A dict display of distinct constant keys as the tuple display of its (key, value)
+    pairs, in order; None for a `**` spread, a computed key or a repeated one."""
+    if not isinstance(display, S.Dict):
+        return None
+    keys = [k.value if isinstance(k, S.Constant) else None for k in display.keys]
+    if any(not isinstance(k, S.Constant) for k in display.keys) or \
+            len(set(map(repr, keys))) != len(keys):
+        return None
+    return _PairsOfDict(elts=[S.Tuple(elts=[k, v], ctx=S.Load())
+                              for k, v in zip(display.keys, display.values)], ctx=S.Load())
+
+
+def _displayed(value, resolve, local_defs):
+    """The items of a list or tuple display of simple items (functions or not), or None."""
+    if isinstance(value, (S.List, S.Tuple)) and 0 < len(value.elts) <= MAX_ITEMS and all(
+            _simple(e, resolve, local_defs) for e in value.elts):
+        return value.elts
+    return None
 
 
 def _bind(target, item):
@@ -248,7 +284,41 @@ class _Unroll(S.NodeTransformer):
         if isinstance(iterable, S.Name) and iterable.id in self.known:
             value, stmt = self.known[iterable.id]
             return value.elts if id(stmt) in self.seen else None
+        wrapper = self.builtin_call(iterable)
+        if wrapper == "enumerate" and len(iterable.args) == 1 and not iterable.keywords:
+            items = self.items(iterable.args[0])
+            return None if items is None else [
+                S.Tuple(elts=[S.const(k), item], ctx=S.Load()) for k, item in enumerate(items)]
+        if wrapper == "zip" and iterable.args and not iterable.keywords:
+            parts = [self.items(a) if self.items(a) is not None
+                     else _displayed(a, self.resolve, self.local_defs)
+                     for a in iterable.args]
+            if any(p is None for p in parts):
+                return None
+            return [S.Tuple(elts=list(row), ctx=S.Load()) for row in zip(*parts)]
+        if self.items_of_dict(iterable) is not None:
+            return self.items_of_dict(iterable)
         return _items(iterable, self.resolve, self.local_defs)
+
+    def builtin_call(self, node):
+        """'enumerate' or 'zip' where `node` calls that builtin (not a rebinding of it)."""
+        if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
+                node.func.id in ("enumerate", "zip") and node.func.id not in self.stored and \
+                self.resolve(node.func.id) is getattr(builtins, node.func.id):
+            return node.func.id
+        return None
+
+    def items_of_dict(self, node):
+        """`d.items()` of a dict display (written there, or a local bound once to one and
+        read only so): its (key, value) tuples, in the display's order (a dict's order)."""
+        if not (isinstance(node, S.Call) and not node.args and not node.keywords and
+                isinstance(node.func, S.Attribute) and node.func.attr == "items"):
+            return None
+        if isinstance(node.func.value, S.Name):
+            return self.items(node.func.value) if isinstance(
+                self.known.get(node.func.value.id, (None,))[0], _PairsOfDict) else None
+        pairs = _pairs(node.func.value)
+        return None if pairs is None else _items(pairs, self.resolve, self.local_defs)
 
     def visit_Assign(self, node):
         self.generic_visit(node)

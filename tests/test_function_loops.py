@@ -234,3 +234,80 @@ def test_an_item_rebound_is_not_unrolled():
     # left alone (and its call refused), never unrolled with the new value
     with pytest.raises(srcdiff.SrcdiffError):
         srcdiff.grad(a_lambda_rebound)(X.copy())
+
+
+def enumerated_display(x):
+    t = x
+    for i, g in enumerate([np.sin, np.tanh]):
+        t = t * 0.5 + (i + 1) * 0.25 * g(t)
+    return np.sum(t)
+
+
+def enumerated_list_bound_once(x):
+    fs = [np.sin, np.tanh]
+    t = x
+    for i, g in enumerate(fs):
+        t = t * 0.5 + (i + 1) * 0.25 * g(t)
+    return np.sum(t)
+
+
+def zipped_with_constants(x):
+    t = x
+    for g, c in zip([np.sin, np.tanh, np.cos], (0.3, 0.5)):
+        t = t * 0.5 + c * g(t)
+    return np.sum(t)
+
+
+def items_of_a_dict_display(x):
+    out = 0.0
+    for k, g in {"first": np.sin, "second": np.tanh}.items():
+        out = out + len(k) * np.sum(g(x))
+    return out
+
+
+def items_of_a_dict_bound_once(x):
+    ops = {"first": np.sin, "second": np.tanh}
+    t = x
+    for name, g in ops.items():
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+@pytest.mark.parametrize("f", [enumerated_display, enumerated_list_bound_once,
+                               zipped_with_constants, items_of_a_dict_display,
+                               items_of_a_dict_bound_once])
+def test_functions_from_enumerate_zip_and_a_dicts_items(f):
+    check(f, X.copy())
+
+
+def dict_of_functions_also_read_by_key(x):
+    ops = {"first": np.sin, "second": np.tanh}
+    t = x
+    for name, g in ops.items():
+        t = 0.5 * g(t) + 0.1
+    ops["second"] = np.cos
+    return np.sum(t)
+
+
+def enumerate_with_a_start(x):
+    t = x
+    for i, g in enumerate([np.sin, np.tanh], start=1):
+        t = t * 0.5 + i * g(t)
+    return np.sum(t)
+
+
+@pytest.mark.parametrize("f", [dict_of_functions_also_read_by_key, enumerate_with_a_start])
+def test_forms_not_unrolled_stay_refused_at_the_call(f):
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(f)(X.copy())
+    assert err.value.filename.endswith("test_function_loops.py")
+
+
+def test_a_zip_stops_at_its_shortest_display():
+    fdef, new, text = _unrolled("""
+        def f(x):
+            for g, c in zip([np.sin, np.tanh, np.cos], (0.3, 0.5)):
+                x = c * g(x)
+            return x
+    """)
+    assert "np.cos" not in text and text.count("np.sin(x)") == 1 and "zip" not in text

@@ -420,19 +420,19 @@ def loops_over_a_dict_of_functions(x):
     return np.sum(t)
 
 
-def test_functions_iterated_over_in_a_tuple_display():
-    check(loops_over_a_tuple_of_functions, X.copy())
+@pytest.mark.parametrize("f", [loops_over_a_tuple_of_functions, enumerates_functions,
+                               loops_over_a_dict_of_functions])
+def test_functions_iterated_over_in_a_tuple_enumerate_or_a_dicts_items(f):
+    check(f, X.copy())
 
 
 @pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
                    reason="fuzz --family functions (75% of its draws refused): functions taken "
-                          "from enumerate(), zip() or a dict's items in a loop: "
+                          "from zip() with an item computed here (x[0]) in a loop: "
                           "'srcdiff cannot tell which function 'g' holds before the code runs' "
                           "(the list form is test_calls_of_each_function_of_a_list)")
-@pytest.mark.parametrize("f", [enumerates_functions, zips_functions_with_weights,
-                               loops_over_a_dict_of_functions])
-def test_functions_iterated_over_in_other_forms(f):
-    check(f, X.copy())
+def test_functions_iterated_over_in_other_forms():
+    check(zips_functions_with_weights, X.copy())
 
 
 def fill(out, v):
