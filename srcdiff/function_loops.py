@@ -41,7 +41,7 @@ def unroll(fdef, resolve):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
     written out; `fdef` itself where there is none."""
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
-            n.iter, (S.Name, S.List, S.Tuple, S.Call)) for n in S.walk(fdef)):
+            n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
@@ -131,7 +131,9 @@ def _known_lists(fdef, resolve):
         if isinstance(n, (S.For, S.comprehension)):
             it = n.iter
             wrapped = it.args if isinstance(it, S.Call) and isinstance(it.func, S.Name) and \
-                it.func.id in ("enumerate", "zip") else []
+                it.func.id in ("enumerate", "zip", "reversed") else []
+            if isinstance(it, S.Subscript) and _reverses(it.slice):
+                wrapped = [it.value]
             iters.update(id(a) for a in [it] + wrapped if isinstance(a, S.Name))
             if isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
                     it.func.attr == "items" and isinstance(it.func.value, S.Name):
@@ -180,6 +182,15 @@ def _items(value, resolve, local_defs):
     if not any(_is_function(e, resolve, local_defs) for e in value.elts):
         return None
     return value.elts
+
+
+def _reverses(index):
+    """Whether a subscript's index is the slice `::-1`."""
+    return isinstance(index, S.Slice) and index.lower is None and index.upper is None and \
+        isinstance(index.step, S.UnaryOp) and isinstance(index.step.op, S.USub) and \
+        isinstance(index.step.operand, S.Constant) and index.step.operand.value == 1 or \
+        isinstance(index, S.Slice) and index.lower is None and index.upper is None and \
+        isinstance(index.step, S.Constant) and index.step.value == -1
 
 
 class _PairsOfDict(S.Tuple):
@@ -284,6 +295,12 @@ class _Unroll(S.NodeTransformer):
         if isinstance(iterable, S.Name) and iterable.id in self.known:
             value, stmt = self.known[iterable.id]
             return value.elts if id(stmt) in self.seen else None
+        if isinstance(iterable, S.Subscript) and _reverses(iterable.slice) or \
+                self.builtin_call(iterable) == "reversed" and len(iterable.args) == 1 and \
+                not iterable.keywords:   # fs[::-1], reversed(fs)
+            inner = iterable.value if isinstance(iterable, S.Subscript) else iterable.args[0]
+            items = self.items(inner) if isinstance(inner, (S.Name, S.List, S.Tuple)) else None
+            return None if items is None else items[::-1]
         wrapper = self.builtin_call(iterable)
         if wrapper == "enumerate" and len(iterable.args) == 1 and not iterable.keywords:
             items = self.items(iterable.args[0])
@@ -301,9 +318,11 @@ class _Unroll(S.NodeTransformer):
         return _items(iterable, self.resolve, self.local_defs)
 
     def builtin_call(self, node):
-        """'enumerate' or 'zip' where `node` calls that builtin (not a rebinding of it)."""
+        """'enumerate', 'zip' or 'reversed' where `node` calls that builtin (not a rebinding
+        of it)."""
         if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
-                node.func.id in ("enumerate", "zip") and node.func.id not in self.stored and \
+                node.func.id in ("enumerate", "zip", "reversed") and \
+                node.func.id not in self.stored and \
                 self.resolve(node.func.id) is getattr(builtins, node.func.id):
             return node.func.id
         return None

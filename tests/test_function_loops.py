@@ -311,3 +311,35 @@ def test_a_zip_stops_at_its_shortest_display():
             return x
     """)
     assert "np.cos" not in text and text.count("np.sin(x)") == 1 and "zip" not in text
+
+
+def reversed_list(x):
+    fs = [np.sin, np.tanh]
+    t = x
+    for g in reversed(fs):
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+def list_read_backwards(x):
+    fs = (np.sin, np.square)
+    t = x
+    for g in fs[::-1]:
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+@pytest.mark.parametrize("f", [reversed_list, list_read_backwards])
+def test_functions_taken_backwards(f):
+    check(f, X.copy())
+
+
+def test_backwards_is_the_reversed_order():
+    fdef, new, text = _unrolled("""
+        def f(x):
+            fs = [np.sin, np.tanh]
+            for g in fs[::-1]:
+                x = g(x)
+            return x
+    """)
+    assert text.index("np.tanh(x)") < text.index("np.sin(x)")
