@@ -169,6 +169,13 @@ class Flow:
                 # hold what its arguments reach
                 self._hold([new], self.reach(reads))
                 return {new}
+            if self._fresh_user_call(stmt, alias_flow_fresh.keeps_no_argument):
+                # one keeping nothing, but that may return what it was given (or part of
+                # it): only its result may hold the arguments' arrays once it returned
+                # (`a = star_sum(w, *args)`: the tuple made for *args is then read no more)
+                reach = self.reach(reads)
+                self._hold([new], reach)
+                return {new} | reach
         reads |= self.items(reads)
         if kind == Kind.CALL and not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads, stmt)
@@ -176,16 +183,17 @@ class Flow:
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
 
-    def _fresh_user_call(self, stmt):
+    def _fresh_user_call(self, stmt, proof=alias_flow_fresh.fresh_result):
+        """Whether `stmt` calls a function of the user's for which `proof` holds."""
         func = stmt.sd.func
         if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
                 not is_user_function(func):
             return False
-        if func not in self._fresh_funcs:
-            self._fresh_funcs[func] = alias_flow_fresh.fresh_result(func)
-        return self._fresh_funcs[func]
+        if (func, proof) not in self._fresh_funcs:
+            self._fresh_funcs[func, proof] = proof(func)
+        return self._fresh_funcs[func, proof]
 
-    def _seen_after(self, write, name, changed, own_ok):
+    def _seen_after(self, write, name, changed, own_ok, ignore=()):
         """seen_by for a write in no loop: follows the run from the write on (the rest of
         its block, then of each block around it: a branch that run did not take is not
         there), each name whose value then is, or holds, the written array marked STALE (but
@@ -197,8 +205,8 @@ class Flow:
             return None, None
         saved, self.before = self.before, {}
         try:
-            env = {k: v | {STALE} if (k != name or not own_ok) and self.reach(v) & changed
-                   else v for k, v in saved[id(write)].items()}
+            env = {k: v | {STALE} if (k != name or not own_ok) and k not in ignore and
+                   self.reach(v) & changed else v for k, v in saved[id(write)].items()}
             self._block([write], env, False)
             self.before = {}
             for block, i in reversed(path):
@@ -211,6 +219,8 @@ class Flow:
             if env is None:
                 continue   # before the write, or in a branch its run does not take
             for n in analyze.operands(t):
+                if n in ignore:
+                    continue
                 objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
                 if STALE in objs and objs & changed:
                     return n, t
@@ -312,9 +322,10 @@ class Flow:
         item write, whose derivative follows it. False when it cannot tell."""
         return self.seen_by(write, name, own_ok) is None
 
-    def seen_by(self, write, name, own_ok=True):
+    def seen_by(self, write, name, own_ok=True, ignore=()):
         """None when the write is unseen (see unseen); else (the name that sees it, the
-        statement reading it), or (None, None) when it cannot tell."""
+        statement reading it), or (None, None) when it cannot tell. Reads of the names of
+        `ignore` do not count (the run checks them)."""
         unknown = (None, None)
         if not self.ok or id(write) not in self.before:
             return unknown
@@ -371,7 +382,7 @@ class Flow:
             ds = defs(n)
             return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
         if not loops:
-            return self._seen_after(write, name, changed, own_ok)
+            return self._seen_after(write, name, changed, own_ok, ignore)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -379,6 +390,8 @@ class Flow:
                 return unknown
             i = order[id(t)]
             for n in analyze.operands(t):
+                if n in ignore:
+                    continue
                 found = rebound_at(n)
                 new, shares = found if found is not None else (None, False)
                 if new is not None and (i <= at or (i > new and not (shares and loops))):

@@ -213,6 +213,41 @@ def check_writes(source, user_names, body, spelled=None):
                        f"(part of) the same array and is read after it (line "
                        f"{where.sd.line})")
 
+    def checked_results(name, seen):
+        """Where the only names that see the writes into `name` hold what a function of the
+        user's returned (`a = star_sum(x[0], x)`: x[0] itself, or a new number; only the run
+        tells), a check before each seen write that the result shares nothing with the
+        array written (check_not_shared): True when placed, else False."""
+        results = set()
+        for _ in range(4):
+            found = {id(w): flows[0].seen_by(w, name, ignore=frozenset(results))
+                     for w in writes[name] if id(w) in seen}
+            readers = {r for r, _ in filter(None, found.values())}
+            if not readers:
+                break
+            if not all(r is not None and defs.get(r) and all(
+                    t.sd.kind == Kind.CALL and is_user_function(t.sd.func) for t in defs[r])
+                    for r in readers):
+                return False
+            results |= readers
+        else:
+            return False
+        checked = [w for w in writes[name] if id(w) in seen]
+        if not results or not all(must_be_defined(r, w) for r in results for w in checked):
+            return False
+        for r in sorted(results):
+            made = defs[r][0]
+            func = getattr(made.sd.func, "__name__", "a function of yours")
+            shown = r if r in user_names else stem(S.load(r))
+            for w in checked:
+                error = source.error(w.sd.line, f"writing into {name} here would also change "
+                                     f"{shown}, what {func} returned on line {made.sd.line}: "
+                                     f"it holds (part of) the same array and is read after it",
+                                     hint=f"copy it first: {name} = numpy.copy({name}), or "
+                                          f"make {func} return a copy")
+                guards.setdefault((id(w), r, None), (w, error, r, None, None))
+        return True
+
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
         if not defined:
@@ -228,7 +263,8 @@ def check_writes(source, user_names, body, spelled=None):
         item) by a check that runs before it. `other`: the names that would see the change."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
-        if not seen:
+        if not seen or (holder is None and not _inplace(stmt) and
+                        checked_results(name, seen)):
             return
         if id(stmt) not in seen:   # this write is unseen: the one a later read sees instead
             stmt, instead = seen_instead(stmt, name, seen)

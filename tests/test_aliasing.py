@@ -294,3 +294,35 @@ def test_a_write_into_an_item_of_a_view_is_a_write_into_the_viewed_array(f):
     with pytest.raises(errors.SrcdiffError, match="would change (a|b) too"):
         srcdiff.value_and_grad(f, wrt=1)(x, a)
     assert np.array_equal(a, given)
+
+
+# -- writes after a call of the user's function returned --------------------------------
+def returns_its_first(w, *args):
+    return w
+
+
+def returns_a_pair(w, *args):
+    return (w, len(args))
+
+
+def writes_after_first_returned(x):
+    a = returns_its_first(x[0], x)
+    x[0] = 1.0
+    return np.sum(x) * np.sum(a)
+
+
+def writes_after_pair_returned(x):
+    a = returns_a_pair(x[0], x)
+    x[0] = 1.0
+    return np.sum(x) * np.sum(a[0])
+
+
+@pytest.mark.parametrize("fn", [writes_after_first_returned, writes_after_pair_returned])
+def test_a_write_a_returned_value_may_see_is_checked_when_it_runs(fn):
+    # x[0] of a vector is a number: the result shares nothing with x
+    check(fn, np.array([0.5, -1.0, 0.7]))
+    # of a matrix, a row: what the helper returned (or holds, in a tuple) is x's memory
+    with pytest.raises(errors.RuntimeRefusal, match="would also change a, what returns_") \
+            as info:
+        srcdiff.grad(fn)(np.array([[0.5, -1.0], [0.7, 0.2]]))
+    assert info.value.lineno == _line(fn, 2)

@@ -56,6 +56,9 @@ def test_shared_values_and_views_are_refused(where):
     check_not_shared(m[0, 1], m, "r", "h", where)               # a number
     items = [np.ones(2)]
     _refused(check_not_shared, items[0], items, "r", "h", where)
+    _refused(check_not_shared, m, (m[1], 2.0), "r", "h", where)   # an item views it
+    _refused(check_not_shared, m, [{"a": (m,)}], "r", "h", where)  # held deeper down
+    check_not_shared(m, (m[1].copy(), 2.0, [m.sum()]), "r", "h", where)
     _refused(check_no_view, m[0], m, 0, "r", "h", where)        # the write lands in the view
     check_no_view(m[0], m, 1, "r", "h", where)                  # another row
     check_no_view(m[0].copy(), m, 0, "r", "h", where)
