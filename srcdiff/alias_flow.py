@@ -58,6 +58,8 @@ class Flow:
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
+        self.keyed = {}    # a dict built here -> {constant key: the objects stored there}
+        self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         if not self.ok:
             return
@@ -72,7 +74,8 @@ class Flow:
 
     def _size(self):
         return sum(len(v) for v in self.held.values()) + sum(
-            len(v) for env in self.before.values() for v in env.values())
+            len(v) for env in self.before.values() for v in env.values()) + len(
+            self.unkeyed) + sum(len(v) for k in self.keyed.values() for v in k.values())
 
     # -- values ------------------------------------------------------------------------
     def objects(self, env, name):
@@ -106,9 +109,17 @@ class Flow:
             if h[0] != OUTSIDE:
                 self.held.setdefault(h, set()).update(objs)
 
-    def _store(self, holders, objs, stmt):
+    def _store(self, holders, objs, stmt, key=None):
         """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
-        (lists, dicts, objects): held there; one of the caller's keeps them (escaped)."""
+        (lists, dicts, objects): held there; one of the caller's keeps them (escaped). `key`:
+        the constant key of an item write `d[key] = v` (see _keyed)."""
+        for h in holders:
+            if h in self.keyed:
+                if key is not None and key in self.keyed[h]:
+                    self.keyed[h][key] |= set(objs) - {STALE}
+                else:
+                    self.unkeyed.add(h)   # (stored anywhere: its keys no longer tell)
+                    del self.keyed[h]
         self._hold(holders, objs)
         if any(h[0] == OUTSIDE for h in holders):
             self._escape(stmt, objs)
@@ -138,6 +149,9 @@ class Flow:
                         return set(base) | self.items(base)
                     out |= slots[index.value]
                 return out
+            keyed = self._keyed(base, index)
+            if keyed is not None:
+                return keyed
             # a row (the same memory), or an item of a list, tuple or dict built here
             return {o for o in base if o[0] != "made"} | self.items(base)
         if kind == Kind.DISPLAY:
@@ -148,6 +162,13 @@ class Flow:
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
                 self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
+            elif isinstance(value, S.Dict) and made not in self.unkeyed and all(
+                    _constant_key(k) for k in value.keys):
+                keys = [k.value for k in value.keys]
+                old = self.keyed.get(made, {})
+                if len(set(keys)) == len(keys):
+                    self.keyed[made] = {k: (old.get(k, set()) | p) - {STALE}
+                                        for k, p in zip(keys, parts)}
             return {made}
         if kind in (Kind.BINOP, Kind.UNARY):
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
@@ -182,6 +203,19 @@ class Flow:
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
+
+    def _keyed(self, base, index):
+        """The objects `d[key]` may be, where every object `base` may be is a dict built
+        here whose constant keys (`{"w": a, "b": b}`, and `d["w"] = ...` after) include
+        `key`: those stored under that key only. None when not known."""
+        if not base or not _constant_key(index) or not all(o in self.keyed for o in base):
+            return None
+        out = set()
+        for o in base:
+            if index.value not in self.keyed[o]:
+                return None
+            out |= self.keyed[o][index.value]
+        return out
 
     def _fresh_user_call(self, stmt, proof=alias_flow_fresh.fresh_result):
         """Whether `stmt` calls a function of the user's for which `proof` holds."""
@@ -290,7 +324,9 @@ class Flow:
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
                 base = stmt.targets[0].value
                 if isinstance(base, S.Name):
-                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt)
+                    index = stmt.targets[0].slice
+                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt,
+                                index.value if _constant_key(index) else None)
             elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
                 call = stmt.value
                 if stmt.sd.kind == Kind.APPEND and isinstance(call.func, S.Attribute) and \
@@ -411,6 +447,10 @@ class Flow:
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None
+
+
+def _constant_key(node):
+    return isinstance(node, S.Constant) and type(node.value) in (str, int)
 
 
 def unseen_argument_update(body, call, name):
