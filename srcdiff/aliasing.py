@@ -133,12 +133,6 @@ def check_writes(source, user_names, body, spelled=None):
                       and t.sd.loop_item and isinstance(t.value.value, S.Name)}
     displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
-    unpacked = {t.value.value.id for t in stmts if isinstance(t, S.Assign)
-                and t.sd.kind == Kind.SUBSCRIPT and isinstance(t.value.value, S.Name)
-                and t.value.value.id in displays}   # displays whose items are taken out
-    held = {e.id for name in unpacked      # names those hold (`p, q = (1.0, A.T)`)
-            for e in (displays[name].values if isinstance(displays[name], S.Dict)
-                      else displays[name].elts) if isinstance(e, S.Name)}
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == Kind.SUBSCRIPT}  # the items tuple unpacking goes through
@@ -257,7 +251,7 @@ def check_writes(source, user_names, body, spelled=None):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
-    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False):
+    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
@@ -282,8 +276,10 @@ def check_writes(source, user_names, body, spelled=None):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
             if holder is not None and not must_be_defined(holder, w):
+                if must:   # (the check could not name it there, and nothing else tells)
+                    raise source.error(w.sd.line, reason, hint=hint)
                 continue  # (the check could not name it there)
-            if others is None or any(_read_after(o, w, stmts) for o in others):
+            if others is None or must or any(_read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -374,18 +370,11 @@ def check_writes(source, user_names, body, spelled=None):
                      f"copy it first: {target} = numpy.copy(...)", other)
         value = s.value
         sources = []
-        if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and (
-                user_target or target in loop_sequences):
-            # (a loop's own name for its sequence, where the body rebinds the user's: `for
-            # row in a: a /= ...; a = a` takes its rows from the array the write changes)
-            sources = [value.id]
-        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and (
-                user_target or target in held):
-            # a view, named or a temporary a tuple or list built here holds and gives out
-            # again (`p, q = (1.0, A.T)`): refused where a name holding it is read after
+        if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
+            sources = [value.id]   # the same array under another name (a user's or srcdiff's)
+        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS and (user_target or
-                                                                     target in held):
+        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
@@ -405,14 +394,20 @@ def check_writes(source, user_names, body, spelled=None):
                 reason = f"writing into {src} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
                 holder = None
-                if target in loop_sequences and target not in user_names:
-                    holder = target   # checked where it runs: src may be a new array by then
-                    reason = f"writing into {src} here changes the array the loop on line " \
-                        f"{s.sd.line} takes its items from (the loop reads {src} as it was " \
-                        "when it started: the same array, which srcdiff cannot follow)"
-                    hint = f"write {src} = ... (a new array), or loop over a copy: " \
-                        f"numpy.copy({src})"
-                fail(written[src], reason, hint, readers, holder=holder)
+                if target not in user_names and s.sd.kind != Kind.DISPLAY:
+                    # srcdiff's own name for (a view of) src: whether it still holds src's
+                    # array when the write runs only the run tells (`for row in a: a /= ...;
+                    # a = a`: the loop reads the array a held when it started)
+                    holder = target
+                    hint = f"use a copy there: numpy.copy({src})"
+                    if target in loop_sequences:
+                        reason = f"writing into {src} here changes the array the loop on " \
+                            f"line {s.sd.line} takes its items from (the loop reads {src} as " \
+                            "it was when it started: the same array, which srcdiff cannot " \
+                            "follow)"
+                        hint = f"write {src} = ... (a new array), or loop over a copy: " \
+                            f"numpy.copy({src})"
+                fail(written[src], reason, hint, readers, holder=holder, must=True)
     _guard_rows_read_after(source, user_names, body, stmts, written, guards)
 
     def same_as(name, seen=None):

@@ -326,3 +326,46 @@ def test_a_write_a_returned_value_may_see_is_checked_when_it_runs(fn):
             as info:
         srcdiff.grad(fn)(np.array([[0.5, -1.0], [0.7, 0.2]]))
     assert info.value.lineno == _line(fn, 2)
+
+
+# -- srcdiff's own names for a user's array, read after a write into it ------------------
+def writes_while_looping_over_its_transpose(a):
+    s = 0.0
+    for r in a.T:
+        a[0, 1] = a[0, 1] * 0.5 + r[1]
+        s = s + np.sum(r * r)
+    return s
+
+
+def writes_while_looping_over_a_reshaped_view(a):
+    s = 0.0
+    for r in np.reshape(a, (3, 3)):
+        a[1, 1] = np.sin(a[0, 0])
+        s = s + np.sum(r * r)
+    return s
+
+
+def writes_another_array_while_looping_over_a_transpose(a):
+    s = 0.0
+    b = a * 1.0
+    for r in a.T:
+        b[0, 1] = b[0, 1] * 0.5 + r[1]
+        s = s + np.sum(r * b[0])
+    return s
+
+
+A3 = np.array([[0.41, 0.19, -0.25], [0.22, -0.05, -0.57], [-0.02, -0.2, -0.04]])
+
+
+@pytest.mark.parametrize("fn", [writes_while_looping_over_its_transpose,
+                                writes_while_looping_over_a_reshaped_view])
+def test_a_write_into_an_array_a_loop_goes_through_a_view_of_is_refused_when_it_runs(fn):
+    # both were wrong derivatives: the loop's own (temporary) name for a.T or the reshaped
+    # array was not followed; now a check before the write refuses it at the user's line
+    with pytest.raises(errors.RuntimeRefusal, match="writing into a here") as info:
+        srcdiff.grad(fn)(A3.copy())
+    assert info.value.lineno == _line(fn, 3)
+
+
+def test_a_loop_over_a_view_of_an_array_not_written_differentiates():
+    check(writes_another_array_while_looping_over_a_transpose, A3.copy())
