@@ -407,8 +407,10 @@ def check_writes(source, user_names, body, spelled=None):
                             "follow)"
                         hint = f"write {src} = ... (a new array), or loop over a copy: " \
                             f"numpy.copy({src})"
-                fail(written[src], reason, hint, readers, holder=holder, must=True)
-    _guard_rows_read_after(source, user_names, body, stmts, written, guards)
+                fail(written[src], reason, hint, readers, holder=holder,
+                     must=holder is not None)
+    _guard_rows_read_after(source, user_names, body, stmts, written, guards,
+                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and
@@ -437,11 +439,13 @@ def check_writes(source, user_names, body, spelled=None):
     return list(guards.values())
 
 
-def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
-    """`r = m[i]` (or `rows.append(m[i])`), then a write into m, then r (rows) read: r is a
-    row of m (a view) when m is an array of two or more dimensions, and sees the write. Only
-    the run can tell (an item of a list, a number, an index array's pick are not views): a
-    check before each such write, `check_no_view(r, m, ...)`."""
+def _guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of):
+    """`r = m[i]` (or `rows.append(m[i])`, a list comprehension of rows), then a write into
+    m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
+    view) when m is an array of two or more dimensions, and sees the write. Only the run can
+    tell (an item of a list, a number, an index array's pick are not views): a check before
+    each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
+    name read after the write may be unbound there (`for i in ...: r = m[i]`), refused."""
     appended = {}
     for a in stmts:
         if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
@@ -454,28 +458,28 @@ def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
             continue
         view, base = s.targets[0].id, s.value.value.id
         if view in user_names:
-            readers, what = [view], view
+            candidates = holders_of(view)
         else:
-            readers = appended.get(view, [])
-            what = f"what was appended to {readers[0]}" if readers else None
-        if not readers:
-            continue
+            candidates = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
         for w in stmts:
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (_inplace(w) and w.targets[0].id == base)):
                 continue
             if defined is None:
                 defined = analyze.Definedness(body, ())
-            if view not in defined.must(w) or not any(_read_after(r, w, stmts)
-                                                      for r in readers):
-                continue
-            error = source.error(w.sd.line, f"writing into {base} here would also change "
-                                 f"{what}: the row of {base} taken on line {s.sd.line} is a "
-                                 "view, not a copy",
-                                 hint=f"make {view} a copy: {view} = numpy.copy(...)"
-                                 if view in user_names else
-                                 f"append a copy: {readers[0]}.append(numpy.copy(...))")
-            guards.setdefault((id(w), base, view), (w, error, base, view, None))
+            readers = [r for r in candidates if r != base and r in defined.maybe(w)
+                       and _read_after(r, w, stmts)]   # (one bound after it took it after)
+            for r in sorted(readers, key=lambda r: (r not in user_names, r)):
+                what = r if r == view else f"what was appended to {r}" if r in user_names \
+                    else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"
+                hint = f"make {view} a copy: {view} = numpy.copy(...)" if view in user_names \
+                    else f"keep a copy of each row: numpy.copy({base}[...])"
+                error = source.error(w.sd.line, f"writing into {base} here would also change "
+                                     f"{what}: the row of {base} taken on line {s.sd.line} is "
+                                     "a view, not a copy", hint=hint)
+                if r not in defined.must(w):
+                    raise error   # (a check could not name it there)
+                guards.setdefault((id(w), base, r), (w, error, base, r, None))
 
 
 def _read_after(name, write, stmts):

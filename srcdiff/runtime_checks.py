@@ -102,7 +102,13 @@ def check_no_view(view, base, index, reason, hint, where):
     """Before writing into `base[index]` (all of base when index is None) while `view`, taken
     from base by an index (r = m[i]), is read later: refused when the write lands in view's
     memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
-    list (the list's slot is rebound) pass."""
+    list (the list's slot is rebound) pass. A list, tuple or dict `view` (rows.append(m[i]))
+    is checked item by item."""
+    if isinstance(view, (list, tuple, dict)):
+        for item in (view.values() if isinstance(view, dict) else view):
+            if item is not view:
+                check_no_view(item, base, index, reason, hint, where)
+        return
     if type(view) is numpy.ndarray and type(base) is numpy.ndarray:
         if view.base is None:
             return  # a copy

@@ -369,3 +369,50 @@ def test_a_write_into_an_array_a_loop_goes_through_a_view_of_is_refused_when_it_
 
 def test_a_loop_over_a_view_of_an_array_not_written_differentiates():
     check(writes_another_array_while_looping_over_a_transpose, A3.copy())
+
+
+# -- rows of an array kept in a list (or under a name bound in a loop), then a write --------
+def rows_by_comprehension_then_write(A, x):
+    rows = [A[i] for i in range(2)]
+    A[0, 0] = 3.0
+    return np.sum(rows[0] * x)
+
+
+def rows_appended_then_write(A, x):
+    rows = []
+    for i in range(2):
+        rows.append(A[i])
+    A[0, 0] = 3.0
+    return np.sum(rows[0] * x)
+
+
+def row_bound_in_a_loop_then_write(A, x):
+    for i in range(2):
+        r = A[i]
+    A[1, 0] = 3.0
+    return np.sum(r * x)
+
+
+def rows_of_a_vector_then_write(a, x):
+    items = [a[i] for i in range(2)]   # numbers: copies
+    a[0] = 3.0
+    return np.sum(items[0] * x)
+
+
+@pytest.mark.parametrize("fn", [rows_by_comprehension_then_write, rows_appended_then_write])
+def test_a_write_into_rows_a_list_holds_is_refused_when_it_runs(fn):
+    # wrong derivatives before (the gradient wrt A kept x's weight at A[0, 0], overwritten):
+    # the check looked at the last row appended only, or not at all for a comprehension
+    with pytest.raises(errors.RuntimeRefusal, match="writing into A here") as info:
+        srcdiff.grad(fn, wrt=(0, 1))(A3.copy(), np.array([0.5, -1.0, 0.7]))
+    assert info.value.lineno == _line(fn, 4 if fn is rows_appended_then_write else 2)
+    check(rows_of_a_vector_then_write, np.array([0.5, -1.0, 0.7]), np.array([0.5, -1.0]),
+          wrt=(0, 1))
+
+
+def test_a_write_into_a_row_a_name_bound_in_a_loop_may_hold_is_refused():
+    # a wrong derivative before: the check was left out where r may be unbound
+    with pytest.raises(errors.UnsupportedCodeError, match="would also change r") as info:
+        srcdiff.grad(row_bound_in_a_loop_then_write, wrt=(0, 1))(
+            A3.copy(), np.array([0.5, -1.0, 0.7]))
+    assert info.value.lineno == _line(row_bound_in_a_loop_then_write, 3)
