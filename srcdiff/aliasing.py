@@ -101,11 +101,26 @@ def check_writes(source, user_names, body, spelled=None):
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
 
-    def stem(atom):
-        """How the user wrote `atom`: its name, or the expression a temporary holds."""
-        if isinstance(atom, S.Name) and atom.id not in user_names and atom.id in spelled:
+    def stem(atom, depth=0):
+        """How the user wrote `atom`: its name, or the expression a temporary holds (as
+        written, or rebuilt from its binding, `x[::2]`), or where srcdiff made it."""
+        if not isinstance(atom, S.Name) or atom.id in user_names:
+            return _stem(atom)
+        if atom.id in spelled:
             return spelled[atom.id]
-        return _stem(atom)
+        made = [t for t in stmts if isinstance(t, S.Assign) and
+                isinstance(t.targets[0], S.Name) and t.targets[0].id == atom.id]
+        if not made:
+            return "a value srcdiff made"
+        value = made[0].value
+        names = [n for n in S.walk(value) if isinstance(n, S.Name)]
+        if depth < 3 and len(made) == 1 and made[0].sd.kind in (
+                Kind.COPY, Kind.SUBSCRIPT, Kind.ATTRIBUTE) and all(
+                n.id in user_names or n.id in spelled for n in names):
+            return S.spell(value) if all(n.id in user_names for n in names) else \
+                stem(value, depth + 1) if isinstance(value, S.Name) else \
+                f"the value made on line {made[0].sd.line}"
+        return f"the value made on line {made[0].sd.line}"
     written, writes = {}, {}  # name -> its first write, all its writes
     for s in stmts:
         name = s.targets[0].value.id if s.sd.kind == Kind.SETITEM else \
@@ -276,7 +291,8 @@ def check_writes(source, user_names, body, spelled=None):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
             if holder is not None and not must_be_defined(holder, w):
-                if must:   # (the check could not name it there, and nothing else tells)
+                if must and holder in defined[0][0].maybe(w):
+                    # (the check could not name it there, and nothing else tells)
                     raise source.error(w.sd.line, reason, hint=hint)
                 continue  # (the check could not name it there)
             if others is None or must or any(_read_after(o, w, stmts) for o in others):
@@ -309,13 +325,15 @@ def check_writes(source, user_names, body, spelled=None):
             elif d.sd.kind == Kind.SUBSCRIPT and d.sd.loop_item:
                 seq = value.value
                 named = isinstance(seq, S.Name) and seq.id in user_names
+                shown = stem(seq)
+                spelt = not shown.startswith(("the value made", "a value srcdiff"))
                 fail(written[target], f"writing into {target} here would change "
-                     f"{stem(seq)} too: the loop takes its rows (or list items), "
-                     "which are shared, not copies",
+                     f"{shown if spelt else 'what the loop goes through'} too: the loop "
+                     "takes its rows (or list items), which are shared, not copies",
                      f"loop over indices and write into {seq.id} itself, e.g. "
                      f"{seq.id}[i, 0] = ..." if named else
-                     f"name it, rows = {stem(seq)}, then loop over indices and write "
-                     "into rows itself, e.g. rows[i, 0] = ...")
+                     f"name it, rows = {shown if spelt else '...'}, then loop over indices "
+                     "and write into rows itself, e.g. rows[i, 0] = ...")
             elif d.sd.kind == Kind.CALL and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == Kind.CALL and d.sd.dynamic_method:

@@ -416,3 +416,35 @@ def test_a_write_into_a_row_a_name_bound_in_a_loop_may_hold_is_refused():
         srcdiff.grad(row_bound_in_a_loop_then_write, wrt=(0, 1))(
             A3.copy(), np.array([0.5, -1.0, 0.7]))
     assert info.value.lineno == _line(row_bound_in_a_loop_then_write, 3)
+
+
+# -- messages name what the user wrote, never srcdiff's own names ------------------------
+def writes_rows_of_a_comprehension(x):
+    s = 0.0
+    for r in [x * k for k in range(2)]:
+        r[0] = 1.0
+        s = s + np.sum(r)
+    return s
+
+
+def writes_in_a_loop_then_updates_a_slice(x, s):
+    k = 0
+    while k < 2:
+        k += 1
+        x[-1] = np.arctan(s)
+    x[::2] *= np.tanh(s)
+    return np.sum(x)
+
+
+def test_a_refusal_names_no_temporary_of_srcdiffs():
+    import re
+    with pytest.raises(errors.UnsupportedCodeError) as info:
+        srcdiff.grad(writes_rows_of_a_comprehension)(np.array([0.5, -1.0, 0.7]))
+    assert "what the loop goes through" in str(info.value)
+    assert not re.search(r"\b[a-z]+(_[a-z]+)*_[0-9]+\b", str(info.value)), str(info.value)
+
+
+def test_a_view_srcdiff_takes_after_the_writes_is_not_an_alias_of_them():
+    # (scripts/fuzz.py, seed 589000044): x[::2] *= ... takes its view after the loop's writes;
+    # it was refused naming srcdiff's x_item_1 once srcdiff's own names were tracked
+    check(writes_in_a_loop_then_updates_a_slice, np.array([0.5, -1.0, 0.7]), 0.3)
