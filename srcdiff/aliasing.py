@@ -222,6 +222,23 @@ def check_writes(source, user_names, body, spelled=None):
                        f"(part of) the same array and is read after it (line "
                        f"{where.sd.line})")
 
+    every_name = {n for t in stmts for n in analyze.operands(t)}
+
+    def derived(name):
+        """`name` and the names bound from it, transitively (whatever they hold: a row, a
+        list of its rows, a new array), and the lists it is appended to."""
+        out, grew = {name}, True
+        while grew:
+            grew = False
+            for t in stmts:
+                if t.sd.kind == Kind.SETITEM or analyze.assigned(t) in out or not (
+                        isinstance(t, S.Assign) or t.sd.kind == Kind.APPEND):
+                    continue
+                if analyze.assigned(t) is not None and out & set(analyze.operands(t)):
+                    out.add(analyze.assigned(t))
+                    grew = True
+        return out
+
     def checked_results(name, seen):
         """Where the only names that see the writes into `name` hold what a function of the
         user's returned (`a = star_sum(x[0], x)`: x[0] itself, or a new number; only the run
@@ -290,6 +307,9 @@ def check_writes(source, user_names, body, spelled=None):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
+            if must and flows[0].seen_by(w, name, ignore=frozenset(
+                    every_name - derived(holder))) is None:
+                continue   # what holder holds, and what is made of it, never sees it
             if holder is not None and not must_be_defined(holder, w):
                 if must and holder in defined[0][0].maybe(w):
                     # (the check could not name it there, and nothing else tells)

@@ -448,3 +448,17 @@ def test_a_view_srcdiff_takes_after_the_writes_is_not_an_alias_of_them():
     # (scripts/fuzz.py, seed 589000044): x[::2] *= ... takes its view after the loop's writes;
     # it was refused naming srcdiff's x_item_1 once srcdiff's own names were tracked
     check(writes_in_a_loop_then_updates_a_slice, np.array([0.5, -1.0, 0.7]), 0.3)
+
+
+def rebinds_a_slice_while_zipping_over_it(x):
+    s = 0.0
+    for r, q in zip(np.where(x > 0.5, x, 0.0), x):
+        x[1:] = x[1:] * np.tanh(x[:-1])   # srcdiff's x[1:] is read before the write only
+        s = s + r * q
+    return s + np.sum(x)
+
+
+def test_a_view_srcdiff_takes_and_reads_before_the_write_is_not_checked():
+    # (scripts/fuzz.py, seed 571000018): refused when it ran once srcdiff's own names were
+    # tracked, though its x[1:] is rebound before it is read again
+    check(rebinds_a_slice_while_zipping_over_it, np.array([0.7, -1.0, 0.9]))
