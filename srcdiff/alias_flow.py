@@ -18,33 +18,17 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-import numpy
-
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
                                 is_local as _is_local, path_to as _path_to, places,
                                 local_functions_only_called as _local_functions_only_called)
-from .alias_flow_fresh import FRESH, FRESH_BUILTINS, keeps_nothing as _keeps_nothing
+from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .callables import is_user_function
 from .core import Kind
 
 OUTSIDE = "outside"
 STALE = ("stale",)   # (alias_flow.Flow._seen_after: a value bound before the write)
-
-def _fresh_call(func, call=None):
-    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
-        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
-    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
-        return True
-    return _copies(func)
-
-
-def _copies(func):
-    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
-    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
-        getattr(func, "__module__", "").startswith("srcdiff.")
-
 
 class Flow:
     """The objects each name may hold before each statement of a lowered body."""
@@ -174,9 +158,9 @@ class Flow:
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
             self._hold([new], self.items(self._reads(env, value)))
             return {new}
-        if kind == Kind.CALL and (id(stmt) in self.fresh or _fresh_call(
+        if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
-            if _copies(stmt.sd.func):
+            if alias_flow_fresh.copies(stmt.sd.func):
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
         # anything else may return what it was given, or part of it, or store it

@@ -88,6 +88,22 @@ def _proof(fn, seen):
         return None
 
 
+def fresh_call(func, call=None):
+    """Whether a call of the library function `func` (the lowered `call`) surely gives a new
+    value: a ufunc, a copying NumPy function, a builtin giving a number, srcdiff's copies."""
+    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
+        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
+    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+        return True
+    return copies(func)
+
+
+def copies(func):
+    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
+    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
+        getattr(func, "__module__", "").startswith("srcdiff.")
+
+
 _MISSING = object()
 # builtins whose result is new or what their arguments reach
 _TAME_BUILTINS = {len, range, int, float, complex, bool, abs, min, max, sum, zip, enumerate,

@@ -15,6 +15,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 from . import alias_flow, analyze
 from . import syntax as S
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
+from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after
 from .callables import is_user_function
 from .core import Kind
 
@@ -77,13 +78,6 @@ def _block_of(stmt, block, loop):
             if found is not None:
                 return found
     return None
-
-
-def _is_view_index(index):
-    parts = index.elts if isinstance(index, S.Tuple) else [index]
-    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
-               for p in parts)
-
 
 
 def _inplace(stmt):
@@ -315,7 +309,7 @@ def check_writes(source, user_names, body, spelled=None):
                     # (the check could not name it there, and nothing else tells)
                     raise source.error(w.sd.line, reason, hint=hint)
                 continue  # (the check could not name it there)
-            if others is None or must or any(_read_after(o, w, stmts) for o in others):
+            if others is None or must or any(read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -447,13 +441,13 @@ def check_writes(source, user_names, body, spelled=None):
                             f"numpy.copy({src})"
                 fail(written[src], reason, hint, readers, holder=holder,
                      must=holder is not None)
-    _guard_rows_read_after(source, user_names, body, stmts, written, guards,
-                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}))
+    guard_rows_read_after(source, user_names, body, stmts, written, guards,
+                          lambda n: sorted({n} | {m for m in defs if n in roots(m)}))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and
         branches) and results of functions of the user's given them (rows and items are
-        checked, precisely, by _guard_rows_read_after and the displays' rule)."""
+        checked, precisely, by alias_rows.guard_rows_read_after and the displays' rule)."""
         seen = set() if seen is None else seen
         if name in seen:
             return seen
@@ -475,64 +469,6 @@ def check_writes(source, user_names, body, spelled=None):
                  f"{other} may be {name} itself (an alias)",
                  f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
     return list(guards.values())
-
-
-def _guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of):
-    """`r = m[i]` (or `rows.append(m[i])`, a list comprehension of rows), then a write into
-    m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
-    view) when m is an array of two or more dimensions, and sees the write. Only the run can
-    tell (an item of a list, a number, an index array's pick are not views): a check before
-    each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
-    name read after the write may be unbound there (`for i in ...: r = m[i]`), refused."""
-    appended = {}
-    for a in stmts:
-        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
-            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
-    defined = None
-    for s in stmts:
-        if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
-                and s.sd.kind == Kind.SUBSCRIPT and isinstance(s.value.value, S.Name)
-                and s.value.value.id in written and not _is_view_index(s.value.slice)):
-            continue
-        view, base = s.targets[0].id, s.value.value.id
-        if view in user_names:
-            candidates = holders_of(view)
-        else:
-            candidates = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
-        for w in stmts:
-            if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
-                    or (_inplace(w) and w.targets[0].id == base)):
-                continue
-            if defined is None:
-                defined = analyze.Definedness(body, ())
-            readers = [r for r in candidates if r != base and r in defined.maybe(w)
-                       and _read_after(r, w, stmts)]   # (one bound after it took it after)
-            for r in sorted(readers, key=lambda r: (r not in user_names, r)):
-                what = r if r == view else f"what was appended to {r}" if r in user_names \
-                    else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"
-                hint = f"make {view} a copy: {view} = numpy.copy(...)" if view in user_names \
-                    else f"keep a copy of each row: numpy.copy({base}[...])"
-                error = source.error(w.sd.line, f"writing into {base} here would also change "
-                                     f"{what}: the row of {base} taken on line {s.sd.line} is "
-                                     "a view, not a copy", hint=hint)
-                if r not in defined.must(w):
-                    raise error   # (a check could not name it there)
-                guards.setdefault((id(w), base, r), (w, error, base, r, None))
-
-
-def _read_after(name, write, stmts):
-    """Whether `name` may be read once `write` has run: later in order, or anywhere in a loop
-    around the write (the next iteration)."""
-    position = next(i for i, t in enumerate(stmts) if t is write)
-    if any(name in analyze.operands(t) for t in stmts[position + 1:]):
-        return True
-    for loop in stmts:
-        if isinstance(loop, (S.For, S.While)):
-            inner = list(analyze.flatten(loop.body))
-            if any(t is write for t in inner) and any(name in analyze.operands(t)
-                                                      for t in inner):
-                return True
-    return False
 
 
 def insert_guards(body, guards, make):

@@ -6,7 +6,7 @@ would really see the change. Takes lowered statements; gives nothing or raises.
 """
 from . import analyze, runtime
 from . import syntax as S
-from .aliasing import _read_after
+from .alias_rows import read_after as _read_after
 from .core import Info, Kind
 
 
