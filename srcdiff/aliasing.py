@@ -225,13 +225,22 @@ def check_writes(source, user_names, body, spelled=None):
         while grew:
             grew = False
             for t in stmts:
-                if t.sd.kind == Kind.SETITEM or analyze.assigned(t) in out or not (
-                        isinstance(t, S.Assign) or t.sd.kind == Kind.APPEND):
-                    continue
-                if analyze.assigned(t) is not None and out & set(analyze.operands(t)):
-                    out.add(analyze.assigned(t))
+                reads = set(analyze.operands(t))
+                made = set() if t.sd.kind == Kind.SETITEM or not out & reads else \
+                    {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
+                    t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
+                    t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
+                if made - out:
+                    out |= made
                     grew = True
         return out
+
+    def seen_through(holder, w, name):
+        """Whether the write `w` into `name` may be seen through `holder` or a name made of
+        it (alias_flow, other reads aside; where it cannot tell: one of those read after)."""
+        found = flows[0].seen_by(w, name, ignore=frozenset(every_name - derived(holder)))
+        return found is not None and (found != (None, None) or any(
+            read_after(n, w, stmts) for n in derived(holder)))
 
     def checked_results(name, seen):
         """Where the only names that see the writes into `name` hold what a function of the
@@ -301,8 +310,7 @@ def check_writes(source, user_names, body, spelled=None):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
-            if must and flows[0].seen_by(w, name, ignore=frozenset(
-                    every_name - derived(holder))) is None:
+            if must and not seen_through(holder, w, name):
                 continue   # what holder holds, and what is made of it, never sees it
             if holder is not None and not must_be_defined(holder, w):
                 if must and holder in defined[0][0].maybe(w):
