@@ -9,13 +9,15 @@ from . import syntax as S
 from .core import Kind
 
 
-def guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of):
+def guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of,
+                          sees):
     """`r = m[i]` (or `rows.append(m[i])`, a list comprehension of rows), then a write into
     m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
     view) when m is an array of two or more dimensions, and sees the write. Only the run can
     tell (an item of a list, a number, an index array's pick are not views): a check before
     each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
-    name read after the write may be unbound there (`for i in ...: r = m[i]`), refused."""
+    name read after the write may be unbound there (`for i in ...: r = m[i]`), refused.
+    `sees(r, w, m)`: whether r (a name of srcdiff's) may see the write w into m at all."""
     appended = {}
     for a in stmts:
         if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
@@ -27,8 +29,8 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
                 and s.value.value.id in written and not is_view_index(s.value.slice)):
             continue
         view, base = s.targets[0].id, s.value.value.id
-        if view in user_names:
-            candidates = holders_of(view)
+        if view in user_names:   # (its own copies srcdiff makes, `r if c else v`, read it)
+            candidates = [n for n in holders_of(view) if n in user_names]
         else:
             candidates = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
         for w in stmts:
@@ -38,7 +40,7 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             if defined is None:
                 defined = analyze.Definedness(body, ())
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
-                       and read_after(r, w, stmts)]   # (one bound after it took it after)
+                       and read_after(r, w, stmts) and (r in user_names or sees(r, w, base))]
             for r in sorted(readers, key=lambda r: (r not in user_names, r)):
                 what = r if r == view else f"what was appended to {r}" if r in user_names \
                     else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"

@@ -14,6 +14,7 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 from . import alias_flow, analyze
 from . import syntax as S
+from .alias_flow_blocks import inplace as _inplace
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after
 from .callables import is_user_function
@@ -78,10 +79,6 @@ def _block_of(stmt, block, loop):
             if found is not None:
                 return found
     return None
-
-
-def _inplace(stmt):
-    return stmt.sd.inplace is not None
 
 
 def check_writes(source, user_names, body, spelled=None):
@@ -235,12 +232,14 @@ def check_writes(source, user_names, body, spelled=None):
                     grew = True
         return out
 
-    def seen_through(holder, w, name):
+    def seen_through(holder, w, name, derive=True):
         """Whether the write `w` into `name` may be seen through `holder` or a name made of
         it (alias_flow, other reads aside; where it cannot tell: one of those read after)."""
-        found = flows[0].seen_by(w, name, ignore=frozenset(every_name - derived(holder)))
+        seen_writes(name)   # (makes the flow)
+        names = derived(holder) if derive else {holder}
+        found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
         return found is not None and (found != (None, None) or any(
-            read_after(n, w, stmts) for n in derived(holder)))
+            read_after(n, w, stmts) for n in names))
 
     def checked_results(name, seen):
         """Where the only names that see the writes into `name` hold what a function of the
@@ -450,7 +449,8 @@ def check_writes(source, user_names, body, spelled=None):
                 fail(written[src], reason, hint, readers, holder=holder,
                      must=holder is not None)
     guard_rows_read_after(source, user_names, body, stmts, written, guards,
-                          lambda n: sorted({n} | {m for m in defs if n in roots(m)}))
+                          lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
+                          lambda r, w, base: seen_through(r, w, base, derive=False))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and

@@ -85,3 +85,16 @@ def test_read_after_sees_later_statements_and_the_next_iteration():
 def test_is_view_index(index, view):
     import gast
     assert is_view_index(gast.parse(index).body[0].value.slice) is view
+
+
+def picks_its_row_in_a_branch(x, s):
+    for i, r in enumerate(x):
+        x[x > 1.0] = np.tanh(0.1 * i)
+        if s > -5.0:
+            s = s * (1.5 + np.sin(r if s > 0.2 else np.max(x)))   # srcdiff's copy of r
+    return s
+
+
+def test_srcdiffs_own_copy_of_a_row_bound_after_the_write_is_no_reader():
+    # (scripts/fuzz.py, seed 571000037): refused once srcdiff's own names holding r counted
+    check(picks_its_row_in_a_branch, np.array([0.5, 1.5, 0.7]), 0.3, wrt=(0, 1))
