@@ -312,9 +312,10 @@ def check_writes(source, user_names, body, spelled=None):
             if must and not seen_through(holder, w, name):
                 continue   # what holder holds, and what is made of it, never sees it
             if holder is not None and not must_be_defined(holder, w):
-                if must and holder in defined[0][0].maybe(w):
-                    # (the check could not name it there, and nothing else tells)
-                    raise source.error(w.sd.line, reason, hint=hint)
+                if must and holder in defined[0][0].maybe(w) and _inplace(w):
+                    guards.setdefault((id(w), None, None), (w, error, None, None, None))
+                elif must and holder in defined[0][0].maybe(w):   # (`z op= v` on an array
+                    raise source.error(w.sd.line, reason, hint=hint)   # only: the run tells)
                 continue  # (the check could not name it there)
             if others is None or must or any(read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left

@@ -462,3 +462,17 @@ def test_a_view_srcdiff_takes_and_reads_before_the_write_is_not_checked():
     # (scripts/fuzz.py, seed 571000018): refused when it ran once srcdiff's own names were
     # tracked, though its x[1:] is rebound before it is read again
     check(rebinds_a_slice_while_zipping_over_it, np.array([0.7, -1.0, 0.9]))
+
+
+def updates_a_number_a_choice_holds(x, s):
+    a1 = 0.5 * np.tanh(s)
+    t = 0.0
+    for r2 in x:
+        a1 *= 0.9 + 0.05 * np.tanh(s)   # a number: rebound (an array: refused when it runs)
+        t = t + np.sum(np.array([(r2 if s > -1.0 else a1), a1]))
+    return t
+
+
+def test_an_update_srcdiffs_own_copy_may_hold_is_left_to_the_run():
+    # (scripts/fuzz.py, seed 571000064): refused once srcdiff's own names were tracked
+    check(updates_a_number_a_choice_holds, np.array([0.5, 1.5, 0.7]), 0.3, wrt=(0, 1))
