@@ -22,33 +22,17 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-import numpy
-
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
                                 is_local as _is_local, path_to as _path_to, places,
                                 local_functions_only_called as _local_functions_only_called)
-from .alias_flow_fresh import FRESH, FRESH_BUILTINS, keeps_nothing as _keeps_nothing
+from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .callables import is_user_function
 from .core import Kind
 
 OUTSIDE = "outside"
 STALE = ("stale",)   # (alias_flow.Flow._seen_after: a value bound before the write)
-
-def _fresh_call(func, call=None):
-    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
-        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
-    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
-        return True
-    return _copies(func)
-
-
-def _copies(func):
-    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
-    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
-        getattr(func, "__module__", "").startswith("srcdiff.")
-
 
 class Flow:
     """The objects each name may hold before each statement of a lowered body."""
@@ -62,6 +46,8 @@ class Flow:
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
+        self.keyed = {}    # a dict built here -> {constant key: the objects stored there}
+        self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         if not self.ok:
             return
@@ -76,7 +62,8 @@ class Flow:
 
     def _size(self):
         return sum(len(v) for v in self.held.values()) + sum(
-            len(v) for env in self.before.values() for v in env.values())
+            len(v) for env in self.before.values() for v in env.values()) + len(
+            self.unkeyed) + sum(len(v) for k in self.keyed.values() for v in k.values())
 
     # -- values ------------------------------------------------------------------------
     def objects(self, env, name):
@@ -110,9 +97,17 @@ class Flow:
             if h[0] != OUTSIDE:
                 self.held.setdefault(h, set()).update(objs)
 
-    def _store(self, holders, objs, stmt):
+    def _store(self, holders, objs, stmt, key=None):
         """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
-        (lists, dicts, objects): held there; one of the caller's keeps them (escaped)."""
+        (lists, dicts, objects): held there; one of the caller's keeps them (escaped). `key`:
+        the constant key of an item write `d[key] = v` (see _keyed)."""
+        for h in holders:
+            if h in self.keyed:
+                if key is not None and key in self.keyed[h]:
+                    self.keyed[h][key] |= set(objs) - {STALE}
+                else:
+                    self.unkeyed.add(h)   # (stored anywhere: its keys no longer tell)
+                    del self.keyed[h]
         self._hold(holders, objs)
         if any(h[0] == OUTSIDE for h in holders):
             self._escape(stmt, objs)
@@ -142,6 +137,9 @@ class Flow:
                         return set(base) | self.items(base)
                     out |= slots[index.value]
                 return out
+            keyed = self._keyed(base, index)
+            if keyed is not None:
+                return keyed
             # a row (the same memory), or an item of a list, tuple or dict built here
             return {o for o in base if o[0] != "made"} | self.items(base)
         if kind == Kind.DISPLAY:
@@ -152,14 +150,21 @@ class Flow:
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
                 self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
+            elif isinstance(value, S.Dict) and made not in self.unkeyed and all(
+                    _constant_key(k) for k in value.keys):
+                keys = [k.value for k in value.keys]
+                old = self.keyed.get(made, {})
+                if len(set(keys)) == len(keys):
+                    self.keyed[made] = {k: (old.get(k, set()) | p) - {STALE}
+                                        for k, p in zip(keys, parts)}
             return {made}
         if kind in (Kind.BINOP, Kind.UNARY):
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
             self._hold([new], self.items(self._reads(env, value)))
             return {new}
-        if kind == Kind.CALL and (id(stmt) in self.fresh or _fresh_call(
+        if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
-            if _copies(stmt.sd.func):
+            if alias_flow_fresh.copies(stmt.sd.func):
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
         # anything else may return what it was given, or part of it, or store it
@@ -173,6 +178,13 @@ class Flow:
                 # hold what its arguments reach
                 self._hold([new], self.reach(reads))
                 return {new}
+            if self._fresh_user_call(stmt, alias_flow_fresh.keeps_no_argument):
+                # one keeping nothing, but that may return what it was given (or part of
+                # it): only its result may hold the arguments' arrays once it returned
+                # (`a = star_sum(w, *args)`: the tuple made for *args is then read no more)
+                reach = self.reach(reads)
+                self._hold([new], reach)
+                return {new} | reach
         reads |= self.items(reads)
         if kind == Kind.CALL and not _keeps_nothing(stmt.sd.func):
             self._store(reads, reads, stmt)
@@ -180,16 +192,30 @@ class Flow:
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
 
-    def _fresh_user_call(self, stmt):
+    def _keyed(self, base, index):
+        """The objects `d[key]` may be, where every object `base` may be is a dict built
+        here whose constant keys (`{"w": a, "b": b}`, and `d["w"] = ...` after) include
+        `key`: those stored under that key only. None when not known."""
+        if not base or not _constant_key(index) or not all(o in self.keyed for o in base):
+            return None
+        out = set()
+        for o in base:
+            if index.value not in self.keyed[o]:
+                return None
+            out |= self.keyed[o][index.value]
+        return out
+
+    def _fresh_user_call(self, stmt, proof=alias_flow_fresh.fresh_result):
+        """Whether `stmt` calls a function of the user's for which `proof` holds."""
         func = stmt.sd.func
         if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
                 not is_user_function(func):
             return False
-        if func not in self._fresh_funcs:
-            self._fresh_funcs[func] = alias_flow_fresh.fresh_result(func)
-        return self._fresh_funcs[func]
+        if (func, proof) not in self._fresh_funcs:
+            self._fresh_funcs[func, proof] = proof(func)
+        return self._fresh_funcs[func, proof]
 
-    def _seen_after(self, write, name, changed, own_ok):
+    def _seen_after(self, write, name, changed, own_ok, ignore=()):
         """seen_by for a write in no loop: follows the run from the write on (the rest of
         its block, then of each block around it: a branch that run did not take is not
         there), each name whose value then is, or holds, the written array marked STALE (but
@@ -201,8 +227,8 @@ class Flow:
             return None, None
         saved, self.before = self.before, {}
         try:
-            env = {k: v | {STALE} if (k != name or not own_ok) and self.reach(v) & changed
-                   else v for k, v in saved[id(write)].items()}
+            env = {k: v | {STALE} if (k != name or not own_ok) and k not in ignore and
+                   self.reach(v) & changed else v for k, v in saved[id(write)].items()}
             self._block([write], env, False)
             self.before = {}
             for block, i in reversed(path):
@@ -215,6 +241,8 @@ class Flow:
             if env is None:
                 continue   # before the write, or in a branch its run does not take
             for n in analyze.operands(t):
+                if n in ignore:
+                    continue
                 objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
                 if STALE in objs and objs & changed:
                     return n, t
@@ -284,7 +312,9 @@ class Flow:
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
                 base = stmt.targets[0].value
                 if isinstance(base, S.Name):
-                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt)
+                    index = stmt.targets[0].slice
+                    self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt,
+                                index.value if _constant_key(index) else None)
             elif isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
                 call = stmt.value
                 if stmt.sd.kind == Kind.APPEND and isinstance(call.func, S.Attribute) and \
@@ -316,9 +346,10 @@ class Flow:
         item write, whose derivative follows it. False when it cannot tell."""
         return self.seen_by(write, name, own_ok) is None
 
-    def seen_by(self, write, name, own_ok=True):
+    def seen_by(self, write, name, own_ok=True, ignore=()):
         """None when the write is unseen (see unseen); else (the name that sees it, the
-        statement reading it), or (None, None) when it cannot tell."""
+        statement reading it), or (None, None) when it cannot tell. Reads of the names of
+        `ignore` do not count (the run checks them)."""
         unknown = (None, None)
         if not self.ok or id(write) not in self.before:
             return unknown
@@ -375,7 +406,7 @@ class Flow:
             ds = defs(n)
             return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
         if not loops:
-            return self._seen_after(write, name, changed, own_ok)
+            return self._seen_after(write, name, changed, own_ok, ignore)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -383,6 +414,8 @@ class Flow:
                 return unknown
             i = order[id(t)]
             for n in analyze.operands(t):
+                if n in ignore:
+                    continue
                 found = rebound_at(n)
                 new, shares = found if found is not None else (None, False)
                 if new is not None and (i <= at or (i > new and not (shares and loops))):
@@ -402,6 +435,10 @@ class Flow:
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None
+
+
+def _constant_key(node):
+    return isinstance(node, S.Constant) and type(node.value) in (str, int)
 
 
 def unseen_argument_update(body, call, name):

@@ -57,6 +57,8 @@ FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min
 # ndarray methods whose result shares the receiver's memory
 VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
 VIEW_ATTRIBUTES = {"T", "mT", "real", "imag"}
+# dict methods reading what the receiver holds (storing nothing)
+READ_METHODS = {"items", "keys", "values", "get"}
 # list methods that store what they are given into the receiver (allowed on fresh locals)
 STORE_METHODS = {"append", "extend", "insert"}
 # plain values a global may hold without the result holding anything of the caller's
@@ -67,13 +69,42 @@ _PLAIN = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type,
 def fresh_result(fn, _seen=()):
     """True when every value the user's function `fn` returns is made inside it and fn
     keeps no reference to anything (see the module docstring). False when not proven."""
-    if fn in _seen or len(_seen) >= _DEPTH:
-        return False
+    proof = _proof(fn, _seen)
+    return proof is not None and proof.ok
+
+
+def keeps_no_argument(fn, _seen=()):
+    """True when the user's function `fn` keeps no reference to anything once it returns
+    (no globals, attributes, closures, items of containers it did not make), whatever it
+    returns (one of its arguments, part of one, a new value): after the call, only its
+    result can hold what it was given. False when not proven."""
+    proof = _proof(fn, _seen)
+    return proof is not None and proof.keeps_nothing
+
+
+def _proof(fn, seen):
+    if fn in seen or len(seen) >= _DEPTH:
+        return None
     try:
-        proof = _Proof(fn, _seen + (fn,))
+        return _Proof(fn, seen + (fn,))
     except Exception:  # noqa: BLE001  (no source, a parse failure: not proven)
-        return False
-    return proof.ok
+        return None
+
+
+def fresh_call(func, call=None):
+    """Whether a call of the library function `func` (the lowered `call`) surely gives a new
+    value: a ufunc, a copying NumPy function, a builtin giving a number, srcdiff's copies."""
+    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
+        return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
+    if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+        return True
+    return copies(func)
+
+
+def copies(func):
+    """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
+    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
+        getattr(func, "__module__", "").startswith("srcdiff.")
 
 
 _MISSING = object()
@@ -90,7 +121,7 @@ class _Proof:
         fdef = get_source(fn).node
         self.params = set(variadic.parameter_names(fdef))
         self.resolver = Resolver(fn)
-        self.ok = False
+        self.ok = self.keeps_nothing = False
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
@@ -117,8 +148,9 @@ class _Proof:
         else:
             return
         returns = [n for n in nodes if isinstance(n, S.Return)]
-        self.ok = all(n.value is None or self._fresh(n.value) for n in returns) and \
-            all(self._stores_nothing(n) for n in nodes)
+        self.keeps_nothing = all(self._stores_nothing(n) for n in nodes)
+        self.ok = self.keeps_nothing and all(n.value is None or self._fresh(n.value)
+                                             for n in returns)
 
     # -- names -----------------------------------------------------------------------
     def _global(self, node):
@@ -184,8 +216,8 @@ class _Proof:
             if func is not _MISSING:   # (a builtin may give a global: getattr(module, ...))
                 return keeps_nothing(func) and (
                     getattr(func, "__module__", None) != "builtins" or func in _TAME_BUILTINS)
-            return isinstance(node.func, S.Attribute) and \
-                node.func.attr in VIEW_METHODS | FRESH_METHODS and self._tame(node.func.value)
+            return isinstance(node.func, S.Attribute) and node.func.attr in \
+                VIEW_METHODS | FRESH_METHODS | READ_METHODS and self._tame(node.func.value)
         return False   # a comprehension, f-string parts, ...: not followed
 
     def _fresh(self, node):
@@ -252,7 +284,7 @@ class _Proof:
         if func is not _MISSING:
             from .callables import is_user_function
             if isinstance(func, types.FunctionType) and is_user_function(func):
-                return fresh_result(func, self.seen)
+                return keeps_no_argument(func, self.seen)
             return keeps_nothing(func) or func in (list, tuple, dict, set)
         if not isinstance(node.func, S.Attribute):
             return False
@@ -260,7 +292,7 @@ class _Proof:
         if attr in STORE_METHODS:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
-        return attr in VIEW_METHODS | FRESH_METHODS
+        return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
 
 
 def _bindings(nodes):

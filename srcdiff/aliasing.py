@@ -18,7 +18,9 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 from . import alias_flow, analyze
 from . import syntax as S
+from .alias_flow_blocks import inplace as _inplace
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
+from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after
 from .callables import is_user_function
 from .core import Kind
 
@@ -83,17 +85,6 @@ def _block_of(stmt, block, loop):
     return None
 
 
-def _is_view_index(index):
-    parts = index.elts if isinstance(index, S.Tuple) else [index]
-    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
-               for p in parts)
-
-
-
-def _inplace(stmt):
-    return stmt.sd.inplace is not None
-
-
 def check_writes(source, user_names, body, spelled=None):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
@@ -105,11 +96,26 @@ def check_writes(source, user_names, body, spelled=None):
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
 
-    def stem(atom):
-        """How the user wrote `atom`: its name, or the expression a temporary holds."""
-        if isinstance(atom, S.Name) and atom.id not in user_names and atom.id in spelled:
+    def stem(atom, depth=0):
+        """How the user wrote `atom`: its name, or the expression a temporary holds (as
+        written, or rebuilt from its binding, `x[::2]`), or where srcdiff made it."""
+        if not isinstance(atom, S.Name) or atom.id in user_names:
+            return _stem(atom)
+        if atom.id in spelled:
             return spelled[atom.id]
-        return _stem(atom)
+        made = [t for t in stmts if isinstance(t, S.Assign) and
+                isinstance(t.targets[0], S.Name) and t.targets[0].id == atom.id]
+        if not made:
+            return "a value srcdiff made"
+        value = made[0].value
+        names = [n for n in S.walk(value) if isinstance(n, S.Name)]
+        if depth < 3 and len(made) == 1 and made[0].sd.kind in (
+                Kind.COPY, Kind.SUBSCRIPT, Kind.ATTRIBUTE) and all(
+                n.id in user_names or n.id in spelled for n in names):
+            return S.spell(value) if all(n.id in user_names for n in names) else \
+                stem(value, depth + 1) if isinstance(value, S.Name) else \
+                f"the value made on line {made[0].sd.line}"
+        return f"the value made on line {made[0].sd.line}"
     written, writes = {}, {}  # name -> its first write, all its writes
     for s in stmts:
         name = s.targets[0].value.id if s.sd.kind == Kind.SETITEM else \
@@ -137,12 +143,6 @@ def check_writes(source, user_names, body, spelled=None):
                       and t.sd.loop_item and isinstance(t.value.value, S.Name)}
     displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                 and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
-    unpacked = {t.value.value.id for t in stmts if isinstance(t, S.Assign)
-                and t.sd.kind == Kind.SUBSCRIPT and isinstance(t.value.value, S.Name)
-                and t.value.value.id in displays}   # displays whose items are taken out
-    held = {e.id for name in unpacked      # names those hold (`p, q = (1.0, A.T)`)
-            for e in (displays[name].values if isinstance(displays[name], S.Dict)
-                      else displays[name].elts) if isinstance(e, S.Name)}
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == Kind.SUBSCRIPT}  # the items tuple unpacking goes through
@@ -217,6 +217,69 @@ def check_writes(source, user_names, body, spelled=None):
                        f"(part of) the same array and is read after it (line "
                        f"{where.sd.line})")
 
+    every_name = {n for t in stmts for n in analyze.operands(t)}
+
+    def derived(name):
+        """`name` and the names bound from it, transitively (whatever they hold: a row, a
+        list of its rows, a new array), and the lists it is appended to."""
+        out, grew = {name}, True
+        while grew:
+            grew = False
+            for t in stmts:
+                reads = set(analyze.operands(t))
+                made = set() if t.sd.kind == Kind.SETITEM or not out & reads else \
+                    {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
+                    t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
+                    t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
+                if made - out:
+                    out |= made
+                    grew = True
+        return out
+
+    def seen_through(holder, w, name, derive=True):
+        """Whether the write `w` into `name` may be seen through `holder` or a name made of
+        it (alias_flow, other reads aside; where it cannot tell: one of those read after)."""
+        seen_writes(name)   # (makes the flow)
+        names = derived(holder) if derive else {holder}
+        found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
+        return found is not None and (found != (None, None) or any(
+            read_after(n, w, stmts) for n in names))
+
+    def checked_results(name, seen):
+        """Where the only names that see the writes into `name` hold what a function of the
+        user's returned (`a = star_sum(x[0], x)`: x[0] itself, or a new number; only the run
+        tells), a check before each seen write that the result shares nothing with the
+        array written (check_not_shared): True when placed, else False."""
+        results = set()
+        for _ in range(4):
+            found = {id(w): flows[0].seen_by(w, name, ignore=frozenset(results))
+                     for w in writes[name] if id(w) in seen}
+            readers = {r for r, _ in filter(None, found.values())}
+            if not readers:
+                break
+            if not all(r is not None and defs.get(r) and all(
+                    t.sd.kind == Kind.CALL and is_user_function(t.sd.func) for t in defs[r])
+                    for r in readers):
+                return False
+            results |= readers
+        else:
+            return False
+        checked = [w for w in writes[name] if id(w) in seen]
+        if not results or not all(must_be_defined(r, w) for r in results for w in checked):
+            return False
+        for r in sorted(results):
+            made = defs[r][0]
+            func = getattr(made.sd.func, "__name__", "a function of yours")
+            shown = r if r in user_names else stem(S.load(r))
+            for w in checked:
+                error = source.error(w.sd.line, f"writing into {name} here would also change "
+                                     f"{shown}, what {func} returned on line {made.sd.line}: "
+                                     f"it holds (part of) the same array and is read after it",
+                                     hint=f"copy it first: {name} = numpy.copy({name}), or "
+                                          f"make {func} return a copy")
+                guards.setdefault((id(w), r, None), (w, error, r, None, None))
+        return True
+
     def must_be_defined(name, stmt):
         """Whether `name` is bound whenever `stmt` runs (a parameter or global is)."""
         if not defined:
@@ -226,13 +289,14 @@ def check_writes(source, user_names, body, spelled=None):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
-    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False):
+    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
-        if not seen:
+        if not seen or (holder is None and not _inplace(stmt) and
+                        checked_results(name, seen)):
             return
         if id(stmt) not in seen:   # this write is unseen: the one a later read sees instead
             stmt, instead = seen_instead(stmt, name, seen)
@@ -249,9 +313,15 @@ def check_writes(source, user_names, body, spelled=None):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
+            if must and not seen_through(holder, w, name):
+                continue   # what holder holds, and what is made of it, never sees it
             if holder is not None and not must_be_defined(holder, w):
+                if must and holder in defined[0][0].maybe(w) and _inplace(w):
+                    guards.setdefault((id(w), None, None), (w, error, None, None, None))
+                elif must and holder in defined[0][0].maybe(w):   # (`z op= v` on an array
+                    raise source.error(w.sd.line, reason, hint=hint)   # only: the run tells)
                 continue  # (the check could not name it there)
-            if others is None or any(_read_after(o, w, stmts) for o in others):
+            if others is None or must or any(read_after(o, w, stmts) for o in others):
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -281,13 +351,15 @@ def check_writes(source, user_names, body, spelled=None):
             elif d.sd.kind == Kind.SUBSCRIPT and d.sd.loop_item:
                 seq = value.value
                 named = isinstance(seq, S.Name) and seq.id in user_names
+                shown = stem(seq)
+                spelt = not shown.startswith(("the value made", "a value srcdiff"))
                 fail(written[target], f"writing into {target} here would change "
-                     f"{stem(seq)} too: the loop takes its rows (or list items), "
-                     "which are shared, not copies",
+                     f"{shown if spelt else 'what the loop goes through'} too: the loop "
+                     "takes its rows (or list items), which are shared, not copies",
                      f"loop over indices and write into {seq.id} itself, e.g. "
                      f"{seq.id}[i, 0] = ..." if named else
-                     f"name it, rows = {stem(seq)}, then loop over indices and write "
-                     "into rows itself, e.g. rows[i, 0] = ...")
+                     f"name it, rows = {shown if spelt else '...'}, then loop over indices "
+                     "and write into rows itself, e.g. rows[i, 0] = ...")
             elif d.sd.kind == Kind.CALL and d.sd.func in VIEW_FUNCS:
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == Kind.CALL and d.sd.dynamic_method:
@@ -342,18 +414,11 @@ def check_writes(source, user_names, body, spelled=None):
                      f"copy it first: {target} = numpy.copy(...)", other)
         value = s.value
         sources = []
-        if s.sd.kind == Kind.COPY and isinstance(value, S.Name) and (
-                user_target or target in loop_sequences):
-            # (a loop's own name for its sequence, where the body rebinds the user's: `for
-            # row in a: a /= ...; a = a` takes its rows from the array the write changes)
-            sources = [value.id]
-        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice) and (
-                user_target or target in held):
-            # a view, named or a temporary a tuple or list built here holds and gives out
-            # again (`p, q = (1.0, A.T)`): refused where a name holding it is read after
+        if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
+            sources = [value.id]   # the same array under another name (a user's or srcdiff's)
+        elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS and (user_target or
-                                                                     target in held):
+        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
@@ -373,20 +438,29 @@ def check_writes(source, user_names, body, spelled=None):
                 reason = f"writing into {src} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
                 holder = None
-                if target in loop_sequences and target not in user_names:
-                    holder = target   # checked where it runs: src may be a new array by then
-                    reason = f"writing into {src} here changes the array the loop on line " \
-                        f"{s.sd.line} takes its items from (the loop reads {src} as it was " \
-                        "when it started: the same array, which srcdiff cannot follow)"
-                    hint = f"write {src} = ... (a new array), or loop over a copy: " \
-                        f"numpy.copy({src})"
-                fail(written[src], reason, hint, readers, holder=holder)
-    _guard_rows_read_after(source, user_names, body, stmts, written, guards)
+                if target not in user_names and s.sd.kind != Kind.DISPLAY:
+                    # srcdiff's own name for (a view of) src: whether it still holds src's
+                    # array when the write runs only the run tells (`for row in a: a /= ...;
+                    # a = a`: the loop reads the array a held when it started)
+                    holder = target
+                    hint = f"use a copy there: numpy.copy({src})"
+                    if target in loop_sequences:
+                        reason = f"writing into {src} here changes the array the loop on " \
+                            f"line {s.sd.line} takes its items from (the loop reads {src} as " \
+                            "it was when it started: the same array, which srcdiff cannot " \
+                            "follow)"
+                        hint = f"write {src} = ... (a new array), or loop over a copy: " \
+                            f"numpy.copy({src})"
+                fail(written[src], reason, hint, readers, holder=holder,
+                     must=holder is not None)
+    guard_rows_read_after(source, user_names, body, stmts, written, guards,
+                          lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
+                          lambda r, w, base: seen_through(r, w, base, derive=False))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and
         branches) and results of functions of the user's given them (rows and items are
-        checked, precisely, by _guard_rows_read_after and the displays' rule)."""
+        checked, precisely, by alias_rows.guard_rows_read_after and the displays' rule)."""
         seen = set() if seen is None else seen
         if name in seen:
             return seen
@@ -408,62 +482,6 @@ def check_writes(source, user_names, body, spelled=None):
                  f"{other} may be {name} itself (an alias)",
                  f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
     return list(guards.values())
-
-
-def _guard_rows_read_after(source, user_names, body, stmts, written, guards):
-    """`r = m[i]` (or `rows.append(m[i])`), then a write into m, then r (rows) read: r is a
-    row of m (a view) when m is an array of two or more dimensions, and sees the write. Only
-    the run can tell (an item of a list, a number, an index array's pick are not views): a
-    check before each such write, `check_no_view(r, m, ...)`."""
-    appended = {}
-    for a in stmts:
-        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
-            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
-    defined = None
-    for s in stmts:
-        if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
-                and s.sd.kind == Kind.SUBSCRIPT and isinstance(s.value.value, S.Name)
-                and s.value.value.id in written and not _is_view_index(s.value.slice)):
-            continue
-        view, base = s.targets[0].id, s.value.value.id
-        if view in user_names:
-            readers, what = [view], view
-        else:
-            readers = appended.get(view, [])
-            what = f"what was appended to {readers[0]}" if readers else None
-        if not readers:
-            continue
-        for w in stmts:
-            if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
-                    or (_inplace(w) and w.targets[0].id == base)):
-                continue
-            if defined is None:
-                defined = analyze.Definedness(body, ())
-            if view not in defined.must(w) or not any(_read_after(r, w, stmts)
-                                                      for r in readers):
-                continue
-            error = source.error(w.sd.line, f"writing into {base} here would also change "
-                                 f"{what}: the row of {base} taken on line {s.sd.line} is a "
-                                 "view, not a copy",
-                                 hint=f"make {view} a copy: {view} = numpy.copy(...)"
-                                 if view in user_names else
-                                 f"append a copy: {readers[0]}.append(numpy.copy(...))")
-            guards.setdefault((id(w), base, view), (w, error, base, view, None))
-
-
-def _read_after(name, write, stmts):
-    """Whether `name` may be read once `write` has run: later in order, or anywhere in a loop
-    around the write (the next iteration)."""
-    position = next(i for i, t in enumerate(stmts) if t is write)
-    if any(name in analyze.operands(t) for t in stmts[position + 1:]):
-        return True
-    for loop in stmts:
-        if isinstance(loop, (S.For, S.While)):
-            inner = list(analyze.flatten(loop.body))
-            if any(t is write for t in inner) and any(name in analyze.operands(t)
-                                                      for t in inner):
-                return True
-    return False
 
 
 def insert_guards(body, guards, make):

@@ -10,6 +10,7 @@ saying how a callee's syntax is found). This is the one place that follows argum
 """
 import os
 
+from . import alias_flow_fresh
 from . import syntax as S
 from .aliasing import VIEW_FUNCS
 
@@ -37,6 +38,29 @@ def argument_writes(fdef, params, resolve=None):
     writes, updates = [], []
     _may_alias(fdef.body, {p: (p, "plain") for p in params}, writes, updates, resolve)
     return writes, updates
+
+
+def fresh_argument(stmt):
+    """Whether the lowered statement `stmt` (binding srcdiff's temporary for a call's
+    argument) makes a new value no other name holds: an arithmetic result (`x * 2.0`, `-x`),
+    a ufunc's or a copying NumPy function's result, or that of a function of the user's
+    alias_flow_fresh proves new. A helper may then write into it unseen (for an array: `+`
+    of lists makes a new list of the same items, which the run checks)."""
+    import types
+
+    import numpy
+    from .callables import is_user_function
+    from .core import Kind
+    if stmt.sd.kind in (Kind.BINOP, Kind.UNARY):
+        return True
+    call, func = stmt.value, stmt.sd.func
+    if stmt.sd.kind != Kind.CALL or not isinstance(call, S.Call) or any(
+            k.arg in ("copy", "out") or k.arg is None for k in call.keywords):
+        return False
+    if isinstance(func, numpy.ufunc) or func in alias_flow_fresh.FRESH:
+        return True
+    return stmt.sd.user_call is None and isinstance(func, types.FunctionType) and \
+        is_user_function(func) and alias_flow_fresh.fresh_result(func)
 
 
 def _is_view_index_node(index):

@@ -10,7 +10,7 @@ change.
 """
 from . import analyze, runtime
 from . import syntax as S
-from .aliasing import _read_after
+from .alias_rows import read_after as _read_after
 from .core import Info, Kind
 
 

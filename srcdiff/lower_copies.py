@@ -192,6 +192,37 @@ class CopyInsertion:
                                  "as it was", hint=f"leave {arg} out (or pass "
                                  f"{arg}=False), so that the call works on a copy")
 
+    def _unless_fresh(self, writes, fdef, params, args, out, source, name, hint):
+        """The writes of `writes` (parameter, node) that would change an array the caller
+        holds: not those into a parameter given a new array nobody else holds (`helper(x *
+        2.0)`: argument_writes.fresh_argument), whose change no one sees. Such an argument
+        gets a check that the run gave a plain array (a list made by `+` holds the caller's
+        items: check_fresh_argument refuses it, at the write)."""
+        from . import runtime_alias
+        from .argument_writes import fresh_argument
+        variadic = {a.arg for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
+        left, checked = [], []
+        for param, where in writes:
+            i = params.index(param) if param in params and param not in variadic else None
+            arg = args[i] if i is not None and i < len(args) else None
+            made = [t for t in out if isinstance(t, S.Assign) and isinstance(arg, S.Name)
+                    and isinstance(t.targets[0], S.Name) and t.targets[0].id == arg.id]
+            if arg is None or arg.id in self.user_names or len(made) != 1 or \
+                    not fresh_argument(made[0]):
+                left.append((param, where))
+            elif arg.id not in checked:
+                checked.append(arg.id)
+                error = source.error(where, f"{name} writes into its argument {param!r} in "
+                                     "place; what the call is given here is not a new array "
+                                     "but a list, tuple or object whose items the caller's "
+                                     "names may hold too", hint=hint.format(p=param))
+                func = runtime_alias.check_fresh_argument
+                self.bindings[func.__name__] = func
+                guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+                    S.load(arg.id)] + checks.refusal_args(error), keywords=[]))
+                out.append(self.info(guard, Kind.EFFECT, func=func))
+        return left
+
     def _check_argument_writes(self, node, fn, args, out):
         """A called function that changes what it is given in place (v[0] = ..., v -= ...)
         would change the caller's array, which its derivative does not follow: refused,
@@ -229,6 +260,8 @@ class CopyInsertion:
         hint = (f"make {name} change a copy and return it ({{p}} = {{p}}.copy() first, then "
                 f"return {{p}}), and assign the result where it is called ({called})")
         free = set(getattr(fn, "free", ()))   # a nested function's enclosing variables
+        if writes:
+            writes = self._unless_fresh(writes, fdef, params, args, out, source, name, hint)
         if writes:
             param, where = writes[0]
             what = f"the enclosing function's {param!r}" if param in free else \
@@ -299,3 +332,4 @@ def _callee_syntax(callee):
         return None
     params = fvariadic.parameter_names(source.node)
     return source, params, inplace_calls.callee_resolver(callee, None, source.node, params)
+

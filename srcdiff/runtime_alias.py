@@ -20,6 +20,18 @@ from .errors import SrcdiffError
 from .runtime_checks import refuse
 
 
+def check_fresh_argument(value, reason, hint, where):
+    """Before a call of a helper writing into what it is given, where the caller passes a new
+    value (`helper(x * 2.0)`): fine for an array of numbers (nobody else holds it or any part
+    of it) and for numbers (the helper's write raises Python's own error); refused for
+    anything else (`[a] + [b]` is a new list holding the caller's arrays)."""
+    if isinstance(value, numpy.ndarray) and value.dtype != object:
+        return
+    if isinstance(value, (int, float, complex, numpy.number, numpy.bool_)):
+        return
+    refuse(reason, hint, where)
+
+
 def check_update_unshared(value, others, method, reason, hint, filename, lineno, col):
     """Refuse when `value` (updated in place by the helper, `method` being its operator's
     in-place method) is an array or list that one of `others` (the call's other arguments)

@@ -65,13 +65,25 @@ def check_not_shared(value, holder, reason, hint, where):
         refuse(reason, hint, where)  # the same array (or list) under two names
     if isinstance(holder, (list, tuple, dict)):
         items = holder.values() if isinstance(holder, dict) else holder
-        if any(item is value for item in items):
-            refuse(reason, hint, where)
+        if any(item is value or (isinstance(item, (list, tuple, dict)) or hasattr(
+                item, "shape")) and _holds(item, value) for item in items):
+            refuse(reason, hint, where)   # (an item, an item of an item, a view of it)
         return
     if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
         return
     if _shares(value, holder):
         refuse(reason, hint, where)
+
+
+def _holds(holder, value, depth=0):
+    """Whether `holder` is `value`, holds it (at any depth), or shares its memory."""
+    if holder is value:
+        return True
+    if isinstance(holder, (list, tuple, dict)):
+        items = holder.values() if isinstance(holder, dict) else holder
+        return depth < 32 and any(_holds(item, value, depth + 1) for item in items)
+    return hasattr(holder, "shape") and hasattr(value, "shape") and numpy.ndim(value) > 0 \
+        and numpy.ndim(holder) > 0 and _shares(holder, value)
 
 
 def _shares(a, b):
@@ -92,7 +104,13 @@ def check_no_view(view, base, index, reason, hint, where):
     """Before writing into `base[index]` (all of base when index is None) while `view`, taken
     from base by an index (r = m[i]), is read later: refused when the write lands in view's
     memory (view is a row of a 2-D base). Other rows, numbers, copies and the items of a
-    list (the list's slot is rebound) pass."""
+    list (the list's slot is rebound) pass. A list, tuple or dict `view` (rows.append(m[i]))
+    is checked item by item."""
+    if isinstance(view, (list, tuple, dict)):
+        for item in (view.values() if isinstance(view, dict) else view):
+            if item is not view:
+                check_no_view(item, base, index, reason, hint, where)
+        return
     if type(view) is numpy.ndarray and type(base) is numpy.ndarray:
         if view.base is None:
             return  # a copy

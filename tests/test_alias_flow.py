@@ -243,7 +243,52 @@ def tuple_item_written_in_a_loop(x):   # (scripts/fuzz.py, seeds 313000009, 3190
     return total
 
 
+def dict_item_written_then_other_key_read(x):
+    d = {"w": x * 1.0, "b": x * 2.0}
+    b = d["b"]   # another key: another array
+    w = d["w"]
+    w[0] = 5.0
+    return np.sum(w * x) + np.sum(b * w)
+
+
+def dict_item_replaced_by_key_then_written(x):
+    y = x * 3.0
+    d = {"w": x * 1.0, "b": x[0]}
+    d["w"] = y   # d["w"] is y now (or still, in the analysis, the first array)
+    w = d["w"]
+    w[0] = 5.0
+    return np.sum(y * x)
+
+
+def dict_item_replaced_in_a_loop_then_written(x):
+    y = x * 3.0
+    d = {"w": x * 1.0, "b": x[0]}
+    for k in ["w"]:
+        d[k] = y     # a key only the run knows: d["w"] may be any of its arrays
+    w = d["w"]
+    w[0] = 5.0
+    return np.sum(y * x)
+
+
+def dict_updated_then_written(x):
+    y = x * 3.0
+    d = {"w": x * 1.0, "b": x[0]}
+    d.update({"w": y})
+    w = d["w"]
+    w[0] = 5.0
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [dict_item_replaced_by_key_then_written,
+                               dict_item_replaced_in_a_loop_then_written,
+                               dict_updated_then_written])
+def test_a_write_into_a_dicts_item_another_name_holds_is_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="w is an item of d"):
+        srcdiff.grad(f)(X.copy())
+
+
 @pytest.mark.parametrize("f, args, wrt", [
+    (dict_item_written_then_other_key_read, (X,), 0),
     (swap_then_write, (X, Y), (0, 1)),
     (tuple_item_written_in_a_loop, (X,), 0),
     (stack_in_another_branch_then_write, (X, Y), (0, 1)),

@@ -12,7 +12,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check, refusal
-from srcdiff.alias_flow_fresh import fresh_result
+from srcdiff.alias_flow_fresh import fresh_result, keeps_no_argument
 
 X = np.array([0.3, -1.2, 0.7, 0.45, -0.2, 1.1, 0.8, -0.6])
 KEPT = []
@@ -168,3 +168,25 @@ def test_fresh_result(fn, fresh):
     """`pair` and `project` return a new list or tuple (its items are their arguments: the
     caller counts them as held by it)."""
     assert fresh_result(fn) is fresh
+
+
+def reads_a_dict(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + np.sum(v)
+    return total + kw.get("c", 0.5)
+
+
+def calls_a_keeper(v):
+    return kept(v) + v
+
+
+@pytest.mark.parametrize("fn, keeps_nothing", [
+    (identity, True), (flat_view, True), (pair, True), (reads_a_dict, True),
+    (kept, False), (global_list, True), (stored_in_attribute, False),
+    (calls_a_keeper, False),
+], ids=lambda v: getattr(v, "__name__", str(v)))
+def test_keeps_no_argument(fn, keeps_nothing):
+    """Whatever it returns (`identity` returns its argument), a function keeping nothing
+    leaves only its result holding what it was given."""
+    assert keeps_no_argument(fn) is keeps_nothing

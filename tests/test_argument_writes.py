@@ -1,8 +1,11 @@
 """srcdiff/argument_writes.py: passed_on_write follows a parameter handed on to a function
 that writes into it, as far down as `follow` lets it (the syntax-only checks of
 argument_writes itself are in tests/test_aliasing.py)."""
+import numpy as np
+
 from srcdiff import frontend, inplace_calls, variadic
-from srcdiff.argument_writes import argument_writes, passed_on_write
+from srcdiff import syntax as S
+from srcdiff.argument_writes import argument_writes, fresh_argument, passed_on_write
 
 
 def _writes(t):
@@ -61,3 +64,35 @@ def test_follow_decides_which_callees_are_read():
 
 def test_a_parameter_rebound_first_is_not_the_callers():
     assert _passed(_rebinds_then_hands_on) is None
+
+
+def _made_fresh(x):
+    return np.tanh(x) * 2.0
+
+
+def _made_shared(x):
+    return x
+
+
+def _argument_statements(fn):
+    from srcdiff import analyze
+    from srcdiff.transform import lower_function
+    return {s.targets[0].id: s for s in analyze.flatten(lower_function(fn).body)
+            if hasattr(s, "targets") and isinstance(s.targets[0], S.Name)}
+
+
+def _calls_makers(x):
+    a = x * 2.0
+    b = -x
+    c = np.sin(x)
+    d = np.reshape(x, (3,))
+    e = _made_fresh(x)
+    f = _made_shared(x)
+    g = np.array(x, copy=False)
+    h = x[1:]
+    return a, b, c, d, e, f, g, h
+
+
+def test_fresh_argument_knows_new_values_from_shared_ones():
+    made = _argument_statements(_calls_makers)
+    assert [n for n in "abcdefgh" if fresh_argument(made[n])] == ["a", "b", "c", "e"]

@@ -146,11 +146,9 @@ def item_of_a_dict_written_after_its_values_were_read(x):
     return s + np.sum(w * x)
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --idioms (dict): writing into an array taken out of a dict "
-                          "that nothing reads afterwards is refused: 'w is an item of d, "
-                          "shared with it, not a copy'")
 def test_write_into_an_item_of_a_dict_no_longer_read():
+    # fuzz --idioms (dict): refused before ('w is an item of d, shared with it, not a copy');
+    # the item under the key "w" is x * 1.0, which nothing else reads after the write
     check(item_of_a_dict_written_after_its_values_were_read, X.copy())
 
 
@@ -186,13 +184,9 @@ def passes_a_fresh_array(x):
     return np.sum(writes_item_of_its_argument(x * 2.0))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz (plain and --idioms, the most frequent refusal): a helper "
-                          "writing into an item of its argument is refused even when the "
-                          "caller passes a fresh array nothing else sees (x * 2.0): 'writes "
-                          "into its argument 't' in place, so the caller's value would change "
-                          "too'")
 def test_a_helper_writing_into_a_fresh_array_it_is_given():
+    # the most frequent refusal (plain and --idioms): 'writes into its argument 't' in place,
+    # so the caller's value would change too'; nobody else holds x * 2.0
     check(passes_a_fresh_array, X.copy())
 
 
@@ -244,14 +238,11 @@ def keywords_call_then_write(x):
     return np.sum(x) * a
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --idioms (star, kwargs): after a call of a *args or **kwargs "
-                          "helper has returned, a write into an array passed to it is refused, "
-                          "naming srcdiff's temporary: 'writing into x here would also change "
-                          "args_1' (kw_1; or the list spread with *, read no more)")
 @pytest.mark.parametrize("f", [star_call_then_write, starred_list_call_then_write,
                                keywords_call_then_write])
 def test_write_after_a_variadic_call_returned(f):
+    # fuzz --idioms (star, kwargs): refused before, naming srcdiff's temporary ('writing into x
+    # here would also change args_1', kw_1, or the list spread with *, read no more)
     check(f, X.copy())
 
 

@@ -123,6 +123,68 @@ def test_a_call_of_a_function_updating_its_argument_is_checked_when_it_runs():
     assert_located(info.value, updater, 1, "p += v")
 
 
+def writes_and_reads(t, s):
+    t[1] = t[0] * s
+    t[2] = np.cos(t[1]) * t[2]
+    return np.sum(t * t)
+
+
+def passes_new_arrays(x):
+    a = writes_and_reads(x * 2.0, x[0])        # an arithmetic result
+    b = writes_and_reads(np.sin(x), x[2])      # a ufunc's
+    c = writes_and_reads(-x, x[1])
+    return a * b + c + np.sum(x)
+
+
+def passes_new_arrays_in_a_loop(x):
+    s = 0.0
+    for i in range(2):
+        s = s + writes_and_reads(x - 0.5 * s, x[1])
+    return s
+
+
+def same_expression_after(x):
+    u = writes_and_reads(x * 2.0, x[0])
+    y = x * 2.0                                 # the same expression: a new array again
+    return u * np.sum(y * x)
+
+
+@pytest.mark.parametrize("fn", [passes_new_arrays, passes_new_arrays_in_a_loop,
+                                same_expression_after])
+def test_a_function_writing_into_a_new_array_it_is_given_differentiates(fn):
+    # nobody else holds the array the call is given: the write is seen by no one
+    check(fn, np.array([0.5, -1.0, 0.7]))
+
+
+def writes_into_an_item(t):
+    t[0][1] = 3.0
+    return t
+
+
+def passes_a_new_list_of_its_arrays(x):
+    a = x * 1.0
+    writes_into_an_item([a] + [x])
+    return np.sum(a * x)
+
+
+def passes_its_own_name(x):
+    y = x * 2.0
+    writes_and_reads(y, x[0])
+    return np.sum(y * x)
+
+
+def test_a_new_list_holding_the_callers_arrays_is_refused_when_it_runs():
+    assert len(checks_named(passes_a_new_list_of_its_arrays, "check_fresh_argument")) == 1
+    with pytest.raises(errors.RuntimeRefusal, match="not a new array but a list") as info:
+        srcdiff.grad(passes_a_new_list_of_its_arrays)(np.array([0.5, -1.0, 0.7]))
+    assert_located(info.value, writes_into_an_item, 1, "t[0][1] = 3.0")
+
+
+def test_a_name_of_the_callers_passed_to_a_writing_function_is_still_refused():
+    with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 't'"):
+        lower_function(passes_its_own_name)
+
+
 # -- out= arguments ---------------------------------------------------------------------
 def output_by_position(x):
     y = np.zeros_like(x)

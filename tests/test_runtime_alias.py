@@ -50,3 +50,13 @@ def test_check_deletable():
     check_deletable({"a": 1}, f"{__file__}:1")
     with pytest.raises(srcdiff.RuntimeRefusal, match="list"):
         check_deletable([1.0], f"{__file__}:1")
+
+
+def test_check_fresh_argument_passes_arrays_of_numbers_and_numbers_only():
+    from srcdiff.runtime_alias import check_fresh_argument
+    where = "model.py:3"
+    check_fresh_argument(numpy.ones(3), "r", "h", where)
+    check_fresh_argument(2.5, "r", "h", where)   # the helper's write raises Python's error
+    for shared in ([numpy.ones(2)], (numpy.ones(2),), numpy.array([None, 1.0]), {"a": 1.0}):
+        with pytest.raises(SrcdiffError, match="r"):
+            check_fresh_argument(shared, "r", "h", where)

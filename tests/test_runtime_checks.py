@@ -56,9 +56,14 @@ def test_shared_values_and_views_are_refused(where):
     check_not_shared(m[0, 1], m, "r", "h", where)               # a number
     items = [np.ones(2)]
     _refused(check_not_shared, items[0], items, "r", "h", where)
+    _refused(check_not_shared, m, (m[1], 2.0), "r", "h", where)   # an item views it
+    _refused(check_not_shared, m, [{"a": (m,)}], "r", "h", where)  # held deeper down
+    check_not_shared(m, (m[1].copy(), 2.0, [m.sum()]), "r", "h", where)
     _refused(check_no_view, m[0], m, 0, "r", "h", where)        # the write lands in the view
     check_no_view(m[0], m, 1, "r", "h", where)                  # another row
     check_no_view(m[0].copy(), m, 0, "r", "h", where)
+    _refused(check_no_view, [m[1], m[0]], m, 0, "r", "h", where)   # a list of rows: each
+    check_no_view([m[1], (m[1],)], m, 0, "r", "h", where)
     _refused(check_item_copies, m, 0, "r", "h", where)          # y[0], y[1] = y[1], y[0]
     check_item_copies(np.arange(3.0), 0, "r", "h", where)
     assert np.array_equal(m, np.arange(6.0).reshape(2, 3))      # nothing written

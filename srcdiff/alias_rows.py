@@ -1,0 +1,76 @@
+"""Rows of an array another name holds, read after a write into the array (stage 3, lower:
+called by aliasing.check_writes). Takes the lowered body with its item writes; gives back
+checks placed before those writes (`check_no_view`, into aliasing's guards), or a located
+refusal where no check could name the row. Also `read_after`, whether a name may be read
+once a write has run.
+"""
+from . import analyze
+from . import syntax as S
+from .core import Kind
+
+
+def guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of,
+                          sees):
+    """`r = m[i]` (or `rows.append(m[i])`, a list comprehension of rows), then a write into
+    m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
+    view) when m is an array of two or more dimensions, and sees the write. Only the run can
+    tell (an item of a list, a number, an index array's pick are not views): a check before
+    each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
+    name read after the write may be unbound there (`for i in ...: r = m[i]`), refused.
+    `sees(r, w, m)`: whether r (a name of srcdiff's) may see the write w into m at all."""
+    appended = {}
+    for a in stmts:
+        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
+            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
+    defined = None
+    for s in stmts:
+        if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
+                and s.sd.kind == Kind.SUBSCRIPT and isinstance(s.value.value, S.Name)
+                and s.value.value.id in written and not is_view_index(s.value.slice)):
+            continue
+        view, base = s.targets[0].id, s.value.value.id
+        if view in user_names:   # (its own copies srcdiff makes, `r if c else v`, read it)
+            candidates = [n for n in holders_of(view) if n in user_names]
+        else:
+            candidates = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
+        for w in stmts:
+            if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
+                    or (w.sd.inplace is not None and w.targets[0].id == base)):
+                continue
+            if defined is None:
+                defined = analyze.Definedness(body, ())
+            readers = [r for r in candidates if r != base and r in defined.maybe(w)
+                       and read_after(r, w, stmts) and (r in user_names or sees(r, w, base))]
+            for r in sorted(readers, key=lambda r: (r not in user_names, r)):
+                what = r if r == view else f"what was appended to {r}" if r in user_names \
+                    else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"
+                hint = f"make {view} a copy: {view} = numpy.copy(...)" if view in user_names \
+                    else f"keep a copy of each row: numpy.copy({base}[...])"
+                error = source.error(w.sd.line, f"writing into {base} here would also change "
+                                     f"{what}: the row of {base} taken on line {s.sd.line} is "
+                                     "a view, not a copy", hint=hint)
+                if r not in defined.must(w):
+                    raise error   # (a check could not name it there)
+                guards.setdefault((id(w), base, r), (w, error, base, r, None))
+
+
+def read_after(name, write, stmts):
+    """Whether `name` may be read once `write` has run: later in order, or anywhere in a loop
+    around the write (the next iteration)."""
+    position = next(i for i, t in enumerate(stmts) if t is write)
+    if any(name in analyze.operands(t) for t in stmts[position + 1:]):
+        return True
+    for loop in stmts:
+        if isinstance(loop, (S.For, S.While)):
+            inner = list(analyze.flatten(loop.body))
+            if any(t is write for t in inner) and any(name in analyze.operands(t)
+                                                      for t in inner):
+                return True
+    return False
+
+
+def is_view_index(index):
+    """Whether an index takes a view (a slice, None, ...), not an item."""
+    parts = index.elts if isinstance(index, S.Tuple) else [index]
+    return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
+               for p in parts)

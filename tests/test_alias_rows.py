@@ -1,0 +1,100 @@
+"""srcdiff/alias_rows.py: rows of an array (a name's, or those a list holds) read after a write
+into the array: a check before the write, which refuses it when it runs where the write lands
+in a row that is read after (checked against finite differences where it does not), or a
+refusal at the write where no check could name the row. (tests/test_aliasing.py has the
+programs found wrong before: rows a comprehension or appends kept.)"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import analyze, errors
+from srcdiff import syntax as S
+from srcdiff.alias_rows import is_view_index, read_after
+from srcdiff.core import Kind
+from srcdiff.transform import lower_function
+
+A = np.array([[0.41, 0.19, -0.25], [0.22, -0.05, -0.57], [-0.02, -0.2, -0.04]])
+X = np.array([0.5, -1.0, 0.7])
+
+
+def row_then_write_another_row(A, x):
+    r = A[0]
+    A[1, 0] = 3.0            # another row: r does not see it
+    return np.sum(r * x) + np.sum(A[1] * x)
+
+
+def row_then_write_into_it(A, x):
+    r = A[0]
+    A[0, 1] = 3.0
+    return np.sum(r * x)
+
+
+def item_then_write_into_it(a, x):
+    r = a[0]
+    a[0] = 3.0
+    return np.sum(r * x) + np.sum(a * x)
+
+
+def appended_rows_then_write_another_row(A, x):
+    rows = []
+    for i in range(2):
+        rows.append(A[i] * 1.0)   # copies
+    A[0, 0] = 3.0
+    return np.sum(rows[0] * x) + np.sum(A * A)
+
+
+def test_a_write_beside_the_rows_read_after_differentiates():
+    check(row_then_write_another_row, A.copy(), X.copy(), wrt=(0, 1))
+    check(appended_rows_then_write_another_row, A.copy(), X.copy(), wrt=(0, 1))
+
+
+def test_a_write_into_a_row_read_after_is_refused_when_it_runs():
+    with pytest.raises(errors.RuntimeRefusal, match="would also change r: the row of A"):
+        srcdiff.grad(row_then_write_into_it, wrt=(0, 1))(A.copy(), X.copy())
+    check(item_then_write_into_it, X.copy(), X.copy(), wrt=(0, 1))   # a number: a copy
+
+
+def test_the_checks_are_placed_before_the_write():
+    body = list(analyze.flatten(lower_function(row_then_write_into_it).body))
+    at = next(i for i, s in enumerate(body) if s.sd.kind == Kind.SETITEM)
+    assert body[at - 1].sd.kind == Kind.EFFECT and "check_no_view" in S.spell(body[at - 1])
+
+
+def reads(x):
+    s = 0.0
+    for i in range(2):
+        s = s + x[i]
+        x[0] = 1.0
+    t = x[1]
+    return s + t
+
+
+def test_read_after_sees_later_statements_and_the_next_iteration():
+    body = list(analyze.flatten(lower_function(reads).body))
+    write = next(s for s in body if s.sd.kind == Kind.SETITEM)
+    assert read_after("x", write, body)            # t = x[1], and x[i] next time round
+    assert read_after("s", write, body)            # s = s + ... in the loop around it
+    assert not read_after("nobody", write, body)
+
+
+@pytest.mark.parametrize("index, view", [
+    ("x[1:]", True), ("x[0]", False), ("x[:, 0]", True), ("x[None]", True), ("x[i]", False),
+    ("x[...]", True),
+])
+def test_is_view_index(index, view):
+    import gast
+    assert is_view_index(gast.parse(index).body[0].value.slice) is view
+
+
+def picks_its_row_in_a_branch(x, s):
+    for i, r in enumerate(x):
+        x[x > 1.0] = np.tanh(0.1 * i)
+        if s > -5.0:
+            s = s * (1.5 + np.sin(r if s > 0.2 else np.max(x)))   # srcdiff's copy of r
+    return s
+
+
+def test_srcdiffs_own_copy_of_a_row_bound_after_the_write_is_no_reader():
+    # (scripts/fuzz.py, seed 571000037): refused once srcdiff's own names holding r counted
+    check(picks_its_row_in_a_branch, np.array([0.5, 1.5, 0.7]), 0.3, wrt=(0, 1))
