@@ -200,7 +200,8 @@ class CopyInsertion:
         items: check_fresh_argument refuses it, at the write)."""
         from . import runtime_alias
         from .argument_writes import fresh_argument
-        variadic = {a.arg for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
+        variadic = {getattr(a, "id", None) or getattr(a, "arg", None)   # gast Name, ast arg
+                    for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
         left, checked = [], []
         for param, where in writes:
             i = params.index(param) if param in params and param not in variadic else None
