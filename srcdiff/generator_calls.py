@@ -18,6 +18,7 @@ import builtins
 import inspect
 
 from . import syntax as S
+from .generator_inline import inline_loops
 from .generators import (APPROVED, MUTATORS, as_list_function, exits, holding, is_generator,
                          is_generator_function, own_nodes, walk_block, written_root)
 
@@ -282,5 +283,6 @@ def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
+    fdef = inline_loops(source, fdef, resolve)
     check_calls(source, fdef, resolve, known_types)
     return fdef

@@ -1,0 +1,441 @@
+"""A user generator inlined into the for loop that takes its items (stage 3, lowering:
+called by generator_calls.prepare before the calls left are checked). Takes the gast
+FunctionDef being lowered and the resolver of its free names; gives back the function with
+each `for T in gen(args): BODY` (and `for i, T in enumerate(gen(args))`) it can inline
+rewritten so the generator runs lazily, step by step with the loop's body, as in Python:
+
+    p = args                     # the generator's parameters (its locals renamed apart)
+    <gen's body, each `yield e` replaced by `T = e` and a copy of BODY>
+
+BODY's `break` sets a flag that leaves every loop of the generator (`if stop: break` after
+each statement that may set it, `if not stop:` over what follows outside its loops); its
+`continue` skips the rest of that copy of BODY; the generator's `return` leaves the same
+way; `yield from it` is a loop over `it` (inlined in turn where `it` is a generator call).
+So a `print` in the generator shows between the body's, and a loop that breaks before an
+item that would fail never reaches it.
+
+Inlined: a generator defined in the function (its free names are the function's own) or a
+plain module-level one of the same file whose free names mean here what they mean there.
+Left as the list of its items (generators.py; the call then checked by generator_calls.py):
+a generator called by a method or through a value, recursively (one already being inlined),
+with `*args`, `**kwargs` or a default that is not a literal, with nested functions, `try`,
+`with`, `global`, a `return` of a value, a yield used as a value, a loop `else:` or an exit
+of BODY inside a `with`/`try`, or a generator that never ends under a loop that never leaves.
+"""
+import builtins
+import types
+
+from . import idiom_rewrite
+from . import syntax as S
+from .generators import SCOPES, check_generator, exits, is_generator, own_nodes
+
+_REFUSED_INSIDE = SCOPES + (S.Try, S.With, S.Global, S.Nonlocal, S.AsyncFor, S.AsyncWith,
+                            S.Await)
+
+
+def inline_loops(source, fdef, resolve):
+    """`fdef` with each for loop over a generator call that can be inlined rewritten (a
+    copy; `fdef` itself when there is none)."""
+    if not any(isinstance(n, S.For) and isinstance(n.iter, S.Call) for n in S.walk(fdef)):
+        return fdef
+    inliner = _Inliner(source, fdef, resolve)
+    if not any(inliner.plan(n, ()) for n in own_nodes(fdef) if isinstance(n, S.For)):
+        return fdef
+    fdef = S.clone(fdef)
+    inliner.local_defs = _local_defs(fdef)
+    fdef.body = inliner.block(fdef.body, ())
+    return fdef
+
+
+def _local_defs(fdef):
+    defs = {}
+    for n in own_nodes(fdef):
+        if isinstance(n, S.FunctionDef):
+            defs.setdefault(n.name, []).append(n)
+    return {k: v[0] for k, v in defs.items() if len(v) == 1}
+
+
+def _bound(fdef):
+    """Every name `fdef` (nested scopes too) binds."""
+    out = set()
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            out.add(n.id)
+        elif isinstance(n, (S.FunctionDef, S.ClassDef, S.AsyncFunctionDef)):
+            out.add(n.name)
+        elif isinstance(n, S.alias):
+            out.add((n.asname or n.name).split(".")[0])
+    return out
+
+
+class _Plan:
+    """One generator to inline: its (copied) def, the key of the recursion guard, the
+    values bound to its parameters."""
+
+    def __init__(self, key, gdef, source):
+        self.key, self.gdef, self.source = key, gdef, source
+
+
+class _Inliner:
+    def __init__(self, source, fdef, resolve):
+        self.source = source
+        self.resolve = resolve
+        self.local_defs = _local_defs(fdef)
+        self.bound = _bound(fdef)
+        self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | self.bound
+
+    def fresh(self, base):
+        name, k = base, 0
+        while name in self.taken:
+            k += 1
+            name = f"{base}_{k}"
+        self.taken.add(name)
+        return name
+
+    # -- which loops ---------------------------------------------------------------------
+    def plan(self, loop, stack):
+        """The generator `loop` runs over, when it can be inlined there; else None."""
+        call, count = self.split_enumerate(loop.iter)
+        if not isinstance(call, S.Call) or not isinstance(call.func, S.Name) or loop.orelse:
+            return None
+        found = self.generator_def(call.func.id)
+        if found is None:
+            return None
+        key, gdef, source = found
+        if key in stack or not self.fits(call, gdef) or not self.body_fits(loop.body):
+            return None
+        if any(isinstance(n, S.While) and isinstance(n.test, S.Constant) and n.test.value
+               and not exits(n.body) for n in own_nodes(gdef)) and \
+                exits(loop.body, returns=True) is None:
+            return None   # never ends and the loop never leaves: refused as a list
+        check_generator(source, gdef, endless=True)
+        return _Plan(key, gdef, source)
+
+    def split_enumerate(self, it):
+        if isinstance(it, S.Call) and isinstance(it.func, S.Name) and it.func.id == \
+                "enumerate" and "enumerate" not in self.bound and \
+                self.resolve("enumerate") is builtins.enumerate and not it.keywords and \
+                len(it.args) in (1, 2) and not any(isinstance(a, S.Starred) for a in it.args):
+            return it.args[0], (it.args[1] if len(it.args) == 2 else S.const(0))
+        return it, None
+
+    def generator_def(self, name):
+        """(recursion key, a copy of the def, its Source) of the generator `name` calls."""
+        if name in self.local_defs:
+            node = self.local_defs[name]
+            return (("local", name), S.clone(node), self.source) if is_generator(node) \
+                else None
+        if name in self.bound:
+            return None
+        fn = self.resolve(name)
+        if not isinstance(fn, types.FunctionType) or fn.__code__.co_freevars or \
+                not fn.__code__.co_flags & 0x20:   # CO_GENERATOR
+            return None
+        try:
+            from .frontend import get_source
+            source = get_source(fn)
+        except Exception:   # no source: the call is lowered (and refused) as it is
+            return None
+        if source.filename != self.source.filename or not is_generator(source.node):
+            return None
+        gdef = idiom_rewrite.desugar(S.clone(source.node), self.resolve)
+        local = _locals(gdef)
+        for n in own_nodes(gdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id not in local:
+                if n.id in self.bound:
+                    return None
+                there = fn.__globals__.get(n.id, getattr(builtins, n.id, _MISSING))
+                if there is _MISSING or self.resolve(n.id) is not there:
+                    return None
+        return fn, gdef, source
+
+    def fits(self, call, gdef):
+        a = gdef.args
+        if a.vararg or a.kwarg or a.kwonlyargs or any(
+                isinstance(x, S.Starred) for x in call.args) or \
+                any(k.arg is None for k in call.keywords):
+            return False
+        params = [p.id for p in a.posonlyargs + a.args]
+        given = params[:len(call.args)] + [k.arg for k in call.keywords]
+        if len(call.args) > len(params) or len(set(given)) != len(given) or \
+                not set(given) <= set(params) or \
+                any(k.arg in [p.id for p in a.posonlyargs] for k in call.keywords):
+            return False
+        defaults = dict(zip(params[len(params) - len(a.defaults):], a.defaults))
+        if any(p not in given and not isinstance(defaults.get(p), S.Constant)
+               for p in params):
+            return False
+        for n in own_nodes(gdef):
+            if isinstance(n, _REFUSED_INSIDE) or isinstance(n, S.Return) and not (
+                    n.value is None or isinstance(n.value, S.Constant)):
+                return False
+            if isinstance(n, (S.Yield, S.YieldFrom)) and not _yield_statement(gdef, n):
+                return False
+        return True
+
+    def body_fits(self, body):
+        """The loop's own break and continue stand in ifs only (not in with, try or a
+        nested loop's else)."""
+        for s in body:
+            if isinstance(s, S.If):
+                if not (self.body_fits(s.body) and self.body_fits(s.orelse)):
+                    return False
+            elif not isinstance(s, (S.Break, S.Continue)) and _jumps(s):
+                return False
+        return True
+
+    # -- the rewrite ---------------------------------------------------------------------
+    def block(self, stmts, stack):
+        out = []
+        for s in stmts:
+            plan = self.plan(s, stack) if isinstance(s, S.For) else None
+            if plan is not None:
+                out.extend(self.inline(s, plan, stack))
+                continue
+            if not isinstance(s, SCOPES):
+                for field in ("body", "orelse", "finalbody"):
+                    value = getattr(s, field, None)
+                    if isinstance(value, list) and value and isinstance(value[0], S.stmt):
+                        setattr(s, field, self.block(value, stack))
+                for handler in getattr(s, "handlers", None) or []:
+                    handler.body = self.block(handler.body, stack)
+            out.append(s)
+        return out
+
+    def inline(self, loop, plan, stack):
+        gdef = plan.gdef
+        call, count = self.split_enumerate(loop.iter)
+        gname = gdef.name
+        renames = {n: self.fresh(f"{n}_{gname}") for n in sorted(_locals(gdef))}
+        for n in S.walk(gdef):
+            if isinstance(n, S.Name) and n.id in renames:
+                n.id = renames[n.id]
+        first = []
+        params = [p.id for p in gdef.args.posonlyargs + gdef.args.args]
+        stored = _stored(gdef.body) | _stored(loop.body) | _stored([loop.target])
+        same = {}   # a parameter never rebound, passed a name the loop never rebinds
+        for p, value in zip(params, call.args):
+            if isinstance(value, S.Name) and p not in stored and value.id not in stored:
+                same[p] = value.id
+            else:
+                first.append(_assign(p, value, call))
+        for k in call.keywords:
+            first.append(_assign(renames[k.arg], k.value, call))
+        given = params[:len(call.args)] + [renames[k.arg] for k in call.keywords]
+        defaults = dict(zip(params[len(params) - len(gdef.args.defaults):],
+                            gdef.args.defaults))
+        for p in params:
+            if p not in given:
+                first.append(_assign(p, defaults[p], call))
+        if same:
+            for n in S.walk(gdef):
+                if isinstance(n, S.Name) and n.id in same:
+                    n.id = same[n.id]
+        counter = None
+        if count is not None:
+            counter = self.fresh("count")
+            first.append(_assign(counter, count, loop))
+        body = self.block(_yields_from(gdef.body, self), stack + (plan.key,))
+        consumer = self.block(loop.body, stack)
+        splice = _Splice(self, loop, consumer, counter)
+        body, _ = splice.gen_block(body, False, False)
+        if splice.flags:
+            used = {n.id for s in body for n in S.walk(s)
+                    if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+            body = _drop_unread(body, set(splice.flags.values()) - used)
+            if splice.flags.get("stop") in used:
+                first.insert(0, _assign(splice.flags["stop"], S.const(False), loop))
+        return first + body
+
+
+_MISSING = object()
+
+
+def _locals(gdef):
+    return {p.id for p in gdef.args.posonlyargs + gdef.args.args} | {
+        n.id for n in own_nodes(gdef) if isinstance(n, S.Name) and
+        not isinstance(n.ctx, S.Load)}
+
+
+def _stored(stmts):
+    return {n.id for s in stmts for n in S.walk(s) if isinstance(n, S.Name) and
+            not isinstance(n.ctx, S.Load)}
+
+
+def _yield_statement(gdef, node):
+    return any(isinstance(n, S.Expr) and n.value is node for n in own_nodes(gdef))
+
+
+def _walk_exits(stmt):
+    """The nodes of `stmt` whose break and continue belong to the loop around `stmt`
+    (nested loops and scopes not entered)."""
+    todo = [stmt]
+    while todo:
+        n = todo.pop()
+        yield n
+        if isinstance(n, SCOPES):
+            continue
+        if isinstance(n, (S.For, S.While)):   # only the orelse: the body is its own
+            todo.extend(n.orelse)
+            continue
+        todo.extend(c for c in S.iter_child_nodes(n) if isinstance(c, (S.stmt, S.excepthandler)))
+
+
+def _jumps(stmt):
+    return any(isinstance(n, (S.Break, S.Continue)) for n in _walk_exits(stmt))
+
+
+def _assign(name, value, at):
+    return _at(S.Assign(targets=[S.store(name)], value=value, type_comment=None), at)
+
+
+def _at(new, old):
+    return idiom_rewrite.placed_at(new, old)
+
+
+def _yields_from(stmts, inliner):
+    """`yield from it` as `for item in it: yield item`."""
+    out = []
+    for s in stmts:
+        if isinstance(s, S.Expr) and isinstance(s.value, S.YieldFrom):
+            item = inliner.fresh("item")
+            loop = S.For(target=S.store(item), iter=s.value.value, body=[
+                S.Expr(value=S.Yield(value=S.load(item)))], orelse=[], type_comment=None)
+            out.append(_at(loop, s))
+            continue
+        if not isinstance(s, SCOPES):
+            for field in ("body", "orelse", "finalbody"):
+                value = getattr(s, field, None)
+                if isinstance(value, list) and value and isinstance(value[0], S.stmt):
+                    setattr(s, field, _yields_from(value, inliner))
+        out.append(s)
+    return out
+
+
+def _drop_unread(stmts, flags):
+    """`stmts` without the assignments to `flags` (flags nothing reads)."""
+    out = []
+    for s in stmts:
+        if isinstance(s, S.Assign) and len(s.targets) == 1 and \
+                isinstance(s.targets[0], S.Name) and s.targets[0].id in flags:
+            continue
+        for field in ("body", "orelse"):
+            value = getattr(s, field, None)
+            if isinstance(value, list) and value and isinstance(value[0], S.stmt):
+                setattr(s, field, _drop_unread(value, flags) or [_at(S.Pass(), s)])
+        out.append(s)
+    return out
+
+
+class _Splice:
+    """The generator's body with each yield replaced by the loop's body, and the exits
+    (the body's break and continue, the generator's return) made flags."""
+
+    def __init__(self, inliner, loop, body, counter):
+        self.inliner = inliner
+        self.loop = loop
+        self.body = body
+        self.counter = counter
+        self.flags = {}
+
+    def flag(self, kind):
+        if kind not in self.flags:
+            self.flags[kind] = self.inliner.fresh({"stop": "stop", "skip": "skip"}[kind])
+        return self.flags[kind]
+
+    def set_flag(self, kind, at):
+        return _assign(self.flag(kind), S.const(True), at)
+
+    def check(self, at):
+        """`if stop: break`."""
+        return _at(S.If(test=S.load(self.flag("stop")), body=[_at(S.Break(), at)],
+                        orelse=[]), at)
+
+    def guard(self, kinds, rest, at):
+        names = [S.load(self.flag(k)) for k in sorted(kinds)]
+        test = names[0] if len(names) == 1 else S.BoolOp(op=S.Or(), values=names)
+        return _at(S.If(test=S.UnaryOp(op=S.Not(), operand=test), body=rest, orelse=[]), at)
+
+    # the generator's statements: (new statements, whether they may leave the generator)
+    def gen_block(self, stmts, in_loop, checked_after):
+        out, left = [], False
+        for i, s in enumerate(stmts):
+            last = i == len(stmts) - 1
+            if isinstance(s, S.Expr) and isinstance(s.value, S.Yield):
+                new, leaves = self.yield_site(s)
+            elif isinstance(s, S.Return):
+                out.append(self.set_flag("stop", s))
+                if in_loop:
+                    out.append(_at(S.Break(), s))
+                return out, True
+            elif isinstance(s, S.If):
+                s.body, l1 = self.gen_block(s.body, in_loop, True)
+                s.orelse, l2 = self.gen_block(s.orelse, in_loop, True)
+                s.body = s.body or [_at(S.Pass(), s)]
+                new, leaves = [s], l1 or l2
+            elif isinstance(s, (S.For, S.While)):
+                s.body, l1 = self.gen_block(s.body, True, False)
+                s.orelse, l2 = self.gen_block(s.orelse, in_loop, True)
+                s.body = s.body or [_at(S.Pass(), s)]
+                new, leaves = [s], l1 or l2
+            else:
+                new, leaves = [s], False
+            out.extend(new)
+            if not leaves:
+                continue
+            left = True
+            if in_loop:
+                if not (last and checked_after):
+                    out.append(self.check(s))
+                continue
+            rest, _ = self.gen_block(stmts[i + 1:], in_loop, checked_after)
+            if rest:
+                out.append(self.guard({"stop"}, rest, s))
+            return out, True
+        return out, left
+
+    def yield_site(self, stmt):
+        loop = self.loop
+        value = stmt.value.value if stmt.value.value is not None else S.const(None)
+        out = []
+        target = loop.target
+        if self.counter is not None and isinstance(target, (S.Tuple, S.List)) and \
+                len(target.elts) == 2 and all(isinstance(e, S.Name) for e in target.elts) \
+                and target.elts[0].id != target.elts[1].id:   # i, v = count, e
+            out.append(_at(S.Assign(targets=[S.clone(target.elts[1])], value=value,
+                                    type_comment=None), stmt))
+            target, value = target.elts[0], S.load(self.counter)
+        elif self.counter is not None:
+            value = _at(S.Tuple(elts=[S.load(self.counter), value], ctx=S.Load()), stmt)
+        out.append(_at(S.Assign(targets=[S.clone(target)], value=value,
+                                type_comment=None), stmt))
+        if self.counter is not None:
+            out.append(_at(S.quote(f"{self.counter} = {self.counter} + 1")[0], stmt))
+        body, kinds = self.body_block([S.clone(s) for s in self.body])
+        if "skip" in kinds:
+            out.append(_assign(self.flag("skip"), S.const(False), stmt))
+        return out + body, "stop" in kinds
+
+    # the loop's body: (new statements, the flags it may set)
+    def body_block(self, stmts):
+        out = []
+        for i, s in enumerate(stmts):
+            if isinstance(s, S.Break):
+                out.append(self.set_flag("stop", s))
+                return out, {"stop"}
+            if isinstance(s, S.Continue):
+                out.append(self.set_flag("skip", s))
+                return out, {"skip"}
+            if not (isinstance(s, S.If) and _jumps(s)):
+                out.append(s)
+                continue
+            s.body, k1 = self.body_block(s.body)
+            s.orelse, k2 = self.body_block(s.orelse)
+            s.body = s.body or [_at(S.Pass(), s)]
+            out.append(s)
+            kinds = k1 | k2
+            rest, k3 = self.body_block(stmts[i + 1:])
+            if rest:
+                out.append(self.guard(kinds, rest, s))
+            return out, kinds | k3
+        return out, set()
