@@ -1,8 +1,9 @@
 """A user generator inlined into the for loop that takes its items (stage 3, lowering:
 called by generator_calls.prepare before the calls left are checked). Takes the gast
 FunctionDef being lowered and the resolver of its free names; gives back the function with
-each `for T in gen(args): BODY` (and `for i, T in enumerate(gen(args))`) it can inline
-rewritten so the generator runs lazily, step by step with the loop's body, as in Python:
+each `for T in gen(args): BODY` (and `for i, T in enumerate(gen(args))`, and `y =
+sum(gen(args))` as such a loop adding to an accumulator) it can inline rewritten so the
+generator runs lazily, step by step with the loop's body, as in Python:
 
     p = args                     # the generator's parameters (its locals renamed apart)
     <gen's body, each `yield e` replaced by `T = e` and a copy of BODY>
@@ -36,10 +37,13 @@ _REFUSED_INSIDE = SCOPES + (S.Try, S.With, S.Global, S.Nonlocal, S.AsyncFor, S.A
 def inline_loops(source, fdef, resolve):
     """`fdef` with each for loop over a generator call that can be inlined rewritten (a
     copy; `fdef` itself when there is none)."""
-    if not any(isinstance(n, S.For) and isinstance(n.iter, S.Call) for n in S.walk(fdef)):
+    if not any(isinstance(n, S.For) and isinstance(n.iter, S.Call) or isinstance(n, S.Call)
+               and isinstance(n.func, S.Name) and n.func.id == "sum" for n in S.walk(fdef)):
         return fdef
     inliner = _Inliner(source, fdef, resolve)
-    if not any(inliner.plan(n, ()) for n in own_nodes(fdef) if isinstance(n, S.For)):
+    if not any(inliner.plan(n, ()) if isinstance(n, S.For) else inliner.sum_plan(n, ())
+               for n in own_nodes(fdef) if isinstance(n, (S.For, S.Assign, S.AugAssign,
+                                                          S.Return))):
         return fdef
     fdef = S.clone(fdef)
     inliner.local_defs = _local_defs(fdef)
@@ -192,6 +196,10 @@ class _Inliner:
             if plan is not None:
                 out.extend(self.inline(s, plan, stack))
                 continue
+            summed = self.summed(s, stack)
+            if summed is not None:
+                out.extend(summed)
+                continue
             if not isinstance(s, SCOPES):
                 for field in ("body", "orelse", "finalbody"):
                     value = getattr(s, field, None)
@@ -201,6 +209,36 @@ class _Inliner:
                     handler.body = self.block(handler.body, stack)
             out.append(s)
         return out
+
+    def sum_plan(self, stmt, stack):
+        """(the loop over the generator, its plan) where `stmt` is `y = sum(gen(args))`,
+        `return sum(...)` or `y += sum(...)` (a literal start too); else None."""
+        value = getattr(stmt, "value", None)
+        if not isinstance(stmt, (S.Assign, S.AugAssign, S.Return)) or not (
+                isinstance(value, S.Call) and isinstance(value.func, S.Name) and
+                value.func.id == "sum" and "sum" not in self.bound and
+                self.resolve("sum") is builtins.sum and not value.keywords and
+                len(value.args) in (1, 2) and isinstance(value.args[0], S.Call) and
+                all(isinstance(a, S.Constant) for a in value.args[1:])):
+            return None
+        loop = _at(S.For(target=S.store("item"), iter=value.args[0], body=[], orelse=[],
+                         type_comment=None), value)
+        plan = self.plan(loop, stack)
+        return None if plan is None else (loop, plan)
+
+    def summed(self, stmt, stack):
+        """`y = sum(gen(args))` as `acc = 0`, a for loop adding each item to acc, inlined,
+        then `y = acc`."""
+        found = self.sum_plan(stmt, stack)
+        if found is None:
+            return None
+        loop, plan = found
+        value = stmt.value
+        acc, loop.target.id = self.fresh("acc"), self.fresh("item")
+        loop.body = [_at(S.quote(f"{acc} = {acc} + {loop.target.id}")[0], value)]
+        start = value.args[1] if len(value.args) == 2 else S.const(0)
+        stmt.value = _at(S.load(acc), value)
+        return [_assign(acc, start, value)] + self.inline(loop, plan, stack) + [stmt]
 
     def inline(self, loop, plan, stack):
         gdef = plan.gdef

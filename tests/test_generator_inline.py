@@ -296,3 +296,17 @@ def never_leaves(x):
 def test_a_generator_that_never_ends_under_a_loop_that_never_leaves_is_refused(mode):
     err = refusal(never_leaves, (RNG.normal(size=2),), mode)
     assert err.line.strip() == "while True:" and "never ends" in str(err), str(err)
+
+
+# -- sum of a generator, taken item by item (no list of its items is built) -----------------
+def summed(x, y):
+    total = sum(batches(x, 2))          # arrays of two: added as Python's sum adds them
+    total += sum(squares(y), 1.0)
+    return np.sum(total * sum(squares(x)))   # inside an expression: the list of items
+
+
+def test_sum_of_a_generator():
+    check(summed, RNG.normal(size=4), RNG.normal(size=3), wrt=(0, 1))
+    emitted = srcdiff.source(srcdiff.grad(summed))
+    assert "forward_batches" not in emitted and "forward_squares(tape, y)" not in emitted \
+        and "forward_squares(tape, x)" in emitted, emitted
