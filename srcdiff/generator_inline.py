@@ -86,6 +86,8 @@ class _Inliner:
         self.resolve = resolve
         self.local_defs = _local_defs(fdef)
         self.bound = _bound(fdef)
+        self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+                       not isinstance(n.ctx, S.Load)}
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | self.bound
 
     def fresh(self, base):
@@ -102,7 +104,7 @@ class _Inliner:
         call, count = self.split_enumerate(loop.iter)
         if not isinstance(call, S.Call) or not isinstance(call.func, S.Name) or loop.orelse:
             return None
-        found = self.generator_def(call.func.id)
+        found = self.generator_def(call.func.id, loop)
         if found is None:
             return None
         key, gdef, source = found
@@ -123,12 +125,12 @@ class _Inliner:
             return it.args[0], (it.args[1] if len(it.args) == 2 else S.const(0))
         return it, None
 
-    def generator_def(self, name):
+    def generator_def(self, name, loop):
         """(recursion key, a copy of the def, its Source) of the generator `name` calls."""
-        if name in self.local_defs:
+        if name in self.local_defs:   # defined once, before the loop, never rebound
             node = self.local_defs[name]
-            return (("local", name), S.clone(node), self.source) if is_generator(node) \
-                else None
+            return (("local", name), S.clone(node), self.source) if is_generator(node) and \
+                name not in self.stored and node.lineno < loop.lineno else None
         if name in self.bound:
             return None
         fn = self.resolve(name)
