@@ -78,6 +78,8 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
         return
     if isinstance(parent, S.comprehension) and parent.iter is call:
         return
+    if isinstance(parent, S.YieldFrom) and isinstance(parents.get(parent), S.Expr):
+        return   # in a nested generator: a for loop over all its items (generators.py)
     if isinstance(parent, S.Assign) and parent.value is call and all(
             isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
         return   # a, b = gen(x): unpacked at once

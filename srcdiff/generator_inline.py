@@ -47,8 +47,38 @@ def inline_loops(source, fdef, resolve):
         return fdef
     fdef = S.clone(fdef)
     inliner.local_defs = _local_defs(fdef)
-    fdef.body = inliner.block(fdef.body, ())
+    fdef.body = _without_unused_generators(inliner.block(fdef.body, ()))
     return fdef
+
+
+def _without_unused_generators(body):
+    """`body` without the defs of local generators no longer called (all inlined)."""
+    while True:
+        defs = [n for s in body for n in [s] + list(own_nodes(s))
+                if isinstance(n, S.FunctionDef) and is_generator(n)]
+        unused = set()
+        for d in defs:
+            inside = {id(n) for n in S.walk(d)}
+            if not any(isinstance(n, S.Name) and n.id == d.name and id(n) not in inside
+                       for s in body for n in S.walk(s)):
+                unused.add(id(d))
+        if not unused:
+            return body
+        body = _drop_defs(body, unused)
+
+
+def _drop_defs(stmts, ids):
+    out = []
+    for s in stmts:
+        if id(s) in ids:
+            continue
+        if not isinstance(s, SCOPES):
+            for field in ("body", "orelse", "finalbody"):
+                value = getattr(s, field, None)
+                if isinstance(value, list) and value and isinstance(value[0], S.stmt):
+                    setattr(s, field, _drop_defs(value, ids) or [_at(S.Pass(), s)])
+        out.append(s)
+    return out
 
 
 def _local_defs(fdef):

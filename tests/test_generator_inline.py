@@ -310,3 +310,26 @@ def test_sum_of_a_generator():
     emitted = srcdiff.source(srcdiff.grad(summed))
     assert "forward_batches" not in emitted and "forward_squares(tape, y)" not in emitted \
         and "forward_squares(tape, x)" in emitted, emitted
+
+
+# -- a local generator yielding from another (refused before: `yield from` of a local) -----
+def nested_local_generators(x):
+    def pairs_of(a):
+        for i in range(len(a) - 1):
+            yield a[i] * a[i + 1]
+
+    def framed(a):
+        yield a[0]
+        yield from pairs_of(a * 0.5)
+        yield a[-1]
+
+    total = 0.0
+    for k, v in enumerate(framed(x)):
+        total = total + np.sin(v) * (k + 1)
+        if k == 3:
+            break
+    return total
+
+
+def test_a_local_generator_yielding_from_another():
+    check(nested_local_generators, RNG.normal(size=4))
