@@ -28,6 +28,7 @@ import types
 
 from . import idiom_rewrite
 from . import syntax as S
+from .generator_splice import Splice, assign as _assign, drop_unread, jumps, placed as _at
 from .generators import SCOPES, check_generator, exits, is_generator, own_nodes
 
 _REFUSED_INSIDE = SCOPES + (S.Try, S.With, S.Global, S.Nonlocal, S.AsyncFor, S.AsyncWith,
@@ -216,7 +217,7 @@ class _Inliner:
             if isinstance(s, S.If):
                 if not (self.body_fits(s.body) and self.body_fits(s.orelse)):
                     return False
-            elif not isinstance(s, (S.Break, S.Continue)) and _jumps(s):
+            elif not isinstance(s, (S.Break, S.Continue)) and jumps(s):
                 return False
         return True
 
@@ -307,12 +308,12 @@ class _Inliner:
             first.append(_assign(counter, count, loop))
         body = self.block(_yields_from(gdef.body, self), stack + (plan.key,))
         consumer = self.block(loop.body, stack)
-        splice = _Splice(self, loop, consumer, counter)
+        splice = Splice(self.fresh, loop, consumer, counter)
         body, _ = splice.gen_block(body, False, False)
         if splice.flags:
             used = {n.id for s in body for n in S.walk(s)
                     if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-            body = _drop_unread(body, set(splice.flags.values()) - used)
+            body = drop_unread(body, set(splice.flags.values()) - used)
             if splice.flags.get("stop") in used:
                 first.insert(0, _assign(splice.flags["stop"], S.const(False), loop))
         return first + body
@@ -336,33 +337,6 @@ def _yield_statement(gdef, node):
     return any(isinstance(n, S.Expr) and n.value is node for n in own_nodes(gdef))
 
 
-def _walk_exits(stmt):
-    """The nodes of `stmt` whose break and continue belong to the loop around `stmt`
-    (nested loops and scopes not entered)."""
-    todo = [stmt]
-    while todo:
-        n = todo.pop()
-        yield n
-        if isinstance(n, SCOPES):
-            continue
-        if isinstance(n, (S.For, S.While)):   # only the orelse: the body is its own
-            todo.extend(n.orelse)
-            continue
-        todo.extend(c for c in S.iter_child_nodes(n) if isinstance(c, (S.stmt, S.excepthandler)))
-
-
-def _jumps(stmt):
-    return any(isinstance(n, (S.Break, S.Continue)) for n in _walk_exits(stmt))
-
-
-def _assign(name, value, at):
-    return _at(S.Assign(targets=[S.store(name)], value=value, type_comment=None), at)
-
-
-def _at(new, old):
-    return idiom_rewrite.placed_at(new, old)
-
-
 def _yields_from(stmts, inliner):
     """`yield from it` as `for item in it: yield item`."""
     out = []
@@ -380,132 +354,3 @@ def _yields_from(stmts, inliner):
                     setattr(s, field, _yields_from(value, inliner))
         out.append(s)
     return out
-
-
-def _drop_unread(stmts, flags):
-    """`stmts` without the assignments to `flags` (flags nothing reads)."""
-    out = []
-    for s in stmts:
-        if isinstance(s, S.Assign) and len(s.targets) == 1 and \
-                isinstance(s.targets[0], S.Name) and s.targets[0].id in flags:
-            continue
-        for field in ("body", "orelse"):
-            value = getattr(s, field, None)
-            if isinstance(value, list) and value and isinstance(value[0], S.stmt):
-                setattr(s, field, _drop_unread(value, flags) or [_at(S.Pass(), s)])
-        out.append(s)
-    return out
-
-
-class _Splice:
-    """The generator's body with each yield replaced by the loop's body, and the exits
-    (the body's break and continue, the generator's return) made flags."""
-
-    def __init__(self, inliner, loop, body, counter):
-        self.inliner = inliner
-        self.loop = loop
-        self.body = body
-        self.counter = counter
-        self.flags = {}
-
-    def flag(self, kind):
-        if kind not in self.flags:
-            self.flags[kind] = self.inliner.fresh({"stop": "stop", "skip": "skip"}[kind])
-        return self.flags[kind]
-
-    def set_flag(self, kind, at):
-        return _assign(self.flag(kind), S.const(True), at)
-
-    def check(self, at):
-        """`if stop: break`."""
-        return _at(S.If(test=S.load(self.flag("stop")), body=[_at(S.Break(), at)],
-                        orelse=[]), at)
-
-    def guard(self, kinds, rest, at):
-        names = [S.load(self.flag(k)) for k in sorted(kinds)]
-        test = names[0] if len(names) == 1 else S.BoolOp(op=S.Or(), values=names)
-        return _at(S.If(test=S.UnaryOp(op=S.Not(), operand=test), body=rest, orelse=[]), at)
-
-    # the generator's statements: (new statements, whether they may leave the generator)
-    def gen_block(self, stmts, in_loop, checked_after):
-        out, left = [], False
-        for i, s in enumerate(stmts):
-            last = i == len(stmts) - 1
-            if isinstance(s, S.Expr) and isinstance(s.value, S.Yield):
-                new, leaves = self.yield_site(s)
-            elif isinstance(s, S.Return):
-                out.append(self.set_flag("stop", s))
-                if in_loop:
-                    out.append(_at(S.Break(), s))
-                return out, True
-            elif isinstance(s, S.If):
-                s.body, l1 = self.gen_block(s.body, in_loop, True)
-                s.orelse, l2 = self.gen_block(s.orelse, in_loop, True)
-                s.body = s.body or [_at(S.Pass(), s)]
-                new, leaves = [s], l1 or l2
-            elif isinstance(s, (S.For, S.While)):
-                s.body, l1 = self.gen_block(s.body, True, False)
-                s.orelse, l2 = self.gen_block(s.orelse, in_loop, True)
-                s.body = s.body or [_at(S.Pass(), s)]
-                new, leaves = [s], l1 or l2
-            else:
-                new, leaves = [s], False
-            out.extend(new)
-            if not leaves:
-                continue
-            left = True
-            if in_loop:
-                if not (last and checked_after):
-                    out.append(self.check(s))
-                continue
-            rest, _ = self.gen_block(stmts[i + 1:], in_loop, checked_after)
-            if rest:
-                out.append(self.guard({"stop"}, rest, s))
-            return out, True
-        return out, left
-
-    def yield_site(self, stmt):
-        loop = self.loop
-        value = stmt.value.value if stmt.value.value is not None else S.const(None)
-        out = []
-        target = loop.target
-        if self.counter is not None and isinstance(target, (S.Tuple, S.List)) and \
-                len(target.elts) == 2 and all(isinstance(e, S.Name) for e in target.elts) \
-                and target.elts[0].id != target.elts[1].id:   # i, v = count, e
-            out.append(_at(S.Assign(targets=[S.clone(target.elts[1])], value=value,
-                                    type_comment=None), stmt))
-            target, value = target.elts[0], S.load(self.counter)
-        elif self.counter is not None:
-            value = _at(S.Tuple(elts=[S.load(self.counter), value], ctx=S.Load()), stmt)
-        out.append(_at(S.Assign(targets=[S.clone(target)], value=value,
-                                type_comment=None), stmt))
-        if self.counter is not None:
-            out.append(_at(S.quote(f"{self.counter} = {self.counter} + 1")[0], stmt))
-        body, kinds = self.body_block([S.clone(s) for s in self.body])
-        if "skip" in kinds:
-            out.append(_assign(self.flag("skip"), S.const(False), stmt))
-        return out + body, "stop" in kinds
-
-    # the loop's body: (new statements, the flags it may set)
-    def body_block(self, stmts):
-        out = []
-        for i, s in enumerate(stmts):
-            if isinstance(s, S.Break):
-                out.append(self.set_flag("stop", s))
-                return out, {"stop"}
-            if isinstance(s, S.Continue):
-                out.append(self.set_flag("skip", s))
-                return out, {"skip"}
-            if not (isinstance(s, S.If) and _jumps(s)):
-                out.append(s)
-                continue
-            s.body, k1 = self.body_block(s.body)
-            s.orelse, k2 = self.body_block(s.orelse)
-            s.body = s.body or [_at(S.Pass(), s)]
-            out.append(s)
-            kinds = k1 | k2
-            rest, k3 = self.body_block(stmts[i + 1:])
-            if rest:
-                out.append(self.guard(kinds, rest, s))
-            return out, kinds | k3
-        return out, set()
