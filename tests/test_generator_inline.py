@@ -333,3 +333,41 @@ def nested_local_generators(x):
 
 def test_a_local_generator_yielding_from_another():
     check(nested_local_generators, RNG.normal(size=4))
+
+
+# -- the generator's own refusals hold when it is inlined --------------------------------
+def refilled(x):
+    buf = np.zeros(2)
+    for i in range(len(x) - 1):
+        buf[0] = x[i]
+        buf[1] = x[i + 1]
+        yield buf
+
+
+def loops_over_refilled(x):
+    total = 0.0
+    for b in refilled(x):
+        total = total + np.sum(b ** 2)
+    return total
+
+
+def yields_as_a_value(x):
+    y = yield x
+    yield y
+
+
+def loops_over_yields_as_a_value(x):
+    total = 0.0
+    for v in yields_as_a_value(x):
+        total = total + v
+    return total
+
+
+@pytest.mark.parametrize("f, line, why", [
+    (loops_over_refilled, "buf[0] = x[i]", "in place"),
+    (loops_over_yields_as_a_value, "y = yield x", "used as a value"),
+], ids=["refilled", "yield_as_value"])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_refusals_of_the_generator_itself_stay(f, line, why, mode):
+    err = refusal(f, (RNG.normal(size=3),), mode)
+    assert err.line.strip() == line and why in str(err), str(err)
