@@ -19,6 +19,7 @@ import builtins
 import inspect
 
 from . import syntax as S
+from .generator_inline import inline_loops
 from .generators import (APPROVED, MUTATORS, as_list_function, exits, holding, is_generator,
                          is_generator_function, own_nodes, walk_block, written_root)
 
@@ -78,6 +79,8 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
         return
     if isinstance(parent, S.comprehension) and parent.iter is call:
         return
+    if isinstance(parent, S.YieldFrom) and isinstance(parents.get(parent), S.Expr):
+        return   # in a nested generator: a for loop over all its items (generators.py)
     if isinstance(parent, S.Assign) and parent.value is call and all(
             isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
         return   # a, b = gen(x): unpacked at once
@@ -283,5 +286,6 @@ def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
+    fdef = inline_loops(source, fdef, resolve)
     check_calls(source, fdef, resolve, known_types)
     return fdef

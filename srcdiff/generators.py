@@ -55,7 +55,7 @@ def as_list_function(source, fdef):
     functions are given back as they are."""
     if not is_generator(fdef):
         return fdef
-    _check_generator(source, fdef)
+    check_generator(source, fdef)
     fdef = S.clone(fdef)
     taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     items = _fresh("items", taken)
@@ -65,7 +65,9 @@ def as_list_function(source, fdef):
     return fdef
 
 
-def _check_generator(source, fdef):
+def check_generator(source, fdef, endless=False):
+    """Refuse, located, a yield used as a value, a write in place into a yielded value and
+    (unless `endless`: inlined under a loop that leaves) a loop that never ends."""
     yielded = set()
     for n in own_nodes(fdef):
         if isinstance(n, (S.Yield, S.YieldFrom)) and n.value is not None:
@@ -86,7 +88,8 @@ def _check_generator(source, fdef):
                 raise source.error(n, "srcdiff cannot differentiate a generator whose yield "
                                    "is used as a value (send() or the result of yield from)",
                                    hint="yield values only, as statements (`yield x`)")
-        elif isinstance(n, S.While) and _always_true(n.test) and not exits(n.body):
+        elif isinstance(n, S.While) and not endless and _always_true(n.test) and \
+                not exits(n.body):
             raise source.error(n, "this generator never ends (while True with no break or "
                                "return), so srcdiff cannot take all of its items",
                                hint="give the loop an end (while step < n_steps) or a "

@@ -71,6 +71,46 @@ def writes_what_the_generator_reads(x):
     return total
 
 
+@pytest.mark.parametrize("f", [breaks_out_of_a_while_generator, writes_what_the_generator_reads])
+def test_a_for_loop_runs_its_generator_step_by_step(f):
+    # inlined (generator_inline.py): the while generator stops where the loop breaks, and
+    # the generator reads x after the loop body's write, as Python's does
+    check(f, np.array([0.3, -0.7, 1.1]))
+    check(f, np.array([0.9, 0.7, 1.1]))
+
+
+class Steps:
+    """Generators called as methods: not inlined, taken as the list of their items."""
+    @staticmethod
+    def halving(x):
+        k = len(x)
+        while k > 0:
+            k -= 1
+            yield x[k]
+
+    @staticmethod
+    def squares(x):
+        for i in range(len(x)):
+            yield x[i] ** 2
+
+
+def breaks_out_of_a_while_method_generator(x):
+    total = 0.0
+    for v in Steps.halving(x):
+        total = total + v
+        if total > 1.0:
+            break
+    return total
+
+
+def writes_what_the_method_generator_reads(x):
+    total = 0.0
+    for v in Steps.squares(x):
+        x[0] = total
+        total = total + v
+    return total
+
+
 def given_to_next(x):
     return next(squares(x))
 
@@ -95,8 +135,8 @@ def held_generator(x):
     (passed_on, "return np.sum(np.array(list(map(np.sin, squares(x)))))", "passed on"),
     (held_generator, "return sum(g(x))", "called by name"),
     (zip_stops_a_while_generator, "for a, b in zip(halving(x), range(2)):", "zip stops"),
-    (breaks_out_of_a_while_generator, "break", "stop early"),
-    (writes_what_the_generator_reads, "x[0] = total", "in place"),
+    (breaks_out_of_a_while_method_generator, "break", "stop early"),
+    (writes_what_the_method_generator_reads, "x[0] = total", "in place"),
 ], ids=lambda v: getattr(v, "__name__", None))
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_calls_that_do_not_take_every_item_at_once_are_refused(f, line, why, mode):

@@ -318,10 +318,10 @@ def test_static_and_class_method_generators():
     check(static_and_class_methods, RNG.normal(size=5))
 
 
-def test_a_local_generator_reading_what_the_loop_rebinds_is_refused():
-    err = refusal(rebinds_what_a_local_generator_reads, (RNG.normal(size=3),), "grad")
-    assert err.line.strip() == "scale = scale + 1.0", str(err)
-    assert "rebinds 'scale', which scaled reads" in str(err)
+def test_a_local_generator_reading_what_the_loop_rebinds():
+    # inlined into the loop (generator_inline.py), the generator reads scale as Python's does:
+    # after the body of the step before has rebound it
+    check(rebinds_what_a_local_generator_reads, RNG.normal(size=3))
 
 
 def writes_what_it_passed(x):
@@ -340,8 +340,8 @@ def writes_what_it_passed(x):
 
 def test_a_loop_writing_into_what_its_generator_holds_is_refused():
     x = RNG.normal(size=3)
-    err = refusal(writes_what_it_passed, (x,), "grad")
-    assert err.line.strip() == "acc2 += x" and "changes 'acc2' in place" in str(err), str(err)
+    err = refusal(writes_what_it_passed, (x,), "grad")   # the dict holds acc2 (aliasing.py)
+    assert err.line.strip() == "acc2 += x" and "would also change held" in str(err), str(err)
 
 
 def other_consumers(x):
