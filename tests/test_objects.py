@@ -268,3 +268,71 @@ def static_and_class_methods(w, x):
 
 def test_static_and_class_methods_of_several_classes():
     check(static_and_class_methods, B, XS, wrt=(0, 1), order=2)
+
+
+# -- a derivative transformed again (hvp, grad of grad) knows the classes it made ---------
+# The gradient keeps a method call whose result carries no derivative as written
+# (`h = Scale_1.forward(x)` after `Scale_1 = record_of(Scale, ('w',), fields_1)`, or on a
+# dispatch's branch): forward over reverse reads the class from record_of's first argument,
+# from the one class of a list's items (`layer = layers[index_1]`) and from the branch
+# `if type(layer) is C:` or the check_class before the copy.
+class Half:
+    K = 0.7
+
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, t):
+        return np.tanh(t * self.w)
+
+    @classmethod
+    def scaled(cls, t):
+        return t * cls.K
+
+
+class Wave(Half):
+    K = 0.2
+
+    def forward(self, t):
+        return np.sin(t * self.w)
+
+
+def unused_result_of_an_object_made_here(w, x):
+    h = Half(0.5).forward(x)
+    x = x + h
+    return np.sum(w * w)
+
+
+def unused_results_of_a_list_of_two_classes(w, x):
+    layers = [Half(0.5), Wave(0.2)]
+    h = x
+    for layer in layers:
+        h = layer.forward(h) + layer.scaled(h)
+    x = x + h
+    return np.sum(np.sin(w) * w)
+
+
+def unused_result_of_an_indexed_item(w, x):
+    layers = [Half(w), Wave(0.2)]
+    h = x
+    for i in range(2):
+        layer = layers[i]
+        h = layer.forward(h)
+    x = x + h
+    return np.sum(w ** 3) + np.sum(layers[0].forward(x[0]))
+
+
+def results_of_an_indexed_item_used(w, x):
+    layers = [Half(w), Half(w * 0.5)]
+    h = x
+    for i in range(2):
+        h = layers[i].forward(h) * layers[i].scaled(w)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("f", [unused_result_of_an_object_made_here,
+                               unused_results_of_a_list_of_two_classes,
+                               unused_result_of_an_indexed_item, results_of_an_indexed_item_used])
+def test_second_order_through_objects_the_gradient_made(f):
+    check(f, B, XS, wrt=0)              # hvp: forward over the emitted gradient
+    check(f, B, XS, wrt=(0, 1), order=2)   # and forward over the emitted vjp
