@@ -448,6 +448,11 @@ class CallLowering:
                         return self._class_method(node, b, c, args, keywords, o, discard)
                     return fobjects.dispatch(self, node, base, classes, out, discard, one)
         if isinstance(cls, type):
+            from . import field_calls   # p.act(x): the function a field holds, not a method
+            field_calls.note_fields(self, func.value, base)
+            stmt = field_calls.call_field(self, node, base, cls, out, discard)
+            if stmt is not None:
+                return stmt
             stmt = self._class_method(node, base, cls, args, keywords, out, discard)
             if stmt is not None:
                 return stmt

@@ -433,7 +433,7 @@ def object_facts(name, value):
                 cls = _items_classes(v)
                 if cls is not None:
                     facts[f"{name}.{attr}[]"] = cls
-            elif _user_object(v):
+            elif _user_object(v) and is_user_class(type(v)):   # not a partial (field_calls)
                 facts[f"{name}.{attr}"] = type(v)
     return facts
 

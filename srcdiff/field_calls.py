@@ -1,0 +1,195 @@
+"""Calls of a function an object holds in a field (stage 3, lower: called by lower_calls).
+Takes the lowering's state, a call `obj.field(...)` whose object's class is known, and the
+objects passed in; gives back the lowered call of the function the field holds, the facts
+read from the objects passed (field_facts), or a located refusal.
+
+`p.act(x)` where `act` is a field of p (a dataclass field, a field a record class's
+__init__ stores, or any attribute of an object passed in) calls the function the field
+holds, not a method: an attribute of the object hides the class's. srcdiff specialises on
+that function as it does on a function passed as a value (values.py):
+
+* an object passed in: the functions its attributes hold are read from the value passed
+  (field_facts: `p.act` -> Known(numpy.tanh)), are part of what the code is compiled for,
+  and reach the methods called on it (`self.act` in Layer.forward);
+* a record made here (`P(w)`, `Layer(w, softplus)`): the function given to the field where
+  it is made, or the field's default (a dataclass default, a default of __init__).
+
+The call names the function itself (numpy.tanh), or a name the emitted module binds to it
+(a partial, a function of __main__): the code is compiled for that object. Where the
+function a field holds cannot be told before the code runs (a partial made here, a field
+of a list's items, a function that calls setattr), the call is refused at the user's line,
+saying so.
+"""
+import dataclasses
+import inspect
+
+import numpy
+
+from . import syntax as S
+from .callables import canonical_path
+from . import values
+from .core import Kind
+from .objects import _fact_key, _single_bindings, _user_object, known_values
+from .records import record_fields
+
+
+def field_facts(name, value):
+    """`name.attr` -> Known(function) for each attribute of a user object `value` that holds a
+    function value (values.is_function_value); {} for any other value."""
+    if not _user_object(value):
+        return {}
+    facts = {}
+    for attr, v in sorted(getattr(value, "__dict__", {}).items()):
+        if isinstance(attr, str) and attr.isidentifier() and callable(v) and not isinstance(
+                v, type) and values.is_function_value(v):
+            facts[f"{name}.{attr}"] = values.Known(v)
+    return facts
+
+
+def instance_fields(cls):
+    """The attributes objects of `cls` hold themselves (they hide the class's attributes of
+    the same name): a dataclass's fields, a record class's, and every `self.name = ...` of
+    its __init__."""
+    if dataclasses.is_dataclass(cls):
+        return {f.name for f in dataclasses.fields(cls)}
+    fields = set(record_fields(cls) or ())
+    init = cls.__dict__.get("__init__")
+    if inspect.isfunction(init):
+        from .frontend import get_source
+        try:
+            fdef = get_source(init).node
+        except Exception:
+            return fields
+        me = fdef.args.args[0].id if fdef.args.args else None
+        for n in S.walk(fdef):
+            if isinstance(n, S.Attribute) and isinstance(n.ctx, S.Store) and isinstance(
+                    n.value, S.Name) and n.value.id == me:
+                fields.add(n.attr)
+    return fields
+
+
+def call_field(lw, node, base, cls, out, discard):
+    """`base.field(...)` where base holds an object of class `cls` and `field` is one of its
+    instance fields: the call of the function the field holds; None where `field` is no
+    instance field of cls (a method); a located refusal where the function is unknown."""
+    attr = node.func.attr
+    known = lw.known_types.get(base.id + "." + attr) if isinstance(base, S.Name) else None
+    key = _fact_key(lw, node.func.value)
+    if key is not None and known is None:
+        known = lw.known_types.get(key + "." + attr)
+    held = known.obj if isinstance(known, values.Known) else None
+    if attr not in instance_fields(cls) and held is None:
+        return None
+    if held is None:
+        held = _given(lw, node.func.value, cls, attr)
+    root, parts = S.attribute_chain(node.func)
+    shown = ".".join([root.id] + parts) if isinstance(root, S.Name) else "." + attr
+    if held is not None and _sets_attributes(lw):
+        # setattr(p, 'act', g) may change what the field holds: not followed
+        raise lw.error(node, f"srcdiff cannot tell which function {shown} holds when it is "
+                       "called: this function changes attributes with setattr, delattr, "
+                       "vars() or __dict__, which srcdiff does not follow",
+                       hint=f"make a new {cls.__qualname__}(...) with the function instead "
+                            "of changing the field")
+    if held is None:
+        raise lw.error(node, f"srcdiff cannot tell which function the field .{attr} of this "
+                       f"{cls.__qualname__} object holds before the code runs, so it cannot "
+                       f"differentiate the call {shown}(...)",
+                       hint=f"give {cls.__qualname__}(...) a function defined at module level "
+                            f"(or a functools.partial of one) for {attr}, made where it is "
+                            "called or passed in, or call that function by name")
+    path = canonical_path(held) if inspect.isroutine(held) or isinstance(
+        held, numpy.ufunc) else None
+    if path is not None and not path.startswith("__main__"):
+        ref = None   # called by its own name: the code is specialised on this function
+    else:   # a partial, a function of __main__: the emitted module is given it by name
+        ref = _bound(lw, held, f"{cls.__name__}_{attr}")
+    return values.call_held(lw, node, held, out, discard, ref)
+
+
+def _bound(lw, obj, base):
+    """A name of the emitted module bound to `obj` (the code is compiled for this object:
+    an object passed in is part of the key, field_facts)."""
+    for name, bound in lw.bindings.items():
+        if bound is obj and name.startswith(base):
+            return S.load(name)
+    name = lw.namer.fresh(base)
+    lw.bindings[name] = obj
+    return S.load(name)
+
+
+def note_fields(lw, node, base):
+    """The functions the fields of a record made here hold (`Layer(w, softplus)` bound to
+    `base`), noted for the methods called on it (`self.act` in Layer.forward)."""
+    from .objects import class_of
+    cls = class_of(lw, node, set())
+    if not isinstance(base, S.Name) or not isinstance(cls, type) or \
+            record_fields(cls) is None:
+        return
+    for attr in record_fields(cls):
+        key = f"{base.id}.{attr}"
+        if key in lw.known_types or key in known_values(lw):
+            continue
+        held = _given(lw, node, cls, attr)
+        if held is not None:
+            known_values(lw)[key] = values.Known(held)
+
+
+def _made(lw, node, seen):
+    """The call that made the object `node` holds, following names bound once: `P(w)` of
+    `p = P(w)`; None where it was not made here."""
+    while isinstance(node, S.Name) and node.id in lw.locals and node.id not in seen:
+        seen.add(node.id)
+        node = _single_bindings(lw).get(node.id)
+    return node if isinstance(node, S.Call) else None
+
+
+def _given(lw, node, cls, attr):
+    """The function the field `attr` of a record made here holds: the argument given for it
+    (a module-level function or partial, a local known to hold one) or its default; None
+    where srcdiff cannot tell."""
+    made = _made(lw, node, set())
+    fields = record_fields(cls)
+    if made is None or fields is None or attr not in fields:
+        return None
+    try:
+        bound = inspect.signature(cls).bind(*made.args, **{
+            k.arg: k.value for k in made.keywords if k.arg is not None})
+    except TypeError:
+        return None
+    if any(isinstance(a, S.Starred) for a in made.args) or any(
+            k.arg is None for k in made.keywords):
+        return None
+    if attr not in bound.arguments:
+        field = {f.name: f for f in dataclasses.fields(cls)}.get(attr) if \
+            dataclasses.is_dataclass(cls) else None
+        if field is not None and field.default_factory is not dataclasses.MISSING:
+            return None
+        obj = inspect.signature(cls).parameters[attr].default
+        return obj if _function(lw, obj) else None
+    given = bound.arguments[attr]
+    if isinstance(given, (S.Name, S.Attribute)) and lw._global_path(given) is not None:
+        obj = lw._callee_object(given)
+        return obj if _function(lw, obj) else None
+    if isinstance(given, S.Name) and given.id in lw.locals:
+        obj = values.held(lw, given.id)
+        return obj if obj is not None and not isinstance(obj, values.LocalPartial) else None
+    return None
+
+
+_SETTERS = {"setattr", "delattr", "vars", "__setattr__", "__dict__", "__delattr__"}
+
+
+def _sets_attributes(lw):
+    """Whether the function may change an object's attributes other than by assignment
+    (which lowering refuses): setattr, delattr, vars(), __dict__, __setattr__."""
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id in _SETTERS or isinstance(
+                n, S.Attribute) and n.attr in _SETTERS:
+            return True
+    return False
+
+
+def _function(lw, obj):
+    return obj is not None and not isinstance(obj, type) and (
+        values.is_function_value(obj) or values.called_value(lw, obj) is not None)
