@@ -193,3 +193,33 @@ def _sets_attributes(lw):
 def _function(lw, obj):
     return obj is not None and not isinstance(obj, type) and (
         values.is_function_value(obj) or values.called_value(lw, obj) is not None)
+
+
+# -- objects called: `net(x)` is `net.__call__(x)` ---------------------------------------------
+def has_call(cls):
+    """Whether objects of the user's class `cls` are called through its own __call__."""
+    from .callables import is_user_function
+    from .objects import is_user_class
+    fn = inspect.getattr_static(cls, "__call__", None) if is_user_class(cls) else None
+    return inspect.isfunction(fn) and is_user_function(fn)
+
+
+def callable_object(lw, func):
+    """Whether the local `func` holds an object of a class srcdiff knows that has __call__."""
+    from .objects import class_of
+    from .core import assigned_names
+    cls = lw.known_types.get(func.id)
+    if not isinstance(cls, type) or func.id in assigned_names(lw.fdef.body):
+        cls = class_of(lw, func, set())
+    return isinstance(cls, type) and has_call(cls)
+
+
+def dunder_call(node):
+    """`f(args)` as `f.__call__(args)`, at the same place."""
+    call = S.Call(func=S.Attribute(value=node.func, attr="__call__", ctx=S.Load()),
+                  args=node.args, keywords=node.keywords)
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(node, attr):
+            setattr(call, attr, getattr(node, attr))
+            setattr(call.func, attr, getattr(node, attr))
+    return call

@@ -72,6 +72,9 @@ class CallLowering:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if held is not None:
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
+            from . import field_calls   # net(x) of an object: net.__call__(x)
+            if field_calls.callable_object(self, func):
+                return self._call(field_calls.dunder_call(node), out, discard)
             raise self.error(node, f"srcdiff cannot tell which function {func.id!r} holds "
                              "before the code runs (it is bound more than once, or to a value "
                              "computed here), so it cannot differentiate the call",
@@ -93,6 +96,9 @@ class CallLowering:
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
+        from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)
+        if field_calls.has_call(type(obj)) and fobjects._user_object(obj):
+            return self._call(field_calls.dunder_call(node), out, discard)
         from .flatten import is_unflatten
         if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
             return self._unflatten_call(node, func, out, discard)

@@ -152,3 +152,13 @@ def test_a_function_that_cannot_be_told_is_refused_at_the_call(mode):
     err = refusal(partial_made_here, (W.copy(), X.copy()), mode, wrt=1)
     assert "which function the field .act of this Layer object holds" in str(err), str(err)
     assert "self.act(...)" in str(err)
+
+
+class Called:
+    def __call__(self, x):
+        return x
+
+
+def test_objects_called_are_their_classes_own_call():
+    assert field_calls.has_call(Called) and not field_calls.has_call(Params)
+    assert not field_calls.has_call(np.ndarray)

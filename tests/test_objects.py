@@ -336,3 +336,83 @@ def results_of_an_indexed_item_used(w, x):
 def test_second_order_through_objects_the_gradient_made(f):
     check(f, B, XS, wrt=0)              # hvp: forward over the emitted gradient
     check(f, B, XS, wrt=(0, 1), order=2)   # and forward over the emitted vjp
+
+
+# -- objects as users write them: called (__call__), a @property, held in a global or a
+# closure, a staticmethod called on the class --------------------------------------------
+class Dense:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    @staticmethod
+    def act(z):
+        return np.tanh(z)
+
+    @property
+    def weight(self):
+        return self.w * 0.5
+
+    def __call__(self, x):
+        return self.act(x @ self.weight + self.b)
+
+
+class Sequential:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+NET = Sequential([Dense(W, B), Dense(W.T, -B)])
+
+
+def sequential_passed(net, x):
+    return np.sum(net(x) ** 2)
+
+
+def weight_of_a_property(w, x):
+    d = Dense(w, w[0])
+    return np.sum(x @ d.weight)
+
+
+def layers_called_in_a_loop(w, x):
+    layers = [Dense(w, w[0]), Dense(w * 2.0, w[1])]
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x)
+
+
+def global_sequential(x):
+    return np.sum(NET(x) * x)
+
+
+def closure_over_a_sequential():
+    net = Sequential([Dense(W, B)])
+
+    def loss(x):
+        return np.sum(net(x) ** 2)
+    return loss
+
+
+def static_method_on_the_class(x):
+    return np.sum(Dense.act(x) * x)
+
+
+@pytest.mark.parametrize("f", [weight_of_a_property, layers_called_in_a_loop])
+def test_objects_called_and_properties_made_here(f):
+    check(f, W.copy(), XS.copy(), wrt=(0, 1))
+    check(f, W.copy(), XS.copy(), wrt=0)   # second order: hvp
+
+
+@pytest.mark.parametrize("f", [global_sequential, closure_over_a_sequential(),
+                               static_method_on_the_class])
+def test_objects_held_in_a_global_or_a_closure(f):
+    check(f, XS.copy())
+
+
+def test_a_sequential_of_layers_passed_in():
+    check(sequential_passed, NET, XS.copy(), wrt=1)
