@@ -322,4 +322,6 @@ def _container_closure(low, containers):
 
 def load_emitted(emitted):
     filename = f"{GENERATED_PREFIX}{emitted.origin.replace(':', '-')}/{emitted.name}.py"
+    from . import emitted_origins   # a refusal differentiating it again names the user's line
+    emitted_origins.register(filename, emitted.text, emitted.fn)
     return loader.load(emitted.text, emitted.name, filename, emitted.bindings, emitted.fn)
