@@ -447,7 +447,7 @@ def method_refusal(src, stmt):
     method = value.func.attr
     held = value.func.value.id if isinstance(value.func.value, S.Name) else None
     if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
-        held = None   # a temporary of the lowering: never named in a refusal
+        held = _written(src, stmt.sd.line, method)   # a temporary: the user's expression
     call = f"{held}.{method}(...)" if held else f".{method}(...)"
     held = held or "the object"
     return src.error(
@@ -459,3 +459,18 @@ def method_refusal(src, stmt):
              f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
              "NumPy value, call the numpy function instead, or register a rule",
         cls=NoRuleError)
+
+
+def _written(src, line, method):
+    """The user's expression for the object of the call `....method(...)` at `line`
+    (`layers[0]`, `Layer(w)`), or None where it cannot be read back."""
+    for n in S.walk(src.node):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+                n.func.attr == method and getattr(n, "lineno", None) == line:
+            from .emit import to_source
+            try:
+                text = to_source(S.Expr(value=S.clone(n.func.value))).strip()
+            except Exception:
+                return None
+            return text if text and "\n" not in text else None
+    return None

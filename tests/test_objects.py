@@ -416,3 +416,16 @@ def test_objects_held_in_a_global_or_a_closure(f):
 
 def test_a_sequential_of_layers_passed_in():
     check(sequential_passed, NET, XS.copy(), wrt=1)
+
+
+def first_of_a_grown_list(w, x):
+    layers = [Half(w), Wave(0.2)]
+    layers.append(Half(w))
+    return np.sum(layers[0].forward(x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_refusal_names_the_users_expression_not_a_temporary(mode):
+    text = str(refusal(first_of_a_grown_list, (B, XS), mode))
+    assert "cannot tell the class of layers[0]" in text, text
+    assert "call layers[0].forward(...)" in text and "forward_" not in text.split("\n")[0]
