@@ -133,6 +133,45 @@ def note_fields(lw, node, base):
         held = _given(lw, node, cls, attr)
         if held is not None:
             known_values(lw)[key] = values.Known(held)
+            continue
+        classes = _listed_classes(lw, _argument(lw, node, cls, attr))
+        if classes is not None:   # Sequential([Dense(w), Dense(v)]): self.layers[] in its methods
+            known_values(lw)[key + "[]"] = classes
+
+
+def _listed_classes(lw, given):
+    """The class of the items of the list `given` (a display, or a local bound once to one and
+    never grown) of objects made here; a tuple of them where several; None otherwise. Checked
+    where the methods run over them (objects.object_class: check_class)."""
+    from .objects import _local_items, _displayed, class_of
+    if given is None or not (isinstance(given, (S.List, S.Tuple)) or _displayed(lw, given)):
+        return None
+    items = _local_items(lw, given)
+    if not items:
+        return None
+    classes = []
+    for e in items:
+        found = class_of(lw, e, set())
+        if not isinstance(found, type) or canonical_path(found) is None:
+            return None
+        if found not in classes:
+            classes.append(found)
+    return classes[0] if len(classes) == 1 else tuple(classes)
+
+
+def _argument(lw, node, cls, attr):
+    """The expression a record made here (`P(a, b=c)`) was given for its field `attr`, or
+    None."""
+    made = _made(lw, node, set())
+    if made is None or any(isinstance(a, S.Starred) for a in made.args) or any(
+            k.arg is None for k in made.keywords):
+        return None
+    try:
+        bound = inspect.signature(cls).bind(*made.args, **{k.arg: k.value
+                                                          for k in made.keywords})
+    except TypeError:
+        return None
+    return bound.arguments.get(attr)
 
 
 def _made(lw, node, seen):
@@ -205,13 +244,18 @@ def has_call(cls):
 
 
 def callable_object(lw, func):
-    """Whether the local `func` holds an object of a class srcdiff knows that has __call__."""
-    from .objects import class_of
+    """Whether the local `func` holds an object of a class srcdiff knows that has __call__,
+    or an item of a list of objects of several classes, one with __call__ (a dispatch: a
+    class without it is refused there, naming it)."""
+    from .objects import class_of, item_classes
     from .core import assigned_names
     cls = lw.known_types.get(func.id)
     if not isinstance(cls, type) or func.id in assigned_names(lw.fdef.body):
         cls = class_of(lw, func, set())
-    return isinstance(cls, type) and has_call(cls)
+    if isinstance(cls, type):
+        return has_call(cls)
+    classes = item_classes(lw, func)
+    return bool(classes) and any(has_call(c) for c in classes)
 
 
 def dunder_call(node):

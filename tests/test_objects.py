@@ -418,6 +418,59 @@ def test_a_sequential_of_layers_passed_in():
     check(sequential_passed, NET, XS.copy(), wrt=1)
 
 
+def sequential_made_here(w, x):
+    net = Sequential([Dense(w, 0.1 * w[0]), Dense(w.T, w[1])])
+    return np.sum(net(x) ** 2)
+
+
+def sequential_of_a_local_list(w, x):
+    layers = [Dense(w, w[0]), Base(0.5)]
+    model = Sequential(layers)
+    return np.sum(model(x))
+
+
+class Chain:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+def chain_of_two_classes(w, x):
+    return np.sum(Chain((Base(w), Shift(w))).__call__(x) ** 2)
+
+
+class Gain:
+    def __init__(self, g):
+        self.g = g
+
+    def __call__(self, x):
+        return np.sin(x) * self.g
+
+
+def sequential_of_two_callable_classes(w, x):
+    net = Sequential([Dense(w, w[0]), Gain(w[1]), Dense(w.T, w[2])])
+    return np.sum(net(x) ** 2)
+
+
+@pytest.mark.parametrize("f", [sequential_made_here, sequential_of_two_callable_classes,
+                               chain_of_two_classes])
+def test_a_sequential_of_layers_made_here(f):
+    w = B.copy() if f is chain_of_two_classes else W.copy()
+    check(f, w, XS.copy(), wrt=(0, 1))
+    check(f, w, XS.copy(), wrt=0)
+
+
+def test_a_sequential_holding_an_object_without_call_is_refused_where_it_runs():
+    # Base has no __call__: refused at the user's line in Sequential.__call__
+    err = refusal(sequential_of_a_local_list, (W.copy(), XS.copy()), "grad")
+    assert "objects of class Base, which has no method '__call__'" in str(err), str(err)
+    assert err.line.strip() == "x = layer(x)"
+
+
 def first_of_a_grown_list(w, x):
     layers = [Half(w), Wave(0.2)]
     layers.append(Half(w))
