@@ -482,3 +482,37 @@ def test_a_refusal_names_the_users_expression_not_a_temporary(mode):
     text = str(refusal(first_of_a_grown_list, (B, XS), mode))
     assert "cannot tell the class of layers[0]" in text, text
     assert "call layers[0].forward(...)" in text and "forward_" not in text.split("\n")[0]
+
+
+DENSE = Dense(W, B)
+
+
+def properties_of_a_list_of_objects(w, x):
+    layers = [Dense(w, w[0]), Dense(w * 0.5, w[1])]
+    s = 0.0
+    for layer in layers:
+        s = s + np.sum(x @ layer.weight)
+    return s
+
+
+def property_of_an_object_passed_in(d, x):
+    return np.sum(x @ d.weight + d.act(x))
+
+
+def class_methods_over_a_list_of_two_classes(w, x):
+    layers = [Half(w), Wave(0.2)]
+    s = 0.0
+    for layer in layers:
+        s = s + np.sum(layer.scaled(x) * layer.forward(x))
+    return s
+
+
+def property_of_a_global_object(x):
+    return np.sum(x @ DENSE.weight)
+
+
+def test_properties_and_class_methods_on_objects_held_anywhere():
+    check(properties_of_a_list_of_objects, W.copy(), XS.copy(), wrt=(0, 1))
+    check(property_of_an_object_passed_in, Dense(W.copy(), B.copy()), XS.copy(), wrt=(0, 1))
+    check(class_methods_over_a_list_of_two_classes, B.copy(), XS.copy(), wrt=(0, 1))
+    check(property_of_a_global_object, XS.copy())
