@@ -22,6 +22,7 @@ saying so.
 """
 import dataclasses
 import inspect
+import weakref
 
 import numpy
 
@@ -52,14 +53,37 @@ def instance_fields(cls):
     its __init__."""
     if dataclasses.is_dataclass(cls):
         return {f.name for f in dataclasses.fields(cls)}
-    fields = set(record_fields(cls) or ())
     init = cls.__dict__.get("__init__")
-    if inspect.isfunction(init):
-        from .frontend import get_source
+    try:
+        hit = _FIELDS.get(cls)
+    except TypeError:
+        hit = None
+    if hit is not None and hit[0] is init:
+        return hit[1]
+    fields = _stored(cls)
+    try:
+        _FIELDS[cls] = (init, fields)
+    except TypeError:
+        pass
+    return fields
+
+
+_FIELDS = weakref.WeakKeyDictionary()   # class -> (its __init__, the attributes it stores)
+
+
+def _stored(cls):
+    """The attributes the __init__ of cls and of its bases store on self (all of them: an
+    attribute taken for a field where it is not is refused, never called as a method)."""
+    from .frontend import get_source
+    fields = set(record_fields(cls) or ())
+    for klass in cls.__mro__:
+        own = klass.__dict__.get("__init__")
+        if not inspect.isfunction(own):
+            continue
         try:
-            fdef = get_source(init).node
+            fdef = get_source(own).node
         except Exception:
-            return fields
+            continue
         me = fdef.args.args[0].id if fdef.args.args else None
         for n in S.walk(fdef):
             if isinstance(n, S.Attribute) and isinstance(n.ctx, S.Store) and isinstance(

@@ -162,3 +162,19 @@ class Called:
 def test_objects_called_are_their_classes_own_call():
     assert field_calls.has_call(Called) and not field_calls.has_call(Params)
     assert not field_calls.has_call(np.ndarray)
+
+
+class Activated(Configured):
+    """Inherits __init__: self.act is still a field of its objects."""
+
+    def scale(self):
+        return 2.0
+
+
+def inherited_field_passed(c, x):
+    return np.sum(c.act(x) * c.w)
+
+
+def test_a_field_stored_by_an_inherited_init():
+    assert field_calls.instance_fields(Activated) == {"w", "act"}
+    check(inherited_field_passed, Activated(W.copy(), np.sin), X.copy(), wrt=1)
