@@ -70,3 +70,47 @@ def test_other_errors_are_left_as_they_are():
     emitted_origins.relocate(unknown)
     assert unknown.filename == "srcdiff-generated/none/g.py"
     assert emitted_origins.user_line("srcdiff-generated/none/g.py", 2) is None
+
+
+def helper_with_a_reverse_rule_only(x):
+    return np.cos(x)
+
+
+@srcdiff.reverse_rule(helper_with_a_reverse_rule_only)
+def helper_adjoint(y, x):
+    d[x] = -d[y] * np.sin(x)
+
+
+def wavy(x):
+    return np.sin(x)
+
+
+@srcdiff.reverse_rule(wavy)
+def wavy_adjoint(y, x):   # the adjoint calls a function without a tangent rule
+    d[x] = d[y] * helper_with_a_reverse_rule_only(x)
+
+
+def uses_wavy(x):
+    y = wavy(x)
+    return np.sum(y * x)
+
+
+def test_an_adjoint_statement_names_the_line_its_comment_names():
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.hvp(uses_wavy)(X.copy(), X.copy())
+    err = info.value
+    assert os.path.samefile(err.filename, __file__), str(err)
+    assert err.lineno == _line_of("y = wavy(x)"), str(err)
+
+
+def test_code_made_from_emitted_code_goes_back_to_the_users_function():
+    namespace = {}
+    exec(compile("def grad_g(x):\n    return x\n", "srcdiff-generated/t-1/grad_g.py", "exec"),
+         namespace)
+    inner = namespace["grad_g"]
+    emitted_origins.register("srcdiff-generated/t-1/grad_g.py", "def grad_g(x):\n    return x\n",
+                             uses_opaque)
+    emitted_origins.register("srcdiff-generated/t-1/jvp_grad_g.py", "a = 1\nb = 2\n", inner)
+    found = emitted_origins.user_line("srcdiff-generated/t-1/jvp_grad_g.py", 2)
+    assert found is not None and os.path.samefile(found[0], __file__)
+    assert found[1:] == (_line_of("def uses_opaque(x):"), "b = 2")
