@@ -267,6 +267,16 @@ def has_call(cls):
     return inspect.isfunction(fn) and is_user_function(fn)
 
 
+def called_object(obj):
+    """Whether the module-level `obj` is an object of the user's class called through its
+    __call__ (one with a rule of its own keeps the rule)."""
+    from . import rules
+    from .objects import _user_object
+    return _user_object(obj) and has_call(type(obj)) and rules.lookup(
+        "reverse", obj) is None and rules.lookup("forward", obj) is None and not (
+        rules.is_nondifferentiable(obj))
+
+
 def callable_object(lw, func):
     """Whether the local `func` holds an object of a class srcdiff knows that has __call__,
     or an item of a list of objects of several classes, one with __call__ (a dispatch: a

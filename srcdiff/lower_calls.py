@@ -97,7 +97,7 @@ class CallLowering:
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
         from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)
-        if field_calls.has_call(type(obj)) and fobjects._user_object(obj):
+        if field_calls.called_object(obj):
             return self._call(field_calls.dunder_call(node), out, discard)
         from .flatten import is_unflatten
         if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
