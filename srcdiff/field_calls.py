@@ -126,9 +126,32 @@ def call_field(lw, node, base, cls, out, discard):
         held, numpy.ufunc) else None
     if path is not None and not path.startswith("__main__"):
         ref = None   # called by its own name: the code is specialised on this function
+        named = lw.bind(path, held)
     else:   # a partial, a function of __main__: the emitted module is given it by name
-        ref = _bound(lw, held, f"{cls.__name__}_{attr}")
+        ref = named = _bound(lw, held, f"{cls.__name__}_{attr}")
+    _check(lw, base, cls, attr, named, out)
     return values.call_held(lw, node, held, out, discard, ref)
+
+
+def _check(lw, base, cls, attr, named, out):
+    """check_field_function(base.attr, the function compiled for, 'FILE:LINE'): where the field
+    holds another function when the call runs (setattr), the call is refused there."""
+    from . import runtime_fields
+    from .errors import where
+    if record_fields(cls) is not None and attr in record_fields(cls):
+        from . import runtime_values   # a record's field: read as its reads are
+        lw.bindings["record_field"] = runtime_values.record_field
+        value = S.Call(func=S.load("record_field"), args=[base, S.const(attr)], keywords=[])
+        read = lw.temp(out, value, Kind.CALL, attr, func=runtime_values.record_field)
+    else:
+        read = lw.temp(out, S.Attribute(value=base, attr=attr, ctx=S.Load()), Kind.OPAQUE,
+                       attr)
+    lw.locals.add(read.id)
+    check = runtime_fields.check_field_function
+    lw.bindings[check.__name__] = check
+    guard = S.Expr(value=S.Call(func=S.load(check.__name__), args=[
+        read, named, S.const(where(lw.src.filename, lw.line))], keywords=[]))
+    out.append(lw.info(guard, Kind.EFFECT, func=check))
 
 
 def _bound(lw, obj, base):
