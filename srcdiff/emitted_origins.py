@@ -24,17 +24,25 @@ _ORIGINS = collections.OrderedDict()   # generated file name -> (text, weakref t
 _COMMENT = re.compile(r"^\s*# line (\d+): (.*)$")
 
 
-def register(filename, text, user_fn):
-    """Remember that the emitted code `text`, loaded as `filename`, was made from
-    `user_fn`."""
+def register(filename, text, user_fn, loaded):
+    """Remember that the emitted code `text`, loaded as `filename` (the function `loaded`),
+    was made from `user_fn`; forgotten when `loaded` goes (srcdiff keeps nothing per dead
+    function)."""
     try:
-        ref = weakref.ref(user_fn)
+        entry = (text, weakref.ref(user_fn))
+        weakref.finalize(loaded, _forget, filename, id(entry))
     except TypeError:
         return
-    _ORIGINS[filename] = (text, ref)
+    _ORIGINS[filename] = entry
     _ORIGINS.move_to_end(filename)
     while len(_ORIGINS) > _KEPT:
         _ORIGINS.popitem(last=False)
+
+
+def _forget(filename, token):
+    entry = _ORIGINS.get(filename)
+    if entry is not None and id(entry) == token:
+        del _ORIGINS[filename]
 
 
 def relocate(exc):

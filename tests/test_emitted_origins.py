@@ -108,9 +108,15 @@ def test_code_made_from_emitted_code_goes_back_to_the_users_function():
     exec(compile("def grad_g(x):\n    return x\n", "srcdiff-generated/t-1/grad_g.py", "exec"),
          namespace)
     inner = namespace["grad_g"]
+    outer = namespace["outer"] = lambda: None   # the function loaded from the second file
     emitted_origins.register("srcdiff-generated/t-1/grad_g.py", "def grad_g(x):\n    return x\n",
-                             uses_opaque)
-    emitted_origins.register("srcdiff-generated/t-1/jvp_grad_g.py", "a = 1\nb = 2\n", inner)
+                             uses_opaque, inner)
+    emitted_origins.register("srcdiff-generated/t-1/jvp_grad_g.py", "a = 1\nb = 2\n", inner,
+                             outer)
     found = emitted_origins.user_line("srcdiff-generated/t-1/jvp_grad_g.py", 2)
     assert found is not None and os.path.samefile(found[0], __file__)
     assert found[1:] == (_line_of("def uses_opaque(x):"), "b = 2")
+    del namespace, outer, inner   # the functions loaded go: so does what was kept of them
+    import gc
+    gc.collect()
+    assert emitted_origins.user_line("srcdiff-generated/t-1/jvp_grad_g.py", 2) is None
