@@ -120,3 +120,18 @@ def test_code_made_from_emitted_code_goes_back_to_the_users_function():
     import gc
     gc.collect()
     assert emitted_origins.user_line("srcdiff-generated/t-1/jvp_grad_g.py", 2) is None
+
+
+def smooth(x):
+    return np.sum(np.sin(x) * x)
+
+
+def test_a_composition_srcdiff_generated_goes_back_to_the_users_function():
+    jacobian = srcdiff.jacobian(srcdiff.grad(smooth))
+    jacobian(X.copy())
+    files = [f for f in list(emitted_origins._ORIGINS) if "/compose-" in f and
+             f.endswith("/jacobian_grad_smooth.py")]
+    assert files, list(emitted_origins._ORIGINS)
+    found = emitted_origins.user_line(files[-1], 3)
+    assert found is not None and os.path.samefile(found[0], __file__)
+    assert found[1] == _line_of("def smooth(x):")
