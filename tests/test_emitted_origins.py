@@ -16,9 +16,23 @@ def opaque(x):
     return np.sin(x)
 
 
-@srcdiff.reverse_rule(opaque)
 def opaque_adjoint(y, x):   # a reverse rule only: the gradient runs, its tangent is refused
     d[x] = d[y] * np.cos(x)
+
+
+@pytest.fixture(autouse=True)
+def reverse_rules_only():
+    """The reverse-only rules these tests need, registered for each test and taken off after
+    it (tests/test_rules.py checks every rule left registered has its forward twin)."""
+    from srcdiff import rules
+    srcdiff.reverse_rule(opaque)(opaque_adjoint)
+    srcdiff.reverse_rule(helper_with_a_reverse_rule_only)(helper_adjoint)
+    srcdiff.reverse_rule(wavy)(wavy_adjoint)
+    try:
+        yield
+    finally:
+        for f in (opaque, helper_with_a_reverse_rule_only, wavy):
+            dict.pop(rules.REVERSE, id(f), None)
 
 
 def uses_opaque(x):
@@ -76,7 +90,6 @@ def helper_with_a_reverse_rule_only(x):
     return np.cos(x)
 
 
-@srcdiff.reverse_rule(helper_with_a_reverse_rule_only)
 def helper_adjoint(y, x):
     d[x] = -d[y] * np.sin(x)
 
@@ -85,7 +98,6 @@ def wavy(x):
     return np.sin(x)
 
 
-@srcdiff.reverse_rule(wavy)
 def wavy_adjoint(y, x):   # the adjoint calls a function without a tangent rule
     d[x] = d[y] * helper_with_a_reverse_rule_only(x)
 
