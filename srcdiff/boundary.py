@@ -52,7 +52,10 @@ def trimmed(tb):
 
 def hide_internals(exc):
     """Cut srcdiff's own frames from exc's traceback, unless SRCDIFF_DEBUG is set. Called in
-    an `except` clause that then re-raises with a bare `raise`."""
+    an `except` clause that then re-raises with a bare `raise`. A refusal met differentiating
+    srcdiff's own code again names the user's line (emitted_origins)."""
+    from . import emitted_origins
+    emitted_origins.relocate(exc)
     if debugging():
         return
     kept = trimmed(exc.__traceback__)

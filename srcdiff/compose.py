@@ -418,6 +418,9 @@ class Composed(markers.ComposedBase):
         filename = f"{GENERATED_PREFIX}compose-{next(_FILES)}/{name}.py"
         made = loader.load(text, name, filename, bindings, None)
         _CALLS[made.__code__] = list(calls)
+        if calls and hasattr(calls[0], "__code__"):   # a refusal transforming it again
+            from . import emitted_origins             # names the user's line
+            emitted_origins.register(filename, text, calls[0], made)
         return made
 
     # -- source ------------------------------------------------------------------------

@@ -110,7 +110,9 @@ def _kind(value):
     if type(value) in (list, tuple, dict) or _is_user_object(value):
         from .objects import object_facts
         from .values import function_items
-        facts = {**object_facts("", value), **function_items("", value)}
+        from .field_calls import field_facts
+        facts = {**object_facts("", value), **function_items("", value),
+                 **field_facts("", value)}
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)
@@ -217,6 +219,8 @@ class Derivative(DerivativeBase):
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
             known.update(function_items(n, a))   # the functions a list or tuple holds
+            from .field_calls import field_facts
+            known.update(field_facts(n, a))   # the functions an object's fields hold
         if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
             from .variadic import entry_facts
             known.update(entry_facts(self._user_signature, {

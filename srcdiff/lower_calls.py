@@ -74,6 +74,9 @@ class CallLowering:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if held is not None:
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
+            from . import field_calls   # net(x) of an object: net.__call__(x)
+            if field_calls.callable_object(self, func):
+                return self._call(field_calls.dunder_call(node), out, discard)
             shown = self.spelled.get(func.id, func.id)   # g, not the comprehension's g_1
             raise self.error(node, f"srcdiff cannot tell which function {shown!r} holds "
                              "before the code runs (it is bound more than once, or to a value "
@@ -98,6 +101,9 @@ class CallLowering:
         if not isinstance(func, (S.Name, S.Attribute)):
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
+        from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)
+        if field_calls.called_object(obj):
+            return self._call(field_calls.dunder_call(node), out, discard)
         from .flatten import is_unflatten
         if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
             return self._unflatten_call(node, func, out, discard)
@@ -453,6 +459,11 @@ class CallLowering:
                         return self._class_method(node, b, c, args, keywords, o, discard)
                     return fobjects.dispatch(self, node, base, classes, out, discard, one)
         if isinstance(cls, type):
+            from . import field_calls   # p.act(x): the function a field holds, not a method
+            field_calls.note_fields(self, func.value, base)
+            stmt = field_calls.call_field(self, node, base, cls, out, discard)
+            if stmt is not None:
+                return stmt
             stmt = self._class_method(node, base, cls, args, keywords, out, discard)
             if stmt is not None:
                 return stmt

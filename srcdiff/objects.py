@@ -113,8 +113,27 @@ def class_of(lw, node, seen):
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
+            if _is_record_of(obj) and node.args and isinstance(
+                    node.args[0], (S.Name, S.Attribute)):
+                # srcdiff's own code making a record (records.make_record): a derivative
+                # transformed again knows the class it builds
+                obj = lw._callee_object(node.args[0])
             return obj if is_user_class(obj) else None
         return None
+    if isinstance(node, S.Subscript) and not isinstance(node.slice, S.Slice):
+        # an item of a list made here (`layer = layers[i]`): the one class of its items,
+        # checked where the code runs (object_class), so a slice is never taken for one
+        key = _fact_key(lw, node.value)
+        if key is not None:
+            cls = lw.known_types.get(key + "[]")
+            return cls if isinstance(cls, type) else None
+        items = _local_items(lw, node.value)
+        at = node.slice.value if isinstance(node.slice, S.Constant) else None
+        if items and type(at) is int and -len(items) <= at < len(items) and \
+                _displayed(lw, node.value):
+            items = [items[at]]   # `layers[0]` of a display: that item
+        classes = {class_of(lw, e, set(seen)) for e in items or ()}
+        return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
     if key is not None and isinstance(lw.known_types.get(key), type):
         return lw.known_types[key]
@@ -133,7 +152,7 @@ def class_of(lw, node, seen):
     seen.add(node.id)
     value = _single_bindings(lw).get(node.id)
     if value is not None:
-        return class_of(lw, value, seen)
+        return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
     loop = _only_loop_binding(lw, node.id)
     if loop is not None:
         it, item = loop
@@ -147,6 +166,61 @@ def class_of(lw, node, seen):
             if len(classes) == 1:
                 return classes.pop()
     return None
+
+
+def _branch_class(lw, name, value):
+    """The class C where `name = obj` opens the branch `if type(obj) is C:`, or follows
+    `check_class(obj, C, ...)` (the forms dispatch emits: a derivative transformed again
+    knows the class each branch calls), else None."""
+    if not isinstance(value, S.Name):
+        return None
+    for n in S.walk(lw.fdef):
+        for field in ("body", "orelse"):
+            block = getattr(n, field, None)
+            if not isinstance(block, list):
+                continue
+            for i, stmt in enumerate(block):
+                if not (isinstance(stmt, S.Assign) and stmt.value is value):
+                    continue
+                if i > 0:
+                    return _checked_class(lw, block[i - 1], value.id)
+                if isinstance(n, S.If) and field == "body":
+                    return _tested_class(lw, n.test, value.id)
+                return None
+    return None
+
+
+def _class_named(lw, node):
+    obj = lw._callee_object(node) if isinstance(node, (S.Name, S.Attribute)) else None
+    return obj if is_user_class(obj) else None
+
+
+def _tested_class(lw, test, name):
+    """C where `test` is `type(name) is C`, else None."""
+    if isinstance(test, S.Compare) and len(test.ops) == 1 and isinstance(
+            test.ops[0], S.Is) and isinstance(test.left, S.Call) and len(
+            test.left.args) == 1 and not test.left.keywords and isinstance(
+            test.left.args[0], S.Name) and test.left.args[0].id == name and \
+            isinstance(test.left.func, S.Name) and lw._callee_object(test.left.func) is type:
+        return _class_named(lw, test.comparators[0])
+    return None
+
+
+def _checked_class(lw, stmt, name):
+    """C where `stmt` is `check_class(name, C, ...)` (runtime_values.check_class), else
+    None."""
+    from . import runtime_values
+    call = stmt.value if isinstance(stmt, S.Expr) else None
+    if isinstance(call, S.Call) and isinstance(call.func, S.Name) and len(call.args) >= 2 \
+            and isinstance(call.args[0], S.Name) and call.args[0].id == name and \
+            lw._callee_object(call.func) is runtime_values.check_class:
+        return _class_named(lw, call.args[1])
+    return None
+
+
+def _is_record_of(obj):
+    from . import runtime_values
+    return obj is runtime_values.record_of
 
 
 def _local_items(lw, it):
@@ -169,6 +243,13 @@ def _local_items(lw, it):
     return None
 
 
+def _displayed(lw, it):
+    """Whether the list `it` (see _local_items) is a display, item for item."""
+    value = it if isinstance(it, (S.List, S.Tuple)) else _single_bindings(lw).get(it.id) \
+        if isinstance(it, S.Name) else None
+    return isinstance(value, (S.List, S.Tuple))
+
+
 def item_classes(lw, node):
     """The classes of the items of a list of objects, where they are several: a local list
     made here (`layers = [ConvLayer(f), DenseLayer(w)]`, bound once and never grown), or a
@@ -177,6 +258,10 @@ def item_classes(lw, node):
     if not isinstance(node, S.Name) or node.id not in lw.locals:
         return None
     loop = _only_loop_binding(lw, node.id)
+    value = _single_bindings(lw).get(node.id)
+    if loop is None and isinstance(value, S.Subscript) and not isinstance(
+            value.slice, S.Slice):   # `layer = layers[i]`
+        loop = value.value, None
     key = _fact_key(lw, loop[0]) if loop is not None else None
     if key is not None:   # a list passed in: the classes read from it (object_facts)
         classes = lw.known_types.get(key + "[]")
@@ -348,7 +433,7 @@ def object_facts(name, value):
                 cls = _items_classes(v)
                 if cls is not None:
                     facts[f"{name}.{attr}[]"] = cls
-            elif _user_object(v):
+            elif _user_object(v) and is_user_class(type(v)):   # not a partial (field_calls)
                 facts[f"{name}.{attr}"] = type(v)
     return facts
 
@@ -362,7 +447,7 @@ def method_refusal(src, stmt):
     method = value.func.attr
     held = value.func.value.id if isinstance(value.func.value, S.Name) else None
     if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
-        held = None   # a temporary of the lowering: never named in a refusal
+        held = _written(src, stmt.sd.line, method)   # a temporary: the user's expression
     call = f"{held}.{method}(...)" if held else f".{method}(...)"
     held = held or "the object"
     return src.error(
@@ -374,3 +459,18 @@ def method_refusal(src, stmt):
              f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
              "NumPy value, call the numpy function instead, or register a rule",
         cls=NoRuleError)
+
+
+def _written(src, line, method):
+    """The user's expression for the object of the call `....method(...)` at `line`
+    (`layers[0]`, `Layer(w)`), or None where it cannot be read back."""
+    for n in S.walk(src.node):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+                n.func.attr == method and getattr(n, "lineno", None) == line:
+            from .emit import to_source
+            try:
+                text = to_source(S.Expr(value=S.clone(n.func.value))).strip()
+            except Exception:
+                return None
+            return text if text and "\n" not in text else None
+    return None

@@ -38,6 +38,14 @@ def record_read(lw, node, base, out):
     from .core import assigned_names
     if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
         cls = class_of(lw, node.value, set())
+    getter = _property_getter(cls, node.attr)
+    if getter is not None:   # @property: its getter called on the object
+        from .callables import canonical_path as path_of
+        ref = lw.bind(path_of(getter), getter) if path_of(getter) else _bind_getter(
+            lw, getter, f"{cls.__name__}_{node.attr}_getter")
+        from .objects import known_values
+        known_values(lw)[base.id] = cls   # the getter's self, for its callee
+        return S.Call(func=ref, args=[base], keywords=[]), getter
     fields = record_fields(cls) if isinstance(cls, type) else None
     if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
@@ -49,6 +57,25 @@ def record_read(lw, node, base, out):
     lw.bindings["record_field"] = runtime_values.record_field
     call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
     return call, runtime_values.record_field
+
+
+def _property_getter(cls, attr):
+    """The user's getter of the @property `attr` of class `cls`, or None."""
+    from .callables import is_user_function
+    if not (isinstance(cls, type) and is_user_class(cls)):
+        return None
+    prop = inspect.getattr_static(cls, attr, None)
+    getter = prop.fget if isinstance(prop, property) else None
+    return getter if inspect.isfunction(getter) and is_user_function(getter) else None
+
+
+def _bind_getter(lw, getter, base):
+    for name, bound in lw.bindings.items():
+        if bound is getter and name.startswith(base):
+            return S.load(name)
+    name = lw.namer.fresh(base)
+    lw.bindings[name] = getter
+    return S.load(name)
 
 
 def is_record_class(obj):

@@ -326,4 +326,7 @@ def _container_closure(low, containers):
 
 def load_emitted(emitted):
     filename = f"{GENERATED_PREFIX}{emitted.origin.replace(':', '-')}/{emitted.name}.py"
-    return loader.load(emitted.text, emitted.name, filename, emitted.bindings, emitted.fn)
+    fn = loader.load(emitted.text, emitted.name, filename, emitted.bindings, emitted.fn)
+    from . import emitted_origins   # a refusal differentiating it again names the user's line
+    emitted_origins.register(filename, emitted.text, emitted.fn, fn)
+    return fn

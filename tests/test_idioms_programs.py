@@ -427,16 +427,28 @@ class Recorder:
 
 def test_info_of_something_not_a_logger_is_refused_when_it_runs():
     def f(x, box):
-        r = box[0]
+        r = box["r"]   # a dict's item: its class is known only when it runs
         r.info(x * 2.0)
         return np.sum(x)
     with pytest.raises(srcdiff.errors.SrcdiffError, match="only on a logger") as info:
-        srcdiff.grad(f)(X, [Recorder()])
+        srcdiff.grad(f)(X, {"r": Recorder()})
     assert info.value.lineno == f.__code__.co_firstlineno + 2
 
 
 def fill(lst, v):
     lst.append(v)
+
+
+def test_the_method_of_an_item_of_a_list_passed_in_is_followed():
+    # box[0] of a list passed in: its class is read from the value passed (as `for r in
+    # box` reads it), so Recorder.info is followed as written, not taken for a logger's
+    def f(x, box):
+        r = box[0]
+        r.info(x * 2.0)
+        return np.sum(x)
+    rec = Recorder()
+    check(f, X.copy(), [rec], wrt=0)
+    np.testing.assert_allclose(rec.seen[0], X * 2.0)   # the method ran as written
 
 
 def test_a_helper_changing_values_not_differentiated_still_runs_as_written():

@@ -1,0 +1,60 @@
+"""templates/fields.py: check_field_function, placed before a call of the function an
+object's field holds (srcdiff/field_calls.py), carries no derivative and refuses the user's
+line where the field holds another function when the call runs. The programs it sits in are
+checked against central differences in reverse mode, forward mode and to second order."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+X = np.array([0.5, -1.0, 0.7])
+W = np.array([0.3, 0.2, -0.4])
+
+
+@dataclasses.dataclass
+class Unit:
+    w: np.ndarray
+    act: object = np.tanh
+
+
+def through_the_field(w, x):
+    u = Unit(w)
+    return np.sum(u.act(u.w * x) * x)
+
+
+def through_a_field_passed_in(u, x):
+    return np.sum(u.act(u.w * x) ** 2)
+
+
+def test_the_check_carries_no_derivative():
+    check(through_the_field, W.copy(), X.copy(), wrt=(0, 1))
+    check(through_the_field, W.copy(), X.copy(), wrt=1)   # hvp: forward over the check
+    check(through_a_field_passed_in, Unit(W.copy(), np.sin), X.copy(), wrt=1)
+    text = srcdiff.source(srcdiff.grad(through_the_field))
+    assert "check_field_function(" in text and "numpy.tanh" in text
+
+
+def swap_to_sine(u):
+    setattr(u, "act", np.sin)
+    return 0.0
+
+
+def changed_by_a_helper(u, x):
+    swap_to_sine(u)
+    return np.sum(u.act(u.w * x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_field_changed_while_the_function_runs_is_refused_there(mode):
+    u = Unit(W.copy())
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        if mode == "grad":
+            srcdiff.grad(changed_by_a_helper, wrt=1)(u, X.copy())
+        else:
+            srcdiff.jvp(changed_by_a_helper, wrt=1)(u, X.copy(), np.ones(3))
+    err = info.value
+    assert err.filename == __file__ and err.line == "return np.sum(u.act(u.w * x))", str(err)
+    assert "tanh" in str(err) and "sin" in str(err)

@@ -1,0 +1,180 @@
+"""srcdiff/field_calls.py: a function held in an object's field, then called (`p.act(x)`):
+a dataclass field with a default, a record class whose __init__ stores the function, an object
+passed in or made here, a functools.partial in a field, and the located refusals where the
+function cannot be told. Every derivative is checked against finite differences
+(gradcheck.check: both modes, and second order)."""
+import dataclasses
+import functools
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+from srcdiff import field_calls
+
+RNG = np.random.default_rng(5)
+W = 0.5 * RNG.standard_normal(3)
+X = RNG.standard_normal(3)
+
+
+def softplus(z):
+    return np.log1p(np.exp(z))
+
+
+def scaled_sine(z, a):
+    return a * np.sin(z)
+
+
+def shifted(a, b=3.0):
+    return a * b
+
+
+SCALED = functools.partial(scaled_sine, a=1.5)
+
+
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    act: object = np.tanh
+
+
+@dataclasses.dataclass
+class UserDefault:
+    """A dataclass whose default is the user's function: a field, never a method (an
+    attribute of the object hides the class's: p.act(v) is shifted(v), not shifted(p, v))."""
+    w: np.ndarray
+    act: object = shifted
+
+
+class Layer:
+    def __init__(self, w, act):
+        self.w = w
+        self.act = act
+
+    def forward(self, x):
+        return self.act(x * self.w)
+
+
+class Configured:
+    """Not a record: its __init__ does more than store its parameters."""
+
+    def __init__(self, w, act):
+        self.w = w * 1.0
+        self.act = act
+
+    def forward(self, x):
+        return np.sum(self.act(x) * self.w)
+
+
+def dataclass_passed(p, x):
+    return np.sum(p.act(p.w * x))
+
+
+def dataclass_made_here(w, x):
+    p = Params(w)
+    return np.sum(p.act(p.w * x) ** 2)
+
+
+def dataclass_with_a_function_given(w, x):
+    return np.sum(Params(w, softplus).act(w * x))
+
+
+def user_function_default(w, x):
+    p = UserDefault(w)
+    return np.sum(p.act(p.w * x))
+
+
+def layer_passed(layer, x):
+    return np.sum(layer.forward(x) ** 2)
+
+
+def layer_made_here(w, x):
+    return np.sum(Layer(w, softplus).forward(x))
+
+
+def layer_with_a_partial(w, x):
+    layer = Layer(w, SCALED)
+    return np.sum(layer.forward(x) * x)
+
+
+def configured_passed(c, x):
+    return c.forward(x)
+
+
+@pytest.mark.parametrize("f", [dataclass_made_here, dataclass_with_a_function_given,
+                               user_function_default, layer_made_here, layer_with_a_partial])
+def test_a_function_in_a_field_of_a_record_made_here(f):
+    check(f, W.copy(), X.copy(), wrt=(0, 1))
+    check(f, W.copy(), X.copy(), wrt=1)   # second order: hvp
+
+
+@pytest.mark.parametrize("act", [np.tanh, softplus, SCALED])
+def test_a_function_in_a_field_of_an_object_passed_in(act):
+    check(dataclass_passed, Params(W.copy(), act), X.copy(), wrt=1)
+    check(dataclass_passed, Params(W.copy(), act), X.copy(), wrt=0)   # gradient: a Params
+    check(layer_passed, Layer(W.copy(), act), X.copy(), wrt=1)
+    check(configured_passed, Configured(W.copy(), act), X.copy(), wrt=1)
+
+
+def test_the_code_is_compiled_for_the_function_the_field_holds():
+    g = srcdiff.grad(layer_passed, wrt=1)
+    first = g(Layer(W, np.tanh), X)
+    again = g(Layer(W, np.sin), X)   # another function: other code, not the first's
+    np.testing.assert_allclose(again, srcdiff.grad(layer_passed, wrt=1)(Layer(W, np.sin), X))
+    assert not np.allclose(first, again)
+    check(layer_passed, Layer(W, np.sin), X.copy(), wrt=1)
+
+
+def test_field_facts():
+    facts = field_calls.field_facts("p", Layer(W, np.tanh))
+    assert list(facts) == ["p.act"] and facts["p.act"].obj is np.tanh
+    assert field_calls.field_facts("p", W) == {}
+    assert field_calls.instance_fields(Configured) == {"w", "act"}
+    assert field_calls.instance_fields(Params) == {"w", "act"}
+
+
+def partial_made_here(w, x):
+    layer = Layer(w, functools.partial(scaled_sine, a=2.0))
+    return np.sum(layer.forward(x))
+
+
+def changed_with_setattr(w, x):
+    p = Params(w)
+    setattr(p, "act", np.sin)
+    return np.sum(p.act(p.w * x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_function_that_cannot_be_told_is_refused_at_the_call(mode):
+    text = str(refusal(changed_with_setattr, (W.copy(), X.copy()), mode, wrt=1))
+    assert "p.act holds when it is called" in text and "setattr" in text, text
+    err = refusal(partial_made_here, (W.copy(), X.copy()), mode, wrt=1)
+    assert "which function the field .act of this Layer object holds" in str(err), str(err)
+    assert "self.act(...)" in str(err)
+
+
+class Called:
+    def __call__(self, x):
+        return x
+
+
+def test_objects_called_are_their_classes_own_call():
+    assert field_calls.has_call(Called) and not field_calls.has_call(Params)
+    assert not field_calls.has_call(np.ndarray)
+
+
+class Activated(Configured):
+    """Inherits __init__: self.act is still a field of its objects."""
+
+    def scale(self):
+        return 2.0
+
+
+def inherited_field_passed(c, x):
+    return np.sum(c.act(x) * c.w)
+
+
+def test_a_field_stored_by_an_inherited_init():
+    assert field_calls.instance_fields(Activated) == {"w", "act"}
+    check(inherited_field_passed, Activated(W.copy(), np.sin), X.copy(), wrt=1)

@@ -1,0 +1,17 @@
+"""srcdiff/runtime_fields.py: check_field_function passes the function a call was compiled
+for and refuses, at the user's line, any other (the programs it guards: tests/test_field_calls.py
+and tests/templates/test_fields.py)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff.runtime_fields import check_field_function
+
+
+def test_the_same_function_passes_and_another_is_refused_at_the_line():
+    check_field_function(np.tanh, np.tanh, f"{__file__}:1")
+    with pytest.raises(srcdiff.RuntimeRefusal) as info:
+        check_field_function(np.sin, np.tanh, f"{__file__}:1")
+    assert info.value.filename == __file__ and info.value.lineno == 1
+    assert "compiled this call for the function tanh" in str(info.value)
+    assert "holds sin now" in str(info.value)
