@@ -305,13 +305,17 @@ def calls_an_item_of_a_list_of_layers(x):
     return np.sum(layers[1](x))
 
 
+def test_calling_each_object_of_a_list_in_a_loop():
+    check(calls_each_layer_of_a_list, X.copy())
+
+
 @pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
                    reason="fuzz --family objects/functions: calling an object (its __call__) "
                           "taken from a list is refused: in a loop 'srcdiff cannot tell which "
                           "function 'layer' holds before the code runs', by index 'srcdiff can "
                           "only call functions by name' (layer.forward(h) is right)")
-@pytest.mark.parametrize("f", [calls_each_layer_of_a_list, calls_an_item_of_a_list_of_layers])
-def test_calling_objects_held_in_a_list(f):
+def test_calling_objects_held_in_a_list():
+    f = calls_an_item_of_a_list_of_layers
     check(f, X.copy())
 
 
@@ -331,14 +335,17 @@ def drops_the_result_of_a_method_of_a_list_item(x):
     return np.sum(layers[1].forward(x))
 
 
+def test_a_dropped_result_of_a_method_of_a_list_item():
+    check(drops_the_result_of_a_method_of_a_list_item, X.copy())
+
+
 @pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
                    reason="fuzz --family objects: methods of objects in a list built by append "
                           "('cannot tell the class of layer before the code runs') and a method "
                           "of a list item called for nothing ('the result of this call is "
                           "dropped, but it is given a value being differentiated') are refused")
-@pytest.mark.parametrize("f", [layers_appended_then_run,
-                               drops_the_result_of_a_method_of_a_list_item])
-def test_methods_of_objects_of_a_list(f):
+def test_methods_of_objects_of_a_list():
+    f = layers_appended_then_run
     check(f, X.copy())
 
 
