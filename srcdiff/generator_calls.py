@@ -85,7 +85,7 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
             isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
         return   # a, b = gen(x): unpacked at once
     if isinstance(parent, S.Call) and call in parent.args:
-        if _builtin(parent, resolve, assigned, *FULL):
+        if _builtin(parent, resolve, assigned, *FULL) or _lists_items(parent, resolve):
             return
         if _builtin(parent, resolve, assigned, *EARLY):
             if bounded:
@@ -241,6 +241,13 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return _Generator(get_source(getattr(obj, "__func__", obj)).node)
     except Exception:   # no source: lowering the call refuses it, located
         return None
+
+
+def _lists_items(call, resolve):
+    """Whether `call` is srcdiff's iteration_order (in emitted code differentiated again:
+    the loop's items, an iterator's listed at once)."""
+    from .runtime_containers import iteration_order
+    return isinstance(call.func, S.Name) and resolve(call.func.id) is iteration_order
 
 
 def _builtin(call, resolve, assigned, *names):

@@ -15,6 +15,7 @@ operand is a sequence, an array or number otherwise); each `_tangent` helper the
 They return new values and never write their arguments. Self-contained, so the codegen
 command can copy them.
 """
+from collections.abc import Iterator
 import numpy
 
 from .forward_runtime import broadcast_like
@@ -193,8 +194,9 @@ def sequence_extend_tangent(tangent, a, b, y, which, by_items):
 
 def iteration_order(value):
     """What `for item in value` goes through, as something to index: a dict's keys (a list),
-    anything else as it is."""
-    return list(value) if isinstance(value, dict) else value
+    the items of an iterator (a generator of the user's whose items carry no derivative: a
+    list of them, taken once), anything else as it is."""
+    return list(value) if isinstance(value, (dict, Iterator)) else value
 
 
 def iteration_order_grad(grad, value):

@@ -143,3 +143,48 @@ def test_calls_that_do_not_take_every_item_at_once_are_refused(f, line, why, mod
     err = refusal(f, (np.array([0.3, -0.7, 1.1]),), mode)
     assert err.line.strip() == line, str(err)
     assert why in str(err), str(err)
+
+
+# -- a generator that stays one (a staticmethod, a default not inlined), its items unused --
+class Sampler:
+    @staticmethod
+    def sines(v):
+        for t in v:
+            yield np.sin(t)
+
+
+def sines_scaled(v, scale=np.float64(2.0)):   # a default that is no literal: not inlined
+    for t in v:
+        yield np.sin(t) * scale
+
+
+def counts_a_staticmethods_items(x):
+    n = 0
+    for p in Sampler.sines(x):
+        n += 1
+    return np.sum(x * x) * n
+
+
+def counts_items_of_a_generator_with_a_default(x):
+    n = 0
+    for p in sines_scaled(x):
+        n += 1
+    return np.sum(x * x) * n
+
+
+def uses_a_staticmethods_items_then_breaks(x):
+    s = 0.0
+    for p in Sampler.sines(x):
+        s = s + p * p
+        if s > 0.3:
+            break
+    return s
+
+
+@pytest.mark.parametrize("f", [counts_a_staticmethods_items,
+                               counts_items_of_a_generator_with_a_default,
+                               uses_a_staticmethods_items_then_breaks])
+def test_a_loop_over_a_generator_kept_as_one(f):
+    # was: the emitted loop indexed the generator itself (TypeError: no len()), or the
+    # second order refused iteration_order(gen(...)) inside the generated gradient
+    check(f, np.array([0.5, -1.0, 0.3]))

@@ -125,3 +125,14 @@ def test_sequence_of_and_sum_adjoints():
     assert sequence_sum(lists, [0.5]) == [0.5, 1.0, 2.0, 3.0]
     assert sequence_sum_grad([1.0, 2.0, 3.0, 4.0], lists, [0.5], 0) == [[2.0, 3.0], [4.0]]
     assert sequence_sum_grad([1.0, 2.0, 3.0, 4.0], lists, [0.5], 1) == [1.0]
+
+
+def test_iteration_order_lists_an_iterator_once_and_keeps_sequences():
+    from srcdiff.runtime_containers import iteration_order
+    gen = (v * 2 for v in range(3))
+    assert iteration_order(gen) == [0, 2, 4]
+    seq = [np.ones(2), np.zeros(2)]
+    assert iteration_order(seq) is seq
+    a = np.arange(3.0)
+    assert iteration_order(a) is a
+    assert iteration_order({"b": 1, "a": 2}) == ["b", "a"]
