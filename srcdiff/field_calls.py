@@ -315,6 +315,15 @@ def callable_object(lw, func):
     return bool(classes) and any(has_call(c) for c in classes)
 
 
+def callable_item(lw, func):
+    """Whether the item `func` (`layers[1]`) is known to hold an object of a class of the
+    user's that has __call__ (as objects.class_of tells it: an item at a constant index of
+    a list of objects made here or passed in)."""
+    from .objects import class_of
+    cls = class_of(lw, func, set())
+    return isinstance(cls, type) and has_call(cls)
+
+
 def dunder_call(node):
     """`f(args)` as `f.__call__(args)`, at the same place."""
     call = S.Call(func=S.Attribute(value=node.func, attr="__call__", ctx=S.Load()),

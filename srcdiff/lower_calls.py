@@ -99,6 +99,9 @@ class CallLowering:
         if derived is not None:
             return self._derivative_call(node, derived, out, discard)
         if not isinstance(func, (S.Name, S.Attribute)):
+            from . import field_calls   # layers[1](x) of objects: layers[1].__call__(x)
+            if isinstance(func, S.Subscript) and field_calls.callable_item(self, func):
+                return self._call(field_calls.dunder_call(node), out, discard)
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
         from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)

@@ -178,3 +178,43 @@ def inherited_field_passed(c, x):
 def test_a_field_stored_by_an_inherited_init():
     assert field_calls.instance_fields(Activated) == {"w", "act"}
     check(inherited_field_passed, Activated(W.copy(), np.sin), X.copy(), wrt=1)
+
+
+# -- an item of a list of objects called by index: layers[1](x) is layers[1].__call__(x) --
+class Bias:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def __call__(self, t):
+        return np.sin(self.w * t) + self.b
+
+
+class Square:
+    def __init__(self, g):
+        self.g = g
+
+    def __call__(self, t):
+        return self.g * t * t
+
+
+def calls_items_by_index(x):
+    layers = [Bias(0.5, 0.1), Square(x[0])]
+    return np.sum(layers[1](layers[0](x)))
+
+
+def calls_an_item_replaced_before(x):
+    layers = [Bias(0.5, 0.1), Bias(0.3, 0.2)]
+    layers[1] = Square(x[0])
+    return np.sum(layers[1](x))
+
+
+def test_an_item_of_a_list_of_objects_called_by_index():
+    check(calls_items_by_index, X.copy())
+
+
+def test_an_item_whose_class_is_not_known_stays_refused_at_the_call():
+    with pytest.raises(srcdiff.SrcdiffError) as err:
+        srcdiff.grad(calls_an_item_replaced_before)(X.copy())
+    assert err.value.filename.endswith("test_field_calls.py")
+    assert "layers[1](x)" in str(err.value)

@@ -305,17 +305,8 @@ def calls_an_item_of_a_list_of_layers(x):
     return np.sum(layers[1](x))
 
 
-def test_calling_each_object_of_a_list_in_a_loop():
-    check(calls_each_layer_of_a_list, X.copy())
-
-
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family objects/functions: calling an object (its __call__) "
-                          "taken from a list is refused: in a loop 'srcdiff cannot tell which "
-                          "function 'layer' holds before the code runs', by index 'srcdiff can "
-                          "only call functions by name' (layer.forward(h) is right)")
-def test_calling_objects_held_in_a_list():
-    f = calls_an_item_of_a_list_of_layers
+@pytest.mark.parametrize("f", [calls_each_layer_of_a_list, calls_an_item_of_a_list_of_layers])
+def test_calling_objects_held_in_a_list(f):
     check(f, X.copy())
 
 
