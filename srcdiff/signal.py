@@ -116,23 +116,43 @@ def _labels(count, start):
     return list(range(start, start + count))
 
 
+class _Plan:
+    """The einsum labels both convolve and its adjoints use: `ia`, `ib` the axes of A and B
+    neither convolved nor contracted, `c` the output's convolved positions, `w` a window's
+    positions, `dots` the contracted axes; `sub_A` A's subscripts; `spans` per convolved axis
+    (len in A, len in B, the first window's start, the output's length)."""
+
+    def __init__(self, A, B, axes, dot_axes, mode):
+        layout = _layout(A, B, axes, dot_axes)
+        self.conv_A, self.conv_B, self.dot_A, self.dot_B, self.ignore_A, self.ignore_B = layout
+        self.spans = _spans(A, B, layout, mode)
+        self.k = k = len(self.conv_A)
+        self.ia = _labels(len(self.ignore_A), 0)
+        self.ib = _labels(len(self.ignore_B), len(self.ia))
+        base = len(self.ia) + len(self.ib)
+        self.c, self.w = _labels(k, base), _labels(k, base + k)
+        self.dots = _labels(len(self.dot_A), base + 2 * k)
+        self.sub_A = _subscripts(numpy.ndim(A), (self.ignore_A, self.ia), (self.conv_A, self.w),
+                                 (self.dot_A, self.dots))
+
+    def windows_of_B(self, B):
+        """B's windows as convolve reads them, and their subscripts."""
+        spans = self.spans
+        view = _windows(B, self.conv_B, [s - (na - 1) for na, nb, s, n in spans],
+                        [n for na, nb, s, n in spans], [na for na, nb, s, n in spans])
+        sub_B = _subscripts(numpy.ndim(B), (self.ignore_B, self.ib), (self.conv_B, self.c),
+                            (self.dot_B, self.dots)) + self.w
+        return view, sub_B
+
+
 def convolve(A, B, axes=None, dot_axes=None, mode="full"):
     """The convolution of A and B over `axes`, contracted over `dot_axes` (see the module
     docstring)."""
     A, B = _array(A), _array(B)
-    layout = _layout(A, B, axes, dot_axes)
-    conv_A, conv_B, dot_A, dot_B, ignore_A, ignore_B = layout
-    spans = _spans(A, B, layout, mode)
-    k = len(conv_A)
-    ia, ib = _labels(len(ignore_A), 0), _labels(len(ignore_B), len(ignore_A))
-    c, w = _labels(k, len(ia) + len(ib)), _labels(k, len(ia) + len(ib) + k)
-    dots = _labels(len(dot_A), len(ia) + len(ib) + 2 * k)
-    sub_A = _subscripts(numpy.ndim(A), (ignore_A, ia), (conv_A, w), (dot_A, dots))
-    sub_B = _subscripts(numpy.ndim(B), (ignore_B, ib), (conv_B, c), (dot_B, dots)) + w
-    view = _windows(B, conv_B, [s - (na - 1) for na, nb, s, n in spans],
-                    [n for na, nb, s, n in spans], [na for na, nb, s, n in spans])
-    flipped = numpy.flip(A, axis=conv_A) if k else A
-    return _einsum(flipped, sub_A, view, sub_B, ia + ib + c)
+    plan = _Plan(A, B, axes, dot_axes, mode)
+    view, sub_B = plan.windows_of_B(B)
+    flipped = numpy.flip(A, axis=plan.conv_A) if plan.k else A
+    return _einsum(flipped, plan.sub_A, view, sub_B, plan.ia + plan.ib + plan.c)
 
 
 def _subscripts(ndim, *groups):
@@ -148,27 +168,20 @@ def convolve_grad(g, A, B, axes=None, dot_axes=None, mode="full", which=0):
     for y's adjoint g: linear in g and in the other operand (the operand itself gives only
     its shape)."""
     A, B, g = _array(A), _array(B), _array(g)
-    layout = _layout(A, B, axes, dot_axes)
-    conv_A, conv_B, dot_A, dot_B, ignore_A, ignore_B = layout
-    spans = _spans(A, B, layout, mode)
-    k = len(conv_A)
-    ia, ib = _labels(len(ignore_A), 0), _labels(len(ignore_B), len(ignore_A))
-    c, w = _labels(k, len(ia) + len(ib)), _labels(k, len(ia) + len(ib) + k)
-    dots = _labels(len(dot_A), len(ia) + len(ib) + 2 * k)
-    sub_A = _subscripts(numpy.ndim(A), (ignore_A, ia), (conv_A, w), (dot_A, dots))
-    sub_g = ia + ib + c
+    plan = _Plan(A, B, axes, dot_axes, mode)
+    ia, ib, c, w, dots, k, spans = plan.ia, plan.ib, plan.c, plan.w, plan.dots, plan.k, plan.spans
+    sub_A, sub_g = plan.sub_A, plan.ia + plan.ib + plan.c
     if which == 0:
         # dA[k] = sum_n g[n] B[n + start - k]: the output's windows of B, as convolve reads
         # them, weighed by g; read along the flipped window
-        view = _windows(B, conv_B, [s - (na - 1) for na, nb, s, n in spans],
-                        [n for na, nb, s, n in spans], [na for na, nb, s, n in spans])
-        sub_B = _subscripts(numpy.ndim(B), (ignore_B, ib), (conv_B, c), (dot_B, dots)) + w
+        view, sub_B = plan.windows_of_B(B)
         flipped = _einsum(g, sub_g, view, sub_B, sub_A)
-        return numpy.flip(flipped, axis=conv_A) if k else flipped
+        return numpy.flip(flipped, axis=plan.conv_A) if k else flipped
     # dB[p] = sum_j A[j] g[p - start + j]: windows of g over B's positions
     g_conv = tuple(range(len(ia) + len(ib), len(ia) + len(ib) + k))
     view = _windows(g, g_conv, [-s for na, nb, s, n in spans],
                     [nb for na, nb, s, n in spans], [na for na, nb, s, n in spans])
     p = c   # the labels of g's convolved axes now run over B's positions
-    sub_B = _subscripts(numpy.ndim(B), (ignore_B, ib), (conv_B, p), (dot_B, dots))
+    sub_B = _subscripts(numpy.ndim(B), (plan.ignore_B, ib), (plan.conv_B, p),
+                        (plan.dot_B, dots))
     return _einsum(A, sub_A, view, sub_g + w, sub_B)
