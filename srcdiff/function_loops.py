@@ -457,10 +457,4 @@ def _break_sets(flag, stmts):
     return out
 
 
-def _placed(new, old):
-    for n in S.walk(new):
-        if isinstance(n, (S.stmt, S.expr)) and getattr(n, "lineno", None) is None:
-            n.lineno, n.col_offset = old.lineno, old.col_offset
-            n.end_lineno = getattr(old, "end_lineno", old.lineno)
-            n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
-    return new
+_placed = S.place_unplaced

@@ -350,11 +350,7 @@ def _has_break(stmts):
 
 def placed_at(new, old):
     """`new` and every node under it placed at `old`'s line and column."""
-    for n in S.walk(new):
-        if isinstance(n, (S.stmt, S.expr)) and getattr(n, "lineno", None) is None:
-            n.lineno, n.col_offset = old.lineno, old.col_offset
-            n.end_lineno = getattr(old, "end_lineno", old.lineno)
-            n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
+    S.place_unplaced(new, old)
     if isinstance(new, S.ListComp):
         new.sd_materialized = True
     return new

@@ -20,7 +20,8 @@ from .names import _PRIVATE, SLICE  # noqa: E402
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "dump",
-    "iter_child_nodes", "clone", "function_def", "COMMENT", "comment", "Substitute",
+    "iter_child_nodes", "clone", "place_unplaced", "function_def", "COMMENT", "comment",
+    "Substitute",
     "attribute_chain",
 ]
 
@@ -108,6 +109,17 @@ FULL_PRODUCT = "sd_full_product"
 
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
                  METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC)
+
+
+def place_unplaced(new, old):
+    """Every statement and expression under `new` that has no position placed at `old`'s
+    line and column (nodes srcdiff wrote in place of the user's `old`); gives back `new`."""
+    for n in walk(new):
+        if isinstance(n, (stmt, expr)) and getattr(n, "lineno", None) is None:
+            n.lineno, n.col_offset = old.lineno, old.col_offset
+            n.end_lineno = getattr(old, "end_lineno", old.lineno)
+            n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
+    return new
 
 
 def clone(node):

@@ -103,3 +103,13 @@ def test_ast_to_gast_gives_gasts_own_tree():
         assert gast.dump(S.ast_to_gast(tree), include_attributes=True) == \
             gast.dump(gast.ast_to_gast(tree), include_attributes=True)
         assert gast.dump(S.parse_module(text)) == gast.dump(gast.parse(text))
+
+
+def test_place_unplaced_places_only_nodes_without_a_position():
+    old = S.parse_function("def f(x):\n    y = x\n    return y").body[1]
+    new = S.Assign(targets=[S.store("z")], value=S.load("q"), type_comment=None)
+    kept = S.load("w")
+    kept.lineno, kept.col_offset, kept.end_lineno, kept.end_col_offset = 9, 4, 9, 5
+    new.value = kept
+    assert S.place_unplaced(new, old) is new
+    assert (new.lineno, new.targets[0].lineno, kept.lineno) == (old.lineno, old.lineno, 9)
