@@ -84,6 +84,8 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
     if isinstance(parent, S.Assign) and parent.value is call and all(
             isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
         return   # a, b = gen(x): unpacked at once
+    if _taken_by_the_next_statement(parent, call, parents, resolve, assigned, fresh[0]):
+        return   # g_1 = gen(x); items = list(g_1): the one read, right after (emitted code)
     if isinstance(parent, S.Call) and call in parent.args:
         if _builtin(parent, resolve, assigned, *FULL) or _lists_items(parent, resolve):
             return
@@ -243,11 +245,41 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return None
 
 
+def _taken_by_the_next_statement(parent, call, parents, resolve, assigned, fdef):
+    """Whether `parent` is `t = call` with t bound nowhere else and read once, in the next
+    statement of the same block (after `del`s only), as the argument of a call taking every item (list(), sum(),
+    srcdiff's sequence_of or iteration_order): the generator is consumed there at once, as
+    in `list(gen(x))`. Lowered code, differentiated again, has this form."""
+    if not (isinstance(parent, S.Assign) and parent.value is call and len(parent.targets) == 1
+            and isinstance(parent.targets[0], S.Name)):
+        return False
+    name = parent.targets[0].id
+    uses = [n for n in S.walk(fdef) if isinstance(n, S.Name) and n.id == name]
+    loads = [n for n in uses if isinstance(n.ctx, S.Load)]
+    stores = [n for n in uses if isinstance(n.ctx, S.Store)]
+    if len(loads) != 1 or len(stores) != 1:
+        return False   # (other uses: `del t`, which ends it)
+    consumer = parents.get(loads[0])
+    if not (isinstance(consumer, S.Call) and loads[0] in consumer.args and (
+            _builtin(consumer, resolve, assigned, *FULL) or _lists_items(consumer, resolve))):
+        return False
+    block = parents.get(parent)
+    for field in ("body", "orelse", "finalbody"):
+        stmts = getattr(block, field, None)
+        if isinstance(stmts, list) and parent in stmts:
+            i = stmts.index(parent) + 1
+            while i < len(stmts) and isinstance(stmts[i], S.Delete):
+                i += 1   # `del` of temporaries between (lowered code)
+            return i < len(stmts) and any(n is loads[0] for n in S.walk(stmts[i]))
+    return False
+
+
 def _lists_items(call, resolve):
-    """Whether `call` is srcdiff's iteration_order (in emitted code differentiated again:
-    the loop's items, an iterator's listed at once)."""
-    from .runtime_containers import iteration_order
-    return isinstance(call.func, S.Name) and resolve(call.func.id) is iteration_order
+    """Whether `call` is srcdiff's iteration_order or sequence_of (in emitted code
+    differentiated again: a loop's items, `list(gen(x))`; each takes every item at once)."""
+    from .runtime_containers import iteration_order, sequence_of
+    return isinstance(call.func, S.Name) and resolve(call.func.id) in (iteration_order,
+                                                                      sequence_of)
 
 
 def _builtin(call, resolve, assigned, *names):

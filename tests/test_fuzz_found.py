@@ -539,13 +539,6 @@ def test_second_order_where_a_generators_sum_is_unused():
     check(sums_a_generator_into_an_unused_name, X.copy())
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family generators (seeds 521000001, 521000015, ...): where the "
-                          "items of a user generator (list(), sum()) reach no result, grad and "
-                          "jvp are right but second order is refused inside the generated "
-                          "gradient (vjp_f.py: 'srcdiff differentiates a generator only where "
-                          "all its items are taken at once; here running_sum(...) is kept in a "
-                          "variable', naming running_sum_1 = running_sum(mul_1))")
 def test_second_order_where_the_items_of_a_generator_are_unused():
     f = takes_items_of_a_generator_into_an_unused_list
     check(f, X.copy())

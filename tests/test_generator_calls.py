@@ -44,7 +44,7 @@ def test_a_generator_whose_items_are_all_taken_at_once(f):
 
 def kept(x):
     g = squares(x)
-    return sum(g)
+    return sum(g) + sum(g)   # Python's second sum finds no items left
 
 
 def zip_stops_a_while_generator(x):
@@ -188,3 +188,13 @@ def test_a_loop_over_a_generator_kept_as_one(f):
     # was: the emitted loop indexed the generator itself (TypeError: no len()), or the
     # second order refused iteration_order(gen(...)) inside the generated gradient
     check(f, np.array([0.5, -1.0, 0.3]))
+
+
+def kept_then_taken_at_once(x):
+    g = squares(x * 2.0)
+    items = list(g)   # the one read, right after: as list(squares(x * 2.0))
+    return items[0] * items[-1] + np.sum(x)
+
+
+def test_a_generator_kept_in_a_name_then_taken_at_once_by_the_next_statement():
+    check(kept_then_taken_at_once, np.array([0.5, -1.0, 0.3]))
