@@ -31,7 +31,7 @@ from .callables import canonical_path
 from . import values
 from .core import Kind
 from .objects import _fact_key, _single_bindings, _user_object, known_values
-from .records import record_fields
+from .records import bound_name, record_fields
 
 
 def field_facts(name, value):
@@ -128,7 +128,8 @@ def call_field(lw, node, base, cls, out, discard):
         ref = None   # called by its own name: the code is specialised on this function
         named = lw.bind(path, held)
     else:   # a partial, a function of __main__: the emitted module is given it by name
-        ref = named = _bound(lw, held, f"{cls.__name__}_{attr}")
+        # the code is compiled for this object (one passed in is part of the key)
+        ref = named = bound_name(lw, held, f"{cls.__name__}_{attr}")
     _check(lw, base, cls, attr, named, out)
     return values.call_held(lw, node, held, out, discard, ref)
 
@@ -152,17 +153,6 @@ def _check(lw, base, cls, attr, named, out):
     guard = S.Expr(value=S.Call(func=S.load(check.__name__), args=[
         read, named, S.const(where(lw.src.filename, lw.line))], keywords=[]))
     out.append(lw.info(guard, Kind.EFFECT, func=check))
-
-
-def _bound(lw, obj, base):
-    """A name of the emitted module bound to `obj` (the code is compiled for this object:
-    an object passed in is part of the key, field_facts)."""
-    for name, bound in lw.bindings.items():
-        if bound is obj and name.startswith(base):
-            return S.load(name)
-    name = lw.namer.fresh(base)
-    lw.bindings[name] = obj
-    return S.load(name)
 
 
 def note_fields(lw, node, base):

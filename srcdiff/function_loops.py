@@ -344,17 +344,26 @@ class _Unroll(S.NodeTransformer):
         self.seen.add(id(node))
         return node
 
+    def bindings(self, iterable, target, body):
+        """[{name: item part}] per item of a known `iterable` unpacked into `target`, where
+        `body` neither rebinds those names nor reads them in a closure; else None."""
+        items = self.items(iterable)
+        if items is None:
+            return None
+        bindings = [_bind(target, item) for item in items]
+        if any(b is None for b in bindings):
+            return None
+        names = set(bindings[0])
+        if _stores(body, names) or _read_in_closure(body, names):
+            return None
+        return bindings
+
     def visit_For(self, node):
         self.generic_visit(node)
-        items = self.items(node.iter)
-        if items is None:
+        bindings = self.bindings(node.iter, node.target, node.body)
+        if bindings is None:
             return node
-        bindings = [_bind(node.target, item) for item in items]
-        if any(b is None for b in bindings):
-            return node
-        names = set(bindings[0])
-        if _stores(node.body, names) or _read_in_closure(node.body, names):
-            return node
+        names, items = set(bindings[0]), self.items(node.iter)
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(
             n.ctx, S.Load) and id(n) not in body_ids for n in S.walk(self.fdef))
@@ -398,14 +407,9 @@ class _Unroll(S.NodeTransformer):
                 node.generators[0].is_async:
             return node
         gen = node.generators[0]
-        items = self.items(gen.iter)
-        if items is None:
-            return node
-        bindings = [_bind(gen.target, item) for item in items]
-        if any(b is None for b in bindings):
-            return node
         parts = self.elts(node)
-        if _stores(parts, set(bindings[0])) or _read_in_closure(parts, set(bindings[0])):
+        bindings = self.bindings(gen.iter, gen.target, parts)
+        if bindings is None:
             return node
         self.changed = True
         return _placed(make([[_substitute(p, b) for p in parts] for b in bindings]),

@@ -41,7 +41,7 @@ def record_read(lw, node, base, out):
     getter = _property_getter(cls, node.attr)
     if getter is not None:   # @property: its getter called on the object
         from .callables import canonical_path as path_of
-        ref = lw.bind(path_of(getter), getter) if path_of(getter) else _bind_getter(
+        ref = lw.bind(path_of(getter), getter) if path_of(getter) else bound_name(
             lw, getter, f"{cls.__name__}_{node.attr}_getter")
         from .objects import known_values
         known_values(lw)[base.id] = cls   # the getter's self, for its callee
@@ -69,12 +69,14 @@ def _property_getter(cls, attr):
     return getter if inspect.isfunction(getter) and is_user_function(getter) else None
 
 
-def _bind_getter(lw, getter, base):
+def bound_name(lw, obj, base):
+    """A name of the emitted module bound to `obj` (one already bound to it whose name
+    starts with `base`, else a fresh one): a property's getter, a function a field holds."""
     for name, bound in lw.bindings.items():
-        if bound is getter and name.startswith(base):
+        if bound is obj and name.startswith(base):
             return S.load(name)
     name = lw.namer.fresh(base)
-    lw.bindings[name] = getter
+    lw.bindings[name] = obj
     return S.load(name)
 
 
