@@ -611,7 +611,7 @@ RUNTIME_CASES = [
     (rt_write_one_of_two_names, (), "b may be a itself", "grad jvp hvp"),
     (rt_write_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
     (rt_write_under_what_a_helper_returned, (), "z may be y itself", "grad jvp hvp"),
-    (rt_update_under_a_conditional_alias, (), "z may be y itself", "grad jvp hvp"),
+    (rt_update_under_a_conditional_alias, (), "would also change z (through the value made on line", "grad jvp hvp"),
     (rt_write_an_item_a_helper_passed_back, (), "would change", "grad jvp hvp"),
     (rt_write_under_a_row, (), "would also change r: the row of m taken on line",
      "grad jvp hvp"),
