@@ -1,0 +1,1162 @@
+"""README.md's concrete claims as programs (a corpus, checked by tests/test_readme_claims.py):
+every example of its "What differentiates" list that is said to work (WORKS: each passes
+gradcheck.check in both modes and to second order) and every example of its "Refused, with
+an error naming your file and line" paragraph (REFUSED: each raises a SrcdiffError naming
+this file at the line marked `# refused: <function name>`, in reverse and forward mode).
+
+A claim the code does not keep today is listed in FALSE_TODAY with the reason: its test is a
+strict xfail, and the README (or the code) is to be fixed."""
+import dataclasses
+import functools
+import logging
+import math
+import operator
+import warnings
+from dataclasses import dataclass, field
+from functools import partial, reduce
+
+import numpy as np
+from numpy import sum as total
+
+X = np.array([0.5, -1.2, 0.8])
+Y = np.array([0.3, 0.7, -0.4])
+A = np.array([[1.3, 0.2, -0.4], [0.2, 0.9, 0.1], [-0.4, 0.1, 1.6]])
+M23 = np.array([[0.4, -0.3, 0.9], [1.1, 0.2, -0.6]])
+log = logging.getLogger("readme_claims")
+
+
+@dataclass
+class Claim:
+    claim: str          # the README's words
+    f: object
+    args: tuple
+    wrt: object = 0
+    order: int = 2
+    xfail: str = None   # why the claim is false today (a README bug or a code bug)
+
+
+def works(claim, f, *args, wrt=0, order=2, xfail=None):
+    return Claim(claim, f, args, wrt, order, xfail)
+
+
+# ---- arithmetic, builtins, methods --------------------------------------------------------
+def arithmetic(x, a):
+    y = (x + 1.5) * x - x / 3.0 + x ** 2 - (-x)
+    z = a @ y + 2.0            # broadcasting, a Python float mixed with arrays
+    big = x > 0.0              # a comparison: a non-differentiable value
+    return np.sum(z * np.where(big, 1.0, 2.0)) + np.sum(a * x[:, None])
+
+
+def builtins_and_math(x):
+    return abs(x[1]) + sum(x) + float(x[0]) * len(x) + max(x[0], x[2]) + min(x[1], x[2]) + \
+        pow(x[0], 3) + math.sin(x[2]) + math.exp(x[0])
+
+
+def methods_as_people_write_them(x, m):
+    r = m.reshape(3, 2)
+    return x.sum() + m.mean(axis=0).sum() + np.sum(m.T @ x[:2]) + x.dot(x) + r.max() + \
+        np.sum(x.copy() * x.shape[0])
+
+
+# ---- linear algebra and FFT ---------------------------------------------------------------
+def einsum_forms(a, x):
+    return np.einsum("...i,i", a, x).sum() + np.einsum("ij,jk", a, a).sum() + \
+        np.einsum("ii", a) + np.sum(np.tensordot(a, a, axes=1)) + np.sum(np.kron(x, x)) + \
+        np.sum(np.cross(x, a[0]))
+
+
+def decompositions(a):
+    b = a @ a.T + np.eye(3)
+    w, v = np.linalg.eigh(b)
+    s = np.linalg.svd(a, compute_uv=False)
+    q, r = np.linalg.qr(a)
+    sign, logdet = np.linalg.slogdet(b)
+    return np.sum(w) + np.sum(v[:, 0] ** 2 * w) + np.sum(s) + np.sum(r * r) + \
+        np.sum(np.linalg.cholesky(b)) + logdet + np.sum(np.linalg.pinv(a)) + \
+        np.sum(np.linalg.matrix_power(a, 3)) + np.linalg.eigh(b).eigenvalues[0]
+
+
+def fft_roundtrip(x):
+    return np.sum(np.abs(np.fft.fft(x)) ** 2) + np.sum(np.fft.irfft(np.fft.rfft(x * x), 3))
+
+
+# ---- indexing -----------------------------------------------------------------------------
+def indexing(x, a):
+    i = np.array([0, 2, 0])     # a repeated index accumulates
+    mask = x > 0.0
+    return x[1] + x[-1] + np.sum(x[::2]) + np.sum(a[1:, ::-1]) + a[1, 2] + \
+        np.sum(x[i] ** 2) + np.sum(x[mask] ** 3) + np.sum(a[(0, 1)])
+
+
+# ---- control flow -------------------------------------------------------------------------
+def branches(x, s):
+    if s > 1.0:
+        y = x * 2.0
+    elif s > 0.0:
+        y = np.sin(x)
+    else:
+        y = x
+    z = y if s < 5.0 else -y
+    ok = (s > 0.0 and s < 3.0) or not (s > 10.0)
+    return np.sum(z) * (2.0 if ok else 1.0)
+
+
+def loops_over_things(x, a):
+    t = 0.0
+    for i in range(3):
+        t = t + x[i] * i
+    for row in a:
+        t = t + np.sum(row * x)
+    for v in [x[0], x[1]]:
+        t = t * v
+    for v in (x[2], 2.0):
+        t = t + v
+    for i, v in enumerate(x):
+        t = t + i * v
+    for p, q in zip(x, a[0]):
+        t = t + p * q
+    for v in reversed(x):
+        t = t * 0.5 + v
+    for i, (p, q) in enumerate(zip(x, a[1])):
+        t = t + i * p * q
+    return t
+
+
+def zip_sees_writes_in_its_body(x):
+    s = 0.0
+    y = x * 1.0
+    for i, (p, q) in enumerate(zip(y, x)):
+        s = s + p * q
+        if i + 1 < 3:
+            y[i + 1] = y[i + 1] * 2.0   # seen by the next item, as in Python
+    return s
+
+
+def while_break_continue_returns(x):
+    s, k = 0.0, 0
+    while s < 3.0:
+        s = s + x[k % 3] ** 2 + 0.5
+        k += 1
+        if k > 50:
+            break
+    for v in x:
+        if v < 0.0:
+            continue
+        s = s * v
+        if s > 100.0:
+            return s
+    if s > 50.0:
+        return 2.0 * s
+    return s
+
+
+def loop_else(x):
+    for v in x:
+        if v > 5.0:
+            break
+    else:
+        x = x * 2.0
+    k = 0
+    while k < 2:
+        k += 1
+    else:
+        x = x + 1.0
+    return np.sum(x ** 2)
+
+
+def nested_overwritten_augmented(x):
+    t = x * 1.0
+    for i in range(2):
+        for j in range(3):
+            t = t * 0.9 + x[j] * i
+            t += 0.1 * t
+    return np.sum(t)
+
+
+def item_and_slice_writes(x):
+    y = x * 1.0
+    y[0] = y[1] * y[2]
+    y[1:] = y[1:] * y[:-1]
+    return np.sum(y)
+
+
+def lists_append_pop_stack(x):
+    out = []
+    for v in x:
+        out.append(v * 2.0)
+    out.append(x[0])
+    last = out.pop()
+    return np.sum(np.stack(out)) + np.sum(np.array(out) ** 2) + last
+
+
+def comprehensions(x, a):
+    sq = [v * v for v in x]
+    pairs = [p * q for row in a for p, q in zip(row, x) if q != 0.0]
+    byname = {f"k{i}": v for i, v in enumerate(x)}
+    gen = sum(v * 3.0 for v in x)
+    nested = [[p * v for p in row] for row, v in zip(a, x)]
+    return sum(sq) + sum(pairs) + byname["k1"] + gen + np.sum(np.array(nested))
+
+
+def zips_read_at_once(x, y):
+    pairs = list(zip(x, y))
+    a, b = zip(*pairs)
+    z = zip(x, y)
+    s = 0.0
+    for p, q in z:                  # kept in a name and looped over once
+        s = s + p * q
+    e = enumerate(x)
+    for i, v in e:
+        s = s + i * v
+    return s + sum(p * q for p, q in pairs) + np.sum(np.array(a) * np.array(b))
+
+
+def max_reduce_prod(x):
+    return max(x[0], x[1], x[2]) + reduce(operator.mul, x) + reduce(lambda u, v: u + v * v, x,
+                                                                    1.0) + math.prod(x)
+
+
+def item_and_tolist(x):
+    return x.item(1) * x[0] + sum(x.tolist()) * x[2]
+
+
+# ---- lists, tuples, dicts -----------------------------------------------------------------
+def list_arithmetic(x):
+    parts = [x[0]] * 3
+    parts = parts + [x[1]]
+    lst = []
+    for v in x:
+        lst = lst + [v * v]
+    t = (x[2],) * 2
+    lst += (x[0],)
+    lst.extend([x[1], x[2]])
+    flat = sum([[x[0]], [x[1]]], [])
+    return sum(parts) + sum(lst) + sum(t) + sum(flat)
+
+
+def dicts(x):
+    p = {}
+    p["a"] = x * 2.0
+    p["b"] = x[0]
+    s = 0.0
+    for k in p:
+        s = s + np.sum(p[k])
+    for k, v in p.items():
+        s = s + np.sum(v) * len(k)
+    s = s + sum(np.sum(v) for v in p.values()) + len(p.keys()) + p.get("c", 1.0) * p["b"]
+    s = s + len(p) + sum(list(x)) + sum(tuple(np.outer(x, x))[0])
+    q = dict(a=x[1])
+    r = dict(zip(["u", "v"], [x[0], x[2]]))
+    c = {k: v * 2.0 for k, v in r.items()}
+    p.update({"c": x[2]})
+    p.update(d=x[1])
+    p.setdefault("e", x[0] * 3.0)
+    e = p.pop("e")
+    g = p.pop("zz", 0.5)
+    return s + q["a"] + c["u"] + p["c"] * p["d"] + e + g
+
+
+def gets_a_dict(params, x):
+    return np.sum(np.tanh(params["w"] * x)) + params["b"] ** 2
+
+
+def gets_a_list_and_tuple(ws, pair):
+    return np.sum(ws[0] * ws[1]) + pair[0] * np.sum(pair[1])
+
+
+def del_of_a_dict_key(x):
+    d = {"a": x * 2.0, "b": x}
+    del d["b"]
+    return np.sum(d["a"] * x)
+
+
+# ---- your own functions -------------------------------------------------------------------
+def scale_shift(v, k=2.0, shift=0.0):
+    return v * k + shift, v * k
+
+
+def fact(v, n):
+    return v if n <= 1 else v * fact(v, n - 1)
+
+
+def own_functions(x):
+    c = 1.5
+
+    def inner(v):
+        return v * c + x[0]          # a closure over the enclosing function's variables
+    g = lambda v: np.sin(v) * c     # noqa: E731
+    a, b = scale_shift(x, shift=x[1])
+    return np.sum(inner(x) + g(x)) + np.sum(a * b) + np.sum(scale_shift(x, 3.0)[0]) + \
+        np.sum(fact(x, 3))
+
+
+class Model:
+    def __init__(self, w):
+        self.w = w
+        self.scale = 2.0
+        self.__p = 0.5
+
+    def layer(self, x):
+        return np.tanh(self.w @ x) * self.__p
+
+    def forward(self, x):
+        return self.scale * self.layer(x)
+
+    def loss(self, x):
+        return np.sum(self.forward(x) ** 2)
+
+
+class Scaled(Model):
+    def forward(self, x):
+        return super().forward(x) * 1.5 + super(Scaled, self).layer(x)
+
+
+def methods_of_objects_passed_in(x, model):
+    return np.sum(model.forward(x)) + model.scale * np.sum(x)
+
+
+def bound_method_claim():
+    """srcdiff.grad(obj.method) differentiates a bound method."""
+    return Model(A).loss
+
+
+# ---- functions and objects as values -------------------------------------------------------
+def lotka(y, t, th):
+    return np.array([th * y[0] - y[0] * y[1], y[0] * y[1] - y[1]])
+
+
+def rk4(f, y, t, dt, th):
+    k1 = f(y, t, th)
+    k2 = f(y + dt / 2.0 * k1, t + dt / 2.0, th)
+    k3 = f(y + dt / 2.0 * k2, t + dt / 2.0, th)
+    k4 = f(y + dt * k3, t + dt, th)
+    return y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+
+def integrate(f, y0):
+    y = y0
+    for _ in range(3):
+        y = y + 0.1 * f(y)
+    return y
+
+
+def apply(g, v):
+    return g(v)
+
+
+def functions_as_values(x, th):
+    y = rk4(lotka, x[:2], 0.0, 0.1, th)
+    act = np.tanh
+    z = integrate(lambda v: v * th, x)
+    fs = [np.sin, np.cos]
+    return np.sum(y) + np.sum(act(x)) + np.sum(z) + np.sum(fs[0](x)) + \
+        np.sum(apply(fs[1], x))
+
+
+def loops_over_lists_of_functions(x):
+    t = x * 1.0
+    for g in [np.sin, np.tanh]:
+        t = g(t)
+    fs = [np.sin, np.cos]
+    for i, h in enumerate(fs):
+        t = t + i * h(t)
+    return np.sum(t)
+
+
+def with_a_default_function(x, act=np.tanh):
+    return np.sum(act(x))
+
+
+def power(v, p):
+    return v ** p
+
+
+def maps_and_partials(x):
+    sq = partial(power, p=2.0)
+    return sum(map(np.sin, x)) + sum(map(partial(power, p=3.0), x)) + \
+        sum(sorted(x, key=abs, reverse=True)[:2]) + np.sum(sq(x)) + np.sum(apply(sq, x))
+
+
+class Tools:
+    k = 2.0
+
+    @staticmethod
+    def twice(v):
+        return 2.0 * v
+
+    @classmethod
+    def scaled(cls, v):
+        return cls.k * v
+
+
+def star_sum(*args):
+    return sum(args)
+
+
+def kw_mix(a, **kw):
+    return a * kw["b"] + kw.get("c", 1.0)
+
+
+def passes_on(w, *args):
+    return star_sum(w, *args)
+
+
+def variadics(x):
+    kw = {"b": x[1]}
+    a = [x[0], x[1]]
+    return Tools.twice(x[0]) + Tools.scaled(x[1]) + star_sum(x[0], x[1], x[2]) + \
+        kw_mix(x[0], b=x[2], c=x[1]) + kw_mix(x[2], **kw) + passes_on(x[0], x[1]) + \
+        sum([*a, x[2]]) + sum((*a, x[0])) + star_sum(*[x[0], x[2]]) + \
+        np.sum(np.zeros(*x.shape) + np.random.RandomState(0).randn(*x.shape) * 0.0 + x)
+
+
+def differentiated_varargs(*args):
+    return args[0] * np.sum(args[1] ** 2)
+
+
+class Dense:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, x):
+        return np.tanh(self.w @ x)
+
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Scale:
+    def __init__(self, k):
+        self.k = k
+
+    def forward(self, x):
+        return self.k * x
+
+    def __call__(self, x):
+        return self.forward(x)
+
+
+class Net:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+
+class Sequential:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+@dataclass
+class Params:
+    w: np.ndarray
+    b: float
+    act: object = np.tanh
+
+    @property
+    def norm2(self):
+        return np.sum(self.w ** 2)
+
+
+def objects_held_anywhere(x, net):
+    layers = [Dense(A * k) for k in (0.5, 1.0)]
+    y = x
+    for layer in layers:
+        y = layer.forward(y)
+    p = Params(x * 2.0, 0.5)
+    mixed = [Dense(A), Scale(2.0)]
+    z = x
+    for item in mixed:
+        z = item.forward(z)
+    seq = Sequential([Dense(A), Scale(0.5)])
+    return np.sum(net(x)) + np.sum(Dense(A).forward(x)) + np.sum(y) + np.sum(p.act(p.w)) + \
+        p.norm2 + np.sum(mixed[1](x)) + np.sum(seq(x)) + np.sum(z)
+
+
+def wrt_a_dataclass(p, x):
+    return np.sum(p.act(p.w * x)) + p.b ** 2
+
+
+# ---- your generator functions --------------------------------------------------------------
+def unpack_layers(weights):
+    for k in range(2):
+        yield weights[k], weights[k + 2]
+
+
+def squares(x):
+    for v in x:
+        if v > 10.0:
+            return
+        yield v * v
+
+
+def both(x):
+    yield from squares(x)
+    yield x[0]
+
+
+def pair(x):
+    yield x[0] * 2.0
+    yield x[1]
+
+
+def generators(x, weights):
+    s = 0.0
+    for W, b in unpack_layers(weights):
+        s = s + np.sum(W * b)
+    a, b = pair(x)
+    return s + sum(squares(x)) + sum([v for v in both(x)]) + max(squares(x)) + \
+        min(squares(x)) + sum(sorted(squares(x))) + sum(list(squares(x))) + \
+        sum(tuple(pair(x))) + sum(p * q for p, q in zip(squares(x), x)) + \
+        sum(i * v for i, v in enumerate(squares(x))) + a * b + \
+        (1.0 if any(v > 0.1 for v in squares(x)) else 0.0) * x[2]
+
+
+def lazy_generator_breaks(x):
+    s = 0.0
+    for v in squares(x):
+        s = s + v
+        if s > 0.5:
+            break
+    return s
+
+
+# ---- decorated functions -------------------------------------------------------------------
+def doubled(fn):
+    @functools.wraps(fn)
+    def wrapper(x):
+        return 2.0 * fn(x)
+    return wrapper
+
+
+def doubled_any(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return 2.0 * fn(*args, **kwargs)
+    return wrapper
+
+
+@doubled
+def decorated(x):
+    return np.sum(np.sin(x))
+
+
+@doubled_any
+def decorated_any(x):
+    return np.sum(np.sin(x))
+
+
+def calls_a_decorated_function(x):
+    return decorated_any(x) * decorated(x)
+
+
+# ---- non-differentiable parts --------------------------------------------------------------
+def progress(step, values):
+    log.debug("step %d: %s", step, np.sum(values))
+
+
+def nondifferentiable_parts(x):
+    n = x.shape[0] * 2 // 3
+    noise = np.random.RandomState(1).randn(3)
+    print("x is", x)
+    log.info("x: %s", x)
+    warnings.warn("a note", UserWarning)
+    assert n >= 1
+    progress(n, x)
+    return np.sum(x ** 2) * n + 0.0 * np.sum(noise)
+
+
+# ---- names resolve by object; your names never mix with srcdiff's ---------------------------
+def names_by_object(x, a):
+    return total(x) + np.sum(np.add.reduce(a)) + np.sum(np.add.accumulate(x)) + \
+        np.multiply.reduce(x) + np.sum(np.multiply.accumulate(x)) + \
+        np.sum(np.multiply.outer(x, x)) + np.sum(np.maximum.reduce(a)) + \
+        np.sum(np.subtract.outer(x, x) ** 2)
+
+
+def names_like_srcdiffs(x):
+    tape = x * 2.0
+    slice = tape[0]   # noqa: A001
+    list = [slice, x[1]]   # noqa: A001
+    type = 3.0   # noqa: A001
+    return np.sum(tape) + sum(list) * type
+
+
+# ---- statistics at their kinks -------------------------------------------------------------
+def tied_max(x):
+    return np.max(x) + np.min(x) + np.median(x) + np.ptp(x)
+
+
+def cumprod_with_zeros(x):
+    return np.sum(np.cumprod(x))
+
+
+# ---- the "fine" examples of the refused paragraph -------------------------------------------
+def swap_built_tuple(x):
+    a, b = x * 1.0, x * 2.0
+    a, b = b, a
+    a[0] = x[1] ** 2
+    return np.sum(a * b)
+
+
+def view_never_read_again(x):
+    y = x * 1.0
+    w = y[1:]  # noqa: F841
+    y[0] = x[2] ** 2
+    return np.sum(y * x)
+
+
+def stack_before_write(x, s):
+    y = x * 1.0
+    z = np.stack([y, x])
+    y[0] = s
+    return np.sum(z) + np.sum(y * x)
+
+
+def step(vx, vy):
+    vx -= 0.1 * vy
+    vy -= 0.1 * vx
+    return vx, vy
+
+
+def helper_returns_new_values(x):
+    vx, vy = x * 1.0, x * 2.0
+    vx, vy = step(vx, vy)
+    return np.sum(vx * vy)
+
+
+def writes_in_place(v):
+    v[0] = v[1] * 2.0
+    return v
+
+
+def helper_given_a_new_array(x):
+    return np.sum(writes_in_place(x * 2.0) * x)
+
+
+def writes_its_own_argument(x):
+    x[0] = x[1] * x[2]
+    x *= 2.0
+    return np.sum(x ** 2)
+
+
+class Tagged(np.ndarray):
+    """An ndarray subclass that only adds an attribute."""
+
+
+def tagged(x):
+    out = np.asarray(x).view(Tagged)
+    out.tag = "t"
+    return out
+
+
+def sum_sq(x):
+    return np.sum(x * x)
+
+
+WORKS = [
+    works("arithmetic + - * / ** @, unary minus, broadcasting, floats mixed with arrays; "
+          "comparisons are non-differentiable values", arithmetic, X, A, wrt=(0, 1)),
+    works("builtins abs, sum, float, len, max, min, pow; the math module",
+          builtins_and_math, X),
+    works("x.sum(), x.mean(axis=0), x.T, x.dot(y), x.reshape(2, 3), x.max(), x.copy(), "
+          "x.shape", methods_as_people_write_them, X, M23, wrt=(0, 1)),
+    works("einsum (..., implicit output, repeated indices), tensordot, kron, cross",
+          einsum_forms, A, X, wrt=(0, 1)),
+    works("w, v = eigh(a) or eigh(a).eigenvalues; svd, qr, cholesky, slogdet, pinv, "
+          "matrix_power", decompositions, A),
+    works("all of numpy.fft", fft_roundtrip, X),
+    works("indexing: integers, negative, slices with steps, tuples, integer arrays "
+          "(repeated indices accumulate), boolean masks", indexing, X, A, wrt=(0, 1)),
+    works("if/elif/else, conditional expressions, and/or/not", branches, X, 0.5),
+    works("for over range, arrays, lists, tuples, enumerate, zip, reversed, "
+          "for i, (a, b) in enumerate(zip(x, y))", loops_over_things, X, A, wrt=(0, 1)),
+    works("zip and enumerate read their sequences as the loop goes: a write into x in the "
+          "body is seen by the items after it", zip_sees_writes_in_its_body, X),
+    works("while with data-dependent trip counts; break, continue, early and multiple "
+          "returns", while_break_continue_returns, X),
+    works("for ... else and while ... else", loop_else, X),
+    works("nested loops; variables overwritten in loops; augmented assignment",
+          nested_overwritten_augmented, X),
+    works("item and slice writes (y[i] = ..., y[1:] = y[1:] * y[:-1])",
+          item_and_slice_writes, X),
+    works("lists built with append (and pop) then np.stack/np.array",
+          lists_append_pop_stack, X),
+    works("list, generator and dict comprehensions, nested and with several for clauses",
+          comprehensions, X, A, wrt=(0, 1)),
+    works("list(zip(a, b)), a, b = zip(*pairs), sum(...), z = zip(a, b) / "
+          "e = enumerate(x) kept in a name and looped over once", zips_read_at_once, X, Y,
+          wrt=(0, 1)),
+    works("max(a, b, c); functools.reduce(f, items[, first]) (an operator function or a "
+          "lambda) and math.prod", max_reduce_prod, X),
+    works("x.item(...), x.tolist()", item_and_tolist, X),
+    works("+ and * on lists and tuples: [x] * 3, parts + [a], lst = lst + [y] in a loop, "
+          "t * 2, lst += (a,), lst.extend(b), sum(lists, [])", list_arithmetic, X),
+    works("dicts built in the function; for k in d, items/values/keys/get/len, list(...), "
+          "tuple(array), dict(a=x), dict(zip(...)), comprehensions, update({k: v}), "
+          "update(k=v), setdefault, pop(k[, default])", dicts, X),
+    works("a dict argument gets a gradient of the same structure", gets_a_dict,
+          {"w": X, "b": 0.7}, Y),
+    works("list and tuple arguments get gradients of the same structure",
+          gets_a_list_and_tuple, [X, Y], (0.4, A), wrt=(0, 1)),
+    works("del d[k] on a dict works, as d.pop(k)", del_of_a_dict_key, X),
+    works("your own functions: module-level, nested defs and lambdas (closures), default "
+          "and keyword arguments, tuples returned and unpacked, recursion", own_functions, X),
+    works("methods of objects passed in (model.forward(x), self.layer(x)), attribute reads "
+          "(self.scale * x), private names (self.__w)", methods_of_objects_passed_in, X,
+          Model(A)),
+    works("super().method(...) / super(Cls, self).method(...)",
+          methods_of_objects_passed_in, X, Scaled(A)),
+    works("functions as values: rk4(lotka_volterra, ...), act = numpy.tanh, a lambda "
+          "reading the enclosing function's variables, lists of functions indexed and passed", functions_as_values, X, 0.7, wrt=(0, 1)),
+    works("a loop over a list of functions written in the function (for g in [np.sin, "
+          "np.tanh]), fs = [...] bound once and only looped over, through enumerate",
+          loops_over_lists_of_functions, X),
+    works("a default that is a function (def f(x, act=np.tanh))", with_a_default_function,
+          X, xfail="refused at `return np.sum(act(x))`: 'srcdiff cannot tell which "
+                   "function act holds before the code runs' when the differentiated "
+                   "function's default is not passed (a helper's default works, and so does "
+                   "passing act explicitly)"),
+    works("map(f, xs), map(partial(f, p), xs), sorted(xs, key=f, reverse=...), "
+          "functools.partial objects passed to your helpers", maps_and_partials, X),
+    works("staticmethods and classmethods; *args and **kwargs helpers, f(w, *args), "
+          "f(**kw), [*a, b], (*a, b), f(*[a, b]), rs.randn(*x.shape), numpy.zeros(*shape)",
+          variadics, X),
+    works("*args in the differentiated function itself, wrt counting positions as passed",
+          differentiated_varargs, 0.5, X, wrt=1),
+    works("objects held anywhere: self.layers loops, Dense(w).forward(x), dataclasses, "
+          "lists made in the function, layers of several classes, a function in a field, "
+          "net(x) and layers[1](x) (here mixed[1](x)) through __call__, Sequential([...]) made here, "
+          "@property", objects_held_anywhere, X, Net([Dense(A), Scale(2.0)])),
+    works("differentiating with respect to a dataclass gives a gradient of the same class",
+          wrt_a_dataclass, Params(X, 0.5), Y),
+    works("your generator functions taken at once: a for header, comprehension, list, "
+          "tuple, sum, sorted, min, max, zip, enumerate, any, a, b = gen(x), yield from, "
+          "return in the middle", generators, X, [A, A * 0.5, X, Y], wrt=(0, 1)),
+    works("a generator under a for loop runs lazily; break stops it",
+          lazy_generator_breaks, X),
+    works("decorated functions: a functools.wraps wrapper's own code", decorated, X),
+    works("a wrapper taking *args, **kwargs is followed like any *args helper",
+          calls_a_decorated_function, X),
+    works("decorated functions: what is called is differentiated, a wrapper taking *args, "
+          "**kwargs like a differentiated function taking *args", decorated_any, X,
+          xfail="refused: 'decorated_any is a wrapper made by a decorator (it has "
+                "__wrapped__) ... its parameters (*args, **kwargs) name no parameter at "
+                "position 0', though grad(f) of def f(*args) counts positions as passed"),
+    works("non-differentiable parts run unchanged: integer arithmetic, shapes, random "
+          "numbers, print, logging, warnings.warn, assertions, a callback whose result is "
+          "dropped", nondifferentiable_parts, X),
+    works("names resolve by object: from numpy import sum as total; ufunc methods "
+          "add.reduce/accumulate, multiply.reduce/accumulate/outer, maximum.reduce, "
+          "subtract.outer", names_by_object, X, A, wrt=(0, 1)),
+    works("your names never mix with srcdiff's: variables named tape, slice, list, type",
+          names_like_srcdiffs, X),
+    works("ties of max, min, median, ptp split the derivative evenly", tied_max,
+          np.array([0.5, 0.9, 0.9, 0.2, 0.2]), order=1),
+    works("cumprod is exact where its input has zeros", cumprod_with_zeros,
+          np.array([0.5, 0.0, 1.5, -0.7])),
+    works("a tuple a swap a, b = b, a built is fine before a write", swap_built_tuple, X),
+    works("a view never read again is fine before a write", view_never_read_again, X),
+    works("np.stack([y, x]) before y[0] = s is fine", stack_before_write, X, 0.3,
+          wrt=(0, 1)),
+    works("vx, vy = step(vx, vy) is fine", helper_returns_new_values, X),
+    works("a helper writing into a new array nobody else holds, helper(x * 2.0)",
+          helper_given_a_new_array, X),
+    works("the differentiated function writing into its own argument works on a private "
+          "copy", writes_its_own_argument, X),
+]
+
+
+# ---- refused, with an error naming your file and line ---------------------------------------
+@dataclass
+class Refusal:
+    claim: str
+    f: object
+    args: tuple
+    wrt: object = 0
+    modes: tuple = ("grad", "jvp")
+    xfail: str = None
+
+
+def refused(claim, f, *args, wrt=0, modes=("grad", "jvp"), xfail=None):
+    return Refusal(claim, f, args, wrt, modes, xfail)
+
+
+def uses_try(x):
+    try:  # refused: uses_try
+        y = np.sin(x)
+    except ValueError:
+        y = x
+    return np.sum(y)
+
+
+def uses_with(x):
+    with warnings.catch_warnings():  # refused: uses_with
+        y = np.sin(x)
+    return np.sum(y)
+
+
+def yields(x):  # refused: yields
+    yield np.sum(x)
+
+
+COUNTER = 0.0
+
+
+def uses_global(x):
+    global COUNTER  # refused: uses_global
+    COUNTER = 1.0
+    return np.sum(x)
+
+
+def uses_nonlocal(x):
+    s = x * 1.0
+
+    def bump():
+        nonlocal s  # refused: uses_nonlocal
+        s = s * 2.0
+    bump()
+    return np.sum(s)
+
+
+def defines_a_class(x):
+    class Local:  # refused: defines_a_class
+        pass
+    return np.sum(x)
+
+
+def without_a_rule(x):
+    return np.sum(np.unwrap(x))  # refused: without_a_rule
+
+
+def sorts_in_place(x):
+    y = x * 1.0
+    y.sort()  # refused: sorts_in_place
+    return np.sum(y * x)
+
+
+def updates_from_a_name(x):
+    d = {"a": x}
+    other = {"b": x * 2.0}
+    d.update(other)  # refused: updates_from_a_name
+    return np.sum(d["b"])
+
+
+def deletes_a_list_item(x):
+    lst = [x[0], x[1], x[2]]
+    del lst[1]  # refused: deletes_a_list_item
+    return sum(lst)
+
+
+def writes_an_item_of_an_item(x):
+    m = [[x[0], x[1]], [x[2], x[0]]]
+    m[1][0] = x[1] * 2.0  # refused: writes_an_item_of_an_item
+    return m[1][0] + m[0][1]
+
+
+class Plain:
+    def __init__(self, w):
+        self.w = w * 1.0
+
+
+def reads_a_plain_objects_attribute(p, x):
+    return np.sum(p.w * x)  # refused: reads_a_plain_objects_attribute
+
+
+@dataclass
+class Rec:
+    w: np.ndarray
+    extra: float = field(default=1.0)
+
+
+def reads_an_attribute_not_a_field(p, x):
+    return np.sum(p.w * x) + p.note  # refused: reads_an_attribute_not_a_field
+
+
+def noted(rec):
+    rec.note = 2.0
+    return rec
+
+
+def appends_to(lst, v):
+    lst.append(v)  # refused: helper_appends_to_its_list
+    return v
+
+
+def helper_appends_to_its_list(x):
+    lst = [x[0]]
+    r = appends_to(lst, x[1])  # refused: helper_appends_to_its_list
+    return sum(lst) * r
+
+
+def extends(lst, v):
+    lst.extend([v])  # refused: helper_extends_its_list
+    return v
+
+
+def helper_extends_its_list(x):
+    lst = [x[0]]
+    extends(lst, x[1])
+    return sum(lst)
+
+
+def zeroes_first(v):
+    v[0] = 0.0  # refused: helper_writes_into_what_it_is_given
+    return v[1]
+
+
+def helper_writes_into_what_it_is_given(x):
+    y = x * 1.0
+    r = zeroes_first(y)
+    return np.sum(y * x) + r
+
+
+def fills(v):
+    v[:] = v * 2.0  # refused: helper_writes_a_whole_slice
+    return 0.0
+
+
+def helper_writes_a_whole_slice(x):
+    y = x * 1.0
+    fills(y)
+    return np.sum(y * x)
+
+
+class Cell:
+    def __init__(self, h):
+        self.h = h
+
+    def reset(self):
+        self.h[0] = 0.0  # refused: method_writes_into_selfs_array
+        return self.h[1]
+
+
+def method_writes_into_selfs_array(x, cell):
+    r = cell.reset()
+    return np.sum(cell.h * x) + r
+
+
+def decays(v):
+    v -= 0.5 * v  # refused: old_value_read_after_the_call
+    return v
+
+
+def old_value_read_after_the_call(x):
+    y = x * 1.0
+    z = decays(y)
+    return np.sum(z * y)
+
+
+def adds_at(x):
+    out = np.zeros(3)
+    np.add.at(out, [0, 1], x[:2])  # refused: adds_at
+    return np.sum(out * x)
+
+
+def copies_to(x):
+    y = np.zeros(3)
+    np.copyto(y, x)  # refused: copies_to
+    return np.sum(y * x)
+
+
+def out_argument(x):
+    y = np.zeros(3)
+    np.sin(x, out=y)  # refused: out_argument
+    return np.sum(y)
+
+
+def zip_read_twice(x, y):
+    z = zip(x, y)  # refused: zip_read_twice
+    s = sum(p * q for p, q in z)
+    return s + sum(p for p, q in z)
+
+
+def zip_given_to_next(x, y):
+    z = zip(x, y)  # refused: zip_given_to_next
+    p, q = next(z)
+    return p * q
+
+
+def view_read_after_a_write(x, v):
+    y = x * 1.0
+    w = y[1:]
+    y[0] = v  # refused: view_read_after_a_write
+    return np.sum(w * y)
+
+
+def appends_through_another_name(x):
+    a = [x[0]]
+    b = a
+    b.append(x[1])  # refused: appends_through_another_name
+    return sum(a)
+
+
+def appends_to_a_dict_item(x):
+    d = {"w": [x[0]]}
+    lst = d["w"]
+    lst.append(x[1])  # refused: appends_to_a_dict_item
+    return sum(d["w"])
+
+
+def repeated_index_update(x, i):
+    y = x * 1.0
+    y[i] += x  # refused: repeated_index_update
+    return np.sum(y * y)
+
+
+def shared_row_update(x, m):
+    m = m * 1.0
+    r = m[1]
+    r += x  # refused: shared_row_update
+    return np.sum(m * m)
+
+
+def list_item_update(x, params):
+    w = params[0]
+    params[0] += x  # refused: list_item_update
+    return np.sum(params[0] * w)
+
+
+def row_swap(m):
+    m = m * 1.0
+    m[0], m[1] = m[1], m[0]  # refused: row_swap
+    return np.sum(m * np.arange(3.0)[:, None])
+
+
+def complex_norm_of_order_1(x):
+    z = x + 1j * x[::-1]
+    return np.linalg.norm(z, 1)  # refused: complex_norm_of_order_1
+
+
+def pads_with_a_mean(x):
+    return np.sum(np.pad(x, 1, mode="mean") ** 2)  # refused: pads_with_a_mean
+
+
+def gradient_with_coordinates(x):
+    return np.sum(np.gradient(x, np.array([0.0, 0.5, 1.5])) ** 2)  # refused: gradient_with_coordinates
+
+
+def closure_writing_enclosing(x):
+    acc = []
+
+    def record(v):
+        acc.append(v)  # refused: closure_writing_enclosing
+        return v * 2.0
+    return np.sum(apply(record, x)) + len(acc)
+
+
+def a_map_in_a_name(x):
+    m = map(np.sin, x)  # refused: a_map_in_a_name
+    return sum(m)
+
+
+def class_unknown_before_it_runs(x):
+    layers = []
+    layers.append(Dense(A))
+    y = x
+    for layer in layers:
+        y = layer.forward(y)  # refused: class_unknown_before_it_runs
+    return np.sum(y)
+
+
+def list_of_dataclasses(ps, x):  # refused: list_of_dataclasses
+    return sum(np.sum(p.w * x) for p in ps)
+
+
+def gen_kept(x):
+    for v in x:
+        yield v * 2.0
+
+
+def generator_in_a_variable(x):
+    g = gen_kept(x)  # refused: generator_in_a_variable
+    a = next(g)
+    return a * x[1]
+
+
+def apply_given(g, v):
+    return g(v)  # refused: partial_of_a_nested_function
+
+
+def partial_of_a_nested_function(x):
+    k = 2.0
+
+    def scaled(v, c):
+        return v * c * k
+    return np.sum(apply_given(partial(scaled, c=x[0]), x))  # refused: partial_of_a_nested_function
+
+
+REFUSED = [
+    refused("try", uses_try, X),
+    refused("with", uses_with, X),
+    refused("yield outside the generators above (differentiating a generator function "
+            "itself)", yields, X),
+    refused("global", uses_global, X),
+    refused("nonlocal", uses_nonlocal, X),
+    refused("class definitions", defines_a_class, X),
+    refused("functions without a rule", without_a_rule, X),
+    refused("in-place methods like x.sort()", sorts_in_place, X),
+    refused("d.update(other) of a name", updates_from_a_name, X),
+    refused("del lst[i] on a list", deletes_a_list_item, X),
+    refused("item writes into an item (m[1][0] = ...)", writes_an_item_of_an_item, X),
+    refused("attributes of differentiated objects of classes other than dataclasses and "
+            "record classes", reads_a_plain_objects_attribute, Plain(X), Y),
+    refused("attributes that are not their fields", reads_an_attribute_not_a_field,
+            noted(Rec(X)), Y),
+    refused("helpers that change their list arguments in place: append in reverse mode",
+            helper_appends_to_its_list, X, modes=("grad",)),
+    refused("helpers that change their list arguments in place: extend in both modes",
+            helper_extends_its_list, X),
+    refused("helpers that write into what they are given (v[0] = ...)",
+            helper_writes_into_what_it_is_given, X),
+    refused("helpers that write into what they are given (v[:] = ...)",
+            helper_writes_a_whole_slice, X),
+    refused("a method writing into self's arrays", method_writes_into_selfs_array, X,
+            Cell(Y * 1.0)),
+    refused("v -= ... in a helper when v's old value is read after the call (at run time)",
+            old_value_read_after_the_call, X),
+    refused("numpy.add.at(out, i, x)", adds_at, X),
+    refused("numpy.copyto(y, x)", copies_to, X),
+    refused("out= arguments", out_argument, X),
+    refused("z = zip(a, b) bound to a name and read more than once", zip_read_twice, X, Y),
+    refused("z = zip(a, b) bound to a name and read by next", zip_given_to_next, X, Y),
+    refused("item writes into an array another name sees and reads after the write "
+            "(w = y[1:]; y[0] = v; ... w ...)", view_read_after_a_write, X, 0.3),
+    refused("appends to a list another name holds (b = a; b.append(v))",
+            appends_through_another_name, X),
+    refused("appends to a list another name holds (lst = d['w']; lst.append(v))",
+            appends_to_a_dict_item, X),
+    refused("at run time: x[i] += v whose index repeats", repeated_index_update, X,
+            np.array([0, 1, 0]), modes=("grad",)),
+    refused("at run time: z += v on an array another name shares (r = m[i], a row view)",
+            shared_row_update, X, A),
+    refused("at run time: c[k] += v on an item of a list another name holds "
+            "(w = params[0]; params[0] += x)", list_item_update, X, [Y * 1.0, X * 1.0]),
+    refused("at run time: a row swap m[0], m[1] = m[1], m[0]", row_swap, A),
+    refused("norms of complex values of an order other than 2 or 'fro'",
+            complex_norm_of_order_1, X),
+    refused("numpy.pad in a mode other than constant, edge, reflect, symmetric, wrap",
+            pads_with_a_mean, X),
+    refused("numpy.gradient given coordinate arrays for its spacing",
+            gradient_with_coordinates, X),
+    refused("a closure passed on that writes into the enclosing function's variables",
+            closure_writing_enclosing, X, modes=("grad",)),
+    refused("a partial of a nested function passed on", partial_of_a_nested_function, X),
+    refused("m = map(...) (an iterator)", a_map_in_a_name, X),
+    refused("a method call on an object whose class cannot be known before the code runs "
+            "(a list built with .append)", class_unknown_before_it_runs, X),
+    refused("a list of dataclasses as the differentiated argument", list_of_dataclasses,
+            [Rec(X), Rec(Y)], X,
+            xfail="refused at the line, but the ArgumentError says nothing of what to do "
+                  "instead (its hint is None)"),
+    refused("a generator kept in a variable, given to next()", generator_in_a_variable, X),
+]
