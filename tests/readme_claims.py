@@ -1095,6 +1095,69 @@ def partial_of_a_nested_function(x):
     return np.sum(apply_given(partial(scaled, c=x[0]), x))  # refused: partial_of_a_nested_function
 
 
+
+def pops_while_another_name_reads(x):
+    d = {"a": x * 2.0, "b": x}
+    alias = d
+    v = d.pop("a")  # refused: pops_while_another_name_reads
+    return np.sum(v * alias["b"]) + len(alias)
+
+
+def loops_over_functions_passed_in(x, fs):
+    t = x
+    for g in fs:
+        t = g(t)  # refused: loops_over_functions_passed_in
+    return np.sum(t)
+
+
+def star_of_unknown_length_into_a_rule(x, parts):
+    return np.sum(np.add(*parts) * x)  # refused: star_of_unknown_length_into_a_rule
+
+
+def local_named_like_a_runtime_helper(x):  # refused: local_named_like_a_runtime_helper
+    ones_like_value = x * 2.0
+    return np.sum(ones_like_value * x)
+
+
+def takes_a_generator(g):
+    return sum(g)
+
+
+def generator_passed_on(x):
+    return takes_a_generator(gen_kept(x))  # refused: generator_passed_on
+
+
+def receives(x):
+    v = yield x[0]  # refused: generator_receiving
+    yield v
+
+
+def generator_receiving(x):
+    return sum(receives(x))
+
+
+def never_stops(x):
+    while True:  # refused: generator_never_exiting
+        yield x[0]
+
+
+def generator_never_exiting(x):
+    s = 0.0
+    for v in never_stops(x):
+        s = s + v
+    return s
+
+
+def writes_what_it_yielded(x):
+    y = x * 1.0
+    yield y
+    y[0] = 0.0  # refused: generator_writing_what_it_yielded
+    yield y
+
+
+def generator_writing_what_it_yielded(x):
+    return sum(np.sum(v * x) for v in writes_what_it_yielded(x))
+
 REFUSED = [
     refused("try", uses_try, X),
     refused("with", uses_with, X),
@@ -1159,4 +1222,18 @@ REFUSED = [
             xfail="refused at the line, but the ArgumentError says nothing of what to do "
                   "instead (its hint is None)"),
     refused("a generator kept in a variable, given to next()", generator_in_a_variable, X),
+    refused("d.pop(k) where another name holding the dict is read after the pop",
+            pops_while_another_name_reads, X),
+    refused("a name bound to several functions (a loop over a list of functions passed in)",
+            loops_over_functions_passed_in, X, [np.sin, np.tanh]),
+    refused("*xs of a length srcdiff cannot see into a function with a derivative rule",
+            star_of_unknown_length_into_a_rule, X, [X, Y]),
+    refused("a local variable named like a runtime helper the emitted code calls "
+            "(ones_like_value), in reverse mode", local_named_like_a_runtime_helper, X,
+            modes=("grad",)),
+    refused("a generator passed on", generator_passed_on, X),
+    refused("x = yield", generator_receiving, X),
+    refused("a while True generator with no exit", generator_never_exiting, X),
+    refused("a generator writing in place into a value it yielded",
+            generator_writing_what_it_yielded, X),
 ]

@@ -111,3 +111,21 @@ def test_a_matrix_argument_is_refused_and_a_subclass_adding_attributes_works():
         srcdiff.grad(rc.sum_sq)(np.matrix(rc.A))
     assert "asarray" in str(info.value)
     check(rc.sum_sq, rc.tagged(rc.X))
+
+
+def test_an_expression_nested_past_the_recursion_limit_is_refused_at_its_line(tmp_path):
+    """Refused at its line, and it breaks no other function of its file."""
+    import importlib.util
+    terms = " + ".join(f"x[{k % 3}] * {k + 1}.0" for k in range(800))
+    source = ("import numpy as np\n\n\ndef deep(x):\n    return np.sum(x) + " + terms + "\n\n\n"
+              "def shallow(x):\n    return np.sum(np.sin(x))\n")
+    path = tmp_path / "deep_module.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("deep_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for mode in ("grad", "jvp"):
+        with pytest.raises(srcdiff.SrcdiffError) as info:
+            _run(mode, rc.Claim("", module.deep, (rc.X,)))
+        assert info.value.filename == str(path) and info.value.lineno == 5, str(info.value)
+    check(module.shallow, rc.X)
