@@ -595,3 +595,35 @@ def shrinks_an_alias_in_a_while_loop(x):
                                shrinks_an_alias_in_a_while_loop])
 def test_a_write_into_an_array_an_alias_of_which_is_rebound_in_an_inner_loop(f):
     check(f, X.copy())
+
+
+# -- session 11: campaigns on every family, and the `habits` family (tests/fuzzing/idioms_habits.py)
+def sums_the_values_by_key(v):
+    t = 0.0
+    for k in v:
+        t = t + v[k]
+    return t
+
+
+def passes_a_dict_comprehension_over_items_to_a_helper(x):
+    v = {k: 0.5 * w for k, w in {"w": x, "b": x[0]}.items()}
+    return np.sum(sums_the_values_by_key(v))
+
+
+def passes_a_dict_comprehension_over_a_zip_to_a_helper(x):
+    v = {k: 0.5 * w for k, w in zip(["w", "b"], [x, x[0]])}
+    return np.sum(sums_the_values_by_key(v))
+
+
+@pytest.mark.xfail(strict=True, raises=KeyError,
+                   reason="fuzz --family habits (optimiser loops, momentum(p, g, v) doing "
+                          "v = {k: beta * v[k] + g[k] for k in v}; seed 7402): a dict made by "
+                          "a comprehension in f and passed to a helper looping `for k in v`: "
+                          "reverse mode crashes with KeyError: 0 in the emitted forward_<helper> "
+                          "(k = v[index_1]: the helper was made for a list); forward mode is "
+                          "right, and so is the same loop written inline or the comprehension "
+                          "over a dict argument's .items()")
+@pytest.mark.parametrize("f", [passes_a_dict_comprehension_over_items_to_a_helper,
+                               passes_a_dict_comprehension_over_a_zip_to_a_helper])
+def test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys(f):
+    check(f, X.copy())

@@ -2,7 +2,8 @@
 `plain` (tests/fuzzing/generator.py alone), `idioms` (issue #13's idioms:
 tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
 among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
-user_helpers.py). A family's value is what Generator(seed, idioms=...) takes: False,
+user_helpers.py; `habits`: idioms_habits.py, drawn on its own and not part of `users`, so
+that `users`' seeds draw the programs they drew before it came). A family's value is what Generator(seed, idioms=...) takes: False,
 True, or a tuple of kind names. The same seed draws other programs in other families."""
 
 FAMILIES = {
@@ -18,6 +19,12 @@ FAMILIES = {
     "writes": ("freshwrite", "varwrite", "dictwrite"),
     # while loops on data (early return), for ... else searches
     "control": ("whiledata", "forsearch"),
+    # everyday habits (idioms_habits.py): stateful objects setting self.field, optimiser
+    # loops over dicts of parameters, early returns from nested loops, while on data with
+    # break, keyword defaults and keyword calls, masks and kinks away from the kink, tuples
+    # returned and unpacked, string-keyed dict comprehensions
+    "habits": ("stateful", "optloop", "nestedreturn", "whilebreak", "kwcall", "kinks",
+               "tuples", "strdict"),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

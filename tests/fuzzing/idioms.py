@@ -105,24 +105,30 @@ def kinds(users=True):
     """{name: maker(gen, scope, ex, loop_depth, nest)} of every idiom statement; without
     `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
     code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
-    from . import idioms_calls, idioms_flow, idioms_shapes, idioms_users
+    from . import idioms_calls, idioms_flow, idioms_habits, idioms_shapes, idioms_users
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
     if users:
         out.update(idioms_users.KINDS)
         out.update(idioms_flow.KINDS)
+        out.update(idioms_habits.KINDS)
     return out
 
 
 def helpers(idioms):
     """The module-level code of programs drawn with `idioms` (True or kind names)."""
-    from . import idioms_flow, idioms_users
+    from . import idioms_flow, idioms_habits, idioms_users
     from .user_helpers import USER_HELPERS
     users = set(idioms_users.KINDS) | set(idioms_flow.KINDS)
-    if isinstance(idioms, (tuple, list)) and users & set(idioms):
-        return IDIOM_HELPERS + USER_HELPERS
-    return IDIOM_HELPERS
+    if not isinstance(idioms, (tuple, list)):
+        return IDIOM_HELPERS
+    text = IDIOM_HELPERS
+    if users & set(idioms):
+        text += USER_HELPERS
+    if set(idioms_habits.KINDS) & set(idioms):
+        text += idioms_habits.HABIT_HELPERS
+    return text
 
 
 def statement(gen, scope, ex, loop_depth, nest=0):
