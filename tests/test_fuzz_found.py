@@ -663,3 +663,96 @@ def steps_a_tracker_passed_in(x, tr):
 def test_a_stateful_object_whose_methods_set_its_fields(f):
     args = (X.copy(),) if f is steps_a_tracker_made_here else (X.copy(), Tracker(0.7))
     check(f, *args, wrt=0)
+
+
+def mixes_keywords(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def sums_varargs(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def keywords_call_write_then_rebind_its_result(x):
+    u = x * 1.0
+    a = mixes_keywords(x[0], a=x[1], b=u)
+    u[0] = 0.5
+    a = a * np.sum(u)
+    return np.sum(u)
+
+
+def varargs_call_then_writes_in_a_loop(x):
+    u = x * 1.0
+    a = sums_varargs(x[0], u, x)
+    for i in range(2):
+        u[i] += 0.1 * a
+    a = a * np.sum(u)
+    return a
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family writes/users (varwrite, about 5% of users' draws): a "
+                          "fresh array given to a *args or **kwargs helper returning a new "
+                          "number, then written into, the helper's result read after the "
+                          "write: 'writing into u here would also change a (through kw_mix's "
+                          "**kw), an alias of it' (the result is no alias; "
+                          "test_write_after_a_variadic_call_returned's forms pass)")
+@pytest.mark.parametrize("f", [keywords_call_write_then_rebind_its_result,
+                               varargs_call_then_writes_in_a_loop])
+def test_a_write_after_a_variadic_call_whose_result_is_read_after(f):
+    check(f, X.copy())
+
+
+class Layer:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def __call__(self, t):
+        return np.tanh(self.w * t + self.b)
+
+
+def loops_over_a_tuple_of_an_object_and_a_function(x):
+    t = x
+    for g in (Layer(0.5, 0.1), np.tanh):
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+def loops_backwards_over_a_list_of_an_object_and_a_function(x):
+    fs = [Layer(0.5, 0.1), np.sin]
+    t = x
+    for g in fs[::-1]:
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family functions/users (fntuple, about 4% of users' draws): "
+                          "a list or tuple written in f holding a callable object and a "
+                          "function, looped over: 'srcdiff cannot tell which function 'g' "
+                          "holds before the code runs' (a list of functions only, or of "
+                          "objects only, is right)")
+@pytest.mark.parametrize("f", [loops_over_a_tuple_of_an_object_and_a_function,
+                               loops_backwards_over_a_list_of_an_object_and_a_function])
+def test_a_loop_over_callables_of_several_kinds(f):
+    check(f, X.copy())
+
+
+def passes_a_copy_made_by_the_copy_method(x):
+    return np.sum(writes_item_of_its_argument(x.copy()) * x)
+
+
+@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
+                   reason="fuzz --family writes/users (freshwrite): a helper writing into "
+                          "x.copy() given inline is refused ('writes into its argument 't' in "
+                          "place, so the caller's value would change too'); x * 2.0, x + 0.0, "
+                          "np.copy(x) and np.array(x) given the same way are right")
+def test_a_helper_writing_into_a_copy_made_by_the_copy_method():
+    check(passes_a_copy_made_by_the_copy_method, X.copy())
