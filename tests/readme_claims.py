@@ -256,6 +256,10 @@ def dicts(x):
     return s + q["a"] + c["u"] + p["c"] * p["d"] + e + g
 
 
+def returns_a_dict_of_results(x):
+    return {"total": np.sum(x * x), "scaled": np.tanh(x) * 2.0}
+
+
 def gets_a_dict(params, x):
     return np.sum(np.tanh(params["w"] * x)) + params["b"] ** 2
 
@@ -704,6 +708,7 @@ WORKS = [
     works("dicts built in the function; for k in d, items/values/keys/get/len, list(...), "
           "tuple(array), dict(a=x), dict(zip(...)), comprehensions, update({k: v}), "
           "update(k=v), setdefault, pop(k[, default])", dicts, X),
+    works("a dict of results returned", returns_a_dict_of_results, X),
     works("a dict argument gets a gradient of the same structure", gets_a_dict,
           {"w": X, "b": 0.7}, Y),
     works("list and tuple arguments get gradients of the same structure",
@@ -1158,6 +1163,28 @@ def writes_what_it_yielded(x):
 def generator_writing_what_it_yielded(x):
     return sum(np.sum(v * x) for v in writes_what_it_yielded(x))
 
+
+def pinv_hermitian(a):
+    return np.sum(np.linalg.pinv(a, hermitian=True))  # refused: pinv_hermitian
+
+
+def einsum_interleaved(a, x):
+    return np.einsum(a, [0, 1], x, [1], [0]).sum()  # refused: einsum_interleaved
+
+
+def qr_complete(a):
+    q, r = np.linalg.qr(a, mode="complete")  # refused: qr_complete
+    return np.sum(r)
+
+
+def cholesky_complex(a):
+    c = np.linalg.cholesky(a @ a.T + np.eye(3) + 0j)  # refused: cholesky_complex
+    return np.sum(np.abs(c) ** 2)
+
+
+def takes_varargs(*args):  # refused: takes_varargs
+    return np.sum(args[0] ** 2)
+
 REFUSED = [
     refused("try", uses_try, X),
     refused("with", uses_with, X),
@@ -1236,4 +1263,12 @@ REFUSED = [
     refused("a while True generator with no exit", generator_never_exiting, X),
     refused("a generator writing in place into a value it yielded",
             generator_writing_what_it_yielded, X),
+    refused("hermitian=True", pinv_hermitian, A),
+    refused("einsum's interleaved form", einsum_interleaved, A, X),
+    refused("qr modes other than 'reduced'", qr_complete, A),
+    refused("complex input of cholesky", cholesky_complex, A),
+    refused("a wrt position past the arguments a call passes (grad(f, wrt=2) of "
+            "def f(*args) given one)", takes_varargs, X, wrt=2,
+            xfail="refused (ArgumentError 'wrt=2 is out of range for this call'), but not at "
+                  "a line: the error names no file and line"),
 ]

@@ -37,7 +37,8 @@ def _run(mode, case):
     args = [np.copy(a) if isinstance(a, np.ndarray) else a for a in case.args]
     if mode == "grad":
         return srcdiff.grad(case.f, wrt=case.wrt)(*args)
-    tangent = _random_tree(args[case.wrt], np.random.default_rng(0))
+    at = args[case.wrt] if case.wrt < len(args) else args[0]
+    tangent = _random_tree(at, np.random.default_rng(0))
     return srcdiff.jvp(case.f, wrt=case.wrt)(*args, tangent)
 
 
