@@ -1272,3 +1272,87 @@ REFUSED = [
             xfail="refused (ArgumentError 'wrt=2 is out of range for this call'), but not at "
                   "a line: the error names no file and line"),
 ]
+
+
+# ---- SciPy, an optional extra (its claims are checked where SciPy is installed) -------------
+try:
+    import scipy.integrate as integrate_module
+    import scipy.special as special
+    import scipy.stats as stats
+except ImportError:   # the Quickstart installs no SciPy
+    special = None
+
+
+def decay_rhs(y, t, k):
+    return -k * y + 0.1 * np.sin(t)
+
+
+def scipy_special_and_stats(x, a):
+    b = x * x + 0.1
+    return special.logsumexp(a, axis=0, b=b).sum() + np.sum(special.softmax(x)) * x[0] + \
+        np.sum(special.expit(x)) + np.sum(special.xlogy(b, b)) + \
+        np.sum(stats.norm.logpdf(x, 0.3, 1.5)) + np.sum(stats.norm(0.2, 2.0).logpdf(x))
+
+
+def frozen_distribution_in_a_name(x, loc):
+    dist = stats.norm(loc, 1.3)
+    return np.sum(dist.logpdf(x))
+
+
+def odeint_in_y0_and_args(y0, k):
+    ys = integrate_module.odeint(decay_rhs, y0, np.array([0.0, 0.5, 1.0]), args=(k,),
+                                 rtol=1e-11, atol=1e-11)
+    return np.sum(ys ** 2)
+
+
+def odeint_full_output(y0, k):
+    ys, info = integrate_module.odeint(decay_rhs, y0, np.array([0.0, 0.5]), args=(k,), full_output=True)  # refused: odeint_full_output
+    return np.sum(ys)
+
+
+def odeint_closure_over_a_differentiated_variable(y0, k):
+    def rhs(y, t):
+        return -k * y
+
+    ys = integrate_module.odeint(rhs, y0, np.array([0.0, 0.5]))  # refused: odeint_closure_over_a_differentiated_variable
+    return np.sum(ys)
+
+
+def odeint_lambda_carrying_a_derivative(y0, k):
+    ys = integrate_module.odeint(lambda y, t: -k * y, y0, np.array([0.0, 0.5]))  # refused: odeint_lambda_carrying_a_derivative
+    return np.sum(ys)
+
+
+def logsumexp_return_sign(x):
+    v, sign = special.logsumexp(x, return_sign=True)  # refused: logsumexp_return_sign
+    return v
+
+
+def iv_in_its_order(v, x):
+    return np.sum(special.iv(v, x))  # refused: iv_in_its_order
+
+
+def t_cdf_in_its_shape(x, df):
+    return np.sum(stats.t.cdf(x, df))  # refused: t_cdf_in_its_shape
+
+
+SCIPY_WORKS = [] if special is None else [
+    works("scipy.special logsumexp (axis, b), softmax, expit, xlogy; scipy.stats norm.logpdf "
+          "called with loc and scale and on a frozen distribution", scipy_special_and_stats,
+          X, A, wrt=(0, 1)),
+    works("dist = norm(loc, scale); dist.logpdf(x)", frozen_distribution_in_a_name, X, 0.2,
+          wrt=(0, 1)),
+    works("scipy.integrate.odeint(F, y0, t, args=(...)) in y0 and the floating args",
+          odeint_in_y0_and_args, X, 0.7, wrt=(0, 1)),
+]
+
+SCIPY_REFUSED = [] if special is None else [
+    refused("odeint's full_output=True", odeint_full_output, X, 0.7),
+    refused("an F that closes over a differentiated variable (a nested def reading it)",
+            odeint_closure_over_a_differentiated_variable, X, 0.7, wrt=1),
+    refused("a lambda carrying a derivative given to a library function (odeint's F)",
+            odeint_lambda_carrying_a_derivative, X, 0.7, wrt=1),
+    refused("keywords a rule does not know (return_sign=True)", logsumexp_return_sign, X),
+    refused("an order (iv's v) differentiated", iv_in_its_order, 1.5, X),
+    refused("a cdf's shape parameters", t_cdf_in_its_shape, X, 4.0, wrt=1),
+]
