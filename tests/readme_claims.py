@@ -722,7 +722,8 @@ WORKS = [
     works("super().method(...) / super(Cls, self).method(...)",
           methods_of_objects_passed_in, X, Scaled(A)),
     works("functions as values: rk4(lotka_volterra, ...), act = numpy.tanh, a lambda "
-          "reading the enclosing function's variables, lists of functions indexed and passed", functions_as_values, X, 0.7, wrt=(0, 1)),
+          "reading the enclosing function's variables, lists of functions indexed and "
+          "passed", functions_as_values, X, 0.7, wrt=(0, 1)),
     works("a loop over a list of functions written in the function (for g in [np.sin, "
           "np.tanh]), fs = [...] bound once and only looped over, through enumerate",
           loops_over_lists_of_functions, X),
@@ -740,7 +741,8 @@ WORKS = [
           differentiated_varargs, 0.5, X, wrt=1),
     works("objects held anywhere: self.layers loops, Dense(w).forward(x), dataclasses, "
           "lists made in the function, layers of several classes, a function in a field, "
-          "net(x) and layers[1](x) (here mixed[1](x)) through __call__, Sequential([...]) made here, "
+          "net(x) and layers[1](x) (here mixed[1](x)) through __call__, "
+          "Sequential([...]) made here, "
           "@property", objects_held_anywhere, X, Net([Dense(A), Scale(2.0)])),
     works("differentiating with respect to a dataclass gives a gradient of the same class",
           wrt_a_dataclass, Params(X, 0.5), Y),
@@ -1047,7 +1049,8 @@ def pads_with_a_mean(x):
 
 
 def gradient_with_coordinates(x):
-    return np.sum(np.gradient(x, np.array([0.0, 0.5, 1.5])) ** 2)  # refused: gradient_with_coordinates
+    at = np.array([0.0, 0.5, 1.5])
+    return np.sum(np.gradient(x, at) ** 2)  # refused: gradient_with_coordinates
 
 
 def closure_writing_enclosing(x):
@@ -1276,11 +1279,14 @@ REFUSED = [
 
 # ---- SciPy, an optional extra (its claims are checked where SciPy is installed) -------------
 try:
-    import scipy.integrate as integrate_module
+    import scipy.integrate as spi
     import scipy.special as special
     import scipy.stats as stats
 except ImportError:   # the Quickstart installs no SciPy
     special = None
+
+
+T2 = np.array([0.0, 0.5])
 
 
 def decay_rhs(y, t, k):
@@ -1300,26 +1306,27 @@ def frozen_distribution_in_a_name(x, loc):
 
 
 def odeint_in_y0_and_args(y0, k):
-    ys = integrate_module.odeint(decay_rhs, y0, np.array([0.0, 0.5, 1.0]), args=(k,),
+    ys = spi.odeint(decay_rhs, y0, np.array([0.0, 0.5, 1.0]), args=(k,),
                                  rtol=1e-11, atol=1e-11)
     return np.sum(ys ** 2)
 
 
 def odeint_full_output(y0, k):
-    ys, info = integrate_module.odeint(decay_rhs, y0, np.array([0.0, 0.5]), args=(k,), full_output=True)  # refused: odeint_full_output
+    t = np.array([0.0, 0.5])
+    ys, info = spi.odeint(decay_rhs, y0, t, args=(k,), full_output=True)  # refused: odeint_full_output
     return np.sum(ys)
 
 
-def odeint_closure_over_a_differentiated_variable(y0, k):
+def odeint_f_closing_over_k(y0, k):
     def rhs(y, t):
         return -k * y
 
-    ys = integrate_module.odeint(rhs, y0, np.array([0.0, 0.5]))  # refused: odeint_closure_over_a_differentiated_variable
+    ys = spi.odeint(rhs, y0, T2)  # refused: odeint_f_closing_over_k
     return np.sum(ys)
 
 
 def odeint_lambda_carrying_a_derivative(y0, k):
-    ys = integrate_module.odeint(lambda y, t: -k * y, y0, np.array([0.0, 0.5]))  # refused: odeint_lambda_carrying_a_derivative
+    ys = spi.odeint(lambda y, t: -k * y, y0, T2)  # refused: odeint_lambda_carrying_a_derivative
     return np.sum(ys)
 
 
@@ -1349,7 +1356,7 @@ SCIPY_WORKS = [] if special is None else [
 SCIPY_REFUSED = [] if special is None else [
     refused("odeint's full_output=True", odeint_full_output, X, 0.7),
     refused("an F that closes over a differentiated variable (a nested def reading it)",
-            odeint_closure_over_a_differentiated_variable, X, 0.7, wrt=1),
+            odeint_f_closing_over_k, X, 0.7, wrt=1),
     refused("a lambda carrying a derivative given to a library function (odeint's F)",
             odeint_lambda_carrying_a_derivative, X, 0.7, wrt=1),
     refused("keywords a rule does not know (return_sign=True)", logsumexp_return_sign, X),
