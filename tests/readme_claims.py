@@ -1312,8 +1312,7 @@ def odeint_in_y0_and_args(y0, k):
 
 
 def odeint_full_output(y0, k):
-    t = np.array([0.0, 0.5])
-    ys, info = spi.odeint(decay_rhs, y0, t, args=(k,), full_output=True)  # refused: odeint_full_output
+    ys, info = spi.odeint(decay_rhs, y0, T2, (k,), full_output=True)  # refused: odeint_full_output
     return np.sum(ys)
 
 
