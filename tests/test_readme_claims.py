@@ -133,3 +133,18 @@ def test_an_expression_nested_past_the_recursion_limit_is_refused_at_its_line(tm
             _run(mode, rc.Claim("", module.deep, (rc.X,)))
         assert info.value.filename == str(path) and info.value.lineno == 5, str(info.value)
     check(module.shallow, rc.X)
+
+
+def test_a_function_whose_file_was_edited_after_import_is_refused_at_its_line(tmp_path):
+    """The text no longer compiles to the code that runs: refused at the function's line."""
+    import importlib.util
+    path = tmp_path / "edited_module.py"
+    path.write_text("import numpy as np\n\n\ndef g(x):\n    return np.sum(np.sin(x))\n")
+    spec = importlib.util.spec_from_file_location("edited_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path.write_text("import numpy as np\n\n\ndef g(x):\n    return np.sum(np.cos(x) * 2.0)\n")
+    for mode in ("grad", "jvp"):
+        with pytest.raises(srcdiff.SrcdiffError) as info:
+            _run(mode, rc.Claim("", module.g, (rc.X,)))
+        assert info.value.filename == str(path) and info.value.lineno == 4, str(info.value)
