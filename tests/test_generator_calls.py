@@ -129,7 +129,8 @@ def held_generator(x):
 
 
 @pytest.mark.parametrize("f, line, why", [
-    (kept, "g = squares(x)", "kept in a variable"),
+    (kept, "return sum(g) + sum(g)   # Python's second sum finds no items left",
+     "g (squares(...)) takes all its items here, and the name is read again after"),
     (given_to_next, "return next(squares(x))", "next()"),
     (sent_to, "return squares(x).send(None)", "sent to"),
     (passed_on, "return np.sum(np.array(list(map(np.sin, squares(x)))))", "passed on"),

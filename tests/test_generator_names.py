@@ -1,0 +1,184 @@
+"""srcdiff/generator_names.py: a user generator kept in a name and read by next() (with and
+without a default), for loops (that may break and leave items for later), zip of generators
+and consumers of what is left; checked against finite differences in both modes and to
+second order. StopIteration is raised where Python raises it; uses srcdiff cannot follow
+are refused at the user's line, naming the user's name and call."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+
+X = np.array([0.5, -1.0, 0.3])
+
+
+def running_sum(v):
+    total = 0.0
+    for e in v:
+        total = total + e
+        yield total
+
+
+def squares(x):
+    for i in range(len(x)):
+        yield x[i] ** 2
+
+
+def halving(x):
+    k = len(x)
+    while k > 0:
+        k -= 1
+        yield x[k]
+
+
+def takes_two_by_next(x):
+    it = running_sum(x)
+    a = next(it) * 0.5
+    return a + np.sin(next(it))
+
+
+def takes_past_the_end_with_a_default(x):
+    it = squares(x)
+    a = next(it, x[0])
+    b = next(it, 2.0)
+    c = next(it, x[1])
+    d = next(it, x[2] * 3.0)   # three items: the default
+    return a * b + np.cos(c) * d
+
+
+def finishes_with_a_for_loop(x):
+    it = running_sum(x)
+    first = next(it)
+    s = 0.0
+    for v in it:
+        s = s + first * np.sin(v)
+    return s
+
+
+def breaks_then_takes_the_next(x):
+    it = squares(x * 2.0)
+    s = 0.0
+    for v in it:
+        s = s + v
+        if s > 0.5:
+            break
+    last = next(it, 1.0)
+    return s * last
+
+
+def takes_one_then_lists_the_rest(x):
+    it = running_sum(x)
+    head = next(it)
+    rest = list(it)
+    return head * rest[0] + np.sum(np.array(rest) ** 2)
+
+
+def takes_in_a_loop_and_in_a_test(x):
+    it = squares(x)
+    s = 0.0
+    for k in range(2):
+        s = s + next(it) * (k + 1.0)
+    if next(it) > 0.05:
+        s = s * 2.0
+    return s
+
+
+def zips_two_kept_generators(x):
+    g1 = squares(x)
+    g2 = running_sum(x)
+    s = 0.0
+    for a, b in zip(g1, g2):
+        s = s + a * b
+    return s
+
+
+def zips_two_generator_calls(x):
+    pairs = list(zip(squares(x), running_sum(x)))
+    return sum(a * np.sin(b) for a, b in zip(squares(x), running_sum(x))) + pairs[1][0]
+
+
+@pytest.mark.parametrize("f", [takes_two_by_next, takes_past_the_end_with_a_default,
+                               finishes_with_a_for_loop, breaks_then_takes_the_next,
+                               takes_one_then_lists_the_rest, takes_in_a_loop_and_in_a_test,
+                               zips_two_kept_generators, zips_two_generator_calls])
+def test_a_generator_kept_in_a_name(f):
+    check(f, X.copy())
+
+
+def takes_one_too_many(x):
+    it = squares(x)
+    a = next(it) + next(it) + next(it)
+    print("three taken")
+    return a * next(it)
+
+
+@pytest.mark.parametrize("make", [lambda f: srcdiff.grad(f),
+                                  lambda f: lambda x: srcdiff.jvp(f)(x, np.ones_like(x)),
+                                  lambda f: lambda x: srcdiff.hvp(f)(x, np.ones_like(x))],
+                         ids=["grad", "jvp", "hvp"])
+def test_stop_iteration_where_python_raises_it(make, capsys):
+    with pytest.raises(StopIteration):
+        takes_one_too_many(X.copy())
+    assert capsys.readouterr().out == "three taken\n"
+    with pytest.raises(StopIteration):
+        make(takes_one_too_many)(X.copy())
+    assert capsys.readouterr().out == "three taken\n"   # after the line before, not sooner
+
+
+def helper(g):
+    return next(g)
+
+
+def passes_it_on(x):
+    it = squares(x)
+    return helper(it)
+
+
+def takes_on_some_paths(x):
+    it = squares(x)
+    a = next(it)
+    return a > 0.1 and next(it) > 0.2 or a
+
+
+def takes_in_a_while_test(x):
+    it = squares(x)
+    s = 0.0
+    while next(it) > 0.5:
+        s = s + 1.0
+    return s * x[0]
+
+
+def takes_some_of_a_while_generator(x):
+    it = halving(x)
+    return next(it) * next(it)
+
+
+def writes_what_it_reads(x):
+    v = x * 1.0
+    it = squares(v)
+    a = next(it)
+    v[1] = 0.0
+    return a * next(it)
+
+
+def reads_it_inside_its_loop(x):
+    it = squares(x)
+    s = 0.0
+    for v in it:
+        s = s + v * next(it, 0.0)
+    return s + next(it, 0.0)
+
+
+@pytest.mark.parametrize("f, line, why", [
+    (passes_it_on, "return helper(it)", "here it (squares(...)) is passed on"),
+    (takes_on_some_paths, "return a > 0.1 and next(it) > 0.2 or a", "only on some paths"),
+    (takes_in_a_while_test, "while next(it) > 0.5:", "a test evaluated again and again"),
+    (takes_some_of_a_while_generator, "return next(it) * next(it)", "loops with while"),
+    (writes_what_it_reads, "v[1] = 0.0", "changes 'v' in place while squares runs"),
+    (reads_it_inside_its_loop, "for v in it:", "read inside the for loop that goes through"),
+], ids=lambda v: getattr(v, "__name__", None))
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_uses_srcdiff_cannot_follow_are_refused(f, line, why, mode):
+    err = refusal(f, (X.copy(),), mode)
+    assert err.line.strip() == line, str(err)
+    assert why in str(err), str(err)
