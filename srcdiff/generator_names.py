@@ -87,6 +87,12 @@ class _Kept:
         self.at = _fresh(f"{self.name}_at", taken)
         self.taken = taken
         self.targets = set()
+        said = getattr(source, "renamed", None) or {}
+        said.update({self.items: (f"the items of {self.name}", self.name),
+                     self.at: (f"the position in {self.name}", self.name),
+                     f"{self.items}[{self.at}:]": (f"what is left of {self.name}",
+                                                   f"list({self.name})")})
+        source.renamed = said   # refusals name what the user wrote (frontend.Source)
 
     # -- where the name is read ---------------------------------------------------------
     def uses(self):
@@ -216,6 +222,7 @@ class _Kept:
             loop.iter = _at(self.rest() if moved else S.load(self.items), loop.iter)
             return
         k = _fresh(f"{self.name}_k", self.taken)
+        self.source.renamed[k] = (f"the position in {self.name}", self.name)
         head = _quote(f"{self.at} = {k} + 1\nTARGET = {self.items}[{k}]", loop,
                       TARGET=loop.target)
         loop.target = _at(S.store(k), loop.target)
@@ -240,6 +247,7 @@ class _Kept:
         before = []
         for call, parent in self._nexts(stmt):
             value = _fresh(f"{self.name}_next", self.taken)
+            self.source.renamed[value] = (f"next({self.name})", f"next({self.name})")
             self.targets.add(value)
             if len(call.args) == 1:
                 before += _quote(f"if {self.at} == len({self.items}):\n"

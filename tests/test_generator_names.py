@@ -182,3 +182,28 @@ def test_uses_srcdiff_cannot_follow_are_refused(f, line, why, mode):
     err = refusal(f, (X.copy(),), mode)
     assert err.line.strip() == line, str(err)
     assert why in str(err), str(err)
+
+
+def rows_of(a):
+    for i in range(a.shape[0]):
+        yield a[i]
+
+
+def writes_a_row_after_its_loop(a):
+    m = a * 1.0
+    it = rows_of(m)
+    first = next(it)
+    s = 0.0
+    for r in it:
+        s = s + np.sum(r * first)
+    r[0] = 1.0
+    return s + np.sum(r)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_refusal_names_the_generator_as_written(mode):
+    # srcdiff's it_items[it_at:] is said as the user would: what is left of it
+    err = refusal(writes_a_row_after_its_loop, (np.eye(2) + 0.5,), mode)
+    assert err.line.strip() == "r[0] = 1.0", str(err)
+    assert "what is left of it" in str(err) and "it_items" not in str(err) and \
+        "it_at" not in str(err), str(err)
