@@ -60,11 +60,13 @@ def check_calls(source, fdef, resolve, known_types=(), kept=()):
         for child in S.iter_child_nodes(n):
             parents[child] = n
     fresh = _fresh_locals(fdef)
-    later = {id(listed.args[0]): (stmts, targets) for listed, _, stmts, targets in kept}
+    later = {id(listed.args[0]): (stmts, targets, shown)
+             for listed, _, stmts, targets, shown in kept}
     for call, gen in calls:
         if id(call) in later:   # it_items = list(gen(x)), then next(it), ...
-            stmts, targets = later[id(call)]
-            _check_stmts(source, stmts, targets, call, S.spell(call.func), gen, fdef, fresh)
+            stmts, targets, shown = later[id(call)]
+            _check_stmts(source, stmts, targets, call, S.spell(call.func), gen, fdef, fresh,
+                         kept=shown)
         else:
             _check_call(source, call, gen, parents, resolve, assigned, (fdef, fresh))
         setattr(call, APPROVED, True)
@@ -165,30 +167,34 @@ class _ListedAt:
         self.parents[listed], self.parents[self.call] = parent, listed
 
 
-def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh):
+def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None):
     """Statements running while a generator is taken (a for loop's body, what follows a
-    generator kept in a name up to its last use) write in place only into values made
+    generator `kept` in a name up to its last use) write in place only into values made
     here that the generator cannot see (and rebind none of a local generator's free
     names); `targets`: names bound to its items."""
     seen, holds = _visible(fdef, call, targets, gen)
+    doing = f"this loop over {name}(...)" if kept is None else "this line"
+    still = "" if kept is None else f", and {kept} still gives items after it"
+    where = "before the loop" if kept is None else "where it is called"
+    runs = "the loop" if kept is None else "what runs before its last item is taken"
     for n in walk_block(stmts):
         for target in _stores(n):
             if isinstance(target, S.Name) and target.id in gen.free:
-                raise source.error(n, f"this loop over {name}(...) rebinds {target.id!r}, "
-                                   f"which {name} reads while it runs; srcdiff takes "
-                                   "a generator's items before the loop",
+                raise source.error(n, f"{doing} rebinds {target.id!r}, which {name} reads "
+                                   f"while it runs{still}; srcdiff takes a generator's items "
+                                   f"{where}",
                                    hint=f"pass {target.id} to {name} as an argument, or "
                                         f"take the items first: items = list({name}(...))")
         for root, deep in _writes(n):
             if root in fresh and root not in seen and not (deep and root in holds):
                 continue
-            raise source.error(n, f"this loop over {name}(...) changes {root!r} in place "
-                               f"while {name} runs; srcdiff takes a generator's items before "
-                               "the loop, which is only the same when the loop changes "
-                               "nothing the generator could read",
+            raise source.error(n, f"{doing} changes {root!r} in place while {name} runs"
+                               f"{still}; srcdiff takes a generator's items {where}, which "
+                               f"is only the same when {runs} changes nothing the generator "
+                               "could read",
                                hint=f"take the items first (items = list({name}(...)), then "
-                                    f"loop over items), or write into a new value "
-                                    f"({root} = {root} + ...)")
+                                    f"{'loop over items' if kept is None else 'index items'}"
+                                    f"), or write into a new value ({root} = {root} + ...)")
 
 
 def _stores(n):

@@ -39,7 +39,8 @@ NEEDED = ("list", "len", "range", "next", "StopIteration")
 
 def keep_items(source, fdef, generator_of, resolve):
     """`fdef` with each generator kept in a name rewritten (see the module docstring), and
-    [(list call, gen, statements after it up to its last use, names bound to its items)]."""
+    [(list call, gen, statements after it up to its last use, names bound to its items,
+    how the user wrote it)]."""
     if not any(isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "next"
                or isinstance(n, S.Assign) for n in own_nodes(fdef)):
         return fdef, []
@@ -119,7 +120,7 @@ class _Kept:
     def rewrite(self):
         uses = self.uses()
         if uses is None:
-            return self.call, self.gen, [], set()   # left as it is: refused as kept
+            return self.call, self.gen, [], set(), None   # left as it is: refused as kept
         kinds = [self.kind(node, parents) for _, node, parents in uses]
         last = len(uses) - 1
         for k, ((j, node, parents), kind) in enumerate(zip(uses, kinds)):
@@ -160,7 +161,7 @@ class _Kept:
             _at(stmt, self.assign, keep=self.call)
         self.block[self.i:self.i + 1] = new
         end = self.block.index(end_stmt) + 1
-        return listed, self.gen, self.block[self.i + len(new):end], self.targets
+        return listed, self.gen, self.block[self.i + len(new):end], self.targets, self.shown
 
     def kind(self, node, parents):
         parent = parents[-1]

@@ -9,7 +9,7 @@ import pytest
 import srcdiff
 from gradcheck import check, refusal
 
-X = np.array([0.5, -1.0, 0.3])
+X = np.array([0.5, -1.0, 0.3, 0.7])
 
 
 def running_sum(v):
@@ -97,10 +97,78 @@ def zips_two_generator_calls(x):
     return sum(a * np.sin(b) for a, b in zip(squares(x), running_sum(x))) + pairs[1][0]
 
 
+def pairs_of(v):
+    for i in range(len(v) - 1):
+        yield v[i], v[i + 1]
+
+
+class Sampler:
+    @staticmethod
+    def sines(v):
+        for t in v:
+            yield np.sin(t)
+
+
+def made_anew_in_a_loop(x):
+    s = 0.0
+    for k in range(2):
+        it = pairs_of(x * (k + 1.0))
+        a, b = next(it)
+        s = s + a * np.cos(b)
+    return s
+
+
+def a_staticmethod_then_the_rest(x):
+    it = Sampler.sines(x)
+    a = next(it)
+    rest = list(it)
+    return a * rest[-1]
+
+
+def breaks_then_sums_the_rest(x):
+    it = pairs_of(x)
+    s = 0.0
+    for a, b in it:
+        s = s + a * b
+        break
+    return s + sum(p * q for p, q in it)
+
+
+def kept_in_a_branch(x):
+    if x[0] > 0:
+        it = pairs_of(x)
+        a, b = next(it)
+        return a * b
+    return x[1]
+
+
+def takes_in_an_elif_test(x):
+    it = pairs_of(x)
+    if x[0] > 5:
+        return x[0]
+    elif next(it)[0] > 0:
+        return np.sin(next(it)[1])
+    return x[2]
+
+
+def takes_until_the_default(x):
+    it = pairs_of(x)
+    out = []
+    while True:
+        pair = next(it, None)
+        if pair is None:
+            break
+        out.append(pair[0] * pair[1])
+    return sum(out)
+
+
 @pytest.mark.parametrize("f", [takes_two_by_next, takes_past_the_end_with_a_default,
                                finishes_with_a_for_loop, breaks_then_takes_the_next,
                                takes_one_then_lists_the_rest, takes_in_a_loop_and_in_a_test,
-                               zips_two_kept_generators, zips_two_generator_calls])
+                               zips_two_kept_generators, zips_two_generator_calls,
+                               made_anew_in_a_loop, a_staticmethod_then_the_rest,
+                               breaks_then_sums_the_rest, kept_in_a_branch,
+                               takes_in_an_elif_test, takes_until_the_default])
 def test_a_generator_kept_in_a_name(f):
     check(f, X.copy())
 
@@ -117,11 +185,12 @@ def takes_one_too_many(x):
                                   lambda f: lambda x: srcdiff.hvp(f)(x, np.ones_like(x))],
                          ids=["grad", "jvp", "hvp"])
 def test_stop_iteration_where_python_raises_it(make, capsys):
+    x = X[:3].copy()   # three items
     with pytest.raises(StopIteration):
-        takes_one_too_many(X.copy())
+        takes_one_too_many(x)
     assert capsys.readouterr().out == "three taken\n"
     with pytest.raises(StopIteration):
-        make(takes_one_too_many)(X.copy())
+        make(takes_one_too_many)(x)
     assert capsys.readouterr().out == "three taken\n"   # after the line before, not sooner
 
 
@@ -169,7 +238,21 @@ def reads_it_inside_its_loop(x):
     return s + next(it, 0.0)
 
 
+def rebinds_what_a_local_generator_reads(x):
+    c = 2.0
+
+    def scaled(v):
+        for e in v:
+            yield e * c
+    it = scaled(x)
+    a = next(it)
+    c = 3.0   # Python's next item reads c = 3.0
+    return a * next(it)
+
+
 @pytest.mark.parametrize("f, line, why", [
+    (rebinds_what_a_local_generator_reads, "c = 3.0   # Python's next item reads c = 3.0",
+     "rebinds 'c', which scaled reads while it runs, and it (scaled(...)) still gives"),
     (passes_it_on, "return helper(it)", "here it (squares(...)) is passed on"),
     (takes_on_some_paths, "return a > 0.1 and next(it) > 0.2 or a", "only on some paths"),
     (takes_in_a_while_test, "while next(it) > 0.5:", "a test evaluated again and again"),
