@@ -79,18 +79,59 @@ class _finder:
         self.local_defs = {n.name: n for n in own_nodes(fdef) if isinstance(n, S.FunctionDef)}
         self.assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                          and isinstance(n.ctx, (S.Store, S.Param))}
-        self.resolve, self.known_types = resolve, known_types
+        self.resolve = resolve
+        self.known_types = {**_made_here(fdef, resolve), **dict(known_types)}
 
     def __call__(self, call):
         return _generator_called(call, self.resolve, self.known_types, self.local_defs,
                                  self.assigned)
 
 
-def _check_call(source, call, gen, parents, resolve, assigned, fresh):
+def _made_here(fdef, resolve):
+    """{name: class} of the locals bound once, to `Cls(...)` of a class of the user's (the
+    class of `s` in `s = Sampler(); for v in s.draws(x)`)."""
+    stores = {}
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Param, S.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    made = {}
+    for n in own_nodes(fdef):
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], S.Name) and stores.get(n.targets[0].id) == 1 and \
+                isinstance(n.value, S.Call) and isinstance(n.value.func, S.Name) and \
+                n.value.func.id not in stores:
+            cls = resolve(n.value.func.id)
+            if inspect.isclass(cls) and not issubclass(cls, BaseException) and \
+                    getattr(cls, "__module__", "builtins") != "builtins":
+                made[n.targets[0].id] = cls
+    return made
+
+
+def check_method_call(lowerer, call, fn):
+    """`obj.method(...)` of a generator method whose class only lowering could tell (an
+    item of a list of objects): checked where it stands, as check_calls checks the calls
+    it finds before lowering (lower_calls._class_method calls this)."""
+    if getattr(call, APPROVED, False) or not is_generator_function(fn):
+        return
+    from .frontend import get_source
+    fdef = lowerer.fdef
+    parents = {}
+    for n in S.walk(fdef):
+        for child in S.iter_child_nodes(n):
+            parents[child] = n
+    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
+                and isinstance(n.ctx, (S.Store, S.Param))}
+    _check_call(lowerer.src, call, _Generator(get_source(fn).node), parents,
+                lambda name: lowerer.resolver.lookup(name, None), assigned,
+                (fdef, _fresh_locals(fdef)), wrap=False)
+    setattr(call, APPROVED, True)
+
+
+def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True):
     name = S.spell(call.func)
     parent = parents.get(call)
     bounded = gen.bounded
-    listed = _ListedAt(call, parents, resolve, assigned)
+    listed = _ListedAt(call, parents, resolve, assigned) if wrap else (lambda: None)
     while isinstance(parent, S.Call) and call in parent.args and _builtin(
             parent, resolve, assigned, "zip", "enumerate"):   # nested: enumerate(zip(g(x), y))
         stops = _builtin(parent, resolve, assigned, "zip") is not None and len(parent.args) > 1
@@ -232,6 +273,8 @@ def _visible(fdef, call, targets, gen):
     hold such an object (`holds`)."""
     seen = set().union(*[holding(a) for a in call.args + [k.value for k in call.keywords]])
     seen |= gen.free | set(targets)
+    if isinstance(call.func, S.Attribute):   # a method's object: its self
+        seen |= holding(call.func.value)
     links = []   # (holder names, aliased names, held names)
     for n in own_nodes(fdef):
         if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
