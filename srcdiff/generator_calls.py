@@ -87,6 +87,20 @@ class _finder:
                                  self.assigned)
 
 
+def _class_function(cls, attr):
+    """What `obj.attr` of an object of class `cls` is where the class alone tells (a method,
+    a staticmethod): None for a field an instance may set (a dataclass field, a name
+    __init__ reads or writes), whose function only the object knows."""
+    import dataclasses
+    if dataclasses.is_dataclass(cls) and attr in {f.name for f in dataclasses.fields(cls)}:
+        return None
+    for klass in inspect.getmro(cls):
+        init = klass.__dict__.get("__init__")
+        if attr in getattr(getattr(init, "__code__", None), "co_names", ()):
+            return None
+    return inspect.getattr_static(cls, attr, None)
+
+
 def _made_here(fdef, resolve):
     """{name: class} of the locals bound once, to `Cls(...)` of a class of the user's (the
     class of `s` in `s = Sampler(); for v in s.draws(x)`)."""
@@ -342,7 +356,7 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
             elif head not in assigned:
                 obj = resolve(head)
             for attr in rest:
-                obj = inspect.getattr_static(obj, attr, None) if inspect.isclass(obj) \
+                obj = _class_function(obj, attr) if inspect.isclass(obj) \
                     else getattr(obj, attr, None)
                 obj = getattr(obj, "__func__", obj)   # staticmethod, classmethod
     if obj is None or not is_generator_function(obj):
