@@ -123,11 +123,16 @@ class _Kept:
             return self.call, self.gen, [], set(), None   # left as it is: refused as kept
         kinds = [self.kind(node, parents) for _, node, parents in uses]
         last = len(uses) - 1
+        again = [_repeated(node, parents) for _, node, parents in uses]
         for k, ((j, node, parents), kind) in enumerate(zip(uses, kinds)):
             if kind in ("all", "pairs") and k != last:
                 raise self.refuse(node, "takes all its items here, and the name is read "
                                   "again after", "read it once more only by next() or a "
                                   "for loop before it, or take its items into a list first")
+            if kind in ("all", "pairs") and again[k]:
+                raise self.refuse(node, "takes all its items here, again on each pass of "
+                                  "the loop around it (Python finds none left after the "
+                                  "first)", "take its items into a list before the loop")
             if kind == "loop" and any(n.id == self.name for n in S.walk(parents[-1])
                                       if isinstance(n, S.Name) and n is not node):
                 raise self.refuse(node, "is read inside the for loop that goes through it",
@@ -139,14 +144,16 @@ class _Kept:
                               "loops with while, so srcdiff cannot take all its items first",
                               f"give {S.spell(self.call.func)} a bounded loop (for ... in "
                               "range(n)), or take all its items")
-        moved = "next" in kinds or "loop" in kinds[:last]   # a position is kept
+        # a position is kept where an item is taken by next(), or by a loop that more
+        # code follows or that runs again on each pass of a loop around it
+        moved = "next" in kinds or "loop" in kinds[:last] or any(again)
         end_stmt = self.block[uses[last][0]]
-        for (j, node, parents), kind in reversed(list(zip(uses, kinds))):
+        for (j, node, parents), kind, twice in reversed(list(zip(uses, kinds, again))):
             if kind in ("all", "pairs"):
                 _replace(parents[-1], node,
                          _at(self.rest() if moved else S.load(self.items), node))
             elif kind == "loop":
-                self.loop(parents[-1], node is not uses[last][1], moved)
+                self.loop(parents[-1], node is not uses[last][1] or twice, moved)
         self.hoist_all(self.block, self.i + 1)
         left = [n for n in S.walk(self.fdef) if _is_next_of(n, self.name)]
         if left:
@@ -277,6 +284,18 @@ class _Kept:
                                           f"next({self.name}), then use v there")
                     found.append((node, parents[-1]))
         return found
+
+
+def _repeated(node, parents):
+    """Whether `node` (under the statement parents[0]) may run more than once: it lies in
+    the body of a loop below that statement, or in the test of a while loop."""
+    for parent, child in zip(parents, parents[1:] + [node]):
+        if isinstance(parent, S.While) and child is not None:
+            return True
+        if isinstance(parent, S.For) and child is not parent.iter and child is not \
+                parent.target:
+            return True
+    return False
 
 
 def _is_next_of(node, name):

@@ -162,13 +162,25 @@ def takes_until_the_default(x):
     return sum(out)
 
 
+def loops_over_it_on_each_pass(x):
+    it = running_sum(x)
+    s = 0.0
+    for epoch in range(3):
+        for v in it:   # Python: the first pass takes every item, the others none
+            s = s + v * (epoch + 1.0)
+            if v < -0.3:
+                break   # ... unless it breaks: the next pass goes on from there
+    return s
+
+
 @pytest.mark.parametrize("f", [takes_two_by_next, takes_past_the_end_with_a_default,
                                finishes_with_a_for_loop, breaks_then_takes_the_next,
                                takes_one_then_lists_the_rest, takes_in_a_loop_and_in_a_test,
                                zips_two_kept_generators, zips_two_generator_calls,
                                made_anew_in_a_loop, a_staticmethod_then_the_rest,
                                breaks_then_sums_the_rest, kept_in_a_branch,
-                               takes_in_an_elif_test, takes_until_the_default])
+                               takes_in_an_elif_test, takes_until_the_default,
+                               loops_over_it_on_each_pass])
 def test_a_generator_kept_in_a_name(f):
     check(f, X.copy())
 
@@ -250,7 +262,16 @@ def rebinds_what_a_local_generator_reads(x):
     return a * next(it)
 
 
+def sums_it_on_each_pass(x):
+    it = running_sum(x)
+    s = 0.0
+    for epoch in range(2):
+        s = s + sum(it) * (epoch + 1.0)
+    return s
+
+
 @pytest.mark.parametrize("f, line, why", [
+    (sums_it_on_each_pass, "s = s + sum(it) * (epoch + 1.0)", "again on each pass"),
     (rebinds_what_a_local_generator_reads, "c = 3.0   # Python's next item reads c = 3.0",
      "rebinds 'c', which scaled reads while it runs, and it (scaled(...)) still gives"),
     (passes_it_on, "return helper(it)", "here it (squares(...)) is passed on"),
