@@ -157,9 +157,10 @@ class _Kept:
         self.hoist_all(self.block, self.i + 1)
         left = [n for n in S.walk(self.fdef) if _is_next_of(n, self.name)]
         if left:
-            raise self.refuse(left[0], "is given to next() in a test evaluated again and "
-                              "again", f"take the item in the loop's body: v = "
-                              f"next({self.name})")
+            raise self.refuse(left[0], "is given to next() where srcdiff cannot take the "
+                              "item before the statement (a while loop's test, evaluated "
+                              "again and again)", f"take the item in a statement of its "
+                              f"own: v = next({self.name}), then test v")
         listed = S.Call(func=S.load("list"), args=[self.call], keywords=[])
         new = [S.Assign(targets=[S.store(self.items)], value=listed, type_comment=None)]
         if moved:
