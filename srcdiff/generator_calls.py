@@ -1,5 +1,6 @@
 """Where the function lowered calls a user generator (stage 3, lower: called by
-Lowerer.__init__, through `prepare`, which first makes a generator being lowered the
+Lowerer.__init__, and by lower_calls for a generator method only lowering can tell
+(`check_method_call`), through `prepare`, which first makes a generator being lowered the
 function building the list of its items: generators.py, inlines the loops it can:
 generator_inline.py, and rewrites generators kept in a name: generator_names.py). Takes the
 user's `Source`, a gast FunctionDef and a resolver of its free names; gives back nothing: it
