@@ -44,7 +44,9 @@ def keep_items(source, fdef, generator_of, resolve):
     if not any(isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "next"
                or isinstance(n, S.Assign) for n in own_nodes(fdef)):
         return fdef, []
-    if any(resolve(name) is not getattr(builtins, name) for name in NEEDED):
+    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+              not isinstance(n.ctx, S.Load)}
+    if any(name in stored or resolve(name) is not getattr(builtins, name) for name in NEEDED):
         return fdef, []   # the user's own list, len, ...: left to generator_calls' refusal
     kept = []
     fdef = S.clone(fdef)
