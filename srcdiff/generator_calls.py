@@ -80,12 +80,13 @@ class _finder:
         self.local_defs = {n.name: n for n in own_nodes(fdef) if isinstance(n, S.FunctionDef)}
         self.assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                          and isinstance(n.ctx, (S.Store, S.Param))}
-        self.resolve = resolve
-        self.known_types = {**_made_here(fdef, resolve), **dict(known_types)}
+        self.fdef, self.resolve, self.given, self.known = fdef, resolve, known_types, None
 
     def __call__(self, call):
-        return _generator_called(call, self.resolve, self.known_types, self.local_defs,
-                                 self.assigned)
+        if self.known is None and isinstance(call.func, S.Attribute):   # made when needed
+            self.known = {**_made_here(self.fdef, self.resolve), **dict(self.given)}
+        return _generator_called(call, self.resolve, self.known or self.given,
+                                 self.local_defs, self.assigned)
 
 
 def _class_function(cls, attr):

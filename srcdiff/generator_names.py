@@ -41,9 +41,8 @@ def keep_items(source, fdef, generator_of, resolve):
     """`fdef` with each generator kept in a name rewritten (see the module docstring), and
     [(list call, gen, statements after it up to its last use, names bound to its items,
     how the user wrote it)]."""
-    if not any(isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "next"
-               or isinstance(n, S.Assign) for n in own_nodes(fdef)):
-        return fdef, []
+    if _next_kept(fdef, generator_of, set()) is None:
+        return fdef, []   # (no copy made: most functions keep no generator)
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
               not isinstance(n.ctx, S.Load)}
     if any(name in stored or resolve(name) is not getattr(builtins, name) for name in NEEDED):
