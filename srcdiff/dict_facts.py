@@ -33,8 +33,7 @@ class DictFacts:
     def _keys_if_dict(self, node, atom, out):
         """`for k in d` goes through a dict's keys: where `node` may be a dict, the loop
         iterates over iteration_order(atom) (the keys of a dict, anything else as it is)."""
-        if not (isinstance(atom, S.Name) and (self._may_be_dict(node) or
-                                              self._calls_a_generator(node))):
+        if not (isinstance(atom, S.Name) and self._may_be_dict(node)):
             return atom
         from . import runtime
         ref = self._runtime_helper("iteration_order")
@@ -43,24 +42,6 @@ class DictFacts:
         # refusals name what the user wrote, not this temporary
         self.spelled[keys.id] = self.spelled.get(atom.id, node)
         return keys
-
-    def _calls_a_generator(self, node):
-        """Whether `node` calls a generator function of the user's that stays a generator
-        where its items carry no derivative (a staticmethod, one not inlined): the loop
-        then takes its items through iteration_order, which lists an iterator."""
-        if not (isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute))):
-            return False
-        base = node.func
-        while isinstance(base, S.Attribute):
-            base = base.value
-        if not isinstance(base, S.Name) or base.id in self.locals:
-            return False
-        from .errors import SrcdiffError
-        from .generators import is_generator_function
-        try:
-            return is_generator_function(self._static_value(node.func))
-        except SrcdiffError:
-            return False
 
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes

@@ -35,8 +35,21 @@ class Source:
         """Build a located error for `node` (a gast node or a line number)."""
         lineno = node if isinstance(node, int) else getattr(node, "lineno", None)
         col = None if isinstance(node, int) else getattr(node, "col_offset", None)
+        if getattr(self, "renamed", None):   # names srcdiff gave the user's (generator_inline)
+            reason = _as_written(reason, self.renamed, 0)
+            hint = _as_written(hint, self.renamed, 1)
         return cls(reason, hint=hint, filename=self.filename, lineno=lineno,
                    col=col, line=self.line(lineno))
+
+
+def _as_written(text, renamed, form):
+    """`text` with each name srcdiff gave in `renamed` (name -> (as said, as written in code))
+    spelled as the user wrote it."""
+    import re
+    return text if text is None else re.sub(
+        r"(?<!\w)(" + "|".join(map(re.escape, sorted(renamed, key=len, reverse=True))) +
+        r")(?!\w)",
+        lambda m: renamed[m.group(1)][form], text)
 
 
 def get_source(fn):

@@ -1,25 +1,35 @@
 """Where the function lowered calls a user generator (stage 3, lower: called by
-Lowerer.__init__, through `prepare`, which first makes a generator being lowered the
-function building the list of its items: generators.py). Takes the user's `Source`, a gast
-FunctionDef and a resolver of its free names; gives back nothing: it marks
-(generators.APPROVED) each call of a generator function that stands where all its items are
-taken at once, and raises a located refusal for the others:
+Lowerer.__init__, and by lower_calls for a generator method only lowering can tell
+(`check_method_call`), through `prepare`, which first makes a generator being lowered the
+function building the list of its items: generators.py, inlines the loops it can:
+generator_inline.py, and rewrites generators kept in a name: generator_names.py). Takes the
+user's `Source`, a gast FunctionDef and a resolver of its free names; gives back nothing: it
+marks (generators.APPROVED) each call of a generator function that stands where all its
+items are taken at once, and raises a located refusal for the others:
 
   - allowed: the iterable of a for header or a comprehension, the argument of list, tuple,
     sum, sorted, min, max, set, dict, any, all, or of zip/enumerate standing there, the
-    value unpacked by `a, b = gen(x)`;
+    value unpacked by `a, b = gen(x)`, and `it_items = list(gen(x))` that generator_names
+    made of a generator kept in a name (the statements up to its last use checked as a
+    loop's body is); where the consumer is no list()-like builtin, the approved call is
+    wrapped in list(), so that whatever the derivative of its items, lowering binds it to
+    a list (a raw generator lives only from its call to the list() lowering puts right
+    after it, which generator_names reads as a generator kept in a name when srcdiff
+    differentiates its own output again);
   - a for loop over a generator may write in place only into values made here that the
     generator cannot reach (`_visible`: what it is passed, its free names, the loop's
     targets, their views and holders), rebinds none of a local generator's free names, and
     leaves early (break, return) only where the generator's loops are bounded (no while
     loop); any, all and zip stop early too;
-  - kept in a variable, passed on, given to next(), sent to: refused, saying what to write.
+  - kept in a variable other than generator_names' way, passed on, given to next()
+    directly, sent to: refused, saying what to write.
 """
 import builtins
 import inspect
 
 from . import syntax as S
 from .generator_inline import inline_loops
+from .generator_names import keep_items
 from .generators import (APPROVED, MUTATORS, as_list_function, exits, holding, is_generator,
                          is_generator_function, own_nodes, walk_block, written_root)
 
@@ -31,16 +41,17 @@ FRESH_CALLS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "emp
                "dict", "deepcopy"}
 
 
-def check_calls(source, fdef, resolve, known_types=()):
+def check_calls(source, fdef, resolve, known_types=(), kept=()):
     """Refuse each call of a generator function in `fdef` that does not stand where its
-    items are all taken at once; mark (APPROVED) the others."""
-    local_defs = {n.name: n for n in own_nodes(fdef) if isinstance(n, S.FunctionDef)}
-    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
-                and isinstance(n.ctx, (S.Store, S.Param))}
+    items are all taken at once; mark (APPROVED) the others. `kept`: generator_names'
+    [(list call, gen, statements, names)] of generators kept in a name, whose statements
+    are checked as a for loop's body is."""
+    finder = _finder(fdef, resolve, known_types)
+    assigned = finder.assigned
     calls = []
     for n in S.walk(fdef):
         if isinstance(n, S.Call):
-            gen = _generator_called(n, resolve, known_types, local_defs, assigned)
+            gen = finder(n)
             if gen is not None:
                 calls.append((n, gen))
     if not calls:
@@ -50,15 +61,93 @@ def check_calls(source, fdef, resolve, known_types=()):
         for child in S.iter_child_nodes(n):
             parents[child] = n
     fresh = _fresh_locals(fdef)
+    later = {id(listed.args[0]): (stmts, targets, shown)
+             for listed, _, stmts, targets, shown in kept}
     for call, gen in calls:
-        _check_call(source, call, gen, parents, resolve, assigned, (fdef, fresh))
+        if id(call) in later:   # it_items = list(gen(x)), then next(it), ...
+            stmts, targets, shown = later[id(call)]
+            _check_stmts(source, stmts, targets, call, S.spell(call.func), gen, fdef, fresh,
+                         kept=shown)
+        else:
+            _check_call(source, call, gen, parents, resolve, assigned, (fdef, fresh))
         setattr(call, APPROVED, True)
 
 
-def _check_call(source, call, gen, parents, resolve, assigned, fresh):
+class _finder:
+    """Calls of generator functions in `fdef`: the _Generator called, or None."""
+
+    def __init__(self, fdef, resolve, known_types):
+        self.local_defs = {n.name: n for n in own_nodes(fdef) if isinstance(n, S.FunctionDef)}
+        self.assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
+                         and isinstance(n.ctx, (S.Store, S.Param))}
+        self.fdef, self.resolve, self.given, self.known = fdef, resolve, known_types, None
+
+    def __call__(self, call):
+        if self.known is None and isinstance(call.func, S.Attribute):   # made when needed
+            self.known = {**_made_here(self.fdef, self.resolve), **dict(self.given)}
+        return _generator_called(call, self.resolve, self.known or self.given,
+                                 self.local_defs, self.assigned)
+
+
+def _class_function(cls, attr):
+    """What `obj.attr` of an object of class `cls` is where the class alone tells (a method,
+    a staticmethod): None for a field an instance may set (a dataclass field, a name
+    __init__ reads or writes), whose function only the object knows."""
+    import dataclasses
+    if dataclasses.is_dataclass(cls) and attr in {f.name for f in dataclasses.fields(cls)}:
+        return None
+    for klass in inspect.getmro(cls):
+        init = klass.__dict__.get("__init__")
+        if attr in getattr(getattr(init, "__code__", None), "co_names", ()):
+            return None
+    return inspect.getattr_static(cls, attr, None)
+
+
+def _made_here(fdef, resolve):
+    """{name: class} of the locals bound once, to `Cls(...)` of a class of the user's (the
+    class of `s` in `s = Sampler(); for v in s.draws(x)`)."""
+    stores = {}
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Param, S.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+    made = {}
+    for n in own_nodes(fdef):
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and \
+                isinstance(n.targets[0], S.Name) and stores.get(n.targets[0].id) == 1 and \
+                isinstance(n.value, S.Call) and isinstance(n.value.func, S.Name) and \
+                n.value.func.id not in stores:
+            cls = resolve(n.value.func.id)
+            if inspect.isclass(cls) and not issubclass(cls, BaseException) and \
+                    getattr(cls, "__module__", "builtins") != "builtins":
+                made[n.targets[0].id] = cls
+    return made
+
+
+def check_method_call(lowerer, call, fn):
+    """`obj.method(...)` of a generator method whose class only lowering could tell (an
+    item of a list of objects): checked where it stands, as check_calls checks the calls
+    it finds before lowering (lower_calls._class_method calls this)."""
+    if getattr(call, APPROVED, False) or not is_generator_function(fn):
+        return
+    from .frontend import get_source
+    fdef = lowerer.fdef
+    parents = {}
+    for n in S.walk(fdef):
+        for child in S.iter_child_nodes(n):
+            parents[child] = n
+    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
+                and isinstance(n.ctx, (S.Store, S.Param))}
+    _check_call(lowerer.src, call, _Generator(get_source(fn).node), parents,
+                lambda name: lowerer.resolver.lookup(name, None), assigned,
+                (fdef, _fresh_locals(fdef)), wrap=False)
+    setattr(call, APPROVED, True)
+
+
+def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True):
     name = S.spell(call.func)
     parent = parents.get(call)
     bounded = gen.bounded
+    listed = _ListedAt(call, parents, resolve, assigned) if wrap else (lambda: None)
     while isinstance(parent, S.Call) and call in parent.args and _builtin(
             parent, resolve, assigned, "zip", "enumerate"):   # nested: enumerate(zip(g(x), y))
         stops = _builtin(parent, resolve, assigned, "zip") is not None and len(parent.args) > 1
@@ -75,23 +164,22 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
                                "loops with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n)), or "
                                     "loop over all its items")
-        _check_body(source, parent, call, name, gen, *fresh)
-        return
+        targets = {n.id for n in S.walk(parent.target) if isinstance(n, S.Name)}
+        _check_stmts(source, parent.body + parent.orelse, targets, call, name, gen, *fresh)
+        return listed()
     if isinstance(parent, S.comprehension) and parent.iter is call:
-        return
+        return listed()
     if isinstance(parent, S.YieldFrom) and isinstance(parents.get(parent), S.Expr):
         return   # in a nested generator: a for loop over all its items (generators.py)
     if isinstance(parent, S.Assign) and parent.value is call and all(
             isinstance(t, (S.Tuple, S.List)) for t in parent.targets):
-        return   # a, b = gen(x): unpacked at once
-    if _taken_by_the_next_statement(parent, call, parents, resolve, assigned, fresh[0]):
-        return   # g_1 = gen(x); items = list(g_1): the one read, right after (emitted code)
+        return listed()   # a, b = gen(x): unpacked at once
     if isinstance(parent, S.Call) and call in parent.args:
         if _builtin(parent, resolve, assigned, *FULL) or _lists_items(parent, resolve):
-            return
+            return listed()
         if _builtin(parent, resolve, assigned, *EARLY):
             if bounded:
-                return
+                return listed()
             raise source.error(call, f"{S.spell(parent.func)} stops early and {name} loops "
                                "with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n))")
@@ -107,28 +195,63 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh):
                             f"items = list({name}(...)), then index or loop over items")
 
 
-def _check_body(source, loop, call, name, gen, fdef, fresh):
-    """The body of a for loop over a generator writes in place only into values made here
-    that the generator cannot see (and rebinds none of a local generator's free names)."""
-    seen, holds = _visible(fdef, call, loop, gen)
-    for n in walk_block(loop.body + loop.orelse):
+class _ListedAt:
+    """Called once a generator's call is approved: the call wrapped in list() where its
+    consumer does not already take every item at once (a for header, a comprehension, zip,
+    any), so that the value lowering binds it to is the list of its items whatever their
+    derivative (the callee srcdiff differentiates builds that list too)."""
+
+    def __init__(self, call, parents, resolve, assigned):
+        self.call, self.parents = call, parents
+        self.resolve, self.assigned = resolve, assigned
+
+    def __call__(self):
+        parent = self.parents.get(self.call)
+        if isinstance(parent, S.Call) and self.call in parent.args and (
+                _builtin(parent, self.resolve, self.assigned, "list", "tuple", "sum",
+                         "sorted", "set", "frozenset", "dict", "min", "max")
+                or _lists_items(parent, self.resolve)):
+            return   # taken at once already
+        if "list" in self.assigned or self.resolve("list") is not list:
+            return
+        listed = S.Call(func=S.load("list"), args=[self.call], keywords=[])
+        S.place_unplaced(listed, self.call)
+        for field, value in S.iter_fields(parent):
+            if value is self.call:
+                setattr(parent, field, listed)
+            elif isinstance(value, list) and any(v is self.call for v in value):
+                value[[id(v) for v in value].index(id(self.call))] = listed
+        self.parents[listed], self.parents[self.call] = parent, listed
+
+
+def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None):
+    """Statements running while a generator is taken (a for loop's body, what follows a
+    generator `kept` in a name up to its last use) write in place only into values made
+    here that the generator cannot see (and rebind none of a local generator's free
+    names); `targets`: names bound to its items."""
+    seen, holds = _visible(fdef, call, targets, gen)
+    doing = f"this loop over {name}(...)" if kept is None else "this line"
+    still = "" if kept is None else f", and {kept} still gives items after it"
+    where = "before the loop" if kept is None else "where it is called"
+    runs = "the loop" if kept is None else "what runs before its last item is taken"
+    for n in walk_block(stmts):
         for target in _stores(n):
             if isinstance(target, S.Name) and target.id in gen.free:
-                raise source.error(n, f"this loop over {name}(...) rebinds {target.id!r}, "
-                                   f"which {name} reads while it runs; srcdiff takes "
-                                   "a generator's items before the loop",
+                raise source.error(n, f"{doing} rebinds {target.id!r}, which {name} reads "
+                                   f"while it runs{still}; srcdiff takes a generator's items "
+                                   f"{where}",
                                    hint=f"pass {target.id} to {name} as an argument, or "
                                         f"take the items first: items = list({name}(...))")
         for root, deep in _writes(n):
             if root in fresh and root not in seen and not (deep and root in holds):
                 continue
-            raise source.error(n, f"this loop over {name}(...) changes {root!r} in place "
-                               f"while {name} runs; srcdiff takes a generator's items before "
-                               "the loop, which is only the same when the loop changes "
-                               "nothing the generator could read",
+            raise source.error(n, f"{doing} changes {root!r} in place while {name} runs"
+                               f"{still}; srcdiff takes a generator's items {where}, which "
+                               f"is only the same when {runs} changes nothing the generator "
+                               "could read",
                                hint=f"take the items first (items = list({name}(...)), then "
-                                    f"loop over items), or write into a new value "
-                                    f"({root} = {root} + ...)")
+                                    f"{'loop over items' if kept is None else 'index items'}"
+                                    f"), or write into a new value ({root} = {root} + ...)")
 
 
 def _stores(n):
@@ -160,12 +283,14 @@ def _writes(n):
             yield root, not isinstance(n.func.value, S.Name)
 
 
-def _visible(fdef, call, loop, gen):
+def _visible(fdef, call, targets, gen):
     """Names of `fdef` whose object the generator may reach (`seen`: its arguments, its free
-    names, the loop's targets, their views and what they hold) and names that may hold such
-    an object (`holds`)."""
+    names, the names bound to its items, their views and what they hold) and names that may
+    hold such an object (`holds`)."""
     seen = set().union(*[holding(a) for a in call.args + [k.value for k in call.keywords]])
-    seen |= gen.free | {n.id for n in S.walk(loop.target) if isinstance(n, S.Name)}
+    seen |= gen.free | set(targets)
+    if isinstance(call.func, S.Attribute):   # a method's object: its self
+        seen |= holding(call.func.value)
     links = []   # (holder names, aliased names, held names)
     for n in own_nodes(fdef):
         if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
@@ -233,7 +358,7 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
             elif head not in assigned:
                 obj = resolve(head)
             for attr in rest:
-                obj = inspect.getattr_static(obj, attr, None) if inspect.isclass(obj) \
+                obj = _class_function(obj, attr) if inspect.isclass(obj) \
                     else getattr(obj, attr, None)
                 obj = getattr(obj, "__func__", obj)   # staticmethod, classmethod
     if obj is None or not is_generator_function(obj):
@@ -243,35 +368,6 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return _Generator(get_source(getattr(obj, "__func__", obj)).node)
     except Exception:   # no source: lowering the call refuses it, located
         return None
-
-
-def _taken_by_the_next_statement(parent, call, parents, resolve, assigned, fdef):
-    """Whether `parent` is `t = call` with t bound nowhere else and read once, in the next
-    statement of the same block (after `del`s only), as the argument of a call taking every item (list(), sum(),
-    srcdiff's sequence_of or iteration_order): the generator is consumed there at once, as
-    in `list(gen(x))`. Lowered code, differentiated again, has this form."""
-    if not (isinstance(parent, S.Assign) and parent.value is call and len(parent.targets) == 1
-            and isinstance(parent.targets[0], S.Name)):
-        return False
-    name = parent.targets[0].id
-    uses = [n for n in S.walk(fdef) if isinstance(n, S.Name) and n.id == name]
-    loads = [n for n in uses if isinstance(n.ctx, S.Load)]
-    stores = [n for n in uses if isinstance(n.ctx, S.Store)]
-    if len(loads) != 1 or len(stores) != 1:
-        return False   # (other uses: `del t`, which ends it)
-    consumer = parents.get(loads[0])
-    if not (isinstance(consumer, S.Call) and loads[0] in consumer.args and (
-            _builtin(consumer, resolve, assigned, *FULL) or _lists_items(consumer, resolve))):
-        return False
-    block = parents.get(parent)
-    for field in ("body", "orelse", "finalbody"):
-        stmts = getattr(block, field, None)
-        if isinstance(stmts, list) and parent in stmts:
-            i = stmts.index(parent) + 1
-            while i < len(stmts) and isinstance(stmts[i], S.Delete):
-                i += 1   # `del` of temporaries between (lowered code)
-            return i < len(stmts) and any(n is loads[0] for n in S.walk(stmts[i]))
-    return False
 
 
 def _lists_items(call, resolve):
@@ -326,5 +422,6 @@ def prepare(source, fdef, resolve, known_types=()):
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
     fdef = inline_loops(source, fdef, resolve)
-    check_calls(source, fdef, resolve, known_types)
+    fdef, kept = keep_items(source, fdef, _finder(fdef, resolve, known_types), resolve)
+    check_calls(source, fdef, resolve, known_types, kept)
     return fdef

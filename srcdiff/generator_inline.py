@@ -278,6 +278,9 @@ class _Inliner:
         call, count = self.split_enumerate(loop.iter)
         gname = gdef.name
         renames = {n: self.fresh(f"{n}_{gname}") for n in sorted(_locals(gdef))}
+        said = getattr(self.source, "renamed", None) or {}
+        said.update({new: (f"{n} (in {gname})", n) for n, new in renames.items()})
+        self.source.renamed = said   # refusals name what the user wrote (frontend.Source)
         for n in S.walk(gdef):
             if isinstance(n, S.Name) and n.id in renames:
                 n.id = renames[n.id]

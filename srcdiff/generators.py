@@ -59,6 +59,9 @@ def as_list_function(source, fdef):
     fdef = S.clone(fdef)
     taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     items = _fresh("items", taken)
+    said = getattr(source, "renamed", None) or {}
+    said[items] = (f"the list of what {fdef.name} yields", items)
+    source.renamed = said   # refusals name what the user wrote (frontend.Source)
     fdef.body = ([_at(S.quote(f"{items} = []")[0], fdef.body[0])]
                  + _ListBuilder(items, taken).block(fdef.body)
                  + [_at(S.quote(f"return {items}")[0], fdef.body[-1])])

@@ -275,6 +275,8 @@ class CallLowering:
             return self._special_method(node, base, cls, fn, args, keywords, out, discard)
         if not (inspect.isfunction(fn) and is_user_function(fn)):
             return None
+        from .generator_calls import check_method_call   # a generator method: where it stands
+        check_method_call(self, node, fn)
         full, _, variadic = fvariadic.bind_call(self, node, fn, [S.load(base.id)] + args,
                                               keywords, out)
         self._check_argument_writes(node, fn, full, out)

@@ -371,3 +371,26 @@ def loops_over_yields_as_a_value(x):
 def test_refusals_of_the_generator_itself_stay(f, line, why, mode):
     err = refusal(f, (RNG.normal(size=3),), mode)
     assert err.line.strip() == line and why in str(err), str(err)
+
+
+# -- refusals name the generator's own names, not the ones srcdiff gave them -------------
+def row_ends(x):
+    acc = x * 1.0
+    for i in range(len(x)):
+        yield acc[i:]
+
+
+def writes_into_a_view_of_a_generators_local(x):
+    total = 0.0
+    for b in row_ends(x):
+        b[0] = 2.0
+        total = total + np.sum(b)
+    return total
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_refusal_names_the_generators_local_as_written(mode):
+    # was: "b is a view into acc_row_ends", a name srcdiff gave row_ends's acc
+    err = refusal(writes_into_a_view_of_a_generators_local, (RNG.normal(size=3),), mode)
+    assert err.line.strip() == "b[0] = 2.0", str(err)
+    assert "acc (in row_ends)" in str(err) and "acc_row_ends" not in str(err), str(err)
