@@ -11,17 +11,14 @@ from .core import Kind
 
 def guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of,
                           sees):
-    """`r = m[i]` (or `rows.append(m[i])`, a list comprehension of rows), then a write into
+    """`r = m[i]` (or `rows.append(m[i])`, `[m[0], m[1]]`, a list comprehension of rows), then a write into
     m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
     view) when m is an array of two or more dimensions, and sees the write. Only the run can
     tell (an item of a list, a number, an index array's pick are not views): a check before
     each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
     name read after the write may be unbound there (`for i in ...: r = m[i]`), refused.
     `sees(r, w, m)`: whether r (a name of srcdiff's) may see the write w into m at all."""
-    appended = {}
-    for a in stmts:
-        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
-            appended.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
+    appended = _containers_holding(stmts)
     defined = None
     for s in stmts:
         if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
@@ -29,10 +26,12 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
                 and s.value.value.id in written and not is_view_index(s.value.slice)):
             continue
         view, base = s.targets[0].id, s.value.value.id
+        held_in = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
         if view in user_names:   # (its own copies srcdiff makes, `r if c else v`, read it)
-            candidates = [n for n in holders_of(view) if n in user_names]
+            candidates = [n for n in holders_of(view) if n in user_names] + \
+                [h for h in held_in if h in user_names]
         else:
-            candidates = sorted({h for lst in appended.get(view, ()) for h in holders_of(lst)})
+            candidates = held_in
         for w in stmts:
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (w.sd.inplace is not None and w.targets[0].id == base)):
@@ -42,7 +41,7 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
                        and read_after(r, w, stmts) and (r in user_names or sees(r, w, base))]
             for r in sorted(readers, key=lambda r: (r not in user_names, r)):
-                what = r if r == view else f"what was appended to {r}" if r in user_names \
+                what = r if r == view else f"what {r} holds" if r in user_names \
                     else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"
                 hint = f"make {view} a copy: {view} = numpy.copy(...)" if view in user_names \
                     else f"keep a copy of each row: numpy.copy({base}[...])"
@@ -52,6 +51,33 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
                 if r not in defined.must(w):
                     raise error   # (a check could not name it there)
                 guards.setdefault((id(w), base, r), (w, error, base, r, None))
+
+
+def _containers_holding(stmts):
+    """For each name, the lists, tuples and dicts that hold it as an item: appended to one
+    (`rows.append(r)`), or an item of a display (`kept = [r, s]`, `(r, s)`, `{"a": r}`),
+    also through displays nested in displays (`[[r], s]`)."""
+    holders = {}
+    for a in stmts:
+        if a.sd.kind == Kind.APPEND and isinstance(a.value.args[0], S.Name):
+            holders.setdefault(a.value.args[0].id, []).append(a.value.func.value.id)
+        elif a.sd.kind == Kind.DISPLAY and isinstance(a.targets[0], S.Name):
+            items = a.value.values if isinstance(a.value, S.Dict) else a.value.elts
+            for item in items:
+                if isinstance(item, S.Starred):
+                    item = item.value
+                if isinstance(item, S.Name):
+                    holders.setdefault(item.id, []).append(a.targets[0].id)
+    changed = True
+    while changed:
+        changed = False
+        for name, outer in holders.items():
+            for h in list(outer):
+                for o in holders.get(h, ()):
+                    if o not in outer:
+                        outer.append(o)
+                        changed = True
+    return holders
 
 
 def read_after(name, write, stmts):
@@ -74,3 +100,10 @@ def is_view_index(index):
     parts = index.elts if isinstance(index, S.Tuple) else [index]
     return any(isinstance(p, S.Slice) or (isinstance(p, S.Constant) and p.value in (None, Ellipsis))
                for p in parts)
+
+
+def shares_items(stmt):
+    """Whether a call makes a new container of its argument's very items (a shallow copy:
+    `list(g)`, `tuple(g)`, `sorted(g)`, srcdiff's own `sequence_of(list, g)`)."""
+    func = stmt.sd.func
+    return func in (list, tuple, sorted) or getattr(func, "__name__", None) == "sequence_of"

@@ -20,7 +20,8 @@ from . import alias_flow, analyze
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
-from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after
+from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after, \
+    shares_items
 from .callables import is_user_function
 from .core import Kind
 
@@ -469,6 +470,11 @@ def check_writes(source, user_names, body, spelled=None):
             if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
                 same_as(t.value.id, seen)
             elif t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
+                for a in analyze.call_args(t):
+                    if isinstance(a, S.Name):
+                        same_as(a.id, seen)
+            elif t.sd.kind == Kind.CALL and shares_items(t):
+                # list(rows_of(m)), sorted(rows): a new list of the same items
                 for a in analyze.call_args(t):
                     if isinstance(a, S.Name):
                         same_as(a.id, seen)

@@ -98,3 +98,87 @@ def picks_its_row_in_a_branch(x, s):
 def test_srcdiffs_own_copy_of_a_row_bound_after_the_write_is_no_reader():
     # (scripts/fuzz.py, seed 571000037): refused once srcdiff's own names holding r counted
     check(picks_its_row_in_a_branch, np.array([0.5, 1.5, 0.7]), 0.3, wrt=(0, 1))
+
+
+# -- rows held by a display, a dict or a shallow copy of a list, then the array written -----
+# (wrong on main 4e99cb9: the gradient kept 2.0 at A[0, 0] where finite differences give 0)
+def rows_in_a_list_display(A, x):
+    kept = [A[0], A[1]]
+    A[0, 0] = 3.0
+    return np.sum(kept[0] * x)
+
+
+def rows_in_a_tuple_display(A, x):
+    kept = (A[0], A[1])
+    A[0, 0] = 3.0
+    return np.sum(kept[0] * x)
+
+
+def rows_in_a_nested_display(A, x):
+    kept = [[A[0]], A[1]]
+    A[0, 0] = 3.0
+    return np.sum(kept[0][0] * x)
+
+
+def rows_in_a_dict_display(A, x):
+    kept = {"first": A[0], "second": A[1]}
+    A[0, 0] = 3.0
+    return np.sum(kept["first"] * x)
+
+
+def row_bound_to_a_name_then_appended(A, x):
+    kept = []
+    for i in range(2):
+        r = A[i]
+        kept.append(r)
+    A[0, 0] = 3.0
+    return np.sum(kept[0] * x)
+
+
+def row_lists(v):
+    return [v[0], v[1]]
+
+
+def rows_in_a_shallow_copy_of_a_helpers_list(A, x):
+    kept = list(row_lists(A))
+    A[0, 0] = 3.0
+    return np.sum(kept[0] * x)
+
+
+@pytest.mark.parametrize("f", [rows_in_a_list_display, rows_in_a_tuple_display,
+                               rows_in_a_nested_display, rows_in_a_dict_display,
+                               row_bound_to_a_name_then_appended,
+                               rows_in_a_shallow_copy_of_a_helpers_list])
+def test_a_write_into_rows_a_container_holds_is_refused_when_it_runs(f):
+    for make in (srcdiff.grad, srcdiff.jvp):
+        with pytest.raises(errors.RuntimeRefusal, match="would (also )?change") as err:
+            if make is srcdiff.grad:
+                make(f, wrt=(0, 1))(A.copy(), X.copy())
+            else:
+                make(f, wrt=(0, 1))(A.copy(), X.copy(), A.copy(), X.copy())
+        assert err.value.filename == __file__, err.value
+
+
+def copies_in_a_display(A, x):
+    kept = [A[0] * 1.0, np.copy(A[1])]
+    A[0, 0] = 3.0
+    return np.sum(kept[0] * x) + np.sum(A * A)
+
+
+def items_in_a_display(A, x):
+    kept = [A[0, 1], A[1, 0]]
+    A[0, 1] = 3.0
+    return kept[0] * np.sum(x) + np.sum(A * A)
+
+
+def rows_in_a_display_read_before_the_write(A, x):
+    kept = [A[0], A[1]]
+    s = np.sum(kept[0] * x)
+    A[0, 0] = 3.0
+    return s + np.sum(A * A)
+
+
+@pytest.mark.parametrize("f", [copies_in_a_display, items_in_a_display,
+                               rows_in_a_display_read_before_the_write])
+def test_copies_items_and_rows_read_before_the_write_differentiate(f):
+    check(f, A.copy(), X.copy(), wrt=(0, 1))

@@ -616,7 +616,7 @@ RUNTIME_CASES = [
     (rt_write_under_a_row, (), "would also change r: the row of m taken on line",
      "grad jvp hvp"),
     (rt_scale_under_a_row, (), "would also change r", "grad jvp hvp"),
-    (rt_write_under_an_appended_row, (), "would also change what was appended to rows",
+    (rt_write_under_an_appended_row, (), "would also change what rows holds",
      "grad jvp hvp"),
     (rt_linspace_step_by_name, (True,), "without retstep=True", "grad jvp hvp"),
     (rt_matrix_directive_by_name, ("r",), "matrix directive 'r'", "grad jvp hvp"),

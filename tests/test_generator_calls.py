@@ -242,10 +242,6 @@ def displays_rows_then_writes(a):
     return np.sum(kept[0] * 2.0)
 
 
-@pytest.mark.xfail(strict=True, reason="wrong derivative (aliasing, owner `writes`; on main "
-                   "4e99cb9 too): rows of m kept in a list (a display, append of a row bound "
-                   "to a name, or a generator's items) are views, and the write into m changes "
-                   "kept[0]; the gradient keeps 2.0 at a[0, 0] where finite differences give 0")
 @pytest.mark.parametrize("f", [lists_a_generators_rows_then_writes,
                                appends_a_generators_rows_then_writes,
                                appends_rows_through_a_name_then_writes,
