@@ -372,7 +372,8 @@ class Derivative(DerivativeBase):
         except TypeError as exc:
             text = str(exc)
             if text.startswith("cannot differentiate"):  # also has_aux misuse
-                error = ArgumentError(text)
+                reason, _, hint = text.partition("; ")   # "why; what to do instead"
+                error = ArgumentError(reason, hint=hint or None)
                 _locate_at_def(error, self._fn)  # what f returned: named at f's def line
                 raise error from None
             raise

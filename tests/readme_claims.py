@@ -667,6 +667,17 @@ def sum_sq(x):
     return np.sum(x * x)
 
 
+def gen_kept(x):
+    for v in x:
+        yield v * 2.0
+
+
+def generator_in_a_variable(x):
+    g = gen_kept(x)
+    a = next(g)
+    return a * x[1]
+
+
 WORKS = [
     works("arithmetic + - * / ** @, unary minus, broadcasting, floats mixed with arrays; "
           "comparisons are non-differentiable values", arithmetic, X, A, wrt=(0, 1)),
@@ -780,6 +791,8 @@ WORKS = [
           helper_given_a_new_array, X),
     works("the differentiated function writing into its own argument works on a private "
           "copy", writes_its_own_argument, X),
+    works("a generator kept in a name, it = gen(x), read by next(it)", generator_in_a_variable,
+          X),
 ]
 
 
@@ -1080,17 +1093,6 @@ def list_of_dataclasses(ps, x):  # refused: list_of_dataclasses
     return sum(np.sum(p.w * x) for p in ps)
 
 
-def gen_kept(x):
-    for v in x:
-        yield v * 2.0
-
-
-def generator_in_a_variable(x):
-    g = gen_kept(x)  # refused: generator_in_a_variable
-    a = next(g)
-    return a * x[1]
-
-
 def apply_given(g, v):
     return g(v)  # refused: partial_of_a_nested_function
 
@@ -1248,10 +1250,7 @@ REFUSED = [
     refused("a method call on an object whose class cannot be known before the code runs "
             "(a list built with .append)", class_unknown_before_it_runs, X),
     refused("a list of dataclasses as the differentiated argument", list_of_dataclasses,
-            [Rec(X), Rec(Y)], X,
-            xfail="refused at the line, but the ArgumentError says nothing of what to do "
-                  "instead (its hint is None)"),
-    refused("a generator kept in a variable, given to next()", generator_in_a_variable, X),
+            [Rec(X), Rec(Y)], X),
     refused("d.pop(k) where another name holding the dict is read after the pop",
             pops_while_another_name_reads, X),
     refused("a name bound to several functions (a loop over a list of functions passed in)",
