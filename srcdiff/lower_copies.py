@@ -21,6 +21,7 @@ from . import checks
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
+from . import writing_helpers
 from .callables import LocalFunction, canonical_path
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
@@ -71,6 +72,7 @@ class CopyInsertion:
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
+        writing_helpers.rewrite(self, body)   # helpers writing into the caller's names
         stmts = list(analyze.flatten(body))
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
@@ -275,7 +277,10 @@ class CopyInsertion:
                                  "follow a change a called function makes to what it is "
                                  "given", hint=hint.format(p=param))
             from .library_calls import at_caller
-            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
+                                                error):
+                raise error
         for param, op, where in updates:
             i = params.index(param)
             arg = args[i] if i < len(args) else None

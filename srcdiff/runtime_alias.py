@@ -11,6 +11,9 @@ the two agree, unless the array step updates is also what another argument holds
 v, dt)`, or a view of it): then Python's update shows through that argument and the copy's
 does not. Only the run can tell; this refuses that case.
 
+check_written_unshared, before a helper writing into what it is given whose call hands its
+copy back (writing_helpers.py): the same, for item writes.
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
@@ -46,6 +49,26 @@ def check_update_unshared(value, others, method, reason, hint, filename, lineno,
             items = other.values() if isinstance(other, dict) else other
             if any(item is value for item in items):
                 refuse(reason, hint, f"{filename}:{lineno}")
+
+
+def check_written_unshared(value, others, reason, hint, where):
+    """Before `t = helper_writing(out, ...)`, the call of a helper that writes into `out`
+    lowered to hand back its own copy (writing_helpers.py): refused when one of `others`
+    (the call's other arguments) is `value`, shares memory with it, or holds it as an item,
+    since inside the helper the write would then show through that argument too."""
+    for other in others:
+        if other is value or (isinstance(value, numpy.ndarray) and
+                              isinstance(other, numpy.ndarray) and
+                              numpy.shares_memory(value, other)):
+            refuse(reason, hint, where)
+        if isinstance(other, (list, tuple, dict)):
+            items = other.values() if isinstance(other, dict) else other
+            if any(item is value for item in items):
+                refuse(reason, hint, where)
+        if isinstance(value, (list, tuple, dict)):
+            items = value.values() if isinstance(value, dict) else value
+            if any(item is other for item in items):
+                refuse(reason, hint, where)
 
 
 class DictChangedDuringIteration(SrcdiffError, RuntimeError):

@@ -459,13 +459,6 @@ def steps_a_dict_of_parameters(x):
     return np.sum(np.tanh(P["w"])) * P["b"]
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes (the most frequent refusal there): a helper "
-                          "filling an output array (returning None), a *args helper writing "
-                          "into its first argument, a helper scaling rows in place, an "
-                          "optimiser step writing into a dict it is given, each given something "
-                          "fresh: 'fill writes into its argument 'out' in place, so the "
-                          "caller's value would change too'")
 @pytest.mark.parametrize("f", [fills_fresh_zeros, puts_items_into_fresh_zeros,
                                scales_rows_of_a_fresh_matrix, steps_a_dict_of_parameters])
 def test_a_helper_writing_into_what_it_is_given_in_other_forms(f):
