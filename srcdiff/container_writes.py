@@ -1,8 +1,9 @@
-"""Appends, pops (of lists, and d.pop(k) of dicts) and dict views another name would see (stage
-3, lower: called by lower.py on the lowered body). Takes the user's `Source` and lowered
-core statements; gives back nothing, or the loop checks placed (`guard_dict_loops`) and `del
-d[k]` lowered (`lower_dict_delete`), or raises a located refusal where a later read would
-really see the change.
+"""Appends, pops (of lists, and d.pop(k) of dicts), dict views and writes into an item of an
+item another name would see (stage 3, lower: called by lower.py on the lowered body, and by
+lower_copies.py). Takes the user's `Source` and lowered core statements; gives back nothing,
+or the loop checks placed (`guard_dict_loops`), `del d[k]` lowered (`lower_dict_delete`) and
+`P["w"][0] = v` lowered as a copy of the item stored back (`item_of_item`), or raises a
+located refusal where a later read would really see the change.
 
 The derivative follows `lst.append(v)` on `lst` only, while Python changes the one list
 every holder of it sees; a view of a dict's items read after the dict changed sees the
@@ -10,6 +11,7 @@ change.
 """
 from . import analyze, runtime
 from . import syntax as S
+from .alias_flow_fresh import fresh_call
 from .alias_rows import read_after as _read_after
 from .core import Info, Kind
 
@@ -219,3 +221,90 @@ def guard_dict_loops(source, body, bindings):
         check.sd = Info(Kind.EFFECT, func=func, line=line)
         check.lineno = line
         loop.body.insert(len(loop.body) - 1 if leaving else len(loop.body), check)
+
+
+def item_of_item(lw, base, index, value, node, out):
+    """`P["w"][0] = v` (or `+=`, or deeper: `Q["a"]["w"][0] = v`, `L[1][0] = v`, `A[0][1] =
+    v`): `base` is srcdiff's temporary holding `P["w"]`, bound in `out`. Python writes into
+    the array P holds; this lowers it as `c = own_copy(base); c[0] = v; P["w"] = c` (the item
+    stored back, where P, not base, is the caller's name; deeper, the same one level up).
+    The values agree where nobody but P's slot holds that array: a check before it (the run
+    tells, `check_item_held_once`) refuses another item of P holding it, and
+    `check_item_copies` (on the whole body) another name reading it after. Gives back the
+    statement storing it back (the caller appends it), or raises the refusal."""
+    from . import checks, runtime_alias
+    refusal = lw.error(node, "item assignment into a value the function does not own is "
+                       "not supported", hint="copy it into a local array first")
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == getattr(base, "id", None)]
+    if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT or \
+            not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
+        raise refusal
+    holder, key = made[0].value.value, made[0].value.slice
+    if holder.id not in lw.user_names and holder.id not in lw.spelled:
+        bound = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+                 and t.targets[0].id == holder.id]
+        if len(bound) == 1 and bound[0].sd.kind == Kind.SUBSCRIPT:
+            lw.spelled[holder.id] = S.spell(bound[0].value)   # Q["a"], as refusals name it
+    shown = holder.id if holder.id in lw.user_names else lw.spelled.get(
+        holder.id, "a value srcdiff made")
+    error = lw.error(node, f"this writes into an item of {shown} in place, and another item "
+                     "of it holds (part of) the same array, which would change too; srcdiff "
+                     "does not follow that",
+                     hint="give each item an array of its own (numpy.copy(...))")
+    func = runtime_alias.check_item_held_once
+    lw.bindings[func.__name__] = func
+    check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+        S.load(holder.id), S.clone(key)] + checks.refusal_args(error), keywords=[]))
+    out.append(lw.info(check, Kind.EFFECT, func=func))
+    ref = lw.bind("own_copy", runtime.own_copy)
+    copy = lw.temp(out, S.Call(func=ref, args=[S.load(base.id)], keywords=[]), Kind.CALL,
+                   base.id + "_copy", func=runtime.own_copy)
+    lw.locals.add(copy.id)
+    lw.spelled.setdefault(copy.id, lw.spelled.get(base.id, f"an item of {shown}"))
+    if not hasattr(lw, "item_copies"):
+        lw.item_copies = []
+    lw.item_copies.append((out[-1], base.id, shown, refusal, value, holder.id))
+    write = S.Assign(targets=[S.Subscript(value=S.load(copy.id), slice=index, ctx=S.Store())],
+                     value=value, type_comment=None)
+    out.append(lw.info(write, Kind.SETITEM))
+    return lw.setitem(holder, S.clone(key), S.load(copy.id), node, out)
+
+
+def check_item_copies(lw, body):
+    """After `item_of_item`'s lowering: refuse where a name other than the holder (bound
+    before the copy) reads the array the item held after it (alias_flow): Python's write
+    would show through that name, the copy's does not."""
+    from . import alias_flow
+    noted = getattr(lw, "item_copies", None)
+    if not noted:
+        return
+    lw.item_copies = []
+    flow = alias_flow.Flow(body)
+    made = {}
+    for t in analyze.flatten(body):
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            made.setdefault(t.targets[0].id, []).append(t)
+    for copy, base, holder, refusal, value, held_by in noted:
+        ignore = {held_by}
+        if isinstance(value, S.Name) and made.get(value.id) and all(
+                t.sd.kind in (Kind.BINOP, Kind.UNARY) or (t.sd.kind == Kind.CALL and
+                                                          fresh_call(t.sd.func, t.value))
+                for t in made[value.id]):
+            ignore.add(value.id)   # (a new value the copy gets: numbers, or a new list)
+        seen = flow.seen_by(copy, base, own_ok=False, ignore=frozenset(ignore))
+        if seen is None:
+            continue
+        reader, where = seen
+        if reader is None or where is None:
+            raise lw.src.error(copy.sd.line, f"this writes into an array {holder} holds, "
+                               "and srcdiff cannot "
+                               "tell which other names hold it too (a parameter's, a global's, "
+                               "or one a call may keep), which would see the change",
+                               hint=refusal.hint)
+        shown = reader if reader in lw.user_names else lw.spelled.get(
+            reader, "a value srcdiff made")
+        raise lw.src.error(copy.sd.line, f"this writes into an array {holder} holds, and "
+                           f"{shown} holds it too and is read after (line {where.sd.line}), "
+                           "so it would see the change, which srcdiff does not follow",
+                           hint=f"make {shown} a copy where it is taken (numpy.copy(...))")

@@ -18,6 +18,7 @@ update_checks.py, which `Lowerer.run` calls on the lowered body.
 import os
 from . import analyze
 from . import checks
+from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
@@ -73,6 +74,7 @@ class CopyInsertion:
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
         writing_helpers.rewrite(self, body)   # helpers writing into the caller's names
+        container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
         stmts = list(analyze.flatten(body))
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)

@@ -14,6 +14,9 @@ does not. Only the run can tell; this refuses that case.
 check_written_unshared, before a helper writing into what it is given whose call hands its
 copy back (writing_helpers.py): the same, for item writes.
 
+check_item_held_once, before `P["w"][0] = v` lowered as a copy of the item stored back
+(container_writes.item_of_item): no other item of P may hold that array.
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
@@ -69,6 +72,27 @@ def check_written_unshared(value, others, reason, hint, where):
             items = value.values() if isinstance(value, dict) else value
             if any(item is other for item in items):
                 refuse(reason, hint, where)
+
+
+def check_item_held_once(container, key, reason, hint, where):
+    """Before `P["w"][0] = v` lowered as a copy of P["w"] stored back (container_writes.
+    item_of_item): refused when another item of the list or dict `container` is the array
+    `container[key]` or shares memory with it (Python's write would show there too). An
+    array `container` (`A[0][1] = v`) writes into itself: nothing to check."""
+    if isinstance(container, dict):
+        others = [v for k, v in container.items() if k != key]
+    elif isinstance(container, (list, tuple)):
+        n = len(container)
+        at = key % n if isinstance(key, int) and n else key
+        others = [v for i, v in enumerate(container) if i != at]
+    else:
+        return
+    item = container[key]
+    for other in others:
+        if other is item or (isinstance(item, numpy.ndarray) and
+                             isinstance(other, numpy.ndarray) and
+                             numpy.shares_memory(item, other)):
+            refuse(reason, hint, where)
 
 
 class DictChangedDuringIteration(SrcdiffError, RuntimeError):

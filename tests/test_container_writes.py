@@ -305,3 +305,76 @@ def del_of_a_list_item(p, y):
 def test_del_of_a_list_item_is_refused_where_it_runs(mode):
     err = refusal(del_of_a_list_item, [[X.copy(), Y.copy()], X], mode, wrt=1)
     assert "del" in str(err) and "list" in str(err)
+
+
+# -- writes into an item of an item (container_writes.item_of_item) -------------------------
+def writes_into_an_array_of_a_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    P["w"][0] = np.sin(x[1])
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def updates_an_array_of_a_dict_in_a_loop(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    for i in range(3):
+        P["w"][i] = P["w"][i] * P["b"] + x[i]
+    return np.sum(np.tanh(P["w"]))
+
+
+def writes_into_rows_of_a_matrix_by_two_subscripts(x):
+    A = np.outer(x, x) * 1.0
+    A[0][1] = np.sin(x[2])
+    A[2][0] += x[0]
+    return np.sum(A * A)
+
+
+@pytest.mark.parametrize("f", [writes_into_an_array_of_a_dict,
+                               updates_an_array_of_a_dict_in_a_loop,
+                               writes_into_rows_of_a_matrix_by_two_subscripts])
+def test_a_write_into_an_item_of_an_item_differentiates(f):
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def writes_into_an_array_a_name_holds_too(x):
+    a = x * 1.0
+    P = {"w": a}
+    P["w"][0] = 1.0
+    return np.sum(a * x)
+
+
+def writes_after_taking_the_item(x):
+    P = {"w": x * 1.0}
+    w = P["w"]
+    P["w"][0] = x[1] * 2.0
+    return np.sum(w * x)
+
+
+def writes_into_a_dict_it_is_given(x, P):
+    P["w"][0] = x[1]
+    return np.sum(P["w"] * x)
+
+
+@pytest.mark.parametrize("f, reader", [(writes_into_an_array_a_name_holds_too, "a holds it"),
+                                       (writes_after_taking_the_item, "w holds it")])
+def test_a_write_into_an_item_of_an_item_another_name_reads_is_refused(f, reader):
+    with pytest.raises(srcdiff.UnsupportedCodeError, match=reader) as err:
+        srcdiff.grad(f)(X.copy())
+    assert err.value.filename == __file__
+
+
+def test_a_write_into_an_array_of_a_dict_given_is_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="cannot tell which other names"):
+        srcdiff.grad(writes_into_a_dict_it_is_given)(X.copy(), {"w": Y.copy()})
+
+
+def holds_one_array_under_two_keys(x):
+    a = x * 1.0
+    P = {"w": a, "v": a}
+    P["w"][0] = x[1] * 3.0
+    return np.sum(P["v"] * x)
+
+
+def test_one_array_under_two_keys_is_refused_where_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="another item of it holds"):
+        srcdiff.grad(holds_one_array_under_two_keys)(X.copy())

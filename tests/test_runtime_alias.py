@@ -86,3 +86,14 @@ def test_a_dict_written_into_and_an_item_of_it_given_too_is_refused():
     w = numpy.ones(2)
     with pytest.raises(SrcdiffError, match="model.py:7"):
         check_written_unshared({"w": w}, (w,), *WRITTEN)
+
+
+def test_check_item_held_once_refuses_an_item_another_item_shares():
+    from srcdiff.runtime_alias import check_item_held_once
+    a = numpy.arange(3.0)
+    check_item_held_once({"w": a, "v": a.copy()}, "w", *WRITTEN)
+    check_item_held_once([a, a.copy()], -2, *WRITTEN)
+    check_item_held_once(numpy.ones((2, 2)), 0, *WRITTEN)   # an array writes into itself
+    for holder, key in (({"w": a, "v": a[1:]}, "w"), ([a, a], 0), ([a, 1.0, a], -1)):
+        with pytest.raises(SrcdiffError, match="model.py:7"):
+            check_item_held_once(holder, key, *WRITTEN)
