@@ -270,6 +270,19 @@ class Flow:
             if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
                     and not _inplace(d) and (after is None or order[id(d)] > after):
                 return True
+        if after is None:
+            return False
+        # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
+        # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
+        # ran before it in the same pass, after the write (what binds n between reads
+        # values of its own, checked as reads of their own)
+        path = _path_to(self.body, t) or []
+        around = {id(blk): i for blk, i in path[:-1]}
+        for d in defs:
+            b, j = self._place(d)
+            if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
+                    not _inplace(d) and order[id(d)] > after:
+                return True
         return False
 
     def _escape(self, stmt, objs):

@@ -581,13 +581,6 @@ def shrinks_an_alias_in_a_while_loop(x):
     return s
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family control (about 4% of its draws), objects, functions "
-                          "and --idioms (seed 523000000): a name made an alias of x (h = x, as "
-                          "before a loop over layers or a while loop on data) and rebound in an "
-                          "inner loop before any read: the write into x on the next pass is "
-                          "refused, 'writing into x here would also change h, an alias of it "
-                          "made on line N' (without the inner loop it is right)")
 @pytest.mark.parametrize("f", [aliases_then_rebinds_in_an_inner_loop,
                                shrinks_an_alias_in_a_while_loop])
 def test_a_write_into_an_array_an_alias_of_which_is_rebound_in_an_inner_loop(f):
