@@ -248,6 +248,9 @@ def item_of_item(lw, base, index, value, node, out):
             lw.spelled[holder.id] = S.spell(bound[0].value)   # Q["a"], as refusals name it
     shown = holder.id if holder.id in lw.user_names else lw.spelled.get(
         holder.id, "a value srcdiff made")
+    named = _named_item(lw, holder.id, key)
+    if named is not None:
+        return _write_through_name(lw, base, named, index, value, node, out, refusal)
     error = lw.error(node, f"this writes into an item of {shown} in place, and another item "
                      "of it holds (part of) the same array, which would change too; srcdiff "
                      "does not follow that",
@@ -264,7 +267,7 @@ def item_of_item(lw, base, index, value, node, out):
     lw.spelled.setdefault(copy.id, lw.spelled.get(base.id, f"an item of {shown}"))
     if not hasattr(lw, "item_copies"):
         lw.item_copies = []
-    lw.item_copies.append((out[-1], base.id, shown, refusal, value, holder.id))
+    lw.item_copies.append((out[-1], base.id, shown, refusal, value, {holder.id}))
     write = S.Assign(targets=[S.Subscript(value=S.load(copy.id), slice=index, ctx=S.Store())],
                      value=value, type_comment=None)
     out.append(lw.info(write, Kind.SETITEM))
@@ -285,13 +288,18 @@ def check_item_copies(lw, body):
     for t in analyze.flatten(body):
         if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
             made.setdefault(t.targets[0].id, []).append(t)
-    for copy, base, holder, refusal, value, held_by in noted:
-        ignore = {held_by}
+    for note in noted:
+        if note[0] == "named":
+            _, check, name, refusal = note
+            if name not in lw.params and name not in analyze.Definedness(body, ()).must(check):
+                raise refusal
+            continue
+        copy, base, holder, refusal, value, ignore = note
         if isinstance(value, S.Name) and made.get(value.id) and all(
                 t.sd.kind in (Kind.BINOP, Kind.UNARY) or (t.sd.kind == Kind.CALL and
                                                           fresh_call(t.sd.func, t.value))
                 for t in made[value.id]):
-            ignore.add(value.id)   # (a new value the copy gets: numbers, or a new list)
+            ignore = ignore | {value.id}   # (a new value the copy gets: numbers, a new list)
         seen = flow.seen_by(copy, base, own_ok=False, ignore=frozenset(ignore))
         if seen is None:
             continue
@@ -308,3 +316,56 @@ def check_item_copies(lw, body):
                            f"{shown} holds it too and is read after (line {where.sd.line}), "
                            "so it would see the change, which srcdiff does not follow",
                            hint=f"make {shown} a copy where it is taken (numpy.copy(...))")
+
+
+def _named_item(lw, holder, key):
+    """The one name of the user's the code puts under the constant `key` of `holder` (`Q =
+    {"layer": P}`, `Q["layer"] = P`, `L = [A, B]` for key 1), or None."""
+    if not isinstance(key, S.Constant) or type(key.value) not in (str, int):
+        return None
+    found = set()
+    for n in S.walk(lw.fdef):
+        if not isinstance(n, S.Assign):
+            continue
+        for target in n.targets:
+            if isinstance(target, S.Name) and target.id == holder:
+                v = n.value
+                if isinstance(v, S.Dict):
+                    found |= {e.id if isinstance(e, S.Name) else None for k, e in
+                              zip(v.keys, v.values) if k is None or not isinstance(
+                                  k, S.Constant) or k.value == key.value}
+                elif isinstance(v, (S.List, S.Tuple)) and type(key.value) is int and \
+                        0 <= key.value < len(v.elts):
+                    e = v.elts[key.value]
+                    found.add(e.id if isinstance(e, S.Name) else None)
+            elif isinstance(target, S.Subscript) and isinstance(target.value, S.Name) and \
+                    target.value.id == holder:
+                k = target.slice
+                if not isinstance(k, S.Constant) or k.value == key.value:
+                    found.add(n.value.id if isinstance(n.value, S.Name) else None)
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return name if name in lw.locals and name in lw.user_names and name != holder else None
+
+
+def _write_through_name(lw, base, name, index, value, node, out, refusal):
+    """`Q["layer"]["w"] = c` where the code put P under Q's key "layer": a check that the
+    run gives P itself there (check_is_item), then `P["w"] = c`, which aliasing checks as any
+    write into P. The copy of the item written one level down may be read through P too."""
+    from . import checks, runtime_alias
+    error = lw.error(node, f"srcdiff reads this as a write into {name}, which the code put "
+                     f"there, but {lw.spelled.get(base.id, 'the item')} is another value "
+                     "when it runs", hint=f"write into {name} directly")
+    func = runtime_alias.check_is_item
+    lw.bindings[func.__name__] = func
+    check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+        S.load(base.id), S.load(name)] + checks.refusal_args(error), keywords=[]))
+    out.append(lw.info(check, Kind.EFFECT, func=func))
+    noted = getattr(lw, "item_copies", None)
+    if noted and noted[-1][0] != "named" and base.id in noted[-1][5]:
+        noted[-1][5].add(name)   # (the copy one level down is stored into P's item)
+    if not hasattr(lw, "item_copies"):
+        lw.item_copies = []
+    lw.item_copies.append(("named", check, name, refusal))
+    return lw.setitem(S.load(name), index, value, node, out)

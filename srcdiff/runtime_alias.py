@@ -17,6 +17,9 @@ copy back (writing_helpers.py): the same, for item writes.
 check_item_held_once, before `P["w"][0] = v` lowered as a copy of the item stored back
 (container_writes.item_of_item): no other item of P may hold that array.
 
+check_is_item, before `Q["layer"]["w"] = c` read as a write into the P the code put under
+that key: the item must be P itself.
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
@@ -93,6 +96,13 @@ def check_item_held_once(container, key, reason, hint, where):
                              isinstance(other, numpy.ndarray) and
                              numpy.shares_memory(item, other)):
             refuse(reason, hint, where)
+
+
+def check_is_item(item, value, reason, hint, where):
+    """Before `Q["layer"]["w"] = c` read as `P["w"] = c` (container_writes: the code put P
+    under that key): refused when the run's item is not P itself."""
+    if item is not value:
+        refuse(reason, hint, where)
 
 
 class DictChangedDuringIteration(SrcdiffError, RuntimeError):

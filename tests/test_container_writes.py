@@ -355,12 +355,47 @@ def writes_into_a_dict_it_is_given(x, P):
     return np.sum(P["w"] * x)
 
 
-@pytest.mark.parametrize("f, reader", [(writes_into_an_array_a_name_holds_too, "a holds it"),
-                                       (writes_after_taking_the_item, "w holds it")])
-def test_a_write_into_an_item_of_an_item_another_name_reads_is_refused(f, reader):
-    with pytest.raises(srcdiff.UnsupportedCodeError, match=reader) as err:
-        srcdiff.grad(f)(X.copy())
+def adds_into_an_array_in_a_nested_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    Q = {"layer": P}
+    Q["layer"]["w"][0] += x[1]
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def writes_into_an_array_of_a_list_of_arrays(x):
+    a, b = x * 2.0, np.sin(x)
+    L = [a, b]
+    L[1][0] = a[2] * x[1]
+    return np.sum(b * x) + np.sum(a)
+
+
+@pytest.mark.parametrize("f", [writes_into_an_array_a_name_holds_too,
+                               adds_into_an_array_in_a_nested_dict,
+                               writes_into_an_array_of_a_list_of_arrays])
+def test_a_write_into_an_item_the_code_put_there_by_name_is_a_write_into_that_name(f):
+    # Q["layer"] is P (checked when it runs: check_is_item): P["w"][0] += ... then
+    # differentiates as written, and Python's change shows through P, a, b
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def test_a_write_into_an_item_of_an_item_another_name_reads_is_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="w holds it") as err:
+        srcdiff.grad(writes_after_taking_the_item)(X.copy())
     assert err.value.filename == __file__
+
+
+def rebinds_the_name_put_there(x):
+    a = x * 1.0
+    P = {"w": a}
+    a = a * 2.0
+    P["w"][0] = 1.0
+    return np.sum(P["w"] * x) + np.sum(a)
+
+
+def test_an_item_that_is_not_the_name_put_there_is_refused_where_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="srcdiff reads this as a write into a"):
+        srcdiff.grad(rebinds_the_name_put_there)(X.copy())
 
 
 def test_a_write_into_an_array_of_a_dict_given_is_refused():
@@ -369,8 +404,8 @@ def test_a_write_into_an_array_of_a_dict_given_is_refused():
 
 
 def holds_one_array_under_two_keys(x):
-    a = x * 1.0
-    P = {"w": a, "v": a}
+    P = {"w": x * 1.0}
+    P["v"] = P["w"]
     P["w"][0] = x[1] * 3.0
     return np.sum(P["v"] * x)
 

@@ -485,20 +485,18 @@ def writes_an_array_of_a_dict_through_a_name(x):
     return np.sum(np.tanh(P["w"])) * P["b"]
 
 
-def test_writes_into_an_array_held_in_a_dict():
-    check(writes_an_item_of_an_array_in_a_dict, X.copy())
+@pytest.mark.parametrize("f", [writes_an_item_of_an_array_in_a_dict,
+                               adds_into_an_array_in_a_nested_dict])
+def test_writes_into_an_array_held_in_a_dict(f):
+    check(f, X.copy())
 
 
 @pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
                    reason="fuzz --family writes: writing into an array held in a dict made in "
-                          "the function, through nested dicts: 'this writes into an array "
-                          "Q['layer'] holds, and srcdiff cannot tell which other names hold it' "
-                          "(P is read after), and through a name the dict is read after: 'w is "
-                          "an item of P, shared with it'")
-@pytest.mark.parametrize("f", [adds_into_an_array_in_a_nested_dict,
-                               writes_an_array_of_a_dict_through_a_name])
-def test_writes_into_an_array_held_in_a_dict_in_other_forms(f):
-    check(f, X.copy())
+                          "the function through a name, the dict read after: 'w is an item of "
+                          "P, shared with it'")
+def test_writes_into_an_array_held_in_a_dict_through_a_name():
+    check(writes_an_array_of_a_dict_through_a_name, X.copy())
 
 
 def running_sum(v):

@@ -97,3 +97,11 @@ def test_check_item_held_once_refuses_an_item_another_item_shares():
     for holder, key in (({"w": a, "v": a[1:]}, "w"), ([a, a], 0), ([a, 1.0, a], -1)):
         with pytest.raises(SrcdiffError, match="model.py:7"):
             check_item_held_once(holder, key, *WRITTEN)
+
+
+def test_check_is_item_refuses_another_object():
+    from srcdiff.runtime_alias import check_is_item
+    a = numpy.ones(2)
+    check_is_item(a, a, *WRITTEN)
+    with pytest.raises(SrcdiffError, match="model.py:7"):
+        check_is_item(a.copy(), a, *WRITTEN)
