@@ -251,14 +251,22 @@ def check_writes(source, user_names, body, spelled=None):
         tells), a check before each seen write that the result shares nothing with the
         array written (check_not_shared): True when placed, else False."""
         results = set()
+        seen_ws = [w for w in writes[name] if id(w) in seen]
+
+        def after_each(t):
+            """Whether `t` binds anew only after every seen write has run (the check
+            before the write looks at the value bound before it)."""
+            return all(order[id(t)] > order[id(w)] and not any(
+                id(t) in inner and id(w) in inner for inner in loops) for w in seen_ws)
         for _ in range(4):
             found = {id(w): flows[0].seen_by(w, name, ignore=frozenset(results))
-                     for w in writes[name] if id(w) in seen}
+                     for w in seen_ws}
             readers = {r for r, _ in filter(None, found.values())}
             if not readers:
                 break
             if not all(r is not None and defs.get(r) and all(
-                    t.sd.kind == Kind.CALL and is_user_function(t.sd.func) for t in defs[r])
+                    (t.sd.kind == Kind.CALL and is_user_function(t.sd.func)) or after_each(t)
+                    for t in defs[r]) and not all(after_each(t) for t in defs[r])
                     for r in readers):
                 return False
             results |= readers
