@@ -510,3 +510,26 @@ def test_a_helpers_result_rebound_after_the_write_is_left_to_the_run():
     check(writes_into_what_a_helper_was_given_then_rebinds_its_result, np.array([0.5, -1.0, 0.5]))
     with pytest.raises(srcdiff.RuntimeRefusal, match="would change r too"):
         srcdiff.grad(writes_into_what_a_helper_returned_then_rebinds_it)(np.ones(3))
+
+
+def _mixes_keywords(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total
+
+
+def updates_what_a_keywords_helper_was_given_in_nested_loops(x):
+    for _ in range(2):
+        u = (x * 1.0).copy()
+        r = _mixes_keywords(x[0], a=x[1], b=u)
+        for i in range(2):
+            u[i] += 0.1 * r
+        r = r * np.sum(u)
+    return r
+
+
+def test_an_update_in_an_inner_loop_of_what_a_helper_was_given_is_left_to_the_run():
+    # fuzz --family writes: the helper's result (r, and r * ... bound anew in the loop) is
+    # checked where the write runs; u read after the inner loop is the array written itself
+    check(updates_what_a_keywords_helper_was_given_in_nested_loops, np.array([0.5, -1.0, 0.5]))
