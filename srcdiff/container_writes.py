@@ -9,7 +9,7 @@ The derivative follows `lst.append(v)` on `lst` only, while Python changes the o
 every holder of it sees; a view of a dict's items read after the dict changed sees the
 change.
 """
-from . import analyze, runtime
+from . import analyze, runtime, runtime_containers
 from . import syntax as S
 from .alias_flow_fresh import fresh_call
 from .alias_rows import read_after as _read_after
@@ -296,8 +296,9 @@ def check_item_copies(lw, body):
             continue
         copy, base, holder, refusal, value, ignore = note
         if isinstance(value, S.Name) and made.get(value.id) and all(
-                t.sd.kind in (Kind.BINOP, Kind.UNARY) or (t.sd.kind == Kind.CALL and
-                                                          fresh_call(t.sd.func, t.value))
+                t.sd.kind in (Kind.BINOP, Kind.UNARY) or (t.sd.kind == Kind.CALL and (
+                    fresh_call(t.sd.func, t.value) or t.sd.func in (
+                        runtime_containers.sequence_add, runtime_containers.sequence_mul)))
                 for t in made[value.id]):
             ignore = ignore | {value.id}   # (a new value the copy gets: numbers, a new list)
         seen = flow.seen_by(copy, base, own_ok=False, ignore=frozenset(ignore))
@@ -369,3 +370,78 @@ def _write_through_name(lw, base, name, index, value, node, out, refusal):
         lw.item_copies = []
     lw.item_copies.append(("named", check, name, refusal))
     return lw.setitem(S.load(name), index, value, node, out)
+
+
+def store_back_items(lw, body):
+    """`w = P["w"]` then `w[1] = v` with P read after: Python's write shows through P, which
+    srcdiff's derivative does not follow. Where P is read after the write, the write is
+    lowered as `c = own_copy(w); c[1] = v; P["w"] = c; w = c` (both names then hold the
+    array written), after checks when it runs that P["w"] still is w (check_is_item) and
+    that no other item of P holds it (check_item_held_once); `check_item_copies` refuses
+    another name reading the old array after it."""
+    from . import checks, runtime_alias
+    from .writing_helpers import blocks
+    stmts = list(analyze.flatten(body))
+    defs = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+    for block in list(blocks(body)):
+        for w in [t for t in block if t.sd.kind == Kind.SETITEM and
+                  isinstance(t.targets[0].value, S.Name)]:
+            name = w.targets[0].value.id
+            ds = defs.get(name, [])
+            pairs = {(d.value.value.id, d.value.slice.value) for d in ds
+                     if d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value.value, S.Name)
+                     and _constant(d.value.slice)}
+            if name not in lw.user_names or name in lw.params or not ds or \
+                    len(pairs) != 1 or len(ds) != sum(1 for d in ds if d.sd.kind ==
+                                                      Kind.SUBSCRIPT):
+                continue
+            (holder, key), = pairs
+            if holder == name or holder not in lw.locals or holder in lw.params or \
+                    not _read_after(holder, w, stmts) or not all(
+                        d.sd.kind == Kind.DISPLAY and isinstance(d.value, (S.Dict, S.List))
+                        for d in defs.get(holder, [None])):
+                continue   # (a dict or list built here, whose item stays w: not an array)
+            lw.line = w.sd.line
+            reason = (f"writing into {name} here would change another array too: {name} is "
+                      f"an item of {holder}, shared with it, not a copy")
+            hint = f"copy it first: {name} = numpy.copy(...)"
+            error = lw.src.error(w.sd.line, f"{reason}, and {holder}[{key!r}] is no longer "
+                                 f"{name} here", hint=hint)
+            held = lw.src.error(w.sd.line, f"{reason}, and another item of {holder} holds "
+                                "(part of) the same array", hint=hint)
+            new, item = [], lw.namer.fresh(f"{holder}_item")
+            new.append(lw.assign(item, S.Subscript(value=S.load(holder), slice=S.const(key),
+                                                   ctx=S.Load()), Kind.SUBSCRIPT))
+            for func, args, err in (
+                    (runtime_alias.check_is_item, [S.load(item), S.load(name)], error),
+                    (runtime_alias.check_item_held_once, [S.load(holder), S.const(key)], held)):
+                lw.bindings[func.__name__] = func
+                new.append(lw.info(S.Expr(value=S.Call(
+                    func=S.load(func.__name__), args=args + checks.refusal_args(err),
+                    keywords=[])), Kind.EFFECT, func=func))
+            ref = lw.bind("own_copy", runtime.own_copy)
+            copy = lw.namer.fresh(f"{name}_copy")
+            lw.locals.add(copy)
+            lw.spelled[copy] = name
+            new.append(lw.assign(copy, S.Call(func=ref, args=[S.load(name)], keywords=[]),
+                                 Kind.CALL, func=runtime.own_copy))
+            if not hasattr(lw, "item_copies"):
+                lw.item_copies = []
+            lw.item_copies.append((new[-1], name, holder, lw.src.error(w.sd.line, reason,
+                                                                       hint=hint),
+                                   w.value, {holder, item}))
+            w.targets[0].value = S.load(copy)
+            new.append(w)
+            new.append(lw.info(S.Assign(targets=[S.Subscript(
+                value=S.load(holder), slice=S.const(key), ctx=S.Store())],
+                value=S.load(copy), type_comment=None), Kind.SETITEM))
+            new.append(lw.assign(name, S.load(copy), Kind.COPY))
+            at = next(i for i, t in enumerate(block) if t is w)
+            block[at:at + 1] = new
+
+
+def _constant(node):
+    return isinstance(node, S.Constant) and type(node.value) in (str, int)

@@ -74,7 +74,9 @@ class CopyInsertion:
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
         writing_helpers.rewrite(self, body)   # helpers writing into the caller's names
-        container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
+        if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
+            container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
+            container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
         stmts = list(analyze.flatten(body))
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)

@@ -211,7 +211,7 @@ def rewrite(lw, body):
 
 def _find(body, note):
     """(the block, the index) of the call statement `note` is about, or None."""
-    for block in _blocks(body):
+    for block in blocks(body):
         for i, stmt in enumerate(block):
             value = getattr(stmt, "value", None)
             if getattr(stmt, "sd", None) is not None and stmt.sd.func is note.fn and \
@@ -222,7 +222,8 @@ def _find(body, note):
     return None
 
 
-def _blocks(body):
+def blocks(body):
+    """The statement lists of a lowered body, nested ones too (not those of nested defs)."""
     yield body
     for stmt in body:
         if isinstance(stmt, S.FunctionDef):
@@ -230,7 +231,7 @@ def _blocks(body):
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list):
-                yield from _blocks(inner)
+                yield from blocks(inner)
 
 
 def _lowered(lw, block, i, note):

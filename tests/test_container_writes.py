@@ -413,3 +413,40 @@ def holds_one_array_under_two_keys(x):
 def test_one_array_under_two_keys_is_refused_where_it_runs():
     with pytest.raises(srcdiff.RuntimeRefusal, match="another item of it holds"):
         srcdiff.grad(holds_one_array_under_two_keys)(X.copy())
+
+
+# -- w = P["w"]; w[1] = v with P read after (container_writes.store_back_items) --------------
+def writes_an_array_of_a_dict_through_a_name(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    w = P["w"]
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * P["b"] * np.sum(w)
+
+
+def test_a_write_through_a_name_taken_from_a_dict_read_after_differentiates():
+    f = writes_an_array_of_a_dict_through_a_name
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def writes_through_a_name_another_holds_too(x):
+    a = x * 1.0
+    P = {"w": a, "b": x[0]}
+    w = P["w"]
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * P["b"] + np.sum(a)
+
+
+def writes_through_a_name_no_longer_the_item(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    w = P["w"]
+    P["w"] = x * 3.0
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * np.sum(w)
+
+
+def test_a_write_through_a_name_taken_from_a_dict_is_refused_where_another_sees_it():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="a holds it too"):
+        srcdiff.grad(writes_through_a_name_another_holds_too)(X.copy())
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"P\['w'\] is no longer w"):
+        srcdiff.grad(writes_through_a_name_no_longer_the_item)(X.copy())

@@ -486,17 +486,10 @@ def writes_an_array_of_a_dict_through_a_name(x):
 
 
 @pytest.mark.parametrize("f", [writes_an_item_of_an_array_in_a_dict,
-                               adds_into_an_array_in_a_nested_dict])
+                               adds_into_an_array_in_a_nested_dict,
+                               writes_an_array_of_a_dict_through_a_name])
 def test_writes_into_an_array_held_in_a_dict(f):
     check(f, X.copy())
-
-
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes: writing into an array held in a dict made in "
-                          "the function through a name, the dict read after: 'w is an item of "
-                          "P, shared with it'")
-def test_writes_into_an_array_held_in_a_dict_through_a_name():
-    check(writes_an_array_of_a_dict_through_a_name, X.copy())
 
 
 def running_sum(v):
