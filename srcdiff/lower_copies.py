@@ -10,7 +10,9 @@ one user statement and returns core statements or a check statement:
 * a swap of rows or slices that NumPy would not swap is refused, at once or by a check when
   it runs; `c[k] op= v` where another name may hold the item gets a check;
 * a call of the user's function that writes into what it is given is refused (or checked
-  when it runs, for `p op= ...`); `out=` and `overwrite_*=` arguments are refused.
+  when it runs, for `p op= ...`), unless it is given a new value or a name only the caller
+  holds (writing_helpers.py then binds that name to what the helper made of it); `out=` and
+  `overwrite_*=` arguments are refused.
 
 The whole-function alias checks live in aliasing.py, alias_flow.py, checks.py and
 update_checks.py, which `Lowerer.run` calls on the lowered body.
