@@ -241,6 +241,8 @@ def item_of_item(lw, base, index, value, node, out):
             not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
         raise refusal
     holder, key = made[0].value.value, made[0].value.slice
+    if not isinstance(key, (S.Name, S.Constant)):
+        raise refusal   # (m[1:][0] = v: a slice of a list is a copy, of an array a view)
     if holder.id not in lw.user_names and holder.id not in lw.spelled:
         bound = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
                  and t.targets[0].id == holder.id]

@@ -77,6 +77,20 @@ def check_written_unshared(value, others, reason, hint, where):
                 refuse(reason, hint, where)
 
 
+_COPIED = ("this writes into a part taken with an index that makes a copy (a slice of a list, "
+           "an index array or mask of an array): Python changes that copy only, which "
+           "srcdiff does not follow")
+
+
+def _basic_index(key):
+    """Whether `key` picks a view of an array (ints and slices), not a copy."""
+    if isinstance(key, tuple):
+        return all(_basic_index(k) for k in key)
+    if isinstance(key, (bool, numpy.bool_)):
+        return False
+    return isinstance(key, (int, numpy.integer, slice)) or key is None or key is Ellipsis
+
+
 def check_item_held_once(container, key, reason, hint, where):
     """Before `P["w"][0] = v` lowered as a copy of P["w"] stored back (container_writes.
     item_of_item): refused when another item of the list or dict `container` is the array
@@ -85,9 +99,14 @@ def check_item_held_once(container, key, reason, hint, where):
     if isinstance(container, dict):
         others = [v for k, v in container.items() if k != key]
     elif isinstance(container, (list, tuple)):
+        if not isinstance(key, (int, numpy.integer)) or isinstance(key, (bool, numpy.bool_)):
+            refuse(_COPIED, "write into the list's item itself: item = lst[k]; ...; lst[k] "
+                   "= item", where)   # (lst[1:] is a new list: Python writes into that)
         n = len(container)
-        at = key % n if isinstance(key, int) and n else key
+        at = int(key) % n if n else key
         others = [v for i, v in enumerate(container) if i != at]
+    elif isinstance(container, numpy.ndarray) and not _basic_index(key):
+        refuse(_COPIED, "write into the array with one index: a[i, j] = v", where)
     else:
         return
     item = container[key]

@@ -450,3 +450,40 @@ def test_a_write_through_a_name_taken_from_a_dict_is_refused_where_another_sees_
         srcdiff.grad(writes_through_a_name_another_holds_too)(X.copy())
     with pytest.raises(srcdiff.RuntimeRefusal, match=r"P\['w'\] is no longer w"):
         srcdiff.grad(writes_through_a_name_no_longer_the_item)(X.copy())
+
+
+# -- a part taken by an index that copies: Python writes into the copy only ------------------
+def writes_into_a_fancy_indexed_part(x):
+    A = np.outer(x, x) * 1.0
+    idx = [0, 1]
+    A[idx][0] = 5.0 * x[0]
+    return np.sum(A * x)
+
+
+def writes_into_a_slice_of_a_list_by_name(x):
+    L = [x * 1.0, x * 2.0]
+    k = slice(1, None)
+    L[k][0] = x * 3.0
+    return np.sum(L[1] * x)
+
+
+def writes_into_a_slice_of_a_list(x):
+    L = [x * 1.0, x * 2.0]
+    L[1:][0] = x * 3.0
+    return np.sum(L[1] * x)
+
+
+def writes_into_a_row_picked_by_name(x):
+    A = np.outer(x, x) * 1.0
+    i = 1
+    A[i][0] = 5.0 * x[0]
+    return np.sum(A * x)
+
+
+def test_a_write_into_a_part_an_index_copies_is_refused():
+    for f in (writes_into_a_fancy_indexed_part, writes_into_a_slice_of_a_list_by_name):
+        with pytest.raises(srcdiff.RuntimeRefusal, match="an index that makes a copy"):
+            srcdiff.grad(f)(X.copy())
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="item assignment into a value"):
+        srcdiff.grad(writes_into_a_slice_of_a_list)(X.copy())
+    check(writes_into_a_row_picked_by_name, X.copy())   # a row: a view, written through

@@ -105,3 +105,13 @@ def test_check_is_item_refuses_another_object():
     check_is_item(a, a, *WRITTEN)
     with pytest.raises(SrcdiffError, match="model.py:7"):
         check_is_item(a.copy(), a, *WRITTEN)
+
+
+def test_check_item_held_once_refuses_an_index_that_copies():
+    from srcdiff.runtime_alias import check_item_held_once
+    a = numpy.ones((3, 3))
+    check_item_held_once(a, (1, slice(None)), *WRITTEN)
+    for holder, key in ((a, [0, 1]), (a, a > 0), ([a, a.copy()], slice(1, None)),
+                        ([a], True)):
+        with pytest.raises(SrcdiffError, match="makes a copy"):
+            check_item_held_once(holder, key, *WRITTEN)
