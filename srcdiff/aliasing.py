@@ -453,7 +453,8 @@ def check_writes(source, user_names, body, spelled=None):
                     reader = seen_writes(src).get(id(written[src]), (None, None))[0]
                     if reader in user_names and reader != src:   # name that reads it
                         shown = f"{reader} (through {shown})"
-                reason = f"writing into {src} here would also change {shown}, " \
+                written_as = src if src in user_names else stem(S.load(src))
+                reason = f"writing into {written_as} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
                 holder = None
                 if target not in user_names and s.sd.kind != Kind.DISPLAY:
