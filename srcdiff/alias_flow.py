@@ -270,6 +270,19 @@ class Flow:
             if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
                     and not _inplace(d) and (after is None or order[id(d)] > after):
                 return True
+        if after is None:
+            return False
+        # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
+        # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
+        # ran before it in the same pass, after the write (what binds n between reads
+        # values of its own, checked as reads of their own)
+        path = _path_to(self.body, t) or []
+        around = {id(blk): i for blk, i in path[:-1]}
+        for d in defs:
+            b, j = self._place(d)
+            if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
+                    not _inplace(d) and order[id(d)] > after:
+                return True
         return False
 
     def _escape(self, stmt, objs):
@@ -407,6 +420,10 @@ class Flow:
             return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
         if not loops:
             return self._seen_after(write, name, changed, own_ok, ignore)
+        # the innermost loop around the write: where it binds `name` nowhere, each read of
+        # name there reads the very array written (name bound once before that loop)
+        innermost = {id(u) for u in analyze.flatten(blocks[0])} if blocks else set()
+        kept = own_ok and not any(id(d) in innermost for d in defs(name))
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -429,6 +446,9 @@ class Flow:
                 if n == name and own_ok and i > at and self._later_in_block(write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block
+                if n == name and kept and (id(t) in innermost or (i > at and not any(
+                        at < order[id(d)] < i for d in defs(n)))):
+                    continue   # the written array itself, in or after the loop writing it
                 if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     continue   # the written array itself, under its own name

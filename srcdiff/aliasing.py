@@ -16,7 +16,7 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-from . import alias_flow, analyze
+from . import alias_flow, analyze, runtime_containers
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
@@ -252,15 +252,33 @@ def check_writes(source, user_names, body, spelled=None):
         tells), a check before each seen write that the result shares nothing with the
         array written (check_not_shared): True when placed, else False."""
         results = set()
+        seen_ws = [w for w in writes[name] if id(w) in seen]
+
+        def after_each(t):
+            """Whether `t` binds anew only after every seen write has run (the check
+            before the write looks at the value bound before it)."""
+            return all(order[id(t)] > order[id(w)] and not any(
+                id(t) in inner and id(w) in inner for inner in loops) for w in seen_ws)
         for _ in range(4):
             found = {id(w): flows[0].seen_by(w, name, ignore=frozenset(results))
-                     for w in writes[name] if id(w) in seen}
+                     for w in seen_ws}
             readers = {r for r, _ in filter(None, found.values())}
             if not readers:
                 break
-            if not all(r is not None and defs.get(r) and all(
-                    t.sd.kind == Kind.CALL and is_user_function(t.sd.func) for t in defs[r])
-                    for r in readers):
+            # (what a helper returned, and arithmetic on it: arrays, numbers, lists and
+            # tuples, all of which check_not_shared looks into)
+            def checkable(t, depth=0):
+                if (t.sd.kind == Kind.CALL and is_user_function(t.sd.func)) or \
+                        after_each(t) or t.sd.kind in (Kind.BINOP, Kind.UNARY) or \
+                        t.sd.func in (runtime_containers.sequence_add,
+                                      runtime_containers.sequence_mul):
+                    return True
+                return depth == 0 and t.sd.kind == Kind.COPY and isinstance(
+                    t.value, S.Name) and t.value.id not in user_names and all(
+                    checkable(u, 1) for u in defs.get(t.value.id, [None]) if u is not None) \
+                    and bool(defs.get(t.value.id))   # (a = a * b in a loop: a = mul_1)
+            if not all(r is not None and defs.get(r) and all(checkable(t) for t in defs[r])
+                       and any(t.sd.kind == Kind.CALL for t in defs[r]) for r in readers):
                 return False
             results |= readers
         else:
@@ -436,7 +454,8 @@ def check_writes(source, user_names, body, spelled=None):
                     reader = seen_writes(src).get(id(written[src]), (None, None))[0]
                     if reader in user_names and reader != src:   # name that reads it
                         shown = f"{reader} (through {shown})"
-                reason = f"writing into {src} here would also change {shown}, " \
+                written_as = src if src in user_names else stem(S.load(src))
+                reason = f"writing into {written_as} here would also change {shown}, " \
                     f"{kind} of it made on line {s.sd.line}"
                 holder = None
                 if target not in user_names and s.sd.kind != Kind.DISPLAY:

@@ -59,6 +59,9 @@ def fresh_argument(stmt):
         return False
     if isinstance(func, numpy.ufunc) or func in alias_flow_fresh.FRESH:
         return True
+    from . import runtime_numpy
+    if func in (runtime_numpy.method_copy, runtime_numpy.method_astype):
+        return True   # `v.copy()`: an array's copy (a list's shares its items: the run checks)
     return stmt.sd.user_call is None and isinstance(func, types.FunctionType) and \
         is_user_function(func) and alias_flow_fresh.fresh_result(func)
 

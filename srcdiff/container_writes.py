@@ -1,15 +1,17 @@
-"""Appends, pops (of lists, and d.pop(k) of dicts) and dict views another name would see (stage
-3, lower: called by lower.py on the lowered body). Takes the user's `Source` and lowered
-core statements; gives back nothing, or the loop checks placed (`guard_dict_loops`) and `del
-d[k]` lowered (`lower_dict_delete`), or raises a located refusal where a later read would
-really see the change.
+"""Appends, pops (of lists, and d.pop(k) of dicts), dict views and writes into an item of an
+item another name would see (stage 3, lower: called by lower.py on the lowered body, and by
+lower_copies.py). Takes the user's `Source` and lowered core statements; gives back nothing,
+or the loop checks placed (`guard_dict_loops`), `del d[k]` lowered (`lower_dict_delete`) and
+`P["w"][0] = v` lowered as a copy of the item stored back (`item_of_item`), or raises a
+located refusal where a later read would really see the change.
 
 The derivative follows `lst.append(v)` on `lst` only, while Python changes the one list
 every holder of it sees; a view of a dict's items read after the dict changed sees the
 change.
 """
-from . import analyze, runtime
+from . import analyze, runtime, runtime_containers
 from . import syntax as S
+from .alias_flow_fresh import fresh_call
 from .alias_rows import read_after as _read_after
 from .core import Info, Kind
 
@@ -219,3 +221,229 @@ def guard_dict_loops(source, body, bindings):
         check.sd = Info(Kind.EFFECT, func=func, line=line)
         check.lineno = line
         loop.body.insert(len(loop.body) - 1 if leaving else len(loop.body), check)
+
+
+def item_of_item(lw, base, index, value, node, out):
+    """`P["w"][0] = v` (or `+=`, or deeper: `Q["a"]["w"][0] = v`, `L[1][0] = v`, `A[0][1] =
+    v`): `base` is srcdiff's temporary holding `P["w"]`, bound in `out`. Python writes into
+    the array P holds; this lowers it as `c = own_copy(base); c[0] = v; P["w"] = c` (the item
+    stored back, where P, not base, is the caller's name; deeper, the same one level up).
+    The values agree where nobody but P's slot holds that array: a check before it (the run
+    tells, `check_item_held_once`) refuses another item of P holding it, and
+    `check_item_copies` (on the whole body) another name reading it after. Gives back the
+    statement storing it back (the caller appends it), or raises the refusal."""
+    from . import checks, runtime_alias
+    refusal = lw.error(node, "item assignment into a value the function does not own is "
+                       "not supported", hint="copy it into a local array first")
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == getattr(base, "id", None)]
+    if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT or \
+            not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
+        raise refusal
+    holder, key = made[0].value.value, made[0].value.slice
+    if not isinstance(key, (S.Name, S.Constant)):
+        raise refusal   # (m[1:][0] = v: a slice of a list is a copy, of an array a view)
+    if holder.id not in lw.user_names and holder.id not in lw.spelled:
+        bound = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+                 and t.targets[0].id == holder.id]
+        if len(bound) == 1 and bound[0].sd.kind == Kind.SUBSCRIPT:
+            lw.spelled[holder.id] = S.spell(bound[0].value)   # Q["a"], as refusals name it
+    shown = holder.id if holder.id in lw.user_names else lw.spelled.get(
+        holder.id, "a value srcdiff made")
+    named = _named_item(lw, holder.id, key)
+    if named is not None:
+        return _write_through_name(lw, base, named, index, value, node, out, refusal)
+    error = lw.error(node, f"this writes into an item of {shown} in place, and another item "
+                     "of it holds (part of) the same array, which would change too; srcdiff "
+                     "does not follow that",
+                     hint="give each item an array of its own (numpy.copy(...))")
+    func = runtime_alias.check_item_held_once
+    lw.bindings[func.__name__] = func
+    check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+        S.load(holder.id), S.clone(key)] + checks.refusal_args(error), keywords=[]))
+    out.append(lw.info(check, Kind.EFFECT, func=func))
+    ref = lw.bind("own_copy", runtime.own_copy)
+    copy = lw.temp(out, S.Call(func=ref, args=[S.load(base.id)], keywords=[]), Kind.CALL,
+                   base.id + "_copy", func=runtime.own_copy)
+    lw.locals.add(copy.id)
+    lw.spelled.setdefault(copy.id, lw.spelled.get(base.id, f"an item of {shown}"))
+    if not hasattr(lw, "item_copies"):
+        lw.item_copies = []
+    lw.item_copies.append((out[-1], base.id, shown, refusal, value, {holder.id}))
+    write = S.Assign(targets=[S.Subscript(value=S.load(copy.id), slice=index, ctx=S.Store())],
+                     value=value, type_comment=None)
+    out.append(lw.info(write, Kind.SETITEM))
+    return lw.setitem(holder, S.clone(key), S.load(copy.id), node, out)
+
+
+def check_item_copies(lw, body):
+    """After `item_of_item`'s lowering: refuse where a name other than the holder (bound
+    before the copy) reads the array the item held after it (alias_flow): Python's write
+    would show through that name, the copy's does not."""
+    from . import alias_flow
+    noted = getattr(lw, "item_copies", None)
+    if not noted:
+        return
+    lw.item_copies = []
+    flow = alias_flow.Flow(body)
+    made = {}
+    for t in analyze.flatten(body):
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            made.setdefault(t.targets[0].id, []).append(t)
+    for note in noted:
+        if note[0] == "named":
+            _, check, name, refusal = note
+            if name not in lw.params and name not in analyze.Definedness(body, ()).must(check):
+                raise refusal
+            continue
+        copy, base, holder, refusal, value, ignore = note
+        if isinstance(value, S.Name) and made.get(value.id) and all(
+                t.sd.kind in (Kind.BINOP, Kind.UNARY) or (t.sd.kind == Kind.CALL and (
+                    fresh_call(t.sd.func, t.value) or t.sd.func in (
+                        runtime_containers.sequence_add, runtime_containers.sequence_mul)))
+                for t in made[value.id]):
+            ignore = ignore | {value.id}   # (a new value the copy gets: numbers, a new list)
+        seen = flow.seen_by(copy, base, own_ok=False, ignore=frozenset(ignore))
+        if seen is None:
+            continue
+        reader, where = seen
+        if reader is None or where is None:
+            raise lw.src.error(copy.sd.line, f"this writes into an array {holder} holds, "
+                               "and srcdiff cannot "
+                               "tell which other names hold it too (a parameter's, a global's, "
+                               "or one a call may keep), which would see the change",
+                               hint=refusal.hint)
+        shown = reader if reader in lw.user_names else lw.spelled.get(
+            reader, "a value srcdiff made")
+        raise lw.src.error(copy.sd.line, f"this writes into an array {holder} holds, and "
+                           f"{shown} holds it too and is read after (line {where.sd.line}), "
+                           "so it would see the change, which srcdiff does not follow",
+                           hint=f"make {shown} a copy where it is taken (numpy.copy(...))")
+
+
+def _named_item(lw, holder, key):
+    """The one name of the user's the code puts under the constant `key` of `holder` (`Q =
+    {"layer": P}`, `Q["layer"] = P`, `L = [A, B]` for key 1), or None."""
+    if not isinstance(key, S.Constant) or type(key.value) not in (str, int):
+        return None
+    found = set()
+    for n in S.walk(lw.fdef):
+        if not isinstance(n, S.Assign):
+            continue
+        for target in n.targets:
+            if isinstance(target, S.Name) and target.id == holder:
+                v = n.value
+                if isinstance(v, S.Dict):
+                    found |= {e.id if isinstance(e, S.Name) else None for k, e in
+                              zip(v.keys, v.values) if k is None or not isinstance(
+                                  k, S.Constant) or k.value == key.value}
+                elif isinstance(v, (S.List, S.Tuple)) and type(key.value) is int and \
+                        0 <= key.value < len(v.elts):
+                    e = v.elts[key.value]
+                    found.add(e.id if isinstance(e, S.Name) else None)
+            elif isinstance(target, S.Subscript) and isinstance(target.value, S.Name) and \
+                    target.value.id == holder:
+                k = target.slice
+                if not isinstance(k, S.Constant) or k.value == key.value:
+                    found.add(n.value.id if isinstance(n.value, S.Name) else None)
+    if len(found) != 1:
+        return None
+    name = found.pop()
+    return name if name in lw.locals and name in lw.user_names and name != holder else None
+
+
+def _write_through_name(lw, base, name, index, value, node, out, refusal):
+    """`Q["layer"]["w"] = c` where the code put P under Q's key "layer": a check that the
+    run gives P itself there (check_is_item), then `P["w"] = c`, which aliasing checks as any
+    write into P. The copy of the item written one level down may be read through P too."""
+    from . import checks, runtime_alias
+    error = lw.error(node, f"srcdiff reads this as a write into {name}, which the code put "
+                     f"there, but {lw.spelled.get(base.id, 'the item')} is another value "
+                     "when it runs", hint=f"write into {name} directly")
+    func = runtime_alias.check_is_item
+    lw.bindings[func.__name__] = func
+    check = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+        S.load(base.id), S.load(name)] + checks.refusal_args(error), keywords=[]))
+    out.append(lw.info(check, Kind.EFFECT, func=func))
+    noted = getattr(lw, "item_copies", None)
+    if noted and noted[-1][0] != "named" and base.id in noted[-1][5]:
+        noted[-1][5].add(name)   # (the copy one level down is stored into P's item)
+    if not hasattr(lw, "item_copies"):
+        lw.item_copies = []
+    lw.item_copies.append(("named", check, name, refusal))
+    return lw.setitem(S.load(name), index, value, node, out)
+
+
+def store_back_items(lw, body):
+    """`w = P["w"]` then `w[1] = v` with P read after: Python's write shows through P, which
+    srcdiff's derivative does not follow. Where P is read after the write, the write is
+    lowered as `c = own_copy(w); c[1] = v; P["w"] = c; w = c` (both names then hold the
+    array written), after checks when it runs that P["w"] still is w (check_is_item) and
+    that no other item of P holds it (check_item_held_once); `check_item_copies` refuses
+    another name reading the old array after it."""
+    from . import checks, runtime_alias
+    from .writing_helpers import blocks
+    stmts = list(analyze.flatten(body))
+    defs = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+    for block in list(blocks(body)):
+        for w in [t for t in block if t.sd.kind == Kind.SETITEM and
+                  isinstance(t.targets[0].value, S.Name)]:
+            name = w.targets[0].value.id
+            ds = defs.get(name, [])
+            pairs = {(d.value.value.id, d.value.slice.value) for d in ds
+                     if d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value.value, S.Name)
+                     and _constant(d.value.slice)}
+            if name not in lw.user_names or name in lw.params or not ds or \
+                    len(pairs) != 1 or len(ds) != sum(1 for d in ds if d.sd.kind ==
+                                                      Kind.SUBSCRIPT):
+                continue
+            (holder, key), = pairs
+            if holder == name or holder not in lw.locals or holder in lw.params or \
+                    not _read_after(holder, w, stmts) or not all(
+                        d.sd.kind == Kind.DISPLAY and isinstance(d.value, (S.Dict, S.List))
+                        for d in defs.get(holder, [None])):
+                continue   # (a dict or list built here, whose item stays w: not an array)
+            lw.line = w.sd.line
+            reason = (f"writing into {name} here would change another array too: {name} is "
+                      f"an item of {holder}, shared with it, not a copy")
+            hint = f"copy it first: {name} = numpy.copy(...)"
+            error = lw.src.error(w.sd.line, f"{reason}, and {holder}[{key!r}] is no longer "
+                                 f"{name} here", hint=hint)
+            held = lw.src.error(w.sd.line, f"{reason}, and another item of {holder} holds "
+                                "(part of) the same array", hint=hint)
+            new, item = [], lw.namer.fresh(f"{holder}_item")
+            new.append(lw.assign(item, S.Subscript(value=S.load(holder), slice=S.const(key),
+                                                   ctx=S.Load()), Kind.SUBSCRIPT))
+            for func, args, err in (
+                    (runtime_alias.check_is_item, [S.load(item), S.load(name)], error),
+                    (runtime_alias.check_item_held_once, [S.load(holder), S.const(key)], held)):
+                lw.bindings[func.__name__] = func
+                new.append(lw.info(S.Expr(value=S.Call(
+                    func=S.load(func.__name__), args=args + checks.refusal_args(err),
+                    keywords=[])), Kind.EFFECT, func=func))
+            ref = lw.bind("own_copy", runtime.own_copy)
+            copy = lw.namer.fresh(f"{name}_copy")
+            lw.locals.add(copy)
+            lw.spelled[copy] = name
+            new.append(lw.assign(copy, S.Call(func=ref, args=[S.load(name)], keywords=[]),
+                                 Kind.CALL, func=runtime.own_copy))
+            if not hasattr(lw, "item_copies"):
+                lw.item_copies = []
+            lw.item_copies.append((new[-1], name, holder, lw.src.error(w.sd.line, reason,
+                                                                       hint=hint),
+                                   w.value, {holder, item}))
+            w.targets[0].value = S.load(copy)
+            new.append(w)
+            new.append(lw.info(S.Assign(targets=[S.Subscript(
+                value=S.load(holder), slice=S.const(key), ctx=S.Store())],
+                value=S.load(copy), type_comment=None), Kind.SETITEM))
+            new.append(lw.assign(name, S.load(copy), Kind.COPY))
+            at = next(i for i, t in enumerate(block) if t is w)
+            block[at:at + 1] = new
+
+
+def _constant(node):
+    return isinstance(node, S.Constant) and type(node.value) in (str, int)

@@ -54,7 +54,7 @@ from . import values as fvalues
 from . import variadic as fvariadic
 from .aliasing import check_writes
 from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
-                               lower_dict_delete)
+                               item_of_item, lower_dict_delete)
 from .callables import LocalFunction, reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
@@ -352,7 +352,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             op = BINOPS.get(type(node.op))
             new = self.temp(out, S.BinOp(left=current, op=node.op, right=rhs), Kind.BINOP,
                             OP_NAMES.get(op, "op"), func=op)
-            out.append(self.setitem(base, index, new, target))
+            out.append(self.setitem(base, index, new, target, out))
             return out
         raise self.error(node, "srcdiff can only update names and array items in place",
                          hint="assign to a local variable instead")
@@ -394,13 +394,15 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         elif isinstance(target, S.Subscript):
             base = self.expr(target.value, out)
             index = self.index(target.slice, out)
-            out.append(self.setitem(base, index, atom, target))
+            out.append(self.setitem(base, index, atom, target, out))
         else:
             raise self.error(target, "srcdiff cannot assign to this target",
                              hint="assign to a local variable or an array item")
 
-    def setitem(self, base, index, value, node):
+    def setitem(self, base, index, value, node, out=None):
         if not isinstance(base, S.Name) or base.id not in self.locals:
+            if out is not None:   # P["w"][0] = v: container_writes.item_of_item
+                return item_of_item(self, base, index, value, node, out)
             raise self.error(node, "item assignment into a value the function does not "
                              "own is not supported", hint="copy it into a local array first")
         stmt = S.Assign(targets=[S.Subscript(value=base, slice=index, ctx=S.Store())],

@@ -10,7 +10,9 @@ one user statement and returns core statements or a check statement:
 * a swap of rows or slices that NumPy would not swap is refused, at once or by a check when
   it runs; `c[k] op= v` where another name may hold the item gets a check;
 * a call of the user's function that writes into what it is given is refused (or checked
-  when it runs, for `p op= ...`); `out=` and `overwrite_*=` arguments are refused.
+  when it runs, for `p op= ...`), unless it is given a new value or a name only the caller
+  holds (writing_helpers.py then binds that name to what the helper made of it); `out=` and
+  `overwrite_*=` arguments are refused.
 
 The whole-function alias checks live in aliasing.py, alias_flow.py, checks.py and
 update_checks.py, which `Lowerer.run` calls on the lowered body.
@@ -18,9 +20,11 @@ update_checks.py, which `Lowerer.run` calls on the lowered body.
 import os
 from . import analyze
 from . import checks
+from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
+from . import writing_helpers
 from .callables import LocalFunction, canonical_path
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
@@ -71,6 +75,10 @@ class CopyInsertion:
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
+        writing_helpers.rewrite(self, body)   # helpers writing into the caller's names
+        if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
+            container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
+            container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
         stmts = list(analyze.flatten(body))
         written = {s.targets[0].value.id for s in stmts if s.sd.kind == Kind.SETITEM}
         written |= {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
@@ -275,7 +283,10 @@ class CopyInsertion:
                                  "follow a change a called function makes to what it is "
                                  "given", hint=hint.format(p=param))
             from .library_calls import at_caller
-            raise at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
+                                                error):
+                raise error
         for param, op, where in updates:
             i = params.index(param)
             arg = args[i] if i < len(args) else None

@@ -11,6 +11,15 @@ the two agree, unless the array step updates is also what another argument holds
 v, dt)`, or a view of it): then Python's update shows through that argument and the copy's
 does not. Only the run can tell; this refuses that case.
 
+check_written_unshared, before a helper writing into what it is given whose call hands its
+copy back (writing_helpers.py): the same, for item writes.
+
+check_item_held_once, before `P["w"][0] = v` lowered as a copy of the item stored back
+(container_writes.item_of_item): no other item of P may hold that array.
+
+check_is_item, before `Q["layer"]["w"] = c` read as a write into the P the code put under
+that key: the item must be P itself.
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
@@ -46,6 +55,73 @@ def check_update_unshared(value, others, method, reason, hint, filename, lineno,
             items = other.values() if isinstance(other, dict) else other
             if any(item is value for item in items):
                 refuse(reason, hint, f"{filename}:{lineno}")
+
+
+def check_written_unshared(value, others, reason, hint, where):
+    """Before `t = helper_writing(out, ...)`, the call of a helper that writes into `out`
+    lowered to hand back its own copy (writing_helpers.py): refused when one of `others`
+    (the call's other arguments) is `value`, shares memory with it, or holds it as an item,
+    since inside the helper the write would then show through that argument too."""
+    for other in others:
+        if other is value or (isinstance(value, numpy.ndarray) and
+                              isinstance(other, numpy.ndarray) and
+                              numpy.shares_memory(value, other)):
+            refuse(reason, hint, where)
+        if isinstance(other, (list, tuple, dict)):
+            items = other.values() if isinstance(other, dict) else other
+            if any(item is value for item in items):
+                refuse(reason, hint, where)
+        if isinstance(value, (list, tuple, dict)):
+            items = value.values() if isinstance(value, dict) else value
+            if any(item is other for item in items):
+                refuse(reason, hint, where)
+
+
+_COPIED = ("this writes into a part taken with an index that makes a copy (a slice of a list, "
+           "an index array or mask of an array): Python changes that copy only, which "
+           "srcdiff does not follow")
+
+
+def _basic_index(key):
+    """Whether `key` picks a view of an array (ints and slices), not a copy."""
+    if isinstance(key, tuple):
+        return all(_basic_index(k) for k in key)
+    if isinstance(key, (bool, numpy.bool_)):
+        return False
+    return isinstance(key, (int, numpy.integer, slice)) or key is None or key is Ellipsis
+
+
+def check_item_held_once(container, key, reason, hint, where):
+    """Before `P["w"][0] = v` lowered as a copy of P["w"] stored back (container_writes.
+    item_of_item): refused when another item of the list or dict `container` is the array
+    `container[key]` or shares memory with it (Python's write would show there too). An
+    array `container` (`A[0][1] = v`) writes into itself: nothing to check."""
+    if isinstance(container, dict):
+        others = [v for k, v in container.items() if k != key]
+    elif isinstance(container, (list, tuple)):
+        if not isinstance(key, (int, numpy.integer)) or isinstance(key, (bool, numpy.bool_)):
+            refuse(_COPIED, "write into the list's item itself: item = lst[k]; ...; lst[k] "
+                   "= item", where)   # (lst[1:] is a new list: Python writes into that)
+        n = len(container)
+        at = int(key) % n if n else key
+        others = [v for i, v in enumerate(container) if i != at]
+    elif isinstance(container, numpy.ndarray) and not _basic_index(key):
+        refuse(_COPIED, "write into the array with one index: a[i, j] = v", where)
+    else:
+        return
+    item = container[key]
+    for other in others:
+        if other is item or (isinstance(item, numpy.ndarray) and
+                             isinstance(other, numpy.ndarray) and
+                             numpy.shares_memory(item, other)):
+            refuse(reason, hint, where)
+
+
+def check_is_item(item, value, reason, hint, where):
+    """Before `Q["layer"]["w"] = c` read as `P["w"] = c` (container_writes: the code put P
+    under that key): refused when the run's item is not P itself."""
+    if item is not value:
+        refuse(reason, hint, where)
 
 
 class DictChangedDuringIteration(SrcdiffError, RuntimeError):

@@ -356,3 +356,48 @@ def test_refusal_through_a_tuple_names_the_name_that_reads_it():
     with pytest.raises(srcdiff.SrcdiffError, match="would also change q ") as info:
         srcdiff.grad(f, wrt=(0, 1))(X.copy(), Y.copy())
     assert info.value.line.strip() == "y[0] = 1.0"
+
+
+# -- an alias bound after the write, read in a loop or branch after it ----------------------
+def reads_an_alias_in_an_inner_loop(x):
+    s = 0.0
+    for i in range(2):
+        x[0] += 0.5 * x[1]
+        h = x
+        for w in (0.5, 0.2):
+            s = s + np.sum(np.sin(h) * w * h)
+    return s
+
+
+def reads_an_alias_in_a_branch_and_a_while_loop(x):
+    s = 0.0
+    for i in range(3):
+        x[1] = x[1] * x[0] + 0.3
+        h = x
+        if s > -10.0:
+            s = s + np.sum(np.cos(h) * h)
+        while np.sum(h * h) > 0.5:
+            h = 0.7 * h
+        s = s + np.sum(h)
+    return s
+
+
+@pytest.mark.parametrize("f", [reads_an_alias_in_an_inner_loop,
+                               reads_an_alias_in_a_branch_and_a_while_loop])
+def test_an_alias_bound_after_the_write_read_in_an_inner_block_differentiates(f):
+    check(f, np.array([0.5, -1.0, 0.5]))
+
+
+def writes_in_the_inner_loop_an_alias_bound_before_it_reads(x):
+    s = 0.0
+    for i in range(2):
+        h = x
+        for w in (0.5, 0.2):
+            x[0] += w * x[1]
+            s = s + np.sum(np.sin(h))
+    return s
+
+
+def test_an_alias_bound_before_a_write_in_the_inner_loop_is_still_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change h"):
+        srcdiff.grad(writes_in_the_inner_loop_an_alias_bound_before_it_reads)(np.ones(3))

@@ -476,3 +476,60 @@ def updates_a_number_a_choice_holds(x, s):
 def test_an_update_srcdiffs_own_copy_may_hold_is_left_to_the_run():
     # (scripts/fuzz.py, seed 571000064): refused once srcdiff's own names were tracked
     check(updates_a_number_a_choice_holds, np.array([0.5, 1.5, 0.7]), 0.3, wrt=(0, 1))
+
+
+def _sums_its_extra_arguments(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def _second(a, b):
+    return b
+
+
+def writes_into_what_a_helper_was_given_then_rebinds_its_result(x):
+    u = (x * 2.0).copy()
+    r = _sums_its_extra_arguments(np.sum(x), u, np.sin(x))
+    u[0] = x[1] * 3.0
+    r = r * np.sum(u)     # (r bound anew after the write: the check looks at the one before)
+    return r
+
+
+def writes_into_what_a_helper_returned_then_rebinds_it(x):
+    u = (x * 2.0).copy()
+    r = _second(1.0, u)
+    u[0] = x[1] * 3.0
+    r = r * np.sum(u)
+    return np.sum(r)
+
+
+def test_a_helpers_result_rebound_after_the_write_is_left_to_the_run():
+    # fuzz --family writes: a9 = star_sum(w, u8, ...); u8[0] = ...; a9 = a9 * np.sum(u8)
+    check(writes_into_what_a_helper_was_given_then_rebinds_its_result, np.array([0.5, -1.0, 0.5]))
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would change r too"):
+        srcdiff.grad(writes_into_what_a_helper_returned_then_rebinds_it)(np.ones(3))
+
+
+def _mixes_keywords(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total
+
+
+def updates_what_a_keywords_helper_was_given_in_nested_loops(x):
+    for _ in range(2):
+        u = (x * 1.0).copy()
+        r = _mixes_keywords(x[0], a=x[1], b=u)
+        for i in range(2):
+            u[i] += 0.1 * r
+        r = r * np.sum(u)
+    return r
+
+
+def test_an_update_in_an_inner_loop_of_what_a_helper_was_given_is_left_to_the_run():
+    # fuzz --family writes: the helper's result (r, and r * ... bound anew in the loop) is
+    # checked where the write runs; u read after the inner loop is the array written itself
+    check(updates_what_a_keywords_helper_was_given_in_nested_loops, np.array([0.5, -1.0, 0.5]))

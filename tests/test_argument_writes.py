@@ -90,9 +90,13 @@ def _calls_makers(x):
     f = _made_shared(x)
     g = np.array(x, copy=False)
     h = x[1:]
-    return a, b, c, d, e, f, g, h
+    i = (x * 2.0).copy()
+    j = x.astype(float)
+    return a, b, c, d, e, f, g, h, i, j
 
 
 def test_fresh_argument_knows_new_values_from_shared_ones():
+    # (x.copy() of a list shares its items: check_fresh_argument refuses one when it runs)
     made = _argument_statements(_calls_makers)
-    assert [n for n in "abcdefgh" if fresh_argument(made[n])] == ["a", "b", "c", "e"]
+    assert [n for n in "abcdefghij" if fresh_argument(made[n])] == ["a", "b", "c", "e", "i",
+                                                                     "j"]

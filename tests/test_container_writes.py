@@ -305,3 +305,185 @@ def del_of_a_list_item(p, y):
 def test_del_of_a_list_item_is_refused_where_it_runs(mode):
     err = refusal(del_of_a_list_item, [[X.copy(), Y.copy()], X], mode, wrt=1)
     assert "del" in str(err) and "list" in str(err)
+
+
+# -- writes into an item of an item (container_writes.item_of_item) -------------------------
+def writes_into_an_array_of_a_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    P["w"][0] = np.sin(x[1])
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def updates_an_array_of_a_dict_in_a_loop(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    for i in range(3):
+        P["w"][i] = P["w"][i] * P["b"] + x[i]
+    return np.sum(np.tanh(P["w"]))
+
+
+def writes_into_rows_of_a_matrix_by_two_subscripts(x):
+    A = np.outer(x, x) * 1.0
+    A[0][1] = np.sin(x[2])
+    A[2][0] += x[0]
+    return np.sum(A * A)
+
+
+@pytest.mark.parametrize("f", [writes_into_an_array_of_a_dict,
+                               updates_an_array_of_a_dict_in_a_loop,
+                               writes_into_rows_of_a_matrix_by_two_subscripts])
+def test_a_write_into_an_item_of_an_item_differentiates(f):
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def writes_into_an_array_a_name_holds_too(x):
+    a = x * 1.0
+    P = {"w": a}
+    P["w"][0] = 1.0
+    return np.sum(a * x)
+
+
+def writes_after_taking_the_item(x):
+    P = {"w": x * 1.0}
+    w = P["w"]
+    P["w"][0] = x[1] * 2.0
+    return np.sum(w * x)
+
+
+def writes_into_a_dict_it_is_given(x, P):
+    P["w"][0] = x[1]
+    return np.sum(P["w"] * x)
+
+
+def adds_into_an_array_in_a_nested_dict(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    Q = {"layer": P}
+    Q["layer"]["w"][0] += x[1]
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+def writes_into_an_array_of_a_list_of_arrays(x):
+    a, b = x * 2.0, np.sin(x)
+    L = [a, b]
+    L[1][0] = a[2] * x[1]
+    return np.sum(b * x) + np.sum(a)
+
+
+@pytest.mark.parametrize("f", [writes_into_an_array_a_name_holds_too,
+                               adds_into_an_array_in_a_nested_dict,
+                               writes_into_an_array_of_a_list_of_arrays])
+def test_a_write_into_an_item_the_code_put_there_by_name_is_a_write_into_that_name(f):
+    # Q["layer"] is P (checked when it runs: check_is_item): P["w"][0] += ... then
+    # differentiates as written, and Python's change shows through P, a, b
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def test_a_write_into_an_item_of_an_item_another_name_reads_is_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="w holds it") as err:
+        srcdiff.grad(writes_after_taking_the_item)(X.copy())
+    assert err.value.filename == __file__
+
+
+def rebinds_the_name_put_there(x):
+    a = x * 1.0
+    P = {"w": a}
+    a = a * 2.0
+    P["w"][0] = 1.0
+    return np.sum(P["w"] * x) + np.sum(a)
+
+
+def test_an_item_that_is_not_the_name_put_there_is_refused_where_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="srcdiff reads this as a write into a"):
+        srcdiff.grad(rebinds_the_name_put_there)(X.copy())
+
+
+def test_a_write_into_an_array_of_a_dict_given_is_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="cannot tell which other names"):
+        srcdiff.grad(writes_into_a_dict_it_is_given)(X.copy(), {"w": Y.copy()})
+
+
+def holds_one_array_under_two_keys(x):
+    P = {"w": x * 1.0}
+    P["v"] = P["w"]
+    P["w"][0] = x[1] * 3.0
+    return np.sum(P["v"] * x)
+
+
+def test_one_array_under_two_keys_is_refused_where_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="another item of it holds"):
+        srcdiff.grad(holds_one_array_under_two_keys)(X.copy())
+
+
+# -- w = P["w"]; w[1] = v with P read after (container_writes.store_back_items) --------------
+def writes_an_array_of_a_dict_through_a_name(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    w = P["w"]
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * P["b"] * np.sum(w)
+
+
+def test_a_write_through_a_name_taken_from_a_dict_read_after_differentiates():
+    f = writes_an_array_of_a_dict_through_a_name
+    check(f, X.copy())
+    assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+def writes_through_a_name_another_holds_too(x):
+    a = x * 1.0
+    P = {"w": a, "b": x[0]}
+    w = P["w"]
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * P["b"] + np.sum(a)
+
+
+def writes_through_a_name_no_longer_the_item(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    w = P["w"]
+    P["w"] = x * 3.0
+    w[1] = x[2] * 2.0
+    return np.sum(np.tanh(P["w"])) * np.sum(w)
+
+
+def test_a_write_through_a_name_taken_from_a_dict_is_refused_where_another_sees_it():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="a holds it too"):
+        srcdiff.grad(writes_through_a_name_another_holds_too)(X.copy())
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"P\['w'\] is no longer w"):
+        srcdiff.grad(writes_through_a_name_no_longer_the_item)(X.copy())
+
+
+# -- a part taken by an index that copies: Python writes into the copy only ------------------
+def writes_into_a_fancy_indexed_part(x):
+    A = np.outer(x, x) * 1.0
+    idx = [0, 1]
+    A[idx][0] = 5.0 * x[0]
+    return np.sum(A * x)
+
+
+def writes_into_a_slice_of_a_list_by_name(x):
+    L = [x * 1.0, x * 2.0]
+    k = slice(1, None)
+    L[k][0] = x * 3.0
+    return np.sum(L[1] * x)
+
+
+def writes_into_a_slice_of_a_list(x):
+    L = [x * 1.0, x * 2.0]
+    L[1:][0] = x * 3.0
+    return np.sum(L[1] * x)
+
+
+def writes_into_a_row_picked_by_name(x):
+    A = np.outer(x, x) * 1.0
+    i = 1
+    A[i][0] = 5.0 * x[0]
+    return np.sum(A * x)
+
+
+def test_a_write_into_a_part_an_index_copies_is_refused():
+    for f in (writes_into_a_fancy_indexed_part, writes_into_a_slice_of_a_list_by_name):
+        with pytest.raises(srcdiff.RuntimeRefusal, match="an index that makes a copy"):
+            srcdiff.grad(f)(X.copy())
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="item assignment into a value"):
+        srcdiff.grad(writes_into_a_slice_of_a_list)(X.copy())
+    check(writes_into_a_row_picked_by_name, X.copy())   # a row: a view, written through

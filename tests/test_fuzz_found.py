@@ -459,13 +459,6 @@ def steps_a_dict_of_parameters(x):
     return np.sum(np.tanh(P["w"])) * P["b"]
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes (the most frequent refusal there): a helper "
-                          "filling an output array (returning None), a *args helper writing "
-                          "into its first argument, a helper scaling rows in place, an "
-                          "optimiser step writing into a dict it is given, each given something "
-                          "fresh: 'fill writes into its argument 'out' in place, so the "
-                          "caller's value would change too'")
 @pytest.mark.parametrize("f", [fills_fresh_zeros, puts_items_into_fresh_zeros,
                                scales_rows_of_a_fresh_matrix, steps_a_dict_of_parameters])
 def test_a_helper_writing_into_what_it_is_given_in_other_forms(f):
@@ -492,11 +485,6 @@ def writes_an_array_of_a_dict_through_a_name(x):
     return np.sum(np.tanh(P["w"])) * P["b"]
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes: writing into an array held in a dict made in "
-                          "the function: 'item assignment into a value the function does not "
-                          "own is not supported' (P['w'][0] = ..., nested dicts), and through a "
-                          "name the dict is read after: 'w is an item of P, shared with it'")
 @pytest.mark.parametrize("f", [writes_an_item_of_an_array_in_a_dict,
                                adds_into_an_array_in_a_nested_dict,
                                writes_an_array_of_a_dict_through_a_name])
@@ -582,13 +570,6 @@ def shrinks_an_alias_in_a_while_loop(x):
     return s
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family control (about 4% of its draws), objects, functions "
-                          "and --idioms (seed 523000000): a name made an alias of x (h = x, as "
-                          "before a loop over layers or a while loop on data) and rebound in an "
-                          "inner loop before any read: the write into x on the next pass is "
-                          "refused, 'writing into x here would also change h, an alias of it "
-                          "made on line N' (without the inner loop it is right)")
 @pytest.mark.parametrize("f", [aliases_then_rebinds_in_an_inner_loop,
                                shrinks_an_alias_in_a_while_loop])
 def test_a_write_into_an_array_an_alias_of_which_is_rebound_in_an_inner_loop(f):

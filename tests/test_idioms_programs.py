@@ -364,11 +364,20 @@ def sets_key(d):
     d["new"] = 1.0
 
 
+def _writes_into_a_name_of_its_own(x):
+    y = x * 2.0
+    writes_in_place(y)   # (y becomes what the helper made of it: writing_helpers.py)
+    return np.sum(y * x)
+
+
 def test_a_callback_that_writes_in_place_is_refused_at_its_line():
+    check(_writes_into_a_name_of_its_own, X)
+
     def f(x):
         y = x * 2.0
+        z = y
         writes_in_place(y)
-        return np.sum(y)
+        return np.sum(z)
     with pytest.raises(srcdiff.errors.SrcdiffError, match="in place"):
         srcdiff.grad(f)(X)
 

@@ -107,12 +107,23 @@ def calls_updater(x):
     return np.sum(y * x)
 
 
+def calls_writer_on_its_parameter(x):
+    writer(x, 2.0)
+    return np.sum(x * x)
+
+
 def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
+    # (the caller's parameter: the caller's caller holds it too)
     with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'p'") as info:
-        lower_function(calls_writer)
+        lower_function(calls_writer_on_its_parameter)
     assert_located(info.value, writer, 1, "p[0] = v")
-    call_line = calls_writer.__code__.co_firstlineno + 2
+    call_line = calls_writer_on_its_parameter.__code__.co_firstlineno + 1
     assert f"test_lower_copies.py:{call_line}" in info.value.hint   # where it is called
+
+
+def test_a_call_writing_into_a_name_only_the_caller_holds_differentiates():
+    # the caller's y becomes what writer made of it (writing_helpers.py)
+    check(calls_writer, np.array([0.5, -1.0, 0.7]))
 
 
 def test_a_call_of_a_function_updating_its_argument_is_checked_when_it_runs():
@@ -149,8 +160,13 @@ def same_expression_after(x):
     return u * np.sum(y * x)
 
 
+def passes_copies(x):
+    a = writes_and_reads((x * 2.0).copy(), x[0])   # an array's copy (fuzz --family writes)
+    return a * writes_and_reads(x.astype(float), x[2])
+
+
 @pytest.mark.parametrize("fn", [passes_new_arrays, passes_new_arrays_in_a_loop,
-                                same_expression_after])
+                                same_expression_after, passes_copies])
 def test_a_function_writing_into_a_new_array_it_is_given_differentiates(fn):
     # nobody else holds the array the call is given: the write is seen by no one
     check(fn, np.array([0.5, -1.0, 0.7]))
@@ -180,9 +196,17 @@ def test_a_new_list_holding_the_callers_arrays_is_refused_when_it_runs():
     assert_located(info.value, writes_into_an_item, 1, "t[0][1] = 3.0")
 
 
-def test_a_name_of_the_callers_passed_to_a_writing_function_is_still_refused():
-    with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 't'"):
-        lower_function(passes_its_own_name)
+def passes_a_name_another_holds_too(x):
+    y = x * 2.0
+    z = y
+    writes_and_reads(y, x[0])
+    return np.sum(z * x)
+
+
+def test_a_name_of_the_callers_passed_to_a_writing_function_is_refused_where_another_sees():
+    check(passes_its_own_name, np.array([0.5, -1.0, 0.7]))
+    with pytest.raises(errors.UnsupportedCodeError, match="writes into y in place, and z"):
+        lower_function(passes_a_name_another_holds_too)
 
 
 # -- out= arguments ---------------------------------------------------------------------

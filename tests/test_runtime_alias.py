@@ -60,3 +60,58 @@ def test_check_fresh_argument_passes_arrays_of_numbers_and_numbers_only():
     for shared in ([numpy.ones(2)], (numpy.ones(2),), numpy.array([None, 1.0]), {"a": 1.0}):
         with pytest.raises(SrcdiffError, match="r"):
             check_fresh_argument(shared, "r", "h", where)
+
+
+WRITTEN = ("fill writes into out in place", "pass a copy", "model.py:7")
+
+
+def test_a_helper_given_separate_values_passes():
+    from srcdiff.runtime_alias import check_written_unshared
+    v = numpy.ones(3)
+    check_written_unshared(v, (numpy.ones(3), 0.5, [numpy.ones(2)]), *WRITTEN)
+    check_written_unshared({"w": v}, (numpy.ones(3),), *WRITTEN)
+
+
+@pytest.mark.parametrize("other", [lambda v: v, lambda v: v[1:], lambda v: [v],
+                                   lambda v: {"a": v}])
+def test_a_helper_given_the_array_it_writes_twice_is_refused(other):
+    from srcdiff.runtime_alias import check_written_unshared
+    v = numpy.arange(4.0)
+    with pytest.raises(SrcdiffError, match="fill writes into out in place"):
+        check_written_unshared(v, (0.5, other(v)), *WRITTEN)
+
+
+def test_a_dict_written_into_and_an_item_of_it_given_too_is_refused():
+    from srcdiff.runtime_alias import check_written_unshared
+    w = numpy.ones(2)
+    with pytest.raises(SrcdiffError, match="model.py:7"):
+        check_written_unshared({"w": w}, (w,), *WRITTEN)
+
+
+def test_check_item_held_once_refuses_an_item_another_item_shares():
+    from srcdiff.runtime_alias import check_item_held_once
+    a = numpy.arange(3.0)
+    check_item_held_once({"w": a, "v": a.copy()}, "w", *WRITTEN)
+    check_item_held_once([a, a.copy()], -2, *WRITTEN)
+    check_item_held_once(numpy.ones((2, 2)), 0, *WRITTEN)   # an array writes into itself
+    for holder, key in (({"w": a, "v": a[1:]}, "w"), ([a, a], 0), ([a, 1.0, a], -1)):
+        with pytest.raises(SrcdiffError, match="model.py:7"):
+            check_item_held_once(holder, key, *WRITTEN)
+
+
+def test_check_is_item_refuses_another_object():
+    from srcdiff.runtime_alias import check_is_item
+    a = numpy.ones(2)
+    check_is_item(a, a, *WRITTEN)
+    with pytest.raises(SrcdiffError, match="model.py:7"):
+        check_is_item(a.copy(), a, *WRITTEN)
+
+
+def test_check_item_held_once_refuses_an_index_that_copies():
+    from srcdiff.runtime_alias import check_item_held_once
+    a = numpy.ones((3, 3))
+    check_item_held_once(a, (1, slice(None)), *WRITTEN)
+    for holder, key in ((a, [0, 1]), (a, a > 0), ([a, a.copy()], slice(1, None)),
+                        ([a], True)):
+        with pytest.raises(SrcdiffError, match="makes a copy"):
+            check_item_held_once(holder, key, *WRITTEN)

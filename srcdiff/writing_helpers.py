@@ -1,0 +1,283 @@
+"""A helper's writes into what its caller passes it, handed back (stage 3, lower: called by
+lower_copies.py). Takes a function of the user's and the parameters it writes into in place
+(`returning_written`); gives back a variant of it returning (its result, each such
+parameter), or None where no such variant can be made.
+
+`fill(out, v)` doing `out[:] = numpy.tanh(v)`, `scale_rows(M, c)` writing rows in place,
+an optimiser step writing `p["w"] = ...` into a dict it is given: the change to the caller's
+value is the point of such a helper. srcdiff's derivative of a helper works on a copy of
+what it writes into (lower_copies' own_copy), so the caller's value would not change. Where
+the caller passes a name only it holds, lower_copies lowers `fill(out, x)` as
+`t = fill_writing(out, x); out = t[1]`: the variant returns the helper's copy, and the
+caller's name is bound to it, which is what Python's caller sees (alias_flow proves no
+other name holds the old array; a check at run time that no other argument does).
+
+The variant is the helper's own text with each `return e` read as `return (e), p` (`return`
+as `return None, p`, and one more such line where the body may end without a return),
+compiled with the helper's globals and defaults under the user's file name and line
+numbers, so refusals inside it name the user's lines; the loader keeps its text, where
+frontend.get_source reads it. A helper with a closure, decorators, a generator, or that
+binds the parameter anew anywhere is not handled (None).
+"""
+import ast
+import textwrap
+import types
+import weakref
+
+from . import syntax as S
+
+_MADE = weakref.WeakKeyDictionary()   # a helper -> {(its code, params): the variant}
+_NO_RESULT = 0x20 | 0x80 | 0x100 | 0x200   # generator, coroutine, iterable coroutine, async gen
+
+
+def returning_written(fn, params):
+    """The variant of `fn` returning (its result, *params) (see the module's docstring), or
+    None."""
+    if not isinstance(fn, types.FunctionType) or fn.__code__.co_freevars or \
+            fn.__code__.co_flags & _NO_RESULT:
+        return None
+    made = _MADE.setdefault(fn, {})
+    key = (fn.__code__, tuple(params))
+    if key not in made:
+        made[key] = _variant(fn, tuple(params))
+    return made[key]
+
+
+def _variant(fn, params):
+    from . import loader
+    from .frontend import get_source
+    try:
+        source = get_source(fn)
+    except Exception:  # noqa: BLE001 (no source: the call is refused as before)
+        return None
+    node = source.node
+    if getattr(node, "decorator_list", None) or not getattr(node, "end_lineno", None):
+        return None
+    first, last = node.lineno, node.end_lineno
+    segment = textwrap.dedent("".join(source.lines[first - 1:last]))
+    try:
+        tree = ast.parse(segment)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.FunctionDef):
+        return None
+    fdef = tree.body[0]
+    if fdef.name != fn.__code__.co_name or any(s.lineno == fdef.lineno for s in fdef.body) \
+            or _rebinds(fdef, params):
+        return None
+    text = _edited(segment, fdef, params)
+    if text is None:
+        return None
+    text = "\n" * (first - 1) + text
+    try:
+        code = compile(text, source.filename, "exec", dont_inherit=True)
+    except SyntaxError:
+        return None
+    inner = [c for c in code.co_consts if isinstance(c, types.CodeType)
+             and c.co_name == fn.__code__.co_name]
+    if len(inner) != 1:
+        return None
+    variant = types.FunctionType(inner[0], fn.__globals__, fn.__name__, fn.__defaults__)
+    variant.__kwdefaults__ = dict(fn.__kwdefaults__) if fn.__kwdefaults__ else None
+    variant.__qualname__ = fn.__qualname__
+    variant.__doc__ = fn.__doc__
+    loader._SOURCES[inner[0]] = text   # (frontend.get_source reads the variant's text there)
+    return variant
+
+
+def _own_nodes(fdef):
+    """The nodes of `fdef`'s body, not those of functions, lambdas or classes inside it."""
+    todo = list(fdef.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                              ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(n))
+
+
+def _rebinds(fdef, params):
+    """Whether the body binds one of `params` anew (then what it returns is not what the
+    caller's value became), or names it global or nonlocal."""
+    for n in _own_nodes(fdef):
+        if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load):
+            return True
+        if isinstance(n, (ast.Global, ast.Nonlocal)) and set(n.names) & set(params):
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and \
+                n.name in params:
+            return True
+    return False
+
+
+def _edited(segment, fdef, params):
+    """`segment` (the def's text) with its returns handing back `params` too."""
+    lines = [line.encode() for line in segment.splitlines(keepends=True)]
+    tail = ", ".join(params)
+    edits = []   # (line, byte column, bytes to remove, text to insert)
+    for n in _own_nodes(fdef):
+        if not isinstance(n, ast.Return):
+            continue
+        if n.value is None:
+            if n.lineno != n.end_lineno:
+                return None
+            edits.append((n.lineno, n.col_offset, n.end_col_offset - n.col_offset,
+                          f"return None, {tail}"))
+        else:
+            v = n.value
+            edits.append((v.end_lineno, v.end_col_offset, 0, f"), {tail}"))
+            edits.append((v.lineno, v.col_offset, 0, "("))
+    for line, col, remove, insert in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        b = lines[line - 1]
+        lines[line - 1] = b[:col] + insert.encode() + b[col + remove:]
+    text = b"".join(lines).decode()
+    if not isinstance(fdef.body[-1], (ast.Return, ast.Raise)):
+        indent = " " * fdef.body[0].col_offset
+        if not text.endswith("\n"):
+            text += "\n"
+        text += f"{indent}return None, {tail}\n"
+    return text
+
+
+# -- the caller's side: lower_copies.CopyInsertion's calls -----------------------------------
+def take(lw, node, fn, fdef, params, args, writes, error):
+    """Whether the call `node` of `fn` (its lowered operands `args` in fn's parameter order),
+    which writes into the parameters of `writes` ((parameter, where) pairs), can be lowered
+    as a call of the variant binding the caller's names anew: each such parameter is given
+    a local name of the caller's own (not a parameter or a global). The call is noted on
+    `lw`; `rewrite` finds it in the lowered body, or raises `error`."""
+    from .callables import LocalFunction
+    if isinstance(fn, LocalFunction) or not isinstance(fn, types.FunctionType):
+        return False
+    variadic = {getattr(a, "id", None) or getattr(a, "arg", None)
+                for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
+    written = []
+    for param in dict.fromkeys(p for p, _ in writes):
+        i = params.index(param) if param in params and param not in variadic else None
+        arg = args[i] if i is not None and i < len(args) else None
+        if not isinstance(arg, S.Name) or arg.id not in lw.user_names or \
+                arg.id not in lw.locals or arg.id in lw.params or \
+                any(name == arg.id for _, name in written):
+            return False
+        written.append((param, arg.id))
+    variant = returning_written(fn, [p for p, _ in written])
+    if variant is None:
+        return False
+    if not hasattr(lw, "handed_back"):
+        lw.handed_back = []
+    lw.handed_back.append(types.SimpleNamespace(
+        args=[id(a) for a in args], fn=fn, variant=variant, written=written, error=error,
+        line=getattr(node, "lineno", lw.line)))
+    return True
+
+
+def rewrite(lw, body):
+    """Lower each call `take` noted as `t = variant(...)`, then `r = t[0]` where its result is
+    kept and `name = t[k]` for each caller's name it writes into; before it, a check that no
+    other argument shares what the helper writes into (runtime_alias.check_written_unshared).
+    Raises the call's refusal where another name bound before the call would read the old
+    array after it (alias_flow), or where the call is not found."""
+    from . import alias_flow
+    noted = getattr(lw, "handed_back", None)
+    if not noted:
+        return
+    lw.handed_back = []
+    made = []
+    for note in noted:
+        found = _find(body, note)
+        if found is None:
+            raise note.error
+        block, i = found
+        made.append((_lowered(lw, block, i, note), note))
+    # (the variant's results are new: it wrote into a copy of its own, made as it began)
+    flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
+    for call, note in made:
+        for _, name in note.written:
+            seen = flow.seen_by(call, name)
+            if seen is None:
+                continue
+            reader, where = seen
+            if reader is None or where is None:
+                raise note.error
+            shown = reader if reader in lw.user_names else lw.spelled.get(
+                reader, "a value srcdiff made")
+            raise lw.src.error(note.line, f"{note.fn.__name__} writes into {name} in place, "
+                               f"and {shown} holds (part of) the same array and is read after "
+                               f"this call (line {where.sd.line}), so it would see the change "
+                               "too, which srcdiff does not follow",
+                               hint=f"make {shown} a copy where it is taken "
+                                    f"(numpy.copy(...)), or read it before the call")
+
+
+def _find(body, note):
+    """(the block, the index) of the call statement `note` is about, or None."""
+    for block in blocks(body):
+        for i, stmt in enumerate(block):
+            value = getattr(stmt, "value", None)
+            if getattr(stmt, "sd", None) is not None and stmt.sd.func is note.fn and \
+                    isinstance(value, S.Call) and stmt.sd.user_call is None and \
+                    [id(a) for a in value.args] == note.args and \
+                    (isinstance(stmt, S.Expr) or isinstance(stmt.targets[0], S.Name)):
+                return block, i
+    return None
+
+
+def blocks(body):
+    """The statement lists of a lowered body, nested ones too (not those of nested defs)."""
+    yield body
+    for stmt in body:
+        if isinstance(stmt, S.FunctionDef):
+            continue
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list):
+                yield from blocks(inner)
+
+
+def _lowered(lw, block, i, note):
+    """Replace block[i] (the call) by the variant's call and the bindings after it; gives
+    back the new call statement."""
+    from . import checks, runtime_alias
+    from .core import Kind
+    stmt = block[i]
+    call = stmt.value
+    lw.line = stmt.sd.line
+    ref = lw.namer.fresh(f"{note.fn.__name__}_writing")
+    lw.bindings[ref] = note.variant
+    call.func = S.load(ref)
+    new = []
+    names = [a.id for a in call.args if isinstance(a, S.Name)]
+    for param, name in note.written:
+        others = list(names)
+        others.remove(name)
+        if not others:
+            continue
+        func = runtime_alias.check_written_unshared
+        lw.bindings[func.__name__] = func
+        error = lw.src.error(note.line, f"{note.fn.__name__} writes into its argument "
+                             f"{param!r} in place, and another argument of this call holds "
+                             f"(part of) the same value, so the helper would see its own "
+                             "write through it, which srcdiff does not follow",
+                             hint=f"pass {name} once, or a copy of it: numpy.copy({name})")
+        guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[
+            S.load(name), S.Tuple(elts=[S.load(o) for o in others], ctx=S.Load()),
+            ] + checks.refusal_args(error), keywords=[]))
+        new.append(lw.info(guard, Kind.EFFECT, func=func))
+    held = lw.namer.fresh(f"{note.fn.__name__}_results")
+    lw.locals.add(held)
+    lw.spelled[held] = f"what {note.fn.__name__} returned on line {note.line}"
+    made = lw.assign(held, call, Kind.CALL, func=note.variant)
+    for attr in (S.VARIADIC, S.KEYWORD_ONLY):
+        if hasattr(call, attr):
+            setattr(made.value, attr, getattr(call, attr))
+    new.append(made)
+    if isinstance(stmt, S.Assign):
+        new.append(lw.assign(stmt.targets[0].id, _item(held, 0), Kind.SUBSCRIPT))
+    for k, (_, name) in enumerate(note.written):
+        new.append(lw.assign(name, _item(held, k + 1), Kind.SUBSCRIPT))
+    block[i:i + 1] = new
+    return made
+
+
+def _item(name, k):
+    return S.Subscript(value=S.load(name), slice=S.const(k), ctx=S.Load())

@@ -1,0 +1,205 @@
+"""srcdiff/writing_helpers.py: a helper writing into what its caller passes it (`fill(out, v)`
+doing `out[:] = ...`, rows scaled in place, an optimiser step writing into a dict) is
+differentiated where the caller's name is the only holder of what it passes, checked against
+finite differences in both modes and to second order; refused, located, where another name
+would see the change (an alias, a view, a list holding it, the same array passed twice), or
+where the variant cannot be made (the helper binds the parameter anew, the caller passes its
+own parameter)."""
+import inspect
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff.writing_helpers import returning_written
+
+X = np.array([0.5, -1.0, 0.5])
+
+
+def fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def fill_twice(out, v):
+    if v[0] > 0:
+        out[0] = v[1] * v[2]
+        return
+    out[1:] = np.sin(v[1:])
+
+
+def mix(out, src):
+    out[0] = 1.0
+    out[1] = src[0] * 2.0 + src[1]
+
+
+def scale_rows(M, c):
+    for i in range(M.shape[0]):
+        M[i] = M[i] * c
+    return M
+
+
+def two_outputs(a, b, v):
+    a[0] = np.sin(v[0])
+    b[1:] = v[1:] * a[0]
+    return np.sum(v)
+
+
+def rebinds(out, v):
+    out[0] = v[0]
+    out = out * 2.0
+    return out
+
+
+def step(p, g, lr=0.1):
+    p["w"] = p["w"] - lr * g
+    p["b"] = p["b"] * 0.9
+
+
+# -- differentiated ---------------------------------------------------------------------
+def fills_in_a_loop(x):
+    out = np.zeros(3)
+    s = 0.0
+    for i in range(3):
+        fill(out, x * (i + 1.0))
+        s = s + np.sum(out * x)
+    return s
+
+
+def fills_on_one_branch(x):
+    out = x * 1.0
+    if x[0] > 0:
+        fill(out, x)
+    return np.sum(out * x)
+
+
+def reads_before_the_fill(x):
+    out = np.zeros(3)
+    s = np.sum((out + 1.0) * x)
+    fill(out, x)
+    return s + np.sum(out)
+
+
+def returns_early_or_not(x):
+    out = x * 2.0
+    fill_twice(out, x)
+    y = -x
+    fill_twice(out, y)
+    return np.sum(out * out)
+
+
+def keeps_the_helpers_result(x):
+    M = np.outer(x, x) * 1.0
+    M2 = scale_rows(M, x[0])
+    return np.sum(M * x[2]) + np.sum(M2 * x[1])
+
+
+def writes_two_outputs(x):
+    a = np.zeros(3)
+    b = x * 1.0
+    s = two_outputs(a, b, x)
+    return s * np.sum(a * b)
+
+
+def steps_twice(x):
+    P = {"w": x * 1.0, "b": x[0]}
+    for _ in range(2):
+        step(P, np.cos(P["w"]), lr=0.3)
+    return np.sum(np.tanh(P["w"])) * P["b"]
+
+
+@pytest.mark.parametrize("f", [fills_in_a_loop, fills_on_one_branch, reads_before_the_fill,
+                               returns_early_or_not, keeps_the_helpers_result,
+                               writes_two_outputs, steps_twice])
+def test_a_helper_writing_into_a_name_only_the_caller_holds(f):
+    check(f, X.copy())
+
+
+def test_the_caller_sees_the_helpers_change_as_python_does():
+    for f in (fills_in_a_loop, returns_early_or_not, writes_two_outputs, steps_twice):
+        assert np.allclose(srcdiff.value_and_grad(f)(X.copy())[0], f(X.copy()))
+
+
+# -- refused: another holder would see it --------------------------------------------------
+def read_through_an_alias(x):
+    out = np.zeros(3)
+    o2 = out
+    fill(out, x)
+    return np.sum(o2 * x)
+
+
+def read_through_a_view(x):
+    out = np.zeros(3)
+    v = out[1:]
+    fill(out, x)
+    return np.sum(v) * x[0]
+
+
+def read_through_a_list(x):
+    out = np.zeros(3)
+    L = [out, x]
+    fill(out, x)
+    return np.sum(L[0] * x)
+
+
+def writes_into_the_result_shared_with_the_argument(x):
+    M = np.outer(x, x) * 1.0
+    M2 = scale_rows(M, x[0])
+    M2[0, 0] = 3.0 * x[1]
+    return np.sum(M * M2)
+
+
+@pytest.mark.parametrize("f, reader", [(read_through_an_alias, "o2"),
+                                       (read_through_a_view, "v"),
+                                       (read_through_a_list, "L")])
+def test_a_change_another_name_would_see_is_refused_at_the_call(f, reader):
+    with pytest.raises(srcdiff.UnsupportedCodeError, match=f"and {reader} holds") as err:
+        srcdiff.grad(f)(X.copy())
+    lines, first = inspect.getsourcelines(f)
+    assert err.value.lineno == first + 3 and err.value.filename == __file__
+
+
+def test_the_result_and_the_argument_the_same_array_written_after_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="would change M too"):
+        srcdiff.grad(writes_into_the_result_shared_with_the_argument)(X.copy())
+
+
+def passes_one_array_twice(x):
+    out = x * 1.0
+    mix(out, out)
+    return np.sum(out * x)
+
+
+def test_the_same_array_given_as_another_argument_is_refused_when_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="another argument of this call"):
+        srcdiff.grad(passes_one_array_twice)(X.copy())
+
+
+def uses_a_helper_binding_its_parameter_anew(x):
+    out = np.zeros(3)
+    r = rebinds(out, x)
+    return np.sum(out * x) + np.sum(r)
+
+
+def fills_its_own_parameter(x, out):
+    fill(out, x)
+    return np.sum(out * x)
+
+
+def test_a_helper_binding_its_parameter_anew_or_a_parameter_given_is_still_refused():
+    for f, args in ((uses_a_helper_binding_its_parameter_anew, (X.copy(),)),
+                    (fills_its_own_parameter, (X.copy(), np.zeros(3)))):
+        with pytest.raises(srcdiff.UnsupportedCodeError, match="writes into its argument"):
+            srcdiff.grad(f)(*args)
+
+
+# -- the variant ----------------------------------------------------------------------------
+def test_the_variant_returns_the_result_and_the_parameters_written():
+    variant = returning_written(two_outputs, ["a", "b"])
+    a, b = np.zeros(3), X.copy()
+    result, a2, b2 = variant(a, b, X)
+    assert result == two_outputs(np.zeros(3), X.copy(), X) and a2 is a and b2 is b
+    assert returning_written(two_outputs, ["a", "b"]) is variant   # made once
+    assert returning_written(step, ["p"])({"w": X, "b": 1.0}, X)[0] is None
+    assert returning_written(rebinds, ["out"]) is None
+    assert returning_written(lambda out: out.fill(0), ["out"]) is None   # on the def's line
