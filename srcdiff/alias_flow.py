@@ -1,8 +1,7 @@
 """Which arrays each name may hold, statement by statement: proof that a write is unseen (stage
-3, lower: called by aliasing.py and lower.py). Takes lowered core statements (`Flow`) and
-one write; gives back whether no name bound before it reads the memory it changes afterwards
-(`unseen`), and the checks relaxed where a helper's update is unseen
-(`relax_unseen_argument_updates`).
+3, lower: called by aliasing.py and argument_writes.py). Takes lowered core statements
+(`Flow`) and one write; gives back whether no name bound before it reads the memory it
+changes afterwards (`unseen`).
 
 aliasing.check_writes refuses a write into y when another name may share y's memory (an
 alias, a view, a list or tuple holding y). That is only wrong when the other name is
@@ -459,57 +458,3 @@ class Flow:
 
 def _constant_key(node):
     return isinstance(node, S.Constant) and type(node.value) in (str, int)
-
-
-def unseen_argument_update(body, call, name):
-    """Whether the caller never reads the array `name` it passes to a helper doing `v op=
-    ...` on it (the statement `call`), apart from what the helper returns: the helper's
-    derivative updates a copy of its own (lower._own_written_params), so the two differ
-    only where a name bound before the call reads the array after it. The call's result
-    (`return v, w`) holds the helper's copy, not the caller's array; the array must not
-    have been given to a function that may keep it. (That no other argument holds it is
-    checked by the run: runtime_alias.check_update_unshared.)"""
-    flow = Flow(body, fresh=[id(call)])
-    return flow.ok and id(call) in flow.before and flow.unseen(call, name, own_ok=False)
-
-
-def relax_unseen_argument_updates(body, bindings):
-    """Where the caller never sees a helper's `v op= ...` (unseen_argument_update), the check
-    `check_argument_update(v, ...)` placed before the call becomes
-    `check_update_unshared(v, (other arguments), ...)`, which only refuses an array another
-    argument shares."""
-    from . import runtime, runtime_alias
-    func = runtime_alias.check_update_unshared
-
-    def walk(block):
-        for i, stmt in enumerate(block):
-            for field in ("body", "orelse"):
-                inner = getattr(stmt, field, None)
-                if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
-                    walk(inner)
-            if not _is_check(stmt, runtime.check_argument_update):
-                continue
-            j = i + 1
-            while j < len(block) and isinstance(block[j], S.Expr) and \
-                    block[j].sd.kind == Kind.EFFECT:
-                j += 1
-            call = block[j] if j < len(block) else None
-            arg = stmt.value.args[0]
-            if call is None or call.sd.kind != Kind.CALL or not isinstance(arg, S.Name) or \
-                    not unseen_argument_update(body, call, arg.id):
-                continue
-            names = [a.id for a in analyze.call_args(call) if isinstance(a, S.Name)]
-            if arg.id in names:
-                names.remove(arg.id)   # (once: step(v, v) passes v as another argument too)
-            others = [S.load(n) for n in names]
-            bindings[func.__name__] = func
-            old = stmt.value.args
-            stmt.value = S.Call(func=S.load(func.__name__), args=[
-                old[0], S.Tuple(elts=others, ctx=S.Load())] + old[1:], keywords=[])
-            stmt.sd.func = func
-    walk(body)
-
-
-def _is_check(stmt, func):
-    return isinstance(stmt, S.Expr) and getattr(stmt, "sd", None) is not None and \
-        stmt.sd.func is func

@@ -1,11 +1,13 @@
 """The shape of lowered code that alias_flow reads: where a statement sits and whether nested
-functions are only called where they are defined (stage 3, lower: called by alias_flow.py).
-Takes lowered core statements; gives back plain facts: a statement's block, the way to it
-from the function's body, the blocks around it (`places`, `path_to`, `blocks_around`,
-`local_functions_only_called`).
+functions are only called where they are defined (stage 3, lower: called by alias_flow.py and
+aliasing.py). Takes lowered core statements; gives back plain facts: a statement's block,
+the way to it from the function's body, the blocks around it (`places`, `path_to`,
+`blocks_around`, `local_functions_only_called`), and the order of a copy, its source's
+rebinding and the writes (`rebound_first`, `written_only_before`).
 """
 from . import analyze
 from . import syntax as S
+from .core import Kind
 
 
 def places(body):
@@ -92,3 +94,63 @@ def local_functions_only_called(stmts):
 
 def inplace(stmt):
     return stmt.sd.inplace is not None
+
+
+def rebound_first(copy_stmt, src, body, stmts):
+    """True when `src` gets a new value after the copy and before every write into it: the
+    copy then shares the old array, which is never written. The copy and the rebinding are
+    statements of one block: the function's body, or a loop's body, where the write of the
+    next iteration must follow a rebinding at the top of the body (new = u.copy(); new[i] =
+    ...; u = new)."""
+    found = block_of(copy_stmt, body, None)
+    if found is None:
+        return False
+    block, loop = found
+    order = {id(t): i for i, t in enumerate(stmts)}
+    ic = order[id(copy_stmt)]
+    rebinds = [order[id(t)] for t in block
+               if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+               and t.targets[0].id == src and not inplace(t)]
+    writes = [order[id(w)] for w in stmts
+              if (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == src)
+              or (inplace(w) and w.targets[0].id == src)]
+    if loop is None:
+        later = [ia for ia in rebinds if ia > ic]
+        return bool(later) and all(iw < ic or iw > min(later) for iw in writes)
+    inside = {order[id(t)] for t in analyze.flatten(loop.body)}
+    for iw in writes:
+        if iw < order[id(loop)]:
+            continue  # before the loop: the copy does not exist yet
+        if iw not in inside:
+            return False  # after the loop: keep it simple
+        if not any((ic < ia < iw) if iw > ic else (ia < iw) for ia in rebinds):
+            return False
+    return True
+
+
+def written_only_before(share, writes, stmts):
+    """True when every write comes before the statement that shares the array (`v[0] = ...`
+    then `return s, v`) and no loop runs the write again after it: the other name only
+    ever sees the array as written."""
+    order = {id(t): i for i, t in enumerate(stmts)}
+    if any(order[id(w)] > order[id(share)] for w in writes):
+        return False
+    for loop in stmts:
+        if isinstance(loop, (S.For, S.While)):
+            inner = {id(t) for t in analyze.flatten(loop.body)}
+            if id(share) in inner and any(id(w) in inner for w in writes):
+                return False
+    return True
+
+
+def block_of(stmt, block, loop):
+    """(the statement list holding `stmt` directly, the loop whose body that is) or None;
+    blocks inside if-branches do not count (their statements may not run)."""
+    if any(t is stmt for t in block):
+        return block, loop
+    for t in block:
+        if isinstance(t, (S.For, S.While)):
+            found = block_of(stmt, t.body, t)
+            if found is not None:
+                return found
+    return None

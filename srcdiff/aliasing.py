@@ -18,72 +18,12 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 from . import alias_flow, analyze, runtime_containers
 from . import syntax as S
-from .alias_flow_blocks import inplace as _inplace
+from .alias_flow_blocks import inplace as _inplace, rebound_first, written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after, \
     shares_items
 from .callables import is_user_function
 from .core import Kind
-
-
-def _rebound_first(copy_stmt, src, body, stmts):
-    """True when `src` gets a new value after the copy and before every write into it: the
-    copy then shares the old array, which is never written. The copy and the rebinding are
-    statements of one block: the function's body, or a loop's body, where the write of the
-    next iteration must follow a rebinding at the top of the body (new = u.copy(); new[i] =
-    ...; u = new)."""
-    found = _block_of(copy_stmt, body, None)
-    if found is None:
-        return False
-    block, loop = found
-    order = {id(t): i for i, t in enumerate(stmts)}
-    ic = order[id(copy_stmt)]
-    rebinds = [order[id(t)] for t in block
-               if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
-               and t.targets[0].id == src and not _inplace(t)]
-    writes = [order[id(w)] for w in stmts
-              if (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == src)
-              or (_inplace(w) and w.targets[0].id == src)]
-    if loop is None:
-        later = [ia for ia in rebinds if ia > ic]
-        return bool(later) and all(iw < ic or iw > min(later) for iw in writes)
-    inside = {order[id(t)] for t in analyze.flatten(loop.body)}
-    for iw in writes:
-        if iw < order[id(loop)]:
-            continue  # before the loop: the copy does not exist yet
-        if iw not in inside:
-            return False  # after the loop: keep it simple
-        if not any((ic < ia < iw) if iw > ic else (ia < iw) for ia in rebinds):
-            return False
-    return True
-
-
-def _written_only_before(share, writes, stmts):
-    """True when every write comes before the statement that shares the array (`v[0] = ...`
-    then `return s, v`) and no loop runs the write again after it: the other name only
-    ever sees the array as written."""
-    order = {id(t): i for i, t in enumerate(stmts)}
-    if any(order[id(w)] > order[id(share)] for w in writes):
-        return False
-    for loop in stmts:
-        if isinstance(loop, (S.For, S.While)):
-            inner = {id(t) for t in analyze.flatten(loop.body)}
-            if id(share) in inner and any(id(w) in inner for w in writes):
-                return False
-    return True
-
-
-def _block_of(stmt, block, loop):
-    """(the statement list holding `stmt` directly, the loop whose body that is) or None;
-    blocks inside if-branches do not count (their statements may not run)."""
-    if any(t is stmt for t in block):
-        return block, loop
-    for t in block:
-        if isinstance(t, (S.For, S.While)):
-            found = _block_of(stmt, t.body, t)
-            if found is not None:
-                return found
-    return None
 
 
 def check_writes(source, user_names, body, spelled=None):
@@ -350,14 +290,13 @@ def check_writes(source, user_names, body, spelled=None):
             if s.sd.kind == Kind.APPEND:
                 arg = s.value.args[0]
                 if isinstance(arg, S.Name) and later_write(arg.id, s) and \
-                        not _rebound_first(s, arg.id, body, stmts):
+                        not rebound_first(s, arg.id, body, stmts):
                     fail(later_write(arg.id, s), f"{arg.id} is written into after being stored "
                          "in a list, so the list would see the change (an alias)",
                          f"append a copy: numpy.copy({arg.id})")
             continue
         target = s.targets[0].id
         value = s.value
-        user_target = target in user_names
         if later_write(target, s):
             what = None
             d, value = s, s.value
@@ -443,8 +382,8 @@ def check_writes(source, user_names, body, spelled=None):
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]
         for src in sources:
-            if src in written and src != target and not _rebound_first(s, src, body, stmts) \
-                    and not _written_only_before(s, writes[src], stmts):
+            if src in written and src != target and not rebound_first(s, src, body, stmts) \
+                    and not written_only_before(s, writes[src], stmts):
                 kind = "a view" if s.sd.kind in (Kind.SUBSCRIPT, Kind.CALL) else "an alias"
                 readers = sorted({target} | {n for n in defs if target in roots(n)})
                 shown = target if target in user_names else stem(S.load(target))

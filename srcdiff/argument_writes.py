@@ -1,6 +1,7 @@
 """Where a called function changes, in place, what its caller passed it (stage 3, lower: called
-by lower_copies.py before a call of the user's function). Takes a gast def and its
-parameters; gives back the parameters written and how.
+by lower_copies.py before a call of the user's function, and lower.py). Takes a gast def and
+its parameters; gives back the parameters written and how, and, over a lowered body, the
+checks relaxed where the caller never sees a helper's update (`relax_unseen_argument_updates`).
 
 Read from the callee's syntax: item writes, in-place operators and methods (`operator.iadd`
 too), through the names, views (`p.reshape(...)`, `p[1:]`) and rows (`for r in p`) that
@@ -10,9 +11,10 @@ saying how a callee's syntax is found). This is the one place that follows argum
 """
 import os
 
-from . import alias_flow_fresh
+from . import alias_flow, alias_flow_fresh, analyze
 from . import syntax as S
 from .aliasing import VIEW_FUNCS
+from .core import Kind
 
 VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
 VIEW_FUNC_NAMES = {f.__name__ for f in VIEW_FUNCS}
@@ -304,3 +306,57 @@ def passed_on_write(fdef, params, resolve, follow, seen=frozenset(), depth=0):
             inner_param, _, inner_name, where = deeper
             return handed[inner_param], call, f"{name} (and on to {inner_name})", where
     return None
+
+
+def unseen_argument_update(body, call, name):
+    """Whether the caller never reads the array `name` it passes to a helper doing `v op=
+    ...` on it (the statement `call`), apart from what the helper returns: the helper's
+    derivative updates a copy of its own (lower._own_written_params), so the two differ
+    only where a name bound before the call reads the array after it. The call's result
+    (`return v, w`) holds the helper's copy, not the caller's array; the array must not
+    have been given to a function that may keep it. (That no other argument holds it is
+    checked by the run: runtime_alias.check_update_unshared.)"""
+    flow = alias_flow.Flow(body, fresh=[id(call)])
+    return flow.ok and id(call) in flow.before and flow.unseen(call, name, own_ok=False)
+
+
+def relax_unseen_argument_updates(body, bindings):
+    """Where the caller never sees a helper's `v op= ...` (unseen_argument_update), the check
+    `check_argument_update(v, ...)` placed before the call becomes
+    `check_update_unshared(v, (other arguments), ...)`, which only refuses an array another
+    argument shares."""
+    from . import runtime, runtime_alias
+    func = runtime_alias.check_update_unshared
+
+    def walk(block):
+        for i, stmt in enumerate(block):
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
+                    walk(inner)
+            if not _is_check(stmt, runtime.check_argument_update):
+                continue
+            j = i + 1
+            while j < len(block) and isinstance(block[j], S.Expr) and \
+                    block[j].sd.kind == Kind.EFFECT:
+                j += 1
+            call = block[j] if j < len(block) else None
+            arg = stmt.value.args[0]
+            if call is None or call.sd.kind != Kind.CALL or not isinstance(arg, S.Name) or \
+                    not unseen_argument_update(body, call, arg.id):
+                continue
+            names = [a.id for a in analyze.call_args(call) if isinstance(a, S.Name)]
+            if arg.id in names:
+                names.remove(arg.id)   # (once: step(v, v) passes v as another argument too)
+            others = [S.load(n) for n in names]
+            bindings[func.__name__] = func
+            old = stmt.value.args
+            stmt.value = S.Call(func=S.load(func.__name__), args=[
+                old[0], S.Tuple(elts=others, ctx=S.Load())] + old[1:], keywords=[])
+            stmt.sd.func = func
+    walk(body)
+
+
+def _is_check(stmt, func):
+    return isinstance(stmt, S.Expr) and getattr(stmt, "sd", None) is not None and \
+        stmt.sd.func is func

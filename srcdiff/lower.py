@@ -48,7 +48,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import alias_flow, analyze, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
+from . import analyze, argument_writes, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -212,7 +212,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             check_dict_views(self.src, out)
             guard_dict_loops(self.src, out, self.bindings)
             guards = check_writes(self.src, self.user_names, out, self.spelled)
-            alias_flow.relax_unseen_argument_updates(out, self.bindings)
+            argument_writes.relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
             update_checks.guard_updates(out, self.params, self._static_value, self.bindings,
