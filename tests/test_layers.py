@@ -22,7 +22,7 @@ SRCDIFF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # by the adjoint stages and the post-passes, so those sit below them (docs/architecture.md).
 LAYERS = [
     ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
-             "coverage", "numba_codegen", "wrt_varargs"}),
+             "coverage", "extend", "numba_codegen", "wrt_varargs"}),
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
     ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
@@ -40,7 +40,7 @@ LAYERS = [
     ("frontend", {"frontend", "sourcefile", "private_names"}),
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
-                "emitted_origins", "runtime_fields",
+                "emitted_origins", "runtime_extend", "runtime_fields",
                 "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "runtime", "runtime_adjoint",
                 "runtime_alias",

@@ -1,0 +1,58 @@
+"""templates/extend.py: a second derivative through an autograd-style primitive's vjp maker
+(runtime_extend.vjp_of) is refused at the user's line, saying what to write instead; the same
+primitive given in srcdiff's template form differentiates to second order."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import d
+from srcdiff.errors import NoRuleError
+from srcdiff.extend import defjvp, defvjp, primitive
+
+
+@primitive
+def softplus(x):
+    return np.log1p(np.exp(x))
+
+
+defvjp(softplus, lambda ans, x: lambda g: g / (1.0 + np.exp(-x)))
+defjvp(softplus, lambda g, ans, x: g / (1.0 + np.exp(-x)))
+
+
+def uses_softplus(x):
+    return np.sum(softplus(x) * x)
+
+
+def test_second_order_through_a_vjp_maker_is_refused_at_the_users_line():
+    x = np.array([0.2, -1.0])
+    check(uses_softplus, x, order=1)
+    for second in (lambda: srcdiff.hvp(uses_softplus)(x, np.ones(2)),
+                   lambda: srcdiff.grad(lambda x: np.sum(srcdiff.grad(uses_softplus)(x)))(x),
+                   lambda: srcdiff.hessian(uses_softplus)(x)):
+        with pytest.raises(NoRuleError) as err:
+            second()
+        assert err.value.lineno == uses_softplus.__code__.co_firstlineno + 1, str(err.value)
+        assert "srcdiff.reverse_rule" in err.value.hint
+
+
+def softplus_plain(x):
+    return np.log1p(np.exp(x))
+
+
+@srcdiff.reverse_rule(softplus_plain)
+def softplus_plain_adjoint(y, x):
+    d[x] = d[y] / (1.0 + np.exp(-x))
+
+
+@srcdiff.forward_rule(softplus_plain)
+def softplus_plain_tangent(y, x):
+    d[y] = d[x] / (1.0 + np.exp(-x))
+
+
+def uses_softplus_plain(x):
+    return np.sum(softplus_plain(x) * x)
+
+
+def test_what_the_hint_says_works_to_second_order():
+    check(uses_softplus_plain, np.array([0.2, -1.0]))
