@@ -43,6 +43,10 @@ IMPORTS = [
     (r"^from autograd\.scipy\.integrate import (.*)", r"from scipy.integrate import \1"),
     (r"^from autograd\.numpy\.linalg import (.*)", r"from numpy.linalg import \1"),
     (r"^from autograd\.builtins import tuple", r"pass"),
+    # autograd's extension API: srcdiff.extend has the same names and signatures
+    (r"^from autograd\.extend import (.*)", r"from srcdiff.extend import \1"),
+    # autograd's check of a function's derivatives against differences: the stand-in's
+    (r"^from autograd\.test_util import check_grads$", r"from srcdiff_checked import check_grads"),
     (r"^from autograd\.misc import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten_func$",
@@ -204,6 +208,36 @@ def grad(f, argnum=0, *a, **k):
 
 def value_and_grad(f, argnum=0, *a, **k):
     return _wrap("value_and_grad", srcdiff.value_and_grad, f, argnum, *a, **k)
+
+def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
+    """autograd.test_util.check_grads(f, modes=..., order=...)(*args), over srcdiff: the
+    gradient ("rev"), the tangent ("fwd") and, to order 2, the Hessian-vector product checked
+    against central differences along a random direction; a disagreement raises."""
+    def checker(*args):
+        def total(*a):
+            return float(np.sum(f(*a)))
+        flat, unflatten = srcdiff.flatten(args[argnum])
+        v = np.random.default_rng(1).standard_normal(np.shape(flat))
+        results = []
+        if "rev" in modes:
+            ok, fd, an = _check(total, args, argnum, srcdiff.grad(f, argnum)(*args), lambda: None)
+            results.append(("grad", ok, fd, an))
+        if "fwd" in modes:
+            fd = _check(total, args, argnum, np.zeros_like(flat), lambda: None)[1]
+            tangent = unflatten(np.random.default_rng(0).standard_normal(np.shape(flat)))
+            an = float(np.sum(srcdiff.jvp(f, argnum)(*args, tangent)[1]))
+            results.append(("jvp", bool(abs(fd - an) <= 1e-4 * max(1.0, abs(fd), abs(an))), fd, an))
+        if order > 1 and ("rev" in modes or "fwd" in modes):
+            g = srcdiff.grad(f, argnum)
+            gv = lambda *a: float(np.asarray(srcdiff.flatten(g(*a))[0]) @ v)
+            ok, fd, an = _check(gv, args, argnum, srcdiff.hvp(f, argnum)(*args, unflatten(v)),
+                                lambda: None)
+            results.append(("hvp", ok, fd, an))
+        for what, ok, fd, an in results:
+            _log(fn=f"check_grads {what} of " + getattr(f, "__qualname__", "f"), stage="check",
+                 ok=ok, differences=fd, srcdiff=an)
+            assert ok, f"check_grads: {what} {an} disagrees with differences {fd}"
+    return checker
 
 def hessian_vector_product(f, argnum=0):
     return srcdiff.hvp(getattr(f, "__srcdiff_made__", f), argnum)

@@ -11,26 +11,32 @@ The facts follow autograd's documentation:
   `defvjp` (reverse mode) or `defjvp` (forward mode) gives one.
 * `defvjp(f, maker_0, maker_1, ..., argnums=(0, 1, ...))`: `maker_i(ans, *args, **kwargs)`
   returns a function taking the output's adjoint `g` and giving argument i's adjoint; None
-  for an argument with zero gradient. srcdiff's reverse rule calls it through
-  runtime_extend.vjp_of.
+  for an argument with zero gradient. srcdiff's reverse rule calls the vjp the maker returns
+  as one function srcdiff reads (vjp_makers.py: `def m(ans, x): ...; return lambda g: ...`
+  and the like), so second order differentiates it again; a maker of another form is
+  called through runtime_extend.vjp_of, opaque.
 * `defjvp(f, jvp_0, jvp_1, ..., argnums=...)`: `jvp_i(g, ans, *args, **kwargs)` gives the
   output's tangent along argument i's tangent `g`; None for zero, "same" for f applied to
   `g` in argument i's place (a linear f). The tangents of the arguments are summed.
 * A derivative with respect to an argument no maker was given for is refused at the user's
   line (autograd raises NotImplementedError there).
 
+`defvjp_argnum`, `defjvp_argnum` and `def_linear` are there too, over the two above. autograd's
+`Box` and `VSpace` (its tracer's boxes and vector spaces) have no counterpart: subclassing
+one is refused where the class is written.
+
 Rules registered after a derivative was made replace the old ones: every cached derivative
-is made again (derivative.clear_cache). The second derivative through a vjp maker (hvp,
-grad of grad) is refused, located (the function a maker returns is opaque to srcdiff): for
-second order, give the rule in srcdiff's template form (srcdiff.reverse_rule and
-forward_rule), whose body srcdiff differentiates again; a jvp function is called by name and
-differentiated as the user's code is.
+is made again (derivative.clear_cache). The second derivative through an opaque vjp maker
+(hvp, grad of grad) is refused, located: for second order, rewrite the maker in one of the
+forms vjp_makers.py reads, or give the rule in srcdiff's template form (srcdiff.reverse_rule
+and forward_rule); a jvp function is called by name and differentiated as the user's code
+is.
 """
 import functools
 import inspect
 import re
 
-from . import rules
+from . import rules, vjp_makers
 from .errors import RuleError
 from .runtime_extend import vjp_of
 
@@ -142,6 +148,77 @@ def defjvp(fun, *jvpfuns, argnums=None):
     _install(prim, params)
 
 
+def _positional(fun):
+    params = _parameters(_lookup(fun))
+    return [i for i, p in enumerate(params) if p.kind != p.KEYWORD_ONLY]
+
+
+def defvjp_argnum(fun, vjpmaker):
+    """autograd's defvjp_argnum: `vjpmaker(argnum, ans, args, kwargs)` returns `g -> adjoint`
+    of argument argnum, for every positional argument."""
+    argnums = _positional(fun)
+    defvjp(fun, *[functools.partial(_vjp_argnum, vjpmaker, i) for i in argnums],
+           argnums=argnums)
+
+
+def _vjp_argnum(vjpmaker, argnum, ans, *args, **kwargs):
+    return vjpmaker(argnum, ans, args, kwargs)
+
+
+def defjvp_argnum(fun, jvpmaker):
+    """autograd's defjvp_argnum: `jvpmaker(argnum, g, ans, args, kwargs)` is the output's
+    tangent along argument argnum's tangent g, for every positional argument."""
+    argnums = _positional(fun)
+    defjvp(fun, *[functools.partial(_jvp_argnum, jvpmaker, i) for i in argnums],
+           argnums=argnums)
+
+
+def _jvp_argnum(jvpmaker, argnum, g, ans, *args, **kwargs):
+    return jvpmaker(argnum, g, ans, args, kwargs)
+
+
+def def_linear(fun):
+    """autograd's def_linear: fun is linear in each positional argument; its tangent along
+    one is fun with the tangent in that argument's place."""
+    argnums = _positional(fun)
+    defjvp(fun, *["same"] * len(argnums), argnums=argnums)
+
+
+class _AutogradInternal:
+    """autograd's Box and VSpace: its tracer's value wrappers and vector spaces, which srcdiff,
+    differentiating source rather than tracing values, has no counterpart of. Subclassing one
+    is refused where the class is written."""
+
+    def __init_subclass__(cls, **kwargs):
+        if cls.__module__ == __name__:
+            return   # Box and VSpace themselves
+        import sys
+        from .errors import UnsupportedCodeError
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename == __file__:
+            frame = frame.f_back
+        filename = frame.f_code.co_filename if frame is not None else None
+        lineno = frame.f_lineno if frame is not None else None
+        import linecache
+        raise UnsupportedCodeError(
+            f"class {cls.__name__} subclasses autograd's {cls.__mro__[1].__name__}, a part of "
+            "autograd's tracer (values boxed as the function runs, in vector spaces of their "
+            "own); srcdiff differentiates source over arrays and containers of arrays, and "
+            "has no counterpart of it",
+            hint="hold the value as arrays (a function in a kernel space as the arrays of its "
+                 "points and coefficients) and differentiate with respect to those",
+            filename=filename, lineno=lineno,
+            line=linecache.getline(filename, lineno) if filename else None)
+
+
+class Box(_AutogradInternal):
+    """autograd's Box: refused when subclassed (see _AutogradInternal)."""
+
+
+class VSpace(_AutogradInternal):
+    """autograd's VSpace: refused when subclassed (see _AutogradInternal)."""
+
+
 def _call_operands(params):
     """The arguments of a call passing every parameter on (keyword-only ones by keyword)."""
     return [p.name if p.kind != p.KEYWORD_ONLY else f"{p.name}={p.name}" for p in params]
@@ -168,7 +245,12 @@ def _install(prim, params):
             arg = params[argnum].name
             if made is None:
                 continue   # zero
-            if mode == "reverse":
+            flat = vjp_makers.applied(made) if mode == "reverse" else None
+            if flat is not None:   # srcdiff reads it: second order differentiates it again
+                name = _unique(f"{base}_vjp_{argnum}", flat)
+                namespace[name] = flat
+                lines.append(f"d[{arg}] = {name}(d[{result}], {result}, {operands})")
+            elif mode == "reverse":
                 helper = _unique("vjp_of", vjp_of)
                 maker = _unique(f"{base}_vjp_{argnum}", made)
                 namespace.update({helper: vjp_of, maker: made})

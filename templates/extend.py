@@ -1,13 +1,15 @@
-"""srcdiff.runtime_extend.vjp_of, the call of an autograd-style primitive's vjp maker in
-emitted reverse code (srcdiff/extend.py): the function the maker returns is opaque to
-srcdiff, so a second derivative through it (hvp, hessian, grad of grad) is refused at the
-user's line, saying what to write instead.
+"""srcdiff.runtime_extend.vjp_of, the call of an autograd-style primitive's vjp maker srcdiff
+cannot read (srcdiff/vjp_makers.py reads the usual forms) in emitted reverse code: the
+function the maker returns is opaque to srcdiff, so a second derivative through it (hvp,
+hessian, grad of grad) is refused at the user's line, saying what to write instead.
 """
 from srcdiff.rules import not_implemented
 from srcdiff.runtime_extend import vjp_of
 
 not_implemented(vjp_of, "a second derivative through a primitive's vjp maker (srcdiff.extend."
-                "defvjp): srcdiff cannot see into the function the maker returns. For second "
-                "order, give the primitive's derivatives in srcdiff's template form instead "
-                "(@srcdiff.reverse_rule(f) and @srcdiff.forward_rule(f), README: Custom rules), "
-                "whose bodies srcdiff differentiates again")
+                "defvjp) whose returned function srcdiff cannot read (a partial, a maker reading "
+                "variables of an enclosing function, or another form). For second order, write "
+                "the maker as a module-level `def maker(ans, x): ...; return lambda g: ...` (or "
+                "`def vjp(g): ...; return vjp`), or give the primitive's derivatives in srcdiff's "
+                "template form (@srcdiff.reverse_rule(f) and @srcdiff.forward_rule(f), README: "
+                "Custom rules), whose bodies srcdiff differentiates again")

@@ -5,8 +5,9 @@ import pytest
 
 import srcdiff
 from gradcheck import check, numerical_grad, refusal
-from srcdiff.errors import NoRuleError, RuleError
-from srcdiff.extend import defjvp, defvjp, primitive
+from srcdiff.errors import NoRuleError, RuleError, UnsupportedCodeError
+from srcdiff.extend import (Box, VSpace, def_linear, defjvp, defjvp_argnum, defvjp, defvjp_argnum,
+                            primitive)
 
 
 @primitive
@@ -33,8 +34,9 @@ def uses_logsumexp(y):
     return np.sum(lse) * np.sin(y[0])
 
 
-def test_a_primitive_differentiates_through_its_vjp_and_jvp():
-    check(uses_logsumexp, np.array([0.3, -0.7, 1.1]), order=1)
+def test_a_primitive_differentiates_through_its_vjp_and_jvp_to_second_order():
+    # second order: srcdiff differentiates the vjp the maker returns (vjp_makers.py)
+    check(uses_logsumexp, np.array([0.3, -0.7, 1.1]))
 
 
 @primitive
@@ -121,11 +123,38 @@ def test_forward_mode_without_defjvp_is_refused_at_the_users_line():
     assert "defjvp(reverse_only" in str(err)
 
 
-def test_second_order_through_a_vjp_maker_is_refused_at_the_users_line():
+def test_each_form_of_maker_differentiates_to_second_order():
+    check(uses_scaled, np.array([0.4, 1.3]), 0.7, 2.5, wrt=(0, 1))
+    check(uses_weighted, np.array([0.9, 1.7]), np.array([0.5, 2.0]))
+    check(uses_doubled_sum, np.arange(6.0).reshape(2, 3) / 5.0)
+
+
+def make_opaque_maker(power):
+    def maker(ans, x):   # reads `power` of the enclosing function: left opaque
+        return lambda g: g * power * x ** (power - 1)
+    return maker
+
+
+@primitive
+def powered(x):
+    return x ** 3
+
+
+defvjp(powered, make_opaque_maker(3))
+defjvp(powered, lambda g, ans, x: g * 3 * x ** 2)
+
+
+def uses_powered(x):
+    y = powered(x)
+    return np.sum(y * x)
+
+
+def test_second_order_through_an_opaque_vjp_maker_is_refused_at_the_users_line():
     x = np.array([0.3, -0.7, 1.1])
+    check(uses_powered, x, order=1)
     with pytest.raises(NoRuleError) as err:
-        srcdiff.hvp(uses_logsumexp)(x, np.ones(3))
-    assert err.value.lineno == uses_logsumexp.__code__.co_firstlineno + 2
+        srcdiff.hvp(uses_powered)(x, np.ones(3))
+    assert err.value.lineno == uses_powered.__code__.co_firstlineno + 1
     assert "reverse_rule" in err.value.hint
 
 
@@ -178,3 +207,50 @@ def test_registration_mistakes_are_refused_when_made():
 def test_a_primitive_runs_as_the_function_and_keeps_its_name():
     assert logsumexp.__name__ == "logsumexp" and logsumexp.fun(np.zeros(2)) == np.log(2.0)
     assert primitive(logsumexp) is logsumexp
+
+
+@primitive
+def mixed(x, y):
+    return np.sin(x) * y
+
+
+defvjp_argnum(mixed, lambda argnum, ans, args, kwargs: (
+    lambda g: g * np.cos(args[0]) * args[1] if argnum == 0 else g * np.sin(args[0])))
+defjvp_argnum(mixed, lambda argnum, g, ans, args, kwargs: (
+    g * np.cos(args[0]) * args[1] if argnum == 0 else g * np.sin(args[0])))
+
+
+def uses_mixed(x, y):
+    return np.sum(mixed(x, y * x) ** 2)
+
+
+def test_argnum_forms_give_each_argument_its_derivative():
+    check(uses_mixed, np.array([0.3, 1.2]), np.array([-0.4, 0.8]), wrt=(0, 1), order=1)
+
+
+@primitive
+def scaled_outer(a, b, scale=2.0):   # bilinear: linear in each of a and b
+    return np.outer(a, b) * scale
+
+
+defvjp(scaled_outer, lambda ans, a, b, scale: lambda g: g @ b * scale,
+       lambda ans, a, b, scale: lambda g: a @ g * scale)
+def_linear(scaled_outer)
+
+
+def uses_blend(a, b):
+    return np.sum(np.exp(scaled_outer(a * b, np.cos(b))))
+
+
+def test_def_linear_applies_the_primitive_to_each_tangent():
+    check(uses_blend, np.array([0.3, -0.2]), np.array([0.9, 0.1]), wrt=(0, 1), order=1)
+
+
+def test_subclassing_autograds_box_or_vspace_is_refused_where_written():
+    with pytest.raises(UnsupportedCodeError) as err:
+        class FunctionBox(Box):   # noqa: F841
+            pass
+    assert err.value.filename == __file__ and "class FunctionBox(Box)" in err.value.line
+    with pytest.raises(UnsupportedCodeError, match="VSpace"):
+        class FunctionSpace(VSpace):   # noqa: F841
+            pass

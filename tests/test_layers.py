@@ -40,7 +40,7 @@ LAYERS = [
     ("frontend", {"frontend", "sourcefile", "private_names"}),
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
-                "emitted_origins", "runtime_extend", "runtime_fields",
+                "emitted_origins", "runtime_extend", "runtime_fields", "vjp_makers",
                 "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "runtime", "runtime_adjoint",
                 "runtime_alias",

@@ -1,6 +1,9 @@
 """templates/extend.py: a second derivative through an autograd-style primitive's vjp maker
-(runtime_extend.vjp_of) is refused at the user's line, saying what to write instead; the same
-primitive given in srcdiff's template form differentiates to second order."""
+srcdiff cannot read (runtime_extend.vjp_of: here a functools.partial) is refused at the user's
+line, saying what to write instead; the same primitive given in srcdiff's template form
+differentiates to second order."""
+import functools
+
 import numpy as np
 import pytest
 
@@ -16,7 +19,11 @@ def softplus(x):
     return np.log1p(np.exp(x))
 
 
-defvjp(softplus, lambda ans, x: lambda g: g / (1.0 + np.exp(-x)))
+def softplus_vjp(scale, ans, x):
+    return lambda g: scale * g / (1.0 + np.exp(-x))
+
+
+defvjp(softplus, functools.partial(softplus_vjp, 1.0))
 defjvp(softplus, lambda g, ans, x: g / (1.0 + np.exp(-x)))
 
 
