@@ -211,7 +211,8 @@ def value_and_grad(f, argnum=0, *a, **k):
 
 def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
     """autograd.test_util.check_grads(f, modes=..., order=...)(*args), over srcdiff: the
-    gradient ("rev"), the tangent ("fwd") and, to order 2, the Hessian-vector product checked
+    gradient ("rev"), the tangent ("fwd") and, to order 2, the Hessian-vector product (forward
+    over reverse, or with "rev" alone reverse over reverse as autograd checks it) checked
     against central differences along a random direction; a disagreement raises."""
     def checker(*args):
         def total(*a):
@@ -230,9 +231,12 @@ def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
         if order > 1 and ("rev" in modes or "fwd" in modes):
             g = srcdiff.grad(f, argnum)
             gv = lambda *a: float(np.asarray(srcdiff.flatten(g(*a))[0]) @ v)
-            ok, fd, an = _check(gv, args, argnum, srcdiff.hvp(f, argnum)(*args, unflatten(v)),
-                                lambda: None)
-            results.append(("hvp", ok, fd, an))
+            if "fwd" in modes:   # forward over reverse
+                hv = srcdiff.hvp(f, argnum)(*args, unflatten(v))
+            else:   # reverse over reverse, as autograd checks modes=["rev"]
+                hv = srcdiff.vjp(g, argnum)(*args, unflatten(v))
+            ok, fd, an = _check(gv, args, argnum, hv, lambda: None)
+            results.append(("second order", ok, fd, an))
         for what, ok, fd, an in results:
             _log(fn=f"check_grads {what} of " + getattr(f, "__qualname__", "f"), stage="check",
                  ok=ok, differences=fd, srcdiff=an)

@@ -18,6 +18,9 @@ The facts follow autograd's documentation:
 * `defjvp(f, jvp_0, jvp_1, ..., argnums=...)`: `jvp_i(g, ans, *args, **kwargs)` gives the
   output's tangent along argument i's tangent `g`; None for zero, "same" for f applied to
   `g` in argument i's place (a linear f). The tangents of the arguments are summed.
+* A primitive given defvjp and no defjvp still has forward mode (jvp, hvp, and so second
+  order): element i of its output's tangent is vjp(e_i) . t, exact, at one vjp call per
+  output element (runtime_extend.jvp_by_vjps); give defjvp where outputs are large.
 * A derivative with respect to an argument no maker was given for is refused at the user's
   line (autograd raises NotImplementedError there).
 
@@ -38,7 +41,7 @@ import re
 
 from . import rules, vjp_makers
 from .errors import RuleError
-from .runtime_extend import vjp_of
+from .runtime_extend import jvp_by_vjps, vjp_of
 
 _RULES = {}   # id(primitive) -> _Primitive
 _NAMES = {}   # name bound in emitted code -> the object it is bound to (unique names)
@@ -238,6 +241,9 @@ def _install(prim, params):
     namespace = {"__name__": getattr(prim.fun, "__module__", None) or "__main__"}
     origin = f"srcdiff.extend rule of {_name(prim)}"
     for mode, given in (("reverse", prim.vjps), ("forward", prim.jvps)):
+        if given is None and mode == "forward" and prim.vjps is not None:
+            _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin)
+            continue
         if given is None:
             continue
         lines = []
@@ -275,11 +281,30 @@ def _install(prim, params):
     derivative.clear_cache()   # derivatives made before use the rules given now
 
 
+def _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin):
+    """The forward rule of a primitive given only defvjp: each argument's tangent term made
+    from vjps (runtime_extend.jvp_by_vjps: one vjp call per output element)."""
+    base = getattr(prim.fun, "__name__", "primitive")
+    lines = []
+    for argnum, made in sorted(prim.vjps.items()):
+        if made is None:
+            continue
+        helper = _unique("jvp_by_vjps", jvp_by_vjps)
+        maker = _unique(f"{base}_vjp_maker_{argnum}", made)
+        namespace.update({helper: jvp_by_vjps, maker: made})
+        lines.append(f"d[{result}] = {helper}({maker}, d[{params[argnum].name}], {argnum}, "
+                     f"{result}, {operands})")
+    text = "def rule():\n" + "".join(f"    {line}\n" for line in lines or ["pass"])
+    rules._register("forward", rules.FORWARD, [prim.wrapped], rules._Holder(namespace),
+                    lambda: rules.parse_template_text(text), signature, origin)
+
+
 def _mark(prim):
     """The refusals of what is not given yet: a mode with no rule (its hint), an argument
     with no derivative function (held constant, at the user's line)."""
     name = _name(prim)
-    missing = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps)) if given is None]
+    missing = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps or prim.vjps))
+               if given is None]
     if missing:
         needs = " and ".join(f"srcdiff.extend.def{m}({name}, ...)" for m in missing)
         modes = {"vjp": "reverse mode (grad, vjp)", "jvp": "forward mode (jvp, hvp, hessian)"}
@@ -292,7 +317,7 @@ def _mark(prim):
     reasons = {}
     for p in params[:len([q for q in params if q.kind != q.KEYWORD_ONLY])]:
         index = params.index(p)
-        lacking = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps))
+        lacking = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps or prim.vjps))
                    if given is not None and index not in given]
         if lacking:
             reasons[p.name] = (f"{name} is a primitive and no {' or '.join(lacking)} was given "

@@ -1,6 +1,7 @@
-"""Runtime helper of autograd-style primitives (run time: called by emitted code that the
-rules extend.py registers splice in). Takes a primitive's vjp maker, the output's adjoint, the
-primitive's output and its arguments; gives back the maker's vjp applied to the adjoint, or
+"""Runtime helpers of autograd-style primitives (run time: called by emitted code that the
+rules extend.py registers splice in). Takes a primitive's vjp maker, the output's adjoint (or
+an argument's tangent), the primitive's output and its arguments; gives back the maker's vjp
+applied to the adjoint (`vjp_of`) or the output's tangent made from vjps (`jvp_by_vjps`), or
 raises a RuleError naming the maker when that vjp has another shape than its argument.
 
 `defvjp(f, maker)` (srcdiff/extend.py) follows autograd: `maker(ans, *args, **kwargs)`
@@ -29,3 +30,25 @@ def vjp_of(maker, g, argnum, ans, *args, **kwargs):
             filename=code.co_filename if code else None,
             lineno=code.co_firstlineno if code else None)
     return out
+
+
+def jvp_by_vjps(maker, t, argnum, ans, *args, **kwargs):
+    """The output's tangent along argument argnum's tangent t, from the vjp alone: element i
+    of it is vjp(e_i) . t, e_i the i-th unit output (one vjp call per output element; exact,
+    since a vjp is J^T applied). For a primitive given defvjp and no defjvp."""
+    if isinstance(ans, (tuple, list, dict)) or numpy.iscomplexobj(ans) or \
+            numpy.iscomplexobj(t):
+        raise RuleError(f"srcdiff makes the tangent of a primitive from its vjp "
+                        f"({getattr(maker, '__qualname__', maker)}) only for one real array "
+                        f"output, and this one is {type(ans).__name__}"
+                        f"{' (complex)' if numpy.iscomplexobj(ans) else ''}",
+                        hint="give the primitive's jvp with srcdiff.extend.defjvp")
+    vjp = maker(ans, *args, **kwargs)
+    shape = numpy.shape(ans)
+    out = numpy.zeros(shape, dtype=numpy.result_type(ans, t, 1.0))
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        unit = numpy.zeros(shape, dtype=out.dtype)
+        unit.reshape(-1)[i] = 1.0
+        flat[i] = numpy.sum(vjp(unit if shape else unit[()]) * t)
+    return out if shape else out[()]

@@ -116,11 +116,26 @@ def uses_reverse_only(x):
     return np.sum(reverse_only(x) * x)
 
 
-def test_forward_mode_without_defjvp_is_refused_at_the_users_line():
-    x = np.array([0.2, 0.5])
-    check(uses_reverse_only, x, modes=("rev",), order=1)
-    err = refusal(uses_reverse_only, (x,), "jvp", error=NoRuleError)
-    assert "defjvp(reverse_only" in str(err)
+def test_forward_mode_and_second_order_without_defjvp_come_from_the_vjps():
+    check(uses_reverse_only, np.array([0.2, 0.5]))
+    check(uses_reverse_only, 0.7)
+    check(uses_logsumexp_by_vjps, np.array([[0.3, -0.7], [1.1, 0.2]]))
+
+
+@primitive
+def row_logsumexp(x):   # a vector output: one vjp per output element
+    return np.log(np.sum(np.exp(x), axis=1))
+
+
+def row_logsumexp_vjp(ans, x):
+    return lambda g: g[:, None] * np.exp(x - ans[:, None])
+
+
+defvjp(row_logsumexp, row_logsumexp_vjp)
+
+
+def uses_logsumexp_by_vjps(x):
+    return np.sum(np.sin(row_logsumexp(x * x)))
 
 
 def test_each_form_of_maker_differentiates_to_second_order():

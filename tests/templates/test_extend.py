@@ -63,3 +63,27 @@ def uses_softplus_plain(x):
 
 def test_what_the_hint_says_works_to_second_order():
     check(uses_softplus_plain, np.array([0.2, -1.0]))
+
+
+@primitive
+def cubed(x):
+    return x ** 3
+
+
+def cubed_vjp(ans, x):
+    return lambda g: 3.0 * g * x ** 2
+
+
+defvjp(cubed, cubed_vjp)   # no defjvp: forward mode from the vjps (jvp_by_vjps)
+
+
+def uses_cubed(x):
+    return np.sum(cubed(x) * x)
+
+
+def test_a_derivative_of_the_tangent_made_from_vjps_is_refused_naming_defjvp():
+    x = np.array([0.4, -1.2])
+    check(uses_cubed, x)   # both modes, and forward over reverse
+    with pytest.raises(NoRuleError) as err:   # forward over forward
+        srcdiff.jvp(srcdiff.jvp(uses_cubed))(x, np.ones(2), np.ones(2))
+    assert "jvp_by_vjps" in str(err.value) and "defjvp" in err.value.hint
