@@ -245,6 +245,14 @@ def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
 
 def hessian_vector_product(f, argnum=0):
     return srcdiff.hvp(getattr(f, "__srcdiff_made__", f), argnum)
+
+# grad(f)(x) written inside a function srcdiff differentiates (negative_binomial_maxlike) is
+# srcdiff's own transform there, as srcdiff.grad(f)(x) is: checked where the outer one is
+from srcdiff import compose_calls as _compose_calls
+_compose_calls._MAKERS._fill()
+_compose_calls._MAKERS[grad] = lambda f, argnum=0, *a, **k: srcdiff.grad(f, argnum, *a, **k)
+_compose_calls._MAKERS[value_and_grad] = (
+    lambda f, argnum=0, *a, **k: srcdiff.value_and_grad(f, argnum, *a, **k))
 '''
 
 
