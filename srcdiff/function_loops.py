@@ -358,11 +358,55 @@ class _Unroll(S.NodeTransformer):
             return None
         return bindings
 
+    def hoisted_zip(self, iterable):
+        """zip(fs, (x[0], 0.5)): each item of its displays computed here (not simple) bound
+        to a fresh name before the loop, as zip has read it when the loop starts; gives back
+        the zip with those names in their place and the assignments (none: `iterable`)."""
+        if self.builtin_call(iterable) != "zip" or iterable.keywords or not any(
+                self.items(a) is not None for a in iterable.args):
+            return iterable, []
+        args, hoisted = [], []
+        for a in iterable.args:
+            if self.items(a) is not None or not isinstance(a, (S.List, S.Tuple)) or \
+                    not 0 < len(a.elts) <= MAX_ITEMS or \
+                    _displayed(a, self.resolve, self.local_defs) is not None or \
+                    any(isinstance(e, S.Starred) for e in a.elts):
+                args.append(a)
+                continue
+            elts = []
+            for e in a.elts:
+                if _simple(e, self.resolve, self.local_defs):
+                    elts.append(e)
+                    continue
+                name = self.fresh("zipped")
+                hoisted.append(S.Assign(targets=[S.store(name)], value=e, type_comment=None))
+                self.local_defs.once[name] = e
+                elts.append(S.load(name))
+            args.append(type(a)(elts=elts, ctx=S.Load()))
+        if not hoisted:
+            return iterable, []
+        return S.Call(func=iterable.func, args=args, keywords=[]), hoisted
+
     def visit_For(self, node):
         self.generic_visit(node)
+        iterable, hoisted = self.hoisted_zip(node.iter)
+        if hoisted:
+            bindings = self.bindings(iterable, node.target, node.body)
+            if bindings is None:
+                return node
+            original, node.iter = node.iter, iterable
+            done = self.unrolled(node, bindings)
+            if done is node:
+                node.iter = original
+                return node
+            return [_placed(stmt, node) for stmt in hoisted] + done
         bindings = self.bindings(node.iter, node.target, node.body)
         if bindings is None:
             return node
+        return self.unrolled(node, bindings)
+
+    def unrolled(self, node, bindings):
+        """The loop written out once per binding (`node` itself where it cannot be)."""
         names, items = set(bindings[0]), self.items(node.iter)
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(

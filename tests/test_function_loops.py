@@ -343,3 +343,38 @@ def test_backwards_is_the_reversed_order():
             return x
     """)
     assert text.index("np.tanh(x)") < text.index("np.sin(x)")
+
+
+def zipped_with_items_computed_here(x):
+    t = x
+    for g, c in zip([np.sin, np.tanh], (x[0], 0.5)):
+        t = t * 0.5 + c * g(t)
+    return np.sum(t)
+
+
+def zip_reads_its_items_before_the_loop(x):
+    t = x * 1.0
+    y = x * 2.0
+    for g, c in zip([np.sin, np.tanh, np.cos], [y[0] * 0.5, np.sum(y) * 0.1, y[1]]):
+        y = y * c            # rebinding y after zip read the items: they keep the old y
+        t = t * 0.5 + c * g(t) + 0.1 * np.sum(y)
+    return np.sum(t) + np.sum(y) + c
+
+
+@pytest.mark.parametrize("f", [zipped_with_items_computed_here,
+                               zip_reads_its_items_before_the_loop])
+def test_zip_of_functions_with_items_computed_here(f):
+    check(f, X.copy())
+
+
+def test_items_computed_here_are_read_once_before_the_copies():
+    tree = S.parse_function(textwrap.dedent('''
+        def f(x):
+            for g, c in zip([np.sin, np.tanh], (x[0], 0.5)):
+                x = g(x) * c
+            return x
+    '''))
+    out = ast.unparse(S.gast_to_ast(unroll(tree, {"np": np, "zip": zip}.get)))
+    assert out.splitlines()[1:] == [
+        "    zipped_0 = x[0]", "    x = np.sin(x) * zipped_0", "    x = np.tanh(x) * 0.5",
+        "    return x"], out
