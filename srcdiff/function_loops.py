@@ -44,6 +44,7 @@ def unroll(fdef, resolve):
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
+    _known_lists(tree, resolve, hoist=True)   # items computed here bound to names first
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
     unrolled.visit(tree)
     return tree if unrolled.changed else fdef
@@ -109,7 +110,8 @@ def _local_defs(fdef):
     defs = _Defs(name for name, k in counts.items() if k == 1 and name in top
                  and name not in stores and name not in declared)
     defs.stored = frozenset(stores) | frozenset(counts)
-    defs.once = {stmt.targets[0].id: stmt.value for stmt in fdef.body
+    defs.once = {stmt.targets[0].id: stmt.value
+                 for stmt in fdef.body + [n for n in S.walk(fdef) if getattr(n, "sd_hoisted", 0)]
                  if isinstance(stmt, S.Assign) and len(stmt.targets) == 1
                  and isinstance(stmt.targets[0], S.Name)
                  and stores.get(stmt.targets[0].id) == 1
@@ -117,10 +119,13 @@ def _local_defs(fdef):
     return defs
 
 
-def _known_lists(fdef, resolve):
+def _known_lists(fdef, resolve, hoist=False):
     """{name: (display, binding)} for each local bound once, to a list or tuple display of
     simple items, and read only as the iterable of for headers and comprehensions, in the
-    statements after its binding in the same block."""
+    statements after its binding in the same block. With `hoist`, a display of functions
+    with items computed here (`fs = [np.tanh, Dense(0.5, 0.1)]`) gets those items bound to
+    fresh names just before it, in their order (the display evaluates them there): see
+    _hoisted."""
     local_defs = _local_defs(fdef)
     stores, loads = {}, {}
     for n in S.walk(fdef):
@@ -140,7 +145,8 @@ def _known_lists(fdef, resolve):
                 dict_iters.add(id(it.func.value))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
-    known = {}
+    known, pending = {}, []
+    taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(local_defs.stored)
     for block in _blocks(fdef):
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
@@ -161,7 +167,45 @@ def _known_lists(fdef, resolve):
                 continue   # read where the binding may not have run first
             if _items(value, resolve, local_defs) is not None:
                 known[name] = (value, stmt)
+            elif hoist and value is not None:
+                # a dict display's values are hoisted in the dict itself (its pairs are a copy)
+                shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
+                    if isinstance(stmt.value, S.Dict) else value
+                hoisted = _hoisted(shown, resolve, local_defs, taken)
+                if hoisted:
+                    pending.append((block, stmt, hoisted))
+    for block, stmt, hoisted in pending:
+        at = next(i for i, s in enumerate(block) if s is stmt)
+        block[at:at] = [_placed(h, stmt) for h in hoisted]
     return known
+
+
+def _hoisted(display, resolve, local_defs, taken, need_function=True):
+    """For a list or tuple display with a function among its items (any, without
+    `need_function`), the items that are not
+    simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
+    fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
+    there is none or the display does not qualify."""
+    if not 0 < len(display.elts) <= MAX_ITEMS or any(
+            isinstance(n, (S.Starred, S.NamedExpr, S.Yield, S.YieldFrom, S.Await))
+            for e in display.elts for n in S.walk(e)):
+        return []
+    if need_function and not any(_is_function(e, resolve, local_defs) for e in display.elts):
+        return []
+    out = []
+    for k, e in enumerate(display.elts):
+        if _simple(e, resolve, local_defs):
+            continue
+        n = 0
+        while f"item_{n}" in taken:
+            n += 1
+        name = f"item_{n}"
+        taken.add(name)
+        stmt = S.Assign(targets=[S.store(name)], value=e, type_comment=None)
+        stmt.sd_hoisted = True
+        out.append(stmt)
+        display.elts[k] = S.load(name)
+    return out
 
 
 def _blocks(fdef):
@@ -359,33 +403,37 @@ class _Unroll(S.NodeTransformer):
         return bindings
 
     def hoisted_zip(self, iterable):
-        """zip(fs, (x[0], 0.5)): each item of its displays computed here (not simple) bound
-        to a fresh name before the loop, as zip has read it when the loop starts; gives back
-        the zip with those names in their place and the assignments (none: `iterable`)."""
-        if self.builtin_call(iterable) != "zip" or iterable.keywords or not any(
-                self.items(a) is not None for a in iterable.args):
+        """A display in a for header, bare or in zip / enumerate / reversed (`zip(fs, (x[0],
+        0.5))`, `for g in [np.tanh, Dense(0.5, 0.1)]`): each item computed here (not simple)
+        bound to a fresh name before the loop, as the header has evaluated it when the loop
+        starts; gives back the header with those names in their place and the assignments
+        (none: `iterable`)."""
+        wrapper = self.builtin_call(iterable)
+        if isinstance(iterable, (S.List, S.Tuple)):
+            displays = [iterable]
+        elif wrapper in ("zip", "enumerate", "reversed") and not iterable.keywords:
+            displays = [a for a in iterable.args if isinstance(a, (S.List, S.Tuple))]
+        else:
             return iterable, []
-        args, hoisted = [], []
-        for a in iterable.args:
-            if self.items(a) is not None or not isinstance(a, (S.List, S.Tuple)) or \
-                    not 0 < len(a.elts) <= MAX_ITEMS or \
-                    _displayed(a, self.resolve, self.local_defs) is not None or \
-                    any(isinstance(e, S.Starred) for e in a.elts):
-                args.append(a)
+        hoisted, copies = [], {}
+        for a in displays:
+            if self.items(a) is not None or _displayed(a, self.resolve, self.local_defs) \
+                    is not None:
                 continue
-            elts = []
-            for e in a.elts:
-                if _simple(e, self.resolve, self.local_defs):
-                    elts.append(e)
-                    continue
-                name = self.fresh("zipped")
-                hoisted.append(S.Assign(targets=[S.store(name)], value=e, type_comment=None))
-                self.local_defs.once[name] = e
-                elts.append(S.load(name))
-            args.append(type(a)(elts=elts, ctx=S.Load()))
+            copy = S.clone(a)
+            # no function among them is fine: the loop is unrolled only where there is one
+            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False)
+            if made:
+                hoisted += made
+                copies[id(a)] = copy
+                for h in made:
+                    self.local_defs.once[h.targets[0].id] = h.value
         if not hoisted:
             return iterable, []
-        return S.Call(func=iterable.func, args=args, keywords=[]), hoisted
+        if isinstance(iterable, (S.List, S.Tuple)):
+            return copies[id(iterable)], hoisted
+        return S.Call(func=iterable.func, args=[copies.get(id(a), a) for a in iterable.args],
+                      keywords=[]), hoisted
 
     def visit_For(self, node):
         self.generic_visit(node)

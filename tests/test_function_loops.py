@@ -376,5 +376,44 @@ def test_items_computed_here_are_read_once_before_the_copies():
     '''))
     out = ast.unparse(S.gast_to_ast(unroll(tree, {"np": np, "zip": zip}.get)))
     assert out.splitlines()[1:] == [
-        "    zipped_0 = x[0]", "    x = np.sin(x) * zipped_0", "    x = np.tanh(x) * 0.5",
+        "    item_0 = x[0]", "    x = np.sin(x) * item_0", "    x = np.tanh(x) * 0.5",
         "    return x"], out
+
+
+class Affine:
+    """A callable object of the user's, made inside the function."""
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __call__(self, t):
+        return self.a * t + self.b
+
+
+def loops_over_functions_and_objects_made_here(x):
+    fs = [np.tanh, Affine(0.5, 0.1), lambda v: v * v]
+    t = x
+    for g in reversed(fs):
+        t = 0.5 * g(t) + 0.1
+    ops = {"first": Affine(x[0], 0.2), "second": np.sin}
+    for k, g in ops.items():
+        t = 0.5 * g(t) + 0.1
+    for g, c in zip((Affine(0.3, x[1]), np.cos), (x[2], 0.5)):
+        t = t + c * g(t)
+    return np.sum(t)
+
+
+def test_items_made_here_are_bound_to_names_before_the_display():
+    check(loops_over_functions_and_objects_made_here, X.copy())
+    tree = S.parse_function(textwrap.dedent('''
+        def f(x):
+            fs = [np.tanh, Affine(0.5, x[0])]
+            for g in fs:
+                x = g(x)
+            return x
+    '''))
+    out = ast.unparse(S.gast_to_ast(unroll(tree, {"np": np, "Affine": Affine}.get)))
+    assert out.splitlines()[1:] == [
+        "    item_0 = Affine(0.5, x[0])", "    fs = [np.tanh, item_0]", "    x = np.tanh(x)",
+        "    x = item_0(x)", "    return x"], out
