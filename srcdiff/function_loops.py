@@ -171,7 +171,7 @@ def _known_lists(fdef, resolve, hoist=False):
                 # a dict display's values are hoisted in the dict itself (its pairs are a copy)
                 shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
                     if isinstance(stmt.value, S.Dict) else value
-                hoisted = _hoisted(shown, resolve, local_defs, taken)
+                hoisted = _hoisted(shown, resolve, local_defs, taken, top=block is fdef.body)
                 if hoisted:
                     pending.append((block, stmt, hoisted))
     for block, stmt, hoisted in pending:
@@ -180,9 +180,26 @@ def _known_lists(fdef, resolve, hoist=False):
     return known
 
 
-def _hoisted(display, resolve, local_defs, taken, need_function=True):
+def _constructs(node, resolve):
+    """Whether `node` calls a class (an object made here: Dense(0.5, 0.1))."""
+    if not isinstance(node, S.Call):
+        return False
+    path, base = [], node.func
+    while isinstance(base, S.Attribute):
+        path.append(base.attr)
+        base = base.value
+    if not isinstance(base, S.Name):
+        return False
+    obj = resolve(base.id)
+    for attr in reversed(path):
+        obj = getattr(obj, attr, None)
+    return isinstance(obj, type)
+
+
+def _hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
     """For a list or tuple display with a function among its items (any, without
-    `need_function`), the items that are not
+    `need_function`; no object made here unless `top`: the display is in the function's own
+    body, where the lowering follows an object's class), the items that are not
     simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
     fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
     there is none or the display does not qualify."""
@@ -192,6 +209,8 @@ def _hoisted(display, resolve, local_defs, taken, need_function=True):
         return []
     if need_function and not any(_is_function(e, resolve, local_defs) for e in display.elts):
         return []
+    if not top and any(_constructs(e, resolve) for e in display.elts):
+        return []   # an object made in a loop or branch: its class is not followed there
     out = []
     for k, e in enumerate(display.elts):
         if _simple(e, resolve, local_defs):
@@ -402,7 +421,7 @@ class _Unroll(S.NodeTransformer):
             return None
         return bindings
 
-    def hoisted_zip(self, iterable):
+    def hoisted_zip(self, iterable, top):
         """A display in a for header, bare or in zip / enumerate / reversed (`zip(fs, (x[0],
         0.5))`, `for g in [np.tanh, Dense(0.5, 0.1)]`): each item computed here (not simple)
         bound to a fresh name before the loop, as the header has evaluated it when the loop
@@ -422,7 +441,8 @@ class _Unroll(S.NodeTransformer):
                 continue
             copy = S.clone(a)
             # no function among them is fine: the loop is unrolled only where there is one
-            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False)
+            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False,
+                            top=top)
             if made:
                 hoisted += made
                 copies[id(a)] = copy
@@ -437,7 +457,7 @@ class _Unroll(S.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
-        iterable, hoisted = self.hoisted_zip(node.iter)
+        iterable, hoisted = self.hoisted_zip(node.iter, any(s is node for s in self.fdef.body))
         if hoisted:
             bindings = self.bindings(iterable, node.target, node.body)
             if bindings is None:

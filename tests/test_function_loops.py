@@ -417,3 +417,17 @@ def test_items_made_here_are_bound_to_names_before_the_display():
     assert out.splitlines()[1:] == [
         "    item_0 = Affine(0.5, x[0])", "    fs = [np.tanh, item_0]", "    x = np.tanh(x)",
         "    x = item_0(x)", "    return x"], out
+
+
+def objects_made_in_a_loop(x):
+    t = x
+    for k in range(2):
+        fs = [np.tanh, Affine(0.5, 0.1)]
+        for g in fs:
+            t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+def test_an_object_made_in_a_loop_is_refused_naming_the_loops_variable():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'g' holds"):
+        srcdiff.grad(objects_made_in_a_loop)(X.copy())
