@@ -1,9 +1,10 @@
 """`wrt` naming a position inside `*args` (the API: called by api._transform,
-api_composite._second_order and api_composite.jacobian). Takes a function `def f(w, *args)`
+api_composite._second_order and api_composite.jacobian; imports rules for of_rule). Takes a function `def f(w, *args)`
 and `wrt` positions counted as the caller passes arguments (`grad(f, wrt=1)` is the first
 item of *args); gives back `AtCall`, a callable that, at each call, writes an adapter with
 one named parameter per argument passed and differentiates it with the transform asked for
-(grad, value_and_grad, vjp, jvp, hvp, hessian, jacobian).
+(grad, value_and_grad, vjp, jvp, hvp, hessian, jacobian); and `of_rule`, the adapter of a
+function with a rule and no source (numpy.sqrt).
 
 For `h(w, *args)` called with three positional arguments and the keyword `c`, the adapter is
 
@@ -168,3 +169,38 @@ def _adapter(fn, count, keywords):
     adapter = made[own]
     adapter.__qualname__ = fn.__qualname__
     return adapter, names
+
+
+def of_rule(fn):
+    """For a callable with no Python source but a derivative rule of srcdiff's (a NumPy ufunc:
+    `srcdiff.grad(numpy.sqrt)`), an adapter `def sqrt(x): return sqrt_with_rule(x)` (its
+    text registered with linecache, as `_adapter`'s) that srcdiff differentiates through the
+    rule; None for anything else."""
+    import numpy
+    from . import rules
+    if inspect.isfunction(fn) or inspect.ismethod(fn) or not callable(fn):
+        return None
+    rules.load_templates()
+    if rules.lookup("reverse", fn) is None and rules.lookup("forward", fn) is None:
+        return None
+    if isinstance(fn, numpy.ufunc):
+        names = ["x"] if fn.nin == 1 else [f"x{k + 1}" for k in range(fn.nin)]
+    else:
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or
+               p.default is not p.empty for p in params):
+            return None
+        names = [p.name for p in params]
+    own = getattr(fn, "__name__", "")
+    if not own.isidentifier() or keyword.iskeyword(own) or own in names:
+        own = "function_with_rule"
+    callee = f"{own}_with_rule"
+    text = f"def {own}({', '.join(names)}):\n    return {callee}({', '.join(names)})\n"
+    filename = f"<srcdiff: {own}, a function with a derivative rule>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    made = {}
+    exec(compile(text, filename, "exec"), {callee: fn, "__name__": "srcdiff.generated"}, made)
+    return made[own]

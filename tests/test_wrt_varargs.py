@@ -102,3 +102,17 @@ def test_a_composition_of_a_position_inside_args():
     got = srcdiff.jacobian(srcdiff.grad(all_rest, wrt=1), wrt=1)(X, X * 2.0)
     np.testing.assert_allclose(got, numerical_hessian(lambda a: all_rest(X, a), X * 2.0),
                                rtol=1e-4, atol=1e-6)
+
+
+def test_a_function_with_a_rule_and_no_source_is_differentiated_through_its_rule():
+    # autograd's fixed_points example: grad(np.sqrt)(2.0) and grad(grad(np.sqrt))(2.0)
+    check_grad(np.sqrt, 2.0)
+    check_grad(np.arctan2, 0.5, 2.0, wrt=1)
+    check_grad(np.sin, X)
+    gradient = srcdiff.grad(np.sqrt)
+    step = 1e-5
+    np.testing.assert_allclose(srcdiff.grad(gradient)(2.0),
+                               (gradient(2.0 + step) - gradient(2.0 - step)) / (2 * step),
+                               rtol=1e-6)
+    with pytest.raises(ArgumentError, match="whose source it can read"):
+        srcdiff.grad(np.frexp)   # no rule: still refused, with the hint to wrap it
