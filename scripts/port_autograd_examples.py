@@ -307,7 +307,9 @@ def main(argv=None):
             done = subprocess.run([sys.executable, os.path.basename(script)], cwd=where, env=env,
                                   capture_output=True, text=True, timeout=args.timeout)
             status = "ran" if done.returncode == 0 else "error"
-            tail = (done.stderr.strip().splitlines() or [""])[-1]
+            lines = done.stderr.strip().splitlines() or [""]
+            raised = [ln for ln in lines if re.match(r"^[\w.]+(Error|Refusal|Exception)\b", ln)]
+            tail = (raised or lines)[-1]   # the exception's own line, not a hint after it
         except subprocess.TimeoutExpired:
             status, tail = "ran past the timeout", ""
         with open(log) as fh:
