@@ -30,8 +30,9 @@ call's line.
 import builtins
 
 from . import syntax as S
+from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
+from .function_items import outside_loops as _outside_loops, simple as _simple
 
-MAX_ITEMS = 8   # a longer list stays a loop (and its calls are refused)
 
 
 CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
@@ -48,43 +49,6 @@ def unroll(fdef, resolve):
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
     unrolled.visit(tree)
     return tree if unrolled.changed else fdef
-
-
-def _simple(node, resolve, local_defs):
-    """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
-    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
-    if isinstance(node, S.Constant):
-        return True
-    if isinstance(node, S.Tuple):
-        return all(_simple(e, resolve, local_defs) for e in node.elts)
-    base = node
-    while isinstance(base, S.Attribute):
-        base = base.value
-    if not isinstance(base, S.Name):
-        return False
-    if base.id in local_defs or base.id in local_defs.once:
-        return base is node
-    return base.id not in local_defs.stored and resolve(base.id) is not None
-
-
-def _is_function(node, resolve, local_defs, depth=0):
-    if isinstance(node, S.Tuple):
-        return any(_is_function(e, resolve, local_defs, depth) for e in node.elts)
-    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and node.id in local_defs:
-        return True
-    if isinstance(node, S.Name) and node.id in local_defs.once:
-        return depth < 8 and _is_function(local_defs.once[node.id], resolve, local_defs,
-                                          depth + 1)
-    path = []
-    while isinstance(node, S.Attribute):
-        path.append(node.attr)
-        node = node.value
-    if not isinstance(node, S.Name) or node.id in local_defs.stored:
-        return False
-    obj = resolve(node.id)
-    for attr in reversed(path):
-        obj = getattr(obj, attr, None)
-    return callable(obj) and not isinstance(obj, type)
 
 
 class _Defs(set):
@@ -171,60 +135,14 @@ def _known_lists(fdef, resolve, hoist=False):
                 # a dict display's values are hoisted in the dict itself (its pairs are a copy)
                 shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
                     if isinstance(stmt.value, S.Dict) else value
-                hoisted = _hoisted(shown, resolve, local_defs, taken, top=block is fdef.body)
+                hoisted = _hoisted(shown, resolve, local_defs, taken,
+                                   top=id(stmt) in _outside_loops(fdef))
                 if hoisted:
                     pending.append((block, stmt, hoisted))
     for block, stmt, hoisted in pending:
         at = next(i for i, s in enumerate(block) if s is stmt)
         block[at:at] = [_placed(h, stmt) for h in hoisted]
     return known
-
-
-def _constructs(node, resolve):
-    """Whether `node` calls a class (an object made here: Dense(0.5, 0.1))."""
-    if not isinstance(node, S.Call):
-        return False
-    path, base = [], node.func
-    while isinstance(base, S.Attribute):
-        path.append(base.attr)
-        base = base.value
-    if not isinstance(base, S.Name):
-        return False
-    obj = resolve(base.id)
-    for attr in reversed(path):
-        obj = getattr(obj, attr, None)
-    return isinstance(obj, type)
-
-
-def _hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
-    """For a list or tuple display with a function among its items (any, without
-    `need_function`; no object made here unless `top`: the display is in the function's own
-    body, where the lowering follows an object's class), the items that are not
-    simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
-    fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
-    there is none or the display does not qualify."""
-    if not 0 < len(display.elts) <= MAX_ITEMS or any(
-            isinstance(n, (S.Starred, S.NamedExpr, S.Yield, S.YieldFrom, S.Await))
-            for e in display.elts for n in S.walk(e)):
-        return []
-    if need_function and not any(_is_function(e, resolve, local_defs) for e in display.elts):
-        return []
-    if not top and any(_constructs(e, resolve) for e in display.elts):
-        return []   # an object made in a loop or branch: its class is not followed there
-    out = []
-    for k, e in enumerate(display.elts):
-        if _simple(e, resolve, local_defs):
-            continue
-        n = 0
-        while f"item_{n}" in taken:
-            n += 1
-        name = f"item_{n}"
-        taken.add(name)
-        stmt = S.Assign(targets=[S.store(name)], value=e, type_comment=None)
-        stmt.sd_hoisted = True
-        out.append(stmt)
-        display.elts[k] = S.load(name)
-    return out
 
 
 def _blocks(fdef):
@@ -347,6 +265,7 @@ class _Unroll(S.NodeTransformer):
     def __init__(self, known, resolve, fdef):
         self.known, self.resolve, self.fdef = known, resolve, fdef
         self.local_defs = _local_defs(fdef)
+        self.outside_loops = _outside_loops(fdef)   # copies made later count as inside one
         self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                        and not isinstance(n.ctx, S.Load)}
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
@@ -457,7 +376,7 @@ class _Unroll(S.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
-        iterable, hoisted = self.hoisted_zip(node.iter, any(s is node for s in self.fdef.body))
+        iterable, hoisted = self.hoisted_zip(node.iter, id(node) in self.outside_loops)
         if hoisted:
             bindings = self.bindings(iterable, node.target, node.body)
             if bindings is None:
