@@ -20,7 +20,9 @@ The facts follow autograd's documentation:
   `g` in argument i's place (a linear f). The tangents of the arguments are summed.
 * A primitive given defvjp and no defjvp still has forward mode (jvp, hvp, and so second
   order): element i of its output's tangent is vjp(e_i) . t, exact, at one vjp call per
-  output element (runtime_extend.jvp_by_vjps); give defjvp where outputs are large.
+  output element (runtime_extend.jvp_by_vjps); give defjvp where outputs are large. The
+  other way round, defjvp alone gives reverse mode, one jvp call per argument element
+  (vjp_by_jvps).
 * A derivative with respect to an argument no maker was given for is refused at the user's
   line (autograd raises NotImplementedError there).
 
@@ -41,7 +43,7 @@ import re
 
 from . import rules, vjp_makers
 from .errors import RuleError
-from .runtime_extend import jvp_by_vjps, vjp_of
+from .runtime_extend import jvp_by_vjps, same_jvp, vjp_by_jvps, vjp_of
 
 _RULES = {}   # id(primitive) -> _Primitive
 _NAMES = {}   # name bound in emitted code -> the object it is bound to (unique names)
@@ -59,6 +61,7 @@ def primitive(f):
     derivatives come from `defvjp` and `defjvp`."""
     if id(f) in _RULES:
         return f
+    rules.load_templates()   # srcdiff's own first: a mark made before would be put again
 
     @functools.wraps(f)
     def wrapped(*args, **kwargs):
@@ -241,6 +244,9 @@ def _install(prim, params):
     namespace = {"__name__": getattr(prim.fun, "__module__", None) or "__main__"}
     origin = f"srcdiff.extend rule of {_name(prim)}"
     for mode, given in (("reverse", prim.vjps), ("forward", prim.jvps)):
+        if given is None and mode == "reverse" and prim.jvps is not None:
+            _install_vjp_by_jvps(prim, params, result, operands, namespace, signature, origin)
+            continue
         if given is None and mode == "forward" and prim.vjps is not None:
             _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin)
             continue
@@ -281,6 +287,26 @@ def _install(prim, params):
     derivative.clear_cache()   # derivatives made before use the rules given now
 
 
+def _install_vjp_by_jvps(prim, params, result, operands, namespace, signature, origin):
+    """The reverse rule of a primitive given only defjvp: each argument's adjoint made from
+    jvps (runtime_extend.vjp_by_jvps: one jvp call per element of the argument)."""
+    base = getattr(prim.fun, "__name__", "primitive")
+    lines = []
+    for argnum, made in sorted(prim.jvps.items()):
+        if made is None:
+            continue
+        if made == "same":
+            made = functools.partial(same_jvp, prim.wrapped, argnum)
+        helper = _unique("vjp_by_jvps", vjp_by_jvps)
+        jvp = _unique(f"{base}_jvp_of_{argnum}", made)
+        namespace.update({helper: vjp_by_jvps, jvp: made})
+        lines.append(f"d[{params[argnum].name}] = {helper}({jvp}, d[{result}], {argnum}, "
+                     f"{result}, {operands})")
+    text = "def rule():\n" + "".join(f"    {line}\n" for line in lines or ["pass"])
+    rules._register("reverse", rules.REVERSE, [prim.wrapped], rules._Holder(namespace),
+                    lambda: rules.parse_template_text(text), signature, origin)
+
+
 def _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin):
     """The forward rule of a primitive given only defvjp: each argument's tangent term made
     from vjps (runtime_extend.jvp_by_vjps: one vjp call per output element)."""
@@ -303,8 +329,8 @@ def _mark(prim):
     """The refusals of what is not given yet: a mode with no rule (its hint), an argument
     with no derivative function (held constant, at the user's line)."""
     name = _name(prim)
-    missing = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps or prim.vjps))
-               if given is None]
+    missing = [m for m, given in (("vjp", prim.vjps or prim.jvps),
+                                  ("jvp", prim.jvps or prim.vjps)) if given is None]
     if missing:
         needs = " and ".join(f"srcdiff.extend.def{m}({name}, ...)" for m in missing)
         modes = {"vjp": "reverse mode (grad, vjp)", "jvp": "forward mode (jvp, hvp, hessian)"}
@@ -317,7 +343,8 @@ def _mark(prim):
     reasons = {}
     for p in params[:len([q for q in params if q.kind != q.KEYWORD_ONLY])]:
         index = params.index(p)
-        lacking = [m for m, given in (("vjp", prim.vjps), ("jvp", prim.jvps or prim.vjps))
+        lacking = [m for m, given in (("vjp", prim.vjps or prim.jvps),
+                                      ("jvp", prim.jvps or prim.vjps))
                    if given is not None and index not in given]
         if lacking:
             reasons[p.name] = (f"{name} is a primitive and no {' or '.join(lacking)} was given "

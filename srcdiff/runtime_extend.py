@@ -52,3 +52,30 @@ def jvp_by_vjps(maker, t, argnum, ans, *args, **kwargs):
         unit.reshape(-1)[i] = 1.0
         flat[i] = numpy.sum(vjp(unit if shape else unit[()]) * t)
     return out if shape else out[()]
+
+
+def vjp_by_jvps(jvp, g, argnum, ans, *args, **kwargs):
+    """Argument argnum's adjoint from the jvp alone: element j of it is g . jvp(e_j), e_j the
+    j-th unit tangent of the argument (one jvp call per element of the argument; exact). For
+    a primitive given defjvp and no defvjp."""
+    x = args[argnum]
+    if numpy.iscomplexobj(x) or numpy.iscomplexobj(g) or isinstance(ans, (tuple, list, dict)):
+        raise RuleError(f"srcdiff makes the adjoint of a primitive from its jvp "
+                        f"({getattr(jvp, '__qualname__', jvp)}) only for real arrays",
+                        hint="give the primitive's vjp with srcdiff.extend.defvjp")
+    shape = numpy.shape(x)
+    out = numpy.zeros(shape, dtype=numpy.result_type(x, g, 1.0))
+    flat = out.reshape(-1)
+    for j in range(flat.size):
+        unit = numpy.zeros(shape, dtype=out.dtype)
+        unit.reshape(-1)[j] = 1.0
+        flat[j] = numpy.sum(numpy.asarray(g) * jvp(unit if shape else unit[()], ans, *args,
+                                                   **kwargs))
+    return out if shape else out[()]
+
+
+def same_jvp(fun, argnum, t, ans, *args, **kwargs):
+    """autograd's "same" jvp: fun with the tangent t in argument argnum's place."""
+    args = list(args)
+    args[argnum] = t
+    return fun(*args, **kwargs)

@@ -269,3 +269,25 @@ def test_subclassing_autograds_box_or_vspace_is_refused_where_written():
     with pytest.raises(UnsupportedCodeError, match="VSpace"):
         class FunctionSpace(VSpace):   # noqa: F841
             pass
+
+
+@primitive
+def forward_only(x, y):
+    return np.sin(x) * y
+
+
+defjvp(forward_only, lambda g, ans, x, y: g * np.cos(x) * y, lambda g, ans, x, y: g * np.sin(x))
+
+
+def uses_forward_only(x, y):
+    return np.sum(forward_only(x, y) ** 2)
+
+
+def test_reverse_mode_without_defvjp_comes_from_the_jvps():
+    check(uses_forward_only, np.array([0.3, -0.8]), 1.7, wrt=(0, 1), order=1)
+
+
+def test_the_rule_lists_stay_apart():
+    import srcdiff.rules as rules
+    for fun in (logsumexp, reverse_only, forward_only, scaled):
+        assert rules.not_implemented_hint(fun) is None, fun

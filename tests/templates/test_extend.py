@@ -87,3 +87,24 @@ def test_a_derivative_of_the_tangent_made_from_vjps_is_refused_naming_defjvp():
     with pytest.raises(NoRuleError) as err:   # forward over forward
         srcdiff.jvp(srcdiff.jvp(uses_cubed))(x, np.ones(2), np.ones(2))
     assert "jvp_by_vjps" in str(err.value) and "defjvp" in err.value.hint
+
+
+@primitive
+def tangent_only(x):
+    return np.sin(x)
+
+
+defjvp(tangent_only, lambda g, ans, x: g * np.cos(x))   # no defvjp: reverse from the jvps
+
+
+def uses_tangent_only(x):
+    return np.sum(tangent_only(x) * x)
+
+
+def test_a_derivative_of_the_adjoint_made_from_jvps_is_refused_naming_defvjp():
+    x = np.array([0.4, -1.2])
+    check(uses_tangent_only, x, order=1)
+    with pytest.raises(NoRuleError) as err:
+        srcdiff.hvp(uses_tangent_only)(x, np.ones(2))
+    assert err.value.lineno == uses_tangent_only.__code__.co_firstlineno + 1, str(err.value)
+    assert "defvjp" in err.value.hint
