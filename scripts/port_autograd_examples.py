@@ -43,6 +43,10 @@ IMPORTS = [
     (r"^from autograd\.scipy\.integrate import (.*)", r"from scipy.integrate import \1"),
     (r"^from autograd\.numpy\.linalg import (.*)", r"from numpy.linalg import \1"),
     (r"^from autograd\.builtins import tuple", r"pass"),
+    # autograd's extension API: srcdiff.extend has the same names and signatures
+    (r"^from autograd\.extend import (.*)", r"from srcdiff.extend import \1"),
+    # autograd's check of a function's derivatives against differences: the stand-in's
+    (r"^from autograd\.test_util import check_grads$", r"from srcdiff_checked import check_grads"),
     (r"^from autograd\.misc import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten$", r"from srcdiff_checked import flatten"),
     (r"^from autograd\.misc\.flatten import flatten_func$",
@@ -205,8 +209,50 @@ def grad(f, argnum=0, *a, **k):
 def value_and_grad(f, argnum=0, *a, **k):
     return _wrap("value_and_grad", srcdiff.value_and_grad, f, argnum, *a, **k)
 
+def check_grads(f, argnum=0, modes=("fwd", "rev"), order=2):
+    """autograd.test_util.check_grads(f, modes=..., order=...)(*args), over srcdiff: the
+    gradient ("rev"), the tangent ("fwd") and, to order 2, the Hessian-vector product (forward
+    over reverse, or with "rev" alone reverse over reverse as autograd checks it) checked
+    against central differences along a random direction; a disagreement raises."""
+    def checker(*args):
+        def total(*a):
+            return float(np.sum(f(*a)))
+        flat, unflatten = srcdiff.flatten(args[argnum])
+        v = np.random.default_rng(1).standard_normal(np.shape(flat))
+        results = []
+        if "rev" in modes:
+            ok, fd, an = _check(total, args, argnum, srcdiff.grad(f, argnum)(*args), lambda: None)
+            results.append(("grad", ok, fd, an))
+        if "fwd" in modes:
+            fd = _check(total, args, argnum, np.zeros_like(flat), lambda: None)[1]
+            tangent = unflatten(np.random.default_rng(0).standard_normal(np.shape(flat)))
+            an = float(np.sum(srcdiff.jvp(f, argnum)(*args, tangent)[1]))
+            results.append(("jvp", bool(abs(fd - an) <= 1e-4 * max(1.0, abs(fd), abs(an))), fd, an))
+        if order > 1 and ("rev" in modes or "fwd" in modes):
+            g = srcdiff.grad(f, argnum)
+            gv = lambda *a: float(np.asarray(srcdiff.flatten(g(*a))[0]) @ v)
+            if "fwd" in modes:   # forward over reverse
+                hv = srcdiff.hvp(f, argnum)(*args, unflatten(v))
+            else:   # reverse over reverse, as autograd checks modes=["rev"]
+                hv = srcdiff.vjp(g, argnum)(*args, unflatten(v))
+            ok, fd, an = _check(gv, args, argnum, hv, lambda: None)
+            results.append(("second order", ok, fd, an))
+        for what, ok, fd, an in results:
+            _log(fn=f"check_grads {what} of " + getattr(f, "__qualname__", "f"), stage="check",
+                 ok=ok, differences=fd, srcdiff=an)
+            assert ok, f"check_grads: {what} {an} disagrees with differences {fd}"
+    return checker
+
 def hessian_vector_product(f, argnum=0):
     return srcdiff.hvp(getattr(f, "__srcdiff_made__", f), argnum)
+
+# grad(f)(x) written inside a function srcdiff differentiates (negative_binomial_maxlike) is
+# srcdiff's own transform there, as srcdiff.grad(f)(x) is: checked where the outer one is
+from srcdiff import compose_calls as _compose_calls
+_compose_calls._MAKERS._fill()
+_compose_calls._MAKERS[grad] = lambda f, argnum=0, *a, **k: srcdiff.grad(f, argnum, *a, **k)
+_compose_calls._MAKERS[value_and_grad] = (
+    lambda f, argnum=0, *a, **k: srcdiff.value_and_grad(f, argnum, *a, **k))
 '''
 
 
@@ -261,7 +307,9 @@ def main(argv=None):
             done = subprocess.run([sys.executable, os.path.basename(script)], cwd=where, env=env,
                                   capture_output=True, text=True, timeout=args.timeout)
             status = "ran" if done.returncode == 0 else "error"
-            tail = (done.stderr.strip().splitlines() or [""])[-1]
+            lines = done.stderr.strip().splitlines() or [""]
+            raised = [ln for ln in lines if re.match(r"^[\w.]+(Error|Refusal|Exception)\b", ln)]
+            tail = (raised or lines)[-1]   # the exception's own line, not a hint after it
         except subprocess.TimeoutExpired:
             status, tail = "ran past the timeout", ""
         with open(log) as fh:

@@ -42,6 +42,8 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
                                      "jit='auto' to fall back to NumPy for the composition")
         from . import compose
         return compose.transform(kind, f, wrt, has_aux)
+    if not (inspect.isfunction(f) or inspect.ismethod(f)) and wrt_varargs.of_rule(f):
+        f = wrt_varargs.of_rule(f)   # numpy.sqrt: through its rule
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
         raise ArgumentError(f"srcdiff.{kind} needs a Python function whose source it can read, "
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "

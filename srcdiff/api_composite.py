@@ -107,8 +107,10 @@ def _second_order(kind, f, wrt, argnums, checkpoint, build):
     if _is_derived(f):
         return _of_derivative(kind, f, wrt, checkpoint)
     from . import wrt_varargs   # a position inside *args: made per call's arguments
-    if kind == "hvp" and (isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt)):
-        return wrt_varargs.transform(kind, f, wrt, lambda g, w: hvp(g, w, checkpoint=checkpoint))
+    if isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt):
+        public = hvp if kind == "hvp" else hessian
+        return wrt_varargs.transform(kind, f, wrt,
+                                     lambda g, w: public(g, w, checkpoint=checkpoint))
     name = _one_parameter(kind, f, wrt)
     return build(f, name, _OverGradient(f, name, name, checkpoint))
 
@@ -183,6 +185,9 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
     if _is_derived(f):
         from . import compose
         return compose.transform("jacobian", f, wrt, mode=mode)
+    from . import wrt_varargs   # a position inside *args: made per call's arguments
+    if isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt):
+        return wrt_varargs.transform("jacobian", f, wrt, lambda g, w: jacobian(g, w, mode=mode))
     names, single = _normalize_wrt(f, wrt)
     if not single:
         raise ArgumentError("jacobian differentiates with respect to one parameter")

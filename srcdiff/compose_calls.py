@@ -12,6 +12,7 @@ derivative rules: in reverse mode one vjp of the derivative per argument that ne
 (srcdiff/compose.py: for a gradient, forward mode over it, one pass), in forward mode its
 jvp. Those are derivatives srcdiff made too, so the caller's derivatives compose again.
 """
+import keyword
 import weakref
 
 from .compose import _FILES, Composed, _name, compose_runtime, transform
@@ -84,7 +85,7 @@ def _called_function(obj):
     if len(params) != len(sig.parameters):
         raise ArgumentError(f"{obj!r} takes *args or **kwargs")
     name = _name(obj)
-    namer = Namer(params + ["d", "tangent_part"])
+    namer = Namer(params + ["d", "tangent_part"] + keyword.kwlist)   # grad(<lambda>): lambda_2
     target = namer.exact_or_fresh(name)
     args = ", ".join(params)
     namespace = {f"{target}_derivative": obj, "__name__": "srcdiff.generated"}

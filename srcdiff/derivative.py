@@ -164,6 +164,7 @@ class Derivative(DerivativeBase):
         self._single = single
         self._kind = kind
         self._compiled = {}
+        self._generation = _GENERATION[0]
         self.__module__ = getattr(fn, "__module__", None)
         self.__qualname__ = f"{kind}({_fname(fn)})"
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
@@ -341,6 +342,9 @@ class Derivative(DerivativeBase):
                 if type(a) is not _NDARRAY:
                     self._check_array_types(args, kwargs)
                     break
+        if self._generation != _GENERATION[0]:   # clear_cache() since (rules given late)
+            self._compiled.clear()
+            self._generation = _GENERATION[0]
         fn = self._compiled.get(key)
         if fn is not None and fn._srcdiff_deps and _stale(fn._srcdiff_deps):
             self._compiled.clear()  # a function it calls was redefined: make it again

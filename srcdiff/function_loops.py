@@ -30,8 +30,9 @@ call's line.
 import builtins
 
 from . import syntax as S
+from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
+from .function_items import outside_loops as _outside_loops, simple as _simple
 
-MAX_ITEMS = 8   # a longer list stays a loop (and its calls are refused)
 
 
 CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
@@ -44,46 +45,10 @@ def unroll(fdef, resolve):
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
+    _known_lists(tree, resolve, hoist=True)   # items computed here bound to names first
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
     unrolled.visit(tree)
     return tree if unrolled.changed else fdef
-
-
-def _simple(node, resolve, local_defs):
-    """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
-    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
-    if isinstance(node, S.Constant):
-        return True
-    if isinstance(node, S.Tuple):
-        return all(_simple(e, resolve, local_defs) for e in node.elts)
-    base = node
-    while isinstance(base, S.Attribute):
-        base = base.value
-    if not isinstance(base, S.Name):
-        return False
-    if base.id in local_defs or base.id in local_defs.once:
-        return base is node
-    return base.id not in local_defs.stored and resolve(base.id) is not None
-
-
-def _is_function(node, resolve, local_defs, depth=0):
-    if isinstance(node, S.Tuple):
-        return any(_is_function(e, resolve, local_defs, depth) for e in node.elts)
-    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and node.id in local_defs:
-        return True
-    if isinstance(node, S.Name) and node.id in local_defs.once:
-        return depth < 8 and _is_function(local_defs.once[node.id], resolve, local_defs,
-                                          depth + 1)
-    path = []
-    while isinstance(node, S.Attribute):
-        path.append(node.attr)
-        node = node.value
-    if not isinstance(node, S.Name) or node.id in local_defs.stored:
-        return False
-    obj = resolve(node.id)
-    for attr in reversed(path):
-        obj = getattr(obj, attr, None)
-    return callable(obj) and not isinstance(obj, type)
 
 
 class _Defs(set):
@@ -109,7 +74,8 @@ def _local_defs(fdef):
     defs = _Defs(name for name, k in counts.items() if k == 1 and name in top
                  and name not in stores and name not in declared)
     defs.stored = frozenset(stores) | frozenset(counts)
-    defs.once = {stmt.targets[0].id: stmt.value for stmt in fdef.body
+    defs.once = {stmt.targets[0].id: stmt.value
+                 for stmt in fdef.body + [n for n in S.walk(fdef) if getattr(n, "sd_hoisted", 0)]
                  if isinstance(stmt, S.Assign) and len(stmt.targets) == 1
                  and isinstance(stmt.targets[0], S.Name)
                  and stores.get(stmt.targets[0].id) == 1
@@ -117,10 +83,13 @@ def _local_defs(fdef):
     return defs
 
 
-def _known_lists(fdef, resolve):
+def _known_lists(fdef, resolve, hoist=False):
     """{name: (display, binding)} for each local bound once, to a list or tuple display of
     simple items, and read only as the iterable of for headers and comprehensions, in the
-    statements after its binding in the same block."""
+    statements after its binding in the same block. With `hoist`, a display of functions
+    with items computed here (`fs = [np.tanh, Dense(0.5, 0.1)]`) gets those items bound to
+    fresh names just before it, in their order (the display evaluates them there): see
+    _hoisted."""
     local_defs = _local_defs(fdef)
     stores, loads = {}, {}
     for n in S.walk(fdef):
@@ -140,7 +109,8 @@ def _known_lists(fdef, resolve):
                 dict_iters.add(id(it.func.value))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
-    known = {}
+    known, pending = {}, []
+    taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(local_defs.stored)
     for block in _blocks(fdef):
         for i, stmt in enumerate(block):
             if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
@@ -161,6 +131,17 @@ def _known_lists(fdef, resolve):
                 continue   # read where the binding may not have run first
             if _items(value, resolve, local_defs) is not None:
                 known[name] = (value, stmt)
+            elif hoist and value is not None:
+                # a dict display's values are hoisted in the dict itself (its pairs are a copy)
+                shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
+                    if isinstance(stmt.value, S.Dict) else value
+                hoisted = _hoisted(shown, resolve, local_defs, taken,
+                                   top=id(stmt) in _outside_loops(fdef))
+                if hoisted:
+                    pending.append((block, stmt, hoisted))
+    for block, stmt, hoisted in pending:
+        at = next(i for i, s in enumerate(block) if s is stmt)
+        block[at:at] = [_placed(h, stmt) for h in hoisted]
     return known
 
 
@@ -284,6 +265,7 @@ class _Unroll(S.NodeTransformer):
     def __init__(self, known, resolve, fdef):
         self.known, self.resolve, self.fdef = known, resolve, fdef
         self.local_defs = _local_defs(fdef)
+        self.outside_loops = _outside_loops(fdef)   # copies made later count as inside one
         self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                        and not isinstance(n.ctx, S.Load)}
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
@@ -358,11 +340,60 @@ class _Unroll(S.NodeTransformer):
             return None
         return bindings
 
+    def hoisted_zip(self, iterable, top):
+        """A display in a for header, bare or in zip / enumerate / reversed (`zip(fs, (x[0],
+        0.5))`, `for g in [np.tanh, Dense(0.5, 0.1)]`): each item computed here (not simple)
+        bound to a fresh name before the loop, as the header has evaluated it when the loop
+        starts; gives back the header with those names in their place and the assignments
+        (none: `iterable`)."""
+        wrapper = self.builtin_call(iterable)
+        if isinstance(iterable, (S.List, S.Tuple)):
+            displays = [iterable]
+        elif wrapper in ("zip", "enumerate", "reversed") and not iterable.keywords:
+            displays = [a for a in iterable.args if isinstance(a, (S.List, S.Tuple))]
+        else:
+            return iterable, []
+        hoisted, copies = [], {}
+        for a in displays:
+            if self.items(a) is not None or _displayed(a, self.resolve, self.local_defs) \
+                    is not None:
+                continue
+            copy = S.clone(a)
+            # no function among them is fine: the loop is unrolled only where there is one
+            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False,
+                            top=top)
+            if made:
+                hoisted += made
+                copies[id(a)] = copy
+                for h in made:
+                    self.local_defs.once[h.targets[0].id] = h.value
+        if not hoisted:
+            return iterable, []
+        if isinstance(iterable, (S.List, S.Tuple)):
+            return copies[id(iterable)], hoisted
+        return S.Call(func=iterable.func, args=[copies.get(id(a), a) for a in iterable.args],
+                      keywords=[]), hoisted
+
     def visit_For(self, node):
         self.generic_visit(node)
+        iterable, hoisted = self.hoisted_zip(node.iter, id(node) in self.outside_loops)
+        if hoisted:
+            bindings = self.bindings(iterable, node.target, node.body)
+            if bindings is None:
+                return node
+            original, node.iter = node.iter, iterable
+            done = self.unrolled(node, bindings)
+            if done is node:
+                node.iter = original
+                return node
+            return [_placed(stmt, node) for stmt in hoisted] + done
         bindings = self.bindings(node.iter, node.target, node.body)
         if bindings is None:
             return node
+        return self.unrolled(node, bindings)
+
+    def unrolled(self, node, bindings):
+        """The loop written out once per binding (`node` itself where it cannot be)."""
         names, items = set(bindings[0]), self.items(node.iter)
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(

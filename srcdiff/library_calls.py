@@ -61,9 +61,15 @@ def at_caller(error, source, line, callee):
     quoted = f" ({error.line.strip()})" if error.line else ""
     reason = (f"{called}, called here, cannot be differentiated; at {where}{quoted}: "
               f"{error.reason}")
+    hint = error.hint
+    if name == "autograd.tracer" and qual.endswith("f_wrapped"):   # autograd.extend.primitive
+        reason = (f"{called}, called here, is a primitive of autograd's own "
+                  "(autograd.extend.primitive), whose derivatives srcdiff cannot use")
+        hint = ("make it with srcdiff.extend.primitive and give its derivatives with "
+                "srcdiff.extend.defvjp / defjvp (autograd's signatures)")
     try:
-        new = source.error(line, reason, hint=error.hint, cls=type(error))
+        new = source.error(line, reason, hint=hint, cls=type(error))
     except TypeError:   # an error class of another signature
-        new = source.error(line, reason, hint=error.hint)
+        new = source.error(line, reason, hint=hint)
     new.library_where = [where] + list(getattr(error, "library_where", []))
     return new

@@ -75,11 +75,11 @@ def _varargs_refusal(fn, sig, item):
     import linecache
     code = _unwrap(fn).__code__
     return UnsupportedCodeError(
-        f"wrt={item} falls in the *args of {_fname(fn)}{sig}: grad, value_and_grad, vjp, "
-        "jvp and hvp count positions inside *args as the call passes them, hessian, "
-        "jacobian and compositions only the named parameters",
+        f"wrt={item} falls in the *args of {_fname(fn)}{sig}: the transforms of f count "
+        "positions inside *args as the call passes them, compositions of them (grad of a "
+        "grad, ...) only the named parameters",
         hint="name the argument: differentiate lambda x, c: f(x, c) (or give f a "
-             "parameter for it), or use hvp", filename=code.co_filename, lineno=code.co_firstlineno,
+             "parameter for it), or use srcdiff.hvp / srcdiff.hessian of f", filename=code.co_filename, lineno=code.co_firstlineno,
         line=linecache.getline(code.co_filename, code.co_firstlineno))
 
 

@@ -1,8 +1,10 @@
-"""`wrt` naming a position inside `*args` (the API: called by api._transform and
-api_composite._second_order). Takes a function `def f(w, *args)` and `wrt` positions
-counted as the caller passes arguments (`grad(f, wrt=1)` is the first item of *args);
-gives back `AtCall`, a callable that, at each call, writes an adapter with one named
-parameter per argument passed and differentiates it with the transform asked for.
+"""`wrt` naming a position inside `*args` (the API: called by api._transform,
+api_composite._second_order and api_composite.jacobian; imports rules for of_rule). Takes a function `def f(w, *args)`
+and `wrt` positions counted as the caller passes arguments (`grad(f, wrt=1)` is the first
+item of *args); gives back `AtCall`, a callable that, at each call, writes an adapter with
+one named parameter per argument passed and differentiates it with the transform asked for
+(grad, value_and_grad, vjp, jvp, hvp, hessian, jacobian); and `of_rule`, the adapter of a
+function with a rule and no source (numpy.sqrt).
 
 For `h(w, *args)` called with three positional arguments and the keyword `c`, the adapter is
 
@@ -21,7 +23,8 @@ import linecache
 
 from .errors import ArgumentError
 
-TRAILING = {"grad": 0, "value_and_grad": 0, "vjp": 1, "hvp": 1}   # the transform's own
+TRAILING = {"grad": 0, "value_and_grad": 0, "vjp": 1, "hvp": 1,   # the transform's own
+            "hessian": 0, "jacobian": 0}
 OWN_KEYWORDS = {"vjp": ("cotangent",), "hvp": ("vector",)}            # arguments after f's
 
 
@@ -151,16 +154,53 @@ def _adapter(fn, count, keywords):
         if not k.isidentifier() or keyword.iskeyword(k):
             raise ArgumentError(f"the keyword {k!r} passed to {fn.__qualname__} is not a name "
                                 "srcdiff can write as a parameter")
-    callee = fn.__name__ if fn.__name__ not in taken else "function_differentiated"
+    own = fn.__name__ if fn.__name__.isidentifier() and not keyword.iskeyword(fn.__name__) \
+        else "function_of_varargs"   # a lambda's <lambda>
+    callee = own if own not in taken else "function_differentiated"
     head = ", ".join(names + (["*"] + list(keywords) if keywords else []))
     call = ", ".join(names + [f"{k}={k}" for k in keywords])
-    text = f"def {fn.__name__}({head}):\n    return {callee}({call})\n"
+    text = f"def {own}({head}):\n    return {callee}({call})\n"
     filename = f"<srcdiff: {fn.__qualname__} with {count} arguments" + (
         f" and {', '.join(keywords)}>" if keywords else ">")
     linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
     scope = {callee: fn, "__name__": getattr(fn, "__module__", None) or "__main__"}
     made = {}
     exec(compile(text, filename, "exec"), scope, made)
-    adapter = made[fn.__name__]
+    adapter = made[own]
     adapter.__qualname__ = fn.__qualname__
     return adapter, names
+
+
+def of_rule(fn):
+    """For a callable with no Python source but a derivative rule of srcdiff's (a NumPy ufunc:
+    `srcdiff.grad(numpy.sqrt)`), an adapter `def sqrt(x): return sqrt_with_rule(x)` (its
+    text registered with linecache, as `_adapter`'s) that srcdiff differentiates through the
+    rule; None for anything else."""
+    import numpy
+    from . import rules
+    if inspect.isfunction(fn) or inspect.ismethod(fn) or not callable(fn):
+        return None
+    rules.load_templates()
+    if rules.lookup("reverse", fn) is None and rules.lookup("forward", fn) is None:
+        return None
+    if isinstance(fn, numpy.ufunc):
+        names = ["x"] if fn.nin == 1 else [f"x{k + 1}" for k in range(fn.nin)]
+    else:
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if any(p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) or
+               p.default is not p.empty for p in params):
+            return None
+        names = [p.name for p in params]
+    own = getattr(fn, "__name__", "")
+    if not own.isidentifier() or keyword.iskeyword(own) or own in names:
+        own = "function_with_rule"
+    callee = f"{own}_with_rule"
+    text = f"def {own}({', '.join(names)}):\n    return {callee}({', '.join(names)})\n"
+    filename = f"<srcdiff: {own}, a function with a derivative rule>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(keepends=True), filename)
+    made = {}
+    exec(compile(text, filename, "exec"), {callee: fn, "__name__": "srcdiff.generated"}, made)
+    return made[own]

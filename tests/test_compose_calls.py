@@ -178,3 +178,16 @@ def test_a_vjp_or_jvp_called_inside_without_a_default_is_refused(f, mode):
 def test_a_transform_of_a_derivative_with_defaults_shows_its_extras():
     sig = inspect.signature(srcdiff.vjp(srcdiff.grad(squared_times)))
     assert list(sig.parameters) == ["a", "b", "cotangent"]
+
+
+negbin_like = lambda r, p: np.sum(r * np.log(p) + np.sin(r * p))   # noqa: E731
+
+
+def score_of_lambda(r):
+    # negative_binomial_maxlike: grad(loglike)(r, p(r)) of a lambda written inside; the
+    # function made for the call was named `lambda`, a SyntaxError
+    return srcdiff.grad(negbin_like)(r, 0.3 * r)
+
+
+def test_a_derivative_of_a_lambda_called_inside():
+    check(score_of_lambda, 1.5)

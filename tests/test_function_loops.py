@@ -343,3 +343,91 @@ def test_backwards_is_the_reversed_order():
             return x
     """)
     assert text.index("np.tanh(x)") < text.index("np.sin(x)")
+
+
+def zipped_with_items_computed_here(x):
+    t = x
+    for g, c in zip([np.sin, np.tanh], (x[0], 0.5)):
+        t = t * 0.5 + c * g(t)
+    return np.sum(t)
+
+
+def zip_reads_its_items_before_the_loop(x):
+    t = x * 1.0
+    y = x * 2.0
+    for g, c in zip([np.sin, np.tanh, np.cos], [y[0] * 0.5, np.sum(y) * 0.1, y[1]]):
+        y = y * c            # rebinding y after zip read the items: they keep the old y
+        t = t * 0.5 + c * g(t) + 0.1 * np.sum(y)
+    return np.sum(t) + np.sum(y) + c
+
+
+@pytest.mark.parametrize("f", [zipped_with_items_computed_here,
+                               zip_reads_its_items_before_the_loop])
+def test_zip_of_functions_with_items_computed_here(f):
+    check(f, X.copy())
+
+
+def test_items_computed_here_are_read_once_before_the_copies():
+    tree = S.parse_function(textwrap.dedent('''
+        def f(x):
+            for g, c in zip([np.sin, np.tanh], (x[0], 0.5)):
+                x = g(x) * c
+            return x
+    '''))
+    out = ast.unparse(S.gast_to_ast(unroll(tree, {"np": np, "zip": zip}.get)))
+    assert out.splitlines()[1:] == [
+        "    item_0 = x[0]", "    x = np.sin(x) * item_0", "    x = np.tanh(x) * 0.5",
+        "    return x"], out
+
+
+class Affine:
+    """A callable object of the user's, made inside the function."""
+
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+    def __call__(self, t):
+        return self.a * t + self.b
+
+
+def loops_over_functions_and_objects_made_here(x):
+    fs = [np.tanh, Affine(0.5, 0.1), lambda v: v * v]
+    t = x
+    for g in reversed(fs):
+        t = 0.5 * g(t) + 0.1
+    ops = {"first": Affine(x[0], 0.2), "second": np.sin}
+    for k, g in ops.items():
+        t = 0.5 * g(t) + 0.1
+    for g, c in zip((Affine(0.3, x[1]), np.cos), (x[2], 0.5)):
+        t = t + c * g(t)
+    return np.sum(t)
+
+
+def test_items_made_here_are_bound_to_names_before_the_display():
+    check(loops_over_functions_and_objects_made_here, X.copy())
+    tree = S.parse_function(textwrap.dedent('''
+        def f(x):
+            fs = [np.tanh, Affine(0.5, x[0])]
+            for g in fs:
+                x = g(x)
+            return x
+    '''))
+    out = ast.unparse(S.gast_to_ast(unroll(tree, {"np": np, "Affine": Affine}.get)))
+    assert out.splitlines()[1:] == [
+        "    item_0 = Affine(0.5, x[0])", "    fs = [np.tanh, item_0]", "    x = np.tanh(x)",
+        "    x = item_0(x)", "    return x"], out
+
+
+def objects_made_in_a_loop(x):
+    t = x
+    for k in range(2):
+        fs = [np.tanh, Affine(0.5, 0.1)]
+        for g in fs:
+            t = 0.5 * g(t) + 0.1
+    return np.sum(t)
+
+
+def test_an_object_made_in_a_loop_is_refused_naming_the_loops_variable():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'g' holds"):
+        srcdiff.grad(objects_made_in_a_loop)(X.copy())

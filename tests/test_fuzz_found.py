@@ -406,11 +406,6 @@ def test_functions_iterated_over_in_a_tuple_enumerate_or_a_dicts_items(f):
     check(f, X.copy())
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family functions (75% of its draws refused): functions taken "
-                          "from zip() with an item computed here (x[0]) in a loop: "
-                          "'srcdiff cannot tell which function 'g' holds before the code runs' "
-                          "(the list form is test_calls_of_each_function_of_a_list)")
 def test_functions_iterated_over_in_other_forms():
     check(zips_functions_with_weights, X.copy())
 

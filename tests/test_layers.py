@@ -22,7 +22,7 @@ SRCDIFF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # by the adjoint stages and the post-passes, so those sit below them (docs/architecture.md).
 LAYERS = [
     ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
-             "coverage", "numba_codegen", "wrt_varargs"}),
+             "coverage", "extend", "numba_codegen", "wrt_varargs"}),
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
     ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
@@ -30,7 +30,7 @@ LAYERS = [
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
                          "reverse_writes", "reverse_callee", "rereads", "end_saves", "reduction_shapes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals"}),
-    ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "alias_rows", "aliasing", "argument_writes", "writing_helpers", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite", "function_loops",
+    ("constructs", {"alias_flow", "alias_flow_blocks", "alias_flow_fresh", "alias_rows", "aliasing", "argument_writes", "writing_helpers", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "idioms", "idiom_rewrite", "function_loops", "function_items",
                     "inplace_calls", "library_calls", "objects", "records", "field_calls", "sequences", "shapes", "generators", "generator_calls", "generator_inline", "generator_names", "generator_splice",
                     "super_calls", "update_checks", "value_builtins", "values", "variadic"}),
     ("optimize", {"optimize", "deadcode", "factor", "fold", "inline", "liveness", "shift",
@@ -40,7 +40,7 @@ LAYERS = [
     ("frontend", {"frontend", "sourcefile", "private_names"}),
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
-                "emitted_origins", "runtime_fields",
+                "emitted_origins", "runtime_extend", "runtime_fields", "vjp_makers",
                 "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "runtime", "runtime_adjoint",
                 "runtime_alias",

@@ -101,3 +101,19 @@ def test_a_refusal_in_the_users_own_code_is_not_moved():
     own = UnsupportedCodeError("because", filename=__file__, lineno=3, line="x")
     assert library_calls.at_caller(own, None, 1, calls_deep) is None
     assert library_calls.at_caller(ValueError("no"), None, 1, calls_deep) is None
+
+
+def test_a_primitive_of_autograds_own_is_named_with_what_to_use_instead():
+    autograd_extend = pytest.importorskip("autograd.extend")
+    import numpy as np
+    from gradcheck import refusal
+
+    @autograd_extend.primitive
+    def wrapped_sin(x):
+        return np.sin(x)
+
+    def uses_wrapped_sin(x):
+        return np.sum(wrapped_sin(x))
+
+    err = refusal(uses_wrapped_sin, (np.array([0.5]),), "grad")
+    assert "a primitive of autograd's own" in str(err) and "srcdiff.extend" in err.hint

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check, check_hvp, check_grad, numerical_grad
+from gradcheck import check, check_hvp, check_grad, numerical_grad, numerical_hessian
 from srcdiff.errors import ArgumentError
 
 X = np.array([0.5, -1.0, 0.3])
@@ -69,9 +69,50 @@ def test_a_position_the_call_does_not_pass_is_refused():
         g(X, X)
 
 
-def test_hessian_of_a_position_inside_args_is_refused_at_the_def():
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="count positions inside \\*args") \
-            as info:
-        srcdiff.hessian(all_rest, wrt=1)(X, X)
-    assert info.value.filename == __file__
-    assert info.value.line.strip() == "def all_rest(*args):"
+def outputs_from_rest(w, *args):
+    return np.tanh(args[0] * w) + args[1] ** 2 * w
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (all_rest, (X, X[::-1] * 2.0), 1),
+    (named_then_rest, (0.7, X, X * 3.0), 2),
+    (lambda w, *args: np.sum(np.sin(args[0] * w) * args[0]), (X, X * 0.5), 1),   # a lambda
+])
+def test_hessian_of_a_position_inside_args(f, args, wrt):
+    got = srcdiff.hessian(f, wrt=wrt)(*args)
+
+    def at(x):
+        moved = list(args)
+        moved[wrt] = x
+        return f(*moved)
+    np.testing.assert_allclose(got, numerical_hessian(at, args[wrt]), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_position_inside_args(mode):
+    args = (X, X * 0.5, X[::-1])
+    for wrt in (1, 2):
+        got = srcdiff.jacobian(outputs_from_rest, wrt=wrt, mode=mode)(*args)
+        rows = [numerical_grad(outputs_from_rest, args, wrt, cotangent=np.eye(3)[i])
+                for i in range(3)]
+        np.testing.assert_allclose(got, np.array(rows), rtol=1e-5, atol=1e-7)
+
+
+def test_a_composition_of_a_position_inside_args():
+    got = srcdiff.jacobian(srcdiff.grad(all_rest, wrt=1), wrt=1)(X, X * 2.0)
+    np.testing.assert_allclose(got, numerical_hessian(lambda a: all_rest(X, a), X * 2.0),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_a_function_with_a_rule_and_no_source_is_differentiated_through_its_rule():
+    # autograd's fixed_points example: grad(np.sqrt)(2.0) and grad(grad(np.sqrt))(2.0)
+    check_grad(np.sqrt, 2.0)
+    check_grad(np.arctan2, 0.5, 2.0, wrt=1)
+    check_grad(np.sin, X)
+    gradient = srcdiff.grad(np.sqrt)
+    step = 1e-5
+    np.testing.assert_allclose(srcdiff.grad(gradient)(2.0),
+                               (gradient(2.0 + step) - gradient(2.0 - step)) / (2 * step),
+                               rtol=1e-6)
+    with pytest.raises(ArgumentError, match="whose source it can read"):
+        srcdiff.grad(np.frexp)   # no rule: still refused, with the hint to wrap it

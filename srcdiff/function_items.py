@@ -1,0 +1,111 @@
+"""Items of a display of functions made where the display is, bound to names before it
+(stage 3, lower: called by function_loops.py, which unrolls loops over such displays). Takes a
+list or tuple display (gast), the function's free-name resolver and its local facts; gives
+back the assignments binding each item computed there (an object made here, a lambda, x[0])
+to a fresh name, the display then naming them, or nothing where the display does not qualify.
+
+A display evaluates its items where it is written, once: `fs = [np.tanh, Dense(0.5, 0.1)]`
+is `item_0 = Dense(0.5, 0.1); fs = [np.tanh, item_0]`, and a for header's display (`for g, c
+in zip(fs, (x[0], 0.5))`) is evaluated before the loop's first trip, so binding those items
+to names just before computes the same values in the same order (the other items are names,
+attribute paths and constants, which read nothing a call could change). function_loops.py
+then writes out the loop once per item, with the names in place of the loop's variable. An
+object made in a loop is left alone: the lowering follows an object's class only outside
+loops, and a refusal there names the user's loop variable, not a name made here.
+"""
+from . import syntax as S
+
+MAX_ITEMS = 8   # a longer list stays a loop (and its calls are refused)
+
+
+def simple(node, resolve, local_defs):
+    """Whether `node` is an item the copies may repeat: a constant, a free name or attribute
+    path, a nested def's name, a local bound once (see _local_defs); a tuple of those."""
+    if isinstance(node, S.Constant):
+        return True
+    if isinstance(node, S.Tuple):
+        return all(simple(e, resolve, local_defs) for e in node.elts)
+    base = node
+    while isinstance(base, S.Attribute):
+        base = base.value
+    if not isinstance(base, S.Name):
+        return False
+    if base.id in local_defs or base.id in local_defs.once:
+        return base is node
+    return base.id not in local_defs.stored and resolve(base.id) is not None
+
+
+def is_function(node, resolve, local_defs, depth=0):
+    """Whether the item `node` is a function (not a class): a lambda, a def of the body, a
+    local bound once to one, a free name or attribute path holding one."""
+    if isinstance(node, S.Tuple):
+        return any(is_function(e, resolve, local_defs, depth) for e in node.elts)
+    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and node.id in local_defs:
+        return True
+    if isinstance(node, S.Name) and node.id in local_defs.once:
+        return depth < 8 and is_function(local_defs.once[node.id], resolve, local_defs,
+                                         depth + 1)
+    path = []
+    while isinstance(node, S.Attribute):
+        path.append(node.attr)
+        node = node.value
+    if not isinstance(node, S.Name) or node.id in local_defs.stored:
+        return False
+    obj = resolve(node.id)
+    for attr in reversed(path):
+        obj = getattr(obj, attr, None)
+    return callable(obj) and not isinstance(obj, type)
+
+
+def outside_loops(fdef):
+    """The ids of the statements of fdef in no loop (for or while) of its own."""
+    inside = {id(n) for loop in S.walk(fdef) if isinstance(loop, (S.For, S.While))
+              for n in S.walk(loop) if n is not loop}
+    return {id(n) for n in S.walk(fdef) if isinstance(n, S.stmt) and id(n) not in inside}
+
+
+def _constructs(node, resolve):
+    """Whether `node` calls a class (an object made here: Dense(0.5, 0.1))."""
+    if not isinstance(node, S.Call):
+        return False
+    path, base = [], node.func
+    while isinstance(base, S.Attribute):
+        path.append(base.attr)
+        base = base.value
+    if not isinstance(base, S.Name):
+        return False
+    obj = resolve(base.id)
+    for attr in reversed(path):
+        obj = getattr(obj, attr, None)
+    return isinstance(obj, type)
+
+
+def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
+    """For a list or tuple display with a function among its items (any, without
+    `need_function`; no object made here unless `top`: the display is in no loop, where the
+    lowering follows an object's class), the items that are not
+    simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
+    fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
+    there is none or the display does not qualify."""
+    if not 0 < len(display.elts) <= MAX_ITEMS or any(
+            isinstance(n, (S.Starred, S.NamedExpr, S.Yield, S.YieldFrom, S.Await))
+            for e in display.elts for n in S.walk(e)):
+        return []
+    if need_function and not any(is_function(e, resolve, local_defs) for e in display.elts):
+        return []
+    if not top and any(_constructs(e, resolve) for e in display.elts):
+        return []   # an object made in a loop: its class is not followed there
+    out = []
+    for k, e in enumerate(display.elts):
+        if simple(e, resolve, local_defs):
+            continue
+        n = 0
+        while f"item_{n}" in taken:
+            n += 1
+        name = f"item_{n}"
+        taken.add(name)
+        stmt = S.Assign(targets=[S.store(name)], value=e, type_comment=None)
+        stmt.sd_hoisted = True
+        out.append(stmt)
+        display.elts[k] = S.load(name)
+    return out

@@ -1,0 +1,81 @@
+"""Runtime helpers of autograd-style primitives (run time: called by emitted code that the
+rules extend.py registers splice in). Takes a primitive's vjp maker, the output's adjoint (or
+an argument's tangent), the primitive's output and its arguments; gives back the maker's vjp
+applied to the adjoint (`vjp_of`) or the output's tangent made from vjps (`jvp_by_vjps`), or
+raises a RuleError naming the maker when that vjp has another shape than its argument.
+
+`defvjp(f, maker)` (srcdiff/extend.py) follows autograd: `maker(ans, *args, **kwargs)`
+returns a function of the output's adjoint `g` giving the adjoint of one argument. srcdiff's
+reverse rule for f calls it through `vjp_of`, which checks the shape the vjp returns, since
+an adjoint of another shape would be broadcast into the argument's and give a wrong
+gradient. The call of a function the maker returned is opaque to srcdiff: templates/extend.py
+refuses a second derivative through it, at the user's line.
+"""
+import numpy
+
+from .errors import RuleError
+
+
+def vjp_of(maker, g, argnum, ans, *args, **kwargs):
+    """maker(ans, *args, **kwargs)(g), checked to have the shape of args[argnum]."""
+    out = maker(ans, *args, **kwargs)(g)
+    if argnum < len(args) and numpy.shape(out) != numpy.shape(args[argnum]):
+        code = getattr(maker, "__code__", None)
+        raise RuleError(
+            f"the vjp {getattr(maker, '__qualname__', repr(maker))} registered with "
+            f"defvjp returned an adjoint of shape {numpy.shape(out)} for argument {argnum}, "
+            f"whose shape is {numpy.shape(args[argnum])}",
+            hint="return the adjoint with the argument's own shape (sum over the axes "
+                 "broadcasting added: numpy.sum(g, axis=...))",
+            filename=code.co_filename if code else None,
+            lineno=code.co_firstlineno if code else None)
+    return out
+
+
+def jvp_by_vjps(maker, t, argnum, ans, *args, **kwargs):
+    """The output's tangent along argument argnum's tangent t, from the vjp alone: element i
+    of it is vjp(e_i) . t, e_i the i-th unit output (one vjp call per output element; exact,
+    since a vjp is J^T applied). For a primitive given defvjp and no defjvp."""
+    if isinstance(ans, (tuple, list, dict)) or numpy.iscomplexobj(ans) or \
+            numpy.iscomplexobj(t):
+        raise RuleError(f"srcdiff makes the tangent of a primitive from its vjp "
+                        f"({getattr(maker, '__qualname__', maker)}) only for one real array "
+                        f"output, and this one is {type(ans).__name__}"
+                        f"{' (complex)' if numpy.iscomplexobj(ans) else ''}",
+                        hint="give the primitive's jvp with srcdiff.extend.defjvp")
+    vjp = maker(ans, *args, **kwargs)
+    shape = numpy.shape(ans)
+    out = numpy.zeros(shape, dtype=numpy.result_type(ans, t, 1.0))
+    flat = out.reshape(-1)
+    for i in range(flat.size):
+        unit = numpy.zeros(shape, dtype=out.dtype)
+        unit.reshape(-1)[i] = 1.0
+        flat[i] = numpy.sum(vjp(unit if shape else unit[()]) * t)
+    return out if shape else out[()]
+
+
+def vjp_by_jvps(jvp, g, argnum, ans, *args, **kwargs):
+    """Argument argnum's adjoint from the jvp alone: element j of it is g . jvp(e_j), e_j the
+    j-th unit tangent of the argument (one jvp call per element of the argument; exact). For
+    a primitive given defjvp and no defvjp."""
+    x = args[argnum]
+    if numpy.iscomplexobj(x) or numpy.iscomplexobj(g) or isinstance(ans, (tuple, list, dict)):
+        raise RuleError(f"srcdiff makes the adjoint of a primitive from its jvp "
+                        f"({getattr(jvp, '__qualname__', jvp)}) only for real arrays",
+                        hint="give the primitive's vjp with srcdiff.extend.defvjp")
+    shape = numpy.shape(x)
+    out = numpy.zeros(shape, dtype=numpy.result_type(x, g, 1.0))
+    flat = out.reshape(-1)
+    for j in range(flat.size):
+        unit = numpy.zeros(shape, dtype=out.dtype)
+        unit.reshape(-1)[j] = 1.0
+        flat[j] = numpy.sum(numpy.asarray(g) * jvp(unit if shape else unit[()], ans, *args,
+                                                   **kwargs))
+    return out if shape else out[()]
+
+
+def same_jvp(fun, argnum, t, ans, *args, **kwargs):
+    """autograd's "same" jvp: fun with the tangent t in argument argnum's place."""
+    args = list(args)
+    args[argnum] = t
+    return fun(*args, **kwargs)

@@ -1,0 +1,57 @@
+"""function_items: the items of a display of functions computed where it is, bound to fresh
+names just before it; what does not qualify is left alone. (The loops these displays feed,
+checked against central differences: tests/test_function_loops.py.)"""
+import numpy as np
+
+from srcdiff import syntax as S
+from srcdiff.function_items import hoisted, is_function, outside_loops, simple
+
+
+class Layer:
+    def __call__(self, t):
+        return t
+
+
+class _Facts(set):
+    stored = frozenset({"x", "fs"})
+    once = {}
+
+
+RESOLVE = {"np": np, "Layer": Layer}.get
+
+
+def _display(text):
+    return S.parse_function(f"def f(x):\n    fs = {text}\n").body[0].value
+
+
+def test_items_computed_here_are_bound_to_fresh_names_in_order():
+    display = _display("[np.tanh, Layer(), x[0], lambda v: v]")
+    taken = {"item_0"}
+    made = hoisted(display, RESOLVE, _Facts(), taken)
+    assert [m.targets[0].id for m in made] == ["item_1", "item_2", "item_3"]
+    assert all(getattr(m, "sd_hoisted", False) for m in made)
+    assert [type(e).__name__ for e in display.elts] == ["Attribute", "Name", "Name", "Name"]
+
+
+def test_displays_that_do_not_qualify_are_left_alone():
+    for text in ("[x[0], x[1]]", "[np.tanh, *x]", "[np.tanh, np.sin]"):
+        assert hoisted(_display(text), RESOLVE, _Facts(), set()) == [], text
+    # an object made in a loop is not hoisted (top=False); a number computed there is
+    assert hoisted(_display("[np.tanh, Layer()]"), RESOLVE, _Facts(), set(), top=False) == []
+    assert len(hoisted(_display("[np.tanh, x[0]]"), RESOLVE, _Facts(), set(), top=False)) == 1
+
+
+def test_simple_items_and_functions():
+    facts = _Facts()
+    assert simple(_display("[np.tanh]").elts[0], RESOLVE, facts)
+    assert not simple(_display("[x[0]]").elts[0], RESOLVE, facts)
+    assert is_function(_display("[np.tanh]").elts[0], RESOLVE, facts)
+    assert not is_function(_display("[Layer]").elts[0], RESOLVE, facts)   # a class
+
+
+def test_statements_outside_loops():
+    fdef = S.parse_function("def f(x):\n    a = 1\n    for k in range(2):\n        b = 2\n"
+                            "    return a\n")
+    outside = outside_loops(fdef)
+    first, loop, ret = fdef.body
+    assert {id(first), id(loop), id(ret)} <= outside and id(loop.body[0]) not in outside
