@@ -104,12 +104,17 @@ class AtCall:
                     wrt.append(item)
                     continue
                 if not -count <= item < count:
+                    code = getattr(self.fn, "__code__", None)
+                    where = {} if code is None else dict(
+                        filename=code.co_filename, lineno=code.co_firstlineno,
+                        line=linecache.getline(code.co_filename,
+                                               code.co_firstlineno).strip() or None)
                     raise ArgumentError(
                         f"wrt={item} is out of range for this call: {self.fn.__qualname__} "
                         f"was given {count} positional argument(s)",
                         hint=f"pass at least {item + 1 if item >= 0 else -item} positional "
                              "arguments, or differentiate with respect to a position the "
-                             "call passes")
+                             "call passes", **where)
                 wrt.append(names[item])
             self.made[key] = self.make(adapter, tuple(wrt) if not self.single else wrt[0])
         return self.made[key]

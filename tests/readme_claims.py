@@ -678,6 +678,41 @@ def generator_in_a_variable(x):
     return a * x[1]
 
 
+def writes_an_item_of_an_item(x):
+    m = [[x[0], x[1]], [x[2], x[0]]]
+    m[1][0] = x[1] * 2.0
+    return m[1][0] + m[0][1]
+
+
+def zeroes_first(v):
+    v[0] = 0.0
+    return v[1]
+
+
+def helper_writes_into_what_it_is_given(x):
+    y = x * 1.0
+    r = zeroes_first(y)
+    return np.sum(y * x) + r
+
+
+def fills(v):
+    v[:] = v * 2.0
+    return 0.0
+
+
+def helper_writes_a_whole_slice(x):
+    y = x * 1.0
+    fills(y)
+    return np.sum(y * x)
+
+
+def helper_writes_into_an_array_another_name_reads(x):
+    y = x * 1.0
+    z = y
+    fills(y)  # refused: helper_writes_into_an_array_another_name_reads
+    return np.sum(z * x)
+
+
 WORKS = [
     works("arithmetic + - * / ** @, unary minus, broadcasting, floats mixed with arrays; "
           "comparisons are non-differentiable values", arithmetic, X, A, wrt=(0, 1)),
@@ -793,6 +828,12 @@ WORKS = [
           "copy", writes_its_own_argument, X),
     works("a generator kept in a name, it = gen(x), read by next(it)", generator_in_a_variable,
           X),
+    works("item writes into an item of a list built here (m[1][0] = ...)",
+          writes_an_item_of_an_item, X),
+    works("a helper writing into a name of the caller's own no other name reads after "
+          "(v[0] = ...)", helper_writes_into_what_it_is_given, X),
+    works("a helper writing into a name of the caller's own no other name reads after "
+          "(v[:] = ...)", helper_writes_a_whole_slice, X),
 ]
 
 
@@ -877,12 +918,6 @@ def deletes_a_list_item(x):
     return sum(lst)
 
 
-def writes_an_item_of_an_item(x):
-    m = [[x[0], x[1]], [x[2], x[0]]]
-    m[1][0] = x[1] * 2.0  # refused: writes_an_item_of_an_item
-    return m[1][0] + m[0][1]
-
-
 class Plain:
     def __init__(self, w):
         self.w = w * 1.0
@@ -927,28 +962,6 @@ def helper_extends_its_list(x):
     lst = [x[0]]
     extends(lst, x[1])
     return sum(lst)
-
-
-def zeroes_first(v):
-    v[0] = 0.0  # refused: helper_writes_into_what_it_is_given
-    return v[1]
-
-
-def helper_writes_into_what_it_is_given(x):
-    y = x * 1.0
-    r = zeroes_first(y)
-    return np.sum(y * x) + r
-
-
-def fills(v):
-    v[:] = v * 2.0  # refused: helper_writes_a_whole_slice
-    return 0.0
-
-
-def helper_writes_a_whole_slice(x):
-    y = x * 1.0
-    fills(y)
-    return np.sum(y * x)
 
 
 class Cell:
@@ -1202,7 +1215,6 @@ REFUSED = [
     refused("in-place methods like x.sort()", sorts_in_place, X),
     refused("d.update(other) of a name", updates_from_a_name, X),
     refused("del lst[i] on a list", deletes_a_list_item, X),
-    refused("item writes into an item (m[1][0] = ...)", writes_an_item_of_an_item, X),
     refused("attributes of differentiated objects of classes other than dataclasses and "
             "record classes", reads_a_plain_objects_attribute, Plain(X), Y),
     refused("attributes that are not their fields", reads_an_attribute_not_a_field,
@@ -1211,10 +1223,9 @@ REFUSED = [
             helper_appends_to_its_list, X, modes=("grad",)),
     refused("helpers that change their list arguments in place: extend in both modes",
             helper_extends_its_list, X),
-    refused("helpers that write into what they are given (v[0] = ...)",
-            helper_writes_into_what_it_is_given, X),
-    refused("helpers that write into what they are given (v[:] = ...)",
-            helper_writes_a_whole_slice, X),
+    refused("helpers that write into what they are given (v[:] = ...) where another name "
+            "reads the array after the call", helper_writes_into_an_array_another_name_reads,
+            X),
     refused("a method writing into self's arrays", method_writes_into_selfs_array, X,
             Cell(Y * 1.0)),
     refused("v -= ... in a helper when v's old value is read after the call (at run time)",
@@ -1270,9 +1281,7 @@ REFUSED = [
     refused("qr modes other than 'reduced'", qr_complete, A),
     refused("complex input of cholesky", cholesky_complex, A),
     refused("a wrt position past the arguments a call passes (grad(f, wrt=2) of "
-            "def f(*args) given one)", takes_varargs, X, wrt=2,
-            xfail="refused (ArgumentError 'wrt=2 is out of range for this call'), but not at "
-                  "a line: the error names no file and line"),
+            "def f(*args) given one)", takes_varargs, X, wrt=2),
 ]
 
 
