@@ -21,6 +21,7 @@ for a derivative that is assigned before it is read, and scatter-adds into a
 loop's array adjoint happen in place.
 """
 import copy
+from dataclasses import FrozenInstanceError
 
 from . import analyze, idioms, runtime_linalg, sequences, shift
 from . import syntax as S
@@ -60,7 +61,10 @@ class Adjoint:
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name, value):
-        raise AttributeError(f"an Adjoint is not changed (field {name!r})")
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __repr__(self):
         return "Adjoint(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__) + ")"
