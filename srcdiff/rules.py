@@ -179,15 +179,17 @@ REAL_ONLY = Table()
 
 def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
     """Register a rule for each of `funcs`: `body` (statements, or a function making them;
-    parsed from `fn` when None), `signature` (fn's when None)."""
+    parsed from `fn` when None), `signature` (or a function making it; fn's when None)."""
     origin = origin or f"{fn.__module__}.{fn.__qualname__}"
     namespace = fn.__globals__ if fn is not None else {}
 
     def make():
         made = body() if callable(body) else body
+        # a signature may come as a function making it (rule_forms: made only if built)
+        sig = signature() if callable(signature) else signature or inspect.signature(fn)
         if made is not None:
-            return made, signature or inspect.signature(fn), None
-        return parse_template(fn), signature or inspect.signature(fn), location_of(fn)
+            return made, sig, None
+        return parse_template(fn), sig, location_of(fn)
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator
