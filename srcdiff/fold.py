@@ -71,12 +71,16 @@ def fold_broadcasts(body):
             numbers[stmt.targets[0].id] = (i, stmt.value.value)
     folded = set()
     _block(body, None, numbers, folded)
-    while folded:
+    if folded:
         _, loads = _counts(body)
+    while folded:
         dead = {n for n in folded if not loads.get(n) and stores.get(n) == 1}
         if not dead:
             break
-        _drop_defs(body, dead)
+        for stmt in _drop_defs(body, dead):   # what the dropped read is read once less
+            for n in S.walk(stmt):
+                if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
+                    loads[n.id] -= 1
         folded -= dead
     return body
 
@@ -96,23 +100,29 @@ def _block(stmts, top, numbers, folded):
     facts = {}  # name: the array broadcast into it, while neither changes
     for k, stmt in enumerate(stmts):
         t = top if top is not None else k
-        for node in _own_nodes(stmt):
+        own = _own_nodes(stmt)
+        marked = False
+        for node in own:
             side = getattr(node, S.FULL_PRODUCT, None)
             if side is None or not isinstance(node, S.BinOp):
                 continue
+            marked = True
             operand = getattr(node, side)
             if isinstance(operand, S.Name) and operand.id in facts:
                 folded.add(operand.id)
                 operand = S.clone(facts[operand.id])
             setattr(node, side, _Numbers(numbers, t).visit(operand))
-        _Arith().visit(stmt) if not _nested(stmt) else _fold_own(stmt)
+        if marked:   # _Arith rewrites nothing but around a marked product
+            _Arith().visit(stmt) if not _nested(stmt) else _fold_own(stmt)
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and not isinstance(stmt, S.FunctionDef):
                 _block(inner, t, numbers, folded)
         spread = _broadcast_of(stmt, facts)
-        changed = {n.id for n in S.walk(stmt) if isinstance(n, S.Name)
-                   and not isinstance(n.ctx, S.Load)}
+        # the names the statement binds (the rewrites above change only what it reads: a
+        # simple statement's own nodes, walked before them, have every binding it makes)
+        changed = {n.id for n in (own if not _nested(stmt) and own else S.walk(stmt))
+                   if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load)}
         if changed:
             for name in [n for n, e in facts.items()
                          if n in changed or any(isinstance(x, S.Name) and x.id in changed
@@ -237,21 +247,25 @@ def _number_side(node):
     return None, None
 
 
-def _drop_defs(body, dead):
-    """Remove the assignments to `dead` names (bound once each), at any depth."""
+def _drop_defs(body, dead, dropped=None):
+    """Remove the assignments to `dead` names (bound once each), at any depth; gives back
+    those removed."""
+    dropped = [] if dropped is None else dropped
     kept = []
     for stmt in body:
         if (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in dead):
+            dropped.append(stmt)
             continue
         for field in ("body", "orelse"):
             inner = getattr(stmt, field, None)
             if isinstance(inner, list) and inner and not isinstance(stmt, S.FunctionDef):
-                _drop_defs(inner, dead)
+                _drop_defs(inner, dead, dropped)
                 if not inner:
                     inner.append(S.Pass())
         kept.append(stmt)
     body[:] = kept
+    return dropped
 
 
 def factor_products(body):

@@ -21,7 +21,7 @@ for a derivative that is assigned before it is read, and scatter-adds into a
 loop's array adjoint happen in place.
 """
 import copy
-import dataclasses
+from dataclasses import FrozenInstanceError
 
 from . import analyze, idioms, runtime_linalg, sequences, shift
 from . import syntax as S
@@ -38,7 +38,6 @@ from .reverse_writes import WriteAdjoints
 from .core import Kind
 
 
-@dataclasses.dataclass(frozen=True)
 class Adjoint:
     """What the reverse pass returns (`Reverse.run`): the two halves and what callers need.
 
@@ -50,19 +49,25 @@ class Adjoint:
     name; bindings: the objects the emitted statements read by name; tape_used;
     program: the callee table holding the forward_/backward_ pairs it calls.
     """
-    primal: list
-    adjoint: list
-    output: str
-    seed: str
-    adjoints: dict
-    final: State
-    active: frozenset
-    primal_names: frozenset
-    saved: frozenset
-    trip_counts: dict
-    bindings: dict
-    tape_used: bool
-    program: object
+    # a plain record, written out: a frozen dataclass was a millisecond of a first call
+    # (the code dataclasses generates is compiled when the class is made)
+    __slots__ = ("primal", "adjoint", "output", "seed", "adjoints", "final", "active",
+                 "primal_names", "saved", "trip_counts", "bindings", "tape_used", "program")
+
+    def __init__(self, **fields):
+        if set(fields) != set(self.__slots__):
+            raise TypeError(f"Adjoint takes the fields {', '.join(self.__slots__)}")
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __repr__(self):
+        return "Adjoint(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__) + ")"
 
 
 class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):

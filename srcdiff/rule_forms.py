@@ -56,13 +56,13 @@ def partials(*funcs, broadcast=None):
     derivatives the decorated def (or lambda) returns; see the module docstring.
     `broadcast=False`: the operands are numbers (math.atan2), no broadcast helpers."""
     def deco(fn):
-        signature = inspect.signature(fn)
-        params = list(signature.parameters)[1:]
+        signature, names = _lazy_signature(fn)
+        params = names[1:]
         origin = f"{fn.__module__}.{fn.__qualname__}" if fn.__name__ != "<lambda>" else \
             f"partials({_name(funcs[0])})"
         split = _splitter(fn, len(params))
         _declare(funcs, fn.__globals__, signature, split, origin,
-                 broadcast=len(params) > 1 if broadcast is None else broadcast)
+                 broadcast=len(params) > 1 if broadcast is None else broadcast, names=names)
         return fn
     return deco
 
@@ -73,9 +73,9 @@ def elementwise(func, derivative, namespace=None, params=("x",)):
     string in `params` and y, with the `namespace` resolving its names."""
     name = f"elementwise({_name(func)})"
     if callable(derivative):
-        signature = inspect.signature(derivative)
+        signature, names = _lazy_signature(derivative)
         _declare([func], derivative.__globals__, signature, _splitter(derivative, 1),
-                 name, broadcast=False, times=_product)
+                 name, broadcast=False, times=_product, names=names)
         return
     (x,) = params
     signature = _signature(["y", x])
@@ -128,10 +128,30 @@ def linear(func, *arguments, transpose=None):
 
 
 # -- the two templates made from partials --------------------------------------------------
-def _declare(funcs, namespace, signature, split, origin, broadcast, times=None):
+def _lazy_signature(fn):
+    """(signature, parameter names) of a rule's def or lambda. One that takes plain
+    parameters only (no defaults, keyword-only, *args or **kwargs: every rule of srcdiff's)
+    has its names read off its code and its signature made when the rule is first built
+    (a function giving it: rules._register), as inspect.signature, 50 µs a rule, was a third
+    of the import of a rule module."""
+    code = getattr(fn, "__code__", None)
+    if code is None or type(fn) is not _FUNCTION or fn.__defaults__ or fn.__kwdefaults__ \
+            or code.co_kwonlyargcount or code.co_posonlyargcount \
+            or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS) \
+            or "__signature__" in fn.__dict__ or "__wrapped__" in fn.__dict__:
+        signature = inspect.signature(fn)
+        return signature, list(signature.parameters)
+    return (lambda: inspect.signature(fn)), list(code.co_varnames[:code.co_argcount])
+
+
+_FUNCTION = type(_lazy_signature)
+
+
+def _declare(funcs, namespace, signature, split, origin, broadcast, times=None, names=None):
     """Register both modes' templates of `funcs`; `split()` gives (setup statements, one
-    partial expression or None per parameter)."""
-    names = list(signature.parameters)
+    partial expression or None per parameter). `signature`: the rule's, or a function giving
+    it (`_lazy_signature`), with `names` its parameters' names."""
+    names = list(signature.parameters) if names is None else list(names)
     result, params = names[0], names[1:]
     namespace = _Namespace(namespace, broadcast)
     times = times or _times

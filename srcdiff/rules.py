@@ -179,15 +179,17 @@ REAL_ONLY = Table()
 
 def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
     """Register a rule for each of `funcs`: `body` (statements, or a function making them;
-    parsed from `fn` when None), `signature` (fn's when None)."""
+    parsed from `fn` when None), `signature` (or a function making it; fn's when None)."""
     origin = origin or f"{fn.__module__}.{fn.__qualname__}"
     namespace = fn.__globals__ if fn is not None else {}
 
     def make():
         made = body() if callable(body) else body
+        # a signature may come as a function making it (rule_forms: made only if built)
+        sig = signature() if callable(signature) else signature or inspect.signature(fn)
         if made is not None:
-            return made, signature or inspect.signature(fn), None
-        return parse_template(fn), signature or inspect.signature(fn), location_of(fn)
+            return made, sig, None
+        return parse_template(fn), sig, location_of(fn)
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator
@@ -303,6 +305,15 @@ _early = []       # rules registered before srcdiff's own were loaded (replaced 
 _registered_by = None  # rule module -> the functions it registered, while the index is made
 
 
+def _name_key(obj):
+    """rule_index.name_key, bound here at the first call (asked at every lookup: a function's
+    import statement there was a twentieth of a transform)."""
+    global _name_key
+    from .rule_index import name_key
+    _name_key = name_key
+    return name_key(obj)
+
+
 def _templates_package():
     """The srcdiff.templates package: installed inside srcdiff, or at a checkout's root."""
     import importlib
@@ -312,14 +323,18 @@ def _templates_package():
         return importlib.import_module("srcdiff.templates")
     except ModuleNotFoundError:
         pass
-    import importlib.util
+    try:   # importlib.util's own functions, without its import (half a millisecond)
+        from importlib._bootstrap import module_from_spec
+        from importlib._bootstrap_external import spec_from_file_location
+    except ImportError:  # pragma: no cover (another Python's layout)
+        from importlib.util import module_from_spec, spec_from_file_location
     # running from a source checkout: the rules live in templates/ beside srcdiff/
     root = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                         "templates")
-    spec = importlib.util.spec_from_file_location(
+    spec = spec_from_file_location(
         "srcdiff.templates", os.path.join(root, "__init__.py"),
         submodule_search_locations=[root])
-    module = importlib.util.module_from_spec(spec)
+    module = module_from_spec(spec)
     sys.modules["srcdiff.templates"] = module
     spec.loader.exec_module(module)
     return module
@@ -367,8 +382,7 @@ def _import_rule_module(name):
 def _load_for(func):
     """Import the rule modules the index says register anything for `func` (all of them
     where it has no name)."""
-    from .rule_index import name_key
-    key = name_key(func)
+    key = _name_key(func)
     if key is None:
         _load_all()
         return

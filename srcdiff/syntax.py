@@ -59,7 +59,20 @@ def walk(node):
 class NodeTransformer(gast.NodeTransformer):
     """ast.NodeTransformer, its generic_visit about a third faster: fields read from the
     node's dict, the expression contexts (which no transformer of srcdiff's visits) not
-    visited, as `walk` skips them."""
+    visited, as `walk` skips them; `visit` finds each node class's method once per
+    transformer class (ast's builds the name `visit_<class>` and looks it up at every node)."""
+
+    def visit(self, node):
+        cls = self.__class__
+        table = cls.__dict__.get("_sd_visitors")
+        if table is None:
+            table = {}
+            cls._sd_visitors = table   # on this class itself: a subclass keeps its own
+        kind = node.__class__
+        method = table.get(kind)
+        if method is None:
+            method = table[kind] = getattr(cls, "visit_" + kind.__name__, cls.generic_visit)
+        return method(self, node)
 
     def generic_visit(self, node):
         cls = node.__class__

@@ -42,11 +42,11 @@ _PURE_ATTRS = frozenset(("shape", "ndim", "size", "dtype", "T", "real", "imag"))
 
 def inline_temporaries(fdef):
     """Inline the single-use temporaries of a function (and of the functions in it)."""
-    counts = _counts(fdef)
-    if _declares_scope(fdef):
+    counts, kinds = _census(fdef)
+    if S.Global in kinds or S.Nonlocal in kinds:
         return fdef
     _blocks(fdef.body, counts)
-    if not any(isinstance(n, S.Try) for n in S.walk(fdef)):
+    if S.Try not in kinds:   # inlining adds no try
         _copies(fdef.body, _counts(fdef))
     return fdef
 
@@ -91,8 +91,18 @@ def _bound_name(stmt):
     return None
 
 
-def _declares_scope(fdef):
-    return any(isinstance(n, (S.Global, S.Nonlocal)) for n in S.walk(fdef))
+def _census(node):
+    """(_counts(node), the set of node classes in it), in one walk."""
+    counts, kinds = {}, set()
+    for n in S.walk(node):
+        cls = n.__class__
+        kinds.add(cls)
+        if cls is S.Name:
+            entry = counts.setdefault(n.id, [0, 0])
+            entry[1 if n.ctx.__class__ is S.Load else 0] += 1
+        elif cls is S.FunctionDef or cls is S.ClassDef:
+            counts.setdefault(n.name, [0, 0])[0] += 1
+    return counts, kinds
 
 
 def _counts(node):

@@ -22,6 +22,9 @@ def drop_unused(defs):
         by_name.setdefault(fdef.name, []).append(fdef)
     if any(len(v) > 1 for v in by_name.values()):
         return defs  # a name bound twice: which one a read means is not for us to say
+    if len(defs) == 1:
+        _drop_nested(defs[0])
+        return defs
     kept, todo = set(), [defs[0]]
     while todo:
         fdef = todo.pop()
@@ -48,16 +51,27 @@ def _reads(node):
 
 
 def _drop_nested(fdef):
-    if any(isinstance(n, (S.Global, S.Nonlocal)) for n in S.walk(fdef)):
-        return
-    reads = _reads(fdef)
-    bound = {}
+    """One walk of `fdef` gathers what the removal reads (most derivatives nest no def:
+    then nothing is to remove)."""
+    reads, bound, nested = set(), {}, False
     for n in S.walk(fdef):
-        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
-            bound[n.id] = bound.get(n.id, 0) + 1
-        elif isinstance(n, (S.FunctionDef, S.ClassDef)) and n is not fdef:
-            bound[n.name] = bound.get(n.name, 0) + 1
-    _remove(fdef.body, reads, bound)
+        cls = n.__class__
+        if cls is S.Name:
+            if n.ctx.__class__ is S.Load:
+                reads.add(n.id)
+            else:
+                bound[n.id] = bound.get(n.id, 0) + 1
+        elif cls is S.Constant:
+            if isinstance(n.value, str):
+                reads.add(n.value)
+        elif cls is S.FunctionDef or cls is S.ClassDef:
+            if n is not fdef:
+                nested = True
+                bound[n.name] = bound.get(n.name, 0) + 1
+        elif cls is S.Global or cls is S.Nonlocal:
+            return
+    if nested:
+        _remove(fdef.body, reads, bound)
 
 
 def _remove(body, reads, bound):

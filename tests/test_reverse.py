@@ -95,3 +95,14 @@ def branch(x, w):
 ], ids=["straight", "rebinding", "branch-true", "branch-false"])
 def test_gradients_against_central_differences(f, args):
     check(f, *args, wrt=(0, 1) if isinstance(args[1], float) else 0)
+
+
+def test_the_record_takes_every_field_once_and_stays_as_made():
+    adj = _adjoint(straight, ["x"])
+    fields = {f: getattr(adj, f) for f in Adjoint.__slots__}
+    with pytest.raises(TypeError):
+        Adjoint(**{f: v for f, v in fields.items() if f != "seed"})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del adj.seed
+    assert repr(adj).startswith("Adjoint(primal=")
+    check(straight, np.array([0.3, -1.2]), np.array([0.7, 1.1]), wrt=(0, 1))

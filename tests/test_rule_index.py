@@ -121,7 +121,10 @@ def test_the_fingerprint_follows_the_rule_files(tmp_path):
     assert key == rule_index.fingerprint(str(tmp_path), ["a", "b"], "1.0")
     assert key != rule_index.fingerprint(str(tmp_path), ["a", "b"], "1.1")
     assert key != rule_index.fingerprint(str(tmp_path), ["a"], "1.0")
-    (tmp_path / "b.py").write_text("X = 'c'\n")   # same size, other text
+    path = tmp_path / "b.py"
+    before = path.stat()
+    path.write_text("X = 'c'\n")   # same size, other text, written later
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
     assert key != rule_index.fingerprint(str(tmp_path), ["a", "b"], "1.0")
 
 

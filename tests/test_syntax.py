@@ -113,3 +113,26 @@ def test_place_unplaced_places_only_nodes_without_a_position():
     new.value = kept
     assert S.place_unplaced(new, old) is new
     assert (new.lineno, new.targets[0].lineno, kept.lineno) == (old.lineno, old.lineno, 9)
+
+
+def test_a_transformer_finds_each_classs_own_visit_method():
+    """NodeTransformer.visit keeps the method it found per node class on each transformer
+    class: a subclass overriding a visit method gets its own, the base keeps its."""
+    class Rename(S.NodeTransformer):
+        def visit_Name(self, node):
+            return S.name(node.id + "_r", node.ctx)
+
+    class Upper(Rename):
+        def visit_Name(self, node):
+            return S.name(node.id.upper(), node.ctx)
+
+    class Plain(Rename):
+        pass
+
+    def names(tree):
+        return sorted(n.id for n in S.walk(tree) if isinstance(n, S.Name))
+    for transformer, expected in ((Rename, ["a_r", "b_r", "c_r"]), (Upper, ["A", "B", "C"]),
+                                  (Plain, ["a_r", "b_r", "c_r"]),
+                                  (Rename, ["a_r", "b_r", "c_r"])):
+        assert names(transformer().visit(S.parse_module("a = b + c\n"))) == expected
+    assert names(S.NodeTransformer().visit(S.parse_module("a = b + c\n"))) == ["a", "b", "c"]

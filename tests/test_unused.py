@@ -70,3 +70,11 @@ def test_functions_named_twice_are_all_kept():
              S.parse_function("def g(x):\n    return x\n"),
              S.parse_function("def g(x):\n    return x + 1\n")]
     assert len(drop_unused(fdefs)) == 3
+
+
+def test_a_function_declaring_a_global_or_nonlocal_keeps_its_nested_defs():
+    for declaration in ("global q", "nonlocal q"):
+        source = (f"def f(x):\n    q = 1\n    def outer(y):\n        {declaration}\n"
+                  "        def g(z):\n            return z\n        return y\n    return x\n")
+        text = emit.to_source(drop_unused([S.parse_function(source)]))
+        assert "def g(" in text, declaration
