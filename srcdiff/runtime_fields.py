@@ -1,8 +1,9 @@
-"""The check that a field still holds the function a call was compiled for (run time: called
-by emitted code, placed by field_calls.py). Takes the function an object's field holds where
-it is called, the one srcdiff compiled the call for and the user's line; gives back nothing,
-or refuses that line where they differ (setattr changed the field since: the code follows the
-function it was compiled for, never another one's derivative)."""
+"""The checks of objects' fields (run time: called by emitted code, placed by field_calls.py and
+field_writes.py). Takes the function an object's field holds where it is called, the one
+srcdiff compiled the call for and the user's line, or a field's value an update `r.b += e`
+reads; gives back nothing, or refuses that line where they differ (setattr changed the field
+since: the code follows the function it was compiled for, never another one's derivative) or
+where the update would change an array in place."""
 from .runtime_checks import refuse
 
 
@@ -17,3 +18,13 @@ def check_field_function(value, expected, where):
 
 def _name(fn):
     return getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+
+
+def check_field_number(value, text, where):
+    """Refuse `r.b op= e` at `where` where r.b holds an array, which `op=` would change in
+    place (every holder of that array would see it); a number passes."""
+    if hasattr(value, "shape") and hasattr(value, "__iadd__") and not isinstance(
+            value, (int, float, complex)) and getattr(value, "ndim", 0) != 0:
+        refuse(f"{text} holds an array, which this update would change in place: every "
+               "name holding that array would see the change, which srcdiff does not follow",
+               f"write {text} = {text} + ... (a new array) instead", where)

@@ -1,7 +1,8 @@
-"""Classes and arrays shared by tests/test_objects.py and tests/test_records.py: a plain
-record class with a method (Layer), one with a docstring and a non-array field (Scaled), a
-dataclass (Params), and the seeded arrays they are built from (W, B, XS). A refusal located
-inside one of these classes' methods names this file, not the test file that uses them."""
+"""Classes and arrays shared by tests/test_objects.py, tests/test_records.py and
+tests/test_field_writes.py: a plain record class with a method (Layer), one with a docstring
+and a non-array field (Scaled), a dataclass (Params), a dataclass with a method (Cell), and
+the seeded arrays they are built from (W, B, XS). A refusal located inside one of these
+classes' methods names this file, not the test file that uses them."""
 import dataclasses
 
 import numpy as np
@@ -36,3 +37,13 @@ class Scaled:
 class Params:
     w: np.ndarray
     b: np.ndarray
+
+
+@dataclasses.dataclass
+class Cell:
+    """A dataclass whose fields the differentiated code writes (tests/test_field_writes.py)."""
+    w: np.ndarray
+    b: float
+
+    def energy(self):
+        return np.sum(np.sin(self.w)) * self.b

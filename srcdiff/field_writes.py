@@ -1,0 +1,189 @@
+"""Writes of a record's field, `r.b = e` and `r.b += e` (stage 3, lower: called by lower.py).
+Takes the lowering's state, the written target `r.b` and the lowered value (or the update
+statement); gives back the lowered statements rebinding r to a record with that field
+replaced, or a located refusal.
+
+A field write changes the object every holder of it sees. srcdiff knows every holder of a
+record made in the function and bound to one name that is only read through its fields and
+methods (`r = Record(w, b)`, then `r.b`, `r.energy()`, `return r`): there, `r.b = e` is the
+rebinding `r = record_of(Record, ('w', 'b'), [record_field(r, 'w'), e])`, which every later
+read of r sees, as it would see the write. Where another holder could see the write (r
+passed to a call, put in a list or another name, read by a nested function, an item of a
+list), or where the object came from the caller (whose object Python would change behind
+its back), the write is refused at the user's line, saying which holder and what to write
+instead. `r.b += e` is `r.b = r.b + e` for a number; an array field would be changed in
+place (every holder of that array sees it), so that is checked where the code runs
+(runtime_fields.check_field_number) and refused there.
+"""
+from . import syntax as S
+from .core import Kind
+
+
+def store(lw, target, atom, out):
+    """`r.attr = atom` (atom already lowered): the rebinding of r to a record whose field
+    attr holds atom, appended to out; or a located refusal."""
+    name, cls, fields = _written_record(lw, target)
+    from . import runtime_values
+    items = []
+    for field in fields:
+        if field == target.attr:
+            items.append(atom)
+            continue
+        lw.bindings["record_field"] = runtime_values.record_field
+        read = S.Call(func=S.load("record_field"), args=[S.load(name), S.const(field)],
+                      keywords=[])
+        items.append(lw.temp(out, read, Kind.CALL, f"{name}_{field}",
+                             func=runtime_values.record_field))
+    listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
+    lw.locals.add(listed.id)
+    from .callables import canonical_path
+    path = canonical_path(cls)
+    if path is None:
+        raise lw.error(target, f"srcdiff cannot name the class {cls.__qualname__} in the "
+                       "code it emits, so it cannot make the record this write gives",
+                       hint=f"define {cls.__qualname__} at a module's top level")
+    ref = lw.bind(path, cls)
+    lw.bindings["record_of"] = runtime_values.record_of
+    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(fields)), listed],
+                   keywords=[])
+    out.append(lw.assign(name, value, Kind.CALL, func=runtime_values.record_of))
+
+
+def update(lw, node, out):
+    """`r.attr op= e`: r.attr = r.attr op e, the field checked to hold no array (which
+    `op=` would change in place) where the code runs; appended to out."""
+    target = node.target
+    _written_record(lw, target)   # refused before anything is lowered
+    read = S.Attribute(value=S.load(target.value.id), attr=target.attr, ctx=S.Load())
+    S.place_unplaced(read, target)
+    current = lw.expr(read, out)
+    from .errors import where
+    from . import runtime_fields
+    lw.bindings["check_field_number"] = runtime_fields.check_field_number
+    text = f"{target.value.id}.{target.attr}"
+    check = S.Expr(value=S.Call(func=S.load("check_field_number"), args=[
+        current, S.const(text), S.const(where(lw.src.filename, lw.line))], keywords=[]))
+    out.append(lw.info(check, Kind.EFFECT, func=runtime_fields.check_field_number))
+    rhs = lw.expr(node.value, out)
+    new = lw.temp(out, S.BinOp(left=current, op=node.op, right=rhs), Kind.BINOP, "updated",
+                  func=_operator(node.op))
+    store(lw, target, new, out)
+
+
+def _operator(op):
+    import operator
+    return {S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
+            S.Div: operator.truediv, S.Pow: operator.pow}.get(type(op))
+
+
+def _written_record(lw, target):
+    """(name, class, fields) of the record whose field `target` writes, where srcdiff knows
+    every holder of it; else the located refusal."""
+    from .objects import class_of, is_user_class
+    from .records import record_fields
+    import dataclasses
+    owner = target.value
+    text = _spell(target)
+    if not isinstance(owner, S.Name):
+        raise lw.error(target, f"srcdiff cannot write the field {text}: it writes a field "
+                       "of a record bound to a name in this function",
+                       hint=f"bind the object to a name first, or build a new one with "
+                            f"the value for .{target.attr}")
+    name = owner.id
+    if name in lw.params:
+        raise lw.error(target, f"srcdiff does not write the field .{target.attr} of {name}, "
+                       "an object the caller passed: Python would change the caller's "
+                       "object behind its back, which a derivative cannot follow",
+                       hint=f"make a new object in the function and write that one "
+                            f"(dataclasses.replace({name}, {target.attr}=...), or "
+                            f"{name}2 = {_class_text(lw, name)}(...))")
+    cls = class_of(lw, owner, set())
+    fields = None
+    if isinstance(cls, type) and is_user_class(cls):
+        fields = record_fields(cls)
+        if dataclasses.is_dataclass(cls) and fields is not None:
+            fields = tuple(f.name for f in dataclasses.fields(cls))
+    holder = _other_holder(lw, name)
+    if holder is not None:
+        raise lw.error(target, f"srcdiff cannot write the field {text}: another name holds "
+                       f"this object: {holder}, which would see the write too",
+                       hint=f"make a new object with the new .{target.attr} and bind it "
+                            f"to its own name, or keep {name} only in one name until its "
+                            "fields are written")
+    if cls is None:
+        raise lw.error(target, f"srcdiff cannot write the field {text}: it cannot tell the "
+                       f"class of {name} before the code runs",
+                       hint=f"bind {name} once, to an object made here ({name} = "
+                            "Record(...))")
+    if fields is None or target.attr not in fields:
+        why = (f".{target.attr} is not one of its fields {fields}" if fields is not None
+               else f"{cls.__qualname__} is no record class (a dataclass, or a class whose "
+                    "__init__ only stores each parameter under its own name)")
+        raise lw.error(target, f"srcdiff cannot write the field {text} of a "
+                       f"{cls.__qualname__} object: {why}",
+                       hint=f"make {cls.__qualname__} a @dataclasses.dataclass with the "
+                            f"field {target.attr}, or compute the value into a local name")
+    return name, cls, fields
+
+
+def _class_text(lw, name):
+    cls = lw.known_types.get(name)
+    if isinstance(cls, type):
+        return cls.__qualname__
+    value = _binding(lw, name)
+    if isinstance(value, S.Call):
+        return _spell(value.func)
+    return "ItsClass"
+
+
+def _binding(lw, name):
+    from .objects import _single_bindings
+    return _single_bindings(lw).get(name)
+
+
+def _other_holder(lw, name):
+    """How another holder could see a write into the object `name` holds (the user's code
+    where it could, as text), or None where only `name` holds it: name bound once to a call
+    making it, and read only through its fields and methods or given back by `return`."""
+    if not isinstance(_binding(lw, name), S.Call):
+        for n in S.walk(lw.fdef):
+            if isinstance(n, (S.For, S.comprehension)) and any(
+                    isinstance(t, S.Name) and t.id == name for t in S.walk(n.target)):
+                return f"the sequence `{_spell(n.iter)}` it is an item of"
+        return f"`{name}` is bound to an object made elsewhere"
+    for stmt, parent, node in _uses(lw.fdef, name):
+        if isinstance(stmt, S.Return):
+            continue
+        if isinstance(parent, S.Attribute) and parent.value is node:
+            continue
+        if isinstance(stmt, (S.FunctionDef, S.Lambda)):
+            return f"the function `{getattr(stmt, 'name', 'lambda')}` reads {name}"
+        return f"`{_spell(stmt).strip()}`"
+    return None
+
+
+def _uses(fdef, name):
+    """(statement or nested function, parent, node) for each read of `name` in fdef."""
+    def visit(node, stmt, parent):
+        for child in S.iter_child_nodes(node):
+            here = stmt
+            if isinstance(child, (S.FunctionDef, S.Lambda)) and stmt is not None:
+                here = child if not isinstance(stmt, (S.FunctionDef, S.Lambda)) else stmt
+            elif isinstance(child, S.stmt) and not isinstance(stmt, (S.FunctionDef,
+                                                                     S.Lambda)):
+                here = child
+            if isinstance(child, S.Name) and child.id == name and isinstance(
+                    child.ctx, S.Load):
+                yield here, node, child
+            yield from visit(child, here, node)
+    yield from visit(fdef, None, None)
+
+
+def _spell(node):
+    try:
+        from .emit import to_source
+        stmt = node if isinstance(node, S.stmt) else S.Expr(value=S.clone(node))
+        text = to_source(stmt).strip().splitlines()
+        return text[0] if text else "?"
+    except Exception:
+        return "?"
