@@ -13,7 +13,7 @@ an object's class before the code runs. Besides a parameter's class (api.py), it
 an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
 item of a list whose items' classes it can read (`for layer in self.layers`, a list
 argument, a local list bound once to a display or a comprehension of objects made here and
-never grown, a display iterated itself), an attribute holding an object (`self.encoder`),
+grown only by its own `.append` calls, a display iterated itself), an attribute holding an object (`self.encoder`),
 a dataclass field annotated with a class, a module-level object. What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
@@ -23,8 +23,9 @@ Several classes in one list (`[ConvLayer(f), DenseLayer(w)]`, or such a list pas
 a call `layer.forward(h)` on its items is a dispatch (dispatch): a branch per class on
 `type(layer) is C` (the exact class, never isinstance, which a subclass passes too), each
 calling its class's method on a name known to hold it, the last branch checking its class.
-Where the class cannot be known (a list appended to, a name bound to several objects), the
-call is refused at the user's line with what to write instead (method_refusal).
+Where the class cannot be known (a list another function may grow, a name bound to several
+objects), the call is refused at the user's line with what to write instead
+(method_refusal).
 """
 from . import syntax as S
 from .callables import canonical_path
@@ -230,9 +231,10 @@ def _local_items(lw, it):
     (Shift(b), Dense(w))`); None otherwise."""
     if isinstance(it, (S.List, S.Tuple)):
         value = it
-    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params) or \
-            _grown(lw, it.id):
+    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
         return None
+    elif _grown(lw, it.id):
+        return _appended_items(lw, it.id)
     else:
         value = _single_bindings(lw).get(it.id)
     if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
@@ -243,8 +245,56 @@ def _local_items(lw, it):
     return None
 
 
+def _appended_items(lw, name):
+    """The item expressions of the local list `name` bound once to a display (`layers =
+    []`) and grown only by `name.append(item)` (in loops or not), every other read of it
+    indexing or iterating it (so no other code can grow it): the display's items, then
+    each appended expression; None otherwise."""
+    value = _single_bindings(lw).get(name)
+    if not isinstance(value, S.List) or any(isinstance(e, S.Starred) for e in value.elts):
+        return None
+    items = list(value.elts)
+    for parent, node in _reads(lw.fdef, name):
+        if isinstance(parent, S.Attribute):
+            call = _call_of(lw.fdef, parent)
+            if parent.attr != "append" or call is None or len(call.args) != 1 or \
+                    call.keywords or isinstance(call.args[0], S.Starred):
+                return None
+            items.append(call.args[0])
+        elif isinstance(parent, S.Subscript) and isinstance(parent.ctx, S.Load):
+            continue
+        elif isinstance(parent, (S.For, S.comprehension)) and parent.iter is node:
+            continue
+        elif isinstance(parent, S.Call) and isinstance(parent.func, S.Name) and \
+                parent.func.id in ("len", "enumerate", "reversed") and \
+                lw._callee_object(parent.func) in (len, enumerate, reversed):
+            continue
+        else:
+            return None
+    return items or None
+
+
+def _reads(tree, name):
+    """(parent, node) for each read of the name `name` under tree."""
+    for n in S.walk(tree):
+        for child in S.iter_child_nodes(n):
+            if isinstance(child, S.Name) and child.id == name and isinstance(
+                    child.ctx, S.Load):
+                yield n, child
+
+
+def _call_of(tree, func):
+    """The call whose callee is the node `func`, or None."""
+    for n in S.walk(tree):
+        if isinstance(n, S.Call) and n.func is func:
+            return n
+    return None
+
+
 def _displayed(lw, it):
     """Whether the list `it` (see _local_items) is a display, item for item."""
+    if isinstance(it, S.Name) and _grown(lw, it.id):
+        return False
     value = it if isinstance(it, (S.List, S.Tuple)) else _single_bindings(lw).get(it.id) \
         if isinstance(it, S.Name) else None
     return isinstance(value, (S.List, S.Tuple))
@@ -454,9 +504,11 @@ def method_refusal(src, stmt):
         stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
         f"cannot tell the class of {held} before the code runs (it follows a method of "
         "your own class on an argument, an object made here, or an item of a list passed "
-        "in or made here in one display or comprehension and never appended to)",
-        hint=f"build the objects' list in one display or comprehension (layers = [Conv(f), "
-             f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
+        "in or made here by a display, a comprehension or .append calls, and given to no "
+        "other function)",
+        hint=f"build the objects' list here (a display, a comprehension or .append calls "
+             f"on a list no other function is given), or pass it in, then call {call} on "
+             "its items; for a "
              "NumPy value, call the numpy function instead, or register a rule",
         cls=NoRuleError)
 

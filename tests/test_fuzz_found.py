@@ -330,11 +330,6 @@ def test_a_dropped_result_of_a_method_of_a_list_item():
     check(drops_the_result_of_a_method_of_a_list_item, X.copy())
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family objects: methods of objects in a list built by append "
-                          "('cannot tell the class of layer before the code runs') and a method "
-                          "of a list item called for nothing ('the result of this call is "
-                          "dropped, but it is given a value being differentiated') are refused")
 def test_methods_of_objects_of_a_list():
     f = layers_appended_then_run
     check(f, X.copy())

@@ -201,12 +201,8 @@ def appended_layers(w, x):
     return np.sum(x)
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_objects_whose_class_cannot_be_known_are_refused_with_what_to_write(mode):
-    text = str(refusal(appended_layers, (B, XS), mode))
-    assert "method .forward()" in text and "cannot tell the class of layer" in text, text
-    assert "one display or comprehension" in text
-    assert "x = layer.forward(x)" in text
+def test_objects_of_two_classes_appended_to_a_list_are_dispatched():
+    check(appended_layers, B.copy(), XS.copy(), wrt=(0, 1))
 
 
 class Sine:
@@ -484,3 +480,46 @@ def test_properties_and_class_methods_on_objects_held_anywhere():
     check(property_of_an_object_passed_in, Dense(W.copy(), B.copy()), XS.copy(), wrt=(0, 1))
     check(class_methods_over_a_list_of_two_classes, B.copy(), XS.copy(), wrt=(0, 1))
     check(property_of_a_global_object, XS.copy())
+
+
+# -- a list of objects built by .append (the fuzz's objects family) ----------------------
+def layers_appended_in_a_loop(w, x):
+    layers = []
+    for c in (0.5, w[1]):
+        layers.append(Dense(w * c, w[0]))
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x)
+
+
+def two_classes_appended(w, x):
+    layers = [Half(w)]
+    layers.append(Wave(w[0]))
+    layers.append(Half(w * 0.5))
+    s = 0.0
+    for layer in layers:
+        x = layer.forward(x)
+        s = s + np.sum(layer.scaled(x))
+    return s + np.sum(x)
+
+
+@pytest.mark.parametrize("f, w", [(layers_appended_in_a_loop, W), (two_classes_appended, B)])
+def test_methods_of_objects_of_a_list_built_by_append(f, w):
+    check(f, w.copy(), XS.copy(), wrt=(0, 1))
+    check(f, w.copy(), XS.copy(), wrt=0)
+
+
+def grown_by_extend(w, x):
+    layers = [Half(w)]
+    layers.extend([Wave(0.2)])
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_list_grown_but_by_append_stays_refused_with_what_to_write(mode):
+    text = str(refusal(grown_by_extend, (B, XS), mode))
+    assert "method .forward()" in text and "cannot tell the class of layer" in text, text
+    assert "a display, a comprehension or .append" in text
+    assert "x = layer.forward(x)" in text
