@@ -10,7 +10,8 @@ object's class is unknown (`method_refusal`).
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
-an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
+an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once, a
+classmethod constructor or a factory: factories.py), an
 item of a list whose items' classes it can read (`for layer in self.layers`, a list
 argument, a local list bound once to a display or a comprehension of objects made here and
 grown only by its own `.append` calls, a display iterated itself), an attribute holding an object (`self.encoder`),
@@ -94,9 +95,10 @@ def object_class(lw, node, base, out):
     cls = class_of(lw, node, set())
     if cls is None:
         return None
-    if not isinstance(node, S.Call):
-        # read from the objects passed when compiled: checked where the code runs, so that
-        # code compiled for one class never runs a method of another
+    if not isinstance(node, S.Call) or not _made_by_its_class(lw, node):
+        # read from the objects passed when compiled, or from a factory's source: checked
+        # where the code runs, so that code compiled for one class never runs a method of
+        # another
         path = canonical_path(cls)
         if path is None:
             return None
@@ -110,6 +112,14 @@ def object_class(lw, node, base, out):
     return cls
 
 
+def _made_by_its_class(lw, node):
+    """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
+    if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:
+        return False
+    obj = lw._callee_object(node.func)
+    return isinstance(obj, type) or _is_record_of(obj)
+
+
 def class_of(lw, node, seen):
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
@@ -119,7 +129,15 @@ def class_of(lw, node, seen):
                 # srcdiff's own code making a record (records.make_record): a derivative
                 # transformed again knows the class it builds
                 obj = lw._callee_object(node.args[0])
+            if not isinstance(obj, type):   # a classmethod constructor, a factory
+                from .factories import made_class
+                obj = made_class(obj)
             return obj if is_user_class(obj) else None
+        if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
+            from .factories import made_by_method
+            owner = class_of(lw, node.func.value, seen)
+            made = made_by_method(owner, node.func.attr) if owner is not None else None
+            return made if is_user_class(made) else None
         return None
     if isinstance(node, S.Subscript) and not isinstance(node.slice, S.Slice):
         # an item of a list made here (`layer = layers[i]`): the one class of its items,
@@ -229,12 +247,16 @@ def _local_items(lw, it):
     (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
     its one item expression) and never grown, or a display iterated itself (`for layer in
     (Shift(b), Dense(w))`); None otherwise."""
+    if isinstance(it, S.Call) and isinstance(it.func, S.Name) and len(it.args) == 1 and \
+            not it.keywords and lw._callee_object(it.func) in (reversed, list, tuple):
+        return _local_items(lw, it.args[0])   # for layer in reversed(layers)
     if isinstance(it, (S.List, S.Tuple)):
         value = it
     elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
         return None
     elif _grown(lw, it.id):
-        return _appended_items(lw, it.id)
+        from .object_lists import appended_items
+        return appended_items(lw, it.id, _single_bindings(lw))
     else:
         value = _single_bindings(lw).get(it.id)
     if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
@@ -242,52 +264,6 @@ def _local_items(lw, it):
         return list(value.elts)
     if isinstance(value, S.ListComp):
         return [value.elt]
-    return None
-
-
-def _appended_items(lw, name):
-    """The item expressions of the local list `name` bound once to a display (`layers =
-    []`) and grown only by `name.append(item)` (in loops or not), every other read of it
-    indexing or iterating it (so no other code can grow it): the display's items, then
-    each appended expression; None otherwise."""
-    value = _single_bindings(lw).get(name)
-    if not isinstance(value, S.List) or any(isinstance(e, S.Starred) for e in value.elts):
-        return None
-    items = list(value.elts)
-    for parent, node in _reads(lw.fdef, name):
-        if isinstance(parent, S.Attribute):
-            call = _call_of(lw.fdef, parent)
-            if parent.attr != "append" or call is None or len(call.args) != 1 or \
-                    call.keywords or isinstance(call.args[0], S.Starred):
-                return None
-            items.append(call.args[0])
-        elif isinstance(parent, S.Subscript) and isinstance(parent.ctx, S.Load):
-            continue
-        elif isinstance(parent, (S.For, S.comprehension)) and parent.iter is node:
-            continue
-        elif isinstance(parent, S.Call) and isinstance(parent.func, S.Name) and \
-                parent.func.id in ("len", "enumerate", "reversed") and \
-                lw._callee_object(parent.func) in (len, enumerate, reversed):
-            continue
-        else:
-            return None
-    return items or None
-
-
-def _reads(tree, name):
-    """(parent, node) for each read of the name `name` under tree."""
-    for n in S.walk(tree):
-        for child in S.iter_child_nodes(n):
-            if isinstance(child, S.Name) and child.id == name and isinstance(
-                    child.ctx, S.Load):
-                yield n, child
-
-
-def _call_of(tree, func):
-    """The call whose callee is the node `func`, or None."""
-    for n in S.walk(tree):
-        if isinstance(n, S.Call) and n.func is func:
-            return n
     return None
 
 
