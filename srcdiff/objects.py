@@ -109,6 +109,7 @@ def object_class(lw, node, base, out):
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
     known_values(lw)[base.id] = cls
+    known_values(lw).update(_static_item_facts(lw, node, cls, base.id))
     return cls
 
 
@@ -178,6 +179,9 @@ def class_of(lw, node, seen):
         key = _fact_key(lw, it)
         if key is not None:
             cls = lw.known_types.get(key + "[]")
+            return cls if isinstance(cls, type) else None
+        cls = _static_classes(lw, it)
+        if cls is not None:
             return cls if isinstance(cls, type) else None
         items = _local_items(lw, it)
         if items:
@@ -289,8 +293,11 @@ def item_classes(lw, node):
             value.slice, S.Slice):   # `layer = layers[i]`
         loop = value.value, None
     key = _fact_key(lw, loop[0]) if loop is not None else None
-    if key is not None:   # a list passed in: the classes read from it (object_facts)
-        classes = lw.known_types.get(key + "[]")
+    if key is not None or loop is not None and _static_classes(lw, loop[0]) is not None:
+        # a list passed in (the classes read from it, object_facts), or one a global or a
+        # closure holds (read from it now, each item's class checked where it runs)
+        classes = lw.known_types.get(key + "[]") if key is not None else _static_classes(
+            lw, loop[0])
         if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
             return classes
         return None
@@ -330,6 +337,7 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
         lw.locals.add(alias)
         body.append(lw.assign(alias, S.load(base.id), Kind.COPY))
         known_values(lw)[alias] = cls
+        known_values(lw).update(_static_item_facts(lw, node.func.value, cls, alias))
         stmt = lower_one(S.load(alias), cls, body)
         if stmt is None:
             raise lw.error(node, f"the list holds objects of class {cls.__qualname__}, which "
@@ -355,6 +363,36 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
     if result is None:
         return None
     return lw.assign("_", S.load(result), Kind.COPY)
+
+
+def _static_classes(lw, it):
+    """The class (or classes, a tuple) of the items of a list or tuple a global or a
+    closure holds (`for layer in layer_specs` of an enclosing function), read from the list
+    as it is now; None for any other value."""
+    root, _ = S.attribute_chain(it)
+    if not isinstance(root, S.Name) or root.id in lw.locals:
+        return None
+    try:
+        value = lw._static_value(it)
+    except Exception:
+        return None
+    return _items_classes(value) if type(value) in (list, tuple) else None
+
+
+def _static_item_facts(lw, node, cls, name):
+    """Facts about the objects inside the items of class `cls` of the list a global or a
+    closure holds that `node` (a loop's item) iterates over (object_facts, under `name`),
+    those every such item shares; {} for any other node."""
+    loop = _only_loop_binding(lw, node.id) if isinstance(node, S.Name) else None
+    if loop is None or _static_classes(lw, loop[0]) is None:
+        return {}
+    common = None
+    for item in lw._static_value(loop[0]):
+        if type(item) is cls:
+            facts = object_facts(name, item)
+            common = facts if common is None else {
+                k: v for k, v in common.items() if facts.get(k) == v}
+    return common or {}
 
 
 def _fact_key(lw, node):

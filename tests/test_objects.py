@@ -523,3 +523,45 @@ def test_a_list_grown_but_by_append_stays_refused_with_what_to_write(mode):
     assert "method .forward()" in text and "cannot tell the class of layer" in text, text
     assert "a display, a comprehension or .append" in text
     assert "x = layer.forward(x)" in text
+
+
+# -- a list of layers of several classes held by a closure or a global (autograd's
+# examples/convnet.py: classes in tests/object_fixtures.py) ------------------------------
+def _convnet_style():
+    from object_fixtures import AffineSpec, ScaleSpec, TanhSpec, make_net
+    n, predictions = make_net(3, [TanhSpec(4), ScaleSpec(0.5), AffineSpec(2), TanhSpec(2)])
+
+    def loss(w_vect, x):
+        return np.sum(predictions(w_vect, x) ** 2) + 0.1 * np.dot(w_vect, w_vect)
+    return n, loss
+
+
+def test_a_closures_list_of_layers_of_several_classes_is_dispatched_per_item():
+    n, loss = _convnet_style()
+    w = 0.3 * np.random.default_rng(3).standard_normal(n)
+    check(loss, w, XS.copy(), wrt=(0, 1))
+    check(loss, w, XS.copy(), wrt=0)   # second order: hvp
+
+
+SPECS = None
+
+
+def through_global_specs(w, x):
+    for spec in SPECS:
+        x = spec.forward_pass(x, w)
+    return np.sum(x)
+
+
+def test_a_globals_list_of_several_classes_is_checked_where_it_runs():
+    global SPECS
+    from object_fixtures import ScaleSpec, TanhSpec
+    tanh = TanhSpec(3)
+    tanh.build(3)
+    SPECS = [ScaleSpec(0.5), tanh, ScaleSpec(2.0)]
+    w = 0.3 * np.random.default_rng(4).standard_normal(tanh.slices.n)
+    check(through_global_specs, w, XS.copy(), wrt=(0, 1))
+    grad = srcdiff.grad(through_global_specs)
+    SPECS = [ScaleSpec(0.5), tanh, Dense(W, B)]   # a class the code was not made for
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        grad(w, XS.copy())
+    assert info.value.filename == __file__, str(info.value)
