@@ -79,25 +79,31 @@ def _operator(op):
 def _written_record(lw, target):
     """(name, class, fields) of the record whose field `target` writes, where srcdiff knows
     every holder of it; else the located refusal."""
+    return record_held_once(lw, target.value, target, None,
+                            f"write the field {spell(target)}", target.attr)
+
+
+def record_held_once(lw, owner, node, cls, what, attr=None):
+    """(name, class, fields) where `owner` is a name holding a record made in the function
+    that no other holder could see changed (what `what` does, at `node`; `attr`: the field
+    written, where one is); else the located refusal. `cls`: owner's class where known."""
     from .objects import class_of, is_user_class
     from .records import record_fields
     import dataclasses
-    owner = target.value
-    text = _spell(target)
+    field = f".{attr}" if attr else "fields"
     if not isinstance(owner, S.Name):
-        raise lw.error(target, f"srcdiff cannot write the field {text}: it writes a field "
-                       "of a record bound to a name in this function",
+        raise lw.error(node, f"srcdiff cannot {what}: it changes a record only where one "
+                       "name in this function holds it",
                        hint=f"bind the object to a name first, or build a new one with "
-                            f"the value for .{target.attr}")
+                            f"the new {field}")
     name = owner.id
     if name in lw.params:
-        raise lw.error(target, f"srcdiff does not write the field .{target.attr} of {name}, "
-                       "an object the caller passed: Python would change the caller's "
-                       "object behind its back, which a derivative cannot follow",
-                       hint=f"make a new object in the function and write that one "
-                            f"(dataclasses.replace({name}, {target.attr}=...), or "
-                            f"{name}2 = {_class_text(lw, name)}(...))")
-    cls = class_of(lw, owner, set())
+        raise lw.error(node, f"srcdiff cannot {what}: {name} is an object the caller "
+                       "passed, and Python would change the caller's object behind its "
+                       "back, which a derivative cannot follow",
+                       hint=f"make a new object in the function and change that one "
+                            f"({name}2 = {_class_text(lw, name)}(...) from {name}'s fields)")
+    cls = cls or class_of(lw, owner, set())
     fields = None
     if isinstance(cls, type) and is_user_class(cls):
         fields = record_fields(cls)
@@ -105,24 +111,23 @@ def _written_record(lw, target):
             fields = tuple(f.name for f in dataclasses.fields(cls))
     holder = _other_holder(lw, name)
     if holder is not None:
-        raise lw.error(target, f"srcdiff cannot write the field {text}: another name holds "
-                       f"this object: {holder}, which would see the write too",
-                       hint=f"make a new object with the new .{target.attr} and bind it "
-                            f"to its own name, or keep {name} only in one name until its "
-                            "fields are written")
+        raise lw.error(node, f"srcdiff cannot {what}: another name holds this object: "
+                       f"{holder}, which would see the change too",
+                       hint=f"make a new object with the new {field} and bind it to its "
+                            f"own name, or keep {name} only in one name until its fields "
+                            "are written")
     if cls is None:
-        raise lw.error(target, f"srcdiff cannot write the field {text}: it cannot tell the "
-                       f"class of {name} before the code runs",
+        raise lw.error(node, f"srcdiff cannot {what}: it cannot tell the class of {name} "
+                       "before the code runs",
                        hint=f"bind {name} once, to an object made here ({name} = "
                             "Record(...))")
-    if fields is None or target.attr not in fields:
-        why = (f".{target.attr} is not one of its fields {fields}" if fields is not None
+    if fields is None or (attr is not None and attr not in fields):
+        why = (f".{attr} is not one of its fields {fields}" if fields is not None
                else f"{cls.__qualname__} is no record class (a dataclass, or a class whose "
                     "__init__ only stores each parameter under its own name)")
-        raise lw.error(target, f"srcdiff cannot write the field {text} of a "
-                       f"{cls.__qualname__} object: {why}",
+        raise lw.error(node, f"srcdiff cannot {what} of a {cls.__qualname__} object: {why}",
                        hint=f"make {cls.__qualname__} a @dataclasses.dataclass with the "
-                            f"field {target.attr}, or compute the value into a local name")
+                            f"fields written, or compute the value into a local name")
     return name, cls, fields
 
 
@@ -132,7 +137,7 @@ def _class_text(lw, name):
         return cls.__qualname__
     value = _binding(lw, name)
     if isinstance(value, S.Call):
-        return _spell(value.func)
+        return spell(value.func)
     return "ItsClass"
 
 
@@ -149,7 +154,7 @@ def _other_holder(lw, name):
         for n in S.walk(lw.fdef):
             if isinstance(n, (S.For, S.comprehension)) and any(
                     isinstance(t, S.Name) and t.id == name for t in S.walk(n.target)):
-                return f"the sequence `{_spell(n.iter)}` it is an item of"
+                return f"the sequence `{spell(n.iter)}` it is an item of"
         return f"`{name}` is bound to an object made elsewhere"
     for stmt, parent, node in _uses(lw.fdef, name):
         if isinstance(stmt, S.Return):
@@ -158,7 +163,7 @@ def _other_holder(lw, name):
             continue
         if isinstance(stmt, (S.FunctionDef, S.Lambda)):
             return f"the function `{getattr(stmt, 'name', 'lambda')}` reads {name}"
-        return f"`{_spell(stmt).strip()}`"
+        return f"`{spell(stmt).strip()}`"
     return None
 
 
@@ -179,7 +184,7 @@ def _uses(fdef, name):
     yield from visit(fdef, None, None)
 
 
-def _spell(node):
+def spell(node):
     try:
         from .emit import to_source
         stmt = node if isinstance(node, S.stmt) else S.Expr(value=S.clone(node))

@@ -470,7 +470,9 @@ class CallLowering:
             stmt = field_calls.call_field(self, node, base, cls, out, discard)
             if stmt is not None:
                 return stmt
-            stmt = self._class_method(node, base, cls, args, keywords, out, discard)
+            from . import state_methods   # cell.step(x) setting self.h: state_methods.py
+            stmt = state_methods.call(self, node, base, cls, args, keywords, out, discard) or \
+                self._class_method(node, base, cls, args, keywords, out, discard)
             if stmt is not None:
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item
