@@ -43,10 +43,20 @@ def store(lw, target, atom, out):
                        "code it emits, so it cannot make the record this write gives",
                        hint=f"define {cls.__qualname__} at a module's top level")
     ref = lw.bind(path, cls)
-    lw.bindings["record_of"] = runtime_values.record_of
-    value = S.Call(func=S.load("record_of"), args=[ref, S.const(tuple(fields)), listed],
+    make = maker(cls)
+    lw.bindings[make.__name__] = make
+    value = S.Call(func=S.load(make.__name__), args=[ref, S.const(tuple(fields)), listed],
                    keywords=[])
-    out.append(lw.assign(name, value, Kind.CALL, func=runtime_values.record_of))
+    out.append(lw.assign(name, value, Kind.CALL, func=make))
+
+
+def maker(cls):
+    """The runtime helper making an object of the record class cls from its fields:
+    runtime_values.record_of (its __init__ called) where the __init__ stores its
+    parameters, runtime_fields.object_of (set field by field) where it computes them."""
+    from . import runtime_fields, runtime_values
+    from .records import is_computed_record
+    return runtime_fields.object_of if is_computed_record(cls) else runtime_values.record_of
 
 
 def update(lw, node, out):

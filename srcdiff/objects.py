@@ -242,8 +242,8 @@ def _checked_class(lw, stmt, name):
 
 
 def _is_record_of(obj):
-    from . import runtime_values
-    return obj is runtime_values.record_of
+    from . import runtime_fields, runtime_values
+    return obj is runtime_values.record_of or obj is runtime_fields.object_of
 
 
 def _local_items(lw, it):

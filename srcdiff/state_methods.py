@@ -9,17 +9,20 @@ the object every holder of it sees. Where only one name of the caller holds a re
 there (field_writes.py's rule: read only through its fields and methods), the call
 `h = cell.step(x)` is `h, fields = step_state(cell, x)`, then `cell = record_of(Cell, names,
 fields)`: step_state is srcdiff's copy of the method (generated from its source, named after
-it) that first binds `self` to a new record of the fields passed, so its field writes are
+it) that first binds `self` to a new record of the fields passed
+(runtime_fields.object_of), so its field writes are
 field_writes.py's rebindings, and gives back what the method returns together with the
 list of `self`'s fields as it leaves them. The caller's other objects
 never change; a method writing the fields of an object the caller passed or another name
 holds is refused at the caller's line.
 """
 import inspect
+import itertools
 
 from . import syntax as S
 from .core import Kind
 
+_FILES = itertools.count()
 _MADE = {}   # the user's method -> (its fields, the generated function)
 
 
@@ -46,12 +49,13 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     left = lw.temp(out, S.Subscript(value=S.load(pair), slice=S.const(1), ctx=S.Load()),
                    Kind.SUBSCRIPT, f"{name}_fields")
     lw.locals.add(left.id)
-    from . import runtime_values
     from .callables import canonical_path
-    lw.bindings["record_of"] = runtime_values.record_of
-    rebind = lw.assign(name, S.Call(func=S.load("record_of"), args=[
+    from .field_writes import maker
+    make = maker(cls)
+    lw.bindings[make.__name__] = make
+    rebind = lw.assign(name, S.Call(func=S.load(make.__name__), args=[
         lw.bind(canonical_path(cls), cls), S.const(tuple(fields)), left], keywords=[]),
-        Kind.CALL, func=runtime_values.record_of)
+        Kind.CALL, func=make)
     if discard:
         return rebind
     out.append(rebind)
@@ -113,7 +117,8 @@ def _state_function(lw, node, fn, cls, fields):
         given += "_"
     tree.args.args[0].id = given
     klass = f"{cls.__name__}_class"
-    make = S.quote(f"{me} = {klass}(" + ", ".join(f"{f}={given}.{f}" for f in fields) + ")")
+    make = S.quote(f"{me} = object_of({klass}, {tuple(fields)!r}, [" + ", ".join(
+        f"{given}.{f}" for f in fields) + "])")
     _Returns(me, fields).visit(tree)
     body = tree.body
     if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
@@ -130,8 +135,10 @@ def _state_function(lw, node, fn, cls, fields):
             f"its object's fields. DO NOT EDIT.\n" + ast.unparse(
                 ast.fix_missing_locations(S.to_python_ast(tree))) + "\n")
     from .core import GENERATED_PREFIX
-    filename = f"{GENERATED_PREFIX}state-{len(_MADE)}/{tree.name}.py"
-    made = loader.load(text, tree.name, filename, {klass: cls}, fn)
+    filename = f"{GENERATED_PREFIX}state-{next(_FILES)}/{tree.name}.py"
+    from . import runtime_fields
+    made = loader.load(text, tree.name, filename,
+                       {klass: cls, "object_of": runtime_fields.object_of}, fn)
     from . import emitted_origins   # a refusal inside names the method's line
     emitted_origins.register(filename, text, fn, made)
     _MADE[fn] = ((cls, fields), made)
