@@ -31,6 +31,8 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
+from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
+                           _single_bindings, _state, known_values, note_loop)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -38,36 +40,6 @@ from .core import Kind
 # objects inside an argument, read from the value passed (api.py): "layers[]" -> the class
 # of every item of the list `layers`, "self.layers[]" -> of every item of the attribute,
 # "self.encoder" -> the class of an attribute that is an object.
-def _state(lw):
-    st = getattr(lw, "_values_state", None)
-    if st is None:
-        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
-    return st
-
-
-def known_values(lw):
-    """Names the lowered function passes to its callees, and what each is known to hold."""
-    return _state(lw)["known"]
-
-
-def _single_bindings(lw):
-    """Local names bound exactly once, by `name = value`: name -> value node."""
-    st = _state(lw)
-    if st["bindings"] is None:
-        counts, values = {}, {}
-        for n in S.walk(lw.fdef):
-            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
-                counts[n.id] = counts.get(n.id, 0) + 1
-            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                    n.targets[0], S.Name):
-                values[n.targets[0].id] = n.value
-            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
-                counts[n.target.id] = counts.get(n.target.id, 0) + 1
-        st["bindings"] = {k: v for k, v in values.items()
-                          if counts.get(k) == 1 and k not in lw.params}
-    return st["bindings"]
-
-
 def facts_for_callee(params, args, known):
     """The facts about the objects inside a call's arguments, by the callee's names."""
     out = {}
@@ -246,40 +218,6 @@ def _is_record_of(obj):
     return obj is runtime_values.record_of or obj is runtime_fields.object_of
 
 
-def _local_items(lw, it):
-    """The item expressions of the list `it` where it is a local bound once to a display
-    (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
-    its one item expression) and never grown, or a display iterated itself (`for layer in
-    (Shift(b), Dense(w))`); None otherwise."""
-    if isinstance(it, S.Call) and isinstance(it.func, S.Name) and len(it.args) == 1 and \
-            not it.keywords and lw._callee_object(it.func) in (reversed, list, tuple):
-        return _local_items(lw, it.args[0])   # for layer in reversed(layers)
-    if isinstance(it, (S.List, S.Tuple)):
-        value = it
-    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
-        return None
-    elif _grown(lw, it.id):
-        from .object_lists import appended_items
-        return appended_items(lw, it.id, _single_bindings(lw))
-    else:
-        value = _single_bindings(lw).get(it.id)
-    if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
-            isinstance(e, S.Starred) for e in value.elts):
-        return list(value.elts)
-    if isinstance(value, S.ListComp):
-        return [value.elt]
-    return None
-
-
-def _displayed(lw, it):
-    """Whether the list `it` (see _local_items) is a display, item for item."""
-    if isinstance(it, S.Name) and _grown(lw, it.id):
-        return False
-    value = it if isinstance(it, (S.List, S.Tuple)) else _single_bindings(lw).get(it.id) \
-        if isinstance(it, S.Name) else None
-    return isinstance(value, (S.List, S.Tuple))
-
-
 def item_classes(lw, node):
     """The classes of the items of a list of objects, where they are several: a local list
     made here (`layers = [ConvLayer(f), DenseLayer(w)]`, bound once and never grown), or a
@@ -403,57 +341,6 @@ def _fact_key(lw, node):
             lw.fdef.body):
         return None
     return ".".join([node.id] + parts)
-
-
-def _grown(lw, name):
-    """Whether the function may change which items the list `name` holds."""
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and isinstance(
-                n.func.value, S.Name) and n.func.value.id == name:
-            return True
-        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
-                n.value, S.Name) and n.value.id == name:
-            return True
-    return False
-
-
-def note_loop(lw, node):
-    """A loop a comprehension became: its item names are fresh (lower.comprehension renames
-    them), so the user's tree does not show what they iterate over; noted here."""
-    target = node.target
-    names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
-        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
-        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
-    loops = _state(lw).setdefault("loops", {})
-    for i, n in enumerate(names):
-        if isinstance(n, S.Name) and n.id not in lw.user_names:
-            if isinstance(target, S.Name):
-                loops[n.id] = (node.iter, n)
-            elif i == 1 and len(node.iter.args) == 1:
-                loops[n.id] = (node.iter.args[0], n)
-
-
-def _only_loop_binding(lw, name):
-    """(the iterated expression, the target) where the only binding of `name` is as the
-    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
-    found = []
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
-            found.append(n)
-    if not found:
-        return _state(lw).get("loops", {}).get(name)   # a comprehension's item
-    if len(found) != 1:
-        return None
-    for n in S.walk(lw.fdef):
-        if isinstance(n, (S.For, S.comprehension)):
-            if n.target is found[0]:
-                return n.iter, n.target
-            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
-                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
-                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
-                    len(n.iter.args) == 1:
-                return n.iter.args[0], n.target
-    return None
 
 
 def _user_object(value):
