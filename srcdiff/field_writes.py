@@ -36,18 +36,21 @@ def store(lw, target, atom, out):
                              func=runtime_values.record_field))
     listed = lw.temp(out, S.List(elts=items, ctx=S.Load()), Kind.DISPLAY, "fields")
     lw.locals.add(listed.id)
-    from .callables import canonical_path
-    path = canonical_path(cls)
-    if path is None:
-        raise lw.error(target, f"srcdiff cannot name the class {cls.__qualname__} in the "
-                       "code it emits, so it cannot make the record this write gives",
-                       hint=f"define {cls.__qualname__} at a module's top level")
-    ref = lw.bind(path, cls)
+    ref = class_ref(lw, cls)
     make = maker(cls)
     lw.bindings[make.__name__] = make
     value = S.Call(func=S.load(make.__name__), args=[ref, S.const(tuple(fields)), listed],
                    keywords=[])
     out.append(lw.assign(name, value, Kind.CALL, func=make))
+
+
+def class_ref(lw, cls):
+    """How the emitted code names the class cls: by its module path, or (a class of a
+    module imported under no name of sys.modules) by a name it is given."""
+    from .callables import canonical_path
+    from .records import bound_name
+    path = canonical_path(cls)
+    return lw.bind(path, cls) if path is not None else bound_name(lw, cls, cls.__name__)
 
 
 def maker(cls):

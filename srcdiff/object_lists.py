@@ -173,3 +173,19 @@ def _only_loop_binding(lw, name):
                     len(n.iter.args) == 1:
                 return n.iter.args[0], n.target
     return None
+
+
+def rebindings(lw, name):
+    """The values a local `name` (no parameter) is bound to where every binding of it is a
+    plain `name = value` (field_writes.py's rebinding of a record, as the code it emits
+    reads when it is differentiated again); None otherwise."""
+    if name in lw.params:
+        return None
+    values, stores = [], 0
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            stores += 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Name) and n.targets[0].id == name:
+            values.append(n.value)
+    return values if values and stores == len(values) else None

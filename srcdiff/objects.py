@@ -32,7 +32,7 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
-                           _single_bindings, _state, known_values, note_loop)
+                           _single_bindings, _state, known_values, note_loop, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -145,6 +145,12 @@ def class_of(lw, node, seen):
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
+    made = rebindings(lw, node.id)   # r = Record(...); r.b = e: rebound to a new record
+    if made:
+        classes = {class_of(lw, v, set(seen)) if isinstance(v, S.Call) else None
+                   for v in made}
+        if len(classes) == 1 and None not in classes:
+            return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)
     if loop is not None:
         it, item = loop

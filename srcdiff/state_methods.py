@@ -49,12 +49,11 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     left = lw.temp(out, S.Subscript(value=S.load(pair), slice=S.const(1), ctx=S.Load()),
                    Kind.SUBSCRIPT, f"{name}_fields")
     lw.locals.add(left.id)
-    from .callables import canonical_path
-    from .field_writes import maker
+    from .field_writes import class_ref, maker
     make = maker(cls)
     lw.bindings[make.__name__] = make
     rebind = lw.assign(name, S.Call(func=S.load(make.__name__), args=[
-        lw.bind(canonical_path(cls), cls), S.const(tuple(fields)), left], keywords=[]),
+        class_ref(lw, cls), S.const(tuple(fields)), left], keywords=[]),
         Kind.CALL, func=make)
     if discard:
         return rebind

@@ -124,3 +124,17 @@ def test_an_update_of_an_array_field_is_refused_where_it_runs(mode):
         f(*args)
     assert info.value.filename == __file__ and info.value.line == "r.w += x"
     assert "holds an array, which this update would change in place" in str(info.value)
+
+
+def rebinds_to_new_records(x):
+    # what a field write is lowered to (and what the derivative srcdiff emits holds when it
+    # is differentiated again): a name rebound to records of one class
+    r = Cell(x * 2.0, x[0])
+    r = Cell(np.tanh(r.w), r.b * x[1])
+    if x[2] > 0.0:
+        r = Cell(r.w * x, r.b)
+    return r.energy()
+
+
+def test_a_name_rebound_to_records_of_one_class_keeps_its_class():
+    check(rebinds_to_new_records, X.copy())
