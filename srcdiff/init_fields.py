@@ -11,7 +11,8 @@ fields as it does a record's (records.py), and makes one by calling `C_made(w, s
 its copy of the __init__ where each `self.x` is a local name, returning
 runtime_fields.object_of(C, names, values): the object made without calling __init__
 again, every field set. An __init__ that calls a method, passes its object on, branches on
-setting a field or calls super() is no such record (its objects are refused where
+setting a field, calls super() or sets a field to a new list, dict or set (a log or a table
+the object changes in place: state, not fields a rebinding could follow) is no such record (its objects are refused where
 differentiated, as before).
 """
 import inspect
@@ -40,6 +41,9 @@ def computed_fields(cls):
             getattr(stmt, "target", None)]
         for t in targets:
             if isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and t.value.id == me:
+                if isinstance(stmt.value, (S.List, S.Dict, S.Set, S.ListComp, S.DictComp,
+                                           S.SetComp)):
+                    return None   # a container the object changes in place: state, no record
                 if t.attr not in fields:
                     if isinstance(stmt, S.AugAssign):
                         return None   # self.x += ... before self.x is set

@@ -78,3 +78,22 @@ def test_the_check_of_a_field_update_carries_no_derivative():
     check(updates_a_number_field, W.copy(), X.copy(), wrt=(0, 1))
     text = srcdiff.source(srcdiff.grad(updates_a_number_field, wrt=1))
     assert "check_field_number(" in text
+
+
+class Shifted:
+    def __init__(self, w, c):
+        self.w = w
+        self.v = w * c   # computed: the object is made of its fields by object_of
+
+
+def made_of_computed_fields(w, x):
+    u = Shifted(w * x, x[0])
+    u.v = u.v + x[2]
+    return np.sum(np.sin(u.v) * u.w)
+
+
+def test_an_object_made_of_its_fields_is_linear_in_them():
+    # object_of (srcdiff/init_fields.py, field_writes.py): both modes and second order
+    check(made_of_computed_fields, W.copy(), X.copy(), wrt=(0, 1))
+    check(made_of_computed_fields, W.copy(), X.copy(), wrt=1)
+    assert "object_of(" in srcdiff.source(srcdiff.grad(made_of_computed_fields, wrt=1))
