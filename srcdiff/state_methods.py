@@ -34,6 +34,8 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     from .callables import is_user_function
     if not (inspect.isfunction(fn) and is_user_function(fn)) or not _writes_self(fn, cls):
         return None
+    if isinstance(node.func.value, S.Name) and node.func.value.id in lw.params:
+        return None   # the caller's object: its writes are refused where they are
     from .field_writes import record_held_once
     name, cls, fields = record_held_once(lw, node.func.value, node.func, cls,
                                          f"call {_spell(node.func)}(), which writes fields "
