@@ -31,7 +31,7 @@ from .callables import canonical_path
 from . import values
 from .core import Kind
 from .objects import _fact_key, _single_bindings, _user_object, known_values
-from .records import bound_name, record_fields
+from .records import bound_name, is_computed_record, record_fields
 
 
 def field_facts(name, value):
@@ -200,7 +200,8 @@ def _argument(lw, node, cls, attr):
     """The expression a record made here (`P(a, b=c)`) was given for its field `attr`, or
     None."""
     made = _made(lw, node, set())
-    if made is None or any(isinstance(a, S.Starred) for a in made.args) or any(
+    if made is None or is_computed_record(cls) or any(
+            isinstance(a, S.Starred) for a in made.args) or any(
             k.arg is None for k in made.keywords):
         return None
     try:
@@ -226,8 +227,8 @@ def _given(lw, node, cls, attr):
     where srcdiff cannot tell."""
     made = _made(lw, node, set())
     fields = record_fields(cls)
-    if made is None or fields is None or attr not in fields:
-        return None
+    if made is None or fields is None or attr not in fields or is_computed_record(cls):
+        return None   # (an __init__ computing fields: its parameters are not its fields)
     try:
         bound = inspect.signature(cls).bind(*made.args, **{
             k.arg: k.value for k in made.keywords if k.arg is not None})

@@ -48,7 +48,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import analyze, argument_writes, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
+from . import analyze, argument_writes, checks, core, field_writes, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -354,6 +354,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                             OP_NAMES.get(op, "op"), func=op)
             out.append(self.setitem(base, index, new, target, out))
             return out
+        if isinstance(target, S.Attribute):   # r.b += e of a record made here
+            field_writes.update(self, node, out)
+            return out
         raise self.error(node, "srcdiff can only update names and array items in place",
                          hint="assign to a local variable instead")
 
@@ -395,6 +398,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             base = self.expr(target.value, out)
             index = self.index(target.slice, out)
             out.append(self.setitem(base, index, atom, target, out))
+        elif isinstance(target, S.Attribute):   # r.b = e of a record made here
+            field_writes.store(self, target, atom, out)
         else:
             raise self.error(target, "srcdiff cannot assign to this target",
                              hint="assign to a local variable or an array item")

@@ -72,6 +72,8 @@ class CallLowering:
             return stmt
         if isinstance(func, S.Name) and func.id in self.locals:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
+            if isinstance(held, type) and records.is_record_class(held):
+                return records.make_record(self, node, held, out, discard)   # a classmethod's cls(...)
             if held is not None:
                 return fvalues.call_held(self, node, held, out, discard, S.load(func.id))
             from . import field_calls   # net(x) of an object: net.__call__(x)
@@ -301,6 +303,7 @@ class CallLowering:
         me = self.temp(out, S.Attribute(value=base, attr="__class__", ctx=S.Load()),
                        Kind.OPAQUE, "cls")   # the class: no derivative, whatever it carries
         self.locals.add(me.id)
+        fvalues.known_values(self)[me.id] = fvalues.Known(cls)   # cls(...) makes a cls
         stmt = self.call_object(node, node.func, func, [me] + args, keywords, out, discard, ref)
         call = stmt.value
         full = list(call.args)
@@ -469,7 +472,9 @@ class CallLowering:
             stmt = field_calls.call_field(self, node, base, cls, out, discard)
             if stmt is not None:
                 return stmt
-            stmt = self._class_method(node, base, cls, args, keywords, out, discard)
+            from . import state_methods   # cell.step(x) setting self.h: state_methods.py
+            stmt = state_methods.call(self, node, base, cls, args, keywords, out, discard) or \
+                self._class_method(node, base, cls, args, keywords, out, discard)
             if stmt is not None:
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item

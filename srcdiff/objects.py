@@ -10,10 +10,11 @@ object's class is unknown (`method_refusal`).
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
-an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once), an
+an object made in the function (`Layer(w).forward(x)`, `layer = Layer(w)` bound once, a
+classmethod constructor or a factory: factories.py), an
 item of a list whose items' classes it can read (`for layer in self.layers`, a list
 argument, a local list bound once to a display or a comprehension of objects made here and
-never grown, a display iterated itself), an attribute holding an object (`self.encoder`),
+grown only by its own `.append` calls, a display iterated itself), an attribute holding an object (`self.encoder`),
 a dataclass field annotated with a class, a module-level object. What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
@@ -23,12 +24,15 @@ Several classes in one list (`[ConvLayer(f), DenseLayer(w)]`, or such a list pas
 a call `layer.forward(h)` on its items is a dispatch (dispatch): a branch per class on
 `type(layer) is C` (the exact class, never isinstance, which a subclass passes too), each
 calling its class's method on a name known to hold it, the last branch checking its class.
-Where the class cannot be known (a list appended to, a name bound to several objects), the
-call is refused at the user's line with what to write instead (method_refusal).
+Where the class cannot be known (a list another function may grow, a name bound to several
+objects), the call is refused at the user's line with what to write instead
+(method_refusal).
 """
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
+from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
+                           _single_bindings, _state, known_values, note_loop, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -36,36 +40,6 @@ from .core import Kind
 # objects inside an argument, read from the value passed (api.py): "layers[]" -> the class
 # of every item of the list `layers`, "self.layers[]" -> of every item of the attribute,
 # "self.encoder" -> the class of an attribute that is an object.
-def _state(lw):
-    st = getattr(lw, "_values_state", None)
-    if st is None:
-        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
-    return st
-
-
-def known_values(lw):
-    """Names the lowered function passes to its callees, and what each is known to hold."""
-    return _state(lw)["known"]
-
-
-def _single_bindings(lw):
-    """Local names bound exactly once, by `name = value`: name -> value node."""
-    st = _state(lw)
-    if st["bindings"] is None:
-        counts, values = {}, {}
-        for n in S.walk(lw.fdef):
-            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
-                counts[n.id] = counts.get(n.id, 0) + 1
-            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                    n.targets[0], S.Name):
-                values[n.targets[0].id] = n.value
-            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
-                counts[n.target.id] = counts.get(n.target.id, 0) + 1
-        st["bindings"] = {k: v for k, v in values.items()
-                          if counts.get(k) == 1 and k not in lw.params}
-    return st["bindings"]
-
-
 def facts_for_callee(params, args, known):
     """The facts about the objects inside a call's arguments, by the callee's names."""
     out = {}
@@ -93,9 +67,10 @@ def object_class(lw, node, base, out):
     cls = class_of(lw, node, set())
     if cls is None:
         return None
-    if not isinstance(node, S.Call):
-        # read from the objects passed when compiled: checked where the code runs, so that
-        # code compiled for one class never runs a method of another
+    if not isinstance(node, S.Call) or not _made_by_its_class(lw, node):
+        # read from the objects passed when compiled, or from a factory's source: checked
+        # where the code runs, so that code compiled for one class never runs a method of
+        # another
         path = canonical_path(cls)
         if path is None:
             return None
@@ -106,7 +81,16 @@ def object_class(lw, node, base, out):
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
         out.append(lw.info(guard, Kind.EFFECT, func=runtime_values.check_class))
     known_values(lw)[base.id] = cls
+    known_values(lw).update(_static_item_facts(lw, node, cls, base.id))
     return cls
+
+
+def _made_by_its_class(lw, node):
+    """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
+    if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:
+        return False
+    obj = lw._callee_object(node.func)
+    return isinstance(obj, type) or _is_record_of(obj)
 
 
 def class_of(lw, node, seen):
@@ -118,7 +102,15 @@ def class_of(lw, node, seen):
                 # srcdiff's own code making a record (records.make_record): a derivative
                 # transformed again knows the class it builds
                 obj = lw._callee_object(node.args[0])
+            if not isinstance(obj, type):   # a classmethod constructor, a factory
+                from .factories import made_class
+                obj = made_class(obj)
             return obj if is_user_class(obj) else None
+        if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
+            from .factories import made_by_method
+            owner = class_of(lw, node.func.value, seen)
+            made = made_by_method(owner, node.func.attr) if owner is not None else None
+            return made if is_user_class(made) else None
         return None
     if isinstance(node, S.Subscript) and not isinstance(node.slice, S.Slice):
         # an item of a list made here (`layer = layers[i]`): the one class of its items,
@@ -153,12 +145,21 @@ def class_of(lw, node, seen):
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
+    made = rebindings(lw, node.id)   # r = Record(...); r.b = e: rebound to a new record
+    if made:
+        classes = {class_of(lw, v, set(seen)) if isinstance(v, S.Call) else None
+                   for v in made}
+        if len(classes) == 1 and None not in classes:
+            return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)
     if loop is not None:
         it, item = loop
         key = _fact_key(lw, it)
         if key is not None:
             cls = lw.known_types.get(key + "[]")
+            return cls if isinstance(cls, type) else None
+        cls = _static_classes(lw, it)
+        if cls is not None:
             return cls if isinstance(cls, type) else None
         items = _local_items(lw, it)
         if items:
@@ -219,35 +220,8 @@ def _checked_class(lw, stmt, name):
 
 
 def _is_record_of(obj):
-    from . import runtime_values
-    return obj is runtime_values.record_of
-
-
-def _local_items(lw, it):
-    """The item expressions of the list `it` where it is a local bound once to a display
-    (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
-    its one item expression) and never grown, or a display iterated itself (`for layer in
-    (Shift(b), Dense(w))`); None otherwise."""
-    if isinstance(it, (S.List, S.Tuple)):
-        value = it
-    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params) or \
-            _grown(lw, it.id):
-        return None
-    else:
-        value = _single_bindings(lw).get(it.id)
-    if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
-            isinstance(e, S.Starred) for e in value.elts):
-        return list(value.elts)
-    if isinstance(value, S.ListComp):
-        return [value.elt]
-    return None
-
-
-def _displayed(lw, it):
-    """Whether the list `it` (see _local_items) is a display, item for item."""
-    value = it if isinstance(it, (S.List, S.Tuple)) else _single_bindings(lw).get(it.id) \
-        if isinstance(it, S.Name) else None
-    return isinstance(value, (S.List, S.Tuple))
+    from . import runtime_fields, runtime_values
+    return obj is runtime_values.record_of or obj is runtime_fields.object_of
 
 
 def item_classes(lw, node):
@@ -263,8 +237,11 @@ def item_classes(lw, node):
             value.slice, S.Slice):   # `layer = layers[i]`
         loop = value.value, None
     key = _fact_key(lw, loop[0]) if loop is not None else None
-    if key is not None:   # a list passed in: the classes read from it (object_facts)
-        classes = lw.known_types.get(key + "[]")
+    if key is not None or loop is not None and _static_classes(lw, loop[0]) is not None:
+        # a list passed in (the classes read from it, object_facts), or one a global or a
+        # closure holds (read from it now, each item's class checked where it runs)
+        classes = lw.known_types.get(key + "[]") if key is not None else _static_classes(
+            lw, loop[0])
         if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
             return classes
         return None
@@ -304,6 +281,7 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
         lw.locals.add(alias)
         body.append(lw.assign(alias, S.load(base.id), Kind.COPY))
         known_values(lw)[alias] = cls
+        known_values(lw).update(_static_item_facts(lw, node.func.value, cls, alias))
         stmt = lower_one(S.load(alias), cls, body)
         if stmt is None:
             raise lw.error(node, f"the list holds objects of class {cls.__qualname__}, which "
@@ -331,6 +309,36 @@ def dispatch(lw, node, base, classes, out, discard, lower_one):
     return lw.assign("_", S.load(result), Kind.COPY)
 
 
+def _static_classes(lw, it):
+    """The class (or classes, a tuple) of the items of a list or tuple a global or a
+    closure holds (`for layer in layer_specs` of an enclosing function), read from the list
+    as it is now; None for any other value."""
+    root, _ = S.attribute_chain(it)
+    if not isinstance(root, S.Name) or root.id in lw.locals:
+        return None
+    try:
+        value = lw._static_value(it)
+    except Exception:
+        return None
+    return _items_classes(value) if type(value) in (list, tuple) else None
+
+
+def _static_item_facts(lw, node, cls, name):
+    """Facts about the objects inside the items of class `cls` of the list a global or a
+    closure holds that `node` (a loop's item) iterates over (object_facts, under `name`),
+    those every such item shares; {} for any other node."""
+    loop = _only_loop_binding(lw, node.id) if isinstance(node, S.Name) else None
+    if loop is None or _static_classes(lw, loop[0]) is None:
+        return {}
+    common = None
+    for item in lw._static_value(loop[0]):
+        if type(item) is cls:
+            facts = object_facts(name, item)
+            common = facts if common is None else {
+                k: v for k, v in common.items() if facts.get(k) == v}
+    return common or {}
+
+
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
     from .core import assigned_names
@@ -339,57 +347,6 @@ def _fact_key(lw, node):
             lw.fdef.body):
         return None
     return ".".join([node.id] + parts)
-
-
-def _grown(lw, name):
-    """Whether the function may change which items the list `name` holds."""
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and isinstance(
-                n.func.value, S.Name) and n.func.value.id == name:
-            return True
-        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
-                n.value, S.Name) and n.value.id == name:
-            return True
-    return False
-
-
-def note_loop(lw, node):
-    """A loop a comprehension became: its item names are fresh (lower.comprehension renames
-    them), so the user's tree does not show what they iterate over; noted here."""
-    target = node.target
-    names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
-        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
-        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
-    loops = _state(lw).setdefault("loops", {})
-    for i, n in enumerate(names):
-        if isinstance(n, S.Name) and n.id not in lw.user_names:
-            if isinstance(target, S.Name):
-                loops[n.id] = (node.iter, n)
-            elif i == 1 and len(node.iter.args) == 1:
-                loops[n.id] = (node.iter.args[0], n)
-
-
-def _only_loop_binding(lw, name):
-    """(the iterated expression, the target) where the only binding of `name` is as the
-    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
-    found = []
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
-            found.append(n)
-    if not found:
-        return _state(lw).get("loops", {}).get(name)   # a comprehension's item
-    if len(found) != 1:
-        return None
-    for n in S.walk(lw.fdef):
-        if isinstance(n, (S.For, S.comprehension)):
-            if n.target is found[0]:
-                return n.iter, n.target
-            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
-                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
-                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
-                    len(n.iter.args) == 1:
-                return n.iter.args[0], n.target
-    return None
 
 
 def _user_object(value):
@@ -454,9 +411,11 @@ def method_refusal(src, stmt):
         stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
         f"cannot tell the class of {held} before the code runs (it follows a method of "
         "your own class on an argument, an object made here, or an item of a list passed "
-        "in or made here in one display or comprehension and never appended to)",
-        hint=f"build the objects' list in one display or comprehension (layers = [Conv(f), "
-             f"Dense(w)], not .append), or pass it in, then call {call} on its items; for a "
+        "in or made here by a display, a comprehension or .append calls, and given to no "
+        "other function)",
+        hint=f"build the objects' list here (a display, a comprehension or .append calls "
+             f"on a list no other function is given), or pass it in, then call {call} on "
+             "its items; for a "
              "NumPy value, call the numpy function instead, or register a rule",
         cls=NoRuleError)
 

@@ -1,5 +1,6 @@
 """Records in differentiated code: dataclasses and plain classes whose __init__ only stores its
-parameters (`self.w = w`), read, made and given back as gradients (stage 3, lower, for reads
+parameters (`self.w = w`) or computes its fields (init_fields.py), read, made and given back
+as gradients (stage 3, lower, for reads
 and objects made; transform.py for the entry check and the gradient given back; reverse and
 forward for the refusal: called by lower_calls.py, lower_exprs.py, reverse.py, forward.py,
 forward_driver.py and transform.py). Takes the lowering's state and a node, or a lowered
@@ -115,8 +116,19 @@ def record_fields(cls):
             cls.__setattr__ is object.__setattr__ and cls.__getattribute__ is \
             object.__getattribute__:
         fields = _stored_parameters(init)
+        if fields is None:   # an __init__ computing its fields (self.v = w * scale)
+            from .init_fields import computed_fields
+            fields = computed_fields(cls)
     _RECORD_FIELDS[cls] = (cls.__dict__.get("__init__", init), fields)
     return fields
+
+
+def is_computed_record(cls):
+    """Whether cls is a record class whose __init__ computes its fields (init_fields.py),
+    not one storing each parameter under its own name (nor a dataclass)."""
+    import dataclasses
+    return record_fields(cls) is not None and not dataclasses.is_dataclass(cls) and \
+        _stored_parameters(cls.__init__) is None
 
 
 def _stored_parameters(init):
@@ -155,6 +167,10 @@ def make_record(lw, node, cls, out, discard):
     from . import runtime_values
     args = [lw.expr(a, out) for a in node.args]
     kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
+    if is_computed_record(cls):   # its __init__ computes the fields: init_fields.py
+        from .init_fields import make
+        keywords = [S.keyword(arg=k, value=v) for k, v in kws.items()]
+        return make(lw, node, cls, record_fields(cls), args, keywords, out, discard)
     try:
         bound = inspect.signature(cls).bind(*args, **kws)
     except TypeError as exc:
@@ -257,7 +273,8 @@ def attribute_refusal(src, known, stmt):
                   "parameter under its own name) and gives the gradient back as an object "
                   "of that class, ")
         if fields is None:
-            reason += f"and {name}'s __init__ does more than store its parameters"
+            reason += (f"and {name}'s __init__ does more than store its parameters or "
+                       "set fields it computes")
             hint = (f"make {name} a @dataclasses.dataclass, or write its __init__ to store "
                     f"each parameter under its own name (def __init__(self, {attr}): "
                     f"self.{attr} = {attr}) and compute the rest in a method; or pass the "

@@ -260,6 +260,8 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         if not isinstance(owner, type):
             known_values(lw)[me.id] = type(owner)   # its methods are followed in turn
             known_values(lw).update(objects.object_facts(me.id, owner))
+        else:   # a classmethod: its cls(...) makes an object of that class (factories.py)
+            known_values(lw)[me.id] = Known(owner)
         fn = obj.__func__
         inner = None if canonical_path(fn) is not None else _part(lw, ref, "__func__", out)
         return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)

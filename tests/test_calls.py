@@ -103,7 +103,10 @@ def test_differentiating_a_record_object_gives_an_object_of_its_class():
 
 class Computing:
     def __init__(self, scale):
-        self.scale = scale * 1.0
+        self.scale = self.scaled(scale)   # a method called: no record (init_fields.py)
+
+    def scaled(self, scale):
+        return scale * 1.0
 
 
 def test_differentiating_an_object_of_another_class_is_refused():

@@ -201,12 +201,8 @@ def appended_layers(w, x):
     return np.sum(x)
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_objects_whose_class_cannot_be_known_are_refused_with_what_to_write(mode):
-    text = str(refusal(appended_layers, (B, XS), mode))
-    assert "method .forward()" in text and "cannot tell the class of layer" in text, text
-    assert "one display or comprehension" in text
-    assert "x = layer.forward(x)" in text
+def test_objects_of_two_classes_appended_to_a_list_are_dispatched():
+    check(appended_layers, B.copy(), XS.copy(), wrt=(0, 1))
 
 
 class Sine:
@@ -484,3 +480,88 @@ def test_properties_and_class_methods_on_objects_held_anywhere():
     check(property_of_an_object_passed_in, Dense(W.copy(), B.copy()), XS.copy(), wrt=(0, 1))
     check(class_methods_over_a_list_of_two_classes, B.copy(), XS.copy(), wrt=(0, 1))
     check(property_of_a_global_object, XS.copy())
+
+
+# -- a list of objects built by .append (the fuzz's objects family) ----------------------
+def layers_appended_in_a_loop(w, x):
+    layers = []
+    for c in (0.5, w[1]):
+        layers.append(Dense(w * c, w[0]))
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x)
+
+
+def two_classes_appended(w, x):
+    layers = [Half(w)]
+    layers.append(Wave(w[0]))
+    layers.append(Half(w * 0.5))
+    s = 0.0
+    for layer in layers:
+        x = layer.forward(x)
+        s = s + np.sum(layer.scaled(x))
+    return s + np.sum(x)
+
+
+@pytest.mark.parametrize("f, w", [(layers_appended_in_a_loop, W), (two_classes_appended, B)])
+def test_methods_of_objects_of_a_list_built_by_append(f, w):
+    check(f, w.copy(), XS.copy(), wrt=(0, 1))
+    check(f, w.copy(), XS.copy(), wrt=0)
+
+
+def grown_by_extend(w, x):
+    layers = [Half(w)]
+    layers.extend([Wave(0.2)])
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_list_grown_but_by_append_stays_refused_with_what_to_write(mode):
+    text = str(refusal(grown_by_extend, (B, XS), mode))
+    assert "method .forward()" in text and "cannot tell the class of layer" in text, text
+    assert "a display, a comprehension or .append" in text
+    assert "x = layer.forward(x)" in text
+
+
+# -- a list of layers of several classes held by a closure or a global (autograd's
+# examples/convnet.py: classes in tests/object_fixtures.py) ------------------------------
+def _convnet_style():
+    from object_fixtures import AffineSpec, ScaleSpec, TanhSpec, make_net
+    n, predictions = make_net(3, [TanhSpec(4), ScaleSpec(0.5), AffineSpec(2), TanhSpec(2)])
+
+    def loss(w_vect, x):
+        return np.sum(predictions(w_vect, x) ** 2) + 0.1 * np.dot(w_vect, w_vect)
+    return n, loss
+
+
+def test_a_closures_list_of_layers_of_several_classes_is_dispatched_per_item():
+    n, loss = _convnet_style()
+    w = 0.3 * np.random.default_rng(3).standard_normal(n)
+    check(loss, w, XS.copy(), wrt=(0, 1))
+    check(loss, w, XS.copy(), wrt=0)   # second order: hvp
+
+
+SPECS = None
+
+
+def through_global_specs(w, x):
+    for spec in SPECS:
+        x = spec.forward_pass(x, w)
+    return np.sum(x)
+
+
+def test_a_globals_list_of_several_classes_is_checked_where_it_runs():
+    global SPECS
+    from object_fixtures import ScaleSpec, TanhSpec
+    tanh = TanhSpec(3)
+    tanh.build(3)
+    SPECS = [ScaleSpec(0.5), tanh, ScaleSpec(2.0)]
+    w = 0.3 * np.random.default_rng(4).standard_normal(tanh.slices.n)
+    check(through_global_specs, w, XS.copy(), wrt=(0, 1))
+    grad = srcdiff.grad(through_global_specs)
+    SPECS = [ScaleSpec(0.5), tanh, Dense(W, B)]   # a class the code was not made for
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        grad(w, XS.copy())
+    assert info.value.filename == __file__, str(info.value)

@@ -19,7 +19,10 @@ HERE = os.path.basename(__file__)
 # -- record classes (Layer, Scaled, Params: tests/object_fixtures.py) --------------------
 class Computes:
     def __init__(self, w):
-        self.w = w * 1.0
+        self.w = self.scaled(w)   # a method called: more than setting fields
+
+    def scaled(self, w):
+        return w * 1.0
 
     def forward(self, x):
         return x @ self.w
@@ -49,7 +52,9 @@ def test_record_fields():
     assert records.record_fields(Scaled) == ("w", "name")
     assert records.record_fields(Params) == ("w", "b")
     assert records.is_record_class(Listed)
-    for cls in (Computes, Renames, PostInit, np.ndarray, int, dict):
+    # an __init__ setting fields it computes or renames is a record too (init_fields.py)
+    assert records.record_fields(Renames) == ("weight",)
+    for cls in (Computes, PostInit, np.ndarray, int, dict):
         assert not records.is_record_class(cls), cls
 
 

@@ -1,0 +1,102 @@
+"""The class of the object a factory returns (stage 3, lower: called by objects.py). Takes the
+function a call in the user's code calls (a classmethod bound to its class, a staticmethod or
+a plain function of the user's), or a class and the name of such a method of it; gives back
+the one class every `return` of it makes, or None.
+
+A classmethod constructor (`Dense.init(w)`, whose body returns `cls(...)`), a staticmethod
+factory (`return Dense(...)`) or a factory function returns an object of a class srcdiff can
+read from the function's source before the code runs: each `return` gives a call of `cls`
+(the class the classmethod is bound to), of a class the function's globals or closure name,
+or a name bound once in the function to such a call. Every return must make the same class;
+objects.py then follows the object's methods as it does an object made by its class's call,
+checked where the code runs (runtime_values.check_class).
+"""
+import inspect
+
+from . import syntax as S
+
+
+def made_class(fn):
+    """The class every return of the factory `fn` makes, or None."""
+    owner = None
+    if inspect.ismethod(fn) and isinstance(fn.__self__, type):
+        owner, fn = fn.__self__, fn.__func__
+    if not inspect.isfunction(fn):
+        return None
+    from .callables import is_user_function
+    if not is_user_function(fn):
+        return None
+    try:
+        from .frontend import get_source
+        fdef = get_source(fn).node
+    except Exception:
+        return None
+    if not isinstance(fdef, S.FunctionDef):
+        return None
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    me = params[0] if owner is not None and params else None
+    returns, bound, counts = [], {}, {}
+    for n in _own_nodes(fdef):
+        if isinstance(n, (S.Yield, S.YieldFrom)):
+            return None
+        if isinstance(n, S.Return):
+            returns.append(n.value)
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+            counts[n.id] = counts.get(n.id, 0) + 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], S.Name):
+            bound[n.targets[0].id] = n.value
+    found = set()
+    for value in returns:
+        if isinstance(value, S.Name) and counts.get(value.id) == 1 and value.id not in params:
+            value = bound.get(value.id)
+        cls = _called_class(fn, value, me, owner)
+        if cls is None:
+            return None
+        found.add(cls)
+    return found.pop() if len(found) == 1 else None
+
+
+def made_by_method(cls, name):
+    """The class the classmethod or staticmethod `name` of the class `cls` makes, called on
+    an object of cls (`unit.init(w)`), or None."""
+    fn = inspect.getattr_static(cls, name, None)
+    if isinstance(fn, classmethod):
+        return made_class(getattr(cls, name))
+    if isinstance(fn, staticmethod):
+        return made_class(fn.__func__)
+    return None
+
+
+def _own_nodes(fdef):
+    """The nodes of fdef's body, not those of functions or classes nested in it."""
+    todo = list(fdef.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
+            continue
+        todo.extend(S.iter_child_nodes(n))
+
+
+def _called_class(fn, value, me, owner):
+    """The class `value` (a call) makes: `cls(...)` in a classmethod, `C(...)` where fn's
+    scope names the class C; else None."""
+    if not isinstance(value, S.Call):
+        return None
+    func = value.func
+    if me is not None and isinstance(func, S.Name) and func.id == me:
+        return owner
+    node, parts = S.attribute_chain(func)
+    if not isinstance(node, S.Name) or node.id == me:
+        return None
+    try:
+        scope = inspect.getclosurevars(fn)
+    except (TypeError, ValueError):
+        return None
+    missing = object()
+    obj = scope.nonlocals.get(node.id, scope.globals.get(node.id, missing))
+    if obj is missing:
+        obj = fn.__globals__.get(node.id, missing)
+    for part in parts:
+        obj = getattr(obj, part, missing)
+    return obj if isinstance(obj, type) else None

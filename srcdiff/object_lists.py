@@ -1,0 +1,191 @@
+"""The items of the lists of objects a function makes, and the facts behind them (stage 3,
+lower: called by objects.py). Takes the lowering's state and a local list (or a name);
+gives back the expressions of the list's items (a display's, a comprehension's, then each
+appended one), or None where other code could grow it; the names bound once, the loops
+binding a name, and the values known to the lowered function's callees.
+
+A list bound once to a display (`layers = []`) and grown only by its own `.append(item)`
+calls, every other read of it indexing or iterating it, holds exactly the objects those
+expressions make: objects.py reads their classes from them, as from a display's items
+(one class: checked where the code runs; several: dispatched per item). A list given to
+another function, bound to another name, extended or written by index is not read here.
+"""
+from . import syntax as S
+
+
+def appended_items(lw, name, bindings):
+    """The item expressions of the local list `name` bound once to a display (`layers =
+    []`) and grown only by `name.append(item)` (in loops or not), every other read of it
+    indexing or iterating it (so no other code can grow it): the display's items, then
+    each appended expression; None otherwise. `bindings`: the function's names bound once,
+    name -> value node (_single_bindings)."""
+    value = bindings.get(name)
+    if not isinstance(value, S.List) or any(isinstance(e, S.Starred) for e in value.elts):
+        return None
+    items = list(value.elts)
+    for parent, node in _reads(lw.fdef, name):
+        if isinstance(parent, S.Attribute):
+            call = _call_of(lw.fdef, parent)
+            if parent.attr != "append" or call is None or len(call.args) != 1 or \
+                    call.keywords or isinstance(call.args[0], S.Starred):
+                return None
+            items.append(call.args[0])
+        elif isinstance(parent, S.Subscript) and isinstance(parent.ctx, S.Load):
+            continue
+        elif isinstance(parent, (S.For, S.comprehension)) and parent.iter is node:
+            continue
+        elif isinstance(parent, S.Call) and isinstance(parent.func, S.Name) and \
+                parent.func.id in ("len", "enumerate", "reversed") and \
+                lw._callee_object(parent.func) in (len, enumerate, reversed):
+            continue
+        else:
+            return None
+    return items or None
+
+
+def _reads(tree, name):
+    """(parent, node) for each read of the name `name` under tree."""
+    for n in S.walk(tree):
+        for child in S.iter_child_nodes(n):
+            if isinstance(child, S.Name) and child.id == name and isinstance(
+                    child.ctx, S.Load):
+                yield n, child
+
+
+def _call_of(tree, func):
+    """The call whose callee is the node `func`, or None."""
+    for n in S.walk(tree):
+        if isinstance(n, S.Call) and n.func is func:
+            return n
+    return None
+
+
+# -- the lowering's facts about local names (read by objects.py and its callers) --------
+def _state(lw):
+    st = getattr(lw, "_values_state", None)
+    if st is None:
+        st = lw._values_state = {"known": {}, "partials": {}, "bindings": None}
+    return st
+
+
+def known_values(lw):
+    """Names the lowered function passes to its callees, and what each is known to hold."""
+    return _state(lw)["known"]
+
+
+def _single_bindings(lw):
+    """Local names bound exactly once, by `name = value`: name -> value node."""
+    st = _state(lw)
+    if st["bindings"] is None:
+        counts, values = {}, {}
+        for n in S.walk(lw.fdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+                counts[n.id] = counts.get(n.id, 0) + 1
+            if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                    n.targets[0], S.Name):
+                values[n.targets[0].id] = n.value
+            if isinstance(n, (S.AugAssign, S.AnnAssign)) and isinstance(n.target, S.Name):
+                counts[n.target.id] = counts.get(n.target.id, 0) + 1
+        st["bindings"] = {k: v for k, v in values.items()
+                          if counts.get(k) == 1 and k not in lw.params}
+    return st["bindings"]
+
+
+def _local_items(lw, it):
+    """The item expressions of the list `it` where it is a local bound once to a display
+    (`[ConvLayer(f), DenseLayer(w)]`) or a list comprehension (`[Layer(p) for p in ps]`:
+    its one item expression) and never grown, or a display iterated itself (`for layer in
+    (Shift(b), Dense(w))`); None otherwise."""
+    if isinstance(it, S.Call) and isinstance(it.func, S.Name) and len(it.args) == 1 and \
+            not it.keywords and lw._callee_object(it.func) in (reversed, list, tuple):
+        return _local_items(lw, it.args[0])   # for layer in reversed(layers)
+    if isinstance(it, (S.List, S.Tuple)):
+        value = it
+    elif not (isinstance(it, S.Name) and it.id in lw.locals and it.id not in lw.params):
+        return None
+    elif _grown(lw, it.id):
+        return appended_items(lw, it.id, _single_bindings(lw))
+    else:
+        value = _single_bindings(lw).get(it.id)
+    if isinstance(value, (S.List, S.Tuple)) and value.elts and not any(
+            isinstance(e, S.Starred) for e in value.elts):
+        return list(value.elts)
+    if isinstance(value, S.ListComp):
+        return [value.elt]
+    return None
+
+
+def _displayed(lw, it):
+    """Whether the list `it` (see _local_items) is a display, item for item."""
+    if isinstance(it, S.Name) and _grown(lw, it.id):
+        return False
+    value = it if isinstance(it, (S.List, S.Tuple)) else _single_bindings(lw).get(it.id) \
+        if isinstance(it, S.Name) else None
+    return isinstance(value, (S.List, S.Tuple))
+
+
+def _grown(lw, name):
+    """Whether the function may change which items the list `name` holds."""
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and isinstance(
+                n.func.value, S.Name) and n.func.value.id == name:
+            return True
+        if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) and isinstance(
+                n.value, S.Name) and n.value.id == name:
+            return True
+    return False
+
+
+def note_loop(lw, node):
+    """A loop a comprehension became: its item names are fresh (lower.comprehension renames
+    them), so the user's tree does not show what they iterate over; noted here."""
+    target = node.target
+    names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
+        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
+        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
+    loops = _state(lw).setdefault("loops", {})
+    for i, n in enumerate(names):
+        if isinstance(n, S.Name) and n.id not in lw.user_names:
+            if isinstance(target, S.Name):
+                loops[n.id] = (node.iter, n)
+            elif i == 1 and len(node.iter.args) == 1:
+                loops[n.id] = (node.iter.args[0], n)
+
+
+def _only_loop_binding(lw, name):
+    """(the iterated expression, the target) where the only binding of `name` is as the
+    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
+    found = []
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            found.append(n)
+    if not found:
+        return _state(lw).get("loops", {}).get(name)   # a comprehension's item
+    if len(found) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        if isinstance(n, (S.For, S.comprehension)):
+            if n.target is found[0]:
+                return n.iter, n.target
+            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
+                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
+                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
+                    len(n.iter.args) == 1:
+                return n.iter.args[0], n.target
+    return None
+
+
+def rebindings(lw, name):
+    """The values a local `name` (no parameter) is bound to where every binding of it is a
+    plain `name = value` (field_writes.py's rebinding of a record, as the code it emits
+    reads when it is differentiated again); None otherwise."""
+    if name in lw.params:
+        return None
+    values, stores = [], 0
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            stores += 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Name) and n.targets[0].id == name:
+            values.append(n.value)
+    return values if values and stores == len(values) else None

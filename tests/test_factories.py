@@ -1,0 +1,96 @@
+"""srcdiff/factories.py: the class a classmethod constructor (`Dense.init(w)` returning
+`cls(...)`), a staticmethod factory or a factory function returns, read from its source;
+the objects they make used as objects made by their class's call, checked against finite
+differences in both modes and to second order (gradcheck.check)."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+from srcdiff.factories import made_class
+
+X = np.array([0.5, -1.0, 0.5])
+
+
+class Unit:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    @classmethod
+    def init(cls, w):
+        return cls(w, 0.1)
+
+    @classmethod
+    def named(cls, w):
+        made = cls(w * 0.5, w)
+        return made
+
+    @staticmethod
+    def make(w):
+        return Unit(w * 2.0, 0.3)
+
+    def forward(self, t):
+        return np.tanh(t * self.w + self.b)
+
+
+class Wide(Unit):
+    def forward(self, t):
+        return np.sin(t * self.w) + self.b
+
+
+def make_unit(w):
+    return Unit(w, w * w)
+
+
+def either(w, c):
+    if c:
+        return Unit(w, 0.0)
+    return Wide(w, 0.0)
+
+
+def test_the_class_each_factory_makes():
+    assert made_class(Unit.init) is Unit and made_class(Wide.init) is Wide
+    assert made_class(Unit.named) is Unit and made_class(Unit.make) is Unit
+    assert made_class(make_unit) is Unit
+    assert made_class(either) is None   # two classes: not one known before the code runs
+    assert made_class(np.tanh) is None and made_class(Unit.forward) is None
+
+
+def a_classmethod_constructor(x):
+    u = Unit.init(x[0])
+    return np.sum(u.forward(x))
+
+
+def a_staticmethod_factory(x):
+    return np.sum(Unit.make(x[1]).forward(x))
+
+
+def factories_in_a_list(x):
+    units = [Unit.init(x[0]), Wide.init(x[1]), Unit.named(x[2]), make_unit(x[0])]
+    for u in units:
+        x = u.forward(x)
+    return np.sum(x)
+
+
+def a_classmethod_called_on_an_object(x):
+    u = Unit(x[0], x[1])
+    v = u.init(x[2])
+    return np.sum(v.forward(x) * u.forward(x))
+
+
+@pytest.mark.parametrize("f", [a_classmethod_constructor, a_staticmethod_factory,
+                               factories_in_a_list, a_classmethod_called_on_an_object])
+def test_objects_a_factory_makes(f):
+    check(f, X.copy())
+
+
+def made_by_either(x):
+    u = either(x[0], True)
+    return np.sum(u.forward(x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_factory_of_two_classes_is_refused_at_the_users_line(mode):
+    err = refusal(made_by_either, (X,), mode)
+    assert "cannot tell the class of u" in str(err), str(err)

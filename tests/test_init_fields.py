@@ -1,0 +1,110 @@
+"""srcdiff/init_fields.py: records whose __init__ computes fields (`self.v = w * scale`,
+`self.h = np.zeros(n)`): the fields read from the __init__, objects made, read, written and
+passed in, checked against finite differences in both modes and to second order
+(gradcheck.check); classes whose __init__ does more stay no records."""
+import numpy as np
+import pytest
+
+from gradcheck import check
+from srcdiff.init_fields import computed_fields
+
+X = np.array([0.5, -1.0, 0.7])
+W = np.array([[0.3, -0.2, 0.1], [0.05, 0.4, -0.3], [0.2, 0.1, 0.25]])
+XS = np.array([[0.5, -1.0, 0.7], [0.2, 0.3, -0.4], [-0.1, 0.6, 0.2]])
+
+
+class Scaled:
+    """A field computed from the others."""
+
+    def __init__(self, w, scale=2.0):
+        self.w = w
+        self.v = self.w * scale
+        self.n = 3
+
+    def forward(self, t):
+        return np.tanh(t * self.v) + self.w
+
+
+class Cell:
+    def __init__(self, W, n):
+        self.W = W
+        self.h = np.zeros(n)
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ x + self.h)
+        return self.h
+
+
+class Calls:
+    def __init__(self, w):
+        self.w = w
+        self.reset()
+
+    def reset(self):
+        self.h = 0.0
+
+
+class Branches:
+    def __init__(self, w):
+        if w is None:
+            self.w = 0.0
+        else:
+            self.w = w
+
+
+class Passes:
+    def __init__(self, w):
+        self.w = w
+        REGISTRY.append(self)
+
+
+REGISTRY = []
+
+
+class Logs:
+    def __init__(self, w):
+        self.w = w
+        self.seen = []   # a log the object appends to: state, not a field
+
+
+def test_the_fields_an_init_computes():
+    assert computed_fields(Scaled) == ("w", "v", "n")
+    assert computed_fields(Cell) == ("W", "h")
+    for cls in (Calls, Branches, Passes, Logs):   # more than setting fields
+        assert computed_fields(cls) is None
+
+
+def made_here(x):
+    s = Scaled(x[0] * x, x[1])
+    return np.sum(s.forward(x)) * s.n
+
+
+def made_then_written(x):
+    s = Scaled(x)
+    s.v = s.v * x[2]
+    s.n += x[0]
+    return np.sum(s.forward(x)) * s.n
+
+
+def a_cell_stepped(W, xs):
+    cell = Cell(W, 3)
+    for x in xs:
+        cell.step(x)
+    return np.sum(cell.h ** 2)
+
+
+def passed_in(s, x):
+    return np.sum(s.forward(x))
+
+
+@pytest.mark.parametrize("f", [made_here, made_then_written])
+def test_objects_made_and_written(f):
+    check(f, X.copy())
+
+
+def test_a_cell_made_with_a_computed_state_and_stepped():
+    check(a_cell_stepped, W.copy(), XS.copy(), wrt=(0, 1))
+
+
+def test_an_object_passed_in_gets_a_gradient_of_its_class():
+    check(passed_in, Scaled(X.copy()), X.copy(), wrt=(0, 1))

@@ -1,0 +1,89 @@
+"""srcdiff/state_methods.py: a method that writes its object's fields (an RNN cell's step
+setting self.h), called on a record made in the function, checked against finite
+differences in both modes and to second order (gradcheck.check); the located refusals
+where the object came from the caller or another name holds it."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+
+W = np.array([[0.3, -0.2, 0.1], [0.05, 0.4, -0.3], [0.2, 0.1, 0.25]])
+XS = np.array([[0.5, -1.0, 0.7], [0.2, 0.3, -0.4], [-0.1, 0.6, 0.2]])
+
+
+@dataclasses.dataclass
+class RNNCell:
+    W: np.ndarray
+    h: np.ndarray
+    steps: float = 0.0
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ x + self.h)
+        self.steps += 1.0
+        return self.h
+
+    def reset(self):
+        self.h = self.h * 0.0
+
+    def step_twice(self, x):
+        if np.sum(x) > 0.0:
+            return self.step(x) * 0.5
+        self.step(x)
+        return self.step(x * 0.5)
+
+
+def runs_the_cell(W, xs):
+    cell = RNNCell(W, np.zeros(3))
+    for x in xs:
+        cell.step(x)
+    return np.sum(cell.h ** 2) * cell.steps
+
+
+def uses_what_each_step_returns(W, xs):
+    cell = RNNCell(W * 1.0, xs[0] * 0.1)
+    s = 0.0
+    for x in xs:
+        y = cell.step(x)
+        s = s + np.sum(y * x)
+    return s + np.sum(cell.h)
+
+
+def a_method_calling_another_on_its_object(W, xs):
+    cell = RNNCell(W, np.ones(3))
+    h = cell.step_twice(xs[0]) + cell.step_twice(-xs[1])
+    cell.reset()
+    return np.sum(h * cell.step(xs[2]))
+
+
+@pytest.mark.parametrize("f", [runs_the_cell, uses_what_each_step_returns,
+                               a_method_calling_another_on_its_object])
+def test_a_method_writing_its_objects_fields(f):
+    check(f, W.copy(), XS.copy(), wrt=(0, 1))
+
+
+def steps_the_callers_cell(cell, x):
+    return np.sum(cell.step(x))
+
+
+def steps_a_cell_another_name_holds(W, x):
+    cell = RNNCell(W, np.zeros(3))
+    cells = [cell]
+    cell.step(x)
+    return np.sum(cells[0].h)
+
+
+@pytest.mark.parametrize("f, args, words", [
+    (steps_the_callers_cell, (RNNCell(W, np.zeros(3)), XS[0]), "writes into its argument "
+                                                                "'self' in place"),
+    (steps_a_cell_another_name_holds, (W, XS[0]), "which writes fields of its object: "
+                                                  "another name holds this object: "
+                                                  "`cells = [cell]`")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_method_writing_an_object_others_see_is_refused(f, args, words, mode):
+    # the caller's object: at the write in the method (lower_copies.py); another holder:
+    # at the call
+    err = refusal(f, args, mode, wrt=1)
+    assert words in str(err), str(err)
