@@ -629,22 +629,22 @@ def sets_a_field_of_a_tracker_made_here(x):
     return np.sum(np.tanh(tr.w * x))
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family habits (stateful; 20% of the family's draws): a method "
-                          "setting self.field (self.h = ..., even a counter self.steps += 1) "
-                          "on an object made in f or passed in is refused: 'Tracker.step "
-                          "writes into its argument 'self' in place, so the caller's value "
-                          "would change too'; a field of such an object set in f (tr.w += ..., "
-                          "tr.w = ...; 7% of the family's draws): 'srcdiff can only update "
-                          "names and array items in place', 'srcdiff cannot assign to this "
-                          "target' (its __init__ does more than store its parameters, so it is "
-                          "no record class)")
-@pytest.mark.parametrize("f", [steps_a_tracker_made_here, steps_a_tracker_passed_in,
+@pytest.mark.parametrize("f", [steps_a_tracker_made_here,
                                adds_to_a_field_of_a_tracker_made_here,
                                sets_a_field_of_a_tracker_made_here])
 def test_a_stateful_object_whose_methods_set_its_fields(f):
-    args = (X.copy(), Tracker(0.7)) if f is steps_a_tracker_passed_in else (X.copy(),)
-    check(f, *args, wrt=0)
+    """fuzz --family habits (stateful; 20% of the family's draws, refused before session 11's
+    merge): a method setting self.field, or a field set in f, on an object made in f."""
+    check(f, X.copy())
+
+
+def test_a_method_setting_the_fields_of_an_object_passed_in_is_refused_at_its_line():
+    """srcdiff never changes the caller's objects: the refusal names the method's line."""
+    for make in (srcdiff.grad, srcdiff.jvp):
+        with pytest.raises(srcdiff.SrcdiffError) as err:
+            args = (X.copy(), Tracker(0.7)) + ((X.copy(),) if make is srcdiff.jvp else ())
+            make(steps_a_tracker_passed_in, wrt=0)(*args)
+        assert err.value.filename == __file__ and err.value.hint, err.value
 
 
 def mixes_keywords(w, **kw):
@@ -678,13 +678,6 @@ def varargs_call_then_writes_in_a_loop(x):
     return a
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes/users (varwrite, about 5% of users' draws): a "
-                          "fresh array given to a *args or **kwargs helper returning a new "
-                          "number, then written into, the helper's result read after the "
-                          "write: 'writing into u here would also change a (through kw_mix's "
-                          "**kw), an alias of it' (the result is no alias; "
-                          "test_write_after_a_variadic_call_returned's forms pass)")
 @pytest.mark.parametrize("f", [keywords_call_write_then_rebind_its_result,
                                varargs_call_then_writes_in_a_loop])
 def test_a_write_after_a_variadic_call_whose_result_is_read_after(f):
@@ -715,12 +708,6 @@ def loops_backwards_over_a_list_of_an_object_and_a_function(x):
     return np.sum(t)
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family functions/users (fntuple, about 4% of users' draws): "
-                          "a list or tuple written in f holding a callable object and a "
-                          "function, looped over: 'srcdiff cannot tell which function 'g' "
-                          "holds before the code runs' (a list of functions only, or of "
-                          "objects only, is right)")
 @pytest.mark.parametrize("f", [loops_over_a_tuple_of_an_object_and_a_function,
                                loops_backwards_over_a_list_of_an_object_and_a_function])
 def test_a_loop_over_callables_of_several_kinds(f):
@@ -731,10 +718,5 @@ def passes_a_copy_made_by_the_copy_method(x):
     return np.sum(writes_item_of_its_argument(x.copy()) * x)
 
 
-@pytest.mark.xfail(strict=True, raises=srcdiff.SrcdiffError,
-                   reason="fuzz --family writes/users (freshwrite): a helper writing into "
-                          "x.copy() given inline is refused ('writes into its argument 't' in "
-                          "place, so the caller's value would change too'); x * 2.0, x + 0.0, "
-                          "np.copy(x) and np.array(x) given the same way are right")
 def test_a_helper_writing_into_a_copy_made_by_the_copy_method():
     check(passes_a_copy_made_by_the_copy_method, X.copy())
