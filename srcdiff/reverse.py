@@ -23,7 +23,7 @@ loop's array adjoint happen in place.
 import copy
 from dataclasses import FrozenInstanceError
 
-from . import analyze, idioms, runtime_linalg, sequences, shift
+from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift
 from . import syntax as S
 from .syntax import comment
 from .names import TAPE
@@ -123,7 +123,9 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
                     runtime_linalg.returns_tuple(stmt.sd.func):
                 out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
-        return out
+        # and copies of them (`v = entries_1`, a dict comprehension's result as the user
+        # names it): a callee given v is made for a container (a dict's keys, not positions)
+        return fixpoint.reach(out, analyze.copies(self.body))
 
     def adj(self, name):
         if name not in self.adjoints:

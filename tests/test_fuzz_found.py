@@ -579,17 +579,12 @@ def passes_a_dict_comprehension_over_a_zip_to_a_helper(x):
     return np.sum(sums_the_values_by_key(v))
 
 
-@pytest.mark.xfail(strict=True, raises=KeyError,
-                   reason="fuzz --family habits (optimiser loops, momentum(p, g, v) doing "
-                          "v = {k: beta * v[k] + g[k] for k in v}; seed 7402): a dict made by "
-                          "a comprehension in f and passed to a helper looping `for k in v`: "
-                          "reverse mode crashes with KeyError: 0 in the emitted forward_<helper> "
-                          "(k = v[index_1]: the helper was made for a list); forward mode is "
-                          "right, and so is the same loop written inline or the comprehension "
-                          "over a dict argument's .items()")
 @pytest.mark.parametrize("f", [passes_a_dict_comprehension_over_items_to_a_helper,
                                passes_a_dict_comprehension_over_a_zip_to_a_helper])
 def test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys(f):
+    """fuzz --family habits (momentum(p, g, v) with v = {k: beta * v[k] + g[k] for k in v}):
+    reverse mode crashed with KeyError: 0 in the emitted forward_<helper>, made for a list:
+    the comprehension's result, copied to the user's name, was not known for a container."""
     check(f, X.copy())
 
 
