@@ -14,7 +14,7 @@ import inspect
 import weakref
 
 from . import boundary as _boundary
-from .errors import ArgumentError, SrcdiffError
+from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
 from .markers import CompositeBase, DerivativeBase
 from .markers import is_user_object as _is_user_object
@@ -222,6 +222,12 @@ class Derivative(DerivativeBase):
             known.update(function_items(n, a))   # the functions a list or tuple holds
             from .field_calls import field_facts
             known.update(field_facts(n, a))   # the functions an object's fields hold
+        passed = set(names[:len(args)]) | set(kwargs)
+        for n, p in self._user_signature.parameters.items():
+            if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)
+                held = _function_value(p.default)
+                if held is not None:
+                    known[n] = held
         if self._variadic:   # the *args tuple's length, the **kwargs dict's keys
             from .variadic import entry_facts
             known.update(entry_facts(self._user_signature, {
@@ -447,19 +453,6 @@ class Derivative(DerivativeBase):
         name), with its options; the emitted code is made again where it is loaded."""
         wrt = self._wrt[0] if self._single else self._wrt
         return _remade, (self._kind, self._fn, wrt, self._has_aux, self._backend, self._jit)
-
-
-def _locate_at_def(exc, fn):
-    """Name the def line of the user's function `fn` in `exc`, a SrcdiffError without a
-    place (raised by a runtime helper that sees only a value)."""
-    import linecache
-    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__func__", None),
-                                                    "__code__", None)
-    if code is None:
-        return
-    exc.filename, exc.lineno = code.co_filename, code.co_firstlineno
-    exc.line = linecache.getline(exc.filename, exc.lineno).strip() or None
-    exc.args = (exc._render(),)
 
 
 # --- higher order ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 called by every stage that refuses, and by the runtime checks). Takes a reason, a hint and a
 place (file, line, the line's text); gives back a `SrcdiffError` subclass
 (UnsupportedCodeError, NoRuleError, RuleError, ArgumentError, RuntimeRefusal) whose message
-says all of them.
+says all of them, or one placed at a function's def line (`at_def`).
 """
 
 
@@ -76,3 +76,17 @@ class RuntimeRefusal(SrcdiffError, ValueError):
     array another name shares, a row swap, a write that hits one element twice, a complex
     norm of another order). Named at the user's statement like the refusals made before
     it runs; also a ValueError, which these refusals were before they were located."""
+
+
+def at_def(exc, fn):
+    """Name the def line of the user's function `fn` in `exc`, a SrcdiffError without a
+    place (raised by a runtime helper, or an argument check, that sees only a value)."""
+    import linecache
+    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "__func__", None),
+                                                    "__code__", None)
+    if code is None:
+        return exc
+    exc.filename, exc.lineno = code.co_filename, code.co_firstlineno
+    exc.line = linecache.getline(exc.filename, exc.lineno).strip() or None
+    exc.args = (exc._render(),)
+    return exc

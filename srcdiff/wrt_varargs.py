@@ -21,7 +21,7 @@ import inspect
 import keyword
 import linecache
 
-from .errors import ArgumentError
+from .errors import ArgumentError, at_def
 
 TRAILING = {"grad": 0, "value_and_grad": 0, "vjp": 1, "hvp": 1,   # the transform's own
             "hessian": 0, "jacobian": 0}
@@ -29,15 +29,14 @@ OWN_KEYWORDS = {"vjp": ("cotangent",), "hvp": ("vector",)}            # argument
 
 
 def applies(fn, wrt):
-    """Whether some position of `wrt` falls in the *args of `fn` (a plain function, not a
-    decorator's wrapper, whose *args are its own parameters)."""
+    """Whether some position of `wrt` falls in the *args of `fn` (a plain function, or a
+    decorator's wrapper taking *args: positions count as the call passes them)."""
     try:
         sig = inspect.signature(fn, follow_wrapped=False)
     except (TypeError, ValueError):
         return False
     params = list(sig.parameters.values())
-    if not any(p.kind == p.VAR_POSITIONAL for p in params) or \
-            getattr(fn, "__wrapped__", None) is not None or not inspect.isfunction(fn):
+    if not any(p.kind == p.VAR_POSITIONAL for p in params) or not inspect.isfunction(fn):
         return False
     positional = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
     items = wrt if isinstance(wrt, (tuple, list)) else (wrt,)
@@ -104,17 +103,12 @@ class AtCall:
                     wrt.append(item)
                     continue
                 if not -count <= item < count:
-                    code = getattr(self.fn, "__code__", None)
-                    where = {} if code is None else dict(
-                        filename=code.co_filename, lineno=code.co_firstlineno,
-                        line=linecache.getline(code.co_filename,
-                                               code.co_firstlineno).strip() or None)
-                    raise ArgumentError(
+                    raise at_def(ArgumentError(
                         f"wrt={item} is out of range for this call: {self.fn.__qualname__} "
                         f"was given {count} positional argument(s)",
                         hint=f"pass at least {item + 1 if item >= 0 else -item} positional "
                              "arguments, or differentiate with respect to a position the "
-                             "call passes", **where)
+                             "call passes"), self.fn)
                 wrt.append(names[item])
             self.made[key] = self.make(adapter, tuple(wrt) if not self.single else wrt[0])
         return self.made[key]

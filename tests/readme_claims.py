@@ -774,10 +774,7 @@ WORKS = [
           "np.tanh]), fs = [...] bound once and only looped over, through enumerate",
           loops_over_lists_of_functions, X),
     works("a default that is a function (def f(x, act=np.tanh))", with_a_default_function,
-          X, xfail="refused at `return np.sum(act(x))`: 'srcdiff cannot tell which "
-                   "function act holds before the code runs' when the differentiated "
-                   "function's default is not passed (a helper's default works, and so does "
-                   "passing act explicitly)"),
+          X),
     works("map(f, xs), map(partial(f, p), xs), sorted(xs, key=f, reverse=...), "
           "functools.partial objects passed to your helpers", maps_and_partials, X),
     works("staticmethods and classmethods; *args and **kwargs helpers, f(w, *args), "
@@ -801,10 +798,7 @@ WORKS = [
     works("a wrapper taking *args, **kwargs is followed like any *args helper",
           calls_a_decorated_function, X),
     works("decorated functions: what is called is differentiated, a wrapper taking *args, "
-          "**kwargs like a differentiated function taking *args", decorated_any, X,
-          xfail="refused: 'decorated_any is a wrapper made by a decorator (it has "
-                "__wrapped__) ... its parameters (*args, **kwargs) name no parameter at "
-                "position 0', though grad(f) of def f(*args) counts positions as passed"),
+          "**kwargs like a differentiated function taking *args", decorated_any, X),
     works("non-differentiable parts run unchanged: integer arithmetic, shapes, random "
           "numbers, print, logging, warnings.warn, assertions, a callback whose result is "
           "dropped", nondifferentiable_parts, X),

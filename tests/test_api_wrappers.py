@@ -85,24 +85,29 @@ def _wrapper_line():
     return start + 1  # the decorator line of the wrapper: its code's first line
 
 
-@pytest.mark.parametrize("make", [
-    lambda: srcdiff.grad(square)(X),
-    lambda: srcdiff.grad(square, wrt="x")(X),
-    lambda: srcdiff.value_and_grad(square)(X),
-    lambda: srcdiff.jvp(square)(X, X),
-    lambda: srcdiff.hvp(square)(X, X),
-])
-def test_a_wrapper_taking_args_is_refused_at_its_line(make):
+def test_a_wrapper_taking_args_is_differentiated_at_the_positions_a_call_passes():
+    """wrt=0 of a wrapper taking *args, **kwargs counts positions as the call passes them, as
+    for any function taking *args (srcdiff/wrt_varargs.py): grad, jvp, second order."""
+    check(square, X)
+    check_hvp(square, X, vector=np.array([1.0, 0.5, -2.0]))
+    value, gradient = srcdiff.value_and_grad(square)(X)
+    assert value == pytest.approx(square(X))
+    np.testing.assert_allclose(gradient, 2 * X)
+
+
+def test_a_wrapper_taking_args_given_a_parameter_name_is_refused_at_its_line():
+    """Its parameters are *args and **kwargs: the name of the wrapped function's parameter
+    names none of them."""
     with pytest.raises(srcdiff.SrcdiffError) as info:
-        make()
+        srcdiff.grad(square, wrt="x")(X)
     assert f"{HERE}:{_wrapper_line()}:" in str(info.value)
     assert "wrapper" in str(info.value)
 
 
 def test_a_call_of_a_wrapper_taking_args_is_followed():
     """The wrapper's *args and **kwargs are the tuple and dict its call site makes, spread
-    again in fn(*args, **kwargs) (srcdiff/variadic.py); differentiating the wrapper itself
-    stays refused at its line (above)."""
+    again in fn(*args, **kwargs) (srcdiff/variadic.py), as when the wrapper itself is
+    differentiated (above)."""
     check(calls_logged, X)
 
 

@@ -184,3 +184,20 @@ def test_a_composite_shows_the_code_it_runs_and_is_right():
 
 def inner_then_sin(x):
     return np.sum(np.sin(x) * x)
+
+
+def with_a_default_function(x, act=np.tanh):
+    return np.sum(act(x) * x)
+
+
+def test_a_function_default_not_passed_is_the_function_the_code_is_made_for():
+    """def f(x, act=np.tanh) differentiated itself, act not passed: made for the default (it
+    was refused, 'cannot tell which function act holds'); passing another makes another."""
+    x = np.array([0.3, -1.2, 0.8])
+    check(with_a_default_function, x)
+    check(lambda v: with_a_default_function(v, np.sin), x)
+    g = srcdiff.grad(with_a_default_function)
+    np.testing.assert_allclose(g(x, act=np.sin), numerical_grad(
+        lambda v: with_a_default_function(v, np.sin), (x,), 0), rtol=1e-6)
+    np.testing.assert_allclose(g(x), numerical_grad(with_a_default_function, (x,), 0),
+                               rtol=1e-6)

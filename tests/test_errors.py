@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff import errors
 
 HERE = os.path.basename(__file__)
 X = np.array([0.5, 1.5])
@@ -1285,3 +1286,15 @@ def test_a_gradient_of_a_container_output_is_refused_at_the_def(fn):
         assert info.value.filename == fn.__code__.co_filename
     with pytest.raises(srcdiff.SrcdiffError, match="number or an array"):
         srcdiff.hvp(fn)(np.ones(3), np.ones(3))
+
+
+def _placed_here(x):
+    return x
+
+
+def test_at_def_places_an_error_at_the_functions_def_line():
+    err = errors.at_def(errors.ArgumentError("why", hint="what instead"), _placed_here)
+    assert err.filename == __file__
+    assert err.line == "def _placed_here(x):"
+    assert str(err).startswith(f"{__file__}:{_placed_here.__code__.co_firstlineno}: why")
+    assert "hint: what instead" in str(err)
