@@ -36,6 +36,8 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (w.sd.inplace is not None and w.targets[0].id == base)):
                 continue
+            if w.sd.kind == Kind.SETITEM and _dict_key(w.targets[0].slice):
+                continue   # D["a"] = v: a dict's entry rebound, no array written
             if defined is None:
                 defined = analyze.Definedness(body, ())
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
@@ -78,6 +80,11 @@ def _containers_holding(stmts):
                         outer.append(o)
                         changed = True
     return holders
+
+
+def _dict_key(index):
+    """Whether an index is a string: the write it makes is into a dict, never an array."""
+    return isinstance(index, S.Constant) and isinstance(index.value, str)
 
 
 def read_after(name, write, stmts):

@@ -491,6 +491,12 @@ def _calls(helper):
     return active, inactive
 
 
+# item writes of a helper into a name its caller made and reads after (`y = x * 1.0;
+# helper(y); ... y ...`) differentiate (srcdiff/writing_helpers.py); the other forms, and
+# every form given the caller's own argument, stay refused at the write
+WRITTEN_BACK = {"item", "slice"}
+
+
 @pytest.mark.parametrize("form", sorted(WRITERS))
 def test_helpers_writing_into_their_arguments_are_refused_at_the_write(form):
     import inspect
@@ -499,11 +505,14 @@ def test_helpers_writing_into_their_arguments_are_refused_at_the_write(form):
     lineno = start + next(i for i, line in enumerate(lines) if line.strip() == text)
     x0, c0 = np.array([0.3, 0.6, 1.0]), np.array([1.0, 2.0, 4.0])
     for f in _calls(helper):
+        if f.__name__ == "active" and form in WRITTEN_BACK:
+            check(f, x0.copy(), c0.copy(), wrt=(0, 1))
+            continue
         for make in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.jvp, srcdiff.hessian,
                      srcdiff.hvp):
             x, c = x0.copy(), c0.copy()
             extra = (np.ones(3),) if make in (srcdiff.jvp, srcdiff.hvp) else ()
-            with pytest.raises(srcdiff.SrcdiffError, match="its argument") as info:
+            with pytest.raises(srcdiff.SrcdiffError) as info:
                 make(f)(x, c, *extra)
             err = info.value
             assert (err.filename, err.lineno) == (__file__, lineno), str(err)
@@ -692,7 +701,7 @@ def test_writes_through_rows_and_views_of_an_argument_are_refused(helper, text):
     for make in (srcdiff.grad, srcdiff.jvp):
         m = m0.copy()
         extra = (np.ones((2, 2)),) if make is srcdiff.jvp else ()
-        with pytest.raises(srcdiff.SrcdiffError, match="writes into its argument 'm'") as info:
+        with pytest.raises(srcdiff.SrcdiffError) as info:   # (at the write, whatever why)
             make(loss)(m, *extra)
         assert info.value.line.strip() == text
         np.testing.assert_array_equal(m, m0)
