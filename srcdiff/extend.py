@@ -245,10 +245,12 @@ def _install(prim, params):
     origin = f"srcdiff.extend rule of {_name(prim)}"
     for mode, given in (("reverse", prim.vjps), ("forward", prim.jvps)):
         if given is None and mode == "reverse" and prim.jvps is not None:
-            _install_vjp_by_jvps(prim, params, result, operands, namespace, signature, origin)
+            _install_from_the_other_mode(mode, prim, params, result, operands, namespace,
+                                         signature, origin)
             continue
         if given is None and mode == "forward" and prim.vjps is not None:
-            _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin)
+            _install_from_the_other_mode(mode, prim, params, result, operands, namespace,
+                                         signature, origin)
             continue
         if given is None:
             continue
@@ -287,41 +289,30 @@ def _install(prim, params):
     derivative.clear_cache()   # derivatives made before use the rules given now
 
 
-def _install_vjp_by_jvps(prim, params, result, operands, namespace, signature, origin):
-    """The reverse rule of a primitive given only defjvp: each argument's adjoint made from
-    jvps (runtime_extend.vjp_by_jvps: one jvp call per element of the argument)."""
+def _install_from_the_other_mode(mode, prim, params, result, operands, namespace, signature,
+                                 origin):
+    """The rule of `mode` for a primitive given only the other mode's functions, each term
+    made from them (runtime_extend): reverse from jvps (vjp_by_jvps: one jvp call per element
+    of the argument), forward from vjps (jvp_by_vjps: one vjp call per output element)."""
     base = getattr(prim.fun, "__name__", "primitive")
     lines = []
-    for argnum, made in sorted(prim.jvps.items()):
+    given, helper_fn, kind = (prim.jvps, vjp_by_jvps, "jvp_of") if mode == "reverse" else \
+        (prim.vjps, jvp_by_vjps, "vjp_maker")
+    for argnum, made in sorted(given.items()):
         if made is None:
             continue
         if made == "same":
             made = functools.partial(same_jvp, prim.wrapped, argnum)
-        helper = _unique("vjp_by_jvps", vjp_by_jvps)
-        jvp = _unique(f"{base}_jvp_of_{argnum}", made)
-        namespace.update({helper: vjp_by_jvps, jvp: made})
-        lines.append(f"d[{params[argnum].name}] = {helper}({jvp}, d[{result}], {argnum}, "
-                     f"{result}, {operands})")
+        helper = _unique(helper_fn.__name__, helper_fn)
+        other = _unique(f"{base}_{kind}_{argnum}", made)
+        namespace.update({helper: helper_fn, other: made})
+        arg = params[argnum].name
+        target, seed = (arg, result) if mode == "reverse" else (result, arg)
+        lines.append(f"d[{target}] = {helper}({other}, d[{seed}], {argnum}, {result}, "
+                     f"{operands})")
     text = "def rule():\n" + "".join(f"    {line}\n" for line in lines or ["pass"])
-    rules._register("reverse", rules.REVERSE, [prim.wrapped], rules._Holder(namespace),
-                    lambda: rules.parse_template_text(text), signature, origin)
-
-
-def _install_jvp_by_vjps(prim, params, result, operands, namespace, signature, origin):
-    """The forward rule of a primitive given only defvjp: each argument's tangent term made
-    from vjps (runtime_extend.jvp_by_vjps: one vjp call per output element)."""
-    base = getattr(prim.fun, "__name__", "primitive")
-    lines = []
-    for argnum, made in sorted(prim.vjps.items()):
-        if made is None:
-            continue
-        helper = _unique("jvp_by_vjps", jvp_by_vjps)
-        maker = _unique(f"{base}_vjp_maker_{argnum}", made)
-        namespace.update({helper: jvp_by_vjps, maker: made})
-        lines.append(f"d[{result}] = {helper}({maker}, d[{params[argnum].name}], {argnum}, "
-                     f"{result}, {operands})")
-    text = "def rule():\n" + "".join(f"    {line}\n" for line in lines or ["pass"])
-    rules._register("forward", rules.FORWARD, [prim.wrapped], rules._Holder(namespace),
+    table = rules.REVERSE if mode == "reverse" else rules.FORWARD
+    rules._register(mode, table, [prim.wrapped], rules._Holder(namespace),
                     lambda: rules.parse_template_text(text), signature, origin)
 
 
