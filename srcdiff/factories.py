@@ -36,7 +36,7 @@ def made_class(fn):
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     me = params[0] if owner is not None and params else None
     returns, bound, counts = [], {}, {}
-    for n in _own_nodes(fdef):
+    for n in S.own_nodes(fdef):
         if isinstance(n, (S.Yield, S.YieldFrom)):
             return None
         if isinstance(n, S.Return):
@@ -65,17 +65,6 @@ def made_by_method(cls, name):
     if isinstance(fn, staticmethod):
         return made_class(fn.__func__)
     return None
-
-
-def _own_nodes(fdef):
-    """The nodes of fdef's body, not those of functions or classes nested in it."""
-    todo = list(fdef.body)
-    while todo:
-        n = todo.pop()
-        yield n
-        if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
-            continue
-        todo.extend(S.iter_child_nodes(n))
 
 
 def _called_class(fn, value, me, owner):

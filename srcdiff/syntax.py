@@ -30,6 +30,17 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
 _WALKED_FIELDS = {}
 
 
+def own_nodes(fdef):
+    """The nodes of a function's body, not those of functions, lambdas or classes defined
+    inside it (their own nodes). Works on gast and on Python's ast trees alike."""
+    todo = list(fdef.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        if type(n).__name__ not in ("FunctionDef", "AsyncFunctionDef", "Lambda", "ClassDef"):
+            todo.extend(gast.iter_child_nodes(n))
+
+
 def walk(node):
     """Every node of a tree, breadth first (as ast.walk, about three times faster), except
     the expression contexts (the Load/Store/Del under every name), which no pass reads:

@@ -85,21 +85,10 @@ def _variant(fn, params):
     return variant
 
 
-def _own_nodes(fdef):
-    """The nodes of `fdef`'s body, not those of functions, lambdas or classes inside it."""
-    todo = list(fdef.body)
-    while todo:
-        n = todo.pop()
-        yield n
-        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
-                              ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(n))
-
-
 def _rebinds(fdef, params):
     """Whether the body binds one of `params` anew (then what it returns is not what the
     caller's value became), or names it global or nonlocal."""
-    for n in _own_nodes(fdef):
+    for n in S.own_nodes(fdef):
         if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load):
             return True
         if isinstance(n, (ast.Global, ast.Nonlocal)) and set(n.names) & set(params):
@@ -115,7 +104,7 @@ def _edited(segment, fdef, params):
     lines = [line.encode() for line in segment.splitlines(keepends=True)]
     tail = ", ".join(params)
     edits = []   # (line, byte column, bytes to remove, text to insert)
-    for n in _own_nodes(fdef):
+    for n in S.own_nodes(fdef):
         if not isinstance(n, ast.Return):
             continue
         if n.value is None:

@@ -136,3 +136,14 @@ def test_a_transformer_finds_each_classs_own_visit_method():
                                   (Rename, ["a_r", "b_r", "c_r"])):
         assert names(transformer().visit(S.parse_module("a = b + c\n"))) == expected
     assert names(S.NodeTransformer().visit(S.parse_module("a = b + c\n"))) == ["a", "b", "c"]
+
+
+def test_own_nodes_leave_out_nested_functions_lambdas_and_classes():
+    import ast
+    text = ("def f(x):\n    y = x + 1\n    def g(z):\n        return z * 9\n"
+            "    class C:\n        k = 3\n    return lambda q: q * y\n")
+    for tree in (ast.parse(text).body[0], S.parse(text).body[0]):
+        kinds = sorted(type(n).__name__ for n in S.own_nodes(tree))
+        assert kinds.count("FunctionDef") == 1 and "ClassDef" in kinds and "Lambda" in kinds
+        assert "Mult" not in kinds and not any(getattr(n, "value", None) in (9, 3)
+                                               for n in S.own_nodes(tree))
