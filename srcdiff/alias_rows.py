@@ -112,5 +112,6 @@ def is_view_index(index):
 def shares_items(stmt):
     """Whether a call makes a new container of its argument's very items (a shallow copy:
     `list(g)`, `tuple(g)`, `sorted(g)`, srcdiff's own `sequence_of(list, g)`)."""
+    from .runtime_containers import sequence_of
     func = stmt.sd.func
-    return func in (list, tuple, sorted) or getattr(func, "__name__", None) == "sequence_of"
+    return func in (list, tuple, sorted) or func is sequence_of

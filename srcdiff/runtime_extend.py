@@ -44,14 +44,8 @@ def jvp_by_vjps(maker, t, argnum, ans, *args, **kwargs):
                         f"{' (complex)' if numpy.iscomplexobj(ans) else ''}",
                         hint="give the primitive's jvp with srcdiff.extend.defjvp")
     vjp = maker(ans, *args, **kwargs)
-    shape = numpy.shape(ans)
-    out = numpy.zeros(shape, dtype=numpy.result_type(ans, t, 1.0))
-    flat = out.reshape(-1)
-    for i in range(flat.size):
-        unit = numpy.zeros(shape, dtype=out.dtype)
-        unit.reshape(-1)[i] = 1.0
-        flat[i] = numpy.sum(vjp(unit if shape else unit[()]) * t)
-    return out if shape else out[()]
+    return _by_units(numpy.shape(ans), numpy.result_type(ans, t, 1.0),
+                     lambda unit: numpy.sum(vjp(unit) * t))
 
 
 def vjp_by_jvps(jvp, g, argnum, ans, *args, **kwargs):
@@ -63,14 +57,19 @@ def vjp_by_jvps(jvp, g, argnum, ans, *args, **kwargs):
         raise RuleError(f"srcdiff makes the adjoint of a primitive from its jvp "
                         f"({getattr(jvp, '__qualname__', jvp)}) only for real arrays",
                         hint="give the primitive's vjp with srcdiff.extend.defvjp")
-    shape = numpy.shape(x)
-    out = numpy.zeros(shape, dtype=numpy.result_type(x, g, 1.0))
+    return _by_units(numpy.shape(x), numpy.result_type(x, g, 1.0),
+                     lambda unit: numpy.sum(numpy.asarray(g) * jvp(unit, ans, *args, **kwargs)))
+
+
+def _by_units(shape, dtype, element):
+    """The array of `shape` whose element i is element(e_i), e_i the i-th unit array of that
+    shape (a number where the shape is ())."""
+    out = numpy.zeros(shape, dtype=dtype)
     flat = out.reshape(-1)
-    for j in range(flat.size):
-        unit = numpy.zeros(shape, dtype=out.dtype)
-        unit.reshape(-1)[j] = 1.0
-        flat[j] = numpy.sum(numpy.asarray(g) * jvp(unit if shape else unit[()], ans, *args,
-                                                   **kwargs))
+    for i in range(flat.size):
+        unit = numpy.zeros(shape, dtype=dtype)
+        unit.reshape(-1)[i] = 1.0
+        flat[i] = element(unit if shape else unit[()])
     return out if shape else out[()]
 
 
