@@ -9,9 +9,11 @@ is `item_0 = Dense(0.5, 0.1); fs = [np.tanh, item_0]`, and a for header's displa
 in zip(fs, (x[0], 0.5))`) is evaluated before the loop's first trip, so binding those items
 to names just before computes the same values in the same order (the other items are names,
 attribute paths and constants, which read nothing a call could change). function_loops.py
-then writes out the loop once per item, with the names in place of the loop's variable. An
-object made in a loop is left alone: the lowering follows an object's class only outside
-loops, and a refusal there names the user's loop variable, not a name made here.
+then writes out the loop once per item, with the names in place of the loop's variable. In a
+loop (or a branch) the binding runs where the display does, once per trip: the name then
+holds that trip's object, whose class the lowering reads from its one binding (objects.py),
+so an object made in a loop (`for k in range(n): fs = [np.tanh, Dense(t[0], s)]`) is
+followed as one made in the function's own body.
 """
 from . import syntax as S
 
@@ -57,33 +59,9 @@ def is_function(node, resolve, local_defs, depth=0):
     return callable(obj) and not isinstance(obj, type)
 
 
-def outside_loops(fdef):
-    """The ids of the statements of fdef in no loop (for or while) of its own."""
-    inside = {id(n) for loop in S.walk(fdef) if isinstance(loop, (S.For, S.While))
-              for n in S.walk(loop) if n is not loop}
-    return {id(n) for n in S.walk(fdef) if isinstance(n, S.stmt) and id(n) not in inside}
-
-
-def _constructs(node, resolve):
-    """Whether `node` calls a class (an object made here: Dense(0.5, 0.1))."""
-    if not isinstance(node, S.Call):
-        return False
-    path, base = [], node.func
-    while isinstance(base, S.Attribute):
-        path.append(base.attr)
-        base = base.value
-    if not isinstance(base, S.Name):
-        return False
-    obj = resolve(base.id)
-    for attr in reversed(path):
-        obj = getattr(obj, attr, None)
-    return isinstance(obj, type)
-
-
-def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
+def hoisted(display, resolve, local_defs, taken, need_function=True):
     """For a list or tuple display with a function among its items (any, without
-    `need_function`; no object made here unless `top`: the display is in no loop, where the
-    lowering follows an object's class), the items that are not
+    `need_function`), the items that are not
     simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
     fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
     there is none or the display does not qualify."""
@@ -93,8 +71,6 @@ def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
         return []
     if need_function and not any(is_function(e, resolve, local_defs) for e in display.elts):
         return []
-    if not top and any(_constructs(e, resolve) for e in display.elts):
-        return []   # an object made in a loop: its class is not followed there
     out = []
     for k, e in enumerate(display.elts):
         if simple(e, resolve, local_defs):

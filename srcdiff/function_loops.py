@@ -31,7 +31,7 @@ import builtins
 
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
-from .function_items import outside_loops as _outside_loops, simple as _simple
+from .function_items import simple as _simple
 
 
 
@@ -135,8 +135,7 @@ def _known_lists(fdef, resolve, hoist=False):
                 # a dict display's values are hoisted in the dict itself (its pairs are a copy)
                 shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
                     if isinstance(stmt.value, S.Dict) else value
-                hoisted = _hoisted(shown, resolve, local_defs, taken,
-                                   top=id(stmt) in _outside_loops(fdef))
+                hoisted = _hoisted(shown, resolve, local_defs, taken)
                 if hoisted:
                     pending.append((block, stmt, hoisted))
     for block, stmt, hoisted in pending:
@@ -265,7 +264,6 @@ class _Unroll(S.NodeTransformer):
     def __init__(self, known, resolve, fdef):
         self.known, self.resolve, self.fdef = known, resolve, fdef
         self.local_defs = _local_defs(fdef)
-        self.outside_loops = _outside_loops(fdef)   # copies made later count as inside one
         self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                        and not isinstance(n.ctx, S.Load)}
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
@@ -340,7 +338,7 @@ class _Unroll(S.NodeTransformer):
             return None
         return bindings
 
-    def hoisted_zip(self, iterable, top):
+    def hoisted_zip(self, iterable):
         """A display in a for header, bare or in zip / enumerate / reversed (`zip(fs, (x[0],
         0.5))`, `for g in [np.tanh, Dense(0.5, 0.1)]`): each item computed here (not simple)
         bound to a fresh name before the loop, as the header has evaluated it when the loop
@@ -360,8 +358,7 @@ class _Unroll(S.NodeTransformer):
                 continue
             copy = S.clone(a)
             # no function among them is fine: the loop is unrolled only where there is one
-            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False,
-                            top=top)
+            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False)
             if made:
                 hoisted += made
                 copies[id(a)] = copy
@@ -376,7 +373,7 @@ class _Unroll(S.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
-        iterable, hoisted = self.hoisted_zip(node.iter, id(node) in self.outside_loops)
+        iterable, hoisted = self.hoisted_zip(node.iter)
         if hoisted:
             bindings = self.bindings(iterable, node.target, node.body)
             if bindings is None:

@@ -4,7 +4,7 @@ checked against central differences: tests/test_function_loops.py.)"""
 import numpy as np
 
 from srcdiff import syntax as S
-from srcdiff.function_items import hoisted, is_function, outside_loops, simple
+from srcdiff.function_items import hoisted, is_function, simple
 
 
 class Layer:
@@ -36,9 +36,9 @@ def test_items_computed_here_are_bound_to_fresh_names_in_order():
 def test_displays_that_do_not_qualify_are_left_alone():
     for text in ("[x[0], x[1]]", "[np.tanh, *x]", "[np.tanh, np.sin]"):
         assert hoisted(_display(text), RESOLVE, _Facts(), set()) == [], text
-    # an object made in a loop is not hoisted (top=False); a number computed there is
-    assert hoisted(_display("[np.tanh, Layer()]"), RESOLVE, _Facts(), set(), top=False) == []
-    assert len(hoisted(_display("[np.tanh, x[0]]"), RESOLVE, _Facts(), set(), top=False)) == 1
+    # an object made here is hoisted wherever the display is (in a loop too), as is a number
+    assert len(hoisted(_display("[np.tanh, Layer()]"), RESOLVE, _Facts(), set())) == 1
+    assert len(hoisted(_display("[np.tanh, x[0]]"), RESOLVE, _Facts(), set())) == 1
 
 
 def test_simple_items_and_functions():
@@ -48,10 +48,3 @@ def test_simple_items_and_functions():
     assert is_function(_display("[np.tanh]").elts[0], RESOLVE, facts)
     assert not is_function(_display("[Layer]").elts[0], RESOLVE, facts)   # a class
 
-
-def test_statements_outside_loops():
-    fdef = S.parse_function("def f(x):\n    a = 1\n    for k in range(2):\n        b = 2\n"
-                            "    return a\n")
-    outside = outside_loops(fdef)
-    first, loop, ret = fdef.body
-    assert {id(first), id(loop), id(ret)} <= outside and id(loop.body[0]) not in outside
