@@ -178,7 +178,8 @@ def _only_loop_binding(lw, name):
 def rebindings(lw, name):
     """The values a local `name` (no parameter) is bound to where every binding of it is a
     plain `name = value` (field_writes.py's rebinding of a record, as the code it emits
-    reads when it is differentiated again); None otherwise."""
+    reads when it is differentiated again) or, in srcdiff's own code, the restore `name =
+    tape.pop()` of a value it held before (_restores); None otherwise."""
     if name in lw.params:
         return None
     values, stores = [], 0
@@ -187,5 +188,34 @@ def rebindings(lw, name):
             stores += 1
         if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
                 n.targets[0], S.Name) and n.targets[0].id == name:
-            values.append(n.value)
+            if _restores(lw, n.value):
+                stores -= 1
+            else:
+                values.append(n.value)
     return values if values and stores == len(values) else None
+
+
+def _restores(lw, value):
+    """Whether `value` is `tape.pop()` in a derivative srcdiff emitted (being differentiated
+    again): the reverse sweep's restore of the value its target held when it was saved
+    (`tape.append(name)` just before a rebinding), so one of the target's other values."""
+    from .core import GENERATED_PREFIX
+    func = value.func if isinstance(value, S.Call) else None
+    return lw.src.filename.startswith(GENERATED_PREFIX) and isinstance(
+        func, S.Attribute) and func.attr == "pop" and isinstance(
+        func.value, S.Name) and func.value.id == "tape" and not value.args and \
+        not value.keywords
+
+
+def display_rebindings(lw, name):
+    """The displays a local list or tuple `name` is bound to where it is bound more than
+    once, each time by a plain `name = [...]` (a loop written out once per function binds
+    its body's displays once per copy), and never grown: the values any read of it sees are
+    among them; None otherwise."""
+    if name not in lw.locals or name in _single_bindings(lw) or _grown(lw, name):
+        return None
+    values = rebindings(lw, name)
+    if not values or not all(isinstance(v, (S.List, S.Tuple)) and not any(
+            isinstance(e, S.Starred) for e in v.elts) for v in values):
+        return None
+    return values

@@ -32,7 +32,8 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
-                           _single_bindings, _state, known_values, note_loop, rebindings)
+                           _single_bindings, _state, display_rebindings, known_values,
+                           note_loop, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -124,6 +125,10 @@ def class_of(lw, node, seen):
         if items and type(at) is int and -len(items) <= at < len(items) and \
                 _displayed(lw, node.value):
             items = [items[at]]   # `layers[0]` of a display: that item
+        if not items and type(at) is int and isinstance(node.value, S.Name):
+            # a display bound once per copy of a loop written out: item `at` of each
+            items = [v.elts[at] for v in display_rebindings(lw, node.value.id) or ()
+                     if -len(v.elts) <= at < len(v.elts)]
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
@@ -145,10 +150,12 @@ def class_of(lw, node, seen):
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
-    made = rebindings(lw, node.id)   # r = Record(...); r.b = e: rebound to a new record
+    # r = Record(...); r.b = e: rebound to a new record; `layer = fs[1]` in each copy of a
+    # loop written out
+    made = rebindings(lw, node.id)
     if made:
-        classes = {class_of(lw, v, set(seen)) if isinstance(v, S.Call) else None
-                   for v in made}
+        classes = {class_of(lw, v, set(seen)) if isinstance(v, (S.Call, S.Subscript))
+                   else None for v in made}
         if len(classes) == 1 and None not in classes:
             return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)

@@ -100,7 +100,9 @@ def function_items(name, value):
 def item_held(lw, node):
     """The function `node`, a constant item of a list or tuple, holds where srcdiff can tell:
     `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of a local
-    bound once to a display nothing changes; None otherwise."""
+    bound once to a display nothing changes (or bound to several such displays, as a loop
+    written out once per function binds its body's, all holding the same function there);
+    None otherwise."""
     from .core import assigned_names
     i = _constant_index(node.slice) if isinstance(node, S.Subscript) else None
     if i is None or not isinstance(node.value, S.Name):
@@ -115,8 +117,18 @@ def item_held(lw, node):
             known = lw.known_types.get(f"{name}[{i + n}]") if n is not None else None
         return known.obj if isinstance(known, Known) else None
     value = _single_bindings(lw).get(name)
-    if name not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or objects._grown(
-            lw, name) or not -len(value.elts) <= i < len(value.elts):
+    if value is None:   # bound once per copy of a loop written out: the same item in each
+        found = [_item_of(lw, node, v, i) for v in objects.display_rebindings(lw, name) or ()]
+        same = found and found[0] is not None and all(f == found[0] for f in found)
+        return found[0] if same else None
+    return _item_of(lw, node, value, i)
+
+
+def _item_of(lw, node, value, i):
+    """The function item `i` of the display `value` (the list `node` indexes) holds, or
+    None."""
+    if node.value.id not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or \
+            objects._grown(lw, node.value.id) or not -len(value.elts) <= i < len(value.elts):
         return None
     item = value.elts[i]
     if isinstance(item, S.Starred):
@@ -141,7 +153,8 @@ def _only_indexed(lw, name):
     if lw.known_types.get(name) is tuple:
         return True
     value = _single_bindings(lw).get(name)
-    if isinstance(value, S.Tuple):
+    if isinstance(value, S.Tuple) or value is None and all(
+            isinstance(v, S.Tuple) for v in objects.display_rebindings(lw, name) or [None]):
         return True
     parents = {}
     for n in S.walk(lw.fdef):
