@@ -469,6 +469,10 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = Known(item)
         return atom
     atom = lw.expr(node, out)
+    made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
+    if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
+        lw.locals.add(atom.id)
+        return _pass_partial(lw, node, "partial", made, out)
     if isinstance(atom, S.Name) and atom.id in lw.locals:
         name = atom.id
         local = lw.local_functions.get(name)
