@@ -14,6 +14,10 @@ loop (or a branch) the binding runs where the display does, once per trip: the n
 holds that trip's object, whose class the lowering reads from its one binding (objects.py),
 so an object made in a loop (`for k in range(n): fs = [np.tanh, Dense(t[0], s)]`) is
 followed as one made in the function's own body.
+
+A closure in the loop's body reading the loop's variables (`lam = lambda t: -t * c`) sees
+the item of the trip it runs in, not the one it was made in: the loop is written out only
+where each such def or lambda is called in the trip that makes it (read_in_closure).
 """
 from . import syntax as S
 
@@ -85,3 +89,57 @@ def hoisted(display, resolve, local_defs, taken, need_function=True):
         out.append(stmt)
         display.elts[k] = S.load(name)
     return out
+
+
+def read_in_closure(fdef, body, names):
+    """Whether a nested def or lambda of the loop `body` reads one of the loop's variables
+    `names` and may run in a trip other than the one making it, where Python's closure
+    would read that trip's item: all but a def, or `name = lambda ...`, that is a statement
+    of the body itself whose name fdef binds nowhere else and reads only as the callee of
+    calls in the body after it, in no nested def, lambda or generator expression (so it
+    runs in its trip)."""
+    closures = [n for node in body for n in S.walk(node) if isinstance(
+        n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef)) and any(
+        isinstance(m, S.Name) and m.id in names for m in S.walk(n))]
+    if not closures:
+        return False
+    local = {}
+    for at, stmt in enumerate(body):
+        if isinstance(stmt, S.FunctionDef):
+            local[id(stmt)] = stmt.name, at
+        elif isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], S.Name) and isinstance(stmt.value, S.Lambda):
+            local[id(stmt.value)] = stmt.targets[0].id, at
+    for closure in closures:
+        if id(closure) not in local or not _called_in_its_trip(fdef, body, *local[id(closure)]):
+            return True
+    return False
+
+
+def _called_in_its_trip(fdef, body, name, at):
+    """Whether fdef binds `name` only at the body's statement `at` and reads it only as the
+    callee of calls in the body's statements after it, outside nested defs, lambdas and
+    generator expressions, and declares it neither global nor nonlocal."""
+    inner, callees = set(), set()
+    for n in S.walk(fdef):
+        if isinstance(n, (S.Global, S.Nonlocal)) and name in n.names:
+            return False
+        if isinstance(n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef, S.GeneratorExp)) and \
+                n is not fdef:   # a generator expression runs when it is consumed
+            inner.update(id(m) for m in S.walk(n) if m is not n)
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name):
+            callees.add(id(n.func))
+    after = {id(n) for stmt in body[at + 1:] for n in S.walk(stmt)}
+    binding = body[at]
+    for n in S.walk(fdef):
+        if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef)) and n.name == name and \
+                n is not binding:
+            return False
+        if not (isinstance(n, S.Name) and n.id == name):
+            continue
+        if isinstance(n.ctx, S.Load):
+            if id(n) not in after or id(n) in inner or id(n) not in callees:
+                return False
+        elif not (isinstance(binding, S.Assign) and n is binding.targets[0]):
+            return False
+    return True

@@ -21,7 +21,8 @@ after the binding, in the same block) and otherwise only read as the iterable of
 loops; each item a constant, a module-level name or attribute path (`np.sin`), a def of the
 function's own body, or a local its own body binds once (`act = lambda v: ...`); at least
 one item a function; the loop's body does not rebind the loop's variables and has no nested
-def or lambda reading them (Python's closures would see the last item). A body with break or continue is written out as one loop of one trip per
+def or lambda reading them that may run in another trip (Python's closures would see the
+last item; function_items.read_in_closure). A body with break or continue is written out as one loop of one trip per
 item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
 (`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
 qualify is left alone: a call of its variable is then refused by the lowering, at the
@@ -31,7 +32,7 @@ import builtins
 
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
-from .function_items import simple as _simple
+from .function_items import read_in_closure as _read_in_closure, simple as _simple
 
 
 
@@ -229,15 +230,6 @@ def _own_exits(stmts):
     return False
 
 
-def _read_in_closure(nodes, names):
-    for node in nodes:
-        for n in S.walk(node):
-            if isinstance(n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef)) and any(
-                    isinstance(m, S.Name) and m.id in names for m in S.walk(n)):
-                return True
-    return False
-
-
 def _stores(nodes, names):
     return any(isinstance(n, S.Name) and n.id in names and not isinstance(n.ctx, S.Load)
                for node in nodes for n in S.walk(node))
@@ -334,7 +326,7 @@ class _Unroll(S.NodeTransformer):
         if any(b is None for b in bindings):
             return None
         names = set(bindings[0])
-        if _stores(body, names) or _read_in_closure(body, names):
+        if _stores(body, names) or _read_in_closure(self.fdef, body, names):
             return None
         return bindings
 

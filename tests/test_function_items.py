@@ -48,3 +48,35 @@ def test_simple_items_and_functions():
     assert is_function(_display("[np.tanh]").elts[0], RESOLVE, facts)
     assert not is_function(_display("[Layer]").elts[0], RESOLVE, facts)   # a class
 
+
+
+def _loop(body):
+    src = "def f(x, s):\n    for g, c in zip(fs, (s, 0.5)):\n" + "".join(
+        "        " + line + "\n" for line in body) + "    return x\n"
+    fdef = S.parse_function(src)
+    return fdef, fdef.body[0].body
+
+
+def test_a_closure_called_in_the_trip_that_makes_it():
+    from srcdiff.function_items import read_in_closure
+    for body in (["lam = lambda u: -u * c", "x = x + 1.0"],            # never called
+                 ["lam = lambda u: g(u) * c", "x = lam(x)"],
+                 ["def h(u):", "    return u * c", "x = h(x) + h(x)"],
+                 ["x = x * 2.0", "lam = lambda u: u"]):                  # reads no variable
+        fdef, loop = _loop(body)
+        assert not read_in_closure(fdef, loop, {"g", "c"}), body
+
+
+def test_a_closure_that_may_run_in_another_trip():
+    from srcdiff.function_items import read_in_closure
+    for body in (["x = lam(x) if x is not None else x", "lam = lambda u: u * c"],  # last trip's
+                 ["lam = lambda u: u * c", "keep = lam"],                 # escapes by name
+                 ["lam = lambda u: u * c", "gen = (lam(v) for v in x)"],  # runs when consumed
+                 ["x = apply(lambda u: u * c, x)"],                       # not bound by the body
+                 ["lam = lambda u: u * c", "lam = lambda u: u"],
+                 ["global lam", "lam = lambda u: u * c", "x = lam(x)"]):
+        fdef, loop = _loop(body)
+        assert read_in_closure(fdef, loop, {"g", "c"}), body
+    fdef = S.parse_function("def f(x, s):\n    for g in fs:\n        lam = lambda u: g(u)\n"
+                            "        x = lam(x)\n    return lam(x)\n")   # called after the loop
+    assert read_in_closure(fdef, fdef.body[0].body, {"g"})

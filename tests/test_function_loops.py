@@ -499,3 +499,33 @@ def test_an_object_made_in_a_loop_is_bound_before_its_display():
     assert out.splitlines()[2:] == [
         "        item_0 = Affine(0.5, x[0])", "        fs = [np.tanh, item_0]",
         "        x = np.tanh(x)", "        x = item_0(x)", "    return x"], out
+
+
+def closures_called_in_their_trip(x, s):
+    t = x
+    for g, c in zip([np.tanh, np.sin], (s, 0.5)):
+        lam = lambda u: g(u) * c
+
+        def h(u):
+            return u * c + g(u)
+        t = t * 0.5 + lam(t)
+        t = h(t) * 0.7
+    return np.sum(t)
+
+
+def a_closure_called_after_the_loop(x, s):
+    t = x
+    for g in [np.tanh, np.sin]:
+        lam = lambda u: g(u) * s
+        t = t * 0.5
+    return np.sum(lam(t))
+
+
+def test_a_loop_making_closures_called_in_the_same_trip_is_written_out():
+    check(closures_called_in_their_trip, X.copy(), 0.7)
+
+
+def test_a_closure_called_in_another_trip_keeps_the_loop_and_is_refused():
+    # Python's closure reads g when it runs, after the loop (np.sin): not written out
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'g' holds"):
+        srcdiff.grad(a_closure_called_after_the_loop)(X.copy(), 0.7)
