@@ -60,6 +60,7 @@ class CallLowering:
         if isinstance(func, S.Name) and func.id in self.local_functions:
             local = self.local_functions[func.id]
             generators.refuse_unchecked(self, node, local)
+            fobjects.note_free_objects(self, local, out)   # the objects it reads from here
             args = [self.expr(a, out) for a in node.args]
             keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
                         for k in node.keywords]

@@ -1,14 +1,18 @@
 """The items of the lists of objects a function makes, and the facts behind them (stage 3,
-lower: called by objects.py). Takes the lowering's state and a local list (or a name);
-gives back the expressions of the list's items (a display's, a comprehension's, then each
-appended one), or None where other code could grow it; the names bound once, the loops
-binding a name, and the values known to the lowered function's callees.
+lower: called by objects.py and values.py). Takes the lowering's state and a local list (or
+a name); gives back the expressions of the list's items (a display's, a comprehension's,
+then each appended one), or None where other code could grow it; the names bound once, the
+loops binding a name, the displays a name bound several times holds (display_rebindings),
+whether a list is read only by items (only_indexed), and the values known to the lowered
+function's callees.
 
 A list bound once to a display (`layers = []`) and grown only by its own `.append(item)`
 calls, every other read of it indexing or iterating it, holds exactly the objects those
 expressions make: objects.py reads their classes from them, as from a display's items
 (one class: checked where the code runs; several: dispatched per item). A list given to
 another function, bound to another name, extended or written by index is not read here.
+A loop written out once per function (function_loops.py) binds its body's displays once
+per copy: a name bound only to displays holds one of them wherever it is read.
 """
 from . import syntax as S
 
@@ -219,3 +223,37 @@ def display_rebindings(lw, name):
             isinstance(e, S.Starred) for e in v.elts) for v in values):
         return None
     return values
+
+
+def only_indexed(lw, name):
+    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
+    it does can change which function an item holds (a tuple: always)."""
+    if lw.known_types.get(name) is tuple:
+        return True
+    value = _single_bindings(lw).get(name)
+    if isinstance(value, S.Tuple) or value is None and all(
+            isinstance(v, S.Tuple) for v in display_rebindings(lw, name) or [None]):
+        return True
+    parents = {}
+    for n in S.walk(lw.fdef):
+        for child in S.iter_child_nodes(n):
+            parents[id(child)] = n
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name:
+            up = parents.get(id(n))
+            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
+                                                  and isinstance(up.ctx, S.Load)):
+                return False
+            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
+                return False
+    return True
+
+
+def constant_index(node):
+    """The int a subscript's index is written as (`0`, `-1`), or None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = constant_index(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    return None

@@ -86,6 +86,15 @@ def object_class(lw, node, base, out):
     return cls
 
 
+def note_free_objects(lw, local, out):
+    """The classes of the objects a nested def or lambda reads from this function (its free
+    variables, passed to its lifted copy: `layer = Layer(w); h = lambda u:
+    layer.forward(u)`), noted for that copy as for any callee (checked where they run)."""
+    for v in local.free:
+        if v in lw.locals and v not in known_values(lw) and v not in lw.known_types:
+            object_class(lw, S.load(v), S.load(v), out)
+
+
 def _made_by_its_class(lw, node):
     """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
     if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:

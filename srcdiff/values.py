@@ -45,6 +45,7 @@ import inspect
 
 from . import objects
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
+from .object_lists import constant_index, only_indexed
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
 from .core import Kind, UserCall
@@ -104,11 +105,11 @@ def item_held(lw, node):
     written out once per function binds its body's, all holding the same function there);
     None otherwise."""
     from .core import assigned_names
-    i = _constant_index(node.slice) if isinstance(node, S.Subscript) else None
+    i = constant_index(node.slice) if isinstance(node, S.Subscript) else None
     if i is None or not isinstance(node.value, S.Name):
         return None
     name = node.value.id
-    if not _only_indexed(lw, name):
+    if not only_indexed(lw, name):
         return None
     if name in lw.params and name not in assigned_names(lw.fdef.body):
         known = lw.known_types.get(f"{name}[{i}]")
@@ -144,40 +145,6 @@ def _item_of(lw, node, value, i):
         obj = lw._callee_object(item)
         if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
             return obj
-    return None
-
-
-def _only_indexed(lw, name):
-    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
-    it does can change which function an item holds (a tuple: always)."""
-    if lw.known_types.get(name) is tuple:
-        return True
-    value = _single_bindings(lw).get(name)
-    if isinstance(value, S.Tuple) or value is None and all(
-            isinstance(v, S.Tuple) for v in objects.display_rebindings(lw, name) or [None]):
-        return True
-    parents = {}
-    for n in S.walk(lw.fdef):
-        for child in S.iter_child_nodes(n):
-            parents[id(child)] = n
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name:
-            up = parents.get(id(n))
-            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
-                                                  and isinstance(up.ctx, S.Load)):
-                return False
-            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
-                return False
-    return True
-
-
-def _constant_index(node):
-    """The int a subscript's index is written as (`0`, `-1`), or None."""
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        inner = _constant_index(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, S.Constant) and type(node.value) is int:
-        return node.value
     return None
 
 
@@ -320,6 +287,10 @@ def _carried(lw, ref, name, out):
     to hold (_pass_closure noted it, the code is specialised on it) by its own name where it
     has one, so that code differentiating this code again knows it too."""
     fact = lw.known_types.get(f"{ref.id}.{name}") if isinstance(ref, S.Name) else None
+    if isinstance(fact, type):   # an object's class, checked where the closure was made
+        atom = _field(lw, ref, name, out)
+        known_values(lw)[atom.id] = fact
+        return atom
     if not isinstance(fact, Known):
         return _field(lw, ref, name, out)
     path = canonical_path(fact.obj)
@@ -378,6 +349,11 @@ def _pass_closure(lw, name, local, out):
         obj = held(lw, v) if v in lw.locals else None
         if obj is not None and not isinstance(obj, LocalPartial):
             known_values(lw)[f"{atom.id}.{v}"] = Known(obj)
+        elif v in lw.locals:   # an object it reads: its class (checked here), for the callee
+            cls = lw.known_types.get(v) or known_values(lw).get(v) or objects.object_class(
+                lw, S.load(v), S.load(v), out)
+            if isinstance(cls, type) and objects.is_user_class(cls):
+                known_values(lw)[f"{atom.id}.{v}"] = cls
     return atom
 
 

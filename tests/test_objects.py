@@ -565,3 +565,42 @@ def test_a_globals_list_of_several_classes_is_checked_where_it_runs():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         grad(w, XS.copy())
     assert info.value.filename == __file__, str(info.value)
+
+
+# -- an object a nested def or lambda reads from the function (issue #13) ------------------
+def apply_to(f, v):
+    return f(v)
+
+
+def nested_def_reads_an_object_made_here(w, xs):
+    layer = Layer(w, 0.1)
+
+    def h(u):
+        return layer.forward(u) * 2.0
+    return np.sum(h(xs))
+
+
+def lambda_calls_an_object_made_here(w, xs):
+    d = Dense(w, 0.2)
+    g = lambda u: d(u) + u   # noqa: E731 (as users write it)
+    return np.sum(g(xs))
+
+
+def lambda_reading_an_object_passed_to_a_helper(w, xs):
+    layer = Layer(w, 0.1)
+    return np.sum(apply_to(lambda u: layer.forward(u), xs))
+
+
+def lambda_reading_an_object_argument_passed_on(layer, xs):
+    return np.sum(apply_to(lambda u: layer.forward(np.sin(u)), xs))
+
+
+@pytest.mark.parametrize("f", [nested_def_reads_an_object_made_here,
+                               lambda_calls_an_object_made_here,
+                               lambda_reading_an_object_passed_to_a_helper])
+def test_an_object_read_by_a_nested_function(f):
+    check(f, W, XS, wrt=(0, 1))
+
+
+def test_an_object_argument_read_by_a_lambda_passed_on():
+    check(lambda_reading_an_object_argument_passed_on, Layer(W, B), XS, wrt=(0, 1))
