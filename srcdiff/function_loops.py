@@ -13,7 +13,8 @@ A call needs to know its callee before the code runs. In
 place of the loop's variable (`t = 0.5 * np.sin(t) + 0.1`, then `np.tanh`), each copy keeping
 the line of the loop's body. The same holds for a comprehension or generator over such a
 list (`sum(np.sum(g(x)) for g in fs)` becomes the sum of a list display) and for a loop
-unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`).
+unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`), and for the pairs
+or values of a dict display (`for k, fn in acts.items()`, `for fn in acts.values()`).
 
 It applies only where the items are known and cannot change while the loop runs: the
 iterable is a list or tuple display, or a local bound once to one (the loops reading it come
@@ -106,7 +107,7 @@ def _known_lists(fdef, resolve, hoist=False):
                 wrapped = [it.value]
             iters.update(id(a) for a in [it] + wrapped if isinstance(a, S.Name))
             if isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
-                    it.func.attr == "items" and isinstance(it.func.value, S.Name):
+                    it.func.attr in ("items", "values") and isinstance(it.func.value, S.Name):
                 dict_iters.add(id(it.func.value))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
@@ -301,15 +302,20 @@ class _Unroll(S.NodeTransformer):
 
     def items_of_dict(self, node):
         """`d.items()` of a dict display (written there, or a local bound once to one and
-        read only so): its (key, value) tuples, in the display's order (a dict's order)."""
+        read only so): its (key, value) tuples, in the display's order (a dict's order);
+        `d.values()`: the values, in that order."""
         if not (isinstance(node, S.Call) and not node.args and not node.keywords and
-                isinstance(node.func, S.Attribute) and node.func.attr == "items"):
+                isinstance(node.func, S.Attribute) and node.func.attr in ("items", "values")):
             return None
         if isinstance(node.func.value, S.Name):
-            return self.items(node.func.value) if isinstance(
+            pairs = self.items(node.func.value) if isinstance(
                 self.known.get(node.func.value.id, (None,))[0], _PairsOfDict) else None
-        pairs = _pairs(node.func.value)
-        return None if pairs is None else _items(pairs, self.resolve, self.local_defs)
+        else:
+            pairs = _pairs(node.func.value)
+            pairs = None if pairs is None else _items(pairs, self.resolve, self.local_defs)
+        if pairs is None or node.func.attr == "items":
+            return pairs
+        return [pair.elts[1] for pair in pairs]
 
     def visit_Assign(self, node):
         self.generic_visit(node)

@@ -529,3 +529,15 @@ def test_a_closure_called_in_another_trip_keeps_the_loop_and_is_refused():
     # Python's closure reads g when it runs, after the loop (np.sin): not written out
     with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'g' holds"):
         srcdiff.grad(a_closure_called_after_the_loop)(X.copy(), 0.7)
+
+
+def loops_over_the_values_of_a_dict_of_functions(x):
+    acts = {"tanh": np.tanh, "affine": Affine(0.5, x[0]), "sin": np.sin}
+    t = x
+    for g in acts.values():
+        t = 0.5 * g(t) + 0.1
+    return np.sum(t) + sum(np.sum(g(x)) for g in {"a": np.cos, "b": np.tanh}.values())
+
+
+def test_a_loop_over_the_values_of_a_dict_of_functions():
+    check(loops_over_the_values_of_a_dict_of_functions, X.copy())
