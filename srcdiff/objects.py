@@ -95,6 +95,37 @@ def note_free_objects(lw, local, out):
             object_class(lw, S.load(v), S.load(v), out)
 
 
+def bound_method_call(lw, node):
+    """`m(x)` where the local `m` is bound once to a method of an object (`m = layer.forward`,
+    in the function's own body): the call `layer.forward(x)` it makes, where that reads the
+    same method of the same object (the object a parameter never rebound, or a local bound
+    once in the function's own body, and no attribute of it written); else None."""
+    import inspect
+    from .core import assigned_names
+    value = _single_bindings(lw).get(node.func.id)
+    if not (isinstance(value, S.Attribute) and isinstance(value.value, S.Name)):
+        return None
+    obj = value.value.id
+    top = {id(stmt.value) for stmt in lw.fdef.body if isinstance(stmt, S.Assign)}
+    once = obj in lw.params and obj not in assigned_names(lw.fdef.body) or \
+        id(_single_bindings(lw).get(obj)) in top
+    cls = class_of(lw, value.value, set()) if once and id(value) in top else None
+    if cls is None or not callable(inspect.getattr_static(cls, value.attr, None)) and not \
+            isinstance(inspect.getattr_static(cls, value.attr, None), (staticmethod,
+                                                                        classmethod)):
+        return None
+    if any(isinstance(n, S.Attribute) and not isinstance(n.ctx, S.Load) and isinstance(
+            n.value, S.Name) and n.value.id == obj for n in S.walk(lw.fdef)):
+        return None   # layer.forward = ...: the name may hold what the object held before
+    call = S.Call(func=S.Attribute(value=S.load(obj), attr=value.attr, ctx=S.Load()),
+                  args=node.args, keywords=node.keywords)
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(node, attr):
+            setattr(call, attr, getattr(node, attr))
+            setattr(call.func, attr, getattr(node, attr))
+    return call
+
+
 def _made_by_its_class(lw, node):
     """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
     if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:

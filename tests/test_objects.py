@@ -604,3 +604,47 @@ def test_an_object_read_by_a_nested_function(f):
 
 def test_an_object_argument_read_by_a_lambda_passed_on():
     check(lambda_reading_an_object_argument_passed_on, Layer(W, B), XS, wrt=(0, 1))
+
+
+# -- a method bound to a name (issue #13: m = layer.forward; m(x)) ------------------------
+def bound_method_of_an_object_made_here(w, xs):
+    layer = Layer(w, 0.1)
+    fwd = layer.forward
+    h = xs
+    for k in range(2):
+        h = fwd(h) * 0.9
+    return np.sum(h)
+
+
+def bound_method_of_an_argument(layer, xs):
+    fwd = layer.forward
+    return np.sum(fwd(xs) * fwd(xs * 0.5))
+
+
+def bound_method_of_a_rebound_name(w, xs):
+    layer = Layer(w, 0.1)
+    fwd = layer.forward
+    layer = Layer(w * 2.0, 0.3)
+    return np.sum(fwd(xs) + layer.forward(xs))
+
+
+def bound_method_bound_in_a_loop(w, xs):
+    h = xs
+    for k in range(2):
+        layer = Layer(w * (k + 1), 0.1)
+        if k == 0:
+            fwd = layer.forward
+        h = fwd(h)
+    return np.sum(h)
+
+
+def test_a_method_bound_to_a_name_is_called_on_its_object():
+    check(bound_method_of_an_object_made_here, W, XS, wrt=(0, 1))
+    check(bound_method_of_an_argument, Layer(W, B), XS, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("f", [bound_method_of_a_rebound_name, bound_method_bound_in_a_loop])
+def test_a_method_bound_where_its_object_may_change_is_refused(f):
+    # fwd keeps the first object; the name layer holds another when fwd is called
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'fwd' holds"):
+        srcdiff.grad(f)(W, XS)
