@@ -15,7 +15,9 @@ classmethod constructor or a factory: factories.py), an
 item of a list whose items' classes it can read (`for layer in self.layers`, a list
 argument, a local list bound once to a display or a comprehension of objects made here and
 grown only by its own `.append` calls, a display iterated itself), an attribute holding an object (`self.encoder`),
-a dataclass field annotated with a class, a module-level object. What it read from the
+a dataclass field annotated with a class, a module-level object, an object a nested def or
+lambda reads from the function (note_free_objects: noted for its lifted copy), a method
+bound to a name (`fwd = layer.forward; fwd(x)`: bound_method_call). What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
 another's method.

@@ -21,13 +21,15 @@ that function. Values known this way:
   arguments are copied into temporaries where the partial is made and passed there to g
   at each call of p (the derivative flows through them);
 * bound methods of module-level objects, classmethods, staticmethods;
-* a nested def or lambda reading this function's variables, and a partial made here, passed
-  to a helper: they travel as a runtime_closures.Closure carrying those values (the free
+* a nested def or lambda reading this function's variables, and a partial made here (bound
+  to a name, or written where it is passed), passed to a helper: they travel as a
+  runtime_closures.Closure carrying those values (the free
   variables; the partial's arguments) as fields, which the callee reads with record_field
   where it calls the value, so their derivatives flow back to this function's variables
   (the callee cannot rebind them while it runs, so the values carried are the ones a
   Python closure would read); a function among them (a parameter holding one) is known to
-  the callee too.
+  the callee too, and so is the class of an object among them (checked where the closure
+  is made).
 
 `map(f, xs)`, `sorted(xs, key=f)` and `functools.partial(...)` made here are
 value_builtins.py's.
