@@ -199,13 +199,18 @@ def rebindings(lw, name):
     return values if values and stores == len(values) else None
 
 
+def _generated(lw):
+    """Whether the function being lowered is a derivative srcdiff emitted."""
+    from .core import GENERATED_PREFIX
+    return lw.src.filename.startswith(GENERATED_PREFIX)
+
+
 def _restores(lw, value):
     """Whether `value` is `tape.pop()` in a derivative srcdiff emitted (being differentiated
     again): the reverse sweep's restore of the value its target held when it was saved
     (`tape.append(name)` just before a rebinding), so one of the target's other values."""
-    from .core import GENERATED_PREFIX
     func = value.func if isinstance(value, S.Call) else None
-    return lw.src.filename.startswith(GENERATED_PREFIX) and isinstance(
+    return _generated(lw) and isinstance(
         func, S.Attribute) and func.attr == "pop" and isinstance(
         func.value, S.Name) and func.value.id == "tape" and not value.args and \
         not value.keywords
@@ -218,7 +223,8 @@ def display_rebindings(lw, name):
     among them; None otherwise."""
     if name not in lw.locals or name in _single_bindings(lw) or _grown(lw, name):
         return None
-    values = rebindings(lw, name)
+    values = [v for v in rebindings(lw, name) or () if not (
+        isinstance(v, S.Constant) and v.value is None)]   # None: no item to call
     if not values or not all(isinstance(v, (S.List, S.Tuple)) and not any(
             isinstance(e, S.Starred) for e in v.elts) for v in values):
         return None
@@ -227,7 +233,9 @@ def display_rebindings(lw, name):
 
 def only_indexed(lw, name):
     """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
-    it does can change which function an item holds (a tuple: always)."""
+    it does can change which function an item holds (a tuple: always; in srcdiff's own code,
+    a list it never grows: there the user's code read it only by items, and what srcdiff
+    adds passes it only to its own helpers and the user's, which write into no argument)."""
     if lw.known_types.get(name) is tuple:
         return True
     value = _single_bindings(lw).get(name)
@@ -242,7 +250,8 @@ def only_indexed(lw, name):
         if isinstance(n, S.Name) and n.id == name:
             up = parents.get(id(n))
             if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
-                                                  and isinstance(up.ctx, S.Load)):
+                                                  and isinstance(up.ctx, S.Load)) and not (
+                    _generated(lw) and not _grown(lw, name)):
                 return False
             if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
                 return False

@@ -89,3 +89,19 @@ def test_a_restore_from_the_tape_counts_only_in_srcdiffs_own_code():
     assert [S.spell(v) for v in made] == ["(np.sin, A(x))", "(np.sin, A(2))"]
     # the user's own list named tape: its pop is a value like any other
     assert S.spell(rebindings(_lowering(src), "fs")[-1]) == "tape.pop()"
+
+
+def items_of_a_list_made_each_trip_of_a_while_loop(x, s):
+    # second order differentiates the emitted derivative, where the list is saved on the
+    # tape, restored from it, and bound to None before the loop
+    t = x
+    k = 0
+    while k < 3:
+        k += 1
+        fs = [np.tanh, Gain(np.sum(t) * s)]
+        t = fs[1].forward(fs[0](t) * 0.5)
+    return np.sum(t)
+
+
+def test_items_of_a_list_made_in_a_while_loop_to_second_order():
+    check(items_of_a_list_made_each_trip_of_a_while_loop, np.array([0.3, -0.2, 0.5]), 0.7)
