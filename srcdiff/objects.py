@@ -128,6 +128,20 @@ def bound_method_call(lw, node):
     return call
 
 
+def bound_method(lw, node):
+    """The class's function where `node` is `obj.method` of a local object (or one made
+    there: `Layer(w).forward`) whose class srcdiff knows (class_of) and `method` a plain
+    function of that class, else None."""
+    import inspect
+    if not (isinstance(node, S.Attribute) and (isinstance(node.value, S.Call) or isinstance(
+            node.value, S.Name) and node.value.id in lw.locals) and
+            lw._global_path(node) is None):
+        return None
+    cls = class_of(lw, node.value, set())
+    fn = inspect.getattr_static(cls, node.attr, None) if cls is not None else None
+    return fn if inspect.isfunction(fn) and canonical_path(fn) is not None else None
+
+
 def _made_by_its_class(lw, node):
     """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
     if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:

@@ -249,6 +249,8 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
     if isinstance(obj, PassedPartial):
         fixed = [_field(lw, ref, f"arg{i}", out) for i in range(obj.nargs)]
+        if obj.owner is not None:   # a bound method's object: its class, checked where made
+            known_values(lw)[fixed[0].id] = obj.owner
         given = {k.arg for k in keywords}
         merged = [S.keyword(arg=k, value=_field(lw, ref, f"kw_{k}", out))
                   for k in obj.keywords if k not in given]
@@ -321,10 +323,11 @@ def _field(lw, ref, name, out):
 class PassedPartial:
     """A functools.partial made in a calling function, as its callee knows it: the function,
     and how many positional arguments and which keywords it carries (the fields arg0, ...,
-    kw_<name> of the Closure passed)."""
+    kw_<name> of the Closure passed), and the class of the object it carries first where
+    it is a bound method (`apply(layer.forward, x)`: objects.bound_method)."""
 
-    def __init__(self, fn, nargs, keywords):
-        self.fn, self.nargs, self.keywords = fn, nargs, tuple(keywords)
+    def __init__(self, fn, nargs, keywords, owner=None):
+        self.fn, self.nargs, self.keywords, self.owner = fn, nargs, tuple(keywords), owner
 
 
 def _closure(lw, fn_atom, names, items, out, stem, make="closure_of"):
@@ -439,6 +442,13 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = type(obj)
             known_values(lw).update(objects.object_facts(atom.id, obj))
             return atom
+    method = objects.bound_method(lw, node)
+    if method is not None:   # apply(layer.forward, x): the class's function, the object
+        me = lw.expr(node.value, out)
+        objects.object_class(lw, node.value, me, out)
+        atom = _pass_partial(lw, node, "method", LocalPartial(method, [me], {}), out)
+        known_values(lw)[atom.id].obj.owner = objects.class_of(lw, node.value, set())
+        return atom
     item = item_held(lw, node)
     if item is not None:   # apply(fs[0], x): the function the item holds, for the callee
         atom = lw.expr(node, out)

@@ -648,3 +648,42 @@ def test_a_method_bound_where_its_object_may_change_is_refused(f):
     # fwd keeps the first object; the name layer holds another when fwd is called
     with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'fwd' holds"):
         srcdiff.grad(f)(W, XS)
+
+
+# -- a bound method passed as a value (issue #13: rk4(system.rhs, y, t, dt)) ---------------
+class Decay:
+    def __init__(self, k):
+        self.k = k
+
+    def rhs(self, y, t):
+        return -self.k * y + np.sin(t) * self.scale(y)
+
+    def scale(self, y):
+        return 0.5 + 0.1 * np.tanh(y)
+
+
+def rk4(f, y, t, dt):
+    k1 = f(y, t)
+    k2 = f(y + dt / 2 * k1, t + dt / 2)
+    k3 = f(y + dt / 2 * k2, t + dt / 2)
+    k4 = f(y + dt * k3, t + dt)
+    return y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def integrates_the_method_of_an_object_made_here(k, y):
+    system = Decay(k)
+    t = 0.0
+    for i in range(3):
+        y = rk4(system.rhs, y, t, 0.1)
+        t = t + 0.1
+    return np.sum(y)
+
+
+def integrates_the_method_of_an_argument(system, y):
+    return np.sum(rk4(system.rhs, y, 0.0, 0.1))
+
+
+def test_a_bound_method_passed_to_an_integrator():
+    check(integrates_the_method_of_an_object_made_here, 0.7, B, wrt=(0, 1))
+    check(integrates_the_method_of_an_argument, Decay(0.7), B, wrt=(0, 1))
+    check(lambda w, xs: np.sum(apply_to(Layer(w, 0.1).forward, xs)), W, XS, wrt=(0, 1))
