@@ -9,9 +9,15 @@ is `item_0 = Dense(0.5, 0.1); fs = [np.tanh, item_0]`, and a for header's displa
 in zip(fs, (x[0], 0.5))`) is evaluated before the loop's first trip, so binding those items
 to names just before computes the same values in the same order (the other items are names,
 attribute paths and constants, which read nothing a call could change). function_loops.py
-then writes out the loop once per item, with the names in place of the loop's variable. An
-object made in a loop is left alone: the lowering follows an object's class only outside
-loops, and a refusal there names the user's loop variable, not a name made here.
+then writes out the loop once per item, with the names in place of the loop's variable. In a
+loop (or a branch) the binding runs where the display does, once per trip: the name then
+holds that trip's object, whose class the lowering reads from its one binding (objects.py),
+so an object made in a loop (`for k in range(n): fs = [np.tanh, Dense(t[0], s)]`) is
+followed as one made in the function's own body.
+
+A closure in the loop's body reading the loop's variables (`lam = lambda t: -t * c`) sees
+the item of the trip it runs in, not the one it was made in: the loop is written out only
+where each such def or lambda is called in the trip that makes it (read_in_closure).
 """
 from . import syntax as S
 
@@ -57,33 +63,9 @@ def is_function(node, resolve, local_defs, depth=0):
     return callable(obj) and not isinstance(obj, type)
 
 
-def outside_loops(fdef):
-    """The ids of the statements of fdef in no loop (for or while) of its own."""
-    inside = {id(n) for loop in S.walk(fdef) if isinstance(loop, (S.For, S.While))
-              for n in S.walk(loop) if n is not loop}
-    return {id(n) for n in S.walk(fdef) if isinstance(n, S.stmt) and id(n) not in inside}
-
-
-def _constructs(node, resolve):
-    """Whether `node` calls a class (an object made here: Dense(0.5, 0.1))."""
-    if not isinstance(node, S.Call):
-        return False
-    path, base = [], node.func
-    while isinstance(base, S.Attribute):
-        path.append(base.attr)
-        base = base.value
-    if not isinstance(base, S.Name):
-        return False
-    obj = resolve(base.id)
-    for attr in reversed(path):
-        obj = getattr(obj, attr, None)
-    return isinstance(obj, type)
-
-
-def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
+def hoisted(display, resolve, local_defs, taken, need_function=True):
     """For a list or tuple display with a function among its items (any, without
-    `need_function`; no object made here unless `top`: the display is in no loop, where the
-    lowering follows an object's class), the items that are not
+    `need_function`), the items that are not
     simple (a callable object made here, a lambda, x[0]) each replaced in the display by a
     fresh name, and the assignments binding those names (marked `sd_hoisted`); [] where
     there is none or the display does not qualify."""
@@ -93,8 +75,6 @@ def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
         return []
     if need_function and not any(is_function(e, resolve, local_defs) for e in display.elts):
         return []
-    if not top and any(_constructs(e, resolve) for e in display.elts):
-        return []   # an object made in a loop: its class is not followed there
     out = []
     for k, e in enumerate(display.elts):
         if simple(e, resolve, local_defs):
@@ -109,3 +89,57 @@ def hoisted(display, resolve, local_defs, taken, need_function=True, top=True):
         out.append(stmt)
         display.elts[k] = S.load(name)
     return out
+
+
+def read_in_closure(fdef, body, names):
+    """Whether a nested def or lambda of the loop `body` reads one of the loop's variables
+    `names` and may run in a trip other than the one making it, where Python's closure
+    would read that trip's item: all but a def, or `name = lambda ...`, that is a statement
+    of the body itself whose name fdef binds nowhere else and reads only as the callee of
+    calls in the body after it, in no nested def, lambda or generator expression (so it
+    runs in its trip)."""
+    closures = [n for node in body for n in S.walk(node) if isinstance(
+        n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef)) and any(
+        isinstance(m, S.Name) and m.id in names for m in S.walk(n))]
+    if not closures:
+        return False
+    local = {}
+    for at, stmt in enumerate(body):
+        if isinstance(stmt, S.FunctionDef):
+            local[id(stmt)] = stmt.name, at
+        elif isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], S.Name) and isinstance(stmt.value, S.Lambda):
+            local[id(stmt.value)] = stmt.targets[0].id, at
+    for closure in closures:
+        if id(closure) not in local or not _called_in_its_trip(fdef, body, *local[id(closure)]):
+            return True
+    return False
+
+
+def _called_in_its_trip(fdef, body, name, at):
+    """Whether fdef binds `name` only at the body's statement `at` and reads it only as the
+    callee of calls in the body's statements after it, outside nested defs, lambdas and
+    generator expressions, and declares it neither global nor nonlocal."""
+    inner, callees = set(), set()
+    for n in S.walk(fdef):
+        if isinstance(n, (S.Global, S.Nonlocal)) and name in n.names:
+            return False
+        if isinstance(n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef, S.GeneratorExp)) and \
+                n is not fdef:   # a generator expression runs when it is consumed
+            inner.update(id(m) for m in S.walk(n) if m is not n)
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name):
+            callees.add(id(n.func))
+    after = {id(n) for stmt in body[at + 1:] for n in S.walk(stmt)}
+    binding = body[at]
+    for n in S.walk(fdef):
+        if isinstance(n, (S.FunctionDef, S.AsyncFunctionDef)) and n.name == name and \
+                n is not binding:
+            return False
+        if not (isinstance(n, S.Name) and n.id == name):
+            continue
+        if isinstance(n.ctx, S.Load):
+            if id(n) not in after or id(n) in inner or id(n) not in callees:
+                return False
+        elif not (isinstance(binding, S.Assign) and n is binding.targets[0]):
+            return False
+    return True

@@ -13,7 +13,8 @@ A call needs to know its callee before the code runs. In
 place of the loop's variable (`t = 0.5 * np.sin(t) + 0.1`, then `np.tanh`), each copy keeping
 the line of the loop's body. The same holds for a comprehension or generator over such a
 list (`sum(np.sum(g(x)) for g in fs)` becomes the sum of a list display) and for a loop
-unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`).
+unpacking tuples (`for k, fn in (("sin", np.sin), ("sq", np.square))`), and for the pairs
+or values of a dict display (`for k, fn in acts.items()`, `for fn in acts.values()`).
 
 It applies only where the items are known and cannot change while the loop runs: the
 iterable is a list or tuple display, or a local bound once to one (the loops reading it come
@@ -21,7 +22,8 @@ after the binding, in the same block) and otherwise only read as the iterable of
 loops; each item a constant, a module-level name or attribute path (`np.sin`), a def of the
 function's own body, or a local its own body binds once (`act = lambda v: ...`); at least
 one item a function; the loop's body does not rebind the loop's variables and has no nested
-def or lambda reading them (Python's closures would see the last item). A body with break or continue is written out as one loop of one trip per
+def or lambda reading them that may run in another trip (Python's closures would see the
+last item; function_items.read_in_closure). A body with break or continue is written out as one loop of one trip per
 item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
 (`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
 qualify is left alone: a call of its variable is then refused by the lowering, at the
@@ -31,7 +33,7 @@ import builtins
 
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
-from .function_items import outside_loops as _outside_loops, simple as _simple
+from .function_items import read_in_closure as _read_in_closure, simple as _simple
 
 
 
@@ -105,7 +107,7 @@ def _known_lists(fdef, resolve, hoist=False):
                 wrapped = [it.value]
             iters.update(id(a) for a in [it] + wrapped if isinstance(a, S.Name))
             if isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
-                    it.func.attr == "items" and isinstance(it.func.value, S.Name):
+                    it.func.attr in ("items", "values") and isinstance(it.func.value, S.Name):
                 dict_iters.add(id(it.func.value))
     declared = {name for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
                 for name in n.names}
@@ -135,8 +137,7 @@ def _known_lists(fdef, resolve, hoist=False):
                 # a dict display's values are hoisted in the dict itself (its pairs are a copy)
                 shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
                     if isinstance(stmt.value, S.Dict) else value
-                hoisted = _hoisted(shown, resolve, local_defs, taken,
-                                   top=id(stmt) in _outside_loops(fdef))
+                hoisted = _hoisted(shown, resolve, local_defs, taken)
                 if hoisted:
                     pending.append((block, stmt, hoisted))
     for block, stmt, hoisted in pending:
@@ -230,15 +231,6 @@ def _own_exits(stmts):
     return False
 
 
-def _read_in_closure(nodes, names):
-    for node in nodes:
-        for n in S.walk(node):
-            if isinstance(n, (S.Lambda, S.FunctionDef, S.AsyncFunctionDef)) and any(
-                    isinstance(m, S.Name) and m.id in names for m in S.walk(n)):
-                return True
-    return False
-
-
 def _stores(nodes, names):
     return any(isinstance(n, S.Name) and n.id in names and not isinstance(n.ctx, S.Load)
                for node in nodes for n in S.walk(node))
@@ -265,7 +257,6 @@ class _Unroll(S.NodeTransformer):
     def __init__(self, known, resolve, fdef):
         self.known, self.resolve, self.fdef = known, resolve, fdef
         self.local_defs = _local_defs(fdef)
-        self.outside_loops = _outside_loops(fdef)   # copies made later count as inside one
         self.stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                        and not isinstance(n.ctx, S.Load)}
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)} | set(
@@ -311,15 +302,20 @@ class _Unroll(S.NodeTransformer):
 
     def items_of_dict(self, node):
         """`d.items()` of a dict display (written there, or a local bound once to one and
-        read only so): its (key, value) tuples, in the display's order (a dict's order)."""
+        read only so): its (key, value) tuples, in the display's order (a dict's order);
+        `d.values()`: the values, in that order."""
         if not (isinstance(node, S.Call) and not node.args and not node.keywords and
-                isinstance(node.func, S.Attribute) and node.func.attr == "items"):
+                isinstance(node.func, S.Attribute) and node.func.attr in ("items", "values")):
             return None
         if isinstance(node.func.value, S.Name):
-            return self.items(node.func.value) if isinstance(
+            pairs = self.items(node.func.value) if isinstance(
                 self.known.get(node.func.value.id, (None,))[0], _PairsOfDict) else None
-        pairs = _pairs(node.func.value)
-        return None if pairs is None else _items(pairs, self.resolve, self.local_defs)
+        else:
+            pairs = _pairs(node.func.value)
+            pairs = None if pairs is None else _items(pairs, self.resolve, self.local_defs)
+        if pairs is None or node.func.attr == "items":
+            return pairs
+        return [pair.elts[1] for pair in pairs]
 
     def visit_Assign(self, node):
         self.generic_visit(node)
@@ -336,11 +332,11 @@ class _Unroll(S.NodeTransformer):
         if any(b is None for b in bindings):
             return None
         names = set(bindings[0])
-        if _stores(body, names) or _read_in_closure(body, names):
+        if _stores(body, names) or _read_in_closure(self.fdef, body, names):
             return None
         return bindings
 
-    def hoisted_zip(self, iterable, top):
+    def hoisted_zip(self, iterable):
         """A display in a for header, bare or in zip / enumerate / reversed (`zip(fs, (x[0],
         0.5))`, `for g in [np.tanh, Dense(0.5, 0.1)]`): each item computed here (not simple)
         bound to a fresh name before the loop, as the header has evaluated it when the loop
@@ -360,8 +356,7 @@ class _Unroll(S.NodeTransformer):
                 continue
             copy = S.clone(a)
             # no function among them is fine: the loop is unrolled only where there is one
-            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False,
-                            top=top)
+            made = _hoisted(copy, self.resolve, self.local_defs, self.taken, need_function=False)
             if made:
                 hoisted += made
                 copies[id(a)] = copy
@@ -376,7 +371,7 @@ class _Unroll(S.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
-        iterable, hoisted = self.hoisted_zip(node.iter, id(node) in self.outside_loops)
+        iterable, hoisted = self.hoisted_zip(node.iter)
         if hoisted:
             bindings = self.bindings(iterable, node.target, node.body)
             if bindings is None:

@@ -60,6 +60,7 @@ class CallLowering:
         if isinstance(func, S.Name) and func.id in self.local_functions:
             local = self.local_functions[func.id]
             generators.refuse_unchecked(self, node, local)
+            fobjects.note_free_objects(self, local, out)   # the objects it reads from here
             args = [self.expr(a, out) for a in node.args]
             keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
                         for k in node.keywords]
@@ -79,6 +80,9 @@ class CallLowering:
             from . import field_calls   # net(x) of an object: net.__call__(x)
             if field_calls.callable_object(self, func):
                 return self._call(field_calls.dunder_call(node), out, discard)
+            method = fobjects.bound_method_call(self, node)   # m = layer.forward; m(x)
+            if method is not None:
+                return self._call(method, out, discard)
             shown = self.spelled.get(func.id, func.id)   # g, not the comprehension's g_1
             raise self.error(node, f"srcdiff cannot tell which function {shown!r} holds "
                              "before the code runs (it is bound more than once, or to a value "

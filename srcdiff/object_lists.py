@@ -1,14 +1,18 @@
 """The items of the lists of objects a function makes, and the facts behind them (stage 3,
-lower: called by objects.py). Takes the lowering's state and a local list (or a name);
-gives back the expressions of the list's items (a display's, a comprehension's, then each
-appended one), or None where other code could grow it; the names bound once, the loops
-binding a name, and the values known to the lowered function's callees.
+lower: called by objects.py and values.py). Takes the lowering's state and a local list (or
+a name); gives back the expressions of the list's items (a display's, a comprehension's,
+then each appended one), or None where other code could grow it; the names bound once, the
+loops binding a name, the displays a name bound several times holds (display_rebindings),
+whether a list is read only by items (only_indexed), and the values known to the lowered
+function's callees.
 
 A list bound once to a display (`layers = []`) and grown only by its own `.append(item)`
 calls, every other read of it indexing or iterating it, holds exactly the objects those
 expressions make: objects.py reads their classes from them, as from a display's items
 (one class: checked where the code runs; several: dispatched per item). A list given to
 another function, bound to another name, extended or written by index is not read here.
+A loop written out once per function (function_loops.py) binds its body's displays once
+per copy: a name bound only to displays holds one of them wherever it is read.
 """
 from . import syntax as S
 
@@ -178,7 +182,8 @@ def _only_loop_binding(lw, name):
 def rebindings(lw, name):
     """The values a local `name` (no parameter) is bound to where every binding of it is a
     plain `name = value` (field_writes.py's rebinding of a record, as the code it emits
-    reads when it is differentiated again); None otherwise."""
+    reads when it is differentiated again) or, in srcdiff's own code, the restore `name =
+    tape.pop()` of a value it held before (_restores); None otherwise."""
     if name in lw.params:
         return None
     values, stores = [], 0
@@ -187,5 +192,77 @@ def rebindings(lw, name):
             stores += 1
         if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
                 n.targets[0], S.Name) and n.targets[0].id == name:
-            values.append(n.value)
+            if _restores(lw, n.value):
+                stores -= 1
+            else:
+                values.append(n.value)
     return values if values and stores == len(values) else None
+
+
+def _generated(lw):
+    """Whether the function being lowered is a derivative srcdiff emitted."""
+    from .core import GENERATED_PREFIX
+    return lw.src.filename.startswith(GENERATED_PREFIX)
+
+
+def _restores(lw, value):
+    """Whether `value` is `tape.pop()` in a derivative srcdiff emitted (being differentiated
+    again): the reverse sweep's restore of the value its target held when it was saved
+    (`tape.append(name)` just before a rebinding), so one of the target's other values."""
+    func = value.func if isinstance(value, S.Call) else None
+    return _generated(lw) and isinstance(
+        func, S.Attribute) and func.attr == "pop" and isinstance(
+        func.value, S.Name) and func.value.id == "tape" and not value.args and \
+        not value.keywords
+
+
+def display_rebindings(lw, name):
+    """The displays a local list or tuple `name` is bound to where it is bound more than
+    once, each time by a plain `name = [...]` (a loop written out once per function binds
+    its body's displays once per copy), and never grown: the values any read of it sees are
+    among them; None otherwise."""
+    if name not in lw.locals or name in _single_bindings(lw) or _grown(lw, name):
+        return None
+    values = [v for v in rebindings(lw, name) or () if not (
+        isinstance(v, S.Constant) and v.value is None)]   # None: no item to call
+    if not values or not all(isinstance(v, (S.List, S.Tuple)) and not any(
+            isinstance(e, S.Starred) for e in v.elts) for v in values):
+        return None
+    return values
+
+
+def only_indexed(lw, name):
+    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
+    it does can change which function an item holds (a tuple: always; in srcdiff's own code,
+    a list it never grows: there the user's code read it only by items, and what srcdiff
+    adds passes it only to its own helpers and the user's, which write into no argument)."""
+    if lw.known_types.get(name) is tuple:
+        return True
+    value = _single_bindings(lw).get(name)
+    if isinstance(value, S.Tuple) or value is None and all(
+            isinstance(v, S.Tuple) for v in display_rebindings(lw, name) or [None]):
+        return True
+    parents = {}
+    for n in S.walk(lw.fdef):
+        for child in S.iter_child_nodes(n):
+            parents[id(child)] = n
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name:
+            up = parents.get(id(n))
+            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
+                                                  and isinstance(up.ctx, S.Load)) and not (
+                    _generated(lw) and not _grown(lw, name)):
+                return False
+            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
+                return False
+    return True
+
+
+def constant_index(node):
+    """The int a subscript's index is written as (`0`, `-1`), or None."""
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = constant_index(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, S.Constant) and type(node.value) is int:
+        return node.value
+    return None

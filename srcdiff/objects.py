@@ -15,7 +15,9 @@ classmethod constructor or a factory: factories.py), an
 item of a list whose items' classes it can read (`for layer in self.layers`, a list
 argument, a local list bound once to a display or a comprehension of objects made here and
 grown only by its own `.append` calls, a display iterated itself), an attribute holding an object (`self.encoder`),
-a dataclass field annotated with a class, a module-level object. What it read from the
+a dataclass field annotated with a class, a module-level object, an object a nested def or
+lambda reads from the function (note_free_objects: noted for its lifted copy), a method
+bound to a name (`fwd = layer.forward; fwd(x)`: bound_method_call). What it read from the
 objects passed (object_facts) is part of what the code is compiled for, and is checked
 where the code runs (runtime_values.check_class), so code made for one class never runs
 another's method.
@@ -32,7 +34,8 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
-                           _single_bindings, _state, known_values, note_loop, rebindings)
+                           _single_bindings, _state, display_rebindings, known_values,
+                           note_loop, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -85,6 +88,60 @@ def object_class(lw, node, base, out):
     return cls
 
 
+def note_free_objects(lw, local, out):
+    """The classes of the objects a nested def or lambda reads from this function (its free
+    variables, passed to its lifted copy: `layer = Layer(w); h = lambda u:
+    layer.forward(u)`), noted for that copy as for any callee (checked where they run)."""
+    for v in local.free:
+        if v in lw.locals and v not in known_values(lw) and v not in lw.known_types:
+            object_class(lw, S.load(v), S.load(v), out)
+
+
+def bound_method_call(lw, node):
+    """`m(x)` where the local `m` is bound once to a method of an object (`m = layer.forward`,
+    in the function's own body): the call `layer.forward(x)` it makes, where that reads the
+    same method of the same object (the object a parameter never rebound, or a local bound
+    once in the function's own body, and no attribute of it written); else None."""
+    import inspect
+    from .core import assigned_names
+    value = _single_bindings(lw).get(node.func.id)
+    if not (isinstance(value, S.Attribute) and isinstance(value.value, S.Name)):
+        return None
+    obj = value.value.id
+    top = {id(stmt.value) for stmt in lw.fdef.body if isinstance(stmt, S.Assign)}
+    once = obj in lw.params and obj not in assigned_names(lw.fdef.body) or \
+        id(_single_bindings(lw).get(obj)) in top
+    cls = class_of(lw, value.value, set()) if once and id(value) in top else None
+    if cls is None or not callable(inspect.getattr_static(cls, value.attr, None)) and not \
+            isinstance(inspect.getattr_static(cls, value.attr, None), (staticmethod,
+                                                                        classmethod)):
+        return None
+    if any(isinstance(n, S.Attribute) and not isinstance(n.ctx, S.Load) and isinstance(
+            n.value, S.Name) and n.value.id == obj for n in S.walk(lw.fdef)):
+        return None   # layer.forward = ...: the name may hold what the object held before
+    call = S.Call(func=S.Attribute(value=S.load(obj), attr=value.attr, ctx=S.Load()),
+                  args=node.args, keywords=node.keywords)
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        if hasattr(node, attr):
+            setattr(call, attr, getattr(node, attr))
+            setattr(call.func, attr, getattr(node, attr))
+    return call
+
+
+def bound_method(lw, node):
+    """The class's function where `node` is `obj.method` of a local object (or one made
+    there: `Layer(w).forward`) whose class srcdiff knows (class_of) and `method` a plain
+    function of that class, else None."""
+    import inspect
+    if not (isinstance(node, S.Attribute) and (isinstance(node.value, S.Call) or isinstance(
+            node.value, S.Name) and node.value.id in lw.locals) and
+            lw._global_path(node) is None):
+        return None
+    cls = class_of(lw, node.value, set())
+    fn = inspect.getattr_static(cls, node.attr, None) if cls is not None else None
+    return fn if inspect.isfunction(fn) and canonical_path(fn) is not None else None
+
+
 def _made_by_its_class(lw, node):
     """Whether the call `node` calls a class itself (or srcdiff's record_of of one)."""
     if not isinstance(node.func, (S.Name, S.Attribute)) or lw._global_path(node.func) is None:
@@ -124,6 +181,10 @@ def class_of(lw, node, seen):
         if items and type(at) is int and -len(items) <= at < len(items) and \
                 _displayed(lw, node.value):
             items = [items[at]]   # `layers[0]` of a display: that item
+        if not items and type(at) is int and isinstance(node.value, S.Name):
+            # a display bound once per copy of a loop written out: item `at` of each
+            items = [v.elts[at] for v in display_rebindings(lw, node.value.id) or ()
+                     if -len(v.elts) <= at < len(v.elts)]
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
@@ -145,10 +206,12 @@ def class_of(lw, node, seen):
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
-    made = rebindings(lw, node.id)   # r = Record(...); r.b = e: rebound to a new record
+    # r = Record(...); r.b = e: rebound to a new record; `layer = fs[1]` in each copy of a
+    # loop written out
+    made = rebindings(lw, node.id)
     if made:
-        classes = {class_of(lw, v, set(seen)) if isinstance(v, S.Call) else None
-                   for v in made}
+        classes = {class_of(lw, v, set(seen)) if isinstance(v, (S.Call, S.Subscript))
+                   else None for v in made}
         if len(classes) == 1 and None not in classes:
             return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)

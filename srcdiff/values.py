@@ -21,13 +21,15 @@ that function. Values known this way:
   arguments are copied into temporaries where the partial is made and passed there to g
   at each call of p (the derivative flows through them);
 * bound methods of module-level objects, classmethods, staticmethods;
-* a nested def or lambda reading this function's variables, and a partial made here, passed
-  to a helper: they travel as a runtime_closures.Closure carrying those values (the free
+* a nested def or lambda reading this function's variables, and a partial made here (bound
+  to a name, or written where it is passed), passed to a helper: they travel as a
+  runtime_closures.Closure carrying those values (the free
   variables; the partial's arguments) as fields, which the callee reads with record_field
   where it calls the value, so their derivatives flow back to this function's variables
   (the callee cannot rebind them while it runs, so the values carried are the ones a
   Python closure would read); a function among them (a parameter holding one) is known to
-  the callee too.
+  the callee too, and so is the class of an object among them (checked where the closure
+  is made).
 
 `map(f, xs)`, `sorted(xs, key=f)` and `functools.partial(...)` made here are
 value_builtins.py's.
@@ -45,6 +47,7 @@ import inspect
 
 from . import objects
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
+from .object_lists import constant_index, only_indexed
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
 from .core import Kind, UserCall
@@ -100,13 +103,15 @@ def function_items(name, value):
 def item_held(lw, node):
     """The function `node`, a constant item of a list or tuple, holds where srcdiff can tell:
     `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of a local
-    bound once to a display nothing changes; None otherwise."""
+    bound once to a display nothing changes (or bound to several such displays, as a loop
+    written out once per function binds its body's, all holding the same function there);
+    None otherwise."""
     from .core import assigned_names
-    i = _constant_index(node.slice) if isinstance(node, S.Subscript) else None
+    i = constant_index(node.slice) if isinstance(node, S.Subscript) else None
     if i is None or not isinstance(node.value, S.Name):
         return None
     name = node.value.id
-    if not _only_indexed(lw, name):
+    if not only_indexed(lw, name):
         return None
     if name in lw.params and name not in assigned_names(lw.fdef.body):
         known = lw.known_types.get(f"{name}[{i}]")
@@ -115,8 +120,18 @@ def item_held(lw, node):
             known = lw.known_types.get(f"{name}[{i + n}]") if n is not None else None
         return known.obj if isinstance(known, Known) else None
     value = _single_bindings(lw).get(name)
-    if name not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or objects._grown(
-            lw, name) or not -len(value.elts) <= i < len(value.elts):
+    if value is None:   # bound once per copy of a loop written out: the same item in each
+        found = [_item_of(lw, node, v, i) for v in objects.display_rebindings(lw, name) or ()]
+        same = found and found[0] is not None and all(f == found[0] for f in found)
+        return found[0] if same else None
+    return _item_of(lw, node, value, i)
+
+
+def _item_of(lw, node, value, i):
+    """The function item `i` of the display `value` (the list `node` indexes) holds, or
+    None."""
+    if node.value.id not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or \
+            objects._grown(lw, node.value.id) or not -len(value.elts) <= i < len(value.elts):
         return None
     item = value.elts[i]
     if isinstance(item, S.Starred):
@@ -132,39 +147,6 @@ def item_held(lw, node):
         obj = lw._callee_object(item)
         if obj is not None and (is_function_value(obj) or called_value(lw, obj)):
             return obj
-    return None
-
-
-def _only_indexed(lw, name):
-    """Whether the function reads the list `name` only by items (`fs[0]`), so that nothing
-    it does can change which function an item holds (a tuple: always)."""
-    if lw.known_types.get(name) is tuple:
-        return True
-    value = _single_bindings(lw).get(name)
-    if isinstance(value, S.Tuple):
-        return True
-    parents = {}
-    for n in S.walk(lw.fdef):
-        for child in S.iter_child_nodes(n):
-            parents[id(child)] = n
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name:
-            up = parents.get(id(n))
-            if isinstance(n.ctx, S.Load) and not (isinstance(up, S.Subscript) and up.value is n
-                                                  and isinstance(up.ctx, S.Load)):
-                return False
-            if isinstance(n.ctx, S.Store) and not isinstance(up, S.Assign):
-                return False
-    return True
-
-
-def _constant_index(node):
-    """The int a subscript's index is written as (`0`, `-1`), or None."""
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        inner = _constant_index(node.operand)
-        return None if inner is None else -inner
-    if isinstance(node, S.Constant) and type(node.value) is int:
-        return node.value
     return None
 
 
@@ -267,6 +249,8 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
         return _call_with(lw, node, fn, [me] + args, keywords, out, discard, inner)
     if isinstance(obj, PassedPartial):
         fixed = [_field(lw, ref, f"arg{i}", out) for i in range(obj.nargs)]
+        if obj.owner is not None:   # a bound method's object: its class, checked where made
+            known_values(lw)[fixed[0].id] = obj.owner
         given = {k.arg for k in keywords}
         merged = [S.keyword(arg=k, value=_field(lw, ref, f"kw_{k}", out))
                   for k in obj.keywords if k not in given]
@@ -307,6 +291,10 @@ def _carried(lw, ref, name, out):
     to hold (_pass_closure noted it, the code is specialised on it) by its own name where it
     has one, so that code differentiating this code again knows it too."""
     fact = lw.known_types.get(f"{ref.id}.{name}") if isinstance(ref, S.Name) else None
+    if isinstance(fact, type):   # an object's class, checked where the closure was made
+        atom = _field(lw, ref, name, out)
+        known_values(lw)[atom.id] = fact
+        return atom
     if not isinstance(fact, Known):
         return _field(lw, ref, name, out)
     path = canonical_path(fact.obj)
@@ -335,10 +323,11 @@ def _field(lw, ref, name, out):
 class PassedPartial:
     """A functools.partial made in a calling function, as its callee knows it: the function,
     and how many positional arguments and which keywords it carries (the fields arg0, ...,
-    kw_<name> of the Closure passed)."""
+    kw_<name> of the Closure passed), and the class of the object it carries first where
+    it is a bound method (`apply(layer.forward, x)`: objects.bound_method)."""
 
-    def __init__(self, fn, nargs, keywords):
-        self.fn, self.nargs, self.keywords = fn, nargs, tuple(keywords)
+    def __init__(self, fn, nargs, keywords, owner=None):
+        self.fn, self.nargs, self.keywords, self.owner = fn, nargs, tuple(keywords), owner
 
 
 def _closure(lw, fn_atom, names, items, out, stem, make="closure_of"):
@@ -365,6 +354,11 @@ def _pass_closure(lw, name, local, out):
         obj = held(lw, v) if v in lw.locals else None
         if obj is not None and not isinstance(obj, LocalPartial):
             known_values(lw)[f"{atom.id}.{v}"] = Known(obj)
+        elif v in lw.locals:   # an object it reads: its class (checked here), for the callee
+            cls = lw.known_types.get(v) or known_values(lw).get(v) or objects.object_class(
+                lw, S.load(v), S.load(v), out)
+            if isinstance(cls, type) and objects.is_user_class(cls):
+                known_values(lw)[f"{atom.id}.{v}"] = cls
     return atom
 
 
@@ -448,6 +442,13 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = type(obj)
             known_values(lw).update(objects.object_facts(atom.id, obj))
             return atom
+    method = objects.bound_method(lw, node)
+    if method is not None:   # apply(layer.forward, x): the class's function, the object
+        me = lw.expr(node.value, out)
+        objects.object_class(lw, node.value, me, out)
+        atom = _pass_partial(lw, node, "method", LocalPartial(method, [me], {}), out)
+        known_values(lw)[atom.id].obj.owner = objects.class_of(lw, node.value, set())
+        return atom
     item = item_held(lw, node)
     if item is not None:   # apply(fs[0], x): the function the item holds, for the callee
         atom = lw.expr(node, out)
@@ -456,6 +457,10 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = Known(item)
         return atom
     atom = lw.expr(node, out)
+    made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
+    if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
+        lw.locals.add(atom.id)
+        return _pass_partial(lw, node, "partial", made, out)
     if isinstance(atom, S.Name) and atom.id in lw.locals:
         name = atom.id
         local = lw.local_functions.get(name)

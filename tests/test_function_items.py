@@ -4,7 +4,7 @@ checked against central differences: tests/test_function_loops.py.)"""
 import numpy as np
 
 from srcdiff import syntax as S
-from srcdiff.function_items import hoisted, is_function, outside_loops, simple
+from srcdiff.function_items import hoisted, is_function, simple
 
 
 class Layer:
@@ -36,9 +36,9 @@ def test_items_computed_here_are_bound_to_fresh_names_in_order():
 def test_displays_that_do_not_qualify_are_left_alone():
     for text in ("[x[0], x[1]]", "[np.tanh, *x]", "[np.tanh, np.sin]"):
         assert hoisted(_display(text), RESOLVE, _Facts(), set()) == [], text
-    # an object made in a loop is not hoisted (top=False); a number computed there is
-    assert hoisted(_display("[np.tanh, Layer()]"), RESOLVE, _Facts(), set(), top=False) == []
-    assert len(hoisted(_display("[np.tanh, x[0]]"), RESOLVE, _Facts(), set(), top=False)) == 1
+    # an object made here is hoisted wherever the display is (in a loop too), as is a number
+    assert len(hoisted(_display("[np.tanh, Layer()]"), RESOLVE, _Facts(), set())) == 1
+    assert len(hoisted(_display("[np.tanh, x[0]]"), RESOLVE, _Facts(), set())) == 1
 
 
 def test_simple_items_and_functions():
@@ -49,9 +49,34 @@ def test_simple_items_and_functions():
     assert not is_function(_display("[Layer]").elts[0], RESOLVE, facts)   # a class
 
 
-def test_statements_outside_loops():
-    fdef = S.parse_function("def f(x):\n    a = 1\n    for k in range(2):\n        b = 2\n"
-                            "    return a\n")
-    outside = outside_loops(fdef)
-    first, loop, ret = fdef.body
-    assert {id(first), id(loop), id(ret)} <= outside and id(loop.body[0]) not in outside
+
+def _loop(body):
+    src = "def f(x, s):\n    for g, c in zip(fs, (s, 0.5)):\n" + "".join(
+        "        " + line + "\n" for line in body) + "    return x\n"
+    fdef = S.parse_function(src)
+    return fdef, fdef.body[0].body
+
+
+def test_a_closure_called_in_the_trip_that_makes_it():
+    from srcdiff.function_items import read_in_closure
+    for body in (["lam = lambda u: -u * c", "x = x + 1.0"],            # never called
+                 ["lam = lambda u: g(u) * c", "x = lam(x)"],
+                 ["def h(u):", "    return u * c", "x = h(x) + h(x)"],
+                 ["x = x * 2.0", "lam = lambda u: u"]):                  # reads no variable
+        fdef, loop = _loop(body)
+        assert not read_in_closure(fdef, loop, {"g", "c"}), body
+
+
+def test_a_closure_that_may_run_in_another_trip():
+    from srcdiff.function_items import read_in_closure
+    for body in (["x = lam(x) if x is not None else x", "lam = lambda u: u * c"],  # last trip's
+                 ["lam = lambda u: u * c", "keep = lam"],                 # escapes by name
+                 ["lam = lambda u: u * c", "gen = (lam(v) for v in x)"],  # runs when consumed
+                 ["x = apply(lambda u: u * c, x)"],                       # not bound by the body
+                 ["lam = lambda u: u * c", "lam = lambda u: u"],
+                 ["global lam", "lam = lambda u: u * c", "x = lam(x)"]):
+        fdef, loop = _loop(body)
+        assert read_in_closure(fdef, loop, {"g", "c"}), body
+    fdef = S.parse_function("def f(x, s):\n    for g in fs:\n        lam = lambda u: g(u)\n"
+                            "        x = lam(x)\n    return lam(x)\n")   # called after the loop
+    assert read_in_closure(fdef, fdef.body[0].body, {"g"})

@@ -715,3 +715,57 @@ def passes_a_copy_made_by_the_copy_method(x):
 
 def test_a_helper_writing_into_a_copy_made_by_the_copy_method():
     check(passes_a_copy_made_by_the_copy_method, X.copy())
+
+
+# h12 funcs
+def calls_items_of_a_display_in_a_loop_written_out(x, s):
+    # seed 1221000006: fs is bound once per copy of the outer loop
+    t = x
+    for g in (np.sin, np.tanh):
+        t = 0.5 * g(t)
+        fs = [Scale.scaled, np.sin]
+        t = fs[1](fs[0](t) * 0.5)
+    return np.sum(t)
+
+
+def calls_an_object_of_a_display_in_a_loop_written_out(x, s):
+    # seed 1222000016: an object made from the loop's values, called through fs[0]
+    t = x
+    for g in [Scale.scaled, np.tanh]:
+        t = 0.5 * g(t)
+        fs = (Dense(s, t[0]), np.sin)
+        t = fs[1](fs[0](t) * 0.5)
+    return np.sum(t)
+
+
+def calls_an_object_second_in_nested_loops_written_out(x, s):
+    t = x
+    for c, g in zip((s, 0.5), [Scale.scaled, np.tanh]):
+        for h in [np.sin, np.cos]:
+            fs = (np.sin, Dense(c, t[1]))
+            t = fs[1](fs[0](t) * 0.5) + 0.3 * h(g(t))
+    return np.sum(t)
+
+
+def loops_over_objects_made_in_a_loop(x, s):
+    # seeds 1221000000, 1221000010, 1221000013, 1221000019: a display with an object made
+    # in a loop, iterated bare, enumerated, zipped, in a comprehension
+    t = x
+    for k in range(2):
+        fs = (Dense(0.5, t[k]), Scale.scaled)
+        for g in fs:
+            t = 0.5 * g(t) + 0.1
+        for i, g in enumerate(fs):
+            t = t * 0.5 + (i + 1) * 0.25 * g(t)
+        for g, c in zip(fs, (np.max(t), s)):
+            t = t * 0.5 + c * g(t)
+        t = np.sum(np.stack([g(t) for g in fs]), axis=0)
+    return np.sum(t)
+
+
+@pytest.mark.parametrize("f", [calls_items_of_a_display_in_a_loop_written_out,
+                               calls_an_object_of_a_display_in_a_loop_written_out,
+                               calls_an_object_second_in_nested_loops_written_out,
+                               loops_over_objects_made_in_a_loop])
+def test_functions_and_objects_of_displays_made_in_loops(f):
+    check(f, np.array([0.3, -0.2, 0.5]), 0.7)   # X ties at np.max (X[0] == X[2])

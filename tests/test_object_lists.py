@@ -56,3 +56,52 @@ def appended_then_indexed(x):
 
 def test_items_of_an_appended_list_indexed_and_iterated():
     check(appended_then_indexed, np.array([0.5, -1.0, 0.5]))
+
+
+def _lowering(source, filename="user.py"):
+    from srcdiff.object_lists import _state
+    fdef = S.parse_function(source)
+    names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+    lw = types.SimpleNamespace(fdef=fdef, params={a.id for a in fdef.args.args},
+                               locals=names, src=types.SimpleNamespace(filename=filename))
+    _state(lw)
+    return lw
+
+
+def test_a_display_bound_once_per_copy_of_a_loop_written_out():
+    from srcdiff.object_lists import display_rebindings
+    twice = ("def f(x):\n    fs = (np.sin, A(1))\n    x = fs[1](x)\n"
+             "    fs = (np.cos, A(2))\n    return fs[1](x)\n")
+    assert [S.spell(v) for v in display_rebindings(_lowering(twice), "fs")] == [
+        "(np.sin, A(1))", "(np.cos, A(2))"]
+    for other in ("fs = g(x)", "fs.append(np.tanh)", "fs[0] = np.tanh", "fs, y = (np.sin,), 1"):
+        src = f"def f(x):\n    fs = (np.sin, A(1))\n    {other}\n    return fs[1](x)\n"
+        assert display_rebindings(_lowering(src), "fs") is None, other
+    once = "def f(x):\n    fs = (np.sin, A(1))\n    return fs[1](x)\n"
+    assert display_rebindings(_lowering(once), "fs") is None   # bound once: not this rule
+
+
+def test_a_restore_from_the_tape_counts_only_in_srcdiffs_own_code():
+    from srcdiff.object_lists import rebindings
+    src = ("def f(x):\n    tape = []\n    fs = (np.sin, A(x))\n    tape.append(fs)\n"
+           "    fs = (np.sin, A(2))\n    fs = tape.pop()\n    return fs\n")
+    made = rebindings(_lowering(src, "srcdiff-generated/m.py-3/vjp_f.py"), "fs")
+    assert [S.spell(v) for v in made] == ["(np.sin, A(x))", "(np.sin, A(2))"]
+    # the user's own list named tape: its pop is a value like any other
+    assert S.spell(rebindings(_lowering(src), "fs")[-1]) == "tape.pop()"
+
+
+def items_of_a_list_made_each_trip_of_a_while_loop(x, s):
+    # second order differentiates the emitted derivative, where the list is saved on the
+    # tape, restored from it, and bound to None before the loop
+    t = x
+    k = 0
+    while k < 3:
+        k += 1
+        fs = [np.tanh, Gain(np.sum(t) * s)]
+        t = fs[1].forward(fs[0](t) * 0.5)
+    return np.sum(t)
+
+
+def test_items_of_a_list_made_in_a_while_loop_to_second_order():
+    check(items_of_a_list_made_each_trip_of_a_while_loop, np.array([0.3, -0.2, 0.5]), 0.7)

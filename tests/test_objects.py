@@ -565,3 +565,125 @@ def test_a_globals_list_of_several_classes_is_checked_where_it_runs():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         grad(w, XS.copy())
     assert info.value.filename == __file__, str(info.value)
+
+
+# -- an object a nested def or lambda reads from the function (issue #13) ------------------
+def apply_to(f, v):
+    return f(v)
+
+
+def nested_def_reads_an_object_made_here(w, xs):
+    layer = Layer(w, 0.1)
+
+    def h(u):
+        return layer.forward(u) * 2.0
+    return np.sum(h(xs))
+
+
+def lambda_calls_an_object_made_here(w, xs):
+    d = Dense(w, 0.2)
+    g = lambda u: d(u) + u   # noqa: E731 (as users write it)
+    return np.sum(g(xs))
+
+
+def lambda_reading_an_object_passed_to_a_helper(w, xs):
+    layer = Layer(w, 0.1)
+    return np.sum(apply_to(lambda u: layer.forward(u), xs))
+
+
+def lambda_reading_an_object_argument_passed_on(layer, xs):
+    return np.sum(apply_to(lambda u: layer.forward(np.sin(u)), xs))
+
+
+@pytest.mark.parametrize("f", [nested_def_reads_an_object_made_here,
+                               lambda_calls_an_object_made_here,
+                               lambda_reading_an_object_passed_to_a_helper])
+def test_an_object_read_by_a_nested_function(f):
+    check(f, W, XS, wrt=(0, 1))
+
+
+def test_an_object_argument_read_by_a_lambda_passed_on():
+    check(lambda_reading_an_object_argument_passed_on, Layer(W, B), XS, wrt=(0, 1))
+
+
+# -- a method bound to a name (issue #13: m = layer.forward; m(x)) ------------------------
+def bound_method_of_an_object_made_here(w, xs):
+    layer = Layer(w, 0.1)
+    fwd = layer.forward
+    h = xs
+    for k in range(2):
+        h = fwd(h) * 0.9
+    return np.sum(h)
+
+
+def bound_method_of_an_argument(layer, xs):
+    fwd = layer.forward
+    return np.sum(fwd(xs) * fwd(xs * 0.5))
+
+
+def bound_method_of_a_rebound_name(w, xs):
+    layer = Layer(w, 0.1)
+    fwd = layer.forward
+    layer = Layer(w * 2.0, 0.3)
+    return np.sum(fwd(xs) + layer.forward(xs))
+
+
+def bound_method_bound_in_a_loop(w, xs):
+    h = xs
+    for k in range(2):
+        layer = Layer(w * (k + 1), 0.1)
+        if k == 0:
+            fwd = layer.forward
+        h = fwd(h)
+    return np.sum(h)
+
+
+def test_a_method_bound_to_a_name_is_called_on_its_object():
+    check(bound_method_of_an_object_made_here, W, XS, wrt=(0, 1))
+    check(bound_method_of_an_argument, Layer(W, B), XS, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("f", [bound_method_of_a_rebound_name, bound_method_bound_in_a_loop])
+def test_a_method_bound_where_its_object_may_change_is_refused(f):
+    # fwd keeps the first object; the name layer holds another when fwd is called
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which function 'fwd' holds"):
+        srcdiff.grad(f)(W, XS)
+
+
+# -- a bound method passed as a value (issue #13: rk4(system.rhs, y, t, dt)) ---------------
+class Decay:
+    def __init__(self, k):
+        self.k = k
+
+    def rhs(self, y, t):
+        return -self.k * y + np.sin(t) * self.scale(y)
+
+    def scale(self, y):
+        return 0.5 + 0.1 * np.tanh(y)
+
+
+def rk4(f, y, t, dt):
+    k1 = f(y, t)
+    k2 = f(y + dt / 2 * k1, t + dt / 2)
+    k3 = f(y + dt / 2 * k2, t + dt / 2)
+    k4 = f(y + dt * k3, t + dt)
+    return y + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+
+
+def integrates_the_method_of_an_object_made_here(k, y):
+    system = Decay(k)
+    t = 0.0
+    for i in range(3):
+        y = rk4(system.rhs, y, t, 0.1)
+        t = t + 0.1
+    return np.sum(y)
+
+
+def integrates_the_method_of_an_argument(system, y):
+    return np.sum(rk4(system.rhs, y, 0.0, 0.1))
+
+
+def test_a_bound_method_passed_to_an_integrator():
+    check(integrates_the_method_of_an_object_made_here, 0.7, B, wrt=(0, 1))
+    check(integrates_the_method_of_an_argument, Decay(0.7), B, wrt=(0, 1))
+    check(lambda w, xs: np.sum(apply_to(Layer(w, 0.1).forward, xs)), W, XS, wrt=(0, 1))

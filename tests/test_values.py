@@ -122,11 +122,18 @@ def partial_with_positional_argument(x, a):
     return np.sum(integrate(p, x))
 
 
+def partial_made_in_the_call(x, a):
+    # issue #13: the partial written where it is passed, of values here and a constant
+    return np.sum(apply_twice(functools.partial(scaled, s=a[0]), x)) + np.sum(
+        apply(functools.partial(weighted, a, s=0.5), x))
+
+
 CASES = [closure_passed, closure_passed_twice, lambda_with_free_variables,
          closure_to_an_integrator, closure_also_called_here,
          closure_sees_the_rebound_variable, closure_reads_two_variables,
          partial_of_numpy_passed, partial_of_user_function_passed,
-         partial_and_closure_together, partial_with_positional_argument]
+         partial_and_closure_together, partial_with_positional_argument,
+         partial_made_in_the_call]
 
 
 @pytest.mark.parametrize("f", CASES, ids=[f.__name__ for f in CASES])
@@ -162,12 +169,21 @@ def partial_of_a_nested_function(x, a):
     return np.sum(apply(p, x))
 
 
+def partial_of_a_nested_function_in_the_call(x, a):
+    def g(u, v):
+        return u * v
+    return np.sum(apply(functools.partial(g, a), x))
+
+
 @pytest.mark.parametrize("f, reason, hint", [
     (closure_writing_its_free_variable, "writes into the enclosing function's 'y' in place",
      "pass y to"),
     (partial_of_a_nested_function, "functools.partial of a function made in this function",
      "defined at module level"),
-], ids=["closure_writing_its_free_variable", "partial_of_a_nested_function"])
+    (partial_of_a_nested_function_in_the_call,
+     "functools.partial of a function made in this function", "defined at module level"),
+], ids=["closure_writing_its_free_variable", "partial_of_a_nested_function",
+        "partial_of_a_nested_function_in_the_call"])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_refusals_are_located(f, reason, hint, mode):
     text = str(refusal(f, (X, A), mode, wrt=(0, 1)))
