@@ -17,29 +17,23 @@ items are taken at once, and raises a located refusal for the others:
     after it, which generator_names reads as a generator kept in a name when srcdiff
     differentiates its own output again);
   - a for loop over a generator may write in place only into values made here that the
-    generator cannot reach (`_visible`: what it is passed, its free names, the loop's
+    generator cannot reach (`generator_values.visible`: what it is passed, its free names, the loop's
     targets, their views and holders), rebinds none of a local generator's free names, and
     leaves early (break, return) only where the generator's loops are bounded (no while
     loop); any, all and zip stop early too;
   - kept in a variable other than generator_names' way, passed on, given to next()
     directly, sent to: refused, saying what to write.
 """
-import builtins
 import inspect
 
 from . import syntax as S
 from .generator_inline import inline_loops
 from .generator_names import keep_items
-from .generators import (APPROVED, MUTATORS, as_list_function, exits, holding, is_generator,
-                         is_generator_function, own_nodes, walk_block, written_root)
-
-# builtins that take every item of their argument (any/all may stop early)
-FULL = ("list", "tuple", "sum", "sorted", "min", "max", "set", "frozenset", "dict")
-EARLY = ("any", "all")
-FRESH_CALLS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-               "full_like", "array", "copy", "eye", "identity", "arange", "linspace", "list",
-               "dict", "deepcopy"}
-
+from .generator_values import (EARLY, FULL, builtin as _builtin, check_expressions, consumed_once,
+                               consumer, fresh_locals as _fresh_locals, lists_items as _lists_items,
+                               stores as _stores, visible_to_call, writes as _writes)
+from .generators import (APPROVED, as_list_function, exits, is_generator,
+                         is_generator_function, own_nodes, walk_block)
 
 def check_calls(source, fdef, resolve, known_types=(), kept=()):
     """Refuse each call of a generator function in `fdef` that does not stand where its
@@ -183,6 +177,9 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True)
             raise source.error(call, f"{S.spell(parent.func)} stops early and {name} loops "
                                "with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n))")
+    how, what = consumer(call, parents, resolve, assigned)
+    if how == "helper" and consumed_once(*what):   # total(gen(x)): a helper taking each item
+        return listed()
     what = ("kept in a variable" if isinstance(parent, (S.Assign, S.AnnAssign, S.NamedExpr))
             else "given to next()" if isinstance(parent, S.Call) and
             isinstance(parent.func, S.Name) and parent.func.id in ("next", "iter")
@@ -229,7 +226,7 @@ def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None
     generator `kept` in a name up to its last use) write in place only into values made
     here that the generator cannot see (and rebind none of a local generator's free
     names); `targets`: names bound to its items."""
-    seen, holds = _visible(fdef, call, targets, gen)
+    seen, holds = visible_to_call(fdef, call, targets, gen.free)
     doing = f"this loop over {name}(...)" if kept is None else "this line"
     still = "" if kept is None else f", and {kept} still gives items after it"
     where = "before the loop" if kept is None else "where it is called"
@@ -252,83 +249,6 @@ def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None
                                hint=f"take the items first (items = list({name}(...)), then "
                                     f"{'loop over items' if kept is None else 'index items'}"
                                     f"), or write into a new value ({root} = {root} + ...)")
-
-
-def _stores(n):
-    if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            yield from (m for m in S.walk(t) if isinstance(m, S.Name) and
-                        isinstance(m.ctx, S.Store))
-
-
-def _writes(n):
-    """(root name, deep) of each in-place write statement or call `n` makes: deep where it
-    writes into an object `root` holds (x[i][j] = v, x[i] += v) rather than into root's."""
-    if isinstance(n, S.AugAssign):
-        if isinstance(n.target, S.Name):
-            yield n.target.id, False
-        elif written_root(n.target) is not None:
-            yield written_root(n.target), True
-    elif isinstance(n, (S.Assign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            for m in S.walk(t):
-                if isinstance(m, (S.Subscript, S.Attribute)) and isinstance(m.ctx, S.Store):
-                    root = written_root(m)
-                    if root is not None:
-                        yield root, not isinstance(m.value, S.Name)
-    elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-            n.func.attr in MUTATORS:
-        root = written_root(n.func.value, True)
-        if root is not None:
-            yield root, not isinstance(n.func.value, S.Name)
-
-
-def _visible(fdef, call, targets, gen):
-    """Names of `fdef` whose object the generator may reach (`seen`: its arguments, its free
-    names, the names bound to its items, their views and what they hold) and names that may
-    hold such an object (`holds`)."""
-    seen = set().union(*[holding(a) for a in call.args + [k.value for k in call.keywords]])
-    seen |= gen.free | set(targets)
-    if isinstance(call.func, S.Attribute):   # a method's object: its self
-        seen |= holding(call.func.value)
-    links = []   # (holder names, aliased names, held names)
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            holders = {m.id for t in targets for m in S.walk(t) if isinstance(m, S.Name)}
-            aliased = set() if isinstance(n, S.AugAssign) else _aliased(n.value)
-            links.append((holders, aliased, holding(n.value)))   # x += v: x stays itself
-        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-                n.func.attr in MUTATORS:
-            links.append((holding(n.func.value), set(),
-                          set().union(*[holding(a) for a in n.args])))
-    holds = set()
-    while True:
-        before = len(seen), len(holds)
-        for holders, aliased, held in links:
-            if holders & seen:
-                seen |= held          # reached through a holder the generator sees
-            if aliased & seen:
-                seen |= holders       # the same object (or memory) as one it sees
-            if held & (seen | holds):
-                holds |= holders
-        if (len(seen), len(holds)) == before:
-            return seen, holds
-
-
-def _aliased(value):
-    """Names whose object (or memory) `value` may be: x, x[1:], x.T, x.reshape(..)."""
-    if isinstance(value, S.Name):
-        return {value.id}
-    if isinstance(value, (S.Subscript, S.Attribute, S.Starred)):
-        return _aliased(value.value)
-    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
-        return _aliased(value.func.value)
-    if isinstance(value, S.IfExp):
-        return _aliased(value.body) | _aliased(value.orelse)
-    if isinstance(value, (S.Tuple, S.List)):   # a, b = x, y
-        return set().union(*[_aliased(e) for e in value.elts])
-    return set()
 
 
 class _Generator:
@@ -370,57 +290,11 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return None
 
 
-def _lists_items(call, resolve):
-    """Whether `call` is srcdiff's iteration_order or sequence_of (in emitted code
-    differentiated again: a loop's items, `list(gen(x))`; each takes every item at once)."""
-    from .runtime_containers import iteration_order, sequence_of
-    return isinstance(call.func, S.Name) and resolve(call.func.id) in (iteration_order,
-                                                                      sequence_of)
-
-
-def _builtin(call, resolve, assigned, *names):
-    f = call.func
-    if isinstance(f, S.Name) and f.id in names and f.id not in assigned and \
-            resolve(f.id) is getattr(builtins, f.id):
-        return f.id
-    return None
-
-
-def _fresh_locals(fdef):
-    """Locals every binding of which makes a new value (a display, a number, a new array)."""
-    good, bad = set(), set()
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            for t in targets:
-                if isinstance(t, S.Name):
-                    (good if len(targets) == 1 and _makes_new(n.value) else bad).add(t.id)
-                else:
-                    bad |= {m.id for m in S.walk(t) if isinstance(m, S.Name)
-                            and isinstance(m.ctx, S.Store)}
-        elif isinstance(n, (S.For, S.comprehension, S.With, S.NamedExpr)):
-            target = getattr(n, "target", None) or getattr(n, "optional_vars", None)
-            if target is not None:
-                bad |= {m.id for m in S.walk(target) if isinstance(m, S.Name)}
-    bad |= {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)}
-    return good - bad
-
-
-def _makes_new(value):
-    if isinstance(value, (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp,
-                          S.Constant, S.BinOp, S.UnaryOp)):
-        return True
-    if isinstance(value, S.Call):
-        f = value.func
-        name = f.attr if isinstance(f, S.Attribute) else getattr(f, "id", None)
-        return name in FRESH_CALLS
-    return False
-
-
 def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
+    check_expressions(source, fdef, resolve)
     fdef = inline_loops(source, fdef, resolve)
     fdef, kept = keep_items(source, fdef, _finder(fdef, resolve, known_types), resolve)
     check_calls(source, fdef, resolve, known_types, kept)
