@@ -32,7 +32,7 @@ from .generator_names import keep_items
 from .generator_values import (EARLY, FULL, builtin as _builtin, check_expressions, consumed_once,
                                consumer, fresh_locals as _fresh_locals, lists_items as _lists_items,
                                stores as _stores, visible_to_call, writes as _writes)
-from .generators import (APPROVED, as_list_function, exits, is_generator,
+from .generators import (APPROVED, as_list_function, exits, holding, is_generator,
                          is_generator_function, own_nodes, walk_block)
 
 def check_calls(source, fdef, resolve, known_types=(), kept=()):
@@ -75,12 +75,50 @@ class _finder:
         self.assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                          and isinstance(n.ctx, (S.Store, S.Param))}
         self.fdef, self.resolve, self.given, self.known = fdef, resolve, known_types, None
+        self.partials = None
 
     def __call__(self, call):
         if self.known is None and isinstance(call.func, S.Attribute):   # made when needed
             self.known = {**_made_here(self.fdef, self.resolve), **dict(self.given)}
+        if isinstance(call.func, S.Name) and call.func.id in self.assigned:
+            if self.partials is None:
+                self.partials = {}   # (a partial of a partial: not followed)
+                self.partials = self._partials()
+            if call.func.id in self.partials:
+                return self.partials[call.func.id]
         return _generator_called(call, self.resolve, self.known or self.given,
                                  self.local_defs, self.assigned)
+
+
+    def _partials(self):
+        """{name: _Generator} of the locals bound once, to functools.partial(gen, ...) of a
+        generator function (what the partial holds counts as read by the generator)."""
+        import functools
+        stores, found = {}, {}
+        for n in S.walk(self.fdef):
+            if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+                stores[n.id] = stores.get(n.id, 0) + 1
+        for n in own_nodes(self.fdef):
+            if not (isinstance(n, S.Assign) and len(n.targets) == 1 and
+                    isinstance(n.targets[0], S.Name) and stores[n.targets[0].id] == 1 and
+                    isinstance(n.value, S.Call) and n.value.args and
+                    not isinstance(n.value.args[0], S.Starred)):
+                continue
+            f = n.value.func
+            if isinstance(f, S.Attribute) and isinstance(f.value, S.Name) and \
+                    f.value.id not in self.assigned:
+                made = getattr(self.resolve(f.value.id), f.attr, None)
+            else:
+                made = self.resolve(f.id) if isinstance(f, S.Name) and \
+                    f.id not in self.assigned else None
+            if made is not functools.partial:
+                continue
+            gen = self(S.Call(func=n.value.args[0], args=[], keywords=[]))
+            if gen is not None:
+                gen.free = gen.free | set().union(*[holding(a) for a in n.value.args[1:] +
+                                                    [k.value for k in n.value.keywords]])
+                found[n.targets[0].id] = gen
+        return found
 
 
 def _class_function(cls, attr):
