@@ -216,8 +216,16 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True)
                                "with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n))")
     how, what = consumer(call, parents, resolve, assigned)
-    if how == "helper" and consumed_once(*what):   # total(gen(x)): a helper taking each item
-        return listed()
+    if how == "helper":   # total(gen(x)): a helper taking each item once, at once
+        if consumed_once(*what, resolve=resolve):
+            return listed()
+        helper = getattr(what[0], "name", None) or what[0].__name__
+        raise source.error(call, f"{name}(...) is passed to {helper}, which does not take each "
+                           "of its items once, at once, writing nothing the generator could "
+                           "read (passed on, read twice, by next(), or in a loop); srcdiff "
+                           "takes a generator passed to a helper as the list of its items",
+                           hint=f"pass the list of its items: {helper}(list({name}(...))), or "
+                                f"loop over {name}(...) in {helper}'s caller")
     what = ("kept in a variable" if isinstance(parent, (S.Assign, S.AnnAssign, S.NamedExpr))
             else "given to next()" if isinstance(parent, S.Call) and
             isinstance(parent.func, S.Name) and parent.func.id in ("next", "iter")

@@ -14,7 +14,7 @@ import builtins
 import types
 
 from . import syntax as S
-from .generators import MUTATORS, holding, is_generator_function, own_nodes, written_root
+from .generators import MUTATORS, holding, own_nodes, written_root
 
 # builtins that take every item of their argument (any/all may stop early)
 FULL = ("list", "tuple", "sum", "sorted", "min", "max", "set", "frozenset", "dict")
@@ -192,7 +192,7 @@ def consumer(node, parents, resolve, assigned):
                                        any(k.value is node for k in parent.keywords)):
         if builtin(parent, resolve, assigned, *FULL, *EARLY) or lists_items(parent, resolve):
             return "at once", None
-        fn = _user_function(parent.func, resolve, assigned)
+        fn = _user_function(parent.func, resolve, assigned) or _local_def(parent, parents)
         if fn is not None:
             index = [id(a) for a in parent.args].index(id(node)) if node in parent.args \
                 else None
@@ -207,19 +207,37 @@ def _user_function(func, resolve, assigned):
     return obj if isinstance(obj, types.FunctionType) else None
 
 
-def consumed_once(fn, index, depth=0):
+def _local_def(call, parents):
+    """The def, in the function `call` stands in, of the name `call` calls (None: none)."""
+    if not isinstance(call.func, S.Name):
+        return None
+    root = call
+    while parents.get(root) is not None:
+        root = parents[root]
+    found = [n for n in own_nodes(root) if isinstance(n, S.FunctionDef) and
+             n.name == call.func.id]
+    stores = [n for n in own_nodes(root) if isinstance(n, S.Name) and n.id == call.func.id
+              and not isinstance(n.ctx, S.Load)]
+    return found[0] if len(found) == 1 and not stores else None
+
+
+def consumed_once(fn, index, depth=0, resolve=None):
     """Whether the user function `fn` takes every item of its parameter number `index` once,
     at once (a for header, a comprehension, list(), sum(), ..., or a helper doing so), not
     in a loop, rebinding no global and writing in place only into values it makes itself:
     then a generator passed there may be passed as the list of its items."""
     from .frontend import get_source
-    try:
-        fdef = get_source(fn).node
-    except Exception:
-        return False
+    if isinstance(fn, S.FunctionDef):   # a def of the function calling it: its resolver
+        fdef, resolve = fn, resolve or (lambda name: getattr(builtins, name, None))
+    else:
+        try:
+            fdef = get_source(fn).node
+        except Exception:
+            return False
+        resolve = _resolver(fn)
     params = fdef.args.posonlyargs + fdef.args.args
     if index is None or index >= len(params) or depth > 3 or \
-            is_generator_function(fn) and depth > 0:
+            any(isinstance(n, (S.Yield, S.YieldFrom)) for n in own_nodes(fdef)) and depth > 0:
         return False
     name = params[index].id
     if any(isinstance(n, (S.Global, S.Nonlocal)) for n in S.walk(fdef)):
@@ -231,10 +249,9 @@ def consumed_once(fn, index, depth=0):
     parents = parents_of(fdef)
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                 and isinstance(n.ctx, (S.Store, S.Param))}
-    resolve = _resolver(fn)
     how, what = consumer(loads[0], parents, resolve, assigned)
     if how == "helper":
-        if not consumed_once(what[0], what[1], depth + 1):
+        if not consumed_once(what[0], what[1], depth + 1, resolve):
             return False
     elif how not in ("for", "at once") or _repeated(loads[0], parents, fdef):
         return False
@@ -307,9 +324,9 @@ class _Expression:
     def check(self, how, what, at):
         if how == "helper":
             fn, index = what
-            if not consumed_once(fn, index):
+            if not consumed_once(fn, index, resolve=self.resolve):
                 raise self.source.error(
-                    at, f"{self.text} is passed to {fn.__name__}, which does not take each "
+                    at, f"{self.text} is passed to {getattr(fn, 'name', None) or fn.__name__}, which does not take each "
                     "of its items once, at once, writing nothing it could read; srcdiff takes "
                     "a generator expression as the list of its items",
                     hint="pass a list instead: [... for ... in ...]")

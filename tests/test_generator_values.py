@@ -85,7 +85,20 @@ def expression_in_a_loop_header(x):
     return np.sum(np.stack(acc))
 
 
+def local_helpers(x):
+    c = 2.0
+
+    def g(v_):
+        for e in v_:
+            yield np.sin(e) * c
+
+    def tot(it):
+        return sum([u * u for u in it])
+    return tot(g(x)) + tot(v * 2.0 for v in x)
+
+
 @pytest.mark.parametrize("f, n", [(generator_to_helper, 1), (generator_through_two_helpers, 1),
+                                  (local_helpers, 1),
                                   (expression_to_helper, 2), (expression_stored, 2),
                                   (expression_in_a_loop_header, 1)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
@@ -163,16 +176,23 @@ def expression_returned(x):
     return sum(make_expression(x))
 
 
+def local_helper_reading_twice(x):
+    def tot(it):
+        return sum(it) + sum(it)
+    return tot(squares(x))
+
+
 REFUSED = [
+    (local_helper_reading_twice, "return tot(squares(x))", "each of its items"),
     (expression_read_twice, "return s + 10.0 * sum(g)", "read once"),
     (expression_listed_twice, "b = list(g)", "read once"),
     (expression_read_after_rebinding, "k = 2.0", "rebinds 'k'"),
     (expression_read_after_a_write, "y[0] = 5.0", "in place"),
     (loop_body_writes_what_the_expression_reads, "y[0] = v", "in place"),
     (expression_to_a_helper_reading_twice, "return twice(v * v for v in x)", "each of its items"),
-    (generator_to_a_helper_reading_twice, "return twice(squares(x))", "passed on"),
+    (generator_to_a_helper_reading_twice, "return twice(squares(x))", "each of its items"),
     (expression_to_next, "return first_item(v * v for v in x)", "each of its items"),
-    (generator_to_a_helper_writing, "return keeps_buffer(squares(x), buf)", "passed on"),
+    (generator_to_a_helper_writing, "return keeps_buffer(squares(x), buf)", "each of its items"),
     (expression_read_in_a_loop, "s = s + sum(g)", "more than once"),
     (expression_returned, "return (v * v for v in x)", "return a list"),
 ]
