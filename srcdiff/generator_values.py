@@ -319,6 +319,9 @@ class _Expression:
         self.resolve, self.assigned = resolve, assigned
         inner = {n.id for c in gen.generators for n in S.walk(c.target) if isinstance(n, S.Name)}
         self.free = {n.id for n in S.walk(gen) if isinstance(n, S.Name)} - inner
+        later = [gen.elt] + gen.generators[0].ifs + [   # (the first iterable is read at once)
+            part for c in gen.generators[1:] for part in [c.iter] + c.ifs]
+        self.late = {n.id for e in later for n in S.walk(e) if isinstance(n, S.Name)} - inner
         self.text = "this generator expression"
 
     def check(self, how, what, at):
@@ -383,10 +386,10 @@ class _Expression:
         fresh = fresh_locals(self.fdef)
         for stmt in stmts:
             for n in S.walk(stmt):
-                stored = [t.id for t in stores(n) if t.id in self.free] + \
+                stored = [t.id for t in stores(n) if t.id in self.late] + \
                     [t.id for t in S.walk(getattr(n, "target", None) or S.Pass())
                      if isinstance(n, (S.For, S.NamedExpr)) and isinstance(t, S.Name)
-                     and t.id in self.free]
+                     and t.id in self.late]
                 if stored:
                     raise self.source.error(
                         n, f"this line rebinds {stored[0]!r}, which {self.text} reads while "

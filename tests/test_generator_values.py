@@ -85,6 +85,16 @@ def expression_in_a_loop_header(x):
     return np.sum(np.stack(acc))
 
 
+def first_iterable_rebound(x):
+    g = (v * v for v in x)     # x is read here, once: rebinding it after changes nothing
+    x = x * 2.0
+    s = 0.0
+    for v in (np.sin(u) for u in x):
+        x = x + v
+        s = s + v
+    return sum(g) + np.sum(x) + s
+
+
 def local_helpers(x):
     c = 2.0
 
@@ -98,7 +108,7 @@ def local_helpers(x):
 
 
 @pytest.mark.parametrize("f, n", [(generator_to_helper, 1), (generator_through_two_helpers, 1),
-                                  (local_helpers, 1),
+                                  (local_helpers, 1), (first_iterable_rebound, 1),
                                   (expression_to_helper, 2), (expression_stored, 2),
                                   (expression_in_a_loop_header, 1)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
