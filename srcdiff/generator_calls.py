@@ -16,6 +16,9 @@ items are taken at once, and raises a located refusal for the others:
     a list (a raw generator lives only from its call to the list() lowering puts right
     after it, which generator_names reads as a generator kept in a name when srcdiff
     differentiates its own output again);
+  - a generator function called through a functools.partial (bound to a local once, at
+    module level, or called where it is made: `partial(gen, a)(x)` is `gen(a, x)`) is
+    checked as the generator, what the partial holds counting as read by it;
   - a for loop over a generator may write in place only into values made here that the
     generator cannot reach (`generator_values.visible`: what it is passed, its free names, the loop's
     targets, their views and holders), rebinds none of a local generator's free names, and
@@ -329,6 +332,9 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
                 obj = getattr(obj, "__func__", obj)   # staticmethod, classmethod
     if obj is None or not is_generator_function(obj):
         return None
+    import functools
+    while isinstance(obj, functools.partial):   # a module-level partial of a generator
+        obj = obj.func
     try:
         from .frontend import get_source
         return _Generator(get_source(getattr(obj, "__func__", obj)).node)
@@ -336,10 +342,48 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return None
 
 
+def _call_partials_made_in_place(fdef, resolve, apply=True):
+    """`functools.partial(gen, a, k=b)(x)` of a generator function `gen` becomes, in `fdef`
+    itself (where `apply`), `gen(a, x, k=b)`: the same arguments, evaluated in the same order
+    (the partial's keywords are names or constants); gives back whether there is one."""
+    found = False
+    import functools
+    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+                not isinstance(n.ctx, S.Load)}
+    for call in [n for n in S.walk(fdef) if isinstance(n, S.Call)]:
+        made = call.func
+        if not (isinstance(made, S.Call) and made.args and isinstance(made.args[0], S.Name)
+                and made.args[0].id not in assigned and not any(
+                    isinstance(a, S.Starred) for a in made.args + call.args) and
+                all(k.arg is not None for k in made.keywords + call.keywords) and
+                all(isinstance(k.value, (S.Name, S.Constant)) for k in made.keywords)):
+            continue
+        f = made.func
+        head = f.value if isinstance(f, S.Attribute) else f
+        if not isinstance(head, S.Name) or head.id in assigned:
+            continue
+        maker = getattr(resolve(head.id), f.attr, None) if isinstance(f, S.Attribute) \
+            else resolve(head.id)
+        if maker is not functools.partial or \
+                not is_generator_function(resolve(made.args[0].id)):
+            continue
+        found = True
+        if not apply:
+            continue
+        given = {k.arg for k in call.keywords}
+        call.args = made.args[1:] + call.args
+        call.keywords = [k for k in made.keywords if k.arg not in given] + call.keywords
+        call.func = made.args[0]
+    return found
+
+
 def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
+    if _call_partials_made_in_place(fdef, resolve, apply=False):
+        fdef = S.clone(fdef)
+        _call_partials_made_in_place(fdef, resolve)
     check_expressions(source, fdef, resolve)
     fdef = inline_loops(source, fdef, resolve)
     fdef, kept = keep_items(source, fdef, _finder(fdef, resolve, known_types), resolve)

@@ -354,7 +354,23 @@ def partial_with_a_keyword(x, y):
     return sum(np.cos(v) for v in g(y)) * max(g(y))
 
 
-@pytest.mark.parametrize("f", [partial_in_a_loop_and_a_sum, partial_with_a_keyword])
+SCALED_BY_TWO = functools.partial(scaled_by, np.array([2.0]))
+
+
+def module_level_partial(x, y):
+    s = 0.0
+    for v in SCALED_BY_TWO(x):
+        s = s + np.sin(v) * y[0]
+    return s + sum(SCALED_BY_TWO(y))
+
+
+def partial_called_where_it_is_made(x, y):
+    return sum(functools.partial(scaled_by, y)(x)) + \
+        max(functools.partial(scaled_by, x=x)(y=y))
+
+
+@pytest.mark.parametrize("f", [partial_in_a_loop_and_a_sum, partial_with_a_keyword,
+                               module_level_partial, partial_called_where_it_is_made])
 def test_a_partial_of_a_generator(f):
     check(f, RNG.normal(size=3), RNG.normal(size=3), wrt=(0, 1))
 
