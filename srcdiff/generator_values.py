@@ -22,7 +22,8 @@ EARLY = ("any", "all")
 FRESH_CALLS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
                "full_like", "array", "copy", "eye", "identity", "arange", "linspace", "list",
                "dict", "deepcopy"}
-LOOPS = (S.For, S.While, S.comprehension, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)
+# methods of lists, dicts and str taking every item of their argument at once
+TAKE_ALL = ("extend", "update", "join", "fromkeys")
 
 
 def stores(n):
@@ -197,6 +198,11 @@ def consumer(node, parents, resolve, assigned):
             index = [id(a) for a in parent.args].index(id(node)) if node in parent.args \
                 else None
             return "helper", (fn, index)
+        if isinstance(parent.func, S.Attribute) and parent.func.attr not in TAKE_ALL:
+            base, _ = S.attribute_chain(parent.func)
+            if not (isinstance(base, S.Name) and base.id not in assigned and
+                    isinstance(resolve(base.id), types.ModuleType)):
+                return "method", parent.func.attr   # obj.m(g): what m does with it, unknown
     return None, None
 
 
@@ -333,6 +339,12 @@ class _Expression:
                     "of its items once, at once, writing nothing it could read; srcdiff takes "
                     "a generator expression as the list of its items",
                     hint="pass a list instead: [... for ... in ...]")
+        elif how == "method":
+            raise self.source.error(at, f"{self.text} is passed to the method {what}, which "
+                                    "srcdiff cannot tell takes each of its items once, at "
+                                    "once; srcdiff takes a generator expression as the list "
+                                    "of its items", hint="pass a list instead: "
+                                    "[... for ... in ...]")
         elif how == "return":
             raise self.source.error(at, f"srcdiff does not return {self.text} (it takes one "
                                     "as the list of its items, made where it stands)",

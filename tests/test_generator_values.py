@@ -85,6 +85,12 @@ def expression_in_a_loop_header(x):
     return np.sum(np.stack(acc))
 
 
+def expression_extended_into_a_list(x):
+    out = [x[0]]
+    out.extend(np.sin(v) for v in x)
+    return sum(out) * out[-1]
+
+
 def first_iterable_rebound(x):
     g = (v * v for v in x)     # x is read here, once: rebinding it after changes nothing
     x = x * 2.0
@@ -109,6 +115,7 @@ def local_helpers(x):
 
 @pytest.mark.parametrize("f, n", [(generator_to_helper, 1), (generator_through_two_helpers, 1),
                                   (local_helpers, 1), (first_iterable_rebound, 1),
+                                  (expression_extended_into_a_list, 1),
                                   (expression_to_helper, 2), (expression_stored, 2),
                                   (expression_in_a_loop_header, 1)],
                          ids=lambda v: getattr(v, "__name__", str(v)))
@@ -178,6 +185,18 @@ def expression_read_in_a_loop(x):
     return s
 
 
+class Doubler:
+    def __init__(self, c):
+        self.c = c
+
+    def twice(self, it):
+        return (twice(it) + sum(it)) * self.c
+
+
+def expression_to_a_method(x):
+    return Doubler(2.0).twice(v * v for v in x)
+
+
 def make_expression(x):
     return (v * v for v in x)
 
@@ -205,6 +224,7 @@ REFUSED = [
     (generator_to_a_helper_writing, "return keeps_buffer(squares(x), buf)", "each of its items"),
     (expression_read_in_a_loop, "s = s + sum(g)", "more than once"),
     (expression_returned, "return (v * v for v in x)", "return a list"),
+    (expression_to_a_method, "return Doubler(2.0).twice(v * v for v in x)", "method twice"),
 ]
 
 
