@@ -16,30 +16,27 @@ items are taken at once, and raises a located refusal for the others:
     a list (a raw generator lives only from its call to the list() lowering puts right
     after it, which generator_names reads as a generator kept in a name when srcdiff
     differentiates its own output again);
+  - a generator function called through a functools.partial (bound to a local once, at
+    module level, or called where it is made: `partial(gen, a)(x)` is `gen(a, x)`) is
+    checked as the generator, what the partial holds counting as read by it;
   - a for loop over a generator may write in place only into values made here that the
-    generator cannot reach (`_visible`: what it is passed, its free names, the loop's
+    generator cannot reach (`generator_values.visible`: what it is passed, its free names, the loop's
     targets, their views and holders), rebinds none of a local generator's free names, and
     leaves early (break, return) only where the generator's loops are bounded (no while
     loop); any, all and zip stop early too;
   - kept in a variable other than generator_names' way, passed on, given to next()
     directly, sent to: refused, saying what to write.
 """
-import builtins
 import inspect
 
 from . import syntax as S
 from .generator_inline import inline_loops
 from .generator_names import keep_items
-from .generators import (APPROVED, MUTATORS, as_list_function, exits, holding, is_generator,
-                         is_generator_function, own_nodes, walk_block, written_root)
-
-# builtins that take every item of their argument (any/all may stop early)
-FULL = ("list", "tuple", "sum", "sorted", "min", "max", "set", "frozenset", "dict")
-EARLY = ("any", "all")
-FRESH_CALLS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-               "full_like", "array", "copy", "eye", "identity", "arange", "linspace", "list",
-               "dict", "deepcopy"}
-
+from .generator_values import (EARLY, FULL, builtin as _builtin, check_expressions, consumed_once,
+                               consumer, fresh_locals as _fresh_locals, lists_items as _lists_items,
+                               stores as _stores, visible_to_call, writes as _writes)
+from .generators import (APPROVED, as_list_function, exits, holding, is_generator,
+                         is_generator_function, own_nodes, walk_block)
 
 def check_calls(source, fdef, resolve, known_types=(), kept=()):
     """Refuse each call of a generator function in `fdef` that does not stand where its
@@ -81,12 +78,50 @@ class _finder:
         self.assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                          and isinstance(n.ctx, (S.Store, S.Param))}
         self.fdef, self.resolve, self.given, self.known = fdef, resolve, known_types, None
+        self.partials = None
 
     def __call__(self, call):
         if self.known is None and isinstance(call.func, S.Attribute):   # made when needed
             self.known = {**_made_here(self.fdef, self.resolve), **dict(self.given)}
+        if isinstance(call.func, S.Name) and call.func.id in self.assigned:
+            if self.partials is None:
+                self.partials = {}   # (a partial of a partial: not followed)
+                self.partials = self._partials()
+            if call.func.id in self.partials:
+                return self.partials[call.func.id]
         return _generator_called(call, self.resolve, self.known or self.given,
                                  self.local_defs, self.assigned)
+
+
+    def _partials(self):
+        """{name: _Generator} of the locals bound once, to functools.partial(gen, ...) of a
+        generator function (what the partial holds counts as read by the generator)."""
+        import functools
+        stores, found = {}, {}
+        for n in S.walk(self.fdef):
+            if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+                stores[n.id] = stores.get(n.id, 0) + 1
+        for n in own_nodes(self.fdef):
+            if not (isinstance(n, S.Assign) and len(n.targets) == 1 and
+                    isinstance(n.targets[0], S.Name) and stores[n.targets[0].id] == 1 and
+                    isinstance(n.value, S.Call) and n.value.args and
+                    not isinstance(n.value.args[0], S.Starred)):
+                continue
+            f = n.value.func
+            if isinstance(f, S.Attribute) and isinstance(f.value, S.Name) and \
+                    f.value.id not in self.assigned:
+                made = getattr(self.resolve(f.value.id), f.attr, None)
+            else:
+                made = self.resolve(f.id) if isinstance(f, S.Name) and \
+                    f.id not in self.assigned else None
+            if made is not functools.partial:
+                continue
+            gen = self(S.Call(func=n.value.args[0], args=[], keywords=[]))
+            if gen is not None:
+                gen.free = gen.free | set().union(*[holding(a) for a in n.value.args[1:] +
+                                                    [k.value for k in n.value.keywords]])
+                found[n.targets[0].id] = gen
+        return found
 
 
 def _class_function(cls, attr):
@@ -183,6 +218,17 @@ def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True)
             raise source.error(call, f"{S.spell(parent.func)} stops early and {name} loops "
                                "with while, so srcdiff cannot take all its items first",
                                hint=f"give {name} a bounded loop (for ... in range(n))")
+    how, what = consumer(call, parents, resolve, assigned)
+    if how == "helper":   # total(gen(x)): a helper taking each item once, at once
+        if consumed_once(*what, resolve=resolve):
+            return listed()
+        helper = getattr(what[0], "name", None) or what[0].__name__
+        raise source.error(call, f"{name}(...) is passed to {helper}, which does not take each "
+                           "of its items once, at once, writing nothing the generator could "
+                           "read (passed on, read twice, by next(), or in a loop); srcdiff "
+                           "takes a generator passed to a helper as the list of its items",
+                           hint=f"pass the list of its items: {helper}(list({name}(...))), or "
+                                f"loop over {name}(...) in {helper}'s caller")
     what = ("kept in a variable" if isinstance(parent, (S.Assign, S.AnnAssign, S.NamedExpr))
             else "given to next()" if isinstance(parent, S.Call) and
             isinstance(parent.func, S.Name) and parent.func.id in ("next", "iter")
@@ -229,7 +275,7 @@ def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None
     generator `kept` in a name up to its last use) write in place only into values made
     here that the generator cannot see (and rebind none of a local generator's free
     names); `targets`: names bound to its items."""
-    seen, holds = _visible(fdef, call, targets, gen)
+    seen, holds = visible_to_call(fdef, call, targets, gen.free)
     doing = f"this loop over {name}(...)" if kept is None else "this line"
     still = "" if kept is None else f", and {kept} still gives items after it"
     where = "before the loop" if kept is None else "where it is called"
@@ -252,83 +298,6 @@ def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None
                                hint=f"take the items first (items = list({name}(...)), then "
                                     f"{'loop over items' if kept is None else 'index items'}"
                                     f"), or write into a new value ({root} = {root} + ...)")
-
-
-def _stores(n):
-    if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            yield from (m for m in S.walk(t) if isinstance(m, S.Name) and
-                        isinstance(m.ctx, S.Store))
-
-
-def _writes(n):
-    """(root name, deep) of each in-place write statement or call `n` makes: deep where it
-    writes into an object `root` holds (x[i][j] = v, x[i] += v) rather than into root's."""
-    if isinstance(n, S.AugAssign):
-        if isinstance(n.target, S.Name):
-            yield n.target.id, False
-        elif written_root(n.target) is not None:
-            yield written_root(n.target), True
-    elif isinstance(n, (S.Assign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            for m in S.walk(t):
-                if isinstance(m, (S.Subscript, S.Attribute)) and isinstance(m.ctx, S.Store):
-                    root = written_root(m)
-                    if root is not None:
-                        yield root, not isinstance(m.value, S.Name)
-    elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-            n.func.attr in MUTATORS:
-        root = written_root(n.func.value, True)
-        if root is not None:
-            yield root, not isinstance(n.func.value, S.Name)
-
-
-def _visible(fdef, call, targets, gen):
-    """Names of `fdef` whose object the generator may reach (`seen`: its arguments, its free
-    names, the names bound to its items, their views and what they hold) and names that may
-    hold such an object (`holds`)."""
-    seen = set().union(*[holding(a) for a in call.args + [k.value for k in call.keywords]])
-    seen |= gen.free | set(targets)
-    if isinstance(call.func, S.Attribute):   # a method's object: its self
-        seen |= holding(call.func.value)
-    links = []   # (holder names, aliased names, held names)
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            holders = {m.id for t in targets for m in S.walk(t) if isinstance(m, S.Name)}
-            aliased = set() if isinstance(n, S.AugAssign) else _aliased(n.value)
-            links.append((holders, aliased, holding(n.value)))   # x += v: x stays itself
-        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-                n.func.attr in MUTATORS:
-            links.append((holding(n.func.value), set(),
-                          set().union(*[holding(a) for a in n.args])))
-    holds = set()
-    while True:
-        before = len(seen), len(holds)
-        for holders, aliased, held in links:
-            if holders & seen:
-                seen |= held          # reached through a holder the generator sees
-            if aliased & seen:
-                seen |= holders       # the same object (or memory) as one it sees
-            if held & (seen | holds):
-                holds |= holders
-        if (len(seen), len(holds)) == before:
-            return seen, holds
-
-
-def _aliased(value):
-    """Names whose object (or memory) `value` may be: x, x[1:], x.T, x.reshape(..)."""
-    if isinstance(value, S.Name):
-        return {value.id}
-    if isinstance(value, (S.Subscript, S.Attribute, S.Starred)):
-        return _aliased(value.value)
-    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
-        return _aliased(value.func.value)
-    if isinstance(value, S.IfExp):
-        return _aliased(value.body) | _aliased(value.orelse)
-    if isinstance(value, (S.Tuple, S.List)):   # a, b = x, y
-        return set().union(*[_aliased(e) for e in value.elts])
-    return set()
 
 
 class _Generator:
@@ -363,6 +332,9 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
                 obj = getattr(obj, "__func__", obj)   # staticmethod, classmethod
     if obj is None or not is_generator_function(obj):
         return None
+    import functools
+    while isinstance(obj, functools.partial):   # a module-level partial of a generator
+        obj = obj.func
     try:
         from .frontend import get_source
         return _Generator(get_source(getattr(obj, "__func__", obj)).node)
@@ -370,57 +342,49 @@ def _generator_called(call, resolve, known_types, local_defs, assigned):
         return None
 
 
-def _lists_items(call, resolve):
-    """Whether `call` is srcdiff's iteration_order or sequence_of (in emitted code
-    differentiated again: a loop's items, `list(gen(x))`; each takes every item at once)."""
-    from .runtime_containers import iteration_order, sequence_of
-    return isinstance(call.func, S.Name) and resolve(call.func.id) in (iteration_order,
-                                                                      sequence_of)
-
-
-def _builtin(call, resolve, assigned, *names):
-    f = call.func
-    if isinstance(f, S.Name) and f.id in names and f.id not in assigned and \
-            resolve(f.id) is getattr(builtins, f.id):
-        return f.id
-    return None
-
-
-def _fresh_locals(fdef):
-    """Locals every binding of which makes a new value (a display, a number, a new array)."""
-    good, bad = set(), set()
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            for t in targets:
-                if isinstance(t, S.Name):
-                    (good if len(targets) == 1 and _makes_new(n.value) else bad).add(t.id)
-                else:
-                    bad |= {m.id for m in S.walk(t) if isinstance(m, S.Name)
-                            and isinstance(m.ctx, S.Store)}
-        elif isinstance(n, (S.For, S.comprehension, S.With, S.NamedExpr)):
-            target = getattr(n, "target", None) or getattr(n, "optional_vars", None)
-            if target is not None:
-                bad |= {m.id for m in S.walk(target) if isinstance(m, S.Name)}
-    bad |= {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)}
-    return good - bad
-
-
-def _makes_new(value):
-    if isinstance(value, (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp,
-                          S.Constant, S.BinOp, S.UnaryOp)):
-        return True
-    if isinstance(value, S.Call):
-        f = value.func
-        name = f.attr if isinstance(f, S.Attribute) else getattr(f, "id", None)
-        return name in FRESH_CALLS
-    return False
+def _call_partials_made_in_place(fdef, resolve, apply=True):
+    """`functools.partial(gen, a, k=b)(x)` of a generator function `gen` becomes, in `fdef`
+    itself (where `apply`), `gen(a, x, k=b)`: the same arguments, evaluated in the same order
+    (the partial's keywords are names or constants); gives back whether there is one."""
+    found = False
+    import functools
+    assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+                not isinstance(n.ctx, S.Load)}
+    for call in [n for n in S.walk(fdef) if isinstance(n, S.Call)]:
+        made = call.func
+        if not (isinstance(made, S.Call) and made.args and isinstance(made.args[0], S.Name)
+                and made.args[0].id not in assigned and not any(
+                    isinstance(a, S.Starred) for a in made.args + call.args) and
+                all(k.arg is not None for k in made.keywords + call.keywords) and
+                all(isinstance(k.value, (S.Name, S.Constant)) for k in made.keywords)):
+            continue
+        f = made.func
+        head = f.value if isinstance(f, S.Attribute) else f
+        if not isinstance(head, S.Name) or head.id in assigned:
+            continue
+        maker = getattr(resolve(head.id), f.attr, None) if isinstance(f, S.Attribute) \
+            else resolve(head.id)
+        if maker is not functools.partial or \
+                not is_generator_function(resolve(made.args[0].id)):
+            continue
+        found = True
+        if not apply:
+            continue
+        given = {k.arg for k in call.keywords}
+        call.args = made.args[1:] + call.args
+        call.keywords = [k for k in made.keywords if k.arg not in given] + call.keywords
+        call.func = made.args[0]
+    return found
 
 
 def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
     fdef = as_list_function(source, fdef)
+    if _call_partials_made_in_place(fdef, resolve, apply=False):
+        fdef = S.clone(fdef)
+        _call_partials_made_in_place(fdef, resolve)
+    check_expressions(source, fdef, resolve)
     fdef = inline_loops(source, fdef, resolve)
     fdef, kept = keep_items(source, fdef, _finder(fdef, resolve, known_types), resolve)
     check_calls(source, fdef, resolve, known_types, kept)

@@ -43,6 +43,7 @@ def keep_items(source, fdef, generator_of, resolve):
     how the user wrote it)]."""
     if _next_kept(fdef, generator_of, set()) is None:
         return fdef, []   # (no copy made: most functions keep no generator)
+    fdef = _split_rebound(source, fdef, generator_of)
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
               not isinstance(n.ctx, S.Load)}
     if any(name in stored or resolve(name) is not getattr(builtins, name) for name in NEEDED):
@@ -56,6 +57,54 @@ def keep_items(source, fdef, generator_of, resolve):
             return fdef, kept
         block, i, gen = found
         kept.append(_Kept(source, fdef, block, i, gen, taken, resolve).rewrite())
+
+
+def _split_rebound(source, fdef, generator_of):
+    """`fdef` (a copy where it changes) with a name bound to a generator more than once
+    (`it = gen(x); ...; it = gen(y); ...`) given a name of its own for each binding after
+    the first, where every binding is `name = ...` in one block and every read follows the
+    first binding in that block (outside any nested scope): each read then sees only the
+    binding before it, so the names say the same."""
+    bound = {}
+    for stmts in _blocks(fdef):
+        for stmt in stmts:
+            if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
+                    isinstance(stmt.targets[0], S.Name):
+                bound.setdefault(stmt.targets[0].id, []).append((stmts, stmt))
+    twice = [name for name, found in bound.items() if len(found) > 1 and any(
+        isinstance(st.value, S.Call) and generator_of(st.value) is not None for _, st in found)]
+    if not twice:
+        return fdef
+    fdef = S.clone(fdef)
+    taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+    own = {id(n) for n in own_nodes(fdef)}
+    for name in twice:
+        binds = [st for stmts in _blocks(fdef) for st in stmts if isinstance(st, S.Assign) and
+                 len(st.targets) == 1 and isinstance(st.targets[0], S.Name) and
+                 st.targets[0].id == name]
+        block = next(stmts for stmts in _blocks(fdef) if any(st is binds[0] for st in stmts))
+        at = [k for k, st in enumerate(block) if any(st is b for b in binds)]
+        names = [n for n in S.walk(fdef) if isinstance(n, S.Name) and n.id == name]
+        loads = {id(n) for n in names if isinstance(n.ctx, S.Load)}
+        if len(at) != len(binds) or len(names) - len(loads) != len(binds) or \
+                any(id(n) not in own for n in names):
+            continue   # bound elsewhere too (a parameter, a for target), or read in a closure
+        segment = {}
+        for k, stmt in enumerate(block[at[0]:], at[0]):
+            for n in S.walk(stmt):
+                if isinstance(n, S.Name) and n.id == name:
+                    segment[id(n)] = sum(1 for b in at if b < k) - (0 if k in at and not
+                                                                    isinstance(n.ctx, S.Load) else 1)
+        if len(segment) != len(names) or any(segment[i] < 0 for i in loads):
+            continue   # read before its first binding (a loop's next pass) or elsewhere
+        fresh = {k: _fresh(f"{name}_{k + 1}", taken) for k in range(1, len(at))}
+        for n in names:
+            if segment[id(n)] > 0:
+                n.id = fresh[segment[id(n)]]
+        said = getattr(source, "renamed", None) or {}
+        said.update({new: (name, name) for new in fresh.values()})
+        source.renamed = said   # refusals name what the user wrote (frontend.Source)
+    return fdef
 
 
 def _next_kept(fdef, generator_of, done):

@@ -1142,7 +1142,7 @@ def local_named_like_a_runtime_helper(x):  # refused: local_named_like_a_runtime
 
 
 def takes_a_generator(g):
-    return sum(g)
+    return sum(g) + 10.0 * sum(g)   # the second sum finds no items left
 
 
 def generator_passed_on(x):

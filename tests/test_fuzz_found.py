@@ -4,6 +4,7 @@ to a minimal program and checked against finite differences in both modes and to
 it pass, and then its marker goes. First the wrong derivatives (where a located refusal is a
 right answer too), then correct programs srcdiff refuses."""
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -769,3 +770,47 @@ def loops_over_objects_made_in_a_loop(x, s):
                                loops_over_objects_made_in_a_loop])
 def test_functions_and_objects_of_displays_made_in_loops(f):
     check(f, np.array([0.3, -0.2, 0.5]), 0.7)   # X ties at np.max (X[0] == X[2])
+
+# h12 gen: generators as the generators family passes them around (seeds 1263..1269 of
+# `--family generators`, refused before: "a generator only where all its items are taken at
+# once ... kept in a variable" / "passed on", and "(rows_scaled) only where it is called by
+# name" for a partial), reduced
+def h12_running_sum(v):
+    total = 0.0
+    for e in v:
+        total = total + e
+        yield total
+
+
+def h12_rows_scaled(M, c):
+    for row in M:
+        yield row * c
+
+
+def h12_one_name_two_generators(x):
+    A = np.outer(x, x)
+    it = h12_running_sum(x * x)
+    a = next(it) * 0.5
+    it = h12_rows_scaled(A * 0.5, x.sum())
+    a = a + sum(np.sum(r_) for r_ in it)
+    return np.tanh(a)
+
+
+def h12_a_partial_of_a_generator(x):
+    P = functools.partial(h12_rows_scaled, c=np.exp(np.tanh(0.9)))
+    return sum(np.sum(np.sin(r_)) for r_ in P(np.outer(x, x) + 1.0))
+
+
+def h12_a_helper_of_f_taking_a_generator(x):
+    def tot(it_):
+        s_ = 0.0
+        for u_ in it_:
+            s_ = s_ + np.sin(u_)
+        return s_
+    return tot(h12_running_sum(x)) + tot(np.tanh(w_) * 2.0 for w_ in x)
+
+
+@pytest.mark.parametrize("f", [h12_one_name_two_generators, h12_a_partial_of_a_generator,
+                               h12_a_helper_of_f_taking_a_generator])
+def test_h12_generators_passed_around(f):
+    check(f, X.copy())

@@ -2,6 +2,8 @@
 its items are taken at once (checked against finite differences, both modes, second order);
 refused, at the user's line, where it is kept, passed on, stopped early or where the loop
 body changes what the generator reads."""
+import functools
+
 import numpy as np
 import pytest
 
@@ -328,3 +330,63 @@ def counts_a_local_objects_items(x):
                                counts_a_local_objects_items])
 def test_generator_methods_of_objects_made_here(f):
     check(f, np.array([0.5, -1.0, 0.3]))
+
+
+# -- functools.partial of a generator function, bound to a name ------------------------------
+def scaled_by(y, x):
+    for v in x:
+        yield v * y[0]
+
+
+RNG = np.random.default_rng(1213)
+
+
+def partial_in_a_loop_and_a_sum(x, y):
+    g = functools.partial(scaled_by, y)
+    s = 0.0
+    for v in g(x):
+        s = s + np.sin(v)
+    return s + sum(g(x * x)) + sum(v * v for v in g(y))
+
+
+def partial_with_a_keyword(x, y):
+    g = functools.partial(scaled_by, x=x)
+    return sum(np.cos(v) for v in g(y)) * max(g(y))
+
+
+SCALED_BY_TWO = functools.partial(scaled_by, np.array([2.0]))
+
+
+def module_level_partial(x, y):
+    s = 0.0
+    for v in SCALED_BY_TWO(x):
+        s = s + np.sin(v) * y[0]
+    return s + sum(SCALED_BY_TWO(y))
+
+
+def partial_called_where_it_is_made(x, y):
+    return sum(functools.partial(scaled_by, y)(x)) + \
+        max(functools.partial(scaled_by, x=x)(y=y))
+
+
+@pytest.mark.parametrize("f", [partial_in_a_loop_and_a_sum, partial_with_a_keyword,
+                               module_level_partial, partial_called_where_it_is_made])
+def test_a_partial_of_a_generator(f):
+    check(f, RNG.normal(size=3), RNG.normal(size=3), wrt=(0, 1))
+
+
+def partial_loop_writes_what_it_holds(x):
+    y = x * 1.0
+    g = functools.partial(scaled_by, y)
+    s = 0.0
+    for v in g(x):
+        y[0] = v
+        s = s + v
+    return s
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_loop_writing_what_a_partial_holds_is_refused(mode):
+    err = refusal(partial_loop_writes_what_it_holds, (RNG.normal(size=3),), mode)
+    assert err.line.strip() == "y[0] = v", str(err)
+    assert "changes 'y' in place" in str(err), str(err)

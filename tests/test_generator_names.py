@@ -312,3 +312,58 @@ def test_a_refusal_names_the_generator_as_written(mode):
     assert err.line.strip() == "r[0] = 1.0", str(err)
     assert "what is left of it" in str(err) and "it_items" not in str(err) and \
         "it_at" not in str(err), str(err)
+
+
+# -- a name bound to one generator after another --------------------------------------------
+def squares_of(x):
+    for i in range(len(x)):
+        yield x[i] * x[i]
+
+
+def rebound_and_looped(x, y):
+    s = 0.0
+    it = squares_of(x)
+    for v in it:
+        s = s + v
+    it = squares_of(y)
+    for v in it:
+        s = s + 2.0 * np.sin(v)
+    return s
+
+
+def rebound_and_read_by_next(x, y):
+    it = squares_of(x)
+    a = next(it)
+    it = squares_of(y * a)
+    b = next(it)
+    return a * b + sum(it)
+
+
+def rebound_from_itself_in_a_loop(x, y):
+    s = 0.0
+    for k in range(2):
+        it = squares_of(x + k)
+        it = squares_of(list(it) + [y[0]])
+        s = s + sum(it)
+    return s
+
+
+@pytest.mark.parametrize("f", [rebound_and_looped, rebound_and_read_by_next,
+                               rebound_from_itself_in_a_loop])
+def test_a_name_bound_to_one_generator_after_another(f):
+    rng = np.random.default_rng(1262)
+    check(f, rng.normal(size=3), rng.normal(size=3), wrt=(0, 1))
+
+
+def rebound_under_a_condition(x, y):
+    it = squares_of(x)
+    if x[0] > 0:
+        it = squares_of(y)
+    return sum(it)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_generator_rebound_on_some_paths_is_refused(mode):
+    err = refusal(rebound_under_a_condition, (np.ones(3), np.ones(3)), mode)
+    assert err.line.strip() == "it = squares_of(x)", str(err)
+    assert "kept in a variable" in str(err), str(err)

@@ -17,6 +17,8 @@ def _jump(gen, test, word):
 
 def _usergen(gen, scope, ex, loop_depth, nest):
     rnd = gen.rnd
+    if tuple(gen.idioms) == ("usergen",) and rnd.random() < 0.5:   # the generators family
+        return _usergen_passed(gen, scope, ex)    # only: users' programs stay as they were
     acc = scope.fresh("a")
     form = rnd.randrange(7)
     if form == 0:   # a for loop over a generator, with break or continue
@@ -91,6 +93,62 @@ def _usergen(gen, scope, ex, loop_depth, nest):
                               f"{acc} = sum(w_ * 0.5 for w_ in {g}({{0}}))"]),
                   ex.expr("v", 1)))]
     scope.bind(c, "s")
+    return bound(scope, acc, "s", out)
+
+
+def _usergen_passed(gen, scope, ex):
+    """Generators as users pass them around (issue #13, round h12): to a helper of f that
+    loops over its parameter, a generator expression kept in a name and read later, a name
+    bound to one generator after another, functools.partial of a generator, list() of one,
+    `yield from` in a generator of f, a generator over a dict's items."""
+    rnd = gen.rnd
+    acc = scope.fresh("a")
+    form = rnd.randrange(7)
+    v1, v2, m, c = ex.expr("v", 1), ex.expr("v", 1), ex.expr("m", 1), ex.expr("s", 1)
+    if form == 0:   # a helper of f taking a generator (or a generator expression)
+        h = scope.fresh("tot")
+        arg = rnd.choice(["running_sum({0})", "(np.tanh(w_) * 2.0 for w_ in {0})",
+                          "(p_ * q_ for p_, q_ in pairs_of({0}))"])
+        out = [Stmt(blocks=[(lit(f"def {h}(it_):"), [
+                   Stmt(lit("s_ = 0.0")),
+                   Stmt(blocks=[(lit("for u_ in it_:"), [Stmt(lit("s_ = s_ + np.sin(u_)"))])]),
+                   Stmt(lit("return s_"))])]),
+               Stmt(j(f"{acc} = {h}({arg})", v1))]
+    elif form == 1:   # a generator expression kept in a name, read once later
+        g = scope.fresh("G")
+        out = [Stmt(j(f"{g} = (np.cos(r_) * {{1}} for r_ in running_sum({{0}}))", v1, c))]
+        if rnd.random() < 0.5:
+            out.append(Stmt(j(f"{acc} = sum({g})")))
+        else:
+            out += [Stmt(lit(f"{acc} = 0.0")),
+                    Stmt(blocks=[(lit(f"for r_ in {g}:"), [Stmt(lit(f"{acc} = {acc} + r_ * r_"))])])]
+    elif form == 2:   # one name, two generators
+        it = scope.fresh("it")
+        out = [Stmt(j(f"{it} = running_sum({{0}})", v1)),
+               Stmt(lit(f"{acc} = next({it}) * 0.5")),
+               Stmt(j(f"{it} = rows_scaled({{0}}, {{1}})", m, c)),
+               Stmt(lit(f"{acc} = {acc} + sum(np.sum(r_) for r_ in {it})"))]
+    elif form == 3:   # functools.partial of a generator function
+        f = scope.fresh("P")
+        out = [Stmt(j(f"{f} = functools.partial(rows_scaled, c={{0}})", c)),
+               Stmt(j(f"{acc} = sum(np.sum(np.sin(r_)) for r_ in {f}({{0}}))", m))]
+    elif form == 4:   # list() of a generator, indexed
+        seq = scope.fresh("L")
+        out = [Stmt(j(f"{seq} = list(pairs_of({{0}}))", v1)),
+               Stmt(lit(f"{acc} = {seq}[0][0] * {seq}[-1][1] + len({seq})"))]
+    elif form == 5:   # yield from in a generator of f
+        g = scope.fresh("gf")
+        out = [Stmt(blocks=[(lit(f"def {g}(a_, b_):"), [
+                   Stmt(lit("yield from running_sum(a_)")),
+                   Stmt(lit("yield np.sum(b_ * b_)"))])]),
+               Stmt(j(f"{acc} = sum({g}({{0}}, {{1}}))", v1, v2))]
+    else:   # a generator over a dict's items
+        g, d = scope.fresh("gd"), scope.fresh("D")
+        out = [Stmt(j(f'{d} = {{{{"w": {{0}}, "bias": {{1}}}}}}', v1, c)),
+               Stmt(blocks=[(lit(f"def {g}(d_):"), [
+                   Stmt(blocks=[(lit("for k_, w_ in d_.items():"), [
+                       Stmt(lit("yield np.sum(np.tanh(w_)) * len(k_)"))])])])]),
+               Stmt(lit(f"{acc} = sum({g}({d}))"))]
     return bound(scope, acc, "s", out)
 
 
