@@ -75,3 +75,50 @@ def partial_of_a_partial(x):
 def test_a_partial_of_a_partial_in_map_is_refused(mode):
     err = refusal(partial_of_a_partial, (X,), mode)
     assert "partial here only of a named function" in str(err)
+
+
+MAIN_PROGRAM = '''
+import functools
+import sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from gradcheck import check
+
+
+def f(y, x):
+    return [v * y[0] for v in x]
+
+
+def p(x, y):
+    g = functools.partial(f, y)     # called where nothing is differentiated
+    it = list(g(y))
+    return it[0] * x[0] + x[1] * it[1]
+
+
+def q(x, y):
+    g = functools.partial(f, x)     # and where it is
+    return sum(g(y)) + x[2]
+
+
+X = np.array([0.5, -1.0, 0.25])
+check(p, X, X + 1.0)
+check(q, X, X + 1.0)
+print("checked")
+'''
+
+
+def test_a_partial_of_a_function_of_main_called_here(tmp_path):
+    """A partial of a function of `__main__` (a script's own function) called in the
+    function: the call goes to the function with the partial's arguments first, named as
+    the script names it, not to the partial again (which passed them twice: a TypeError)."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "script.py"
+    script.write_text(MAIN_PROGRAM)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+         os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, str(script), os.path.dirname(__file__)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "checked" in done.stdout, done.stderr[-3000:]
