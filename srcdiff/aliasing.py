@@ -16,7 +16,7 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-from . import alias_flow, analyze, runtime_containers
+from . import alias_flow, analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, rebound_first, written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
@@ -26,13 +26,14 @@ from .callables import is_user_function
 from .core import Kind
 
 
-def check_writes(source, user_names, body, spelled=None):
+def check_writes(source, user_names, body, spelled=None, containers=()):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
     run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
     before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
-    come back as (statement, the error it raises).
+    come back as (statement, the error it raises). `containers`: the parameters that hold
+    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows).
     """
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
@@ -414,7 +415,8 @@ def check_writes(source, user_names, body, spelled=None):
                      must=holder is not None)
     guard_rows_read_after(source, user_names, body, stmts, written, guards,
                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
-                          lambda r, w, base: seen_through(r, w, base, derive=False))
+                          lambda r, w, base: seen_through(r, w, base, derive=False),
+                          sequences.maybe_dicts(body, containers))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and
