@@ -24,6 +24,8 @@ import types
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
+                                bound_arguments as _bound_arguments,
+                                bound_just_before as _bound_just_before,
                                 is_local as _is_local, path_to as _path_to, places,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
@@ -161,6 +163,10 @@ class Flow:
             # a new array; or, for lists (a + b, a * 3), a new list of the same items
             self._hold([new], self.items(self._reads(env, value)))
             return {new}
+        if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
+            made = self._writing_call(stmt, env)
+            if made is not None:
+                return made
         if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
             if alias_flow_fresh.copies(stmt.sd.func):
@@ -190,6 +196,54 @@ class Flow:
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
+
+    def _writing_call(self, stmt, env):
+        """`held = fill_writing(t, v)`, a helper writing into its arguments that hands back
+        (its result, each parameter it writes into) (writing_helpers): where it keeps
+        nothing but in items of its parameters (alias_flow_fresh.stores_only_into), what the
+        arguments reach may be stored into what those parameters reach, and the result is a
+        tuple whose item k + 1 is the very argument given for the k-th written parameter
+        (never rebound there), or, for a call of `fresh` (the derivative's variant, writing
+        into a copy of its own), a new array. None where that is not proven: then the
+        generic call's rule, or for a call of `fresh` a new result, but what its arguments
+        reach may be stored anywhere they reach and kept."""
+        func, call = stmt.sd.func, stmt.value
+        into = bound = None
+        if isinstance(call, S.Call) and stmt.sd.user_call is None and is_user_function(func):
+            if (func, "into") not in self._fresh_funcs:
+                self._fresh_funcs[func, "into"] = alias_flow_fresh.stores_only_into(func)
+            into, bound = self._fresh_funcs[func, "into"], _bound_arguments(func, call)
+        reads = set()
+        for a in analyze.call_args(stmt):
+            reads |= self._reads(env, a)
+        reach = self.reach(reads) - {STALE}
+        if into is None or bound is None or not set(into) <= set(bound):
+            # (one written into may be its default, or unknown)
+            if id(stmt) not in self.fresh:
+                return None
+            self._store(reach, reach, stmt)
+            self._escape(stmt, reach)
+            return {("new", id(stmt))}
+        holders = set()
+        for p in into:
+            holders |= self._reads(env, bound[p])
+        holders.discard(STALE)
+        if holders:   # (`p[k] = v` only, into the object p itself: stores_only_into)
+            self._store(holders, reach, stmt)
+        made = ("made", id(stmt))
+        if id(stmt) in self.fresh:
+            # its own copies hold what the originals held, and more; the originals
+            # themselves, never written, are in no result
+            reach = reach - set().union(*(self._reads(env, bound[p]) for p in
+                                          func._srcdiff_written if p in bound))
+            self._hold([("new", id(stmt))], reach)
+        slots = [{("new", id(stmt))} | reach] + [
+            {("new", id(stmt))} if id(stmt) in self.fresh else self._reads(env, bound[p])
+            if p in bound else {("new", id(stmt))} | reach for p in func._srcdiff_written]
+        old = self.slots.get(made, [set() for _ in slots])
+        self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, slots)]
+        self._hold([made], set().union(*slots))
+        return {made}
 
     def _keyed(self, base, index):
         """The objects `d[key]` may be, where every object `base` may be is a dict built
@@ -257,32 +311,6 @@ class Flow:
         """Whether `t` comes after `write` in the write's own statement list."""
         (b, j), (c, k) = self._place(write), self._place(t)
         return b is not None and b == c and k > j
-
-    def _bound_just_before(self, t, defs, order, after):
-        """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
-        block before t, and after the statement at `after` (None: anywhere): each time t
-        runs, that binding ran just before it in the same pass through the block. (The
-        binding's own reads are checked as reads of their own.)"""
-        block, k = self._place(t)
-        for d in defs:
-            b, j = self._place(d)
-            if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
-                    and not _inplace(d) and (after is None or order[id(d)] > after):
-                return True
-        if after is None:
-            return False
-        # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
-        # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
-        # ran before it in the same pass, after the write (what binds n between reads
-        # values of its own, checked as reads of their own)
-        path = _path_to(self.body, t) or []
-        around = {id(blk): i for blk, i in path[:-1]}
-        for d in defs:
-            b, j = self._place(d)
-            if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
-                    not _inplace(d) and order[id(d)] > after:
-                return True
-        return False
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -440,7 +468,8 @@ class Flow:
                     continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
-                if self._bound_just_before(t, defs(n), order, None if i <= at else at):
+                if _bound_just_before(self.body, self._place, t, defs(n), order,
+                                      None if i <= at else at):
                     continue   # (n is bound anew in t's own block before t, after the write)
                 if n == name and own_ok and i > at and self._later_in_block(write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):

@@ -2,8 +2,9 @@
 functions are only called where they are defined (stage 3, lower: called by alias_flow.py and
 aliasing.py). Takes lowered core statements; gives back plain facts: a statement's block,
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
-`blocks_around`, `local_functions_only_called`), and the order of a copy, its source's
-rebinding and the writes (`rebound_first`, `written_only_before`).
+`blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
+its source's rebinding and the writes (`rebound_first`, `written_only_before`), and the
+argument a call gives each parameter (`bound_arguments`).
 """
 from . import analyze
 from . import syntax as S
@@ -154,3 +155,51 @@ def block_of(stmt, block, loop):
             if found is not None:
                 return found
     return None
+
+
+def bound_just_before(body, place, t, defs, order, after):
+    """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
+    block before t, and after the statement at `after` (None: anywhere): each time t
+    runs, that binding ran just before it in the same pass through the block. (The
+    binding's own reads are checked as reads of their own.)"""
+    block, k = place(t)
+    for d in defs:
+        b, j = place(d)
+        if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
+                and not inplace(d) and (after is None or order[id(d)] > after):
+            return True
+    if after is None:
+        return False
+    # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
+    # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
+    # ran before it in the same pass, after the write (what binds n between reads
+    # values of its own, checked as reads of their own)
+    path = path_to(body, t) or []
+    around = {id(blk): i for blk, i in path[:-1]}
+    for d in defs:
+        b, j = place(d)
+        if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
+                not inplace(d) and order[id(d)] > after:
+            return True
+    return False
+
+
+def bound_arguments(func, call):
+    """{parameter: the argument node the lowered `call` gives it} (a default: absent), or
+    None where a starred argument or a mismatch leaves it unknown."""
+    import inspect
+    if any(isinstance(a, S.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords) or hasattr(call, S.VARIADIC):
+        return None
+    try:
+        bound = inspect.signature(func).bind(*range(len(call.args)),
+                                             **{k.arg: k.value for k in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for p, v in bound.arguments.items():
+        if isinstance(v, int):
+            out[p] = call.args[v]
+        elif not isinstance(v, (tuple, dict)):   # (not *args, **kwargs: absent)
+            out[p] = v
+    return out

@@ -82,6 +82,16 @@ def keeps_no_argument(fn, _seen=()):
     return proof is not None and proof.keeps_nothing
 
 
+def stores_only_into(fn, _seen=()):
+    """The parameters of the user's function `fn` it may store what its arguments reach
+    into by item writes (`M[i] = M[i] * c`, `out[k] = v`; `out[:] = numpy.tanh(v)` stores a
+    new array, `M[i] -= v` updates in place: nothing kept), where it keeps nothing anywhere
+    else once it returns (see keeps_no_argument): a frozenset, empty when it stores nothing
+    of theirs; None when not proven."""
+    proof = _proof(fn, _seen)
+    return None if proof is None else proof.stored
+
+
 def _proof(fn, seen):
     if fn in seen or len(seen) >= _DEPTH:
         return None
@@ -122,6 +132,7 @@ class _Proof:
         self.params = set(variadic.parameter_names(fdef))
         self.resolver = Resolver(fn)
         self.ok = self.keeps_nothing = False
+        self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
@@ -149,6 +160,11 @@ class _Proof:
             return
         returns = [n for n in nodes if isinstance(n, S.Return)]
         self.keeps_nothing = all(self._stores_nothing(n) for n in nodes)
+        into = set()
+        if self.keeps_nothing:
+            self.stored = frozenset()
+        elif all(self._stores_nothing(n, into) for n in nodes):
+            self.stored = frozenset(into)
         self.ok = self.keeps_nothing and all(n.value is None or self._fresh(n.value)
                                              for n in returns)
 
@@ -261,12 +277,21 @@ class _Proof:
                 fresh_result(func, self.seen)
         return False
 
+    def _no_list(self, node):
+        """Whether `node` is surely a number or an array (never a list): a constant, or a
+        ufunc's or a copying NumPy function's result."""
+        if isinstance(node, S.Constant):
+            return True
+        func = self._global(node.func) if isinstance(node, S.Call) else _MISSING
+        return (isinstance(func, numpy.ufunc) or func in FRESH) and self._fresh(node)
+
     # -- statements ------------------------------------------------------------------
-    def _stores_nothing(self, node):
+    def _stores_nothing(self, node, into=None):
         """Whether `node` stores nothing where it outlives the call: item writes and
         appends only into containers made here, of values the arguments reach at most;
         calls only of functions that keep nothing (NumPy, math, builtins, srcdiff's own
-        and functions of the user's proven the same way)."""
+        and functions of the user's proven the same way). With a set `into`, item writes
+        `p[...] = v` into a parameter p of such values are allowed too: p goes into `into`."""
         if isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)):
             targets = node.targets if isinstance(node, S.Assign) else [node.target]
             for t in targets:
@@ -274,9 +299,20 @@ class _Proof:
                     if isinstance(part, S.Attribute) and isinstance(part.ctx, S.Store):
                         return False
                     if isinstance(part, S.Subscript) and isinstance(part.ctx, S.Store):
-                        if not (isinstance(part.value, S.Name) and part.value.id in self.fresh
-                                and node.value is not None and self._tame(node.value)):
+                        if node.value is None or not self._tame(node.value) or \
+                                not isinstance(part.value, S.Name):
                             return False
+                        if part.value.id in self.fresh:
+                            continue
+                        if into is None or part.value.id not in self.params or \
+                                part.value.id in self.bindings or part is not t or (
+                                    isinstance(node, S.AugAssign) and
+                                    isinstance(node.op, S.Add) and not self._no_list(node.value)):
+                            return False   # (a parameter rebound; `p[i] += v` may extend
+                        if isinstance(node, S.Assign) and not self._no_list(node.value):
+                            into.add(part.value.id)   # a list p[i] holds by v's items)
+                        # (a number or a new array stored, or an update in place: nothing
+                        # of the arguments' is kept)
             return True
         if not isinstance(node, S.Call):
             return True
@@ -285,7 +321,8 @@ class _Proof:
             from .callables import is_user_function
             if isinstance(func, types.FunctionType) and is_user_function(func):
                 return keeps_no_argument(func, self.seen)
-            return keeps_nothing(func) or func in (list, tuple, dict, set)
+            return keeps_nothing(func) or func in (list, tuple, dict, set, range, enumerate,
+                                                   zip, reversed)
         if not isinstance(node.func, S.Attribute):
             return False
         attr, receiver = node.func.attr, node.func.value

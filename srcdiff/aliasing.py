@@ -287,6 +287,17 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
     for s in stmts:
+        stored_by = getattr(s.sd.func, "_srcdiff_written", None) \
+            if s.sd.kind == Kind.CALL else None
+        if stored_by:   # held = fill_writing(out, v): the helper may store v into out
+            func = getattr(s.sd.func, "__name__", "the function")
+            for arg in analyze.call_args(s):
+                w = later_write(arg.id, s) if isinstance(arg, S.Name) else None
+                if w is not None and not rebound_first(s, arg.id, body, stmts):
+                    fail(w, f"writing into {arg.id} here would also change what {func} "
+                         f"stored it into on line {s.sd.line} ({', '.join(stored_by)}), "
+                         "which holds it, not a copy",
+                         f"pass a copy: numpy.copy({arg.id})")
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
             if s.sd.kind == Kind.APPEND:
                 arg = s.value.args[0]

@@ -81,6 +81,7 @@ def _variant(fn, params):
     variant.__kwdefaults__ = dict(fn.__kwdefaults__) if fn.__kwdefaults__ else None
     variant.__qualname__ = fn.__qualname__
     variant.__doc__ = fn.__doc__
+    variant._srcdiff_written = params   # (alias_flow: its result's items 1.. are these)
     loader._SOURCES[inner[0]] = text   # (frontend.get_source reads the variant's text there)
     return variant
 

@@ -30,3 +30,16 @@ def test_the_way_to_a_statement_and_its_place():
     assert blocks.blocks_around(body, write)[-1] is path[-1][0]
     assert blocks.local_functions_only_called(list(body))
 
+
+
+def _takes(a, b, c=1.0, *rest, d=2.0):
+    return a
+
+
+def test_bound_arguments_names_the_node_each_parameter_gets():
+    import gast
+    call = gast.parse("f(x, y, d=z)").body[0].value
+    bound = blocks.bound_arguments(_takes, call)
+    assert {p: n.id for p, n in bound.items()} == {"a": "x", "b": "y", "d": "z"}
+    assert blocks.bound_arguments(_takes, gast.parse("f(*xs)").body[0].value) is None
+    assert blocks.bound_arguments(_takes, gast.parse("f(x)").body[0].value) is None

@@ -190,3 +190,49 @@ def test_keeps_no_argument(fn, keeps_nothing):
     """Whatever it returns (`identity` returns its argument), a function keeping nothing
     leaves only its result holding what it was given."""
     assert keeps_no_argument(fn) is keeps_nothing
+
+
+# -- stores_only_into: the parameters a helper may store what its arguments reach into ---
+def _fills(out, v):
+    out[:] = np.tanh(v)
+
+
+def _scales(M, c):
+    for i in range(M.shape[0]):
+        M[i] = M[i] * c
+    return M
+
+
+def _puts(out, v):
+    out[0] = v
+
+
+def _updates(out, v):
+    out[0] -= 0.1 * v
+
+
+def _extends(out, v):
+    out[0] += v
+
+
+def _keeps_in_a_global(v):
+    _KEPT[0] = v
+
+
+def _rebinds_then_stores(out, v):
+    out = _KEPT
+    out[0] = v
+
+
+_KEPT = [None]
+
+
+def test_stores_only_into_names_the_parameters_a_helper_stores_into():
+    from srcdiff.alias_flow_fresh import stores_only_into
+    assert stores_only_into(_fills) == frozenset()     # a new array: nothing of theirs
+    assert stores_only_into(_updates) == frozenset()   # in place: nothing kept
+    assert stores_only_into(_scales) == {"M"}
+    assert stores_only_into(_puts) == {"out"}
+    # (`out[0] += v` may extend a list by v's items; a global; a parameter rebound)
+    for f in (_extends, _keeps_in_a_global, _rebinds_then_stores):
+        assert stores_only_into(f) is None

@@ -533,3 +533,107 @@ def test_an_update_in_an_inner_loop_of_what_a_helper_was_given_is_left_to_the_ru
     # fuzz --family writes: the helper's result (r, and r * ... bound anew in the loop) is
     # checked where the write runs; u read after the inner loop is the array written itself
     check(updates_what_a_keywords_helper_was_given_in_nested_loops, np.array([0.5, -1.0, 0.5]))
+
+
+# -- a helper storing one argument into another (writing_helpers' variants) --------------
+# (wrong on main 244b1cd: the gradient missed that out[0] is a, changed by a[1] = 5.0)
+def _put_first(out, v):
+    out[0] = v
+
+
+def _put_entry(d, v):
+    d["w"] = v
+
+
+def stores_a_into_a_list_then_writes_a(x):
+    a = x * 2.0
+    out = [x]
+    _put_first(out, a)
+    a[1] = 5.0
+    return np.sum(out[0] * x)
+
+
+def stores_a_into_a_dict_then_writes_a(x):
+    a = x * 2.0
+    out = {"w": x}
+    _put_entry(out, a)
+    a[1] = 5.0
+    return np.sum(out["w"] * x)
+
+
+@pytest.mark.parametrize("f", [stores_a_into_a_list_then_writes_a,
+                               stores_a_into_a_dict_then_writes_a])
+def test_a_write_into_what_a_helper_stored_elsewhere_is_refused(f):
+    with pytest.raises(errors.UnsupportedCodeError, match="stored it into") as info:
+        lower_function(f)
+    assert info.value.lineno == _line(f, 4)
+
+
+def _fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def stores_a_then_fills_a(x):
+    a = x * 2.0
+    out = [x]
+    _put_first(out, a)
+    _fill(a, x)
+    return np.sum(out[0] * x)
+
+
+def test_a_helper_writing_into_what_another_stored_elsewhere_is_refused():
+    # (wrong on main 244b1cd: the derivative's _fill wrote into a copy, out kept the old a)
+    with pytest.raises(errors.UnsupportedCodeError, match="out holds") as info:
+        lower_function(stores_a_then_fills_a)
+    assert info.value.lineno == _line(stores_a_then_fills_a, 4)
+
+
+def _scale_rows(M, c):
+    for i in range(M.shape[0]):
+        M[i] = M[i] * c
+    return M
+
+
+def fills_then_writes(x):
+    t = np.zeros(3)
+    _fill(t, x)
+    t[1] += 0.5 * x[0]
+    return np.sum(t * t)
+
+
+def fills_twice_then_writes(x):
+    a = x * 2.0
+    b = np.zeros(3)
+    _fill(a, x)
+    _fill(b, a)
+    a[0] = 1.0
+    return np.sum(a * b)
+
+
+def fills_then_stores_then_reads(x):
+    a = x * 2.0
+    _fill(a, x)
+    out = [x]
+    _put_first(out, a)
+    return np.sum(out[0] * x) + np.sum(a)
+
+
+@pytest.mark.parametrize("f", [fills_then_writes, fills_twice_then_writes,
+                               fills_then_stores_then_reads])
+def test_writes_after_a_helper_filled_an_array_differentiate(f):
+    # (refused on main 244b1cd: the helper's result seemed to hold x, or b to hold a)
+    check(f, np.array([0.3, -0.2, 0.5]))
+
+
+def fills_then_aliases_then_writes(x):
+    t = np.zeros(3)
+    _fill(t, x)
+    r = t
+    t[1] += 0.5 * x[0]
+    return np.sum(r * x)
+
+
+def test_a_write_after_a_helper_filled_an_array_seen_by_an_alias_is_refused():
+    with pytest.raises(errors.UnsupportedCodeError, match="would also change r") as info:
+        lower_function(fills_then_aliases_then_writes)
+    assert info.value.lineno == _line(fills_then_aliases_then_writes, 4)
