@@ -237,7 +237,11 @@ class Flow:
             reach = reach - set().union(*(self._reads(env, bound[p]) for p in
                                           func._srcdiff_written if p in bound))
             self._hold([("new", id(stmt))], reach)
-        slots = [{("new", id(stmt))} | reach] + [
+        given = getattr(func, "_srcdiff_returns", None)   # (`return M`: M itself)
+        slots = [{("new", id(stmt))} if given in bound and id(stmt) in self.fresh and
+                 given in func._srcdiff_written else
+                 self._reads(env, bound[given]) if given in bound else
+                 {("new", id(stmt))} | reach] + [
             {("new", id(stmt))} if id(stmt) in self.fresh else self._reads(env, bound[p])
             if p in bound else {("new", id(stmt))} | reach for p in func._srcdiff_written]
         old = self.slots.get(made, [set() for _ in slots])

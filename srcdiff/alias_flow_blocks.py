@@ -188,8 +188,20 @@ def bound_arguments(func, call):
     """{parameter: the argument node the lowered `call` gives it} (a default: absent), or
     None where a starred argument or a mismatch leaves it unknown."""
     import inspect
+    spelled = getattr(call, S.VARIADIC, None)
+    if spelled is not None:   # (variadic.bind_call: one argument per parameter, in order,
+        try:                  # the tuple made for *args, the dict for **kwargs)
+            params = list(inspect.signature(func, follow_wrapped=False).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if call.keywords or not len(spelled) == len(call.args) == len(params) or any(
+                kind in ("*", "**") and name != p.name or
+                (kind == "*") != (p.kind == p.VAR_POSITIONAL)
+                for (kind, name), p in zip(spelled, params)):
+            return None
+        return {p.name: a for p, a in zip(params, call.args)}
     if any(isinstance(a, S.Starred) for a in call.args) or any(
-            k.arg is None for k in call.keywords) or hasattr(call, S.VARIADIC):
+            k.arg is None for k in call.keywords):
         return None
     try:
         bound = inspect.signature(func).bind(*range(len(call.args)),

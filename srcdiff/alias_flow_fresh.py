@@ -230,7 +230,7 @@ class _Proof:
                 return False
             func = self._global(node.func)
             if func is not _MISSING:   # (a builtin may give a global: getattr(module, ...))
-                return keeps_nothing(func) and (
+                return (keeps_nothing(func) or func in _TAME_BUILTINS) and (
                     getattr(func, "__module__", None) != "builtins" or func in _TAME_BUILTINS)
             return isinstance(node.func, S.Attribute) and node.func.attr in \
                 VIEW_METHODS | FRESH_METHODS | READ_METHODS and self._tame(node.func.value)

@@ -343,14 +343,17 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = value.value.id
-                seen = seq if seq in user_names else sorted(
+                reader = seen_writes(target).get(id(written[target]), (None, None))[0]
+                seen = reader if reader in user_names and reader != target else \
+                    seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
                 seen = seen if isinstance(seen, str) else seen[0]
                 fail(written[target], f"writing into {target} here would change "
                      f"{seen} too: {target} is a row of it (a view, not a copy), an item "
                      "it holds, or itself",
-                     f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
+                     f"copy it first: {target} = numpy.copy(...)", sorted(
+                         may_share(seq) | {n for n in defs if seq in roots(n)}),
                      holder=seq, forward_follows=seq in user_names)
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):

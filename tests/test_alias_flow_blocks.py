@@ -43,3 +43,24 @@ def test_bound_arguments_names_the_node_each_parameter_gets():
     assert {p: n.id for p, n in bound.items()} == {"a": "x", "b": "y", "d": "z"}
     assert blocks.bound_arguments(_takes, gast.parse("f(*xs)").body[0].value) is None
     assert blocks.bound_arguments(_takes, gast.parse("f(x)").body[0].value) is None
+
+
+def _put_all(out, *vals):
+    for k, v in enumerate(vals):
+        out[k] = v
+
+
+def _calls_put_all(x):
+    out = np.zeros(3)
+    _put_all(out, x[0], x[1])
+    return out
+
+
+def test_bound_arguments_reads_the_tuple_made_for_star_args():
+    from srcdiff import syntax as S
+    from srcdiff.core import Kind
+    low = lower_function(_calls_put_all)
+    call = next(s for s in low.body if s.sd.kind == Kind.CALL and
+                getattr(s.sd.func, "__name__", "") == "_put_all")
+    bound = blocks.bound_arguments(call.sd.func, call.value)
+    assert bound["out"].id == "out" and isinstance(bound["vals"], S.Name)

@@ -637,3 +637,51 @@ def test_a_write_after_a_helper_filled_an_array_seen_by_an_alias_is_refused():
     with pytest.raises(errors.UnsupportedCodeError, match="would also change r") as info:
         lower_function(fills_then_aliases_then_writes)
     assert info.value.lineno == _line(fills_then_aliases_then_writes, 4)
+
+
+def scales_rows_then_writes(A, c):
+    M = A * 1.0
+    M = _scale_rows(M, c)
+    M[0, 0] = M[1, 1] * c
+    return np.sum(M * M)
+
+
+def scales_rows_keeps_both_then_writes(A, c):
+    M = A * 1.0
+    M2 = _scale_rows(M, c)
+    M[0, 0] = M[1, 1] * c
+    return np.sum(M2 * M2)
+
+
+def test_a_write_after_a_helper_returned_what_it_wrote_into():
+    # (refused when run on main 244b1cd: M seemed to be a row of c)
+    A = np.array([[0.4, 0.1, -0.3], [0.2, 0.5, 0.1], [0.0, -0.2, 0.3]])
+    check(scales_rows_then_writes, A, 0.7, wrt=(0, 1))
+    # M2 is M itself: the write is seen through it (wrong on main 244b1cd: no check was
+    # placed, M2 was no name that could see it)
+    for make, args in ((srcdiff.grad, (A, 0.7)), (srcdiff.jvp, (A, 0.7, A, 0.0))):
+        with pytest.raises(errors.RuntimeRefusal, match="would change M2") as info:
+            make(scales_rows_keeps_both_then_writes, wrt=(0, 1))(*args)
+        assert info.value.lineno == _line(scales_rows_keeps_both_then_writes, 3)
+
+
+def _put_all(out, *vals):
+    for k, v in enumerate(vals):
+        out[k] = v
+
+
+def puts_items_in_a_while_loop(x, A):
+    k = 0
+    while k < 2:
+        k += 1
+        u = x * 1.0
+        _put_all(u, np.sum(A, axis=0)[1], 0.5 + float(k))
+        A = A + 0.2 * np.tanh(u)
+    return np.sum(A)
+
+
+def test_a_helper_putting_items_in_a_loop_differentiates():
+    # (refused on main 244b1cd and on this branch's first change: enumerate(vals) in the
+    # helper was not known to keep nothing)
+    A = np.array([[0.4, 0.1, -0.3], [0.2, 0.5, 0.1], [0.0, -0.2, 0.3]])
+    check(puts_items_in_a_while_loop, np.array([0.3, -0.2, 0.5]), A, wrt=(0, 1))
