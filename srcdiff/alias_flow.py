@@ -177,6 +177,13 @@ class Flow:
         if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
+            if self._fresh_user_call(stmt, alias_flow_fresh.keeps_no_argument):
+                # (only the arguments its result may be or hold: `star_sum(w, *args)`
+                # gives back w or a new number: alias_flow_fresh.returned_parameters)
+                given = alias_flow_fresh.returned_parameters(stmt.sd.func)
+                bound = _bound_arguments(stmt.sd.func, value) if given is not None else None
+                if bound is not None and set(given) <= set(bound):
+                    reads = set().union(*(self._reads(env, bound[p]) for p in given))
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may
@@ -204,9 +211,8 @@ class Flow:
         arguments reach may be stored into what those parameters reach, and the result is a
         tuple whose item k + 1 is the very argument given for the k-th written parameter
         (never rebound there), or, for a call of `fresh` (the derivative's variant, writing
-        into a copy of its own), a new array. None where that is not proven: then the
-        generic call's rule, or for a call of `fresh` a new result, but what its arguments
-        reach may be stored anywhere they reach and kept."""
+        into a copy of its own), a new array. Where not proven: None (the generic rule), or
+        for a call of `fresh` a new result, what its arguments reach stored and kept."""
         func, call = stmt.sd.func, stmt.value
         into = bound = None
         if isinstance(call, S.Call) and stmt.sd.user_call is None and is_user_function(func):

@@ -92,6 +92,15 @@ def stores_only_into(fn, _seen=()):
     return None if proof is None else proof.stored
 
 
+def returned_parameters(fn, _seen=()):
+    """The parameters of the user's function `fn` whose values (or what they hold) what it
+    returns may be or hold, where it keeps nothing (keeps_no_argument): `total = w; total =
+    total + numpy.sum(a); return total` gives back w or a new number: {"w"}. A frozenset;
+    None when not proven."""
+    proof = _proof(fn, _seen)
+    return proof.returned if proof is not None and proof.keeps_nothing else None
+
+
 def _proof(fn, seen):
     if fn in seen or len(seen) >= _DEPTH:
         return None
@@ -167,6 +176,67 @@ class _Proof:
             self.stored = frozenset(into)
         self.ok = self.keeps_nothing and all(n.value is None or self._fresh(n.value)
                                              for n in returns)
+        self.returned = self._returned(returns)
+
+    def _returned(self, returns):
+        """returned_parameters: the parameters each local may be or hold (a fixpoint over
+        its bindings), then those of each returned value; None where one is not known."""
+        sources = {}
+        for _ in range(len(self.locals) + 2):
+            before = dict(sources)
+            for name in self.locals:
+                got = set()
+                for _, value in self.bindings.get(name, [("?", None)]):
+                    part = None if value is None else self._sources(value, sources)
+                    if part is None:
+                        return None
+                    got |= part
+                sources[name] = frozenset(got)
+            if sources == before:
+                break
+        else:
+            return None
+        out = set()
+        for n in returns:
+            part = set() if n.value is None else self._sources(n.value, sources)
+            if part is None:
+                return None
+            out |= part
+        return frozenset(out)
+
+    def _sources(self, node, sources):
+        """The parameters `node`'s value may be or hold (a new array from a ufunc or a
+        copying NumPy function holds none), or None where not known."""
+        if isinstance(node, S.Constant):
+            return set()
+        if isinstance(node, S.Name):
+            return {node.id} if node.id in self.params else set(sources.get(node.id, ())) \
+                if node.id in self.locals else set() if self._tame(node, True) else None
+        if isinstance(node, S.Call):
+            func = self._global(node.func)
+            if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+                if not any(isinstance(a, S.Starred) for a in node.args) and not any(
+                        k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
+                    return set()
+            parts = list(node.args) + [k.value for k in node.keywords] + (
+                [node.func] if func is _MISSING else [])   # (a method's receiver, a
+            # function given as an argument: what it holds)
+        elif isinstance(node, (S.Attribute, S.Subscript, S.Starred)):
+            parts = [node.value]
+        elif isinstance(node, (S.Tuple, S.List, S.Set)):
+            parts = node.elts
+        elif isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.BoolOp, S.IfExp)):
+            parts = [e for e in S.iter_child_nodes(node)
+                     if not isinstance(e, (S.operator, S.unaryop, S.cmpop, S.boolop))]
+        else:
+            return None
+        out = set()
+        for p in parts:
+            got = self._sources(p, sources)
+            if got is None:
+                return None
+            out |= got
+        return out
 
     # -- names -----------------------------------------------------------------------
     def _global(self, node):
