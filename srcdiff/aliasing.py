@@ -343,9 +343,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = value.value.id
-                reader = seen_writes(target).get(id(written[target]), (None, None))[0]
-                seen = reader if reader in user_names and reader != target else \
-                    seq if seq in user_names else sorted(
+                seen = seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
                 seen = seen if isinstance(seen, str) else seen[0]
@@ -353,8 +351,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                      f"{seen} too: {target} is a row of it (a view, not a copy), an item "
                      "it holds, or itself",
                      f"copy it first: {target} = numpy.copy(...)", sorted(
-                         may_share(seq) | {n for n in defs if seq in roots(n)}),
-                     holder=seq, forward_follows=seq in user_names)
+                         may_share(seq) | {n for n, _ in seen_writes(target).values()
+                                           if n is not None and seq in roots(n)}),
+                     holder=seq, forward_follows=seq in user_names)   # (M2 = results[0])
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
