@@ -24,9 +24,9 @@ import types
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
-                                bound_arguments as _bound_arguments,
-                                bound_just_before as _bound_just_before,
-                                is_local as _is_local, path_to as _path_to, places,
+                                bound_arguments as _bound_arguments, places,
+                                bound_just_before as _bound_just_before, is_local as _is_local,
+                                no_list_value as _no_list_value, path_to as _path_to,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .callables import is_user_function
@@ -50,6 +50,7 @@ class Flow:
         self.keyed = {}    # a dict built here -> {constant key: the objects stored there}
         self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
+        self.rows_apart = set()   # arrays (never lists) a for loop takes rows of (seen_by)
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -159,9 +160,9 @@ class Flow:
                     self.keyed[made] = {k: (old.get(k, set()) | p) - {STALE}
                                         for k, p in zip(keys, parts)}
             return {made}
-        if kind in (Kind.BINOP, Kind.UNARY):
-            # a new array; or, for lists (a + b, a * 3), a new list of the same items
-            self._hold([new], self.items(self._reads(env, value)))
+        if kind in (Kind.BINOP, Kind.UNARY):   # a new array; or, for lists (a + b, a * 3),
+            if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
+                self._hold([new], self.items(self._reads(env, value)))
             return {new}
         if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
             made = self._writing_call(stmt, env)
@@ -205,20 +206,15 @@ class Flow:
         return {new} | reads
 
     def _writing_call(self, stmt, env):
-        """`held = fill_writing(t, v)`, a helper writing into its arguments that hands back
-        (its result, each parameter it writes into) (writing_helpers): where it keeps
-        nothing but in items of its parameters (alias_flow_fresh.stores_only_into), what the
-        arguments reach may be stored into what those parameters reach, and the result is a
-        tuple whose item k + 1 is the very argument given for the k-th written parameter
-        (never rebound there), or, for a call of `fresh` (the derivative's variant, writing
-        into a copy of its own), a new array. Where not proven: None (the generic rule), or
-        for a call of `fresh` a new result, what its arguments reach stored and kept."""
+        """`held = fill_writing(t, v)` (writing_helpers): where the helper keeps nothing but
+        in its parameters (alias_flow_fresh.stores_only_into), what the arguments reach may
+        be stored into those; the result is a tuple whose item k + 1 is the argument given
+        the k-th written parameter (a new array for a call of `fresh`, the derivative's
+        variant). Else None, or for `fresh` a new result, the arguments stored and kept."""
         func, call = stmt.sd.func, stmt.value
         into = bound = None
         if isinstance(call, S.Call) and stmt.sd.user_call is None and is_user_function(func):
-            if (func, "into") not in self._fresh_funcs:
-                self._fresh_funcs[func, "into"] = alias_flow_fresh.stores_only_into(func)
-            into, bound = self._fresh_funcs[func, "into"], _bound_arguments(func, call)
+            into, bound = alias_flow_fresh.stores_only_into(func), _bound_arguments(func, call)
         reads = set()
         for a in analyze.call_args(stmt):
             reads |= self._reads(env, a)
@@ -490,6 +486,9 @@ class Flow:
                 if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     continue   # the written array itself, under its own name
+                if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
+                        analyze.assigned(t) == name and t.value.value.id == n:   # (for r
+                    continue   # in m, m an array: each iteration takes another row)
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None

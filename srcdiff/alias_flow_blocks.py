@@ -3,8 +3,9 @@ functions are only called where they are defined (stage 3, lower: called by alia
 aliasing.py). Takes lowered core statements; gives back plain facts: a statement's block,
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
-its source's rebinding and the writes (`rebound_first`, `written_only_before`), and the
-argument a call gives each parameter (`bound_arguments`).
+its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
+argument a call gives each parameter (`bound_arguments`), and whether a name surely holds
+no list (`never_a_list`).
 """
 from . import analyze
 from . import syntax as S
@@ -215,3 +216,45 @@ def bound_arguments(func, call):
         elif not isinstance(v, (tuple, dict)):   # (not *args, **kwargs: absent)
             out[p] = v
     return out
+
+
+def never_a_list(name, defs, depth=0):
+    """Whether `name` (bound by `defs`: name -> its bindings) surely holds no list or tuple,
+    whose items may repeat one array, where a loop takes its rows: a NumPy function's new
+    array, arithmetic on one, or arithmetic no list has (`-`, `/`, `m * m`, `m * 0.9`)."""
+    ds = defs.get(name, [])
+    return bool(ds) and depth < 4 and all(no_list_value(t, defs, depth) for t in ds)
+
+
+def _surely_an_array(name, defs, depth):
+    from .alias_flow_fresh import numpy_array_call
+    ds = defs.get(name, [])
+    return bool(ds) and depth < 4 and all(
+        (t.sd.kind == Kind.CALL and numpy_array_call(t.sd.func)) or (
+            t.sd.kind == Kind.BINOP and isinstance(t.value, S.BinOp) and any(
+                isinstance(o, S.Name) and _surely_an_array(o.id, defs, depth + 1)
+                for o in (t.value.left, t.value.right))) for t in ds)
+
+
+def no_list_value(t, defs, depth=0):
+    """never_a_list for the value one binding `t` makes."""
+    from .alias_flow_fresh import numpy_array_call
+    v = t.value
+    if t.sd.kind == Kind.CALL:
+        return numpy_array_call(t.sd.func)
+    if t.sd.kind == Kind.UNARY:
+        return True
+    if t.sd.kind != Kind.BINOP or not isinstance(v, S.BinOp):
+        return False
+    if not isinstance(v.op, (S.Add, S.Mult)):
+        return True   # (no list or tuple has -, /, **, @, ...)
+    sides = (v.left, v.right)
+    if any(isinstance(o, S.Name) and _surely_an_array(o.id, defs, depth + 1) for o in sides):
+        return True   # (an array times a list is an array)
+    if isinstance(v.op, S.Mult) and isinstance(v.left, S.Name) and \
+            isinstance(v.right, S.Name) and v.left.id == v.right.id:
+        return True   # (a list times a list is an error)
+    numbers = [o.value for o in sides if isinstance(o, S.Constant) and
+               type(o.value) in (int, float, complex)]
+    return bool(numbers) and (isinstance(v.op, S.Add) or any(
+        type(c) is not int for c in numbers))   # (not `rows * 2`: a list repeated)

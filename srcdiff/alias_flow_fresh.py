@@ -122,6 +122,12 @@ def fresh_call(func, call=None):
     return copies(func)
 
 
+def numpy_array_call(func):
+    """Whether `func` is a ufunc or a copying NumPy function: its result is a new array (or
+    a NumPy number), never a list."""
+    return isinstance(func, numpy.ufunc) or func in FRESH
+
+
 def copies(func):
     """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
     return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \

@@ -18,7 +18,8 @@ array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
 from . import alias_flow, analyze, runtime_containers, sequences
 from . import syntax as S
-from .alias_flow_blocks import inplace as _inplace, rebound_first, written_only_before
+from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
+    written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after, \
     shares_items
@@ -142,6 +143,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         cannot tell); a write not there is unseen, correct whatever shares its array."""
         if not flows:
             flows.append(alias_flow.Flow(body))
+            flows[0].rows_apart = {n for n in loop_sequences if never_a_list(n, defs)}
         found = {id(w): flows[0].seen_by(w, name) for w in writes.get(name, ())}
         return {k: v for k, v in found.items() if v is not None}
 

@@ -64,3 +64,24 @@ def test_bound_arguments_reads_the_tuple_made_for_star_args():
                 getattr(s.sd.func, "__name__", "") == "_put_all")
     bound = blocks.bound_arguments(call.sd.func, call.value)
     assert bound["out"].id == "out" and isinstance(bound["vals"], S.Name)
+
+
+def _binds_sequences(A, L):
+    p = A * A
+    q = np.ones(3) * 2
+    r = L * 2
+    s = A + A
+    t = -A
+    u = A + 1.0
+    return p, q, r, s, t, u
+
+
+def test_never_a_list_rules_out_lists_only_where_sure():
+    from srcdiff import syntax as S
+    low = lower_function(_binds_sequences)
+    defs = {}
+    for t in low.body:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+    got = {n: blocks.never_a_list(n, defs) for n in "pqrstu"}
+    assert got == {"p": True, "q": True, "r": False, "s": False, "t": True, "u": True}

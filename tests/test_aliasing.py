@@ -685,3 +685,70 @@ def test_a_helper_putting_items_in_a_loop_differentiates():
     # helper was not known to keep nothing)
     A = np.array([[0.4, 0.1, -0.3], [0.2, 0.5, 0.1], [0.0, -0.2, 0.3]])
     check(puts_items_in_a_while_loop, np.array([0.3, -0.2, 0.5]), A, wrt=(0, 1))
+
+
+# -- writes into the rows a for loop takes from an array nothing reads after -------------
+# (refused on main 244b1cd: "the loop takes its rows ..., which are shared, not copies")
+def writes_rows_of_a_product(A):
+    for r in A * A:
+        r[0] = r[1] * r[2]
+    return np.sum(A)
+
+
+def writes_rows_of_a_product_it_named(A):
+    B = A * A
+    t = 0.0
+    for r in B:
+        r[0] = r[1] * r[2]
+        t = t + np.sum(r * r)
+    return t
+
+
+def writes_rows_of_scaled_ones(A):
+    acc = 0.0
+    for r in np.ones((3, 3)) * 0.9:
+        r[1] = r[0] * A[0, 1]
+        acc = acc + np.sum(r * A[1])
+    return acc
+
+
+@pytest.mark.parametrize("f", [writes_rows_of_a_product, writes_rows_of_a_product_it_named,
+                               writes_rows_of_scaled_ones])
+def test_writes_into_rows_of_an_array_a_loop_takes_differentiate(f):
+    check(f, np.array([[0.4, 0.1, -0.3], [0.2, 0.5, 0.1], [0.0, -0.2, 0.3]]))
+
+
+def writes_rows_then_reads_the_array(A):
+    B = A * 1.0
+    for r in B:
+        r[0] = r[1] * r[2]
+    return np.sum(B * B)
+
+
+def writes_items_of_a_repeated_list(A):
+    a = A[0] * 1.0
+    L = [a, a]
+    t = 0.0
+    for r in L * 1:
+        r[0] = r[1] * 2.0
+        t = t + np.sum(r * r)
+    return t
+
+
+def writes_rows_of_what_may_be_a_joined_list(A):
+    L = A + A
+    t = 0.0
+    for r in L:
+        r[0] = r[1] * 2.0
+        t = t + np.sum(r * r)
+    return t
+
+
+@pytest.mark.parametrize("f, k", [(writes_rows_then_reads_the_array, 3),
+                                  (writes_items_of_a_repeated_list, 5),
+                                  (writes_rows_of_what_may_be_a_joined_list, 4)])
+def test_writes_into_rows_a_later_read_may_see_are_refused(f, k):
+    # (B read after the loop; a list whose items repeat one array; `A + A` may be a list)
+    with pytest.raises(errors.UnsupportedCodeError, match="the loop takes its rows") as info:
+        lower_function(f)
+    assert info.value.lineno == _line(f, k)
