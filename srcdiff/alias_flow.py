@@ -24,7 +24,9 @@ import types
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
-                                is_local as _is_local, path_to as _path_to, places,
+                                bound_arguments as _bound_arguments, places,
+                                bound_just_before as _bound_just_before, is_local as _is_local,
+                                no_list_value as _no_list_value, path_to as _path_to,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .callables import is_user_function
@@ -48,6 +50,7 @@ class Flow:
         self.keyed = {}    # a dict built here -> {constant key: the objects stored there}
         self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
+        self.rows_apart = set()   # arrays (never lists) a for loop takes rows of (seen_by)
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -157,10 +160,14 @@ class Flow:
                     self.keyed[made] = {k: (old.get(k, set()) | p) - {STALE}
                                         for k, p in zip(keys, parts)}
             return {made}
-        if kind in (Kind.BINOP, Kind.UNARY):
-            # a new array; or, for lists (a + b, a * 3), a new list of the same items
-            self._hold([new], self.items(self._reads(env, value)))
+        if kind in (Kind.BINOP, Kind.UNARY):   # a new array; or, for lists (a + b, a * 3),
+            if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
+                self._hold([new], self.items(self._reads(env, value)))
             return {new}
+        if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
+            made = self._writing_call(stmt, env)
+            if made is not None:
+                return made
         if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
             if alias_flow_fresh.copies(stmt.sd.func):
@@ -171,6 +178,13 @@ class Flow:
         if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
+            if self._fresh_user_call(stmt, alias_flow_fresh.keeps_no_argument):
+                # (only the arguments its result may be or hold: `star_sum(w, *args)`
+                # gives back w or a new number: alias_flow_fresh.returned_parameters)
+                given = alias_flow_fresh.returned_parameters(stmt.sd.func)
+                bound = _bound_arguments(stmt.sd.func, value) if given is not None else None
+                if bound is not None and set(given) <= set(bound):
+                    reads = set().union(*(self._reads(env, bound[p]) for p in given))
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may
@@ -190,6 +204,52 @@ class Flow:
             if not _is_local(stmt):
                 self._escape(stmt, reads)   # (a nested function keeps nothing: no globals)
         return {new} | reads
+
+    def _writing_call(self, stmt, env):
+        """`held = fill_writing(t, v)` (writing_helpers): where the helper keeps nothing but
+        in its parameters (alias_flow_fresh.stores_only_into), what the arguments reach may
+        be stored into those; the result is a tuple whose item k + 1 is the argument given
+        the k-th written parameter (a new array for a call of `fresh`, the derivative's
+        variant). Else None, or for `fresh` a new result, the arguments stored and kept."""
+        func, call = stmt.sd.func, stmt.value
+        into = bound = None
+        if isinstance(call, S.Call) and stmt.sd.user_call is None and is_user_function(func):
+            into, bound = alias_flow_fresh.stores_only_into(func), _bound_arguments(func, call)
+        reads = set()
+        for a in analyze.call_args(stmt):
+            reads |= self._reads(env, a)
+        reach = self.reach(reads) - {STALE}
+        if into is None or bound is None or not set(into) <= set(bound):
+            # (one written into may be its default, or unknown)
+            if id(stmt) not in self.fresh:
+                return None
+            self._store(reach, reach, stmt)
+            self._escape(stmt, reach)
+            return {("new", id(stmt))}
+        holders = set()
+        for p in into:
+            holders |= self._reads(env, bound[p])
+        holders.discard(STALE)
+        if holders:   # (`p[k] = v` only, into the object p itself: stores_only_into)
+            self._store(holders, reach, stmt)
+        made = ("made", id(stmt))
+        if id(stmt) in self.fresh:
+            # its own copies hold what the originals held, and more; the originals
+            # themselves, never written, are in no result
+            reach = reach - set().union(*(self._reads(env, bound[p]) for p in
+                                          func._srcdiff_written if p in bound))
+            self._hold([("new", id(stmt))], reach)
+        given = getattr(func, "_srcdiff_returns", None)   # (`return M`: M itself)
+        slots = [{("new", id(stmt))} if given in bound and id(stmt) in self.fresh and
+                 given in func._srcdiff_written else
+                 self._reads(env, bound[given]) if given in bound else
+                 {("new", id(stmt))} | reach] + [
+            {("new", id(stmt))} if id(stmt) in self.fresh else self._reads(env, bound[p])
+            if p in bound else {("new", id(stmt))} | reach for p in func._srcdiff_written]
+        old = self.slots.get(made, [set() for _ in slots])
+        self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, slots)]
+        self._hold([made], set().union(*slots))
+        return {made}
 
     def _keyed(self, base, index):
         """The objects `d[key]` may be, where every object `base` may be is a dict built
@@ -257,32 +317,6 @@ class Flow:
         """Whether `t` comes after `write` in the write's own statement list."""
         (b, j), (c, k) = self._place(write), self._place(t)
         return b is not None and b == c and k > j
-
-    def _bound_just_before(self, t, defs, order, after):
-        """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
-        block before t, and after the statement at `after` (None: anywhere): each time t
-        runs, that binding ran just before it in the same pass through the block. (The
-        binding's own reads are checked as reads of their own.)"""
-        block, k = self._place(t)
-        for d in defs:
-            b, j = self._place(d)
-            if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
-                    and not _inplace(d) and (after is None or order[id(d)] > after):
-                return True
-        if after is None:
-            return False
-        # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
-        # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
-        # ran before it in the same pass, after the write (what binds n between reads
-        # values of its own, checked as reads of their own)
-        path = _path_to(self.body, t) or []
-        around = {id(blk): i for blk, i in path[:-1]}
-        for d in defs:
-            b, j = self._place(d)
-            if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
-                    not _inplace(d) and order[id(d)] > after:
-                return True
-        return False
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -440,7 +474,8 @@ class Flow:
                     continue
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
-                if self._bound_just_before(t, defs(n), order, None if i <= at else at):
+                if _bound_just_before(self.body, self._place, t, defs(n), order,
+                                      None if i <= at else at):
                     continue   # (n is bound anew in t's own block before t, after the write)
                 if n == name and own_ok and i > at and self._later_in_block(write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
@@ -451,6 +486,9 @@ class Flow:
                 if n == name and own_ok and (new is not None or not any(
                         order[id(d)] > at or id(d) in in_loop for d in defs(n))):
                     continue   # the written array itself, under its own name
+                if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
+                        analyze.assigned(t) == name and t.value.value.id == n:   # (for r
+                    continue   # in m, m an array: each iteration takes another row)
                 if bound_before(n) and self.reach(self.objects(env, n)) & changed:
                     return n, t
         return None

@@ -2,8 +2,10 @@
 functions are only called where they are defined (stage 3, lower: called by alias_flow.py and
 aliasing.py). Takes lowered core statements; gives back plain facts: a statement's block,
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
-`blocks_around`, `local_functions_only_called`), and the order of a copy, its source's
-rebinding and the writes (`rebound_first`, `written_only_before`).
+`blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
+its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
+argument a call gives each parameter (`bound_arguments`), and whether a name surely holds
+no list (`never_a_list`).
 """
 from . import analyze
 from . import syntax as S
@@ -154,3 +156,105 @@ def block_of(stmt, block, loop):
             if found is not None:
                 return found
     return None
+
+
+def bound_just_before(body, place, t, defs, order, after):
+    """Whether one of `defs` (bindings of a name t reads) is a statement of t's own
+    block before t, and after the statement at `after` (None: anywhere): each time t
+    runs, that binding ran just before it in the same pass through the block. (The
+    binding's own reads are checked as reads of their own.)"""
+    block, k = place(t)
+    for d in defs:
+        b, j = place(d)
+        if b == block and block is not None and j < k and d.sd.kind != Kind.SETITEM \
+                and not inplace(d) and (after is None or order[id(d)] > after):
+            return True
+    if after is None:
+        return False
+    # or of a block around t's (t in a loop or branch after it: `h = x` then `for w in
+    # ...: h = np.tanh(w * h)`), bound after the write: each time t runs, that binding
+    # ran before it in the same pass, after the write (what binds n between reads
+    # values of its own, checked as reads of their own)
+    path = path_to(body, t) or []
+    around = {id(blk): i for blk, i in path[:-1]}
+    for d in defs:
+        b, j = place(d)
+        if b in around and j < around[b] and d.sd.kind != Kind.SETITEM and \
+                not inplace(d) and order[id(d)] > after:
+            return True
+    return False
+
+
+def bound_arguments(func, call):
+    """{parameter: the argument node the lowered `call` gives it} (a default: absent), or
+    None where a starred argument or a mismatch leaves it unknown."""
+    import inspect
+    spelled = getattr(call, S.VARIADIC, None)
+    if spelled is not None:   # (variadic.bind_call: one argument per parameter, in order,
+        try:                  # the tuple made for *args, the dict for **kwargs)
+            params = list(inspect.signature(func, follow_wrapped=False).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if call.keywords or not len(spelled) == len(call.args) == len(params) or any(
+                kind in ("*", "**") and name != p.name or
+                (kind == "*") != (p.kind == p.VAR_POSITIONAL)
+                for (kind, name), p in zip(spelled, params)):
+            return None
+        return {p.name: a for p, a in zip(params, call.args)}
+    if any(isinstance(a, S.Starred) for a in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return None
+    try:
+        bound = inspect.signature(func).bind(*range(len(call.args)),
+                                             **{k.arg: k.value for k in call.keywords})
+    except (TypeError, ValueError):
+        return None
+    out = {}
+    for p, v in bound.arguments.items():
+        if isinstance(v, int):
+            out[p] = call.args[v]
+        elif not isinstance(v, (tuple, dict)):   # (not *args, **kwargs: absent)
+            out[p] = v
+    return out
+
+
+def never_a_list(name, defs, depth=0):
+    """Whether `name` (bound by `defs`: name -> its bindings) surely holds no list or tuple,
+    whose items may repeat one array, where a loop takes its rows: a NumPy function's new
+    array, arithmetic on one, or arithmetic no list has (`-`, `/`, `m * m`, `m * 0.9`)."""
+    ds = defs.get(name, [])
+    return bool(ds) and depth < 4 and all(no_list_value(t, defs, depth) for t in ds)
+
+
+def _surely_an_array(name, defs, depth):
+    from .alias_flow_fresh import numpy_array_call
+    ds = defs.get(name, [])
+    return bool(ds) and depth < 4 and all(
+        (t.sd.kind == Kind.CALL and numpy_array_call(t.sd.func)) or (
+            t.sd.kind == Kind.BINOP and isinstance(t.value, S.BinOp) and any(
+                isinstance(o, S.Name) and _surely_an_array(o.id, defs, depth + 1)
+                for o in (t.value.left, t.value.right))) for t in ds)
+
+
+def no_list_value(t, defs, depth=0):
+    """never_a_list for the value one binding `t` makes."""
+    from .alias_flow_fresh import numpy_array_call
+    v = t.value
+    if t.sd.kind == Kind.CALL:
+        return numpy_array_call(t.sd.func)
+    if t.sd.kind == Kind.UNARY:
+        return True
+    if t.sd.kind != Kind.BINOP or not isinstance(v, S.BinOp):
+        return False
+    if not isinstance(v.op, (S.Add, S.Mult)):
+        return True   # (no list or tuple has -, /, **, @, ...)
+    sides = (v.left, v.right)
+    if any(isinstance(o, S.Name) and _surely_an_array(o.id, defs, depth + 1) for o in sides):
+        return True   # (an array times a list is an array)
+    if isinstance(v.op, S.Mult) and isinstance(v.left, S.Name) and \
+            isinstance(v.right, S.Name) and v.left.id == v.right.id:
+        return True   # (a list times a list is an error)
+    numbers = [o.value for o in sides if isinstance(o, S.Constant) and
+               type(o.value) in (int, float, complex)]
+    return bool(numbers) and (isinstance(v.op, S.Add) or any(
+        type(c) is not int for c in numbers))   # (not `rows * 2`: a list repeated)

@@ -1,7 +1,9 @@
 """Whether a function of the user's returns a new value nobody else holds (stage 3, lower:
 called by alias_flow.py and aliasing.py). Takes a user function (`fresh_result`); gives back
 whether every value it returns is made inside it and it stores nothing that outlives the
-call (with the items of a returned list or tuple that may be its arguments).
+call (with the items of a returned list or tuple that may be its arguments); the parameters
+its result may be or hold (`returned_parameters`) and those it may store what its arguments
+reach into (`stores_only_into`, for writing_helpers' variants).
 
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
@@ -82,6 +84,25 @@ def keeps_no_argument(fn, _seen=()):
     return proof is not None and proof.keeps_nothing
 
 
+def stores_only_into(fn, _seen=()):
+    """The parameters of the user's function `fn` it may store what its arguments reach
+    into by item writes (`M[i] = M[i] * c`, `out[k] = v`; `out[:] = numpy.tanh(v)` stores a
+    new array, `M[i] -= v` updates in place: nothing kept), where it keeps nothing anywhere
+    else once it returns (see keeps_no_argument): a frozenset, empty when it stores nothing
+    of theirs; None when not proven."""
+    proof = _proof(fn, _seen)
+    return None if proof is None else proof.stored
+
+
+def returned_parameters(fn, _seen=()):
+    """The parameters of the user's function `fn` whose values (or what they hold) what it
+    returns may be or hold, where it keeps nothing (keeps_no_argument): `total = w; total =
+    total + numpy.sum(a); return total` gives back w or a new number: {"w"}. A frozenset;
+    None when not proven."""
+    proof = _proof(fn, _seen)
+    return proof.returned if proof is not None and proof.keeps_nothing else None
+
+
 def _proof(fn, seen):
     if fn in seen or len(seen) >= _DEPTH:
         return None
@@ -99,6 +120,12 @@ def fresh_call(func, call=None):
     if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True
     return copies(func)
+
+
+def numpy_array_call(func):
+    """Whether `func` is a ufunc or a copying NumPy function: its result is a new array (or
+    a NumPy number), never a list."""
+    return isinstance(func, numpy.ufunc) or func in FRESH
 
 
 def copies(func):
@@ -122,6 +149,7 @@ class _Proof:
         self.params = set(variadic.parameter_names(fdef))
         self.resolver = Resolver(fn)
         self.ok = self.keeps_nothing = False
+        self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
@@ -149,8 +177,74 @@ class _Proof:
             return
         returns = [n for n in nodes if isinstance(n, S.Return)]
         self.keeps_nothing = all(self._stores_nothing(n) for n in nodes)
+        into = set()
+        if self.keeps_nothing:
+            self.stored = frozenset()
+        elif all(self._stores_nothing(n, into) for n in nodes):
+            self.stored = frozenset(into)
         self.ok = self.keeps_nothing and all(n.value is None or self._fresh(n.value)
                                              for n in returns)
+        self.returned = self._returned(returns)
+
+    def _returned(self, returns):
+        """returned_parameters: the parameters each local may be or hold (a fixpoint over
+        its bindings), then those of each returned value; None where one is not known."""
+        sources = {}
+        for _ in range(len(self.locals) + 2):
+            before = dict(sources)
+            for name in self.locals:
+                got = set()
+                for _, value in self.bindings.get(name, [("?", None)]):
+                    part = None if value is None else self._sources(value, sources)
+                    if part is None:
+                        return None
+                    got |= part
+                sources[name] = frozenset(got)
+            if sources == before:
+                break
+        else:
+            return None
+        out = set()
+        for n in returns:
+            part = set() if n.value is None else self._sources(n.value, sources)
+            if part is None:
+                return None
+            out |= part
+        return frozenset(out)
+
+    def _sources(self, node, sources):
+        """The parameters `node`'s value may be or hold (a new array from a ufunc or a
+        copying NumPy function holds none), or None where not known."""
+        if isinstance(node, S.Constant):
+            return set()
+        if isinstance(node, S.Name):
+            return {node.id} if node.id in self.params else set(sources.get(node.id, ())) \
+                if node.id in self.locals else set() if self._tame(node, True) else None
+        if isinstance(node, S.Call):
+            func = self._global(node.func)
+            if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+                if not any(isinstance(a, S.Starred) for a in node.args) and not any(
+                        k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
+                    return set()
+            parts = list(node.args) + [k.value for k in node.keywords] + (
+                [node.func] if func is _MISSING else [])   # (a method's receiver, a
+            # function given as an argument: what it holds)
+        elif isinstance(node, (S.Attribute, S.Subscript, S.Starred)):
+            parts = [node.value]
+        elif isinstance(node, (S.Tuple, S.List, S.Set)):
+            parts = node.elts
+        elif isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.BoolOp, S.IfExp)):
+            parts = [e for e in S.iter_child_nodes(node)
+                     if not isinstance(e, (S.operator, S.unaryop, S.cmpop, S.boolop))]
+        else:
+            return None
+        out = set()
+        for p in parts:
+            got = self._sources(p, sources)
+            if got is None:
+                return None
+            out |= got
+        return out
 
     # -- names -----------------------------------------------------------------------
     def _global(self, node):
@@ -214,7 +308,7 @@ class _Proof:
                 return False
             func = self._global(node.func)
             if func is not _MISSING:   # (a builtin may give a global: getattr(module, ...))
-                return keeps_nothing(func) and (
+                return (keeps_nothing(func) or func in _TAME_BUILTINS) and (
                     getattr(func, "__module__", None) != "builtins" or func in _TAME_BUILTINS)
             return isinstance(node.func, S.Attribute) and node.func.attr in \
                 VIEW_METHODS | FRESH_METHODS | READ_METHODS and self._tame(node.func.value)
@@ -261,12 +355,21 @@ class _Proof:
                 fresh_result(func, self.seen)
         return False
 
+    def _no_list(self, node):
+        """Whether `node` is surely a number or an array (never a list): a constant, or a
+        ufunc's or a copying NumPy function's result."""
+        if isinstance(node, S.Constant):
+            return True
+        func = self._global(node.func) if isinstance(node, S.Call) else _MISSING
+        return (isinstance(func, numpy.ufunc) or func in FRESH) and self._fresh(node)
+
     # -- statements ------------------------------------------------------------------
-    def _stores_nothing(self, node):
+    def _stores_nothing(self, node, into=None):
         """Whether `node` stores nothing where it outlives the call: item writes and
         appends only into containers made here, of values the arguments reach at most;
         calls only of functions that keep nothing (NumPy, math, builtins, srcdiff's own
-        and functions of the user's proven the same way)."""
+        and functions of the user's proven the same way). With a set `into`, item writes
+        `p[...] = v` into a parameter p of such values are allowed too: p goes into `into`."""
         if isinstance(node, (S.Assign, S.AugAssign, S.AnnAssign)):
             targets = node.targets if isinstance(node, S.Assign) else [node.target]
             for t in targets:
@@ -274,9 +377,20 @@ class _Proof:
                     if isinstance(part, S.Attribute) and isinstance(part.ctx, S.Store):
                         return False
                     if isinstance(part, S.Subscript) and isinstance(part.ctx, S.Store):
-                        if not (isinstance(part.value, S.Name) and part.value.id in self.fresh
-                                and node.value is not None and self._tame(node.value)):
+                        if node.value is None or not self._tame(node.value) or \
+                                not isinstance(part.value, S.Name):
                             return False
+                        if part.value.id in self.fresh:
+                            continue
+                        if into is None or part.value.id not in self.params or \
+                                part.value.id in self.bindings or part is not t or (
+                                    isinstance(node, S.AugAssign) and
+                                    isinstance(node.op, S.Add) and not self._no_list(node.value)):
+                            return False   # (a parameter rebound; `p[i] += v` may extend
+                        if isinstance(node, S.Assign) and not self._no_list(node.value):
+                            into.add(part.value.id)   # a list p[i] holds by v's items)
+                        # (a number or a new array stored, or an update in place: nothing
+                        # of the arguments' is kept)
             return True
         if not isinstance(node, S.Call):
             return True
@@ -285,7 +399,8 @@ class _Proof:
             from .callables import is_user_function
             if isinstance(func, types.FunctionType) and is_user_function(func):
                 return keeps_no_argument(func, self.seen)
-            return keeps_nothing(func) or func in (list, tuple, dict, set)
+            return keeps_nothing(func) or func in (list, tuple, dict, set, range, enumerate,
+                                                   zip, reversed)
         if not isinstance(node.func, S.Attribute):
             return False
         attr, receiver = node.func.attr, node.func.value

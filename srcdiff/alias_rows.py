@@ -10,15 +10,18 @@ from .core import Kind
 
 
 def guard_rows_read_after(source, user_names, body, stmts, written, guards, holders_of,
-                          sees):
+                          sees, dicts=frozenset()):
     """`r = m[i]` (or `rows.append(m[i])`, `[m[0], m[1]]`, a list comprehension of rows), then a write into
     m, then r (rows, or a name holding the same list: `holders_of`) read: r is a row of m (a
     view) when m is an array of two or more dimensions, and sees the write. Only the run can
     tell (an item of a list, a number, an index array's pick are not views): a check before
     each such write, `check_no_view(r, m, ...)` (for a list, of each row it holds). Where a
     name read after the write may be unbound there (`for i in ...: r = m[i]`), refused.
-    `sees(r, w, m)`: whether r (a name of srcdiff's) may see the write w into m at all."""
+    `sees(r, w, m)`: whether r (a name of srcdiff's) may see the write w into m at all.
+    `dicts`: the names that may hold a dict (sequences.maybe_dicts); a write `m[k] = v` into
+    one that surely holds a dict rebinds an entry, whatever the key: no array is written."""
     appended = _containers_holding(stmts)
+    surely_dicts = _surely_dicts(stmts, dicts)
     defined = None
     for s in stmts:
         if not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
@@ -36,8 +39,8 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (w.sd.inplace is not None and w.targets[0].id == base)):
                 continue
-            if w.sd.kind == Kind.SETITEM and _dict_key(w.targets[0].slice):
-                continue   # D["a"] = v: a dict's entry rebound, no array written
+            if w.sd.kind == Kind.SETITEM and base in surely_dicts:
+                continue   # D[k] = v: a dict's entry rebound, no array written
             if defined is None:
                 defined = analyze.Definedness(body, ())
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
@@ -82,9 +85,29 @@ def _containers_holding(stmts):
     return holders
 
 
-def _dict_key(index):
-    """Whether an index is a string: the write it makes is into a dict, never an array."""
-    return isinstance(index, S.Constant) and isinstance(index.value, str)
+def _surely_dicts(stmts, dicts):
+    """The names of `dicts` (those that may hold a dict) every binding of which is a dict:
+    a dict display, `dict(zip(...))`, or a copy of such a name; a container parameter never
+    bound here (in `dicts` with no binding) is one too. (A name that may hold a dict in one
+    branch and an array in another is not.)"""
+    binds = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name) and \
+                t.sd.kind != Kind.SETITEM:
+            binds.setdefault(t.targets[0].id, []).append(t)
+    out = {n for n in dicts if n not in binds}
+    grew = True
+    while grew:
+        grew = False
+        for n in set(dicts) - out:
+            if all(isinstance(t.value, S.Dict) or (
+                    t.sd.kind == Kind.CALL and
+                    getattr(t.sd.func, "__name__", "") == "dict_from_lists") or (
+                    t.sd.kind == Kind.COPY and isinstance(t.value, S.Name) and
+                    t.value.id in out) for t in binds[n]):
+                out.add(n)
+                grew = True
+    return out
 
 
 def read_after(name, write, stmts):

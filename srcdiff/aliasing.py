@@ -16,9 +16,10 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-from . import alias_flow, analyze, runtime_containers
+from . import alias_flow, analyze, runtime_containers, sequences
 from . import syntax as S
-from .alias_flow_blocks import inplace as _inplace, rebound_first, written_only_before
+from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
+    written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after, \
     shares_items
@@ -26,13 +27,14 @@ from .callables import is_user_function
 from .core import Kind
 
 
-def check_writes(source, user_names, body, spelled=None):
+def check_writes(source, user_names, body, spelled=None, containers=()):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
     run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
     before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
-    come back as (statement, the error it raises).
+    come back as (statement, the error it raises). `containers`: the parameters that hold
+    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows).
     """
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
@@ -141,6 +143,7 @@ def check_writes(source, user_names, body, spelled=None):
         cannot tell); a write not there is unseen, correct whatever shares its array."""
         if not flows:
             flows.append(alias_flow.Flow(body))
+            flows[0].rows_apart = {n for n in loop_sequences if never_a_list(n, defs)}
         found = {id(w): flows[0].seen_by(w, name) for w in writes.get(name, ())}
         return {k: v for k, v in found.items() if v is not None}
 
@@ -286,6 +289,17 @@ def check_writes(source, user_names, body, spelled=None):
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
     for s in stmts:
+        stored_by = getattr(s.sd.func, "_srcdiff_written", None) \
+            if s.sd.kind == Kind.CALL else None
+        if stored_by:   # held = fill_writing(out, v): the helper may store v into out
+            func = getattr(s.sd.func, "__name__", "the function")
+            for arg in analyze.call_args(s):
+                w = later_write(arg.id, s) if isinstance(arg, S.Name) else None
+                if w is not None and not rebound_first(s, arg.id, body, stmts):
+                    fail(w, f"writing into {arg.id} here would also change what {func} "
+                         f"stored it into on line {s.sd.line} ({', '.join(stored_by)}), "
+                         "which holds it, not a copy",
+                         f"pass a copy: numpy.copy({arg.id})")
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
             if s.sd.kind == Kind.APPEND:
                 arg = s.value.args[0]
@@ -338,8 +352,10 @@ def check_writes(source, user_names, body, spelled=None):
                 fail(written[target], f"writing into {target} here would change "
                      f"{seen} too: {target} is a row of it (a view, not a copy), an item "
                      "it holds, or itself",
-                     f"copy it first: {target} = numpy.copy(...)", sorted(may_share(seq)),
-                     holder=seq, forward_follows=seq in user_names)
+                     f"copy it first: {target} = numpy.copy(...)", sorted(
+                         may_share(seq) | {n for n, _ in seen_writes(target).values()
+                                           if n is not None and seq in roots(n)}),
+                     holder=seq, forward_follows=seq in user_names)   # (M2 = results[0])
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
@@ -414,7 +430,8 @@ def check_writes(source, user_names, body, spelled=None):
                      must=holder is not None)
     guard_rows_read_after(source, user_names, body, stmts, written, guards,
                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
-                          lambda r, w, base: seen_through(r, w, base, derive=False))
+                          lambda r, w, base: seen_through(r, w, base, derive=False),
+                          sequences.maybe_dicts(body, containers))
 
     def same_as(name, seen=None):
         """The names `name` may be the very same array as: copies (through temporaries and

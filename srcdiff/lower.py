@@ -211,7 +211,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             check_appends(self.src, out)
             check_dict_views(self.src, out)
             guard_dict_loops(self.src, out, self.bindings)
-            guards = check_writes(self.src, self.user_names, out, self.spelled)
+            guards = check_writes(self.src, self.user_names, out, self.spelled,
+                                  self.containers)
             argument_writes.relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}

@@ -81,8 +81,23 @@ def _variant(fn, params):
     variant.__kwdefaults__ = dict(fn.__kwdefaults__) if fn.__kwdefaults__ else None
     variant.__qualname__ = fn.__qualname__
     variant.__doc__ = fn.__doc__
+    variant._srcdiff_written = params   # (alias_flow: its result's items 1.. are these,
+    variant._srcdiff_returns = _returned_parameter(fdef)   # and item 0 this parameter)
     loader._SOURCES[inner[0]] = text   # (frontend.get_source reads the variant's text there)
     return variant
+
+
+def _returned_parameter(fdef):
+    """The parameter every return of `fdef` gives back (`return M`), where the body ends
+    with such a return and binds that parameter nowhere; else None."""
+    returns = [n for n in S.own_nodes(fdef) if isinstance(n, ast.Return)]
+    names = {n.value.id if isinstance(n.value, ast.Name) else None for n in returns}
+    if len(names) != 1 or None in names or not fdef.body or \
+            not isinstance(fdef.body[-1], ast.Return):
+        return None
+    name = names.pop()
+    params = [a.arg for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
+    return name if name in params and not _rebinds(fdef, [name]) else None
 
 
 def _rebinds(fdef, params):

@@ -30,3 +30,58 @@ def test_the_way_to_a_statement_and_its_place():
     assert blocks.blocks_around(body, write)[-1] is path[-1][0]
     assert blocks.local_functions_only_called(list(body))
 
+
+
+def _takes(a, b, c=1.0, *rest, d=2.0):
+    return a
+
+
+def test_bound_arguments_names_the_node_each_parameter_gets():
+    import gast
+    call = gast.parse("f(x, y, d=z)").body[0].value
+    bound = blocks.bound_arguments(_takes, call)
+    assert {p: n.id for p, n in bound.items()} == {"a": "x", "b": "y", "d": "z"}
+    assert blocks.bound_arguments(_takes, gast.parse("f(*xs)").body[0].value) is None
+    assert blocks.bound_arguments(_takes, gast.parse("f(x)").body[0].value) is None
+
+
+def _put_all(out, *vals):
+    for k, v in enumerate(vals):
+        out[k] = v
+
+
+def _calls_put_all(x):
+    out = np.zeros(3)
+    _put_all(out, x[0], x[1])
+    return out
+
+
+def test_bound_arguments_reads_the_tuple_made_for_star_args():
+    from srcdiff import syntax as S
+    from srcdiff.core import Kind
+    low = lower_function(_calls_put_all)
+    call = next(s for s in low.body if s.sd.kind == Kind.CALL and
+                getattr(s.sd.func, "__name__", "") == "_put_all")
+    bound = blocks.bound_arguments(call.sd.func, call.value)
+    assert bound["out"].id == "out" and isinstance(bound["vals"], S.Name)
+
+
+def _binds_sequences(A, L):
+    p = A * A
+    q = np.ones(3) * 2
+    r = L * 2
+    s = A + A
+    t = -A
+    u = A + 1.0
+    return p, q, r, s, t, u
+
+
+def test_never_a_list_rules_out_lists_only_where_sure():
+    from srcdiff import syntax as S
+    low = lower_function(_binds_sequences)
+    defs = {}
+    for t in low.body:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+    got = {n: blocks.never_a_list(n, defs) for n in "pqrstu"}
+    assert got == {"p": True, "q": True, "r": False, "s": False, "t": True, "u": True}

@@ -190,3 +190,101 @@ def test_keeps_no_argument(fn, keeps_nothing):
     """Whatever it returns (`identity` returns its argument), a function keeping nothing
     leaves only its result holding what it was given."""
     assert keeps_no_argument(fn) is keeps_nothing
+
+
+# -- stores_only_into: the parameters a helper may store what its arguments reach into ---
+def _fills(out, v):
+    out[:] = np.tanh(v)
+
+
+def _scales(M, c):
+    for i in range(M.shape[0]):
+        M[i] = M[i] * c
+    return M
+
+
+def _puts(out, v):
+    out[0] = v
+
+
+def _updates(out, v):
+    out[0] -= 0.1 * v
+
+
+def _extends(out, v):
+    out[0] += v
+
+
+def _keeps_in_a_global(v):
+    _KEPT[0] = v
+
+
+def _rebinds_then_stores(out, v):
+    out = _KEPT
+    out[0] = v
+
+
+_KEPT = [None]
+
+
+def test_stores_only_into_names_the_parameters_a_helper_stores_into():
+    from srcdiff.alias_flow_fresh import stores_only_into
+    assert stores_only_into(_fills) == frozenset()     # a new array: nothing of theirs
+    assert stores_only_into(_updates) == frozenset()   # in place: nothing kept
+    assert stores_only_into(_scales) == {"M"}
+    assert stores_only_into(_puts) == {"out"}
+    # (`out[0] += v` may extend a list by v's items; a global; a parameter rebound)
+    for f in (_extends, _keeps_in_a_global, _rebinds_then_stores):
+        assert stores_only_into(f) is None
+
+
+# -- returned_parameters: which arguments a helper's result may be or hold ---------------
+def _star_sum(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def _second(pair, other):
+    return pair[1] * 1.0 if other is None else pair[1]
+
+
+def _calls(g, v):
+    return g(v)
+
+
+def test_returned_parameters_follows_what_the_result_may_be():
+    from srcdiff.alias_flow_fresh import returned_parameters
+    assert returned_parameters(_star_sum) == {"w"}
+    assert returned_parameters(_second) == {"pair", "other"}
+    assert returned_parameters(_calls) is None   # (g may keep v: not proven)
+
+
+def sums_rows_listed_then_writes(x):
+    u = x * x + 0.0
+    kept = [u, u]
+    a = _star_sum(u.dot(x), *kept)
+    u *= 0.5
+    return a * np.sum(u)
+
+
+def passes_the_array_itself_then_writes(x):
+    u = x * x + 0.0
+    a = _star_sum(u)
+    u *= 0.5
+    return np.sum(a * u)
+
+
+def test_a_write_after_a_helper_that_returns_another_argument():
+    # (refused on main 244b1cd: a seemed to hold u, an item of *args)
+    check(sums_rows_listed_then_writes, np.array([0.3, -0.2, 0.5]))
+    # star_sum gives back w = u itself here: the write is seen through a
+    for make, args in ((srcdiff.grad, (X0,)), (srcdiff.jvp, (X0, X0))):
+        with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal),
+                           match="change a") as info:
+            make(passes_the_array_itself_then_writes)(*args)
+        assert info.value.lineno == passes_the_array_itself_then_writes.__code__.co_firstlineno + 3
+
+
+X0 = np.array([0.3, -0.2, 0.5])

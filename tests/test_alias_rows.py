@@ -182,3 +182,66 @@ def rows_in_a_display_read_before_the_write(A, x):
                                rows_in_a_display_read_before_the_write])
 def test_copies_items_and_rows_read_before_the_write_differentiate(f):
     check(f, A.copy(), X.copy(), wrt=(0, 1))
+
+
+# -- a dict's entries are rebound, never written into (sequences.maybe_dicts, whatever the key) --
+def dict_entries_rebound_by_a_loop_key(x):
+    D = {"a": x * 1.0, "b": x * 2.0}
+    acc = 0.0
+    for k in ["a", "b"]:
+        D[k] = D[k] * 1.5
+        r = D["b"]
+        acc = acc + np.sum(r * x)
+    return acc + np.sum(D["a"])
+
+
+def dict_entries_rebound_by_an_int_key(x):
+    D = {0: x * 1.0, 1: x * 2.0}
+    acc = 0.0
+    for k in range(2):
+        D[k] = D[k] * 1.5
+        r = D[1]
+        acc = acc + np.sum(r * x)
+    return acc + np.sum(D[0])
+
+
+def dict_entry_rebound_by_a_string_key(x):
+    D = {"a": x * 1.0, "b": x * 2.0}
+    r = D["a"]
+    D["a"] = D["b"] * 3.0
+    return np.sum(r * D["a"])
+
+
+@pytest.mark.parametrize("f", [dict_entries_rebound_by_a_loop_key,
+                               dict_entries_rebound_by_an_int_key,
+                               dict_entry_rebound_by_a_string_key])
+def test_an_entry_of_a_dict_rebound_is_no_write_into_a_row(f):
+    check(f, X.copy())
+
+
+def rows_of_an_array_written_by_a_loop_key(x):
+    D = np.stack([x * 1.0, x * 2.0])
+    acc = 0.0
+    for k in range(2):
+        D[k] = D[k] * 1.5
+        r = D[1]
+        acc = acc + np.sum(r * x)
+    return acc + np.sum(D[0])
+
+
+def dict_in_one_branch_array_in_the_other(x, c):
+    if c > 0:
+        D = {0: x * 1.0}
+    else:
+        D = np.stack([x, x])
+    r = D[0]
+    D[0] = x * 3.0
+    return np.sum(r * D[0])
+
+
+def test_a_name_that_may_be_an_array_is_still_checked():
+    with pytest.raises(errors.UnsupportedCodeError, match="row of D taken on line"):
+        srcdiff.grad(rows_of_an_array_written_by_a_loop_key)(X.copy())
+    with pytest.raises(errors.RuntimeRefusal, match="row of D taken on line"):
+        srcdiff.grad(dict_in_one_branch_array_in_the_other)(X.copy(), -1.0)
+    check(dict_in_one_branch_array_in_the_other, X.copy(), 1.0)

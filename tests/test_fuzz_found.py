@@ -814,3 +814,99 @@ def h12_a_helper_of_f_taking_a_generator(x):
                                h12_a_helper_of_f_taking_a_generator])
 def test_h12_generators_passed_around(f):
     check(f, X.copy())
+
+# h12 alias -- issue #13's shapes of false aliasing refusals, reduced (each correct code
+# differentiates; the variant where a later read really sees the write is refused, located)
+def stacks_then_writes_in_a_while_loop(x):
+    x = x * 1.0
+    s = np.stack([x, x, x])
+    t = np.sum(s * s)
+    i = 0
+    while i < 2:
+        x[i] = x[i] * t
+        i += 1
+    return np.sum(x) + t
+
+
+def stacks_then_reads_the_stack_in_a_while_loop(x):
+    x = x * 1.0
+    s = np.stack([x, x, x])
+    i = 0
+    acc = 0.0
+    while i < 2:
+        acc = acc + np.sum(s[i] * s[i])
+        i += 1
+    x[0] = acc
+    return np.sum(x * x)
+
+
+def reads_a_slice_view_after_a_write(A):
+    A = A * 1.0
+    A[0, 0] = 2.0 * A[1, 1]
+    B = A[:-1, :]
+    return np.sum(B * B)
+
+
+def reads_a_reshaped_view_after_a_write(A):
+    A = A * 1.0
+    A[0, 0] = 2.0 * A[1, 1]
+    v = A.reshape(9)
+    return np.sum(v * v)
+
+
+def stores_a_copied_row_back_in_a_loop(A):
+    A = A * 1.0
+    for i in range(3):
+        row = A[i].copy()
+        row[0] += row[1] * row[2]
+        A[i] = row
+    return np.sum(A * A)
+
+
+def updates_a_slot_of_a_list_it_made(x):
+    L = [x * 1.0, x * 2.0]
+    L[1][0] += x[1] * L[0][1]
+    return np.sum(L[1] * L[0])
+
+
+@pytest.mark.parametrize("f, arg", [(stacks_then_writes_in_a_while_loop, X),
+                                    (stacks_then_reads_the_stack_in_a_while_loop, X),
+                                    (reads_a_slice_view_after_a_write, A),
+                                    (reads_a_reshaped_view_after_a_write, A),
+                                    (stores_a_copied_row_back_in_a_loop, A),
+                                    (updates_a_slot_of_a_list_it_made, X)])
+def test_issue_13_shapes_of_writes_no_later_read_sees_differentiate(f, arg):
+    check(f, arg.copy())
+
+
+def views_then_writes_then_reads_the_view(A):
+    A = A * 1.0
+    B = A[:-1, :]
+    A[0, 0] = 2.0 * A[1, 1]
+    return np.sum(B * B)
+
+
+def stacks_a_name_then_writes_the_view_read_after(x):
+    x = x * 1.0
+    v = x[1:]
+    s = np.stack([v, v])
+    x[1] = np.sum(s)
+    return np.sum(v * x)
+
+
+def writes_through_loop_rows(A):
+    A = A * 1.0
+    for r in A:
+        r[0] = r[1] * r[2]
+    return np.sum(A * A)
+
+
+@pytest.mark.parametrize("f, arg, k", [(views_then_writes_then_reads_the_view, A, 3),
+                                       (stacks_a_name_then_writes_the_view_read_after, X, 4),
+                                       (writes_through_loop_rows, A, 3)])
+def test_issue_13_writes_a_later_read_sees_are_refused_at_the_write(f, arg, k):
+    # (writes through loop rows: a row of A is a view; srcdiff does not yet follow the
+    # write into A, so it refuses it, located, with a hint to index A itself)
+    with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal)) as info:
+        srcdiff.grad(f)(arg.copy())
+    assert info.value.lineno == f.__code__.co_firstlineno + k
