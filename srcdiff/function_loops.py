@@ -29,6 +29,7 @@ call's line.
 """
 import builtins
 
+from . import census
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import outside_loops as _outside_loops, simple as _simple
@@ -41,6 +42,8 @@ CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set"
 def unroll(fdef, resolve):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
     written out; `fdef` itself where there is none."""
+    if not census.may_unroll(census.take(fdef)):
+        return fdef   # no display with an item other than a constant (srcdiff/census.py)
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
         return fdef

@@ -27,6 +27,7 @@ items are taken at once, and raises a located refusal for the others:
 import builtins
 import inspect
 
+from . import census
 from . import syntax as S
 from .generator_inline import inline_loops
 from .generator_names import keep_items
@@ -420,6 +421,8 @@ def _makes_new(value):
 def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
+    if not census.may_generate(census.take(fdef), resolve, known_types):
+        return fdef   # no yield, no call that may reach a generator (srcdiff/census.py)
     fdef = as_list_function(source, fdef)
     fdef = inline_loops(source, fdef, resolve)
     fdef, kept = keep_items(source, fdef, _finder(fdef, resolve, known_types), resolve)
