@@ -21,6 +21,8 @@ Where the source already shows the refusal (retstep=True, numpy.r_['r', ...]) th
 runtime.refuse itself, with the error in Info.check.error: a pass that keeps it raises that
 error before any code is emitted.
 """
+import sys
+
 import numpy
 
 from . import analyze, runtime, runtime_arrays
@@ -214,13 +216,14 @@ def _named_check(helper, names):
 def _argument_checks():
     from . import runtime_linalg
     checks = {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
-              id(numpy.random.normal): _spread_check,
-              id(numpy.random.exponential): _spread_check,
-              id(numpy.random.uniform): _spread_check,
               id(numpy.pad): _value_check("mode", runtime_arrays.pad_refusal,
                                           runtime_arrays.check_pad_mode),
               id(numpy.gradient): _value_check("spacing", runtime_arrays.gradient_refusal,
                                                runtime_arrays.check_gradient_spacing)}
+    random = sys.modules.get("numpy.random")   # NumPy imports it when first read (in
+    if random is not None:                      # milliseconds): a call of it read it already
+        for name in ("normal", "exponential", "uniform"):
+            checks[id(getattr(random, name))] = _spread_check
     for func, (helper, names) in runtime_linalg.argument_checks().items():
         checks[id(func)] = _named_check(helper, names)
     from . import runtime_integrate, runtime_scipy

@@ -31,6 +31,7 @@ call's line.
 """
 import builtins
 
+from . import census
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
@@ -43,6 +44,8 @@ CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set"
 def unroll(fdef, resolve):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
     written out; `fdef` itself where there is none."""
+    if not census.may_unroll(census.take(fdef)):
+        return fdef   # no display with an item other than a constant (srcdiff/census.py)
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
         return fdef

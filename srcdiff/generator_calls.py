@@ -29,6 +29,7 @@ items are taken at once, and raises a located refusal for the others:
 """
 import inspect
 
+from . import census
 from . import syntax as S
 from .generator_inline import inline_loops
 from .generator_names import keep_items
@@ -380,6 +381,8 @@ def _call_partials_made_in_place(fdef, resolve, apply=True):
 def prepare(source, fdef, resolve, known_types=()):
     """The Lowerer's one call: a generator as its list-building function, then the calls
     of generators in it checked."""
+    if not census.may_generate(census.take(fdef), resolve, known_types):
+        return fdef   # no yield, no call that may reach a generator (srcdiff/census.py)
     fdef = as_list_function(source, fdef)
     if _call_partials_made_in_place(fdef, resolve, apply=False):
         fdef = S.clone(fdef)

@@ -22,7 +22,7 @@ user's tree is left alone), or the same one where nothing applies.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
 """
-from . import function_loops
+from . import census, function_loops
 from . import syntax as S
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
@@ -34,6 +34,8 @@ _REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may re
 def desugar(fdef, resolve):
     """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
     `resolve(name)` is the object a free name means (None where it is not known)."""
+    if not census.may_desugar(census.take(fdef)):
+        return fdef   # nothing of the above in it (srcdiff/census.py)
     fdef = function_loops.unroll(fdef, resolve)   # loops over a known list of functions
     names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)

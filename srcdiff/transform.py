@@ -188,12 +188,13 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     fold_broadcasts(body)
     factor_products(body)
     from .deadcode import drop_needless_inits, drop_unread
-    from .liveness import free_dead, sizes_of
+    from .liveness import free_dead, reuse_dead_operands, shapes_of, sizes_of
     from .inline import inline_single_use
     drop_unread(body)
     drop_needless_inits(body)
     sizes = sizes_of(low, shapes, rev.adjoints)
     inline_single_use(body, sizes)
+    reuse_dead_operands(body, shapes_of(low, shapes))
     free_dead(body, sizes)
     params = low.params + ([cotangent] if cotangent else [])
     fdef = S.function_def(name, params, body, defaults=shown_defaults(low, fn, params))

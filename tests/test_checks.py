@@ -154,3 +154,49 @@ def test_a_norm_of_complex_values_is_checked_for_the_orders_srcdiff_takes_for_re
         srcdiff.grad(complex_norm)(X, 1)
     assert_located(info.value, complex_norm, 1,
                    "return np.linalg.norm(x * (1.0 + 2.0j), ord=order)")
+
+
+FRESH_PROCESS = '''
+import sys
+import numpy as np
+import srcdiff
+
+def plain(x):
+    return np.sum(np.tanh(x) ** 2)
+
+def drawn(x, s):
+    return np.sum(np.random.normal(x, s, 3) ** 2)
+
+srcdiff.grad(plain)(np.ones(3))
+print("random after plain:", "numpy.random" in sys.modules)
+print("rule index read:", srcdiff.rules._index is not None)
+try:
+    srcdiff.grad(drawn, wrt=1)(np.ones(3), 0.0)
+    print("drawn: no refusal")
+except srcdiff.RuntimeRefusal as exc:
+    print("drawn: refused,", "zero scale" in str(exc))
+'''
+
+
+def test_numpy_random_is_imported_only_by_a_function_that_reads_it(tmp_path):
+    """NumPy imports numpy.random when it is first read (milliseconds): the checks of its
+    samples' scales are placed without srcdiff reading it, and still placed, in a fresh
+    process, for a function whose call of np.random.normal read it first. (Where the rule
+    index can not be kept, every rule module is imported, one of them reading
+    numpy.random: then only the second half is checked.)"""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "fresh.py"
+    script.write_text(FRESH_PROCESS)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)   # as installed: the rule index kept
+    for _ in range(2):   # the first may write the rule index, importing every rule module
+        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[2] == "drawn: refused, True"
+    if lines[1] == "rule index read: True":
+        assert lines[0] == "random after plain: False"

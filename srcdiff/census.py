@@ -1,0 +1,124 @@
+"""What a function holds, counted in one walk, so that a pass with nothing to do returns at
+once (stage 3, lower: called by idiom_rewrite.desugar, function_loops.unroll and
+generator_calls.prepare at their entry). Takes a gast FunctionDef (`take`); gives back a
+`Census` of plain facts and the three questions those passes ask of it: whether a loop over
+a known list of functions may be there (`may_unroll`), whether idiom_rewrite may rewrite
+anything (`may_desugar`), and whether a generator may be made or called (`may_generate`).
+
+Each answer is conservative: False only where the pass itself, run in full, would give the
+tree back unchanged and refuse nothing (each question says why). A True answer costs
+nothing but the walk: the pass then runs as before. Nothing is cached between calls (a tree
+a pass rewrote in place is counted afresh), and the walk is one `syntax.walk` (a few
+hundred nodes of a 20-line function: a tenth of a millisecond).
+"""
+import types
+
+from . import syntax as S
+
+_DISPLAYS = (S.List, S.Tuple, S.Dict)
+_LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict")   # idiom_rewrite._REWRITTEN
+_LISTING = ("iteration_order", "sequence_of")   # generator_calls._lists_items
+
+
+class Census:
+    """The facts of one walk of a function's tree (its nested defs and lambdas included).
+
+    function_items: a list, tuple or dict display read as a value that has an item other
+    than a constant (where a known list of functions can come from); loop_else: a for or
+    while loop with an else block; yields: a yield or yield from anywhere; called: the names
+    called (`f(...)`); chains: (head, attributes) of each call of an attribute path
+    (`np.linalg.norm(...)`: ("np", ("linalg", "norm"))); other_calls: a call of anything
+    else (a subscript, a call's result); bound_to_calls: the names bound by
+    `name = f(...)` (where an object of a class of the user's may be made)."""
+
+    __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
+                 "bound_to_calls")
+
+    def __init__(self):
+        self.function_items = self.loop_else = self.yields = self.other_calls = False
+        self.called, self.chains, self.bound_to_calls = set(), [], set()
+
+
+def take(fdef):
+    """The `Census` of `fdef`, in one walk."""
+    c = Census()
+    for n in S.walk(fdef):
+        cls = n.__class__
+        if cls is S.Call:
+            func = n.func
+            if func.__class__ is S.Name:
+                c.called.add(func.id)
+            elif func.__class__ is S.Attribute:
+                base, rest = S.attribute_chain(func)
+                if base.__class__ is S.Name:
+                    c.chains.append((base.id, tuple(rest)))
+                else:
+                    c.other_calls = True
+            else:
+                c.other_calls = True
+        elif cls in _DISPLAYS:
+            if not c.function_items and (cls is S.Dict or n.ctx.__class__ is S.Load):
+                items = n.values if cls is S.Dict else n.elts
+                c.function_items = any(i.__class__ is not S.Constant for i in items)
+        elif cls is S.For or cls is S.While:
+            c.loop_else = c.loop_else or bool(n.orelse)
+        elif cls is S.Yield or cls is S.YieldFrom:
+            c.yields = True
+        elif cls is S.Assign and n.value.__class__ is S.Call:
+            c.bound_to_calls.update(t.id for t in n.targets if t.__class__ is S.Name)
+    return c
+
+
+def may_unroll(c):
+    """False where function_loops.unroll has nothing to unroll: every list it unrolls is the
+    items of a display (written in the loop's header, or bound once to a local, or a dict
+    display's pairs), at least one item a function, never a constant."""
+    return c.function_items
+
+
+def may_desugar(c):
+    """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll, no
+    loop with an else block, no call of a name it rewrites (zip, enumerate, max, min,
+    dict)."""
+    return c.function_items or c.loop_else or not c.called.isdisjoint(_LOOP_DESUGARED)
+
+
+def may_generate(c, resolve, known_types=()):
+    """False where generator_calls.prepare has nothing to do: no yield (so neither the
+    function nor a def inside it is a generator), no call of srcdiff's iteration_order or
+    sequence_of, every name called resolving to something other than a generator function,
+    and every attribute path called starting at a module and ending at no generator
+    function (a path from a parameter of a known class, or from a local bound to a call's
+    result, may reach a generator method: then True)."""
+    from .generators import is_generator_function
+    if c.yields or not c.called.isdisjoint(_LISTING):
+        return True
+    for name in c.called:
+        if _generating(resolve(name), is_generator_function):
+            return True
+    known = dict(known_types)
+    for head, rest in c.chains:
+        if head in known or head in c.bound_to_calls:
+            return True
+        obj = resolve(head)
+        if obj is None:
+            continue   # a parameter or a local: no class known for it (see above)
+        if not isinstance(obj, types.ModuleType):
+            return True
+        for attr in rest:
+            obj = getattr(obj, attr, None)
+            if isinstance(obj, type):
+                return True
+        if _generating(obj, is_generator_function):
+            return True
+    return False
+
+
+def _generating(obj, is_generator_function):
+    """Whether `obj` is a generator function, as generator_calls and generator_inline tell
+    (through inspect, or a function's code flagged CO_GENERATOR)."""
+    if obj is None:
+        return False
+    if isinstance(obj, types.FunctionType) and obj.__code__.co_flags & 0x20:
+        return True
+    return is_generator_function(obj)
