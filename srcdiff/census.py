@@ -29,13 +29,16 @@ class Census:
     called (`f(...)`); chains: (head, attributes) of each call of an attribute path
     (`np.linalg.norm(...)`: ("np", ("linalg", "norm"))); other_calls: a call of anything
     else (a subscript, a call's result); bound_to_calls: the names bound by
-    `name = f(...)` (where an object of a class of the user's may be made)."""
+    `name = f(...)` (where an object of a class of the user's may be made); genexps: a
+    generator expression anywhere (read lazily and once: generator_values checks its
+    readers)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
-                 "bound_to_calls")
+                 "bound_to_calls", "genexps")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
+        self.genexps = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
 
 
@@ -64,6 +67,8 @@ def take(fdef):
             c.loop_else = c.loop_else or bool(n.orelse)
         elif cls is S.Yield or cls is S.YieldFrom:
             c.yields = True
+        elif cls is S.GeneratorExp:
+            c.genexps = True
         elif cls is S.Assign and n.value.__class__ is S.Call:
             c.bound_to_calls.update(t.id for t in n.targets if t.__class__ is S.Name)
     return c
@@ -85,16 +90,20 @@ def may_desugar(c):
 
 def may_generate(c, resolve, known_types=()):
     """False where generator_calls.prepare has nothing to do: no yield (so neither the
-    function nor a def inside it is a generator), no call of srcdiff's iteration_order or
-    sequence_of, every name called resolving to something other than a generator function,
-    and every attribute path called starting at a module and ending at no generator
-    function (a path from a parameter of a known class, or from a local bound to a call's
-    result, may reach a generator method: then True)."""
+    function nor a def inside it is a generator), no generator expression, no call of
+    srcdiff's iteration_order or sequence_of, every name called resolving to something
+    other than a generator function, a class or a partial of the user's (a name that
+    resolves to nothing here, a parameter or a local, may hold a generator function or a
+    partial of one: then True), and every attribute path called starting at a module and
+    ending at no generator function (a path from a parameter of a known class, or from a
+    local bound to a call's result, may reach a generator method: then True)."""
     from .generators import is_generator_function
-    if c.yields or not c.called.isdisjoint(_LISTING):
+    if c.yields or c.genexps or not c.called.isdisjoint(_LISTING):
         return True
     for name in c.called:
-        if _generating(resolve(name), is_generator_function):
+        obj = resolve(name)
+        if obj is None or _generating(obj, is_generator_function) or (
+                isinstance(obj, type) and obj.__module__ != "builtins"):
             return True
     known = dict(known_types)
     for head, rest in c.chains:
