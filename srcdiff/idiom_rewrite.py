@@ -19,6 +19,8 @@ user's tree is left alone), or the same one where nothing applies.
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
+  - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
+    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
 """
@@ -197,6 +199,19 @@ class _Desugar(S.NodeTransformer):
             first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
             return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
                                               keywords=[]), node))
+        if consumer in ("max", "min") and node.args and [k.arg for k in node.keywords] == \
+                ["key"] and not any(isinstance(a, S.Starred) for a in node.args) and \
+                "sorted" not in self.assigned and self.resolve("sorted") is sorted:
+            # max(xs, key=f) is sorted(xs, key=f, reverse=True)[0]: sorted is stable in
+            # both directions, so that is the first largest, as max picks it (min: [0] of
+            # sorted(xs, key=f)); max(a, b, key=f) sorts the list [a, b]
+            seq = node.args[0] if len(node.args) == 1 else S.List(elts=node.args,
+                                                                   ctx=S.Load())
+            keywords = node.keywords + ([S.keyword(arg="reverse", value=S.const(True))]
+                                        if consumer == "max" else [])
+            ordered = self.visit_Call(placed_at(S.Call(func=S.load("sorted"), args=[seq],
+                                                       keywords=keywords), node))
+            return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
                      else a for a in node.args]
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \

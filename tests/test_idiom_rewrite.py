@@ -84,6 +84,11 @@ def f(a, b, c):
     return max(a, b, c) - min(c, b, a)
 """
 
+MAX_WITH_KEY = """
+def f(pairs, a, b):
+    return max(pairs, key=lambda p: p[0])[1] - min(pairs, key=lambda p: p[0])[1] + max(a, b, key=abs)
+"""
+
 DICT_OF_ZIP = """
 def f(keys, values):
     return dict(zip(keys, values))
@@ -101,7 +106,12 @@ def f(keys, values):
     (MAX_OF_SEVERAL, ["max(max(a, b), c)", "min(min(c, b), a)"], [],
      [(1.0, 3.0, 2.0), (3.0, 3.0, -1.0)]),
     (DICT_OF_ZIP, ["{", "for"], ["dict("], [(["a", "b"], [1.0, 2.0])]),
-], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip"])
+    # ties: max and min both pick the first of the equal keys
+    (MAX_WITH_KEY, ["reverse=True)[0]", "sorted(pairs, key=lambda p: p[0])[0]"], ["max(", "min("],
+     [([(2.0, 1.0), (2.0, 5.0), (1.0, 7.0), (1.0, -3.0)], -2.0, 2.0),
+      ([(0.0, 1.0)], 1.0, -3.0)]),
+], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip",
+        "max-min-key"])
 def test_each_shape_is_rewritten_and_runs_as_written(source, present, absent, calls):
     fdef, new, text = _rewrite(source)
     assert new is not fdef
@@ -161,12 +171,18 @@ def zip_bound(x, y):
     return total
 
 
+def max_min_with_key(x, y):
+    pairs = [(y[0], x[0]), (y[1], x[1]), (y[1], x[2])]   # a tie: the first is picked
+    return max(pairs, key=lambda p: p[0])[1] * min(x[0], y[0], x[2], key=abs)
+
+
 @pytest.mark.parametrize("f, args", [
+    (max_min_with_key, (np.array([0.3, -0.7, 1.1]), np.array([-0.5, 0.9]))),
     (for_else, (np.array([0.3, -0.7, 1.1]), 5)),         # no break: the else block runs
     (for_else, (np.array([0.3, -0.7, 1.1]), 0)),         # a break: it does not
     (max_of_three, (np.array([0.4, -0.2]),)),
     (zip_bound, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
     (zip_star, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
-], ids=["for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
+], ids=["max-min-key", "for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
 def test_derivatives_of_rewritten_functions(f, args):
     check(f, *args)
