@@ -21,6 +21,8 @@ user's tree is left alone), or the same one where nothing applies.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
   - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
     (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
+  - ``{**d, "k": v}`` (d first, then string keys): ``dict(d, k=v)``, which idioms.py
+    lowers as a copy of d.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
 """
@@ -42,7 +44,7 @@ def desugar(fdef, resolve):
                 and isinstance(n.ctx, (S.Store, S.Param))}
     if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
                and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
-               for n in S.walk(fdef)):
+               or isinstance(n, S.Dict) and None in n.keys for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
     pass_ = _Desugar(resolve, names, assigned)
@@ -217,6 +219,18 @@ class _Desugar(S.NodeTransformer):
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
             return self.dict_of_pairs(node, node.args[0])
+        return node
+
+    def visit_Dict(self, node):
+        """`{**d, "k": v}`: `dict(d, k=v)` (d first, then the keys written as names)."""
+        self.generic_visit(node)
+        rest = list(zip(node.keys[1:], node.values[1:]))
+        if node.keys and node.keys[0] is None and all(
+                isinstance(k, S.Constant) and isinstance(k.value, str) and k.value.isidentifier()
+                for k, _ in rest) and len({k.value for k, _ in rest}) == len(rest) and \
+                "dict" not in self.assigned and self.resolve("dict") is dict:
+            return placed_at(S.Call(func=S.load("dict"), args=[node.values[0]], keywords=[
+                S.keyword(arg=k.value, value=v) for k, v in rest]), node)
         return node
 
     def visit_Assign(self, node):

@@ -14,6 +14,8 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
     items[1:]: acc = f(acc, item)``, a loop the lowering differentiates like the user's own
     (f an operator function or the user's function).
   - ``math.prod(items, start=1)``: the same loop with ``acc = acc * item``.
+  - ``dict(d, k=v)`` of a value that may be a dict: ``d.copy()`` then ``copy["k"] = v``
+    (after a check, where it runs, that d is a dict).
   - calls made only to read (result dropped): print (also of ``*values``), logging's
     functions and a logger's methods (a local logger's, whose class is known only when it
     runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
@@ -75,6 +77,9 @@ def expand_call(low, node, out, discard):
         return low._result(_reduce(low, node, out), Kind.COPY, None, discard)
     if obj is math.prod:
         return low._result(_prod(low, node, out), Kind.COPY, None, discard)
+    if obj is dict and len(node.args) == 1 and not isinstance(node.args[0], S.Starred) and \
+            all(k.arg is not None for k in node.keywords) and low._may_be_dict(node.args[0]):
+        return low._result(_dict_copy(low, node, out), Kind.COPY, None, discard)
     if not discard:
         return None
     if _reads_only(obj):
@@ -86,6 +91,30 @@ def expand_call(low, node, out, discard):
         # a bound logger method is known by its function (templates/idioms.py)
         return low._result(value, Kind.EFFECT, getattr(obj, "__func__", obj), True)
     return None
+
+
+def _dict_copy(low, node, out):
+    """`dict(d, k=v, ...)` of a value that may be a dict: `d.copy()` (after a check, where
+    it runs, that d is a dict: dict(pairs) of a list is not a copy), then the item writes
+    `copy["k"] = v` (the keywords' values read first, as Python reads them)."""
+    from . import runtime_idioms
+    base = _local(low, low.expr(node.args[0], out))
+    values = [_local(low, low.expr(k.value, out)) for k in node.keywords]
+    check = S.Call(func=_helper(low, "check_dict_argument"), args=[
+        base, S.const(_where(low, node))], keywords=[])
+    out.append(low.info(S.Expr(value=check), Kind.EFFECT,
+                        func=runtime_idioms.check_dict_argument))
+    copied = low.namer.fresh("copied")
+    low.locals.add(copied)
+    stmts = [S.Assign(targets=[S.store(copied)], value=S.Call(
+        func=S.Attribute(value=S.clone(base), attr="copy", ctx=S.Load()), args=[],
+        keywords=[]), type_comment=None)]
+    stmts += [S.Assign(targets=[S.Subscript(value=S.load(copied), slice=S.const(k.arg),
+                                            ctx=S.Store())], value=S.clone(v), type_comment=None)
+              for k, v in zip(node.keywords, values)]
+    for stmt in stmts:
+        out.extend(low.stmt(placed_at(stmt, node)))
+    return S.load(copied)
 
 
 def _reads_only(obj):

@@ -105,6 +105,15 @@ def check_dict(value, method, where):
                where)
 
 
+def check_dict_argument(value, where):
+    """Before `dict(d)` read as a copy of the dict d: refused for anything else (a list of
+    pairs gives a dict of its own, which srcdiff follows only as a display)."""
+    if not isinstance(value, dict):
+        refuse(f"dict(...) of a value that may be a dict is read as its copy, but the value "
+               f"is a {type(value).__name__}", "write dict([(k, v), ...]) of a list display, "
+               "or {k: v for k, v in pairs}", where)
+
+
 def check_array(value, method, where, single=False):
     """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
     but an array or a NumPy scalar (an object of another class may mean something else by

@@ -12,6 +12,7 @@ from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
                                     call_logger, call_reading, check_array, check_dict,
+                                    check_dict_argument,
                                     dict_without, dict_without_grad)
 
 nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
@@ -20,7 +21,7 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
 # srcdiff's checks and the read-only call of a callback
-nondifferentiable(call_logger, call_reading, check_array, check_dict)
+nondifferentiable(call_logger, call_reading, check_array, check_dict, check_dict_argument)
 
 
 @reverse(array_tolist)

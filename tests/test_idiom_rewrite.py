@@ -89,6 +89,11 @@ def f(pairs, a, b):
     return max(pairs, key=lambda p: p[0])[1] - min(pairs, key=lambda p: p[0])[1] + max(a, b, key=abs)
 """
 
+DICT_SPREAD = """
+def f(d, v):
+    return [{**d, "k": v}, {**d}, {"k": v, **d}, {**d, "not a name": v}]
+"""
+
 DICT_OF_ZIP = """
 def f(keys, values):
     return dict(zip(keys, values))
@@ -106,12 +111,15 @@ def f(keys, values):
     (MAX_OF_SEVERAL, ["max(max(a, b), c)", "min(min(c, b), a)"], [],
      [(1.0, 3.0, 2.0), (3.0, 3.0, -1.0)]),
     (DICT_OF_ZIP, ["{", "for"], ["dict("], [(["a", "b"], [1.0, 2.0])]),
+    # only a dict spread first, then keys that are names, becomes dict(d, k=v)
+    (DICT_SPREAD, ["dict(d, k=v)", "dict(d)", "{'k': v, **d}", "{**d, 'not a name': v}"], [],
+     [({"k": 1.0, "j": 2.0}, 3.0)]),
     # ties: max and min both pick the first of the equal keys
     (MAX_WITH_KEY, ["reverse=True)[0]", "sorted(pairs, key=lambda p: p[0])[0]"], ["max(", "min("],
      [([(2.0, 1.0), (2.0, 5.0), (1.0, 7.0), (1.0, -3.0)], -2.0, 2.0),
       ([(0.0, 1.0)], 1.0, -3.0)]),
 ], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip",
-        "max-min-key"])
+        "dict-spread", "max-min-key"])
 def test_each_shape_is_rewritten_and_runs_as_written(source, present, absent, calls):
     fdef, new, text = _rewrite(source)
     assert new is not fdef

@@ -55,6 +55,9 @@ def test_dict_and_array_method_checks():
     ri.check_dict({}, "get", WHERE)
     with pytest.raises(SrcdiffError, match="dict's method"):
         ri.check_dict([("a", 1)], "get", WHERE)
+    ri.check_dict_argument({"a": 1}, WHERE)
+    with pytest.raises(SrcdiffError, match="read as its copy"):
+        ri.check_dict_argument([("a", 1)], WHERE)
     ri.check_array(numpy.ones(2), "tolist", WHERE)
     ri.check_array(numpy.float64(1.0), "item", WHERE, single=True)
     with pytest.raises(SrcdiffError):
