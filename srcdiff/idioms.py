@@ -14,8 +14,9 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
     items[1:]: acc = f(acc, item)``, a loop the lowering differentiates like the user's own
     (f an operator function or the user's function).
   - ``math.prod(items, start=1)``: the same loop with ``acc = acc * item``.
-  - ``dict(d, k=v)`` of a value that may be a dict: ``d.copy()`` then ``copy["k"] = v``
-    (after a check, where it runs, that d is a dict).
+  - ``dict(d, k=v)`` of a value that may be a dict: ``d.copy()``, or with keywords
+    ``runtime_idioms.dict_merged([d, v], ("k",), d)`` (after a check, where it runs, that d
+    is a dict).
   - calls made only to read (result dropped): print (also of ``*values``), logging's
     functions and a logger's methods (a local logger's, whose class is known only when it
     runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
@@ -94,27 +95,28 @@ def expand_call(low, node, out, discard):
 
 
 def _dict_copy(low, node, out):
-    """`dict(d, k=v, ...)` of a value that may be a dict: `d.copy()` (after a check, where
-    it runs, that d is a dict: dict(pairs) of a list is not a copy), then the item writes
-    `copy["k"] = v` (the keywords' values read first, as Python reads them)."""
+    """`dict(d, k=v, ...)` of a value that may be a dict (after a check, where it runs, that
+    d is a dict: dict(pairs) of a list is not a copy): `d.copy()`, or with keywords
+    runtime_idioms.dict_merged([d, v, ...], ("k", ...), d), a new dict either way."""
     from . import runtime_idioms
     base = _local(low, low.expr(node.args[0], out))
-    values = [_local(low, low.expr(k.value, out)) for k in node.keywords]
+    parts = None
+    if node.keywords:   # the keywords' values read before the copy is made, as Python does
+        parts = _local(low, low.expr(placed_at(S.List(elts=[S.clone(base)] + [
+            k.value for k in node.keywords], ctx=S.Load()), node), out))
     check = S.Call(func=_helper(low, "check_dict_argument"), args=[
-        base, S.const(_where(low, node))], keywords=[])
+        S.clone(base), S.const(_where(low, node))], keywords=[])
     out.append(low.info(S.Expr(value=check), Kind.EFFECT,
                         func=runtime_idioms.check_dict_argument))
-    copied = low.namer.fresh("copied")
-    low.locals.add(copied)
-    stmts = [S.Assign(targets=[S.store(copied)], value=S.Call(
-        func=S.Attribute(value=S.clone(base), attr="copy", ctx=S.Load()), args=[],
-        keywords=[]), type_comment=None)]
-    stmts += [S.Assign(targets=[S.Subscript(value=S.load(copied), slice=S.const(k.arg),
-                                            ctx=S.Store())], value=S.clone(v), type_comment=None)
-              for k, v in zip(node.keywords, values)]
-    for stmt in stmts:
-        out.extend(low.stmt(placed_at(stmt, node)))
-    return S.load(copied)
+    if parts is None:
+        copy = placed_at(S.Call(func=S.Attribute(value=S.clone(base), attr="copy",
+                                                 ctx=S.Load()), args=[], keywords=[]), node)
+        return _local(low, low.expr(copy, out))
+    keys = _local(low, low.expr(placed_at(S.Tuple(elts=[S.const(k.arg) for k in node.keywords],
+                                                  ctx=S.Load()), node), out))
+    return _local(low, low.temp(out, S.Call(func=_helper(low, "dict_merged"), args=[
+        parts, keys, S.clone(base)], keywords=[]), Kind.CALL, "merged",
+        func=runtime_idioms.dict_merged))
 
 
 def _reads_only(obj):

@@ -168,6 +168,28 @@ def dict_without(value, key):
     return {k: v for k, v in value.items() if k != key}
 
 
+def dict_merged(parts, keys, base):
+    """`dict(d, k=v, ...)` as the lowering reads it (idioms.py): parts is [d, v, ...], keys
+    the names; a new dict of d's items, then each v under its name, as `{**d, "k": v}`
+    makes it. Linear in parts (the tangent of one is made by the same call on the parts'
+    tangents); base is d itself, whose keys a zero tangent that is not a dict stands for."""
+    first = parts[0] if isinstance(parts[0], dict) else {
+        k: zeros_like_value(v) for k, v in base.items()}
+    out = dict(first)
+    out.update(zip(keys, parts[1:]))
+    return out
+
+
+def dict_merged_grad(grad, parts, keys, base):
+    """The adjoint of dict_merged's parts: d's is grad's items but under keys (zeros where
+    grad has none), each v's grad's item under its key."""
+    grad = grad if isinstance(grad, dict) else {}
+    own = {k: grad[k] if k in grad and k not in keys else zeros_like_value(v)
+           for k, v in base.items()}
+    return [own] + [grad[k] if k in grad else zeros_like_value(v)
+                    for k, v in zip(keys, parts[1:])]
+
+
 def dict_without_grad(grad, value, key):
     """The adjoint of the dict `value` that dict_without(value, key) was made from: grad's
     items, a zero under key (and under a key grad has none for; grad None: all zeros)."""
