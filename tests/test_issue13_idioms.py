@@ -178,6 +178,22 @@ def functions_of_a_dict_in_a_loop(x, y):
     return total
 
 
+def step_keyword_call(f, y, dt, theta):
+    return y + dt * f(y, t=0.1, theta=theta)
+
+
+def rhs_called_by_keywords(x, y):
+    return np.sum(step_keyword_call(lambda y, t, theta: -theta * y + t, y, 0.1, x))
+
+
+def solve(v, f=np.sin):
+    return np.sum(f(v) ** 2)
+
+
+def function_as_default_and_keyword(x, y):
+    return solve(x) + solve(y, np.tanh) + solve(x, f=np.cos)
+
+
 FUNCS_HELPER = "helper funcs: a function read from a dict is not followed (values.py, " \
     "lower_calls.py: 'can only call functions by name')"
 
@@ -194,6 +210,12 @@ class TestFunctionsPassedAsValues:
 
     def test_numpy_functions_as_values(self):
         on_xy(numpy_functions_as_values)
+
+    def test_rhs_called_by_keywords(self):
+        on_xy(rhs_called_by_keywords)
+
+    def test_function_as_default_and_keyword(self):
+        on_xy(function_as_default_and_keyword)
 
     @pytest.mark.xfail(strict=True, reason=FUNCS_HELPER)
     def test_function_from_a_global_dict(self):
@@ -255,6 +277,18 @@ def uses_kwargs_helper(x, y):
     return np.sum(weighted(x, y, x * y, scale=2.0, bias=np.cos(x), other=y[0]))
 
 
+def inner_kwargs(**kw):
+    return kw["a"] * kw.get("b", 1.0)
+
+
+def outer_kwargs(**kw):
+    return inner_kwargs(**kw)
+
+
+def kwargs_through_two_levels(x, y):
+    return np.sum(outer_kwargs(a=x, b=y)) + np.sum(concat_and_multiply(x[:1]))
+
+
 def forward_everything(f, *args, **kwargs):
     return f(*args, **kwargs)
 
@@ -290,6 +324,9 @@ class TestStarArgsAndKwargs:
 
     def test_kwargs_helper_iterates_extra(self):
         on_xy(uses_kwargs_helper)
+
+    def test_kwargs_through_two_levels_and_no_star_args(self):
+        on_xy(kwargs_through_two_levels)
 
     def test_forwarding_wrapper_args_kwargs(self):
         on_xy(uses_forwarding_wrapper)
@@ -392,7 +429,45 @@ def dict_update_setdefault(p, x):
     return np.sum(q["c"] * q["a"] + q.get("e", 1.0) * q["d"])
 
 
+NESTED = {"l1": {"w": np.array([0.3, 0.5, 0.7]), "b": 0.2},
+          "l2": {"w": np.array([1.1, -0.4, 0.2]), "b": -0.1}}
+
+
+def nested_dict_layers(p, x):
+    h = x
+    for name in ["l1", "l2"]:
+        layer = p[name]
+        h = np.tanh(layer["w"] * h + layer["b"])
+    return np.sum(h) + sum(np.sum(q["w"] * x) + q["b"] for q in p.values())
+
+
+def nested_dict_comprehension(p, x):
+    step = {k: {kk: vv * 0.1 for kk, vv in v.items()} for k, v in p.items()}
+    return np.sum(step["l1"]["w"] * x) + step["l2"]["b"] * np.sum(p["l2"]["w"])
+
+
+def sorted_items_by_value(x, y):
+    d = {"a": x[0], "b": y[1], "c": x[2] * y[2]}
+    items = sorted(d.items(), key=lambda kv: kv[1])
+    return items[0][1] * 2.0 + items[-1][1]
+
+
+def _nested():
+    return {k: dict(v) for k, v in NESTED.items()}
+
+
 class TestDictsAsParameterContainers:
+    def test_nested_dict_of_layers(self):
+        check(nested_dict_layers, _nested(), X.copy(), wrt=(0, 1))
+        g = srcdiff.grad(nested_dict_layers)(_nested(), X.copy())
+        assert sorted(g) == ["l1", "l2"] and sorted(g["l1"]) == ["b", "w"]
+
+    def test_nested_dict_comprehension(self):
+        check(nested_dict_comprehension, _nested(), X.copy(), wrt=(0, 1))
+
+    def test_sorted_items_by_value(self):
+        on_xy(sorted_items_by_value)
+
     def test_dict_copy_then_write(self):
         on_px(dict_copy_then_write)
 
