@@ -835,7 +835,41 @@ def item_of_own_list_written(x, y):
     return np.sum(a * y)
 
 
+def star_sum(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def rk2(g, y, dt, *args):
+    k1 = g(y, *args)
+    return y + dt * k1
+
+
+def decay(y, k):
+    return -k * y + 0.1 * np.sin(y)
+
+
+def star_args_tuple_then_write_then_helper_given_a_function(x, s):
+    # fuzz --idioms seed 1303000030, shrunk: srcdiff's tuple of star_sum's *args, (x,), is
+    # never read after the write; rk2, given a function value, is taken to read it
+    a1 = star_sum(s, x)
+    x[:2] = 0.5 * np.tanh(x)[1:]
+    y = rk2(decay, x, 0.1, s)
+    return np.sum(x * y) * a1
+
+
+ALIAS_HELPER = "helper alias (aliasing.py): a later call of a helper given a function value " \
+    "is taken to read srcdiff's tuple of an earlier call's *args"
+
+
 class TestFalseRefusalsRemoved:
+    @pytest.mark.xfail(strict=True, reason=ALIAS_HELPER)
+    def test_star_args_tuple_not_read_after_the_write(self):
+        check(star_args_tuple_then_write_then_helper_given_a_function, X.copy(), 0.3,
+              wrt=(0, 1))
+
     def test_swap_then_write(self):
         on_xy(swap_then_write)
 
