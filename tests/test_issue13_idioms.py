@@ -860,11 +860,29 @@ def star_args_tuple_then_write_then_helper_given_a_function(x, s):
     return np.sum(x * y) * a1
 
 
+def display_of_a_name_rebound_then_written_in_a_loop(x, s):
+    # fuzz --idioms seed 1304000009, shrunk: srcdiff's list [x, x, x] holds the x of its own
+    # iteration; x is rebound to a new array before the write, which no list sees
+    t = 0.0
+    for i in range(2):
+        t = t + np.sum(np.tanh(np.stack([x, x, x])))
+        if s > 0.0:
+            x = 0.5 * x + 0.1
+            x[:2] = np.arctan(x)[1:]
+    return t + np.sum(x)
+
+
+ALIAS_LOOP = "helper alias (aliasing.py): in a loop, a display built before a name is " \
+    "rebound is taken to see a write into the new array"
 ALIAS_HELPER = "helper alias (aliasing.py): a later call of a helper given a function value " \
     "is taken to read srcdiff's tuple of an earlier call's *args"
 
 
 class TestFalseRefusalsRemoved:
+    @pytest.mark.xfail(strict=True, reason=ALIAS_LOOP)
+    def test_display_of_a_name_rebound_then_written_in_a_loop(self):
+        check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), 0.3, wrt=(0, 1))
+
     @pytest.mark.xfail(strict=True, reason=ALIAS_HELPER)
     def test_star_args_tuple_not_read_after_the_write(self):
         check(star_args_tuple_then_write_then_helper_given_a_function, X.copy(), 0.3,
