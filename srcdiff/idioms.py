@@ -26,6 +26,9 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
     (several), or the only element of an array of size 1 (after checking the size).
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
+  - a method only strings have (``k.startswith("w")``, ``name.split("_")``, ``"{}".format(v)``):
+    runtime_idioms.str_method, which runs it on a str (refused for anything else) and
+    carries no derivative.
   - ``d.update({k: v})``, ``d.update(k=v)``, ``d.setdefault(k, v)`` (dict_write, asked by
     Lowerer.method_call before it refuses methods that change their object): item writes
     ``d[k] = v`` after a check that d is a dict; ``d.pop(k[, default])``: the value read,
@@ -61,6 +64,11 @@ from .idiom_rewrite import placed_at
 
 READERS = (print, warnings.warn)   # and logging's functions (`_reads_only`)
 LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
+# methods of str that no array, list or dict has (a key's `name.startswith("w")`)
+STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "lstrip",
+                         "rstrip", "split", "rsplit", "join", "replace", "format", "isdigit",
+                         "isalpha", "isidentifier", "title", "capitalize", "casefold",
+                         "zfill", "removeprefix", "removesuffix", "partition", "find"})
 
 
 # -- calls, asked first by Lowerer.call / Lowerer.method_call -------------------------------
@@ -281,6 +289,13 @@ def expand_method(low, node, base, args, out, discard):
             return low._result(value, Kind.EFFECT, runtime_idioms.call_logger, True)
     if node.keywords:
         return None
+    if method in STR_METHODS:
+        # k.startswith("w") of a dict's key: run as written, no derivative (a check first,
+        # where it runs, that the object is a str: another class may mean something else)
+        from . import runtime_idioms
+        value = S.Call(func=_helper(low, "str_method"), args=[
+            S.const(_where(low, node)), base, S.const(method)] + args, keywords=[])
+        return low._result(value, Kind.CALL, runtime_idioms.str_method, discard)
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):
         check = S.Call(func=_helper(low, "check_dict"), args=[
             base, S.const("get"), S.const(_where(low, node))], keywords=[])

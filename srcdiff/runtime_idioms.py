@@ -114,6 +114,16 @@ def check_dict_argument(value, where):
                "or {k: v for k, v in pairs}", where)
 
 
+def str_method(where, value, method, *args):
+    """`value.method(*args)` of a method only strings have (idioms.STR_METHODS), on a value
+    whose class the lowering did not know: run where it is a str, refused anywhere else."""
+    if not isinstance(value, str):
+        refuse(f".{method}() is read as a str's method, but the value is a "
+               f"{type(value).__name__}", "call a function (or index the value) instead",
+               where)
+    return getattr(value, method)(*args)
+
+
 def check_array(value, method, where, single=False):
     """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
     but an array or a NumPy scalar (an object of another class may mean something else by

@@ -14,7 +14,7 @@ from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
                                     call_logger, call_reading, check_array, check_dict,
                                     check_dict_argument, dict_merged, dict_merged_grad,
-                                    dict_without, dict_without_grad)
+                                    dict_without, dict_without_grad, str_method)
 
 nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
                   logging.critical, logging.exception, logging.log,
@@ -22,7 +22,8 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
 # srcdiff's checks and the read-only call of a callback
-nondifferentiable(call_logger, call_reading, check_array, check_dict, check_dict_argument)
+nondifferentiable(call_logger, call_reading, check_array, check_dict, check_dict_argument,
+                  str_method)
 
 
 @reverse(array_tolist)

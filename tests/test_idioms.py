@@ -132,3 +132,18 @@ def dict_of_list_of_pairs(pairs, x):
 def test_dict_of_a_list_of_pairs_passed_in_is_refused_where_it_runs(mode):
     err = refusal(dict_of_list_of_pairs, ([("a", X.copy())], X.copy()), mode, wrt=1)
     assert "read as its copy" in str(err) and err.hint
+
+
+# -- methods only strings have, on a dict's keys (issue #13) ---------------------------------
+def string_methods_of_keys(p, x):
+    total = 0.0
+    for name in list(p):
+        if name.startswith("w") or name.upper().endswith("_B"):
+            total = total + np.sum(p[name] * x) * len(name.split("_"))
+    label = "{}:{}".format("loss", len(p))
+    return total * len(label)
+
+
+def test_string_methods_of_a_dicts_keys_run_and_carry_no_derivative():
+    p = {"w_1": X.copy(), "bias_b": Y.copy(), "c": X * 2.0}
+    check(string_methods_of_keys, p, X.copy(), wrt=(0, 1))

@@ -55,6 +55,9 @@ def test_dict_and_array_method_checks():
     ri.check_dict({}, "get", WHERE)
     with pytest.raises(SrcdiffError, match="dict's method"):
         ri.check_dict([("a", 1)], "get", WHERE)
+    assert ri.str_method(WHERE, "w_1", "startswith", "w") is True
+    with pytest.raises(SrcdiffError, match="str's method"):
+        ri.str_method(WHERE, numpy.ones(2), "split")
     ri.check_dict_argument({"a": 1}, WHERE)
     with pytest.raises(SrcdiffError, match="read as its copy"):
         ri.check_dict_argument([("a", 1)], WHERE)
