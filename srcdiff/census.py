@@ -31,14 +31,15 @@ class Census:
     else (a subscript, a call's result); bound_to_calls: the names bound by
     `name = f(...)` (where an object of a class of the user's may be made); genexps: a
     generator expression anywhere (read lazily and once: generator_values checks its
-    readers)."""
+    readers); unpacked: a dict display with `**` or an assignment to a target with a starred
+    name (`a, *rest = v`), which idiom_rewrite rewrites."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
-                 "bound_to_calls", "genexps")
+                 "bound_to_calls", "genexps", "unpacked")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
-        self.genexps = False
+        self.genexps = self.unpacked = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
 
 
@@ -60,6 +61,8 @@ def take(fdef):
             else:
                 c.other_calls = True
         elif cls in _DISPLAYS:
+            if cls is S.Dict and None in n.keys:
+                c.unpacked = True
             if not c.function_items and (cls is S.Dict or n.ctx.__class__ is S.Load):
                 items = n.values if cls is S.Dict else n.elts
                 c.function_items = any(i.__class__ is not S.Constant for i in items)
@@ -69,8 +72,12 @@ def take(fdef):
             c.yields = True
         elif cls is S.GeneratorExp:
             c.genexps = True
-        elif cls is S.Assign and n.value.__class__ is S.Call:
-            c.bound_to_calls.update(t.id for t in n.targets if t.__class__ is S.Name)
+        elif cls is S.Assign:
+            if n.value.__class__ is S.Call:
+                c.bound_to_calls.update(t.id for t in n.targets if t.__class__ is S.Name)
+            if any(t.__class__ in (S.Tuple, S.List) and any(
+                    e.__class__ is S.Starred for e in t.elts) for t in n.targets):
+                c.unpacked = True
     return c
 
 
@@ -84,8 +91,9 @@ def may_unroll(c):
 def may_desugar(c):
     """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll, no
     loop with an else block, no call of a name it rewrites (zip, enumerate, max, min,
-    dict)."""
-    return c.function_items or c.loop_else or not c.called.isdisjoint(_LOOP_DESUGARED)
+    dict), no `**` in a dict display and no starred assignment target."""
+    return c.function_items or c.loop_else or c.unpacked or \
+        not c.called.isdisjoint(_LOOP_DESUGARED)
 
 
 def may_generate(c, resolve, known_types=()):

@@ -45,8 +45,8 @@ class DictFacts:
 
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes
-        through its keys): dict displays, comprehensions and dict() calls, container
-        parameters, items and attributes of objects, results of the user's functions, and
+        through its keys): dict displays, comprehensions and dict() calls, `d.copy()` of
+        one, container parameters, items and attributes of objects, results of the user's functions, and
         locals bound to any of these (a loop variable counts when its loop may go through
         such values). Arrays, numbers and list displays may not."""
         seen = set() if seen is None else seen
@@ -57,6 +57,8 @@ class DictFacts:
             if obj is dict:
                 return True
             if isinstance(node.func, S.Attribute) and self._global_path(node.func) is None:
+                if node.func.attr == "copy" and not node.args and not node.keywords:
+                    return self._may_be_dict(node.func.value, seen)   # d.copy()
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
             return isinstance(node.func, S.Name) and (
                 node.func.id in self.local_functions or is_user_function(obj))

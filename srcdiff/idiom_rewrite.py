@@ -19,9 +19,17 @@ user's tree is left alone), or the same one where nothing applies.
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
+  - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
+    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
+  - ``a, *rest, b = value``: ``unpacked = list(value)``, a check of its length (Python's
+    ValueError), then ``a, rest, b = unpacked[0], unpacked[1:len(unpacked) - 1], ...``.
+  - ``{**d, "k": v}`` (d first, then string keys): ``dict(d, k=v)``, which idioms.py
+    lowers as a copy of d.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
 """
+import builtins
+
 from . import census, function_loops
 from . import syntax as S
 
@@ -42,6 +50,8 @@ def desugar(fdef, resolve):
                 and isinstance(n.ctx, (S.Store, S.Param))}
     if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
                and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
+               or isinstance(n, S.Dict) and None in n.keys or isinstance(n, S.Assign)
+               and len(n.targets) == 1 and _starred_at(n.targets[0]) is not None
                for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
@@ -69,7 +79,6 @@ class _Desugar(S.NodeTransformer):
         """The builtin's name where `node` is a call of one of `names` (not shadowed)."""
         if isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
                 node.func.id in names and node.func.id not in self.assigned:
-            import builtins
             if self.resolve(node.func.id) is getattr(builtins, node.func.id):
                 return node.func.id
         return None
@@ -199,6 +208,19 @@ class _Desugar(S.NodeTransformer):
             first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
             return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
                                               keywords=[]), node))
+        if consumer in ("max", "min") and node.args and [k.arg for k in node.keywords] == \
+                ["key"] and not any(isinstance(a, S.Starred) for a in node.args) and \
+                "sorted" not in self.assigned and self.resolve("sorted") is sorted:
+            # max(xs, key=f) is sorted(xs, key=f, reverse=True)[0]: sorted is stable in
+            # both directions, so that is the first largest, as max picks it (min: [0] of
+            # sorted(xs, key=f)); max(a, b, key=f) sorts the list [a, b]
+            seq = node.args[0] if len(node.args) == 1 else S.List(elts=node.args,
+                                                                   ctx=S.Load())
+            keywords = node.keywords + ([S.keyword(arg="reverse", value=S.const(True))]
+                                        if consumer == "max" else [])
+            ordered = self.visit_Call(placed_at(S.Call(func=S.load("sorted"), args=[seq],
+                                                       keywords=keywords), node))
+            return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
                      else a for a in node.args]
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
@@ -206,12 +228,60 @@ class _Desugar(S.NodeTransformer):
             return self.dict_of_pairs(node, node.args[0])
         return node
 
+    def visit_Dict(self, node):
+        """`{**d, "k": v}`: `dict(d, k=v)` (d first, then the keys written as names)."""
+        self.generic_visit(node)
+        rest = list(zip(node.keys[1:], node.values[1:]))
+        if node.keys and node.keys[0] is None and all(
+                isinstance(k, S.Constant) and isinstance(k.value, str) and k.value.isidentifier()
+                for k, _ in rest) and len({k.value for k, _ in rest}) == len(rest) and \
+                "dict" not in self.assigned and self.resolve("dict") is dict:
+            return placed_at(S.Call(func=S.load("dict"), args=[node.values[0]], keywords=[
+                S.keyword(arg=k.value, value=v) for k, v in rest]), node)
+        return node
+
     def visit_Assign(self, node):
         self.generic_visit(node)
         if all(isinstance(t, (S.Tuple, S.List)) for t in node.targets) and \
                 self._iterator(node.value):
             node.value = self.materialize(node.value)
+        if len(node.targets) == 1 and _starred_at(node.targets[0]) is not None and all(
+                n not in self.assigned and self.resolve(n) is getattr(builtins, n)
+                for n in ("list", "len", "ValueError")):
+            return self.starred_assign(node)
         return node
+
+    def starred_assign(self, node):
+        """`a, *rest, b = value`: the items of `list(value)` by position (a length check
+        first, with Python's ValueError), rest the slice between."""
+        target = node.targets[0]
+        star = _starred_at(target)
+        before, after = star, len(target.elts) - star - 1
+        seq = self.fresh("unpacked")
+        length = S.Call(func=S.load("len"), args=[S.load(seq)], keywords=[])
+
+        def at(i):
+            return S.Subscript(value=S.load(seq), slice=i, ctx=S.Load())
+
+        def from_end(j):   # len(seq) - j
+            return S.BinOp(left=S.clone(length), op=S.Sub(), right=S.const(j))
+
+        items = [at(S.const(i)) for i in range(before)]
+        items.append(at(S.Slice(lower=S.const(before), upper=from_end(after) if after else None,
+                                step=None)))
+        items += [at(from_end(after - j)) for j in range(after)]
+        elts = [e.value if isinstance(e, S.Starred) else e for e in target.elts]
+        message = f"not enough values to unpack (expected at least {before + after})"
+        stmts = [
+            S.Assign(targets=[S.store(seq)], value=S.Call(func=S.load("list"), args=[
+                node.value], keywords=[]), type_comment=None),
+            S.If(test=S.Compare(left=length, ops=[S.Lt()], comparators=[
+                S.const(before + after)]), body=[S.Raise(exc=S.Call(
+                    func=S.load("ValueError"), args=[S.const(message)], keywords=[]),
+                    cause=None)], orelse=[]),
+            S.Assign(targets=[S.Tuple(elts=elts, ctx=S.Store())],
+                     value=S.Tuple(elts=items, ctx=S.Load()), type_comment=None)]
+        return [placed_at(stmt, node) for stmt in stmts]
 
     def _iterator(self, node):
         return self.builtin(node, "zip", "enumerate") is not None and not any(
@@ -348,6 +418,15 @@ def _has_break(stmts):
                 _has_break(getattr(stmt, f, [])) for f in ("body", "orelse", "finalbody")):
             return True
     return False
+
+
+def _starred_at(target):
+    """The position of the one starred name of an unpacking target (`a, *rest = ...`), or
+    None."""
+    if not isinstance(target, (S.Tuple, S.List)):
+        return None
+    stars = [i for i, e in enumerate(target.elts) if isinstance(e, S.Starred)]
+    return stars[0] if len(stars) == 1 else None
 
 
 def placed_at(new, old):

@@ -14,6 +14,9 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
     items[1:]: acc = f(acc, item)``, a loop the lowering differentiates like the user's own
     (f an operator function or the user's function).
   - ``math.prod(items, start=1)``: the same loop with ``acc = acc * item``.
+  - ``dict(d, k=v)`` of a value that may be a dict: ``d.copy()``, or with keywords
+    ``runtime_idioms.dict_merged([d, v], ("k",), d)`` (after a check, where it runs, that d
+    is a dict).
   - calls made only to read (result dropped): print (also of ``*values``), logging's
     functions and a logger's methods (a local logger's, whose class is known only when it
     runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
@@ -23,6 +26,9 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
     (several), or the only element of an array of size 1 (after checking the size).
   - ``x.tolist()``: runtime_idioms.array_tolist, whose rules are in templates/idioms.py.
+  - a method only strings have (``k.startswith("w")``, ``name.split("_")``, ``"{}".format(v)``):
+    runtime_idioms.str_method, which runs it on a str (refused for anything else) and
+    carries no derivative.
   - ``d.update({k: v})``, ``d.update(k=v)``, ``d.setdefault(k, v)`` (dict_write, asked by
     Lowerer.method_call before it refuses methods that change their object): item writes
     ``d[k] = v`` after a check that d is a dict; ``d.pop(k[, default])``: the value read,
@@ -58,6 +64,11 @@ from .idiom_rewrite import placed_at
 
 READERS = (print, warnings.warn)   # and logging's functions (`_reads_only`)
 LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
+# methods of str that no array, list or dict has (a key's `name.startswith("w")`)
+STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "lstrip",
+                         "rstrip", "split", "rsplit", "join", "replace", "format", "isdigit",
+                         "isalpha", "isidentifier", "title", "capitalize", "casefold",
+                         "zfill", "removeprefix", "removesuffix", "partition", "find"})
 
 
 # -- calls, asked first by Lowerer.call / Lowerer.method_call -------------------------------
@@ -75,6 +86,9 @@ def expand_call(low, node, out, discard):
         return low._result(_reduce(low, node, out), Kind.COPY, None, discard)
     if obj is math.prod:
         return low._result(_prod(low, node, out), Kind.COPY, None, discard)
+    if obj is dict and len(node.args) == 1 and not isinstance(node.args[0], S.Starred) and \
+            all(k.arg is not None for k in node.keywords) and low._may_be_dict(node.args[0]):
+        return low._result(_dict_copy(low, node, out), Kind.COPY, None, discard)
     if not discard:
         return None
     if _reads_only(obj):
@@ -86,6 +100,31 @@ def expand_call(low, node, out, discard):
         # a bound logger method is known by its function (templates/idioms.py)
         return low._result(value, Kind.EFFECT, getattr(obj, "__func__", obj), True)
     return None
+
+
+def _dict_copy(low, node, out):
+    """`dict(d, k=v, ...)` of a value that may be a dict (after a check, where it runs, that
+    d is a dict: dict(pairs) of a list is not a copy): `d.copy()`, or with keywords
+    runtime_idioms.dict_merged([d, v, ...], ("k", ...), d), a new dict either way."""
+    from . import runtime_idioms
+    base = _local(low, low.expr(node.args[0], out))
+    parts = None
+    if node.keywords:   # the keywords' values read before the copy is made, as Python does
+        parts = _local(low, low.expr(placed_at(S.List(elts=[S.clone(base)] + [
+            k.value for k in node.keywords], ctx=S.Load()), node), out))
+    check = S.Call(func=_helper(low, "check_dict_argument"), args=[
+        S.clone(base), S.const(_where(low, node))], keywords=[])
+    out.append(low.info(S.Expr(value=check), Kind.EFFECT,
+                        func=runtime_idioms.check_dict_argument))
+    if parts is None:
+        copy = placed_at(S.Call(func=S.Attribute(value=S.clone(base), attr="copy",
+                                                 ctx=S.Load()), args=[], keywords=[]), node)
+        return _local(low, low.expr(copy, out))
+    keys = _local(low, low.expr(placed_at(S.Tuple(elts=[S.const(k.arg) for k in node.keywords],
+                                                  ctx=S.Load()), node), out))
+    return _local(low, low.temp(out, S.Call(func=_helper(low, "dict_merged"), args=[
+        parts, keys, S.clone(base)], keywords=[]), Kind.CALL, "merged",
+        func=runtime_idioms.dict_merged))
 
 
 def _reads_only(obj):
@@ -250,6 +289,13 @@ def expand_method(low, node, base, args, out, discard):
             return low._result(value, Kind.EFFECT, runtime_idioms.call_logger, True)
     if node.keywords:
         return None
+    if method in STR_METHODS:
+        # k.startswith("w") of a dict's key: run as written, no derivative (a check first,
+        # where it runs, that the object is a str: another class may mean something else)
+        from . import runtime_idioms
+        value = S.Call(func=_helper(low, "str_method"), args=[
+            S.const(_where(low, node)), base, S.const(method)] + args, keywords=[])
+        return low._result(value, Kind.CALL, runtime_idioms.str_method, discard)
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):
         check = S.Call(func=_helper(low, "check_dict"), args=[
             base, S.const("get"), S.const(_where(low, node))], keywords=[])

@@ -105,6 +105,25 @@ def check_dict(value, method, where):
                where)
 
 
+def check_dict_argument(value, where):
+    """Before `dict(d)` read as a copy of the dict d: refused for anything else (a list of
+    pairs gives a dict of its own, which srcdiff follows only as a display)."""
+    if not isinstance(value, dict):
+        refuse(f"dict(...) of a value that may be a dict is read as its copy, but the value "
+               f"is a {type(value).__name__}", "write dict([(k, v), ...]) of a list display, "
+               "or {k: v for k, v in pairs}", where)
+
+
+def str_method(where, value, method, *args):
+    """`value.method(*args)` of a method only strings have (idioms.STR_METHODS), on a value
+    whose class the lowering did not know: run where it is a str, refused anywhere else."""
+    if not isinstance(value, str):
+        refuse(f".{method}() is read as a str's method, but the value is a "
+               f"{type(value).__name__}", "call a function (or index the value) instead",
+               where)
+    return getattr(value, method)(*args)
+
+
 def check_array(value, method, where, single=False):
     """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
     but an array or a NumPy scalar (an object of another class may mean something else by
@@ -157,6 +176,28 @@ def dict_without(value, key):
     if not isinstance(value, dict):
         return value
     return {k: v for k, v in value.items() if k != key}
+
+
+def dict_merged(parts, keys, base):
+    """`dict(d, k=v, ...)` as the lowering reads it (idioms.py): parts is [d, v, ...], keys
+    the names; a new dict of d's items, then each v under its name, as `{**d, "k": v}`
+    makes it. Linear in parts (the tangent of one is made by the same call on the parts'
+    tangents); base is d itself, whose keys a zero tangent that is not a dict stands for."""
+    first = parts[0] if isinstance(parts[0], dict) else {
+        k: zeros_like_value(v) for k, v in base.items()}
+    out = dict(first)
+    out.update(zip(keys, parts[1:]))
+    return out
+
+
+def dict_merged_grad(grad, parts, keys, base):
+    """The adjoint of dict_merged's parts: d's is grad's items but under keys (zeros where
+    grad has none), each v's grad's item under its key."""
+    grad = grad if isinstance(grad, dict) else {}
+    own = {k: grad[k] if k in grad and k not in keys else zeros_like_value(v)
+           for k, v in base.items()}
+    return [own] + [grad[k] if k in grad else zeros_like_value(v)
+                    for k, v in zip(keys, parts[1:])]
 
 
 def dict_without_grad(grad, value, key):

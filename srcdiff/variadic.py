@@ -313,22 +313,43 @@ def _fills_varargs(lw, node, position):
 
 
 def _display_items(lw, node):
-    """The item expressions of a list or tuple display (or a local bound once to one,
-    whose items are names never rebound), for `*xs`; None otherwise."""
-    if isinstance(node, (S.List, S.Tuple)) and not any(isinstance(e, S.Starred)
-                                                       for e in node.elts):
-        return list(node.elts)
+    """The item expressions of a list or tuple display (its starred items spread where
+    their own items are known: `(*xs, y)`), or of a local bound once to one, whose length
+    nothing changes, for `*xs`; None otherwise."""
+    if isinstance(node, (S.List, S.Tuple)):
+        items = []
+        for e in node.elts:
+            inner = _display_items(lw, e.value) if isinstance(e, S.Starred) else [e]
+            if inner is None:
+                return None
+            items.extend(inner)
+        return items
+    length = _known_length(lw, node)
+    if length is None:
+        return None
+    return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
+            for i in range(length)]
+
+
+def _known_length(lw, node):
+    """How many items `node` holds where srcdiff can see it: a helper's *args (its length
+    known where it is called), a display, or a local bound once to a display whose length
+    nothing changes; None otherwise."""
+    if isinstance(node, (S.List, S.Tuple)):
+        total = 0
+        for e in node.elts:
+            n = _known_length(lw, e.value) if isinstance(e, S.Starred) else 1
+            if n is None:
+                return None
+            total += n
+        return total
     length = _param_fact(lw, node, ".__len__")
-    if length is not None:   # a helper's *args, its length known where it is called
-        return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
-                for i in range(length)]
+    if length is not None:
+        return length
     if isinstance(node, S.Name) and node.id in lw.locals:
-        # a local bound once to a display, whose length nothing changes: its items now
         value = values._single_bindings(lw).get(node.id)
-        if isinstance(value, (S.List, S.Tuple)) and not any(
-                isinstance(e, S.Starred) for e in value.elts) and not objects._grown(lw, node.id):
-            return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
-                    for i in range(len(value.elts))]
+        if isinstance(value, (S.List, S.Tuple)) and not objects._grown(lw, node.id):
+            return _known_length(lw, value)
     return None
 
 

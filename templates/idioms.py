@@ -3,7 +3,8 @@ read: print (nondifferentiable.py), logging's functions and a logger's methods, 
 and runtime_idioms.call_reading, through which a function of the user's called for its
 effects runs on read-only views of what it is given. None of these carries a derivative.
 `d.pop(key)` rebinds d to dict_without(d, key), linear in the dict: its adjoint is the
-result's with a zero under key (dict_without_grad).
+result's with a zero under key (dict_without_grad). `dict(d, k=v)` is dict_merged([d, v],
+("k",), d), linear in its parts.
 """
 import logging
 import warnings
@@ -12,7 +13,8 @@ from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
                                     call_logger, call_reading, check_array, check_dict,
-                                    dict_without, dict_without_grad)
+                                    check_dict_argument, dict_merged, dict_merged_grad,
+                                    dict_without, dict_without_grad, str_method)
 
 nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, logging.error,
                   logging.critical, logging.exception, logging.log,
@@ -20,7 +22,8 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
 # srcdiff's checks and the read-only call of a callback
-nondifferentiable(call_logger, call_reading, check_array, check_dict)
+nondifferentiable(call_logger, call_reading, check_array, check_dict, check_dict_argument,
+                  str_method)
 
 
 @reverse(array_tolist)
@@ -42,3 +45,9 @@ linear(array_tolist_tangent, "tangent")
 linear(dict_without, "value",
        transpose=lambda y, value, key: dict_without_grad(d[y], value, key))
 linear(dict_without_grad, "grad")
+
+
+# dict(d, k=v): dict_merged([d, v], ("k",), d), a new dict (idioms.py); linear in its parts
+linear(dict_merged, "parts", transpose=lambda y, parts, keys, base: dict_merged_grad(
+    d[y], parts, keys, base))
+linear(dict_merged_grad, "grad")

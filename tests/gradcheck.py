@@ -69,11 +69,11 @@ def flatten(tree):
         leaves = [leaf for p in parts for leaf in p[0]]
 
         def rebuild(values):
-            out, i = {}, 0
+            built, i = {}, 0
             for k, (ls, rb) in zip(keys, parts):
-                out[k] = rb(values[i:i + len(ls)])
+                built[k] = rb(values[i:i + len(ls)])
                 i += len(ls)
-            return out
+            return {k: built[k] for k in tree}   # the caller's key order: f may read it
         return leaves, rebuild
     if isinstance(tree, (list, tuple)):
         parts = [flatten(t) for t in tree]

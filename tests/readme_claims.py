@@ -216,6 +216,13 @@ def max_reduce_prod(x):
                                                                     1.0) + math.prod(x)
 
 
+def max_with_key_starred_assignment(x):
+    first, *rest = list(x)
+    *init, last = [x[0] * 2.0, x[1], x[2]]
+    return max(x[0], x[1] * 0.5, key=abs) * min([x[0], x[1], x[2]], key=lambda v: v * v) + \
+        first * sum(rest) + sum(init) * last
+
+
 def item_and_tolist(x):
     return x.item(1) * x[0] + sum(x.tolist()) * x[2]
 
@@ -254,6 +261,16 @@ def dicts(x):
     e = p.pop("e")
     g = p.pop("zz", 0.5)
     return s + q["a"] + c["u"] + p["c"] * p["d"] + e + g
+
+
+def dict_copies(x):
+    d = {"a": x * 2.0, "b": x[0]}
+    q = dict(d)
+    q["a"] = q["a"] * x
+    r = dict(d, b=x[1])
+    c = {**d, "c": x[2]}
+    e = d.copy()
+    return np.sum(q["a"] * d["a"]) + r["b"] * c["c"] * np.sum(c["a"]) + e["b"]
 
 
 def returns_a_dict_of_results(x):
@@ -412,6 +429,16 @@ def variadics(x):
         kw_mix(x[0], b=x[2], c=x[1]) + kw_mix(x[2], **kw) + passes_on(x[0], x[1]) + \
         sum([*a, x[2]]) + sum((*a, x[0])) + star_sum(*[x[0], x[2]]) + \
         np.sum(np.zeros(*x.shape) + np.random.RandomState(0).randn(*x.shape) * 0.0 + x)
+
+
+def blend(a, b, c=0.5):
+    return a * c + np.tanh(b)
+
+
+def starred_display_spread(x):
+    items = [x * 2.0]
+    parts = (*items, x)
+    return np.sum(blend(*parts) + blend(*(*items, x[::-1]), c=x[0]))
 
 
 def differentiated_varargs(*args):
@@ -748,12 +775,15 @@ WORKS = [
           wrt=(0, 1)),
     works("max(a, b, c); functools.reduce(f, items[, first]) (an operator function or a "
           "lambda) and math.prod", max_reduce_prod, X),
+    works("max(xs, key=f) and min(..., key=f); first, *rest = xs",
+          max_with_key_starred_assignment, X),
     works("x.item(...), x.tolist()", item_and_tolist, X),
     works("+ and * on lists and tuples: [x] * 3, parts + [a], lst = lst + [y] in a loop, "
           "t * 2, lst += (a,), lst.extend(b), sum(lists, [])", list_arithmetic, X),
     works("dicts built in the function; for k in d, items/values/keys/get/len, list(...), "
           "tuple(array), dict(a=x), dict(zip(...)), comprehensions, update({k: v}), "
           "update(k=v), setdefault, pop(k[, default])", dicts, X),
+    works("dict(d), d.copy(), dict(d, k=v), {**d, \"k\": v}", dict_copies, X),
     works("a dict of results returned", returns_a_dict_of_results, X),
     works("a dict argument gets a gradient of the same structure", gets_a_dict,
           {"w": X, "b": 0.7}, Y),
@@ -780,6 +810,8 @@ WORKS = [
     works("staticmethods and classmethods; *args and **kwargs helpers, f(w, *args), "
           "f(**kw), [*a, b], (*a, b), f(*[a, b]), rs.randn(*x.shape), numpy.zeros(*shape)",
           variadics, X),
+    works("f(*parts) of a starred display whose length srcdiff sees: parts = (*items, x), "
+          "f(*(*items, y))", starred_display_spread, X),
     works("*args in the differentiated function itself, wrt counting positions as passed",
           differentiated_varargs, 0.5, X, wrt=1),
     works("objects held anywhere: self.layers loops, Dense(w).forward(x), dataclasses, "

@@ -20,7 +20,7 @@ MODULES = ("test_function_loops", "test_generator_calls", "test_generator_inline
            "test_generator_names", "test_generators", "test_idiom_rewrite",
            "test_idioms_programs", "test_idioms", "test_generator_values",
            "test_function_items", "test_object_lists", "test_objects", "test_value_builtins",
-           "test_callables_values", "test_fuzz_found")
+           "test_callables_values", "test_fuzz_found", "test_issue13_idioms")
 
 
 def _functions():
@@ -125,6 +125,8 @@ def test_a_display_of_non_constants_may_be_unrolled(text):
     "def f(x, y):\n    return sum(a * b for a, b in zip(x, y))\n",
     "def f(x, y, z):\n    return max(x, y, z)\n",
     "def f(x):\n    return dict(enumerate(x))\n",
+    "def f(x, d):\n    e = {**d, 'k': x}\n    return e['k']\n",
+    "def f(x):\n    a, *rest = x\n    return a\n",
 ])
 def test_what_idiom_rewrite_reads_is_seen(text):
     assert census.may_desugar(_take(text))

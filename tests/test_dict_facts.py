@@ -73,3 +73,18 @@ def test_a_loop_over_a_dict_view_of_a_local_goes_through_its_keys():
     assert set(DICT_VIEWS) == {"values", "items", "keys"}
     assert run_lowered(values_of_a_local_dict, 1.5) == values_of_a_local_dict(1.5)
     check(values_of_a_local_dict, np.float64(1.5))
+
+
+def copy_of_a_dict(x, y):
+    d = {"w": x * 1.5, "b": y[0]}
+    q = d.copy()
+    q["w"] = q["w"] * 0.5 + np.tanh(y)
+    s = 0.0
+    for k in q:   # through q's keys: q = d.copy() may be a dict
+        s = s + np.sum(q[k])
+    return np.sum(q["w"] * d["w"]) + q["b"] + q.get("c", 0.25) + s
+
+
+def test_a_copy_of_a_dict_may_be_a_dict():
+    assert "iteration_order" in _calls(copy_of_a_dict)
+    check(copy_of_a_dict, np.array([0.4, 0.9, 1.3]), np.array([-0.2, 0.6, 1.1]), wrt=(0, 1))

@@ -160,3 +160,12 @@ def test_several_arguments_containers_and_tuple_outputs():
     def g(x):
         return np.sum(x * x), x[0] * 2.0
     check(g, np.array([0.3, 0.5]))
+
+
+def test_a_dict_argument_keeps_its_key_order():
+    # finite differences once rebuilt the dict in sorted key order, so a function reading
+    # p.values() in the caller's order was differentiated as another function
+    def f(p):
+        w, b = list(p.values())
+        return w * 2.0 + b ** 2 * 3.0
+    check(f, {"w": 0.3, "b": 1.1})

@@ -84,6 +84,23 @@ def f(a, b, c):
     return max(a, b, c) - min(c, b, a)
 """
 
+MAX_WITH_KEY = """
+def f(pairs, a, b):
+    return max(pairs, key=lambda p: p[0])[1] - min(pairs, key=lambda p: p[0])[1] + max(a, b, key=abs)
+"""
+
+DICT_SPREAD = """
+def f(d, v):
+    return [{**d, "k": v}, {**d}, {"k": v, **d}, {**d, "not a name": v}]
+"""
+
+STARRED_ASSIGN = """
+def f(xs):
+    first, *middle, last = xs
+    *init, end = xs
+    return [first, middle, last, init, end]
+"""
+
 DICT_OF_ZIP = """
 def f(keys, values):
     return dict(zip(keys, values))
@@ -101,7 +118,17 @@ def f(keys, values):
     (MAX_OF_SEVERAL, ["max(max(a, b), c)", "min(min(c, b), a)"], [],
      [(1.0, 3.0, 2.0), (3.0, 3.0, -1.0)]),
     (DICT_OF_ZIP, ["{", "for"], ["dict("], [(["a", "b"], [1.0, 2.0])]),
-], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip"])
+    # only a dict spread first, then keys that are names, becomes dict(d, k=v)
+    (DICT_SPREAD, ["dict(d, k=v)", "dict(d)", "{'k': v, **d}", "{**d, 'not a name': v}"], [],
+     [({"k": 1.0, "j": 2.0}, 3.0)]),
+    (STARRED_ASSIGN, ["list(xs)", "raise ValueError"], ["*middle", "*init"],
+     [([1.0, 2.0],), ([1.0, 2.0, 3.0, 4.0],), ((5.0, 6.0, 7.0),)]),
+    # ties: max and min both pick the first of the equal keys
+    (MAX_WITH_KEY, ["reverse=True)[0]", "sorted(pairs, key=lambda p: p[0])[0]"], ["max(", "min("],
+     [([(2.0, 1.0), (2.0, 5.0), (1.0, 7.0), (1.0, -3.0)], -2.0, 2.0),
+      ([(0.0, 1.0)], 1.0, -3.0)]),
+], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip",
+        "dict-spread", "starred-assign", "max-min-key"])
 def test_each_shape_is_rewritten_and_runs_as_written(source, present, absent, calls):
     fdef, new, text = _rewrite(source)
     assert new is not fdef
@@ -112,6 +139,12 @@ def test_each_shape_is_rewritten_and_runs_as_written(source, present, absent, ca
     original = S.parse_function(textwrap.dedent(source))
     for args in calls:
         assert _run(new, *args) == _run(original, *args)
+
+
+def test_a_starred_assignment_too_short_raises_pythons_error():
+    fdef, new, _ = _rewrite(STARRED_ASSIGN)
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        _run(new, [1.0])
 
 
 def test_the_users_tree_is_left_alone_and_nothing_to_do_gives_it_back():
@@ -161,12 +194,25 @@ def zip_bound(x, y):
     return total
 
 
+def starred_assignment(x, y):
+    head, *tail = x
+    *rows, last = [x * y, y, np.sin(x)]
+    return head * sum(tail) + np.sum(sum(rows) * last)
+
+
+def max_min_with_key(x, y):
+    pairs = [(y[0], x[0]), (y[1], x[1]), (y[1], x[2])]   # a tie: the first is picked
+    return max(pairs, key=lambda p: p[0])[1] * min(x[0], y[0], x[2], key=abs)
+
+
 @pytest.mark.parametrize("f, args", [
+    (max_min_with_key, (np.array([0.3, -0.7, 1.1]), np.array([-0.5, 0.9]))),
+    (starred_assignment, (np.array([0.3, -0.7, 1.1]), np.array([-0.5, 0.9, 0.2]))),
     (for_else, (np.array([0.3, -0.7, 1.1]), 5)),         # no break: the else block runs
     (for_else, (np.array([0.3, -0.7, 1.1]), 0)),         # a break: it does not
     (max_of_three, (np.array([0.4, -0.2]),)),
     (zip_bound, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
     (zip_star, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
-], ids=["for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
+], ids=["max-min-key", "starred-assign", "for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
 def test_derivatives_of_rewritten_functions(f, args):
     check(f, *args)

@@ -106,3 +106,44 @@ def test_zip_bound_to_a_name_is_refused_with_what_to_write():
     with pytest.raises(srcdiff.errors.SrcdiffError, match=r"list\(zip") as info:
         srcdiff.grad(f)(X)
     assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+# -- dict(d, k=v) and {**d, "k": v}: a copy of the dict d (issue #13) ------------------------
+P = {"w": np.array([0.3, 0.5, 0.7]), "b": np.array([1.1, -0.4, 0.2])}
+
+
+def dict_copies(p, x):
+    q = dict(p)
+    q["w"] = q["w"] * 2.0          # the copy is written, p is not
+    r = dict(p, b=x * q["w"])
+    s = {**r, "x": np.sin(x)}
+    return np.sum(q["w"] * p["w"] * r["b"] + s["x"] * s["b"]) + np.sum(dict(s)["w"])
+
+
+def test_dict_of_a_dict_and_a_display_spreading_one_are_copies():
+    check(dict_copies, {k: v.copy() for k, v in P.items()}, X.copy(), wrt=(0, 1))
+
+
+def dict_of_list_of_pairs(pairs, x):
+    return np.sum(dict(pairs)["a"] * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_dict_of_a_list_of_pairs_passed_in_is_refused_where_it_runs(mode):
+    err = refusal(dict_of_list_of_pairs, ([("a", X.copy())], X.copy()), mode, wrt=1)
+    assert "read as its copy" in str(err) and err.hint
+
+
+# -- methods only strings have, on a dict's keys (issue #13) ---------------------------------
+def string_methods_of_keys(p, x):
+    total = 0.0
+    for name in list(p):
+        if name.startswith("w") or name.upper().endswith("_B"):
+            total = total + np.sum(p[name] * x) * len(name.split("_"))
+    label = "{}:{}".format("loss", len(p))
+    return total * len(label)
+
+
+def test_string_methods_of_a_dicts_keys_run_and_carry_no_derivative():
+    p = {"w_1": X.copy(), "bias_b": Y.copy(), "c": X * 2.0}
+    check(string_methods_of_keys, p, X.copy(), wrt=(0, 1))

@@ -55,6 +55,12 @@ def test_dict_and_array_method_checks():
     ri.check_dict({}, "get", WHERE)
     with pytest.raises(SrcdiffError, match="dict's method"):
         ri.check_dict([("a", 1)], "get", WHERE)
+    assert ri.str_method(WHERE, "w_1", "startswith", "w") is True
+    with pytest.raises(SrcdiffError, match="str's method"):
+        ri.str_method(WHERE, numpy.ones(2), "split")
+    ri.check_dict_argument({"a": 1}, WHERE)
+    with pytest.raises(SrcdiffError, match="read as its copy"):
+        ri.check_dict_argument([("a", 1)], WHERE)
     ri.check_array(numpy.ones(2), "tolist", WHERE)
     ri.check_array(numpy.float64(1.0), "item", WHERE, single=True)
     with pytest.raises(SrcdiffError):
@@ -74,3 +80,16 @@ def test_tolist_adjoint_is_the_transpose_and_the_tangent_the_same_map(shape):
     assert back.shape == x.shape
     assert numpy.sum(back * t) == pytest.approx(numpy.sum(numpy.asarray(g) * numpy.asarray(
         ri.array_tolist_tangent(t, x))))
+
+
+def test_dict_merged_keeps_the_order_and_its_adjoint_is_the_transpose():
+    d = {"w": numpy.array([1.0, 2.0]), "b": 3.0}
+    merged = ri.dict_merged([d, 5.0, numpy.ones(2)], ("b", "c"), d)
+    assert list(merged) == ["w", "b", "c"] and merged["b"] == 5.0 and d["b"] == 3.0
+    grad = {"w": numpy.array([0.5, -1.0]), "b": 2.0, "c": numpy.array([3.0, 4.0])}
+    back = ri.dict_merged_grad(grad, [d, 5.0, numpy.ones(2)], ("b", "c"), d)
+    assert back[0]["b"] == 0.0 and numpy.array_equal(back[0]["w"], grad["w"])
+    assert back[1] == 2.0 and numpy.array_equal(back[2], grad["c"])
+    # a zero tangent of d that is not a dict stands for zeros under d's keys
+    tangent = ri.dict_merged([0.0, 1.0, numpy.ones(2)], ("b", "c"), d)
+    assert numpy.array_equal(tangent["w"], numpy.zeros(2)) and tangent["b"] == 1.0

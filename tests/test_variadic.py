@@ -54,8 +54,17 @@ def starred_displays(x):
     return b[0] * b[4] + c[2] * c[5]
 
 
+def starred_display_spread(x):
+    # *xs where xs is a display with starred items of a length srcdiff sees (issue #13)
+    first = [x * 2.0]
+    parts = (*first, x)
+    both = [*parts]
+    return np.sum(step_direction(*parts)) + np.sum(step_direction(*(*[x], x[::-1]))) + \
+        np.sum(step_direction(*both))
+
+
 @pytest.mark.parametrize("f", [variadic, keywords_spread, starred_arguments,
-                               starred_displays])
+                               starred_displays, starred_display_spread])
 def test_variadic_calls(f):
     check(f, X)
 
@@ -70,6 +79,18 @@ def test_a_variadic_call_without_derivative_is_emitted_with_its_star():
     g = srcdiff.grad(inactive_variadic_call)
     g(X)
     assert "concat_and_multiply(2.0, *args" in srcdiff.source(g)
+
+
+def spread_of_a_grown_list(x):
+    first = [x]
+    parts = (*first, x)
+    first.append(x)
+    return np.sum(step_direction(*parts))
+
+
+def test_a_starred_display_of_a_grown_list_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="passes \\*xs only"):
+        srcdiff.grad(spread_of_a_grown_list)(X)
 
 
 # -- *xs of a length not seen, into a call without derivative (issue #13) ------------------

@@ -11,7 +11,11 @@
 - Python shapes (idioms_shapes.py): `list(x)`, `tuple(x)`, `zip(*pairs)`,
   `enumerate(zip(...))`, nested comprehensions, `for ... else`, `%` on arrays,
   `.item()`, `.tolist()`, `sum(generator)`, `max(a, b)` of elements, `isinstance`,
-  read-only `print` calls, `zip` kept in a name.
+  read-only `print` calls, `zip` kept in a name;
+- the audit's (idioms_audit.py): logging and a progress callback given arrays, print in a
+  branch never run, a dict copied then written, max/min with key=, starred assignment,
+  `f(*(*L, v))`, an integrator passing *args on to its right-hand side, and plain-Python
+  code of another package (tests/fake_site's flatlib).
 Several of them hold a block of random statements (loops, branches, in-place writes) in
 their loop bodies, and their results are bound to names later statements read and write
 into. Constructs srcdiff does not support are refused (counted as refusals), never
@@ -105,10 +109,12 @@ def kinds(users=True):
     """{name: maker(gen, scope, ex, loop_depth, nest)} of every idiom statement; without
     `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
     code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
-    from . import idioms_calls, idioms_flow, idioms_habits, idioms_shapes, idioms_users
+    from . import (idioms_audit, idioms_calls, idioms_flow, idioms_habits, idioms_shapes,
+                   idioms_users)
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
+    out.update(idioms_audit.KINDS)
     if users:
         out.update(idioms_users.KINDS)
         out.update(idioms_flow.KINDS)
@@ -118,12 +124,14 @@ def kinds(users=True):
 
 def helpers(idioms):
     """The module-level code of programs drawn with `idioms` (True or kind names)."""
-    from . import idioms_flow, idioms_habits, idioms_users
+    from . import idioms_audit, idioms_flow, idioms_habits, idioms_users
     from .user_helpers import USER_HELPERS
     users = set(idioms_users.KINDS) | set(idioms_flow.KINDS)
     if not isinstance(idioms, (tuple, list)):
-        return IDIOM_HELPERS
+        return IDIOM_HELPERS + idioms_audit.AUDIT_HELPERS
     text = IDIOM_HELPERS
+    if set(idioms_audit.KINDS) & set(idioms):
+        text += idioms_audit.AUDIT_HELPERS
     if users & set(idioms):
         text += USER_HELPERS
     if set(idioms_habits.KINDS) & set(idioms):

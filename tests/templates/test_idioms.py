@@ -1,7 +1,8 @@
 """Rules of templates/idioms.py against central differences: x.tolist() (runtime_idioms.
 array_tolist) in both modes and to second order, and the tangent rules of its helpers (met
 by forward mode over emitted gradients), and d.pop(key) (runtime_idioms.dict_without and
-its adjoint dict_without_grad)."""
+its adjoint dict_without_grad), and dict(d, k=v) (runtime_idioms.dict_merged and its adjoint
+dict_merged_grad)."""
 import numpy as np
 import pytest
 
@@ -52,3 +53,15 @@ def test_dict_pop():
     # d.pop(key): d bound to dict_without(d, key) (idioms.dict_write); its adjoint
     # dict_without_grad and both tangents (forward over reverse) by order=2
     check(popped, rng.normal(size=3), rng.normal(size=3), wrt=(0, 1), order=2)
+
+
+def merged(x, w):
+    d = {"a": x * w, "b": np.sin(x)}
+    q = dict(d, b=x * 2.0, c=w)
+    return np.sum(q["a"] * q["b"] * q["c"]) + sum(np.sum(t ** 2) for t in q.values())
+
+
+def test_dict_merged():
+    # dict(d, k=v): dict_merged([d, v], keys, d) (idioms.py), linear in its parts; its
+    # adjoint dict_merged_grad and both tangents (forward over reverse) by order=2
+    check(merged, rng.normal(size=3), rng.normal(size=3), wrt=(0, 1), order=2)
