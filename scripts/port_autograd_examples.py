@@ -43,6 +43,9 @@ IMPORTS = [
     (r"^from autograd\.scipy\.integrate import (.*)", r"from scipy.integrate import \1"),
     (r"^from autograd\.numpy\.linalg import (.*)", r"from numpy.linalg import \1"),
     (r"^from autograd\.builtins import tuple", r"pass"),
+    # autograd's fixed_point(f, a, x0, distance, tol): srcdiff.misc's has the same signature
+    (r"^from autograd\.misc\.fixed_points import fixed_point$",
+     r"from srcdiff.misc import fixed_point"),
     # autograd's extension API: srcdiff.extend has the same names and signatures
     (r"^from autograd\.extend import (.*)", r"from srcdiff.extend import \1"),
     # autograd's check of a function's derivatives against differences: the stand-in's
