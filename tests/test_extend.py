@@ -266,6 +266,9 @@ def test_subclassing_autograds_box_or_vspace_is_refused_where_written():
         class FunctionBox(Box):   # noqa: F841
             pass
     assert err.value.filename == __file__ and "class FunctionBox(Box)" in err.value.line
+    assert "arrays" in err.value.hint and "grad taken with respect to" in err.value.hint
+    import traceback   # the user's class statement last, not srcdiff's __init_subclass__
+    assert traceback.extract_tb(err.value.__traceback__)[-1].filename == __file__
     with pytest.raises(UnsupportedCodeError, match="VSpace"):
         class FunctionSpace(VSpace):   # noqa: F841
             pass
