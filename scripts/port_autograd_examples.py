@@ -608,6 +608,8 @@ def main(argv=None):
                    and r.get("error") in SRCDIFF_ERRORS]
         if status == "error" and refused:
             status, tail = "refused", refused[0]["message"].splitlines()[0]
+        elif status == "error" and _exception(tail)[0] in SRCDIFF_ERRORS:
+            status = "refused"   # before any derivative was asked for (rkhs' class statement)
         print(f"{script}: {status}; derivative checks {agreed} agreed, {len(disagreed)} "
               f"disagreed" + (f", {len(undecided)} undecided" if undecided else "")
               + (f"\n    {tail}" if status in ("error", "refused") else ""))
@@ -630,8 +632,8 @@ def main(argv=None):
                     theirs_fail = True
             print(line + (f"; srcdiff's gradients against autograd's: {same} agreed, "
                           f"{len(other)} disagreed" if same or other else "")
-                  + (f"; {apart} not compared (called with other arguments or data, drawn "
-                     "unseeded)" if apart else ""))
+                  + (f"; {apart} not compared (called with other arguments or data: drawn "
+                     "unseeded, or read from the example's own, ported, file)" if apart else ""))
             for fn, a, b in other:
                 print(f"    DISAGREED WITH AUTOGRAD {fn}: srcdiff {a!r}, autograd {b!r}")
         if status in ("ran", "ran past the timeout") and not disagreed and not undecided \
