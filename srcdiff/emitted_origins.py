@@ -83,7 +83,27 @@ def user_line(filename, lineno):
     if len(same) == 1:
         return home, same[0], shown
     commented = _commented_line(lines, lineno, home, {n for n, _ in own})
+    if commented is None:   # a helper of the user's, emitted beside: its own line, and the
+        helper = _commented_line(lines, lineno, home, None)   # line of theirs calling it
+        if helper is not None:
+            caller = _caller_line(lines, lineno, home, {n for n, _ in own})
+            return home, helper, shown + (f"; in a helper reached from line {caller}"
+                                          if caller is not None else "")
     return home, commented or first, shown
+
+
+def _caller_line(lines, lineno, home, own):
+    """N of the user's line (of `own`) whose emitted statements call the generated function
+    holding line `lineno` (a helper's derivative emitted beside the user's), or None."""
+    for i in range(min(lineno, len(lines)) - 1, -1, -1):
+        match = re.match(r"^def (\w+)\(", lines[i])
+        if match:
+            call = re.compile(rf"\b{match.group(1)}\(")
+            for j, line in enumerate(lines):
+                if j != i and call.search(line) and not line.startswith("def "):
+                    return _commented_line(lines, j + 1, home, own)
+            return None
+    return None
 
 
 _QUALIFIER = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\.(?=[A-Za-z_])")
@@ -114,7 +134,8 @@ def _function_lines(filename, first):
 
 def _commented_line(lines, lineno, home, own):
     """N of the nearest `# line N: text` above line `lineno` in the same generated function,
-    where line N of the user's function still reads `text`; None otherwise."""
+    where line N of the user's function (of `own`; of its file where `own` is None) still
+    reads `text`; None otherwise."""
     if not isinstance(lineno, int):
         return None
     for i in range(min(lineno, len(lines)) - 1, -1, -1):
@@ -124,7 +145,7 @@ def _commented_line(lines, lineno, home, own):
         match = _COMMENT.match(line)
         if match:
             n = int(match.group(1))
-            if n in own and linecache.getline(home, n).strip() == match.group(2).strip():
+            if (own is None or n in own) and linecache.getline(home, n).strip() == match.group(2).strip():
                 return n
             return None
     return None

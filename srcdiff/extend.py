@@ -206,15 +206,23 @@ class _AutogradInternal:
         filename = frame.f_code.co_filename if frame is not None else None
         lineno = frame.f_lineno if frame is not None else None
         import linecache
-        raise UnsupportedCodeError(
-            f"class {cls.__name__} subclasses autograd's {cls.__mro__[1].__name__}, a part of "
-            "autograd's tracer (values boxed as the function runs, in vector spaces of their "
-            "own); srcdiff differentiates source over arrays and containers of arrays, and "
-            "has no counterpart of it",
-            hint="hold the value as arrays (a function in a kernel space as the arrays of its "
-                 "points and coefficients) and differentiate with respect to those",
-            filename=filename, lineno=lineno,
-            line=linecache.getline(filename, lineno) if filename else None)
+        from . import boundary
+        try:
+            raise UnsupportedCodeError(
+                f"class {cls.__name__} subclasses autograd's {cls.__mro__[1].__name__}, a part "
+                "of autograd's tracer (values boxed as the function runs, in user-defined "
+                "vector spaces); srcdiff differentiates source over numbers and arrays, and "
+                "lists, tuples, dicts and dataclasses of them, and has no user vector spaces",
+                hint="hold the value as arrays and differentiate with respect to those: a "
+                     "function of a kernel space, say, as an array of its points xs and one "
+                     "of its coefficients cs, evaluated as np.sum(cs * kernel(x, xs)), with "
+                     "grad taken with respect to cs (or a dict or dataclass of such arrays); "
+                     "drop the Box and VSpace classes and their register() calls",
+                filename=filename, lineno=lineno,
+                line=linecache.getline(filename, lineno) if filename else None)
+        except UnsupportedCodeError as exc:
+            boundary.hide_internals(exc)   # the user's class statement, not this frame
+            raise
 
 
 class Box(_AutogradInternal):

@@ -139,6 +139,9 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's
                       # args adjoint is a list, one gradient per argument
                       "odeint_vjp_jvp",
+                      # srcdiff.misc (templates/fixed_points.py): a's adjoint has a's
+                      # structure (fixed_point(f, (A, b), ...))
+                      "fixed_point_vjp_jvp",
                       # srcdiff.compose_runtime: the tangent of a call of a derivative srcdiff
                       # made, which may return a tuple (value_and_grad, jvp)
                       "tangent_part", "tangent_of", "with_column",

@@ -266,6 +266,9 @@ def test_subclassing_autograds_box_or_vspace_is_refused_where_written():
         class FunctionBox(Box):   # noqa: F841
             pass
     assert err.value.filename == __file__ and "class FunctionBox(Box)" in err.value.line
+    assert "arrays" in err.value.hint and "grad taken with respect to" in err.value.hint
+    import traceback   # the user's class statement last, not srcdiff's __init_subclass__
+    assert traceback.extract_tb(err.value.__traceback__)[-1].filename == __file__
     with pytest.raises(UnsupportedCodeError, match="VSpace"):
         class FunctionSpace(VSpace):   # noqa: F841
             pass
@@ -291,3 +294,35 @@ def test_the_rule_lists_stay_apart():
     import srcdiff.rules as rules
     for fun in (logsumexp, reverse_only, forward_only, scaled):
         assert rules.not_implemented_hint(fun) is None, fun
+
+
+@primitive
+def cubed(x):
+    return x ** 3
+
+
+defvjp(cubed, lambda ans, x: lambda g: 3.0 * g * x ** 2)   # no defjvp: tangent from the vjps
+
+
+def wavy_helper(z):
+    return np.sin(cubed(z)) + 1.0
+
+
+def through_a_helper(x):
+    w = x * 2.0
+    return np.sum(wavy_helper(w) * x)
+
+
+def test_forward_over_forward_through_the_vjps_names_the_users_line():
+    def line(text):
+        with open(__file__) as fh:
+            return next(i for i, ln in enumerate(fh.read().splitlines(), 1)
+                        if ln.strip() == text)
+    x = np.array([0.5, 1.5])
+    for fn, where in ((wavy_helper, "return np.sin(cubed(z)) + 1.0"),
+                      (through_a_helper, "return np.sin(cubed(z)) + 1.0")):
+        with pytest.raises(NoRuleError) as err:
+            srcdiff.jvp(srcdiff.jvp(fn))(x, np.ones(2), np.ones(2))
+        assert err.value.filename == __file__ and err.value.lineno == line(where), str(err.value)
+        assert "defjvp" in err.value.hint
+    assert f"reached from line {line('return np.sum(wavy_helper(w) * x)')}" in str(err.value)

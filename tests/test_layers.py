@@ -22,7 +22,7 @@ SRCDIFF = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # by the adjoint stages and the post-passes, so those sit below them (docs/architecture.md).
 LAYERS = [
     ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
-             "coverage", "extend", "numba_codegen", "wrt_varargs"}),
+             "coverage", "extend", "misc", "numba_codegen", "wrt_varargs"}),
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
     ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
