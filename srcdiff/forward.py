@@ -90,6 +90,8 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
                 raise effect_error(low.source, stmt)
         self.namer = low.namer
         self.tangents = {}
+        self.arms = {}     # flag -> names bound at the end of `if flag:`'s arms (forward_control)
+        self.copies = {}   # name -> the flag it copies (`cond_7 = cond_1`)
         self.bindings = {}
         self._gids = itertools.count()
         self.primal_names = analyze.primal_names(low.params, self.body)
@@ -166,6 +168,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
     def block(self, stmts, state):
         items = []   # (line or None, statements, has tangent statements)
         for stmt in stmts:
+            self.note_flags(stmt)
             if isinstance(stmt, S.If):
                 items.append((None, self.forward_if(stmt, state), False))
             elif isinstance(stmt, (S.For, S.While)):

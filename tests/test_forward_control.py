@@ -110,3 +110,42 @@ def test_a_loops_nonzero_tangents_reach_their_fixed_point():
     x = rng.normal(size=3)
     check_jvp(becomes_varied_on_the_second_trip, (x, 0.7))
     check_hvp(becomes_varied_on_the_second_trip, x, 0.7, vector=np.ones(3))
+
+
+def branches_on_one_flag_twice(x, y, c):
+    if c:
+        b = y * 2.0
+    t = x * 1.0
+    if c:
+        for i in range(3):
+            t = t + np.sin(b)    # b's tangent is zero on the first trip, nonzero after
+            b = x * t
+    return np.sum(t)
+
+
+def rebinds_its_flag_between(x, y, c):
+    if c:
+        b = y * 2.0
+    c = y[0] > 0.0
+    t = x * 1.0
+    if c:
+        for i in range(3):
+            b = x * t            # bound here first when the first branch did not run
+            t = t + np.sin(b)
+    return np.sum(t)
+
+
+@pytest.mark.parametrize("c", [True, False])
+def test_a_flag_tested_twice_tells_what_its_first_branch_bound(c):
+    """The second `if c:` runs only where the first did: b is bound there, and its zero
+    tangent is made before the loop that varies it (the shape of an emitted adjoint's
+    backward sweep, seed 1306000003). Once c is assigned again, that is no longer known."""
+    x, y = rng.normal(size=3), np.array([0.4, -0.3, 0.8])   # y[0] > 0: the second runs
+    text = forward_source(branches_on_one_flag_twice, ("x",)).text
+    assert "tan_b = zeros_like_value(b)" in text.split("for i in")[0]
+    check_jvp(branches_on_one_flag_twice, (x, y, c))
+    check_hvp(branches_on_one_flag_twice, x, y, c, vector=np.ones(3))
+    text = forward_source(rebinds_its_flag_between, ("x",)).text
+    assert "zeros_like_value(b)" not in text
+    check_jvp(rebinds_its_flag_between, (x, y, c))
+    check_hvp(rebinds_its_flag_between, x, y, c, vector=np.ones(3))

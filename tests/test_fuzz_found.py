@@ -910,3 +910,38 @@ def test_issue_13_writes_a_later_read_sees_are_refused_at_the_write(f, arg, k):
     with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal)) as info:
         srcdiff.grad(f)(arg.copy())
     assert info.value.lineno == f.__code__.co_firstlineno + k
+
+
+# h12 crash
+def returns_from_a_loop_in_a_branch(x, a, s):
+    if s < 0.0:
+        b = x * 2.0
+        for row in A:
+            b = 0.5 * b + np.tanh(row)
+            return np.inner(a.max(axis=0), b)
+    return s
+
+
+def returns_from_a_loop_in_a_branch_with_an_else(x, a, s):
+    if s < 0.0:
+        b = x * 2.0
+        for row in A:
+            b = 0.5 * b
+            return np.sum(a[0] * b)
+    else:
+        c = x * 3.0
+        for row in A:
+            c = c * row
+            return np.sum(a[1] * c)
+    return s
+
+
+@pytest.mark.parametrize("f", [returns_from_a_loop_in_a_branch,
+                               returns_from_a_loop_in_a_branch_with_an_else])
+@pytest.mark.parametrize("s", [-0.5, 0.5])
+def test_a_return_from_a_loop_in_a_branch_to_second_order(f, s):
+    # seed 1306000003 (--family habits): the forward over reverse crashed, tan_b unbound. b
+    # (not varied) is bound only in the forward sweep's `if cond_1:`; the backward sweep's
+    # `if cond_1:` pops it from the tape in a loop, which makes its tangent nonzero there,
+    # and no zero was materialized before that loop (b was not known to be bound there)
+    check(f, X.copy(), A.copy(), s, wrt=1)
