@@ -31,7 +31,7 @@ call's line.
 """
 import builtins
 
-from . import census
+from . import census, function_dicts
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
@@ -310,7 +310,10 @@ class _Unroll(S.NodeTransformer):
         if not (isinstance(node, S.Call) and not node.args and not node.keywords and
                 isinstance(node.func, S.Attribute) and node.func.attr in ("items", "values")):
             return None
-        if isinstance(node.func.value, S.Name):
+        if isinstance(node.func.value, S.Name) and node.func.value.id not in self.known and \
+                node.func.value.id not in self.stored:   # ACTS.items() of a module-level dict
+            pairs = function_dicts.pairs(node.func.value.id, self.resolve)
+        elif isinstance(node.func.value, S.Name):
             pairs = self.items(node.func.value) if isinstance(
                 self.known.get(node.func.value.id, (None,))[0], _PairsOfDict) else None
         else:
