@@ -1,8 +1,9 @@
 """Functions read from a module-level dict of functions (stage 3, lower: called by
 values.py and function_loops.py). Takes a subscript `D[k]` (gast) with the lowering's state,
-or a free name with the function's resolver; gives back the function `D[k]` holds where
-srcdiff can tell before the code runs, the run-time check of a key read from a parameter,
-the (key, item) pairs of `D.items()`, or a located refusal.
+or a free name (a dict display) with the function's resolver; gives back the function
+`D[k]` holds where srcdiff can tell before the code runs, the run-time checks of the key and
+item read, the (key, item) pairs of `D.items()` (of a dict display's too) and the check of
+D's keys before a loop written out over them, or a located refusal.
 
     ACTS = {"tanh": np.tanh, "sin": np.sin}          # at module level
 
@@ -16,7 +17,10 @@ level): `ACTS["tanh"]` is numpy.tanh, and `for k, g in ACTS.items()` is written 
 per pair, each with `ACTS[k]` in place of `g` (function_loops.py). A key written as a
 constant is known; a key read from a parameter with a constant default (`act="sin"`) is
 specialised on that default and checked where the code runs (`check_key`): a call passing
-another key is refused there rather than differentiated through the wrong function. A key
+another key is refused there rather than differentiated through the wrong function, and an
+item whose function has an importable path is checked to be that function where it is
+called (`check_item`: the dict changed since is refused); a loop written out over D's pairs
+first asserts that D still has the keys it had (key_checks). A key
 known only at run time (a parameter without a default, a value computed here) is refused at
 the call's line, with what to write instead (pass the function itself, or call
 `ACTS["tanh"]` where it is chosen).
@@ -97,26 +101,39 @@ def item_held(lw, node):
     return table[key[0]]   # values.item_held keeps it where it is a function value
 
 
-def guard(lw, func, out):
-    """Before a call through `func` (`D[act]`, or a local bound once to it): where the key
-    is a parameter's default, the check that the key passed is that default
-    (runtime_values.check_key), appended to `out`."""
+def guard(lw, func, obj, ref, out):
+    """Before a call through `func` (`D[k]`, or a local bound once to it) of `obj`, held in
+    `ref`: where the key is a parameter's default, the check that the key passed is that
+    default (runtime_values.check_key); where `obj` has an importable path, the check that
+    the item read is still `obj` (check_item). Appended to `out`."""
     from .objects import _single_bindings
     if isinstance(func, S.Name):
         func = _single_bindings(lw).get(func.id)
     if not isinstance(func, S.Subscript) or _module_dict(lw, func.value) is None:
         return
     key = _key(lw, func.slice)
-    if key is None or key[1] is None:
+    if key is None:
         return
     from . import runtime_values
-    from .core import Kind
+    from .callables import canonical_path
     from .errors import where
-    lw.bindings["check_key"] = runtime_values.check_key
-    check = S.Call(func=S.load("check_key"), args=[
-        S.load(key[1]), S.const(key[0]), S.const(func.value.id),
-        S.const(where(lw.src.filename, lw.line))], keywords=[])
-    out.append(lw.info(S.Expr(value=check), Kind.EFFECT, func=runtime_values.check_key))
+    here = S.const(where(lw.src.filename, lw.line))
+    if key[1] is not None:
+        _check(lw, out, "check_key", runtime_values.check_key, [
+            S.load(key[1]), S.const(key[0]), S.const(func.value.id), here])
+    path = canonical_path(obj)
+    if path is not None and ref is not None:
+        _check(lw, out, "check_item", runtime_values.check_item, [
+            S.clone(ref), lw.bind(path, obj), S.const(f"{func.value.id}[{key[0]!r}]"),
+            S.clone(here)])
+
+
+def _check(lw, out, name, helper, args):
+    """`name(*args)`, a call of the run-time check `helper`, appended to `out`."""
+    from .core import Kind
+    lw.bindings[name] = helper
+    out.append(lw.info(S.Expr(value=S.Call(func=S.load(name), args=args, keywords=[])),
+                       Kind.EFFECT, func=helper))
 
 
 def pairs(name, resolve):
@@ -129,3 +146,57 @@ def pairs(name, resolve):
     return [S.Tuple(elts=[S.const(k), S.Subscript(value=S.load(name), slice=S.const(k),
                                                    ctx=S.Load())], ctx=S.Load())
             for k in table]
+
+
+def dict_read(node, resolve, bound):
+    """The name D where `node` is `D.items()` or `D.values()`, D a module-level dict of
+    functions and no name in `bound` (the function's own), and `tuple` the builtin (for
+    key_check); else None."""
+    if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+            node.func.attr in ("items", "values") and not node.args and not node.keywords \
+            and isinstance(node.func.value, S.Name):
+        name = node.func.value.id
+        if name not in bound and "tuple" not in bound and resolve("tuple") is tuple and \
+                functions_dict(resolve(name)):
+            return name
+    return None
+
+
+def key_checks(iterable, resolve, bound, at):
+    """For each module-level dict of functions whose pairs `iterable` reads (dict_read),
+    `assert tuple(D) == (its keys now), why`, placed at `at`: a loop over D's pairs is
+    written out once per pair it has when compiled (function_loops.py), so the code refuses
+    to run once D has other keys (each item's function is checked where it is called:
+    guard)."""
+    out = []
+    for node in S.walk(iterable):
+        name = dict_read(node, resolve, bound)
+        if name is None:
+            continue
+        keys = tuple(resolve(name))
+        test = S.Compare(left=S.Call(func=S.load("tuple"), args=[S.load(name)], keywords=[]),
+                         ops=[S.Eq()], comparators=[S.Tuple(elts=[S.const(k) for k in keys],
+                                                            ctx=S.Load())])
+        why = (f"srcdiff wrote this loop out once per item of {name}, keys {keys!r}, when it "
+               f"compiled the code; {name} has other keys now: make the derivative again "
+               "(srcdiff.grad)")
+        out.append(S.place_unplaced(S.Assert(test=test, msg=S.const(why)), at))
+    return out
+
+
+class PairsOfDict(S.Tuple):
+    """The (key, value) pairs of a dict display, as a tuple display (see display_pairs)."""
+    _fields = S.Tuple._fields
+
+
+def display_pairs(display):
+    """A dict display of distinct constant keys as the tuple display of its (key, value)
+    pairs, in order; None for a `**` spread, a computed key or a repeated one."""
+    if not isinstance(display, S.Dict):
+        return None
+    keys = [k.value if isinstance(k, S.Constant) else None for k in display.keys]
+    if any(not isinstance(k, S.Constant) for k in display.keys) or \
+            len(set(map(repr, keys))) != len(keys):
+        return None
+    return PairsOfDict(elts=[S.Tuple(elts=[k, v], ctx=S.Load())
+                             for k, v in zip(display.keys, display.values)], ctx=S.Load())

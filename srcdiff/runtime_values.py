@@ -42,6 +42,19 @@ def check_key(key, expected, table, where):
                f"{table}[{key!r}] where it is chosen", where)
 
 
+def check_item(value, expected, shown, where):
+    """Before a call of `shown` (`ACTS['tanh']`), an item of a module-level dict of
+    functions: the code follows the function the item held when srcdiff compiled it
+    (function_dicts.py), so an item changed since is refused rather than run with the
+    derivative of another function."""
+    if value is not expected:
+        refuse(f"srcdiff compiled this call for {shown} holding "
+               f"{getattr(expected, '__qualname__', expected)!s}, but it now holds "
+               f"{getattr(value, '__qualname__', value)!s}",
+               "make the derivative again (srcdiff.grad) after changing the dict, or pass "
+               "the function itself as an argument", where)
+
+
 # -- dataclasses holding what is differentiated ----------------------------------------
 # A dataclass object's field read `p.w` is record_field(p, 'w') in lowered code (values.py);
 # its adjoint is a FieldGrads, the derivatives of the fields read, by name, which adds like

@@ -203,7 +203,7 @@ def called_value(lw, obj):
 def call_held(lw, node, obj, out, discard, ref=None):
     """The call `node` of a value known to be `obj`; `ref` names it in emitted code (a
     parameter or local; None: the module-level name the call is written with)."""
-    function_dicts.guard(lw, node.func, out)   # ACTS[act]: the key checked where it runs
+    function_dicts.guard(lw, node.func, obj, ref, out)   # ACTS[act]: checked where it runs
     args, keywords = arguments(lw, node, obj, out)
     if ref is None and lw._global_path(node.func) is not None:
         ref = lw.global_value(node.func, out)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from gradcheck import check
+from gradcheck import check, numerical_grad
 from srcdiff import syntax as S
 from srcdiff.function_dicts import functions_dict, pairs
 
@@ -144,3 +144,47 @@ def test_pairs_name_each_item_by_its_key_in_the_dicts_order():
     made = pairs("ACTS", {"ACTS": ACTS}.get)
     assert [S.spell(p) for p in made] == ["('tanh', ACTS['tanh'])", "('sin', ACTS['sin'])"]
     assert pairs("ACTS", {}.get) is None and pairs("X", {"X": X}.get) is None
+
+
+CHANGING = {"tanh": np.tanh, "sin": np.sin}
+
+
+def changing_item(x, y):
+    return np.sum(CHANGING["tanh"](x) * y)
+
+
+def changing_keys(x, y):
+    total = 0.0
+    for _, f in CHANGING.items():
+        total = total + np.sum(f(x) * y)
+    return total + sum(np.sum(f(y)) for f in CHANGING.values())
+
+
+def test_an_item_changed_since_compiling_is_refused_where_it_is_called():
+    g = srcdiff.grad(changing_item, wrt=(0, 1))
+    g(X, Y)
+    CHANGING["tanh"] = np.sin
+    try:
+        with pytest.raises(srcdiff.RuntimeRefusal, match=r"CHANGING\['tanh'\] holding tanh, "
+                                                         "but it now holds sin"):
+            g(X, Y)
+    finally:
+        CHANGING["tanh"] = np.tanh
+
+
+def test_a_loop_over_a_dict_whose_keys_changed_since_compiling_is_refused():
+    check(changing_keys, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+    g = srcdiff.grad(changing_keys, wrt=(0, 1))
+    CHANGING["cube"] = cube
+    try:   # refused, or compiled again for the new keys (srcdiff's cache may see the change)
+        try:
+            got = g(X, Y)
+        except AssertionError as e:
+            assert "CHANGING has other keys now" in str(e)
+        else:
+            for k, part in enumerate(got):
+                np.testing.assert_allclose(part, numerical_grad(changing_keys, [X, Y], k),
+                                           rtol=1e-6)
+    finally:
+        del CHANGING["cube"]
+    check(changing_keys, X.copy(), Y.copy(), wrt=(0, 1), order=1)
