@@ -92,9 +92,10 @@ def item_held(lw, node):
     if key is None:
         raise lw.error(node, f"srcdiff cannot tell which function of {shown} this key names "
                        "before the code runs, so it cannot differentiate the call",
-                       hint=f"write the key ({shown}[{next(iter(table))!r}]), give the "
-                            "parameter holding it a constant default, or pass the function "
-                            "itself as an argument")
+                       hint=f"write the key ({shown}[{next(iter(table))!r}]), loop over "
+                            f"the pairs (for name, fn in {shown}.items()), give the parameter "
+                            "holding the key a constant default, or pass the function itself "
+                            "as an argument")
     if key[0] not in table:
         raise lw.error(node, f"{shown} has no key {key[0]!r}",
                        hint=f"use one of its keys: {', '.join(map(repr, table))}")

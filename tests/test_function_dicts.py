@@ -115,6 +115,13 @@ def key_missing(x, y):
     return np.sum(ACTS["relu"](x) * y)
 
 
+def key_of_a_loop_over_keys(x, y):
+    total = 0.0
+    for k in ACTS:
+        total = total + np.sum(ACTS[k](x) * y)
+    return total
+
+
 def key_rebound(x, y, act="sin"):
     act = "tanh"
     return np.sum(ACTS[act](x) * y)
@@ -124,6 +131,7 @@ def key_rebound(x, y, act="sin"):
     (key_without_default, "which function of ACTS this key names"),
     (key_computed_here, "which function of ACTS this key names"),
     (key_rebound, "which function of ACTS this key names"),
+    (key_of_a_loop_over_keys, r"(?s)which function of ACTS.*for name, fn in ACTS.items\(\)"),
     (key_missing, "ACTS has no key 'relu'"),
 ])
 def test_keys_known_only_at_run_time_are_refused_at_their_line(f, message):
