@@ -84,15 +84,17 @@ def take(fdef):
 def may_unroll(c):
     """False where function_loops.unroll has nothing to unroll: every list it unrolls is the
     items of a display (written in the loop's header, or bound once to a local, or a dict
-    display's pairs), at least one item a function, never a constant."""
-    return c.function_items
+    display's pairs), at least one item a function, never a constant; or the pairs or
+    values of a module-level dict (`ACTS.items()`, function_dicts.py)."""
+    return c.function_items or any(rest in (("items",), ("values",)) for _, rest in c.chains)
 
 
 def may_desugar(c):
-    """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll, no
+    """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll
+    (may_unroll), no
     loop with an else block, no call of a name it rewrites (zip, enumerate, max, min,
     dict), no `**` in a dict display and no starred assignment target."""
-    return c.function_items or c.loop_else or c.unpacked or \
+    return may_unroll(c) or c.loop_else or c.unpacked or \
         not c.called.isdisjoint(_LOOP_DESUGARED)
 
 

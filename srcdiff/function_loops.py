@@ -31,7 +31,7 @@ call's line.
 """
 import builtins
 
-from . import census
+from . import census, function_dicts
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
@@ -128,7 +128,7 @@ def _known_lists(fdef, resolve, hoist=False):
                     id(load) in readers for load in loads.get(name, [])):
                 continue
             if isinstance(value, S.Dict):   # read only as `name.items()`: its pairs
-                value = _pairs(value)
+                value = function_dicts.display_pairs(value)
                 if value is None:
                     continue
             later = {id(n) for after in block[i + 1:] for n in S.walk(after)}
@@ -176,24 +176,6 @@ def _reverses(index):
         isinstance(index.step.operand, S.Constant) and index.step.operand.value == 1 or \
         isinstance(index, S.Slice) and index.lower is None and index.upper is None and \
         isinstance(index.step, S.Constant) and index.step.value == -1
-
-
-class _PairsOfDict(S.Tuple):
-    """The (key, value) pairs of a dict display, as a tuple display (see _pairs)."""
-    _fields = S.Tuple._fields
-
-
-def _pairs(display):
-    """A dict display of distinct constant keys as the tuple display of its (key, value)
-    pairs, in order; None for a `**` spread, a computed key or a repeated one."""
-    if not isinstance(display, S.Dict):
-        return None
-    keys = [k.value if isinstance(k, S.Constant) else None for k in display.keys]
-    if any(not isinstance(k, S.Constant) for k in display.keys) or \
-            len(set(map(repr, keys))) != len(keys):
-        return None
-    return _PairsOfDict(elts=[S.Tuple(elts=[k, v], ctx=S.Load())
-                              for k, v in zip(display.keys, display.values)], ctx=S.Load())
 
 
 def _displayed(value, resolve, local_defs):
@@ -310,15 +292,27 @@ class _Unroll(S.NodeTransformer):
         if not (isinstance(node, S.Call) and not node.args and not node.keywords and
                 isinstance(node.func, S.Attribute) and node.func.attr in ("items", "values")):
             return None
-        if isinstance(node.func.value, S.Name):
+        if function_dicts.dict_read(node, self.resolve, self.stored | set(self.known)):
+            pairs = function_dicts.pairs(node.func.value.id, self.resolve)
+        elif isinstance(node.func.value, S.Name):
             pairs = self.items(node.func.value) if isinstance(
-                self.known.get(node.func.value.id, (None,))[0], _PairsOfDict) else None
+                self.known.get(node.func.value.id, (None,))[0], function_dicts.PairsOfDict) else None
         else:
-            pairs = _pairs(node.func.value)
+            pairs = function_dicts.display_pairs(node.func.value)
             pairs = None if pairs is None else _items(pairs, self.resolve, self.local_defs)
         if pairs is None or node.func.attr == "items":
             return pairs
         return [pair.elts[1] for pair in pairs]
+
+    def visit(self, node):
+        """A statement, with the checks of the module-level dicts of functions whose pairs
+        the loops it holds were written out over (function_dicts.key_checks) before it."""
+        if not isinstance(node, S.stmt) or node is self.fdef:
+            return super().visit(node)
+        outer, self.checks = getattr(self, "checks", []), []
+        new = super().visit(node)
+        checks, self.checks = self.checks, outer
+        return checks + (new if isinstance(new, list) else [new]) if checks else new
 
     def visit_Assign(self, node):
         self.generic_visit(node)
@@ -374,6 +368,12 @@ class _Unroll(S.NodeTransformer):
 
     def visit_For(self, node):
         self.generic_visit(node)
+        done = self.unrolled_for(node)
+        if done is not node:   # ACTS.items(): its keys checked before the copies
+            self.checks += function_dicts.key_checks(node.iter, self.resolve, self.stored, node)
+        return done
+
+    def unrolled_for(self, node):
         iterable, hoisted = self.hoisted_zip(node.iter)
         if hoisted:
             bindings = self.bindings(iterable, node.target, node.body)
@@ -441,6 +441,7 @@ class _Unroll(S.NodeTransformer):
         if bindings is None:
             return node
         self.changed = True
+        self.checks += function_dicts.key_checks(gen.iter, self.resolve, self.stored, node)
         return _placed(make([[_substitute(p, b) for p in parts] for b in bindings]),
                        node)
 

@@ -1,5 +1,5 @@
 """Runtime helpers of the code values.py, objects.py and records.py lower to: sorted with a
-key, the check of an object's class, and dataclass objects (run time: called by emitted
+key, the check of an object's class or of a dict's key, and dataclass objects (run time: called by emitted
 code; a leaf importing NumPy, runtime_checks and forward_runtime). Takes the values the
 emitted code holds (objects, their fields, cotangents); gives back a field, a record made
 from its fields, a record's derivative (FieldGrads, or an object of the record's class for
@@ -31,6 +31,28 @@ def check_class(obj, cls, where):
                f"this one is a {type(obj).__qualname__}",
                "keep the objects of a list of one class (or call the function again after "
                "changing them, with srcdiff.grad made anew)", where)
+
+
+def check_key(key, expected, table, where):
+    """Before a call of `table[key]`, the key a parameter's default named when srcdiff
+    compiled the code (function_dicts.py): another key would call another function."""
+    if key != expected:
+        refuse(f"srcdiff compiled this call for {table}[{expected!r}], but the key is "
+               f"{key!r}", f"pass the function itself as an argument, or call "
+               f"{table}[{key!r}] where it is chosen", where)
+
+
+def check_item(value, expected, shown, where):
+    """Before a call of `shown` (`ACTS['tanh']`), an item of a module-level dict of
+    functions: the code follows the function the item held when srcdiff compiled it
+    (function_dicts.py), so an item changed since is refused rather than run with the
+    derivative of another function."""
+    if value is not expected:
+        refuse(f"srcdiff compiled this call for {shown} holding "
+               f"{getattr(expected, '__qualname__', expected)!s}, but it now holds "
+               f"{getattr(value, '__qualname__', value)!s}",
+               "make the derivative again (srcdiff.grad) after changing the dict, or pass "
+               "the function itself as an argument", where)
 
 
 # -- dataclasses holding what is differentiated ----------------------------------------

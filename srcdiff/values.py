@@ -45,7 +45,7 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import objects
+from . import function_dicts, objects
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .object_lists import constant_index, only_indexed
 from . import syntax as S
@@ -108,8 +108,9 @@ def item_held(lw, node):
     None otherwise."""
     from .core import assigned_names
     i = constant_index(node.slice) if isinstance(node, S.Subscript) else None
-    if i is None or not isinstance(node.value, S.Name):
-        return None
+    if i is None or not isinstance(node.value, S.Name) or node.value.id not in lw.locals:
+        obj = function_dicts.item_held(lw, node)   # ACTS["tanh"], ACTS[act]
+        return obj if is_function_value(obj) or called_value(lw, obj) else None
     name = node.value.id
     if not only_indexed(lw, name):
         return None
@@ -202,6 +203,7 @@ def called_value(lw, obj):
 def call_held(lw, node, obj, out, discard, ref=None):
     """The call `node` of a value known to be `obj`; `ref` names it in emitted code (a
     parameter or local; None: the module-level name the call is written with)."""
+    function_dicts.guard(lw, node.func, obj, ref, out)   # ACTS[act]: checked where it runs
     args, keywords = arguments(lw, node, obj, out)
     if ref is None and lw._global_path(node.func) is not None:
         ref = lw.global_value(node.func, out)

@@ -20,7 +20,8 @@ MODULES = ("test_function_loops", "test_generator_calls", "test_generator_inline
            "test_generator_names", "test_generators", "test_idiom_rewrite",
            "test_idioms_programs", "test_idioms", "test_generator_values",
            "test_function_items", "test_object_lists", "test_objects", "test_value_builtins",
-           "test_callables_values", "test_fuzz_found", "test_issue13_idioms")
+           "test_callables_values", "test_fuzz_found", "test_issue13_idioms",
+           "test_function_dicts")
 
 
 def _functions():
@@ -113,6 +114,8 @@ def test_plain_numpy_function_needs_none_of_the_passes():
     "def f(x):\n    for g in (np.sin, np.cos):\n        x = g(x)\n    return x\n",
     "def f(x):\n    fs = [np.sin]\n    return sum(g(x) for g in fs)\n",
     "def f(x):\n    d = {'a': np.sin}\n    for k, g in d.items():\n        x = g(x)\n    return x\n",
+    "def f(x):\n    for k, g in ACTS.items():\n        x = g(x)\n    return x\n",   # module-level
+    "def f(x):\n    return sum(g(x) for g in ACTS.values())\n",
 ])
 def test_a_display_of_non_constants_may_be_unrolled(text):
     assert census.may_unroll(_take(text))

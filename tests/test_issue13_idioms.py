@@ -194,10 +194,6 @@ def function_as_default_and_keyword(x, y):
     return solve(x) + solve(y, np.tanh) + solve(x, f=np.cos)
 
 
-FUNCS_HELPER = "helper funcs: a function read from a dict is not followed (values.py, " \
-    "lower_calls.py: 'can only call functions by name')"
-
-
 class TestFunctionsPassedAsValues:
     def test_integrator_passes_star_args_to_rhs(self):
         on_xy(integrator_passes_star_args)
@@ -217,15 +213,12 @@ class TestFunctionsPassedAsValues:
     def test_function_as_default_and_keyword(self):
         on_xy(function_as_default_and_keyword)
 
-    @pytest.mark.xfail(strict=True, reason=FUNCS_HELPER)
     def test_function_from_a_global_dict(self):
         on_xy(function_from_a_global_dict)
 
-    @pytest.mark.xfail(strict=True, reason=FUNCS_HELPER)
     def test_function_named_by_a_default_argument(self):
         on_xy(function_named_by_a_default)
 
-    @pytest.mark.xfail(strict=True, reason=FUNCS_HELPER)
     def test_functions_of_a_dict_in_a_loop(self):
         on_xy(functions_of_a_dict_in_a_loop)
 

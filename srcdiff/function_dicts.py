@@ -1,0 +1,203 @@
+"""Functions read from a module-level dict of functions (stage 3, lower: called by
+values.py and function_loops.py). Takes a subscript `D[k]` (gast) with the lowering's state,
+or a free name (a dict display) with the function's resolver; gives back the function
+`D[k]` holds where srcdiff can tell before the code runs, the run-time checks of the key and
+item read, the (key, item) pairs of `D.items()` (of a dict display's too) and the check of
+D's keys before a loop written out over them, or a located refusal.
+
+    ACTS = {"tanh": np.tanh, "sin": np.sin}          # at module level
+
+    def f(x, y, act="sin"):
+        g = ACTS[act]                                # ACTS["tanh"](x) and
+        return np.sum(g(x) * y)                      # for k, g in ACTS.items() too
+
+A call needs its callee before the code runs. A module-level dict is read as the functions
+it holds when the code is compiled, as a module-level name is (`act = np.tanh` at module
+level): `ACTS["tanh"]` is numpy.tanh, and `for k, g in ACTS.items()` is written out once
+per pair, each with `ACTS[k]` in place of `g` (function_loops.py). A key written as a
+constant is known; a key read from a parameter with a constant default (`act="sin"`) is
+specialised on that default and checked where the code runs (`check_key`): a call passing
+another key is refused there rather than differentiated through the wrong function, and an
+item whose function has an importable path is checked to be that function where it is
+called (`check_item`: the dict changed since is refused); a loop written out over D's pairs
+first asserts that D still has the keys it had (key_checks). A key
+known only at run time (a parameter without a default, a value computed here) is refused at
+the call's line, with what to write instead (pass the function itself, or call
+`ACTS["tanh"]` where it is chosen).
+"""
+from . import syntax as S
+
+MAX_PAIRS = 8   # a larger dict's loop stays a loop (function_items.MAX_ITEMS)
+
+
+def functions_dict(obj):
+    """Whether `obj` is a dict of a few items whose keys are strings or numbers and whose
+    values include a function (not a class)."""
+    return type(obj) is dict and 0 < len(obj) <= MAX_PAIRS and all(
+        type(k) in (str, int) for k in obj) and any(
+        callable(v) and not isinstance(v, type) for v in obj.values())
+
+
+def _module_dict(lw, node):
+    """The module-level dict `node` (a Name that is no local) names, or None."""
+    if not isinstance(node, S.Name) or node.id in lw.locals:
+        return None
+    obj = lw._callee_object(node)
+    return obj if functions_dict(obj) else None
+
+
+def _key(lw, index):
+    """(key, parameter) for the subscript's index: a constant (parameter None), or a
+    parameter never rebound whose default is a constant; None otherwise."""
+    from .core import assigned_names
+    if isinstance(index, S.Constant):
+        return index.value, None
+    if not isinstance(index, S.Name) or index.id not in lw.params or \
+            index.id in assigned_names(lw.fdef.body):
+        return None
+    args = lw.fdef.args
+    positional = args.posonlyargs + args.args
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + [
+        (a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for arg, default in pairs:
+        if arg.id == index.id and isinstance(default, S.Constant):
+            return default.value, index.id
+    return _checked_key(lw, index.id)
+
+
+def _checked_key(lw, name):
+    """(key, name) where the function (a derivative srcdiff made, transformed again) checks
+    the parameter `name` with `check_key(name, key, ...)`: the key it was compiled for; the
+    call is checked again where it runs (guard)."""
+    from . import runtime_values
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Call) and len(n.args) == 4 and isinstance(n.args[0], S.Name) and \
+                n.args[0].id == name and isinstance(n.args[1], S.Constant) and \
+                lw._callee_object(n.func) is runtime_values.check_key:
+            return n.args[1].value, name
+    return None
+
+
+def item_held(lw, node):
+    """The item `node` (`D[k]`, D a module-level dict of functions) reads, or None where
+    `node` is no such subscript; a located refusal where the key is known only at run
+    time."""
+    if not isinstance(node, S.Subscript):
+        return None
+    table = _module_dict(lw, node.value)
+    if table is None:
+        return None
+    key = _key(lw, node.slice)
+    shown = node.value.id
+    if key is None:
+        raise lw.error(node, f"srcdiff cannot tell which function of {shown} this key names "
+                       "before the code runs, so it cannot differentiate the call",
+                       hint=f"write the key ({shown}[{next(iter(table))!r}]), loop over "
+                            f"the pairs (for name, fn in {shown}.items()), give the parameter "
+                            "holding the key a constant default, or pass the function itself "
+                            "as an argument")
+    if key[0] not in table:
+        raise lw.error(node, f"{shown} has no key {key[0]!r}",
+                       hint=f"use one of its keys: {', '.join(map(repr, table))}")
+    return table[key[0]]   # values.item_held keeps it where it is a function value
+
+
+def guard(lw, func, obj, ref, out):
+    """Before a call through `func` (`D[k]`, or a local bound once to it) of `obj`, held in
+    `ref`: where the key is a parameter's default, the check that the key passed is that
+    default (runtime_values.check_key); where `obj` has an importable path, the check that
+    the item read is still `obj` (check_item). Appended to `out`."""
+    from .objects import _single_bindings
+    if isinstance(func, S.Name):
+        func = _single_bindings(lw).get(func.id)
+    if not isinstance(func, S.Subscript) or _module_dict(lw, func.value) is None:
+        return
+    key = _key(lw, func.slice)
+    if key is None:
+        return
+    from . import runtime_values
+    from .callables import canonical_path
+    from .errors import where
+    here = S.const(where(lw.src.filename, lw.line))
+    if key[1] is not None:
+        _check(lw, out, "check_key", runtime_values.check_key, [
+            S.load(key[1]), S.const(key[0]), S.const(func.value.id), here])
+    path = canonical_path(obj)
+    if path is not None and ref is not None:
+        _check(lw, out, "check_item", runtime_values.check_item, [
+            S.clone(ref), lw.bind(path, obj), S.const(f"{func.value.id}[{key[0]!r}]"),
+            S.clone(here)])
+
+
+def _check(lw, out, name, helper, args):
+    """`name(*args)`, a call of the run-time check `helper`, appended to `out`."""
+    from .core import Kind
+    lw.bindings[name] = helper
+    out.append(lw.info(S.Expr(value=S.Call(func=S.load(name), args=args, keywords=[])),
+                       Kind.EFFECT, func=helper))
+
+
+def pairs(name, resolve):
+    """`name.items()` of a module-level dict of functions (`name` a free name the function
+    never binds): its (key, name[key]) tuple displays, in the dict's order; None
+    otherwise."""
+    table = resolve(name)
+    if not functions_dict(table):
+        return None
+    return [S.Tuple(elts=[S.const(k), S.Subscript(value=S.load(name), slice=S.const(k),
+                                                   ctx=S.Load())], ctx=S.Load())
+            for k in table]
+
+
+def dict_read(node, resolve, bound):
+    """The name D where `node` is `D.items()` or `D.values()`, D a module-level dict of
+    functions and no name in `bound` (the function's own), and `tuple` the builtin (for
+    key_check); else None."""
+    if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+            node.func.attr in ("items", "values") and not node.args and not node.keywords \
+            and isinstance(node.func.value, S.Name):
+        name = node.func.value.id
+        if name not in bound and "tuple" not in bound and resolve("tuple") is tuple and \
+                functions_dict(resolve(name)):
+            return name
+    return None
+
+
+def key_checks(iterable, resolve, bound, at):
+    """For each module-level dict of functions whose pairs `iterable` reads (dict_read),
+    `assert tuple(D) == (its keys now), why`, placed at `at`: a loop over D's pairs is
+    written out once per pair it has when compiled (function_loops.py), so the code refuses
+    to run once D has other keys (each item's function is checked where it is called:
+    guard)."""
+    out = []
+    for node in S.walk(iterable):
+        name = dict_read(node, resolve, bound)
+        if name is None:
+            continue
+        keys = tuple(resolve(name))
+        test = S.Compare(left=S.Call(func=S.load("tuple"), args=[S.load(name)], keywords=[]),
+                         ops=[S.Eq()], comparators=[S.Tuple(elts=[S.const(k) for k in keys],
+                                                            ctx=S.Load())])
+        why = (f"srcdiff wrote this loop out once per item of {name}, keys {keys!r}, when it "
+               f"compiled the code; {name} has other keys now: make the derivative again "
+               "(srcdiff.grad)")
+        out.append(S.place_unplaced(S.Assert(test=test, msg=S.const(why)), at))
+    return out
+
+
+class PairsOfDict(S.Tuple):
+    """The (key, value) pairs of a dict display, as a tuple display (see display_pairs)."""
+    _fields = S.Tuple._fields
+
+
+def display_pairs(display):
+    """A dict display of distinct constant keys as the tuple display of its (key, value)
+    pairs, in order; None for a `**` spread, a computed key or a repeated one."""
+    if not isinstance(display, S.Dict):
+        return None
+    keys = [k.value if isinstance(k, S.Constant) else None for k in display.keys]
+    if any(not isinstance(k, S.Constant) for k in display.keys) or \
+            len(set(map(repr, keys))) != len(keys):
+        return None
+    return PairsOfDict(elts=[S.Tuple(elts=[k, v], ctx=S.Load())
+                             for k, v in zip(display.keys, display.values)], ctx=S.Load())
