@@ -374,6 +374,16 @@ def functions_as_values(x, th):
         np.sum(apply(fs[1], x))
 
 
+ACTS = {"tanh": np.tanh, "sin": np.sin}
+
+
+def functions_read_from_a_dict(x, act="tanh"):
+    t = ACTS["sin"](x) + ACTS[act](x)
+    for name, g in ACTS.items():
+        t = t + g(x * 0.5)
+    return np.sum(t)
+
+
 def loops_over_lists_of_functions(x):
     t = x * 1.0
     for g in [np.sin, np.tanh]:
@@ -800,6 +810,8 @@ WORKS = [
     works("functions as values: rk4(lotka_volterra, ...), act = numpy.tanh, a lambda "
           "reading the enclosing function's variables, lists of functions indexed and "
           "passed", functions_as_values, X, 0.7, wrt=(0, 1)),
+    works("a module-level dict of functions: ACTS[\"tanh\"](x), ACTS[act] with a string "
+          "default, loops over ACTS.items()", functions_read_from_a_dict, X),
     works("a loop over a list of functions written in the function (for g in [np.sin, "
           "np.tanh]), fs = [...] bound once and only looped over, through enumerate",
           loops_over_lists_of_functions, X),
