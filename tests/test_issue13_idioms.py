@@ -472,10 +472,6 @@ def dict_of_results_rebuilt_in_a_loop(p, x):
     return t
 
 
-VIEWS_HELPER = "container_writes.check_dict_views (helper alias): a write before the view " \
-    "in a loop body is taken to show through the view taken after it"
-
-
 def _nested():
     return {k: dict(v) for k, v in NESTED.items()}
 
@@ -489,7 +485,6 @@ class TestDictsAsParameterContainers:
     def test_nested_dict_comprehension(self):
         check(nested_dict_comprehension, _nested(), X.copy(), wrt=(0, 1))
 
-    @pytest.mark.xfail(strict=True, reason=VIEWS_HELPER)
     def test_dict_of_results_rebuilt_in_a_loop(self):
         on_px(dict_of_results_rebuilt_in_a_loop)
 
