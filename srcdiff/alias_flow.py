@@ -24,7 +24,7 @@ import types
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
-                                bound_arguments as _bound_arguments, places,
+                                bound_arguments as _bound_arguments, places, binds_new_array,
                                 bound_just_before as _bound_just_before, is_local as _is_local,
                                 no_list_value as _no_list_value, path_to as _path_to,
                                 local_functions_only_called as _local_functions_only_called)
@@ -457,6 +457,8 @@ class Flow:
         # name there reads the very array written (name bound once before that loop)
         innermost = {id(u) for u in analyze.flatten(blocks[0])} if blocks else set()
         kept = own_ok and not any(id(d) in innermost for d in defs(name))
+        renewed = all(binds_new_array(d, self._bindings(), self._place) for d in defs(name)
+                      if order[id(d)] > at or id(d) in in_loop)   # (each one a new array)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -483,9 +485,8 @@ class Flow:
                 if n == name and kept and (id(t) in innermost or (i > at and not any(
                         at < order[id(d)] < i for d in defs(n)))):
                     continue   # the written array itself, in or after the loop writing it
-                if n == name and own_ok and (new is not None or not any(
-                        order[id(d)] > at or id(d) in in_loop for d in defs(n))):
-                    continue   # the written array itself, under its own name
+                if n == name and own_ok and (new is not None or renewed):
+                    continue   # the written array itself (or a new one), under its own name
                 if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
                         analyze.assigned(t) == name and t.value.value.id == n:   # (for r
                     continue   # in m, m an array: each iteration takes another row)

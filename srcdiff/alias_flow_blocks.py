@@ -258,3 +258,19 @@ def no_list_value(t, defs, depth=0):
                type(o.value) in (int, float, complex)]
     return bool(numbers) and (isinstance(v.op, S.Add) or any(
         type(c) is not int for c in numbers))   # (not `rows * 2`: a list repeated)
+
+
+def binds_new_array(t, defs, place):
+    """Whether the binding `t` gives its name an array (or number) made anew each time it
+    runs, sharing no memory: arithmetic or a copying NumPy function no list comes from
+    (no_list_value), directly or through a name bound once, earlier in t's own block
+    (`add_2 = mul_1 + 0.1; x = add_2`). `place`: alias_flow.Flow._place."""
+    if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
+        ds = defs.get(t.value.id, [])
+        if len(ds) != 1:
+            return False
+        (b, j), (c, k) = place(ds[0]), place(t)
+        if b is None or b != c or j >= k:
+            return False
+        t = ds[0]
+    return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)

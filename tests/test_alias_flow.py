@@ -401,3 +401,48 @@ def writes_in_the_inner_loop_an_alias_bound_before_it_reads(x):
 def test_an_alias_bound_before_a_write_in_the_inner_loop_is_still_refused():
     with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change h"):
         srcdiff.grad(writes_in_the_inner_loop_an_alias_bound_before_it_reads)(np.ones(3))
+
+
+# -- a name bound anew, to a new array, before each write in a loop: reads of it see the
+# written array itself or one made after (fuzz --idioms seed 1304000009, shrunk)
+def display_then_name_rebound_new_then_written(x, s):
+    t = 0.0
+    for i in range(2):
+        t = t + np.sum(np.tanh(np.stack([x, x, x])))   # the x of its own trip
+        if s > 0.0:
+            x = 0.5 * x + 0.1
+            x[:2] = np.arctan(x)[1:]
+    return t + np.sum(x)
+
+
+def display_kept_then_name_written(x, s):
+    t = 0.0
+    for i in range(2):
+        x = 0.5 * x + 0.1
+        kept = [x, x]
+        x[:2] = np.arctan(x)[1:]          # Python: kept holds this very array
+        t = t + np.sum(np.tanh(np.stack(kept))) * s
+    return t
+
+
+def name_rebound_to_an_old_view_then_read(x, s):
+    y = x * 1.0
+    t = 0.0
+    for i in range(2):
+        t = t + np.sum(np.tanh(y)) * s
+        v = y[1:]
+        y[:2] = np.arctan(y)[1:]
+        y = v                             # a view taken before the write: it sees it
+    return t
+
+
+@pytest.mark.parametrize("s", [0.3, -0.3])
+def test_a_name_rebound_to_a_new_array_before_its_write_differentiates(s):
+    check(display_then_name_rebound_new_then_written, X.copy(), s, wrt=(0, 1), order=2)
+
+
+@pytest.mark.parametrize("f", [display_kept_then_name_written,
+                               name_rebound_to_an_old_view_then_read])
+def test_a_name_holding_what_is_written_is_still_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="would"):
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), 0.3)

@@ -85,3 +85,26 @@ def test_never_a_list_rules_out_lists_only_where_sure():
             defs.setdefault(t.targets[0].id, []).append(t)
     got = {n: blocks.never_a_list(n, defs) for n in "pqrstu"}
     assert got == {"p": True, "q": True, "r": False, "s": False, "t": True, "u": True}
+
+
+def bindings_of_y(x, m):
+    y = x * 1.0          # arithmetic: a new array each time
+    y = np.tanh(y)       # a copying NumPy function
+    y = m                # another name's array
+    y = x[1:]            # a view
+    y = [x, x] * 2       # a list of the same items
+    return y
+
+
+def test_binds_new_array_only_for_values_made_there():
+    from srcdiff import analyze
+    body = lower_function(bindings_of_y).body
+    stmts = list(analyze.flatten(body))
+    defs = {}
+    for t in stmts:
+        if analyze.assigned(t) is not None:
+            defs.setdefault(analyze.assigned(t), []).append(t)
+    where = blocks.places(body)
+    found = [blocks.binds_new_array(t, defs, lambda s: where.get(id(s), (None, None)))
+             for t in defs["y"]]
+    assert found == [True, True, False, False, False], found
