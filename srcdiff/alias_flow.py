@@ -25,6 +25,7 @@ from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
                                 bound_arguments as _bound_arguments, places, binds_new_array,
+                                later_in_block,
                                 bound_just_before as _bound_just_before, is_local as _is_local,
                                 no_list_value as _no_list_value, path_to as _path_to,
                                 local_functions_only_called as _local_functions_only_called)
@@ -313,11 +314,6 @@ class Flow:
             self._places = places(self.body)
         return self._places.get(id(stmt), (None, None))
 
-    def _later_in_block(self, write, t):
-        """Whether `t` comes after `write` in the write's own statement list."""
-        (b, j), (c, k) = self._place(write), self._place(t)
-        return b is not None and b == c and k > j
-
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
             self.escaped.setdefault(o, set()).add(id(stmt))
@@ -400,15 +396,17 @@ class Flow:
         if not self.ok or id(write) not in self.before:
             return unknown
         changed = self.objects(self.before[id(write)], name)
-        if not changed or any(o[0] == OUTSIDE for o in changed) or any(
-                self.escaped.get(o, set()) - {id(write)} for o in changed):
-            return unknown   # the caller's array, or one a function of the user's may keep
+        if not changed or any(o[0] == OUTSIDE for o in changed):
+            return unknown   # the caller's array
         order = {id(t): i for i, t in enumerate(self.stmts)}
         at = order[id(write)]
         loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
                  and any(u is write for u in analyze.flatten(t.body))]
         in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
             id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
+        after = {id(t) for t in self.stmts if order[id(t)] > at and id(t) not in in_loop}
+        if any(self.escaped.get(o, set()) - {id(write)} - after for o in changed):
+            return unknown   # one a function of the user's may keep before the write runs
         blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
         jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
 
@@ -479,7 +477,7 @@ class Flow:
                 if _bound_just_before(self.body, self._place, t, defs(n), order,
                                       None if i <= at else at):
                     continue   # (n is bound anew in t's own block before t, after the write)
-                if n == name and own_ok and i > at and self._later_in_block(write, t) and \
+                if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block
                 if n == name and kept and (id(t) in innermost or (i > at and not any(

@@ -4,8 +4,9 @@ aliasing.py). Takes lowered core statements; gives back plain facts: a statement
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
 its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
-argument a call gives each parameter (`bound_arguments`), and whether a name surely holds
-no list (`never_a_list`).
+argument a call gives each parameter (`bound_arguments`), whether a name surely holds
+no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`), and
+whether a statement follows a write in its block (`later_in_block`).
 """
 from . import analyze
 from . import syntax as S
@@ -274,3 +275,10 @@ def binds_new_array(t, defs, place):
             return False
         t = ds[0]
     return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
+
+
+def later_in_block(place, write, t):
+    """Whether `t` comes after `write` in the write's own statement list (`place`:
+    alias_flow.Flow._place)."""
+    (b, j), (c, k) = place(write), place(t)
+    return b is not None and b == c and k > j

@@ -5,6 +5,8 @@ a view, or a list or tuple it built itself; each is checked against finite diffe
 in both modes and to second order. Beside each, the variant a later read would really
 see stays refused.
 """
+import functools
+
 import numpy as np
 import pytest
 
@@ -444,5 +446,58 @@ def test_a_name_rebound_to_a_new_array_before_its_write_differentiates(s):
 @pytest.mark.parametrize("f", [display_kept_then_name_written,
                                name_rebound_to_an_old_view_then_read])
 def test_a_name_holding_what_is_written_is_still_refused(f):
-    with pytest.raises(srcdiff.SrcdiffError, match="would"):
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change"):
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), 0.3)
+
+
+# -- a call of a helper given a function value may keep what it is given: only where it
+# may run before the write (fuzz --idioms seed 1303000030, shrunk)
+def _star_total(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def _step(g, y, dt, *args):
+    return y + dt * g(y, *args)
+
+
+def _decay(y, k):
+    return -k * y + 0.1 * np.sin(y)
+
+
+def _decay_towards(target, y, k):
+    return k * (target - y)
+
+
+def helper_given_a_function_after_the_write(x, s):
+    a1 = _star_total(s, x)              # srcdiff's tuple (x,) for *args: not read again
+    x[:2] = 0.5 * np.tanh(x)[1:]
+    y = _step(_decay, x, 0.1, s)
+    return np.sum(x * y) * a1
+
+
+def star_args_tuple_read_after_the_write(x, s):
+    args = (x,)
+    a1 = _star_total(s, *args)
+    x[:2] = 0.5 * np.tanh(x)[1:]        # Python: args holds this very array
+    return _star_total(a1, *args) * np.sum(x)
+
+
+def partial_made_before_the_write(x, s):
+    g = functools.partial(_decay_towards, x)   # keeps x itself
+    x[:2] = 0.5 * np.tanh(x)[1:]
+    y = _step(g, x * 1.0, 0.1, s)
+    return np.sum(x * y)
+
+
+def test_a_helper_given_a_function_after_the_write_differentiates():
+    check(helper_given_a_function_after_the_write, X.copy(), 0.3, wrt=(0, 1), order=2)
+
+
+@pytest.mark.parametrize("f", [star_args_tuple_read_after_the_write,
+                               partial_made_before_the_write])
+def test_what_holds_the_array_before_the_write_is_still_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change"):
         srcdiff.grad(f, wrt=(0, 1))(X.copy(), 0.3)

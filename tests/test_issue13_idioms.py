@@ -898,10 +898,6 @@ def display_of_a_name_rebound_then_written_in_a_loop(x, s):
     return t + np.sum(x)
 
 
-ALIAS_HELPER = "helper alias (aliasing.py): a later call of a helper given a function value " \
-    "is taken to read srcdiff's tuple of an earlier call's *args"
-
-
 class TestFalseRefusalsRemoved:
     def test_display_of_a_name_rebound_then_written_in_a_loop(self):
         check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), 0.3, wrt=(0, 1),
@@ -909,10 +905,9 @@ class TestFalseRefusalsRemoved:
         check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), -0.3, wrt=(0, 1),
               order=2)
 
-    @pytest.mark.xfail(strict=True, reason=ALIAS_HELPER)
     def test_star_args_tuple_not_read_after_the_write(self):
         check(star_args_tuple_then_write_then_helper_given_a_function, X.copy(), 0.3,
-              wrt=(0, 1))
+              wrt=(0, 1), order=2)
 
     def test_swap_then_write(self):
         on_xy(swap_then_write)
