@@ -279,7 +279,7 @@ class Flow:
         """seen_by for a write in no loop: follows the run from the write on (the rest of
         its block, then of each block around it: a branch that run did not take is not
         there), each name whose value then is, or holds, the written array marked STALE (but
-        `name` itself where `own_ok`): a name whose value is or holds a marked one read after
+        `name` itself, and what `z op= v` gives z, where `own_ok`): a name whose value is or holds a marked one read after
         the write sees it (the whole body's analysis merges the branches, and a name rebound
         after the write, `result = x`, seemed to hold an old value too)."""
         path = _path_to(self.body, write)
@@ -287,7 +287,9 @@ class Flow:
             return None, None
         saved, self.before = self.before, {}
         try:
-            env = {k: v | {STALE} if (k != name or not own_ok) and k not in ignore and
+            own = {name, write.value.id if _inplace(write) and isinstance(write.value, S.Name)
+                   and write.sd.kind == Kind.COPY else name}   # (z = add_1: z itself)
+            env = {k: v | {STALE} if (k not in own or not own_ok) and k not in ignore and
                    self.reach(v) & changed else v for k, v in saved[id(write)].items()}
             self._block([write], env, False)
             self.before = {}

@@ -501,3 +501,37 @@ def test_a_helper_given_a_function_after_the_write_differentiates():
 def test_what_holds_the_array_before_the_write_is_still_refused(f):
     with pytest.raises(srcdiff.SrcdiffError, match="would also change"):
         srcdiff.grad(f, wrt=(0, 1))(X.copy(), 0.3)
+
+
+# -- `a += v` on an item of srcdiff's swap tuple: what the update gives a is a itself (fuzz
+# --family writes seed 1512000023, shrunk by hand)
+def swap_then_augmented_then_read(x, y):
+    a = np.tanh(x) + y
+    a, y = y, a
+    a += np.sin(x)
+    return np.sum(np.abs(a) * y)
+
+
+def alias_then_augmented_then_read(x, y):
+    a = np.tanh(x) + y
+    b = a
+    a += np.sin(x)                        # Python: b is the same array
+    return np.sum(np.abs(a) * b)
+
+
+def test_an_augmented_write_read_under_its_own_name_differentiates():
+    check(swap_then_augmented_then_read, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+
+
+def view_added_into_its_array_then_read(x, y):
+    a = np.tanh(x) + y
+    b = a[::-1]
+    a += b                                # Python: b shows the sum
+    return np.sum(np.abs(a) * y) + np.sum(b * y)
+
+
+@pytest.mark.parametrize("f", [alias_then_augmented_then_read,
+                               view_added_into_its_array_then_read])
+def test_an_augmented_write_another_name_reads_is_still_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="would also change b"):
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), Y.copy())
