@@ -147,13 +147,16 @@ def written_only_before(share, writes, stmts):
 
 
 def block_of(stmt, block, loop):
-    """(the statement list holding `stmt` directly, the loop whose body that is) or None;
-    blocks inside if-branches do not count (their statements may not run)."""
+    """(the statement list holding `stmt` directly, the innermost loop around it) or None.
+    A branch of an `if` counts (what rebound_first looks for there runs whenever `stmt`
+    does: the same branch); a loop's `else` does not."""
     if any(t is stmt for t in block):
         return block, loop
     for t in block:
-        if isinstance(t, (S.For, S.While)):
-            found = block_of(stmt, t.body, t)
+        inner = [(t.body, t)] if isinstance(t, (S.For, S.While)) else \
+            [(t.body, loop), (t.orelse, loop)] if isinstance(t, S.If) else []
+        for b, lp in inner:
+            found = block_of(stmt, b, lp)
             if found is not None:
                 return found
     return None
