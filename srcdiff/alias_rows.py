@@ -2,7 +2,8 @@
 called by aliasing.check_writes). Takes the lowered body with its item writes; gives back
 checks placed before those writes (`check_no_view`, into aliasing's guards), or a located
 refusal where no check could name the row. Also `read_after`, whether a name may be read
-once a write has run.
+once a write has run, and `read_before_rebound`, whether it may be read before it is bound
+anew (its liveness just after the write).
 """
 from . import analyze
 from . import syntax as S
