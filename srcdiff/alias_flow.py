@@ -24,7 +24,8 @@ import types
 from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
-                                bound_arguments as _bound_arguments, places,
+                                bound_arguments as _bound_arguments, places, binds_new_array,
+                                later_in_block,
                                 bound_just_before as _bound_just_before, is_local as _is_local,
                                 no_list_value as _no_list_value, path_to as _path_to,
                                 local_functions_only_called as _local_functions_only_called)
@@ -278,7 +279,7 @@ class Flow:
         """seen_by for a write in no loop: follows the run from the write on (the rest of
         its block, then of each block around it: a branch that run did not take is not
         there), each name whose value then is, or holds, the written array marked STALE (but
-        `name` itself where `own_ok`): a name whose value is or holds a marked one read after
+        `name` itself, and what `z op= v` gives z, where `own_ok`): a name whose value is or holds a marked one read after
         the write sees it (the whole body's analysis merges the branches, and a name rebound
         after the write, `result = x`, seemed to hold an old value too)."""
         path = _path_to(self.body, write)
@@ -286,7 +287,9 @@ class Flow:
             return None, None
         saved, self.before = self.before, {}
         try:
-            env = {k: v | {STALE} if (k != name or not own_ok) and k not in ignore and
+            own = {name, write.value.id if _inplace(write) and isinstance(write.value, S.Name)
+                   and write.sd.kind == Kind.COPY else name}   # (z = add_1: z itself)
+            env = {k: v | {STALE} if (k not in own or not own_ok) and k not in ignore and
                    self.reach(v) & changed else v for k, v in saved[id(write)].items()}
             self._block([write], env, False)
             self.before = {}
@@ -312,11 +315,6 @@ class Flow:
         if not hasattr(self, "_places"):
             self._places = places(self.body)
         return self._places.get(id(stmt), (None, None))
-
-    def _later_in_block(self, write, t):
-        """Whether `t` comes after `write` in the write's own statement list."""
-        (b, j), (c, k) = self._place(write), self._place(t)
-        return b is not None and b == c and k > j
 
     def _escape(self, stmt, objs):
         for o in self.reach(objs):
@@ -400,15 +398,17 @@ class Flow:
         if not self.ok or id(write) not in self.before:
             return unknown
         changed = self.objects(self.before[id(write)], name)
-        if not changed or any(o[0] == OUTSIDE for o in changed) or any(
-                self.escaped.get(o, set()) - {id(write)} for o in changed):
-            return unknown   # the caller's array, or one a function of the user's may keep
+        if not changed or any(o[0] == OUTSIDE for o in changed):
+            return unknown   # the caller's array
         order = {id(t): i for i, t in enumerate(self.stmts)}
         at = order[id(write)]
         loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
                  and any(u is write for u in analyze.flatten(t.body))]
         in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
             id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
+        after = {id(t) for t in self.stmts if order[id(t)] > at and id(t) not in in_loop}
+        if any(self.escaped.get(o, set()) - {id(write)} - after for o in changed):
+            return unknown   # one a function of the user's may keep before the write runs
         blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
         jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
 
@@ -457,6 +457,8 @@ class Flow:
         # name there reads the very array written (name bound once before that loop)
         innermost = {id(u) for u in analyze.flatten(blocks[0])} if blocks else set()
         kept = own_ok and not any(id(d) in innermost for d in defs(name))
+        renewed = all(binds_new_array(d, self._bindings(), self._place) for d in defs(name)
+                      if order[id(d)] > at or id(d) in in_loop)   # (each one a new array)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
         for t in later:
             env = self.before.get(id(t))
@@ -477,15 +479,14 @@ class Flow:
                 if _bound_just_before(self.body, self._place, t, defs(n), order,
                                       None if i <= at else at):
                     continue   # (n is bound anew in t's own block before t, after the write)
-                if n == name and own_ok and i > at and self._later_in_block(write, t) and \
+                if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block
                 if n == name and kept and (id(t) in innermost or (i > at and not any(
                         at < order[id(d)] < i for d in defs(n)))):
                     continue   # the written array itself, in or after the loop writing it
-                if n == name and own_ok and (new is not None or not any(
-                        order[id(d)] > at or id(d) in in_loop for d in defs(n))):
-                    continue   # the written array itself, under its own name
+                if n == name and own_ok and (new is not None or renewed):
+                    continue   # the written array itself (or a new one), under its own name
                 if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
                         analyze.assigned(t) == name and t.value.value.id == n:   # (for r
                     continue   # in m, m an array: each iteration takes another row)

@@ -4,8 +4,9 @@ aliasing.py). Takes lowered core statements; gives back plain facts: a statement
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
 its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
-argument a call gives each parameter (`bound_arguments`), and whether a name surely holds
-no list (`never_a_list`).
+argument a call gives each parameter (`bound_arguments`), whether a name surely holds
+no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`), and
+whether a statement follows a write in its block (`later_in_block`).
 """
 from . import analyze
 from . import syntax as S
@@ -146,13 +147,16 @@ def written_only_before(share, writes, stmts):
 
 
 def block_of(stmt, block, loop):
-    """(the statement list holding `stmt` directly, the loop whose body that is) or None;
-    blocks inside if-branches do not count (their statements may not run)."""
+    """(the statement list holding `stmt` directly, the innermost loop around it) or None.
+    A branch of an `if` counts (what rebound_first looks for there runs whenever `stmt`
+    does: the same branch); a loop's `else` does not."""
     if any(t is stmt for t in block):
         return block, loop
     for t in block:
-        if isinstance(t, (S.For, S.While)):
-            found = block_of(stmt, t.body, t)
+        inner = [(t.body, t)] if isinstance(t, (S.For, S.While)) else \
+            [(t.body, loop), (t.orelse, loop)] if isinstance(t, S.If) else []
+        for b, lp in inner:
+            found = block_of(stmt, b, lp)
             if found is not None:
                 return found
     return None
@@ -258,3 +262,26 @@ def no_list_value(t, defs, depth=0):
                type(o.value) in (int, float, complex)]
     return bool(numbers) and (isinstance(v.op, S.Add) or any(
         type(c) is not int for c in numbers))   # (not `rows * 2`: a list repeated)
+
+
+def binds_new_array(t, defs, place):
+    """Whether the binding `t` gives its name an array (or number) made anew each time it
+    runs, sharing no memory: arithmetic or a copying NumPy function no list comes from
+    (no_list_value), directly or through a name bound once, earlier in t's own block
+    (`add_2 = mul_1 + 0.1; x = add_2`). `place`: alias_flow.Flow._place."""
+    if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
+        ds = defs.get(t.value.id, [])
+        if len(ds) != 1:
+            return False
+        (b, j), (c, k) = place(ds[0]), place(t)
+        if b is None or b != c or j >= k:
+            return False
+        t = ds[0]
+    return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
+
+
+def later_in_block(place, write, t):
+    """Whether `t` comes after `write` in the write's own statement list (`place`:
+    alias_flow.Flow._place)."""
+    (b, j), (c, k) = place(write), place(t)
+    return b is not None and b == c and k > j

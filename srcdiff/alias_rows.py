@@ -2,7 +2,8 @@
 called by aliasing.check_writes). Takes the lowered body with its item writes; gives back
 checks placed before those writes (`check_no_view`, into aliasing's guards), or a located
 refusal where no check could name the row. Also `read_after`, whether a name may be read
-once a write has run.
+once a write has run, and `read_before_rebound`, whether it may be read before it is bound
+anew (its liveness just after the write).
 """
 from . import analyze
 from . import syntax as S
@@ -138,3 +139,59 @@ def shares_items(stmt):
     from .runtime_containers import sequence_of
     func = stmt.sd.func
     return func in (list, tuple, sorted) or func is sequence_of
+
+
+def read_before_rebound(name, write, body):
+    """Whether `name` may be read once `write` has run, on some way through the structured
+    lowered `body` on which `name` is not bound anew first (its liveness just after the
+    write): later in the write's block, after the blocks around it, or in the next trip of a
+    loop around it. Finer than `read_after`: in `for ...: d = {}; d[k] = v; w = d.values();
+    t = sum(w)` the write is never seen by a w bound before it. A nested function that reads
+    `name` counts as a read; a `break` or `continue` makes later bindings unsure."""
+    from .alias_flow_blocks import path_to
+    if any(isinstance(f, (S.FunctionDef, S.Lambda)) and any(
+            isinstance(n, S.Name) and n.id == name for n in S.walk(f))
+            for t in body for f in S.walk(t)):
+        return True
+    path, sure = path_to(body, write), True
+    for depth in range(len(path) - 1, -1, -1):
+        block, i = path[depth]
+        state, sure = _scan(block[i + 1:], name, sure)
+        if state != "open":
+            return state == "read"
+        if depth > 0:
+            around = path[depth - 1][0][path[depth - 1][1]]
+            if isinstance(around, (S.For, S.While)) and \
+                    _scan([around], name, False)[0] == "read":
+                return True   # the next trip of the loop
+    return False
+
+
+def _scan(stmts, name, sure):
+    """("read", _) where `name` may be read in `stmts` before it is surely bound anew,
+    ("bound", _) where every way through binds it first (or ends), else ("open", sure):
+    `sure` turns False at a `break` or `continue`, after which a binding may be skipped."""
+    for t in stmts:
+        if any(isinstance(n, (S.Break, S.Continue)) for n in S.walk(t)):
+            sure = False
+        if name in analyze.operands(t):
+            return "read", sure
+        if isinstance(t, S.If):
+            states = [_scan(t.body, name, sure)[0], _scan(t.orelse, name, sure)[0]]
+            if "read" in states:
+                return "read", sure
+            if sure and states == ["bound", "bound"]:
+                return "bound", sure
+        elif isinstance(t, (S.For, S.While)):
+            if "read" in (_scan(t.body, name, False)[0], _scan(t.orelse, name, False)[0]):
+                return "read", sure
+        elif isinstance(t, S.Return):
+            if sure:
+                return "bound", sure   # (the way ends here)
+        elif any(isinstance(getattr(t, f, None), list) for f in ("body", "orelse",
+                                                                   "handlers", "finalbody")):
+            return "read", sure    # another kind of block: not followed
+        elif sure and isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name) \
+                and t.targets[0].id == name and t.sd.kind != Kind.SETITEM:
+            return "bound", sure
+    return "open", sure

@@ -12,7 +12,7 @@ change.
 from . import analyze, runtime, runtime_containers
 from . import syntax as S
 from .alias_flow_fresh import fresh_call
-from .alias_rows import read_after as _read_after
+from .alias_rows import read_after as _read_after, read_before_rebound
 from .core import Info, Kind
 
 
@@ -120,7 +120,8 @@ def _append_after(share, append, name, stmts, order, loops):
 def check_dict_views(source, body):
     """Refuse `v = d.values()` (items, keys) read after a write into d: Python's view shows
     the write, the list srcdiff makes of it does not. Views used at once (`list(d.items())`,
-    a for loop over one) are fine."""
+    a for loop over one) are fine, and so is a write after which the view's name is bound
+    anew before any read of it (a dict rebuilt and viewed in each trip of a loop)."""
     stmts = list(analyze.flatten(body))
     views = [s for s in stmts if isinstance(s, S.Assign) and s.sd.kind == Kind.CALL
              and getattr(s.sd.func, "__module__", "") in runtime.MODULES
@@ -136,7 +137,7 @@ def check_dict_views(source, body):
             after = stmts.index(w) > stmts.index(view) or any(
                 isinstance(loop, (S.For, S.While)) and w in list(analyze.flatten(loop.body))
                 and view in list(analyze.flatten(loop.body)) for loop in stmts)
-            if after and _read_after(name, w, stmts):
+            if after and read_before_rebound(name, w, body):
                 method = view.sd.func.__name__.split("_")[1]
                 raise source.error(w.sd.line, f"this write into {base} would show through "
                                    f"{base}.{method}() taken on line {view.sd.line} (a live "

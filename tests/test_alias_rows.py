@@ -10,7 +10,7 @@ import srcdiff
 from gradcheck import check
 from srcdiff import analyze, errors
 from srcdiff import syntax as S
-from srcdiff.alias_rows import is_view_index, read_after
+from srcdiff.alias_rows import is_view_index, read_after, read_before_rebound
 from srcdiff.core import Kind
 from srcdiff.transform import lower_function
 
@@ -76,6 +76,35 @@ def test_read_after_sees_later_statements_and_the_next_iteration():
     assert read_after("x", write, body)            # t = x[1], and x[i] next time round
     assert read_after("s", write, body)            # s = s + ... in the loop around it
     assert not read_after("nobody", write, body)
+
+
+def rebinds(x, c):
+    v, q = x[0] * 1.0, 0.0
+    for i in range(3):
+        v = x[1] * 2.0
+        x[0] = 1.0                 # the write
+        if c > 0.0:
+            v = x[2] * 1.0
+        else:
+            v = x[1] * 1.0
+        w = v + 1.0                # v bound anew on both branches first
+        u = w * 2.0
+        if c > 1.0:
+            break
+        q = x[0] * 1.0             # a break may skip this binding
+    return u + q
+
+
+def test_read_before_rebound_follows_the_ways_out_of_the_write():
+    low = lower_function(rebinds).body
+    body = list(analyze.flatten(low))
+    write = next(s for s in body if s.sd.kind == Kind.SETITEM)
+    assert not read_before_rebound("v", write, low)   # both branches bind v first
+    assert read_after("v", write, body)               # (the coarser rule counts it)
+    assert not read_before_rebound("w", write, low)   # bound anew just after the write
+    assert read_before_rebound("q", write, low)       # read after the loop, by the break
+    assert read_before_rebound("x", write, low)
+    assert not read_before_rebound("nobody", write, low)
 
 
 @pytest.mark.parametrize("index, view", [

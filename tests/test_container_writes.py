@@ -173,6 +173,49 @@ def test_refusals_are_located_and_speak_of_dicts(f, reason, hint, mode):
     assert 0 <= err.lineno - f.__code__.co_firstlineno < 6
 
 
+def view_rebuilt_each_trip(x, y):
+    # the dict and its view are made anew in each trip: no write shows through a view read
+    t = 0.0
+    for i in range(2):
+        d = {}
+        for k in ("a", "b"):
+            d[k] = np.sum(np.sin(x * y)) * (i + 1) if k == "a" else np.sum(y * y)
+        t = t + sum(d.values())
+    return t
+
+
+def view_of_the_first_trip_read_in_the_second(x, y):
+    d = {"a": x * 1.0}
+    t = 0.0
+    for i in range(2):
+        d["a"] = np.sin(x) * (i + 1)        # Python: the view of trip 0 shows trip 1's write
+        if i == 0:
+            v = d.values()
+        t = t + np.sum(sum(v) * y)
+    return t
+
+
+def view_bound_anew_on_one_branch_only(x, y):
+    d = {"a": x * 1.0}
+    v = d.values()
+    d["a"] = np.sin(x)                     # v still the view where y[0] <= 0
+    if y[0] > 0.0:
+        v = [x * 2.0]
+    return np.sum(sum(v) * y)
+
+
+def test_a_view_bound_anew_after_the_write_differentiates():
+    check(view_rebuilt_each_trip, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+
+
+@pytest.mark.parametrize("f", [view_of_the_first_trip_read_in_the_second,
+                               view_bound_anew_on_one_branch_only])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_view_read_after_a_later_write_is_refused(f, mode):
+    err = refusal(f, (X, Y), mode, wrt=(0, 1))
+    assert "would show through d.values()" in str(err), str(err)
+
+
 # -- del d[k] (container_writes.lower_dict_delete), and a dict changed while a loop goes
 # through it (container_writes.guard_dict_loops): Python's RuntimeError, where Python raises
 Q = {"a": np.array([0.3, -1.2, 0.7]), "b": np.array([0.45, 0.2]), "c": np.array([1.1])}

@@ -465,10 +465,6 @@ def dict_of_results_rebuilt_in_a_loop(p, x):
     return t
 
 
-VIEWS_HELPER = "container_writes.check_dict_views (helper alias): a write before the view " \
-    "in a loop body is taken to show through the view taken after it"
-
-
 def _nested():
     return {k: dict(v) for k, v in NESTED.items()}
 
@@ -482,7 +478,6 @@ class TestDictsAsParameterContainers:
     def test_nested_dict_comprehension(self):
         check(nested_dict_comprehension, _nested(), X.copy(), wrt=(0, 1))
 
-    @pytest.mark.xfail(strict=True, reason=VIEWS_HELPER)
     def test_dict_of_results_rebuilt_in_a_loop(self):
         on_px(dict_of_results_rebuilt_in_a_loop)
 
@@ -896,21 +891,16 @@ def display_of_a_name_rebound_then_written_in_a_loop(x, s):
     return t + np.sum(x)
 
 
-ALIAS_LOOP = "helper alias (aliasing.py): in a loop, a display built before a name is " \
-    "rebound is taken to see a write into the new array"
-ALIAS_HELPER = "helper alias (aliasing.py): a later call of a helper given a function value " \
-    "is taken to read srcdiff's tuple of an earlier call's *args"
-
-
 class TestFalseRefusalsRemoved:
-    @pytest.mark.xfail(strict=True, reason=ALIAS_LOOP)
     def test_display_of_a_name_rebound_then_written_in_a_loop(self):
-        check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), 0.3, wrt=(0, 1))
+        check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), 0.3, wrt=(0, 1),
+              order=2)
+        check(display_of_a_name_rebound_then_written_in_a_loop, X.copy(), -0.3, wrt=(0, 1),
+              order=2)
 
-    @pytest.mark.xfail(strict=True, reason=ALIAS_HELPER)
     def test_star_args_tuple_not_read_after_the_write(self):
         check(star_args_tuple_then_write_then_helper_given_a_function, X.copy(), 0.3,
-              wrt=(0, 1))
+              wrt=(0, 1), order=2)
 
     def test_swap_then_write(self):
         on_xy(swap_then_write)
