@@ -189,7 +189,11 @@ class CallLowering:
         elif path is not None and not path.startswith("__main__"):
             ref = self.bind(path, obj)
         else:
-            ref = self.free_reference(func)
+            # a function of the script by its own path where it has one (the call may be
+            # written through a partial or a bound method holding it, which would pass their
+            # arguments again), else as the call is written
+            own = self.script_path(path, obj) if path is not None else None
+            ref = self.free_reference(own if own is not None else func)
         value = S.Call(func=ref, args=args, keywords=keywords)
         if variadic is not None:
             setattr(value, S.VARIADIC, variadic)   # f(a, *args, **kw) when emitted (emit.py)

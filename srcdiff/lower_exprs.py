@@ -174,6 +174,20 @@ class ExpressionLowering:
                 parent.value = new
         return ref
 
+    def script_path(self, path, obj):
+        """`__main__.K.m` (a function of the script) as the expression `K.m` where that
+        reads `obj` here, or None (lower_calls.call_object names such a function by it)."""
+        parts = path.split(".")[1:]
+        found = self.resolver.lookup(parts[0], None) if parts else None
+        for attr in parts[1:]:
+            found = getattr(found, attr, None)
+        if found is not obj:
+            return None
+        ref = S.load(parts[0])
+        for attr in parts[1:]:
+            ref = S.Attribute(value=ref, attr=attr, ctx=S.Load())
+        return ref
+
     def _global_path(self, node):
         node, parts = S.attribute_chain(node)
         if isinstance(node, S.Name) and node.id not in self.locals:

@@ -14,7 +14,6 @@ values are); `m = map(...)` (an iterator used up by its first reader) is refused
 import functools
 
 from . import syntax as S
-from .callables import canonical_path
 from .core import Kind
 from .objects import _state
 from .values import LocalPartial, called_value, held, is_function_value, lambda_value
@@ -42,14 +41,9 @@ def make_partial(lw, node, out):
         raise lw.error(node, "** in functools.partial is not supported")
     args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
     keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
+    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
     ref = lw.bind("functools.partial", functools.partial)
     fn_atom = lw.expr(fn_node, out)
-    path = canonical_path(fn)
-    named = None
-    if isinstance(fn_node, (S.Name, S.Attribute)) and lw._global_path(fn_node) is not None and (
-            path is None or path.startswith("__main__")):
-        named = fn_atom   # a function of __main__: named as the code names it here
-    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords, named)
     value = S.Call(func=ref, args=[fn_atom] + args,
                    keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
     return value

@@ -153,12 +153,10 @@ def _item_of(lw, node, value, i):
 
 class LocalPartial:
     """`p = functools.partial(fn, a, k=b)` made in the function: fn and the atoms holding
-    the arguments where p was made; `ref`, where fn is a module-level function srcdiff
-    cannot name by an importable path (one of `__main__`), the expression naming it where p
-    was made."""
+    the arguments where p was made."""
 
-    def __init__(self, fn, args, keywords, ref=None):
-        self.fn, self.args, self.keywords, self.ref = fn, args, keywords, ref
+    def __init__(self, fn, args, keywords):
+        self.fn, self.args, self.keywords = fn, args, keywords
 
 
 def held(lw, name):
@@ -228,11 +226,8 @@ def _call_with(lw, node, obj, args, keywords, out, discard, ref):
     if isinstance(obj, LocalPartial):
         kws = {k.arg for k in keywords}
         merged = [S.keyword(arg=k, value=v) for k, v in obj.keywords.items() if k not in kws]
-        ref = _local_ref(lw, obj.fn)
-        if ref is None and obj.ref is not None:
-            ref = S.clone(obj.ref)   # not the partial's own name (call_object's default)
         return _call_with(lw, node, obj.fn, list(obj.args) + args, merged + keywords, out,
-                          discard, ref)
+                          discard, _local_ref(lw, obj.fn))
     if isinstance(obj, functools.partial):
         fixed = [_part(lw, ref, "args", out, i) for i in range(len(obj.args))]
         given = {k.arg for k in keywords}

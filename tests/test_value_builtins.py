@@ -100,17 +100,36 @@ def q(x, y):
     return sum(g(y)) + x[2]
 
 
+P = functools.partial(f, np.array([2.0]))   # a module-level partial
+
+
+class K:
+    def m(self, x):
+        return [v * 3.0 for v in x]
+
+
+k = K()
+
+
+def r(x, y):
+    it = list(P(y))
+    g = k.m                                 # a bound method of the script's class
+    return it[0] * x[0] + list(g(y))[1] * x[1]
+
+
 X = np.array([0.5, -1.0, 0.25])
 check(p, X, X + 1.0)
 check(q, X, X + 1.0)
+check(r, X, X + 1.0)
 print("checked")
 '''
 
 
 def test_a_partial_of_a_function_of_main_called_here(tmp_path):
-    """A partial of a function of `__main__` (a script's own function) called in the
-    function: the call goes to the function with the partial's arguments first, named as
-    the script names it, not to the partial again (which passed them twice: a TypeError)."""
+    """A partial (made here or at module level) or a bound method holding a function of
+    `__main__` (a script's own), called in the function: the call goes to the function by
+    its own path in the script (lower_calls.call_object), not to the partial or method again
+    (which passed their arguments twice: a TypeError)."""
     import os
     import subprocess
     import sys
