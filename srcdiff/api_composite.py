@@ -9,6 +9,7 @@ for jacobian. A derivative srcdiff made is composed by srcdiff/compose.py instea
 import inspect
 
 from . import boundary as _boundary
+from . import vector_spaces
 from .api import _checkpointed, _is_derived, _transform, jvp, vjp
 from .derivative import Composite
 from .errors import ArgumentError
@@ -198,6 +199,7 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
         def jac(*args, **kwargs):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
+            vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
             columns, out_shape = [], ()
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
@@ -213,6 +215,7 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
         def jac(*args, **kwargs):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
+            vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
             value = f(**_copied(arguments))  # f may update its arguments in place
             complex_out = _is_complex(value)
             rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),

@@ -26,9 +26,12 @@ The facts follow autograd's documentation:
 * A derivative with respect to an argument no maker was given for is refused at the user's
   line (autograd raises NotImplementedError there).
 
-`defvjp_argnum`, `defjvp_argnum` and `def_linear` are there too, over the two above. autograd's
-`Box` and `VSpace` (its tracer's boxes and vector spaces) have no counterpart: subclassing
-one is refused where the class is written.
+`defvjp_argnum`, `defjvp_argnum` and `def_linear` are there too, over the two above, and
+`func` (autograd.util's). User vector spaces: `VSpace.register(cls)` makes values of cls
+differentiable where the function passes them only to primitives (a function in a kernel
+space evaluated by a primitive __call__: autograd's rkhs example); their cotangents start at
+the space's `zeros()` and are added with its `_add` (runtime_extend.VSpaceCotangent).
+autograd's `Box` is accepted and means nothing here: srcdiff never boxes values.
 
 Rules registered after a derivative was made replace the old ones: every cached derivative
 is made again (derivative.clear_cache). The second derivative through an opaque vjp maker
@@ -67,6 +70,7 @@ def primitive(f):
     def wrapped(*args, **kwargs):
         return f(*args, **kwargs)
     wrapped.fun = f
+    wrapped.__srcdiff_primitive__ = True
     _RULES[id(wrapped)] = _Primitive(wrapped, f)
     _mark(_RULES[id(wrapped)])
     return wrapped
@@ -190,47 +194,77 @@ def def_linear(fun):
     defjvp(fun, *["same"] * len(argnums), argnums=argnums)
 
 
-class _AutogradInternal:
-    """autograd's Box and VSpace: its tracer's value wrappers and vector spaces, which srcdiff,
-    differentiating source rather than tracing values, has no counterpart of. Subclassing one
-    is refused where the class is written."""
+class VSpace:
+    """autograd's VSpace: a user vector space. A subclass gives `zeros()`, `_add(x, y)`,
+    `_scalar_mul(x, a)` and `_inner_prod(x, y)` (autograd's names; `randn()` where a check
+    draws directions), and `VSpace.register(value_type)` makes it the space of value_type's
+    values: srcdiff then differentiates with respect to such a value where the function
+    passes it only to primitives (vector_spaces.py checks it, at the user's line), starting
+    its cotangent at `zeros()` and adding the primitives' vjps with `_add`."""
 
-    def __init_subclass__(cls, **kwargs):
-        if cls.__module__ == __name__:
-            return   # Box and VSpace themselves
-        import sys
-        from .errors import UnsupportedCodeError
-        frame = sys._getframe(1)
-        while frame is not None and frame.f_code.co_filename == __file__:
-            frame = frame.f_back
-        filename = frame.f_code.co_filename if frame is not None else None
-        lineno = frame.f_lineno if frame is not None else None
-        import linecache
-        from . import boundary
-        try:
-            raise UnsupportedCodeError(
-                f"class {cls.__name__} subclasses autograd's {cls.__mro__[1].__name__}, a part "
-                "of autograd's tracer (values boxed as the function runs, in user-defined "
-                "vector spaces); srcdiff differentiates source over numbers and arrays, and "
-                "lists, tuples, dicts and dataclasses of them, and has no user vector spaces",
-                hint="hold the value as arrays and differentiate with respect to those: a "
-                     "function of a kernel space, say, as an array of its points xs and one "
-                     "of its coefficients cs, evaluated as np.sum(cs * kernel(x, xs)), with "
-                     "grad taken with respect to cs (or a dict or dataclass of such arrays); "
-                     "drop the Box and VSpace classes and their register() calls",
-                filename=filename, lineno=lineno,
-                line=linecache.getline(filename, lineno) if filename else None)
-        except UnsupportedCodeError as exc:
-            boundary.hide_internals(exc)   # the user's class statement, not this frame
-            raise
+    def __init__(self, value=None):
+        self.value = value
+
+    @classmethod
+    def register(cls, value_type, vspace_maker=None):
+        """Values of `value_type` belong to the space `vspace_maker(value)` (default: cls)."""
+        if not isinstance(value_type, type) or value_type.__module__ in (
+                "builtins", "numpy") or issubclass(value_type, (Box, VSpace)):
+            raise RuleError(f"srcdiff registers vector spaces for classes of your own, and "
+                            f"{value_type!r} is not one",
+                            hint="register the class whose values you differentiate with "
+                                 "respect to (numbers, arrays and containers of them have "
+                                 "srcdiff's own)")
+        maker = vspace_maker or cls
+        type.__setattr__(value_type, "__srcdiff_vspace__", staticmethod(maker))
+        from . import derivative
+        derivative.clear_cache()
+
+    def add(self, x, y):
+        return self._add(x, y)
+
+    def scalar_mul(self, x, a):
+        return self._scalar_mul(x, a)
+
+    def inner_prod(self, x, y):
+        return self._inner_prod(x, y)
+
+    def covector(self, x):
+        return x
+
+    def _add(self, x, y):
+        raise NotImplementedError(f"{type(self).__name__} has no _add")
+
+    def _scalar_mul(self, x, a):
+        raise NotImplementedError(f"{type(self).__name__} has no _scalar_mul")
+
+    def _inner_prod(self, x, y):
+        raise NotImplementedError(f"{type(self).__name__} has no _inner_prod")
 
 
-class Box(_AutogradInternal):
-    """autograd's Box: refused when subclassed (see _AutogradInternal)."""
+def vspace(value):
+    """The vector space of `value`, for a value of a registered class (None otherwise)."""
+    maker = getattr(type(value), "__srcdiff_vspace__", None)
+    return None if maker is None else maker(value)
 
 
-class VSpace(_AutogradInternal):
-    """autograd's VSpace: refused when subclassed (see _AutogradInternal)."""
+class Box:
+    """autograd's Box: its tracer's wrapper of a value, which srcdiff, differentiating
+    source rather than tracing, never makes: a Box subclass's objects are never made nor
+    passed by srcdiff, and `Box.register(value_type)` is accepted and has no effect (what
+    makes a value differentiable is `VSpace.register`). A program written for autograd's
+    extension API keeps its Box classes unchanged."""
+
+    types = {}   # value_type -> the Box subclass registered for it (not read by srcdiff)
+
+    @classmethod
+    def register(cls, value_type):
+        Box.types[value_type] = cls
+
+
+def func(f):
+    """autograd.util.func: the function of a method (the same function in Python 3)."""
+    return getattr(f, "__func__", f)
 
 
 def _call_operands(params):
@@ -328,6 +362,8 @@ def _mark(prim):
     """The refusals of what is not given yet: a mode with no rule (its hint), an argument
     with no derivative function (held constant, at the user's line)."""
     name = _name(prim)
+    prim.wrapped.__srcdiff_modes__ = {"reverse": frozenset(prim.vjps or ()),   # read by
+                                      "forward": frozenset(prim.jvps or ())}   # vector_spaces
     missing = [m for m, given in (("vjp", prim.vjps or prim.jvps),
                                   ("jvp", prim.jvps or prim.vjps)) if given is None]
     if missing:

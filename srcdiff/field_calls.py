@@ -278,6 +278,8 @@ def has_call(cls):
     from .callables import is_user_function
     from .objects import is_user_class
     fn = inspect.getattr_static(cls, "__call__", None) if is_user_class(cls) else None
+    if inspect.isfunction(fn) and getattr(fn, "__srcdiff_primitive__", False):
+        return True   # an autograd-style @primitive __call__ (srcdiff.extend): its rules
     return inspect.isfunction(fn) and is_user_function(fn)
 
 

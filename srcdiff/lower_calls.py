@@ -18,6 +18,7 @@ from . import records
 from . import rules
 from . import syntax as S
 from . import value_builtins
+from . import vector_spaces
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -283,6 +284,9 @@ class CallLowering:
         fn = inspect.getattr_static(cls, method, None)
         if isinstance(fn, (staticmethod, classmethod)):
             return self._special_method(node, base, cls, fn, args, keywords, out, discard)
+        if getattr(fn, "__srcdiff_primitive__", False):   # srcdiff.extend's, by its rules
+            return self.call_object(node, node.func, fn, [S.load(base.id)] + args, keywords,
+                                    out, discard, vector_spaces.primitive_reference(self, fn))
         if not (inspect.isfunction(fn) and is_user_function(fn)):
             return None
         from .generator_calls import check_method_call   # a generator method: where it stands

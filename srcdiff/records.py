@@ -222,7 +222,8 @@ def _record_spec(low, w):
     (the fields its __init__ stores), None for any other value."""
     import dataclasses
     cls = getattr(low, "known_types", {}).get(w)
-    if not isinstance(cls, type) or not is_user_class(cls):
+    if not isinstance(cls, type) or not is_user_class(cls) or \
+            getattr(cls, "__srcdiff_vspace__", None) is not None:   # a user vector space's
         return None
     if dataclasses.is_dataclass(cls):
         return ""

@@ -61,6 +61,9 @@ def zeros_like_value(value):
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
             "ShapeOf", "range", "str", "bool"):
         return 0.0
+    if getattr(type(value), "__srcdiff_vspace__", None) is not None:   # a user vector space
+        from .runtime_extend import vspace_zeros
+        return vspace_zeros(value)
     return numpy.zeros_like(value)
 
 
@@ -86,6 +89,9 @@ def add_adjoints(a, b):
         for k, v in b.items():
             out[k] = add_adjoints(out[k], v) if k in out else v
         return out
+    if getattr(type(a), "__srcdiff_vspace__", None) is not None:   # a user vector space's
+        from .runtime_extend import vspace_zeros
+        return vspace_zeros(a) + a + b
     return a + b
 
 
@@ -315,6 +321,9 @@ def finalize(grad, like, name):
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             type(grad) is float or isinstance(grad, numpy.floating)):
         return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
+    if getattr(type(like), "__srcdiff_vspace__", None) is not None:   # a user vector space
+        from .runtime_extend import vspace_finalize
+        return vspace_finalize(grad, like, name)
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]

@@ -36,6 +36,12 @@ def jvp_by_vjps(maker, t, argnum, ans, *args, **kwargs):
     """The output's tangent along argument argnum's tangent t, from the vjp alone: element i
     of it is vjp(e_i) . t, e_i the i-th unit output (one vjp call per output element; exact,
     since a vjp is J^T applied). For a primitive given defvjp and no defjvp."""
+    if getattr(type(t), "__srcdiff_vspace__", None) is not None:
+        raise RuleError(f"srcdiff makes the tangent of a primitive from its vjp "
+                        f"({getattr(maker, '__qualname__', maker)}) only along arrays, and "
+                        f"this tangent is a {type(t).__name__} of a user vector space",
+                        hint="give the primitive's jvp for that argument with "
+                             "srcdiff.extend.defjvp")
     if isinstance(ans, (tuple, list, dict)) or numpy.iscomplexobj(ans) or \
             numpy.iscomplexobj(t):
         raise RuleError(f"srcdiff makes the tangent of a primitive from its vjp "
@@ -78,3 +84,60 @@ def same_jvp(fun, argnum, t, ans, *args, **kwargs):
     args = list(args)
     args[argnum] = t
     return fun(*args, **kwargs)
+
+
+def space_of(value):
+    """The vector space (extend.VSpace) of a value of a class registered with
+    VSpace.register, or None."""
+    maker = getattr(type(value), "__srcdiff_vspace__", None)
+    return None if maker is None else maker(value)
+
+
+class VSpaceCotangent:
+    """The cotangent of a value of a registered vector space while the adjoint code adds
+    into it: `d += vjp` and `a + b` go through the space's `_add`, so the emitted code's
+    accumulation needs nothing of the user's class (which may have no `+`). It starts at the
+    space's zeros (runtime_adjoint.zeros_like_value) and is unwrapped by finalize."""
+
+    __slots__ = ("space", "value")
+
+    def __init__(self, space, value):
+        self.space, self.value = space, value
+
+    def _plus(self, other):
+        if isinstance(other, VSpaceCotangent):
+            other = other.value
+        elif type(other) in (int, float) and other == 0:
+            return self   # a zero srcdiff wrote as a number
+        elif getattr(type(other), "__srcdiff_vspace__", None) is None:
+            raise RuleError(
+                f"a cotangent of a {type(self.value).__name__} (a value of the vector space "
+                f"{type(self.space).__name__}) met a {type(other).__name__}: a vjp given "
+                "with defvjp for it returned a value outside its space",
+                hint=f"return a {type(self.value).__name__} from the vjp (or None for zero)")
+        return VSpaceCotangent(self.space, self.space._add(self.value, other))
+
+    __add__ = __radd__ = __iadd__ = _plus
+
+    def __repr__(self):
+        return f"VSpaceCotangent({self.value!r})"
+
+
+def vspace_zeros(value):
+    """The zero cotangent of a value of a registered vector space, ready to be added into."""
+    space = space_of(value)
+    return VSpaceCotangent(space, space.zeros())
+
+
+def vspace_finalize(grad, like, name):
+    """The gradient given back for the argument `name`, a value of a registered vector
+    space: the sum made (the space's zeros where nothing was added)."""
+    if grad is None or (type(grad) in (int, float) and grad == 0):
+        return space_of(like).zeros()
+    if isinstance(grad, VSpaceCotangent):
+        return grad.value
+    if getattr(type(grad), "__srcdiff_vspace__", None) is None:
+        raise RuleError(f"the gradient of {name}, a {type(like).__name__}, came out as a "
+                        f"{type(grad).__name__}, not a value of its vector space",
+                        hint=f"return a {type(like).__name__} from the vjps given for it")
+    return grad

@@ -10,6 +10,7 @@ import inspect
 import os
 
 from . import analyze, core, emit, fixpoint, frontend, generators, loader, lower, rules, runtime
+from . import vector_spaces
 from . import syntax as S
 from .names import TAPE
 from .syntax import settle
@@ -87,6 +88,7 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
                     known_types, input_shapes, checkpoint=None):
     generators.refuse_differentiated(fn)
+    spaces = vector_spaces.check_uses(fn, wrt, known_types, "reverse")   # user spaces
     low = lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"
     aux = None
@@ -96,7 +98,8 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
         low, aux = _split_aux(low)
     from .shapes import Shapes
     shapes = Shapes(low, input_shapes) if input_shapes is not None else None
-    rev = Reverse(low, wrt, containers=_container_closure(low, containers), shapes=shapes,
+    rev = Reverse(low, wrt, containers=_container_closure(low, set(containers) | spaces),
+                  shapes=shapes,
                   checkpoint=checkpoint, program=Program(low.namer.taken, lower_function))
     primal, adjoint = rev.generate()
     namer = low.namer
