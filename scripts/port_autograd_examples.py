@@ -7,7 +7,8 @@ from autograd's examples run after changing only the import lines".
 
 Nothing of autograd is copied into this repository: the script copies the examples folder
 into a temporary one, rewrites the import lines there (`import autograd.numpy as np` ->
-`import numpy as np`, `from autograd import grad` -> srcdiff's, autograd.scipy -> scipy,
+`import numpy as np`, `from autograd import grad` -> srcdiff's, autograd.extend and
+`from autograd.util import func` -> srcdiff.extend, autograd.scipy -> scipy,
 autograd.scipy.signal -> srcdiff.signal, whose convolve has autograd's signature),
 and runs each example in a fresh process. Three stand-ins make them runnable offline and
 headless, and are not part of the port: matplotlib (every call a no-op), MNIST (random
@@ -31,6 +32,11 @@ How a derivative is checked (`_check`, each step printed under its example):
   any difference of it, is accurate to about 1e-2 only; one calling srcdiff.misc.fixed_point
   at 10 times the accuracy of the point it reaches (its last step over one minus the
   contraction measured at its end: fixed_points' tol=1e-4 leaves x within 4e-4);
+* an argument of a user vector space (rkhs' RKHSFun: srcdiff.extend.VSpace.register), which
+  has no array form, is checked along a random element v of its space (the example's own
+  randn, drawn from the global generator seeded with 0 and put back): the space's inner
+  product of the gradient with v against central differences of f(x + t v) in t; the
+  autograd run projects its gradient on the same v;
 * where autograd is installed (--no-autograd skips it), each example also runs unported under
   autograd, its gradients projected on the same directions: srcdiff's are compared with
   autograd's call by call where both were called at the same point (an example drawing its
@@ -72,6 +78,8 @@ IMPORTS = [
      r"from srcdiff.misc import fixed_point"),
     # autograd's extension API: srcdiff.extend has the same names and signatures
     (r"^from autograd\.extend import (.*)", r"from srcdiff.extend import \1"),
+    # autograd.util.func (a method's function): srcdiff.extend's
+    (r"^from autograd\.util import func$", r"from srcdiff.extend import func"),
     # autograd's check of a function's derivatives against differences: the stand-in's
     (r"^from autograd\.test_util import check_grads$", r"from srcdiff_checked import check_grads"),
     (r"^from autograd\.misc import flatten$", r"from srcdiff_checked import flatten"),
@@ -143,12 +151,38 @@ def mnist():
             rng.randint(0, 256, size=(100, 28, 28)).astype(np.uint8), rng.randint(0, 10, 100))
 '''
 
+SPACE_HELPERS = '''
+def _space_direction(vs):
+    """A random element of the user vector space vs (its own randn, drawn from the global
+    generator seeded here and put back as it was: both runs draw the same one)."""
+    state = np.random.get_state()
+    np.random.seed(0)
+    try:
+        return vs.randn()
+    finally:
+        np.random.set_state(state)
+
+def _space_digest(args, num, vs, v):
+    """The call's point: the value of the user space as its inner products with v and
+    itself, the other arguments flattened where they are arrays or containers of them."""
+    x = args[num]
+    every = [float(vs.inner_prod(x, v)), float(vs.inner_prod(x, x))]
+    for i, a in enumerate(args):
+        if i != num:
+            try:
+                every += [float(t) for t in np.ravel(np.asarray(srcdiff.flatten(a)[0], float))]
+            except Exception:
+                every += [float(t) for t in np.ravel(np.asarray(list(a), float))]
+    return every
+'''
+
+
 CHECKED = '''"""srcdiff's transforms, each derivative's first two calls checked against central
 differences (scripts/port_autograd_examples.py)."""
-import json, os, numpy as np, srcdiff
+import json, os, numpy as np, srcdiff, srcdiff.extend
 LOG = os.environ["PORT_LOG"]
 flatten = srcdiff.flatten
-
+''' + SPACE_HELPERS + '''
 def flatten_func(func, example):
     """autograd.misc.flatten.flatten_func, over srcdiff.flatten: func of a flat vector."""
     _ex, unflatten = flatten(example)
@@ -339,6 +373,32 @@ def _check(f, args, argnum, g, replay, projected=None, moved=None, tight=False):
                                                                        else []))
     return bool(abs(fd - an) <= rtol * max(1.0, abs(fd), abs(an))), fd, an, "; ".join(how)
 
+def _check_space(f, args, argnum, g, replay, vs):
+    """(ok, differences, srcdiff's, how, projected, at) for an argument of a user vector
+    space (srcdiff.extend.VSpace.register), which has no array form: vs.inner_prod(g, v) for a
+    random v of the space (its randn) against central differences of f(x + t v) in t."""
+    v = _space_direction(vs)
+    def at(t):
+        replay()
+        a = list(args)
+        a[argnum] = vs.add(args[argnum], vs.scalar_mul(v, t))
+        return float(np.sum(f(*a)))
+    an = float(vs.inner_prod(g, v))
+    fds, eps, ok = [], 1e-3, None
+    for k in range(6):
+        fds.append((at(eps) - at(-eps)) / (2 * eps))
+        if k and abs(fds[-1] - fds[-2]) <= 1e-4 * max(1.0, abs(fds[-1]), abs(fds[-2])):
+            ok = bool(abs(fds[-1] - an) <= 1e-4 * max(1.0, abs(fds[-1]), abs(an)))
+            break
+        eps /= 10
+    replay()
+    point = _space_digest(args, argnum, vs, v) + [_value(f, args, replay)]
+    flat = np.asarray(point, float)
+    digest = [int(flat.size), float(np.sum(flat)), float(flat @ (np.arange(flat.size) % 7))]
+    how = ("along a random element of the user vector space " + type(vs).__name__ +
+           " (its randn), projected with its inner product")
+    return ok, fds[-1], an, how, an, digest
+
 def _wrap(kind, transform, f, argnum, *targs, **tkw):
     f = getattr(f, "__srcdiff_made__", f)
     name = getattr(f, "__qualname__", repr(f))
@@ -366,6 +426,17 @@ def _wrap(kind, transform, f, argnum, *targs, **tkw):
             g = out[1] if kind == "value_and_grad" else out
             nums, gs = (argnum, g) if isinstance(argnum, tuple) else ((argnum,), (g,))
             for num, part in zip(nums, gs):
+                vs = srcdiff.extend.vspace(args[num])
+                if vs is not None:   # a value of a user vector space: no array form
+                    try:
+                        ok, fd, an, how, projected, at = _check_space(f, args, num, part,
+                                                                      replay, vs)
+                        _log(fn=name, stage="check", ok=ok, differences=fd, srcdiff=an,
+                             how=how, wrapper=True, at=at, projected=projected)
+                    except Exception as exc:
+                        _log(fn=name, stage="check skipped", error=type(exc).__name__,
+                             message=str(exc)[:300])
+                    continue
                 try:
                     def moved(a, num=num):
                         out = made(*a)
@@ -451,12 +522,40 @@ LOG = os.environ["PORT_LOG"]
 
 def __getattr__(name):
     return getattr(autograd, name)
+''' + SPACE_HELPERS + '''
+def _user_space(x):
+    """autograd's vector space of x where it is one of the example's own (not autograd's
+    arrays, numbers and containers), else None."""
+    from autograd.extend import VSpace
+    maker = VSpace.mappings.get(type(x))
+    if maker is None or getattr(maker, "__module__", "").startswith("autograd"):
+        return None
+    return maker(x)
 
 def _wrap(kind, transform, f, argnum, *targs, **tkw):
     made = transform(f, argnum, *targs, **tkw)
     calls = [0]
     def logged(*args, **kw):
         out = made(*args, **kw)
+        vs = _user_space(args[argnum]) if calls[0] < 2 and not kw and \
+            isinstance(argnum, int) else None
+        if vs is not None:   # a value of a user vector space: the same projection
+            calls[0] += 1
+            v = _space_direction(vs)
+            g = out[1] if kind == "value_and_grad" else out
+            state = np.random.get_state()
+            try:
+                value = float(np.sum(f(*args)))
+            except Exception:
+                value = float("nan")
+            np.random.set_state(state)
+            flat = np.asarray(_space_digest(args, argnum, vs, v) + [value], float)
+            with open(LOG, "a") as fh:
+                fh.write(json.dumps({"stage": "autograd", "fn": getattr(f, "__qualname__", "f"),
+                                     "autograd": float(vs.inner_prod(g, v)),
+                                     "at": [int(flat.size), float(np.sum(flat)),
+                                            float(flat @ (np.arange(flat.size) % 7))]}) + "\\n")
+            return out
         if calls[0] < 2 and not kw:
             try:   # args autograd is tracing (a gradient of this gradient) are not logged
                 flat = np.asarray(srcdiff.flatten(args[argnum])[0], float)
@@ -609,7 +708,7 @@ def main(argv=None):
         if status == "error" and refused:
             status, tail = "refused", refused[0]["message"].splitlines()[0]
         elif status == "error" and _exception(tail)[0] in SRCDIFF_ERRORS:
-            status = "refused"   # before any derivative was asked for (rkhs' class statement)
+            status = "refused"   # before any derivative was asked for
         print(f"{script}: {status}; derivative checks {agreed} agreed, {len(disagreed)} "
               f"disagreed" + (f", {len(undecided)} undecided" if undecided else "")
               + (f"\n    {tail}" if status in ("error", "refused") else ""))
