@@ -26,10 +26,17 @@ def check_uses(fn, wrt, known_types, mode):
     not an argument of a primitive with a derivative given for it (`mode`: "reverse" needs
     a vjp, "forward" a jvp); gives back the names of those values (the reverse pass adds
     their cotangents with runtime_adjoint.add_adjoints, as a container's)."""
-    spaces = {name: cls for name, cls in (known_types or {}).items()
-              if name in wrt and isinstance(cls, type)
-              and getattr(cls, "__srcdiff_vspace__", None) is not None}
-    if not spaces or not (inspect.isfunction(fn) or inspect.ismethod(fn)):
+    objects = {name: cls for name, cls in (known_types or {}).items()
+               if name in wrt and isinstance(cls, type)}
+    spaces = {name: cls for name, cls in objects.items()
+              if getattr(cls, "__srcdiff_vspace__", None) is not None}
+    others = {name: cls for name, cls in objects.items() if name not in spaces and any(
+        _as_primitive(v) for v in vars(cls).values())}   # objects with primitive methods
+    if not (spaces or others) or not (inspect.isfunction(fn) or inspect.ismethod(fn)):
+        return set()
+    if others:
+        _refuse_primitive_methods(fn, others)
+    if not spaces:
         return set()
     code = getattr(fn, "__code__", None)
     if code is not None and "srcdiff-generated" in code.co_filename:
@@ -161,3 +168,31 @@ def refuse_array_form(f, value, name, transform):
              "instead, or differentiate with respect to arrays",
         filename=filename, lineno=lineno,
         line=linecache.getline(filename, lineno) if filename else None)
+
+
+def _refuse_primitive_methods(fn, others):
+    """Refuse `f(x)` / `f.m(x)` with a primitive __call__ or method where f is a
+    differentiated object of a class with no vector space: its vjp's cotangent (an object
+    of the class, or whatever the maker returns) has no addition srcdiff knows."""
+    from .frontend import Resolver, get_source
+    source, resolver = get_source(fn), Resolver(fn)
+    parents = {}
+    for node in S.walk(source.node):
+        for child in S.iter_child_nodes(node):
+            parents[child] = node
+    for node in S.walk(source.node):
+        if isinstance(node, S.Name) and node.id in others and isinstance(node.ctx, S.Load):
+            parent = parents.get(node)
+            if not (isinstance(parent, S.Call) and parent.func is node or
+                    isinstance(parent, S.Attribute) and parent.value is node):
+                continue
+            prim, _ = _primitive_use(node, parents, others[node.id], resolver)
+            if prim is not None:
+                cls = others[node.id].__name__
+                raise source.error(
+                    node, f"{node.id}, an object of {cls} being differentiated, is passed to "
+                    f"the primitive {prim.__qualname__}, whose vjp gives its cotangent; "
+                    f"srcdiff adds such cotangents only for a class registered as a vector "
+                    "space", hint=f"register one for {cls} (class {cls}Space(VSpace) with "
+                    f"zeros, _add, _scalar_mul, _inner_prod; {cls}Space.register({cls})), or "
+                    "differentiate with respect to arrays")

@@ -368,3 +368,35 @@ def test_vjp_value_and_grad_and_grad_of_two_arguments_agree_with_grad():
     assert both[0].coeffs == pytest.approx(grad)
     from gradcheck import numerical_grad
     assert both[1] == pytest.approx(numerical_grad(lambda x: fit(p, x, y), (x,), 0), rel=1e-6)
+
+
+# ---- an object whose __call__ is a primitive, its class no vector space ----
+
+class Wave:
+    def __init__(self, w):
+        self.w = w
+
+    @primitive
+    def __call__(self, x):
+        return np.sin(self.w * x)
+
+
+defvjp(func(Wave.__call__), lambda ans, f, x: lambda g: Wave(np.sum(g * x * np.cos(f.w * x))),
+       lambda ans, f, x: lambda g: g * f.w * np.cos(f.w * x))
+defjvp(func(Wave.__call__), None, lambda t, ans, f, x: t * f.w * np.cos(f.w * x))
+
+
+def through_wave(x, f):
+    return np.sum(f(x) ** 2) + f(x[0])
+
+
+def test_an_object_called_through_its_primitive_call_differentiates_its_other_arguments():
+    from gradcheck import check
+    check(through_wave, np.array([0.3, -0.4]), Wave(0.7), wrt=0, order=2)
+
+
+def test_an_object_of_a_class_without_a_space_is_refused_where_its_primitive_is_called():
+    with pytest.raises(UnsupportedCodeError) as err:
+        srcdiff.grad(through_wave, 1)(np.array([0.3, -0.4]), Wave(0.7))
+    assert err.value.filename == __file__ and "f(x)" in err.value.line
+    assert "registered as a vector space" in str(err.value) and "VSpace" in err.value.hint
