@@ -50,6 +50,11 @@ def check_tangent(tangent, value, name):
             raise ValueError(f"the tangent for {name} must be a dict with the keys of {name} "
                              f"({sorted(map(repr, value))})")
         return {k: check_tangent(tangent[k], v, f"{name}[{k!r}]") for k, v in value.items()}
+    if getattr(type(value), "__srcdiff_vspace__", None) is not None:   # a user vector space
+        if not isinstance(tangent, type(value)):
+            raise ValueError(f"the tangent for {name} must be a {type(value).__name__} (its "
+                             f"vector space's), not a {type(tangent).__name__}")
+        return tangent
     if tangent is None or isinstance(tangent, (str, bytes, list, tuple, dict)):
         raise ValueError(f"the tangent for {name} must be a number or an array shaped like "
                          f"{name}, not {type(tangent).__name__}")

@@ -2,7 +2,10 @@
 rules extend.py registers splice in). Takes a primitive's vjp maker, the output's adjoint (or
 an argument's tangent), the primitive's output and its arguments; gives back the maker's vjp
 applied to the adjoint (`vjp_of`) or the output's tangent made from vjps (`jvp_by_vjps`), or
-raises a RuleError naming the maker when that vjp has another shape than its argument.
+raises a RuleError naming the maker when that vjp has another shape than its argument; for a
+value of a user vector space (extend.VSpace.register), its zero cotangent, added into with
+the space's `_add` (`vspace_zeros`, `VSpaceCotangent`), and the gradient given back
+(`vspace_finalize`), or a RuleError where a vjp left the space.
 
 `defvjp(f, maker)` (srcdiff/extend.py) follows autograd: `maker(ans, *args, **kwargs)`
 returns a function of the output's adjoint `g` giving the adjoint of one argument. srcdiff's
@@ -109,7 +112,7 @@ class VSpaceCotangent:
             other = other.value
         elif type(other) in (int, float) and other == 0:
             return self   # a zero srcdiff wrote as a number
-        elif getattr(type(other), "__srcdiff_vspace__", None) is None:
+        elif not (isinstance(other, type(self.value)) or isinstance(self.value, type(other))):
             raise RuleError(
                 f"a cotangent of a {type(self.value).__name__} (a value of the vector space "
                 f"{type(self.space).__name__}) met a {type(other).__name__}: a vjp given "
@@ -136,7 +139,7 @@ def vspace_finalize(grad, like, name):
         return space_of(like).zeros()
     if isinstance(grad, VSpaceCotangent):
         return grad.value
-    if getattr(type(grad), "__srcdiff_vspace__", None) is None:
+    if not (isinstance(grad, type(like)) or isinstance(like, type(grad))):
         raise RuleError(f"the gradient of {name}, a {type(like).__name__}, came out as a "
                         f"{type(grad).__name__}, not a value of its vector space",
                         hint=f"return a {type(like).__name__} from the vjps given for it")

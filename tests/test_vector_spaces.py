@@ -400,3 +400,23 @@ def test_an_object_of_a_class_without_a_space_is_refused_where_its_primitive_is_
         srcdiff.grad(through_wave, 1)(np.array([0.3, -0.4]), Wave(0.7))
     assert err.value.filename == __file__ and "f(x)" in err.value.line
     assert "registered as a vector space" in str(err.value) and "VSpace" in err.value.hint
+
+
+def test_a_tangent_outside_the_space_is_refused():
+    with pytest.raises(srcdiff.ArgumentError, match="tangent for p must be a Poly"):
+        srcdiff.jvp(fit, 0)(Poly({1: 1.0}), np.array([0.3]), np.array([0.0]), 1.0)
+
+
+@primitive
+def other_space(p, x):
+    return evaluate(p, x)
+
+
+defvjp(other_space, lambda ans, p, x: lambda g: Curve({0: g}))
+
+
+def test_a_vjp_returning_a_value_of_another_space_is_refused():
+    def uses(p, x):
+        return other_space(p, x) + evaluate(p, x)
+    with pytest.raises(RuleError, match="outside its space"):
+        srcdiff.grad(uses)(Poly({1: 1.0}), 0.4)
