@@ -420,3 +420,27 @@ def test_a_vjp_returning_a_value_of_another_space_is_refused():
         return other_space(p, x) + evaluate(p, x)
     with pytest.raises(RuleError, match="outside its space"):
         srcdiff.grad(uses)(Poly({1: 1.0}), 0.4)
+
+
+def test_the_port_maps_rkhs_import_lines_to_srcdiff():
+    import importlib.util
+    import os
+    import re
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts",
+                        "port_autograd_examples.py")
+    spec = importlib.util.spec_from_file_location("port_autograd_examples", path)
+    port = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(port)
+
+    def ported(line):
+        for pattern, replacement in port.IMPORTS:
+            new = re.sub(pattern, replacement, line)
+            if new != line:
+                return new
+        return line
+    assert ported("from autograd.extend import Box, VSpace, defvjp, primitive") == \
+        "from srcdiff.extend import Box, VSpace, defvjp, primitive"
+    assert ported("from autograd.util import func") == "from srcdiff.extend import func"
+    namespace = {}
+    exec(ported("from autograd.util import func"), namespace)
+    assert namespace["func"] is func
