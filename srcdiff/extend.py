@@ -98,6 +98,16 @@ def _name(prim):
     return getattr(prim.fun, "__qualname__", repr(prim.fun))
 
 
+def _base(prim):
+    """The stem of the names emitted code binds for prim's rules: its name, a dunder method
+    named with its class (RKHSFun.__call__: RKHSFun_call)."""
+    name = getattr(prim.fun, "__name__", "primitive")
+    if name.startswith("__") and name.endswith("__"):
+        owner = getattr(prim.fun, "__qualname__", name).rsplit(".", 2)
+        name = (owner[-2] + "_" if len(owner) > 1 else "") + name.strip("_")
+    return name
+
+
 def _unique(base, obj):
     """A name for obj in emitted code, the same for the same object, never for two."""
     base = re.sub(r"\W", "_", base).strip("_") or "primitive"
@@ -282,7 +292,7 @@ def _install(prim, params):
         [inspect.Parameter(result, inspect.Parameter.POSITIONAL_OR_KEYWORD)] +
         [p.replace(annotation=inspect.Parameter.empty) for p in params])
     operands = ", ".join(_call_operands(params))
-    base = getattr(prim.fun, "__name__", "primitive")
+    base = _base(prim)
     namespace = {"__name__": getattr(prim.fun, "__module__", None) or "__main__"}
     origin = f"srcdiff.extend rule of {_name(prim)}"
     for mode, given in (("reverse", prim.vjps), ("forward", prim.jvps)):
@@ -336,7 +346,7 @@ def _install_from_the_other_mode(mode, prim, params, result, operands, namespace
     """The rule of `mode` for a primitive given only the other mode's functions, each term
     made from them (runtime_extend): reverse from jvps (vjp_by_jvps: one jvp call per element
     of the argument), forward from vjps (jvp_by_vjps: one vjp call per output element)."""
-    base = getattr(prim.fun, "__name__", "primitive")
+    base = _base(prim)
     lines = []
     given, helper_fn, kind = (prim.jvps, vjp_by_jvps, "jvp_of") if mode == "reverse" else \
         (prim.vjps, jvp_by_vjps, "vjp_maker")
