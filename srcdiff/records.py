@@ -216,14 +216,19 @@ def default_value(lw, cls, name, out):
     return lw.default_argument(cls, name, inspect.signature(cls).parameters[name].default)
 
 
+def _is_space(low, w):
+    """Whether the parameter w holds a value of a user vector space (VSpace.register)."""
+    cls = getattr(low, "known_types", {}).get(w)
+    return isinstance(cls, type) and getattr(cls, "__srcdiff_vspace__", None) is not None
+
+
 def _record_spec(low, w):
     """How the parameter w is checked and given back as a record: '' for a dataclass (its
     fields are read from it where the code runs), ', (names...)' for another record class
     (the fields its __init__ stores), None for any other value."""
     import dataclasses
     cls = getattr(low, "known_types", {}).get(w)
-    if not isinstance(cls, type) or not is_user_class(cls) or \
-            getattr(cls, "__srcdiff_vspace__", None) is not None:   # a user vector space's
+    if not isinstance(cls, type) or not is_user_class(cls):
         return None
     if dataclasses.is_dataclass(cls):
         return ""
@@ -235,6 +240,9 @@ def check_text(low, w):
     """The check of a differentiated parameter at the derivative's entry, and the helper
     it needs: a record's fields are checked by runtime_values.check_record."""
     from . import runtime_values
+    if _is_space(low, w):   # a user vector space's value: vector_spaces.py checked its uses
+        from .runtime_extend import check_space_value
+        return f"check_space_value({w}, {w!r})", {"check_space_value": check_space_value}
     spec = _record_spec(low, w)
     if spec is not None:
         return (f"check_record({w}, {w!r}, check_differentiable{spec})",
@@ -247,6 +255,9 @@ def finalize_text(low, w, d, like):
     a copy of the one passed whose differentiated fields hold their derivatives (a zero
     where none), other fields as they were (runtime_values.finalize_record)."""
     from . import runtime_values
+    if _is_space(low, w):   # a user vector space's value: the sum of its cotangents
+        from .runtime_extend import vspace_finalize
+        return f"vspace_finalize({d}, {like}, {w!r})", {"vspace_finalize": vspace_finalize}
     spec = _record_spec(low, w)
     if spec is not None:
         return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",

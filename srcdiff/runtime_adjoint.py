@@ -321,9 +321,6 @@ def finalize(grad, like, name):
     if type(like) is numpy.ndarray and like.ndim == 0 and (
             type(grad) is float or isinstance(grad, numpy.floating)):
         return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
-    if getattr(type(like), "__srcdiff_vspace__", None) is not None:   # a user vector space
-        from .runtime_extend import vspace_finalize
-        return vspace_finalize(grad, like, name)
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]

@@ -195,12 +195,6 @@ def check_differentiable(value, name):
     if isinstance(value, (float, complex)):
         return
     dtype = getattr(value, "dtype", None)
-    if dtype is None and getattr(type(value), "__srcdiff_vspace__", None) is not None:
-        if "[" not in name:
-            return   # a value of a user vector space (srcdiff.extend.VSpace.register)
-        raise TypeError(f"cannot differentiate with respect to {name}, a value of a user "
-                        "vector space inside a list, tuple or dict; srcdiff differentiates "
-                        "with respect to such a value passed as an argument of its own")
     if dtype is None:
         raise TypeError(f"cannot differentiate with respect to {name}: a "
                         f"{type(value).__name__} is not a number or an array; differentiate "

@@ -126,6 +126,13 @@ class VSpaceCotangent:
         return f"VSpaceCotangent({self.value!r})"
 
 
+def check_space_value(value, name):
+    """At a derivative's entry, compiled for a value of a user vector space as `name`."""
+    if getattr(type(value), "__srcdiff_vspace__", None) is None:
+        raise TypeError(f"cannot differentiate with respect to {name}: a "
+                        f"{type(value).__name__} is not a value of a user vector space")
+
+
 def vspace_zeros(value):
     """The zero cotangent of a value of a registered vector space, ready to be added into."""
     space = space_of(value)
