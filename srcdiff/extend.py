@@ -218,10 +218,14 @@ class VSpace:
     @classmethod
     def register(cls, value_type, vspace_maker=None):
         """Values of `value_type` belong to the space `vspace_maker(value)` (default: cls)."""
+        import numbers
+        import numpy
         if not isinstance(value_type, type) or value_type.__module__ in (
-                "builtins", "numpy") or issubclass(value_type, (Box, VSpace)):
-            raise RuleError(f"srcdiff registers vector spaces for classes of your own, and "
-                            f"{value_type!r} is not one",
+                "builtins", "numpy") or issubclass(value_type, (
+                    Box, VSpace, list, tuple, dict, numpy.ndarray, numbers.Number)):
+            raise RuleError(f"srcdiff registers vector spaces for classes of your own, not "
+                            f"lists, tuples, dicts, arrays or numbers, and {value_type!r} is "
+                            "not one",
                             hint="register the class whose values you differentiate with "
                                  "respect to (numbers, arrays and containers of them have "
                                  "srcdiff's own)")

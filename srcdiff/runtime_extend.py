@@ -22,6 +22,8 @@ from .errors import RuleError
 def vjp_of(maker, g, argnum, ans, *args, **kwargs):
     """maker(ans, *args, **kwargs)(g), checked to have the shape of args[argnum]."""
     out = maker(ans, *args, **kwargs)(g)
+    if argnum < len(args) and getattr(type(args[argnum]), "__srcdiff_vspace__", None):
+        return out   # a user vector space's value: its class is checked where it is added
     if argnum < len(args) and numpy.shape(out) != numpy.shape(args[argnum]):
         code = getattr(maker, "__code__", None)
         raise RuleError(

@@ -328,6 +328,11 @@ def test_register_refuses_types_that_are_not_the_users():
     with pytest.raises(RuleError, match="classes of your own"):
         PolySpace.register(dict)
 
+    class Coefficients(dict):
+        pass
+    with pytest.raises(RuleError, match="not lists, tuples, dicts, arrays or numbers"):
+        PolySpace.register(Coefficients)
+
 
 def test_box_subclasses_are_accepted_and_never_made():
     class AnyBox(Box):
