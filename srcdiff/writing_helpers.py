@@ -160,8 +160,7 @@ def take(lw, node, fn, fdef, params, args, writes, error):
         i = params.index(param) if param in params and param not in variadic else None
         arg = args[i] if i is not None and i < len(args) else None
         if not isinstance(arg, S.Name) or arg.id not in lw.user_names or \
-                arg.id not in lw.locals or arg.id in lw.params or \
-                any(name == arg.id for _, name in written):
+                arg.id not in lw.locals or any(name == arg.id for _, name in written):
             return False
         written.append((param, arg.id))
     variant = returning_written(fn, [p for p, _ in written])
@@ -197,7 +196,7 @@ def rewrite(lw, body):
     flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
     for call, note in made:
         for _, name in note.written:
-            seen = flow.seen_by(call, name)
+            seen = flow.seen_by(call, name, owned=lw.params)   # (own_copy's premise)
             if seen is None:
                 continue
             reader, where = seen
