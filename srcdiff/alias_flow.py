@@ -180,7 +180,8 @@ class Flow(Seen):
                 # (only the arguments its result may be or hold: `star_sum(w, *args)`
                 # gives back w or a new number: alias_flow_fresh.returned_parameters)
                 given = alias_flow_fresh.returned_parameters(stmt.sd.func)
-                bound = _bound_arguments(stmt.sd.func, value) if given is not None else None
+                bound = _bound_arguments(stmt.sd.func, value) if given is not None and \
+                    stmt.sd.user_call is None else None   # (a method's: self is not there)
                 if bound is not None and set(given) <= set(bound):
                     reads = set().union(*(self._reads(env, bound[p]) for p in given))
             if self._fresh_user_call(stmt):
@@ -263,10 +264,11 @@ class Flow(Seen):
         return out
 
     def _fresh_user_call(self, stmt, proof=alias_flow_fresh.fresh_result):
-        """Whether `stmt` calls a function of the user's for which `proof` holds."""
-        func = stmt.sd.func
-        if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
-                not is_user_function(func):
+        """Whether `stmt` calls a function of the user's for which `proof` holds (a method
+        too, `r.energy()`: its operands start with the object, `self`)."""
+        func, user_call = stmt.sd.func, stmt.sd.user_call
+        if (user_call is not None and user_call.form != "method") or \
+                not isinstance(func, types.FunctionType) or not is_user_function(func):
             return False
         if (func, proof) not in self._fresh_funcs:
             self._fresh_funcs[func, proof] = proof(func)
