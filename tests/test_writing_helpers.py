@@ -256,3 +256,28 @@ def test_the_variant_returns_the_result_and_the_parameters_written():
     assert returning_written(step, ["p"])({"w": X, "b": 1.0}, X)[0] is None
     assert returning_written(rebinds, ["out"]) is None
     assert returning_written(lambda out: out.fill(0), ["out"]) is None   # on the def's line
+
+
+# -- issue #13 (random tester, plain family, seed 1330000000037): `h0(A, A)` where h0 writes
+# into t, reads u never, and names a comprehension's variable t too
+def bumps_and_lists(t, u):
+    for r in np.ones(2) * 1.5:
+        t[2] += np.log(1.5 + r * r)
+    u = np.arctan(t)   # (binds u anew: reads not what it was given)
+    return np.stack([np.tanh(t) for t in np.ones(3) * -1.2]) + u[0]
+
+
+def passes_one_array_to_a_parameter_never_read(x, A):
+    A = A * 1.0
+    a = np.sum(x * bumps_and_lists(A, A)[0])
+    return a + np.sum(A * x)
+
+
+def test_a_comprehensions_variable_and_an_unread_parameter_do_not_refuse():
+    check(passes_one_array_to_a_parameter_never_read, X.copy(), np.outer(X, X) + np.eye(3),
+          wrt=(0, 1))
+
+
+def test_a_comprehensions_variable_binds_nothing_of_the_helpers():
+    assert returning_written(bumps_and_lists, ["t"]) is not None
+    assert returning_written(rebinds, ["out"]) is None
