@@ -263,8 +263,13 @@ def test_the_variant_returns_the_result_and_the_parameters_written():
 def bumps_and_lists(t, u):
     for r in np.ones(2) * 1.5:
         t[2] += np.log(1.5 + r * r)
-    u = np.arctan(t)   # (binds u anew: reads not what it was given)
-    return np.stack([np.tanh(t) for t in np.ones(3) * -1.2]) + u[0]
+    return np.stack([np.tanh(t) for t in np.ones(3) * -1.2])   # (u: never read)
+
+
+def bumps_and_reads_u_rebound(t, u):
+    t[2] += 1.5 * t[0]
+    u = np.arctan(t)   # (u bound anew, then read: the check cannot tell, and stays)
+    return u[0]
 
 
 def passes_one_array_to_a_parameter_never_read(x, A):
@@ -276,6 +281,16 @@ def passes_one_array_to_a_parameter_never_read(x, A):
 def test_a_comprehensions_variable_and_an_unread_parameter_do_not_refuse():
     check(passes_one_array_to_a_parameter_never_read, X.copy(), np.outer(X, X) + np.eye(3),
           wrt=(0, 1))
+
+
+def passes_one_array_to_a_parameter_rebound_then_read(x):
+    A = x * 1.0
+    return bumps_and_reads_u_rebound(A, A) * np.sum(A)
+
+
+def test_one_array_passed_to_a_parameter_read_is_still_checked():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="another argument of this call"):
+        srcdiff.grad(passes_one_array_to_a_parameter_rebound_then_read)(X.copy())
 
 
 def test_a_comprehensions_variable_binds_nothing_of_the_helpers():
