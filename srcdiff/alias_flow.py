@@ -25,6 +25,7 @@ from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
+                                path_to as _path_to, stable_lists,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .alias_flow_seen import OUTSIDE, STALE, Seen
@@ -49,6 +50,8 @@ class Flow(Seen):
         self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         self.rows_apart = set()   # arrays (never lists) a for loop takes rows of (seen_by)
+        self.listed = {}   # a list built here whose items keep their places -> each place's
+        self._stable = None   # objects (alias_flow_blocks.stable_lists: L = [a]; L.append(b))
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -127,6 +130,10 @@ class Flow(Seen):
             return {new}
         if kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
             base = self.objects(env, value.value.id)
+            at = self.position(stmt)
+            if at is not None and set(base) - {STALE} == {at[0]}:
+                return set(self.listed.get(at[0], [])[at[1]]) \
+                    if at[1] < len(self.listed.get(at[0], [])) else set()
             index = value.slice
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
@@ -150,6 +157,8 @@ class Flow(Seen):
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
                 self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
+            elif isinstance(value, S.List) and id(stmt) in self._stable_lists():
+                self._place_item(made, range(len(parts)), parts)
             elif isinstance(value, S.Dict) and made not in self.unkeyed and all(
                     _constant_key(k) for k in value.keys):
                 keys = [k.value for k in value.keys]
@@ -327,13 +336,62 @@ class Flow(Seen):
                 call = stmt.value
                 if stmt.sd.kind == Kind.APPEND and isinstance(call.func, S.Attribute) and \
                         isinstance(call.func.value, S.Name):   # lst.append(v)
-                    self._store(self.objects(env, call.func.value.id),
-                                self._reads(env, S.Tuple(elts=call.args, ctx=S.Load())), stmt)
+                    objs = self._reads(env, S.Tuple(elts=call.args, ctx=S.Load()))
+                    self._store(self.objects(env, call.func.value.id), objs, stmt)
+                    placed = self._appended_at().get(id(stmt))
+                    if placed is not None:
+                        self._place_item(placed[0], [placed[1]], [objs])
                 elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
                     reads = self._reads(env, call)
                     reads |= self.items(reads)
                     self._store(reads, reads, stmt)
                     self._escape(stmt, reads)
+
+    # -- lists whose items keep their places --------------------------------------------
+    def _stable_lists(self):
+        if self._stable is None:
+            self._stable = stable_lists(self.stmts, self._bindings(), self._place,
+                                        _keeps_nothing)
+        return self._stable
+
+    def _appended_at(self):
+        """id(append) -> (the list's object, the place its item takes)."""
+        if not hasattr(self, "_appends"):
+            by_id = {id(t): t for t in self.stmts}
+            self._appends = {id(a): (("made", d), len(by_id[d].value.elts) + k)
+                             for d, (_, appends) in self._stable_lists().items()
+                             for k, a in enumerate(appends)}
+        return self._appends
+
+    def _place_item(self, made, places, parts):
+        slots = self.listed.setdefault(made, [])
+        for k, part in zip(places, parts):
+            slots.extend(set() for _ in range(k + 1 - len(slots)))
+            slots[k] |= set(part) - {STALE}
+
+    def position(self, stmt):
+        """(the list's object, the place) an item read `v = L[k]` (k a constant) of a list
+        whose items keep their places (stable_lists) takes, or None. For k < 0, where the
+        read's own statement in the list's block (or the one around it) comes after the
+        display: the length there is the display's items and the appends before it."""
+        value = getattr(stmt, "value", None)
+        if stmt.sd.kind != Kind.SUBSCRIPT or not isinstance(value.value, S.Name) or not (
+                isinstance(value.slice, S.Constant) and type(value.slice.value) is int):
+            return None
+        k, by_id = value.slice.value, {id(t): t for t in self.stmts}
+        for d, (name, appends) in self._stable_lists().items():
+            if name != value.value.id:
+                continue
+            size = len(by_id[d].value.elts) + len(appends)
+            if k < 0:
+                block, at = self._place(by_id[d])
+                path = _path_to(self.body, stmt) or []
+                j = next((i for b, i in path if id(b) == block), None)
+                if j is None or j <= at:
+                    return None
+                k += len(by_id[d].value.elts) + sum(self._place(a)[1] < j for a in appends)
+            return (("made", d), k) if 0 <= k < size else None
+        return None
 
     def _bindings(self):
         """name -> the statements binding it anew (not item writes, updates, appends)."""

@@ -33,6 +33,17 @@ class Seen:
         item write, whose derivative follows it. False when it cannot tell."""
         return self.seen_by(write, name, own_ok) is None
 
+    def _read_of(self, t, n, env, default=None):
+        """The objects `t` reads through the name `n`: for `v = L[k]` of a list whose items
+        keep their places (alias_flow.Flow.position), that place's only (and L's STALE mark),
+        else all `n` holds."""
+        held = env.get(n, default) if default is not None else self.objects(env, n)
+        at = self.position(t)
+        if at is None or t.value.value.id != n or set(held) - {STALE} != {at[0]}:
+            return held
+        slots = self.listed.get(at[0], [])
+        return (set(slots[at[1]]) if at[1] < len(slots) else set()) | (set(held) & {STALE})
+
     def seen_by(self, write, name, own_ok=True, ignore=(), owned=()):
         """None when the write is unseen (see unseen); else (the name that sees it, the
         statement reading it), or (None, None) when it cannot tell. Reads of the names of
@@ -135,7 +146,7 @@ class Seen:
                 if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
                         analyze.assigned(t) == name and t.value.value.id == n:   # (for r
                     continue   # in m, m an array: each iteration takes another row)
-                if bound_before(n) and self.reach(self.objects(env, n)) & changed:
+                if bound_before(n) and self.reach(self._read_of(t, n, env)) & changed:
                     return n, t
         return None
 
@@ -170,7 +181,7 @@ class Seen:
             for n in analyze.operands(t):
                 if n in ignore:
                     continue
-                objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
+                objs = self.reach(self._read_of(t, n, env, frozenset([(OUTSIDE, n), STALE])))
                 if STALE in objs and objs & changed:
                     return n, t
         return None

@@ -586,3 +586,84 @@ def record_method_returning_a_view_then_write(x, s):
 def test_a_method_returning_part_of_its_object_is_still_seen():
     with pytest.raises(srcdiff.SrcdiffError, match="writing into y here would change"):
         srcdiff.grad(record_method_returning_a_view_then_write, wrt=(0, 1))(X.copy(), 0.7)
+
+
+# -- a list grown by append in straight-line code keeps its items' places (issue #13): a
+# write into one item is not seen by a read of another, L[k] or L[-1]
+def appended_then_first_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[0] * x) + np.sum(b)
+
+
+def appended_then_other_items_read(x):
+    L = []
+    a = x * 2.0
+    L.append(a)
+    c = np.tanh(x)
+    L.append(c)
+    L.append(x * x)
+    a[1] = x[0] * x[2]
+    return np.sum(L[-1] * L[1]) + np.sum(L[-2] ** 2) + np.sum(a)
+
+
+def appended_then_written_through_the_last(x):
+    L = [x * 1.0]
+    L.append(np.tanh(x))
+    last = L[-1]
+    last[0] = 2.0 * x[2]
+    return np.sum(L[0] * last)
+
+
+@pytest.mark.parametrize("f", [appended_then_first_read, appended_then_other_items_read,
+                               appended_then_written_through_the_last])
+def test_a_write_into_one_appended_item_is_not_seen_by_another(f):
+    check(f, X.copy(), order=2)
+
+
+def appended_then_same_item_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[-1] * x)              # Python: L[-1] is b, written
+
+
+def appended_in_a_loop_then_last_read(x):
+    L = [x * 1.0]
+    b = x * 3.0
+    for _ in range(2):
+        L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[0] * x) + np.sum(L[-1])   # (L[-1] is b: the loop's places are unknown)
+
+
+def appended_popped_then_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a, b]
+    L.pop()
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[1] * x)               # Python: L[1] is b again
+
+
+def appended_then_iterated(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return sum(np.sum(t) for t in L)      # the loop reads every item, b too
+
+
+@pytest.mark.parametrize("f", [appended_then_same_item_read, appended_in_a_loop_then_last_read,
+                               appended_popped_then_read, appended_then_iterated])
+def test_a_read_of_the_appended_item_written_is_still_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="b is written into after being stored in "
+                                                   "a list|writing into b here would also"):
+        srcdiff.grad(f)(X.copy())
