@@ -23,20 +23,18 @@ import types
 
 from . import alias_flow_fresh, analyze
 from . import syntax as S
-from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
-                                bound_arguments as _bound_arguments, places, binds_new_array,
-                                later_in_block,
-                                bound_just_before as _bound_just_before, is_local as _is_local,
-                                no_list_value as _no_list_value, path_to as _path_to,
+from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
+                                places, is_local as _is_local, no_list_value as _no_list_value,
+                                path_to as _path_to, stable_lists,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
+from .alias_flow_seen import OUTSIDE, STALE, Seen
 from .callables import is_user_function
 from .core import Kind
 
-OUTSIDE = "outside"
-STALE = ("stale",)   # (alias_flow.Flow._seen_after: a value bound before the write)
 
-class Flow:
+
+class Flow(Seen):
     """The objects each name may hold before each statement of a lowered body."""
 
     def __init__(self, body, fresh=()):
@@ -52,6 +50,8 @@ class Flow:
         self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
         self.rows_apart = set()   # arrays (never lists) a for loop takes rows of (seen_by)
+        self.listed = {}   # a list built here whose items keep their places -> each place's
+        self._stable = None   # objects (alias_flow_blocks.stable_lists: L = [a]; L.append(b))
         if not self.ok:
             return
         for _ in range(8):  # `held` grows as items are stored: run until nothing changes
@@ -130,6 +130,10 @@ class Flow:
             return {new}
         if kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
             base = self.objects(env, value.value.id)
+            at = self.position(stmt)
+            if at is not None and set(base) - {STALE} == {at[0]}:
+                return set(self.listed.get(at[0], [])[at[1]]) \
+                    if at[1] < len(self.listed.get(at[0], [])) else set()
             index = value.slice
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
@@ -153,6 +157,8 @@ class Flow:
             if isinstance(value, S.Tuple):
                 old = self.slots.get(made, [set() for _ in parts])
                 self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, parts)]
+            elif isinstance(value, S.List) and id(stmt) in self._stable_lists():
+                self._place_item(made, range(len(parts)), parts)
             elif isinstance(value, S.Dict) and made not in self.unkeyed and all(
                     _constant_key(k) for k in value.keys):
                 keys = [k.value for k in value.keys]
@@ -183,7 +189,8 @@ class Flow:
                 # (only the arguments its result may be or hold: `star_sum(w, *args)`
                 # gives back w or a new number: alias_flow_fresh.returned_parameters)
                 given = alias_flow_fresh.returned_parameters(stmt.sd.func)
-                bound = _bound_arguments(stmt.sd.func, value) if given is not None else None
+                bound = _bound_arguments(stmt.sd.func, value) if given is not None and \
+                    stmt.sd.user_call is None else None   # (a method's: self is not there)
                 if bound is not None and set(given) <= set(bound):
                     reads = set().union(*(self._reads(env, bound[p]) for p in given))
             if self._fresh_user_call(stmt):
@@ -266,49 +273,15 @@ class Flow:
         return out
 
     def _fresh_user_call(self, stmt, proof=alias_flow_fresh.fresh_result):
-        """Whether `stmt` calls a function of the user's for which `proof` holds."""
-        func = stmt.sd.func
-        if stmt.sd.user_call is not None or not isinstance(func, types.FunctionType) or \
-                not is_user_function(func):
+        """Whether `stmt` calls a function of the user's for which `proof` holds (a method
+        too, `r.energy()`: its operands start with the object, `self`)."""
+        func, user_call = stmt.sd.func, stmt.sd.user_call
+        if (user_call is not None and user_call.form != "method") or \
+                not isinstance(func, types.FunctionType) or not is_user_function(func):
             return False
         if (func, proof) not in self._fresh_funcs:
             self._fresh_funcs[func, proof] = proof(func)
         return self._fresh_funcs[func, proof]
-
-    def _seen_after(self, write, name, changed, own_ok, ignore=()):
-        """seen_by for a write in no loop: follows the run from the write on (the rest of
-        its block, then of each block around it: a branch that run did not take is not
-        there), each name whose value then is, or holds, the written array marked STALE (but
-        `name` itself, and what `z op= v` gives z, where `own_ok`): a name whose value is or holds a marked one read after
-        the write sees it (the whole body's analysis merges the branches, and a name rebound
-        after the write, `result = x`, seemed to hold an old value too)."""
-        path = _path_to(self.body, write)
-        if path is None:
-            return None, None
-        saved, self.before = self.before, {}
-        try:
-            own = {name, write.value.id if _inplace(write) and isinstance(write.value, S.Name)
-                   and write.sd.kind == Kind.COPY else name}   # (z = add_1: z itself)
-            env = {k: v | {STALE} if (k not in own or not own_ok) and k not in ignore and
-                   self.reach(v) & changed else v for k, v in saved[id(write)].items()}
-            self._block([write], env, False)
-            self.before = {}
-            for block, i in reversed(path):
-                self._block(block[i + 1:], env, False)
-            after = self.before
-        finally:
-            self.before = saved
-        for t in self.stmts:
-            env = after.get(id(t))
-            if env is None:
-                continue   # before the write, or in a branch its run does not take
-            for n in analyze.operands(t):
-                if n in ignore:
-                    continue
-                objs = self.reach(env.get(n, frozenset([(OUTSIDE, n), STALE])))
-                if STALE in objs and objs & changed:
-                    return n, t
-        return None
 
     def _place(self, stmt):
         """(id of the statement list holding `stmt` directly, its index there)."""
@@ -363,13 +336,62 @@ class Flow:
                 call = stmt.value
                 if stmt.sd.kind == Kind.APPEND and isinstance(call.func, S.Attribute) and \
                         isinstance(call.func.value, S.Name):   # lst.append(v)
-                    self._store(self.objects(env, call.func.value.id),
-                                self._reads(env, S.Tuple(elts=call.args, ctx=S.Load())), stmt)
+                    objs = self._reads(env, S.Tuple(elts=call.args, ctx=S.Load()))
+                    self._store(self.objects(env, call.func.value.id), objs, stmt)
+                    placed = self._appended_at().get(id(stmt))
+                    if placed is not None:
+                        self._place_item(placed[0], [placed[1]], [objs])
                 elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
                     reads = self._reads(env, call)
                     reads |= self.items(reads)
                     self._store(reads, reads, stmt)
                     self._escape(stmt, reads)
+
+    # -- lists whose items keep their places --------------------------------------------
+    def _stable_lists(self):
+        if self._stable is None:
+            self._stable = stable_lists(self.stmts, self._bindings(), self._place,
+                                        _keeps_nothing)
+        return self._stable
+
+    def _appended_at(self):
+        """id(append) -> (the list's object, the place its item takes)."""
+        if not hasattr(self, "_appends"):
+            by_id = {id(t): t for t in self.stmts}
+            self._appends = {id(a): (("made", d), len(by_id[d].value.elts) + k)
+                             for d, (_, appends) in self._stable_lists().items()
+                             for k, a in enumerate(appends)}
+        return self._appends
+
+    def _place_item(self, made, places, parts):
+        slots = self.listed.setdefault(made, [])
+        for k, part in zip(places, parts):
+            slots.extend(set() for _ in range(k + 1 - len(slots)))
+            slots[k] |= set(part) - {STALE}
+
+    def position(self, stmt):
+        """(the list's object, the place) an item read `v = L[k]` (k a constant) of a list
+        whose items keep their places (stable_lists) takes, or None. For k < 0, where the
+        read's own statement in the list's block (or the one around it) comes after the
+        display: the length there is the display's items and the appends before it."""
+        value = getattr(stmt, "value", None)
+        if stmt.sd.kind != Kind.SUBSCRIPT or not isinstance(value.value, S.Name) or not (
+                isinstance(value.slice, S.Constant) and type(value.slice.value) is int):
+            return None
+        k, by_id = value.slice.value, {id(t): t for t in self.stmts}
+        for d, (name, appends) in self._stable_lists().items():
+            if name != value.value.id:
+                continue
+            size = len(by_id[d].value.elts) + len(appends)
+            if k < 0:
+                block, at = self._place(by_id[d])
+                path = _path_to(self.body, stmt) or []
+                j = next((i for b, i in path if id(b) == block), None)
+                if j is None or j <= at:
+                    return None
+                k += len(by_id[d].value.elts) + sum(self._place(a)[1] < j for a in appends)
+            return (("made", d), k) if 0 <= k < size else None
+        return None
 
     def _bindings(self):
         """name -> the statements binding it anew (not item writes, updates, appends)."""
@@ -381,118 +403,6 @@ class Flow:
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
-
-    # -- the question --------------------------------------------------------------------
-    def unseen(self, write, name, own_ok=True):
-        """True when no name bound before `write` (which changes the array `name` holds)
-        reads that array after it: a later statement, or any statement of a loop around
-        it. `own_ok`: reads of `name` itself (still holding the array) are fine, as for an
-        item write, whose derivative follows it. False when it cannot tell."""
-        return self.seen_by(write, name, own_ok) is None
-
-    def seen_by(self, write, name, own_ok=True, ignore=()):
-        """None when the write is unseen (see unseen); else (the name that sees it, the
-        statement reading it), or (None, None) when it cannot tell. Reads of the names of
-        `ignore` do not count (the run checks them)."""
-        unknown = (None, None)
-        if not self.ok or id(write) not in self.before:
-            return unknown
-        changed = self.objects(self.before[id(write)], name)
-        if not changed or any(o[0] == OUTSIDE for o in changed):
-            return unknown   # the caller's array
-        order = {id(t): i for i, t in enumerate(self.stmts)}
-        at = order[id(write)]
-        loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
-                 and any(u is write for u in analyze.flatten(t.body))]
-        in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
-            id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
-        after = {id(t) for t in self.stmts if order[id(t)] > at and id(t) not in in_loop}
-        if any(self.escaped.get(o, set()) - {id(write)} - after for o in changed):
-            return unknown   # one a function of the user's may keep before the write runs
-        blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
-        jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
-
-        def defs(n):
-            return self._bindings().get(n, [])
-
-        def rebound_at(n):
-            """Where `n` surely gets a new value after the write, before anything else can
-            run (a statement of a block around the write, in the innermost loop, and no
-            break or continue between): from there on, and in the loop's next iterations, n
-            holds a value made after the write. None if nowhere."""
-            for t in defs(n):
-                i = order[id(t)]
-                if (i > at or t is write) and any(any(u is t for u in b) for b in blocks) and \
-                        not any(at < j < i for j in jumps):
-                    return i, sharing(t)
-            return None
-
-        def sharing(t):
-            """Whether the value `t` binds may share the written array (keep = y). (What a
-            call checked as a write returns is its own copy: vx, vy = step(vx, vy).)"""
-            if t is write:
-                return False
-            env = self.before.get(id(t), {})
-            old = changed - {("new", id(write))}
-            return any(self.reach(self.objects(env, m)) & old for m in analyze.operands(t))
-
-        def rebound_in_iteration(n, i):
-            """Whether the innermost loop's body binds `n` (a statement of its own, not of a
-            branch) before the statement at `i` of that body, in each iteration."""
-            if not loops or not blocks:
-                return False
-            body = blocks[0]
-            inner = {id(u) for u in analyze.flatten(body)}
-            if id(self.stmts[i]) not in inner:
-                return False
-            return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
-
-        def bound_before(n):
-            """Whether `n` may still hold a value bound before the write, when read after."""
-            ds = defs(n)
-            return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
-        if not loops:
-            return self._seen_after(write, name, changed, own_ok, ignore)
-        # the innermost loop around the write: where it binds `name` nowhere, each read of
-        # name there reads the very array written (name bound once before that loop)
-        innermost = {id(u) for u in analyze.flatten(blocks[0])} if blocks else set()
-        kept = own_ok and not any(id(d) in innermost for d in defs(name))
-        renewed = all(binds_new_array(d, self._bindings(), self._place) for d in defs(name)
-                      if order[id(d)] > at or id(d) in in_loop)   # (each one a new array)
-        later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
-        for t in later:
-            env = self.before.get(id(t))
-            if env is None:
-                return unknown
-            i = order[id(t)]
-            for n in analyze.operands(t):
-                if n in ignore:
-                    continue
-                found = rebound_at(n)
-                new, shares = found if found is not None else (None, False)
-                if new is not None and (i <= at or (i > new and not (shares and loops))):
-                    # n holds a value made after the write (in a loop, one that shares the
-                    # array, keep = y, sees the next iteration's write: only reads before it)
-                    continue
-                if i <= at and rebound_in_iteration(n, i):
-                    continue   # (the next iteration binds n anew before reading it)
-                if _bound_just_before(self.body, self._place, t, defs(n), order,
-                                      None if i <= at else at):
-                    continue   # (n is bound anew in t's own block before t, after the write)
-                if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
-                        not any(at < order[id(d)] < i for d in defs(n)):
-                    continue   # the written array itself, later in the write's own block
-                if n == name and kept and (id(t) in innermost or (i > at and not any(
-                        at < order[id(d)] < i for d in defs(n)))):
-                    continue   # the written array itself, in or after the loop writing it
-                if n == name and own_ok and (new is not None or renewed):
-                    continue   # the written array itself (or a new one), under its own name
-                if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
-                        analyze.assigned(t) == name and t.value.value.id == n:   # (for r
-                    continue   # in m, m an array: each iteration takes another row)
-                if bound_before(n) and self.reach(self.objects(env, n)) & changed:
-                    return n, t
-        return None
 
 
 def _constant_key(node):

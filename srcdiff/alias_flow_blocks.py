@@ -285,3 +285,48 @@ def later_in_block(place, write, t):
     alias_flow.Flow._place)."""
     (b, j), (c, k) = place(write), place(t)
     return b is not None and b == c and k > j
+
+
+def stable_lists(stmts, binds, place, keeps_nothing):
+    """{id(display): (the list's name, its appends in order)} for each list `L = [...]` built
+    here whose items keep their positions: L is bound there only, and every other statement
+    reading L appends to it in the display's own statement list, after it (straight-line:
+    no loop or branch of its own), reads an item `v = L[k]`, loops over it, or hands it to a
+    call that keeps nothing (len, numpy.stack). Anything else (a pop, an item write, another
+    name for L, a call that may change it, returning it) leaves its positions unknown."""
+    out = {}
+    for d in stmts:
+        if not (d.sd.kind == Kind.DISPLAY and isinstance(d, S.Assign) and
+                isinstance(d.value, S.List) and isinstance(d.targets[0], S.Name)):
+            continue
+        name = d.targets[0].id
+        if binds.get(name) != [d]:
+            continue
+        (block, at), appends = place(d), []
+        for t in stmts:
+            if t is d or name not in analyze.operands(t):
+                continue
+            call = getattr(t, "value", None)
+            if t.sd.kind == Kind.APPEND and isinstance(call.func.value, S.Name) and \
+                    call.func.value.id == name and name not in analyze.operands(
+                        S.Expr(value=S.Tuple(elts=call.args, ctx=S.Load()))):
+                b, i = place(t)
+                if b != block or i <= at:
+                    break
+                appends.append(t)
+            elif isinstance(t, S.Assign) and t.sd.kind == Kind.SUBSCRIPT and \
+                    isinstance(call.value, S.Name) and call.value.id == name and \
+                    name not in analyze.operands(S.Expr(value=call.slice)):
+                continue
+            elif isinstance(t, S.For) and isinstance(t.iter, S.Name):
+                continue
+            elif t.sd.kind in (Kind.CALL, Kind.EFFECT_VALUE) and isinstance(t, S.Assign) and \
+                    t.sd.user_call is None and keeps_nothing(t.sd.func) and \
+                    isinstance(call, S.Call) and all(isinstance(a, S.Name) for a in call.args) \
+                    and not any(isinstance(n, S.Name) and n.id == name for n in S.walk(call.func)):
+                continue
+            else:
+                break
+        else:
+            out[id(d)] = (name, appends)
+    return out

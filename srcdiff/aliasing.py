@@ -51,6 +51,12 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         if not made:
             return "a value srcdiff made"
         value = made[0].value
+        if made[0].sd.kind == Kind.DISPLAY:   # a record's fields: Record(w=x) (record_of)
+            rec = [t for t in stmts if getattr(t.sd.func, "__name__", "") == "record_of" and
+                   atom.id in analyze.operands(t) and isinstance(t, S.Assign)]
+            if rec:
+                cls = S.spell(rec[0].value.args[0]).rsplit(".", 1)[-1]
+                return f"the {cls} made on line {rec[0].sd.line}, which holds it as a field"
         names = [n for n in S.walk(value) if isinstance(n, S.Name)]
         if depth < 3 and len(made) == 1 and made[0].sd.kind in (
                 Kind.COPY, Kind.SUBSCRIPT, Kind.ATTRIBUTE) and all(
@@ -410,8 +416,11 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     if reader in user_names and reader != src:   # name that reads it
                         shown = f"{reader} (through {shown})"
                 written_as = src if src in user_names else stem(S.load(src))
-                reason = f"writing into {written_as} here would also change {shown}, " \
-                    f"{kind} of it made on line {s.sd.line}"
+                reason = f"writing into {written_as} here would also change {shown}" + (
+                    "" if "holds it as a field" in shown else
+                    f", {kind} of it made on line {s.sd.line}")
+                if "holds it as a field" in shown:
+                    hint = f"give it a copy: numpy.copy({written_as})"
                 holder = None
                 if target not in user_names and s.sd.kind != Kind.DISPLAY:
                     # srcdiff's own name for (a view of) src: whether it still holds src's

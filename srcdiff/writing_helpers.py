@@ -102,9 +102,13 @@ def _returned_parameter(fdef):
 
 def _rebinds(fdef, params):
     """Whether the body binds one of `params` anew (then what it returns is not what the
-    caller's value became), or names it global or nonlocal."""
+    caller's value became), or names it global or nonlocal. A comprehension's own variable
+    (`[np.tanh(t) for t in v]`) lives in the comprehension's scope: it binds nothing."""
+    scoped = {id(m) for n in S.own_nodes(fdef) if isinstance(n, ast.comprehension)
+              for m in ast.walk(n.target)}
     for n in S.own_nodes(fdef):
-        if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load):
+        if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load) \
+                and id(n) not in scoped:
             return True
         if isinstance(n, (ast.Global, ast.Nonlocal)) and set(n.names) & set(params):
             return True
@@ -160,8 +164,7 @@ def take(lw, node, fn, fdef, params, args, writes, error):
         i = params.index(param) if param in params and param not in variadic else None
         arg = args[i] if i is not None and i < len(args) else None
         if not isinstance(arg, S.Name) or arg.id not in lw.user_names or \
-                arg.id not in lw.locals or arg.id in lw.params or \
-                any(name == arg.id for _, name in written):
+                arg.id not in lw.locals or any(name == arg.id for _, name in written):
             return False
         written.append((param, arg.id))
     variant = returning_written(fn, [p for p, _ in written])
@@ -197,7 +200,7 @@ def rewrite(lw, body):
     flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
     for call, note in made:
         for _, name in note.written:
-            seen = flow.seen_by(call, name)
+            seen = flow.seen_by(call, name, owned=lw.params)   # (own_copy's premise)
             if seen is None:
                 continue
             reader, where = seen
@@ -251,9 +254,15 @@ def _lowered(lw, block, i, note):
     call.func = S.load(ref)
     new = []
     names = [a.id for a in call.args if isinstance(a, S.Name)]
+    read = _parameters_read(note.fn)   # (an argument the helper never reads: unseen)
+    params = note.fn.__code__.co_varnames[:note.fn.__code__.co_argcount]
     for param, name in note.written:
-        others = list(names)
-        others.remove(name)
+        if read is None or len(call.args) > len(params) or param not in params:
+            others = list(names)
+            others.remove(name)
+        else:   # (the arguments bound to the parameters it reads, but the one written)
+            others = [a.id for k, a in enumerate(call.args) if isinstance(a, S.Name) and
+                      params[k] in read and params[k] != param]
         if not others:
             continue
         func = runtime_alias.check_written_unshared
@@ -281,6 +290,17 @@ def _lowered(lw, block, i, note):
         new.append(lw.assign(name, _item(held, k + 1), Kind.SUBSCRIPT))
     block[i:i + 1] = new
     return made
+
+
+def _parameters_read(fn):
+    """The names `fn`'s text reads anywhere (nested functions and comprehensions too: more
+    than its parameters read), or None without its text."""
+    from .frontend import get_source
+    try:
+        node = get_source(fn).node
+    except Exception:  # noqa: BLE001
+        return None
+    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
 
 
 def _item(name, k):

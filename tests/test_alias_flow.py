@@ -5,6 +5,7 @@ a view, or a list or tuple it built itself; each is checked against finite diffe
 in both modes and to second order. Beside each, the variant a later read would really
 see stays refused.
 """
+import dataclasses
 import functools
 
 import numpy as np
@@ -535,3 +536,134 @@ def view_added_into_its_array_then_read(x, y):
 def test_an_augmented_write_another_name_reads_is_still_refused(f):
     with pytest.raises(srcdiff.SrcdiffError, match="would also change b"):
         srcdiff.grad(f, wrt=(0, 1))(X.copy(), Y.copy())
+
+
+# -- a method of a record holding the written array (issue #13: random tester, objects
+# family, seed 1330000000034: `R1 = Record(w=x, ...); a2 = R1.energy(); ...; x[-1] -= ...`
+# was refused, "would also change the value made on line N": the method call seemed to keep
+# R1, and with it x, where no one could see it)
+@dataclasses.dataclass
+class _Record:
+    w: np.ndarray
+    b: float
+
+    def energy(self):
+        return np.sum(np.sin(self.w)) * self.b
+
+    def part(self, t):
+        return self.w[1:] * 1.0 if t > 10.0 else self.w[1:]
+
+
+def record_method_then_write(x, A):
+    r = _Record(w=x, b=A[1, 2])
+    e = r.energy()
+    x[-1] -= np.tanh(e)
+    return np.sum(x * x) + e
+
+
+def record_method_in_a_loop_then_write(x, A):
+    r = _Record(w=x, b=A[1, 2])
+    e = r.energy()
+    for k in A[2]:
+        x = np.tanh(x * k)
+    x[-1] -= np.tanh(e)
+    return np.sum(x * x)
+
+
+@pytest.mark.parametrize("f", [record_method_then_write, record_method_in_a_loop_then_write])
+def test_a_method_keeping_nothing_does_not_hide_the_record_it_reads(f):
+    check(f, X.copy(), np.outer(X, Y) + 1.0, wrt=(0, 1), order=2)
+
+
+def record_method_returning_a_view_then_write(x, s):
+    r = _Record(w=x * 1.0, b=s)
+    y = r.w
+    v = r.part(s)                          # Python: v is y[1:], which the write changes
+    y[1] = np.tanh(s)
+    return np.sum(v * x)
+
+
+def test_a_method_returning_part_of_its_object_is_still_seen():
+    with pytest.raises(srcdiff.SrcdiffError, match="writing into y here would change"):
+        srcdiff.grad(record_method_returning_a_view_then_write, wrt=(0, 1))(X.copy(), 0.7)
+
+
+# -- a list grown by append in straight-line code keeps its items' places (issue #13): a
+# write into one item is not seen by a read of another, L[k] or L[-1]
+def appended_then_first_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[0] * x) + np.sum(b)
+
+
+def appended_then_other_items_read(x):
+    L = []
+    a = x * 2.0
+    L.append(a)
+    c = np.tanh(x)
+    L.append(c)
+    L.append(x * x)
+    a[1] = x[0] * x[2]
+    return np.sum(L[-1] * L[1]) + np.sum(L[-2] ** 2) + np.sum(a)
+
+
+def appended_then_written_through_the_last(x):
+    L = [x * 1.0]
+    L.append(np.tanh(x))
+    last = L[-1]
+    last[0] = 2.0 * x[2]
+    return np.sum(L[0] * last)
+
+
+@pytest.mark.parametrize("f", [appended_then_first_read, appended_then_other_items_read,
+                               appended_then_written_through_the_last])
+def test_a_write_into_one_appended_item_is_not_seen_by_another(f):
+    check(f, X.copy(), order=2)
+
+
+def appended_then_same_item_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[-1] * x)              # Python: L[-1] is b, written
+
+
+def appended_in_a_loop_then_last_read(x):
+    L = [x * 1.0]
+    b = x * 3.0
+    for _ in range(2):
+        L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[0] * x) + np.sum(L[-1])   # (L[-1] is b: the loop's places are unknown)
+
+
+def appended_popped_then_read(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a, b]
+    L.pop()
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return np.sum(L[1] * x)               # Python: L[1] is b again
+
+
+def appended_then_iterated(x):
+    a = x * 2.0
+    b = x * 3.0
+    L = [a]
+    L.append(b)
+    b[0] = np.sin(x[1])
+    return sum(np.sum(t) for t in L)      # the loop reads every item, b too
+
+
+@pytest.mark.parametrize("f", [appended_then_same_item_read, appended_in_a_loop_then_last_read,
+                               appended_popped_then_read, appended_then_iterated])
+def test_a_read_of_the_appended_item_written_is_still_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError, match="b is written into after being stored in "
+                                                   "a list|writing into b here would also"):
+        srcdiff.grad(f)(X.copy())

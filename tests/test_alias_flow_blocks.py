@@ -148,3 +148,24 @@ def test_a_copy_in_a_branch_bound_anew_before_each_write_differentiates():
 def test_an_alias_made_in_a_branch_and_written_is_still_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="would also change keep"):
         srcdiff.grad(alias_in_a_branch_then_written, wrt=(0, 1))(np.ones(3) * 0.3, 0.2)
+
+
+def grows_in_line(x):
+    L = [x * 1.0]
+    L.append(x * 2.0)
+    M = [x]
+    for _ in range(2):
+        M.append(x * 3.0)
+    N = [x]
+    N.pop()
+    return np.sum(L[-1]) + np.sum(np.stack(M)) + len(N)
+
+
+def test_stable_lists_are_those_only_appended_in_line_and_read():
+    from srcdiff import alias_flow
+    body = lower_function(grows_in_line).body
+    flow = alias_flow.Flow(body)
+    stable = {name: len(appends) for name, appends in flow._stable_lists().values()}
+    assert stable == {"L": 1}   # (M: appended in a loop; N: popped)
+    read = next(t for t in flow.stmts if flow.position(t) is not None)
+    assert read.value.value.id == "L" and flow.position(read)[1] == 1

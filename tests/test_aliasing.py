@@ -4,6 +4,8 @@ views shared under another name.
 
 Writes srcdiff accepts are checked against finite differences (tests/gradcheck.py).
 """
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -111,12 +113,22 @@ def writes_its_argument(v):
 
 def calls_a_writer(x):
     y = writes_its_argument(x)
-    return np.sum(y)
+    return np.sum(y * x)
+
+
+def calls_a_writer_on_a_view(x):
+    y = writes_its_argument(x[1:])
+    return np.sum(y) * np.sum(x)
+
+
+def test_a_call_writing_into_the_callers_parameter_is_the_callers_own_write():
+    # srcdiff never changes the caller's arrays: x is the function's own, as after x[0] = v
+    check(calls_a_writer, np.array([0.3, -1.2, 0.7]))
 
 
 def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
     with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'v'") as info:
-        lower_function(calls_a_writer)
+        lower_function(calls_a_writer_on_a_view)
     assert info.value.lineno == _line(writes_its_argument, 1)
 
 
@@ -752,3 +764,37 @@ def test_writes_into_rows_a_later_read_may_see_are_refused(f, k):
     with pytest.raises(errors.UnsupportedCodeError, match="the loop takes its rows") as info:
         lower_function(f)
     assert info.value.lineno == _line(f, k)
+
+
+# -- a record holding the written array: the message names the user's record, not the list
+# of fields srcdiff builds for it (issue #13: "would also change the value made on line N")
+@dataclasses.dataclass
+class _Rec:
+    w: np.ndarray
+    b: float
+
+    def energy(self):
+        return np.sum(np.sin(self.w)) * self.b
+
+
+def record_read_after_the_write(x, s):
+    r = _Rec(w=x, b=s)
+    x[0] = np.tanh(s)
+    return r.energy()
+
+
+def records_in_a_list_read_after_the_write(x, s):
+    recs = [_Rec(x, s), _Rec(x * 2.0, s)]
+    x[0] = np.tanh(s)
+    return recs[0].energy()
+
+
+@pytest.mark.parametrize("f, reader", [(record_read_after_the_write, "r"),
+                                       (records_in_a_list_read_after_the_write, "recs")])
+def test_a_record_holding_the_written_array_is_named_in_the_refusal(f, reader):
+    with pytest.raises(errors.UnsupportedCodeError) as info:
+        srcdiff.grad(f)(np.array([0.5, -1.0, 0.5]), 0.7)
+    assert f"would also change {reader} (through the _Rec made on line " \
+        f"{_line(f, 1)}, which holds it as a field)" in str(info.value)
+    assert "the value made on line" not in str(info.value)
+    assert info.value.lineno == _line(f, 2) and info.value.hint == "give it a copy: numpy.copy(x)"

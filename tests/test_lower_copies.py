@@ -112,12 +112,22 @@ def calls_writer_on_its_parameter(x):
     return np.sum(x * x)
 
 
+def calls_writer_on_a_row(x):
+    writer(x[1:], 2.0)
+    return np.sum(x * x)
+
+
+def test_a_call_writing_into_the_callers_parameter_differentiates():
+    # srcdiff never changes the caller's arrays (as for x[0] = v, x is the function's own)
+    check(calls_writer_on_its_parameter, np.array([0.5, -1.0, 0.7]))
+
+
 def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
-    # (the caller's parameter: the caller's caller holds it too)
+    # (a view of x: the write lands in x, which no name is bound anew to)
     with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'p'") as info:
-        lower_function(calls_writer_on_its_parameter)
+        lower_function(calls_writer_on_a_row)
     assert_located(info.value, writer, 1, "p[0] = v")
-    call_line = calls_writer_on_its_parameter.__code__.co_firstlineno + 1
+    call_line = calls_writer_on_a_row.__code__.co_firstlineno + 1
     assert f"test_lower_copies.py:{call_line}" in info.value.hint   # where it is called
 
 

@@ -1,0 +1,187 @@
+"""Whether a later read sees a write, from the facts alias_flow gathered (stage 3, lower: a
+mixin of alias_flow.Flow, called by aliasing.py, argument_writes.py, container_writes.py and
+writing_helpers.py). Takes one write (a lowered statement) and the name it writes into; gives
+back None when no name bound before the write reads the memory it changes afterwards
+(`unseen`, `seen_by`), else the name that reads it and where, or (None, None) when it cannot
+tell.
+
+An outside object (a parameter, a global, an attribute) is never proven unseen: the caller
+may hold it, except the parameters the caller of `seen_by` names in `owned`: those whose
+change the function's caller never sees (srcdiff's derivative works on its own copy of
+them: writing_helpers binds a parameter to the copy a helper wrote into), where only the
+names of this function holding them can read the change.
+"""
+from . import analyze
+from . import syntax as S
+from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
+                                binds_new_array, bound_just_before as _bound_just_before,
+                                later_in_block, path_to as _path_to)
+from .core import Kind
+
+OUTSIDE = "outside"
+STALE = ("stale",)   # (_seen_after: a value bound before the write)
+
+
+class Seen:
+    """seen_by and unseen (a mixin of alias_flow.Flow: self.before, self.objects, ...)."""
+
+    # -- the question --------------------------------------------------------------------
+    def unseen(self, write, name, own_ok=True):
+        """True when no name bound before `write` (which changes the array `name` holds)
+        reads that array after it: a later statement, or any statement of a loop around
+        it. `own_ok`: reads of `name` itself (still holding the array) are fine, as for an
+        item write, whose derivative follows it. False when it cannot tell."""
+        return self.seen_by(write, name, own_ok) is None
+
+    def _read_of(self, t, n, env, default=None):
+        """The objects `t` reads through the name `n`: for `v = L[k]` of a list whose items
+        keep their places (alias_flow.Flow.position), that place's only (and L's STALE mark),
+        else all `n` holds."""
+        held = env.get(n, default) if default is not None else self.objects(env, n)
+        at = self.position(t)
+        if at is None or t.value.value.id != n or set(held) - {STALE} != {at[0]}:
+            return held
+        slots = self.listed.get(at[0], [])
+        return (set(slots[at[1]]) if at[1] < len(slots) else set()) | (set(held) & {STALE})
+
+    def seen_by(self, write, name, own_ok=True, ignore=(), owned=()):
+        """None when the write is unseen (see unseen); else (the name that sees it, the
+        statement reading it), or (None, None) when it cannot tell. Reads of the names of
+        `ignore` do not count (the run checks them). `owned`: parameters whose arrays the
+        function's caller never sees change (see the module's docstring); a write into
+        one is seen only by this function's names holding it (a view, an alias, a list)."""
+        unknown = (None, None)
+        if not self.ok or id(write) not in self.before:
+            return unknown
+        changed = self.objects(self.before[id(write)], name)
+        if not changed or any(o[0] == OUTSIDE and o[1] not in owned for o in changed):
+            return unknown   # the caller's array
+        order = {id(t): i for i, t in enumerate(self.stmts)}
+        at = order[id(write)]
+        loops = [t for t in self.stmts if isinstance(t, (S.For, S.While))
+                 and any(u is write for u in analyze.flatten(t.body))]
+        in_loop = {id(u) for lp in loops for u in analyze.flatten(lp.body)} | {
+            id(lp) for lp in loops if isinstance(lp, S.While)}   # (a for's range: once)
+        after = {id(t) for t in self.stmts if order[id(t)] > at and id(t) not in in_loop}
+        if any(self.escaped.get(o, set()) - {id(write)} - after for o in changed):
+            return unknown   # one a function of the user's may keep before the write runs
+        blocks = _blocks_around(self.body, write)   # the innermost loop's body, inwards
+        jumps = [order[id(t)] for t in self.stmts if isinstance(t, (S.Break, S.Continue))]
+
+        def defs(n):
+            return self._bindings().get(n, [])
+
+        def rebound_at(n):
+            """Where `n` surely gets a new value after the write, before anything else can
+            run (a statement of a block around the write, in the innermost loop, and no
+            break or continue between): from there on, and in the loop's next iterations, n
+            holds a value made after the write. None if nowhere."""
+            for t in defs(n):
+                i = order[id(t)]
+                if (i > at or t is write) and any(any(u is t for u in b) for b in blocks) and \
+                        not any(at < j < i for j in jumps):
+                    return i, sharing(t)
+            return None
+
+        def sharing(t):
+            """Whether the value `t` binds may share the written array (keep = y). (What a
+            call checked as a write returns is its own copy: vx, vy = step(vx, vy).)"""
+            if t is write:
+                return False
+            env = self.before.get(id(t), {})
+            old = changed - {("new", id(write))}
+            return any(self.reach(self.objects(env, m)) & old for m in analyze.operands(t))
+
+        def rebound_in_iteration(n, i):
+            """Whether the innermost loop's body binds `n` (a statement of its own, not of a
+            branch) before the statement at `i` of that body, in each iteration."""
+            if not loops or not blocks:
+                return False
+            body = blocks[0]
+            inner = {id(u) for u in analyze.flatten(body)}
+            if id(self.stmts[i]) not in inner:
+                return False
+            return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
+
+        def bound_before(n):
+            """Whether `n` may still hold a value bound before the write, when read after."""
+            ds = defs(n)
+            return not ds or any(order[id(t)] < at or id(t) in in_loop for t in ds)
+        if not loops:
+            return self._seen_after(write, name, changed, own_ok, ignore)
+        # the innermost loop around the write: where it binds `name` nowhere, each read of
+        # name there reads the very array written (name bound once before that loop)
+        innermost = {id(u) for u in analyze.flatten(blocks[0])} if blocks else set()
+        kept = own_ok and not any(id(d) in innermost for d in defs(name))
+        renewed = all(binds_new_array(d, self._bindings(), self._place) for d in defs(name)
+                      if order[id(d)] > at or id(d) in in_loop)   # (each one a new array)
+        later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
+        for t in later:
+            env = self.before.get(id(t))
+            if env is None:
+                return unknown
+            i = order[id(t)]
+            for n in analyze.operands(t):
+                if n in ignore:
+                    continue
+                found = rebound_at(n)
+                new, shares = found if found is not None else (None, False)
+                if new is not None and (i <= at or (i > new and not (shares and loops))):
+                    # n holds a value made after the write (in a loop, one that shares the
+                    # array, keep = y, sees the next iteration's write: only reads before it)
+                    continue
+                if i <= at and rebound_in_iteration(n, i):
+                    continue   # (the next iteration binds n anew before reading it)
+                if _bound_just_before(self.body, self._place, t, defs(n), order,
+                                      None if i <= at else at):
+                    continue   # (n is bound anew in t's own block before t, after the write)
+                if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
+                        not any(at < order[id(d)] < i for d in defs(n)):
+                    continue   # the written array itself, later in the write's own block
+                if n == name and kept and (id(t) in innermost or (i > at and not any(
+                        at < order[id(d)] < i for d in defs(n)))):
+                    continue   # the written array itself, in or after the loop writing it
+                if n == name and own_ok and (new is not None or renewed):
+                    continue   # the written array itself (or a new one), under its own name
+                if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
+                        analyze.assigned(t) == name and t.value.value.id == n:   # (for r
+                    continue   # in m, m an array: each iteration takes another row)
+                if bound_before(n) and self.reach(self._read_of(t, n, env)) & changed:
+                    return n, t
+        return None
+
+
+    def _seen_after(self, write, name, changed, own_ok, ignore=()):
+        """seen_by for a write in no loop: follows the run from the write on (the rest of
+        its block, then of each block around it: a branch that run did not take is not
+        there), each name whose value then is, or holds, the written array marked STALE (but
+        `name` itself, and what `z op= v` gives z, where `own_ok`): a name whose value is or holds a marked one read after
+        the write sees it (the whole body's analysis merges the branches, and a name rebound
+        after the write, `result = x`, seemed to hold an old value too)."""
+        path = _path_to(self.body, write)
+        if path is None:
+            return None, None
+        saved, self.before = self.before, {}
+        try:
+            own = {name, write.value.id if _inplace(write) and isinstance(write.value, S.Name)
+                   and write.sd.kind == Kind.COPY else name}   # (z = add_1: z itself)
+            env = {k: v | {STALE} if (k not in own or not own_ok) and k not in ignore and
+                   self.reach(v) & changed else v for k, v in saved[id(write)].items()}
+            self._block([write], env, False)
+            self.before = {}
+            for block, i in reversed(path):
+                self._block(block[i + 1:], env, False)
+            after = self.before
+        finally:
+            self.before = saved
+        for t in self.stmts:
+            env = after.get(id(t))
+            if env is None:
+                continue   # before the write, or in a branch its run does not take
+            for n in analyze.operands(t):
+                if n in ignore:
+                    continue
+                objs = self.reach(self._read_of(t, n, env, frozenset([(OUTSIDE, n), STALE])))
+                if STALE in objs and objs & changed:
+                    return n, t
+        return None

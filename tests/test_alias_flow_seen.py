@@ -1,0 +1,73 @@
+"""srcdiff/alias_flow_seen.py: whether a later read sees a write (Flow.seen_by), and a
+parameter whose caller never sees the change (`owned`), seen only by the function's own names
+holding it."""
+import numpy as np
+
+import srcdiff
+from srcdiff import alias_flow, analyze, lower, writing_helpers
+from srcdiff.core import Kind
+from srcdiff.transform import lower_function
+
+
+def _flow_and_write(f, monkeypatch):
+    monkeypatch.setattr(lower, "check_writes", lambda *args: [])   # (the question asked here)
+    body = lower_function(f).body
+    write = next(s for s in analyze.flatten(body) if s.sd.kind == Kind.SETITEM or
+                 (s.sd.kind == Kind.CALL and getattr(s.sd.func, "_srcdiff_written", None)))
+    return alias_flow.Flow(body), write
+
+
+def view_read_after(x):
+    y = x * 1.0
+    w = y[1:]
+    y[0] = 2.0
+    return np.sum(w)
+
+
+def view_read_before(x):
+    y = x * 1.0
+    w = y[1:]
+    s = np.sum(w)
+    y[0] = 2.0
+    return s + np.sum(y)
+
+
+def fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def param_viewed(x, out):
+    w = out[1:]
+    fill(out, x)   # (lowered t = fill_writing(out, x); out = t[1]: out is not copied first)
+    return np.sum(w)
+
+
+def param_alone(x, out):
+    s = np.sum(out)
+    fill(out, x)
+    return s + np.sum(out)
+
+
+def test_a_view_read_after_the_write_sees_it_one_read_before_does_not(monkeypatch):
+    flow, write = _flow_and_write(view_read_after, monkeypatch)
+    name, where = flow.seen_by(write, "y")
+    assert name == "w" and where is not None
+    flow, write = _flow_and_write(view_read_before, monkeypatch)
+    assert flow.seen_by(write, "y") is None and flow.unseen(write, "y")
+
+
+def test_a_parameter_is_unknown_unless_owned_then_only_its_holders_see_it(monkeypatch):
+    rewrite = writing_helpers.rewrite
+
+    def lowered_unchecked(lw, body):   # (the call lowered; its own check asks seen_by too)
+        try:
+            rewrite(lw, body)
+        except srcdiff.UnsupportedCodeError:
+            pass
+    monkeypatch.setattr(writing_helpers, "rewrite", lowered_unchecked)
+    flow, write = _flow_and_write(param_viewed, monkeypatch)
+    assert flow.seen_by(write, "out") == (None, None)
+    assert flow.seen_by(write, "out", owned=("out",))[0] == "w"
+    flow, write = _flow_and_write(param_alone, monkeypatch)
+    assert flow.seen_by(write, "out") == (None, None)
+    assert flow.seen_by(write, "out", owned=("x", "out")) is None
