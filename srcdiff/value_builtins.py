@@ -3,8 +3,12 @@ by lower_calls.py). Takes a call of `functools.partial`, `map` or `sorted` in th
 function (with the Lowerer, `lw`); gives back its lowering:
 
 * `functools.partial(fn, a, k=b)` made here: its arguments copied where it is made, noted
-  (values.LocalPartial) for the calls of the name it is bound to (values.held);
-* `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several);
+  (values.LocalPartial) for the calls of the name it is bound to (values.held); a partial
+  of a partial is made as one partial (`partial(partial(g, a), b)` is `partial(g, a, b)`),
+  and a partial called where it is made (`partial(g, k=a)(x)`: partial_called, for
+  idioms.expand_call) calls g with its arguments;
+* `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several); f
+  may be a method of a local object (`map(layer.forward, xs)`);
 * `sorted(xs, key=f, reverse=r)`: the items of xs in the order of their keys (an order
   carries no derivative: runtime_values.sort_order).
 
@@ -16,7 +20,8 @@ import functools
 from . import syntax as S
 from .core import Kind
 from .objects import _state
-from .values import LocalPartial, called_value, held, is_function_value, lambda_value
+from .values import (LocalPartial, call_held, called_value, held, is_function_value,
+                     lambda_value)
 
 
 def desugar_call(lw, node, obj, out, discard):
@@ -32,21 +37,55 @@ def desugar_call(lw, node, obj, out, discard):
 
 def make_partial(lw, node, out):
     """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
-    made, for the calls of the name it is bound to (held)."""
-    if not node.args:
-        raise lw.error(node, "functools.partial needs the function first")
-    fn_node = node.args[0]
-    fn = _function_of(lw, fn_node)
-    if any(k.arg is None for k in node.keywords):
-        raise lw.error(node, "** in functools.partial is not supported")
-    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
-    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
-    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
+    made, for the calls of the name it is bound to (held). A partial of a partial made
+    there (`partial(partial(g, a), b)`) is made as `partial(g, a, b)`, which is what it
+    calls (a keyword of the outer one overrides the inner one's, as it would in the call)."""
+    made, fn_node = _local_partial(lw, node, out)
+    _state(lw)["partials"][id(node)] = made
     ref = lw.bind("functools.partial", functools.partial)
     fn_atom = lw.expr(fn_node, out)
-    value = S.Call(func=ref, args=[fn_atom] + args,
-                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
+    value = S.Call(func=ref, args=[fn_atom] + list(made.args), keywords=[
+        S.keyword(arg=k, value=v) for k, v in made.keywords.items()])
     return value
+
+
+def partial_called(lw, node, out, discard):
+    """`functools.partial(g, a, k=b)(x)`, a partial called where it is made (a partial of a
+    partial too): its arguments evaluated first, as Python does, then g called with them,
+    the call's own arguments and keywords (a keyword of the call overrides the partial's).
+    None where node.func is not such a call. Called by idioms.expand_call."""
+    if not _partial_made(lw, node.func):
+        return None
+    made, _ = _local_partial(lw, node.func, out)
+    return call_held(lw, node, made, out, discard)
+
+
+def _partial_made(lw, node):
+    """Whether `node` is a call of functools.partial itself (by any name it has here)."""
+    return isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
+        lw._global_path(node.func) is not None and \
+        lw._callee_object(node.func) is functools.partial
+
+
+def _local_partial(lw, node, out):
+    """The LocalPartial of the call `node` of functools.partial, its arguments lowered in
+    Python's order (an inner partial's first), and the node of the function it calls."""
+    if not node.args:
+        raise lw.error(node, "functools.partial needs the function first")
+    if any(k.arg is None for k in node.keywords):
+        raise lw.error(node, "** in functools.partial is not supported",
+                       hint="pass the keywords one by one: functools.partial(g, k=v)")
+    fn_node = node.args[0]
+    if _partial_made(lw, fn_node):   # partial(partial(g, a, k=b), c): partial(g, a, c, k=b)
+        inner, fn_node = _local_partial(lw, fn_node, out)
+        fn, args, keywords = inner.fn, list(inner.args), dict(inner.keywords)
+    else:
+        fn, args, keywords = _function_of(lw, fn_node), [], {}
+    args += [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
+    for k in node.keywords:
+        keywords.pop(k.arg, None)   # the outer partial's keyword wins (and comes last)
+        keywords[k.arg] = _kept(lw, k.value, lw.expr(k.value, out), out)
+    return LocalPartial(fn, args, keywords), fn_node
 
 
 def _kept(lw, node, atom, out):
@@ -82,14 +121,21 @@ def _function_of(lw, fn_node):
 
 def _caller(lw, node, out):
     """How a comprehension calls map's or sorted's function: items -> the call. A name
-    (a lambda gets one), or `functools.partial(g, a, k=b)` written there: g called with the
-    partial's arguments, evaluated once, where the partial is made."""
+    (a lambda gets one), a method of a local object (`layer.forward`), or
+    `functools.partial(g, a, k=b)` written there: g called with the partial's arguments,
+    evaluated once, where the partial is made."""
     if isinstance(node, S.Lambda):
         fn = lambda_value(lw, node, out)
     elif isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
             lw._global_path(node.func) is not None and \
             lw._callee_object(node.func) is functools.partial:
         return _partial_caller(lw, node, out)
+    elif isinstance(node, S.Attribute) and isinstance(node.value, S.Name) and \
+            node.value.id in lw.locals:
+        # map(layer.forward, xs): layer.forward(x) for each item, lowered as a method call
+        # where it is written (its class known there, or refused there); the name `layer`
+        # cannot be rebound while the items are made, so it is the object map would bind
+        fn = S.clone(node)
     else:
         _function_of(lw, node)
         fn = S.clone(node)
