@@ -266,3 +266,44 @@ def constant_index(node):
     if isinstance(node, S.Constant) and type(node.value) is int:
         return node.value
     return None
+
+
+def _user_object(value):
+    from .markers import is_user_object
+    return is_user_object(value)
+
+
+def _items_class(seq):
+    """The one class of a non-empty list's or tuple's items when they are all user objects
+    of it, else None."""
+    if not seq or not _user_object(seq[0]):
+        return None
+    cls = type(seq[0])
+    return cls if all(type(v) is cls for v in seq) else None
+
+
+def _items_classes(seq):
+    """The class of a list's items (_items_class), or where they are user objects of
+    several classes, those classes in the order they first appear (a tuple: item_classes
+    dispatches on it); None otherwise."""
+    cls = _items_class(seq)
+    if cls is not None or not seq or not all(_user_object(v) for v in seq):
+        return cls
+    return tuple(dict.fromkeys(type(v) for v in seq))
+
+
+def _module_item(lw, node):
+    """The object of the user's class that `node`, `D[k]` of a module-level dict, list or
+    tuple D at a constant key, holds when the code is compiled; None otherwise."""
+    key = node.slice.value if isinstance(node.slice, S.Constant) else constant_index(
+        node.slice)
+    if not isinstance(node.value, S.Name) or node.value.id in lw.locals or key is None:
+        return None
+    table = lw.resolver.lookup(node.value.id, None)
+    if type(table) not in (dict, list, tuple):
+        return None
+    try:
+        item = table[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return item if _user_object(item) else None

@@ -33,9 +33,10 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
-from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
-                           _single_bindings, _state, display_rebindings, known_values,
-                           note_loop, rebindings)
+from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
+                           _local_items, _module_item, _only_loop_binding, _single_bindings,
+                           _state, _user_object, display_rebindings, known_values, note_loop,
+                           rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -176,6 +177,9 @@ def class_of(lw, node, seen):
         if key is not None:
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
+        held = _module_item(lw, node)
+        if held is not None:   # SCALERS["a"], MODELS[0]: checked where it runs (object_class)
+            return type(held)
         items = _local_items(lw, node.value)
         at = node.slice.value if isinstance(node.slice, S.Constant) else None
         if items and type(at) is int and -len(items) <= at < len(items) and \
@@ -410,30 +414,6 @@ def _fact_key(lw, node):
             lw.fdef.body):
         return None
     return ".".join([node.id] + parts)
-
-
-def _user_object(value):
-    from .markers import is_user_object
-    return is_user_object(value)
-
-
-def _items_class(seq):
-    """The one class of a non-empty list's or tuple's items when they are all user objects
-    of it, else None."""
-    if not seq or not _user_object(seq[0]):
-        return None
-    cls = type(seq[0])
-    return cls if all(type(v) is cls for v in seq) else None
-
-
-def _items_classes(seq):
-    """The class of a list's items (_items_class), or where they are user objects of
-    several classes, those classes in the order they first appear (a tuple: item_classes
-    dispatches on it); None otherwise."""
-    cls = _items_class(seq)
-    if cls is not None or not seq or not all(_user_object(v) for v in seq):
-        return cls
-    return tuple(dict.fromkeys(type(v) for v in seq))
 
 
 def object_facts(name, value):
