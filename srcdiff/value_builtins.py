@@ -57,6 +57,11 @@ def partial_called(lw, node, out, discard):
     if not _partial_made(lw, node.func):
         return None
     made, _ = _local_partial(lw, node.func, out)
+    from .variadic import unstar_call   # partial(g, a)(*xs): the items of a display
+    node = unstar_call(lw, node, out)
+    if getattr(node, "sd_spread", None):
+        raise lw.error(node, "srcdiff cannot tell how many items this *xs passes to the "
+                       "partial", hint="pass the arguments one by one")
     return call_held(lw, node, made, out, discard)
 
 
@@ -72,9 +77,10 @@ def _local_partial(lw, node, out):
     Python's order (an inner partial's first), and the node of the function it calls."""
     if not node.args:
         raise lw.error(node, "functools.partial needs the function first")
-    if any(k.arg is None for k in node.keywords):
-        raise lw.error(node, "** in functools.partial is not supported",
-                       hint="pass the keywords one by one: functools.partial(g, k=v)")
+    if any(k.arg is None for k in node.keywords) or any(
+            isinstance(a, S.Starred) for a in node.args):
+        raise lw.error(node, "* and ** in functools.partial are not supported",
+                       hint="pass the arguments one by one: functools.partial(g, a, k=v)")
     fn_node = node.args[0]
     if _partial_made(lw, fn_node):   # partial(partial(g, a, k=b), c): partial(g, a, c, k=b)
         inner, fn_node = _local_partial(lw, fn_node, out)

@@ -71,6 +71,15 @@ def partial_keyword_overridden_in_a_loop(x, y):
     return s
 
 
+def partial_called_directly_with_starred_display(x, y):
+    return np.sum(partial(g, a=1.5)(*[x], b=y))
+
+
+def partial_with_starred_arguments(x, y):
+    args = (1.5,)
+    return np.sum(partial(g, x, *args)(b=y))
+
+
 class TestPartials:
     def test_called_directly(self):
         on_xy(partial_called_directly)
@@ -95,6 +104,13 @@ class TestPartials:
 
     def test_keyword_overridden_in_a_loop(self):
         on_xy(partial_keyword_overridden_in_a_loop)
+
+    def test_called_directly_with_starred_display(self):
+        on_xy(partial_called_directly_with_starred_display)
+
+    def test_starred_arguments_of_the_partial_are_refused_with_what_to_write(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="pass the arguments one by one"):
+            srcdiff.grad(partial_with_starred_arguments, wrt=(0, 1))(X.copy(), Y.copy())
 
     def test_values_match_python(self):
         for f in (partial_called_directly, partial_of_partial_keywords,
