@@ -14,6 +14,8 @@ another function, bound to another name, extended or written by index is not rea
 A loop written out once per function (function_loops.py) binds its body's displays once
 per copy: a name bound only to displays holds one of them wherever it is read.
 """
+import builtins
+
 from . import syntax as S
 
 
@@ -145,20 +147,41 @@ def note_loop(lw, node):
     them), so the user's tree does not show what they iterate over; noted here."""
     target = node.target
     names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
-        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
-        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
+        target, S.Tuple) else []
     loops = _state(lw).setdefault("loops", {})
-    for i, n in enumerate(names):
+    for n in names:
         if isinstance(n, S.Name) and n.id not in lw.user_names:
-            if isinstance(target, S.Name):
-                loops[n.id] = (node.iter, n)
-            elif i == 1 and len(node.iter.args) == 1:
-                loops[n.id] = (node.iter.args[0], n)
+            seq = _sequence_of(lw, node.iter, target, n)
+            if seq is not None:
+                loops[n.id] = (seq, n)
+
+
+def _sequence_of(lw, it, target, name):
+    """The sequence whose items the loop target's `name` takes in `for target in it`: `it`
+    for `for name in it`, xs for `for i, name in enumerate(xs)` and for the i-th name of
+    `for a, name in zip(ys, xs)`; None otherwise."""
+    if target is name:
+        return it
+    if not (isinstance(target, S.Tuple) and isinstance(it, S.Call) and
+            isinstance(it.func, S.Name) and not it.keywords and
+            not any(isinstance(a, S.Starred) for a in it.args)):
+        return None
+    if it.func.id in lw.locals or lw.resolver.lookup(it.func.id, None) is not getattr(
+            builtins, it.func.id, None):
+        return None   # a function of the user's named enumerate or zip
+    position = next((i for i, e in enumerate(target.elts) if e is name), None)
+    if it.func.id == "enumerate" and len(it.args) == 1 and len(target.elts) == 2 and \
+            position == 1:
+        return it.args[0]
+    if it.func.id == "zip" and len(it.args) == len(target.elts) and position is not None:
+        return it.args[position]
+    return None
 
 
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
-    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
+    target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in
+    zip(seq, vs)`), else None."""
     found = []
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
@@ -169,13 +192,9 @@ def _only_loop_binding(lw, name):
         return None
     for n in S.walk(lw.fdef):
         if isinstance(n, (S.For, S.comprehension)):
-            if n.target is found[0]:
-                return n.iter, n.target
-            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
-                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
-                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
-                    len(n.iter.args) == 1:
-                return n.iter.args[0], n.target
+            seq = _sequence_of(lw, n.iter, n.target, found[0])
+            if seq is not None:
+                return seq, n.target
     return None
 
 

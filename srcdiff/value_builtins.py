@@ -194,22 +194,48 @@ def _map(lw, node, out, discard):
                            "a name bound to it would not be after its first use",
                            hint="bind list(map(...)) instead, or use map where it is read "
                                 "(for v in map(...), sum(map(...)), list(map(...)))")
-    call = _caller(lw, node.args[0], out)
-    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
-    for name, seq in zip(seqs, node.args[1:]):
-        out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
-    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
+    inline = _method_lambda(node.args[0], len(node.args) - 1) and not any(
+        isinstance(m, S.NamedExpr) for m in S.walk(node))
+    call = None if inline else _caller(lw, node.args[0], out)
+    seqs = []
+    for seq in node.args[1:]:
+        if inline and isinstance(seq, S.Name) and seq.id in lw.locals:
+            seqs.append(S.clone(seq))   # read by the comprehension at once (its items' class)
+            continue
+        seqs.append(S.load(_fresh_local(lw, "seq")))
+        out.append(lw.assign(seqs[-1].id, lw.expr(seq, out), Kind.COPY))
+    # map(lambda layer: layer.forward(x), layers): the lambda's body, its parameters the
+    # comprehension's own names, so the items' class is known where the method is called
+    items = [S.load(a.id) if inline else S.load(_fresh_local(lw, "item"))
+             for a in (node.args[0].args.args if inline else seqs)]
     if len(seqs) == 1:
         target, it = S.store(items[0].id), seqs[0]
     else:
         target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
         it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
         it = _builtin(lw, it, "zip")
-    comp = S.ListComp(elt=call(items), generators=[
+    comp = S.ListComp(elt=S.clone(node.args[0].body) if inline else call(items), generators=[
         S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
     _place(comp, node)
     atom = lw.comprehension(comp, out)
     return lw._result(atom, Kind.COPY, None, discard)
+
+
+def _method_lambda(fn, n):
+    """Whether `fn` is a lambda of `n` plain parameters whose body calls a method of one of
+    them (`lambda layer: layer.forward(x)`), and binds no name (a walrus would bind it in
+    the lambda, not around it): map's comprehension may then be its body itself."""
+    if not isinstance(fn, S.Lambda):
+        return False
+    a = fn.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs or \
+            len(a.args) != n or any(isinstance(m, (S.NamedExpr, S.Yield, S.YieldFrom, S.Lambda,
+                                                   S.Await)) for m in S.walk(fn.body)):
+        return False
+    params = {p.id for p in a.args}
+    return any(isinstance(m, S.Call) and isinstance(m.func, S.Attribute) and
+               isinstance(m.func.value, S.Name) and m.func.value.id in params
+               for m in S.walk(fn.body))
 
 
 def _builtin(lw, call, name):

@@ -173,6 +173,27 @@ def sorted_by_a_bound_method(x, y):
     return np.sum(ordered[0] * ordered[2])
 
 
+def map_lambda_calling_a_method(x, y):
+    layers = [Layer(y), Layer(y * y)]
+    outs = list(map(lambda layer: layer.forward(x), layers))
+    return np.sum(outs[0] * outs[1])
+
+
+def map_lambda_calling_methods_of_two_lists(x, y):
+    layers = [Layer(y), Layer(2.0 * y)]
+    inputs = [x, np.cos(x)]
+    return sum(np.sum(o) for o in map(lambda layer, v: layer.forward(v) * v, layers, inputs))
+
+
+def methods_of_objects_zipped_with_inputs(x, y):
+    layers = [Layer(y), Layer(2.0 * y)]
+    inputs = [x, np.cos(x)]
+    s = 0.0
+    for layer, v in zip(layers, inputs):
+        s = s + np.sum(layer.forward(v) * v)
+    return s + sum(np.sum(item.forward(v)) for v, item in zip(inputs, layers))
+
+
 class TestMapOverBoundMethods:
     def test_list_of_map(self):
         on_xy(map_bound_method)
@@ -188,6 +209,15 @@ class TestMapOverBoundMethods:
 
     def test_method_of_a_parameter_object(self):
         check(map_method_of_a_parameter, Layer(Y.copy()), X.copy(), wrt=(0, 1), order=2)
+
+    def test_lambda_calling_a_method_of_each_item(self):
+        on_xy(map_lambda_calling_a_method)
+
+    def test_lambda_of_two_lists(self):
+        on_xy(map_lambda_calling_methods_of_two_lists)
+
+    def test_objects_zipped_with_inputs(self):
+        on_xy(methods_of_objects_zipped_with_inputs)
 
     def test_sorted_by_a_bound_method_key(self):
         on_xy(sorted_by_a_bound_method)
