@@ -7,7 +7,10 @@ changes nothing it reads; `check_expressions` raises a located refusal for the o
 generator expression read twice, after a name it reads is rebound or a value it reads is
 written in place, returned, or passed to a helper that does not take each item once);
 `consumed_once` tells whether a user helper takes every item of a parameter once, at once,
-writing in place only into values it makes (so a generator passed to it may be its list).
+writing in place only into values it makes (so a generator passed to it may be its list);
+a method of an object whose class is known where it is called (`acc = Acc();
+acc.consume(g)`, `Summer().total(g)`: MethodOf) is such a helper, which may also rebind its
+object's own fields where the generator cannot reach the object.
 The shared pieces of generator_calls' checks live here too (`visible`, `writes`, ...).
 """
 import builtins

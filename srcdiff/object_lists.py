@@ -3,8 +3,10 @@ lower: called by objects.py and values.py). Takes the lowering's state and a loc
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
-whether a list is read only by items (only_indexed), and the values known to the lowered
-function's callees.
+whether a list is read only by items (only_indexed), the values known to the lowered
+function's callees, the sequence a loop's item comes from (through enumerate and zip too)
+and the object of the user's class a module-level dict, list or tuple holds at a constant
+key (`_module_item`: `FNS["scale"](x)`).
 
 A list bound once to a display (`layers = []`) and grown only by its own `.append(item)`
 calls, every other read of it indexing or iterating it, holds exactly the objects those

@@ -119,9 +119,12 @@ def _function_of(lw, fn_node):
         obj = None
     if obj is None or not (is_function_value(obj) or called_value(lw, obj)
                            or isinstance(obj, LocalPartial)):
+        hint = "name a function defined at module level or in this function"
+        if isinstance(fn_node, S.Attribute):   # map(self.layers[0].forward, xs)
+            hint += (f", or bind the object to a name first (obj = {S.spell(fn_node.value)}; "
+                     f"then obj.{fn_node.attr})")
         raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
-                       "code is compiled", hint="name a function defined at module level or "
-                       "in this function")
+                       "code is compiled", hint=hint)
     return obj
 
 

@@ -194,6 +194,20 @@ def methods_of_objects_zipped_with_inputs(x, y):
     return s + sum(np.sum(item.forward(v)) for v, item in zip(inputs, layers))
 
 
+class Net:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def outputs(self, x):
+        return list(map(self.layers[0].forward, [x, 2.0 * x]))
+
+
+def map_method_of_an_object_path(x, y):
+    net = Net([Layer(y)])
+    outs = net.outputs(x)
+    return np.sum(outs[0] * outs[1])
+
+
 class TestMapOverBoundMethods:
     def test_list_of_map(self):
         on_xy(map_bound_method)
@@ -218,6 +232,10 @@ class TestMapOverBoundMethods:
 
     def test_objects_zipped_with_inputs(self):
         on_xy(methods_of_objects_zipped_with_inputs)
+
+    def test_method_of_an_object_path_is_refused_with_what_to_write(self):
+        with pytest.raises(srcdiff.SrcdiffError, match=r"obj = self.layers\[0\]"):
+            srcdiff.grad(map_method_of_an_object_path, wrt=(0, 1))(X.copy(), Y.copy())
 
     def test_sorted_by_a_bound_method_key(self):
         on_xy(sorted_by_a_bound_method)
