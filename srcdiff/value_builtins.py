@@ -72,9 +72,10 @@ def _partial_made(lw, node):
         lw._callee_object(node.func) is functools.partial
 
 
-def _local_partial(lw, node, out):
+def _local_partial(lw, node, out, seen=lambda atom: atom):
     """The LocalPartial of the call `node` of functools.partial, its arguments lowered in
-    Python's order (an inner partial's first), and the node of the function it calls."""
+    Python's order (an inner partial's first; each atom given to `seen` first), and the
+    node of the function it calls."""
     if not node.args:
         raise lw.error(node, "functools.partial needs the function first")
     if any(k.arg is None for k in node.keywords) or any(
@@ -83,14 +84,14 @@ def _local_partial(lw, node, out):
                        hint="pass the arguments one by one: functools.partial(g, a, k=v)")
     fn_node = node.args[0]
     if _partial_made(lw, fn_node):   # partial(partial(g, a, k=b), c): partial(g, a, c, k=b)
-        inner, fn_node = _local_partial(lw, fn_node, out)
+        inner, fn_node = _local_partial(lw, fn_node, out, seen)
         fn, args, keywords = inner.fn, list(inner.args), dict(inner.keywords)
     else:
         fn, args, keywords = _function_of(lw, fn_node), [], {}
-    args += [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
+    args += [_kept(lw, a, seen(lw.expr(a, out)), out) for a in node.args[1:]]
     for k in node.keywords:
         keywords.pop(k.arg, None)   # the outer partial's keyword wins (and comes last)
-        keywords[k.arg] = _kept(lw, k.value, lw.expr(k.value, out), out)
+        keywords[k.arg] = _kept(lw, k.value, seen(lw.expr(k.value, out)), out)
     return LocalPartial(fn, args, keywords), fn_node
 
 
@@ -161,19 +162,19 @@ def _local(lw, atom, out):
 
 
 def _partial_caller(lw, node, out):
-    if not node.args or any(isinstance(a, S.Starred) for a in node.args) or any(
+    """map(partial(g, a, k=b), xs) (a partial of a partial too, as one partial of g): g
+    called with the partial's arguments, evaluated once, here, then each item."""
+    if any(isinstance(a, S.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords):
         raise lw.error(node, "srcdiff follows functools.partial(g, ...) here only with g "
                        "first and its arguments one by one",
                        hint="pass the arguments one by one, without * or **")
-    fn_node = node.args[0]
-    if isinstance(fn_node, S.Call) or isinstance(_function_of(lw, fn_node), LocalPartial):
+    made, fn_node = _local_partial(lw, node, out, lambda atom: _local(lw, atom, out))
+    if isinstance(made.fn, LocalPartial):
         raise lw.error(node, "srcdiff follows a functools.partial here only of a named "
                        "function", hint="make the partial of a function defined at module "
                        "level or in this function")
-    args = [_kept(lw, a, _local(lw, lw.expr(a, out), out), out) for a in node.args[1:]]
-    keywords = [(k.arg, _kept(lw, k.value, _local(lw, lw.expr(k.value, out), out), out))
-                for k in node.keywords]
+    args, keywords = list(made.args), list(made.keywords.items())
 
     def call(items):
         return S.Call(func=S.clone(fn_node), args=[S.clone(a) for a in args] + list(items),

@@ -80,6 +80,11 @@ def partial_with_starred_arguments(x, y):
     return np.sum(partial(g, x, *args)(b=y))
 
 
+def map_over_a_partial_of_a_partial(x, y):
+    outs = list(map(partial(partial(g3, y), 0.5), [x, np.sin(x)]))
+    return np.sum(outs[0] * outs[1])
+
+
 class TestPartials:
     def test_called_directly(self):
         on_xy(partial_called_directly)
@@ -111,6 +116,9 @@ class TestPartials:
     def test_starred_arguments_of_the_partial_are_refused_with_what_to_write(self):
         with pytest.raises(srcdiff.SrcdiffError, match="pass the arguments one by one"):
             srcdiff.grad(partial_with_starred_arguments, wrt=(0, 1))(X.copy(), Y.copy())
+
+    def test_map_over_a_partial_of_a_partial(self):
+        on_xy(map_over_a_partial_of_a_partial)
 
     def test_values_match_python(self):
         for f in (partial_called_directly, partial_of_partial_keywords,
