@@ -216,6 +216,21 @@ def map_method_of_an_object_path(x, y):
     return np.sum(outs[0] * outs[1])
 
 
+class Scorer:
+    def __init__(self, w):
+        self.w = w
+
+    def score(self, v):
+        return float(np.dot(self.w, v))
+
+
+def sorted_and_max_by_a_bound_method(x, y):
+    scorer = Scorer(np.array([1.0, -0.5, 0.25]))
+    ordered = sorted([x, y, x * y], key=scorer.score)
+    best = max([x, 2.0 * y], key=scorer.score)
+    return np.sum(ordered[0] * ordered[-1] + best)
+
+
 class TestMapOverBoundMethods:
     def test_list_of_map(self):
         on_xy(map_bound_method)
@@ -244,6 +259,9 @@ class TestMapOverBoundMethods:
     def test_method_of_an_object_path_is_refused_with_what_to_write(self):
         with pytest.raises(srcdiff.SrcdiffError, match=r"obj = self.layers\[0\]"):
             srcdiff.grad(map_method_of_an_object_path, wrt=(0, 1))(X.copy(), Y.copy())
+
+    def test_sorted_and_max_keyed_by_a_bound_method(self):
+        on_xy(sorted_and_max_by_a_bound_method)
 
     def test_sorted_by_a_bound_method_key(self):
         on_xy(sorted_by_a_bound_method)
