@@ -121,7 +121,7 @@ def _constant_string(lw, atom):
     module-level name (read when the code is compiled, as a module-level function is), a
     local bound once to a literal, a parameter passed such a key (checked where it is used
     as one)."""
-    from .objects import _single_bindings
+    from .object_lists import _single_bindings
     if isinstance(atom, S.Constant):
         return atom.value if type(atom.value) is str else None
     if not isinstance(atom, S.Name):
@@ -179,7 +179,7 @@ def guard(lw, func, obj, ref, out):
     `ref`: where the key is a parameter's default, the check that the key passed is that
     default (runtime_values.check_key); where `obj` has an importable path, the check that
     the item read is still `obj` (check_item). Appended to `out`."""
-    from .objects import _single_bindings
+    from .object_lists import _single_bindings
     if isinstance(func, S.Name):
         func = _single_bindings(lw).get(func.id)
     if not isinstance(func, S.Subscript) or _module_dict(lw, func.value) is None:

@@ -313,11 +313,13 @@ def _items_classes(seq):
     return tuple(dict.fromkeys(type(v) for v in seq))
 
 
-def _module_item(lw, node):
+def _module_item(lw, node, key=None):
     """The object of the user's class that `node`, `D[k]` of a module-level dict, list or
-    tuple D at a constant key, holds when the code is compiled; None otherwise."""
-    key = node.slice.value if isinstance(node.slice, S.Constant) else constant_index(
-        node.slice)
+    tuple D at a constant key (or at `key`, the one a parameter is known to hold, checked
+    where it runs), holds when the code is compiled; None otherwise."""
+    if key is None:
+        key = node.slice.value if isinstance(node.slice, S.Constant) else constant_index(
+            node.slice)
     if not isinstance(node.value, S.Name) or node.value.id in lw.locals or key is None:
         return None
     table = lw.resolver.lookup(node.value.id, None)

@@ -80,6 +80,8 @@ def object_class(lw, node, base, out):
             return None
         from . import runtime_values
         from .errors import where
+        from .function_dicts import guard   # FNS[kind]: the key checked where it runs
+        guard(lw, node, None, None, out)
         lw.bindings["check_class"] = runtime_values.check_class
         guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
@@ -177,7 +179,7 @@ def class_of(lw, node, seen):
         if key is not None:
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
-        held = _module_item(lw, node)
+        held = _module_item(lw, node, _key_of(lw, node))
         if held is not None:   # SCALERS["a"], MODELS[0]: checked where it runs (object_class)
             return type(held)
         items = _local_items(lw, node.value)
@@ -404,6 +406,17 @@ def _static_item_facts(lw, node, cls, name):
             common = facts if common is None else {
                 k: v for k, v in common.items() if facts.get(k) == v}
     return common or {}
+
+
+def _key_of(lw, node):
+    """The key `node`, a subscript, reads where it is a parameter of a constant default or
+    a key its caller passes (function_dicts: checked where it runs, by object_class's
+    guard); None otherwise (a constant key is read by _module_item itself)."""
+    if not isinstance(node.slice, S.Name):
+        return None
+    from .function_dicts import _key
+    key = _key(lw, node.slice)
+    return None if key is None else key[0]
 
 
 def _fact_key(lw, node):

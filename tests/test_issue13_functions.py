@@ -382,7 +382,73 @@ def callable_item_bound_to_a_name(x, y):
     return np.sum(f(x) * f(y))
 
 
+TUP = (Scale(1.5), Poly())
+
+
+def callables_of_dict_values(x, y):
+    s = 0.0
+    for f in FNS.values():
+        s = s + np.sum(f(x) * y)
+    return s
+
+
+def callables_of_dict_items_in_a_comprehension(x, y):
+    out = {k: np.sum(f(x * y)) for k, f in FNS.items()}
+    return out["scale"] + out["poly"]
+
+
+def callable_tuple_items(x, y):
+    return np.sum(TUP[0](x) + TUP[1](y))
+
+
+def callables_enumerated(x, y):
+    s = 0.0
+    for i, f in enumerate(FNLIST):
+        s = s + (i + 1) * np.sum(f(x) * y)
+    return s
+
+
+def apply_named(x, kind="scale"):
+    return FNS[kind](x)
+
+
+def apply_bound_to_a_name(x, kind="scale"):
+    f = FNS[kind]
+    return 2.0 * f(x)
+
+
+def callable_picked_by_a_key(x, y):
+    return np.sum(apply_named(x, "poly") * y + apply_named(y) + apply_bound_to_a_name(x, "poly"))
+
+
+def callable_picked_by_a_key_passed_where_it_runs(x, kind):
+    return np.sum(apply_named(x, kind))
+
+
 class TestCallableObjectsInModuleContainers:
+    def test_dict_values_loop(self):
+        on_xy(callables_of_dict_values)
+
+    def test_dict_items_comprehension(self):
+        on_xy(callables_of_dict_items_in_a_comprehension)
+
+    def test_tuple_items(self):
+        on_xy(callable_tuple_items)
+
+    def test_enumerated_list(self):
+        on_xy(callables_enumerated)
+
+    def test_picked_by_a_key_passed_or_defaulted(self):
+        on_xy(callable_picked_by_a_key)
+
+    def test_a_key_other_than_the_compiled_one_is_refused_where_it_runs(self):
+        grad = srcdiff.grad(callable_picked_by_a_key_passed_where_it_runs)
+        grad(X.copy(), "scale")   # compiled for the parameter's default of apply_named
+        with pytest.raises(srcdiff.RuntimeRefusal, match="the key is 'poly'"):
+            grad(X.copy(), "poly")
+        with pytest.raises(srcdiff.RuntimeRefusal, match="the key is 'poly'"):
+            srcdiff.grad(apply_bound_to_a_name)(X.copy(), "poly")
+
     def test_dict_item_called(self):
         on_xy(callable_from_dict)
 
