@@ -15,6 +15,7 @@ returns core statements in which:
 * a list, generator or dict comprehension is a for loop appending to a fresh list.
 """
 import operator
+from . import idiom_rewrite
 from . import objects as fobjects
 from . import syntax as S
 from .core import Kind, LoopInfo, assigned_names
@@ -143,6 +144,7 @@ class Desugaring(DictFacts):
         if node.orelse:
             raise self.error(node, "for/else is not supported",
                              hint="use a flag set before break")
+        node = idiom_rewrite.starred_header(self, node)   # for a, *rest in pairs
         out = []
         line = self.line
         loop = self._new_loop(Kind.FOR, node.body)

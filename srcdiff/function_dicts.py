@@ -1,6 +1,7 @@
 """Functions read from a module-level dict of functions (stage 3, lower: called by
-values.py and function_loops.py). Takes a subscript `D[k]` (gast) with the lowering's state,
-or a free name (a dict display) with the function's resolver; gives back the function
+values.py, function_loops.py and variadic.py). Takes a subscript `D[k]` (gast) with the
+lowering's state, or a free name (a dict display) with the function's resolver, or a call's
+arguments (`keys_passed`: the keys a caller passes are noted); gives back the function
 `D[k]` holds where srcdiff can tell before the code runs, the run-time checks of the key and
 item read, the (key, item) pairs of `D.items()` (of a dict display's too) and the check of
 D's keys before a loop written out over them, or a located refusal.
@@ -15,9 +16,11 @@ A call needs its callee before the code runs. A module-level dict is read as the
 it holds when the code is compiled, as a module-level name is (`act = np.tanh` at module
 level): `ACTS["tanh"]` is numpy.tanh, and `for k, g in ACTS.items()` is written out once
 per pair, each with `ACTS[k]` in place of `g` (function_loops.py). A key written as a
-constant is known; a key read from a parameter with a constant default (`act="sin"`) is
-specialised on that default and checked where the code runs (`check_key`): a call passing
-another key is refused there rather than differentiated through the wrong function, and an
+constant is known; a key read from a parameter is specialised on the string constant the
+caller passes for it (`act(x, "relu")`, `act(x, kind=KIND)`: keys_passed), else on the
+parameter's constant default (`act="sin"`), and checked where the code runs (`check_key`):
+a call passing another key is refused there rather than differentiated through the wrong
+function, and an
 item whose function has an importable path is checked to be that function where it is
 called (`check_item`: the dict changed since is refused); a loop written out over D's pairs
 first asserts that D still has the keys it had (key_checks). A key
@@ -28,6 +31,7 @@ the call's line, with what to write instead (pass the function itself, or call
 from . import syntax as S
 
 MAX_PAIRS = 8   # a larger dict's loop stays a loop (function_items.MAX_ITEMS)
+KEY = ".__key__"   # known_types["kind.__key__"]: the key a caller passed for `kind`
 
 
 def functions_dict(obj):
@@ -48,13 +52,17 @@ def _module_dict(lw, node):
 
 def _key(lw, index):
     """(key, parameter) for the subscript's index: a constant (parameter None), or a
-    parameter never rebound whose default is a constant; None otherwise."""
+    parameter never rebound passed a constant key by the caller (keys_passed) or whose
+    default is a constant; None otherwise."""
     from .core import assigned_names
     if isinstance(index, S.Constant):
         return index.value, None
     if not isinstance(index, S.Name) or index.id not in lw.params or \
             index.id in assigned_names(lw.fdef.body):
         return None
+    passed = lw.known_types.get(index.id + KEY)
+    if type(passed) is str:
+        return passed, index.id   # act(x, "relu"): specialised on "relu", checked (guard)
     args = lw.fdef.args
     positional = args.posonlyargs + args.args
     pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults)) + [
@@ -63,6 +71,70 @@ def _key(lw, index):
         if arg.id == index.id and isinstance(default, S.Constant):
             return default.value, index.id
     return _checked_key(lw, index.id)
+
+
+def keys_passed(lw, fn, names, full, out):
+    """The arguments `full` (atoms, in the order of `fn`'s parameters `names`) of a call of
+    the user's function `fn` that reads a module-level dict of functions: each string
+    constant passed (a literal, a module-level constant, a local bound once to a literal) is
+    bound to a name known to hold it (the fact `name.__key__`), on which the callee is
+    specialised, so
+    `ACTS[kind]` there is the function that key picks (`_key`); the callee checks the key
+    where it runs (guard: a module-level constant rebound since is refused there, as the
+    default's key is). Other calls' arguments are given back as they are."""
+    if not _reads_functions_dict(fn, 3, set()):
+        return full
+    from .core import Kind
+    from .object_lists import known_values
+    out_args = list(full)
+    for i, (name, atom) in enumerate(zip(names, full)):
+        key = _constant_string(lw, atom)
+        if key is None:
+            continue
+        held = lw.temp(out, atom, Kind.COPY, name + "_key")   # a module-level name read
+        lw.locals.add(held.id)
+        known_values(lw)[held.id + KEY] = key   # the callee's `kind.__key__` (facts_for_callee)
+        out_args[i] = held
+    return out_args
+
+
+def _reads_functions_dict(fn, depth, seen):
+    """Whether the code of the user's function `fn` (its nested code too), or of a function
+    of the user's it names, `depth` calls deep, names a module-level dict of functions."""
+    from .callables import is_user_function
+    scope, code = getattr(fn, "__globals__", None), getattr(fn, "__code__", None)
+    if scope is None or code is None or id(code) in seen:
+        return False
+    seen.add(id(code))
+    stack, names = [code], set()
+    while stack:
+        c = stack.pop()
+        names.update(c.co_names)
+        stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
+    values = [scope.get(n) for n in names]
+    return any(functions_dict(v) for v in values) or depth > 0 and any(
+        is_user_function(v) and _reads_functions_dict(v, depth - 1, seen) for v in values)
+
+
+def _constant_string(lw, atom):
+    """The string `atom` surely holds where the call is made, or None: a literal, a
+    module-level name (read when the code is compiled, as a module-level function is), a
+    local bound once to a literal, a parameter passed such a key (checked where it is used
+    as one)."""
+    from .object_lists import _single_bindings
+    if isinstance(atom, S.Constant):
+        return atom.value if type(atom.value) is str else None
+    if not isinstance(atom, S.Name):
+        return None
+    passed = lw.known_types.get(atom.id + KEY)
+    if type(passed) is str and atom.id in lw.params:
+        return passed   # a key passed on (the first callee's check_key checks it)
+    if atom.id in lw.locals:
+        value = _single_bindings(lw).get(atom.id)
+        return value.value if isinstance(value, S.Constant) and type(value.value) is str \
+            else None
+    obj = lw.resolver.lookup(atom.id, None)
+    return obj if type(obj) is str else None
 
 
 def _checked_key(lw, name):
@@ -107,7 +179,7 @@ def guard(lw, func, obj, ref, out):
     `ref`: where the key is a parameter's default, the check that the key passed is that
     default (runtime_values.check_key); where `obj` has an importable path, the check that
     the item read is still `obj` (check_item). Appended to `out`."""
-    from .objects import _single_bindings
+    from .object_lists import _single_bindings
     if isinstance(func, S.Name):
         func = _single_bindings(lw).get(func.id)
     if not isinstance(func, S.Subscript) or _module_dict(lw, func.value) is None:

@@ -7,7 +7,10 @@ changes nothing it reads; `check_expressions` raises a located refusal for the o
 generator expression read twice, after a name it reads is rebound or a value it reads is
 written in place, returned, or passed to a helper that does not take each item once);
 `consumed_once` tells whether a user helper takes every item of a parameter once, at once,
-writing in place only into values it makes (so a generator passed to it may be its list).
+writing in place only into values it makes (so a generator passed to it may be its list);
+a method of an object whose class is known where it is called (`acc = Acc();
+acc.consume(g)`, `Summer().total(g)`: MethodOf) is such a helper, which may also rebind its
+object's own fields where the generator cannot reach the object.
 The shared pieces of generator_calls' checks live here too (`visible`, `writes`, ...).
 """
 import builtins
@@ -202,8 +205,57 @@ def consumer(node, parents, resolve, assigned):
             base, _ = S.attribute_chain(parent.func)
             if not (isinstance(base, S.Name) and base.id not in assigned and
                     isinstance(resolve(base.id), types.ModuleType)):
+                method = _method_of(node, parent, parents, resolve)
+                if method is not None:   # acc.consume(g) of `acc = Acc()`: Acc.consume
+                    return "helper", method
                 return "method", parent.func.attr   # obj.m(g): what m does with it, unknown
     return None, None
+
+
+class MethodOf:
+    """A method of the user's class a generator is passed to (`acc.consume(g)`): its
+    function, and whether it may rebind its object's own fields (`self.total = ...`) while
+    it takes the items: where the generator cannot reach the object (consumed_once)."""
+
+    def __init__(self, fn, cls, own):
+        self.fn, self.own = fn, own
+        self.name = f"{cls.__name__}.{fn.__name__}"
+
+
+def _method_of(node, call, parents, resolve):
+    """(MethodOf, index) for `base.m(..., node, ...)` where base's class is a class of the
+    user's that srcdiff can tell here: an object made where it is called (`Acc().m(g)`) or a
+    local bound once, to such an object (`acc = Acc()`); None otherwise."""
+    import inspect
+    base = call.func.value
+    if isinstance(base, S.Name):
+        root = base
+        while parents.get(root) is not None:
+            root = parents[root]
+        bound = [n for n in own_nodes(root) if isinstance(n, S.Name) and n.id == base.id and
+                 not isinstance(n.ctx, S.Load)]
+        made = [n.value for n in own_nodes(root) if isinstance(n, S.Assign) and any(
+            t in bound for t in n.targets)]
+        made = made[0] if len(bound) == 1 and len(made) == 1 else None
+    else:
+        made = base
+    cls = resolve(made.func.id) if isinstance(made, S.Call) and isinstance(
+        made.func, S.Name) else None
+    if not isinstance(cls, type) or cls.__module__ in ("builtins", "numpy") or \
+            node not in call.args:
+        return None
+    fn = inspect.getattr_static(cls, call.func.attr, None)
+    index = call.args.index(node)
+    if isinstance(fn, staticmethod):
+        fn, index = fn.__func__, index - 1
+    if not isinstance(fn, types.FunctionType):
+        return None
+    if isinstance(base, S.Name):   # the object, reachable from what the generator reads?
+        seen, holds = visible(root, {n.id for n in S.walk(node) if isinstance(n, S.Name)})
+        apart = base.id not in seen and base.id not in holds
+    else:
+        apart = True   # made there: nothing else holds it
+    return MethodOf(fn, cls, apart), index + 1
 
 
 def _user_function(func, resolve, assigned):
@@ -233,6 +285,9 @@ def consumed_once(fn, index, depth=0, resolve=None):
     in a loop, rebinding no global and writing in place only into values it makes itself:
     then a generator passed there may be passed as the list of its items."""
     from .frontend import get_source
+    own = ()   # a method's object, whose own fields it may rebind (MethodOf)
+    if isinstance(fn, MethodOf):
+        fn, own = fn.fn, (fn.own,)
     if isinstance(fn, S.FunctionDef):   # a def of the function calling it: its resolver
         fdef, resolve = fn, resolve or (lambda name: getattr(builtins, name, None))
     else:
@@ -246,6 +301,7 @@ def consumed_once(fn, index, depth=0, resolve=None):
             any(isinstance(n, (S.Yield, S.YieldFrom)) for n in own_nodes(fdef)) and depth > 0:
         return False
     name = params[index].id
+    own = {params[0].id} if own and own[0] and index > 0 else set()
     if any(isinstance(n, (S.Global, S.Nonlocal)) for n in S.walk(fdef)):
         return False
     uses = [n for n in S.walk(fdef) if isinstance(n, S.Name) and n.id == name]
@@ -267,6 +323,8 @@ def consumed_once(fn, index, depth=0, resolve=None):
     seen, holds = visible(fdef, others)
     for n in own_nodes(fdef):
         for root, deep in writes(n):
+            if root in own and not deep and not isinstance(n, (S.AugAssign, S.Call)):
+                continue   # self.total = ...: a field of the object rebound, nothing written
             if not (root in fresh and root not in seen and not (deep and root in holds)):
                 return False
     return True

@@ -22,7 +22,9 @@ user's tree is left alone), or the same one where nothing applies.
   - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
     (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
   - ``a, *rest, b = value``: ``unpacked = list(value)``, a check of its length (Python's
-    ValueError), then ``a, rest, b = unpacked[0], unpacked[1:len(unpacked) - 1], ...``.
+    ValueError), then ``a, rest, b = unpacked[0], unpacked[1:len(unpacked) - 1], ...``;
+    the same for ``for a, *rest in pairs`` and comprehension headers (``starred_header``,
+    called by desugar.py as it lowers the loop).
   - ``{**d, "k": v}`` (d first, then string keys): ``dict(d, k=v)``, which idioms.py
     lowers as a copy of d.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
@@ -51,7 +53,7 @@ def desugar(fdef, resolve):
     if not any(isinstance(n, (S.For, S.While)) and n.orelse or isinstance(n, S.Call)
                and isinstance(n.func, S.Name) and n.func.id in _REWRITTEN
                or isinstance(n, S.Dict) and None in n.keys or isinstance(n, S.Assign)
-               and len(n.targets) == 1 and _starred_at(n.targets[0]) is not None
+               and len(n.targets) == 1 and starred_at(n.targets[0]) is not None
                for n in S.walk(fdef)):
         return fdef
     tree = S.clone(fdef)
@@ -245,7 +247,7 @@ class _Desugar(S.NodeTransformer):
         if all(isinstance(t, (S.Tuple, S.List)) for t in node.targets) and \
                 self._iterator(node.value):
             node.value = self.materialize(node.value)
-        if len(node.targets) == 1 and _starred_at(node.targets[0]) is not None and all(
+        if len(node.targets) == 1 and starred_at(node.targets[0]) is not None and all(
                 n not in self.assigned and self.resolve(n) is getattr(builtins, n)
                 for n in ("list", "len", "ValueError")):
             return self.starred_assign(node)
@@ -254,34 +256,7 @@ class _Desugar(S.NodeTransformer):
     def starred_assign(self, node):
         """`a, *rest, b = value`: the items of `list(value)` by position (a length check
         first, with Python's ValueError), rest the slice between."""
-        target = node.targets[0]
-        star = _starred_at(target)
-        before, after = star, len(target.elts) - star - 1
-        seq = self.fresh("unpacked")
-        length = S.Call(func=S.load("len"), args=[S.load(seq)], keywords=[])
-
-        def at(i):
-            return S.Subscript(value=S.load(seq), slice=i, ctx=S.Load())
-
-        def from_end(j):   # len(seq) - j
-            return S.BinOp(left=S.clone(length), op=S.Sub(), right=S.const(j))
-
-        items = [at(S.const(i)) for i in range(before)]
-        items.append(at(S.Slice(lower=S.const(before), upper=from_end(after) if after else None,
-                                step=None)))
-        items += [at(from_end(after - j)) for j in range(after)]
-        elts = [e.value if isinstance(e, S.Starred) else e for e in target.elts]
-        message = f"not enough values to unpack (expected at least {before + after})"
-        stmts = [
-            S.Assign(targets=[S.store(seq)], value=S.Call(func=S.load("list"), args=[
-                node.value], keywords=[]), type_comment=None),
-            S.If(test=S.Compare(left=length, ops=[S.Lt()], comparators=[
-                S.const(before + after)]), body=[S.Raise(exc=S.Call(
-                    func=S.load("ValueError"), args=[S.const(message)], keywords=[]),
-                    cause=None)], orelse=[]),
-            S.Assign(targets=[S.Tuple(elts=elts, ctx=S.Store())],
-                     value=S.Tuple(elts=items, ctx=S.Load()), type_comment=None)]
-        return [placed_at(stmt, node) for stmt in stmts]
+        return unpack_starred(node.targets[0], node.value, self.fresh("unpacked"), node)
 
     def _iterator(self, node):
         return self.builtin(node, "zip", "enumerate") is not None and not any(
@@ -420,7 +395,63 @@ def _has_break(stmts):
     return False
 
 
-def _starred_at(target):
+def unpack_starred(target, value, seq, node):
+    """The statements of `a, *rest, b = value` (`target` holding one starred name) without
+    the star: `seq = list(value)`, Python's ValueError where it has too few items, then
+    `a, rest, b = seq[0], seq[1:len(seq) - 1], seq[len(seq) - 1]`; each placed at `node`.
+    `seq` is a fresh name; the caller checks list, len and ValueError are the builtins.
+    Also used by desugar.py for a starred target of a for header or comprehension."""
+    star = starred_at(target)
+    before, after = star, len(target.elts) - star - 1
+    length = S.Call(func=S.load("len"), args=[S.load(seq)], keywords=[])
+
+    def at(i):
+        return S.Subscript(value=S.load(seq), slice=i, ctx=S.Load())
+
+    def from_end(j):   # len(seq) - j
+        return S.BinOp(left=S.clone(length), op=S.Sub(), right=S.const(j))
+
+    items = [at(S.const(i)) for i in range(before)]
+    items.append(at(S.Slice(lower=S.const(before), upper=from_end(after) if after else None,
+                            step=None)))
+    items += [at(from_end(after - j)) for j in range(after)]
+    elts = [e.value if isinstance(e, S.Starred) else e for e in target.elts]
+    message = f"not enough values to unpack (expected at least {before + after})"
+    stmts = [
+        S.Assign(targets=[S.store(seq)], value=S.Call(func=S.load("list"), args=[value],
+                                                      keywords=[]), type_comment=None),
+        S.If(test=S.Compare(left=length, ops=[S.Lt()], comparators=[
+            S.const(before + after)]), body=[S.Raise(exc=S.Call(
+                func=S.load("ValueError"), args=[S.const(message)], keywords=[]),
+                cause=None)], orelse=[]),
+        S.Assign(targets=[S.Tuple(elts=elts, ctx=S.Store())],
+                 value=S.Tuple(elts=items, ctx=S.Load()), type_comment=None)]
+    return [placed_at(stmt, node) for stmt in stmts]
+
+
+def starred_header(lw, node):
+    """`for a, *rest in pairs: body` (a comprehension's header too, which desugar.py makes
+    a for loop): `for item in pairs: a, *rest = item; body`, the unpacking written out by
+    unpack_starred (`list(item)`, Python's ValueError where it is too short, the slices).
+    Called by desugar.stmt_For with the Lowerer `lw` before it lowers the loop; the loop is
+    given back as it is where it has no starred target, or where list, len or ValueError
+    mean something else here (then lower.py's `store` refuses it, located)."""
+    if starred_at(node.target) is None or any(
+            name in lw.locals or lw.resolver.lookup(name, None) is not getattr(builtins, name)
+            for name in ("list", "len", "ValueError")):
+        return node
+    item, seq = lw.namer.fresh("item"), lw.namer.fresh("unpacked")
+    lw.locals |= {item, seq}
+    # a comprehension's loop is not placed (its lines are): the target written is
+    at = node if hasattr(node, "col_offset") else node.target
+    unpack = unpack_starred(S.clone(node.target), S.load(item), seq, at)
+    loop = S.For(target=S.store(item), iter=node.iter, body=unpack + node.body, orelse=[],
+                 type_comment=None)
+    loop.lineno = node.lineno
+    return placed_at(loop, at)
+
+
+def starred_at(target):
     """The position of the one starred name of an unpacking target (`a, *rest = ...`), or
     None."""
     if not isinstance(target, (S.Tuple, S.List)):

@@ -74,8 +74,12 @@ STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "l
 # -- calls, asked first by Lowerer.call / Lowerer.method_call -------------------------------
 def expand_call(low, node, out, discard):
     """The lowered statement of a call of functools.reduce, math.prod, a function that only
-    reads, or a user function whose result is dropped; None for any other call."""
+    reads, a partial called where it is made (value_builtins.partial_called), or a user
+    function whose result is dropped; None for any other call."""
     func = node.func
+    if isinstance(func, S.Call):   # functools.partial(g, a)(x)
+        from .value_builtins import partial_called
+        return partial_called(low, node, out, discard)
     if not isinstance(func, (S.Name, S.Attribute)) or low._global_path(func) is None or (
             isinstance(func, S.Name) and func.id in low.local_functions):
         return None

@@ -3,8 +3,10 @@ lower: called by objects.py and values.py). Takes the lowering's state and a loc
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
-whether a list is read only by items (only_indexed), and the values known to the lowered
-function's callees.
+whether a list is read only by items (only_indexed), the values known to the lowered
+function's callees, the sequence a loop's item comes from (through enumerate and zip too)
+and the object of the user's class a module-level dict, list or tuple holds at a constant
+key (`_module_item`: `FNS["scale"](x)`).
 
 A list bound once to a display (`layers = []`) and grown only by its own `.append(item)`
 calls, every other read of it indexing or iterating it, holds exactly the objects those
@@ -14,6 +16,8 @@ another function, bound to another name, extended or written by index is not rea
 A loop written out once per function (function_loops.py) binds its body's displays once
 per copy: a name bound only to displays holds one of them wherever it is read.
 """
+import builtins
+
 from . import syntax as S
 
 
@@ -145,20 +149,41 @@ def note_loop(lw, node):
     them), so the user's tree does not show what they iterate over; noted here."""
     target = node.target
     names = [target] if isinstance(target, S.Name) else list(target.elts) if isinstance(
-        target, S.Tuple) and len(target.elts) == 2 and isinstance(node.iter, S.Call) and \
-        isinstance(node.iter.func, S.Name) and node.iter.func.id == "enumerate" else []
+        target, S.Tuple) else []
     loops = _state(lw).setdefault("loops", {})
-    for i, n in enumerate(names):
+    for n in names:
         if isinstance(n, S.Name) and n.id not in lw.user_names:
-            if isinstance(target, S.Name):
-                loops[n.id] = (node.iter, n)
-            elif i == 1 and len(node.iter.args) == 1:
-                loops[n.id] = (node.iter.args[0], n)
+            seq = _sequence_of(lw, node.iter, target, n)
+            if seq is not None:
+                loops[n.id] = (seq, n)
+
+
+def _sequence_of(lw, it, target, name):
+    """The sequence whose items the loop target's `name` takes in `for target in it`: `it`
+    for `for name in it`, xs for `for i, name in enumerate(xs)` and for the i-th name of
+    `for a, name in zip(ys, xs)`; None otherwise."""
+    if target is name:
+        return it
+    if not (isinstance(target, S.Tuple) and isinstance(it, S.Call) and
+            isinstance(it.func, S.Name) and not it.keywords and
+            not any(isinstance(a, S.Starred) for a in it.args)):
+        return None
+    if it.func.id in lw.locals or lw.resolver.lookup(it.func.id, None) is not getattr(
+            builtins, it.func.id, None):
+        return None   # a function of the user's named enumerate or zip
+    position = next((i for i, e in enumerate(target.elts) if e is name), None)
+    if it.func.id == "enumerate" and len(it.args) == 1 and len(target.elts) == 2 and \
+            position == 1:
+        return it.args[0]
+    if it.func.id == "zip" and len(it.args) == len(target.elts) and position is not None:
+        return it.args[position]
+    return None
 
 
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
-    target of `for name in seq` (or `for i, name in enumerate(seq)`), else None."""
+    target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in
+    zip(seq, vs)`), else None."""
     found = []
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
@@ -169,13 +194,9 @@ def _only_loop_binding(lw, name):
         return None
     for n in S.walk(lw.fdef):
         if isinstance(n, (S.For, S.comprehension)):
-            if n.target is found[0]:
-                return n.iter, n.target
-            if isinstance(n.target, S.Tuple) and len(n.target.elts) == 2 and \
-                    n.target.elts[1] is found[0] and isinstance(n.iter, S.Call) and \
-                    isinstance(n.iter.func, S.Name) and n.iter.func.id == "enumerate" and \
-                    len(n.iter.args) == 1:
-                return n.iter.args[0], n.target
+            seq = _sequence_of(lw, n.iter, n.target, found[0])
+            if seq is not None:
+                return seq, n.target
     return None
 
 
@@ -266,3 +287,46 @@ def constant_index(node):
     if isinstance(node, S.Constant) and type(node.value) is int:
         return node.value
     return None
+
+
+def _user_object(value):
+    from .markers import is_user_object
+    return is_user_object(value)
+
+
+def _items_class(seq):
+    """The one class of a non-empty list's or tuple's items when they are all user objects
+    of it, else None."""
+    if not seq or not _user_object(seq[0]):
+        return None
+    cls = type(seq[0])
+    return cls if all(type(v) is cls for v in seq) else None
+
+
+def _items_classes(seq):
+    """The class of a list's items (_items_class), or where they are user objects of
+    several classes, those classes in the order they first appear (a tuple: item_classes
+    dispatches on it); None otherwise."""
+    cls = _items_class(seq)
+    if cls is not None or not seq or not all(_user_object(v) for v in seq):
+        return cls
+    return tuple(dict.fromkeys(type(v) for v in seq))
+
+
+def _module_item(lw, node, key=None):
+    """The object of the user's class that `node`, `D[k]` of a module-level dict, list or
+    tuple D at a constant key (or at `key`, the one a parameter is known to hold, checked
+    where it runs), holds when the code is compiled; None otherwise."""
+    if key is None:
+        key = node.slice.value if isinstance(node.slice, S.Constant) else constant_index(
+            node.slice)
+    if not isinstance(node.value, S.Name) or node.value.id in lw.locals or key is None:
+        return None
+    table = lw.resolver.lookup(node.value.id, None)
+    if type(table) not in (dict, list, tuple):
+        return None
+    try:
+        item = table[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return item if _user_object(item) else None

@@ -33,9 +33,10 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
-from .object_lists import (_displayed, _grown, _local_items, _only_loop_binding,  # noqa: F401
-                           _single_bindings, _state, display_rebindings, known_values,
-                           note_loop, rebindings)
+from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
+                           _local_items, _module_item, _only_loop_binding, _single_bindings,
+                           _state, _user_object, display_rebindings, known_values, note_loop,
+                           rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -79,6 +80,8 @@ def object_class(lw, node, base, out):
             return None
         from . import runtime_values
         from .errors import where
+        from .function_dicts import guard   # FNS[kind]: the key checked where it runs
+        guard(lw, node, None, None, out)
         lw.bindings["check_class"] = runtime_values.check_class
         guard = S.Expr(value=S.Call(func=S.load("check_class"), args=[
             base, lw.bind(path, cls), S.const(where(lw.src.filename, lw.line))], keywords=[]))
@@ -176,6 +179,9 @@ def class_of(lw, node, seen):
         if key is not None:
             cls = lw.known_types.get(key + "[]")
             return cls if isinstance(cls, type) else None
+        held = _module_item(lw, node, _key_of(lw, node))
+        if held is not None:   # SCALERS["a"], MODELS[0]: checked where it runs (object_class)
+            return type(held)
         items = _local_items(lw, node.value)
         at = node.slice.value if isinstance(node.slice, S.Constant) else None
         if items and type(at) is int and -len(items) <= at < len(items) and \
@@ -402,6 +408,17 @@ def _static_item_facts(lw, node, cls, name):
     return common or {}
 
 
+def _key_of(lw, node):
+    """The key `node`, a subscript, reads where it is a parameter of a constant default or
+    a key its caller passes (function_dicts: checked where it runs, by object_class's
+    guard); None otherwise (a constant key is read by _module_item itself)."""
+    if not isinstance(node.slice, S.Name):
+        return None
+    from .function_dicts import _key
+    key = _key(lw, node.slice)
+    return None if key is None else key[0]
+
+
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
     from .core import assigned_names
@@ -410,30 +427,6 @@ def _fact_key(lw, node):
             lw.fdef.body):
         return None
     return ".".join([node.id] + parts)
-
-
-def _user_object(value):
-    from .markers import is_user_object
-    return is_user_object(value)
-
-
-def _items_class(seq):
-    """The one class of a non-empty list's or tuple's items when they are all user objects
-    of it, else None."""
-    if not seq or not _user_object(seq[0]):
-        return None
-    cls = type(seq[0])
-    return cls if all(type(v) is cls for v in seq) else None
-
-
-def _items_classes(seq):
-    """The class of a list's items (_items_class), or where they are user objects of
-    several classes, those classes in the order they first appear (a tuple: item_classes
-    dispatches on it); None otherwise."""
-    cls = _items_class(seq)
-    if cls is not None or not seq or not all(_user_object(v) for v in seq):
-        return cls
-    return tuple(dict.fromkeys(type(v) for v in seq))
 
 
 def object_facts(name, value):

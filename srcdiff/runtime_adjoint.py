@@ -84,8 +84,9 @@ def add_adjoints(a, b):
     if isinstance(a, list):
         return [add_adjoints(x, y) for x, y in zip(a, b)]
     if isinstance(a, dict):
-        # a key written into a dict built in the function may be in one adjoint only
-        out = dict(a)
+        # a key written into a dict built in the function may be in one adjoint only; a
+        # record's adjoint (runtime_values.FieldGrads, a dict) stays one: it adds to zeros
+        out = dict(a) if type(a) is dict else type(a)(a)
         for k, v in b.items():
             out[k] = add_adjoints(out[k], v) if k in out else v
         return out

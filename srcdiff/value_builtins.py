@@ -3,8 +3,12 @@ by lower_calls.py). Takes a call of `functools.partial`, `map` or `sorted` in th
 function (with the Lowerer, `lw`); gives back its lowering:
 
 * `functools.partial(fn, a, k=b)` made here: its arguments copied where it is made, noted
-  (values.LocalPartial) for the calls of the name it is bound to (values.held);
-* `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several);
+  (values.LocalPartial) for the calls of the name it is bound to (values.held); a partial
+  of a partial is made as one partial (`partial(partial(g, a), b)` is `partial(g, a, b)`),
+  and a partial called where it is made (`partial(g, k=a)(x)`: partial_called, for
+  idioms.expand_call) calls g with its arguments;
+* `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several); f
+  may be a method of a local object (`map(layer.forward, xs)`);
 * `sorted(xs, key=f, reverse=r)`: the items of xs in the order of their keys (an order
   carries no derivative: runtime_values.sort_order).
 
@@ -16,7 +20,8 @@ import functools
 from . import syntax as S
 from .core import Kind
 from .objects import _state
-from .values import LocalPartial, called_value, held, is_function_value, lambda_value
+from .values import (LocalPartial, call_held, called_value, held, is_function_value,
+                     lambda_value)
 
 
 def desugar_call(lw, node, obj, out, discard):
@@ -32,21 +37,62 @@ def desugar_call(lw, node, obj, out, discard):
 
 def make_partial(lw, node, out):
     """`functools.partial(fn, a, k=b)` in the function: its arguments copied where it is
-    made, for the calls of the name it is bound to (held)."""
-    if not node.args:
-        raise lw.error(node, "functools.partial needs the function first")
-    fn_node = node.args[0]
-    fn = _function_of(lw, fn_node)
-    if any(k.arg is None for k in node.keywords):
-        raise lw.error(node, "** in functools.partial is not supported")
-    args = [_kept(lw, a, lw.expr(a, out), out) for a in node.args[1:]]
-    keywords = {k.arg: _kept(lw, k.value, lw.expr(k.value, out), out) for k in node.keywords}
-    _state(lw)["partials"][id(node)] = LocalPartial(fn, args, keywords)
+    made, for the calls of the name it is bound to (held). A partial of a partial made
+    there (`partial(partial(g, a), b)`) is made as `partial(g, a, b)`, which is what it
+    calls (a keyword of the outer one overrides the inner one's, as it would in the call)."""
+    made, fn_node = _local_partial(lw, node, out)
+    _state(lw)["partials"][id(node)] = made
     ref = lw.bind("functools.partial", functools.partial)
     fn_atom = lw.expr(fn_node, out)
-    value = S.Call(func=ref, args=[fn_atom] + args,
-                   keywords=[S.keyword(arg=k, value=v) for k, v in keywords.items()])
+    value = S.Call(func=ref, args=[fn_atom] + list(made.args), keywords=[
+        S.keyword(arg=k, value=v) for k, v in made.keywords.items()])
     return value
+
+
+def partial_called(lw, node, out, discard):
+    """`functools.partial(g, a, k=b)(x)`, a partial called where it is made (a partial of a
+    partial too): its arguments evaluated first, as Python does, then g called with them,
+    the call's own arguments and keywords (a keyword of the call overrides the partial's).
+    None where node.func is not such a call. Called by idioms.expand_call."""
+    if not _partial_made(lw, node.func):
+        return None
+    made, _ = _local_partial(lw, node.func, out)
+    from .variadic import unstar_call   # partial(g, a)(*xs): the items of a display
+    node = unstar_call(lw, node, out)
+    if getattr(node, "sd_spread", None):
+        raise lw.error(node, "srcdiff cannot tell how many items this *xs passes to the "
+                       "partial", hint="pass the arguments one by one")
+    return call_held(lw, node, made, out, discard)
+
+
+def _partial_made(lw, node):
+    """Whether `node` is a call of functools.partial itself (by any name it has here)."""
+    return isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
+        lw._global_path(node.func) is not None and \
+        lw._callee_object(node.func) is functools.partial
+
+
+def _local_partial(lw, node, out, seen=lambda atom: atom):
+    """The LocalPartial of the call `node` of functools.partial, its arguments lowered in
+    Python's order (an inner partial's first; each atom given to `seen` first), and the
+    node of the function it calls."""
+    if not node.args:
+        raise lw.error(node, "functools.partial needs the function first")
+    if any(k.arg is None for k in node.keywords) or any(
+            isinstance(a, S.Starred) for a in node.args):
+        raise lw.error(node, "* and ** in functools.partial are not supported",
+                       hint="pass the arguments one by one: functools.partial(g, a, k=v)")
+    fn_node = node.args[0]
+    if _partial_made(lw, fn_node):   # partial(partial(g, a, k=b), c): partial(g, a, c, k=b)
+        inner, fn_node = _local_partial(lw, fn_node, out, seen)
+        fn, args, keywords = inner.fn, list(inner.args), dict(inner.keywords)
+    else:
+        fn, args, keywords = _function_of(lw, fn_node), [], {}
+    args += [_kept(lw, a, seen(lw.expr(a, out)), out) for a in node.args[1:]]
+    for k in node.keywords:
+        keywords.pop(k.arg, None)   # the outer partial's keyword wins (and comes last)
+        keywords[k.arg] = _kept(lw, k.value, seen(lw.expr(k.value, out)), out)
+    return LocalPartial(fn, args, keywords), fn_node
 
 
 def _kept(lw, node, atom, out):
@@ -74,22 +120,32 @@ def _function_of(lw, fn_node):
         obj = None
     if obj is None or not (is_function_value(obj) or called_value(lw, obj)
                            or isinstance(obj, LocalPartial)):
+        hint = "name a function defined at module level or in this function"
+        if isinstance(fn_node, S.Attribute):   # map(self.layers[0].forward, xs)
+            hint += (f", or bind the object to a name first (obj = {S.spell(fn_node.value)}; "
+                     f"then obj.{fn_node.attr})")
         raise lw.error(fn_node, "srcdiff needs to know which function this is where the "
-                       "code is compiled", hint="name a function defined at module level or "
-                       "in this function")
+                       "code is compiled", hint=hint)
     return obj
 
 
 def _caller(lw, node, out):
     """How a comprehension calls map's or sorted's function: items -> the call. A name
-    (a lambda gets one), or `functools.partial(g, a, k=b)` written there: g called with the
-    partial's arguments, evaluated once, where the partial is made."""
+    (a lambda gets one), a method of a local object (`layer.forward`), or
+    `functools.partial(g, a, k=b)` written there: g called with the partial's arguments,
+    evaluated once, where the partial is made."""
     if isinstance(node, S.Lambda):
         fn = lambda_value(lw, node, out)
     elif isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)) and \
             lw._global_path(node.func) is not None and \
             lw._callee_object(node.func) is functools.partial:
         return _partial_caller(lw, node, out)
+    elif isinstance(node, S.Attribute) and isinstance(node.value, S.Name) and \
+            node.value.id in lw.locals:
+        # map(layer.forward, xs): layer.forward(x) for each item, lowered as a method call
+        # where it is written (its class known there, or refused there); the name `layer`
+        # cannot be rebound while the items are made, so it is the object map would bind
+        fn = S.clone(node)
     else:
         _function_of(lw, node)
         fn = S.clone(node)
@@ -106,19 +162,19 @@ def _local(lw, atom, out):
 
 
 def _partial_caller(lw, node, out):
-    if not node.args or any(isinstance(a, S.Starred) for a in node.args) or any(
+    """map(partial(g, a, k=b), xs) (a partial of a partial too, as one partial of g): g
+    called with the partial's arguments, evaluated once, here, then each item."""
+    if any(isinstance(a, S.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords):
         raise lw.error(node, "srcdiff follows functools.partial(g, ...) here only with g "
                        "first and its arguments one by one",
                        hint="pass the arguments one by one, without * or **")
-    fn_node = node.args[0]
-    if isinstance(fn_node, S.Call) or isinstance(_function_of(lw, fn_node), LocalPartial):
+    made, fn_node = _local_partial(lw, node, out, lambda atom: _local(lw, atom, out))
+    if isinstance(made.fn, LocalPartial):
         raise lw.error(node, "srcdiff follows a functools.partial here only of a named "
                        "function", hint="make the partial of a function defined at module "
                        "level or in this function")
-    args = [_kept(lw, a, _local(lw, lw.expr(a, out), out), out) for a in node.args[1:]]
-    keywords = [(k.arg, _kept(lw, k.value, _local(lw, lw.expr(k.value, out), out), out))
-                for k in node.keywords]
+    args, keywords = list(made.args), list(made.keywords.items())
 
     def call(items):
         return S.Call(func=S.clone(fn_node), args=[S.clone(a) for a in args] + list(items),
@@ -142,22 +198,48 @@ def _map(lw, node, out, discard):
                            "a name bound to it would not be after its first use",
                            hint="bind list(map(...)) instead, or use map where it is read "
                                 "(for v in map(...), sum(map(...)), list(map(...)))")
-    call = _caller(lw, node.args[0], out)
-    seqs = [S.load(_fresh_local(lw, "seq")) for _ in node.args[1:]]
-    for name, seq in zip(seqs, node.args[1:]):
-        out.append(lw.assign(name.id, lw.expr(seq, out), Kind.COPY))
-    items = [S.load(_fresh_local(lw, "item")) for _ in seqs]
+    inline = _method_lambda(node.args[0], len(node.args) - 1) and not any(
+        isinstance(m, S.NamedExpr) for m in S.walk(node))
+    call = None if inline else _caller(lw, node.args[0], out)
+    seqs = []
+    for seq in node.args[1:]:
+        if inline and isinstance(seq, S.Name) and seq.id in lw.locals:
+            seqs.append(S.clone(seq))   # read by the comprehension at once (its items' class)
+            continue
+        seqs.append(S.load(_fresh_local(lw, "seq")))
+        out.append(lw.assign(seqs[-1].id, lw.expr(seq, out), Kind.COPY))
+    # map(lambda layer: layer.forward(x), layers): the lambda's body, its parameters the
+    # comprehension's own names, so the items' class is known where the method is called
+    items = [S.load(a.id) if inline else S.load(_fresh_local(lw, "item"))
+             for a in (node.args[0].args.args if inline else seqs)]
     if len(seqs) == 1:
         target, it = S.store(items[0].id), seqs[0]
     else:
         target = S.Tuple(elts=[S.store(i.id) for i in items], ctx=S.Store())
         it = S.Call(func=S.load("zip"), args=seqs, keywords=[])
         it = _builtin(lw, it, "zip")
-    comp = S.ListComp(elt=call(items), generators=[
+    comp = S.ListComp(elt=S.clone(node.args[0].body) if inline else call(items), generators=[
         S.comprehension(target=target, iter=it, ifs=[], is_async=0)])
     _place(comp, node)
     atom = lw.comprehension(comp, out)
     return lw._result(atom, Kind.COPY, None, discard)
+
+
+def _method_lambda(fn, n):
+    """Whether `fn` is a lambda of `n` plain parameters whose body calls a method of one of
+    them (`lambda layer: layer.forward(x)`), and binds no name (a walrus would bind it in
+    the lambda, not around it): map's comprehension may then be its body itself."""
+    if not isinstance(fn, S.Lambda):
+        return False
+    a = fn.args
+    if a.vararg or a.kwarg or a.kwonlyargs or a.defaults or a.posonlyargs or \
+            len(a.args) != n or any(isinstance(m, (S.NamedExpr, S.Yield, S.YieldFrom, S.Lambda,
+                                                   S.Await)) for m in S.walk(fn.body)):
+        return False
+    params = {p.id for p in a.args}
+    return any(isinstance(m, S.Call) and isinstance(m.func, S.Attribute) and
+               isinstance(m.func.value, S.Name) and m.func.value.id in params
+               for m in S.walk(fn.body))
 
 
 def _builtin(lw, call, name):

@@ -26,7 +26,7 @@ Refused at the user's line: `*xs` of a length srcdiff cannot see that does not f
 """
 import inspect
 
-from . import objects, values
+from . import function_dicts, objects, values
 from . import syntax as S
 from .callables import LocalFunction, is_user_function
 from .core import Kind
@@ -124,6 +124,8 @@ def bind_call(lw, node, fn, args, keywords, out):
     if inspect.Parameter.VAR_POSITIONAL not in kinds and \
             inspect.Parameter.VAR_KEYWORD not in kinds:
         full, _ = lw._bind_user_call(node, fn, args, keywords)
+        # act(x, "relu") of `def act(x, kind="tanh"): return ACTS[kind](x)`
+        full = function_dicts.keys_passed(lw, fn, list(sig.parameters), full, out)
         return full, [], None
     try:
         bound = sig.bind(*args, **{k.arg: k.value for k in keywords})

@@ -95,9 +95,18 @@ def test_a_key_other_than_the_default_is_refused_where_it_runs():
         srcdiff.grad(default_key, wrt=(0, 1))(X, Y, "tanh")
 
 
-def test_a_key_passed_by_a_caller_other_than_the_default_is_refused():
+def test_a_key_passed_by_a_caller_other_than_the_default_is_followed():
+    # the callee is specialised on the key passed (function_dicts.keys_passed), and still
+    # checks it where it runs
     def caller(x, y):
         return default_key(x, y, act="tanh")
+    check(caller, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+    assert "check_key(act, 'tanh'" in srcdiff.source(srcdiff.grad(caller))
+
+
+def test_a_key_only_known_where_it_runs_is_refused_there():
+    def caller(x, y, names=("tanh", "sin")):
+        return default_key(x, y, act=names[0])
     with pytest.raises(srcdiff.RuntimeRefusal, match="key is 'tanh'"):
         srcdiff.grad(caller)(X, Y)
 

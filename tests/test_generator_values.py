@@ -224,7 +224,8 @@ REFUSED = [
     (generator_to_a_helper_writing, "return keeps_buffer(squares(x), buf)", "each of its items"),
     (expression_read_in_a_loop, "s = s + sum(g)", "more than once"),
     (expression_returned, "return (v * v for v in x)", "return a list"),
-    (expression_to_a_method, "return Doubler(2.0).twice(v * v for v in x)", "method twice"),
+    (expression_to_a_method, "return Doubler(2.0).twice(v * v for v in x)",
+     "Doubler.twice, which does not take each"),
 ]
 
 
