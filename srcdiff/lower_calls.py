@@ -17,7 +17,6 @@ from . import objects as fobjects
 from . import records
 from . import rules
 from . import syntax as S
-from . import value_builtins
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -133,6 +132,7 @@ class CallLowering:
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
+            from . import value_builtins
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
