@@ -4,8 +4,8 @@ api_composite.py, stop_gradient, the checkpoint markers, the rule decorators (d,
 reverse_rule, forward_rule, elementwise, nondifferentiable, not_implemented), flatten, show,
 the errors and __version__; importing it installs boundary.py's traceback hooks.
 
-`show` is imported at its first use (`__getattr__`): html_view.py and what it imports (html,
-hashlib) were a third of `import srcdiff`.
+`show` is imported at its first use (`__getattr__`, api.package_attribute): html_view.py and
+what it imports (html, hashlib) were a third of `import srcdiff`.
 
 srcdiff: automatic differentiation by source transformation for Python and NumPy.
 
@@ -26,7 +26,8 @@ from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
 from .rules import d  # noqa: E402
-if TYPE_CHECKING:  # show: imported at its first use (__getattr__ below); named for the docs
+from .api import package_attribute as __getattr__, package_names as __dir__  # noqa: E402
+if TYPE_CHECKING:  # show: imported at its first use (__getattr__); named here for the docs
     from .html_view import show  # noqa: F401
 from .rule_forms import elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
@@ -40,19 +41,6 @@ __all__ = [
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
     "RuleError",
 ]
-
-
-def __getattr__(name):
-    """`srcdiff.show`: html_view.py imported at its first use."""
-    if name == "show":
-        from .html_view import show
-        globals()["show"] = show
-        return show
-    raise AttributeError(f"module 'srcdiff' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | {"show"})
 
 
 _install_hooks()  # tracebacks through emitted code show its lines on every Python (boundary.py)

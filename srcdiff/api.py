@@ -142,6 +142,23 @@ def source(derivative):
     return text
 
 
+def package_attribute(name):
+    """The package's `__getattr__` (srcdiff/__init__.py): `srcdiff.show` imports html_view.py
+    (and html, hashlib) at its first use, not at `import srcdiff`."""
+    import sys
+    if name == "show":
+        from .html_view import show
+        setattr(sys.modules["srcdiff"], "show", show)
+        return show
+    raise AttributeError(f"module 'srcdiff' has no attribute {name!r}")
+
+
+def package_names():
+    """The package's `__dir__`: its names, `show` among them before its first use."""
+    import sys
+    return sorted(set(vars(sys.modules["srcdiff"])) | {"show"})
+
+
 def _plain_without_varargs(f):
     """A Python function whose signature is its code's and takes no *args: no position of
     `wrt` can fall inside *args (wrt_varargs.applies), so wrt_varargs is not imported."""
