@@ -120,7 +120,8 @@ def test_second_order_over_a_gradient_that_shows_defaults():
 # census gates and the early returns that say a pass has work (issue #16, a first call's time)
 _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generator_names",
                "generator_values", "generator_splice", "field_writes", "value_builtins",
-               "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs")
+               "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
+               "runtime_integrate")
 
 _PLAIN = '''
 import json, sys
