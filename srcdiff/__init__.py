@@ -26,7 +26,8 @@ from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
 from .rules import d  # noqa: E402
-from .api import package_attribute as __getattr__, package_names as __dir__  # noqa: E402
+from . import api as _api  # noqa: E402
+__getattr__, __dir__ = _api.package_attribute, _api.package_names   # srcdiff.show, lazily
 if TYPE_CHECKING:  # show: imported at its first use (__getattr__); named here for the docs
     from .html_view import show  # noqa: F401
 from .rule_forms import elementwise  # noqa: E402
