@@ -19,6 +19,10 @@ bytecode of srcdiff and of its rules is on disk, as after `pip install`), after
 busy machine that leaves out the time spent waiting for a core (not the slowing from
 sharing caches). The load average at the start is printed.
 
+`--baseline DIR` measures another checkout of srcdiff (a `git worktree` or `git archive` of
+the code before a change) in the same run, its processes alternating with this checkout's,
+so that both see the same load; each measurement then shows both medians and their ratio.
+
 Issue #16's targets: first derivative <= 150 ms, a 20-line function <= 50 ms, a new
 input shape <= 5 ms.
 """
@@ -98,25 +102,32 @@ TARGETS = {"first derivative": 0.150, "20-line function, first": 0.050,
            "20-line function, later": 0.050, "new shape, same pattern": 0.005}
 
 
-def measure(runs, clock="wall"):
-    samples = {}
+def measure(runs, clock="wall", roots=(ROOT,)):
+    """{root: {measurement: [seconds]}}, the processes of the checkouts `roots` alternating."""
+    samples = {root: {} for root in roots}
     with tempfile.TemporaryDirectory() as folder:
         with open(os.path.join(folder, "first_call_functions.py"), "w") as fh:
             fh.write(textwrap.dedent(FUNCTION))
         probe = os.path.join(folder, "probe.py")
         with open(probe, "w") as fh:
             fh.write(PROBE)
-        env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached on disk
-        for kind in ("chapter", "layer first", "layer later"):
-            subprocess.run([sys.executable, probe, folder, kind, clock], env=env, check=True,
-                           capture_output=True)  # one run to write the bytecode
+        envs = {}
+        for root in roots:
+            env = dict(os.environ,
+                       PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: bytecode cached on disk
+            envs[root] = env
+            for kind in ("chapter", "layer first", "layer later"):
+                subprocess.run([sys.executable, probe, folder, kind, clock], env=env,
+                               check=True, capture_output=True)  # one run to write the bytecode
         for _ in range(runs):
             for kind in ("chapter", "layer first", "layer later"):
-                done = subprocess.run([sys.executable, probe, folder, kind, clock], env=env,
-                                      check=True, capture_output=True, text=True)
-                for name, value in json.loads(done.stdout).items():
-                    samples.setdefault(name, []).append(value)
+                for root in roots:
+                    done = subprocess.run([sys.executable, probe, folder, kind, clock],
+                                          env=envs[root], check=True, capture_output=True,
+                                          text=True)
+                    for name, value in json.loads(done.stdout).items():
+                        samples[root].setdefault(name, []).append(value)
     return samples
 
 
@@ -126,23 +137,35 @@ def main(argv=None):
     p.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                    help="wall clock (the targets'), or the process's CPU time (steadier on a "
                         "busy machine, where waiting for a core is not counted)")
+    p.add_argument("--baseline", metavar="DIR",
+                   help="another checkout of srcdiff, measured in the same run (alternating)")
     a = p.parse_args(argv)
+    roots = (ROOT,) if a.baseline is None else (ROOT, os.path.abspath(a.baseline))
     try:
         load = f"; load average {os.getloadavg()[0]:.2f} at the start"
     except OSError:
         load = ""
-    samples = measure(a.runs, a.clock)
+    samples = measure(a.runs, a.clock, roots)
     try:
         load += f", {os.getloadavg()[0]:.2f} at the end"
     except OSError:
         pass
     print(f"clock: {a.clock}{load}")
-    print(f"{'':28} {'median ms':>10} {'range ms':>16} {'target ms':>10}")
-    for name, values in samples.items():
-        ms = [1000 * v for v in values]
-        target = TARGETS.get(name)
-        print(f"{name:28} {statistics.median(ms):10.1f} {min(ms):7.1f} – {max(ms):6.1f} "
-              f"{'' if target is None else format(1000 * target, '10.0f')}")
+    for root in roots:
+        if len(roots) > 1:
+            print(f"\n{'this checkout' if root == ROOT else 'baseline'}: {root}")
+        print(f"{'':28} {'median ms':>10} {'range ms':>16} {'target ms':>10}")
+        for name, values in samples[root].items():
+            ms = [1000 * v for v in values]
+            target = TARGETS.get(name)
+            print(f"{name:28} {statistics.median(ms):10.1f} {min(ms):7.1f} – {max(ms):6.1f} "
+                  f"{'' if target is None else format(1000 * target, '10.0f')}")
+    if len(roots) > 1:
+        print("\nthis checkout / baseline (ratio of the medians)")
+        for name, values in samples[ROOT].items():
+            base = samples[roots[1]].get(name)
+            if base:
+                print(f"{name:28} {statistics.median(values) / statistics.median(base):10.2f}")
     return 0
 
 

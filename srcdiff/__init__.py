@@ -4,12 +4,17 @@ api_composite.py, stop_gradient, the checkpoint markers, the rule decorators (d,
 reverse_rule, forward_rule, elementwise, nondifferentiable, not_implemented), flatten, show,
 the errors and __version__; importing it installs boundary.py's traceback hooks.
 
+`show` is imported at its first use (`__getattr__`, api.package_attribute): html_view.py and
+what it imports (html, hashlib) were a third of `import srcdiff`.
+
 srcdiff: automatic differentiation by source transformation for Python and NumPy.
 
 srcdiff reads a plain Python/NumPy function and writes the Python source of
 its derivative, keeping the function's loops and branches as loops and
 branches. See README.md for a tour.
 """
+from typing import TYPE_CHECKING
+
 from .version import __version__  # noqa: F401
 
 from .errors import (ArgumentError, NoRuleError, RuleError, RuntimeRefusal,  # noqa: E402
@@ -20,8 +25,11 @@ from .api_composite import hessian, hvp, jacobian  # noqa: E402
 from .flatten import flatten  # noqa: E402
 from .checkpointing import checkpoint, checkpointed  # noqa: E402
 from .boundary import install_hooks as _install_hooks  # noqa: E402
-from .html_view import show  # noqa: E402
 from .rules import d  # noqa: E402
+from . import api as _api  # noqa: E402
+__getattr__, __dir__ = _api.package_attribute, _api.package_names   # srcdiff.show, lazily
+if TYPE_CHECKING:  # show: imported at its first use (__getattr__); named here for the docs
+    from .html_view import show  # noqa: F401
 from .rule_forms import elementwise  # noqa: E402
 from .rules import forward as forward_rule  # noqa: E402
 from .rules import nondifferentiable, not_implemented  # noqa: E402
@@ -34,5 +42,6 @@ __all__ = [
     "SrcdiffError", "UnsupportedCodeError", "NoRuleError", "ArgumentError", "RuntimeRefusal",
     "RuleError",
 ]
+
 
 _install_hooks()  # tracebacks through emitted code show its lines on every Python (boundary.py)

@@ -16,13 +16,11 @@ raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 or a copy) or into m while such a row is read later, and names that may be the same
 array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
 """
-from . import alias_flow, analyze, runtime_containers, sequences
+from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
-from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, read_after, \
-    shares_items
 from .callables import is_user_function
 from .core import Kind
 
@@ -74,6 +72,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             writes.setdefault(name, []).append(s)
     if not written:
         return []
+    from . import alias_flow   # only where something is written in place
+    from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, \
+        read_after, shares_items
     order = {id(t): i for i, t in enumerate(stmts)}
     loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
              if isinstance(t, (S.For, S.While))]

@@ -30,10 +30,11 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
     if jit is not False or backend == "numba":
         from . import numba_compile
         backend, jit = numba_compile.choose(backend, jit)
-    from . import wrt_varargs   # a position inside *args: made per call's arguments
-    if isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt):
-        return wrt_varargs.transform(kind, f, wrt, lambda g, w: _transform(
-            kind, g, w, has_aux, backend, jit))
+    if not _plain_without_varargs(f):
+        from . import wrt_varargs   # a position inside *args: made per call's arguments
+        if isinstance(f, wrt_varargs.AtCall) or wrt_varargs.applies(f, wrt):
+            return wrt_varargs.transform(kind, f, wrt, lambda g, w: _transform(
+                kind, g, w, has_aux, backend, jit))
     if _is_derived(f):  # a derivative srcdiff made: srcdiff/compose.py
         if jit is True:
             raise ArgumentError(f"srcdiff.{kind}(..., jit=True) compiles a function's derivative; "
@@ -42,8 +43,9 @@ def _transform(kind, f, wrt, has_aux=False, backend="numpy", jit=False):
                                      "jit='auto' to fall back to NumPy for the composition")
         from . import compose
         return compose.transform(kind, f, wrt, has_aux)
-    if not (inspect.isfunction(f) or inspect.ismethod(f)) and wrt_varargs.of_rule(f):
-        f = wrt_varargs.of_rule(f)   # numpy.sqrt: through its rule
+    if not (inspect.isfunction(f) or inspect.ismethod(f)):
+        from . import wrt_varargs
+        f = wrt_varargs.of_rule(f) or f   # numpy.sqrt: through its rule
     if not (inspect.isfunction(f) or inspect.ismethod(f)):
         raise ArgumentError(f"srcdiff.{kind} needs a Python function whose source it can read, "
                             f"not {f!r}", hint="wrap it: srcdiff.grad(lambda x: f(x)) uses "
@@ -138,6 +140,30 @@ def source(derivative):
     if text is None:
         raise SrcdiffError(f"{derivative!r} was not made by srcdiff")
     return text
+
+
+def package_attribute(name):
+    """The package's `__getattr__` (srcdiff/__init__.py): `srcdiff.show` imports html_view.py
+    (and html, hashlib) at its first use, not at `import srcdiff`."""
+    import sys
+    if name == "show":
+        from .html_view import show
+        setattr(sys.modules["srcdiff"], "show", show)
+        return show
+    raise AttributeError(f"module 'srcdiff' has no attribute {name!r}")
+
+
+def package_names():
+    """The package's `__dir__`: its names, `show` among them before its first use."""
+    import sys
+    return sorted(set(vars(sys.modules["srcdiff"])) | {"show"})
+
+
+def _plain_without_varargs(f):
+    """A Python function whose signature is its code's and takes no *args: no position of
+    `wrt` can fall inside *args (wrt_varargs.applies), so wrt_varargs is not imported."""
+    return inspect.isfunction(f) and not f.__code__.co_flags & inspect.CO_VARARGS and \
+        "__signature__" not in f.__dict__
 
 
 def _is_derived(f):

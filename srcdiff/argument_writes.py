@@ -11,7 +11,7 @@ saying how a callee's syntax is found). This is the one place that follows argum
 """
 import os
 
-from . import alias_flow, alias_flow_fresh, analyze
+from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .aliasing import VIEW_FUNCS
 from .core import Kind
@@ -316,6 +316,7 @@ def unseen_argument_update(body, call, name):
     (`return v, w`) holds the helper's copy, not the caller's array; the array must not
     have been given to a function that may keep it. (That no other argument holds it is
     checked by the run: runtime_alias.check_update_unshared.)"""
+    from . import alias_flow
     flow = alias_flow.Flow(body, fresh=[id(call)])
     return flow.ok and id(call) in flow.before and flow.unseen(call, name, own_ok=False)
 

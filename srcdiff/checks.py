@@ -226,10 +226,11 @@ def _argument_checks():
             checks[id(getattr(random, name))] = _spread_check
     for func, (helper, names) in runtime_linalg.argument_checks().items():
         checks[id(func)] = _named_check(helper, names)
-    from . import runtime_integrate, runtime_scipy
-    for module in (runtime_scipy, runtime_integrate):
-        for func, (helper, names) in module.argument_checks().items():
-            checks[id(func)] = _named_check(helper, names)
+    if "scipy" in sys.modules:   # (checks of SciPy's functions: none before its import)
+        from . import runtime_integrate, runtime_scipy
+        for module in (runtime_scipy, runtime_integrate):
+            for func, (helper, names) in module.argument_checks().items():
+                checks[id(func)] = _named_check(helper, names)
     return checks
 
 
@@ -262,7 +263,6 @@ def guard_real_arguments(body, src, bindings):
     rules): a check that its array and number arguments are real, naming the user's line;
     left out where the call is not differentiated."""
     from . import rules
-    from .runtime_scipy import check_real
     found = {}
     for stmt in analyze.flatten(body):
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
@@ -272,6 +272,7 @@ def guard_real_arguments(body, src, bindings):
                 found[id(stmt)] = [(stmt, reason)]
 
     def make(stmt, reason):
+        from .runtime_scipy import check_real
         args, keywords = analyze.call_parts(stmt.value)
         operands = [S.clone(a) for a in list(args) + list(keywords.values())
                     if isinstance(a, S.Name)]

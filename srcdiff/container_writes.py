@@ -12,7 +12,6 @@ change.
 from . import analyze, runtime, runtime_containers
 from . import syntax as S
 from .alias_flow_fresh import fresh_call
-from .alias_rows import read_after as _read_after, read_before_rebound
 from .core import Info, Kind
 
 
@@ -29,6 +28,7 @@ def check_appends(source, body):
             appends.setdefault(base, []).append(s)
     if not appends:
         return
+    from .alias_rows import read_after as _read_after
     order = {id(t): i for i, t in enumerate(stmts)}
     loops = [t for t in stmts if isinstance(t, (S.For, S.While))]
     for share, name, other, how in _shares(stmts, appends):
@@ -129,6 +129,7 @@ def check_dict_views(source, body):
              and isinstance(s.value.args[0], S.Name)
              and not s.sd.loop_keys]   # a for loop's keys: a write keeps them
     for view in views:
+        from .alias_rows import read_before_rebound
         base, name = view.value.args[0].id, view.targets[0].id
         for w in stmts:
             if not (w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base
@@ -281,10 +282,10 @@ def check_item_copies(lw, body):
     """After `item_of_item`'s lowering: refuse where a name other than the holder (bound
     before the copy) reads the array the item held after it (alias_flow): Python's write
     would show through that name, the copy's does not."""
-    from . import alias_flow
     noted = getattr(lw, "item_copies", None)
     if not noted:
         return
+    from . import alias_flow
     lw.item_copies = []
     flow = alias_flow.Flow(body)
     made = {}
@@ -392,6 +393,7 @@ def store_back_items(lw, body):
     for block in list(blocks(body)):
         for w in [t for t in block if t.sd.kind == Kind.SETITEM and
                   isinstance(t.targets[0].value, S.Name)]:
+            from .alias_rows import read_after as _read_after
             name = w.targets[0].value.id
             ds = defs.get(name, [])
             pairs = {(d.value.value.id, d.value.slice.value) for d in ds

@@ -31,11 +31,6 @@ import inspect
 
 from . import census
 from . import syntax as S
-from .generator_inline import inline_loops
-from .generator_names import keep_items
-from .generator_values import (EARLY, FULL, builtin as _builtin, check_expressions, consumed_once,
-                               consumer, fresh_locals as _fresh_locals, lists_items as _lists_items,
-                               stores as _stores, visible_to_call, writes as _writes)
 from .generators import (APPROVED, as_list_function, exits, holding, is_generator,
                          is_generator_function, own_nodes, walk_block)
 
@@ -44,6 +39,7 @@ def check_calls(source, fdef, resolve, known_types=(), kept=()):
     items are all taken at once; mark (APPROVED) the others. `kept`: generator_names'
     [(list call, gen, statements, names)] of generators kept in a name, whose statements
     are checked as a for loop's body is."""
+    from .generator_values import fresh_locals as _fresh_locals
     finder = _finder(fdef, resolve, known_types)
     assigned = finder.assigned
     calls = []
@@ -166,6 +162,7 @@ def check_method_call(lowerer, call, fn):
     if getattr(call, APPROVED, False) or not is_generator_function(fn):
         return
     from .frontend import get_source
+    from .generator_values import fresh_locals as _fresh_locals
     fdef = lowerer.fdef
     parents = {}
     for n in S.walk(fdef):
@@ -180,6 +177,8 @@ def check_method_call(lowerer, call, fn):
 
 
 def _check_call(source, call, gen, parents, resolve, assigned, fresh, wrap=True):
+    from .generator_values import (EARLY, FULL, builtin as _builtin, consumed_once, consumer,
+                                   lists_items as _lists_items)
     name = S.spell(call.func)
     parent = parents.get(call)
     bounded = gen.bounded
@@ -253,6 +252,7 @@ class _ListedAt:
         self.resolve, self.assigned = resolve, assigned
 
     def __call__(self):
+        from .generator_values import builtin as _builtin, lists_items as _lists_items
         parent = self.parents.get(self.call)
         if isinstance(parent, S.Call) and self.call in parent.args and (
                 _builtin(parent, self.resolve, self.assigned, "list", "tuple", "sum",
@@ -276,6 +276,7 @@ def _check_stmts(source, stmts, targets, call, name, gen, fdef, fresh, kept=None
     generator `kept` in a name up to its last use) write in place only into values made
     here that the generator cannot see (and rebind none of a local generator's free
     names); `targets`: names bound to its items."""
+    from .generator_values import stores as _stores, visible_to_call, writes as _writes
     seen, holds = visible_to_call(fdef, call, targets, gen.free)
     doing = f"this loop over {name}(...)" if kept is None else "this line"
     still = "" if kept is None else f", and {kept} still gives items after it"
@@ -383,6 +384,9 @@ def prepare(source, fdef, resolve, known_types=()):
     of generators in it checked."""
     if not census.may_generate(census.take(fdef), resolve, known_types):
         return fdef   # no yield, no call that may reach a generator (srcdiff/census.py)
+    from .generator_inline import inline_loops   # imported only where the census says
+    from .generator_names import keep_items      # there may be work for them
+    from .generator_values import check_expressions
     fdef = as_list_function(source, fdef)
     if _call_partials_made_in_place(fdef, resolve, apply=False):
         fdef = S.clone(fdef)

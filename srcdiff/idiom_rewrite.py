@@ -32,7 +32,7 @@ user's tree is left alone), or the same one where nothing applies.
 """
 import builtins
 
-from . import census, function_loops
+from . import census
 from . import syntax as S
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
@@ -46,6 +46,7 @@ def desugar(fdef, resolve):
     `resolve(name)` is the object a free name means (None where it is not known)."""
     if not census.may_desugar(census.take(fdef)):
         return fdef   # nothing of the above in it (srcdiff/census.py)
+    from . import function_loops   # imported only where the census says it may have work
     fdef = function_loops.unroll(fdef, resolve)   # loops over a known list of functions
     names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)

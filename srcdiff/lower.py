@@ -48,7 +48,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import analyze, argument_writes, checks, core, field_writes, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
+from . import analyze, argument_writes, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, update_checks
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -356,6 +356,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out.append(self.setitem(base, index, new, target, out))
             return out
         if isinstance(target, S.Attribute):   # r.b += e of a record made here
+            from . import field_writes
             field_writes.update(self, node, out)
             return out
         raise self.error(node, "srcdiff can only update names and array items in place",
@@ -400,6 +401,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             index = self.index(target.slice, out)
             out.append(self.setitem(base, index, atom, target, out))
         elif isinstance(target, S.Attribute):   # r.b = e of a record made here
+            from . import field_writes
             field_writes.store(self, target, atom, out)
         else:
             raise self.error(target, "srcdiff cannot assign to this target",

@@ -17,8 +17,6 @@ from . import objects as fobjects
 from . import records
 from . import rules
 from . import syntax as S
-from . import value_builtins
-from . import vector_spaces
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -134,6 +132,7 @@ class CallLowering:
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
         if obj in (map, sorted, functools.partial):
+            from . import value_builtins
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
@@ -285,6 +284,7 @@ class CallLowering:
         if isinstance(fn, (staticmethod, classmethod)):
             return self._special_method(node, base, cls, fn, args, keywords, out, discard)
         if getattr(fn, "__srcdiff_primitive__", False):   # srcdiff.extend's, by its rules
+            from . import vector_spaces
             return self.call_object(node, node.func, fn, [S.load(base.id)] + args, keywords,
                                     out, discard, vector_spaces.primitive_reference(self, fn))
         if not (inspect.isfunction(fn) and is_user_function(fn)):

@@ -29,6 +29,14 @@ def _blank(line):
 def def_source(code, lines):
     """The source of the def (with its decorators) whose code is `code`, cut from `lines` (its
     file's), dedented; None where the cut is not that def's exact source."""
+    text = def_cut(code, lines)
+    return text if text is not None and same_code(text, code) else None
+
+
+def def_cut(code, lines):
+    """def_source's cut before its check (the caller checks it: rule_template parses the cut
+    once, compiles that tree for `same_code` and converts the same tree); None where no def
+    starts at the code's first line."""
     start = code.co_firstlineno - 1
     if not lines or not 0 <= start < len(lines):
         return None
@@ -43,8 +51,7 @@ def def_source(code, lines):
         end += 1
     while end > header + 1 and _blank(lines[end - 1]):
         end -= 1   # trailing blank lines and comments belong to what follows
-    text = textwrap.dedent("".join(lines[start:end]))
-    return text if same_code(text, code) else None
+    return textwrap.dedent("".join(lines[start:end]))
 
 
 def statement_lines(lines, line):
@@ -67,8 +74,9 @@ def statement_lines(lines, line):
 
 
 def same_code(text, code):
-    """Whether `text` compiles to a module holding a function whose code is `code`'s (the
-    same bytecode, names, variables and constants: the line numbers may differ)."""
+    """Whether `text` (source text, or a module's standard-library ast parsed from it)
+    compiles to a module holding a function whose code is `code`'s (the same bytecode,
+    names, variables and constants: the line numbers may differ)."""
     try:
         module = compile(text, "<rule>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError):

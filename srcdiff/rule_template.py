@@ -145,28 +145,41 @@ def d_reads(stmt):
 
 
 def free_names(body, bound):
-    assigned = {n.id for stmt in body for n in S.walk(stmt)
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    """The names `body` reads and neither binds nor finds in `bound`, in the order of their
+    first read (one walk of each statement)."""
+    names = [n for stmt in body for n in S.walk(stmt) if isinstance(n, S.Name)]
+    assigned = {n.id for n in names if isinstance(n.ctx, S.Store)}
     free = []
-    for stmt in body:
-        for n in S.walk(stmt):
-            if (isinstance(n, S.Name) and isinstance(n.ctx, S.Load)
-                    and n.id not in bound and n.id not in assigned and n.id not in free):
-                free.append(n.id)
+    for n in names:
+        if isinstance(n.ctx, S.Load) and n.id not in bound and n.id not in assigned \
+                and n.id not in free:
+            free.append(n.id)
     return free
 
 
 def parse_template(fn):
-    """The body of rule def `fn`, from its file's lines (rule_source: no tokenizing) or, where
-    that cut does not give its exact source, from inspect.getsource."""
-    text = rule_source.def_source(fn.__code__, linecache.getlines(fn.__code__.co_filename))
-    if text is None:
-        text = textwrap.dedent(inspect.getsource(fn))
+    """The body of rule def `fn`, from its file's lines (rule_source: no tokenizing; the cut
+    parsed once, its tree compiled for the check and converted) or, where that cut does not
+    give its exact source, from inspect.getsource."""
+    code = fn.__code__
+    text = rule_source.def_cut(code, linecache.getlines(code.co_filename))
+    if text is not None:
+        try:
+            tree = S.parse_python(text)
+        except (SyntaxError, ValueError):
+            tree = None
+        if tree is not None and len(tree.body) == 1 and rule_source.same_code(tree, code):
+            return _body_of(S.ast_to_gast(tree.body[0]), fn.__qualname__)
+    text = textwrap.dedent(inspect.getsource(fn))
     return parse_template_text(text, fn.__qualname__)
 
 
 def parse_template_text(source, name="from_source"):
-    node = S.parse_function(source)
+    return _body_of(S.parse_function(source), name)
+
+
+def _body_of(node, name):
+    """A rule def's statements, its docstring left out."""
     while not isinstance(node, S.FunctionDef):  # pragma: no cover
         raise SyntaxError(f"template {name} must be a def")
     body = node.body

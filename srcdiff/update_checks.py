@@ -38,7 +38,6 @@ def guard_updates(body, params, module_value, bindings, sequences=()):
     whose a may be an array. module_value(atom): the module-level value an atom names
     (raises where unknown); bindings: the emitted code's names; sequences: names that
     always hold a list or a tuple (sequences.rewrite's kinds), never checked."""
-    from . import runtime_updates
     stmts = list(analyze.flatten(body))
     numbers_ = _numbers(stmts, params, module_value)
     found = {}
@@ -53,6 +52,7 @@ def guard_updates(body, params, module_value, bindings, sequences=()):
             found[id(operation)] = [(stmt, name, other, method)]
 
     def make(stmt, name, other, method):
+        from . import runtime_updates
         func = runtime_updates.check_update
         bindings[func.__name__] = func
         guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=[

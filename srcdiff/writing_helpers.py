@@ -184,10 +184,10 @@ def rewrite(lw, body):
     other argument shares what the helper writes into (runtime_alias.check_written_unshared).
     Raises the call's refusal where another name bound before the call would read the old
     array after it (alias_flow), or where the call is not found."""
-    from . import alias_flow
     noted = getattr(lw, "handed_back", None)
     if not noted:
         return
+    from . import alias_flow
     lw.handed_back = []
     made = []
     for note in noted:

@@ -532,3 +532,23 @@ def test_vjp_leaves_the_callers_cotangent_alone():
     np.testing.assert_array_equal(u, before)
     check_vjp(scales_its_output_in_place, x, 0.5, cotangent=u, wrt=0)
     np.testing.assert_array_equal(u, before)
+
+
+def test_show_is_imported_at_its_first_use():
+    """`import srcdiff` does not import html_view.py (html, hashlib): srcdiff.show, `from
+    srcdiff import show` and dir(srcdiff) still find it (api.package_attribute)."""
+    import os
+    import subprocess
+    import sys
+    probe = ("import sys, srcdiff\n"
+             "before = 'srcdiff.html_view' in sys.modules\n"
+             "listed = 'show' in dir(srcdiff)\n"
+             "from srcdiff import show\n"
+             "from srcdiff import html_view\n"
+             "print(before, listed, show is html_view.show, srcdiff.show is show)\n"
+             "try:\n    srcdiff.no_such_name\nexcept AttributeError:\n    print('raised')\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(srcdiff.__file__)))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=root), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "True", "raised"]

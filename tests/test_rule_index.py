@@ -135,12 +135,15 @@ def test_the_index_file_round_trips_and_a_damaged_one_is_ignored(tmp_path, monke
     assert rule_index.read(str(tmp_path), "k2") is None
     rule_index.write(str(tmp_path), "k2", {})
     kept = os.listdir(tmp_path / "__pycache__")
-    assert kept == ["srcdiff-rule-index.k2.marshal"]   # the other key's file is dropped
+    assert kept == [os.path.basename(rule_index._path(str(tmp_path), "k2"))]   # k1's dropped
     (tmp_path / "__pycache__" / kept[0]).write_bytes(b"\x00damaged")
     assert rule_index.read(str(tmp_path), "k2") is None
     (tmp_path / "__pycache__" / kept[0]).write_bytes(marshal.dumps(
         {"format": rule_index.FORMAT, "key": "k2", "names": {"x": "ufuncs"}}))
     assert rule_index.read(str(tmp_path), "k2") is None
+    (tmp_path / "__pycache__" / kept[0]).write_bytes(marshal.dumps(   # the name's CRC is
+        {"format": rule_index.FORMAT, "key": "k1", "names": {}}))     # not trusted: the key
+    assert rule_index.read(str(tmp_path), "k2") is None                # is compared in full
     monkeypatch.setattr(sys, "dont_write_bytecode", True)   # as bytecode: not written
     rule_index.write(str(tmp_path), "k3", {})
     assert rule_index.read(str(tmp_path), "k3") is None

@@ -114,3 +114,51 @@ def test_second_order_over_a_gradient_that_shows_defaults():
     from gradcheck import check
     check(lambda x: with_defaults(x), np.array([0.4, -1.1, 2.0]))
     check(default_read_from_a_global, np.array([0.4, -1.1]), 2.0, 1.5)
+
+
+# the modules a plain NumPy function's transform never needs: imported only behind the
+# census gates and the early returns that say a pass has work (issue #16, a first call's time)
+_NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generator_names",
+               "generator_values", "generator_splice", "field_writes", "value_builtins",
+               "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
+               "runtime_integrate")
+
+_PLAIN = '''
+import json, sys
+import numpy as np
+import srcdiff
+
+
+def layer_loss(w, x, y):
+    h = np.tanh(x @ w)
+    s = np.sum(h * 2.0 + 1.0, axis=1)
+    p = np.exp(s - np.max(s))
+    loss = -np.sum(y * np.log(p / np.sum(p) + 1e-9))
+    r = 0.0
+    for i in range(3):
+        r = r + np.sum(w * w) * 0.01
+    if loss > 0:
+        loss = loss + r
+    return loss + np.mean(h ** 2)
+
+
+rng = np.random.default_rng(0)
+g = srcdiff.grad(layer_loss)(rng.normal(size=(4, 5)), rng.normal(size=(6, 4)), rng.random(6))
+print(json.dumps(sorted(m for m in sys.modules if m.startswith("srcdiff."))))
+'''
+
+
+def test_a_plain_function_imports_no_pass_it_has_no_work_for(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "plain.py"
+    script.write_text(_PLAIN)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(transform.__file__)))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=root), timeout=300)
+    assert done.returncode == 0, done.stderr
+    imported = {m.split(".", 1)[1] for m in json.loads(done.stdout)}
+    assert "transform" in imported and "lower" in imported   # the probe did transform
+    assert not imported & set(_NOT_NEEDED), sorted(imported & set(_NOT_NEEDED))
