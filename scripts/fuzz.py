@@ -4,7 +4,8 @@ Checks programs S*1000000 + 0 .. N-1 (see tests/fuzzing; --idioms draws issue #1
 too, a family of its own: the same seed gives other programs; --family F draws one of the
 families of tests/fuzzing/families.py: plain, idioms, objects, functions, generators,
 writes, control, users (all five of user code), habits (everyday habits: stateful
-objects, optimiser loops, keyword calls, masks, ...)), prints a progress summary
+objects, optimiser loops, keyword calls, masks, ...), loops (while ... else, counting
+down, while on an element, continue in nested loops, asserts, try/except that only reads)), prints a progress summary
 (counts per outcome, refusal and failure causes grouped by message), shrinks each
 crash and wrong result to a minimal program and writes it to a directory it prints.
 """

@@ -30,7 +30,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import dataclasses
 import itertools
 
-from . import analyze, checks, idioms, sequences
+from . import analyze, checks, idioms, sequences, try_blocks
 from . import syntax as S
 from .errors import SrcdiffError
 from .fixpoint import closure, reach
@@ -221,9 +221,11 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
             name = stmt.targets[0].id
             post = []
-            if name in self.active:
+            # which except clause caught: an int, and a call that changes nothing
+            probe = kind == Kind.CALL and try_blocks.is_probe(stmt.sd.func)
+            if name in self.active and not probe:
                 post = self.forward_assign(stmt, name, state)
-            elif self._changes_active_list(stmt):
+            elif not probe and self._changes_active_list(stmt):
                 # its result is not needed, but the call appends to a list whose tangent is
                 # (an emitted helper's forward saving values on the tape its backward reads)
                 post = self.forward_user_call(stmt, name, state)

@@ -750,7 +750,18 @@ def helper_writes_into_an_array_another_name_reads(x):
     return np.sum(z * x)
 
 
+def try_that_only_reads(x):
+    try:
+        chol = np.linalg.cholesky(np.outer(x, x) + np.eye(3))
+        k = len(x)
+    except np.linalg.LinAlgError:
+        chol, k = np.eye(3), 1
+    return np.sum(chol * x) / k
+
+
 WORKS = [
+    works("try/except whose try block only reads (assignments to names from NumPy, math and "
+          "builtin calls)", try_that_only_reads, X),
     works("arithmetic + - * / ** @, unary minus, broadcasting, floats mixed with arrays; "
           "comparisons are non-differentiable values", arithmetic, X, A, wrt=(0, 1)),
     works("builtins abs, sum, float, len, max, min, pow; the math module",
@@ -895,7 +906,9 @@ def uses_try(x):
         y = np.sin(x)
     except ValueError:
         y = x
-    return np.sum(y)
+    finally:
+        z = 2.0
+    return np.sum(y) * z
 
 
 def uses_with(x):
@@ -1247,7 +1260,7 @@ def takes_varargs(*args):  # refused: takes_varargs
     return np.sum(args[0] ** 2)
 
 REFUSED = [
-    refused("try", uses_try, X),
+    refused("try/finally", uses_try, X),
     refused("with", uses_with, X),
     refused("yield outside the generators above (differentiating a generator function "
             "itself)", yields, X),

@@ -17,6 +17,8 @@ def with_try(x):
         y = x * 2.0
     except ValueError:
         y = x
+    finally:
+        x = x * 1.0
     return np.sum(y)
 
 
@@ -151,7 +153,7 @@ def alias_kept_across_steps(x):
 
 
 CASES = [
-    (with_try, "try/except", "move the error handling"),
+    (with_try, "try/finally", "after the try statement"),
     (with_with, "with-block", "enter the context"),
     (with_global, "global statement", "pass the value in"),
     (with_yield, "generators", "return a value"),

@@ -128,12 +128,13 @@ def test_every_idiom_makes_programs_that_run():
 # test_a_loop_over_a_generator_whose_items_reach_no_derivative (a third of its draws), the
 # habits family's the crash of test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys
 FAMILY_SEEDS = {"control": (705, 706), "functions": (711, 712), "generators": (701, 703),
-                "objects": (730, 731), "writes": (708, 712), "habits": (701, 707)}
+                "objects": (730, 731), "writes": (708, 712), "habits": (701, 707),
+                "loops": (701, 702)}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_SEEDS))
 def test_families_of_user_code_are_right_or_refused(family):
-    """--family objects|functions|generators|writes|control|habits (tests/fuzzing/families.py):
+    """--family objects|functions|generators|writes|control|habits|loops (families.py):
     a few programs of each, drawn at fixed seeds: no wrong derivative, no crash; each family
     draws its own idioms and leaves the plain and --idioms draws as they were."""
     from fuzzing.families import FAMILIES, idioms_of

@@ -211,3 +211,95 @@ def test_the_loop_adjoint_state_reaches_its_fixed_point():
     check_grad(read_before_written, VEC)
     check_jvp(read_before_written, VEC)
     check_hvp(read_before_written, VEC, vector=np.ones(4))
+
+
+# -- everyday control flow as users write it (round h13): both modes, second order --------
+def while_break_else(x):
+    h = x * 1.0
+    k = 0
+    while k < 6:
+        h = 0.7 * h + 0.1 * np.sin(h)
+        if np.sum(h * h) < 0.05:
+            break
+        k += 1
+    else:
+        h = h * 2.0 + np.cos(h)
+    return np.sum(h ** 2)
+
+
+def continue_in_nested_loops(x, a):
+    s = 0.0
+    for row in a:
+        t = 0.0
+        for v in row:
+            if v < -0.1:
+                continue
+            t = t + np.sin(v) * np.sum(x)
+        if t < 0.0:
+            continue
+        s = s + t * t
+    return s
+
+
+def early_return_from_nested_loops(x, a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            s = s + a[i, j] * np.tanh(x[j])
+            if s > 0.3:
+                return s * x[0]
+    return s + np.sum(x)
+
+
+def counts_down_with_a_recurrence(x):
+    y = np.zeros_like(x)
+    y[-1] = x[-1]
+    for i in range(len(x) - 2, -1, -1):
+        y[i] = 0.5 * y[i + 1] + np.sin(x[i])
+    return np.sum(y * y)
+
+
+def back_substitution(x, a):
+    u = np.triu(a) + 2.0 * np.eye(3)
+    z = np.zeros(3)
+    for i in range(len(x) - 1, -1, -1):
+        z[i] = (x[i] - np.dot(u[i, i + 1:], z[i + 1:])) / u[i, i]
+    return np.sum(z ** 2)
+
+
+def while_on_an_element(x):
+    y = x * 1.0
+    n = 0
+    while abs(y[1]) > 0.2 and n < 20:
+        y = y * 0.6
+        n += 1
+    i = 0
+    s = 0.0
+    while i < len(y) and y[i] < 0.25:
+        s = s + y[i] ** 2
+        i += 1
+    return np.sum(np.sin(y)) + s
+
+
+def rows_by_index_with_asserts(x, a):
+    assert x.shape[0] == a.shape[1], "shapes"
+    out = np.zeros(3)
+    for i, row in enumerate(a):
+        out[i] = np.dot(row, x) + np.sin(row[i])
+    assert np.all(np.isfinite(out))
+    return np.sum(np.tanh(out))
+
+
+EVERYDAY = [while_break_else, continue_in_nested_loops, early_return_from_nested_loops,
+            counts_down_with_a_recurrence, back_substitution, while_on_an_element,
+            rows_by_index_with_asserts]
+
+
+@pytest.mark.parametrize("f", EVERYDAY, ids=lambda f: f.__name__)
+def test_everyday_control_flow_in_both_modes_and_second_order(f):
+    from gradcheck import check
+    x = np.array([0.5, -1.0, 0.7])
+    a = np.array([[0.41, 0.19, -0.25], [0.22, -0.05, -0.57], [-0.02, -0.2, -0.04]])
+    args = (x, a)[:f.__code__.co_argcount]
+    for wrt in range(len(args)):
+        check(f, *[np.copy(v) for v in args], wrt=wrt)

@@ -2,8 +2,8 @@
 `plain` (tests/fuzzing/generator.py alone), `idioms` (issue #13's idioms:
 tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
 among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
-user_helpers.py; `habits`: idioms_habits.py, drawn on its own and not part of `users`, so
-that `users`' seeds draw the programs they drew before it came). A family's value is what Generator(seed, idioms=...) takes: False,
+user_helpers.py; `habits`: idioms_habits.py, and `loops`: idioms_loops.py, each drawn on its
+own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
 True, or a tuple of kind names. The same seed draws other programs in other families."""
 
 FAMILIES = {
@@ -25,6 +25,11 @@ FAMILIES = {
     # returned and unpacked, string-keyed dict comprehensions
     "habits": ("stateful", "optloop", "nestedreturn", "whilebreak", "kwcall", "kinks",
                "tuples", "strdict"),
+    # everyday control flow (idioms_loops.py): while ... else left by a break, range(len(x) - 1,
+    # -1, -1), rows written by index, while on an array's element, continue in nested loops,
+    # asserts, try/except blocks that only read; drawn on its own like habits
+    "loops": ("whileelse", "backrange", "rowindex", "elemwhile", "nestedcontinue", "asserts",
+              "tryread"),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

@@ -109,8 +109,8 @@ def kinds(users=True):
     """{name: maker(gen, scope, ex, loop_depth, nest)} of every idiom statement; without
     `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
     code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
-    from . import (idioms_audit, idioms_calls, idioms_flow, idioms_habits, idioms_shapes,
-                   idioms_users)
+    from . import (idioms_audit, idioms_calls, idioms_flow, idioms_habits, idioms_loops,
+                   idioms_shapes, idioms_users)
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
@@ -119,6 +119,7 @@ def kinds(users=True):
         out.update(idioms_users.KINDS)
         out.update(idioms_flow.KINDS)
         out.update(idioms_habits.KINDS)
+        out.update(idioms_loops.KINDS)
     return out
 
 
