@@ -12,7 +12,7 @@ super() calls, frozen scipy.stats distributions, array methods (`x.sum()` is
 functions, named by their canonical path (never by the user's import alias).
 """
 import functools
-from . import generators, idioms
+from . import frozen_calls, generators, idioms
 from . import objects as fobjects
 from . import records
 from . import rules
@@ -20,14 +20,10 @@ from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
-                        canonical_path, is_distribution, is_literal as _is_literal,
+                        canonical_path, is_literal as _is_literal,
                         is_user_function)
 from .core import Kind, UserCall, assigned_names
 from .dict_facts import DICT_VIEWS
-
-FROZEN_METHODS = {"pdf", "logpdf", "cdf", "logcdf", "pmf", "logpmf", "sf", "logsf", "ppf",
-                  "isf", "mean", "var", "std", "median", "entropy"}
-
 
 def _is_numpy_ufunc(obj):
     """A NumPy ufunc (numpy.log, numpy.maximum, ...) or numpy.sinc: elementwise functions
@@ -343,62 +339,6 @@ class CallLowering:
         stmt = self._result(value, Kind.CALL, fn, discard)
         return stmt
 
-    def _frozen_call(self, node):
-        """`norm(loc, scale).logpdf(x)`, or `dist.logpdf(x)` where `dist = norm(loc, scale)`
-        is the only binding of dist: the call `norm.logpdf(x, loc, scale)` it means (a frozen
-        scipy.stats distribution passes its arguments after the method's), or None."""
-        func, base = node.func, node.func.value
-        if func.attr not in FROZEN_METHODS or len(node.args) > 1:
-            return None  # e.g. rvs(size): its positional arguments mean something else
-        make = base if isinstance(base, S.Call) else None
-        if isinstance(base, S.Name) and base.id in self.locals and base.id not in self.params:
-            make = self._freezes().get(base.id)
-        if make is None or not is_distribution(self._callee_object(make.func)):
-            return None
-        if any(isinstance(a, S.Starred) for a in make.args) or any(
-                k.arg is None for k in make.keywords):
-            raise self.error(make, "*args and **kwargs in calls are not supported",
-                             hint="pass the arguments one by one")
-        if make is not base:
-            # the frozen object keeps the values its arguments had: the call made here reads
-            # them again, so each must be bound once, before the freezing, if at all
-            stores = {}
-            for n in S.walk(self.fdef):
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-                    stores.setdefault(n.id, []).append((n.lineno, n.col_offset))
-            here = (make.lineno, make.col_offset)
-            for arg in list(make.args) + [k.value for k in make.keywords]:
-                moving = {n.id for n in S.walk(arg) if isinstance(n, S.Name) and (
-                    len(stores.get(n.id, ())) > 1 or any(at > here for at in stores.get(
-                        n.id, ())))}
-                if moving:
-                    raise self.error(node, f"the frozen distribution {base.id!r} was made "
-                                     f"from {sorted(moving)[0]!r}, which this function "
-                                     "assigns again or later", hint=f"call the distribution's method with "
-                                     f"the parameters: {S.spell(make.func)}.{func.attr}(x, ...)")
-        call = S.Call(func=S.Attribute(value=S.clone(make.func), attr=func.attr, ctx=S.Load()),
-                      args=[S.clone(a) for a in list(node.args) + list(make.args)],
-                      keywords=[S.keyword(arg=k.arg, value=S.clone(k.value))
-                                for k in list(make.keywords) + list(node.keywords)])
-        for n in (call, call.func):
-            n.lineno, n.col_offset = node.lineno, node.col_offset
-        return call
-
-    def _freezes(self):
-        """Local names bound once, to a frozen scipy.stats distribution: name -> the call."""
-        if getattr(self, "_frozen", None) is None:
-            counts, calls = {}, {}
-            for n in S.walk(self.fdef):
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-                    counts[n.id] = counts.get(n.id, 0) + 1
-                if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                        n.targets[0], S.Name) and isinstance(n.value, S.Call):
-                    calls[n.targets[0].id] = n.value
-            self._frozen = {name: call for name, call in calls.items()
-                            if counts.get(name) == 1 and name not in self.params
-                            and is_distribution(self._callee_object(call.func))}
-        return self._frozen
-
     def _extend(self, base, node, out):
         """`lst.extend(b)` is `lst += b`: lowered as lst = sequence_extend(lst, b), checked as
         an in-place update of lst (aliasing.py)."""
@@ -416,7 +356,7 @@ class CallLowering:
         if (isinstance(func.value, S.Call) and isinstance(func.value.func, S.Name)
                 and func.value.func.id == "super" and "super" not in self.locals):
             return self._super_call(node, out, discard)
-        frozen = self._frozen_call(node)
+        frozen = frozen_calls.frozen_call(self, node)
         if frozen is not None:
             return self.call(frozen, out, discard)
         base = self.expr(func.value, out)

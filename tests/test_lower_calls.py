@@ -154,18 +154,6 @@ def test_a_list_given_to_a_ufunc_is_made_an_array_first():
     check(ufunc_of_a_list, 0.7)
 
 
-def frozen_distribution(x):
-    return stats.norm(0.5, 2.0).logpdf(x)
-
-
-@pytest.mark.skipif(stats is None, reason="SciPy is not installed")
-def test_a_frozen_distributions_method_is_the_distributions_function_with_its_arguments():
-    call = [s for s in lower_function(frozen_distribution).body if s.sd.kind is Kind.CALL][0]
-    assert call.sd.func == stats.norm.logpdf
-    assert [a.value for a in call.value.args[1:]] == [0.5, 2.0]
-    check(frozen_distribution, 0.3)
-
-
 # -- list methods ----------------------------------------------------------------------
 def extends(x):
     out = [x]
