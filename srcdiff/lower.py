@@ -48,14 +48,15 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import analyze, argument_writes, checks, core, generator_calls, idiom_rewrite, inplace_calls, sequences, try_blocks, update_checks
+from . import (analyze, argument_writes, checks, core, generator_calls, idiom_rewrite,
+               inplace_calls, nested_defs, sequences, try_blocks, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .aliasing import check_writes
 from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
                                item_of_item, lower_dict_delete)
-from .callables import LocalFunction, reference
+from .callables import reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
 from .lower_calls import CallLowering
@@ -458,37 +459,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         return [self.info(stmt, Kind.EFFECT)]
 
     def local_function(self, name, node):
-        if getattr(node, "decorator_list", None):
-            raise self.error(node, "decorated nested functions are not supported",
-                             hint="define the helper at module level")
-        args = node.args
-        if args.vararg or args.kwarg:
-            raise self.error(node, "*args and **kwargs parameters are not supported",
-                             hint="list the parameters explicitly")
-        own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-        body_nodes = node.body if isinstance(node.body, list) else [node.body]
-        inner_locals = own | assigned_names(body_nodes)
-        for n in S.walk(node):
-            if isinstance(n, (S.Nonlocal, S.Global)):
-                raise self.error(n, "nested functions may not rebind outer variables",
-                                 hint="return the new value instead")
-        load_nodes = [n for b in body_nodes for n in S.walk(b)
-                      if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
-        for n in load_nodes:
-            if n.id in self.local_functions and n.id not in inner_locals and n.id != name:
-                # its free variables would be lost on the way (a silently zero derivative)
-                raise self.error(n, f"the nested function {name} uses the nested function "
-                                 f"{n.id}, which srcdiff does not support yet",
-                                 hint=f"define {n.id} at module level (passing what it uses "
-                                      f"as arguments), or write its body into {name}")
-        loads = [n.id for n in load_nodes]
-        free = []
-        for n in loads:
-            if n in self.locals and n not in inner_locals and n not in free and n != name:
-                free.append(n)
-        self.local_functions[name] = LocalFunction(name, node, free, self.src, self.resolver,
-                                                   self.fdef.name)
-        return self.local_functions[name]
+        """Record the nested def or lambda bound to `name` (nested_defs.py)."""
+        return nested_defs.local_function(self, name, node)
 
     # -- expressions -------------------------------------------------------
 
