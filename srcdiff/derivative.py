@@ -5,7 +5,7 @@ makes and runs the emitted code.
 
 `Derivative` is a callable with the signature of the function it differentiates; its
 emitted code is made by transform.py on the first call with each pattern of argument
-kinds and shapes (`_call_key`), kept per function (`_derivatives_of`: on the function
+kinds and shapes (`call_keys.call_key`), kept per function (`_derivatives_of`: on the function
 itself, so it goes when the function does) and made again when a function it calls is
 redefined. `Composite` is a derivative assembled from emitted ones (api_composite.py).
 """
@@ -17,6 +17,8 @@ from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
 from .markers import CompositeBase, DerivativeBase
+from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
+from .call_keys import kind as _kind
 from .markers import is_user_object as _is_user_object
 from .wrt import _fname, _params, _signature, _trailing_defaults
 
@@ -74,61 +76,6 @@ _MAX_CALL_KEYS = 1024  # exact argument shapes remembered, each pointing at its 
 # When true, emitted adjoints end by asserting that the tape's pushes and pops paired
 # (a debugging aid; the test suite switches it on).
 CHECK_TAPE = False
-
-
-def _plain_types():
-    import numpy
-    return {numpy.ndarray, float, int, bool, complex, str, type(None), numpy.float64,
-            numpy.float32, numpy.int64, numpy.complex128}
-
-
-_PLAIN_TYPES = _plain_types()
-_NDARRAY = __import__("numpy").ndarray
-
-
-def _call_key(args, kwargs):
-    """One cheap pass over the arguments: what a compiled variant is chosen by."""
-    key = []
-    for a in args:
-        t = type(a)
-        if t is _NDARRAY:
-            key.append(a.shape)
-        elif t in _PLAIN_TYPES:
-            key.append(t)
-        else:
-            key.append((_kind(a), getattr(a, "shape", None)))
-    if kwargs:
-        key.append(tuple(sorted((k, _kind(v), getattr(v, "shape", None))
-                                for k, v in kwargs.items())))
-    return tuple(key)
-
-
-def _kind(value):
-    """What the compiled code is specialised on: containers, and user objects by class."""
-    if type(value) in _PLAIN_TYPES:
-        return None
-    if type(value) in (list, tuple, dict) or _is_user_object(value):
-        from .objects import object_facts
-        from .values import function_items
-        from .field_calls import field_facts
-        facts = {**object_facts("", value), **function_items("", value),
-                 **field_facts("", value)}
-        if facts:   # the classes of the objects it holds (values.py)
-            return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
-        return type(value)
-    return _function_value(value)
-
-
-def _function_value(value):
-    """A function passed as an argument: the compiled code is specialised on it (values.py)."""
-    import functools
-    import types
-    if isinstance(value, (types.FunctionType, functools.partial, types.MethodType)) or \
-            callable(value) and not isinstance(value, type) and hasattr(value, "__name__"):
-        from .values import Known, is_function_value
-        if is_function_value(value):
-            return Known(value)
-    return None
 
 
 def _with_extras(sig, params):

@@ -11,7 +11,8 @@ depends on are unchanged. Anything else (keywords, a new shape, an error) goes t
 Derivative's call, which makes, checks and translates as usual (a derivative that raised
 is run again there: emitted code never changes its arguments).
 """
-from .derivative import Derivative, _NDARRAY, _call_key
+from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key
+from .derivative import Derivative
 from .frontend import stale as _stale
 
 _PLAIN = (_NDARRAY, float)

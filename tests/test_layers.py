@@ -24,7 +24,7 @@ LAYERS = [
     ("api", {"__init__", "__main__", "api", "api_composite", "cli", "codegen_inputs",
              "coverage", "extend", "misc", "numba_codegen", "wrt_varargs"}),
     ("compose", {"compose", "compose_calls", "compose_codegen"}),
-    ("derivative", {"derivative", "html_view", "numba_api", "wrt"}),
+    ("derivative", {"derivative", "call_keys", "html_view", "numba_api", "wrt"}),
     ("transform", {"transform", "forward_driver"}),
     ("lower", {"lower", "lower_exprs", "lower_calls", "frozen_calls", "nested_defs", "lower_copies", "desugar", "dict_facts"}),
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
