@@ -847,6 +847,12 @@ def _arr(name, fn, *args, wrt=0, xfail=None):
 X34 = _x(3, 4)
 _arr("mod-operator", lambda a, b: a % b, _in(-3, 3, (2, 3)), _in(0.5, 1.5, (3,)), wrt=(0, 1))
 _arr("mod-operator-float", lambda a: 2.5 % a, _in(0.5, 1.5, (3,)))
+_arr("divmod-builtin", lambda a, b: divmod(a, b)[1] * divmod(a, b)[0], _in(-3, 3, (2, 3)),
+     _in(0.5, 1.5, (3,)), wrt=(0, 1))
+_arr("floordiv-operator", lambda a, b: (a // b) * a + b, _in(-3, 3, (2, 3)), _in(0.5, 1.5, (3,)),
+     wrt=(0, 1))
+_arr("divmod-numpy", lambda a, b: np.divmod(a, b)[1] + np.divmod(a, b)[0], _in(-3, 3, (2, 3)),
+     _in(0.5, 1.5, (3,)), wrt=(0, 1))
 _arr("nan_to_num", lambda x, c: np.nan_to_num(x, nan=c, posinf=3.0, neginf=-3.0),
      np.array([[0.3, np.nan, -1.2], [np.inf, 2.0, -np.inf]]), 0.5, wrt=(0, 1))
 _arr("select", lambda x, y: np.select([x > 0.2, x < -0.5], [x * x, y], default=np.sin(x)),
