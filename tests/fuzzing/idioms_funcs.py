@@ -423,7 +423,7 @@ def _quotients(gen, scope, ex, loop_depth, nest):
         fn = "divmod" if form == 0 else "np.divmod"
         c = lit(b)
         return bound(scope, acc, shape, [
-            Stmt(j(f"{b} = 1.2 + 0.4 * np.tanh({{0}})", ex.expr("s", 1))),
+            Stmt(j(f"{b} = 1.2 + 0.4 * np.tanh({{0}})", ex.expr(rnd.choice(shape + "s"), 1))),
             Stmt(j(f"{q}, {r} = {fn}({{0}}, {b})", _quotient(e, c, k))),
             Stmt(j(f"{acc} = {r} * {{0}} + {q}", ex.expr(shape, 1)))])
     if form == 2:
