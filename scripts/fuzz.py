@@ -5,7 +5,10 @@ too, a family of its own: the same seed gives other programs; --family F draws o
 families of tests/fuzzing/families.py: plain, idioms, objects, functions, generators,
 writes, control, users (all five of user code), habits (everyday habits: stateful
 objects, optimiser loops, keyword calls, masks, ...), loops (while ... else, counting
-down, while on an element, continue in nested loops, asserts, try/except that only reads)), prints a progress summary
+down, while on an element, continue in nested loops, asserts, try/except that only reads),
+funcs (partials called directly and of partials, map over bound methods, keys passed to
+helpers picking from a module dict, callable objects in module containers, generators
+given to methods, starred for targets, divmod and //)), prints a progress summary
 (counts per outcome, refusal and failure causes grouped by message), shrinks each
 crash and wrong result to a minimal program and writes it to a directory it prints.
 """

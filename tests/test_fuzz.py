@@ -129,12 +129,12 @@ def test_every_idiom_makes_programs_that_run():
 # habits family's the crash of test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys
 FAMILY_SEEDS = {"control": (705, 706), "functions": (711, 712), "generators": (701, 703),
                 "objects": (730, 731), "writes": (708, 712), "habits": (701, 707),
-                "loops": (701, 702)}
+                "loops": (701, 702), "funcs": (708, 711)}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_SEEDS))
 def test_families_of_user_code_are_right_or_refused(family):
-    """--family objects|functions|generators|writes|control|habits|loops (families.py):
+    """--family objects|functions|generators|writes|control|habits|loops|funcs (families.py):
     a few programs of each, drawn at fixed seeds: no wrong derivative, no crash; each family
     draws its own idioms and leaves the plain and --idioms draws as they were."""
     from fuzzing.families import FAMILIES, idioms_of
@@ -149,3 +149,29 @@ def test_families_of_user_code_are_right_or_refused(family):
            for name, out, det in failures(r)]
     assert not bad, bad
     assert any(r["outcome"] == "right" for r in records), [r["outcome"] for r in records]
+
+
+def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed():
+    """--family funcs (idioms_funcs.py) draws each of round 1's function idioms within a few
+    dozen programs, and every // and divmod of f's body has its dividend probed (the probe
+    records how close it comes to a multiple of the divisor, where the quotient jumps)."""
+    import re
+
+    from fuzzing.families import idioms_of
+    from fuzzing.generator import Generator
+    sources = [Generator(SEED * 1000 + k, idioms=idioms_of("funcs")).program()
+               for k in range(40)]
+    text = "".join(p.source() for p in sources)
+    body = "".join(p.source().split("def items_of")[1] for p in sources)
+    for marker in ("partial(partial(", "functools.partial(", ")(", "map(", ".forward, [",
+                   "act(", 'FNS["', "FNLIST", ".consume(", "Summer", ", *r", "divmod(",
+                   "np.divmod(", " // ", "//= ", "key=u"):
+        assert marker in body, marker
+    assert "ACTS = {" in text and "class Accumulator" in text
+    for program in sources:
+        plain = program.source().split("def items_of")[1].splitlines()
+        probe = program.source(probe=True).split("def items_of")[1].splitlines()
+        assert len(plain) == len(probe)
+        for i, line in enumerate(plain):
+            if re.search(r"divmod\(| // |//= ", line):   # probed there or where it was made
+                assert "_nearmod(" in probe[i] + probe[i - 1], line

@@ -2,8 +2,8 @@
 `plain` (tests/fuzzing/generator.py alone), `idioms` (issue #13's idioms:
 tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
 among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
-user_helpers.py; `habits`: idioms_habits.py, and `loops`: idioms_loops.py, each drawn on its
-own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
+user_helpers.py; `habits`: idioms_habits.py, `loops`: idioms_loops.py, and `funcs`:
+idioms_funcs.py, each drawn on its own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
 True, or a tuple of kind names. The same seed draws other programs in other families."""
 
 FAMILIES = {
@@ -28,6 +28,14 @@ FAMILIES = {
     # everyday control flow (idioms_loops.py): while ... else left by a break, range(len(x) - 1,
     # -1, -1), rows written by index, while on an array's element, continue in nested loops,
     # asserts, try/except blocks that only read; drawn on its own like habits
+    # issue #13's function idioms round 1 made differentiable (idioms_funcs.py):
+    # functools.partial called where it is made and partials of partials, map over a bound
+    # method (of each object of a list), a key passed to a helper picking from a module
+    # dict, callable objects in module dicts/lists/tuples, a generator given to an object's
+    # method taking each item once, starred for/comprehension targets, divmod, // and //=;
+    # drawn on its own like habits
+    "funcs": ("partials", "mapmethod", "dispatch", "callobj", "genmethod", "starfor",
+              "quotients"),
     "loops": ("whileelse", "backrange", "rowindex", "elemwhile", "nestedcontinue", "asserts",
               "tryread"),
 }
