@@ -75,7 +75,8 @@ class CopyInsertion:
     def _own_written_params(self, body):
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
-        writing_helpers.rewrite(self, body)   # helpers writing into the caller's names
+        # helpers writing into the caller's names: the variant writes into the name's array
+        handed = writing_helpers.rewrite(self, body)
         if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
             container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
             container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
@@ -87,6 +88,7 @@ class CopyInsertion:
         # item of a tuple holding it (a, b = b, a; a[0] = v), lands in the parameter it was
         # taken from: that parameter gets its own copy too
         written |= _shared_with_written(stmts, written)
+        written |= handed   # (a parameter a helper writes into: the caller's array, else)
         prelude = []
         for name in self.params:
             if name in written:

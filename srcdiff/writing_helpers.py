@@ -183,10 +183,12 @@ def rewrite(lw, body):
     kept and `name = t[k]` for each caller's name it writes into; before it, a check that no
     other argument shares what the helper writes into (runtime_alias.check_written_unshared).
     Raises the call's refusal where another name bound before the call would read the old
-    array after it (alias_flow), or where the call is not found."""
+    array after it (alias_flow), or where the call is not found. Gives back the caller's
+    names the helpers write into (a parameter among them gets its own copy first, as one
+    written directly: lower_copies), an empty set where there are none."""
     noted = getattr(lw, "handed_back", None)
     if not noted:
-        return
+        return set()
     from . import alias_flow
     lw.handed_back = []
     made = []
@@ -214,6 +216,7 @@ def rewrite(lw, body):
                                "too, which srcdiff does not follow",
                                hint=f"make {shown} a copy where it is taken "
                                     f"(numpy.copy(...)), or read it before the call")
+    return {name for _, note in made for _, name in note.written}
 
 
 def _find(body, note):
