@@ -21,7 +21,7 @@ from .core import GENERATED_PREFIX
 
 _KEPT = 256   # the emitted files remembered (the latest ones; each holds its text)
 _ORIGINS = collections.OrderedDict()   # generated file name -> (text, weakref to user fn)
-_COMMENT = re.compile(r"^\s*# line (\d+): (.*)$")
+_COMMENT = r"^\s*# line (\d+): (.*)$"   # compiled at its first use (re caches it), not at import
 
 
 def register(filename, text, user_fn, loaded):
@@ -142,7 +142,7 @@ def _commented_line(lines, lineno, home, own):
         line = lines[i]
         if line.startswith("def "):
             return None
-        match = _COMMENT.match(line)
+        match = re.match(_COMMENT, line)
         if match:
             n = int(match.group(1))
             if (own is None or n in own) and linecache.getline(home, n).strip() == match.group(2).strip():
