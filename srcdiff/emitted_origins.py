@@ -106,13 +106,13 @@ def _caller_line(lines, lineno, home, own):
     return None
 
 
-_QUALIFIER = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\.(?=[A-Za-z_])")
+_QUALIFIER = r"\b[A-Za-z_][A-Za-z_0-9]*\.(?=[A-Za-z_])"   # compiled at first use
 
 
 def _plain(text):
     """A statement's text without qualifiers and spaces (`np.sum(y)` and the emitted
     `numpy.sum(y)` read alike)."""
-    return "".join(_QUALIFIER.sub("", text.strip()).split())
+    return "".join(re.sub(_QUALIFIER, "", text.strip()).split())
 
 
 def _function_lines(filename, first):
