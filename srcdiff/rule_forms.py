@@ -141,7 +141,11 @@ def _lazy_signature(fn):
             or "__signature__" in fn.__dict__ or "__wrapped__" in fn.__dict__:
         signature = inspect.signature(fn)
         return signature, list(signature.parameters)
-    return (lambda: inspect.signature(fn)), list(code.co_varnames[:code.co_argcount])
+    names = list(code.co_varnames[:code.co_argcount])
+    if fn.__annotations__:
+        return (lambda: inspect.signature(fn)), names
+    # plain parameters, no annotations: the signature inspect would give, made directly
+    return (lambda: _signature(names)), names
 
 
 _FUNCTION = type(_lazy_signature)
