@@ -326,8 +326,7 @@ def relax_unseen_argument_updates(body, bindings):
     `check_argument_update(v, ...)` placed before the call becomes
     `check_update_unshared(v, (other arguments), ...)`, which only refuses an array another
     argument shares."""
-    from . import runtime, runtime_alias
-    func = runtime_alias.check_update_unshared
+    from . import runtime
 
     def walk(block):
         for i, stmt in enumerate(block):
@@ -350,6 +349,7 @@ def relax_unseen_argument_updates(body, bindings):
             if arg.id in names:
                 names.remove(arg.id)   # (once: step(v, v) passes v as another argument too)
             others = [S.load(n) for n in names]
+            from .runtime_alias import check_update_unshared as func   # (where one is met)
             bindings[func.__name__] = func
             old = stmt.value.args
             stmt.value = S.Call(func=S.load(func.__name__), args=[

@@ -123,15 +123,27 @@ def _remember(obj, path):
 
 
 _path_cache = {}  # id(obj) -> (a reference to obj, its dotted path)
-for _mod in (numpy, numpy.linalg, math, operator, builtins):
-    for _attr in dir(_mod):
-        # what the module holds now: reading numpy's other names would import its lazy
-        # submodules (numpy.testing, numpy.f2py, ...), 0.4 s of a first call for nothing
-        _obj = vars(_mod).get(_attr)
-        if callable(_obj) and not isinstance(_obj, type) and (
-                id(_obj) not in _path_cache or getattr(_obj, "__name__", None) == _attr):
-            prefix = "" if _mod is builtins else _mod.__name__ + "."
-            _remember(_obj, prefix + _attr)
+
+
+def _prefill():
+    """The functions of numpy, numpy.linalg, math, operator and builtins under their names.
+    Held (not weakly: they live as long as their modules, and a weak reference with its
+    callback for each of ~600 was most of this module's import)."""
+    found = {}
+    for mod in (numpy, numpy.linalg, math, operator, builtins):
+        prefix = "" if mod is builtins else mod.__name__ + "."
+        held = vars(mod)
+        for attr in dir(mod):
+            # what the module holds now: reading numpy's other names would import its lazy
+            # submodules (numpy.testing, numpy.f2py, ...), 0.4 s of a first call for nothing
+            obj = held.get(attr)
+            if callable(obj) and not isinstance(obj, type) and (
+                    id(obj) not in found or getattr(obj, "__name__", None) == attr):
+                found[id(obj)] = (_Held(obj), prefix + attr)
+    _path_cache.update(found)
+
+
+_prefill()
 
 
 def name_path(obj, path):

@@ -25,7 +25,7 @@ import sys
 
 import numpy
 
-from . import analyze, runtime, runtime_arrays
+from . import analyze, runtime
 from . import syntax as S
 from .aliasing import insert_guards
 from .errors import where
@@ -182,14 +182,18 @@ def _spread_check(stmt, src, here, displays):
 
 def _value_check(name, refusal, check):
     """A check of the argument `name` of a call: runtime.refuse where the source shows
-    the value (refusal(value) gives (reason, hint) or None), else `check` at run time."""
+    the value (refusal(value) gives (reason, hint) or None), else `check` at run time.
+    `refusal` and `check` name functions of srcdiff.runtime_arrays, imported only where such
+    a call is met (most derivatives have none)."""
     def make(stmt, src, here, displays):
+        from . import runtime_arrays
+        refusal_of, checker = getattr(runtime_arrays, refusal), getattr(runtime_arrays, check)
         value = _bound(stmt).get(name)
         if isinstance(value, S.Constant):
-            found = refusal(value.value)
+            found = refusal_of(value.value)
             return _static(src, stmt, found) if found else None
         if isinstance(value, S.Name):
-            return check, [S.clone(value), here], stmt.targets[0].id, None
+            return checker, [S.clone(value), here], stmt.targets[0].id, None
         return None
     return make
 
@@ -216,10 +220,9 @@ def _named_check(helper, names):
 def _argument_checks():
     from . import runtime_linalg
     checks = {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
-              id(numpy.pad): _value_check("mode", runtime_arrays.pad_refusal,
-                                          runtime_arrays.check_pad_mode),
-              id(numpy.gradient): _value_check("spacing", runtime_arrays.gradient_refusal,
-                                               runtime_arrays.check_gradient_spacing)}
+              id(numpy.pad): _value_check("mode", "pad_refusal", "check_pad_mode"),
+              id(numpy.gradient): _value_check("spacing", "gradient_refusal",
+                                               "check_gradient_spacing")}
     random = sys.modules.get("numpy.random")   # NumPy imports it when first read (in
     if random is not None:                      # milliseconds): a call of it read it already
         for name in ("normal", "exponential", "uniform"):

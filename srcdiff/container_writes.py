@@ -183,8 +183,7 @@ def guard_dict_loops(source, body, bindings):
     Python's next step comes; not when the body leaves by its break) raises the same error,
     located at the loop (runtime_alias.check_dict_iteration). Loops whose body binds d to
     another value of the user's (Python still goes through the old dict) are left alone."""
-    from . import runtime_alias, runtime_containers
-    func = runtime_alias.check_dict_iteration
+    from . import runtime_containers
     stmts = list(analyze.flatten(body))
     keys = {}   # keys_d = dict_keys(d) / order_d = iteration_order(d) -> d
     for s in stmts:
@@ -193,6 +192,10 @@ def guard_dict_loops(source, body, bindings):
                                                         runtime_containers.iteration_order) \
                 and s.value.args and isinstance(s.value.args[0], S.Name):
             keys[s.targets[0].id] = s.value.args[0].id
+    if not keys:
+        return   # no loop over a dict's keys (nor runtime_alias's import)
+    from . import runtime_alias
+    func = runtime_alias.check_dict_iteration
     rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
     for loop in stmts:
         if not (isinstance(loop, S.For) and isinstance(loop.target, S.Name)):
@@ -383,7 +386,6 @@ def store_back_items(lw, body):
     array written), after checks when it runs that P["w"] still is w (check_is_item) and
     that no other item of P holds it (check_item_held_once); `check_item_copies` refuses
     another name reading the old array after it."""
-    from . import checks, runtime_alias
     from .writing_helpers import blocks
     stmts = list(analyze.flatten(body))
     defs = {}
@@ -417,6 +419,7 @@ def store_back_items(lw, body):
                                  f"{name} here", hint=hint)
             held = lw.src.error(w.sd.line, f"{reason}, and another item of {holder} holds "
                                 "(part of) the same array", hint=hint)
+            from . import checks, runtime_alias   # (only where such a write is met)
             new, item = [], lw.namer.fresh(f"{holder}_item")
             new.append(lw.assign(item, S.Subscript(value=S.load(holder), slice=S.const(key),
                                                    ctx=S.Load()), Kind.SUBSCRIPT))

@@ -9,7 +9,6 @@ statement carries `sd`, an `Info` saying what `Kind` of statement it is and what
 stages need to know about it. `validate(lowered)` checks the grammar (run when the
 SRCDIFF_VALIDATE environment variable is 1, as the test suite sets it).
 """
-import dataclasses
 import enum
 import os
 
@@ -58,8 +57,39 @@ ASSIGNMENTS = frozenset({Kind.CALL, Kind.BINOP, Kind.UNARY, Kind.COPY, Kind.SUBS
                          Kind.EFFECT_VALUE, Kind.POP})
 
 
-@dataclasses.dataclass(frozen=True)
-class UserCall:
+class _Frozen:
+    """A value object: equal by its fields, hashable, and read-only once made (what
+    `dataclasses.dataclass(frozen=True)` gives, written out: making three dataclasses was a
+    millisecond of every process's first derivative)."""
+
+    __slots__ = ()
+    _FIELDS = ()
+
+    def _values(self):
+        return tuple(getattr(self, f) for f in self._FIELDS)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self):
+        return hash(self._values())
+
+    def __repr__(self):
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field {name!r}: a {type(self).__name__} is "
+                             "frozen")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"cannot delete field {name!r}: a {type(self).__name__} is "
+                             "frozen")
+
+
+class UserCall(_Frozen):
     """A call of the user's own code whose operands the derivative passes on.
 
     form: 'local' (a nested function: `args` ends with its free variables) or 'method'
@@ -67,21 +97,25 @@ class UserCall:
     args: the atoms passed, in the callee's parameter order.
     """
 
-    form: str
-    args: tuple
+    _FIELDS = ("form", "args")
+
+    def __init__(self, form, args):
+        object.__setattr__(self, "form", form)
+        object.__setattr__(self, "args", args)
 
 
-@dataclasses.dataclass(frozen=True)
-class Check:
+class Check(_Frozen):
     """A check statement (checks.py): `guards` is the name of the value whose derivative
     needs it, 'reverse' or 'forward' for one mode's pass, or None (always kept); `error` is
     the refusal to raise before any code is emitted, where the source already shows it."""
 
-    guards: object = None
-    error: object = None
+    _FIELDS = ("guards", "error")
+
+    def __init__(self, guards=None, error=None):
+        object.__setattr__(self, "guards", guards)
+        object.__setattr__(self, "error", error)
 
 
-@dataclasses.dataclass(slots=True, eq=False)
 class Info:
     """What one core statement does.
 
@@ -98,29 +132,48 @@ class Info:
     loop_item: the item a for loop reads at each trip (a row of an array is shared).
     loop_keys: the keys a loop over `d.items()`/`d.values()`/`d.keys()` goes through.
     check: a `Check`, for a check statement (checks.py).
+
+    Compared by identity (one statement's facts); written out rather than made by
+    `dataclasses` (see `_Frozen`).
     """
 
-    kind: Kind
-    func: object = None
-    line: object = None
-    loop: object = None
-    inplace: object = None
-    augmented: bool = False
-    user_call: object = None
-    dynamic_method: bool = False
-    loop_item: bool = False
-    loop_keys: bool = False
-    check: object = None
+    __slots__ = ("kind", "func", "line", "loop", "inplace", "augmented", "user_call",
+                 "dynamic_method", "loop_item", "loop_keys", "check")
+    DEFAULTS = {"func": None, "line": None, "loop": None, "inplace": None, "augmented": False,
+                "user_call": None, "dynamic_method": False, "loop_item": False,
+                "loop_keys": False, "check": None}
 
-    def __post_init__(self):
-        self.kind = Kind(self.kind)
+    def __init__(self, kind, func=None, line=None, loop=None, inplace=None, augmented=False,
+                 user_call=None, dynamic_method=False, loop_item=False, loop_keys=False,
+                 check=None):
+        set_ = object.__setattr__
+        set_(self, "kind", Kind(kind))
+        set_(self, "func", func)
+        set_(self, "line", line)
+        set_(self, "loop", loop)
+        set_(self, "inplace", inplace)
+        set_(self, "augmented", augmented)
+        set_(self, "user_call", user_call)
+        set_(self, "dynamic_method", dynamic_method)
+        set_(self, "loop_item", loop_item)
+        set_(self, "loop_keys", loop_keys)
+        set_(self, "check", check)
 
     def __setattr__(self, name, value):
         object.__setattr__(self, name, Kind(value) if name == "kind" else value)
 
+    def __repr__(self):
+        fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__)
+        return f"Info({fields})"
+
     def replace(self, **changes):
         """A copy with `changes` applied."""
-        return dataclasses.replace(self, **changes)
+        values = {f: getattr(self, f) for f in self.__slots__}
+        unknown = set(changes) - set(values)
+        if unknown:
+            raise TypeError(f"Info has no field {sorted(unknown)[0]!r}")
+        values.update(changes)
+        return Info(**values)
 
     _FACTS = ("inplace", "augmented", "user_call", "dynamic_method", "loop_item", "loop_keys",
               "check")
@@ -133,7 +186,7 @@ class Info:
     def clear_facts(self):
         """Forget every fact beyond kind, func, line and loop (the statement was rewritten)."""
         for f in self._FACTS:
-            setattr(self, f, Info.__dataclass_fields__[f].default)
+            setattr(self, f, self.DEFAULTS[f])
 
     @property
     def call_args(self):

@@ -21,7 +21,7 @@ from .core import GENERATED_PREFIX
 
 _KEPT = 256   # the emitted files remembered (the latest ones; each holds its text)
 _ORIGINS = collections.OrderedDict()   # generated file name -> (text, weakref to user fn)
-_COMMENT = re.compile(r"^\s*# line (\d+): (.*)$")
+_COMMENT = r"^\s*# line (\d+): (.*)$"   # compiled at its first use (re caches it), not at import
 
 
 def register(filename, text, user_fn, loaded):
@@ -106,13 +106,13 @@ def _caller_line(lines, lineno, home, own):
     return None
 
 
-_QUALIFIER = re.compile(r"\b[A-Za-z_][A-Za-z_0-9]*\.(?=[A-Za-z_])")
+_QUALIFIER = r"\b[A-Za-z_][A-Za-z_0-9]*\.(?=[A-Za-z_])"   # compiled at first use
 
 
 def _plain(text):
     """A statement's text without qualifiers and spaces (`np.sum(y)` and the emitted
     `numpy.sum(y)` read alike)."""
-    return "".join(_QUALIFIER.sub("", text.strip()).split())
+    return "".join(re.sub(_QUALIFIER, "", text.strip()).split())
 
 
 def _function_lines(filename, first):
@@ -142,7 +142,7 @@ def _commented_line(lines, lineno, home, own):
         line = lines[i]
         if line.startswith("def "):
             return None
-        match = _COMMENT.match(line)
+        match = re.match(_COMMENT, line)
         if match:
             n = int(match.group(1))
             if (own is None or n in own) and linecache.getline(home, n).strip() == match.group(2).strip():

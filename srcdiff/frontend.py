@@ -80,6 +80,8 @@ def get_source(fn):
         raise UnsupportedCodeError(
             f"could not locate the definition of {fn.__qualname__} in its source",
             filename=filename, lineno=code.co_firstlineno)
+    if "." not in (getattr(fn, "__qualname__", "") or ""):
+        return Source(filename, lines, node)   # defined in no class: no private name to mangle
     from .private_names import mangle
     return Source(filename, lines, mangle(node, fn))
 

@@ -141,7 +141,11 @@ def _lazy_signature(fn):
             or "__signature__" in fn.__dict__ or "__wrapped__" in fn.__dict__:
         signature = inspect.signature(fn)
         return signature, list(signature.parameters)
-    return (lambda: inspect.signature(fn)), list(code.co_varnames[:code.co_argcount])
+    names = list(code.co_varnames[:code.co_argcount])
+    if fn.__annotations__:
+        return (lambda: inspect.signature(fn)), names
+    # plain parameters, no annotations: the signature inspect would give, made directly
+    return (lambda: _signature(names)), names
 
 
 _FUNCTION = type(_lazy_signature)
@@ -159,20 +163,21 @@ def _declare(funcs, namespace, signature, split, origin, broadcast, times=None, 
     def build(mode):
         """The rule's statements in `mode`: reverse adds g * partial (unbroadcast to the
         input) to each input's adjoint; forward sums tangent * partial into the result's."""
-        setup, terms = split()
-        body = [S.clone(stmt) for stmt in setup]
+        setup, terms = split()   # made anew at each call: its nodes are this body's own
+        body = list(setup)
         for param, term in zip(params, terms):
             if term is None:
                 continue
             source, target = (result, param) if mode == "reverse" else (param, result)
-            value = times(S.quote_expr(f"d[{source}]"), term)
+            value = times(_d(source, S.Load()), term)   # new nodes, the term's copied in
             if broadcast:
-                wrap = "unbroadcast(V, X)" if mode == "reverse" else "broadcast_like(V, X)"
+                wrap = "unbroadcast" if mode == "reverse" else "broadcast_like"
                 negated, value = _pulled_negation(value)
-                value = S.quote_expr(wrap, V=value, X=target)
+                value = S.Call(func=S.load(wrap), args=[value, S.load(target)], keywords=[])
                 if negated:   # -unbroadcast(g, x): the sum of terms reads `a - e`
                     value = S.UnaryOp(op=S.USub(), operand=value)
-            body += S.quote("d[T] = V", T=target, V=value)
+            body.append(S.Assign(targets=[_d(target, S.Store())], value=value,
+                                 type_comment=None))
         return body
 
     def reverse():
@@ -182,6 +187,13 @@ def _declare(funcs, namespace, signature, split, origin, broadcast, times=None, 
         return build("forward")
     rules._register("reverse", rules.REVERSE, funcs, namespace, reverse, signature, origin)
     rules._register("forward", rules.FORWARD, funcs, namespace, forward, signature, origin)
+
+
+def _d(name, ctx):
+    """`d[name]` (a template's derivative of `name`), made as a tree: the statements above
+    are built node by node rather than quoted (parsing and copying them was most of a
+    rule's first build)."""
+    return S.Subscript(value=S.load("d"), slice=S.load(name), ctx=ctx)
 
 
 def _product(g, p):
@@ -218,7 +230,9 @@ def _splitter(fn, count):
     before the rule is first looked up); the parsing waits for that lookup."""
     if fn.__name__ == "<lambda>":
         lines = _source_lines(fn)   # kept as they are now; parsed at the first lookup
-        return lambda: _terms(fn, [], S.quote_expr(_lambda_source(fn, lines)), count)
+        # parsed at each call (not quoted: no copy of a cached tree, used once)
+        return lambda: _terms(fn, [], S.parse_module(_lambda_source(fn, lines)).body[0].value,
+                              count)
 
     def split():
         body = rule_template.parse_template(fn)

@@ -64,6 +64,37 @@ def test_a_write_into_an_array_while_enumerating_a_zip_of_it():
     right_or_refused(writes_x_while_enumerating_a_zip_of_it, np.array([0.5, -1.0, 0.7]))
 
 
+def _adds_into_its_argument(t):
+    t[2] += np.sin(np.full(3, -1.2))
+    return 0.5
+
+
+def calls_a_writing_helper_in_a_while_condition(x, a):
+    k = 0
+    while k < 2 and _adds_into_its_argument(a) >= 1.0:
+        k += 1
+    return np.prod(1.0 + 0.5 * np.tanh(x))
+
+
+def calls_a_writing_helper_in_a_while_body(x, a):
+    k = 0
+    while k < 2:
+        _adds_into_its_argument(a)
+        k += 1
+    return np.prod(1.0 + 0.5 * np.tanh(x))
+
+
+@pytest.mark.xfail(strict=True, reason="a helper adding into its argument in place, called "
+                   "in a while loop (its condition or its body), is not refused: the "
+                   "derivative changes the caller's array (argument_writes / aliasing)")
+@pytest.mark.parametrize("f", [calls_a_writing_helper_in_a_while_condition,
+                               calls_a_writing_helper_in_a_while_body])
+def test_a_helper_adding_into_its_argument_called_in_a_while_loop(f):
+    # seed 1380004000018 (plain family; the first form): every mode ran, and the caller's
+    # a changed (its row 2) where srcdiff refuses such a write elsewhere
+    right_or_refused(f, X.copy(), A.copy(), wrt=1)
+
+
 # -- correct programs refused -----------------------------------------------------------
 
 
