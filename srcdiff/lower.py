@@ -49,7 +49,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 import types
 
 from . import (analyze, argument_writes, checks, core, generator_calls, idiom_rewrite,
-               inplace_calls, nested_defs, sequences, try_blocks, update_checks)
+               inplace_calls, nested_defs, sequences, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -109,9 +109,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
         # for/else, zip(...) as a value, ...: rewritten first (idiom_rewrite.py)
-        # try blocks that only read: a probe and an if (try_blocks.py)
-        fdef = try_blocks.rewrite(source, source.node,
-                                  lambda name: resolver.lookup(name, None))
+        # try blocks that only read: a probe and an if (try_blocks.py, imported where one is)
+        fdef = source.node
+        if any(isinstance(n, S.Try) for n in S.walk(fdef)):
+            from . import try_blocks
+            fdef = try_blocks.rewrite(source, fdef, lambda name: resolver.lookup(name, None))
         fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None))
         fdef = generator_calls.prepare(source, fdef, lambda name: resolver.lookup(name, None),
                                        self.known_types)   # generators: lists of their items
