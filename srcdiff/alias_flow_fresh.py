@@ -122,6 +122,27 @@ def fresh_call(func, call=None):
     return copies(func)
 
 
+def plain_library_function(func):
+    """Whether `func` is a function of Python's builtins, NumPy's or srcdiff's runtime (a
+    ufunc, a builtin function of a module, a library's Python function), which keeps no
+    array of the user's: its name, read to call it, reaches nothing (bound methods,
+    `L.append`, and the user's own functions, which may return a global, are not)."""
+    if isinstance(func, numpy.ufunc):
+        return True
+    owner = getattr(func, "__self__", None)
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        return False   # (a bound method: its object may hold the user's arrays)
+    if isinstance(func, types.BuiltinFunctionType):
+        return True
+    return callable(func) and not isinstance(func, type) and \
+        (getattr(func, "__module__", None) or "").split(".")[0] in _LIBRARIES
+
+
+# packages whose functions keep no array of the user's under their names (srcdiff's own:
+# the runtime helpers the lowering calls, `sequence_mul`)
+_LIBRARIES = {"numpy", "math", "builtins", "srcdiff"}
+
+
 def numpy_array_call(func):
     """Whether `func` is a ufunc or a copying NumPy function: its result is a new array (or
     a NumPy number), never a list."""
