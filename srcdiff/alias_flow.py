@@ -97,7 +97,8 @@ class Flow(Seen):
         if not objs:
             return
         for h in holders:
-            if h[0] != OUTSIDE:
+            if h[0] != OUTSIDE and h != STALE:   # (nor a holder: every name not bound yet,
+                # a global, reads as STALE in _seen_after, and would reach what it held)
                 self.held.setdefault(h, set()).update(objs)
 
     def _store(self, holders, objs, stmt, key=None):
