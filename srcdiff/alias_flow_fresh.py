@@ -123,24 +123,25 @@ def fresh_call(func, call=None):
 
 
 def plain_library_function(func):
-    """Whether `func` is a function of Python's builtins, NumPy's or srcdiff's runtime (a
-    ufunc, a builtin function of a module, a library's Python function), which keeps no
-    array of the user's: its name, read to call it, reaches nothing (bound methods,
-    `L.append`, and the user's own functions, which may return a global, are not)."""
-    if isinstance(func, numpy.ufunc):
-        return True
+    """Whether `func` is a function of NumPy's or `math`'s (a ufunc, a builtin or Python
+    function of theirs), one of the tame builtins (`sum`, `max`, `len`, `zip`, ...) or
+    srcdiff's sequence helpers (`sequence_mul`), which keep no array of the user's: its
+    name, read to call it, reaches nothing. Bound methods (`L.append`), the user's own
+    functions (which may return a global) and builtins reaching other objects (`globals`,
+    `vars`) are not."""
     owner = getattr(func, "__self__", None)
     if owner is not None and not isinstance(owner, types.ModuleType):
         return False   # (a bound method: its object may hold the user's arrays)
-    if isinstance(func, types.BuiltinFunctionType):
+    if isinstance(func, numpy.ufunc):
         return True
-    return callable(func) and not isinstance(func, type) and \
-        (getattr(func, "__module__", None) or "").split(".")[0] in _LIBRARIES
-
-
-# packages whose functions keep no array of the user's under their names (srcdiff's own:
-# the runtime helpers the lowering calls, `sequence_mul`)
-_LIBRARIES = {"numpy", "math", "builtins", "srcdiff"}
+    try:
+        if func in _TAME_BUILTINS or func in FRESH_BUILTINS:
+            return True
+    except TypeError:   # (unhashable)
+        return False
+    module = getattr(func, "__module__", None) or ""
+    return callable(func) and not isinstance(func, type) and (
+        module.split(".")[0] in ("numpy", "math") or module == "srcdiff.runtime_containers")
 
 
 def numpy_array_call(func):
