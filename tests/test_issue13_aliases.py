@@ -115,6 +115,19 @@ def rows_written_by_helper_then_read(x, y):
     return s + np.sum(M * M)
 
 
+def rows_taken_again_by_an_outer_loop(x, y):
+    M = np.outer(x[:3], y[:3])
+    s = 0.0
+    for _ in range(2):
+        for r in M:
+            s = s + np.sum(np.sin(r))
+            j = 0
+            while j < 1:
+                j += 1
+                r[0] *= 2.0
+    return s
+
+
 # === c) rebound on the first trip of `while True` ===========================================
 def rebound_on_first_trip(x, y):
     h = y
@@ -214,6 +227,9 @@ class TestRowsOfTemporaries:
 
     def test_named_array_read_after_refused(self):
         refused(rows_of_named_array_written_then_read, "would change M too")
+
+    def test_rows_taken_again_by_an_outer_loop_refused(self):
+        refused(rows_taken_again_by_an_outer_loop, "the loop takes its rows")
 
     def test_helper_named_array_read_after_refused(self):
         refused(rows_written_by_helper_then_read, "M")
