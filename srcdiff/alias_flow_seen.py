@@ -103,6 +103,17 @@ class Seen:
                 return False
             return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
 
+        def bound_anew_before(n):
+            """Whether each trip binds `n` to a value not sharing the written array before
+            the write (a statement of a block around it in the innermost loop, no break or
+            continue between): at the write n holds no array it changes, and a read of n
+            later reads that value or one bound after the write (`h = y; while ...: h = 0.5
+            * h + ...; y[0] += c`)."""
+            return any(order[id(d)] < at and any(any(u is d for u in b) for b in blocks) and
+                       not any(order[id(d)] < j < at for j in jumps) and not any(
+                           self.reach(self.objects(self.before.get(id(d), {}), m)) & changed
+                           for m in analyze.operands(d)) for d in defs(n))
+
         def bound_before(n):
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
@@ -142,6 +153,8 @@ class Seen:
                     # n holds a value made after the write (in a loop, one that shares the
                     # array, keep = y, sees the next iteration's write: only reads before it)
                     continue
+                if n != name and bound_anew_before(n):
+                    continue   # (n held no array the write changes when it ran)
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
                 if _bound_just_before(self.body, self._place, t, defs(n), order,

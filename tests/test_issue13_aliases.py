@@ -154,6 +154,44 @@ def maybe_not_rebound(x, y):
     return np.sum(h * h) + np.sum(w)
 
 
+def rebound_each_trip_before_the_write(x, y):
+    w = x * 1.0
+    h = w
+    k = 0
+    while k < 2:
+        k += 1
+        h = 0.5 * h + 0.1 * np.tanh(h) * h
+        if np.sum(h) < -5.0:
+            break
+        w[[0, 2]] += y[0]
+    else:
+        h = h * 0.5 + np.cos(w * w)
+    return np.sum(h * y) + np.sum(w * w)
+
+
+def rebound_in_a_branch_only(x, y):
+    w = x * 1.0
+    h = w
+    k = 0
+    while k < 2:
+        k += 1
+        if np.sum(y) > 100.0:
+            h = 0.5 * h
+        w[[0, 2]] += y[0]
+    return np.sum(h * y) + np.sum(w * w)
+
+
+def rebound_to_a_view_before_the_write(x, y):
+    w = x * 1.0
+    h = w
+    k = 0
+    while k < 2:
+        k += 1
+        h = h[::-1]
+        w[[0, 2]] += y[0]
+    return np.sum(h * y) + np.sum(w * w)
+
+
 # === d) a write after a loop over an array's rows ===========================================
 def write_after_loop_over_rows(x, y):
     A = np.outer(x[:3], y[:3])
@@ -241,6 +279,16 @@ class TestWhileTrue:
 
     def test_maybe_not_rebound_refused(self):
         refused(maybe_not_rebound, "w")
+
+
+    def test_rebound_each_trip_before_the_write(self):
+        on_xy(rebound_each_trip_before_the_write)
+
+    def test_rebound_in_a_branch_only_refused(self):
+        refused(rebound_in_a_branch_only, "would also change h")
+
+    def test_rebound_to_a_view_refused(self):
+        refused(rebound_to_a_view_before_the_write, "h")
 
 
 class TestWriteAfterRows:
