@@ -25,7 +25,7 @@ from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
-                                path_to as _path_to, stable_lists,
+                                path_to as _path_to, stable_lists, never_a_list,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .alias_flow_seen import OUTSIDE, STALE, Seen
@@ -97,7 +97,8 @@ class Flow(Seen):
         if not objs:
             return
         for h in holders:
-            if h[0] != OUTSIDE:
+            if h[0] != OUTSIDE and h != STALE:   # (nor a holder: every name not bound yet,
+                # a global, reads as STALE in _seen_after, and would reach what it held)
                 self.held.setdefault(h, set()).update(objs)
 
     def _store(self, holders, objs, stmt, key=None):
@@ -181,7 +182,7 @@ class Flow(Seen):
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
         # anything else may return what it was given, or part of it, or store it
-        reads = self._reads(env, value)
+        reads = self._reads(env, _without_plain_callee(stmt))
         if kind == Kind.CALL:
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
@@ -393,6 +394,17 @@ class Flow(Seen):
             return (("made", d), k) if 0 <= k < size else None
         return None
 
+    def array_rows(self):
+        """The names a for loop takes rows of that surely hold an array, never a list (whose
+        items may repeat one array): each iteration takes another row (for `rows_apart`)."""
+        defs = {}
+        for t in self.stmts:
+            if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+                defs.setdefault(t.targets[0].id, []).append(t)
+        return {t.value.value.id for t in self.stmts if t.sd.kind == Kind.SUBSCRIPT and
+                t.sd.loop_item and isinstance(t.value.value, S.Name) and
+                never_a_list(t.value.value.id, defs)}
+
     def _bindings(self):
         """name -> the statements binding it anew (not item writes, updates, appends)."""
         if not hasattr(self, "_binds"):
@@ -403,6 +415,23 @@ class Flow(Seen):
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
+
+
+def _without_plain_callee(stmt):
+    """What a call statement's value reads, less the name of the function it calls where
+    that is a library function holding nothing of the user's (`sum(L)`: the builtin `sum`
+    is no array the result could be): the call itself with its arguments only, else the
+    whole value."""
+    value, func = stmt.value, stmt.sd.func
+    if stmt.sd.kind != Kind.CALL or not isinstance(value, S.Call) or \
+            not alias_flow_fresh.plain_library_function(func):
+        return value
+    node = value.func
+    while isinstance(node, S.Attribute):
+        node = node.value
+    if not isinstance(node, S.Name):
+        return value
+    return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())
 
 
 def _constant_key(node):

@@ -122,6 +122,28 @@ def fresh_call(func, call=None):
     return copies(func)
 
 
+def plain_library_function(func):
+    """Whether `func` is a function of NumPy's or `math`'s (a ufunc, a builtin or Python
+    function of theirs), one of the tame builtins (`sum`, `max`, `len`, `zip`, ...) or
+    srcdiff's sequence helpers (`sequence_mul`), which keep no array of the user's: its
+    name, read to call it, reaches nothing. Bound methods (`L.append`), the user's own
+    functions (which may return a global) and builtins reaching other objects (`globals`,
+    `vars`) are not."""
+    owner = getattr(func, "__self__", None)
+    if owner is not None and not isinstance(owner, types.ModuleType):
+        return False   # (a bound method: its object may hold the user's arrays)
+    if isinstance(func, numpy.ufunc):
+        return True
+    try:
+        if func in _TAME_BUILTINS or func in FRESH_BUILTINS:
+            return True
+    except TypeError:   # (unhashable)
+        return False
+    module = getattr(func, "__module__", None) or ""
+    return callable(func) and not isinstance(func, type) and (
+        module.split(".")[0] in ("numpy", "math") or module == "srcdiff.runtime_containers")
+
+
 def numpy_array_call(func):
     """Whether `func` is a ufunc or a copying NumPy function: its result is a new array (or
     a NumPy number), never a list."""

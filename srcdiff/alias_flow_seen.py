@@ -103,6 +103,17 @@ class Seen:
                 return False
             return any(order[id(d)] < i and any(u is d for u in body) for d in defs(n))
 
+        def bound_anew_before(n):
+            """Whether each trip binds `n` to a value not sharing the written array before
+            the write (a statement of a block around it in the innermost loop, no break or
+            continue between): at the write n holds no array it changes, and a read of n
+            later reads that value or one bound after the write (`h = y; while ...: h = 0.5
+            * h + ...; y[0] += c`)."""
+            return any(order[id(d)] < at and any(any(u is d for u in b) for b in blocks) and
+                       not any(order[id(d)] < j < at for j in jumps) and not any(
+                           self.reach(self.objects(self.before.get(id(d), {}), m)) & changed
+                           for m in analyze.operands(d)) for d in defs(n))
+
         def bound_before(n):
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
@@ -116,6 +127,18 @@ class Seen:
         renewed = all(binds_new_array(d, self._bindings(), self._place) for d in defs(name)
                       if order[id(d)] > at or id(d) in in_loop)   # (each one a new array)
         later = [t for t in self.stmts if order[id(t)] > at or id(t) in in_loop]
+        # `for r in m: while ...: r[0] *= c`: the row-taking statement of a for loop around
+        # an inner loop holding the write, where only it binds `name` in that loop
+        taken_rows, after_row = set(), set()
+        for lp in loops:
+            inside = list(analyze.flatten(lp.body)) if isinstance(lp, S.For) else []
+            for u in lp.body if inside else ():
+                if u.sd.loop_item and analyze.assigned(u) == name and [
+                        d for d in defs(name) if any(d is v for v in inside) and
+                        not self._handed_back(d, write, order)] == [u]:
+                    taken_rows.add(id(u))
+                    if u.value.value.id in self.rows_apart:   # (rows of an array: apart)
+                        after_row |= {id(v) for v in inside if order[id(v)] > order[id(u)]}
         for t in later:
             env = self.before.get(id(t))
             if env is None:
@@ -130,6 +153,8 @@ class Seen:
                     # n holds a value made after the write (in a loop, one that shares the
                     # array, keep = y, sees the next iteration's write: only reads before it)
                     continue
+                if n != name and bound_anew_before(n):
+                    continue   # (n held no array the write changes when it ran)
                 if i <= at and rebound_in_iteration(n, i):
                     continue   # (the next iteration binds n anew before reading it)
                 if _bound_just_before(self.body, self._place, t, defs(n), order,
@@ -143,13 +168,25 @@ class Seen:
                     continue   # the written array itself, in or after the loop writing it
                 if n == name and own_ok and (new is not None or renewed):
                     continue   # the written array itself (or a new one), under its own name
-                if n in self.rows_apart and t.sd.loop_item and id(t) in innermost and \
+                if n == name and own_ok and i <= at and id(t) in after_row:
+                    continue   # (the next iteration takes another row into name first)
+                if n in self.rows_apart and t.sd.loop_item and (
+                        id(t) in innermost or id(t) in taken_rows) and \
                         analyze.assigned(t) == name and t.value.value.id == n:   # (for r
                     continue   # in m, m an array: each iteration takes another row)
                 if bound_before(n) and self.reach(self._read_of(t, n, env)) & changed:
                     return n, t
         return None
 
+
+    def _handed_back(self, d, write, order):
+        """Whether `d` binds what the call `write` handed back, after it (`t = variant(r)`
+        then `r = t[1]`: writing_helpers' copy of r, written into, under r's own name)."""
+        made = analyze.assigned(write) if isinstance(write, S.Assign) else None
+        v = getattr(d, "value", None)
+        return made is not None and write.sd.kind == Kind.CALL and \
+            order[id(d)] > order[id(write)] and isinstance(v, S.Subscript) and \
+            isinstance(v.value, S.Name) and v.value.id == made
 
     def _seen_after(self, write, name, changed, own_ok, ignore=()):
         """seen_by for a write in no loop: follows the run from the write on (the rest of

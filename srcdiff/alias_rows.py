@@ -161,9 +161,12 @@ def read_before_rebound(name, write, body):
             return state == "read"
         if depth > 0:
             around = path[depth - 1][0][path[depth - 1][1]]
-            if isinstance(around, (S.For, S.While)) and \
-                    _scan([around], name, False)[0] == "read":
-                return True   # the next trip of the loop
+            if isinstance(around, (S.For, S.While)) and (
+                    (isinstance(around, S.While) and name in analyze.operands(around)) or
+                    _scan(around.body, name, True)[0] == "read" or
+                    _scan(around.orelse, name, False)[0] == "read"):
+                return True   # the next trip of the loop (which starts at the top of its
+                # body: a binding there before any read of name hides the old value)
     return False
 
 

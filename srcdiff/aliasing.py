@@ -215,6 +215,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             readers = {r for r, _ in filter(None, found.values())}
             if not readers:
                 break
+            if any(w is not None and w.sd.loop_item for _, w in filter(None, found.values())):
+                return False   # (the rows a loop takes: refused as such, not checked)
             # (what a helper returned, and arithmetic on it: arrays, numbers, lists and
             # tuples, all of which check_not_shared looks into)
             def checkable(t, depth=0):

@@ -28,13 +28,13 @@ def check_appends(source, body):
             appends.setdefault(base, []).append(s)
     if not appends:
         return
-    from .alias_rows import read_after as _read_after
+    from .alias_rows import read_before_rebound
     order = {id(t): i for i, t in enumerate(stmts)}
     loops = [t for t in stmts if isinstance(t, (S.For, S.While))]
     for share, name, other, how in _shares(stmts, appends):
         for a in appends[name]:
             if _append_after(share, a, name, stmts, order, loops) and \
-                    _read_after(other, a, stmts):
+                    read_before_rebound(other, a, body):   # (bound anew first: unseen)
                 if _popped_dict(a) is not None:
                     raise source.error(a.sd.line, f"taking a key out of the dict {name} here "
                                        f"would change {other} too: {how} (line "

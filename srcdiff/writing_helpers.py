@@ -200,6 +200,7 @@ def rewrite(lw, body):
         made.append((_lowered(lw, block, i, note), note))
     # (the variant's results are new: it wrote into a copy of its own, made as it began)
     flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
+    flow.rows_apart = flow.array_rows()   # (`for r in m: helper(r)`: m's other rows)
     for call, note in made:
         for _, name in note.written:
             seen = flow.seen_by(call, name, owned=lw.params)   # (own_copy's premise)

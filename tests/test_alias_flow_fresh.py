@@ -288,3 +288,15 @@ def test_a_write_after_a_helper_that_returns_another_argument():
 
 
 X0 = np.array([0.3, -0.2, 0.5])
+
+
+def test_plain_library_functions_are_numpys_maths_tame_builtins_and_sequence_helpers():
+    # (alias_flow: the name of such a function, read to call it, reaches no array)
+    import math
+    from srcdiff import runtime_containers
+    from srcdiff.alias_flow_fresh import plain_library_function
+    for func in (sum, max, len, np.sin, np.reshape, math.exp, runtime_containers.sequence_mul):
+        assert plain_library_function(func), func
+    for func in (globals, vars, getattr, [].append, np.ndarray, np.random.default_rng().normal,
+                 plain_library_function):
+        assert not plain_library_function(func), func

@@ -73,3 +73,23 @@ def test_a_parameter_is_unknown_unless_owned_then_only_its_holders_see_it(monkey
     # flow knows that array, and no other name holds it)
     assert flow.seen_by(write, "out") is None
     assert flow.seen_by(write, "out", owned=("x", "out")) is None
+
+
+SCALE = 2.0
+
+
+def stale_list_appended_then_global_read(x):
+    y = x * 1.0
+    L = [y]
+    y[0] = 2.0
+    L.append(y)
+    return np.sum(y) * SCALE
+
+
+def test_a_global_read_after_the_write_is_no_reader_of_it(monkeypatch):
+    # (seen_by's STALE mark on the names holding the written array was once made a holder
+    # by `L.append(y)`; a global, numpy or SCALE, which reads as STALE, then reached y)
+    flow, write = _flow_and_write(stale_list_appended_then_global_read, monkeypatch)
+    name, where = flow.seen_by(write, "y")
+    assert name == "L" and where.sd.kind == Kind.APPEND   # (the list itself: seen)
+    assert flow.seen_by(write, "y", ignore=frozenset({"L"})) is None
