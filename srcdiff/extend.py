@@ -231,6 +231,10 @@ class VSpace:
                                  "srcdiff's own)")
         maker = vspace_maker or cls
         type.__setattr__(value_type, "__srcdiff_vspace__", staticmethod(maker))
+        # the zero cotangent, made by the class itself: runtime_adjoint's helpers (copied
+        # into standalone modules) then import nothing of srcdiff's
+        from .runtime_extend import vspace_zeros
+        type.__setattr__(value_type, "__srcdiff_vspace_zeros__", staticmethod(vspace_zeros))
         from . import derivative
         derivative.clear_cache()
 

@@ -61,9 +61,9 @@ def zeros_like_value(value):
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
             "ShapeOf", "range", "str", "bool"):
         return 0.0
-    if getattr(type(value), "__srcdiff_vspace__", None) is not None:   # a user vector space
-        from .runtime_extend import vspace_zeros
-        return vspace_zeros(value)
+    zeros = getattr(type(value), "__srcdiff_vspace_zeros__", None)   # a user vector space's
+    if zeros is not None:                                          # (extend.VSpace.register)
+        return zeros(value)
     return numpy.zeros_like(value)
 
 
@@ -90,9 +90,9 @@ def add_adjoints(a, b):
         for k, v in b.items():
             out[k] = add_adjoints(out[k], v) if k in out else v
         return out
-    if getattr(type(a), "__srcdiff_vspace__", None) is not None:   # a user vector space's
-        from .runtime_extend import vspace_zeros
-        return vspace_zeros(a) + a + b
+    zeros = getattr(type(a), "__srcdiff_vspace_zeros__", None)   # a user vector space's:
+    if zeros is not None:                                      # added by the space's _add
+        return zeros(a) + a + b
     return a + b
 
 
