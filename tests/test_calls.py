@@ -492,9 +492,12 @@ def _calls(helper):
 
 
 # item writes of a helper into a name its caller made and reads after (`y = x * 1.0;
-# helper(y); ... y ...`) differentiate (srcdiff/writing_helpers.py); the other forms, and
-# every form given the caller's own argument, stay refused at the write
+# helper(y); ... y ...`) differentiate (srcdiff/writing_helpers.py); so does every write
+# but an augmented update (`v -= ...`, `v *= ...`) into the caller's own argument where
+# that argument is not differentiated (it gets its own copy first, as one the caller writes
+# itself); the other forms stay refused at the write
 WRITTEN_BACK = {"item", "slice"}
+FOLLOWED_UNDIFFERENTIATED = {"alias", "fill", "item", "slice", "view"}
 
 
 @pytest.mark.parametrize("form", sorted(WRITERS))
@@ -507,6 +510,15 @@ def test_helpers_writing_into_their_arguments_are_refused_at_the_write(form):
     for f in _calls(helper):
         if f.__name__ == "active" and form in WRITTEN_BACK:
             check(f, x0.copy(), c0.copy(), wrt=(0, 1))
+            continue
+        if f.__name__ == "inactive" and form in FOLLOWED_UNDIFFERENTIATED:
+            x, c = x0.copy(), c0.copy()
+            check(f, x, c, wrt=0)
+            for make in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.hessian):
+                make(f)(x, c)
+            srcdiff.jvp(f)(x, c, np.ones(3))
+            np.testing.assert_array_equal(x, x0)
+            np.testing.assert_array_equal(c, c0)   # the caller's arrays are left alone
             continue
         for make in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.jvp, srcdiff.hessian,
                      srcdiff.hvp):
