@@ -51,12 +51,7 @@ def check_uses(fn, wrt, known_types, mode):
                  "arrays and build it inside the function from them",
             filename=code.co_filename, lineno=code.co_firstlineno)   # emitted_origins: the
                                                                      # user's def line
-    from .frontend import Resolver, get_source
-    source, resolver = get_source(fn), Resolver(fn)
-    parents = {}
-    for node in S.walk(source.node):
-        for child in S.iter_child_nodes(node):
-            parents[child] = node
+    source, resolver, parents = _with_parents(fn)
     for node in S.walk(source.node):
         if not (isinstance(node, S.Name) and node.id in spaces):
             continue
@@ -174,12 +169,7 @@ def _refuse_primitive_methods(fn, others):
     """Refuse `f(x)` / `f.m(x)` with a primitive __call__ or method where f is a
     differentiated object of a class with no vector space: its vjp's cotangent (an object
     of the class, or whatever the maker returns) has no addition srcdiff knows."""
-    from .frontend import Resolver, get_source
-    source, resolver = get_source(fn), Resolver(fn)
-    parents = {}
-    for node in S.walk(source.node):
-        for child in S.iter_child_nodes(node):
-            parents[child] = node
+    source, resolver, parents = _with_parents(fn)
     for node in S.walk(source.node):
         if isinstance(node, S.Name) and node.id in others and isinstance(node.ctx, S.Load):
             parent = parents.get(node)
@@ -196,3 +186,14 @@ def _refuse_primitive_methods(fn, others):
                     "space", hint=f"register one for {cls} (class {cls}Space(VSpace) with "
                     f"zeros, _add, _scalar_mul, _inner_prod; {cls}Space.register({cls})), or "
                     "differentiate with respect to arrays")
+
+
+def _with_parents(fn):
+    """fn's `Source`, its free-name `Resolver`, and each node of its tree -> its parent."""
+    from .frontend import Resolver, get_source
+    source, resolver = get_source(fn), Resolver(fn)
+    parents = {}
+    for node in S.walk(source.node):
+        for child in S.iter_child_nodes(node):
+            parents[child] = node
+    return source, resolver, parents
