@@ -532,6 +532,16 @@ def _user_space(x):
         return None
     return maker(x)
 
+def _value_at(f, args):
+    """f's summed value at args (nan where it raises), NumPy's random state left as it was."""
+    state = np.random.get_state()
+    try:
+        return float(np.sum(f(*args)))
+    except Exception:
+        return float("nan")
+    finally:
+        np.random.set_state(state)
+
 def _wrap(kind, transform, f, argnum, *targs, **tkw):
     made = transform(f, argnum, *targs, **tkw)
     calls = [0]
@@ -543,12 +553,7 @@ def _wrap(kind, transform, f, argnum, *targs, **tkw):
             calls[0] += 1
             v = _space_direction(vs)
             g = out[1] if kind == "value_and_grad" else out
-            state = np.random.get_state()
-            try:
-                value = float(np.sum(f(*args)))
-            except Exception:
-                value = float("nan")
-            np.random.set_state(state)
+            value = _value_at(f, args)
             flat = np.asarray(_space_digest(args, argnum, vs, v) + [value], float)
             with open(LOG, "a") as fh:
                 fh.write(json.dumps({"stage": "autograd", "fn": getattr(f, "__qualname__", "f"),
@@ -568,12 +573,7 @@ def _wrap(kind, transform, f, argnum, *targs, **tkw):
             v[~np.isfinite(flat)] = 0.0
             with open(LOG, "a") as fh:
                 every = np.ravel(np.asarray(srcdiff.flatten(list(args))[0], float))
-                state = np.random.get_state()
-                try:
-                    value = float(np.sum(f(*args)))
-                except Exception:
-                    value = float("nan")
-                np.random.set_state(state)
+                value = _value_at(f, args)
                 every = np.concatenate([every, [value]])
                 every = np.where(np.isfinite(every), every, 0.0)
                 at = [int(every.size), float(np.sum(every)),

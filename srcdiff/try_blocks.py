@@ -38,6 +38,7 @@ import builtins
 import types
 
 from . import syntax as S
+from .core import assigned_names
 from .errors import SrcdiffError
 
 PURE_BUILTINS = frozenset({
@@ -72,7 +73,7 @@ def rewrite(source, fdef, resolve):
     taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
     taken |= {n.name for n in S.walk(tree) if isinstance(n, S.FunctionDef)}
     params = _parameters(tree.args)
-    local = params | _stored(tree.body)
+    local = params | assigned_names(tree.body)
     _Rewriter(source, resolve, taken, local).block(tree.body)
     return tree
 
@@ -80,17 +81,6 @@ def rewrite(source, fdef, resolve):
 def _parameters(args):
     out = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
     out |= {a.id for a in (args.vararg, args.kwarg) if a is not None}
-    return out
-
-
-def _stored(nodes):
-    out = set()
-    for stmt in nodes:
-        for n in S.walk(stmt):
-            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Param)):
-                out.add(n.id)
-            elif isinstance(n, S.FunctionDef):
-                out.add(n.name)
     return out
 
 
@@ -333,7 +323,7 @@ def is_probe(fn):
     resolver = getattr(fn, "resolver", None)
     if resolver is None:
         return False
-    local = _parameters(node.args) | _stored(node.body)
+    local = _parameters(node.args) | assigned_names(node.body)
     try:
         _Rewriter(fn.source, lambda name: resolver.lookup(name, None), set(), local).check(
             tries[0])
