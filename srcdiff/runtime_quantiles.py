@@ -46,6 +46,38 @@ def _unflat_reduced(w, a, axes, lead):
     return numpy.moveaxis(w, src, tuple(len(lead) + ax for ax in axes))
 
 
+def virtual_index(index, counts, q, method, nan):
+    """Where NumPy's quantile of each reduction falls among its sorted values: the virtual
+    index (a float; NaN for an all-NaN reduction), shaped shape(q) + kept + (1,).
+
+    `index` holds the positions 0..m-1 along its last axis (NaN from each reduction's count
+    of non-NaN values on when nan=True), `counts` those counts. For the continuous methods it
+    is NumPy's formula (n - 1) q, or n q + alpha + q (1 - alpha - beta) - 1, clipped to
+    [0, n - 1]: exactly numpy.nanquantile(index, q, axis=-1, keepdims=True), whose linear
+    interpolation between consecutive integers gives the index itself. It is computed from
+    the counts, so it runs where nanquantile does not (CuPy has none); the other methods
+    call numpy.quantile, or nanquantile with nan=True, on `index` (as does the primal)."""
+    alpha_beta = _index_parameters(method)
+    if alpha_beta is None:
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN reductions
+            if nan:
+                return numpy.nanquantile(index, q, axis=-1, method=method, keepdims=True)
+            return numpy.quantile(index, q, axis=-1, method=method, keepdims=True)
+    n = counts
+    # a number q stays a number (a host 0-d array would not mix with device counts)
+    qs = q if numpy.ndim(q) == 0 else numpy.reshape(q, numpy.shape(q) + (1,) * numpy.ndim(n))
+    if method == "linear":
+        raw = (n - 1) * qs
+    else:
+        alpha, beta = alpha_beta
+        raw = n * qs + (alpha + qs * (1 - alpha - beta)) - 1
+    last = n - 1
+    clipped = numpy.where(raw >= last, last, numpy.where(raw < 0, 0, raw))
+    return numpy.where(n > 0, clipped, numpy.nan)
+
+
 def quantile_weights(a, q, axis, method, nan, part):
     """The weights of a quantile in the elements of `a`, shaped shape(q) + shape(a):
     part 'value' gives d quantile / d a (NumPy's (1 - g, g) at the two order statistics it
@@ -71,10 +103,7 @@ def quantile_weights(a, q, axis, method, nan, part):
     m = numpy.shape(flat)[-1]
     if m == 0:
         return numpy.zeros_like(numpy.real(a) * numpy.reshape(q, qshape + (1,) * numpy.ndim(a)))
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN reductions
-        virtual = numpy.nanquantile(index, q, axis=-1, method=method, keepdims=True)
+    virtual = virtual_index(index, counts, q, method, nan)
     ok = ~numpy.isnan(virtual)
     virtual = numpy.where(ok, virtual, 0.0)
     low = numpy.floor(virtual)

@@ -2,6 +2,8 @@
 the weighted reductions that apply them, tested directly against finite differences of
 numpy.quantile and nanquantile (and weighted_expand against weighted_reduce as its
 transpose)."""
+import warnings
+
 import numpy
 import pytest
 
@@ -51,3 +53,28 @@ def test_weighted_expand_is_the_transpose_of_weighted_reduce(keepdims):
     g = RNG.normal(size=reduced.shape)
     assert numpy.sum(g * reduced) == pytest.approx(
         numpy.sum(rq.weighted_expand(g, w, a, 1, keepdims, 1) * t))
+
+
+@pytest.mark.parametrize("method", ["linear", "hazen", "weibull", "median_unbiased",
+                                    "normal_unbiased", "interpolated_inverted_cdf"])
+@pytest.mark.parametrize("nan", [False, True])
+def test_virtual_index_is_nanquantiles_of_the_positions(method, nan):
+    """The continuous methods' virtual index comes from a formula (CuPy has no nanquantile):
+    it is exactly what numpy.nanquantile gives for the positions, for every count of non-NaN
+    values (0: an all-NaN reduction, NaN) and q from 0 to 1."""
+    m = 7
+    index = numpy.tile(numpy.arange(float(m)), (m + 1, 1))
+    counts = numpy.arange(m + 1.0)[:, None] if nan else numpy.full((m + 1, 1), float(m))
+    if nan:
+        index = numpy.where(index < counts, index, numpy.nan)
+        counts = counts.astype(int)
+    q = numpy.concatenate([numpy.linspace(0.0, 1.0, 101), RNG.uniform(size=50)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the all-NaN reduction
+        expected = numpy.nanquantile(index, q, axis=-1, method=method, keepdims=True)
+    for qs in (q, q[7], float(q[7])):
+        got = rq.virtual_index(index, counts, qs, method, nan)
+        want = expected if numpy.ndim(qs) else expected[7]
+        assert numpy.shape(got) == numpy.shape(want)
+        numpy.testing.assert_array_equal(got, want)
+
