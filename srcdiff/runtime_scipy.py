@@ -42,9 +42,26 @@ def weighted(p, b):
     return p if b is None else p * b
 
 
+def device_special(x):
+    """cupyx.scipy.special when x is a CuPy array, else None. CuPy runs SciPy's ufuncs on its
+    arrays by looking their names up in cupyx.scipy.special, which fails where that name is
+    something else there (the Hurwitz zeta ufunc's name, _zeta, is a module of cupyx)."""
+    if type(x).__module__.split(".")[0] != "cupy":
+        return None
+    import cupyx.scipy.special
+    return cupyx.scipy.special
+
+
 def polygamma_of(n, x):
-    """polygamma(n, x) for integers n >= 1 (a number or an array), through the Hurwitz zeta ufunc, so device arrays
-    stay on the device (scipy.special.polygamma converts its arguments to ndarrays)."""
+    """polygamma(n, x) for integers n >= 1 (a number or an array), through the Hurwitz zeta
+    ufunc, so device arrays stay on the device (scipy.special.polygamma converts its arguments
+    to ndarrays); on CuPy arrays, through cupyx.scipy.special's zeta and gamma."""
+    special = device_special(x)
+    if special is not None:
+        import math
+        import numbers
+        factor = math.gamma(n + 1.0) if isinstance(n, numbers.Number) else special.gamma(n + 1.0)
+        return (-1.0) ** (n + 1) * factor * special.zeta(n + 1.0, x)
     from scipy.special import _ufuncs, gamma
     zeta = getattr(_ufuncs, "_zeta", None)
     if zeta is None:  # pragma: no cover - an older or newer SciPy without it

@@ -39,11 +39,13 @@ elementwise(scipy.special.ndtr, lambda y, x: numpy.exp(-0.5 * x * x) / math.sqrt
 elementwise(scipy.special.log_ndtr, lambda y, x: numpy.exp(-0.5 * x * x - y) / math.sqrt(2 * math.pi))
 elementwise(scipy.special.ndtri, lambda y, x: math.sqrt(2 * math.pi) * numpy.exp(0.5 * y * y))
 elementwise(scipy.special.i0, lambda y, x: scipy.special.i1(x))
-# i1' = (i0 + i2) / 2: no division by x, so finite at 0
-elementwise(scipy.special.i1, lambda y, x: 0.5 * (scipy.special.i0(x) + scipy.special.iv(2, x)))
+# i1' = (i0 + i2) / 2 = i0 - i1 / x (i2 = i0 - 2 i1 / x), 1/2 at 0: only i0 and i1, which
+# CuPy has too (cupyx.scipy.special has no iv, ive); i1e = i1 exp(-|x|) likewise
+elementwise(scipy.special.i1, lambda y, x: numpy.where(
+    x == 0, 0.5, scipy.special.i0(x) - y / numpy.where(x == 0, 1.0, x)))
 elementwise(scipy.special.i0e, lambda y, x: scipy.special.i1e(x) - numpy.sign(x) * y)
-elementwise(scipy.special.i1e, lambda y, x:
-            0.5 * (scipy.special.i0e(x) + scipy.special.ive(2, x)) - numpy.sign(x) * y)
+elementwise(scipy.special.i1e, lambda y, x: numpy.where(
+    x == 0, 0.5, scipy.special.i0e(x) - y / numpy.where(x == 0, 1.0, x)) - numpy.sign(x) * y)
 elementwise(scipy.special.entr, lambda y, x: -(numpy.log(x) + 1))
 
 

@@ -18,9 +18,11 @@ from srcdiff.rules import held_constant, nondifferentiable, real_only
 for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn".split():
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
-# j0' = -j1, y0' = -y1; j1' = (j0 - j2) / 2 and y1' = (y0 - y2) / 2: no division by x
+# j0' = -j1, y0' = -y1; j1' = (j0 - j2) / 2 = j0 - j1 / x (j2 = 2 j1 / x - j0), 1/2 at 0:
+# only j0 and j1, which CuPy has too (cupyx.scipy.special has no jv); y1' = (y0 - y2) / 2
 elementwise(scipy.special.j0, lambda y, x: -scipy.special.j1(x))
-elementwise(scipy.special.j1, lambda y, x: 0.5 * (scipy.special.j0(x) - scipy.special.jv(2, x)))
+elementwise(scipy.special.j1, lambda y, x: numpy.where(
+    x == 0, 0.5, scipy.special.j0(x) - y / numpy.where(x == 0, 1.0, x)))
 elementwise(scipy.special.y0, lambda y, x: -scipy.special.y1(x))
 elementwise(scipy.special.y1, lambda y, x: 0.5 * (scipy.special.y0(x) - scipy.special.yn(2, x)))
 # rgamma = 1 / gamma: rgamma' = -rgamma digamma

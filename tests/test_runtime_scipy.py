@@ -110,3 +110,34 @@ def test_check_real_refuses_complex_values():
     rsp.check_real("real only", "model.py:1", 1.0, numpy.ones(2), [1.0])
     with pytest.raises(SrcdiffError, match="real only"):
         rsp.check_real("real only", "model.py:1", numpy.ones(2), [1j])
+
+
+def test_polygamma_of_a_cupy_array_calls_cupyx_zeta_and_gamma(monkeypatch):
+    """On a CuPy array (a type of module cupy) polygamma_of calls cupyx.scipy.special's zeta
+    and gamma: SciPy's Hurwitz zeta ufunc is named _zeta, which CuPy looks up in cupyx, where
+    it is a module. A fake cupyx module records the calls; the values are polygamma's."""
+    import sys
+    import types
+    from device_arrays import StrictArray
+
+    calls = []
+    special = types.ModuleType("cupyx.scipy.special")
+    special.zeta = lambda s, x: calls.append("zeta") or scipy.special.zeta(s, x)
+    special.gamma = lambda x: calls.append("gamma") or scipy.special.gamma(x)
+    cupyx = types.ModuleType("cupyx")
+    cupyx.scipy = types.ModuleType("cupyx.scipy")
+    cupyx.scipy.special = special
+    for name, module in [("cupyx", cupyx), ("cupyx.scipy", cupyx.scipy),
+                         ("cupyx.scipy.special", special)]:
+        monkeypatch.setitem(sys.modules, name, module)
+    fake = type("ndarray", (StrictArray,), {"__module__": "cupy"})
+    x = RNG.uniform(0.5, 3, size=(2, 3))
+    for n, expect_calls in [(1, ["zeta"]), (numpy.int64(3), ["zeta"]),
+                            (fake(numpy.array([1, 2, 3])), ["gamma", "zeta"])]:
+        calls.clear()
+        got = rsp.polygamma_of(n, fake(x))
+        assert type(got) is fake and calls == expect_calls
+        numpy.testing.assert_allclose(got.host(), scipy.special.polygamma(
+            numpy.asarray(getattr(n, "host", lambda: n)()), x), rtol=1e-13)
+    assert rsp.device_special(x) is None and rsp.device_special(StrictArray(x)) is None
+    numpy.testing.assert_array_equal(rsp.polygamma_of(2, x), scipy.special.polygamma(2, x))

@@ -58,6 +58,21 @@ def test_scaled_bessel_at_zero_follows_abs_convention():
     np.testing.assert_array_equal(g, [0.0])
 
 
+def bessel_i1_at_zero(x):
+    return np.sum(sp.i1(x) * np.cos(x) + sp.i1(x) ** 2)
+
+
+def test_bessel_i1_i1e_at_zero_and_far_out():
+    """i1' is written i0 - i1 / x (CuPy has no iv), 1/2 at x = 0 where that divides by zero:
+    checked there (with points around it) and far out, where i1e's slope is small. (i1e's
+    second derivative jumps at 0, the kink of exp(-|x|): its first only is checked there.)"""
+    check(bessel_i1_at_zero, np.array([0.0, 1e-9, -1e-3, 0.4]))
+    check(bessel_i1_at_zero, 0.0)
+    g = srcdiff.grad(lambda x: np.sum(sp.i1(x) + sp.i1e(x)))(np.array([0.0]))
+    np.testing.assert_array_equal(g, [1.0])
+    check(lambda x: np.sum(sp.i1e(x)), np.array([25.0, -60.0, 150.0, 0.3, -0.7]), rtol=1e-5)
+
+
 LSE = [
     dict(), dict(axis=0), dict(axis=1), dict(axis=-1), dict(axis=(0, 1)), dict(keepdims=True),
     dict(axis=1, keepdims=True), dict(axis=(0, -1), keepdims=True),

@@ -31,6 +31,18 @@ def test_unary_python_float():
     check(lambda x: sp.j0(x) * sp.y1(x) + sp.rgamma(x), 0.7)
 
 
+def bessel_j1_at_zero(x):
+    return np.sum(sp.j1(x) * np.cos(x) + sp.j1(x) ** 2)
+
+
+def test_j1_at_zero_and_far_out():
+    """j1' is written j0 - j1 / x (CuPy has no jv), 1/2 at x = 0 where that divides by zero."""
+    check(bessel_j1_at_zero, np.array([0.0, 1e-9, -1e-3, 2.5]))
+    check(bessel_j1_at_zero, 0.0)
+    g = srcdiff.grad(lambda x: np.sum(sp.j1(x)))(np.array([0.0, 40.0]))
+    np.testing.assert_allclose(g, [0.5, 0.5 * (sp.j0(40.0) - sp.jv(2, 40.0))], rtol=1e-12)
+
+
 def bessel_orders(x):
     return np.sum(sp.jn(2, x) * x + sp.jv(0.5, x) + sp.jn(0, x) ** 2 + sp.yn(3, x) + sp.yn(0, x)
                   + sp.yn(1, x) * 2.0)
