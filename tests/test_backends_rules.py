@@ -17,7 +17,11 @@ A case the *primal* function cannot run on such an array (CuPy can not either) i
 xfail(strict=True) saying why; srcdiff's own host conversions are bugs, not xfails.
 `test_every_rule_is_covered` checks that the cases reach every rule in templates/.
 On a machine with a GPU, the gpu-marked `test_*_on_cupy` run the same cases on CuPy
-(scripts/gpu_check.py); elsewhere they skip.
+(scripts/gpu_check.py); elsewhere they skip. They run the function itself on CuPy first: a
+case whose function CuPy cannot run is skipped naming the exception, and one whose value
+CuPy computes otherwise (eigh's eigenvector signs) has its device derivatives checked
+against central differences on the device (check_grad_on, check_jvp_on; their logic runs
+on CPU too, with fakes of CuPy's behaviours).
 """
 import math
 import operator
@@ -31,6 +35,7 @@ import srcdiff.rules
 import srcdiff.signal
 from srcdiff.callables import canonical_path
 from device_arrays import DeviceArray as _DeviceArray
+from gradcheck import numerical_grad
 from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
                          IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
                          binary_program as _binary, unary_program as _unary)
@@ -909,18 +914,19 @@ if hasattr(np, "row_stack"):
 class Device:
     """Where the device cases run: the DeviceArray stand-in, or CuPy on a GPU."""
 
-    def __init__(self, kind, put, get, rtol):
-        self.kind, self.put, self.get, self.rtol = kind, put, get, rtol
+    def __init__(self, kind, put, get, rtol, name="the device"):
+        self.kind, self.put, self.get, self.rtol, self.name = kind, put, get, rtol, name
 
 
-STAND_IN = Device(DeviceArray, lambda a: DeviceArray(a.copy()), lambda a: a.host(), 1e-10)
+STAND_IN = Device(DeviceArray, lambda a: DeviceArray(a.copy()), lambda a: a.host(), 1e-10,
+                  "the DeviceArray stand-in")
 
 
 def cupy_device():
     from device_arrays import cupy_or_skip as _cupy
     cupy = _cupy()  # skips without cupy or a GPU
     # GPU transcendentals may differ from the CPU's in the last bits
-    return Device(cupy.ndarray, cupy.asarray, cupy.asnumpy, 1e-8)
+    return Device(cupy.ndarray, cupy.asarray, cupy.asnumpy, 1e-8, f"CuPy {cupy.__version__}")
 
 
 def to_device(value, device=STAND_IN):
@@ -1001,15 +1007,6 @@ def test_grad_on_device(request, f, args, wrt):
     _assert_unchanged(device_args, args)
 
 
-@pytest.mark.gpu
-@pytest.mark.parametrize("f, args, wrt", CASES)
-def test_grad_on_cupy(f, args, wrt):
-    device = cupy_device()
-    got, expected, device_args = _grad_both(f, args, wrt, device)
-    assert_same(got, expected, "gradient", device)
-    _assert_unchanged(device_args, args, device)
-
-
 def _tangent(value):
     if isinstance(value, list):
         return [_tangent(v) for v in value]
@@ -1036,14 +1033,121 @@ def test_jvp_on_device(request, f, args, wrt):
     _assert_unchanged(device_args, args)
 
 
+# --- on CuPy: the function itself first ---------------------------------------------------
+# CuPy lacks some of what NumPy has (numpy.linalg.vector_norm, clip's min=, maximum.reduce,
+# eigh's named fields, ...) and picks some results its own way (eigh's eigenvector signs).
+# So the CuPy tests run the user's function itself on the device arguments first: where it
+# raises, the case is skipped naming the exception (only the user's function runs there, so a
+# failure of srcdiff's emitted code or helpers still fails); where its value differs from the
+# host's, the device's derivatives are checked against central differences of the function
+# on the device, not against the host's derivatives. check_grad_on and check_jvp_on also run
+# on CPU below, with the stand-in and fakes of those behaviours.
+def device_value(f, device_args, device):
+    """f itself on the device arguments, or a skip naming why the device cannot run it."""
+    try:
+        return f(*device_args)
+    except Exception as err:  # the user's function only: srcdiff's code is not run here
+        pytest.skip(f"{device.name} cannot run the function itself: "
+                    f"{type(err).__name__}: {err}")
+
+
+def _on_host(value, device):
+    """The leaves of a value, as host arrays."""
+    return [np.asarray(device.get(v)) if isinstance(v, device.kind) else np.asarray(v)
+            for v in _leaves(value)]
+
+
+def same_primal(value, host_value, device):
+    """Whether f's value on the device is its value on the host (within the device's rtol)."""
+    got, want = _on_host(value, device), _on_host(host_value, device)
+    return len(got) == len(want) and all(
+        g.shape == w.shape and np.allclose(g, w, rtol=device.rtol, atol=0, equal_nan=True)
+        for g, w in zip(got, want))
+
+
+FD_STEP, FD_RTOL, FD_ATOL = 1e-6, 1e-6, 1e-6
+
+
+def _assert_close_on_device(got, expected, what, device):
+    """got (device leaves where expected has arrays) against host values `expected`."""
+    got_leaves, expected_leaves = _leaves(got), _leaves(expected)
+    assert len(got_leaves) == len(expected_leaves), f"{what}: structure differs"
+    for g, e in zip(got_leaves, expected_leaves):
+        if np.ndim(e):
+            assert type(g) is device.kind, \
+                f"{what}: {type(g).__name__}, not a {device.kind.__name__}"
+        np.testing.assert_allclose(_on_host(g, device)[0], e, rtol=FD_RTOL, atol=FD_ATOL,
+                                   err_msg=f"{what} against central differences on the device")
+
+
+def assert_grad_is_device_differences(f, args, wrt, got, device):
+    """The device's gradient against central differences of f evaluated on the device."""
+    def on_device(*host_args):
+        return float(_on_host(f(*to_device(list(host_args), device)), device)[0])
+    grads = got if isinstance(wrt, tuple) else (got,)
+    for position, g in zip(_positions(wrt), grads):
+        expected = numerical_grad(on_device, _host_copies(args), position, eps=FD_STEP)
+        _assert_close_on_device(g, expected, "gradient", device)
+
+
+def _shifted(value, tangent, step):
+    if isinstance(value, list):
+        return [_shifted(v, t, step) for v, t in zip(value, tangent)]
+    return value + step * tangent
+
+
+def assert_jvp_is_device_differences(f, args, wrt, tangents, got, value, device):
+    """The device's jvp: its value f's value on the device, its tangent central differences
+    of f on the device along the tangents."""
+    assert same_primal(got[0], value, device), "value: not f's value on the device"
+
+    def along(step):
+        host = _host_copies(args)
+        for p, t in zip(_positions(wrt), tangents):
+            host[p] = _shifted(host[p], t, step)
+        return _on_host(f(*to_device(host, device)), device)
+    expected = [(plus - minus) / (2 * FD_STEP)
+                for plus, minus in zip(along(FD_STEP), along(-FD_STEP))]
+    _assert_close_on_device(got[1], expected, "tangent", device)
+
+
+def check_grad_on(device, f, args, wrt):
+    """test_grad_on_cupy's check, for any device."""
+    device_args = to_device(args, device)
+    value = device_value(f, device_args, device)
+    got = srcdiff.grad(f, wrt=wrt)(*device_args)
+    if same_primal(value, f(*_host_copies(args)), device):
+        assert_same(got, srcdiff.grad(f, wrt=wrt)(*_host_copies(args)), "gradient", device)
+    else:
+        assert_grad_is_device_differences(f, args, wrt, got, device)
+    _assert_unchanged(device_args, args, device)
+
+
+def check_jvp_on(device, f, args, wrt):
+    """test_jvp_on_cupy's check, for any device."""
+    tangents = [_tangent(args[p]) for p in _positions(wrt)]
+    device_args = to_device(args, device)
+    value = device_value(f, device_args, device)
+    got = srcdiff.jvp(f, wrt=wrt)(*device_args, *to_device(tangents, device))
+    if same_primal(value, f(*_host_copies(args)), device):
+        expected = srcdiff.jvp(f, wrt=wrt)(*_host_copies(args), *_host_copies(tangents))
+        assert_same(got[0], expected[0], "value", device)
+        assert_same(got[1], expected[1], "tangent", device)
+    else:
+        assert_jvp_is_device_differences(f, args, wrt, tangents, got, value, device)
+    _assert_unchanged(device_args, args, device)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("f, args, wrt", CASES)
+def test_grad_on_cupy(f, args, wrt):
+    check_grad_on(cupy_device(), f, args, wrt)
+
+
 @pytest.mark.gpu
 @pytest.mark.parametrize("f, args, wrt", CASES)
 def test_jvp_on_cupy(f, args, wrt):
-    device = cupy_device()
-    got, expected, device_args = _jvp_both(f, args, wrt, device)
-    assert_same(got[0], expected[0], "value", device)
-    assert_same(got[1], expected[1], "tangent", device)
-    _assert_unchanged(device_args, args, device)
+    check_jvp_on(cupy_device(), f, args, wrt)
 
 
 # Forward-over-reverse (srcdiff.hvp: forward mode over the emitted gradient) meets the rules of
@@ -1094,6 +1198,76 @@ def test_hvp_on_device(name, position):
     got = srcdiff.hvp(f, wrt=position)(*device_args, *to_device([vector]))
     assert_same(got, expected, "Hessian-vector product")
     _assert_unchanged(device_args, args)
+
+
+# --- the CuPy tests' logic, on CPU: fakes of what CuPy does --------------------------------
+class FlippedEighArray(DeviceArray):
+    """A DeviceArray whose numpy.linalg.eigh picks other eigenvector signs (the last two
+    columns negated), as cuSOLVER did on the eigh case, and returns a plain tuple, as CuPy's."""
+
+    def __array_function__(self, func, types, args, kwargs):
+        result = super().__array_function__(func, types, args, kwargs)
+        if func is np.linalg.eigh:
+            w, v = result
+            return w, type(v)(v.host() * np.array([1.0, -1.0, -1.0]))
+        return result
+
+
+class NoSortArray(DeviceArray):
+    """A DeviceArray without numpy.sort: srcdiff's quantile helpers sort, numpy.median itself
+    (dispatched whole) does not, as CuPy had median but not the nanquantile they called."""
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func is np.sort:
+            raise TypeError("no implementation found for 'numpy.sort'")
+        return super().__array_function__(func, types, args, kwargs)
+
+
+def _fake(kind):
+    return Device(kind, lambda a: kind(a.copy()), lambda a: a.host(), 1e-10, kind.__name__)
+
+
+@pytest.mark.parametrize("check", [check_grad_on, check_jvp_on])
+def test_a_function_the_device_cannot_run_is_skipped_naming_why(check):
+    f, args, wrt = _BY_ID["array"]   # numpy.array(x) of a device array: a host conversion
+    with pytest.raises(pytest.skip.Exception, match="DeviceArray stand-in cannot run the "
+                       "function itself: HostConversionError"):
+        check(STAND_IN, f, args, wrt)
+
+
+@pytest.mark.parametrize("check", [check_grad_on, check_jvp_on])
+def test_a_failure_of_srcdiffs_code_is_not_skipped(check):
+    f, args, wrt = _BY_ID["median-axis=1-keepdims=True"]
+    device = _fake(NoSortArray)
+    device_value(f, to_device(args, device), device)  # the function itself runs
+    with pytest.raises(TypeError, match="numpy.sort"):
+        check(device, f, args, wrt)
+
+
+@pytest.mark.parametrize("check", [check_grad_on, check_jvp_on])
+def test_a_value_the_device_computes_otherwise_is_checked_by_its_own_differences(check):
+    f, args, wrt = _BY_ID["eigh"]
+    device = _fake(FlippedEighArray)
+    assert not same_primal(f(*to_device(args, device)), f(*_host_copies(args)), device)
+    check(device, f, args, wrt)
+
+
+def test_the_device_differences_catch_a_wrong_derivative():
+    """The host's derivatives of the eigh case are not the derivatives of the device's f."""
+    f, args, wrt = _BY_ID["eigh"]
+    device = _fake(FlippedEighArray)
+    host_grad = srcdiff.grad(f, wrt=wrt)(*_host_copies(args))
+    with pytest.raises(AssertionError, match="gradient against central differences"):
+        assert_grad_is_device_differences(f, args, wrt, device.put(host_grad), device)
+    tangents = [_tangent(args[p]) for p in _positions(wrt)]
+    host_jvp = srcdiff.jvp(f, wrt=wrt)(*_host_copies(args), *_host_copies(tangents))
+    value = f(*to_device(args, device))
+    with pytest.raises(AssertionError, match="tangent against central differences"):
+        assert_jvp_is_device_differences(f, args, wrt, tangents, (value, host_jvp[1]), value,
+                                         device)
+    with pytest.raises(AssertionError, match="not f's value on the device"):
+        assert_jvp_is_device_differences(f, args, wrt, tangents, to_device(host_jvp, device),
+                                         value, device)
 
 
 # lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
