@@ -1113,8 +1113,8 @@ def assert_jvp_is_device_differences(f, args, wrt, tangents, got, value, device)
 
 def check_grad_on(device, f, args, wrt):
     """test_grad_on_cupy's check, for any device."""
+    value = device_value(f, to_device(args, device), device)  # on its own copies: f may write
     device_args = to_device(args, device)
-    value = device_value(f, device_args, device)
     got = srcdiff.grad(f, wrt=wrt)(*device_args)
     if same_primal(value, f(*_host_copies(args)), device):
         assert_same(got, srcdiff.grad(f, wrt=wrt)(*_host_copies(args)), "gradient", device)
@@ -1126,8 +1126,8 @@ def check_grad_on(device, f, args, wrt):
 def check_jvp_on(device, f, args, wrt):
     """test_jvp_on_cupy's check, for any device."""
     tangents = [_tangent(args[p]) for p in _positions(wrt)]
+    value = device_value(f, to_device(args, device), device)  # on its own copies: f may write
     device_args = to_device(args, device)
-    value = device_value(f, device_args, device)
     got = srcdiff.jvp(f, wrt=wrt)(*device_args, *to_device(tangents, device))
     if same_primal(value, f(*_host_copies(args)), device):
         expected = srcdiff.jvp(f, wrt=wrt)(*_host_copies(args), *_host_copies(tangents))
@@ -1242,6 +1242,12 @@ def test_a_failure_of_srcdiffs_code_is_not_skipped(check):
     device_value(f, to_device(args, device), device)  # the function itself runs
     with pytest.raises(TypeError, match="numpy.sort"):
         check(device, f, args, wrt)
+
+
+@pytest.mark.parametrize("check", [check_grad_on, check_jvp_on])
+def test_a_function_writing_into_its_arguments_runs_on_its_own_copies(check):
+    """operator.imul(a, b) writes into a: f run first must not change srcdiff's arguments."""
+    check(STAND_IN, *_BY_ID["operator-inplace"])
 
 
 @pytest.mark.parametrize("check", [check_grad_on, check_jvp_on])
