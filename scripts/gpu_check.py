@@ -3,7 +3,9 @@
 Runs the GPU-marked tests (pytest -m gpu on tests/test_backends.py, whole programs,
 and tests/test_backends_rules.py, every derivative rule in both modes), then times the
 gradient of a 784-512-10 tanh MLP (examples/models.py:mlp_loss, batch 256) on
-CuPy and on NumPy, and prints a small table. Without cupy or a GPU it says so and
+CuPy and on NumPy, and prints a small table. A rule case whose function CuPy itself
+cannot run (numpy.linalg.vector_norm, clip's min=, ...) is skipped, and the summary
+(-rs) names CuPy's exception for each. Without cupy or a GPU it says so and
 exits 0. Exit status: pytest's when the tests fail, else 0.
 
     python scripts/gpu_check.py
