@@ -15,7 +15,7 @@ import sys
 import textwrap
 import types
 
-from . import rule_source
+from . import rule_source, rule_trees
 from . import syntax as S
 
 
@@ -159,17 +159,23 @@ def free_names(body, bound):
 
 def parse_template(fn):
     """The body of rule def `fn`, from its file's lines (rule_source: no tokenizing; the cut
-    parsed once, its tree compiled for the check and converted) or, where that cut does not
-    give its exact source, from inspect.getsource."""
+    parsed once, its tree compiled for the check and converted; the tree kept on disk for
+    the next process, rule_trees) or, where that cut does not give its exact source, from
+    inspect.getsource."""
     code = fn.__code__
     text = rule_source.def_cut(code, linecache.getlines(code.co_filename))
     if text is not None:
+        kept = rule_trees.tree("def", text, code)   # parsed and checked by an earlier process
+        if kept is not None:
+            return _body_of(kept, fn.__qualname__)
         try:
             tree = S.parse_python(text)
         except (SyntaxError, ValueError):
             tree = None
         if tree is not None and len(tree.body) == 1 and rule_source.same_code(tree, code):
-            return _body_of(S.ast_to_gast(tree.body[0]), fn.__qualname__)
+            node = S.ast_to_gast(tree.body[0])
+            rule_trees.keep("def", text, code, node)
+            return _body_of(node, fn.__qualname__)
     text = textwrap.dedent(inspect.getsource(fn))
     return parse_template_text(text, fn.__qualname__)
 

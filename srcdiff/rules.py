@@ -422,6 +422,9 @@ def _start():
         key = rule_index.fingerprint(folder, _modules, __version__)
     except OSError:
         key = None
+    if key is not None:
+        from . import rule_trees
+        rule_trees.start(folder, key)   # rules' parsed text kept by earlier processes
     index = rule_index.read(folder, key) if key is not None else None
     if index is not None and set(m for ms in index.values() for m in ms) <= set(_modules):
         _index = index   # rule modules are imported as functions are asked for
