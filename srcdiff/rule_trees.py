@@ -16,12 +16,14 @@ Python's and NumPy's versions): an entry made from other text, other code or ano
 is never found. Only rules in the templates folder of srcdiff are kept (a user's rule is built
 at its decorator, where its mistakes are reported).
 
-The file sits beside the rule modules' bytecode, written with `marshal` like the index (not
-where `sys.dont_write_bytecode` is set; to a temporary file, then renamed), once a process
-ends (or at `flush`), merged with what other processes wrote since. It holds a CRC of its
-entries: a damaged or unreadable file, or an entry that does not decode to a tree, is
-ignored (the rule is parsed as before). A tree is kept only if decoding its encoding gives
-the same tree back, positions included.
+Each entry is a small file (a process reads only those of the rules it builds: one file of
+every rule was 1 MB, read in milliseconds) in a folder beside the rule modules' bytecode,
+named by a CRC of the fingerprint and holding the whole fingerprint in a key file; written
+with `marshal` like the index (not where `sys.dont_write_bytecode` is set; to a temporary
+file, then renamed) once a process ends (or at `flush`); the folders of other fingerprints
+are removed then. Each file holds a CRC of its contents: a damaged or unreadable file, or an
+entry that does not decode to a tree, is ignored (the rule is parsed as before). A tree is
+kept only if decoding its encoding gives the same tree back, positions included.
 """
 import marshal
 import os
@@ -33,20 +35,21 @@ from . import syntax as S
 
 FORMAT = 1
 _PREFIX = "srcdiff-rule-trees."
+_KEY_FILE = "key.marshal"
 
 _lock = threading.Lock()
 _folder = None     # srcdiff's templates folder, once `start` was called
 _key = None        # the fingerprint the entries are kept under
-_entries = None    # {entry key: encoded tree}, read from the file at the first use
-_new = {}          # entries made by this process, not written yet
+_valid = None      # whether the entries' folder is kept under `_key` (read at first use)
+_new = {}          # entry file name -> its bytes, made by this process, not written yet
 _exit_hooked = False
 
 
 def start(folder, key):
     """Keep the trees of rules in `folder` under fingerprint `key` (rules._start)."""
-    global _folder, _key, _entries
+    global _folder, _key, _valid
     with _lock:
-        _folder, _key, _entries = os.path.abspath(folder), key, None
+        _folder, _key, _valid = os.path.abspath(folder), key, None
         _new.clear()
 
 
@@ -58,20 +61,63 @@ def _entry_key(kind, text, code, extra):
     return f"{kind}\0{extra}\0{fingerprint(code)!r}\0{text}"
 
 
+def _name(key):
+    """An entry's file name: 64 bits of its key, the same in every process (the file holds
+    the whole key, compared when read: two keys of one name only miss)."""
+    data = key.encode("utf-8", "surrogatepass")
+    return f"{zlib.crc32(data) | zlib.adler32(data) << 32:016x}.marshal"
+
+
+def _entries_folder():
+    crc = zlib.crc32(_key.encode("utf-8", "surrogatepass"))
+    return os.path.join(_folder, "__pycache__", f"{_PREFIX}{crc:08x}")
+
+
+def _pack(value):
+    payload = marshal.dumps(value)
+    return marshal.dumps((FORMAT, zlib.crc32(payload), payload))
+
+
+def _unpack(data):
+    """What `_pack` made of `data` (ValueError where it is damaged)."""
+    fmt, crc, payload = marshal.loads(data)
+    if fmt != FORMAT or type(payload) is not bytes or zlib.crc32(payload) != crc:
+        raise ValueError("damaged")
+    return marshal.loads(payload)
+
+
+def _read(path):
+    with open(path, "rb") as fh:
+        return _unpack(fh.read())
+
+
+_DAMAGED = (OSError, ValueError, EOFError, TypeError)
+
+
 def tree(kind, text, code, extra=""):
     """A fresh copy of the tree kept for `text` checked against `code`, or None."""
+    global _valid
     key = _entry_key(kind, text, code, extra)
     if key is None:
         return None
+    name = _name(key)
     with _lock:
-        if _entries is None:
-            _load()
-        encoded = _new.get(key) or _entries.get(key)
-    if encoded is None:
-        return None
-    try:
-        return _decode(encoded)
-    except (_Undecodable, TypeError, ValueError, AttributeError, KeyError):
+        if _valid is None:
+            try:
+                _valid = _read(os.path.join(_entries_folder(), _KEY_FILE)) == _key
+            except _DAMAGED:
+                _valid = False
+        blob = _new.get(name)
+        valid = _valid
+    try:   # one small file per entry: a process reads only the trees of the rules it builds
+        if blob is not None:
+            kept_key, encoded = _unpack(blob)
+        elif valid:
+            kept_key, encoded = _read(os.path.join(_entries_folder(), name))
+        else:
+            return None
+        return _decode(encoded) if kept_key == key else None
+    except _DAMAGED + (_Undecodable, AttributeError, KeyError):
         return None
 
 
@@ -91,65 +137,58 @@ def keep(kind, text, code, node, extra=""):
     if not same:
         return
     with _lock:
-        _new[key] = encoded
+        _new[_name(key)] = _pack((key, encoded))
         if not _exit_hooked:
             import atexit
             atexit.register(flush)
             _exit_hooked = True
 
 
-def _path(folder, key):
-    crc = zlib.crc32(key.encode("utf-8", "surrogatepass"))
-    return os.path.join(folder, "__pycache__", f"{_PREFIX}{crc:08x}.marshal")
+def _write(path, data):
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as fh:
+        fh.write(data)
+    os.replace(temporary, path)
 
 
-def _read(folder, key):
-    """The entries of the file kept for `key` ({} where there is none or it is damaged)."""
-    try:
-        with open(_path(folder, key), "rb") as fh:
-            data = marshal.loads(fh.read())
-        fmt, kept_key, crc, payload = data
-        if fmt != FORMAT or kept_key != key or type(payload) is not bytes or \
-                zlib.crc32(payload) != crc:
-            return {}
-        entries = marshal.loads(payload)
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if type(entries) is not dict or set(map(type, entries)) - {str}:
-        return {}
-    return entries
-
-
-def _load():
-    global _entries
-    _entries = _read(_folder, _key)
+def _remove_tree(path):
+    if os.path.isdir(path):
+        for name in os.listdir(path):
+            os.remove(os.path.join(path, name))
+        os.rmdir(path)
+    else:
+        os.remove(path)
 
 
 def flush():
-    """Write the entries this process made (merged with the file's) for later processes."""
+    """Write the entries this process made, for later processes: one file each, in a folder
+    whose key file names the fingerprint (the folders of other fingerprints removed)."""
+    global _valid
     with _lock:
         if not _new or _folder is None or sys.dont_write_bytecode:
             return
-        entries = _read(_folder, _key)
-        entries.update(_new)
-        path = _path(_folder, _key)
-        folder = os.path.dirname(path)
+        folder = _entries_folder()
         try:
             os.makedirs(folder, exist_ok=True)
-            payload = marshal.dumps(entries)
-            temporary = f"{path}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as fh:
-                fh.write(marshal.dumps((FORMAT, _key, zlib.crc32(payload), payload)))
-            os.replace(temporary, path)
-            for name in os.listdir(folder):
-                if name.startswith(_PREFIX) and name != os.path.basename(path) and \
-                        name.endswith(".marshal"):
+            key_file = os.path.join(folder, _KEY_FILE)
+            try:
+                kept = _read(key_file) == _key
+            except _DAMAGED:
+                kept = False
+            if not kept:   # another fingerprint's entries (a CRC shared) or a damaged key
+                for name in os.listdir(folder):
                     os.remove(os.path.join(folder, name))
+                _write(key_file, _pack(_key))
+            for name, data in _new.items():
+                _write(os.path.join(folder, name), data)
+            parent = os.path.dirname(folder)
+            for name in os.listdir(parent):
+                if name.startswith(_PREFIX) and name != os.path.basename(folder):
+                    _remove_tree(os.path.join(parent, name))
         except OSError:
             return
         _new.clear()
-        if _entries is not None:
-            _entries.update(entries)
+        _valid = True
 
 
 class _Undecodable(Exception):

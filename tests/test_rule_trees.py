@@ -42,12 +42,19 @@ def rule_folder(tmp_path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     module.d = None
     spec.loader.exec_module(module)
-    saved = (rule_trees._folder, rule_trees._key, rule_trees._entries, dict(rule_trees._new))
+    saved = (rule_trees._folder, rule_trees._key, rule_trees._valid, dict(rule_trees._new))
     rule_trees.start(str(tmp_path), "key one")
     yield tmp_path, module
-    rule_trees._folder, rule_trees._key, rule_trees._entries = saved[:3]
+    rule_trees._folder, rule_trees._key, rule_trees._valid = saved[:3]
     rule_trees._new.clear()
     rule_trees._new.update(saved[3])
+
+
+def _entry_files(folder):
+    cache = folder / "__pycache__"
+    return [f for d in (cache.iterdir() if cache.exists() else ())
+            if d.name.startswith(rule_trees._PREFIX) for f in d.iterdir()
+            if f.name != rule_trees._KEY_FILE]
 
 
 def _dump(node):
@@ -58,7 +65,7 @@ def test_a_kept_def_is_found_by_a_later_process_as_parsed(rule_folder):
     folder, module = rule_folder
     body = rule_template.parse_template(module.square_rule)   # parsed, kept
     rule_trees.flush()
-    assert [n for n in os.listdir(folder / "__pycache__") if n.startswith(rule_trees._PREFIX)]
+    assert len(_entry_files(folder)) == 1
     rule_trees.start(str(folder), "key one")   # as a new process: read from the file
     code = module.square_rule.__code__
     text = "".join(open(code.co_filename).readlines()[3:6])
@@ -78,7 +85,7 @@ def test_a_kept_lambda_is_found_as_parsed(rule_folder):
     assert rule_trees._new == {}
     again = rule_forms._lambda_tree(module.twice, lines)
     assert _dump(again) == _dump(first)
-    assert rule_trees._entries and rule_trees._new == {}   # found, not parsed again
+    assert rule_trees._valid and rule_trees._new == {}   # found, not parsed again
 
 
 def test_an_entry_is_not_found_for_other_text_other_code_or_another_key(rule_folder):
@@ -93,6 +100,10 @@ def test_an_entry_is_not_found_for_other_text_other_code_or_another_key(rule_fol
     rule_trees.flush()
     rule_trees.start(str(folder), "key two")   # srcdiff or a rule file changed
     assert rule_trees.tree("def", text, code) is None
+    rule_template.parse_template(module.other)
+    rule_trees.flush()   # the folder of the other key removed
+    assert len([d for d in (folder / "__pycache__").iterdir()
+                if d.name.startswith(rule_trees._PREFIX)]) == 1
 
 
 def test_a_touched_rule_file_gives_a_new_key(tmp_path):
@@ -107,15 +118,20 @@ def test_a_damaged_file_is_ignored_and_replaced(rule_folder):
     folder, module = rule_folder
     rule_template.parse_template(module.square_rule)
     rule_trees.flush()
-    (path,) = [folder / "__pycache__" / n for n in os.listdir(folder / "__pycache__")
-               if n.startswith(rule_trees._PREFIX)]
-    data = path.read_bytes()
-    for damaged in (b"", b"\x00garbage", data[:-7], data[:-20] + b"x" * 20):
-        path.write_bytes(damaged)
+    (path,) = _entry_files(folder)
+    key_file = path.parent / rule_trees._KEY_FILE
+    code = module.square_rule.__code__
+    text = "".join(open(code.co_filename).readlines()[3:6])
+    for damaged_file in (path, key_file):
+        data = damaged_file.read_bytes()
+        for damaged in (b"", b"\x00garbage", data[:-7], data[:-20] + b"x" * 20):
+            damaged_file.write_bytes(damaged)
+            rule_trees.start(str(folder), "key one")
+            assert rule_trees.tree("def", text, code) is None
+        damaged_file.write_bytes(data)
         rule_trees.start(str(folder), "key one")
-        code = module.square_rule.__code__
-        text = "".join(open(code.co_filename).readlines()[3:6])
-        assert rule_trees.tree("def", text, code) is None
+        assert rule_trees.tree("def", text, code) is not None
+    path.write_bytes(b"garbage")
     body = rule_template.parse_template(module.square_rule)   # parsed again, kept again
     rule_trees.flush()
     rule_trees.start(str(folder), "key one")
@@ -127,8 +143,7 @@ def test_nothing_is_written_without_bytecode(rule_folder, monkeypatch):
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     rule_template.parse_template(module.square_rule)
     rule_trees.flush()
-    assert not (folder / "__pycache__").exists() or not [
-        n for n in os.listdir(folder / "__pycache__") if n.startswith(rule_trees._PREFIX)]
+    assert not _entry_files(folder)
 
 
 def test_a_rule_outside_the_folder_is_not_kept(rule_folder):
