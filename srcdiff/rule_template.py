@@ -23,7 +23,9 @@ class Template:
     """A parsed rule: parameter names, signature, body statements, free names."""
 
     def __init__(self, mode, func, body, signature, namespace, origin, location=None):
-        self.location = location  # (file, line of the body's first line) of a def, or None
+        # (file, line of the body's first line) of a def, or None; or a function giving it
+        # (read only for an error: inspect.getsourcefile was a tenth of a rule's build)
+        self._location = location
         self.mode = mode
         self.func = func
         self.body = body
@@ -44,6 +46,12 @@ class Template:
                               "up there), or pass them as the function's parameters")
         self._unalias_modules()
         self._check()
+
+    @property
+    def location(self):
+        if callable(self._location):
+            self._location = self._location()
+        return self._location
 
     def _unalias_modules(self):
         """`np.exp` in a rule becomes `numpy.exp`: emitted code names modules by their

@@ -41,15 +41,18 @@ _lock = threading.Lock()
 _folder = None     # srcdiff's templates folder, once `start` was called
 _key = None        # the fingerprint the entries are kept under
 _valid = None      # whether the entries' folder is kept under `_key` (read at first use)
+_entries = None    # that folder (named by a CRC of the key: made once, the key is long)
 _new = {}          # entry file name -> its bytes, made by this process, not written yet
 _exit_hooked = False
 
 
 def start(folder, key):
     """Keep the trees of rules in `folder` under fingerprint `key` (rules._start)."""
-    global _folder, _key, _valid
+    global _folder, _key, _valid, _entries
     with _lock:
         _folder, _key, _valid = os.path.abspath(folder), key, None
+        crc = zlib.crc32(key.encode("utf-8", "surrogatepass"))
+        _entries = os.path.join(_folder, "__pycache__", f"{_PREFIX}{crc:08x}")
         _new.clear()
 
 
@@ -66,11 +69,6 @@ def _name(key):
     the whole key, compared when read: two keys of one name only miss)."""
     data = key.encode("utf-8", "surrogatepass")
     return f"{zlib.crc32(data) | zlib.adler32(data) << 32:016x}.marshal"
-
-
-def _entries_folder():
-    crc = zlib.crc32(_key.encode("utf-8", "surrogatepass"))
-    return os.path.join(_folder, "__pycache__", f"{_PREFIX}{crc:08x}")
 
 
 def _pack(value):
@@ -104,7 +102,7 @@ def tree(kind, text, code, extra=""):
     with _lock:
         if _valid is None:
             try:
-                _valid = _read(os.path.join(_entries_folder(), _KEY_FILE)) == _key
+                _valid = _read(os.path.join(_entries, _KEY_FILE)) == _key
             except _DAMAGED:
                 _valid = False
         blob = _new.get(name)
@@ -113,7 +111,7 @@ def tree(kind, text, code, extra=""):
         if blob is not None:
             kept_key, encoded = _unpack(blob)
         elif valid:
-            kept_key, encoded = _read(os.path.join(_entries_folder(), name))
+            kept_key, encoded = _read(os.path.join(_entries, name))
         else:
             return None
         return _decode(encoded) if kept_key == key else None
@@ -167,7 +165,7 @@ def flush():
     with _lock:
         if not _new or _folder is None or sys.dont_write_bytecode:
             return
-        folder = _entries_folder()
+        folder = _entries
         try:
             os.makedirs(folder, exist_ok=True)
             key_file = os.path.join(folder, _KEY_FILE)

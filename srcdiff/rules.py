@@ -189,7 +189,7 @@ def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
         sig = signature() if callable(signature) else signature or inspect.signature(fn)
         if made is not None:
             return made, sig, None
-        return parse_template(fn), sig, location_of(fn)
+        return parse_template(fn), sig, lambda: location_of(fn)   # read for an error only
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator

@@ -42,10 +42,12 @@ def rule_folder(tmp_path, monkeypatch):
     module = importlib.util.module_from_spec(spec)
     module.d = None
     spec.loader.exec_module(module)
-    saved = (rule_trees._folder, rule_trees._key, rule_trees._valid, dict(rule_trees._new))
+    saved = (rule_trees._folder, rule_trees._key, rule_trees._valid, dict(rule_trees._new),
+             rule_trees._entries)
     rule_trees.start(str(tmp_path), "key one")
     yield tmp_path, module
     rule_trees._folder, rule_trees._key, rule_trees._valid = saved[:3]
+    rule_trees._entries = saved[4]
     rule_trees._new.clear()
     rule_trees._new.update(saved[3])
 
