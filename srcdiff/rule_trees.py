@@ -42,16 +42,18 @@ _folder = None     # srcdiff's templates folder, once `start` was called
 _key = None        # the fingerprint the entries are kept under
 _valid = None      # whether the entries' folder is kept under `_key` (read at first use)
 _entries = None    # that folder (named by a CRC of the key: made once, the key is long)
+_check = None      # another 32 bits of the key, kept in every entry (two keys of one CRC)
 _new = {}          # entry file name -> its bytes, made by this process, not written yet
 _exit_hooked = False
 
 
 def start(folder, key):
     """Keep the trees of rules in `folder` under fingerprint `key` (rules._start)."""
-    global _folder, _key, _valid, _entries
+    global _folder, _key, _valid, _entries, _check
     with _lock:
         _folder, _key, _valid = os.path.abspath(folder), key, None
-        crc = zlib.crc32(key.encode("utf-8", "surrogatepass"))
+        data = key.encode("utf-8", "surrogatepass")
+        crc, _check = zlib.crc32(data), zlib.adler32(data)
         _entries = os.path.join(_folder, "__pycache__", f"{_PREFIX}{crc:08x}")
         _new.clear()
 
@@ -109,12 +111,12 @@ def tree(kind, text, code, extra=""):
         valid = _valid
     try:   # one small file per entry: a process reads only the trees of the rules it builds
         if blob is not None:
-            kept_key, encoded = _unpack(blob)
+            check, kept_key, encoded = _unpack(blob)
         elif valid:
-            kept_key, encoded = _read(os.path.join(_entries, name))
+            check, kept_key, encoded = _read(os.path.join(_entries, name))
         else:
             return None
-        return _decode(encoded) if kept_key == key else None
+        return _decode(encoded) if kept_key == key and check == _check else None
     except _DAMAGED + (_Undecodable, AttributeError, KeyError):
         return None
 
@@ -135,7 +137,7 @@ def keep(kind, text, code, node, extra=""):
     if not same:
         return
     with _lock:
-        _new[_name(key)] = _pack((key, encoded))
+        _new[_name(key)] = _pack((_check, key, encoded))
         if not _exit_hooked:
             import atexit
             atexit.register(flush)

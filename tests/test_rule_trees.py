@@ -168,3 +168,19 @@ def test_derivatives_with_kept_rules():
         return np.sum(np.tanh(x) * np.exp(y) + np.sin(x) ** 2 / (1.0 + y * y))
     rng = np.random.default_rng(3)
     check(f, rng.normal(size=4), rng.normal(size=4), wrt=(0, 1))
+
+
+def test_an_entry_of_another_key_in_the_same_folder_is_not_used(rule_folder):
+    """Two fingerprints whose CRCs (the folder's name) are equal: each entry holds 32 more
+    bits of its fingerprint, so one kept under the other is not found."""
+    folder, module = rule_folder
+    rule_template.parse_template(module.square_rule)
+    rule_trees.flush()
+    one = rule_trees._entries
+    code = module.square_rule.__code__
+    text = "".join(open(code.co_filename).readlines()[3:6])
+    rule_trees.start(str(folder), "key two")
+    rule_trees._entries, rule_trees._valid = one, True   # as if the CRCs were equal
+    assert rule_trees.tree("def", text, code) is None
+    rule_trees.start(str(folder), "key one")
+    assert rule_trees.tree("def", text, code) is not None
