@@ -1,8 +1,8 @@
 """Rule declarations that write both modes' templates from one statement of the math (leaf:
 called by the rule modules of templates/ when they are imported, and by the user through
-srcdiff.elementwise; imports rules, rule_template and syntax). Takes a function and its
-partial derivatives (or its linearity); registers its reverse and forward rules in the rule
-table (rules.py) and gives back the declared function.
+srcdiff.elementwise; imports rules, rule_template, rule_source, rule_trees and syntax).
+Takes a function and its partial derivatives (or its linearity); registers its reverse and
+forward rules in the rule table (rules.py) and gives back the declared function.
 
 A rule written as a `@reverse` and a `@forward` template states the same derivative twice,
 and the two can drift apart. Three declarations state it once and generate both templates

@@ -1,6 +1,6 @@
 """A rule's template parsed and checked: the body spliced into emitted code (leaf: called by
 rules.py when a rule is built, splice.py when it is spliced, rule_forms.py and
-compose_calls.py; imports syntax only). Takes a rule's def (or the source text of one), the
+compose_calls.py; imports syntax, rule_source and rule_trees). Takes a rule's def (or the source text of one), the
 function it differentiates and the namespace its free names come from; gives back a
 `Template`, or raises a RuleError at the rule's own line.
 
