@@ -273,15 +273,17 @@ def _lambda_tree(fn, lines):
     kept for the next process where the statement alone gave it)."""
     code = fn.__code__
     line = code.co_firstlineno
-    names = list(inspect.signature(fn).parameters)
     found = rule_source.statement_lines(lines, line)
-    if found is not None:
+    # the parameters' names inspect gives a lambda follow from its code (in the key,
+    # rule_source.fingerprint); one given a signature of its own is not kept
+    plain = "__signature__" not in fn.__dict__ and "__wrapped__" not in fn.__dict__
+    if found is not None and plain:
         first, chunk = found
-        text, where = "".join(chunk), f"{line - first} {names}"
+        text, where = "".join(chunk), str(line - first)
         kept = rule_trees.tree("lambda", text, code, where)
         if kept is not None:
             return kept
-        quick = _lambda_in_statement(fn, lines, line, names)
+        quick = _lambda_in_statement(fn, lines, line, list(inspect.signature(fn).parameters))
         if quick is not None:
             node = S.parse_module(quick).body[0].value
             rule_trees.keep("lambda", text, code, node, where)

@@ -214,29 +214,38 @@ def _encode(node):
     return node
 
 
-_CLASSES = {}
+_CLASSES = {}   # class name -> (class, its fields, its positions' names, their counts)
 
 
 def _decode(value):
+    """The tree `_encode` gave `value` for (nodes made directly: only nodes and lists of them
+    recurse, the leaves are taken as they are)."""
     cls = value.__class__
     if cls is list:
-        return [_decode(v) for v in value]
+        return [_decode(v) if v.__class__ is tuple else v for v in value]
     if cls is not tuple:
         return value
     name, fields, positions = value
-    node_cls = _CLASSES.get(name)
-    if node_cls is None:
+    spec = _CLASSES.get(name)
+    if spec is None:
         node_cls = getattr(S, name, None)
         if not (isinstance(node_cls, type) and issubclass(node_cls, S.AST)):
             raise _Undecodable(name)
-        _CLASSES[name] = node_cls
-    if len(fields) != len(node_cls._fields) or len(positions) != len(node_cls._attributes):
+        spec = _CLASSES[name] = (node_cls, node_cls._fields, node_cls._attributes,
+                                 len(node_cls._fields), len(node_cls._attributes))
+    node_cls, field_names, position_names, count, position_count = spec
+    if len(fields) != count or len(positions) != position_count:
         raise _Undecodable(name)
     node = node_cls.__new__(node_cls)
     values = node.__dict__
-    for field, v in zip(node_cls._fields, fields):
-        values[field] = _decode(v)
-    for attr, v in zip(node_cls._attributes, positions):
+    for field, v in zip(field_names, fields):
+        kind = v.__class__
+        if kind is tuple:
+            v = _decode(v)
+        elif kind is list:
+            v = [_decode(i) if i.__class__ is tuple else i for i in v]
+        values[field] = v
+    for attr, v in zip(position_names, positions):
         if v is not None:
             values[attr] = v
     return node
