@@ -22,7 +22,8 @@ Free names (``numpy``, runtime helpers) are resolved in the template's module.
 Everything is checked when a template is built: a mismatch fails loudly, never in
 emitted code. A rule registered by the user is built at once (the error comes at its
 decorator); srcdiff's own ~500 rules are built when first looked up (parsing them all
-was most of a first derivative's time), and the test suite builds every one.
+was most of a first derivative's time), from the trees an earlier process parsed where
+rule_trees kept them, and the test suite builds every one.
 
 Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`),
 functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
