@@ -49,7 +49,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 import types
 
 from . import (analyze, argument_writes, checks, core, generator_calls, idiom_rewrite,
-               inplace_calls, nested_defs, sequences, update_checks)
+               inplace_calls, sequences, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -461,7 +461,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         return [self.info(stmt, Kind.EFFECT)]
 
     def local_function(self, name, node):
-        """Record the nested def or lambda bound to `name` (nested_defs.py)."""
+        """Record the nested def or lambda bound to `name` (nested_defs.py, imported where a
+        function defines one)."""
+        from . import nested_defs
         return nested_defs.local_function(self, name, node)
 
     # -- expressions -------------------------------------------------------

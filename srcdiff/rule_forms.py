@@ -1,8 +1,8 @@
 """Rule declarations that write both modes' templates from one statement of the math (leaf:
 called by the rule modules of templates/ when they are imported, and by the user through
-srcdiff.elementwise; imports rules, rule_template and syntax). Takes a function and its
-partial derivatives (or its linearity); registers its reverse and forward rules in the rule
-table (rules.py) and gives back the declared function.
+srcdiff.elementwise; imports rules, rule_template, rule_source, rule_trees and syntax).
+Takes a function and its partial derivatives (or its linearity); registers its reverse and
+forward rules in the rule table (rules.py) and gives back the declared function.
 
 A rule written as a `@reverse` and a `@forward` template states the same derivative twice,
 and the two can drift apart. Three declarations state it once and generate both templates
@@ -46,6 +46,7 @@ import linecache
 
 from . import rule_source
 from . import rule_template
+from . import rule_trees
 from . import rules
 from . import syntax as S
 from .errors import RuleError
@@ -231,8 +232,7 @@ def _splitter(fn, count):
     if fn.__name__ == "<lambda>":
         lines = _source_lines(fn)   # kept as they are now; parsed at the first lookup
         # parsed at each call (not quoted: no copy of a cached tree, used once)
-        return lambda: _terms(fn, [], S.parse_module(_lambda_source(fn, lines)).body[0].value,
-                              count)
+        return lambda: _terms(fn, [], _lambda_tree(fn, lines), count)
 
     def split():
         body = rule_template.parse_template(fn)
@@ -265,6 +265,30 @@ def _source_lines(fn):
         raise _error(fn, "the source of the rule's lambda can not be read (code run by exec?): "
                          "give elementwise the derivative as a string, or write a def")
     return lines
+
+
+def _lambda_tree(fn, lines):
+    """The gast expression of lambda `fn`'s body, read from `lines` (its file): the tree an
+    earlier process made from the same statement and lambda (rule_trees), else parsed (and
+    kept for the next process where the statement alone gave it)."""
+    code = fn.__code__
+    line = code.co_firstlineno
+    found = rule_source.statement_lines(lines, line)
+    # the parameters' names inspect gives a lambda follow from its code (in the key,
+    # rule_source.fingerprint); one given a signature of its own is not kept
+    plain = "__signature__" not in fn.__dict__ and "__wrapped__" not in fn.__dict__
+    if found is not None and plain:
+        first, chunk = found
+        text, where = "".join(chunk), str(line - first)
+        kept = rule_trees.tree("lambda", text, code, where)
+        if kept is not None:
+            return kept
+        quick = _lambda_in_statement(fn, lines, line, list(inspect.signature(fn).parameters))
+        if quick is not None:
+            node = S.parse_module(quick).body[0].value
+            rule_trees.keep("lambda", text, code, node, where)
+            return node
+    return S.parse_module(_lambda_source(fn, lines)).body[0].value
 
 
 def _lambda_source(fn, lines=None):

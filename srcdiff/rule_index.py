@@ -61,10 +61,20 @@ def fingerprint(template_dir, modules, version):
         st = os.stat(os.path.join(template_dir, name + ".py"))
         parts.append(f"{name} {st.st_mtime_ns} {st.st_size} {st.st_ino}")
     own = os.path.dirname(os.path.abspath(__file__))
-    for name in sorted(os.listdir(own)):
-        if name.endswith(".py"):
-            st = os.stat(os.path.join(own, name))
-            parts.append(f"{name} {st.st_mtime_ns} {st.st_size}")
+    if os.stat in os.supports_dir_fd and os.listdir in os.supports_fd:
+        folder = os.open(own, os.O_RDONLY)
+        try:   # each module's time read relative to the folder (no path joined or resolved)
+            for name in sorted(os.listdir(folder)):
+                if name.endswith(".py"):
+                    st = os.stat(name, dir_fd=folder)
+                    parts.append(f"{name} {st.st_mtime_ns} {st.st_size}")
+        finally:
+            os.close(folder)
+    else:  # pragma: no cover (Windows)
+        for name in sorted(os.listdir(own)):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(own, name))
+                parts.append(f"{name} {st.st_mtime_ns} {st.st_size}")
     return "\0".join(parts)
 
 

@@ -1,6 +1,6 @@
 """A rule's template parsed and checked: the body spliced into emitted code (leaf: called by
 rules.py when a rule is built, splice.py when it is spliced, rule_forms.py and
-compose_calls.py; imports syntax only). Takes a rule's def (or the source text of one), the
+compose_calls.py; imports syntax, rule_source and rule_trees). Takes a rule's def (or the source text of one), the
 function it differentiates and the namespace its free names come from; gives back a
 `Template`, or raises a RuleError at the rule's own line.
 
@@ -15,7 +15,7 @@ import sys
 import textwrap
 import types
 
-from . import rule_source
+from . import rule_source, rule_trees
 from . import syntax as S
 
 
@@ -23,7 +23,9 @@ class Template:
     """A parsed rule: parameter names, signature, body statements, free names."""
 
     def __init__(self, mode, func, body, signature, namespace, origin, location=None):
-        self.location = location  # (file, line of the body's first line) of a def, or None
+        # (file, line of the body's first line) of a def, or None; or a function giving it
+        # (read only for an error: inspect.getsourcefile was a tenth of a rule's build)
+        self._location = location
         self.mode = mode
         self.func = func
         self.body = body
@@ -44,6 +46,12 @@ class Template:
                               "up there), or pass them as the function's parameters")
         self._unalias_modules()
         self._check()
+
+    @property
+    def location(self):
+        if callable(self._location):
+            self._location = self._location()
+        return self._location
 
     def _unalias_modules(self):
         """`np.exp` in a rule becomes `numpy.exp`: emitted code names modules by their
@@ -159,17 +167,23 @@ def free_names(body, bound):
 
 def parse_template(fn):
     """The body of rule def `fn`, from its file's lines (rule_source: no tokenizing; the cut
-    parsed once, its tree compiled for the check and converted) or, where that cut does not
-    give its exact source, from inspect.getsource."""
+    parsed once, its tree compiled for the check and converted; the tree kept on disk for
+    the next process, rule_trees) or, where that cut does not give its exact source, from
+    inspect.getsource."""
     code = fn.__code__
     text = rule_source.def_cut(code, linecache.getlines(code.co_filename))
     if text is not None:
+        kept = rule_trees.tree("def", text, code)   # parsed and checked by an earlier process
+        if kept is not None:
+            return _body_of(kept, fn.__qualname__)
         try:
             tree = S.parse_python(text)
         except (SyntaxError, ValueError):
             tree = None
         if tree is not None and len(tree.body) == 1 and rule_source.same_code(tree, code):
-            return _body_of(S.ast_to_gast(tree.body[0]), fn.__qualname__)
+            node = S.ast_to_gast(tree.body[0])
+            rule_trees.keep("def", text, code, node)
+            return _body_of(node, fn.__qualname__)
     text = textwrap.dedent(inspect.getsource(fn))
     return parse_template_text(text, fn.__qualname__)
 

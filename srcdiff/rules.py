@@ -22,7 +22,8 @@ Free names (``numpy``, runtime helpers) are resolved in the template's module.
 Everything is checked when a template is built: a mismatch fails loudly, never in
 emitted code. A rule registered by the user is built at once (the error comes at its
 decorator); srcdiff's own ~500 rules are built when first looked up (parsing them all
-was most of a first derivative's time), and the test suite builds every one.
+was most of a first derivative's time), from the trees an earlier process parsed where
+rule_trees kept them, and the test suite builds every one.
 
 Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`),
 functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
@@ -189,7 +190,7 @@ def _register(mode, table, funcs, fn, body=None, signature=None, origin=None):
         sig = signature() if callable(signature) else signature or inspect.signature(fn)
         if made is not None:
             return made, sig, None
-        return parse_template(fn), sig, location_of(fn)
+        return parse_template(fn), sig, lambda: location_of(fn)   # read for an error only
     source = _Source(make)
     if not str(namespace.get("__name__", "")).startswith("srcdiff.templates."):
         source.get()  # a user's rule: built now, so a mistake fails at its decorator
@@ -422,6 +423,9 @@ def _start():
         key = rule_index.fingerprint(folder, _modules, __version__)
     except OSError:
         key = None
+    if key is not None:
+        from . import rule_trees
+        rule_trees.start(folder, key)   # rules' parsed text kept by earlier processes
     index = rule_index.read(folder, key) if key is not None else None
     if index is not None and set(m for ms in index.values() for m in ms) <= set(_modules):
         _index = index   # rule modules are imported as functions are asked for

@@ -43,7 +43,7 @@ LAYERS = [
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
                 "emitted_origins", "runtime_extend", "runtime_fields", "vjp_makers",
                 "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
-                "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "runtime", "runtime_adjoint",
+                "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "rule_trees", "runtime", "runtime_adjoint",
                 "runtime_alias",
                 "runtime_arrays", "runtime_checks", "runtime_closures", "runtime_containers",
                 "runtime_fft",
