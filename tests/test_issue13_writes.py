@@ -1,0 +1,188 @@
+"""Issue 13: in-place writes people really write, made to work. Each program is written the
+way users write it, Python's own result depends on the write being seen through another
+name, and gradcheck.check compares srcdiff's derivative with central differences in reverse
+and forward mode, to second order. Next to them, the programs where the rewrite would not
+be exact (a may-alias, a global, a closure), each with its located refusal.
+
+1. Writes through an exact alias (`a1 = x; a1[::2] *= s; ...; return x * ...`):
+   alias_groups.py places `x = a1` after the write.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+X = np.array([0.4, 0.9, 1.3, 0.7])
+S0 = 0.6
+G = np.array([1.0, 2.0, 3.0, 4.0])   # a module's array (global)
+
+
+def on_xs(f):
+    check(f, X.copy(), S0, wrt=(0, 1), order=2)
+
+
+def refused(f, match):
+    for make in (srcdiff.grad, srcdiff.jvp):
+        args = (X.copy(), S0) + ((X.copy(), 1.0) if make is srcdiff.jvp else ())
+        with pytest.raises(srcdiff.SrcdiffError, match=match) as info:
+            make(f, wrt=(0, 1))(*args)
+        assert __file__ in str(info.value)
+
+
+# === 1. writes through an exact alias ========================================================
+def write_through_alias(x, s):   # the fuzz writes family, 1701 #39, cut down
+    a1 = x
+    a1[::2] *= np.tanh(s)
+    return np.sum(x * np.sin(x))
+
+
+def write_through_original(x, s):
+    a = x
+    x[1:] = x[1:] * s + np.cos(x[:-1])
+    return np.sum(a * a) + x[0]
+
+
+def alias_chain(x, s):
+    a = x
+    b = a
+    b[0] = s * b[1]
+    return np.sum(x * np.tanh(a)) + np.sum(b)
+
+
+def alias_written_in_loop(x, s):
+    a = x
+    for i in range(3):
+        a[i + 1] = a[i] * s + np.sin(a[i + 1])
+    return np.sum(x ** 2)
+
+
+def alias_written_in_while(x, s):
+    a = x
+    k = 0
+    while k < 3:
+        a[k] *= s
+        k += 1
+        if k > 5:
+            break
+    return np.sum(np.exp(x))
+
+
+def alias_written_in_branch(x, s):
+    a = x
+    if s > 0.0:
+        a[0] = np.sin(s) * a[2]
+    else:
+        a[1] = np.cos(s)
+    return np.sum(x * x * a)
+
+
+def alias_rebound_after_write(x, s):
+    a = x
+    a[2] = s * s
+    a = a * 2.0           # a is a new array now, x keeps the written one
+    a[0] = np.tanh(s)     # not seen by x
+    return np.sum(x * a)
+
+
+def original_rebound_then_alias_read(x, s):
+    a = x
+    a[0] = s * a[3]
+    x = x * np.tanh(x)   # x is a new array; a keeps the written one
+    return np.sum(a * x)
+
+
+def two_names_of_one_new_array(x, s):
+    a = b = x * 1.5
+    a[1:3] = np.sin(s * x[:2])
+    return np.sum(b * x)
+
+
+def append_through_alias(x, s):
+    parts = [x * s]
+    more = parts
+    more.append(np.tanh(x))
+    return np.sum(parts[0] * parts[-1]) + len(parts)
+
+
+def fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def helper_writes_through_alias(x, s):
+    buf = x * 1.0
+    out = buf
+    fill(out, x * s)
+    return np.sum(buf * x)
+
+
+def alias_in_outer_written_in_inner_loop(x, s):
+    a = x
+    for i in range(2):
+        for j in range(2):
+            a[i + j] += s * a[3 - j]
+    return np.sum(x * np.cos(x))
+
+
+@pytest.mark.parametrize("f", [
+    write_through_alias, write_through_original, alias_chain, alias_written_in_loop,
+    alias_written_in_while, alias_written_in_branch, alias_rebound_after_write,
+    original_rebound_then_alias_read,
+    two_names_of_one_new_array, append_through_alias, helper_writes_through_alias,
+    alias_in_outer_written_in_inner_loop])
+def test_writes_through_an_exact_alias(f):
+    on_xs(f)
+
+
+def test_the_caller_s_array_is_left_alone():
+    x = X.copy()
+    srcdiff.grad(write_through_alias, wrt=(0, 1))(x, S0)
+    np.testing.assert_array_equal(x, X)
+
+
+# --- where it is not an exact alias: refused, located ----------------------------------------
+def alias_in_one_branch(x, s):
+    a = x * 1.0
+    if s > 0.0:
+        a = x
+    a[0] = s
+    return np.sum(x * a)
+
+
+def alias_rebound_in_loop_then_written(x, s):   # the rest of 1701 #39: a may be x
+    a = x
+    for r in x[:2]:
+        a = a + 0.2 * np.tanh(r)
+    a[:2] = np.sin(x[2:])
+    return np.sum(x * a)
+
+
+def alias_of_a_global(x, s):
+    a = G
+    a[0] = s
+    return np.sum(x * G)
+
+
+def alias_read_by_a_closure(x, s):
+    a = x
+    g = lambda t: np.sum(x * t)   # noqa: E731
+    a[0] = s
+    return g(a)
+
+
+def test_may_alias_after_a_branch_is_refused():
+    refused(alias_in_one_branch, "writing into a here would")
+
+
+def test_may_alias_after_a_loop_is_refused():
+    refused(alias_rebound_in_loop_then_written, "writing into a here would")
+
+
+def test_alias_of_a_global_is_refused():
+    refused(alias_of_a_global, "writing into a here would")
+
+
+def test_alias_read_by_a_closure_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(alias_read_by_a_closure, wrt=(0, 1))(X.copy(), S0)
+    assert __file__ in str(info.value)
