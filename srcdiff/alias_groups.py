@@ -39,6 +39,7 @@ from . import syntax as S
 
 _ROUNDS = 32   # a loop's fixed point is reached well within this (the groups only shrink)
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
+_COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)
 _SIMPLE = (S.Assign, S.AugAssign, S.AnnAssign, S.Expr, S.Return, S.Delete, S.Assert)
 
 
@@ -182,9 +183,11 @@ class _Groups:
         return state
 
     def _rename(self, node, state):
-        """Each read of a grouped name in `node` (nested scopes left out) made a read of its
-        group's first-bound name: the same object, so the writes and the reads go through
-        one name, which aliasing.py follows."""
+        """Each read of a grouped name in `node` made a read of its group's first-bound
+        name: the same object, so the writes and the reads go through one name, which
+        aliasing.py follows. Nested scopes are left out, and so are generator expressions
+        (read later, when consumed, where the names may hold other objects) and
+        comprehensions binding a name of a group."""
         if not state:
             return
         canon = {}
@@ -198,6 +201,9 @@ class _Groups:
                     canon.get(n.id, n.id) != n.id:
                 n.id = canon[n.id]
                 self.placed = True
+            elif isinstance(n, _COMPREHENSIONS) and (isinstance(n, S.GeneratorExp) or set(
+                    canon) & set().union(*[_stored(g.target) for g in n.generators])):
+                continue   # read later, when consumed; or a name of the group bound inside
             elif not isinstance(n, _SCOPES):
                 todo.extend(S.iter_child_nodes(n))
 

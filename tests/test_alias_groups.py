@@ -162,3 +162,32 @@ def test_no_exact_alias_nothing_changes(source):
 @pytest.mark.parametrize("s", [-0.7, 0.8])
 def test_the_rewritten_def_runs_as_the_original(source, s):
     _same_run(source, np.array([0.4, 0.9, 1.3, 0.7]), s)
+
+
+COMPREHENSIONS = """
+def f(x, s):
+    a = x
+    g = (a[i] * s for i in range(2))
+    ys = [a * t for t in range(2)]
+    a[0] = s
+    x = x * 2.0
+    return np.sum(np.array(list(g))) + np.sum(ys[1]) + np.sum(a)
+"""
+
+SHADOWED = """
+def f(x, s):
+    a = x
+    a[1] = s
+    zs = [a * x for x in range(3)]
+    return zs[2]
+"""
+
+
+def test_generator_expressions_and_shadowing_comprehensions_are_not_renamed():
+    _, _, text = _rewrite(COMPREHENSIONS)
+    assert "g = (a[i] * s for i in range(2))" in text   # read when list(g) runs
+    assert "ys = [x * t for t in range(2)]" in text
+    _same_run(COMPREHENSIONS, np.array([0.4, 0.9, 1.3, 0.7]), 0.8)
+    _, _, text = _rewrite(SHADOWED)
+    assert "x[1] = s" in text and "zs = [a * x for x in range(3)]" in text
+    _same_run(SHADOWED, np.array([0.4, 0.9, 1.3, 0.7]), 0.8)

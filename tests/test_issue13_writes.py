@@ -186,3 +186,85 @@ def test_alias_read_by_a_closure_is_refused():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(alias_read_by_a_closure, wrt=(0, 1))(X.copy(), S0)
     assert __file__ in str(info.value)
+
+
+# === 3. items of a dict (or list) updated in place ===========================================
+# `P[k] op= v` changes the item P[k] in place when it is an array or a list; srcdiff lowers it
+# as `P[k] = P[k] op v`. That is exact where the item is fresh (made by the display or the
+# store from a new array, no other name holding it); where another name holds it, a check
+# refuses it when it runs (the item is an array). These programs once gave wrong gradients.
+def stored_by_item_then_updated(x, s):
+    a = x * 2.0
+    P = {}
+    P["w"] = a
+    P["w"] *= s
+    return np.sum(a)
+
+
+def appended_then_updated(x, s):
+    a = x * 2.0
+    L = []
+    L.append(a)
+    L[0] *= s
+    return np.sum(a)
+
+
+def made_by_dict_call_then_updated(x, s):
+    a = x * 2.0
+    P = dict(w=a)
+    P["w"] *= s
+    return np.sum(a)
+
+
+def given_by_update_then_updated(x, s):
+    a = x * 2.0
+    P = {"b": 1.0}
+    P.update(w=a)
+    P["w"] *= s
+    return np.sum(a)
+
+
+def given_by_setdefault_then_updated(x, s):
+    a = x * 2.0
+    P = {"b": 1.0}
+    P.setdefault("w", a)
+    P["w"] *= s
+    return np.sum(a)
+
+
+def stored_into_list_slot_then_updated(x, s):
+    a = x * 2.0
+    L = [1.0, 2.0]
+    L[1] = a
+    L[1] *= s
+    return np.sum(a)
+
+
+def stored_by_tuple_target_then_updated(x, s):
+    a = x * 2.0
+    P = {}
+    P["w"], P["b"] = a, 1.0
+    P["w"] *= s
+    return np.sum(a)
+
+
+def _holding(v):
+    return {"w": v}
+
+
+def made_by_helper_then_updated(x, s):
+    a = x * 2.0
+    P = _holding(a)
+    P["w"] *= s
+    return np.sum(a)
+
+
+@pytest.mark.parametrize("f", [
+    stored_by_item_then_updated, appended_then_updated, made_by_dict_call_then_updated,
+    given_by_update_then_updated, given_by_setdefault_then_updated,
+    stored_into_list_slot_then_updated, stored_by_tuple_target_then_updated,
+    made_by_helper_then_updated])
+def test_an_item_another_name_holds_updated_in_place_is_refused(f):
+    with pytest.raises(srcdiff.RuntimeRefusal, match="changes the item") as info:
+        srcdiff.grad(f, wrt=(0, 1))(X.copy(), S0)
+    assert __file__ in str(info.value)
