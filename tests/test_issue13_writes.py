@@ -124,7 +124,55 @@ def alias_in_outer_written_in_inner_loop(x, s):
     return np.sum(x * np.cos(x))
 
 
+# the exact aliases earlier tests held up as refusals (test_aliasing, test_alias_flow,
+# test_alias_flow_blocks, test_errors, readme_claims): now followed, and right
+def appends_through_an_alias(x, s):
+    lst = []
+    other = lst
+    lst.append(x * s)
+    return np.sum(other[0] * x)
+
+
+def writes_after_a_fill_read_through_an_alias(x, s):
+    t = np.zeros(4)
+    fill(t, x)
+    r = t
+    t[1] += 0.5 * x[0] * s
+    return np.sum(r * x)
+
+
+def alias_rebound_each_trip_written_in_an_inner_loop(x, s):
+    t = 0.0
+    for i in range(2):
+        h = x
+        for w in (0.5, 0.2):
+            x[0] += w * x[1] * s
+            t = t + np.sum(np.sin(h))
+    return t
+
+
+def alias_made_again_in_a_branch(x, s):
+    u = x * 1.0
+    t = 0.0
+    keep = u
+    for k in range(2):
+        if s > 0.0:
+            keep = u
+        u[0] = np.sum(x) * k * s
+        t = t + np.sum(keep * x)
+    return t
+
+
+def two_names_of_one_copy_written(x, s):
+    a = b = x * 1.0
+    b[0] = 5.0 * s
+    return np.sum(a * x)
+
+
 @pytest.mark.parametrize("f", [
+    appends_through_an_alias, writes_after_a_fill_read_through_an_alias,
+    alias_rebound_each_trip_written_in_an_inner_loop, alias_made_again_in_a_branch,
+    two_names_of_one_copy_written,
     write_through_alias, write_through_original, alias_chain, alias_written_in_loop,
     alias_written_in_while, alias_written_in_branch, alias_rebound_after_write,
     original_rebound_then_alias_read,
@@ -268,3 +316,42 @@ def test_an_item_another_name_holds_updated_in_place_is_refused(f):
     with pytest.raises(srcdiff.RuntimeRefusal, match="changes the item") as info:
         srcdiff.grad(f, wrt=(0, 1))(X.copy(), S0)
     assert __file__ in str(info.value)
+
+
+def fresh_item_updated_beside_a_held_one(x, s):   # the fuzz writes family, 1701 #18
+    a3 = np.sum(x) * s
+    P4 = {"w": np.array(x[np.array([1, 1, 0])]), "b": a3}
+    P4["w"] *= 0.5 + 0.4 * np.arctan(s * s)
+    P4["b"] += 0.3
+    return np.sum(np.tanh(P4["w"])) * P4["b"] + a3
+
+
+def fresh_item_updated_in_a_loop(x, s):
+    for k in range(2):
+        a3 = np.sum(x) * s
+        P4 = {"w": np.array(x[np.array([1, 1, 0])]), "b": a3}
+        P4["w"] *= 0.5 + 0.4 * np.arctan(s * s)
+        P4["b"] += 0.3
+        x = x + np.sum(np.tanh(P4["w"])) * P4["b"] + a3
+    return np.sum(x)
+
+
+def fresh_list_item_updated(x, s):
+    a = np.sin(x)
+    L = [x * s, a]
+    L[0] -= 0.1 * a
+    return np.sum(L[0] * L[1]) + np.sum(a)
+
+
+def fresh_item_stored_then_updated(x, s):
+    P = {"b": s}
+    P["w"] = np.tanh(x)
+    P["w"] /= 1.0 + P["b"] ** 2
+    return np.sum(P["w"] * x)
+
+
+@pytest.mark.parametrize("f", [
+    fresh_item_updated_beside_a_held_one, fresh_item_updated_in_a_loop,
+    fresh_list_item_updated, fresh_item_stored_then_updated])
+def test_a_fresh_item_updated_in_place(f):
+    on_xs(f)
