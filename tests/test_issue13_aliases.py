@@ -241,6 +241,18 @@ def starred_list_kept_across_trips(x, y):
     for *init, last in pairs:
         s = s + prev[-1] * last
         prev = init
+        init.append(last)   # (an exact alias: alias_groups reads prev after it as init)
+    return s
+
+
+def starred_list_kept_across_trips_in_a_branch(x, y):
+    pairs = [[x[0], x[1], x[2]], [y[0], y[1], y[2]]]
+    s = 0.0
+    prev = [x[3]]
+    for *init, last in pairs:
+        s = s + prev[-1] * last
+        if last > 0.0:
+            prev = init
         init.append(last)
     return s
 
@@ -306,5 +318,9 @@ class TestStarredTargets:
     def test_append_to_slice_of_item(self):
         on_xy(append_to_slice_of_item)
 
-    def test_list_kept_across_trips_refused(self):
-        refused(starred_list_kept_across_trips, "changing the list init here would change prev")
+    def test_list_kept_across_trips(self):
+        on_xy(starred_list_kept_across_trips)
+
+    def test_list_kept_across_trips_in_a_branch_refused(self):
+        refused(starred_list_kept_across_trips_in_a_branch,
+                "changing the list init here would change prev")
