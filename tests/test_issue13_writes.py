@@ -7,6 +7,8 @@ be exact (a may-alias, a global, a closure), each with its located refusal.
 1. Writes through an exact alias (`a1 = x; a1[::2] *= s; ...; return x * ...`):
    alias_groups.py places `x = a1` after the write.
 """
+import operator
+
 import numpy as np
 import pytest
 
@@ -169,7 +171,28 @@ def two_names_of_one_copy_written(x, s):
     return np.sum(a * x)
 
 
+def iadd_called_on_an_alias(x, s):
+    c = x
+    operator.iadd(x, s * np.sin(x))
+    return np.sum(c * x)
+
+
+def list_iadd_called_on_an_alias(x, s):
+    items = [x * s]
+    other = items
+    operator.iadd(items, [np.cos(x)])
+    return np.sum(other[0] * other[-1])
+
+
+def appends_to_an_alias_stacked(x, s):
+    a = [x]
+    b = a
+    b.append(x * s)
+    return np.sum(np.stack(a) ** 2)
+
+
 @pytest.mark.parametrize("f", [
+    iadd_called_on_an_alias, list_iadd_called_on_an_alias, appends_to_an_alias_stacked,
     appends_through_an_alias, writes_after_a_fill_read_through_an_alias,
     alias_rebound_each_trip_written_in_an_inner_loop, alias_made_again_in_a_branch,
     two_names_of_one_copy_written,
