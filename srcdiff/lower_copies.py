@@ -267,10 +267,9 @@ class CopyInsertion:
                                                for k in node.keywords):
             return False
         base, rest = S.attribute_chain(node.func)
-        if not isinstance(base, S.Name):
-            return False
-        if base.id in self.locals:   # a method of a local value: v.copy(), v.astype(...)
-            return len(rest) == 1 and rest[0] in FRESH_METHODS
+        if not isinstance(base, S.Name) or base.id in self.locals:
+            # a method of a value: v.copy(), (np.flip(x)).copy(), v.astype(...)
+            return isinstance(node.func, S.Attribute) and node.func.attr in FRESH_METHODS
         obj = self.resolver.lookup(base.id, None)
         for attr in rest:
             obj = getattr(obj, attr, None)

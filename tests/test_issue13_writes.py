@@ -378,3 +378,14 @@ def fresh_item_stored_then_updated(x, s):
     fresh_list_item_updated, fresh_item_stored_then_updated])
 def test_a_fresh_item_updated_in_place(f):
     on_xs(f)
+
+
+def copied_item_updated(x, s):   # the fuzz writes family, 1432 #34, cut down
+    P2 = {"w": (np.flip(x)).copy(), "b": s}
+    P2["w"] *= 0.5 + 0.4 * np.sin(np.mean(x))
+    P2["b"] += x[2]
+    return np.sum(np.tanh(P2["w"])) * P2["b"]
+
+
+def test_a_copied_item_updated_in_place():
+    on_xs(copied_item_updated)
