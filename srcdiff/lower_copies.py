@@ -56,6 +56,26 @@ def _held_names(value):
     return out
 
 
+def _fresh_temporary(stmt, out, fresh_argument, user_names, depth=0):
+    """Whether the lowered `stmt` binds a new value no other name holds (fresh_argument),
+    seen through stop_gradient, which hands back the value it is given: the caller's
+    `h(stop_gradient(np.maximum(x, y)))` gives h a temporary only h sees."""
+    if fresh_argument(stmt):
+        return True
+    value = stmt.value
+    if depth > 3 or stmt.sd.kind != Kind.STOP_GRADIENT or \
+            not isinstance(value, S.Call) or len(value.args) != 1 or value.keywords or \
+            not isinstance(value.args[0], S.Name) or value.args[0].id in user_names:
+        return False
+    inner = value.args[0].id
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == inner]
+    reads = [t for t in out if inner in {n.id for n in S.walk(t) if isinstance(n, S.Name)
+                                          and isinstance(n.ctx, S.Load)}]
+    return len(made) == 1 and len(reads) == 1 and \
+        _fresh_temporary(made[0], out, fresh_argument, user_names, depth + 1)
+
+
 INPLACE_METHODS = {
     S.Add: "__iadd__", S.Sub: "__isub__", S.Mult: "__imul__", S.Div: "__itruediv__",
     S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
@@ -336,7 +356,7 @@ class CopyInsertion:
             made = [t for t in out if isinstance(t, S.Assign) and isinstance(arg, S.Name)
                     and isinstance(t.targets[0], S.Name) and t.targets[0].id == arg.id]
             if arg is None or arg.id in self.user_names or len(made) != 1 or \
-                    not fresh_argument(made[0]):
+                    not _fresh_temporary(made[0], out, fresh_argument, self.user_names):
                 left.append((param, where))
             elif arg.id not in checked:
                 checked.append(arg.id)

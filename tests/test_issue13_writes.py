@@ -389,3 +389,30 @@ def copied_item_updated(x, s):   # the fuzz writes family, 1432 #34, cut down
 
 def test_a_copied_item_updated_in_place():
     on_xs(copied_item_updated)
+
+
+# === 4. a helper writing into a fresh temporary it is given =================================
+def _h1(t):
+    a5 = np.tanh(t) * 2.0
+    t[:2] = a5[1:3] / (1.0 + a5[1:3] * a5[1:3])
+    return t * a5
+
+
+def helper_writes_into_a_stopped_temporary(x, s):   # the fuzz users family, 1432 #21
+    # (of a constant: finite differences see through stop_gradient, which returns its value)
+    a5 = _h1(srcdiff.stop_gradient(np.maximum(G * 0.3, 0.5)))
+    return np.sum(a5 * x * s) + s
+
+
+def helper_writes_into_a_stopped_name(x, s):
+    y = np.maximum(x, s)
+    a5 = _h1(srcdiff.stop_gradient(y))
+    return np.sum(a5 * x) + np.sum(y * s)
+
+
+def test_a_helper_writing_into_a_stopped_temporary():
+    on_xs(helper_writes_into_a_stopped_temporary)
+
+
+def test_a_helper_writing_into_a_stopped_name_stays_refused():
+    refused(helper_writes_into_a_stopped_name, "writes into its argument 't' in place")
