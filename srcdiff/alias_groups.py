@@ -28,11 +28,11 @@ The groups are must-aliases only, computed over the user's structured statements
   - `try`, `with`, `match` and anything else are not looked into: the names they bind
     leave their groups (nothing inside them is renamed).
 
-A write is `m[...] = v`, `m.f = v`, `m[...] op= v` (any depth of subscripts and fields
-rooted at the name m) and a call made as a statement whose callee is a method of m or that
-takes m as an argument (`m.append(v)`, `fill(m, v)`). Names bound or read inside a nested
-function, lambda or class, and names declared global or nonlocal, are never grouped (a
-closure's cell must not be bound anew). May-aliases (`a = x` in one branch only) are not
+A write is `m[...] = v`, `m.f = v`, `m[...] op= v`, `del m[k]` (any depth of subscripts
+and fields rooted at the name m) and a call made as a statement whose callee is a method
+of m or that takes m as an argument (`m.append(v)`, `fill(m, v)`). Names bound or read
+inside a nested function, lambda or class, and names declared global or nonlocal, are
+never grouped (a closure's cell must not be bound anew). May-aliases (`a = x` in one branch only) are not
 groups: aliasing.py keeps refusing or checking those.
 """
 from . import syntax as S
@@ -68,7 +68,7 @@ def _may_apply(fdef):
         if isinstance(n, S.Assign) and all(isinstance(t, S.Name) for t in n.targets) and (
                 isinstance(n.value, S.Name) or len(n.targets) > 1):
             alias = True
-        elif isinstance(n, (S.Assign, S.AugAssign)) and any(
+        elif isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)) and any(
                 isinstance(t, (S.Subscript, S.Attribute)) for t in _targets(n)) or \
                 isinstance(n, S.Expr) and isinstance(n.value, S.Call):
             write = True
@@ -77,7 +77,7 @@ def _may_apply(fdef):
 
 def _targets(stmt):
     """The targets of an assignment, with tuple and list targets opened."""
-    todo = list(stmt.targets) if isinstance(stmt, S.Assign) else [stmt.target]
+    todo = list(stmt.targets) if isinstance(stmt, (S.Assign, S.Delete)) else [stmt.target]
     out = []
     while todo:
         t = todo.pop()
@@ -265,7 +265,7 @@ class _Groups:
     # writes
     def _written(self, stmt):
         """The names whose object `stmt` may change in place."""
-        if isinstance(stmt, (S.Assign, S.AugAssign)):
+        if isinstance(stmt, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)):
             return {_root(t) for t in _targets(stmt)
                     if isinstance(t, (S.Subscript, S.Attribute))} - {None}
         if isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):

@@ -191,3 +191,19 @@ def test_generator_expressions_and_shadowing_comprehensions_are_not_renamed():
     _, _, text = _rewrite(SHADOWED)
     assert "x[1] = s" in text and "zs = [a * x for x in range(3)]" in text
     _same_run(SHADOWED, np.array([0.4, 0.9, 1.3, 0.7]), 0.8)
+
+
+DELETE = """
+def f(x, s):
+    d = {"a": x, "b": s}
+    e = d
+    del e["a"]
+    d = {"c": s}
+    return len(e) + len(d)
+"""
+
+
+def test_a_delete_is_a_write():
+    _, _, text = _rewrite(DELETE)
+    assert "del d['a']\n    e = d\n    d = {'c': s}" in text
+    _same_run(DELETE, np.array([0.4, 0.9]), 0.8)

@@ -416,3 +416,15 @@ def test_a_helper_writing_into_a_stopped_temporary():
 
 def test_a_helper_writing_into_a_stopped_name_stays_refused():
     refused(helper_writes_into_a_stopped_name, "writes into its argument 't' in place")
+
+
+def deletes_a_key_through_an_alias(x, s):
+    d = {"a": x * s, "b": np.sin(x)}
+    e = d
+    del e["a"]
+    d = {"c": s}
+    return sum(np.sum(t * t) for t in e.values()) + d["c"]
+
+
+def test_a_key_deleted_through_an_alias():
+    on_xs(deletes_a_key_through_an_alias)
