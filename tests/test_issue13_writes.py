@@ -428,3 +428,81 @@ def deletes_a_key_through_an_alias(x, s):
 
 def test_a_key_deleted_through_an_alias():
     on_xs(deletes_a_key_through_an_alias)
+
+
+# === 2. rows written in a loop over an array =================================================
+# `for row in A: row[idx] = v` changes A (the loop hands out views of its rows): loop_rows.py
+# goes over indices with row a private copy, stored back after each write into it.
+M0 = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.2, -0.3]])
+
+
+def on_ms(f):
+    check(f, M0.copy(), S0, wrt=(0, 1), order=2)
+
+
+def rows_written_in_a_loop(A, s):
+    B = np.tanh(A) * 1.0
+    for row in B:
+        row[1] *= s
+        row[0] = row[1] * row[2] + np.sum(B)   # B already holds this row's first write
+    return np.sum(B * np.tanh(A))
+
+
+def rows_written_in_nested_loops(A, s):   # the fuzz writes family, 1701 #15, cut down
+    u1 = np.min(A, axis=0) + 0.0
+    A = A + 0.2 * np.tanh(u1)
+    a9 = A
+    for i7 in range(2):
+        for row8 in A:
+            row8[np.array([2, 0])] = np.sin(np.clip(u1 * s, -0.5, 0.5))[:2]
+            a9 = 0.5 * np.tanh(np.matmul(A, A))
+        s = s + 0.3 * np.sum(a9)
+    return s * np.sum(A[0] * A[1])
+
+
+def rows_written_in_a_branch(A, s):
+    B = np.sin(A) + s
+    for row in B:
+        if np.sum(row) > 0.0:
+            row[:2] = row[1:] * s
+        else:
+            row[2] -= np.max(row[:2])
+    return np.sum(B ** 2)
+
+
+@pytest.mark.parametrize("f", [rows_written_in_a_loop, rows_written_in_nested_loops,
+                               rows_written_in_a_branch])
+def test_rows_written_in_a_loop_over_an_array(f):
+    on_ms(f)
+
+
+def rows_of_a_parameter(A, s):    # A may be a list of arrays others hold: not known
+    for row in A:
+        row[0] = s
+    return np.sum(A)
+
+
+def rows_kept_in_a_list(A, s):
+    B = np.tanh(A)
+    kept = []
+    for row in B:
+        row[0] = s
+        kept.append(row)
+    B[1, 1] = 0.0                 # kept[1] sees it
+    return np.sum(kept[1]) + np.sum(B)
+
+
+def row_read_after_the_loop(A, s):
+    B = np.tanh(A)
+    for row in B:
+        row[0] = s
+    row[1] = 2.0 * s              # Python: B's last row
+    return np.sum(B)
+
+
+@pytest.mark.parametrize("f", [rows_of_a_parameter, rows_kept_in_a_list,
+                               row_read_after_the_loop])
+def test_rows_written_where_a_copy_would_not_be_exact_are_refused(f):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(f, wrt=(0, 1))(M0.copy(), S0)
+    assert __file__ in str(info.value)
