@@ -1,8 +1,8 @@
 """Writes through an exact alias made visible under the other names (stage 3, lower: called
-by idiom_rewrite.desugar before its own rewrites). Takes a gast FunctionDef (`rewrite`);
-gives back a copy where the names certainly holding one object are read and written through
-one of them, with the others bound to it after each in-place write, or the same FunctionDef
-where there is no such write.
+by lower.py's Lowerer.__init__, before idiom_rewrite.desugar). Takes a gast FunctionDef
+(`rewrite`); gives back a copy where the names certainly holding one object are read and
+written through one of them, with the others bound to it after each in-place write, or the
+same FunctionDef where there is no such write.
 
 After `a1 = x` (names only) the two names hold one object until either is bound again, so
 `a1[::2] *= s` changes x too, which Python's later reads of x see. srcdiff's lowering gives

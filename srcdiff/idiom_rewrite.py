@@ -32,7 +32,7 @@ user's tree is left alone), or the same one where nothing applies.
 """
 import builtins
 
-from . import alias_groups, census, loop_rows
+from . import census
 from . import syntax as S
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
@@ -44,8 +44,6 @@ _REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may re
 def desugar(fdef, resolve):
     """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
     `resolve(name)` is the object a free name means (None where it is not known)."""
-    fdef = alias_groups.rewrite(fdef)   # a1 = x; a1[0] = v: x = a1 placed after the write
-    fdef = loop_rows.rewrite(fdef, resolve)   # for row in A: row[0] = v; A[i] = row after it
     if not census.may_desugar(census.take(fdef)):
         return fdef   # nothing of the above in it (srcdiff/census.py)
     from . import function_loops   # imported only where the census says it may have work

@@ -1,5 +1,5 @@
 """Rows written in a loop over an array, written back into it (stage 3, lower: called by
-idiom_rewrite.desugar after alias_groups). Takes a gast FunctionDef and a resolver of its
+lower.py's Lowerer.__init__, after alias_groups). Takes a gast FunctionDef and a resolver of its
 free names (`rewrite`); gives back a copy where each such loop goes over indices, with the
 row a private copy stored back after each write into it, or the same FunctionDef where no
 loop qualifies.

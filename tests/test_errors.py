@@ -110,7 +110,7 @@ def nested_calls_nested(x, a):
 
 
 def writes_into_loop_rows(x):
-    m = np.outer(x, x)
+    m = [x * 1.0, x * 2.0]   # (of an array made here, followed: loop_rows.py)
     for row in m:
         row[0] = row[1] * 2.0
     return np.sum(m * m)
