@@ -41,8 +41,9 @@ _ARRAY_METHODS = ("copy", "astype")
 def rewrite(fdef, resolve):
     """`fdef`, or a copy with the loops above rewritten."""
     if not any(isinstance(n, S.For) and isinstance(n.target, S.Name) and
-               isinstance(n.iter, S.Name) for n in S.own_nodes(fdef)):
-        return fdef
+               isinstance(n.iter, S.Name) and _writes_into(n.target.id, n.body)
+               for n in S.own_nodes(fdef)):
+        return fdef   # (a cheap look: no loop writing into the row it takes)
     tree = S.clone(fdef)
     pass_ = _Rows(tree, resolve)
     pass_.block(tree.body, frozenset())
@@ -60,6 +61,12 @@ def _stored(node):
         elif isinstance(n, (S.Global, S.Nonlocal)):
             out.update(n.names)
     return out
+
+
+def _writes_into(name, body):
+    """Whether a statement of `body` writes into an item of `name` (`name[...] = v`)."""
+    return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
+               _root(n) == name for stmt in body for n in S.walk(stmt))
 
 
 def _root(node):
