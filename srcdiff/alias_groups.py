@@ -62,17 +62,23 @@ def rewrite(fdef):
 
 
 def _may_apply(fdef):
-    """Whether an alias `a = b` and an in-place write are both there (a cheap look)."""
-    alias = write = False
-    for n in S.own_nodes(fdef):
+    """Whether an alias `a = b` and an in-place write into one of its names are both there
+    (a cheap look)."""
+    aliased, written = set(), set()
+    for n in S.walk(fdef):
         if isinstance(n, S.Assign) and all(isinstance(t, S.Name) for t in n.targets) and (
                 isinstance(n.value, S.Name) or len(n.targets) > 1):
-            alias = True
-        elif isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)) and any(
-                isinstance(t, (S.Subscript, S.Attribute)) for t in _targets(n)) or \
-                isinstance(n, S.Expr) and isinstance(n.value, S.Call):
-            write = True
-    return alias and write
+            aliased.update(t.id for t in n.targets)
+            if isinstance(n.value, S.Name):
+                aliased.add(n.value.id)
+        elif isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)):
+            written.update(_root(t) for t in _targets(n)
+                           if isinstance(t, (S.Subscript, S.Attribute)))
+        elif isinstance(n, S.Expr) and isinstance(n.value, S.Call):
+            call = n.value
+            written.add(_root(call.func) if isinstance(call.func, S.Attribute) else None)
+            written.update(a.id for a in call.args if isinstance(a, S.Name))
+    return not aliased.isdisjoint(written)
 
 
 def _targets(stmt):
@@ -98,22 +104,20 @@ def _root(node):
 
 
 def _stored(node):
-    """The names a statement (or expression) binds, nested scopes left out but their names."""
+    """The names a statement (or expression) binds (and, to be safe, those nested scopes
+    bind)."""
     out = set()
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
-            out.add(n.id)
-        elif isinstance(n, (S.Global, S.Nonlocal)):
+    for n in S.walk(node):
+        cls = n.__class__
+        if cls is S.Name:
+            if n.ctx.__class__ is not S.Load:
+                out.add(n.id)
+        elif cls in (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef):
+            out.add(n.name)
+        elif cls in (S.Global, S.Nonlocal):
             out.update(n.names)
-        elif isinstance(n, S.alias):
+        elif cls is S.alias:
             out.add((n.asname or n.name).split(".")[0])
-        if isinstance(n, _SCOPES):
-            if not isinstance(n, S.Lambda):
-                out.add(n.name)
-            continue
-        todo.extend(S.iter_child_nodes(n))
     return out
 
 
@@ -143,7 +147,7 @@ class _Groups:
         order = [a.id for a in args.posonlyargs + args.args + args.kwonlyargs +
                  [args.vararg, args.kwarg] if isinstance(a, S.Name)]
         params = set(order)
-        own = list(S.own_nodes(fdef))
+        own = list(S.walk(fdef))[1:]   # (nested scopes too: their names are shut below)
         local = params | {n.id for n in own if isinstance(n, S.Name)
                           and isinstance(n.ctx, S.Store)}
         shut = set()   # names of closures and declarations: never grouped

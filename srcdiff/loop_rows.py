@@ -42,7 +42,7 @@ def rewrite(fdef, resolve):
     """`fdef`, or a copy with the loops above rewritten."""
     if not any(isinstance(n, S.For) and isinstance(n.target, S.Name) and
                isinstance(n.iter, S.Name) and _writes_into(n.target.id, n.body)
-               for n in S.own_nodes(fdef)):
+               for n in S.walk(fdef)):
         return fdef   # (a cheap look: no loop writing into the row it takes)
     tree = S.clone(fdef)
     pass_ = _Rows(tree, resolve)
@@ -79,7 +79,7 @@ class _Rows:
     def __init__(self, fdef, resolve):
         self.resolve = resolve
         self.changed = False
-        own = list(S.own_nodes(fdef))
+        own = list(S.walk(fdef))[1:]   # (nested scopes too: conservative)
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.bound_count = {}
         for n in own:
