@@ -48,8 +48,8 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, argument_writes, checks, core, generator_calls, idiom_rewrite,
-               inplace_calls, sequences, update_checks)
+from . import (alias_groups, analyze, argument_writes, checks, core, generator_calls,
+               idiom_rewrite, inplace_calls, loop_rows, sequences, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -114,6 +114,10 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if any(isinstance(n, S.Try) for n in S.walk(fdef)):
             from . import try_blocks
             fdef = try_blocks.rewrite(source, fdef, lambda name: resolver.lookup(name, None))
+        # writes through an exact alias (a1 = x; a1[0] = v) and into the rows a loop over an
+        # array takes, made visible to the value semantics (alias_groups.py, loop_rows.py)
+        fdef = loop_rows.rewrite(alias_groups.rewrite(fdef),
+                                 lambda name: resolver.lookup(name, None))
         fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None))
         fdef = generator_calls.prepare(source, fdef, lambda name: resolver.lookup(name, None),
                                        self.known_types)   # generators: lists of their items

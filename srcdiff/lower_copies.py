@@ -29,6 +29,53 @@ from .callables import LocalFunction, canonical_path
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
 
+_NOT_CONSTANT = object()
+# methods that put what they are given into the container they are called on
+_PUTTING_METHODS = ("append", "insert", "extend", "update", "setdefault", "__setitem__")
+
+
+def _constant(index):
+    """The value of a constant index (`P["w"]`, `L[1]`), else _NOT_CONSTANT."""
+    return index.value if isinstance(index, S.Constant) else _NOT_CONSTANT
+
+
+def _held_names(value):
+    """The names whose object `value` may be or hold (a part of it: `x[0]`, `o.w`; an
+    argument of a call not proven new), callees left out."""
+    out, todo = set(), [value]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, S.Name):
+            out.add(n.id)
+        elif isinstance(n, S.Call):
+            todo.extend(list(n.args) + [k.value for k in n.keywords])
+            if isinstance(n.func, S.Attribute):
+                todo.append(n.func.value)   # v.get(k), xs.copy(): what v holds
+        elif not isinstance(n, (S.Lambda, S.Constant)):
+            todo.extend(S.iter_child_nodes(n))
+    return out
+
+
+def _fresh_temporary(stmt, out, fresh_argument, user_names, depth=0):
+    """Whether the lowered `stmt` binds a new value no other name holds (fresh_argument),
+    seen through stop_gradient, which hands back the value it is given: the caller's
+    `h(stop_gradient(np.maximum(x, y)))` gives h a temporary only h sees."""
+    if fresh_argument(stmt):
+        return True
+    value = stmt.value
+    if depth > 3 or stmt.sd.kind != Kind.STOP_GRADIENT or \
+            not isinstance(value, S.Call) or len(value.args) != 1 or value.keywords or \
+            not isinstance(value.args[0], S.Name) or value.args[0].id in user_names:
+        return False
+    inner = value.args[0].id
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == inner]
+    reads = [t for t in out if inner in {n.id for n in S.walk(t) if isinstance(n, S.Name)
+                                          and isinstance(n.ctx, S.Load)}]
+    return len(made) == 1 and len(reads) == 1 and \
+        _fresh_temporary(made[0], out, fresh_argument, user_names, depth + 1)
+
+
 INPLACE_METHODS = {
     S.Add: "__iadd__", S.Sub: "__isub__", S.Mult: "__imul__", S.Div: "__itruediv__",
     S.Pow: "__ipow__", S.MatMult: "__imatmul__", S.FloorDiv: "__ifloordiv__",
@@ -128,31 +175,55 @@ class CopyInsertion:
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_item_copies))
 
     def _items_may_be_shared(self, name, update):
-        """Whether another name may hold an item of the container `name` and be read after
-        `update` (`name[k] op= v`) runs: a name bound from its items (w = name[0], a loop
-        over it, unpacking it), or a name it was built from (name = [a, b])."""
-        sharers = set()
+        """Whether another name may hold the item `name[k]` and be read after `update`
+        (`name[k] op= v`) runs. Its holders: the names whatever was put into `name` at key
+        k may come from (its display's entry, `name[k] = a`, `name.append(a)`,
+        `name.update(w=a)`, `dict(w=a)`, a helper's result holding a) unless that value is
+        new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
+        taking items out of it (w = name[k], a loop over it, unpacking it). Another
+        constant key than k is another item."""
+        key = _constant(update.target.slice)
+        sharers, unknown = set(), []
 
         def names(target):
             return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+
+        def same_key(k):   # a store or read at key node k may be the item updated
+            other = _constant(k) if k is not None else _NOT_CONSTANT
+            return key is _NOT_CONSTANT or other is _NOT_CONSTANT or other == key
+
+        def put(value):    # `value` goes into the container: who else may hold it
+            if not self._fresh_value(value):
+                held = _held_names(value)
+                sharers.update(held)
+                if not held:
+                    unknown.append(value)
+
         for node in S.walk(self.fdef):
             if node is update:
                 continue
             if isinstance(node, S.Assign):
                 v = node.value
                 if isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and \
-                        v.value.id == name:
+                        v.value.id == name and same_key(v.slice):
                     sharers |= set().union(*(names(t) for t in node.targets))
                 if isinstance(v, S.Name) and v.id == name and \
                         any(isinstance(t, (S.Tuple, S.List)) for t in node.targets):
                     sharers |= set().union(*(names(t) for t in node.targets))
-                if any(isinstance(t, S.Name) and t.id == name for t in node.targets) and \
-                        isinstance(v, (S.List, S.Tuple, S.Dict)):
-                    sharers |= {e.id for e in (v.values if isinstance(v, S.Dict) else v.elts)
-                                if isinstance(e, S.Name)}
+                for t in node.targets:
+                    self._puts(t, v, name, same_key, put)
             elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
                     and node.iter.id == name:
                 sharers |= names(node.target)
+            elif isinstance(node, (S.For, S.comprehension)) and name in names(node.target):
+                put(node.iter)   # for P in Ps: P is an item Ps holds
+            elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+                    isinstance(node.func.value, S.Name) and node.func.value.id == name and \
+                    node.func.attr in _PUTTING_METHODS:
+                for a in list(node.args) + [k.value for k in node.keywords]:
+                    put(a)
+        if unknown:
+            return True
         sharers.discard(name)
         if not sharers:
             return False
@@ -162,6 +233,72 @@ class CopyInsertion:
         return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
                    and (in_loop or getattr(n, "lineno", line + 1) > line)
                    for n in S.walk(self.fdef))
+
+    def _puts(self, target, value, name, same_key, put):
+        """Hand `put` each value the assignment `target = value` puts into `name` at the
+        key updated: `name = {...}` (its entries there), `name = call(...)` (the call, its
+        arguments), `name[k] = v`, and those of tuple targets."""
+        if isinstance(target, (S.Tuple, S.List)):
+            if isinstance(value, (S.Tuple, S.List)) and len(value.elts) == len(target.elts) \
+                    and not any(isinstance(e, S.Starred) for e in target.elts + value.elts):
+                for t, v in zip(target.elts, value.elts):
+                    self._puts(t, v, name, same_key, put)
+            elif any(isinstance(n, S.Name) and n.id == name for n in S.walk(target)):
+                put(value)
+            return
+        if isinstance(target, S.Subscript) and isinstance(target.value, S.Name) and \
+                target.value.id == name and same_key(target.slice):
+            put(value)
+        elif isinstance(target, S.Name) and target.id == name:
+            if isinstance(value, S.Dict):
+                for k, v in zip(value.keys, value.values):
+                    if k is None or same_key(k):
+                        put(v)
+            elif isinstance(value, (S.List, S.Tuple)):
+                starred = any(isinstance(e, S.Starred) for e in value.elts)
+                for i, e in enumerate(value.elts):   # (L[1] is its second item, L[-1] its last)
+                    if starred or same_key(S.const(i)) or \
+                            same_key(S.const(i - len(value.elts))):
+                        put(e)
+            elif isinstance(value, S.Call) and self._fresh_value(value):
+                for a in list(value.args) + [k.value for k in value.keywords]:
+                    put(a)   # dict(w=a), list(xs): a fresh container of what it is given
+            elif isinstance(value, (S.ListComp, S.SetComp, S.DictComp)):
+                put(value.value if isinstance(value, S.DictComp) else value.elt)
+            else:
+                put(value)
+
+    def _fresh_value(self, node):
+        """Whether the user's expression surely makes a new object nobody else holds (an
+        arithmetic result, a display, a constant, a copying NumPy call, a builtin making a
+        container, `v.copy()`, a function of the user's alias_flow_fresh proves new)."""
+        import builtins
+        import types
+
+        import numpy
+        from .alias_flow_fresh import FRESH, FRESH_BUILTINS, FRESH_METHODS, fresh_result
+        from .callables import is_user_function
+        if isinstance(node, (S.Constant, S.BinOp, S.UnaryOp, S.Compare, S.List, S.Tuple,
+                             S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp, S.Lambda)):
+            return True
+        if isinstance(node, S.IfExp):
+            return self._fresh_value(node.body) and self._fresh_value(node.orelse)
+        if not isinstance(node, S.Call) or any(k.arg in ("copy", "out") or k.arg is None
+                                               for k in node.keywords):
+            return False
+        base, rest = S.attribute_chain(node.func)
+        if not isinstance(base, S.Name) or base.id in self.locals:
+            # a method of a value: v.copy(), (np.flip(x)).copy(), v.astype(...)
+            return isinstance(node.func, S.Attribute) and node.func.attr in FRESH_METHODS
+        obj = self.resolver.lookup(base.id, None)
+        for attr in rest:
+            obj = getattr(obj, attr, None)
+        if isinstance(obj, numpy.ufunc) or obj in FRESH or obj in FRESH_BUILTINS:
+            return True
+        if obj in (builtins.dict, builtins.list, builtins.tuple, builtins.set, sorted):
+            return True   # a new container (of the items given: put() follows those)
+        return isinstance(obj, types.FunctionType) and is_user_function(obj) and \
+            fresh_result(obj)
 
     def _item_update_check(self, base, current, method, node):
         """check_item_update(base, current, ...) before `base[k] op= v` (see runtime)."""
@@ -219,7 +356,7 @@ class CopyInsertion:
             made = [t for t in out if isinstance(t, S.Assign) and isinstance(arg, S.Name)
                     and isinstance(t.targets[0], S.Name) and t.targets[0].id == arg.id]
             if arg is None or arg.id in self.user_names or len(made) != 1 or \
-                    not fresh_argument(made[0]):
+                    not _fresh_temporary(made[0], out, fresh_argument, self.user_names):
                 left.append((param, where))
             elif arg.id not in checked:
                 checked.append(arg.id)

@@ -745,7 +745,9 @@ def helper_writes_a_whole_slice(x):
 
 def helper_writes_into_an_array_another_name_reads(x):
     y = x * 1.0
-    z = y
+    z = x * 1.0
+    if np.sum(x) < 1e9:
+        z = y   # an alias on one path (an exact alias is followed: alias_groups.py)
     fills(y)  # refused: helper_writes_into_an_array_another_name_reads
     return np.sum(z * x)
 
@@ -1080,7 +1082,9 @@ def view_read_after_a_write(x, v):
 
 def appends_through_another_name(x):
     a = [x[0]]
-    b = a
+    b = [x[1]]
+    if x[0] < 1e9:
+        b = a
     b.append(x[1])  # refused: appends_through_another_name
     return sum(a)
 
@@ -1293,7 +1297,7 @@ REFUSED = [
     refused("z = zip(a, b) bound to a name and read by next", zip_given_to_next, X, Y),
     refused("item writes into an array another name sees and reads after the write "
             "(w = y[1:]; y[0] = v; ... w ...)", view_read_after_a_write, X, 0.3),
-    refused("appends to a list another name holds (b = a; b.append(v))",
+    refused("appends to a list that another name may also hold (if c: b = a, then b.append(v)",
             appends_through_another_name, X),
     refused("appends to a list another name holds (lst = d['w']; lst.append(v))",
             appends_to_a_dict_item, X),

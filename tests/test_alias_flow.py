@@ -394,7 +394,9 @@ def test_an_alias_bound_after_the_write_read_in_an_inner_block_differentiates(f)
 def writes_in_the_inner_loop_an_alias_bound_before_it_reads(x):
     s = 0.0
     for i in range(2):
-        h = x
+        h = x * 1.0
+        if x[2] < 1e9:
+            h = x   # (on one path: an exact alias is followed, alias_groups.py)
         for w in (0.5, 0.2):
             x[0] += w * x[1]
             s = s + np.sum(np.sin(h))

@@ -131,7 +131,7 @@ def dict_item_written_in_a_loop_after_an_early_return(x, s):
 def alias_in_a_branch_then_written(x, s):
     u = x * 1.0
     t = 0.0
-    keep = u
+    keep = x                             # (keep = u here too: an exact alias, followed)
     for k in range(2):
         if s > 0.0:
             keep = u                     # never bound anew before the write

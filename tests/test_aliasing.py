@@ -168,7 +168,9 @@ def test_a_write_into_an_argument_two_calls_down_is_refused(f):
 # -- check_appends, check_dict_views --------------------------------------------------
 def shared_list(x):
     lst = []
-    other = lst
+    other = [x]
+    if x[0] < 1e9:
+        other = lst   # (on one path: an exact alias is followed, alias_groups.py)
     lst.append(x)
     return other[0] * x
 
@@ -182,7 +184,7 @@ def view_after_write(d):
 def test_appends_and_dict_views_seen_through_another_name_are_refused(monkeypatch):
     with pytest.raises(errors.UnsupportedCodeError, match="would change other too") as info:
         lower_function(shared_list)
-    assert info.value.lineno == _line(shared_list, 3)
+    assert info.value.lineno == _line(shared_list, 5)
     with pytest.raises(errors.UnsupportedCodeError, match="a live view") as info:
         lower_function(view_after_write)
     assert info.value.lineno == _line(view_after_write, 2)
@@ -640,7 +642,9 @@ def test_writes_after_a_helper_filled_an_array_differentiate(f):
 def fills_then_aliases_then_writes(x):
     t = np.zeros(3)
     _fill(t, x)
-    r = t
+    r = x
+    if x[0] < 1e9:
+        r = t   # (on one path: an exact alias is followed, alias_groups.py)
     t[1] += 0.5 * x[0]
     return np.sum(r * x)
 
@@ -648,7 +652,7 @@ def fills_then_aliases_then_writes(x):
 def test_a_write_after_a_helper_filled_an_array_seen_by_an_alias_is_refused():
     with pytest.raises(errors.UnsupportedCodeError, match="would also change r") as info:
         lower_function(fills_then_aliases_then_writes)
-    assert info.value.lineno == _line(fills_then_aliases_then_writes, 4)
+    assert info.value.lineno == _line(fills_then_aliases_then_writes, 6)
 
 
 def scales_rows_then_writes(A, c):

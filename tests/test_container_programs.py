@@ -598,7 +598,9 @@ def append_through_an_inner_list(x):
 
 def append_through_an_alias(x):
     a = [x]
-    b = a
+    b = [x]
+    if x[0] < 1e9:
+        b = a   # (on one path: an exact alias is followed, alias_groups.py)
     b.append(x * 3.0)
     return np.sum(np.stack(a) ** 2)
 

@@ -71,7 +71,9 @@ def writes_into_a_view(x):
 
 def writes_into_an_alias(x):
     y = x * 1.0
-    z = y
+    z = x
+    if x[1] > 0.0:
+        z = y        # an alias on one path (an exact one is followed: alias_groups.py)
     y[0] = 2.0
     return np.sum(z * x)
 
@@ -108,7 +110,7 @@ def nested_calls_nested(x, a):
 
 
 def writes_into_loop_rows(x):
-    m = np.outer(x, x)
+    m = [x * 1.0, x * 2.0]   # (of an array made here, followed: loop_rows.py)
     for row in m:
         row[0] = row[1] * 2.0
     return np.sum(m * m)
@@ -533,6 +535,8 @@ def rt_update_an_item_of_an_item(x):
 
 def rt_write_one_of_two_names(x):
     a = b = x * 1.0
+    if np.sum(x) > 1e9:
+        b = x * 2.0   # (an alias on one path only; an exact one is followed: alias_groups.py)
     b[0] = 5.0  # refused
     return np.sum(a * x)
 
@@ -951,7 +955,9 @@ def writes_into_rows_of_an_expression(x):
 def writes_into_a_view_of_an_expression(x):
     y = x * 1.0
     v = (y * 2.0)[1:]
-    w = v
+    w = x * 1.0
+    if np.sum(x) < 1e9:
+        w = v         # (an alias on one path; an exact one is followed: alias_groups.py)
     w[0] = 3.0
     return np.sum(v * x)
 

@@ -151,13 +151,13 @@ def _refusal(f, *args):
 
 
 def test_an_alias_is_treated_as_the_statement_treats_it():
-    def call(a, b):
-        c = a
+    def call(a, b):   # (an alias on one path: an exact one is followed, alias_groups.py)
+        c = a if np.ndim(b) < 9 else b
         operator.iadd(a, b)
         return np.sum(c * b)
 
     def statement(a, b):
-        c = a
+        c = a if np.ndim(b) < 9 else b
         a += b
         return np.sum(c * b)
     for f in (call, statement):   # floats: c keeps the old value
@@ -169,7 +169,7 @@ def test_an_alias_is_treated_as_the_statement_treats_it():
 
     def list_alias(a, b):
         items = [a]
-        other = items
+        other = items if np.ndim(b) < 9 else [b]
         operator.iadd(items, [b])
         return other[0] * other[-1]
     error = _refusal(list_alias, 1.3, 0.7)

@@ -103,6 +103,19 @@ def rows_of_named_array_written_then_read(x, y):
             k += 1
             r[::2] *= 0.5
         s = s + np.sum(r)
+    return s + np.sum(M * M)   # (loop_rows.py: r a copy, stored back into M after each write)
+
+
+def rows_of_named_array_written_then_read_through_a_name(x, y):
+    M = np.outer(x[:3], y[:3])
+    s = 0.0
+    for r in M:
+        k = 0
+        while k < 2:
+            k += 1
+            r[::2] *= 0.5
+        last = r
+        s = s + np.sum(last)
     return s + np.sum(M * M)
 
 
@@ -117,6 +130,19 @@ def rows_written_by_helper_then_read(x, y):
 
 def rows_taken_again_by_an_outer_loop(x, y):
     M = np.outer(x[:3], y[:3])
+    s = 0.0
+    for _ in range(2):
+        for r in M:   # (loop_rows.py: r a copy, stored back into M after each write)
+            s = s + np.sum(np.sin(r))
+            j = 0
+            while j < 1:
+                j += 1
+                r[0] *= 2.0
+    return s
+
+
+def rows_of_a_list_taken_again_by_an_outer_loop(x, y):
+    M = [x[:3] * 1.0, y[:3] * 1.0]
     s = 0.0
     for _ in range(2):
         for r in M:
@@ -241,6 +267,18 @@ def starred_list_kept_across_trips(x, y):
     for *init, last in pairs:
         s = s + prev[-1] * last
         prev = init
+        init.append(last)   # (an exact alias: alias_groups reads prev after it as init)
+    return s
+
+
+def starred_list_kept_across_trips_in_a_branch(x, y):
+    pairs = [[x[0], x[1], x[2]], [y[0], y[1], y[2]]]
+    s = 0.0
+    prev = [x[3]]
+    for *init, last in pairs:
+        s = s + prev[-1] * last
+        if last > 0.0:
+            prev = init
         init.append(last)
     return s
 
@@ -263,11 +301,17 @@ class TestRowsOfTemporaries:
     def test_written_by_helper(self):
         on_xy(row_of_temporary_written_by_helper)
 
-    def test_named_array_read_after_refused(self):
-        refused(rows_of_named_array_written_then_read, "would change M too")
+    def test_named_array_read_after(self):
+        on_xy(rows_of_named_array_written_then_read)
 
-    def test_rows_taken_again_by_an_outer_loop_refused(self):
-        refused(rows_taken_again_by_an_outer_loop, "the loop takes its rows")
+    def test_named_array_read_after_through_a_name_refused(self):
+        refused(rows_of_named_array_written_then_read_through_a_name, "would change M too")
+
+    def test_rows_taken_again_by_an_outer_loop(self):
+        on_xy(rows_taken_again_by_an_outer_loop)
+
+    def test_rows_of_a_list_taken_again_by_an_outer_loop_refused(self):
+        refused(rows_of_a_list_taken_again_by_an_outer_loop, "the loop takes its rows")
 
     def test_helper_named_array_read_after_refused(self):
         refused(rows_written_by_helper_then_read, "M")
@@ -306,5 +350,9 @@ class TestStarredTargets:
     def test_append_to_slice_of_item(self):
         on_xy(append_to_slice_of_item)
 
-    def test_list_kept_across_trips_refused(self):
-        refused(starred_list_kept_across_trips, "changing the list init here would change prev")
+    def test_list_kept_across_trips(self):
+        on_xy(starred_list_kept_across_trips)
+
+    def test_list_kept_across_trips_in_a_branch_refused(self):
+        refused(starred_list_kept_across_trips_in_a_branch,
+                "changing the list init here would change prev")

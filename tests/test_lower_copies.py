@@ -208,13 +208,23 @@ def test_a_new_list_holding_the_callers_arrays_is_refused_when_it_runs():
 
 def passes_a_name_another_holds_too(x):
     y = x * 2.0
-    z = y
+    z = x * 1.0
+    if x[1] < 0.0:
+        z = y            # (in one branch: alias_groups follows only exact aliases)
     writes_and_reads(y, x[0])
+    return np.sum(z * x)
+
+
+def passes_a_name_an_exact_alias_holds_too(x):
+    y = x * 2.0
+    z = y
+    writes_and_reads(y, x[0])   # alias_groups reads z as y after it
     return np.sum(z * x)
 
 
 def test_a_name_of_the_callers_passed_to_a_writing_function_is_refused_where_another_sees():
     check(passes_its_own_name, np.array([0.5, -1.0, 0.7]))
+    check(passes_a_name_an_exact_alias_holds_too, np.array([0.5, -1.0, 0.7]))
     with pytest.raises(errors.UnsupportedCodeError, match="writes into y in place, and z"):
         lower_function(passes_a_name_another_holds_too)
 

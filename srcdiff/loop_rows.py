@@ -1,0 +1,269 @@
+"""Rows written in a loop over an array, written back into it (stage 3, lower: called by
+lower.py's Lowerer.__init__, after alias_groups). Takes a gast FunctionDef and a resolver of its
+free names (`rewrite`); gives back a copy where each such loop goes over indices, with the
+row a private copy stored back after each write into it, or the same FunctionDef where no
+loop qualifies.
+
+`for row in A: row[idx] = v` changes A in Python: the loop hands out views of A's rows.
+srcdiff's lowering gives `row` a value of its own, so aliasing.py refuses the write. Where A
+is surely an array, the loop is rewritten as
+
+    for row_i in range(len(A)):
+        row = A[row_i].copy()
+        row[idx] = v
+        A[row_i] = row          # after each write into row
+
+which Python runs as the original does, and whose value semantics say it. It applies only
+where that is exact:
+
+  - A is an array on every path to the loop: each binding reaching it (parameters are not
+    known) is `A = e` with e a NumPy call making a new array, an arithmetic expression with
+    such an operand or a name known to be an array, or `.copy()` / `.astype(...)` of one;
+    and the loop's body neither binds A nor writes into it nor hands it to a call that could
+    (reads of A are fine: each write into row is in A before the next statement);
+  - row is the loop's target name, bound nowhere else in the function and read only where
+    a view could not escape: as `row[...]` written into, or as an operand (of arithmetic, a
+    comparison, a ufunc or a NumPy call making a new array), possibly through subscripts
+    (`row[1:] * 2`, `np.sum(row[:2])`). `r = row`, `f(row)`, `L.append(row)`,
+    `for t in row` keep the loop as it is, and aliasing.py keeps refusing it.
+"""
+import types
+
+import numpy
+
+from . import syntax as S
+from .alias_flow_fresh import FRESH
+
+_SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
+_ARRAY_METHODS = ("copy", "astype")
+
+
+def rewrite(fdef, resolve):
+    """`fdef`, or a copy with the loops above rewritten."""
+    if not any(isinstance(n, S.For) and isinstance(n.target, S.Name) and
+               isinstance(n.iter, S.Name) and _writes_into(n.target.id, n.body)
+               for n in S.walk(fdef)):
+        return fdef   # (a cheap look: no loop writing into the row it takes)
+    tree = S.clone(fdef)
+    pass_ = _Rows(tree, resolve)
+    pass_.block(tree.body, frozenset())
+    return tree if pass_.changed else fdef
+
+
+def _stored(node):
+    """Names bound anywhere in `node` (nested scopes: their own names)."""
+    out = set()
+    for n in S.walk(node):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+            out.add(n.id)
+        elif isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, (S.Global, S.Nonlocal)):
+            out.update(n.names)
+    return out
+
+
+def _writes_into(name, body):
+    """Whether a statement of `body` writes into an item of `name` (`name[...] = v`)."""
+    return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
+               _root(n) == name for stmt in body for n in S.walk(stmt))
+
+
+def _root(node):
+    while isinstance(node, (S.Subscript, S.Attribute)):
+        node = node.value
+    return node.id if isinstance(node, S.Name) else None
+
+
+class _Rows:
+    def __init__(self, fdef, resolve):
+        self.resolve = resolve
+        self.changed = False
+        own = list(S.walk(fdef))[1:]   # (nested scopes too: conservative)
+        self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+        self.bound_count = {}
+        for n in own:
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+                self.bound_count[n.id] = self.bound_count.get(n.id, 0) + 1
+        self.loads = {}
+        for n in S.walk(fdef):
+            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
+                self.loads[n.id] = self.loads.get(n.id, 0) + 1
+        self.outside = set()   # names a nested scope reads or a declaration names
+        for n in own:
+            if isinstance(n, _SCOPES):
+                self.outside.update(m.id for m in S.walk(n) if isinstance(m, S.Name))
+            elif isinstance(n, (S.Global, S.Nonlocal)):
+                self.outside.update(n.names)
+
+    # which names surely hold an array, statement by statement
+    def block(self, stmts, known):
+        for i, stmt in enumerate(stmts):
+            known = self.stmt(stmts, i, stmt, known)
+        return known
+
+    def stmt(self, stmts, i, stmt, known):
+        if isinstance(stmt, S.Assign):
+            bound = _stored(stmt)
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], S.Name) and \
+                    self.array(stmt.value, known):
+                return (known - bound) | {stmt.targets[0].id}
+            return known - bound
+        if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
+            return known   # an array stays one (`A += v` changes it in place)
+        if isinstance(stmt, S.If):
+            known = known - _stored(stmt.test)   # (a walrus in the test)
+            return self.block(stmt.body, known) & self.block(stmt.orelse, known)
+        if isinstance(stmt, (S.For, S.While)):
+            inner = known - _stored(stmt)
+            self.block(stmt.body, inner)   # (inner loops first: they are rewritten in place)
+            self.block(stmt.orelse, inner)
+            if isinstance(stmt, S.For) and self.qualifies(stmt, inner):
+                self.change(stmts, i, stmt)
+            return inner
+        return known - _stored(stmt)
+
+    def array(self, node, known):
+        """Whether `node` surely makes an array (see the module's docstring)."""
+        if isinstance(node, S.Name):
+            return node.id in known
+        if isinstance(node, S.BinOp):
+            return self.array(node.left, known) or self.array(node.right, known)
+        if isinstance(node, S.UnaryOp):
+            return self.array(node.operand, known)
+        if not isinstance(node, S.Call) or any(k.arg in ("out",) or k.arg is None
+                                               for k in node.keywords):
+            return False
+        if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS:
+            return self.array(node.func.value, known)
+        return self.makes_array(node)
+
+    def makes_array(self, call):
+        func = self.callee(call.func)
+        if isinstance(func, numpy.ufunc):
+            return True
+        if func is numpy.where and len(call.args) != 3:
+            return False   # np.where(cond): a tuple of index arrays
+        return func in FRESH
+
+    def callee(self, node):
+        base = node
+        rest = []
+        while isinstance(base, S.Attribute):
+            rest.append(base.attr)
+            base = base.value
+        if not isinstance(base, S.Name) or base.id in self.bound_count:
+            return None
+        obj = self.resolve(base.id)
+        for attr in reversed(rest):
+            obj = getattr(obj, attr, None)
+        return obj if isinstance(obj, (types.BuiltinFunctionType, types.FunctionType,
+                                       numpy.ufunc)) or callable(obj) else None
+
+    # the loop
+    def qualifies(self, loop, known):
+        if not isinstance(loop.target, S.Name) or not isinstance(loop.iter, S.Name):
+            return False
+        row, seq = loop.target.id, loop.iter.id
+        if seq not in known or row == seq or self.bound_count.get(row, 0) != 1 or \
+                row in self.outside or seq in self.outside:
+            return False
+        if seq in _stored(loop) or any(seq in self.written(s) for s in S.walk(loop)
+                                       if isinstance(s, S.stmt) and s is not loop):
+            return False
+        if any(isinstance(n, (S.Try, S.With, S.AsyncWith, S.Match)) for n in S.walk(loop)):
+            return False   # (a write inside them would not be stored back)
+        if self.loads.get(row, 0) != sum(isinstance(n, S.Name) and n.id == row and
+                                         isinstance(n.ctx, S.Load) for n in S.walk(loop)):
+            return False   # row read after the loop: Python's is a view of A's last row
+        parents = {}
+        for n in S.walk(loop):
+            for child in S.iter_child_nodes(n):
+                parents[id(child)] = n
+        for n in S.walk(loop):
+            if isinstance(n, S.Name) and n.id == seq and isinstance(n.ctx, S.Load) and \
+                    n is not loop.iter and not self.read_only(n, parents):
+                return False
+            if isinstance(n, S.Name) and n.id == row and n is not loop.target and \
+                    not self.safe_row(n, parents):
+                return False
+        wrote = any(row in self.written(s) for s in S.walk(loop)
+                    if isinstance(s, S.stmt) and s is not loop)
+        return wrote
+
+    def written(self, stmt):
+        """The names whose object `stmt` may change in place."""
+        if isinstance(stmt, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)):
+            targets = stmt.targets if isinstance(stmt, (S.Assign, S.Delete)) else [stmt.target]
+            out = set()
+            for t in targets:
+                for n in S.walk(t):
+                    if isinstance(n, (S.Subscript, S.Attribute)) and \
+                            not isinstance(n.ctx, S.Load):
+                        out.add(_root(n))
+            return out - {None}
+        return set()
+
+    def read_only(self, name, parents):
+        """A read of the array the loop goes through that cannot write into it: an
+        operand of arithmetic, a comparison, a ufunc or a NumPy call making a new array,
+        possibly through subscripts read."""
+        node = name
+        while True:
+            parent = parents.get(id(node))
+            if isinstance(parent, S.Subscript) and parent.value is node and \
+                    isinstance(parent.ctx, S.Load):
+                node = parent
+                continue
+            return self.operand(node, parent)
+
+    def safe_row(self, name, parents):
+        """A read of the row that no name, container or call can keep (see the module's
+        docstring), or the row written into (`row[...] = v`, `row[...] op= v`)."""
+        node = name
+        while True:
+            parent = parents.get(id(node))
+            if isinstance(parent, S.Subscript) and parent.value is node:
+                if not isinstance(parent.ctx, S.Load):
+                    return True   # row[...] = v, del row[...]
+                grand = parents.get(id(parent))
+                if isinstance(grand, S.AugAssign) and grand.target is parent:
+                    return True   # row[...] op= v
+                node = parent
+                continue
+            return self.operand(node, parent)
+
+    def operand(self, node, parent):
+        if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)):
+            return True
+        if isinstance(parent, S.Call) and node in parent.args and not any(
+                k.arg in ("copy", "out") or k.arg is None for k in parent.keywords):
+            return self.makes_array(parent)
+        return False
+
+    def change(self, stmts, i, loop):
+        row, seq = loop.target.id, loop.iter.id
+        k = 0
+        while f"{row}_i{k or ''}" in self.taken:
+            k += 1
+        index = f"{row}_i{k or ''}"
+        self.taken.add(index)
+        head = S.quote(f"for {index} in range(len({seq})):\n    pass")[0]
+        take = S.quote(f"{row} = {seq}[{index}].copy()")[0]
+        head.body = [take] + self._stored_back(loop.body, row, seq, index)
+        head.orelse = loop.orelse
+        stmts[i] = S.place_unplaced(head, loop)
+        self.changed = True
+
+    def _stored_back(self, body, row, seq, index):
+        out = []
+        for stmt in body:
+            for field in ("body", "orelse"):
+                if isinstance(stmt, (S.If, S.For, S.While)):
+                    setattr(stmt, field, self._stored_back(getattr(stmt, field), row, seq,
+                                                           index))
+            out.append(stmt)
+            if row in self.written(stmt):
+                back = S.quote(f"{seq}[{index}] = {row}")[0]
+                out.append(S.place_unplaced(back, stmt))
+        return out
