@@ -725,3 +725,82 @@ class TestDivmod:
 
     def test_augmented_floor_division(self):
         on_xy(augmented_floor_division)
+
+
+# === h14 (funcs4): generators passed to a method called on its class, by name ===============
+class Pool:
+    scale = 0.5
+
+    @staticmethod
+    def product(items):
+        out = 1.0
+        for v in items:
+            out = out * np.tanh(np.sum(v))
+        return out
+
+    @classmethod
+    def scaled_sum(cls, items):
+        return cls.scale * sum(np.sum(v * v) for v in items)
+
+    def total(self, items):
+        return sum(np.sum(v) for v in items)
+
+    @staticmethod
+    def both(items):
+        first = [np.sum(v) for v in items]
+        return sum(first) + sum(np.sum(v) for v in items)
+
+
+def generator_to_a_staticmethod_on_its_class(x, y):
+    return Pool.product(np.sin(e) * y for e in [x, np.fmax(x, -0.2)])
+
+
+def generator_to_a_classmethod_on_its_class(x, y):
+    return Pool.scaled_sum(e * y for e in (x, x * y))
+
+
+def generator_to_a_plain_method_on_its_class(x, y):
+    return Pool.total(Pool(), (np.cos(e) * y for e in (x, y)))
+
+
+def generator_to_a_static_method_reading_it_twice(x, y):
+    return Pool.both(e * y for e in (x, y))
+
+
+def generator_to_an_object_made_of_what_it_reads(x, y):
+    s = 0.0
+    for r in x:
+        acc = Accumulator(r * y[0])
+        s = s + acc.consume(e * x for e in (y, x * r))
+    return s
+
+
+def generator_to_an_object_made_of_x_in_a_loop(x, y):
+    out = y
+    for row in np.stack([x, y]):
+        acc = Accumulator(np.sin(row[0]))
+        out = out + 0.2 * np.tanh(acc.consume(e * np.sum(x * x) for e in (row - 1.2, row)))
+    return np.sum(out)
+
+
+class TestGeneratorsToMethodsOnTheirClass:
+    def test_staticmethod_on_the_class(self):
+        on_xy(generator_to_a_staticmethod_on_its_class)
+
+    def test_classmethod_on_the_class(self):
+        on_xy(generator_to_a_classmethod_on_its_class)
+
+    def test_plain_method_on_the_class(self):
+        on_xy(generator_to_a_plain_method_on_its_class)
+
+    def test_static_method_reading_it_twice_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="Pool.both") as err:
+            srcdiff.grad(generator_to_a_static_method_reading_it_twice, wrt=(0, 1))(
+                X.copy(), Y.copy())
+        assert "pass a list instead" in str(err.value) and err.value.lineno is not None
+
+    def test_object_made_of_what_the_generator_reads(self):
+        on_xy(generator_to_an_object_made_of_what_it_reads)
+
+    def test_object_made_of_x_in_a_loop(self):
+        on_xy(generator_to_an_object_made_of_x_in_a_loop)
