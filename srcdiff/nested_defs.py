@@ -6,6 +6,14 @@ locals it reads), or raises a located refusal.
 
 A nested def stays in the primal as written; calls of it with differentiated arguments go to
 a lifted copy that takes its free variables as parameters (callables.LocalFunction).
+
+A nested function calling another (`def g(t): ...; def h(t): return g(t) * 2`) is lifted
+with a copy of each nested function it reads (and of those they read) at the top of its
+body, as they were written, and with their free variables as its own: the copy of g inside
+lifted h reads them as h's parameters, which hold the enclosing function's values when h is
+called, as g's closure does then (a nested function rebinds no outer name: no nonlocal).
+This holds only where each nested function read is bound once in the enclosing function,
+before h, and reads no name h binds itself; otherwise h is refused, located.
 """
 from . import syntax as S
 from .callables import LocalFunction
@@ -15,11 +23,13 @@ from .core import assigned_names
 def local_function(lw, name, node):
     """The `LocalFunction` of the nested def or lambda `node` bound to `name`, recorded in
     lw.local_functions: its free variables are the enclosing function's locals it reads.
+    A nested function it reads is copied into its lifted copy (see the module's docstring).
     Refused, located: decorators, *args/**kwargs, nonlocal/global, and a nested function
-    reading another nested function (whose free variables would be lost on the way)."""
+    reading another that is bound twice or reads a name this one binds."""
     if getattr(node, "decorator_list", None):
         raise lw.error(node, "decorated nested functions are not supported",
                          hint="define the helper at module level")
+    original = node
     args = node.args
     if args.vararg or args.kwarg:
         raise lw.error(node, "*args and **kwargs parameters are not supported",
@@ -33,18 +43,74 @@ def local_function(lw, name, node):
                              hint="return the new value instead")
     load_nodes = [n for b in body_nodes for n in S.walk(b)
                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
-    for n in load_nodes:
-        if n.id in lw.local_functions and n.id not in inner_locals and n.id != name:
-            # its free variables would be lost on the way (a silently zero derivative)
-            raise lw.error(n, f"the nested function {name} uses the nested function "
-                             f"{n.id}, which srcdiff does not support yet",
-                             hint=f"define {n.id} at module level (passing what it uses "
-                                  f"as arguments), or write its body into {name}")
+    used = _nested_used(lw, name, load_nodes, inner_locals)
     loads = [n.id for n in load_nodes]
     free = []
     for n in loads:
-        if n in lw.locals and n not in inner_locals and n not in free and n != name:
+        if n in lw.locals and n not in inner_locals and n not in free and n != name and \
+                n not in used:
             free.append(n)
+    for dep in used.values():   # the free variables of the nested functions it reads
+        free += [v for v in dep.free if v not in free]
+    if used:
+        node = _with_copies(node, used)
     lw.local_functions[name] = LocalFunction(name, node, free, lw.src, lw.resolver,
                                                lw.fdef.name)
+    lw.local_functions[name].written = original   # as the user wrote it, for copies
+    lw.local_functions[name].nested = used
     return lw.local_functions[name]
+
+
+def _nested_used(lw, name, load_nodes, inner_locals):
+    """{name: LocalFunction} of the nested functions `name`'s body reads (and those they
+    read, in the order their copies must be written), each checked to be bound once in the
+    enclosing function and to read no name `name` binds itself; refused, located, else."""
+    used = {}
+    for n in load_nodes:
+        dep = n.id
+        if dep not in lw.local_functions or dep in inner_locals or dep == name or dep in used:
+            continue
+        local = lw.local_functions[dep]
+        bound = [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == dep and
+                 not isinstance(m.ctx, S.Load)] + [
+            m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == dep]
+        clash = [v for v in local.free + list(getattr(local, "nested", ())) if v in inner_locals]
+        if len(bound) != 1 or clash or not hasattr(local, "written"):
+            why = f"{dep} is bound more than once in {lw.fdef.name}" if len(bound) != 1 \
+                else f"{name} binds {clash[0]!r}, which {dep} reads from {lw.fdef.name}" \
+                if clash else f"srcdiff cannot tell which function {dep} is"
+            # its free variables would be lost on the way (a silently zero derivative)
+            raise lw.error(n, f"the nested function {name} uses the nested function "
+                             f"{dep}, which srcdiff follows only where it is bound once, "
+                             f"before {name}, and reads no name {name} binds ({why})",
+                             hint=f"bind {dep} once, before {name}, and rename {name}'s own "
+                                  f"names that {dep} reads; or pass {dep} what it uses as "
+                                  "arguments")
+        for inner, inner_local in getattr(local, "nested", {}).items():
+            used.setdefault(inner, inner_local)   # the copies the copy of dep reads
+        used[dep] = local
+    return used
+
+
+def _with_copies(node, used):
+    """A def of `node` (a def or a lambda) with a copy of each nested function in `used`
+    written first in its body, as the user wrote it, at the user's lines."""
+    if isinstance(node, S.Lambda):
+        ret = S.Return(value=node.body)
+        ret.lineno, ret.col_offset = node.body.lineno, node.body.col_offset
+        body = [ret]
+    else:
+        body = list(node.body)
+    copies = []
+    for dep, local in used.items():
+        written = S.clone(local.written)
+        if isinstance(written, S.Lambda):
+            written = S.Assign(targets=[S.name(dep, S.Store())], value=written,
+                               type_comment=None)
+            written.lineno, written.col_offset = local.written.lineno, local.written.col_offset
+        copies.append(written)
+    new = S.FunctionDef(name=getattr(node, "name", "lambda"), args=node.args,
+                        body=copies + body, decorator_list=[], returns=None,
+                        type_comment=None, type_params=[])
+    new.lineno, new.col_offset = node.lineno, node.col_offset
+    return new
