@@ -129,8 +129,7 @@ def nested_calling_nested_bound_twice(x, a):
     def h(t):
         return g(t) * 2.0
 
-    def g(t):   # noqa: F811
-        return np.cos(t)
+    g = lambda t: np.cos(t)   # noqa: E731
     return np.sum(h(x))
 
 
