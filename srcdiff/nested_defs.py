@@ -114,3 +114,28 @@ def _with_copies(node, used):
                         type_comment=None, type_params=[])
     new.lineno, new.col_offset = node.lineno, node.col_offset
     return new
+
+
+def named_item(lw, func):
+    """`fs[i]` (called) where fs is a local bound once to a list or tuple display read only
+    by items and item i is the name of a nested function (or lambda) bound once in the
+    function: that name, called in its place; None otherwise. Every function object one
+    def or lambda of the function makes behaves the same (its closure reads the function's
+    current values), so `fs[i]` and the name hold the same function when called."""
+    from .object_lists import _grown, _single_bindings, constant_index, only_indexed
+    if not (isinstance(func, S.Subscript) and isinstance(func.value, S.Name) and
+            func.value.id in lw.locals):
+        return None
+    i, name = constant_index(func.slice), func.value.id
+    value = _single_bindings(lw).get(name)
+    if i is None or not isinstance(value, (S.List, S.Tuple)) or \
+            not -len(value.elts) <= i < len(value.elts) or _grown(lw, name) or \
+            not only_indexed(lw, name):
+        return None
+    item = value.elts[i]
+    if not (isinstance(item, S.Name) and item.id in lw.local_functions):
+        return None
+    bound = [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == item.id and
+             not isinstance(m.ctx, S.Load)] + [
+        m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == item.id]
+    return item.id if len(bound) == 1 else None

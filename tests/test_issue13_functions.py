@@ -804,3 +804,96 @@ class TestGeneratorsToMethodsOnTheirClass:
 
     def test_object_made_of_x_in_a_loop(self):
         on_xy(generator_to_an_object_made_of_x_in_a_loop)
+
+
+# === h14 (funcs4): functions held in tuples, loops over zips rebinding a partner ============
+class Gain:
+    K = 0.7
+
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+    def __call__(self, t):
+        return np.tanh(self.w * t + self.b)
+
+    @classmethod
+    def scaled(cls, t):
+        return t * cls.K
+
+
+def classmethod_in_a_tuple_not_reaching_the_result(x, y):
+    t = x * x
+    fs = (np.tanh, Gain.scaled)
+    a = fs[1](fs[0](t) * 0.5)
+    y = y + 0.2 * np.tanh(a)
+    return np.sum(y * y)
+
+
+def closure_in_a_tuple_called_by_index(x, y):
+    s = np.sum(y)
+    lam = lambda t: np.sqrt(np.exp(np.tanh(t))) * s   # noqa: E731
+    fs = (lam, np.tanh)
+    return np.sum(fs[1](fs[0](x) * 0.5))
+
+
+def nested_def_in_a_list_called_by_index(x, y):
+    def step(t):
+        return np.sin(t) * y
+
+    fs = [np.cos, step]
+    return np.sum(fs[-1](x) + fs[0](y))
+
+
+def zip_loop_rebinding_its_partner(x, y):
+    out = 0.0
+    for r in (0.3, x[0]):
+        t = x + y
+        fs = (Gain.scaled, Gain(0.5, 0.1))
+        for g, c in zip(fs, (np.sin(r), 0.5)):
+            t = t * 0.5 + c * g(t)
+            c = 0.5 * c + 0.5 * np.arctan(y[1])
+            out = out + c
+        x = x + t
+    return x.dot(x) + out
+
+
+def closure_in_a_tuple_rebound(x, y):
+    lam = lambda t: t * y   # noqa: E731
+    fs = (lam, np.tanh)
+    lam = np.sin   # noqa: F841
+    return np.sum(fs[0](x))
+
+
+def zip_loop_partner_read_after(x, y):
+    t = x
+    for g, c in zip((np.sin, np.tanh), (y[0], 0.5)):
+        t = c * g(t)
+        c = c * 2.0
+    return np.sum(t) * c
+
+
+class TestFunctionsHeldInTuples:
+    def test_classmethod_in_a_tuple_second_order(self):
+        on_xy(classmethod_in_a_tuple_not_reaching_the_result)
+        check(classmethod_in_a_tuple_not_reaching_the_result, X.copy(), Y.copy(), wrt=0,
+              order=2)
+
+    def test_closure_in_a_tuple(self):
+        on_xy(closure_in_a_tuple_called_by_index)
+
+    def test_nested_def_in_a_list(self):
+        on_xy(nested_def_in_a_list_called_by_index)
+
+    def test_zip_loop_rebinding_its_partner(self):
+        on_xy(zip_loop_rebinding_its_partner)
+
+    def test_closure_rebound_after_the_tuple_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match=r"which function fs\[0\] holds") as err:
+            srcdiff.grad(closure_in_a_tuple_rebound, wrt=(0, 1))(X.copy(), Y.copy())
+        assert err.value.filename.endswith("test_issue13_functions.py")
+        assert "bound once each" in str(err.value) and "fs[0](x)" in err.value.line
+
+    def test_partner_read_after_the_loop_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="cannot tell which function 'g'") as err:
+            srcdiff.grad(zip_loop_partner_read_after, wrt=(0, 1))(X.copy(), Y.copy())
+        assert "loop over a list of functions" in str(err.value)
