@@ -46,6 +46,7 @@ class CallLowering:
         expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
         if expanded is not None:
             return expanded
+        node = nested_defs.closures_again(self, node)   # closure_of(g, ...) passed: g
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         if getattr(node, "sd_spread", None):   # f(*xs) without derivative: spread when run
             return fvariadic.spread_call(self, node, self._call(node, out, discard))

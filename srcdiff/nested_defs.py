@@ -1,8 +1,10 @@
 """Nested functions and lambdas of the function being lowered (stage 3, lower: called by
-lower.Lowerer for a nested def or a lambda bound to a name, and by values.py). Takes the
-lowering's state, the name and the gast FunctionDef or Lambda; gives back the
-`callables.LocalFunction` recorded for it (its free variables: the enclosing function's
-locals it reads), or raises a located refusal.
+lower.Lowerer for a nested def or a lambda bound to a name, by values.py, and by
+lower_calls.py for the calls that name one). Takes the lowering's state, the name and the
+gast FunctionDef or Lambda (or a call); gives back the `callables.LocalFunction` recorded for
+it (its free variables: the enclosing function's locals it reads), or raises a located
+refusal; for a call, the nested function's name it calls as `fs[0]` (`named_item`) and the
+call with srcdiff's own `closure_of(g, ...)` arguments as `g` (`closures_again`).
 
 A nested def stays in the primal as written; calls of it with differentiated arguments go to
 a lifted copy that takes its free variables as parameters (callables.LocalFunction).
@@ -71,9 +73,7 @@ def _nested_used(lw, name, load_nodes, inner_locals):
         if dep not in lw.local_functions or dep in inner_locals or dep == name or dep in used:
             continue
         local = lw.local_functions[dep]
-        bound = [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == dep and
-                 not isinstance(m.ctx, S.Load)] + [
-            m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == dep]
+        bound = _bindings(lw, dep)
         clash = [v for v in local.free + list(getattr(local, "nested", ())) if v in inner_locals]
         if len(bound) != 1 or clash or not hasattr(local, "written"):
             why = f"{dep} is bound more than once in {lw.fdef.name}" if len(bound) != 1 \
@@ -135,7 +135,71 @@ def named_item(lw, func):
     item = value.elts[i]
     if not (isinstance(item, S.Name) and item.id in lw.local_functions):
         return None
-    bound = [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == item.id and
-             not isinstance(m.ctx, S.Load)] + [
-        m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == item.id]
-    return item.id if len(bound) == 1 else None
+    return item.id if len(_bindings(lw, item.id)) == 1 else None
+
+
+def closures_again(lw, node):
+    """The call `node` with each argument `closure_of(g, ('c', 'x'), [c, x])` (srcdiff's own
+    code passing the nested function g with the values of its free variables, read again
+    where a derivative is differentiated; or a name bound to that just before the statement
+    that reads it, once) replaced by `g`, where g is a nested function of this function,
+    bound once, whose free variables are those names, read there under their own names:
+    passing g is passing that closure (the callee cannot rebind them while it runs)."""
+    args = [_closure_again(lw, a) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=_closure_again(lw, k.value)) for k in node.keywords]
+    if all(a is b for a, b in zip(args, node.args)) and all(
+            k.value is j.value for k, j in zip(keywords, node.keywords)):
+        return node
+    return S.place_unplaced(S.Call(func=node.func, args=args, keywords=keywords), node)
+
+
+def _closure_again(lw, arg):
+    from .runtime_closures import closure_of
+    made = arg
+    if isinstance(arg, S.Name) and arg.id in lw.locals:
+        made = _bound_just_before(lw, arg.id)
+    if not (isinstance(made, S.Call) and len(made.args) == 3 and not made.keywords and
+            isinstance(made.func, (S.Name, S.Attribute)) and
+            lw._global_path(made.func) is not None and
+            lw._callee_object(made.func) is closure_of):
+        return arg
+    fn, names, items = made.args
+    local = lw.local_functions.get(fn.id) if isinstance(fn, S.Name) else None
+    if local is None or not isinstance(names, S.Tuple) or not isinstance(
+            items, S.List) or len(names.elts) != len(items.elts):
+        return arg
+    given = [(n.value, v.id) for n, v in zip(names.elts, items.elts)
+             if isinstance(n, S.Constant) and isinstance(v, S.Name)]
+    if len(given) != len(names.elts) or any(n != v for n, v in given) or \
+            sorted(n for n, _ in given) != sorted(local.free) or len(_bindings(lw, fn.id)) != 1:
+        return arg
+    return S.place_unplaced(S.load(fn.id), arg)
+
+
+def _bindings(lw, name):
+    """Every binding of `name` in the function: stores, defs (a nested function's own
+    names included)."""
+    return [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == name and
+            not isinstance(m.ctx, S.Load)] + [
+        m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == name]
+
+
+def _bound_just_before(lw, name):
+    """The value of `name = value`, the one binding of name, where the statement right
+    after it in its block holds the one read of name (nothing runs between); else None."""
+    if len(_bindings(lw, name)) != 1 or sum(
+            isinstance(m, S.Name) and m.id == name and isinstance(m.ctx, S.Load)
+            for m in S.walk(lw.fdef)) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(n, field, None)
+            if not isinstance(block, list):
+                continue
+            for k, stmt in enumerate(block[:-1]):
+                if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                        stmt.targets[0], S.Name) and stmt.targets[0].id == name:
+                    reads = any(isinstance(m, S.Name) and m.id == name
+                                for m in S.walk(block[k + 1]))
+                    return stmt.value if reads else None
+    return None

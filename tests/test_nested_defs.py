@@ -151,6 +151,38 @@ def test_a_nested_function_calling_another_over_scalars():
     check(nested_calling_nested, 0.5, 0.2, wrt=(0, 1), order=2)
 
 
+def euler(g, y, dt, n=2):
+    for _ in range(n):
+        y = y + dt * g(y)
+    return y
+
+
+def passes_a_closure_not_reaching_the_result(x, a):
+    c = np.min(a)
+
+    def g(t):
+        return np.sin(t) * c + 0.1 * x
+    y = euler(g, x, 0.2)
+    x = x + 0.2 * np.tanh(y)
+    return a * 2.0
+
+
+def passes_a_closure(x, a):
+    c = np.min(a)
+
+    def g(t):
+        return np.sin(t) * c + 0.1 * x
+    return np.sum(euler(g, x, 0.2) * a)
+
+
+@pytest.mark.parametrize("f", [passes_a_closure_not_reaching_the_result, passes_a_closure])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_nested_function_passed_on_to_second_order(f, wrt):
+    # the first derivative passes `closure_of(g, ('c', 'x'), [c, x])`; differentiated
+    # again, that is g passed (closures_again)
+    check(f, np.array([0.5, -1.0, 0.5]), np.array([0.3, 0.2, -0.4]), wrt=wrt, order=2)
+
+
 TWO = (nested_calling_nested_that_reads_its_own_name, nested_calling_nested_bound_twice)
 
 
