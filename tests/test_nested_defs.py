@@ -175,7 +175,19 @@ def passes_a_closure(x, a):
     return np.sum(euler(g, x, 0.2) * a)
 
 
-@pytest.mark.parametrize("f", [passes_a_closure_not_reaching_the_result, passes_a_closure])
+def passes_a_nested_function_calling_another(x, a):
+    c = np.sum(a)
+
+    def g(t):
+        return np.sin(t) * c
+
+    def h(t):
+        return g(t) + a * t
+    return np.sum(euler(h, x, 0.2))
+
+
+@pytest.mark.parametrize("f", [passes_a_closure_not_reaching_the_result, passes_a_closure,
+                               passes_a_nested_function_calling_another])
 @pytest.mark.parametrize("wrt", [0, 1])
 def test_a_nested_function_passed_on_to_second_order(f, wrt):
     # the first derivative passes `closure_of(g, ('c', 'x'), [c, x])`; differentiated
