@@ -152,11 +152,29 @@ def _method_of(node, call, parents, resolve):
     if isinstance(base, S.Name):   # the object, reachable from what the generator reads?
         # (a name holding what the generator reads is not the generator reaching it:
         # rebinding the object's fields changes nothing the generator reads)
-        seen, _ = visible(root, {n.id for n in S.walk(node) if isinstance(n, S.Name)})
-        apart = base.id not in seen
+        reads = {n.id for n in S.walk(node) if isinstance(n, S.Name)}
+        seen, _ = visible(root, reads)
+        apart = base.id not in seen or base.id not in reads and _made_just_before(
+            root, base.id, call, parents)
     else:
         apart = True   # made there: nothing else holds it
     return MethodOf(fn, cls, apart), index + 1
+
+
+def _made_just_before(root, name, call, parents):
+    """Whether the statement holding `call` comes right after `name = C(...)`, the one
+    binding of name, in the same block (with no walrus in it): nothing but name can hold
+    that new object yet, whatever the names the generator reads are bound to elsewhere."""
+    stmt = call
+    while stmt is not None and not isinstance(stmt, S.stmt):
+        stmt = parents.get(stmt)
+    if stmt is None or any(isinstance(n, S.NamedExpr) for n in S.walk(stmt)):
+        return False
+    block = _block_of(stmt, parents) or (root.body if stmt in root.body else None)
+    at = next((k for k, s in enumerate(block or ()) if s is stmt), 0)
+    before = block[at - 1] if at > 0 else None
+    return isinstance(before, S.Assign) and len(before.targets) == 1 and isinstance(
+        before.targets[0], S.Name) and before.targets[0].id == name
 
 
 def _users(cls):

@@ -783,7 +783,35 @@ def generator_to_an_object_made_of_x_in_a_loop(x, y):
     return np.sum(out)
 
 
+def generators_to_objects_made_just_before(x, y):
+    # a1 is bound (by the swaps) to what acc5.consume gives back too; the generator given to
+    # acc5.consume reads a1 where acc5 is new, made on the line before: it cannot reach it
+    acc2 = Accumulator(0.5)
+    a1 = acc2.consume(items_of(x * y, -1.2))
+    acc5 = Accumulator(0.5)
+    a4 = acc5.consume(items_of(2.0 * x, 0.1 * a1))
+    a1 = a1 + 0.2 * np.tanh(a4)
+    for _ in range(3):
+        a1, a4 = a4, a1
+    return a1 + 0.5 * a4
+
+
+def generator_reads_the_object_through_another_name(x, y):
+    acc = Accumulator(1.0)
+    keep = acc
+    return acc.consume(v * keep.total for v in [x, y])
+
+
 class TestGeneratorsToMethodsOnTheirClass:
+    def test_objects_made_just_before(self):
+        on_xy(generators_to_objects_made_just_before)
+
+    def test_object_read_through_another_name_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="Accumulator.consume") as err:
+            srcdiff.grad(generator_reads_the_object_through_another_name, wrt=(0, 1))(
+                X.copy(), Y.copy())
+        assert "pass a list instead" in str(err.value)
+
     def test_staticmethod_on_the_class(self):
         on_xy(generator_to_a_staticmethod_on_its_class)
 
