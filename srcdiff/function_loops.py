@@ -21,10 +21,14 @@ iterable is a list or tuple display, or a local bound once to one (the loops rea
 after the binding, in the same block) and otherwise only read as the iterable of such
 loops; each item a constant, a module-level name or attribute path (`np.sin`), a def of the
 function's own body, or a local its own body binds once (`act = lambda v: ...`); at least
-one item a function; the loop's body does not rebind the loop's variables and has no nested
-def or lambda reading them that may run in another trip (Python's closures would see the
-last item; function_items.read_in_closure). A body with break or continue is written out as one loop of one trip per
-item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
+one item a function; the loop's body does not rebind the loop's variables it calls and has
+no nested def or lambda reading them that may run in another trip (Python's closures would
+see the last item; function_items.read_in_closure). A variable the body rebinds or such a
+closure reads but the body never calls (`for g, c in zip(fs, (x[0], 0.5)): ...; c = ...`)
+is bound by an assignment at the top of each copy (`c = x_item_0`), as the header binds it
+each trip, where no code after the loop reads the loop's variables; the pieces of each copy
+are loop_copies.py's. A body with break or continue is written out as one loop of one trip
+per item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
 (`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
 qualify is left alone: a call of its variable is then refused by the lowering, at the
 call's line.
@@ -35,7 +39,9 @@ from . import census, function_dicts
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
-
+from .loop_copies import bind as _bind, break_sets as _break_sets, calls as _calls
+from .loop_copies import own_exits as _own_exits, stores as _stores, substitute as _substitute
+from .loop_copies import unless as _unless
 
 
 CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
@@ -186,58 +192,6 @@ def _displayed(value, resolve, local_defs):
     return None
 
 
-def _bind(target, item):
-    """{name: item part} for the loop's target unpacking `item`, or None."""
-    if isinstance(target, S.Name):
-        return {target.id: item}
-    if isinstance(target, (S.Tuple, S.List)) and isinstance(item, S.Tuple) and \
-            len(target.elts) == len(item.elts):
-        out = {}
-        for t, i in zip(target.elts, item.elts):
-            part = _bind(t, i)
-            if part is None:
-                return None
-            out.update(part)
-        return out
-    return None
-
-
-def _own_exits(stmts):
-    """Whether a break or continue of this loop (not of loops inside it) is in `stmts`."""
-    for stmt in stmts:
-        if isinstance(stmt, (S.Break, S.Continue)):
-            return True
-        if isinstance(stmt, (S.For, S.While, S.FunctionDef, S.AsyncFunctionDef,
-                             S.ClassDef)):
-            continue
-        for field in ("body", "orelse", "finalbody", "handlers"):
-            if _own_exits(getattr(stmt, field, None) or []):
-                return True
-    return False
-
-
-def _stores(nodes, names):
-    return any(isinstance(n, S.Name) and n.id in names and not isinstance(n.ctx, S.Load)
-               for node in nodes for n in S.walk(node))
-
-
-def _substitute(node, binding):
-    """`node` (a clone) with each load of a bound name replaced by a clone of its item, the
-    item placed at the load's line."""
-    class _Sub(S.NodeTransformer):
-        def visit_Name(self, n):
-            if isinstance(n.ctx, S.Load) and n.id in binding:
-                new = S.clone(binding[n.id])
-                for m in S.walk(new):
-                    if isinstance(m, (S.expr,)):
-                        m.lineno, m.col_offset = n.lineno, n.col_offset
-                        m.end_lineno = getattr(n, "end_lineno", n.lineno)
-                        m.end_col_offset = getattr(n, "end_col_offset", n.col_offset)
-                return new
-            return n
-    return _Sub().visit(S.clone(node))
-
-
 class _Unroll(S.NodeTransformer):
     def __init__(self, known, resolve, fdef):
         self.known, self.resolve, self.fdef = known, resolve, fdef
@@ -319,9 +273,13 @@ class _Unroll(S.NodeTransformer):
         self.seen.add(id(node))
         return node
 
-    def bindings(self, iterable, target, body):
+    def bindings(self, iterable, target, body, assign=False):
         """[{name: item part}] per item of a known `iterable` unpacked into `target`, where
-        `body` neither rebinds those names nor reads them in a closure; else None."""
+        `body` neither rebinds those names nor reads them in a closure; else None. With
+        `assign` (a for loop's body), a name the body rebinds or a closure reads but the
+        body never calls is allowed: `self.assigned` names those, which each copy binds by
+        an assignment at its top, as the loop's header does each trip."""
+        self.assigned = set()
         items = self.items(iterable)
         if items is None:
             return None
@@ -329,8 +287,10 @@ class _Unroll(S.NodeTransformer):
         if any(b is None for b in bindings):
             return None
         names = set(bindings[0])
-        if _stores(body, names) or _read_in_closure(self.fdef, body, names):
+        kept = {n for n in names if _stores(body, {n}) or _read_in_closure(self.fdef, body, {n})}
+        if kept and not (assign and not _calls(body, kept)):
             return None
+        self.assigned = kept
         return bindings
 
     def hoisted_zip(self, iterable):
@@ -376,29 +336,41 @@ class _Unroll(S.NodeTransformer):
     def unrolled_for(self, node):
         iterable, hoisted = self.hoisted_zip(node.iter)
         if hoisted:
-            bindings = self.bindings(iterable, node.target, node.body)
+            bindings = self.bindings(iterable, node.target, node.body, assign=True)
             if bindings is None:
                 return node
             original, node.iter = node.iter, iterable
-            done = self.unrolled(node, bindings)
+            done = self.unrolled(node, bindings, self.assigned)
             if done is node:
                 node.iter = original
                 return node
             return [_placed(stmt, node) for stmt in hoisted] + done
-        bindings = self.bindings(node.iter, node.target, node.body)
+        bindings = self.bindings(node.iter, node.target, node.body, assign=True)
         if bindings is None:
             return node
-        return self.unrolled(node, bindings)
+        return self.unrolled(node, bindings, self.assigned)
 
-    def unrolled(self, node, bindings):
-        """The loop written out once per binding (`node` itself where it cannot be)."""
+    def unrolled(self, node, bindings, assigned=frozenset()):
+        """The loop written out once per binding (`node` itself where it cannot be); the
+        names in `assigned` bound by assignments at the top of each copy."""
         names, items = set(bindings[0]), self.items(node.iter)
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(
             n.ctx, S.Load) and id(n) not in body_ids for n in S.walk(self.fdef))
+        if assigned:
+            if read_after:
+                return node   # the header's last item, or what the body rebound it to
+            order = [n.id for n in S.walk(node.target) if isinstance(n, S.Name)]
+            bindings = [([_placed(S.Assign(targets=[S.store(k)], value=S.clone(b[k]),
+                                           type_comment=None), node)
+                          for k in order if k in assigned],
+                         {k: v for k, v in b.items() if k not in assigned}) for b in bindings]
+        else:
+            bindings = [([], b) for b in bindings]
         if _own_exits(node.body):
             return self.with_exits(node, bindings, read_after)
-        out = [_substitute(stmt, binding) for binding in bindings for stmt in node.body]
+        out = [stmt for first, binding in bindings
+               for stmt in first + [_substitute(stmt, binding) for stmt in node.body]]
         if read_after:   # the loop's variable, read after the loop, holds the last item
             out.append(_placed(S.Assign(targets=[S.clone(node.target)],
                                         value=S.clone(items[-1]), type_comment=None), node))
@@ -412,8 +384,8 @@ class _Unroll(S.NodeTransformer):
             return node
         flag, trip = self.fresh("stopped"), self.fresh("once")
         out = [S.Assign(targets=[S.store(flag)], value=S.const(False), type_comment=None)]
-        for k, binding in enumerate(bindings):
-            body = _break_sets(flag, [_substitute(stmt, binding) for stmt in node.body])
+        for k, (first, binding) in enumerate(bindings):
+            body = first + _break_sets(flag, [_substitute(stmt, binding) for stmt in node.body])
             loop = S.For(target=S.store(trip), iter=S.Call(
                 func=S.load("range"), args=[S.const(1)], keywords=[]), body=body, orelse=[],
                 type_comment=None)
@@ -468,27 +440,6 @@ class _Unroll(S.NodeTransformer):
     def visit_DictComp(self, node):
         return self.comprehension(node, lambda copies: S.Dict(
             keys=[c[0] for c in copies], values=[c[1] for c in copies]))
-
-
-def _unless(flag, body):
-    return S.If(test=S.UnaryOp(op=S.Not(), operand=S.load(flag)), body=body, orelse=[])
-
-
-def _break_sets(flag, stmts):
-    """`stmts` with each break of their loop (not of loops inside) preceded by `flag = True`."""
-    out = []
-    for stmt in stmts:
-        if isinstance(stmt, S.Break):
-            out.append(S.Assign(targets=[S.store(flag)], value=S.const(True),
-                                type_comment=None))
-        elif isinstance(stmt, (S.If, S.With, S.Try)):
-            for field in ("body", "orelse", "finalbody"):
-                if isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, _break_sets(flag, getattr(stmt, field)))
-            for handler in getattr(stmt, "handlers", []):
-                handler.body = _break_sets(flag, handler.body)
-        out.append(stmt)
-    return out
 
 
 _placed = S.place_unplaced

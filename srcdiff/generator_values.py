@@ -10,98 +10,23 @@ written in place, returned, or passed to a helper that does not take each item o
 writing in place only into values it makes (so a generator passed to it may be its list);
 a method of an object whose class is known where it is called (`acc = Acc();
 acc.consume(g)`, `Summer().total(g)`: MethodOf) is such a helper, which may also rebind its
-object's own fields where the generator cannot reach the object.
-The shared pieces of generator_calls' checks live here too (`visible`, `writes`, ...).
+object's own fields where the generator cannot reach the object; so is a static, class or
+plain method called on its class by the class's name (`Summer.product(g)`).
+The pieces shared with generator_calls' checks (`visible`, `writes`, ...) live in
+generator_reach, imported here under the names generator_calls reads.
 """
 import builtins
 import types
 
 from . import syntax as S
-from .generators import MUTATORS, holding, own_nodes, written_root
+from .generator_reach import fresh_locals, parents_of, stores, visible, writes
+from .generators import holding, own_nodes
 
 # builtins that take every item of their argument (any/all may stop early)
 FULL = ("list", "tuple", "sum", "sorted", "min", "max", "set", "frozenset", "dict")
 EARLY = ("any", "all")
-FRESH_CALLS = {"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
-               "full_like", "array", "copy", "eye", "identity", "arange", "linspace", "list",
-               "dict", "deepcopy"}
 # methods of lists, dicts and str taking every item of their argument at once
 TAKE_ALL = ("extend", "update", "join", "fromkeys")
-
-
-def stores(n):
-    if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            yield from (m for m in S.walk(t) if isinstance(m, S.Name) and
-                        isinstance(m.ctx, S.Store))
-
-
-def writes(n):
-    """(root name, deep) of each in-place write statement or call `n` makes: deep where it
-    writes into an object `root` holds (x[i][j] = v, x[i] += v) rather than into root's."""
-    if isinstance(n, S.AugAssign):
-        if isinstance(n.target, S.Name):
-            yield n.target.id, False
-        elif written_root(n.target) is not None:
-            yield written_root(n.target), True
-    elif isinstance(n, (S.Assign, S.AnnAssign)):
-        for t in (n.targets if isinstance(n, S.Assign) else [n.target]):
-            for m in S.walk(t):
-                if isinstance(m, (S.Subscript, S.Attribute)) and isinstance(m.ctx, S.Store):
-                    root = written_root(m)
-                    if root is not None:
-                        yield root, not isinstance(m.value, S.Name)
-    elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-            n.func.attr in MUTATORS:
-        root = written_root(n.func.value, True)
-        if root is not None:
-            yield root, not isinstance(n.func.value, S.Name)
-
-
-def visible(fdef, seen):
-    """Names of `fdef` whose object a generator may reach, from `seen` (what it is passed,
-    its free names, the names bound to its items) through their views and what they hold,
-    and names that may hold such an object (`holds`)."""
-    seen = set(seen)
-    links = []   # (holder names, aliased names, held names)
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign, S.AugAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            holders = {m.id for t in targets for m in S.walk(t) if isinstance(m, S.Name)}
-            same = set() if isinstance(n, S.AugAssign) else aliased(n.value)
-            links.append((holders, same, holding(n.value)))   # x += v: x stays itself
-        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-                n.func.attr in MUTATORS:
-            links.append((holding(n.func.value), set(),
-                          set().union(*[holding(a) for a in n.args])))
-    holds = set()
-    while True:
-        before = len(seen), len(holds)
-        for holders, same, held in links:
-            if holders & seen:
-                seen |= held          # reached through a holder the generator sees
-            if same & seen:
-                seen |= holders       # the same object (or memory) as one it sees
-            if held & (seen | holds):
-                holds |= holders
-        if (len(seen), len(holds)) == before:
-            return seen, holds
-
-
-def aliased(value):
-    """Names whose object (or memory) `value` may be: x, x[1:], x.T, x.reshape(..)."""
-    if isinstance(value, S.Name):
-        return {value.id}
-    if isinstance(value, (S.Subscript, S.Attribute, S.Starred)):
-        return aliased(value.value)
-    if isinstance(value, S.Call) and isinstance(value.func, S.Attribute):
-        return aliased(value.func.value)
-    if isinstance(value, S.IfExp):
-        return aliased(value.body) | aliased(value.orelse)
-    if isinstance(value, (S.Tuple, S.List)):   # a, b = x, y
-        return set().union(*[aliased(e) for e in value.elts])
-    return set()
-
 
 
 def lists_items(call, resolve):
@@ -120,39 +45,6 @@ def builtin(call, resolve, assigned, *names):
     return None
 
 
-def fresh_locals(fdef):
-    """Locals every binding of which makes a new value (a display, a number, a new array)."""
-    good, bad = set(), set()
-    for n in own_nodes(fdef):
-        if isinstance(n, (S.Assign, S.AnnAssign)) and n.value is not None:
-            targets = n.targets if isinstance(n, S.Assign) else [n.target]
-            for t in targets:
-                if isinstance(t, S.Name):
-                    (good if len(targets) == 1 and _makes_new(n.value) else bad).add(t.id)
-                else:
-                    bad |= {m.id for m in S.walk(t) if isinstance(m, S.Name)
-                            and isinstance(m.ctx, S.Store)}
-        elif isinstance(n, (S.For, S.comprehension, S.With, S.NamedExpr)):
-            target = getattr(n, "target", None) or getattr(n, "optional_vars", None)
-            if target is not None:
-                bad |= {m.id for m in S.walk(target) if isinstance(m, S.Name)}
-    bad |= {a.id for a in S.walk(fdef.args) if isinstance(a, S.Name)}
-    return good - bad
-
-
-def _makes_new(value):
-    if isinstance(value, (S.List, S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp,
-                          S.Constant, S.BinOp, S.UnaryOp)):
-        return True
-    if isinstance(value, S.Call):
-        f = value.func
-        name = f.attr if isinstance(f, S.Attribute) else getattr(f, "id", None)
-        return name in FRESH_CALLS
-    return False
-
-
-
-
 def visible_to_call(fdef, call, targets, free):
     """visible() seeded with what the generator called by `call` is given (its arguments,
     a method's object), its free names `free` and the names `targets` bound to its items."""
@@ -161,14 +53,6 @@ def visible_to_call(fdef, call, targets, free):
     if isinstance(call.func, S.Attribute):   # a method's object: its self
         seen |= holding(call.func.value)
     return visible(fdef, seen)
-
-
-def parents_of(root):
-    parents = {}
-    for n in S.walk(root):
-        for child in S.iter_child_nodes(n):
-            parents[child] = n
-    return parents
 
 
 # -- who takes a generator's items ---------------------------------------------------------
@@ -225,13 +109,30 @@ class MethodOf:
 def _method_of(node, call, parents, resolve):
     """(MethodOf, index) for `base.m(..., node, ...)` where base's class is a class of the
     user's that srcdiff can tell here: an object made where it is called (`Acc().m(g)`) or a
-    local bound once, to such an object (`acc = Acc()`); None otherwise."""
+    local bound once, to such an object (`acc = Acc()`), or the class itself, named
+    (`Summer.product(g)`: a static, class or plain method); None otherwise."""
     import inspect
     base = call.func.value
+    root = base
+    while parents.get(root) is not None:
+        root = parents[root]
+    if node not in call.args:
+        return None
+    index = call.args.index(node)
+    if isinstance(base, S.Name) and not any(
+            isinstance(n, S.Name) and n.id == base.id and not isinstance(n.ctx, S.Load)
+            for n in S.walk(root)):
+        cls = resolve(base.id)   # Summer.product(g): the class, named
+        if isinstance(cls, type) and _users(cls):
+            fn = inspect.getattr_static(cls, call.func.attr, None)
+            if isinstance(fn, classmethod) and isinstance(fn.__func__, types.FunctionType):
+                return MethodOf(fn.__func__, cls, False), index + 1   # (its cls first)
+            if isinstance(fn, staticmethod):
+                fn = fn.__func__
+            if isinstance(fn, types.FunctionType):
+                return MethodOf(fn, cls, False), index
+            return None
     if isinstance(base, S.Name):
-        root = base
-        while parents.get(root) is not None:
-            root = parents[root]
         bound = [n for n in own_nodes(root) if isinstance(n, S.Name) and n.id == base.id and
                  not isinstance(n.ctx, S.Load)]
         made = [n.value for n in own_nodes(root) if isinstance(n, S.Assign) and any(
@@ -241,21 +142,44 @@ def _method_of(node, call, parents, resolve):
         made = base
     cls = resolve(made.func.id) if isinstance(made, S.Call) and isinstance(
         made.func, S.Name) else None
-    if not isinstance(cls, type) or cls.__module__ in ("builtins", "numpy") or \
-            node not in call.args:
+    if not isinstance(cls, type) or not _users(cls):
         return None
     fn = inspect.getattr_static(cls, call.func.attr, None)
-    index = call.args.index(node)
     if isinstance(fn, staticmethod):
         fn, index = fn.__func__, index - 1
     if not isinstance(fn, types.FunctionType):
         return None
     if isinstance(base, S.Name):   # the object, reachable from what the generator reads?
-        seen, holds = visible(root, {n.id for n in S.walk(node) if isinstance(n, S.Name)})
-        apart = base.id not in seen and base.id not in holds
+        # (a name holding what the generator reads is not the generator reaching it:
+        # rebinding the object's fields changes nothing the generator reads)
+        reads = {n.id for n in S.walk(node) if isinstance(n, S.Name)}
+        seen, _ = visible(root, reads)
+        apart = base.id not in seen or base.id not in reads and _made_just_before(
+            root, base.id, call, parents)
     else:
         apart = True   # made there: nothing else holds it
     return MethodOf(fn, cls, apart), index + 1
+
+
+def _made_just_before(root, name, call, parents):
+    """Whether the statement holding `call` comes right after `name = C(...)`, the one
+    binding of name, in the same block (with no walrus in it): nothing but name can hold
+    that new object yet, whatever the names the generator reads are bound to elsewhere."""
+    stmt = call
+    while stmt is not None and not isinstance(stmt, S.stmt):
+        stmt = parents.get(stmt)
+    if stmt is None or any(isinstance(n, S.NamedExpr) for n in S.walk(stmt)):
+        return False
+    block = _block_of(stmt, parents) or (root.body if stmt in root.body else None)
+    at = next((k for k, s in enumerate(block or ()) if s is stmt), 0)
+    before = block[at - 1] if at > 0 else None
+    return isinstance(before, S.Assign) and len(before.targets) == 1 and isinstance(
+        before.targets[0], S.Name) and before.targets[0].id == name
+
+
+def _users(cls):
+    return cls.__module__ not in ("builtins", "numpy") and \
+        not cls.__module__.startswith(("numpy.", "srcdiff"))
 
 
 def _user_function(func, resolve, assigned):

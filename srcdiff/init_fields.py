@@ -101,6 +101,12 @@ def make(lw, node, cls, fields, args, keywords, out, discard):
     return lw.call_object(node, node.func, made, args, keywords, out, discard, ref)
 
 
+def maker_class(fn):
+    """The class whose objects `fn` makes, where `fn` is srcdiff's copy of its __init__
+    (`C_made`, read again where a derivative is differentiated); None otherwise."""
+    return next((cls for cls, (_, _, made) in _MADE.items() if made is fn), None)
+
+
 def _maker(cls, fields):
     init = cls.__init__
     hit = _MADE.get(cls)

@@ -5,14 +5,17 @@ Assign or Expr of the core language, its operands lowered to atoms.
 `CallLowering` is a mixin of `lower.Lowerer`. `call(node, out, discard)` takes a gast Call
 and returns an Assign (its target filled in by the caller) or, when the value is dropped,
 an Expr; its operands are atoms appended to `out`. It classifies the callee: the user's
-nested functions (`Info.user_call`), the user's own functions and methods of objects whose
+nested functions (`Info.user_call`; also as `fs[0]` of a display holding one,
+nested_defs.named_item), the user's own functions and methods of objects whose
 class is known (bound to their parameters, defaults filled), derivatives srcdiff made,
 super() calls, frozen scipy.stats distributions, array methods (`x.sum()` is
 `numpy.sum(x)`), list methods (append, pop, extend), `stop_gradient`, and library
-functions, named by their canonical path (never by the user's import alias).
+functions, named by their canonical path (never by the user's import alias). srcdiff's own
+call of a bound method a local holds, `m.__func__(m.__self__, x)`, read again where a
+derivative is differentiated, is the call `m(x)`.
 """
 import functools
-from . import frozen_calls, generators, idioms
+from . import frozen_calls, generators, idioms, nested_defs
 from . import objects as fobjects
 from . import records
 from . import rules
@@ -43,6 +46,7 @@ class CallLowering:
         expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
         if expanded is not None:
             return expanded
+        node = nested_defs.closures_again(self, node)   # closure_of(g, ...) passed: g
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         if getattr(node, "sd_spread", None):   # f(*xs) without derivative: spread when run
             return fvariadic.spread_call(self, node, self._call(node, out, discard))
@@ -86,6 +90,11 @@ class CallLowering:
                                   "numpy.tanh), loop over a list of functions written in "
                                   "this function (for g in [numpy.sin, numpy.tanh]), or call "
                                   "each function where it is chosen")
+        named = nested_defs.named_item(self, func)   # fs[0](x), fs = (lam, np.tanh)
+        if named is not None:
+            return self._call(S.place_unplaced(S.Call(func=S.load(named), args=node.args,
+                                                      keywords=node.keywords), node),
+                              out, discard)
         item = fvalues.item_held(self, func)   # fs[0](x): an item of a list of functions
         if item is not None:
             ref = self.expr(func, out)
@@ -103,6 +112,14 @@ class CallLowering:
             from . import field_calls   # layers[1](x) of objects: layers[1].__call__(x)
             if isinstance(func, S.Subscript) and field_calls.callable_item(self, func):
                 return self._call(field_calls.dunder_call(node), out, discard)
+            if isinstance(func, S.Subscript):   # fs[0](x) of a list srcdiff cannot read
+                shown = S.spell(func)
+                raise self.error(node, f"srcdiff can only call functions by name, or an item "
+                                 f"of a list or tuple of functions it can read: it cannot "
+                                 f"tell which function {shown} holds before the code runs",
+                                 hint="bind the list once, to a display of functions bound "
+                                      "once each (fs = (numpy.tanh, act)), and change it "
+                                      "nowhere; or call the function by its name")
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
         from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)
@@ -359,6 +376,9 @@ class CallLowering:
         frozen = frozen_calls.frozen_call(self, node)
         if frozen is not None:
             return self.call(frozen, out, discard)
+        again = _bound_method_again(self, node)   # m.__func__(m.__self__, x): m(x)
+        if again is not None:
+            return self._call(again, out, discard)
         base = self.expr(func.value, out)
         method = func.attr
         if method == "extend" and discard and isinstance(base, S.Name) and \
@@ -456,3 +476,18 @@ class CallLowering:
         stmt = self._result(value, Kind.CALL, None, discard)
         stmt.sd.dynamic_method = True
         return stmt
+
+
+def _bound_method_again(lw, node):
+    """`m.__func__(m.__self__, *args)`, srcdiff's own call of a bound method m held by a
+    local (`fs[1]`, a classmethod), read again where a derivative is differentiated: the
+    call `m(*args)` it is, where m is known to hold a bound method; else None."""
+    import inspect
+    func, first = node.func, node.args[0] if node.args else None
+    if not (func.attr == "__func__" and isinstance(func.value, S.Name) and
+            func.value.id in lw.locals and isinstance(first, S.Attribute) and
+            first.attr == "__self__" and S.spell(first.value) == func.value.id and
+            inspect.ismethod(fvalues.held(lw, func.value.id))):
+        return None
+    return S.place_unplaced(S.Call(func=S.load(func.value.id), args=node.args[1:],
+                                   keywords=node.keywords), node)

@@ -1,11 +1,21 @@
 """Nested functions and lambdas of the function being lowered (stage 3, lower: called by
-lower.Lowerer for a nested def or a lambda bound to a name, and by values.py). Takes the
-lowering's state, the name and the gast FunctionDef or Lambda; gives back the
-`callables.LocalFunction` recorded for it (its free variables: the enclosing function's
-locals it reads), or raises a located refusal.
+lower.Lowerer for a nested def or a lambda bound to a name, by values.py, and by
+lower_calls.py for the calls that name one). Takes the lowering's state, the name and the
+gast FunctionDef or Lambda (or a call); gives back the `callables.LocalFunction` recorded for
+it (its free variables: the enclosing function's locals it reads), or raises a located
+refusal; for a call, the nested function's name it calls as `fs[0]` (`named_item`) and the
+call with srcdiff's own `closure_of(g, ...)` arguments as `g` (`closures_again`).
 
 A nested def stays in the primal as written; calls of it with differentiated arguments go to
 a lifted copy that takes its free variables as parameters (callables.LocalFunction).
+
+A nested function calling another (`def g(t): ...; def h(t): return g(t) * 2`) is lifted
+with a copy of each nested function it reads (and of those they read) at the top of its
+body, as they were written, and with their free variables as its own: the copy of g inside
+lifted h reads them as h's parameters, which hold the enclosing function's values when h is
+called, as g's closure does then (a nested function rebinds no outer name: no nonlocal).
+This holds only where each nested function read is bound once in the enclosing function,
+before h, and reads no name h binds itself; otherwise h is refused, located.
 """
 from . import syntax as S
 from .callables import LocalFunction
@@ -15,11 +25,13 @@ from .core import assigned_names
 def local_function(lw, name, node):
     """The `LocalFunction` of the nested def or lambda `node` bound to `name`, recorded in
     lw.local_functions: its free variables are the enclosing function's locals it reads.
+    A nested function it reads is copied into its lifted copy (see the module's docstring).
     Refused, located: decorators, *args/**kwargs, nonlocal/global, and a nested function
-    reading another nested function (whose free variables would be lost on the way)."""
+    reading another that is bound twice or reads a name this one binds."""
     if getattr(node, "decorator_list", None):
         raise lw.error(node, "decorated nested functions are not supported",
                          hint="define the helper at module level")
+    original = node
     args = node.args
     if args.vararg or args.kwarg:
         raise lw.error(node, "*args and **kwargs parameters are not supported",
@@ -33,18 +45,161 @@ def local_function(lw, name, node):
                              hint="return the new value instead")
     load_nodes = [n for b in body_nodes for n in S.walk(b)
                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
-    for n in load_nodes:
-        if n.id in lw.local_functions and n.id not in inner_locals and n.id != name:
-            # its free variables would be lost on the way (a silently zero derivative)
-            raise lw.error(n, f"the nested function {name} uses the nested function "
-                             f"{n.id}, which srcdiff does not support yet",
-                             hint=f"define {n.id} at module level (passing what it uses "
-                                  f"as arguments), or write its body into {name}")
+    used = _nested_used(lw, name, load_nodes, inner_locals)
     loads = [n.id for n in load_nodes]
     free = []
     for n in loads:
-        if n in lw.locals and n not in inner_locals and n not in free and n != name:
+        if n in lw.locals and n not in inner_locals and n not in free and n != name and \
+                n not in used:
             free.append(n)
+    for dep in used.values():   # the free variables of the nested functions it reads
+        free += [v for v in dep.free if v not in free]
+    if used:
+        node = _with_copies(node, used)
     lw.local_functions[name] = LocalFunction(name, node, free, lw.src, lw.resolver,
                                                lw.fdef.name)
+    lw.local_functions[name].written = original   # as the user wrote it, for copies
+    lw.local_functions[name].nested = used
     return lw.local_functions[name]
+
+
+def _nested_used(lw, name, load_nodes, inner_locals):
+    """{name: LocalFunction} of the nested functions `name`'s body reads (and those they
+    read, in the order their copies must be written), each checked to be bound once in the
+    enclosing function and to read no name `name` binds itself; refused, located, else."""
+    used = {}
+    for n in load_nodes:
+        dep = n.id
+        if dep not in lw.local_functions or dep in inner_locals or dep == name or dep in used:
+            continue
+        local = lw.local_functions[dep]
+        bound = _bindings(lw, dep)
+        clash = [v for v in local.free + list(getattr(local, "nested", ())) if v in inner_locals]
+        if len(bound) != 1 or clash or not hasattr(local, "written"):
+            why = f"{dep} is bound more than once in {lw.fdef.name}" if len(bound) != 1 \
+                else f"{name} binds {clash[0]!r}, which {dep} reads from {lw.fdef.name}" \
+                if clash else f"srcdiff cannot tell which function {dep} is"
+            # its free variables would be lost on the way (a silently zero derivative)
+            raise lw.error(n, f"the nested function {name} uses the nested function "
+                             f"{dep}, which srcdiff follows only where it is bound once, "
+                             f"before {name}, and reads no name {name} binds ({why})",
+                             hint=f"bind {dep} once, before {name}, and rename {name}'s own "
+                                  f"names that {dep} reads; or pass {dep} what it uses as "
+                                  "arguments")
+        for inner, inner_local in getattr(local, "nested", {}).items():
+            used.setdefault(inner, inner_local)   # the copies the copy of dep reads
+        used[dep] = local
+    return used
+
+
+def _with_copies(node, used):
+    """A def of `node` (a def or a lambda) with a copy of each nested function in `used`
+    written first in its body, as the user wrote it, at the user's lines."""
+    if isinstance(node, S.Lambda):
+        ret = S.Return(value=node.body)
+        ret.lineno, ret.col_offset = node.body.lineno, node.body.col_offset
+        body = [ret]
+    else:
+        body = list(node.body)
+    copies = []
+    for dep, local in used.items():
+        written = S.clone(local.written)
+        if isinstance(written, S.Lambda):
+            written = S.Assign(targets=[S.name(dep, S.Store())], value=written,
+                               type_comment=None)
+            written.lineno, written.col_offset = local.written.lineno, local.written.col_offset
+        copies.append(written)
+    new = S.FunctionDef(name=getattr(node, "name", "lambda"), args=node.args,
+                        body=copies + body, decorator_list=[], returns=None,
+                        type_comment=None, type_params=[])
+    new.lineno, new.col_offset = node.lineno, node.col_offset
+    return new
+
+
+def named_item(lw, func):
+    """`fs[i]` (called) where fs is a local bound once to a list or tuple display read only
+    by items and item i is the name of a nested function (or lambda) bound once in the
+    function: that name, called in its place; None otherwise. Every function object one
+    def or lambda of the function makes behaves the same (its closure reads the function's
+    current values), so `fs[i]` and the name hold the same function when called."""
+    from .object_lists import _grown, _single_bindings, constant_index, only_indexed
+    if not (isinstance(func, S.Subscript) and isinstance(func.value, S.Name) and
+            func.value.id in lw.locals):
+        return None
+    i, name = constant_index(func.slice), func.value.id
+    value = _single_bindings(lw).get(name)
+    if i is None or not isinstance(value, (S.List, S.Tuple)) or \
+            not -len(value.elts) <= i < len(value.elts) or _grown(lw, name) or \
+            not only_indexed(lw, name):
+        return None
+    item = value.elts[i]
+    if not (isinstance(item, S.Name) and item.id in lw.local_functions):
+        return None
+    return item.id if len(_bindings(lw, item.id)) == 1 else None
+
+
+def closures_again(lw, node):
+    """The call `node` with each argument `closure_of(g, ('c', 'x'), [c, x])` (srcdiff's own
+    code passing the nested function g with the values of its free variables, read again
+    where a derivative is differentiated; or a name bound to that just before the statement
+    that reads it, once) replaced by `g`, where g is a nested function of this function,
+    bound once, whose free variables are those names, read there under their own names:
+    passing g is passing that closure (the callee cannot rebind them while it runs)."""
+    args = [_closure_again(lw, a) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=_closure_again(lw, k.value)) for k in node.keywords]
+    if all(a is b for a, b in zip(args, node.args)) and all(
+            k.value is j.value for k, j in zip(keywords, node.keywords)):
+        return node
+    return S.place_unplaced(S.Call(func=node.func, args=args, keywords=keywords), node)
+
+
+def _closure_again(lw, arg):
+    from .runtime_closures import closure_of
+    made = arg
+    if isinstance(arg, S.Name) and arg.id in lw.locals:
+        made = _bound_just_before(lw, arg.id)
+    if not (isinstance(made, S.Call) and len(made.args) == 3 and not made.keywords and
+            isinstance(made.func, (S.Name, S.Attribute)) and
+            lw._global_path(made.func) is not None and
+            lw._callee_object(made.func) is closure_of):
+        return arg
+    fn, names, items = made.args
+    local = lw.local_functions.get(fn.id) if isinstance(fn, S.Name) else None
+    if local is None or not isinstance(names, S.Tuple) or not isinstance(
+            items, S.List) or len(names.elts) != len(items.elts):
+        return arg
+    given = [(n.value, v.id) for n, v in zip(names.elts, items.elts)
+             if isinstance(n, S.Constant) and isinstance(v, S.Name)]
+    if len(given) != len(names.elts) or any(n != v for n, v in given) or \
+            sorted(n for n, _ in given) != sorted(local.free) or len(_bindings(lw, fn.id)) != 1:
+        return arg
+    return S.place_unplaced(S.load(fn.id), arg)
+
+
+def _bindings(lw, name):
+    """Every binding of `name` in the function: stores, defs (a nested function's own
+    names included)."""
+    return [m for m in S.walk(lw.fdef) if isinstance(m, S.Name) and m.id == name and
+            not isinstance(m.ctx, S.Load)] + [
+        m for m in S.walk(lw.fdef) if isinstance(m, S.FunctionDef) and m.name == name]
+
+
+def _bound_just_before(lw, name):
+    """The value of `name = value`, the one binding of name, where the statement right
+    after it in its block holds the one read of name (nothing runs between); else None."""
+    if len(_bindings(lw, name)) != 1 or sum(
+            isinstance(m, S.Name) and m.id == name and isinstance(m.ctx, S.Load)
+            for m in S.walk(lw.fdef)) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(n, field, None)
+            if not isinstance(block, list):
+                continue
+            for k, stmt in enumerate(block[:-1]):
+                if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                        stmt.targets[0], S.Name) and stmt.targets[0].id == name:
+                    reads = any(isinstance(m, S.Name) and m.id == name
+                                for m in S.walk(block[k + 1]))
+                    return stmt.value if reads else None
+    return None

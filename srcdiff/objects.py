@@ -164,7 +164,8 @@ def class_of(lw, node, seen):
                 obj = lw._callee_object(node.args[0])
             if not isinstance(obj, type):   # a classmethod constructor, a factory
                 from .factories import made_class
-                obj = made_class(obj)
+                from .init_fields import maker_class   # C_made(w): srcdiff's copy of C()
+                obj = maker_class(obj) or made_class(obj)
             return obj if is_user_class(obj) else None
         if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
             from .factories import made_by_method

@@ -105,7 +105,8 @@ def nested_calls_nested(x, a):
         return a * t
 
     def twice(t):
-        return scaled(t) * 2.0
+        a = 3.0
+        return scaled(t) * a
     return np.sum(twice(x))
 
 
@@ -169,7 +170,7 @@ CASES = [
     (scatters_in_place, "numpy.add.at is dropped", "loop over them"),
     (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
     (writes_through_out, "is given an out= array", "assign the result instead"),
-    (nested_calls_nested, "uses the nested function scaled", "define scaled at module level"),
+    (nested_calls_nested, "twice binds 'a', which scaled reads", "rename twice's own names"),
     (writes_into_loop_rows, "would change m too", "m[i, 0] = ..."),
     (writes_into_a_flip, "may be a view", "copy"),
     (writes_into_a_method_result, "comes from a method call", "copy"),

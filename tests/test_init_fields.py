@@ -108,3 +108,23 @@ def test_a_cell_made_with_a_computed_state_and_stepped():
 
 def test_an_object_passed_in_gets_a_gradient_of_its_class():
     check(passed_in, Scaled(X.copy()), X.copy(), wrt=(0, 1))
+
+
+def test_the_class_a_maker_makes_is_known_again():
+    # a derivative's primal calls srcdiff's copy of __init__ (Scaled_made); transformed
+    # again, its objects' class is read from the maker (objects.class_of)
+    from srcdiff.init_fields import _maker, maker_class
+    made = _maker(Scaled, computed_fields(Scaled))
+    assert maker_class(made) is Scaled
+    assert maker_class(Scaled.forward) is None and maker_class(np.tanh) is None
+
+
+def made_then_stepped_not_reaching_the_result(x, w):
+    for r in x:
+        s = Scaled(r)
+        x = x + 0.1 * s.forward(x)
+    return np.sum(w)
+
+
+def test_second_order_where_a_computed_record_made_of_x_does_not_reach_the_result():
+    check(made_then_stepped_not_reaching_the_result, X.copy(), W.copy(), wrt=0, order=2)

@@ -725,3 +725,203 @@ class TestDivmod:
 
     def test_augmented_floor_division(self):
         on_xy(augmented_floor_division)
+
+
+# === h14 (funcs4): generators passed to a method called on its class, by name ===============
+class Pool:
+    scale = 0.5
+
+    @staticmethod
+    def product(items):
+        out = 1.0
+        for v in items:
+            out = out * np.tanh(np.sum(v))
+        return out
+
+    @classmethod
+    def scaled_sum(cls, items):
+        return cls.scale * sum(np.sum(v * v) for v in items)
+
+    def total(self, items):
+        return sum(np.sum(v) for v in items)
+
+    @staticmethod
+    def both(items):
+        first = [np.sum(v) for v in items]
+        return sum(first) + sum(np.sum(v) for v in items)
+
+
+def generator_to_a_staticmethod_on_its_class(x, y):
+    return Pool.product(np.sin(e) * y for e in [x, np.fmax(x, -0.2)])
+
+
+def generator_to_a_classmethod_on_its_class(x, y):
+    return Pool.scaled_sum(e * y for e in (x, x * y))
+
+
+def generator_to_a_plain_method_on_its_class(x, y):
+    return Pool.total(Pool(), (np.cos(e) * y for e in (x, y)))
+
+
+def generator_to_a_static_method_reading_it_twice(x, y):
+    return Pool.both(e * y for e in (x, y))
+
+
+def generator_to_an_object_made_of_what_it_reads(x, y):
+    s = 0.0
+    for r in x:
+        acc = Accumulator(r * y[0])
+        s = s + acc.consume(e * x for e in (y, x * r))
+    return s
+
+
+def generator_to_an_object_made_of_x_in_a_loop(x, y):
+    out = y
+    for row in np.stack([x, y]):
+        acc = Accumulator(np.sin(row[0]))
+        out = out + 0.2 * np.tanh(acc.consume(e * np.sum(x * x) for e in (row - 1.2, row)))
+    return np.sum(out)
+
+
+def generators_to_objects_made_just_before(x, y):
+    # a1 is bound (by the swaps) to what acc5.consume gives back too; the generator given to
+    # acc5.consume reads a1 where acc5 is new, made on the line before: it cannot reach it
+    acc2 = Accumulator(0.5)
+    a1 = acc2.consume(items_of(x * y, -1.2))
+    acc5 = Accumulator(0.5)
+    a4 = acc5.consume(items_of(2.0 * x, 0.1 * a1))
+    a1 = a1 + 0.2 * np.tanh(a4)
+    for _ in range(3):
+        a1, a4 = a4, a1
+    return a1 + 0.5 * a4
+
+
+def generator_reads_the_object_through_another_name(x, y):
+    acc = Accumulator(1.0)
+    keep = acc
+    return acc.consume(v * keep.total for v in [x, y])
+
+
+class TestGeneratorsToMethodsOnTheirClass:
+    def test_objects_made_just_before(self):
+        on_xy(generators_to_objects_made_just_before)
+
+    def test_object_read_through_another_name_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="Accumulator.consume") as err:
+            srcdiff.grad(generator_reads_the_object_through_another_name, wrt=(0, 1))(
+                X.copy(), Y.copy())
+        assert "pass a list instead" in str(err.value)
+
+    def test_staticmethod_on_the_class(self):
+        on_xy(generator_to_a_staticmethod_on_its_class)
+
+    def test_classmethod_on_the_class(self):
+        on_xy(generator_to_a_classmethod_on_its_class)
+
+    def test_plain_method_on_the_class(self):
+        on_xy(generator_to_a_plain_method_on_its_class)
+
+    def test_static_method_reading_it_twice_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="Pool.both") as err:
+            srcdiff.grad(generator_to_a_static_method_reading_it_twice, wrt=(0, 1))(
+                X.copy(), Y.copy())
+        assert "pass a list instead" in str(err.value) and err.value.lineno is not None
+
+    def test_object_made_of_what_the_generator_reads(self):
+        on_xy(generator_to_an_object_made_of_what_it_reads)
+
+    def test_object_made_of_x_in_a_loop(self):
+        on_xy(generator_to_an_object_made_of_x_in_a_loop)
+
+
+# === h14 (funcs4): functions held in tuples, loops over zips rebinding a partner ============
+class Gain:
+    K = 0.7
+
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+    def __call__(self, t):
+        return np.tanh(self.w * t + self.b)
+
+    @classmethod
+    def scaled(cls, t):
+        return t * cls.K
+
+
+def classmethod_in_a_tuple_not_reaching_the_result(x, y):
+    t = x * x
+    fs = (np.tanh, Gain.scaled)
+    a = fs[1](fs[0](t) * 0.5)
+    y = y + 0.2 * np.tanh(a)
+    return np.sum(y * y)
+
+
+def closure_in_a_tuple_called_by_index(x, y):
+    s = np.sum(y)
+    lam = lambda t: np.sqrt(np.exp(np.tanh(t))) * s   # noqa: E731
+    fs = (lam, np.tanh)
+    return np.sum(fs[1](fs[0](x) * 0.5))
+
+
+def nested_def_in_a_list_called_by_index(x, y):
+    def step(t):
+        return np.sin(t) * y
+
+    fs = [np.cos, step]
+    return np.sum(fs[-1](x) + fs[0](y))
+
+
+def zip_loop_rebinding_its_partner(x, y):
+    out = 0.0
+    for r in (0.3, x[0]):
+        t = x + y
+        fs = (Gain.scaled, Gain(0.5, 0.1))
+        for g, c in zip(fs, (np.sin(r), 0.5)):
+            t = t * 0.5 + c * g(t)
+            c = 0.5 * c + 0.5 * np.arctan(y[1])
+            out = out + c
+        x = x + t
+    return x.dot(x) + out
+
+
+def closure_in_a_tuple_rebound(x, y):
+    lam = lambda t: t * y   # noqa: E731
+    fs = (lam, np.tanh)
+    lam = np.sin   # noqa: F841
+    return np.sum(fs[0](x))
+
+
+def zip_loop_partner_read_after(x, y):
+    t = x
+    for g, c in zip((np.sin, np.tanh), (y[0], 0.5)):
+        t = c * g(t)
+        c = c * 2.0
+    return np.sum(t) * c
+
+
+class TestFunctionsHeldInTuples:
+    def test_classmethod_in_a_tuple_second_order(self):
+        on_xy(classmethod_in_a_tuple_not_reaching_the_result)
+        check(classmethod_in_a_tuple_not_reaching_the_result, X.copy(), Y.copy(), wrt=0,
+              order=2)
+
+    def test_closure_in_a_tuple(self):
+        on_xy(closure_in_a_tuple_called_by_index)
+
+    def test_nested_def_in_a_list(self):
+        on_xy(nested_def_in_a_list_called_by_index)
+
+    def test_zip_loop_rebinding_its_partner(self):
+        on_xy(zip_loop_rebinding_its_partner)
+
+    def test_closure_rebound_after_the_tuple_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match=r"which function fs\[0\] holds") as err:
+            srcdiff.grad(closure_in_a_tuple_rebound, wrt=(0, 1))(X.copy(), Y.copy())
+        assert err.value.filename.endswith("test_issue13_functions.py")
+        assert "bound once each" in str(err.value) and "fs[0](x)" in err.value.line
+
+    def test_partner_read_after_the_loop_is_refused(self):
+        with pytest.raises(srcdiff.SrcdiffError, match="cannot tell which function 'g'") as err:
+            srcdiff.grad(zip_loop_partner_read_after, wrt=(0, 1))(X.copy(), Y.copy())
+        assert "loop over a list of functions" in str(err.value)
