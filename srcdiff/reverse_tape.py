@@ -16,7 +16,8 @@ class TapeMixin:
 
     def _decide_saves(self, needed):
         saves = set()
-        seen_through = self._views_needed(needed)
+        held = self._held_by_callees()
+        seen_through = self._views_needed(needed | held)
         self.rereads = rereads.rereadable(self, needed)
         reread = {id(s) for stmts in self.rereads.values() for s in stmts}
         self.end_saves = end_saves.end_saved(self, needed, reread)
@@ -32,7 +33,8 @@ class TapeMixin:
                         self.preinit.add(name)
             elif isinstance(stmt, S.Assign):  # item write: always restore the old item
                 base = stmt.targets[0].value.id
-                if base in needed or base in self.active or base in seen_through:
+                if base in needed or base in self.active or base in seen_through or \
+                        base in held:
                     saves.add(id(stmt))
             elif isinstance(stmt, S.For):
                 name = stmt.target.id
@@ -41,6 +43,28 @@ class TapeMixin:
                     if name not in self.defined.must(stmt):
                         self.preinit.add(name)
         return saves
+
+    def _held_by_callees(self):
+        """The names given to a function of the user's whose forward_/backward_ pair runs:
+        its forward keeps them on the tape by reference and its backward reads them there, so
+        an item write into one after the call (`y = layer.forward(h); h[0] += v`) must be undone
+        before that backward runs, even when h is neither active nor read by name."""
+        held, items = set(), {}
+        for stmt in analyze.flatten(self.body):
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
+                    isinstance(stmt.value, (S.List, S.Tuple, S.Dict, S.Set)):
+                # a list, tuple or dict built here: the callee holds its items too
+                items.setdefault(stmt.targets[0].id, set()).update(
+                    n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
+            if isinstance(stmt, S.Assign) and self.user_call(stmt) is not None:
+                held.update(n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
+        todo = list(held)
+        while todo:
+            for name in items.pop(todo.pop(), ()):
+                if name not in held:
+                    held.add(name)
+                    todo.append(name)
+        return held
 
     def _views_needed(self, needed):
         """The arrays whose memory the adjoint reads through another name: a name it needs
