@@ -175,8 +175,7 @@ class _Proof:
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
-                              S.NamedExpr, S.ListComp, S.SetComp, S.DictComp,
-                              S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
+                              S.NamedExpr, S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
                for n in nodes):
             return
         self.locals = {n.id for n in nodes if isinstance(n, S.Name) and
@@ -255,6 +254,10 @@ class _Proof:
             parts = [node.value]
         elif isinstance(node, (S.Tuple, S.List, S.Set)):
             parts = node.elts
+        elif isinstance(node, S.Dict):
+            parts = [e for e in node.keys + node.values if e is not None]
+        elif isinstance(node, _COMPREHENSIONS):
+            parts = _items_of(node)   # (its targets are locals bound from the iterables)
         elif isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.BoolOp, S.IfExp)):
             parts = [e for e in S.iter_child_nodes(node)
                      if not isinstance(e, (S.operator, S.unaryop, S.cmpop, S.boolop))]
@@ -316,6 +319,8 @@ class _Proof:
                        if e is not None)
         if isinstance(node, S.Starred):
             return self._tame(node.value, arithmetic)
+        if isinstance(node, _COMPREHENSIONS):
+            return self._fresh(node)
         if isinstance(node, S.Slice):
             return all(self._tame(e, True) for e in (node.lower, node.upper, node.step)
                        if e is not None)
@@ -348,8 +353,12 @@ class _Proof:
             return self._fresh(node.body) and self._fresh(node.orelse)
         if isinstance(node, S.BoolOp):
             return all(self._fresh(v) for v in node.values)
-        if isinstance(node, (S.Tuple, S.List)):
+        if isinstance(node, (S.Tuple, S.List, S.Dict)):
             return self._tame(node)   # a new container; its items: see the docstring
+        if isinstance(node, _COMPREHENSIONS):   # a new list, set or dict, built at once
+            return all(self._tame(e) for e in _items_of(node)) and all(
+                self._tame(g.iter) and all(self._tame(c, True) for c in g.ifs)
+                for g in node.generators)
         if isinstance(node, S.Attribute):
             return node.attr in VIEW_ATTRIBUTES and self._global(node) is _MISSING and \
                 self._fresh(node.value)
@@ -457,7 +466,20 @@ def _bindings(nodes):
             for n in S.walk(node.target):
                 if isinstance(n, S.Name):
                     out.setdefault(n.id, []).append(("unpack", node.iter))
+        elif isinstance(node, S.comprehension):   # (`for k in p` of `{k: ... for k in p}`)
+            for n in S.walk(node.target):
+                if isinstance(n, S.Name):
+                    out.setdefault(n.id, []).append(("unpack", node.iter))
     return out
+
+
+# comprehensions run at once (a generator expression, which runs later, is not followed)
+_COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp)
+
+
+def _items_of(node):
+    """The expressions a comprehension's items are made of."""
+    return [node.key, node.value] if isinstance(node, S.DictComp) else [node.elt]
 
 
 def keeps_nothing(func):
