@@ -194,6 +194,8 @@ class Flow(Seen):
                     stmt.sd.user_call is None else None   # (a method's: self is not there)
                 if bound is not None and set(given) <= set(bound):
                     reads = set().union(*(self._reads(env, bound[p]) for p in given))
+            if self._fresh_user_call(stmt, alias_flow_fresh.fresh_items):
+                return {new}   # (holding only values made in the call: update(P, G))
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may

@@ -308,7 +308,11 @@ def dict_step(p, g, lr=0.1):
 
 
 def list_of_rows(m, c):
-    return [row * c for row in m if np.sum(row) > -10.0]
+    return [np.tanh(row) * c for row in m if np.sum(row) > -10.0]
+
+
+def lambda_free_repeat(m, c):
+    return [row * c for row in m]
 
 
 def list_keeping_rows(m):
@@ -330,15 +334,26 @@ def test_comprehensions_are_fresh_containers():
     assert returned_parameters(list_keeping_rows) == {"m"}
     assert not keeps_no_argument(comprehension_keeping_into_a_global)
     assert not fresh_result(lazy_rows)
+    from srcdiff.alias_flow_fresh import fresh_items
+    assert fresh_items(dict_step) and fresh_items(list_of_rows)
+    assert not fresh_items(list_keeping_rows) and not fresh_items(project)
+    assert not fresh_items(lambda_free_repeat)   # (row * c: a list repeated, maybe)
 
 
 def steps_then_writes(x):
-    p = {"w": x * 1.0, "b": 0.5}
+    p = {"w": x, "b": 0.5}
     for _ in range(2):
         p = dict_step(p, {"w": np.tanh(p["w"]), "b": p["b"] * 0.5})
-    w, b = p["w"], p["b"]
-    w[1:] = w[1:] * np.tanh(w[:-1])
-    return np.sum(w * x) + b
+    x[1:] = x[1:] * np.tanh(x[:-1])
+    return np.sum(p["w"] * x) + p["b"]
+
+
+def steps_maybe_skipped_then_writes(x, n=2):
+    p = {"w": x, "b": 0.5}
+    for _ in range(n):
+        p = dict_step(p, {"w": np.tanh(p["w"]), "b": p["b"] * 0.5})
+    x[1:] = x[1:] * np.tanh(x[:-1])
+    return np.sum(p["w"] * x) + p["b"]
 
 
 def rows_kept_then_written(x):
@@ -350,6 +365,9 @@ def rows_kept_then_written(x):
 
 def test_a_write_into_what_a_dict_comprehension_made_differentiates():
     check(steps_then_writes, X.copy())
+    check(steps_maybe_skipped_then_writes, X.copy())   # (the loop ran: p holds no x)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change p"):
+        srcdiff.grad(steps_maybe_skipped_then_writes)(X.copy(), 0)
 
 
 def test_a_write_into_an_array_whose_rows_a_comprehension_kept_is_refused():
