@@ -172,6 +172,9 @@ class Flow(Seen):
             if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
+        if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
+                len(value.args) == 1 and not value.keywords:
+            return set(self._reads(env, value.args[0]))   # (no_derivative(a) is a itself)
         if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
             made = self._writing_call(stmt, env)
             if made is not None:

@@ -407,6 +407,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         sources = []
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
             sources = [value.id]   # the same array under another name (a user's or srcdiff's)
+        elif s.sd.kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
+                len(value.args) == 1 and isinstance(value.args[0], S.Name):
+            sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
         elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:

@@ -228,3 +228,59 @@ def test_ufunc_of_what_a_helper_made_of_a_view():
 
 def test_helper_result_of_a_view_kept_stays_refused():
     refused(helper_result_kept, "would also change", srcdiff.SrcdiffError)
+
+
+# === 4) a row a loop takes, bound anew before each read, and the array written after ========
+def rows_then_update_in_outer_loop(x, y):
+    M = np.outer(x, y)
+    acc = 0.0
+    for _ in range(3):
+        for r in M:
+            if np.sum(r) > 50.0:
+                continue
+            acc = acc * 0.5 + np.sum(np.sin(r))
+        M *= 0.5 + 0.4 * np.arctan(M)
+    return acc + np.sum(M)
+
+
+def row_read_before_the_loop_takes_it_anew(x, y):
+    M = np.outer(x, y)
+    acc = 0.0
+    r = M[0]
+    for _ in range(3):
+        acc = acc + np.sum(r * r)   # (the last row of the previous trip, written since)
+        for r in M:
+            acc = acc * 0.5 + np.sum(np.sin(r))
+        M *= 0.5 + 0.4 * np.arctan(M)
+    return acc + np.sum(M)
+
+
+def test_row_taken_anew_in_each_trip_of_an_outer_loop():
+    on_xy(rows_then_update_in_outer_loop)
+
+
+def test_row_read_before_it_is_taken_anew_stays_refused():
+    refused(row_read_before_the_loop_takes_it_anew, "would also change")
+
+
+def stop_gradient_then_alias_in_other_branch(x, y):
+    s = np.sum(y)
+    if s > 100.0:
+        x = srcdiff.stop_gradient(np.where(x > 0.0, x, -x))
+        h = x
+        t = np.sum(h * y)
+    else:
+        x[:2] = np.tanh(x + x * x)[2:]
+        t = np.sum(x * y)
+    return t + np.sum(x)
+
+
+def stop_gradient_alias_read_after(x, y):
+    h = srcdiff.stop_gradient(x)
+    x[:2] = np.tanh(x + x * x)[2:]
+    return np.sum(x * y) + np.sum(h * y)
+
+
+def test_a_stopped_value_is_the_value_itself_no_unknown():
+    on_xy(stop_gradient_then_alias_in_other_branch)
+    refused(stop_gradient_alias_read_after, "would also change h")
