@@ -198,7 +198,15 @@ class Flow(Seen):
                 if bound is not None and set(given) <= set(bound):
                     reads = set().union(*(self._reads(env, bound[p]) for p in given))
             if self._fresh_user_call(stmt, alias_flow_fresh.fresh_items):
-                return {new}   # (holding only values made in the call: update(P, G))
+                # holding only values made in the call (update(P, G)); a tuple's items, each
+                # a value of its own (`a, b = pair(x)`)
+                size = alias_flow_fresh.fresh_arity(stmt.sd.func)
+                if size is None:
+                    return {new}
+                made = ("made", id(stmt))
+                self.slots[made] = [{("new", id(stmt), k)} for k in range(size)]
+                self._hold([made], set().union(*self.slots[made]))
+                return {made}
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may

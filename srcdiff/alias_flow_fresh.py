@@ -27,7 +27,8 @@ import numpy
 
 from . import runtime_linalg, runtime_values
 from . import syntax as S
-from .alias_fresh_items import COMPREHENSIONS, bindings, deep_fresh, items_of
+from .alias_fresh_items import COMPREHENSIONS, bindings, deep_fresh, items_of, \
+    returned_arity
 
 # calls whose result is always a new array (never one of their arguments or part of one)
 _FRESH_NAMES = (
@@ -84,6 +85,13 @@ def fresh_items(fn, _seen=()):
     proof = _proof(fn, _seen)
     return proof is not None and proof.ok and deep_fresh(
         proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS)
+
+
+def fresh_arity(fn):
+    """For fresh_items(fn): the number of items of the tuple (or list) it always returns,
+    each a new value of its own; None when not that."""
+    proof = _proof(fn, ())
+    return returned_arity(proof) if proof is not None and proof.ok else None
 
 
 def keeps_no_argument(fn, _seen=()):

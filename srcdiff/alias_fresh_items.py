@@ -2,7 +2,8 @@
 holds nothing made before the call (stage 3, lower: called by alias_flow_fresh.py). Takes
 alias_flow_fresh's proof of one function (its locals, their bindings, its returns); gives
 back whether every value it returns is new and holds only new values, at any depth
-(`deep_fresh`); and the bindings of a function's locals (`bindings`) and the parts of a
+(`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
+bindings of a function's locals (`bindings`) and the parts of a
 comprehension (`items_of`), which that proof reads.
 
 alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
@@ -41,6 +42,29 @@ def deep_fresh(proof, recurse, new_value):
         return False
     return all(r.value is None or _deep(r.value, proof, deep, recurse, new_value)
                for r in proof.returns)
+
+
+def returned_arity(proof):
+    """n where every value `proof`'s function returns is a tuple or list display of n items,
+    each a value of its own, never another's (`return a * 2.0, b - 1.0`: not `return t, t`,
+    nor `u = t; return t, u`), else None. (Each is deep_fresh's to prove new.)"""
+    sizes = set()
+    for r in proof.returns:
+        elts = r.value.elts if isinstance(r.value, (S.Tuple, S.List)) else None
+        names = [e.id for e in elts or () if isinstance(e, S.Name)]
+        if elts is None or len(set(names)) != len(names) or not all(
+                _makes(e) or (isinstance(e, S.Name) and e.id in proof.locals and all(
+                    how == "name" and _makes(v) for how, v in
+                    proof.bindings.get(e.id, [("?", None)]))) for e in elts):
+            return None
+        sizes.add(len(elts))
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _makes(node):
+    """Whether evaluating `node` makes a value of its own each time (or a number)."""
+    return isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.Call, S.Constant, S.Tuple,
+                             S.List, S.Dict, S.Set) + COMPREHENSIONS)
 
 
 def _deep(node, proof, deep, recurse, new_value):

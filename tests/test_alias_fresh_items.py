@@ -76,3 +76,46 @@ def test_bindings_and_the_items_of_a_comprehension():
                      "k": ["unpack"], "v": ["unpack"], "i": ["unpack"]}
     comp = next(n for n in nodes if isinstance(n, S.DictComp))
     assert [S.spell(e) for e in items_of(comp)] == ["k", "v"]
+
+
+def pair(x):
+    return x * 2.0, x * 3.0
+
+
+def same_twice(x):
+    t = x * 2.0
+    return t, t
+
+
+def named_pair(x):
+    m = np.mean(x)
+    d = x - m
+    return m * 1.0, d
+
+
+def test_the_items_of_a_returned_tuple_are_values_of_their_own():
+    from srcdiff.alias_flow_fresh import fresh_arity
+    assert fresh_arity(pair) == 2 and fresh_arity(named_pair) == 2
+    assert fresh_arity(same_twice) is None and fresh_arity(update) is None
+
+
+def write_one_of_a_pair(x, y):
+    a, b = pair(x * y)
+    a[0] = np.sin(y[0])
+    a *= 2.0
+    return np.sum(a * b)
+
+
+def write_one_of_the_same_twice(x, y):
+    a, b = same_twice(x * y)
+    a[0] = np.sin(y[0])
+    return np.sum(a * b)
+
+
+def test_a_write_into_one_item_is_not_seen_through_the_other():
+    check(write_one_of_a_pair, X.copy(), X[::-1].copy(), wrt=(0, 1))
+
+
+def test_a_write_into_an_item_returned_twice_stays_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="would"):
+        srcdiff.grad(write_one_of_the_same_twice, wrt=(0, 1))(X.copy(), X[::-1].copy())
