@@ -14,7 +14,8 @@ Where only the values can tell, the refusal is a check placed before the write, 
 raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 `z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
 or a copy) or into m while such a row is read later, and names that may be the same
-array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
+array (`a = b = v`, `z = y if c else w`, `z = helper(y)`), or that a loop or branch may
+have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 """
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
