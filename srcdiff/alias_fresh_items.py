@@ -3,8 +3,8 @@ holds nothing made before the call (stage 3, lower: called by alias_flow_fresh.p
 alias_flow_fresh's proof of one function (its locals, their bindings, its returns); gives
 back whether every value it returns is new and holds only new values, at any depth
 (`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
-bindings of a function's locals (`bindings`) and the parts of a
-comprehension (`items_of`), which that proof reads.
+bindings of a function's locals (`bindings`) and the parts of a comprehension (`items_of`),
+which that proof reads.
 
 alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
 list, tuple or dict it returns may still be what its arguments reach, so the caller counts
