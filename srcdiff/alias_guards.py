@@ -2,8 +2,8 @@
 array when the write runs (stage 3, lower: called by aliasing.py). Takes alias_flow's
 analysis of the lowered body and the writes a later read may see; gives back the checks to
 place before those writes (`checked_readers`), or False where a refusal must stand; and
-whether a binding makes a new array (`makes_new_array`), and the checks put in place
-(`insert_guards`).
+whether a binding makes a new array (`makes_new_array`) or a stopped alias
+(`stopped_alias`), and the checks put in place (`insert_guards`).
 
 `a = x; while k < 4: a = 0.5 * a + ...` then `x[0] = v` and a read of `a`: whether `a`
 still is x when the write runs depends on whether the loop ran. The write is right
@@ -18,6 +18,7 @@ for every run that does not raise.
 Names alias_flow cannot follow (an answer of "cannot tell"), the written name itself (the
 rows a loop takes from it) and names that may be unbound at the write keep the refusal.
 """
+from . import analyze
 from . import syntax as S
 from .core import Kind
 
@@ -65,6 +66,21 @@ def makes_new_array(t):
     return isinstance(t, S.Assign) and t.sd.kind == Kind.CALL and \
         isinstance(t.value, S.Call) and not copies(t.sd.func) and \
         fresh_call(t.sd.func, t.value)
+
+
+def stopped_alias(s, user_names, stmts):
+    """Whether `s` binds `h = stop_gradient(x)` (x itself, carrying no derivative) where h
+    may keep x's memory: a name of the user's, or srcdiff's name for it read by a copy, an
+    index (a view) or a display (`stop_gradient(x).copy()` keeps nothing)."""
+    from .alias_flow_fresh import VIEW_FUNCS
+    value = s.value if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) else None
+    if s.sd.kind != Kind.STOP_GRADIENT or not isinstance(value, S.Call) or \
+            len(value.args) != 1 or not isinstance(value.args[0], S.Name):
+        return False
+    target = s.targets[0].id
+    return target in user_names or any(
+        t.sd.kind in (Kind.COPY, Kind.SUBSCRIPT, Kind.DISPLAY) or t.sd.func in VIEW_FUNCS
+        for t in stmts if t is not s and target in analyze.operands(t))
 
 
 def insert_guards(body, guards, make):

@@ -23,7 +23,7 @@ from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first,
     written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
-from .alias_guards import checked_readers, makes_new_array
+from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .callables import is_user_function
 from .core import Kind
 
@@ -408,8 +408,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         sources = []
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
             sources = [value.id]   # the same array under another name (a user's or srcdiff's)
-        elif s.sd.kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
-                len(value.args) == 1 and isinstance(value.args[0], S.Name):
+        elif stopped_alias(s, user_names, stmts):
             sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
@@ -489,9 +488,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     return list(guards.values())
 
 
-insert_guards = alias_guards.insert_guards   # (checks.py and update_checks.py read it here)
-
-
 def _stem(atom):
     return atom.id if isinstance(atom, S.Name) else "value"
 
+
+insert_guards = alias_guards.insert_guards   # (checks.py and update_checks.py read it here)

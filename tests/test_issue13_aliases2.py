@@ -284,3 +284,25 @@ def stop_gradient_alias_read_after(x, y):
 def test_a_stopped_value_is_the_value_itself_no_unknown():
     on_xy(stop_gradient_then_alias_in_other_branch)
     refused(stop_gradient_alias_read_after, "would also change h")
+
+
+def stopped_view_read_after(x, y):
+    h = srcdiff.stop_gradient(x)[1:]
+    x[:2] = np.tanh(x + x * x)[2:]
+    return np.sum(x * y) + np.sum(h * y[1:])
+
+
+def stopped_copy_returned_early(x, y):
+    for r in y:
+        if r > 100.0:
+            return srcdiff.stop_gradient(x).copy()
+    x[::2] *= np.arctan(y[::2])
+    return x * y
+
+
+def test_a_view_of_a_stopped_value_read_after_the_write_is_refused():
+    refused(stopped_view_read_after, "would also change h")
+
+
+def test_a_copy_of_a_stopped_value_sees_no_later_write():
+    on_xy(stopped_copy_returned_early)
