@@ -172,6 +172,9 @@ class Flow(Seen):
             if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
+        if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
+                len(value.args) == 1 and not value.keywords:
+            return set(self._reads(env, value.args[0]))   # (no_derivative(a) is a itself)
         if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
             made = self._writing_call(stmt, env)
             if made is not None:
@@ -194,6 +197,16 @@ class Flow(Seen):
                     stmt.sd.user_call is None else None   # (a method's: self is not there)
                 if bound is not None and set(given) <= set(bound):
                     reads = set().union(*(self._reads(env, bound[p]) for p in given))
+            if self._fresh_user_call(stmt, alias_flow_fresh.fresh_items):
+                # holding only values made in the call (update(P, G)); a tuple's items, each
+                # a value of its own (`a, b = pair(x)`)
+                size = alias_flow_fresh.fresh_arity(stmt.sd.func)
+                if size is None:
+                    return {new}
+                made = ("made", id(stmt))
+                self.slots[made] = [{("new", id(stmt), k)} for k in range(size)]
+                self._hold([made], set().union(*self.slots[made]))
+                return {made}
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may

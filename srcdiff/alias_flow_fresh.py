@@ -1,9 +1,10 @@
 """Whether a function of the user's returns a new value nobody else holds (stage 3, lower:
 called by alias_flow.py and aliasing.py). Takes a user function (`fresh_result`); gives back
 whether every value it returns is made inside it and it stores nothing that outlives the
-call (with the items of a returned list or tuple that may be its arguments); the parameters
-its result may be or hold (`returned_parameters`) and those it may store what its arguments
-reach into (`stores_only_into`, for writing_helpers' variants).
+call (with the items of a returned list or tuple that may be its arguments; none that may
+be: `fresh_items`); the parameters its result may be or hold (`returned_parameters`) and
+those it may store what its arguments reach into (`stores_only_into`, for writing_helpers'
+variants).
 
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
@@ -26,6 +27,8 @@ import numpy
 
 from . import runtime_linalg, runtime_values
 from . import syntax as S
+from .alias_fresh_items import COMPREHENSIONS, bindings, deep_fresh, items_of, \
+    returned_arity
 
 # calls whose result is always a new array (never one of their arguments or part of one)
 _FRESH_NAMES = (
@@ -73,6 +76,22 @@ def fresh_result(fn, _seen=()):
     keeps no reference to anything (see the module docstring). False when not proven."""
     proof = _proof(fn, _seen)
     return proof is not None and proof.ok
+
+
+def fresh_items(fn, _seen=()):
+    """fresh_result, where what `fn` returns also holds nothing of its arguments' (or of
+    anything else made before the call), at any depth: `{k: p[k] - lr * g[k] for k in p}`
+    (alias_fresh_items.deep_fresh). False when not proven."""
+    proof = _proof(fn, _seen)
+    return proof is not None and proof.ok and deep_fresh(
+        proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS)
+
+
+def fresh_arity(fn):
+    """For fresh_items(fn): the number of items of the tuple (or list) it always returns,
+    each a new value of its own; None when not that."""
+    proof = _proof(fn, ())
+    return returned_arity(proof) if proof is not None and proof.ok else None
 
 
 def keeps_no_argument(fn, _seen=()):
@@ -175,13 +194,12 @@ class _Proof:
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
-                              S.NamedExpr, S.ListComp, S.SetComp, S.DictComp,
-                              S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
+                              S.NamedExpr, S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
                for n in nodes):
             return
         self.locals = {n.id for n in nodes if isinstance(n, S.Name) and
                        isinstance(n.ctx, S.Store)} - self.params
-        self.bindings = _bindings(nodes)
+        self.bindings = bindings(nodes)
         self.tame = set(self.locals)    # may hold only what the arguments reach, or new
         self.fresh = set(self.locals)   # surely a value made here
         for _ in range(len(self.locals) + 2):   # shrink both until nothing changes
@@ -197,7 +215,7 @@ class _Proof:
                 break
         else:
             return
-        returns = [n for n in nodes if isinstance(n, S.Return)]
+        returns = self.returns = [n for n in nodes if isinstance(n, S.Return)]
         self.keeps_nothing = all(self._stores_nothing(n) for n in nodes)
         into = set()
         if self.keeps_nothing:
@@ -255,6 +273,10 @@ class _Proof:
             parts = [node.value]
         elif isinstance(node, (S.Tuple, S.List, S.Set)):
             parts = node.elts
+        elif isinstance(node, S.Dict):
+            parts = [e for e in node.keys + node.values if e is not None]
+        elif isinstance(node, COMPREHENSIONS):
+            parts = items_of(node)   # (its targets are locals bound from the iterables)
         elif isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.BoolOp, S.IfExp)):
             parts = [e for e in S.iter_child_nodes(node)
                      if not isinstance(e, (S.operator, S.unaryop, S.cmpop, S.boolop))]
@@ -316,6 +338,8 @@ class _Proof:
                        if e is not None)
         if isinstance(node, S.Starred):
             return self._tame(node.value, arithmetic)
+        if isinstance(node, COMPREHENSIONS):
+            return self._fresh(node)
         if isinstance(node, S.Slice):
             return all(self._tame(e, True) for e in (node.lower, node.upper, node.step)
                        if e is not None)
@@ -348,8 +372,12 @@ class _Proof:
             return self._fresh(node.body) and self._fresh(node.orelse)
         if isinstance(node, S.BoolOp):
             return all(self._fresh(v) for v in node.values)
-        if isinstance(node, (S.Tuple, S.List)):
+        if isinstance(node, (S.Tuple, S.List, S.Dict)):
             return self._tame(node)   # a new container; its items: see the docstring
+        if isinstance(node, COMPREHENSIONS):   # a new list, set or dict, built at once
+            return all(self._tame(e) for e in items_of(node)) and all(
+                self._tame(g.iter) and all(self._tame(c, True) for c in g.ifs)
+                for g in node.generators)
         if isinstance(node, S.Attribute):
             return node.attr in VIEW_ATTRIBUTES and self._global(node) is _MISSING and \
                 self._fresh(node.value)
@@ -430,34 +458,6 @@ class _Proof:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
         return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
-
-
-def _bindings(nodes):
-    """name -> [(how, value)] for each binding of a local: ("name", value) for `n = value`
-    and `n op= value` (the same object, or a new number), ("unpack", value) for a name
-    inside a tuple target or a for target (its value: the iterable's item), ("?", None)
-    for anything else (an augmented item write binds nothing)."""
-    out = {}
-    for node in nodes:
-        if isinstance(node, (S.Assign, S.AnnAssign)):
-            targets = node.targets if isinstance(node, S.Assign) else [node.target]
-            for t in targets:
-                if isinstance(t, S.Name):
-                    out.setdefault(t.id, []).append(("name", node.value))
-                elif isinstance(t, (S.Tuple, S.List)):
-                    for n in S.walk(t):
-                        if isinstance(n, S.Name):
-                            out.setdefault(n.id, []).append(("unpack", node.value))
-        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
-            # n op= v: n keeps its object (an array), or gets a new number, or (a list)
-            # holds v's items too
-            out.setdefault(node.target.id, []).append(
-                ("name", S.BinOp(left=S.load(node.target.id), op=node.op, right=node.value)))
-        elif isinstance(node, S.For):
-            for n in S.walk(node.target):
-                if isinstance(n, S.Name):
-                    out.setdefault(n.id, []).append(("unpack", node.iter))
-    return out
 
 
 def keeps_nothing(func):

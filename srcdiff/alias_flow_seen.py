@@ -114,6 +114,12 @@ class Seen:
                            self.reach(self.objects(self.before.get(id(d), {}), m)) & changed
                            for m in analyze.operands(d)) for d in defs(n))
 
+        def trip_start(t):
+            """The order of the innermost loop around both the write and `t`: a binding
+            inside it, on the way to t, runs after the write each time t runs again."""
+            inside = [lp for lp in loops if any(u is t for u in analyze.flatten(lp.body))]
+            return max(order[id(lp)] for lp in inside) if inside else len(self.stmts)
+
         def bound_before(n):
             """Whether `n` may still hold a value bound before the write, when read after."""
             ds = defs(n)
@@ -160,6 +166,11 @@ class Seen:
                 if _bound_just_before(self.body, self._place, t, defs(n), order,
                                       None if i <= at else at):
                     continue   # (n is bound anew in t's own block before t, after the write)
+                if i <= at and not any(t is lp for lp in loops) and _bound_just_before(
+                        self.body, self._place, t, defs(n), order, trip_start(t)):
+                    continue   # (or in a block around t, inside the loop that runs t again
+                    # after the write: `for r in x: ... f(r)` then `x *= c`, all in a loop;
+                    # not a while's test, which runs again with nothing before it)
                 if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block

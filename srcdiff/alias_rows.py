@@ -45,7 +45,7 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             if defined is None:
                 defined = analyze.Definedness(body, ())
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
-                       and read_after(r, w, stmts) and (r in user_names or sees(r, w, base))]
+                       and read_after(r, w, stmts) and sees(r, w, base)]
             for r in sorted(readers, key=lambda r: (r not in user_names, r)):
                 what = r if r == view else f"what {r} holds" if r in user_names \
                     else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"

@@ -14,13 +14,16 @@ Where only the values can tell, the refusal is a check placed before the write, 
 raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
 `z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
 or a copy) or into m while such a row is read later, and names that may be the same
-array (`a = b = v`, `z = y if c else w`, `z = helper(y)`).
+array (`a = b = v`, `z = y if c else w`, `z = helper(y)`), or that a loop or branch may
+have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 """
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
+from . import alias_guards
+from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .callables import is_user_function
 from .core import Kind
 
@@ -172,13 +175,15 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
 
     def derived(name):
         """`name` and the names bound from it, transitively (whatever they hold: a row, a
-        list of its rows, a new array), and the lists it is appended to."""
+        list of its rows), and the lists it is appended to; not through a call that surely
+        makes a new array holding nothing (`a = numpy.sin(h)`: a ufunc's result)."""
         out, grew = {name}, True
         while grew:
             grew = False
             for t in stmts:
                 reads = set(analyze.operands(t))
-                made = set() if t.sd.kind == Kind.SETITEM or not out & reads else \
+                made = set() if t.sd.kind == Kind.SETITEM or not out & reads or \
+                    makes_new_array(t) else \
                     {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
                     t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
                     t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
@@ -275,6 +280,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 reason, hint = instead, f"copy it first: {name} = numpy.copy({name})"
         error = source.error(stmt.sd.line, reason, hint=hint)
         if holder is None and not _inplace(stmt):
+            if checked_readers(source, flows[0], name, [w for w in writes[name] if id(w) in seen],
+                               must_be_defined, lambda r: r if r in user_names else
+                               stem(S.load(r)), guards):
+                return   # (the names reading it may share it, or not: the run tells)
             raise error
         others = [other] if isinstance(other, str) else other
         for w in writes[name]:  # each write that may run and be seen: a check before each
@@ -399,6 +408,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         sources = []
         if s.sd.kind == Kind.COPY and isinstance(value, S.Name):
             sources = [value.id]   # the same array under another name (a user's or srcdiff's)
+        elif stopped_alias(s, user_names, stmts):
+            sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
         elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
@@ -477,21 +488,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     return list(guards.values())
 
 
-def insert_guards(body, guards, make):
-    """Put make(*parts) before each guarded statement, at any depth: `guards` maps
-    id(statement) to a list of parts tuples (one check each)."""
-    i = 0
-    while i < len(body):
-        stmt = body[i]
-        for field in ("body", "orelse"):
-            inner = getattr(stmt, field, None)
-            if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
-                insert_guards(inner, guards, make)
-        for parts in guards.get(id(stmt), ()):
-            body.insert(i, make(*parts))
-            i += 1
-        i += 1
-
-
 def _stem(atom):
     return atom.id if isinstance(atom, S.Name) else "value"
+
+
+insert_guards = alias_guards.insert_guards   # (checks.py and update_checks.py read it here)

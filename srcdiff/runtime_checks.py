@@ -16,6 +16,7 @@ Self-contained like every runtime helper (numpy, linecache and the exception cla
 the codegen command copies along with it).
 """
 import linecache
+import types
 
 import numpy
 
@@ -58,30 +59,65 @@ def check_argument_update(value, method, reason, hint, filename, lineno, col):
 
 
 def check_not_shared(value, holder, reason, hint, where):
-    """Before writing into `value`, taken from `holder` by an index (y = m[i]): refused when
-    holder sees the write, as value is one of its items (lists, tuples, dicts) or shares its
-    memory (a row view of an array). Numbers and copies (an index array's pick) are fine."""
+    """Before writing into `value` where `holder` may see it (y = m[i], or a name that may
+    still be an alias of it): refused when holder sees the write, as value is one of its
+    items (lists, tuples, dicts, the fields of a record, at any depth) or shares its memory
+    (a row view of an array). Numbers and copies (an index array's pick) are fine."""
     if value is holder and (hasattr(value, "shape") or isinstance(value, (list, dict))):
         refuse(reason, hint, where)  # the same array (or list) under two names
-    if isinstance(holder, (list, tuple, dict)):
-        items = holder.values() if isinstance(holder, dict) else holder
-        if any(item is value or (isinstance(item, (list, tuple, dict)) or hasattr(
-                item, "shape")) and _holds(item, value) for item in items):
+    items = _items(holder)
+    if items is not None:
+        if any(item is value or (_items(item) is not None or hasattr(item, "shape") or
+                                 _opaque(item)) and _holds(item, value) for item in items):
             refuse(reason, hint, where)   # (an item, an item of an item, a view of it)
         return
+    if _opaque(holder) and hasattr(value, "shape"):
+        refuse(reason, hint, where)   # (an iterator, a generator: what it holds is hidden)
     if not hasattr(value, "shape") or not hasattr(holder, "shape") or numpy.ndim(value) == 0:
         return
     if _shares(value, holder):
         refuse(reason, hint, where)
 
 
+def _items(holder):
+    """What a list, tuple or dict holds, or a record's fields (an object's attributes, a
+    dataclass's), or None for anything else (an array, a number)."""
+    if isinstance(holder, (list, tuple)):
+        return holder
+    if isinstance(holder, dict):
+        return list(holder.values())
+    if hasattr(holder, "shape") or isinstance(holder, (int, float, complex, str, bytes, type)):
+        return None
+    fields = getattr(holder, "__dict__", None)
+    return list(fields.values()) if isinstance(fields, dict) and \
+        not callable(holder) else None
+
+
+def _opaque(holder):
+    """Whether `holder` may hold arrays where no check can look (an iterator over one, a
+    generator, a closure, a bound method): anything but numbers, strings, arrays, the
+    containers and records _items reads, plain functions (NumPy's too), classes, modules."""
+    if holder is None or hasattr(holder, "shape") or _items(holder) is not None or \
+            isinstance(holder, (int, float, complex, str, bytes, range, slice, type,
+                                types.ModuleType)):
+        return False
+    if isinstance(holder, types.FunctionType):
+        return holder.__closure__ is not None
+    if isinstance(holder, types.BuiltinFunctionType):
+        return not isinstance(getattr(holder, "__self__", None), (types.ModuleType, type(None)))
+    return not (callable(holder) and type(holder).__module__.split(".")[0] == "numpy")
+
+
 def _holds(holder, value, depth=0):
-    """Whether `holder` is `value`, holds it (at any depth), or shares its memory."""
+    """Whether `holder` is `value`, holds it (at any depth), or shares its memory (or may,
+    where it hides what it holds: _opaque)."""
     if holder is value:
         return True
-    if isinstance(holder, (list, tuple, dict)):
-        items = holder.values() if isinstance(holder, dict) else holder
+    items = _items(holder)
+    if items is not None:
         return depth < 32 and any(_holds(item, value, depth + 1) for item in items)
+    if _opaque(holder):
+        return hasattr(value, "shape")
     return hasattr(holder, "shape") and hasattr(value, "shape") and numpy.ndim(value) > 0 \
         and numpy.ndim(holder) > 0 and _shares(holder, value)
 

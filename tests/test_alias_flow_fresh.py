@@ -300,3 +300,76 @@ def test_plain_library_functions_are_numpys_maths_tame_builtins_and_sequence_hel
     for func in (globals, vars, getattr, [].append, np.ndarray, np.random.default_rng().normal,
                  plain_library_function):
         assert not plain_library_function(func), func
+
+
+# === comprehensions: a new list, set or dict, made at once ===================================
+def dict_step(p, g, lr=0.1):
+    return {k: p[k] - lr * g[k] for k in p}
+
+
+def list_of_rows(m, c):
+    return [np.tanh(row) * c for row in m if np.sum(row) > -10.0]
+
+
+def lambda_free_repeat(m, c):
+    return [row * c for row in m]
+
+
+def list_keeping_rows(m):
+    return [row for row in m]   # (new list; its items are m's rows: held, not fresh)
+
+
+def comprehension_keeping_into_a_global(m):
+    return [KEPT.append(row) for row in m]
+
+
+def lazy_rows(m):
+    return list(row * 2.0 for row in m)   # (a generator runs later: not followed)
+
+
+def test_comprehensions_are_fresh_containers():
+    from srcdiff.alias_flow_fresh import returned_parameters
+    assert fresh_result(dict_step) and fresh_result(list_of_rows)
+    assert fresh_result(list_keeping_rows)   # (a new list; the caller counts m's rows in it)
+    assert returned_parameters(list_keeping_rows) == {"m"}
+    assert not keeps_no_argument(comprehension_keeping_into_a_global)
+    assert not fresh_result(lazy_rows)
+    from srcdiff.alias_flow_fresh import fresh_items
+    assert fresh_items(dict_step) and fresh_items(list_of_rows)
+    assert not fresh_items(list_keeping_rows) and not fresh_items(project)
+    assert not fresh_items(lambda_free_repeat)   # (row * c: a list repeated, maybe)
+
+
+def steps_then_writes(x):
+    p = {"w": x, "b": 0.5}
+    for _ in range(2):
+        p = dict_step(p, {"w": np.tanh(p["w"]), "b": p["b"] * 0.5})
+    x[1:] = x[1:] * np.tanh(x[:-1])
+    return np.sum(p["w"] * x) + p["b"]
+
+
+def steps_maybe_skipped_then_writes(x, n=2):
+    p = {"w": x, "b": 0.5}
+    for _ in range(n):
+        p = dict_step(p, {"w": np.tanh(p["w"]), "b": p["b"] * 0.5})
+    x[1:] = x[1:] * np.tanh(x[:-1])
+    return np.sum(p["w"] * x) + p["b"]
+
+
+def rows_kept_then_written(x):
+    m = np.outer(x[:3], x[:3])
+    rows = list_keeping_rows(m)
+    m[0] = np.sin(x[:3])
+    return np.sum(rows[0] * x[:3])
+
+
+def test_a_write_into_what_a_dict_comprehension_made_differentiates():
+    check(steps_then_writes, X.copy())
+    check(steps_maybe_skipped_then_writes, X.copy())   # (the loop ran: p holds no x)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change p"):
+        srcdiff.grad(steps_maybe_skipped_then_writes)(X.copy(), 0)
+
+
+def test_a_write_into_an_array_whose_rows_a_comprehension_kept_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="would"):
+        srcdiff.grad(rows_kept_then_written)(X.copy())

@@ -49,6 +49,11 @@ def test_in_place_updates_are_refused_for_arrays_not_numbers(where):
     assert error.line == LINE.strip()
 
 
+class _Record:
+    def __init__(self, w, b):
+        self.w, self.b = w, b
+
+
 def test_shared_values_and_views_are_refused(where):
     m = np.arange(6.0).reshape(2, 3)
     _refused(check_not_shared, m[0], m, "r", "h", where)        # a row view
@@ -59,6 +64,14 @@ def test_shared_values_and_views_are_refused(where):
     _refused(check_not_shared, m, (m[1], 2.0), "r", "h", where)   # an item views it
     _refused(check_not_shared, m, [{"a": (m,)}], "r", "h", where)  # held deeper down
     check_not_shared(m, (m[1].copy(), 2.0, [m.sum()]), "r", "h", where)
+    _refused(check_not_shared, m, _Record(m[:, 1:], 0.5), "r", "h", where)  # a record's field
+    _refused(check_not_shared, m, [_Record(1.0, {"w": m})], "r", "h", where)   # deeper down
+    check_not_shared(m, _Record(m.copy(), m.sum()), "r", "h", where)
+    check_not_shared(m, _Record, "r", "h", where)   # (a class: no record of values)
+    _refused(check_not_shared, m, zip(m, m), "r", "h", where)   # (an iterator hides them)
+    _refused(check_not_shared, m, [iter(m[0])], "r", "h", where)
+    check_not_shared(m, [np.sum, np.sin, range(3), None, "w", len], "r", "h", where)
+    _refused(check_not_shared, m, (m.sum, 1.0), "r", "h", where)   # (a bound method)
     _refused(check_no_view, m[0], m, 0, "r", "h", where)        # the write lands in the view
     check_no_view(m[0], m, 1, "r", "h", where)                  # another row
     check_no_view(m[0].copy(), m, 0, "r", "h", where)

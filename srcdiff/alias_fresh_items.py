@@ -1,0 +1,159 @@
+"""What a function of the user's returns, read deeper than alias_flow_fresh: whether it also
+holds nothing made before the call (stage 3, lower: called by alias_flow_fresh.py). Takes
+alias_flow_fresh's proof of one function (its locals, their bindings, its returns); gives
+back whether every value it returns is new and holds only new values, at any depth
+(`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
+bindings of a function's locals (`bindings`) and the parts of a comprehension (`items_of`),
+which that proof reads.
+
+alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
+list, tuple or dict it returns may still be what its arguments reach, so the caller counts
+them as held by the result (`P = update(P, G)` then holds what P held: the caller's x of
+`P = {"w": x}`, which a later write into x seemed to change). `deep_fresh` proves more:
+each returned value is a number, a new array of numbers (a ufunc's, a copying NumPy
+function's, arithmetic no list has: `p[k] - lr * g[k]`, `0.5 * v`), or a list, tuple, dict
+or comprehension of such values, or what a helper proven the same way returns. A name
+bound from a parameter, an item, an attribute, `+` or `*` of unknown values (a list's
+items repeat) is not proven.
+"""
+from . import syntax as S
+from .callables import is_user_function
+
+# comprehensions run at once (a generator expression, which runs later, is not followed)
+COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp)
+
+
+def deep_fresh(proof, recurse, new_value):
+    """Whether every value `proof`'s function returns holds only values made in the call
+    (see the module docstring). `recurse(fn, seen)`: the same question for a helper it
+    calls; `new_value(func)`: whether a library function's result is a new number or array
+    of numbers."""
+    deep = set(proof.locals)
+    for _ in range(len(proof.locals) + 2):
+        before = set(deep)
+        for name in proof.locals:
+            if not all(how == "name" and value is not None and
+                       _deep(value, proof, deep, recurse, new_value)
+                       for how, value in proof.bindings.get(name, [("?", None)])):
+                deep.discard(name)
+        if deep == before:
+            break
+    else:
+        return False
+    return all(r.value is None or _deep(r.value, proof, deep, recurse, new_value)
+               for r in proof.returns)
+
+
+def returned_arity(proof):
+    """n where every value `proof`'s function returns is a tuple or list display of n items,
+    each a value of its own, never another's (`return a * 2.0, b - 1.0`: not `return t, t`,
+    nor `u = t; return t, u`), else None. (Each is deep_fresh's to prove new.)"""
+    sizes = set()
+    for r in proof.returns:
+        elts = r.value.elts if isinstance(r.value, (S.Tuple, S.List)) else None
+        names = [e.id for e in elts or () if isinstance(e, S.Name)]
+        if elts is None or len(set(names)) != len(names) or not all(
+                _makes(e) or (isinstance(e, S.Name) and e.id in proof.locals and all(
+                    how == "name" and _makes(v) for how, v in
+                    proof.bindings.get(e.id, [("?", None)]))) for e in elts):
+            return None
+        sizes.add(len(elts))
+    return sizes.pop() if len(sizes) == 1 else None
+
+
+def _makes(node):
+    """Whether evaluating `node` makes a value of its own each time (or a number)."""
+    return isinstance(node, (S.BinOp, S.UnaryOp, S.Compare, S.Call, S.Constant, S.Tuple,
+                             S.List, S.Dict, S.Set) + COMPREHENSIONS)
+
+
+def _deep(node, proof, deep, recurse, new_value):
+    def rec(n):
+        return _deep(n, proof, deep, recurse, new_value)
+    if isinstance(node, S.Constant):
+        return True
+    if isinstance(node, S.Name):
+        return node.id in deep and node.id in proof.locals
+    if isinstance(node, (S.UnaryOp, S.Compare)):
+        return proof._tame(node, True)   # (a number, a bool, a new array: no list has them)
+    if isinstance(node, S.BinOp):
+        if not proof._tame(node, True):
+            return False
+        if not isinstance(node.op, (S.Add, S.Mult)):
+            return True   # (no list or tuple has -, /, **, @, ...)
+        sides = (node.left, node.right)
+        numbers = [o.value for o in sides if isinstance(o, S.Constant) and
+                   type(o.value) in (float, complex) or (isinstance(o, S.Constant) and
+                   type(o.value) is int and isinstance(node.op, S.Add))]
+        arrays = [o for o in sides if isinstance(o, S.Call) and rec(o) and
+                  _new_value(proof, o, new_value)]   # (an array with anything: an array)
+        return bool(numbers or arrays) or all(rec(o) for o in sides)
+    if isinstance(node, (S.BoolOp, S.IfExp)):
+        parts = node.values if isinstance(node, S.BoolOp) else [node.body, node.orelse]
+        return all(rec(p) for p in parts)
+    if isinstance(node, (S.Tuple, S.List, S.Set)):
+        return all(rec(e) for e in node.elts)
+    if isinstance(node, S.Dict):   # (its values: alias_flow follows no dict's keys, which
+        return all(e is not None for e in node.keys) and \
+            all(rec(e) for e in node.values)   # are hashable: no array, list or dict)
+    if isinstance(node, COMPREHENSIONS):
+        return proof._fresh(node) and all(rec(e) for e in items_of(node)[-1:])
+    if not isinstance(node, S.Call) or any(isinstance(a, S.Starred) for a in node.args) or \
+            any(k.arg in ("copy", "out", "dtype") or k.arg is None for k in node.keywords):
+        return False
+    func = proof._global(node.func)
+    tame = all(proof._tame(a) for a in list(node.args) + [k.value for k in node.keywords])
+    try:
+        if new_value(func):
+            return tame
+    except TypeError:   # (unhashable)
+        return False
+    return is_user_function(func) and tame and recurse(func, proof.seen)
+
+
+def bindings(nodes):
+    """name -> [(how, value)] for each binding of a local: ("name", value) for `n = value`
+    and `n op= value` (the same object, or a new number), ("unpack", value) for a name
+    inside a tuple target or a for target (its value: the iterable's item), ("?", None)
+    for anything else (an augmented item write binds nothing)."""
+    out = {}
+    for node in nodes:
+        if isinstance(node, (S.Assign, S.AnnAssign)):
+            targets = node.targets if isinstance(node, S.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, S.Name):
+                    out.setdefault(t.id, []).append(("name", node.value))
+                elif isinstance(t, (S.Tuple, S.List)):
+                    for n in S.walk(t):
+                        if isinstance(n, S.Name):
+                            out.setdefault(n.id, []).append(("unpack", node.value))
+        elif isinstance(node, S.AugAssign) and isinstance(node.target, S.Name):
+            # n op= v: n keeps its object (an array), or gets a new number, or (a list)
+            # holds v's items too
+            out.setdefault(node.target.id, []).append(
+                ("name", S.BinOp(left=S.load(node.target.id), op=node.op, right=node.value)))
+        elif isinstance(node, S.For):
+            for n in S.walk(node.target):
+                if isinstance(n, S.Name):
+                    out.setdefault(n.id, []).append(("unpack", node.iter))
+        elif isinstance(node, S.comprehension):   # (`for k in p` of `{k: ... for k in p}`)
+            for n in S.walk(node.target):
+                if isinstance(n, S.Name):
+                    out.setdefault(n.id, []).append(("unpack", node.iter))
+    return out
+
+
+# comprehensions run at once (a generator expression, which runs later, is not followed)
+COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp)
+
+
+def items_of(node):
+    """The expressions a comprehension's items are made of."""
+    return [node.key, node.value] if isinstance(node, S.DictComp) else [node.elt]
+
+
+def _new_value(proof, call, new_value):
+    try:
+        return bool(new_value(proof._global(call.func)))
+    except TypeError:   # (unhashable)
+        return False

@@ -1,0 +1,116 @@
+"""Run-time checks in place of refusals where a name may, or may not, still share a written
+array when the write runs (stage 3, lower: called by aliasing.py). Takes alias_flow's
+analysis of the lowered body and the writes a later read may see; gives back the checks to
+place before those writes (`checked_readers`), or False where a refusal must stand; and
+whether a binding makes a new array (`makes_new_array`) or a stopped alias
+(`stopped_alias`), and the checks put in place (`insert_guards`).
+
+`a = x; while k < 4: a = 0.5 * a + ...` then `x[0] = v` and a read of `a`: whether `a`
+still is x when the write runs depends on whether the loop ran. The write is right
+whenever no name read after it holds x's memory at that moment: a name then holding
+another value is not changed by the write, and one bound after it sees the written array,
+as Python does. So, where every name alias_flow finds reading the write after it is bound
+whenever the write runs, a check before the write (runtime_checks.check_not_shared: the
+same array, a view of it, or a list, tuple, dict or record holding one, at any depth)
+raises the located refusal when the run shows the sharing; the derivative is then correct
+for every run that does not raise.
+
+Names alias_flow cannot follow (an answer of "cannot tell"), the written name itself (the
+rows a loop takes from it) and names that may be unbound at the write keep the refusal.
+"""
+from . import analyze
+from . import syntax as S
+from .core import Kind
+
+_ROUNDS = 6   # how many readers, found one after another, a write may have
+
+
+def checked_readers(source, flow, name, seen_ws, defined_at, shown, guards):
+    """Checks before each write of `seen_ws` (writes into `name` some later read sees, by
+    `flow`, an alias_flow.Flow) that each name reading it after holds none of its memory
+    when it runs: True when placed into `guards` (keyed as aliasing.check_writes keys
+    them), False where a reader cannot be checked, or is bound once only (the one binding
+    shares the array: the refusal at compile time says more). `defined_at(r, w)`: whether
+    r is bound whenever w runs; `shown(r)`: how the user wrote r."""
+    found = {}
+    for w in seen_ws:
+        readers = []
+        for _ in range(_ROUNDS):
+            got = flow.seen_by(w, name, ignore=frozenset(r for r, _ in readers))
+            if got is None:
+                break
+            reader, where = got
+            if reader is None or reader == name or where.sd.loop_item or \
+                    not _may_differ(flow, reader, name) or not defined_at(reader, w):
+                return False
+            readers.append((reader, where))
+        else:
+            return False
+        found[id(w)] = (w, readers)
+    for w, readers in found.values():
+        for reader, where in readers:
+            error = source.error(
+                w.sd.line, f"writing into {name} here would also change {shown(reader)}, "
+                f"which holds (part of) the same array when the write runs and is read "
+                f"after it (line {where.sd.line})",
+                hint=f"copy it first: {name} = numpy.copy({name})")
+            guards.setdefault((id(w), reader, None), (w, error, reader, None, None))
+    return True
+
+
+def makes_new_array(t):
+    """Whether `t` binds the result of a library call that is surely a new array or number
+    sharing no memory with its arguments and holding none of them (a ufunc, a copying
+    NumPy function; not srcdiff's shallow copies of lists)."""
+    from .alias_flow_fresh import copies, fresh_call
+    return isinstance(t, S.Assign) and t.sd.kind == Kind.CALL and \
+        isinstance(t.value, S.Call) and not copies(t.sd.func) and \
+        fresh_call(t.sd.func, t.value)
+
+
+def stopped_alias(s, user_names, stmts):
+    """Whether `s` binds `h = stop_gradient(x)` (x itself, carrying no derivative) where h
+    may keep x's memory: a name of the user's, or srcdiff's name for it read by a copy, an
+    index (a view) or a display (`stop_gradient(x).copy()` keeps nothing)."""
+    from .alias_flow_fresh import VIEW_FUNCS
+    value = s.value if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) else None
+    if s.sd.kind != Kind.STOP_GRADIENT or not isinstance(value, S.Call) or \
+            len(value.args) != 1 or not isinstance(value.args[0], S.Name):
+        return False
+    target = s.targets[0].id
+    return target in user_names or any(
+        t.sd.kind in (Kind.COPY, Kind.SUBSCRIPT, Kind.DISPLAY) or t.sd.func in VIEW_FUNCS
+        for t in stmts if t is not s and target in analyze.operands(t))
+
+
+def insert_guards(body, guards, make):
+    """Put make(*parts) before each guarded statement, at any depth: `guards` maps
+    id(statement) to a list of parts tuples (one check each)."""
+    i = 0
+    while i < len(body):
+        stmt = body[i]
+        for field in ("body", "orelse"):
+            inner = getattr(stmt, field, None)
+            if isinstance(inner, list) and not isinstance(stmt, S.FunctionDef):
+                insert_guards(inner, guards, make)
+        for parts in guards.get(id(stmt), ()):
+            body.insert(i, make(*parts))
+            i += 1
+        i += 1
+
+
+def _may_differ(flow, reader, name):
+    """Whether `reader` or the written `name` is bound more than once, so that the two may
+    hold other arrays when the write runs (a name bound once, sharing the array, always
+    does: the refusal at compile time says more). The copy a helper writing into its
+    argument hands back (`held = fill(t, x); t = held[1]`, writing_helpers) is the same
+    name's array, no binding of its own."""
+    binds = flow._bindings()
+    helpers = {n for n, ds in binds.items() if any(
+        getattr(d.sd.func, "_srcdiff_written", None) for d in ds)}
+
+    def count(n):
+        return sum(1 for d in binds.get(n, ()) if not (
+            d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value.value, S.Name) and
+            d.value.value.id in helpers))
+    return count(reader) > 1 or count(name) > 1

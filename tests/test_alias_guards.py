@@ -1,0 +1,80 @@
+"""srcdiff/alias_guards.py: where a name read after a write may, or may not, share the
+written array when the write runs, a check before the write (check_not_shared) takes the
+place of the refusal: the lowered body gets the check, the derivative is right when the
+check passes (gradcheck: finite differences, both modes, second order) and the run that
+shows the sharing is refused at the user's line; a name surely sharing it (bound once)
+keeps the refusal at compile time; makes_new_array and insert_guards on their own."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from srcdiff import syntax as S
+from srcdiff.alias_guards import insert_guards, makes_new_array
+from srcdiff.core import Info, Kind
+
+X = np.array([0.4, 0.9, 1.3, 0.7])
+
+
+def alias_rebound_in_branch(x, c=1.0):
+    a = x
+    if c > 0.0:
+        a = np.tanh(x) * c
+    x[1] = np.sin(x[0])
+    return np.sum(a * x)
+
+
+def alias_bound_once(x):
+    a = x
+    x[1] = np.sin(x[0])
+    return np.sum(a * x)
+
+
+def alias_only_maybe_bound(x, c=1.0):
+    if c > 0.0:
+        a = x
+    x[1] = np.sin(x[0])
+    if c > 0.0:
+        x = x + a
+    return np.sum(x)
+
+
+def test_a_name_that_may_hold_another_array_gets_a_check():
+    source = srcdiff.source(srcdiff.grad(alias_rebound_in_branch))
+    assert "check_not_shared(x, a, " in source
+    check(alias_rebound_in_branch, X.copy(), 1.0, wrt=0)
+
+
+def test_the_run_that_shares_is_refused_at_the_users_line():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change a") as info:
+        srcdiff.grad(alias_rebound_in_branch)(X.copy(), -1.0)
+    assert info.value.lineno == alias_rebound_in_branch.__code__.co_firstlineno + 4
+
+
+def test_a_name_bound_once_is_refused_at_compile_time():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change a"):
+        srcdiff.grad(alias_bound_once)(X.copy())
+
+
+def test_a_name_maybe_unbound_at_the_write_is_refused_at_compile_time():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change a"):
+        srcdiff.grad(alias_only_maybe_bound)(X.copy(), 1.0)
+
+
+def test_makes_new_array_for_ufuncs_and_copying_functions_only():
+    def bound(func, call="f(a)"):
+        t = S.Assign(targets=[S.store("b")], value=S.quote_expr(call))
+        t.sd = Info(Kind.CALL, func=func)
+        return t
+    assert makes_new_array(bound(np.sin)) and makes_new_array(bound(np.stack))
+    assert not makes_new_array(bound(np.reshape)) and not makes_new_array(bound(len, "f"))
+    assert not makes_new_array(bound(np.sin, "f(a, out=c)"))
+
+
+def test_insert_guards_puts_each_check_before_its_statement_at_any_depth():
+    body = S.parse_function("def f(x):\n    y = 1\n    for i in x:\n        z = i\n").body
+    inner = body[1].body[0]
+    insert_guards(body, {id(body[0]): [("a",)], id(inner): [("b",), ("c",)]},
+                  lambda tag: S.Expr(value=S.load(tag)))
+    assert [S.spell(t) for t in body[:2]] == ["a", "y = 1"]
+    assert [S.spell(t) for t in body[2].body] == ["b", "c", "z = i"]
