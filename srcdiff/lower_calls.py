@@ -15,7 +15,7 @@ call of a bound method a local holds, `m.__func__(m.__self__, x)`, read again wh
 derivative is differentiated, is the call `m(x)`.
 """
 import functools
-from . import frozen_calls, generators, idioms, nested_defs
+from . import frozen_calls, generators, idioms
 from . import objects as fobjects
 from . import records
 from . import rules
@@ -46,7 +46,9 @@ class CallLowering:
         expanded = idioms.expand_call(self, node, out, discard)  # reduce, print, callbacks
         if expanded is not None:
             return expanded
-        node = nested_defs.closures_again(self, node)   # closure_of(g, ...) passed: g
+        if self.local_functions:   # (nested_defs.py: imported where the function has one)
+            from . import nested_defs
+            node = nested_defs.closures_again(self, node)   # closure_of(g, ...) passed: g
         node = fvariadic.unstar_call(self, node, out)   # f(*xs), f(**kw) of known lengths and keys
         if getattr(node, "sd_spread", None):   # f(*xs) without derivative: spread when run
             return fvariadic.spread_call(self, node, self._call(node, out, discard))
@@ -90,7 +92,10 @@ class CallLowering:
                                   "numpy.tanh), loop over a list of functions written in "
                                   "this function (for g in [numpy.sin, numpy.tanh]), or call "
                                   "each function where it is chosen")
-        named = nested_defs.named_item(self, func)   # fs[0](x), fs = (lam, np.tanh)
+        named = None
+        if self.local_functions:
+            from . import nested_defs
+            named = nested_defs.named_item(self, func)   # fs[0](x), fs = (lam, np.tanh)
         if named is not None:
             return self._call(S.place_unplaced(S.Call(func=S.load(named), args=node.args,
                                                       keywords=node.keywords), node),
