@@ -496,7 +496,7 @@ def _calls(helper):
 # but an augmented update (`v -= ...`, `v *= ...`) into the caller's own argument where
 # that argument is not differentiated (it gets its own copy first, as one the caller writes
 # itself); the other forms stay refused at the write
-WRITTEN_BACK = {"item", "slice"}
+WRITTEN_BACK = {"alias", "item", "slice"}   # (alias: w = v, an exact alias: alias_groups.py)
 FOLLOWED_UNDIFFERENTIATED = {"alias", "fill", "item", "slice", "view"}
 
 

@@ -165,7 +165,7 @@ CASES = [
     (sorts_in_place, "changes its object in place", "build a new value"),
     (star_args, "*xs", "one by one"),
     (writes_into_a_view, "view", "copy"),
-    (writes_into_an_alias, "alias", "copy"),
+    (writes_into_an_alias, "same array", "copy"),
     (unknown_method, "method .view()", "numpy function"),
     (scatters_in_place, "numpy.add.at is dropped", "loop over them"),
     (copies_in_place, "numpy.copyto is dropped", "as an assignment"),

@@ -373,13 +373,12 @@ def _writes_into_a_name_of_its_own(x):
 def test_a_callback_that_writes_in_place_is_refused_at_its_line():
     check(_writes_into_a_name_of_its_own, X)
 
-    def f(x):
+    def f(x):   # z = y, an exact alias, sees the callback's write (alias_groups.py)
         y = x * 2.0
         z = y
         writes_in_place(y)
         return np.sum(z)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match="in place"):
-        srcdiff.grad(f)(X)
+    check(f, X)
 
 
 @pytest.mark.parametrize("callback, make", [(writes_through_numpy, lambda y: y),
