@@ -226,12 +226,22 @@ def written_after_a_method_call(x, A, s):
     return A
 
 
+def mapped_over_a_list_then_written(x, A, s):
+    w = np.linalg.norm(A)
+    h = x * x
+    ys = list(map(lambda t: np.sin(w * t), [h, x]))
+    A = A + 0.2 * np.tanh(ys[0])
+    h[0] += np.sin(s)
+    return A
+
+
 A33 = np.array([[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [0.2, 0.7, -0.1]])
 
 
 @pytest.mark.parametrize("f", [written_after_a_call, view_written_after_a_call,
                                list_item_written_after_a_call, written_after_calls_in_a_loop,
-                               alias_written_after_a_call, written_after_a_method_call])
+                               alias_written_after_a_call, written_after_a_method_call,
+                               mapped_over_a_list_then_written])
 @pytest.mark.parametrize("wrt", [0, 1, 2])
 def test_an_array_a_callee_keeps_is_restored_before_its_backward(f, wrt):
     check(f, np.array([0.18, -0.86, -0.02]), A33.copy(), 0.25, wrt=wrt)
