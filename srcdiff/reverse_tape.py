@@ -58,13 +58,13 @@ class TapeMixin:
                     n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
             if isinstance(stmt, S.Assign) and self.user_call(stmt) is not None:
                 held.update(n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
-        todo = list(held)
-        while todo:
-            for name in items.pop(todo.pop(), ()):
-                if name not in held:
-                    held.add(name)
-                    todo.append(name)
-        return held
+        while True:   # the items of those lists, what they were taken from, and so on
+            grown = set(analyze.taken_from(self.body, held))
+            for name in held | grown:
+                grown |= items.get(name, set())
+            if grown <= held:
+                return held
+            held |= grown
 
     def _views_needed(self, needed):
         """The arrays whose memory the adjoint reads through another name: a name it needs
