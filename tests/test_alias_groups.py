@@ -12,6 +12,7 @@ import pytest
 
 from srcdiff import alias_groups
 from srcdiff import syntax as S
+from rewritten import run_def
 
 
 def _rewrite(source):
@@ -21,11 +22,7 @@ def _rewrite(source):
     return fdef, new, ast.unparse(S.to_python_ast(new))
 
 
-def _run(fdef, *args):
-    module = ast.fix_missing_locations(ast.Module([S.to_python_ast(fdef)], []))
-    namespace = {"np": np}
-    exec(compile(module, "<rewritten>", "exec"), namespace)
-    return namespace[fdef.name](*args)
+_run = run_def   # (tests/rewritten.py)
 
 
 def _same_run(source, *args):

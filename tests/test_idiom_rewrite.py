@@ -13,6 +13,7 @@ import pytest
 from gradcheck import check
 from srcdiff import syntax as S
 from srcdiff.idiom_rewrite import desugar
+from rewritten import run_def
 
 
 def _resolve(name):
@@ -26,11 +27,7 @@ def _rewrite(source):
     return fdef, new, ast.unparse(S.to_python_ast(new))
 
 
-def _run(fdef, *args):
-    module = ast.fix_missing_locations(ast.Module([S.to_python_ast(fdef)], []))
-    namespace = {"np": np}
-    exec(compile(module, "<rewritten>", "exec"), namespace)
-    return namespace[fdef.name](*args)
+_run = run_def   # (tests/rewritten.py)
 
 
 FOR_ELSE = """

@@ -11,6 +11,7 @@ import pytest
 
 from srcdiff import loop_rows
 from srcdiff import syntax as S
+from rewritten import run_def
 
 
 def _resolve(name):
@@ -23,11 +24,7 @@ def _rewrite(source):
     return fdef, new, ast.unparse(S.to_python_ast(new))
 
 
-def _run(fdef, *args):
-    module = ast.fix_missing_locations(ast.Module([S.to_python_ast(fdef)], []))
-    namespace = {"np": np}
-    exec(compile(module, "<rewritten>", "exec"), namespace)
-    return namespace[fdef.name](*args)
+_run = run_def   # (tests/rewritten.py)
 
 
 M = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.2, -0.3]])
