@@ -275,6 +275,7 @@ class home:
     """
 
     def __init__(self, fn):
+        self.fn = fn   # the function being differentiated (callback_stores' root)
         self.resolver = Resolver(fn)
         self.aliases = {}    # (id of where the value is found, name) -> binding name
         self.taken = set()

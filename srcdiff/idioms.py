@@ -166,6 +166,8 @@ def reads_instead(low, stmt):
             and is_user_function(stmt.sd.func)) or \
             low.source.filename.startswith("srcdiff-generated/"):
         return False
+    from . import callback_stores   # what it stores, read back by differentiated code
+    callback_stores.check(low, stmt, stmt.sd.func)
     args = list(call.args)
     keywords = list(call.keywords)
     named = getattr(call, S.KEYWORD_ONLY, None) or []
