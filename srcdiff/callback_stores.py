@@ -47,17 +47,36 @@ def check(low, stmt, callback):
     changed = _changes(callback)
     if changed is None:
         return
+    name = getattr(callback, "__qualname__", getattr(callback, "__name__", "the callback"))
+    for var in _enclosing_reads(low, callback):
+        raise low.source.error(
+            stmt.sd.line, f"{name} is called for its effects with a value being "
+            f"differentiated, and may change {var}, which this function reads: the value "
+            f"{name} stores there carries no derivative, so srcdiff's derivative would be wrong",
+            hint=f"return the value from {name} and bind it here; a callback may print, plot "
+                 "or keep values nothing differentiated reads back")
     root = getattr(_STATE.home[0], "fn", None)
     if root is None:
         return
     for reader, what in _readers(root, low, callback, changed):
-        name = getattr(callback, "__qualname__", getattr(callback, "__name__", "the callback"))
         raise low.source.error(
             stmt.sd.line, f"{name} is called for its effects with a value being "
             f"differentiated, and changes {what}, which {reader} reads: the value {name} "
             "stores there carries no derivative, so srcdiff's derivative would be wrong",
             hint=f"return the value from {name} and pass it on where it is needed; a "
                  "callback may print, plot or keep values nothing differentiated reads back")
+
+
+def _enclosing_reads(low, callback):
+    """The enclosing function's variables a nested def run as a callback reaches (lifted
+    as its parameters: `seen.append(v)` into the caller's `seen`) that the enclosing
+    function reads itself, outside its nested functions."""
+    from .callables import LocalFunction
+    if not isinstance(callback, LocalFunction) or not callback.free:
+        return []
+    free = set(callback.free)
+    return sorted({n.id for n in S.own_nodes(low.source.node) if isinstance(n, S.Name)
+                   and isinstance(n.ctx, S.Load) and n.id in free})
 
 
 class _Changes:

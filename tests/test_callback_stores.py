@@ -103,6 +103,15 @@ def nested_callback_read_back(x):
     return losses[-1] * np.sum(x)
 
 
+def nested_callback_into_a_local(x):
+    seen = []
+
+    def note(v):
+        seen.append(v)
+    note(np.sum(x * 2))
+    return seen[-1] * np.sum(x)
+
+
 def _keeper(v):
     history = losses        # an alias of the global, then a write through it
     history.append(v)
@@ -140,7 +149,7 @@ class Model:
 
 READ_BACK = [reads_list_back, reads_dict_back, reads_through_a_helper, reads_field_back,
              reads_extended_back, reads_updated_back, reads_in_a_loop, reads_rebound_global,
-             nested_callback_read_back, reads_alias_written, reads_after_deeper_store]
+             nested_callback_read_back, nested_callback_into_a_local, reads_alias_written, reads_after_deeper_store]
 
 
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
@@ -156,6 +165,8 @@ def test_the_refusal_names_what_is_read_and_by_whom():
     assert "changes losses, which last_loss reads" in str(err)
     err = refusal(reads_rebound_global, (X.copy(),), "grad")
     assert "the global counter" in str(err)
+    err = refusal(nested_callback_into_a_local, (X.copy(),), "grad")
+    assert "may change seen, which this function reads" in str(err)
 
 
 def test_a_method_storing_into_its_object_read_back_is_refused():
