@@ -43,7 +43,12 @@ ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag
 SHAPE_ATTRIBUTES = {"shape", "ndim", "size", "dtype", "itemsize", "nbytes", "__class__"}
 MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
                     "setfield", "byteswap", "extend", "insert", "remove",
-                    "clear", "update", "setdefault", "popitem", "reverse"}
+                    "clear", "update", "setdefault", "popitem", "reverse",
+                    # the operators' own methods, called by name (y.__setitem__(0, v))
+                    "__setitem__", "__delitem__", "__setattr__", "__delattr__", "__iadd__",
+                    "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
+                    "__ipow__", "__imatmul__", "__iand__", "__ior__", "__ixor__",
+                    "__ilshift__", "__irshift__"}
 
 
 def canonical_path(obj):

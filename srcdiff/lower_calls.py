@@ -393,7 +393,9 @@ class CallLowering:
         if written is not None:
             return written
         if method in MUTATING_METHODS:
-            hint = "build a new value instead (for lists, only append is supported)"
+            hint = "build a new value instead (for lists, only append is supported)" \
+                if not method.startswith("__") else "write the operator itself (y[i] = v, " \
+                "y += v), which srcdiff follows"
             if method in ("sort", "partition"):
                 hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
                         "srcdiff differentiates")

@@ -205,3 +205,32 @@ def test_a_random_samples_function_is_named_by_its_canonical_path():
             if not line.strip().startswith("#")]   # comments quote the user's lines
     assert not [line for line in code if "np.random" in line]
     assert any("numpy.random.normal(" in line for line in code)
+
+
+# -- an operator's own method called by name writes in place (MUTATING_METHODS) -------------
+def setitem_by_name(x):
+    y = x * 1.0
+    y.__setitem__(0, 5.0)
+    return np.sum(y * y * x)
+
+
+def imul_by_name(x):
+    A = np.outer(x, x)
+    A.__imul__(2.0)          # given no differentiated value: it once ran unseen
+    return np.sum(A * A)
+
+
+def iadd_by_name(x):
+    y = x * 1.0
+    y.__iadd__(x)
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [setitem_by_name, imul_by_name, iadd_by_name],
+                         ids=lambda f: f.__name__)
+def test_an_operator_method_called_by_name_is_refused_not_dropped(f):
+    """y.__setitem__(0, v) and A.__imul__(2.0) gave wrong gradients (the write was not
+    seen); they are refused at the user's line, with the operator to write instead."""
+    from gradcheck import refusal
+    err = refusal(f, (np.array([0.3, 0.7, 1.1]),), "grad")
+    assert "changes its object in place" in str(err) and "write the operator itself" in str(err)
