@@ -220,6 +220,12 @@ class Derivative(DerivativeBase):
                     hit = self._transform_now(containers, known, shapes)
                 except RecursionError:
                     raise frontend.too_deep(self._fn) from None
+            from .resolver import class_deps
+            classes = [v for v in known.values() if isinstance(v, type)]
+            if self._self is not None:
+                classes.append(type(self._self))
+            for cls in dict.fromkeys(classes):
+                class_deps(cls, deps)   # the classes of the objects passed in
             unique = {}
             for where, name, obj in deps:
                 unique.setdefault((id(where), name), (where, name, obj))

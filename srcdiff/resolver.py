@@ -48,6 +48,46 @@ class tracking:
         return False
 
 
+def _user_class(cls):
+    """A class of the user's (not a builtin's, nor one of an installed library's): its
+    methods are read from source, so replacing one makes derivatives stale."""
+    import sys
+    name = getattr(cls, "__module__", None) or ""
+    if name == "__main__":
+        return True
+    if name in ("builtins", "abc") or name.split(".")[0] in ("numpy", "scipy", "srcdiff"):
+        return False
+    path = getattr(sys.modules.get(name), "__file__", None) or ""
+    return not path or ("site-packages" not in path and not path.startswith(sys.base_prefix))
+
+
+def class_deps(cls, out):
+    """Append to `out` (the class's attributes, name, value) for each method, static or
+    class method and property of `cls` and its bases of the user's: a method replaced
+    later (`Model.forward = new_forward`) makes a derivative that read it stale. The
+    attributes are read through a live view of the class's dict."""
+    for klass in getattr(cls, "__mro__", ())[:-1]:
+        if not _user_class(klass):
+            continue
+        attrs = vars(klass)
+        for name, value in attrs.items():
+            if isinstance(value, (types.FunctionType, staticmethod, classmethod, property)):
+                out.append((attrs, name, value))
+
+
+def _track(where, name, value):
+    """Record a function found by name, or a class of the user's (a class defined again
+    in a notebook is a new object under the same name) with its methods."""
+    tracking_now = _STATE.tracking
+    if not tracking_now:
+        return
+    if isinstance(value, types.FunctionType):
+        tracking_now[-1].append((where, name, value))
+    elif isinstance(value, type) and _user_class(value):
+        tracking_now[-1].append((where, name, value))
+        class_deps(value, tracking_now[-1])
+
+
 def stale(deps):
     """True when a function recorded by `tracking` is no longer what its name holds."""
     for where, name, obj in deps:
@@ -84,19 +124,15 @@ class Resolver:
             except ValueError:
                 pass
             else:
-                tracking_now = _STATE.tracking
-                if tracking_now and isinstance(value, types.FunctionType):
-                    tracking_now[-1].append((cell, None, value))
+                _track(cell, None, value)
                 return value
         try:
             value = self.globals[identifier]  # a dict, or the globals of emitted code
         except KeyError:
             pass
         else:
-            tracking_now = _STATE.tracking
-            if tracking_now and isinstance(value, types.FunctionType) and \
-                    isinstance(self.globals, dict):
-                tracking_now[-1].append((self.globals, identifier, value))
+            if isinstance(self.globals, dict):
+                _track(self.globals, identifier, value)
             return value
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):

@@ -143,6 +143,63 @@ def test_a_derivative_is_made_again_when_a_function_it_calls_is_redefined():
     np.testing.assert_allclose(g(x), 4.0 * x)
 
 
+class Layer:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, x):
+        return self.w * x
+
+
+def builds_a_layer(x):
+    return np.sum(Layer(2.0).forward(x) ** 2)
+
+
+def calls_a_method(m, x):
+    return np.sum(m.forward(x) ** 2)
+
+
+def test_a_derivative_is_made_again_when_a_class_it_builds_is_defined_again():
+    """A class defined again (a notebook cell run again) is a new object under the same
+    name; the derivative made for the old one gave the old gradient silently."""
+    global Layer
+    g = srcdiff.grad(builds_a_layer)
+    x = np.array([0.3, 0.7, 1.1])
+    np.testing.assert_allclose(g(x), 8.0 * x)
+    saved = Layer
+
+    class Layer:   # noqa: F811 - the cell run again, with another forward
+        def __init__(self, w):
+            self.w = w
+
+        def forward(self, x):
+            return np.sin(x) * self.w * 1.5
+    try:
+        np.testing.assert_allclose(g(x), numerical_grad(builds_a_layer, (x,), 0), rtol=1e-6)
+    finally:
+        Layer = saved
+    np.testing.assert_allclose(g(x), 8.0 * x)
+
+
+def test_a_derivative_is_made_again_when_a_method_it_calls_is_replaced():
+    g = srcdiff.grad(calls_a_method, wrt=1)
+    x = np.array([0.3, 0.7, 1.1])
+    m = Layer(2.0)
+    np.testing.assert_allclose(g(m, x), 8.0 * x)
+    saved = Layer.forward
+    try:
+        Layer.forward = lambda self, x: np.sin(x) * self.w * 1.5
+        np.testing.assert_allclose(g(m, x), numerical_grad(calls_a_method, (m, x), 1),
+                                   rtol=1e-6)
+        g2 = srcdiff.grad(builds_a_layer)    # a class found by name: its methods too
+        np.testing.assert_allclose(g2(x), numerical_grad(builds_a_layer, (x,), 0), rtol=1e-6)
+        Layer.forward = saved
+        np.testing.assert_allclose(g2(x), 8.0 * x)
+    finally:
+        Layer.forward = saved
+    np.testing.assert_allclose(g(m, x), 8.0 * x)
+
+
 # -- methods, refusals, composites ---------------------------------------------------
 class Spring:
     def __init__(self, k):

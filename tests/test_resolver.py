@@ -94,3 +94,30 @@ def test_tracking_is_per_thread():
         worker.join()
     assert deps == [] and seen == [1]
 
+
+
+class Shape:
+    def area(self):
+        return 1.0
+
+
+def test_a_class_of_the_users_is_tracked_with_its_methods():
+    """A class found by name is recorded with each of its methods: the name bound to a new
+    class, or a method replaced, makes the record stale; numpy's classes are not recorded."""
+    def uses_shape(x):
+        return Shape().area() * x
+    with resolver.tracking() as deps:
+        resolver.Resolver(uses_shape).lookup("Shape")
+    assert ("Shape", Shape) in [(name, obj) for _, name, obj in deps]
+    assert ("area", Shape.__dict__["area"]) in [(name, obj) for _, name, obj in deps]
+    assert not resolver.stale(deps)
+    saved = Shape.area
+    try:
+        Shape.area = lambda self: 2.0
+        assert resolver.stale(deps)
+    finally:
+        Shape.area = saved
+    assert not resolver.stale(deps)
+    out = []
+    resolver.class_deps(np.ndarray, out)
+    assert out == []
