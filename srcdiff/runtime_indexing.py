@@ -179,6 +179,33 @@ def take_grad(grad, like, indices, axis, mode):
     return numpy.reshape(out, numpy.shape(like))
 
 
+def along_axis_index(like, indices, axis):
+    """The index tuple that reads what numpy.take_along_axis(like, indices, axis) reads:
+    `indices` on `axis` (like flattened where axis is None), a broadcast range on every
+    other axis."""
+    if axis is None:
+        return (indices,)
+    ndim = numpy.ndim(like)
+    axis = axis % ndim
+    index = []
+    for dim, n in enumerate(numpy.shape(like)):
+        if dim == axis:
+            index.append(indices)
+        else:
+            shape = (1,) * dim + (n,) + (1,) * (ndim - dim - 1)
+            index.append(numpy.reshape(numpy.arange(n, like=indices), shape))
+    return tuple(index)
+
+
+def take_along_axis_grad(grad, like, indices, axis):
+    """The adjoint of numpy.take_along_axis: `grad` added back where each value was read
+    (an index repeated along the axis, or an axis of `like` of length 1 that the indices
+    broadcast, adds up)."""
+    out = numpy.zeros_like(numpy.reshape(like, (-1,)) if axis is None else like)
+    updated = add_at(out, along_axis_index(like, indices, axis), grad)
+    return numpy.reshape(updated, numpy.shape(like))
+
+
 def take_indices(indices, like, axis, mode):
     """numpy.take's `indices` into `like` with its `mode` ('wrap', 'clip') applied, so the
     take needs no mode= (CuPy's take has none); 'raise' leaves them as they are."""

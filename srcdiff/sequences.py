@@ -59,7 +59,8 @@ _ARRAY_HELPERS = {
     "dot_grad_right", "cast_grad", "diagonal_grad", "imag_grad", "abs_slope",
     "abs_slope_tangent", "power_exponent", "log_base", "reshape_like", "log_of_base",
     "safe_divide", "norm_weights", "det_cofactor", "det_grad", "solve_grad_a", "solve_grad_b",
-    "solve_tangent_a", "inner_grad", "take_grad", "repeat_grad", "clip_mask",
+    "solve_tangent_a", "inner_grad", "take_grad", "take_along_axis_grad", "repeat_grad",
+    "clip_mask",
     "reduced_count", "ones_like_value", "broadcast_back",
 }
 

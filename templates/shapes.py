@@ -12,8 +12,8 @@ from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tange
                              reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
-                             inverse_axes, repeat_grad, split_grad, take_grad, take_indices,
-                             unbroadcast, unstack_grad)
+                             inverse_axes, repeat_grad, split_grad, take_along_axis_grad, take_grad,
+                             take_indices, unbroadcast, unstack_grad)
 
 
 @reverse(numpy.reshape)
@@ -276,6 +276,16 @@ def take(y, a, indices, axis=None, out=None, mode="raise"):
 @forward(numpy.take)
 def take(y, a, indices, axis=None, out=None, mode="raise"):
     d[y] = numpy.take(d[a], take_indices(indices, a, axis, mode), axis=axis)
+
+
+@reverse(numpy.take_along_axis)
+def take_along_axis(y, arr, indices, axis=-1):
+    d[arr] = take_along_axis_grad(d[y], arr, indices, axis)
+
+
+@forward(numpy.take_along_axis)
+def take_along_axis(y, arr, indices, axis=-1):
+    d[y] = numpy.take_along_axis(d[arr], indices, axis)
 
 
 @reverse(numpy.repeat)

@@ -543,6 +543,8 @@ case("take-wrap", lambda x, idx, w: np.sum(np.take(x, idx, axis=1, mode="wrap") 
      xfail="the function itself passes mode='wrap' to numpy.take, and CuPy's take has no "
      "mode= (cupy.take(a, indices, axis=None, out=None)): TypeError in the primal")
 case("take-scalar-index", lambda x: np.take(x, 1, axis=1)[0] * 2.0, X34)
+case("take-along-axis", lambda x, w: np.sum(np.take_along_axis(
+    x, np.argsort(x, axis=1)[:, :3], axis=1) * w), X34, _w((3, 3)))   # indices on the device
 
 
 def _repeat(axis):

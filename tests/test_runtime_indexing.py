@@ -9,7 +9,8 @@ from srcdiff.runtime_indexing import (arange_slopes, array_grad, diagonal_grad, 
                                       index_concat_grad, index_concat_tangent, index_grid,
                                       inverse_axes, linspace_fraction, linspace_tangent,
                                       normal_draw, range_item, repeat_grad, split_grad,
-                                      take_grad, take_indices, uniform_fraction, unstack_grad)
+                                      take_along_axis_grad, take_grad, take_indices,
+                                      uniform_fraction, unstack_grad)
 
 rng = np.random.default_rng(9)
 
@@ -81,6 +82,19 @@ def test_take_grad_adds_repeated_indices(indices, axis, mode):
     np.testing.assert_allclose(take_grad(g, x, indices, axis, mode), _vjp(primal, [x], 0, g),
                                atol=1e-8)
     assert take_indices(indices, x, axis, "raise") is indices
+
+
+@pytest.mark.parametrize("indices,axis", [([[0, 0, 3], [2, 1, 1], [3, 3, 3]], 1),
+                                          ([[2, 0, 2, 1]], 0), ([5, 0, 11, 5], None),
+                                          ([[1], [0], [3]], -1)])
+def test_take_along_axis_grad_adds_repeated_reads(indices, axis):
+    x = rng.normal(size=(3, 4))
+    indices = np.asarray(indices)
+    primal = lambda v: np.take_along_axis(v, indices, axis)  # noqa: E731
+    g = rng.normal(size=np.shape(primal(x)))
+    got = take_along_axis_grad(g, x, indices, axis)
+    assert got.shape == x.shape
+    np.testing.assert_allclose(got, _vjp(primal, [x], 0, g), atol=1e-8)
 
 
 @pytest.mark.parametrize("repeats,axis", [(2, None), (3, 1), ([1, 0, 2], 0), (0, 0),

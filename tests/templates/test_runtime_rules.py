@@ -18,7 +18,8 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
-                             sum_to_gradient, take_and_zero, take_grad, tie_split, unbroadcast,
+                             sum_to_gradient, take_along_axis_grad, take_and_zero, take_grad,
+                             tie_split, unbroadcast,
                              unstack_grad, zeros_like_value)
 from srcdiff.runtime import abs_slope, extremum_grad
 from srcdiff.runtime import (center_like, dict_from_lists_tangent, dict_items_tangent,
@@ -399,6 +400,15 @@ def test_take_grad(axis, mode):
     check_fwd(lambda g: take_grad(g * g, like, indices, axis, mode), g)
     check_fwd(lambda g: take_grad(g * g, like, 1, axis, mode), _arr(*np.shape(
         np.take(like, 1, axis=axis, mode=mode))))
+
+
+@pytest.mark.parametrize("axis", [None, 1, 0])
+def test_take_along_axis_grad(axis):
+    like = _arr(3, 4)
+    indices = {None: np.array([5, 0, 5]), 1: np.array([[0, 0], [3, 1], [2, 2]]),
+               0: np.array([[2, 0, 1, 1]])}[axis]
+    g = _arr(*np.shape(np.take_along_axis(like, indices, axis)))
+    check_fwd(lambda g: take_along_axis_grad(g * g, like, indices, axis), g)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])

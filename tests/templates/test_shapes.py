@@ -193,6 +193,20 @@ def test_take():
     check(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="clip") ** 2), x)
 
 
+def test_take_along_axis():
+    x = _x(3, 4)
+    order = np.argsort(np.array([[3.0, 1.0, 2.0, 0.0], [0.5, 2.0, 1.0, 3.0],
+                                 [1.0, 0.0, 3.0, 2.0]]), axis=1)
+    check(lambda x: np.sum(np.take_along_axis(x, order, axis=1) * _w((3, 4))), x)
+    check(lambda x: np.sum(np.take_along_axis(x, order[:, :2], 1) ** 2), x)   # a prefix
+    repeated = np.array([[0, 0, 2], [1, 1, 1], [3, 0, 3]])          # indices read twice
+    check(lambda x: np.sum(np.take_along_axis(x, repeated, axis=-1) * _w((3, 3))), x)
+    check(lambda x: np.sum(np.take_along_axis(x, np.array([[2, 0, 1, 1]]), axis=0) ** 3), x)
+    check(lambda x: np.sum(np.take_along_axis(x, np.array([5, 0, 11, 5]), None) ** 2), x)
+    column = _x(3, 1)          # an axis of length 1 the indices broadcast: its reads add up
+    check(lambda c: np.sum(np.take_along_axis(c, np.zeros((3, 4), dtype=int), 1) ** 2), column)
+
+
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_repeat(axis):
     x = _x(2, 3)
