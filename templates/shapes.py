@@ -157,6 +157,19 @@ def astype(y, x, dtype, *, copy=True, device=None):
     d[y] = cast_grad(d[x], y, y)
 
 
+# numpy.float64(x), numpy.float32(x), ...: x cast to that type (a number, or an array)
+@reverse(numpy.float64, numpy.float32, numpy.float16, numpy.longdouble, numpy.complex128,
+         numpy.complex64, numpy.clongdouble)
+def scalar_type(y, x=0):
+    d[x] = cast_grad(d[y], x, y)
+
+
+@forward(numpy.float64, numpy.float32, numpy.float16, numpy.longdouble, numpy.complex128,
+         numpy.complex64, numpy.clongdouble)
+def scalar_type(y, x=0):
+    d[y] = cast_grad(d[x], y, y)
+
+
 @reverse(numpy.concatenate)
 def concatenate(y, arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     d[arrays] = split_grad(d[y], arrays, axis)

@@ -543,6 +543,11 @@ case("take-wrap", lambda x, idx, w: np.sum(np.take(x, idx, axis=1, mode="wrap") 
      xfail="the function itself passes mode='wrap' to numpy.take, and CuPy's take has no "
      "mode= (cupy.take(a, indices, axis=None, out=None)): TypeError in the primal")
 case("take-scalar-index", lambda x: np.take(x, 1, axis=1)[0] * 2.0, X34)
+case("numpy-scalar-types", lambda x: np.sum(np.float64(x) * x) + np.sum(np.abs(
+    np.complex128(x) * 2.0j)) + np.sum(np.longdouble(x) + np.float32(x) + np.float16(x)) +
+    np.sum(np.abs(np.complex64(x) + np.clongdouble(x))), X34,
+     xfail="the function itself makes numpy.float64(x) of a device array, which CuPy refuses "
+     "(no implicit conversion to a host array): an error in the primal")
 case("take-along-axis", lambda x, w: np.sum(np.take_along_axis(
     x, np.argsort(x, axis=1)[:, :3], axis=1) * w), X34, _w((3, 3)))   # indices on the device
 

@@ -193,6 +193,20 @@ def test_take():
     check(lambda x: np.sum(np.take(x, [-1, 13, 0], mode="clip") ** 2), x)
 
 
+def test_numpy_scalar_types_are_casts():
+    """numpy.float64(x) and its siblings: x cast to that type (reverse, forward, second
+    order; float32 and float16 only where a float64 step follows, since central
+    differences cannot see below their rounding)."""
+    x = np.array([0.3, 0.7, 1.1])
+    check(lambda x: np.float64(x[0]) * x[1] + np.float64(np.sum(x ** 2)), x)
+    check(lambda x: np.sum(np.float64(np.sin(x)) * x), x)
+    check(lambda x: np.abs(np.complex128(x[0]) * (1.0 + 2.0j)) * x[1], x)
+    check(lambda s: np.float64(s) * s + np.float64(0.5) * s, 0.7)       # a Python float
+    g = srcdiff.grad(lambda x: np.sum(np.float32(x).astype(np.float64) * 2.0))(x)
+    np.testing.assert_allclose(g, 2.0 * np.ones(3))
+    assert g.dtype == np.float64
+
+
 def test_take_along_axis():
     x = _x(3, 4)
     order = np.argsort(np.array([[3.0, 1.0, 2.0, 0.0], [0.5, 2.0, 1.0, 3.0],
