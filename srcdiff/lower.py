@@ -48,12 +48,11 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (alias_groups, analyze, argument_writes, checks, core, generator_calls,
-               idiom_rewrite, inplace_calls, loop_rows, sequences, update_checks)
+from . import (alias_groups, analyze, census, checks, core, generator_calls, idiom_rewrite,
+               inplace_calls, loop_rows, sequences, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
-from .aliasing import check_writes
 from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
                                item_of_item, lower_dict_delete)
 from .callables import reference
@@ -221,9 +220,14 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             check_appends(self.src, out)
             check_dict_views(self.src, out)
             guard_dict_loops(self.src, out, self.bindings)
-            guards = check_writes(self.src, self.user_names, out, self.spelled,
-                                  self.containers)
-            argument_writes.relax_unseen_argument_updates(out, self.bindings)
+            guards = []
+            if census.writes_in_place(out):   # the alias analysis, where it has work
+                from .aliasing import check_writes
+                guards = check_writes(self.src, self.user_names, out, self.spelled,
+                                      self.containers)
+            if "check_argument_update" in self.bindings:   # lower_copies placed one
+                from .argument_writes import relax_unseen_argument_updates
+                relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
             update_checks.guard_updates(out, self.params, self._static_value, self.bindings,

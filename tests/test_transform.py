@@ -121,7 +121,8 @@ def test_second_order_over_a_gradient_that_shows_defaults():
 _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generator_names",
                "generator_values", "generator_splice", "field_writes", "value_builtins",
                "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
-               "runtime_integrate", "nested_defs")
+               "runtime_integrate", "nested_defs", "aliasing", "alias_flow_blocks",
+               "alias_flow_fresh", "alias_fresh_items", "argument_writes", "runtime_values")
 
 _PLAIN = '''
 import json, sys
