@@ -4,8 +4,9 @@ generator_calls.prepare at their entry, and by lower.py). Takes a gast FunctionD
 gives back a `Census` of plain facts and the three questions those passes ask of it: whether
 a loop over a known list of functions may be there (`may_unroll`), whether idiom_rewrite may
 rewrite anything (`may_desugar`), and whether a generator may be made or called
-(`may_generate`). Of a lowered body, `writes_in_place` tells lower.py whether the alias
-analysis (aliasing.check_writes) has anything to check.
+(`may_generate`). lower.py asks whether alias_groups and loop_rows may rewrite anything
+(`may_group_aliases`, `may_take_rows`) and, of a lowered body, whether the alias analysis
+(aliasing.check_writes) has anything to check (`writes_in_place`), before it imports them.
 
 Each answer is conservative: False only where the pass itself, run in full, would give the
 tree back unchanged and refuse nothing (each question says why). A True answer costs
@@ -155,3 +156,18 @@ def writes_in_place(body):
     refuses nothing without one). lower.py then neither runs nor imports the alias analysis
     (aliasing and the modules it imports: a tenth of a plain function's first derivative)."""
     return any(s.sd.kind == Kind.SETITEM or s.sd.inplace is not None for s in flatten(body))
+
+
+def may_group_aliases(fdef):
+    """False where alias_groups.rewrite gives `fdef` back: it needs an alias `a = b` between
+    names (or `a = b = v`, several names bound to one value), and no assignment binds a
+    name (or several) to a name here."""
+    return any(n.__class__ is S.Assign and (n.value.__class__ is S.Name or len(n.targets) > 1)
+               for n in S.walk(fdef))
+
+
+def may_take_rows(fdef):
+    """False where loop_rows.rewrite gives `fdef` back: it needs a loop `for row in m:` over
+    a name, taking a name, and there is none here."""
+    return any(n.__class__ is S.For and n.target.__class__ is S.Name and
+               n.iter.__class__ is S.Name for n in S.walk(fdef))

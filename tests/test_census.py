@@ -243,3 +243,40 @@ def test_what_writes_in_place_is_seen():
     assert not census.writes_in_place(transform.lower_function(plain_layer).body)
     assert census.writes_in_place(transform.lower_function(item_write).body)
     assert census.writes_in_place(transform.lower_function(augmented).body)
+
+
+def test_no_alias_or_row_loop_means_those_passes_give_the_tree_back():
+    """lower.py imports and runs alias_groups and loop_rows only where census.may_group_aliases
+    and census.may_take_rows say they may act; wherever they say no, the pass run in full
+    gives the very tree back (on the writing tests' functions and the census corpus)."""
+    from srcdiff import alias_groups, loop_rows
+    said = {"group": [0, 0], "rows": [0, 0]}
+    for fn in WRITING + [f for f, _ in FUNCTIONS]:
+        try:
+            source = frontend.get_source(fn)
+        except Exception:
+            continue
+        fdef = S.clone(source.node)
+        before = S.dump(fdef)
+        group, rows = census.may_group_aliases(fdef), census.may_take_rows(fdef)
+        said["group"][group] += 1
+        said["rows"][rows] += 1
+        if not group:
+            assert alias_groups.rewrite(fdef) is fdef, fn.__qualname__
+        if not rows:
+            resolver = frontend.Resolver(fn)
+            assert loop_rows.rewrite(fdef, lambda n: resolver.lookup(n, None)) is fdef, \
+                fn.__qualname__
+        assert S.dump(fdef) == before
+    assert min(said["group"] + said["rows"]) > 5, said
+
+
+def test_a_plain_function_needs_neither_alias_pass():
+    fdef = frontend.get_source(plain_layer).node
+    assert not census.may_group_aliases(fdef) and not census.may_take_rows(fdef)
+    assert census.may_group_aliases(_take_tree("def f(x):\n    a = x\n    a[0] = 1\n"))
+    assert census.may_take_rows(_take_tree("def f(m):\n    for r in m:\n        r[0] = 1\n"))
+
+
+def _take_tree(text):
+    return S.parse_function(text)

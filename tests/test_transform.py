@@ -122,7 +122,8 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "generator_values", "generator_splice", "field_writes", "value_builtins",
                "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
                "runtime_integrate", "nested_defs", "aliasing", "alias_flow_blocks",
-               "alias_flow_fresh", "alias_fresh_items", "argument_writes", "runtime_values")
+               "alias_flow_fresh", "alias_fresh_items", "argument_writes", "runtime_values",
+               "alias_groups", "loop_rows", "generator_calls")
 
 _PLAIN = '''
 import json, sys
