@@ -1,9 +1,12 @@
 """What a function holds, counted in one walk, so that a pass with nothing to do returns at
 once (stage 3, lower: called by idiom_rewrite.desugar, function_loops.unroll and
-generator_calls.prepare at their entry). Takes a gast FunctionDef (`take`); gives back a
-`Census` of plain facts and the three questions those passes ask of it: whether a loop over
-a known list of functions may be there (`may_unroll`), whether idiom_rewrite may rewrite
-anything (`may_desugar`), and whether a generator may be made or called (`may_generate`).
+generator_calls.prepare at their entry, and by lower.py). Takes a gast FunctionDef (`take`);
+gives back a `Census` of plain facts and the three questions those passes ask of it: whether
+a loop over a known list of functions may be there (`may_unroll`), whether idiom_rewrite may
+rewrite anything (`may_desugar`), and whether a generator may be made or called
+(`may_generate`). lower.py asks whether alias_groups and loop_rows may rewrite anything
+(`may_group_aliases`, `may_take_rows`) and, of a lowered body, whether the alias analysis
+(aliasing.check_writes) has anything to check (`writes_in_place`), before it imports them.
 
 Each answer is conservative: False only where the pass itself, run in full, would give the
 tree back unchanged and refuse nothing (each question says why). A True answer costs
@@ -14,6 +17,8 @@ hundred nodes of a 20-line function: a tenth of a millisecond).
 import types
 
 from . import syntax as S
+from .analyze import flatten
+from .core import Kind
 
 _DISPLAYS = (S.List, S.Tuple, S.Dict)
 _LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict")   # idiom_rewrite._REWRITTEN
@@ -141,3 +146,28 @@ def _generating(obj, is_generator_function):
     if isinstance(obj, types.FunctionType) and obj.__code__.co_flags & 0x20:
         return True
     return is_generator_function(obj)
+
+
+def writes_in_place(body):
+    """False where aliasing.check_writes has nothing to check in the lowered statements
+    `body`: no statement, at any depth, writes an item (Kind.SETITEM) or stands for an
+    update that may happen in place (`a = a + b` for `a += b`, its Info.inplace set), the
+    two writes check_writes looks for before anything else (it returns no guards and
+    refuses nothing without one). lower.py then neither runs nor imports the alias analysis
+    (aliasing and the modules it imports: a tenth of a plain function's first derivative)."""
+    return any(s.sd.kind == Kind.SETITEM or s.sd.inplace is not None for s in flatten(body))
+
+
+def may_group_aliases(fdef):
+    """False where alias_groups.rewrite gives `fdef` back: it needs an alias `a = b` between
+    names (or `a = b = v`, several names bound to one value), and no assignment binds a
+    name (or several) to a name here."""
+    return any(n.__class__ is S.Assign and (n.value.__class__ is S.Name or len(n.targets) > 1)
+               for n in S.walk(fdef))
+
+
+def may_take_rows(fdef):
+    """False where loop_rows.rewrite gives `fdef` back: it needs a loop `for row in m:` over
+    a name, taking a name, and there is none here."""
+    return any(n.__class__ is S.For and n.target.__class__ is S.Name and
+               n.iter.__class__ is S.Name for n in S.walk(fdef))

@@ -27,7 +27,7 @@ import numpy
 
 from . import analyze, runtime
 from . import syntax as S
-from .aliasing import insert_guards
+from .alias_guards import insert_guards
 from .errors import where
 from .core import Kind
 

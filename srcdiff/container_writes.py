@@ -11,7 +11,6 @@ change.
 """
 from . import analyze, runtime, runtime_containers
 from . import syntax as S
-from .alias_flow_fresh import fresh_call
 from .core import Info, Kind
 
 
@@ -289,6 +288,7 @@ def check_item_copies(lw, body):
     if not noted:
         return
     from . import alias_flow
+    from .alias_flow_fresh import fresh_call   # (alias_flow imports it: one met only here)
     lw.item_copies = []
     flow = alias_flow.Flow(body)
     made = {}

@@ -10,6 +10,7 @@ itself, so it goes when the function does) and made again when a function it cal
 redefined. `Composite` is a derivative assembled from emitted ones (api_composite.py).
 """
 import functools
+import sys
 import inspect
 import weakref
 
@@ -191,11 +192,14 @@ class Derivative(DerivativeBase):
         # the transform makes many small tree objects and no cycles worth collecting
         import gc
         enabled = gc.isenabled()
+        modules = len(sys.modules)
         gc.disable()
         try:
             return self._compile_now(containers, known, shapes)
         finally:
             if enabled:
+                if len(sys.modules) > modules:
+                    _settle_imported(gc)
                 gc.enable()
 
     def _compile_now(self, containers, known, shapes):
@@ -453,3 +457,17 @@ def _remade(kind, fn, wrt, has_aux, backend, jit=False):
     """A pickled Derivative made again where it is loaded (by api's maker)."""
     from .markers import provided
     return provided("make")(kind, fn, wrt, has_aux, backend, jit)
+
+
+
+def _settle_imported(gc):
+    """After a transform that imported modules (a process's first: srcdiff's stages and the
+    rules it used): what is tracked goes to the oldest generation at once, gc.freeze then
+    gc.unfreeze, instead of a young collection scanning those thousands of long-lived
+    objects (functions, classes, rule tables; 2 ms of a first derivative) and promoting
+    them. Nothing stays frozen and nothing is lost: garbage among them (and among the
+    program's young objects, promoted with them) is collected with the oldest generation.
+    Only once per module imported, and not where the program froze objects itself."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

@@ -32,7 +32,6 @@ import types
 import numpy
 
 from . import syntax as S
-from .alias_flow_fresh import FRESH
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _ARRAY_METHODS = ("copy", "astype")
@@ -144,6 +143,7 @@ class _Rows:
             return True
         if func is numpy.where and len(call.args) != 3:
             return False   # np.where(cond): a tuple of index arrays
+        from .alias_flow_fresh import FRESH   # (only once a loop writes into its rows)
         return func in FRESH
 
     def callee(self, node):

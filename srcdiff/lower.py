@@ -48,12 +48,11 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (alias_groups, analyze, argument_writes, checks, core, generator_calls,
-               idiom_rewrite, inplace_calls, loop_rows, sequences, update_checks)
+from . import (analyze, census, checks, core, idiom_rewrite, inplace_calls, sequences,
+               update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
-from .aliasing import check_writes
 from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
                                item_of_item, lower_dict_delete)
 from .callables import reference
@@ -63,7 +62,6 @@ from .lower_calls import CallLowering
 from .lower_copies import INPLACE_METHODS, CopyInsertion
 from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
 from .names import Namer
-
 
 
 REFUSED = {
@@ -83,7 +81,6 @@ if hasattr(S, "Match"):
     REFUSED[S.Match] = ("a match statement", "use if/elif/else")
 if hasattr(S, "TryStar"):
     REFUSED[S.TryStar] = ("try/except*", "move the error handling outside the function")
-
 
 
 class _Spelling(dict):
@@ -108,19 +105,23 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
-        # for/else, zip(...) as a value, ...: rewritten first (idiom_rewrite.py)
         # try blocks that only read: a probe and an if (try_blocks.py, imported where one is)
-        fdef = source.node
+        fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
         if any(isinstance(n, S.Try) for n in S.walk(fdef)):
             from . import try_blocks
-            fdef = try_blocks.rewrite(source, fdef, lambda name: resolver.lookup(name, None))
-        # writes through an exact alias (a1 = x; a1[0] = v) and into the rows a loop over an
-        # array takes, made visible to the value semantics (alias_groups.py, loop_rows.py)
-        fdef = loop_rows.rewrite(alias_groups.rewrite(fdef),
-                                 lambda name: resolver.lookup(name, None))
-        fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None))
-        fdef = generator_calls.prepare(source, fdef, lambda name: resolver.lookup(name, None),
-                                       self.known_types)   # generators: lists of their items
+            fdef = try_blocks.rewrite(source, fdef, lookup)
+        # writes through an alias (a1 = x; a1[0] = v) or into a loop's rows made visible, then
+        # idioms (for/else, zip(...)) and generators: each imported where census says it acts
+        if census.may_group_aliases(fdef):
+            from . import alias_groups
+            fdef = alias_groups.rewrite(fdef)
+        if census.may_take_rows(fdef):
+            from . import loop_rows
+            fdef = loop_rows.rewrite(fdef, lookup)
+        fdef = idiom_rewrite.desugar(fdef, lookup)
+        if census.may_generate(census.take(fdef), lookup, self.known_types):
+            from . import generator_calls
+            fdef = generator_calls.prepare(source, fdef, lookup, self.known_types)
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
@@ -221,9 +222,13 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             check_appends(self.src, out)
             check_dict_views(self.src, out)
             guard_dict_loops(self.src, out, self.bindings)
-            guards = check_writes(self.src, self.user_names, out, self.spelled,
-                                  self.containers)
-            argument_writes.relax_unseen_argument_updates(out, self.bindings)
+            guards = []
+            if census.writes_in_place(out):   # the alias analysis, where it has work
+                from .aliasing import check_writes as check
+                guards = check(self.src, self.user_names, out, self.spelled, self.containers)
+            if "check_argument_update" in self.bindings:   # lower_copies placed one
+                from .argument_writes import relax_unseen_argument_updates
+                relax_unseen_argument_updates(out, self.bindings)
             checks.guard_shared_writes(out, guards, self.bindings)
             lists = {name for name, kind in kinds.items() if kind == sequences.SEQ}
             update_checks.guard_updates(out, self.params, self._static_value, self.bindings,

@@ -239,12 +239,12 @@ def _record_spec(low, w):
 def check_text(low, w):
     """The check of a differentiated parameter at the derivative's entry, and the helper
     it needs: a record's fields are checked by runtime_values.check_record."""
-    from . import runtime_values
     if _is_space(low, w):   # a user vector space's value: vector_spaces.py checked its uses
         from .runtime_extend import check_space_value
         return f"check_space_value({w}, {w!r})", {"check_space_value": check_space_value}
     spec = _record_spec(low, w)
     if spec is not None:
+        from . import runtime_values   # (imported only for a record)
         return (f"check_record({w}, {w!r}, check_differentiable{spec})",
                 {"check_record": runtime_values.check_record})
     return f"check_differentiable({w}, {w!r})", {}
@@ -254,12 +254,12 @@ def finalize_text(low, w, d, like):
     """The gradient given back for a parameter: a record's is an object of the same class,
     a copy of the one passed whose differentiated fields hold their derivatives (a zero
     where none), other fields as they were (runtime_values.finalize_record)."""
-    from . import runtime_values
     if _is_space(low, w):   # a user vector space's value: the sum of its cotangents
         from .runtime_extend import vspace_finalize
         return f"vspace_finalize({d}, {like}, {w!r})", {"vspace_finalize": vspace_finalize}
     spec = _record_spec(low, w)
     if spec is not None:
+        from . import runtime_values   # (imported only for a record)
         return (f"finalize_record({d}, {like}, {w!r}, finalize{spec})",
                 {"finalize_record": runtime_values.finalize_record})
     return f"finalize({d}, {like}, {w!r})", {}

@@ -1,4 +1,5 @@
-"""The one module that imports gast: parsing, node construction and quoting (leaf: called by
+"""The one module that imports gast (with its part syntax_trees.py, the converters from and to
+the standard library's ast): parsing, node construction and quoting (leaf: called by
 every stage). Takes source text, gast nodes or Python values; gives back gast trees (parsed,
 built, quoted with substitutions, settled names), atoms and constants, and standard-library
 ast trees for the emitter.
@@ -16,6 +17,7 @@ from gast import *  # noqa: F401,F403  -- re-export the node classes
 import gast  # after the star import, which binds gast's own submodule of that name
 
 from .names import _PRIVATE, SLICE  # noqa: E402
+from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
@@ -27,7 +29,29 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
 
 
 
-_WALKED_FIELDS = {}
+_WALKED_FIELDS = {}   # node class -> the fields `walk` and NodeTransformer look into
+
+# fields gast fills with names, numbers, flags or constants, never with a node (identifiers,
+# type comments, a constant's value): `walk` skips them, as it skips the expression contexts
+# (`name` is a node of ExceptHandler and TypeAlias, so it is listed by class)
+_LEAF_FIELDS = {
+    "Name": ("id", "type_comment"), "Attribute": ("attr",), "keyword": ("arg",),
+    "Constant": ("value", "kind"), "FunctionDef": ("name", "type_comment"),
+    "AsyncFunctionDef": ("name", "type_comment"), "ClassDef": ("name",),
+    "Assign": ("type_comment",), "For": ("type_comment",), "AsyncFor": ("type_comment",),
+    "With": ("type_comment",), "AsyncWith": ("type_comment",), "comprehension": ("is_async",),
+    "FormattedValue": ("conversion",), "AnnAssign": ("simple",),
+    "ImportFrom": ("module", "level"), "alias": ("name", "asname"),
+}
+
+
+def _walked_fields(cls):
+    """The fields of node class `cls` that may hold a node (kept in _WALKED_FIELDS)."""
+    leaves = _LEAF_FIELDS.get(cls.__name__, ()) if getattr(gast, cls.__name__, None) is cls \
+        else ()
+    fields = _WALKED_FIELDS[cls] = tuple(f for f in cls._fields
+                                         if f != "ctx" and f not in leaves)
+    return fields
 
 
 def own_nodes(fdef):
@@ -44,7 +68,8 @@ def own_nodes(fdef):
 def walk(node):
     """Every node of a tree, breadth first (as ast.walk, about three times faster), except
     the expression contexts (the Load/Store/Del under every name), which no pass reads:
-    they are a third of the nodes of a lowered function."""
+    they are a third of the nodes of a lowered function. Fields that never hold a node
+    (_LEAF_FIELDS: a name's id, a constant's value) are not looked into."""
     queue = collections.deque((node,))
     popleft, append = queue.popleft, queue.append
     ast_type = gast.AST
@@ -55,7 +80,7 @@ def walk(node):
         cls = node.__class__
         fields = walked.get(cls)
         if fields is None:
-            fields = walked[cls] = tuple(f for f in cls._fields if f != "ctx")
+            fields = _walked_fields(cls)
         values = node.__dict__
         for field in fields:
             value = values.get(field)
@@ -89,7 +114,7 @@ class NodeTransformer(gast.NodeTransformer):
         cls = node.__class__
         fields = _WALKED_FIELDS.get(cls)
         if fields is None:
-            fields = _WALKED_FIELDS[cls] = tuple(f for f in cls._fields if f != "ctx")
+            fields = _walked_fields(cls)
         values = node.__dict__
         ast_type = gast.AST
         for field in fields:
@@ -206,147 +231,6 @@ def parse_function(source):
     """Parse the (dedented) source of one function and return its def node."""
     module = _gast_parse(textwrap.dedent(source))
     return module.body[0]
-
-
-def ast_to_gast(node):
-    """Convert one node of a standard library ast (a def found in a parsed file) to gast.
-
-    The same tree as gast.ast_to_gast gives (a test compares them), about three times
-    faster: fields are copied by name, with gast's differences mended (a parameter is a
-    Name in the Param context, a handler's name a Name, a def has type_params on every
-    Python); a node kind not known here is converted by gast itself."""
-    return _to_gast(node)
-
-
-_GAST_SPECS = {}  # ast class -> (gast class, its fields, fields ast lacks) or None
-_GAST_CONTEXTS = {ast.Load: gast.Load, ast.Store: gast.Store, ast.Del: gast.Del}
-
-
-def _to_gast(node):
-    # _to_ast's mirror image, kept as a twin rather than one converter over tables: both
-    # run once per node of every tree parsed and emitted, and their special cases differ
-    cls = node.__class__
-    if cls is list:
-        return [_to_gast(n) for n in node]
-    if not isinstance(node, ast.AST):
-        return node
-    if cls is ast.Name:
-        new = gast.Name(id=node.id, ctx=_GAST_CONTEXTS[node.ctx.__class__](),
-                        annotation=None, type_comment=None)
-    elif cls in _GAST_CONTEXTS:
-        return _GAST_CONTEXTS[cls]()
-    elif cls is ast.arg:
-        new = gast.Name(id=node.arg, ctx=gast.Param(), annotation=_to_gast(node.annotation),
-                        type_comment=node.type_comment)
-    elif cls is ast.ExceptHandler and node.name:
-        new = gast.ExceptHandler(type=_to_gast(node.type),
-                                 name=gast.Name(id=node.name, ctx=gast.Store(),
-                                                annotation=None, type_comment=None),
-                                 body=_to_gast(node.body))
-    else:
-        spec = _GAST_SPECS.get(cls, False)
-        if spec is False:
-            spec = _GAST_SPECS[cls] = _gast_spec(cls)
-        if spec is None:
-            return gast.ast_to_gast(node)
-        target, fields, absent = spec
-        values = node.__dict__
-        new = target.__new__(target)
-        for field in fields:
-            setattr(new, field, _to_gast(values[field]) if field not in absent else [])
-    _copy_position(node, new)
-    return new
-
-
-def _gast_spec(cls):
-    """(gast class, its fields, the fields the ast node lacks) when only `type_params`
-    (a def's or a class's before Python 3.12, always empty) is missing on the ast side."""
-    target = getattr(gast, cls.__name__, None)
-    if target is None:
-        return None
-    absent = set(target._fields) - set(cls._fields)
-    if absent - {"type_params"}:
-        return None
-    return target, target._fields, absent
-
-
-def to_python_ast(node):
-    """Convert a gast tree into the standard library's ast.
-
-    The same tree as gast.gast_to_ast gives (a test compares them on every file of the
-    project), about four times faster: fields are copied by name, with gast's three
-    differences mended (a Name that is a parameter becomes an `arg`, a handler's name a
-    string, and a plain Name drops gast's annotation); a node kind not known here is
-    converted by gast itself."""
-    if isinstance(node, list):
-        return [_to_ast(n) for n in node]
-    return _to_ast(node)
-
-
-_AST_SPECS = {}  # gast class -> (ast class, its fields) or None: convert with gast
-_CONTEXTS = {gast.Load: ast.Load(), gast.Store: ast.Store(), gast.Del: ast.Del()}
-
-
-def _to_ast(node):
-    cls = node.__class__
-    if cls is list:
-        return [_to_ast(n) for n in node]
-    if not isinstance(node, gast.AST):
-        return node
-    if cls is gast.Name:
-        new = ast.Name(id=node.id, ctx=_CONTEXTS[node.ctx.__class__])
-    elif cls in _CONTEXTS:
-        return _CONTEXTS[cls]
-    elif cls is gast.arguments:
-        new = ast.arguments(
-            posonlyargs=[_to_arg(a) for a in node.posonlyargs],
-            args=[_to_arg(a) for a in node.args], vararg=_to_arg(node.vararg),
-            kwonlyargs=[_to_arg(a) for a in node.kwonlyargs],
-            kw_defaults=_to_ast(node.kw_defaults), kwarg=_to_arg(node.kwarg),
-            defaults=_to_ast(node.defaults))
-        return new
-    elif cls is gast.ExceptHandler:
-        new = ast.ExceptHandler(type=_to_ast(node.type),
-                                name=node.name.id if node.name else None,
-                                body=_to_ast(node.body))
-    else:
-        spec = _AST_SPECS.get(cls, False)
-        if spec is False:
-            spec = _AST_SPECS[cls] = _ast_spec(cls)
-        if spec is None:
-            return gast.gast_to_ast(node)
-        target, fields = spec
-        values = node.__dict__
-        new = target.__new__(target)
-        for field in fields:
-            setattr(new, field, _to_ast(values[field]))
-    _copy_position(node, new)
-    return new
-
-
-def _ast_spec(cls):
-    """(ast class, fields) when the gast node has the same fields as its ast twin."""
-    target = getattr(ast, cls.__name__, None)
-    if target is None or set(target._fields) - set(cls._fields):
-        return None
-    return target, target._fields
-
-
-def _to_arg(node):
-    if node is None:
-        return None
-    new = ast.arg(arg=node.id, annotation=_to_ast(node.annotation),
-                  type_comment=node.type_comment)
-    _copy_position(node, new)
-    return new
-
-
-def _copy_position(node, new):
-    """The source position of `node` (ast or gast) given to its twin `new`."""
-    values = node.__dict__
-    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-        if attr in values:
-            setattr(new, attr, values[attr])
 
 
 def index_value(node):

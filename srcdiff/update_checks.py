@@ -27,7 +27,7 @@ import numbers
 
 from . import analyze, fixpoint
 from . import syntax as S
-from .aliasing import insert_guards
+from .alias_guards import insert_guards
 from .core import Kind
 
 _NUMBER_FUNCTIONS = (len, float, int, math.floor, math.ceil, math.trunc)

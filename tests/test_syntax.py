@@ -92,6 +92,36 @@ def test_walk_skips_expression_contexts():
     assert not kinds & {S.Load, S.Store, S.Del}
 
 
+def _every_node(node):
+    """Every node under `node`, breadth first, looking into every field but the contexts
+    (ast.walk's order, without _LEAF_FIELDS): what `walk` must give."""
+    queue, out = [node], []
+    while queue:
+        n = queue.pop(0)
+        out.append(n)
+        for field in n._fields:
+            value = getattr(n, field, None)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, gast.AST) and not isinstance(item, gast.expr_context):
+                    queue.append(item)
+    return out
+
+
+def test_walk_gives_every_node_the_fields_hold():
+    """The fields `walk` does not look into (a name's id, a constant's value, a def's name:
+    syntax._LEAF_FIELDS) hold no node in any tree: every kind of statement and expression,
+    srcdiff's own modules and rules, and trees srcdiff made (the handler's name is a node)."""
+    sources = [EVERY_KIND, "try:\n    pass\nexcept E as err:\n    raise\n"]
+    for path in FILES:
+        with open(path, encoding="utf-8") as fh:
+            sources.append(fh.read())
+    trees = [S.parse_module(text) for text in sources]
+    trees += [S.function_def("f", ["x"], S.quote("y = x + 1.0\nreturn y"))]
+    for tree in trees:
+        assert [id(n) for n in S.walk(tree)] == [id(n) for n in _every_node(tree)]
+    assert S.Name in {type(n) for n in S.walk(S.parse_module(sources[1]).body[0].handlers[0])}
+
+
 def test_ast_to_gast_gives_gasts_own_tree():
     """The fast converter from the standard library's ast gives gast's own tree."""
     sources = [EVERY_KIND]

@@ -121,7 +121,9 @@ def test_second_order_over_a_gradient_that_shows_defaults():
 _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generator_names",
                "generator_values", "generator_splice", "field_writes", "value_builtins",
                "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
-               "runtime_integrate", "nested_defs")
+               "runtime_integrate", "nested_defs", "aliasing", "alias_flow_blocks",
+               "alias_flow_fresh", "alias_fresh_items", "argument_writes", "runtime_values",
+               "alias_groups", "loop_rows", "generator_calls")
 
 _PLAIN = '''
 import json, sys
@@ -166,3 +168,54 @@ def test_a_plain_function_imports_no_pass_it_has_no_work_for(tmp_path):
     imported = {m.split(".", 1)[1] for m in json.loads(done.stdout)}
     assert "transform" in imported and "lower" in imported   # the probe did transform
     assert not imported & set(_NOT_NEEDED), sorted(imported & set(_NOT_NEEDED))
+
+
+_GC_PROBE = '''
+import gc, json, sys, weakref
+import numpy as np
+import srcdiff
+
+
+class Node:
+    pass
+
+
+def f(x):
+    return np.sum(np.sin(x) * x)
+
+
+frozen = [object() for _ in range(3)]
+if sys.argv[1] == "frozen":
+    gc.freeze()   # the program froze objects itself: srcdiff leaves them frozen
+before = gc.get_freeze_count()
+a, b = Node(), Node()
+a.other, b.other = b, a   # a cycle, garbage once its names go
+gone = weakref.ref(a)
+del a, b
+g = srcdiff.grad(f)(np.arange(3.0))
+print(json.dumps({"before": before, "after": gc.get_freeze_count(), "enabled": gc.isenabled(),
+                  "collected": gc.collect() >= 0 and gone() is None}))
+'''
+
+
+@pytest.mark.parametrize("mode", ["plain", "frozen"])
+def test_first_transform_leaves_the_collector_as_it_was(tmp_path, mode):
+    """derivative._settle_imported moves what a first transform left tracked to the oldest
+    generation (gc.freeze, gc.unfreeze): nothing stays frozen, the collector is on again,
+    the program's cyclic garbage is still collected, and objects the program froze itself
+    stay frozen."""
+    import json
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "probe.py"
+    script.write_text(_GC_PROBE)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(transform.__file__)))
+    done = subprocess.run([sys.executable, str(script), mode], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=root), timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["enabled"] and out["collected"]
+    # plain: nothing stays frozen; frozen: the program's frozen objects were not unfrozen
+    # (the count moves a little as frozen objects are freed, but never falls to nothing)
+    assert (out["before"] > 0) == (out["after"] > 0) == (mode == "frozen")
