@@ -38,9 +38,12 @@ class Flow(Seen):
     """The objects each name may hold before each statement of a lowered body."""
 
     def __init__(self, body, fresh=()):
-        self.fresh = set(fresh)   # ids of calls whose result is taken as new (see below)
         self.body = body
         self.stmts = list(analyze.flatten(body))
+        # ids of calls whose result is taken as new (see below): a writing helper's variant
+        # (writing_helpers.py) works on copies of its own of what it writes into, always
+        self.fresh = set(fresh) | {id(t) for t in self.stmts if t.sd.kind == Kind.CALL and
+                                   getattr(t.sd.func, "_srcdiff_written", None)}
         self.ok = _local_functions_only_called(self.stmts)
         self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
         self.before = {}   # id(stmt) -> {name: objects}
@@ -252,8 +255,8 @@ class Flow(Seen):
         for p in into:
             holders |= self._reads(env, bound[p])
         holders.discard(STALE)
-        if holders:   # (`p[k] = v` only, into the object p itself: stores_only_into)
-            self._store(holders, reach, stmt)
+        if holders and id(stmt) not in self.fresh:   # (`p[k] = v` only, into the object
+            self._store(holders, reach, stmt)   # p itself: stores_only_into; `fresh`: a copy)
         made = ("made", id(stmt))
         if id(stmt) in self.fresh:
             # its own copies hold what the originals held, and more; the originals

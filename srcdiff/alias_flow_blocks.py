@@ -268,14 +268,22 @@ def binds_new_array(t, defs, place):
     """Whether the binding `t` gives its name an array (or number) made anew each time it
     runs, sharing no memory: arithmetic or a copying NumPy function no list comes from
     (no_list_value), directly or through a name bound once, earlier in t's own block
-    (`add_2 = mul_1 + 0.1; x = add_2`). `place`: alias_flow.Flow._place."""
-    if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
-        ds = defs.get(t.value.id, [])
+    (`add_2 = mul_1 + 0.1; x = add_2`), or a writing helper's copy of what it wrote into
+    (`out = held[1]`, held bound there by its variant's call: writing_helpers.py). `place`:
+    alias_flow.Flow._place."""
+    held = t.value.value if t.sd.kind == Kind.SUBSCRIPT and isinstance(
+        t.value.value, S.Name) and isinstance(t.value.slice, S.Constant) and \
+        t.value.slice.value != 0 else None
+    if (t.sd.kind == Kind.COPY and isinstance(t.value, S.Name)) or held is not None:
+        ds = defs.get(held.id if held is not None else t.value.id, [])
         if len(ds) != 1:
             return False
         (b, j), (c, k) = place(ds[0]), place(t)
         if b is None or b != c or j >= k:
             return False
+        if held is not None:
+            return ds[0].sd.kind == Kind.CALL and bool(getattr(ds[0].sd.func,
+                                                               "_srcdiff_written", None))
         t = ds[0]
     return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
 

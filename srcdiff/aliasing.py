@@ -26,6 +26,7 @@ from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .callables import is_user_function
 from .core import Kind
+from .writing_helpers import written_back
 
 
 def check_writes(source, user_names, body, spelled=None, containers=()):
@@ -82,10 +83,12 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
              if isinstance(t, (S.For, S.While))]
 
-    def later_write(name, made):
-        """The first write into `name` that may run once `made` has: after it, or in a loop
-        around both (the next iteration). Writes before it change an array not shared yet."""
+    def later_write(name, made, skip=lambda w: False):
+        """The first write into `name` (not skip's) that may run once `made` has: after it, or in
+        a loop around both (the next iteration). Writes before it change an array not shared."""
         for w in writes.get(name, ()):
+            if skip(w):
+                continue
             if order[id(w)] > order[id(made)] or any(
                     id(w) in inner and id(made) in inner for inner in loops):
                 return w
@@ -311,8 +314,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             if s.sd.kind == Kind.CALL else None
         if stored_by:   # held = fill_writing(out, v): the helper may store v into out
             func = getattr(s.sd.func, "__name__", "the function")
-            for arg in analyze.call_args(s):
-                w = later_write(arg.id, s) if isinstance(arg, S.Name) else None
+            for arg in analyze.call_args(s):   # (not the helper's copy written back)
+                w = later_write(arg.id, s, lambda w: written_back(w, s, defs)) \
+                    if isinstance(arg, S.Name) else None
                 if w is not None and not rebound_first(s, arg.id, body, stmts):
                     fail(w, f"writing into {arg.id} here would also change what {func} "
                          f"stored it into on line {s.sd.line} ({', '.join(stored_by)}), "

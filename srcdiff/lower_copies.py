@@ -424,7 +424,7 @@ class CopyInsertion:
             from .library_calls import at_caller
             error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
             if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
-                                                error):
+                                                error, out):
                 raise error
         for param, op, where in updates:
             i = params.index(param)

@@ -148,24 +148,30 @@ def _edited(segment, fdef, params):
 
 
 # -- the caller's side: lower_copies.CopyInsertion's calls -----------------------------------
-def take(lw, node, fn, fdef, params, args, writes, error):
+def take(lw, node, fn, fdef, params, args, writes, error, out=()):
     """Whether the call `node` of `fn` (its lowered operands `args` in fn's parameter order),
     which writes into the parameters of `writes` ((parameter, where) pairs), can be lowered
-    as a call of the variant binding the caller's names anew: each such parameter is given
-    a local name of the caller's own (not a parameter or a global). The call is noted on
-    `lw`; `rewrite` finds it in the lowered body, or raises `error`."""
+    as a call of the variant handing back what it wrote into: each such parameter is given
+    a local name of the caller's own (not a parameter or a global), or a view of one taken
+    right there (`h(A[1:])`, `h(A[0])`: srcdiff's temporary bound in `out`, the statements
+    lowered so far). The call is noted on `lw`; `rewrite` finds it in the lowered body, or
+    raises `error`."""
     from .callables import LocalFunction
     if isinstance(fn, LocalFunction) or not isinstance(fn, types.FunctionType):
         return False
     variadic = {getattr(a, "id", None) or getattr(a, "arg", None)
                 for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
-    written = []
+    written, views = [], {}
     for param in dict.fromkeys(p for p, _ in writes):
         i = params.index(param) if param in params and param not in variadic else None
         arg = args[i] if i is not None and i < len(args) else None
-        if not isinstance(arg, S.Name) or arg.id not in lw.user_names or \
-                arg.id not in lw.locals or any(name == arg.id for _, name in written):
+        if not isinstance(arg, S.Name) or any(name == arg.id for _, name in written):
             return False
+        if arg.id not in lw.user_names or arg.id not in lw.locals:
+            taken = _view_taken(lw, arg.id, out)
+            if taken is None:
+                return False
+            views[arg.id] = taken
         written.append((param, arg.id))
     variant = returning_written(fn, [p for p, _ in written])
     if variant is None:
@@ -174,18 +180,43 @@ def take(lw, node, fn, fdef, params, args, writes, error):
         lw.handed_back = []
     lw.handed_back.append(types.SimpleNamespace(
         args=[id(a) for a in args], fn=fn, variant=variant, written=written, error=error,
-        line=getattr(node, "lineno", lw.line)))
+        views=views, line=getattr(node, "lineno", lw.line)))
     return True
+
+
+def _view_taken(lw, temp, out):
+    """(the caller's name, the index) where srcdiff's temporary `temp` is bound, in `out`,
+    to an item or slice of a local name of the user's (`A[1:]`, `A[i, :]`) and read nowhere
+    yet; else None."""
+    from .core import Kind
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == temp]
+    if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT:
+        return None
+    value = made[0].value
+    base = value.value
+    if not isinstance(base, S.Name) or base.id not in lw.user_names or \
+            base.id not in lw.locals:
+        return None
+    at = next(i for i, t in enumerate(out) if t is made[0])
+    for t in out[at + 1:]:
+        if any(isinstance(n, S.Name) and (n.id == temp or (
+                n.id == base.id and not isinstance(n.ctx, S.Load))) for n in S.walk(t)):
+            return None   # (read already, or its base bound anew in between)
+    return base.id, value.slice
 
 
 def rewrite(lw, body):
     """Lower each call `take` noted as `t = variant(...)`, then `r = t[0]` where its result is
-    kept and `name = t[k]` for each caller's name it writes into; before it, a check that no
-    other argument shares what the helper writes into (runtime_alias.check_written_unshared).
-    Raises the call's refusal where another name bound before the call would read the old
-    array after it (alias_flow), or where the call is not found. Gives back the caller's
-    names the helpers write into (a parameter among them gets its own copy first, as one
-    written directly: lower_copies), an empty set where there are none."""
+    kept and, for each caller's name it writes into, `name = t[k]` where no other name bound
+    before the call reads the old array after it (alias_flow), else the helper's copy written
+    back into the caller's array in place (`name[...] = t[k]`: write_back), as into a view's
+    base (`h(A[1:])`: `A[1:] = t[k]`) always; those writes are then checked like the user's
+    own (aliasing.check_writes). Before the call, a check that no other argument shares what
+    the helper writes into (runtime_alias.check_written_unshared). Raises the call's refusal
+    where the call is not found. Gives back the caller's names the helpers write into (a
+    parameter among them gets its own copy first, as one written directly: lower_copies),
+    an empty set where there are none."""
     noted = getattr(lw, "handed_back", None)
     if not noted:
         return set()
@@ -198,26 +229,81 @@ def rewrite(lw, body):
             raise note.error
         block, i = found
         made.append((_lowered(lw, block, i, note), note))
-    # (the variant's results are new: it wrote into a copy of its own, made as it began)
-    flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
-    flow.rows_apart = flow.array_rows()   # (`for r in m: helper(r)`: m's other rows)
-    for call, note in made:
         for _, name in note.written:
-            seen = flow.seen_by(call, name, owned=lw.params)   # (own_copy's premise)
-            if seen is None:
-                continue
-            reader, where = seen
-            if reader is None or where is None:
-                raise note.error
-            shown = reader if reader in lw.user_names else lw.spelled.get(
-                reader, "a value srcdiff made")
-            raise lw.src.error(note.line, f"{note.fn.__name__} writes into {name} in place, "
-                               f"and {shown} holds (part of) the same array and is read after "
-                               f"this call (line {where.sd.line}), so it would see the change "
-                               "too, which srcdiff does not follow",
-                               hint=f"make {shown} a copy where it is taken "
-                                    f"(numpy.copy(...)), or read it before the call")
-    return {name for _, note in made for _, name in note.written}
+            if name in note.views:
+                write_back(lw, body, note, name)
+    turned = True
+    while turned:   # (a name written back stays the caller's array: the others looked at anew)
+        turned = False
+        # (the variant's results are new: it wrote into a copy of its own, made as it began)
+        flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
+        flow.rows_apart = flow.array_rows()   # (`for r in m: helper(r)`: m's other rows)
+        for call, note in made:
+            for _, name in note.written:
+                if name in note.binds and \
+                        flow.seen_by(call, name, owned=lw.params) is not None:
+                    write_back(lw, body, note, name)   # (own_copy's premise: owned)
+                    turned = True
+    return {note.views[name][0] if name in note.views else name
+            for _, note in made for _, name in note.written}
+
+
+def write_back(lw, body, note, name):
+    """Replace `name = t[k]` (the binding _lowered placed) by the helper's copy written back
+    into the caller's array: `c = t[k]`, checks that the run gives arrays of numbers of one
+    shape (runtime_alias.check_written_back; for a view, runtime_alias.check_view_of: one of
+    the base's memory), then `name[...] = c` (`A[1:] = c` for a view taken as `A[1:]`). The
+    call's result, where it is the parameter written (`return M`), is then read as the
+    caller's array (`r = name`, or `r = A[1:]`); any other kept result is checked to hold no
+    part of the helper's copy (runtime_alias.check_written_unshared)."""
+    from . import checks, runtime_alias
+    from .core import Kind
+    stmt = note.binds.pop(name)
+    block = next(b for b in blocks(body) if any(t is stmt for t in b))
+    at = next(i for i, t in enumerate(block) if t is stmt)
+    lw.line = stmt.sd.line
+    param = next(p for p, n in note.written if n == name)
+    fn = note.fn.__name__
+    base, index = note.views.get(name, (name, S.const(Ellipsis)))
+    shown = base if name not in note.views else f"{base}[...]"
+    copy = lw.namer.fresh(f"{base}_written")
+    lw.locals.add(copy)
+    lw.spelled[copy] = f"what {fn} wrote into on line {note.line}"
+    new = [lw.assign(copy, stmt.value, Kind.SUBSCRIPT)]
+
+    def check(func, args, reason, hint):
+        lw.bindings[func.__name__] = func
+        error = lw.src.error(note.line, reason, hint=hint)
+        guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=args + checks.refusal_args(
+            error), keywords=[]))
+        new.append(lw.info(guard, Kind.EFFECT, func=func))
+    hint = (f"make {fn} change a copy and return it ({param} = {param}.copy() first, then "
+            f"return {param}), and assign the result here")
+    if name in note.views:
+        check(runtime_alias.check_view_of, [S.load(name), S.load(base)],
+              f"{fn} writes into its argument {param!r} in place, which is taken from {base} "
+              f"with an index: Python's change shows in {base} only where that index picks "
+              "a view (ints and slices of an array), and srcdiff follows no other", hint)
+    check(runtime_alias.check_written_back, [S.load(name), S.load(copy)],
+          f"{fn} writes into {shown} in place, and another name here may hold that value too; "
+          "srcdiff writes the change back into it so that every holder sees it, which it "
+          "follows for an array of numbers only (not a list, a dict or an object)", hint)
+    result = note.result
+    if result is not None and note.variant._srcdiff_returns != param:
+        check(runtime_alias.check_written_unshared, [S.load(copy), S.Tuple(elts=[
+            S.load(result)], ctx=S.Load())],
+              f"{fn} returns (part of) what it writes into ({param!r}), and srcdiff writes "
+              f"its change back into {shown} in place, so what it returns would no longer be "
+              "(part of) the same array as in Python", hint)
+    new.append(lw.info(S.Assign(targets=[S.Subscript(value=S.load(base), slice=S.clone(
+        index), ctx=S.Store())], value=S.load(copy), type_comment=None), Kind.SETITEM))
+    if result is not None and note.variant._srcdiff_returns == param:
+        if name in note.views:   # (a view of the array written into, taken anew)
+            new.append(lw.assign(result, S.Subscript(value=S.load(base), slice=S.clone(index),
+                                                     ctx=S.Load()), Kind.SUBSCRIPT))
+        else:
+            new.append(lw.assign(result, S.load(name), Kind.COPY))
+    block[at:at + 1] = new
 
 
 def _find(body, note):
@@ -288,10 +374,13 @@ def _lowered(lw, block, i, note):
         if hasattr(call, attr):
             setattr(made.value, attr, getattr(call, attr))
     new.append(made)
-    if isinstance(stmt, S.Assign):
-        new.append(lw.assign(stmt.targets[0].id, _item(held, 0), Kind.SUBSCRIPT))
+    note.result = stmt.targets[0].id if isinstance(stmt, S.Assign) else None
+    if note.result is not None:
+        new.append(lw.assign(note.result, _item(held, 0), Kind.SUBSCRIPT))
+    note.binds = {}   # (the caller's name -> its binding `name = t[k]`: write_back's)
     for k, (_, name) in enumerate(note.written):
         new.append(lw.assign(name, _item(held, k + 1), Kind.SUBSCRIPT))
+        note.binds[name] = new[-1]
     block[i:i + 1] = new
     return made
 
@@ -309,3 +398,18 @@ def _parameters_read(fn):
 
 def _item(name, k):
     return S.Subscript(value=S.load(name), slice=S.const(k), ctx=S.Load())
+
+
+def written_back(write, call, defs):
+    """Whether the item write `write` stores an item of what the call `call` (a writing
+    helper's variant) returned: the helper's copy written back into the caller's array, by
+    value (write_back; the run checks it is an array of numbers: aliasing.check_writes
+    reads such a write as no write into what the helper stored into its copy)."""
+    from . import analyze
+    from .core import Kind
+    held = analyze.assigned(call)
+    value = write.value if write.sd.kind == Kind.SETITEM else None
+    return held is not None and isinstance(value, S.Name) and any(
+        d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value, S.Subscript) and
+        isinstance(d.value.value, S.Name) and d.value.value.id == held
+        for d in defs.get(value.id, ()))
