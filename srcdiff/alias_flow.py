@@ -259,10 +259,12 @@ class Flow(Seen):
             self._store(holders, reach, stmt)   # p itself: stores_only_into; `fresh`: a copy)
         made = ("made", id(stmt))
         if id(stmt) in self.fresh:
-            # its own copies hold what the originals held, and more; the originals
-            # themselves, never written, are in no result
-            reach = reach - set().union(*(self._reads(env, bound[p]) for p in
-                                          func._srcdiff_written if p in bound))
+            # its own copies hold what the originals held, and what it stores into them
+            # (nothing, where it stores into no parameter); the originals themselves,
+            # never written, are in no result
+            originals = set().union(*(self._reads(env, bound[p]) for p in
+                                      func._srcdiff_written if p in bound))
+            reach = (reach if into else self.reach(self.items(originals))) - originals
             self._hold([("new", id(stmt))], reach)
         given = getattr(func, "_srcdiff_returns", None)   # (`return M`: M itself)
         slots = [{("new", id(stmt))} if given in bound and id(stmt) in self.fresh and
