@@ -248,6 +248,7 @@ class Flow(Seen):
             # (one written into may be its default, or unknown)
             if id(stmt) not in self.fresh:
                 return None
+            reach -= self._unseen_originals(stmt, env, func, bound)
             self._store(reach, reach, stmt)
             self._escape(stmt, reach)
             return {("new", id(stmt))}
@@ -277,6 +278,18 @@ class Flow(Seen):
         self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, slots)]
         self._hold([made], set().union(*slots))
         return {made}
+
+    def _unseen_originals(self, stmt, env, func, bound):
+        """What the caller passes a fresh variant's written parameters (never seen by its
+        body, which works on copies of its own) and no other argument reaches."""
+        if bound is None:
+            return set()
+        written = [bound[p] for p in func._srcdiff_written if p in bound]
+        others = set()
+        for a in analyze.call_args(stmt):
+            if not any(a is w for w in written):
+                others |= self._reads(env, a)
+        return set().union(*(self._reads(env, w) for w in written)) - self.reach(others)
 
     def _keyed(self, base, index):
         """The objects `d[key]` may be, where every object `base` may be is a dict built

@@ -266,3 +266,26 @@ def test_a_helpers_write_another_name_sees_is_refused_at_the_call(f, error, reas
     with pytest.raises(error, match=reason) as err:
         srcdiff.grad(f, wrt=tuple(range(len(args))))(*args)
     _at_the_call(err, f, text)
+
+
+# -- random tester, functions 1540 #13: a recursive helper writing into u, called in a loop
+# srcdiff unrolls (the list of functions): its copy of x kept nothing of the caller's x
+def h0(t, u, n):
+    if n <= 0:
+        return np.exp2(np.tanh(t))
+    u[1:] = u[1:] * np.tanh(u[:-1])
+    return h0(0.5 * np.tanh(np.cumprod(1.0 + 0.3 * np.tanh(u))[-1]), u, n - 1)
+
+
+def calls_a_recursive_writer_in_a_loop(x, A):
+    t3 = A.mean(axis=1)
+    for g in [np.tanh, np.sin]:
+        t3 = 0.5 * g(t3) + 0.1
+        if h0(2.0, x, 2) < -1.0:
+            continue
+        t3 = t3 + np.tanh(x)
+    return np.sum(t3 * x)
+
+
+def test_a_recursive_helper_writing_into_its_argument_in_an_unrolled_loop():
+    check(calls_a_recursive_writer_in_a_loop, X.copy(), M.copy(), wrt=(0, 1))
