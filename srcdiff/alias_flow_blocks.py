@@ -5,8 +5,9 @@ the way to it from the function's body, the blocks around it (`places`, `path_to
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
 its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
 argument a call gives each parameter (`bound_arguments`), whether a name surely holds
-no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`), and
-whether a statement follows a write in its block (`later_in_block`).
+no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
+whether a statement follows a write in its block (`later_in_block`), and whether an item
+write stores a writing helper's copy back (`written_back`).
 """
 from . import analyze
 from . import syntax as S
@@ -338,3 +339,17 @@ def stable_lists(stmts, binds, place, keeps_nothing):
         else:
             out[id(d)] = (name, appends)
     return out
+
+
+
+def written_back(write, call, defs):
+    """Whether the item write `write` stores an item of what the call `call` (a writing
+    helper's variant) returned: the helper's copy written back into the caller's array, by
+    value (writing_helpers.write_back; the run checks it is an array of numbers):
+    aliasing.check_writes reads it as no write into what the helper stored into its copy."""
+    held = analyze.assigned(call)
+    value = write.value if write.sd.kind == Kind.SETITEM else None
+    return held is not None and isinstance(value, S.Name) and any(
+        d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value, S.Subscript) and
+        isinstance(d.value.value, S.Name) and d.value.value.id == held
+        for d in defs.get(value.id, ()))

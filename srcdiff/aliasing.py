@@ -20,13 +20,12 @@ have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
-    written_only_before
+    written_back, written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .callables import is_user_function
 from .core import Kind
-from .writing_helpers import written_back
 
 
 def check_writes(source, user_names, body, spelled=None, containers=()):

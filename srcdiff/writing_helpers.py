@@ -398,18 +398,3 @@ def _parameters_read(fn):
 
 def _item(name, k):
     return S.Subscript(value=S.load(name), slice=S.const(k), ctx=S.Load())
-
-
-def written_back(write, call, defs):
-    """Whether the item write `write` stores an item of what the call `call` (a writing
-    helper's variant) returned: the helper's copy written back into the caller's array, by
-    value (write_back; the run checks it is an array of numbers: aliasing.check_writes
-    reads such a write as no write into what the helper stored into its copy)."""
-    from . import analyze
-    from .core import Kind
-    held = analyze.assigned(call)
-    value = write.value if write.sd.kind == Kind.SETITEM else None
-    return held is not None and isinstance(value, S.Name) and any(
-        d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value, S.Subscript) and
-        isinstance(d.value.value, S.Name) and d.value.value.id == held
-        for d in defs.get(value.id, ()))
