@@ -6,8 +6,9 @@ the way to it from the function's body, the blocks around it (`places`, `path_to
 its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
 argument a call gives each parameter (`bound_arguments`), whether a name surely holds
 no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
-whether a statement follows a write in its block (`later_in_block`), and whether an item
-write stores a writing helper's copy back (`written_back`).
+whether a statement follows a write in its block (`later_in_block`), and, for a writing
+helper's call, what may share its copy (`helpers_result`) and whether an item write stores
+that copy back (`written_back`).
 """
 from . import analyze
 from . import syntax as S
@@ -287,6 +288,26 @@ def binds_new_array(t, defs, place):
                                                                "_srcdiff_written", None))
         t = ds[0]
     return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
+
+
+def helpers_result(t, defs):
+    """For `y = held[k]` (k >= 1), held bound once by a writing helper's variant's call
+    (writing_helpers.py): y is the helper's copy of what it wrote into, new, which nothing
+    but the helper's result (held[0]) may share: the name bound to that result, or () where
+    none is; None for any other binding."""
+    v = t.value if isinstance(t, S.Assign) else None
+    if not (isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and isinstance(
+            v.slice, S.Constant) and isinstance(v.slice.value, int) and v.slice.value > 0):
+        return None
+    ds = defs.get(v.value.id, [])
+    if len(ds) != 1 or ds[0].sd.kind != Kind.CALL or \
+            not getattr(ds[0].sd.func, "_srcdiff_written", None):
+        return None
+    results = [n for n, bound in defs.items() for d in bound
+               if isinstance(getattr(d, "value", None), S.Subscript) and
+               isinstance(d.value.value, S.Name) and d.value.value.id == v.value.id and
+               isinstance(d.value.slice, S.Constant) and d.value.slice.value == 0]
+    return results[0] if results else ()
 
 
 def later_in_block(place, write, t):

@@ -20,7 +20,7 @@ have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
-    written_back, written_only_before
+    helpers_result, written_back, written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
@@ -362,10 +362,11 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
-            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
+            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name) and \
+                    helpers_result(d, defs) != ():   # (a writing helper's copy: its result's)
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
-                seq = value.value.id
+                seq = helpers_result(d, defs) or value.value.id
                 seen = seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
@@ -376,7 +377,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                      f"copy it first: {target} = numpy.copy(...)", sorted(
                          may_share(seq) | {n for n, _ in seen_writes(target).values()
                                            if n is not None and seq in roots(n)}),
-                     holder=seq, forward_follows=seq in user_names)   # (M2 = results[0])
+                     holder=seq, forward_follows=value.value.id in user_names)   # (M2 = r[0])
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
