@@ -10,7 +10,12 @@ what it writes into (lower_copies' own_copy), so the caller's value would not ch
 the caller passes a name only it holds, lower_copies lowers `fill(out, x)` as
 `t = fill_writing(out, x); out = t[1]`: the variant returns the helper's copy, and the
 caller's name is bound to it, which is what Python's caller sees (alias_flow proves no
-other name holds the old array; a check at run time that no other argument does).
+other name holds the old array; a check at run time that no other argument does). Where
+another name may hold it too (or alias_flow cannot tell), and where the caller passes a
+view it takes right there (`fill(A[1:], x)`), the copy is written back into the caller's
+array instead, `out[...] = t[1]` (`A[1:] = t[1]`), as Python's holders all see it: an item
+write aliasing.check_writes then refuses or checks as the user's own, and checks at run
+time that it is an array of numbers (a view of the base: runtime_alias).
 
 The variant is the helper's own text with each `return e` read as `return (e), p` (`return`
 as `return None, p`, and one more such line where the body may end without a return),
