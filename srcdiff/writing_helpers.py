@@ -35,20 +35,21 @@ _MADE = weakref.WeakKeyDictionary()   # a helper -> {(its code, params): the var
 _NO_RESULT = 0x20 | 0x80 | 0x100 | 0x200   # generator, coroutine, iterable coroutine, async gen
 
 
-def returning_written(fn, params):
+def returning_written(fn, params, updated=False):
     """The variant of `fn` returning (its result, *params) (see the module's docstring), or
-    None."""
+    None. `updated`: `p op= v` on a parameter is no new binding (lower_copies gives the
+    variant arrays only, which the operator changes in place)."""
     if not isinstance(fn, types.FunctionType) or fn.__code__.co_freevars or \
             fn.__code__.co_flags & _NO_RESULT:
         return None
     made = _MADE.setdefault(fn, {})
-    key = (fn.__code__, tuple(params))
+    key = (fn.__code__, tuple(params), updated)
     if key not in made:
-        made[key] = _variant(fn, tuple(params))
+        made[key] = _variant(fn, tuple(params), updated)
     return made[key]
 
 
-def _variant(fn, params):
+def _variant(fn, params, updated=False):
     from . import loader
     from .frontend import get_source
     try:
@@ -68,7 +69,7 @@ def _variant(fn, params):
         return None
     fdef = tree.body[0]
     if fdef.name != fn.__code__.co_name or any(s.lineno == fdef.lineno for s in fdef.body) \
-            or _rebinds(fdef, params):
+            or _rebinds(fdef, params, updated):
         return None
     text = _edited(segment, fdef, params)
     if text is None:
@@ -87,12 +88,12 @@ def _variant(fn, params):
     variant.__qualname__ = fn.__qualname__
     variant.__doc__ = fn.__doc__
     variant._srcdiff_written = params   # (alias_flow: its result's items 1.. are these,
-    variant._srcdiff_returns = _returned_parameter(fdef)   # and item 0 this parameter)
+    variant._srcdiff_returns = _returned_parameter(fdef, updated)   # item 0 this one)
     loader._SOURCES[inner[0]] = text   # (frontend.get_source reads the variant's text there)
     return variant
 
 
-def _returned_parameter(fdef):
+def _returned_parameter(fdef, updated=False):
     """The parameter every return of `fdef` gives back (`return M`), where the body ends
     with such a return and binds that parameter nowhere; else None."""
     returns = [n for n in S.own_nodes(fdef) if isinstance(n, ast.Return)]
@@ -102,15 +103,18 @@ def _returned_parameter(fdef):
         return None
     name = names.pop()
     params = [a.arg for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
-    return name if name in params and not _rebinds(fdef, [name]) else None
+    return name if name in params and not _rebinds(fdef, [name], updated) else None
 
 
-def _rebinds(fdef, params):
+def _rebinds(fdef, params, updated=False):
     """Whether the body binds one of `params` anew (then what it returns is not what the
     caller's value became), or names it global or nonlocal. A comprehension's own variable
-    (`[np.tanh(t) for t in v]`) lives in the comprehension's scope: it binds nothing."""
+    (`[np.tanh(t) for t in v]`) lives in the comprehension's scope: it binds nothing; with
+    `updated`, neither does `p op= v`."""
     scoped = {id(m) for n in S.own_nodes(fdef) if isinstance(n, ast.comprehension)
               for m in ast.walk(n.target)}
+    if updated:
+        scoped |= {id(n.target) for n in S.own_nodes(fdef) if isinstance(n, ast.AugAssign)}
     for n in S.own_nodes(fdef):
         if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load) \
                 and id(n) not in scoped:
@@ -153,14 +157,17 @@ def _edited(segment, fdef, params):
 
 
 # -- the caller's side: lower_copies.CopyInsertion's calls -----------------------------------
-def take(lw, node, fn, fdef, params, args, writes, error, out=()):
+def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
     """Whether the call `node` of `fn` (its lowered operands `args` in fn's parameter order),
     which writes into the parameters of `writes` ((parameter, where) pairs), can be lowered
     as a call of the variant handing back what it wrote into: each such parameter is given
     a local name of the caller's own (not a parameter or a global), or a view of one taken
     right there (`h(A[1:])`, `h(A[0])`: srcdiff's temporary bound in `out`, the statements
     lowered so far). The call is noted on `lw`; `rewrite` finds it in the lowered body, or
-    raises `error`."""
+    raises `error`. `guard`: for a helper doing `p op= v` (an array changed in place, a
+    number rebound: `writes` names p), the check before the call that refuses arrays
+    (lower_copies); `rewrite` then runs the variant where the run gives an array, and the
+    call as it was, after that check, where it does not (`updated`)."""
     from .callables import LocalFunction
     if isinstance(fn, LocalFunction) or not isinstance(fn, types.FunctionType):
         return False
@@ -178,14 +185,14 @@ def take(lw, node, fn, fdef, params, args, writes, error, out=()):
                 return False
             views[arg.id] = taken
         written.append((param, arg.id))
-    variant = returning_written(fn, [p for p, _ in written])
+    variant = returning_written(fn, [p for p, _ in written], guard is not None)
     if variant is None:
         return False
     if not hasattr(lw, "handed_back"):
         lw.handed_back = []
     lw.handed_back.append(types.SimpleNamespace(
         args=[id(a) for a in args], fn=fn, variant=variant, written=written, error=error,
-        views=views, line=getattr(node, "lineno", lw.line)))
+        views=views, guard=guard, line=getattr(node, "lineno", lw.line)))
     return True
 
 
@@ -230,9 +237,13 @@ def rewrite(lw, body):
     made = []
     for note in noted:
         found = _find(body, note)
+        if found is None and note.guard is not None:
+            continue   # (the call as it was, its check before it)
         if found is None:
             raise note.error
         block, i = found
+        if note.guard is not None:
+            block, i = updated(lw, block, i, note)
         made.append((_lowered(lw, block, i, note), note))
         for _, name in note.written:
             if name in note.views:
@@ -251,6 +262,29 @@ def rewrite(lw, body):
                     turned = True
     return {note.views[name][0] if name in note.views else name
             for _, note in made for _, name in note.written}
+
+
+def updated(lw, block, i, note):
+    """For a helper doing `p op= v` (note.guard: the check before the call refusing arrays):
+    `cond = isinstance(name, numpy.ndarray)`, then `if cond:` a copy of the call, for
+    _lowered to make the variant's (the helper changes the caller's array in place), `else:`
+    the check and the call as they were (a number is rebound inside the helper only; a list
+    is refused). Gives back (the if's body, 0), where the copy is."""
+    import numpy
+    from .core import Kind
+    stmt = block[i]
+    j = next(k for k, t in enumerate(block) if t is note.guard)
+    lw.line = stmt.sd.line
+    copy = S.clone(stmt)
+    copy.sd = stmt.sd   # (read for its line only: _lowered replaces it)
+    cond = lw.namer.fresh("cond")
+    test = lw.assign(cond, S.Call(func=lw.bind("isinstance", isinstance), args=[
+        S.load(note.written[0][1]), lw.bind("numpy.ndarray", numpy.ndarray)], keywords=[]),
+        Kind.CALL, func=isinstance)
+    branch = lw.info(S.If(test=S.load(cond), body=[copy], orelse=[note.guard, stmt]),
+                     Kind.IF)
+    block[j:i + 1] = block[j + 1:i] + [test, branch]
+    return branch.body, 0
 
 
 def write_back(lw, body, note, name):

@@ -289,3 +289,63 @@ def calls_a_recursive_writer_in_a_loop(x, A):
 
 def test_a_recursive_helper_writing_into_its_argument_in_an_unrolled_loop():
     check(calls_a_recursive_writer_in_a_loop, X.copy(), M.copy(), wrt=(0, 1))
+
+
+# -- a helper doing `t op= v`: an array changed in place, a number rebound (random tester,
+# functions 1541 #27's shape): the variant where the run gives an array, the call as it was
+def decays(t):
+    t -= 0.3 * np.sin(t)
+    return np.sum(t * t)
+
+
+def rescales(t, c):
+    t *= c
+    return t
+
+
+def updates_an_array_twice(x):
+    a2 = 0.5 * np.tanh(x)
+    s = decays(a2) + decays(a2)
+    return s + np.sum(a2 * x)
+
+
+def updates_a_number(x):
+    a = x[0] * 2.0
+    s = decays(a)
+    return s + a * x[1]
+
+
+def updates_in_a_loop(x):
+    a2 = x * 1.0
+    for k in range(2):
+        s = decays(a2)
+        a2 -= 0.3 * np.tanh(a2) * s
+    return np.sum(a2 * x)
+
+
+def updates_and_returns_it(x):
+    a = x * 1.0
+    r = rescales(a, x[1])
+    return np.sum(r * x) + np.sum(a)
+
+
+def updates_what_another_may_hold(x):
+    a = x * 1.0
+    b = x * 2.0
+    if x[0] > 0.0:
+        b = a
+    r = rescales(a, x[1])
+    return np.sum(b * x) + np.sum(r)
+
+
+@pytest.mark.parametrize("f, x", [
+    (updates_an_array_twice, X), (updates_a_number, X), (updates_in_a_loop, X),
+    (updates_and_returns_it, X), (updates_what_another_may_hold, -X)])
+def test_a_helper_updating_its_argument_in_place(f, x):
+    check(f, x.copy())
+
+
+def test_an_update_another_name_holding_the_array_sees_is_refused_when_it_runs():
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change b") as err:
+        srcdiff.grad(updates_what_another_may_hold)(X.copy())
+    _at_the_call(err, updates_what_another_may_hold, "rescales(a, x[1])")

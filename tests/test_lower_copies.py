@@ -149,11 +149,19 @@ def test_a_call_writing_into_a_name_only_the_caller_holds_differentiates():
     check(calls_writer, np.array([0.5, -1.0, 0.7]))
 
 
+def calls_updater_on_a_list(x):
+    L = [x[0], x[1]]
+    updater(L, [x[2]])
+    return L[0] * L[2]
+
+
 def test_a_call_of_a_function_updating_its_argument_is_checked_when_it_runs():
     assert len(checks_named(calls_updater, "check_argument_update")) == 1
     check(calls_updater, 1.5)   # a number: `p += v` rebinds p inside updater only
-    with pytest.raises(errors.RuntimeRefusal, match="updates its argument 'p'") as info:
-        srcdiff.grad(calls_updater)(np.array([1.0, 2.0]))
+    # an array: updater's variant changes its copy, which becomes y (writing_helpers.updated)
+    check(calls_updater, np.array([1.0, 2.0]))
+    with pytest.raises(errors.SrcdiffError, match="updates its argument 'p'") as info:
+        srcdiff.grad(calls_updater_on_a_list)(np.array([1.0, 2.0, 0.5]))   # a list: refused
     assert_located(info.value, updater, 1, "p += v")
 
 
