@@ -38,9 +38,12 @@ class Flow(Seen):
     """The objects each name may hold before each statement of a lowered body."""
 
     def __init__(self, body, fresh=()):
-        self.fresh = set(fresh)   # ids of calls whose result is taken as new (see below)
         self.body = body
         self.stmts = list(analyze.flatten(body))
+        # ids of calls whose result is taken as new (see below): a writing helper's variant
+        # (writing_helpers.py) works on copies of its own of what it writes into, always
+        self.fresh = set(fresh) | {id(t) for t in self.stmts if t.sd.kind == Kind.CALL and
+                                   getattr(t.sd.func, "_srcdiff_written", None)}
         self.ok = _local_functions_only_called(self.stmts)
         self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
         self.before = {}   # id(stmt) -> {name: objects}
@@ -245,6 +248,7 @@ class Flow(Seen):
             # (one written into may be its default, or unknown)
             if id(stmt) not in self.fresh:
                 return None
+            reach -= self._unseen_originals(stmt, env, func, bound)
             self._store(reach, reach, stmt)
             self._escape(stmt, reach)
             return {("new", id(stmt))}
@@ -252,14 +256,16 @@ class Flow(Seen):
         for p in into:
             holders |= self._reads(env, bound[p])
         holders.discard(STALE)
-        if holders:   # (`p[k] = v` only, into the object p itself: stores_only_into)
-            self._store(holders, reach, stmt)
+        if holders and id(stmt) not in self.fresh:   # (`p[k] = v` only, into the object
+            self._store(holders, reach, stmt)   # p itself: stores_only_into; `fresh`: a copy)
         made = ("made", id(stmt))
         if id(stmt) in self.fresh:
-            # its own copies hold what the originals held, and more; the originals
-            # themselves, never written, are in no result
-            reach = reach - set().union(*(self._reads(env, bound[p]) for p in
-                                          func._srcdiff_written if p in bound))
+            # its own copies hold what the originals held, and what it stores into them
+            # (nothing, where it stores into no parameter); the originals themselves,
+            # never written, are in no result
+            originals = set().union(*(self._reads(env, bound[p]) for p in
+                                      func._srcdiff_written if p in bound))
+            reach = (reach if into else self.reach(self.items(originals))) - originals
             self._hold([("new", id(stmt))], reach)
         given = getattr(func, "_srcdiff_returns", None)   # (`return M`: M itself)
         slots = [{("new", id(stmt))} if given in bound and id(stmt) in self.fresh and
@@ -272,6 +278,18 @@ class Flow(Seen):
         self.slots[made] = [(a | b) - {STALE} for a, b in zip(old, slots)]
         self._hold([made], set().union(*slots))
         return {made}
+
+    def _unseen_originals(self, stmt, env, func, bound):
+        """What the caller passes a fresh variant's written parameters (never seen by its
+        body, which works on copies of its own) and no other argument reaches."""
+        if bound is None:
+            return set()
+        written = [bound[p] for p in func._srcdiff_written if p in bound]
+        others = set()
+        for a in analyze.call_args(stmt):
+            if not any(a is w for w in written):
+                others |= self._reads(env, a)
+        return set().union(*(self._reads(env, w) for w in written)) - self.reach(others)
 
     def _keyed(self, base, index):
         """The objects `d[key]` may be, where every object `base` may be is a dict built

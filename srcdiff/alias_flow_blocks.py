@@ -5,8 +5,10 @@ the way to it from the function's body, the blocks around it (`places`, `path_to
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
 its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
 argument a call gives each parameter (`bound_arguments`), whether a name surely holds
-no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`), and
-whether a statement follows a write in its block (`later_in_block`).
+no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
+whether a statement follows a write in its block (`later_in_block`), and, for a writing
+helper's call, what may share its copy (`helpers_result`) and whether an item write stores
+that copy back (`written_back`).
 """
 from . import analyze
 from . import syntax as S
@@ -268,16 +270,44 @@ def binds_new_array(t, defs, place):
     """Whether the binding `t` gives its name an array (or number) made anew each time it
     runs, sharing no memory: arithmetic or a copying NumPy function no list comes from
     (no_list_value), directly or through a name bound once, earlier in t's own block
-    (`add_2 = mul_1 + 0.1; x = add_2`). `place`: alias_flow.Flow._place."""
-    if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
-        ds = defs.get(t.value.id, [])
+    (`add_2 = mul_1 + 0.1; x = add_2`), or a writing helper's copy of what it wrote into
+    (`out = held[1]`, held bound there by its variant's call: writing_helpers.py). `place`:
+    alias_flow.Flow._place."""
+    held = t.value.value if t.sd.kind == Kind.SUBSCRIPT and isinstance(
+        t.value.value, S.Name) and isinstance(t.value.slice, S.Constant) and \
+        t.value.slice.value != 0 else None
+    if (t.sd.kind == Kind.COPY and isinstance(t.value, S.Name)) or held is not None:
+        ds = defs.get(held.id if held is not None else t.value.id, [])
         if len(ds) != 1:
             return False
         (b, j), (c, k) = place(ds[0]), place(t)
         if b is None or b != c or j >= k:
             return False
+        if held is not None:
+            return ds[0].sd.kind == Kind.CALL and bool(getattr(ds[0].sd.func,
+                                                               "_srcdiff_written", None))
         t = ds[0]
     return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
+
+
+def helpers_result(t, defs):
+    """For `y = held[k]` (k >= 1), held bound once by a writing helper's variant's call
+    (writing_helpers.py): y is the helper's copy of what it wrote into, new, which nothing
+    but the helper's result (held[0]) may share: the name bound to that result, or () where
+    none is; None for any other binding."""
+    v = t.value if isinstance(t, S.Assign) else None
+    if not (isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and isinstance(
+            v.slice, S.Constant) and isinstance(v.slice.value, int) and v.slice.value > 0):
+        return None
+    ds = defs.get(v.value.id, [])
+    if len(ds) != 1 or ds[0].sd.kind != Kind.CALL or \
+            not getattr(ds[0].sd.func, "_srcdiff_written", None):
+        return None
+    results = [n for n, bound in defs.items() for d in bound
+               if isinstance(getattr(d, "value", None), S.Subscript) and
+               isinstance(d.value.value, S.Name) and d.value.value.id == v.value.id and
+               isinstance(d.value.slice, S.Constant) and d.value.slice.value == 0]
+    return results[0] if results else ()
 
 
 def later_in_block(place, write, t):
@@ -330,3 +360,17 @@ def stable_lists(stmts, binds, place, keeps_nothing):
         else:
             out[id(d)] = (name, appends)
     return out
+
+
+
+def written_back(write, call, defs):
+    """Whether the item write `write` stores an item of what the call `call` (a writing
+    helper's variant) returned: the helper's copy written back into the caller's array, by
+    value (writing_helpers.write_back; the run checks it is an array of numbers):
+    aliasing.check_writes reads it as no write into what the helper stored into its copy."""
+    held = analyze.assigned(call)
+    value = write.value if write.sd.kind == Kind.SETITEM else None
+    return held is not None and isinstance(value, S.Name) and any(
+        d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value, S.Subscript) and
+        isinstance(d.value.value, S.Name) and d.value.value.id == held
+        for d in defs.get(value.id, ()))

@@ -20,7 +20,7 @@ have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
-    written_only_before
+    helpers_result, written_back, written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
@@ -82,10 +82,12 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
              if isinstance(t, (S.For, S.While))]
 
-    def later_write(name, made):
-        """The first write into `name` that may run once `made` has: after it, or in a loop
-        around both (the next iteration). Writes before it change an array not shared yet."""
+    def later_write(name, made, skip=lambda w: False):
+        """The first write into `name` (not skip's) that may run once `made` has: after it, or in
+        a loop around both (the next iteration). Writes before it change an array not shared."""
         for w in writes.get(name, ()):
+            if skip(w):
+                continue
             if order[id(w)] > order[id(made)] or any(
                     id(w) in inner and id(made) in inner for inner in loops):
                 return w
@@ -311,8 +313,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             if s.sd.kind == Kind.CALL else None
         if stored_by:   # held = fill_writing(out, v): the helper may store v into out
             func = getattr(s.sd.func, "__name__", "the function")
-            for arg in analyze.call_args(s):
-                w = later_write(arg.id, s) if isinstance(arg, S.Name) else None
+            for arg in analyze.call_args(s):   # (not the helper's copy written back)
+                w = later_write(arg.id, s, lambda w: written_back(w, s, defs)) \
+                    if isinstance(arg, S.Name) else None
                 if w is not None and not rebound_first(s, arg.id, body, stmts):
                     fail(w, f"writing into {arg.id} here would also change what {func} "
                          f"stored it into on line {s.sd.line} ({', '.join(stored_by)}), "
@@ -359,10 +362,11 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
-            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
+            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name) and \
+                    helpers_result(d, defs) != ():   # (a writing helper's copy: its result's)
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
-                seq = value.value.id
+                seq = helpers_result(d, defs) or value.value.id
                 seen = seq if seq in user_names else sorted(
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
@@ -373,7 +377,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                      f"copy it first: {target} = numpy.copy(...)", sorted(
                          may_share(seq) | {n for n, _ in seen_writes(target).values()
                                            if n is not None and seq in roots(n)}),
-                     holder=seq, forward_follows=seq in user_names)   # (M2 = results[0])
+                     holder=seq, forward_follows=value.value.id in user_names)   # (M2 = r[0])
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of

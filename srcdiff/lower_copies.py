@@ -424,7 +424,7 @@ class CopyInsertion:
             from .library_calls import at_caller
             error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
             if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
-                                                error):
+                                                error, out):
                 raise error
         for param, op, where in updates:
             i = params.index(param)
@@ -441,6 +441,10 @@ class CopyInsertion:
                         f"is called ({called})"), S.const(source.filename),
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
+            if not writes and len({p for p, _, _ in updates}) == 1:   # (an array: handed
+                writing_helpers.take(self, node, fn, fdef, params, args, [(param, where)],
+                                     None, out, guard=out[-1])   # back, writing_helpers)
+                break
 
 
 def _shared_with_written(stmts, written):

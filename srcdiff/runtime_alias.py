@@ -159,3 +159,26 @@ def check_deletable(value, where):
                f"{type(value).__name__}, whose del srcdiff does not follow",
                "build a new value without the item instead (lst = lst[:i] + lst[i + 1:])",
                where)
+
+
+def check_written_back(value, copy, reason, hint, where):
+    """Before `out[...] = copy`, where a helper wrote into `copy` (its own copy of what the
+    caller passed, `value`, or a view of the caller's array: writing_helpers.py), written back
+    into the caller's array so that every name holding it sees the change as Python's do:
+    refused unless both are arrays of numbers of one shape, `value` an array's view where it
+    was taken with an index (`h(A[1:])`: an index array or a mask gives a copy, which Python's
+    helper changes unseen)."""
+    if not (isinstance(value, numpy.ndarray) and isinstance(copy, numpy.ndarray) and
+            value.dtype != object and value.dtype == copy.dtype and
+            value.shape == copy.shape and value.ndim > 0):
+        refuse(reason, hint, where)
+
+
+def check_view_of(view, base, reason, hint, where):
+    """Before a helper writes into `view`, taken from the caller's array `base` with an index
+    (`h(A[1:])`, `h(A[0])`), the change written back into `base` at that index
+    (writing_helpers.py): refused unless `view` is an array sharing `base`'s memory (a basic
+    index: ints and slices), since a copy's change is seen by nobody."""
+    if not (isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and
+            view.ndim > 0 and numpy.shares_memory(view, base)):
+        refuse(reason, hint, where)

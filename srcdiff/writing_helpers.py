@@ -10,7 +10,12 @@ what it writes into (lower_copies' own_copy), so the caller's value would not ch
 the caller passes a name only it holds, lower_copies lowers `fill(out, x)` as
 `t = fill_writing(out, x); out = t[1]`: the variant returns the helper's copy, and the
 caller's name is bound to it, which is what Python's caller sees (alias_flow proves no
-other name holds the old array; a check at run time that no other argument does).
+other name holds the old array; a check at run time that no other argument does). Where
+another name may hold it too (or alias_flow cannot tell), and where the caller passes a
+view it takes right there (`fill(A[1:], x)`), the copy is written back into the caller's
+array instead, `out[...] = t[1]` (`A[1:] = t[1]`), as Python's holders all see it: an item
+write aliasing.check_writes then refuses or checks as the user's own, and checks at run
+time that it is an array of numbers (a view of the base: runtime_alias).
 
 The variant is the helper's own text with each `return e` read as `return (e), p` (`return`
 as `return None, p`, and one more such line where the body may end without a return),
@@ -30,20 +35,21 @@ _MADE = weakref.WeakKeyDictionary()   # a helper -> {(its code, params): the var
 _NO_RESULT = 0x20 | 0x80 | 0x100 | 0x200   # generator, coroutine, iterable coroutine, async gen
 
 
-def returning_written(fn, params):
+def returning_written(fn, params, updated=False):
     """The variant of `fn` returning (its result, *params) (see the module's docstring), or
-    None."""
+    None. `updated`: `p op= v` on a parameter is no new binding (lower_copies gives the
+    variant arrays only, which the operator changes in place)."""
     if not isinstance(fn, types.FunctionType) or fn.__code__.co_freevars or \
             fn.__code__.co_flags & _NO_RESULT:
         return None
     made = _MADE.setdefault(fn, {})
-    key = (fn.__code__, tuple(params))
+    key = (fn.__code__, tuple(params), updated)
     if key not in made:
-        made[key] = _variant(fn, tuple(params))
+        made[key] = _variant(fn, tuple(params), updated)
     return made[key]
 
 
-def _variant(fn, params):
+def _variant(fn, params, updated=False):
     from . import loader
     from .frontend import get_source
     try:
@@ -63,7 +69,7 @@ def _variant(fn, params):
         return None
     fdef = tree.body[0]
     if fdef.name != fn.__code__.co_name or any(s.lineno == fdef.lineno for s in fdef.body) \
-            or _rebinds(fdef, params):
+            or _rebinds(fdef, params, updated):
         return None
     text = _edited(segment, fdef, params)
     if text is None:
@@ -82,12 +88,12 @@ def _variant(fn, params):
     variant.__qualname__ = fn.__qualname__
     variant.__doc__ = fn.__doc__
     variant._srcdiff_written = params   # (alias_flow: its result's items 1.. are these,
-    variant._srcdiff_returns = _returned_parameter(fdef)   # and item 0 this parameter)
+    variant._srcdiff_returns = _returned_parameter(fdef, updated)   # item 0 this one)
     loader._SOURCES[inner[0]] = text   # (frontend.get_source reads the variant's text there)
     return variant
 
 
-def _returned_parameter(fdef):
+def _returned_parameter(fdef, updated=False):
     """The parameter every return of `fdef` gives back (`return M`), where the body ends
     with such a return and binds that parameter nowhere; else None."""
     returns = [n for n in S.own_nodes(fdef) if isinstance(n, ast.Return)]
@@ -97,15 +103,18 @@ def _returned_parameter(fdef):
         return None
     name = names.pop()
     params = [a.arg for a in fdef.args.posonlyargs + fdef.args.args + fdef.args.kwonlyargs]
-    return name if name in params and not _rebinds(fdef, [name]) else None
+    return name if name in params and not _rebinds(fdef, [name], updated) else None
 
 
-def _rebinds(fdef, params):
+def _rebinds(fdef, params, updated=False):
     """Whether the body binds one of `params` anew (then what it returns is not what the
     caller's value became), or names it global or nonlocal. A comprehension's own variable
-    (`[np.tanh(t) for t in v]`) lives in the comprehension's scope: it binds nothing."""
+    (`[np.tanh(t) for t in v]`) lives in the comprehension's scope: it binds nothing; with
+    `updated`, neither does `p op= v`."""
     scoped = {id(m) for n in S.own_nodes(fdef) if isinstance(n, ast.comprehension)
               for m in ast.walk(n.target)}
+    if updated:
+        scoped |= {id(n.target) for n in S.own_nodes(fdef) if isinstance(n, ast.AugAssign)}
     for n in S.own_nodes(fdef):
         if isinstance(n, ast.Name) and n.id in params and not isinstance(n.ctx, ast.Load) \
                 and id(n) not in scoped:
@@ -148,44 +157,78 @@ def _edited(segment, fdef, params):
 
 
 # -- the caller's side: lower_copies.CopyInsertion's calls -----------------------------------
-def take(lw, node, fn, fdef, params, args, writes, error):
+def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
     """Whether the call `node` of `fn` (its lowered operands `args` in fn's parameter order),
     which writes into the parameters of `writes` ((parameter, where) pairs), can be lowered
-    as a call of the variant binding the caller's names anew: each such parameter is given
-    a local name of the caller's own (not a parameter or a global). The call is noted on
-    `lw`; `rewrite` finds it in the lowered body, or raises `error`."""
+    as a call of the variant handing back what it wrote into: each such parameter is given
+    a local name of the caller's own (not a parameter or a global), or a view of one taken
+    right there (`h(A[1:])`, `h(A[0])`: srcdiff's temporary bound in `out`, the statements
+    lowered so far). The call is noted on `lw`; `rewrite` finds it in the lowered body, or
+    raises `error`. `guard`: for a helper doing `p op= v` (an array changed in place, a
+    number rebound: `writes` names p), the check before the call that refuses arrays
+    (lower_copies); `rewrite` then runs the variant where the run gives an array, and the
+    call as it was, after that check, where it does not (`updated`)."""
     from .callables import LocalFunction
     if isinstance(fn, LocalFunction) or not isinstance(fn, types.FunctionType):
         return False
     variadic = {getattr(a, "id", None) or getattr(a, "arg", None)
                 for a in (fdef.args.vararg, fdef.args.kwarg) if a is not None}
-    written = []
+    written, views = [], {}
     for param in dict.fromkeys(p for p, _ in writes):
         i = params.index(param) if param in params and param not in variadic else None
         arg = args[i] if i is not None and i < len(args) else None
-        if not isinstance(arg, S.Name) or arg.id not in lw.user_names or \
-                arg.id not in lw.locals or any(name == arg.id for _, name in written):
+        if not isinstance(arg, S.Name) or any(name == arg.id for _, name in written):
             return False
+        if arg.id not in lw.user_names or arg.id not in lw.locals:
+            taken = _view_taken(lw, arg.id, out)
+            if taken is None:
+                return False
+            views[arg.id] = taken
         written.append((param, arg.id))
-    variant = returning_written(fn, [p for p, _ in written])
+    variant = returning_written(fn, [p for p, _ in written], guard is not None)
     if variant is None:
         return False
     if not hasattr(lw, "handed_back"):
         lw.handed_back = []
     lw.handed_back.append(types.SimpleNamespace(
         args=[id(a) for a in args], fn=fn, variant=variant, written=written, error=error,
-        line=getattr(node, "lineno", lw.line)))
+        views=views, guard=guard, line=getattr(node, "lineno", lw.line)))
     return True
+
+
+def _view_taken(lw, temp, out):
+    """(the caller's name, the index) where srcdiff's temporary `temp` is bound, in `out`,
+    to an item or slice of a local name of the user's (`A[1:]`, `A[i, :]`) and read nowhere
+    yet; else None."""
+    from .core import Kind
+    made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
+            and t.targets[0].id == temp]
+    if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT:
+        return None
+    value = made[0].value
+    base = value.value
+    if not isinstance(base, S.Name) or base.id not in lw.user_names or \
+            base.id not in lw.locals:
+        return None
+    at = next(i for i, t in enumerate(out) if t is made[0])
+    for t in out[at + 1:]:
+        if any(isinstance(n, S.Name) and (n.id == temp or (
+                n.id == base.id and not isinstance(n.ctx, S.Load))) for n in S.walk(t)):
+            return None   # (read already, or its base bound anew in between)
+    return base.id, value.slice
 
 
 def rewrite(lw, body):
     """Lower each call `take` noted as `t = variant(...)`, then `r = t[0]` where its result is
-    kept and `name = t[k]` for each caller's name it writes into; before it, a check that no
-    other argument shares what the helper writes into (runtime_alias.check_written_unshared).
-    Raises the call's refusal where another name bound before the call would read the old
-    array after it (alias_flow), or where the call is not found. Gives back the caller's
-    names the helpers write into (a parameter among them gets its own copy first, as one
-    written directly: lower_copies), an empty set where there are none."""
+    kept and, for each caller's name it writes into, `name = t[k]` where no other name bound
+    before the call reads the old array after it (alias_flow), else the helper's copy written
+    back into the caller's array in place (`name[...] = t[k]`: write_back), as into a view's
+    base (`h(A[1:])`: `A[1:] = t[k]`) always; those writes are then checked like the user's
+    own (aliasing.check_writes). Before the call, a check that no other argument shares what
+    the helper writes into (runtime_alias.check_written_unshared). Raises the call's refusal
+    where the call is not found. Gives back the caller's names the helpers write into (a
+    parameter among them gets its own copy first, as one written directly: lower_copies),
+    an empty set where there are none."""
     noted = getattr(lw, "handed_back", None)
     if not noted:
         return set()
@@ -194,30 +237,112 @@ def rewrite(lw, body):
     made = []
     for note in noted:
         found = _find(body, note)
+        if found is None and note.guard is not None:
+            continue   # (the call as it was, its check before it)
         if found is None:
             raise note.error
         block, i = found
+        if note.guard is not None:
+            block, i = updated(lw, block, i, note)
         made.append((_lowered(lw, block, i, note), note))
-    # (the variant's results are new: it wrote into a copy of its own, made as it began)
-    flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
-    flow.rows_apart = flow.array_rows()   # (`for r in m: helper(r)`: m's other rows)
-    for call, note in made:
         for _, name in note.written:
-            seen = flow.seen_by(call, name, owned=lw.params)   # (own_copy's premise)
-            if seen is None:
-                continue
-            reader, where = seen
-            if reader is None or where is None:
-                raise note.error
-            shown = reader if reader in lw.user_names else lw.spelled.get(
-                reader, "a value srcdiff made")
-            raise lw.src.error(note.line, f"{note.fn.__name__} writes into {name} in place, "
-                               f"and {shown} holds (part of) the same array and is read after "
-                               f"this call (line {where.sd.line}), so it would see the change "
-                               "too, which srcdiff does not follow",
-                               hint=f"make {shown} a copy where it is taken "
-                                    f"(numpy.copy(...)), or read it before the call")
-    return {name for _, note in made for _, name in note.written}
+            if name in note.views:
+                write_back(lw, body, note, name)
+    turned = True
+    while turned:   # (a name written back stays the caller's array: the others looked at anew)
+        turned = False
+        # (the variant's results are new: it wrote into a copy of its own, made as it began)
+        flow = alias_flow.Flow(body, fresh=[id(call) for call, _ in made])
+        flow.rows_apart = flow.array_rows()   # (`for r in m: helper(r)`: m's other rows)
+        for call, note in made:
+            for _, name in note.written:
+                if name in note.binds and \
+                        flow.seen_by(call, name, owned=lw.params) is not None:
+                    write_back(lw, body, note, name)   # (own_copy's premise: owned)
+                    turned = True
+    return {note.views[name][0] if name in note.views else name
+            for _, note in made for _, name in note.written}
+
+
+def updated(lw, block, i, note):
+    """For a helper doing `p op= v` (note.guard: the check before the call refusing arrays):
+    `cond = isinstance(name, numpy.ndarray)`, then `if cond:` a copy of the call, for
+    _lowered to make the variant's (the helper changes the caller's array in place), `else:`
+    the check and the call as they were (a number is rebound inside the helper only; a list
+    is refused). Gives back (the if's body, 0), where the copy is."""
+    import numpy
+    from .core import Kind
+    stmt = block[i]
+    j = next(k for k, t in enumerate(block) if t is note.guard)
+    lw.line = stmt.sd.line
+    copy = S.clone(stmt)
+    copy.sd = stmt.sd   # (read for its line only: _lowered replaces it)
+    cond = lw.namer.fresh("cond")
+    test = lw.assign(cond, S.Call(func=lw.bind("isinstance", isinstance), args=[
+        S.load(note.written[0][1]), lw.bind("numpy.ndarray", numpy.ndarray)], keywords=[]),
+        Kind.CALL, func=isinstance)
+    branch = lw.info(S.If(test=S.load(cond), body=[copy], orelse=[note.guard, stmt]),
+                     Kind.IF)
+    block[j:i + 1] = block[j + 1:i] + [test, branch]
+    return branch.body, 0
+
+
+def write_back(lw, body, note, name):
+    """Replace `name = t[k]` (the binding _lowered placed) by the helper's copy written back
+    into the caller's array: `c = t[k]`, checks that the run gives arrays of numbers of one
+    shape (runtime_alias.check_written_back; for a view, runtime_alias.check_view_of: one of
+    the base's memory), then `name[...] = c` (`A[1:] = c` for a view taken as `A[1:]`). The
+    call's result, where it is the parameter written (`return M`), is then read as the
+    caller's array (`r = name`, or `r = A[1:]`); any other kept result is checked to hold no
+    part of the helper's copy (runtime_alias.check_written_unshared)."""
+    from . import checks, runtime_alias
+    from .core import Kind
+    stmt = note.binds.pop(name)
+    block = next(b for b in blocks(body) if any(t is stmt for t in b))
+    at = next(i for i, t in enumerate(block) if t is stmt)
+    lw.line = stmt.sd.line
+    param = next(p for p, n in note.written if n == name)
+    fn = note.fn.__name__
+    base, index = note.views.get(name, (name, S.const(Ellipsis)))
+    shown = base if name not in note.views else f"{base}[...]"
+    copy = lw.namer.fresh(f"{base}_written")
+    lw.locals.add(copy)
+    lw.spelled[copy] = f"what {fn} wrote into on line {note.line}"
+    new = [lw.assign(copy, stmt.value, Kind.SUBSCRIPT)]
+
+    def check(func, args, reason, hint):
+        lw.bindings[func.__name__] = func
+        error = lw.src.error(note.line, reason, hint=hint)
+        guard = S.Expr(value=S.Call(func=S.load(func.__name__), args=args + checks.refusal_args(
+            error), keywords=[]))
+        new.append(lw.info(guard, Kind.EFFECT, func=func))
+    hint = (f"make {fn} change a copy and return it ({param} = {param}.copy() first, then "
+            f"return {param}), and assign the result here")
+    if name in note.views:
+        check(runtime_alias.check_view_of, [S.load(name), S.load(base)],
+              f"{fn} writes into its argument {param!r} in place, which is taken from {base} "
+              f"with an index: Python's change shows in {base} only where that index picks "
+              "a view (ints and slices of an array), and srcdiff follows no other", hint)
+    check(runtime_alias.check_written_back, [S.load(name), S.load(copy)],
+          f"{fn} writes into {shown} in place, and another name here may hold that value too; "
+          "srcdiff writes the change back into it so that every holder sees it, which it "
+          "follows for an array of numbers only (not a list, a dict or an object)", hint)
+    result = note.result
+    if result is not None and note.variant._srcdiff_returns != param:
+        check(runtime_alias.check_written_unshared, [S.load(copy), S.Tuple(elts=[
+            S.load(result)], ctx=S.Load())],
+              f"{fn} returns (part of) what it writes into ({param!r}), and srcdiff writes "
+              f"its change back into {shown} in place, so what it returns would no longer be "
+              "(part of) the same array as in Python", hint)
+    new.append(lw.info(S.Assign(targets=[S.Subscript(value=S.load(base), slice=S.clone(
+        index), ctx=S.Store())], value=S.load(copy), type_comment=None), Kind.SETITEM))
+    if result is not None and note.variant._srcdiff_returns == param:
+        if name in note.views:   # (a view of the array written into, taken anew)
+            new.append(lw.assign(result, S.Subscript(value=S.load(base), slice=S.clone(index),
+                                                     ctx=S.Load()), Kind.SUBSCRIPT))
+        else:
+            new.append(lw.assign(result, S.load(name), Kind.COPY))
+    block[at:at + 1] = new
 
 
 def _find(body, note):
@@ -288,10 +413,13 @@ def _lowered(lw, block, i, note):
         if hasattr(call, attr):
             setattr(made.value, attr, getattr(call, attr))
     new.append(made)
-    if isinstance(stmt, S.Assign):
-        new.append(lw.assign(stmt.targets[0].id, _item(held, 0), Kind.SUBSCRIPT))
+    note.result = stmt.targets[0].id if isinstance(stmt, S.Assign) else None
+    if note.result is not None:
+        new.append(lw.assign(note.result, _item(held, 0), Kind.SUBSCRIPT))
+    note.binds = {}   # (the caller's name -> its binding `name = t[k]`: write_back's)
     for k, (_, name) in enumerate(note.written):
         new.append(lw.assign(name, _item(held, k + 1), Kind.SUBSCRIPT))
+        note.binds[name] = new[-1]
     block[i:i + 1] = new
     return made
 

@@ -1033,14 +1033,17 @@ def method_writes_into_selfs_array(x, cell):
 
 
 def decays(v):
-    v -= 0.5 * v  # refused: old_value_read_after_the_call
+    v -= 0.5 * v
     return v
 
 
 def old_value_read_after_the_call(x):
     y = x * 1.0
-    z = decays(y)
-    return np.sum(z * y)
+    w = x
+    if np.sum(x) < 1e9:
+        w = y   # (another name holding y's array on one path)
+    z = decays(y)  # refused: old_value_read_after_the_call
+    return np.sum(z * w)
 
 
 def adds_at(x):
@@ -1288,8 +1291,8 @@ REFUSED = [
             X),
     refused("a method writing into self's arrays", method_writes_into_selfs_array, X,
             Cell(Y * 1.0)),
-    refused("v -= ... in a helper when v's old value is read after the call (at run time)",
-            old_value_read_after_the_call, X),
+    refused("v -= ... in a helper where another name may hold v's array and reads it after "
+            "the call (at run time)", old_value_read_after_the_call, X),
     refused("numpy.add.at(out, i, x)", adds_at, X),
     refused("numpy.copyto(y, x)", copies_to, X),
     refused("out= arguments", out_argument, X),

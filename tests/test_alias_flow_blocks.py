@@ -169,3 +169,42 @@ def test_stable_lists_are_those_only_appended_in_line_and_read():
     assert stable == {"L": 1}   # (M: appended in a loop; N: popped)
     read = next(t for t in flow.stmts if flow.position(t) is not None)
     assert read.value.value.id == "L" and flow.position(read)[1] == 1
+
+
+# -- a writing helper's call (writing_helpers.py): its copy bound back, or written back
+def _fill(out, v):
+    out[:] = np.tanh(v)
+    return np.sum(v)
+
+
+def fills_y_twice(x):
+    y = x * 1.0
+    _fill(y, x)              # y = held[1]: the helper's copy, new each time
+    keep = x
+    if x[0] > 0.0:
+        keep = y
+    _fill(y, x * 2.0)        # keep may read y after: the copy written back, y[...] = copy
+    return np.sum(keep * y)
+
+
+def test_a_writing_helpers_copy_is_a_new_array_and_its_write_back_is_known():
+    from srcdiff import analyze
+    from srcdiff.core import Kind
+    body = lower_function(fills_y_twice).body
+    stmts = list(analyze.flatten(body))
+    defs = {}
+    for t in stmts:
+        if analyze.assigned(t) is not None:
+            defs.setdefault(analyze.assigned(t), []).append(t)
+    where = blocks.places(body)
+    found = [blocks.binds_new_array(t, defs, lambda s: where.get(id(s), (None, None)))
+             for t in defs["y"][:2] + defs["keep"][1:]]
+    assert found == [True, True, False], found   # (x * 1.0, the first call's copy, keep)
+    assert blocks.helpers_result(defs["y"][1], defs) == ()   # (its result: not kept)
+    assert blocks.helpers_result(defs["y"][0], defs) is None
+    calls = [t for t in stmts if t.sd.kind == Kind.CALL and
+             getattr(t.sd.func, "_srcdiff_written", None)]
+    back = _write(body)
+    assert len(calls) == 2 and blocks.written_back(back, calls[1], defs)
+    assert not blocks.written_back(back, calls[0], defs)
+    check(fills_y_twice, np.array([-0.3, -0.6, 0.9]))   # (keep is x: the write followed)

@@ -126,9 +126,22 @@ def test_a_call_writing_into_the_callers_parameter_is_the_callers_own_write():
     check(calls_a_writer, np.array([0.3, -1.2, 0.7]))
 
 
+def test_a_call_writing_into_a_view_of_the_callers_array_is_written_back_there():
+    # the helper's copy goes back into x[1:], and y is read as x[1:] anew (writing_helpers)
+    check(calls_a_writer_on_a_view, np.array([0.3, -1.2, 0.7]))
+
+
+HELD_ELSEWHERE = np.array([1.0, 2.0, 3.0])
+
+
+def calls_a_writer_on_a_global(x):
+    y = writes_its_argument(HELD_ELSEWHERE)
+    return np.sum(y * x)
+
+
 def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
     with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'v'") as info:
-        lower_function(calls_a_writer_on_a_view)
+        lower_function(calls_a_writer_on_a_global)
     assert info.value.lineno == _line(writes_its_argument, 1)
 
 
@@ -596,8 +609,9 @@ def stores_a_then_fills_a(x):
 
 
 def test_a_helper_writing_into_what_another_stored_elsewhere_is_refused():
-    # (wrong on main 244b1cd: the derivative's _fill wrote into a copy, out kept the old a)
-    with pytest.raises(errors.UnsupportedCodeError, match="out holds") as info:
+    # (wrong on main 244b1cd: the derivative's _fill wrote into a copy, out kept the old a;
+    # its copy is written back into a, where out holds it)
+    with pytest.raises(errors.UnsupportedCodeError, match="_put_first stored it into") as info:
         lower_function(stores_a_then_fills_a)
     assert info.value.lineno == _line(stores_a_then_fills_a, 4)
 

@@ -122,12 +122,25 @@ def test_a_call_writing_into_the_callers_parameter_differentiates():
     check(calls_writer_on_its_parameter, np.array([0.5, -1.0, 0.7]))
 
 
+SHARED = np.array([1.0, 2.0, 3.0])
+
+
+def calls_writer_on_a_global(x):
+    writer(SHARED, x[0])
+    return np.sum(SHARED * x)
+
+
+def test_a_call_writing_into_a_view_of_the_callers_array_differentiates():
+    # the helper's copy is written back into x at that index (writing_helpers.write_back)
+    check(calls_writer_on_a_row, np.array([0.5, -1.0, 0.7]))
+
+
 def test_a_call_of_a_function_writing_into_its_argument_is_refused_at_the_write():
-    # (a view of x: the write lands in x, which no name is bound anew to)
+    # (a global: an array the function does not own, which its caller may read)
     with pytest.raises(errors.UnsupportedCodeError, match="writes into its argument 'p'") as info:
-        lower_function(calls_writer_on_a_row)
+        lower_function(calls_writer_on_a_global)
     assert_located(info.value, writer, 1, "p[0] = v")
-    call_line = calls_writer_on_a_row.__code__.co_firstlineno + 1
+    call_line = calls_writer_on_a_global.__code__.co_firstlineno + 1
     assert f"test_lower_copies.py:{call_line}" in info.value.hint   # where it is called
 
 
@@ -136,11 +149,19 @@ def test_a_call_writing_into_a_name_only_the_caller_holds_differentiates():
     check(calls_writer, np.array([0.5, -1.0, 0.7]))
 
 
+def calls_updater_on_a_list(x):
+    L = [x[0], x[1]]
+    updater(L, [x[2]])
+    return L[0] * L[2]
+
+
 def test_a_call_of_a_function_updating_its_argument_is_checked_when_it_runs():
     assert len(checks_named(calls_updater, "check_argument_update")) == 1
     check(calls_updater, 1.5)   # a number: `p += v` rebinds p inside updater only
-    with pytest.raises(errors.RuntimeRefusal, match="updates its argument 'p'") as info:
-        srcdiff.grad(calls_updater)(np.array([1.0, 2.0]))
+    # an array: updater's variant changes its copy, which becomes y (writing_helpers.updated)
+    check(calls_updater, np.array([1.0, 2.0]))
+    with pytest.raises(errors.SrcdiffError, match="updates its argument 'p'") as info:
+        srcdiff.grad(calls_updater_on_a_list)(np.array([1.0, 2.0, 0.5]))   # a list: refused
     assert_located(info.value, updater, 1, "p += v")
 
 
@@ -225,8 +246,12 @@ def passes_a_name_an_exact_alias_holds_too(x):
 def test_a_name_of_the_callers_passed_to_a_writing_function_is_refused_where_another_sees():
     check(passes_its_own_name, np.array([0.5, -1.0, 0.7]))
     check(passes_a_name_an_exact_alias_holds_too, np.array([0.5, -1.0, 0.7]))
-    with pytest.raises(errors.UnsupportedCodeError, match="writes into y in place, and z"):
-        lower_function(passes_a_name_another_holds_too)
+    # z may hold y: the helper's copy is written back into y, checked as a write into y,
+    # refused when the run finds z holding it, followed where it does not
+    check(passes_a_name_another_holds_too, np.array([0.5, 1.0, 0.7]))
+    with pytest.raises(errors.RuntimeRefusal, match="would also change z") as info:
+        srcdiff.grad(passes_a_name_another_holds_too)(np.array([0.5, -1.0, 0.7]))
+    assert_located(info.value, passes_a_name_another_holds_too, 5, "writes_and_reads(y, x[0])")
 
 
 # -- out= arguments ---------------------------------------------------------------------

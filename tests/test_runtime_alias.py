@@ -115,3 +115,27 @@ def test_check_item_held_once_refuses_an_index_that_copies():
                         ([a], True)):
         with pytest.raises(SrcdiffError, match="makes a copy"):
             check_item_held_once(holder, key, *WRITTEN)
+
+
+def test_check_written_back_passes_arrays_of_numbers_of_one_shape_only():
+    from srcdiff.runtime_alias import check_written_back
+    where = f"{__file__}:1"
+    v = numpy.arange(3.0)
+    check_written_back(v, v * 2.0, "r", "h", where)
+    check_written_back(v[1:], v[:2] * 2.0, "r", "h", where)
+    for value, copy in [([1.0, 2.0], [1.0, 2.0]), ({"w": v}, {"w": v}), (v, v[:2]),
+                        (v, v.astype(numpy.float32)), (numpy.float64(1.0), numpy.float64(2.0)),
+                        (numpy.array([v, v], dtype=object), numpy.array([v, v], dtype=object))]:
+        with pytest.raises(SrcdiffError, match="r"):
+            check_written_back(value, copy, "r", "h", where)
+
+
+def test_check_view_of_passes_a_view_of_the_base_only():
+    from srcdiff.runtime_alias import check_view_of
+    where = f"{__file__}:1"
+    A = numpy.arange(6.0).reshape(2, 3)
+    check_view_of(A[0], A, "r", "h", where)
+    check_view_of(A[:, 1:], A, "r", "h", where)
+    for view, base in [(A[[0, 1]], A), (A[0, 1], A), (A[A > 2.0], A), (A[0], [A[0], A[1]])]:
+        with pytest.raises(SrcdiffError, match="r"):
+            check_view_of(view, base, "r", "h", where)

@@ -1,9 +1,11 @@
 """srcdiff/writing_helpers.py: a helper writing into what its caller passes it (`fill(out, v)`
 doing `out[:] = ...`, rows scaled in place, an optimiser step writing into a dict) is
-differentiated where the caller's name is the only holder of what it passes, checked against
-finite differences in both modes and to second order; refused, located, where another name
-would see the change (an alias, a view, a list holding it, the same array passed twice), or
-where the variant cannot be made (the helper binds the parameter anew). A parameter of the
+differentiated where the caller's name is the only holder of what it passes, or where the
+helper's copy written back into the caller's array is followed as the user's own write,
+checked against finite differences in both modes and to second order; refused, located, where
+another name would see the change (a view, a list holding it, the same array passed twice; a
+may-alias when the run finds it), or where the variant cannot be made (the helper binds the
+parameter anew). A parameter of the
 caller's own is passed like a name only it holds (srcdiff never changes the caller's arrays)."""
 import inspect
 
@@ -163,15 +165,28 @@ def test_a_change_seen_through_an_exact_alias():
     check(param_read_through_an_alias, X.copy(), X * 2.0, wrt=(0, 1), order=2)
 
 
-@pytest.mark.parametrize("f, reader", [(read_through_a_maybe_alias, "o2"),
-                                       (read_through_a_view, "v"),
+def _at_the_fill(err, f):
+    lines, first = inspect.getsourcelines(f)
+    fill_at = next(i for i, line in enumerate(lines) if "fill(out" in line)
+    assert err.value.lineno == first + fill_at and err.value.filename == __file__
+
+
+# where another name would see it, the helper's copy is written back into the caller's array
+# (writing_helpers.write_back), a write aliasing.check_writes refuses or checks as the user's
+@pytest.mark.parametrize("f, reader", [(read_through_a_view, "v"),
                                        (read_through_a_list, "L")])
 def test_a_change_another_name_would_see_is_refused_at_the_call(f, reader):
-    with pytest.raises(srcdiff.UnsupportedCodeError, match=f"and {reader} holds") as err:
+    with pytest.raises(srcdiff.UnsupportedCodeError, match=f"would also change {reader}") \
+            as err:
         srcdiff.grad(f)(X.copy())
-    lines, first = inspect.getsourcelines(f)
-    fill_at = next(i for i, line in enumerate(lines) if "fill(out, x)" in line)
-    assert err.value.lineno == first + fill_at and err.value.filename == __file__
+    _at_the_fill(err, f)
+
+
+def test_a_change_a_maybe_alias_would_see_is_checked_when_it_runs():
+    check(read_through_a_maybe_alias, -X)   # (o2 is not out)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change o2") as err:
+        srcdiff.grad(read_through_a_maybe_alias)(X.copy())
+    _at_the_fill(err, read_through_a_maybe_alias)
 
 
 def test_the_result_and_the_argument_the_same_array_written_after_is_refused():
@@ -260,13 +275,19 @@ def param_iterated_while_filled(x, out):
     return s
 
 
-@pytest.mark.parametrize("f, reader", [(param_read_through_a_maybe_alias, "o2"),
-                                       (param_read_through_a_view, "v"),
-                                       (param_iterated_while_filled, "r")])
-def test_a_parameter_another_name_holds_is_refused_at_the_call(f, reader):
-    with pytest.raises(srcdiff.UnsupportedCodeError, match=f"and {reader} holds") as err:
-        srcdiff.grad(f, wrt=(0, 1))(X.copy(), X * 2.0)
-    assert err.value.filename == __file__
+def test_a_parameter_another_name_holds_is_refused_at_the_call():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change v") as err:
+        srcdiff.grad(param_read_through_a_view, wrt=(0, 1))(X.copy(), X * 2.0)
+    _at_the_fill(err, param_read_through_a_view)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change o2") as err:
+        srcdiff.grad(param_read_through_a_maybe_alias, wrt=(0, 1))(X.copy(), X * 2.0)
+    _at_the_fill(err, param_read_through_a_maybe_alias)
+
+
+def test_a_parameter_a_maybe_alias_or_a_loop_reads_is_written_back_and_followed():
+    # (the loop goes through out's numbers as Python's does: each the array's as written)
+    check(param_read_through_a_maybe_alias, -X, X * 2.0, wrt=(0, 1))
+    check(param_iterated_while_filled, X.copy(), X * 2.0, wrt=(0, 1))
 
 
 # -- the variant ----------------------------------------------------------------------------
