@@ -355,7 +355,11 @@ class Flow(Seen):
                     placed = self._appended_at().get(id(stmt))
                     if placed is not None:
                         self._place_item(placed[0], [placed[1]], [objs])
-                elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
+                elif not _keeps_nothing(stmt.sd.func) and not self._fresh_user_call(
+                        stmt, alias_flow_fresh.keeps_no_argument):
+                    # a call made for its effects (its result dropped), save one of the
+                    # user's keeping nothing once it returns (`r.energy()`): that one can
+                    # leave nothing behind that a later read would see
                     reads = self._reads(env, call)
                     reads |= self.items(reads)
                     self._store(reads, reads, stmt)
