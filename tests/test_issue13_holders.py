@@ -2,7 +2,9 @@
 program written the way users write it and checked with gradcheck.check against central
 differences in reverse and forward mode, to second order: a record holding an array whose
 method is called for its effects (`R.energy()`, keeping nothing) before the array is rebound
-and written. Next to each, the program where a later read really sees the write, and its
+and written; layers whose method calls another method of theirs (`self.act(...)`: proven to
+keep nothing, so the array given is not taken as kept) run on an array written after; an
+alias rebound, in each trip, to what a method returns (a new array) before it is written. Next to each, the program where a later read really sees the write, and its
 located refusal."""
 import dataclasses
 
@@ -66,3 +68,72 @@ def test_a_record_whose_method_is_called_for_its_effects_then_rebound():
 
 def test_a_record_read_after_the_write_is_still_refused():
     refused(record_energy_then_read, "Record made on line")
+
+
+# -- 2. a method calling another method of its class, given an array written later -------
+class Dense:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def forward(self, t):
+        return self.act(self.w * t) + self.b
+
+    def act(self, t):
+        return np.sin(t)
+
+
+def layers_then_write(x, y):
+    layers = [Dense(np.tanh(y[0]), 0.1), Dense(np.where(x > 0.5, x, 0.0), 0.1)]
+    h = x
+    for layer in layers:
+        h = layer.forward(h)
+    x[x > 0.2] = 0.3 * y[1]
+    return np.sum(h * x)
+
+
+def maybe_no_layer_then_write(x, y):
+    layer = Dense(np.tanh(y[0]), 0.1)
+    h = x
+    k = 0
+    while k < int(y[2] < 0.0):   # (no trip: h is still x when x is written)
+        h = layer.forward(h)
+        k += 1
+    x[x > 0.2] = 0.3 * y[1]
+    return np.sum(h * x)
+
+
+def test_layers_given_an_array_written_after_them():
+    on_xy(layers_then_write)
+
+
+def test_an_alias_no_layer_rebound_is_refused_when_the_run_shows_it():
+    refused(maybe_no_layer_then_write, "would also change h", srcdiff.RuntimeRefusal)
+
+
+# -- 3. an alias rebound to a method's new result before each write ----------------------
+def rebound_by_methods_then_written(x, y):
+    recs = [Record(w=y, b=0.3), Record(np.cos(x), 0.1)]
+    h = x
+    for R in recs:
+        h = R.apply(h)
+        h[1] = 0.5 * y[0] * h[2]
+    return np.sum(h * y) + np.sum(x)
+
+
+def written_before_the_method_rebinds_it(x, y):
+    recs = [Record(w=y, b=0.3), Record(np.cos(x), 0.1)]
+    h = x
+    for R in recs:
+        h[1] = 0.5 * y[0] * h[2]   # (the first trip writes into x itself, read after)
+        h = R.apply(h)
+    return np.sum(h * y) + np.sum(x)
+
+
+def test_an_alias_rebound_by_a_method_before_each_write():
+    on_xy(rebound_by_methods_then_written)
+
+
+def test_an_alias_written_before_the_method_rebinds_it_is_refused():
+    refused(written_before_the_method_rebinds_it, "would also change x", srcdiff.RuntimeRefusal)
+
