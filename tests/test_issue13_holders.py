@@ -4,7 +4,8 @@ differences in reverse and forward mode, to second order: a record holding an ar
 method is called for its effects (`R.energy()`, keeping nothing) before the array is rebound
 and written; layers whose method calls another method of theirs (`self.act(...)`: proven to
 keep nothing, so the array given is not taken as kept) run on an array written after; an
-alias rebound, in each trip, to what a method returns (a new array) before it is written. Next to each, the program where a later read really sees the write, and its
+alias rebound, in each trip, to what a method returns (a new array) before it is written; a
+loop whose rows come from the array written in it, where the loop variable is never read. Next to each, the program where a later read really sees the write, and its
 located refusal."""
 import dataclasses
 
@@ -137,3 +138,25 @@ def test_an_alias_rebound_by_a_method_before_each_write():
 def test_an_alias_written_before_the_method_rebinds_it_is_refused():
     refused(written_before_the_method_rebinds_it, "would also change x", srcdiff.RuntimeRefusal)
 
+
+# -- 4. a loop over (a view of) the array written in it, its rows never read -------------
+def rows_unused_while_written(x, y):
+    for r in reversed(np.flip(x)):
+        x[2] += np.arctan(y[0] * y[1])
+    for i, r2 in enumerate(np.flip(x)):
+        x[1] -= 0.1 * np.sin(y[2]) * i
+    return np.sum(x * x)
+
+
+def rows_read_while_written(x, y):
+    for r in reversed(np.flip(x)):
+        x[2] += np.arctan(y[0] * r)   # (the next rows come from the written x)
+    return np.sum(x * x)
+
+
+def test_a_loop_whose_rows_are_never_read_over_the_array_written():
+    on_xy(rows_unused_while_written)
+
+
+def test_a_loop_whose_rows_are_read_over_the_array_written_is_refused():
+    refused(rows_read_while_written, "takes its items from", srcdiff.RuntimeRefusal)
