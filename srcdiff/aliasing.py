@@ -23,7 +23,7 @@ from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first,
     written_only_before
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
-from .alias_guards import checked_readers, makes_new_array, stopped_alias
+from .alias_guards import checked_readers, handed_back, makes_new_array, stopped_alias
 from .callables import is_user_function
 from .core import Kind
 
@@ -359,7 +359,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 holder = value.value.id if value.value.id in user_names else \
                     "a tuple or list built here"
                 what = f"{target} is an item of {holder}, shared with it, not a copy"
-            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name):
+            elif d.sd.kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name) and \
+                    not handed_back(d, stmts):   # (t = fill_results[1]: t's own array)
                 # y = m[i]: a row of an array (a view), an item of a list (shared), or a
                 # copy (a number, an index array's pick): the run tells
                 seq = value.value.id
