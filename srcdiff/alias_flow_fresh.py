@@ -84,7 +84,17 @@ def fresh_items(fn, _seen=()):
     (alias_fresh_items.deep_fresh). False when not proven."""
     proof = _proof(fn, _seen)
     return proof is not None and proof.ok and deep_fresh(
-        proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS)
+        proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS or (
+            isinstance(f, types.FunctionType) and array_result(f, proof.seen)))
+
+
+def array_result(fn, _seen=()):
+    """fresh_result, where every value the user's function `fn` returns is a number or a
+    new array (a constant, a ufunc's or copying NumPy function's result), never a list:
+    `def act(self, t): return numpy.sin(t)`."""
+    proof = _proof(fn, _seen)
+    return proof is not None and proof.ok and bool(proof.returns) and all(
+        r.value is not None and proof._no_list(r.value) for r in proof.returns)
 
 
 def fresh_arity(fn):

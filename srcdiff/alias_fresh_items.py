@@ -104,7 +104,7 @@ def _deep(node, proof, deep, recurse, new_value):
     if not isinstance(node, S.Call) or any(isinstance(a, S.Starred) for a in node.args) or \
             any(k.arg in ("copy", "out", "dtype") or k.arg is None for k in node.keywords):
         return False
-    func = proof._global(node.func)
+    func = proof._callee(node)   # (self.act(t): the class's act)
     tame = all(proof._tame(a) for a in list(node.args) + [k.value for k in node.keywords])
     try:
         if new_value(func):
@@ -157,7 +157,7 @@ def items_of(node):
 
 def _new_value(proof, call, new_value):
     try:
-        return bool(new_value(proof._global(call.func)))
+        return bool(new_value(proof._callee(call)))
     except TypeError:   # (unhashable)
         return False
 

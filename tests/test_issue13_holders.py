@@ -5,7 +5,9 @@ method is called for its effects (`R.energy()`, keeping nothing) before the arra
 and written; layers whose method calls another method of theirs (`self.act(...)`: proven to
 keep nothing, so the array given is not taken as kept) run on an array written after; an
 alias rebound, in each trip, to what a method returns (a new array) before it is written; a
-loop whose rows come from the array written in it, where the loop variable is never read. Next to each, the program where a later read really sees the write, and its
+loop whose rows come from the array written in it, where the loop variable is never read;
+records holding the product of layers' outputs (`Dense.forward`: a new array, holding
+nothing) written after, the records never read again. Next to each, the program where a later read really sees the write, and its
 located refusal."""
 import dataclasses
 
@@ -160,3 +162,33 @@ def test_a_loop_whose_rows_are_never_read_over_the_array_written():
 
 def test_a_loop_whose_rows_are_read_over_the_array_written_is_refused():
     refused(rows_read_while_written, "takes its items from", srcdiff.RuntimeRefusal)
+
+
+# -- 5. records of layers' outputs, written after, the records read no more ---------------
+def outputs_multiplied_then_written(x, y):
+    layers = [Dense(np.tanh(y[0]), 0.3), Dense(y[1], 0.1)]
+    h = x + x
+    ys = [layer.forward(h) for layer in layers]
+    a = ys[-1] * ys[0]
+    recs = [Record(a, 0.5 + y[2]), Record(a, 0.3)]
+    e = sum(R.energy() for R in recs)
+    a[1:] = a[1:] * np.tanh(a[:-1])
+    return np.sum(h * a) + e
+
+
+def outputs_multiplied_then_written_and_read(x, y):
+    layers = [Dense(np.tanh(y[0]), 0.3), Dense(y[1], 0.1)]
+    h = x + x
+    ys = [layer.forward(h) for layer in layers]
+    a = ys[-1] * ys[0]
+    recs = [Record(a, 0.5 + y[2]), Record(a, 0.3)]
+    a[1:] = a[1:] * np.tanh(a[:-1])
+    return np.sum(h * a) + recs[1].energy()
+
+
+def test_records_of_layer_outputs_written_after():
+    on_xy(outputs_multiplied_then_written)
+
+
+def test_records_of_layer_outputs_read_after_the_write_are_refused():
+    refused(outputs_multiplied_then_written_and_read, "Record made on line")
