@@ -399,3 +399,15 @@ def test_a_method_whose_result_is_a_new_array():
     # self.act(...) + 1.0: an array plus a number, holding nothing; a list made by
     # self.rows, extended by the field the object holds, holds that field
     assert fresh_items(_Layer.forward) and not fresh_items(_Layer.forward_list)
+
+
+def _eyes(t):
+    for i in range(2):
+        t = 0.5 * np.tanh(t) + np.sum(np.eye(3) * float(i))
+    return np.where(t > 0.5, t * t, 0.0)
+
+
+def test_numpy_functions_and_builtin_types_keep_nothing():
+    # (numpy.eye has no derivative rule, so it read as a function of the user's, unproven;
+    # float is a type, no builtin function)
+    assert keeps_no_argument(_eyes) and fresh_result(_eyes)

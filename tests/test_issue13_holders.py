@@ -7,7 +7,8 @@ keep nothing, so the array given is not taken as kept) run on an array written a
 alias rebound, in each trip, to what a method returns (a new array) before it is written; a
 loop whose rows come from the array written in it, where the loop variable is never read;
 records holding the product of layers' outputs (`Dense.forward`: a new array, holding
-nothing) written after, the records never read again. Next to each, the program where a later read really sees the write, and its
+nothing) written after, the records never read again; a helper calling numpy.eye and
+float(i) (keeping nothing) given an array written after, its alias on another branch. Next to each, the program where a later read really sees the write, and its
 located refusal."""
 import dataclasses
 
@@ -192,3 +193,43 @@ def test_records_of_layer_outputs_written_after():
 
 def test_records_of_layer_outputs_read_after_the_write_are_refused():
     refused(outputs_multiplied_then_written_and_read, "Record made on line")
+
+
+# -- 6. a helper keeping nothing (numpy.eye, float(i)), an alias on another branch -------
+def _eyes(t):
+    for i in range(2):
+        t = 0.5 * np.tanh(t) + np.sum(np.eye(3) * float(i))
+    return np.where(t > 0.5, t * t, 0.0)
+
+
+def helper_then_write(x, y):
+    if y[0] > 0.0:
+        a = x
+        y = y * np.sum(a)
+    else:
+        c = _eyes(x)
+        x[1:] = x[1:] * np.tanh(x[:-1]) * c[0]
+    return np.sum(x * y)
+
+
+def helper_then_write_alias_read(x, y):
+    a = x   # (an exact alias: alias_groups follows it)
+    c = _eyes(x)
+    x[1:] = x[1:] * np.tanh(x[:-1]) * c[0]
+    return np.sum(a * y)
+
+
+def helper_then_write_record_read(x, y):
+    R = Record(x, 0.3)
+    c = _eyes(x)
+    x[1:] = x[1:] * np.tanh(x[:-1]) * c[0]
+    return np.sum(x * y) + R.energy()
+
+
+def test_a_helper_keeping_nothing_then_a_write():
+    on_xy(helper_then_write)
+    on_xy(helper_then_write_alias_read)
+
+
+def test_a_helper_keeping_nothing_then_a_write_a_record_reads_is_refused():
+    refused(helper_then_write_record_read, "Record made on line")
