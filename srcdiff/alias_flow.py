@@ -21,7 +21,7 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-from . import alias_flow_fresh, analyze
+from . import alias_flow_fresh, analyze, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
@@ -178,6 +178,12 @@ class Flow(Seen):
         if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
                 len(value.args) == 1 and not value.keywords:
             return set(self._reads(env, value.args[0]))   # (no_derivative(a) is a itself)
+        if kind == Kind.CALL and stmt.sd.func is runtime_values.record_of and \
+                len(value.args) == 3 and not value.keywords:
+            # record_of(mod.Record, names, fields): the new object, or (as for any call)
+            # what its fields reach; not the class, a global read as the caller's object
+            reads = self._reads(env, value.args[2])
+            return {new} | reads | self.items(reads)
         if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
             made = self._writing_call(stmt, env)
             if made is not None:
@@ -373,7 +379,11 @@ class Flow(Seen):
                     placed = self._appended_at().get(id(stmt))
                     if placed is not None:
                         self._place_item(placed[0], [placed[1]], [objs])
-                elif not _keeps_nothing(stmt.sd.func):   # a call made for its effects
+                elif not _keeps_nothing(stmt.sd.func) and not self._fresh_user_call(
+                        stmt, alias_flow_fresh.keeps_no_argument):
+                    # a call made for its effects (its result dropped), save one of the
+                    # user's keeping nothing once it returns (`r.energy()`): that one can
+                    # leave nothing behind that a later read would see
                     reads = self._reads(env, call)
                     reads |= self.items(reads)
                     self._store(reads, reads, stmt)

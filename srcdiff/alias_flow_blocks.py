@@ -287,7 +287,21 @@ def binds_new_array(t, defs, place):
             return ds[0].sd.kind == Kind.CALL and bool(getattr(ds[0].sd.func,
                                                                "_srcdiff_written", None))
         t = ds[0]
-    return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs)
+    return t.sd.kind in (Kind.BINOP, Kind.UNARY, Kind.CALL) and no_list_value(t, defs) or \
+        _fresh_user_result(t)
+
+
+def _fresh_user_result(t):
+    """Whether `t` binds what a function (or method) of the user's returns, proven to be
+    made in the call and to hold only values made there (alias_flow_fresh.fresh_items):
+    `h = layer.apply(h)` with apply returning `numpy.tanh(t * self.w) + self.b`."""
+    import types
+    from .alias_flow_fresh import fresh_items
+    from .callables import is_user_function
+    func, call = t.sd.func, t.sd.user_call
+    return t.sd.kind == Kind.CALL and isinstance(func, types.FunctionType) and \
+        is_user_function(func) and (call is None or call.form == "method") and \
+        not getattr(func, "_srcdiff_written", None) and fresh_items(func)
 
 
 def helpers_result(t, defs):

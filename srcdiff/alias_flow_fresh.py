@@ -27,8 +27,8 @@ import numpy
 
 from . import runtime_linalg, runtime_values
 from . import syntax as S
-from .alias_fresh_items import COMPREHENSIONS, bindings, deep_fresh, items_of, \
-    returned_arity
+from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, deep_fresh, \
+    items_of, own_class, returned_arity
 
 # calls whose result is always a new array (never one of their arguments or part of one)
 _FRESH_NAMES = (
@@ -84,7 +84,17 @@ def fresh_items(fn, _seen=()):
     (alias_fresh_items.deep_fresh). False when not proven."""
     proof = _proof(fn, _seen)
     return proof is not None and proof.ok and deep_fresh(
-        proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS)
+        proof, fresh_items, lambda f: numpy_array_call(f) or f in FRESH_BUILTINS or (
+            isinstance(f, types.FunctionType) and array_result(f, proof.seen)))
+
+
+def array_result(fn, _seen=()):
+    """fresh_result, where every value the user's function `fn` returns is a number or a
+    new array (a constant, a ufunc's or copying NumPy function's result), never a list:
+    `def act(self, t): return numpy.sin(t)`."""
+    proof = _proof(fn, _seen)
+    return proof is not None and proof.ok and bool(proof.returns) and all(
+        r.value is not None and proof._no_list(r.value) for r in proof.returns)
 
 
 def fresh_arity(fn):
@@ -190,6 +200,7 @@ class _Proof:
         self.params = set(variadic.parameter_names(fdef))
         self.resolver = Resolver(fn)
         self.ok = self.keeps_nothing = False
+        self.own = own_class(fn, fdef)   # (receiver, class): `self.act(t)` is cls.act
         self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
@@ -261,13 +272,14 @@ class _Proof:
             return {node.id} if node.id in self.params else set(sources.get(node.id, ())) \
                 if node.id in self.locals else set() if self._tame(node, True) else None
         if isinstance(node, S.Call):
-            func = self._global(node.func)
+            func = self._callee(node)
             if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
                 if not any(isinstance(a, S.Starred) for a in node.args) and not any(
                         k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
                     return set()
             parts = list(node.args) + [k.value for k in node.keywords] + (
-                [node.func] if func is _MISSING else [])   # (a method's receiver, a
+                [node.func] if func is _MISSING or func is not self._global(node.func)
+                else [])   # (a method's receiver, self for self.m(...), a
             # function given as an argument: what it holds)
         elif isinstance(node, (S.Attribute, S.Subscript, S.Starred)):
             parts = [node.value]
@@ -305,6 +317,16 @@ class _Proof:
                 break
             obj = getattr(obj, attr, _MISSING)
         return obj
+
+    def _callee(self, call):
+        """_global of what `call` calls, or for `self.m(...)` in a method of a class with no
+        subclasses (whose own methods are the ones a call on self runs) that method."""
+        func, node = self._global(call.func), call.func
+        if func is _MISSING and self.own is not None and isinstance(node, S.Attribute) and \
+                isinstance(node.value, S.Name) and node.value.id == self.own[0] and \
+                node.value.id not in self.bindings:
+            return class_function(self.own[1], node.attr, _MISSING)
+        return func
 
     def _plain_global(self, node, arithmetic):
         obj = self._global(node)
@@ -385,7 +407,7 @@ class _Proof:
             return False
         if any(k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
             return False
-        func = self._global(node.func)
+        func = self._callee(node)
         if func is _MISSING:   # a method of a value computed here
             if not isinstance(node.func, S.Attribute):
                 return False
@@ -444,13 +466,14 @@ class _Proof:
             return True
         if not isinstance(node, S.Call):
             return True
-        func = self._global(node.func)
+        func = self._callee(node)
         if func is not _MISSING:
             from .callables import is_user_function
+            if keeps_nothing(func) or (isinstance(func, type) and func in FRESH_BUILTINS):
+                return True   # (NumPy's, float(i): a rule-less numpy.eye is no user's)
             if isinstance(func, types.FunctionType) and is_user_function(func):
                 return keeps_no_argument(func, self.seen)
-            return keeps_nothing(func) or func in (list, tuple, dict, set, range, enumerate,
-                                                   zip, reversed)
+            return func in (list, tuple, dict, set, range, enumerate, zip, reversed)
         if not isinstance(node.func, S.Attribute):
             return False
         attr, receiver = node.func.attr, node.func.value
@@ -467,3 +490,4 @@ def keeps_nothing(func):
         return func.__name__ not in ("setattr", "exec", "eval", "vars", "globals", "locals")
     return isinstance(func, numpy.ufunc) or module.split(".")[0] in ("numpy", "math") or \
         module.startswith("srcdiff.")
+

@@ -10,6 +10,9 @@ may hold it, except the parameters the caller of `seen_by` names in `owned`: tho
 change the function's caller never sees (srcdiff's derivative works on its own copy of
 them: writing_helpers binds a parameter to the copy a helper wrote into), where only the
 names of this function holding them can read the change.
+
+A row or item taken into a name nothing reads (the loop variable of `for r in reversed(x)`
+left unused, `_dead_reads`) is no read: the loop's trip count was fixed when it started.
 """
 from . import analyze
 from . import syntax as S
@@ -145,7 +148,10 @@ class Seen:
                     taken_rows.add(id(u))
                     if u.value.value.id in self.rows_apart:   # (rows of an array: apart)
                         after_row |= {id(v) for v in inside if order[id(v)] > order[id(u)]}
+        dead = self._dead_reads()
         for t in later:
+            if id(t) in dead:
+                continue   # (`for r in reversed(x)` with r never read: the row is unused)
             env = self.before.get(id(t))
             if env is None:
                 return unknown
@@ -189,6 +195,31 @@ class Seen:
                     return n, t
         return None
 
+
+    def _dead_reads(self):
+        """Ids of the statements taking a row or item, or copying a name, into a name that
+        nothing reads (nor what is taken from it in turn): `r = seq_1[index_1]` of `for r in
+        reversed(x)` with r unused. What they read cannot reach a later read."""
+        if getattr(self, "_dead", None) is None:
+            reads = {}
+            for t in self.stmts:   # (every name loaded, in a lambda's body too; of a loop
+                parts = [t.iter] if isinstance(t, S.For) else [t.test] if isinstance(
+                    t, (S.If, S.While)) else [t]   # or branch, its header only)
+                for n in (m for p in parts for m in S.walk(p)):
+                    if isinstance(n, S.Name) and not isinstance(n.ctx, S.Store):
+                        reads.setdefault(n.id, []).append(t)
+            dead, grew = set(), True
+            while grew:
+                grew = False
+                for t in self.stmts:
+                    n = analyze.assigned(t) if t.sd.kind in (Kind.SUBSCRIPT, Kind.COPY) \
+                        and isinstance(t, S.Assign) else None
+                    if n is not None and id(t) not in dead and all(
+                            id(u) in dead or u is t for u in reads.get(n, ())):
+                        dead.add(id(t))
+                        grew = True
+            self._dead = dead
+        return self._dead
 
     def _handed_back(self, d, write, order):
         """Whether `d` binds what the call `write` handed back, after it (`t = variant(r)`

@@ -4,7 +4,8 @@ alias_flow_fresh's proof of one function (its locals, their bindings, its return
 back whether every value it returns is new and holds only new values, at any depth
 (`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
 bindings of a function's locals (`bindings`) and the parts of a comprehension (`items_of`),
-which that proof reads.
+which that proof reads; for a method, the class whose own methods a call on its receiver
+runs (`own_class`, `class_function`: `self.act(t)` in Dense.forward is Dense.act).
 
 alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
 list, tuple or dict it returns may still be what its arguments reach, so the caller counts
@@ -16,6 +17,8 @@ or comprehension of such values, or what a helper proven the same way returns. A
 bound from a parameter, an item, an attribute, `+` or `*` of unknown values (a list's
 items repeat) is not proven.
 """
+import types
+
 from . import syntax as S
 from .callables import is_user_function
 
@@ -101,7 +104,7 @@ def _deep(node, proof, deep, recurse, new_value):
     if not isinstance(node, S.Call) or any(isinstance(a, S.Starred) for a in node.args) or \
             any(k.arg in ("copy", "out", "dtype") or k.arg is None for k in node.keywords):
         return False
-    func = proof._global(node.func)
+    func = proof._callee(node)   # (self.act(t): the class's act)
     tame = all(proof._tame(a) for a in list(node.args) + [k.value for k in node.keywords])
     try:
         if new_value(func):
@@ -154,6 +157,31 @@ def items_of(node):
 
 def _new_value(proof, call, new_value):
     try:
-        return bool(new_value(proof._global(call.func)))
+        return bool(new_value(proof._callee(call)))
     except TypeError:   # (unhashable)
         return False
+
+
+def own_class(fn, fdef):
+    """(the receiver's name, the class) for a method `fn` (whose def is `fdef`) of a
+    module-level class that has no subclasses, its receiver a plain first parameter: a call
+    `self.m(...)` in it runs that class's m. Else None."""
+    parts = getattr(fn, "__qualname__", "").split(".")
+    args = fdef.args.posonlyargs + fdef.args.args
+    cls = getattr(fn, "__globals__", {}).get(parts[0]) if len(parts) == 2 else None
+    if not isinstance(cls, type) or cls.__dict__.get(parts[1]) is not fn or not args or \
+            type.__subclasses__(cls):
+        return None
+    return args[0].id, cls
+
+
+def class_function(cls, attr, missing):
+    """The plain function `attr` names on the class (a method, not a field, static or class
+    method, property), else `missing`."""
+    if any(attr in getattr(c, "__annotations__", {}) for c in cls.__mro__):
+        return missing   # (a field of a record may hold any function)
+    for c in cls.__mro__:
+        if attr in c.__dict__:
+            func = c.__dict__[attr]
+            return func if isinstance(func, types.FunctionType) else missing
+    return missing

@@ -2,8 +2,9 @@
 array when the write runs (stage 3, lower: called by aliasing.py). Takes alias_flow's
 analysis of the lowered body and the writes a later read may see; gives back the checks to
 place before those writes (`checked_readers`), or False where a refusal must stand; and
-whether a binding makes a new array (`makes_new_array`) or a stopped alias
-(`stopped_alias`), and the checks put in place (`insert_guards`).
+whether a binding makes a new array (`makes_new_array`), a stopped alias
+(`stopped_alias`) or a helper's copy handed back (`handed_back`), and the checks put in
+place (`insert_guards`).
 
 `a = x; while k < 4: a = 0.5 * a + ...` then `x[0] = v` and a read of `a`: whether `a`
 still is x when the write runs depends on whether the loop ran. The write is right
@@ -97,6 +98,22 @@ def insert_guards(body, guards, make):
             body.insert(i, make(*parts))
             i += 1
         i += 1
+
+
+def handed_back(t, stmts):
+    """Whether `t` binds `y = held[k]` (k >= 1), the copy of y a helper writing into its
+    argument hands back (`held = fill_writing(y, x)`, writing_helpers), where nothing else
+    reads `held` but other such items (not the helper's result, held[0], which may be y):
+    y's own array under its own name, no row of another value."""
+    v = t.value if isinstance(t, S.Assign) else None
+    if t.sd.kind != Kind.SUBSCRIPT or not isinstance(v.value, S.Name):
+        return False
+    held = v.value.id
+    made = [u for u in stmts if analyze.assigned(u) == held]
+    return len(made) == 1 and bool(getattr(made[0].sd.func, "_srcdiff_written", None)) and \
+        all(u is made[0] or (u.sd.kind == Kind.SUBSCRIPT and isinstance(u.value.slice, S.Constant)
+                             and type(u.value.slice.value) is int and u.value.slice.value >= 1)
+            for u in stmts if held in analyze.operands(u))
 
 
 def _may_differ(flow, reader, name):

@@ -24,6 +24,7 @@ from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first,
 from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
+from .alias_roots import Roots
 from .callables import is_user_function
 from .core import Kind
 
@@ -77,7 +78,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         return []
     from . import alias_flow   # only where something is written in place
     from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, \
-        read_after, shares_items
+        read_after
     order = {id(t): i for i, t in enumerate(stmts)}
     loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
              if isinstance(t, (S.For, S.While))]
@@ -96,56 +97,12 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     guards = {}
     loop_sequences = {t.value.value.id for t in stmts if t.sd.kind == Kind.SUBSCRIPT
                       and t.sd.loop_item and isinstance(t.value.value, S.Name)}
-    displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
-                and isinstance(t.targets[0], S.Name)}  # lists, tuples and dicts built here
     temps = {t.targets[0].id: t for t in stmts if isinstance(t, S.Assign)
              and isinstance(t.targets[0], S.Name) and t.targets[0].id not in user_names
              and t.sd.kind == Kind.SUBSCRIPT}  # the items tuple unpacking goes through
 
-    defs = {}
-    for t in stmts:
-        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
-            defs.setdefault(t.targets[0].id, []).append(t)
-
-    def roots(name, seen=None):
-        """`name` and the names whose arrays it may hold or be part of: what it was copied
-        or indexed from, and the items of a list or tuple built here."""
-        seen = set() if seen is None else seen
-        if name in seen:
-            return seen
-        seen.add(name)
-        for t in defs.get(name, []):
-            v = t.value
-            if t.sd.kind == Kind.COPY and isinstance(v, S.Name):
-                roots(v.id, seen)
-            elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
-                roots(v.value.id, seen)
-            elif t.sd.kind == Kind.CALL and (t.sd.func in VIEW_FUNCS or t.sd.dynamic_method) \
-                    and isinstance(v, S.Call):
-                # a view (`a.T[2]`, numpy.reshape(a, ...)[0]; a method may give one): its
-                # rows and items are a's memory too
-                base = v.args[0] if t.sd.func in VIEW_FUNCS and v.args else \
-                    v.func.value if isinstance(v.func, S.Attribute) else None
-                if isinstance(base, S.Name):
-                    roots(base.id, seen)
-        if name in displays:
-            items = displays[name]
-            for e in (items.values if isinstance(items, S.Dict) else items.elts):
-                if isinstance(e, S.Name):
-                    roots(e.id, seen)
-        return seen
-
-    def may_share(name):
-        """The names whose arrays `name` may hold: roots, and through calls of functions
-        of the user's (which may return an argument), the roots of their arguments."""
-        out = set(roots(name))
-        for n in list(out):
-            for t in defs.get(n, []):
-                if t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
-                    for a in analyze.call_args(t):
-                        if isinstance(a, S.Name):
-                            out |= roots(a.id)
-        return out
+    tree = Roots(stmts)   # (what each name may hold: alias_roots)
+    defs, displays, roots, may_share = tree.defs, tree.displays, tree.roots, tree.may_share
 
     defined, flows = [], []
 
@@ -460,29 +417,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                           lambda r, w, base: seen_through(r, w, base, derive=False),
                           sequences.maybe_dicts(body, containers))
 
-    def same_as(name, seen=None):
-        """The names `name` may be the very same array as: copies (through temporaries and
-        branches) and results of functions of the user's given them (rows and items are
-        checked, precisely, by alias_rows.guard_rows_read_after and the displays' rule)."""
-        seen = set() if seen is None else seen
-        if name in seen:
-            return seen
-        seen.add(name)
-        for t in defs.get(name, []):
-            if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name):
-                same_as(t.value.id, seen)
-            elif t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
-                for a in analyze.call_args(t):
-                    if isinstance(a, S.Name):
-                        same_as(a.id, seen)
-            elif t.sd.kind == Kind.CALL and shares_items(t):
-                # list(rows_of(m)), sorted(rows): a new list of the same items
-                for a in analyze.call_args(t):
-                    if isinstance(a, S.Name):
-                        same_as(a.id, seen)
-        return seen
     for other in sorted(user_names & set(defs)):
-        shared = same_as(other)
+        shared = tree.same_as(other)
         for name in sorted(written):
             if name == other or name not in shared or other in roots(name):
                 continue  # (other in roots(name): the writes into name were checked above)

@@ -670,3 +670,33 @@ def test_a_read_of_the_appended_item_written_is_still_refused(f):
     with pytest.raises(srcdiff.SrcdiffError, match="b is written into after being stored in "
                                                    "a list|writing into b here would also"):
         srcdiff.grad(f)(X.copy())
+
+
+@dataclasses.dataclass
+class _Pair:
+    w: np.ndarray
+    b: float
+
+
+def record_of_a_new_array(x):
+    y = x * 1.0
+    P = _Pair(y, 0.3)
+    c = float(P.b)
+    y[0] = 2.0
+    return np.sum(y * x) * c
+
+
+def test_a_record_made_here_holds_its_fields_not_its_class(monkeypatch):
+    # record_of(module._Pair, names, fields): the class, a global, is no array the caller
+    # holds (it made every write into the record's field unprovable)
+    from srcdiff import alias_flow, analyze, lower
+    from srcdiff.core import Kind
+    from srcdiff.transform import lower_function
+    monkeypatch.setattr(lower, "check_writes", lambda *args: [])
+    body = lower_function(record_of_a_new_array).body
+    write = next(s for s in analyze.flatten(body) if s.sd.kind == Kind.SETITEM)
+    flow = alias_flow.Flow(body)
+    made = next(s for s in analyze.flatten(body) if analyze.assigned(s) == "P")
+    assert all(o[0] != "outside" for o in flow.before[id(write)]["P"]), made
+    assert flow.seen_by(write, "y") is None   # (P is read no more)
+    check(record_of_a_new_array, X.copy())

@@ -5,7 +5,8 @@ updates them in place (`vx -= ...; return vx, vy`). Those results are new arrays
 name holds, so the update is unseen and the program is differentiated; checked against
 finite differences in both modes and to second order. Where the array the helper updates
 is the caller's input, or one a later read sees (a helper returning its argument, a view
-of it, or a value it also keeps), the refusal stands, located.
+of it, or a value it also keeps), the refusal stands, located. A method calling another of
+its class (`self.act(t)`) whose result is surely a new array (array_result) holds nothing.
 """
 import numpy as np
 import pytest
@@ -373,3 +374,40 @@ def test_a_write_into_what_a_dict_comprehension_made_differentiates():
 def test_a_write_into_an_array_whose_rows_a_comprehension_kept_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="would"):
         srcdiff.grad(rows_kept_then_written)(X.copy())
+
+
+class _Layer:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, t):
+        return self.act(self.w * t) + 1.0
+
+    def act(self, t):
+        return np.sin(t)
+
+    def forward_list(self, t):
+        return self.rows(t) + [self.w]
+
+    def rows(self, t):
+        return [t * 2.0]
+
+
+def test_a_method_whose_result_is_a_new_array():
+    from srcdiff.alias_flow_fresh import array_result, fresh_items
+    assert array_result(_Layer.act) and not array_result(_Layer.rows)
+    # self.act(...) + 1.0: an array plus a number, holding nothing; a list made by
+    # self.rows, extended by the field the object holds, holds that field
+    assert fresh_items(_Layer.forward) and not fresh_items(_Layer.forward_list)
+
+
+def _eyes(t):
+    for i in range(2):
+        t = 0.5 * np.tanh(t) + np.sum(np.eye(3) * float(i))
+    return np.where(t > 0.5, t * t, 0.0)
+
+
+def test_numpy_functions_and_builtin_types_keep_nothing():
+    # (numpy.eye has no derivative rule, so it read as a function of the user's, unproven;
+    # float is a type, no builtin function)
+    assert keeps_no_argument(_eyes) and fresh_result(_eyes)

@@ -1,6 +1,6 @@
 """srcdiff/alias_flow_seen.py: whether a later read sees a write (Flow.seen_by), and a
 parameter whose caller never sees the change (`owned`), seen only by the function's own names
-holding it."""
+holding it; rows a loop takes that nothing reads (`_dead_reads`)."""
 import numpy as np
 
 import srcdiff
@@ -98,3 +98,26 @@ def test_a_global_read_after_the_write_is_no_reader_of_it(monkeypatch):
     name, where = flow.seen_by(write, "y")
     assert name == "L" and where.sd.kind == Kind.APPEND   # (the list itself: seen)
     assert flow.seen_by(write, "y", ignore=frozenset({"L"})) is None
+
+
+def rows_of_a_view_unused(x):
+    y = x * 1.0
+    for r in reversed(np.flip(y)):
+        y[2] += 0.5
+    return np.sum(y)
+
+
+def rows_of_a_view_read(x):
+    y = x * 1.0
+    for r in reversed(np.flip(y)):
+        y[2] += r
+    return np.sum(y)
+
+
+def test_rows_nothing_reads_do_not_see_a_write(monkeypatch):
+    flow, write = _flow_and_write(rows_of_a_view_unused, monkeypatch)
+    assert flow.seen_by(write, "y") is None
+    assert any(s.sd.loop_item and id(s) in flow._dead_reads() for s in flow.stmts)
+    flow, write = _flow_and_write(rows_of_a_view_read, monkeypatch)
+    reader, where = flow.seen_by(write, "y")
+    assert where.sd.loop_item and not flow._dead_reads() & {id(where)}

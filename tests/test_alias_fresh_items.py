@@ -3,7 +3,9 @@
 nothing, so `P = {"w": x}` rebound by it leaves no name seeing a later write into x: the
 derivative checked against finite differences, both modes, second order. Helpers whose
 results may hold their arguments (an item, `row * c` of a list, a parameter) are not
-proven, and a write their result sees stays refused; bindings and items_of on their own."""
+proven, and a write their result sees stays refused; bindings and items_of on their own; a
+method calling another method of its class (`self.act(t)`, own_class and class_function),
+proven only where no subclass may run another one."""
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ import srcdiff
 from gradcheck import check
 from srcdiff import syntax as S
 from srcdiff.alias_flow_fresh import fresh_items, fresh_result
-from srcdiff.alias_fresh_items import bindings, items_of
+from srcdiff.alias_fresh_items import bindings, class_function, items_of, own_class
 
 X = np.array([0.4, 0.9, 1.3, 0.7])
 
@@ -119,3 +121,47 @@ def test_a_write_into_one_item_is_not_seen_through_the_other():
 def test_a_write_into_an_item_returned_twice_stays_refused():
     with pytest.raises(srcdiff.SrcdiffError, match="would"):
         srcdiff.grad(write_one_of_the_same_twice, wrt=(0, 1))(X.copy(), X[::-1].copy())
+
+
+class Layer:
+    def __init__(self, w):
+        self.w = w
+
+    def forward(self, t):
+        return self.act(self.w * t) + 1.0
+
+    def act(self, t):
+        return np.sin(t)
+
+    def field(self, t):
+        return self.pick(t)
+
+    def pick(self, t):
+        return self.w
+
+
+class Base:
+    def forward(self, t):
+        return self.act(t) * 2.0
+
+    def act(self, t):
+        return np.sin(t)
+
+
+class Kept(Base):
+    def act(self, t):
+        return t   # (its forward gives back a new array all the same, but t itself here)
+
+
+def test_a_method_calling_another_of_its_class():
+    assert fresh_result(Layer.forward)
+    assert not fresh_result(Layer.field)   # (self.pick returns the field itself)
+    assert class_function(Layer, "act", None) is Layer.act
+    assert class_function(Layer, "w", None) is None   # (an attribute of the object's)
+
+
+def test_a_method_of_a_class_with_subclasses_is_not_followed():
+    from srcdiff.frontend import get_source
+    assert own_class(Base.forward, get_source(Base.forward).node) is None
+    assert own_class(Layer.forward, get_source(Layer.forward).node)[1] is Layer
+    assert not fresh_result(Base.forward)

@@ -3,7 +3,8 @@ written array when the write runs, a check before the write (check_not_shared) t
 place of the refusal: the lowered body gets the check, the derivative is right when the
 check passes (gradcheck: finite differences, both modes, second order) and the run that
 shows the sharing is refused at the user's line; a name surely sharing it (bound once)
-keeps the refusal at compile time; makes_new_array and insert_guards on their own."""
+keeps the refusal at compile time; makes_new_array, insert_guards and handed_back (the copy
+a writing helper hands back, no row of another value) on their own."""
 import numpy as np
 import pytest
 
@@ -79,3 +80,35 @@ def test_insert_guards_puts_each_check_before_its_statement_at_any_depth():
                   lambda tag: S.Expr(value=S.load(tag)))
     assert [S.spell(t) for t in body[:2]] == ["a", "y = 1"]
     assert [S.spell(t) for t in body[2].body] == ["b", "c", "z = i"]
+
+
+def _fill(out, v):
+    out[:] = np.tanh(v)
+
+
+def _scaled(M, c):
+    M[0] = M[0] * c
+    return M
+
+
+def fills(x):
+    t = np.zeros(4)
+    _fill(t, x)
+    return np.sum(t * x)
+
+
+def scales_and_keeps(x):
+    t = x * 1.0
+    u = _scaled(t, 2.0)
+    return np.sum(u * t)
+
+
+def test_the_copy_a_writing_helper_hands_back():
+    from srcdiff import analyze
+    from srcdiff.alias_guards import handed_back
+    from srcdiff.transform import lower_function
+    for f, expected in ((fills, {"t": True}), (scales_and_keeps, {"t": False, "u": False})):
+        stmts = list(analyze.flatten(lower_function(f).body))
+        got = {analyze.assigned(s): handed_back(s, stmts) for s in stmts
+               if s.sd.kind == Kind.SUBSCRIPT}
+        assert got == expected, (f.__name__, got)   # (u = held[0]: the helper's result, t)
