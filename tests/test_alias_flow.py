@@ -689,10 +689,10 @@ def record_of_a_new_array(x):
 def test_a_record_made_here_holds_its_fields_not_its_class(monkeypatch):
     # record_of(module._Pair, names, fields): the class, a global, is no array the caller
     # holds (it made every write into the record's field unprovable)
-    from srcdiff import alias_flow, analyze, lower
+    from srcdiff import alias_flow, aliasing, analyze
     from srcdiff.core import Kind
     from srcdiff.transform import lower_function
-    monkeypatch.setattr(lower, "check_writes", lambda *args: [])
+    monkeypatch.setattr(aliasing, "check_writes", lambda *args: [])
     body = lower_function(record_of_a_new_array).body
     write = next(s for s in analyze.flatten(body) if s.sd.kind == Kind.SETITEM)
     flow = alias_flow.Flow(body)

@@ -4,13 +4,13 @@ holding it; rows a loop takes that nothing reads (`_dead_reads`)."""
 import numpy as np
 
 import srcdiff
-from srcdiff import alias_flow, analyze, lower, writing_helpers
+from srcdiff import alias_flow, aliasing, analyze, writing_helpers
 from srcdiff.core import Kind
 from srcdiff.transform import lower_function
 
 
 def _flow_and_write(f, monkeypatch):
-    monkeypatch.setattr(lower, "check_writes", lambda *args: [])   # (the question asked here)
+    monkeypatch.setattr(aliasing, "check_writes", lambda *args: [])   # (the question asked here)
     body = lower_function(f).body
     write = next(s for s in analyze.flatten(body) if s.sd.kind == Kind.SETITEM or
                  (s.sd.kind == Kind.CALL and getattr(s.sd.func, "_srcdiff_written", None)))

@@ -4,7 +4,7 @@ return (may_share), and the names it may be the very same array as (same_as), re
 lowered body's bindings alone."""
 import numpy as np
 
-from srcdiff import analyze, lower
+from srcdiff import aliasing, analyze
 from srcdiff.alias_roots import Roots
 from srcdiff.transform import lower_function
 
@@ -25,7 +25,7 @@ def bound(x, y):
 
 
 def _roots(monkeypatch):
-    monkeypatch.setattr(lower, "check_writes", lambda *args: [])   # (no write here)
+    monkeypatch.setattr(aliasing, "check_writes", lambda *args: [])   # (no write here)
     return Roots(list(analyze.flatten(lower_function(bound).body)))
 
 
