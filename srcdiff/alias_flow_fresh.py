@@ -55,8 +55,9 @@ VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's a
 _DEPTH = 4   # how many calls of the user's functions deep a proof follows
 
 # ndarray methods that return a new value (for `copy`, `astype`, `flatten`: a copy)
+# (not conj/conjugate: of a real array they give back the array itself)
 FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std",
-                 "var", "dot", "cumsum", "cumprod", "round", "conj", "conjugate", "clip",
+                 "var", "dot", "cumsum", "cumprod", "round", "clip",
                  "trace", "tolist", "item", "any", "all", "argmax", "argmin", "nonzero",
                  "argsort", "__neg__", "__abs__"}
 # ndarray methods whose result shares the receiver's memory
@@ -69,6 +70,21 @@ STORE_METHODS = {"append", "extend", "insert"}
 # plain values a global may hold without the result holding anything of the caller's
 _PLAIN = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type, int,
           float, complex, bool, str, bytes, type(None), numpy.ufunc, numpy.generic)
+
+
+def may_return_receiver(call):
+    """Whether a lowered call of an array's method may give back its receiver's own array:
+    `x.conj()` and `x.conjugate()` of a real array (lowered as numpy.conjugate, with the
+    method form kept), `x.astype(t, copy=False)` where x already has type t."""
+    if not isinstance(call, S.Call):
+        return False
+    func = call.func
+    name = func.attr if isinstance(func, S.Attribute) else getattr(func, "id", None)
+    if (getattr(call, S.METHOD_FORM, None) or name) in ("conj", "conjugate"):
+        return True
+    return name in ("astype", "method_astype") and any(
+        k.arg == "copy" and not (isinstance(k.value, S.Constant) and k.value.value is True)
+        for k in call.keywords)
 
 
 def fresh_result(fn, _seen=()):
@@ -144,7 +160,8 @@ def _proof(fn, seen):
 def fresh_call(func, call=None):
     """Whether a call of the library function `func` (the lowered `call`) surely gives a new
     value: a ufunc, a copying NumPy function, a builtin giving a number, srcdiff's copies."""
-    if call is not None and any(k.arg in ("copy", "out") for k in call.keywords):
+    if call is not None and (any(k.arg in ("copy", "out") for k in call.keywords) or
+                             may_return_receiver(call)):
         return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
     if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True

@@ -10,7 +10,7 @@ run time (alias_guards, alias_rows), or refused.
 """
 from . import analyze
 from . import syntax as S
-from .alias_flow_fresh import VIEW_FUNCS
+from .alias_flow_fresh import VIEW_FUNCS, may_return_receiver
 from .alias_rows import shares_items
 from .callables import is_user_function
 from .core import Kind
@@ -41,11 +41,12 @@ class Roots:
                 self.roots(v.id, seen)
             elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
                 self.roots(v.value.id, seen)
-            elif t.sd.kind == Kind.CALL and (t.sd.func in VIEW_FUNCS or t.sd.dynamic_method) \
-                    and isinstance(v, S.Call):
+            elif t.sd.kind == Kind.CALL and (t.sd.func in VIEW_FUNCS or t.sd.dynamic_method or
+                                             may_return_receiver(v)) and isinstance(v, S.Call):
                 # a view (`a.T[2]`, numpy.reshape(a, ...)[0]; a method may give one): its
                 # rows and items are a's memory too
-                base = v.args[0] if t.sd.func in VIEW_FUNCS and v.args else \
+                base = v.args[0] if (t.sd.func in VIEW_FUNCS or may_return_receiver(v)) and \
+                    v.args else \
                     v.func.value if isinstance(v.func, S.Attribute) else None
                 if isinstance(base, S.Name):
                     self.roots(base.id, seen)

@@ -21,7 +21,7 @@ from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     helpers_result, written_back, written_only_before
-from .alias_flow_fresh import VIEW_FUNCS  # (argument_writes reads it here too)
+from .alias_flow_fresh import VIEW_FUNCS, may_return_receiver  # (VIEW_FUNCS: argument_writes)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .alias_roots import Roots
@@ -310,7 +310,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                      f"{seq.id}[i, 0] = ..." if named else
                      f"name it, rows = {shown if spelt else '...'}, then loop over indices "
                      "and write into rows itself, e.g. rows[i, 0] = ...")
-            elif d.sd.kind == Kind.CALL and d.sd.func in VIEW_FUNCS:
+            elif d.sd.kind == Kind.CALL and (d.sd.func in VIEW_FUNCS or
+                                             may_return_receiver(d.value)):
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == Kind.CALL and d.sd.dynamic_method:
                 what = f"{target} comes from a method call, which may return a view"
@@ -373,7 +374,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and s.sd.func in VIEW_FUNCS:
+        elif s.sd.kind == Kind.CALL and (s.sd.func in VIEW_FUNCS or may_return_receiver(value)):
             sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts

@@ -411,3 +411,46 @@ def test_numpy_functions_and_builtin_types_keep_nothing():
     # (numpy.eye has no derivative rule, so it read as a function of the user's, unproven;
     # float is a type, no builtin function)
     assert keeps_no_argument(_eyes) and fresh_result(_eyes)
+
+
+# -- methods that may return their own array: ndarray.conj() of a real array is the array
+# itself, and astype(..., copy=False) of the same dtype too (both gave wrong gradients as
+# new arrays)
+def conj_then_write(x):
+    y = x * 1.0
+    v = y.conj()
+    v[0] = v[0] * 3.0 + x[1]
+    return np.sum(y * y) + np.sum(x * v[0])
+
+
+def conjugate_then_write(x):
+    y = x * 1.0
+    v = y.conjugate()
+    v[0] = v[0] * 3.0 + x[1]
+    return np.sum(y * y) + np.sum(x * v[0])
+
+
+def astype_no_copy_then_write(x):
+    y = x * 1.0
+    v = y.astype(float, copy=False)
+    v[0] = v[0] * 3.0 + x[1]
+    return np.sum(y * y) + np.sum(x * v[0])
+
+
+def astype_then_write(x):
+    y = x * 1.0
+    v = y.astype(np.float64)           # a copy: y is not changed
+    v[0] = v[0] * 3.0 + x[1]
+    return np.sum(y * y) + np.sum(x * v[0])
+
+
+@pytest.mark.parametrize("f", [conj_then_write, conjugate_then_write,
+                               astype_no_copy_then_write], ids=lambda f: f.__name__)
+def test_a_method_that_may_return_its_array_is_no_new_array(f):
+    from gradcheck import refusal
+    err = refusal(f, (np.array([0.3, 0.7, 1.1]),), "grad")
+    assert "writing into v here would change another array too" in str(err)
+
+
+def test_astype_copies_and_its_result_is_written_freely():
+    check(astype_then_write, np.array([0.3, 0.7, 1.1]))
