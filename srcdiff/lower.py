@@ -49,7 +49,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 import types
 
 from . import (alias_groups, analyze, argument_writes, checks, core, generator_calls,
-               idiom_rewrite, inplace_calls, loop_rows, sequences, update_checks)
+               idiom_rewrite, inplace_calls, loop_rows, sequences, update_checks, view_writes)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -116,6 +116,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             fdef = try_blocks.rewrite(source, fdef, lambda name: resolver.lookup(name, None))
         # writes through an exact alias (a1 = x; a1[0] = v) and into the rows a loop over an
         # array takes, made visible to the value semantics (alias_groups.py, loop_rows.py)
+        # (and reads and writes of a view by basic slicing: view_writes.py; not in code
+        # srcdiff emitted, whose views are read under the tape's restore discipline)
+        if not source.filename.startswith(GENERATED_PREFIX):
+            fdef = view_writes.rewrite(fdef, lambda name: resolver.lookup(name, None),
+                                       self.containers | set(self.known_types))
         fdef = loop_rows.rewrite(alias_groups.rewrite(fdef),
                                  lambda name: resolver.lookup(name, None))
         fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None))
