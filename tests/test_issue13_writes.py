@@ -201,7 +201,7 @@ def alias_assigned_to_itself_in_a_loop(x, s):   # writes 1901 #5, cut down
     fill_first(u1, 2.0, np.prod(1.0 + 0.5 * np.tanh(u1)))
     a3 = u1
     if (u1 + u1)[0] < 0.2:
-        t5 = np.dot(a3, a3) + 0.0
+        s = s + np.dot(a3, a3)
     elif s > -0.3:
         for i12 in range(2):
             a3 = a3          # (the same object: the group holds)
