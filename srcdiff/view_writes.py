@@ -30,8 +30,10 @@ arithmetic with one, or `.copy()` of one (loop_rows.py's rule), or a parameter n
 hold a list, tuple, dict or object, indexed by a tuple (a list or tuple raises there, as it
 would in Python). `B op= e` keeps the view (an array is changed in place); any other binding
 of B or v ends it; after `if` only the views both branches keep, at a loop's head those every
-way in keeps. Nested scopes, generator expressions (read later), and names declared global or
-nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are not looked into.
+way in keeps. Nested scopes, generator expressions (read later), comprehensions binding the
+view's name, statements with a walrus binding the view or its array, and names declared
+global or nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are
+not looked into.
 """
 from . import syntax as S
 from .alias_groups import _stored
@@ -41,6 +43,7 @@ _ROUNDS = 32
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _SIMPLE = (S.Assign, S.AugAssign, S.AnnAssign, S.Expr, S.Return, S.Delete, S.Assert)
 _ARITH = (S.Add, S.Sub, S.Mult, S.FloorDiv)
+_COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp)
 
 
 def rewrite(fdef, resolve, not_arrays=()):
@@ -317,6 +320,10 @@ class _Views:
         """`node` with each read of a view in it made `B[idx]`; nested scopes and generator
         expressions are left alone, and so is a view written into (`v[j][k] = e`, `v.f = e`:
         they stay as written, and aliasing.py refuses them)."""
+        names = set(views) | {f[0] for f in views.values()}
+        if any(isinstance(n, S.NamedExpr) and _stored(n.target) & names
+               for n in S.walk(node)):
+            return node   # (a walrus binding a view or its array: left as written)
         written = set()
         for n in S.walk(node):
             if isinstance(n, (S.Subscript, S.Attribute)) and not isinstance(n.ctx, S.Load):
@@ -330,8 +337,10 @@ class _Views:
                 if isinstance(n.ctx, S.Load) and n.id in views and id(n) not in written:
                     return S.place_unplaced(self.taken_anew(n.id, views, S.Load()), n)
                 return n
-            if isinstance(n, _SCOPES + (S.GeneratorExp,)):
-                return n
+            if isinstance(n, _SCOPES + (S.GeneratorExp,)) or isinstance(
+                    n, _COMPREHENSIONS) and set(views) & set().union(
+                        *[_stored(g.target) for g in n.generators]):
+                return n   # (read later; or a comprehension's own name)
             for f in n._fields:
                 value = getattr(n, f, None)
                 if isinstance(value, list):

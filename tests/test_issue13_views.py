@@ -112,7 +112,13 @@ def view_in_loop(x, A, s):
     return np.sum(B * np.tanh(B))
 
 
-@pytest.mark.parametrize("f", [last_row_in_loop, column_scaled, strided_block, slice_of_local,
+def slice_of_a_list_item(x, A, s):   # (a write into the item itself: right before too)
+    L = [x * 1.0, np.cos(x)]
+    L[0][1:] += s * L[1][:2]
+    return np.sum(L[0] * L[1])
+
+
+@pytest.mark.parametrize("f", [slice_of_a_list_item, last_row_in_loop, column_scaled, strided_block, slice_of_local,
                                items_through_tail, items_through_row, items_through_strided,
                                index_bound_anew, view_read_after_its_base_is_written,
                                view_in_loop])

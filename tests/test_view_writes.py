@@ -165,7 +165,8 @@ def f(x, A, s):
     return sum(g)
 """)
     assert "for t in v)" in text and "A[0, :] += s" in text
-    np.testing.assert_allclose(run_def(new, X, A0.copy(), 0.7), run_def(fdef, X, A0.copy(), 0.7))
+    np.testing.assert_allclose(run_def(new, X.copy(), A0.copy(), 0.7),
+                               run_def(fdef, X.copy(), A0.copy(), 0.7))
 
 
 def test_a_write_that_cannot_be_composed_stays_as_written():
@@ -185,3 +186,20 @@ def test_the_users_tree_is_left_alone():
     before = S.dump(fdef)
     view_writes.rewrite(fdef, lambda name: {"np": np}.get(name))
     assert S.dump(fdef) == before
+
+
+def test_a_comprehension_s_own_name_and_a_walrus_are_left_alone():
+    fdef, new, text = _rewrite("""
+def f(x, A, s):
+    v = A[0, :]
+    v += s
+    t = [v * 2.0 for v in range(3)]
+    u = A[1, :]
+    w = (u := x[:3]) + u
+    u += 1.0
+    return np.sum(A) + sum(t) + np.sum(w) + np.sum(v)
+""")
+    assert "A[0, :] += s" in text and "[v * 2.0 for v in range(3)]" in text
+    assert "w = (u := x[:3]) + u" in text and "    u += 1.0" in text
+    np.testing.assert_allclose(run_def(new, X.copy(), A0.copy(), 0.7),
+                               run_def(fdef, X.copy(), A0.copy(), 0.7))
