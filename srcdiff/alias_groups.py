@@ -18,8 +18,9 @@ Python's meaning exactly and makes the value semantics say it:
 
 The groups are must-aliases only, computed over the user's structured statements:
 
-  - `a = b` of two local names puts a in b's group (`a = b = v`: a and b in one group);
-    any other binding of a name (an assignment, `a += v`, which rebinds a number, a for
+  - `a = b` of two local names puts a in b's group (`a = b = v`: a and b in one group;
+    `a = a`, or `a = b` where they are in one group already, changes nothing); any other
+    binding of a name (an assignment, `a += v`, which rebinds a number, a for
     target, a walrus, `with ... as a`, `del a`, a def) takes it out of its group;
   - after `if`, the groups both branches keep; at a loop's head, the groups every way in
     keeps (the entry, the end of the body, each continue), found by iterating to a fixed
@@ -219,6 +220,10 @@ class _Groups:
             names = [t.id for t in stmt.targets if isinstance(t, S.Name)]
             if len(names) == len(stmt.targets) and all(n in self.groupable for n in names) \
                     and (isinstance(stmt.value, S.Name) or len(names) > 1):
+                if isinstance(stmt.value, S.Name) and any(
+                        {stmt.value.id, *names} <= g for g in state) or \
+                        isinstance(stmt.value, S.Name) and set(names) == {stmt.value.id}:
+                    return state   # `a = a`, `a = b` of one group: the same object still
                 state = _without(state, set(names))
                 src = stmt.value.id if isinstance(stmt.value, S.Name) and \
                     stmt.value.id in self.groupable else None

@@ -166,6 +166,20 @@ def may_group_aliases(fdef):
                for n in S.walk(fdef))
 
 
+def may_bind_views(fdef):
+    """False where view_writes.rewrite gives `fdef` back: it needs a name bound to a slice
+    of a name (`a2 = A[-1, :]`), and there is none here."""
+    for n in S.walk(fdef):
+        if n.__class__ is S.Assign and len(n.targets) == 1 and \
+                n.targets[0].__class__ is S.Name and n.value.__class__ is S.Subscript and \
+                n.value.value.__class__ is S.Name:
+            index = n.value.slice
+            if any(p.__class__ is S.Slice for p in (
+                    index.elts if index.__class__ is S.Tuple else [index])):
+                return True
+    return False
+
+
 def may_take_rows(fdef):
     """False where loop_rows.rewrite gives `fdef` back: it needs a loop `for row in m:` over
     a name, taking a name, and there is none here."""

@@ -13,19 +13,25 @@ is surely an array, the loop is rewritten as
         row[idx] = v
         A[row_i] = row          # after each write into row
 
-which Python runs as the original does, and whose value semantics say it. It applies only
-where that is exact:
+which Python runs as the original does, and whose value semantics say it. `for k, row in
+enumerate(A)` is the same loop with `k = row_i` first; `for row in e`, e a new array no name
+holds (`A + A`), first binds e to a private name (`row_rows = A + A`). It applies only where
+that is exact:
 
   - A is an array on every path to the loop: each binding reaching it (parameters are not
     known) is `A = e` with e a NumPy call making a new array, an arithmetic expression with
-    such an operand or a name known to be an array, or `.copy()` / `.astype(...)` of one;
-    and the loop's body neither binds A nor writes into it nor hands it to a call that could
-    (reads of A are fine: each write into row is in A before the next statement);
+    such an operand or a name known to be an array, arithmetic no list supports of
+    parameters and numbers (`A * 1.0`, `A - 1`: an array or a number, which raises as the
+    loop starts, as Python's does), or `.copy()` / `.astype(...)` of one; and the loop's
+    body neither binds A nor writes into it nor hands it to a call that could (reads of A
+    are fine: each write into row is in A before the next statement);
   - row is the loop's target name, bound nowhere else in the function and read only where
     a view could not escape: as `row[...]` written into, or as an operand (of arithmetic, a
     comparison, a ufunc or a NumPy call making a new array), possibly through subscripts
-    (`row[1:] * 2`, `np.sum(row[:2])`). `r = row`, `f(row)`, `L.append(row)`,
-    `for t in row` keep the loop as it is, and aliasing.py keeps refusing it.
+    (`row[1:] * 2`, `np.sum(row[:2])`), or the iterable of an inner loop `for t in row`
+    whose t is bound nowhere else and read only so, inside it. `r = row`, `f(row)`,
+    `L.append(row)`, `row += v` (a rebinding where the rows are numbers) keep the loop as it
+    is, and aliasing.py keeps refusing it.
 """
 import types
 
@@ -39,14 +45,28 @@ _ARRAY_METHODS = ("copy", "astype")
 
 def rewrite(fdef, resolve):
     """`fdef`, or a copy with the loops above rewritten."""
-    if not any(isinstance(n, S.For) and isinstance(n.target, S.Name) and
-               isinstance(n.iter, S.Name) and _writes_into(n.target.id, n.body)
-               for n in S.walk(fdef)):
+    if not any(isinstance(n, S.For) and _row_of(n) is not None and
+               _writes_into(_row_of(n)[1], n.body) for n in S.walk(fdef)):
         return fdef   # (a cheap look: no loop writing into the row it takes)
     tree = S.clone(fdef)
     pass_ = _Rows(tree, resolve)
     pass_.block(tree.body, frozenset())
     return tree if pass_.changed else fdef
+
+
+def _row_of(loop):
+    """(the index's target or None, the row's name, the sequence) of `for row in seq` or
+    `for k, row in enumerate(seq)`, else None."""
+    target, seq = loop.target, loop.iter
+    if isinstance(target, S.Name):
+        return None, target.id, seq
+    if isinstance(target, S.Tuple) and len(target.elts) == 2 and \
+            all(isinstance(t, S.Name) for t in target.elts) and \
+            target.elts[0].id != target.elts[1].id and isinstance(seq, S.Call) and \
+            isinstance(seq.func, S.Name) and seq.func.id == "enumerate" and \
+            len(seq.args) == 1 and not seq.keywords:
+        return target.elts[0].id, target.elts[1].id, seq.args[0]
+    return None
 
 
 def _stored(node):
@@ -78,6 +98,9 @@ class _Rows:
     def __init__(self, fdef, resolve):
         self.resolve = resolve
         self.changed = False
+        args = fdef.args
+        self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+                       if isinstance(a, S.Name)}
         own = list(S.walk(fdef))[1:]   # (nested scopes too: conservative)
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.bound_count = {}
@@ -127,15 +150,36 @@ class _Rows:
         if isinstance(node, S.Name):
             return node.id in known
         if isinstance(node, S.BinOp):
-            return self.array(node.left, known) or self.array(node.right, known)
+            return self.array(node.left, known) or self.array(node.right, known) or \
+                self.numbers_only(node, known)
         if isinstance(node, S.UnaryOp):
-            return self.array(node.operand, known)
+            return self.array(node.operand, known) or isinstance(node.op, S.USub) and \
+                self.operand_of_numbers(node.operand, known)
         if not isinstance(node, S.Call) or any(k.arg in ("out",) or k.arg is None
                                                for k in node.keywords):
             return False
         if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS:
             return self.array(node.func.value, known)
         return self.makes_array(node)
+
+    def numbers_only(self, node, known):
+        """Arithmetic no list, tuple or string supports (`- / **`; `+ *` with a float) of
+        parameters never bound again, numbers and arrays: an array or a number (either way,
+        looping over it or slicing it does what an array's does, or raises)."""
+        sides = (node.left, node.right)
+        if not isinstance(node.op, (S.Sub, S.Div, S.Pow)) and not (
+                isinstance(node.op, (S.Add, S.Mult)) and any(
+                    isinstance(n, S.Constant) and type(n.value) is float for n in sides)):
+            return False
+        return all(self.operand_of_numbers(n, known) for n in sides)
+
+    def operand_of_numbers(self, node, known):
+        if isinstance(node, S.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, S.Name) and node.id in self.params and \
+                node.id not in self.bound_count:
+            return True
+        return self.array(node, known)
 
     def makes_array(self, call):
         func = self.callee(call.func)
@@ -162,14 +206,24 @@ class _Rows:
 
     # the loop
     def qualifies(self, loop, known):
-        if not isinstance(loop.target, S.Name) or not isinstance(loop.iter, S.Name):
+        shape = _row_of(loop)
+        if shape is None:
             return False
-        row, seq = loop.target.id, loop.iter.id
-        if seq not in known or row == seq or self.bound_count.get(row, 0) != 1 or \
-                row in self.outside or seq in self.outside:
+        index, row, seq_node = shape
+        if isinstance(seq_node, S.Name):
+            seq = seq_node.id
+            if seq not in known or seq in self.outside:
+                return False
+        elif self.array(seq_node, known):
+            seq = None   # a new array no name holds: bound to a private name first
+        else:
             return False
-        if seq in _stored(loop) or any(seq in self.written(s) for s in S.walk(loop)
-                                       if isinstance(s, S.stmt) and s is not loop):
+        if row == seq or index in (row, seq) or self.bound_count.get(row, 0) != 1 or \
+                row in self.outside or index is not None and index in self.outside:
+            return False
+        if seq is not None and (seq in _stored(loop) or any(
+                seq in self.written(s) for s in S.walk(loop)
+                if isinstance(s, S.stmt) and s is not loop)):
             return False
         if any(isinstance(n, (S.Try, S.With, S.AsyncWith, S.Match)) for n in S.walk(loop)):
             return False   # (a write inside them would not be stored back)
@@ -180,12 +234,13 @@ class _Rows:
         for n in S.walk(loop):
             for child in S.iter_child_nodes(n):
                 parents[id(child)] = n
+        self.parents = parents
         for n in S.walk(loop):
             if isinstance(n, S.Name) and n.id == seq and isinstance(n.ctx, S.Load) and \
-                    n is not loop.iter and not self.read_only(n, parents):
+                    n is not seq_node and not self.read_only(n, parents):
                 return False
-            if isinstance(n, S.Name) and n.id == row and n is not loop.target and \
-                    not self.safe_row(n, parents):
+            if isinstance(n, S.Name) and n.id == row and not isinstance(n.ctx, S.Store) \
+                    and not self.safe_row(n, parents):
                 return False
         wrote = any(row in self.written(s) for s in S.walk(loop)
                     if isinstance(s, S.stmt) and s is not loop)
@@ -231,7 +286,21 @@ class _Rows:
                     return True   # row[...] op= v
                 node = parent
                 continue
-            return self.operand(node, parent)
+            return self.operand(node, parent) or self.loop_over(node, parent)
+
+    def loop_over(self, node, parent):
+        """`for t in row`, t bound nowhere else and only read as an operand inside the
+        loop (its items: numbers, or views of the row no name keeps)."""
+        if not (isinstance(parent, S.For) and parent.iter is node and
+                isinstance(parent.target, S.Name)):
+            return False
+        item = parent.target.id
+        if self.bound_count.get(item, 0) != 1 or item in self.outside:
+            return False
+        reads = [n for n in S.walk(parent) if isinstance(n, S.Name) and n.id == item and
+                 isinstance(n.ctx, S.Load)]
+        return len(reads) == self.loads.get(item, 0) and all(
+            self.read_only(n, self.parents) for n in reads)
 
     def operand(self, node, parent):
         if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)):
@@ -242,18 +311,30 @@ class _Rows:
         return False
 
     def change(self, stmts, i, loop):
-        row, seq = loop.target.id, loop.iter.id
-        k = 0
-        while f"{row}_i{k or ''}" in self.taken:
-            k += 1
-        index = f"{row}_i{k or ''}"
-        self.taken.add(index)
-        head = S.quote(f"for {index} in range(len({seq})):\n    pass")[0]
-        take = S.quote(f"{row} = {seq}[{index}].copy()")[0]
-        head.body = [take] + self._stored_back(loop.body, row, seq, index)
+        index, row, seq_node = _row_of(loop)
+        bind = []
+        if not isinstance(seq_node, S.Name):   # a new array: held by a private name
+            seq = self._fresh(f"{row}_rows")
+            bind = [S.place_unplaced(S.Assign(targets=[S.store(seq)], value=seq_node,
+                                              type_comment=None), loop)]
+        else:
+            seq = seq_node.id
+        at = self._fresh(f"{row}_i")
+        head = S.quote(f"for {at} in range(len({seq})):\n    pass")[0]
+        take = S.quote(f"{row} = {seq}[{at}].copy()")[0]
+        count = S.quote(f"{index} = {at}")[0] if index is not None else None
+        head.body = [c for c in (count, take) if c is not None] + \
+            self._stored_back(loop.body, row, seq, at)
         head.orelse = loop.orelse
-        stmts[i] = S.place_unplaced(head, loop)
+        stmts[i:i + 1] = bind + [S.place_unplaced(head, loop)]
         self.changed = True
+
+    def _fresh(self, base):
+        k = 0
+        while f"{base}{k or ''}" in self.taken:
+            k += 1
+        self.taken.add(f"{base}{k or ''}")
+        return f"{base}{k or ''}"
 
     def _stored_back(self, body, row, seq, index):
         out = []

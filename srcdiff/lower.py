@@ -110,8 +110,13 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if any(isinstance(n, S.Try) for n in S.walk(fdef)):
             from . import try_blocks
             fdef = try_blocks.rewrite(source, fdef, lookup)
-        # writes through an alias (a1 = x; a1[0] = v) or into a loop's rows made visible, then
-        # idioms (for/else, zip(...)) and generators: each imported where census says it acts
+        # writes through a view by basic slicing (a2 = A[-1, :]; a2 -= v; not in code srcdiff
+        # emitted, whose views the tape restores), an alias (a1 = x; a1[0] = v) or into a
+        # loop's rows made visible, then idioms (for/else, zip(...)) and generators: each
+        # imported where census says it acts
+        if census.may_bind_views(fdef) and not source.filename.startswith(GENERATED_PREFIX):
+            from . import view_writes
+            fdef = view_writes.rewrite(fdef, lookup, self.containers | set(self.known_types))
         if census.may_group_aliases(fdef):
             from . import alias_groups
             fdef = alias_groups.rewrite(fdef)

@@ -173,6 +173,16 @@ def nested_overwritten_augmented(x):
     return np.sum(t)
 
 
+def view_followed(x, a):
+    y = x * 1.0
+    w = y[1:]
+    y[1] = a[0, 0] * y[0]
+    a = a * 1.0
+    a2 = a[-1, :]
+    a2 -= np.sin(x)
+    return np.sum(w * y[1:]) + np.sum(a * a)
+
+
 def item_and_slice_writes(x):
     y = x * 1.0
     y[0] = y[1] * y[2]
@@ -789,6 +799,8 @@ WORKS = [
           nested_overwritten_augmented, X),
     works("item and slice writes (y[i] = ..., y[1:] = y[1:] * y[:-1])",
           item_and_slice_writes, X),
+    works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
+          "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
     works("lists built with append (and pop) then np.stack/np.array",
           lists_append_pop_stack, X),
     works("list, generator and dict comprehensions, nested and with several for clauses",
@@ -1079,8 +1091,9 @@ def zip_given_to_next(x, y):
 def view_read_after_a_write(x, v):
     y = x * 1.0
     w = y[1:]
+    keep = [w]
     y[0] = v  # refused: view_read_after_a_write
-    return np.sum(w * y)
+    return np.sum(keep[0] * y)
 
 
 def appends_through_another_name(x):
@@ -1299,7 +1312,7 @@ REFUSED = [
     refused("z = zip(a, b) bound to a name and read more than once", zip_read_twice, X, Y),
     refused("z = zip(a, b) bound to a name and read by next", zip_given_to_next, X, Y),
     refused("item writes into an array another name sees and reads after the write "
-            "(w = y[1:]; y[0] = v; ... w ...)", view_read_after_a_write, X, 0.3),
+            "(w = y[1:]; keep = [w]; y[0] = v; ... keep ...)", view_read_after_a_write, X, 0.3),
     refused("appends to a list that another name may also hold (if c: b = a, then b.append(v)",
             appends_through_another_name, X),
     refused("appends to a list another name holds (lst = d['w']; lst.append(v))",

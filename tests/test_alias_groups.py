@@ -204,3 +204,20 @@ def test_a_delete_is_a_write():
     _, _, text = _rewrite(DELETE)
     assert "del d['a']\n    e = d\n    d = {'c': s}" in text
     _same_run(DELETE, np.array([0.4, 0.9]), 0.8)
+
+
+SELF_ASSIGNED = """
+def f(x, s):
+    a = x
+    for i in range(2):
+        a = a
+        a = x
+    a[0] = s
+    return np.sum(a * x)
+"""
+
+
+def test_a_name_bound_again_to_its_own_group_stays_in_it():
+    _, _, text = _rewrite(SELF_ASSIGNED)
+    assert "x[0] = s" in text and "np.sum(x * x)" in text
+    _same_run(SELF_ASSIGNED, np.array([0.3, 0.5]), 0.7)

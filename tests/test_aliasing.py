@@ -765,7 +765,7 @@ def test_writes_into_rows_of_an_array_a_loop_takes_differentiate(f):
 
 
 def writes_rows_then_reads_the_array(A):
-    B = A * 1.0
+    B = np.asarray(A)   # (A itself where it is an array; `A * 1.0`: loop_rows.py copies rows)
     for r in B:
         r[0] = r[1] * r[2]
     return np.sum(B * B)
@@ -794,7 +794,8 @@ def writes_rows_of_what_may_be_a_joined_list(A):
                                   (writes_items_of_a_repeated_list, 5),
                                   (writes_rows_of_what_may_be_a_joined_list, 4)])
 def test_writes_into_rows_a_later_read_may_see_are_refused(f, k):
-    # (B read after the loop; a list whose items repeat one array; `A + A` may be a list)
+    # (B, maybe A itself, read after the loop; a list whose items repeat one array; `A + A`
+    # may be a list)
     with pytest.raises(errors.UnsupportedCodeError, match="the loop takes its rows") as info:
         lower_function(f)
     assert info.value.lineno == _line(f, k)

@@ -65,8 +65,9 @@ def star_args(x, *xs):
 def writes_into_a_view(x):
     y = x * 1.0
     v = y[1:]
+    kept = [v]   # (a view read as y[1:] anew is followed: view_writes.py)
     y[1] = 5.0
-    return np.sum(v * x[1:])
+    return np.sum(kept[0] * x[1:])
 
 
 def writes_into_an_alias(x):
@@ -286,7 +287,9 @@ def update_through_alias(x):
 def update_through_view(x):
     y = x * 1.0
     z = y[1:]
-    z *= 2.0
+    for k in range(2):
+        z *= 2.0        # (z views the first y; a view of y, not bound anew, is followed:
+        y = y + 1.0     # view_writes.py)
     return np.sum(y * x)
 
 

@@ -921,7 +921,7 @@ def stacks_a_name_then_writes_the_view_read_after(x):
     v = x[1:]
     s = np.stack([v, v])
     x[1] = np.sum(s)
-    return np.sum(v * x)
+    return np.sum(v * x[:-1])   # (v * x, as it was, raises: only its refusal was checked)
 
 
 def writes_through_loop_rows(A):
@@ -931,9 +931,13 @@ def writes_through_loop_rows(A):
     return np.sum(A * A)
 
 
-@pytest.mark.parametrize("f, arg, k", [(views_then_writes_then_reads_the_view, A, 3),
-                                       (stacks_a_name_then_writes_the_view_read_after, X, 4),
-                                       (writes_through_loop_rows, A, 3)])
+@pytest.mark.parametrize("f, arg", [(views_then_writes_then_reads_the_view, A),
+                                    (stacks_a_name_then_writes_the_view_read_after, X)])
+def test_issue_13_a_view_read_after_its_array_is_written_is_read_anew(f, arg):
+    check(f, arg.copy())   # (view_writes.py: each read of the view is A[:-1, :], x[1:])
+
+
+@pytest.mark.parametrize("f, arg, k", [(writes_through_loop_rows, A, 3)])
 def test_issue_13_writes_a_later_read_sees_are_refused_at_the_write(f, arg, k):
     # (writes through loop rows: a row of A is a view; srcdiff does not yet follow the
     # write into A, so it refuses it, located, with a hint to index A itself)

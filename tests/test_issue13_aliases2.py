@@ -81,8 +81,22 @@ def test_view_in_the_writes_own_statement_in_a_loop():
     on_xy(shift_mix_in_loop)
 
 
-def test_view_kept_and_read_after_the_write_stays_refused():
-    refused(shift_mix_view_kept, "would also change")
+def shift_mix_view_kept_in_a_list(x, y):
+    total = 0.0
+    for r in (0.5, 1.5):
+        t = np.arctan(x + r * y)
+        kept = [t[:-1]]
+        t[1:] = t[1:] * np.tanh(t[:-1])
+        total = total + np.sum(kept[0] * y[1:])
+    return total
+
+
+def test_view_kept_and_read_after_the_write_is_read_through_the_array():
+    on_xy(shift_mix_view_kept)   # (view_writes.py: each read of head is t[:-1], taken anew)
+
+
+def test_view_kept_in_a_list_and_read_after_the_write_stays_refused():
+    refused(shift_mix_view_kept_in_a_list, "would also change")
 
 
 # === 2) an alias a loop rebinds before the write ============================================

@@ -191,7 +191,38 @@ def appends_to_an_alias_stacked(x, s):
     return np.sum(np.stack(a) ** 2)
 
 
+def fill_first(out, *vals):
+    for k, v in enumerate(vals):
+        out[k] = v
+
+
+def alias_assigned_to_itself_in_a_loop(x, s):   # writes 1901 #5, cut down
+    u1 = (x * x) * 1.0
+    fill_first(u1, 2.0, np.prod(1.0 + 0.5 * np.tanh(u1)))
+    a3 = u1
+    if (u1 + u1)[0] < 0.2:
+        s = s + np.dot(a3, a3)
+    elif s > -0.3:
+        for i12 in range(2):
+            a3 = a3          # (the same object: the group holds)
+        u1[2] = np.tanh(s * s)
+        u1 = u1
+    u1 += np.tanh(a3)
+    return np.sum(u1 * u1)
+
+
+def alias_bound_again_to_its_group(x, s):
+    y = x * 1.0
+    a = y
+    b = a
+    for _ in range(2):
+        b = y            # (b is y already)
+        b[0] = b[1] * s
+    return np.sum(a * y)
+
+
 @pytest.mark.parametrize("f", [
+    alias_assigned_to_itself_in_a_loop, alias_bound_again_to_its_group,
     iadd_called_on_an_alias, list_iadd_called_on_an_alias, appends_to_an_alias_stacked,
     appends_through_an_alias, writes_after_a_fill_read_through_an_alias,
     alias_rebound_each_trip_written_in_an_inner_loop, alias_made_again_in_a_branch,

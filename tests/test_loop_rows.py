@@ -150,3 +150,72 @@ def test_the_rewritten_def_runs_as_the_original(source, s):
     for w, g in zip(want if isinstance(want, tuple) else (want,),
                     got if isinstance(got, tuple) else (got,)):
         np.testing.assert_allclose(g, w)
+
+
+# arithmetic no list supports of parameters (an array or a number), new arrays no name
+# holds, enumerate, and rows read by an inner loop over their items
+FRESH_ROWS = """
+def f(A, s):
+    t = 0.0
+    for k, row in enumerate(A * 2.0):
+        row[1] = s * k
+        for e in row:
+            t = t + e * row[1]
+    return t
+"""
+
+ENUMERATED = """
+def f(A, s):
+    B = A - 0.5
+    for k, row in enumerate(B):
+        row[k] = s + row[k - 1]
+        for e in row:
+            if e > 0.5:
+                row[0] = e * s
+    return B
+"""
+
+ITEM_KEPT = """
+def f(A, s):
+    B = A * 1.0
+    kept = []
+    for row in B:
+        row[0] = s
+        for e in row:
+            kept.append(e)
+    return B, kept
+"""
+
+JOINED = """
+def f(A, s):
+    for row in A + A:
+        row[0] = s
+    return A
+"""
+
+
+def test_arithmetic_no_list_supports_makes_an_array_or_a_number():
+    _, _, text = _rewrite(ENUMERATED)
+    assert "row = B[row_i].copy()" in text and "B[row_i] = row" in text
+
+
+def test_rows_of_a_new_array_go_through_a_private_name():
+    _, _, text = _rewrite(FRESH_ROWS)
+    assert "row_rows = A * 2.0\n    for row_i in range(len(row_rows)):\n        k = row_i" \
+        in text
+
+
+@pytest.mark.parametrize("source", [ITEM_KEPT, JOINED])
+def test_an_item_kept_or_a_sum_that_may_join_lists_leaves_the_loop_alone(source):
+    fdef, new, _ = _rewrite(source)
+    assert new is fdef
+
+
+@pytest.mark.parametrize("source", [FRESH_ROWS, ENUMERATED])
+@pytest.mark.parametrize("s", [-0.7, 0.8])
+def test_the_rewritten_def_runs_as_the_original_over_new_arrays(source, s):
+    fdef, new, _ = _rewrite(source)
+    assert new is not fdef
+    want_m, got_m = M.copy(), M.copy()
+    np.testing.assert_allclose(_run(new, got_m, s), _run(fdef, want_m, s))
+    np.testing.assert_allclose(got_m, want_m)
