@@ -271,6 +271,29 @@ def test_no_alias_or_row_loop_means_those_passes_give_the_tree_back():
     assert min(said["group"] + said["rows"]) > 5, said
 
 
+def test_no_view_bound_by_a_slice_means_view_writes_gives_the_tree_back():
+    """lower.py imports and runs view_writes only where census.may_bind_views finds a name
+    bound to a slice of a name; wherever it says no, the pass run in full gives the very
+    tree back."""
+    from srcdiff import view_writes
+    said = [0, 0]
+    for fn in WRITING + [f for f, _ in FUNCTIONS]:
+        try:
+            source = frontend.get_source(fn)
+        except Exception:
+            continue
+        fdef = S.clone(source.node)
+        views = census.may_bind_views(fdef)
+        said[views] += 1
+        if not views:
+            resolver = frontend.Resolver(fn)
+            assert view_writes.rewrite(fdef, lambda n: resolver.lookup(n, None)) is fdef, \
+                fn.__qualname__
+    assert said[0] > 5, said
+    assert census.may_bind_views(_take_tree("def f(A):\n    a = A[-1, :]\n    a -= 1\n"))
+    assert not census.may_bind_views(frontend.get_source(plain_layer).node)
+
+
 def test_a_plain_function_needs_neither_alias_pass():
     fdef = frontend.get_source(plain_layer).node
     assert not census.may_group_aliases(fdef) and not census.may_take_rows(fdef)
