@@ -14,6 +14,7 @@ functions, named by their canonical path (never by the user's import alias). src
 call of a bound method a local holds, `m.__func__(m.__self__, x)`, read again where a
 derivative is differentiated, is the call `m(x)`.
 """
+import dataclasses
 import functools
 from . import frozen_calls, generators, idioms
 from . import objects as fobjects
@@ -149,7 +150,7 @@ class CallLowering:
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
-        if obj in (map, sorted, functools.partial):
+        if obj in (map, sorted, functools.partial, dataclasses.replace):
             from . import value_builtins
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
