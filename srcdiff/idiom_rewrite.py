@@ -29,15 +29,18 @@ user's tree is left alone), or the same one where nothing applies.
     lowers as a copy of d.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
+  - ``list(filter(f, xs))`` (filter read at once by such a builtin): ``[v for v in xs if
+    f(v)]`` (filter_calls.py).
 """
 import builtins
 
 from . import census
 from . import syntax as S
+from .filter_calls import filtered
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
-_REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may rewrite
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter")   # calls it may rewrite
 
 
 # -- the pass before lowering ---------------------------------------------------------
@@ -225,7 +228,8 @@ class _Desugar(S.NodeTransformer):
                                                        keywords=keywords), node))
             return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
-                     else a for a in node.args]
+                     else filtered(a, self.fresh) if self.builtin(a, "filter") else a
+                     for a in node.args]   # filter read at once: filter_calls.py
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
             return self.dict_of_pairs(node, node.args[0])

@@ -141,7 +141,12 @@ class CallLowering:
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, Kind.EFFECT_VALUE, range, discard)
-        if obj in (enumerate, zip, reversed, iter, next, filter):
+        if obj is filter:   # read at once, it is a comprehension (filter_calls.py)
+            raise self.error(node, "srcdiff follows filter(f, xs) only where a builtin reads "
+                             "its items at once (list, sum, sorted, ...), f a lambda of one "
+                             "parameter, a function's name or None", hint="write the "
+                             "comprehension [v for v in xs if f(v)]")
+        if obj in (enumerate, zip, reversed, iter, next):
             raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
                              "header or where its items are read at once",
                              hint=f"loop over it with for, or make a list of its items: "
