@@ -20,7 +20,8 @@ user's tree is left alone), or the same one where nothing applies.
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
   - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
-    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
+    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``;
+    ``max(xs, default=d)``: ``(sorted(xs, reverse=True) + [d])[0]``, d where xs is empty.
   - ``a, *rest, b = value``: ``unpacked = list(value)``, a check of its length (Python's
     ValueError), then ``a, rest, b = unpacked[0], unpacked[1:len(unpacked) - 1], ...``;
     the same for ``for a, *rest in pairs`` and comprehension headers (``starred_header``,
@@ -214,6 +215,22 @@ class _Desugar(S.NodeTransformer):
             first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
             return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
                                               keywords=[]), node))
+        named = [k.arg for k in node.keywords]
+        if consumer in ("max", "min") and len(node.args) == 1 and "default" in named and \
+                set(named) <= {"key", "default"} and not isinstance(node.args[0], S.Starred) \
+                and "sorted" not in self.assigned and self.resolve("sorted") is sorted and (
+                    named[0] != "default" or len(named) == 1 or
+                    isinstance(node.keywords[0].value, S.Constant)):
+            # max(xs, default=d) is (sorted(xs, reverse=True) + [d])[0]: the first largest
+            # as below, and d where xs is empty (min: sorted(xs)); xs, then d, evaluated once
+            default = node.keywords[named.index("default")].value
+            keywords = [k for k in node.keywords if k.arg == "key"] + (
+                [S.keyword(arg="reverse", value=S.const(True))] if consumer == "max" else [])
+            ordered = self.visit_Call(placed_at(S.Call(func=S.load("sorted"), args=node.args,
+                                                       keywords=keywords), node))
+            return placed_at(S.Subscript(value=S.BinOp(
+                left=ordered, op=S.Add(), right=S.List(elts=[default], ctx=S.Load())),
+                slice=S.const(0), ctx=S.Load()), node)
         if consumer in ("max", "min") and node.args and [k.arg for k in node.keywords] == \
                 ["key"] and not any(isinstance(a, S.Starred) for a in node.args) and \
                 "sorted" not in self.assigned and self.resolve("sorted") is sorted:
