@@ -29,7 +29,10 @@ is bound by an assignment at the top of each copy (`c = x_item_0`), as the heade
 each trip, where no code after the loop reads the loop's variables; the pieces of each copy
 are loop_copies.py's. A body with break or continue is written out as one loop of one trip
 per item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
-(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
+(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop over a parameter
+passed a list or tuple of functions (`def summed(x, fs): for f in fs: ...`, `*fs` too) is
+written out over `fs[0]`, `fs[1]`, ... where the facts the function is compiled for say how
+many there are and the function each holds (parameter_lists). A loop that does not
 qualify is left alone: a call of its variable is then refused by the lowering, at the
 call's line.
 """
@@ -38,6 +41,7 @@ import builtins
 from . import census, function_dicts, key_loops
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
+from .function_items import parameter_lists
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
 from .loop_copies import bind as _bind, break_sets as _break_sets, calls as _calls
 from .loop_copies import own_exits as _own_exits, stores as _stores, substitute as _substitute
@@ -47,10 +51,12 @@ from .loop_copies import unless as _unless
 CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
 
 
-def unroll(fdef, resolve):
+def unroll(fdef, resolve, known=None):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
-    written out; `fdef` itself where there is none."""
-    if not census.may_unroll(census.take(fdef)):
+    written out; `fdef` itself where there is none. `known`: the facts the function is
+    specialised on (a parameter passed a list of functions: parameter_lists)."""
+    params = parameter_lists(fdef, known)
+    if not params and not census.may_unroll(census.take(fdef)):
         return fdef   # no display with an item other than a constant (srcdiff/census.py)
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
@@ -58,6 +64,7 @@ def unroll(fdef, resolve):
     tree = S.clone(fdef)
     _known_lists(tree, resolve, hoist=True)   # items computed here bound to names first
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
+    unrolled.params = params
     unrolled.visit(tree)
     return tree if unrolled.changed else fdef
 
@@ -204,6 +211,7 @@ class _Unroll(S.NodeTransformer):
             self.local_defs.stored)
         self.seen = set()   # the binding statements already passed, in order
         self.changed = False
+        self.params = {}   # parameters holding functions (parameter_lists), set by unroll
 
     def items(self, iterable, keys=False):
         """The items `iterable` holds, where known; with `keys`, a display of string
@@ -215,6 +223,8 @@ class _Unroll(S.NodeTransformer):
             return value.elts if id(stmt) in self.seen else None
         if keys and key_loops.names(iterable) is not None:
             return key_loops.names(iterable)
+        if isinstance(iterable, S.Name) and iterable.id in self.params:
+            return self.params[iterable.id]   # fs[0], fs[1]: a parameter's functions
         if isinstance(iterable, S.Subscript) and _reverses(iterable.slice) or \
                 self.builtin_call(iterable) == "reversed" and len(iterable.args) == 1 and \
                 not iterable.keywords:   # fs[::-1], reversed(fs)

@@ -45,13 +45,15 @@ _REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter")   # calls it m
 
 
 # -- the pass before lowering ---------------------------------------------------------
-def desugar(fdef, resolve):
+def desugar(fdef, resolve, known=None):
     """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
-    `resolve(name)` is the object a free name means (None where it is not known)."""
-    if not census.may_desugar(census.take(fdef)):
+    `resolve(name)` is the object a free name means (None where it is not known); `known`:
+    the facts it is specialised on (a parameter holding a list of functions)."""
+    lists = known and any(k.endswith(".__len__") for k in known)
+    if not lists and not census.may_desugar(census.take(fdef)):
         return fdef   # nothing of the above in it (srcdiff/census.py)
     from . import function_loops   # imported only where the census says it may have work
-    fdef = function_loops.unroll(fdef, resolve)   # loops over a known list of functions
+    fdef = function_loops.unroll(fdef, resolve, known)   # loops over a list of functions
     names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                 and isinstance(n.ctx, (S.Store, S.Param))}

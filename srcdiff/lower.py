@@ -118,7 +118,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # array takes, made visible to the value semantics (alias_groups.py, loop_rows.py)
         fdef = loop_rows.rewrite(alias_groups.rewrite(fdef),
                                  lambda name: resolver.lookup(name, None))
-        fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None))
+        fdef = idiom_rewrite.desugar(fdef, lambda name: resolver.lookup(name, None),
+                                     self.known_types)
         fdef = generator_calls.prepare(source, fdef, lambda name: resolver.lookup(name, None),
                                        self.known_types)   # generators: lists of their items
         self.fdef = fdef

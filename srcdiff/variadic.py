@@ -146,6 +146,9 @@ def bind_call(lw, node, fn, args, keywords, out):
                 length = len(items)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = tuple
+            if given is None:   # apply(x, np.sin, act): the functions it holds
+                from .function_items import item_facts
+                item_facts(lw, atom, items)
             if length is not None:   # the callee may spread it again: f(*args)
                 values.known_values(lw)[atom.id + ".__len__"] = length
             full.append(atom)
