@@ -1,6 +1,6 @@
 """Items of a display of functions made where the display is, bound to names before it, and
 displays of functions passed to a helper (stage 3, lower: called by function_loops.py, which
-unrolls loops over such displays, and by values.argument and variadic.bind_call). Takes a
+unrolls loops over such displays, and by lower_calls.py and variadic.bind_call). Takes a
 list or tuple display (gast), the function's free-name resolver and its local facts; gives
 back the assignments binding each item computed there (an object made here, a lambda, x[0])
 to a fresh name, the display then naming them, or nothing where the display does not qualify;
@@ -153,6 +153,26 @@ def _called_in_its_trip(fdef, body, name, at):
         elif not (isinstance(binding, S.Assign) and n is binding.targets[0]):
             return False
     return True
+
+
+def displays_passed(lw, call, out):
+    """`call` (a call of the user's function, before its arguments are lowered) with each
+    argument that is a display of functions lowered first (passed_display) and named by the
+    name it is bound to, so the callee is specialised on the functions; a local argument
+    bound once to such a display noted so too (_note_bound_list). A copy where any changed."""
+    import copy
+    from .values import argument
+    args, keywords, changed = [], [], False
+    for node in call.args + [k.value for k in call.keywords]:
+        atom = passed_display(lw, node, out, argument)
+        changed = changed or atom is not None
+        (args if len(args) < len(call.args) else keywords).append(atom or node)
+    if not changed:
+        return call
+    new = copy.copy(call)
+    new.args = args
+    new.keywords = [S.keyword(arg=k.arg, value=v) for k, v in zip(call.keywords, keywords)]
+    return new
 
 
 def passed_display(lw, node, out, argument):

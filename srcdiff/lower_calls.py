@@ -160,6 +160,9 @@ class CallLowering:
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
+        if is_user_function(obj):   # f(x, [np.sin, g]): the functions, for the callee
+            from .function_items import displays_passed
+            node = displays_passed(self, node, out)
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (

@@ -452,9 +452,6 @@ def argument(lw, node, out):
         atom = _pass_partial(lw, node, "method", LocalPartial(method, [me], {}), out)
         known_values(lw)[atom.id].obj.owner = objects.class_of(lw, node.value, set())
         return atom
-    from .function_items import passed_display   # apply(x, [np.sin, act])
-    if (shown := passed_display(lw, node, out, argument)) is not None:
-        return shown
     item = item_held(lw, node)
     if item is not None:   # apply(fs[0], x): the function the item holds, for the callee
         atom = lw.expr(node, out)
