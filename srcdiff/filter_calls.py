@@ -2,7 +2,8 @@
 idiom_rewrite._Desugar.visit_Call). Takes a call of the builtin filter (gast), an argument
 of a builtin that reads its items right away (`list(filter(...))`, `sum(filter(...))`), and
 a maker of fresh names; gives back the comprehension `[v for v in xs if f(v)]`, or the call
-as it was where it does not qualify (the lowering then refuses it at its line).
+as it was where it does not qualify (the lowering then refuses it at its line, with the
+error `refused_iterator` makes: for enumerate, zip, reversed, iter and next kept too).
 
     ys = list(filter(lambda v: v > 0.5, x))        # [v for v in x if v > 0.5]
     n = sum(filter(None, flags))                   # [item_0 for item_0 in flags if item_0]
@@ -53,3 +54,16 @@ def _path_of_names(node):
     while isinstance(node, S.Attribute):
         node = node.value
     return isinstance(node, S.Name)
+
+
+def refused_iterator(lw, node, obj):
+    """The located error for a call of filter, enumerate, zip, reversed, iter or next the
+    lowering meets as a value (not read at once, nor a for header's: lower_calls.py)."""
+    if obj is filter:
+        return lw.error(node, "srcdiff follows filter(f, xs) only where a builtin reads its "
+                        "items at once (list, sum, sorted, ...), f a lambda of one parameter, "
+                        "a function's name or None",
+                        hint="write the comprehension [v for v in xs if f(v)]")
+    return lw.error(node, f"{obj.__name__}() is only supported in a for statement header or "
+                    "where its items are read at once", hint="loop over it with for, or make "
+                    f"a list of its items: list({obj.__name__}(...))")

@@ -141,16 +141,9 @@ class CallLowering:
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, Kind.EFFECT_VALUE, range, discard)
-        if obj is filter:   # read at once, it is a comprehension (filter_calls.py)
-            raise self.error(node, "srcdiff follows filter(f, xs) only where a builtin reads "
-                             "its items at once (list, sum, sorted, ...), f a lambda of one "
-                             "parameter, a function's name or None", hint="write the "
-                             "comprehension [v for v in xs if f(v)]")
-        if obj in (enumerate, zip, reversed, iter, next):
-            raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
-                             "header or where its items are read at once",
-                             hint=f"loop over it with for, or make a list of its items: "
-                             f"list({obj.__name__}(...))")
+        if obj in (enumerate, zip, reversed, iter, next, filter):   # an iterator kept
+            from .filter_calls import refused_iterator
+            raise refused_iterator(self, node, obj)
         from .markers import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
@@ -160,9 +153,7 @@ class CallLowering:
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
-        if is_user_function(obj):   # f(x, [np.sin, g]): the functions, for the callee
-            from .function_items import displays_passed
-            node = displays_passed(self, node, out)
+        node = fvariadic.displays_passed(self, node, obj, out)   # f(x, [np.sin, g])
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (
