@@ -21,7 +21,7 @@ from .analyze import flatten
 from .core import Kind
 
 _DISPLAYS = (S.List, S.Tuple, S.Dict)
-_LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict")   # idiom_rewrite._REWRITTEN
+_LOOP_DESUGARED = ("zip", "enumerate", "max", "min", "dict", "filter")   # its _REWRITTEN
 _LISTING = ("iteration_order", "sequence_of")   # generator_calls._lists_items
 
 
@@ -37,14 +37,15 @@ class Census:
     `name = f(...)` (where an object of a class of the user's may be made); genexps: a
     generator expression anywhere (read lazily and once: generator_values checks its
     readers); unpacked: a dict display with `**` or an assignment to a target with a starred
-    name (`a, *rest = v`), which idiom_rewrite rewrites."""
+    name (`a, *rest = v`), which idiom_rewrite rewrites; key_names: a list or tuple display
+    of string constants only (keys a loop may pick functions by: key_loops.py)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
-                 "bound_to_calls", "genexps", "unpacked")
+                 "bound_to_calls", "genexps", "unpacked", "key_names")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
-        self.genexps = self.unpacked = False
+        self.genexps = self.unpacked = self.key_names = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
 
 
@@ -71,6 +72,8 @@ def take(fdef):
             if not c.function_items and (cls is S.Dict or n.ctx.__class__ is S.Load):
                 items = n.values if cls is S.Dict else n.elts
                 c.function_items = any(i.__class__ is not S.Constant for i in items)
+                c.key_names = c.key_names or cls is not S.Dict and bool(items) and all(
+                    i.__class__ is S.Constant and i.value.__class__ is str for i in items)
         elif cls is S.For or cls is S.While:
             c.loop_else = c.loop_else or bool(n.orelse)
         elif cls is S.Yield or cls is S.YieldFrom:
@@ -90,15 +93,17 @@ def may_unroll(c):
     """False where function_loops.unroll has nothing to unroll: every list it unrolls is the
     items of a display (written in the loop's header, or bound once to a local, or a dict
     display's pairs), at least one item a function, never a constant; or the pairs or
-    values of a module-level dict (`ACTS.items()`, function_dicts.py)."""
-    return c.function_items or any(rest in (("items",), ("values",)) for _, rest in c.chains)
+    values of a module-level dict (`ACTS.items()`, function_dicts.py); or a display of
+    string constants only, keys a loop may pick functions by (key_loops.py)."""
+    return c.function_items or c.key_names or any(
+        rest in (("items",), ("values",)) for _, rest in c.chains)
 
 
 def may_desugar(c):
     """False where idiom_rewrite.desugar gives the tree back as it is: nothing to unroll
     (may_unroll), no
     loop with an else block, no call of a name it rewrites (zip, enumerate, max, min,
-    dict), no `**` in a dict display and no starred assignment target."""
+    dict, filter), no `**` in a dict display and no starred assignment target."""
     return may_unroll(c) or c.loop_else or c.unpacked or \
         not c.called.isdisjoint(_LOOP_DESUGARED)
 

@@ -1,7 +1,8 @@
 """The class of the object a factory returns (stage 3, lower: called by objects.py). Takes the
 function a call in the user's code calls (a classmethod bound to its class, a staticmethod or
 a plain function of the user's), or a class and the name of such a method of it; gives back
-the one class every `return` of it makes, or None.
+the one class every `return` of it makes, or None; for `dataclasses.replace(p, ...)` or a
+helper returning one of its parameter, the argument whose class it keeps (`replaced_argument`).
 
 A classmethod constructor (`Dense.init(w)`, whose body returns `cls(...)`), a staticmethod
 factory (`return Dense(...)`) or a factory function returns an object of a class srcdiff can
@@ -54,6 +55,76 @@ def made_class(fn):
             return None
         found.add(cls)
     return found.pop() if len(found) == 1 else None
+
+
+def replaced_argument(fn, call):
+    """The argument of `call` (a call of `fn`) whose class the object it returns has:
+    `dataclasses.replace(p, ...)` gives an object of p's class (value_builtins._replace),
+    and so does a function of the user's each of whose returns is `dataclasses.replace(q,
+    ...)` of one parameter q it never rebinds (`def step(p): return replace(p, w=...)`);
+    None otherwise."""
+    import dataclasses
+    if fn is dataclasses.replace:
+        return call.args[0] if call.args and not isinstance(call.args[0], S.Starred) else None
+    from .callables import is_user_function
+    if not inspect.isfunction(fn) or not is_user_function(fn):
+        return None
+    try:
+        from .frontend import get_source
+        fdef = get_source(fn).node
+    except Exception:
+        return None
+    if not isinstance(fdef, S.FunctionDef):
+        return None
+    params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
+    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+              isinstance(n.ctx, (S.Store, S.Del))}
+    named = set()
+    for n in S.own_nodes(fdef):
+        if isinstance(n, (S.Yield, S.YieldFrom)):
+            return None
+        if isinstance(n, S.Return):
+            value = n.value
+            if not (isinstance(value, S.Call) and value.args and
+                    isinstance(value.args[0], S.Name) and value.args[0].id in params and
+                    value.args[0].id not in stored and
+                    _resolved(fn, value.func) is dataclasses.replace):
+                return None
+            named.add(value.args[0].id)
+    if len(named) != 1:
+        return None
+    name = named.pop()
+    at = params.index(name)
+    if any(isinstance(a, S.Starred) for a in call.args[:at + 1]):
+        return None
+    if at < len(call.args):
+        return call.args[at]
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def self_replaced(lw, value, name):
+    """Whether `value`, bound to `name`, is a call giving back an object of the class `name`
+    held (replaced_argument names `name` itself: `p = step(p)`), so that binding adds no
+    class of its own to those `name` holds."""
+    if not isinstance(value, S.Call):
+        return False
+    at = replaced_argument(lw._callee_object(value.func), value)
+    return isinstance(at, S.Name) and at.id == name
+
+
+def _resolved(fn, func):
+    """The object the name or attribute path `func` names in fn's scope, or None."""
+    node, parts = S.attribute_chain(func)
+    if not isinstance(node, S.Name):
+        return None
+    try:
+        scope = inspect.getclosurevars(fn)
+    except (TypeError, ValueError):
+        return None
+    obj = scope.nonlocals.get(node.id, scope.globals.get(node.id, fn.__globals__.get(node.id)))
+    for part in parts:
+        obj = getattr(obj, part, None)
+    return obj
 
 
 def made_by_method(cls, name):

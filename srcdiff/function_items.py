@@ -1,8 +1,18 @@
-"""Items of a display of functions made where the display is, bound to names before it
-(stage 3, lower: called by function_loops.py, which unrolls loops over such displays). Takes a
+"""Items of a display of functions made where the display is, bound to names before it, and
+displays of functions passed to a helper (stage 3, lower: called by function_loops.py, which
+unrolls loops over such displays, and by lower_calls.py and variadic.bind_call). Takes a
 list or tuple display (gast), the function's free-name resolver and its local facts; gives
 back the assignments binding each item computed there (an object made here, a lambda, x[0])
-to a fresh name, the display then naming them, or nothing where the display does not qualify.
+to a fresh name, the display then naming them, or nothing where the display does not qualify;
+for a display passed (`summed(x, [np.sin, act])`, `*args` of functions), the facts the
+callee is specialised on (`passed_display`, `item_facts`).
+
+A helper passed a list or tuple of functions knows, where it is compiled, the function each
+item holds (`fs[i]` -> values.Known) and how many there are (`fs.__len__`), as the function
+differentiated does for a list passed in (values.function_items): a call `fs[0](x)` is a
+call of that function, and a loop `for f in fs` is written out once per item with `fs[i]`
+in place of f (function_loops.parameter_lists), where the helper reads fs only by items and
+never rebinds it; otherwise such a call is refused at its line, as before.
 
 A display evaluates its items where it is written, once: `fs = [np.tanh, Dense(0.5, 0.1)]`
 is `item_0 = Dense(0.5, 0.1); fs = [np.tanh, item_0]`, and a for header's display (`for g, c
@@ -143,3 +153,122 @@ def _called_in_its_trip(fdef, body, name, at):
         elif not (isinstance(binding, S.Assign) and n is binding.targets[0]):
             return False
     return True
+
+
+def displays_passed(lw, call, out):
+    """`call` (a call of the user's function, before its arguments are lowered) with each
+    argument that is a display of functions lowered first (passed_display) and named by the
+    name it is bound to, so the callee is specialised on the functions; a local argument
+    bound once to such a display noted so too (_note_bound_list). A copy where any changed."""
+    import copy
+    from .values import argument
+    args, keywords, changed = [], [], False
+    for node in call.args + [k.value for k in call.keywords]:
+        atom = passed_display(lw, node, out, argument)
+        changed = changed or atom is not None
+        (args if len(args) < len(call.args) else keywords).append(atom or node)
+    if not changed:
+        return call
+    new = copy.copy(call)
+    new.args = args
+    new.keywords = [S.keyword(arg=k.arg, value=v) for k, v in zip(call.keywords, keywords)]
+    return new
+
+
+def passed_display(lw, node, out, argument):
+    """A list or tuple display of functions passed to the user's function (`apply(x,
+    [np.sin, act])`): its items lowered as arguments (`argument`: a function value noted for
+    the callee), the display bound to a name with the facts the callee is specialised on
+    (`name[i]` -> the function item i holds, `name.__len__`; function_loops writes out the
+    callee's loops over it); None where `node` is no such display."""
+    from .core import Kind
+    from .values import Known, known_values
+    if isinstance(node, S.Name) and node.id in lw.locals:
+        _note_bound_list(lw, node.id)
+        return None
+    if not isinstance(node, (S.List, S.Tuple)) or not 0 < len(node.elts) <= MAX_ITEMS or \
+            any(isinstance(e, S.Starred) for e in node.elts):
+        return None
+    if not any(_function_item(lw, e) for e in node.elts):
+        return None   # lowered as any display
+    items = [argument(lw, e, out) for e in node.elts]
+    facts = known_values(lw)
+    held = {i: facts.get(a.id) for i, a in enumerate(items) if isinstance(a, S.Name)}
+    atom = lw.temp(out, type(node)(elts=items, ctx=S.Load()), Kind.DISPLAY, "functions")
+    lw.locals.add(atom.id)
+    if isinstance(node, S.Tuple):
+        facts[atom.id] = tuple
+    facts[atom.id + ".__len__"] = len(items)
+    facts.update({f"{atom.id}[{i}]": h for i, h in held.items() if isinstance(h, Known)})
+    return atom
+
+
+def item_facts(lw, atom, items):
+    """For a *args tuple `atom` made of `items` (atoms): `atom[i]` -> the function item i
+    holds, where `argument` noted one (variadic.bind_call)."""
+    from .values import Known, known_values
+    facts = known_values(lw)
+    for i, a in enumerate(items):
+        if isinstance(a, S.Name) and isinstance(facts.get(a.id), Known):
+            facts[f"{atom.id}[{i}]"] = facts[a.id]
+
+
+def _function_item(lw, node):
+    """Whether `node`, an item of a display passed, is surely a function value: a lambda, a
+    def of the function, or a module-level name or attribute path holding a function."""
+    from .values import held, is_function_value
+    if isinstance(node, S.Lambda) or isinstance(node, S.Name) and \
+            node.id in lw.local_functions:
+        return True
+    if isinstance(node, S.Name) and node.id in lw.locals:   # act = np.tanh, bound once
+        return is_function_value(held(lw, node.id))
+    if isinstance(node, (S.Name, S.Attribute)) and lw._global_path(node) is not None:
+        return is_function_value(lw._callee_object(node))
+    return False
+
+
+def _note_bound_list(lw, name):
+    """A local bound once to a display whose every item values.item_held can tell (srcdiff's
+    own code passing the display it bound, as a derivative transformed again does): the
+    facts passed_display gives a display written in the call, on `name`."""
+    from .objects import _single_bindings
+    from .values import Known, item_held, known_values
+    value = _single_bindings(lw).get(name)
+    if not isinstance(value, (S.List, S.Tuple)) or not 0 < len(value.elts) <= MAX_ITEMS:
+        return
+    found = [item_held(lw, S.Subscript(value=S.load(name), slice=S.const(i), ctx=S.Load()))
+             for i in range(len(value.elts))]
+    if any(obj is None for obj in found):
+        return
+    facts = known_values(lw)
+    facts[name + ".__len__"] = len(found)
+    facts.update({f"{name}[{i}]": Known(obj) for i, obj in enumerate(found)})
+
+
+def parameter_lists(fdef, known):
+    """{name: [name[0], name[1], ...]} for each parameter (`*args` too) the function never
+    rebinds that `known` says holds a list or tuple of 1..MAX_ITEMS functions: its length
+    (`name.__len__`) and each item's function (`name[i]`, values.Known), as a caller passing
+    a display or *args makes them (function_items.passed_display, item_facts). A loop over
+    it is written out with `name[i]` in place of its variable, the item values.item_held
+    reads (only where the function reads the list only by items)."""
+    if not known:
+        return {}
+    a = fdef.args
+    names = [p.id for p in a.posonlyargs + a.args + a.kwonlyargs] + (
+        [a.vararg.id if isinstance(a.vararg, S.Name) else a.vararg.arg] if a.vararg else [])
+    out = {}
+    for name in names:
+        n = known.get(name + ".__len__")
+        if type(n) is not int or not 0 < n <= MAX_ITEMS or not all(
+                type(known.get(f"{name}[{i}]")).__name__ == "Known" for i in range(n)):
+            continue
+        out[name] = [S.Subscript(value=S.load(name), slice=S.const(i), ctx=S.Load())
+                     for i in range(n)]
+    if out:
+        stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and
+                  isinstance(n.ctx, (S.Store, S.Del))}
+        declared = {v for n in S.walk(fdef) if isinstance(n, (S.Global, S.Nonlocal))
+                    for v in n.names}
+        out = {k: v for k, v in out.items() if k not in stored and k not in declared}
+    return out

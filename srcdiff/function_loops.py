@@ -29,15 +29,19 @@ is bound by an assignment at the top of each copy (`c = x_item_0`), as the heade
 each trip, where no code after the loop reads the loop's variables; the pieces of each copy
 are loop_copies.py's. A body with break or continue is written out as one loop of one trip
 per item (`for once_0 in range(1):`, where continue ends the trip), a break setting a flag
-(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop that does not
+(`stopped_0 = True`) that skips the trips after it and the loop's else. A loop over a parameter
+passed a list or tuple of functions (`def summed(x, fs): for f in fs: ...`, `*fs` too) is
+written out over `fs[0]`, `fs[1]`, ... where the facts the function is compiled for say how
+many there are and the function each holds (parameter_lists). A loop that does not
 qualify is left alone: a call of its variable is then refused by the lowering, at the
 call's line.
 """
 import builtins
 
-from . import census, function_dicts
+from . import census, function_dicts, key_loops
 from . import syntax as S
 from .function_items import MAX_ITEMS, hoisted as _hoisted, is_function as _is_function
+from .function_items import parameter_lists
 from .function_items import read_in_closure as _read_in_closure, simple as _simple
 from .loop_copies import bind as _bind, break_sets as _break_sets, calls as _calls
 from .loop_copies import own_exits as _own_exits, stores as _stores, substitute as _substitute
@@ -47,10 +51,12 @@ from .loop_copies import unless as _unless
 CONSUMERS = ("sum", "list", "tuple", "min", "max", "sorted", "any", "all", "set", "dict")
 
 
-def unroll(fdef, resolve):
+def unroll(fdef, resolve, known=None):
     """A copy of `fdef` with its loops and comprehensions over known lists of functions
-    written out; `fdef` itself where there is none."""
-    if not census.may_unroll(census.take(fdef)):
+    written out; `fdef` itself where there is none. `known`: the facts the function is
+    specialised on (a parameter passed a list of functions: parameter_lists)."""
+    params = parameter_lists(fdef, known)
+    if not params and not census.may_unroll(census.take(fdef)):
         return fdef   # no display with an item other than a constant (srcdiff/census.py)
     if not any(isinstance(n, (S.For, S.comprehension)) and isinstance(
             n.iter, (S.Name, S.List, S.Tuple, S.Call, S.Subscript)) for n in S.walk(fdef)):
@@ -58,6 +64,7 @@ def unroll(fdef, resolve):
     tree = S.clone(fdef)
     _known_lists(tree, resolve, hoist=True)   # items computed here bound to names first
     unrolled = _Unroll(_known_lists(tree, resolve), resolve, tree)
+    unrolled.params = params
     unrolled.visit(tree)
     return tree if unrolled.changed else fdef
 
@@ -142,6 +149,8 @@ def _known_lists(fdef, resolve, hoist=False):
                 continue   # read where the binding may not have run first
             if _items(value, resolve, local_defs) is not None:
                 known[name] = (value, stmt)
+            elif key_loops.names(value) is not None:   # string keys: see key_loops.py
+                known[name] = (key_loops.Keys(elts=value.elts, ctx=S.Load()), stmt)
             elif hoist and value is not None:
                 # a dict display's values are hoisted in the dict itself (its pairs are a copy)
                 shown = S.List(elts=stmt.value.values, ctx=S.Load()) \
@@ -202,24 +211,34 @@ class _Unroll(S.NodeTransformer):
             self.local_defs.stored)
         self.seen = set()   # the binding statements already passed, in order
         self.changed = False
+        self.params = {}   # parameters holding functions (parameter_lists), set by unroll
 
-    def items(self, iterable):
+    def items(self, iterable, keys=False):
+        """The items `iterable` holds, where known; with `keys`, a display of string
+        constants too (key_loops.py: the caller checked the loop picks functions by them)."""
         if isinstance(iterable, S.Name) and iterable.id in self.known:
             value, stmt = self.known[iterable.id]
+            if isinstance(value, key_loops.Keys) and not keys:
+                return None
             return value.elts if id(stmt) in self.seen else None
+        if keys and key_loops.names(iterable) is not None:
+            return key_loops.names(iterable)
+        if isinstance(iterable, S.Name) and iterable.id in self.params:
+            return self.params[iterable.id]   # fs[0], fs[1]: a parameter's functions
         if isinstance(iterable, S.Subscript) and _reverses(iterable.slice) or \
                 self.builtin_call(iterable) == "reversed" and len(iterable.args) == 1 and \
                 not iterable.keywords:   # fs[::-1], reversed(fs)
             inner = iterable.value if isinstance(iterable, S.Subscript) else iterable.args[0]
-            items = self.items(inner) if isinstance(inner, (S.Name, S.List, S.Tuple)) else None
+            items = self.items(inner, keys) if isinstance(inner, (S.Name, S.List, S.Tuple)) \
+                else None
             return None if items is None else items[::-1]
         wrapper = self.builtin_call(iterable)
         if wrapper == "enumerate" and len(iterable.args) == 1 and not iterable.keywords:
-            items = self.items(iterable.args[0])
+            items = self.items(iterable.args[0], keys)
             return None if items is None else [
                 S.Tuple(elts=[S.const(k), item], ctx=S.Load()) for k, item in enumerate(items)]
         if wrapper == "zip" and iterable.args and not iterable.keywords:
-            parts = [self.items(a) if self.items(a) is not None
+            parts = [self.items(a, keys) if self.items(a, keys) is not None
                      else _displayed(a, self.resolve, self.local_defs)
                      for a in iterable.args]
             if any(p is None for p in parts):
@@ -279,8 +298,11 @@ class _Unroll(S.NodeTransformer):
         `assign` (a for loop's body), a name the body rebinds or a closure reads but the
         body never calls is allowed: `self.assigned` names those, which each copy binds by
         an assignment at its top, as the loop's header does each trip."""
-        self.assigned = set()
+        self.assigned, self.keyed = set(), False
         items = self.items(iterable)
+        if key_loops.keyed(target, body, self.resolve, self.stored):
+            items, self.keyed = self.items(iterable, keys=True), True
+        self.last_items = items
         if items is None:
             return None
         bindings = [_bind(target, item) for item in items]
@@ -353,7 +375,7 @@ class _Unroll(S.NodeTransformer):
     def unrolled(self, node, bindings, assigned=frozenset()):
         """The loop written out once per binding (`node` itself where it cannot be); the
         names in `assigned` bound by assignments at the top of each copy."""
-        names, items = set(bindings[0]), self.items(node.iter)
+        names, items = set(bindings[0]), self.last_items
         body_ids = {id(n) for stmt in node.body for n in S.walk(stmt)}
         read_after = any(isinstance(n, S.Name) and n.id in names and isinstance(
             n.ctx, S.Load) and id(n) not in body_ids for n in S.walk(self.fdef))
@@ -367,10 +389,12 @@ class _Unroll(S.NodeTransformer):
                          {k: v for k, v in b.items() if k not in assigned}) for b in bindings]
         else:
             bindings = [([], b) for b in bindings]
+        self.own = key_loops.own_locals(self.fdef, node, self.resolve, self.stored) \
+            if self.keyed else set()
         if _own_exits(node.body):
             return self.with_exits(node, bindings, read_after)
         out = [stmt for first, binding in bindings
-               for stmt in first + [_substitute(stmt, binding) for stmt in node.body]]
+               for stmt in first + self.copied(node, binding)]
         if read_after:   # the loop's variable, read after the loop, holds the last item
             out.append(_placed(S.Assign(targets=[S.clone(node.target)],
                                         value=S.clone(items[-1]), type_comment=None), node))
@@ -385,7 +409,7 @@ class _Unroll(S.NodeTransformer):
         flag, trip = self.fresh("stopped"), self.fresh("once")
         out = [S.Assign(targets=[S.store(flag)], value=S.const(False), type_comment=None)]
         for k, (first, binding) in enumerate(bindings):
-            body = first + _break_sets(flag, [_substitute(stmt, binding) for stmt in node.body])
+            body = first + _break_sets(flag, self.copied(node, binding))
             loop = S.For(target=S.store(trip), iter=S.Call(
                 func=S.load("range"), args=[S.const(1)], keywords=[]), body=body, orelse=[],
                 type_comment=None)
@@ -394,6 +418,12 @@ class _Unroll(S.NodeTransformer):
             out.append(_unless(flag, node.orelse))
         self.changed = True
         return [_placed(stmt, node) for stmt in out]
+
+    def copied(self, node, binding):
+        """One copy of the loop's body for `binding`, the locals bound to the function a
+        key picks (self.own: key_loops.own_locals) renamed to names of the copy's own."""
+        stmts = [_substitute(stmt, binding) for stmt in node.body]
+        return key_loops.renamed(stmts, {n: self.fresh(n) for n in sorted(self.own)})
 
     def fresh(self, base):
         k = 0

@@ -20,7 +20,8 @@ user's tree is left alone), or the same one where nothing applies.
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
   - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
-    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``.
+    (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``;
+    ``max(xs, default=d)``: ``(sorted(xs, reverse=True) + [d])[0]``, d where xs is empty.
   - ``a, *rest, b = value``: ``unpacked = list(value)``, a check of its length (Python's
     ValueError), then ``a, rest, b = unpacked[0], unpacked[1:len(unpacked) - 1], ...``;
     the same for ``for a, *rest in pairs`` and comprehension headers (``starred_header``,
@@ -29,25 +30,30 @@ user's tree is left alone), or the same one where nothing applies.
     lowers as a copy of d.
   - ``dict(zip(keys, values))`` (and dict of enumerate(...), of a list display or
     comprehension of pairs): the dict comprehension ``{k: v for k, v in ...}``.
+  - ``list(filter(f, xs))`` (filter read at once by such a builtin): ``[v for v in xs if
+    f(v)]`` (filter_calls.py).
 """
 import builtins
 
 from . import census
 from . import syntax as S
+from .filter_calls import filtered
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
-_REWRITTEN = ("zip", "enumerate", "max", "min", "dict")   # calls desugar may rewrite
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter")   # calls it may rewrite
 
 
 # -- the pass before lowering ---------------------------------------------------------
-def desugar(fdef, resolve):
+def desugar(fdef, resolve, known=None):
     """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
-    `resolve(name)` is the object a free name means (None where it is not known)."""
-    if not census.may_desugar(census.take(fdef)):
+    `resolve(name)` is the object a free name means (None where it is not known); `known`:
+    the facts it is specialised on (a parameter holding a list of functions)."""
+    lists = known and any(k.endswith(".__len__") for k in known)
+    if not lists and not census.may_desugar(census.take(fdef)):
         return fdef   # nothing of the above in it (srcdiff/census.py)
     from . import function_loops   # imported only where the census says it may have work
-    fdef = function_loops.unroll(fdef, resolve)   # loops over a known list of functions
+    fdef = function_loops.unroll(fdef, resolve, known)   # loops over a list of functions
     names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
     assigned = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)
                 and isinstance(n.ctx, (S.Store, S.Param))}
@@ -211,6 +217,22 @@ class _Desugar(S.NodeTransformer):
             first = S.Call(func=S.load(consumer), args=node.args[:2], keywords=[])
             return self.visit_Call(placed_at(S.Call(func=node.func, args=[first] + node.args[2:],
                                               keywords=[]), node))
+        named = [k.arg for k in node.keywords]
+        if consumer in ("max", "min") and len(node.args) == 1 and "default" in named and \
+                set(named) <= {"key", "default"} and not isinstance(node.args[0], S.Starred) \
+                and "sorted" not in self.assigned and self.resolve("sorted") is sorted and (
+                    named[0] != "default" or len(named) == 1 or
+                    isinstance(node.keywords[0].value, S.Constant)):
+            # max(xs, default=d) is (sorted(xs, reverse=True) + [d])[0]: the first largest
+            # as below, and d where xs is empty (min: sorted(xs)); xs, then d, evaluated once
+            default = node.keywords[named.index("default")].value
+            keywords = [k for k in node.keywords if k.arg == "key"] + (
+                [S.keyword(arg="reverse", value=S.const(True))] if consumer == "max" else [])
+            ordered = self.visit_Call(placed_at(S.Call(func=S.load("sorted"), args=node.args,
+                                                       keywords=keywords), node))
+            return placed_at(S.Subscript(value=S.BinOp(
+                left=ordered, op=S.Add(), right=S.List(elts=[default], ctx=S.Load())),
+                slice=S.const(0), ctx=S.Load()), node)
         if consumer in ("max", "min") and node.args and [k.arg for k in node.keywords] == \
                 ["key"] and not any(isinstance(a, S.Starred) for a in node.args) and \
                 "sorted" not in self.assigned and self.resolve("sorted") is sorted:
@@ -225,7 +247,8 @@ class _Desugar(S.NodeTransformer):
                                                        keywords=keywords), node))
             return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
-                     else a for a in node.args]
+                     else filtered(a, self.fresh) if self.builtin(a, "filter") else a
+                     for a in node.args]   # filter read at once: filter_calls.py
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
             return self.dict_of_pairs(node, node.args[0])

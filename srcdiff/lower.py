@@ -123,7 +123,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if census.may_take_rows(fdef):
             from . import loop_rows
             fdef = loop_rows.rewrite(fdef, lookup)
-        fdef = idiom_rewrite.desugar(fdef, lookup)
+        fdef = idiom_rewrite.desugar(fdef, lookup, self.known_types)
         if census.may_generate(census.take(fdef), lookup, self.known_types):
             from . import generator_calls
             fdef = generator_calls.prepare(source, fdef, lookup, self.known_types)

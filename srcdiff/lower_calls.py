@@ -14,6 +14,7 @@ functions, named by their canonical path (never by the user's import alias). src
 call of a bound method a local holds, `m.__func__(m.__self__, x)`, read again where a
 derivative is differentiated, is the call `m(x)`.
 """
+import dataclasses
 import functools
 from . import frozen_calls, generators, idioms
 from . import objects as fobjects
@@ -140,20 +141,19 @@ class CallLowering:
         if obj is range:
             value = self._range_call(node, out)
             return self._result(value, Kind.EFFECT_VALUE, range, discard)
-        if obj in (enumerate, zip, reversed, iter, next, filter):
-            raise self.error(node, f"{obj.__name__}() is only supported in a for statement "
-                             "header or where its items are read at once",
-                             hint=f"loop over it with for, or make a list of its items: "
-                             f"list({obj.__name__}(...))")
+        if obj in (enumerate, zip, reversed, iter, next, filter):   # an iterator kept
+            from .filter_calls import refused_iterator
+            raise refused_iterator(self, node, obj)
         from .markers import stop_gradient
         held = fvalues.called_value(self, obj)   # a functools.partial, a classmethod
         if held is not None:
             return fvalues.call_held(self, node, held, out, discard)
-        if obj in (map, sorted, functools.partial):
+        if obj in (map, sorted, functools.partial, dataclasses.replace):
             from . import value_builtins
             return value_builtins.desugar_call(self, node, obj, out, discard)
         if records.is_record_class(obj):   # a dataclass object made here
             return records.make_record(self, node, obj, out, discard)
+        node = fvariadic.displays_passed(self, node, obj, out)   # f(x, [np.sin, g])
         args, keywords = fvalues.arguments(self, node, obj, out)
         if _is_numpy_ufunc(obj):  # numpy.log([a, b]): the rules compute with arrays, not lists
             args = [self._as_array(a, out) if isinstance(n, (S.List, S.Tuple)) or (

@@ -163,8 +163,11 @@ def class_of(lw, node, seen):
                 # transformed again knows the class it builds
                 obj = lw._callee_object(node.args[0])
             if not isinstance(obj, type):   # a classmethod constructor, a factory
-                from .factories import made_class
+                from .factories import made_class, replaced_argument
                 from .init_fields import maker_class   # C_made(w): srcdiff's copy of C()
+                at = replaced_argument(obj, node)   # dataclasses.replace(p, ...): p's class
+                if at is not None:
+                    return class_of(lw, at, seen)
                 obj = maker_class(obj) or made_class(obj)
             return obj if is_user_class(obj) else None
         if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
@@ -215,7 +218,8 @@ def class_of(lw, node, seen):
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
     # r = Record(...); r.b = e: rebound to a new record; `layer = fs[1]` in each copy of a
     # loop written out
-    made = rebindings(lw, node.id)
+    from .factories import self_replaced   # p = replace(p, ...) keeps p's class
+    made = [v for v in rebindings(lw, node.id) or () if not self_replaced(lw, v, node.id)]
     if made:
         classes = {class_of(lw, v, set(seen)) if isinstance(v, (S.Call, S.Subscript))
                    else None for v in made}

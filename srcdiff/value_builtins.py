@@ -1,6 +1,7 @@
 """Builtins that take a function value, lowered where they are called (stage 3, lower: called
-by lower_calls.py). Takes a call of `functools.partial`, `map` or `sorted` in the user's
-function (with the Lowerer, `lw`); gives back its lowering:
+by lower_calls.py). Takes a call of `functools.partial`, `map`, `sorted` or
+`dataclasses.replace` in the user's function (with the Lowerer, `lw`); gives back its
+lowering:
 
 * `functools.partial(fn, a, k=b)` made here: its arguments copied where it is made, noted
   (values.LocalPartial) for the calls of the name it is bound to (values.held); a partial
@@ -10,7 +11,11 @@ function (with the Lowerer, `lw`); gives back its lowering:
 * `map(f, xs, ...)`: the list `[f(x) for x in xs]` (zip of the sequences for several); f
   may be a method of a local object (`map(layer.forward, xs)`);
 * `sorted(xs, key=f, reverse=r)`: the items of xs in the order of their keys (an order
-  carries no derivative: runtime_values.sort_order).
+  carries no derivative: runtime_values.sort_order);
+* `dataclasses.replace(p, w=v)`, p a name holding a dataclass object of a class known here
+  (a parameter, a record made here or given back by a helper): the record made as
+  `P(w=v, b=p.b, ...)`, which is what replace calls (`_replace`: every field its __init__
+  takes, those not changed read from p).
 
 The function they take must be known where the code is compiled (values.py says which
 values are); `m = map(...)` (an iterator used up by its first reader) is refused.
@@ -25,6 +30,9 @@ from .values import (LocalPartial, call_held, called_value, held, is_function_va
 
 
 def desugar_call(lw, node, obj, out, discard):
+    import dataclasses
+    if obj is dataclasses.replace:
+        return _replace(lw, node, out, discard)
     if obj is map:
         return _map(lw, node, out, discard)
     if obj is functools.partial:
@@ -291,3 +299,38 @@ def _sorted(lw, node, out, discard):
     _place(comp, node)
     atom = lw.comprehension(comp, out)
     return lw._result(atom, Kind.COPY, None, discard)
+
+
+def _replace(lw, node, out, discard):
+    """`dataclasses.replace(p, w=v)`: `P(w=v, b=p.b, ...)` made as a record of P
+    (records.make_record), the changes first, then each other field P's __init__ takes, read
+    from p, as replace does; P is p's class where it is known here, a dataclass srcdiff
+    reads as a record with no field its __init__ leaves out (init=False), and p a name.
+    Anything else is refused at the call."""
+    import dataclasses
+    from . import records
+    from .callables import canonical_path
+    from .objects import class_of
+    target = node.args[0] if len(node.args) == 1 else None
+    cls = class_of(lw, target, set()) if isinstance(target, S.Name) else None
+    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and
+            records.is_record_class(cls) and canonical_path(cls) is not None and
+            all(f.init for f in dataclasses.fields(cls))):
+        raise lw.error(node, "srcdiff follows dataclasses.replace(p, field=value) only where "
+                       "p is a name holding an object of a dataclass it knows here whose "
+                       "__init__ only stores its fields (no __post_init__, no init=False "
+                       "field)", hint="make the new object with its class, passing each "
+                       "field: P(w=..., b=p.b)")
+    fields = [f.name for f in dataclasses.fields(cls)]
+    changed = [k.arg for k in node.keywords]
+    if None in changed or any(k not in fields for k in changed):
+        raise lw.error(node, f"dataclasses.replace changes only {cls.__qualname__}'s fields "
+                       f"({', '.join(fields)}), each by name")
+    kept = [S.keyword(arg=name, value=S.Attribute(value=S.load(target.id), attr=name,
+                                                  ctx=S.Load()))
+            for name in fields if name not in changed]
+    for k in kept:
+        _place(k.value, node)
+    made = S.Call(func=S.clone(node.func), args=[], keywords=list(node.keywords) + kept)
+    made.lineno, made.col_offset = node.lineno, node.col_offset
+    return records.make_record(lw, made, cls, out, discard)

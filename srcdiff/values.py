@@ -92,12 +92,13 @@ def is_function_value(obj):
 
 
 def function_items(name, value):
-    """Facts for a list or tuple passed in that holds functions: `name[i]` -> Known(item),
-    for each item that is a function value (derivative.py specialises on them)."""
+    """Facts for a list or tuple passed in that holds functions (derivative.py specialises on
+    them): `name[i]` -> Known(item) per function item, `name.__len__` where all are."""
     if type(value) not in (list, tuple):
         return {}
-    return {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
-            if callable(v) and not isinstance(v, type) and is_function_value(v)}
+    out = {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
+           if callable(v) and not isinstance(v, type) and is_function_value(v)}
+    return {**out, name + ".__len__": len(value)} if 0 < len(out) == len(value) else out
 
 
 def item_held(lw, node):

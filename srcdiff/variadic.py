@@ -111,6 +111,19 @@ def check_variadic(source, fdef, known_types):
                                     "the code made for that call), or list the parameters")
 
 
+def displays_passed(lw, node, fn, out):
+    """`node`, a call of `fn`, with each list or tuple display of functions it passes to the
+    user's function lowered first, for the callee (function_items.displays_passed); `node`
+    itself where fn is no function of the user's or no argument is a display."""
+    from .object_lists import _generated   # srcdiff's own code passes a display it bound
+    kinds = (S.List, S.Tuple, S.Name) if _generated(lw) else (S.List, S.Tuple)
+    if not is_user_function(fn) or not any(isinstance(a, kinds) for a in
+                                           node.args + [k.value for k in node.keywords]):
+        return node
+    from .function_items import displays_passed as lowered
+    return lowered(lw, node, out)
+
+
 def bind_call(lw, node, fn, args, keywords, out):
     """A call's arguments in the callee's parameter order, defaults filled; a *args
     parameter gets a tuple display of the extra positional arguments, **kwargs a dict
@@ -146,6 +159,9 @@ def bind_call(lw, node, fn, args, keywords, out):
                 length = len(items)
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = tuple
+            if given is None:   # apply(x, np.sin, act): the functions it holds
+                from .function_items import item_facts
+                item_facts(lw, atom, items)
             if length is not None:   # the callee may spread it again: f(*args)
                 values.known_values(lw)[atom.id + ".__len__"] = length
             full.append(atom)

@@ -71,6 +71,10 @@ def math_pow(r, x, y):
 partials(builtins.pow)(
     lambda r, base, exp, mod=None: (exp * base ** power_exponent(exp), r * log_base(base), None))
 partials(math.hypot, broadcast=False)(lambda r, x, y: (x / r, y / r))
+# fmod(x, y) = x - trunc(x / y) * y and remainder(x, y) = x - round(x / y) * y (to even, as
+# Python rounds): the quotient is constant between its jumps
+partials(math.fmod, broadcast=False)(lambda r, x, y: (1.0, -float(math.trunc(x / y))))
+partials(math.remainder, broadcast=False)(lambda r, x, y: (1.0, -float(round(x / y))))
 
 
 # abs(x) calls x.__abs__: it works on numbers and arrays alike (operator.abs is the same call).

@@ -703,6 +703,10 @@ case("math.pow", lambda v, y: math.pow(float(np.sum(v)), y) * 2.0, np.array([1.3
      wrt=(0, 1))
 case("math.hypot", lambda v, y: math.hypot(float(np.sum(v)), y) * 2.0, np.array([0.3]), -0.8,
      wrt=(0, 1))
+case("math.fmod", lambda v, y: math.fmod(float(np.sum(v)) * 5.0, y) * 2.0, np.array([1.3]), 0.7,
+     wrt=(0, 1))
+case("math.remainder", lambda v, y: math.remainder(float(np.sum(v)) * 5.0, y) * 2.0,
+     np.array([1.3]), 0.7, wrt=(0, 1))
 
 
 # templates/grids.py, random.py and the rules the audit of nondifferentiable.py added ------

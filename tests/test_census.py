@@ -22,7 +22,7 @@ MODULES = ("test_function_loops", "test_generator_calls", "test_generator_inline
            "test_function_items", "test_object_lists", "test_objects", "test_value_builtins",
            "test_callables_values", "test_fuzz_found", "test_issue13_idioms",
            "test_function_dicts", "test_issue13_functions", "test_issue13_aliases",
-           "test_try_blocks", "test_nested_defs")
+           "test_try_blocks", "test_nested_defs", "test_key_loops", "test_filter_calls")
 
 
 def _functions():

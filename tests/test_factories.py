@@ -94,3 +94,32 @@ def made_by_either(x):
 def test_a_factory_of_two_classes_is_refused_at_the_users_line(mode):
     err = refusal(made_by_either, (X,), mode)
     assert "cannot tell the class of u" in str(err), str(err)
+
+
+def _call(text):
+    import srcdiff.syntax as S
+    return S.parse_module(text).body[0].value
+
+
+def test_replaced_argument_names_the_argument_whose_class_is_given_back():
+    import dataclasses
+    from srcdiff.factories import replaced_argument
+
+    def step(p, lr):
+        return dataclasses.replace(p, w=p.w * lr)
+
+    def rebinds(p, lr):
+        p = p
+        return dataclasses.replace(p, w=lr)
+
+    def two(p, q):
+        if p is None:
+            return dataclasses.replace(q)
+        return dataclasses.replace(p)
+
+    assert replaced_argument(dataclasses.replace, _call("replace(a, w=1)")).id == "a"
+    assert replaced_argument(step, _call("step(a, 0.1)")).id == "a"
+    assert replaced_argument(step, _call("step(lr=0.1, p=b)")).id == "b"
+    assert replaced_argument(step, _call("step(*xs)")) is None
+    assert replaced_argument(rebinds, _call("rebinds(a, 0.1)")) is None
+    assert replaced_argument(two, _call("two(a, b)")) is None

@@ -80,3 +80,96 @@ def test_a_closure_that_may_run_in_another_trip():
     fdef = S.parse_function("def f(x, s):\n    for g in fs:\n        lam = lambda u: g(u)\n"
                             "        x = lam(x)\n    return lam(x)\n")   # called after the loop
     assert read_in_closure(fdef, fdef.body[0].body, {"g"})
+
+
+# -- a list or tuple of functions passed to a helper (passed_display, item_facts): the helper
+# is specialised on the functions, and its loop over them written out (function_loops)
+import pytest   # noqa: E402
+
+import srcdiff   # noqa: E402
+from gradcheck import check, numerical_grad, refusal   # noqa: E402
+
+X = np.array([0.31, 0.77, 1.13])
+
+
+def cube(v):
+    return v * v * v
+
+
+def summed(x, fs):
+    t = 0.0
+    for f in fs:
+        t = t + np.sum(f(x))
+    return t
+
+
+def chained(x, *fs, scale=1.0):
+    for f in fs:
+        x = scale * f(x) + 0.1 * x
+    return [g(x) for g in fs]
+
+
+def passes_a_list(x):
+    act = np.tanh
+    return summed(x, [np.sin, cube]) * summed(x * 2.0, (act, lambda v: v * 0.5))
+
+
+def passes_a_closure(x):
+    return summed(x * 2.0, (np.tanh, lambda v: v * x[0]))
+
+
+def passes_args(x):
+    ys = chained(x, np.tanh, cube, np.sin, scale=0.5)
+    return np.sum(ys[0] * ys[2]) + np.sum(chained(x, np.cos)[0])
+
+
+def first_by_index(x, fs):
+    return np.sum(fs[0](x) * fs[-1](x))
+
+
+def passes_for_an_index(x):
+    return first_by_index(x, [np.sin, np.cos, cube]) + first_by_index(x, (cube,))
+
+
+@pytest.mark.parametrize("f", [passes_a_list, passes_args, passes_for_an_index])
+def test_functions_passed_in_a_display_against_central_differences(f):
+    check(f, X.copy(), order=2)
+
+
+def test_a_closure_passed_in_a_display_to_first_order():
+    # the closure travels as a record of the values it reads (values.py); differentiating
+    # the derivative again does not follow its call through the tuple's item yet
+    check(passes_a_closure, X.copy(), order=1)
+
+
+@pytest.mark.parametrize("fs", [(np.sin, cube), [np.tanh, np.sin, cube]])
+def test_functions_passed_to_the_function_differentiated(fs):
+    check(summed, X.copy(), fs, order=1)
+    g = srcdiff.grad(summed)
+    other = (cube,) if len(fs) > 1 else (np.sin, np.cos)
+    g(X, fs)
+    got = g(X, other)   # another list: compiled again for it, not the first one's loop
+    want = numerical_grad(summed, (X, other), 0)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def changes_its_list(x, fs):
+    t = 0.0
+    for f in fs:
+        t = t + np.sum(f(x))
+    fs = fs[1:]   # rebound: the loop is not written out over the items passed
+    return t + len(fs)
+
+
+def passes_a_list_changed(x):
+    return changes_its_list(x, [np.sin, cube])
+
+
+def passes_a_number_among_functions(x):
+    return summed(x, [np.sin, 2.0])
+
+
+@pytest.mark.parametrize("f", [passes_a_list_changed, passes_a_number_among_functions])
+def test_a_list_srcdiff_cannot_follow_is_refused_at_its_line(f):
+    err = refusal(f, (X,), "grad")
+    assert "which function" in str(err), str(err)

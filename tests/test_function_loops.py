@@ -142,8 +142,15 @@ def closure_reading_the_loops_variable(x):
     return np.sum(hs[0](x))
 
 
+def test_a_loop_over_functions_passed_in_is_written_out_over_them():
+    # the code is compiled for the functions the list holds (values.function_items, its
+    # length too): the loop is written out over fs[0], fs[1] (function_items.parameter_lists)
+    check(functions_passed_in, X.copy(), [np.sin, np.cos], order=1)
+    check(generator_over_functions_passed_in, X.copy(), (np.tanh, np.sin, np.cos), order=1)
+
+
 @pytest.mark.parametrize("f, args", [
-    (functions_passed_in, (X.copy(), [np.sin, np.cos])),
+    (functions_passed_in, (X.copy(), [np.sin, 2.0])),   # an item that is no function
     (functions_appended_to, (X.copy(),)),
     (closure_reading_the_loops_variable, (X.copy(),)),
 ])
@@ -201,7 +208,7 @@ def generator_over_functions_passed_in(x, fs):
 
 def test_the_refusal_names_the_comprehensions_variable_as_written():
     with pytest.raises(srcdiff.SrcdiffError) as err:
-        srcdiff.grad(generator_over_functions_passed_in)(X.copy(), [np.sin])
+        srcdiff.grad(generator_over_functions_passed_in)(X.copy(), [np.sin, "tanh"])
     first = str(err.value).splitlines()[0]
     assert "function 'g' holds" in first, first
 

@@ -86,6 +86,12 @@ def f(pairs, a, b):
     return max(pairs, key=lambda p: p[0])[1] - min(pairs, key=lambda p: p[0])[1] + max(a, b, key=abs)
 """
 
+MAX_WITH_DEFAULT = """
+def f(pairs, a):
+    return [max(pairs, default=a), min(pairs, default=-a),
+            max(pairs, key=lambda p: -p, default=a), min(pairs, default=0.0, key=abs)]
+"""
+
 DICT_SPREAD = """
 def f(d, v):
     return [{**d, "k": v}, {**d}, {"k": v, **d}, {**d, "not a name": v}]
@@ -124,8 +130,11 @@ def f(keys, values):
     (MAX_WITH_KEY, ["reverse=True)[0]", "sorted(pairs, key=lambda p: p[0])[0]"], ["max(", "min("],
      [([(2.0, 1.0), (2.0, 5.0), (1.0, 7.0), (1.0, -3.0)], -2.0, 2.0),
       ([(0.0, 1.0)], 1.0, -3.0)]),
+    # default: the value where the sequence is empty; ties pick the first as max does
+    (MAX_WITH_DEFAULT, ["+ [a])[0]", "+ [-a])[0]", "+ [0.0])[0]"], ["max(", "min("],
+     [([2.0, -3.0, 2.0, 5.0], 1.5), ([], 1.5), ([-3.0, 3.0], 0.5)]),
 ], ids=["for-else", "while-else", "zip-value", "zip-bound", "zip-star", "max-min", "dict-zip",
-        "dict-spread", "starred-assign", "max-min-key"])
+        "dict-spread", "starred-assign", "max-min-key", "max-min-default"])
 def test_each_shape_is_rewritten_and_runs_as_written(source, present, absent, calls):
     fdef, new, text = _rewrite(source)
     assert new is not fdef
@@ -213,3 +222,24 @@ def max_min_with_key(x, y):
 ], ids=["max-min-key", "starred-assign", "for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
 def test_derivatives_of_rewritten_functions(f, args):
     check(f, *args)
+
+
+def max_of_a_filtered_comprehension(x):
+    big = max([v * v for v in x if v > 0.5], default=0.0)
+    small = min((np.sin(v) for v in x if v > 9.0), default=x[0])   # empty: the default
+    return big * small + max(x, key=lambda v: -v, default=1.0)
+
+
+def test_max_and_min_with_a_default_against_central_differences():
+    check(max_of_a_filtered_comprehension, np.array([0.31, 0.77, 1.13]), order=2)
+
+
+def max_default_computed_before_its_key(x):
+    # Python evaluates x[0] * 2.0 before abs; the rewrite would evaluate them the other way
+    return max(x, default=x[0] * 2.0, key=abs)
+
+
+def test_a_default_computed_before_the_key_stays_refused_at_its_line():
+    from gradcheck import refusal
+    err = refusal(max_default_computed_before_its_key, (np.array([0.31, 0.77]),), "grad")
+    assert "default" in str(err)

@@ -3,7 +3,9 @@
 and of the differentiated function itself, recursively (autograd's hmm_em example, issue
 #13). Checked against finite differences in both modes and to second order.
 (The earlier map and sorted cases are in tests/test_callables_values.py.)"""
+import dataclasses
 import functools
+import re
 from functools import partial
 
 import numpy as np
@@ -87,7 +89,9 @@ def test_a_partial_of_a_named_partial_in_map_is_refused(mode):
 
 
 MAIN_PROGRAM = '''
+import dataclasses
 import functools
+import re
 import sys
 import numpy as np
 sys.path.insert(0, sys.argv[1])
@@ -150,3 +154,103 @@ def test_a_partial_of_a_function_of_main_called_here(tmp_path):
     done = subprocess.run([sys.executable, str(script), os.path.dirname(__file__)], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and "checked" in done.stdout, done.stderr[-3000:]
+
+
+# dataclasses.replace(p, w=v): the record P(w=v, b=p.b, ...) (value_builtins._replace), its
+# class followed through a helper returning it (factories.replaced_argument) and through a
+# name rebound to it in a loop (`p = step(p, lr)`: factories.self_replaced)
+@dataclasses.dataclass
+class Params:
+    w: np.ndarray
+    b: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class Frozen:
+    w: np.ndarray
+    s: float = 1.0
+
+
+@dataclasses.dataclass
+class Doubled:
+    w: np.ndarray
+
+    def __post_init__(self):
+        self.w = self.w * 2.0
+
+
+def init_params(x):
+    return Params(w=np.tanh(x), b=x[1:] * 1.5)
+
+
+def step(p, lr):
+    return dataclasses.replace(p, w=p.w - lr * p.w ** 2)
+
+
+def replaced_here(x):
+    p = Params(w=x, b=x * 2.0)
+    q = dataclasses.replace(p, b=np.sin(p.b))
+    return np.sum(q.w * q.b) + np.sum(p.b)   # p itself is unchanged
+
+
+def replaced_by_a_helper(x):
+    p = init_params(x)
+    q = step(p, 0.1)
+    return np.sum(q.w) + np.sum(q.b ** 2) + np.sum(p.w)
+
+
+def replaced_in_a_loop(x):
+    p = init_params(x)
+    for lr in (0.1, 0.2):
+        p = step(p, lr)
+    p = step(p, x[0])
+    return np.sum(p.w * p.w[0]) + np.sum(p.b ** 2)
+
+
+def replaced_frozen(x):
+    p = Frozen(x, 2.0)
+    q = dataclasses.replace(p, s=float(x[0]) * 3.0)
+    return np.sum(q.w * q.s)
+
+
+def replaced_parameter(p, x):
+    q = dataclasses.replace(p, w=p.w * x)
+    return np.sum(q.w + q.b)
+
+
+@pytest.mark.parametrize("f", [replaced_here, replaced_by_a_helper, replaced_in_a_loop,
+                               replaced_frozen])
+def test_dataclasses_replace_against_central_differences(f):
+    check(f, X.copy(), order=2)
+
+
+def test_dataclasses_replace_of_a_parameter():
+    check(replaced_parameter, Params(X.copy(), X * 2.0), X.copy(), wrt=(0, 1), order=1)
+
+
+def replaced_with_a_post_init(x):
+    p = Doubled(x)
+    q = dataclasses.replace(p, w=x * 3.0)   # __post_init__ runs again: not a record
+    return np.sum(q.w)
+
+
+def replaced_with_keywords_unpacked(x, changes={}):
+    p = Frozen(x, 2.0)
+    q = dataclasses.replace(p, **changes)
+    return np.sum(q.w)
+
+
+def replaced_unknown_field(x):
+    p = Params(x, x)
+    q = dataclasses.replace(p, z=x)
+    return np.sum(q.w)
+
+
+@pytest.mark.parametrize("f, message", [
+    (replaced_with_a_post_init, "no __post_init__"),
+    (replaced_with_keywords_unpacked, r"\*\*kw"),
+    (replaced_unknown_field, "changes only Params's fields"),
+])
+def test_dataclasses_replace_srcdiff_cannot_follow_is_refused_at_its_line(f, message):
+    err = refusal(f, (X,), "grad")
+    assert re.search(message, str(err)), str(err)

@@ -27,6 +27,10 @@ def test_math_two_arguments():
     check(lambda x, y: math.pow(x, y) * 2.0, 1.3, 2.4, wrt=(0, 1))
     check(lambda x: math.pow(x, 0.0) + x, 1.3)
     check(lambda x, y: math.hypot(x, y) * 2.0, 0.3, -0.8, wrt=(0, 1))
+    check(lambda x, y: math.fmod(x * 5.0, y) * x, 1.3, 0.7, wrt=(0, 1))
+    check(lambda x, y: math.fmod(x * 5.0, y) * x, -1.3, 0.7, wrt=(0, 1))
+    check(lambda x, y: math.remainder(x * 5.0, y) * x, 1.3, 0.7, wrt=(0, 1))
+    check(lambda x, y: math.remainder(x, y) * y, -2.9, 1.1, wrt=(0, 1))
 
 
 def test_builtin_pow():
