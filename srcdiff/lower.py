@@ -48,7 +48,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, idiom_rewrite, inplace_calls, sequences,
+from . import (analyze, census, checks, core, inplace_calls, sequences, source_rewrites,
                update_checks)
 from . import syntax as S
 from . import values as fvalues
@@ -105,28 +105,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
         self.known_types = dict(known_types or {})
-        # try blocks that only read: a probe and an if (try_blocks.py, imported where one is)
-        fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
-        if any(isinstance(n, S.Try) for n in S.walk(fdef)):
-            from . import try_blocks
-            fdef = try_blocks.rewrite(source, fdef, lookup)
-        # writes through a view by basic slicing (a2 = A[-1, :]; a2 -= v; not in code srcdiff
-        # emitted, whose views the tape restores), an alias (a1 = x; a1[0] = v) or into a
-        # loop's rows made visible, then idioms (for/else, zip(...)) and generators: each
-        # imported where census says it acts
-        if census.may_bind_views(fdef) and not source.filename.startswith(GENERATED_PREFIX):
-            from . import view_writes
-            fdef = view_writes.rewrite(fdef, lookup, self.containers | set(self.known_types))
-        if census.may_group_aliases(fdef):
-            from . import alias_groups
-            fdef = alias_groups.rewrite(fdef)
-        if census.may_take_rows(fdef):
-            from . import loop_rows
-            fdef = loop_rows.rewrite(fdef, lookup)
-        fdef = idiom_rewrite.desugar(fdef, lookup, self.known_types)
-        if census.may_generate(census.take(fdef), lookup, self.known_types):
-            from . import generator_calls
-            fdef = generator_calls.prepare(source, fdef, lookup, self.known_types)
+        # try blocks, views, aliases, rows written in a loop, idioms and generators,
+        # rewritten in the source first (source_rewrites.py)
+        fdef = source_rewrites.rewrite(source, resolver, self.containers, self.known_types)
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:

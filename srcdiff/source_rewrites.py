@@ -1,0 +1,43 @@
+"""The source-to-source rewrites run before lowering (stage 3, lower: called by
+lower.Lowerer.__init__). Takes the user's `Source`, its resolver, the parameters known to hold
+containers and the classes of the objects passed; gives back the FunctionDef to lower (the
+source's own where no rewrite acts, else a rewritten copy).
+
+In order, each imported only where the census says it may act (so a plain function imports
+none of them):
+
+* try blocks that only read: a probe and an if (try_blocks.py);
+* reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
+  of the array it views (view_writes.py; not in code srcdiff emitted, whose views the tape
+  restores);
+* writes through an exact alias (`a1 = x; a1[0] = v`) made visible under the other names
+  (alias_groups.py), and rows a loop over an array writes into, written back
+  (loop_rows.py);
+* everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
+* generators, as lists of their items (generator_calls.py).
+"""
+from . import census, idiom_rewrite
+from . import syntax as S
+from .core import GENERATED_PREFIX
+
+
+def rewrite(source, resolver, containers, known_types):
+    """The FunctionDef of `source` with every rewrite above applied."""
+    fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
+    if any(isinstance(n, S.Try) for n in S.walk(fdef)):
+        from . import try_blocks
+        fdef = try_blocks.rewrite(source, fdef, lookup)
+    if census.may_bind_views(fdef) and not source.filename.startswith(GENERATED_PREFIX):
+        from . import view_writes
+        fdef = view_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
+    if census.may_group_aliases(fdef):
+        from . import alias_groups
+        fdef = alias_groups.rewrite(fdef)
+    if census.may_take_rows(fdef):
+        from . import loop_rows
+        fdef = loop_rows.rewrite(fdef, lookup)
+    fdef = idiom_rewrite.desugar(fdef, lookup, known_types)
+    if census.may_generate(census.take(fdef), lookup, known_types):
+        from . import generator_calls
+        fdef = generator_calls.prepare(source, fdef, lookup, known_types)
+    return fdef
