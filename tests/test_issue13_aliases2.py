@@ -10,25 +10,21 @@ the alias) at run time, when the run shows the sharing."""
 import dataclasses
 
 import numpy as np
-import pytest
 
 import srcdiff
 from gradcheck import check
+from issue13_cases import on_args, refused_in_both_modes
 
 X = np.array([0.4, 0.9, 1.3, 0.7])
 Y = np.array([-0.2, 0.6, 1.1, 0.5])
 
 
 def on_xy(f):
-    check(f, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+    on_args(f, (X, Y), (0, 1))
 
 
 def refused(f, match, error=srcdiff.SrcdiffError):
-    for make in (srcdiff.grad, srcdiff.jvp):
-        args = (X.copy(), Y.copy()) + ((X.copy(), Y.copy()) if make is srcdiff.jvp else ())
-        with pytest.raises(error, match=match) as info:
-            make(f, wrt=(0, 1))(*args)
-        assert __file__ in str(info.value)
+    refused_in_both_modes(f, (X, Y), (0, 1), match, error)
 
 
 def grad_like(p, t):
