@@ -186,7 +186,24 @@ def may_bind_views(fdef):
 
 
 def may_take_rows(fdef):
-    """False where loop_rows.rewrite gives `fdef` back: it needs a loop `for row in m:` over
-    a name, taking a name, and there is none here."""
-    return any(n.__class__ is S.For and n.target.__class__ is S.Name and
-               n.iter.__class__ is S.Name for n in S.walk(fdef))
+    """False where loop_rows.rewrite gives `fdef` back: it needs a loop taking a row into a
+    name (`for row in m:`, `for k, row in enumerate(m):`) whose body writes into an item of
+    that name, and there is none here."""
+    for n in S.walk(fdef):
+        if n.__class__ is not S.For:
+            continue
+        target = n.target
+        if target.__class__ is S.Tuple and len(target.elts) == 2 and \
+                n.iter.__class__ is S.Call:
+            target = target.elts[1]
+        if target.__class__ is S.Name and any(
+                w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
+                _root_name(w) == target.id for stmt in n.body for w in S.walk(stmt)):
+            return True
+    return False
+
+
+def _root_name(node):
+    while node.__class__ in (S.Subscript, S.Attribute):
+        node = node.value
+    return node.id if node.__class__ is S.Name else None

@@ -25,6 +25,7 @@ import io
 import os
 import re
 import tokenize
+import types
 
 from .errors import ArgumentError, SrcdiffError
 
@@ -84,9 +85,10 @@ def primal_sections(derivative):
         return [Section(name, EMITTED, 1, text.splitlines())]
     sections = [_section(frontend.get_source(fn), getattr(fn, "__qualname__", "f"))]
     seen = {(sections[0].filename, sections[0].first)}
-    for _, _, callee in getattr(emitted, "_srcdiff_deps", ()):
+    for where, _, callee in getattr(emitted, "_srcdiff_deps", ()):
         callee = frontend._unwrap(callee)
-        if callee is fn or not hasattr(callee, "__code__"):
+        if callee is fn or not hasattr(callee, "__code__") or \
+                isinstance(where, types.MappingProxyType):   # (a class's method, maybe unused)
             continue
         try:
             section = _section(frontend.get_source(callee), callee.__qualname__)

@@ -179,7 +179,7 @@ def take_grad(grad, like, indices, axis, mode):
     return numpy.reshape(out, numpy.shape(like))
 
 
-def along_axis_index(like, indices, axis):
+def _along_axis_index(like, indices, axis):
     """The index tuple that reads what numpy.take_along_axis(like, indices, axis) reads:
     `indices` on `axis` (like flattened where axis is None), a broadcast range on every
     other axis."""
@@ -202,7 +202,7 @@ def take_along_axis_grad(grad, like, indices, axis):
     (an index repeated along the axis, or an axis of `like` of length 1 that the indices
     broadcast, adds up)."""
     out = numpy.zeros_like(numpy.reshape(like, (-1,)) if axis is None else like)
-    updated = add_at(out, along_axis_index(like, indices, axis), grad)
+    updated = add_at(out, _along_axis_index(like, indices, axis), grad)
     return numpy.reshape(updated, numpy.shape(like))
 
 
