@@ -15,8 +15,7 @@ from . import alias_flow_fresh, analyze
 from . import syntax as S
 from .aliasing import VIEW_FUNCS
 from .core import Kind
-
-VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
+from .library_results import VIEW_METHODS
 VIEW_FUNC_NAMES = {f.__name__ for f in VIEW_FUNCS}
 ROW_BUILTINS = {"list", "tuple", "enumerate", "zip", "reversed", "iter", "sorted"}
 

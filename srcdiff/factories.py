@@ -17,22 +17,26 @@ import inspect
 from . import syntax as S
 
 
+def _user_def(fn):
+    """The FunctionDef of a plain function of the user's, or None (no source, not one)."""
+    from .callables import is_user_function
+    if not inspect.isfunction(fn) or not is_user_function(fn):
+        return None
+    try:
+        from .frontend import get_source
+        fdef = get_source(fn).node
+    except Exception:   # (no source, a parse failure: nothing is known)
+        return None
+    return fdef if isinstance(fdef, S.FunctionDef) else None
+
+
 def made_class(fn):
     """The class every return of the factory `fn` makes, or None."""
     owner = None
     if inspect.ismethod(fn) and isinstance(fn.__self__, type):
         owner, fn = fn.__self__, fn.__func__
-    if not inspect.isfunction(fn):
-        return None
-    from .callables import is_user_function
-    if not is_user_function(fn):
-        return None
-    try:
-        from .frontend import get_source
-        fdef = get_source(fn).node
-    except Exception:
-        return None
-    if not isinstance(fdef, S.FunctionDef):
+    fdef = _user_def(fn)
+    if fdef is None:
         return None
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     me = params[0] if owner is not None and params else None
@@ -66,15 +70,8 @@ def replaced_argument(fn, call):
     import dataclasses
     if fn is dataclasses.replace:
         return call.args[0] if call.args and not isinstance(call.args[0], S.Starred) else None
-    from .callables import is_user_function
-    if not inspect.isfunction(fn) or not is_user_function(fn):
-        return None
-    try:
-        from .frontend import get_source
-        fdef = get_source(fn).node
-    except Exception:
-        return None
-    if not isinstance(fdef, S.FunctionDef):
+    fdef = _user_def(fn)
+    if fdef is None:
         return None
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and

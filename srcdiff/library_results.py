@@ -42,7 +42,9 @@ FRESH_METHODS = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min
                  "trace", "tolist", "item", "any", "all", "argmax", "argmin", "nonzero",
                  "argsort", "__neg__", "__abs__"}
 # ndarray methods whose result shares the receiver's memory
-VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal"}
+# (conj and conjugate give back the array itself where it is real: see may_return_receiver)
+VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes", "diagonal",
+                "conj", "conjugate"}
 VIEW_ATTRIBUTES = {"T", "mT", "real", "imag"}
 # dict methods reading what the receiver holds (storing nothing)
 READ_METHODS = {"items", "keys", "values", "get"}
