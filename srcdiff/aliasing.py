@@ -355,6 +355,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                          holder=other)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
+            elif d.sd.kind == Kind.POP:   # z = L.pop(): the array L held, whoever else does
+                what = f"{target} is the item {stem(value.func.value)}.pop() took out, " \
+                    "the array itself, not a copy"
             if what:
                 base = value if isinstance(value, S.Name) else value.args[0] \
                     if isinstance(value, S.Call) and value.args else getattr(value, "value", None)

@@ -833,3 +833,52 @@ def test_a_record_holding_the_written_array_is_named_in_the_refusal(f, reader):
         f"{_line(f, 1)}, which holds it as a field)" in str(info.value)
     assert "the value made on line" not in str(info.value)
     assert info.value.lineno == _line(f, 2) and info.value.hint == "give it a copy: numpy.copy(x)"
+
+
+# -- `z = L.pop()` hands back the array L held, not a copy: a write into z is seen by every
+# other name of that array (session 16: this gave a silently wrong gradient, d/dx[0] = 2.5
+# instead of 0, before aliasing.check_writes knew pops)
+def popped_then_written(x):
+    y = x * 2.0
+    held = [y]
+    z = held.pop()
+    z[0] = 5.0
+    return np.sum(y * y)
+
+
+def popped_twice_held_then_written(x):
+    y = x * 2.0
+    held = [y, y]
+    z = held.pop()
+    z[0] = 5.0
+    return np.sum(held[0] * x)
+
+
+@pytest.mark.parametrize("f", [popped_then_written, popped_twice_held_then_written])
+@pytest.mark.parametrize("transform", [srcdiff.grad, srcdiff.jvp])
+def test_a_write_into_a_popped_array_another_name_reads_is_refused(f, transform):
+    x = np.array([0.5, -1.0, 0.5])
+    with pytest.raises(errors.UnsupportedCodeError, match=r"pop\(\) took out") as info:
+        transform(f)(*((x,) if transform is srcdiff.grad else (x, np.ones(3))))
+    assert info.value.lineno == _line(f, 4)
+    assert info.value.hint == "copy it first: z = numpy.copy(...)"
+
+
+def popped_only_name(x):
+    held = [x * 2.0]
+    z = held.pop()
+    z[0] = 5.0
+    return np.sum(z * z)
+
+
+def popped_name_read_after(x):
+    y = x * 2.0
+    held = [y]
+    z = held.pop()
+    z[0] = 5.0
+    return np.sum(z * z)
+
+
+@pytest.mark.parametrize("f", [popped_only_name, popped_name_read_after])
+def test_a_write_into_a_popped_array_only_its_own_name_reads_differentiates(f):
+    check(f, np.array([0.5, -1.0, 0.5]), order=2)
