@@ -62,6 +62,20 @@ def rewrite(fdef):
     return tree
 
 
+def groups_at_writes(params, body):
+    """For a lowered body: id(in-place write) -> {name written: the other names certainly
+    holding its object there} (must-aliases, as above). reverse_tape.restore reads it: a
+    write restored in place in the adjoint (`x[1:] = tape.pop()`) restores the object of
+    every name in x's group, which the adjoint code then says (`div_1 = x`), so a pass
+    over the adjoint (forward mode, for second derivatives) sees the names as one object
+    again after `x = tape.pop()` hid it."""
+    pass_ = _Groups(S.function_def("_groups", list(params), list(body)))
+    pass_.record = {}
+    if pass_.usable:
+        pass_.block(list(body), frozenset(), emit=False)
+    return pass_.record
+
+
 def _may_apply(fdef):
     """Whether an alias `a = b` and an in-place write into one of its names are both there
     (a cheap look)."""
@@ -142,6 +156,7 @@ def _without(state, names):
 class _Groups:
     def __init__(self, fdef):
         self.placed = False
+        self.record = None   # groups_at_writes: id(write) -> {name: its group's others}
         self.binds = []   # (the list, the rebinding placed into it)
         self.loops = []   # per enclosing loop: (states at its continues, states at its breaks)
         args = fdef.args
@@ -176,10 +191,14 @@ class _Groups:
                 self._rename(stmt.test if isinstance(stmt, S.If) else
                              stmt.iter if isinstance(stmt, S.For) else stmt, state)
             state = self.stmt(stmt, state, emit)
-            if state is not None:
+            if state is not None and self.record is not None:   # (a loop's last walk wins)
+                self.record[id(stmt)] = {m: frozenset(o for g in state if m in g
+                                                      for o in g - {m})
+                                         for m in self._written(stmt)}
+            if state is not None and emit:
                 extra = [self._bind(o, m, stmt) for m in sorted(self._written(stmt))
                          for g in state if m in g for o in sorted(g - {m}) if o in self.read]
-                if emit and extra:
+                if extra:
                     stmts[i + 1:i + 1] = extra
                     self.binds.extend((stmts, b) for b in extra)
                     self.placed = True

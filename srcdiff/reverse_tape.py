@@ -206,10 +206,23 @@ class TapeMixin:
             out.append(self.pop_into(S.Subscript(value=S.load(target.value.id),
                                                  slice=S.clone(target.slice),
                                                  ctx=S.Store())))
+            # the other names certainly holding that object, which the adjoint reads: the
+            # restore changed them too. Bound to it again (a no-op here: the tape gave each
+            # its binding at the write back), so that a pass over this code (forward mode,
+            # second derivatives) sees one object where `x = tape.pop()` hid it
+            for other in sorted(self._must_aliases(stmt, target.value.id) & self.known_needed):
+                out.append(S.Assign(targets=[S.store(other)], value=S.load(target.value.id),
+                                    type_comment=None))
             if target.value.id in self.maybe_dicts:
                 # the write may have added the key: the restore takes it out again
                 out.append(S.Expr(value=S.Call(func=self.helper("drop_missing"), args=[
                     S.load(target.value.id), index_value(target.slice)], keywords=[])))
+
+    def _must_aliases(self, stmt, name):
+        if getattr(self, "_groups_at_writes", None) is None:
+            from .alias_groups import groups_at_writes
+            self._groups_at_writes = groups_at_writes(self.low.params, self.body)
+        return set(self._groups_at_writes.get(id(stmt), {}).get(name, ()))
 
     def _nested(self, stmt):
         return any(id(s) == id(stmt) for loop in analyze.flatten(self.body)

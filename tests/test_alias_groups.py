@@ -221,3 +221,38 @@ def test_a_name_bound_again_to_its_own_group_stays_in_it():
     _, _, text = _rewrite(SELF_ASSIGNED)
     assert "x[0] = s" in text and "np.sum(x * x)" in text
     _same_run(SELF_ASSIGNED, np.array([0.3, 0.5]), 0.7)
+
+
+# -- groups_at_writes: the groups at each in-place write of a lowered body (reverse_tape
+# binds a restored object's other names again; tests/test_reverse_tape.py checks the
+# second derivatives it makes right)
+def _lowered_groups(fn):
+    from srcdiff.core import Kind
+    from srcdiff.transform import lower_function
+    low = lower_function(fn)
+    groups = alias_groups.groups_at_writes(low.params, low.body)
+    from srcdiff import analyze
+    return [groups[id(s)] for s in analyze.flatten(low.body) if s.sd.kind == Kind.SETITEM]
+
+
+def _exp_then_written(x):
+    y = np.exp(x)
+    for i in range(2):
+        y = np.exp(y)
+        y[1:] = y[1:] * 0.5
+    return y
+
+
+def _aliased_in_one_branch(x, c):
+    y = np.exp(x)
+    z = y if c else y * 2.0
+    z[0] = 1.0
+    return z
+
+
+def test_groups_at_writes_are_the_must_aliases_there():
+    [at_loop_write] = _lowered_groups(_exp_then_written)
+    assert set(at_loop_write) == {"y"} and len(at_loop_write["y"]) == 1
+    assert next(iter(at_loop_write["y"])).startswith("exp_")   # y = exp_2: one object
+    [at_branch_write] = _lowered_groups(_aliased_in_one_branch)
+    assert set(at_branch_write) == {"z"} and "y" not in at_branch_write["z"]   # may-alias
