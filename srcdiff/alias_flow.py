@@ -184,14 +184,23 @@ class Flow(Seen):
             # what its fields reach; not the class, a global read as the caller's object
             reads = self._reads(env, value.args[2])
             return {new} | reads | self.items(reads)
+        if kind == Kind.CALL and _is_sequence_of(stmt.sd.func) and isinstance(value, S.Call) \
+                and len(value.args) == 2 and not value.keywords:
+            # list(L), tuple(rows) (sequence_of(list, L)): a new list of L's very items, or
+            # of an array's rows (its memory); the type it is given reaches nothing
+            reads = self._reads(env, value.args[1])
+            self._hold([new], reads | self.items(reads))
+            return {new}
         if kind == Kind.CALL and getattr(stmt.sd.func, "_srcdiff_written", None):
             made = self._writing_call(stmt, env)
             if made is not None:
                 return made
         if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
-            if alias_flow_fresh.copies(stmt.sd.func):
-                self._hold([new], self.items(self._reads(env, value)))
+            if alias_flow_fresh.copies(stmt.sd.func):   # (of its arguments: the callee,
+                args = S.Tuple(elts=list(value.args) + [k.value for k in value.keywords],
+                               ctx=S.Load()) if isinstance(value, S.Call) else value
+                self._hold([new], self.items(self._reads(env, args)))   # srcdiff's, is none)
             return {new}
         # anything else may return what it was given, or part of it, or store it
         reads = self._reads(env, _without_plain_callee(stmt))
@@ -473,6 +482,11 @@ def _without_plain_callee(stmt):
     if not isinstance(node, S.Name):
         return value
     return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())
+
+
+def _is_sequence_of(func):
+    from .runtime_containers import sequence_of
+    return func is sequence_of
 
 
 def _constant_key(node):

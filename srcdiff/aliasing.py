@@ -224,10 +224,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
-    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False):
+    def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
+             item_of=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
-        item) by a check that runs before it. `other`: the names that would see the change."""
+        item) by a check that runs before it. `other`: the names that would see the change;
+        `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
+        read, by a name of `other` or not (`z = list(L)[0]` is y's own array)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and not _inplace(stmt) and
@@ -260,7 +263,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 elif must and holder in defined[0][0].maybe(w):   # (`z op= v` on an array
                     raise source.error(w.sd.line, reason, hint=hint)   # only: the run tells)
                 continue  # (the check could not name it there)
-            if others is None or must or any(read_after(o, w, stmts) for o in others):
+            if others is None or must or any(read_after(o, w, stmts) for o in others) or \
+                    (item_of and seen[id(w)][0] != name):   # (alias_flow sees it read, by
+                # a name or it cannot tell: `z = list(L)[0]`, `np.split(y, k)[0]`)
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -329,13 +334,20 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     n for n in may_share(seq) if n in user_names and n != target)[:1] or [
                     stem(value.value)]
                 seen = seen if isinstance(seen, str) else seen[0]
+                why = f"{target} is a row of it (a view, not a copy), an item it holds, or itself"
+                reader = seen_writes(target).get(id(written[target]), (None,))[0]
+                if seq not in user_names and reader in user_names and reader != target:
+                    # (z = list(L)[0]: z is y's array itself; name y, not the list srcdiff made)
+                    why = f"{target} is taken from {seen}, which holds {reader}'s array " \
+                        "(or a view of it), not a copy"
+                    seen = reader
                 fail(written[target], f"writing into {target} here would change "
-                     f"{seen} too: {target} is a row of it (a view, not a copy), an item "
-                     "it holds, or itself",
+                     f"{seen} too: {why}",
                      f"copy it first: {target} = numpy.copy(...)", sorted(
                          may_share(seq) | {n for n, _ in seen_writes(target).values()
                                            if n is not None and seq in roots(n)}),
-                     holder=seq, forward_follows=value.value.id in user_names)   # (M2 = r[0])
+                     holder=seq, forward_follows=value.value.id in user_names,   # (M2 = r[0])
+                     item_of=True)
             elif d.sd.kind == Kind.COPY and isinstance(value, S.Name) or (
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
