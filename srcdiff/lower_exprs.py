@@ -21,6 +21,7 @@ from . import variadic as fvariadic
 from .callables import ARRAY_ATTRIBUTES, SHAPE_ATTRIBUTES, canonical_path
 from .errors import where
 from .core import Kind
+from .resolver import track_attribute
 
 BINOPS = {
     S.Add: operator.add, S.Sub: operator.sub, S.Mult: operator.mul,
@@ -202,10 +203,12 @@ class ExpressionLowering:
             raise self.error(node, f"name {path[0]!r} is not defined",
                              hint="define it before differentiating the function") from None
         for attr in path[1:]:
+            owner = obj
             try:
                 obj = getattr(obj, attr)
             except AttributeError:
                 raise self.error(node, f"{'.'.join(path)} does not exist") from None
+            track_attribute(owner, attr, obj)   # (`cfg.act = numpy.sin` later: stale)
         return obj
 
     def _callee_object(self, func):

@@ -75,17 +75,67 @@ def class_deps(cls, out):
                 out.append((attrs, name, value))
 
 
+class OfType:
+    """What `tracking` keeps for an object of the user's found by name (a layer held in a
+    global): its class, which the derivative is specialised on. Another object of that
+    class under the name later is read live; one of another class makes it stale."""
+    __slots__ = ("cls",)
+
+    def __init__(self, cls):
+        self.cls = cls
+
+
 def _track(where, name, value):
-    """Record a function found by name, or a class of the user's (a class defined again
-    in a notebook is a new object under the same name) with its methods."""
+    """Record what a derivative is specialised on, found by name: a function; a class (one
+    of the user's with its methods: a class defined again in a notebook is a new object
+    under the same name); a library's function, ufunc or module (`act = numpy.tanh`,
+    bound later to numpy.sin); an object of the user's, by its class and methods. Arrays,
+    numbers and containers are read live by the emitted code: not recorded."""
     tracking_now = _STATE.tracking
     if not tracking_now:
         return
+    deps = tracking_now[-1]
     if isinstance(value, types.FunctionType):
-        tracking_now[-1].append((where, name, value))
-    elif isinstance(value, type) and _user_class(value):
-        tracking_now[-1].append((where, name, value))
-        class_deps(value, tracking_now[-1])
+        deps.append((where, name, value))
+    elif isinstance(value, type):
+        deps.append((where, name, value))
+        if _user_class(value):
+            class_deps(value, deps)
+    elif _user_class(type(value)) and hasattr(value, "__dict__"):
+        deps.append((where, name, OfType(type(value))))
+        class_deps(type(value), deps)
+    elif isinstance(value, types.ModuleType) or callable(value):
+        deps.append((where, name, value))
+
+
+class _AttributesOf:
+    """An object's attributes read as a namespace (`where` of a `tracking` record for
+    `cfg.act`, `Config.act`, `ns.act`): a method reads as its function, which stays one
+    object (a bound method is new at each read)."""
+    __slots__ = ("owner",)
+
+    def __init__(self, owner):
+        self.owner = owner
+
+    def __getitem__(self, name):
+        try:
+            return _unwrap(getattr(self.owner, name))
+        except AttributeError:
+            raise KeyError(name) from None
+
+
+def track_attribute(owner, attr, value):
+    """Record `owner.attr` read when a derivative is made (lower_exprs' static values), as
+    `_track` records a name: a module, class or object of the user's whose attribute is
+    bound again later (`cfg.act = numpy.sin`) makes the derivative stale. Attributes of
+    NumPy, SciPy, math and srcdiff are not recorded."""
+    if not _STATE.tracking:
+        return
+    home = owner.__name__ if isinstance(owner, types.ModuleType) else \
+        getattr(owner if isinstance(owner, type) else type(owner), "__module__", "") or ""
+    if home.split(".")[0] in ("numpy", "scipy", "math", "srcdiff", "builtins"):
+        return
+    _track(_AttributesOf(owner), attr, _unwrap(value))
 
 
 def stale(deps):
@@ -101,7 +151,7 @@ def stale(deps):
                 now = where[name]
             except KeyError:
                 return True
-        if now is not obj:
+        if now is not obj and not (isinstance(obj, OfType) and type(now) is obj.cls):
             return True
     return False
 

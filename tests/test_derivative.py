@@ -3,6 +3,7 @@ kinds and shapes (functions passed in, containers, classes of objects, keyword a
 shares it with every derivative of the same function, makes it again when a function it
 calls is redefined; a derivative held by a class is a method; what only the output tells
 is refused at the function's def; composites show the code they run."""
+import types
 import numpy as np
 import pytest
 
@@ -258,3 +259,92 @@ def test_a_function_default_not_passed_is_the_function_the_code_is_made_for():
         lambda v: with_a_default_function(v, np.sin), (x,), 0), rtol=1e-6)
     np.testing.assert_allclose(g(x), numerical_grad(with_a_default_function, (x,), 0),
                                rtol=1e-6)
+
+
+# -- what a derivative is specialised on, found by name or attribute, bound again later
+# (session 16: each of these kept the old derivative and gave the old gradient silently)
+ACT = np.tanh
+
+
+class _Tanh:
+    def __call__(self, t):
+        return np.tanh(2.0 * t)
+
+
+class _Sine:
+    def __call__(self, t):
+        return np.sin(2.0 * t)
+
+
+LAYER = _Tanh()
+_SETTINGS = types.SimpleNamespace(act=np.tanh)
+
+
+class _Config:
+    act = np.tanh
+
+
+def _uses_act(x):
+    return np.sum(ACT(x))
+
+
+def _uses_layer(x):
+    return np.sum(LAYER(x))
+
+
+def _uses_settings(x):
+    return np.sum(_SETTINGS.act(x))
+
+
+def _uses_config(x):
+    return np.sum(_Config.act(x))
+
+
+def _rebind_global(name, value):
+    def rebind():
+        old = globals()[name]
+        globals()[name] = value
+        return lambda: globals().__setitem__(name, old)
+    return rebind
+
+
+def _set_attribute(owner, attr, value):
+    def rebind():
+        old = getattr(owner, attr)
+        setattr(owner, attr, value)
+        return lambda: setattr(owner, attr, old)
+    return rebind
+
+
+@pytest.mark.parametrize("f, rebind", [
+    (_uses_act, _rebind_global("ACT", np.sin)),             # a ufunc named again
+    (_uses_layer, _rebind_global("LAYER", _Sine())),        # an object of another class
+    (_uses_layer, _rebind_global("LAYER", np.sin)),         # an object, then a ufunc
+    (_uses_settings, _set_attribute(_SETTINGS, "act", np.sin)),   # a namespace's field
+    (_uses_config, _set_attribute(_Config, "act", np.sin)),       # a class attribute
+])
+def test_a_derivative_is_made_again_when_what_a_name_holds_is_bound_again(f, rebind):
+    g = srcdiff.grad(f)
+    x = np.array([0.3, -0.7, 1.1])
+    np.testing.assert_allclose(g(x), numerical_grad(f, (x,), 0), rtol=1e-6)
+    undo = rebind()
+    try:
+        np.testing.assert_allclose(g(x), numerical_grad(f, (x,), 0), rtol=1e-6)
+    finally:
+        undo()
+    np.testing.assert_allclose(g(x), numerical_grad(f, (x,), 0), rtol=1e-6)
+
+
+def test_another_object_of_the_same_class_under_the_name_is_read_live(monkeypatch):
+    """An object of the same class bound to the name again needs no new derivative: the
+    emitted code reads the name when it runs."""
+    g = srcdiff.grad(_uses_layer)
+    x = np.array([0.3, -0.7, 1.1])
+    g(x)
+    made = []
+    transform_now = srcdiff.derivative.Derivative._transform_now
+    monkeypatch.setattr(srcdiff.derivative.Derivative, "_transform_now",
+                        lambda self, *a: made.append(1) or transform_now(self, *a))
+    monkeypatch.setitem(globals(), "LAYER", _Tanh())
+    np.testing.assert_allclose(g(x), numerical_grad(_uses_layer, (x,), 0), rtol=1e-6)
+    assert made == []

@@ -42,21 +42,66 @@ def test_a_decorators_wrapper_is_read_as_its_own_code_not_the_wrapped_function()
     assert names.lookup("helper") is helper   # the wrapper's module globals too
 
 
-def test_tracking_records_functions_read_from_cells_and_globals_not_other_values():
+WEIGHTS = np.ones(3)
+
+
+def test_tracking_records_what_is_specialised_on_not_the_values_read_live():
     cell_fn = helper
 
     def outer(x):
-        return cell_fn(x) + helper(x) + np.sum(x)
+        return cell_fn(x) + helper(x) + np.sum(x) * WEIGHTS
     names = resolver.Resolver(outer)
     with resolver.tracking() as deps:
         names.lookup("cell_fn")
         names.lookup("helper")
-        names.lookup("np")     # a module: not a function that can be redefined
-        names.lookup("len")    # a builtin
-    assert [(name, obj) for _, name, obj in deps] == [(None, helper), ("helper", helper)]
+        names.lookup("np")        # a module (bound to another later: made again)
+        names.lookup("WEIGHTS")   # an array: the emitted code reads it when it runs
+        names.lookup("len")       # a builtin
+    assert [(name, obj) for _, name, obj in deps] == [(None, helper), ("helper", helper),
+                                                      ("np", np)]
     assert not resolver.stale(deps)
     names.lookup("helper")   # outside a tracking block nothing is recorded
-    assert len(deps) == 2
+    assert len(deps) == 3
+
+
+class _Box:
+    def act(self, t):
+        return t
+
+
+class _Other:
+    pass
+
+
+BOX = _Box()
+
+
+def test_an_object_of_the_users_is_tracked_by_its_class():
+    with resolver.tracking() as deps:
+        resolver.Resolver(test_an_object_of_the_users_is_tracked_by_its_class).lookup("BOX")
+    assert not resolver.stale(deps)
+    global BOX
+    saved = BOX
+    try:
+        BOX = _Box()           # another object of the class: read live, not stale
+        assert not resolver.stale(deps)
+        BOX = _Other()         # another class: stale
+        assert resolver.stale(deps)
+    finally:
+        BOX = saved
+
+
+def test_an_attribute_read_of_a_users_object_is_tracked_and_numpys_are_not():
+    with resolver.tracking() as deps:
+        resolver.track_attribute(BOX, "act", BOX.act)      # a bound method: its function
+        resolver.track_attribute(np, "tanh", np.tanh)      # NumPy's: not recorded
+    assert len(deps) == 1 and not resolver.stale(deps)
+    BOX.act = np.sin   # (an instance attribute hiding the method)
+    try:
+        assert resolver.stale(deps)
+    finally:
+        del BOX.act
+    assert not resolver.stale(deps)
 
 
 def test_a_function_rebound_in_a_closure_cell_is_stale():
