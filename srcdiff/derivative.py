@@ -21,7 +21,7 @@ from .markers import CompositeBase, DerivativeBase
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
 from .call_keys import kind as _kind
 from .markers import is_user_object as _is_user_object
-from .wrt import _fname, _params, _signature, _trailing_defaults
+from .wrt import _fname, _params, _signature, _trailing_defaults, defaults_of as _defaults_of
 
 
 _CACHE_ATTRIBUTE = "__srcdiff_derivatives__"
@@ -117,6 +117,12 @@ class Derivative(DerivativeBase):
         self.__qualname__ = f"{kind}({_fname(fn)})"
         self.__doc__ = f"The {kind} of {_fname(fn)} with respect to {', '.join(wrt)} (srcdiff)."
         self.__name__ = f"{kind}_{getattr(fn, '__name__', 'f')}"
+        self._set_signature(fn, kind, wrt)
+
+    def _set_signature(self, fn, kind, wrt):
+        """The user's signature and what follows from it; made again when f's defaults are
+        bound anew (`f.__defaults__ = ...`: the old ones gave old values silently)."""
+        self._defaults = _defaults_of(fn)
         sig = _signature(fn)
         # *args / **kwargs: specialised on the number and keywords passed (variadic.py)
         self._variadic = any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
@@ -212,7 +218,7 @@ class Derivative(DerivativeBase):
                self._checkpoint,
                self._backend, tuple(sorted(known.items(), key=lambda kv: kv[0])),
                None if shapes is None else tuple(sorted(shapes.items())),
-               type(self._self) if self._self is not None else None)
+               type(self._self) if self._self is not None else None, self._defaults)
         if self._jit:
             key += (("jit", self._jit),)
         hit = per_fn.get(key)
@@ -292,6 +298,9 @@ class Derivative(DerivativeBase):
 
     def _call(self, args, kwargs):
         spread = ()
+        if _defaults_of(self._fn) != self._defaults:   # (compared by identity: cheap)
+            self._set_signature(self._fn, self._kind, self._wrt)
+            self._compiled.clear()
         if self._variadic:   # every parameter positionally, *args a tuple (variadic.py)
             from .variadic import pack_call
             args, kwargs, spread = pack_call(self._user_signature, args, kwargs, self._extra)

@@ -1,7 +1,8 @@
 """Which parameters a transform differentiates: `wrt=` (positions or names) and JAX's
 `argnums=` checked against the function's signature (derivative: called by api.py,
 api_composite.py, compose.py, compose_calls.py and derivative.py). Takes a function and its
-`wrt=` / `argnums=`; gives back the parameters differentiated, or raises a located refusal.
+`wrt=` / `argnums=`; gives back the parameters differentiated, or raises a located refusal;
+and f's defaults as objects compared by identity (`defaults_of`).
 """
 import inspect
 
@@ -143,3 +144,23 @@ def _trailing_defaults(sig):
         elif defaults:
             return None
     return tuple(defaults)
+
+
+def defaults_of(fn):
+    """(f's __defaults__, __kwdefaults__) as objects compared by identity: derivative.py
+    makes its signature again when they change (comparing the tuples' items, arrays, could
+    raise or cost time on each call)."""
+    return _Same(getattr(fn, "__defaults__", None)), _Same(getattr(fn, "__kwdefaults__", None))
+
+
+class _Same:
+    __slots__ = ("obj",)
+
+    def __init__(self, obj):
+        self.obj = obj
+
+    def __eq__(self, other):
+        return self.obj is other.obj
+
+    def __hash__(self):
+        return id(self.obj)

@@ -348,3 +348,24 @@ def test_another_object_of_the_same_class_under_the_name_is_read_live(monkeypatc
     monkeypatch.setitem(globals(), "LAYER", _Tanh())
     np.testing.assert_allclose(g(x), numerical_grad(_uses_layer, (x,), 0), rtol=1e-6)
     assert made == []
+
+
+def _with_a_default(x, p=2):
+    return np.sum(x ** p)
+
+
+def test_a_derivative_follows_defaults_bound_anew():
+    """`f.__defaults__ = ...` after the derivative was made gave the old default's
+    gradient silently (session 16)."""
+    g = srcdiff.grad(_with_a_default)
+    x = np.array([0.3, 0.7, 1.1])
+    np.testing.assert_allclose(g(x), numerical_grad(_with_a_default, (x,), 0), rtol=1e-6)
+    saved = _with_a_default.__defaults__
+    _with_a_default.__defaults__ = (3,)
+    try:
+        np.testing.assert_allclose(g(x), numerical_grad(_with_a_default, (x,), 0), rtol=1e-6)
+        np.testing.assert_allclose(srcdiff.vjp(_with_a_default)(x, 1.0),
+                                   numerical_grad(_with_a_default, (x,), 0), rtol=1e-6)
+    finally:
+        _with_a_default.__defaults__ = saved
+    np.testing.assert_allclose(g(x), numerical_grad(_with_a_default, (x,), 0), rtol=1e-6)

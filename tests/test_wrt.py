@@ -5,6 +5,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check_grad, numerical_grad
+from srcdiff import wrt as wrt_module
 
 
 def loss(w, x, scale=2.0):
@@ -171,3 +172,12 @@ def test_a_function_whose_source_cannot_be_read_is_refused_clearly():
     # a ufunc with no rule (numpy.sin has one: it is differentiated through it, wrt_varargs)
     with pytest.raises(srcdiff.ArgumentError, match="Python function"):
         srcdiff.grad(np.frexp)
+
+
+def test_defaults_of_compares_by_identity():
+    def f(x, p=np.ones(2)):
+        return x
+    first = wrt_module.defaults_of(f)
+    assert wrt_module.defaults_of(f) == first          # (arrays in it are not compared)
+    f.__defaults__ = (np.ones(2),)
+    assert wrt_module.defaults_of(f) != first
