@@ -221,3 +221,28 @@ def masked_phase(x, z):
 def test_real_and_complex_values_mixed(f):
     g = check(f, XS, ZS, wrt=(0, 1))
     assert g[0].dtype == np.float64 and g[1].dtype == np.complex128
+
+
+# -- grad of a function whose output is complex: the gradient of its real part, as vjp with
+# the cotangent 1 gives (a cotangent pairs with a value by Re(sum(u * y))); JAX, PyTorch and
+# autograd refuse such an output. Checked against finite differences of the real part, for a
+# real and a complex input, and through a global complex array the function reads
+W_COMPLEX = np.array([1.0 + 1.0j, 2.0 - 0.5j, 3.0])
+
+
+def _complex_output(x):
+    return np.sum(np.tanh(W_COMPLEX * x) ** 2)
+
+
+def _its_real_part(x):
+    return np.real(_complex_output(x))
+
+
+def test_grad_of_a_complex_output_is_the_gradient_of_its_real_part():
+    x = np.array([0.1, -0.2, 0.3])
+    np.testing.assert_allclose(srcdiff.grad(_complex_output)(x),
+                               srcdiff.grad(_its_real_part)(x), rtol=1e-12)
+    check(_its_real_part, x)
+    z = x + 0.2j
+    np.testing.assert_allclose(srcdiff.grad(_complex_output)(z),
+                               complex_numerical_grad(_its_real_part, z), rtol=1e-6)
