@@ -82,6 +82,10 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
             body += S.quote(f"{done.inputs[w]} = {check}")
         else:
             body += S.quote(check)
+    texts, needs = transform.apart_check_texts(low)   # a parameter written in place: apart from the rest
+    for text in texts:
+        body += S.quote(text)
+    bindings.update(needs)
     # lists passed in that the function appends to or pops from: changed on a copy, so the
     # caller's list stays as it was (as grad leaves it)
     changed = {st.value.func.value.id for st in analyze.flatten(low.body)

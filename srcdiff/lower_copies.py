@@ -487,4 +487,3 @@ def _callee_syntax(callee):
         return None
     params = fvariadic.parameter_names(source.node)
     return source, params, inplace_calls.callee_resolver(callee, None, source.node, params)
-

@@ -20,6 +20,10 @@ check_item_held_once, before `P["w"][0] = v` lowered as a copy of the item store
 check_is_item, before `Q["layer"]["w"] = c` read as a write into the P the code put under
 that key: the item must be P itself.
 
+check_arguments_apart, at a derivative's entry where the function writes into a parameter
+in place (the derivative writes into a copy of its own): refused when another argument is
+that array, shares memory with it or holds it, since Python's write would show through it.
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
@@ -182,3 +186,25 @@ def check_view_of(view, base, reason, hint, where):
     if not (isinstance(view, numpy.ndarray) and isinstance(base, numpy.ndarray) and
             view.ndim > 0 and numpy.shares_memory(view, base)):
         refuse(reason, hint, where)
+
+
+def check_arguments_apart(value, name, others, other_names, function):
+    """At the entry of a derivative of `function`, which writes into its parameter `name`
+    in place: refused where another argument is that array, shares memory with it or holds
+    it (`grad(f)(a, a)`), since the write would then show through that argument too in
+    Python, and the derivative writes into a copy of its own (own_copy)."""
+    for other, other_name in zip(others, other_names):
+        leaves = other.values() if isinstance(other, dict) else \
+            other if isinstance(other, (list, tuple)) else (other,)
+        for leaf in leaves:
+            if leaf is value or (isinstance(value, numpy.ndarray) and
+                                 isinstance(leaf, numpy.ndarray) and
+                                 numpy.may_share_memory(value, leaf) and
+                                 numpy.shares_memory(value, leaf, max_work=1000)):
+                from .errors import ArgumentError
+                raise ArgumentError(
+                    f"the arguments {name} and {other_name} of {function} share memory (the "
+                    f"same array, or views of one), and {function} writes into {name} in "
+                    f"place: in Python the write would show through {other_name} too, which "
+                    f"srcdiff's derivative, writing into a copy of {name}, does not follow",
+                    hint=f"pass a copy for one of them ({name}.copy())")

@@ -135,6 +135,10 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
         if w in reassigned:
             originals[w] = namer.exact_or_fresh(w + "_input")
             body += S.quote(f"{originals[w]} = {w}")
+    texts, needs = apart_check_texts(low)   # a parameter written in place: apart from the rest
+    for text in texts:
+        body += S.quote(text)
+    bindings.update(needs)
     body += primal
     output = rev.output
     if kind == "value_and_grad" or aux:
@@ -334,3 +338,23 @@ def load_emitted(emitted):
     from . import emitted_origins   # a refusal differentiating it again names the user's line
     emitted_origins.register(filename, emitted.text, emitted.fn, fn)
     return fn
+
+
+def apart_check_texts(low):
+    """The checks at a derivative's entry that each parameter the function writes into in
+    place (a copy of its own, `x = own_copy(x)`) shares no memory with another argument
+    (runtime_alias.check_arguments_apart), and the helper they need: [] where none is
+    written or there is no other parameter."""
+    written = [s.targets[0].id for s in low.body if isinstance(s, S.Assign) and
+               s.sd.kind == Kind.CALL and s.sd.func is runtime.own_copy and
+               isinstance(s.targets[0], S.Name) and s.targets[0].id in low.params]
+    texts = []
+    for name in written:
+        others = [p for p in low.params if p != name]
+        if others:
+            texts.append(f"check_arguments_apart({name}, {name!r}, ({', '.join(others)},), "
+                         f"{tuple(others)!r}, {low.name!r})")
+    if not texts:
+        return [], {}
+    from .runtime_alias import check_arguments_apart
+    return texts, {"check_arguments_apart": check_arguments_apart}

@@ -271,3 +271,59 @@ def test_a_ufuncs_output_passed_by_position_is_refused_like_out():
     written_parameter, updated_parameter, swap, item_update, calls_updater])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
+
+
+# -- a parameter written in place, passed the same array as another argument (session 16):
+# Python's write shows through the other argument, the derivative's copy did not, and the
+# gradient was of another function, silently (value 18 where f gives 38). Refused at the
+# entry, named at the def; apart arguments, or aliased ones no parameter is written into,
+# differentiate
+def _writes_x_reads_y(x, y):
+    x[0] = 5.0
+    return np.sum(x * y)
+
+
+def _scales_x_sums_y(x, y):
+    x *= 2.0
+    return np.sum(y * y)
+
+
+def _reads_both(x, y):
+    return np.sum(x * y)
+
+
+@pytest.mark.parametrize("f", [_writes_x_reads_y, _scales_x_sums_y])
+@pytest.mark.parametrize("transform", ["grad", "jvp", "vjp"])
+def test_a_written_parameter_sharing_memory_with_another_argument_is_refused(f, transform):
+    a = np.array([1.0, 2.0, 3.0])
+    for x, y in ((a, a), (a[:2], a[1:])):   # the same array; overlapping views
+        call = {"grad": lambda: srcdiff.grad(f, wrt=(0, 1))(x, y),
+                "jvp": lambda: srcdiff.jvp(f, wrt=1)(x, y, np.ones_like(y)),
+                "vjp": lambda: srcdiff.vjp(f, wrt=1)(x, y, 1.0)}[transform]
+        with pytest.raises(errors.ArgumentError, match="share memory") as info:
+            call()
+        assert info.value.lineno == f.__code__.co_firstlineno
+        assert info.value.hint == "pass a copy for one of them (x.copy())"
+    np.testing.assert_array_equal(a, [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("f", [_writes_x_reads_y, _scales_x_sums_y])
+def test_a_written_parameter_apart_from_the_others_differentiates(f):
+    a = np.array([1.0, 2.0, 3.0])
+    check(f, a[::2].copy(), a[1:].copy(), wrt=1, order=2)
+    check(f, a[:2], a[2:] * 1.0, wrt=1)   # views of one array that do not overlap
+
+
+def test_aliased_arguments_nothing_writes_into_need_no_check():
+    a = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(srcdiff.grad(_reads_both)(a, a), a)
+    assert "check_arguments_apart" not in srcdiff.source(srcdiff.grad(_reads_both))
+
+
+def test_the_check_runs_before_the_numba_kernel():
+    pytest.importorskip("numba")
+    a = np.array([1.0, 2.0, 3.0])
+    g = srcdiff.grad(_scales_x_sums_y, wrt=(0, 1), jit=True)
+    np.testing.assert_allclose(g(a, a * 2.0)[1], 4.0 * a)
+    with pytest.raises(errors.ArgumentError, match="share memory"):
+        g(a, a)

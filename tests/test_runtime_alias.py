@@ -139,3 +139,14 @@ def test_check_view_of_passes_a_view_of_the_base_only():
     for view, base in [(A[[0, 1]], A), (A[0, 1], A), (A[A > 2.0], A), (A[0], [A[0], A[1]])]:
         with pytest.raises(SrcdiffError, match="r"):
             check_view_of(view, base, "r", "h", where)
+
+
+def test_check_arguments_apart_looks_into_lists_and_dicts():
+    from srcdiff.errors import ArgumentError
+    from srcdiff.runtime_alias import check_arguments_apart
+    a = numpy.arange(4.0)
+    check_arguments_apart(a, "x", (a.copy(), [a[::2].copy()], {"k": 1.0}), ("y", "L", "d"), "f")
+    for other in (a, a[1:], [a], {"k": a[2:]}):
+        with pytest.raises(ArgumentError, match="x and y of f share memory"):
+            check_arguments_apart(a, "x", (other,), ("y",), "f")
+    check_arguments_apart(a[::2], "x", (a[1::2],), ("y",), "f")   # interleaved, apart
