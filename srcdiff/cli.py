@@ -224,8 +224,11 @@ def _assemble(emitted, sources, mode, backend="numpy"):
     for path, func, module, em in emitted:
         doc.append(f"{em.name}: derivative of {func} ({inputs.shown_name(path)}) with respect "
                    f"to {', '.join(em.wrt)}.")
-    doc += ["", "Standalone: needs NumPy (and the modules imported below), not srcdiff.",
-            '"""']
+    doc += ["", "Standalone: needs NumPy (and the modules imported below), not srcdiff."]
+    if user_imports:
+        doc += ["The names imported from your modules are bound when this module is imported:",
+                "an array changed in place is seen, a name bound anew later is not."]
+    doc.append('"""')
     lines += doc
     taken = {imp.split(" as ")[-1].split(".")[0] for imp in imports} | {backend.split(".")[0]}
     for imp in sorted(imports):

@@ -4,6 +4,8 @@
 grad_decayed_sum: derivative of decayed_sum (models.py) with respect to x.
 
 Standalone: needs NumPy (and the modules imported below), not srcdiff.
+The names imported from your modules are bound when this module is imported:
+an array changed in place is seen, a name bound anew later is not.
 """
 import numpy
 from models import DECAY
