@@ -119,6 +119,7 @@ def _state_function(lw, node, fn, cls, fields):
     make = S.quote(f"{me} = object_of({klass}, {tuple(fields)!r}, [" + ", ".join(
         f"{given}.{f}" for f in fields) + "])")
     _Returns(me, fields).visit(tree)
+    _Updates(me, f"{_file_of(fn)}").visit(tree)
     body = tree.body
     if body and isinstance(body[0], S.Expr) and isinstance(body[0].value, S.Constant):
         body = body[1:]
@@ -129,7 +130,9 @@ def _state_function(lw, node, fn, cls, fields):
     tree.name = f"{fn.__name__}_state"
     from . import loader, runtime_fields
     made = loader.load_made(tree, f"{fn.__qualname__} as a function of its object's fields",
-                            "state", {klass: cls, "object_of": runtime_fields.object_of}, fn)
+                            "state", {klass: cls, "object_of": runtime_fields.object_of,
+                                      "check_field_number": runtime_fields.check_field_number},
+                            fn)
     _MADE[fn] = ((cls, fields), made)
     return made
 
@@ -155,6 +158,50 @@ class _Returns(S.NodeTransformer):
         fields = S.quote_expr(_listed(self.me, self.fields))
         node.value = S.Tuple(elts=[value, fields], ctx=S.Load())
         return node
+
+
+class _Updates(S.NodeTransformer):
+    """`self.f op= e` -> `check_field_number(self.f, 'self.f', where)` then `self.f = self.f
+    op e`: a field holding a number is bound anew, as the caller's record is (field_writes);
+    one holding an array, which Python's `op=` changes in place under every name holding it
+    (the caller's `y` of `Acc(y)`), is refused when the method runs, whether or not its
+    result is differentiated (the state function runs as plain Python where it is not)."""
+
+    def __init__(self, me, filename):
+        self.me, self.filename = me, filename
+
+    def visit_FunctionDef(self, node):
+        if getattr(self, "_top", False):
+            return node
+        self._top = True
+        self.generic_visit(node)
+        return node
+
+    def visit_Lambda(self, node):
+        return node
+
+    def visit_AugAssign(self, node):
+        t = node.target
+        if not (isinstance(t, S.Attribute) and isinstance(t.value, S.Name) and
+                t.value.id == self.me):
+            return node
+        text = f"{self.me}.{t.attr}"
+        where = f"{self.filename}:{getattr(node, 'lineno', 0)}"
+        check = S.Expr(value=S.Call(func=S.load("check_field_number"), args=[
+            S.clone(t), S.const(text), S.const(where)], keywords=[]))
+        load = S.Attribute(value=S.load(self.me), attr=t.attr, ctx=S.Load())
+        store = S.Attribute(value=S.load(self.me), attr=t.attr, ctx=S.Store())
+        assign = S.Assign(targets=[store], value=S.BinOp(left=load, op=node.op,
+                                                         right=node.value), type_comment=None)
+        return [S.place_unplaced(check, node), S.place_unplaced(assign, node)]
+
+
+def _file_of(fn):
+    import inspect
+    try:
+        return inspect.getsourcefile(fn) or "<unknown>"
+    except TypeError:
+        return "<unknown>"
 
 
 def _listed(me, fields):

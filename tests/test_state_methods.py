@@ -87,3 +87,53 @@ def test_a_method_writing_an_object_others_see_is_refused(f, args, words, mode):
     # at the call
     err = refusal(f, args, mode, wrt=1)
     assert words in str(err), str(err)
+
+
+# -- a method updating an array field with op= (session 16): Python changes the array in
+# place under every name holding it (the caller's y of Acc(y)); the state function ran it
+# as plain Python where its result was not differentiated, so y changed in the value but
+# not in the derivative: a silently wrong gradient. Now refused when it runs, at the
+# method's line, whether or not the call is differentiated; a number field still updates
+class _Acc:
+    def __init__(self, v, n):
+        self.v = v
+        self.n = n
+
+    def scale(self, c):
+        self.v *= c
+
+    def count(self, t):
+        self.n += np.sum(t)
+        return self.n
+
+
+def _scaled_through_the_object_read_through_y(x):
+    y = x * 1.0
+    a = _Acc(y, 0.0)
+    a.scale(2.0)
+    return np.sum(y * x)
+
+
+def _scaled_through_the_object_read_through_it(x):
+    a = _Acc(x * 1.0, 0.0)
+    a.scale(2.0)
+    return np.sum(a.v * x)
+
+
+@pytest.mark.parametrize("f", [_scaled_through_the_object_read_through_y,
+                               _scaled_through_the_object_read_through_it])
+def test_an_op_update_of_an_array_field_in_a_method_is_refused_when_it_runs(f):
+    with pytest.raises(srcdiff.RuntimeRefusal, match="self.v holds an array") as info:
+        srcdiff.grad(f)(np.array([0.3, -0.4, 0.5]))
+    assert info.value.lineno == _Acc.scale.__code__.co_firstlineno + 1
+
+
+def _counts(x):
+    a = _Acc(x * 1.0, 0.0)
+    for i in range(2):
+        a.count(x * (i + 1.0))
+    return a.n * np.sum(a.v)
+
+
+def test_an_op_update_of_a_number_field_in_a_method_differentiates():
+    check(_counts, np.array([0.3, -0.4, 0.5]), order=2)
