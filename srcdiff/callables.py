@@ -192,12 +192,13 @@ def reference(path):
 
 def is_user_function(obj):
     """A plain Python function with no derivative rule: srcdiff differentiates its source."""
-    import inspect
-    from . import rules
     if isinstance(obj, LocalFunction):
         return True
     module = getattr(obj, "__module__", "") or ""
-    return (inspect.isfunction(obj) and rules.lookup("reverse", obj) is None
+    if not isinstance(obj, types.FunctionType):   # inspect.isfunction
+        return False   # (asked of every callee: a ufunc, a builtin is answered here)
+    from . import rules
+    return (rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)
             and rules.not_implemented_hint(obj) is None  # refused at the call (odeint)
             and (not module.startswith("srcdiff") or module == "srcdiff.generated"))

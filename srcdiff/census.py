@@ -7,6 +7,8 @@ rewrite anything (`may_desugar`), and whether a generator may be made or called
 (`may_generate`). lower.py asks whether alias_groups and loop_rows may rewrite anything
 (`may_group_aliases`, `may_take_rows`) and, of a lowered body, whether the alias analysis
 (aliasing.check_writes) has anything to check (`writes_in_place`), before it imports them.
+source_rewrites.py asks its questions (a try block, views, aliases, rows) of one census,
+taken again only after a rewrite acted, and lower.py reads the function's names from it.
 
 Each answer is conservative: False only where the pass itself, run in full, would give the
 tree back unchanged and refuse nothing (each question says why). A True answer costs
@@ -38,23 +40,33 @@ class Census:
     generator expression anywhere (read lazily and once: generator_values checks its
     readers); unpacked: a dict display with `**` or an assignment to a target with a starred
     name (`a, *rest = v`), which idiom_rewrite rewrites; key_names: a list or tuple display
-    of string constants only (keys a loop may pick functions by: key_loops.py)."""
+    of string constants only (keys a loop may pick functions by: key_loops.py).
+
+    For source_rewrites.py and lower.py, from the same walk: tries: a try statement;
+    view_binds, alias_binds, row_loops: what may_bind_views, may_group_aliases and
+    may_take_rows look for; names: every name read or bound (a Name node's id)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
-                 "bound_to_calls", "genexps", "unpacked", "key_names")
+                 "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
+                 "alias_binds", "row_loops", "names")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
         self.genexps = self.unpacked = self.key_names = False
+        self.tries = self.view_binds = self.alias_binds = self.row_loops = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
+        self.names = set()
 
 
 def take(fdef):
     """The `Census` of `fdef`, in one walk."""
     c = Census()
+    names = c.names
     for n in S.walk(fdef):
         cls = n.__class__
-        if cls is S.Call:
+        if cls is S.Name:
+            names.add(n.id)
+        elif cls is S.Call:
             func = n.func
             if func.__class__ is S.Name:
                 c.called.add(func.id)
@@ -76,6 +88,8 @@ def take(fdef):
                     i.__class__ is S.Constant and i.value.__class__ is str for i in items)
         elif cls is S.For or cls is S.While:
             c.loop_else = c.loop_else or bool(n.orelse)
+            if cls is S.For and not c.row_loops:
+                c.row_loops = _takes_rows(n)
         elif cls is S.Yield or cls is S.YieldFrom:
             c.yields = True
         elif cls is S.GeneratorExp:
@@ -86,6 +100,10 @@ def take(fdef):
             if any(t.__class__ in (S.Tuple, S.List) and any(
                     e.__class__ is S.Starred for e in t.elts) for t in n.targets):
                 c.unpacked = True
+            c.alias_binds = c.alias_binds or _binds_alias(n)
+            c.view_binds = c.view_binds or _binds_view(n)
+        elif cls is S.Try:
+            c.tries = True
     return c
 
 
@@ -166,41 +184,51 @@ def writes_in_place(body):
 def may_group_aliases(fdef):
     """False where alias_groups.rewrite gives `fdef` back: it needs an alias `a = b` between
     names (or `a = b = v`, several names bound to one value), and no assignment binds a
-    name (or several) to a name here."""
-    return any(n.__class__ is S.Assign and (n.value.__class__ is S.Name or len(n.targets) > 1)
-               for n in S.walk(fdef))
+    name (or several) to a name here. `fdef`: a FunctionDef, or its `Census`."""
+    return _census(fdef).alias_binds
 
 
 def may_bind_views(fdef):
     """False where view_writes.rewrite gives `fdef` back: it needs a name bound to a slice
-    of a name (`a2 = A[-1, :]`), and there is none here."""
-    for n in S.walk(fdef):
-        if n.__class__ is S.Assign and len(n.targets) == 1 and \
-                n.targets[0].__class__ is S.Name and n.value.__class__ is S.Subscript and \
-                n.value.value.__class__ is S.Name:
-            index = n.value.slice
-            if any(p.__class__ is S.Slice for p in (
-                    index.elts if index.__class__ is S.Tuple else [index])):
-                return True
-    return False
+    of a name (`a2 = A[-1, :]`), and there is none here. `fdef`: a FunctionDef, or its
+    `Census`."""
+    return _census(fdef).view_binds
 
 
 def may_take_rows(fdef):
     """False where loop_rows.rewrite gives `fdef` back: it needs a loop taking a row into a
     name (`for row in m:`, `for k, row in enumerate(m):`) whose body writes into an item of
-    that name, and there is none here."""
-    for n in S.walk(fdef):
-        if n.__class__ is not S.For:
-            continue
-        target = n.target
-        if target.__class__ is S.Tuple and len(target.elts) == 2 and \
-                n.iter.__class__ is S.Call:
-            target = target.elts[1]
-        if target.__class__ is S.Name and any(
-                w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
-                _root_name(w) == target.id for stmt in n.body for w in S.walk(stmt)):
-            return True
+    that name, and there is none here. `fdef`: a FunctionDef, or its `Census`."""
+    return _census(fdef).row_loops
+
+
+def _census(fdef):
+    return fdef if isinstance(fdef, Census) else take(fdef)
+
+
+def _binds_alias(n):
+    """Whether the assignment `n` binds a name to a name, or several names to one value."""
+    return n.value.__class__ is S.Name or len(n.targets) > 1
+
+
+def _binds_view(n):
+    """Whether the assignment `n` binds a name to a slice of a name (`a2 = A[-1, :]`)."""
+    if len(n.targets) == 1 and n.targets[0].__class__ is S.Name and \
+            n.value.__class__ is S.Subscript and n.value.value.__class__ is S.Name:
+        index = n.value.slice
+        return any(p.__class__ is S.Slice for p in (
+            index.elts if index.__class__ is S.Tuple else [index]))
     return False
+
+
+def _takes_rows(n):
+    """Whether the for loop `n` takes a row into a name whose item its body writes."""
+    target = n.target
+    if target.__class__ is S.Tuple and len(target.elts) == 2 and n.iter.__class__ is S.Call:
+        target = target.elts[1]
+    return target.__class__ is S.Name and any(
+        w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
+        _root_name(w) == target.id for stmt in n.body for w in S.walk(stmt))
 
 
 def _root_name(node):

@@ -107,20 +107,21 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.known_types = dict(known_types or {})
         # try blocks, views, aliases, rows written in a loop, idioms and generators,
         # rewritten in the source first (source_rewrites.py)
-        fdef = source_rewrites.rewrite(source, resolver, self.containers, self.known_types)
+        fdef, counted = source_rewrites.counted_rewrite(source, resolver, self.containers,
+                                                        self.known_types)
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:
             fvariadic.check_variadic(source, fdef, self.known_types)
         self.params = fvariadic.parameter_names(fdef)
-        self.locals = set(self.params) | assigned_names(fdef.body)
+        reassigned = assigned_names(fdef.body)
+        self.locals = set(self.params) | reassigned
         # names holding lists: locals bound only to list displays, and list or tuple
         # arguments never rebound (known_types says which arguments are)
-        reassigned = assigned_names(fdef.body)
         self.list_names = (_list_names(fdef.body) - set(self.params)) | {
             p for p, cls in self.known_types.items() if cls in (list, tuple)
             and p in self.params and p not in reassigned}
-        all_names = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+        all_names = counted.names   # every Name of fdef (census.take's walk)
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.bindings = {}

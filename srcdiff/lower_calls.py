@@ -16,7 +16,7 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import frozen_calls, generators, idioms
+from . import generators, idioms
 from . import objects as fobjects
 from . import records
 from . import rules
@@ -378,6 +378,7 @@ class CallLowering:
         if (isinstance(func.value, S.Call) and isinstance(func.value.func, S.Name)
                 and func.value.func.id == "super" and "super" not in self.locals):
             return self._super_call(node, out, discard)
+        from . import frozen_calls   # a method call only (a plain function has none)
         frozen = frozen_calls.frozen_call(self, node)
         if frozen is not None:
             return self.call(frozen, out, discard)

@@ -154,20 +154,25 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         stable: saving a name adds restores, which can make a loop's reverse
         non-empty, which reads its range or trip count, which may then need
         saving in turn. Each round starts from the same namer, so the result
-        is deterministic.
+        is deterministic. A round whose input would be the last one's (the same saves
+        decided: _decide_again) is not run: it would build the same statements.
         """
         namer0 = copy.deepcopy(self.low.namer)
         needed = set()
         self.callee = callee
+        decided = None   # the saves for `needed`, when _decide_again already decided them
         while True:
             self.checkpoints = {}
             self.namer = copy.deepcopy(namer0)
             self.adjoints = {}
             self.trip_vars = {}
-            self.preinit = set()
             self.tape_used = False
             self.known_needed = needed
-            self.saves = self._decide_saves(needed)
+            if decided is None:
+                self.preinit = set()
+                self.saves = self._decide_saves(needed)
+            else:
+                self.saves, self.rereads, self.end_saves, self.preinit = decided
             self.needed = set()
             self.value_needed = set()
             self.seed_adj = self.adj(self.output)
@@ -183,6 +188,9 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             if journal is not None:
                 adjoint = self._replay_with_restores(journal, needed)
                 break
+            decided = self._decide_again(needed)
+            if decided is None:
+                break   # a second round would build the same statements (_decide_again)
         self.low.namer = self.namer
         self.shape_only = self.needed - self.value_needed
         primal = self.primal_block(self.body[:-1], depth=0)
@@ -242,6 +250,31 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             self.restore(stmt, restored)
             self._place(out, stmt, stmts + restored)
         return out
+
+    def _decide_again(self, needed):
+        """The saves for `needed` (saves, rereads, end_saves, preinit) that the next round of
+        `generate` starts from; None where that round would build this round's statements
+        again, and the decision is then kept (known_needed, saves: as that round's).
+
+        A round reads `needed` only through the saves decided for it, and through
+        known_needed in an append's adjoint and in the restore of an item write (the other
+        names of the array bound again); a checkpointed loop reads the names needed so far.
+        So where none of those three is in the body and the saves, rereads and end saves
+        decided for `needed` are this round's, the next round's input is this round's."""
+        appends = any(stmt.sd.kind == Kind.APPEND for stmt in analyze.flatten(self.body)
+                      if isinstance(stmt, S.Expr))
+        item_saves = any(id(stmt) in self.saves for stmt in analyze.flatten(self.body)
+                         if isinstance(stmt, S.Assign) and not isinstance(stmt.targets[0],
+                                                                          S.Name))
+        first = (self.saves, self.rereads, self.end_saves, self.preinit)
+        self.preinit = set()
+        saves = self._decide_saves(needed)
+        decided = (saves, self.rereads, self.end_saves, self.preinit)
+        self.saves, self.rereads, self.end_saves, self.preinit = first
+        if appends or item_saves or self.checkpoints or decided[:3] != first[:3]:
+            return decided
+        self.known_needed = needed
+        return None
 
     def read(self, node):
         """Note every primal name an emitted adjoint statement reads, and how.

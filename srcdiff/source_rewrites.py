@@ -17,27 +17,42 @@ none of them):
 * generators, as lists of their items (generator_calls.py).
 """
 from . import census, idiom_rewrite
-from . import syntax as S
 from .core import GENERATED_PREFIX
 
 
 def rewrite(source, resolver, containers, known_types):
     """The FunctionDef of `source` with every rewrite above applied."""
+    return counted_rewrite(source, resolver, containers, known_types)[0]
+
+
+def counted_rewrite(source, resolver, containers, known_types):
+    """(the FunctionDef of `source` with every rewrite above applied, its `census.Census`):
+    the questions are asked of one census walk, taken again only after a rewrite ran."""
     fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
-    if any(isinstance(n, S.Try) for n in S.walk(fdef)):
+    counted = census.take(fdef)
+    if counted.tries:
         from . import try_blocks
         fdef = try_blocks.rewrite(source, fdef, lookup)
-    if census.may_bind_views(fdef) and not source.filename.startswith(GENERATED_PREFIX):
+        counted = census.take(fdef)
+    if census.may_bind_views(counted) and not source.filename.startswith(GENERATED_PREFIX):
         from . import view_writes
         fdef = view_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
-    if census.may_group_aliases(fdef):
+        counted = census.take(fdef)
+    if census.may_group_aliases(counted):
         from . import alias_groups
         fdef = alias_groups.rewrite(fdef)
-    if census.may_take_rows(fdef):
+        counted = census.take(fdef)
+    if census.may_take_rows(counted):
         from . import loop_rows
         fdef = loop_rows.rewrite(fdef, lookup)
-    fdef = idiom_rewrite.desugar(fdef, lookup, known_types)
-    if census.may_generate(census.take(fdef), lookup, known_types):
+        counted = census.take(fdef)
+    # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
+    if census.may_desugar(counted) or (
+            known_types and any(k.endswith(".__len__") for k in known_types)):
+        fdef = idiom_rewrite.desugar(fdef, lookup, known_types)
+        counted = census.take(fdef)
+    if census.may_generate(counted, lookup, known_types):
         from . import generator_calls
         fdef = generator_calls.prepare(source, fdef, lookup, known_types)
-    return fdef
+        counted = census.take(fdef)
+    return fdef, counted

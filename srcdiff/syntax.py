@@ -183,6 +183,8 @@ def clone(node):
     if not isinstance(node, _AST):
         return node
     cls = type(node)
+    if cls in _CONTEXTS:
+        return node   # Load, Store, Del: no field, never changed in place (shared, as ast's)
     new = cls.__new__(cls)
     src, dst = node.__dict__, new.__dict__
     for field in node._fields:
@@ -200,6 +202,7 @@ def clone(node):
 
 
 _AST = gast.AST
+_CONTEXTS = (gast.Load, gast.Store, gast.Del)
 dump = gast.dump
 iter_child_nodes = gast.iter_child_nodes
 

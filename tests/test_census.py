@@ -303,3 +303,56 @@ def test_a_plain_function_needs_neither_alias_pass():
 
 def _take_tree(text):
     return S.parse_function(text)
+
+
+def test_the_facts_for_source_rewrites_and_lower_are_those_of_separate_walks():
+    """take's walk also answers what source_rewrites.py and lower.py asked in walks of their
+    own: a try statement, every Name's id; may_bind_views, may_group_aliases and
+    may_take_rows give the same answer of a tree and of its census."""
+    said = {"tries": 0, "views": 0, "aliases": 0, "rows": 0}
+    for fn in WRITING + [f for f, _ in FUNCTIONS]:
+        try:
+            fdef = frontend.get_source(fn).node
+        except Exception:
+            continue
+        c = census.take(fdef)
+        assert c.names == {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
+        assert c.tries == any(isinstance(n, S.Try) for n in S.walk(fdef))
+        aliases = any(isinstance(n, S.Assign) and (isinstance(n.value, S.Name) or
+                                                   len(n.targets) > 1) for n in S.walk(fdef))
+        assert census.may_group_aliases(c) == census.may_group_aliases(fdef) == aliases
+        assert census.may_bind_views(c) == census.may_bind_views(fdef)
+        assert census.may_take_rows(c) == census.may_take_rows(fdef)
+        said["tries"] += c.tries
+        said["views"] += c.view_binds
+        said["aliases"] += c.alias_binds
+        said["rows"] += c.row_loops
+    assert min(said.values()) > 0, said
+
+
+def test_source_rewrites_asks_one_walk_of_a_plain_function(monkeypatch):
+    """source_rewrites.counted_rewrite takes one census of a function no rewrite acts on
+    (lower.py reads its names from it), and a census of the rewritten tree where one
+    acted."""
+    from srcdiff import source_rewrites
+    walked = []
+    walk = S.walk
+    monkeypatch.setattr(S, "walk", lambda node: walked.append(node) or walk(node))
+    source = frontend.get_source(plain_layer)
+    resolver = frontend.Resolver(plain_layer)
+    fdef, counted = source_rewrites.counted_rewrite(source, resolver, (), {})
+    assert fdef is source.node and sum(w is fdef for w in walked) == 1
+    monkeypatch.undo()
+    rewritten = 0
+    for fn in WRITING + [f for f, _ in FUNCTIONS]:
+        try:
+            source = frontend.get_source(fn)
+            fdef, counted = source_rewrites.counted_rewrite(source, frontend.Resolver(fn),
+                                                            (), {})
+        except Exception:
+            continue
+        rewritten += fdef is not source.node
+        again = census.take(fdef)
+        assert all(getattr(counted, f) == getattr(again, f) for f in census.Census.__slots__), \
+            fn.__qualname__
+    assert rewritten > 5, rewritten

@@ -106,3 +106,90 @@ def test_the_record_takes_every_field_once_and_stays_as_made():
         del adj.seed
     assert repr(adj).startswith("Adjoint(primal=")
     check(straight, np.array([0.3, -1.2]), np.array([0.7, 1.1]), wrt=(0, 1))
+
+
+# -- generation rounds: a second round that would build the same statements is skipped ---
+def looped_branch(w, x):
+    h = np.tanh(x @ w)
+    loss = np.sum(h * h)
+    r = 0.0
+    for i in range(3):
+        r = r + np.sum(w * w) * 0.01
+    if loss > 0:
+        loss = loss + r
+    else:
+        loss = loss - r
+    return loss + np.mean(h ** 2)
+
+
+def looped_rebinding(w, x):
+    y = x @ w
+    for i in range(2):
+        y = np.sin(y) * 2.0       # y saved: the second round adds its restore
+    if np.sum(y) > 0:
+        y = y * w[0]
+    return np.sum(y)
+
+
+def looped_append(w, x):
+    out = []
+    for i in range(2):
+        out.append(np.tanh(x * w))
+    if np.sum(w) > 0:
+        w = w * 2.0
+    return np.sum(out[0] * out[1]) + np.sum(w)
+
+
+def looped_item_write(w, x):
+    y = x * w
+    for i in range(2):
+        y[0] = y[0] * w[1]
+    if np.sum(y) > 0:
+        y = y + w
+    return np.sum(y * y)
+
+
+def _generated(fn, args, forced=False):
+    """(the gradient's emitted source, the number of rounds generate ran): forced, every
+    round's saves are decided again and the round run (generate before the skip)."""
+    rounds = []
+    seed_state = Reverse._seed_state
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Reverse, "_seed_state", lambda self: rounds.append(1) or
+                      seed_state(self))
+        if forced:
+            def decide_again(self, needed):
+                first = (self.saves, self.rereads, self.end_saves, self.preinit)
+                self.preinit = set()
+                saves = self._decide_saves(needed)
+                decided = (saves, self.rereads, self.end_saves, self.preinit)
+                self.saves, self.rereads, self.end_saves, self.preinit = first
+                return decided
+            patch.setattr(Reverse, "_decide_again", decide_again)
+        srcdiff.api.clear_cache(fn)
+        g = srcdiff.grad(fn)
+        g(*args)   # with the input shapes known, as a first call makes it
+    srcdiff.api.clear_cache(fn)
+    return srcdiff.source(g), len(rounds)
+
+
+@pytest.mark.parametrize("fn, skipped", [
+    (looped_branch, True), (looped_rebinding, False), (looped_append, False),
+    (looped_item_write, False)], ids=["reads-only", "rebinding", "append", "item-write"])
+def test_a_round_that_would_build_the_same_adjoint_is_skipped(fn, skipped):
+    """The names the adjoint reads (h, w, the branch's condition) are never overwritten
+    after: the second round would decide no other save and build the first round's
+    statements, so generate stops after one. Where it saves a name (a loop rebinding y),
+    or reads known_needed (an append's adjoint, an item write's restore), it runs again."""
+    w = np.array([0.3, -0.7, 0.5])
+    x = np.array([0.6, -0.2, 0.9])
+    if fn in (looped_branch, looped_rebinding):
+        x = np.array([[0.2, 0.4, -0.1], [0.5, -0.3, 0.8]])
+    if fn is looped_rebinding:
+        w = np.array([[0.3, -0.7], [0.5, 0.2], [-0.4, 0.9]])
+    got, rounds = _generated(fn, (w, x))
+    expected, forced_rounds = _generated(fn, (w, x), forced=True)
+    assert got == expected
+    assert forced_rounds >= 2
+    assert (rounds == 1) == skipped, (rounds, forced_rounds)
+    check(fn, w, x)
