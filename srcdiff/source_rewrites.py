@@ -6,6 +6,8 @@ source's own where no rewrite acts, else a rewritten copy).
 In order, each imported only where the census says it may act (so a plain function imports
 none of them):
 
+* the function's own imports, with-blocks of contexts that change no value (np.errstate,
+  warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
 * reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
   of the array it views (view_writes.py; not in code srcdiff emitted, whose views the tape
@@ -16,14 +18,19 @@ none of them):
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
-from . import census, idiom_rewrite
+from . import census, idiom_rewrite, plain_blocks
 from . import syntax as S
 from .core import GENERATED_PREFIX
 
 
 def rewrite(source, resolver, containers, known_types):
-    """The FunctionDef of `source` with every rewrite above applied."""
-    fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
+    """(FunctionDef, resolver): the FunctionDef of `source` with every rewrite above
+    applied, and the resolver of its free names (plain_blocks: a copy knowing the
+    function's own imports)."""
+    fdef = source.node
+    if plain_blocks.needed(fdef):
+        fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
+    lookup = (lambda name: resolver.lookup(name, None))
     if any(isinstance(n, S.Try) for n in S.walk(fdef)):
         from . import try_blocks
         fdef = try_blocks.rewrite(source, fdef, lookup)
@@ -40,4 +47,4 @@ def rewrite(source, resolver, containers, known_types):
     if census.may_generate(census.take(fdef), lookup, known_types):
         from . import generator_calls
         fdef = generator_calls.prepare(source, fdef, lookup, known_types)
-    return fdef
+    return fdef, resolver
