@@ -21,6 +21,8 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
     functions and a logger's methods (a local logger's, whose class is known only when it
     runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
     written and carry no derivative.
+  - ``numpy.add.at(a, i, v)`` / ``numpy.subtract.at``: the item write ``a[...] =
+    scattered_add(a, i, v, sign)`` (scatter_calls.py).
   - ``d.get(k[, default])`` on a value that may be a dict: ``d[k] if k in d else default``
     (after a check that d is a dict).
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
@@ -98,6 +100,9 @@ def expand_call(low, node, out, discard):
         return low._result(_dict_copy(low, node, out), Kind.COPY, None, discard)
     if not discard:
         return None
+    from .scatter_calls import is_scatter, lower_scatter
+    if is_scatter(obj):   # numpy.add.at(a, i, v): an item write a[...] = scattered_add(...)
+        return lower_scatter(low, node, obj, out)
     if _reads_only(obj):
         # print(*values) and print(**options) too: the call runs as written
         args = [S.Starred(value=low.expr(a.value, out), ctx=S.Load())

@@ -39,14 +39,14 @@ def imports_a_package_path(x):
 
 
 def import_then_rebound(x):
-    import numpy as np
+    import numpy as np  # noqa: F811 (the import refused here)
     np = 3.0
     return x[0] * np
 
 
 def read_before_import(x):
     y = np.sum(x)
-    import numpy as np
+    import numpy as np  # noqa: F811 (the import refused here)
     return y * np.sum(x)
 
 
@@ -123,7 +123,7 @@ def match_with_a_guard(x, n=2):
 
 def match_capture(x, mode=("a", 1)):
     match mode:
-        case (name, k):
+        case (_, k):
             return np.sum(x) * k
     return np.sum(x)
 
