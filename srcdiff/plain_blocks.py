@@ -32,6 +32,13 @@ to go on with (a rewritten copy, or the same one where nothing applies) and the 
   where k is out of range, as del raises. ``del L[-1]`` is ``L.pop()``. Other targets
   (slices, indices computed at run time, attributes) stay refused; ``del d[k]`` on a dict
   is container_writes.lower_dict_delete's.
+* lambdas made in a loop, each binding the loop's value as a default (``fs = [lambda t,
+  k=k: t ** k for k in range(3)]``, or ``fs = []`` then ``for k in range(3):
+  fs.append(lambda t, k=k: ...)``) over a range of int constants (at most 32 items): the
+  list display of the lambdas with each default a literal (`k=0`, `k=1`, ...), which the
+  lowering specialises as any list of functions (the loop's variable left bound to its last
+  value, as the for loop leaves it). A lambda body reading the loop's variable by itself
+  (late binding) keeps the loop as written.
 """
 import importlib
 import types
@@ -46,7 +53,8 @@ def needed(fdef):
     """Whether `rewrite` may act on `fdef` (one walk; a plain function skips the rest)."""
     kinds = (S.Import, S.ImportFrom, S.With, S.Delete) + (
         (S.Match,) if hasattr(S, "Match") else ())
-    return any(isinstance(n, kinds) for n in S.walk(fdef))
+    return any(isinstance(n, kinds) or isinstance(n, S.Lambda) and n.args.defaults
+               for n in S.walk(fdef))
 
 
 def rewrite(source, fdef, resolver):
@@ -131,6 +139,9 @@ class _Blocks:
         self.taken = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
         self.count = 0
         self.tree = tree
+        import builtins
+        self.plain_range = "range" not in self.local and \
+            resolver.lookup("range", None) is builtins.range
 
     def fresh(self, base):
         while True:
@@ -154,6 +165,12 @@ class _Blocks:
         """Rewrite a statement list in place (not inside nested functions)."""
         out = []
         for stmt in stmts:
+            made = _lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
+            if made is not None:   # fs = [lambda t, k=k: ... for k in range(3)]
+                if out and made[0] is not None:
+                    out.pop()
+                out.extend(S.place_unplaced(m, stmt) for m in made[1])
+                continue
             if isinstance(stmt, S.With):
                 kept = self.with_(stmt)
                 if kept is not None:
@@ -389,3 +406,92 @@ def _only_lists(fdef, name):
     stores = [n for n in S.walk(fdef) if isinstance(n, S.Name) and n.id == name and
               not isinstance(n.ctx, S.Load)]
     return bool(plain) and all(id(n) in plain for n in stores)
+
+
+# lambdas made in a loop
+_MOST_LAMBDAS = 32
+
+
+def _lambdas_made(before, stmt):
+    """(the statement replaced before `stmt` or None, the statements in their place) where
+    `stmt` makes lambdas in a loop that binds each one's defaults to the loop's value (see
+    the module docstring); None where it does not."""
+    if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
+            isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.ListComp):
+        comp = stmt.value
+        if len(comp.generators) != 1 or comp.generators[0].ifs or \
+                comp.generators[0].is_async:
+            return None
+        made = _unrolled(comp.elt, comp.generators[0].target, comp.generators[0].iter)
+        if made is None:
+            return None
+        return None, [_assign(stmt.targets[0].id, S.List(elts=made, ctx=S.Load()))]
+    if not (isinstance(stmt, S.For) and not stmt.orelse and len(stmt.body) == 1 and
+            isinstance(before, S.Assign) and len(before.targets) == 1 and
+            isinstance(before.targets[0], S.Name) and isinstance(before.value, S.List) and
+            not before.value.elts):
+        return None
+    name, inner = before.targets[0].id, stmt.body[0]
+    if not (isinstance(inner, S.Expr) and isinstance(inner.value, S.Call) and
+            isinstance(inner.value.func, S.Attribute) and inner.value.func.attr == "append"
+            and isinstance(inner.value.func.value, S.Name) and
+            inner.value.func.value.id == name and len(inner.value.args) == 1 and
+            not inner.value.keywords):
+        return None
+    made = _unrolled(inner.value.args[0], stmt.target, stmt.iter)
+    if made is None:
+        return None
+    out = [_assign(name, S.List(elts=made, ctx=S.Load()))]
+    if made:   # the for loop leaves its variable bound to the last value
+        out.append(_assign(stmt.target.id, S.const(_range_of(stmt.iter)[-1])))
+    return before, out
+
+
+def _assign(name, value):
+    return S.Assign(targets=[S.Name(id=name, ctx=S.Store(), annotation=None,
+                                    type_comment=None)], value=value, type_comment=None)
+
+
+def _range_of(node):
+    """The range a call `range(...)` of int literals gives, or None."""
+    if not (isinstance(node, S.Call) and isinstance(node.func, S.Name) and
+            node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3):
+        return None
+    bounds = [_int_constant(a) for a in node.args]
+    if any(b is None for b in bounds):
+        return None
+    try:
+        made = range(*bounds)
+    except ValueError:
+        return None
+    return made if len(made) <= _MOST_LAMBDAS else None
+
+
+def _unrolled(elt, target, iterated):
+    """The lambdas `elt` is for each value of `target` over `iterated` (a range of int
+    literals), each default naming the target replaced by the value; None where `elt` is not
+    a lambda whose defaults bind the target, or its body reads the target by itself."""
+    if not (isinstance(elt, S.Lambda) and isinstance(target, S.Name)):
+        return None
+    values = _range_of(iterated)
+    if values is None:
+        return None
+    args = elt.args
+    defaults = list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+    if not any(isinstance(d, S.Name) and d.id == target.id for d in defaults) or not all(
+            isinstance(d, S.Constant) or isinstance(d, S.Name) and d.id == target.id
+            for d in defaults):
+        return None
+    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    if target.id not in own and any(isinstance(n, S.Name) and n.id == target.id
+                                    for n in S.walk(elt.body)):
+        return None   # late binding: the body reads the loop's variable when it is called
+    out = []
+    for value in values:
+        one = S.clone(elt)
+        one.args.defaults = [S.const(value) if isinstance(d, S.Name) else d
+                             for d in one.args.defaults]
+        one.args.kw_defaults = [S.const(value) if isinstance(d, S.Name) else d
+                                for d in one.args.kw_defaults]
+        out.append(one)
+    return out

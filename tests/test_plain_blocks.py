@@ -40,7 +40,7 @@ def imports_a_package_path(x):
 
 def import_then_rebound(x):
     import numpy as np  # noqa: F811 (the import refused here)
-    np = 3.0
+    np = 3.0  # noqa: F811
     return x[0] * np
 
 
@@ -164,10 +164,32 @@ def del_a_slice(x):
     return L[0]
 
 
+# -- lambdas made in a loop ------------------------------------------------------------------
+def powers_in_a_comprehension(x):
+    fs = [lambda t, k=k: t ** k for k in range(3)]
+    return sum(f(x[0]) * x[1] for f in fs)
+
+
+def appended_in_a_loop(x):
+    fs = []
+    for k in range(1, 4):
+        fs.append(lambda t, k=k: np.sin(t * k) / k)
+    s = 0.0
+    for f in fs:
+        s = s + f(x[0]) * x[2]
+    return s * k                     # the loop's variable stays bound to its last value
+
+
+def late_binding(x):
+    fs = [lambda t: t ** k for k in range(3)]    # every lambda reads k when called: 2
+    return sum(f(x[0]) for f in fs)
+
+
 ACCEPTED = [imports_numpy_inside, imports_a_function_inside, imports_scipy_special_inside,
             imports_a_package_path, errstate_around_a_log, catch_warnings_with_a_filter,
             printoptions_and_errstate, match_on_a_mode, match_with_a_guard, del_first_and_last,
-            del_in_a_loop, del_seen_by_another_name]
+            del_in_a_loop, del_seen_by_another_name, powers_in_a_comprehension,
+            appended_in_a_loop]
 
 
 @pytest.mark.parametrize("f", ACCEPTED, ids=[f.__name__ for f in ACCEPTED])
@@ -195,6 +217,7 @@ def test_a_guard_that_fails_goes_on_to_the_next_case():
     (open_file, "with-block"),
     (match_capture, "match statement"),
     (del_a_slice, "del of an item"),
+    (late_binding, "cannot tell which function"),
 ])
 def test_refused_where_plain_code_would_change_what_runs(f, words):
     err = refusal(f, (X.copy(),), "grad")
