@@ -39,9 +39,9 @@ def imports_a_package_path(x):
 
 
 def import_then_rebound(x):
-    import numpy as np  # noqa: F811 (the import refused here)
-    np = 3.0  # noqa: F811
-    return x[0] * np
+    import math as m
+    m = m.pi
+    return x[0] * m
 
 
 def read_before_import(x):
