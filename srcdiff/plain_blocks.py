@@ -32,18 +32,14 @@ to go on with (a rewritten copy, or the same one where nothing applies) and the 
   where k is out of range, as del raises. ``del L[-1]`` is ``L.pop()``. Other targets
   (slices, indices computed at run time, attributes) stay refused; ``del d[k]`` on a dict
   is container_writes.lower_dict_delete's.
-* lambdas made in a loop, each binding the loop's value as a default (``fs = [lambda t,
-  k=k: t ** k for k in range(3)]``, or ``fs = []`` then ``for k in range(3):
-  fs.append(lambda t, k=k: ...)``) over a range of int constants (at most 32 items): the
-  list display of the lambdas with each default a literal (`k=0`, `k=1`, ...), which the
-  lowering specialises as any list of functions (the loop's variable left bound to its last
-  value, as the for loop leaves it). A lambda body reading the loop's variable by itself
-  (late binding) keeps the loop as written.
+* lambdas made in a loop, each binding the loop's value as a default: the list display of
+  the lambdas with literal defaults (loop_lambdas.py).
 """
 import importlib
 import types
 
 from . import syntax as S
+from .loop_lambdas import int_constant, lambdas_made
 
 _ERRSTATE_OK = ("ignore", "warn", "print", "log")
 _FILTER_OK = ("ignore", "default", "always", "module", "once")
@@ -165,7 +161,7 @@ class _Blocks:
         """Rewrite a statement list in place (not inside nested functions)."""
         out = []
         for stmt in stmts:
-            made = _lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
+            made = lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
             if made is not None:   # fs = [lambda t, k=k: ... for k in range(3)]
                 if out and made[0] is not None:
                     out.pop()
@@ -216,6 +212,7 @@ class _Blocks:
         body = list(node.body)
         if "warnings" in kinds:
             body = [s for s in body if not self.silencing(s)]
+            self.no_nested_filters(body)
         return body or [S.place_unplaced(S.Pass(), node)]
 
     def context(self, call):
@@ -254,6 +251,19 @@ class _Blocks:
                                           "differentiate")
             return "warnings"
         return "numpy"
+
+    def no_nested_filters(self, body):
+        """Refuse a warnings filter set inside a branch or loop of a catch_warnings block:
+        run without the context, it would change the filters of the whole process."""
+        import warnings
+        filters = (warnings.simplefilter, warnings.filterwarnings, warnings.resetwarnings)
+        for n in (m for s in body for m in S.walk(s)):
+            if isinstance(n, S.Call) and self.resolve(n.func) in filters:
+                raise self.src.error(n, f"srcdiff runs a catch_warnings block without the "
+                                     f"context, so {S.spell(n.func)}(...) here would change "
+                                     "the warnings filters of the whole program",
+                                     hint="set the filter as the block's own statement, or "
+                                          "outside the function you differentiate")
 
     def silencing(self, stmt):
         """Whether `stmt` is `warnings.simplefilter(...)` / `warnings.filterwarnings(...)`
@@ -341,7 +351,7 @@ class _Blocks:
         import builtins
         for t in node.targets:
             if not (isinstance(t, S.Subscript) and isinstance(t.value, S.Name)
-                    and _int_constant(t.slice) is not None
+                    and int_constant(t.slice) is not None
                     and _only_lists(self.tree, t.value.id)):
                 return None
         if any(n in self.local or self.resolver.lookup(n, None) is not getattr(builtins, n)
@@ -349,7 +359,7 @@ class _Blocks:
             return None
         out = []
         for t in node.targets:
-            name, k = t.value.id, _int_constant(t.slice)
+            name, k = t.value.id, int_constant(t.slice)
             if k == -1:
                 text = f"{name}.pop()"
             else:
@@ -379,16 +389,6 @@ def _parsed(text):
     return body
 
 
-def _int_constant(node):
-    """k where `node` is an int literal (`3`, `-1`), else None."""
-    sign = 1
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        node, sign = node.operand, -1
-    if isinstance(node, S.Constant) and type(node.value) is int:
-        return sign * node.value
-    return None
-
-
 def _only_lists(fdef, name):
     """Whether `name` is bound in `fdef` only by `name = [...]` / `name = [... for ...]`
     (not a parameter, a loop variable, an unpacked target or anything else)."""
@@ -407,91 +407,3 @@ def _only_lists(fdef, name):
               not isinstance(n.ctx, S.Load)]
     return bool(plain) and all(id(n) in plain for n in stores)
 
-
-# lambdas made in a loop
-_MOST_LAMBDAS = 32
-
-
-def _lambdas_made(before, stmt):
-    """(the statement replaced before `stmt` or None, the statements in their place) where
-    `stmt` makes lambdas in a loop that binds each one's defaults to the loop's value (see
-    the module docstring); None where it does not."""
-    if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
-            isinstance(stmt.targets[0], S.Name) and isinstance(stmt.value, S.ListComp):
-        comp = stmt.value
-        if len(comp.generators) != 1 or comp.generators[0].ifs or \
-                comp.generators[0].is_async:
-            return None
-        made = _unrolled(comp.elt, comp.generators[0].target, comp.generators[0].iter)
-        if made is None:
-            return None
-        return None, [_assign(stmt.targets[0].id, S.List(elts=made, ctx=S.Load()))]
-    if not (isinstance(stmt, S.For) and not stmt.orelse and len(stmt.body) == 1 and
-            isinstance(before, S.Assign) and len(before.targets) == 1 and
-            isinstance(before.targets[0], S.Name) and isinstance(before.value, S.List) and
-            not before.value.elts):
-        return None
-    name, inner = before.targets[0].id, stmt.body[0]
-    if not (isinstance(inner, S.Expr) and isinstance(inner.value, S.Call) and
-            isinstance(inner.value.func, S.Attribute) and inner.value.func.attr == "append"
-            and isinstance(inner.value.func.value, S.Name) and
-            inner.value.func.value.id == name and len(inner.value.args) == 1 and
-            not inner.value.keywords):
-        return None
-    made = _unrolled(inner.value.args[0], stmt.target, stmt.iter)
-    if made is None:
-        return None
-    out = [_assign(name, S.List(elts=made, ctx=S.Load()))]
-    if made:   # the for loop leaves its variable bound to the last value
-        out.append(_assign(stmt.target.id, S.const(_range_of(stmt.iter)[-1])))
-    return before, out
-
-
-def _assign(name, value):
-    return S.Assign(targets=[S.Name(id=name, ctx=S.Store(), annotation=None,
-                                    type_comment=None)], value=value, type_comment=None)
-
-
-def _range_of(node):
-    """The range a call `range(...)` of int literals gives, or None."""
-    if not (isinstance(node, S.Call) and isinstance(node.func, S.Name) and
-            node.func.id == "range" and not node.keywords and 1 <= len(node.args) <= 3):
-        return None
-    bounds = [_int_constant(a) for a in node.args]
-    if any(b is None for b in bounds):
-        return None
-    try:
-        made = range(*bounds)
-    except ValueError:
-        return None
-    return made if len(made) <= _MOST_LAMBDAS else None
-
-
-def _unrolled(elt, target, iterated):
-    """The lambdas `elt` is for each value of `target` over `iterated` (a range of int
-    literals), each default naming the target replaced by the value; None where `elt` is not
-    a lambda whose defaults bind the target, or its body reads the target by itself."""
-    if not (isinstance(elt, S.Lambda) and isinstance(target, S.Name)):
-        return None
-    values = _range_of(iterated)
-    if values is None:
-        return None
-    args = elt.args
-    defaults = list(args.defaults) + [d for d in args.kw_defaults if d is not None]
-    if not any(isinstance(d, S.Name) and d.id == target.id for d in defaults) or not all(
-            isinstance(d, S.Constant) or isinstance(d, S.Name) and d.id == target.id
-            for d in defaults):
-        return None
-    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
-    if target.id not in own and any(isinstance(n, S.Name) and n.id == target.id
-                                    for n in S.walk(elt.body)):
-        return None   # late binding: the body reads the loop's variable when it is called
-    out = []
-    for value in values:
-        one = S.clone(elt)
-        one.args.defaults = [S.const(value) if isinstance(d, S.Name) else d
-                             for d in one.args.defaults]
-        one.args.kw_defaults = [S.const(value) if isinstance(d, S.Name) else d
-                                for d in one.args.kw_defaults]
-        out.append(one)
-    return out
