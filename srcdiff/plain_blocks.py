@@ -49,8 +49,8 @@ def needed(fdef):
     """Whether `rewrite` may act on `fdef` (one walk; a plain function skips the rest)."""
     kinds = (S.Import, S.ImportFrom, S.With, S.Delete) + (
         (S.Match,) if hasattr(S, "Match") else ())
-    return any(isinstance(n, kinds) or isinstance(n, S.Lambda) and n.args.defaults
-               for n in S.walk(fdef))
+    return any(isinstance(n, kinds) or isinstance(n, S.Lambda) and any(
+        isinstance(d, S.Name) for d in n.args.defaults) for n in S.walk(fdef))
 
 
 def rewrite(source, fdef, resolver):
