@@ -172,7 +172,44 @@ def del_a_slice(x):
     return L[0]
 
 
-ACCEPTED = [imports_numpy_inside, imports_a_function_inside, imports_scipy_special_inside,
+def match_in_a_loop_with_break(x, modes=("tanh", "sq", "stop", "sq")):
+    s = 0.0
+    for m in modes:
+        match m:
+            case "tanh":
+                s = s + np.sum(np.tanh(x))
+            case "stop":
+                break
+            case _:
+                s = s + np.sum(x ** 2)
+    return s
+
+
+def errstate_with_a_return_in_a_loop(x):
+    s = 0.0
+    for k in range(3):
+        with np.errstate(over="ignore"):
+            s = s + np.sum(np.exp(x * k))
+            if s > 12.0:
+                return s
+    return s
+
+
+def _helper_importing(t):
+    import numpy as nn
+    from math import sin
+    return nn.sum(t ** 2) * sin(0.5)
+
+
+def imports_in_a_helper_and_a_nested_def(x):
+    def inner(t):
+        from numpy import cos
+        return cos(t)
+    return _helper_importing(x) + np.sum(inner(x))
+
+
+ACCEPTED = [match_in_a_loop_with_break, errstate_with_a_return_in_a_loop,
+            imports_in_a_helper_and_a_nested_def, imports_numpy_inside, imports_a_function_inside, imports_scipy_special_inside,
             imports_a_package_path, errstate_around_a_log, catch_warnings_with_a_filter,
             printoptions_and_errstate, match_on_a_mode, match_with_a_guard, del_first_and_last,
             del_in_a_loop, del_seen_by_another_name]
