@@ -17,8 +17,10 @@ to go on with (a rewritten copy, or the same one where nothing applies) and the 
   run as they are (the context changes how a warning is reported or an array printed,
   never a value). Inside catch_warnings, a ``warnings.simplefilter(...)`` /
   ``warnings.filterwarnings(...)`` that only silences or shows warnings is dropped with the
-  context (run without it, it would change the filters of the whole process). Refused,
-  located: a context that would change what runs (``np.errstate(all="raise")``, a filter
+  context (run without it, it would change the filters of the whole process). So the
+  derivative may show a warning the context silenced, or raise FloatingPointError where
+  the program set numpy.seterr(all="raise") and the context relaxed it: never a different
+  value. Refused, located: a context that would change what runs (``np.errstate(all="raise")``, a filter
   "error", ``catch_warnings(record=True)``, ``as`` names), arguments other than constants;
   any other with-block stays refused by lower.py's fence.
 * ``match`` on literal patterns (``case "tanh":``, ``case 1 | 2:``, ``case None:``,
