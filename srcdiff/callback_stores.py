@@ -67,6 +67,52 @@ def check(low, stmt, callback):
                  "callback may print, plot or keep values nothing differentiated reads back")
 
 
+def check_appended(low, stmt, lst, name):
+    """Refuse `stmt`, `name.append(v)` into the list `lst` reached by a free name, where a
+    function srcdiff differentiates for the derivative being made reads `lst` other than to
+    append to it (the values appended carry no derivative): the function being lowered by
+    its syntax, the functions reached from the one differentiated by their code, then
+    their syntax where they name the list."""
+    from .resolver import _STATE
+    where = _only_appends(low.source.node, name)
+    if where is not None:
+        raise low.source.error(where, f"{name} is appended a value being differentiated and "
+                               f"read here: the values kept in {name} carry no derivative, "
+                               "so srcdiff's derivative would be wrong",
+                               hint=f"keep {name} for values nothing differentiated reads "
+                                    "back (a history of losses), and pass on the value itself")
+    if not _STATE.home or getattr(_STATE.home[0], "fn", None) is None:
+        return
+    changed = _Changes()
+    changed.objects[id(lst)] = (lst, name)
+    for reader, what in _readers(_STATE.home[0].fn, low, None, changed, _appends_only):
+        raise low.source.error(
+            stmt.sd.line, f"{name} is appended a value being differentiated, and {reader} "
+            f"reads {what}: the values kept there carry no derivative, so srcdiff's "
+            "derivative would be wrong",
+            hint=f"keep {name} for values nothing differentiated reads back (a history of "
+                 "losses), and pass on the value itself")
+
+
+def _only_appends(node, name):
+    """None where every read of `name` in the def `node` is `name.append(...)` as a
+    statement; else the first other read."""
+    bases = {id(n.value.func.value) for n in S.walk(node) if isinstance(n, S.Expr) and
+             isinstance(n.value, S.Call) and isinstance(n.value.func, S.Attribute) and
+             n.value.func.attr == "append" and isinstance(n.value.func.value, S.Name)}
+    for n in S.walk(node):
+        if isinstance(n, S.Name) and n.id == name and id(n) not in bases:
+            return n
+    return None
+
+
+def _appends_only(fn, name):
+    """Whether the user's function `fn` only appends to `name` (read from its source;
+    False where there is none)."""
+    found = _syntax(fn)
+    return found is not None and _only_appends(found[0], name) is None
+
+
 def _enclosing_reads(low, callback):
     """The enclosing function's variables a nested def run as a callback reaches (lifted
     as its parameters: `seen.append(v)` into the caller's `seen`) that the enclosing
@@ -242,11 +288,12 @@ def _user_module(name):
 
 
 # -- the readers -----------------------------------------------------------------------------
-def _readers(root, low, callback, changed):
+def _readers(root, low, callback, changed, harmless=None):
     """(the reader's name, what it reads) for each function reached from `root` (the
     function being differentiated) whose code reads what `changed` holds. The methods of
     the classes in play (the root's object's, the objects passed in, those read by name) are
-    reached where a reached function names them (`self.step(x)`)."""
+    reached where a reached function names them (`self.step(x)`). `harmless(fn, name)`:
+    whether a function naming a changed object only does what cannot read it back."""
     skip = {id(getattr(callback, "__func__", callback))}
     todo = [getattr(root, "__func__", root)]
     classes = list(getattr(low, "known_types", {}).values())
@@ -278,7 +325,7 @@ def _readers(root, low, callback, changed):
             value = _resolve(name, env, cells)
             if value is _MISSING:
                 continue
-            if id(value) in changed.objects:
+            if id(value) in changed.objects and not (harmless and harmless(fn, name)):
                 yield fn.__qualname__, f"{changed.objects[id(value)][1]}"
                 return
             todo += _reached(value, classes)

@@ -21,6 +21,8 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
     functions and a logger's methods (a local logger's, whose class is known only when it
     runs, through runtime_idioms.call_logger, which checks it), warnings.warn: they run as
     written and carry no derivative.
+  - ``numpy.add.at(a, i, v)`` / ``numpy.subtract.at``: the item write ``a[...] =
+    scattered_add(a, i, v, sign)`` (scatter_calls.py).
   - ``d.get(k[, default])`` on a value that may be a dict: ``d[k] if k in d else default``
     (after a check that d is a dict).
   - ``x.item(*index)``: the element as ``numpy.ravel(x)[i]`` (one index), ``x[i, j]``
@@ -46,7 +48,10 @@ values, max of several, dict(zip(...))) is idiom_rewrite.py's. Two entry points 
   tuples item by item, numbers and strings as they are; any other object is refused at the
   call. It may read them, print them, plot them, keep copies; a write into them is refused
   at the call (a located RuntimeRefusal) instead of changing what the derivative was
-  computed from. The lowering has already refused a callee that writes into its parameters
+  computed from. ``losses.append(v)`` into a list reached by a free name (a global history of
+  losses) runs as runtime_idioms.append_value, which appends v's value and carries no
+  derivative, refused where differentiated code reads the list back (callback_stores.
+  check_appended). The lowering has already refused a callee that writes into its parameters
   where the source shows it (`v[0] = ...`). Calls given no value being differentiated run
   as written (a helper filling a list of counts). A library's function called for its
   effects on a differentiated value (numpy.copyto, numpy.add.at) stays refused, with the
@@ -95,6 +100,9 @@ def expand_call(low, node, out, discard):
         return low._result(_dict_copy(low, node, out), Kind.COPY, None, discard)
     if not discard:
         return None
+    from .scatter_calls import is_scatter, lower_scatter
+    if is_scatter(obj):   # numpy.add.at(a, i, v): an item write a[...] = scattered_add(...)
+        return lower_scatter(low, node, obj, out)
     if _reads_only(obj):
         # print(*values) and print(**options) too: the call runs as written
         args = [S.Starred(value=low.expr(a.value, out), ctx=S.Load())
@@ -162,9 +170,12 @@ def reads_instead(low, stmt):
     from . import runtime_idioms
     from .callables import is_user_function
     call = stmt.value
-    if not (isinstance(stmt, S.Expr) and isinstance(call, S.Call)
-            and is_user_function(stmt.sd.func)) or \
-            low.source.filename.startswith("srcdiff-generated/"):
+    if low.source.filename.startswith("srcdiff-generated/") or not (
+            isinstance(stmt, S.Expr) and isinstance(call, S.Call)):
+        return False
+    if _global_append(low, stmt):
+        return True
+    if not is_user_function(stmt.sd.func):
         return False
     from . import callback_stores   # what it stores, read back by differentiated code
     callback_stores.check(low, stmt, stmt.sd.func)
@@ -181,6 +192,40 @@ def reads_instead(low, stmt):
     stmt.value = S.Call(func=S.load(name), args=[S.const(where), call.func] + args,
                         keywords=keywords)
     stmt.sd.func = runtime_idioms.call_reading
+    stmt.sd.clear_facts()
+    return True
+
+
+def _global_append(low, stmt):
+    """`losses.append(v)` where `losses` is a list the function reaches by a free name (a
+    global or a closure cell) and v a value being differentiated: rewritten in place as
+    runtime_idioms.append_value(where, losses.append, v), which appends v's value (a number,
+    a string, a NumPy scalar, a tuple of them; an array is refused when it runs, as the
+    derivative may change its memory after) and carries no derivative; True. Refused,
+    located, where code srcdiff differentiates reads the list other than to append to it
+    (callback_stores.check_appended). False for any other call."""
+    from . import callback_stores, runtime_idioms
+    from .core import assigned_names
+    call, func = stmt.value, stmt.sd.func
+    if not (isinstance(call.func, S.Attribute) and len(call.args) == 1 and
+            not call.keywords and getattr(func, "__name__", None) == "append" and
+            type(getattr(func, "__self__", None)) is list):
+        return False
+    user = low.source.node   # the name the user appends by, at this line, a free name
+    bound = assigned_names(user.body) | set(low.params)
+    names = {n.value.func.value.id for n in S.walk(user) if isinstance(n, S.Expr) and
+             isinstance(n.value, S.Call) and isinstance(n.value.func, S.Attribute) and
+             n.value.func.attr == "append" and isinstance(n.value.func.value, S.Name) and
+             getattr(n, "lineno", None) == stmt.sd.line} - bound
+    if len(names) != 1:
+        return False
+    callback_stores.check_appended(low, stmt, func.__self__, names.pop())
+    name = runtime_idioms.append_value.__name__
+    low.bindings[name] = runtime_idioms.append_value
+    where = f"{low.source.filename}:{stmt.sd.line}"
+    stmt.value = S.Call(func=S.load(name), args=[S.const(where), call.func, call.args[0]],
+                        keywords=[])
+    stmt.sd.func = runtime_idioms.append_value
     stmt.sd.clear_facts()
     return True
 

@@ -107,8 +107,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.known_types = dict(known_types or {})
         # try blocks, views, aliases, rows written in a loop, idioms and generators,
         # rewritten in the source first (source_rewrites.py)
-        fdef, counted = source_rewrites.counted_rewrite(source, resolver, self.containers,
-                                                        self.known_types)
+        fdef, counted, self.resolver = source_rewrites.counted_rewrite(
+            source, resolver, self.containers, self.known_types)
         self.fdef = fdef
         args = fdef.args
         if args.vararg or args.kwarg:

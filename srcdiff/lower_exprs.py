@@ -364,6 +364,9 @@ class ExpressionLowering:
             return self.assign(target, fvalues.lambda_value(self, node, out), Kind.COPY)
         if isinstance(node, (S.Yield, S.YieldFrom, S.Await)):
             raise self.error(node, "srcdiff cannot differentiate generators or coroutines")
+        if isinstance(node, S.Set) and all(isinstance(e, S.Constant) for e in node.elts):
+            # a set of constants (`mode in {"tanh", "relu"}`): a value never differentiated
+            return self.assign(target, S.Set(elts=list(node.elts)), Kind.OPAQUE)
         if isinstance(node, (S.SetComp, S.Set)):
             raise self.error(node, f"{type(node).__name__} is not supported",
                              hint="build a list with a for loop and append")

@@ -50,7 +50,7 @@ from .runtime_matrices import (  # noqa: F401
 from .runtime_indexing import (  # noqa: F401
     inverse_axes, split_grad, range_item, index_grid, index_concat, index_concat_grad,
     index_concat_tangent, unstack_grad, array_grad, diagonal_grad, take_grad, take_indices,
-    take_along_axis_grad,
+    take_along_axis_grad, scattered_add, scattered_add_grad,
     repeat_grad, arange_slopes, linspace_fraction, linspace_tangent, normal_draw,
     uniform_fraction)
 from .runtime_containers import (  # noqa: F401

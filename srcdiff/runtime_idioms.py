@@ -29,6 +29,28 @@ def call_reading(where, fn, *args, **kwargs):
         _refuse_write(fn, where, exc)
 
 
+def append_value(where, append, value):
+    """`append(value)`, `append` a list's bound method (`losses.append`: a list the user's
+    function reaches by a free name), for a value no later code can change: a number, a
+    string, None, a NumPy scalar or a tuple of these. An array (whose memory the
+    derivative may write into after, restoring the values it had) or any other object is
+    refused (`where`: the user's file:line). The call carries no derivative."""
+    if not _plain_value(value):
+        refuse(f"{getattr(append, '__qualname__', 'append')} is given a value of class "
+               f"{type(value).__name__}, kept in a list outside the function; srcdiff keeps only "
+               "numbers, strings and tuples of them there (the derivative may change an "
+               "array's memory after the call)",
+               "append a number: float(v), v.item(), or a copy: v.tolist()", where)
+    append(value)
+
+
+def _plain_value(value):
+    if type(value) is tuple:
+        return all(_plain_value(v) for v in value)
+    return value is None or isinstance(value, (bool, int, float, complex, str, bytes,
+                                               numpy.generic))
+
+
 class _Refused(TypeError):
     pass
 

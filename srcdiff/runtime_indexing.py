@@ -3,6 +3,9 @@ code, through the rules of templates/ (shapes, grids, random) and the code srcdi
 lowering emits for numpy.r_, c_, mgrid and ogrid; a leaf importing numpy and srcdiff's
 runtime leaves). Takes the primal values and the adjoint or tangent; gives back new values.
 
+`numpy.add.at(a, i, v)` / `numpy.subtract.at` as a value (`scattered_add`, on a copy of a:
+the lowering writes it back with `a[...] = ...`) and its adjoint in v (`scattered_add_grad`: a
+gather at i, each repeated index read again).
 Adjoints that scatter a gradient back where the primal gathered it (concatenate, stack,
 numpy.array of a list, diagonal, take, repeat), the permutation undoing a transpose, the
 index expressions numpy.r_[...] and friends are lowered to (`index_concat`, `index_grid`,
@@ -13,7 +16,7 @@ can copy them.
 """
 import numpy
 
-from .runtime_adjoint import add_at
+from .runtime_adjoint import _index_like, add_at, unbroadcast
 from .runtime_numpy import _count
 
 
@@ -298,3 +301,23 @@ def normal_draw(y, loc, scale):
 def uniform_fraction(y, low, high):
     """u of y = low + (high - low) * u (numpy.random.uniform): dy/dhigh (dy/dlow is 1 - u)."""
     return _draw(y, low, high - low)
+
+
+def scattered_add(a, indices, values, sign):
+    """numpy.add.at(a, indices, values) (sign 1) or numpy.subtract.at (sign -1) done on a
+    copy of `a`, which is given back: repeated indices add up, values broadcast against
+    a[indices], NumPy's casting errors as the user's call raises them."""
+    out = numpy.copy(a)
+    if not isinstance(out, numpy.ndarray):   # a host index for device data: move it over
+        indices = _index_like(indices, out)
+    (numpy.add if sign > 0 else numpy.subtract).at(out, indices, values)
+    return out
+
+
+def scattered_add_grad(grad, indices, values, sign):
+    """The adjoint of scattered_add in `values`: the result's adjoint read at `indices`
+    (a repeated index read once for each time it is given), summed down to values' shape."""
+    if not isinstance(grad, numpy.ndarray):
+        indices = _index_like(indices, grad)
+    gathered = grad[indices]
+    return unbroadcast(gathered if sign > 0 else -gathered, values)

@@ -6,6 +6,8 @@ source's own where no rewrite acts, else a rewritten copy).
 In order, each imported only where the census says it may act (so a plain function imports
 none of them):
 
+* the function's own imports, with-blocks of contexts that change no value (np.errstate,
+  warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
 * reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
   of the array it views (view_writes.py; not in code srcdiff emitted, whose views the tape
@@ -16,19 +18,26 @@ none of them):
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
-from . import census, idiom_rewrite
+from . import census, idiom_rewrite, plain_blocks
 from .core import GENERATED_PREFIX
 
 
 def rewrite(source, resolver, containers, known_types):
-    """The FunctionDef of `source` with every rewrite above applied."""
-    return counted_rewrite(source, resolver, containers, known_types)[0]
+    """(FunctionDef, resolver): the FunctionDef of `source` with every rewrite above
+    applied, and the resolver of its free names (plain_blocks: a copy knowing the
+    function's own imports)."""
+    fdef, _counted, resolver = counted_rewrite(source, resolver, containers, known_types)
+    return fdef, resolver
 
 
 def counted_rewrite(source, resolver, containers, known_types):
-    """(the FunctionDef of `source` with every rewrite above applied, its `census.Census`):
-    the questions are asked of one census walk, taken again only after a rewrite ran."""
-    fdef, lookup = source.node, (lambda name: resolver.lookup(name, None))
+    """(the FunctionDef of `source` with every rewrite above applied, its `census.Census`,
+    the resolver of its free names): the questions are asked of one census walk, taken
+    again only after a rewrite ran."""
+    fdef = source.node
+    if plain_blocks.needed(fdef):
+        fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
+    lookup = (lambda name: resolver.lookup(name, None))
     counted = census.take(fdef)
     if counted.tries:
         from . import try_blocks
@@ -55,4 +64,4 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import generator_calls
         fdef = generator_calls.prepare(source, fdef, lookup, known_types)
         counted = census.take(fdef)
-    return fdef, counted
+    return fdef, counted, resolver

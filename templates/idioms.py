@@ -1,7 +1,9 @@
 """Rules for everyday Python shapes (srcdiff/idioms.py): `x.tolist()`, and the calls that only
 read: print (nondifferentiable.py), logging's functions and a logger's methods, warnings.warn,
 and runtime_idioms.call_reading, through which a function of the user's called for its
-effects runs on read-only views of what it is given. None of these carries a derivative.
+effects runs on read-only views of what it is given, and runtime_idioms.append_value, which keeps
+a value in a list outside the function (`losses.append(float(y))`). None of these carries a
+derivative.
 `d.pop(key)` rebinds d to dict_without(d, key), linear in the dict: its adjoint is the
 result's with a zero under key (dict_without_grad). `dict(d, k=v)` is dict_merged([d, v],
 ("k",), d), linear in its parts.
@@ -11,8 +13,8 @@ import warnings
 
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
-from srcdiff.runtime_idioms import (array_tolist, array_tolist_grad, array_tolist_tangent,
-                                    call_logger, call_reading, check_array, check_dict,
+from srcdiff.runtime_idioms import (append_value, array_tolist, array_tolist_grad,
+                                    array_tolist_tangent, call_logger, call_reading, check_array, check_dict,
                                     check_dict_argument, dict_merged, dict_merged_grad,
                                     dict_without, dict_without_grad, str_method)
 
@@ -21,8 +23,8 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.debug, logging.Logger.info, logging.Logger.warning,
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
-# srcdiff's checks and the read-only call of a callback
-nondifferentiable(call_logger, call_reading, check_array, check_dict, check_dict_argument,
+# srcdiff's checks, the read-only call of a callback and a value kept in a global list
+nondifferentiable(append_value, call_logger, call_reading, check_array, check_dict, check_dict_argument,
                   str_method)
 
 

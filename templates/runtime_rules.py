@@ -47,7 +47,8 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
-                             sum_to_gradient, take_along_axis_grad, take_and_zero, take_grad,
+                             scattered_add_grad, sum_to_gradient, take_along_axis_grad,
+                             take_and_zero, take_grad,
                              take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
 # the container helpers of templates/containers.py
@@ -239,6 +240,7 @@ def inner_grad_tangent(out, grad, a, b, which):
 
 
 linear(take_grad, "grad")
+linear(scattered_add_grad, "grad")
 linear(take_along_axis_grad, "grad")
 linear(repeat_grad, "grad")
 

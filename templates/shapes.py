@@ -1,5 +1,7 @@
 """Functions that move elements around without changing them: reshapes, transposes,
-joins, copies, casts, diagonals, take/repeat, broadcast_to, flip.
+joins, copies, casts, diagonals, take/repeat, broadcast_to, flip; numpy.add.at and
+numpy.subtract.at as the value scattered_add (the lowering writes it back into the array:
+scatter_calls.py).
 
 Their adjoints move the derivative back. For functions taking a list of
 arrays (concatenate, stack, hstack, vstack, array), the adjoint of the list
@@ -12,8 +14,9 @@ from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tange
                              reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
-                             inverse_axes, repeat_grad, split_grad, take_along_axis_grad, take_grad,
-                             take_indices, unbroadcast, unstack_grad)
+                             inverse_axes, repeat_grad, scattered_add, scattered_add_grad,
+                             split_grad, take_along_axis_grad, take_grad, take_indices,
+                             unbroadcast, unstack_grad, zeros_like_value)
 
 
 @reverse(numpy.reshape)
@@ -289,6 +292,19 @@ def take(y, a, indices, axis=None, out=None, mode="raise"):
 @forward(numpy.take)
 def take(y, a, indices, axis=None, out=None, mode="raise"):
     d[y] = numpy.take(d[a], take_indices(indices, a, axis, mode), axis=axis)
+
+
+# numpy.add.at(a, i, v) / numpy.subtract.at: a's adjoint passes through, v's is a gather at i
+@reverse(scattered_add)
+def add_at_value(y, a, indices, values, sign):
+    d[a] = d[y]
+    d[values] = scattered_add_grad(d[y], indices, values, sign)
+
+
+@forward(scattered_add)
+def add_at_value(y, a, indices, values, sign):
+    d[y] = d[a]
+    d[y] = scattered_add(zeros_like_value(y), indices, d[values], sign)
 
 
 @reverse(numpy.take_along_axis)

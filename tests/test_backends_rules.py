@@ -548,6 +548,14 @@ case("numpy-scalar-types", lambda x: np.sum(np.float64(x) * x) + np.sum(np.abs(
     np.sum(np.abs(np.complex64(x) + np.clongdouble(x))), X34,
      xfail="the function itself makes numpy.float64(x) of a device array, which CuPy refuses "
      "(no implicit conversion to a host array): an error in the primal")
+def _add_at(x, w):
+    a = x * w
+    np.add.at(a, (np.array([0, 2, 0]), np.array([1, 1, 1])), x[1, :3])
+    np.subtract.at(a, [1, 1], x[0] * 0.5)
+    return np.sum(a * w)
+
+
+case("add-at", _add_at, X34, _w((3, 4)))
 case("take-along-axis", lambda x, w: np.sum(np.take_along_axis(
     x, np.argsort(x, axis=1)[:, :3], axis=1) * w), X34, _w((3, 3)))   # indices on the device
 

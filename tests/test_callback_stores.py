@@ -213,3 +213,58 @@ def test_a_method_logging_into_its_object_is_right():
     m = Model()
     check(m.quiet_loss, X.copy())
     assert m.hist and all(np.ndim(v) == 0 for v in m.hist)
+
+
+# -- a global list appended to directly (idioms._global_append) -----------------------------
+history = []
+
+
+def appends_a_history(x):
+    y = np.sum(np.sin(x) ** 2)
+    losses.append(y.item())
+    for k in range(2):
+        y = y * np.cos(x[k])
+        history.append(float(y))
+    history.append((k, y))           # a tuple of a number and a NumPy scalar
+    return y
+
+
+def _last_loss():
+    return losses[-1]
+
+
+def appends_then_a_helper_reads(x):
+    y = np.sum(x ** 2)
+    losses.append(float(y))
+    return y * _last_loss()
+
+
+def appends_then_reads_itself(x):
+    y = np.sum(x ** 2)
+    losses.append(float(y))
+    return y * losses[-1]
+
+
+def appends_an_array(x):
+    y = x * 2.0
+    losses.append(y)
+    return np.sum(y)
+
+
+def test_a_global_list_appended_to_and_never_read_back():
+    del history[:]
+    check(appends_a_history, X.copy())
+    assert history and all(isinstance(v, (float, tuple)) for v in history)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_global_list_read_back_is_refused_at_the_append(mode):
+    err = refusal(appends_then_a_helper_reads, (X.copy(),), mode)
+    assert "_last_loss reads losses" in str(err)
+    err = refusal(appends_then_reads_itself, (X.copy(),), mode)
+    assert "read here" in str(err)
+
+
+def test_an_array_appended_to_a_global_list_is_refused_when_it_runs():
+    err = refusal(appends_an_array, (X.copy(),), "grad")
+    assert "float(v)" in str(err)

@@ -340,14 +340,14 @@ def test_source_rewrites_asks_one_walk_of_a_plain_function(monkeypatch):
     monkeypatch.setattr(S, "walk", lambda node: walked.append(node) or walk(node))
     source = frontend.get_source(plain_layer)
     resolver = frontend.Resolver(plain_layer)
-    fdef, counted = source_rewrites.counted_rewrite(source, resolver, (), {})
+    fdef, counted, _ = source_rewrites.counted_rewrite(source, resolver, (), {})
     assert fdef is source.node and sum(w is fdef for w in walked) == 1
     monkeypatch.undo()
     rewritten = 0
     for fn in WRITING + [f for f, _ in FUNCTIONS]:
         try:
             source = frontend.get_source(fn)
-            fdef, counted = source_rewrites.counted_rewrite(source, frontend.Resolver(fn),
+            fdef, counted, _ = source_rewrites.counted_rewrite(source, frontend.Resolver(fn),
                                                             (), {})
         except Exception:
             continue

@@ -136,3 +136,29 @@ def test_r_concatenation_is_a_call_of_a_runtime_helper_on_a_list():
     concatenated])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))
+
+
+def in_a_set_of_constants(x, mode="tanh"):
+    if mode in {"tanh", "sin"}:
+        y = np.tanh(x) if mode == "tanh" else np.sin(x)
+    elif mode not in {None, 0, 1.5}:
+        y = x ** 3
+    else:
+        y = x
+    return np.sum(y)
+
+
+def in_a_set_of_values(x):
+    if x[0] in {x[1], 2.0}:
+        return np.sum(x)
+    return np.sum(x ** 2)
+
+
+@pytest.mark.parametrize("mode", ["tanh", "sin", "cube", None])
+def test_a_set_of_constants_is_a_value_never_differentiated(mode):
+    check(in_a_set_of_constants, np.array([0.3, 0.8]), mode, wrt=0)
+
+
+def test_a_set_of_computed_values_stays_refused():
+    with pytest.raises(errors.SrcdiffError, match="Set is not supported"):
+        srcdiff.grad(in_a_set_of_values)(np.array([0.3, 0.8]))

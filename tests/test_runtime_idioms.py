@@ -93,3 +93,12 @@ def test_dict_merged_keeps_the_order_and_its_adjoint_is_the_transpose():
     # a zero tangent of d that is not a dict stands for zeros under d's keys
     tangent = ri.dict_merged([0.0, 1.0, numpy.ones(2)], ("b", "c"), d)
     assert numpy.array_equal(tangent["w"], numpy.zeros(2)) and tangent["b"] == 1.0
+
+
+def test_append_value_keeps_numbers_and_refuses_arrays():
+    kept = []
+    ri.append_value("f.py:1", kept.append, (1, numpy.float64(2.5), "a"))
+    assert kept == [(1, 2.5, "a")]
+    with pytest.raises(SrcdiffError, match="float"):
+        ri.append_value("f.py:1", kept.append, numpy.ones(2))
+    assert len(kept) == 1

@@ -37,9 +37,15 @@ def with_for_else(x):
     return s
 
 
+def with_errstate(x):
+    with np.errstate(divide="ignore"):      # plain_blocks: the block runs as it is
+        y = np.log(x) * x
+    return np.sum(y)
+
+
 def _rewrite(fn):
     source = frontend.get_source(fn)
-    return source, source_rewrites.rewrite(source, frontend.Resolver(fn), (), {})
+    return source, source_rewrites.rewrite(source, frontend.Resolver(fn), (), {})[0]
 
 
 def test_a_plain_function_comes_back_as_it_is():
@@ -49,7 +55,13 @@ def test_a_plain_function_comes_back_as_it_is():
 
 def test_each_shape_is_rewritten_into_a_copy_and_differentiates():
     x = np.array([0.3, 0.7, 1.1])
-    for fn in (through_a_view, through_an_alias, with_for_else):
+    for fn in (through_a_view, through_an_alias, with_for_else, with_errstate):
         source, fdef = _rewrite(fn)
         assert fdef is not source.node and S.dump(fdef) != S.dump(source.node), fn.__name__
         check(fn, x.copy())
+
+
+def test_a_function_without_imports_keeps_its_resolver():
+    source = frontend.get_source(plain)
+    resolver = frontend.Resolver(plain)
+    assert source_rewrites.rewrite(source, resolver, (), {})[1] is resolver

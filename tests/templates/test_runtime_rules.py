@@ -18,7 +18,8 @@ from srcdiff.runtime import (add_adjoints, array_grad, copy_array, log_base, pow
                              pick_grad, pick_tangent, pop_adjoint, prod_others, reduce_grad,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
-                             sum_to_gradient, take_along_axis_grad, take_and_zero, take_grad,
+                             scattered_add_grad, sum_to_gradient, take_along_axis_grad,
+                             take_and_zero, take_grad,
                              tie_split, unbroadcast,
                              unstack_grad, zeros_like_value)
 from srcdiff.runtime import abs_slope, extremum_grad
@@ -400,6 +401,14 @@ def test_take_grad(axis, mode):
     check_fwd(lambda g: take_grad(g * g, like, indices, axis, mode), g)
     check_fwd(lambda g: take_grad(g * g, like, 1, axis, mode), _arr(*np.shape(
         np.take(like, 1, axis=axis, mode=mode))))
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_scattered_add_grad(sign):
+    values = _arr(4)
+    indices = (np.array([0, 2, 0, 0]), np.array([1, 1, 1, 3]))
+    check_fwd(lambda g: scattered_add_grad(g * g, indices, values, sign), _arr(3, 4))
+    check_fwd(lambda g: scattered_add_grad(g * g, [1, 1], 2.0, sign), _arr(3))
 
 
 @pytest.mark.parametrize("axis", [None, 1, 0])

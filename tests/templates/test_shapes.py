@@ -233,6 +233,31 @@ def test_take_along_axis():
     check(lambda c: np.sum(np.take_along_axis(c, np.zeros((3, 4), dtype=int), 1) ** 2), column)
 
 
+def _added(a, idx, v):
+    a = a * 1.5
+    np.add.at(a, idx, v)
+    return a
+
+
+def _subtracted(a, idx, v):
+    a = a * 1.5
+    np.subtract.at(a, idx, v)
+    return a
+
+
+def test_add_at_and_subtract_at():
+    """numpy.add.at / numpy.subtract.at (lowered to scattered_add: scatter_calls.py): repeated
+    indices, a scalar value, pairs of index arrays, rows of a matrix."""
+    x, v = _x(3, 4), _x(5)
+    for scatter in (_added, _subtracted):
+        check(lambda x, v: np.sum(scatter(x, (np.array([0, 2, 0, 0, 1]),
+                                              np.array([1, 1, 1, 3, 0])), v) ** 2),
+              x, v, wrt=(0, 1))
+        check(lambda x, v: np.sum(scatter(x, [2, 2, 0], v[:4] * v[0]) * _w((3, 4))),
+              x, v, wrt=(0, 1))
+        check(lambda x, v: np.sum(np.sin(scatter(x[0], [1, 1, 1], v[0]))), x, v, wrt=(0, 1))
+
+
 @pytest.mark.parametrize("axis", [None, 0, 1])
 def test_repeat(axis):
     x = _x(2, 3)
