@@ -264,8 +264,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     raise source.error(w.sd.line, reason, hint=hint)   # only: the run tells)
                 continue  # (the check could not name it there)
             if others is None or must or any(read_after(o, w, stmts) for o in others) or \
-                    (item_of and seen[id(w)][0] != name):   # (alias_flow sees it read, by
-                # a name or it cannot tell: `z = list(L)[0]`, `np.split(y, k)[0]`)
+                    (item_of and seen[id(w)][0] != name) or \
+                    (_inplace(w) and seen[id(w)][0] not in (None, name)):
+                # (alias_flow sees it read: for an item, by a name or it cannot tell, `z =
+                # list(L)[0]`; for `x op= v`, by a name, `r = Record(x); x *= c; r.w`)
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))

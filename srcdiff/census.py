@@ -44,18 +44,25 @@ class Census:
 
     For source_rewrites.py and lower.py, from the same walk: tries: a try statement;
     view_binds, alias_binds, row_loops: what may_bind_views, may_group_aliases and
-    may_take_rows look for; names: every name read or bound (a Name node's id)."""
+    may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
+    import, with, del or match statement, or a lambda with a name as a default (what
+    plain_blocks.rewrite looks for: plain_blocks.needed)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
-                 "alias_binds", "row_loops", "names")
+                 "alias_binds", "row_loops", "names", "blocks")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
         self.genexps = self.unpacked = self.key_names = False
         self.tries = self.view_binds = self.alias_binds = self.row_loops = False
+        self.blocks = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
+
+
+_BLOCKS = (S.Import, S.ImportFrom, S.With, S.Delete) + (
+    (S.Match,) if hasattr(S, "Match") else ())
 
 
 def take(fdef):
@@ -104,6 +111,9 @@ def take(fdef):
             c.view_binds = c.view_binds or _binds_view(n)
         elif cls is S.Try:
             c.tries = True
+        elif cls in _BLOCKS or (cls is S.Lambda and not c.blocks and any(
+                d.__class__ is S.Name for d in n.args.defaults)):
+            c.blocks = True
     return c
 
 

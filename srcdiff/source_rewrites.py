@@ -35,10 +35,11 @@ def counted_rewrite(source, resolver, containers, known_types):
     the resolver of its free names): the questions are asked of one census walk, taken
     again only after a rewrite ran."""
     fdef = source.node
-    if plain_blocks.needed(fdef):
-        fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
-    lookup = (lambda name: resolver.lookup(name, None))
     counted = census.take(fdef)
+    if counted.blocks:   # (plain_blocks.needed)
+        fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
+        counted = census.take(fdef)
+    lookup = (lambda name: resolver.lookup(name, None))
     if counted.tries:
         from . import try_blocks
         fdef = try_blocks.rewrite(source, fdef, lookup)

@@ -264,3 +264,25 @@ def test_no_warning_state_leaks_out_of_the_derivative():
     before = list(warnings.filters)
     srcdiff.grad(catch_warnings_with_a_filter)(X)
     assert warnings.filters == before
+
+
+def _plain(x):
+    return np.sum(np.sin(x) * x)
+
+
+def test_the_census_asks_what_needed_asks():
+    """source_rewrites reads plain_blocks.needed from the one census walk (census.blocks)."""
+    from srcdiff import census, frontend, plain_blocks
+    fns = [v for v in globals().values() if callable(v) and getattr(v, "__module__", None)
+           == __name__ and not isinstance(v, type) and not v.__name__.startswith("test_")]
+    seen = set()
+    for fn in fns:
+        try:
+            fdef = frontend.get_source(fn).node
+        except Exception:
+            continue
+        seen.add(plain_blocks.needed(fdef))
+        assert census.take(fdef).blocks == plain_blocks.needed(fdef), fn.__name__
+    assert seen == {True, False}   # (_plain needs none)
+    plain = frontend.get_source(_plain).node   # (a function with none of them)
+    assert not census.take(plain).blocks and not plain_blocks.needed(plain)
