@@ -265,9 +265,11 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 continue  # (the check could not name it there)
             if others is None or must or any(read_after(o, w, stmts) for o in others) or \
                     (item_of and seen[id(w)][0] != name) or \
-                    (_inplace(w) and seen[id(w)][0] not in (None, name)):
+                    (_inplace(w) and seen[id(w)][0] not in (None, name) and
+                     not _rows_of(defs.get(seen[id(w)][0], ()), name)):
                 # (alias_flow sees it read: for an item, by a name or it cannot tell, `z =
-                # list(L)[0]`; for `x op= v`, by a name, `r = Record(x); x *= c; r.w`)
+                # list(L)[0]`; for `x op= v`, by a name other than a row of x, which
+                # alias_rows checks, `r = Record(x); x *= c; r.w`)
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -444,6 +446,14 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                  f"{other} may be {name} itself (an alias)",
                  f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
     return list(guards.values())
+
+
+def _rows_of(bindings, name):
+    """Whether every binding of a name takes an item or row of `name` itself (`q = y[i]`:
+    alias_rows.guard_rows_read_after checks those)."""
+    return bool(bindings) and all(
+        t.sd.kind == Kind.SUBSCRIPT and isinstance(t.value.value, S.Name) and
+        t.value.value.id == name for t in bindings)
 
 
 def _stem(atom):

@@ -618,7 +618,7 @@ RUNTIME_CASES = [
     (rt_update_one_of_two_names, (), "a may be b itself", "grad jvp hvp"),
     (rt_update_a_conditional_alias, (), "z may be y itself", "grad jvp hvp"),
     (rt_update_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
-    (rt_update_an_item_of_an_item, (), "would change held too", "grad jvp hvp"),
+    (rt_update_an_item_of_an_item, (), "would change y too: z is taken from held", "grad jvp hvp"),
     (rt_write_one_of_two_names, (), "b may be a itself", "grad jvp hvp"),
     (rt_write_what_a_helper_returned, (), "may return y itself", "grad jvp hvp"),
     (rt_write_under_what_a_helper_returned, (), "z may be y itself", "grad jvp hvp"),

@@ -1113,10 +1113,8 @@ def record_holds_x_then_x_written(x):
     return r.apply(x * 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="aliasing (alias8's): a dataclass field holding the "
-                   "array a later `x *= 0.5` writes into is not seen as an alias: the "
-                   "gradient is about twice the right one (seed 1640000011, objects family; "
-                   "present on 0b9e3a3 before session 16's idioms8 changes)")
+# (fixed in session 16: aliasing gives `x op= v` the check before the write wherever
+# alias_flow names a reader; refused when it runs, naming the record)
 def test_a_record_field_holding_an_array_written_in_place_after():
     # seed 1640000011 (scripts/fuzz.py --family objects --seed 1640): Record(x, ...) in a
     # list, x *= ... in the loop over the records; reduced to one record
