@@ -38,7 +38,7 @@ from . import syntax as S
 from .checkpointing import describe_policy
 from .core import Kind
 from .errors import where
-from .names import TAPE
+from .names import _PRIVATE, TAPE
 from .syntax import COMMENT, comment
 
 
@@ -372,7 +372,7 @@ def _global_names(rev):
     for made in rev.checkpoint_names.values():  # a pair of segment functions
         out |= set(made)
     out |= {c[0] for c in rev._calls.values() if c} | {c[1] for c in rev._calls.values() if c}
-    out |= {TAPE, COMMENT}
+    out |= {COMMENT} | set(_PRIVATE)   # srcdiff's own names (tape, slice, ...), never state
     import builtins
     out |= {n for n in dir(builtins) if n not in rev.primal_names}
     return out

@@ -154,3 +154,22 @@ def test_checkpointed_calls_keyword_arguments_and_branches():
     assert "checkpointed: run again" in text
     check(calls_with_keywords_and_reuse, X, W, wrt=(0, 1))
     check(calls_with_keywords_and_reuse, X + 3.0, W, wrt=(0, 1))
+
+
+# -- a slice written in a checkpointed loop (session 16, hunt8). The taped segment saves the
+# old items with `saved_item(y, slice(1, None))`, written as srcdiff's private `slice` name;
+# backward_segment_N took that name as a parameter (the caller passed the builtin), so forward
+# mode over the adjoint (every second derivative) met a function it could not see through
+# and refused with a message about `slice`, a name the user never wrote.
+def rule_result_sliced_in_a_checkpointed_loop(x):
+    y = x * 1.0
+    for t in srcdiff.checkpointed(range(4), snapshots=2):
+        y = np.exp(y * 0.5)
+        y[1:] *= 0.5
+    return np.sum(y * y)
+
+
+def test_a_slice_written_in_a_checkpointed_loop_differentiates_to_second_order():
+    text = srcdiff.source(srcdiff.grad(rule_result_sliced_in_a_checkpointed_loop))
+    assert "def backward_segment_1(segment, d_y" in text   # srcdiff's slice is no parameter
+    check(rule_result_sliced_in_a_checkpointed_loop, X, order=2)
