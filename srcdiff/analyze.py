@@ -170,11 +170,33 @@ def integral_names(body):
         kind, func = stmt.sd.kind, stmt.sd.func
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
                 kind in (Kind.EFFECT_VALUE, Kind.OPAQUE) or (
-                    kind == Kind.CALL and func is not None and rules.is_nondifferentiable(func))):
+                    kind == Kind.CALL and func is not None and rules.is_nondifferentiable(func)
+                    and not _float_valued(func))):
             integral.add(name)
         else:
             other.add(name)
     return integral - other  # every value it ever gets (bar tape restores) is integral
+
+
+def _float_valued(func):
+    """A function with no derivative whose result is a float array all the same (zeros from a
+    shape, a rounding, a draw): a name first bound to one and later to `L.pop()` holds floats
+    that move with the list's items, so it is no count (`p = numpy.zeros_like(x)` before
+    `p = L.pop()`; the emitted adjoint's `tan_pop_1 = zeros_like_value(pop_1)`)."""
+    global _FLOAT_VALUED
+    if _FLOAT_VALUED is None:
+        import numpy
+        found = [getattr(numpy, n, None) for n in (
+            "zeros_like ones_like empty_like zeros ones empty eye identity tri floor ceil "
+            "trunc rint fix round around sign").split()]
+        found += [getattr(numpy.random, n, None) for n in (
+            "rand randn random random_sample standard_normal").split()]
+        found += [runtime.zeros_like_value, runtime.ones_like_value]
+        _FLOAT_VALUED = [f for f in found if f is not None]
+    return any(func is f for f in _FLOAT_VALUED)
+
+
+_FLOAT_VALUED = None
 
 
 def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):

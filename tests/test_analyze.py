@@ -177,3 +177,66 @@ def test_a_call_kept_for_its_effect_on_a_varied_value_is_found():
     assert list(analyze.effects_on_varied(low.body, ["out"])) != []
     low = lower_function(mixed)
     assert list(analyze.effects_on_varied(low.body, ["x"])) == []
+
+
+# -- a float value made from a shape, later popped into (session 16, hunt8). integral_names
+# took `p = numpy.zeros_like(x)` (a function with no derivative) for a count, so `p = L.pop()`
+# carried no derivative from the list: the gradient through p was silently zero (first
+# order, both modes). Forward over reverse met the same through the emitted adjoint's
+# `tan_pop_1 = zeros_like_value(pop_1)`: every third derivative through a popped list was wrong.
+def zeros_then_popped(x):
+    L = [x * 2.0, np.sin(x)]
+    p = np.zeros_like(x)
+    s = 0.0
+    while L:
+        p = L.pop()
+        s = s + np.sum(p * p)
+    return s + np.sum(p)
+
+
+def ones_then_popped_in_a_loop(x):
+    L = [x * 2.0, np.sin(x)]
+    p = np.ones(3)
+    s = 0.0
+    for i in range(2):
+        p = L.pop()
+        s = s + np.sum(p * x)
+    return s
+
+
+def rounded_then_popped(x):
+    L = [np.exp(x), x * x]
+    p = np.floor(x)
+    for i in range(2):
+        p = L.pop() * p + p
+    return np.sum(p)
+
+
+def powers_popped(a):
+    L = []
+    y = a
+    for i in range(2):
+        L.append(y)
+        y = y * a
+    s = 0.0
+    while L:
+        s = s + L.pop() * y
+    return s
+
+
+def test_a_float_made_from_a_shape_is_not_integral():
+    low = lower_function(zeros_then_popped)
+    assert "p" not in analyze.integral_names(low.body)
+
+
+def test_a_value_popped_into_a_name_first_bound_to_zeros_carries_its_derivative():
+    x = np.array([0.3, -0.2, 0.5])
+    check(zeros_then_popped, x)
+    check(ones_then_popped_in_a_loop, x)
+    check(rounded_then_popped, x)
+
+
+def test_third_derivative_through_a_popped_list():
+    # the second derivative is forward over the emitted gradient; its derivative is forward
+    # mode over that, which pops the tangents of the list's items from the tangent list
+    check(srcdiff.grad(srcdiff.grad(powers_popped)), 0.37, order=1)
