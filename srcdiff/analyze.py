@@ -157,12 +157,26 @@ def shared_list_edges(stmt, containers):
 
 
 def integral_names(body):
-    """Names some statement defines as a range, a count or a flag (values with no derivative)."""
+    """Names some statement defines as a range, a count or a flag (values with no derivative),
+    and every other one too, bar restores: `name = lst.pop()` after `lst.append(name)` (a
+    tape's). A pop from a list the name was not pushed onto before (a user's list; the list
+    a pop is undone into, `L.append(p)` after `p = L.pop()`) gives it the list's values."""
     from . import rules
     integral, other = set(), set()
-    for stmt in flatten(body):
+    stmts = list(flatten(body))
+    pushed = {}   # (list, name) -> the position of the first `list.append(name)`
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, S.Expr) and stmt.sd.kind == Kind.APPEND and \
+                isinstance(stmt.value.func.value, S.Name) and len(stmt.value.args) == 1 and \
+                isinstance(stmt.value.args[0], S.Name):
+            pushed.setdefault((stmt.value.func.value.id, stmt.value.args[0].id), i)
+    for i, stmt in enumerate(stmts):
         name = assigned(stmt)
-        if name is None or stmt.sd.kind == Kind.POP:
+        if name is None:
+            continue
+        if stmt.sd.kind == Kind.POP:
+            if pushed.get((_popped_list(stmt), name), i) >= i:
+                other.add(name)   # not a restore: whatever the list holds
             continue
         if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Constant) and \
                 stmt.value.value is None:
@@ -197,6 +211,15 @@ def _float_valued(func):
 
 
 _FLOAT_VALUED = None
+
+
+def _popped_list(stmt):
+    """The list name of `x = lst.pop()` (None for another form)."""
+    call = stmt.value
+    if isinstance(call, S.Call) and isinstance(call.func, S.Attribute) and \
+            isinstance(call.func.value, S.Name):
+        return call.func.value.id
+    return None
 
 
 def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):

@@ -224,6 +224,26 @@ def powers_popped(a):
     return s
 
 
+def count_then_popped(x):
+    L = [np.sum(x) * 2.0, x[1] * x[2]]
+    p = len(L)
+    s = 0.0
+    while L:
+        p = L.pop()
+        s = s + p * p
+    return s
+
+
+def position_then_popped(x):
+    L = [x[0] * 2.0, x[1] * x[2]]
+    p = np.argmax(x)
+    s = 0.0
+    for i in range(2):
+        p = L.pop()
+        s = s + p * x[2]
+    return s
+
+
 def test_a_float_made_from_a_shape_is_not_integral():
     low = lower_function(zeros_then_popped)
     assert "p" not in analyze.integral_names(low.body)
@@ -234,6 +254,14 @@ def test_a_value_popped_into_a_name_first_bound_to_zeros_carries_its_derivative(
     check(zeros_then_popped, x)
     check(ones_then_popped_in_a_loop, x)
     check(rounded_then_popped, x)
+
+
+def test_a_count_popped_back_only_from_a_list_it_was_pushed_onto_carries_no_derivative():
+    # an integral name skips the derivative of `p = L.pop()` only where p itself was pushed
+    # onto L (a tape's restore of a range or a count); a user's list gives it any value
+    x = np.array([0.3, -0.2, 0.5])
+    check(count_then_popped, x)
+    check(position_then_popped, x)
 
 
 def test_third_derivative_through_a_popped_list():
