@@ -173,3 +173,33 @@ def test_a_slice_written_in_a_checkpointed_loop_differentiates_to_second_order()
     text = srcdiff.source(srcdiff.grad(rule_result_sliced_in_a_checkpointed_loop))
     assert "def backward_segment_1(segment, d_y" in text   # srcdiff's slice is no parameter
     check(rule_result_sliced_in_a_checkpointed_loop, X, order=2)
+
+
+# -- a helper writing into the loop's state in place (session 16, hunt8). The untaped
+# forward_segment_N runs the helper as written (it writes into the array the caller passes);
+# the snapshot kept that array itself, not a copy, because the loop body shows no item
+# write, so a later segment changed the snapshot and the backward pass ran again from a
+# wrong state: a silently wrong gradient at first order (the taped run writes into a copy).
+def tanh_into_row(m, i):
+    m[i] = np.tanh(m[i]) * m[i]
+
+
+def helper_writes_the_state(x):
+    m = np.outer(x, x) + 1.0
+    for i in srcdiff.checkpointed(range(3), snapshots=1):
+        tanh_into_row(m, i)
+    return np.sum(m * m)
+
+
+def helper_writes_the_state_of_a_while_loop(x):
+    m = np.outer(x, x) + 1.0
+    t = 0
+    while srcdiff.checkpointed(t < 3, snapshots=1):   # online: kept as it runs
+        tanh_into_row(m, t)
+        t += 1
+    return np.sum(m * m)
+
+
+@pytest.mark.parametrize("f", [helper_writes_the_state, helper_writes_the_state_of_a_while_loop])
+def test_a_snapshot_copies_state_a_helper_writes_into_in_place(f):
+    check(f, X, order=2)
