@@ -158,24 +158,31 @@ def shared_list_edges(stmt, containers):
 
 def integral_names(body):
     """Names some statement defines as a range, a count or a flag (values with no derivative),
-    and every other one too, bar restores: `name = lst.pop()` after `lst.append(name)` (a
-    tape's). A pop from a list the name was not pushed onto before (a user's list; the list
-    a pop is undone into, `L.append(p)` after `p = L.pop()`) gives it the list's values."""
+    and every other one too, bar restores: `name = lst.pop()` after `lst.append(name)`, or
+    from a list the body never binds (a tape its caller filled: a callee's backward). A pop
+    from a list the name was not pushed onto before (a user's list; the list a pop is undone
+    into, `L.append(p)` after `p = L.pop()`) gives it the list's values."""
     from . import rules
     integral, other = set(), set()
     stmts = list(flatten(body))
     pushed = {}   # (list, name) -> the position of the first `list.append(name)`
+    bound = set()
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, S.Expr) and stmt.sd.kind == Kind.APPEND and \
                 isinstance(stmt.value.func.value, S.Name) and len(stmt.value.args) == 1 and \
                 isinstance(stmt.value.args[0], S.Name):
             pushed.setdefault((stmt.value.func.value.id, stmt.value.args[0].id), i)
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            bound.add(stmt.targets[0].id)
+        elif isinstance(stmt, S.For):
+            bound |= {n.id for n in S.walk(stmt.target) if isinstance(n, S.Name)}
     for i, stmt in enumerate(stmts):
         name = assigned(stmt)
         if name is None:
             continue
         if stmt.sd.kind == Kind.POP:
-            if pushed.get((_popped_list(stmt), name), i) >= i:
+            source = _popped_list(stmt)
+            if source is None or source in bound and pushed.get((source, name), i) >= i:
                 other.add(name)   # not a restore: whatever the list holds
             continue
         if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Constant) and \
@@ -222,22 +229,24 @@ def _popped_list(stmt):
     return None
 
 
-def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):
+def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=(), emitted=False):
     """Return the set of active names: varied by `wrt` and useful to `output`.
 
     `extra_outputs` are names the caller reads too (lists shared with it);
-    `extra_edges` are (target, sources) dependencies the statements do not show.
+    `extra_edges` are (target, sources) dependencies the statements do not show;
+    `emitted`: the body is srcdiff's emitted code, whose tape restores of ranges, counts and
+    flags carry no derivative (a user's `p = L.pop()` always carries the list's).
     """
-    edges = _edges(body, containers, extra_edges)
+    edges = _edges(body, containers, extra_edges, emitted)
     varied = _varied(edges, wrt)
     useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: [
         s for target, sources in edges if target in useful for s in sources])
     return varied & useful
 
 
-def _edges(body, containers, extra_edges=()):
+def _edges(body, containers, extra_edges=(), emitted=False):
     edges = list(extra_edges)  # (target, sources)
-    integral = integral_names(body)
+    integral = integral_names(body) if emitted else set()
     for stmt in flatten(body):
         if isinstance(stmt, S.FunctionDef):
             # a nested function carries what it reads of the enclosing function: passed as a

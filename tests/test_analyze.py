@@ -268,3 +268,43 @@ def test_third_derivative_through_a_popped_list():
     # the second derivative is forward over the emitted gradient; its derivative is forward
     # mode over that, which pops the tangents of the list's items from the tangent list
     check(srcdiff.grad(srcdiff.grad(powers_popped)), 0.37, order=1)
+
+
+# a callee's backward restores a range inside a loop from the tape its caller's forward filled
+# (`range_2 = tape.pop()`, no push of it in the same function): still no derivative, or
+# forward mode over it (second order) gives the range a tangent (seed 1662000013, users)
+def halves_rows_with_nested_loops(t, u):
+    for i in range(2):
+        for j in range(len(u)):
+            if u[j] > 5.0:
+                break
+            t[i, 1] = t[i, 1] * 0.5 * np.tanh(u[j])
+    return t * t
+
+
+def calls_a_helper_with_nested_loops(x, A):
+    return np.sum(halves_rows_with_nested_loops(A * 1.0, x))
+
+
+def test_a_range_a_callee_restores_from_its_callers_tape_carries_no_tangent():
+    A = np.array([[0.3, 0.2, 0.1], [0.5, -0.4, 0.2], [0.1, 0.1, 0.1]])
+    check(calls_a_helper_with_nested_loops, np.array([0.3, -0.2, 0.5]), A, wrt=0, order=2)
+
+
+# a user's helper popping from the list it is given: forward mode (reverse refuses the
+# helper's change to its argument); the user's code has no tape, so no pop is a restore
+def pops_its_argument(L):
+    p = len(L)
+    s = 0.0
+    while L:
+        p = L.pop()
+        s = s + p * p
+    return s
+
+
+def pops_a_list_through_a_helper(x):
+    return pops_its_argument([x[0] * 2.0, x[1] * x[2]])
+
+
+def test_a_helper_popping_its_argument_into_a_count_differentiates_forward():
+    check(pops_a_list_through_a_helper, np.array([0.3, -0.2, 0.5]), modes=("fwd",))
