@@ -125,7 +125,14 @@ def f(a):
 '''
 
 
-def test_the_third_order_check_finds_a_rule_wrong_only_at_the_third_order(tmp_path):
+@pytest.fixture
+def third_every_third(monkeypatch):
+    from fuzzing import oracle
+    monkeypatch.setattr(oracle, "THIRD_EVERY", 3)
+
+
+def test_the_third_order_check_finds_a_rule_wrong_only_at_the_third_order(tmp_path,
+                                                                          third_every_third):
     module = load(PLANTED_THIRD, str(tmp_path), "planted_third")
     module.cubed = cubed
     x = np.array([0.3, -0.2, 0.5])
@@ -155,7 +162,7 @@ def f(a):
 '''
 
 
-def test_the_third_order_check_passes_a_popped_list(tmp_path):
+def test_the_third_order_check_passes_a_popped_list(tmp_path, third_every_third):
     # forward over forward over the emitted gradient: the tangents of the list's items popped
     # from the tangent list (a wrong third derivative before session 16)
     module = load(POPPED, str(tmp_path), "popped")
