@@ -157,12 +157,33 @@ def shared_list_edges(stmt, containers):
 
 
 def integral_names(body):
-    """Names some statement defines as a range, a count or a flag (values with no derivative)."""
+    """Names some statement defines as a range, a count or a flag (values with no derivative),
+    and every other one too, bar restores: `name = lst.pop()` after `lst.append(name)`, or
+    from a list the body never binds (a tape its caller filled: a callee's backward). A pop
+    from a list the name was not pushed onto before (a user's list; the list a pop is undone
+    into, `L.append(p)` after `p = L.pop()`) gives it the list's values."""
     from . import rules
     integral, other = set(), set()
-    for stmt in flatten(body):
+    stmts = list(flatten(body))
+    pushed = {}   # (list, name) -> the position of the first `list.append(name)`
+    bound = set()
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, S.Expr) and stmt.sd.kind == Kind.APPEND and \
+                isinstance(stmt.value.func.value, S.Name) and len(stmt.value.args) == 1 and \
+                isinstance(stmt.value.args[0], S.Name):
+            pushed.setdefault((stmt.value.func.value.id, stmt.value.args[0].id), i)
+        if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            bound.add(stmt.targets[0].id)
+        elif isinstance(stmt, S.For):
+            bound |= {n.id for n in S.walk(stmt.target) if isinstance(n, S.Name)}
+    for i, stmt in enumerate(stmts):
         name = assigned(stmt)
-        if name is None or stmt.sd.kind == Kind.POP:
+        if name is None:
+            continue
+        if stmt.sd.kind == Kind.POP:
+            source = _popped_list(stmt)
+            if source is None or source in bound and pushed.get((source, name), i) >= i:
+                other.add(name)   # not a restore: whatever the list holds
             continue
         if isinstance(stmt, S.Assign) and isinstance(stmt.value, S.Constant) and \
                 stmt.value.value is None:
@@ -170,29 +191,62 @@ def integral_names(body):
         kind, func = stmt.sd.kind, stmt.sd.func
         if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
                 kind in (Kind.EFFECT_VALUE, Kind.OPAQUE) or (
-                    kind == Kind.CALL and func is not None and rules.is_nondifferentiable(func))):
+                    kind == Kind.CALL and func is not None and rules.is_nondifferentiable(func)
+                    and not _float_valued(func))):
             integral.add(name)
         else:
             other.add(name)
     return integral - other  # every value it ever gets (bar tape restores) is integral
 
 
-def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=()):
+def _float_valued(func):
+    """A function with no derivative whose result is a float array all the same (zeros from a
+    shape, a rounding, a draw): a name first bound to one and later to `L.pop()` holds floats
+    that move with the list's items, so it is no count (`p = numpy.zeros_like(x)` before
+    `p = L.pop()`; the emitted adjoint's `tan_pop_1 = zeros_like_value(pop_1)`)."""
+    global _FLOAT_VALUED
+    if _FLOAT_VALUED is None:
+        import numpy
+        found = [getattr(numpy, n, None) for n in (
+            "zeros_like ones_like empty_like zeros ones empty eye identity tri floor ceil "
+            "trunc rint fix round around sign").split()]
+        found += [getattr(numpy.random, n, None) for n in (
+            "rand randn random random_sample standard_normal").split()]
+        found += [runtime.zeros_like_value, runtime.ones_like_value]
+        _FLOAT_VALUED = [f for f in found if f is not None]
+    return any(func is f for f in _FLOAT_VALUED)
+
+
+_FLOAT_VALUED = None
+
+
+def _popped_list(stmt):
+    """The list name of `x = lst.pop()` (None for another form)."""
+    call = stmt.value
+    if isinstance(call, S.Call) and isinstance(call.func, S.Attribute) and \
+            isinstance(call.func.value, S.Name):
+        return call.func.value.id
+    return None
+
+
+def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=(), emitted=False):
     """Return the set of active names: varied by `wrt` and useful to `output`.
 
     `extra_outputs` are names the caller reads too (lists shared with it);
-    `extra_edges` are (target, sources) dependencies the statements do not show.
+    `extra_edges` are (target, sources) dependencies the statements do not show;
+    `emitted`: the body is srcdiff's emitted code, whose tape restores of ranges, counts and
+    flags carry no derivative (a user's `p = L.pop()` always carries the list's).
     """
-    edges = _edges(body, containers, extra_edges)
+    edges = _edges(body, containers, extra_edges, emitted)
     varied = _varied(edges, wrt)
     useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: [
         s for target, sources in edges if target in useful for s in sources])
     return varied & useful
 
 
-def _edges(body, containers, extra_edges=()):
+def _edges(body, containers, extra_edges=(), emitted=False):
     edges = list(extra_edges)  # (target, sources)
-    integral = integral_names(body)
+    integral = integral_names(body) if emitted else set()
     for stmt in flatten(body):
         if isinstance(stmt, S.FunctionDef):
             # a nested function carries what it reads of the enclosing function: passed as a

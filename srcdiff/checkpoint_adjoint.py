@@ -38,7 +38,7 @@ from . import syntax as S
 from .checkpointing import describe_policy
 from .core import Kind
 from .errors import where
-from .names import TAPE
+from .names import _PRIVATE, TAPE
 from .syntax import COMMENT, comment
 
 
@@ -129,7 +129,7 @@ def primal(rev, stmt, depth):
     assigned = _assigned(stmt, target)
     maybe_before = set(rev.defined.maybe(stmt)) | set(rev.low.params)
     # forward_segment_N: the plain body over a segment
-    plain = [_plain_tree(s) for s in stmt.body]
+    plain = [S.clone(s) for s in stmt.body]   # untaped, annotations dropped
     loaded_after = _loaded_outside(rev.body, stmt)
     returned = sorted(assigned & (loaded_after | maybe_before)) or [target]
     fwd_loop = S.For(target=S.store(target), iter=S.load(seg), body=plain, orelse=[],
@@ -194,12 +194,15 @@ def primal(rev, stmt, depth):
         S.Return(value=_tuple(adj_out))]))
     rev._calls[("checkpoint", id(stmt))] = (fwd_name, bwd_name, [])  # see transform._keep_values
     # the state a snapshot keeps: copied where the loop writes into it in place
-    in_place = _written_in_place(stmt) & set(carry)
+    # (forward_segment_N runs a helper of the user's as written: it may write into its inputs)
+    handed = _handed_to_helpers(stmt)
+    in_place = (_written_in_place(stmt) | handed) & set(carry)
     from . import runtime_checkpoint as rc
     out = []
     state = _tuple(carry)
-    deep = any(isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store)
-               for x in analyze.flatten(stmt.body) for n in S.walk(x))
+    deep = bool(handed & set(carry)) or any(
+        isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store)
+        for x in analyze.flatten(stmt.body) for n in S.walk(x))
     kept = S.Call(func=S.load("kept_state"), args=[state] + ([] if deep else [
         S.const(False)]), keywords=[]) if in_place else state
     if in_place:
@@ -277,7 +280,7 @@ def _online_primal(rev, stmt, record, kept):
              body=S.quote(f"{held} = {held}[::2]\n{stride} = {stride} * 2"), orelse=[])],
         orelse=[])
     loop = S.clone(stmt)
-    loop.body = [keep] + S.quote(f"{steps} += 1") + [_plain_tree(s) for s in stmt.body]
+    loop.body = [keep] + S.quote(f"{steps} += 1") + [S.clone(s) for s in stmt.body]
     if isinstance(stmt, S.For):
         trips = f"{stmt.iter.id}[:{steps}]"
     else:
@@ -301,14 +304,7 @@ def _tuple(names):
 
 
 def _store_tuple(names):
-    if len(names) == 1:
-        return S.Tuple(elts=[S.store(names[0])], ctx=S.Store())
     return S.Tuple(elts=[S.store(n) for n in names], ctx=S.Store())
-
-
-def _plain_tree(stmt):
-    """The core statement as it runs untaped (nested blocks kept, annotations dropped)."""
-    return S.clone(stmt)
 
 
 def _counted(stmt):
@@ -342,6 +338,13 @@ def _written_in_place(stmt):
     return out
 
 
+def _handed_to_helpers(stmt):
+    """Names the loop passes to a function of the user's (which may write into them)."""
+    from .callables import is_user_function
+    return {n.id for s in analyze.flatten(stmt.body) if s.sd.kind in (Kind.CALL, Kind.EFFECT)
+            and is_user_function(s.sd.func) for n in S.walk(s.value) if isinstance(n, S.Name)}
+
+
 def _loaded(body):
     return {n.id for s in body for n in S.walk(s)
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
@@ -372,7 +375,7 @@ def _global_names(rev):
     for made in rev.checkpoint_names.values():  # a pair of segment functions
         out |= set(made)
     out |= {c[0] for c in rev._calls.values() if c} | {c[1] for c in rev._calls.values() if c}
-    out |= {TAPE, COMMENT}
+    out |= {COMMENT} | set(_PRIVATE)   # srcdiff's own names (tape, slice, ...), never state
     import builtins
     out |= {n for n in dir(builtins) if n not in rev.primal_names}
     return out

@@ -84,7 +84,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         # lists shared with the caller are outputs too: the caller reads what we append
         shared = [w for w in self.wrt if w in containers]
         self.active = _activity(self.body, self.wrt, self.output, aliases, self.containers,
-                                shared)
+                                shared, emitted=_emitted(low))
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(low.source, stmt)
@@ -329,10 +329,16 @@ def _mutated_aliases(body):
     return mutated, aliases
 
 
-def _activity(body, wrt, output, aliases, containers=(), extra_outputs=()):
+def _activity(body, wrt, output, aliases, containers=(), extra_outputs=(), emitted=False):
     """`analyze.activity`, plus: a value written in place through an alias depends on it."""
     extra = [(base, sorted(targets)) for base, targets in aliases.items()]
-    return analyze.activity(body, wrt, output, containers, extra_outputs, extra)
+    return analyze.activity(body, wrt, output, containers, extra_outputs, extra, emitted)
+
+
+def _emitted(low):
+    """Whether `low` is srcdiff's emitted code (a derivative differentiated again)."""
+    from .core import GENERATED_PREFIX
+    return low.source.filename.startswith(GENERATED_PREFIX)
 
 
 def _container_names(body):

@@ -35,7 +35,7 @@ from .reverse_calls import CallAdjoints
 from .reverse_control import ControlAdjoints
 from .reverse_tape import TapeMixin
 from .reverse_writes import WriteAdjoints
-from .core import Kind
+from .core import GENERATED_PREFIX, Kind
 
 
 class Adjoint:
@@ -94,7 +94,8 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         # would join two lists
         self.maybe_containers = {name for name, kind in getattr(low, "kinds", {}).items()
                                  if kind != sequences.OTHER}
-        self.active = analyze.activity(self.body, self.wrt, self.output, self.containers)
+        self.active = analyze.activity(self.body, self.wrt, self.output, self.containers,
+                                       emitted=low.source.filename.startswith(GENERATED_PREFIX))
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
         self.active -= shift.shift_invariant(self.body, shapes, low.params)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):

@@ -154,3 +154,52 @@ def test_checkpointed_calls_keyword_arguments_and_branches():
     assert "checkpointed: run again" in text
     check(calls_with_keywords_and_reuse, X, W, wrt=(0, 1))
     check(calls_with_keywords_and_reuse, X + 3.0, W, wrt=(0, 1))
+
+
+# -- a slice written in a checkpointed loop (session 16, hunt8). The taped segment saves the
+# old items with `saved_item(y, slice(1, None))`, written as srcdiff's private `slice` name;
+# backward_segment_N took that name as a parameter (the caller passed the builtin), so forward
+# mode over the adjoint (every second derivative) met a function it could not see through
+# and refused with a message about `slice`, a name the user never wrote.
+def rule_result_sliced_in_a_checkpointed_loop(x):
+    y = x * 1.0
+    for t in srcdiff.checkpointed(range(4), snapshots=2):
+        y = np.exp(y * 0.5)
+        y[1:] *= 0.5
+    return np.sum(y * y)
+
+
+def test_a_slice_written_in_a_checkpointed_loop_differentiates_to_second_order():
+    text = srcdiff.source(srcdiff.grad(rule_result_sliced_in_a_checkpointed_loop))
+    assert "def backward_segment_1(segment, d_y" in text   # srcdiff's slice is no parameter
+    check(rule_result_sliced_in_a_checkpointed_loop, X, order=2)
+
+
+# -- a helper writing into the loop's state in place (session 16, hunt8). The untaped
+# forward_segment_N runs the helper as written (it writes into the array the caller passes);
+# the snapshot kept that array itself, not a copy, because the loop body shows no item
+# write, so a later segment changed the snapshot and the backward pass ran again from a
+# wrong state: a silently wrong gradient at first order (the taped run writes into a copy).
+def tanh_into_row(m, i):
+    m[i] = np.tanh(m[i]) * m[i]
+
+
+def helper_writes_the_state(x):
+    m = np.outer(x, x) + 1.0
+    for i in srcdiff.checkpointed(range(3), snapshots=1):
+        tanh_into_row(m, i)
+    return np.sum(m * m)
+
+
+def helper_writes_the_state_of_a_while_loop(x):
+    m = np.outer(x, x) + 1.0
+    t = 0
+    while srcdiff.checkpointed(t < 3, snapshots=1):   # online: kept as it runs
+        tanh_into_row(m, t)
+        t += 1
+    return np.sum(m * m)
+
+
+@pytest.mark.parametrize("f", [helper_writes_the_state, helper_writes_the_state_of_a_while_loop])
+def test_a_snapshot_copies_state_a_helper_writes_into_in_place(f):
+    check(f, X, order=2)

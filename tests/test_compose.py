@@ -168,3 +168,29 @@ def test_a_cotangent_that_does_not_fit_is_an_argument_error():
         d(X, X, 1.0)
     with pytest.raises(srcdiff.ArgumentError, match="cotangent has shape"):
         srcdiff.vjp(srcdiff.grad(vector))(X, np.ones(2))
+
+
+# -- third order through a nested def (session 16, hunt8: the random tester's third-order check,
+# seeds 1664000006/21 generators, 1664000022 objects, 1664000018 habits). The nested def stays
+# in the emitted code as written, reading the user's module alias `np`; hvp's module binds it,
+# but the module of jvp(hvp(f)) does not: NameError at the third order.
+def sums_through_a_nested_def(x):
+    def total(values):
+        s = 0.0
+        for u in values:
+            s = s + np.sin(u)
+        return s
+    a = total([1.0, 2.0])
+    return np.sum(x * x * x) * a
+
+
+@pytest.mark.xfail(strict=True, raises=NameError,
+                   reason="jvp of hvp emits a nested def of f without the module globals it "
+                          "reads (np)")
+def test_third_order_through_a_nested_def():
+    x, v = np.array([0.31, -0.42, 0.57]), np.array([1.0, 0.5, -0.5])
+    third = srcdiff.jvp(srcdiff.hvp(sums_through_a_nested_def), wrt=0)
+    hvp = srcdiff.hvp(sums_through_a_nested_def)
+    got = third(x, v, v)[1]
+    want = (hvp(x + 1e-6 * v, v) - hvp(x - 1e-6 * v, v)) / 2e-6
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-7)

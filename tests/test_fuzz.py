@@ -65,6 +65,110 @@ def test_the_oracle_finds_and_shrinks_a_planted_wrong_rule(tmp_path):
     assert 2 < small.size() <= 4
 
 
+# a rule right to second order and wrong at the third: cubed's rules call squared, whose
+# rules call doubled, whose rules are wrong (3 for 2); srcdiff differentiates each rule's
+# body for the next order, so only the third derivative of cubed meets doubled's rules
+def doubled(x):
+    return 2.0 * x
+
+
+@srcdiff.reverse_rule(doubled)
+def doubled_adjoint(y, x):
+    d[x] = d[y] * 3.0   # deliberately wrong: want 2
+
+
+@srcdiff.forward_rule(doubled)
+def doubled_tangent(y, x):
+    d[y] = d[x] * 3.0   # deliberately wrong: want 2
+
+
+def squared(x):
+    return x * x
+
+
+@srcdiff.reverse_rule(squared)
+def squared_adjoint(y, x):
+    d[x] = d[y] * doubled(x)
+
+
+@srcdiff.forward_rule(squared)
+def squared_tangent(y, x):
+    d[y] = d[x] * doubled(x)
+
+
+def cubed(x):
+    return x * x * x
+
+
+@srcdiff.reverse_rule(cubed)
+def cubed_adjoint(y, x):
+    d[x] = d[y] * 3.0 * squared(x)
+
+
+@srcdiff.forward_rule(cubed)
+def cubed_tangent(y, x):
+    d[y] = d[x] * 3.0 * squared(x)
+
+
+PLANTED_THIRD = '''
+import numpy as np
+
+def f(x, s):
+    return np.sum(cubed(x * 1.5) * s)
+'''
+
+PLANTED_THIRD_FLOAT = '''
+import numpy as np
+
+def f(a):
+    return cubed(a * 1.5) + a
+'''
+
+
+@pytest.fixture
+def third_every_third(monkeypatch):
+    from fuzzing import oracle
+    monkeypatch.setattr(oracle, "THIRD_EVERY", 3)
+
+
+def test_the_third_order_check_finds_a_rule_wrong_only_at_the_third_order(tmp_path,
+                                                                          third_every_third):
+    module = load(PLANTED_THIRD, str(tmp_path), "planted_third")
+    module.cubed = cubed
+    x = np.array([0.3, -0.2, 0.5])
+    oracle = Oracle(module.f, (x, 0.7), 0, seed=3)   # a seed the check runs for
+    assert [oracle.run(c)[0] for c in ("grad", "jvp", "second")] == ["right"] * 3
+    assert oracle.run("third")[0] == "wrong"
+    assert Oracle(module.f, (x, 0.7), 1, seed=3).run("third") == ("right", None)  # linear in s
+    module = load(PLANTED_THIRD_FLOAT, str(tmp_path), "planted_third_float")
+    module.cubed = cubed
+    assert Oracle(module.f, (0.4,), 0, seed=3).run("third")[0] == "wrong"
+    assert Oracle(module.f, (0.4,), 0, seed=4).run("third") == ("right", None)  # not drawn
+
+
+POPPED = '''
+import numpy as np
+
+def f(a):
+    L = []
+    y = a
+    for i in range(2):
+        L.append(y)
+        y = y * a
+    s = 0.0
+    while L:
+        s = s + L.pop() * y
+    return s
+'''
+
+
+def test_the_third_order_check_passes_a_popped_list(tmp_path, third_every_third):
+    # forward over forward over the emitted gradient: the tangents of the list's items popped
+    # from the tangent list (a wrong third derivative before session 16)
+    module = load(POPPED, str(tmp_path), "popped")
+    assert Oracle(module.f, (0.37,), 0, seed=3).run("third") == ("right", None)
+
+
 @pytest.fixture(scope="module")
 def fuzz_run():
     work = tempfile.mkdtemp(prefix="srcdiff-fuzz-")

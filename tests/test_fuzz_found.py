@@ -1107,6 +1107,22 @@ class FieldRecord:
         return np.tanh(t * self.w) + self.b
 
 
+# -- an object holding x, then `x *= c` (seed 1662000037, objects family; present on 0b9e3a3
+# too). The object's field is x's array itself, so Python's x *= c changes what the object
+# reads; srcdiff's value and derivative read the field as it was (value 1.197 for 1.049 here,
+# and the drawn program's value_and_grad and jvp values were wrong). An item write
+# (`x[0] = 2.0`) was refused at run time, and so was `x *= c` where a tuple or a dict holds x.
+# (fixed in session 16: aliasing gives `x op= v` the check before the write wherever
+# alias_flow names a reader; refused when it runs, naming the object)
+class Scaled:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def apply(self, t):
+        return np.tanh(t * self.w) + self.b
+
+
 def record_holds_x_then_x_written(x):
     r = FieldRecord(x, 0.0)       # r.w is x's array, not a copy
     x *= 0.5                      # so r.w sees the write
@@ -1119,3 +1135,25 @@ def test_a_record_field_holding_an_array_written_in_place_after():
     # seed 1640000011 (scripts/fuzz.py --family objects --seed 1640): Record(x, ...) in a
     # list, x *= ... in the loop over the records; reduced to one record
     right_or_refused(record_holds_x_then_x_written, X.copy(), order=1)
+
+
+def scaled_in_place_after_an_object_took_it(x):
+    x = x * 1.0
+    r = Scaled(x, 0.3)
+    x *= 0.5
+    return np.sum(r.apply(x))
+
+
+def records_taking_x_before_x_is_scaled_in_a_loop(x):
+    recs = [Scaled(x * 2.0, 0.1), Scaled(x, 0.3)]
+    h = x * 1.0
+    for R in recs:
+        h = R.apply(h)
+        x *= 0.5
+    return np.sum(h)
+
+
+@pytest.mark.parametrize("f", [scaled_in_place_after_an_object_took_it,
+                               records_taking_x_before_x_is_scaled_in_a_loop])
+def test_an_augmented_write_into_an_array_an_object_holds(f):
+    right_or_refused(f, np.array([0.31, -0.42, 0.57]))

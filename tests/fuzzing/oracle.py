@@ -1,7 +1,8 @@
 """Checks one generated program against central finite differences.
 
 Each check runs srcdiff once (grad, value_and_grad, vjp with a random cotangent, jvp with
-a random tangent, and second order: hvp for an array, grad of grad for a float) and
+a random tangent, second order: hvp for an array, grad of grad for a float, and, where
+SRCDIFF_FUZZ_THIRD_EVERY asks for it, third order: jvp of hvp, grad of grad of grad) and
 compares with central differences along one random direction at two step sizes; a
 mismatch counts only where the two step sizes agree with each other much better than
 with srcdiff. Values returned by srcdiff are compared with f's own, and the caller's
@@ -25,7 +26,12 @@ SECOND_STEPS = (1e-3, 5e-4)   # second differences lose digits as 1/h**2
 MARGIN = 1e-3          # comparisons and kinks must be this far from a tie at the sample point
 RTOL = 1e-4
 ORDER = ("right", "refused", "crash", "wrong")
-CHECKS = ("grad", "value_and_grad", "vjp", "jvp", "second")
+CHECKS = ("grad", "value_and_grad", "vjp", "jvp", "second", "third")
+# the third-order check runs for one program seed in this many (it adds about 40% to the time
+# a program takes), where SRCDIFF_FUZZ_THIRD_EVERY sets it (1: every program); off (0) by
+# default until its known crash is fixed: a nested def reading the module's `np` is emitted
+# without it at the third order (NameError; tests/test_compose.py's strict xfail)
+THIRD_EVERY = int(os.environ.get("SRCDIFF_FUZZ_THIRD_EVERY", "0"))
 
 
 class Invalid(Exception):
@@ -106,7 +112,7 @@ class Oracle:
     def __init__(self, f, args, wrt, seed, frozen=None):
         """`frozen`: a module with the same f whose stop_gradient holds its values at
         `args` fixed (the function finite differences see); None: f itself."""
-        self.f, self.args, self.wrt = f, args, wrt
+        self.f, self.args, self.wrt, self.seed = f, args, wrt, seed
         self.fd_f = f
         if frozen is not None:
             freeze = frozen.stop_gradient
@@ -183,6 +189,40 @@ class Oracle:
             got = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)(*args) * self.direction
         else:
             got = srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction)
+        return unchanged(self.args, args) or mismatch(got, *fd)
+
+    def check_third(self):
+        """Third order, forward over forward over the emitted gradient: the tangent of
+        hvp(f)(x, v) along v (grad of grad of grad for a float) against central differences
+        of srcdiff's own (checked) second derivative along v. It reaches the adjoint's tape
+        restores through two passes of forward mode (a popped list's tangents, a restored
+        write's other names). Skipped with stop_gradient (the frozen function's third
+        derivative is no difference of its hvp) and where srcdiff refuses a transform of a
+        transform (the program's own refusals are the other checks')."""
+        if self.fd_f is not self.f or not THIRD_EVERY or self.seed % THIRD_EVERY:
+            return None
+        w, v = self.wrt, self.direction
+        try:
+            if isinstance(self.args[w], float):
+                second = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)
+                third = srcdiff.grad(second, wrt=w)
+            else:
+                second = srcdiff.hvp(self.f, wrt=w)
+                third = srcdiff.jvp(second, wrt=w)
+            args = copies(self.args)
+            if isinstance(self.args[w], float):
+                got = third(*args) * v * v
+            else:
+                got = third(*args, v, v)[1]
+        except srcdiff.SrcdiffError:
+            return None
+        fd = []
+        for h in STEPS:
+            if isinstance(self.args[w], float):
+                plus, minus = (as_float(second(*moved(self.args, w, v, s)) * v) for s in (h, -h))
+            else:
+                plus, minus = (as_float(second(*moved(self.args, w, v, s), v)) for s in (h, -h))
+            fd.append((plus - minus) / (2 * h))
         return unchanged(self.args, args) or mismatch(got, *fd)
 
     def check_second_frozen(self):
