@@ -21,7 +21,7 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-from . import alias_flow_fresh, analyze, runtime_values
+from . import alias_flow_fresh, analyze, runtime_containers, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
@@ -32,6 +32,11 @@ from .alias_flow_seen import OUTSIDE, STALE, Seen
 from .callables import is_user_function
 from .core import Kind
 
+
+
+# a + b, a * b where a list or tuple may be involved (the value a BinOp gives: a new array, a
+# new list of the same items, or, for a tuple repeated once, the same immutable tuple)
+SEQUENCE_ARITHMETIC = (runtime_containers.sequence_add, runtime_containers.sequence_mul)
 
 
 class Flow(Seen):
@@ -174,6 +179,12 @@ class Flow(Seen):
         if kind in (Kind.BINOP, Kind.UNARY):   # a new array; or, for lists (a + b, a * 3),
             if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
                 self._hold([new], self.items(self._reads(env, value)))
+            return {new}
+        if kind == Kind.CALL and stmt.sd.func in SEQUENCE_ARITHMETIC and isinstance(
+                value, S.Call) and len(value.args) == 2 and not value.keywords:
+            # `a * b` lowered as sequence_mul(a, b) (a list may be involved): as above
+            self._hold([new], self.items(self._reads(env, S.Tuple(elts=value.args,
+                                                                  ctx=S.Load()))))
             return {new}
         if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
                 len(value.args) == 1 and not value.keywords:
