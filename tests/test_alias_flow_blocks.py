@@ -214,11 +214,13 @@ def two_arms(x):
     y = x * 1.0
     if np.sum(x) > 0.0:
         h = y
+        x = h
     else:
         y[0] = 2.0
     for k in range(2):
         if k == 0:
             g = y
+            x = g
         else:
             y[1] = 3.0
     return np.sum(y)
