@@ -211,6 +211,7 @@ class Seen:
         ds = self._bindings().get(name, [])
         if not self._display_apart(ds, (S.List, S.Tuple)):
             return False
+        loops = [lp for lp in self.stmts if isinstance(lp, (S.For, S.While))]
         for t in self.stmts:
             if t is ds[0] or name not in analyze.operands(t):
                 continue
@@ -219,6 +220,10 @@ class Seen:
                     t.targets[0], S.Name) and isinstance(v, S.Subscript)) and not (
                     t.sd.func is len and isinstance(t, S.Assign)):
                 return False
+            if any(not any(u is t for u in lp.body) and any(u is t for u in analyze.flatten(
+                    lp.body)) and not any(u is ds[0] for u in analyze.flatten(lp.body))
+                   for lp in loops):
+                return False   # (an outer loop takes the items again, as written)
         return True
 
     def _display_apart(self, ds, kinds):

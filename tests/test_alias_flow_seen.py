@@ -156,3 +156,18 @@ def test_a_display_of_new_arrays_apart_only_looped_over_or_popped(monkeypatch):
         assert len(looped) == 1 and flow.items_apart(looped.pop()) is apart
         quiet = flow.pops_apart("stack", "z")
         assert (quiet is not None and "stack" in quiet) is apart
+
+
+def rows_taken_again_by_an_outer_loop(x):
+    rows = [x * 2.0, np.sin(x)]
+    total = 0.0
+    for k in range(2):
+        for r in rows:
+            total = total + np.sum(r * r)
+            r[0] = 1.0
+    return total
+
+
+def test_a_display_an_outer_loop_takes_the_items_of_again_is_not_apart(monkeypatch):
+    flow, _ = _flow_and_write(rows_taken_again_by_an_outer_loop, monkeypatch)
+    assert not flow.items_apart("rows")

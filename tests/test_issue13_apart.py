@@ -309,3 +309,30 @@ def test_the_written_array_read_under_its_own_name_in_a_branch_differentiates():
 
 def test_a_list_holding_it_read_in_a_branch_after_the_write_stays_refused():
     refused(list_read_in_a_branch_after_the_write, "would also change held")
+
+
+def rows_of_new_arrays_taken_again_by_an_outer_loop(x, y):
+    rows = [x * y, np.sin(x)]
+    total = 0.0
+    for k in range(2):
+        for r in rows:
+            total = total + np.sum(r * r)
+            r[0] = 1.0
+    return total
+
+
+def rows_of_a_display_built_in_each_outer_pass(x, y):
+    total = 0.0
+    for k in range(2):
+        for r in [x * y, np.sin(x) * k]:
+            total = total + np.sum(r * r)
+            r[0] = 1.0
+    return total
+
+
+def test_rows_of_new_arrays_taken_again_by_an_outer_loop_stay_refused():
+    refused(rows_of_new_arrays_taken_again_by_an_outer_loop, "the loop takes its rows")
+
+
+def test_rows_of_a_display_built_in_each_outer_pass_differentiate():
+    on_xy(rows_of_a_display_built_in_each_outer_pass)
