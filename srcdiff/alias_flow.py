@@ -21,7 +21,7 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-from . import alias_flow_fresh, analyze, runtime_values
+from . import alias_flow_fresh, analyze, runtime_containers, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
@@ -32,6 +32,11 @@ from .alias_flow_seen import OUTSIDE, STALE, Seen
 from .callables import is_user_function
 from .core import Kind
 
+
+
+# a + b, a * b where a list or tuple may be involved (the value a BinOp gives: a new array, a
+# new list of the same items, or, for a tuple repeated once, the same immutable tuple)
+SEQUENCE_ARITHMETIC = (runtime_containers.sequence_add, runtime_containers.sequence_mul)
 
 
 class Flow(Seen):
@@ -175,6 +180,12 @@ class Flow(Seen):
             if not _no_list_value(stmt, self._bindings()):   # a new list of the same items
                 self._hold([new], self.items(self._reads(env, value)))
             return {new}
+        if kind == Kind.CALL and stmt.sd.func in SEQUENCE_ARITHMETIC and isinstance(
+                value, S.Call) and len(value.args) == 2 and not value.keywords:
+            # `a * b` lowered as sequence_mul(a, b) (a list may be involved): as above
+            self._hold([new], self.items(self._reads(env, S.Tuple(elts=value.args,
+                                                                  ctx=S.Load()))))
+            return {new}
         if kind == Kind.STOP_GRADIENT and isinstance(value, S.Call) and \
                 len(value.args) == 1 and not value.keywords:
             return set(self._reads(env, value.args[0]))   # (no_derivative(a) is a itself)
@@ -184,8 +195,8 @@ class Flow(Seen):
             # what its fields reach; not the class, a global read as the caller's object
             reads = self._reads(env, value.args[2])
             return {new} | reads | self.items(reads)
-        if kind == Kind.CALL and _is_sequence_of(stmt.sd.func) and isinstance(value, S.Call) \
-                and len(value.args) == 2 and not value.keywords:
+        if kind == Kind.CALL and alias_flow_fresh.is_sequence_of(stmt.sd.func) and \
+                isinstance(value, S.Call) and len(value.args) == 2 and not value.keywords:
             # list(L), tuple(rows) (sequence_of(list, L)): a new list of L's very items, or
             # of an array's rows (its memory); the type it is given reaches nothing
             reads = self._reads(env, value.args[1])
@@ -482,11 +493,6 @@ def _without_plain_callee(stmt):
     if not isinstance(node, S.Name):
         return value
     return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())
-
-
-def _is_sequence_of(func):
-    from .runtime_containers import sequence_of
-    return func is sequence_of
 
 
 def _constant_key(node):

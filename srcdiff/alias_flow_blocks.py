@@ -3,7 +3,8 @@ functions are only called where they are defined (stage 3, lower: called by alia
 aliasing.py). Takes lowered core statements; gives back plain facts: a statement's block,
 the way to it from the function's body, the blocks around it (`places`, `path_to`,
 `blocks_around`, `local_functions_only_called`, `bound_just_before`), the order of a copy,
-its source's rebinding and the writes (`rebound_first`, `written_only_before`), the
+its source's rebinding and the writes (`rebound_first`, `written_only_before`), whether two
+statements sit in the two arms of one `if` (`apart`), the
 argument a call gives each parameter (`bound_arguments`), whether a name surely holds
 no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
 whether a statement follows a write in its block (`later_in_block`), and, for a writing
@@ -146,6 +147,24 @@ def written_only_before(share, writes, stmts):
             if id(share) in inner and any(id(w) in inner for w in writes):
                 return False
     return True
+
+
+def apart(a, b, body):
+    """Whether the statements `a` and `b` sit in the two arms of one `if` (its body and its
+    orelse) that no loop runs again: a run that runs one never runs the other (a name `a`
+    binds never holds what it held when `b` runs)."""
+    pa, pb = path_to(body, a), path_to(body, b)
+    if not pa or not pb:
+        return False
+    k = 0
+    while k < min(len(pa), len(pb)) and pa[k][0] is pb[k][0] and pa[k][1] == pb[k][1]:
+        k += 1
+    if k == 0 or k == min(len(pa), len(pb)) or pa[k][0] is pb[k][0]:
+        return False   # (one block: one after the other; or one inside the other)
+    owner = pa[k - 1][0][pa[k - 1][1]]
+    return isinstance(owner, S.If) and {id(pa[k][0]), id(pb[k][0])} == {
+        id(owner.body), id(owner.orelse)} and not any(
+        isinstance(blk[i], (S.For, S.While)) for blk, i in pa[:k])
 
 
 def block_of(stmt, block, loop):
@@ -324,11 +343,19 @@ def helpers_result(t, defs):
     return results[0] if results else ()
 
 
-def later_in_block(place, write, t):
+def later_in_block(place, write, t, body=None, binds=()):
     """Whether `t` comes after `write` in the write's own statement list (`place`:
-    alias_flow.Flow._place)."""
+    alias_flow.Flow._place); with `body`, also inside a statement of that list after the
+    write (a branch, a loop) that runs none of `binds` (so a loop there cannot bind anew
+    before its next read)."""
     (b, j), (c, k) = place(write), place(t)
-    return b is not None and b == c and k > j
+    if b is not None and b == c and k > j:
+        return True
+    for blk, i in (path_to(body, t) or [])[:-1] if body is not None and b is not None else ():
+        if id(blk) == b and i > j:
+            inner = {id(u) for u in analyze.flatten([blk[i]])}
+            return not any(id(d) in inner for d in binds)
+    return False
 
 
 def stable_lists(stmts, binds, place, keeps_nothing):

@@ -396,3 +396,10 @@ class _Proof:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
         return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
+
+
+def is_sequence_of(func):
+    """Whether `func` is srcdiff's sequence_of (`list(L)`, `tuple(rows)` lowered): a new list
+    of its argument's very items (alias_flow reads it so)."""
+    from .runtime_containers import sequence_of
+    return func is sequence_of

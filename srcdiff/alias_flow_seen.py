@@ -11,6 +11,10 @@ change the function's caller never sees (srcdiff's derivative works on its own c
 them: writing_helpers binds a parameter to the copy a helper wrote into), where only the
 names of this function holding them can read the change.
 
+A list or tuple display of new arrays, each another (`items_apart`, `pops_apart`), only
+looped over or popped: each iteration takes, each pop takes out, another array, which the
+list's later reads do not see.
+
 A row or item taken into a name nothing reads (the loop variable of `for r in reversed(x)`
 left unused, `_dead_reads`) is no read: the loop's trip count was fixed when it started.
 """
@@ -177,9 +181,11 @@ class Seen:
                     continue   # (or in a block around t, inside the loop that runs t again
                     # after the write: `for r in x: ... f(r)` then `x *= c`, all in a loop;
                     # not a while's test, which runs again with nothing before it)
-                if n == name and own_ok and i > at and later_in_block(self._place, write, t) and \
+                if n == name and own_ok and i > at and later_in_block(
+                        self._place, write, t, self.body, defs(n)) and \
                         not any(at < order[id(d)] < i for d in defs(n)):
                     continue   # the written array itself, later in the write's own block
+                    # (or in a branch or loop there that does not bind it)
                 if n == name and kept and (id(t) in innermost or (i > at and not any(
                         at < order[id(d)] < i for d in defs(n)))):
                     continue   # the written array itself, in or after the loop writing it
@@ -195,6 +201,77 @@ class Seen:
                     return n, t
         return None
 
+
+    def items_apart(self, name):
+        """Whether `name` holds a list or tuple display built here once (`for r in [x / 2.0,
+        numpy.sin(x)]`) whose items are each a new value of its own statement (pairwise
+        apart: no array twice, as in `[a, a]`), and which nothing but `len` and the loop's
+        own item reads ever reads, changes or stores: each iteration takes another array
+        (for `rows_apart`; a later read of an item under another name still counts)."""
+        ds = self._bindings().get(name, [])
+        if not self._display_apart(ds, (S.List, S.Tuple)):
+            return False
+        loops = [lp for lp in self.stmts if isinstance(lp, (S.For, S.While))]
+        for t in self.stmts:
+            if t is ds[0] or name not in analyze.operands(t):
+                continue
+            v = getattr(t, "value", None)
+            if not (t.sd.loop_item and isinstance(t, S.Assign) and isinstance(
+                    t.targets[0], S.Name) and isinstance(v, S.Subscript)) and not (
+                    t.sd.func is len and isinstance(t, S.Assign)):
+                return False
+            if any(not any(u is t for u in lp.body) and any(u is t for u in analyze.flatten(
+                    lp.body)) and not any(u is ds[0] for u in analyze.flatten(lp.body))
+                   for lp in loops):
+                return False   # (an outer loop takes the items again, as written)
+        return True
+
+    def _display_apart(self, ds, kinds):
+        """Whether `ds` (a name's bindings) is one display (of `kinds`) whose items are each
+        a new value of its own statement, no two the same array."""
+        if len(ds) != 1 or ds[0].sd.kind != Kind.DISPLAY or not isinstance(
+                ds[0].value, kinds) or id(ds[0]) not in self.before:
+            return False
+        env, seen = self.before[id(ds[0])], set()
+        for e in ds[0].value.elts:
+            objs = self.objects(env, e.id) if isinstance(e, S.Name) else ()
+            if len(objs) != 1 or next(iter(objs))[0] != "new" or objs & seen:
+                return False
+            seen |= objs
+        return True
+
+    def pops_apart(self, lst, name):
+        """The names whose reads cannot see a write into `name` where `name` only ever
+        holds what `lst.pop()` took out of `lst` (`stack = [x * 1.0, x * 2.0]; while stack:
+        z = stack.pop(); z[0] = c`), a list display of arrays apart (_display_apart) that
+        is only popped, measured (`len`) or tested (`cond = stack` read only by an `if` or
+        `while` test): a popped array is in the list no more. `lst` and those tests'
+        names; None where that does not hold."""
+        if not self._display_apart(self._bindings().get(lst, []), S.List):
+            return None
+
+        def popped(t, of):
+            return t.sd.kind == Kind.POP and isinstance(t, S.Assign) and isinstance(
+                t.value, S.Call) and isinstance(t.value.func, S.Attribute) and isinstance(
+                t.value.func.value, S.Name) and t.value.func.value.id == of
+        if any(analyze.assigned(t) == name and not popped(t, lst) and
+               t.sd.kind != Kind.SETITEM and not _inplace(t) for t in self.stmts):
+            return None
+        tests = {t.targets[0].id for t in self.stmts if t.sd.kind == Kind.COPY and
+                 isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name) and
+                 isinstance(t.value, S.Name) and t.value.id == lst}
+        for t in self.stmts:
+            reads = set(analyze.operands(t)) if not isinstance(t, (S.If, S.While)) else \
+                {n.id for n in S.walk(t.test) if isinstance(n, S.Name)}
+            if isinstance(t, (S.If, S.While)) and isinstance(t.test, S.Name):
+                continue   # (a truth test: reads no array)
+            if lst in reads and not (popped(t, lst) or t.sd.kind == Kind.DISPLAY and
+                                     analyze.assigned(t) == lst or t.sd.func is len or
+                                     t.sd.kind == Kind.COPY and analyze.assigned(t) in tests):
+                return None
+            if reads & tests and not (analyze.assigned(t) in tests and t.sd.kind == Kind.COPY):
+                return None
+        return {lst} | tests
 
     def _dead_reads(self):
         """Ids of the statements taking a row or item, or copying a name, into a name that

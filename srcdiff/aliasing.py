@@ -20,7 +20,7 @@ have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
 from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
-    helpers_result, written_back, written_only_before
+    helpers_result, written_back, written_only_before, apart, bound_just_before, places
 from .alias_flow_fresh import VIEW_FUNCS, may_return_receiver  # (VIEW_FUNCS: argument_writes)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
@@ -94,6 +94,16 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 return w
         return None
 
+    where = places(body)
+
+    def rebound_between(name, made, w):
+        """Whether each time `w` (a write into `name`) runs, another binding of `name` ran
+        after `made` and before it in the same pass (`hd2 = x; for ...: hd2 = g(hd2);
+        hd2[0] = c`): the write never changes what `made` bound (that binding's own value
+        is checked as a statement of its own)."""
+        return bound_just_before(body, lambda t: where.get(id(t), (None, None)), w, [
+            d for d in tree.defs.get(name, ()) if d is not made], order, order[id(made)])
+
     guards = {}
     loop_sequences = {t.value.value.id for t in stmts if t.sd.kind == Kind.SUBSCRIPT
                       and t.sd.loop_item and isinstance(t.value.value, S.Name)}
@@ -112,9 +122,19 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         cannot tell); a write not there is unseen, correct whatever shares its array."""
         if not flows:
             flows.append(alias_flow.Flow(body))
-            flows[0].rows_apart = {n for n in loop_sequences if never_a_list(n, defs)}
+            flows[0].rows_apart = {n for n in loop_sequences if never_a_list(n, defs) or
+                                   flows[0].items_apart(n)}
         found = {id(w): flows[0].seen_by(w, name) for w in writes.get(name, ())}
         return {k: v for k, v in found.items() if v is not None}
+
+    def popped_unseen(name, lst):
+        """Whether `name` only holds what `lst.pop()` took out of a list of arrays apart,
+        only popped or tested (alias_flow_seen.pops_apart), and no other name reads what a
+        write into it changes."""
+        seen_writes(name)   # (makes the flow)
+        quiet = isinstance(lst, S.Name) and flows[0].pops_apart(lst.id, name)
+        return bool(quiet) and all(flows[0].seen_by(w, name, ignore=frozenset(quiet)) is None
+                                   for w in writes.get(name, ()))
 
     def seen_instead(stmt, name, seen):
         """The first write into `name` a later read sees, where `stmt` is not one, and the
@@ -298,7 +318,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             continue
         target = s.targets[0].id
         value = s.value
-        if later_write(target, s):
+        if later_write(target, s, lambda w: rebound_between(target, s, w)):
             what = None
             d, value = s, s.value
             if d.sd.kind == Kind.COPY and isinstance(value, S.Name) and value.id in temps:
@@ -371,7 +391,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                          holder=other)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
-            elif d.sd.kind == Kind.POP:   # z = L.pop(): the array L held, whoever else does
+            elif d.sd.kind == Kind.POP and not popped_unseen(target, value.func.value):
+                # z = L.pop(): the array L held, whoever else does
                 what = f"{target} is the item {stem(value.func.value)}.pop() took out, " \
                     "the array itself, not a copy"
             if what:
@@ -400,19 +421,25 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             sources = [e.id for e in elts if isinstance(e, S.Name)]
         for src in sources:
             if src in written and src != target and not rebound_first(s, src, body, stmts) \
-                    and not written_only_before(s, writes[src], stmts):
+                    and not written_only_before(s, [w for w in writes[src] if not apart(
+                        s, w, body)], stmts):   # (a write in the other arm of an if: unseen)
                 kind = "a view" if s.sd.kind in (Kind.SUBSCRIPT, Kind.CALL) else "an alias"
                 readers = sorted({target} | {n for n in defs if target in roots(n)})
                 shown = target if target in user_names else stem(S.load(target))
                 hint = f"make {target} a copy: {target} = numpy.copy(...)" \
                     if target in user_names else f"store a copy there: numpy.copy({src})"
+                if s.sd.kind == Kind.DISPLAY and target in user_names:   # L = [y, ...]: a
+                    kind = "a " + type(value).__name__.lower() + " holding it"   # list
+                    hint = f"store a copy in {target}: numpy.copy({stem(S.load(src))}) " \
+                        f"where {target} is built"   # (numpy.copy(L) would be an array)
                 if target not in user_names:   # a list or tuple built here: name the user's
                     reader = seen_writes(src).get(id(written[src]), (None, None))[0]
                     if reader in user_names and reader != src:   # name that reads it
                         shown = f"{reader} (through {shown})"
                 written_as = src if src in user_names else stem(S.load(src))
                 reason = f"writing into {written_as} here would also change {shown}" + (
-                    "" if "holds it as a field" in shown else
+                    "" if "holds it as a field" in shown else f", {kind} made on line "
+                    f"{s.sd.line}" if kind.endswith("holding it") else
                     f", {kind} of it made on line {s.sd.line}")
                 if "holds it as a field" in shown:
                     hint = f"give it a copy: numpy.copy({written_as})"

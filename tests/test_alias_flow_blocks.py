@@ -208,3 +208,34 @@ def test_a_writing_helpers_copy_is_a_new_array_and_its_write_back_is_known():
     assert len(calls) == 2 and blocks.written_back(back, calls[1], defs)
     assert not blocks.written_back(back, calls[0], defs)
     check(fills_y_twice, np.array([-0.3, -0.6, 0.9]))   # (keep is x: the write followed)
+
+
+def two_arms(x):
+    y = x * 1.0
+    if np.sum(x) > 0.0:
+        h = y
+        x = h
+    else:
+        y[0] = 2.0
+    for k in range(2):
+        if k == 0:
+            g = y
+            x = g
+        else:
+            y[1] = 3.0
+    return np.sum(y)
+
+
+def test_two_statements_in_the_arms_of_one_if_no_loop_runs_again_are_apart():
+    from srcdiff import analyze, syntax as S
+    from srcdiff.core import Kind
+    body = lower_function(two_arms).body
+    stmts = list(analyze.flatten(body))
+    copies = [s for s in stmts if s.sd.kind == Kind.COPY and isinstance(s.value, S.Name)
+              and s.value.id == "y" and s.targets[0].id in ("h", "g")]
+    writes = [s for s in stmts if s.sd.kind == Kind.SETITEM]
+    assert len(copies) == 2 and len(writes) == 2
+    assert blocks.apart(copies[0], writes[0], body) and blocks.apart(writes[0], copies[0], body)
+    assert not blocks.apart(copies[1], writes[1], body)   # (the loop runs both arms)
+    assert not blocks.apart(copies[0], writes[1], body)   # (one after the other)
+    assert not blocks.apart(writes[0], writes[0], body)

@@ -123,3 +123,51 @@ def test_rows_nothing_reads_do_not_see_a_write(monkeypatch):
     flow, write = _flow_and_write(rows_of_a_view_read, monkeypatch)
     reader, where = flow.seen_by(write, "y")
     assert where.sd.loop_item and not flow._dead_reads() & {id(where)}
+
+
+def rows_of_new_arrays(x):
+    for r in [x * 2.0, np.sin(x)]:
+        r[0] = 1.0
+    stack = [x * 1.0, np.cos(x)]
+    while stack:
+        z = stack.pop()
+        z[1] = 2.0
+    return np.sum(x)
+
+
+def rows_of_one_array_twice(x):
+    a = x * 2.0
+    for r in [a, a]:
+        r[0] = 1.0
+    stack = [a, np.cos(x)]
+    stack.append(np.sin(x))
+    while stack:
+        z = stack.pop()
+        z[1] = 2.0
+    return np.sum(x)
+
+
+def test_a_display_of_new_arrays_apart_only_looped_over_or_popped(monkeypatch):
+    """items_apart: each iteration takes another array; pops_apart: a popped array is in
+    the list no more (the names whose reads then see nothing: the list and its tests)."""
+    for f, apart in ((rows_of_new_arrays, True), (rows_of_one_array_twice, False)):
+        flow, _ = _flow_and_write(f, monkeypatch)
+        looped = {t.value.value.id for t in flow.stmts if t.sd.loop_item}
+        assert len(looped) == 1 and flow.items_apart(looped.pop()) is apart
+        quiet = flow.pops_apart("stack", "z")
+        assert (quiet is not None and "stack" in quiet) is apart
+
+
+def rows_taken_again_by_an_outer_loop(x):
+    rows = [x * 2.0, np.sin(x)]
+    total = 0.0
+    for k in range(2):
+        for r in rows:
+            total = total + np.sum(r * r)
+            r[0] = 1.0
+    return total
+
+
+def test_a_display_an_outer_loop_takes_the_items_of_again_is_not_apart(monkeypatch):
+    flow, _ = _flow_and_write(rows_taken_again_by_an_outer_loop, monkeypatch)
+    assert not flow.items_apart("rows")
