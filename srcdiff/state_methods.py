@@ -137,11 +137,8 @@ def _state_function(lw, node, fn, cls, fields):
     return made
 
 
-class _Returns(S.NodeTransformer):
-    """`return e` -> `return e, self` (None for a bare return); nested functions kept."""
-
-    def __init__(self, me, fields):
-        self.me, self.fields = me, fields
+class _MethodBody(S.NodeTransformer):
+    """A pass over the method's own body: nested functions and lambdas are left as they are."""
 
     def visit_FunctionDef(self, node):
         if getattr(self, "_top", False):
@@ -152,6 +149,13 @@ class _Returns(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
+
+
+class _Returns(_MethodBody):
+    """`return e` -> `return e, self` (None for a bare return); nested functions kept."""
+
+    def __init__(self, me, fields):
+        self.me, self.fields = me, fields
 
     def visit_Return(self, node):
         value = node.value if node.value is not None else S.const(None)
@@ -160,7 +164,7 @@ class _Returns(S.NodeTransformer):
         return node
 
 
-class _Updates(S.NodeTransformer):
+class _Updates(_MethodBody):
     """`self.f op= e` -> `check_field_number(self.f, 'self.f', where)` then `self.f = self.f
     op e`: a field holding a number is bound anew, as the caller's record is (field_writes);
     one holding an array, which Python's `op=` changes in place under every name holding it
@@ -169,16 +173,6 @@ class _Updates(S.NodeTransformer):
 
     def __init__(self, me, filename):
         self.me, self.filename = me, filename
-
-    def visit_FunctionDef(self, node):
-        if getattr(self, "_top", False):
-            return node
-        self._top = True
-        self.generic_visit(node)
-        return node
-
-    def visit_Lambda(self, node):
-        return node
 
     def visit_AugAssign(self, node):
         t = node.target
