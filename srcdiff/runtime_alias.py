@@ -29,7 +29,7 @@ raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts 
 """
 import numpy
 
-from .errors import SrcdiffError
+from .errors import ArgumentError, SrcdiffError
 from .runtime_checks import refuse
 
 
@@ -201,7 +201,6 @@ def check_arguments_apart(value, name, others, other_names, function):
                                  isinstance(leaf, numpy.ndarray) and
                                  numpy.may_share_memory(value, leaf) and
                                  numpy.shares_memory(value, leaf, max_work=1000)):
-                from .errors import ArgumentError
                 raise ArgumentError(
                     f"the arguments {name} and {other_name} of {function} share memory (the "
                     f"same array, or views of one), and {function} writes into {name} in "

@@ -345,9 +345,10 @@ def apart_check_texts(low):
     place (a copy of its own, `x = own_copy(x)`) shares no memory with another argument
     (runtime_alias.check_arguments_apart), and the helper they need: [] where none is
     written or there is no other parameter."""
-    written = [s.targets[0].id for s in low.body if isinstance(s, S.Assign) and
-               s.sd.kind == Kind.CALL and s.sd.func is runtime.own_copy and
-               isinstance(s.targets[0], S.Name) and s.targets[0].id in low.params]
+    copied = [s.targets[0].id for s in low.body if isinstance(s, S.Assign) and
+              s.sd.kind == Kind.CALL and s.sd.func is runtime.own_copy and
+              isinstance(s.targets[0], S.Name) and s.targets[0].id in low.params]
+    written = [p for p in copied if _written_as_given(low.body, p)]
     texts = []
     for name in written:
         others = [p for p in low.params if p != name]
@@ -358,3 +359,26 @@ def apart_check_texts(low):
         return [], {}
     from .runtime_alias import check_arguments_apart
     return texts, {"check_arguments_apart": check_arguments_apart}
+
+
+def _written_as_given(body, name):
+    """Whether the lowered body writes in place into the array the parameter `name` was
+    given (`name[i] = v`, `name op= v`) before binding `name` to anything else: a copy made
+    only because a list or alias may hold it (`items = [a]; items[1] += b`) writes nothing
+    the caller passed. Where `name` is bound anew, only the writes of the statements before
+    the first one binding it count (its own copy, own_copy, aside)."""
+    def writes(stmt):
+        return any(t.sd.kind == Kind.SETITEM and t.targets[0].value.id == name or
+                   isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name) and
+                   t.targets[0].id == name and t.sd.inplace is not None
+                   for t in analyze.flatten([stmt]))
+
+    def binds(stmt):
+        return any(analyze.assigned(t) == name and t.sd.inplace is None and
+                   t.sd.func is not runtime.own_copy for t in analyze.flatten([stmt]))
+    for stmt in body:
+        if writes(stmt):
+            return True
+        if binds(stmt):
+            return False
+    return False

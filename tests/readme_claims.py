@@ -772,12 +772,12 @@ def try_that_only_reads(x):
 
 
 def plain_blocks(x, mode="tanh"):
-    import scipy.special as sp
+    from numpy import exp as e   # (an import in the body: NumPy's, so no extra is needed)
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.where(x > 0.5, np.log(x), x)
     match mode:
         case "tanh" | "sigmoid" if mode in {"tanh", "sigmoid"}:
-            y = np.tanh(y) + sp.expit(y)
+            y = np.tanh(y) + 1.0 / (1.0 + e(-y))
         case _:
             y = y * 2.0
     parts = [y[0], y[1] * 2.0, y[2]]

@@ -104,7 +104,8 @@ RAISING = [
     (integer_row_update, (V3, V3)),
     (add_update, (V3, M23)),          # (3,) += (2, 3): a result of another shape
     (add_update, (V3, rng.uniform(size=2))),
-    (matmul_update, (V3, V3)),        # two vectors
+    (matmul_update, (V3, V3.copy())),   # two vectors (apart: one array passed twice to a
+    #                                     function writing into it is refused at the entry)
     (matmul_update, (M33, V3)),
     (matmul_update, (M23, rng.uniform(size=(3, 2)))),
     (integer_update, (V3, 0.5)),      # an integer array += a float
@@ -113,7 +114,7 @@ RAISING = [
     (accumulated, (V3, M23)),
     (iadd_call, (V3, M23)),
     (iadd_result, (V3, M23)),
-    (imatmul_call, (V3, V3)),
+    (imatmul_call, (V3, V3.copy())),
     (itruediv_call, (V3, 2.0)),
 ]
 
