@@ -1073,3 +1073,18 @@ def test_a_write_into_what_a_stack_popped_another_name_reads_stays_refused(f, tr
         transform(f)(*((x,) if transform is srcdiff.grad else (x, np.ones(3))))
     lines = inspect.getsource(f).splitlines()
     assert info.value.lineno == _line(f, lines.index("        z[0] = 1.0"))
+
+
+def _y_item_of_a_zip_of_lists(x):
+    y = x * 2.0
+    pairs = list(zip([y], [x]))
+    z = pairs[0][0]
+    z[0] = 5.0
+    return np.sum(y * y)
+
+
+def test_a_write_into_an_item_alias_flow_cannot_name_the_reader_of_is_checked():
+    """alias_flow sees the write read but cannot tell by whom ((None, None)): the check before
+    the write still runs (without it, the gradient here was 2.5 where it is 0)."""
+    with pytest.raises(errors.RuntimeRefusal, match="writing into z here"):
+        srcdiff.grad(_y_item_of_a_zip_of_lists)(np.array([0.5, -1.0, 0.5]))
