@@ -16,10 +16,8 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms
+from . import generators, idioms, records, rules
 from . import objects as fobjects
-from . import records
-from . import rules
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
