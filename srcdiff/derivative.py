@@ -298,7 +298,9 @@ class Derivative(DerivativeBase):
 
     def _call(self, args, kwargs):
         spread = ()
-        if _defaults_of(self._fn) != self._defaults:   # (compared by identity: cheap)
+        fn_given = self._fn   # (its defaults bound anew: identity only, nothing made per call)
+        if getattr(fn_given, "__defaults__", None) is not self._defaults[0].obj or \
+                getattr(fn_given, "__kwdefaults__", None) is not self._defaults[1].obj:
             self._set_signature(self._fn, self._kind, self._wrt)
             self._compiled.clear()
         if self._variadic:   # every parameter positionally, *args a tuple (variadic.py)
