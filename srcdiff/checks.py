@@ -64,6 +64,30 @@ def _check(func, args, line, what, bindings, error=None):
     return guard
 
 
+def view_guard(lw, node):
+    """[the check before `node`] where a rewrite reads the slices or rows that `node` takes of
+    an array as views of it (syntax.VIEWS_OF; runtime.check_views), else []."""
+    views = getattr(node, S.VIEWS_OF, None)
+    if views is None:
+        return []
+    array, view, kind, line = views
+    if kind == "slice":
+        reason = (f"{array} is a {{kind}} here, whose slices are new arrays, not views: in "
+                  f"your function a write into {array} or {view} is not seen through the "
+                  "other, and srcdiff's derivative follows NumPy's meaning, where it is")
+        hint = (f"write into {array} itself ({array}[...] = ...) and read {array}[...] where "
+                f"you read {view}, or make {view} a copy: {view} = {array}[...].copy()")
+    else:
+        reason = (f"{array} is a {{kind}} here, whose rows are new arrays, not views: in your "
+                  f"function a write into {view} does not change {array}, and srcdiff's "
+                  "derivative follows NumPy's meaning, where it does")
+        hint = (f"write into {array} by index (for i in range(len({array})): "
+                f"{array}[i, ...] = ...), or loop over a copy: for {view} in {array}.copy()")
+    error = lw.src.error(line, reason, hint)
+    return [_check(runtime.check_views, [S.load(array)] + refusal_args(error), line, None,
+                   lw.bindings)]
+
+
 def guard_shared_writes(body, guards, bindings):
     """Put aliasing.check_writes' checks into `body`, each a tuple (statement, error,
     holder, view, only). holder None: `z += v` refused when z is an array (check_in_place);

@@ -317,7 +317,7 @@ class _Rows:
             seq = self._fresh(f"{row}_rows")
             bind = [S.place_unplaced(S.Assign(targets=[S.store(seq)], value=seq_node,
                                               type_comment=None), loop)]
-        else:
+        else:   # a name others may read: the run checks that its rows are views
             seq = seq_node.id
         at = self._fresh(f"{row}_i")
         head = S.quote(f"for {at} in range(len({seq})):\n    pass")[0]
@@ -326,6 +326,8 @@ class _Rows:
         head.body = [c for c in (count, take) if c is not None] + \
             self._stored_back(loop.body, row, seq, at)
         head.orelse = loop.orelse
+        if not bind:
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
         stmts[i:i + 1] = bind + [S.place_unplaced(head, loop)]
         self.changed = True
 

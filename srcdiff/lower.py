@@ -267,6 +267,10 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     # -- statements --------------------------------------------------------
 
     def stmt(self, node):
+        guard = checks.view_guard(self, node)   # a view rewrite: Dask's slices are copies
+        return guard + self._stmt(node) if guard else self._stmt(node)
+
+    def _stmt(self, node):
         if isinstance(node, S.Delete) and all(isinstance(t, S.Name) for t in node.targets):
             return []  # `del name` only frees memory: dropped (the adjoint may read the value)
         if isinstance(node, S.Delete):

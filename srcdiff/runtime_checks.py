@@ -161,6 +161,19 @@ def check_no_view(view, base, index, reason, hint, where):
         refuse(reason, hint, where)
 
 
+def check_views(array, reason, hint, where):
+    """Before code that srcdiff reads with NumPy's meaning of views (a write through a basic
+    slice or a loop's row changes the array: view_writes.py, loop_rows.py): refused where
+    `array` is an array whose slices are new arrays (Dask's), so the function means
+    something else. NumPy's and CuPy's arrays pass, and so does a value that is no array
+    (Python raises at its slicing, as it would without srcdiff)."""
+    if isinstance(array, numpy.ndarray) or not hasattr(array, "shape"):
+        return
+    if type(array).__module__.partition(".")[0] != "cupy":
+        refuse(reason.format(kind=f"{type(array).__module__}.{type(array).__name__}"),
+               hint, where)
+
+
 def _written_region(base, index):
     """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
     if index is None:

@@ -156,8 +156,13 @@ VARIADIC = "sd_variadic"
 # broadcasts to its shape (srcdiff/fold.py)
 FULL_PRODUCT = "sd_full_product"
 
+# Set on a statement whose rewrite (view_writes.py, loop_rows.py) reads a slice or a row of an
+# array as a view of it: (the array's name, the view's, 'slice' or 'rows', the user's line); the
+# lowering checks in the run that the array's slices are views (checks.view_guard).
+VIEWS_OF = "sd_views_of"
+
 _CLONE_EXTRAS = ("lineno", "col_offset", "end_lineno", "end_col_offset", "sd",
-                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC)
+                 METHOD_FORM, KEYWORD_ONLY, FULL_PRODUCT, VARIADIC, VIEWS_OF)
 
 
 def place_unplaced(new, old):

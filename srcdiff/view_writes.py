@@ -61,6 +61,10 @@ def rewrite(fdef, resolve, not_arrays=()):
     if not pass_.used:
         return fdef
     pass_.settle()
+    for n in S.walk(tree):   # the run checks that these slices are views (Dask's are not)
+        if id(n) in pass_.used:
+            view, base = pass_.bindings[id(n)][:2]
+            setattr(n, S.VIEWS_OF, (base, view, "slice", n.lineno))
     return tree
 
 
