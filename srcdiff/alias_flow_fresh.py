@@ -31,7 +31,7 @@ from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, deep_fr
 from .library_results import (  # noqa: F401 (read here by alias_flow, aliasing, ...)
     _PLAIN, _TAME_BUILTINS, FRESH, FRESH_BUILTINS, FRESH_METHODS, READ_METHODS, STORE_METHODS,
     VIEW_ATTRIBUTES, VIEW_FUNCS, VIEW_METHODS, copies, fresh_call, keeps_nothing,
-    may_return_receiver, numpy_array_call, plain_library_function)
+    may_return_receiver, numpy_array_call, plain_library_function, viewed_argument)
 
 _DEPTH = 4   # how many calls of the user's functions deep a proof follows
 
@@ -188,7 +188,8 @@ class _Proof:
                 if node.id in self.locals else set() if self._tame(node, True) else None
         if isinstance(node, S.Call):
             func = self._callee(node)
-            if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
+            if (isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS) and \
+                    viewed_argument(func, node) is None:   # (einsum('ii->i', a): a's memory)
                 if not any(isinstance(a, S.Starred) for a in node.args) and not any(
                         k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
                     return set()
@@ -331,10 +332,11 @@ class _Proof:
                 return self._tame(receiver, True) and all(self._tame(a, True)
                                                           for a in node.args)
             return attr in VIEW_METHODS and self._fresh(receiver)
+        viewed = viewed_argument(func, node)
+        if viewed is not None:   # (numpy.einsum('i->i', a): a view of a)
+            return self._fresh(viewed)
         if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
             return True
-        if func in VIEW_FUNCS:
-            return bool(node.args) and self._fresh(node.args[0])
         from .callables import is_user_function
         if isinstance(func, types.FunctionType) and is_user_function(func):
             return all(self._tame(a) for a in node.args) and \

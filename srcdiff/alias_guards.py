@@ -73,14 +73,15 @@ def stopped_alias(s, user_names, stmts):
     """Whether `s` binds `h = stop_gradient(x)` (x itself, carrying no derivative) where h
     may keep x's memory: a name of the user's, or srcdiff's name for it read by a copy, an
     index (a view) or a display (`stop_gradient(x).copy()` keeps nothing)."""
-    from .alias_flow_fresh import VIEW_FUNCS
+    from .alias_flow_fresh import viewed_argument
     value = s.value if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) else None
     if s.sd.kind != Kind.STOP_GRADIENT or not isinstance(value, S.Call) or \
             len(value.args) != 1 or not isinstance(value.args[0], S.Name):
         return False
     target = s.targets[0].id
     return target in user_names or any(
-        t.sd.kind in (Kind.COPY, Kind.SUBSCRIPT, Kind.DISPLAY) or t.sd.func in VIEW_FUNCS
+        t.sd.kind in (Kind.COPY, Kind.SUBSCRIPT, Kind.DISPLAY) or
+        viewed_argument(t.sd.func, getattr(t, "value", None)) is not None
         for t in stmts if t is not s and target in analyze.operands(t))
 
 

@@ -2,7 +2,8 @@
 aliasing.py). Takes the lowered core statements (`Roots`); gives back, for one name, what it
 was copied, indexed or viewed from and the items of a list or tuple built here it is (`roots`),
 those and the arguments' roots of functions of the user's it came from (`may_share`), and
-the names it may be the very same array as (`same_as`).
+the names it may be the very same array as (`same_as`); and for one statement, the list or
+dict it stores a name's array into (`stored_into`).
 
 aliasing.check_writes asks these questions of the bindings alone (no order, no branches):
 where a name may hold another's array, its write is then followed by alias_flow, checked at
@@ -10,7 +11,8 @@ run time (alias_guards, alias_rows), or refused.
 """
 from . import analyze
 from . import syntax as S
-from .alias_flow_fresh import VIEW_FUNCS, may_return_receiver
+from .alias_flow_blocks import never_a_list
+from .alias_flow_fresh import viewed_argument
 from .alias_rows import shares_items
 from .callables import is_user_function
 from .core import Kind
@@ -41,13 +43,13 @@ class Roots:
                 self.roots(v.id, seen)
             elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
                 self.roots(v.value.id, seen)
-            elif t.sd.kind == Kind.CALL and (t.sd.func in VIEW_FUNCS or t.sd.dynamic_method or
-                                             may_return_receiver(v)) and isinstance(v, S.Call):
+            elif t.sd.kind == Kind.CALL and (viewed_argument(t.sd.func, v) is not None or
+                                             t.sd.dynamic_method) and isinstance(v, S.Call):
                 # a view (`a.T[2]`, numpy.reshape(a, ...)[0]; a method may give one): its
                 # rows and items are a's memory too
-                base = v.args[0] if (t.sd.func in VIEW_FUNCS or may_return_receiver(v)) and \
-                    v.args else \
-                    v.func.value if isinstance(v.func, S.Attribute) else None
+                base = viewed_argument(t.sd.func, v)
+                if base is None:
+                    base = v.func.value if isinstance(v.func, S.Attribute) else None
                 if isinstance(base, S.Name):
                     self.roots(base.id, seen)
         if name in self.displays:
@@ -87,3 +89,17 @@ class Roots:
                     if isinstance(a, S.Name):
                         self.same_as(a.id, seen)
         return seen
+
+
+def stored_into(s, defs):
+    """(the holder, the name stored) where `s` stores a name's value into an item of a list
+    or dict (`d["w"] = y`, `L[0] = y`: the holder then holds y's array itself), else None.
+    A store into an array copies the values (never_a_list: surely not a list or dict)."""
+    if s.sd.kind != Kind.SETITEM or not isinstance(s.value, S.Name) or \
+            not isinstance(s.targets[0].value, S.Name):
+        return None
+    holder = s.targets[0].value.id
+    if never_a_list(holder, defs) and not any(
+            t.sd.kind == Kind.DISPLAY and isinstance(t.value, S.Dict) for t in defs[holder]):
+        return None
+    return holder, s.value.id

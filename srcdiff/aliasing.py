@@ -21,10 +21,10 @@ from . import analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     helpers_result, written_back, written_only_before, apart, bound_just_before, places
-from .alias_flow_fresh import VIEW_FUNCS, may_return_receiver  # (VIEW_FUNCS: argument_writes)
+from .alias_flow_fresh import VIEW_FUNCS, viewed_argument  # (VIEW_FUNCS: argument_writes)
 from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
-from .alias_roots import Roots
+from .alias_roots import Roots, stored_into
 from .callables import is_user_function
 from .core import Kind
 
@@ -285,11 +285,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 continue  # (the check could not name it there)
             if others is None or must or any(read_after(o, w, stmts) for o in others) or \
                     (item_of and seen[id(w)][0] != name) or \
-                    (_inplace(w) and seen[id(w)][0] not in (None, name) and
-                     not _rows_of(defs.get(seen[id(w)][0], ()), name)):
+                    (seen[id(w)][0] not in (None, name) and
+                     not _rows_of(defs.get(seen[id(w)][0], ()), name)) or \
+                    (holder is not None and seen[id(w)][0] is None):
                 # (alias_flow sees it read: for an item, by a name or it cannot tell, `z =
-                # list(L)[0]`; for `x op= v`, by a name other than a row of x, which
-                # alias_rows checks, `r = Record(x); x *= c; r.w`)
+                # list(L)[0]`; by a name other than a row of x, which alias_rows checks:
+                # `r = Record(x); x *= c; r.w`, `g = layer.grab(); g[1] = c; y`; where it
+                # cannot tell, the run checks the holder: `g = field_of(layer)`)
                 # an update nothing reads the other name after (w = w0; w -= ...) is left
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
@@ -308,6 +310,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                          "which holds it, not a copy",
                          f"pass a copy: numpy.copy({arg.id})")
         if not isinstance(s, S.Assign) or not isinstance(s.targets[0], S.Name):
+            stored = stored_into(s, defs)
+            if stored is not None and later_write(stored[1], s) and \
+                    not rebound_first(s, stored[1], body, stmts):   # d["w"] = y; y[0] = c
+                fail(later_write(stored[1], s), f"{stored[1]} is written into after being "
+                     f"stored in {stored[0]} on line {s.sd.line}, so {stored[0]} would see the "
+                     "change (it holds the array itself, not a copy)",
+                     f"store a copy: {S.spell(s.targets[0])} = numpy.copy({stored[1]})")
             if s.sd.kind == Kind.APPEND:
                 arg = s.value.args[0]
                 if isinstance(arg, S.Name) and later_write(arg.id, s) and \
@@ -339,8 +348,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                      f"{seq.id}[i, 0] = ..." if named else
                      f"name it, rows = {shown if spelt else '...'}, then loop over indices "
                      "and write into rows itself, e.g. rows[i, 0] = ...")
-            elif d.sd.kind == Kind.CALL and (d.sd.func in VIEW_FUNCS or
-                                             may_return_receiver(d.value)):
+            elif d.sd.kind == Kind.CALL and viewed_argument(d.sd.func, d.value) is not None:
                 what = f"{target} may be a view of another array"
             elif d.sd.kind == Kind.CALL and d.sd.dynamic_method:
                 what = f"{target} comes from a method call, which may return a view"
@@ -414,8 +422,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and (s.sd.func in VIEW_FUNCS or may_return_receiver(value)):
-            sources = [a.id for a in value.args[:1] if isinstance(a, S.Name)]
+        elif s.sd.kind == Kind.CALL and viewed_argument(s.sd.func, value) is not None:
+            sources = [a.id for a in [viewed_argument(s.sd.func, value)] if isinstance(a, S.Name)]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]

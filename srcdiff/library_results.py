@@ -32,7 +32,10 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
     "reshape", "transpose", "ravel", "squeeze", "swapaxes", "moveaxis", "expand_dims",
     "diagonal", "diag", "real", "imag", "broadcast_to", "asarray", "asanyarray", "atleast_1d",
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
-    "flipud", "rot90") if hasattr(numpy, n)} | {runtime_linalg.result_field}  # svd(a).U
+    "flipud", "rot90", "rollaxis", "real_if_close",   # (real_if_close(a) of a real a: a)
+    # a list of views of the array: numpy.split(y, 2)[0] is y's memory
+    "split", "array_split", "hsplit", "vsplit", "dsplit") if hasattr(numpy, n)} | {
+    runtime_linalg.result_field}  # svd(a).U
 VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
 
 # ndarray methods that return a new value (for `copy`, `astype`, `flatten`: a copy)
@@ -70,11 +73,33 @@ def may_return_receiver(call):
         for k in call.keywords)
 
 
+def viewed_argument(func, call):
+    """The argument of the lowered `call` of the library function `func` whose array (or a
+    view of it) the result may be, else None: the first of a view function
+    (`numpy.reshape(a, ...)`, `numpy.split(a, 2)`'s pieces), a method giving back its
+    receiver, the only operand of `numpy.einsum('ij->ji', a)` (a view: NumPy gives one
+    where it can), `numpy.diff(a, n)` where n may be 0 (a itself)."""
+    if not isinstance(call, S.Call) or not call.args:
+        return None
+    if func in VIEW_FUNCS or may_return_receiver(call):
+        return call.args[0]
+    if func is numpy.einsum:   # one operand: a view where NumPy can make one
+        if isinstance(call.args[0], S.Constant) and isinstance(call.args[0].value, str):
+            return call.args[1] if len(call.args) == 2 else None
+        return call.args[0] if len(call.args) <= 3 else None   # einsum(a, [0, 1], [1, 0])
+    if func is numpy.diff:
+        n = call.args[1] if len(call.args) > 1 else next(
+            (k.value for k in call.keywords if k.arg == "n"), None)
+        if n is not None and not (isinstance(n, S.Constant) and n.value != 0):
+            return call.args[0]   # diff(a, 0) is a
+    return None
+
+
 def fresh_call(func, call=None):
     """Whether a call of the library function `func` (the lowered `call`) surely gives a new
     value: a ufunc, a copying NumPy function, a builtin giving a number, srcdiff's copies."""
     if call is not None and (any(k.arg in ("copy", "out") for k in call.keywords) or
-                             may_return_receiver(call)):
+                             viewed_argument(func, call) is not None):
         return False   # numpy.array(y, copy=False) may be y; out= writes into an argument
     if isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS:
         return True

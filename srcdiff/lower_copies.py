@@ -355,7 +355,7 @@ class CopyInsertion:
             arg = args[i] if i is not None and i < len(args) else None
             made = [t for t in out if isinstance(t, S.Assign) and isinstance(arg, S.Name)
                     and isinstance(t.targets[0], S.Name) and t.targets[0].id == arg.id]
-            if arg is None or arg.id in self.user_names or len(made) != 1 or \
+            if not isinstance(arg, S.Name) or arg.id in self.user_names or len(made) != 1 or \
                     not _fresh_temporary(made[0], out, fresh_argument, self.user_names):
                 left.append((param, where))
             elif arg.id not in checked:

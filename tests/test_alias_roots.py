@@ -43,3 +43,83 @@ def test_the_names_a_name_may_be(monkeypatch):
     assert {"a", "x", "h", "r", "y"} <= tree.same_as("z")   # (a copy in each branch)
     assert "x" not in tree.same_as("t") and "x" not in tree.same_as("L")
     assert "L" in tree.displays and "t" not in tree.displays
+
+
+_STORED = '''
+import numpy as np
+
+
+def stored_in_a_dict(x):
+    y = x * 1.0
+    d = {}
+    d["a"] = y
+    t = d["a"]
+    y[1] = 5.0 * x[2]
+    return np.sum(t * np.arange(1.0, 5.0)) + np.sum(y)
+
+
+def stored_in_a_list_slot(x):
+    y = x * 1.0
+    L = [x, x]
+    L[1] = y
+    y[2] = y[2] * x[0]
+    return np.sum(L[1] * np.arange(1.0, 5.0))
+
+
+def stored_by_update(x):
+    y = x * 1.0
+    d = {}
+    d.update(a=y)
+    y[1] = 5.0 * x[2]
+    return np.sum(d["a"] * np.arange(1.0, 5.0))
+
+
+def stored_by_setdefault(x):
+    y = x * 1.0
+    d = {}
+    t = d.setdefault("a", y)
+    y[1] = 5.0 * x[2]
+    return np.sum(t * np.arange(1.0, 5.0))
+
+
+def stored_then_read_before_the_write(x):
+    y = x * 1.0
+    d = {}
+    d["a"] = y
+    s = np.sum(d["a"] * x)
+    y[1] = 5.0 * x[2]
+    return s + np.sum(y * y)
+
+
+def stored_into_an_array_row(x):
+    A = np.zeros((2, 4))
+    y = x * 2.0
+    A[0] = y
+    y[1] = 3.0 * x[0]
+    return np.sum(A * A) + np.sum(y * x)
+'''
+
+
+def test_a_list_or_dict_slot_holding_an_array_written_after(tmp_path):
+    """`d["a"] = y` (or `L[1] = y`, `d.update(a=y)`, `d.setdefault("a", y)`) stores y's array
+    itself: a later write into y shows through d. These gradients were silently wrong (d's
+    item taken as y's value at the store); now refused, located, naming the holder. A store
+    into an array's row copies the values, and a holder read only before the write sees
+    nothing: both still differentiate."""
+    import importlib.util
+    import pytest
+    import srcdiff
+    from gradcheck import check
+    path = tmp_path / "stored.py"
+    path.write_text(_STORED)
+    spec = importlib.util.spec_from_file_location("stored", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    x = np.array([0.3, -0.5, 0.8, 0.1])
+    for f in (m.stored_in_a_dict, m.stored_in_a_list_slot, m.stored_by_update,
+              m.stored_by_setdefault):
+        with pytest.raises(srcdiff.SrcdiffError, match=r"stored.py:[0-9]+: y is written into "
+                           r"after being stored in (d|L) on line"):
+            srcdiff.grad(f)(x.copy())
+    check(m.stored_then_read_before_the_write, x, order=2)
+    check(m.stored_into_an_array_row, x, order=2)

@@ -40,3 +40,148 @@ def test_ufuncs_and_copying_functions_give_new_arrays_views_do_not():
         assert np.shares_memory(func(y, -1) if func is np.reshape else func(y), y)
     assert L.keeps_nothing(np.sin) and L.plain_library_function(np.sum)
     assert not L.plain_library_function([].append)
+
+
+@pytest.mark.parametrize("name,args", [("split", (2,)), ("array_split", (2,)),
+                                       ("hsplit", (2,)), ("vsplit", (2,)), ("dsplit", (2,))])
+def test_the_splits_give_views_of_their_array(name, args):
+    y = np.arange(16.0).reshape(2, 2, 4) if name == "dsplit" else np.arange(16.0).reshape(4, 4)
+    pieces = getattr(np, name)(y, *args)
+    assert all(np.shares_memory(p, y) for p in pieces)   # NumPy's own answer
+    assert getattr(np, name) in L.VIEW_FUNCS and not L.fresh_call(getattr(np, name))
+
+
+_SPLIT_READ_AFTER_WRITE = '''
+import numpy as np
+
+
+def first_half_after_write(x):
+    y = x * 1.0
+    t = np.split(y, 2)[0]
+    y[1] = 5.0 * x[2]
+    return np.sum(t * np.array([1.0, 2.0]))
+
+
+def pieces_read_after_write(x):
+    y = x * 1.0
+    a, b = np.array_split(y, 2)
+    y[1] = 5.0 * x[2]
+    return np.sum(a * b)
+
+
+def pieces_read_before_the_write(x):
+    y = x * 1.0
+    a, b = np.split(y, 2)
+    s = np.sum(a * b)
+    y[1] = 5.0 * x[2]
+    return s + np.sum(y * y)
+'''
+
+
+def test_a_piece_of_a_split_read_after_a_write_into_its_array(tmp_path):
+    """`t = np.split(y, 2)[0]; y[1] = ...; read t`: t is a view of y and sees the write. The
+    gradient was silently wrong (t taken as a new array): now refused, located; pieces read
+    only before the write still differentiate."""
+    import importlib.util
+    import srcdiff
+    from gradcheck import check
+    path = tmp_path / "split_reads.py"
+    path.write_text(_SPLIT_READ_AFTER_WRITE)
+    spec = importlib.util.spec_from_file_location("split_reads", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    x = np.array([0.3, -0.5, 0.8, 0.1])
+    for f in (m.first_half_after_write, m.pieces_read_after_write):
+        with pytest.raises(srcdiff.SrcdiffError, match="split_reads.py:[0-9]+: writing "
+                           "into y here would also change"):
+            srcdiff.grad(f)(x.copy())
+    check(m.pieces_read_before_the_write, x, order=2)
+
+
+@pytest.mark.parametrize("text,expr,viewed", [
+    ("numpy.einsum('ij->ji', y)", lambda y: np.einsum('ij->ji', y), "y"),
+    ("numpy.einsum('ii->i', y)", lambda y: np.einsum('ii->i', y), "y"),
+    ("numpy.einsum(y, [0, 1], [1, 0])", lambda y: np.einsum(y, [0, 1], [1, 0]), "y"),
+    ("numpy.diff(y, 0)", lambda y: np.diff(y, 0), "y"),
+    ("numpy.diff(y, n=0)", lambda y: np.diff(y, n=0), "y"),
+    ("numpy.real_if_close(y)", lambda y: np.real_if_close(y), "y"),
+    ("numpy.rollaxis(y, 1)", lambda y: np.rollaxis(y, 1), "y"),
+    ("numpy.einsum('ij,jk->ik', y, z)", lambda y: np.einsum('ij,jk->ik', y, y.T.copy()), None),
+    ("numpy.diff(y)", lambda y: np.diff(y), None), ("numpy.diff(y, 2)", lambda y: np.diff(y, 2),
+                                                     None)])
+def test_the_argument_a_result_may_view_is_named(text, expr, viewed):
+    """viewed_argument names the argument whose memory NumPy's result shares (its own
+    answer, np.shares_memory), and none where the result is new."""
+    import numpy
+    y = np.arange(1.0, 10.0).reshape(3, 3)
+    assert np.shares_memory(expr(y), y) == (viewed is not None)
+    call = _call(text)
+    func = eval(S.spell(call.func), {"numpy": numpy})
+    found = L.viewed_argument(func, call)
+    assert (found.id if found is not None else None) == viewed
+    assert L.fresh_call(func, call) == (viewed is None)
+
+
+_MAY_VIEW_READ_AFTER_WRITE = '''
+import numpy as np
+
+
+def transposed_by_einsum(x):
+    y = x.reshape(2, 2) * 1.0
+    t = np.einsum("ij->ji", y)
+    y[0, 1] = 5.0 * x[2]
+    return np.sum(t * np.array([[1.0, 2.0], [3.0, 4.0]]))
+
+
+def zeroth_difference(x):
+    y = x * 1.0
+    t = np.diff(y, 0)
+    y[1] = 5.0 * x[2]
+    return np.sum(t * np.arange(1.0, 5.0))
+
+
+def real_if_close_of_a_real_array(x):
+    y = x * 1.0
+    t = np.real_if_close(y)
+    y[1] = 5.0 * x[2]
+    return np.sum(t * np.arange(1.0, 5.0))
+
+
+def diagonal_of(m):
+    return np.einsum("ii->i", m)
+
+
+def through_a_helper(x):
+    y = x.reshape(2, 2) * 1.0
+    t = diagonal_of(y)
+    y[1, 1] = 5.0 * x[2]
+    return np.sum(t * np.array([1.0, 2.0]))
+
+
+def einsum_of_two_operands(x):
+    y = x.reshape(2, 2) * 1.0
+    t = np.einsum("ij,jk->ik", y, y)
+    y[0, 1] = 5.0 * x[2]
+    return np.sum(t) + np.sum(y * y)
+'''
+
+
+def test_a_result_numpy_may_give_as_a_view_read_after_a_write(tmp_path):
+    """`t = np.einsum('ij->ji', y)` (one operand), `np.diff(y, 0)`, `np.real_if_close(y)`
+    give y's memory (or y): a later write into y shows in t. Their gradients were silently
+    wrong (t taken as a new array); now refused, located. einsum of two operands is new."""
+    import importlib.util
+    import srcdiff
+    from gradcheck import check
+    path = tmp_path / "may_view.py"
+    path.write_text(_MAY_VIEW_READ_AFTER_WRITE)
+    spec = importlib.util.spec_from_file_location("may_view", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    x = np.array([0.3, -0.5, 0.8, 0.1])
+    for f in (m.transposed_by_einsum, m.zeroth_difference, m.real_if_close_of_a_real_array,
+              m.through_a_helper):
+        with pytest.raises(srcdiff.SrcdiffError, match="may_view.py:[0-9]+: writing into y "
+                           "here would"):
+            srcdiff.grad(f)(x.copy())
+    check(m.einsum_of_two_operands, x, order=2)

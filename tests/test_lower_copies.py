@@ -327,3 +327,22 @@ def test_the_check_runs_before_the_numba_kernel():
     np.testing.assert_allclose(g(a, a * 2.0)[1], 4.0 * a)
     with pytest.raises(errors.ArgumentError, match="share memory"):
         g(a, a)
+
+
+def test_a_library_helper_writing_into_a_parameter_given_its_default_is_refused_located(
+        tmp_path):
+    """copy.deepcopy writes into its `memo` parameter, which the call leaves to its default:
+    the check of what the argument was crashed (AttributeError on a constant); now a located
+    refusal at the user's line."""
+    import importlib.util
+    import numpy as np
+    import pytest
+    import srcdiff
+    path = tmp_path / "deep.py"
+    path.write_text("import copy\nimport numpy as np\n\n\ndef f(x):\n    y = x * 1.0\n"
+                    "    t = copy.deepcopy([y])[0]\n    return np.sum(t * y)\n")
+    spec = importlib.util.spec_from_file_location("deep", path)
+    m = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(m)
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="deep.py:7: copy.deepcopy"):
+        srcdiff.grad(m.f)(np.array([0.3, -0.5]))
