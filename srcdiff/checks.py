@@ -88,6 +88,69 @@ def view_guard(lw, node):
                    lw.bindings)]
 
 
+def guard_float_stores(body, src, bindings):
+    """Before each `a[i] = v` (a local array, list or dict) where v may carry a derivative:
+    a check that a is no array of integers or booleans (runtime.check_float_store), into
+    which NumPy stores v rounded, whose derivative is zero; left out where v carries none."""
+    found, stmts = {}, list(analyze.flatten(body))
+    defs = {}
+    for t in stmts:
+        if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
+            defs.setdefault(t.targets[0].id, []).append(t)
+    for stmt in stmts:
+        if stmt.sd.kind != Kind.SETITEM or not isinstance(stmt.value, S.Name) or \
+                not isinstance(stmt.targets[0].value, S.Name) or \
+                _surely_floats(stmt.targets[0].value.id, defs):
+            continue
+        name = stmt.targets[0].value.id
+        error = src.error(stmt.sd.line, f"{name} holds integers (or booleans) here: NumPy "
+                          "rounds the value written into it, a step whose derivative is zero, "
+                          "where srcdiff's derivative would pass the value's on",
+                          f"make {name} an array of floats (numpy.zeros(n), numpy.array([1.0, "
+                          f"2.0]), {name}.astype(float)), or round where you mean it: "
+                          f"{name}[...] = int(...)")
+        found[id(stmt)] = [(stmt.sd.line, runtime.check_float_store, [S.load(name)] +
+                            refusal_args(error), stmt.value.id, None)]
+
+    def make(line, func, args, what, error):
+        return _check(func, args, line, what, bindings, error)
+    insert_guards(body, found, make)
+
+
+_FLOAT_MAKERS = ("zeros", "ones", "empty", "eye", "identity", "linspace")
+
+
+def _surely_floats(name, defs, depth=0):
+    """Whether every binding of `name` makes an array of floats, so that no check is needed:
+    numpy.zeros/ones/empty/eye/identity/linspace without a dtype, numpy.full with a float,
+    a copy or `*_like` of such an array, or arithmetic with a float constant or a true
+    division. (Parameters and anything else: the run checks.)"""
+    ds = defs.get(name)
+    if not ds or depth > 3:
+        return False
+    for t in ds:
+        value = t.value
+        if t.sd.kind == Kind.BINOP and isinstance(value, S.BinOp) and (
+                isinstance(value.op, S.Div) or any(
+                    isinstance(o, S.Constant) and type(o.value) is float
+                    for o in (value.left, value.right))):
+            continue
+        func = t.sd.func if t.sd.kind == Kind.CALL and isinstance(value, S.Call) else None
+        if func is None or any(k.arg == "dtype" for k in value.keywords):
+            return False
+        fname = getattr(func, "__name__", "") if getattr(func, "__module__", "") == "numpy" \
+            else ""
+        if fname in _FLOAT_MAKERS or fname == "full" and len(value.args) > 1 and \
+                isinstance(value.args[1], S.Constant) and type(value.args[1].value) is float:
+            continue
+        if fname in ("copy", "zeros_like", "ones_like", "empty_like") and value.args and \
+                isinstance(value.args[0], S.Name) and \
+                _surely_floats(value.args[0].id, defs, depth + 1):
+            continue
+        return False
+    return True
+
+
 def guard_shared_writes(body, guards, bindings):
     """Put aliasing.check_writes' checks into `body`, each a tuple (statement, error,
     holder, view, only). holder None: `z += v` refused when z is an array (check_in_place);

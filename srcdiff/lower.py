@@ -223,6 +223,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             checks.guard_complex_norms(out, self.src, self.bindings)
             checks.guard_arguments(out, self.src, self.bindings)
             checks.guard_real_arguments(out, self.src, self.bindings)
+            checks.guard_float_stores(out, self.src, self.bindings)
         defaults = {}
         args = self.fdef.args
         positional = args.posonlyargs + args.args

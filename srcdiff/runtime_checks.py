@@ -174,6 +174,16 @@ def check_views(array, reason, hint, where):
                hint, where)
 
 
+def check_float_store(array, reason, hint, where):
+    """Before `array[i] = v` where v carries a derivative: refused where `array` holds
+    integers or booleans, into which NumPy stores v rounded (or tested), a step whose
+    derivative is zero; a list, a dict and arrays of floating point or complex numbers
+    pass."""
+    kind = getattr(getattr(array, "dtype", None), "kind", None)
+    if kind is not None and kind in "biu":
+        refuse(reason, hint, where)
+
+
 def _written_region(base, index):
     """The part of `base` that `base[index] = v` writes, as a view (an index array: all)."""
     if index is None:

@@ -17,7 +17,7 @@ import numpy
 
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
     HELPERS, NUMPY, _largest, _smallest, abs_slope, broadcast_back, broadcast_like,
-    check_update, decided, expand_reduced, matmul_grad_left, matmul_grad_right,
+    check_float_store, check_update, decided, expand_reduced, matmul_grad_left, matmul_grad_right,
     mean_value, no_derivative, norm_value, ones_like_value, own_copy, power_exponent,
     scale_gradient, scatter_add, sum_value, unbroadcast, unit_like, zeros_like_value)
 
@@ -344,6 +344,15 @@ def install():
                     raise ValueError("non-broadcastable output operand: the in-place "
                                      "operator cannot hold the broadcast result")
         return fits
+
+    @overload(check_float_store)
+    def _check_float_store(array, reason, hint, where):
+        if is_array(array) and isinstance(array.dtype, (nt.Integer, nt.Boolean)):
+            def refuse(array, reason, hint, where):   # (Numba's messages are constants)
+                raise ValueError("srcdiff: a value carrying a derivative is stored into an "
+                                 "array of integers or booleans, which rounds it")
+            return refuse
+        return lambda array, reason, hint, where: None
 
     @overload(no_derivative)
     def _no_derivative(value):

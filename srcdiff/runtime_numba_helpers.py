@@ -130,6 +130,13 @@ def check_update(value, other, method):
                              f"doesn't match the broadcast shape")
 
 
+def check_float_store(array, reason, hint, where):
+    """Before `array[i] = v` where v carries a derivative: raise where array holds integers
+    or booleans (NumPy would store v rounded, whose derivative is zero)."""
+    if isinstance(array, numpy.ndarray) and array.dtype.kind in "biu":
+        raise ValueError(f"{where}: {reason}; {hint}")
+
+
 def no_derivative(value):
     """A value restored from the tape that carries no derivative (a range, a trip count)."""
     return value
@@ -163,7 +170,8 @@ def mean_value(x):
 HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
     matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
-    scale_gradient, expand_reduced, scatter_add, check_update, no_derivative, own_copy)}
+    scale_gradient, expand_reduced, scatter_add, check_update, check_float_store,
+    no_derivative, own_copy)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

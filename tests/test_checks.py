@@ -200,3 +200,106 @@ def test_numpy_random_is_imported_only_by_a_function_that_reads_it(tmp_path):
     assert lines[2] == "drawn: refused, True"
     if lines[1] == "rule index read: True":
         assert lines[0] == "random after plain: False"
+
+
+_INTEGER_STORES = '''
+import numpy as np
+
+
+def into_int_zeros(x):
+    a = np.zeros(4, dtype=int)
+    a[0] = x[0] * 10
+    return np.sum(a * x)
+
+
+def into_an_array_of_int_literals(x):
+    a = np.array([1, 2, 3, 4])
+    a[3] = x[3] * 9
+    return np.sum(a * x)
+
+
+def into_arange_in_a_loop(x):
+    a = np.arange(4)
+    for i in range(4):
+        a[i] = x[i] * 10
+    return np.sum(a * x)
+
+
+def into_int_slice(x):
+    a = np.ones(4, dtype=np.int64)
+    a[1:3] = x[1:3] * 5
+    return np.sum(a * x)
+
+
+def into_floats(x):
+    a = np.zeros(4)
+    a[0] = x[0] * 10
+    b = np.array([1.0, 2.0, 3.0, 4.0])
+    b[1:3] = x[1:3] * 5
+    return np.sum(a * x) + np.sum(b * x)
+
+
+def ints_into_ints(x):
+    a = np.arange(4)
+    k = int(np.argmax(x))
+    a[k] = 7
+    a[0] = k
+    return np.sum(a * x)
+
+
+def a_bool_mask_from_values(x):
+    m = np.zeros(4, dtype=bool)
+    m[0] = x[0]
+    return np.sum(m * x)
+
+
+def a_bool_mask_from_comparisons(x):
+    m = np.zeros(4, dtype=bool)
+    m[0] = x[0] > 0.0
+    return np.sum(np.where(m, x, 0.0)) + np.sum(m * x)
+'''
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    import importlib.util
+    path = tmp_path_factory.mktemp("stores") / "stores.py"
+    path.write_text(_INTEGER_STORES)
+    spec = importlib.util.spec_from_file_location("stores", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+X4 = np.array([0.33, -0.52, 0.81, 0.17])
+
+
+@pytest.mark.parametrize("name", ["into_int_zeros", "into_an_array_of_int_literals",
+                                  "into_arange_in_a_loop", "into_int_slice",
+                                  "a_bool_mask_from_values"])
+def test_a_differentiated_value_stored_into_an_integer_array_is_refused(stores, name):
+    """NumPy rounds a float stored into an integer array: the stored value's derivative is
+    zero. srcdiff's derivative passed the value's on (the gradient 2.4 where it is 0.33 for
+    into_int_zeros); now refused in the run, in both modes, located at the store."""
+    f = getattr(stores, name)
+    for derivative in (srcdiff.grad(f), srcdiff.jvp(f)):
+        args = (X4.copy(),) if derivative.__name__.startswith("grad") else (X4.copy(),
+                                                                           np.ones(4))
+        with pytest.raises(srcdiff.RuntimeRefusal, match=r"stores.py:[0-9]+: [am] holds "
+                           r"integers"):
+            derivative(*args)
+
+
+@pytest.mark.parametrize("name", ["into_floats", "ints_into_ints",
+                                  "a_bool_mask_from_comparisons"])
+def test_stores_into_float_arrays_or_of_values_without_derivative_differentiate(stores, name):
+    check(getattr(stores, name), X4, order=2)
+
+
+def test_stores_into_arrays_made_of_floats_need_no_check(stores):
+    """`a = np.zeros(4)` (or ones, empty, linspace, full with a float, a copy of one,
+    arithmetic with a float): the emitted code carries no check_float_store before its
+    writes; an array of int literals keeps it."""
+    text = srcdiff.source(srcdiff.grad(stores.into_floats))
+    assert text.count("check_float_store(") == 1   # b = np.array([1.0, ...]): checked
+    assert "check_float_store(b," in text
