@@ -43,6 +43,10 @@ class Roots:
                 self.roots(v.id, seen)
             elif t.sd.kind == Kind.SUBSCRIPT and isinstance(v.value, S.Name):
                 self.roots(v.value.id, seen)
+            elif t.sd.kind == Kind.CALL and _holds_its_arguments(t.sd.func):
+                for a in v.args:   # dict_from_lists(keys, values): a dict of those very items
+                    if isinstance(a, S.Name):
+                        self.roots(a.id, seen)
             elif t.sd.kind == Kind.CALL and (viewed_argument(t.sd.func, v) is not None or
                                              t.sd.dynamic_method) and isinstance(v, S.Call):
                 # a view (`a.T[2]`, numpy.reshape(a, ...)[0]; a method may give one): its
@@ -89,6 +93,13 @@ class Roots:
                     if isinstance(a, S.Name):
                         self.same_as(a.id, seen)
         return seen
+
+
+def _holds_its_arguments(func):
+    """srcdiff's own builders of a container from lists (a dict comprehension's
+    `dict_from_lists(keys, values)`): the result holds the lists' very items."""
+    return getattr(func, "__name__", None) == "dict_from_lists" and \
+        getattr(func, "__module__", None) == "srcdiff.runtime_containers"
 
 
 def stored_into(s, defs):

@@ -34,8 +34,9 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
         if view in user_names:   # (its own copies srcdiff makes, `r if c else v`, read it)
             candidates = [n for n in holders_of(view) if n in user_names] + \
                 [h for h in held_in if h in user_names]
-        else:
-            candidates = held_in
+        else:   # srcdiff's name for a row: the user's names bound from it (`a, b = m`: a =
+            candidates = held_in + [n for n in holders_of(view)   # m_0_1; `r = m[0][1:]`)
+                                    if n in user_names and n not in held_in]
         for w in stmts:
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (w.sd.inplace is not None and w.targets[0].id == base)):

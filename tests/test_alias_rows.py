@@ -287,3 +287,55 @@ def test_a_name_that_may_be_an_array_is_still_checked():
     with pytest.raises(errors.RuntimeRefusal, match="row of D taken on line"):
         srcdiff.grad(dict_in_one_branch_array_in_the_other)(X.copy(), -1.0)
     check(dict_in_one_branch_array_in_the_other, X.copy(), 1.0)
+
+
+def rows_unpacked(x):
+    A = x.reshape(2, 2) * 1.0
+    a, b = A
+    A[0, 1] = 5.0 * x[2]
+    return np.sum(a * np.array([1.0, 2.0])) + np.sum(A * A)
+
+
+def a_slice_of_a_row(x):
+    A = x.reshape(2, 2) * 1.0
+    r = A[0][1:]
+    A[0, 1] = 5.0 * x[2]
+    return np.sum(r * 2.0) + np.sum(A * A)
+
+
+def rows_in_a_dict(x):
+    A = x.reshape(2, 2) * 1.0
+    d = dict(enumerate(A))
+    A[0, 1] = 5.0 * x[2]
+    return np.sum(d[0] * np.array([1.0, 2.0])) + np.sum(A * A)
+
+
+def rows_in_a_dict_comprehension(x):
+    A = x.reshape(2, 2) * 1.0
+    d = {k: r for k, r in enumerate(A)}
+    A[0, 1] = 5.0 * x[2]
+    return np.sum(d[0] * np.array([1.0, 2.0])) + np.sum(A * A)
+
+
+def rows_unpacked_then_copied(x):
+    A = x.reshape(2, 2) * 1.0
+    a, b = A
+    a = a.copy()
+    A[0, 1] = 5.0 * x[2]
+    return np.sum(a * np.array([1.0, 2.0])) + np.sum(A * A)
+
+
+@pytest.mark.parametrize("f", [rows_unpacked, a_slice_of_a_row, rows_in_a_dict,
+                               rows_in_a_dict_comprehension])
+def test_rows_srcdiff_names_itself_are_checked_through_the_user_s_names(f):
+    """`a, b = A` (srcdiff's A_0_1 = A[0], then a = A_0_1), `r = A[0][1:]`, rows kept in a
+    dict made from a list (`dict(enumerate(A))`): each is a view of A's row that sees a
+    later write into A. Their gradients were silently wrong (the write missed); now refused,
+    located at the write."""
+    with pytest.raises(errors.SrcdiffError, match=r"test_alias_rows.py:[0-9]+: writing into "
+                       r"A here would also change"):
+        srcdiff.grad(f)(np.array([0.3, -0.5, 0.8, 0.1]))
+
+
+def test_an_unpacked_row_copied_before_the_write_differentiates():
+    check(rows_unpacked_then_copied, np.array([0.3, -0.5, 0.8, 0.1]), order=2)
