@@ -91,6 +91,12 @@ def expand_call(low, node, out, discard):
     obj = low._callee_object(func)
     if obj is None:
         return None
+    if any(obj is b for b in (exec, eval, locals, globals)) or obj is vars and not node.args:
+        # (code or names the source does not show: exec("y[0] = 5.0") writes into y)
+        raise low.error(node, f"srcdiff cannot follow {obj.__name__}(): the code it runs, or "
+                        "the names it reads or changes, are not in the function's source",
+                        hint="write the statements themselves in the function, and read "
+                             "names directly")
     if obj is functools.reduce:
         return low._result(_reduce(low, node, out), Kind.COPY, None, discard)
     if obj is math.prod:

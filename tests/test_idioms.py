@@ -147,3 +147,28 @@ def string_methods_of_keys(p, x):
 def test_string_methods_of_a_dicts_keys_run_and_carry_no_derivative():
     p = {"w_1": X.copy(), "bias_b": Y.copy(), "c": X * 2.0}
     check(string_methods_of_keys, p, X.copy(), wrt=(0, 1))
+
+
+def writes_through_exec(x):
+    y = x * 1.0
+    exec("y[0] = 5.0")
+    return np.sum(y * x)
+
+
+def reads_through_locals(x):
+    y = x * 2.0
+    return np.sum(locals()["y"] * x)
+
+
+def evaluates(x):
+    return eval("np.sum(x * x)")
+
+
+@pytest.mark.parametrize("f", [writes_through_exec, reads_through_locals, evaluates])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_code_or_names_the_source_does_not_show_are_refused(f, mode):
+    """exec("y[0] = 5.0") wrote into y where srcdiff's derivative, seeing a call with a
+    string, did not follow it (silently wrong: 1.26 where it is 0.63); exec, eval, locals(),
+    globals() and vars() are now refused, located."""
+    err = refusal(f, (np.array([0.3, -0.5, 0.8]),), mode)
+    assert "cannot follow" in str(err)
