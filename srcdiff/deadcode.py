@@ -63,7 +63,7 @@ def _own_loads(stmt):
 
 
 def _loads(node):
-    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+    return {n.id for n in S.walk_names(node) if n.ctx.__class__ is S.Load}
 
 
 def _atom(node):
@@ -166,7 +166,7 @@ def _reads(node, name):
     for n in S.walk(node):
         if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Try, S.With, S.Global,
                           S.Nonlocal)) and any(
-                isinstance(m, S.Name) and m.id == name for m in S.walk(n)):
+                m.id == name for m in S.walk_names(n)):
             return True
         if isinstance(n, S.Name) and n.id == name and not isinstance(n.ctx, S.Store):
             return True

@@ -39,7 +39,7 @@ def inline_single_use(body, sizes):
         if not _inlinable(stmt, stores, loads, sizes):
             continue
         name = stmt.targets[0].id
-        reads = {n.id for n in S.walk(stmt.value) if isinstance(n, S.Name)}
+        reads = {n.id for n in S.walk_names(stmt.value)}
         for later in body[i + 1:]:
             if _operand_into(later, name, stmt.value):
                 dead.add(i)
@@ -59,7 +59,7 @@ def _passable(stmt, name, reads):
     return (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id not in reads
             and stmt.targets[0].id != name and _plain(stmt.value)
-            and not any(isinstance(n, S.Name) and n.id == name for n in S.walk(stmt.value)))
+            and not any(n.id == name for n in S.walk_names(stmt.value)))
 
 
 def _inlinable(stmt, stores, loads, sizes):

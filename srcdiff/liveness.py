@@ -175,7 +175,7 @@ def _reusable(stmt, i, stores, reads, bound_at, classes, shapes):
                 or not _fresh(where[1])
                 or _elements(shapes.get(name)) < MIN_ELEMENTS):
             continue
-        if any(isinstance(n, S.Name) and n.id == name for n in S.walk(other)):
+        if any(n.id == name for n in S.walk_names(other)):
             continue
         other_shape = _shape(other, shapes)
         if other_shape is None or broadcast(shapes[name], other_shape) != shapes[name]:
