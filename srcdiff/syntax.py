@@ -298,9 +298,14 @@ def attribute_chain(node):
 
 
 def name(identifier, ctx=None):
-    """A Name node; ctx defaults to Load."""
-    return gast.Name(id=identifier, ctx=ctx or gast.Load(), annotation=None,
-                     type_comment=None)
+    """A Name node; ctx defaults to Load. Made without gast's constructor (the stages make
+    hundreds per transform); its fields are the constructor's."""
+    node = _NAME.__new__(_NAME)
+    fields = node.__dict__
+    fields["id"] = identifier
+    fields["ctx"] = ctx or gast.Load()
+    fields["annotation"] = fields["type_comment"] = None
+    return node
 
 
 def load(identifier):
@@ -312,7 +317,14 @@ def store(identifier):
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _CONSTANT.__new__(_CONSTANT)
+    fields = node.__dict__
+    fields["value"] = value
+    fields["kind"] = None
+    return node
+
+
+_NAME, _CONSTANT = gast.Name, gast.Constant
 
 
 def function_def(name, params, body, defaults=()):
@@ -389,9 +401,14 @@ def settle(nodes, bindings):
     names, binding the builtins among them in `bindings`."""
     used, found = set(bindings), set()
     every = [n for node in nodes for n in walk(node)]
+    name_type = gast.Name
     for n in every:
-        for name in _identifiers(n):
+        if n.__class__ is name_type:   # most nodes with a name (asked first, no generator)
+            name = n.id
             (found if name in _PRIVATE else used).add(name)
+        elif isinstance(n, _NAMING):
+            for name in _identifiers(n):
+                (found if name in _PRIVATE else used).add(name)
     chosen = {}
     for placeholder in sorted(found):
         base, obj = _PRIVATE[placeholder]
@@ -408,6 +425,9 @@ def settle(nodes, bindings):
             if isinstance(n, gast.Name) and n.id in chosen:  # parameters are Names in gast
                 n.id = chosen[n.id]
     return chosen
+
+
+_NAMING = (gast.FunctionDef, gast.ClassDef, gast.alias, gast.Global)   # _identifiers' others
 
 
 def _identifiers(node):
