@@ -26,7 +26,8 @@ PURE = frozenset((
 def drop_unread(body):
     """Remove the unread pure assignments from a function body, in place."""
     stmts = list(_statements(body))
-    if any(isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
+    closures = _CLOSURES
+    if any(n.__class__ in closures
            for stmt in body for n in S.walk(stmt)):   # (a walk of body reaches nested blocks)
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
@@ -44,6 +45,9 @@ def drop_unread(body):
     if dead:
         _remove(body, dead)
     return body
+
+
+_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
 
 
 def _statements(body):

@@ -27,13 +27,15 @@ def inline_single_use(body, sizes):
     if not sizes:
         return body
     stores, loads = {}, {}
+    name_type, closures = S.Name, _CLOSURES
     for stmt in body:
         for n in S.walk(stmt):
-            if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal)):
-                return body  # a closure might read a name later
-            if isinstance(n, S.Name):
-                table = loads if isinstance(n.ctx, S.Load) else stores
+            cls = n.__class__
+            if cls is name_type:
+                table = loads if n.ctx.__class__ is S.Load else stores
                 table[n.id] = table.get(n.id, 0) + 1
+            elif cls in closures:
+                return body  # a closure might read a name later
     dead = set()
     for i, stmt in enumerate(body):
         if not _inlinable(stmt, stores, loads, sizes):
@@ -48,6 +50,9 @@ def inline_single_use(body, sizes):
                 break
     body[:] = [s for i, s in enumerate(body) if i not in dead]
     return body
+
+
+_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
 
 
 def _passable(stmt, name, reads):
