@@ -641,10 +641,9 @@ def plot(results, peer_names, path):
     return True
 
 
-def kept_scaling_section(path):
+def kept_scaling_section(path, start="<!-- scaling:start", end="<!-- scaling:end -->"):
     """The section benchmarks/scaling.py wrote into `path` (kept when the rest is
-    rewritten), or ''."""
-    start, end = "<!-- scaling:start", "<!-- scaling:end -->"
+    rewritten), or ''; with `start` and `end`, another kept section (first_call.py's)."""
     text = open(path).read() if os.path.exists(path) else ""
     if start not in text or end not in text:
         return ""
@@ -733,6 +732,7 @@ def main(argv=None):
                   glibc)
     md = os.path.join(opts.out, "benchmarks.md")
     scaling = kept_scaling_section(md)   # benchmarks/scaling.py's section
+    scaling += kept_scaling_section(md, "<!-- first_call:start", "<!-- first_call:end -->")
     text = compiled.keep_section(md, text) + scaling  # and compiled.py --docs's
     with open(md, "w") as fh:
         fh.write(text)

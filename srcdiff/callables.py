@@ -53,34 +53,27 @@ MUTATING_METHODS = {"sort", "fill", "put", "resize", "partition", "itemset",
 
 def canonical_path(obj):
     """A dotted path like 'numpy.linalg.norm' that names `obj`, or None."""
-    for path in _PATH_CACHE_LOOKUP(obj):
-        return path
-    return None
+    hit = _path_cache.get(id(obj))
+    if hit is not None and (hit[0] if hit[2] is None else hit[2]()) is obj:
+        return hit[1]   # (held strongly, or by a weak reference: _remember)
+    return _found_path(obj)
 
 
-def _PATH_CACHE_LOOKUP(obj):
-    try:
-        hit = _path_cache.get(id(obj))
-    except TypeError:
-        hit = None
-    if hit is not None and hit[0]() is obj:
-        yield hit[1]
-        return
+def _found_path(obj):
+    """canonical_path of an object not in the cache."""
     if isinstance(obj, types.ModuleType):
-        yield obj.__name__
-        return
+        return obj.__name__
     owner = getattr(obj, "__self__", None)
     if isinstance(owner, numpy.ufunc) and isinstance(getattr(obj, "__name__", None), str):
         # numpy.add.reduce, numpy.multiply.outer: a new bound method at each read
         if getattr(numpy, owner.__name__, None) is owner:
-            yield f"numpy.{owner.__name__}.{obj.__name__}"
-        return
+            return f"numpy.{owner.__name__}.{obj.__name__}"
+        return None
     name = getattr(obj, "__name__", None)
     if owner is not None and type(owner).__name__ == "RandomState" and isinstance(name, str) \
             and getattr(numpy.random, name, None) is obj:
         # numpy.random.normal: a method of NumPy's global RandomState, held by numpy.random
-        yield f"numpy.random.{name}"
-        return
+        return f"numpy.random.{name}"
     module_name = getattr(obj, "__module__", None)
     qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if isinstance(obj, numpy.ufunc):
@@ -94,21 +87,8 @@ def _PATH_CACHE_LOOKUP(obj):
             target = _resolve_path(mod + "." + qualname)
             if target is obj:
                 _remember(obj, mod + "." + qualname)
-                yield mod + "." + qualname
-                return
-
-
-class _Held:
-    """A reference to an object that can not be weakly referenced (C functions, which live
-    as long as their modules): called like a weak reference."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj):
-        self.obj = obj
-
-    def __call__(self):
-        return self.obj
+                return mod + "." + qualname
+    return None
 
 
 def _remember(obj, path):
@@ -118,16 +98,16 @@ def _remember(obj, path):
 
     def forget(ref):
         hit = _path_cache.get(key)
-        if hit is not None and hit[0] is ref:
+        if hit is not None and hit[2] is ref:
             _path_cache.pop(key, None)
     try:
-        ref = weakref.ref(obj, forget)
-    except TypeError:
-        ref = _Held(obj)
-    _path_cache[key] = (ref, path)
+        _path_cache[key] = (None, path, weakref.ref(obj, forget))
+    except TypeError:   # C functions, which live as long as their modules: held
+        _path_cache[key] = (obj, path, None)
 
 
-_path_cache = {}  # id(obj) -> (a reference to obj, its dotted path)
+# id(obj) -> (obj held, its dotted path, None), or (None, its path, a weak reference to obj)
+_path_cache = {}
 
 
 def _prefill():
@@ -137,14 +117,14 @@ def _prefill():
     found = {}
     for mod in (numpy, numpy.linalg, math, operator, builtins):
         prefix = "" if mod is builtins else mod.__name__ + "."
-        held = vars(mod)
+        held = vars(mod).get
         for attr in dir(mod):
             # what the module holds now: reading numpy's other names would import its lazy
             # submodules (numpy.testing, numpy.f2py, ...), 0.4 s of a first call for nothing
-            obj = held.get(attr)
+            obj = held(attr)
             if callable(obj) and not isinstance(obj, type) and (
                     id(obj) not in found or getattr(obj, "__name__", None) == attr):
-                found[id(obj)] = (_Held(obj), prefix + attr)
+                found[id(obj)] = (obj, prefix + attr, None)
     _path_cache.update(found)
 
 
@@ -155,7 +135,7 @@ def name_path(obj, path):
     """Record `path` as the dotted name emitted code calls `obj` by (a rule module's
     functions that canonical_path can not find: scipy.special's ufuncs call themselves
     numpy's, a bound method of a module-level object is made anew at each access)."""
-    _path_cache[id(obj)] = (_Held(obj), path)  # held: rule objects live as long as srcdiff
+    _path_cache[id(obj)] = (obj, path, None)  # held: rule objects live as long as srcdiff
 
 
 def _resolve_path(path):

@@ -26,7 +26,8 @@ PURE = frozenset((
 def drop_unread(body):
     """Remove the unread pure assignments from a function body, in place."""
     stmts = list(_statements(body))
-    if any(isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
+    closures = _CLOSURES
+    if any(n.__class__ in closures
            for stmt in body for n in S.walk(stmt)):   # (a walk of body reaches nested blocks)
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
@@ -46,6 +47,9 @@ def drop_unread(body):
     return body
 
 
+_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
+
+
 def _statements(body):
     for stmt in body:
         yield stmt
@@ -63,7 +67,7 @@ def _own_loads(stmt):
 
 
 def _loads(node):
-    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+    return {n.id for n in S.walk_names(node) if n.ctx.__class__ is S.Load}
 
 
 def _atom(node):
@@ -166,7 +170,7 @@ def _reads(node, name):
     for n in S.walk(node):
         if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Try, S.With, S.Global,
                           S.Nonlocal)) and any(
-                isinstance(m, S.Name) and m.id == name for m in S.walk(n)):
+                m.id == name for m in S.walk_names(n)):
             return True
         if isinstance(n, S.Name) and n.id == name and not isinstance(n.ctx, S.Store):
             return True

@@ -91,7 +91,8 @@ class Desugaring(DictFacts):
         flags = []
         loop = self.loops[-1] if self.loops else None
         # a loop statement's own break/continue end that loop, not the enclosing one
-        nodes = [] if isinstance(stmt, (S.For, S.While)) else _walk_local(stmt, into_loops=False)
+        nodes = [] if loop is None or isinstance(stmt, (S.For, S.While)) else \
+            _walk_local(stmt, into_loops=False)   # (no loop: no break or continue to find)
         for node in nodes:
             if isinstance(node, S.Break) and loop is not None and loop.brk not in flags:
                 flags.append(loop.brk)

@@ -65,12 +65,14 @@ def _survey(module):
     """(whether a call is marked to print in its written form, whether a block is empty),
     in one pass over the tree."""
     marked = empty = False
+    call, blocks = S.Call, (S.stmt, S.excepthandler)
     for node in S.walk(module):
-        if not marked and (getattr(node, S.METHOD_FORM, None)
-                           or getattr(node, S.KEYWORD_ONLY, None)
-                           or getattr(node, S.VARIADIC, None)):
-            marked = True
-        if not empty and _empty_fields(node):
+        if node.__class__ is call:   # the marks are set on calls (syntax.py)
+            if not marked:
+                held = node.__dict__
+                marked = bool(held.get(S.METHOD_FORM) or held.get(S.KEYWORD_ONLY)
+                              or held.get(S.VARIADIC))
+        elif not empty and isinstance(node, blocks) and _empty_fields(node):
             empty = True
     return marked, empty
 

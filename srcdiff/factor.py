@@ -71,7 +71,7 @@ def defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings):
 
 
 def _stores(stmt):
-    return {n.id for n in S.walk(stmt) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    return {n.id for n in S.walk_names(stmt) if n.ctx.__class__ is S.Store}
 
 
 def _splits(adjoint, names):
@@ -80,8 +80,8 @@ def _splits(adjoint, names):
     (linear in the number of statements)."""
     first_store, first_load, last_load = {}, {}, {}
     for i, stmt in enumerate(adjoint):
-        for n in S.walk(stmt):
-            if isinstance(n, S.Name) and n.id in names:
+        for n in S.walk_names(stmt):
+            if n.id in names:
                 if isinstance(n.ctx, S.Store):
                     first_store.setdefault(n.id, i)
                 elif isinstance(n.ctx, S.Load):

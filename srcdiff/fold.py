@@ -78,8 +78,8 @@ def fold_broadcasts(body):
         if not dead:
             break
         for stmt in _drop_defs(body, dead):   # what the dropped read is read once less
-            for n in S.walk(stmt):
-                if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
+            for n in S.walk_names(stmt):
+                if isinstance(n.ctx, S.Load):
                     loads[n.id] -= 1
         folded -= dead
     return body
@@ -88,10 +88,9 @@ def fold_broadcasts(body):
 def _counts(body):
     stores, loads = {}, {}
     for stmt in body:
-        for n in S.walk(stmt):
-            if isinstance(n, S.Name):
-                table = loads if isinstance(n.ctx, S.Load) else stores
-                table[n.id] = table.get(n.id, 0) + 1
+        for n in S.walk_names(stmt):
+            table = loads if n.ctx.__class__ is S.Load else stores
+            table[n.id] = table.get(n.id, 0) + 1
     return stores, loads
 
 
@@ -125,11 +124,9 @@ def _block(stmts, top, numbers, folded):
                    if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load)}
         if changed:
             for name in [n for n, e in facts.items()
-                         if n in changed or any(isinstance(x, S.Name) and x.id in changed
-                                                for x in S.walk(e))]:
+                         if n in changed or any(x.id in changed for x in S.walk_names(e))]:
                 del facts[name]
-        if spread is not None and not any(isinstance(x, S.Name) and x.id in changed
-                                          for x in S.walk(spread)):
+        if spread is not None and not any(x.id in changed for x in S.walk_names(spread)):
             facts[stmt.targets[0].id] = spread
             folded.add(stmt.targets[0].id)
 

@@ -37,7 +37,6 @@ import builtins
 
 from . import census
 from . import syntax as S
-from .filter_calls import filtered
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
@@ -247,7 +246,7 @@ class _Desugar(S.NodeTransformer):
                                                        keywords=keywords), node))
             return placed_at(S.Subscript(value=ordered, slice=S.const(0), ctx=S.Load()), node)
         node.args = [self.materialize(a) if self._iterator(a) and id(a) not in self.lazy
-                     else filtered(a, self.fresh) if self.builtin(a, "filter") else a
+                     else _filtered(a, self.fresh) if self.builtin(a, "filter") else a
                      for a in node.args]   # filter read at once: filter_calls.py
         if consumer == "dict" and len(node.args) == 1 and not node.keywords and \
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
@@ -490,3 +489,9 @@ def placed_at(new, old):
     if isinstance(new, S.ListComp):
         new.sd_materialized = True
     return new
+
+
+def _filtered(node, fresh):
+    """filter_calls.filtered, its module imported at the first filter(...) met."""
+    from .filter_calls import filtered
+    return filtered(node, fresh)

@@ -27,19 +27,21 @@ def inline_single_use(body, sizes):
     if not sizes:
         return body
     stores, loads = {}, {}
+    name_type, closures = S.Name, _CLOSURES
     for stmt in body:
         for n in S.walk(stmt):
-            if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal)):
-                return body  # a closure might read a name later
-            if isinstance(n, S.Name):
-                table = loads if isinstance(n.ctx, S.Load) else stores
+            cls = n.__class__
+            if cls is name_type:
+                table = loads if n.ctx.__class__ is S.Load else stores
                 table[n.id] = table.get(n.id, 0) + 1
+            elif cls in closures:
+                return body  # a closure might read a name later
     dead = set()
     for i, stmt in enumerate(body):
         if not _inlinable(stmt, stores, loads, sizes):
             continue
         name = stmt.targets[0].id
-        reads = {n.id for n in S.walk(stmt.value) if isinstance(n, S.Name)}
+        reads = {n.id for n in S.walk_names(stmt.value)}
         for later in body[i + 1:]:
             if _operand_into(later, name, stmt.value):
                 dead.add(i)
@@ -48,6 +50,9 @@ def inline_single_use(body, sizes):
                 break
     body[:] = [s for i, s in enumerate(body) if i not in dead]
     return body
+
+
+_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
 
 
 def _passable(stmt, name, reads):
@@ -59,7 +64,7 @@ def _passable(stmt, name, reads):
     return (isinstance(stmt, S.Assign) and len(stmt.targets) == 1
             and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id not in reads
             and stmt.targets[0].id != name and _plain(stmt.value)
-            and not any(isinstance(n, S.Name) and n.id == name for n in S.walk(stmt.value)))
+            and not any(n.id == name for n in S.walk_names(stmt.value)))
 
 
 def _inlinable(stmt, stores, loads, sizes):

@@ -26,6 +26,9 @@ from . import syntax as S
 MIN_ELEMENTS = 2 ** 14  # 128 KiB of float64
 
 
+_CLOSURES = frozenset((S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal))
+
+
 def free_dead(body, sizes):
     """Insert `del` statements into `body` (a function's top-level statements) in place.
 
@@ -33,15 +36,17 @@ def free_dead(body, sizes):
     if not sizes:
         return body
     stores, defined, last_read = {}, {}, {}
+    name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
         for n in S.walk(stmt):
-            if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal)):
-                return body  # a closure might read a name later
-            if isinstance(n, S.Name):
-                if isinstance(n.ctx, S.Load):
+            cls = n.__class__
+            if cls is name_type:
+                if n.ctx.__class__ is S.Load:
                     last_read[n.id] = i
                 else:
                     stores[n.id] = stores.get(n.id, 0) + 1
+            elif cls in closures:
+                return body  # a closure might read a name later
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], S.Name) and not _shares(stmt.value):
             defined.setdefault(stmt.targets[0].id, i)
@@ -124,15 +129,17 @@ def reuse_dead_operands(body, shapes):
     if not shapes:
         return body
     stores, reads, bound_at, classes = {}, {}, {}, {}
+    name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
         for n in S.walk(stmt):
-            if isinstance(n, (S.FunctionDef, S.Lambda, S.ClassDef, S.Global, S.Nonlocal)):
-                return body
-            if isinstance(n, S.Name):
-                if isinstance(n.ctx, S.Load):
+            cls = n.__class__
+            if cls is name_type:
+                if n.ctx.__class__ is S.Load:
                     reads.setdefault(n.id, []).append(i)
                 else:
                     stores[n.id] = stores.get(n.id, 0) + 1
+            elif cls in closures:
+                return body
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
                 isinstance(stmt.targets[0], S.Name):
             bound_at.setdefault(stmt.targets[0].id, (i, stmt.value))
@@ -175,7 +182,7 @@ def _reusable(stmt, i, stores, reads, bound_at, classes, shapes):
                 or not _fresh(where[1])
                 or _elements(shapes.get(name)) < MIN_ELEMENTS):
             continue
-        if any(isinstance(n, S.Name) and n.id == name for n in S.walk(other)):
+        if any(n.id == name for n in S.walk_names(other)):
             continue
         other_shape = _shape(other, shapes)
         if other_shape is None or broadcast(shapes[name], other_shape) != shapes[name]:

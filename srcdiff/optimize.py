@@ -19,8 +19,8 @@ def propagate_copies(body, names, keep=()):
     """
     counts = {}
     for node in list(body) + list(keep):
-        for n in S.walk(node):
-            if isinstance(n, S.Name) and n.id in names:
+        for n in S.walk_names(node):
+            if n.id in names:
                 counts[n.id] = counts.get(n.id, 0) + 1
     _block(body, names, counts)
     return body
@@ -76,12 +76,11 @@ class _Facts:
 
     def _read(self, j):
         loads, stores = {}, set()
-        for n in S.walk(self.body[j]):
-            if isinstance(n, S.Name):
-                if isinstance(n.ctx, S.Load):
-                    loads[n.id] = loads.get(n.id, 0) + 1
-                elif isinstance(n.ctx, S.Store):
-                    stores.add(n.id)
+        for n in S.walk_names(self.body[j]):
+            if isinstance(n.ctx, S.Load):
+                loads[n.id] = loads.get(n.id, 0) + 1
+            elif isinstance(n.ctx, S.Store):
+                stores.add(n.id)
         self._loads[j], self._stores[j] = loads, stores
 
     def loads(self, j):
@@ -115,8 +114,7 @@ def _is_self_copy(stmt):
 
 
 def _uses(node, name):
-    return sum(1 for n in S.walk(node) if isinstance(n, S.Name) and n.id == name
-               and isinstance(n.ctx, S.Load))
+    return sum(1 for n in S.walk_names(node) if n.id == name and isinstance(n.ctx, S.Load))
 
 
 def _replace_uses(facts, i, a, b, counts):

@@ -41,7 +41,6 @@ import importlib
 import types
 
 from . import syntax as S
-from .loop_lambdas import int_constant, lambdas_made
 
 _ERRSTATE_OK = ("ignore", "warn", "print", "log")
 _FILTER_OK = ("ignore", "default", "always", "module", "once")
@@ -163,7 +162,7 @@ class _Blocks:
         """Rewrite a statement list in place (not inside nested functions)."""
         out = []
         for stmt in stmts:
-            made = lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
+            made = _lambdas_made(out[-1] if out else None, stmt) if self.plain_range else None
             if made is not None:   # fs = [lambda t, k=k: ... for k in range(3)]
                 if out and made[0] is not None:
                     out.pop()
@@ -351,6 +350,7 @@ class _Blocks:
         """Statements doing `del L[k]` with pops and appends, or None where a target is
         not an int constant index into a local bound only to lists."""
         import builtins
+        from .loop_lambdas import int_constant
         for t in node.targets:
             if not (isinstance(t, S.Subscript) and isinstance(t.value, S.Name)
                     and int_constant(t.slice) is not None
@@ -409,3 +409,9 @@ def _only_lists(fdef, name):
               not isinstance(n.ctx, S.Load)]
     return bool(plain) and all(id(n) in plain for n in stores)
 
+
+def _lambdas_made(previous, stmt):
+    """loop_lambdas.lambdas_made, its module imported at the first call (a function whose
+    with-blocks and match statements this pass never rewrites imports none of it)."""
+    from .loop_lambdas import lambdas_made
+    return lambdas_made(previous, stmt)

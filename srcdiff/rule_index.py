@@ -48,9 +48,10 @@ def name_key(obj):
                      type(obj).__module__, type(obj).__qualname__)
     except Exception:  # an attribute that raises: no name (the asker imports every module)
         return None
-    if not all(part is None or type(part) is str for part in parts):
-        return None
-    return "|".join(str(part) for part in parts)
+    for part in parts:   # (a loop, not all(<generator>): asked at every rule lookup)
+        if part is not None and type(part) is not str:
+            return None
+    return "|".join([str(part) for part in parts])
 
 
 def fingerprint(template_dir, modules, version):

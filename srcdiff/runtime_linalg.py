@@ -6,7 +6,7 @@ arguments, results and cotangent or tangent; gives back a new array, or nothing 
 that passes.
 
 The FFT's helpers are in runtime_fft.py, the bilinear products' in runtime_products.py
-(re-exported here, where templates/fft.py and linalg.py import them).
+(read from here by templates/fft.py and linalg.py, and imported at the first such read).
 
 Emitted code calls these; each is a plain NumPy function of its arguments, made only of
 calls NumPy dispatches on the arrays it is given (so CuPy or Dask arrays stay where they
@@ -19,13 +19,26 @@ writes: no helper reads a module-level constant.
 import numpy
 
 from .runtime_checks import refuse
-from .runtime_fft import (  # noqa: F401  (templates/fft.py imports them from here)
-    fft_axes, fft_fit, fft_real_part, fft_swap_norm, fft_complex_adjoint, fft_real_adjoint,
-    fft_inverse_real_adjoint, fft_double_inner, hfft_adjoint, ihfft_adjoint,
-    fftshift_adjoint)
-from .runtime_products import (  # noqa: F401  (templates/linalg.py imports them from here)
-    kron_grad, cross_grad, cross_as3, tensordot_axes, tensordot_grad, einsum_parse,
-    einsum_operands, einsum_apply, einsum_grad, einsum_grad_along)
+# the FFT's and the bilinear products' helpers, read from here by templates/fft.py and
+# templates/linalg.py: imported at the first such read (module __getattr__), so a transform
+# whose rules need neither module imports neither
+_ELSEWHERE = dict.fromkeys((
+    "fft_axes", "fft_fit", "fft_real_part", "fft_swap_norm", "fft_complex_adjoint",
+    "fft_real_adjoint", "fft_inverse_real_adjoint", "fft_double_inner", "hfft_adjoint",
+    "ihfft_adjoint", "fftshift_adjoint"), "runtime_fft")
+_ELSEWHERE.update(dict.fromkeys((
+    "kron_grad", "cross_grad", "cross_as3", "tensordot_axes", "tensordot_grad", "einsum_parse",
+    "einsum_operands", "einsum_apply", "einsum_grad", "einsum_grad_along"), "runtime_products"))
+
+
+def __getattr__(name):
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def argument_checks():

@@ -101,8 +101,8 @@ def _plan(template, mapping, active):
         names = [t.id for t in getattr(stmt, "targets", []) if isinstance(t, S.Name)]
         if targets or any(n in live for n in names) or not isinstance(stmt, S.Assign):
             result.append(stmt)
-            live |= {n.id for n in S.walk(stmt.value if isinstance(stmt, S.Assign) else stmt)
-                     if isinstance(n, S.Name)}
+            live |= {n.id for n in S.walk_names(stmt.value if isinstance(stmt, S.Assign)
+                                                else stmt)}
     result.reverse()
     local = sorted({t.id for stmt in result for t in getattr(stmt, "targets", [])
                     if isinstance(t, S.Name)})
@@ -180,12 +180,11 @@ def _substitutions(mapping, renames):
 
 
 def _store_names(stmt):
-    return [n.id for t in stmt.targets for n in S.walk(t)
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)]
+    return [n.id for t in stmt.targets for n in S.walk_names(t) if isinstance(n.ctx, S.Store)]
 
 
 def _load_names(node):
-    return {n.id for n in S.walk(node) if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
+    return {n.id for n in S.walk_names(node) if n.ctx.__class__ is S.Load}
 
 
 def instantiate_forward(template, mapping, tangent_of, namer, bind):

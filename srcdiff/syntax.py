@@ -9,7 +9,6 @@ gast's API is mended here alone. Trees are gast trees (uniform across Python
 versions); `to_python_ast` converts them for the emitter and the compiler.
 """
 import ast
-import collections
 import textwrap
 import threading
 
@@ -21,7 +20,7 @@ from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F40
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
-    "const", "quote", "quote_expr", "is_atom", "walk", "dump",
+    "const", "quote", "quote_expr", "is_atom", "walk", "walk_names", "dump",
     "iter_child_nodes", "clone", "place_unplaced", "function_def", "COMMENT", "comment",
     "Substitute",
     "attribute_chain",
@@ -69,15 +68,43 @@ def walk(node):
     """Every node of a tree, breadth first (as ast.walk, about three times faster), except
     the expression contexts (the Load/Store/Del under every name), which no pass reads:
     they are a third of the nodes of a lowered function. Fields that never hold a node
-    (_LEAF_FIELDS: a name's id, a constant's value) are not looked into."""
-    queue = collections.deque((node,))
-    popleft, append = queue.popleft, queue.append
+    (_LEAF_FIELDS: a name's id, a constant's value) are not looked into. The queue is a
+    list read in order as it grows (a node's children are read once it has been yielded,
+    as from a deque, without a popleft per node)."""
+    queue = [node]
+    append = queue.append
     ast_type = gast.AST
     walked = _WALKED_FIELDS
-    while queue:
-        node = popleft()
+    for node in queue:
         yield node
         cls = node.__class__
+        fields = walked.get(cls)
+        if fields is None:
+            fields = _walked_fields(cls)
+        values = node.__dict__
+        for field in fields:
+            value = values.get(field)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast_type):
+                        append(item)
+            elif isinstance(value, ast_type):
+                append(value)
+
+
+def walk_names(node):
+    """The Name nodes of a tree, in `walk`'s order: what `(n for n in walk(node) if
+    isinstance(n, Name))` gives, without a generator step for every other node (most
+    passes count or collect names: fold, deadcode, temporaries, ...)."""
+    queue = [node]
+    append = queue.append
+    ast_type = gast.AST
+    name_type = gast.Name
+    walked = _WALKED_FIELDS
+    for node in queue:
+        cls = node.__class__
+        if cls is name_type:
+            yield node
         fields = walked.get(cls)
         if fields is None:
             fields = _walked_fields(cls)
@@ -187,17 +214,23 @@ def clone(node):
         return [clone(n) for n in node]
     if not isinstance(node, _AST):
         return node
-    cls = type(node)
+    return _copy(node)
+
+
+def _copy(node):
+    """clone of a node (`node` is one): the items of its list fields that are nodes copied
+    here directly, without clone's questions."""
+    cls = node.__class__
     if cls in _CONTEXTS:
         return node   # Load, Store, Del: no field, never changed in place (shared, as ast's)
     new = cls.__new__(cls)
     src, dst = node.__dict__, new.__dict__
-    for field in node._fields:
+    for field in cls._fields:
         value = src[field] if field in src else getattr(node, field, None)
         if isinstance(value, list):
-            dst[field] = [clone(n) for n in value]
+            dst[field] = [_copy(n) if isinstance(n, _AST) else clone(n) for n in value]
         elif isinstance(value, _AST):
-            dst[field] = clone(value)
+            dst[field] = _copy(value)
         else:
             dst[field] = value
     for attr in _CLONE_EXTRAS:
@@ -270,9 +303,14 @@ def attribute_chain(node):
 
 
 def name(identifier, ctx=None):
-    """A Name node; ctx defaults to Load."""
-    return gast.Name(id=identifier, ctx=ctx or gast.Load(), annotation=None,
-                     type_comment=None)
+    """A Name node; ctx defaults to Load. Made without gast's constructor (the stages make
+    hundreds per transform); its fields are the constructor's."""
+    node = _NAME.__new__(_NAME)
+    fields = node.__dict__
+    fields["id"] = identifier
+    fields["ctx"] = ctx or gast.Load()
+    fields["annotation"] = fields["type_comment"] = None
+    return node
 
 
 def load(identifier):
@@ -284,7 +322,14 @@ def store(identifier):
 
 
 def const(value):
-    return gast.Constant(value=value, kind=None)
+    node = _CONSTANT.__new__(_CONSTANT)
+    fields = node.__dict__
+    fields["value"] = value
+    fields["kind"] = None
+    return node
+
+
+_NAME, _CONSTANT = gast.Name, gast.Constant
 
 
 def function_def(name, params, body, defaults=()):
@@ -361,9 +406,14 @@ def settle(nodes, bindings):
     names, binding the builtins among them in `bindings`."""
     used, found = set(bindings), set()
     every = [n for node in nodes for n in walk(node)]
+    name_type = gast.Name
     for n in every:
-        for name in _identifiers(n):
+        if n.__class__ is name_type:   # most nodes with a name (asked first, no generator)
+            name = n.id
             (found if name in _PRIVATE else used).add(name)
+        elif isinstance(n, _NAMING):
+            for name in _identifiers(n):
+                (found if name in _PRIVATE else used).add(name)
     chosen = {}
     for placeholder in sorted(found):
         base, obj = _PRIVATE[placeholder]
@@ -380,6 +430,9 @@ def settle(nodes, bindings):
             if isinstance(n, gast.Name) and n.id in chosen:  # parameters are Names in gast
                 n.id = chosen[n.id]
     return chosen
+
+
+_NAMING = (gast.FunctionDef, gast.ClassDef, gast.alias, gast.Global)   # _identifiers' others
 
 
 def _identifiers(node):

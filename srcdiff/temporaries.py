@@ -152,7 +152,7 @@ def _inline_at(body, i, counts):
     if name is None:
         return False
     value = body[i].value
-    reads = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
+    reads = {n.id for n in S.walk_names(value)}
     pure = _pure(value)
     for j in range(i + 1, len(body)):
         later = body[j]
@@ -190,7 +190,7 @@ def _passable(stmt, name, reads):
             and isinstance(stmt.targets[0], S.Name)
             and stmt.targets[0].id not in reads and stmt.targets[0].id != name
             and _pure(stmt.value)
-            and not any(isinstance(n, S.Name) and n.id == name for n in S.walk(stmt.value)))
+            and not any(n.id == name for n in S.walk_names(stmt.value)))
 
 
 def _tape_push(stmt):

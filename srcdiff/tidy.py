@@ -27,7 +27,7 @@ def tidy(defs):
     of those kept."""
     defs = drop_unused(defs)
     for fdef in defs:
-        _Arithmetic().visit(fdef)
+        _arithmetic(fdef)
         inline_temporaries(fdef)
     return defs
 
@@ -39,38 +39,31 @@ def _negation(node):
     return None
 
 
-class _Arithmetic(S.NodeTransformer):
-    """`a + -e` to `a - e`, `a += -e` to `a -= e`, `x ** 1` to `x` (see the module's doc)."""
-
-    def visit_BinOp(self, node):
-        self.generic_visit(node)
-        if isinstance(node.op, (S.Mult, S.Div)):
-            chain_has_float = isinstance(node.op, S.Mult) and _mult_chain_has_float(node)
-            for side in ("left", "right"):
-                base = _power_of_one(getattr(node, side), chain_has_float)
-                if base is not None:
-                    setattr(node, side, base)
-        if isinstance(node.op, S.Add):
-            e = _negation(node.right)
-            if e is not None:
-                return _keep_marks(node, S.BinOp(left=node.left, op=S.Sub(), right=e))
-        return node
-
-    def visit_AugAssign(self, node):
-        self.generic_visit(node)
-        if isinstance(node.op, S.Add):
+def _arithmetic(tree):
+    """`a + -e` to `a - e`, `a += -e` to `a -= e`, `x ** 1` to `x` (see the module's doc), in
+    place. The nodes are rewritten children first (the reverse of `walk`'s breadth-first
+    order has every node after the nodes under it), each in place (a rewrite changes only
+    the node's own fields), so no transformer rebuilds every list of the tree."""
+    for node in reversed(list(S.walk(tree))):
+        cls = node.__class__
+        if cls is S.BinOp:
+            op = node.op.__class__
+            if op is S.Mult or op is S.Div:
+                chain_has_float = op is S.Mult and _mult_chain_has_float(node)
+                for side in ("left", "right"):
+                    base = _power_of_one(getattr(node, side), chain_has_float)
+                    if base is not None:
+                        setattr(node, side, base)
+            elif op is S.Add:
+                e = _negation(node.right)
+                if e is not None:
+                    node.op = S.Sub()
+                    node.right = e
+        elif cls is S.AugAssign and isinstance(node.op, S.Add):
             e = _negation(node.value)
             if e is not None:
                 node.op = S.Sub()
                 node.value = e
-        return node
-
-
-def _keep_marks(old, new):
-    for key, value in old.__dict__.items():
-        if key.startswith("sd"):
-            setattr(new, key, value)
-    return new
 
 
 def _power_of_one(node, float_ok):

@@ -185,8 +185,8 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     if check_tape and rev.tape_used:
         tail += S.quote(f'assert not {TAPE}, "srcdiff: pushes and pops on the tape do not pair"')
     tail += S.quote(f"return {result}")
-    names = final_names | {n.id for stmt in adjoint for n in S.walk(stmt)
-                           if isinstance(n, S.Name) and n.id.startswith("d_")
+    names = final_names | {n.id for stmt in adjoint for n in S.walk_names(stmt)
+                           if n.id.startswith("d_")
                            and n.id not in rev.primal_names}
     finals = {rev.adjoints.get(w) for w in wrt if w in final_state} - {None}
     defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings)
@@ -275,8 +275,8 @@ def _keep_values(rev, adjoint, namer, output, aux):
     the first v), writes old items back into arrays and pops lists in place; a value
     it may touch is kept before the adjoint runs (a copy where it may change in place).
     """
-    stored = {n.id for stmt in adjoint for n in S.walk(stmt)
-              if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    stored = {n.id for stmt in adjoint for n in S.walk_names(stmt)
+              if isinstance(n.ctx, S.Store)}
     backwards = {c[1] for c in rev._calls.values() if c}
     in_place = any(
         (isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store))

@@ -52,7 +52,9 @@ def _reads(node):
 
 def _drop_nested(fdef):
     """One walk of `fdef` gathers what the removal reads (most derivatives nest no def:
-    then nothing is to remove)."""
+    then nothing is to remove, found looking at the statements alone)."""
+    if not _defines(fdef.body):
+        return
     reads, bound, nested = set(), {}, False
     for n in S.walk(fdef):
         cls = n.__class__
@@ -72,6 +74,24 @@ def _drop_nested(fdef):
             return
     if nested:
         _remove(fdef.body, reads, bound)
+
+
+def _defines(stmts):
+    """Whether a def or a class is among `stmts` or the statements nested in them (a def is
+    a statement: only statement lists hold one, so no expression is looked into)."""
+    for stmt in stmts:
+        cls = stmt.__class__
+        if cls is S.FunctionDef or cls is S.ClassDef:
+            return True
+        for field in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, field, None)
+            if inner.__class__ is list and inner and _defines(inner):
+                return True
+        for field in ("handlers", "cases"):   # try's except clauses, match's cases
+            for part in getattr(stmt, field, None) or ():
+                if _defines(part.body):
+                    return True
+    return False
 
 
 def _remove(body, reads, bound):

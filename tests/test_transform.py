@@ -123,7 +123,10 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "alias_flow", "alias_rows", "runtime_updates", "wrt_varargs", "runtime_scipy",
                "runtime_integrate", "nested_defs", "aliasing", "alias_flow_blocks",
                "alias_flow_fresh", "alias_fresh_items", "argument_writes", "runtime_values",
-               "alias_groups", "loop_rows", "generator_calls", "frozen_calls")
+               "alias_groups", "loop_rows", "generator_calls", "frozen_calls",
+               # imported at their first use (a loop's lambdas, filter(...), a rule that
+               # reads an FFT or product helper through runtime_linalg)
+               "loop_lambdas", "filter_calls", "runtime_fft", "runtime_products")
 
 _PLAIN = '''
 import json, sys
