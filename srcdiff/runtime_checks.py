@@ -177,11 +177,18 @@ def check_views(array, reason, hint, where):
 def check_float_store(array, reason, hint, where):
     """Before `array[i] = v` where v carries a derivative: refused where `array` holds
     integers or booleans, into which NumPy stores v rounded (or tested), a step whose
-    derivative is zero; a list, a dict and arrays of floating point or complex numbers
+    derivative is zero, or is an object of another class, whose `__setitem__` runs code
+    srcdiff does not follow; a list, a dict and arrays of floating point or complex numbers
     pass."""
-    kind = getattr(getattr(array, "dtype", None), "kind", None)
+    dtype = getattr(array, "dtype", None)
+    kind = getattr(dtype, "kind", None)
     if kind is not None and kind in "biu":
         refuse(reason, hint, where)
+    if dtype is None and not isinstance(array, (list, dict)):
+        refuse(f"this is an object of the class {type(array).__name__}, whose item "
+               "assignment runs its own __setitem__, which srcdiff does not follow",
+               "keep the values in an array (or a list or dict) of the function's own and "
+               "write into that", where)
 
 
 def _written_region(base, index):

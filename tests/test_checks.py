@@ -253,6 +253,23 @@ def a_bool_mask_from_values(x):
     return np.sum(m * x)
 
 
+class Buffer:
+    def __init__(self, n):
+        self.data = np.zeros(n)
+
+    def __setitem__(self, i, v):
+        self.data[i] = v
+
+    def __getitem__(self, i):
+        return self.data[i]
+
+
+def into_an_object_with_setitem(x):
+    b = Buffer(4)
+    b[0] = x[0] * 2.0
+    return b[0] * x[1] + np.sum(b.data * x)
+
+
 def a_bool_mask_from_comparisons(x):
     m = np.zeros(4, dtype=bool)
     m[0] = x[0] > 0.0
@@ -294,6 +311,15 @@ def test_a_differentiated_value_stored_into_an_integer_array_is_refused(stores, 
                                   "a_bool_mask_from_comparisons"])
 def test_stores_into_float_arrays_or_of_values_without_derivative_differentiate(stores, name):
     check(getattr(stores, name), X4, order=2)
+
+
+def test_a_differentiated_value_stored_into_an_object_of_a_class_is_refused(stores):
+    """`b[0] = v` on an object whose class defines __setitem__: the derivative's adjoint
+    crashed (KeyError in scatter_add, reading b as a dict); now refused in the run, located,
+    naming the class."""
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"stores.py:[0-9]+: this is an object "
+                       r"of the class Buffer"):
+        srcdiff.grad(stores.into_an_object_with_setitem)(X4.copy())
 
 
 def test_stores_into_arrays_made_of_floats_need_no_check(stores):
