@@ -48,8 +48,8 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, sequences, source_rewrites,
-               update_checks)
+from . import (analyze, census, checks, core, inplace_calls, protocol_objects, sequences,
+               source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -124,6 +124,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         all_names = counted.names   # every Name of fdef (census.take's walk)
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
+        self.objects_read = bool(self.known_types) or any(   # (a class of the user's named)
+            protocol_objects.is_user_class(resolver.lookup(n, None))
+            for n in all_names - self.locals)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written
         self.loops = []
@@ -268,6 +271,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     # -- statements --------------------------------------------------------
 
     def stmt(self, node):
+        if self.objects_read:   # obj[i], for e in obj, float(obj) on the user's objects
+            protocol_objects.check(self, node)
         guard = checks.view_guard(self, node)   # a view rewrite: Dask's slices are copies
         return guard + self._stmt(node) if guard else self._stmt(node)
 

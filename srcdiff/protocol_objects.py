@@ -1,0 +1,76 @@
+"""Objects of the user's classes used through Python's protocols (stage 3, lower: called by
+lower.py's Lowerer.stmt). Takes the Lowerer and one statement of the user's; gives back
+nothing, or raises a located refusal where the statement subscripts an object whose class
+defines `__getitem__`, loops over one defining `__iter__` (or `__getitem__`), or hands one
+to `float()`, `int()`, `complex()` or a NumPy function where its class defines
+`__float__`, `__int__`, `__complex__` or `__array__`.
+
+srcdiff follows the methods of the user's classes called by name (`layer.forward(x)`) and
+reads their fields as records; Python calls these protocol methods itself, in code the
+statement does not show, and srcdiff's derivative read such an object as an array or a
+list instead (crashes in the emitted code, `s[1]` a memoryview). Only objects whose class
+srcdiff can tell (objects.class_of: made here, passed in, an item of a known list) are
+looked at; the statement's nested blocks are their own statements.
+"""
+import numpy
+
+from . import syntax as S
+from .objects import class_of, is_user_class
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_CONVERSIONS = {float: "__float__", int: "__int__", complex: "__complex__"}
+
+
+def check(lw, stmt):
+    """Raise the located refusal for the first protocol use in `stmt` (see the module)."""
+    for node in _own_nodes(stmt):
+        if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
+            _refuse_if(lw, node, node.value, ("__getitem__",), "take an item of")
+        elif isinstance(node, (S.For, S.comprehension)):
+            _refuse_if(lw, node, node.iter, ("__iter__", "__getitem__"), "loop over")
+        elif isinstance(node, S.Call) and node.args and \
+                isinstance(node.func, (S.Name, S.Attribute)) and \
+                lw._global_path(node.func) is not None:
+            func = lw._callee_object(node.func)
+            names = (_CONVERSIONS[func],) if func in _CONVERSIONS else \
+                ("__array__", "__array_ufunc__", "__array_function__") if _numpy(func) else ()
+            for arg in node.args:
+                _refuse_if(lw, node, arg, names, f"pass to {S.spell(node.func)}()")
+
+
+def _own_nodes(stmt):
+    """The nodes of `stmt` outside its nested blocks."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        yield node
+        for field in node._fields:
+            if node is stmt and field in _BLOCKS:
+                continue
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, S.AST) and
+                            not isinstance(v, S.stmt))
+            elif isinstance(value, S.AST) and not isinstance(value, S.stmt):
+                todo.append(value)
+
+
+def _numpy(func):
+    return isinstance(func, numpy.ufunc) or \
+        (getattr(func, "__module__", None) or "").split(".")[0] == "numpy"
+
+
+def _refuse_if(lw, node, operand, methods, doing):
+    if not methods or not isinstance(operand, S.Name):
+        return
+    cls = class_of(lw, operand, set())
+    if cls is None or not is_user_class(cls):
+        return
+    found = next((m for m in methods if any(m in vars(k) for k in cls.__mro__[:-1])), None)
+    if found is not None:
+        raise lw.error(node, f"srcdiff cannot {doing} {operand.id}, an object of your class "
+                       f"{cls.__name__}: Python calls its {found} there, which srcdiff does "
+                       "not follow (it follows methods called by name)",
+                       hint=f"call a method of {cls.__name__} by name "
+                            f"({operand.id}.at(i), {operand.id}.values()), or read its "
+                            "array field")
