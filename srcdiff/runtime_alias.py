@@ -27,6 +27,8 @@ that array, shares memory with it or holds it, since Python's write would show t
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
+import types
+
 import numpy
 
 from .errors import ArgumentError, SrcdiffError
@@ -227,6 +229,9 @@ def check_globals_apart(value, name, reads, read_names, function, where):
                    f"inside {function} ({name} = {name}.copy())", where)
 
 
+_NOT_HOLDERS = (type, types.FunctionType, types.MethodType, types.ModuleType)
+
+
 def _holds(other, value, depth):
     """Whether `other` is `value`, shares memory with it, or holds it (items, an object's
     fields) within `depth` levels."""
@@ -241,8 +246,8 @@ def _holds(other, value, depth):
         items = other
     elif isinstance(other, dict):
         items = other.values()
-    elif hasattr(other, "__dict__") and not isinstance(other, type) and not callable(other):
-        items = vars(other).values()
+    elif hasattr(other, "__dict__") and not isinstance(other, _NOT_HOLDERS):
+        items = vars(other).values()   # an object's fields (one with __call__ too)
     else:
         return False
     return any(_holds(item, value, depth - 1) for item in items)

@@ -407,10 +407,13 @@ def apart_check_texts(low, reads=(), bindings=None):
             held = value
             for attr in text.split(".")[1:]:
                 held = getattr(held, attr, missing)
-            if held is missing or isinstance(held, (types.ModuleType, type, str, bytes,
-                                                    int, float, complex, bool)) \
-                    or held is None or callable(held):
+            if held is missing or held is None or isinstance(held, (
+                    types.ModuleType, type, str, bytes, int, float, complex, bool,
+                    types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
                 continue
+            if callable(held) and (not hasattr(held, "__dict__") or type(held).__module__.split(
+                    ".")[0] in ("srcdiff", "numpy", "scipy", "functools", "builtins")):
+                continue   # a library's callable; an object of the user's with __call__ stays
             found.append(text)
     if not found:
         return texts, needs

@@ -269,3 +269,35 @@ def test_second_order_of_a_written_parameter_sharing_another_argument_is_refused
     args = (a, a, numpy.ones(3)) if transform == "hvp" else (a, a)
     with pytest.raises(ArgumentError, match="x and y of writes_one_argument_reads_both share"):
         getattr(srcdiff, transform)(writes_one_argument_reads_both)(*args)
+
+
+class _Model:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, t):
+        return numpy.sum(numpy.tanh(t) * self.w)
+
+
+GLOBAL_MODEL = _Model(numpy.array([0.3, -0.6, 0.9]))
+
+
+def writes_and_calls_a_global_model(x):
+    x[2] = x[0] * x[1]
+    return GLOBAL_MODEL(x) + numpy.sum(x * x)
+
+
+@pytest.mark.parametrize("transform", ["grad", "jvp"])
+def test_a_callable_global_object_holding_the_written_parameter_is_refused(transform):
+    from srcdiff.errors import RuntimeRefusal
+    x = GLOBAL_MODEL.w
+    args = (x, numpy.ones_like(x)) if transform == "jvp" else (x,)
+    with pytest.raises(RuntimeRefusal, match="GLOBAL_MODEL"):
+        getattr(srcdiff, transform)(writes_and_calls_a_global_model)(*args)
+
+
+def test_a_callable_global_object_is_differentiated_with_a_copy():
+    import sys
+    sys.path.insert(0, __file__.rsplit("/", 1)[0])
+    from gradcheck import check
+    check(writes_and_calls_a_global_model, GLOBAL_MODEL.w.copy())
