@@ -24,6 +24,10 @@ check_arguments_apart, at a derivative's entry where the function writes into a 
 in place (the derivative writes into a copy of its own): refused when another argument is
 that array, shares memory with it or holds it, since Python's write would show through it.
 
+check_globals_apart, beside it: refused when a module-level value the function reads (a global
+array, a module's, a helper's closure value, a global object or list holding it) is that
+array, shares memory with it or holds it (`grad(f)(G)` where f writes x and reads G).
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
