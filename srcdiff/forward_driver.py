@@ -82,7 +82,8 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
             body += S.quote(f"{done.inputs[w]} = {check}")
         else:
             body += S.quote(check)
-    texts, needs = transform.apart_check_texts(low)   # a parameter written in place: apart from the rest
+    # a parameter written in place: apart from the other arguments and the globals read
+    texts, needs = transform.apart_check_texts(low, done.body + done.program.defs, bindings)
     for text in texts:
         body += S.quote(text)
     bindings.update(needs)

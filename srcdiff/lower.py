@@ -384,7 +384,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             return
         if isinstance(value, S.Lambda):
             self.local_function(target, value)
-            out.append(self.assign(target, S.clone(value), Kind.OPAQUE))
+            out.append(self.assign(target, self.as_written(value), Kind.OPAQUE))
             return
         operands = {n.id for n in S.walk(value) if isinstance(n, S.Name)}
         if target not in operands and not isinstance(value, (S.IfExp, S.BoolOp, S.NamedExpr,
@@ -463,14 +463,19 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
         self.local_function(node.name, node)
-        stmt = S.clone(node)
-        return [self.info(stmt, Kind.EFFECT)]
+        return [self.info(self.as_written(node), Kind.EFFECT)]
 
     def local_function(self, name, node):
         """Record the nested def or lambda bound to `name` (nested_defs.py, imported where a
         function defines one)."""
         from . import nested_defs
         return nested_defs.local_function(self, name, node)
+
+    def as_written(self, node):
+        """The nested def or lambda `node` for the primal, its globals read where this
+        function finds them (nested_defs.as_written)."""
+        from . import nested_defs
+        return nested_defs.as_written(self, node)
 
     # -- expressions -------------------------------------------------------
 

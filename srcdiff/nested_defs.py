@@ -16,6 +16,11 @@ lifted h reads them as h's parameters, which hold the enclosing function's value
 called, as g's closure does then (a nested function rebinds no outer name: no nonlocal).
 This holds only where each nested function read is bound once in the enclosing function,
 before h, and reads no name h binds itself; otherwise h is refused, located.
+
+The def (or lambda) as the primal writes it (`as_written`) reads the module-level names
+it reads where the function being lowered finds them (`lower_exprs.free_reference`): a
+helper of another module, or emitted code differentiated again (jvp of hvp), sits in a
+module whose globals are not its own, where a bare `np` would not be defined.
 """
 from . import syntax as S
 from .callables import LocalFunction
@@ -203,3 +208,44 @@ def _bound_just_before(lw, name):
                                 for m in S.walk(block[k + 1]))
                     return stmt.value if reads else None
     return None
+
+
+def as_written(lw, node):
+    """A copy of the nested def or lambda `node` for the primal, each free name it reads that
+    the function being lowered finds outside itself (a module global, a closure cell of its
+    own) read where it finds it (`lw.free_reference`). A name bound anywhere inside `node`
+    stays as written, and so does a builtin."""
+    copy = S.clone(node)
+    bound = set(lw.locals)
+    for n in S.walk(copy):
+        if isinstance(n, S.Name) and not isinstance(n.ctx, S.Load):
+            bound.add(n.id)
+        elif isinstance(n, (S.FunctionDef, S.ClassDef)) and n is not copy:
+            bound.add(n.name)
+        elif isinstance(n, S.alias):
+            bound.add((n.asname or n.name).split(".")[0])
+    free = {n.id for n in S.walk(copy) if isinstance(n, S.Name) and
+            isinstance(n.ctx, S.Load) and n.id not in bound}
+    if not free:
+        return copy
+    references, missing = {}, object()
+    for name in sorted(free):
+        if lw.resolver.lookup(name, missing) is missing:
+            continue    # a builtin, or a name defined only later: read as written
+        ref = lw.free_reference(S.load(name))
+        if not (isinstance(ref, S.Name) and ref.id == name):
+            references[name] = ref
+    return _Redirect(references).visit(copy) if references else copy
+
+
+class _Redirect(S.NodeTransformer):
+    def __init__(self, references):
+        self.references = references
+
+    def visit_Name(self, node):
+        ref = self.references.get(node.id)
+        if ref is None or not isinstance(node.ctx, S.Load):
+            return node
+        new = S.clone(ref)
+        new.lineno, new.col_offset = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+        return new

@@ -24,9 +24,15 @@ check_arguments_apart, at a derivative's entry where the function writes into a 
 in place (the derivative writes into a copy of its own): refused when another argument is
 that array, shares memory with it or holds it, since Python's write would show through it.
 
+check_globals_apart, beside it: refused when a module-level value the function reads (a global
+array, a module's, a helper's closure value, a global object or list holding it) is that
+array, shares memory with it or holds it (`grad(f)(G)` where f writes x and reads G).
+
 check_dict_iteration and check_deletable: a loop over a dict whose body changes its size
 raises Python's RuntimeError where Python does; `del d[k]` is followed on dicts only.
 """
+import types
+
 import numpy
 
 from .errors import ArgumentError, SrcdiffError
@@ -207,3 +213,45 @@ def check_arguments_apart(value, name, others, other_names, function):
                     f"place: in Python the write would show through {other_name} too, which "
                     f"srcdiff's derivative, writing into a copy of {name}, does not follow",
                     hint=f"pass a copy for one of them ({name}.copy())")
+
+
+def check_globals_apart(value, name, reads, read_names, function, where):
+    """At the entry of a derivative of `function`, which writes into its parameter `name`
+    in place: refused, located at its def (`where`), where a module-level value the function
+    reads (`reads`, as read now; `read_names` spells them) is that array, shares memory with
+    it or holds it (in a list, tuple or dict, or as an object's field, two levels down):
+    `grad(f)(G)` where f writes into x and reads G. In Python the write changes what f reads
+    through G; the derivative writes into a copy of its own and reads G unchanged."""
+    for other, read_name in zip(reads, read_names):
+        if _holds(other, value, 2):
+            refuse(f"{function} writes into its parameter {name} in place, and the array "
+                   f"passed for {name} is the module-level {read_name} that {function} "
+                   f"reads, or shares memory with it: in Python the write changes what "
+                   f"{function} reads through {read_name} too, which srcdiff's derivative, "
+                   f"writing into a copy of {name}, does not follow",
+                   f"pass a copy ({read_name}.copy()), or write into a copy of {name} "
+                   f"inside {function} ({name} = {name}.copy())", where)
+
+
+_NOT_HOLDERS = (type, types.FunctionType, types.MethodType, types.ModuleType)
+
+
+def _holds(other, value, depth):
+    """Whether `other` is `value`, shares memory with it, or holds it (items, an object's
+    fields) within `depth` levels."""
+    if other is value:
+        return True
+    if isinstance(other, numpy.ndarray):
+        return isinstance(value, numpy.ndarray) and numpy.may_share_memory(other, value) \
+            and numpy.shares_memory(other, value, max_work=1000)
+    if depth <= 0:
+        return False
+    if isinstance(other, (list, tuple)):
+        items = other
+    elif isinstance(other, dict):
+        items = other.values()
+    elif hasattr(other, "__dict__") and not isinstance(other, _NOT_HOLDERS):
+        items = vars(other).values()   # an object's fields (one with __call__ too)
+    else:
+        return False
+    return any(_holds(item, value, depth - 1) for item in items)

@@ -135,7 +135,7 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
         if w in reassigned:
             originals[w] = namer.exact_or_fresh(w + "_input")
             body += S.quote(f"{originals[w]} = {w}")
-    texts, needs = apart_check_texts(low)   # a parameter written in place: apart from the rest
+    texts, needs = apart_check_texts(low, primal + adjoint + rev.program.defs, bindings)
     for text in texts:
         body += S.quote(text)
     bindings.update(needs)
@@ -340,25 +340,91 @@ def load_emitted(emitted):
     return fn
 
 
-def apart_check_texts(low):
+def apart_check_texts(low, reads=(), bindings=None):
     """The checks at a derivative's entry that each parameter the function writes into in
     place (a copy of its own, `x = own_copy(x)`) shares no memory with another argument
-    (runtime_alias.check_arguments_apart), and the helper they need: [] where none is
-    written or there is no other parameter."""
+    (runtime_alias.check_arguments_apart) nor with a module-level value the emitted code
+    `reads` (its trees: a global, a module's value, a global object holding it, a helper's
+    closure value; runtime_alias.check_globals_apart, located at the def), and the helpers
+    they need: [] where no parameter is written as given. `bindings`: what the emitted
+    code binds (srcdiff's helpers, skipped, and the values it binds for a helper)."""
     copied = [s.targets[0].id for s in low.body if isinstance(s, S.Assign) and
               s.sd.kind == Kind.CALL and s.sd.func is runtime.own_copy and
               isinstance(s.targets[0], S.Name) and s.targets[0].id in low.params]
     written = [p for p in copied if _written_as_given(low.body, p)]
-    texts = []
+    from .runtime_alias import check_arguments_apart, check_globals_apart
+    texts, needs = [], {}
     for name in written:
         others = [p for p in low.params if p != name]
         if others:
             texts.append(f"check_arguments_apart({name}, {name!r}, ({', '.join(others)},), "
                          f"{tuple(others)!r}, {low.name!r})")
-    if not texts:
-        return [], {}
-    from .runtime_alias import check_arguments_apart
-    return texts, {"check_arguments_apart": check_arguments_apart}
+            needs["check_arguments_apart"] = check_arguments_apart
+    # emitted code differentiated again (hvp: jvp of grad_f): its own entry checks run on the
+    # copy lowering makes of a parameter it writes into; run them on what the caller passed
+    displays = {st.targets[0].id: st.value for st in low.body if isinstance(st, S.Assign)
+                and isinstance(st.targets[0], S.Name) and isinstance(st.value, S.Tuple)}
+    for st in low.body:
+        func = st.sd.func if isinstance(st, S.Expr) else None
+        first = st.value.args[0] if func is not None and st.value.args else None
+        if func in (check_arguments_apart, check_globals_apart) and \
+                isinstance(first, S.Name) and first.id in copied and first.id not in written:
+            call = S.clone(st.value)
+            call.func = S.load(func.__name__)
+            call.args = [S.clone(displays[a.id]) if isinstance(a, S.Name) and a.id in
+                         displays else a for a in call.args]
+            texts.append(emit.to_source([S.Expr(value=call)]).strip())
+            needs[func.__name__] = func
+    if not written:
+        return texts, needs
+    # the module-level values read: a name no emitted function binds, found now (as the
+    # emitted module finds it: a binding, else the function's own globals) to hold data
+    # (an array, a container, an object of the user's); a module's attribute as read
+    import types
+    bound, chains = set(low.params), {}
+    for node in (n for tree in reads for n in S.walk(tree)):
+        if isinstance(node, S.Name) and not isinstance(node.ctx, S.Load):
+            bound.add(node.id)
+        elif isinstance(node, S.FunctionDef):
+            bound.add(node.name)
+        if isinstance(node, S.Attribute):
+            root, parts = S.attribute_chain(node)
+            if isinstance(root, S.Name) and isinstance(root.ctx, S.Load):
+                chains.setdefault(root.id, set()).add(".".join([root.id] + parts))
+        elif isinstance(node, S.Name) and isinstance(node.ctx, S.Load):
+            chains.setdefault(node.id, set()).add(node.id)
+    home = frontend._STATE.home[-1].resolver if frontend._STATE.home else None
+    missing, found = object(), []
+    for root in sorted(set(chains) - bound):
+        value = (bindings or {}).get(root, missing)
+        if value is missing and home is not None:
+            value = home.lookup(root, missing)
+        if isinstance(value, types.ModuleType):   # m.K: the module's values as read
+            spelled = sorted(c for c in chains[root] if c != root)
+        else:
+            spelled = [root]
+        for text in spelled:
+            held = value
+            for attr in text.split(".")[1:]:
+                held = getattr(held, attr, missing)
+            if held is missing or held is None or isinstance(held, (
+                    types.ModuleType, type, str, bytes, int, float, complex, bool,
+                    types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+                continue
+            if callable(held) and (not hasattr(held, "__dict__") or type(held).__module__.split(
+                    ".")[0] in ("srcdiff", "numpy", "scipy", "functools", "builtins")):
+                continue   # a library's callable; an object of the user's with __call__ stays
+            found.append(text)
+    if not found:
+        return texts, needs
+    from .errors import where
+    at = where(low.source.filename, low.source.node.lineno)
+    for name in written:
+        texts.append(f"check_globals_apart({name}, {name!r}, "
+                     f"({''.join(f'{t}, ' for t in found).rstrip(' ')}), "
+                     f"{tuple(found)!r}, {low.name!r}, {at!r})")
+    needs["check_globals_apart"] = check_globals_apart
+    return texts, needs
 
 
 def _written_as_given(body, name):

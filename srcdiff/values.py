@@ -487,7 +487,7 @@ def lambda_value(lw, node, out, passed=False):
     name = lw.namer.fresh("function")
     lw.locals.add(name)
     local = lw.local_function(name, node)
-    out.append(lw.assign(name, S.clone(node), Kind.OPAQUE))
+    out.append(lw.assign(name, lw.as_written(node), Kind.OPAQUE))
     if passed and local.free:
         return _pass_closure(lw, name, local, out)
     if not local.free:

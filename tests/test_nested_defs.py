@@ -213,3 +213,40 @@ def test_what_a_nested_function_cannot_take_is_refused_at_its_line(fn, says, hin
     text = str(info.value)
     assert says in text and hint in text
     assert "test_nested_defs.py" in text
+
+
+# -- a nested def reading module globals, emitted where those globals are not its own (hunt9,
+# session 17): a helper of another module (its `onp`, `SCALE`), a helper's own closure cell,
+# and emitted code differentiated again (jvp of hvp; tests/test_compose.py). The nested def
+# stayed as written and read a bare `onp` in the caller's module: NameError.
+import nested_helpers   # noqa: E402
+
+
+def calls_a_helper_with_a_nested_def(x):
+    return nested_helpers.with_nested_def(x) * 2.0
+
+
+def calls_a_helper_with_a_lambda(x):
+    return nested_helpers.with_lambda(x) - 1.0
+
+
+_cell_helper = nested_helpers.made_with_cell(0.75)
+
+
+def calls_a_helper_with_a_cell(x):
+    return _cell_helper(x) + np.sum(x)
+
+
+@pytest.mark.parametrize("f", [calls_a_helper_with_a_nested_def, calls_a_helper_with_a_lambda,
+                               calls_a_helper_with_a_cell])
+def test_a_nested_def_of_another_module_reads_its_own_globals(f):
+    check(f, np.array([0.31, -0.42, 0.57]))
+
+
+def test_third_order_through_a_helper_with_a_nested_def():
+    f = calls_a_helper_with_a_nested_def
+    x, v = np.array([0.31, -0.42, 0.57]), np.array([1.0, 0.5, -0.5])
+    hvp = srcdiff.hvp(f)
+    got = srcdiff.jvp(hvp, wrt=0)(x, v, v)[1]
+    want = (hvp(x + 1e-6 * v, v) - hvp(x - 1e-6 * v, v)) / 2e-6
+    assert np.allclose(got, want, rtol=1e-5, atol=1e-7)

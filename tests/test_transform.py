@@ -222,3 +222,41 @@ def test_first_transform_leaves_the_collector_as_it_was(tmp_path, mode):
     # plain: nothing stays frozen; frozen: the program's frozen objects were not unfrozen
     # (the count moves a little as frozen objects are freed, but never falls to nothing)
     assert (out["before"] > 0) == (out["after"] > 0) == (mode == "frozen")
+
+
+# -- apart_check_texts: the entry checks of a parameter written in place (hunt9, session 17)
+APART_W = np.array([0.5, -1.0, 2.0])
+APART_SCALE = 3.0
+
+
+def _writes_reads_global(x):
+    x[0] = 1.0
+    return np.sum(x * APART_W) * APART_SCALE
+
+
+def _reads_global_only(x):
+    return np.sum(x * APART_W)
+
+
+def _writes_reads_numbers_only(x):
+    x[1] = APART_SCALE
+    return np.sum(np.sin(x))
+
+
+def test_apart_check_texts_name_the_arrays_a_written_function_reads():
+    text = srcdiff.source(srcdiff.grad(_writes_reads_global))
+    line = [t for t in text.splitlines() if "check_globals_apart(" in t]
+    assert len(line) == 1 and "(x, 'x', (APART_W,), ('APART_W',), '_writes_reads_global'" \
+        in line[0]   # a number, numpy and srcdiff's own helpers are not checked
+    assert "check_globals_apart" not in srcdiff.source(srcdiff.grad(_reads_global_only))
+    assert "check_globals_apart" not in srcdiff.source(srcdiff.grad(_writes_reads_numbers_only))
+    assert "check_globals_apart(" in srcdiff.source(srcdiff.jvp(_writes_reads_global))
+
+
+def test_apart_check_texts_repeat_a_gradients_checks_at_the_second_order():
+    # the gradient's own check sees the copy its lowering makes of x; hvp checks what the
+    # caller passed, before that copy
+    text = srcdiff.source(srcdiff.hvp(_writes_reads_global))
+    body = text.split("def jvp_grad__writes_reads_global(", 1)[1]
+    first = body.index("check_globals_apart(x, 'x', (APART_W,)")
+    assert first < body.index("own_copy(x)")
