@@ -90,3 +90,16 @@ def polyint_grad(grad, p, m):
     for j in range(1, m + 1):
         factor = factor / (k + j)
     return numpy.asarray(grad)[:len(k)] * factor
+
+
+def vander_slopes(x, N=None, increasing=False, m=0):
+    """The m-th derivative of numpy.vander(x, N, increasing) in each x[i], entry by entry
+    (m = 0: the matrix itself): row i holds the falling factorials of the column's power k
+    times x[i] ** (k - m), zero where m > k."""
+    x = numpy.asarray(x)
+    n = len(x) if N is None else N
+    k = numpy.arange(n) if increasing else numpy.arange(n - 1, -1, -1)
+    factor = numpy.ones(k.shape)
+    for j in range(m):
+        factor = factor * (k - j)
+    return factor * numpy.power(x[:, None], numpy.maximum(k - m, 0))

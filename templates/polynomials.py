@@ -1,19 +1,22 @@
 """Polynomials in NumPy's coefficient order (highest power first): numpy.polyval, linear in its
-coefficients and a polynomial in x; numpy.polyder and numpy.polyint, linear in theirs.
+coefficients and a polynomial in x; numpy.polyder and numpy.polyint, linear in theirs;
+numpy.vander, the powers of x.
 
 polyval's coefficients may be a vector or an array whose items broadcast against x (as
 numpy.polyval reads them). The helpers (srcdiff/runtime_polynomials.py) take the order m of
 the derivative in x, so each one's tangent is the next order's: second derivatives come from
 the same helpers. polyder's and polyint's order m (and polyint's constants k) are counts and
 constants: held constant, refused located where they would carry a derivative.
+numpy.vander's entries are powers of x: vander_slopes(x, N, increasing, m) is their m-th
+derivative, entry by entry.
 """
 import numpy
 
 from srcdiff.rule_forms import linear
-from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
+from srcdiff.rules import d, forward, held_constant, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, poly_exponents,
-                                         poly_lifted, poly_powers, polyder_grad, polyint_grad)
+from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, polyder_grad,
+                                         polyint_grad, vander_slopes)
 
 
 @reverse(numpy.polyval)
@@ -28,20 +31,13 @@ def polyval_tangent(y, p, x):
     d[y] = broadcast_like(d[x] * poly_derivative_at(p, x, 1), y)
 
 
-# the helpers' own tangents (forward over reverse); the exponents are counts
-nondifferentiable(poly_exponents)
-linear(poly_lifted, "c")
+# the helpers' own tangents (forward over reverse)
 
 
 @forward(poly_derivative_at)
 def poly_derivative_at_tangent(y, c, x, m):
     d[y] = broadcast_like(poly_derivative_at(d[c], x, m), y)
     d[y] = broadcast_like(d[x] * poly_derivative_at(c, x, m + 1), y)
-
-
-@forward(poly_powers)
-def poly_powers_tangent(y, x, c, m=0):
-    d[y] = d[x] * poly_powers(x, c, m + 1)
 
 
 @forward(poly_coefficient_grad)
@@ -51,6 +47,7 @@ def poly_coefficient_grad_tangent(y, grad, c, x, m=0):
 
 
 # polyder and polyint: linear in the coefficients; the order and the constants are held
+held_constant(numpy.vander, N="numpy.vander's N is a count of columns")
 held_constant(numpy.polyder, m="the order m of numpy.polyder is a count")
 held_constant(numpy.polyint, m="the order m of numpy.polyint is a count",
               k="numpy.polyint's integration constants k are held constant; for m = 1 add "
@@ -72,3 +69,18 @@ def polyint_tangent(y, p, m=1, k=None):
 
 linear(polyder_grad, "grad")
 linear(polyint_grad, "grad")
+
+
+@reverse(numpy.vander)
+def vander_adjoint(y, x, N=None, increasing=False):
+    d[x] = numpy.sum(d[y] * vander_slopes(x, N, increasing, 1), axis=1)
+
+
+@forward(numpy.vander)
+def vander_tangent(y, x, N=None, increasing=False):
+    d[y] = numpy.expand_dims(d[x], 1) * vander_slopes(x, N, increasing, 1)
+
+
+@forward(vander_slopes)
+def vander_slopes_tangent(y, x, N=None, increasing=False, m=0):
+    d[y] = numpy.expand_dims(d[x], 1) * vander_slopes(x, N, increasing, m + 1)

@@ -112,3 +112,39 @@ def test_order_and_constants_are_held_constant_and_refused_located(f, mode):
         call(1.0, p)
     assert "with respect to" in str(info.value) and "stop_gradient" in str(info.value)
     assert ("is a count" if f is polyder_wrt_m else "numpy.concatenate") in str(info.value)
+
+
+def vander_columns(x):
+    return np.sum(np.sin(np.vander(x, 4)) * np.arange(1.0, 13.0).reshape(3, 4))
+
+
+def vander_increasing(x):
+    return np.sum(np.vander(x, increasing=True) ** 2 * np.arange(1.0, 10.0).reshape(3, 3))
+
+
+def vander_fit(x):
+    """A least-squares fit's design matrix: the coefficients move with the points."""
+    coefficients = np.linalg.solve(np.vander(x), np.array([1.0, -0.5, 2.0]))
+    return np.sum(coefficients * np.arange(1.0, 4.0))
+
+
+def test_vander():
+    x = np.array([0.3, -0.8, 1.4])
+    check(vander_columns, x.copy())
+    check(vander_increasing, x.copy())
+    check(vander_columns, np.array([0.0, 0.5, -1.0]))
+    check(vander_fit, x.copy())
+
+
+def vander_wrt_n(n, x):
+    return np.sum(np.vander(x, n))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_vander_column_count_is_held_constant(mode):
+    x = np.array([0.3, -0.8, 1.4])
+    call = srcdiff.grad(vander_wrt_n, wrt=0) if mode == "grad" else (
+        lambda a, b: srcdiff.jvp(vander_wrt_n, wrt=0)(a, b, 1.0))
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
+        call(3.0, x)
+    assert "count of columns" in str(info.value)
