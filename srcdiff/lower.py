@@ -48,8 +48,8 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, sequences, source_rewrites,
-               update_checks)
+from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults, sequences,
+               source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -373,6 +373,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
+            value = lower_funcs_defaults.hoisted(self, target, value, out)
             self.local_function(target, value)
             out.append(self.assign(target, S.clone(value), Kind.OPAQUE))
             return
@@ -452,9 +453,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     def stmt_FunctionDef(self, node):
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
+        out = []
+        node = lower_funcs_defaults.hoisted(self, node.name, node, out)
         self.local_function(node.name, node)
         stmt = S.clone(node)
-        return [self.info(stmt, Kind.EFFECT)]
+        return out + [self.info(stmt, Kind.EFFECT)]
 
     def local_function(self, name, node):
         """Record the nested def or lambda bound to `name` (nested_defs.py, imported where a

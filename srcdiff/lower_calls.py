@@ -22,8 +22,7 @@ from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
-                        canonical_path, is_literal as _is_literal,
-                        is_user_function)
+                        LocalDefault, canonical_path, is_literal as _is_literal, is_user_function)
 from .core import Kind, UserCall, assigned_names
 from .dict_facts import DICT_VIEWS
 
@@ -34,7 +33,6 @@ def _is_numpy_ufunc(obj):
         return True
     return getattr(obj, "__name__", None) == "sinc" and \
         getattr(obj, "__module__", "").split(".")[0] == "numpy"
-
 
 
 class CallLowering:
@@ -249,6 +247,8 @@ class CallLowering:
         no derivative. A callee writing into it in place is refused like any argument write."""
         if _is_literal(default):
             return S.const(default)
+        if isinstance(default, LocalDefault):   # computed before the lambda (lower_funcs_defaults)
+            return S.load(default.name)
         base = f"{getattr(fn, '__name__', 'function')}_default_{name}".strip("_")
         for bound, obj in self.bindings.items():
             if obj is default and bound.startswith(base):

@@ -57,7 +57,7 @@ def local_function(lw, name, node):
     if used:
         node = _with_copies(node, used)
     lw.local_functions[name] = LocalFunction(name, node, free, lw.src, lw.resolver,
-                                               lw.fdef.name)
+                                               lw.fdef.name, getattr(lw, "hoisted_defaults", ()))
     lw.local_functions[name].written = original   # as the user wrote it, for copies
     lw.local_functions[name].nested = used
     return lw.local_functions[name]

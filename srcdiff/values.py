@@ -45,7 +45,7 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, objects
+from . import function_dicts, lower_funcs_defaults, objects
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .object_lists import constant_index, only_indexed
 from . import syntax as S
@@ -486,6 +486,7 @@ def lambda_value(lw, node, out, passed=False):
     """A lambda written where a value is expected: a nested function of its own name."""
     name = lw.namer.fresh("function")
     lw.locals.add(name)
+    node = lower_funcs_defaults.hoisted(lw, name, node, out)
     local = lw.local_function(name, node)
     out.append(lw.assign(name, S.clone(node), Kind.OPAQUE))
     if passed and local.free:
