@@ -18,7 +18,6 @@ from srcdiff.core import Kind
 from srcdiff.transform import lower_function
 
 from gradcheck import check
-from lowering import assert_located
 
 try:
     from scipy import stats
