@@ -78,12 +78,21 @@ def starred_display(x):
     return np.sum(fs[1](x))
 
 
+def starred_display_shifts_the_items(x):
+    """fs[1] is numpy.cos here, not square: srcdiff read the display's item 1 (square) and
+    gave 2x for -sin(x) before."""
+    gs = [np.sin, np.cos]
+    fs = [*gs, square]
+    return np.sum(fs[1](x))
+
+
 def module_list_by_a_computed_index(x):
     i = len(x) - 2
     return np.sum(LAYERS[i](x))
 
 
 @pytest.mark.parametrize("f", [list_changed, index_known_when_it_runs, starred_display,
+                               starred_display_shifts_the_items,
                                module_list_by_a_computed_index])
 def test_an_item_known_only_when_the_code_runs_stays_refused(f):
     refused_in_both_modes(f, (X.copy(),), (0,), "cannot tell which function")
