@@ -103,3 +103,13 @@ def vander_slopes(x, N=None, increasing=False, m=0):
     for j in range(m):
         factor = factor * (k - j)
     return factor * numpy.power(x[:, None], numpy.maximum(k - m, 0))
+
+
+def poly_tail(grad, a):
+    """The adjoint of a in numpy.polyadd(a, b) (or polysub), given the result's adjoint
+    `grad`: the shorter polynomial was padded with zeros in front, so its coefficients are
+    grad's last len(a), summed over what broadcasting stretched."""
+    from .runtime_adjoint import unbroadcast
+    grad = numpy.asarray(grad)
+    n = len(numpy.atleast_1d(a))
+    return unbroadcast(grad[len(grad) - n:], a)

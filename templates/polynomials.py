@@ -1,6 +1,7 @@
 """Polynomials in NumPy's coefficient order (highest power first): numpy.polyval, linear in its
 coefficients and a polynomial in x; numpy.polyder and numpy.polyint, linear in theirs;
-numpy.vander, the powers of x.
+numpy.vander, the powers of x; numpy.polyadd and numpy.polysub, linear in both (the shorter
+polynomial padded with zeros in front: its adjoint is the result's last coefficients).
 
 polyval's coefficients may be a vector or an array whose items broadcast against x (as
 numpy.polyval reads them). The helpers (srcdiff/runtime_polynomials.py) take the order m of
@@ -15,8 +16,8 @@ import numpy
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, held_constant, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, polyder_grad,
-                                         polyint_grad, vander_slopes)
+from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, poly_tail,
+                                         polyder_grad, polyint_grad, vander_slopes)
 
 
 @reverse(numpy.polyval)
@@ -84,3 +85,30 @@ def vander_tangent(y, x, N=None, increasing=False):
 @forward(vander_slopes)
 def vander_slopes_tangent(y, x, N=None, increasing=False, m=0):
     d[y] = numpy.expand_dims(d[x], 1) * vander_slopes(x, N, increasing, m + 1)
+
+
+@reverse(numpy.polyadd)
+def polyadd_adjoint(y, a1, a2):
+    d[a1] = poly_tail(d[y], a1)
+    d[a2] = poly_tail(d[y], a2)
+
+
+@forward(numpy.polyadd)
+def polyadd_tangent(y, a1, a2):
+    d[y] = numpy.polyadd(d[a1], numpy.zeros(numpy.shape(a2)))
+    d[y] = numpy.polyadd(numpy.zeros(numpy.shape(a1)), d[a2])
+
+
+@reverse(numpy.polysub)
+def polysub_adjoint(y, a1, a2):
+    d[a1] = poly_tail(d[y], a1)
+    d[a2] = -poly_tail(d[y], a2)
+
+
+@forward(numpy.polysub)
+def polysub_tangent(y, a1, a2):
+    d[y] = numpy.polysub(d[a1], numpy.zeros(numpy.shape(a2)))
+    d[y] = numpy.polysub(numpy.zeros(numpy.shape(a1)), d[a2])
+
+
+linear(poly_tail, "grad")

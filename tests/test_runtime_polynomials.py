@@ -44,3 +44,14 @@ def test_polyder_and_polyint_grads_are_transposes(m):
         grad = np.arange(1.0, 1.0 + len(func(p, m)))
         want = [np.sum(grad * func(np.eye(len(p))[i], m)) for i in range(len(p))]
         assert np.allclose(grad_of(grad, p, m), want)
+
+
+def test_poly_tail_is_the_transpose_of_padding():
+    from srcdiff.runtime_polynomials import poly_tail
+    grad = np.array([1.0, 2.0, 3.0, 4.0])
+    short, long = np.array([0.5, 0.2]), np.ones(4)
+    for a, b in ((short, long), (long, short)):
+        want = [np.sum(grad * np.polyadd(np.eye(len(a))[i], np.zeros(len(b))))
+                for i in range(len(a))]
+        assert np.allclose(poly_tail(grad, a), want)
+    assert np.isclose(poly_tail(grad, 0.3), 4.0)

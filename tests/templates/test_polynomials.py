@@ -148,3 +148,25 @@ def test_vander_column_count_is_held_constant(mode):
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
         call(3.0, x)
     assert "count of columns" in str(info.value)
+
+
+def added(a, b):
+    return np.sum(np.polyadd(a, b * b) ** 2 * np.arange(1.0, 5.0)) + \
+        np.sum(np.polysub(b, a) * np.arange(1.0, 5.0))
+
+
+def added_same_length(a, b):
+    return np.sum(np.sin(np.polyadd(a, b) - np.polysub(a * a, b)))
+
+
+def added_to_a_number(a, s):
+    return np.sum(np.polyadd(a, s) * np.arange(1.0, 4.0)) + np.sum(np.polysub(s * s, a) ** 2)
+
+
+def test_polyadd_and_polysub():
+    a = np.array([0.7, -0.4, 1.3, 0.2])
+    b = np.array([0.5, -1.1])
+    check(added, a.copy(), b.copy(), wrt=(0, 1))
+    check(added, b.copy()[::-1].copy(), a.copy(), wrt=(0, 1))
+    check(added_same_length, a.copy(), a[::-1].copy(), wrt=(0, 1))
+    check(added_to_a_number, np.array([0.7, -0.4, 1.3]), 0.6, wrt=(0, 1))
