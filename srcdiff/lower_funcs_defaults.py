@@ -13,6 +13,7 @@ default was computed from (`c = s * 2.0`). The fresh local is one of the lifted 
 free variables, so a nested function calling g (lifted with a copy of g) receives it too.
 """
 from . import syntax as S
+from .callables import LocalDefault
 
 
 def hoisted(lw, name, node, out):
@@ -34,7 +35,31 @@ def hoisted(lw, name, node, out):
         lw.locals.add(fresh)
         lw.hoisted_defaults = getattr(lw, "hoisted_defaults", set()) | {fresh}
         lw.assign_to(fresh, default, out)
+        if isinstance(default, (S.Name, S.Attribute)) and default_is_global(lw, default):
+            # a module-level function (`act=np.tanh`): a call leaving it out is made for it
+            lw.hoisted_objects = {**getattr(lw, "hoisted_objects", {}),
+                                  fresh: lw._callee_object(default)}
         defaults.append(S.place_unplaced(S.load(fresh), default))
     count = len(node.args.defaults)
     node.args.defaults, node.args.kw_defaults = defaults[:count], defaults[count:]
     return node
+
+
+def default_is_global(lw, node):
+    """Whether the default `node` (a name or dotted name) reads a module-level object."""
+    root = node
+    while isinstance(root, S.Attribute):
+        root = root.value
+    return isinstance(root, S.Name) and root.id not in lw.locals and \
+        lw._global_path(node) is not None
+
+
+def passed(lw, default):
+    """What a call leaving out a parameter whose default is `default` passes: for a
+    callables.LocalDefault, the module-level object its local was bound to where hoisted
+    knew it (a call is then made for that object, as for a module-level def's default),
+    else a load of the local; `default` itself otherwise."""
+    if not isinstance(default, LocalDefault):
+        return default
+    held = getattr(lw, "hoisted_objects", {})
+    return held[default.name] if default.name in held else S.load(default.name)

@@ -45,6 +45,12 @@ def def_with_defaults(x):
     return h(x) + h(x, 1.5)
 
 
+def function_default(x):
+    def h(t, act=np.tanh, scale=np.sum(x)):
+        return act(t) * scale
+    return np.sum(h(x) + h(x, scale=2.0))
+
+
 def nested_reader(s):
     c = np.cos(s)
     g = lambda t, c=c: t * c   # noqa: E731
@@ -74,7 +80,7 @@ def test_default_of_a_number(f):
     on_args(f, (X.copy(),), 0)
 
 
-@pytest.mark.parametrize("f", [def_with_defaults, default_in_a_loop])
+@pytest.mark.parametrize("f", [def_with_defaults, default_in_a_loop, function_default])
 def test_default_of_an_array(f):
     on_args(f, (X.copy(),), 0)
 
