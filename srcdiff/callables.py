@@ -202,10 +202,22 @@ def is_literal(value):
 
 
 
+class LocalDefault:
+    """The default of a lifted function's parameter that is not a literal: the enclosing
+    function's local `name` holds its value (lower_funcs_defaults.hoisted binds it where the
+    nested function is written; a call leaving the parameter out passes it)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
 class LocalFunction:
     """A function defined inside the differentiated one, lifted: free variables become parameters."""
 
-    def __init__(self, name, node, free, outer_source, resolver, outer_name):
+    def __init__(self, name, node, free, outer_source, resolver, outer_name, hoisted=()):
         import inspect
         self.__name__ = name
         self.__qualname__ = f"{outer_name}.<locals>.{name}"
@@ -219,7 +231,21 @@ class LocalFunction:
             body = node.body
         args = node.args
         params = args.posonlyargs + args.args
-        self.own_params = [a.id for a in params]
+        self.own_params = [a.id for a in params + args.kwonlyargs]
+        defaults = {}
+        pairs = list(zip(params[len(params) - len(args.defaults):], args.defaults)) + [
+            (a, dflt) for a, dflt in zip(args.kwonlyargs, args.kw_defaults) if dflt is not None]
+        for a, dflt in pairs:
+            if isinstance(dflt, S.Name) and dflt.id in hoisted:   # lower_funcs_defaults
+                defaults[a.id] = LocalDefault(dflt.id)
+                self.free += [dflt.id] if dflt.id not in self.free else []
+                continue
+            if not isinstance(dflt, S.Constant):
+                raise outer_source.error(dflt, "srcdiff reads a nested function's default "
+                                         "values only where they are literals or values "
+                                         "the enclosing function computes before it",
+                                         hint="pass the value explicitly")
+            defaults[a.id] = dflt.value
         lifted = S.arguments(args=[S.name(p, S.Param()) for p in self.own_params + self.free],
                              posonlyargs=[], vararg=None, kwonlyargs=[], kw_defaults=[],
                              kwarg=None, defaults=[])
@@ -230,16 +256,11 @@ class LocalFunction:
         # (callables is a leaf: it does not import frontend)
         self.source = type(outer_source)(outer_source.filename, outer_source.lines, fdef)
         self.resolver = resolver
-        defaults = {}
-        for a, dflt in zip(params[len(params) - len(args.defaults):], args.defaults):
-            if not isinstance(dflt, S.Constant):
-                raise outer_source.error(dflt, "a nested function's default values must be "
-                                         "literals", hint="pass the value explicitly")
-            defaults[a.id] = dflt.value
-        kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        kinds = [inspect.Parameter.POSITIONAL_OR_KEYWORD] * len(params) + \
+            [inspect.Parameter.KEYWORD_ONLY] * len(args.kwonlyargs)
         self.__signature__ = inspect.Signature(
             [inspect.Parameter(p, kind, default=defaults.get(p, inspect.Parameter.empty))
-             for p in self.own_params])
+             for p, kind in zip(self.own_params, kinds)])
         self.lifted_params = self.own_params + self.free
 
     def __call__(self, *args, **kwargs):  # pragma: no cover - never called, only lifted

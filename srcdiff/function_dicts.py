@@ -12,6 +12,9 @@ D's keys before a loop written out over them, or a located refusal.
         g = ACTS[act]                                # ACTS["tanh"](x) and
         return np.sum(g(x) * y)                      # for k, g in ACTS.items() too
 
+A module-level list or tuple of functions is read the same way, keyed by position
+(`LAYERS[1](x)`, a constant index).
+
 A call needs its callee before the code runs. A module-level dict is read as the functions
 it holds when the code is compiled, as a module-level name is (`act = np.tanh` at module
 level): `ACTS["tanh"]` is numpy.tanh, and `for k, g in ACTS.items()` is written out once
@@ -47,6 +50,8 @@ def _module_dict(lw, node):
     if not isinstance(node, S.Name) or node.id in lw.locals:
         return None
     obj = lw._callee_object(node)
+    if type(obj) in (list, tuple):   # FS = [sq, np.tanh]: FS[1] as a dict keyed by position
+        obj = dict(enumerate(obj))
     return obj if functions_dict(obj) else None
 
 
@@ -55,8 +60,11 @@ def _key(lw, index):
     parameter never rebound passed a constant key by the caller (keys_passed) or whose
     default is a constant; None otherwise."""
     from .core import assigned_names
+    from .object_lists import constant_index
     if isinstance(index, S.Constant):
         return index.value, None
+    if constant_index(index) is not None:   # FS[-1] of a module-level list
+        return constant_index(index), None
     if not isinstance(index, S.Name) or index.id not in lw.params or \
             index.id in assigned_names(lw.fdef.body):
         return None
@@ -161,6 +169,11 @@ def item_held(lw, node):
         return None
     key = _key(lw, node.slice)
     shown = node.value.id
+    held = lw._callee_object(node.value)
+    if key is None and type(held) in (list, tuple):
+        return None   # FS[i] of a list: read by the other means (a loop written out, ...)
+    if type(held) in (list, tuple) and type(key[0]) is int and -len(held) <= key[0] < 0:
+        key = (key[0] + len(held), key[1])   # FS[-1]
     if key is None:
         raise lw.error(node, f"srcdiff cannot tell which function of {shown} this key names "
                        "before the code runs, so it cannot differentiate the call",

@@ -11,7 +11,10 @@ writing in place only into values it makes (so a generator passed to it may be i
 a method of an object whose class is known where it is called (`acc = Acc();
 acc.consume(g)`, `Summer().total(g)`: MethodOf) is such a helper, which may also rebind its
 object's own fields where the generator cannot reach the object; so is a static, class or
-plain method called on its class by the class's name (`Summer.product(g)`).
+plain method called on its class by the class's name (`Summer.product(g)`). The object may be
+bound again where it is made right before the call (a loop written out: `acc = Acc()` in each
+copy), or a module-level object, whose fields the method may not rebind (what the generator
+reads may hold it).
 The pieces shared with generator_calls' checks (`visible`, `writes`, ...) live in
 generator_reach, imported here under the names generator_calls reads.
 """
@@ -132,16 +135,23 @@ def _method_of(node, call, parents, resolve):
             if isinstance(fn, types.FunctionType):
                 return MethodOf(fn, cls, False), index
             return None
+    just_before = None
     if isinstance(base, S.Name):
         bound = [n for n in own_nodes(root) if isinstance(n, S.Name) and n.id == base.id and
                  not isinstance(n.ctx, S.Load)]
         made = [n.value for n in own_nodes(root) if isinstance(n, S.Assign) and any(
             t in bound for t in n.targets)]
         made = made[0] if len(bound) == 1 and len(made) == 1 else None
+        if made is None and bound:   # bound again (a loop written out): the binding before
+            just_before = _made_just_before(root, base.id, call, parents)
+            made = just_before.value if just_before is not None else None
     else:
         made = base
     cls = resolve(made.func.id) if isinstance(made, S.Call) and isinstance(
         made.func, S.Name) else None
+    if cls is None and isinstance(base, S.Name) and not bound:
+        held = resolve(base.id)   # acc.consume(g) of a module-level object: its class
+        cls = type(held) if _users(type(held)) and not isinstance(held, type) else None
     if not isinstance(cls, type) or not _users(cls):
         return None
     fn = inspect.getattr_static(cls, call.func.attr, None)
@@ -149,22 +159,26 @@ def _method_of(node, call, parents, resolve):
         fn, index = fn.__func__, index - 1
     if not isinstance(fn, types.FunctionType):
         return None
-    if isinstance(base, S.Name):   # the object, reachable from what the generator reads?
+    if isinstance(base, S.Name) and not bound:
+        apart = False   # a module-level object: what the generator reads may hold it
+    elif isinstance(base, S.Name):   # the object, reachable from what the generator reads?
         # (a name holding what the generator reads is not the generator reaching it:
         # rebinding the object's fields changes nothing the generator reads)
         reads = {n.id for n in S.walk(node) if isinstance(n, S.Name)}
         seen, _ = visible(root, reads)
-        apart = base.id not in seen or base.id not in reads and _made_just_before(
-            root, base.id, call, parents)
+        apart = base.id not in reads and (just_before is not None or _made_just_before(
+            root, base.id, call, parents) is not None) or \
+            just_before is None and base.id not in seen
     else:
         apart = True   # made there: nothing else holds it
     return MethodOf(fn, cls, apart), index + 1
 
 
 def _made_just_before(root, name, call, parents):
-    """Whether the statement holding `call` comes right after `name = C(...)`, the one
-    binding of name, in the same block (with no walrus in it): nothing but name can hold
-    that new object yet, whatever the names the generator reads are bound to elsewhere."""
+    """The assignment `name = ...` right before the statement holding `call`, in the same
+    block (with no walrus in it), or None: where it is `name = C(...)`, nothing but name
+    can hold that new object yet, whatever the names the generator reads are bound to
+    elsewhere."""
     stmt = call
     while stmt is not None and not isinstance(stmt, S.stmt):
         stmt = parents.get(stmt)
@@ -173,8 +187,10 @@ def _made_just_before(root, name, call, parents):
     block = _block_of(stmt, parents) or (root.body if stmt in root.body else None)
     at = next((k for k, s in enumerate(block or ()) if s is stmt), 0)
     before = block[at - 1] if at > 0 else None
-    return isinstance(before, S.Assign) and len(before.targets) == 1 and isinstance(
-        before.targets[0], S.Name) and before.targets[0].id == name
+    if isinstance(before, S.Assign) and len(before.targets) == 1 and isinstance(
+            before.targets[0], S.Name) and before.targets[0].id == name:
+        return before
+    return None
 
 
 def _users(cls):

@@ -48,8 +48,8 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, protocol_objects, sequences,
-               source_rewrites, update_checks)
+from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults,
+               protocol_objects, sequences, source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -118,7 +118,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.locals = set(self.params) | reassigned
         # names holding lists: locals bound only to list displays, and list or tuple
         # arguments never rebound (known_types says which arguments are)
-        self.list_names = (_list_names(fdef.body) - set(self.params)) | {
+        self.list_names = (sequences.list_names(fdef.body) - set(self.params)) | {
             p for p, cls in self.known_types.items() if cls in (list, tuple)
             and p in self.params and p not in reassigned}
         all_names = counted.names   # every Name of fdef (census.take's walk)
@@ -383,6 +383,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
+            value = lower_funcs_defaults.hoisted(self, target, value, out)
             self.local_function(target, value)
             out.append(self.assign(target, self.as_written(value), Kind.OPAQUE))
             return
@@ -462,8 +463,10 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     def stmt_FunctionDef(self, node):
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
+        out = []
+        node = lower_funcs_defaults.hoisted(self, node.name, node, out)
         self.local_function(node.name, node)
-        return [self.info(self.as_written(node), Kind.EFFECT)]
+        return out + [self.info(self.as_written(node), Kind.EFFECT)]
 
     def local_function(self, name, node):
         """Record the nested def or lambda bound to `name` (nested_defs.py, imported where a
@@ -476,26 +479,3 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         function finds them (nested_defs.as_written)."""
         from . import nested_defs
         return nested_defs.as_written(self, node)
-
-    # -- expressions -------------------------------------------------------
-
-def _list_names(body):
-    """Local names every assignment of which is a list or tuple display or comprehension
-    (lst = [a, b]): a ufunc given one of them gets an array of it (see Lowerer.call)."""
-    kinds, others = set(), set()
-    for node in S.walk(S.Module(body=list(body), type_ignores=[])):
-        if isinstance(node, S.Assign):
-            listy = isinstance(node.value, (S.List, S.Tuple, S.ListComp))
-            for target in node.targets:
-                if isinstance(target, S.Name):
-                    (kinds if listy else others).add(target.id)
-                else:
-                    others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)}
-        elif isinstance(node, (S.AugAssign, S.AnnAssign)) and isinstance(node.target, S.Name):
-            others.add(node.target.id)
-        elif isinstance(node, (S.For, S.comprehension, S.withitem, S.NamedExpr)):
-            target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
-            others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)} if target else set()
-    return kinds - others
-
-

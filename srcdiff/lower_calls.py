@@ -16,14 +16,13 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms, records, rules
+from . import generators, idioms, lower_funcs_defaults, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
-                        canonical_path, is_literal as _is_literal,
-                        is_user_function)
+                        canonical_path, is_literal as _is_literal, is_user_function)
 from .core import Kind, UserCall, assigned_names
 from .dict_facts import DICT_VIEWS
 
@@ -34,7 +33,6 @@ def _is_numpy_ufunc(obj):
         return True
     return getattr(obj, "__name__", None) == "sinc" and \
         getattr(obj, "__module__", "").split(".")[0] == "numpy"
-
 
 
 class CallLowering:
@@ -242,13 +240,15 @@ class CallLowering:
         return out, []
 
     def default_argument(self, fn, name, default):
-        """What a call that leaves parameter `name` of `fn` out passes: the default. Python
-        evaluates a default once, when the def runs, so a literal becomes a constant and any
-        other object (an array, a function, a tuple made then: `def f(x, y=y)`) is the same
-        object each call; the emitted code is given it by name (`f_default_y`) and it carries
-        no derivative. A callee writing into it in place is refused like any argument write."""
+        """What a call leaving parameter `name` of `fn` out passes: the default, made once, when
+        the def runs: a literal is a constant, any other object (`def f(x, y=y)`) the same object
+        each call, given to the emitted code by name (`f_default_y`), with no derivative, and
+        refused where written into (a nested def's computed default: lower_funcs_defaults)."""
         if _is_literal(default):
             return S.const(default)
+        default = lower_funcs_defaults.passed(self, default)
+        if isinstance(default, S.Name):
+            return default
         base = f"{getattr(fn, '__name__', 'function')}_default_{name}".strip("_")
         for bound, obj in self.bindings.items():
             if obj is default and bound.startswith(base):

@@ -62,7 +62,7 @@ def local_function(lw, name, node):
     if used:
         node = _with_copies(node, used)
     lw.local_functions[name] = LocalFunction(name, node, free, lw.src, lw.resolver,
-                                               lw.fdef.name)
+                                               lw.fdef.name, getattr(lw, "hoisted_defaults", ()))
     lw.local_functions[name].written = original   # as the user wrote it, for copies
     lw.local_functions[name].nested = used
     return lw.local_functions[name]
@@ -122,22 +122,25 @@ def _with_copies(node, used):
 
 
 def named_item(lw, func):
-    """`fs[i]` (called) where fs is a local bound once to a list or tuple display read only
-    by items and item i is the name of a nested function (or lambda) bound once in the
-    function: that name, called in its place; None otherwise. Every function object one
-    def or lambda of the function makes behaves the same (its closure reads the function's
-    current values), so `fs[i]` and the name hold the same function when called."""
-    from .object_lists import _grown, _single_bindings, constant_index, only_indexed
+    """`fs[i]` (called) where fs is a local bound once to a list or tuple display (or `fs[k]`
+    of a dict display with constant keys) read only by items and item i is the name of a
+    nested function bound once in the function, or a lambda written there: that name (the
+    lambda's, values.lambda_value), called in its place; None otherwise. Every function
+    object one def or lambda of the function makes behaves the same (its closure reads the
+    function's current values), so `fs[i]` and the name hold the same function when
+    called."""
+    from .object_lists import _grown, _single_bindings, only_indexed
+    from .display_items import display_item
     if not (isinstance(func, S.Subscript) and isinstance(func.value, S.Name) and
             func.value.id in lw.locals):
         return None
-    i, name = constant_index(func.slice), func.value.id
+    name = func.value.id
     value = _single_bindings(lw).get(name)
-    if i is None or not isinstance(value, (S.List, S.Tuple)) or \
-            not -len(value.elts) <= i < len(value.elts) or _grown(lw, name) or \
-            not only_indexed(lw, name):
+    item = display_item(value, func.slice)
+    if item is None or _grown(lw, name) or not only_indexed(lw, name):
         return None
-    item = value.elts[i]
+    if isinstance(item, S.Lambda):   # named where the display was lowered (values.lambda_value)
+        return getattr(lw, "lambda_names", {}).get(id(item))
     if not (isinstance(item, S.Name) and item.id in lw.local_functions):
         return None
     return item.id if len(_bindings(lw, item.id)) == 1 else None

@@ -42,6 +42,7 @@ class Program:
         self.defs = []
         self.bindings = {}
         self.user_names = []  # (the helper's Source, the names its own code binds)
+        self.building = []    # (function, known) of the variants being built, outermost first
 
     def callee(self, mode, fn, wrt, containers, known, build):
         """The name(s) of `fn`'s `mode` variant with respect to `wrt`, made if new."""
@@ -55,13 +56,18 @@ class Program:
         if any(k[0] == mode and k[1] is fn for k in self.pairs):
             # another variant of fn: named by what it differentiates, not by a counter
             base += "_wrt_" + ("_".join(wrt) or "nothing")
+        refuse_growing_arity(fn, known, self.building)
         names = build.names(self.namer, base)
         self.pairs[key] = names
         if self.lower is None:
             raise RuntimeError("srcdiff internal error: a callee table made without a "
                                "lowering function")
-        low = self.lower(fn, known, containers)
-        build.build(self, low, fn, tuple(wrt), containers, names)
+        self.building.append((fn, known))
+        try:
+            low = self.lower(fn, known, containers)
+            build.build(self, low, fn, tuple(wrt), containers, names)
+        finally:
+            self.building.pop()
         return names
 
     def snapshot(self):
@@ -76,6 +82,29 @@ class Program:
         del self.defs[defs:]
         self.bindings = dict(bindings)
         del self.user_names[user_names:]
+
+
+def refuse_growing_arity(fn, known, building):
+    """A helper calling itself with more *args items at each level (`g(w, n - 1, *args, v)`):
+    a variant is made per number of items, so the variants being built would never end;
+    refused at its def, with what to write instead, once three enclosing variants of it
+    each had fewer items."""
+    lengths = {k: v for k, v in known.items() if k.endswith(".__len__") and type(v) is int}
+    if not lengths:
+        return
+    fewer = [k for f, k in building if f is fn and any(
+        type(k.get(name)) is int and k[name] < n for name, n in lengths.items())]
+    if len(fewer) < 3:
+        return
+    from .callables import LocalFunction
+    from .frontend import get_source
+    source = fn.source if isinstance(fn, LocalFunction) else get_source(fn)
+    name = getattr(fn, "__qualname__", source.node.name)
+    raise source.error(source.node, f"{name} calls itself with more *args items at each "
+                       "level; srcdiff makes its derivative per number of items, so this "
+                       "recursion has no end it can see before the code runs",
+                       hint="pass the items as one list or array instead "
+                            "(g(w, n - 1, items + [v]), items = [] at the first call)")
 
 
 def refuse_grown_parameters(low, fn, containers):
@@ -107,4 +136,5 @@ def active_params(stmt, params, active):
     return [p for p, a in zip(params, args) if isinstance(a, S.Name) and a.id in active]
 
 
-__all__ = ["Program", "active_params", "known_for_callee", "refuse_grown_parameters"]
+__all__ = ["Program", "active_params", "known_for_callee", "refuse_grown_parameters",
+           "refuse_growing_arity"]

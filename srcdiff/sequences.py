@@ -3,7 +3,7 @@ lower: called by lower.py, lower_exprs.py, and by reverse.py, forward.py and pro
 the kinds of values). Takes lowered core statements with the parameters and their containers
 (`rewrite`), or a call (`operator_call`, `lower_concat`); gives back the statements with
 every `+` or `*` that may meet a list or tuple as a call of srcdiff.runtime.sequence_add or
-sequence_mul.
+sequence_mul; and the local names surely bound only to list displays (`list_names`).
 
 Python's `a + b` joins two lists (two tuples) and `seq * n` repeats a sequence;
 the same operators on arrays are arithmetic with broadcasting. The derivative
@@ -309,3 +309,23 @@ def grown_parameters(body, params, containers):
                 and stmt.targets[0].id in containers):
             out.append((stmt, stmt.targets[0].id))
     return out
+
+
+def list_names(body):
+    """Local names every assignment of which is a list or tuple display or comprehension
+    (lst = [a, b]): a ufunc given one of them gets an array of it (see lower.py's Lowerer.call)."""
+    kinds, others = set(), set()
+    for node in S.walk(S.Module(body=list(body), type_ignores=[])):
+        if isinstance(node, S.Assign):
+            listy = isinstance(node.value, (S.List, S.Tuple, S.ListComp))
+            for target in node.targets:
+                if isinstance(target, S.Name):
+                    (kinds if listy else others).add(target.id)
+                else:
+                    others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+        elif isinstance(node, (S.AugAssign, S.AnnAssign)) and isinstance(node.target, S.Name):
+            others.add(node.target.id)
+        elif isinstance(node, (S.For, S.comprehension, S.withitem, S.NamedExpr)):
+            target = getattr(node, "target", None) or getattr(node, "optional_vars", None)
+            others |= {n.id for n in S.walk(target) if isinstance(n, S.Name)} if target else set()
+    return kinds - others

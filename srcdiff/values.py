@@ -45,8 +45,9 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, objects
+from . import function_dicts, lower_funcs_defaults, objects
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
+from .display_items import constant_key, display_item
 from .object_lists import constant_index, only_indexed
 from . import syntax as S
 from .callables import LocalFunction, canonical_path, is_user_function
@@ -102,41 +103,40 @@ def function_items(name, value):
 
 
 def item_held(lw, node):
-    """The function `node`, a constant item of a list or tuple, holds where srcdiff can tell:
-    `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of a local
-    bound once to a display nothing changes (or bound to several such displays, as a loop
-    written out once per function binds its body's, all holding the same function there);
-    None otherwise."""
+    """The function `node`, a constant item of a list, tuple or dict, holds where srcdiff can
+    tell: `fs[0]` of a parameter passed a list or tuple of functions (never rebound), or of
+    a local bound once to a display nothing changes (or to several such displays, as a loop
+    written out once per function binds its body's, all holding the same function there),
+    `fs["relu"]` of a dict display with constant keys (display_items); None otherwise."""
     from .core import assigned_names
-    i = constant_index(node.slice) if isinstance(node, S.Subscript) else None
-    if i is None or not isinstance(node.value, S.Name) or node.value.id not in lw.locals:
+    key = constant_key(node.slice) if isinstance(node, S.Subscript) else None
+    if key is None or not isinstance(node.value, S.Name) or node.value.id not in lw.locals:
         obj = function_dicts.item_held(lw, node)   # ACTS["tanh"], ACTS[act]
         return obj if is_function_value(obj) or called_value(lw, obj) else None
     name = node.value.id
     if not only_indexed(lw, name):
         return None
     if name in lw.params and name not in assigned_names(lw.fdef.body):
-        known = lw.known_types.get(f"{name}[{i}]")
-        if known is None and i < 0:
+        i = constant_index(node.slice)
+        known = lw.known_types.get(f"{name}[{i}]") if i is not None else None
+        if known is None and i is not None and i < 0:
             n = lw.known_types.get(name + ".__len__")
             known = lw.known_types.get(f"{name}[{i + n}]") if n is not None else None
         return known.obj if isinstance(known, Known) else None
     value = _single_bindings(lw).get(name)
     if value is None:   # bound once per copy of a loop written out: the same item in each
-        found = [_item_of(lw, node, v, i) for v in objects.display_rebindings(lw, name) or ()]
+        found = [_item_of(lw, node, v) for v in objects.display_rebindings(lw, name) or ()]
         same = found and found[0] is not None and all(f == found[0] for f in found)
         return found[0] if same else None
-    return _item_of(lw, node, value, i)
+    return _item_of(lw, node, value)
 
 
-def _item_of(lw, node, value, i):
-    """The function item `i` of the display `value` (the list `node` indexes) holds, or
-    None."""
-    if node.value.id not in lw.locals or not isinstance(value, (S.List, S.Tuple)) or \
-            objects._grown(lw, node.value.id) or not -len(value.elts) <= i < len(value.elts):
+def _item_of(lw, node, value):
+    """The function held by the item of the display `value` that `node` reads, or None."""
+    if node.value.id not in lw.locals or objects._grown(lw, node.value.id):
         return None
-    item = value.elts[i]
-    if isinstance(item, S.Starred):
+    item = display_item(value, node.slice)
+    if item is None:
         return None
     if isinstance(item, S.Subscript) and item is not node:
         return item_held(lw, item)   # gs = (cube, fs[0])
@@ -486,7 +486,11 @@ def lambda_value(lw, node, out, passed=False):
     """A lambda written where a value is expected: a nested function of its own name."""
     name = lw.namer.fresh("function")
     lw.locals.add(name)
+    written = node
+    node = lower_funcs_defaults.hoisted(lw, name, node, out)
     local = lw.local_function(name, node)
+    lw.lambda_names = getattr(lw, "lambda_names", {})
+    lw.lambda_names[id(written)] = name   # fs = [lambda t: ..., ...]: fs[0] is this name
     out.append(lw.assign(name, lw.as_written(node), Kind.OPAQUE))
     if passed and local.free:
         return _pass_closure(lw, name, local, out)

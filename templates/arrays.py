@@ -1,5 +1,5 @@
 """Array manipulation: functions that pick, copy, pad, cut, join, rotate or order elements
-(numpy.diag, pad, tile, flipud/fliplr, rot90, roll, rollaxis, tril/triu, append, the
+(numpy.diag, diagflat, pad, tile, flipud/fliplr, rot90, roll, rollaxis, tril/triu, append, the
 splits, column_stack, dstack, sort, partition, diff, gradient), and nan_to_num, select
 and real_if_close (numpy.angle is in complex_values.py). The `%` operator shares numpy.remainder's rule (ufuncs.py).
 
@@ -77,6 +77,11 @@ def diag(y, v, k=0):
 @forward(numpy.diag)
 def diag(y, v, k=0):
     d[y] = numpy.diag(d[v], k)
+
+
+# diagflat: v's values (raveled) on diagonal k of a new matrix
+linear(numpy.diagflat, "v", transpose=lambda y, v, k=0: numpy.reshape(
+    diag_grad(d[y], numpy.ravel(v), k), numpy.shape(v)))
 
 
 @reverse(numpy.tril)

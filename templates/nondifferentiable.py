@@ -36,6 +36,9 @@ nondifferentiable(*_present(numpy, """
     zeros_like ones_like empty_like zeros ones empty eye identity
     tri tril_indices triu_indices diag_indices indices
     ix_ unravel_index ravel_multi_index broadcast_shapes
+    isposinf isneginf nanargmax nanargmin spacing gcd lcm lexsort isin in1d bitwise_count
+    diag_indices_from tril_indices_from triu_indices_from mask_indices
+    hanning hamming blackman bartlett
 """))
 nondifferentiable(*_present(numpy.random, """
     rand randn random random_sample standard_normal integers randint

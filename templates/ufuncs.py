@@ -151,6 +151,11 @@ partials(numpy.remainder, operator.mod, operator.imod)(
 partials(numpy.fmod)(lambda y, x1, x2: (1, -numpy.trunc(x1 / x2)))
 # heaviside(x1, x2) is x2 where x1 == 0 (piecewise constant in x1)
 partials(numpy.heaviside)(lambda y, x1, x2: (None, numpy.equal(x1, 0)))
+# copysign(x1, x2) is |x1| with x2's sign bit, piecewise constant in x2 (a kink at x1 = 0,
+# where the slope is sign(x1) = 0, as numpy.abs's); ldexp(x1, x2) is x1 * 2 ** x2 with x2
+# an integer
+partials(numpy.copysign)(lambda y, x1, x2: (numpy.sign(x1) * numpy.copysign(1.0, x2), None))
+partials(numpy.ldexp)(lambda y, x1, x2: (numpy.ldexp(1.0, x2), None))
 
 
 # numpy.abs is numpy.absolute; complex values: see runtime.abs_slope

@@ -237,3 +237,91 @@ def test_refused(f, line, why, mode):
     err = refusal(f, (x,), mode)
     assert err.line.strip() == line, str(err)
     assert why in str(err), str(err)
+
+
+# -- issue #13 item 4: a generator passed to a method of an object the code cannot name once ---
+class Accumulator:
+    def __init__(self, scale):
+        self.scale = scale
+        self.total = 0.0
+
+    def consume(self, items):
+        for item in items:
+            self.total = self.total + self.scale * np.sum(item)
+        return self.total
+
+
+class SquareSummer:
+    def total(self, items):
+        return sum(np.sum(v * v) for v in items)
+
+
+def scaled_items(t, c):
+    for i in range(3):
+        yield t * c + 0.1 * i
+
+
+def halving(t):
+    while True:
+        yield t
+        t = t * 0.5
+
+
+class Taker:
+    def first(self, items):
+        for v in items:
+            return v * 2.0
+        return 0.0
+
+
+SUMMER = SquareSummer()
+ACCUMULATOR = Accumulator(0.5)
+ACTS = {"sin": np.sin, "tanh": np.tanh}
+
+
+def method_in_a_loop_written_out(a, s):
+    """The loop over ACTS.items() is written out: `summer` is bound once per copy, each
+    right before the call (funcs 1981000036's shape)."""
+    t = 0.0
+    for name, act in ACTS.items():
+        summer = SquareSummer()
+        t = t + summer.total(scaled_items(act(a), s)) * len(name)
+    return t
+
+
+def method_in_a_range_loop(a, s):
+    t = 0.0
+    for i in range(2):
+        acc = Accumulator(0.5)
+        t = t + acc.consume(scaled_items(a * (i + 1.0), s))
+    return t
+
+
+def method_of_a_module_level_object(a, s):
+    return SUMMER.total(scaled_items(a, s))
+
+
+@pytest.mark.parametrize("f", [method_in_a_loop_written_out, method_in_a_range_loop,
+                               method_of_a_module_level_object])
+def test_generator_passed_to_a_method(f):
+    check(f, np.array([0.3, -0.4]), 0.7, wrt=(0, 1))
+
+
+def module_level_object_writing_its_fields(a, s):
+    return ACCUMULATOR.consume(scaled_items(a, s))
+
+
+def endless_generator_to_a_method(a):
+    taker = Taker()
+    return np.sum(taker.first(halving(a)))
+
+
+@pytest.mark.parametrize("f,args,match", [
+    (module_level_object_writing_its_fields, (np.array([0.3, -0.4]), 0.7),
+     "does not take each of its items once"),
+    (endless_generator_to_a_method, (np.array([0.3, -0.4]),), "never ends"),
+])
+def test_generator_passed_to_a_method_stays_refused(f, args, match):
+    for mode in ("grad", "jvp"):
+        err = refusal(f, args, mode)
+        assert match in str(err) and "test_generator_values.py" in str(err), str(err)

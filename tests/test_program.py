@@ -91,3 +91,68 @@ def test_a_second_variant_is_named_by_what_it_differentiates():
         assert not any(re.search(r"_\d+$", n) for n in defined), text
     check(two_patterns, 0.7, -1.3, wrt=(0, 1))
     check(two_patterns, np.array([0.2, 0.9]), np.array([1.5, -0.5]), wrt=(0, 1))
+
+
+# -- issue #13 item 1: recursive helpers taking *args ----------------------------------------
+def product_of(w, *args):
+    if len(args) == 0:
+        return w
+    return product_of(w * args[0], *args[1:])
+
+
+def sum_of_squares(*xs):
+    if not xs:
+        return 0.0
+    return xs[0] * xs[0] + sum_of_squares(*xs[1:])
+
+
+def star_list(w):
+    items = [w, np.sin(w), 2.0]
+    return product_of(w, *items)
+
+
+def star_parameter(w, v):
+    return product_of(w, v, v * v) + sum_of_squares(w, np.sin(v), 3.0)
+
+
+def star_built_in_a_loop(w):
+    items = []
+    for i in range(3):
+        items.append(w * (i + 1.0))
+    return product_of(w, *items) + sum_of_squares(*items)
+
+
+def test_recursive_helpers_taking_star_args():
+    from issue13_cases import on_args
+    on_args(star_list, (0.7,), 0)
+    on_args(star_list, (np.array([0.3, -0.5]),), 0)
+    on_args(star_parameter, (0.7, 0.3), (0, 1))
+    on_args(star_built_in_a_loop, (0.6,), 0)
+
+
+def growing(w, n, *args):
+    if n == 0:
+        return sum(args) * w
+    return growing(w, n - 1, *args, w * n)
+
+
+def calls_growing(w):
+    return growing(w, 3)
+
+
+def growing_list(w, n, items):
+    if n == 0:
+        return sum(items) * w
+    return growing_list(w, n - 1, items + [w * n])
+
+
+def calls_growing_list(w):
+    return growing_list(w, 3, [])
+
+
+def test_recursion_with_more_star_args_at_each_level_is_refused_at_its_def():
+    """A variant per number of items would never end (Python's recursion limit, and a
+    message about nesting, before); the hint's list form differentiates."""
+    from issue13_cases import on_args, refused_in_both_modes
+    refused_in_both_modes(calls_growing, (0.7,), (0,), "more \\*args items at each level")
+    on_args(calls_growing_list, (0.7,), 0)

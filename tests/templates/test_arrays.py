@@ -609,3 +609,10 @@ LISTS = {
 def test_lists_of_numbers(name):
     """NumPy takes lists of numbers where it takes arrays: the numbers get derivatives."""
     check(LISTS[name], 0.3, 0.8, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("shape,k", [((3,), 0), ((2, 2), 1), ((3,), -2)])
+def test_diagflat(shape, k):
+    n = int(np.prod(shape)) + abs(k)
+    check(_weighted(lambda v: np.diagflat(v, k) ** 2, (n, n)), _x(*shape))
+    check(_weighted(lambda v: np.sin(np.diagflat(v * v, k=k)), (n, n)), _x(*shape))

@@ -54,3 +54,20 @@ def constants(x):
 def test_hint_and_constant_calls_work():
     check(unique_by_index, np.array([0.5, 1.0, -0.5, 2.0]))
     check(constants, np.array([0.5, 1.0, 2.0]))
+
+
+def listed_since(x):
+    """Functions of issue #13's survey, piecewise constant in every float input: their
+    results are constants and the derivative flows around them."""
+    w = np.where(np.isposinf(x * np.inf) | np.isneginf(x), 1.0, 2.0)
+    m = np.nanargmax(x) + np.nanargmin(x) + np.sum(np.isin(x, [0.5]))
+    window = np.hanning(3) + np.hamming(3) + np.blackman(3) + np.bartlett(3)
+    return np.sum(x * x * w * window) * m + np.sum(x * np.spacing(x))
+
+
+def test_listed_since_have_zero_derivatives():
+    rules.load_templates()
+    for func in (np.isposinf, np.isneginf, np.nanargmax, np.nanargmin, np.spacing, np.gcd,
+                 np.lcm, np.lexsort, np.isin, np.hanning, np.tril_indices_from):
+        assert rules.is_nondifferentiable(func), func
+    check(listed_since, np.array([0.6, -1.3, 2.2]))  # away from powers of two (spacing)

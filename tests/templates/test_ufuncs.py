@@ -372,3 +372,27 @@ def test_ufunc_of_a_list_argument(x):
 def test_hvp_of_a_list_argument_to_a_ufunc():
     want = check_hvp(square_of_argument, np.array([0.5]), vector=np.array([1.0]))
     np.testing.assert_allclose(srcdiff.hvp(square_of_argument)([0.5], [1.0]), want)
+
+
+# -- numpy.copysign and numpy.ldexp: piecewise constant in their second argument ----------
+def copysign_first(x):
+    signs = np.array([1.0, -2.0, -0.0, 3.0])
+    return np.sum(np.copysign(x * x - 0.2, signs) * np.arange(1.0, 5.0))
+
+
+def copysign_both(x):
+    return np.sum(np.sin(np.copysign(x, x - 0.4)) * x)
+
+
+def ldexp_first(x):
+    return np.sum(np.ldexp(np.sin(x), np.array([0, 1, -2, 3])) * np.arange(1.0, 5.0))
+
+
+def test_copysign_and_ldexp():
+    from gradcheck import check
+    x = np.array([0.9, -1.1, 0.3, 0.7])
+    check(copysign_first, x.copy())
+    check(copysign_both, x.copy())
+    check(copysign_first, 0.8)
+    check(ldexp_first, x.copy())
+    check(lambda s: np.ldexp(s * s, 3) + np.copysign(s, -1.0), 0.6)

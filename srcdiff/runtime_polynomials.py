@@ -1,0 +1,115 @@
+"""Helpers the derivative rules of templates/polynomials.py emit (run time: called by emitted
+code; the rules there name them). Takes a polynomial's coefficients (highest power first, as
+numpy.polyval reads them: a vector, or an array whose items broadcast against x), the points
+and a derivative's order; gives back the polynomial's derivatives in x, the powers of x each
+coefficient multiplies, and the adjoint of the coefficients.
+
+Every helper takes the order `m` of the derivative in x it is about, so the tangent of the
+m-th is the (m+1)-th: forward over reverse (second derivatives) needs no other function.
+Powers are written as falling factorials times x ** (k - m) with the exponent clipped at
+zero, never as 0 * x ** -1: a polynomial's derivatives are finite at x = 0.
+"""
+import numpy
+
+
+def _rank(c, x):
+    """The rank of the polynomial's values: c's items broadcast against x."""
+    return max(numpy.ndim(x), numpy.ndim(c) - 1)
+
+
+def poly_exponents(c, x):
+    """The exponent of x each coefficient multiplies (n - 1 down to 0), shaped (n, 1, ..., 1)
+    to broadcast against the values."""
+    n = numpy.shape(c)[0]
+    return numpy.arange(n - 1, -1, -1).reshape((n,) + (1,) * _rank(c, x))
+
+
+def poly_lifted(c, x):
+    """c reshaped (n, 1, ..., 1, *item shape) so that c_lifted * powers lines each item up
+    with the values as numpy.polyval broadcasts it against x."""
+    c = numpy.asarray(c)
+    pad = _rank(c, x) - (c.ndim - 1)
+    return c.reshape(c.shape[:1] + (1,) * pad + c.shape[1:])
+
+
+def poly_powers(x, c, m=0):
+    """The m-th derivative in x of x ** k for each coefficient's exponent k (falling
+    factorial k (k - 1) ... (k - m + 1) times x ** (k - m), zero where m > k), shaped
+    (n, *values)."""
+    k = poly_exponents(c, x)
+    factor = numpy.ones(k.shape)
+    for j in range(m):
+        factor = factor * (k - j)
+    return factor * numpy.power(x, numpy.maximum(k - m, 0))
+
+
+def poly_derivative_at(c, x, m):
+    """The m-th derivative in x of numpy.polyval(c, x) (m = 0: the value itself)."""
+    c = numpy.asarray(c)
+    if c.shape[0] == 0:
+        return numpy.polyval(c, x)
+    return numpy.sum(poly_lifted(c, x) * poly_powers(x, c, m), axis=0)
+
+
+def poly_coefficient_grad(grad, c, x, m=0):
+    """The adjoint of c in the m-th derivative in x of numpy.polyval(c, x), given the
+    adjoint `grad` of its values (m = 0: of numpy.polyval itself)."""
+    c = numpy.asarray(c)
+    terms = grad * poly_powers(x, c, m)   # (n, *values), as poly_lifted(c, x) lines up
+    lifted = poly_lifted(c, x).shape
+    axes = tuple(i for i in range(1, len(lifted)) if lifted[i] == 1 and terms.shape[i] != 1)
+    summed = numpy.sum(terms, axis=axes, keepdims=True) if axes else terms
+    return summed.reshape(c.shape)
+
+
+def _powers_of(p):
+    """Each coefficient's power in p (a vector, highest first): n - 1 down to 0."""
+    n = numpy.shape(p)[0]
+    return numpy.arange(n - 1, -1, -1)
+
+
+def polyder_grad(grad, p, m):
+    """The adjoint of p in numpy.polyder(p, m), given the result's adjoint `grad`: the
+    coefficient of x ** k gets grad's times k (k - 1) ... (k - m + 1); the last m get none."""
+    k = _powers_of(p)
+    factor = numpy.ones(k.shape)
+    for j in range(m):
+        factor = factor * (k - j)
+    out = numpy.zeros(numpy.shape(p), dtype=numpy.result_type(grad, float))
+    kept = max(len(k) - m, 0)
+    out[:kept] = numpy.asarray(grad)[:kept] * factor[:kept]
+    return out
+
+
+def polyint_grad(grad, p, m):
+    """The adjoint of p in numpy.polyint(p, m), given the result's adjoint `grad`: the
+    coefficient of x ** k went to x ** (k + m) divided by (k + 1) ... (k + m); the
+    integration constants (grad's last m) reach no coefficient."""
+    k = _powers_of(p)
+    factor = numpy.ones(k.shape)
+    for j in range(1, m + 1):
+        factor = factor / (k + j)
+    return numpy.asarray(grad)[:len(k)] * factor
+
+
+def vander_slopes(x, N=None, increasing=False, m=0):
+    """The m-th derivative of numpy.vander(x, N, increasing) in each x[i], entry by entry
+    (m = 0: the matrix itself): row i holds the falling factorials of the column's power k
+    times x[i] ** (k - m), zero where m > k."""
+    x = numpy.asarray(x)
+    n = len(x) if N is None else N
+    k = numpy.arange(n) if increasing else numpy.arange(n - 1, -1, -1)
+    factor = numpy.ones(k.shape)
+    for j in range(m):
+        factor = factor * (k - j)
+    return factor * numpy.power(x[:, None], numpy.maximum(k - m, 0))
+
+
+def poly_tail(grad, a):
+    """The adjoint of a in numpy.polyadd(a, b) (or polysub), given the result's adjoint
+    `grad`: the shorter polynomial was padded with zeros in front, so its coefficients are
+    grad's last len(a), summed over what broadcasting stretched."""
+    from .runtime_adjoint import unbroadcast
+    grad = numpy.asarray(grad)
+    n = len(numpy.atleast_1d(a))
+    return unbroadcast(grad[len(grad) - n:], a)

@@ -1,0 +1,114 @@
+"""Polynomials in NumPy's coefficient order (highest power first): numpy.polyval, linear in its
+coefficients and a polynomial in x; numpy.polyder and numpy.polyint, linear in theirs;
+numpy.vander, the powers of x; numpy.polyadd and numpy.polysub, linear in both (the shorter
+polynomial padded with zeros in front: its adjoint is the result's last coefficients).
+
+polyval's coefficients may be a vector or an array whose items broadcast against x (as
+numpy.polyval reads them). The helpers (srcdiff/runtime_polynomials.py) take the order m of
+the derivative in x, so each one's tangent is the next order's: second derivatives come from
+the same helpers. polyder's and polyint's order m (and polyint's constants k) are counts and
+constants: held constant, refused located where they would carry a derivative.
+numpy.vander's entries are powers of x: vander_slopes(x, N, increasing, m) is their m-th
+derivative, entry by entry.
+"""
+import numpy
+
+from srcdiff.rule_forms import linear
+from srcdiff.rules import d, forward, held_constant, reverse
+from srcdiff.runtime import broadcast_like, unbroadcast
+from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, poly_tail,
+                                         polyder_grad, polyint_grad, vander_slopes)
+
+
+@reverse(numpy.polyval)
+def polyval_adjoint(y, p, x):
+    d[p] = poly_coefficient_grad(d[y], p, x, 0)
+    d[x] = unbroadcast(d[y] * poly_derivative_at(p, x, 1), x)
+
+
+@forward(numpy.polyval)
+def polyval_tangent(y, p, x):
+    d[y] = broadcast_like(numpy.polyval(d[p], x), y)
+    d[y] = broadcast_like(d[x] * poly_derivative_at(p, x, 1), y)
+
+
+# the helpers' own tangents (forward over reverse)
+
+
+@forward(poly_derivative_at)
+def poly_derivative_at_tangent(y, c, x, m):
+    d[y] = broadcast_like(poly_derivative_at(d[c], x, m), y)
+    d[y] = broadcast_like(d[x] * poly_derivative_at(c, x, m + 1), y)
+
+
+@forward(poly_coefficient_grad)
+def poly_coefficient_grad_tangent(y, grad, c, x, m=0):
+    d[y] = poly_coefficient_grad(d[grad], c, x, m)
+    d[y] = poly_coefficient_grad(grad * d[x], c, x, m + 1)
+
+
+# polyder and polyint: linear in the coefficients; the order and the constants are held
+held_constant(numpy.vander, N="numpy.vander's N is a count of columns")
+held_constant(numpy.polyder, m="the order m of numpy.polyder is a count")
+held_constant(numpy.polyint, m="the order m of numpy.polyint is a count",
+              k="numpy.polyint's integration constants k are held constant; for m = 1 add "
+                "the constant to the last coefficient instead: c = numpy.polyint(p); "
+                "c = c + numpy.concatenate([numpy.zeros(len(p)), [k]])")
+linear(numpy.polyder, "p", transpose=lambda y, p, m=1: polyder_grad(d[y], p, m))
+
+
+# polyint is affine in p, not linear: its constants k stay out of the tangent
+@reverse(numpy.polyint)
+def polyint_adjoint(y, p, m=1, k=None):
+    d[p] = polyint_grad(d[y], p, m)
+
+
+@forward(numpy.polyint)
+def polyint_tangent(y, p, m=1, k=None):
+    d[y] = numpy.polyint(d[p], m)
+
+
+linear(polyder_grad, "grad")
+linear(polyint_grad, "grad")
+
+
+@reverse(numpy.vander)
+def vander_adjoint(y, x, N=None, increasing=False):
+    d[x] = numpy.sum(d[y] * vander_slopes(x, N, increasing, 1), axis=1)
+
+
+@forward(numpy.vander)
+def vander_tangent(y, x, N=None, increasing=False):
+    d[y] = numpy.expand_dims(d[x], 1) * vander_slopes(x, N, increasing, 1)
+
+
+@forward(vander_slopes)
+def vander_slopes_tangent(y, x, N=None, increasing=False, m=0):
+    d[y] = numpy.expand_dims(d[x], 1) * vander_slopes(x, N, increasing, m + 1)
+
+
+@reverse(numpy.polyadd)
+def polyadd_adjoint(y, a1, a2):
+    d[a1] = poly_tail(d[y], a1)
+    d[a2] = poly_tail(d[y], a2)
+
+
+@forward(numpy.polyadd)
+def polyadd_tangent(y, a1, a2):
+    d[y] = numpy.polyadd(d[a1], numpy.zeros(numpy.shape(a2)))
+    d[y] = numpy.polyadd(numpy.zeros(numpy.shape(a1)), d[a2])
+
+
+@reverse(numpy.polysub)
+def polysub_adjoint(y, a1, a2):
+    d[a1] = poly_tail(d[y], a1)
+    d[a2] = -poly_tail(d[y], a2)
+
+
+@forward(numpy.polysub)
+def polysub_tangent(y, a1, a2):
+    d[y] = numpy.polysub(d[a1], numpy.zeros(numpy.shape(a2)))
+    d[y] = numpy.polysub(numpy.zeros(numpy.shape(a1)), d[a2])
+
+
+linear(poly_tail, "grad")

@@ -1,0 +1,57 @@
+"""srcdiff/runtime_polynomials.py: the polynomial helpers against NumPy's own polynomials
+(their derivatives in the rules are tests/templates/test_polynomials.py's)."""
+import numpy as np
+import pytest
+
+from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, poly_powers,
+                                         polyder_grad, polyint_grad)
+
+C = np.array([0.5, -1.2, 2.0, 0.3])
+
+
+@pytest.mark.parametrize("m", [0, 1, 2, 4])
+def test_derivative_at_is_polyval_of_polyder(m):
+    x = np.array([[0.0, 0.4], [-1.3, 2.0]])
+    want = np.polyval(np.polyder(C, m), x) if m < len(C) else np.zeros_like(x)
+    assert np.allclose(poly_derivative_at(C, x, m), want)
+
+
+def test_powers_are_finite_at_zero():
+    got = poly_powers(np.array([0.0, 1.0]), C, 1)
+    assert np.all(np.isfinite(got)) and got.shape == (4, 2)
+    assert np.allclose(got[:, 0], [0.0, 0.0, 1.0, 0.0])
+
+
+def test_coefficient_grad_is_the_transpose_of_polyval():
+    """<grad, polyval(e_i, x)> for each unit coefficient vector e_i, items broadcast."""
+    rng = np.random.default_rng(0)
+    c = rng.normal(size=(3, 2))
+    x = rng.normal(size=(4, 1))
+    grad = rng.normal(size=(4, 2))
+    got = poly_coefficient_grad(grad, c, x)
+    want = np.zeros_like(c)
+    for i in np.ndindex(c.shape):
+        unit = np.zeros_like(c)
+        unit[i] = 1.0
+        want[i] = np.sum(grad * np.polyval(unit, x))
+    assert np.allclose(got, want)
+
+
+@pytest.mark.parametrize("m", [1, 2, 5])
+def test_polyder_and_polyint_grads_are_transposes(m):
+    p = np.array([0.7, -0.4, 1.3, 2.0])
+    for func, grad_of in ((np.polyder, polyder_grad), (np.polyint, polyint_grad)):
+        grad = np.arange(1.0, 1.0 + len(func(p, m)))
+        want = [np.sum(grad * func(np.eye(len(p))[i], m)) for i in range(len(p))]
+        assert np.allclose(grad_of(grad, p, m), want)
+
+
+def test_poly_tail_is_the_transpose_of_padding():
+    from srcdiff.runtime_polynomials import poly_tail
+    grad = np.array([1.0, 2.0, 3.0, 4.0])
+    short, long = np.array([0.5, 0.2]), np.ones(4)
+    for a, b in ((short, long), (long, short)):
+        want = [np.sum(grad * np.polyadd(np.eye(len(a))[i], np.zeros(len(b))))
+                for i in range(len(a))]
+        assert np.allclose(poly_tail(grad, a), want)
+    assert np.isclose(poly_tail(grad, 0.3), 4.0)
