@@ -58,12 +58,14 @@ class Trip:
             return UNKNOWN
         finally:
             self._set_state(saved)
+            self.__dict__.pop("_record", None)   # (alias_flow.Flow._record again)
 
     # -- the replay ------------------------------------------------------------------------
     def _replay(self, write, name, own_ok, ignore, owned, path, loop_level):
         start = path[loop_level + 1][0][0]   # the first statement of the innermost loop
         env = dict(self.before.get(id(start), {}))   # (every trip's start, merged)
         self.before, self._tag = {}, "trip"
+        self._record = _no_record   # (what runs before the write reads nothing changed yet)
         escaped = _copied(self.escaped)
         for j in range(loop_level + 1, len(path)):
             blk, i = path[j]
@@ -84,6 +86,7 @@ class Trip:
                self.reach(v) & changed else v for k, v in env.items()}
         self._block([write], env, False)
         self.before, self._tag = {}, "after"
+        self._record = self._record_reads
         jumps = _jumps()   # (of the innermost loop around what runs now)
         for j in reversed(range(len(path))):
             blk, i = path[j]
@@ -173,6 +176,13 @@ class Trip:
         after = {id(t) for t in self.stmts if order[id(t)] > at and id(t) not in in_loop}
         return any(escaped.get(o, set()) - {id(write)} - after for o in objs)
 
+    def _record_reads(self, stmt, env):
+        """alias_flow.Flow._record for the replay: only what `stmt` reads."""
+        seen = self.before.setdefault(id(stmt), {})
+        for k in analyze.operands(stmt):
+            if k in env:
+                seen[k] = seen.get(k, frozenset()) | env[k]
+
     # -- values made in this trip ----------------------------------------------------------
     def _truly_new(self, s):
         """Whether the statement `s` binds a name to a value made as it runs, which nothing
@@ -202,14 +212,17 @@ class Trip:
         `self._tag` ("trip": made in the trip before the write; "after": after it), with
         what they hold and their items' places; what the analysis knew of the objects that
         statement made before (in other trips) stays as it was."""
-        def mine(o):
-            return o[0] in ("new", "made") and len(o) > 1 and o[1] == id(s)
+        def made(i):   # (what it may make: its objects; a tuple's items, `a, b = pair(x)`)
+            return {("new", i), ("made", i)} | {("new", i, k) for k in range(len(
+                self.slots.get(("made", i), ())))}
+        keys = made(id(s))
         tables = (self.held, self.slots, self.listed, self.keyed)
-        kept = [_copied({k: v for k, v in t.items() if mine(k)}) for t in tables]
-        unkeyed = {o for o in self.unkeyed if mine(o)}
+        kept = [_copied({k: t[k] for k in keys if k in t}) for t in tables]
+        unkeyed = keys & self.unkeyed
         self._block([s], env, False)
         target = s.targets[0].id
-        mapping = {o: (self._tag,) + o for o in self.reach(env.get(target, ())) if mine(o)}
+        keys |= made(id(s))
+        mapping = {o: (self._tag,) + o for o in self.reach(env.get(target, ())) if o in keys}
 
         def sub(objs):
             return {mapping.get(o, o) for o in objs}
@@ -232,10 +245,10 @@ class Trip:
             if o in self.unkeyed:
                 self.unkeyed.add(t)
         for table, was in zip(tables, kept):
-            for k in [k for k in table if mine(k)]:
-                del table[k]
+            for k in keys:
+                table.pop(k, None)
             table.update(was)
-        self.unkeyed = {o for o in self.unkeyed if not mine(o)} | unkeyed
+        self.unkeyed = (self.unkeyed - keys) | unkeyed
         env[target] = frozenset(sub(env[target]))
 
     # -- the analysis' own state, kept as it was -------------------------------------------
@@ -249,6 +262,10 @@ class Trip:
 
 
 class _GiveUp(Exception):
+    pass
+
+
+def _no_record(stmt, env):
     pass
 
 
