@@ -4,7 +4,8 @@ alias_flow merges a loop's trips: an array made anew each trip is one object, an
 tuple or view of an older trip's array seemed to hold the array written now. Each program
 here writes into an array no later read sees through another name (a list of the arrays of
 earlier trips, a view or tuple of the trip before, a name bound anew in both arms of an
-`if` after the write), is refused on session 16's main, and is checked against central
+`if` after the write, a list or tuple bound after the write in a nested or while loop), is
+refused on session 16's main, and is checked against central
 differences in both modes to second order. Next to each, the program where a later read
 really sees the write (a list or tuple taken in the same trip before the write, or kept
 when a `break` cuts the trip short), refused at the user's line.
@@ -228,3 +229,39 @@ def test_a_break_after_the_write_keeps_what_the_names_held(monkeypatch):
 
 def test_a_list_read_after_a_break_sees_the_write():
     refused(cut_short, "keep, a list holding it")
+
+
+# === a nested loop, a while loop with a branch after the write =============================
+def kept_after_each_inner_write(x, y):
+    a = x * 1.0
+    prev = [y]
+    for _ in range(3):
+        a = a * 0.5 + y
+        for j in range(2):
+            a[j] = np.sin(a[j + 1]) + np.sum(prev[0])   # (prev read before the write)
+            prev = [a]
+    return np.sum(prev[0] * y)
+
+
+def pair_rebound_in_a_branch(x, y):
+    a = x * 1.0
+    total = 0.0
+    k = 0
+    pair = (y, y)
+    while k < 3:
+        k += 1
+        a = a * 0.5 + y
+        a[0] = np.cos(a[2])
+        total = total + np.sum(pair[0] * y)   # (the trip before's array, or y)
+        pair = (a, y)
+        if k == 2:
+            pair = (y, a)
+    return total + np.sum(pair[1])
+
+
+def test_a_list_bound_after_the_write_in_an_inner_loop():
+    on_xy(kept_after_each_inner_write)
+
+
+def test_a_tuple_bound_after_the_write_in_a_while_loop():
+    on_xy(pair_rebound_in_a_branch)
