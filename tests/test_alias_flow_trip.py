@@ -265,3 +265,19 @@ def test_a_list_bound_after_the_write_in_an_inner_loop():
 
 def test_a_tuple_bound_after_the_write_in_a_while_loop():
     on_xy(pair_rebound_in_a_branch)
+
+
+# === an exact alias, bound again after each write (alias_groups) ===========================
+def alias_kept_across_steps(x, y):
+    u = x * 1.0
+    keep = x * 0.0
+    for _ in range(2):
+        keep = u
+        u[0] = u[1] * 2.0 + y[0]   # (alias_groups: `keep = u` again after it)
+    return np.sum(keep * y)
+
+
+def test_an_alias_bound_again_after_the_write_differentiates():
+    """(test_errors refused it until session 17: the merged analysis took the `keep = u`
+    alias_groups places after the write for one bound before it)"""
+    on_xy(alias_kept_across_steps)
