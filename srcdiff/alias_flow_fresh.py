@@ -97,12 +97,33 @@ def returned_parameters(fn, _seen=()):
 
 
 def _proof(fn, seen):
-    if fn in seen or len(seen) >= _DEPTH:
+    if fn in seen:
+        return _Assumed(fn)
+    if len(seen) >= _DEPTH:
         return None
     try:
         return _Proof(fn, seen + (fn,))
     except Exception:  # noqa: BLE001  (no source, a parse failure: not proven)
         return None
+
+
+_ASSUMED = {}   # a function -> how many times a call of its own was taken to keep nothing
+
+
+class _Assumed:
+    """A recursive call (of a function whose proof is under way, directly or through
+    others): taken to keep nothing, as the proof around it must then show of the function
+    itself. That holds for every run by induction on the depth of the calls (each run's
+    own statements keep nothing, and so do its calls), and where the proof shows otherwise,
+    whatever it found assuming it is dropped (_Proof: `stored`). Nothing else is assumed:
+    its result is unknown."""
+    ok = False
+    keeps_nothing = True
+    stored = frozenset()
+    returned = None
+
+    def __init__(self, fn):
+        _ASSUMED[fn] = _ASSUMED.get(fn, 0) + 1
 
 
 _MISSING = object()
@@ -111,6 +132,7 @@ class _Proof:
         from .frontend import Resolver, get_source
         from . import variadic
         self.fn, self.seen = fn, seen
+        assumed = _ASSUMED.get(fn, 0)   # (_Assumed: whether a call of its own is taken so)
         fdef = get_source(fn).node
         self.params = set(variadic.parameter_names(fdef))
         self.resolver = Resolver(fn)
@@ -146,7 +168,8 @@ class _Proof:
         into = set()
         if self.keeps_nothing:
             self.stored = frozenset()
-        elif all(self._stores_nothing(n, into) for n in nodes):
+        elif all(self._stores_nothing(n, into) for n in nodes) and \
+                _ASSUMED.get(fn, 0) == assumed:   # (not assuming what it disproved)
             self.stored = frozenset(into)
         self.ok = self.keeps_nothing and all(n.value is None or self._fresh(n.value)
                                              for n in returns)

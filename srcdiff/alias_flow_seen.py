@@ -23,13 +23,11 @@ from . import syntax as S
 from .alias_flow_blocks import (blocks_around as _blocks_around, inplace as _inplace,
                                 binds_new_array, bound_just_before as _bound_just_before,
                                 later_in_block, path_to as _path_to)
-from .core import Kind
-
-OUTSIDE = "outside"
-STALE = ("stale",)   # (_seen_after: a value bound before the write)
+from .alias_flow_trip import OUTSIDE, STALE, Trip   # noqa: F401 (STALE: _seen_after's
+from .core import Kind                                # mark of a value bound before the write)
 
 
-class Seen:
+class Seen(Trip):
     """seen_by and unseen (a mixin of alias_flow.Flow: self.before, self.objects, ...)."""
 
     # -- the question --------------------------------------------------------------------
@@ -56,7 +54,15 @@ class Seen:
         statement reading it), or (None, None) when it cannot tell. Reads of the names of
         `ignore` do not count (the run checks them). `owned`: parameters whose arrays the
         function's caller never sees change (see the module's docstring); a write into
-        one is seen only by this function's names holding it (a view, an alias, a list)."""
+        one is seen only by this function's names holding it (a view, an alias, a list).
+        A write in a loop the merged analysis cannot clear is followed one run at a time
+        (alias_flow_trip)."""
+        found = self._seen_merged(write, name, own_ok, ignore, owned)
+        if found is not None and self.seen_in_trip(write, name, own_ok, ignore, owned) is None:
+            return None
+        return found
+
+    def _seen_merged(self, write, name, own_ok=True, ignore=(), owned=()):
         unknown = (None, None)
         if not self.ok or id(write) not in self.before:
             return unknown

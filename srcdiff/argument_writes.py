@@ -87,9 +87,10 @@ def _root_alias(node, aliases):
             return None
         if _is_view_index_node(node.slice):
             return (base[0], "rows" if base[1] == "rows" else "view")
-        # an item: a row of a container of rows; of an array, a copy for 1-D arrays (rows of
-        # 2-D ones are views, not followed here, as in check_writes)
-        return (base[0], "view") if base[1] == "rows" else None
+        # an item: a row of a container of rows, or of an array of two or more dimensions
+        # (a view: `w = t.T[2]; w -= v` changes the caller's t), or a list's or dict's item
+        # (the caller's object); of a 1-D array, a number (its update only rebinds it)
+        return (base[0], "view")
     if isinstance(node, S.Call):
         func = node.func
         if isinstance(func, S.Attribute) and func.attr in VIEW_METHODS:

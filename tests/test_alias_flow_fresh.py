@@ -454,3 +454,56 @@ def test_a_method_that_may_return_its_array_is_no_new_array(f):
 
 def test_astype_copies_and_its_result_is_written_freely():
     check(astype_then_write, np.array([0.3, 0.7, 1.1]))
+
+
+# === a recursive helper (funcs family, seed 1981000001) =====================================
+def settle(t, u, n):
+    if n <= 0:
+        return t * 1.0
+    return settle(np.sin(t) + 0.1 * u, u, n - 1)
+
+
+def keep_deep(t, n):
+    if n <= 0:
+        KEPT.append(t)
+        return t
+    return keep_deep(t, n - 1)
+
+
+def swap_store(p, q, n):
+    if n > 0:
+        swap_store(q, p, n - 1)   # (stores p into q: what it proves of p alone is dropped)
+    else:
+        p[0] = q
+
+
+def written_after_recursion(x, y):
+    a = x * y
+    s = settle(x, a, 2)   # (reads a, keeps nothing: a is no one else's)
+    h = a[1:]
+    z = np.sum(h * y[1:])
+    a[1] += 1.0
+    return z + np.sum(a * s)
+
+
+def written_after_recursion_view_kept(x, y):
+    a = x * y
+    s = settle(x, a, 2)
+    h = a[1:]
+    a[1] += 1.0
+    return np.sum(h * y[1:]) + np.sum(a * s)
+
+
+def test_a_recursive_helper_keeps_nothing_where_each_run_keeps_nothing():
+    from srcdiff.alias_flow_fresh import stores_only_into
+    assert keeps_no_argument(settle) and not fresh_result(settle)   # (its result: unknown)
+    assert not keeps_no_argument(keep_deep)
+    assert stores_only_into(swap_store) is None
+
+
+def test_a_write_after_a_recursive_helper_read_the_array():
+    x, y = np.array([0.4, 0.9, 1.3, 0.7]), np.array([-0.2, 0.6, 1.1, 0.5])
+    check(written_after_recursion, x, y, wrt=(0, 1), order=2)
+    for mode in ("grad", "jvp"):
+        err = refusal(written_after_recursion_view_kept, [x.copy(), y.copy()], mode, wrt=(0, 1))
+        assert "h, a view of it" in str(err)

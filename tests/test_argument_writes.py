@@ -100,3 +100,44 @@ def test_fresh_argument_knows_new_values_from_shared_ones():
     made = _argument_statements(_calls_makers)
     assert [n for n in "abcdefghij" if fresh_argument(made[n])] == ["a", "b", "c", "e", "i",
                                                                      "j"]
+
+
+# === a row of a 2-D argument, written through its name (loops family, seed 1721000039) =====
+def shift_third_column(t, u, c=0.5):
+    w4 = t.T[2]   # (a row of t.T: a view of the caller's t)
+    a6 = np.std(w4)
+    for i5 in range(len(w4) - 1, -1, -1):
+        a6 = a6 * 0.5 + np.sin(w4[i5]) * w4[0]
+        if (c - float(i5)) >= 0.5:
+            a6 = a6 + 1.0
+        elif (i5 * 0.3) > -0.3:
+            w4 -= 0.3 * np.sin(u)
+    return np.sum(w4 * u) + a6
+
+
+def column_shifted_by_a_helper(x, A):
+    return shift_third_column(A, np.ones(4), c=0.25) + np.sum(x * x)
+
+
+def bump_third(t, u):
+    w = t[2]   # (of a 1-D t: a number, rebound by -=)
+    w -= 0.3 * u
+    return w * u
+
+
+def third_bumped(x, y):
+    return np.sum(bump_third(x, y[1]) * x)
+
+
+def test_an_items_update_writes_into_the_argument_where_it_is_a_row():
+    fdef = frontend.get_source(shift_third_column).node
+    writes, updates = argument_writes(fdef, ["t", "u", "c"])
+    assert {p for p, _ in writes} == {"t"} and not updates   # (found in both passes)
+
+
+def test_a_helper_shifting_a_row_of_the_callers_array_leaves_it_unchanged():
+    from gradcheck import check
+    x = np.array([0.4, 0.9, 1.3, 0.7])
+    A = np.outer(x, np.array([-0.2, 0.6, 1.1, 0.5]))
+    check(column_shifted_by_a_helper, x, A, wrt=0, order=2)   # (A unchanged: checked there)
+    check(third_bumped, x, np.array([-0.2, 0.6, 1.1, 0.5]), wrt=(0, 1), order=2)

@@ -149,11 +149,11 @@ def writes_into_an_unpacked_name(x):
 
 def alias_kept_across_steps(x):
     u = x * 1.0
-    keep = x * 0.0
+    keep = [x * 0.0]
     for step in range(2):
-        keep = u
+        keep = [u]   # (a list: `keep = u` itself is bound again after the write, alias_groups)
         u[0] = u[1] * 2.0
-    return np.sum(keep * x)
+    return np.sum(keep[0] * x)
 
 
 CASES = [
