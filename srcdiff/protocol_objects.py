@@ -1,7 +1,7 @@
 """Objects of the user's classes used through Python's protocols (stage 3, lower: called by
 lower.py's Lowerer.stmt). Takes the Lowerer and one statement of the user's; gives back
 nothing, or raises a located refusal where the statement subscripts an object whose class
-defines `__getitem__`, loops over one defining `__iter__` (or `__getitem__`), or hands one
+defines `__getitem__` (or writes an item of one defining `__setitem__`), loops over one defining `__iter__` (or `__getitem__`), or hands one
 to `float()`, `int()`, `complex()` or a NumPy function where its class defines
 `__float__`, `__int__`, `__complex__` or `__array__`.
 
@@ -26,6 +26,8 @@ def check(lw, stmt):
     for node in _own_nodes(stmt):
         if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
             _refuse_if(lw, node, node.value, ("__getitem__",), "take an item of")
+        elif isinstance(node, S.Subscript):
+            _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"), "write into")
         elif isinstance(node, (S.For, S.comprehension)):
             _refuse_if(lw, node, node.iter, ("__iter__", "__getitem__"), "loop over")
         elif isinstance(node, S.Call) and node.args and \

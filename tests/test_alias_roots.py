@@ -106,15 +106,11 @@ def test_a_list_or_dict_slot_holding_an_array_written_after(tmp_path):
     item taken as y's value at the store); now refused, located, naming the holder. A store
     into an array's row copies the values, and a holder read only before the write sees
     nothing: both still differentiate."""
-    import importlib.util
     import pytest
     import srcdiff
     from gradcheck import check
-    path = tmp_path / "stored.py"
-    path.write_text(_STORED)
-    spec = importlib.util.spec_from_file_location("stored", path)
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
+    from user_modules import load
+    m = load(tmp_path, "stored", _STORED)
     x = np.array([0.3, -0.5, 0.8, 0.1])
     for f in (m.stored_in_a_dict, m.stored_in_a_list_slot, m.stored_by_update,
               m.stored_by_setdefault):

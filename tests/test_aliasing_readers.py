@@ -1,13 +1,14 @@
 """srcdiff/aliasing.py: a write refused (or checked in the run) wherever alias_flow names a
 later reader of the written array, even where the statement that made the alias names some
 other holder (a method of an object handing back the array a field holds)."""
-import importlib.util
+import sys
 
 import numpy as np
 import pytest
 
 import srcdiff
 from gradcheck import check
+from user_modules import load
 
 _SOURCE = '''
 import numpy as np
@@ -51,12 +52,9 @@ def helper_result_written_read_through_y(x):
 
 @pytest.fixture(scope="module")
 def m(tmp_path_factory):
-    path = tmp_path_factory.mktemp("readers") / "readers.py"
-    path.write_text(_SOURCE)
-    spec = importlib.util.spec_from_file_location("readers", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    module = load(tmp_path_factory.mktemp("readers"), "readers", _SOURCE)
+    yield module
+    del sys.modules["readers"]
 
 
 X = np.array([0.3, -0.5, 0.8, 0.1])

@@ -82,14 +82,10 @@ def test_a_piece_of_a_split_read_after_a_write_into_its_array(tmp_path):
     """`t = np.split(y, 2)[0]; y[1] = ...; read t`: t is a view of y and sees the write. The
     gradient was silently wrong (t taken as a new array): now refused, located; pieces read
     only before the write still differentiate."""
-    import importlib.util
     import srcdiff
     from gradcheck import check
-    path = tmp_path / "split_reads.py"
-    path.write_text(_SPLIT_READ_AFTER_WRITE)
-    spec = importlib.util.spec_from_file_location("split_reads", path)
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
+    from user_modules import load
+    m = load(tmp_path, "split_reads", _SPLIT_READ_AFTER_WRITE)
     x = np.array([0.3, -0.5, 0.8, 0.1])
     for f in (m.first_half_after_write, m.pieces_read_after_write):
         with pytest.raises(srcdiff.SrcdiffError, match="split_reads.py:[0-9]+: writing "
@@ -170,14 +166,10 @@ def test_a_result_numpy_may_give_as_a_view_read_after_a_write(tmp_path):
     """`t = np.einsum('ij->ji', y)` (one operand), `np.diff(y, 0)`, `np.real_if_close(y)`
     give y's memory (or y): a later write into y shows in t. Their gradients were silently
     wrong (t taken as a new array); now refused, located. einsum of two operands is new."""
-    import importlib.util
     import srcdiff
     from gradcheck import check
-    path = tmp_path / "may_view.py"
-    path.write_text(_MAY_VIEW_READ_AFTER_WRITE)
-    spec = importlib.util.spec_from_file_location("may_view", path)
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
+    from user_modules import load
+    m = load(tmp_path, "may_view", _MAY_VIEW_READ_AFTER_WRITE)
     x = np.array([0.3, -0.5, 0.8, 0.1])
     for f in (m.transposed_by_einsum, m.zeroth_difference, m.real_if_close_of_a_real_array,
               m.through_a_helper):

@@ -334,15 +334,11 @@ def test_a_library_helper_writing_into_a_parameter_given_its_default_is_refused_
     """copy.deepcopy writes into its `memo` parameter, which the call leaves to its default:
     the check of what the argument was crashed (AttributeError on a constant); now a located
     refusal at the user's line."""
-    import importlib.util
     import numpy as np
     import pytest
     import srcdiff
-    path = tmp_path / "deep.py"
-    path.write_text("import copy\nimport numpy as np\n\n\ndef f(x):\n    y = x * 1.0\n"
-                    "    t = copy.deepcopy([y])[0]\n    return np.sum(t * y)\n")
-    spec = importlib.util.spec_from_file_location("deep", path)
-    m = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m)
+    from user_modules import load
+    m = load(tmp_path, "deep", "import copy\nimport numpy as np\n\n\ndef f(x):\n"
+             "    y = x * 1.0\n    t = copy.deepcopy([y])[0]\n    return np.sum(t * y)\n")
     with pytest.raises(srcdiff.UnsupportedCodeError, match="deep.py:7: copy.deepcopy"):
         srcdiff.grad(m.f)(np.array([0.3, -0.5]))

@@ -2,7 +2,6 @@
 calls itself (__getitem__, __iter__, __float__, __array__) is refused, located, naming the
 class and the method; the emitted code crashed on each (a memoryview multiplied, an index
 out of bounds, an attribute missing). Methods called by name still differentiate."""
-import importlib.util
 import sys
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check
+from user_modules import load
 
 _SOURCE = '''
 import numpy as np
@@ -74,12 +74,7 @@ def by_name(x):
 
 @pytest.fixture(scope="module")
 def m(tmp_path_factory):
-    path = tmp_path_factory.mktemp("protocols") / "protocols.py"
-    path.write_text(_SOURCE)
-    spec = importlib.util.spec_from_file_location("protocols", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["protocols"] = module
-    spec.loader.exec_module(module)
+    module = load(tmp_path_factory.mktemp("protocols"), "protocols", _SOURCE)
     yield module
     del sys.modules["protocols"]
 
@@ -99,3 +94,18 @@ def test_a_protocol_python_calls_itself_is_refused_located(m, name, method):
 
 def test_the_method_called_by_name_differentiates(m):
     check(m.by_name, X, order=2)
+
+
+def test_an_item_written_into_an_object_with_setitem_is_refused_located(tmp_path):
+    text = ("import numpy as np\n\n\nclass Buf:\n    def __init__(self, n):\n"
+            "        self.data = np.zeros(n)\n\n    def __setitem__(self, i, v):\n"
+            "        self.data[i] = v\n\n\ndef f(x):\n    b = Buf(3)\n    b[0] = x[0] * 2.0\n"
+            "    return np.sum(b.data * x)\n")
+    module = load(tmp_path, "protocols_setitem", text)
+    try:
+        with pytest.raises(srcdiff.UnsupportedCodeError,
+                           match=r"protocols_setitem.py:14:[0-9]+: srcdiff cannot write into b, "
+                                 r"an object of your class Buf: Python calls its __setitem__"):
+            srcdiff.grad(module.f)(X.copy())
+    finally:
+        del sys.modules["protocols_setitem"]
