@@ -78,14 +78,14 @@ def view_guard(lw, node):
         hint = (f"write into {array} itself ({array}[...] = ...) and read {array}[...] where "
                 f"you read {view}, or make {view} a copy: {view} = {array}[...].copy()")
     else:
-        reason = (f"{array} is a {{kind}} here, whose rows are new arrays, not views: in your "
-                  f"function a write into {view} does not change {array}, and srcdiff's "
-                  "derivative follows NumPy's meaning, where it does")
+        reason = (f"{array} is a {{kind}} here, not an array whose rows are views of it: "
+                  f"srcdiff's derivative writes each {view} back into {array} as NumPy's "
+                  f"rows are written, which a {{kind}}'s are not")
         hint = (f"write into {array} by index (for i in range(len({array})): "
                 f"{array}[i, ...] = ...), or loop over a copy: for {view} in {array}.copy()")
     error = lw.src.error(line, reason, hint)
-    return [_check(runtime.check_views, [S.load(array)] + refusal_args(error), line, None,
-                   lw.bindings)]
+    args = [S.load(array)] + refusal_args(error) + ([S.const(True)] if kind == "rows" else [])
+    return [_check(runtime.check_views, args, line, None, lw.bindings)]
 
 
 def guard_float_stores(body, src, bindings):

@@ -43,14 +43,20 @@ _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _ARRAY_METHODS = ("copy", "astype")
 
 
-def rewrite(fdef, resolve):
-    """`fdef`, or a copy with the loops above rewritten."""
+def rewrite(fdef, resolve, not_arrays=None):
+    """`fdef`, or a copy with the loops above rewritten. `not_arrays` (None: no parameter is
+    known): the parameters the call gives a list, tuple, dict or object (the derivative is
+    made per kind); the others are taken to hold arrays, which the run checks before the
+    loop (checks.view_guard: an array whose rows are views, else refused)."""
     if not any(isinstance(n, S.For) and _row_of(n) is not None and
                _writes_into(_row_of(n)[1], n.body) for n in S.walk(fdef)):
         return fdef   # (a cheap look: no loop writing into the row it takes)
     tree = S.clone(fdef)
     pass_ = _Rows(tree, resolve)
-    pass_.block(tree.body, frozenset())
+    args = tree.args
+    variadic = {a.id for a in (args.vararg, args.kwarg) if isinstance(a, S.Name)}
+    given = frozenset() if not_arrays is None else pass_.params - set(not_arrays) - variadic
+    pass_.block(tree.body, given)
     return tree if pass_.changed else fdef
 
 

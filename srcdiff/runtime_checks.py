@@ -161,17 +161,19 @@ def check_no_view(view, base, index, reason, hint, where):
         refuse(reason, hint, where)
 
 
-def check_views(array, reason, hint, where):
+def check_views(array, reason, hint, where, rows=False):
     """Before code that srcdiff reads with NumPy's meaning of views (a write through a basic
     slice or a loop's row changes the array: view_writes.py, loop_rows.py): refused where
     `array` is an array whose slices are new arrays (Dask's), so the function means
     something else. NumPy's and CuPy's arrays pass, and so does a value that is no array
-    (Python raises at its slicing, as it would without srcdiff)."""
-    if isinstance(array, numpy.ndarray) or not hasattr(array, "shape"):
-        return
+    (Python raises at its slicing, as it would without srcdiff) unless `rows`: a loop
+    whose rows are written back wants an array's rows (a list's items are not rows)."""
+    if isinstance(array, numpy.ndarray) or not hasattr(array, "shape") and not rows:
+        return   # (a loop's `rows` written back: a list or tuple is refused too)
     if type(array).__module__.partition(".")[0] != "cupy":
-        refuse(reason.format(kind=f"{type(array).__module__}.{type(array).__name__}"),
-               hint, where)
+        module = type(array).__module__
+        kind = type(array).__name__ if module == "builtins" else f"{module}.{type(array).__name__}"
+        refuse(reason.format(kind=kind), hint, where)
 
 
 def check_float_store(array, reason, hint, where):

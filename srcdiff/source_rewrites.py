@@ -54,7 +54,7 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if census.may_take_rows(counted):
         from . import loop_rows
-        fdef = loop_rows.rewrite(fdef, lookup)
+        fdef = loop_rows.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (

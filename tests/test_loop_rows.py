@@ -9,9 +9,11 @@ import textwrap
 import numpy as np
 import pytest
 
+import srcdiff
+from gradcheck import check
+from rewritten import run_def
 from srcdiff import loop_rows
 from srcdiff import syntax as S
-from rewritten import run_def
 
 
 def _resolve(name):
@@ -219,3 +221,32 @@ def test_the_rewritten_def_runs_as_the_original_over_new_arrays(source, s):
     want_m, got_m = M.copy(), M.copy()
     np.testing.assert_allclose(_run(new, got_m, s), _run(fdef, want_m, s))
     np.testing.assert_allclose(got_m, want_m)
+
+
+def rows_of_a_parameter(A, x):
+    for row in A:
+        row[0] = np.tanh(row[1]) * x[0]
+    return np.sum(A * A) + np.sum(A[:, 0] * x[1])
+
+
+def rows_of_a_parameter_with_enumerate(A, x):
+    total = 0.0
+    for k, row in enumerate(A):
+        row[1:] = row[1:] * x[k]
+        total = total + np.sum(row)
+    return total + np.sum(A[0])
+
+
+def test_rows_of_a_parameter_array_are_written_back():
+    """A parameter the call gives an array (not a list, tuple, dict or object: the
+    derivative is made per kind) has rows that are views like a local array's: the loop is
+    rewritten (Dask's rows, copies, are refused in the run: test_view_semantics)."""
+    A, x = np.arange(1.0, 7.0).reshape(2, 3) * 0.3, np.array([0.7, -0.4])
+    check(rows_of_a_parameter, A, x, wrt=(0, 1), order=2)
+    check(rows_of_a_parameter_with_enumerate, A, x, wrt=(0, 1), order=2)
+
+
+def test_rows_of_a_list_parameter_stay_refused():
+    rows = [np.array([0.1, 0.2, 0.3]), np.array([0.4, 0.5, 0.6])]
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(rows_of_a_parameter, wrt=1)(rows, np.array([0.7, -0.4]))
