@@ -22,6 +22,13 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
     `dicts`: the names that may hold a dict (sequences.maybe_dicts); a write `m[k] = v` into
     one that surely holds a dict rebinds an entry, whatever the key: no array is written."""
     appended = _containers_holding(stmts)
+    loop_rows_of = {t.value.value.id for t in stmts if t.sd.kind == Kind.SUBSCRIPT and
+                    t.sd.loop_item and isinstance(t.value.value, S.Name)}
+    iterated = {t.value.args[0].id: t.targets[0].id for t in stmts   # (the array itself)
+                if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name) and
+                t.targets[0].id in loop_rows_of and
+                getattr(t.sd.func, "__name__", None) == "iteration_order" and
+                t.value.args and isinstance(t.value.args[0], S.Name)}
     surely_dicts = _surely_dicts(stmts, dicts)
     defined = None
     for s in stmts:
@@ -37,6 +44,8 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
         else:   # srcdiff's name for a row: the user's names bound from it (`a, b = m`: a =
             candidates = held_in + [n for n in holders_of(view)   # m_0_1; `r = m[0][1:]`)
                                     if n in user_names and n not in held_in]
+            # `for r in m[1]: m[1, 2] = v`: the loop reads its items from the row as it goes
+            candidates += [n for n in (view, iterated.get(view)) if n in loop_rows_of]
         for w in stmts:
             if not ((w.sd.kind == Kind.SETITEM and w.targets[0].value.id == base)
                     or (w.sd.inplace is not None and w.targets[0].id == base)):
@@ -48,8 +57,9 @@ def guard_rows_read_after(source, user_names, body, stmts, written, guards, hold
             readers = [r for r in candidates if r != base and r in defined.maybe(w)
                        and read_after(r, w, stmts) and sees(r, w, base)]
             for r in sorted(readers, key=lambda r: (r not in user_names, r)):
-                what = r if r == view else f"what {r} holds" if r in user_names \
-                    else f"{r if r in user_names else 'the list'} built on line {s.sd.line}"
+                what = r if r == view and r in user_names else f"what {r} holds" \
+                    if r in user_names else "the items the loop over it goes through" \
+                    if r in loop_rows_of else f"the list built on line {s.sd.line}"
                 hint = f"make {view} a copy: {view} = numpy.copy(...)" if view in user_names \
                     else f"keep a copy of each row: numpy.copy({base}[...])"
                 error = source.error(w.sd.line, f"writing into {base} here would also change "

@@ -339,3 +339,45 @@ def test_rows_srcdiff_names_itself_are_checked_through_the_user_s_names(f):
 
 def test_an_unpacked_row_copied_before_the_write_differentiates():
     check(rows_unpacked_then_copied, np.array([0.3, -0.5, 0.8, 0.1]), order=2)
+
+
+def loop_over_a_row_written_in_place(x, A):
+    total = 0.0
+    for r in A[1]:
+        total = total + r * 2.0
+        A -= 0.3 * np.sin(x)
+    return total + np.sum(A)
+
+
+def loop_over_a_row_item_written(x, A):
+    total = 0.0
+    B = A * 1.0
+    for r in B[1]:
+        total = total + r * 2.0
+        B[1, 2] = x[0] * 5.0
+    return total + np.sum(B)
+
+
+def loop_over_a_row_another_row_written(x, A):
+    total = 0.0
+    B = A * 1.0
+    for r in B[1]:
+        total = total + r * 2.0
+        B[0, 2] = x[0] * 5.0
+    return total + np.sum(B)
+
+
+@pytest.mark.parametrize("f", [loop_over_a_row_written_in_place, loop_over_a_row_item_written])
+def test_a_loop_over_a_row_whose_array_it_writes_is_refused(f):
+    """`for r in A[1]:` takes each item from the row as it goes (NumPy's iterator over a
+    view), so a write into A inside the loop shows in the items taken after it. The
+    gradient was silently wrong (random tester, control seed 2017000010: -15.5 for -20.4);
+    now refused, located at the write."""
+    with pytest.raises(errors.SrcdiffError, match=r"test_alias_rows.py:[0-9]+: writing into "
+                       r"[AB] here would also change the items the loop over it goes through"):
+        srcdiff.grad(f, wrt=(0, 1))(np.array([0.3, -0.2, 0.5]), np.ones((2, 3)) * 0.4)
+
+
+def test_a_loop_over_a_row_another_row_written_differentiates():
+    check(loop_over_a_row_another_row_written, np.array([0.3, -0.2, 0.5]),
+          np.arange(1.0, 7.0).reshape(2, 3) * 0.1, wrt=(0, 1), order=2)

@@ -791,15 +791,21 @@ def writes_rows_of_what_may_be_a_joined_list(A):
     return t
 
 
-@pytest.mark.parametrize("f, k", [(writes_rows_then_reads_the_array, 3),
-                                  (writes_items_of_a_repeated_list, 5),
-                                  (writes_rows_of_what_may_be_a_joined_list, 4)])
-def test_writes_into_rows_a_later_read_may_see_are_refused(f, k):
+@pytest.mark.parametrize("f, k, lists", [(writes_rows_then_reads_the_array, 3, ()),
+                                         (writes_items_of_a_repeated_list, 5, ()),
+                                         (writes_rows_of_what_may_be_a_joined_list, 4, ("A",))])
+def test_writes_into_rows_a_later_read_may_see_are_refused(f, k, lists):
     # (B, maybe A itself, read after the loop; a list whose items repeat one array; `A + A`
-    # may be a list)
+    # of a list A joins lists: the derivative made for a list argument)
     with pytest.raises(errors.UnsupportedCodeError, match="the loop takes its rows") as info:
-        lower_function(f)
+        lower_function(f, containers=lists)
     assert info.value.lineno == _line(f, k)
+
+
+def test_rows_of_a_sum_of_array_parameters_differentiate():
+    """`A + A` of an array argument is a new array: its rows are written back (loop_rows)."""
+    check(writes_rows_of_what_may_be_a_joined_list, np.arange(1.0, 10.0).reshape(3, 3) * 0.1,
+          order=2)
 
 
 # -- a record holding the written array: the message names the user's record, not the list

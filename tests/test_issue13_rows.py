@@ -112,8 +112,11 @@ def rows_of_a_sum_of_parameters(x, A, s):    # habits 1530 #37 as it was
 
 
 @pytest.mark.parametrize("f", [rows_of_the_parameter_itself, rows_of_a_sum_of_parameters])
-def test_rows_of_what_may_be_a_list_stay_refused(f):
-    refused(f, "shared, not copies")
+def test_rows_of_a_parameter_differentiate_for_an_array_and_are_refused_for_a_list(f):
+    """The derivative is made per kind of argument: for an array A its rows are views, written
+    back (loop_rows); for a list of arrays (which others may hold) the loop stays refused."""
+    check(f, X.copy(), A0.copy(), S0, wrt=(0, 1, 2), order=2)
+    refused(f, "shared, not copies", args=(X.copy(), [r.copy() for r in A0], S0))
 
 
 def item_written_by_the_inner_loop(x, A, s):

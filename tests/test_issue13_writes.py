@@ -533,9 +533,15 @@ def row_read_after_the_loop(A, s):
     return np.sum(B)
 
 
-@pytest.mark.parametrize("f", [rows_of_a_parameter, rows_kept_in_a_list,
-                               row_read_after_the_loop])
+@pytest.mark.parametrize("f", [rows_kept_in_a_list, row_read_after_the_loop])
 def test_rows_written_where_a_copy_would_not_be_exact_are_refused(f):
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(f, wrt=(0, 1))(M0.copy(), S0)
+    assert __file__ in str(info.value)
+
+
+def test_rows_of_a_parameter_are_written_back_for_an_array_and_refused_for_a_list():
+    check(rows_of_a_parameter, M0.copy(), S0, wrt=(0, 1), order=2)
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(rows_of_a_parameter, wrt=1)([r.copy() for r in M0], S0)
     assert __file__ in str(info.value)
