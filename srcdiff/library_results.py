@@ -94,10 +94,11 @@ def viewed_argument(func, call):
         return None
     if func in VIEW_FUNCS or may_return_receiver(call):
         return call.args[0]
-    if func in (numpy.array, numpy.nan_to_num) and any(   # copy=None (or False): a itself
-            k.arg == "copy" and not (isinstance(k.value, S.Constant) and k.value.value is True)
-            for k in call.keywords):
-        return call.args[0]
+    if func in (numpy.array, numpy.nan_to_num):   # copy=None (or False): a itself
+        copy = [k.value for k in call.keywords if k.arg == "copy"] + (
+            call.args[1:2] if func is numpy.nan_to_num else [])   # (nan_to_num(a, False))
+        if any(not (isinstance(c, S.Constant) and c.value is True) for c in copy):
+            return call.args[0]
     if func is numpy.polyint:   # polyint(p, m) where m may be 0: p itself
         m = call.args[1] if len(call.args) > 1 else next(
             (k.value for k in call.keywords if k.arg == "m"), None)

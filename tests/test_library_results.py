@@ -192,6 +192,7 @@ def test_a_result_numpy_may_give_as_a_view_read_after_a_write(tmp_path):
     ("numpy.lib.stride_tricks.as_strided(y, (2,), (8,))",
      lambda y: np.lib.stride_tricks.as_strided(y, (2,), (8,))),
     ("numpy.nan_to_num(y, copy=False)", lambda y: np.nan_to_num(y, copy=False)),
+    ("numpy.nan_to_num(y, False)", lambda y: np.nan_to_num(y, False)),
     ("numpy.trim_zeros(y)", lambda y: np.trim_zeros(y)),
     ("numpy.polyint(y, 0)", lambda y: np.polyint(y, 0)),
     ("numpy.polyint(y, m=0)", lambda y: np.polyint(y, m=0)),
@@ -220,6 +221,7 @@ def test_an_array_copied_on_request_is_new():
     for text, expr in (("numpy.array(y)", np.array), ("numpy.array(y, copy=True)",
                                                       lambda y: np.array(y, copy=True)),
                        ("numpy.nan_to_num(y)", np.nan_to_num),
+                       ("numpy.nan_to_num(y, True)", lambda y: np.nan_to_num(y, True)),
                        ("numpy.polyint(y, 1)", lambda y: np.polyint(y, 1))):
         assert not np.shares_memory(expr(y), y)
         call = _call(text)
