@@ -6,7 +6,8 @@ statements.
 returns core statements in which:
 
 * every `for` runs over a `range` held in a temporary (`for x in seq`, `enumerate`, `zip`,
-  `reversed`, dict views: an index loop whose body starts by reading the items);
+  `reversed`, dict views: an index loop whose body starts by reading the items; a set,
+  np.ndindex, itertools.product, ...: over a tuple of their items);
 * `break`, `continue` and a `return` before the end set flags (`stop`, `skip`, `returned`);
   the statements after one run under `if not flag`, and a loop with a break ends with
   `if cond: break` (the only break left);
@@ -28,6 +29,16 @@ def _rebound_names(nodes):
     aug = {id(n.target) for stmt in nodes for n in S.walk(stmt) if isinstance(n, S.AugAssign)}
     return {n.id for stmt in nodes for n in S.walk(stmt)
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Store) and id(n) not in aug}
+
+
+def _one_pass(node, obj):
+    """Whether a for loop iterates over a set, or an object of a class of Python's, itertools'
+    or NumPy's having no len() or no items by index (np.ndindex, itertools.product; an
+    nditer's index gives an operand), where the loop can not index it."""
+    module = (getattr(obj, "__module__", None) or "").split(".")[0]
+    return isinstance(node, S.Set) or isinstance(obj, type) and module in (
+        "builtins", "itertools", "numpy") and (obj.__name__ == "nditer" or not (
+            hasattr(obj, "__len__") and hasattr(obj, "__getitem__")))
 
 
 class _Rename(S.NodeTransformer):
@@ -206,7 +217,11 @@ class Desugaring(DictFacts):
                 prelude, S.Tuple(elts=[key, value], ctx=S.Load()), Kind.DISPLAY, "pair")
             self.store(target, item, prelude)
         else:
-            seq = self.sequence(iter_node, out, node.body)
+            if _one_pass(iter_node, call_obj):   # (a tuple of its items, taken at the start)
+                seq = self.temp(out, S.Call(func=self.bind("tuple", tuple), args=[self.expr(
+                    iter_node, out)], keywords=[]), Kind.CALL, "items", func=tuple)
+            else:
+                seq = self.sequence(iter_node, out, node.body)
             rng = self._range_over([seq], out)
             index_target = S.store(self.namer.fresh("index"))
             self._prelude_item(target, seq, S.load(index_target.id), prelude)

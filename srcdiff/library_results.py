@@ -34,7 +34,16 @@ VIEW_FUNCS = {getattr(numpy, n) for n in (
     "atleast_2d", "atleast_3d", "matrix_transpose", "permute_dims", "flip", "fliplr",
     "flipud", "rot90", "rollaxis", "real_if_close",   # (real_if_close(a) of a real a: a)
     # a list of views of the array: numpy.split(y, 2)[0] is y's memory
-    "split", "array_split", "hsplit", "vsplit", "dsplit") if hasattr(numpy, n)} | {
+    "split", "array_split", "hsplit", "vsplit", "dsplit",
+    # the array itself where it already is what they ask (contiguous, finite, ...)
+    "ascontiguousarray", "asfortranarray", "asarray_chkfinite", "require", "asmatrix",
+    "frombuffer", "from_dlpack",
+    # views: of the array's middle, its rows (a list), the arrays broadcast (a list)
+    "trim_zeros", "unstack", "broadcast_arrays")
+    if hasattr(numpy, n)} | {
+    getattr(numpy.linalg, n) for n in ("diagonal", "matrix_transpose")
+    if hasattr(numpy.linalg, n)} | {
+    getattr(numpy.lib.stride_tricks, n) for n in ("as_strided", "sliding_window_view")} | {
     runtime_linalg.result_field}  # svd(a).U
 VIEW_FUNCS.add(runtime_values.record_field)  # p.w of a dataclass: the field's array itself
 
@@ -78,11 +87,23 @@ def viewed_argument(func, call):
     view of it) the result may be, else None: the first of a view function
     (`numpy.reshape(a, ...)`, `numpy.split(a, 2)`'s pieces), a method giving back its
     receiver, the only operand of `numpy.einsum('ij->ji', a)` (a view: NumPy gives one
-    where it can), `numpy.diff(a, n)` where n may be 0 (a itself)."""
+    where it can), `numpy.diff(a, n)` where n may be 0 (a itself), `numpy.array(a, copy=c)`
+    and `numpy.nan_to_num(a, copy=c)` where c may be None or False (a itself),
+    `numpy.polyint(p, m)` where m may be 0 (p itself)."""
     if not isinstance(call, S.Call) or not call.args:
         return None
     if func in VIEW_FUNCS or may_return_receiver(call):
         return call.args[0]
+    if func in (numpy.array, numpy.nan_to_num):   # copy=None (or False): a itself
+        copy = [k.value for k in call.keywords if k.arg == "copy"] + (
+            call.args[1:2] if func is numpy.nan_to_num else [])   # (nan_to_num(a, False))
+        if any(not (isinstance(c, S.Constant) and c.value is True) for c in copy):
+            return call.args[0]
+    if func is numpy.polyint:   # polyint(p, m) where m may be 0: p itself
+        m = call.args[1] if len(call.args) > 1 else next(
+            (k.value for k in call.keywords if k.arg == "m"), None)
+        if m is not None and not (isinstance(m, S.Constant) and m.value != 0):
+            return call.args[0]
     if func is numpy.einsum:   # one operand: a view where NumPy can make one
         if isinstance(call.args[0], S.Constant) and isinstance(call.args[0].value, str):
             return call.args[1] if len(call.args) == 2 else None

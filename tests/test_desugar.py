@@ -422,3 +422,72 @@ def test_a_for_header_that_does_not_unpack_zip_as_written_is_refused():
         return s
     error = refusal(f, (np.ones(3),), "grad")
     assert "unpack" in str(error)
+
+
+_ONE_PASS_ITERATORS = '''
+import itertools
+
+import numpy as np
+
+
+def over_ndindex(x):
+    s = 0.0
+    for i in np.ndindex(x.shape):
+        s = s + x[i] ** 2 * (i[0] + 1.0)
+    return s
+
+
+def over_ndindex_written(x):
+    y = np.zeros(3)
+    for (i,) in np.ndindex(3):
+        y[i] = x[i] * x[i]
+    return np.sum(y * x)
+
+
+def over_product(x):
+    s = 0.0
+    for i, j in itertools.product(range(3), range(3)):
+        s = s + x[i] * x[j] * (i - j)
+    return s
+
+
+def over_combinations(x):
+    s = 0.0
+    for i, j in itertools.combinations(range(3), 2):
+        s = s + np.sin(x[i] * x[j])
+    return s
+
+
+def over_chain(x):
+    s = 0.0
+    for i in itertools.chain(range(2), range(1, 3)):
+        s = s + x[i] ** 3
+    return s
+
+
+def over_a_set(x):
+    s = 0.0
+    for i in {0, 2}:
+        s = s + x[i] ** 2
+    return s
+
+
+def over_ndenumerate_of_a_constant(x):
+    s = 0.0
+    for i, c in np.ndenumerate(np.array([1.0, 2.0, 3.0])):
+        s = s + c * x[i] ** 2
+    return s
+'''
+
+
+def test_a_for_loop_over_an_iterator_without_len_reads_its_items_first(tmp_path):
+    """`for i in np.ndindex(...)`, itertools.product/combinations/chain, a set: objects
+    without len() or items by index. The emitted loop called len() on them (a TypeError
+    from the generated code); the loop now runs over a tuple of their items, taken when it
+    starts (as Python's for takes the iterator once)."""
+    from user_modules import load
+    m = load(tmp_path, "one_pass", _ONE_PASS_ITERATORS)
+    x = np.array([0.3, -0.5, 0.8])
+    for f in (m.over_ndindex, m.over_ndindex_written, m.over_product, m.over_combinations,
+              m.over_chain, m.over_a_set, m.over_ndenumerate_of_a_constant):
+        check(f, x, order=2)

@@ -177,3 +177,147 @@ def test_a_result_numpy_may_give_as_a_view_read_after_a_write(tmp_path):
                            "here would"):
             srcdiff.grad(f)(x.copy())
     check(m.einsum_of_two_operands, x, order=2)
+
+
+@pytest.mark.parametrize("text,expr", [
+    ("numpy.ascontiguousarray(y)", lambda y: np.ascontiguousarray(y)),
+    ("numpy.asfortranarray(y)", lambda y: np.asfortranarray(y)),
+    ("numpy.asarray_chkfinite(y)", lambda y: np.asarray_chkfinite(y)),
+    ("numpy.require(y)", lambda y: np.require(y)),
+    ("numpy.array(y, copy=False)", lambda y: np.array(y, copy=False)),
+    ("numpy.array(y, copy=None)", lambda y: np.array(y, copy=None)),
+    ("numpy.array(y, copy=None, ndmin=1)", lambda y: np.array(y, copy=None, ndmin=1)),
+    ("numpy.lib.stride_tricks.sliding_window_view(y, 2)",
+     lambda y: np.lib.stride_tricks.sliding_window_view(y, 2)),
+    ("numpy.lib.stride_tricks.as_strided(y, (2,), (8,))",
+     lambda y: np.lib.stride_tricks.as_strided(y, (2,), (8,))),
+    ("numpy.nan_to_num(y, copy=False)", lambda y: np.nan_to_num(y, copy=False)),
+    ("numpy.nan_to_num(y, False)", lambda y: np.nan_to_num(y, False)),
+    ("numpy.trim_zeros(y)", lambda y: np.trim_zeros(y)),
+    ("numpy.polyint(y, 0)", lambda y: np.polyint(y, 0)),
+    ("numpy.polyint(y, m=0)", lambda y: np.polyint(y, m=0)),
+    ("numpy.unstack(y)", lambda y: np.unstack(y.reshape(1, 3))[0]),   # (its rows)
+    ("numpy.broadcast_arrays(y)", lambda y: np.broadcast_arrays(y)[0]),
+    ("numpy.frombuffer(y)", lambda y: np.frombuffer(y)),
+    ("numpy.linalg.matrix_transpose(y)", lambda y: np.linalg.matrix_transpose(y[None])),
+    ("numpy.linalg.diagonal(y)", lambda y: np.linalg.diagonal(y[None]))])
+def test_a_function_giving_back_its_argument_under_some_arguments_is_told(text, expr):
+    """NumPy's conversions give back the array itself where it already is what they ask
+    (contiguous, Fortran order, finite, `copy=False`/`None`), and the stride tricks give
+    views: viewed_argument names it (was taken as a new array: silently wrong gradients)."""
+    import numpy
+    y = np.array([0.3, 0.7, 1.1])
+    assert np.shares_memory(expr(y), y)
+    call = _call(text)
+    func = eval(S.spell(call.func), {"numpy": numpy})
+    found = L.viewed_argument(func, call)
+    assert found is not None and found.id == "y"
+    assert not L.fresh_call(func, call)
+
+
+def test_an_array_copied_on_request_is_new():
+    import numpy
+    y = np.array([0.3, 0.7, 1.1])
+    for text, expr in (("numpy.array(y)", np.array), ("numpy.array(y, copy=True)",
+                                                      lambda y: np.array(y, copy=True)),
+                       ("numpy.nan_to_num(y)", np.nan_to_num),
+                       ("numpy.nan_to_num(y, True)", lambda y: np.nan_to_num(y, True)),
+                       ("numpy.polyint(y, 1)", lambda y: np.polyint(y, 1))):
+        assert not np.shares_memory(expr(y), y)
+        call = _call(text)
+        func = eval(S.spell(call.func), {"numpy": numpy})
+        assert L.viewed_argument(func, call) is None
+
+
+_GIVEN_BACK_THEN_WRITTEN = '''
+import numpy as np
+
+
+def contiguous_doubled(x):
+    y = np.ascontiguousarray(x * 1.0)
+    z = np.ascontiguousarray(y)
+    z *= 2.0
+    return np.sum(y * y)
+
+
+def fortran_written(x):
+    y = x * 1.0
+    z = np.asfortranarray(y)
+    z[0] = 1.0
+    return np.sum(y * x)
+
+
+def array_without_copy(x):
+    y = x * 1.0
+    z = np.array(y, copy=None)
+    z[0] = 1.0
+    return np.sum(y * x)
+
+
+def array_copy_false(x):
+    y = x * 1.0
+    z = np.array(y, copy=False, ndmin=1)
+    z[1] = 2.0 * x[0]
+    return np.sum(y * x)
+
+
+def window_written(x):
+    y = x * 1.0
+    w = np.lib.stride_tricks.sliding_window_view(y, 2, writeable=True)
+    w[0, 0] = 1.0
+    return np.sum(y * x)
+
+
+def zeros_trimmed(x):
+    y = x * 1.0
+    z = np.trim_zeros(y)
+    z[0] = 2.0 * x[1]
+    return np.sum(y * x)
+
+
+def nan_to_num_in_place(x):
+    y = x * 1.0
+    z = np.nan_to_num(y, copy=False)
+    z[0] = 2.0 * x[1]
+    return np.sum(y * x)
+
+
+def linalg_transposed(x):
+    a = np.outer(x, x)
+    b = np.linalg.matrix_transpose(a)
+    b[0, 1] = 0.0
+    return np.sum(a * x)
+
+
+def integrated_zero_times(x):
+    y = x * 1.0
+    z = np.polyint(y, 0)
+    z[0] = 2.0 * x[1]
+    return np.sum(y * x)
+
+
+def array_copied(x):
+    y = x * 1.0
+    z = np.array(y)
+    z[0] = 1.0
+    return np.sum(y * x) + np.sum(z * z)
+'''
+
+
+def test_an_array_given_back_by_a_conversion_then_written(tmp_path):
+    """`z = np.ascontiguousarray(y)` (or asfortranarray, np.array(y, copy=None|False),
+    sliding_window_view(..., writeable=True), np.trim_zeros, np.nan_to_num(y, copy=False),
+    np.linalg.matrix_transpose, np.polyint(y, 0)) is y itself or a view of it: writing into z
+    changes y. The gradients were silently wrong (z taken as a new array); now refused,
+    located. np.array(y) copies and differentiates."""
+    import srcdiff
+    from gradcheck import check
+    from user_modules import load
+    m = load(tmp_path, "given_back", _GIVEN_BACK_THEN_WRITTEN)
+    x = np.array([0.3, -0.5, 0.8, 0.1])
+    for f in (m.contiguous_doubled, m.fortran_written, m.array_without_copy,
+              m.array_copy_false, m.window_written, m.zeros_trimmed, m.nan_to_num_in_place,
+              m.linalg_transposed, m.integrated_zero_times):
+        with pytest.raises(srcdiff.SrcdiffError, match="given_back.py:[0-9]+: "):
+            srcdiff.grad(f)(x.copy())
+    check(m.array_copied, x, order=2)
