@@ -1123,12 +1123,23 @@ def writes_what_a_keywords_helper_gives_back(x, A, s):
     return np.sum(np.tanh(a) * x)
 
 
+def writes_what_a_keywords_helper_was_given_under_the_key_it_returns(x, A, s):
+    u = np.tanh(x) * 1.0
+    a = _kw_mix(s, a=np.trace(A), c=u)
+    u *= 0.5 + 0.4 * np.arctan(s)
+    a = a * np.sum(u)
+    return np.sum(np.tanh(a) * x)
+
+
 def test_a_write_into_what_a_keywords_helper_reads_under_a_key_it_never_returns():
     x, A = np.array([0.3, -0.2, 0.5]), np.array([[0.4, 0.1], [-0.3, 0.7]])
     check(writes_what_a_keywords_helper_was_given_under_another_key, x, A, 0.7, wrt=(0, 1, 2))
     # kw.get("b", ...) gives back u itself: the write is seen through a
-    for make, args in ((srcdiff.grad, (x, A, 0.7)), (srcdiff.jvp, (x, A, 0.7, x))):
-        with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal),
-                           match="would also change a") as info:
-            make(writes_what_a_keywords_helper_gives_back)(*args)
-        assert info.value.lineno == _line(writes_what_a_keywords_helper_gives_back, 3)
+    # and so does kw.get("c", 0.5) where the call gives c=u
+    for f in (writes_what_a_keywords_helper_gives_back,
+              writes_what_a_keywords_helper_was_given_under_the_key_it_returns):
+        for make, args in ((srcdiff.grad, (x, A, 0.7)), (srcdiff.jvp, (x, A, 0.7, x))):
+            with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal),
+                               match="would also change a") as info:
+                make(f)(*args)
+            assert info.value.lineno == _line(f, 3)
