@@ -2,9 +2,9 @@
 called by alias_flow.py and aliasing.py). Takes a user function (`fresh_result`); gives back
 whether every value it returns is made inside it and it stores nothing that outlives the
 call (with the items of a returned list or tuple that may be its arguments; none that may
-be: `fresh_items`); the parameters its result may be or hold (`returned_parameters`) and
-those it may store what its arguments reach into (`stores_only_into`, for writing_helpers'
-variants).
+be: `fresh_items`); the parameters its result may be or hold (`returned_parameters`; of
+**kw, only the keys it reads: `returned_sources`) and those it may store what its
+arguments reach into (`stores_only_into`, for writing_helpers' variants).
 
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
