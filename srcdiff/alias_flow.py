@@ -219,13 +219,13 @@ class Flow(Seen):
             for a in analyze.call_args(stmt):
                 reads |= self._reads(env, a)
             if self._fresh_user_call(stmt, alias_flow_fresh.keeps_no_argument):
-                # (only the arguments its result may be or hold: `star_sum(w, *args)`
-                # gives back w or a new number: alias_flow_fresh.returned_parameters)
-                given = alias_flow_fresh.returned_parameters(stmt.sd.func)
+                # (only what its result may be or hold: alias_flow_fresh.returned_sources)
+                given = alias_flow_fresh.returned_sources(stmt.sd.func)
                 bound = _bound_arguments(stmt.sd.func, value) if given is not None and \
                     stmt.sd.user_call is None else None   # (a method's: self is not there)
-                if bound is not None and set(given) <= set(bound):
-                    reads = set().union(*(self._reads(env, bound[p]) for p in given))
+                if bound is not None and {p for p, _ in given} <= set(bound):
+                    reads = set().union(*(alias_flow_fresh.at_key(self._reads(
+                        env, bound[p]), self.keyed, k) for p, k in given))
             if self._fresh_user_call(stmt, alias_flow_fresh.fresh_items):
                 # holding only values made in the call (update(P, G)); a tuple's items, each
                 # a value of its own (`a, b = pair(x)`)

@@ -2,9 +2,9 @@
 called by alias_flow.py and aliasing.py). Takes a user function (`fresh_result`); gives back
 whether every value it returns is made inside it and it stores nothing that outlives the
 call (with the items of a returned list or tuple that may be its arguments; none that may
-be: `fresh_items`); the parameters its result may be or hold (`returned_parameters`) and
-those it may store what its arguments reach into (`stores_only_into`, for writing_helpers'
-variants).
+be: `fresh_items`); the parameters its result may be or hold (`returned_parameters`; of
+**kw, only the keys it reads: `returned_sources`) and those it may store what its
+arguments reach into (`stores_only_into`, for writing_helpers' variants).
 
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
@@ -92,8 +92,29 @@ def returned_parameters(fn, _seen=()):
     returns may be or hold, where it keeps nothing (keeps_no_argument): `total = w; total =
     total + numpy.sum(a); return total` gives back w or a new number: {"w"}. A frozenset;
     None when not proven."""
+    got = returned_sources(fn, _seen)
+    return None if got is None else frozenset(p for p, _ in got)
+
+
+def returned_sources(fn, _seen=()):
+    """returned_parameters as pairs (parameter, None), where for the **kwargs parameter kw
+    read only as `kw["a"]` or `kw.get("a", default)` in what may be returned, the pair
+    (kw, "a") stands for kw: only the value given under that key (none where the call
+    gives none) may be or be held by the result. `total = w * kw["a"]; ...; return total +
+    kw.get("c", 0.5)` gives back {("w", None), ("kw", "a"), ("kw", "c")}: not what `b=u`
+    gave. None when not proven."""
     proof = _proof(fn, _seen)
     return proof.returned if proof is not None and proof.keeps_nothing else None
+
+
+def at_key(base, keyed, key):
+    """For returned_sources' (kw, key): the objects the **kwargs dicts `base` hold under
+    `key`, where each is a dict alias_flow knows every key of (`keyed`: object -> {key:
+    objects}): none where it has no such key (`kw.get("c", 0.5)` gives 0.5). Else (and
+    for key None: the whole parameter) base."""
+    if key is None or not base or not all(o in keyed for o in base):
+        return base
+    return set().union(*(keyed[o].get(key, set()) for o in base))
 
 
 def _proof(fn, seen):
@@ -134,7 +155,9 @@ class _Proof:
         self.fn, self.seen = fn, seen
         assumed = _ASSUMED.get(fn, 0)   # (_Assumed: whether a call of its own is taken so)
         fdef = get_source(fn).node
-        self.params = set(variadic.parameter_names(fdef))
+        names = variadic.parameter_names(fdef)
+        self.params = set(names)
+        self.kwarg = names[-1] if fdef.args.kwarg is not None else None   # (**kw's name)
         self.resolver = Resolver(fn)
         self.ok = self.keeps_nothing = False
         self.own = own_class(fn, fdef)   # (receiver, class): `self.act(t)` is cls.act
@@ -207,8 +230,13 @@ class _Proof:
         if isinstance(node, S.Constant):
             return set()
         if isinstance(node, S.Name):
-            return {node.id} if node.id in self.params else set(sources.get(node.id, ())) \
+            return {(node.id, None)} if node.id in self.params else set(sources.get(node.id, ())) \
                 if node.id in self.locals else set() if self._tame(node, True) else None
+        key = self._kwarg_key(node)
+        if key is not None:   # (kw["a"], kw.get("a", default): only what key "a" holds)
+            rest = [self._sources(d, sources) for d in node.args[1:]] if \
+                isinstance(node, S.Call) else []
+            return None if None in rest else set().union({(self.kwarg, key)}, *rest)
         if isinstance(node, S.Call):
             func = self._callee(node)
             if (isinstance(func, numpy.ufunc) or func in FRESH or func in FRESH_BUILTINS) and \
@@ -240,6 +268,24 @@ class _Proof:
                 return None
             out |= got
         return out
+
+    def _kwarg_key(self, node):
+        """For `kw["a"]` or `kw.get("a")`, `kw.get("a", default)` of the **kwargs parameter
+        kw (a dict made for the call, never bound anew here): "a". Else None."""
+        if self.kwarg is None or self.kwarg in self.bindings:
+            return None
+        if isinstance(node, S.Subscript):
+            base, key = node.value, node.slice
+        elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+                node.func.attr == "get" and 1 <= len(node.args) <= 2 and not node.keywords \
+                and not any(isinstance(a, S.Starred) for a in node.args):
+            base, key = node.func.value, node.args[0]
+        else:
+            return None
+        if isinstance(base, S.Name) and base.id == self.kwarg and \
+                isinstance(key, S.Constant) and type(key.value) is str:
+            return key.value
+        return None
 
     # -- names -----------------------------------------------------------------------
     def _global(self, node):

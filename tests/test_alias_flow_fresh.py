@@ -507,3 +507,27 @@ def test_a_write_after_a_recursive_helper_read_the_array():
     for mode in ("grad", "jvp"):
         err = refusal(written_after_recursion_view_kept, [x.copy(), y.copy()], mode, wrt=(0, 1))
         assert "h, a view of it" in str(err)
+
+
+def _keyed_mix(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def _keyed_then_whole(w, **kw):
+    d = kw
+    return w * kw["a"] + d["b"]
+
+
+def test_returned_sources_names_the_keys_of_kwargs_the_result_reads():
+    from srcdiff.alias_flow_fresh import at_key, returned_parameters, returned_sources
+    assert returned_sources(_keyed_mix) == {("w", None), ("kw", "a"), ("kw", "c")}
+    assert returned_parameters(_keyed_mix) == {"w", "kw"}
+    assert returned_sources(_keyed_then_whole) == {("w", None), ("kw", "a"), ("kw", None)}
+    # (alias_flow's dicts of known keys: the objects under the key; none for a key not
+    # there; all of base where a dict's keys are not known, or for the whole parameter)
+    keyed = {"d": {"a": {"A"}, "b": {"B"}}}
+    assert at_key({"d"}, keyed, "a") == {"A"} and at_key({"d"}, keyed, "c") == set()
+    assert at_key({"d", "e"}, keyed, "a") == {"d", "e"} and at_key({"d"}, keyed, None) == {"d"}

@@ -1094,3 +1094,58 @@ def test_a_write_into_an_item_alias_flow_cannot_name_the_reader_of_is_checked():
     the write still runs (without it, the gradient here was 2.5 where it is 0)."""
     with pytest.raises(errors.RuntimeRefusal, match="writing into z here"):
         srcdiff.grad(_y_item_of_a_zip_of_lists)(np.array([0.5, -1.0, 0.5]))
+
+
+# -- a **kw helper whose result holds only what some keys gave (returned_sources) --------
+# (refused on main 21d45f2, fuzz --family writes seed 1990: kw_mix(s, a=..., b=u5); u5 *= ...
+# "would also change a6 (through kw_mix's **kw)": the result reads kw["a"] and kw.get("c"))
+def _kw_mix(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def _kw_gives_b(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return kw.get("b", total) if w > -100.0 else total
+
+
+def writes_what_a_keywords_helper_was_given_under_another_key(x, A, s):
+    u = np.tanh(x) * 1.0
+    a = _kw_mix(s, a=np.trace(A), b=u)
+    u *= 0.5 + 0.4 * np.arctan(s)
+    a = a * np.sum(u)
+    return np.sum(np.tanh(a) * x)
+
+
+def writes_what_a_keywords_helper_gives_back(x, A, s):
+    u = np.tanh(x) * 1.0
+    a = _kw_gives_b(s, a=np.trace(A), b=u)
+    u *= 0.5 + 0.4 * np.arctan(s)
+    a = a * np.sum(u)
+    return np.sum(np.tanh(a) * x)
+
+
+def writes_what_a_keywords_helper_was_given_under_the_key_it_returns(x, A, s):
+    u = np.tanh(x) * 1.0
+    a = _kw_mix(s, a=np.trace(A), c=u)
+    u *= 0.5 + 0.4 * np.arctan(s)
+    a = a * np.sum(u)
+    return np.sum(np.tanh(a) * x)
+
+
+def test_a_write_into_what_a_keywords_helper_reads_under_a_key_it_never_returns():
+    x, A = np.array([0.3, -0.2, 0.5]), np.array([[0.4, 0.1], [-0.3, 0.7]])
+    check(writes_what_a_keywords_helper_was_given_under_another_key, x, A, 0.7, wrt=(0, 1, 2))
+    # kw.get("b", ...) gives back u itself: the write is seen through a
+    # and so does kw.get("c", 0.5) where the call gives c=u
+    for f in (writes_what_a_keywords_helper_gives_back,
+              writes_what_a_keywords_helper_was_given_under_the_key_it_returns):
+        for make, args in ((srcdiff.grad, (x, A, 0.7)), (srcdiff.jvp, (x, A, 0.7, x))):
+            with pytest.raises((srcdiff.UnsupportedCodeError, srcdiff.RuntimeRefusal),
+                               match="would also change a") as info:
+                make(f)(*args)
+            assert info.value.lineno == _line(f, 3)
