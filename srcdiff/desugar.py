@@ -32,13 +32,13 @@ def _rebound_names(nodes):
 
 
 def _one_pass(node, obj):
-    """Whether a for loop iterates over a set, or an object of a class of Python's, itertools'
-    or NumPy's having no len() or no items by index (np.ndindex, itertools.product; an
+    """Whether a for loop iterates over a set, or an object of a class of itertools' or
+    NumPy's having no len() or no items by index (np.ndindex, itertools.product; an
     nditer's index gives an operand), where the loop can not index it."""
     module = (getattr(obj, "__module__", None) or "").split(".")[0]
-    return isinstance(node, S.Set) or isinstance(obj, type) and module in (
-        "builtins", "itertools", "numpy") and (obj.__name__ == "nditer" or not (
-            hasattr(obj, "__len__") and hasattr(obj, "__getitem__")))
+    return isinstance(node, S.Set) or obj in (set, frozenset) or isinstance(obj, type) and \
+        module in ("itertools", "numpy") and (obj.__name__ == "nditer" or not (
+            hasattr(obj, "__len__") and hasattr(obj, "__getitem__")))   # (not map, zip, ...)
 
 
 class _Rename(S.NodeTransformer):

@@ -11,6 +11,8 @@ zero, never as 0 * x ** -1: a polynomial's derivatives are finite at x = 0.
 """
 import numpy
 
+from .runtime_adjoint import unbroadcast
+
 
 def _rank(c, x):
     """The rank of the polynomial's values: c's items broadcast against x."""
@@ -109,7 +111,6 @@ def poly_tail(grad, a):
     """The adjoint of a in numpy.polyadd(a, b) (or polysub), given the result's adjoint
     `grad`: the shorter polynomial was padded with zeros in front, so its coefficients are
     grad's last len(a), summed over what broadcasting stretched."""
-    from .runtime_adjoint import unbroadcast
     grad = numpy.asarray(grad)
     n = len(numpy.atleast_1d(a))
     return unbroadcast(grad[len(grad) - n:], a)
