@@ -422,8 +422,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             sources = [value.args[0].id]   # h = stop_gradient(x): x itself, no derivative
         elif s.sd.kind == Kind.SUBSCRIPT and _is_view_index(value.slice):
             sources = [value.value.id] if isinstance(value.value, S.Name) else []
-        elif s.sd.kind == Kind.CALL and viewed_argument(s.sd.func, value) is not None:
-            sources = [a.id for a in [viewed_argument(s.sd.func, value)] if isinstance(a, S.Name)]
+        elif s.sd.kind == Kind.CALL and isinstance(viewed_argument(s.sd.func, value), S.Name):
+            sources = [viewed_argument(s.sd.func, value).id]
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]

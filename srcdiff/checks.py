@@ -104,11 +104,8 @@ def guard_float_stores(body, src, bindings):
             continue
         name = stmt.targets[0].value.id
         error = src.error(stmt.sd.line, f"{name} holds integers (or booleans) here: NumPy "
-                          "rounds the value written into it, a step whose derivative is zero, "
-                          "where srcdiff's derivative would pass the value's on",
-                          f"make {name} an array of floats (numpy.zeros(n), numpy.array([1.0, "
-                          f"2.0]), {name}.astype(float)), or round where you mean it: "
-                          f"{name}[...] = int(...)")
+                          "rounds what is written into it (derivative zero)",
+                          f"make {name} floats ({name}.astype(float)), or round explicitly")
         found[id(stmt)] = [(stmt.sd.line, runtime.check_float_store, [S.load(name)] +
                             refusal_args(error), stmt.value.id, None)]
 
