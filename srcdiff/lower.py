@@ -49,7 +49,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 import types
 
 from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults,
-               protocol_objects, sequences, source_rewrites, update_checks)
+               out_writes, protocol_objects, sequences, source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -307,6 +307,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if isinstance(value, S.Call) and inplace_calls.applies(self, value):
             stmt = inplace_calls.lower(self, value, out)   # operator.iadd(a, b)
             return out + ([stmt] if stmt is not None else [])
+        if isinstance(value, S.Call) and out_writes.is_copyto(self, value):
+            return out_writes.copyto(self, value, out)   # dst[...] = src
         if isinstance(value, S.Call):
             call = self.call(value, out, discard=True)
             if call is not None:

@@ -16,7 +16,7 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms, lower_funcs_defaults, records, rules
+from . import generators, idioms, lower_funcs_defaults, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues
@@ -178,13 +178,14 @@ class CallLowering:
     def call_object(self, node, func, obj, args, keywords, out, discard, ref=None):
         """The call of `obj` (lowered `args` and `keywords`); `ref`: how emitted code names
         it, where not by its own path (a parameter holding a function: values.py)."""
-        variadic = None
+        variadic = written = None
         generators.refuse_unchecked(self, node, obj)   # a generator's call checked where it is
         if is_user_function(obj):
             args, keywords, variadic = fvariadic.bind_call(self, node, obj, args, keywords, out)
             self._check_argument_writes(node, obj, args, out)
-        else:
-            self._refuse_out_argument(node, obj)
+        else:   # out=a: a[...] = f(...) (out_writes.py); overwrite_*=: refused
+            written = out_writes.prepare(self, node, obj, args, keywords)
+            args, keywords = written[1:] if written else (args, keywords)
         path = canonical_path(obj)
         module = getattr(obj, "__module__", "") or ""
         if path is not None and path.split(".")[0] == "srcdiff" and (
@@ -217,6 +218,8 @@ class CallLowering:
                       if p.kind == p.KEYWORD_ONLY]
             if kwonly:  # the call to the function itself passes these by name (emit.py)
                 setattr(value, S.KEYWORD_ONLY, kwonly)
+        elif written:
+            return out_writes.finish(self, node, value, obj, written[0], out, discard)
         return self._result(value, Kind.CALL, obj, discard)
 
     def _bind_user_call(self, node, fn, args, keywords):
@@ -391,15 +394,8 @@ class CallLowering:
         written = idioms.dict_write(self, node, base, out, discard)   # d.update, d.setdefault
         if written is not None:
             return written
-        if method in MUTATING_METHODS:
-            hint = "build a new value instead (for lists, only append is supported)" \
-                if not method.startswith("__") else "write the operator itself (y[i] = v, " \
-                "y += v), which srcdiff follows"
-            if method in ("sort", "partition"):
-                hint = (f"build a new value instead: y = numpy.{method}(y, ...), which "
-                        "srcdiff differentiates")
-            raise self.error(node, f".{method}() changes its object in place, which srcdiff "
-                             "does not support", hint=hint)
+        if method in MUTATING_METHODS:   # a.fill(v), a.sort(): a[...] = ...; others refused
+            return out_writes.method(self, node, base, method, out, discard)
         if method == "append":
             if len(node.args) != 1 or node.keywords:
                 raise self.error(node, "append takes exactly one argument")
@@ -466,7 +462,8 @@ class CallLowering:
             return self._result(value, Kind.CALL, fn, discard)
         if method in ARRAY_METHODS:
             fn = ARRAY_METHODS[method]
-            self._refuse_out_argument(node, fn)
+            written = out_writes.prepare(self, node, fn, args, keywords)   # x.sum(out=a)
+            args, keywords = written[1:] if written else (args, keywords)
             if method in VARARG_METHODS and (len(args) > 1 or (
                     len(args) == 1 and isinstance(args[0], S.Constant)
                     and isinstance(args[0].value, int))):
@@ -476,6 +473,8 @@ class CallLowering:
             value = S.Call(func=ref, args=[base] + args, keywords=keywords)
             if method in SAME_AS_METHOD:
                 setattr(value, S.METHOD_FORM, method)
+            if written:
+                return out_writes.finish(self, node, value, fn, written[0], out, discard)
             return self._result(value, Kind.CALL, fn, discard)
         value = S.Call(func=S.Attribute(value=base, attr=method, ctx=S.Load()),
                        args=args, keywords=keywords)

@@ -316,19 +316,20 @@ class CopyInsertion:
         guard.lineno = self.line
         return guard
 
-    def _refuse_out_argument(self, node, obj):
+    def _refuse_out_argument(self, node, obj, out_taken=False):
         """out= (or a ufunc's outputs passed by position) writes the result into an array the
         caller holds: the rules give a new value, and the write would go unseen (a zero or
         stale derivative), so such a call is refused, whatever is differentiated. SciPy's
         overwrite_a=True, overwrite_b=True, ... let the call write into the arrays it is
         handed: the rules, which read them after the call, would see the garbage. Both are
-        found passed by name or by position."""
+        found passed by name or by position (`out_taken`: out_writes.py lowers the out=)."""
         given = _written_arguments(node, obj)
         if _is_numpy_ufunc(obj) and isinstance(getattr(obj, "nin", None), int):
             given += [("out", a) for a in node.args[obj.nin:]]
         name = canonical_path(obj) or getattr(obj, "__name__", "this function")
         for arg, value in given:
-            if arg == "out" and not (isinstance(value, S.Constant) and value.value is None):
+            if arg == "out" and not out_taken and not (isinstance(value, S.Constant) and
+                                                       value.value is None):
                 raise self.error(node, f"{name} is given an out= array to write its result "
                                  "into; srcdiff follows values, not writes into arrays a call "
                                  "is handed", hint="assign the result instead: o = f(...) (or "

@@ -176,6 +176,14 @@ def check_views(array, reason, hint, where, rows=False):
         refuse(reason.format(kind=kind), hint, where)
 
 
+def check_array(value, reason, hint, where):
+    """Before `a.sort()` / `a.fill(v)`, lowered as the write `a[...] = ...`: refused where a
+    is no array (a list's sort, an object's own method)."""
+    if isinstance(value, (list, tuple, dict)) or not hasattr(value, "dtype") or \
+            not hasattr(value, "__setitem__"):
+        refuse(reason, hint, where)
+
+
 def check_float_store(array, reason, hint, where):
     """Before `array[i] = v` where v carries a derivative: refused where `array` holds
     integers or booleans, into which NumPy stores v rounded (or tested), a step whose

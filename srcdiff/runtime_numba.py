@@ -17,8 +17,8 @@ import numpy
 
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
     HELPERS, NUMPY, _largest, _smallest, abs_slope, broadcast_back, broadcast_like,
-    check_float_store, check_update, decided, expand_reduced, matmul_grad_left, matmul_grad_right,
-    mean_value, no_derivative, norm_value, ones_like_value, own_copy, power_exponent,
+    check_array, check_float_store, check_update, decided, expand_reduced, matmul_grad_left,
+    matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy, power_exponent,
     scale_gradient, scatter_add, sum_value, unbroadcast, unit_like, zeros_like_value)
 
 
@@ -353,6 +353,15 @@ def install():
                                  "array of integers or booleans, which rounds it")
             return refuse
         return lambda array, reason, hint, where: None
+
+    @overload(check_array)
+    def _check_array(value, reason, hint, where):
+        if is_array(value):
+            return lambda value, reason, hint, where: None
+
+        def refuse(value, reason, hint, where):   # (Numba's messages are constants)
+            raise ValueError("srcdiff: .sort() or .fill() is called on a value that is no array")
+        return refuse
 
     @overload(no_derivative)
     def _no_derivative(value):

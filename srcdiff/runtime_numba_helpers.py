@@ -137,6 +137,12 @@ def check_float_store(array, reason, hint, where):
         raise ValueError(f"{where}: {reason}; {hint}")
 
 
+def check_array(value, reason, hint, where):
+    """Before `a.sort()` / `a.fill(v)` (lowered as `a[...] = ...`): raise where a is no array."""
+    if not isinstance(value, numpy.ndarray):
+        raise ValueError(f"{where}: {reason}; {hint}")
+
+
 def no_derivative(value):
     """A value restored from the tape that carries no derivative (a range, a trip count)."""
     return value
@@ -171,7 +177,7 @@ HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
     matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
     scale_gradient, expand_reduced, scatter_add, check_update, check_float_store,
-    no_derivative, own_copy)}
+    check_array, no_derivative, own_copy)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

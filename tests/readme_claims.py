@@ -20,6 +20,7 @@ from numpy import sum as total
 
 X = np.array([0.5, -1.2, 0.8])
 Y = np.array([0.3, 0.7, -0.4])
+MODULE_BUFFER = np.zeros(3)
 A = np.array([[1.3, 0.2, -0.4], [0.2, 0.9, 0.1], [-0.4, 0.1, 1.6]])
 M23 = np.array([[0.4, -0.3, 0.9], [1.1, 0.2, -0.6]])
 log = logging.getLogger("readme_claims")
@@ -188,6 +189,19 @@ def item_and_slice_writes(x):
     y[0] = y[1] * y[2]
     y[1:] = y[1:] * y[:-1]
     return np.sum(y)
+
+
+def writes_through_out_fill_sort_copyto(x):
+    u = x * 1.0
+    np.add(u, 0.1 * np.roll(u, 1), out=u)
+    s = np.zeros(3)
+    np.multiply(u, x, s)
+    t = np.empty(3)
+    t.fill(2.0)
+    t += s
+    t.sort()
+    np.copyto(u, t ** 2, where=x > 0.0)
+    return np.sum(u * x) + np.sum(t)
 
 
 def lists_append_pop_stack(x):
@@ -827,6 +841,9 @@ WORKS = [
           nested_overwritten_augmented, X),
     works("item and slice writes (y[i] = ..., y[1:] = y[1:] * y[:-1])",
           item_and_slice_writes, X),
+    works("NumPy calls writing into a local array, as the write a[...] = v they make "
+          "(numpy.add(u, du, out=u), a ufunc's output by position, a.fill(v), a.sort(axis), "
+          "numpy.copyto(a, v, where=m))", writes_through_out_fill_sort_copyto, X),
     works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
     works("lists built with append (and pop) then np.stack/np.array",
@@ -997,10 +1014,16 @@ def without_a_rule(x):
     return np.sum(np.unwrap(x))  # refused: without_a_rule
 
 
-def sorts_in_place(x):
+def partitions_in_place(x):
     y = x * 1.0
-    y.sort()  # refused: sorts_in_place
+    y.partition(1)  # refused: partitions_in_place
     return np.sum(y * x)
+
+
+def sorts_a_list_in_place(x):
+    ys = [x[0] * 2.0, x[1], x[2] * 0.5]
+    ys.sort()  # refused: sorts_a_list_in_place
+    return ys[0] * x[0]
 
 
 def updates_from_a_name(x):
@@ -1099,16 +1122,21 @@ def adds_at(x):
 
 
 
-def copies_to(x):
-    y = np.zeros(3)
-    np.copyto(y, x)  # refused: copies_to
-    return np.sum(y * x)
+def copies_to_a_module_array(x):
+    np.copyto(MODULE_BUFFER, x)  # refused: copies_to_a_module_array
+    return np.sum(MODULE_BUFFER * x)
 
 
-def out_argument(x):
+def out_argument_not_owned(x):
+    np.sin(x, out=MODULE_BUFFER)  # refused: out_argument_not_owned
+    return np.sum(MODULE_BUFFER)
+
+
+def out_argument_with_where(x):
     y = np.zeros(3)
-    np.sin(x, out=y)  # refused: out_argument
+    np.sin(x, out=y, where=x > 0)  # refused: out_argument_with_where
     return np.sum(y)
+
 
 
 def zip_read_twice(x, y):
@@ -1323,7 +1351,10 @@ REFUSED = [
     refused("nonlocal", uses_nonlocal, X),
     refused("class definitions", defines_a_class, X),
     refused("functions without a rule", without_a_rule, X),
-    refused("in-place methods like x.sort()", sorts_in_place, X),
+    refused("in-place methods other than an array's fill and sort: x.partition(k)",
+            partitions_in_place, X),
+    refused("in-place methods other than an array's fill and sort: a list's xs.sort()",
+            sorts_a_list_in_place, X),
     refused("d.update(other) of a name", updates_from_a_name, X),
     refused("del lst[i] with a computed index", deletes_a_list_item, X),
     refused("attributes of differentiated objects of classes other than dataclasses and "
@@ -1342,8 +1373,9 @@ REFUSED = [
     refused("v -= ... in a helper where another name may hold v's array and reads it after "
             "the call (at run time)", old_value_read_after_the_call, X),
     refused("numpy.add.at(self.w, i, x) into anything but a name", adds_at, X),
-    refused("numpy.copyto(y, x)", copies_to, X),
-    refused("out= arguments", out_argument, X),
+    refused("out= into an array the function does not own", out_argument_not_owned, X),
+    refused("out= with where=", out_argument_with_where, X),
+    refused("numpy.copyto(G, x) into a module-level array", copies_to_a_module_array, X),
     refused("z = zip(a, b) bound to a name and read more than once", zip_read_twice, X, Y),
     refused("z = zip(a, b) bound to a name and read by next", zip_given_to_next, X, Y),
     refused("item writes into an array another name sees and reads after the write "

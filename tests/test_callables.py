@@ -112,9 +112,9 @@ def test_methods_emitted_as_written_are_exactly_their_function():
 def test_mutating_methods_are_refused_on_arrays():
     def sorts(x):
         y = x * 1.0
-        y.sort()
+        y.partition(1)   # (an array's fill and sort are lowered: out_writes.py)
         return np.sum(y * x)
-    assert "sort" in callables.MUTATING_METHODS
+    assert "partition" in callables.MUTATING_METHODS
     with pytest.raises(errors.SrcdiffError, match="in place"):
         lower_function(sorts)
 

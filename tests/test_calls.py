@@ -497,7 +497,8 @@ def _calls(helper):
 # does every write into the caller's own argument where that argument is not differentiated
 # (it gets its own copy first, as one the caller writes itself); the other forms stay
 # refused at the write
-WRITTEN_BACK = {"alias", "item", "mul", "slice", "sub"}   # (alias: w = v: alias_groups.py)
+WRITTEN_BACK = {"alias", "fill", "item", "mul", "slice", "sub"}   # (alias: alias_groups.py;
+# fill: v[...] = 0.5, out_writes.py)
 FOLLOWED_UNDIFFERENTIATED = {"alias", "fill", "item", "mul", "slice", "sub", "view"}
 
 

@@ -47,11 +47,6 @@ def calls_builtin_without_rule(x):
     return np.sum(np.unwrap(x))
 
 
-def sorts_in_place(x):
-    y = x * 1.0
-    y.sort()
-    return np.sum(y)
-
 
 def writes_into_argument(x):
     x[0] = 1.0
@@ -89,16 +84,6 @@ def scatters_in_place(x):
     return np.sum(out * out)
 
 
-def copies_in_place(x):
-    y = np.zeros_like(x)
-    np.copyto(y, x * 2.0)
-    return np.sum(y * x)
-
-
-def writes_through_out(x):
-    y = np.zeros_like(x)
-    np.multiply(x, 2.0, out=y)
-    return np.sum(y * x)
 
 
 def nested_calls_nested(x, a):
@@ -163,14 +148,11 @@ CASES = [
     (with_yield, "generators", "return a value"),
     (with_class, "class definition", "module level"),
     (calls_builtin_without_rule, "no derivative rule for numpy.unwrap", "reverse_rule"),
-    (sorts_in_place, "changes its object in place", "build a new value"),
     (star_args, "*xs", "one by one"),
     (writes_into_a_view, "view", "copy"),
     (writes_into_an_alias, "same array", "copy"),
     (unknown_method, "method .view()", "numpy function"),
     (scatters_in_place, "numpy.maximum.at is dropped", "loop over them"),
-    (copies_in_place, "numpy.copyto is dropped", "as an assignment"),
-    (writes_through_out, "is given an out= array", "assign the result instead"),
     (nested_calls_nested, "twice binds 'a', which scaled reads", "rename twice's own names"),
     (writes_into_loop_rows, "would change m too", "m[i, 0] = ..."),
     (writes_into_a_flip, "may be a view", "copy"),
@@ -197,7 +179,7 @@ def test_refusal_is_located(f, reason, hint):
     assert f"{HERE}:{err.lineno}" in text
 
 
-@pytest.mark.parametrize("f", [scatters_in_place, copies_in_place, writes_through_out])
+@pytest.mark.parametrize("f", [scatters_in_place])
 def test_in_place_library_calls_are_refused_in_forward_mode_too(f):
     """Without the refusal both modes silently gave a zero derivative: the change the call
     makes to `out` is invisible to srcdiff."""
@@ -1179,63 +1161,7 @@ def test_a_loop_over_a_value_that_may_be_a_dict_names_the_expression():
     assert not re.search(r"_\d+\b", str(info.value)), str(info.value)
 
 
-# out= writes the result into an array the caller gave: srcdiff's rules return a new value,
-# so a derivative that followed the call would miss the write (both modes gave zeros here)
-def sum_into_out_kept(a):
-    o = np.zeros(a.shape[1])
-    s = np.sum(a, axis=0, out=o)
-    return np.sum(o ** 2) + 0.0 * np.sum(s)
-
-
-def clip_into_out(a):
-    o = np.zeros(a.shape[1])
-    np.clip(a[0], 1.0, 4.0, out=o)
-    return np.sum(o ** 2)
-
-
-def dot_into_out(a):
-    o = np.zeros((a.shape[1], a.shape[1]))
-    p = np.dot(a.T, a, out=o)
-    return np.sum(o ** 2) + np.sum(p)
-
-
-def ufunc_positional_out(a):
-    o = a[0] * 1.0
-    np.multiply(a[1], 2.0, o)
-    return np.sum(o ** 2)
-
-
-def constant_written_into_active_out(a):
-    o = a[0] * 1.0
-    c = np.ones_like(o)
-    q = np.negative(c, out=o)
-    return np.sum(o ** 2) + np.sum(q)
-
-
-def method_out(a):
-    o = np.zeros(a.shape[1])
-    s = a.sum(axis=0, out=o)
-    return np.sum(o ** 2) + np.sum(s)
-
-
 XM = np.arange(1.0, 7.0).reshape(2, 3)
-OUT_CASES = [sum_into_out_kept, clip_into_out, dot_into_out, ufunc_positional_out,
-             constant_written_into_active_out, method_out]
-
-
-@pytest.mark.parametrize("f", OUT_CASES, ids=[f.__name__ for f in OUT_CASES])
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_out_arguments_are_refused_at_the_line(f, mode):
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        if mode == "grad":
-            srcdiff.grad(f)(XM)
-        else:
-            srcdiff.jvp(f)(XM, np.ones_like(XM))
-    err = info.value
-    assert "out" in str(err) and err.filename.endswith(HERE)
-    with open(__file__) as fh:
-        lines = fh.read().splitlines()
-    assert "out" in lines[err.lineno - 1] or "np.multiply" in lines[err.lineno - 1]
 
 
 def test_out_none_is_fine():

@@ -261,10 +261,12 @@ def output_by_position(x):
     return np.sum(y * x)
 
 
-def test_a_ufuncs_output_passed_by_position_is_refused_like_out():
-    with pytest.raises(errors.UnsupportedCodeError, match="out= array") as info:
-        lower_function(output_by_position)
-    assert_located(info.value, output_by_position, 2, "np.multiply(x, 2.0, y)")
+def test_a_ufuncs_output_passed_by_position_is_lowered_as_an_item_write():
+    # like out=y (out_writes.py): the call's value, then y[...] = it
+    low = lower_function(output_by_position)
+    writes = [s for s in analyze.flatten(low.body) if s.sd.kind == Kind.SETITEM]
+    assert [S.spell(w.targets[0]) for w in writes] == ["y[...]"]
+    check(output_by_position, np.array([0.3, -1.2, 0.8]))
 
 
 @pytest.mark.parametrize("fn", [

@@ -112,3 +112,12 @@ def test_directive_linspace_and_spread_checks(where):
     check_spread(0.0, np.array([1.0, 2.0]), "scale", where)
     assert "scale" in _refused(check_spread, 0.0, np.array([1.0, 0.0]), "scale", where).reason
     assert "bounds" in _refused(check_spread, 1.0, 1.0, "bounds", where).reason
+
+
+def test_check_array_refuses_lists_dicts_and_objects_that_are_no_arrays():
+    """Before `a.sort()` / `a.fill(v)`, lowered as `a[...] = ...` (out_writes.py)."""
+    from srcdiff import runtime_checks
+    runtime_checks.check_array(np.zeros(3), "why", "what", "f.py:1")
+    for value in ([1.0, 2.0], {"a": 1.0}, (1.0,), 2.5):
+        with pytest.raises(RuntimeRefusal, match="f.py:1: why"):
+            runtime_checks.check_array(value, "why", "what", "f.py:1")

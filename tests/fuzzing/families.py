@@ -3,7 +3,7 @@
 tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
 among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
 user_helpers.py; `habits`: idioms_habits.py, `loops`: idioms_loops.py, and `funcs`:
-idioms_funcs.py, each drawn on its own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
+idioms_funcs.py, `outs`: out= / fill / sort / copyto, each drawn on its own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
 True, or a tuple of kind names. The same seed draws other programs in other families."""
 
 FAMILIES = {
@@ -38,6 +38,10 @@ FAMILIES = {
               "quotients"),
     "loops": ("whileelse", "backrange", "rowindex", "elemwhile", "nestedcontinue", "asserts",
               "tryread"),
+    # NumPy calls writing into a fresh array (srcdiff/out_writes.py): out= by name and by
+    # position, in loops, a.fill(v), a.sort(), numpy.copyto with a mask, an alias read
+    # after; drawn on its own like habits
+    "outs": ("outwrite",),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

@@ -242,5 +242,39 @@ def _dictwrite(gen, scope, ex, loop_depth, nest):
     return bound(scope, acc, "s", out)
 
 
+def _outwrite(gen, scope, ex, loop_depth, nest):
+    """NumPy calls writing into a fresh array (srcdiff/out_writes.py): out= by name or by
+    position, in a loop too, a.fill(v), a.sort(), numpy.copyto with a mask; sometimes
+    another name holds the array and is read after."""
+    rnd = gen.rnd
+    u, acc = scope.fresh("u"), scope.fresh("a")
+    out = [Stmt(j(f"{u} = {{0}}", _fresh(ex)))]
+    scope.bind(u, "v")
+    alias = scope.fresh("w") if rnd.random() < 0.3 else None
+    if alias:
+        out.append(Stmt(lit(f"{alias} = {u}")))
+    form = rnd.randrange(6)
+    if form == 0:
+        out.append(Stmt(j(f"np.add({u}, {{0}}, out={u})", ex.expr("v", 1))))
+    elif form == 1:
+        out.append(Stmt(j(f"np.multiply({{0}}, {u}, {u})", ex.expr("v", 1))))
+    elif form == 2:
+        k = scope.fresh("k")
+        out.append(Stmt(blocks=[(lit(f"for {k} in range(2):"), [Stmt(j(
+            f"np.add({u}, 0.5 * np.tanh({u}) * {{0}}, out={u})", ex.expr("s", 1)))])]))
+    elif form == 3:
+        out += [Stmt(j(f"{u}.fill({{0}})", ex.expr("s", 1))),
+                Stmt(j(f"{u} += {{0}}", ex.expr("v", 1)))]
+    elif form == 4:
+        out.append(Stmt(lit(f"{u}.sort()")))
+    else:
+        out.append(Stmt(j(f"np.copyto({u}, {{0}}, where=np.array([True, False, True]))",
+                          ex.expr("v", 1))))
+    read = alias or u
+    out.append(Stmt(j(f"{acc} = np.sum({read} * {{0}}) + {u}[0]", ex.expr("v", 1))))
+    return bound(scope, acc, "s", out)
+
+
 KINDS = {"objlist": _objlist, "records": _records, "fntuple": _fntuple,
-         "freshwrite": _freshwrite, "varwrite": _varwrite, "dictwrite": _dictwrite}
+         "freshwrite": _freshwrite, "varwrite": _varwrite, "dictwrite": _dictwrite,
+         "outwrite": _outwrite}

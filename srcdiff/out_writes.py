@@ -1,0 +1,196 @@
+"""NumPy calls that write into an array they are handed, lowered as the item write they
+are (stage 3, lower: called by lower_calls.py). Takes a library call (or a `.fill()` /
+`.sort()` method call) and the Lowerer; gives back core statements ending in `a[...] = v`,
+or None where the call writes into nothing.
+
+A NumPy call given `out=a` (a ufunc's outputs also by position: `numpy.add(x, y, a)`)
+computes its value and stores it into a, whose old items are gone, and returns a. So for a
+local array a (a parameter or a name the function binds), `r = numpy.f(..., out=a)` is
+lowered as
+
+    f_result = numpy.f(...)            (the call without out=: its rule, as usual)
+    a[...] = f_result                  (an item write: aliasing.py checks who else sees a,
+    r = a                               checks.py that a holds floats where v has a derivative)
+
+and the same for an array method given out= (`x.sum(axis=0, out=a)`). `a.fill(v)` is
+`a[...] = v`, `a.sort(axis, kind)` is `a[...] = numpy.sort(a, axis, kind)` (after a check
+that a is an array: a list's sort is refused, located), `numpy.copyto(a, v)` is
+`a[...] = v` and `numpy.copyto(a, v, where=m)` is `a[...] = numpy.where(m, v, a)`.
+
+Refused, located, as before: out= an array the function does not own (a module-level
+value, an attribute, an item), out= given with where= (the items where= leaves out keep
+their old values: write `a[...] = numpy.where(m, f(...), a)`), a tuple of outputs, and
+copyto's casting= other than its default. Calls in srcdiff's own emitted code never use
+out=.
+"""
+from . import syntax as S
+from .core import Kind
+
+
+def prepare(lw, node, obj, args, keywords):
+    """The call of the library function `obj` (lowered `args`, `keywords`): (the local array
+    out= names, args and keywords without it), or None where out= is not given; SciPy's
+    overwrite_*= and an out= this module does not lower are refused (lower_copies.py)."""
+    ufunc = type(obj).__name__ == "ufunc" and type(obj).__module__ == "numpy"
+    nin = getattr(obj, "nin", None) if ufunc else None
+    written = split_out(lw, node, obj, args, keywords, nin if isinstance(nin, int) else None)
+    lw._refuse_out_argument(node, obj, out_taken=written is not None)
+    return written
+
+
+def split_out(lw, node, obj, args, keywords, ufunc_inputs=None):
+    """For a library call given out= a local array: (that array's Name, the arguments
+    without it, the keywords without it); None where no out= is given (or out=None).
+    `ufunc_inputs`: a ufunc's number of inputs (outputs by position follow them)."""
+    given = None
+    kept = []
+    for k in keywords:
+        if k.arg == "out" and not (isinstance(k.value, S.Constant) and k.value.value is None):
+            given = k.value
+        else:
+            kept.append(k)
+    if ufunc_inputs is not None and len(args) > ufunc_inputs:
+        if given is not None or len(args) > ufunc_inputs + 1:
+            raise _refusal(lw, node, "is given more than one output array")
+        given, args = args[ufunc_inputs], args[:ufunc_inputs]
+    if given is None:
+        return None
+    name = _spelled_out(node, ufunc_inputs)
+    if any(k.arg == "where" for k in kept):
+        raise lw.error(node, f"{S.spell(node.func)} is given out= with where=: the items "
+                       "where= leaves out keep the old values of the out= array",
+                       hint="write o[...] = numpy.where(m, f(...), o) instead")
+    if not (isinstance(given, S.Name) and given.id in lw.locals):
+        raise _refusal(lw, node, f"is given out={name}, an array this function does not own "
+                       "(a module-level value, an attribute, an item or a tuple of arrays)")
+    return given, args, kept
+
+
+def finish(lw, node, value, obj, target, out, discard):
+    """`target[...] = value` (value: the call without out=), then the call's result, the
+    array target itself (a statement binding `_`, as lower_calls' _result gives)."""
+    result = lw.temp(out, value, Kind.CALL, f"{target.id}_update", func=obj)
+    out.append(lw.setitem(S.load(target.id), S.const(Ellipsis), result, node))
+    if discard:
+        return None
+    return lw.info(S.Assign(targets=[S.store("_")], value=S.load(target.id),
+                            type_comment=None), Kind.COPY)
+
+
+def is_copyto(lw, call):
+    """Whether the user's call `call` calls numpy.copyto."""
+    import numpy
+    from .core import GENERATED_PREFIX
+    if lw.src.filename.startswith(GENERATED_PREFIX):
+        return False
+    func = call.func
+    if isinstance(func, S.Attribute) and lw._global_path(func) is None:
+        return False   # a method of a local value
+    return lw._callee_object(func) is numpy.copyto
+
+
+def copyto(lw, node, out):
+    """The statement `numpy.copyto(dst, src[, casting='same_kind'][, where=m])` into a local
+    array dst: its core statements."""
+    args = [lw.expr(a, out) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
+    names = ["dst", "src", "casting", "where"]
+    given = dict(zip(names, args))
+    for k in keywords:
+        if k.arg not in names or k.arg in given:
+            raise lw.error(node, f"numpy.copyto is given {k.arg}= in a way srcdiff does not "
+                           "read", hint="write numpy.copyto(dst, src, where=mask)")
+        given[k.arg] = k.value
+    casting = given.get("casting")
+    if casting is not None and not (isinstance(casting, S.Constant) and
+                                    casting.value == "same_kind"):
+        raise lw.error(node, "numpy.copyto is given a casting= srcdiff does not follow",
+                       hint="leave casting= out")
+    dst, src = given.get("dst"), given.get("src")
+    if not (isinstance(dst, S.Name) and dst.id in lw.locals) or src is None:
+        raise lw.error(node, "numpy.copyto writes into an array this function does not own "
+                       "(a module-level value, an attribute, an item)",
+                       hint="copy into a local array, or assign: dst = numpy.where(m, src, dst)")
+    value = src
+    if given.get("where") is not None:
+        import numpy
+        ref = lw.bind("numpy.where", numpy.where)
+        value = lw.temp(out, S.Call(func=ref, args=[given["where"], src, S.load(dst.id)],
+                                    keywords=[]), Kind.CALL, f"{dst.id}_update",
+                        func=numpy.where)
+    out.append(lw.setitem(S.load(dst.id), S.const(Ellipsis), value, node))
+    return out
+
+
+def method(lw, node, base, name, out, discard):
+    """`base.name(...)` where name is a method changing its object (callables'
+    MUTATING_METHODS): `a.fill(v)` and `a.sort(axis, kind)` on a local name a are lowered
+    into `out` (the statement returned gives the result, None, to `_`; None where it is
+    dropped); any other is refused, located."""
+    if not _lowered_method(lw, node, base, name):
+        hint = "build a new value instead (for lists, only append is supported)" \
+            if not name.startswith("__") else "write the operator itself (y[i] = v, " \
+            "y += v), which srcdiff follows"
+        if name in ("sort", "partition"):
+            hint = (f"build a new value instead: y = numpy.{name}(y, ...), which "
+                    "srcdiff differentiates")
+        raise lw.error(node, f".{name}() changes its object in place, which srcdiff "
+                       "does not support", hint=hint)
+    _guard_array(lw, node, base, name, out)
+    args = [lw.expr(a, out) for a in node.args]
+    if name == "fill":
+        value = args[0]
+    else:
+        import numpy
+        keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
+        ref = lw.bind("numpy.sort", numpy.sort)
+        value = lw.temp(out, S.Call(func=ref, args=[S.load(base.id)] + args,
+                                    keywords=keywords), Kind.CALL, f"{base.id}_sorted",
+                        func=numpy.sort)
+    out.append(lw.setitem(S.load(base.id), S.const(Ellipsis), value, node))
+    return None if discard else lw.info(S.Assign(targets=[S.store("_")], value=S.const(None),
+                                                 type_comment=None), Kind.COPY)
+
+
+def _lowered_method(lw, node, base, name):
+    """Whether `base.name(...)` is a fill or sort this module lowers: on a local name (not
+    a list display's), fill with one value, sort with axis and kind at most."""
+    if name not in ("fill", "sort") or not isinstance(base, S.Name) or \
+            base.id not in lw.locals or any(isinstance(a, S.Starred) for a in node.args):
+        return False
+    keys = {k.arg for k in node.keywords}
+    if name == "fill" and (len(node.args) != 1 or keys):
+        return False
+    if name == "sort" and (len(node.args) + len(keys) > 2 or not keys <= {"axis", "kind"}):
+        return False   # key=, reverse=: a list's sort
+    from . import sequences
+    return base.id not in sequences.list_names(lw.fdef.body)
+
+
+def _guard_array(lw, node, base, name, out):
+    """A check that `base` is an array where the run reaches `base.name(...)`."""
+    from . import checks, runtime_checks
+    error = lw.error(node, f"{base.id}.{name}() is lowered as a write into the array "
+                     f"{base.id}, and {base.id} is not an array here",
+                     hint=f"build a new value: {base.id} = sorted({base.id}) for a list"
+                     if name == "sort" else f"write {base.id} = [v] * len({base.id})")
+    lw.bindings["check_array"] = runtime_checks.check_array
+    stmt = S.Expr(value=S.Call(func=S.load("check_array"), args=[
+        S.load(base.id)] + checks.refusal_args(error), keywords=[]))
+    out.append(lw.info(stmt, Kind.EFFECT, func=runtime_checks.check_array))
+
+
+def _spelled_out(node, ufunc_inputs):
+    for k in node.keywords:
+        if k.arg == "out":
+            return S.spell(k.value)
+    if ufunc_inputs is not None and len(node.args) > ufunc_inputs:
+        return S.spell(node.args[ufunc_inputs])
+    return "out"
+
+
+def _refusal(lw, node, why):
+    name = S.spell(node.func)
+    return lw.error(node, f"{name} {why}: srcdiff follows values, not writes into arrays a "
+                    "call is handed", hint="assign the result instead: o = f(...) (or "
+                    "o[...] = f(...) to fill a local array o)")

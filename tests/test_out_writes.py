@@ -1,0 +1,225 @@
+"""NumPy calls that write into an array they are handed (srcdiff/out_writes.py): `out=`,
+`a.fill(v)`, `a.sort()`, `numpy.copyto`, lowered as `a[...] = v`. Each program is written
+the way scientific code writes it and checked against central differences (gradcheck.check:
+both modes, second order); writes another name sees, and forms srcdiff does not lower, are
+refused at the user's line."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+X = np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7])
+WEIGHTS = np.arange(6.0)
+MODULE_ARRAY = np.ones(6)
+
+
+def ufunc_out(x):
+    a = np.empty_like(x)
+    np.multiply(x, x, out=a)
+    return np.sum(a * x)
+
+
+def ufunc_out_by_position(x):
+    a = np.zeros(6)
+    r = np.sin(x, a)        # a ufunc's output given by position; r is a itself
+    return np.sum(r * a)
+
+
+def same_array_in_and_out(x):
+    a = x.copy()
+    np.add(a, x, out=a)
+    np.multiply(a, a, out=a)
+    return np.sum(a)
+
+
+def clip_in_place(x):
+    a = x.copy()
+    np.clip(a, 0, 1, out=a)
+    return np.sum(a * x)
+
+
+def heat_stepper(x):
+    u = x.copy()
+    for _ in range(3):   # the explicit stepper that updates its state in place
+        np.add(u, 0.1 * (np.roll(u, 1) - 2 * u + np.roll(u, -1)), out=u)
+    return np.sum(u ** 2)
+
+
+def method_out(x):
+    A = x.reshape(2, 3)
+    s = np.zeros(3)
+    A.sum(axis=0, out=s)
+    return np.sum(s ** 2)
+
+
+def alias_sees_the_write(x):
+    u = x.copy()
+    w = u                     # the same array: w sees what out= writes
+    np.multiply(u, 2.0, out=u)
+    return np.sum(w * x)
+
+
+def fill_then_read(x):
+    a = x * 1.0
+    a.fill(2.0)
+    return np.sum(a * x)
+
+
+def fill_in_a_loop(x):
+    acc = np.zeros(6)
+    total = 0.0
+    for k in range(3):
+        acc.fill(0.0)          # a buffer reset each trip
+        acc += x ** (k + 1)
+        total = total + np.sum(acc * WEIGHTS)
+    return total
+
+
+def sort_vector(x):
+    y = x.copy()
+    y.sort()
+    return np.sum(y * WEIGHTS)
+
+
+def sort_columns(x):
+    y = x.reshape(2, 3).copy()
+    y.sort(axis=0)
+    return np.sum(y * WEIGHTS.reshape(2, 3))
+
+
+def copyto_where(x):
+    a = x.copy()
+    np.copyto(a, x ** 2, where=x > 1)
+    return np.sum(a * x)
+
+
+def copyto_all(x):
+    a = np.zeros(6)
+    np.copyto(a, x ** 3)
+    return np.sum(a * x)
+
+
+@pytest.mark.parametrize("f", [ufunc_out, ufunc_out_by_position, same_array_in_and_out,
+                               clip_in_place, heat_stepper, method_out, alias_sees_the_write,
+                               fill_then_read, fill_in_a_loop, sort_vector, sort_columns,
+                               copyto_where, copyto_all])
+def test_writes_into_a_local_array_differentiate(f):
+    check(f, X)
+
+
+def test_the_emitted_code_writes_the_array_as_an_item_write():
+    text = srcdiff.source(srcdiff.grad(heat_stepper))
+    assert "u[...] = " in text and "out=" not in text.split("# line")[0]
+
+
+def _refused(f, match, *args):
+    with pytest.raises(srcdiff.SrcdiffError, match=match) as info:
+        srcdiff.grad(f)(*(args or (X,)))
+    assert info.value.filename == __file__
+    return info.value
+
+
+def test_out_into_an_array_the_function_does_not_own_is_refused():
+    def module_level(x):
+        np.multiply(x, 2, out=MODULE_ARRAY)
+        return np.sum(MODULE_ARRAY * x)
+    error = _refused(module_level, "an array this function does not own")
+    assert error.lineno == module_level.__code__.co_firstlineno + 1
+
+
+def test_out_with_where_is_refused_with_what_to_write():
+    def masked(x):
+        a = x.copy()
+        np.add(a, 1.0, out=a, where=x > 1)
+        return np.sum(a * x)
+    error = _refused(masked, "out= with where=")
+    assert "numpy.where" in error.hint
+
+
+def test_a_view_written_through_out_is_refused_like_its_item_write():
+    def view(x):
+        a = x.copy()
+        b = a[1:]
+        np.exp(b, out=b)       # writes into a too, through the view b
+        return np.sum(a * x)
+    _refused(view, "b is a view into a")
+
+
+def test_copyto_with_another_casting_is_refused():
+    def unsafe(x):
+        a = np.zeros(6, dtype=int)
+        np.copyto(a, x * 3, casting="unsafe")
+        return np.sum(a * x)
+    _refused(unsafe, "casting=")
+
+
+def test_a_lists_sort_stays_refused_statically_and_in_the_run():
+    def literal_list(x):
+        xs = [1.0, 3.0, 2.0]
+        xs.sort()
+        return x[0] * xs[0]
+    _refused(literal_list, r"\.sort\(\) changes its object in place")
+
+    def list_argument(x, xs):
+        xs.sort()
+        return x[0] * xs[0]
+    error = _refused(list_argument, "is not an array here", X, [3.0, 1.0])
+    assert "sorted(xs)" in error.hint
+
+
+def test_fill_into_integers_is_refused_where_the_value_has_a_derivative():
+    def integers(x):
+        a = np.arange(6)
+        a.fill(x[0])
+        return np.sum(a * x)
+    _refused(integers, "holds integers")
+
+
+# out= writes the result into an array the function made (these were refused until out_writes.py;
+# before the refusal both modes gave zeros here)
+def sum_into_out_kept(a):
+    o = np.zeros(a.shape[1])
+    s = np.sum(a, axis=0, out=o)
+    return np.sum(o ** 2) + 0.0 * np.sum(s)
+
+
+def clip_into_out(a):
+    o = np.zeros(a.shape[1])
+    np.clip(a[0], 1.5, 4.0, out=o)
+    return np.sum(o ** 2)
+
+
+def dot_into_out(a):
+    o = np.zeros((a.shape[1], a.shape[1]))
+    p = np.dot(a.T, a, out=o)
+    return np.sum(o ** 2) + np.sum(p)
+
+
+def ufunc_positional_out(a):
+    o = a[0] * 1.0
+    np.multiply(a[1], 2.0, o)
+    return np.sum(o ** 2)
+
+
+def constant_written_into_active_out(a):
+    o = a[0] * 1.0
+    c = np.ones_like(o)
+    q = np.negative(c, out=o)
+    return np.sum(o ** 2) + np.sum(q)
+
+
+def method_out(a):
+    o = np.zeros(a.shape[1])
+    s = a.sum(axis=0, out=o)
+    return np.sum(o ** 2) + np.sum(s)
+
+
+XM = np.arange(1.0, 7.0).reshape(2, 3)
+OUT_CASES = [sum_into_out_kept, clip_into_out, dot_into_out, ufunc_positional_out,
+             constant_written_into_active_out, method_out]
+
+
+@pytest.mark.parametrize("f", OUT_CASES, ids=[f.__name__ for f in OUT_CASES])
+def test_out_into_an_array_the_function_made_differentiates(f):
+    check(f, XM)
