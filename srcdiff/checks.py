@@ -91,27 +91,53 @@ def view_guard(lw, node):
 def guard_float_stores(body, src, bindings):
     """Before each `a[i] = v` (a local array, list or dict) where v may carry a derivative:
     a check that a is no array of integers or booleans (runtime.check_float_store), into
-    which NumPy stores v rounded, whose derivative is zero; left out where v carries none."""
+    which NumPy stores v rounded, whose derivative is zero; left out where v carries none.
+    A write in a loop that never binds the name a again is checked once, before the
+    outermost such loop (a's dtype is the same on every trip)."""
     found, stmts = {}, list(analyze.flatten(body))
     defs = {}
     for t in stmts:
         if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
             defs.setdefault(t.targets[0].id, []).append(t)
-    for stmt in stmts:
-        if stmt.sd.kind != Kind.SETITEM or not isinstance(stmt.value, S.Name) or \
+    for stmt, loops in _item_writes(body, ()):
+        if not isinstance(stmt.value, S.Name) or \
                 not isinstance(stmt.targets[0].value, S.Name) or \
                 _surely_floats(stmt.targets[0].value.id, defs):
             continue
         name = stmt.targets[0].value.id
+        at = next((loop for loop in loops if name not in _bound_in(loop)), stmt)
+        if any(parts[2][0].id == name and parts[3] == stmt.value.id
+               for parts in found.get(id(at), ())):
+            continue   # one check a loop, for its first write of the value into the name
         error = src.error(stmt.sd.line, f"{name} holds integers (or booleans) here: NumPy "
                           "rounds what is written into it (derivative zero)",
                           f"make {name} floats ({name}.astype(float)), or round explicitly")
-        found[id(stmt)] = [(stmt.sd.line, runtime.check_float_store, [S.load(name)] +
-                            refusal_args(error), stmt.value.id, None)]
+        found.setdefault(id(at), []).append((
+            stmt.sd.line, runtime.check_float_store, [S.load(name)] + refusal_args(error),
+            stmt.value.id, None))
 
     def make(line, func, args, what, error):
         return _check(func, args, line, what, bindings, error)
     insert_guards(body, found, make)
+
+
+def _item_writes(body, loops):
+    """(item write, the loops around it, outermost first) for each SETITEM of `body`."""
+    for stmt in body:
+        if stmt.sd.kind == Kind.SETITEM:
+            yield stmt, loops
+        if isinstance(stmt, S.FunctionDef):
+            continue
+        inner = loops + (stmt,) if isinstance(stmt, (S.For, S.While)) else loops
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list):
+                yield from _item_writes(getattr(stmt, field), inner)
+
+
+def _bound_in(loop):
+    """The names a loop binds anywhere in it (its target too): its arrays' dtype may change
+    from one trip to the next, so their float-store checks stay at each write."""
+    return {n.id for n in S.walk(loop) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
 
 
 _FLOAT_MAKERS = ("zeros", "ones", "empty", "eye", "identity", "linspace")

@@ -270,6 +270,25 @@ def into_an_object_with_setitem(x):
     return b[0] * x[1] + np.sum(b.data * x)
 
 
+def indices_in_a_loop(x):
+    order = np.zeros(4, dtype=int)
+    best = np.zeros(4)
+    for i in range(4):
+        k = int(np.argmax(x * (i + 1.0)))
+        order[i] = k             # an integer array: no derivative stored, no refusal
+        best[i] = x[k] * i
+    return np.sum(best * x) + np.sum(order * x)
+
+
+def rebound_in_a_loop(x):
+    total = 0.0
+    for i in range(3):
+        a = np.zeros(4) if i < 2 else np.arange(4)
+        a[i] = x[i] * 3.0        # floats twice, then integers: refused on the third trip
+        total = total + np.sum(a * x)
+    return total
+
+
 def a_bool_mask_from_comparisons(x):
     m = np.zeros(4, dtype=bool)
     m[0] = x[0] > 0.0
@@ -319,6 +338,20 @@ def test_a_differentiated_value_stored_into_an_object_of_a_class_is_refused(stor
     from srcdiff import runtime_checks
     with pytest.raises(srcdiff.RuntimeRefusal, match="the class Buffer"):
         runtime_checks.check_float_store(stores.Buffer(2), "why", "what", None)
+
+
+def test_a_store_in_a_loop_is_checked_once_before_the_loop(stores):
+    """a's dtype can only change where a is bound again: a loop that never binds it gets one
+    check before it (the outermost such loop), not one each trip; a loop that binds it
+    keeps the check at the write, and refuses on the trip that stores into integers."""
+    text = srcdiff.source(srcdiff.grad(stores.into_arange_in_a_loop))
+    assert text.count("check_float_store(") == 1
+    assert text.index("check_float_store(a,") < text.index("for ")
+    check(stores.indices_in_a_loop, X4, order=2)
+    text = srcdiff.source(srcdiff.grad(stores.rebound_in_a_loop))
+    assert text.index("check_float_store(a,") > text.index("for ")
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"stores.py:[0-9]+: a holds integers"):
+        srcdiff.grad(stores.rebound_in_a_loop)(X4.copy())
 
 
 def test_stores_into_arrays_made_of_floats_need_no_check(stores):
