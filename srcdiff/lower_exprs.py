@@ -200,6 +200,11 @@ class ExpressionLowering:
         try:
             obj = self.resolver.lookup(path[0])
         except KeyError:
+            if path[0] == self.fdef.name:   # a nested def's lifted copy (nested_defs.py)
+                raise self.error(node, f"the nested function {path[0]} calls itself: srcdiff "
+                                 "follows recursion in functions defined at module level only",
+                                 hint=f"define {path[0]} at module level (passing it what it "
+                                 "reads from the enclosing function)") from None
             raise self.error(node, f"name {path[0]!r} is not defined",
                              hint="define it before differentiating the function") from None
         for attr in path[1:]:

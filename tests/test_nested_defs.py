@@ -250,3 +250,28 @@ def test_third_order_through_a_helper_with_a_nested_def():
     got = srcdiff.jvp(hvp, wrt=0)(x, v, v)[1]
     want = (hvp(x + 1e-6 * v, v) - hvp(x - 1e-6 * v, v)) / 2e-6
     assert np.allclose(got, want, rtol=1e-5, atol=1e-7)
+
+
+def _recursive_nested(x):
+    def shrink(v, n):
+        if n == 0:
+            return v
+        return shrink(np.sin(v) * v, n - 1)
+    return np.sum(shrink(x, 3))
+
+
+def _recursive_at_module_level(v, n):
+    if n == 0:
+        return v
+    return _recursive_at_module_level(np.sin(v) * v, n - 1)
+
+
+def test_a_nested_def_calling_itself_is_refused_naming_the_recursion():
+    """The lifted copy of a nested def cannot see its own name: the error said "name 'shrink'
+    is not defined" of a name the user had defined; it now names the recursion and says to
+    define the helper at module level, where srcdiff follows it (checked alongside)."""
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="shrink calls itself") as info:
+        srcdiff.grad(_recursive_nested)(np.array([0.3, 0.9]))
+    assert info.value.lineno == _recursive_nested.__code__.co_firstlineno + 4
+    assert "module level" in info.value.hint
+    check(lambda x: np.sum(_recursive_at_module_level(x, 3)), np.array([0.3, 0.9]))
