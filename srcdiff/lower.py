@@ -307,8 +307,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if isinstance(value, S.Call) and inplace_calls.applies(self, value):
             stmt = inplace_calls.lower(self, value, out)   # operator.iadd(a, b)
             return out + ([stmt] if stmt is not None else [])
-        if isinstance(value, S.Call) and out_writes.is_copyto(self, value):
-            return out_writes.copyto(self, value, out)   # dst[...] = src
+        if isinstance(value, S.Call) and out_writes.writes_in_place(self, value):
+            return out_writes.lower_statement(self, value, out)   # copyto, fill_diagonal
         if isinstance(value, S.Call):
             call = self.call(value, out, discard=True)
             if call is not None:

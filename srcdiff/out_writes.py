@@ -77,8 +77,8 @@ def finish(lw, node, value, obj, target, out, discard):
                             type_comment=None), Kind.COPY)
 
 
-def is_copyto(lw, call):
-    """Whether the user's call `call` calls numpy.copyto."""
+def writes_in_place(lw, call):
+    """Whether the user's statement `call` calls numpy.copyto or numpy.fill_diagonal."""
     import numpy
     from .core import GENERATED_PREFIX
     if lw.src.filename.startswith(GENERATED_PREFIX):
@@ -86,14 +86,48 @@ def is_copyto(lw, call):
     func = call.func
     if isinstance(func, S.Attribute) and lw._global_path(func) is None:
         return False   # a method of a local value
-    return lw._callee_object(func) is numpy.copyto
+    return lw._callee_object(func) in (numpy.copyto, numpy.fill_diagonal)
 
 
-def copyto(lw, node, out):
-    """The statement `numpy.copyto(dst, src[, casting='same_kind'][, where=m])` into a local
-    array dst: its core statements."""
+def lower_statement(lw, node, out):
+    """The statement `numpy.copyto(...)` or `numpy.fill_diagonal(...)` (writes_in_place):
+    its core statements."""
+    import numpy
     args = [lw.expr(a, out) for a in node.args]
     keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
+    if lw._callee_object(node.func) is numpy.fill_diagonal:
+        return fill_diagonal(lw, node, args, keywords, out)
+    return copyto(lw, node, args, keywords, out)
+
+
+def fill_diagonal(lw, node, args, keywords, out):
+    """numpy.fill_diagonal(a, val) into a local array a: `a[diagonal_index(a)] = val`, the
+    items a[i, i, ...] for i below the shortest side (wrap=True, which goes on below a tall
+    matrix's square, is refused). A val of another size than 1 or the diagonal's length,
+    which NumPy repeats or cuts, makes the write raise NumPy's error."""
+    given = dict(zip(["a", "val", "wrap"], args))
+    for k in keywords:
+        given[k.arg] = k.value
+    wrap = given.get("wrap")
+    a = given.get("a")
+    if wrap is not None and not (isinstance(wrap, S.Constant) and wrap.value is False) or \
+            set(given) - {"a", "val", "wrap"} or "val" not in given:
+        raise lw.error(node, "numpy.fill_diagonal is given arguments srcdiff does not "
+                       "follow (wrap=True)", hint="write a[numpy.diag_indices(n)] = val")
+    if not (isinstance(a, S.Name) and a.id in lw.locals):
+        raise lw.error(node, "numpy.fill_diagonal writes into an array this function does "
+                       "not own (a module-level value, an attribute, an item)",
+                       hint="copy it into a local array first")
+    from . import runtime_inplace
+    ref = lw._runtime_helper("diagonal_index", runtime_inplace)
+    index = lw.temp(out, S.Call(func=ref, args=[S.load(a.id)], keywords=[]), Kind.CALL,
+                    "diagonal", func=runtime_inplace.diagonal_index)
+    out.append(lw.setitem(S.load(a.id), index, given["val"], node))
+    return out
+
+
+def copyto(lw, node, args, keywords, out):
+    """`numpy.copyto(dst, src[, casting='same_kind'][, where=m])` into a local array dst."""
     names = ["dst", "src", "casting", "where"]
     given = dict(zip(names, args))
     for k in keywords:

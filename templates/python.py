@@ -17,7 +17,7 @@ from srcdiff.rule_forms import elementwise, partials
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
-from srcdiff.runtime_inplace import changes_in_place
+from srcdiff.runtime_inplace import changes_in_place, diagonal_index
 from srcdiff.runtime_updates import check_update
 
 _MATH = {
@@ -142,6 +142,7 @@ def builtin_min(y, arg1, arg2=None):
 # (srcdiff/inplace_calls.py; their rules, for the coverage table, are the operators' own in
 # templates/arithmetic.py); which of the two runs is a fact about a's type, with no derivative
 nondifferentiable(changes_in_place)
+nondifferentiable(diagonal_index)
 
 # the check before `a += b` that raises where NumPy cannot write a + b into the array a
 # (srcdiff/update_checks.py): it computes nothing the derivative carries

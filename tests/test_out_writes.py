@@ -12,6 +12,7 @@ from gradcheck import check
 X = np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7])
 WEIGHTS = np.arange(6.0)
 MODULE_ARRAY = np.ones(6)
+MODULE_SQUARE = np.ones((2, 2))
 
 
 def ufunc_out(x):
@@ -98,6 +99,36 @@ def copyto_all(x):
     a = np.zeros(6)
     np.copyto(a, x ** 3)
     return np.sum(a * x)
+
+
+def fill_diagonal_scalar(x):
+    K = np.outer(x[:3], x[3:]) * 1.0
+    np.fill_diagonal(K, 1.0)                # a kernel matrix's unit diagonal
+    return np.sum(K @ K)
+
+
+def fill_diagonal_tall(x):
+    A = np.outer(x, x[:4]) * 1.0          # 6 x 4: the diagonal's four items
+    np.fill_diagonal(A, x[2:6] ** 2)
+    return np.sum(A * A)
+
+
+@pytest.mark.parametrize("f", [fill_diagonal_scalar, fill_diagonal_tall])
+def test_fill_diagonal_differentiates(f):
+    check(f, X)
+
+
+def test_fill_diagonal_with_wrap_or_into_a_module_array_is_refused():
+    def wraps(x):
+        A = np.outer(x, x[:4]) * 1.0
+        np.fill_diagonal(A, 1.0, wrap=True)
+        return np.sum(A * A)
+    _refused(wraps, "wrap=True")
+
+    def module_level(x):
+        np.fill_diagonal(MODULE_SQUARE, x[0])
+        return np.sum(MODULE_SQUARE) * x[1]
+    _refused(module_level, "does not own")
 
 
 @pytest.mark.parametrize("f", [ufunc_out, ufunc_out_by_position, same_array_in_and_out,

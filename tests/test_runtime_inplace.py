@@ -19,3 +19,14 @@ def test_agrees_with_what_the_operator_does(value, method):
     if isinstance(value, numpy.ndarray):
         value = value.copy()
     assert changes_in_place(value, method) == (op(value, other) is value)
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (5, 3), (2, 4), (3, 3, 3)])
+def test_diagonal_index_is_where_fill_diagonal_writes(shape):
+    """out_writes.py lowers numpy.fill_diagonal(a, v) to `a[diagonal_index(a)] = v`."""
+    from srcdiff.runtime_inplace import diagonal_index
+    want = numpy.zeros(shape)
+    numpy.fill_diagonal(want, 1.0)
+    got = numpy.zeros(shape)
+    got[diagonal_index(got)] = 1.0
+    numpy.testing.assert_array_equal(got, want)
