@@ -50,6 +50,9 @@ def record_read(lw, node, base, out):
     fields = record_fields(cls) if isinstance(cls, type) else None
     if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
+    if (fields is None or node.attr not in fields) and _class_constant(cls, node.attr) and \
+            not _stored(lw.fdef, node.attr):
+        return _class_attribute(lw, node, base)   # `scale = 2.0` in the class body
     # an object of any other class keeps its attributes as attributes: refused where they
     # are differentiated (attribute_refusal), as its gradient could not be given back
     if fields is None or node.attr not in fields:
@@ -58,6 +61,54 @@ def record_read(lw, node, base, out):
     lw.bindings["record_field"] = runtime_values.record_field
     call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
     return call, runtime_values.record_field
+
+
+def _class_constant(cls, attr):
+    """Whether `attr` is a value the user's class `cls` (or a base) sets in its body, no
+    method, property or other descriptor, which no method of these classes sets on an
+    object (`self.attr = ...`, `other.attr = ...`) and no class of their module's code sets
+    either (their source read; where it cannot be, False)."""
+    if not (isinstance(cls, type) and is_user_class(cls)):
+        return False
+    value = inspect.getattr_static(cls, attr, _MISSING)
+    if value is _MISSING or callable(value) or hasattr(type(value), "__get__"):
+        return False
+    for klass in cls.__mro__[:-1]:
+        try:
+            tree = S.parse_module(inspect.getsource(inspect.getmodule(klass)))
+        except (OSError, TypeError, SyntaxError):
+            return False
+        if _stored(tree, attr):
+            return False
+    return True
+
+
+def _stored(tree, attr):
+    """Whether code under `tree` sets an attribute named `attr` of anything (`o.attr = v`,
+    `o.attr += v`, setattr(o, 'attr', v))."""
+    for n in S.walk(tree):
+        if isinstance(n, S.Attribute) and n.attr == attr and isinstance(n.ctx, S.Store):
+            return True
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "setattr":
+            return True
+    return False
+
+
+_MISSING = object()
+
+
+def _class_attribute(lw, node, base):
+    """`p.scale` of a class constant: runtime_values.class_attribute(p, 'scale', ...), the
+    class's value, which carries no derivative; refused in the run where p itself holds a
+    value under that name (set on the object after it was made)."""
+    from . import checks, runtime_values
+    error = lw.error(node, f"{S.spell(node)} is set on the object itself here, where srcdiff "
+                     f"read the class's constant {node.attr}",
+                     hint=f"pass {node.attr} to the class's __init__, or leave it on the class")
+    lw.bindings["class_attribute"] = runtime_values.class_attribute
+    call = S.Call(func=S.load("class_attribute"), args=[base, S.const(node.attr)] +
+                  checks.refusal_args(error), keywords=[])
+    return call, runtime_values.class_attribute
 
 
 def _property_getter(cls, attr):

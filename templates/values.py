@@ -10,10 +10,11 @@ name (record_field_grad, linear in it), and its tangent the field of p's tangent
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, nondifferentiable
 from srcdiff.runtime_closures import closure_of, partial_of
-from srcdiff.runtime_values import (check_class, check_record, finalize_record, record_field,
-                                     record_field_grad, record_of, record_of_grad, sort_order)
+from srcdiff.runtime_values import (check_class, check_record, class_attribute, finalize_record,
+                                     record_field, record_field_grad, record_of, record_of_grad,
+                                     sort_order)
 
-nondifferentiable(sort_order, check_class, check_record)
+nondifferentiable(sort_order, check_class, check_record, class_attribute)
 
 
 linear(record_field, "obj", transpose=lambda y, obj, name: record_field_grad(d[y], obj, name))

@@ -813,6 +813,20 @@ def scatter_and_history(x):
     return loss
 
 
+
+class Amplifier:
+    gain = 2.0
+
+    def __init__(self, w):
+        self.w = w
+
+    def out(self, x):
+        return np.tanh(self.w * x) * self.gain
+
+
+def class_constant_read(x):
+    return np.sum(Amplifier(x * 0.5).out(x))
+
 WORKS = [
     works("try/except whose try block only reads (assignments to names from NumPy, math and "
           "builtin calls)", try_that_only_reads, X),
@@ -901,6 +915,8 @@ WORKS = [
           "net(x) and layers[1](x) (here mixed[1](x)) through __call__, "
           "Sequential([...]) made here, "
           "@property", objects_held_anywhere, X, Net([Dense(A), Scale(2.0)])),
+    works("a constant of the class body read through an object (gain = 2.0, then self.gain)",
+          class_constant_read, X),
     works("differentiating with respect to a dataclass gives a gradient of the same class",
           wrt_a_dataclass, Params(X, 0.5), Y),
     works("your generator functions taken at once: a for header, comprehension, list, "

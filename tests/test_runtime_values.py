@@ -83,3 +83,16 @@ def test_record_of_and_its_adjoint_are_transposes():
     numpy.testing.assert_array_equal(grads[0], [0.0, 0.0])
     assert grads[1] == 5.0
     assert rv.record_of_grad(None, ["w", "b"], items)[1] == 0.0
+
+
+def test_class_attribute_reads_the_class_and_refuses_an_objects_own_value():
+    from srcdiff.errors import RuntimeRefusal
+    from srcdiff.runtime_values import class_attribute
+
+    class Amp:
+        gain = 2.0
+    a = Amp()
+    assert class_attribute(a, "gain", "why", "what", "m.py:3") == 2.0
+    a.gain = 5.0
+    with pytest.raises(RuntimeRefusal, match="m.py:3: why"):
+        class_attribute(a, "gain", "why", "what", "m.py:3")
