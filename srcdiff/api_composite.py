@@ -141,10 +141,14 @@ def _copied(tree):
     import numpy
     if isinstance(tree, numpy.ndarray):
         return tree.copy()
-    if type(tree) in (list, tuple):
-        return type(tree)(_copied(v) for v in tree)
-    if type(tree) is dict:
-        return {k: _copied(v) for k, v in tree.items()}
+    if isinstance(tree, (list, tuple)):
+        items = [_copied(v) for v in tree]
+        return type(tree)._make(items) if hasattr(tree, "_fields") else type(tree)(items)
+    if isinstance(tree, dict):   # an OrderedDict, a defaultdict: one of its class
+        import copy
+        out = copy.copy(tree)
+        out.update((k, _copied(v)) for k, v in tree.items())
+        return out
     return tree
 
 

@@ -123,6 +123,8 @@ def output_tangent(tangent, value):
         if tangent is None:
             tangent = [None] * len(value)
         out = [output_tangent(t, v) for t, v in zip(tangent, value)]
+        if hasattr(value, "_fields"):   # a named tuple: one of its class
+            return type(value)._make(out)
         return tuple(out) if isinstance(value, tuple) else out
     if isinstance(value, dict):
         if tangent is None:
@@ -192,8 +194,8 @@ def _carries(value):
     kind = getattr(getattr(value, "dtype", None), "kind", None)
     if kind in ("f", "c") or type(value) in (float, complex) or _is_object(value):
         return True
-    if type(value) in (list, tuple, dict):
-        return any(_carries(v) for v in (value.values() if type(value) is dict else value))
+    if isinstance(value, (list, tuple, dict)):   # named tuples, OrderedDicts too
+        return any(_carries(v) for v in (value.values() if isinstance(value, dict) else value))
     return False
 
 

@@ -235,7 +235,8 @@ def _private(value):
     """A copy of the caller's arrays (and the lists, tuples and dicts holding them) that the
     adjoint may update in place: the cotangent passed to a vjp is left as it was."""
     if isinstance(value, (list, tuple)):
-        return type(value)(_private(v) for v in value)
+        items = [_private(v) for v in value]
+        return type(value)._make(items) if hasattr(value, "_fields") else type(value)(items)
     if isinstance(value, dict):
         return {k: _private(v) for k, v in value.items()}
     if hasattr(value, "shape") and hasattr(value, "copy") and numpy.ndim(value) > 0:

@@ -168,12 +168,12 @@ def _finalize_field(grad, value, name, finalize):
     grad = record_grad(grad) if isinstance(grad, numpy.ndarray) else grad
     if is_record(value):
         return finalize_record(grad, value, name, finalize)
-    if type(value) in (list, tuple):
+    if isinstance(value, (list, tuple)):   # a named tuple too: one of its class
         grads = grad if isinstance(grad, (list, tuple)) else [None] * len(value)
         out = [_finalize_field(g, v, f"{name}[{i}]", finalize)
                for i, (g, v) in enumerate(zip(grads, value))]
-        return tuple(out) if type(value) is tuple else out
-    if type(value) is dict:
+        return _rebuilt(value, out)
+    if isinstance(value, dict):   # an OrderedDict, a defaultdict: a dict of its keys
         grads = grad if isinstance(grad, dict) else {}
         return {k: _finalize_field(grads.get(k), v, f"{name}[{k!r}]", finalize)
                 for k, v in value.items()}
@@ -182,6 +182,20 @@ def _finalize_field(grad, value, name, finalize):
     if isinstance(grad, float) and grad == 0.0 and not isinstance(value, float):
         grad = None
     return finalize(grad, value, name)
+
+
+def _rebuilt(like, items):
+    """`items` as a sequence of `like`'s kind: a list, or a tuple of like's class (a named
+    tuple's by its fields; another tuple class: TypeError, as its gradient's class can not
+    be made)."""
+    if isinstance(like, list):
+        return list(items)
+    if type(like) is tuple:
+        return tuple(items)
+    if hasattr(type(like), "_make") and hasattr(like, "_fields"):
+        return type(like)._make(items)
+    raise TypeError(f"srcdiff cannot give back a derivative of a {type(like).__name__}, a "
+                    "class of tuple other than a named tuple")
 
 
 def _numeric(value):
@@ -193,8 +207,8 @@ def _carries(value):
     """Whether a field's value carries a derivative (finalize_record's fields)."""
     if _numeric(value) or is_record(value):
         return True
-    if type(value) in (list, tuple, dict):
-        return any(_carries(v) for v in (value.values() if type(value) is dict else value))
+    if isinstance(value, (list, tuple, dict)):
+        return any(_carries(v) for v in (value.values() if isinstance(value, dict) else value))
     return False
 
 
@@ -213,8 +227,8 @@ def check_record(value, name, check_differentiable, fields=None):
 def _check_field(v, name, check_differentiable):
     if is_record(v):
         check_record(v, name, check_differentiable)
-    elif type(v) in (list, tuple, dict):
-        items = v.items() if type(v) is dict else enumerate(v)
+    elif isinstance(v, (list, tuple, dict)):
+        items = v.items() if isinstance(v, dict) else enumerate(v)
         for k, item in items:
             if _carries(item):
                 _check_field(item, f"{name}[{k!r}]", check_differentiable)

@@ -84,7 +84,7 @@ def flatten(tree):
             for ls, rb in parts:
                 out.append(rb(values[i:i + len(ls)]))
                 i += len(ls)
-            return type(tree)(out)
+            return type(tree)._make(out) if hasattr(tree, "_fields") else type(tree)(out)
         return leaves, rebuild
     return [tree], lambda values: values[0]
 
@@ -314,7 +314,8 @@ def _copy_args(tree):
     if isinstance(tree, dict):
         return {k: _copy_args(v) for k, v in tree.items()}
     if isinstance(tree, (list, tuple)):
-        return type(tree)(_copy_args(t) for t in tree)
+        items = [_copy_args(t) for t in tree]
+        return type(tree)._make(items) if hasattr(tree, "_fields") else type(tree)(items)
     if isinstance(tree, np.ndarray):
         return tree.copy()
     return tree

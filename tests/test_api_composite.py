@@ -132,3 +132,23 @@ def test_complex_hessians_are_refused_with_a_pointer_to_hvp():
 def test_arguments_a_composite_cannot_take_are_refused_when_it_is_made(make, match):
     with pytest.raises(srcdiff.ArgumentError, match=match):
         make()
+
+
+def test_arguments_are_copied_through_named_tuples_and_dict_classes():
+    """jacobian and hessian call f on copies of its arguments (f may write into them): a
+    named tuple or an OrderedDict / defaultdict holding arrays is copied too, its class kept."""
+    import collections
+    import typing
+
+    from srcdiff.api_composite import _copied
+
+    class Pair(typing.NamedTuple):
+        w: np.ndarray
+        b: float
+    w = np.ones(2)
+    for tree in (Pair(w, 1.0), collections.OrderedDict(w=w),
+                 collections.defaultdict(float, w=w)):
+        out = _copied(tree)
+        assert type(out) is type(tree)
+        held = out[0] if isinstance(out, tuple) else out["w"]
+        assert held is not w and np.array_equal(held, w)

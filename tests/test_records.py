@@ -2,7 +2,9 @@
 parameters), the gradient of a record passed in (an object of the same class), records made
 in the function, and the located refusal of another class's attribute. Every derivative is
 checked against finite differences (gradcheck.check: both modes, and second order)."""
+import collections
 import dataclasses
+import typing
 import os
 
 import numpy as np
@@ -273,3 +275,52 @@ def test_a_class_constant_an_object_shadows_is_refused_in_the_run(constants):
     with pytest.raises(srcdiff.RuntimeRefusal, match="class_constants.py:[0-9]+: "
                        "self.scale is set on the object itself"):
         srcdiff.grad(constants.field_loss)(layer, X6[3:])
+
+
+# -- a record's field holding a named tuple, an OrderedDict or a defaultdict of arrays ---
+# The gradient with respect to the record gave such a field's own value back as its
+# derivative (runtime_values kept any container of another type than tuple/list/dict as a
+# value carrying none): Params(nt=Pair(w=[0.5, 0.25], b=3.0)) where it is ([0.3, 0.6], 0.1)
+class _Pair(typing.NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+@dataclasses.dataclass
+class _Holder:
+    a: np.ndarray
+    nt: object
+
+
+def _reads_a_pair_field(p, x):
+    return np.sum(p.a * x) + np.sum(p.nt[0] * x) * p.nt[1]
+
+
+def _reads_a_dict_field(p, x):
+    return np.sum(p.a * x) + np.sum(p.nt["w"] * x) * p.nt["b"]
+
+
+_W2, _X2 = np.array([0.5, 0.25]), np.array([0.1, 0.2])
+
+
+@pytest.mark.parametrize("f, held", [
+    (_reads_a_pair_field, _Pair(_W2, 3.0)),
+    (_reads_a_dict_field, collections.OrderedDict(w=_W2, b=3.0)),
+    (_reads_a_dict_field, collections.defaultdict(float, w=_W2, b=3.0))],
+    ids=["namedtuple", "OrderedDict", "defaultdict"])
+def test_a_record_field_holding_a_named_tuple_or_a_dict_subclass_gets_its_derivative(f, held):
+    p = _Holder(np.array([1.0, 2.0]), held)
+    check(f, p, _X2, wrt=(0, 1))
+    g = srcdiff.grad(f)(p, _X2)
+    np.testing.assert_allclose(g.nt[0] if isinstance(held, tuple) else g.nt["w"], _X2 * 3.0)
+
+
+def test_a_named_tuple_argument_gets_a_gradient_of_its_class():
+    """It crashed (P.__new__() missing an argument) where the gradient was rebuilt."""
+    def f(p, x):
+        return np.sum(p[0] * x) * p[1]
+    pair = _Pair(_W2, 3.0)
+    check(f, pair, _X2, wrt=(0, 1))
+    check(lambda ps, x: f(ps[0], x), [pair], _X2)
+    g = srcdiff.grad(f)(pair, _X2)
+    assert type(g) is _Pair and np.allclose(g.w, _X2 * 3.0)
