@@ -161,11 +161,12 @@ class Derivative(DerivativeBase):
     def _known_types(self, args, kwargs):
         """Classes of user objects passed in (their methods are differentiated through), and
         list and tuple arguments (a ufunc given one makes an array of it: lower.py)."""
+        from .named_tuples import is_named_tuple_class
         names = self._names()
-        known = {n: type(a) for n, a in zip(names, args)
-                 if _is_user_object(a) or type(a) in (list, tuple)}
-        known.update({k: type(v) for k, v in kwargs.items()
-                      if _is_user_object(v) or type(v) in (list, tuple)})
+        known = {n: type(a) for n, a in zip(names, args) if _is_user_object(a) or
+                 type(a) in (list, tuple) or is_named_tuple_class(type(a))}
+        known.update({k: type(v) for k, v in kwargs.items() if _is_user_object(v) or
+                      type(v) in (list, tuple) or is_named_tuple_class(type(v))})
         from .objects import object_facts
         from .values import function_items
         for n, a in list(zip(names, args)) + list(kwargs.items()):

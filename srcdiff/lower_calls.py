@@ -147,7 +147,7 @@ class CallLowering:
         if obj in (map, sorted, functools.partial, dataclasses.replace):
             from . import value_builtins
             return value_builtins.desugar_call(self, node, obj, out, discard)
-        if records.is_record_class(obj):   # a dataclass object made here
+        if records.made_field_by_field(obj):   # a dataclass (a named tuple) object made here
             return records.make_record(self, node, obj, out, discard)
         node = fvariadic.displays_passed(self, node, obj, out)   # f(x, [np.sin, g])
         args, keywords = fvalues.arguments(self, node, obj, out)

@@ -12,6 +12,7 @@ comprehensions to `desugar.Desugaring`.
 import operator
 import types
 from . import inplace_calls
+from . import named_tuples
 from . import records
 from . import runtime_linalg
 from . import sequences
@@ -339,6 +340,10 @@ class ExpressionLowering:
                 here = S.const(where(self.src.filename, self.line))
                 return self.assign(target, S.Call(func=S.load(func.__name__), args=[
                     base, S.const(node.attr), here], keywords=[]), Kind.CALL, func=func)
+            index = named_tuples.field_index(self, node, base)   # p.w of a named tuple: p[0]
+            if index is not None:
+                return self.assign(target, S.Subscript(value=base, slice=S.const(index),
+                                                       ctx=S.Load()), Kind.SUBSCRIPT)
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])

@@ -68,7 +68,8 @@ def _refuse_if(lw, node, operand, methods, doing):
     cls = class_of(lw, operand, set())
     if cls is None or not is_user_class(cls):
         return
-    found = next((m for m in methods if any(m in vars(k) for k in cls.__mro__[:-1])), None)
+    found = next((m for m in methods if any(m in vars(k) for k in cls.__mro__[:-1]
+                                            if is_user_class(k))), None)   # (not tuple's)
     if found is not None:
         raise lw.error(node, f"srcdiff cannot {doing} {operand.id}, an object of your class "
                        f"{cls.__name__}: Python calls its {found} there, which srcdiff does "

@@ -211,11 +211,21 @@ def _stored_parameters(init):
     return tuple(params)
 
 
+def made_field_by_field(obj):
+    """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's."""
+    from .named_tuples import is_named_tuple_class
+    return is_record_class(obj) or is_named_tuple_class(obj)
+
+
 def make_record(lw, node, cls, out, discard):
     """`P(a, b=c)` of a record class P: record_of(P, ('a', 'b', ...), [a, c, ...]), every
     field given; a field the call leaves out gets its default as P's __init__ would give it
-    (default_value)."""
+    (default_value). A named tuple class's: named_tuples.make."""
     from . import runtime_values
+    from .named_tuples import is_named_tuple_class
+    if is_named_tuple_class(cls):
+        from .named_tuples import make
+        return make(lw, node, cls, out, discard)
     args = [lw.expr(a, out) for a in node.args]
     kws = {k.arg: lw.expr(k.value, out) for k in node.keywords}
     if is_computed_record(cls):   # its __init__ computes the fields: init_fields.py

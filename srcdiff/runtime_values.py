@@ -242,6 +242,24 @@ def record_of(cls, names, items):
     return cls(**dict(zip(names, items)))
 
 
+def named_tuple_of(cls, items):
+    """cls._make(items): a named tuple made in differentiated code (named_tuples.py)."""
+    return cls._make(items)
+
+
+def named_tuple_grad(grad, items):
+    """The adjoints of the items a named tuple was made of: its adjoint's items by position
+    (a zero for an item without one)."""
+    grad = record_grad(grad)
+    out = []
+    for i, item in enumerate(items):
+        g = grad[i] if isinstance(grad, (list, tuple)) and i < len(grad) else None
+        if g is None or (isinstance(g, float) and g == 0.0 and not isinstance(item, float)):
+            g = numpy.zeros_like(item) if hasattr(item, "shape") else 0.0
+        out.append(g)
+    return out
+
+
 def record_of_grad(grad, names, items):
     """The adjoints of the items a dataclass object was made of: its adjoint's fields (a
     zero for a field without one)."""

@@ -11,8 +11,8 @@ from srcdiff.rule_forms import linear
 from srcdiff.rules import d, nondifferentiable
 from srcdiff.runtime_closures import closure_of, partial_of
 from srcdiff.runtime_values import (check_class, check_record, class_attribute, finalize_record,
-                                     record_field, record_field_grad, record_of, record_of_grad,
-                                     sort_order)
+                                     named_tuple_grad, named_tuple_of, record_field,
+                                     record_field_grad, record_of, record_of_grad, sort_order)
 
 nondifferentiable(sort_order, check_class, check_record, class_attribute)
 
@@ -25,6 +25,12 @@ linear(record_field_grad, "grad")
 linear(record_of, "items",
        transpose=lambda y, cls, names, items: record_of_grad(d[y], names, items))
 linear(record_of_grad, "grad")
+
+
+# a named tuple made in the function: named_tuple_of(P, items) (named_tuples.py)
+linear(named_tuple_of, "items",
+       transpose=lambda y, cls, items: named_tuple_grad(d[y], items))
+linear(named_tuple_grad, "grad")
 
 
 # the gradient with respect to a dataclass, given back as one (forward over reverse)

@@ -11,6 +11,7 @@ import functools
 import logging
 import math
 import operator
+import typing
 import warnings
 from dataclasses import dataclass, field
 from functools import partial, reduce
@@ -827,6 +828,20 @@ class Amplifier:
 def class_constant_read(x):
     return np.sum(Amplifier(x * 0.5).out(x))
 
+
+class Pair(typing.NamedTuple):
+    w: np.ndarray
+    b: float = 0.5
+
+
+def named_tuples(x, p):
+    q = Pair(x * p.b)
+    w, b = q
+    total = 0.0
+    for v in p:
+        total = total + np.sum(v * v)
+    return np.sum(q.w * p[0]) * b + total
+
 WORKS = [
     works("try/except whose try block only reads (assignments to names from NumPy, math and "
           "builtin calls)", try_that_only_reads, X),
@@ -915,6 +930,9 @@ WORKS = [
           "net(x) and layers[1](x) (here mixed[1](x)) through __call__, "
           "Sequential([...]) made here, "
           "@property", objects_held_anywhere, X, Net([Dense(A), Scale(2.0)])),
+    works("named tuples made in the function or passed in, read by field name, by index, "
+          "unpacked or looped over, a field left out taking a literal default",
+          named_tuples, X, Pair(Y, 0.7), wrt=(0, 1)),
     works("a constant of the class body read through an object (gain = 2.0, then self.gain)",
           class_constant_read, X),
     works("differentiating with respect to a dataclass gives a gradient of the same class",

@@ -1,0 +1,101 @@
+"""Named tuples in differentiated code (srcdiff/named_tuples.py): made in the function,
+passed in, read by field name, by index, unpacked and looped over, checked against central
+differences (gradcheck.check: both modes, second order); the gradient with respect to one is
+one of its class. They were refused (`p.w`: "cannot differentiate through the attribute";
+`p[0]` of one made here: "Python calls its __getitem__"; `P(a, b)`: "no derivative rule")."""
+import collections
+import typing
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+
+
+class Pair(typing.NamedTuple):
+    w: np.ndarray
+    b: float = 0.5
+
+
+class Swapped(typing.NamedTuple):   # the same fields in the other order
+    b: float
+    w: np.ndarray
+
+
+Old = collections.namedtuple("Old", ["w", "b"])
+X = np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7])
+
+
+def by_field(x):
+    p = Pair(x[:3], x[3])
+    return np.sum(p.w) * p.b
+
+
+def by_index_and_unpacked(x):
+    p = Pair(w=x[:3], b=x[4])
+    w, b = p
+    return np.sum(p[0] * w) * b + p[1]
+
+
+def looped_over(x):
+    p = Old(x[:3], x[3])
+    total = 0.0
+    for v in p:
+        total = total + np.sum(v * v)
+    return total + p.b
+
+
+def default_left_out(x):
+    p = Pair(x[:3])
+    return np.sum(np.tanh(p.w)) * p.b
+
+
+def made_in_a_loop(x):
+    p = Pair(x[:3], 1.0)
+    for k in range(3):
+        p = Pair(p.w * p.b + x[3:], p.b * 0.5 + x[k])
+    return np.sum(p.w ** 2) + p.b
+
+
+def uses(p, x):
+    return np.sum(p.w * x) * p.b + np.sum(p[0])
+
+
+@pytest.mark.parametrize("f", [by_field, by_index_and_unpacked, looped_over, default_left_out,
+                               made_in_a_loop])
+def test_named_tuples_made_here_differentiate(f):
+    check(f, X)
+
+
+def test_the_gradient_with_respect_to_a_named_tuple_is_one_of_its_class():
+    pair = Pair(X[:3], 0.5)
+    check(uses, pair, X[3:], wrt=(0, 1))
+    g = srcdiff.grad(uses)(pair, X[3:])
+    assert type(g) is Pair
+
+
+def test_a_named_tuple_class_with_other_field_positions_gets_code_of_its_own():
+    """`p.w` reads p[0] for Pair and p[1] for Swapped: the compiled code is chosen by the
+    class (call_keys.kind), so the second call does not reuse the first's positions."""
+    def by_name(p, x):
+        return np.sum(p.w * x) * p.b
+    g = srcdiff.grad(by_name)
+    a = g(Pair(X[:3], 0.5), X[3:])
+    b = g(Swapped(0.5, X[:3]), X[3:])
+    np.testing.assert_allclose(a.w, b.w)
+    assert a.b == pytest.approx(b.b)
+    check(by_name, Swapped(0.5, X[:3]), X[3:], wrt=(0, 1))
+
+
+def test_a_default_that_is_no_literal_is_refused_located():
+    class Arrayed(typing.NamedTuple):
+        w: np.ndarray
+        v: np.ndarray = np.ones(3)
+
+    def f(x):
+        p = Arrayed(x[:3])
+        return np.sum(p.w * p.v)
+    with pytest.raises(srcdiff.SrcdiffError, match="field v is left to its default") as info:
+        srcdiff.grad(f)(X)
+    assert info.value.lineno == f.__code__.co_firstlineno + 1
