@@ -101,13 +101,16 @@ def _class_attribute(lw, node, base):
     """`p.scale` of a class constant: runtime_values.class_attribute(p, 'scale', ...), the
     class's value, which carries no derivative; refused in the run where p itself holds a
     value under that name (set on the object after it was made)."""
-    from . import checks, runtime_values
+    from . import runtime_values
+    from .errors import where
     error = lw.error(node, f"{S.spell(node)} is set on the object itself here, where srcdiff "
                      f"read the class's constant {node.attr}",
                      hint=f"pass {node.attr} to the class's __init__, or leave it on the class")
     lw.bindings["class_attribute"] = runtime_values.class_attribute
-    call = S.Call(func=S.load("class_attribute"), args=[base, S.const(node.attr)] +
-                  checks.refusal_args(error), keywords=[])
+    refusal = [S.const(error.reason), S.const(error.hint),   # (as checks.refusal_args)
+               S.const(where(error.filename, error.lineno))]
+    call = S.Call(func=S.load("class_attribute"), args=[base, S.const(node.attr)] + refusal,
+                  keywords=[])
     return call, runtime_values.class_attribute
 
 
@@ -209,6 +212,20 @@ def _stored_parameters(init):
     if sorted(stored) != sorted(params) or not params:
         return None
     return tuple(params)
+
+
+def noted_made(lw, node, atom):
+    """`atom`, where the user's call `node` made it as a record or a named tuple passed to
+    a helper (`g(D(w, b), x)`): its class noted for the helper, which reads its fields as
+    it does those of a name bound to one (`p = D(w, b); g(p, x)`)."""
+    if isinstance(node, S.Call) and isinstance(atom, S.Name) and \
+            isinstance(node.func, (S.Name, S.Attribute)) and lw._global_path(node.func):
+        cls = lw._callee_object(node.func)
+        if isinstance(cls, type) and made_field_by_field(cls):
+            from .objects import known_values
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id] = cls
+    return atom
 
 
 def made_field_by_field(obj):

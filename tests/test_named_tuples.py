@@ -99,3 +99,17 @@ def test_a_default_that_is_no_literal_is_refused_located():
     with pytest.raises(srcdiff.SrcdiffError, match="field v is left to its default") as info:
         srcdiff.grad(f)(X)
     assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+def _helper(p, x):
+    return np.sum(p.w * x) * p.b
+
+
+def made_inline_for_a_helper(x):
+    return _helper(Pair(x[:3], x[3]), x[3:]) + _helper(Old(w=x[3:], b=x[0]), x[:3])
+
+
+def test_a_named_tuple_made_inline_as_a_helpers_argument_differentiates():
+    """The helper read `p.b` of an object whose class it was not told: refused as "cannot
+    differentiate through the attribute"; its class is now noted as for a name bound to it."""
+    check(made_inline_for_a_helper, X)

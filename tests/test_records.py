@@ -324,3 +324,23 @@ def test_a_named_tuple_argument_gets_a_gradient_of_its_class():
     check(lambda ps, x: f(ps[0], x), [pair], _X2)
     g = srcdiff.grad(f)(pair, _X2)
     assert type(g) is _Pair and np.allclose(g.w, _X2 * 3.0)
+
+
+@dataclasses.dataclass
+class _WB:
+    w: np.ndarray
+    b: float
+
+
+def _wb_loss(p, x):
+    return np.sum(p.w * x) * p.b
+
+
+def _made_inline(x):
+    return _wb_loss(_WB(x[:3], x[3]), x[3:])
+
+
+def test_a_record_made_inline_as_a_helpers_argument_differentiates():
+    """`loss(Params(w, b), x)`: the helper was not told the class of what it was given (as
+    it is for `p = Params(w, b); loss(p, x)`) and refused `p.b`."""
+    check(_made_inline, np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
