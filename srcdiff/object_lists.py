@@ -294,10 +294,16 @@ def _user_object(value):
     return is_user_object(value)
 
 
+def _held_object(value):
+    """A user object, or a named tuple of the user's (a list of layers as named tuples)."""
+    return _user_object(value) or (isinstance(value, tuple) and hasattr(
+        type(value), "_fields") and hasattr(type(value), "_make"))
+
+
 def _items_class(seq):
     """The one class of a non-empty list's or tuple's items when they are all user objects
-    of it, else None."""
-    if not seq or not _user_object(seq[0]):
+    (or named tuples) of it, else None."""
+    if not seq or not _held_object(seq[0]):
         return None
     cls = type(seq[0])
     return cls if all(type(v) is cls for v in seq) else None
@@ -308,7 +314,7 @@ def _items_classes(seq):
     several classes, those classes in the order they first appear (a tuple: item_classes
     dispatches on it); None otherwise."""
     cls = _items_class(seq)
-    if cls is not None or not seq or not all(_user_object(v) for v in seq):
+    if cls is not None or not seq or not all(_held_object(v) for v in seq):
         return cls
     return tuple(dict.fromkeys(type(v) for v in seq))
 

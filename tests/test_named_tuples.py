@@ -113,3 +113,33 @@ def test_a_named_tuple_made_inline_as_a_helpers_argument_differentiates():
     """The helper read `p.b` of an object whose class it was not told: refused as "cannot
     differentiate through the attribute"; its class is now noted as for a name bound to it."""
     check(made_inline_for_a_helper, X)
+
+
+class Dense(typing.NamedTuple):
+    W: np.ndarray
+    b: np.ndarray
+
+
+def mlp(params, x):
+    h = x
+    for layer in params:
+        h = np.tanh(layer.W @ h + layer.b)
+    return np.sum(h ** 2)
+
+
+def mlp_made_here(x):
+    params = [Dense(x[:4].reshape(2, 2), x[4:6]), Dense(x[2:6].reshape(2, 2), x[:2])]
+    return mlp(params, np.array([0.5, -0.3]))
+
+
+def test_a_list_of_named_tuples_as_parameters_differentiates():
+    """The JAX-style MLP: a list of (W, b) named tuples, looped over, read by field name;
+    the gradient is a list of named tuples of the same class. `layer.b` was refused: srcdiff
+    took a list's items' class from user objects with a __dict__ only."""
+    params = [Dense(np.array([[0.3, -0.2], [0.5, 0.1]]), np.array([0.1, -0.1])),
+              Dense(np.array([[0.2, 0.4], [-0.3, 0.6]]), np.array([0.05, 0.2]))]
+    x = np.array([0.5, -0.3])
+    check(mlp, params, x, wrt=(0, 1))
+    g = srcdiff.grad(mlp)(params, x)
+    assert [type(layer) for layer in g] == [Dense, Dense]
+    check(mlp_made_here, X)
