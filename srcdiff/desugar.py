@@ -16,7 +16,6 @@ returns core statements in which:
 * a list, generator or dict comprehension is a for loop appending to a fresh list.
 """
 import operator
-from . import idiom_rewrite
 from . import objects as fobjects
 from . import syntax as S
 from .core import Kind, LoopInfo, assigned_names
@@ -156,7 +155,9 @@ class Desugaring(DictFacts):
         if node.orelse:
             raise self.error(node, "for/else is not supported",
                              hint="use a flag set before break")
-        node = idiom_rewrite.starred_header(self, node)   # for a, *rest in pairs
+        if isinstance(node.target, (S.Tuple, S.List)):   # for a, *rest in pairs
+            from .idiom_rewrite import starred_header
+            node = starred_header(self, node)
         out = []
         line = self.line
         loop = self._new_loop(Kind.FOR, node.body)

@@ -65,7 +65,6 @@ import warnings
 
 from . import syntax as S
 from .core import Kind
-from .idiom_rewrite import placed_at
 
 READERS = (print, warnings.warn)   # and logging's functions (`_reads_only`)
 LOGGER_METHODS = ("debug", "info", "warning", "error", "critical", "exception", "log")
@@ -75,6 +74,13 @@ STR_METHODS = frozenset({"startswith", "endswith", "lower", "upper", "strip", "l
                          "isalpha", "isidentifier", "title", "capitalize", "casefold",
                          "zfill", "removeprefix", "removesuffix", "partition", "find"})
 
+
+
+def placed_at(new, old):
+    """idiom_rewrite.placed_at, its module imported at the first idiom expanded (a plain
+    function's calls expand none: issue #16's first call)."""
+    from .idiom_rewrite import placed_at as place
+    return place(new, old)
 
 # -- calls, asked first by Lowerer.call / Lowerer.method_call -------------------------------
 def expand_call(low, node, out, discard):

@@ -49,7 +49,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 import types
 
 from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults,
-               out_writes, protocol_objects, sequences, source_rewrites, update_checks)
+               out_writes, sequences, source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -61,6 +61,7 @@ from .desugar import Desugaring
 from .lower_calls import CallLowering
 from .lower_copies import INPLACE_METHODS, CopyInsertion
 from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
+from .objects import is_user_class
 from .names import Namer
 
 
@@ -125,7 +126,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
         self.objects_read = bool(self.known_types) or any(   # (a class of the user's named)
-            protocol_objects.is_user_class(resolver.lookup(n, None))
+            is_user_class(resolver.lookup(n, None))
             for n in all_names - self.locals)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written
@@ -272,6 +273,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
 
     def stmt(self, node):
         if self.objects_read:   # obj[i], for e in obj, float(obj) on the user's objects
+            from . import protocol_objects
             protocol_objects.check(self, node)
         guard = checks.view_guard(self, node)   # a view rewrite: Dask's slices are copies
         return guard + self._stmt(node) if guard else self._stmt(node)

@@ -5,7 +5,7 @@ Adjoints of calls: a rule's template spliced in (splice.py), shape specialisatio
 (shapes.py), and calls to the user's own functions through their forward_/backward_ pair
 (program.py).
 """
-from . import analyze, checkpoint_adjoint, checkpointing, fold, rules
+from . import analyze, checkpointing, fold, rules
 from . import syntax as S
 from .errors import SrcdiffError, where
 from .names import TAPE
@@ -139,6 +139,7 @@ class CallAdjoints:
             self.emit(out, [seed])
         self.tape_used = True
         if checkpointing.is_checkpointed_function(stmt.sd.func):
+            from . import checkpoint_adjoint
             checkpoint_adjoint.call_adjoint(self, stmt, fwd, out)
         parts = [self.namer.fresh(f"d_{p}_from_{fwd[len('forward_'):]}") for p, _ in pairs]
         target = S.store(parts[0]) if len(parts) == 1 else S.Tuple(

@@ -8,7 +8,7 @@ to a fixed point.
 """
 import copy
 
-from . import checkpoint_adjoint, end_saves, rereads
+from . import end_saves, rereads
 from . import syntax as S
 from .status import OWNED, merge
 
@@ -77,9 +77,20 @@ class ControlAdjoints:
         state.update(entry)
         return before, body
 
+    def _checkpoint_policy(self, stmt):
+        """checkpoint_adjoint.policy_of, its module imported only where a loop may be
+        checkpointed: a policy given to the derivative, or a loop of its own (None at once
+        otherwise, as policy_of answers: a plain function imports no checkpointing code)."""
+        loop = stmt.sd.loop
+        if self.checkpoint is None and getattr(loop, "checkpoint", None) is None:
+            return None
+        from . import checkpoint_adjoint
+        return checkpoint_adjoint.policy_of(self, stmt)
+
     def adjoint_for(self, stmt, state):
-        policy = checkpoint_adjoint.policy_of(self, stmt)
+        policy = self._checkpoint_policy(stmt)
         if policy is not None:
+            from . import checkpoint_adjoint
             return checkpoint_adjoint.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         loop = stmt.sd.loop
@@ -107,8 +118,9 @@ class ControlAdjoints:
         return before + out
 
     def adjoint_while(self, stmt, state):
-        policy = checkpoint_adjoint.policy_of(self, stmt)
+        policy = self._checkpoint_policy(stmt)
         if policy is not None:
+            from . import checkpoint_adjoint
             return checkpoint_adjoint.adjoint(self, stmt, state, policy)
         before, body = self._loop_body(stmt, state)
         if not body:

@@ -5,7 +5,7 @@ body; gives back the primal statements with the pushes before overwrites, and th
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.
 """
-from . import analyze, checkpoint_adjoint, checkpointing, checks, end_saves, rereads
+from . import analyze, checkpointing, checks, end_saves, rereads
 from . import syntax as S
 from .names import TAPE
 from .syntax import index_value
@@ -104,6 +104,7 @@ class TapeMixin:
         call = self.user_call(stmt)
         if call is not None and checkpointing.is_checkpointed_function(stmt.sd.func):
             self.tape_used = True
+            from . import checkpoint_adjoint
             return checkpoint_adjoint.call_primal(self, stmt, saved)
         if call is not None:
             self.tape_used = True
@@ -136,6 +137,7 @@ class TapeMixin:
                 return S.quote(f"{stmt.test.id} = decided({stmt.test.id})") + [new]
             return [new]
         if isinstance(stmt, (S.For, S.While)) and id(stmt) in self.checkpoints:
+            from . import checkpoint_adjoint
             return checkpoint_adjoint.primal(self, stmt, depth)
         if isinstance(stmt, (S.For, S.While)):
             out = []

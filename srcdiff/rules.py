@@ -380,10 +380,31 @@ def _import_rule_module(name):
         _loaded = True  # only now: a thread that sees it set finds every rule registered
 
 
+# id(obj) -> (obj, name_key) of library objects (NumPy's, builtins, ufuncs: 168 lookups of 15
+# in a 20-line function), held; not Python functions nor methods bound to an object (kept alive)
+_KEYS = {}
+
+
+def _key_of(func):
+    """rule_index.name_key of `func`, kept for a library object (_KEYS)."""
+    hit = _KEYS.get(id(func))
+    if hit is not None and hit[0] is func:
+        return hit[1]
+    key = _name_key(func)
+    try:
+        owner = getattr(func, "__self__", None)
+    except Exception:   # an attribute that raises (name_key gave None): not kept
+        return key
+    if type(func) not in (types.FunctionType, types.MethodType) and (
+            owner is None or isinstance(owner, types.ModuleType)):
+        _KEYS[id(func)] = (func, key)
+    return key
+
+
 def _load_for(func):
     """Import the rule modules the index says register anything for `func` (all of them
     where it has no name)."""
-    key = _name_key(func)
+    key = _key_of(func)
     if key is None:
         _load_all()
         return
@@ -430,6 +451,9 @@ def _start():
     if index is not None and set(m for ms in index.values() for m in ms) <= set(_modules):
         _index = index   # rule modules are imported as functions are asked for
         return
+    # a rule module imported before this (`import srcdiff.templates.arithmetic`) registered
+    # its rules unrecorded: an index written now would lack them, for every later process
+    complete = not any(f"{pkg.__name__}.{name}" in sys.modules for name in _modules)
     _registered_by = {}
     try:
         for name in _modules:
@@ -442,7 +466,7 @@ def _start():
                     made[named].append(name)
     finally:
         _registered_by = None
-    if key is not None:
+    if key is not None and complete:
         rule_index.write(folder, key, made)
 
 

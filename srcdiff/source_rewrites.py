@@ -18,7 +18,7 @@ none of them):
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
-from . import census, idiom_rewrite, plain_blocks
+from . import census
 from .core import GENERATED_PREFIX
 
 
@@ -37,6 +37,7 @@ def counted_rewrite(source, resolver, containers, known_types):
     fdef = source.node
     counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
+        from . import plain_blocks
         fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
     lookup = (lambda name: resolver.lookup(name, None))
@@ -59,6 +60,7 @@ def counted_rewrite(source, resolver, containers, known_types):
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (
             known_types and any(k.endswith(".__len__") for k in known_types)):
+        from . import idiom_rewrite
         fdef = idiom_rewrite.desugar(fdef, lookup, known_types)
         counted = census.take(fdef)
     if census.may_generate(counted, lookup, known_types):

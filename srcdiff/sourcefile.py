@@ -51,15 +51,22 @@ class File:
         return self._codes.get((code.co_name, code.co_firstlineno), ())
 
     def gast(self, node):
-        """The gast tree of one ast node of this file (converted once, copied on use)."""
+        """The gast tree of one ast node of this file: converted at its first use (that tree
+        given away, not copied: a process's first derivative reads each def once), then
+        converted once more and kept, a copy given at each later use."""
         hit = self._converted.get(id(node))
         if hit is None or hit[0] is not node:
-            try:
-                tree = S.ast_to_gast(node)
-            except RecursionError:
-                raise too_deep(self.filename, self.lines, node) from None
-            hit = self._converted[id(node)] = (node, tree)
+            self._converted[id(node)] = (node, None)
+            return self._convert(node)
+        if hit[1] is None:
+            hit = self._converted[id(node)] = (node, self._convert(node))
         return S.clone(hit[1])
+
+    def _convert(self, node):
+        try:
+            return S.ast_to_gast(node)
+        except RecursionError:
+            raise too_deep(self.filename, self.lines, node) from None
 
 
 def _code_index(text, filename):

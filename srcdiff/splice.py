@@ -52,7 +52,7 @@ def instantiate_reverse(template, mapping, active, output_adjoint, namer, bindin
         parts = []
         for stmt in result:
             stmt = Replace(_substitutions(mapping, renames), "reverse",
-                           {template.result: output_adjoint}).visit(S.clone(stmt))
+                           {template.result: output_adjoint}).copy(stmt)
             if fold:
                 stmt = fold_constants(stmt)
             targets = [t for t in stmt.targets if isinstance(t, _AccTarget)] \
@@ -163,13 +163,30 @@ class Replace(S.Substitute):
         self.derivatives = derivatives
 
     def visit_Subscript(self, node):
+        return self._derivative(node) or self.generic_visit(node)
+
+    def _derivative(self, node):
+        """What a template's `d[x]` becomes (see the class docstring); None for another
+        subscript, or a d[x] left as it is (its names substituted)."""
         if rule_template.is_d(node):
             key = node.slice.id
             if isinstance(node.ctx, S.Store) and self.mode == "reverse":
                 return _AccTarget(self.subs[key].id)
             if isinstance(node.ctx, S.Load) and key in self.derivatives:
                 return S.load(self.derivatives[key])
-        return self.generic_visit(node)
+        return None
+
+    def copy(self, node):
+        """`self.visit(S.clone(node))`, in one pass over the template's tree `node` (which
+        stays as it is): splicing copied each template statement, then visited the copy."""
+        cls = node.__class__
+        if cls is S.Name:
+            return self.visit_Name(node) if node.id in self.subs else S.clone(node)
+        if cls is S.Subscript:
+            new = self._derivative(node)
+            if new is not None:
+                return new
+        return S.copy_node(node, self.copy)
 
 
 def _substitutions(mapping, renames):
@@ -244,7 +261,7 @@ def instantiate_forward(template, mapping, tangent_of, namer, bind):
             if (n in template.free and n in template.namespace
                     and n not in renames and n not in mapping):
                 bind(n, template.namespace[n])
-        new = fold_constants(splice.visit(S.clone(stmt)))
+        new = fold_constants(splice.copy(stmt))
         if rule_template.d_targets(stmt):
             terms.append(new.value)
         else:

@@ -21,7 +21,7 @@ from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F40
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
     "const", "quote", "quote_expr", "is_atom", "walk", "walk_names", "dump",
-    "iter_child_nodes", "clone", "place_unplaced", "function_def", "COMMENT", "comment",
+    "iter_child_nodes", "clone", "copy_node", "place_unplaced", "function_def", "COMMENT", "comment",
     "Substitute",
     "attribute_chain",
 ]
@@ -231,6 +231,34 @@ def _copy(node):
             dst[field] = [_copy(n) if isinstance(n, _AST) else clone(n) for n in value]
         elif isinstance(value, _AST):
             dst[field] = _copy(value)
+        else:
+            dst[field] = value
+    for attr in _CLONE_EXTRAS:
+        if attr in src:
+            dst[attr] = src[attr]
+    return new
+
+
+def copy_node(node, child):
+    """A copy of `node` (one node, as `clone` makes it) whose children in the fields a
+    transformer visits (`walk`'s) are `child(c)`, the others cloned: a substitution copies
+    and rewrites a template's tree in one pass (splice.Replace.copy) instead of cloning it,
+    then visiting the clone."""
+    cls = node.__class__
+    if cls in _CONTEXTS:
+        return node
+    walked = _WALKED_FIELDS.get(cls)
+    if walked is None:
+        walked = _walked_fields(cls)
+    new = cls.__new__(cls)
+    src, dst = node.__dict__, new.__dict__
+    for field in cls._fields:
+        value = src[field] if field in src else getattr(node, field, None)
+        make = child if field in walked else _copy
+        if isinstance(value, list):
+            dst[field] = [make(n) if isinstance(n, _AST) else clone(n) for n in value]
+        elif isinstance(value, _AST):
+            dst[field] = make(value)
         else:
             dst[field] = value
     for attr in _CLONE_EXTRAS:

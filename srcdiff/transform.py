@@ -8,6 +8,7 @@ frontend -> check/lower -> analyze -> reverse (or forward) -> emit -> load.
 """
 import inspect
 import os
+import sys
 
 from . import analyze, core, emit, fixpoint, frontend, generators, loader, lower, rules, runtime
 from . import vector_spaces
@@ -352,6 +353,8 @@ def apart_check_texts(low, reads=(), bindings=None):
               s.sd.kind == Kind.CALL and s.sd.func is runtime.own_copy and
               isinstance(s.targets[0], S.Name) and s.targets[0].id in low.params]
     written = [p for p in copied if _written_as_given(low.body, p)]
+    if not written and f"{__package__}.runtime_alias" not in sys.modules:
+        return [], {}   # no check to place, and none in code srcdiff emitted (never imported)
     from .runtime_alias import check_arguments_apart, check_globals_apart
     texts, needs = [], {}
     for name in written:

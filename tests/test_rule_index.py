@@ -182,3 +182,22 @@ def test_a_users_rule_registered_before_the_first_derivative_replaces_srcdiffs(t
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "__main__.mine"
+
+
+def test_a_rule_module_imported_before_the_rules_start_leaves_no_partial_index(tmp_path):
+    # its rules were registered before the index was made, unrecorded: an index written by
+    # that process lacked them, and every later process found no rule for operator.add
+    _drop_index()
+    first = tmp_path / "first.py"
+    first.write_text("import srcdiff.templates.arithmetic\nimport srcdiff\n"
+                     "print(srcdiff.grad(lambda x: x * x + x)(3.0))\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, str(first)], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) == 7.0
+    later = _run(tmp_path, "ask", _write(tmp_path, ["operator.add", "numpy.multiply"]))
+    assert later["answers"]["operator.add"][0] is not None
+    assert later["answers"]["numpy.multiply"][0] is not None
+    check(lambda x: x * x + x, np.array([3.0, -1.0]), wrt=(0,))

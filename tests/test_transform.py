@@ -126,7 +126,12 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "alias_groups", "loop_rows", "generator_calls", "frozen_calls",
                # imported at their first use (a loop's lambdas, filter(...), a rule that
                # reads an FFT or product helper through runtime_linalg)
-               "loop_lambdas", "filter_calls", "runtime_fft", "runtime_products")
+               "loop_lambdas", "filter_calls", "runtime_fft", "runtime_products",
+               # behind the question that needs them (session 18, issue #16's first call):
+               # census's blocks and desugar, a starred for target, an idiom expanded, a
+               # checkpoint policy or loop, objects read, an entry check to place
+               "plain_blocks", "idiom_rewrite", "checkpoint_adjoint", "protocol_objects",
+               "runtime_alias")
 
 _PLAIN = '''
 import json, sys
