@@ -12,6 +12,7 @@ zero, never as 0 * x ** -1: a polynomial's derivatives are finite at x = 0.
 import numpy
 
 from .runtime_adjoint import unbroadcast
+from .runtime_checks import refuse
 
 
 def _rank(c, x):
@@ -114,3 +115,26 @@ def poly_tail(grad, a):
     grad = numpy.asarray(grad)
     n = len(numpy.atleast_1d(a))
     return unbroadcast(grad[len(grad) - n:], a)
+
+
+
+def poly_padded(grad, a1, a2):
+    """The adjoint of numpy.polymul(a1, a2) (`grad`) as that of the whole product, numpy.convolve
+    of a1 and a2 as given: numpy.poly1d drops the leading zeros of each, so polymul's result is
+    the product's last coefficients (the same powers of x); the others get zeros."""
+    full = numpy.size(a1) + numpy.size(a2) - 1
+    length = numpy.shape(grad)[0]
+    return numpy.concatenate([numpy.zeros_like(grad, shape=(full - length,)), grad])
+
+
+def check_polymul(a1, a2, where):
+    """Before a differentiated numpy.polymul: an argument with a leading zero is refused.
+    numpy.poly1d drops it, so the result is shorter by one coefficient, which a change of
+    that zero brings back: no derivative of the shorter result says what it does."""
+    for a in (a1, a2):
+        if numpy.size(a) > 1 and bool(numpy.reshape(a, (-1,))[0] == 0):
+            refuse("numpy.polymul drops leading zero coefficients (its result is shorter "
+                   "by as many), so it has no derivative in an argument whose first "
+                   "coefficient is zero", "use numpy.convolve(a1, a2): the same "
+                   "coefficients with the leading zeros' products kept, of a fixed length",
+                   where)
