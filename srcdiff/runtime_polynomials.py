@@ -127,6 +127,12 @@ def poly_padded(grad, a1, a2):
     return numpy.concatenate([numpy.zeros_like(grad, shape=(full - length,)), grad])
 
 
+def poly_cut(whole, y):
+    """The last coefficients of the whole product `whole` (or its tangent), as many as
+    numpy.polymul's result y has: the transpose of poly_padded."""
+    return whole[numpy.shape(whole)[0] - numpy.size(y):]
+
+
 def check_polymul(a1, a2, where):
     """Before a differentiated numpy.polymul: an argument with a leading zero is refused.
     numpy.poly1d drops it, so the result is shorter by one coefficient, which a change of

@@ -74,6 +74,5 @@ def cov_rows_tangent(x, m, y, rowvar):
 
 
 linear(cov_rows_part, "grad")
-linear(cov_rows_embed, "t")
 linear(cov_right, "x")
 linear(cov_square, "grad")

@@ -19,9 +19,9 @@ import numpy
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (check_polymul, poly_coefficient_grad, poly_derivative_at, poly_padded,
-                                         poly_tail, polyder_grad, polyint_grad,
-                                         vander_slopes)
+from srcdiff.runtime_polynomials import (check_polymul, poly_coefficient_grad, poly_cut,
+                                         poly_derivative_at, poly_padded, poly_tail,
+                                         polyder_grad, polyint_grad, vander_slopes)
 
 
 @reverse(numpy.polyval)
@@ -131,8 +131,8 @@ def polymul(y, a1, a2):
 
 @forward(numpy.polymul)
 def polymul(y, a1, a2):
-    d[y] = poly_tail(numpy.convolve(numpy.reshape(d[a1], (-1,)), numpy.reshape(a2, (-1,))), y)
-    d[y] = poly_tail(numpy.convolve(numpy.reshape(a1, (-1,)), numpy.reshape(d[a2], (-1,))), y)
+    d[y] = poly_cut(numpy.convolve(numpy.reshape(d[a1], (-1,)), numpy.reshape(a2, (-1,))), y)
+    d[y] = poly_cut(numpy.convolve(numpy.reshape(a1, (-1,)), numpy.reshape(d[a2], (-1,))), y)
 
 
 linear(poly_padded, "grad")
