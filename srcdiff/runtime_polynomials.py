@@ -2,7 +2,8 @@
 code; the rules there name them). Takes a polynomial's coefficients (highest power first, as
 numpy.polyval reads them: a vector, or an array whose items broadcast against x), the points
 and a derivative's order; gives back the polynomial's derivatives in x, the powers of x each
-coefficient multiplies, and the adjoint of the coefficients.
+coefficient multiplies, and the adjoint of the coefficients (and numpy.polymul's: the
+whole product's adjoint `poly_padded`, its cut `poly_cut`, and the check of leading zeros).
 
 Every helper takes the order `m` of the derivative in x it is about, so the tangent of the
 m-th is the (m+1)-th: forward over reverse (second derivatives) needs no other function.

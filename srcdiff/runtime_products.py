@@ -1,11 +1,12 @@
-"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
-templates/linalg.py): what emitted code calls for their adjoints (run time: called by
-emitted code; a leaf importing numpy only). Takes the cotangent, the operands and which one;
-gives back the adjoint of that operand, a new array shaped like it.
+"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum,
+linalg.multi_dot in templates/linalg.py): what emitted code calls for their adjoints (run
+time: called by emitted code; a leaf importing numpy only). Takes the cotangent, the
+operands and which one; gives back the adjoint of that operand, a new array shaped like it.
 
 Each adjoint is linear in the cotangent and in the other operand: `*_grad(g, ..., which)`
 returns the adjoint of operand `which`, a new array shaped like it; einsum's adjoint is
-another einsum, its subscripts parsed by `einsum_parse`. None writes its arguments; each is
+another einsum, its subscripts parsed by `einsum_parse`; multi_dot's (`multi_dot_grad`)
+are a list, one per operand. None writes its arguments; each is
 a plain NumPy function the codegen command can copy, and has a tangent rule beside the
 templates.
 """
