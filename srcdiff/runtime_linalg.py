@@ -5,13 +5,11 @@ srcdiff's runtime leaves; checks.py places its argument checks). Takes a decompo
 arguments, results and cotangent or tangent; gives back a new array, or nothing for a check
 that passes.
 
-The FFT's helpers are in runtime_fft.py, the bilinear products' in runtime_products.py
-(read from here by templates/fft.py and linalg.py, and imported at the first such read).
-
-Emitted code calls these; each is a plain NumPy function of its arguments, made only of
-calls NumPy dispatches on the arrays it is given (so CuPy or Dask arrays stay where they
-are), and each has a tangent rule beside the templates that call it (forward mode over an
-emitted gradient meets them).
+The FFT's helpers are in runtime_fft.py, the bilinear products' in runtime_products.py (read
+from here, imported at the first such read). Emitted code calls these; each is a plain NumPy
+function of its arguments, made only of calls NumPy dispatches on the arrays it is given (so
+CuPy or Dask arrays stay where they are), and each has a tangent rule beside the templates
+that call it (forward mode over an emitted gradient meets them).
 
 The codegen command copies a helper's source (and the helpers it calls) into the module it
 writes: no helper reads a module-level constant.
@@ -19,9 +17,8 @@ writes: no helper reads a module-level constant.
 import numpy
 
 from .runtime_checks import refuse
-# the FFT's and the bilinear products' helpers, read from here by templates/fft.py and
-# templates/linalg.py: imported at the first such read (module __getattr__), so a transform
-# whose rules need neither module imports neither
+# the FFT's and the bilinear products' helpers, read from here by templates/fft.py and linalg.py:
+# imported at the first such read (module __getattr__): a transform needing neither imports neither
 _ELSEWHERE = dict.fromkeys((
     "fft_axes", "fft_fit", "fft_real_part", "fft_swap_norm", "fft_complex_adjoint",
     "fft_real_adjoint", "fft_inverse_real_adjoint", "fft_double_inner", "hfft_adjoint",
@@ -44,8 +41,11 @@ def __getattr__(name):
 def argument_checks():
     """{function: (check, names of the arguments it is given)}: checks placed before such a
     call in the primal code (srcdiff.checks), refusing at the user's line the values its
-    rule does not cover; each check takes those arguments, then where ('FILE:LINE')."""
+    rule does not cover; each check takes those arguments, then where ('FILE:LINE');
+    numpy.polymul's is runtime_polynomials'."""
+    from .runtime_polynomials import check_polymul
     return {numpy.einsum: (check_einsum, ["subscripts"]),
+            numpy.polymul: (check_polymul, ["a1", "a2"]),
             numpy.linalg.cholesky: (check_real_matrix, ["a"]),
             numpy.linalg.eigh: (check_real_matrix, ["a"]),
             numpy.linalg.eigvalsh: (check_real_matrix, ["a"]),

@@ -2,7 +2,8 @@
 code; the rules there name them). Takes a polynomial's coefficients (highest power first, as
 numpy.polyval reads them: a vector, or an array whose items broadcast against x), the points
 and a derivative's order; gives back the polynomial's derivatives in x, the powers of x each
-coefficient multiplies, and the adjoint of the coefficients.
+coefficient multiplies, and the adjoint of the coefficients (and numpy.polymul's: the
+whole product's adjoint `poly_padded`, its cut `poly_cut`, and the check of leading zeros).
 
 Every helper takes the order `m` of the derivative in x it is about, so the tangent of the
 m-th is the (m+1)-th: forward over reverse (second derivatives) needs no other function.
@@ -12,6 +13,7 @@ zero, never as 0 * x ** -1: a polynomial's derivatives are finite at x = 0.
 import numpy
 
 from .runtime_adjoint import unbroadcast
+from .runtime_checks import refuse
 
 
 def _rank(c, x):
@@ -114,3 +116,32 @@ def poly_tail(grad, a):
     grad = numpy.asarray(grad)
     n = len(numpy.atleast_1d(a))
     return unbroadcast(grad[len(grad) - n:], a)
+
+
+
+def poly_padded(grad, a1, a2):
+    """The adjoint of numpy.polymul(a1, a2) (`grad`) as that of the whole product, numpy.convolve
+    of a1 and a2 as given: numpy.poly1d drops the leading zeros of each, so polymul's result is
+    the product's last coefficients (the same powers of x); the others get zeros."""
+    full = numpy.size(a1) + numpy.size(a2) - 1
+    length = numpy.shape(grad)[0]
+    return numpy.concatenate([numpy.zeros_like(grad, shape=(full - length,)), grad])
+
+
+def poly_cut(whole, y):
+    """The last coefficients of the whole product `whole` (or its tangent), as many as
+    numpy.polymul's result y has: the transpose of poly_padded."""
+    return whole[numpy.shape(whole)[0] - numpy.size(y):]
+
+
+def check_polymul(a1, a2, where):
+    """Before a differentiated numpy.polymul: an argument with a leading zero is refused.
+    numpy.poly1d drops it, so the result is shorter by one coefficient, which a change of
+    that zero brings back: no derivative of the shorter result says what it does."""
+    for a in (a1, a2):
+        if numpy.size(a) > 1 and bool(numpy.reshape(a, (-1,))[0] == 0):
+            refuse("numpy.polymul drops leading zero coefficients (its result is shorter "
+                   "by as many), so it has no derivative in an argument whose first "
+                   "coefficient is zero", "use numpy.convolve(a1, a2): the same "
+                   "coefficients with the leading zeros' products kept, of a fixed length",
+                   where)

@@ -1,11 +1,12 @@
-"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum in
-templates/linalg.py): what emitted code calls for their adjoints (run time: called by
-emitted code; a leaf importing numpy only). Takes the cotangent, the operands and which one;
-gives back the adjoint of that operand, a new array shaped like it.
+"""Runtime helpers of the bilinear products' rules (numpy.kron, cross, tensordot, einsum,
+linalg.multi_dot in templates/linalg.py): what emitted code calls for their adjoints (run
+time: called by emitted code; a leaf importing numpy only). Takes the cotangent, the
+operands and which one; gives back the adjoint of that operand, a new array shaped like it.
 
 Each adjoint is linear in the cotangent and in the other operand: `*_grad(g, ..., which)`
 returns the adjoint of operand `which`, a new array shaped like it; einsum's adjoint is
-another einsum, its subscripts parsed by `einsum_parse`. None writes its arguments; each is
+another einsum, its subscripts parsed by `einsum_parse`; multi_dot's (`multi_dot_grad`)
+are a list, one per operand. None writes its arguments; each is
 a plain NumPy function the codegen command can copy, and has a tangent rule beside the
 templates.
 """
@@ -190,3 +191,56 @@ def einsum_grad_along(g, subscripts, which, vary, op0, op1=None, op2=None, op3=N
     if vary == which:
         return numpy.zeros_like(ops[which])
     return einsum_grad(g, subscripts, which, *ops)
+
+
+def _chain_factors(arrays):
+    """numpy.linalg.multi_dot's operands as matrices: a 1-d first one a row, a 1-d last one a
+    column (as multi_dot reads them)."""
+    mats = list(arrays)
+    last = len(mats) - 1
+    if numpy.ndim(mats[0]) == 1:
+        mats[0] = numpy.reshape(mats[0], (1, -1))
+    if numpy.ndim(mats[last]) == 1:
+        mats[last] = numpy.reshape(mats[last], (-1, 1))
+    return mats
+
+
+def multi_dot_grad(g, arrays):
+    """The adjoints of numpy.linalg.multi_dot(arrays), one per operand, as a list: operand i's
+    is (A_1 ... A_(i-1))^T G (A_(i+1) ... A_n)^T, in the operand's shape."""
+    mats = _chain_factors(arrays)
+    n = len(mats)
+    left = [numpy.reshape(g, (numpy.shape(mats[0])[0], numpy.shape(mats[-1])[1]))]
+    for i in range(1, n):   # left[i] = (A_1 ... A_i)^T G
+        left.append(numpy.matmul(numpy.swapaxes(mats[i - 1], 0, 1), left[-1]))
+    out = [None] * n
+    right = None            # (A_(i+1) ... A_n)^T
+    for i in range(n - 1, -1, -1):
+        piece = left[i] if right is None else numpy.matmul(left[i], right)
+        out[i] = numpy.reshape(piece, numpy.shape(arrays[i]))
+        step = numpy.swapaxes(mats[i], 0, 1)
+        right = step if right is None else numpy.matmul(right, step)
+    return out
+
+
+def multi_dot_tangent(tangents, arrays):
+    """The tangent of numpy.linalg.multi_dot(arrays) along `tangents` (one per operand): the
+    sum over i of the product with operand i replaced by its tangent."""
+    total = None
+    for i, t in enumerate(tangents):
+        term = numpy.linalg.multi_dot(list(arrays[:i]) + [t] + list(arrays[i + 1:]))
+        total = term if total is None else total + term
+    return total
+
+
+def multi_dot_grad_along(g, arrays, tangents):
+    """The tangent of multi_dot_grad(g, arrays) along `tangents` of the operands: operand i's
+    adjoint is linear in each other operand, so it is the sum over j != i of the adjoint with
+    operand j replaced by its tangent."""
+    out = [None] * len(arrays)
+    for j, t in enumerate(tangents):
+        grads = multi_dot_grad(g, list(arrays[:j]) + [t] + list(arrays[j + 1:]))
+        for i, piece in enumerate(grads):
+            if i != j:
+                out[i] = piece if out[i] is None else out[i] + piece
+    return out

@@ -131,6 +131,97 @@ def add_initial(tangent, axis, include_initial):
     return numpy.concatenate([first, tangent], axis=axis)
 
 
+
+# -- running extrema (maximum/minimum/fmax/fmin.accumulate) --------------------------------
+def _run_sums(values, runs):
+    """values[..., i] summed over the k <= i of i's run (runs[..., i]: the run's first index)
+    along the last axis, by doubling: log2(n) steps, each adding only within a run."""
+    n = numpy.shape(values)[-1]
+    step = 1
+    while step < n:
+        same = runs[..., step:] == runs[..., :-step]
+        moved = numpy.where(same, values[..., :-step], values[..., :-step] * 0)
+        values = numpy.concatenate([values[..., :step], values[..., step:] + moved], axis=-1)
+        step *= 2
+    return values
+
+
+def _running_hits(x, y):
+    """(hits, runs) of a running extremum y of x along the last axis: hits[..., k] True where
+    x[k] is the value y holds there (NaN matching NaN), runs[..., i] the first index of the
+    stretch of equal y that i lies in (each stretch starts with a hit)."""
+    hits = (x == y) | (numpy.isnan(x) & numpy.isnan(y))
+    ones = numpy.ones_like(y, dtype=int)
+    index = numpy.cumsum(ones, axis=-1) - 1
+    later, earlier = y[..., 1:], y[..., :-1]
+    held = (later == earlier) | (numpy.isnan(later) & numpy.isnan(earlier))
+    starts = numpy.concatenate([ones[..., :1] > 0, numpy.logical_not(held)], axis=-1)
+    return hits, numpy.maximum.accumulate(numpy.where(starts, index, 0), axis=-1)
+
+
+def running_extremum_tangent(tangent, a, y, axis):
+    """The tangent of y = numpy.maximum.accumulate(a, axis) (or minimum, fmax, fmin): y[i] is
+    the extremum of a[:i + 1], whose derivative goes to the elements holding it, split
+    evenly where several tie (as numpy.max's rule splits it)."""
+    a = numpy.asarray(a) if isinstance(a, (list, tuple)) else a
+    if numpy.ndim(a) == 0:
+        return tangent * numpy.ones_like(y)
+    hits, runs = _running_hits(_along(a, a, axis), _along(y, a, axis))
+    t = _along(tangent * numpy.ones_like(y), a, axis)
+    return _back(_run_sums(numpy.where(hits, t, t * 0), runs) / _run_sums(hits * 1.0, runs), a,
+                 axis)
+
+
+def running_extremum_grad(grad, a, y, axis):
+    """The adjoint of running_extremum_tangent (of the running extremum y of a) in its
+    tangent: each hit k gets the cotangents of the i >= k of its stretch, over their ties."""
+    a = numpy.asarray(a) if isinstance(a, (list, tuple)) else a
+    if numpy.ndim(a) == 0:
+        return grad * numpy.ones_like(y)
+    hits, runs = _running_hits(_along(a, a, axis), _along(y, a, axis))
+    share = _along(grad, a, axis) / _run_sums(hits * 1.0, runs)
+    n = numpy.shape(runs)[-1]
+    back = numpy.flip(_run_sums(numpy.flip(share, axis=-1), numpy.flip(runs, axis=-1)), axis=-1)
+    return _back(numpy.where(hits, back, back * 0), a, axis) if n else _back(share, a, axis)
+
+
+
+# -- ediff1d -------------------------------------------------------------------------------
+def ediff1d_grad(grad, ary, to_end, to_begin, which):
+    """The adjoint of numpy.ediff1d(ary, to_end, to_begin) in ary, to_end or to_begin
+    (`which`): the result is to_begin, then the differences of ary's flattening, then
+    to_end, each flattened."""
+    nb = 0 if to_begin is None else numpy.size(to_begin)
+    n = numpy.size(ary)
+    middle = grad[nb:nb + max(n - 1, 0)]
+    if which == "to_begin":
+        return numpy.reshape(grad[:nb], numpy.shape(to_begin))
+    if which == "to_end":
+        return numpy.reshape(grad[nb + max(n - 1, 0):], numpy.shape(to_end))
+    if n == 0:
+        return numpy.reshape(middle, numpy.shape(ary))
+    zero = numpy.zeros_like(middle, shape=(1,))
+    flat = numpy.concatenate([zero, middle]) - numpy.concatenate([middle, zero])
+    return numpy.reshape(flat, numpy.shape(ary))
+
+
+def ediff1d_tangent(tangent, ary, to_end, to_begin, which):
+    """The tangent of numpy.ediff1d(ary, to_end, to_begin) along that of ary, to_end or
+    to_begin (`which`), the others held: the same pieces, zeros for the others'."""
+    flat = numpy.reshape(tangent, (-1,))
+    parts = []
+    for name, part in (("to_begin", to_begin), ("ary", ary), ("to_end", to_end)):
+        if part is None:
+            continue
+        if name == which:
+            piece = flat[1:] - flat[:-1] if name == "ary" else flat
+        else:
+            size = numpy.size(part) - 1 if name == "ary" else numpy.size(part)
+            piece = numpy.zeros_like(flat, shape=(max(size, 0),))
+        parts.append(piece)
+    return numpy.concatenate(parts)
+
+
 # -- NaN-ignoring statistics --------------------------------------------------------------
 def nan_center_like(t, a, axis, kink):
     """`t` minus its mean over `axis` taken over the entries where `a` is not NaN, and zero

@@ -17,6 +17,7 @@ import numpy
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, cast_grad, unbroadcast
+from srcdiff.runtime_stats import ediff1d_grad, ediff1d_tangent
 from srcdiff.runtime_arrays import (append_grad, append_tangent, check_gradient_spacing,
                                     check_pad_mode, diag_grad, diff_grad,
                                     diff_tangent, finite_part, gradient_grad,
@@ -286,6 +287,24 @@ def diff(y, a, n=1, axis=-1, prepend=None, append=None):
     d[y] = diff_tangent(d[a], a, n, axis, prepend, append, "a")
     d[y] = diff_tangent(d[prepend], a, n, axis, prepend, append, "prepend")
     d[y] = diff_tangent(d[append], a, n, axis, prepend, append, "append")
+
+
+# ediff1d(ary, to_end, to_begin): to_begin, the differences of ary's flattening, to_end
+@reverse(numpy.ediff1d)
+def ediff1d(y, ary, to_end=None, to_begin=None):
+    d[ary] = ediff1d_grad(d[y], ary, to_end, to_begin, "ary")
+    d[to_end] = ediff1d_grad(d[y], ary, to_end, to_begin, "to_end")
+    d[to_begin] = ediff1d_grad(d[y], ary, to_end, to_begin, "to_begin")
+
+
+@forward(numpy.ediff1d)
+def ediff1d(y, ary, to_end=None, to_begin=None):
+    d[y] = ediff1d_tangent(d[ary], ary, to_end, to_begin, "ary")
+    d[y] = ediff1d_tangent(d[to_end], ary, to_end, to_begin, "to_end")
+    d[y] = ediff1d_tangent(d[to_begin], ary, to_end, to_begin, "to_begin")
+
+
+linear(ediff1d_grad, "grad")
 
 
 # one scalar spacing (coordinate arrays are refused where the call is: srcdiff/checks.py)

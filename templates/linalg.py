@@ -23,6 +23,7 @@ from srcdiff.runtime_linalg import (check_einsum, cholesky_lower, cholesky_tange
                                     matrix_power_grad, matrix_power_grad_tangent,
                                     matrix_power_tangent, slogdet_tangent, slogdet_weight,
                                     slogdet_weight_sign_tangent, tensordot_grad)
+from srcdiff.runtime_products import multi_dot_grad, multi_dot_grad_along, multi_dot_tangent
 from srcdiff.runtime import (det_cofactor, det_grad, dot_grad_left, dot_grad_right, inner_grad,
                              solve_grad_a, solve_grad_b, solve_tangent_a, unbroadcast)
 
@@ -173,7 +174,25 @@ def einsum(y, subscripts, op0, op1=None, op2=None, op3=None, op4=None, op5=None,
     d[y] = einsum_apply(subscripts, optimize, op0, op1, op2, op3, op4, d[op5])
 
 
+# numpy.linalg.multi_dot(arrays): two or more operands, a 1-d first one read as a row and a
+# 1-d last one as a column; out= is not taken (refused at the call's line)
+@reverse(numpy.linalg.multi_dot)
+def multi_dot(y, arrays):
+    d[arrays] = multi_dot_grad(d[y], arrays)
+
+
+@forward(numpy.linalg.multi_dot)
+def multi_dot(y, arrays):
+    d[y] = multi_dot_tangent(d[arrays], arrays)
+
+
 # -- the helpers' own tangents (forward mode over an emitted gradient) -----------------------
+@forward(multi_dot_grad)
+def multi_dot_grad_tangent(y, g, arrays):
+    d[y] = multi_dot_grad(d[g], arrays)
+    d[y] = multi_dot_grad_along(g, arrays, d[arrays])
+
+
 nondifferentiable(check_einsum, check_real_matrix, check_svd, check_qr, check_pinv,
                   check_lstsq)
 

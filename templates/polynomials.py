@@ -1,7 +1,10 @@
 """Polynomials in NumPy's coefficient order (highest power first): numpy.polyval, linear in its
 coefficients and a polynomial in x; numpy.polyder and numpy.polyint, linear in theirs;
 numpy.vander, the powers of x; numpy.polyadd and numpy.polysub, linear in both (the shorter
-polynomial padded with zeros in front: its adjoint is the result's last coefficients).
+polynomial padded with zeros in front: its adjoint is the result's last coefficients);
+numpy.polymul, bilinear: the last coefficients of numpy.convolve(a1, a2) (numpy.poly1d drops
+leading zeros, so the result may be shorter; its coefficients are still those of the same
+powers of x, and their derivatives in a leading zero are the product's).
 
 polyval's coefficients may be a vector or an array whose items broadcast against x (as
 numpy.polyval reads them). The helpers (srcdiff/runtime_polynomials.py) take the order m of
@@ -14,9 +17,10 @@ derivative, entry by entry.
 import numpy
 
 from srcdiff.rule_forms import linear
-from srcdiff.rules import d, forward, held_constant, reverse
+from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (poly_coefficient_grad, poly_derivative_at, poly_tail,
+from srcdiff.runtime_polynomials import (check_polymul, poly_coefficient_grad, poly_cut,
+                                         poly_derivative_at, poly_padded, poly_tail,
                                          polyder_grad, polyint_grad, vander_slopes)
 
 
@@ -112,3 +116,24 @@ def polysub_tangent(y, a1, a2):
 
 
 linear(poly_tail, "grad")
+
+
+# polymul(a1, a2) is the tail of convolve(a1, a2) (poly_padded): the adjoint in each is the
+# product's convolved with the other reversed ('valid'), as numpy.convolve's (statistics.py)
+@reverse(numpy.polymul)
+def polymul(y, a1, a2):
+    g = poly_padded(d[y], a1, a2)
+    d[a1] = numpy.reshape(numpy.convolve(g, numpy.flip(numpy.reshape(a2, (-1,))), "valid"),
+                          numpy.shape(a1))
+    d[a2] = numpy.reshape(numpy.convolve(g, numpy.flip(numpy.reshape(a1, (-1,))), "valid"),
+                          numpy.shape(a2))
+
+
+@forward(numpy.polymul)
+def polymul(y, a1, a2):
+    d[y] = poly_cut(numpy.convolve(numpy.reshape(d[a1], (-1,)), numpy.reshape(a2, (-1,))), y)
+    d[y] = poly_cut(numpy.convolve(numpy.reshape(a1, (-1,)), numpy.reshape(d[a2], (-1,))), y)
+
+
+linear(poly_padded, "grad")
+nondifferentiable(check_polymul)

@@ -26,6 +26,7 @@ from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_gra
                              extremum_weights, norm_weights, prod_others, reduce_grad,
                              reduced_count, safe_divide)
 from srcdiff.runtime_stats import (add_initial, broadcast_weights, cumprod_grad,
+                                   running_extremum_grad, running_extremum_tangent,
                                    cumprod_tangent, drop_initial, nan_centered,
                                    unbroadcast_weights)
 
@@ -338,7 +339,9 @@ def nancumprod(y, a, axis=None, dtype=None):
 
 
 # -- the ufunc methods: add/multiply/maximum/minimum.reduce (sum, prod, max, min over axis=0
-# by default), add/multiply.accumulate (cumsum, cumprod along axis=0)
+# by default), add/multiply.accumulate (cumsum, cumprod along axis=0), maximum/minimum/fmax/
+# fmin.accumulate (running extrema: y[i] is the extremum of a[:i + 1], whose derivative goes to
+# the elements holding it, split evenly among ties as numpy.max's is)
 @reverse(numpy.add.reduce)
 def add_reduce(y, array, axis=0, dtype=None, *, keepdims=False):
     d[array] = numpy.broadcast_to(expand_reduced(d[y], array, axis, keepdims),
@@ -389,3 +392,17 @@ def multiply_accumulate(y, array, axis=0, dtype=None):
 @forward(numpy.multiply.accumulate)
 def multiply_accumulate(y, array, axis=0, dtype=None):
     d[y] = cumprod_tangent(d[array], array, axis)
+
+
+_RUNNING = (numpy.maximum.accumulate, numpy.minimum.accumulate, numpy.fmax.accumulate,
+            numpy.fmin.accumulate)
+
+
+@reverse(*_RUNNING)
+def running_extremum(y, array, axis=0, dtype=None):
+    d[array] = running_extremum_grad(d[y], array, y, axis)
+
+
+@forward(*_RUNNING)
+def running_extremum(y, array, axis=0, dtype=None):
+    d[y] = running_extremum_tangent(d[array], array, y, axis)

@@ -1,6 +1,7 @@
-"""scipy.stats densities: pdf, logpdf, cdf, logcdf (pmf, logpmf for discrete ones) of norm,
-t, gamma, beta, chi2, poisson, binom, dirichlet and multivariate_normal, with respect to
-the point and the parameters.
+"""scipy.stats densities: pdf, logpdf, cdf, logcdf, sf, logsf (pmf, logpmf, cdf, logcdf for
+discrete ones) of norm, t, gamma, beta, chi2, poisson, binom, dirichlet and
+multivariate_normal, with respect to the point and the parameters; multivariate_normal's
+entropy, with respect to cov.
 
 `norm.logpdf` is a method bound to the module-level object `norm`, made anew at each
 access: the rules are kept under (instance, function) (srcdiff.rules.registered). Frozen
@@ -65,14 +66,15 @@ def _rules(func, origin, params, oz, extra, shapes):
 
 
 def _continuous(name, params, logpdf_oz, logpdf_shapes, cdf_oz, logcdf_oz):
-    """logpdf and pdf from the log density's derivatives; cdf and logcdf from the density
-    (their shape parameters held constant)."""
+    """logpdf and pdf from the log density's derivatives; cdf and logcdf from the density,
+    sf = 1 - cdf and logsf their negatives (their shape parameters held constant)."""
     dist = getattr(scipy.stats, name)
     _rules(_method(dist, name, "logpdf"), f"scipy.stats.{name}.logpdf", params, logpdf_oz,
            "1 / scale", logpdf_shapes)
     _rules(_method(dist, name, "pdf"), f"scipy.stats.{name}.pdf", params, f"y * ({logpdf_oz})",
            "y / scale", {p: f"y * ({e})" for p, e in logpdf_shapes.items()})
-    for method, oz in (("cdf", cdf_oz), ("logcdf", logcdf_oz)):
+    for method, oz in (("cdf", cdf_oz), ("logcdf", logcdf_oz), ("sf", f"-({cdf_oz})"),
+                       ("logsf", f"-({logcdf_oz})")):
         func = _method(dist, name, method)
         _rules(func, f"scipy.stats.{name}.{method}", params, oz, None, {})
         if params:
@@ -220,6 +222,20 @@ def mvn_pdf(y, x, mean=None, cov=1):
     d[y] = broadcast_like(y * numpy.sum(d[mean] * s, axis=-1), y)
     d[y] = 0.5 * y * (numpy.sum(numpy.matmul(s, covariance(d[cov], mean)) * s, axis=-1)
                       - numpy.sum(inverse * covariance(d[cov], mean)))
+
+
+# entropy(mean, cov) = log det(2 pi e S) / 2: d/dS = S^-1 / 2; the mean does not enter
+_mvn_entropy = _method(scipy.stats.multivariate_normal, "multivariate_normal", "entropy")
+
+
+@reverse(_mvn_entropy)
+def mvn_entropy(y, mean=None, cov=1):
+    d[cov] = covariance_gradient(0.5 * d[y] * numpy.linalg.inv(covariance(cov, mean)), cov)
+
+
+@forward(_mvn_entropy)
+def mvn_entropy(y, mean=None, cov=1):
+    d[y] = 0.5 * numpy.sum(numpy.linalg.inv(covariance(cov, mean)) * covariance(d[cov], mean))
 
 
 # the helpers of the dirichlet and multivariate_normal rules (srcdiff/runtime_scipy.py), met by

@@ -31,6 +31,7 @@ from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights
                                    drop_initial, expand_axis, full_window, nan_center_like,
                                    interp_cells, interp_held, interp_inside,
                                    nan_centered, outer_left, outer_left_grad,
+                                   running_extremum_grad,
                                    sinc_curvature, sinc_slope, trapezoid_grad_x,
                                    trapezoid_weights, unbroadcast_weights)
 
@@ -350,6 +351,7 @@ def cumprod_grad_tangent_rule(y, grad, a, axis):
 
 
 linear(drop_initial, "grad")
+linear(running_extremum_grad, "grad")
 
 
 @forward(nan_centered)

@@ -219,3 +219,27 @@ def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
     return (clip_mask(a, a_min, a_max, "a", min, max), clip_mask(a, a_min, a_max, "lo", min, max),
             clip_mask(a, a_min, a_max, "hi", min, max), None,
             clip_mask(a, a_min, a_max, "lo", min, max), clip_mask(a, a_min, a_max, "hi", min, max))
+
+
+# modf(x) = (fractional part, integral part): the integral part is piecewise constant, so the
+# fractional part's derivative is 1 (a.e.) and the integral part's 0. frexp(x) = (m, e) with
+# x = m * 2**e: the exponent is an integer (no derivative), the mantissa x * 2**-e away from
+# the powers of two where e steps. Neither reads the other part's cotangent.
+@reverse(numpy.modf)
+def modf(y, x):
+    d[x] = d[y][0]
+
+
+@forward(numpy.modf)
+def modf(y, x):
+    d[y] = (d[x] * 1.0, numpy.zeros_like(d[x]))
+
+
+@reverse(numpy.frexp)
+def frexp(y, x):
+    d[x] = numpy.ldexp(d[y][0], -y[1])
+
+
+@forward(numpy.frexp)
+def frexp(y, x):
+    d[y] = (numpy.ldexp(d[x], -y[1]), numpy.zeros_like(d[x]))

@@ -64,7 +64,17 @@ def methods_as_people_write_them(x, m):
 def einsum_forms(a, x):
     return np.einsum("...i,i", a, x).sum() + np.einsum("ij,jk", a, a).sum() + \
         np.einsum("ii", a) + np.sum(np.tensordot(a, a, axes=1)) + np.sum(np.kron(x, x)) + \
-        np.sum(np.cross(x, a[0]))
+        np.sum(np.cross(x, a[0])) + np.linalg.multi_dot([x, a, a, x])
+
+
+def statistics_and_sequences(x, m):
+    frac, whole = np.modf(x * 3.0)
+    mantissa, exponent = np.frexp(x * 0.7)   # (X holds 0.5, a power of two)
+    return np.sum(np.cov(m, rowvar=False, ddof=0)) + np.sum(np.corrcoef(m, x + 1.0)) + \
+        np.sum(np.cov(m, aweights=np.array([1.0, 2.0, 0.5]))) + \
+        np.sum(np.polymul(x, x[:2]) ** 2) + np.sum(np.ediff1d(m, to_begin=x[0])) + \
+        np.sum(np.maximum.accumulate(x) * x) + np.sum(np.fmin.accumulate(m, axis=1)) + \
+        np.sum(frac * whole) + np.sum(mantissa * exponent)
 
 
 def decompositions(a):
@@ -851,8 +861,11 @@ WORKS = [
           builtins_and_math, X),
     works("x.sum(), x.mean(axis=0), x.T, x.dot(y), x.reshape(2, 3), x.max(), x.copy(), "
           "x.shape", methods_as_people_write_them, X, M23, wrt=(0, 1)),
-    works("einsum (..., implicit output, repeated indices), tensordot, kron, cross",
-          einsum_forms, A, X, wrt=(0, 1)),
+    works("einsum (..., implicit output, repeated indices), tensordot, kron, cross, "
+          "multi_dot (a vector first or last)", einsum_forms, A, X, wrt=(0, 1)),
+    works("cov and corrcoef (y=, rowvar=, bias=, ddof=; weights held constant), polymul, "
+          "ediff1d (to_begin=, to_end=), modf, frexp, maximum.accumulate (minimum, fmax, "
+          "fmin)", statistics_and_sequences, X, M23, wrt=(0, 1)),
     works("w, v = eigh(a) or eigh(a).eigenvalues; svd, qr, cholesky, slogdet, pinv, "
           "matrix_power", decompositions, A),
     works("all of numpy.fft", fft_roundtrip, X),
@@ -1482,7 +1495,9 @@ def scipy_special_and_stats(x, a):
     b = x * x + 0.1
     return special.logsumexp(a, axis=0, b=b).sum() + np.sum(special.softmax(x)) * x[0] + \
         np.sum(special.expit(x)) + np.sum(special.xlogy(b, b)) + \
-        np.sum(stats.norm.logpdf(x, 0.3, 1.5)) + np.sum(stats.norm(0.2, 2.0).logpdf(x))
+        np.sum(stats.norm.logpdf(x, 0.3, 1.5)) + np.sum(stats.norm(0.2, 2.0).logpdf(x)) + \
+        np.sum(stats.norm.sf(x, 0.1, 1.2) + stats.t.logsf(x, 4.0)) + \
+        stats.multivariate_normal.entropy(cov=a @ a.T + np.eye(3))
 
 
 def frozen_distribution_in_a_name(x, loc):
@@ -1529,7 +1544,8 @@ def t_cdf_in_its_shape(x, df):
 
 SCIPY_WORKS = [] if special is None else [
     works("scipy.special logsumexp (axis, b), softmax, expit, xlogy; scipy.stats norm.logpdf "
-          "called with loc and scale and on a frozen distribution", scipy_special_and_stats,
+          "called with loc and scale and on a frozen distribution; sf, logsf; "
+          "multivariate_normal's entropy in cov", scipy_special_and_stats,
           X, A, wrt=(0, 1)),
     works("dist = norm(loc, scale); dist.logpdf(x)", frozen_distribution_in_a_name, X, 0.2,
           wrt=(0, 1)),

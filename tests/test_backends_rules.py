@@ -952,6 +952,57 @@ case("copysign", lambda x, w: np.sum(np.copysign(x, -1.0) * w), _x(2, 3), _w((2,
 case("ldexp", lambda x, w: np.sum(np.ldexp(x, 2) * w), _x(2, 3), _w((2, 3)))
 case("diagflat", lambda x, w: np.sum(np.diagflat(x) * w), _x(3), _w((3, 3)))
 
+# session 18's rules: polymul (polynomials.py), cov/corrcoef (covariance.py), multi_dot
+# (linalg.py), modf/frexp (ufuncs.py), ediff1d (arrays.py), running extrema (reductions.py);
+# their values from a generator of their own, so the random values of the cases after them
+# stay as they were
+_r18 = np.random.default_rng(18)
+
+
+def _x18(*shape):
+    return _r18.normal(size=shape)
+
+
+def _in18(lo, hi, shape):
+    return _r18.uniform(lo, hi, size=shape)
+
+
+case("polymul", lambda a, b, w: np.sum(np.polymul(a, b) * w), _in18(0.5, 1, (3,)),
+     _in18(0.5, 1, (2,)), _w((4,)), wrt=(0, 1))
+case("cov", lambda x, w: np.sum(np.cov(x) * w), _x18(3, 5), _w((3, 3)))
+case("cov-y-rowvar", lambda x, y, w: np.sum(np.cov(x, y, rowvar=False, ddof=0) * w),
+     _x18(5, 2), _x18(5), _w((3, 3)), wrt=(0, 1))
+case("cov-aweights", lambda x, a, w: np.sum(np.cov(x, aweights=a) * w), _x18(2, 4),
+     _in18(0.5, 2, (4,)), _w((2, 2)))
+case("corrcoef", lambda x, w: np.sum(np.corrcoef(x) * w), _x18(3, 5), _w((3, 3)))
+case("corrcoef-y", lambda x, y, w: np.sum(np.corrcoef(x, y) * w), _x18(4), _x18(4), _w((2, 2)),
+     wrt=(0, 1))
+case("multi_dot", lambda a, b, c, w: np.sum(np.linalg.multi_dot([a, b, c]) * w), _x18(2, 3),
+     _x18(3, 4), _x18(4, 2), _w((2, 2)), wrt=(0, 1, 2))
+case("multi_dot-vectors", lambda v, m, u: np.linalg.multi_dot([v, m, u]), _x18(3), _x18(3, 2),
+     _x18(2), wrt=(0, 1, 2))
+case("modf", lambda x, w: np.sum(np.modf(x)[0] * w + np.modf(x)[1]), _in18(0.1, 3, (2, 3)),
+     _w((2, 3)))
+case("frexp", lambda x, w: np.sum(np.frexp(x)[0] * w), _in18(0.3, 3, (2, 3)), _w((2, 3)))
+case("ediff1d", lambda x, b, e, w: np.sum(np.ediff1d(x, to_end=e, to_begin=b) * w), X34,
+     _x18(2), _x18(1), _w((14,)), wrt=(0, 1, 2))
+for _fn in (np.maximum.accumulate, np.minimum.accumulate, np.fmax.accumulate,
+            np.fmin.accumulate):
+    case(f"{_fn.__self__.__name__}.accumulate",
+         lambda x, w, fn=_fn: np.sum(fn(x, axis=1) * w),
+         _r18.permutation(np.linspace(-1.0, 1.0, 12)).reshape(3, 4), _w((3, 4)))
+if _sp is not None:   # (templates/scipy_stats.py)
+    for _dist, _shapes in _STATS:
+        for _method in ("sf", "logsf"):
+            case(f"scipy-{_dist}-{_method}",
+                 _density(getattr(getattr(_st, _dist), _method), _shapes),
+                 _in18(0.2, 0.8, (3,)), 1.3, wrt=(0, 1),
+                 xfail=_SCIPY_HOST.format(f"stats.{_dist}.{_method}"))
+    case("scipy-multivariate-normal-entropy",
+         lambda c: _st.multivariate_normal.entropy(cov=c) * 2.0,
+         np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.8]]),
+         xfail=_SCIPY_HOST.format("stats.multivariate_normal.entropy"))
+
 
 # --- running a case on the host and on the device ----------------------------------------
 class Device:

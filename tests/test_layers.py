@@ -47,6 +47,7 @@ LAYERS = [
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "rule_trees", "runtime", "runtime_adjoint",
                 "runtime_alias",
                 "runtime_arrays", "runtime_checks", "runtime_closures", "runtime_containers",
+                "runtime_covariance",
                 "runtime_fft",
                 "runtime_indexing", "runtime_matrices", "runtime_numpy", "runtime_polynomials",
                 "runtime_products",

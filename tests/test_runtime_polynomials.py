@@ -55,3 +55,24 @@ def test_poly_tail_is_the_transpose_of_padding():
                 for i in range(len(a))]
         assert np.allclose(poly_tail(grad, a), want)
     assert np.isclose(poly_tail(grad, 0.3), 4.0)
+
+
+def test_polymul_is_the_tail_of_the_whole_product_and_padded_is_its_transpose():
+    from srcdiff.runtime_polynomials import poly_padded
+    a, b = np.array([0.0, 2.0, -1.0]), np.array([0.0, 0.5, 3.0, 1.0])
+    whole = np.convolve(a, b)
+    short = np.polymul(a, b)                  # poly1d dropped both leading zeros
+    assert len(short) == len(whole) - 2 and np.allclose(whole[-len(short):], short)
+    g = np.arange(1.0, len(short) + 1.0)
+    padded = poly_padded(g, a, b)
+    assert padded.shape == whole.shape and np.allclose(padded[-len(short):], g)
+    assert np.all(padded[:2] == 0)
+
+
+def test_check_polymul_refuses_leading_zeros_only():
+    from srcdiff.errors import RuntimeRefusal
+    from srcdiff.runtime_polynomials import check_polymul
+    check_polymul(np.array([1.0, 0.0]), 0.0, None)      # a trailing zero, a number: fine
+    check_polymul([0.0], np.array([2.0, 1.0]), None)     # the zero polynomial: one coefficient
+    with pytest.raises(RuntimeRefusal, match="leading zero"):
+        check_polymul(np.array([0.0, 1.0]), np.array([1.0]), "here.py:3")

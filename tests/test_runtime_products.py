@@ -73,3 +73,30 @@ def test_einsum_grad_along_is_linear_in_the_other_operand():
     np.testing.assert_allclose(einsum_grad_along(g, "ij,jk->ik", 0, 1, a, t),
                                einsum_grad(g, "ij,jk->ik", 0, a, t))
     assert np.all(einsum_grad_along(g, "ij,jk->ik", 0, 0, a, b) == 0)
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3), (3, 4)], [(2, 3), (3, 4), (4, 2)],
+                                    [(3,), (3, 4), (4, 2)], [(2, 3), (3,)],
+                                    [(3,), (3, 3), (3, 3), (3,)]])
+def test_multi_dot_adjoints_tangent_and_its_own_tangent(shapes):
+    from srcdiff.runtime_products import multi_dot_grad, multi_dot_grad_along, multi_dot_tangent
+    ops = [rng.normal(size=s) for s in shapes]
+
+    def primal(*v):
+        return np.linalg.multi_dot(list(v))
+    g = rng.normal(size=np.shape(primal(*ops)))
+    grads = multi_dot_grad(g, ops)
+    for which in range(len(ops)):
+        assert np.shape(grads[which]) == shapes[which]
+        np.testing.assert_allclose(grads[which], _vjp(primal, ops, which, g), rtol=1e-6,
+                                   atol=1e-8)
+    ts = [rng.normal(size=s) for s in shapes]
+    eps = 1e-6
+    moved = [primal(*[o + s * eps * t for o, t in zip(ops, ts)]) for s in (1, -1)]
+    np.testing.assert_allclose(multi_dot_tangent(ts, ops), (moved[0] - moved[1]) / (2 * eps),
+                               rtol=1e-6, atol=1e-8)
+    along = multi_dot_grad_along(g, ops, ts)
+    moved = [multi_dot_grad(g, [o + s * eps * t for o, t in zip(ops, ts)]) for s in (1, -1)]
+    for which in range(len(ops)):
+        np.testing.assert_allclose(along[which], (moved[0][which] - moved[1][which]) / (2 * eps),
+                                   rtol=1e-6, atol=1e-8)

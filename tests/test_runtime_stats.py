@@ -114,3 +114,60 @@ def test_sinc_slope_and_curvature_match_differences_near_and_away_from_zero():
 def test_expand_axis_puts_a_reduced_axis_back():
     like = numpy.zeros((2, 3, 4))
     assert rs.expand_axis(numpy.zeros((2, 4)), like, -2).shape == (2, 1, 4)
+
+
+@pytest.mark.parametrize("fn", [numpy.maximum.accumulate, numpy.fmin.accumulate])
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_running_extremum_tangent_and_grad_match_differences_and_transpose(fn, axis):
+    a = RNG.permutation(numpy.linspace(-1.0, 1.0, 12)).reshape(3, 4)
+    y = fn(a, axis=axis)
+    t = RNG.normal(size=a.shape)
+    assert_close_tree(rs.running_extremum_tangent(t, a, y, axis),
+                      directional_difference(lambda v: fn(v, axis=axis), a, t), 1e-6, 1e-8)
+    g = RNG.normal(size=y.shape)
+    assert_close_tree(rs.running_extremum_grad(g, a, y, axis),
+                      numerical_grad(lambda v: fn(v, axis=axis), [a], 0, cotangent=g), 1e-6, 1e-8)
+
+
+def test_running_extremum_helpers_are_transposes_with_ties_and_nans():
+    a = numpy.array([[1.0, 1.0, 0.5, 1.0, 2.0, 2.0], [numpy.nan, 0.3, numpy.nan, 0.3, 0.1, 0.3]])
+    for fn in (numpy.maximum.accumulate, numpy.fmax.accumulate, numpy.minimum.accumulate):
+        y = fn(a, axis=1)
+        t, g = RNG.normal(size=a.shape), RNG.normal(size=a.shape)
+        left = numpy.sum(g * rs.running_extremum_tangent(t, a, y, 1))
+        right = numpy.sum(rs.running_extremum_grad(g, a, y, 1) * t)
+        assert numpy.isclose(left, right)
+        # the weights of each y[i] are a convex combination of the x that hold its value
+        ones = rs.running_extremum_tangent(numpy.ones_like(a), a, y, 1)
+        assert numpy.allclose(ones, 1.0)
+
+
+def test_run_sums_add_within_runs_only():
+    values = numpy.arange(1.0, 9.0)
+    runs = numpy.array([0, 0, 0, 3, 3, 5, 5, 5])
+    got = rs._run_sums(values, runs)
+    assert numpy.array_equal(got, [1.0, 3.0, 6.0, 4.0, 9.0, 6.0, 13.0, 21.0])
+
+
+@pytest.mark.parametrize("begin, end", [(None, None), (0.4, None), (None, [0.1, 0.2]),
+                                        ([[0.5, 0.6]], 0.3)])
+@pytest.mark.parametrize("shape", [(3, 2), (1,)])
+def test_ediff1d_helpers_are_transposes_matching_differences(begin, end, shape):
+    ary = RNG.normal(size=shape)
+    begin = None if begin is None else numpy.asarray(begin)
+    end = None if end is None else numpy.asarray(end)
+    y = numpy.ediff1d(ary, end, begin)
+    g = RNG.normal(size=y.shape)
+    for which, value in (("ary", ary), ("to_end", end), ("to_begin", begin)):
+        if value is None:
+            continue
+        t = RNG.normal(size=numpy.shape(value))
+
+        def moved(v):
+            args = {"ary": ary, "to_end": end, "to_begin": begin, which: v}
+            return numpy.ediff1d(args["ary"], args["to_end"], args["to_begin"])
+        tangent = rs.ediff1d_tangent(t, ary, end, begin, which)
+        assert_close_tree(tangent, directional_difference(moved, value, t), 1e-6, 1e-8)
+        grad = rs.ediff1d_grad(g, ary, end, begin, which)
+        assert numpy.shape(grad) == numpy.shape(value)
+        assert numpy.isclose(numpy.sum(g * tangent), numpy.sum(grad * t))

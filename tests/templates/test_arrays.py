@@ -616,3 +616,25 @@ def test_diagflat(shape, k):
     n = int(np.prod(shape)) + abs(k)
     check(_weighted(lambda v: np.diagflat(v, k) ** 2, (n, n)), _x(*shape))
     check(_weighted(lambda v: np.sin(np.diagflat(v * v, k=k)), (n, n)), _x(*shape))
+
+
+def differences(x):
+    return np.sum(np.sin(np.ediff1d(x)) * np.arange(1.0, 12.0))
+
+
+def differences_between(x, b, e):
+    return np.sum(np.ediff1d(x, to_end=e, to_begin=b) ** 2 * np.arange(1.0, 15.0))
+
+
+def differences_begun(x, b):
+    return np.sum(np.ediff1d(x, None, b) ** 3)
+
+
+def test_ediff1d():
+    r = np.random.default_rng(17)
+    check(differences, r.normal(size=(3, 4)))
+    check(differences_between, r.normal(size=(3, 4)), 0.4, r.normal(size=2), wrt=(0, 1, 2))
+    check(differences_between, r.normal(size=(3, 4)), np.array([0.4]), r.normal(size=(1, 2)),
+          wrt=(0, 2))
+    check(differences_begun, r.normal(size=5), r.normal(size=2), wrt=(0, 1))
+    check(differences_begun, r.normal(size=1), r.normal(size=2), wrt=(0, 1))   # no differences

@@ -634,3 +634,55 @@ def test_einsum_out_is_refused_at_the_line():
     with pytest.raises(SrcdiffError, match="is given an out= array") as info:
         srcdiff.grad(einsum_into_out)(_x(2, 3))
     assert "out=o" in info.value.line
+
+
+def chain3(a, b, c):
+    return np.sum(np.sin(np.linalg.multi_dot([a, b, c])))
+
+
+def chain2(a, b):
+    return np.sum(np.linalg.multi_dot([a, b]) ** 2)
+
+
+def chain_of_vectors(v, m, w):
+    return np.linalg.multi_dot([v, m, m, w]) ** 2
+
+
+def chain_with_a_constant(a, m, c):
+    return np.sum(np.linalg.multi_dot([a, m, np.transpose(c)]) ** 2)
+
+
+def chain_of_a_tuple(a, b):
+    return np.sum(np.linalg.multi_dot((a, b, a.T)) * np.arange(1.0, 5.0).reshape(2, 2))
+
+
+@pytest.mark.parametrize("wrt", [(0, 1, 2), 1])
+def test_multi_dot_of_matrices(wrt):
+    check(chain3, _x(2, 3), _x(3, 4), _x(4, 2), wrt=wrt)
+    check(chain2, _x(2, 3), _x(3, 4), wrt=(0, 1) if wrt != 1 else 1)
+    check(chain_of_a_tuple, _x(2, 3), _x(3, 3), wrt=(0, 1))
+
+
+@pytest.mark.parametrize("wrt", [(0, 1, 2), 1, 2])
+def test_multi_dot_with_vectors_first_and_last(wrt):
+    check(chain_of_vectors, _x(3), _x(3, 3), _x(3), wrt=wrt)
+
+
+def test_multi_dot_with_a_constant_operand_and_a_vector_first():
+    c = _x(2, 4)
+    check(chain_with_a_constant, _x(5, 3), _x(3, 4), c, wrt=(0, 1))
+    check(chain_with_a_constant, _x(3), _x(3, 4), c, wrt=(0, 1))
+
+
+def chain_into_out(a):
+    o = np.zeros((2, 2))
+    np.linalg.multi_dot([a, a.T], out=o)
+    return np.sum(o)
+
+
+def test_multi_dot_out_is_refused_at_the_line():
+    import srcdiff
+    from srcdiff.errors import SrcdiffError
+    with pytest.raises(SrcdiffError, match="is given an out= array") as info:
+        srcdiff.grad(chain_into_out)(_x(2, 3))
+    assert "out=o" in info.value.line

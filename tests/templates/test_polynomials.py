@@ -170,3 +170,43 @@ def test_polyadd_and_polysub():
     check(added, b.copy()[::-1].copy(), a.copy(), wrt=(0, 1))
     check(added_same_length, a.copy(), a[::-1].copy(), wrt=(0, 1))
     check(added_to_a_number, np.array([0.7, -0.4, 1.3]), 0.6, wrt=(0, 1))
+
+
+def multiplied(a, b):
+    return np.sum(np.sin(np.polymul(a, b)) * np.arange(1.0, 7.0))
+
+
+def multiplied_squared(a, b):
+    return np.sum(np.polymul(a, b) ** 2)
+
+
+def multiplied_then_evaluated(a, x):
+    return np.sum(np.polyval(np.polymul(a, [a[0], 2.0]), x))
+
+
+def multiplied_by_itself(a):
+    return np.sum(np.polymul(a, a) * np.arange(1.0, 6.0))
+
+
+def test_polymul():
+    rng = np.random.default_rng(5)
+    check(multiplied, rng.normal(size=4), rng.normal(size=3), wrt=(0, 1))
+    check(multiplied, rng.normal(size=4), rng.normal(size=3), wrt=1)
+    check(multiplied_squared, 1.3, rng.normal(size=3), wrt=(0, 1))   # a number: degree 0
+    check(multiplied_squared, [0.4, -1.2], rng.normal(size=2), wrt=1)
+    check(multiplied_then_evaluated, rng.normal(size=3), rng.normal(size=4), wrt=(0, 1))
+    check(multiplied_by_itself, np.array([0.6, -0.3, 1.1]))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("a, b", [([0.0, 0.5, 1.2], [0.3, -0.4, 0.8]),
+                                  ([0.7, 0.5, 1.2], [0.0, 1.0])])
+def test_polymul_with_a_leading_zero_is_refused_located(a, b, mode):
+    """numpy.poly1d drops a leading zero (the result is one coefficient shorter); a change of
+    that zero brings the coefficient back, so no derivative of the shorter result is right."""
+    a, b = np.array(a), np.array(b)
+    call = srcdiff.grad(multiplied_squared, wrt=0) if mode == "grad" else (
+        lambda u, v: srcdiff.jvp(multiplied_squared, wrt=0)(u, v, np.ones(3)))
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
+        call(a, b)
+    assert "leading zero" in str(info.value) and "numpy.convolve" in str(info.value)

@@ -574,3 +574,82 @@ def test_ufunc_accumulate(fn, axis):
     x = _distinct((3, 4))
     x[1, 1] = 0.0
     check(lambda x: np.sum(np.sin(fn(x, axis=axis)) * np.arange(12.0).reshape(3, 4)), x)
+
+
+RUNNING = [np.maximum.accumulate, np.minimum.accumulate, np.fmax.accumulate,
+           np.fmin.accumulate]
+
+
+@pytest.mark.parametrize("fn", RUNNING, ids=lambda f: f.__self__.__name__)
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_running_extrema(fn, axis):
+    x = _distinct((3, 4))
+    check(lambda x: np.sum(np.sin(fn(x, axis=axis)) * np.arange(12.0).reshape(3, 4)), x)
+
+
+@pytest.mark.parametrize("fn", RUNNING, ids=lambda f: f.__self__.__name__)
+def test_running_extrema_default_axis_vectors_and_3d(fn):
+    check(lambda x: np.sum(fn(x) ** 2 * np.arange(1.0, 6.0)), _distinct((5,)))
+    check(lambda x: np.sum(np.sin(fn(x)) * np.arange(1.0, 5.0).reshape(4, 1)), _distinct((4, 2)))
+    check(lambda x: np.sum(np.exp(fn(x, 2)) * x), _distinct((2, 2, 3)))
+
+
+def running_max_weighted(x):
+    return np.sum(np.maximum.accumulate(x) * np.arange(1.0, 1.0 + x.size))
+
+
+def prefix_max_weighted(x):   # the same values, written as numpy.max of each prefix
+    return np.sum(np.stack([np.max(x[:i + 1]) for i in range(len(x))]) *
+                  np.arange(1.0, 1.0 + x.size))
+
+
+def test_running_extremum_at_a_two_way_tie_splits_as_central_differences_do():
+    """Two elements tie for a running maximum: half to each, what central differences give
+    (the gradient jumps there, so first order only)."""
+    check(running_max_weighted, np.array([0.2, 1.0, 0.5, 1.0, 0.3]), order=1)
+    check(lambda x: np.sum(np.minimum.accumulate(x) * np.arange(1.0, 5.0)),
+          np.array([0.4, -0.2, 0.1, -0.2]), order=1)
+
+
+@pytest.mark.parametrize("x", [[1.0, 1.0, 1.0, 1.0], [0.5, 2.0, 2.0, 0.1, 2.0],
+                               [-1.0, 0.3, 0.3, 0.3]])
+def test_running_extremum_ties_split_evenly_as_numpy_max_does(x):
+    """Several elements tie: y[i] is numpy.max(x[:i + 1]), and the derivative is that of
+    numpy.max's rule on each prefix (split evenly among the tied elements), both modes."""
+    x = np.array(x)
+    assert np.allclose(srcdiff.grad(running_max_weighted)(x.copy()),
+                       srcdiff.grad(prefix_max_weighted)(x.copy()))
+    t = np.cos(np.arange(x.size))
+    assert np.allclose(srcdiff.jvp(running_max_weighted)(x.copy(), t)[1],
+                       srcdiff.jvp(prefix_max_weighted)(x.copy(), t)[1])
+
+
+def test_running_extremum_with_nan():
+    """fmax/fmin skip a NaN (it gets no derivative unless it leads); maximum/minimum carry it
+    on, and the NaN gets the derivative of the values it makes NaN."""
+    w = np.arange(1.0, 5.0)
+    x = np.array([0.3, np.nan, 2.0, 0.1])
+    grad = srcdiff.grad(lambda x: np.sum(np.fmax.accumulate(x) * w))(x.copy())
+    assert np.allclose(grad, srcdiff.grad(lambda x: np.sum(np.fmax.accumulate(x) * w))(
+        np.array([0.3, -5.0, 2.0, 0.1])))
+    grad = srcdiff.grad(lambda x: np.sum(np.maximum.accumulate(x) * w))(x.copy())
+    assert np.array_equal(grad, srcdiff.grad(running_max_by_steps)(x.copy()))
+
+
+def running_max_by_steps(x):   # numpy.maximum, whose rule gives a NaN operand the derivative
+    y = [x[0]]
+    for i in range(1, len(x)):
+        y.append(np.maximum(y[-1], x[i]))
+    return np.sum(np.stack(y) * np.arange(1.0, 5.0))
+
+
+def running_into_out(x):
+    o = np.zeros(4)
+    np.maximum.accumulate(x, out=o)
+    return np.sum(o)
+
+
+def test_running_extremum_out_is_refused_at_the_line():
+    with pytest.raises(srcdiff.SrcdiffError, match="is given an out= array") as info:
+        srcdiff.grad(running_into_out)(_distinct((4,)))
+    assert "out=o" in info.value.line

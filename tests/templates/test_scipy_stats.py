@@ -306,3 +306,40 @@ def test_tangent_rules_of_the_dirichlet_and_covariance_helpers():
               order=1)
         check(lambda g: np.sum(np.sin(covariance_gradient(g, cov))), _spd(2), modes=("fwd",),
               order=1)
+
+
+def test_multivariate_normal_entropy():
+    """entropy(mean, cov) = log det(2 pi e S) / 2: in cov (matrix, variances, a number; only
+    the lower triangle read), nothing in the mean (autograd's rule, issue #13)."""
+    cov = _spd(3)
+    check(lambda c: st.multivariate_normal.entropy(cov=c) ** 2, cov.copy(), rtol=1e-4)
+    check(lambda m, c: st.multivariate_normal.entropy(m, c) * 3.0, rng.normal(size=3),
+          cov.copy(), wrt=(0, 1), rtol=1e-4)
+    check(lambda m, v: np.sin(st.multivariate_normal.entropy(m, v)), rng.normal(size=2),
+          _in(0.5, 2.0, (2,)), wrt=(0, 1), rtol=1e-4)
+    check(lambda m, c: st.multivariate_normal.entropy(m, c), rng.normal(size=2), 1.7,
+          wrt=(0, 1), rtol=1e-4)
+
+
+@pytest.mark.parametrize("method", ["sf", "logsf"])
+@pytest.mark.parametrize("name", sorted(CONTINUOUS))
+def test_survival_functions(name, method):
+    """sf = 1 - cdf and logsf (autograd's norm.sf/logsf, issue #13), in x, loc and scale;
+    the shape parameters are held, as for cdf."""
+    f, args, wrt = _continuous_case(name, method, False)
+    check(f, *args, wrt=wrt, rtol=1e-4, atol=1e-6)
+
+
+def survival_in_df(df, x):
+    return np.sum(st.t.sf(x, df))
+
+
+def test_survival_function_shape_parameter_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_stats.py:\d+") as info:
+        srcdiff.grad(survival_in_df)(3.0, _in(-1, 1))
+    assert "with respect to 'df'" in str(info.value)
+
+
+def test_log_survival_far_in_the_tail():
+    g = srcdiff.grad(lambda x: np.sum(norm.logsf(x)))(np.array([30.0, 5.0]))
+    assert np.all(np.isfinite(g))

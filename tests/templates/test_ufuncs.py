@@ -396,3 +396,46 @@ def test_copysign_and_ldexp():
     check(copysign_first, 0.8)
     check(ldexp_first, x.copy())
     check(lambda s: np.ldexp(s * s, 3) + np.copysign(s, -1.0), 0.6)
+
+
+W23 = np.arange(1.0, 7.0).reshape(2, 3)
+X23 = np.array([[0.3, -1.7, 2.45], [5.2, -0.6, 3.9]])   # no integers, no powers of two
+
+
+def fractional_part(x):
+    return np.sum(np.sin(np.modf(x)[0] * 3) * W23)
+
+
+def both_parts(x):
+    frac, whole = np.modf(x)
+    return np.sum(frac ** 2 * whole * W23)
+
+
+def integral_part_only(x):
+    return np.sum(np.modf(x)[1] * W23 + x)
+
+
+def mantissa_and_exponent(x):
+    m, e = np.frexp(x)
+    return np.sum(np.sin(m * 2) * e * W23)
+
+
+def mantissa_squared(x):
+    return np.sum(np.frexp(x)[0] ** 2 * W23)
+
+
+def of_a_number(s):
+    return np.frexp(s)[0] * s + np.modf(s * 3.0)[0] ** 2
+
+
+@pytest.mark.parametrize("f", [fractional_part, both_parts, integral_part_only,
+                               mantissa_and_exponent, mantissa_squared])
+def test_modf_and_frexp(f):
+    from gradcheck import check
+    check(f, X23.copy())
+
+
+@pytest.mark.parametrize("s", [0.7, -5.3, 1e-3])
+def test_modf_and_frexp_of_numbers(s):
+    from gradcheck import check
+    check(of_a_number, s)
