@@ -263,7 +263,9 @@ def passed_on_write(fdef, params, resolve, follow, seen=frozenset(), depth=0):
     hands one of its parameters, never rebound, to a function that writes into it in place
     (itself, or through a function it hands it on to), or None. For a function where
     `argument_writes` finds no write of its own: a write two calls down changes the
-    caller's array as much as one made in the callee.
+    caller's array as much as one made in the callee. Where the function it is handed to
+    only updates it (`t += 0.5`: in place for an array, a new number otherwise), the tuple
+    has a fifth item, the operator, and only the run tells.
 
     `resolve(func)` gives the object a call's function expression means; `follow(callee)`
     gives (source, parameters, resolve) of a callee to follow (a function of the user's
@@ -293,18 +295,22 @@ def passed_on_write(fdef, params, resolve, follow, seen=frozenset(), depth=0):
                 inner_params[slot] if slot < len(inner_params) else None)
             if target is not None and isinstance(a, S.Name) and a.id in kept:
                 handed[target] = a.id
-        writes, _ = argument_writes(source.node, inner_params, inner_resolve)
-        written = {p: where for p, where in writes}
+        writes, updates = argument_writes(source.node, inner_params, inner_resolve)
+        written = {p: (where,) for p, where in writes}
+        for p, op, where in updates:
+            written.setdefault(p, (where, op))
         name = getattr(callee, "__qualname__", source.node.name)
         for target, param in handed.items():
             if target in written:
-                line = getattr(written[target], "lineno", None)
-                return param, call, name, f"{os.path.basename(source.filename)}:{line}"
+                line = getattr(written[target][0], "lineno", None)
+                return (param, call, name, f"{os.path.basename(source.filename)}:{line}") + \
+                    written[target][1:]
         deeper = passed_on_write(source.node, inner_params, inner_resolve, follow,
                                  seen | {callee}, depth + 1)
         if deeper is not None and deeper[0] in handed:
-            inner_param, _, inner_name, where = deeper
-            return handed[inner_param], call, f"{name} (and on to {inner_name})", where
+            inner_param, _, inner_name, where = deeper[:4]
+            return (handed[inner_param], call, f"{name} (and on to {inner_name})", where) + \
+                deeper[4:]
     return None
 
 

@@ -394,7 +394,9 @@ class CopyInsertion:
         name = getattr(fn, "__qualname__", fdef.name)
         if not writes:
             passed = passed_on_write(fdef, params, resolve, _callee_syntax, {fn})
-            if passed is not None:
+            if passed is not None and len(passed) > 4:   # an update: in place for arrays
+                updates = updates + [(passed[0], passed[4], passed[1])]
+            elif passed is not None:
                 param, call, callee, inner = passed
                 error = source.error(call, f"{name} passes its argument {param!r} to {callee}, "
                                      f"which writes into it in place ({inner}), so the "

@@ -141,3 +141,25 @@ def test_a_helper_shifting_a_row_of_the_callers_array_leaves_it_unchanged():
     A = np.outer(x, np.array([-0.2, 0.6, 1.1, 0.5]))
     check(column_shifted_by_a_helper, x, A, wrt=0, order=2)   # (A unchanged: checked there)
     check(third_bumped, x, np.array([-0.2, 0.6, 1.1, 0.5]), wrt=(0, 1), order=2)
+
+
+
+# -- an update (`t += 0.5`) handed on: in place for an array (fuzz seed 2131000020; the
+# caller's array changes, which the derivative lost: tests/test_fuzz_found.py)
+def _bumps(t):
+    t += 0.5
+    return 1.0
+
+
+def _passes_on(u):
+    d = {"b": u[1]}
+    d["b"] += _bumps(u)
+    return 0.5
+
+
+def test_an_update_handed_on_is_named_with_its_operator():
+    found = _passed(_passes_on, follow=lambda callee: _syntax(callee)
+                    if callee is _bumps else None)
+    param, call, name, where, op = found
+    assert (param, name, call.func.id) == ("u", "_bumps", "_bumps")
+    assert op is S.Add and where.startswith("test_argument_writes.py:")   # the run decides
