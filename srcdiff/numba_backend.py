@@ -110,10 +110,16 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     free = sorted(n for n in loaded - stored - set(outside) - _BUILTINS)
     global_names, bound = [], {}
     from .runtime_numba import HELPERS
+    emitted_beside = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     for n in free:
         value = globals_of(n) if globals_of is not None else None
         if n == "shape_of":
             continue  # only in tape pushes, which save the value itself here
+        if n in emitted_beside:  # jvp_g, forward_g: the derivative of a function of yours
+            use = next(x for s in body for x in ast.walk(s)
+                       if isinstance(x, ast.Name) and x.id == n)
+            raise _refusal(f"it calls {n}, the derivative of a function of yours, which the "
+                           "Numba path does not compile", use, lines, user_file)
         if n not in HELPERS and getattr(value, "__module__", "").startswith("srcdiff."):
             use = next(x for s in body for x in ast.walk(s)
                        if isinstance(x, ast.Name) and x.id == n)

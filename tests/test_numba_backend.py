@@ -90,3 +90,32 @@ def test_most_of_the_corpus_compiles():
                  "for_break", "while_break", "early_return", "for_zip", "rebinds_its_sequence",
                  "for_range_from_shape"):
         assert name in compiled
+
+
+# --- a function of the user's that the derivative differentiates through ------------------
+def _scaled_sine(a, b):
+    return a * np.sin(b)
+
+
+def calls_a_helper_in_a_loop(x):
+    s = x
+    for i in range(3):
+        s = _scaled_sine(s, x)
+    return s
+
+
+@needs_numba
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_differentiated_helper_is_refused_not_a_name_error(mode):
+    """The forward-mode code calls jvp__scaled_sine, a function emitted beside it: the kernel
+    took it as a module-level value to pass in (a NameError in the wrapper). Each mode
+    refuses at the user's line, and jit='auto' runs the NumPy path, whose numbers are right."""
+    x, t = 0.4, 1.0
+    make = srcdiff.grad if mode == "grad" else srcdiff.jvp
+    args = (x,) if mode == "grad" else (x, t)
+    with pytest.raises(numba_backend.NumbaUnsupported, match="test_numba_backend.py"):
+        make(calls_a_helper_in_a_loop, jit=True)(*args)
+    with pytest.warns(UserWarning):
+        got = make(calls_a_helper_in_a_loop, jit="auto")(*args)
+    want = numerical_grad(calls_a_helper_in_a_loop, (x,), 0)
+    np.testing.assert_allclose(got if mode == "grad" else got[1], want * t, rtol=1e-6)
