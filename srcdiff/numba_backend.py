@@ -27,6 +27,7 @@ warns (api.py). Compiling the kernel, its disk cache and the API's choices: numb
 """
 import ast
 import builtins
+import copy
 import linecache
 import re
 import types
@@ -275,6 +276,9 @@ def _rewrite(body, lines, user_file):
             elif isinstance(n, ast.Name) and n.id in tapes and not _tape_use_ok(n, body):
                 raise _refusal(f"the tape {n.id} is used other than by append and pop", n,
                                lines, user_file)
+    for s in body:
+        for n in ast.walk(s):
+            _python_powers(n, edits, replace, lines, user_file)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
         edits[lineno] = "\n".join(f"{indent}tape_{v} = []" for v in saved) or None
@@ -288,6 +292,46 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+def _unsure_power(node):
+    """`a ** b` whose exponent is not a constant >= 0: of two integers, Python's is a float
+    where b < 0, Numba's an integer (2 ** -1 is 0)."""
+    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Pow):
+        return False
+    b = node.right
+    return not (isinstance(b, ast.Constant) and isinstance(b.value, (int, float)) and
+                b.value >= 0)
+
+
+class _PythonPowers(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if _unsure_power(node):
+            return ast.Call(ast.Name("python_power", ast.Load()), [node.left, node.right], [])
+        return node
+
+
+def _python_powers(n, edits, replace, lines, user_file):
+    """A statement computing a power with _unsure_power rewritten to `python_power(a, b)`
+    (runtime_numba: Python's number for two integers); refused in a loop's or branch's
+    header."""
+    if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
+        if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Pow):
+            n = ast.copy_location(ast.Assign([ast.Name(n.target.id, ast.Store())],
+                                             ast.BinOp(ast.Name(n.target.id, ast.Load()),
+                                                       ast.Pow(), n.value)), n) \
+                if isinstance(n.target, ast.Name) else n
+        if any(_unsure_power(x) for x in ast.walk(n)):
+            if n.lineno in edits:
+                raise _refusal("a power on a line Numba needs rewritten otherwise", n, lines,
+                               user_file)
+            replace(n, ast.unparse(_PythonPowers().visit(copy.deepcopy(n))))
+    elif isinstance(n, (ast.If, ast.While, ast.For)):
+        head = n.iter if isinstance(n, ast.For) else n.test
+        if any(_unsure_power(x) for x in ast.walk(head)):
+            raise _refusal("a power in a loop's or branch's header (Numba's power of two "
+                           "integers is an integer)", n, lines, user_file)
 
 
 def _is_method(node, owners, method):

@@ -119,3 +119,34 @@ def test_a_differentiated_helper_is_refused_not_a_name_error(mode):
         got = make(calls_a_helper_in_a_loop, jit="auto")(*args)
     want = numerical_grad(calls_a_helper_in_a_loop, (x,), 0)
     np.testing.assert_allclose(got if mode == "grad" else got[1], want * t, rtol=1e-6)
+
+
+# --- Python's int ** negative int -----------------------------------------------------------
+def halving_weights(x):
+    s = x
+    for k in range(1, 4):
+        s = s + x * 2 ** -k
+    return s
+
+
+def inverse_powers(x):
+    s = 0.0
+    for k in range(1, 4):
+        n = k + 1
+        s = s + x ** 2 * n ** (1 - k) + 3 ** -2 * x
+    return s
+
+
+@needs_numba
+@pytest.mark.parametrize("f", [halving_weights, inverse_powers], ids=lambda f: f.__name__)
+def test_an_int_to_a_negative_int_power_is_a_float(f):
+    """Python's 2 ** -1 is 0.5; Numba's, of two integers, is 0: the compiled gradient (and
+    value) came out as if each such term were 0, silently. The kernel computes a power of two
+    integers as Python's float."""
+    x = 0.4
+    want = numerical_grad(f, (x,), 0)
+    value, got = srcdiff.value_and_grad(f, jit=True)(x)
+    np.testing.assert_allclose(value, f(x), rtol=1e-12)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    value, along = srcdiff.jvp(f, jit=True)(x, 1.0)
+    np.testing.assert_allclose(along, want, rtol=1e-6)
