@@ -279,6 +279,9 @@ def _rewrite(body, lines, user_file):
     for s in body:
         for n in ast.walk(s):
             _python_powers(n, edits, replace, lines, user_file)
+            if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
+                raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
+                               "Python's is 2.67)", n, lines, user_file)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
         edits[lineno] = "\n".join(f"{indent}tape_{v} = []" for v in saved) or None

@@ -150,3 +150,21 @@ def test_an_int_to_a_negative_int_power_is_a_float(f):
     np.testing.assert_allclose(got, want, rtol=1e-6)
     value, along = srcdiff.jvp(f, jit=True)(x, 1.0)
     np.testing.assert_allclose(along, want, rtol=1e-6)
+
+
+# --- Python's round(x, ndigits) ---------------------------------------------------------------
+def rounded_scale(x):
+    return x * round(2.675, 2) + x ** 2 * round(x * 10.0, 1)
+
+
+@needs_numba
+def test_round_with_digits_is_refused_not_rounded_otherwise():
+    """Python rounds the double nearest 2.675 (2.67499...) to 2.67; Numba's round(x, 2)
+    scales first and gives 2.68: the compiled value and gradient were silently off. Refused at
+    the user's line; jit='auto' runs the NumPy path, whose gradient is right."""
+    x = 0.37
+    with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
+        srcdiff.grad(rounded_scale, jit=True)(x)
+    with pytest.warns(UserWarning):
+        got = srcdiff.grad(rounded_scale, jit="auto")(x)
+    np.testing.assert_allclose(got, numerical_grad(rounded_scale, (x,), 0), rtol=1e-6)
