@@ -86,9 +86,15 @@ def _survey(module):
 
 
 def _negative(node):
-    """A negative number constant (folding makes them of `-2.0`), -0.0 too."""
-    return isinstance(node, S.Constant) and type(node.value) in (int, float) and \
-        math.copysign(1.0, node.value) < 0
+    """A number constant printed with a leading minus (folding makes them of `-2.0`): -0.0
+    too, and a complex one whose real part is negative or a zero that prints as none."""
+    if not isinstance(node, S.Constant):
+        return False
+    v = node.value
+    if type(v) in (int, float):
+        return math.copysign(1.0, v) < 0
+    return type(v) is complex and (math.copysign(1.0, v.real) < 0 or
+                                   v.real == 0 and math.copysign(1.0, v.imag) < 0)
 
 
 class _NegativeBases(S.NodeTransformer):

@@ -149,7 +149,7 @@ def test_a_negative_base_keeps_its_parentheses():
 def test_negative_constants_print_as_python_reads_them():
     from srcdiff import syntax as S
     for text, x in (("(-2.0) ** k", 2), ("(-0.0) ** k", 0), ("(-3) ** k", 3),
-                    ("(-1.5).real", 0), ("k ** -2.0", 2)):
+                    ("(-1.5).real", 0), ("k ** -2.0", 2), ("(-2j) ** k", 2)):
         tree = S.Module(body=[S.Expr(value=S.parse_module(text).body[0].value)],
                         type_ignores=[])
         for node in S.walk(tree):   # the form constant folding leaves: one negative number
