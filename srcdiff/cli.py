@@ -230,13 +230,13 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 "an array changed in place is seen, a name bound anew later is not."]
     doc.append('"""')
     lines += doc
-    taken = {imp.split(" as ")[-1].split(".")[0] for imp in imports} | {backend.split(".")[0]}
-    for imp in sorted(imports):
+    taken = {imp.split(" ")[-1].split(".")[0] for imp in imports} | {backend.split(".")[0]}
+    for imp in sorted(imports, key=lambda i: (i.startswith("from "), i)):
         if imp == "numpy" and backend != "numpy":
             lines.append(f"import {backend} as numpy  # --backend {backend}: every numpy. "
                          f"call below runs on {backend}")
             continue
-        lines.append(f"import {imp}")
+        lines.append(imp if imp.startswith("from ") else f"import {imp}")
     by_module = {}
     for path, names in user_imports.items():
         inputs.check_importable(path, names, taken)
@@ -360,6 +360,11 @@ def _collect_helper(name, obj, helpers, imports):
             _collect_helper(n, dep, helpers, imports)
         elif isinstance(dep, types.ModuleType):
             imports.add(dep.__name__ if dep.__name__ == n else f"{dep.__name__} as {n}")
+        elif (inspect.isfunction(dep) or inspect.isclass(dep)) and \
+                getattr(sys.modules.get(getattr(dep, "__module__", "")), n, None) is dep:
+            # a name the helper's module imports from another (`from collections.abc import
+            # Iterator`): imported the same way
+            imports.add(f"from {dep.__module__} import {n}")
 
 
 def _one_line(exc):

@@ -7,6 +7,7 @@ back to the standard library's `ast.unparse`; srcdiff never breaks because
 astor does. Comment markers placed by the transforms become `# ...` lines.
 """
 import ast
+import math
 import re
 
 from . import syntax as S
@@ -38,9 +39,11 @@ def to_source(nodes, use_astor=True):
         module = nodes
     else:
         module = S.Module(body=[nodes], type_ignores=[])
-    marked, empty = _survey(module)
+    marked, empty, negative = _survey(module)
     if marked:
         module = _MethodForm().visit(S.clone(module))
+    if negative:
+        module = _NegativeBases().visit(S.clone(module))
     if empty:
         module = S.clone(module)
         for stmt, field in _empty_blocks(module):
@@ -62,10 +65,10 @@ _OPTIONAL = ("orelse", "finalbody")  # blocks that may be absent, but not presen
 
 
 def _survey(module):
-    """(whether a call is marked to print in its written form, whether a block is empty),
-    in one pass over the tree."""
-    marked = empty = False
-    call, blocks = S.Call, (S.stmt, S.excepthandler)
+    """(whether a call is marked to print in its written form, whether a block is empty,
+    whether a negative number is a power's base or an attribute's owner), in one pass."""
+    marked = empty = negative = False
+    call, blocks, power = S.Call, (S.stmt, S.excepthandler), S.BinOp
     for node in S.walk(module):
         if node.__class__ is call:   # the marks are set on calls (syntax.py)
             if not marked:
@@ -74,7 +77,48 @@ def _survey(module):
                               or held.get(S.VARIADIC))
         elif not empty and isinstance(node, blocks) and _empty_fields(node):
             empty = True
-    return marked, empty
+        elif not negative and (node.__class__ is power and node.op.__class__ is S.Pow and
+                               _negative(node.left) or
+                               isinstance(node, (S.Attribute, S.Subscript)) and
+                               _negative(node.value)):
+            negative = True
+    return marked, empty, negative
+
+
+def _negative(node):
+    """A number constant printed with a leading minus (folding makes them of `-2.0`): -0.0
+    too, and a complex one whose real part is negative or a zero that prints as none."""
+    if not isinstance(node, S.Constant):
+        return False
+    v = node.value
+    if type(v) in (int, float):
+        return math.copysign(1.0, v) < 0
+    return type(v) is complex and (math.copysign(1.0, v.real) < 0 or
+                                   v.real == 0 and math.copysign(1.0, v.imag) < 0)
+
+
+class _NegativeBases(S.NodeTransformer):
+    """`(-2.0) ** k` printed as written: a negative number constant as a power's base (or
+    an attribute's owner) becomes `-(2.0)`, which astor and ast.unparse put in parentheses;
+    printed bare, `-2.0 ** k` is `-(2.0 ** k)` to Python."""
+
+    def _minus(self, node):
+        if not _negative(node):
+            return node
+        return S.UnaryOp(op=S.USub(), operand=S.Constant(value=-node.value, kind=None))
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, S.Pow):
+            node.left = self._minus(node.left)
+        return node
+
+    def visit_Attribute(self, node):
+        self.generic_visit(node)
+        node.value = self._minus(node.value)
+        return node
+
+    visit_Subscript = visit_Attribute
 
 
 def _empty_fields(node):

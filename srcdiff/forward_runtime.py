@@ -34,7 +34,9 @@ def broadcast_like(tangent, like):
 
 
 def check_tangent(tangent, value, name):
-    """A jvp's input tangent must have its input's structure and shape; return it."""
+    """A jvp's input tangent must have its input's structure and shape; return it, its arrays
+    copied: the output's tangent may be the input's (`return x`, `x[1:]`, `x + 0.0`), and the
+    caller may write its tangent after the call (one buffer for every column of a Jacobian)."""
     if isinstance(value, (list, tuple)):
         if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
             raise ValueError(f"the tangent for {name} must be a list or tuple of "
@@ -62,6 +64,8 @@ def check_tangent(tangent, value, name):
         raise ValueError(f"the tangent for {name} has shape {numpy.shape(tangent)} but {name} "
                          f"has shape {numpy.shape(value)}; pass one tangent value per "
                          f"element of {name}")
+    if hasattr(tangent, "shape") and hasattr(tangent, "copy") and numpy.ndim(tangent) > 0:
+        return tangent.copy()
     return tangent
 
 

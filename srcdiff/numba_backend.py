@@ -27,6 +27,7 @@ warns (api.py). Compiling the kernel, its disk cache and the API's choices: numb
 """
 import ast
 import builtins
+import copy
 import linecache
 import re
 import types
@@ -110,10 +111,16 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
     free = sorted(n for n in loaded - stored - set(outside) - _BUILTINS)
     global_names, bound = [], {}
     from .runtime_numba import HELPERS
+    emitted_beside = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
     for n in free:
         value = globals_of(n) if globals_of is not None else None
         if n == "shape_of":
             continue  # only in tape pushes, which save the value itself here
+        if n in emitted_beside:  # jvp_g, forward_g: the derivative of a function of yours
+            use = next(x for s in body for x in ast.walk(s)
+                       if isinstance(x, ast.Name) and x.id == n)
+            raise _refusal(f"it calls {n}, the derivative of a function of yours, which the "
+                           "Numba path does not compile", use, lines, user_file)
         if n not in HELPERS and getattr(value, "__module__", "").startswith("srcdiff."):
             use = next(x for s in body for x in ast.walk(s)
                        if isinstance(x, ast.Name) and x.id == n)
@@ -269,6 +276,12 @@ def _rewrite(body, lines, user_file):
             elif isinstance(n, ast.Name) and n.id in tapes and not _tape_use_ok(n, body):
                 raise _refusal(f"the tape {n.id} is used other than by append and pop", n,
                                lines, user_file)
+    for s in body:
+        for n in ast.walk(s):
+            _python_powers(n, edits, replace, lines, user_file)
+            if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
+                raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
+                               "Python's is 2.67)", n, lines, user_file)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
         edits[lineno] = "\n".join(f"{indent}tape_{v} = []" for v in saved) or None
@@ -282,6 +295,46 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+def _unsure_power(node):
+    """`a ** b` whose exponent is not a constant >= 0: of two integers, Python's is a float
+    where b < 0, Numba's an integer (2 ** -1 is 0)."""
+    if not isinstance(node, ast.BinOp) or not isinstance(node.op, ast.Pow):
+        return False
+    b = node.right
+    return not (isinstance(b, ast.Constant) and isinstance(b.value, (int, float)) and
+                b.value >= 0)
+
+
+class _PythonPowers(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if _unsure_power(node):
+            return ast.Call(ast.Name("python_power", ast.Load()), [node.left, node.right], [])
+        return node
+
+
+def _python_powers(n, edits, replace, lines, user_file):
+    """A statement computing a power with _unsure_power rewritten to `python_power(a, b)`
+    (runtime_numba: Python's number for two integers); refused in a loop's or branch's
+    header."""
+    if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr)):
+        if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Pow):
+            n = ast.copy_location(ast.Assign([ast.Name(n.target.id, ast.Store())],
+                                             ast.BinOp(ast.Name(n.target.id, ast.Load()),
+                                                       ast.Pow(), n.value)), n) \
+                if isinstance(n.target, ast.Name) else n
+        if any(_unsure_power(x) for x in ast.walk(n)):
+            if n.lineno in edits:
+                raise _refusal("a power on a line Numba needs rewritten otherwise", n, lines,
+                               user_file)
+            replace(n, ast.unparse(_PythonPowers().visit(copy.deepcopy(n))))
+    elif isinstance(n, (ast.If, ast.While, ast.For)):
+        head = n.iter if isinstance(n, ast.For) else n.test
+        if any(_unsure_power(x) for x in ast.walk(head)):
+            raise _refusal("a power in a loop's or branch's header (Numba's power of two "
+                           "integers is an integer)", n, lines, user_file)
 
 
 def _is_method(node, owners, method):

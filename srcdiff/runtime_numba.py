@@ -18,8 +18,9 @@ import numpy
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
     HELPERS, NUMPY, _largest, _smallest, abs_slope, broadcast_back, broadcast_like,
     check_array, check_float_store, check_update, decided, expand_reduced, matmul_grad_left,
-    matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy, power_exponent,
-    scale_gradient, scatter_add, sum_value, unbroadcast, unit_like, zeros_like_value)
+    matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy,
+    power_exponent, python_power, scale_gradient, scatter_add, sum_value, unbroadcast, unit_like,
+    zeros_like_value)
 
 
 # --- Numba's start ---------------------------------------------------------------------
@@ -200,6 +201,14 @@ def install():
             return lambda exponent: 1 if exponent == 0 else exponent - 1
         if is_array(exponent):
             return lambda exponent: numpy.where(exponent == 0, 1, exponent - 1)
+
+    @overload(python_power)
+    def _python_power(a, b):
+        if isinstance(a, nt.Integer) and isinstance(b, nt.Integer):
+            # a float, as Python's where b < 0 (Numba's integer power gives 0 there); one
+            # type for both signs, and the same number where b >= 0 (below 2 ** 53)
+            return lambda a, b: float(a) ** b
+        return lambda a, b: a ** b
 
     def no(t):
         return t is None or isinstance(t, (nt.NoneType, nt.Omitted))

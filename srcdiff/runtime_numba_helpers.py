@@ -88,6 +88,13 @@ def power_exponent(exponent):
     return numpy.where(exponent == 0, 1, exponent - 1)
 
 
+def python_power(a, b):
+    """`a ** b` as Python computes it. The kernel calls it for each power whose exponent is
+    not a constant >= 0: Numba's power of two integers is an integer (2 ** -1 is 0), Python's
+    a float where the exponent is negative; runtime_numba's version computes a float there."""
+    return a ** b
+
+
 def abs_slope(x):
     """d|x|/dx for real x: sign(x) (0 at 0). (Complex x is left to the NumPy path.)"""
     return numpy.sign(x)
@@ -175,7 +182,8 @@ def mean_value(x):
 
 HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
-    matmul_grad_left, matmul_grad_right, decided, power_exponent, abs_slope, unit_like,
+    matmul_grad_left, matmul_grad_right, decided, power_exponent, python_power, abs_slope,
+    unit_like,
     scale_gradient, expand_reduced, scatter_add, check_update, check_float_store,
     check_array, no_derivative, own_copy)}
 

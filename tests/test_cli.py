@@ -368,3 +368,58 @@ def test_standalone_module_reaches_defaults_by_their_module_names(tmp_path):
     spec.loader.exec_module(mod)
     np.testing.assert_allclose(got, numerical_grad(mod.loss, (np.array([0.3, -0.2, 0.5]),), 0),
                                rtol=1e-6, atol=1e-8)
+
+
+ITERATIONS = '''import numpy as np
+
+
+def early(x):
+    for i in range(5):
+        x = x * 1.5
+        if np.sum(x) > 4.0:
+            return np.sum(x * x)
+    return np.sum(x)
+
+
+def over_dict(x):
+    d = {"a": 1.0, "b": 2.0}
+    s = 0.0
+    for k in d:
+        s = s + d[k] * np.sum(x ** 2)
+    return s
+'''
+
+
+@pytest.mark.parametrize("func, mode", [("early", "hvp"), ("early", "hessian"),
+                                        ("over_dict", "reverse"), ("over_dict", "forward")])
+def test_copied_helpers_bring_the_names_they_import(tmp_path, func, mode):
+    """iteration_order (a loop over a dict, or the order of a loop a `return` leaves, in
+    forward over reverse) reads collections.abc's Iterator, which runtime_containers imports
+    by name: the generated module raised NameError until the copy brought its import."""
+    (tmp_path / "iters.py").write_text(ITERATIONS)
+    r = run_cli(f"iters.py:{func}", "--mode", mode, "-o", str(tmp_path / "iters_d.py"),
+                cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    x, v = np.array([0.5, 1.2]), np.array([0.3, -0.7])
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "v.npy", v)
+    call = {"reverse": f"grad_{func}(x)", "forward": f"jvp_{func}(x, v)[1]",
+            "hvp": f"hvp_{func}(x, v)", "hessian": f"hessian_{func}(x) @ v"}[mode]
+    run_standalone(tmp_path, (
+        "import numpy as np, iters_d\n"
+        "x, v = np.load('x.npy'), np.load('v.npy')\n"
+        f"np.save('g.npy', np.asarray(iters_d.{call}, dtype=float))\n"))
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import iters
+        f = getattr(iters, func)
+        if mode in ("reverse", "forward"):
+            want = numerical_grad(f, [x], 0)
+            want = want if mode == "reverse" else want @ v
+        else:
+            want = (numerical_grad(f, [x + 1e-4 * v], 0) -
+                    numerical_grad(f, [x - 1e-4 * v], 0)) / 2e-4
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("iters", None)
+    np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-4, atol=1e-6)

@@ -117,3 +117,47 @@ def test_empty_blocks_in_both_modes():
             check_jvp(f, x)
             value, _ = srcdiff.value_and_grad(f)(x)  # the shape-specialized variant
             assert value == f(x)
+
+
+# --- a negative number raised to a power ------------------------------------------------------
+def alternating(x):
+    s = 0.0
+    for k in range(1, 4):
+        s = s + x * (-2.0) ** k
+    return s
+
+
+def negative_base_by_name(x):
+    k = 2
+    return x * (-2.0) ** k + x ** 2 * (-1) ** k
+
+
+def negative_zero_base(x):
+    k = 0
+    return x * (-0.0) ** k
+
+
+def test_a_negative_base_keeps_its_parentheses():
+    """(-2.0) ** k printed as -2.0 ** k, which Python reads as -(2.0 ** k): every gradient
+    through an alternating sign was silently wrong (the sign of each term with even k)."""
+    from gradcheck import check
+    for f in (alternating, negative_base_by_name, negative_zero_base):
+        check(f, 0.37)
+        check(f, np.array([0.37, -1.2]))
+
+
+def test_negative_constants_print_as_python_reads_them():
+    from srcdiff import syntax as S
+    for text, x in (("(-2.0) ** k", 2), ("(-0.0) ** k", 0), ("(-3) ** k", 3),
+                    ("(-1.5).real", 0), ("k ** -2.0", 2), ("(-2j) ** k", 2)):
+        tree = S.Module(body=[S.Expr(value=S.parse_module(text).body[0].value)],
+                        type_ignores=[])
+        for node in S.walk(tree):   # the form constant folding leaves: one negative number
+            for field in ("left", "value"):
+                inner = getattr(node, field, None)
+                if isinstance(inner, S.UnaryOp) and isinstance(inner.op, S.USub) and \
+                        isinstance(inner.operand, S.Constant):
+                    setattr(node, field, S.Constant(value=-inner.operand.value, kind=None))
+        for use_astor in (True, False):
+            printed = emit.to_source(tree, use_astor=use_astor).strip()
+            assert eval(printed, {"k": x}) == eval(text, {"k": x}), (text, printed)

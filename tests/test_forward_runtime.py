@@ -39,7 +39,7 @@ def test_broadcast_like_gives_the_values_shape():
 def test_check_tangent_refuses_what_does_not_fit():
     x = np.zeros(3)
     t = np.ones(3)
-    assert check_tangent(t, x, "x") is t
+    assert np.array_equal(check_tangent(t, x, "x"), t)
     with pytest.raises(ValueError, match=r"tangent for x has shape \(2,\) but x has shape \(3,\)"):
         check_tangent(np.ones(2), x, "x")
     with pytest.raises(ValueError, match="must be a number or an array"):
@@ -157,3 +157,40 @@ def test_dicts_of_derivatives_are_added_key_by_key_in_one_place():
     assert nested == {"a": {"x": 3.0, "y": 1.0}}
     fields = runtime_values._add({"w": [1.0, 2.0]}, {"w": [3.0, 4.0], "b": 1.0})
     assert fields == {"w": [4.0, 6.0], "b": 1.0}
+
+
+# --- a tangent the caller writes after the call --------------------------------------------
+def _identity(x):
+    return x
+
+
+def _tail(x):
+    return x[1:]
+
+
+def _plus_zero(x):
+    return x + 0.0
+
+
+def _reshaped(x):
+    return x.reshape(2, 2)
+
+
+@pytest.mark.parametrize("f", [_identity, _tail, _plus_zero, _reshaped],
+                         ids=lambda f: f.__name__)
+def test_a_jvps_tangent_is_not_the_callers_array(f):
+    """A Jacobian by columns, one tangent buffer written for each (`t[:] = 0; t[i] = 1`):
+    the output's tangent was the caller's tangent (or a view of it) wherever it is the input's
+    tangent unchanged, so each column already returned became the last one. The tangents a
+    jvp is given are private to it, as a vjp's cotangent is (check_cotangent)."""
+    import srcdiff
+    x = np.array([0.3, -0.5, 0.7, 0.2])
+    t = np.zeros(4)
+    columns = []
+    for i in range(4):
+        t[:] = 0.0
+        t[i] = 1.0
+        columns.append(np.ravel(srcdiff.jvp(f)(x, t)[1]))
+    got = np.stack(columns, axis=-1)
+    want = np.stack([np.ravel(directional_difference(f, x, e)) for e in np.eye(4)], axis=-1)
+    np.testing.assert_allclose(got, want, atol=1e-8)

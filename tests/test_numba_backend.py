@@ -90,3 +90,81 @@ def test_most_of_the_corpus_compiles():
                  "for_break", "while_break", "early_return", "for_zip", "rebinds_its_sequence",
                  "for_range_from_shape"):
         assert name in compiled
+
+
+# --- a function of the user's that the derivative differentiates through ------------------
+def _scaled_sine(a, b):
+    return a * np.sin(b)
+
+
+def calls_a_helper_in_a_loop(x):
+    s = x
+    for i in range(3):
+        s = _scaled_sine(s, x)
+    return s
+
+
+@needs_numba
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_differentiated_helper_is_refused_not_a_name_error(mode):
+    """The forward-mode code calls jvp__scaled_sine, a function emitted beside it: the kernel
+    took it as a module-level value to pass in (a NameError in the wrapper). Each mode
+    refuses at the user's line, and jit='auto' runs the NumPy path, whose numbers are right."""
+    x, t = 0.4, 1.0
+    make = srcdiff.grad if mode == "grad" else srcdiff.jvp
+    args = (x,) if mode == "grad" else (x, t)
+    with pytest.raises(numba_backend.NumbaUnsupported, match="test_numba_backend.py"):
+        make(calls_a_helper_in_a_loop, jit=True)(*args)
+    with pytest.warns(UserWarning):
+        got = make(calls_a_helper_in_a_loop, jit="auto")(*args)
+    want = numerical_grad(calls_a_helper_in_a_loop, (x,), 0)
+    np.testing.assert_allclose(got if mode == "grad" else got[1], want * t, rtol=1e-6)
+
+
+# --- Python's int ** negative int -----------------------------------------------------------
+def halving_weights(x):
+    s = x
+    for k in range(1, 4):
+        s = s + x * 2 ** -k
+    return s
+
+
+def inverse_powers(x):
+    s = 0.0
+    for k in range(1, 4):
+        n = k + 1
+        s = s + x ** 2 * n ** (1 - k) + 3 ** -2 * x
+    return s
+
+
+@needs_numba
+@pytest.mark.parametrize("f", [halving_weights, inverse_powers], ids=lambda f: f.__name__)
+def test_an_int_to_a_negative_int_power_is_a_float(f):
+    """Python's 2 ** -1 is 0.5; Numba's, of two integers, is 0: the compiled gradient (and
+    value) came out as if each such term were 0, silently. The kernel computes a power of two
+    integers as Python's float."""
+    x = 0.4
+    want = numerical_grad(f, (x,), 0)
+    value, got = srcdiff.value_and_grad(f, jit=True)(x)
+    np.testing.assert_allclose(value, f(x), rtol=1e-12)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    value, along = srcdiff.jvp(f, jit=True)(x, 1.0)
+    np.testing.assert_allclose(along, want, rtol=1e-6)
+
+
+# --- Python's round(x, ndigits) ---------------------------------------------------------------
+def rounded_scale(x):
+    return x * round(2.675, 2) + x ** 2 * round(x * 10.0, 1)
+
+
+@needs_numba
+def test_round_with_digits_is_refused_not_rounded_otherwise():
+    """Python rounds the double nearest 2.675 (2.67499...) to 2.67; Numba's round(x, 2)
+    scales first and gives 2.68: the compiled value and gradient were silently off. Refused at
+    the user's line; jit='auto' runs the NumPy path, whose gradient is right."""
+    x = 0.37
+    with pytest.raises(numba_backend.NumbaUnsupported, match=r"test_numba_backend.py:\d+"):
+        srcdiff.grad(rounded_scale, jit=True)(x)
+    with pytest.warns(UserWarning):
+        got = srcdiff.grad(rounded_scale, jit="auto")(x)
+    np.testing.assert_allclose(got, numerical_grad(rounded_scale, (x,), 0), rtol=1e-6)
