@@ -1,9 +1,6 @@
 """Desugaring of loops, exits, conditional and boolean expressions, comprehensions (stage 3,
 lower: a mixin of lower.Lowerer). Takes user statements and expressions; gives back core
-statements.
-
-`Desugaring` is a mixin of `lower.Lowerer`. It takes user statements and expressions and
-returns core statements in which:
+statements, in which:
 
 * every `for` runs over a `range` held in a temporary (`for x in seq`, `enumerate`, `zip`,
   `reversed`, dict views: an index loop whose body starts by reading the items; a set,

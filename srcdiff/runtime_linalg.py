@@ -6,13 +6,10 @@ arguments, results and cotangent or tangent; gives back a new array, or nothing 
 that passes.
 
 The FFT's helpers are in runtime_fft.py, the bilinear products' in runtime_products.py (read
-from here, imported at the first such read). Emitted code calls these; each is a plain NumPy
-function of its arguments, made only of calls NumPy dispatches on the arrays it is given (so
-CuPy or Dask arrays stay where they are), and each has a tangent rule beside the templates
-that call it (forward mode over an emitted gradient meets them).
-
-The codegen command copies a helper's source (and the helpers it calls) into the module it
-writes: no helper reads a module-level constant.
+from here, imported at the first such read). Each is a plain NumPy function of its arguments
+(CuPy or Dask arrays stay where they are) with a tangent rule beside the templates that call
+it; the codegen command copies a helper's source into the module it writes (so no helper
+reads a module-level constant).
 """
 import numpy
 
