@@ -47,6 +47,31 @@ def helper_result_written_read_through_y(x):
     g = field_of(layer)
     g[2] = g[2] * x[0]
     return np.sum(y * x)
+
+
+def rows_scaled(M, c):
+    for row in M:
+        yield row * c
+
+
+def shifted_in_a_loop_after_a_generator(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for p, q in zip(x, x):
+        if q >= 1.0:
+            continue
+        A[1:, :] = A[:-1, :] * q
+    return np.sum(A * np.arange(1.0, 7.0).reshape(3, 2)) + total * x[1]
+
+
+def shifted_view_read_after_the_write(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for p, q in zip(x, x):
+        if q >= 1.0:
+            continue
+        v = A[:-1, :]
+        A[1:, :] = v * q
+        total = total + np.sum(v)
+    return np.sum(A) + total
 '''
 
 
@@ -70,3 +95,20 @@ def test_a_field_s_array_handed_back_then_written_is_refused(m, name):
         srcdiff.grad(getattr(m, name))(X.copy())
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
         check(getattr(m, name), X, order=1)   # (vjp, jvp: every path)
+
+
+A = np.array([[0.3, -0.2], [0.5, 0.7], [-0.4, 0.9]])
+
+
+def test_a_view_read_before_a_write_in_a_loop_and_bound_anew_each_trip_differentiates(m):
+    """`A[1:, :] = A[:-1, :] * q` in a loop, where a generator of the user's was handed A
+    before (so alias_flow cannot follow A): the view srcdiff names is read before the write
+    and bound anew at the top of each trip, so no read sees the write (fuzz 2017000036, once
+    refused in the run)."""
+    check(m.shifted_in_a_loop_after_a_generator, X[:3], A, wrt=(0, 1), order=2)
+
+
+def test_a_view_read_after_the_write_in_the_same_trip_stays_refused(m):
+    """The neighbour: v = A[:-1, :] is read after A[1:, :] changed it (the same memory)."""
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into A here"):
+        srcdiff.grad(m.shifted_view_read_after_the_write, wrt=(0, 1))(X[:3].copy(), A.copy())
