@@ -163,10 +163,11 @@ class _Proof:
         self.own = own_class(fn, fdef)   # (receiver, class): `self.act(t)` is cls.act
         self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
+        dead = self.dead = _dead_lambdas(nodes)
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
                               S.NamedExpr, S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
-               for n in nodes):
+               and id(n) not in dead for n in nodes):
             return
         self.locals = {n.id for n in nodes if isinstance(n, S.Name) and
                        isinstance(n.ctx, S.Store)} - self.params
@@ -207,7 +208,8 @@ class _Proof:
             for name in self.locals:
                 got = set()
                 for _, value in self.bindings.get(name, [("?", None)]):
-                    part = None if value is None else self._sources(value, sources)
+                    part = frozenset() if id(value) in self.dead else \
+                        None if value is None else self._sources(value, sources)
                     if part is None:
                         return None
                     got |= part
@@ -467,6 +469,16 @@ class _Proof:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
         return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
+
+
+def _dead_lambdas(nodes):
+    """ids of the lambdas bound to a local name (`lam = lambda t: ...`) that nothing reads:
+    never called, returned or stored, such a function object is dropped when the call
+    returns and keeps nothing (its body, never run, is still read as the rest is)."""
+    read = {n.id for n in nodes if isinstance(n, S.Name) and not isinstance(n.ctx, S.Store)}
+    return {id(n.value) for n in nodes if isinstance(n, S.Assign) and
+            isinstance(n.value, S.Lambda) and len(n.targets) == 1 and
+            isinstance(n.targets[0], S.Name) and n.targets[0].id not in read}
 
 
 def is_sequence_of(func):
