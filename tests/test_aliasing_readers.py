@@ -63,6 +63,14 @@ def shifted_in_a_loop_after_a_generator(x, A):
     return np.sum(A * np.arange(1.0, 7.0).reshape(3, 2)) + total * x[1]
 
 
+def shifted_in_nested_loops_after_a_generator(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for q in x:
+        for k in range(2):
+            A[1:, :] = A[1:, :] * np.tanh(q * A[:-1, :])
+    return np.sum(A * np.arange(1.0, 7.0).reshape(3, 2)) + total * x[1]
+
+
 def shifted_view_read_after_the_write(x, A):
     total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
     for p, q in zip(x, x):
@@ -106,6 +114,9 @@ def test_a_view_read_before_a_write_in_a_loop_and_bound_anew_each_trip_different
     and bound anew at the top of each trip, so no read sees the write (fuzz 2017000036, once
     refused in the run)."""
     check(m.shifted_in_a_loop_after_a_generator, X[:3], A, wrt=(0, 1), order=2)
+    # (in nested loops: the next trip of the outer loop reaches the inner one, whose body
+    # binds the views again before reading them; fuzz 2017000007, users)
+    check(m.shifted_in_nested_loops_after_a_generator, X[:3], A, wrt=(0, 1), order=2)
 
 
 def test_a_view_read_after_the_write_in_the_same_trip_stays_refused(m):
