@@ -6,6 +6,11 @@ be: `fresh_items`); the parameters its result may be or hold (`returned_paramete
 **kw, only the keys it reads: `returned_sources`) and those it may store what its
 arguments reach into (`stores_only_into`, for writing_helpers' variants).
 
+A call of a function a module-level table holds (`ACTS[kind](t)`) keeps nothing where each
+function the table holds keeps nothing: the derivative calls the one srcdiff read from the
+table when compiling (function_dicts checks the item where it is called). A lambda bound
+to a local that nothing reads is dropped at the return.
+
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
 
@@ -26,8 +31,8 @@ import types
 import numpy
 
 from . import syntax as S
-from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, deep_fresh, \
-    items_of, own_class, returned_arity
+from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, dead_lambdas, \
+    deep_fresh, items_of, own_class, returned_arity
 from .library_results import (  # noqa: F401 (read here by alias_flow, aliasing, ...)
     _PLAIN, _TAME_BUILTINS, FRESH, FRESH_BUILTINS, FRESH_METHODS, READ_METHODS, STORE_METHODS,
     VIEW_ATTRIBUTES, VIEW_FUNCS, VIEW_METHODS, copies, fresh_call, keeps_nothing,
@@ -163,7 +168,7 @@ class _Proof:
         self.own = own_class(fn, fdef)   # (receiver, class): `self.act(t)` is cls.act
         self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
-        dead = self.dead = _dead_lambdas(nodes)
+        dead = self.dead = dead_lambdas(nodes)
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
                               S.NamedExpr, S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
@@ -415,6 +420,15 @@ class _Proof:
                 fresh_result(func, self.seen)
         return False
 
+    def _keeper_free(self, func):
+        """Whether calling `func` leaves nothing it was given held once it returns."""
+        from .callables import is_user_function
+        if keeps_nothing(func) or (isinstance(func, type) and func in FRESH_BUILTINS):
+            return True   # (NumPy's, float(i): a rule-less numpy.eye is no user's)
+        if isinstance(func, types.FunctionType) and is_user_function(func):
+            return keeps_no_argument(func, self.seen)
+        return func in (list, tuple, dict, set, range, enumerate, zip, reversed)
+
     def _no_list(self, node):
         """Whether `node` is surely a number or an array (never a list): a constant, or a
         ufunc's or a copying NumPy function's result."""
@@ -456,12 +470,13 @@ class _Proof:
             return True
         func = self._callee(node)
         if func is not _MISSING:
-            from .callables import is_user_function
-            if keeps_nothing(func) or (isinstance(func, type) and func in FRESH_BUILTINS):
-                return True   # (NumPy's, float(i): a rule-less numpy.eye is no user's)
-            if isinstance(func, types.FunctionType) and is_user_function(func):
-                return keeps_no_argument(func, self.seen)
-            return func in (list, tuple, dict, set, range, enumerate, zip, reversed)
+            return self._keeper_free(func)
+        table = self._global(node.func.value) if isinstance(node.func, S.Subscript) else None
+        if type(table) in (dict, list, tuple) and 0 < len(table) <= 8:
+            # ACTS[kind](t), a module-level table of functions: each one keeps nothing (the
+            # call runs the one srcdiff read from it when compiling: function_dicts)
+            return all(self._keeper_free(f) for f in (
+                table.values() if type(table) is dict else table))
         if not isinstance(node.func, S.Attribute):
             return False
         attr, receiver = node.func.attr, node.func.value
@@ -469,16 +484,6 @@ class _Proof:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
         return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
-
-
-def _dead_lambdas(nodes):
-    """ids of the lambdas bound to a local name (`lam = lambda t: ...`) that nothing reads:
-    never called, returned or stored, such a function object is dropped when the call
-    returns and keeps nothing (its body, never run, is still read as the rest is)."""
-    read = {n.id for n in nodes if isinstance(n, S.Name) and not isinstance(n.ctx, S.Store)}
-    return {id(n.value) for n in nodes if isinstance(n, S.Assign) and
-            isinstance(n.value, S.Lambda) and len(n.targets) == 1 and
-            isinstance(n.targets[0], S.Name) and n.targets[0].id not in read}
 
 
 def is_sequence_of(func):

@@ -5,7 +5,8 @@ back whether every value it returns is new and holds only new values, at any dep
 (`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
 bindings of a function's locals (`bindings`) and the parts of a comprehension (`items_of`),
 which that proof reads; for a method, the class whose own methods a call on its receiver
-runs (`own_class`, `class_function`: `self.act(t)` in Dense.forward is Dense.act).
+runs (`own_class`, `class_function`: `self.act(t)` in Dense.forward is Dense.act); the
+lambdas bound to a local nothing reads, which keep nothing (`dead_lambdas`).
 
 alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
 list, tuple or dict it returns may still be what its arguments reach, so the caller counts
@@ -185,3 +186,13 @@ def class_function(cls, attr, missing):
             func = c.__dict__[attr]
             return func if isinstance(func, types.FunctionType) else missing
     return missing
+
+
+def dead_lambdas(nodes):
+    """ids of the lambdas bound to a local name (`lam = lambda t: ...`) that nothing reads:
+    never called, returned or stored, such a function object is dropped when the call
+    returns and keeps nothing (its body, never run, is still read as the rest is)."""
+    read = {n.id for n in nodes if isinstance(n, S.Name) and not isinstance(n.ctx, S.Store)}
+    return {id(n.value) for n in nodes if isinstance(n, S.Assign) and
+            isinstance(n.value, S.Lambda) and len(n.targets) == 1 and
+            isinstance(n.targets[0], S.Name) and n.targets[0].id not in read}

@@ -582,6 +582,43 @@ def written_after_a_helper_with_a_lambda(x, A):
     return np.sum(u * x) * a + np.sum(A * A)
 
 
+ACTS = {"tanh": np.tanh, "sin": np.sin, "soft": lambda v: np.log1p(np.exp(v)),
+        "same": lambda v: v}
+STASH = []
+
+
+def stash(v):
+    STASH.append(v)
+    return np.sin(v)
+
+
+KEEPING = {"sin": np.sin, "stash": stash}
+
+
+def act(t, kind="tanh"):
+    return ACTS[kind](t)
+
+
+def act_keeping(t, kind="sin"):
+    return KEEPING[kind](t)
+
+
+def written_after_table_calls(x, A):
+    x = x * 1.0
+    a = x
+    for kind in ("sin", "tanh"):
+        a = act(a, kind) * 0.9
+    x[1] = A[0, 0] * 2.0
+    return np.sum(x * A[0]) + np.sum(a)
+
+
+def written_after_the_same_from_a_table(x, A):
+    x = x * 1.0
+    a = act(x, "same")     # (x itself)
+    x[1] = A[0, 0] * 2.0
+    return np.sum(x * A[0]) + np.sum(a)
+
+
 def written_after_a_helper_returning_it(x, A):
     u = np.sqrt(1.0 + x * x) * 1.0
     v = with_unused_lambda(u, A + A, 0)   # (u itself: n is 0)
@@ -606,6 +643,23 @@ def test_a_lambda_nothing_reads_keeps_nothing(lambdas):
     assert not keeps_no_argument(lambdas.lambda_returned)
     assert not keeps_no_argument(lambdas.lambda_called)
     assert not keeps_no_argument(lambdas.lambda_kept)
+
+
+def test_a_call_through_a_module_level_table_keeps_nothing_where_each_function_does(lambdas):
+    """`ACTS[kind](t)`: the call runs one of the functions the table holds (the one srcdiff
+    read from it when compiling: function_dicts checks the item where it is called), so it
+    keeps nothing where none of them does; one that may keep its argument is not proven.
+    (fuzz 2017000022 and 2017000004, funcs: such a helper seemed to keep x, which a later
+    write then seemed to change under the list or alias that had held it.)"""
+    assert keeps_no_argument(lambdas.act)
+    assert not keeps_no_argument(lambdas.act_keeping)
+    x = np.array([0.3, -0.5, 0.8])
+    A = np.array([[0.3, -0.2, 0.1], [0.5, 0.7, -0.6], [-0.4, 0.9, 0.2]])
+    check(lambdas.written_after_table_calls, x, A, wrt=(0, 1), order=2)
+    for mode in ("grad", "jvp"):   # (the neighbour: the table's function hands x back)
+        err = refusal(lambdas.written_after_the_same_from_a_table, [x.copy(), A.copy()],
+                      mode, wrt=(0, 1))
+        assert "writing into x here" in str(err)
 
 
 def test_a_write_before_a_helper_with_an_unused_lambda_differentiates(lambdas):
