@@ -196,3 +196,20 @@ def dead_lambdas(nodes):
     return {id(n.value) for n in nodes if isinstance(n, S.Assign) and
             isinstance(n.value, S.Lambda) and len(n.targets) == 1 and
             isinstance(n.targets[0], S.Name) and n.targets[0].id not in read}
+
+
+def at_key(base, keyed, key):
+    """For returned_sources' (kw, key): the objects the **kwargs dicts `base` hold under
+    `key`, where each is a dict alias_flow knows every key of (`keyed`: object -> {key:
+    objects}): none where it has no such key (`kw.get("c", 0.5)` gives 0.5). Else (and
+    for key None: the whole parameter) base."""
+    if key is None or not base or not all(o in keyed for o in base):
+        return base
+    return set().union(*(keyed[o].get(key, set()) for o in base))
+
+
+def is_sequence_of(func):
+    """Whether `func` is srcdiff's sequence_of (`list(L)`, `tuple(rows)` lowered): a new list
+    of its argument's very items (alias_flow reads it so)."""
+    from .runtime_containers import sequence_of
+    return func is sequence_of
