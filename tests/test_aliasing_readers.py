@@ -49,6 +49,28 @@ def helper_result_written_read_through_y(x):
     return np.sum(y * x)
 
 
+class Other:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return np.array(self.w)
+
+
+def method_copy_written(x):
+    layer = Layer(x * 1.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(layer.w * x)
+
+
+def method_copy_of_a_class_only_the_run_tells(x):
+    layer = Layer(x * 1.0) if x[0] > 0.0 else Other(x * 2.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(layer.w * x)
+
+
 def rows_scaled(M, c):
     for row in M:
         yield row * c
@@ -123,3 +145,13 @@ def test_a_view_read_after_the_write_in_the_same_trip_stays_refused(m):
     """The neighbour: v = A[:-1, :] is read after A[1:, :] changed it (the same memory)."""
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into A here"):
         srcdiff.grad(m.shifted_view_read_after_the_write, wrt=(0, 1))(X[:3].copy(), A.copy())
+
+
+def test_a_method_returning_a_copy_is_written_freely(m):
+    """`g = layer.copied(); g[2] = ...`, the class known: the method's own body proves its
+    result new (alias_flow_fresh), so the write is unseen by layer.w. Where the object's
+    class is one of two only the run tells (a method call srcdiff keeps as written), the
+    refusal stands: which body runs is not known when compiling."""
+    check(m.method_copy_written, X, order=2)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
+        srcdiff.grad(m.method_copy_of_a_class_only_the_run_tells)(X.copy())
