@@ -31,9 +31,8 @@ import types
 import numpy
 
 from . import syntax as S
-from .alias_fresh_items import (  # noqa: F401 (at_key, is_sequence_of: read by alias_flow)
-    COMPREHENSIONS, at_key, bindings, class_function, dead_lambdas, deep_fresh,
-    is_sequence_of, items_of, own_class, returned_arity)
+from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, dead_lambdas, \
+    deep_fresh, items_of, own_class, returned_arity
 from .library_results import (  # noqa: F401 (read here by alias_flow, aliasing, ...)
     _PLAIN, _TAME_BUILTINS, FRESH, FRESH_BUILTINS, FRESH_METHODS, READ_METHODS, STORE_METHODS,
     VIEW_ATTRIBUTES, VIEW_FUNCS, VIEW_METHODS, copies, fresh_call, keeps_nothing,

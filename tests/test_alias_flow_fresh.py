@@ -522,7 +522,8 @@ def _keyed_then_whole(w, **kw):
 
 
 def test_returned_sources_names_the_keys_of_kwargs_the_result_reads():
-    from srcdiff.alias_flow_fresh import at_key, returned_parameters, returned_sources
+    from srcdiff.alias_flow_fresh import returned_parameters, returned_sources
+    from srcdiff.alias_fresh_items import at_key
     assert returned_sources(_keyed_mix) == {("w", None), ("kw", "a"), ("kw", "c")}
     assert returned_parameters(_keyed_mix) == {"w", "kw"}
     assert returned_sources(_keyed_then_whole) == {("w", None), ("kw", "a"), ("kw", None)}
