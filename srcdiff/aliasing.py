@@ -254,8 +254,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         read, by a name of `other` or not (`z = list(L)[0]` is y's own array)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
-        if not seen or (holder is None and not _inplace(stmt) and
-                        checked_results(name, seen)):
+        if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
+            # a number rebinds, an array is written, where the results are checked apart)
             return
         if id(stmt) not in seen:   # this write is unseen: the one a later read sees instead
             stmt, instead = seen_instead(stmt, name, seen)

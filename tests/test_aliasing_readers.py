@@ -71,6 +71,32 @@ def method_copy_of_a_class_only_the_run_tells(x):
     return np.sum(g * x) + np.sum(layer.w * x)
 
 
+def kw_mix(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def pick(w, **kw):
+    return kw["a"]
+
+
+def updated_after_a_helper_given_it(x):
+    u = x * 1.0
+    a = kw_mix(np.dot(u, x), a=max(u[0], u[1]), b=u)
+    u *= 0.5 + 0.4 * x[2]
+    P = {"w": x * 2.0, "b": a}
+    return np.sum(np.tanh(P["w"])) * P["b"] + np.sum(u * x)
+
+
+def updated_after_a_helper_handing_it_back(x):
+    u = x * 1.0
+    a = pick(np.dot(u, x), a=u, b=u)
+    u *= 0.5 + 0.4 * x[2]
+    return np.sum(a * x) + np.sum(u * x)
+
+
 def rows_scaled(M, c):
     for row in M:
         yield row * c
@@ -155,3 +181,13 @@ def test_a_method_returning_a_copy_is_written_freely(m):
     check(m.method_copy_written, X, order=2)
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
         srcdiff.grad(m.method_copy_of_a_class_only_the_run_tells)(X.copy())
+
+
+def test_an_update_in_place_read_only_through_a_helpers_result_is_checked_when_it_runs(m):
+    """`u *= c` where the only later reader is what a helper given u returned (a number here:
+    max(u[0], u[1]) under **kw): like an item write, a check before it that the result
+    shares nothing with u, where `z op= v` was refused for every array (fuzz 2122000038,
+    writes). The neighbour, whose helper hands u back, is refused when it runs."""
+    check(m.updated_after_a_helper_given_it, X[:3], order=2)
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"readers.py:[0-9]+: writing into u here"):
+        srcdiff.grad(m.updated_after_a_helper_handing_it_back)(X[:3].copy())
