@@ -21,7 +21,7 @@ name's new value replaces its old one; inside loops values are only ever added, 
 """
 import types
 
-from . import alias_flow_fresh, analyze, runtime_containers, runtime_values
+from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
@@ -195,7 +195,7 @@ class Flow(Seen):
             # what its fields reach; not the class, a global read as the caller's object
             reads = self._reads(env, value.args[2])
             return {new} | reads | self.items(reads)
-        if kind == Kind.CALL and alias_flow_fresh.is_sequence_of(stmt.sd.func) and \
+        if kind == Kind.CALL and alias_fresh_items.is_sequence_of(stmt.sd.func) and \
                 isinstance(value, S.Call) and len(value.args) == 2 and not value.keywords:
             # list(L), tuple(rows) (sequence_of(list, L)): a new list of L's very items, or
             # of an array's rows (its memory); the type it is given reaches nothing
@@ -224,7 +224,7 @@ class Flow(Seen):
                 bound = _bound_arguments(stmt.sd.func, value) if given is not None and \
                     stmt.sd.user_call is None else None   # (a method's: self is not there)
                 if bound is not None and {p for p, _ in given} <= set(bound):
-                    reads = set().union(*(alias_flow_fresh.at_key(self._reads(
+                    reads = set().union(*(alias_fresh_items.at_key(self._reads(
                         env, bound[p]), self.keyed, k) for p, k in given))
             if self._fresh_user_call(stmt, alias_flow_fresh.fresh_items):
                 # holding only values made in the call (update(P, G)); a tuple's items, each

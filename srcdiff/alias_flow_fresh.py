@@ -6,6 +6,11 @@ be: `fresh_items`); the parameters its result may be or hold (`returned_paramete
 **kw, only the keys it reads: `returned_sources`) and those it may store what its
 arguments reach into (`stores_only_into`, for writing_helpers' variants).
 
+A call of a function a module-level table holds (`ACTS[kind](t)`) keeps nothing where each
+function the table holds keeps nothing: the derivative calls the one srcdiff read from the
+table when compiling (function_dicts checks the item where it is called). A lambda bound
+to a local that nothing reads is dropped at the return.
+
 alias_flow.Flow follows which arrays each name may hold. A call of the user's own function
 used to count as returning any of its arguments (or part of one), so that in
 
@@ -26,8 +31,8 @@ import types
 import numpy
 
 from . import syntax as S
-from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, deep_fresh, \
-    items_of, own_class, returned_arity
+from .alias_fresh_items import COMPREHENSIONS, bindings, class_function, dead_lambdas, \
+    deep_fresh, items_of, own_class, returned_arity
 from .library_results import (  # noqa: F401 (read here by alias_flow, aliasing, ...)
     _PLAIN, _TAME_BUILTINS, FRESH, FRESH_BUILTINS, FRESH_METHODS, READ_METHODS, STORE_METHODS,
     VIEW_ATTRIBUTES, VIEW_FUNCS, VIEW_METHODS, copies, fresh_call, keeps_nothing,
@@ -107,16 +112,6 @@ def returned_sources(fn, _seen=()):
     return proof.returned if proof is not None and proof.keeps_nothing else None
 
 
-def at_key(base, keyed, key):
-    """For returned_sources' (kw, key): the objects the **kwargs dicts `base` hold under
-    `key`, where each is a dict alias_flow knows every key of (`keyed`: object -> {key:
-    objects}): none where it has no such key (`kw.get("c", 0.5)` gives 0.5). Else (and
-    for key None: the whole parameter) base."""
-    if key is None or not base or not all(o in keyed for o in base):
-        return base
-    return set().union(*(keyed[o].get(key, set()) for o in base))
-
-
 def _proof(fn, seen):
     if fn in seen:
         return _Assumed(fn)
@@ -163,10 +158,11 @@ class _Proof:
         self.own = own_class(fn, fdef)   # (receiver, class): `self.act(t)` is cls.act
         self.stored = None   # (stores_only_into)
         nodes = [n for stmt in fdef.body for n in S.walk(stmt)]
+        dead = self.dead = dead_lambdas(nodes)
         if any(isinstance(n, (S.Global, S.Nonlocal, S.FunctionDef, S.AsyncFunctionDef,
                               S.Lambda, S.ClassDef, S.Yield, S.YieldFrom, S.Await, S.Delete,
                               S.NamedExpr, S.GeneratorExp, S.Try, S.With, S.Import, S.ImportFrom))
-               for n in nodes):
+               and id(n) not in dead for n in nodes):
             return
         self.locals = {n.id for n in nodes if isinstance(n, S.Name) and
                        isinstance(n.ctx, S.Store)} - self.params
@@ -207,7 +203,8 @@ class _Proof:
             for name in self.locals:
                 got = set()
                 for _, value in self.bindings.get(name, [("?", None)]):
-                    part = None if value is None else self._sources(value, sources)
+                    part = frozenset() if id(value) in self.dead else \
+                        None if value is None else self._sources(value, sources)
                     if part is None:
                         return None
                     got |= part
@@ -392,7 +389,9 @@ class _Proof:
             return False
         if any(k.arg in ("copy", "out") or k.arg is None for k in node.keywords):
             return False
-        func = self._callee(node)
+        func, table = self._callee(node), self._table(node.func)
+        if func is _MISSING and table is not None:   # ACTS[kind](t): each one's is new
+            return all(self._fresh_by(f, node) for f in table)
         if func is _MISSING:   # a method of a value computed here
             if not isinstance(node.func, S.Attribute):
                 return False
@@ -401,6 +400,10 @@ class _Proof:
                 return self._tame(receiver, True) and all(self._tame(a, True)
                                                           for a in node.args)
             return attr in VIEW_METHODS and self._fresh(receiver)
+        return self._fresh_by(func, node)
+
+    def _fresh_by(self, func, node):
+        """Whether the call `node` of `func` surely gives a value made in it."""
         viewed = viewed_argument(func, node)
         if viewed is not None:   # (numpy.einsum('i->i', a): a view of a)
             return self._fresh(viewed)
@@ -413,13 +416,35 @@ class _Proof:
                 fresh_result(func, self.seen)
         return False
 
+    def _table(self, node):
+        """The functions a module-level table holds, for a callee `ACTS[kind]` (a dict, list
+        or tuple: the call runs the one srcdiff read from it when compiling, checked where it
+        is called by function_dicts), else None."""
+        table = self._global(node.value) if isinstance(node, S.Subscript) else None
+        if type(table) not in (dict, list, tuple) or not 0 < len(table) <= 8:
+            return None
+        return list(table.values() if type(table) is dict else table)
+
+    def _keeper_free(self, func):
+        """Whether calling `func` leaves nothing it was given held once it returns."""
+        from .callables import is_user_function
+        if keeps_nothing(func) or (isinstance(func, type) and func in FRESH_BUILTINS):
+            return True   # (NumPy's, float(i): a rule-less numpy.eye is no user's)
+        if isinstance(func, types.FunctionType) and is_user_function(func):
+            return keeps_no_argument(func, self.seen)
+        return func in (list, tuple, dict, set, range, enumerate, zip, reversed)
+
     def _no_list(self, node):
         """Whether `node` is surely a number or an array (never a list): a constant, or a
-        ufunc's or a copying NumPy function's result."""
+        ufunc's or a copying NumPy function's result (of each function a table holds, or
+        one of the user's giving only such values: `ACTS[kind](t)`)."""
         if isinstance(node, S.Constant):
             return True
         func = self._global(node.func) if isinstance(node, S.Call) else _MISSING
-        return (isinstance(func, numpy.ufunc) or func in FRESH) and self._fresh(node)
+        table = self._table(node.func) if isinstance(node, S.Call) else None
+        return all(isinstance(f, numpy.ufunc) or f in FRESH or (isinstance(
+            f, types.FunctionType) and table is not None and array_result(f, self.seen))
+            for f in (table if table is not None else [func])) and self._fresh(node)
 
     # -- statements ------------------------------------------------------------------
     def _stores_nothing(self, node, into=None):
@@ -454,12 +479,10 @@ class _Proof:
             return True
         func = self._callee(node)
         if func is not _MISSING:
-            from .callables import is_user_function
-            if keeps_nothing(func) or (isinstance(func, type) and func in FRESH_BUILTINS):
-                return True   # (NumPy's, float(i): a rule-less numpy.eye is no user's)
-            if isinstance(func, types.FunctionType) and is_user_function(func):
-                return keeps_no_argument(func, self.seen)
-            return func in (list, tuple, dict, set, range, enumerate, zip, reversed)
+            return self._keeper_free(func)
+        table = self._table(node.func)
+        if table is not None:   # (each one keeps nothing)
+            return all(self._keeper_free(f) for f in table)
         if not isinstance(node.func, S.Attribute):
             return False
         attr, receiver = node.func.attr, node.func.value
@@ -467,10 +490,3 @@ class _Proof:
             return isinstance(receiver, S.Name) and receiver.id in self.fresh and \
                 all(self._tame(a) for a in node.args)
         return attr in VIEW_METHODS | FRESH_METHODS | READ_METHODS
-
-
-def is_sequence_of(func):
-    """Whether `func` is srcdiff's sequence_of (`list(L)`, `tuple(rows)` lowered): a new list
-    of its argument's very items (alias_flow reads it so)."""
-    from .runtime_containers import sequence_of
-    return func is sequence_of

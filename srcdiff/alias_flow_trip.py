@@ -25,7 +25,7 @@ merged at the loop's head until nothing changes: `_loop`), then what follows the
 of a stale name still reaching the changed memory sees the write. By symmetry every run of
 the write is the one followed; a value made after it is an object of its own too.
 """
-from . import alias_flow_fresh, analyze, runtime_containers, runtime_values
+from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, path_to as _path_to
 from .core import Kind
@@ -200,7 +200,7 @@ class Trip:
         if kind != Kind.CALL or getattr(func, "_srcdiff_written", None):
             return False
         if func in (runtime_containers.sequence_add, runtime_containers.sequence_mul,
-                    runtime_values.record_of) or alias_flow_fresh.is_sequence_of(func):
+                    runtime_values.record_of) or alias_fresh_items.is_sequence_of(func):
             return True
         return id(s) in self.fresh or alias_flow_fresh.fresh_call(
             func, value if isinstance(value, S.Call) else None) or self._fresh_user_call(

@@ -5,7 +5,8 @@ back whether every value it returns is new and holds only new values, at any dep
 (`deep_fresh`), and the number of items of the tuple it returns (`returned_arity`); and the
 bindings of a function's locals (`bindings`) and the parts of a comprehension (`items_of`),
 which that proof reads; for a method, the class whose own methods a call on its receiver
-runs (`own_class`, `class_function`: `self.act(t)` in Dense.forward is Dense.act).
+runs (`own_class`, `class_function`: `self.act(t)` in Dense.forward is Dense.act); the
+lambdas bound to a local nothing reads, which keep nothing (`dead_lambdas`).
 
 alias_flow_fresh.fresh_result proves a helper's result is made inside it; the items of a
 list, tuple or dict it returns may still be what its arguments reach, so the caller counts
@@ -185,3 +186,30 @@ def class_function(cls, attr, missing):
             func = c.__dict__[attr]
             return func if isinstance(func, types.FunctionType) else missing
     return missing
+
+
+def dead_lambdas(nodes):
+    """ids of the lambdas bound to a local name (`lam = lambda t: ...`) that nothing reads:
+    never called, returned or stored, such a function object is dropped when the call
+    returns and keeps nothing (its body, never run, is still read as the rest is)."""
+    read = {n.id for n in nodes if isinstance(n, S.Name) and not isinstance(n.ctx, S.Store)}
+    return {id(n.value) for n in nodes if isinstance(n, S.Assign) and
+            isinstance(n.value, S.Lambda) and len(n.targets) == 1 and
+            isinstance(n.targets[0], S.Name) and n.targets[0].id not in read}
+
+
+def at_key(base, keyed, key):
+    """For returned_sources' (kw, key): the objects the **kwargs dicts `base` hold under
+    `key`, where each is a dict alias_flow knows every key of (`keyed`: object -> {key:
+    objects}): none where it has no such key (`kw.get("c", 0.5)` gives 0.5). Else (and
+    for key None: the whole parameter) base."""
+    if key is None or not base or not all(o in keyed for o in base):
+        return base
+    return set().union(*(keyed[o].get(key, set()) for o in base))
+
+
+def is_sequence_of(func):
+    """Whether `func` is srcdiff's sequence_of (`list(L)`, `tuple(rows)` lowered): a new list
+    of its argument's very items (alias_flow reads it so)."""
+    from .runtime_containers import sequence_of
+    return func is sequence_of

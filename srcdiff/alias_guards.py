@@ -19,6 +19,8 @@ for every run that does not raise.
 Names alias_flow cannot follow (an answer of "cannot tell"), the written name itself (the
 rows a loop takes from it) and names that may be unbound at the write keep the refusal.
 """
+import types
+
 from . import analyze
 from . import syntax as S
 from .core import Kind
@@ -60,13 +62,18 @@ def checked_readers(source, flow, name, seen_ws, defined_at, shown, guards):
 
 
 def makes_new_array(t):
-    """Whether `t` binds the result of a library call that is surely a new array or number
-    sharing no memory with its arguments and holding none of them (a ufunc, a copying
-    NumPy function; not srcdiff's shallow copies of lists)."""
-    from .alias_flow_fresh import copies, fresh_call
-    return isinstance(t, S.Assign) and t.sd.kind == Kind.CALL and \
-        isinstance(t.value, S.Call) and not copies(t.sd.func) and \
-        fresh_call(t.sd.func, t.value)
+    """Whether `t` binds the result of a call that is surely a new array or number sharing
+    no memory with its arguments and holding none of them (a ufunc, a copying NumPy
+    function, not srcdiff's shallow copies of lists; a function of the user's whose every
+    result is new and holds only new values: alias_flow_fresh.fresh_items)."""
+    from .alias_flow_fresh import copies, fresh_call, fresh_items
+    from .callables import is_user_function
+    if not (isinstance(t, S.Assign) and t.sd.kind == Kind.CALL and isinstance(t.value, S.Call)):
+        return False
+    if t.sd.user_call is None and isinstance(t.sd.func, types.FunctionType) and \
+            is_user_function(t.sd.func):
+        return fresh_items(t.sd.func)
+    return not copies(t.sd.func) and fresh_call(t.sd.func, t.value)
 
 
 def stopped_alias(s, user_names, stmts):

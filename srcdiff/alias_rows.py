@@ -196,8 +196,10 @@ def _scan(stmts, name, sure):
                 return "read", sure
             if sure and states == ["bound", "bound"]:
                 return "bound", sure
-        elif isinstance(t, (S.For, S.While)):
-            if "read" in (_scan(t.body, name, False)[0], _scan(t.orelse, name, False)[0]):
+        elif isinstance(t, (S.For, S.While)):   # (each trip starts at the top of the body:
+            # a read there after a binding of its own trip sees that binding; none is sure
+            # once the loop is over, which may have run no trip)
+            if "read" in (_scan(t.body, name, True)[0], _scan(t.orelse, name, True)[0]):
                 return "read", sure
         elif isinstance(t, S.Return):
             if sure:

@@ -78,7 +78,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         return []
     from . import alias_flow   # only where something is written in place
     from .alias_rows import guard_rows_read_after, is_view_index as _is_view_index, \
-        read_after
+        read_after, read_before_rebound
     order = {id(t): i for i, t in enumerate(stmts)}
     loops = [{id(t) for t in analyze.flatten(t.body)} for t in stmts
              if isinstance(t, (S.For, S.While))]
@@ -173,12 +173,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
 
     def seen_through(holder, w, name, derive=True):
         """Whether the write `w` into `name` may be seen through `holder` or a name made of
-        it (alias_flow, other reads aside; where it cannot tell: one of those read after)."""
+        it (alias_flow, other reads aside; where it cannot tell: one of those read after
+        the write before it is bound anew, alias_rows.read_before_rebound)."""
         seen_writes(name)   # (makes the flow)
         names = derived(holder) if derive else {holder}
         found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
         return found is not None and (found != (None, None) or any(
-            read_after(n, w, stmts) for n in names))
+            read_before_rebound(n, w, body) for n in names))
 
     def checked_results(name, seen):
         """Where the only names that see the writes into `name` hold what a function of the
@@ -253,8 +254,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         read, by a name of `other` or not (`z = list(L)[0]` is y's own array)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
-        if not seen or (holder is None and not _inplace(stmt) and
-                        checked_results(name, seen)):
+        if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
+            # a number rebinds, an array is written, where the results are checked apart)
             return
         if id(stmt) not in seen:   # this write is unseen: the one a later read sees instead
             stmt, instead = seen_instead(stmt, name, seen)

@@ -522,7 +522,8 @@ def _keyed_then_whole(w, **kw):
 
 
 def test_returned_sources_names_the_keys_of_kwargs_the_result_reads():
-    from srcdiff.alias_flow_fresh import at_key, returned_parameters, returned_sources
+    from srcdiff.alias_flow_fresh import returned_parameters, returned_sources
+    from srcdiff.alias_fresh_items import at_key
     assert returned_sources(_keyed_mix) == {("w", None), ("kw", "a"), ("kw", "c")}
     assert returned_parameters(_keyed_mix) == {"w", "kw"}
     assert returned_sources(_keyed_then_whole) == {("w", None), ("kw", "a"), ("kw", None)}
@@ -531,3 +532,146 @@ def test_returned_sources_names_the_keys_of_kwargs_the_result_reads():
     keyed = {"d": {"a": {"A"}, "b": {"B"}}}
     assert at_key({"d"}, keyed, "a") == {"A"} and at_key({"d"}, keyed, "c") == set()
     assert at_key({"d", "e"}, keyed, "a") == {"d", "e"} and at_key({"d"}, keyed, None) == {"d"}
+
+
+# -- a lambda bound to a local nothing reads: dropped when the call returns ---------------
+_LAMBDAS = '''
+import numpy as np
+
+KEPT = []
+
+
+def with_unused_lambda(t, u, n):
+    if n <= 0:
+        return t
+    lam = lambda t: np.arctan(t) * t   # (the fuzz's own shape: never called)
+    return with_unused_lambda(0.5 * np.tanh(t * t), u, n - 1)
+
+
+def lambda_returned(t):
+    g = lambda s: s * t
+    return g
+
+
+def lambda_called(t):
+    g = lambda s: s * t
+    return g(2.0)
+
+
+def lambda_kept(t):
+    g = lambda s: s * t
+    KEPT.append(g)
+    return t * 1.0
+
+
+def star_total(w, *args):
+    total = w
+    for a in args:
+        total = total + 0.5 * np.sum(np.tanh(a))
+    return total
+
+
+def written_after_a_helper_with_a_lambda(x, A):
+    u = np.sqrt(1.0 + x * x) * 1.0
+    a = star_total(x[2], u, np.array([1.5 * t + np.sin(t) for t in u]))
+    u[1:] += 0.3 * x[0]
+    if with_unused_lambda(u[0], A + A, 3) < -1.0:
+        u[u > 0.5] = x[1]
+    else:
+        for k in range(2):
+            A[:, -1] = np.arctan(u)
+    return np.sum(u * x) * a + np.sum(A * A)
+
+
+ACTS = {"tanh": np.tanh, "sin": np.sin, "soft": lambda v: np.log1p(np.exp(v)),
+        "same": lambda v: v}
+STASH = []
+
+
+def stash(v):
+    STASH.append(v)
+    return np.sin(v)
+
+
+KEEPING = {"sin": np.sin, "stash": stash}
+
+
+def act(t, kind="tanh"):
+    return ACTS[kind](t)
+
+
+def act_keeping(t, kind="sin"):
+    return KEEPING[kind](t)
+
+
+def written_after_table_calls(x, A):
+    x = x * 1.0
+    a = x
+    for kind in ("sin", "tanh"):
+        a = act(a, kind) * 0.9
+    x[1] = A[0, 0] * 2.0
+    return np.sum(x * A[0]) + np.sum(a)
+
+
+def written_after_the_same_from_a_table(x, A):
+    x = x * 1.0
+    a = act(x, "same")     # (x itself)
+    x[1] = A[0, 0] * 2.0
+    return np.sum(x * A[0]) + np.sum(a)
+
+
+def written_after_a_helper_returning_it(x, A):
+    u = np.sqrt(1.0 + x * x) * 1.0
+    v = with_unused_lambda(u, A + A, 0)   # (u itself: n is 0)
+    u[1:] += 0.3 * x[0]
+    return np.sum(v * x) + np.sum(A)
+'''
+
+
+@pytest.fixture(scope="module")
+def lambdas(tmp_path_factory):
+    import sys
+    from user_modules import load
+    module = load(tmp_path_factory.mktemp("lambdas"), "fresh_lambdas", _LAMBDAS)
+    yield module
+    del sys.modules["fresh_lambdas"]
+
+
+def test_a_lambda_nothing_reads_keeps_nothing(lambdas):
+    """A lambda bound to a local that nothing reads is a function object dropped at the
+    return; one returned, called or stored is not proven (a closure holds t)."""
+    assert keeps_no_argument(lambdas.with_unused_lambda)
+    assert not keeps_no_argument(lambdas.lambda_returned)
+    assert not keeps_no_argument(lambdas.lambda_called)
+    assert not keeps_no_argument(lambdas.lambda_kept)
+
+
+def test_a_call_through_a_module_level_table_keeps_nothing_where_each_function_does(lambdas):
+    """`ACTS[kind](t)`: the call runs one of the functions the table holds (the one srcdiff
+    read from it when compiling: function_dicts checks the item where it is called), so it
+    keeps nothing where none of them does; one that may keep its argument is not proven.
+    (fuzz 2017000022 and 2017000004, funcs: such a helper seemed to keep x, which a later
+    write then seemed to change under the list or alias that had held it.)"""
+    assert keeps_no_argument(lambdas.act)
+    assert not keeps_no_argument(lambdas.act_keeping)
+    x = np.array([0.3, -0.5, 0.8])
+    A = np.array([[0.3, -0.2, 0.1], [0.5, 0.7, -0.6], [-0.4, 0.9, 0.2]])
+    check(lambdas.written_after_table_calls, x, A, wrt=(0, 1), order=2)
+    for mode in ("grad", "jvp"):   # (the neighbour: the table's function hands x back)
+        err = refusal(lambdas.written_after_the_same_from_a_table, [x.copy(), A.copy()],
+                      mode, wrt=(0, 1))
+        assert "writing into x here" in str(err)
+
+
+def test_a_write_before_a_helper_with_an_unused_lambda_differentiates(lambdas):
+    """fuzz 1981000024 (users): the helper's unused lambda made it a keeper of anything, so
+    `A[:, -1] = ...` later seemed to store u into A, and the write into u before the call
+    was refused as seen through A. The neighbour, where the helper hands u back and v reads
+    it after the write, stays refused."""
+    x = np.array([0.3, -0.5, 0.8])
+    A = np.array([[0.3, -0.2, 0.1], [0.5, 0.7, -0.6], [-0.4, 0.9, 0.2]])
+    check(lambdas.written_after_a_helper_with_a_lambda, x, A, wrt=(0, 1), order=2)
+    for mode in ("grad", "jvp"):
+        err = refusal(lambdas.written_after_a_helper_returning_it, [x.copy(), A.copy()], mode,
+                      wrt=(0, 1))
+        assert "writing into u here" in str(err)

@@ -112,3 +112,67 @@ def test_the_copy_a_writing_helper_hands_back():
         got = {analyze.assigned(s): handed_back(s, stmts) for s in stmts
                if s.sd.kind == Kind.SUBSCRIPT}
         assert got == expected, (f.__name__, got)   # (u = held[0]: the helper's result, t)
+
+
+_FRESH_HELPERS = '''
+import numpy as np
+
+ACTS = {"tanh": np.tanh, "soft": lambda v: np.log1p(np.exp(v))}
+
+
+def act(t, kind="tanh"):
+    return ACTS[kind](t)
+
+
+def layer_act(t, w, kind="tanh"):
+    return act(w * t, kind)
+
+
+def bumped(t, u):
+    t += 0.5 * np.tanh(u)
+    return np.sum(t * t)
+
+
+def helper_result_of_a_view(x, A):
+    A = A * 1.0
+    a = layer_act(A[-1, :], x, "soft") + layer_act(A[-1, :], 0.5)
+    A += np.arctan(A)
+    return x @ a + bumped(A, a)
+
+
+PASS = {"same": lambda v: v, "soft": lambda v: np.log1p(np.exp(v))}
+
+
+def passed(t, kind="same"):
+    return PASS[kind](t)
+
+
+def a_helper_handing_the_view_back(x, A):
+    A = A * 1.0
+    a = passed(A[-1, :], "same")   # (the view itself)
+    A += np.arctan(A)
+    return x @ a + bumped(A, a)
+'''
+
+
+@pytest.fixture(scope="module")
+def fresh_helpers(tmp_path_factory):
+    import sys
+    from user_modules import load
+    module = load(tmp_path_factory.mktemp("fresh"), "guards_fresh", _FRESH_HELPERS)
+    yield module
+    del sys.modules["guards_fresh"]
+
+
+def test_a_helpers_new_result_made_from_a_view_does_not_hold_the_view(fresh_helpers):
+    """`a = layer_act(A[-1, :], x) + ...`: layer_act's every result is new and holds only
+    new values (alias_flow_fresh.fresh_items, through the table ACTS), so a is no name made
+    of the view, and the write into A is not checked against it (fuzz 1981000004, funcs:
+    refused when it ran). The neighbour, where a table's function hands the view back (a is
+    A's last row, read after the write), stays refused."""
+    A = np.array([[0.3, -0.2, 0.1], [0.5, 0.7, -0.6], [-0.4, 0.9, 0.2]])
+    x = np.array([0.3, -0.5, 0.8])
+    check(fresh_helpers.helper_result_of_a_view, x, A, wrt=(0, 1), order=2)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"guards_fresh.py:[0-9]+: writing into A"):
+        srcdiff.grad(fresh_helpers.a_helper_handing_the_view_back, wrt=(0, 1))(
+            x.copy(), A.copy())

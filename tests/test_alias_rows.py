@@ -107,6 +107,41 @@ def test_read_before_rebound_follows_the_ways_out_of_the_write():
     assert not read_before_rebound("nobody", write, low)
 
 
+def nested(x, c):
+    v, t = x[0] * 1.0, 0.0
+    for i in range(2):
+        for k in range(2):
+            v = x[1] * 2.0       # bound at the top of each inner trip, before its read
+            t = t + v
+            x[0] = 1.0           # the write
+        for k in range(2):
+            t = t + v            # read before this loop binds it: the old v
+            v = x[2] * 1.0
+    return t
+
+
+def test_a_nested_loop_binding_a_name_at_the_top_of_its_body_hides_the_old_value():
+    """Each trip of a loop starts at the top of its body: a read there after a binding of
+    the same trip sees that binding (the next trips of the loops around the write, which
+    reach the nested loop again, included); a read before it sees the old value."""
+    low = lower_function(nested).body
+    write = next(s for s in analyze.flatten(low) if s.sd.kind == Kind.SETITEM)
+    assert read_before_rebound("v", write, low)       # the second inner loop reads it first
+    low2 = lower_function(nested_first_only).body
+    write2 = next(s for s in analyze.flatten(low2) if s.sd.kind == Kind.SETITEM)
+    assert not read_before_rebound("v", write2, low2)
+
+
+def nested_first_only(x, c):
+    v, t = x[0] * 1.0, 0.0
+    for i in range(2):
+        for k in range(2):
+            v = x[1] * 2.0
+            t = t + v
+            x[0] = 1.0
+    return t
+
+
 @pytest.mark.parametrize("index, view", [
     ("x[1:]", True), ("x[0]", False), ("x[:, 0]", True), ("x[None]", True), ("x[i]", False),
     ("x[...]", True),

@@ -47,6 +47,87 @@ def helper_result_written_read_through_y(x):
     g = field_of(layer)
     g[2] = g[2] * x[0]
     return np.sum(y * x)
+
+
+class Other:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return np.array(self.w)
+
+
+def method_copy_written(x):
+    layer = Layer(x * 1.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(layer.w * x)
+
+
+def method_copy_of_a_class_only_the_run_tells(x):
+    layer = Layer(x * 1.0) if x[0] > 0.0 else Other(x * 2.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(layer.w * x)
+
+
+def kw_mix(w, **kw):
+    total = w * kw["a"]
+    for k, v in kw.items():
+        total = total + 0.25 * np.sum(np.sin(v))
+    return total + kw.get("c", 0.5)
+
+
+def pick(w, **kw):
+    return kw["a"]
+
+
+def updated_after_a_helper_given_it(x):
+    u = x * 1.0
+    a = kw_mix(np.dot(u, x), a=max(u[0], u[1]), b=u)
+    u *= 0.5 + 0.4 * x[2]
+    P = {"w": x * 2.0, "b": a}
+    return np.sum(np.tanh(P["w"])) * P["b"] + np.sum(u * x)
+
+
+def updated_after_a_helper_handing_it_back(x):
+    u = x * 1.0
+    a = pick(np.dot(u, x), a=u, b=u)
+    u *= 0.5 + 0.4 * x[2]
+    return np.sum(a * x) + np.sum(u * x)
+
+
+def rows_scaled(M, c):
+    for row in M:
+        yield row * c
+
+
+def shifted_in_a_loop_after_a_generator(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for p, q in zip(x, x):
+        if q >= 1.0:
+            continue
+        A[1:, :] = A[:-1, :] * q
+    return np.sum(A * np.arange(1.0, 7.0).reshape(3, 2)) + total * x[1]
+
+
+def shifted_in_nested_loops_after_a_generator(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for q in x:
+        for k in range(2):
+            A[1:, :] = A[1:, :] * np.tanh(q * A[:-1, :])
+    return np.sum(A * np.arange(1.0, 7.0).reshape(3, 2)) + total * x[1]
+
+
+def shifted_view_read_after_the_write(x, A):
+    total = sum(np.sum(r) for r in rows_scaled(A, x[0]))
+    for p, q in zip(x, x):
+        if q >= 1.0:
+            continue
+        v = A[:-1, :]
+        A[1:, :] = v * q
+        total = total + np.sum(v)
+    return np.sum(A) + total
 '''
 
 
@@ -70,3 +151,43 @@ def test_a_field_s_array_handed_back_then_written_is_refused(m, name):
         srcdiff.grad(getattr(m, name))(X.copy())
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
         check(getattr(m, name), X, order=1)   # (vjp, jvp: every path)
+
+
+A = np.array([[0.3, -0.2], [0.5, 0.7], [-0.4, 0.9]])
+
+
+def test_a_view_read_before_a_write_in_a_loop_and_bound_anew_each_trip_differentiates(m):
+    """`A[1:, :] = A[:-1, :] * q` in a loop, where a generator of the user's was handed A
+    before (so alias_flow cannot follow A): the view srcdiff names is read before the write
+    and bound anew at the top of each trip, so no read sees the write (fuzz 2017000036, once
+    refused in the run)."""
+    check(m.shifted_in_a_loop_after_a_generator, X[:3], A, wrt=(0, 1), order=2)
+    # (in nested loops: the next trip of the outer loop reaches the inner one, whose body
+    # binds the views again before reading them; fuzz 2017000007, users)
+    check(m.shifted_in_nested_loops_after_a_generator, X[:3], A, wrt=(0, 1), order=2)
+
+
+def test_a_view_read_after_the_write_in_the_same_trip_stays_refused(m):
+    """The neighbour: v = A[:-1, :] is read after A[1:, :] changed it (the same memory)."""
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into A here"):
+        srcdiff.grad(m.shifted_view_read_after_the_write, wrt=(0, 1))(X[:3].copy(), A.copy())
+
+
+def test_a_method_returning_a_copy_is_written_freely(m):
+    """`g = layer.copied(); g[2] = ...`, the class known: the method's own body proves its
+    result new (alias_flow_fresh), so the write is unseen by layer.w. Where the object's
+    class is one of two only the run tells (a method call srcdiff keeps as written), the
+    refusal stands: which body runs is not known when compiling."""
+    check(m.method_copy_written, X, order=2)
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
+        srcdiff.grad(m.method_copy_of_a_class_only_the_run_tells)(X.copy())
+
+
+def test_an_update_in_place_read_only_through_a_helpers_result_is_checked_when_it_runs(m):
+    """`u *= c` where the only later reader is what a helper given u returned (a number here:
+    max(u[0], u[1]) under **kw): like an item write, a check before it that the result
+    shares nothing with u, where `z op= v` was refused for every array (fuzz 2122000038,
+    writes). The neighbour, whose helper hands u back, is refused when it runs."""
+    check(m.updated_after_a_helper_given_it, X[:3], order=2)
+    with pytest.raises(srcdiff.RuntimeRefusal, match=r"readers.py:[0-9]+: writing into u here"):
+        srcdiff.grad(m.updated_after_a_helper_handing_it_back)(X[:3].copy())
