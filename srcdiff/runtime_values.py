@@ -123,7 +123,6 @@ def class_attribute(obj, name, reason, hint, where):
     """obj.name where name is a constant of obj's class body (records.py): the class's value,
     which carries no derivative; refused where obj itself holds a value under that name."""
     if name in getattr(obj, "__dict__", ()):
-        from .runtime_checks import refuse
         refuse(reason, hint, where)
     return getattr(type(obj), name)
 

@@ -153,6 +153,8 @@ def finalize(grad, like, name):
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
         out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
+        if hasattr(like, "_fields"):   # a named tuple: one of its class
+            return type(like)._make(out)
         return type(like)(out) if isinstance(like, tuple) else out
     if isinstance(like, dict):
         grad = zeros_like_value(like) if grad is None else grad
