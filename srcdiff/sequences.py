@@ -302,13 +302,35 @@ def grown_parameters(body, params, containers):
     parameter p: the lowering rebinds p, which the caller of a helper would not see (its list
     would not grow). Other operators (`p -= ...`) have no in-place form on lists or tuples:
     on what may be one (a user function's result) they can only be an array's."""
-    out = []
-    for stmt in analyze.flatten(body):
-        if (isinstance(stmt, S.Assign) and stmt.sd.inplace in LIST_INPLACE
-                and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
-                and stmt.targets[0].id in containers):
-            out.append((stmt, stmt.targets[0].id))
+    out, rebound, made = [], set(), {}
+    for top in body:
+        for stmt in analyze.flatten([top]):
+            if (isinstance(stmt, S.Assign) and stmt.sd.inplace in LIST_INPLACE
+                    and isinstance(stmt.targets[0], S.Name) and stmt.targets[0].id in params
+                    and stmt.targets[0].id in containers
+                    and stmt.targets[0].id not in rebound):
+                out.append((stmt, stmt.targets[0].id))
+        if isinstance(top, S.Assign) and isinstance(top.targets[0], S.Name):
+            name = top.targets[0].id
+            made[name] = top
+            if name in params and top.sd.inplace is None and _new_value(top, made):
+                rebound.add(name)   # `p = p.copy()` first: the caller's p is no longer grown
     return out
+
+
+_COPIES = ("method_copy", "copy", "deepcopy", "list", "sequence_add", "sequence_mul")
+
+
+def _new_value(stmt, made):
+    """Whether the top-level `p = value` binds p to a value no other name holds: a copy
+    (`p.copy()`, numpy.copy, copy.copy, list(p)) or arithmetic (`p * 1.0`,
+    `p + [v]`), read through one temporary."""
+    if stmt.sd.kind == Kind.COPY and isinstance(stmt.value, S.Name) and \
+            stmt.value.id in made and made[stmt.value.id] is not stmt:
+        stmt = made[stmt.value.id]
+    if stmt.sd.kind == Kind.BINOP:
+        return True
+    return stmt.sd.kind == Kind.CALL and getattr(stmt.sd.func, "__name__", None) in _COPIES
 
 
 def list_names(body):

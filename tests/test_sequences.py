@@ -112,3 +112,50 @@ def test_concat_raises_where_python_raises(args):
         with pytest.raises(TypeError) as ours:
             run()
         assert str(ours.value) == str(python.value)
+
+
+# -- grown_parameters: `p += ...` on a parameter bound anew to a copy first is no growth of
+# the caller's value (hunt18: `h = h.copy(); h += np.tanh(x)` in a helper was refused as
+# "updates its argument 'h' in place")
+def _step_on_a_copy(h, x):
+    h = h.copy()
+    h += np.tanh(x)
+    return h
+
+
+def _step_on_arithmetic(h, v):
+    h = h + []
+    h += [v]
+    return h
+
+
+def _steps(x):
+    h = np.zeros(3)
+    for i in range(3):
+        h = _step_on_a_copy(h, x * i)
+    items = _step_on_arithmetic([x[0]], x[1])
+    return np.sum(h ** 2) + sum(items) * x[2]
+
+
+def _grows_through_an_alias(lst, v):
+    same = lst
+    lst = same          # the caller's list still
+    lst += [v]
+    return v
+
+
+def _grows(x):
+    lst = [x[0]]
+    r = _grows_through_an_alias(lst, x[1])
+    return sum(lst) * r
+
+
+def test_an_update_after_the_parameter_is_bound_to_a_copy_differentiates():
+    from gradcheck import check
+    check(_steps, np.array([0.3, -0.5, 0.8]))
+
+
+def test_an_update_through_a_rebinding_to_the_same_list_stays_refused():
+    import srcdiff
+    with pytest.raises(srcdiff.SrcdiffError, match="updates its argument 'lst' in place"):
+        srcdiff.grad(_grows)(np.array([0.3, -0.5, 0.8]))
