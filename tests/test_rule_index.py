@@ -190,7 +190,7 @@ def test_a_rule_module_imported_before_the_rules_start_leaves_no_partial_index(t
     _drop_index()
     first = tmp_path / "first.py"
     first.write_text("from srcdiff import rules\n"
-                     "rules._templates_package()   # found (installed, or a checkout's), not started\n"
+                     "rules._templates_package()   # found, not started\n"
                      "import srcdiff.templates.arithmetic\nimport srcdiff\n"
                      "print(srcdiff.grad(lambda x: x * x + x)(3.0))\n")
     env = dict(os.environ, PYTHONPATH=ROOT)
