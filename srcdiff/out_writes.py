@@ -168,6 +168,9 @@ def method(lw, node, base, name, out, discard):
         if name in ("sort", "partition"):
             hint = (f"build a new value instead: y = numpy.{name}(y, ...), which "
                     "srcdiff differentiates")
+        if name == "sort" and isinstance(base, S.Name) and base.id in lw.user_names:
+            hint = (f"build a new list instead: {base.id} = sorted({base.id}, ...), which "
+                    "srcdiff differentiates")
         raise lw.error(node, f".{name}() changes its object in place, which srcdiff "
                        "does not support", hint=hint)
     _guard_array(lw, node, base, name, out)

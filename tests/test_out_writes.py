@@ -190,7 +190,8 @@ def test_a_lists_sort_stays_refused_statically_and_in_the_run():
         xs = [1.0, 3.0, 2.0]
         xs.sort()
         return x[0] * xs[0]
-    _refused(literal_list, r"\.sort\(\) changes its object in place")
+    error = _refused(literal_list, r"\.sort\(\) changes its object in place")
+    assert "xs = sorted(xs" in error.hint
 
     def list_argument(x, xs):
         xs.sort()
