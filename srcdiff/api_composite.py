@@ -142,8 +142,8 @@ def _copied(tree):
     if isinstance(tree, numpy.ndarray):
         return tree.copy()
     if isinstance(tree, (list, tuple)):
-        items = [_copied(v) for v in tree]
-        return type(tree)._make(items) if hasattr(tree, "_fields") else type(tree)(items)
+        from .runtime_checks import same_sequence
+        return same_sequence(tree, [_copied(v) for v in tree])
     if isinstance(tree, dict):   # an OrderedDict, a defaultdict: one of its class
         import copy
         out = copy.copy(tree)

@@ -19,6 +19,7 @@ import dataclasses
 
 import numpy
 
+from .runtime_checks import same_sequence
 from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
 
 
@@ -126,10 +127,7 @@ def output_tangent(tangent, value):
     if isinstance(value, (list, tuple)):
         if tangent is None:
             tangent = [None] * len(value)
-        out = [output_tangent(t, v) for t, v in zip(tangent, value)]
-        if hasattr(value, "_fields"):   # a named tuple: one of its class
-            return type(value)._make(out)
-        return tuple(out) if isinstance(value, tuple) else out
+        return same_sequence(value, [output_tangent(t, v) for t, v in zip(tangent, value)])
     if isinstance(value, dict):
         if tangent is None:
             tangent = {}

@@ -18,7 +18,7 @@ copy its source into a standalone module; arrays are only ever made from other a
 """
 import numpy
 
-from .runtime_checks import refuse
+from .runtime_checks import refuse, same_sequence
 from .runtime_numpy import _count
 
 
@@ -225,9 +225,7 @@ def snapshot(value):
     """A copy of a returned value the adjoint may change in place afterwards (an item it
     writes back, a list it pops): arrays are copied, lists and tuples item by item."""
     if isinstance(value, (list, tuple)):
-        items = [snapshot(v) for v in value]
-        return items if type(value) is list else (
-            type(value)(*items) if hasattr(value, "_fields") else type(value)(items))
+        return same_sequence(value, [snapshot(v) for v in value])
     if isinstance(value, dict):
         return {k: snapshot(v) for k, v in value.items()}
     return copy_array(value)
@@ -324,10 +322,8 @@ def finalize(grad, like, name):
         return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
-        out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
-        if hasattr(like, "_fields"):   # a named tuple: one of its class
-            return type(like)._make(out)
-        return type(like)(out) if isinstance(like, tuple) else out
+        return same_sequence(like, [finalize(g, v, f"{name}[{i}]")
+                                    for i, (g, v) in enumerate(zip(grad, like))])
     if isinstance(like, dict):
         grad = zeros_like_value(like) if grad is None else grad
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}

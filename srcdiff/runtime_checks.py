@@ -231,12 +231,22 @@ def check_cotangent(cotangent, value):
     return _private(cotangent)
 
 
+def same_sequence(like, items):
+    """`items` as a sequence of `like`'s kind: a list for a list, a tuple of like's class
+    for a tuple (a named tuple made by its fields), as every helper rebuilding a value, a
+    gradient or a tangent of a list or tuple makes it."""
+    if isinstance(like, list):
+        return list(items)
+    if type(like) is tuple:
+        return tuple(items)
+    return type(like)._make(items) if hasattr(like, "_fields") else type(like)(items)
+
+
 def _private(value):
     """A copy of the caller's arrays (and the lists, tuples and dicts holding them) that the
     adjoint may update in place: the cotangent passed to a vjp is left as it was."""
     if isinstance(value, (list, tuple)):
-        items = [_private(v) for v in value]
-        return type(value)._make(items) if hasattr(value, "_fields") else type(value)(items)
+        return same_sequence(value, [_private(v) for v in value])
     if isinstance(value, dict):
         return {k: _private(v) for k, v in value.items()}
     if hasattr(value, "shape") and hasattr(value, "copy") and numpy.ndim(value) > 0:

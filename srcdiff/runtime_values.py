@@ -12,7 +12,7 @@ import dataclasses as _dataclasses
 import numpy
 
 from .forward_runtime import add_by_key  # the codegen command copies it along
-from .runtime_checks import refuse
+from .runtime_checks import refuse, same_sequence
 
 
 def sort_order(keys, reverse=False):
@@ -171,7 +171,7 @@ def _finalize_field(grad, value, name, finalize):
         grads = grad if isinstance(grad, (list, tuple)) else [None] * len(value)
         out = [_finalize_field(g, v, f"{name}[{i}]", finalize)
                for i, (g, v) in enumerate(zip(grads, value))]
-        return _rebuilt(value, out)
+        return same_sequence(value, out)   # a named tuple: one of its class
     if isinstance(value, dict):   # an OrderedDict, a defaultdict: a dict of its keys
         grads = grad if isinstance(grad, dict) else {}
         return {k: _finalize_field(grads.get(k), v, f"{name}[{k!r}]", finalize)
@@ -181,20 +181,6 @@ def _finalize_field(grad, value, name, finalize):
     if isinstance(grad, float) and grad == 0.0 and not isinstance(value, float):
         grad = None
     return finalize(grad, value, name)
-
-
-def _rebuilt(like, items):
-    """`items` as a sequence of `like`'s kind: a list, or a tuple of like's class (a named
-    tuple's by its fields; another tuple class: TypeError, as its gradient's class can not
-    be made)."""
-    if isinstance(like, list):
-        return list(items)
-    if type(like) is tuple:
-        return tuple(items)
-    if hasattr(type(like), "_make") and hasattr(like, "_fields"):
-        return type(like)._make(items)
-    raise TypeError(f"srcdiff cannot give back a derivative of a {type(like).__name__}, a "
-                    "class of tuple other than a named tuple")
 
 
 def _numeric(value):

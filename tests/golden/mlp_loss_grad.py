@@ -207,10 +207,8 @@ def finalize(grad, like, name):
         return numpy.asarray(grad, dtype=like.dtype)  # a real number for a 0-d array
     if isinstance(like, (list, tuple)):
         grad = zeros_like_value(like) if grad is None else grad
-        out = [finalize(g, v, f"{name}[{i}]") for i, (g, v) in enumerate(zip(grad, like))]
-        if hasattr(like, "_fields"):   # a named tuple: one of its class
-            return type(like)._make(out)
-        return type(like)(out) if isinstance(like, tuple) else out
+        return same_sequence(like, [finalize(g, v, f"{name}[{i}]")
+                                    for i, (g, v) in enumerate(zip(grad, like))])
     if isinstance(like, dict):
         grad = zeros_like_value(like) if grad is None else grad
         return {k: finalize(grad[k], v, f"{name}[{k!r}]") for k, v in like.items()}
@@ -355,6 +353,17 @@ def refuse_subclass_arguments(values, names, function, filename, lineno, line):
         if found is not None:
             reason, hint = subclass_refusal(found[0], found[1], function)
             raise ArgumentError(reason, hint=hint, filename=filename, lineno=lineno, line=line)
+
+
+def same_sequence(like, items):
+    """`items` as a sequence of `like`'s kind: a list for a list, a tuple of like's class
+    for a tuple (a named tuple made by its fields), as every helper rebuilding a value, a
+    gradient or a tangent of a list or tuple makes it."""
+    if isinstance(like, list):
+        return list(items)
+    if type(like) is tuple:
+        return tuple(items)
+    return type(like)._make(items) if hasattr(like, "_fields") else type(like)(items)
 
 
 def subclass_refusal(name, cls, function):
