@@ -99,13 +99,17 @@ def guard_float_stores(body, src, bindings):
     for t in stmts:
         if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
             defs.setdefault(t.targets[0].id, []).append(t)
+    bound = {}   # id(loop) -> the names it binds (_bound_in), walked once
     for stmt, loops in _item_writes(body, ()):
         if not isinstance(stmt.value, S.Name) or \
                 not isinstance(stmt.targets[0].value, S.Name) or \
                 _surely_floats(stmt.targets[0].value.id, defs):
             continue
         name = stmt.targets[0].value.id
-        at = next((loop for loop in loops if name not in _bound_in(loop)), stmt)
+        for loop in loops:
+            if id(loop) not in bound:
+                bound[id(loop)] = _bound_in(loop)
+        at = next((loop for loop in loops if name not in bound[id(loop)]), stmt)
         if any(parts[2][0].id == name and parts[3] == stmt.value.id
                for parts in found.get(id(at), ())):
             continue   # one check a loop, for its first write of the value into the name

@@ -74,24 +74,36 @@ def _class_constant(cls, attr):
     if value is _MISSING or callable(value) or hasattr(type(value), "__get__"):
         return False
     for klass in cls.__mro__[:-1]:
-        try:
-            tree = S.parse_module(inspect.getsource(inspect.getmodule(klass)))
-        except (OSError, TypeError, SyntaxError):
-            return False
-        if _stored(tree, attr):
+        if klass not in _STORES:   # its module read once
+            try:
+                _STORES[klass] = _stores(S.parse_module(inspect.getsource(
+                    inspect.getmodule(klass))))
+            except (OSError, TypeError, SyntaxError):
+                _STORES[klass] = None
+        if _STORES[klass] is None or attr in _STORES[klass]:
             return False
     return True
 
 
-def _stored(tree, attr):
-    """Whether code under `tree` sets an attribute named `attr` of anything (`o.attr = v`,
-    `o.attr += v`, setattr(o, 'attr', v))."""
+_STORES = {}   # a class -> the attribute names its module's code sets (None: any)
+
+
+def _stores(tree):
+    """The attribute names code under `tree` sets on anything (`o.a = v`, `o.a += v`);
+    None where it calls setattr (any name)."""
+    names = set()
     for n in S.walk(tree):
-        if isinstance(n, S.Attribute) and n.attr == attr and isinstance(n.ctx, S.Store):
-            return True
+        if isinstance(n, S.Attribute) and isinstance(n.ctx, S.Store):
+            names.add(n.attr)
         if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "setattr":
-            return True
-    return False
+            return None
+    return frozenset(names)
+
+
+def _stored(tree, attr):
+    """Whether the function `tree` sets an attribute named `attr` of anything."""
+    names = _stores(tree)
+    return names is None or attr in names
 
 
 _MISSING = object()
