@@ -1180,5 +1180,5 @@ def dict_item_updated_by_a_helper_writing_into_x(x):
 
 
 def test_a_dict_item_updated_by_a_helper_that_writes_into_x():
-    right_or_refused(dict_item_updated_by_a_helper_writing_into_x,
-                     np.array([0.54, 0.43, 0.61]), wrt=(0,))
+    check(dict_item_updated_by_a_helper_writing_into_x, np.array([0.54, 0.43, 0.61]),
+          wrt=(0,))   # differentiated, to second order (not only "right or refused")
