@@ -147,6 +147,9 @@ def test_interp_left_and_right():
 def test_interp_of_a_scalar_and_a_list():
     check(lambda x, fp: np.sin(np.interp(x, XP, fp)), 0.9, FP, wrt=(0, 1))
     check(lambda x: np.sum(np.interp([x, 2 * x], XP, FP)), 0.6)
+    # a constant list of query points (the rule's held mask once multiplied the list)
+    check(lambda fp: np.sum(np.interp([0.15, 0.5, 0.77], XP, fp) ** 2), FP)
+    check(lambda fp: np.interp(0.5, XP, fp, left=0.0) ** 2, FP)
 
 
 def test_interp_at_knots_takes_the_average_of_both_sides():
