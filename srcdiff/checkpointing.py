@@ -53,8 +53,8 @@ _clones = {}
 def checkpoint(fn):
     """`srcdiff.checkpoint(g)`: g, whose calls in differentiated code are recomputed in
     the backward pass instead of taped (only g's arguments are kept). Called outside
-    srcdiff it is g. Bind it at module level (`step = srcdiff.checkpoint(g)`, or use it
-    as a decorator) or call it in place: `srcdiff.checkpoint(g)(x)`."""
+    srcdiff it is g. Bind it (`step = srcdiff.checkpoint(g)`, at module level or in the
+    function), use it as a decorator, or call it in place: `srcdiff.checkpoint(g)(x)`."""
     if getattr(fn, "__srcdiff_checkpoint__", False):
         return fn
     if not isinstance(fn, types.FunctionType):
@@ -163,6 +163,21 @@ def inline_call(lowerer, func):
         name += "_"
     lowerer.resolver.cells[name] = _types.CellType(clone)
     return S.load(name)
+
+
+def held(lowerer, value):
+    """The checkpointed function a local bound once to `srcdiff.checkpoint(g)` holds (g's
+    clone, as inline_call names it), or None where `value` is some other call."""
+    ref = inline_call(lowerer, value)
+    return None if ref is None else checkpoint(lowerer._callee_object(value.args[0]))
+
+
+def bound_value(lowerer, call, out):
+    """The value `srcdiff.checkpoint(g)` is bound to where it is not called in place: g
+    itself (checkpoint(g) is g for Python; calls through the name are checkpointed, see
+    held), so the emitted code never calls srcdiff."""
+    inline_call(lowerer, call)   # refused, located, unless g is a function named here
+    return lowerer.expr(call.args[0], out)
 
 
 def describe_policy(node, counted):

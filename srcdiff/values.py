@@ -181,6 +181,9 @@ def held(lw, name):
         return held(lw, value.id)
     if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
         return item_held(lw, value)
+    if isinstance(value, S.Call):   # step = srcdiff.checkpoint(cell): the checkpointed cell
+        from . import checkpointing
+        return checkpointing.held(lw, value)
     return None
 
 

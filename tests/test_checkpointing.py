@@ -321,6 +321,33 @@ def test_checkpointed_call_is_run_again_in_the_backward_pass():
     assert "_cell_kept(h, w)" in text  # the primal calls the function itself, untaped
 
 
+def checkpoint_bound_in_the_function(x, w):
+    step = srcdiff.checkpoint(_cell)   # as jax.checkpoint is often bound where it is used
+    h = x
+    for t in range(4):
+        h = step(h, w)
+    return np.sum(h * h)
+
+
+def test_checkpoint_bound_to_a_local_name():
+    check(checkpoint_bound_in_the_function, X.copy(), W.copy(), wrt=(0, 1))
+    text = srcdiff.source(srcdiff.grad(checkpoint_bound_in_the_function, wrt=(0, 1)))
+    assert "_cell is checkpointed: run again, taped" in text
+    assert "step = _cell" in text and "checkpointing.checkpoint" not in text
+
+
+def checkpoint_of_a_lambda(x, w):
+    step = srcdiff.checkpoint(lambda h: np.tanh(h * w))
+    return np.sum(step(x))
+
+
+def test_checkpoint_of_a_lambda_bound_here_is_refused_at_the_line():
+    with pytest.raises(srcdiff.SrcdiffError, match="takes one function, named") as err:
+        srcdiff.grad(checkpoint_of_a_lambda)(X.copy(), W.copy())
+    assert err.value.filename.endswith("test_checkpointing.py")
+    assert "srcdiff.checkpoint(lambda" in err.value.line
+
+
 # --- refusals -------------------------------------------------------------------------
 def nested_checkpointed(x):
     h = x
