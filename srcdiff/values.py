@@ -51,6 +51,7 @@ from .objects import _single_bindings, _state, known_values  # noqa: F401 (lower
 from .display_items import constant_key, display_item
 from .object_lists import constant_index, only_indexed
 from .callables import LocalFunction, canonical_path, is_user_function
+from .checkpointing import held as checkpoint_held
 from .core import Kind, UserCall
 
 
@@ -168,9 +169,7 @@ def held(lw, name):
     if isinstance(known, Known) and name in lw.params and name not in assigned_names(
             lw.fdef.body):
         return known.obj
-    value = _single_bindings(lw).get(name)
-    if value is None:
-        return None
+    value = _single_bindings(lw).get(name)   # (None: no case below)
     if id(value) in _state(lw)["partials"]:
         return _state(lw)["partials"][id(value)]
     if isinstance(value, (S.Name, S.Attribute)) and lw._global_path(value) is not None:
@@ -182,8 +181,7 @@ def held(lw, name):
     if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
         return item_held(lw, value)
     if isinstance(value, S.Call):   # step = srcdiff.checkpoint(cell): the checkpointed cell
-        from . import checkpointing
-        return checkpointing.held(lw, value)
+        return checkpoint_held(lw, value)
     return None
 
 
@@ -220,8 +218,7 @@ def _part(lw, ref, attr, out, key=None):
     lw.locals.add(atom.id)
     if key is not None:
         atom = lw.temp(out, S.Subscript(value=atom, slice=S.const(key), ctx=S.Load()),
-                       Kind.SUBSCRIPT, attr.strip("_") + (f"_{key}" if isinstance(key, str)
-                                                       else f"_{key}"))
+                       Kind.SUBSCRIPT, f"{attr.strip('_')}_{key}")
         lw.locals.add(atom.id)
     return atom
 
