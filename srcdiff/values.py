@@ -45,7 +45,7 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, lower_funcs_defaults, objects, records
+from . import function_dicts, lower_funcs_defaults, objects, record_notes
 from . import syntax as S
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .display_items import constant_key, display_item
@@ -459,7 +459,7 @@ def argument(lw, node, out):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = Known(item)
         return atom
-    atom = records.noted_made(lw, node, lw.expr(node, out))   # g(D(w, b), x): D, for g
+    atom = record_notes.noted_made(lw, node, lw.expr(node, out))   # g(D(w, b), x): D, for g
     made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
     if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
         lw.locals.add(atom.id)
