@@ -32,6 +32,9 @@ def _user_def(fn):
 
 def made_class(fn):
     """The class every return of the factory `fn` makes, or None."""
+    from .named_tuples import is_make
+    if is_make(fn):   # P._make(seq) of a named tuple class P
+        return fn.__self__
     owner = None
     if inspect.ismethod(fn) and isinstance(fn.__self__, type):
         owner, fn = fn.__self__, fn.__func__
@@ -126,7 +129,11 @@ def _resolved(fn, func):
 
 def made_by_method(cls, name):
     """The class the classmethod or staticmethod `name` of the class `cls` makes, called on
-    an object of cls (`unit.init(w)`), or None."""
+    an object of cls (`unit.init(w)`), or None. A named tuple's `p._replace(...)` makes
+    one of p's class."""
+    from .named_tuples import is_named_tuple_class
+    if name == "_replace" and is_named_tuple_class(cls):
+        return cls
     fn = inspect.getattr_static(cls, name, None)
     if isinstance(fn, classmethod):
         return made_class(getattr(cls, name))

@@ -167,9 +167,10 @@ def _stored_parameters(init):
 
 
 def made_field_by_field(obj):
-    """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's."""
-    from .named_tuples import is_named_tuple_class
-    return is_record_class(obj) or is_named_tuple_class(obj)
+    """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's
+    (or its _make)."""
+    from .named_tuples import is_make, is_named_tuple_class
+    return is_record_class(obj) or is_named_tuple_class(obj) or is_make(obj)
 
 
 def make_record(lw, node, cls, out, discard):
@@ -177,7 +178,10 @@ def make_record(lw, node, cls, out, discard):
     field given; a field the call leaves out gets its default as P's __init__ would give it
     (default_value). A named tuple class's: named_tuples.make."""
     from . import runtime_values
-    from .named_tuples import is_named_tuple_class
+    from .named_tuples import is_make, is_named_tuple_class
+    if is_make(cls):   # P._make(seq)
+        from .named_tuples import make_from
+        return make_from(lw, node, cls, out, discard)
     if is_named_tuple_class(cls):
         from .named_tuples import make
         return make(lw, node, cls, out, discard)

@@ -187,7 +187,7 @@ def held(lw, name):
 def called_value(lw, obj):
     """A module-level object called by name that is a function value of another kind: a
     partial, a bound method of a module-level object or class (classmethod)."""
-    from . import rules
+    from . import named_tuples, rules
     if rules.lookup("reverse", obj) is not None or rules.lookup("forward", obj) is not None \
             or rules.is_nondifferentiable(obj) or rules.not_implemented_hint(obj) is not None:
         return None   # scipy.stats.norm.logpdf: a bound method with rules of its own
@@ -195,7 +195,7 @@ def called_value(lw, obj):
         return obj
     if inspect.ismethod(obj) and is_user_function(obj.__func__) and objects.is_user_class(
             obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)):
-        return obj
+        return None if named_tuples.is_make(obj) else obj   # P._make: records.make_record
     return None
 
 
