@@ -183,21 +183,28 @@ def _sequence_of(lw, it, target, name):
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
     target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in
-    zip(seq, vs)`), else None."""
+    zip(seq, vs)`), else None. Several such loops (`for layer in layers[1:]: ...` then
+    `for layer in layers[::-1]: ...`) count as one where each iterates over the same name
+    (sliced or not): the first is given back."""
     found = []
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
             found.append(n)
     if not found:
         return _state(lw).get("loops", {}).get(name)   # a comprehension's item
-    if len(found) != 1:
+    loops = []
+    for target in found:
+        loops += [(seq, n.target) for n in S.walk(lw.fdef) if isinstance(
+            n, (S.For, S.comprehension)) for seq in [_sequence_of(lw, n.iter, n.target,
+                                                                  target)] if seq is not None]
+    if len(loops) != len(found) or len({S.spell(_unsliced(seq)) for seq, _ in loops}) != 1:
         return None
-    for n in S.walk(lw.fdef):
-        if isinstance(n, (S.For, S.comprehension)):
-            seq = _sequence_of(lw, n.iter, n.target, found[0])
-            if seq is not None:
-                return seq, n.target
-    return None
+    return loops[0]
+
+
+def _unsliced(seq):
+    """`layers` for `layers[1:]` (a slice's items are the list's); `seq` otherwise."""
+    return seq.value if isinstance(seq, S.Subscript) and isinstance(seq.slice, S.Slice) else seq
 
 
 def rebindings(lw, name):

@@ -226,8 +226,9 @@ def class_of(lw, node, seen):
         if len(classes) == 1 and None not in classes:
             return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)
-    if loop is not None:
-        it, item = loop
+    if loop is not None:   # (over a slice, layers[1:] or layers[::-1]: layers' classes)
+        it = loop[0].value if isinstance(loop[0], S.Subscript) and isinstance(
+            loop[0].slice, S.Slice) else loop[0]
         key = _fact_key(lw, it)
         if key is not None:
             cls = lw.known_types.get(key + "[]")

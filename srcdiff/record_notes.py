@@ -29,13 +29,40 @@ def noted_made(lw, node, atom):
         classes = _display_classes(lw, node.id)
         if classes:
             known_values(lw)[node.id + "[]"] = classes[0] if len(classes) == 1 else classes
+    elif isinstance(node, S.Subscript) and isinstance(node.slice, S.Slice) and isinstance(
+            node.value, S.Name) and isinstance(atom, S.Name):
+        classes = _sliced_classes(lw, node.value, node.slice)   # g(layers[:1], x)
+        if classes is not None:
+            lw.locals.add(atom.id)
+            known_values(lw)[atom.id + "[]"] = classes
     return atom
+
+
+def _sliced_classes(lw, base, part):
+    """The class (a tuple of classes where several) of the items of the list `base` names,
+    whose slice `part` is passed to a helper: a list passed in (its items' classes, read
+    from the value passed: objects.object_facts), or a display of records made here only
+    ever passed on or sliced (_display_classes: those of the items a slice of constant
+    bounds takes, else of all). None where srcdiff cannot tell."""
+    from .objects import _fact_key, known_values
+    key = _fact_key(lw, base)
+    held = lw.known_types.get(key + "[]") if key is not None else None
+    held = held or known_values(lw).get(base.id + "[]")
+    if held is not None:
+        return held
+    classes = _display_classes(lw, base.id)
+    bounds = [getattr(b, "value", b) for b in (part.lower, part.upper, part.step)]
+    if classes and all(b is None or type(b) is int for b in bounds) and bounds[2] != 0:
+        from .objects import _single_bindings
+        taken = _single_bindings(lw)[base.id].elts[slice(*bounds)]
+        classes = tuple(dict.fromkeys(lw._callee_object(e.func) for e in taken))
+    return None if not classes else classes[0] if len(classes) == 1 else classes
 
 
 def _display_classes(lw, name):
     """The classes (in the order they first appear) of the records or named tuples a list
     or tuple display bound once to `name` holds, where every use of the name is a call's
-    argument (nothing grows, writes or rebinds it); None otherwise."""
+    argument, whole or sliced (nothing grows, writes or rebinds it); None otherwise."""
     from .objects import _single_bindings
     value = _single_bindings(lw).get(name)
     if not isinstance(value, (S.List, S.Tuple)) or not value.elts:
@@ -48,8 +75,10 @@ def _display_classes(lw, name):
             return None
         classes.append(cls)
     args = {id(a) for n in S.walk(lw.fdef) if isinstance(n, S.Call) for a in n.args}
+    sliced = {id(n.value) for n in S.walk(lw.fdef) if isinstance(n, S.Subscript) and
+              isinstance(n.slice, S.Slice) and id(n) in args}   # g(layers[1:], x)
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Load) and \
-                id(n) not in args:
+                id(n) not in args and id(n) not in sliced:
             return None
     return tuple(dict.fromkeys(classes))

@@ -3,6 +3,7 @@
 another function or name, extended); the programs that use them are checked against finite
 differences in tests/test_objects.py and tests/test_fuzz_found.py."""
 import builtins
+import dataclasses
 import types
 
 import numpy as np
@@ -105,3 +106,39 @@ def items_of_a_list_made_each_trip_of_a_while_loop(x, s):
 
 def test_items_of_a_list_made_in_a_while_loop_to_second_order():
     check(items_of_a_list_made_each_trip_of_a_while_loop, np.array([0.3, -0.2, 0.5]), 0.7)
+
+
+@dataclasses.dataclass
+class _Unit:
+    w: np.ndarray
+    b: float
+
+
+def _two_loops_over_one_list(x):
+    """`layer` bound by two loops over the same list (the second over a slice): it was
+    refused ("attribute .b") as bound more than once."""
+    layers = [_Unit(x[:2], x[4]), _Unit(x[2:4], x[5]), _Unit(x[1:3], x[0])]
+    h = x[:2]
+    for layer in layers:
+        h = np.tanh(layer.w * h + layer.b)
+    for layer in layers[::-1]:
+        h = np.tanh(layer.w * h * layer.b)
+    return np.sum(h ** 2)
+
+
+def test_a_name_two_loops_over_one_list_bind_knows_its_class():
+    check(_two_loops_over_one_list, np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
+
+
+def test_a_name_loops_over_two_lists_bind_stays_unknown():
+    def f(x):
+        ones = [_Unit(x[:2], x[4])]
+        others = [_Unit(x[2:4], x[5])]
+        h = x[:2]
+        for layer in ones:
+            h = h * layer.b
+        for layer in others:
+            h = h * layer.b
+        return np.sum(h)
+    with pytest.raises(srcdiff.NoRuleError, match="attribute .b"):
+        srcdiff.grad(f)(np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
