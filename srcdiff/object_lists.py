@@ -3,6 +3,7 @@ lower: called by objects.py and values.py). Takes the lowering's state and a loc
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
+the classes of the objects a name bound only to new objects may hold (made_classes),
 whether a list is read only by items (only_indexed), the values known to the lowered
 function's callees, the sequence a loop's item comes from (through enumerate and zip too)
 and the object of the user's class a module-level dict, list or tuple holds at a constant
@@ -225,6 +226,35 @@ def rebindings(lw, name):
             else:
                 values.append(n.value)
     return values if values and stores == len(values) else None
+
+
+def made_classes(lw, name):
+    """The classes of the objects the local `name` holds where every binding of it makes
+    one (`layer = A(w) if flag else B(w)`, or `layer = A(w)` and `layer = B(w)` in the
+    branches of an if), of two classes or more, each a class of the user's with a module
+    path, in the order they appear; None otherwise. objects.item_classes gives them: a call
+    of its method is a dispatch on the object's exact class where the code runs."""
+    from .callables import canonical_path
+    from .objects import is_user_class
+    made = []
+
+    def makes(value):
+        if isinstance(value, S.IfExp):
+            return makes(value.body) and makes(value.orelse)
+        cls = None
+        if isinstance(value, S.Call) and isinstance(value.func, (S.Name, S.Attribute)) and \
+                lw._global_path(value.func) is not None:
+            try:
+                cls = lw._callee_object(value.func)
+            except Exception:
+                return False
+        made.append(cls)
+        return is_user_class(cls) and canonical_path(cls) is not None
+    values = rebindings(lw, name)
+    if not values or not all([makes(v) for v in values]):
+        return None
+    classes = tuple(dict.fromkeys(made))
+    return classes if len(classes) > 1 else None
 
 
 def _generated(lw):

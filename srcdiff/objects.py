@@ -36,7 +36,7 @@ from .core import Kind
 from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           rebindings)
+                           made_classes, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -306,6 +306,8 @@ def item_classes(lw, node):
     object_facts); in the order they first appear; None otherwise."""
     if not isinstance(node, S.Name) or node.id not in lw.locals:
         return None
+    if made_classes(lw, node.id):   # layer = A(w) if flag else B(w)
+        return made_classes(lw, node.id)
     loop = _only_loop_binding(lw, node.id)
     value = _single_bindings(lw).get(node.id)
     if loop is None and isinstance(value, S.Subscript) and not isinstance(

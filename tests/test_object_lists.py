@@ -142,3 +142,81 @@ def test_a_name_loops_over_two_lists_bind_stays_unknown():
         return np.sum(h)
     with pytest.raises(srcdiff.NoRuleError, match="attribute .b"):
         srcdiff.grad(f)(np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
+
+
+# -- a name bound to objects of several classes: its method call is a dispatch ----------
+class _Sine:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.sin(self.w * x)
+
+
+class _Shift:
+    def __init__(self, w):
+        self.w = w * 2.0   # computed: an init_fields record
+
+    def f(self, x):
+        return np.cos(self.w + x) * x
+
+
+@dataclasses.dataclass
+class _Scale:
+    w: float
+
+    def f(self, x):
+        return self.w * x ** 2
+
+
+def _picked_by_a_conditional(x, flag):
+    layer = _Sine(x[0]) if flag else _Shift(x[1])
+    y = layer.f(x)
+    return np.sum(y ** 2)
+
+
+def _picked_in_branches(x, flag):
+    if flag > 0:
+        layer = _Sine(x[0])
+    elif flag < 0:
+        layer = _Scale(x[2])
+    else:
+        layer = _Shift(x[1])
+    out = np.zeros(3)
+    out[:] = layer.f(x)   # the method's result written into an array
+    return np.sum(out ** 2) + np.sum(layer.f(out))
+
+
+@pytest.mark.parametrize("f, flags", [(_picked_by_a_conditional, (True, False)),
+                                      (_picked_in_branches, (1, -1, 0))])
+def test_a_method_of_an_object_whose_class_is_decided_at_run_time_differentiates(f, flags):
+    """`layer = A(w) if flag else B(w); layer.f(x)` was refused ("cannot tell the class of
+    layer before the code runs"): the call is a dispatch on the object's exact class, one
+    derivative for every flag."""
+    x = np.array([0.3, 1.2, -0.7])
+    for flag in flags:
+        check(f, x, flag, wrt=0)
+    grad = srcdiff.grad(f, wrt=0)
+    assert not np.allclose(grad(x, flags[0]), grad(x, flags[1]))
+
+
+def test_made_classes_are_those_of_every_binding_or_none():
+    from srcdiff.object_lists import made_classes
+
+    class _Lw:   # the lowering's state made_classes reads
+        params = ()
+        src = types.SimpleNamespace(filename="user.py")
+
+        def __init__(self, source):
+            self.fdef = S.parse_function(source)
+
+        def _global_path(self, node):
+            return [node.id] if isinstance(node, S.Name) else None
+
+        def _callee_object(self, node):
+            return {"A": _Sine, "B": _Shift, "g": len}[node.id]
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else B(x)\n"), "o") == \
+        (_Sine, _Shift)
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else g(x)\n"), "o") is None
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else A(x)\n"), "o") is None
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x)\n    o = x\n"), "o") is None
