@@ -226,6 +226,39 @@ def writes_by_flat_position(x):
     b.resize(8)
     return np.sum(np.sin(b) * np.arange(8.0)) + np.sum(a[:, 0])
 
+
+class ClaimPair(typing.NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+class ClaimSine:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.sin(self.w * x)
+
+
+class ClaimShift:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.cos(self.w + x)
+
+
+def named_tuple_methods_and_sliced_records(x):
+    p = ClaimPair(x, x[0])
+    q = p._replace(w=p.w * 2.0)
+    r = ClaimPair._make([q.w, q._asdict()["b"] * len(p._fields)])
+    layers = [ClaimPair(x, x[1]), ClaimPair(x ** 2, x[2])]
+    total = 0.0
+    for layer in layers[::-1]:
+        total = total + np.sum(layer.w) * layer.b
+    obj = ClaimSine(x[0]) if x[1] < 0.0 else ClaimShift(x[2])
+    return np.sum(r.w) * r.b + total + np.sum(obj.f(x))
+
 def lists_append_pop_stack(x):
     out = []
     for v in x:
@@ -897,6 +930,9 @@ WORKS = [
     works("NumPy calls writing into a local array, as the write a[...] = v they make "
           "(numpy.add(u, du, out=u), a ufunc's output by position, a.fill(v), a.sort(axis), "
           "numpy.copyto(a, v, where=m))", writes_through_out_fill_sort_copyto, X),
+    works("named tuples' p._replace(w=v), p._asdict(), P._make(seq), p._fields; a list of "
+          "records sliced (for layer in layers[::-1]); a name bound to objects of several "
+          "classes (layer = A(w) if flag else B(w))", named_tuple_methods_and_sliced_records, X),
     works("numpy.put(a, ind, v), numpy.putmask(a, mask, v) and numpy.place(a, mask, v) "
           "repeating v by flat position, a.put(ind, v), a.partition(k); a.resize(n) of an "
           "array only the function refers to", writes_by_flat_position, X),
