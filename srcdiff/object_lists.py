@@ -3,7 +3,9 @@ lower: called by objects.py and values.py). Takes the lowering's state and a loc
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
-the classes of the objects a name bound only to new objects may hold (made_classes),
+the classes of the objects a name bound only to new objects may hold (made_classes), the
+items a loop may bind (loop_items: a display's, or every copy's where a loop written out
+binds the list once per copy),
 whether a list is read only by items (only_indexed), the values known to the lowered
 function's callees, the sequence a loop's item comes from (through enumerate and zip too)
 and the object of the user's class a module-level dict, list or tuple holds at a constant
@@ -122,6 +124,21 @@ def _local_items(lw, it):
     if isinstance(value, S.ListComp):
         return [value.elt]
     return None
+
+
+def loop_items(lw, it):
+    """The item expressions a loop `for item in it` may bind: _local_items', or where the
+    list is bound to a display once per copy of a loop written out (display_rebindings),
+    the items of every copy's display (the loop of each copy reads one of them)."""
+    items = _local_items(lw, it)
+    if items or not isinstance(it, (S.Name, S.Call)):
+        return items
+    if isinstance(it, S.Call):   # for layer in reversed(layers)
+        inner = it.args[0] if isinstance(it.func, S.Name) and len(it.args) == 1 and \
+            not it.keywords and lw._callee_object(it.func) in (reversed, list, tuple) else None
+        return loop_items(lw, inner) if isinstance(inner, S.Name) else None
+    displays = display_rebindings(lw, it.id)
+    return [e for v in displays for e in v.elts] if displays else None
 
 
 def _displayed(lw, it):

@@ -36,7 +36,7 @@ from .core import Kind
 from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           made_classes, rebindings)
+                           loop_items, made_classes, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -236,7 +236,7 @@ def class_of(lw, node, seen):
         cls = _static_classes(lw, it)
         if cls is not None:
             return cls if isinstance(cls, type) else None
-        items = _local_items(lw, it)
+        items = loop_items(lw, it)
         if items:
             classes = {class_of(lw, e, set(seen)) for e in items}
             if len(classes) == 1:
@@ -322,7 +322,7 @@ def item_classes(lw, node):
         if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
             return classes
         return None
-    items = _local_items(lw, loop[0]) if loop is not None else None
+    items = loop_items(lw, loop[0]) if loop is not None else None
     if not items:
         return None
     classes = []

@@ -220,3 +220,58 @@ def test_made_classes_are_those_of_every_binding_or_none():
     assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else g(x)\n"), "o") is None
     assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else A(x)\n"), "o") is None
     assert made_classes(_Lw("def f(x, c):\n    o = A(x)\n    o = x\n"), "o") is None
+
+
+class _Dense:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def forward(self, h):
+        return np.tanh(self.w * h + self.b)
+
+    def energy(self):
+        return self.w ** 2
+
+
+def _doubled(t):
+    return 2.0 * t
+
+
+def _layers_in_a_loop_written_out(x):
+    """The loop over [np.sin, _doubled] is written out once per function (function_loops):
+    `layers` is bound to a display in each copy and `layer` by each copy's loop; it was
+    refused ("cannot tell the class of layer") (fuzz seed 2420, family users)."""
+    t = x * 1.0
+    for g in reversed([np.sin, _doubled]):
+        t = 0.5 * g(t) + 0.1
+        layers = [_Dense(x[0], x[1]), _Dense(x[2], x[1])]
+        h = t * t
+        for layer in layers:
+            h = layer.forward(h) + 0.1 * layer.energy()
+        x = x + 0.2 * np.tanh(h)
+    return np.sum(x)
+
+
+def _rebound_to_displays_of_two_classes(x):
+    layers = [_Dense(x[0], x[1])]
+    h = x * 1.0
+    for layer in layers:
+        h = layer.forward(h)
+    layers = [_Sine(x[2]), _Dense(x[1], x[0])]
+    for layer in layers:
+        h = h + layer.f(h) if isinstance(layer, _Sine) else layer.forward(h)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("f", [_layers_in_a_loop_written_out])
+def test_a_list_bound_to_a_display_once_per_copy_of_a_loop_knows_its_items(f):
+    check(f, np.array([0.3, 1.2, -0.7]))
+
+
+def test_a_list_rebound_to_displays_of_other_classes_dispatches_or_refuses_located():
+    """Both loops read `layers`, bound to two displays: each item may be of either's
+    classes, so `layer.forward(h)` is a dispatch over them, refused where one of them has
+    no such method (never run through another class's method)."""
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="_Sine, which has no method 'forward'"):
+        srcdiff.grad(_rebound_to_displays_of_two_classes)(np.array([0.3, 1.2, -0.7]))
