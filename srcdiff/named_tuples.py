@@ -163,12 +163,22 @@ def _made_of(lw, cls, items, out, discard, listed=None):
     """named_tuple_of(cls, (items...)) (or of the sequence `listed`), its result."""
     from . import runtime_values
     from .callables import canonical_path
-    from .records import bound_name
     if listed is None:
         listed = lw.temp(out, S.Tuple(elts=items, ctx=S.Load()), Kind.DISPLAY, "items")
         lw.locals.add(listed.id)
     path = canonical_path(cls)
-    ref = lw.bind(path, cls) if path is not None else bound_name(lw, cls, cls.__name__)
+    ref = lw.bind(path, cls) if path is not None else _bound(lw, cls)
     lw.bindings["named_tuple_of"] = runtime_values.named_tuple_of
     value = S.Call(func=S.load("named_tuple_of"), args=[ref, listed], keywords=[])
     return lw._result(value, Kind.CALL, runtime_values.named_tuple_of, discard)
+
+
+def _bound(lw, cls):
+    """A name of the emitted module bound to the class `cls` (one already bound to it, else
+    a fresh one): a class with no module path (made in a function)."""
+    for name, bound in lw.bindings.items():
+        if bound is cls:
+            return S.load(name)
+    name = lw.namer.fresh(cls.__name__)
+    lw.bindings[name] = cls
+    return S.load(name)

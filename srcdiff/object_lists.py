@@ -24,6 +24,13 @@ import builtins
 from . import syntax as S
 
 
+def is_user_class(obj):
+    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows
+    (objects.py gives it to its callers)."""
+    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
+        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+
+
 def appended_items(lw, name, bindings):
     """The item expressions of the local list `name` bound once to a display (`layers =
     []`) and grown only by `name.append(item)` (in loops or not), every other read of it
@@ -252,7 +259,6 @@ def made_classes(lw, name):
     path, in the order they appear; None otherwise. objects.item_classes gives them: a call
     of its method is a dispatch on the object's exact class where the code runs."""
     from .callables import canonical_path
-    from .objects import is_user_class
     made = []
 
     def makes(value):

@@ -36,7 +36,7 @@ from .core import Kind
 from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           loop_items, made_classes, rebindings)
+                           is_user_class, loop_items, made_classes, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -55,12 +55,6 @@ def facts_for_callee(params, args, known):
             if isinstance(a, S.Name) and a.id == root:
                 out[p + key[len(root):]] = value
     return out
-
-
-def is_user_class(obj):
-    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows."""
-    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
-        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
 
 
 def object_class(lw, node, base, out):
