@@ -104,8 +104,8 @@ def _write(lw, node, how, a, where, values, mode, out):
                        hint=f"write numpy.{how}(a, {'ind' if how == 'put' else 'mask'}, v)")
     if not (isinstance(a, S.Name) and a.id in lw.locals):
         raise lw.error(node, f"numpy.{how} writes into an array this function does not own "
-                       "(a module-level value, an attribute, an item)",
-                       hint="copy it into a local array first: a = numpy.array(...)")
+                       "(a module-level value, an attribute, an item, or a view of another "
+                       "array)", hint="copy it into a local array first: a = numpy.array(...)")
     args = [S.load(a.id), S.const(how), where, values] + ([mode] if mode is not None else [])
     index = lw.temp(out, S.Call(func=lw._runtime_helper("flat_write_index", runtime_inplace),
                                 args=args, keywords=[]), Kind.CALL, f"{a.id}_written",
