@@ -5,8 +5,8 @@ called by emitted code; a leaf importing NumPy and runtime_stats's axes). Takes 
 q, the axes and NumPy's method; gives back weights shaped shape(q) + shape(a), and
 quantile-shaped values or element-shaped adjoints.
 
-numpy.histogram's edges (histogram_edges_grad, histogram_edges_tangent, histogram_tangent)
-are an order statistic too: they run from min(a) to max(a) where bins is a count and range
+numpy.histogram's edges (histogram_edges_grad, histogram_edges_tangent, histogram_tangent;
+its weights': histogram_bin_index, histogram_weights_tangent) are an order statistic too: they run from min(a) to max(a) where bins is a count and range
 is not given. Like srcdiff.runtime, each helper stands alone, so the codegen command can copy its source
 into a module, and arrays are made from other arrays, so the helpers run on any array type
 NumPy dispatches to. Their own tangent rules (for forward mode over emitted gradients) are
@@ -226,8 +226,30 @@ def histogram_density(density):
 
 
 def histogram_tangent(t_edges, hist, edges, density):
-    """(the tangent of numpy.histogram's values, of its edges) along the edges' tangent:
-    the counts are piecewise constant; with density=True each value c / (total width)
-    moves against its bin's width."""
+    """The tangent of numpy.histogram's values along the edges' tangent: the counts are
+    piecewise constant; with density=True each value c / (total width) moves against its
+    bin's width."""
     spread = numpy.diff(t_edges) / numpy.diff(edges)
-    return -hist * spread * histogram_density(density), t_edges
+    return -hist * spread * histogram_density(density)
+
+
+def histogram_bin_index(a, edges):
+    """The bin numpy.histogram puts each element of a in (shaped like a), len(edges) - 1
+    for one outside the edges (the last bin holds its right edge)."""
+    a = numpy.asarray(a)
+    n = numpy.size(edges) - 1
+    index = numpy.searchsorted(edges, a, side="right") - 1
+    index = numpy.where(a == edges[-1], n - 1, index)
+    return numpy.where((a < edges[0]) | (a > edges[-1]), n, index)
+
+
+def histogram_weights_tangent(t, a, hist, edges, weights, density):
+    """The tangent of numpy.histogram's values along the tangent `t` of weights=: the bins'
+    sums of t; with density=True, c / (total width) moves with c and against the total."""
+    n = numpy.size(edges) - 1
+    index = numpy.ravel(histogram_bin_index(a, edges))
+    moved = numpy.bincount(index, weights=numpy.ravel(t), minlength=n + 1)[:n]
+    if not density:
+        return moved
+    total = numpy.sum(numpy.ravel(weights)[index < n])
+    return (moved / numpy.diff(edges) - hist * numpy.sum(moved)) / total

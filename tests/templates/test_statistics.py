@@ -434,11 +434,34 @@ def test_histogram_edges_and_density_differentiate(f):
     check(f, _HX)
 
 
-def test_histogram_counts_carry_no_derivative_and_weights_are_held():
+def _histogram_weighted(x):
+    h, _ = np.histogram(_HX, bins=3, weights=x)
+    return np.sum(h * np.array([1.0, -2.0, 0.5]) * h)
+
+
+def _weighted_density_outside_the_range(x):
+    h, _ = np.histogram(_HX, bins=3, range=(0.0, 1.5), weights=x ** 2, density=True)
+    return np.sum(h ** 2)
+
+
+def _weights_and_edges_of_one_value(x):
+    """Both a and weights= move: the forward rule's tangents of the (values, edges) pair
+    are added item by item (a `+` of the tuples dropped the weights' part)."""
+    h, e = np.histogram(x, bins=3, weights=x ** 2 + 1.0, density=True)
+    return np.sum(np.sin(h)) + np.sum(e ** 2)
+
+
+@pytest.mark.parametrize("f", [_histogram_weighted, _weighted_density_outside_the_range,
+                               _weights_and_edges_of_one_value])
+def test_histogram_weights_differentiate(f):
+    check(f, _HX)
+
+
+def test_histogram_counts_carry_no_derivative_and_the_range_is_held():
     g = srcdiff.grad(lambda x: np.sum(np.histogram(x, bins=3)[0] * 1.0))(_HX)
     assert np.array_equal(g, np.zeros(6))
 
-    def weighted(x):
-        return np.sum(np.histogram(_HX, bins=3, weights=x)[0])
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="with respect to 'weights'"):
-        srcdiff.grad(weighted)(_HX)
+    def ranged(x):
+        return np.sum(np.histogram(_HX, bins=3, range=(x[0], x[1] + 3.0))[1])
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="with respect to 'range'"):
+        srcdiff.grad(ranged)(_HX)
