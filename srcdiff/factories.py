@@ -32,6 +32,8 @@ def _user_def(fn):
 
 def made_class(fn):
     """The class every return of the factory `fn` makes, or None."""
+    if getattr(fn, "__name__", None) == "_make" and _named_tuple(getattr(fn, "__self__", None)):
+        return fn.__self__   # P._make(seq) of a named tuple class P
     owner = None
     if inspect.ismethod(fn) and isinstance(fn.__self__, type):
         owner, fn = fn.__self__, fn.__func__
@@ -124,9 +126,19 @@ def _resolved(fn, func):
     return obj
 
 
+def _named_tuple(cls):
+    """A named tuple class (a tuple class with `_fields` and `_make`; whether it is the
+    user's, the caller asks: objects.class_of)."""
+    return isinstance(cls, type) and issubclass(cls, tuple) and isinstance(
+        getattr(cls, "_fields", None), tuple) and hasattr(cls, "_make")
+
+
 def made_by_method(cls, name):
     """The class the classmethod or staticmethod `name` of the class `cls` makes, called on
-    an object of cls (`unit.init(w)`), or None."""
+    an object of cls (`unit.init(w)`), or None. A named tuple's `p._replace(...)` makes
+    one of p's class."""
+    if name == "_replace" and _named_tuple(cls):
+        return cls
     fn = inspect.getattr_static(cls, name, None)
     if isinstance(fn, classmethod):
         return made_class(getattr(cls, name))

@@ -16,7 +16,7 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms, lower_funcs_defaults, out_writes, records, rules
+from . import generators, idioms, lower_funcs_defaults, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues
@@ -391,7 +391,8 @@ class CallLowering:
         if method == "extend" and discard and isinstance(base, S.Name) and \
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
-        written = idioms.dict_write(self, node, base, out, discard)   # d.update, d.setdefault
+        written = idioms.dict_write(self, node, base, out, discard) or named_tuples.method_call(
+            self, node, base, out, discard)   # d.update, d.setdefault; p._replace(w=v)
         if written is not None:
             return written
         if method in MUTATING_METHODS:   # a.fill(v), a.sort(): a[...] = ...; others refused

@@ -344,6 +344,9 @@ class ExpressionLowering:
             if index is not None:
                 return self.assign(target, S.Subscript(value=base, slice=S.const(index),
                                                        ctx=S.Load()), Kind.SUBSCRIPT)
+            names = named_tuples.fields_read(self, node, base)   # p._fields: its names
+            if names is not None:
+                return self.assign(target, names, Kind.DISPLAY)
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])

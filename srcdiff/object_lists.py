@@ -3,6 +3,9 @@ lower: called by objects.py and values.py). Takes the lowering's state and a loc
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
+the classes of the objects a name bound only to new objects may hold (made_classes), the
+items a loop may bind (loop_items: a display's, or every copy's where a loop written out
+binds the list once per copy),
 whether a list is read only by items (only_indexed), the values known to the lowered
 function's callees, the sequence a loop's item comes from (through enumerate and zip too)
 and the object of the user's class a module-level dict, list or tuple holds at a constant
@@ -19,6 +22,13 @@ per copy: a name bound only to displays holds one of them wherever it is read.
 import builtins
 
 from . import syntax as S
+
+
+def is_user_class(obj):
+    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows
+    (objects.py gives it to its callers)."""
+    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
+        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
 
 
 def appended_items(lw, name, bindings):
@@ -123,6 +133,21 @@ def _local_items(lw, it):
     return None
 
 
+def loop_items(lw, it):
+    """The item expressions a loop `for item in it` may bind: _local_items', or where the
+    list is bound to a display once per copy of a loop written out (display_rebindings),
+    the items of every copy's display (the loop of each copy reads one of them)."""
+    items = _local_items(lw, it)
+    if items or not isinstance(it, (S.Name, S.Call)):
+        return items
+    if isinstance(it, S.Call):   # for layer in reversed(layers)
+        inner = it.args[0] if isinstance(it.func, S.Name) and len(it.args) == 1 and \
+            not it.keywords and lw._callee_object(it.func) in (reversed, list, tuple) else None
+        return loop_items(lw, inner) if isinstance(inner, S.Name) else None
+    displays = display_rebindings(lw, it.id)
+    return [e for v in displays for e in v.elts] if displays else None
+
+
 def _displayed(lw, it):
     """Whether the list `it` (see _local_items) is a display, item for item."""
     if isinstance(it, S.Name) and _grown(lw, it.id):
@@ -183,21 +208,28 @@ def _sequence_of(lw, it, target, name):
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
     target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in
-    zip(seq, vs)`), else None."""
+    zip(seq, vs)`), else None. Several such loops (`for layer in layers[1:]: ...` then
+    `for layer in layers[::-1]: ...`) count as one where each iterates over the same name
+    (sliced or not): the first is given back."""
     found = []
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
             found.append(n)
     if not found:
         return _state(lw).get("loops", {}).get(name)   # a comprehension's item
-    if len(found) != 1:
+    loops = []
+    for target in found:
+        loops += [(seq, n.target) for n in S.walk(lw.fdef) if isinstance(
+            n, (S.For, S.comprehension)) for seq in [_sequence_of(lw, n.iter, n.target,
+                                                                  target)] if seq is not None]
+    if len(loops) != len(found) or len({S.spell(_unsliced(seq)) for seq, _ in loops}) != 1:
         return None
-    for n in S.walk(lw.fdef):
-        if isinstance(n, (S.For, S.comprehension)):
-            seq = _sequence_of(lw, n.iter, n.target, found[0])
-            if seq is not None:
-                return seq, n.target
-    return None
+    return loops[0]
+
+
+def _unsliced(seq):
+    """`layers` for `layers[1:]` (a slice's items are the list's); `seq` otherwise."""
+    return seq.value if isinstance(seq, S.Subscript) and isinstance(seq.slice, S.Slice) else seq
 
 
 def rebindings(lw, name):
@@ -218,6 +250,34 @@ def rebindings(lw, name):
             else:
                 values.append(n.value)
     return values if values and stores == len(values) else None
+
+
+def made_classes(lw, name):
+    """The classes of the objects the local `name` holds where every binding of it makes
+    one (`layer = A(w) if flag else B(w)`, or `layer = A(w)` and `layer = B(w)` in the
+    branches of an if), of two classes or more, each a class of the user's with a module
+    path, in the order they appear; None otherwise. objects.item_classes gives them: a call
+    of its method is a dispatch on the object's exact class where the code runs."""
+    from .callables import canonical_path
+    made = []
+
+    def makes(value):
+        if isinstance(value, S.IfExp):
+            return makes(value.body) and makes(value.orelse)
+        cls = None
+        if isinstance(value, S.Call) and isinstance(value.func, (S.Name, S.Attribute)) and \
+                lw._global_path(value.func) is not None:
+            try:
+                cls = lw._callee_object(value.func)
+            except Exception:
+                return False
+        made.append(cls)
+        return is_user_class(cls) and canonical_path(cls) is not None
+    values = rebindings(lw, name)
+    if not values or not all([makes(v) for v in values]):
+        return None
+    classes = tuple(dict.fromkeys(made))
+    return classes if len(classes) > 1 else None
 
 
 def _generated(lw):

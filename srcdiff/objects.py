@@ -36,7 +36,7 @@ from .core import Kind
 from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           rebindings)
+                           is_user_class, loop_items, made_classes, rebindings)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -55,12 +55,6 @@ def facts_for_callee(params, args, known):
             if isinstance(a, S.Name) and a.id == root:
                 out[p + key[len(root):]] = value
     return out
-
-
-def is_user_class(obj):
-    """A class of the user's (not numpy's, not a builtin), whose methods srcdiff follows."""
-    return isinstance(obj, type) and (obj.__module__ or "").split(".")[0] not in (
-        "numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
 
 
 def object_class(lw, node, base, out):
@@ -226,8 +220,9 @@ def class_of(lw, node, seen):
         if len(classes) == 1 and None not in classes:
             return classes.pop()   # checked where it runs (object_class)
     loop = _only_loop_binding(lw, node.id)
-    if loop is not None:
-        it, item = loop
+    if loop is not None:   # (over a slice, layers[1:] or layers[::-1]: layers' classes)
+        it = loop[0].value if isinstance(loop[0], S.Subscript) and isinstance(
+            loop[0].slice, S.Slice) else loop[0]
         key = _fact_key(lw, it)
         if key is not None:
             cls = lw.known_types.get(key + "[]")
@@ -235,7 +230,7 @@ def class_of(lw, node, seen):
         cls = _static_classes(lw, it)
         if cls is not None:
             return cls if isinstance(cls, type) else None
-        items = _local_items(lw, it)
+        items = loop_items(lw, it)
         if items:
             classes = {class_of(lw, e, set(seen)) for e in items}
             if len(classes) == 1:
@@ -305,6 +300,8 @@ def item_classes(lw, node):
     object_facts); in the order they first appear; None otherwise."""
     if not isinstance(node, S.Name) or node.id not in lw.locals:
         return None
+    if made_classes(lw, node.id):   # layer = A(w) if flag else B(w)
+        return made_classes(lw, node.id)
     loop = _only_loop_binding(lw, node.id)
     value = _single_bindings(lw).get(node.id)
     if loop is None and isinstance(value, S.Subscript) and not isinstance(
@@ -319,7 +316,7 @@ def item_classes(lw, node):
         if isinstance(classes, tuple) and all(canonical_path(c) for c in classes):
             return classes
         return None
-    items = _local_items(lw, loop[0]) if loop is not None else None
+    items = loop_items(lw, loop[0]) if loop is not None else None
     if not items:
         return None
     classes = []

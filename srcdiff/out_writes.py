@@ -23,6 +23,7 @@ their old values: write `a[...] = numpy.where(m, f(...), a)`), a tuple of output
 copyto's casting= other than its default. Calls in srcdiff's own emitted code never use
 out=.
 """
+from . import flat_writes
 from . import syntax as S
 from .core import Kind
 
@@ -86,13 +87,16 @@ def writes_in_place(lw, call):
     func = call.func
     if isinstance(func, S.Attribute) and lw._global_path(func) is None:
         return False   # a method of a local value
-    return lw._callee_object(func) in (numpy.copyto, numpy.fill_diagonal)
+    obj = lw._callee_object(func)
+    return obj in (numpy.copyto, numpy.fill_diagonal) or flat_writes.applies(lw, obj)
 
 
 def lower_statement(lw, node, out):
     """The statement `numpy.copyto(...)` or `numpy.fill_diagonal(...)` (writes_in_place):
     its core statements."""
     import numpy
+    if flat_writes.applies(lw, lw._callee_object(node.func)):   # put, putmask, place
+        return flat_writes.lower_statement(lw, node, out)
     args = [lw.expr(a, out) for a in node.args]
     keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
     if lw._callee_object(node.func) is numpy.fill_diagonal:
@@ -160,7 +164,11 @@ def method(lw, node, base, name, out, discard):
     """`base.name(...)` where name is a method changing its object (callables'
     MUTATING_METHODS): `a.fill(v)` and `a.sort(axis, kind)` on a local name a are lowered
     into `out` (the statement returned gives the result, None, to `_`; None where it is
-    dropped); any other is refused, located."""
+    dropped); any other is refused, located. `a.put`, `a.partition`, `a.resize`:
+    flat_writes.method."""
+    if name in ("put", "partition", "resize") and isinstance(base, S.Name) and \
+            base.id in lw.locals:
+        return flat_writes.method(lw, node, base, name, out, discard)
     if not _lowered_method(lw, node, base, name):
         hint = "build a new value instead (for lists, only append is supported)" \
             if not name.startswith("__") else "write the operator itself (y[i] = v, " \

@@ -17,7 +17,9 @@ dataclasses.replace of the one passed; for another record class, a copy.copy of 
 both, each field that carries a derivative (a float number or array, a record, or a list,
 tuple or dict of them) holds its derivative (a zero where none), every other field as it
 was. An attribute of an object of any other class is refused where it is differentiated,
-naming dataclasses and record classes (attribute_refusal).
+naming dataclasses and record classes (attribute_refusal). A class-body constant read through
+an object is class_constants.py's; noting the classes of records passed to a helper,
+record_notes.py's.
 """
 import inspect
 
@@ -50,9 +52,10 @@ def record_read(lw, node, base, out):
     fields = record_fields(cls) if isinstance(cls, type) else None
     if isinstance(cls, type) and dataclasses.is_dataclass(cls):
         fields = tuple(f.name for f in dataclasses.fields(cls))   # passed in, or made here
-    if (fields is None or node.attr not in fields) and _class_constant(cls, node.attr) and \
-            not _stored(lw.fdef, node.attr):
-        return _class_attribute(lw, node, base)   # `scale = 2.0` in the class body
+    from . import class_constants
+    if (fields is None or node.attr not in fields) and class_constants.class_constant(
+            cls, node.attr) and not class_constants.stored(lw.fdef, node.attr):
+        return class_constants.class_attribute(lw, node, base)   # `scale = 2.0` in the body
     # an object of any other class keeps its attributes as attributes: refused where they
     # are differentiated (attribute_refusal), as its gradient could not be given back
     if fields is None or node.attr not in fields:
@@ -61,69 +64,6 @@ def record_read(lw, node, base, out):
     lw.bindings["record_field"] = runtime_values.record_field
     call = S.Call(func=S.load("record_field"), args=[base, S.const(node.attr)], keywords=[])
     return call, runtime_values.record_field
-
-
-def _class_constant(cls, attr):
-    """Whether `attr` is a value the user's class `cls` (or a base) sets in its body, no
-    method, property or other descriptor, which no method of these classes sets on an
-    object (`self.attr = ...`, `other.attr = ...`) and no class of their module's code sets
-    either (their source read; where it cannot be, False)."""
-    if not (isinstance(cls, type) and is_user_class(cls)):
-        return False
-    value = inspect.getattr_static(cls, attr, _MISSING)
-    if value is _MISSING or callable(value) or hasattr(type(value), "__get__"):
-        return False
-    for klass in cls.__mro__[:-1]:
-        if klass not in _STORES:   # its module read once
-            try:
-                _STORES[klass] = _stores(S.parse_module(inspect.getsource(
-                    inspect.getmodule(klass))))
-            except (OSError, TypeError, SyntaxError):
-                _STORES[klass] = None
-        if _STORES[klass] is None or attr in _STORES[klass]:
-            return False
-    return True
-
-
-_STORES = {}   # a class -> the attribute names its module's code sets (None: any)
-
-
-def _stores(tree):
-    """The attribute names code under `tree` sets on anything (`o.a = v`, `o.a += v`);
-    None where it calls setattr (any name)."""
-    names = set()
-    for n in S.walk(tree):
-        if isinstance(n, S.Attribute) and isinstance(n.ctx, S.Store):
-            names.add(n.attr)
-        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id == "setattr":
-            return None
-    return frozenset(names)
-
-
-def _stored(tree, attr):
-    """Whether the function `tree` sets an attribute named `attr` of anything."""
-    names = _stores(tree)
-    return names is None or attr in names
-
-
-_MISSING = object()
-
-
-def _class_attribute(lw, node, base):
-    """`p.scale` of a class constant: runtime_values.class_attribute(p, 'scale', ...), the
-    class's value, which carries no derivative; refused in the run where p itself holds a
-    value under that name (set on the object after it was made)."""
-    from . import runtime_values
-    from .errors import where
-    error = lw.error(node, f"{S.spell(node)} is set on the object itself here, where srcdiff "
-                     f"read the class's constant {node.attr}",
-                     hint=f"pass {node.attr} to the class's __init__, or leave it on the class")
-    lw.bindings["class_attribute"] = runtime_values.class_attribute
-    refusal = [S.const(error.reason), S.const(error.hint),   # (as checks.refusal_args)
-               S.const(where(error.filename, error.lineno))]
-    call = S.Call(func=S.load("class_attribute"), args=[base, S.const(node.attr)] + refusal,
-                  keywords=[])
-    return call, runtime_values.class_attribute
 
 
 def _property_getter(cls, attr):
@@ -226,54 +166,11 @@ def _stored_parameters(init):
     return tuple(params)
 
 
-def noted_made(lw, node, atom):
-    """`atom`, where the user's call `node` made it as a record or a named tuple passed to
-    a helper (`g(D(w, b), x)`): its class noted for the helper, which reads its fields as
-    it does those of a name bound to one (`p = D(w, b); g(p, x)`). Where `node` names a list
-    display of such objects made here (`layers = [D(w1, b1), D(w2, b2)]; g(layers, x)`),
-    bound once and only ever passed on whole, its items' classes are noted (as for a list
-    passed in: objects.object_facts)."""
-    from .objects import known_values
-    if isinstance(node, S.Call) and isinstance(atom, S.Name) and \
-            isinstance(node.func, (S.Name, S.Attribute)) and lw._global_path(node.func):
-        cls = lw._callee_object(node.func)
-        if isinstance(cls, type) and made_field_by_field(cls):
-            lw.locals.add(atom.id)
-            known_values(lw)[atom.id] = cls
-    elif isinstance(node, S.Name) and isinstance(atom, S.Name) and atom.id == node.id:
-        classes = _display_classes(lw, node.id)
-        if classes:
-            known_values(lw)[node.id + "[]"] = classes[0] if len(classes) == 1 else classes
-    return atom
-
-
-def _display_classes(lw, name):
-    """The classes (in the order they first appear) of the records or named tuples a list
-    or tuple display bound once to `name` holds, where every use of the name is a call's
-    argument (nothing grows, writes or rebinds it); None otherwise."""
-    from .objects import _single_bindings
-    value = _single_bindings(lw).get(name)
-    if not isinstance(value, (S.List, S.Tuple)) or not value.elts:
-        return None
-    classes = []
-    for e in value.elts:
-        cls = lw._callee_object(e.func) if isinstance(e, S.Call) and isinstance(
-            e.func, (S.Name, S.Attribute)) and lw._global_path(e.func) else None
-        if not (isinstance(cls, type) and made_field_by_field(cls)):
-            return None
-        classes.append(cls)
-    args = {id(a) for n in S.walk(lw.fdef) if isinstance(n, S.Call) for a in n.args}
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Load) and \
-                id(n) not in args:
-            return None
-    return tuple(dict.fromkeys(classes))
-
-
 def made_field_by_field(obj):
-    """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's."""
-    from .named_tuples import is_named_tuple_class
-    return is_record_class(obj) or is_named_tuple_class(obj)
+    """Whether a call of `obj` is lowered by make_record: a record class, a named tuple's
+    (or its _make)."""
+    from .named_tuples import is_make, is_named_tuple_class
+    return is_record_class(obj) or is_named_tuple_class(obj) or is_make(obj)
 
 
 def make_record(lw, node, cls, out, discard):
@@ -281,7 +178,10 @@ def make_record(lw, node, cls, out, discard):
     field given; a field the call leaves out gets its default as P's __init__ would give it
     (default_value). A named tuple class's: named_tuples.make."""
     from . import runtime_values
-    from .named_tuples import is_named_tuple_class
+    from .named_tuples import is_make, is_named_tuple_class
+    if is_make(cls):   # P._make(seq)
+        from .named_tuples import make_from
+        return make_from(lw, node, cls, out, discard)
     if is_named_tuple_class(cls):
         from .named_tuples import make
         return make(lw, node, cls, out, discard)

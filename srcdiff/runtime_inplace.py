@@ -1,8 +1,11 @@
 """Helpers the emitted code of in-place calls uses (run time: called by emitted code;
-inplace_calls.py and out_writes.py lower to them). Takes a value and the in-place method's
-name; gives back whether `operator.iadd(a, b)` (isub, imul, ...) changes the value in place
-(`changes_in_place`); takes an array; gives back the index numpy.fill_diagonal writes
-(`diagonal_index`).
+inplace_calls.py, out_writes.py and flat_writes.py lower to them). Takes a value and the
+in-place method's name; gives back whether `operator.iadd(a, b)` (isub, imul, ...) changes the
+value in place (`changes_in_place`); takes an array; gives back the index numpy.fill_diagonal
+writes (`diagonal_index`); takes an array and what numpy.put / putmask / place writes into
+it; gives back the index of the items written and the positions of the values they take
+(`flat_write_index`, `flat_write_take`); takes an array and a shape; gives back the array
+ndarray.resize makes of it, a new one (`resized_array`, `zero_resized`).
 """
 
 
@@ -19,3 +22,89 @@ def changes_in_place(value, method):
     returns it, as Python decides: its type has the in-place method (arrays, lists). Otherwise
     (numbers, tuples) the call leaves `value` alone and returns a new value, value + b."""
     return hasattr(type(value), method)
+
+
+def _flat_writes(array, how, where, values, mode):
+    """(the flat positions of `array` numpy.put / putmask / place (`how`) writes, the
+    position in values.ravel() each takes its value from), each position once: where it
+    is written more than once (numpy.put's repeated indices) the last write, the one that
+    stays. Raises NumPy's errors where NumPy would."""
+    import numpy
+    size, count = numpy.size(array), numpy.size(values)
+    if how == "put":
+        ind = numpy.asarray(where).ravel()
+        if not numpy.issubdtype(ind.dtype, numpy.integer) and ind.size:
+            raise TypeError("numpy.put: the indices are not integers")
+        ind = ind.astype(numpy.intp)
+        if mode == "wrap":
+            positions = ind % max(size, 1)
+        elif mode == "clip":
+            positions = numpy.clip(ind, 0, size - 1)
+        elif mode == "raise":
+            if ind.size and (ind.min() < -size or ind.max() >= size):
+                raise IndexError(f"index {ind[(ind < -size) | (ind >= size)][0]} is out of "
+                                 f"bounds for an array of size {size}")
+            positions = numpy.where(ind < 0, ind + size, ind)
+        else:
+            raise ValueError(f"numpy.put: mode must be 'raise', 'wrap' or 'clip', not {mode!r}")
+        taken = numpy.arange(positions.size)
+    else:
+        mask = numpy.asarray(where, dtype=bool)
+        if mask.size != size or (how == "putmask" and mask.shape != numpy.shape(array)):
+            raise ValueError(f"numpy.{how}: mask and data must be the same size")
+        positions = numpy.flatnonzero(mask)
+        taken = positions if how == "putmask" else numpy.arange(positions.size)
+    if count == 0:
+        if how == "place" and positions.size:
+            raise ValueError("Cannot insert from an empty array!")
+        if how == "putmask" and positions.size:
+            raise ValueError("numpy.putmask: values is empty")
+        positions, taken = positions[:0], taken[:0]
+    taken = taken % max(count, 1)   # the values repeat by position, not by broadcasting
+    backwards = positions[::-1]
+    _, last = numpy.unique(backwards, return_index=True)
+    keep = positions.size - 1 - last
+    return positions[keep], taken[keep]
+
+
+def flat_write_index(array, how, where, values, mode="raise"):
+    """The index (a tuple of integer arrays) of the items of `array` that numpy.put(array,
+    where, values, mode) (how 'put'), numpy.putmask(array, where, values) ('putmask') or
+    numpy.place(array, where, values) ('place') writes, each once (flat_writes.py lowers
+    them to `array[index] = numpy.ravel(values)[flat_write_take(...)]`)."""
+    import numpy
+    positions, _ = _flat_writes(array, how, where, values, mode)
+    return numpy.unravel_index(positions, numpy.shape(array))
+
+
+def flat_write_take(array, how, where, values, mode="raise"):
+    """The positions in numpy.ravel(values) of the values the items flat_write_index gives
+    take: for put and place the i-th written item takes values.flat[i % values.size], for
+    putmask the item at flat position n takes values.flat[n % values.size]."""
+    return _flat_writes(array, how, where, values, mode)[1]
+
+
+def zero_resized(array, shape):
+    """`array` resized as ndarray.resize does it (flat order: its items first, cut where
+    the new size is smaller, zeros after them where it is larger), a new array: `a.resize(
+    shape)` on an array the function made is `a = zero_resized(a, shape)` (flat_writes.py).
+    Linear in array; its adjoint is zero_resized(g, numpy.shape(array))."""
+    import numpy
+    array = numpy.asarray(array)
+    shape = tuple(int(n) for n in numpy.atleast_1d(shape)) if numpy.ndim(shape) else \
+        (int(shape),)
+    total = int(numpy.prod(shape, dtype=numpy.intp))
+    made = numpy.zeros(shape, dtype=array.dtype)
+    kept = min(total, array.size)
+    made.reshape(-1)[:kept] = array.reshape(-1)[:kept]
+    return made
+
+
+def resized_array(array, shape):
+    """`array.resize(shape)` as a new array (zero_resized), where `array` is an array (a
+    list has no resize). flat_writes.py lowers it only for a name bound to new arrays, which
+    own their data (NumPy cannot resize a view)."""
+    import numpy
+    if not isinstance(array, numpy.ndarray):
+        raise AttributeError(f"'{type(array).__name__}' object has no attribute 'resize'")
+    return zero_resized(array, shape)

@@ -5,7 +5,9 @@ called by emitted code; a leaf importing NumPy and runtime_stats's axes). Takes 
 q, the axes and NumPy's method; gives back weights shaped shape(q) + shape(a), and
 quantile-shaped values or element-shaped adjoints.
 
-Like srcdiff.runtime, each helper stands alone, so the codegen command can copy its source
+numpy.histogram's edges (histogram_edges_grad, histogram_edges_tangent, histogram_tangent;
+its weights': histogram_bin_index, histogram_weights_tangent) are an order statistic too: they run from min(a) to max(a) where bins is a count and range
+is not given. Like srcdiff.runtime, each helper stands alone, so the codegen command can copy its source
 into a module, and arrays are made from other arrays, so the helpers run on any array type
 NumPy dispatches to. Their own tangent rules (for forward mode over emitted gradients) are
 in templates/statistics.py.
@@ -178,3 +180,76 @@ def sum_to_q(value, q):
     """`value` (shaped like a quantile, shape(q) first) summed to the shape of q."""
     return numpy.reshape(numpy.sum(value, axis=tuple(range(numpy.ndim(q), numpy.ndim(value)))),
                          numpy.shape(q))
+
+
+# -- numpy.histogram's bin edges -----------------------------------------------------------
+def histogram_moves(a, bins, range):
+    """Whether numpy.histogram(a, bins, range)'s edges move with a: bins is a count (or a
+    method's name, 'auto') and range is not given, so the edges run from min(a) to max(a)."""
+    return range is None and numpy.ndim(bins) == 0 and numpy.size(a) > 0
+
+
+def _extremes(a):
+    """The weights of a's minimum and of its maximum in a (ties share them evenly)."""
+    low, high = a == numpy.min(a), a == numpy.max(a)
+    return low / numpy.sum(low), high / numpy.sum(high)
+
+
+def histogram_edges_grad(g, a, edges, bins, range):
+    """The adjoint in `a` of numpy.histogram's (or histogram_bin_edges') edges, given their
+    cotangent `g`: edge k is min(a) + (max(a) - min(a)) k / n (the range widened by 0.5 on
+    each side where min(a) == max(a), which moves with both alike), so min(a) gets
+    sum(g (1 - k/n)) and max(a) sum(g k/n); zero where the edges do not move with a."""
+    a = numpy.asarray(a)
+    if not histogram_moves(a, bins, range):
+        return numpy.zeros(a.shape, dtype=numpy.result_type(g, a, float))
+    k = numpy.arange(numpy.size(edges)) / (numpy.size(edges) - 1)
+    low, high = _extremes(a)
+    return numpy.sum(g * (1 - k)) * low + numpy.sum(g * k) * high
+
+
+def histogram_edges_tangent(t, a, edges, bins, range):
+    """The tangent of numpy.histogram's edges along the tangent `t` of a (zero where they
+    do not move with a)."""
+    a = numpy.asarray(a)
+    k = numpy.arange(numpy.size(edges)) / (numpy.size(edges) - 1)
+    if not histogram_moves(a, bins, range):
+        return k * 0.0
+    low, high = _extremes(a)
+    return numpy.sum(t * low) * (1 - k) + numpy.sum(t * high) * k
+
+
+def histogram_density(density):
+    """1.0 where numpy.histogram is given density=True (its values divide by the bins'
+    widths, which move with the edges), else 0.0."""
+    return 1.0 if density else 0.0
+
+
+def histogram_tangent(t_edges, hist, edges, density):
+    """The tangent of numpy.histogram's values along the edges' tangent: the counts are
+    piecewise constant; with density=True each value c / (total width) moves against its
+    bin's width."""
+    spread = numpy.diff(t_edges) / numpy.diff(edges)
+    return -hist * spread * histogram_density(density)
+
+
+def histogram_bin_index(a, edges):
+    """The bin numpy.histogram puts each element of a in (shaped like a), len(edges) - 1
+    for one outside the edges (the last bin holds its right edge)."""
+    a = numpy.asarray(a)
+    n = numpy.size(edges) - 1
+    index = numpy.searchsorted(edges, a, side="right") - 1
+    index = numpy.where(a == edges[-1], n - 1, index)
+    return numpy.where((a < edges[0]) | (a > edges[-1]), n, index)
+
+
+def histogram_weights_tangent(t, a, hist, edges, weights, density):
+    """The tangent of numpy.histogram's values along the tangent `t` of weights=: the bins'
+    sums of t; with density=True, c / (total width) moves with c and against the total."""
+    n = numpy.size(edges) - 1
+    index = numpy.ravel(histogram_bin_index(a, edges))
+    moved = numpy.bincount(index, weights=numpy.ravel(t), minlength=n + 1)[:n]
+    if not density:
+        return moved
+    total = numpy.sum(numpy.ravel(weights)[index < n])
+    return (moved / numpy.diff(edges) - hist * numpy.sum(moved)) / total

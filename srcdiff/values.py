@@ -45,7 +45,7 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, lower_funcs_defaults, objects, records
+from . import function_dicts, lower_funcs_defaults, objects, record_notes
 from . import syntax as S
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .display_items import constant_key, display_item
@@ -188,7 +188,7 @@ def held(lw, name):
 def called_value(lw, obj):
     """A module-level object called by name that is a function value of another kind: a
     partial, a bound method of a module-level object or class (classmethod)."""
-    from . import rules
+    from . import named_tuples, rules
     if rules.lookup("reverse", obj) is not None or rules.lookup("forward", obj) is not None \
             or rules.is_nondifferentiable(obj) or rules.not_implemented_hint(obj) is not None:
         return None   # scipy.stats.norm.logpdf: a bound method with rules of its own
@@ -196,7 +196,7 @@ def called_value(lw, obj):
         return obj
     if inspect.ismethod(obj) and is_user_function(obj.__func__) and objects.is_user_class(
             obj.__self__ if isinstance(obj.__self__, type) else type(obj.__self__)):
-        return obj
+        return None if named_tuples.is_make(obj) else obj   # P._make: records.make_record
     return None
 
 
@@ -459,7 +459,7 @@ def argument(lw, node, out):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = Known(item)
         return atom
-    atom = records.noted_made(lw, node, lw.expr(node, out))   # g(D(w, b), x): D, for g
+    atom = record_notes.noted_made(lw, node, lw.expr(node, out))   # g(D(w, b), x): D, for g
     made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
     if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
         lw.locals.add(atom.id)

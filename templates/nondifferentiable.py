@@ -8,7 +8,7 @@ everywhere). Functions whose values move with a float input have rules or a
 not-implemented refusal elsewhere, even if they are often called with constants:
 numpy.arange and numpy.linspace (templates/grids.py), numpy.heaviside's second
 argument (ufuncs.py), numpy.bincount's weights (reductions.py), numpy.random.normal,
-uniform and exponential (random.py); numpy.unique, histogram, meshgrid, logspace,
+uniform and exponential (random.py); numpy.unique, meshgrid, logspace,
 geomspace, random.choice/permutation/shuffle/gamma/beta and builtins.getattr are
 refused with what to write instead.
 """
@@ -58,10 +58,5 @@ nondifferentiable(*_present(math, """
 not_implemented(numpy.unique, "the unique values are elements of x: index x with the "
                 "positions of its first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
                 "return_index=True)[1]]")
-not_implemented(numpy.histogram, "its bin edges (and density=True) move with the data's "
-                "min and max, and with weights= the counts are weighted sums; with fixed edges "
-                "write numpy.bincount(numpy.digitize(a, edges) - 1, weights=w)")
-not_implemented(numpy.histogram_bin_edges, "write numpy.linspace(numpy.min(a), "
-                "numpy.max(a), bins + 1)")
 not_implemented(builtins.getattr, "read the attribute itself (x.real, x.T), so srcdiff "
                 "knows which one it is")

@@ -13,11 +13,12 @@ import operator
 
 import numpy
 
-from srcdiff.rule_forms import elementwise, partials
+from srcdiff.rule_forms import elementwise, linear, partials
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
-from srcdiff.runtime_inplace import changes_in_place, diagonal_index
+from srcdiff.runtime_inplace import (changes_in_place, diagonal_index, flat_write_index,
+                                     flat_write_take, resized_array, zero_resized)
 from srcdiff.runtime_updates import check_update
 
 _MATH = {
@@ -143,6 +144,24 @@ def builtin_min(y, arg1, arg2=None):
 # templates/arithmetic.py); which of the two runs is a fact about a's type, with no derivative
 nondifferentiable(changes_in_place)
 nondifferentiable(diagonal_index)
+# numpy.put / putmask / place are `a[index] = numpy.ravel(v)[take]` (srcdiff/flat_writes.py):
+# which items are written and which value each takes are integer positions
+nondifferentiable(flat_write_index, flat_write_take)
+# a.resize(shape) on an array only the function refers to is a = resized_array(a, shape)
+# (flat_writes.py): a's items in flat order, cut or followed by zeros, linear in a; the
+# adjoint of cutting-or-padding to `shape` is cutting-or-padding back to a's shape
+linear(zero_resized, "array", transpose=lambda y, array, shape: zero_resized(
+    d[y], numpy.shape(array)))
+
+
+@reverse(resized_array)
+def resized_array_adjoint(y, array, shape):
+    d[array] = zero_resized(d[y], numpy.shape(array))
+
+
+@forward(resized_array)
+def resized_array_tangent(y, array, shape):
+    d[y] = zero_resized(d[array], shape)
 
 # the check before `a += b` that raises where NumPy cannot write a + b into the array a
 # (srcdiff/update_checks.py): it computes nothing the derivative carries

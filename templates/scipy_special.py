@@ -1,5 +1,6 @@
 """scipy.special: logsumexp, softmax, log_softmax, the gamma and error function families,
-Bessel functions i0/i1/iv and their scaled forms, xlogy/xlog1py, entropies.
+Bessel functions i0/i1/iv and their scaled forms, xlogy/xlog1py, entropies (entr, rel_entr,
+kl_div: 0 log 0 = 0, with the partials it gives where x == 0).
 
 Loaded only once the user's code has imported scipy.special (srcdiff.rules.OPTIONAL).
 Orders and counts (polygamma's n, iv's v, multigammaln's d) are held constant: a
@@ -22,7 +23,7 @@ from srcdiff.runtime_scipy import multipolygamma, polygamma_of, reduced_input, w
 
 for _name in ("logsumexp softmax log_softmax expit logit gammaln digamma polygamma gamma "
               "betaln beta erf erfc erfinv erfcinv ndtr log_ndtr ndtri xlogy xlog1py i0 i1 "
-              "i0e i1e iv ive multigammaln rel_entr entr").split():
+              "i0e i1e iv ive multigammaln rel_entr entr kl_div").split():
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
 elementwise(scipy.special.expit, lambda y, x: y * (1 - y))
@@ -46,7 +47,12 @@ elementwise(scipy.special.i1, lambda y, x: numpy.where(
 elementwise(scipy.special.i0e, lambda y, x: scipy.special.i1e(x) - numpy.sign(x) * y)
 elementwise(scipy.special.i1e, lambda y, x: numpy.where(
     x == 0, 0.5, scipy.special.i0e(x) - y / numpy.where(x == 0, 1.0, x)) - numpy.sign(x) * y)
-elementwise(scipy.special.entr, lambda y, x: -(numpy.log(x) + 1))
+# entr(x) = -x log x, 0 at x == 0 (0 log 0 = 0): its slope there is infinite from the right
+# and it is -inf left of 0, so entr(a(t)) with a(0) == 0 is differentiable only where
+# a'(0) == 0, its derivative 0 there; the partial is 0 at x == 0, where -(log 0 + 1) made
+# entr(x * x) NaN at 0 (inf * 0)
+elementwise(scipy.special.entr, lambda y, x: numpy.where(
+    x == 0, 0.0, -(numpy.log(numpy.where(x == 0, 1.0, x)) + 1)))
 
 
 @reverse(scipy.special.logsumexp)
@@ -119,15 +125,30 @@ def beta(y, a, b):
 
 
 # xlogy(x, y) = x log y and xlog1py(x, y) = x log1p(y), 0 where x == 0 (so is the derivative
-# in y there, as the value is 0 for every y)
-partials(scipy.special.xlogy)(lambda out, x, y: (numpy.log(y), x / numpy.where(x == 0, 1, y)))
-partials(scipy.special.xlog1py)(
-    lambda out, x, y: (numpy.log1p(y), x / numpy.where(x == 0, 1, 1 + y)))
-# rel_entr(x, y) = x log(x / y) (0 at x == 0)
-partials(scipy.special.rel_entr)(lambda out, x, y: (numpy.log(x / y) + 1, -x / y))
+# in y there, as the value is 0 for every y). Where x == 0 and y == 0 (1 + y == 0) the
+# partial in x is 0, not log 0: xlogy(a(t), b(t)) with a(0) == b(0) == 0 is differentiable
+# only where a'(0) == 0 (a(t) log b(t) is O(t^2 log t)), its derivative 0 there, which
+# log 0 * a'(0) made NaN (xlogy(x * x, x * x) at 0: 0 log 0 = 0)
+partials(scipy.special.xlogy)(lambda out, x, y: (
+    numpy.log(numpy.where((x == 0) & (y == 0), 1, y)), x / numpy.where(x == 0, 1, y)))
+partials(scipy.special.xlog1py)(lambda out, x, y: (
+    numpy.log1p(numpy.where((x == 0) & (y == -1), 0, y)), x / numpy.where(x == 0, 1, 1 + y)))
+# rel_entr(x, y) = x log(x / y) and kl_div(x, y) = x log(x / y) - x + y, 0 (y) at x == 0,
+# +inf left of it: as for entr, the partial in x is 0 at x == 0 (not log 0), the one in y
+# its limit there (x / y -> 0), also where y == 0 (rel_entr(x * x, x * x) at 0)
+@partials(scipy.special.rel_entr)
+def rel_entr(out, x, y):
+    ratio = x / numpy.where(x == 0, 1, y)
+    return numpy.where(x == 0, 0.0, numpy.log(numpy.where(x == 0, 1, ratio)) + 1), -ratio
+
+
+@partials(scipy.special.kl_div)
+def kl_div(out, x, y):
+    ratio = x / numpy.where(x == 0, 1, y)
+    return numpy.where(x == 0, 0.0, numpy.log(numpy.where(x == 0, 1, ratio))), 1 - ratio
 
 
 for _name in ("logsumexp softmax log_softmax expit logit gammaln digamma polygamma gamma "
               "betaln beta erfinv erfcinv ndtri i0 i1 i0e i1e ive multigammaln rel_entr "
-              "entr").split():
+              "entr kl_div").split():
     real_only(f"scipy.special.{_name}", getattr(scipy.special, _name))

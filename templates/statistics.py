@@ -22,10 +22,13 @@ are not parameters of the rules; keyword-only ones keep a positional out from bi
 import numpy
 
 from srcdiff.rule_forms import elementwise, linear
-from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, tie_split, unbroadcast
-from srcdiff.runtime_quantiles import (q_expand, quantile_weights, quantile_weights_tangent,
-                                       sum_to_q, weighted_expand, weighted_reduce)
+from srcdiff.runtime_quantiles import (histogram_bin_index, histogram_density,
+                                       histogram_edges_grad, histogram_edges_tangent,
+                                       histogram_tangent, histogram_weights_tangent, q_expand,
+                                       quantile_weights, quantile_weights_tangent, sum_to_q,
+                                       weighted_expand, weighted_reduce)
 from srcdiff.runtime_stats import (bessel_i1, bessel_i1_slope, broadcast_weights,
                                    cumprod_grad, cumprod_grad_tangent,
                                    drop_initial, expand_axis, full_window, nan_center_like,
@@ -385,3 +388,51 @@ def trapezoid_weights_tangent(w, y, x, dx, axis):
 linear(trapezoid_grad_x, "grad", "y")
 linear(outer_left, "a")
 linear(outer_left_grad, "grad")
+
+
+# -- numpy.histogram: its edges run from min(a) to max(a) where bins is a count and range is
+# not given (runtime_quantiles.histogram_edges_grad), or are bins itself where bins is an
+# array; its counts are piecewise constant, and with density=True each value c / (total
+# width) moves against its bin's width (spread); a weight counts in its element's bin.
+# range= is held constant.
+@reverse(numpy.histogram)
+def histogram(y, a, bins=10, range=None, density=None, weights=None):
+    spread = -(d[y][0] * y[0]) / numpy.diff(y[1]) * histogram_density(density)
+    d[a] = histogram_edges_grad(d[y][1] + numpy.pad(spread, (1, 0)) - numpy.pad(spread, (0, 1)),
+                                a, y[1], bins, range)
+    d[bins] = d[y][1] + numpy.pad(spread, (1, 0)) - numpy.pad(spread, (0, 1))
+    # each weight counts in its element's bin: the bins' cotangent read at it (0 outside);
+    # with density=True the values c / (total width) move with c and against the total
+    d[weights] = numpy.append(
+        d[y][0] * (1 - histogram_density(density)) + histogram_density(density) * (
+            d[y][0] / numpy.diff(y[1]) - numpy.sum(d[y][0] * y[0])) / numpy.sum(
+            weights * (histogram_bin_index(a, y[1]) < numpy.size(y[0]))),
+        0.0)[histogram_bin_index(a, y[1])]
+
+
+@forward(numpy.histogram)
+def histogram(y, a, bins=10, range=None, density=None, weights=None):
+    d[y] = (histogram_tangent(histogram_edges_tangent(d[a], a, y[1], bins, range), y[0], y[1],
+                              density), histogram_edges_tangent(d[a], a, y[1], bins, range))
+    d[y] = (histogram_tangent(d[bins], y[0], y[1], density), d[bins])
+    d[y] = (histogram_weights_tangent(d[weights], a, y[0], y[1], weights, density), 0.0 * y[1])
+
+
+@reverse(numpy.histogram_bin_edges)
+def histogram_bin_edges(y, a, bins=10, range=None, weights=None):
+    d[a] = histogram_edges_grad(d[y], a, y, bins, range)
+    d[bins] = d[y]
+
+
+@forward(numpy.histogram_bin_edges)
+def histogram_bin_edges(y, a, bins=10, range=None, weights=None):
+    d[y] = histogram_edges_tangent(d[a], a, y, bins, range)
+    d[y] = d[bins]
+
+
+_FIXED = "the bins' range= is taken as given: differentiate with respect to a"
+held_constant(numpy.histogram, range=_FIXED)
+held_constant(numpy.histogram_bin_edges, weights=_FIXED, range=_FIXED)
+# the edges' adjoint in a is linear in their cotangent, its weights piecewise constant in a
+linear(histogram_edges_grad, "g")
+nondifferentiable(histogram_density, histogram_bin_index)

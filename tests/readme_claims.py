@@ -215,6 +215,50 @@ def writes_through_out_fill_sort_copyto(x):
     return np.sum(u * x) + np.sum(t)
 
 
+def writes_by_flat_position(x):
+    a = np.zeros((2, 3))
+    np.put(a, [0, 4, -1], x)
+    np.putmask(a, a > 0.0, x[:2])
+    np.place(a, a < 0.0, x[1:])
+    a.put([2], x[0] * x[1])
+    a.partition(1)
+    b = a * 2.0
+    b.resize(8)
+    return np.sum(np.sin(b) * np.arange(8.0)) + np.sum(a[:, 0])
+
+
+class ClaimPair(typing.NamedTuple):
+    w: np.ndarray
+    b: float
+
+
+class ClaimSine:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.sin(self.w * x)
+
+
+class ClaimShift:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.cos(self.w + x)
+
+
+def named_tuple_methods_and_sliced_records(x):
+    p = ClaimPair(x, x[0])
+    q = p._replace(w=p.w * 2.0)
+    r = ClaimPair._make([q.w, q._asdict()["b"] * len(p._fields)])
+    layers = [ClaimPair(x, x[1]), ClaimPair(x ** 2, x[2])]
+    total = 0.0
+    for layer in layers[::-1]:
+        total = total + np.sum(layer.w) * layer.b
+    obj = ClaimSine(x[0]) if x[1] < 0.0 else ClaimShift(x[2])
+    return np.sum(r.w) * r.b + total + np.sum(obj.f(x))
+
 def lists_append_pop_stack(x):
     out = []
     for v in x:
@@ -886,6 +930,12 @@ WORKS = [
     works("NumPy calls writing into a local array, as the write a[...] = v they make "
           "(numpy.add(u, du, out=u), a ufunc's output by position, a.fill(v), a.sort(axis), "
           "numpy.copyto(a, v, where=m))", writes_through_out_fill_sort_copyto, X),
+    works("named tuples' p._replace(w=v), p._asdict(), P._make(seq), p._fields; a list of "
+          "records sliced (for layer in layers[::-1]); a name bound to objects of several "
+          "classes (layer = A(w) if flag else B(w))", named_tuple_methods_and_sliced_records, X),
+    works("numpy.put(a, ind, v), numpy.putmask(a, mask, v) and numpy.place(a, mask, v) "
+          "repeating v by flat position, a.put(ind, v), a.partition(k); a.resize(n) of an "
+          "array only the function refers to", writes_by_flat_position, X),
     works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
     works("lists built with append (and pop) then np.stack/np.array",
@@ -1061,10 +1111,18 @@ def without_a_rule(x):
     return np.sum(np.unwrap(x))  # refused: without_a_rule
 
 
-def partitions_in_place(x):
+def byteswaps_in_place(x):
     y = x * 1.0
-    y.partition(1)  # refused: partitions_in_place
+    y.byteswap(True)  # refused: byteswaps_in_place
     return np.sum(y * x)
+
+
+def resizes_an_alias(x):
+    y = x * 1.0
+    z = y
+    y.resize(3)  # refused: resizes_an_alias
+    return np.sum(y * x[:3]) + np.sum(z)
+
 
 
 def sorts_a_list_in_place(x):
@@ -1398,8 +1456,9 @@ REFUSED = [
     refused("nonlocal", uses_nonlocal, X),
     refused("class definitions", defines_a_class, X),
     refused("functions without a rule", without_a_rule, X),
-    refused("in-place methods other than an array's fill and sort: x.partition(k)",
-            partitions_in_place, X),
+    refused("in-place methods other than an array's fill, sort, partition, put and resize: "
+            "x.byteswap(True)", byteswaps_in_place, X),
+    refused("x.resize(n) of an array another name refers to", resizes_an_alias, X),
     refused("in-place methods other than an array's fill and sort: a list's xs.sort()",
             sorts_a_list_in_place, X),
     refused("d.update(other) of a name", updates_from_a_name, X),

@@ -143,3 +143,81 @@ def test_a_list_of_named_tuples_as_parameters_differentiates():
     g = srcdiff.grad(mlp)(params, x)
     assert [type(layer) for layer in g] == [Dense, Dense]
     check(mlp_made_here, X)
+
+
+# -- the methods: p._replace(w=v), p._asdict(), P._make(seq), p._fields ------------------
+# each was refused ("collections.Pair._replace ... no derivative rule for tuple.__new__";
+# _asdict: "zip() is only supported in a for statement header")
+def replaced(x):
+    p = Pair(x[:3], x[3])
+    q = p._replace(w=p.w * x[4])
+    return np.sum(q.w ** 2) * q.b + np.sum(p.w)
+
+
+def replaced_old_style(x):
+    p = Old(x[:3], x[3])
+    q = p._replace(b=p.b ** 2, w=np.sin(p.w))
+    return np.sum(q.w) * q.b
+
+
+def as_dict(x):
+    p = Swapped(x[0], x[1:4])
+    d = p._asdict()
+    return np.sum(d["w"] ** 2) * d["b"] + len(d)
+
+
+def made_of_a_display(x):
+    p = Pair._make([x[:3], x[3]])
+    q = Old._make((x[3:], x[0] * x[1]))
+    return np.sum(p.w * q.w) * p.b + q.b
+
+
+def made_of_a_list(x):
+    items = [x[:3], x[3] * x[4]]
+    p = Pair._make(items)
+    return np.sum(p.w) * p.b
+
+
+def reads_its_fields(x):
+    p = Pair(x[:3], x[3])
+    return np.sum(p.w) * len(p._fields) + p.b * len(Pair._fields)
+
+
+@pytest.mark.parametrize("f", [replaced, replaced_old_style, as_dict, made_of_a_display,
+                               made_of_a_list, reads_its_fields])
+def test_a_named_tuples_methods_differentiate(f):
+    check(f, X)
+
+
+def _replaced_passed(p, x):
+    q = p._replace(b=p.b * x[0])
+    r = q._replace(w=q.w * x)
+    return np.sum(r.w * x) * r.b
+
+
+def _as_dict_passed(p, x):
+    return np.sum(p._asdict()["w"] * x) * p._asdict()["b"]
+
+
+@pytest.mark.parametrize("f", [_replaced_passed, _as_dict_passed])
+def test_a_named_tuple_passed_in_keeps_its_class_through_its_methods(f):
+    pair = Pair(X[:3], 0.7)
+    check(f, pair, X[3:], wrt=(0, 1))
+    g = srcdiff.grad(f)(pair, X[3:])
+    assert type(g) is Pair
+
+
+def test_a_replace_of_a_field_the_class_has_not_is_refused_located():
+    def f(x):
+        p = Pair(x[:3], x[3])
+        return np.sum(p._replace(v=x[:3]).w)
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="Pair has no field v") as info:
+        srcdiff.grad(f)(X)
+    assert "test_named_tuples.py" in str(info.value) and "w, b" in info.value.hint
+
+
+def test_a_make_of_another_number_of_items_is_refused_located():
+    def f(x):
+        return np.sum(Pair._make([x[:3], x[3], x[4]]).w)
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="3 items for 2 fields"):
+        srcdiff.grad(f)(X)

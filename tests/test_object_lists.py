@@ -3,6 +3,7 @@
 another function or name, extended); the programs that use them are checked against finite
 differences in tests/test_objects.py and tests/test_fuzz_found.py."""
 import builtins
+import dataclasses
 import types
 
 import numpy as np
@@ -105,3 +106,172 @@ def items_of_a_list_made_each_trip_of_a_while_loop(x, s):
 
 def test_items_of_a_list_made_in_a_while_loop_to_second_order():
     check(items_of_a_list_made_each_trip_of_a_while_loop, np.array([0.3, -0.2, 0.5]), 0.7)
+
+
+@dataclasses.dataclass
+class _Unit:
+    w: np.ndarray
+    b: float
+
+
+def _two_loops_over_one_list(x):
+    """`layer` bound by two loops over the same list (the second over a slice): it was
+    refused ("attribute .b") as bound more than once."""
+    layers = [_Unit(x[:2], x[4]), _Unit(x[2:4], x[5]), _Unit(x[1:3], x[0])]
+    h = x[:2]
+    for layer in layers:
+        h = np.tanh(layer.w * h + layer.b)
+    for layer in layers[::-1]:
+        h = np.tanh(layer.w * h * layer.b)
+    return np.sum(h ** 2)
+
+
+def test_a_name_two_loops_over_one_list_bind_knows_its_class():
+    check(_two_loops_over_one_list, np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
+
+
+def test_a_name_loops_over_two_lists_bind_stays_unknown():
+    def f(x):
+        ones = [_Unit(x[:2], x[4])]
+        others = [_Unit(x[2:4], x[5])]
+        h = x[:2]
+        for layer in ones:
+            h = h * layer.b
+        for layer in others:
+            h = h * layer.b
+        return np.sum(h)
+    with pytest.raises(srcdiff.NoRuleError, match="attribute .b"):
+        srcdiff.grad(f)(np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7]))
+
+
+# -- a name bound to objects of several classes: its method call is a dispatch ----------
+class _Sine:
+    def __init__(self, w):
+        self.w = w
+
+    def f(self, x):
+        return np.sin(self.w * x)
+
+
+class _Shift:
+    def __init__(self, w):
+        self.w = w * 2.0   # computed: an init_fields record
+
+    def f(self, x):
+        return np.cos(self.w + x) * x
+
+
+@dataclasses.dataclass
+class _Scale:
+    w: float
+
+    def f(self, x):
+        return self.w * x ** 2
+
+
+def _picked_by_a_conditional(x, flag):
+    layer = _Sine(x[0]) if flag else _Shift(x[1])
+    y = layer.f(x)
+    return np.sum(y ** 2)
+
+
+def _picked_in_branches(x, flag):
+    if flag > 0:
+        layer = _Sine(x[0])
+    elif flag < 0:
+        layer = _Scale(x[2])
+    else:
+        layer = _Shift(x[1])
+    out = np.zeros(3)
+    out[:] = layer.f(x)   # the method's result written into an array
+    return np.sum(out ** 2) + np.sum(layer.f(out))
+
+
+@pytest.mark.parametrize("f, flags", [(_picked_by_a_conditional, (True, False)),
+                                      (_picked_in_branches, (1, -1, 0))])
+def test_a_method_of_an_object_whose_class_is_decided_at_run_time_differentiates(f, flags):
+    """`layer = A(w) if flag else B(w); layer.f(x)` was refused ("cannot tell the class of
+    layer before the code runs"): the call is a dispatch on the object's exact class, one
+    derivative for every flag."""
+    x = np.array([0.3, 1.2, -0.7])
+    for flag in flags:
+        check(f, x, flag, wrt=0)
+    grad = srcdiff.grad(f, wrt=0)
+    assert not np.allclose(grad(x, flags[0]), grad(x, flags[1]))
+
+
+def test_made_classes_are_those_of_every_binding_or_none():
+    from srcdiff.object_lists import made_classes
+
+    class _Lw:   # the lowering's state made_classes reads
+        params = ()
+        src = types.SimpleNamespace(filename="user.py")
+
+        def __init__(self, source):
+            self.fdef = S.parse_function(source)
+
+        def _global_path(self, node):
+            return [node.id] if isinstance(node, S.Name) else None
+
+        def _callee_object(self, node):
+            return {"A": _Sine, "B": _Shift, "g": len}[node.id]
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else B(x)\n"), "o") == \
+        (_Sine, _Shift)
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else g(x)\n"), "o") is None
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x) if c else A(x)\n"), "o") is None
+    assert made_classes(_Lw("def f(x, c):\n    o = A(x)\n    o = x\n"), "o") is None
+
+
+class _Dense:
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def forward(self, h):
+        return np.tanh(self.w * h + self.b)
+
+    def energy(self):
+        return self.w ** 2
+
+
+def _doubled(t):
+    return 2.0 * t
+
+
+def _layers_in_a_loop_written_out(x):
+    """The loop over [np.sin, _doubled] is written out once per function (function_loops):
+    `layers` is bound to a display in each copy and `layer` by each copy's loop; it was
+    refused ("cannot tell the class of layer") (fuzz seed 2420, family users)."""
+    t = x * 1.0
+    for g in reversed([np.sin, _doubled]):
+        t = 0.5 * g(t) + 0.1
+        layers = [_Dense(x[0], x[1]), _Dense(x[2], x[1])]
+        h = t * t
+        for layer in layers:
+            h = layer.forward(h) + 0.1 * layer.energy()
+        x = x + 0.2 * np.tanh(h)
+    return np.sum(x)
+
+
+def _rebound_to_displays_of_two_classes(x):
+    layers = [_Dense(x[0], x[1])]
+    h = x * 1.0
+    for layer in layers:
+        h = layer.forward(h)
+    layers = [_Sine(x[2]), _Dense(x[1], x[0])]
+    for layer in layers:
+        h = h + layer.f(h) if isinstance(layer, _Sine) else layer.forward(h)
+    return np.sum(h ** 2)
+
+
+@pytest.mark.parametrize("f", [_layers_in_a_loop_written_out])
+def test_a_list_bound_to_a_display_once_per_copy_of_a_loop_knows_its_items(f):
+    check(f, np.array([0.3, 1.2, -0.7]))
+
+
+def test_a_list_rebound_to_displays_of_other_classes_dispatches_or_refuses_located():
+    """Both loops read `layers`, bound to two displays: each item may be of either's
+    classes, so `layer.forward(h)` is a dispatch over them, refused where one of them has
+    no such method (never run through another class's method)."""
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="_Sine, which has no method 'forward'"):
+        srcdiff.grad(_rebound_to_displays_of_two_classes)(np.array([0.3, 1.2, -0.7]))

@@ -34,7 +34,7 @@ def not_implemented_yet(x):
 
 def dropped_effect(x):
     y = x * 1.0
-    np.put(y, [0], 3.0)
+    np.put_along_axis(y, np.array([0]), 3.0, axis=0)
     return np.sum(y * x)
 
 
@@ -50,8 +50,8 @@ CASES = [
      "rule for numpy.unwrap", "srcdiff.stop_gradient"),
     (not_implemented_yet, errors.NoRuleError, 1, "return np.sum(np.logspace(0.0, x, 3))",
      "derivative of numpy.logspace is not implemented yet", "numpy.linspace"),
-    (dropped_effect, errors.NoRuleError, 2, "np.put(y, [0], 3.0)",
-     "the result of numpy.put is dropped", "write the change as an assignment"),
+    (dropped_effect, errors.NoRuleError, 2, "np.put_along_axis(y, np.array([0]), 3.0, axis=0)",
+     "the result of numpy.put_along_axis is dropped", "write the change as an assignment"),
     (call_the_rule_does_not_take, errors.UnsupportedCodeError, 1,
      "return np.sum(np.sin(x, bogus=1))",
      "rule for numpy.sin does not accept this call", "pass only the arguments"),

@@ -30,3 +30,47 @@ def test_diagonal_index_is_where_fill_diagonal_writes(shape):
     got = numpy.zeros(shape)
     got[diagonal_index(got)] = 1.0
     numpy.testing.assert_array_equal(got, want)
+
+
+def test_flat_writes_match_numpys_put_putmask_and_place():
+    """The items written and the values they take, against NumPy itself: repeated indices
+    (the last write stays), negative ones, the modes, and values repeated by flat position."""
+    import numpy as np
+    from srcdiff.runtime_inplace import flat_write_index, flat_write_take, zero_resized
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        a = rng.normal(size=(2, 3))
+        v = rng.normal(size=rng.integers(1, 5))
+        ind = rng.integers(-6, 6, size=rng.integers(0, 8))
+        mask = rng.random((2, 3)) < 0.5
+        cases = [("put", ind, "raise"), ("putmask", mask, "raise"), ("place", mask, "raise"),
+                 ("put", rng.integers(-9, 9, size=5), "wrap"),
+                 ("put", rng.integers(-9, 9, size=5), "clip")]
+        for how, where, mode in cases:
+            want = a.copy()
+            if how == "put":
+                np.put(want, where, v, mode=mode)
+            else:
+                getattr(np, how)(want, where, v)
+            got = a.copy()
+            got[flat_write_index(a, how, where, v, mode)] = \
+                np.ravel(v)[flat_write_take(a, how, where, v, mode)]
+            assert np.array_equal(got, want), (how, where, v, mode)
+        shape = tuple(int(n) for n in rng.integers(1, 4, size=rng.integers(1, 3)))
+        want = a.copy()
+        want.resize(shape)
+        assert np.array_equal(zero_resized(a, shape), want)
+
+
+def test_flat_writes_raise_numpys_errors():
+    import numpy as np
+    import pytest
+    from srcdiff.runtime_inplace import flat_write_index, resized_array
+    with pytest.raises(IndexError):
+        flat_write_index(np.zeros(3), "put", [3], np.ones(1))
+    with pytest.raises(ValueError):
+        flat_write_index(np.zeros(3), "putmask", np.ones(2, bool), np.ones(1))
+    with pytest.raises(ValueError, match="empty"):
+        flat_write_index(np.zeros(3), "place", np.ones(3, bool), np.ones(0))
+    with pytest.raises(AttributeError):
+        resized_array([1.0, 2.0], 3)

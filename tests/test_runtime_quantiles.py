@@ -78,3 +78,20 @@ def test_virtual_index_is_nanquantiles_of_the_positions(method, nan):
         assert numpy.shape(got) == numpy.shape(want)
         numpy.testing.assert_array_equal(got, want)
 
+
+
+def test_histogram_edges_move_with_the_extremes_only_where_numpy_computes_them():
+    import numpy as np
+    from srcdiff.runtime_quantiles import (histogram_edges_grad, histogram_edges_tangent,
+                                           histogram_moves)
+    a = np.array([0.5, -1.0, 2.0, -1.0])
+    edges = np.histogram_bin_edges(a, bins=4)
+    assert histogram_moves(a, 4, None) and histogram_moves(a, "auto", None)
+    assert not histogram_moves(a, 4, (0.0, 1.0)) and not histogram_moves(a, edges, None)
+    assert not histogram_moves(np.zeros(0), 4, None)
+    g = np.arange(5.0)
+    t = np.array([0.1, 0.2, 0.3, 0.4])
+    # the adjoint and the tangent are transposes of each other (ties share the minimum)
+    assert np.isclose(np.sum(histogram_edges_grad(g, a, edges, 4, None) * t),
+                      np.sum(g * histogram_edges_tangent(t, a, edges, 4, None)))
+    assert not np.any(histogram_edges_grad(g, a, edges, 4, (0.0, 1.0)))

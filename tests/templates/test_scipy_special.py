@@ -212,7 +212,7 @@ def test_multigammaln():
 BINARY = [
     (sp.betaln, (0.5, 3), (0.5, 3)), (sp.beta, (0.5, 3), (0.5, 3)),
     (sp.xlogy, (-2, 2), (0.3, 2)), (sp.xlog1py, (-2, 2), (-0.5, 2)),
-    (sp.rel_entr, (0.2, 2), (0.2, 2)),
+    (sp.rel_entr, (0.2, 2), (0.2, 2)), (sp.kl_div, (0.2, 2), (0.2, 2)),
 ]
 
 
@@ -231,6 +231,30 @@ def test_xlogy_at_x_zero(fn):
     g = srcdiff.grad(lambda y: np.sum(fn(x, y)), wrt=0)(np.array([0.5, 0.5]))
     assert g[0] == 0.0
     check(lambda x, y: np.sum(fn(x, y) ** 2), x, np.array([0.5, 0.7]), wrt=1)
+
+
+AT_ZERO = [
+    ("xlogy", lambda x: sp.xlogy(x * x, x * x)),
+    ("xlogy-cube", lambda x: sp.xlogy(x ** 3, x * x)),
+    ("xlog1py", lambda x: sp.xlog1py(x * x, x * x - 1)),
+    ("entr", lambda x: sp.entr(x * x)),
+    ("rel_entr", lambda x: sp.rel_entr(x * x, x * x + 1.0)),
+    ("rel_entr-both", lambda x: sp.rel_entr(x * x, x * x)),
+    ("kl_div", lambda x: sp.kl_div(x * x, x * x + 1.0)),
+    ("kl_div-both", lambda x: sp.kl_div(x * x, 2 * x * x)),
+]
+
+
+@pytest.mark.parametrize("f", [f for _, f in AT_ZERO], ids=[n for n, _ in AT_ZERO])
+def test_zero_log_zero_at_x_zero_is_differentiable(f):
+    """`xlogy(x * x, x * x)` is x^2 log x^2, differentiable at 0 with derivative 0: the
+    rule's partial in x there was log 0, and log 0 * 2x gave NaN in both modes. At 0 the
+    partials follow 0 log 0 = 0 (first order: the second derivative is infinite there)."""
+    x = np.array([0.0, 0.5, 1.3])
+    check(lambda x: np.sum(np.sin(f(x))), x, order=1)
+    g = srcdiff.grad(lambda x: np.sum(f(x)))(x)
+    assert np.all(np.isfinite(g)) and g[0] == 0.0
+    check(lambda x: np.sum(np.sin(f(x))), x[1:])   # second order away from 0
 
 
 Z = np.array([0.3 + 0.2j, -0.5 + 0.4j, 0.1 - 0.7j])

@@ -390,3 +390,81 @@ def test_reduction_helpers_tangents():
     check_fwd(lambda g: expand_axis(g * g, a, -1), _distinct((3,)))
     check_fwd(lambda x: outer_left(x * x, np.ones((2, 2))), _distinct((3,)))
     check_fwd(lambda g: outer_left_grad(g * g, np.ones(3), np.ones(2)), _distinct((3, 2)))
+
+
+# -- numpy.histogram: edges from min(a) to max(a), counts piecewise constant ---------------
+# (it was refused: "its bin edges (and density=True) move with the data's min and max")
+_HX = np.array([0.3, 1.2, -0.7, 2.1, 0.55, 1.7])
+_HW = np.array([0.4, -1.0, 0.7, 0.2])
+
+
+def _edges_and_counts(x):
+    h, e = np.histogram(x, bins=4)
+    return np.sum(np.sin(e) * np.arange(5.0)) + np.sum(h * 0.5)
+
+
+def _density_of_a_function(x):
+    h, e = np.histogram(x ** 2, bins=4, density=True)   # the values move with the widths
+    return np.sum(h * _HW) + np.sum(e ** 2)
+
+
+def _edges_given(x):
+    h, e = np.histogram(_HX, bins=np.sort(x[:4]) * 2.0, density=True)
+    return np.sum(h * x[:3]) + np.sum(e)
+
+
+def _edges_by_a_rule(x):
+    return np.sum(np.histogram(x, bins="auto")[1] ** 2)
+
+
+def _bin_edges(x):
+    return np.sum(np.histogram_bin_edges(x, bins=5) ** 3)
+
+
+def _fixed_range(x):
+    h, e = np.histogram(x, bins=3, range=(-1.0, 3.0), density=True)
+    return np.sum(h * x[:3]) + np.sum(e)
+
+
+def _constant_weights(x):
+    h, _ = np.histogram(x, bins=3, weights=np.arange(6.0), density=True)
+    return np.sum(h ** 2 * x[:3])
+
+
+@pytest.mark.parametrize("f", [_edges_and_counts, _density_of_a_function, _edges_given,
+                               _edges_by_a_rule, _bin_edges, _fixed_range, _constant_weights])
+def test_histogram_edges_and_density_differentiate(f):
+    check(f, _HX)
+
+
+def _histogram_weighted(x):
+    h, _ = np.histogram(_HX, bins=3, weights=x)
+    return np.sum(h * np.array([1.0, -2.0, 0.5]) * h)
+
+
+def _weighted_density_outside_the_range(x):
+    h, _ = np.histogram(_HX, bins=3, range=(0.0, 1.5), weights=x ** 2, density=True)
+    return np.sum(h ** 2)
+
+
+def _weights_and_edges_of_one_value(x):
+    """Both a and weights= move: the forward rule's tangents of the (values, edges) pair
+    are added item by item (a `+` of the tuples dropped the weights' part)."""
+    h, e = np.histogram(x, bins=3, weights=x ** 2 + 1.0, density=True)
+    return np.sum(np.sin(h)) + np.sum(e ** 2)
+
+
+@pytest.mark.parametrize("f", [_histogram_weighted, _weighted_density_outside_the_range,
+                               _weights_and_edges_of_one_value])
+def test_histogram_weights_differentiate(f):
+    check(f, _HX)
+
+
+def test_histogram_counts_carry_no_derivative_and_the_range_is_held():
+    g = srcdiff.grad(lambda x: np.sum(np.histogram(x, bins=3)[0] * 1.0))(_HX)
+    assert np.array_equal(g, np.zeros(6))
+
+    def ranged(x):
+        return np.sum(np.histogram(_HX, bins=3, range=(x[0], x[1] + 3.0))[1])
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="with respect to 'range'"):
+        srcdiff.grad(ranged)(_HX)
