@@ -135,13 +135,30 @@ def taken_from(body, names):
 
 
 def flatten(body):
-    """Every core statement, nested ones included, in program order."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, S.FunctionDef):
-            continue  # a nested def's body is lowered on its own
-        for field in ("body", "orelse"):
-            yield from flatten(getattr(stmt, field, []) or [])
+    """Every core statement, nested ones included, in program order. A stack of the blocks
+    being read (each read as it is when reached, as a recursion over them would), and no
+    block looked into for a statement that holds none (an assignment, a call)."""
+    stack = [iter(body)]
+    while stack:
+        for stmt in stack[-1]:
+            yield stmt
+            cls = stmt.__class__
+            if cls in _NO_BLOCKS or isinstance(stmt, S.FunctionDef):
+                continue  # a nested def's body is lowered on its own
+            stack.append(_blocks(stmt))
+            break
+        else:
+            stack.pop()
+
+
+def _blocks(stmt):
+    """The statements of `stmt`'s body, then of its orelse (each read when reached)."""
+    yield from getattr(stmt, "body", None) or []
+    yield from getattr(stmt, "orelse", None) or []
+
+
+_NO_BLOCKS = frozenset((S.Assign, S.Expr, S.AugAssign, S.Return, S.Break, S.Continue,
+                        S.Pass, S.Assert, S.Raise))
 
 
 def shared_list_edges(stmt, containers):
