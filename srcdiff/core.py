@@ -168,6 +168,15 @@ class Info:
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__)
         return f"Info({fields})"
 
+    def __copy__(self):
+        """copy.copy of these facts, field by field (copy's own way with __slots__, through
+        __reduce_ex__ and copyreg, is slow; sequences.rewrite copies every assignment's)."""
+        new = object.__new__(Info)
+        set_ = object.__setattr__
+        for field in Info.__slots__:
+            set_(new, field, getattr(self, field))
+        return new
+
     def replace(self, **changes):
         """A copy with `changes` applied."""
         values = {f: getattr(self, f) for f in self.__slots__}
