@@ -51,19 +51,34 @@ class _Rename(S.NodeTransformer):
 
 
 def _walk_local(stmt, into_loops=True):
-    """Walk a user statement without entering nested defs (and loops, if asked)."""
+    """The statements of a user statement (it first, its handlers and match cases too),
+    without entering nested defs (and loops, if asked): where a return, break or continue
+    is (statements all; the expressions, which hold none, are not looked into). In the order
+    a walk of every node would meet them (the last block first, depth first)."""
     stack = [stmt]
     first = True
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
-                not first or node is stmt):
+        cls = node.__class__
+        if cls in _DEFS:
             continue
-        if not first and not into_loops and isinstance(node, (S.For, S.While)):
+        if not first and not into_loops and (cls is S.For or cls is S.While):
             continue
         first = False
-        stack.extend(S.iter_child_nodes(node))
+        fields = _BLOCK_FIELDS.get(cls)
+        if fields is None:
+            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+        values = node.__dict__
+        for field in fields:
+            block = values.get(field)
+            if block:
+                stack.extend(block)
+
+
+_DEFS = (S.FunctionDef, S.Lambda, S.ClassDef)   # (an async def is looked into, as before)
+_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
+_BLOCK_FIELDS = {}   # node class -> its fields of _BLOCKS, in its order
 
 
 class Desugaring(DictFacts):
