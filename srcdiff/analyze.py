@@ -256,8 +256,11 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=(),
     """
     edges = _edges(body, containers, extra_edges, emitted)
     varied = _varied(edges, wrt)
-    useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: [
-        s for target, sources in edges if target in useful for s in sources])
+    # (a generator: what a round finds counts at once, later edges first, so that a round
+    # against program order settles most bodies, as a round in it settles `_varied`'s)
+    backward = edges[::-1]
+    useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: (
+        s for target, sources in backward if target in useful for s in sources))
     return varied & useful
 
 
@@ -307,8 +310,8 @@ def _varied(edges, wrt):
     """The names `wrt` reach through (target, sources) edges: a target is varied once any
     of its sources is."""
     edges = list(edges)
-    return fixpoint.closure(wrt, lambda varied: [t for t, sources in edges
-                                                 if any(s in varied for s in sources)])
+    return fixpoint.closure(wrt, lambda varied: (t for t, sources in edges
+                                                 if not varied.isdisjoint(sources)))
 
 
 def copies(body):
