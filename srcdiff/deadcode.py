@@ -39,8 +39,9 @@ def drop_unread(body):
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
     reads = {id(stmt): _loads(stmt.value) for stmt in pure}   # once, not per round
-    useful = fixpoint.closure(useful, lambda useful: [
-        n for stmt in pure if stmt.targets[0].id in useful for n in reads[id(stmt)]])
+    backward = pure[::-1]   # (a generator against program order: a round settles most bodies)
+    useful = fixpoint.closure(useful, lambda useful: (
+        n for stmt in backward if stmt.targets[0].id in useful for n in reads[id(stmt)]))
     dead = {id(s) for s in pure if s.targets[0].id not in useful}
     if dead:
         _remove(body, dead)
