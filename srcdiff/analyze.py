@@ -34,7 +34,7 @@ def operands(stmt):
         nodes = [stmt.exc] if stmt.exc else []
     else:
         nodes = []
-    return [n.id for root in nodes for n in S.walk(root)
+    return [n.id for root in nodes for n in S.nodes(root)
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
 
 

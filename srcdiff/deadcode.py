@@ -28,7 +28,7 @@ def drop_unread(body):
     stmts = list(_statements(body))
     closures = _CLOSURES
     if any(n.__class__ in closures
-           for stmt in body for n in S.walk(stmt)):   # (a walk of body reaches nested blocks)
+           for stmt in body for n in S.nodes(stmt)):   # (a walk of body reaches nested blocks)
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
     pure_ids = {id(s) for s in pure}
