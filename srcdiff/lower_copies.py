@@ -25,7 +25,6 @@ from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
-from . import writing_helpers
 from .callables import LocalFunction, canonical_path
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
@@ -151,7 +150,10 @@ class CopyInsertion:
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
         # helpers writing into the caller's names: the variant writes into the name's array
-        handed = writing_helpers.rewrite(self, body)
+        handed = set()
+        if getattr(self, "handed_back", None):   # (writing_helpers noted a call: imported then)
+            from . import writing_helpers
+            handed = writing_helpers.rewrite(self, body)
         if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
             container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
             container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
@@ -454,6 +456,7 @@ class CopyInsertion:
                                  "given", hint=hint.format(p=param))
             from .library_calls import at_caller
             error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            from . import writing_helpers   # (a user's function writing into what it is given)
             if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
                                                 error, out):
                 raise error
@@ -473,6 +476,7 @@ class CopyInsertion:
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
             if not writes and len({p for p, _, _ in updates}) == 1:   # (an array: handed
+                from . import writing_helpers
                 writing_helpers.take(self, node, fn, fdef, params, args, [(param, where)],
                                      None, out, guard=out[-1])   # back, writing_helpers)
                 break
