@@ -133,8 +133,9 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "plain_blocks", "idiom_rewrite", "checkpoint_adjoint", "protocol_objects",
                "runtime_alias",
                # session 19: behind a call of the user's that writes into what it is given
-               # (lower_copies) and an item written (container_writes.store_back_items)
-               "writing_helpers")
+               # (lower_copies) and an item written (container_writes.store_back_items);
+               # a check to place (checks, update_checks)
+               "writing_helpers", "alias_guards")
 
 _PLAIN = '''
 import json, sys
