@@ -15,6 +15,7 @@ statements, in which:
 import operator
 from . import objects as fobjects
 from . import syntax as S
+from .census import local_statements as _walk_local
 from .core import Kind, LoopInfo, assigned_names
 from .dict_facts import DictFacts
 from .lower_exprs import _stem
@@ -48,37 +49,6 @@ class _Rename(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
-
-
-def _walk_local(stmt, into_loops=True):
-    """The statements of a user statement (it first, its handlers and match cases too),
-    without entering nested defs (and loops, if asked): where a return, break or continue
-    is (statements all; the expressions, which hold none, are not looked into). In the order
-    a walk of every node would meet them (the last block first, depth first)."""
-    stack = [stmt]
-    first = True
-    while stack:
-        node = stack.pop()
-        yield node
-        cls = node.__class__
-        if cls in _DEFS:
-            continue
-        if not first and not into_loops and (cls is S.For or cls is S.While):
-            continue
-        first = False
-        fields = _BLOCK_FIELDS.get(cls)
-        if fields is None:
-            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
-        values = node.__dict__
-        for field in fields:
-            block = values.get(field)
-            if block:
-                stack.extend(block)
-
-
-_DEFS = (S.FunctionDef, S.Lambda, S.ClassDef)   # (an async def is looked into, as before)
-_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
-_BLOCK_FIELDS = {}   # node class -> its fields of _BLOCKS, in its order
 
 
 class Desugaring(DictFacts):

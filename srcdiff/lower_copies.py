@@ -18,14 +18,13 @@ The whole-function alias checks live in aliasing.py, alias_flow.py, checks.py an
 update_checks.py, which `Lowerer.run` calls on the lowered body.
 """
 import os
-import types
 from . import analyze
 from . import checks
 from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
-from .callables import LocalFunction, canonical_path
+from .callables import LocalFunction, canonical_path, writes_argument, written_positions
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
 
@@ -97,50 +96,13 @@ OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv
 def _written_arguments(node, obj):
     """(parameter name, argument) of the out= and overwrite_*= arguments of a call of the
     library function `obj`, passed by name or by position (bound to obj's signature)."""
-    found = [(k.arg, k.value) for k in node.keywords if k.arg and _writes(k.arg)]
+    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes_argument(k.arg)]
     if not node.args or any(isinstance(a, S.Starred) for a in node.args):
         return found
-    for i, name in _written_positions(obj):
+    for i, name in written_positions(obj):
         if i < len(node.args):
             found.append((name, node.args[i]))
     return found
-
-
-# id(obj) -> (obj, its (position, parameter) written by position) of NumPy's functions and
-# ufuncs and builtins (they live as long as their modules), held: a signature is slow to make
-# (a 20-line function asked it of 11 calls of 7 functions)
-_WRITTEN_POSITIONS = {}
-
-
-def _writes(name):
-    """Whether a parameter so named lets the call write into the argument."""
-    return name == "out" or name.startswith("overwrite_")
-
-
-def _written_positions(obj):
-    """(position, name) of the parameters of `obj` that may be passed by position (those
-    before the first that can not) and write into the argument (out=, overwrite_*=)."""
-    hit = _WRITTEN_POSITIONS.get(id(obj))
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    import inspect
-    try:
-        params = list(inspect.signature(obj).parameters.values())
-    except (TypeError, ValueError):
-        return ()
-    positions = []
-    for i, param in enumerate(params):
-        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            break
-        if _writes(param.name):
-            positions.append((i, param.name))
-    positions = tuple(positions)
-    owner = getattr(obj, "__self__", None)
-    if type(obj).__module__ in ("builtins", "numpy") and (
-            owner is None or isinstance(owner, types.ModuleType)):
-        _WRITTEN_POSITIONS[id(obj)] = (obj, positions)   # not a method made at each access
-    return positions
-
 
 
 class CopyInsertion:
