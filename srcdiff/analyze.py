@@ -34,7 +34,7 @@ def operands(stmt):
         nodes = [stmt.exc] if stmt.exc else []
     else:
         nodes = []
-    return [n.id for root in nodes for n in S.walk(root)
+    return [n.id for root in nodes for n in S.nodes(root)
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
 
 
@@ -135,13 +135,30 @@ def taken_from(body, names):
 
 
 def flatten(body):
-    """Every core statement, nested ones included, in program order."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, S.FunctionDef):
-            continue  # a nested def's body is lowered on its own
-        for field in ("body", "orelse"):
-            yield from flatten(getattr(stmt, field, []) or [])
+    """Every core statement, nested ones included, in program order. A stack of the blocks
+    being read (each read as it is when reached, as a recursion over them would), and no
+    block looked into for a statement that holds none (an assignment, a call)."""
+    stack = [iter(body)]
+    while stack:
+        for stmt in stack[-1]:
+            yield stmt
+            cls = stmt.__class__
+            if cls in _NO_BLOCKS or isinstance(stmt, S.FunctionDef):
+                continue  # a nested def's body is lowered on its own
+            stack.append(_blocks(stmt))
+            break
+        else:
+            stack.pop()
+
+
+def _blocks(stmt):
+    """The statements of `stmt`'s body, then of its orelse (each read when reached)."""
+    yield from getattr(stmt, "body", None) or []
+    yield from getattr(stmt, "orelse", None) or []
+
+
+_NO_BLOCKS = frozenset((S.Assign, S.Expr, S.AugAssign, S.Return, S.Break, S.Continue,
+                        S.Pass, S.Assert, S.Raise))
 
 
 def shared_list_edges(stmt, containers):
@@ -239,8 +256,11 @@ def activity(body, wrt, output, containers=(), extra_outputs=(), extra_edges=(),
     """
     edges = _edges(body, containers, extra_edges, emitted)
     varied = _varied(edges, wrt)
-    useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: [
-        s for target, sources in edges if target in useful for s in sources])
+    # (a generator: what a round finds counts at once, later edges first, so that a round
+    # against program order settles most bodies, as a round in it settles `_varied`'s)
+    backward = edges[::-1]
+    useful = fixpoint.closure({output} | set(extra_outputs), lambda useful: (
+        s for target, sources in backward if target in useful for s in sources))
     return varied & useful
 
 
@@ -290,8 +310,8 @@ def _varied(edges, wrt):
     """The names `wrt` reach through (target, sources) edges: a target is varied once any
     of its sources is."""
     edges = list(edges)
-    return fixpoint.closure(wrt, lambda varied: [t for t, sources in edges
-                                                 if any(s in varied for s in sources)])
+    return fixpoint.closure(wrt, lambda varied: (t for t, sources in edges
+                                                 if not varied.isdisjoint(sources)))
 
 
 def copies(body):

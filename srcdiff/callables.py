@@ -1,7 +1,9 @@
 """What a call or an attribute in user code means (leaf: called by the lowering, the analyses,
 the call rules of both modes, cli.py and coverage.py). Takes a Python object, or a node with
 its resolver; gives back its canonical dotted path (`canonical_path`, `name_path`,
-`reference`), or whether it is the user's function, a frozen distribution or a literal.
+`reference`), or whether it is the user's function, a frozen distribution or a literal, or
+which parameters of a library function passed by position write into their argument
+(`written_positions`).
 
 Canonical dotted paths for the objects srcdiff calls (so emitted code says
 `numpy.sum` whatever the user's aliases), the ndarray methods and attributes
@@ -265,3 +267,39 @@ class LocalFunction:
 
     def __call__(self, *args, **kwargs):  # pragma: no cover - never called, only lifted
         raise RuntimeError("a lifted local function is emitted, not called")
+
+
+# id(obj) -> (obj, its (position, parameter) written by position) of NumPy's functions and
+# ufuncs and builtins (they live as long as their modules), held: a signature is slow to make
+# (a 20-line function asked it of 11 calls of 7 functions)
+_WRITTEN = {}
+
+
+def writes_argument(name):
+    """Whether a parameter so named lets the call write into the argument."""
+    return name == "out" or name.startswith("overwrite_")
+
+
+def written_positions(obj):
+    """(position, name) of the parameters of `obj` that may be passed by position (those
+    before the first that can not) and write into the argument (out=, overwrite_*=)."""
+    hit = _WRITTEN.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    import inspect
+    try:
+        params = list(inspect.signature(obj).parameters.values())
+    except (TypeError, ValueError):
+        return ()
+    positions = []
+    for i, param in enumerate(params):
+        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            break
+        if writes_argument(param.name):
+            positions.append((i, param.name))
+    positions = tuple(positions)
+    owner = getattr(obj, "__self__", None)
+    if type(obj).__module__ in ("builtins", "numpy") and (
+            owner is None or isinstance(owner, types.ModuleType)):
+        _WRITTEN[id(obj)] = (obj, positions)   # not a method made at each access
+    return positions

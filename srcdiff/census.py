@@ -8,7 +8,9 @@ rewrite anything (`may_desugar`), and whether a generator may be made or called
 (`may_group_aliases`, `may_take_rows`) and, of a lowered body, whether the alias analysis
 (aliasing.check_writes) has anything to check (`writes_in_place`), before it imports them.
 source_rewrites.py asks its questions (a try block, views, aliases, rows) of one census,
-taken again only after a rewrite acted, and lower.py reads the function's names from it.
+taken again only after a rewrite acted, and lower.py reads the function's names from it;
+desugar.py asks where a user's statement holds a return, break or continue
+(`local_statements`: its blocks of statements only).
 
 Each answer is conservative: False only where the pass itself, run in full, would give the
 tree back unchanged and refuse nothing (each question says why). A True answer costs
@@ -245,3 +247,35 @@ def _root_name(node):
     while node.__class__ in (S.Subscript, S.Attribute):
         node = node.value
     return node.id if node.__class__ is S.Name else None
+
+
+# -- where a return, break or continue is (desugar.py asks it of each user statement) -------
+def local_statements(stmt, into_loops=True):
+    """The statements of a user statement (it first, its handlers and match cases too),
+    without entering nested defs (and loops, if asked): where a return, break or continue
+    is (statements all; the expressions, which hold none, are not looked into). In the order
+    a walk of every node would meet them (the last block first, depth first)."""
+    stack = [stmt]
+    first = True
+    while stack:
+        node = stack.pop()
+        yield node
+        cls = node.__class__
+        if cls in _DEFS:
+            continue
+        if not first and not into_loops and (cls is S.For or cls is S.While):
+            continue
+        first = False
+        fields = _BLOCK_FIELDS.get(cls)
+        if fields is None:
+            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+        values = node.__dict__
+        for field in fields:
+            block = values.get(field)
+            if block:
+                stack.extend(block)
+
+
+_DEFS = (S.FunctionDef, S.Lambda, S.ClassDef)   # scopes not entered (an async def is)
+_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
+_BLOCK_FIELDS = {}   # node class -> its fields of _BLOCKS, in its order

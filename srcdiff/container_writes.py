@@ -386,8 +386,10 @@ def store_back_items(lw, body):
     array written), after checks when it runs that P["w"] still is w (check_is_item) and
     that no other item of P holds it (check_item_held_once); `check_item_copies` refuses
     another name reading the old array after it."""
-    from .writing_helpers import blocks
     stmts = list(analyze.flatten(body))
+    if not any(t.sd.kind == Kind.SETITEM for t in stmts):
+        return   # no item written (nor writing_helpers imported, on a plain function's path)
+    from .writing_helpers import blocks
     defs = {}
     for t in stmts:
         if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):

@@ -147,7 +147,7 @@ class Info:
                  user_call=None, dynamic_method=False, loop_item=False, loop_keys=False,
                  check=None):
         set_ = object.__setattr__
-        set_(self, "kind", Kind(kind))
+        set_(self, "kind", kind if kind.__class__ is Kind else Kind(kind))
         set_(self, "func", func)
         set_(self, "line", line)
         set_(self, "loop", loop)
@@ -160,11 +160,22 @@ class Info:
         set_(self, "check", check)
 
     def __setattr__(self, name, value):
-        object.__setattr__(self, name, Kind(value) if name == "kind" else value)
+        if name == "kind" and value.__class__ is not Kind:
+            value = Kind(value)   # (a member given is kept: Enum's call is slow)
+        object.__setattr__(self, name, value)
 
     def __repr__(self):
         fields = ", ".join(f"{f}={getattr(self, f)!r}" for f in self.__slots__)
         return f"Info({fields})"
+
+    def __copy__(self):
+        """copy.copy of these facts, field by field (copy's own way with __slots__, through
+        __reduce_ex__ and copyreg, is slow; sequences.rewrite copies every assignment's)."""
+        new = object.__new__(Info)
+        set_ = object.__setattr__
+        for field in Info.__slots__:
+            set_(new, field, getattr(self, field))
+        return new
 
     def replace(self, **changes):
         """A copy with `changes` applied."""
@@ -198,7 +209,7 @@ class LoopInfo:
     """Facts the reverse pass needs about one loop."""
 
     def __init__(self, kind, name):
-        self.kind = Kind(kind)    # Kind.FOR or Kind.WHILE
+        self.kind = kind if kind.__class__ is Kind else Kind(kind)   # Kind.FOR or Kind.WHILE
         self.name = name          # a short readable stem used for its temporaries
         self.brk = None           # flag name set by break/return, or None
         self.cont = None          # flag name set by continue, or None

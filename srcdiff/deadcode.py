@@ -28,7 +28,7 @@ def drop_unread(body):
     stmts = list(_statements(body))
     closures = _CLOSURES
     if any(n.__class__ in closures
-           for stmt in body for n in S.walk(stmt)):   # (a walk of body reaches nested blocks)
+           for stmt in body for n in S.nodes(stmt)):   # (a walk of body reaches nested blocks)
         return body  # a closure may read any name
     pure = [s for s in stmts if _pure(s)]
     pure_ids = {id(s) for s in pure}
@@ -39,8 +39,9 @@ def drop_unread(body):
             if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
                 useful.add(stmt.target.id)
     reads = {id(stmt): _loads(stmt.value) for stmt in pure}   # once, not per round
-    useful = fixpoint.closure(useful, lambda useful: [
-        n for stmt in pure if stmt.targets[0].id in useful for n in reads[id(stmt)]])
+    backward = pure[::-1]   # (a generator against program order: a round settles most bodies)
+    useful = fixpoint.closure(useful, lambda useful: (
+        n for stmt in backward if stmt.targets[0].id in useful for n in reads[id(stmt)]))
     dead = {id(s) for s in pure if s.targets[0].id not in useful}
     if dead:
         _remove(body, dead)

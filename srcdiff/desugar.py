@@ -15,6 +15,7 @@ statements, in which:
 import operator
 from . import objects as fobjects
 from . import syntax as S
+from .census import local_statements as _walk_local
 from .core import Kind, LoopInfo, assigned_names
 from .dict_facts import DictFacts
 from .lower_exprs import _stem
@@ -48,22 +49,6 @@ class _Rename(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
-
-
-def _walk_local(stmt, into_loops=True):
-    """Walk a user statement without entering nested defs (and loops, if asked)."""
-    stack = [stmt]
-    first = True
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
-                not first or node is stmt):
-            continue
-        if not first and not into_loops and isinstance(node, (S.For, S.While)):
-            continue
-        first = False
-        stack.extend(S.iter_child_nodes(node))
 
 
 class Desugaring(DictFacts):

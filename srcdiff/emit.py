@@ -69,7 +69,7 @@ def _survey(module):
     whether a negative number is a power's base or an attribute's owner), in one pass."""
     marked = empty = negative = False
     call, blocks, power = S.Call, (S.stmt, S.excepthandler), S.BinOp
-    for node in S.walk(module):
+    for node in S.nodes(module):
         if node.__class__ is call:   # the marks are set on calls (syntax.py)
             if not marked:
                 held = node.__dict__

@@ -50,7 +50,7 @@ def closure(start, implied):
 
 def reach(start, edges):
     edges = list(edges)
-    return closure(start, lambda done: [b for a, b in edges if a in done])
+    return closure(start, lambda done: (b for a, b in edges if a in done))
 
 
 def greatest(universe, keeps):

@@ -138,12 +138,12 @@ def _nested(stmt):
 def _own_nodes(stmt):
     """The expression nodes of a statement, without those of its nested blocks."""
     if isinstance(stmt, (S.If, S.While)):
-        return list(S.walk(stmt.test))
+        return S.nodes(stmt.test)
     if isinstance(stmt, S.For):
-        return list(S.walk(stmt.iter))
+        return S.nodes(stmt.iter)
     if isinstance(stmt, (S.FunctionDef, S.ClassDef)):
         return []
-    return list(S.walk(stmt))
+    return S.nodes(stmt)
 
 
 def _fold_own(stmt):

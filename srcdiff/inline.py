@@ -29,7 +29,7 @@ def inline_single_use(body, sizes):
     stores, loads = {}, {}
     name_type, closures = S.Name, _CLOSURES
     for stmt in body:
-        for n in S.walk(stmt):
+        for n in S.nodes(stmt):
             cls = n.__class__
             if cls is name_type:
                 table = loads if n.ctx.__class__ is S.Load else stores

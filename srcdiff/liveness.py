@@ -38,7 +38,7 @@ def free_dead(body, sizes):
     stores, defined, last_read = {}, {}, {}
     name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
-        for n in S.walk(stmt):
+        for n in S.nodes(stmt):
             cls = n.__class__
             if cls is name_type:
                 if n.ctx.__class__ is S.Load:
@@ -131,7 +131,7 @@ def reuse_dead_operands(body, shapes):
     stores, reads, bound_at, classes = {}, {}, {}, {}
     name_type, closures = S.Name, _CLOSURES
     for i, stmt in enumerate(body):
-        for n in S.walk(stmt):
+        for n in S.nodes(stmt):
             cls = n.__class__
             if cls is name_type:
                 if n.ctx.__class__ is S.Load:

@@ -24,8 +24,7 @@ from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
-from . import writing_helpers
-from .callables import LocalFunction, canonical_path
+from .callables import LocalFunction, canonical_path, writes_argument, written_positions
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
 
@@ -97,23 +96,13 @@ OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv
 def _written_arguments(node, obj):
     """(parameter name, argument) of the out= and overwrite_*= arguments of a call of the
     library function `obj`, passed by name or by position (bound to obj's signature)."""
-    def writes(name):
-        return name == "out" or name.startswith("overwrite_")
-    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes(k.arg)]
+    found = [(k.arg, k.value) for k in node.keywords if k.arg and writes_argument(k.arg)]
     if not node.args or any(isinstance(a, S.Starred) for a in node.args):
         return found
-    import inspect
-    try:
-        params = list(inspect.signature(obj).parameters.values())
-    except (TypeError, ValueError):
-        return found
-    for param, value in zip(params, node.args):
-        if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            break
-        if writes(param.name):
-            found.append((param.name, value))
+    for i, name in written_positions(obj):
+        if i < len(node.args):
+            found.append((name, node.args[i]))
     return found
-
 
 
 class CopyInsertion:
@@ -123,7 +112,10 @@ class CopyInsertion:
         """Parameters written into get a private copy first: the caller's arrays never change."""
         from . import runtime
         # helpers writing into the caller's names: the variant writes into the name's array
-        handed = writing_helpers.rewrite(self, body)
+        handed = set()
+        if getattr(self, "handed_back", None):   # (writing_helpers noted a call: imported then)
+            from . import writing_helpers
+            handed = writing_helpers.rewrite(self, body)
         if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
             container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
             container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
@@ -426,6 +418,7 @@ class CopyInsertion:
                                  "given", hint=hint.format(p=param))
             from .library_calls import at_caller
             error = at_caller(error, self.src, getattr(node, "lineno", self.line), fn) or error
+            from . import writing_helpers   # (a user's function writing into what it is given)
             if free or not writing_helpers.take(self, node, fn, fdef, params, args, writes,
                                                 error, out):
                 raise error
@@ -445,6 +438,7 @@ class CopyInsertion:
                 S.const(where.lineno), S.const(where.col_offset)], keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_argument_update))
             if not writes and len({p for p, _, _ in updates}) == 1:   # (an array: handed
+                from . import writing_helpers
                 writing_helpers.take(self, node, fn, fdef, params, args, [(param, where)],
                                      None, out, guard=out[-1])   # back, writing_helpers)
                 break

@@ -285,7 +285,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         so the tape does not keep whole arrays alive for their shapes.
         """
         shape_positions = set()
-        nodes = list(S.walk(node))
+        nodes = S.nodes(node)
         for n in nodes:
             if isinstance(n, S.Call):
                 position = _shape_position(n)

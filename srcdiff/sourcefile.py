@@ -20,6 +20,8 @@ from . import syntax as S
 from .errors import UnsupportedCodeError
 
 _KEPT = 16  # texts kept parsed (many functions of one file share one parse)
+# the fields of statements (and of handlers and match cases) that hold statements
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 class File:
@@ -29,20 +31,38 @@ class File:
         self.filename = filename
         self.text = text
         self.lines = text.splitlines(keepends=True)
-        tree = S.parse_python(text, filename)
+        self.tree = tree = S.parse_python(text, filename)
         self.defs = {}     # (name, first line or def line) -> [def nodes]
-        self.lambdas = {}  # line -> [lambda nodes], in source order
-        for node in ast.walk(tree):
+        # a def is a statement: only the blocks of statements are looked into, in ast.walk's
+        # order (the expressions, most of a file's nodes, are walked for lambdas only)
+        queue = [tree]
+        for node in queue:
+            values = node.__dict__
+            for field in _BLOCKS:
+                block = values.get(field)
+                if block:
+                    queue.extend(block)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 first = min([node.lineno] + [d.lineno for d in node.decorator_list])
                 for line in {first, node.lineno}:
                     self.defs.setdefault((node.name, line), []).append(node)
-            elif isinstance(node, ast.Lambda):
-                self.lambdas.setdefault(node.lineno, []).append(node)
-        for found in self.lambdas.values():
-            found.sort(key=lambda n: (n.lineno, n.col_offset))
+        self._lambdas = None
         self._codes = None
         self._converted = {}  # id(ast node) -> (node, its gast tree)
+
+    @property
+    def lambdas(self):
+        """line -> [lambda nodes], in source order (found at the first use: a lambda is
+        differentiated far less often than a def)."""
+        if self._lambdas is None:
+            found = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Lambda):
+                    found.setdefault(node.lineno, []).append(node)
+            for nodes in found.values():
+                nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+            self._lambdas = found
+        return self._lambdas
 
     def codes(self, code):
         """The code objects compiling the text gives with `code`'s name and first line."""

@@ -20,7 +20,7 @@ from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F40
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
-    "const", "quote", "quote_expr", "is_atom", "walk", "walk_names", "dump",
+    "const", "quote", "quote_expr", "is_atom", "walk", "nodes", "walk_names", "dump",
     "iter_child_nodes", "clone", "copy_node", "place_unplaced", "function_def", "COMMENT", "comment",
     "Substitute",
     "attribute_chain",
@@ -90,6 +90,31 @@ def walk(node):
                         append(item)
             elif isinstance(value, ast_type):
                 append(value)
+
+
+def nodes(node):
+    """`walk`'s nodes, in its order, as a list: for a pass that reads a whole tree without
+    changing it (no generator step per node; the children of a node are read before the
+    caller sees it, so a change made while reading the list is not followed)."""
+    queue = [node]
+    append = queue.append
+    ast_type = gast.AST
+    walked = _WALKED_FIELDS
+    for node in queue:
+        cls = node.__class__
+        fields = walked.get(cls)
+        if fields is None:
+            fields = _walked_fields(cls)
+        values = node.__dict__
+        for field in fields:
+            value = values.get(field)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast_type):
+                        append(item)
+            elif isinstance(value, ast_type):
+                append(value)
+    return queue
 
 
 def walk_names(node):

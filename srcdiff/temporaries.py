@@ -94,7 +94,7 @@ def _bound_name(stmt):
 def _census(node):
     """(_counts(node), the set of node classes in it), in one walk."""
     counts, kinds = {}, set()
-    for n in S.walk(node):
+    for n in S.nodes(node):
         cls = n.__class__
         kinds.add(cls)
         if cls is S.Name:
@@ -108,7 +108,7 @@ def _census(node):
 def _counts(node):
     """{name: [stores (params and deletions included), loads]} over the whole tree."""
     counts = {}
-    for n in S.walk(node):
+    for n in S.nodes(node):
         if isinstance(n, S.Name):
             entry = counts.setdefault(n.id, [0, 0])
             entry[1 if isinstance(n.ctx, S.Load) else 0] += 1

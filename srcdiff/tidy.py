@@ -44,7 +44,7 @@ def _arithmetic(tree):
     place. The nodes are rewritten children first (the reverse of `walk`'s breadth-first
     order has every node after the nodes under it), each in place (a rewrite changes only
     the node's own fields), so no transformer rebuilds every list of the tree."""
-    for node in reversed(list(S.walk(tree))):
+    for node in reversed(S.nodes(tree)):
         cls = node.__class__
         if cls is S.BinOp:
             op = node.op.__class__

@@ -27,7 +27,6 @@ import numbers
 
 from . import analyze, fixpoint
 from . import syntax as S
-from .alias_guards import insert_guards
 from .core import Kind
 
 _NUMBER_FUNCTIONS = (len, float, int, math.floor, math.ceil, math.trunc)
@@ -62,6 +61,7 @@ def guard_updates(body, params, module_value, bindings, sequences=()):
         guard.lineno = stmt.sd.line
         return guard
     if found:
+        from .alias_guards import insert_guards   # (where there is a guard to place)
         insert_guards(body, found, make)
 
 

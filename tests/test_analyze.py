@@ -308,3 +308,29 @@ def pops_a_list_through_a_helper(x):
 
 def test_a_helper_popping_its_argument_into_a_count_differentiates_forward():
     check(pops_a_list_through_a_helper, np.array([0.3, -0.2, 0.5]), modes=("fwd",))
+
+
+def test_activity_is_the_closure_of_its_edges_in_any_order():
+    """activity's varied and useful sets, found by rounds that count what a round finds at
+    once (and, for useful names, against program order), are the closures a plain round by
+    round search gives, on random dependency graphs with cycles."""
+    import random
+
+    def closure(start, step):
+        done = set(start)
+        while True:
+            more = set(step(done)) - done
+            if not more:
+                return done
+            done |= more
+
+    rng = random.Random(7)
+    names = [f"v{i}" for i in range(12)]
+    for _ in range(300):
+        edges = [(rng.choice(names), rng.sample(names, rng.randint(0, 3)))
+                 for _ in range(rng.randint(0, 25))]
+        wrt, output = rng.sample(names, rng.randint(1, 3)), rng.choice(names)
+        varied = closure(wrt, lambda done: [t for t, ss in edges if set(ss) & done])
+        useful = closure({output}, lambda done: [s for t, ss in edges if t in done for s in ss])
+        assert analyze._varied(edges, wrt) == varied
+        assert analyze.activity([], wrt, output, extra_edges=edges) == varied & useful

@@ -356,3 +356,43 @@ def test_source_rewrites_asks_one_walk_of_a_plain_function(monkeypatch):
         assert all(getattr(counted, f) == getattr(again, f) for f in census.Census.__slots__), \
             fn.__qualname__
     assert rewritten > 5, rewritten
+
+
+def test_local_statements_find_the_exits_a_walk_of_every_node_finds():
+    """census.local_statements (desugar.py's question) looks into blocks of statements only:
+    the returns, breaks and continues it meets are those a walk of every node meets (nested
+    defs and classes left out, loops too where asked), in the same order, on every statement
+    of srcdiff's files and the tests' (the order names the flags of a guard: `not (stop or
+    skip)`)."""
+    import glob
+    import os
+
+    def every_node(stmt, into_loops=True):
+        stack, first = [stmt], True
+        while stack:
+            node = stack.pop()
+            yield node
+            if isinstance(node, (S.FunctionDef, S.Lambda, S.ClassDef)) and (
+                    not first or node is stmt):
+                continue
+            if not first and not into_loops and isinstance(node, (S.For, S.While)):
+                continue
+            first = False
+            stack.extend(S.iter_child_nodes(node))
+
+    exits = (S.Return, S.Break, S.Continue)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    compared = 0
+    for path in sorted(glob.glob(os.path.join(root, "srcdiff", "*.py")) +
+                       glob.glob(os.path.join(root, "tests", "test_d*.py"))):
+        with open(path) as fh:
+            tree = S.parse_module(fh.read())
+        for node in S.walk(tree):
+            if isinstance(node, S.stmt):
+                for into_loops in (True, False):
+                    want = [n for n in every_node(node, into_loops) if isinstance(n, exits)]
+                    got = [n for n in census.local_statements(node, into_loops)
+                           if isinstance(n, exits)]
+                    assert len(got) == len(want) and all(a is b for a, b in zip(got, want))
+                    compared += bool(want)
+    assert compared > 1000

@@ -491,3 +491,4 @@ def test_a_for_loop_over_an_iterator_without_len_reads_its_items_first(tmp_path)
     for f in (m.over_ndindex, m.over_ndindex_written, m.over_product, m.over_combinations,
               m.over_chain, m.over_a_set, m.over_ndenumerate_of_a_constant):
         check(f, x, order=2)
+

@@ -205,3 +205,58 @@ def test_a_very_deep_expression_breaks_no_other_function_of_its_file(tmp_path):
     check(lambda x: np.sum(module.deep(x)), X)
     _refusals(module.deeper, X, f"{path}:8:", "nested too deeply", "return x * 0.0 + x * 1.0",
               "split it")
+
+
+def test_index_of_defs_and_lambdas_is_ast_walks():
+    """File indexes its defs from the blocks of statements alone and its lambdas at their
+    first use: both are what a walk of every node finds, in the same order (srcdiff's own
+    files, the tests', and a file of decorated, nested, conditional and matched defs)."""
+    import ast
+    import glob
+    import os
+    from srcdiff import sourcefile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    texts = [open(p).read() for p in sorted(glob.glob(os.path.join(root, "srcdiff", "*.py")) +
+                                            glob.glob(os.path.join(root, "tests", "*.py")))]
+    texts.append(textwrap.dedent('''
+        import functools
+        @functools.lru_cache
+        @staticmethod
+        def f(x): return (lambda y: y + 1)(x)
+        class A:
+            def f(self, x):
+                def g(y): return y
+                return g(x) if x else (lambda z: z)(x)
+        try:
+            def h(x): return x
+        except ImportError:
+            def h(x): return -x
+        else:
+            k = [lambda a: a, lambda b: b]
+        finally:
+            def m(x): return x
+        match 3:
+            case 3:
+                def n(x): return x
+        while False:
+            def w(x): return x
+        else:
+            async def v(x): return x
+    '''))
+    for text in texts:
+        file = sourcefile.File("<text>", text)
+        defs, lambdas = {}, {}
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+                for line in {first, node.lineno}:
+                    defs.setdefault((node.name, line), []).append(
+                        (node.lineno, node.col_offset))
+            elif isinstance(node, ast.Lambda):
+                lambdas.setdefault(node.lineno, []).append((node.lineno, node.col_offset))
+        for found in lambdas.values():
+            found.sort()
+        assert {k: [(n.lineno, n.col_offset) for n in v] for k, v in file.defs.items()} == defs
+        assert {k: [(n.lineno, n.col_offset) for n in v]
+                for k, v in file.lambdas.items()} == lambdas
+    assert ("n", 20) in file.defs and ("v", 24) in file.defs and len(file.lambdas[15]) == 2

@@ -177,3 +177,17 @@ def test_own_nodes_leave_out_nested_functions_lambdas_and_classes():
         assert kinds.count("FunctionDef") == 1 and "ClassDef" in kinds and "Lambda" in kinds
         assert "Mult" not in kinds and not any(getattr(n, "value", None) in (9, 3)
                                                for n in S.own_nodes(tree))
+
+
+def test_nodes_is_walk_as_a_list():
+    """syntax.nodes gives walk's nodes, the same objects in the same order, on every file of
+    srcdiff (parsed, then lowered and emitted trees are made of the same node classes)."""
+    import glob
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for path in sorted(glob.glob(os.path.join(root, "srcdiff", "*.py"))):
+        with open(path) as fh:
+            tree = S.parse_module(fh.read())
+        got, want = S.nodes(tree), list(S.walk(tree))
+        assert type(got) is list and len(got) == len(want)
+        assert all(a is b for a, b in zip(got, want))

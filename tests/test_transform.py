@@ -131,7 +131,11 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                # census's blocks and desugar, a starred for target, an idiom expanded, a
                # checkpoint policy or loop, objects read, an entry check to place
                "plain_blocks", "idiom_rewrite", "checkpoint_adjoint", "protocol_objects",
-               "runtime_alias")
+               "runtime_alias",
+               # session 19: behind a call of the user's that writes into what it is given
+               # (lower_copies) and an item written (container_writes.store_back_items);
+               # a check to place (checks, update_checks)
+               "writing_helpers", "alias_guards")
 
 _PLAIN = '''
 import json, sys
