@@ -207,7 +207,7 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             columns, out_shape = [], ()
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
-                out_shape = numpy.shape(value)
+                out_shape = _output_shape(f, value)
                 if _is_complex(x):  # the tangent along the imaginary direction too
                     along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
                     tangent = _complex_column(f, value, tangent, along_i)
@@ -221,10 +221,11 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             x = arguments[name]
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
             value = f(**_copied(arguments))  # f may update its arguments in place
+            out_shape = _output_shape(f, value)
             complex_out = _is_complex(value)
-            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),
+            rows = numpy.zeros(out_shape + numpy.shape(x),
                                dtype=complex if complex_out or _is_complex(x) else float)
-            for index, e in _basis(value if numpy.shape(value) else float(value)):
+            for index, e in _basis(value if out_shape else float(value)):
                 row = derivative(**arguments, cotangent=e)
                 if complex_out:  # the cotangent along the imaginary direction too
                     along_i = derivative(**arguments, cotangent=1j * e)
@@ -235,6 +236,30 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             return rows
     return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative,
                      ("jacobian", f, name))
+
+
+def _output_shape(f, value):
+    """The shape of f's output, the Jacobian's leading axes: a list or tuple of values of one
+    shape stacks as an array does; a dict, or values of different shapes (`return y, loss`),
+    has no Jacobian as one array: refused, saying what to write."""
+    import numpy
+    if not isinstance(value, (list, tuple, dict)):
+        return numpy.shape(value)
+    try:
+        if not isinstance(value, dict):
+            return numpy.shape(numpy.asarray(value, dtype=complex if _any_complex(value)
+                                             else float))
+    except (ValueError, TypeError):
+        pass
+    raise ArgumentError(f"jacobian: {_fname(f)} returns a {type(value).__name__} whose items "
+                        "do not stack into one array (a dict, or items of different shapes), "
+                        "so its Jacobian is no array", hint="take the Jacobian of each output "
+                        "(a function returning that one item), or vjp/jvp of the whole")
+
+
+def _any_complex(value):
+    return any(_is_complex(v) if not isinstance(v, (list, tuple, dict)) else _any_complex(v)
+               for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _is_complex(value):

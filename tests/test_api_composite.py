@@ -152,3 +152,37 @@ def test_arguments_are_copied_through_named_tuples_and_dict_classes():
         assert type(out) is type(tree)
         held = out[0] if isinstance(out, tuple) else out["w"]
         assert held is not w and np.array_equal(held, w)
+
+
+# -- hunt19: the Jacobian of a function returning a tuple, a list or a dict -----------------
+def doubled_and_squared(x):
+    return x * 2.0, np.sin(x) ** 2
+
+
+def state_and_loss(x):
+    return np.tanh(x), np.sum(x * x)
+
+
+def named_outputs(x):
+    return {"a": x * 2.0, "b": x ** 2}
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_tuple_of_equal_shapes_stacks_like_an_array(mode):
+    x = np.array([0.3, -1.2, 0.8])
+    got = srcdiff.jacobian(doubled_and_squared, mode=mode)(x)
+    eps, want = 1e-6, np.zeros((2, 3, 3))
+    for j in range(3):
+        e = np.zeros(3)
+        e[j] = eps
+        want[..., j] = (np.array(doubled_and_squared(x + e)) -
+                        np.array(doubled_and_squared(x - e))) / (2 * eps)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("f", [state_and_loss, named_outputs])
+def test_jacobian_of_outputs_that_do_not_stack_is_refused(mode, f):
+    # it crashed in NumPy (an inhomogeneous shape; float() of a dict)
+    with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
+        srcdiff.jacobian(f, mode=mode)(np.array([0.3, -1.2, 0.8]))
