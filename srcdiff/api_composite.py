@@ -204,6 +204,7 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
+            _refuse_unstacked_input("jacobian", f, x, name)
             columns, out_shape = [], ()
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
@@ -220,6 +221,7 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
+            _refuse_unstacked_input("jacobian", f, x, name)
             value = f(**_copied(arguments))  # f may update its arguments in place
             out_shape = _output_shape(f, value)
             complex_out = _is_complex(value)
@@ -242,19 +244,40 @@ def _output_shape(f, value):
     """The shape of f's output, the Jacobian's leading axes: a list or tuple of values of one
     shape stacks as an array does; a dict, or values of different shapes (`return y, loss`),
     has no Jacobian as one array: refused, saying what to write."""
+    shape = _stacked_shape(value)
+    if shape is None:
+        raise ArgumentError(
+            f"jacobian: {_fname(f)} returns a {type(value).__name__} whose items do not stack "
+            "into one array (a dict, or items of different shapes), so its Jacobian is no "
+            "array", hint="take the Jacobian of each output (a function returning that one "
+            "item), or vjp/jvp of the whole")
+    return shape
+
+
+def _refuse_unstacked_input(what, f, x, name):
+    """A Jacobian or Hessian is taken with respect to an array (or a number, or a list of
+    equal shapes, read as one array): a dict, a record, or items of different shapes are
+    refused."""
+    if _stacked_shape(x) is None:
+        raise ArgumentError(
+            f"srcdiff.{what} of {_fname(f)} with respect to {name}, a {type(x).__name__} whose "
+            "items do not stack into one array (a dict, or items of different shapes): its "
+            f"{what} would be no array", hint="take it with respect to a parameter holding "
+            "one array, or use grad, vjp, jvp or hvp, which take containers")
+
+
+def _stacked_shape(value):
+    """numpy.shape of a value that reads as one array (containers of equal shapes), else None."""
     import numpy
-    if not isinstance(value, (list, tuple, dict)):
+    if isinstance(value, dict) or hasattr(value, "__dataclass_fields__"):
+        return None
+    if not isinstance(value, (list, tuple)):
         return numpy.shape(value)
     try:
-        if not isinstance(value, dict):
-            return numpy.shape(numpy.asarray(value, dtype=complex if _any_complex(value)
-                                             else float))
+        return numpy.shape(numpy.asarray(value, dtype=complex if _any_complex(value)
+                                         else float))
     except (ValueError, TypeError):
-        pass
-    raise ArgumentError(f"jacobian: {_fname(f)} returns a {type(value).__name__} whose items "
-                        "do not stack into one array (a dict, or items of different shapes), "
-                        "so its Jacobian is no array", hint="take the Jacobian of each output "
-                        "(a function returning that one item), or vjp/jvp of the whole")
+        return None
 
 
 def _any_complex(value):
@@ -329,6 +352,7 @@ def _hessian_of(f, name, over):
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_unstacked_input("hessian", f, x, name)
         _refuse_complex("hessian", f, x)
         columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
                    for index, e in _basis(x)]

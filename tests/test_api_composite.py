@@ -2,6 +2,8 @@
 derivatives (forward over the emitted gradient; one vjp per output element or one jvp per
 input element), checked against finite differences of the function itself, with their
 shapes, their argument checks and their refusals of complex values."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -186,3 +188,24 @@ def test_jacobian_of_outputs_that_do_not_stack_is_refused(mode, f):
     # it crashed in NumPy (an inhomogeneous shape; float() of a dict)
     with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
         srcdiff.jacobian(f, mode=mode)(np.array([0.3, -1.2, 0.8]))
+
+
+Pair = collections.namedtuple("Pair", ["w", "b"])
+
+
+def of_a_dict(d):
+    return np.sum(d["a"] ** 2 * d["b"]) + d["c"] ** 3
+
+
+def of_a_pair(p):
+    return np.sum(p.w ** 3) * p.b ** 2
+
+
+@pytest.mark.parametrize("what", ["hessian", "jacobian"])
+@pytest.mark.parametrize("f,arg", [
+    (of_a_dict, {"a": np.array([1.0, 2.0]), "b": np.array([0.5, -1.0]), "c": 0.7}),
+    (of_a_pair, Pair(np.array([1.0, 2.0]), 0.3))])
+def test_hessian_and_jacobian_wrt_a_container_that_does_not_stack_are_refused(what, f, arg):
+    # they crashed in NumPy (float() of a dict; an inhomogeneous shape)
+    with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
+        getattr(srcdiff, what)(f)(arg)
