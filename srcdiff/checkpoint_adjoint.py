@@ -35,7 +35,7 @@ is emitted for it. No loop is run twice before the backward pass.
 """
 from . import analyze
 from . import syntax as S
-from .checkpointing import describe_policy
+from .checkpointing import describe_policy, refuse_stale_closures
 from .core import Kind
 from .errors import where
 from .names import _PRIVATE, TAPE
@@ -74,6 +74,7 @@ def policy_of(rev, stmt):
         raise rev.src.error(line, "srcdiff checkpoints loops only in the function it "
                             "differentiates, not in a function that one calls",
                             hint="checkpoint the call instead: srcdiff.checkpoint(g)(x)")
+    refuse_stale_closures(rev.src, stmt)
     return atom
 
 

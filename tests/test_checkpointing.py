@@ -691,3 +691,65 @@ def test_online_loop_emits_only_what_its_sweep_runs(policy):
     got = srcdiff.hvp(f, checkpoint=policy)(x, w, v)
     np.testing.assert_allclose(got, _numeric_hvp(f, policy, x, w, v), rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(got, srcdiff.hvp(f)(x, w, v), rtol=1e-12, atol=1e-14)
+
+
+# -- hunt19: a checkpointed loop calling a local function that reads what the loop changes ---
+def steps_a_closure_reading_the_carry(x, s):
+    def step(t):
+        return np.tanh(t * s)
+    for i in srcdiff.checkpointed(range(5), snapshots=2):
+        s = step(x[i % 3])
+    return s * x[0]
+
+
+def while_steps_a_lambda_reading_the_carry(x, s):
+    step = lambda t: np.sin(t * s) + s   # noqa: E731
+    k = 0
+    while srcdiff.checkpointed(k < 4, snapshots=2):
+        s = step(x[k % 3])
+        k += 1
+    return s
+
+
+def steps_a_closure_reading_an_array_it_writes(x, s):
+    y = x * s
+    def step(t):
+        return np.tanh(t * y[0])
+    for i in srcdiff.checkpointed(range(5), snapshots=2):
+        y[0] = step(x[i % 3]) + y[1]
+    return np.sum(y * x)
+
+
+@pytest.mark.parametrize("f", [steps_a_closure_reading_the_carry,
+                               while_steps_a_lambda_reading_the_carry,
+                               steps_a_closure_reading_an_array_it_writes])
+def test_a_checkpointed_loop_calling_a_closure_over_its_carry_is_refused(f):
+    # the segments ran the closure, which read the carry's value from before the loop (its
+    # own cell, not the segment's name): wrong gradients, now refused at the call
+    x = np.array([0.5, -1.3, 0.7])
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="which the loop rebinds") as err:
+        srcdiff.vjp(f, wrt=(0, 1))(x, 0.4, 1.0)
+    assert err.value.filename.endswith("test_checkpointing.py") and "step(" in err.value.line
+
+
+def steps_a_closure_reading_what_the_loop_leaves(x, s):
+    a = s * 1.0
+    step = lambda t: np.sin(t * a)   # noqa: E731
+    h = s
+    for i in srcdiff.checkpointed(range(4), snapshots=2):
+        h = step(x[i % 3]) * h
+    return h
+
+
+def test_a_checkpointed_loop_calling_a_closure_over_other_names_differentiates():
+    check(steps_a_closure_reading_what_the_loop_leaves, np.array([0.5, -1.3, 0.7]), 0.4,
+          wrt=(0, 1))
+    check(_unmarked_carry, np.array([0.5, -1.3, 0.7]), 0.4, wrt=(0, 1))
+
+
+def _unmarked_carry(x, s):   # the same loop not checkpointed: differentiated as written
+    def step(t):
+        return np.tanh(t * s)
+    for i in range(5):
+        s = step(x[i % 3])
+    return s * x[0]
