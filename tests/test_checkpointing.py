@@ -720,9 +720,18 @@ def steps_a_closure_reading_an_array_it_writes(x, s):
     return np.sum(y * x)
 
 
+def defines_its_step_inside_the_checkpointed_loop(x, s):
+    for i in srcdiff.checkpointed(range(5), snapshots=2):
+        def step(t):
+            return np.tanh(t * s)
+        s = step(x[i % 3]) + 0.1   # this one crashed (NameError in the emitted segment)
+    return s * x[0]
+
+
 @pytest.mark.parametrize("f", [steps_a_closure_reading_the_carry,
                                while_steps_a_lambda_reading_the_carry,
-                               steps_a_closure_reading_an_array_it_writes])
+                               steps_a_closure_reading_an_array_it_writes,
+                               defines_its_step_inside_the_checkpointed_loop])
 def test_a_checkpointed_loop_calling_a_closure_over_its_carry_is_refused(f):
     # the segments ran the closure, which read the carry's value from before the loop (its
     # own cell, not the segment's name): wrong gradients, now refused at the call
