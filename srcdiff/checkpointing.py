@@ -206,8 +206,9 @@ def refuse_stale_closures(src, loop):
     """A checkpointed loop's body runs again in functions of its own (forward_segment_N,
     backward_segment_N: checkpoint_adjoint.py), whose names are their own: a local function
     the body calls that reads a name the loop rebinds (or writes items of) would read the
-    value from before the loop there. Refused, located at the call (`src`: the user's
-    source)."""
+    value from before the loop there, and a function the body defines (a def, a lambda,
+    inline ones too) is not defined there at all. Refused, located at the call or the
+    definition (`src`: the user's source)."""
     from . import analyze
     rebound = set()   # the names the loop binds, and those it writes items or fields of
     for n in (n for st in [loop, *analyze.flatten(loop.body)] for n in S.walk(st)):
@@ -217,6 +218,12 @@ def refuse_stale_closures(src, loop):
             if isinstance(n, S.Name):
                 rebound.add(n.id)
     for st in analyze.flatten(loop.body):
+        if isinstance(st, S.FunctionDef) or isinstance(st, S.Assign) and \
+                isinstance(st.value, S.Lambda):
+            raise src.error(st.sd.line, "this checkpointed loop defines a function: srcdiff "
+                            "runs the loop's steps again in functions of their own, which do "
+                            "not hold it", hint="define the function before the loop (passing "
+                            "what changes in the loop as arguments), or do not checkpoint it")
         call = st.sd.user_call if isinstance(st, S.Assign) else None
         if call is None or call.form != "local":
             continue

@@ -730,8 +730,7 @@ def defines_its_step_inside_the_checkpointed_loop(x, s):
 
 @pytest.mark.parametrize("f", [steps_a_closure_reading_the_carry,
                                while_steps_a_lambda_reading_the_carry,
-                               steps_a_closure_reading_an_array_it_writes,
-                               defines_its_step_inside_the_checkpointed_loop])
+                               steps_a_closure_reading_an_array_it_writes])
 def test_a_checkpointed_loop_calling_a_closure_over_its_carry_is_refused(f):
     # the segments ran the closure, which read the carry's value from before the loop (its
     # own cell, not the segment's name): wrong gradients, now refused at the call
@@ -762,3 +761,38 @@ def _unmarked_carry(x, s):   # the same loop not checkpointed: differentiated as
     for i in range(5):
         s = step(x[i % 3])
     return s * x[0]
+
+
+def defines_a_pure_step_inside_the_checkpointed_loop(x, s):
+    for i in srcdiff.checkpointed(range(5), snapshots=2):
+        def step(t):
+            return np.tanh(t * 2.0)
+        s = step(s) + x[i % 3]
+    return s * x[0]
+
+
+def sorts_by_a_lambda_inside_the_checkpointed_loop(x, s):
+    for i in srcdiff.checkpointed(range(3), snapshots=2):
+        v = sorted([x[0] * s, x[1] * s, x[2]], key=lambda a: -a)
+        s = v[0] * 0.5 + s
+    return s
+
+
+def maps_a_lambda_inside_a_checkpointed_while(x, s):
+    k = 0
+    while srcdiff.checkpointed(k < 4, snapshots=2):
+        s = sum(map(lambda a: a * s, x)) * 0.5
+        k += 1
+    return s
+
+
+@pytest.mark.parametrize("f", [defines_its_step_inside_the_checkpointed_loop,
+                               defines_a_pure_step_inside_the_checkpointed_loop,
+                               sorts_by_a_lambda_inside_the_checkpointed_loop,
+                               maps_a_lambda_inside_a_checkpointed_while])
+def test_a_checkpointed_loop_defining_a_function_is_refused(f):
+    # the segment functions did not hold the def or lambda: NameError when they ran
+    x = np.array([0.5, -1.3, 0.7])
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="defines a function") as err:
+        srcdiff.vjp(f, wrt=(0, 1))(x, 0.4, 1.0)
+    assert err.value.filename.endswith("test_checkpointing.py")
