@@ -220,10 +220,12 @@ def refuse_stale_closures(src, loop):
     for st in analyze.flatten(loop.body):
         if isinstance(st, S.FunctionDef) or isinstance(st, S.Assign) and \
                 isinstance(st.value, S.Lambda):
-            raise src.error(st.sd.line, "this checkpointed loop defines a function: srcdiff "
+            raise src.error(st.sd.line, "this checkpointed loop defines a function (a def, "
+                            "a lambda, or the probe srcdiff writes for a try block): srcdiff "
                             "runs the loop's steps again in functions of their own, which do "
                             "not hold it", hint="define the function before the loop (passing "
-                            "what changes in the loop as arguments), or do not checkpoint it")
+                            "what changes in the loop as arguments; a try block: in a function "
+                            "of its own), or do not checkpoint this loop")
         call = st.sd.user_call if isinstance(st, S.Assign) else None
         if call is None or call.form != "local":
             continue

@@ -796,3 +796,20 @@ def test_a_checkpointed_loop_defining_a_function_is_refused(f):
     with pytest.raises(srcdiff.UnsupportedCodeError, match="defines a function") as err:
         srcdiff.vjp(f, wrt=(0, 1))(x, 0.4, 1.0)
     assert err.value.filename.endswith("test_checkpointing.py")
+
+
+def tries_a_log_inside_the_checkpointed_loop(x, s):
+    for i in srcdiff.checkpointed(range(4), snapshots=2):
+        try:
+            v = np.log(s * s + x[i % 3] ** 2)
+        except FloatingPointError:
+            v = 0.0
+        s = v * 0.5 + s
+    return s
+
+
+def test_a_checkpointed_loop_holding_a_try_block_is_refused():
+    # the try block's probe (attempt_1) was not defined in the segment functions: NameError
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="probe srcdiff writes for a try"):
+        srcdiff.vjp(tries_a_log_inside_the_checkpointed_loop, wrt=(0, 1))(
+            np.array([0.5, -1.3, 0.7]), 0.4, 1.0)
