@@ -168,7 +168,8 @@ def primal(rev, stmt, depth):
     for n in assigned & early:
         if n not in rev.defined.must(stmt) and n not in rev.low.params:
             rev.preinit.add(n)
-    returned = sorted(set(returned) | set(carry))
+    returned = sorted(set(returned) | set(carry))   # a carry the body may leave unbound comes in
+    fwd_exposed |= _exposed([fwd_loop, S.Return(value=_tuple(returned))], {seg}) - globals_
     # an online "sqrt" sweep only restores kept snapshots and turns: no forward segment
     plain_sweep = not (counted and _always_sqrt(record.policy))
     fwd_params = sorted(fwd_exposed)
