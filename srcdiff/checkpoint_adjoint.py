@@ -207,8 +207,9 @@ def primal(rev, stmt, depth):
         for x in analyze.flatten(stmt.body) for n in S.walk(x))
     kept = S.Call(func=S.load("kept_state"), args=[state] + ([] if deep else [
         S.const(False)]), keywords=[]) if in_place else state
-    if in_place:
+    if in_place:   # and on a copy, as an earlier call's tape may hold the array it writes
         rev.bindings["kept_state"] = rc.kept_state
+        out.append(S.Assign(targets=[_store_tuple(carry)], value=S.clone(kept), type_comment=None))
     fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(names["segment"])] + [
         S.load(p) for p in fwd_params], keywords=[])
     fwd_assign = S.Assign(targets=[_store_tuple(returned)], value=fwd_call, type_comment=None)
