@@ -204,10 +204,11 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
+            _refuse_unstacked_input("jacobian", f, x, name)
             columns, out_shape = [], ()
             for index, e in _basis(x):
                 value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
-                out_shape = numpy.shape(value)
+                out_shape = _output_shape(f, value)
                 if _is_complex(x):  # the tangent along the imaginary direction too
                     along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
                     tangent = _complex_column(f, value, tangent, along_i)
@@ -220,11 +221,13 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             arguments = _bound(f, args, kwargs)
             x = arguments[name]
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
+            _refuse_unstacked_input("jacobian", f, x, name)
             value = f(**_copied(arguments))  # f may update its arguments in place
+            out_shape = _output_shape(f, value)
             complex_out = _is_complex(value)
-            rows = numpy.zeros(numpy.shape(value) + numpy.shape(x),
+            rows = numpy.zeros(out_shape + numpy.shape(x),
                                dtype=complex if complex_out or _is_complex(x) else float)
-            for index, e in _basis(value if numpy.shape(value) else float(value)):
+            for index, e in _basis(value if out_shape else float(value)):
                 row = derivative(**arguments, cotangent=e)
                 if complex_out:  # the cotangent along the imaginary direction too
                     along_i = derivative(**arguments, cotangent=1j * e)
@@ -235,6 +238,51 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             return rows
     return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative,
                      ("jacobian", f, name))
+
+
+def _output_shape(f, value):
+    """The shape of f's output, the Jacobian's leading axes: a list or tuple of values of one
+    shape stacks as an array does; a dict, or values of different shapes (`return y, loss`),
+    has no Jacobian as one array: refused, saying what to write."""
+    shape = _stacked_shape(value)
+    if shape is None:
+        raise ArgumentError(
+            f"jacobian: {_fname(f)} returns a {type(value).__name__} whose items do not stack "
+            "into one array (a dict, or items of different shapes), so its Jacobian is no "
+            "array", hint="take the Jacobian of each output (a function returning that one "
+            "item), or vjp/jvp of the whole")
+    return shape
+
+
+def _refuse_unstacked_input(what, f, x, name):
+    """A Jacobian or Hessian is taken with respect to an array (or a number, or a list of
+    equal shapes, read as one array): a dict, a record, or items of different shapes are
+    refused."""
+    if _stacked_shape(x) is None:
+        raise ArgumentError(
+            f"srcdiff.{what} of {_fname(f)} with respect to {name}, a {type(x).__name__} whose "
+            "items do not stack into one array (a dict, or items of different shapes): its "
+            f"{what} would be no array", hint="take it with respect to a parameter holding "
+            "one array, or use grad, vjp, jvp or hvp, which take containers")
+
+
+def _stacked_shape(value):
+    """numpy.shape of a value that reads as one array (containers of equal shapes), else None."""
+    import numpy
+    if isinstance(value, dict) or hasattr(value, "__dataclass_fields__"):
+        return None
+    if not isinstance(value, (list, tuple)):
+        return numpy.shape(value)
+    try:
+        return numpy.shape(numpy.asarray(value, dtype=complex if _any_complex(value)
+                                         else float))
+    except (ValueError, TypeError):
+        return None
+
+
+def _any_complex(value):
+    return any(_is_complex(v) if not isinstance(v, (list, tuple, dict)) else _any_complex(v)
+               for v in (value.values() if isinstance(value, dict) else value))
 
 
 def _is_complex(value):
@@ -304,6 +352,7 @@ def _hessian_of(f, name, over):
     def hess(*args, **kwargs):
         along, arguments = over(args, kwargs)
         x = arguments[name]
+        _refuse_unstacked_input("hessian", f, x, name)
         _refuse_complex("hessian", f, x)
         columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
                    for index, e in _basis(x)]

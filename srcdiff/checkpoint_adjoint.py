@@ -35,7 +35,7 @@ is emitted for it. No loop is run twice before the backward pass.
 """
 from . import analyze
 from . import syntax as S
-from .checkpointing import describe_policy
+from .checkpointing import describe_policy, refuse_stale_closures
 from .core import Kind
 from .errors import where
 from .names import _PRIVATE, TAPE
@@ -74,6 +74,7 @@ def policy_of(rev, stmt):
         raise rev.src.error(line, "srcdiff checkpoints loops only in the function it "
                             "differentiates, not in a function that one calls",
                             hint="checkpoint the call instead: srcdiff.checkpoint(g)(x)")
+    refuse_stale_closures(rev.src, stmt)
     return atom
 
 
@@ -167,7 +168,8 @@ def primal(rev, stmt, depth):
     for n in assigned & early:
         if n not in rev.defined.must(stmt) and n not in rev.low.params:
             rev.preinit.add(n)
-    returned = sorted(set(returned) | set(carry))
+    returned = sorted(set(returned) | set(carry))   # a carry the body may leave unbound comes in
+    fwd_exposed |= _exposed([fwd_loop, S.Return(value=_tuple(returned))], {seg}) - globals_
     # an online "sqrt" sweep only restores kept snapshots and turns: no forward segment
     plain_sweep = not (counted and _always_sqrt(record.policy))
     fwd_params = sorted(fwd_exposed)
@@ -205,8 +207,9 @@ def primal(rev, stmt, depth):
         for x in analyze.flatten(stmt.body) for n in S.walk(x))
     kept = S.Call(func=S.load("kept_state"), args=[state] + ([] if deep else [
         S.const(False)]), keywords=[]) if in_place else state
-    if in_place:
+    if in_place:   # and on a copy, as an earlier call's tape may hold the array it writes
         rev.bindings["kept_state"] = rc.kept_state
+        out.append(S.Assign(targets=[_store_tuple(carry)], value=S.clone(kept), type_comment=None))
     fwd_call = S.Call(func=S.load(fwd_name), args=[S.load(names["segment"])] + [
         S.load(p) for p in fwd_params], keywords=[])
     fwd_assign = S.Assign(targets=[_store_tuple(returned)], value=fwd_call, type_comment=None)

@@ -215,3 +215,41 @@ def _describe_online(node):
                 f"with C({k} - 1 - j + r, r) >= its units (steps, or groups of S / 1000 steps)")
     what = repr(node.value) if isinstance(node, S.Constant) else f"snapshots={node.id}"
     return head + f"{what}: snapshots within the policy, kept and thinned as the loop runs"
+
+
+def refuse_stale_closures(src, loop):
+    """A checkpointed loop's body runs again in functions of its own (forward_segment_N,
+    backward_segment_N: checkpoint_adjoint.py), whose names are their own: a local function
+    the body calls that reads a name the loop rebinds (or writes items of) would read the
+    value from before the loop there, and a function the body defines (a def, a lambda,
+    inline ones too) is not defined there at all. Refused, located at the call or the
+    definition (`src`: the user's source)."""
+    from . import analyze
+    rebound = set()   # the names the loop binds, and those it writes items or fields of
+    for n in (n for st in [loop, *analyze.flatten(loop.body)] for n in S.walk(st)):
+        if isinstance(n, (S.Name, S.Subscript, S.Attribute)) and isinstance(n.ctx, S.Store):
+            while not isinstance(n, S.Name) and isinstance(n, (S.Subscript, S.Attribute)):
+                n = n.value
+            if isinstance(n, S.Name):
+                rebound.add(n.id)
+    for st in analyze.flatten(loop.body):
+        if isinstance(st, S.FunctionDef) or isinstance(st, S.Assign) and \
+                isinstance(st.value, S.Lambda):
+            raise src.error(st.sd.line, "this checkpointed loop defines a function (a def, "
+                            "a lambda, or the probe srcdiff writes for a try block): srcdiff "
+                            "runs the loop's steps again in functions of their own, which do "
+                            "not hold it", hint="define the function before the loop (passing "
+                            "what changes in the loop as arguments; a try block: in a function "
+                            "of its own), or do not checkpoint this loop")
+        call = st.sd.user_call if isinstance(st, S.Assign) else None
+        if call is None or call.form != "local":
+            continue
+        own = len(st.value.args) if isinstance(st.value, S.Call) else len(call.args)
+        stale = sorted({a.id for a in call.args[own:] if isinstance(a, S.Name)} & rebound)
+        if stale:
+            raise src.error(st.sd.line, "this checkpointed loop calls a local function that "
+                            f"reads {', '.join(stale)}, which the loop rebinds or writes into: "
+                            "srcdiff runs the loop's steps again in functions of their own, "
+                            "where it would read the value from before the loop",
+                            hint=f"pass {stale[0]} to the function as an argument, or do not "
+                            "checkpoint this loop")

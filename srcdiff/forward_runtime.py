@@ -38,6 +38,9 @@ def check_tangent(tangent, value, name):
     """A jvp's input tangent must have its input's structure and shape; return it, its arrays
     copied: the output's tangent may be the input's (`return x`, `x[1:]`, `x + 0.0`), and the
     caller may write its tangent after the call (one buffer for every column of a Jacobian)."""
+    if tangent is None:   # the default the def shows: a call that left it out
+        raise ValueError(f"the tangent for {name} is missing (None): pass it; a call that "
+                         "leaves out defaulted arguments passes the tangents by keyword")
     if isinstance(value, (list, tuple)):
         if not isinstance(tangent, (list, tuple)) or len(tangent) != len(value):
             raise ValueError(f"the tangent for {name} must be a list or tuple of "

@@ -31,7 +31,7 @@ from .status import BORROWED, OWNED, ZERO, State
 from .program import Program
 from .refusals import effect_error
 from .reverse_callee import ReverseCallee
-from .reverse_calls import CallAdjoints
+from .reverse_calls import CallAdjoints, passes_its_target
 from .reverse_control import ControlAdjoints
 from .reverse_tape import TapeMixin
 from .reverse_writes import WriteAdjoints
@@ -348,7 +348,8 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         call = self.user_call(stmt)
         if call is not None:
             self.adjoint_user_call(stmt, call, state, out)
-            state.pop(stmt.targets[0].id, None)
+            if not passes_its_target(stmt, call[2]):   # else the old value's adjoint, kept
+                state.pop(stmt.targets[0].id, None)
             self.restore(stmt, out)
             return out
         if isinstance(stmt, S.Assign) and self._is_user_call(stmt) and not any(

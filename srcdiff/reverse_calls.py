@@ -147,6 +147,10 @@ class CallAdjoints:
         self.emit(out, [S.Assign(targets=[target], value=S.Call(
             func=S.load(bwd), args=[S.load(TAPE), S.load(self.adj(name))], keywords=[]),
             type_comment=None)])
+        if passes_its_target(stmt, pairs):
+            # `s = g(2.0)` where the local g reads s: the new s's adjoint went into the
+            # backward call; the old s's starts afresh from what g gives back
+            state.pop(name, None)
         for part, (_, atom) in zip(parts, pairs):
             self.accumulate(out, atom.id, S.load(part), state)
 
@@ -162,6 +166,13 @@ class CallAdjoints:
                 isinstance(n, S.Name) and n.id not in self._ints for n in S.walk(index)):
             return []
         return [S.keyword(arg="where", value=S.const(where(self.src.filename, stmt.sd.line)))]
+
+
+def passes_its_target(stmt, pairs):
+    """Whether the user call `stmt` (target = g(...)) passes its own target to g, by an
+    argument or as a free variable a local function reads (`s = lam(2.0)`, lam reading s)."""
+    name = stmt.targets[0].id
+    return any(isinstance(atom, S.Name) and atom.id == name for _, atom in pairs)
 
 
 def _merge_twins(parts):

@@ -190,6 +190,9 @@ def take_and_zero(buffer, index, owned, where=None):
         return taken, out
     if _is_fancy(index):
         _refuse_repeated_writes(buffer, index, where)
+    if isinstance(buffer, (numpy.generic, float, int, complex)):
+        buffer = numpy.array(buffer)   # the adjoint of a 0-d array came back as a number
+        owned = True
     taken = copy_array(buffer[index])
     if not owned:
         buffer = copy_array(buffer)

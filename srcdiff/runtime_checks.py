@@ -224,11 +224,39 @@ def check_item_copies(array, index, reason, hint, where):
 
 
 def check_cotangent(cotangent, value):
-    """The cotangent of a vjp must have the output's shape."""
-    if numpy.shape(cotangent) != numpy.shape(value):
-        raise ValueError(f"the cotangent has shape {numpy.shape(cotangent)} but the output "
-                         f"has shape {numpy.shape(value)}; pass one value per output element")
+    """The cotangent of a vjp must have the output's shape (a list or tuple output: item by
+    item, so that a tuple of an array and a number is not read as one ragged array)."""
+    problem = _shape_mismatch(cotangent, value)
+    if problem is not None:
+        raise ValueError(f"the cotangent {problem}; pass one value per output element")
     return _private(cotangent)
+
+
+def _shape_mismatch(cotangent, value, at=""):
+    """Where the cotangent's shape differs from the output's (None where it does not)."""
+    if isinstance(value, (list, tuple)) and isinstance(cotangent, (list, tuple)):
+        if len(cotangent) != len(value):
+            return f"{at}has {len(cotangent)} items but the output{at and ' item'} has {len(value)}"
+        return next((p for p in (_shape_mismatch(c, v, f"{at}[{i}] ") for i, (c, v) in
+                                 enumerate(zip(cotangent, value))) if p is not None), None)
+    if isinstance(value, dict) and isinstance(cotangent, dict):
+        if set(cotangent) != set(value):
+            return f"{at}has the keys {sorted(map(repr, cotangent))} but the output has " \
+                   f"{sorted(map(repr, value))}"
+        return next((p for p in (_shape_mismatch(cotangent[k], value[k], f"{at}[{k!r}] ")
+                                 for k in value) if p is not None), None)
+    if isinstance(value, (list, tuple, dict)) or isinstance(cotangent, (list, tuple, dict)):
+        try:   # an array for a list of numbers
+            if numpy.shape(cotangent) == numpy.shape(value):
+                return None
+        except ValueError:   # ragged
+            pass
+        return f"{at}is a {type(cotangent).__name__} but the output{at and ' item'} is a " \
+               f"{type(value).__name__}"
+    if numpy.shape(cotangent) != numpy.shape(value):
+        return f"{at}has shape {numpy.shape(cotangent)} but the output{at and ' item'} " \
+               f"has shape {numpy.shape(value)}"
+    return None
 
 
 def same_sequence(like, items):

@@ -222,7 +222,8 @@ def shown_defaults(low, fn, params):
     parameters of `params` (the emitted def takes every parameter positionally) whose
     default is written as a literal (numbers, strings, None, booleans, tuples of them) equal
     to the function's live default. A parameter after them without one (a vjp's cotangent,
-    forward mode's tangents, a default written otherwise) ends the run: those show none.
+    a default written otherwise) ends the run: those show none (forward mode's tangents take
+    None after them: forward_driver._shown_defaults).
     The shown defaults are what a call of the standalone code leaves out; srcdiff's own
     calls pass every argument (derivative.py fills the user's defaults)."""
     try:

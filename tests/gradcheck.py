@@ -673,8 +673,8 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
         _check_once(inner, every + [cotangent], _positions(wrt, len(args)), ("fwd",), rtol,
                     atol, rng, "second order (forward over reverse, through vjp(f)): ")
     if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) \
-            and np.ndim(value) == 0 and not np.iscomplexobj(value) \
             and not isinstance(value, (list, tuple, dict)) \
+            and np.ndim(value) == 0 and not np.iscomplexobj(value) \
             and not isinstance(args[wrt], (list, tuple, dict)):
         vector = _random_tree(args[wrt], rng)
         got = srcdiff.hvp(f, wrt=wrt)(*args, _copy_args(vector))

@@ -2,6 +2,8 @@
 derivatives (forward over the emitted gradient; one vjp per output element or one jvp per
 input element), checked against finite differences of the function itself, with their
 shapes, their argument checks and their refusals of complex values."""
+import collections
+
 import numpy as np
 import pytest
 
@@ -152,3 +154,58 @@ def test_arguments_are_copied_through_named_tuples_and_dict_classes():
         assert type(out) is type(tree)
         held = out[0] if isinstance(out, tuple) else out["w"]
         assert held is not w and np.array_equal(held, w)
+
+
+# -- hunt19: the Jacobian of a function returning a tuple, a list or a dict -----------------
+def doubled_and_squared(x):
+    return x * 2.0, np.sin(x) ** 2
+
+
+def state_and_loss(x):
+    return np.tanh(x), np.sum(x * x)
+
+
+def named_outputs(x):
+    return {"a": x * 2.0, "b": x ** 2}
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_jacobian_of_a_tuple_of_equal_shapes_stacks_like_an_array(mode):
+    x = np.array([0.3, -1.2, 0.8])
+    got = srcdiff.jacobian(doubled_and_squared, mode=mode)(x)
+    eps, want = 1e-6, np.zeros((2, 3, 3))
+    for j in range(3):
+        e = np.zeros(3)
+        e[j] = eps
+        want[..., j] = (np.array(doubled_and_squared(x + e)) -
+                        np.array(doubled_and_squared(x - e))) / (2 * eps)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("f", [state_and_loss, named_outputs])
+def test_jacobian_of_outputs_that_do_not_stack_is_refused(mode, f):
+    # it crashed in NumPy (an inhomogeneous shape; float() of a dict)
+    with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
+        srcdiff.jacobian(f, mode=mode)(np.array([0.3, -1.2, 0.8]))
+
+
+Pair = collections.namedtuple("Pair", ["w", "b"])
+
+
+def of_a_dict(d):
+    return np.sum(d["a"] ** 2 * d["b"]) + d["c"] ** 3
+
+
+def of_a_pair(p):
+    return np.sum(p.w ** 3) * p.b ** 2
+
+
+@pytest.mark.parametrize("what", ["hessian", "jacobian"])
+@pytest.mark.parametrize("f,arg", [
+    (of_a_dict, {"a": np.array([1.0, 2.0]), "b": np.array([0.5, -1.0]), "c": 0.7}),
+    (of_a_pair, Pair(np.array([1.0, 2.0]), 0.3))])
+def test_hessian_and_jacobian_wrt_a_container_that_does_not_stack_are_refused(what, f, arg):
+    # they crashed in NumPy (float() of a dict; an inhomogeneous shape)
+    with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
+        getattr(srcdiff, what)(f)(arg)

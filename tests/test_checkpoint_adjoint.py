@@ -203,3 +203,53 @@ def helper_writes_the_state_of_a_while_loop(x):
 @pytest.mark.parametrize("f", [helper_writes_the_state, helper_writes_the_state_of_a_while_loop])
 def test_a_snapshot_copies_state_a_helper_writes_into_in_place(f):
     check(f, X, order=2)
+
+
+# -- hunt19 (fuzz functions seed 2444000017 under checkpoint=2) ------------------------------
+def binds_a_carry_only_in_a_branch(x, s):
+    t = x * 1.0
+    for r in srcdiff.checkpointed(x, snapshots=2):
+        if r * s > 0.1:
+            u = x * r
+            for k in range(2):
+                u = np.sin(u)
+            t = t + u * s
+    return np.sum(t * t)
+
+
+@pytest.mark.parametrize("s", [0.4, -0.4, 3.0])
+def test_a_checkpointed_loop_binding_a_carried_name_in_a_branch_it_may_skip(s):
+    # forward_segment_N returned u without taking it: UnboundLocalError where a segment
+    # skipped the branch (s = -0.4: every step skips it; 0.4: some do)
+    check(binds_a_carry_only_in_a_branch, np.array([0.5, -1.3, 0.7]), s, wrt=(0, 1))
+
+
+# -- hunt19 (fuzz writes seed 2445000013 under checkpoint=2) ---------------------------------
+def _sines(v):
+    return np.sum(np.sin(v))
+
+
+def writes_into_what_a_call_before_it_was_given(x, s):
+    u = x * s
+    a = _sines(u)   # backward__sines reads u from its tape
+    for i in srcdiff.checkpointed(range(2), snapshots=2):
+        u[i] += 0.1 * a
+    return np.sum(u * s) + a
+
+
+def writes_into_it_in_a_checkpointed_while(x, s):
+    u = x * s
+    a = _sines(u)
+    k = 0
+    while srcdiff.checkpointed(k < 2, snapshots=2):
+        u[k] += 0.1 * a
+        k += 1
+    return np.sum(u * s) + a
+
+
+@pytest.mark.parametrize("f", [writes_into_what_a_call_before_it_was_given,
+                               writes_into_it_in_a_checkpointed_while])
+def test_a_checkpointed_loop_writing_into_an_array_an_earlier_call_taped(f):
+    # the segments wrote into the very array the call's tape held: its adjoint read the
+    # loop's values (a wrong gradient); the loop now runs on a copy
+    check(f, np.array([0.13673317, -0.6070102, 0.09158958]), 0.7865, wrt=(0, 1))

@@ -95,3 +95,40 @@ def test_the_hessian_source_runs_one_pass_per_element():
 def test_second_derivatives_with_respect_to_two_parameters_are_refused():
     with pytest.raises(srcdiff.ArgumentError, match="one parameter"):
         second_order_source(potential, ("x", "vector"), "hessian")
+
+
+DEFAULTED = MODEL.replace("def loss(w, x):", "def loss(w, x, rounds=2):").replace(
+    "range(2)", "range(rounds)")
+
+
+@pytest.mark.parametrize("mode", ["hvp", "hessian"])
+def test_the_written_second_derivative_keeps_the_users_defaults(tmp_path, mode):
+    # hvp_loss(w, x, rounds, vector) and hessian_loss(w, x, rounds) took every parameter
+    # positionally: a call of the written module could not leave `rounds` out
+    from cli_runs import run_cli, run_standalone
+    (tmp_path / "model.py").write_text(DEFAULTED)
+    out = tmp_path / "second.py"
+    r = run_cli("model.py:loss", "--mode", mode, "-o", str(out), cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert ("def hvp_loss(w, x, rounds=2, vector=None):" if mode == "hvp" else
+            "def hessian_loss(w, x, rounds=2):") in text
+    assert "def jvp_grad_loss(w, x, rounds=2, tangent_w=None):" in text
+    w, x, v = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -0.5]), np.array([0.5, 1.0, 2.0])
+    np.save(tmp_path / "in.npy", np.array([w, x, v]))
+    calls = ["second.hvp_loss(w, x, vector=v)", "second.hvp_loss(w, x, 3, v)"] \
+        if mode == "hvp" else ["second.hessian_loss(w, x)", "second.hessian_loss(w, x, 3)"]
+    run_standalone(tmp_path, "import numpy as np, second\n"
+                              "w, x, v = np.load('in.npy')\n"
+                              f"np.save('out.npy', np.array([{', '.join(calls)}]))\n")
+    got = np.load(tmp_path / "out.npy")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("compose_defaulted", tmp_path / "model.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    gradient, eps = srcdiff.grad(model.loss), 1e-6
+    for rounds, g in zip((2, 3), got):
+        columns = [(gradient(w + eps * e, x, rounds) - gradient(w - eps * e, x, rounds)) /
+                   (2 * eps) for e in (np.eye(3) if mode == "hessian" else [v])]
+        want = np.stack(columns, -1) if mode == "hessian" else columns[0]
+        np.testing.assert_allclose(g, want, rtol=1e-6, atol=1e-8)

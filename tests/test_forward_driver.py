@@ -82,3 +82,64 @@ def test_input_tangents_are_checked():
         jvp(np.ones(3), np.ones(2))
     value, tangent = jvp(np.ones(3), np.ones(3))
     assert type(tangent) is type(value)
+
+
+DEFAULTED = '''import numpy as np
+
+
+def damped(x, y, steps=3, rate=0.5):
+    for _ in range(steps):
+        x = x - rate * np.sin(x * y)
+    return np.sum(x ** 2)
+'''
+
+
+def test_the_written_jvp_keeps_the_users_defaults(tmp_path):
+    # the codegen module's jvp took every parameter positionally (jvp_damped(x, y, steps,
+    # rate, tangent_x, tangent_y)): a call of it could not leave a default out
+    from cli_runs import run_cli, run_standalone
+    (tmp_path / "model.py").write_text(DEFAULTED)
+    out = tmp_path / "tangents.py"
+    r = run_cli("model.py:damped", "--mode", "forward", "--wrt", "x,y", "-o", str(out),
+                cwd=str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "def jvp_damped(x, y, steps=3, rate=0.5, tangent_x=None, tangent_y=None):" \
+        in out.read_text()
+    x, y = np.array([0.3, -0.2, 0.5]), np.array([1.0, 2.0, -0.5])
+    tx, ty = np.array([0.5, 1.0, 2.0]), np.array([-1.0, 0.25, 0.5])
+    np.save(tmp_path / "in.npy", np.array([x, y, tx, ty]))
+    printed = run_standalone(tmp_path, (
+        "import numpy as np, tangents\n"
+        "x, y, tx, ty = np.load('in.npy')\n"
+        "short = tangents.jvp_damped(x, y, tangent_x=tx, tangent_y=ty)\n"
+        "full = tangents.jvp_damped(x, y, 3, 0.5, tx, ty)\n"
+        "other = tangents.jvp_damped(x, y, 2, tangent_x=tx, tangent_y=ty)\n"
+        "np.save('out.npy', np.array([short, full, other]))\n"
+        "try:\n"
+        "    tangents.jvp_damped(x, y, tx, ty)   # the tangents where the defaults go\n"
+        "except ValueError as err:\n"
+        "    print(err)\n"
+        "else:\n"
+        "    raise AssertionError('a missing tangent was taken')\n"))
+    assert "the tangent for x is missing (None)" in printed
+    short, full, other = np.load(tmp_path / "out.npy")
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("defaulted_model", tmp_path / "model.py")
+    model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(model)
+    eps = 1e-6
+    for (value, tangent), steps in ((short, 3), (full, 3), (other, 2)):
+        assert value == model.damped(x, y, steps)
+        want = (model.damped(x + eps * tx, y + eps * ty, steps) -
+                model.damped(x - eps * tx, y - eps * ty, steps)) / (2 * eps)
+        np.testing.assert_allclose(tangent, want, rtol=1e-6)
+
+
+def defaulted_by_a_name(x, n=len(DEFAULTED) // 100, scale=2.0):
+    return np.sum(x * n) * scale
+
+
+def test_a_default_not_written_as_a_literal_ends_the_shown_run():
+    text = forward_source(defaulted_by_a_name, ("x",)).text
+    assert "def jvp_defaulted_by_a_name(x, n, scale=2.0, tangent_x=None):" in text
+    assert "def jvp_for_range_doc(x, tangent_x):" in forward_source(for_range_doc, ("x",)).text

@@ -43,7 +43,11 @@ def test_check_tangent_refuses_what_does_not_fit():
     with pytest.raises(ValueError, match=r"tangent for x has shape \(2,\) but x has shape \(3,\)"):
         check_tangent(np.ones(2), x, "x")
     with pytest.raises(ValueError, match="must be a number or an array"):
-        check_tangent(None, x, "x")
+        check_tangent("t", x, "x")
+    with pytest.raises(ValueError, match=r"tangent for x is missing \(None\)"):
+        check_tangent(None, x, "x")   # the default a written jvp's def shows
+    with pytest.raises(ValueError, match=r"tangent for xs is missing \(None\)"):
+        check_tangent(None, [x, x], "xs")
     with pytest.raises(ValueError, match="list or tuple of 2 tangents"):
         check_tangent([np.ones(3)], [x, x], "xs")
     with pytest.raises(ValueError, match=r"tangent for xs\[1\] has shape"):

@@ -255,3 +255,22 @@ OUT_CASES = [sum_into_out_kept, clip_into_out, dot_into_out, ufunc_positional_ou
 @pytest.mark.parametrize("f", OUT_CASES, ids=[f.__name__ for f in OUT_CASES])
 def test_out_into_an_array_the_function_made_differentiates(f):
     check(f, XM)
+
+
+# -- hunt19 (for alias19, who owns out_writes.py) --------------------------------------------
+def fill_diagonal_cycling_a_short_value(x):
+    K = np.outer(x[:3], x[3:]) * 1.0
+    np.fill_diagonal(K, x[:2])   # NumPy repeats [x0, x1] along the 3 diagonal items
+    return np.sum(K * K)
+
+
+@pytest.mark.xfail(strict=True, reason="out_writes.fill_diagonal lowers to "
+                   "`K[diagonal_index(K)] = val`, which raises NumPy's unlocated ValueError "
+                   "(shape mismatch) where NumPy's fill_diagonal repeats or cuts a val of "
+                   "another length than the diagonal: differentiate it (numpy.resize(val, n)) "
+                   "or refuse it located")
+def test_fill_diagonal_with_a_value_shorter_than_the_diagonal():
+    try:
+        check(fill_diagonal_cycling_a_short_value, X)
+    except srcdiff.SrcdiffError as err:   # a located refusal would do too
+        assert err.filename == __file__

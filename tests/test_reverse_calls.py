@@ -5,6 +5,7 @@ refuse at run time, and the located refusals of calls with no rule.
 
 Each program is checked against finite differences in both modes and to second order.
 """
+import math
 import re
 
 import numpy as np
@@ -103,3 +104,35 @@ def test_calls_without_a_rule_are_refused_at_their_line():
     with pytest.raises(NoRuleError, match=r"test_reverse_calls.py:\d+: .*(frombuffer|tobytes)"):
         srcdiff.grad(reads_bytes)(X)
     check(counts_bytes, X)
+
+
+# -- hunt19 (fuzz seed 2440000006): a local function reading the name its result rebinds ----
+def rebinds_what_its_lambda_reads(x, s):
+    scaled = lambda t: t * s   # noqa: E731  (reads s when called)
+    s = scaled(3.0)
+    return s * x[0]
+
+
+def rebinds_what_its_closure_reads_in_a_branch(x, s):
+    def damp(t):
+        return np.exp(np.tanh(t)) * s
+    if x[0] > 0:
+        s = damp(math.cos(-0.7))
+    return 0.5 * np.tanh(s * s) + x[1]
+
+
+def rebinds_what_its_closure_reads_in_a_loop(x, s):
+    def step(t):
+        return t * s + np.sin(s)
+    for i in range(2):
+        s = step(x[i])
+    return s * x[0]
+
+
+@pytest.mark.parametrize("f", [rebinds_what_its_lambda_reads,
+                               rebinds_what_its_closure_reads_in_a_branch,
+                               rebinds_what_its_closure_reads_in_a_loop])
+def test_a_call_rebinding_a_name_its_local_function_reads(f):
+    # `s = g(...)` where g reads s as a free variable: the adjoint of the new s was added to
+    # the old s's and then dropped with the target's (the gradient wrt s came back 0)
+    check(f, np.array([0.5, 1.0]), -0.61, wrt=(0, 1))

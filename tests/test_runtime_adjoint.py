@@ -5,7 +5,7 @@ the central-difference vector-Jacobian product of a broadcast says."""
 import numpy as np
 import pytest
 
-from gradcheck import numerical_grad
+from gradcheck import check, numerical_grad
 from srcdiff.errors import RuntimeRefusal
 from srcdiff.runtime_adjoint import (MissingItem, ShapeOf, add_adjoints, add_at, copy_array,
                                      drop_missing, finalize, no_derivative, ones_like_value,
@@ -134,3 +134,39 @@ def test_finalize_sums_broadcast_gradients_and_never_hands_back_a_view():
     assert finalize(view, like, "x").flags.writeable
     assert finalize(np.ones(2) * (1 + 1j), np.ones(2), "x").dtype == np.float64
     assert finalize(np.ones(3), 2.0, "x") == 3.0
+
+
+def test_take_and_zero_of_a_number_standing_for_a_0d_array():
+    # the adjoint of a 0-d array comes back from unbroadcast as a NumPy scalar (or a float)
+    taken, rest = take_and_zero(np.float64(2.5), ..., False)
+    assert taken == 2.5 and isinstance(rest, np.ndarray) and rest.shape == () and rest == 0.0
+    taken, rest = take_and_zero(1.5, (), False)
+    assert taken == 1.5 and rest.shape == () and rest == 0.0
+
+
+# -- hunt19: writes into a 0-d array (`b[...] = v`, out= b, b.fill) --------------------------
+def sums_into_a_0d_out(x):
+    b = np.zeros(())
+    np.sum(x * x, out=b)
+    return b * x[0]
+
+
+def writes_a_0d_array_in_a_loop(x):
+    b = np.zeros(())
+    for i in range(3):
+        b[...] = b * x[i] + x[i]
+    return b * 1.0
+
+
+def writes_a_0d_array_by_an_empty_index(x):
+    b = np.zeros(())
+    b[()] = np.sum(x * x)
+    return np.sum(b * x)
+
+
+@pytest.mark.parametrize("f", [sums_into_a_0d_out, writes_a_0d_array_in_a_loop,
+                               writes_a_0d_array_by_an_empty_index])
+def test_a_write_into_a_0d_array(f):
+    # take_and_zero was handed the 0-d array's adjoint as a numpy.float64 (from unbroadcast)
+    # and crashed on `buffer[...] = 0`
+    check(f, np.array([0.5, -1.0, 0.7]))

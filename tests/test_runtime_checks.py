@@ -5,6 +5,7 @@ the API turns into an ArgumentError."""
 import numpy as np
 import pytest
 
+from gradcheck import check
 from srcdiff.errors import RuntimeRefusal, SrcdiffError
 from srcdiff.runtime_checks import (check_argument_update, check_aux_pair, check_cotangent,
                                     check_differentiable, check_directive, check_in_place,
@@ -121,3 +122,34 @@ def test_check_array_refuses_lists_dicts_and_objects_that_are_no_arrays():
     for value in ([1.0, 2.0], {"a": 1.0}, (1.0,), 2.5):
         with pytest.raises(RuntimeRefusal, match="f.py:1: why"):
             runtime_checks.check_array(value, "why", "what", "f.py:1")
+
+
+# -- hunt19: a vjp of a function returning a tuple of an array and a number ----------------
+def returns_an_array_and_a_number(x):
+    return x * 2, np.sum(x * x)
+
+
+def returns_a_list_of_an_array_and_a_pair(x):
+    return [np.sin(x), (x[0] * x[1], np.sum(x))]
+
+
+@pytest.mark.parametrize("f", [returns_an_array_and_a_number,
+                               returns_a_list_of_an_array_and_a_pair])
+def test_a_vjp_of_a_tuple_of_an_array_and_a_number(f):
+    # numpy.shape of (array(3), float) raised NumPy's "inhomogeneous shape" ValueError
+    # in check_cotangent: every vjp of such a function crashed
+    check(f, np.array([0.5, -1.0, 0.7]))
+
+
+def test_check_cotangent_compares_a_tuple_item_by_item():
+    value = (np.zeros(3), 1.0)
+    got = check_cotangent((np.ones(3), 2.0), value)
+    assert np.array_equal(got[0], np.ones(3)) and got[1] == 2.0
+    with pytest.raises(ValueError, match=r"the cotangent \[0\] has shape \(2,\) but the output "
+                                         r"item has shape \(3,\)"):
+        check_cotangent((np.ones(2), 2.0), value)
+    with pytest.raises(ValueError, match="has 1 items but the output has 2"):
+        check_cotangent((np.ones(3),), value)
+    with pytest.raises(ValueError, match=r"\['b'\] is a tuple but the output item is a float"):
+        check_cotangent({"a": 1.0, "b": (1.0,)}, {"a": 0.0, "b": 0.0})
+    assert np.array_equal(check_cotangent(np.ones(2), [0.0, 0.0]), np.ones(2))

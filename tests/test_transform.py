@@ -101,12 +101,15 @@ def test_a_default_changed_since_the_def_is_not_shown():
     np.testing.assert_allclose(g(x), numerical_grad(f, [x], 0), rtol=1e-6)
 
 
-def test_vjp_and_jvp_keep_every_parameter_required():
-    # the cotangent and the tangents come last: nothing before them can show a default
+def test_vjp_keeps_every_parameter_required_and_jvp_shows_the_defaults():
+    # the cotangent comes last and stays required (a None cotangent would pass its check),
+    # so nothing before it shows a default; a jvp's tangents take None, which check_tangent
+    # refuses, so the user's defaults show and a call leaving them out names the tangents
     assert "def vjp_with_defaults(x, n, scale, axes, label, flag, cotangent):" in \
         srcdiff.source(srcdiff.vjp(with_defaults))
     text = srcdiff.source(srcdiff.jvp(with_defaults))
-    assert "def jvp_with_defaults(x, n, scale, axes, label, flag, " in text
+    assert "def jvp_with_defaults(x, n=3, scale=-1.5, axes=(0,), label='a', flag=None, " \
+        "tangent_x=None):" in text
 
 
 def test_second_order_over_a_gradient_that_shows_defaults():
