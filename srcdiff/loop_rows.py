@@ -164,7 +164,8 @@ class _Rows:
         if not isinstance(node, S.Call) or any(k.arg in ("out",) or k.arg is None
                                                for k in node.keywords):
             return False
-        if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS:
+        if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS and \
+                self.callee(node.func) is None:   # (numpy.copy(x) is a NumPy call)
             return self.array(node.func.value, known)
         return self.makes_array(node)
 

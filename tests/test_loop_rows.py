@@ -250,3 +250,25 @@ def test_rows_of_a_list_parameter_stay_refused():
     rows = [np.array([0.1, 0.2, 0.3]), np.array([0.4, 0.5, 0.6])]
     with pytest.raises(srcdiff.SrcdiffError):
         srcdiff.grad(rows_of_a_parameter, wrt=1)(rows, np.array([0.7, -0.4]))
+
+
+def rows_of_a_numpy_copy(A, x):
+    B = np.copy(A)
+    for row in B:
+        row[0] = np.tanh(row[1]) * x[0]
+    return np.sum(B * A)
+
+
+def test_numpy_copy_is_a_numpy_call_making_an_array_not_a_method_of_np():
+    """`np.copy(A)` is numpy.copy, which makes an array (not `.copy()` of a name np): the
+    loop over its rows is rewritten and differentiated."""
+    _, new, text = _rewrite("""
+    def f(A, x):
+        B = np.copy(A)
+        for row in B:
+            row[0] = x
+        return B
+    """)
+    assert "row = B[row_i].copy()" in text
+    A, x = np.arange(1.0, 7.0).reshape(2, 3) * 0.3, np.array([0.7, -0.4])
+    check(rows_of_a_numpy_copy, A, x, wrt=(0, 1), order=2)

@@ -121,3 +121,15 @@ def test_check_array_refuses_lists_dicts_and_objects_that_are_no_arrays():
     for value in ([1.0, 2.0], {"a": 1.0}, (1.0,), 2.5):
         with pytest.raises(RuntimeRefusal, match="f.py:1: why"):
             runtime_checks.check_array(value, "why", "what", "f.py:1")
+
+
+def test_check_updated_array_refuses_numbers_lists_and_0d_arrays():
+    """Before `u op= e` read as `u[...] op= e` (alias_groups.py, inplace_arrays.py): only an
+    array of one or more dimensions is updated in place as srcdiff follows it."""
+    from srcdiff import runtime_checks
+    runtime_checks.check_updated_array(np.zeros(3), "{kind}", "what", "f.py:1")
+    runtime_checks.check_updated_array(np.zeros((2, 2)), "{kind}", "what", "f.py:1")
+    for value, kind in ((2.5, "float"), (np.float64(1.0), "numpy.float64"),
+                        ([1.0], "list"), (np.array(1.0), "0-d array")):
+        with pytest.raises(RuntimeRefusal, match=f"f.py:1: {kind}"):
+            runtime_checks.check_updated_array(value, "{kind}", "what", "f.py:1")
