@@ -272,3 +272,60 @@ def test_numpy_copy_is_a_numpy_call_making_an_array_not_a_method_of_np():
     assert "row = B[row_i].copy()" in text
     A, x = np.arange(1.0, 7.0).reshape(2, 3) * 0.3, np.array([0.7, -0.4])
     check(rows_of_a_numpy_copy, A, x, wrt=(0, 1), order=2)
+
+
+def rows_filled(A, x):
+    B = A * 1.0
+    for row in B:
+        row.fill(x[0] * np.sum(row))
+    return np.sum(B * A)
+
+
+def rows_sorted(A, x):
+    B = np.tanh(A) * x[0]
+    for row in B:
+        row.sort()
+    return np.sum(B * A)
+
+
+def rows_copied_into(A, x):
+    B = A * 1.0
+    for k, row in enumerate(B):
+        np.copyto(row, x * row)
+        np.copyto(row, x, where=x > 0.5)
+        row[0] = row[1] * x[k]
+    return np.sum(B * A)
+
+
+@pytest.mark.parametrize("f", [rows_filled, rows_sorted, rows_copied_into])
+def test_rows_written_by_fill_sort_or_copyto_are_written_back(f):
+    """`row.fill(v)`, `row.sort()` and `numpy.copyto(row, v)` write into the row as
+    `row[...] = ...` does (out_writes.py lowers them so): the loop is rewritten over indices
+    and the derivative follows the rows written back."""
+    A, x = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5]]), np.array([1.0, 0.3, 2.0])
+    check(f, A, x, wrt=(0, 1), order=2)
+
+
+def rows_filled_and_kept(A, x):
+    B = A * 1.0
+    kept = []
+    for row in B:
+        row.fill(x[0])
+        kept.append(row)
+    return np.sum(kept[0] * A[0])
+
+
+def test_a_filled_row_kept_in_a_list_stays_refused():
+    A, x = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5]]), np.array([1.0, 0.3, 2.0])
+    fdef, new, _ = _rewrite("""
+    def f(A, x):
+        B = A * 1.0
+        kept = []
+        for row in B:
+            row.fill(x[0])
+            kept.append(row)
+        return kept
+    """)
+    assert new is fdef   # (the row escapes: the loop is left as written)
+    with pytest.raises(srcdiff.SrcdiffError, match="row"):
+        srcdiff.grad(rows_filled_and_kept, wrt=1)(A, x)
