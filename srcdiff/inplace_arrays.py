@@ -21,6 +21,10 @@ A name counts as an array from a binding (`u = e`, `u = w = e`) whose value is
   - arithmetic (not `@`) or a ufunc with such an operand, or `stop_gradient` of one;
   - a name counted as an array (`w = u`).
 
+A statement that would have refused or raised unless u held an array counts too: `u.fill(v)`
+and `u.sort()` (lowered as `u[...] = ...` after a check that u is an array), and
+`numpy.copyto(u, v)`, `out=u` and a ufunc's outputs by position (NumPy raises otherwise).
+
 Any other binding of the name (a for target, a walrus, `with ... as`, `del`, a binding inside
 `try`, `with` or `match`, which are not looked into) ends it; `u op= e` keeps it (an array is
 changed in place). After `if` the names both branches keep count; in a loop, the names the
@@ -97,8 +101,10 @@ class _Kinds:
         if isinstance(stmt, S.Assign):
             names = [t.id for t in stmt.targets if isinstance(t, S.Name)]
             array = len(names) == len(stmt.targets) and self.array(stmt.value, known)
-            known = _drop(known, _stored(stmt, True))
+            known = _drop(known, _stored(stmt, True)) | self.proven(stmt.value, stmt)
             return known | (set(names) - self.outside) if array else known
+        if isinstance(stmt, S.Expr):
+            return _drop(known, _stored(stmt, True)) | self.proven(stmt.value, stmt)
         if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
             name = stmt.target.id
             known = _drop(known, _stored(stmt.value, True))
@@ -141,6 +147,29 @@ class _Kinds:
         if isinstance(func, numpy.ufunc) or func is markers.stop_gradient:
             return any(self.array(a, known) for a in node.args)
         return False
+
+    def proven(self, call, stmt):
+        """The names a call shows to hold arrays once it has run (those it writes into:
+        `u.fill(v)` and `u.sort()`, lowered as `u[...] = ...` after a check that u is an array,
+        out_writes.py; `numpy.copyto(u, v)`, `out=u`, a ufunc's outputs by position, which
+        NumPy refuses unless u is an array); not those `stmt` binds anew."""
+        if not isinstance(call, S.Call):
+            return set()
+        func, out = call.func, []
+        if isinstance(func, S.Attribute) and func.attr in ("fill", "sort") and \
+                self.callee(func) is None:
+            out.append(func.value)
+        else:
+            obj = self.callee(func)
+            if obj is numpy.copyto and call.args:
+                out.append(call.args[0])
+            if isinstance(obj, numpy.ufunc):
+                out += call.args[obj.nin:]
+            if isinstance(obj, numpy.ufunc) or (getattr(obj, "__module__", None) or "").startswith(
+                    "numpy"):
+                out += [k.value for k in call.keywords if k.arg == "out"]
+        names = {n.id for n in out if isinstance(n, S.Name)}
+        return names - self.outside - _stored(stmt, True)
 
     def callee(self, node):
         """The object a dotted name of a module-level value resolves to, else None."""

@@ -208,3 +208,51 @@ def aug_of_a_list(x, u):
 def test_a_list_extended_is_not_read_as_an_array_update():
     refused_in_both_modes(aug_of_a_list, (X, U), (0, 1), "would also change w",
                           srcdiff.RuntimeRefusal)
+
+
+def test_a_call_writing_into_the_name_shows_it_holds_an_array():
+    """`u.fill(v)` / `u.sort()` (checked to be an array where lowered), `np.copyto(u, v)`,
+    `out=u` and a ufunc's output by position: NumPy refuses all but arrays there; a user's
+    function given out= shows nothing."""
+    assert _found("""
+    def f(x, s, g):
+        a = x * 1.0
+        a.fill(s)
+        a += x
+        b = s * 1.0
+        np.copyto(b, x)
+        b -= x
+        c = x + 0.0
+        np.add(x, 1.0, out=c)
+        c *= x
+        d = x + 0.0
+        np.multiply(x, x, d)
+        d /= x
+        e = x * 1.0
+        g(x, out=e)
+        e += x
+        return a
+    """) == [5, 8, 11, 14]
+
+
+def filled_then_updated(x, A):
+    u = (A @ x) * 1.0
+    w = u
+    u.fill(np.std(x))
+    u += np.tanh(x)
+    return np.sum(w * x) + u[0]
+
+
+def written_by_a_ufunc_then_updated(x, A):
+    u = A @ x + 0.0
+    np.add(u, 0.5 * np.tanh(u), out=u)
+    v = u * 1.0
+    w = v
+    v *= x
+    return np.sum(w * u)
+
+
+def test_an_update_after_a_call_writing_into_the_array_is_differentiated():
+    A = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.2, -0.3]])
+    on_args(filled_then_updated, (X, A), (0, 1))
+    on_args(written_by_a_ufunc_then_updated, (X, A), (0, 1))
