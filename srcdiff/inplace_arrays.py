@@ -25,6 +25,9 @@ A statement that would have refused or raised unless u held an array counts too:
 and `u.sort()` (lowered as `u[...] = ...` after a check that u is an array), and
 `numpy.copyto(u, v)`, `out=u` and a ufunc's outputs by position (NumPy raises otherwise).
 
+A name unpacked from a tuple display (`a, b = numpy.copy(x), y`), or from a name bound to
+one (`t = (y, numpy.copy(x))` then `p, q = t`), counts where its item does.
+
 Any other binding of the name (a for target, a walrus, `with ... as`, `del`, a binding inside
 `try`, `with` or `match`, which are not looked into) ends it; `u op= e` keeps it (an array is
 changed in place). After `if` the names both branches keep count; in a loop, the names the
@@ -72,8 +75,10 @@ def _stored(node, updates=False):
 
 
 def _drop(known, names):
-    """`known` without the names bound anew (as arrays, or as the caller's arguments)."""
-    return known - set(names) - {"@" + n for n in names}
+    """`known` without the names bound anew (as arrays, as the caller's arguments, or as
+    tuples of arrays: `t#1`)."""
+    names = set(names)
+    return frozenset(k for k in known if k.lstrip("@").partition("#")[0] not in names)
 
 
 class _Kinds:
@@ -101,7 +106,15 @@ class _Kinds:
         if isinstance(stmt, S.Assign):
             names = [t.id for t in stmt.targets if isinstance(t, S.Name)]
             array = len(names) == len(stmt.targets) and self.array(stmt.value, known)
+            items = self.items(stmt.value, known)
             known = _drop(known, _stored(stmt, True)) | self.proven(stmt.value, stmt)
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], (S.Tuple, S.List)):
+                elts = stmt.targets[0].elts   # a, b = (new array, ...) or a tuple of them
+                return known | {e.id for e, ok in zip(elts, items or ()) if ok and isinstance(
+                    e, S.Name)} - self.outside if items and len(items) == len(elts) else known
+            if items and len(names) == len(stmt.targets):
+                known = known | {f"{n}#{i}" for n in set(names) - self.outside
+                                 for i, ok in enumerate(items) if ok}
             return known | (set(names) - self.outside) if array else known
         if isinstance(stmt, S.Expr):
             return _drop(known, _stored(stmt, True)) | self.proven(stmt.value, stmt)
@@ -147,6 +160,17 @@ class _Kinds:
         if isinstance(func, numpy.ufunc) or func is markers.stop_gradient:
             return any(self.array(a, known) for a in node.args)
         return False
+
+    def items(self, node, known):
+        """For a tuple display, or a name bound to one (`t#i` in known): whether each item
+        is an array as above (a list of them, None where node is neither)."""
+        if isinstance(node, S.Tuple) and not any(isinstance(e, S.Starred) for e in node.elts):
+            return [self.array(e, known) for e in node.elts]
+        if isinstance(node, S.Name) and any(k.startswith(node.id + "#") for k in known):
+            n = 1 + max(int(k.partition("#")[2]) for k in known if
+                        k.startswith(node.id + "#"))
+            return [f"{node.id}#{i}" in known for i in range(n)]
+        return None
 
     def proven(self, call, stmt):
         """The names a call shows to hold arrays once it has run (those it writes into:

@@ -256,3 +256,41 @@ def test_an_update_after_a_call_writing_into_the_array_is_differentiated():
     A = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.2, -0.3]])
     on_args(filled_then_updated, (X, A), (0, 1))
     on_args(written_by_a_ufunc_then_updated, (X, A), (0, 1))
+
+
+def test_names_unpacked_from_a_tuple_of_new_arrays_are_found():
+    assert _found("""
+    def f(x, s):
+        t = (np.tanh(s), np.where(x > 1.0, x, s))
+        p, q = t
+        q += x
+        p += x
+        a, b = np.copy(x), s * 2.0
+        a *= x
+        b *= x
+        t = (x, x)
+        p, q = t
+        q += x
+        return a
+    """) == [5, 8]
+
+
+def unpacked_then_updated(x, s):
+    pair = (np.tanh(s), np.where(x > 1.0, x, s * 0.7))
+    p, q = pair
+    kept = q
+    q += s / (1.0 + s * s)
+    return np.stack([x, kept, kept * p], axis=1)
+
+
+def unpacked_from_a_display(x, s):
+    a, b = np.copy(x), s * 2.0
+    w = a
+    a *= x
+    b += 1.0
+    return np.sum(w) * b
+
+
+def test_an_update_of_a_name_unpacked_from_a_tuple_is_differentiated():
+    on_args(unpacked_then_updated, (X, 0.8), (0, 1))
+    on_args(unpacked_from_a_display, (X, 0.8), (0, 1))
