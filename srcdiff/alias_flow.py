@@ -25,13 +25,13 @@ from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, 
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
-                                path_to as _path_to, stable_lists, never_a_list,
+                                path_to as _path_to, stable_lists, never_a_list, numeric_array,
+                                fancy_index, without_plain_callee as _without_plain_callee,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .alias_flow_seen import OUTSIDE, STALE, Seen
 from .callables import is_user_function
 from .core import Kind
-
 
 
 # a + b, a * b where a list or tuple may be involved (the value a BinOp gives: a new array, a
@@ -144,6 +144,8 @@ class Flow(Seen):
                 return set(self.listed.get(at[0], [])[at[1]]) \
                     if at[1] < len(self.listed.get(at[0], [])) else set()
             index = value.slice
+            if isinstance(index, S.Name) and fancy_index(index.id, self._bindings()):
+                return {new}   # x[numpy.array([1, 0])]: a copy (a list's raises)
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
                 out = set()   # an item of a tuple built here: that item only
@@ -385,8 +387,8 @@ class Flow(Seen):
                     objs |= env.get(name, frozenset())
                 env[name] = frozenset(objs)
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
-                base = stmt.targets[0].value
-                if isinstance(base, S.Name):
+                base = stmt.targets[0].value   # (an array of numbers copies v's values)
+                if isinstance(base, S.Name) and not numeric_array(base.id, self._bindings()):
                     index = stmt.targets[0].slice
                     self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt,
                                 index.value if _constant_key(index) else None)
@@ -476,23 +478,6 @@ class Flow(Seen):
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
-
-
-def _without_plain_callee(stmt):
-    """What a call statement's value reads, less the name of the function it calls where
-    that is a library function holding nothing of the user's (`sum(L)`: the builtin `sum`
-    is no array the result could be): the call itself with its arguments only, else the
-    whole value."""
-    value, func = stmt.value, stmt.sd.func
-    if stmt.sd.kind != Kind.CALL or not isinstance(value, S.Call) or \
-            not alias_flow_fresh.plain_library_function(func):
-        return value
-    node = value.func
-    while isinstance(node, S.Attribute):
-        node = node.value
-    if not isinstance(node, S.Name):
-        return value
-    return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())
 
 
 def _constant_key(node):

@@ -30,7 +30,8 @@ that is exact:
     lowers as that write (`row.fill(v)`, `row.sort()`, `numpy.copyto(row, v)`: stored back
     after it like any write into row; a 1-D A's rows are numbers, which its check of `fill`
     and `sort` refuses), or as an operand (of arithmetic, a
-    comparison, a ufunc or a NumPy call making a new array), possibly through subscripts
+    comparison, a ufunc, a NumPy call making a new array or a method giving one, `row.sum()`,
+    `A.max(axis=0)`), possibly through subscripts
     (`row[1:] * 2`, `np.sum(row[:2])`), or the iterable of an inner loop `for t in row`
     whose t is bound nowhere else and read only so, inside it. `r = row`, `f(row)`,
     `L.append(row)`, `row += v` (a rebinding where the rows are numbers) keep the loop as it
@@ -45,6 +46,9 @@ from .census import call_writes_into
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _ARRAY_METHODS = ("copy", "astype")
+# an array's methods giving a new value, never a view of it (a read of the loop's array or row)
+_NEW_METHODS = frozenset(("sum", "mean", "max", "min", "prod", "std", "var", "any", "all",
+                          "argmax", "argmin", "cumsum", "cumprod", "copy", "dot", "round"))
 
 
 def rewrite(fdef, resolve, not_arrays=None):
@@ -340,6 +344,11 @@ class _Rows:
     def operand(self, node, parent):
         if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)):
             return True
+        if isinstance(parent, S.Attribute) and parent.value is node and \
+                parent.attr in _NEW_METHODS:   # A.max(axis=0), row.sum(): a new value
+            call = self.parents.get(id(parent))
+            return isinstance(call, S.Call) and call.func is parent and not any(
+                k.arg in ("out", "copy") or k.arg is None for k in call.keywords)
         if isinstance(parent, S.Call) and node in parent.args and not any(
                 k.arg in ("copy", "out") or k.arg is None for k in parent.keywords):
             return self.makes_array(parent)

@@ -191,9 +191,9 @@ def aug_of_a_0d_array(x, u):
 
 def test_an_update_seen_where_the_kind_or_alias_is_not_certain_stays_refused():
     refused_in_both_modes(aug_of_the_parameter_itself, (X, U), (0, 1),
-                          "would also change w, an alias", srcdiff.RuntimeRefusal)
+                          "would also change w", srcdiff.RuntimeRefusal)
     refused_in_both_modes(aug_after_an_alias_in_one_branch, (X, U), (0, 1),
-                          "would also change w, an alias", srcdiff.RuntimeRefusal)
+                          "would also change w", srcdiff.RuntimeRefusal)
     refused_in_both_modes(aug_of_a_0d_array, (X, U), (0, 1),
                           "t holds a 0-d array here", srcdiff.RuntimeRefusal)
 
@@ -294,3 +294,16 @@ def unpacked_from_a_display(x, s):
 def test_an_update_of_a_name_unpacked_from_a_tuple_is_differentiated():
     on_args(unpacked_then_updated, (X, 0.8), (0, 1))
     on_args(unpacked_from_a_display, (X, 0.8), (0, 1))
+
+
+def scalar_alias_updated(x):
+    v = np.array([x, 2.0 * x])
+    w = v
+    w *= x
+    return np.sum(v * v)
+
+
+def test_an_update_of_an_array_made_of_a_scalar_is_differentiated_to_second_order():
+    """(tests/test_errors.py asserted its refusal at second order, before the update was
+    followed: its program there is now an alias made on one path only.)"""
+    on_args(scalar_alias_updated, (1.5,), (0,))

@@ -329,3 +329,28 @@ def test_a_filled_row_kept_in_a_list_stays_refused():
     assert new is fdef   # (the row escapes: the loop is left as written)
     with pytest.raises(srcdiff.SrcdiffError, match="row"):
         srcdiff.grad(rows_filled_and_kept, wrt=1)(A, x)
+
+
+def rows_read_by_methods(A, x):
+    B = A * 1.0
+    for row in B:
+        u = (B @ row) + 0.0
+        np.multiply(B.max(axis=0), u, u)
+        row[:2] = np.arctan(u)[1:] * row.sum()
+    return np.sum(B * A)
+
+
+def test_methods_giving_a_new_value_are_reads_of_the_rows_and_the_array():
+    """`B.max(axis=0)` and `row.sum()` give new values, no view of B that could escape: the
+    loop is rewritten (the fuzz's outs family, seed 2414, refused it)."""
+    A, x = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.3, -0.6]]), np.array([1.0, 0.3, 2.0])
+    check(rows_read_by_methods, A, x, wrt=(0, 1), order=2)
+    fdef, new, _ = _rewrite("""
+    def f(A):
+        B = A * 1.0
+        for row in B:
+            r = row.reshape(3)
+            row[0] = 1.0
+        return r
+    """)
+    assert new is fdef   # (reshape gives a view of the row: left as written)
