@@ -51,6 +51,7 @@ class Flow(Seen):
                                    getattr(t.sd.func, "_srcdiff_written", None)}
         self.ok = _local_functions_only_called(self.stmts)
         self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
+        self.held_at = {}  # (object, an object it holds) -> ids of the statements storing it
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
@@ -100,7 +101,9 @@ class Flow(Seen):
                 todo.extend(self.held.get(o, ()))
         return out
 
-    def _hold(self, holders, objs):
+    def _hold(self, holders, objs, at=None):
+        """`holders` hold `objs`: made so (`at` None), or stored by the statement `at`
+        (`held_at`: where each pair was stored, for Seen._reach_before)."""
         objs = set(objs) - {STALE}   # (a mark of _seen_after's, on names, never held)
         if not objs:
             return
@@ -108,6 +111,8 @@ class Flow(Seen):
             if h[0] != OUTSIDE and h != STALE:   # (nor a holder: every name not bound yet,
                 # a global, reads as STALE in _seen_after, and would reach what it held)
                 self.held.setdefault(h, set()).update(objs)
+                for o in objs:
+                    self.held_at.setdefault((h, o), set()).add(at and id(at))
 
     def _store(self, holders, objs, stmt, key=None):
         """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
@@ -120,7 +125,7 @@ class Flow(Seen):
                 else:
                     self.unkeyed.add(h)   # (stored anywhere: its keys no longer tell)
                     del self.keyed[h]
-        self._hold(holders, objs)
+        self._hold(holders, objs, stmt)
         if any(h[0] == OUTSIDE for h in holders):
             self._escape(stmt, objs)
 
