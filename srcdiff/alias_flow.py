@@ -15,7 +15,10 @@ The analysis follows the lowered core statements in order. Each value is a set o
 abstract objects: one per statement that makes a new value (in a loop, one for all its
 iterations), or an outside object (a parameter, a global, an attribute: never proven).
 A view or an item of an array is the object it was taken from; a list, tuple or dict
-built here is an object whose items (`held`) are the objects put in it. Outside loops a
+built here is an object whose items (`held`) are the objects put in it (`held_at`: the
+statements storing each, so that a write in no loop is followed through what was held when
+it ran, alias_flow_seen; an item write into an array of numbers copies, holding nothing;
+`x[numpy.array([...])]` is a copy, a new object). Outside loops a
 name's new value replaces its old one; inside loops values are only ever added, so
 `continue`, `break` and the next iteration need no special care.
 """
