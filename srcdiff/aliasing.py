@@ -12,10 +12,11 @@ name only holds the old array.
 
 Where only the values can tell, the refusal is a check placed before the write, which
 raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
-`z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
-or a copy) or into m while such a row is read later, and names that may be the same
-array (`a = b = v`, `z = y if c else w`, `z = helper(y)`), or that a loop or branch may
-have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
+`z += v` (a rebinding for numbers; where alias_guards can name its readers, whether z
+shares their memory), writes into `r = m[i]` (a row view, a list's item, or a copy) or into
+m while such a row is read later, and names that may be the same array (`a = b = v`, `z = y
+if c else w`, `z = helper(y)`), or that a loop or branch may have bound anew before the
+write (`a = x; while ...: a = ...`: alias_guards).
 """
 from . import alias_guards, analyze, runtime_containers, sequences
 from . import syntax as S
@@ -32,11 +33,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
-    run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
-    before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
+    run can tell (a number is rebound): the refusal becomes a check before the statement,
+    `check_not_shared` with each reader, or `check_in_place(z, '__iadd__', ...)`; the guards
     come back as (statement, the error it raises). `containers`: the parameters that hold
-    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows).
-    """
+    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows)."""
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
 
