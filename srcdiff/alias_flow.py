@@ -15,7 +15,10 @@ The analysis follows the lowered core statements in order. Each value is a set o
 abstract objects: one per statement that makes a new value (in a loop, one for all its
 iterations), or an outside object (a parameter, a global, an attribute: never proven).
 A view or an item of an array is the object it was taken from; a list, tuple or dict
-built here is an object whose items (`held`) are the objects put in it. Outside loops a
+built here is an object whose items (`held`) are the objects put in it (`held_at`: the
+statements storing each, so that a write in no loop is followed through what was held when
+it ran, alias_flow_seen; an item write into an array of numbers copies, holding nothing;
+`x[numpy.array([...])]` is a copy, a new object). Outside loops a
 name's new value replaces its old one; inside loops values are only ever added, so
 `continue`, `break` and the next iteration need no special care.
 """
@@ -25,13 +28,13 @@ from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, 
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
-                                path_to as _path_to, stable_lists, never_a_list,
+                                path_to as _path_to, stable_lists, never_a_list, numeric_array,
+                                fancy_index, without_plain_callee as _without_plain_callee,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .alias_flow_seen import OUTSIDE, STALE, Seen
 from .callables import is_user_function
 from .core import Kind
-
 
 
 # a + b, a * b where a list or tuple may be involved (the value a BinOp gives: a new array, a
@@ -51,6 +54,7 @@ class Flow(Seen):
                                    getattr(t.sd.func, "_srcdiff_written", None)}
         self.ok = _local_functions_only_called(self.stmts)
         self.held = {}     # object -> objects it holds (items of a list, tuple, dict)
+        self.held_at = {}  # (object, an object it holds) -> ids of the statements storing it
         self.before = {}   # id(stmt) -> {name: objects}
         self.escaped = {}  # object -> ids of the calls that might keep it
         self.slots = {}    # a tuple built here -> the objects of each of its items
@@ -100,7 +104,9 @@ class Flow(Seen):
                 todo.extend(self.held.get(o, ()))
         return out
 
-    def _hold(self, holders, objs):
+    def _hold(self, holders, objs, at=None):
+        """`holders` hold `objs`: made so (`at` None), or stored by the statement `at`
+        (`held_at`: where each pair was stored, for Seen._reach_before)."""
         objs = set(objs) - {STALE}   # (a mark of _seen_after's, on names, never held)
         if not objs:
             return
@@ -108,6 +114,8 @@ class Flow(Seen):
             if h[0] != OUTSIDE and h != STALE:   # (nor a holder: every name not bound yet,
                 # a global, reads as STALE in _seen_after, and would reach what it held)
                 self.held.setdefault(h, set()).update(objs)
+                for o in objs:
+                    self.held_at.setdefault((h, o), set()).add(at and id(at))
 
     def _store(self, holders, objs, stmt, key=None):
         """`stmt` (a call, an append, an item write) may store `objs` into any of `holders`
@@ -120,7 +128,7 @@ class Flow(Seen):
                 else:
                     self.unkeyed.add(h)   # (stored anywhere: its keys no longer tell)
                     del self.keyed[h]
-        self._hold(holders, objs)
+        self._hold(holders, objs, stmt)
         if any(h[0] == OUTSIDE for h in holders):
             self._escape(stmt, objs)
 
@@ -144,6 +152,8 @@ class Flow(Seen):
                 return set(self.listed.get(at[0], [])[at[1]]) \
                     if at[1] < len(self.listed.get(at[0], [])) else set()
             index = value.slice
+            if isinstance(index, S.Name) and fancy_index(index.id, self._bindings()):
+                return {new}   # x[numpy.array([1, 0])]: a copy (a list's raises)
             if base and all(o in self.slots for o in base) and \
                     isinstance(index, S.Constant) and type(index.value) is int:
                 out = set()   # an item of a tuple built here: that item only
@@ -385,8 +395,8 @@ class Flow(Seen):
                     objs |= env.get(name, frozenset())
                 env[name] = frozenset(objs)
             elif isinstance(stmt, S.Assign):      # y[i] = v: a list or dict keeps v itself
-                base = stmt.targets[0].value
-                if isinstance(base, S.Name):
+                base = stmt.targets[0].value   # (an array of numbers copies v's values)
+                if isinstance(base, S.Name) and not numeric_array(base.id, self._bindings()):
                     index = stmt.targets[0].slice
                     self._store(self.objects(env, base.id), self._reads(env, stmt.value), stmt,
                                 index.value if _constant_key(index) else None)
@@ -476,23 +486,6 @@ class Flow(Seen):
                                           or _inplace(t)):
                     self._binds.setdefault(n, []).append(t)
         return self._binds
-
-
-def _without_plain_callee(stmt):
-    """What a call statement's value reads, less the name of the function it calls where
-    that is a library function holding nothing of the user's (`sum(L)`: the builtin `sum`
-    is no array the result could be): the call itself with its arguments only, else the
-    whole value."""
-    value, func = stmt.value, stmt.sd.func
-    if stmt.sd.kind != Kind.CALL or not isinstance(value, S.Call) or \
-            not alias_flow_fresh.plain_library_function(func):
-        return value
-    node = value.func
-    while isinstance(node, S.Attribute):
-        node = node.value
-    if not isinstance(node, S.Name):
-        return value
-    return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())
 
 
 def _constant_key(node):

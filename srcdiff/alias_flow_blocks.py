@@ -9,8 +9,13 @@ argument a call gives each parameter (`bound_arguments`), whether a name surely 
 no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
 whether a statement follows a write in its block (`later_in_block`), and, for a writing
 helper's call, what may share its copy (`helpers_result`) and whether an item write stores
-that copy back (`written_back`).
+that copy back (`written_back`); whether a name surely holds an array of numbers, which an
+item write copies into (`numeric_array`), or an index array, which takes a copy
+(`fancy_index`); what a call statement reads besides its library callee
+(`without_plain_callee`).
 """
+import numpy
+
 from . import analyze
 from . import syntax as S
 from .core import Kind
@@ -261,6 +266,37 @@ def _surely_an_array(name, defs, depth):
                 for o in (t.value.left, t.value.right))) for t in ds)
 
 
+def numeric_array(name, defs, depth=0):
+    """Whether `name` surely holds an array of numbers, into which `name[i] = v` copies v's
+    values and keeps no reference to v: each binding a ufunc, or a copying NumPy call given
+    one argument and no keywords (`numpy.zeros_like(w)`: no dtype=object), or arithmetic
+    with such an array."""
+    from .alias_flow_fresh import numpy_array_call
+    ds = defs.get(name, [])
+    return bool(ds) and depth < 4 and all(
+        (t.sd.kind == Kind.CALL and isinstance(t.value, S.Call) and (
+            isinstance(t.sd.func, numpy.ufunc) or numpy_array_call(t.sd.func) and
+            len(t.value.args) <= 1 and not t.value.keywords)) or (
+            t.sd.kind == Kind.BINOP and isinstance(t.value, S.BinOp) and any(
+                isinstance(o, S.Name) and numeric_array(o.id, defs, depth + 1)
+                for o in (t.value.left, t.value.right))) for t in ds)
+
+
+def fancy_index(name, defs):
+    """Whether `name` surely holds an integer or boolean index array of one or more
+    dimensions (`numpy.array([1, 1, 0])`, `numpy.arange(n)`): `x[name]` is then a copy of
+    x's items (advanced indexing), or raises for a list or tuple, never x's own memory."""
+    def listed(a):
+        return isinstance(a, S.Name) and all(
+            d.sd.kind == Kind.DISPLAY and isinstance(d.value, S.List) for d in defs.get(a.id, [None])
+            if d is not None) and bool(defs.get(a.id))
+    ds = defs.get(name, [])
+    return bool(ds) and all(
+        t.sd.kind == Kind.CALL and isinstance(t.value, S.Call) and not t.value.keywords and (
+            t.sd.func is numpy.arange or t.sd.func is numpy.array and len(t.value.args) == 1 and
+            listed(t.value.args[0])) for t in ds)
+
+
 def no_list_value(t, defs, depth=0):
     """never_a_list for the value one binding `t` makes."""
     from .alias_flow_fresh import numpy_array_call
@@ -415,3 +451,21 @@ def written_back(write, call, defs):
         d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value, S.Subscript) and
         isinstance(d.value.value, S.Name) and d.value.value.id == held
         for d in defs.get(value.id, ()))
+
+
+def without_plain_callee(stmt):
+    """What a call statement's value reads, less the name of the function it calls where
+    that is a library function holding nothing of the user's (`sum(L)`: the builtin `sum`
+    is no array the result could be): the call itself with its arguments only, else the
+    whole value (for alias_flow)."""
+    from . import alias_flow_fresh
+    value, func = stmt.value, stmt.sd.func
+    if stmt.sd.kind != Kind.CALL or not isinstance(value, S.Call) or \
+            not alias_flow_fresh.plain_library_function(func):
+        return value
+    node = value.func
+    while isinstance(node, S.Attribute):
+        node = node.value
+    if not isinstance(node, S.Name):
+        return value
+    return S.Tuple(elts=list(value.args) + [k.value for k in value.keywords], ctx=S.Load())

@@ -313,6 +313,21 @@ class Seen(Trip):
             order[id(d)] > order[id(write)] and isinstance(v, S.Subscript) and \
             isinstance(v.value, S.Name) and v.value.id == made
 
+    def _reach_before(self, objs, write):
+        """`reach` through what was held when `write` (in no loop) ran: not a store after it
+        (`L.append(y)` after `y[0] = c`: L then holds the written y, which its later reads
+        see as the derivative does), which the whole body's `held` counts from the start."""
+        order = {id(t): i for i, t in enumerate(self.stmts)}
+        at = order[id(write)]
+        out, todo = set(), list(objs)
+        while todo:
+            o = todo.pop()
+            if o not in out:
+                out.add(o)
+                todo.extend(p for p in self.held.get(o, ()) if any(
+                    s is None or order.get(s, -1) < at for s in self.held_at.get((o, p), {None})))
+        return out
+
     def _seen_after(self, write, name, changed, own_ok, ignore=()):
         """seen_by for a write in no loop: follows the run from the write on (the rest of
         its block, then of each block around it: a branch that run did not take is not
@@ -328,7 +343,8 @@ class Seen(Trip):
             own = {name, write.value.id if _inplace(write) and isinstance(write.value, S.Name)
                    and write.sd.kind == Kind.COPY else name}   # (z = add_1: z itself)
             env = {k: v | {STALE} if (k not in own or not own_ok) and k not in ignore and
-                   self.reach(v) & changed else v for k, v in saved[id(write)].items()}
+                   self._reach_before(v, write) & changed else v
+                   for k, v in saved[id(write)].items()}
             self._block([write], env, False)
             self.before = {}
             for block, i in reversed(path):

@@ -22,6 +22,10 @@ The groups are must-aliases only, computed over the user's structured statements
     `a = a`, or `a = b` where they are in one group already, changes nothing); any other
     binding of a name (an assignment, `a += v`, which rebinds a number, a for
     target, a walrus, `with ... as a`, `del a`, a def) takes it out of its group;
+  - `a op= v` (+ - * /) where a is bound to an array (inplace_arrays.py: `a = numpy.copy(x)`,
+    `a = x.copy()`, arithmetic of one) is NumPy's in-place update, seen by the group: it is
+    made the write `a[...] op= v`, under a check that a holds an array of one or more
+    dimensions when it runs (checks.view_guard; else a located refusal);
   - after `if`, the groups both branches keep; at a loop's head, the groups every way in
     keeps (the entry, the end of the body, each continue), found by iterating to a fixed
     point; after the loop, those the head and every break keep; a `return` or `raise`
@@ -44,14 +48,21 @@ _COMPREHENSIONS = (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)
 _SIMPLE = (S.Assign, S.AugAssign, S.AnnAssign, S.Expr, S.Return, S.Delete, S.Assert)
 
 
-def rewrite(fdef):
-    """`fdef`, or a copy with the rebindings placed (see the module's docstring)."""
-    if not _may_apply(fdef):
+def rewrite(fdef, resolve=None, not_arrays=()):
+    """`fdef`, or a copy with the rebindings placed (see the module's docstring). With
+    `resolve`, a resolver of fdef's free names, and `not_arrays`, the parameters known to
+    hold lists, tuples, dicts or objects, `u op= e` on an array a group shares is made the
+    write `u[...] op= e` it is (inplace_arrays.py)."""
+    if not _may_apply(fdef, resolve is not None):
         return fdef
     tree = S.clone(fdef)
     pass_ = _Groups(tree)
     if not pass_.usable:
         return fdef
+    if resolve is not None and any(isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)
+                                   for n in S.walk(tree)):
+        from . import inplace_arrays
+        pass_.updates = inplace_arrays.array_updates(tree, resolve, not_arrays)
     pass_.block(tree.body, frozenset(), emit=True)
     if not pass_.placed:
         return fdef
@@ -76,9 +87,9 @@ def groups_at_writes(params, body):
     return pass_.record
 
 
-def _may_apply(fdef):
+def _may_apply(fdef, updates=False):
     """Whether an alias `a = b` and an in-place write into one of its names are both there
-    (a cheap look)."""
+    (a cheap look); with `updates`, `a op= e` counts as one."""
     aliased, written = set(), set()
     for n in S.walk(fdef):
         if isinstance(n, S.Assign) and all(isinstance(t, S.Name) for t in n.targets) and (
@@ -88,7 +99,8 @@ def _may_apply(fdef):
                 aliased.add(n.value.id)
         elif isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)):
             written.update(_root(t) for t in _targets(n)
-                           if isinstance(t, (S.Subscript, S.Attribute)))
+                           if isinstance(t, (S.Subscript, S.Attribute)) or updates and
+                           isinstance(n, S.AugAssign))
         elif isinstance(n, S.Expr) and isinstance(n.value, S.Call):
             call = n.value
             written.add(_root(call.func) if isinstance(call.func, S.Attribute) else None)
@@ -156,6 +168,7 @@ def _without(state, names):
 class _Groups:
     def __init__(self, fdef):
         self.placed = False
+        self.updates = frozenset()   # id(u op= e) on an array: inplace_arrays.array_updates
         self.record = None   # groups_at_writes: id(write) -> {name: its group's others}
         self.binds = []   # (the list, the rebinding placed into it)
         self.loops = []   # per enclosing loop: (states at its continues, states at its breaks)
@@ -187,6 +200,8 @@ class _Groups:
         i = 0
         while i < len(stmts):
             stmt = stmts[i]
+            if emit and self._turns(stmt, state):
+                self._turn(stmt, state)
             if emit and isinstance(stmt, _SIMPLE + (S.If, S.For)):
                 self._rename(stmt.test if isinstance(stmt, S.If) else
                              stmt.iter if isinstance(stmt, S.For) else stmt, state)
@@ -234,6 +249,8 @@ class _Groups:
     def stmt(self, stmt, state, emit):
         if state is None:
             return None   # after a return, break, ...: never reached
+        if self._turns(stmt, state):
+            return _without(state, _stored(stmt.value))   # u[...] op= e: u stays in its group
         if isinstance(stmt, S.Assign):
             state = _without(state, _stored(stmt.value))
             names = [t.id for t in stmt.targets if isinstance(t, S.Name)]
@@ -302,6 +319,23 @@ class _Groups:
             out |= {a.id for a in call.args if isinstance(a, S.Name)}
             return out - {None}
         return set()
+
+    def _turns(self, stmt, state):
+        """Whether `stmt` is `u op= e` on an array (inplace_arrays.py) while u is in a group:
+        the item write `u[...] op= e` it is, which the other names see."""
+        return id(stmt) in self.updates and state is not None and \
+            isinstance(stmt.target, S.Name) and any(stmt.target.id in g for g in state)
+
+    def _turn(self, stmt, state):
+        """`u op= e` made `u[...] op= e`, under a check that u is an array
+        (checks.view_guard, kind "update")."""
+        name = stmt.target.id
+        others = sorted(o for g in state if name in g for o in g - {name})
+        stmt.target = S.place_unplaced(S.Subscript(value=S.load(name), slice=S.const(Ellipsis),
+                                                   ctx=S.Store()), stmt)
+        op = {S.Add: "+=", S.Sub: "-=", S.Mult: "*=", S.Div: "/="}.get(type(stmt.op), "op=")
+        setattr(stmt, S.VIEWS_OF, (name, (", ".join(others), op), "update", stmt.lineno))
+        self.placed = True
 
     @staticmethod
     def _bind(other, name, at):

@@ -127,8 +127,9 @@ def handed_back(t, stmts):
 def _may_differ(flow, reader, name):
     """Whether `reader` or the written `name` is bound more than once, so that the two may
     hold other arrays when the write runs (a name bound once, sharing the array, always
-    does: the refusal at compile time says more). The copy a helper writing into its
-    argument hands back (`held = fill(t, x); t = held[1]`, writing_helpers) is the same
+    does: the refusal at compile time says more), or `name` is an item of a list display
+    appended to (`a = L[-1]`, L grown in a loop: which array it is, only the run tells).
+    The copy a helper writing into its argument hands back (`held = fill(t, x); t = held[1]`, writing_helpers) is the same
     name's array, no binding of its own."""
     binds = flow._bindings()
     helpers = {n for n, ds in binds.items() if any(
@@ -138,4 +139,11 @@ def _may_differ(flow, reader, name):
         return sum(1 for d in binds.get(n, ()) if not (
             d.sd.kind == Kind.SUBSCRIPT and isinstance(d.value.value, S.Name) and
             d.value.value.id in helpers))
-    return count(reader) > 1 or count(name) > 1
+    grown = {t.value.func.value.id for t in flow.stmts if t.sd.kind == Kind.APPEND and
+             isinstance(getattr(getattr(t.value, "func", None), "value", None), S.Name) and
+             len(binds.get(t.value.func.value.id, ())) == 1}   # (`a = L[-1]` of L appended to:
+    return count(reader) > 1 or count(name) > 1 or any(   # one item or another)
+        d.sd.kind == Kind.SUBSCRIPT and not d.sd.loop_item and
+        isinstance(d.value.value, S.Name) and d.value.value.id in grown and
+        isinstance(binds.get(d.value.value.id, [d])[0].value, S.List)
+        for d in binds.get(name, ()))

@@ -12,17 +12,17 @@ name only holds the old array.
 
 Where only the values can tell, the refusal is a check placed before the write, which
 raises srcdiff.RuntimeRefusal at the user's line when the run shows the sharing:
-`z += v` (a rebinding for numbers), writes into `r = m[i]` (a row view, a list's item,
-or a copy) or into m while such a row is read later, and names that may be the same
-array (`a = b = v`, `z = y if c else w`, `z = helper(y)`), or that a loop or branch may
-have bound anew before the write (`a = x; while ...: a = ...`: alias_guards).
+`z += v` (a rebinding for numbers; where alias_guards can name its readers, whether z
+shares their memory), writes into `r = m[i]` (a row view, a list's item, or a copy) or into
+m while such a row is read later, and names that may be the same array (`a = b = v`, `z = y
+if c else w`, `z = helper(y)`), or that a loop or branch may have bound anew before the
+write (`a = x; while ...: a = ...`: alias_guards).
 """
-from . import analyze, runtime_containers, sequences
+from . import alias_guards, analyze, runtime_containers, sequences
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     helpers_result, written_back, written_only_before, apart, bound_just_before, places
 from .alias_flow_fresh import VIEW_FUNCS, viewed_argument  # (VIEW_FUNCS: argument_writes)
-from . import alias_guards
 from .alias_guards import checked_readers, makes_new_array, stopped_alias
 from .alias_roots import Roots, stored_into
 from .callables import is_user_function
@@ -33,11 +33,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     """Refuse item writes that would be seen through another name (an alias or a view).
 
     `z += v` (lowered as z = z + v) is such a write too when z is an array, which only the
-    run can tell (for numbers it is a rebinding): there the refusal becomes a check placed
-    before the statement, `check_in_place(z, '__iadd__', reason, hint, where)`; the guards
+    run can tell (a number is rebound): the refusal becomes a check before the statement,
+    `check_not_shared` with each reader, or `check_in_place(z, '__iadd__', ...)`; the guards
     come back as (statement, the error it raises). `containers`: the parameters that hold
-    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows).
-    """
+    lists, tuples or dicts (a dict's entries are rebound, never written into: alias_rows)."""
     stmts = list(analyze.flatten(body))
     spelled = spelled or {}
 
@@ -153,15 +152,16 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     every_name = {n for t in stmts for n in analyze.operands(t)}
 
     def derived(name):
-        """`name` and the names bound from it, transitively (whatever they hold: a row, a
-        list of its rows), and the lists it is appended to; not through a call that surely
-        makes a new array holding nothing (`a = numpy.sin(h)`: a ufunc's result)."""
+        """`name`, the names bound from it (a row, a list of its rows) and the lists it is
+        appended or stored to, transitively; not through a ufunc or copying call."""
         out, grew = {name}, True
         while grew:
             grew = False
             for t in stmts:
                 reads = set(analyze.operands(t))
-                made = set() if t.sd.kind == Kind.SETITEM or not out & reads or \
+                made = {h for h, v in [stored_into(t, defs) or (None, None)] if v in out and
+                        not _is_view_index(t.targets[0].slice)} - {None} \
+                    if t.sd.kind == Kind.SETITEM else set() if not out & reads or \
                     makes_new_array(t) else \
                     {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
                     t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
@@ -262,11 +262,11 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             if instead is not None:
                 reason, hint = instead, f"copy it first: {name} = numpy.copy({name})"
         error = source.error(stmt.sd.line, reason, hint=hint)
+        if holder is None and checked_readers(
+                source, flows[0], name, [w for w in writes[name] if id(w) in seen],
+                must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards):
+            return   # (readers may share it, or not: the run tells; `z op= v` too)
         if holder is None and not _inplace(stmt):
-            if checked_readers(source, flows[0], name, [w for w in writes[name] if id(w) in seen],
-                               must_be_defined, lambda r: r if r in user_names else
-                               stem(S.load(r)), guards):
-                return   # (the names reading it may share it, or not: the run tells)
             raise error
         others = [other] if isinstance(other, str) else other
         for w in writes[name]:  # each write that may run and be seen: a check before each

@@ -239,8 +239,23 @@ def _takes_rows(n):
     if target.__class__ is S.Tuple and len(target.elts) == 2 and n.iter.__class__ is S.Call:
         target = target.elts[1]
     return target.__class__ is S.Name and any(
-        w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
-        _root_name(w) == target.id for stmt in n.body for w in S.walk(stmt))
+        (w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
+         _root_name(w) == target.id) or call_writes_into(w, target.id)
+        for stmt in n.body for w in S.walk(stmt))
+
+
+def call_writes_into(node, name):
+    """Whether `node` is a call out_writes.py may lower as a write into `name`:
+    `name.fill(v)`, `name.sort(...)`, `copyto(name, ...)` (its syntax only: what the callee
+    is, is asked where it is lowered)."""
+    if node.__class__ is not S.Call:
+        return False
+    func = node.func
+    if func.__class__ is S.Attribute and func.attr in ("fill", "sort"):
+        return func.value.__class__ is S.Name and func.value.id == name
+    return (func.attr if func.__class__ is S.Attribute else getattr(func, "id", None)) == \
+        "copyto" and bool(node.args) and node.args[0].__class__ is S.Name and \
+        node.args[0].id == name
 
 
 def _root_name(node):

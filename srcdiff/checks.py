@@ -78,6 +78,17 @@ def view_guard(lw, node):
     if views is None:
         return []
     array, view, kind, line = views
+    if kind == "update":   # u op= e as u[...] op= e (alias_groups.py)
+        others, op = view
+        reason = (f"{array} holds a {{kind}} here: srcdiff follows `{array} {op} ...` as "
+                  f"NumPy's in-place update, which {others} sharing {array}'s array see(s), "
+                  "only for NumPy arrays of one or more dimensions (a number is bound anew, "
+                  "a list extended)")
+        hint = (f"write {array} = {array} {op[0]} (...) if a new value is meant, or make "
+                f"{others.split(', ')[0]} a copy: numpy.copy({array})")
+        error = lw.src.error(line, reason, hint)
+        return [_check(runtime.check_updated_array, [S.load(array)] + refusal_args(error),
+                       line, None, lw.bindings)]
     if kind == "slice":
         reason = (f"{array} is a {{kind}} here, whose slices are new arrays, not views: in "
                   f"your function a write into {array} or {view} is not seen through the "

@@ -26,8 +26,12 @@ that is exact:
     body neither binds A nor writes into it nor hands it to a call that could (reads of A
     are fine: each write into row is in A before the next statement);
   - row is the loop's target name, bound nowhere else in the function and read only where
-    a view could not escape: as `row[...]` written into, or as an operand (of arithmetic, a
-    comparison, a ufunc or a NumPy call making a new array), possibly through subscripts
+    a view could not escape: as `row[...]` written into, or by a call statement out_writes.py
+    lowers as that write (`row.fill(v)`, `row.sort()`, `numpy.copyto(row, v)`: stored back
+    after it like any write into row; a 1-D A's rows are numbers, which its check of `fill`
+    and `sort` refuses), or as an operand (of arithmetic, a
+    comparison, a ufunc, a NumPy call making a new array or a method giving one, `row.sum()`,
+    `A.max(axis=0)`), possibly through subscripts
     (`row[1:] * 2`, `np.sum(row[:2])`), or the iterable of an inner loop `for t in row`
     whose t is bound nowhere else and read only so, inside it. `r = row`, `f(row)`,
     `L.append(row)`, `row += v` (a rebinding where the rows are numbers) keep the loop as it
@@ -38,9 +42,13 @@ import types
 import numpy
 
 from . import syntax as S
+from .census import call_writes_into
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _ARRAY_METHODS = ("copy", "astype")
+# an array's methods giving a new value, never a view of it (a read of the loop's array or row)
+_NEW_METHODS = frozenset(("sum", "mean", "max", "min", "prod", "std", "var", "any", "all",
+                          "argmax", "argmin", "cumsum", "cumprod", "copy", "dot", "round"))
 
 
 def rewrite(fdef, resolve, not_arrays=None):
@@ -89,9 +97,11 @@ def _stored(node):
 
 
 def _writes_into(name, body):
-    """Whether a statement of `body` writes into an item of `name` (`name[...] = v`)."""
+    """Whether a statement of `body` writes into an item of `name` (`name[...] = v`, or a
+    call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`)."""
     return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
-               _root(n) == name for stmt in body for n in S.walk(stmt))
+               _root(n) == name or call_writes_into(n, name)
+               for stmt in body for n in S.walk(stmt))
 
 
 def _root(node):
@@ -164,7 +174,8 @@ class _Rows:
         if not isinstance(node, S.Call) or any(k.arg in ("out",) or k.arg is None
                                                for k in node.keywords):
             return False
-        if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS:
+        if isinstance(node.func, S.Attribute) and node.func.attr in _ARRAY_METHODS and \
+                self.callee(node.func) is None:   # (numpy.copy(x) is a NumPy call)
             return self.array(node.func.value, known)
         return self.makes_array(node)
 
@@ -263,7 +274,28 @@ class _Rows:
                             not isinstance(n.ctx, S.Load):
                         out.add(_root(n))
             return out - {None}
+        if isinstance(stmt, S.Expr) and isinstance(stmt.value, S.Call):
+            call = stmt.value   # row.fill(v), row.sort(), numpy.copyto(row, v)
+            name = call.func.value if isinstance(call.func, S.Attribute) and \
+                call.func.attr in ("fill", "sort") else call.args[0] if call.args else None
+            if isinstance(name, S.Name) and self.call_write(name, {
+                    id(call): stmt, id(call.func): call,
+                    id(name): call.func if isinstance(call.func, S.Attribute) and
+                    call.func.value is name else call}):
+                return {name.id}
         return set()
+
+    def call_write(self, name, parents):
+        """Whether the read `name` is the array a call statement writes into, as out_writes.py
+        lowers it: `name.fill(v)`, `name.sort(...)` or `numpy.copyto(name, ...)`."""
+        parent = parents.get(id(name))
+        call = parents.get(id(parent)) if isinstance(parent, S.Attribute) else parent
+        if not isinstance(call, S.Call) or not isinstance(parents.get(id(call)), S.Expr) or \
+                not call_writes_into(call, name.id):
+            return False
+        if isinstance(parent, S.Attribute):   # name.fill(v), name.sort()
+            return parent.value is name and call.func is parent
+        return call.args[0] is name and self.callee(call.func) is numpy.copyto
 
     def read_only(self, name, parents):
         """A read of the array the loop goes through that cannot write into it: an
@@ -292,7 +324,8 @@ class _Rows:
                     return True   # row[...] op= v
                 node = parent
                 continue
-            return self.operand(node, parent) or self.loop_over(node, parent)
+            return self.operand(node, parent) or self.loop_over(node, parent) or \
+                node is name and self.call_write(name, parents)
 
     def loop_over(self, node, parent):
         """`for t in row`, t bound nowhere else and only read as an operand inside the
@@ -311,6 +344,11 @@ class _Rows:
     def operand(self, node, parent):
         if isinstance(parent, (S.BinOp, S.UnaryOp, S.Compare)):
             return True
+        if isinstance(parent, S.Attribute) and parent.value is node and \
+                parent.attr in _NEW_METHODS:   # A.max(axis=0), row.sum(): a new value
+            call = self.parents.get(id(parent))
+            return isinstance(call, S.Call) and call.func is parent and not any(
+                k.arg in ("out", "copy") or k.arg is None for k in call.keywords)
         if isinstance(parent, S.Call) and node in parent.args and not any(
                 k.arg in ("copy", "out") or k.arg is None for k in parent.keywords):
             return self.makes_array(parent)

@@ -176,6 +176,19 @@ def check_views(array, reason, hint, where, rows=False):
         refuse(reason.format(kind=kind), hint, where)
 
 
+def check_updated_array(value, reason, hint, where):
+    """Before `u op= e` read as the write `u[...] op= e` (alias_groups.py: another name holds
+    u's array, which NumPy's in-place operator changes too): refused where u is no NumPy or
+    CuPy array of one or more dimensions (a number is bound anew, a list extended)."""
+    if getattr(value, "ndim", 0) < 1 or not (isinstance(value, numpy.ndarray) or
+                                             type(value).__module__.startswith("cupy")):
+        module = type(value).__module__
+        kind = "0-d array" if getattr(value, "ndim", None) == 0 and hasattr(
+            value, "__setitem__") else type(value).__name__ if module == "builtins" else \
+            f"{module}.{type(value).__name__}"
+        refuse(reason.format(kind=kind), hint, where)
+
+
 def check_array(value, reason, hint, where):
     """Before `a.sort()` / `a.fill(v)`, lowered as the write `a[...] = ...`: refused where a
     is no array (a list's sort, an object's own method)."""

@@ -51,7 +51,9 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if census.may_group_aliases(counted):
         from . import alias_groups
-        fdef = alias_groups.rewrite(fdef)
+        own = not source.filename.startswith(GENERATED_PREFIX)   # (u op= e: the user's only)
+        fdef = alias_groups.rewrite(fdef, lookup if own else None,
+                                    set(containers) | set(known_types))
         counted = census.take(fdef)
     if census.may_take_rows(counted):
         from . import loop_rows

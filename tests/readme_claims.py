@@ -195,6 +195,16 @@ def view_followed(x, a):
     return np.sum(w * y[1:]) + np.sum(a * a)
 
 
+def update_seen_through_an_alias(x, a):
+    u = np.copy(x)
+    w = u
+    u += np.sin(x)
+    b = a * 1.0
+    for row in b:
+        row.fill(np.sum(row * x))
+    return np.sum(w * x) + np.sum(b * a)
+
+
 def item_and_slice_writes(x):
     y = x * 1.0
     y[0] = y[1] * y[2]
@@ -938,6 +948,9 @@ WORKS = [
           "array only the function refers to", writes_by_flat_position, X),
     works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
+    works("an in-place update of an array the function made, u = np.copy(x); w = u; u += v; "
+          "... w ...; a loop's rows written by row.fill(v)", update_seen_through_an_alias, X, A,
+          wrt=(0, 1)),
     works("lists built with append (and pop) then np.stack/np.array",
           lists_append_pop_stack, X),
     works("list, generator and dict comprehensions, nested and with several for clauses",

@@ -2,6 +2,7 @@
 parameter whose caller never sees the change (`owned`), seen only by the function's own names
 holding it; rows a loop takes that nothing reads (`_dead_reads`)."""
 import numpy as np
+import pytest
 
 import srcdiff
 from srcdiff import alias_flow, aliasing, analyze, census, writing_helpers
@@ -171,3 +172,36 @@ def rows_taken_again_by_an_outer_loop(x):
 def test_a_display_an_outer_loop_takes_the_items_of_again_is_not_apart(monkeypatch):
     flow, _ = _flow_and_write(rows_taken_again_by_an_outer_loop, monkeypatch)
     assert not flow.items_apart("rows")
+
+
+def appended_after_the_write(x, s):
+    y = x * 2.0
+    L = [x * 1.0]
+    _ = [y, x]   # (a list holding y, never read again: the write is checked)
+    y[0] = s * 3.0
+    t = np.sum(L[0])
+    L.append(y)
+    return t + np.sum(L[-1])
+
+
+def appended_before_the_write(x, s):
+    y = x * 2.0
+    L = [x * 1.0]
+    M = [y, x]
+    L.append(y)
+    y[0] = s * 3.0
+    t = np.sum(L[0])
+    return t + np.sum(L[-1]) + 0.0 * len(M)
+
+
+def test_a_store_after_the_write_does_not_make_earlier_holders_see_it():
+    """alias_flow's `held` is the whole body's: L holds y from `L.append(y)` on, but that
+    store comes after `y[0] = v`, so L holds the written y, as the derivative's L does; at
+    the write L held nothing of y's (Seen._reach_before). It was refused (`_ = [y, x]`, never
+    read again, made the write checked; L was taken to see it). Where the append comes
+    before the write, L's later read sees it: refused."""
+    from gradcheck import check
+    x = np.array([0.4, 0.9, 1.3])
+    check(appended_after_the_write, x, 0.8, wrt=(0, 1), order=2)
+    with pytest.raises(srcdiff.SrcdiffError, match="writing into y here"):
+        srcdiff.grad(appended_before_the_write, wrt=(0, 1))(x, 0.8)

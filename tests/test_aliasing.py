@@ -1151,3 +1151,37 @@ def test_a_write_into_what_a_keywords_helper_reads_under_a_key_it_never_returns(
                                match="would also change a") as info:
                 make(f)(*args)
             assert info.value.lineno == _line(f, 3)
+
+
+def _alias_if_the_loop_runs(x, A, s):
+    M = np.eye(3) * s
+    k = 0
+    while k < 2 and s > 1.0:
+        k += 1
+        M = A
+    M /= (1.5 + x)
+    return np.sum(A * M)
+
+
+def _item_of_a_grown_list(x, s):
+    L = [x]
+    for i in range(int(s)):
+        L.append(np.tanh(x) * (i + 1.0))
+    a = L[-1]
+    a *= 0.5 + s
+    return np.inner(x, x) + np.sum(a)
+
+
+def test_an_update_in_place_is_checked_against_its_readers_when_it_runs():
+    """`M /= v` where M may be A (the loop may have run) and A is read after: before, any
+    array M was refused when it ran (check_in_place); now the check asks whether M shares
+    A's memory there (check_not_shared, alias_guards.checked_readers): right where it does
+    not, refused where it does."""
+    A = np.array([[0.4, 0.9, 1.3], [0.7, -0.2, 0.5], [0.1, 0.2, -0.3]])
+    x = np.array([0.4, 0.9, 1.3])
+    check(_alias_if_the_loop_runs, x, A, 0.5, wrt=(0, 1, 2), order=2)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change A"):
+        srcdiff.grad(_alias_if_the_loop_runs, wrt=(0, 1))(x, A, 2.0)
+    check(_item_of_a_grown_list, x, 2.5, wrt=(0, 1), order=2)
+    with pytest.raises(srcdiff.RuntimeRefusal, match="would also change x"):
+        srcdiff.grad(_item_of_a_grown_list, wrt=0)(x, 0.0)

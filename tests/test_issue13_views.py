@@ -4,8 +4,8 @@ program is written the way users write it, Python's own result depends on the wr
 seen through the array, and gradcheck.check compares srcdiff's derivative with central
 differences in reverse and forward mode, to second order. Next to them, the programs the
 rewrite must leave alone (a list, an index that may be an array, a base bound anew on one
-path, a write the index cannot be composed for), each with its located refusal or its right
-derivative."""
+path, checked when it runs, a write the index cannot be composed for), each with its located
+refusal or its right derivative."""
 import numpy as np
 import pytest
 
@@ -149,8 +149,17 @@ def uncomposable_write(x, A, s):   # `w[-1]` of `t[1:]` is t[-1] only when t is 
     return np.sum(t * t)
 
 
-def test_a_base_bound_anew_on_one_path_stays_refused():
-    refused(base_rebound_on_one_path, "view into B")
+def test_a_base_bound_anew_on_one_path_is_checked_when_it_runs():
+    """`v += s` changes the B v views: where B was bound anew first (s > 0) no later read
+    sees it and the derivative is right; where not, the run refuses it (the check before the
+    update: v shares B's memory; it was refused for both before)."""
+    check(base_rebound_on_one_path, X.copy(), A0.copy(), S0, wrt=(0, 1, 2), order=2)
+    for make in (srcdiff.grad, srcdiff.jvp):
+        args = (X.copy(), A0.copy(), -S0) + ((X.copy(), A0.copy(), 1.0)
+                                              if make is srcdiff.jvp else ())
+        with pytest.raises(srcdiff.RuntimeRefusal, match="would also change B") as info:
+            make(base_rebound_on_one_path, wrt=(0, 1, 2))(*args)
+        assert __file__ in str(info.value)
 
 
 def test_a_tail_of_a_parameter_stays_refused():

@@ -153,3 +153,15 @@ def test_check_cotangent_compares_a_tuple_item_by_item():
     with pytest.raises(ValueError, match=r"\['b'\] is a tuple but the output item is a float"):
         check_cotangent({"a": 1.0, "b": (1.0,)}, {"a": 0.0, "b": 0.0})
     assert np.array_equal(check_cotangent(np.ones(2), [0.0, 0.0]), np.ones(2))
+
+
+def test_check_updated_array_refuses_numbers_lists_and_0d_arrays():
+    """Before `u op= e` read as `u[...] op= e` (alias_groups.py, inplace_arrays.py): only an
+    array of one or more dimensions is updated in place as srcdiff follows it."""
+    from srcdiff import runtime_checks
+    runtime_checks.check_updated_array(np.zeros(3), "{kind}", "what", "f.py:1")
+    runtime_checks.check_updated_array(np.zeros((2, 2)), "{kind}", "what", "f.py:1")
+    for value, kind in ((2.5, "float"), (np.float64(1.0), "numpy.float64"),
+                        ([1.0], "list"), (np.array(1.0), "0-d array")):
+        with pytest.raises(RuntimeRefusal, match=f"f.py:1: {kind}"):
+            runtime_checks.check_updated_array(value, "{kind}", "what", "f.py:1")
