@@ -276,14 +276,15 @@ def local_statements(stmt, into_loops=True):
         node = stack.pop()
         yield node
         cls = node.__class__
-        if cls in _DEFS:
+        if cls in _SCOPES:
             continue
         if not first and not into_loops and (cls is S.For or cls is S.While):
             continue
         first = False
-        fields = _BLOCK_FIELDS.get(cls)
+        fields = _STATEMENT_FIELDS.get(cls)
         if fields is None:
-            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+            fields = _STATEMENT_FIELDS[cls] = tuple(f for f in cls._fields
+                                                    if f in _STATEMENT_BLOCKS)
         values = node.__dict__
         for field in fields:
             block = values.get(field)
@@ -291,6 +292,6 @@ def local_statements(stmt, into_loops=True):
                 stack.extend(block)
 
 
-_DEFS = (S.FunctionDef, S.Lambda, S.ClassDef)   # scopes not entered (an async def is)
-_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
-_BLOCK_FIELDS = {}   # node class -> its fields of _BLOCKS, in its order
+_SCOPES = (S.FunctionDef, S.Lambda, S.ClassDef)   # scopes not entered (an async def is)
+_STATEMENT_BLOCKS = frozenset(("body", "orelse", "finalbody", "handlers", "cases"))
+_STATEMENT_FIELDS = {}   # node class -> its fields of _STATEMENT_BLOCKS, in its order
