@@ -330,7 +330,7 @@ def interp_inside(x, xp, side):
 def interp_held(x, xp, left, right):
     """1.0 where numpy.interp(x, xp, fp, left, right) takes its value from fp, 0.0 where it
     is `left` (x < xp[0]) or `right` (x > xp[-1]) as given."""
-    held = numpy.ones(numpy.shape(x))
+    held = numpy.ones_like(x, dtype=float)   # (x may be a list of query points)
     if left is not None:
         held = held * (x >= numpy.take(xp, 0))
     if right is not None:

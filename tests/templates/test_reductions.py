@@ -303,10 +303,10 @@ def histogram_counts(x):
     return np.sum(np.histogram(x, bins=3)[0] * 1.0) + np.sum(x)
 
 
-def test_histogram_is_refused_with_what_to_write():
-    with pytest.raises(srcdiff.errors.NoRuleError, match="bincount") as info:
-        srcdiff.grad(histogram_counts)(np.array([0.3, -1.2, 0.7]))
-    assert "test_reductions.py" in str(info.value)
+def test_histogram_counts_carry_no_derivative():
+    # refused before numpy.histogram had a rule (statistics.py): its counts are constants
+    from gradcheck import check
+    check(histogram_counts, np.array([0.3, -1.2, 0.7]))
 
 
 # -- neighbours: empty inputs and ddof >= the count ---------------------------------------
