@@ -48,6 +48,7 @@ class ControlAdjoints:
         saved_namer = copy.deepcopy(self.namer)
         saved_adjoints = dict(self.adjoints)
         saved_trips = dict(self.trip_vars)
+        owned_before = set()   # borrowed adjoints the body copied on every trip
         while True:
             self.namer = copy.deepcopy(saved_namer)
             self.adjoints = dict(saved_adjoints)
@@ -60,9 +61,20 @@ class ControlAdjoints:
                     # zero before the loop: it gets a fresh (owned) zero array there
                     new_entry[name] = OWNED
             if new_entry == entry:
-                break
+                copied = _copied_per_trip(self, body, entry, exit_state)
+                if not copied:
+                    break
+                # one private copy before the loop instead of one per trip (take_and_zero
+                # and scatter_add copy a borrowed buffer: O(T * size) for a loop of T trips
+                # writing items of one array); the body then updates it in place
+                owned_before |= copied
+                new_entry = entry.copy()
+                for name in copied:
+                    new_entry[name] = OWNED
             entry = new_entry
-        before = []
+        before = [S.Assign(targets=[S.store(self.adj(name))], value=S.Call(
+            func=self.helper("copy_array"), args=[S.load(self.adj(name))], keywords=[]),
+            type_comment=None) for name in sorted(owned_before)]
         must = self.defined.must(stmt)
         for name in sorted(entry):
             if name not in state:
@@ -135,3 +147,22 @@ class ControlAdjoints:
         out.append(S.For(target=S.store(step), iter=S.quote_expr(f"range({trips})"), body=body,
                          orelse=[], type_comment=None))
         return before + out
+
+
+def _copied_per_trip(rev, body, entry, exit_state):
+    """The names whose adjoint enters the loop borrowed and leaves each trip owned, copied
+    on every trip by a `take_and_zero(d_y, ..., owned=False)` or `scatter_add(d_y, ...,
+    owned=False)` of the body's adjoint (or by an inner loop's copy made before it)."""
+    from .status import BORROWED
+    adjoints = {rev.adj(n): n for n in entry if entry[n] is BORROWED and
+                exit_state.get(n) == OWNED}
+    found = set()
+    for node in S.walk(S.Module(body=body, type_ignores=[])):
+        if not (isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.args and
+                isinstance(node.args[0], S.Name) and node.args[0].id in adjoints):
+            continue
+        if node.func.id == "copy_array" or node.func.id in ("take_and_zero", "scatter_add") \
+                and any(k.arg == "owned" and isinstance(k.value, S.Constant) and
+                        k.value.value is False for k in node.keywords):
+            found.add(adjoints[node.args[0].id])
+    return found

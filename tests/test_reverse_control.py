@@ -303,3 +303,65 @@ def test_everyday_control_flow_in_both_modes_and_second_order(f):
     args = (x, a)[:f.__code__.co_argcount]
     for wrt in range(len(args)):
         check(f, *[np.copy(v) for v in args], wrt=wrt)
+
+
+# -- an adjoint the loop writes items of: copied once before the loop, not on every trip ----
+def recurrence(x, a):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for t in range(1, len(x)):
+        y[t] = a * y[t - 1] + x[t]
+    return np.sum(y * y)
+
+
+def nested_item_writes(x):
+    y = x * 1.0
+    for i in range(2):
+        for t in range(1, len(y)):
+            y[t] = np.sin(y[t - 1]) + y[t]
+        y[0] = y[-1] * 0.5
+    return np.sum(y ** 2)
+
+
+def item_writes_in_a_branch(x):
+    y = x * 2.0
+    for t in range(len(y)):
+        if y[t] > 1.0:
+            y[t] = y[t] ** 2
+        else:
+            y[t - 1] += y[t] * 0.5
+    return y @ x
+
+
+@pytest.mark.parametrize("f", [recurrence, nested_item_writes, item_writes_in_a_branch])
+def test_an_adjoint_written_by_items_in_a_loop_is_copied_once(f):
+    x = np.array([0.4, -0.3, 1.2, 0.7, 1.5])
+    args = (x, 0.9) if f is recurrence else (x,)
+    wrt = (0, 1) if f is recurrence else 0
+    from gradcheck import check
+    check(f, *args, wrt=wrt)
+    text = srcdiff.source(srcdiff.grad(f, wrt=wrt))
+    loops = text.split("for t in reversed(")[1:]
+    assert loops and all("owned=False" not in loop.split("\n    #")[0] for loop in loops)
+    assert "d_y = copy_array(d_y)" in text
+
+
+def running_sum(x):
+    y = x * 1.0
+    for t in range(1, len(y)):
+        y[t] = y[t] + 0.5 * y[t - 1]
+    return y
+
+
+def test_the_copy_before_the_loop_keeps_the_callers_cotangent():
+    # the loop's item writes update the adjoint in place: never the caller's cotangent
+    from gradcheck import check
+    x = np.array([0.4, -0.3, 1.2, 0.7])
+    check(running_sum, x)
+    seed = np.array([1.0, -2.0, 0.5, 3.0])
+    kept = seed.copy()
+    got = srcdiff.vjp(running_sum)(x, seed)
+    assert np.array_equal(seed, kept)
+    np.testing.assert_allclose(got, srcdiff.vjp(running_sum)(x, kept), rtol=0)
+    text = srcdiff.source(srcdiff.vjp(running_sum))   # check_cotangent's copy is owned
+    assert "owned=False" not in text and "copy_array" not in text
