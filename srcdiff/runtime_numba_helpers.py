@@ -198,6 +198,13 @@ def add_tangents(a, b):
     return a + b
 
 
+def check_item_update(container, item, method, reason, hint, where):
+    """Before `c[k] += v`: fine where c is an array (its item writes are followed); the
+    compiled code takes no lists, tuples or dicts."""
+    if not isinstance(container, numpy.ndarray):
+        raise ValueError(f"{where}: {reason}; {hint}")
+
+
 def check_not_shared(value, holder, reason, hint, where):
     """Before writing into the array `value` while `holder` may see it: raise where their
     memory may overlap (the compiled check compares the two arrays' address ranges, which
@@ -265,7 +272,7 @@ HELPERS = {f.__name__: f for f in (
     check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
     sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
     sequence_mul_tangent, snapshot, add_adjoints,
-    check_not_shared, copy_tangent, add_tangents)}
+    check_not_shared, copy_tangent, add_tangents, check_item_update)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

@@ -14,9 +14,10 @@ a branch is an Optional integer to Numba, which indexes by none: `as_index` give
 Importing this module does not import Numba.
 """
 from .runtime_numba_helpers import (
-    add_adjoints, add_tangents, broadcast_like, check_not_shared, copy_tangent, own_copy,
-    saved_item, sequence_add, sequence_add_grad, sequence_add_tangent, sequence_mul,
-    sequence_mul_grad, sequence_mul_tangent, snapshot, take_and_zero, unbroadcast)
+    add_adjoints, add_tangents, broadcast_like, check_item_update, check_not_shared,
+    copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad, sequence_add_tangent,
+    sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot, take_and_zero,
+    unbroadcast)
 
 
 def as_index(index):
@@ -61,6 +62,11 @@ def _item_writes(overload, is_array, is_number, basic_index):
             out[at] = 0
             return taken, out
         return take
+
+    @overload(check_item_update)
+    def _check_item_update(container, item, method, reason, hint, where):
+        if is_array(container):  # (lists, tuples and dicts are not on the Numba path)
+            return lambda container, item, method, reason, hint, where: None
 
     def arithmetic(a, b):
         return (is_number(a) or is_array(a)) and (is_number(b) or is_array(b))

@@ -297,3 +297,16 @@ def test_an_index_array_write_is_refused_at_its_line_and_auto_falls_back():
     with pytest.warns(UserWarning, match="jit='auto' runs the NumPy path"):
         got = srcdiff.grad(index_array_write, jit="auto")(x)
     np.testing.assert_allclose(got, check(index_array_write, x, order=1))
+
+
+@needs_numba
+def test_an_item_update_of_an_array_passes_the_check():
+    from srcdiff.runtime_numba import check_item_update
+
+    def update(m, v):
+        check_item_update(m, v, "__iadd__", "r", "h", "w")
+        return 1.0
+
+    assert _compiled(update)(np.ones(3), 2.0) == 1.0
+    with pytest.raises(ValueError):
+        helpers.check_item_update([np.ones(2)], np.ones(2), "__iadd__", "r", "h", "w")
