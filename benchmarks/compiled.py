@@ -178,6 +178,10 @@ def recurrence_lean(x, a):
     return gx, np.array(ga)
 
 
+def _load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
 WRITES_START = "<!-- item writes: python benchmarks/compiled.py --item-writes --docs -->"
 WRITES_END = "<!-- /item writes -->"
 
@@ -208,7 +212,11 @@ def item_write_lines(repeat, min_time, steps=1000):
              f"{run.fmt_time(med['srcdiff-numba'])} | "
              f"{run.fmt_spread(run.paired_ratio(samples, 'numpy', 'srcdiff-numba'))} | "
              f"{run.fmt_spread(run.paired_ratio(samples, 'lean', 'srcdiff-numba'))} |", "",
-             f"- the recurrence: gradient with respect to x and a; {repeat} paired rounds",
+             f"- the recurrence: gradient with respect to x and a; {repeat} paired rounds, "
+             f"{os.cpu_count()} cores, load average at the end {_load()}. The compiled "
+             "gradient copies the adjoint of y at each reverse step (the emitted "
+             "`take_and_zero(d_y, t, owned=False)`: the emitter cannot tell that the copy "
+             "of the step before is already private), most of its time at this T",
              "", WRITES_END]
     print("\n".join(lines[2:-2]), flush=True)
     return lines

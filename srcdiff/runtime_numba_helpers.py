@@ -198,6 +198,13 @@ def add_tangents(a, b):
     return a + b
 
 
+def check_cotangent(cotangent, value):
+    """A vjp's cotangent must have the output's shape; a private copy of it is returned."""
+    if numpy.shape(cotangent) != numpy.shape(value):
+        raise ValueError("the cotangent's shape is not the output's")
+    return cotangent.copy() if isinstance(cotangent, numpy.ndarray) else cotangent
+
+
 def check_item_update(container, item, method, reason, hint, where):
     """Before `c[k] += v`: fine where c is an array (its item writes are followed); the
     compiled code takes no lists, tuples or dicts."""
@@ -272,7 +279,7 @@ HELPERS = {f.__name__: f for f in (
     check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
     sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
     sequence_mul_tangent, snapshot, add_adjoints,
-    check_not_shared, copy_tangent, add_tangents, check_item_update)}
+    check_not_shared, copy_tangent, add_tangents, check_item_update, check_cotangent)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

@@ -8,16 +8,17 @@ an item of a 1-D array, a row as an array, so each tape holds one type), takes i
 out in reverse (`take_and_zero`), and `y[t] += v` computes through `sequence_add` and
 friends, whose operands here are numbers and arrays (lists are not on the Numba path). A
 returned array is snapshot, adjoints and tangents are added, a tangent copied before its
-own item writes, and `check_not_shared` compares two arrays' address ranges. An index set in
+own item writes, a vjp's cotangent checked (after the loop, where its output is known), and
+`check_not_shared` compares two arrays' address ranges. An index set in
 a branch is an Optional integer to Numba, which indexes by none: `as_index` gives the integer.
 
 Importing this module does not import Numba.
 """
 from .runtime_numba_helpers import (
-    add_adjoints, add_tangents, broadcast_like, check_item_update, check_not_shared,
-    copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad, sequence_add_tangent,
-    sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot, take_and_zero,
-    unbroadcast)
+    add_adjoints, add_tangents, broadcast_like, check_cotangent, check_item_update,
+    check_not_shared, copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad,
+    sequence_add_tangent, sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot,
+    take_and_zero, unbroadcast)
 
 
 def as_index(index):
@@ -157,6 +158,17 @@ def _copies(overload, is_array, is_number):
     overload(add_adjoints)(add)
     overload(add_tangents)(add)
     overload(copy_tangent)(_snapshot)
+
+    @overload(check_cotangent)
+    def _check_cotangent(cotangent, value):
+        if is_number(cotangent) and is_number(value):
+            return lambda cotangent, value: cotangent
+        if is_array(cotangent) and is_array(value) and cotangent.ndim == value.ndim:
+            def check(cotangent, value):
+                if cotangent.shape != value.shape:
+                    raise ValueError("srcdiff: the cotangent's shape is not the output's")
+                return cotangent.copy()
+            return check
 
     @overload(check_not_shared)
     def _check_not_shared(value, holder, reason, hint, where):

@@ -3,7 +3,8 @@ agree with the plain ones and never change what they are given; and the loops sc
 write item by item (a recurrence, a cumulative sum, a stencil, a heat step, a particle loop,
 rows and cells of a matrix, with break, continue, an early return and a write in a branch)
 compile with jit=True, giving the NumPy path's value and derivatives (which gradcheck checks
-against finite differences) on float64 and float32 inputs, in grad, value_and_grad and jvp.
+against finite differences) on float64 and float32 inputs, in grad, value_and_grad, vjp and
+jvp; what Numba still cannot type is refused at the user's line.
 """
 import numpy as np
 import pytest
@@ -247,6 +248,10 @@ def test_item_writes_compile_and_match_the_numpy_path(f, args, wrt):
         got = make(f, wrt=wrt, jit=True)(*args)
         for x, y in zip(_leaves(got), _leaves(want)):
             np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
+    want = srcdiff.vjp(f, wrt=wrt)(*args, 1.3)
+    got = srcdiff.vjp(f, wrt=wrt, jit=True)(*args, 1.3)
+    for x, y in zip(_leaves(got), _leaves(want)):
+        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
     positions = wrt if isinstance(wrt, tuple) else (wrt,)
     tangents = [np.cos(np.arange(np.size(args[p]), dtype=float)).reshape(np.shape(args[p]))
                 for p in positions]
