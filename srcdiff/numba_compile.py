@@ -35,9 +35,9 @@ def cache_dir():
 
 
 def _runtime_stamp():
-    from . import runtime_numba, runtime_numba_helpers
+    from . import runtime_numba, runtime_numba_helpers, runtime_numba_writes
     digest = hashlib.sha1()
-    for module in (runtime_numba_helpers, runtime_numba):
+    for module in (runtime_numba_helpers, runtime_numba, runtime_numba_writes):
         with open(module.__file__, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()

@@ -174,10 +174,13 @@ def _copies(overload, is_array, is_number):
     def _check_not_shared(value, holder, reason, hint, where):
         if not (is_array(value) and is_array(holder)):
             return lambda value, holder, reason, hint, where: None
+        texts = [getattr(t, "literal_value", None) for t in (reason, hint, where)]
+        if not all(isinstance(t, str) for t in texts):
+            return None  # typed again with the texts as literals: the message says them
+        message = f"{texts[2]}: {texts[0]}; {texts[1]}"  # (Numba raises constant messages)
 
         def check(value, holder, reason, hint, where):
             if value.size and holder.size and overlap(value, holder):
-                raise ValueError("srcdiff: writing into an array here would change another "
-                                 "name's array too (they share memory); make a copy first")
+                raise ValueError(message)
         return check
 

@@ -132,3 +132,19 @@ def test_an_argument_not_differentiated_is_passed_unchecked():
                                rtol=1e-5)
     with pytest.raises(SrcdiffError, match="cannot differentiate with respect to x"):
         g(np.array(3), np.array(2.0))
+
+
+def test_a_change_of_any_numba_runtime_module_renames_the_kernel_file(tmp_path, monkeypatch):
+    """The kernel's file name hashes the Numba runtime's modules, so Numba's disk cache beside
+    it is not reused after one changes: runtime_numba_writes was left out, and a kernel
+    compiled against its old overloads kept running from the cache."""
+    from srcdiff import runtime_numba, runtime_numba_helpers, runtime_numba_writes
+    before = numba_compile._runtime_stamp()
+    for module in (runtime_numba, runtime_numba_helpers, runtime_numba_writes):
+        changed = tmp_path / f"{module.__name__}.py"
+        with open(module.__file__) as fh:
+            changed.write_text(fh.read() + "\n# changed\n")
+        with monkeypatch.context() as m:
+            m.setattr(module, "__file__", str(changed))
+            assert numba_compile._runtime_stamp() != before, module.__name__
+    assert numba_compile._runtime_stamp() == before
