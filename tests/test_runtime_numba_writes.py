@@ -303,8 +303,9 @@ def test_item_writes_compile_and_match_the_numpy_path(f, args, wrt):
 @needs_numba
 @pytest.mark.parametrize("f, args, wrt", PROGRAMS, ids=IDS)
 def test_item_writes_compile_on_float32(f, args, wrt):
-    """float32 arrays: the compiled value and gradient are the NumPy path's, to float32's
-    rounding (Numba's scalar arithmetic with a Python float runs in float64), float32."""
+    """float32 arrays: the compiled value, gradient (float32) and tangent are the NumPy
+    path's, to float32's rounding (Numba's scalar arithmetic with a Python float runs in
+    float64)."""
     args = tuple(np.asarray(a, np.float32) for a in args)
     want = srcdiff.value_and_grad(f, wrt=wrt)(*args)
     got = srcdiff.value_and_grad(f, wrt=wrt, jit=True)(*args)
@@ -313,6 +314,12 @@ def test_item_writes_compile_on_float32(f, args, wrt):
         np.testing.assert_allclose(x, y, rtol=2e-5, atol=2e-6 * scale)
     for g, a in zip(_leaves(got[1]), args if isinstance(wrt, tuple) else args[:1]):
         assert np.asarray(g).dtype == np.float32 and np.shape(g) == np.shape(a)
+    tangents = [np.ones_like(args[p]) for p in (wrt if isinstance(wrt, tuple) else (wrt,))]
+    want = srcdiff.jvp(f, wrt=wrt)(*args, *tangents)
+    got = srcdiff.jvp(f, wrt=wrt, jit=True)(*args, *tangents)
+    scale = max(np.max(np.abs(x)) for x in _leaves(want))
+    for x, y in zip(_leaves(got), _leaves(want)):
+        np.testing.assert_allclose(x, y, rtol=2e-5, atol=2e-6 * scale)
 
 
 def _leaves(value):
