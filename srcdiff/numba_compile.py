@@ -138,10 +138,17 @@ class Kernel:
         summary = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
         detail = _first_reason(message) or summary or \
             f"{type(exc).__name__} inside Numba's compiler (a call it can not type)"
+        m = re.match(r"No implementation of function Function\(<function (\w+) ", detail)
+        if m and m.group(1) in _WRITE_HELPERS:
+            detail = (f"an item write through an index it does not take (an index array, a "
+                      f"mask, `...`): {m.group(1)} has no compiled version for it")
         return NumbaUnsupported(f"Numba cannot compile this derivative: {detail}",
                                 hint=NUMBA_HINT,
                                 **_user_place(self.lines, lineno, self.user_file,
                                               self.def_line))
+
+
+_WRITE_HELPERS = ("saved_item", "take_and_zero")  # an item write's save, its adjoint's take
 
 
 def _while_compiling(exc):
