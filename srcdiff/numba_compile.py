@@ -44,7 +44,7 @@ def _runtime_stamp():
 
 
 _STAMP = []
-_FORMAT = "kernel modules 1"  # changes when what a cached kernel depends on changes
+_FORMAT = "kernel modules 2, boundscheck"  # changes when what a cached kernel depends on changes
 
 
 def kernel_file(split_):
@@ -91,7 +91,9 @@ def compile_kernel(split_, user_file, def_line=None):
         exec(compile(split_.kernel_text, filename, "exec"), namespace)
         sys.modules[module_name] = module
     namespace = module.__dict__
-    dispatcher = numba.njit(cache=cache)(namespace[split_.kernel_name])
+    # boundscheck: an index out of range raises IndexError, as on the NumPy path (unchecked,
+    # a write past the end gave a number)
+    dispatcher = numba.njit(cache=cache, boundscheck=True)(namespace[split_.kernel_name])
     return Kernel(dispatcher, filename, split_.kernel_text.splitlines(), user_file, def_line)
 
 
