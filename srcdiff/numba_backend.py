@@ -158,9 +158,9 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
 
 def _is_prelude(stmt, params):
     """The checks of the arguments the emitted code starts with (run in the wrapper)."""
-    if isinstance(stmt, ast.Expr) and _call_name(stmt.value) in ("check_differentiable",
-                                                                  "check_arguments_apart"):
-        return True
+    if isinstance(stmt, ast.Expr) and _call_name(stmt.value) in (
+            "check_differentiable", "check_arguments_apart", "check_tangent"):
+        return True  # (a tangent's check whose copy is not kept: a check only)
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
             isinstance(stmt.targets[0], ast.Name):
         value = stmt.value

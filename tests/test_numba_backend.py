@@ -198,3 +198,27 @@ def test_an_item_write_saves_its_item_on_a_tape_of_its_own():
     assert "y[t] = tape_y_items2.pop()" in text and "y[0] = tape_y_items.pop()" in text
     assert "tape_sub_1.append(sub_1)" in text and "saved_item(y, t))\n" not in text
     compile(text, "<kernel>", "exec")
+
+
+
+EMITTED_JVP = """def jvp_f(x, A, s, tangent_s):
+    check_differentiable(s, 's')
+    check_tangent(tangent_s, s, 's')
+    check_arguments_apart(A, 'A', (x, s), ('x', 's'), 'f')
+    A = own_copy(A)
+    y = A * 0.5
+    return finalize_value(y), 0.0
+"""
+
+
+def test_a_tangent_checked_but_not_kept_is_checked_in_the_wrapper():
+    """jvp with respect to an input the function rebinds first checks its tangent without
+    keeping it (`check_tangent(...)`, no assignment; seen in fuzz programs): a check of the
+    wrapper, with the others, not a kernel statement refused as "check_tangent has no Numba
+    version" (which took every such program off the Numba path)."""
+    split = numba_backend.split(EMITTED_JVP, "jvp_f")
+    assert "check_tangent" not in split.kernel_text
+    assert "check_arguments_apart" not in split.kernel_text
+    wrapper = split.wrapper_text
+    assert wrapper.index("check_tangent(tangent_s, s, 's')") < \
+        wrapper.index("check_arguments_apart(") < wrapper.index("jvp_f_kernel(")
