@@ -9,8 +9,10 @@ same) emits the derivative as usual, then this pass splits it in two readable fu
 
 - the *kernel*: the emitted statements, rewritten where Numba needs one type per variable
   and typed containers: one tape per saved variable (`tape_x.append(x)`, `x =
-  tape_x.pop()`) instead of one list of everything, a counted reverse range instead of
-  `reversed(range_1)`, the value itself saved where the NumPy path saves only a shape,
+  tape_x.pop()`) and one per array and index of an item write (`tape_y_items.append(
+  saved_item(y, t))`, `y[t] = tape_y_items.pop()`: numbers, or rows) instead of one list
+  of everything, a counted reverse range instead of `reversed(range_1)`, the value
+  itself saved where the NumPy path saves only a shape,
   `v.sum()` as `numpy.sum(v)` (which also takes a number here), and the runtime helpers of
   runtime_numba.py, which Numba dispatches by type. It takes the arguments (0-d arrays
   as numbers) and the user's module-level values it reads, so a global the user rebinds
