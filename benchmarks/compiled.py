@@ -17,6 +17,9 @@ of issue #16 and prints a Markdown table:
 
 - scalar loop: srcdiff-numba against jax.jit(grad) with lax.fori_loop, same run;
 - control-flow function: srcdiff-numba against srcdiff's NumPy path;
+- an item-write loop, the recurrence `y[t] = a * y[t - 1] + x[t]` (T = 1000), against the
+  NumPy path and the lean hand-written NumPy adjoint (`--item-writes` measures only it and,
+  with --docs, rewrites only its lines of the section);
 - first call of srcdiff-numba in a fresh process, with an empty disk cache and with the
   cache a previous process left (the median of --first-runs processes each), wall and CPU
   time, beside Numba's own floor: `import numba` and the first call of a one-line
@@ -144,6 +147,81 @@ def peer_gradients(key, inputs, wrt):
     return out
 
 
+# ---- an item-write loop ------------------------------------------------------------------
+
+def recurrence(x, a):
+    """The item-write workload: a linear recurrence written item by item."""
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for t in range(1, x.shape[0]):
+        y[t] = a * y[t - 1] + x[t]
+    return np.sum(y ** 2)
+
+
+def recurrence_lean(x, a):
+    """Its gradient (x and a) as a lean hand-written NumPy adjoint: the forward loop, then
+    one backward loop over the items, nothing saved but y."""
+    n = x.shape[0]
+    y = np.empty_like(x)
+    y[0] = x[0]
+    for t in range(1, n):
+        y[t] = a * y[t - 1] + x[t]
+    gy = 2.0 * y
+    gx = np.empty_like(x)
+    ga = 0.0
+    for t in range(n - 1, 0, -1):
+        g = gy[t]
+        gx[t] = g
+        ga += g * y[t - 1]
+        gy[t - 1] += a * g
+    gx[0] = gy[0]
+    return gx, np.array(ga)
+
+
+def _load():
+    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+
+
+WRITES_START = "<!-- item writes: python benchmarks/compiled.py --item-writes --docs -->"
+WRITES_END = "<!-- /item writes -->"
+
+
+def item_write_lines(repeat, min_time, steps=1000):
+    """The item-write table: the recurrence's gradient on the NumPy path, by the lean hand
+    adjoint and by srcdiff-numba (each checked against the NumPy path first)."""
+    import run
+    import srcdiff
+    rng = np.random.default_rng(0)
+    args = (rng.normal(size=steps), np.array(0.9))
+    numpy_path = srcdiff.grad(recurrence, wrt=(0, 1))
+    compiled = srcdiff.grad(recurrence, wrt=(0, 1), jit=True)
+    want = numpy_path(*args)
+    for name, fn in (("lean", recurrence_lean), ("srcdiff-numba", compiled)):
+        wrong = run.mismatch(fn(*args), want)
+        if wrong:
+            raise SystemExit(f"recurrence: {name}'s gradient is WRONG: {wrong}")
+    impls = {"numpy": (numpy_path, args), "lean": (recurrence_lean, args),
+             "srcdiff-numba": (compiled, args)}
+    samples, _ = run.time_paired(impls, repeat, min_time)
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    lines = [WRITES_START, "",
+             "| item-write loop | srcdiff NumPy path | lean hand NumPy adjoint | srcdiff-numba | "
+             "NumPy path / numba | lean / numba |", "| --- | ---: | ---: | ---: | ---: | ---: |",
+             f"| recurrence `y[t] = a * y[t - 1] + x[t]`, T = {steps} | "
+             f"{run.fmt_time(med['numpy'])} | {run.fmt_time(med['lean'])} | "
+             f"{run.fmt_time(med['srcdiff-numba'])} | "
+             f"{run.fmt_spread(run.paired_ratio(samples, 'numpy', 'srcdiff-numba'))} | "
+             f"{run.fmt_spread(run.paired_ratio(samples, 'lean', 'srcdiff-numba'))} |", "",
+             f"- the recurrence: gradient with respect to x and a; {repeat} paired rounds, "
+             f"{os.cpu_count()} cores, load average at the end {_load()}. The compiled "
+             "gradient copies the adjoint of y at each reverse step (the emitted "
+             "`take_and_zero(d_y, t, owned=False)`: the emitter cannot tell that the copy "
+             "of the step before is already private), most of its time at this T",
+             "", WRITES_END]
+    print("\n".join(lines[2:-2]), flush=True)
+    return lines
+
+
 # ---- the compiled path's own targets ------------------------------------------------------
 
 FIRST_CALL = """
@@ -253,6 +331,23 @@ def write_section(text, path=DOCS):
         fh.write(new)
 
 
+def write_item_lines(lines, path=DOCS):
+    """Replace the item-write lines of the section (or put them before its end)."""
+    with open(path) as fh:
+        old = fh.read()
+    text = "\n".join(lines)
+    start, end = old.find(WRITES_START), old.find(WRITES_END)
+    if start >= 0 and end > start:
+        new = old[:start] + text + old[end + len(WRITES_END):]
+    elif old.find(DOCS_END) >= 0:
+        at = old.find(DOCS_END)
+        new = old[:at] + text + "\n\n" + old[at:]
+    else:
+        new = old.rstrip("\n") + "\n\n" + text + "\n"
+    with open(path, "w") as fh:
+        fh.write(new)
+
+
 def keep_section(path, text):
     """run.py rewrites docs/benchmarks.md: the compiled path's section, measured by this
     file, stays (appended to the new text)."""
@@ -328,10 +423,18 @@ def main(argv=None):
     ap.add_argument("--first-runs", type=int, default=5, help="fresh processes per first call")
     ap.add_argument("--first-only", action="store_true",
                     help="measure the first calls only (no table, no --docs)")
+    ap.add_argument("--item-writes", action="store_true",
+                    help="measure the item-write loop only (--docs: rewrite its lines only)")
     opts = ap.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if opts.first_only:
         first_call_lines(opts.first_runs)
+        return
+    if opts.item_writes:
+        writes = item_write_lines(opts.repeat, opts.min_time)
+        if opts.docs:
+            write_item_lines(writes)
+            print(f"wrote the item-write lines of {DOCS}")
         return
     import run                           # the suite's paired timing
     import srcdiff
@@ -358,6 +461,8 @@ def main(argv=None):
                      f"{run.fmt_time(med.get('jax'))} | {run.fmt_spread(speed)} | "
                      f"{run.fmt_spread(jax_ratio)} |")
         print(lines[-1], flush=True)
+    lines.append("")
+    lines += item_write_lines(opts.repeat, opts.min_time)
     lines.append("")
     lines.append(tanh_gap_line())
     print(lines[-1], flush=True)

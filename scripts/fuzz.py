@@ -8,7 +8,10 @@ objects, optimiser loops, keyword calls, masks, ...), loops (while ... else, cou
 down, while on an element, continue in nested loops, asserts, try/except that only reads),
 funcs (partials called directly and of partials, map over bound methods, keys passed to
 helpers picking from a module dict, callable objects in module containers, generators
-given to methods, starred for targets, divmod and //)), prints a progress summary
+given to methods, starred for targets, divmod and //); --jit compares each program's
+jit=True derivatives (value_and_grad and jvp, each called twice) with the NumPy path's
+instead of running the checks against finite differences: a refusal is fine, another
+number a wrong, any other exception a crash), prints a progress summary
 (counts per outcome, refusal and failure causes grouped by message), shrinks each
 crash and wrong result to a minimal program and writes it to a directory it prints.
 """
@@ -25,7 +28,87 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 from fuzzing.families import FAMILIES, idioms_of  # noqa: E402
 from fuzzing.oracle import cause  # noqa: E402
-from fuzzing.runner import failures, run_one, shrink_record, summarize  # noqa: E402
+from fuzzing.runner import (failures, quiet, run_one, shrink_record, summarize,  # noqa: E402
+                            valid_program)
+
+
+# --- --jit: the compiled path against the NumPy path ---------------------------------------
+JIT_CHECKS = ("jit_value_and_grad", "jit_jvp")
+
+
+def run_jit(seed, directory, idioms=False):
+    """The record of the program drawn from `seed` (as run_one's), its checks JIT_CHECKS."""
+    from fuzzing.oracle import ORDER, unload
+    with quiet():
+        program, module, discarded = valid_program(seed, directory, idioms=idioms)
+        try:
+            results = {name: jit_check(module.f, program, name, seed) for name in JIT_CHECKS}
+        finally:
+            unload(module)
+    outcome = max((r[0] for r in results.values()), key=ORDER.index)
+    return {"seed": seed, "program": program, "results": results, "outcome": outcome,
+            "discarded": discarded}
+
+
+def jit_check(f, program, name, seed):
+    """(outcome, detail): jit=True's numbers against the NumPy path's at the program's point
+    (a refusal of the NumPy path itself is reported as a refusal, marked so)."""
+    import numpy as np
+
+    import srcdiff
+    from fuzzing.oracle import copies
+    args, wrt = program.args, program.wrt
+    rng = np.random.default_rng(seed)
+    tangent = (float(rng.normal()) if isinstance(args[wrt], float)
+               else rng.normal(size=np.shape(args[wrt])))
+
+    given = []  # the arguments of each jit=True call: unchanged after it
+
+    def call(jit):
+        d = srcdiff.jvp(f, wrt=wrt, jit=jit) if name == "jit_jvp" else \
+            srcdiff.value_and_grad(f, wrt=wrt, jit=jit)
+        out = []
+        for _ in range(1 if jit is False else 2):
+            given.append(copies(args))
+            out.append(d(*given[-1], tangent) if name == "jit_jvp" else d(*given[-1]))
+        return out
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            want = call(False)[0]
+        except Exception as err:  # noqa: BLE001 - the NumPy path's own outcome: not --jit's
+            return "refused", RuntimeError(f"the NumPy path: {type(err).__name__}: {err}")
+        try:
+            given.clear()
+            got = call(True)
+        except srcdiff.SrcdiffError as err:
+            return "refused", err
+        except Exception as err:  # noqa: BLE001 - any other exception is a crash
+            return "crash", err
+    for k, result in enumerate(got):
+        differ = _differ(result, want)
+        if differ:
+            return "wrong", f"{'value' if differ == 'value' else 'derivative'}: call {k + 1} " \
+                f"of jit=True gives {result!r}, the NumPy path {want!r}"
+    for passed in given:
+        if any(not np.array_equal(np.asarray(b), np.asarray(a)) for b, a in zip(args, passed)):
+            return "wrong", "jit=True changed the caller's inputs"
+    return "right", None
+
+
+def _differ(got, want):
+    """None where jit=True's (value, derivative) is the NumPy path's (to rounding), else
+    'value' or 'derivative'."""
+    import numpy as np
+    for part, g, w in zip(("value", "derivative"), got, want):
+        g, w = np.asarray(g, dtype=float), np.asarray(w, dtype=float)
+        if g.shape != w.shape:
+            return part
+        scale = 1.0 + np.max(np.abs(w), initial=0.0)
+        if not np.allclose(g, w, rtol=1e-9, atol=1e-12 * scale, equal_nan=True):
+            return part
+    return None
 
 
 def report(records, started, out=sys.stdout):
@@ -60,6 +143,9 @@ def main(argv=None):
     parser.add_argument("--shrink-per-cause", type=int, default=2,
                         help="failures shrunk per cause (check, outcome, message)")
     parser.add_argument("--every", type=int, default=200, help="progress summary interval")
+    parser.add_argument("--jit", action="store_true",
+                        help="compare jit=True (Numba) with the NumPy path on each program "
+                             "instead of the checks against finite differences (no shrinking)")
     args = parser.parse_args(argv)
     idioms = tuple(args.kinds.split(",")) if args.idioms and args.kinds else args.idioms
     if args.family:
@@ -73,13 +159,13 @@ def main(argv=None):
     records, started, shrunk = [], time.time(), {}
     for k in range(args.n):
         seed = args.seed * 1000000 + k
-        record = run_one(seed, work, idioms=idioms)
+        record = (run_jit if args.jit else run_one)(seed, work, idioms=idioms)
         records.append(record)
         bad = failures(record)
         for name, outcome, detail in bad:
             text = str(detail).splitlines()[0][:160] if str(detail) else type(detail).__name__
             print(f"seed {seed}: {name} {outcome}: {text}", flush=True)
-        if bad and not args.no_shrink:
+        if bad and not args.no_shrink and not args.jit:
             def wanted(name, outcome, detail):
                 key = cause(outcome, detail, name)
                 shrunk[key] = shrunk.get(key, 0) + 1

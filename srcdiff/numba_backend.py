@@ -9,8 +9,10 @@ same) emits the derivative as usual, then this pass splits it in two readable fu
 
 - the *kernel*: the emitted statements, rewritten where Numba needs one type per variable
   and typed containers: one tape per saved variable (`tape_x.append(x)`, `x =
-  tape_x.pop()`) instead of one list of everything, a counted reverse range instead of
-  `reversed(range_1)`, the value itself saved where the NumPy path saves only a shape,
+  tape_x.pop()`) and one per array and index of an item write (`tape_y_items.append(
+  saved_item(y, t))`, `y[t] = tape_y_items.pop()`: numbers, or rows) instead of one list
+  of everything, a counted reverse range instead of `reversed(range_1)`, the value
+  itself saved where the NumPy path saves only a shape,
   `v.sum()` as `numpy.sum(v)` (which also takes a number here), and the runtime helpers of
   runtime_numba.py, which Numba dispatches by type. It takes the arguments (0-d arrays
   as numbers) and the user's module-level values it reads, so a global the user rebinds
@@ -158,9 +160,9 @@ def split(text, name, user_file=None, globals_of=None, def_line=None):
 
 def _is_prelude(stmt, params):
     """The checks of the arguments the emitted code starts with (run in the wrapper)."""
-    if isinstance(stmt, ast.Expr) and _call_name(stmt.value) in ("check_differentiable",
-                                                                  "check_arguments_apart"):
-        return True
+    if isinstance(stmt, ast.Expr) and _call_name(stmt.value) in (
+            "check_differentiable", "check_arguments_apart", "check_tangent"):
+        return True  # (a tangent's check whose copy is not kept: a check only)
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and \
             isinstance(stmt.targets[0], ast.Name):
         value = stmt.value
@@ -212,7 +214,9 @@ def _rewrite(body, lines, user_file):
     if not body:
         return "    pass"
     tapes = _tape_names(body)
-    saved = []  # the variables with a tape, in order of first push
+    saved = []  # the tapes, in order of first push: tape_x for a variable x, and one per
+    items = _item_tapes(body, tapes)  # array and index of a saved item (see _item_tapes)
+    places = _restore_places(body, tapes, lines)
     edits = {}  # line number -> new text of that line
 
     def replace(node, text):
@@ -236,12 +240,25 @@ def _rewrite(body, lines, user_file):
                 item = n.value.args[0] if len(n.value.args) == 1 else None
                 if _call_name(item) == "shape_of" and len(item.args) == 1:
                     item = item.args[0]  # one type per tape: the value, not its shape
+                key = _item_key(item)
+                if key is not None and key in items:  # saved_item(y, t): an item write's
+                    tape = items[key]
+                    if tape not in saved:
+                        saved.append(tape)
+                    mark = places.get(key)  # the user's line, for Numba's errors here
+                    replace(n, f"{tape}.append({ast.unparse(item)})" +
+                            (f"  # line {mark}" if mark else ""))
+                    continue
                 if not isinstance(item, ast.Name):
                     raise _refusal("a tape entry that is not a variable", n, lines, user_file)
-                if item.id not in saved:
-                    saved.append(item.id)
+                if "tape_" + item.id not in saved:
+                    saved.append("tape_" + item.id)
                 replace(n, f"tape_{item.id}.append({item.id})")
             elif isinstance(n, ast.Assign) and _is_method(n.value, tapes, "pop"):
+                key = _restore_key(n)
+                if key is not None and key in items:  # y[t] = tape.pop(): its old item back
+                    replace(n, f"{ast.unparse(n.targets[0])} = {items[key]}.pop()")
+                    continue
                 if len(n.targets) != 1 or not isinstance(n.targets[0], ast.Name) or \
                         n.value.args:
                     raise _refusal("a tape read into something else than a variable", n,
@@ -284,7 +301,7 @@ def _rewrite(body, lines, user_file):
                                "Python's is 2.67)", n, lines, user_file)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
-        edits[lineno] = "\n".join(f"{indent}tape_{v} = []" for v in saved) or None
+        edits[lineno] = "\n".join(f"{indent}{t} = []" for t in saved) or None
     start = body[0].lineno
     while start > 1 and lines[start - 2].strip().startswith("#"):
         start -= 1
@@ -295,6 +312,87 @@ def _rewrite(body, lines, user_file):
             continue
         out.append(_method_reductions(text))
     return "\n".join(out)
+
+
+def _item_tapes(body, tapes):
+    """The tapes of saved items: {(array, index key): tape name}, one per array and index
+    pushed as `tape.append(saved_item(y, t))` and read back as `y[t] = tape.pop()`, named
+    `tape_y_items` (`tape_y_items2`, ... for other indices of y). An index is one expression
+    at its push and its restore, so each such tape holds one kind: the numbers of a 1-D
+    array's items, the rows of a matrix (Numba types a list by its entries). Splitting the
+    one tape by this key keeps the order within each: a restore pops its own push."""
+    names = {n.id for s in body for n in ast.walk(s) if isinstance(n, ast.Name)}
+    taken = names | {"tape_" + n for n in names}
+    out = {}
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Expr) and _is_method(n.value, tapes, "append") and \
+                    len(n.value.args) == 1:
+                key = _item_key(n.value.args[0])
+                if key is None or key in out:
+                    continue
+                k, name = 1, f"tape_{key[0]}_items"
+                while name in taken or name in out.values():
+                    k += 1
+                    name = f"tape_{key[0]}_items{k}"
+                out[key] = name
+    return out
+
+
+def _restore_places(body, tapes, lines):
+    """{(array, index key): the user's line of its item write}, read off the comment above
+    the write's restore (the primal part, where its item is saved, has no comments)."""
+    out = {}
+    for s in body:
+        for n in ast.walk(s):
+            if isinstance(n, ast.Assign) and _is_method(n.value, tapes, "pop"):
+                key = _restore_key(n)
+                if key is not None and key not in out:
+                    out[key] = _comment_line(lines, n.lineno)
+    return out
+
+
+def _comment_line(lines, lineno):
+    """N of the nearest `# line N: ...` comment above line `lineno` (1-based), or None."""
+    for k in range(min(lineno, len(lines)) - 1, -1, -1):
+        m = re.match(r"\s*# line (\d+):", lines[k])
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _item_key(node):
+    """(array, index key) of `saved_item(y, index)`, else None."""
+    if _call_name(node) == "saved_item" and len(node.args) == 2 and not node.keywords and \
+            isinstance(node.args[0], ast.Name):
+        return node.args[0].id, _index_key(node.args[1])
+    return None
+
+
+def _restore_key(assign):
+    """(array, index key) of `y[index] = tape.pop()`, else None."""
+    target = assign.targets[0] if len(assign.targets) == 1 else None
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and \
+            not assign.value.args:
+        return target.value.id, _index_key(target.slice)
+    return None
+
+
+def _index_key(node):
+    """An index written as a subscript (`1:`) or as the value saved_item takes
+    (`__srcdiff_slice__(1, None)`), as one comparable key."""
+    if isinstance(node, ast.Slice):
+        return ("slice", _index_key(node.lower), _index_key(node.upper), _index_key(node.step))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and \
+            node.func.id in ("slice", "__srcdiff_slice__") and not node.keywords and \
+            1 < len(node.args) <= 3:
+        parts = [_index_key(a) for a in node.args] + [None] * (3 - len(node.args))
+        return ("slice", *parts)
+    if isinstance(node, ast.Tuple):
+        return ("tuple",) + tuple(_index_key(e) for e in node.elts)
+    if node is None or isinstance(node, ast.Constant) and node.value is None:
+        return None
+    return ast.dump(node)
 
 
 def _unsure_power(node):
@@ -387,13 +485,10 @@ def _user_place(lines, lineno, user_file, def_line=None):
     `# line N: ...` comment above it."""
     if user_file is None:
         return {}
-    number = None
-    for k in range(min(lineno or 0, len(lines)) - 1, -1, -1):
-        m = re.match(r"\s*# line (\d+):", lines[k])
-        if m:
-            number = int(m.group(1))
-            break
-    else:  # a line of the primal part (no comments there): the user's def
+    own = re.search(r"  # line (\d+)$", lines[lineno - 1]) if lineno and \
+        lineno <= len(lines) else None  # an item's save: the line of its write
+    number = int(own.group(1)) if own else _comment_line(lines, lineno or 0)
+    if number is None:  # a line of the primal part (no comments there): the user's def
         number = def_line
     if number is None:
         return {}

@@ -4,7 +4,8 @@ function; gives back the Emitted kernel and wrapper (`emitted_for_numba`), and t
 module's text importing what the kernel needs (`finish`).
 
 The emitted derivative goes through the Numba pass (numba_backend.split) into a kernel,
-decorated `@numba.njit(cache=True)`, and a wrapper, which cli.py assembles as it does any
+decorated `@numba.njit(cache=True, boundscheck=True)` (an index out of range raises, as in
+NumPy), and a wrapper, which cli.py assembles as it does any
 emitted function (its runtime helpers copied in). In the kernel, `numpy.` reads
 `numba_numpy.` (numpy, whose reductions also take numbers: runtime_numba.NUMPY) and the
 helpers that Numba dispatches by type are called as `runtime_numba.<helper>`, so they do
@@ -44,7 +45,7 @@ def emitted_for_numba(em, fn):
     kernel = []
     for line in split_.kernel_text.splitlines():
         if line.startswith("def "):
-            kernel.append("@numba.njit(cache=True)")
+            kernel.append("@numba.njit(cache=True, boundscheck=True)")
         elif not line.lstrip().startswith("#"):
             line = re.sub(r"\bnumpy\.", "numba_numpy.", line)
             for h in helpers:

@@ -35,16 +35,16 @@ def cache_dir():
 
 
 def _runtime_stamp():
-    from . import runtime_numba, runtime_numba_helpers
+    from . import runtime_numba, runtime_numba_helpers, runtime_numba_writes
     digest = hashlib.sha1()
-    for module in (runtime_numba_helpers, runtime_numba):
+    for module in (runtime_numba_helpers, runtime_numba, runtime_numba_writes):
         with open(module.__file__, "rb") as f:
             digest.update(f.read())
     return digest.hexdigest()
 
 
 _STAMP = []
-_FORMAT = "kernel modules 1"  # changes when what a cached kernel depends on changes
+_FORMAT = "kernel modules 2, boundscheck"  # changes when what a cached kernel depends on changes
 
 
 def kernel_file(split_):
@@ -91,7 +91,9 @@ def compile_kernel(split_, user_file, def_line=None):
         exec(compile(split_.kernel_text, filename, "exec"), namespace)
         sys.modules[module_name] = module
     namespace = module.__dict__
-    dispatcher = numba.njit(cache=cache)(namespace[split_.kernel_name])
+    # boundscheck: an index out of range raises IndexError, as on the NumPy path (unchecked,
+    # a write past the end gave a number)
+    dispatcher = numba.njit(cache=cache, boundscheck=True)(namespace[split_.kernel_name])
     return Kernel(dispatcher, filename, split_.kernel_text.splitlines(), user_file, def_line)
 
 
@@ -138,10 +140,17 @@ class Kernel:
         summary = next((ln.strip() for ln in message.splitlines() if ln.strip()), "")
         detail = _first_reason(message) or summary or \
             f"{type(exc).__name__} inside Numba's compiler (a call it can not type)"
+        m = re.match(r"No implementation of function Function\(<function (\w+) ", detail)
+        if m and m.group(1) in _WRITE_HELPERS:
+            detail = (f"an item write through an index it does not take (an index array, a "
+                      f"mask, `...`): {m.group(1)} has no compiled version for it")
         return NumbaUnsupported(f"Numba cannot compile this derivative: {detail}",
                                 hint=NUMBA_HINT,
                                 **_user_place(self.lines, lineno, self.user_file,
                                               self.def_line))
+
+
+_WRITE_HELPERS = ("saved_item", "take_and_zero")  # an item write's save, its adjoint's take
 
 
 def _while_compiling(exc):

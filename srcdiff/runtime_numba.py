@@ -16,11 +16,23 @@ Importing this module does not import Numba.
 import numpy
 
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
-    HELPERS, NUMPY, _largest, _smallest, abs_slope, broadcast_back, broadcast_like,
-    check_array, check_float_store, check_update, decided, expand_reduced, matmul_grad_left,
+    HELPERS, NUMPY, _largest, _smallest, abs_slope, add_adjoints, add_tangents, broadcast_back,
+    broadcast_like, check_array, check_cotangent, check_float_store, check_item_update,
+    check_not_shared, check_update, copy_tangent, decided, expand_reduced, matmul_grad_left,
     matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy,
-    power_exponent, python_power, scale_gradient, scatter_add, sum_value, unbroadcast, unit_like,
+    power_exponent, python_power, saved_item, scale_gradient, scatter_add, sequence_add,
+    sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
+    sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
     zeros_like_value)
+from . import runtime_numba_writes
+from .runtime_numba_writes import as_index
+
+# the helpers of item writes, `+=` and copies (overloaded in runtime_numba_writes), here
+# with the others: the codegen command's kernels call runtime_numba.<helper>
+WRITE_HELPERS = (add_adjoints, add_tangents, check_cotangent, check_item_update,
+                 check_not_shared, copy_tangent, saved_item, snapshot, sequence_add,
+                 sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
+                 sequence_mul_tangent, take_and_zero)
 
 
 # --- Numba's start ---------------------------------------------------------------------
@@ -72,6 +84,7 @@ def _blas_file_found():
 
 
 # --- the overloads ---------------------------------------------------------------------
+
 _INSTALLED = []
 
 
@@ -286,8 +299,9 @@ def install():
             return lambda grad, like, axis, keepdims: numpy.expand_dims(grad, axis % like.ndim)
 
     def basic_index(t):
-        if isinstance(t, (nt.Integer, nt.SliceType)):
-            return True
+        if isinstance(t, (nt.Integer, nt.SliceType)) or \
+                isinstance(t, nt.Optional) and isinstance(t.type, nt.Integer):
+            return True  # (an index set in a branch is an Optional integer: as_index)
         return isinstance(t, nt.BaseTuple) and all(
             isinstance(k, (nt.Integer, nt.SliceType)) for k in t.types)
 
@@ -312,12 +326,17 @@ def install():
                 for k in range(len(index)):
                     out[index[k]] += grad[k]
             else:
-                out[index] += grad
+                out[as_index(index)] += grad
             return out
 
         if start == "zeros":
             return lambda buffer, value, index, grad, owned, where=None: \
                 add(numpy.zeros_like(value), index, grad)
+
+        if is_array(buffer):  # (no None branch: its zeros may have another dtype)
+            def plain(buffer, value, index, grad, owned, where=None):
+                return add(buffer if owned else buffer.copy(), index, grad)
+            return plain
 
         def given(buffer, value, index, grad, owned, where=None):
             if buffer is None:
@@ -383,5 +402,7 @@ def install():
         if is_number(value):
             return lambda value: value
 
+    runtime_numba_writes.install(overload, is_array, is_number, basic_index)
     _INSTALLED.append(True)
     return numba
+

@@ -160,6 +160,97 @@ def own_copy(value):
     return value.copy() if isinstance(value, numpy.ndarray) else value
 
 
+def saved_item(value, index):
+    """A copy of `value[index]`, pushed before an item write overwrites it (a number for an
+    item of a 1-D array, an array for a row)."""
+    item = value[index]
+    return item.copy() if isinstance(item, numpy.ndarray) else item
+
+
+def take_and_zero(buffer, index, owned, where=None):
+    """For `x[index] = v` in reverse: (the adjoint of v, the adjoint of x with that item
+    zeroed); an adjoint not owned is copied first. Basic indices only (numbers, slices)."""
+    out = buffer if owned else buffer.copy()
+    taken = out[index]
+    taken = taken.copy() if isinstance(taken, numpy.ndarray) else taken
+    out[index] = 0
+    return taken, out
+
+
+def snapshot(value):
+    """A copy of a returned value that the adjoint may change afterwards (an item it
+    writes back); a number is itself."""
+    return value.copy() if isinstance(value, numpy.ndarray) else value
+
+
+def add_adjoints(a, b):
+    """Two derivatives (numbers or arrays) added."""
+    return a + b
+
+
+def copy_tangent(tangent):
+    """A private copy of a tangent, safe to update in place (an item write)."""
+    return tangent.copy() if isinstance(tangent, numpy.ndarray) else tangent
+
+
+def add_tangents(a, b):
+    """Two tangents (numbers or arrays) added."""
+    return a + b
+
+
+def check_cotangent(cotangent, value):
+    """A vjp's cotangent must have the output's shape; a private copy of it is returned."""
+    if numpy.shape(cotangent) != numpy.shape(value):
+        raise ValueError("the cotangent's shape is not the output's")
+    return cotangent.copy() if isinstance(cotangent, numpy.ndarray) else cotangent
+
+
+def check_item_update(container, item, method, reason, hint, where):
+    """Before `c[k] += v`: fine where c is an array (its item writes are followed); the
+    compiled code takes no lists, tuples or dicts."""
+    if not isinstance(container, numpy.ndarray):
+        raise ValueError(f"{where}: {reason}; {hint}")
+
+
+def check_not_shared(value, holder, reason, hint, where):
+    """Before writing into the array `value` while `holder` may see it: raise where their
+    memory may overlap (the compiled check compares the two arrays' address ranges, which
+    also refuses two interleaved views that share no element; the NumPy path's is exact)."""
+    if isinstance(value, numpy.ndarray) and isinstance(holder, numpy.ndarray) and \
+            value.ndim and numpy.may_share_memory(value, holder):
+        raise ValueError(f"{where}: {reason}; {hint}")
+
+
+def sequence_add(a, b):
+    """`a + b` of numbers or arrays (lists are not on the Numba path)."""
+    return a + b
+
+
+def sequence_mul(a, b):
+    """`a * b` of numbers or arrays."""
+    return a * b
+
+
+def sequence_add_grad(grad, a, b, which):
+    """The adjoint of operand `which` (0 or 1) of `a + b` (arithmetic)."""
+    return unbroadcast(grad, a if which == 0 else b)
+
+
+def sequence_mul_grad(grad, a, b, which):
+    """The adjoint of operand `which` (0 or 1) of `a * b` (arithmetic)."""
+    return unbroadcast(grad * b, a) if which == 0 else unbroadcast(grad * a, b)
+
+
+def sequence_add_tangent(tangent, a, b, y, which):
+    """The tangent of `a + b` from operand `which`'s tangent (arithmetic)."""
+    return broadcast_like(tangent, y)
+
+
+def sequence_mul_tangent(tangent, a, b, y, which):
+    """The tangent of `a * b` from operand `which`'s tangent (arithmetic)."""
+    return broadcast_like(tangent * b, y) if which == 0 else broadcast_like(a * tangent, y)
+
+
 def sum_value(x, axis=None, keepdims=False):
     """numpy.sum for an array, x itself for a number."""
     return numpy.sum(x, axis=axis, keepdims=keepdims) if numpy.ndim(x) else x
@@ -185,7 +276,10 @@ HELPERS = {f.__name__: f for f in (
     matmul_grad_left, matmul_grad_right, decided, power_exponent, python_power, abs_slope,
     unit_like,
     scale_gradient, expand_reduced, scatter_add, check_update, check_float_store,
-    check_array, no_derivative, own_copy)}
+    check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
+    sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
+    sequence_mul_tangent, snapshot, add_adjoints,
+    check_not_shared, copy_tangent, add_tangents, check_item_update, check_cotangent)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

@@ -54,6 +54,7 @@ LAYERS = [
                 "runtime_quantiles",
                 "runtime_banded", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
                 "runtime_integrate", "runtime_linalg", "runtime_numba", "runtime_numba_helpers",
+                "runtime_numba_writes",
                 "runtime_scipy",
                 "runtime_sequences", "runtime_stats", "runtime_updates", "runtime_values",
                 "signal", "subclasses", "syntax", "syntax_trees", "version"}),

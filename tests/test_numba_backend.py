@@ -168,3 +168,57 @@ def test_round_with_digits_is_refused_not_rounded_otherwise():
     with pytest.warns(UserWarning):
         got = srcdiff.grad(rounded_scale, jit="auto")(x)
     np.testing.assert_allclose(got, numerical_grad(rounded_scale, (x,), 0), rtol=1e-6)
+
+
+# --- item writes ------------------------------------------------------------------------------
+def two_writes(x, a):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for t in range(1, x.shape[0]):
+        y[t] = a * y[t - 1] + x[t]
+    return np.sum(y ** 2)
+
+
+@needs_numba
+def test_an_item_write_saves_its_item_on_a_tape_of_its_own():
+    """`y[t] = v` saves y[t] (saved_item) on the NumPy path's one tape; the kernel gives the
+    items of each array and index a typed tape (numbers here), restored by
+    `y[t] = tape_y_items2.pop()`, and the index saved as an integer tape where the emitted
+    code saves it. A Numba error at the save points at the user's write (its `# line N`)."""
+    x = np.linspace(0.1, 1.0, 6)
+    g = srcdiff.grad(two_writes, wrt=(0, 1), jit=True)
+    got = g(x, np.array(0.5))
+    want = srcdiff.grad(two_writes, wrt=(0, 1))(x, np.array(0.5))
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    text = g.source
+    line = two_writes.__code__.co_firstlineno
+    assert f"tape_y_items.append(saved_item(y, 0))  # line {line + 2}" in text
+    assert f"tape_y_items2.append(saved_item(y, t))  # line {line + 4}" in text
+    assert "y[t] = tape_y_items2.pop()" in text and "y[0] = tape_y_items.pop()" in text
+    assert "tape_sub_1.append(sub_1)" in text and "saved_item(y, t))\n" not in text
+    compile(text, "<kernel>", "exec")
+
+
+
+EMITTED_JVP = """def jvp_f(x, A, s, tangent_s):
+    check_differentiable(s, 's')
+    check_tangent(tangent_s, s, 's')
+    check_arguments_apart(A, 'A', (x, s), ('x', 's'), 'f')
+    A = own_copy(A)
+    y = A * 0.5
+    return finalize_value(y), 0.0
+"""
+
+
+def test_a_tangent_checked_but_not_kept_is_checked_in_the_wrapper():
+    """jvp with respect to an input the function rebinds first checks its tangent without
+    keeping it (`check_tangent(...)`, no assignment; seen in fuzz programs): a check of the
+    wrapper, with the others, not a kernel statement refused as "check_tangent has no Numba
+    version" (which took every such program off the Numba path)."""
+    split = numba_backend.split(EMITTED_JVP, "jvp_f")
+    assert "check_tangent" not in split.kernel_text
+    assert "check_arguments_apart" not in split.kernel_text
+    wrapper = split.wrapper_text
+    assert wrapper.index("check_tangent(tangent_s, s, 's')") < \
+        wrapper.index("check_arguments_apart(") < wrapper.index("jvp_f_kernel(")

@@ -21,7 +21,7 @@ def test_codegen_backend_numba(tmp_path):
                           env=dict(os.environ, PYTHONPATH=ROOT), capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     text = out.read_text()
-    assert "@numba.njit(cache=True)\ndef grad_control_flow_kernel(a):" in text
+    assert "@numba.njit(cache=True, boundscheck=True)\ndef grad_control_flow_kernel(a):" in text
     assert "reversed(" not in text
     sys.path.insert(0, str(tmp_path))
     try:

@@ -132,3 +132,48 @@ def test_an_argument_not_differentiated_is_passed_unchecked():
                                rtol=1e-5)
     with pytest.raises(SrcdiffError, match="cannot differentiate with respect to x"):
         g(np.array(3), np.array(2.0))
+
+
+def test_a_change_of_any_numba_runtime_module_renames_the_kernel_file(tmp_path, monkeypatch):
+    """The kernel's file name hashes the Numba runtime's modules, so Numba's disk cache beside
+    it is not reused after one changes: runtime_numba_writes was left out, and a kernel
+    compiled against its old overloads kept running from the cache."""
+    from srcdiff import runtime_numba, runtime_numba_helpers, runtime_numba_writes
+    before = numba_compile._runtime_stamp()
+    for module in (runtime_numba, runtime_numba_helpers, runtime_numba_writes):
+        changed = tmp_path / f"{module.__name__}.py"
+        with open(module.__file__) as fh:
+            changed.write_text(fh.read() + "\n# changed\n")
+        with monkeypatch.context() as m:
+            m.setattr(module, "__file__", str(changed))
+            assert numba_compile._runtime_stamp() != before, module.__name__
+    assert numba_compile._runtime_stamp() == before
+
+
+def writes_one_past_the_end(x):
+    y = np.zeros_like(x)
+    for t in range(x.shape[0]):
+        y[t + 1] = x[t] * 2.0
+    return np.sum(y ** 2)
+
+
+def reads_one_past_the_end(x):
+    s = 0.0
+    for t in range(x.shape[0]):
+        s = s + x[t + 1] * x[t]
+    return s
+
+
+@needs_numba
+@pytest.mark.parametrize("f", [writes_one_past_the_end, reads_one_past_the_end],
+                         ids=lambda f: f.__name__)
+def test_an_index_out_of_range_raises_as_on_the_numpy_path(f):
+    """Python raises IndexError at y[len(y)]; the kernel, compiled without bounds checks,
+    wrote past the end and gave back a gradient. It is compiled with boundscheck=True."""
+    x = np.linspace(0.1, 1.0, 5)
+    with pytest.raises(IndexError):
+        srcdiff.grad(f)(x)
+    with pytest.raises(IndexError):
+        srcdiff.grad(f, jit=True)(x)
+    with pytest.raises(IndexError):
+        srcdiff.jvp(f, jit=True)(x, np.ones_like(x))

@@ -1,0 +1,186 @@
+"""The Numba versions of the helpers an item write needs on the Numba path (run time: called
+by the compiled kernel; runtime_numba.install registers them). Takes numba's `overload` and
+runtime_numba's tests of types (`install(...)`); gives back nothing, with one implementation
+per argument type of each helper registered.
+
+An item write `y[t] = v` in a loop saves the item it overwrites (`saved_item`: a number for
+an item of a 1-D array, a row as an array, so each tape holds one type), takes its adjoint
+out in reverse (`take_and_zero`), and `y[t] += v` computes through `sequence_add` and
+friends, whose operands here are numbers and arrays (lists are not on the Numba path). A
+returned array is snapshot, adjoints and tangents are added, a tangent copied before its
+own item writes, a vjp's cotangent checked (after the loop, where its output is known), and
+`check_not_shared` compares two arrays' address ranges. An index set in
+a branch is an Optional integer to Numba, which indexes by none: `as_index` gives the integer.
+
+Importing this module does not import Numba.
+"""
+from .runtime_numba_helpers import (
+    add_adjoints, add_tangents, broadcast_like, check_cotangent, check_item_update,
+    check_not_shared, copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad,
+    sequence_add_tangent, sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot,
+    take_and_zero, unbroadcast)
+
+
+def as_index(index):
+    """An index as it is (compiled: an Optional integer, set in a branch, as the integer)."""
+    return index
+
+
+def install(overload, is_array, is_number, basic_index):
+    """Register the overloads of this module (runtime_numba.install calls it once)."""
+    from numba import types as nt
+
+    @overload(as_index)
+    def _as_index(index):
+        if isinstance(index, nt.Optional):
+            return lambda index: index + 0  # the integer (Numba indexes by no Optional)
+        return lambda index: index
+
+    _item_writes(overload, is_array, is_number, basic_index)
+    _copies(overload, is_array, is_number)
+
+
+
+def _item_writes(overload, is_array, is_number, basic_index):
+    """The overloads an item write `y[t] = v` needs: its saved item (a number, or a row as
+    an array: one type per tape), its adjoint taken and zeroed, and `+=`'s arithmetic."""
+    from numba import types as nt
+
+    @overload(saved_item)
+    def _saved_item(value, index):
+        if is_array(value) and basic_index(index):
+            return lambda value, index: own_copy(value[as_index(index)])
+
+    @overload(take_and_zero)
+    def _take_and_zero(buffer, index, owned, where=None):
+        if not (is_array(buffer) and basic_index(index)):
+            return None  # None (no adjoint yet), masks, index arrays: the NumPy path's
+
+        def take(buffer, index, owned, where=None):
+            out = buffer if owned else buffer.copy()
+            at = as_index(index)
+            taken = own_copy(out[at])
+            out[at] = 0
+            return taken, out
+        return take
+
+    @overload(check_item_update)
+    def _check_item_update(container, item, method, reason, hint, where):
+        if is_array(container):  # (lists, tuples and dicts are not on the Numba path)
+            return lambda container, item, method, reason, hint, where: None
+
+    def arithmetic(a, b):
+        return (is_number(a) or is_array(a)) and (is_number(b) or is_array(b))
+
+    @overload(sequence_add)
+    def _sequence_add(a, b):
+        if arithmetic(a, b):
+            return lambda a, b: a + b
+
+    @overload(sequence_mul)
+    def _sequence_mul(a, b):
+        if arithmetic(a, b):
+            return lambda a, b: a * b
+
+    def operand(which):
+        if isinstance(which, nt.IntegerLiteral) and which.literal_value in (0, 1):
+            return which.literal_value
+        return None  # typed again with `which` as a literal
+
+    @overload(sequence_add_grad)
+    def _sequence_add_grad(grad, a, b, which):
+        k = operand(which)
+        if k is None or not arithmetic(a, b):
+            return None
+        if k == 0:
+            return lambda grad, a, b, which: unbroadcast(grad, a)
+        return lambda grad, a, b, which: unbroadcast(grad, b)
+
+    @overload(sequence_mul_grad)
+    def _sequence_mul_grad(grad, a, b, which):
+        k = operand(which)
+        if k is None or not arithmetic(a, b):
+            return None
+        if k == 0:
+            return lambda grad, a, b, which: unbroadcast(grad * b, a)
+        return lambda grad, a, b, which: unbroadcast(grad * a, b)
+
+    @overload(sequence_add_tangent)
+    def _sequence_add_tangent(tangent, a, b, y, which):
+        if operand(which) is not None and arithmetic(a, b):
+            return lambda tangent, a, b, y, which: broadcast_like(tangent, y)
+
+    @overload(sequence_mul_tangent)
+    def _sequence_mul_tangent(tangent, a, b, y, which):
+        k = operand(which)
+        if k is None or not arithmetic(a, b):
+            return None
+        if k == 0:
+            return lambda tangent, a, b, y, which: broadcast_like(tangent * b, y)
+        return lambda tangent, a, b, y, which: broadcast_like(a * tangent, y)
+
+
+def _copies(overload, is_array, is_number):
+    """The overloads of a returned value's snapshot (and a tangent's copy), of two adjoints
+    (or tangents) added, and of the check
+    that an array written into is not seen through another name."""
+    from numba.extending import register_jitable
+
+    @register_jitable
+    def extent(a):
+        # the first and one-past-last byte address the array's elements can occupy
+        low = high = a.ctypes.data
+        for k in range(a.ndim):
+            step = a.strides[k] * (a.shape[k] - 1)
+            if step < 0:
+                low += step
+            else:
+                high += step
+        return low, high + a.itemsize
+
+    @register_jitable
+    def overlap(a, b):
+        a_low, a_high = extent(a)
+        b_low, b_high = extent(b)
+        return a_low < b_high and b_low < a_high
+
+    @overload(snapshot)
+    def _snapshot(value):
+        if is_array(value):
+            return lambda value: value.copy()
+        if is_number(value):
+            return lambda value: value
+
+    def add(a, b):
+        if (is_number(a) or is_array(a)) and (is_number(b) or is_array(b)):
+            return lambda a, b: a + b
+
+    overload(add_adjoints)(add)
+    overload(add_tangents)(add)
+    overload(copy_tangent)(_snapshot)
+
+    @overload(check_cotangent)
+    def _check_cotangent(cotangent, value):
+        if is_number(cotangent) and is_number(value):
+            return lambda cotangent, value: cotangent
+        if is_array(cotangent) and is_array(value) and cotangent.ndim == value.ndim:
+            def check(cotangent, value):
+                if cotangent.shape != value.shape:
+                    raise ValueError("srcdiff: the cotangent's shape is not the output's")
+                return cotangent.copy()
+            return check
+
+    @overload(check_not_shared)
+    def _check_not_shared(value, holder, reason, hint, where):
+        if not (is_array(value) and is_array(holder)):
+            return lambda value, holder, reason, hint, where: None
+        texts = [getattr(t, "literal_value", None) for t in (reason, hint, where)]
+        if not all(isinstance(t, str) for t in texts):
+            return None  # typed again with the texts as literals: the message says them
+        message = f"{texts[2]}: {texts[0]}; {texts[1]}"  # (Numba raises constant messages)
+
+        def check(value, holder, reason, hint, where):
+            if value.size and holder.size and overlap(value, holder):
+                raise ValueError(message)
+        return check
+
