@@ -189,6 +189,17 @@ def histogram_moves(a, bins, range):
     return range is None and numpy.ndim(bins) == 0 and numpy.size(a) > 0
 
 
+def _as_array(a):
+    """a as an array: a list or tuple made one, an array of any type (a device's) kept."""
+    return numpy.asarray(a) if isinstance(a, (list, tuple, float, int)) else a
+
+
+def _fractions(edges):
+    """k / n for each edge k of n + 1, made like `edges` (on its device)."""
+    count = numpy.size(edges)
+    return numpy.arange(count, like=edges) / (count - 1)
+
+
 def _extremes(a):
     """The weights of a's minimum and of its maximum in a (ties share them evenly)."""
     low, high = a == numpy.min(a), a == numpy.max(a)
@@ -200,10 +211,10 @@ def histogram_edges_grad(g, a, edges, bins, range):
     cotangent `g`: edge k is min(a) + (max(a) - min(a)) k / n (the range widened by 0.5 on
     each side where min(a) == max(a), which moves with both alike), so min(a) gets
     sum(g (1 - k/n)) and max(a) sum(g k/n); zero where the edges do not move with a."""
-    a = numpy.asarray(a)
+    a = _as_array(a)
     if not histogram_moves(a, bins, range):
-        return numpy.zeros(a.shape, dtype=numpy.result_type(g, a, float))
-    k = numpy.arange(numpy.size(edges)) / (numpy.size(edges) - 1)
+        return numpy.zeros_like(a, dtype=numpy.result_type(g, a, float))
+    k = _fractions(edges)
     low, high = _extremes(a)
     return numpy.sum(g * (1 - k)) * low + numpy.sum(g * k) * high
 
@@ -211,8 +222,8 @@ def histogram_edges_grad(g, a, edges, bins, range):
 def histogram_edges_tangent(t, a, edges, bins, range):
     """The tangent of numpy.histogram's edges along the tangent `t` of a (zero where they
     do not move with a)."""
-    a = numpy.asarray(a)
-    k = numpy.arange(numpy.size(edges)) / (numpy.size(edges) - 1)
+    a = _as_array(a)
+    k = _fractions(edges)
     if not histogram_moves(a, bins, range):
         return k * 0.0
     low, high = _extremes(a)
@@ -236,7 +247,7 @@ def histogram_tangent(t_edges, hist, edges, density):
 def histogram_bin_index(a, edges):
     """The bin numpy.histogram puts each element of a in (shaped like a), len(edges) - 1
     for one outside the edges (the last bin holds its right edge)."""
-    a = numpy.asarray(a)
+    a = _as_array(a)
     n = numpy.size(edges) - 1
     index = numpy.searchsorted(edges, a, side="right") - 1
     index = numpy.where(a == edges[-1], n - 1, index)

@@ -347,6 +347,11 @@ case("interp", lambda x, xp, fp, w: np.sum(np.sin(np.interp(x, xp, fp)) * w),
      np.array([-0.4, 0.2, 0.8, 1.7, 3.6]), XP, _sdistinct((5,)), _w((5,)), wrt=(0, 1, 2))
 case("interp-left-right", lambda x, fp, lo, hi, xp: np.sum(np.interp(x, xp, fp, lo, hi) ** 2),
      np.array([-0.4, 0.2, 3.6]), _sdistinct((5,)), 0.3, -0.2, XP, wrt=(0, 1, 2, 3))
+case("histogram", lambda a, w: np.sum(np.histogram(a, bins=3, density=True)[0] * w)
+     + np.sum(np.histogram(a, bins=3)[1] * np.sin(a[:4])), np.array([0.3, -1.2, 0.75, 2.0, 1.1]),
+     _w((3,)))
+case("histogram_bin_edges", lambda a: np.sum(np.histogram_bin_edges(a, bins=4) ** 2),
+     np.array([0.3, -1.2, 0.75, 2.0, 1.1]))
 case("trapezoid-x", lambda y, t, w: np.sum(np.trapezoid(y, t) * w), X34,
      np.array([0.0, 0.4, 1.1, 1.5]), _w((3,)), wrt=(0, 1))
 case("trapezoid-dx", lambda y, h: np.trapezoid(y, dx=h, axis=0)[1], X34, 0.3, wrt=(0, 1))
@@ -772,7 +777,7 @@ if _sp is not None:
         case(f"scipy-{fn.__name__}", _unary(fn), _in(lo, hi, (2, 3)))
     for fn, da, db in [(_sp.betaln, (0.5, 3), (0.5, 3)), (_sp.beta, (0.5, 3), (0.5, 3)),
                        (_sp.xlogy, (-2, 2), (0.3, 2)), (_sp.xlog1py, (-2, 2), (-0.5, 2)),
-                       (_sp.rel_entr, (0.2, 2), (0.2, 2))]:
+                       (_sp.rel_entr, (0.2, 2), (0.2, 2)), (_sp.kl_div, (0.2, 2), (0.2, 2))]:
         case(f"scipy-{fn.__name__}", _binary(fn), _in(*da, (2, 3)), _in(*db, (3,)), wrt=(0, 1))
     case("scipy-polygamma", lambda x: np.sum(_sp.polygamma(1, x)), _in(0.5, 3, (3,)),
          xfail=_SCIPY_HOST.format("special.polygamma"))
