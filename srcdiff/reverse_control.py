@@ -73,7 +73,7 @@ class ControlAdjoints:
                     new_entry[name] = OWNED
             entry = new_entry
         before = [S.Assign(targets=[S.store(self.adj(name))], value=S.Call(
-            func=self.helper("copy_array"), args=[S.load(self.adj(name))], keywords=[]),
+            func=self.helper("own_copy"), args=[S.load(self.adj(name))], keywords=[]),
             type_comment=None) for name in sorted(owned_before)]
         must = self.defined.must(stmt)
         for name in sorted(entry):
@@ -161,7 +161,7 @@ def _copied_per_trip(rev, body, entry, exit_state):
         if not (isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.args and
                 isinstance(node.args[0], S.Name) and node.args[0].id in adjoints):
             continue
-        if node.func.id == "copy_array" or node.func.id in ("take_and_zero", "scatter_add") \
+        if node.func.id == "own_copy" or node.func.id in ("take_and_zero", "scatter_add") \
                 and any(k.arg == "owned" and isinstance(k.value, S.Constant) and
                         k.value.value is False for k in node.keywords):
             found.add(adjoints[node.args[0].id])
