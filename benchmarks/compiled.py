@@ -213,10 +213,9 @@ def item_write_lines(repeat, min_time, steps=1000):
              f"{run.fmt_spread(run.paired_ratio(samples, 'numpy', 'srcdiff-numba'))} | "
              f"{run.fmt_spread(run.paired_ratio(samples, 'lean', 'srcdiff-numba'))} |", "",
              f"- the recurrence: gradient with respect to x and a; {repeat} paired rounds, "
-             f"{os.cpu_count()} cores, load average at the end {_load()}. The compiled "
-             "gradient copies the adjoint of y at each reverse step (the emitted "
-             "`take_and_zero(d_y, t, owned=False)`: the emitter cannot tell that the copy "
-             "of the step before is already private), most of its time at this T",
+             f"{os.cpu_count()} cores, load average at the end {_load()}. The adjoint of y "
+             "is copied once before the reverse loop (`d_y = own_copy(d_y)`) and updated in "
+             "place at each step (`take_and_zero(d_y, t, owned=True)`), on both paths",
              "", WRITES_END]
     print("\n".join(lines[2:-2]), flush=True)
     return lines
