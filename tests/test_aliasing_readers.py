@@ -71,6 +71,55 @@ def method_copy_of_a_class_only_the_run_tells(x):
     return np.sum(g * x) + np.sum(layer.w * x)
 
 
+class Grab:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return self.w
+
+
+def copied_of_a_class_only_the_run_tells(x):
+    y = x * 1.0
+    layer = Layer(y) if x[0] > 0.0 else Grab(y)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_in_a_loop_over_objects(x):
+    y = x * 1.0
+    total = 0.0
+    for layer in [Layer(y), Grab(y)]:
+        g = layer.copied()
+        g[2] = g[2] * x[0]
+        total = total + np.sum(g * x)
+    return total + np.sum(y * x)
+
+
+def copied_of_a_list_item(x):
+    y = x * 1.0
+    layers = [Layer(y), Grab(y)]
+    g = layers[1].copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_of_a_list_item_that_copies(x):
+    y = x * 1.0
+    layers = [Layer(y), Grab(y)]
+    g = layers[0].copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_of_either_class_that_copies(x):
+    layer = Layer(x * 1.0) if x[0] > 0.0 else Other(x * 2.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x)
+
+
 def kw_mix(w, **kw):
     total = w * kw["a"]
     for k, v in kw.items():
@@ -181,6 +230,31 @@ def test_a_method_returning_a_copy_is_written_freely(m):
     check(m.method_copy_written, X, order=2)
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
         srcdiff.grad(m.method_copy_of_a_class_only_the_run_tells)(X.copy())
+
+
+@pytest.mark.parametrize("name, x0", [("copied_of_a_class_only_the_run_tells", -0.3),
+                                      ("copied_in_a_loop_over_objects", 0.3),
+                                      ("copied_in_a_loop_over_objects", -0.3),
+                                      ("copied_of_a_list_item", 0.3)])
+def test_a_field_handed_back_by_a_method_of_a_list_item_or_a_dispatch_is_refused(m, name, x0):
+    """`g = obj.copied(); g[2] = ...; y` where obj is a list's item, a loop's item over a
+    list of objects, or an object whose class only the run tells, and Grab.copied hands back
+    self.w (y itself): the write changes y. The gradient was silently wrong (the argument
+    of the call was srcdiff's name, never checked); now refused in the run, at the write."""
+    x = np.array([x0, -0.5, 0.8, 0.1])
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
+        srcdiff.grad(getattr(m, name))(x.copy())
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
+        check(getattr(m, name), x, order=1)   # (vjp, jvp: every path)
+
+
+def test_a_method_copying_its_field_of_a_list_item_or_a_dispatch_differentiates(m):
+    """The neighbours: the object's method copies (Layer.copied; where the class is one of
+    two only the run tells, Layer's arm), so the write is unseen: the run's check passes."""
+    check(m.copied_of_a_list_item_that_copies, X, order=2)
+    check(m.copied_of_a_class_only_the_run_tells, X, order=2)   # (x[0] > 0: Layer)
+    for x0 in (0.3, -0.3):
+        check(m.copied_of_either_class_that_copies, np.array([x0, -0.5, 0.8, 0.1]), order=2)
 
 
 def test_an_update_in_place_read_only_through_a_helpers_result_is_checked_when_it_runs(m):
