@@ -246,12 +246,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
     def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
-             item_of=False):
+             item_of=False, strict=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change;
         `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
-        read, by a name of `other` or not (`z = list(L)[0]` is y's own array)."""
+        read, by a name of `other` or not (`z = list(L)[0]` is y's own array); `strict`
+        (`must` too): refused where holder may be unbound at the write (`g = o.copied()`)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
@@ -284,16 +285,15 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
             if holder is not None and not must_be_defined(holder, w):   # (unbound on some
                 # path: the check cannot name it there; refused, `z op= v` where an array)
-                if read and holder in defined[0][0].maybe(w) and _inplace(w):
+                if read and (must or strict) and holder in defined[0][0].maybe(w) and _inplace(w):
                     guards.setdefault((id(w), None, None), (w, error, None, None, None))
-                elif read and holder in defined[0][0].maybe(w):
+                elif read and (must or strict) and holder in defined[0][0].maybe(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 continue
             if read:   # (alias_flow sees it read: for an item, by a name or it cannot tell,
-                # `z = list(L)[0]`; by a name other than a row of x, which alias_rows checks:
-                # `r = Record(x); x *= c; r.w`, `g = layer.grab(); g[1] = c; y`; where it
-                # cannot tell, the run checks the holder: `g = field_of(layer)`; an update
-                # nothing reads the other name after, w = w0; w -= ..., is left)
+                # `z = list(L)[0]`; by a name but a row of x, which alias_rows checks: `r =
+                # Record(x); x *= c; r.w`, `g = layer.grab(); g[1] = c; y`; where it cannot
+                # tell, the run checks holder, `g = field_of(layer)`; `w = w0; w -= ...` left)
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
@@ -397,7 +397,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     fail(written[target], f"writing into {target} here would change {shown} "
                          f"too: {target} {how.format(shown)}",
                          f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
-                         holder=other)
+                         holder=other, strict="function" in how)   # (what a call gave back)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
             elif d.sd.kind == Kind.POP and not popped_unseen(target, value.func.value):
