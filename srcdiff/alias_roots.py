@@ -1,8 +1,10 @@
 """The names whose arrays a name may hold, be part of, or be (stage 3, lower: called by
 aliasing.py). Takes the lowered core statements (`Roots`); gives back, for one name, what it
 was copied, indexed or viewed from and the items of a list or tuple built here it is (`roots`),
-those and the arguments' roots of functions of the user's it came from (`may_share`), and
-the names it may be the very same array as (`same_as`); and for one statement, the list or
+those and the arguments' roots of functions of the user's it came from (`may_share`), the
+arguments of those calls as the user named them (`given_to_calls`: a method's object too,
+`layers[1].copied()`, a class dispatch's), and the names it may be the very same array as
+(`same_as`); and for one statement, the list or
 dict it stores a name's array into (`stored_into`).
 
 aliasing.check_writes asks these questions of the bindings alone (no order, no branches):
@@ -93,6 +95,38 @@ class Roots:
                     if isinstance(a, S.Name):
                         self.same_as(a.id, seen)
         return seen
+
+    def given_to_calls(self, name, user_names):
+        """Where `name` is bound to what a function of the user's returned (a method too,
+        `g = layers[1].copied()`), directly or through srcdiff's copies of such results (a
+        class dispatch's arms, `copied_1 = grab_1.copied()`, then `g = copied_1`): the names
+        of the arguments given those calls, which the result may hold or be, each traced
+        back through srcdiff's copies to the user's name (`grab_1 = layer`: layer)."""
+        out, todo, seen = set(), [name], set()
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            for t in self.defs.get(n, []):
+                if t.sd.kind == Kind.COPY and isinstance(t.value, S.Name) and \
+                        t.value.id not in user_names:
+                    todo.append(t.value.id)
+                elif t.sd.kind == Kind.CALL and is_user_function(t.sd.func):
+                    out |= {self._named(a.id, user_names) for a in analyze.call_args(t)
+                            if isinstance(a, S.Name)}
+        return out
+
+    def _named(self, name, user_names):
+        """The user's name srcdiff's `name` copies (through its copies), else `name`."""
+        for _ in range(8):
+            made = self.defs.get(name, [])
+            if name in user_names or not made or not all(
+                    t.sd.kind == Kind.COPY and isinstance(t.value, S.Name) for t in made) or \
+                    len({t.value.id for t in made}) != 1:
+                return name
+            name = made[0].value.id
+        return name
 
 
 def _holds_its_arguments(func):

@@ -246,12 +246,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
     def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
-             item_of=False):
+             item_of=False, strict=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change;
         `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
-        read, by a name of `other` or not (`z = list(L)[0]` is y's own array)."""
+        read, by a name of `other` or not (`z = list(L)[0]` is y's own array); `strict`
+        (`must` too): refused where holder may be unbound at the write (`g = o.copied()`)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
@@ -278,22 +279,21 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 error = source.error(w.sd.line, reason, hint=hint)
             if must and not seen_through(holder, w, name):
                 continue   # what holder holds, and what is made of it, never sees it
-            if holder is not None and not must_be_defined(holder, w):
-                if must and holder in defined[0][0].maybe(w) and _inplace(w):
+            who = seen[id(w)][0]
+            read = others is None or must or any(read_after(o, w, stmts) for o in others) or \
+                (item_of and who != name) or (holder is not None and who is None) or \
+                (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
+            if holder is not None and not must_be_defined(holder, w):   # (unbound on some
+                # path: the check cannot name it there; refused, `z op= v` where an array)
+                if read and (must or strict) and holder in defined[0][0].maybe(w) and _inplace(w):
                     guards.setdefault((id(w), None, None), (w, error, None, None, None))
-                elif must and holder in defined[0][0].maybe(w):   # (`z op= v` on an array
-                    raise source.error(w.sd.line, reason, hint=hint)   # only: the run tells)
-                continue  # (the check could not name it there)
-            if others is None or must or any(read_after(o, w, stmts) for o in others) or \
-                    (item_of and seen[id(w)][0] != name) or \
-                    (seen[id(w)][0] not in (None, name) and
-                     not _rows_of(defs.get(seen[id(w)][0], ()), name)) or \
-                    (holder is not None and seen[id(w)][0] is None):
-                # (alias_flow sees it read: for an item, by a name or it cannot tell, `z =
-                # list(L)[0]`; by a name other than a row of x, which alias_rows checks:
-                # `r = Record(x); x *= c; r.w`, `g = layer.grab(); g[1] = c; y`; where it
-                # cannot tell, the run checks the holder: `g = field_of(layer)`)
-                # an update nothing reads the other name after (w = w0; w -= ...) is left
+                elif read and (must or strict) and holder in defined[0][0].maybe(w):
+                    raise source.error(w.sd.line, reason, hint=hint)
+                continue
+            if read:   # (alias_flow sees it read: for an item, by a name or it cannot tell,
+                # `z = list(L)[0]`; by a name but a row of x, which alias_rows checks: `r =
+                # Record(x); x *= c; r.w`, `g = layer.grab(); g[1] = c; y`; where it cannot
+                # tell, the run checks holder, `g = field_of(layer)`; `w = w0; w -= ...` left)
                 only = "reverse" if forward_follows and w.sd.kind == Kind.SETITEM else None
                 guards.setdefault((id(w), holder, None), (w, error, holder, None, only))
 
@@ -385,19 +385,19 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     d.sd.kind == Kind.CALL and is_user_function(d.sd.func)):
                 # a = b = v (both copies of one temporary), z = y if c else w (a copy of
                 # y in one branch), z = helper(y) (which may return y): the run tells
-                if d.sd.kind == Kind.COPY:
-                    sharers = {t.targets[0].id for t in stmts if isinstance(t, S.Assign)
-                               and t.sd.kind == Kind.COPY and isinstance(t.value, S.Name)
-                               and t.value.id == value.id} | roots(value.id)
-                    how = "may be {} itself (an alias)"
-                else:
-                    sharers = {a.id for a in analyze.call_args(d) if isinstance(a, S.Name)}
-                    how = "comes from a function of yours, which may return {} itself"
-                for other in sorted(n for n in sharers if n in user_names and n != target):
-                    fail(written[target], f"writing into {target} here would change {other} "
-                         f"too: {target} {how.format(other)}",
+                sharers = {(n, "may be {} itself (an alias)") for n in {
+                    t.targets[0].id for t in stmts if isinstance(t, S.Assign) and t.sd.kind
+                    == Kind.COPY and isinstance(t.value, S.Name) and t.value.id == value.id
+                } | roots(value.id) if n in user_names} if d.sd.kind == Kind.COPY else set()
+                # (z = helper(y), layers[1].copied(), a class dispatch's arms: alias_roots)
+                sharers |= {(n, "comes from a function of yours, which may return {} itself")
+                            for n in tree.given_to_calls(target, user_names)}
+                for other, how in sorted(p for p in sharers if p[0] != target):
+                    shown = other if other in user_names else stem(S.load(other))
+                    fail(written[target], f"writing into {target} here would change {shown} "
+                         f"too: {target} {how.format(shown)}",
                          f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
-                         holder=other)
+                         holder=other, strict="function" in how)   # (what a call gave back)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
             elif d.sd.kind == Kind.POP and not popped_unseen(target, value.func.value):

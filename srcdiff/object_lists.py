@@ -1,10 +1,10 @@
 """The items of the lists of objects a function makes, and the facts behind them (stage 3,
-lower: called by objects.py and values.py). Takes the lowering's state and a local list (or
+lower: called by objects.py, values.py and records.py). Takes the lowering's state and a local list (or
 a name); gives back the expressions of the list's items (a display's, a comprehension's,
 then each appended one), or None where other code could grow it; the names bound once, the
 loops binding a name, the displays a name bound several times holds (display_rebindings),
-the classes of the objects a name bound only to new objects may hold (made_classes), the
-items a loop may bind (loop_items: a display's, or every copy's where a loop written out
+the classes of the objects a name bound only to new objects may hold (made_classes) and a
+field every one of them stores (shared_field: `layer.w`, of A or B), the items a loop may bind (loop_items: a display's, or every copy's where a loop written out
 binds the list once per copy),
 whether a list is read only by items (only_indexed), the values known to the lowered
 function's callees, the sequence a loop's item comes from (through enumerate and zip too)
@@ -279,6 +279,22 @@ def made_classes(lw, name):
     classes = tuple(dict.fromkeys(made))
     return classes if len(classes) > 1 else None
 
+
+def shared_field(lw, node, record_fields):
+    """`layer.w` where the local layer holds objects made here of several classes
+    (made_classes: `layer = A(w) if flag else B(w)`), each a record class storing w as a
+    field (`record_fields`: records.record_fields, given by records.record_read), none with
+    a class attribute of that name (a property, a constant): the first of those classes,
+    read as record_read reads a field (runtime_values.record_field, the same for either
+    object); None otherwise."""
+    import inspect
+    if not isinstance(node, S.Attribute) or not isinstance(node.value, S.Name):
+        return None
+    classes = made_classes(lw, node.value.id) if node.value.id in lw.locals else None
+    if not classes or not all(node.attr in (record_fields(c) or ()) and inspect.getattr_static(
+            c, node.attr, None) is None for c in classes):
+        return None
+    return classes[0]
 
 def _generated(lw):
     """Whether the function being lowered is a derivative srcdiff emitted."""

@@ -27,6 +27,7 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .objects import class_of, is_user_class
+from .object_lists import shared_field
 
 
 def record_read(lw, node, base, out):
@@ -40,7 +41,7 @@ def record_read(lw, node, base, out):
     cls = lw.known_types.get(base.id)
     from .core import assigned_names
     if not isinstance(cls, type) or base.id in assigned_names(lw.fdef.body):
-        cls = class_of(lw, node.value, set())
+        cls = class_of(lw, node.value, set()) or shared_field(lw, node, record_fields)   # A or B
     getter = _property_getter(cls, node.attr)
     if getter is not None:   # @property: its getter called on the object
         from .callables import canonical_path as path_of

@@ -5,6 +5,7 @@ lowered body's bindings alone."""
 import numpy as np
 
 from srcdiff import aliasing, analyze
+from srcdiff import syntax as S
 from srcdiff.alias_roots import Roots
 from srcdiff.transform import lower_function
 
@@ -119,3 +120,51 @@ def test_a_list_or_dict_slot_holding_an_array_written_after(tmp_path):
             srcdiff.grad(f)(x.copy())
     check(m.stored_then_read_before_the_write, x, order=2)
     check(m.stored_into_an_array_row, x, order=2)
+
+
+_GIVEN = '''
+import numpy as np
+
+
+class Layer:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return self.w.copy()
+
+
+class Grab:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return self.w
+
+
+def handed_back(x):
+    y = x * 1.0
+    layers = [Layer(y), Grab(y)]
+    g = layers[1].copied()
+    layer = Layer(y) if x[0] > 0.0 else Grab(y)
+    h = layer.copied()
+    t = np.tanh(y)
+    return np.sum(g * x) + np.sum(h * x) + np.sum(t)
+'''
+
+
+def test_the_arguments_of_the_calls_a_result_came_from(tmp_path, monkeypatch):
+    """given_to_calls: `g = layers[1].copied()` may hold what srcdiff's name for layers[1]
+    holds; `h` came from a class dispatch (copied_1 = grab_1.copied() in each arm, then h =
+    copied_1), whose objects are srcdiff's copies of the user's layer: layer. A ufunc's
+    result came from no call of the user's."""
+    from user_modules import load
+    monkeypatch.setattr(aliasing, "check_writes", lambda *args: [])   # (no write here)
+    m = load(tmp_path, "given", _GIVEN)
+    low = lower_function(m.handed_back)
+    tree = Roots(list(analyze.flatten(low.body)))
+    users = {"x", "y", "layers", "g", "layer", "h", "t"}
+    (item,) = tree.given_to_calls("g", users)
+    assert item not in users and S.spell(tree.defs[item][0].value) == "layers[1]"
+    assert tree.given_to_calls("h", users) == {"layer"}
+    assert tree.given_to_calls("t", users) == set() == tree.given_to_calls("y", users)

@@ -71,6 +71,77 @@ def method_copy_of_a_class_only_the_run_tells(x):
     return np.sum(g * x) + np.sum(layer.w * x)
 
 
+class Grab:
+    def __init__(self, w):
+        self.w = w
+
+    def copied(self):
+        return self.w
+
+
+def copied_of_a_class_only_the_run_tells(x):
+    y = x * 1.0
+    layer = Layer(y) if x[0] > 0.0 else Grab(y)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_in_a_loop_over_objects(x):
+    y = x * 1.0
+    total = 0.0
+    for layer in [Layer(y), Grab(y)]:
+        g = layer.copied()
+        g[2] = g[2] * x[0]
+        total = total + np.sum(g * x)
+    return total + np.sum(y * x)
+
+
+def copied_of_a_list_item(x):
+    y = x * 1.0
+    layers = [Layer(y), Grab(y)]
+    g = layers[1].copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_of_a_list_item_that_copies(x):
+    y = x * 1.0
+    layers = [Layer(y), Grab(y)]
+    g = layers[0].copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_of_either_class_that_copies(x):
+    layer = Layer(x * 1.0) if x[0] > 0.0 else Other(x * 2.0)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x)
+
+
+def copied_of_an_object_made_in_one_arm(x):
+    y = x * 1.0
+    if x[0] > 0.0:
+        layer = Grab(y)
+        g = layer.copied()
+    else:
+        g = y * 2.0
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
+def copied_of_an_object_made_in_both_arms(x):
+    y = x * 1.0
+    if x[0] > 0.0:
+        layer = Layer(y)
+    else:
+        layer = Other(y)
+    g = layer.copied()
+    g[2] = g[2] * x[0]
+    return np.sum(g * x) + np.sum(y * x)
+
+
 def kw_mix(w, **kw):
     total = w * kw["a"]
     for k, v in kw.items():
@@ -176,11 +247,52 @@ def test_a_view_read_after_the_write_in_the_same_trip_stays_refused(m):
 def test_a_method_returning_a_copy_is_written_freely(m):
     """`g = layer.copied(); g[2] = ...`, the class known: the method's own body proves its
     result new (alias_flow_fresh), so the write is unseen by layer.w. Where the object's
-    class is one of two only the run tells (a method call srcdiff keeps as written), the
-    refusal stands: which body runs is not known when compiling."""
+    class is one of two only the run tells, each arm calls its class's method (a dispatch)
+    and both copy, so the run's check at the write passes; `layer.w`, a field of both record
+    classes, is read as a field (object_lists.shared_field; it was refused there)."""
     check(m.method_copy_written, X, order=2)
+    for x0 in (0.3, -0.3):
+        check(m.method_copy_of_a_class_only_the_run_tells, np.array([x0, -0.5, 0.8, 0.1]),
+              order=2)
+
+
+@pytest.mark.parametrize("name, x0", [("copied_of_a_class_only_the_run_tells", -0.3),
+                                      ("copied_in_a_loop_over_objects", 0.3),
+                                      ("copied_in_a_loop_over_objects", -0.3),
+                                      ("copied_of_a_list_item", 0.3)])
+def test_a_field_handed_back_by_a_method_of_a_list_item_or_a_dispatch_is_refused(m, name, x0):
+    """`g = obj.copied(); g[2] = ...; y` where obj is a list's item, a loop's item over a
+    list of objects, or an object whose class only the run tells, and Grab.copied hands back
+    self.w (y itself): the write changes y. The gradient was silently wrong (the argument
+    of the call was srcdiff's name, never checked); now refused in the run, at the write."""
+    x = np.array([x0, -0.5, 0.8, 0.1])
     with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
-        srcdiff.grad(m.method_copy_of_a_class_only_the_run_tells)(X.copy())
+        srcdiff.grad(getattr(m, name))(x.copy())
+    with pytest.raises(srcdiff.SrcdiffError, match=r"readers.py:[0-9]+: writing into g here"):
+        check(getattr(m, name), x, order=1)   # (vjp, jvp: every path)
+
+
+def test_a_method_copying_its_field_of_a_list_item_or_a_dispatch_differentiates(m):
+    """The neighbours: the object's method copies (Layer.copied; where the class is one of
+    two only the run tells, Layer's arm), so the write is unseen: the run's check passes."""
+    check(m.copied_of_a_list_item_that_copies, X, order=2)
+    check(m.copied_of_a_class_only_the_run_tells, X, order=2)   # (x[0] > 0: Layer)
+    for x0 in (0.3, -0.3):
+        check(m.copied_of_either_class_that_copies, np.array([x0, -0.5, 0.8, 0.1]), order=2)
+
+
+def test_a_holder_bound_in_one_arm_only_is_refused_at_the_write(m):
+    """`layer = Grab(y); g = layer.copied()` in one arm of an if, g bound anew in the other,
+    then `g[2] = ...`: the run's check cannot name layer where it may be unbound, and the
+    write was left unchecked (silently wrong for x[0] > 0). Now refused, located at the
+    write. The neighbour, layer bound in both arms (both methods copy), is checked in the run
+    and differentiates."""
+    for x0 in (0.3, -0.3):
+        x = np.array([x0, -0.5, 0.8, 0.1])
+        with pytest.raises(srcdiff.SrcdiffError,
+                           match=r"readers.py:[0-9]+: writing into g here would change layer"):
+            srcdiff.grad(m.copied_of_an_object_made_in_one_arm)(x.copy())
+        check(m.copied_of_an_object_made_in_both_arms, x, order=2)
 
 
 def test_an_update_in_place_read_only_through_a_helpers_result_is_checked_when_it_runs(m):

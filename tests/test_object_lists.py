@@ -275,3 +275,46 @@ def test_a_list_rebound_to_displays_of_other_classes_dispatches_or_refuses_locat
     no such method (never run through another class's method)."""
     with pytest.raises(srcdiff.UnsupportedCodeError, match="_Sine, which has no method 'forward'"):
         srcdiff.grad(_rebound_to_displays_of_two_classes)(np.array([0.3, 1.2, -0.7]))
+
+
+# -- a field of an object whose class is decided at run time: read as a field ------------
+class _Bare:
+    def __init__(self, v):
+        self.v = v
+
+    def f(self, x):
+        return self.v * x
+
+
+def _field_of_a_conditional(x, flag):
+    layer = _Sine(x[0]) if flag else _Shift(x[1])
+    return np.sum(layer.f(x) ** 2) + layer.w * x[2]
+
+
+def _field_in_branches(x, flag):
+    if flag > 0:
+        layer = _Sine(x[0])
+    elif flag < 0:
+        layer = _Scale(x[2])
+    else:
+        layer = _Shift(x[1])
+    return np.sum(layer.f(x)) * layer.w
+
+
+@pytest.mark.parametrize("f, flags", [(_field_of_a_conditional, (True, False)),
+                                      (_field_in_branches, (1, -1, 0))])
+def test_a_field_every_class_stores_differentiates_whichever_class_runs(f, flags):
+    """`layer = A(w) if flag else B(w); layer.w` where both record classes store w: read as
+    a field whichever class runs (object_lists.shared_field; it was refused, "cannot
+    differentiate through the attribute .w")."""
+    x = np.array([0.3, 1.2, -0.7])
+    for flag in flags:
+        check(f, x, flag, wrt=0)
+
+
+def test_a_field_one_of_the_classes_lacks_stays_refused():
+    def f(x, flag):
+        layer = _Sine(x[0]) if flag else _Bare(x[1])
+        return np.sum(layer.f(x)) + layer.w
+    with pytest.raises(srcdiff.NoRuleError, match="attribute .w"):
+        srcdiff.grad(f, wrt=0)(np.array([0.3, 1.2, -0.7]), True)
