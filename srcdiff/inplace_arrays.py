@@ -39,6 +39,7 @@ import numpy
 
 from . import markers
 from . import syntax as S
+from .loop_rows import _stored
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _OPS = (S.Add, S.Sub, S.Mult, S.Div)
@@ -56,22 +57,6 @@ def array_updates(fdef, resolve, not_arrays=()):
     kinds = _Kinds(fdef, resolve, not_arrays)
     kinds.block(fdef.body, kinds.start)
     return frozenset(kinds.found)
-
-
-def _stored(node, updates=False):
-    """Names bound anywhere in `node` (nested scopes' names too); the names of `u op= e`
-    left out unless `updates`."""
-    skip = set() if updates else {id(n.target) for n in S.walk(node)
-                                  if isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)}
-    out = set()
-    for n in S.walk(node):
-        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)) and id(n) not in skip:
-            out.add(n.id)
-        elif isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
-            out.add(n.name)
-        elif isinstance(n, (S.Global, S.Nonlocal)):
-            out.update(n.names)
-    return out
 
 
 def _drop(known, names):
@@ -128,7 +113,7 @@ class _Kinds:
             known = _drop(known, _stored(stmt.test, True))
             return self.block(stmt.body, known) & self.block(stmt.orelse, known)
         if isinstance(stmt, (S.For, S.While)):
-            inner = _drop(known, _stored(stmt) | (
+            inner = _drop(known, _stored(stmt, False) | (
                 _stored(stmt.iter, True) if isinstance(stmt, S.For) else set()))
             self.block(stmt.body, inner)
             self.block(stmt.orelse, inner)

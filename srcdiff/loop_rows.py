@@ -83,11 +83,14 @@ def _row_of(loop):
     return None
 
 
-def _stored(node):
-    """Names bound anywhere in `node` (nested scopes: their own names)."""
+def _stored(node, updates=True):
+    """Names bound anywhere in `node` (nested scopes: their own names); the names of
+    `u op= e` left out unless `updates` (inplace_arrays.py asks both)."""
+    skip = set() if updates else {id(n.target) for n in S.walk(node)
+                                  if isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)}
     out = set()
     for n in S.walk(node):
-        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)) and id(n) not in skip:
             out.add(n.id)
         elif isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef)):
             out.add(n.name)
