@@ -334,12 +334,6 @@ class ExpressionLowering:
                 ref = self.bind(canonical_path(func), func)
                 return self.assign(target, S.Call(func=ref, args=[base], keywords=[]), Kind.CALL,
                                    func=func)
-            if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
-                func = runtime_linalg.result_field
-                self.bindings[func.__name__] = func
-                here = S.const(where(self.src.filename, self.line))
-                return self.assign(target, S.Call(func=S.load(func.__name__), args=[
-                    base, S.const(node.attr), here], keywords=[]), Kind.CALL, func=func)
             index = named_tuples.field_index(self, node, base)   # p.w of a named tuple: p[0]
             if index is not None:
                 return self.assign(target, S.Subscript(value=base, slice=S.const(index),
@@ -350,6 +344,14 @@ class ExpressionLowering:
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
+            if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
+                # (after the user's records and named tuples: a field of theirs may be
+                # called U or S too)
+                func = runtime_linalg.result_field
+                self.bindings[func.__name__] = func
+                here = S.const(where(self.src.filename, self.line))
+                return self.assign(target, S.Call(func=S.load(func.__name__), args=[
+                    base, S.const(node.attr), here], keywords=[]), Kind.CALL, func=func)
             kind = Kind.OPAQUE if node.attr in SHAPE_ATTRIBUTES else Kind.ATTRIBUTE
             return self.assign(target, S.Attribute(value=base, attr=node.attr, ctx=S.Load()),
                                kind)

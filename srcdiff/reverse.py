@@ -124,6 +124,10 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
                     runtime_linalg.returns_tuple(stmt.sd.func):
                 out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
+                    stmt.sd.func is runtime_linalg.result_field and \
+                    isinstance(stmt.value.args[0], S.Name):
+                out.add(stmt.value.args[0].id)  # r.S: r's adjoint is a list of its items'
         # and copies of them (`v = entries_1`, a dict comprehension's result as the user
         # names it): a callee given v is made for a container (a dict's keys, not positions)
         return fixpoint.reach(out, analyze.copies(self.body))

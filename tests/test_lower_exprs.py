@@ -162,3 +162,75 @@ def test_a_set_of_constants_is_a_value_never_differentiated(mode):
 def test_a_set_of_computed_values_stays_refused():
     with pytest.raises(errors.SrcdiffError, match="Set is not supported"):
         srcdiff.grad(in_a_set_of_values)(np.array([0.3, 0.8]))
+
+
+# -- a field named like a decomposition's (svd(a).U, qr(a).R) on the user's own records ----
+# (lead20: these read the field through runtime_linalg.result_field, whose adjoint refused
+# records (`self.U` of an RNN cell's state method) and, added with `+=` to a named tuple's
+# other adjoint, joined two tuples: p.S's gradient came back 0)
+import dataclasses   # noqa: E402
+import typing   # noqa: E402
+
+
+@dataclasses.dataclass
+class Weights:
+    W: np.ndarray
+    U: np.ndarray
+
+
+class Spectrum(typing.NamedTuple):
+    S: np.ndarray
+    L: np.ndarray
+
+
+class Cell:
+    def __init__(self, W, U):
+        self.W = W
+        self.U = U
+        self.h = np.zeros(W.shape[0])
+
+    def step(self, x):
+        self.h = np.tanh(self.W @ self.h + self.U @ x)
+        return self.h
+
+
+def dataclass_field_U(p, x):
+    return np.sum(np.tanh(p.W @ x + p.U @ x))
+
+
+def named_tuple_field_S(p, x):
+    return np.sum(p.S * x) + np.sum(p[0] ** 2) + np.sum(p.L)
+
+
+def state_method_reading_U(W, U, xs):
+    cell = Cell(W, U)
+    total = 0.0
+    for x in xs:
+        total = total + np.sum(cell.step(x))
+    return total
+
+
+_R = np.random.default_rng(20)
+
+
+def test_a_dataclass_field_named_U():
+    check(dataclass_field_U, Weights(_R.normal(size=(2, 2)), _R.normal(size=(2, 2))),
+          _R.normal(size=2))
+
+
+def test_a_named_tuple_field_named_S_read_with_an_index_too():
+    check(named_tuple_field_S, Spectrum(_R.normal(size=2), _R.normal(size=2)),
+          _R.normal(size=2))
+
+
+def test_a_state_method_reading_a_field_named_U():
+    check(state_method_reading_U, _R.normal(size=(3, 3)) * 0.5, _R.normal(size=(3, 2)),
+          _R.normal(size=(4, 2)), wrt=(0, 1))
+
+
+def svd_given(r, x):
+    return np.sum(r.S * x) + np.sum(r[0] ** 2) + np.sum(r.Vh[0])
+
+
+def test_a_decomposition_passed_in_read_by_field_and_index():
+    check(svd_given, np.linalg.svd(_R.normal(size=(3, 3))), _R.normal(size=3))
