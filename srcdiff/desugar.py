@@ -14,6 +14,7 @@ statements, in which:
 """
 import operator
 from . import objects as fobjects
+from . import zip_headers
 from . import syntax as S
 from .census import local_statements as _walk_local
 from .core import Kind, LoopInfo, assigned_names
@@ -170,16 +171,16 @@ class Desugaring(DictFacts):
             # zip and enumerate, nested as written (`for i, (a, b) in enumerate(zip(x, y))`),
             # read their sequences item by item as the loop goes, as Python's iterators do:
             # a write into x in the body is seen by the items read after it
-            shape = self._header_shape(iter_node, target)
+            shape = zip_headers.header_shape(self, iter_node, target)
             if shape is None:
                 raise self.error(node, "unpack enumerate() as `for i, item in enumerate(...)`"
                                  if call_obj is enumerate else
                                  "unpack zip() into as many names as it has sequences")
             seqs = []
-            plan = self._header_plan(shape, out, node.body, seqs)
+            plan = zip_headers.header_plan(self, shape, out, node.body, seqs)
             rng = self._range_over(seqs, out)
             index_target = S.store(self.namer.fresh("index"))
-            self._header_items(plan, S.load(index_target.id), prelude)
+            zip_headers.header_items(self, plan, S.load(index_target.id), prelude)
         elif self._dict_view(iter_node):
             # for k, v in d.items() / for v in d.values(): over the keys, each value read from
             # d as the loop reaches it (a view shows writes made by earlier iterations)
@@ -235,80 +236,6 @@ class Desugaring(DictFacts):
                           type_comment=None)
         out.append(self.info(loop_stmt, Kind.FOR, loop=loop))
         return out
-
-    def _header_shape(self, node, target):
-        """How a for header's zip and enumerate calls nest and are unpacked: ("zip" or
-        "enumerate", call, target, parts), a part being such a shape, ("index", start or
-        None, target) or ("seq", expression, target); target None where the enclosing item is
-        not unpacked. None where the header does not unpack as written (refused)."""
-        obj = self._callee_object(node.func) if isinstance(node, S.Call) else None
-        starred = isinstance(node, S.Call) and any(isinstance(a, S.Starred) for a in node.args)
-        if obj is zip and node.args and not node.keywords and not starred:
-            parts = list(node.args)
-        elif obj is enumerate and 1 <= len(node.args) <= 2 and not node.keywords \
-                and not starred:
-            parts = [("index", node.args[1] if len(node.args) > 1 else None), node.args[0]]
-        else:
-            return None
-        if isinstance(target, (S.Tuple, S.List)):
-            if len(target.elts) != len(parts) or any(isinstance(e, S.Starred)
-                                                     for e in target.elts):
-                return None
-            subs = list(target.elts)
-        elif target is None or isinstance(target, S.Name):
-            subs = [None] * len(parts)
-        else:
-            return None
-        shaped = []
-        for part, sub in zip(parts, subs):
-            if isinstance(part, tuple):
-                shaped.append(part + (sub,))
-            else:
-                shaped.append(self._header_shape(part, sub) or ("seq", part, sub))
-        return ("nest", node, target, shaped)
-
-    def _header_plan(self, shape, out, body, seqs):
-        """The shape with its sequences and start values evaluated, in Python's order, once
-        before the loop; `seqs` collects the sequences (the loop runs to the shortest)."""
-        if shape[0] == "seq":
-            seq = self.sequence(shape[1], out, body)
-            seqs.append(seq)
-            return ("seq", seq, shape[2])
-        if shape[0] == "index":
-            return ("index", None if shape[1] is None else self.expr(shape[1], out), shape[2])
-        parts = [self._header_plan(p, out, body, seqs) for p in shape[3] if p[0] != "index"]
-        index = [self._header_plan(p, out, body, seqs) for p in shape[3] if p[0] == "index"]
-        return ("nest", shape[2], index + parts)   # enumerate's index comes first
-
-    def _header_items(self, plan, i_atom, prelude):
-        """Bind the plan's targets for trip `i_atom` at the top of the body; returns the
-        item's value where its target is None (a tuple built here where nested)."""
-        kind, value, target = plan[0], plan[1], plan[-1] if plan[0] != "nest" else plan[1]
-        if kind == "seq":
-            if target is None:
-                return self.temp(prelude, S.Subscript(value=value, slice=i_atom, ctx=S.Load()),
-                                 Kind.SUBSCRIPT, _stem(value) + "_item")
-            self._prelude_item(target, value, i_atom, prelude)
-            return None
-        if kind == "index":
-            if value is None:
-                position, how, func = i_atom, Kind.COPY, None
-            else:
-                position = S.BinOp(left=i_atom, op=S.Add(), right=value)
-                how, func = Kind.BINOP, operator.add
-            if target is None:
-                return i_atom if value is None else self.temp(prelude, position, how,
-                                                              "position", func=func)
-            self._prelude_store(target, position, prelude, how, func)
-            return None
-        items = [self._header_items(p, i_atom, prelude) for p in plan[2]]
-        if isinstance(target, (S.Tuple, S.List)):
-            return None
-        pair = S.Tuple(elts=items, ctx=S.Load())
-        if target is None:
-            return self.temp(prelude, pair, Kind.DISPLAY, "pair")
-        self._prelude_store(target, pair, prelude, Kind.DISPLAY, None)
-        return None
 
     def _prelude_store(self, target, value, prelude, kind, func):
         if not isinstance(target, S.Name):
@@ -480,3 +407,4 @@ class Desugaring(DictFacts):
                                          keywords=[]), Kind.CALL, "entries",
                              func=runtime.dict_from_lists)
         return S.load(result)
+
