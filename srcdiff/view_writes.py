@@ -230,6 +230,8 @@ class _Views:
                     maybe = maybe | {name}
             elif self.numeric(value, state):
                 known = known | {name}
+            elif _copy_of(value) in state[0]:   # x.copy() of a parameter: what x is
+                maybe = maybe | {name}
             view = self.bindings.get(id(stmt))
             if view is not None and view[1] not in state[2] and (
                     view[1] in state[1] or view[1] in state[0] and
@@ -420,3 +422,13 @@ def _same(a, b):
         return a is b
     return a[0] == b[0] and a[1] == b[1] and \
         {v: _fact(f) for v, f in a[2].items()} == {v: _fact(f) for v, f in b[2].items()}
+
+
+def _copy_of(node):
+    """The name `node` copies (`x.copy()`; `numpy.copy(x)` is loop_rows.py's array), else
+    None: a list's copy is a list, so it is no surer an array than x."""
+    if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+            node.func.attr == "copy" and isinstance(node.func.value, S.Name) and \
+            not node.args and not node.keywords:
+        return node.func.value.id
+    return None

@@ -203,3 +203,42 @@ def f(x, A, s):
     assert "w = (u := x[:3]) + u" in text and "    u += 1.0" in text
     np.testing.assert_allclose(run_def(new, X.copy(), A0.copy(), 0.7),
                                run_def(fdef, X.copy(), A0.copy(), 0.7))
+
+
+# -- a copy of a parameter is what the parameter is (lead20: `B = A.copy(); v = B[:, 1:];
+# v *= 2.0` was refused, "v is a view into B"; a list's copy is a list, which a tuple index
+# makes raise, so a tuple-indexed view of it is as sure as one of the parameter itself)
+from gradcheck import check   # noqa: E402
+import srcdiff   # noqa: E402
+
+
+def copied_then_viewed(A):
+    B = A.copy()
+    v = B[:, 1:]
+    v *= 2.0
+    v[0] = np.sin(v[1])
+    return np.sum(B * A)
+
+
+def copied_then_viewed_by_rows(A):
+    B = A.copy()
+    v = B[1:, :]
+    v += A[:-1, :]
+    return np.sum(B ** 2)
+
+
+@pytest.mark.parametrize("f", [copied_then_viewed, copied_then_viewed_by_rows])
+def test_a_tuple_indexed_view_of_a_parameters_copy_is_written_through(f):
+    check(f, np.arange(1.0, 10.0).reshape(3, 3) * 0.3 - 1.0)
+
+
+def one_dim_copy_viewed(x):
+    y = x.copy()
+    v = y[1:]   # x a list would make y a list and v a copy: not followed, refused
+    v[0] = 2.0
+    return np.sum(y * x)
+
+
+def test_a_single_slice_of_a_parameters_copy_is_still_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="view"):
+        srcdiff.grad(one_dim_copy_viewed)(np.array([0.5, 1.0, -0.3]))
