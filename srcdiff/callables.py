@@ -29,16 +29,16 @@ ARRAY_METHODS = {
         "mean", "min", "nonzero", "prod", "ravel", "repeat", "round",
         "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")
 }
-ARRAY_METHODS["flatten"] = numpy.ravel
+ARRAY_METHODS["flatten"] = _runtime.method_flatten   # (a copy: numpy.ravel may be a view)
 ARRAY_METHODS["copy"] = _runtime.method_copy
 ARRAY_METHODS["astype"] = _runtime.method_astype
 ARRAY_METHODS["compress"] = _runtime.method_compress
 ARRAY_METHODS["reshape"] = numpy.reshape
 ARRAY_METHODS["transpose"] = numpy.transpose
 # the methods whose function above is exactly the method, so emitted code can call the
-# method as the user wrote it (x.sum(axis=0), x.copy()); not flatten (numpy.ravel may not copy)
+# method as the user wrote it (x.sum(axis=0), x.copy(), x.flatten())
 SAME_AS_METHOD = {m for m, f in ARRAY_METHODS.items() if f is getattr(numpy, m, None)} | {
-    "copy", "astype"}
+    "copy", "astype", "flatten"}
 VARARG_METHODS = {"reshape", "transpose"}  # x.reshape(2, 3) == x.reshape((2, 3))
 ARRAY_ATTRIBUTES = {"T": numpy.transpose, "real": numpy.real, "imag": numpy.imag,
                     "mT": numpy.matrix_transpose}

@@ -157,7 +157,7 @@ def numpy_array_call(func):
 
 def copies(func):
     """srcdiff's runtime helpers making a copy (a list's is shallow: the same items)."""
-    return getattr(func, "__name__", None) in ("own_copy", "method_copy") and \
+    return getattr(func, "__name__", None) in ("own_copy", "method_copy", "method_flatten") and \
         getattr(func, "__module__", "").startswith("srcdiff.")
 
 

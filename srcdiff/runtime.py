@@ -39,7 +39,7 @@ from .runtime_checks import (  # noqa: F401
     check_differentiable, check_array, check_updated_array, same_sequence,
     directive_refusal, check_directive, linspace_step_refusal, check_no_step, check_spread)
 from .runtime_numpy import (  # noqa: F401
-    power_exponent, log_base, reshape_like, method_copy, method_astype, method_compress,
+    power_exponent, log_base, reshape_like, method_copy, method_flatten, method_astype, method_compress,
     expand_reduced, reduce_grad, reduced_count, centered, center_like, prod_others,
     extremum_grad, extremum_weights, cumsum_grad, tie_split, clip_mask, cast_grad,
     imag_grad, pick_grad, pick_tangent, log_of_base, abs_slope, abs_slope_tangent,

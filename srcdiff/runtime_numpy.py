@@ -59,6 +59,11 @@ def method_copy(value):
     return value.copy()
 
 
+def method_flatten(value, order="C"):
+    """`x.flatten()`: the array's own method, always a copy (numpy.ravel may give a view)."""
+    return value.flatten(order)
+
+
 def method_astype(value, dtype):
     """`x.astype(dtype)`: the array's own method."""
     return value.astype(dtype)

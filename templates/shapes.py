@@ -10,7 +10,8 @@ is a Python list with one adjoint per element.
 import numpy
 
 from srcdiff.runtime import (index_concat, index_concat_grad, index_concat_tangent,
-                             index_grid, method_astype, method_compress, method_copy, range_item,
+                             index_grid, method_astype, method_compress, method_copy,
+                             method_flatten, range_item,
                              reshape_like)
 from srcdiff.rules import d, forward, not_implemented, reverse
 from srcdiff.runtime import (array_grad, broadcast_like, cast_grad, diagonal_grad,
@@ -29,12 +30,12 @@ def reshape(y, a, shape=None, order="C", *, newshape=None, copy=None):
     d[y] = reshape_like(d[a], y, order)
 
 
-@reverse(numpy.ravel)
+@reverse(numpy.ravel, method_flatten)
 def ravel(y, a, order="C"):
     d[a] = reshape_like(d[y], a, order)
 
 
-@forward(numpy.ravel)
+@forward(numpy.ravel, method_flatten)
 def ravel(y, a, order="C"):
     d[y] = reshape_like(d[a], y, order)
 

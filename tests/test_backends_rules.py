@@ -83,6 +83,9 @@ class DeviceArray(_DeviceArray):
     def transpose(self, *axes):
         return np.transpose(self, axes[0] if len(axes) == 1 else axes or None)
 
+    def flatten(self, order="C"):   # cupy.ndarray.flatten: always a copy
+        return np.ravel(self, order=order).copy()
+
     def compress(self, condition, axis=None):  # cupy.ndarray.compress(condition, axis)
         return np.compress(condition, self, axis=axis)
 
