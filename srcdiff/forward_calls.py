@@ -8,7 +8,7 @@ from . import analyze, callables, rules, sequences
 from . import syntax as S
 from .errors import SrcdiffError
 from .program import known_for_callee
-from .refusals import bind_rule, no_rule_error, refuse_held
+from .refusals import bind_rule, casts_to_integers, no_rule_error, refuse_held
 from .splice import instantiate_forward
 from .core import Kind
 
@@ -73,7 +73,11 @@ class CallTangents:
             return temps
         state.fresh(name, self.gid(), False)
         container = name in self.containers or getattr(func, "__name__", "") in _CONTAINER_RESULTS
-        return temps + [self.assign(self.tan(name), _sum(terms, self.helper, container))]
+        tangent = _sum(terms, self.helper, container)
+        if casts_to_integers(func, keywords, self.bindings):   # sum(x, dtype=int): none
+            tangent = S.Call(func=self.helper("cast_grad"), args=[
+                tangent, S.load(name), S.load(name)], keywords=[])
+        return temps + [self.assign(self.tan(name), tangent)]
 
     def forward_user_call(self, stmt, name, state):
         """`t, tan_t = jvp_g(args..., tangents...)`: one emitted jvp per activity pattern."""

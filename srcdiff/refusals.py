@@ -6,6 +6,7 @@ naming the file:line, quoting it, saying why and what to do instead.
 import numpy
 
 from . import rules
+from . import syntax as S
 from .errors import NoRuleError
 
 
@@ -80,3 +81,32 @@ def refuse_held(src, stmt, func, carries):
                         f"respect to {held[0]!r}: {held[1]}",
                         hint=f"wrap {held[0]} in srcdiff.stop_gradient if no derivative "
                              "should flow through it")
+
+
+def casts_to_integers(func, keywords, bindings):
+    """Whether a call's `dtype=` may make its result integer or bool (`numpy.sum(x,
+    dtype=int)`, `numpy.cumsum(x, dtype=numpy.int32)`): its result is then piecewise
+    constant and carries no derivative, which the emitted code settles with cast_grad where
+    the rule would pass one through. False where no dtype is given or it surely is a float
+    or complex type; numpy.array, asarray and astype's rules see to it themselves."""
+    dtype = keywords.get("dtype")
+    if dtype is None or getattr(func, "__name__", "") in (
+            "array", "asarray", "astype", "method_astype"):
+        return False
+    if isinstance(dtype, S.Constant):
+        value = dtype.value
+    elif isinstance(dtype, S.Name) and dtype.id in bindings:
+        value = bindings[dtype.id]
+    elif isinstance(dtype, S.Name) and dtype.id in ("float", "complex"):
+        value = dtype.id   # (the builtin: a module's own float is bound in `bindings`)
+    elif isinstance(dtype, S.Attribute) and isinstance(dtype.value, S.Name) and \
+            dtype.value.id == "numpy":
+        value = getattr(numpy, dtype.attr, int)
+    else:
+        return True
+    if value is None:
+        return False
+    try:
+        return numpy.dtype(value).kind not in "fc"
+    except TypeError:
+        return True

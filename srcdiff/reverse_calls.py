@@ -10,7 +10,7 @@ from . import syntax as S
 from .errors import SrcdiffError, where
 from .names import TAPE
 from .program import active_params, known_for_callee
-from .refusals import bind_rule, no_rule_error, refuse_held
+from .refusals import bind_rule, casts_to_integers, no_rule_error, refuse_held
 from .reduction_shapes import KnownReductions
 from .shapes import _KnownShapes, _sum_broadcast_axes
 from .splice import instantiate_reverse
@@ -72,6 +72,13 @@ class CallAdjoints:
             return  # e.g. y = numpy.zeros_like(x): y's later writes carry the derivative
         if template is None:
             raise self._no_rule(stmt, func)
+        if casts_to_integers(func, keywords, self.bindings):   # sum(x, dtype=int): none
+            d_cast = self.namer.fresh(f"d_{name}_cast")
+            self.emit(out, [S.Assign(targets=[S.store(d_cast)], value=S.Call(
+                func=self.helper("cast_grad"), args=[S.load(d_out_name), S.load(name),
+                                                     S.load(name)], keywords=[]),
+                type_comment=None)])
+            d_out_name = d_cast
         mapping = bind_rule(self.src, stmt, template, S.load(name), args, keywords, func)
         refuse_held(self.src, stmt, func, lambda p: isinstance(mapping.get(p), S.Name)
                     and mapping[p].id in self.active)

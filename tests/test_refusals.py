@@ -113,3 +113,35 @@ def test_describe_names_a_callee_as_the_user_reads_it():
     assert refusals.describe(np.linalg.norm) == "numpy.linalg.norm"
     assert refusals.describe(None) == "this call"
     assert refusals.describe(squared) == f"{__name__}.squared"
+
+
+# -- dtype= that may make a result integer: no derivative through it (lead20, from funcs20's
+# strict xfail: numpy.sum(x, dtype=int) and its siblings passed the derivative through their
+# truncated result, a wrong gradient in both modes)
+_XI = np.array([-0.5, 0.7, 1.2])
+
+
+@pytest.mark.parametrize("f", [
+    lambda x: np.sum(x * 3.0, dtype=int) * 1.0 + np.sum(x),
+    lambda x: np.sum(np.cumsum(x * 3.0, dtype=np.int32)) * 1.0 + np.sum(x),
+    lambda x: np.trace(np.diag(x * 3.0), dtype="int64") * 1.0 + np.sum(x ** 2),
+    lambda x: np.sum(np.full(3, x[2] * 2.0, dtype=int)) * 1.0 + x[0],
+    lambda x: np.sum(np.full_like(x, x[2] * 2.0, dtype=bool)) * 1.0 + x[0],
+    lambda x: np.prod(x * 3.0, dtype=np.int64) * 1.0 + np.mean(x * x, dtype=float),
+], ids=["sum", "cumsum", "trace", "full", "full_like", "prod"])
+def test_an_integer_dtype_keyword_carries_no_derivative(f):
+    check(f, _XI)
+
+
+def test_which_dtypes_cast_to_integers():
+    from srcdiff import syntax as S
+    sum_ = np.sum
+    def kw(node):
+        return {"dtype": node}
+    assert refusals.casts_to_integers(sum_, kw(S.Name(id="int", ctx=S.Load(), annotation=None,
+                                                      type_comment=None)), {"int": int})
+    assert not refusals.casts_to_integers(sum_, kw(S.const("float32")), {})
+    assert refusals.casts_to_integers(sum_, kw(S.const("i8")), {})
+    assert not refusals.casts_to_integers(sum_, kw(S.const(None)), {})
+    assert not refusals.casts_to_integers(sum_, {}, {})
+    assert not refusals.casts_to_integers(np.asarray, kw(S.const("i8")), {})   # its own rule
