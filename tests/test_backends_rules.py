@@ -750,7 +750,7 @@ def _seeded(sampler):
 
 for _name, _sampler in [("normal", lambda p, q: np.random.normal(p, q, 3)),
                         ("uniform", lambda p, q: np.random.uniform(p, p + q, 3)),
-                        ("exponential", lambda p, q: np.random.exponential(p * q, 3))]:
+                        ("exponential", lambda p, q: np.random.exponential(p * p * q, 3))]:
     case(f"random-{_name}", _seeded(_sampler), _x(3), _in(0.5, 1.0, (3,)), wrt=(0, 1),
          xfail="the function itself draws with numpy.random on device parameters, which "
          "makes host ndarrays of them (HostConversionError); CuPy has cupy.random")
