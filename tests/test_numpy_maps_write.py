@@ -1,0 +1,90 @@
+"""srcdiff/numpy_maps_write.py: the loops NumPy's maps mean, as written. Each writer's shape
+checked against central differences in both modes and to second order (gradcheck.check):
+apply_along_axis of a 3-D array along the middle axis giving a matrix per slice, piecewise of
+a 0-d value and with extra arguments, apply_over_axes of an axis a function keeps, vectorize
+of three broadcast arguments; and the located refusals of what the writers do not follow."""
+import numpy as np
+import pytest
+
+import srcdiff
+
+from gradcheck import check, refusal
+
+A = np.arange(1.0, 13.0).reshape(2, 3, 2) / 7.0
+X = np.array([0.3, -0.7, 1.1, 0.45])
+
+
+def outer_per_slice(a):
+    y = np.apply_along_axis(lambda r: np.outer(r, r[::-1]), 1, a)   # (2, 3, 3, 2)
+    return np.sum(np.tanh(y) * np.arange(y.size).reshape(y.shape) / 10.0)
+
+
+def piecewise_of_a_scalar(x):
+    v = np.piecewise(x[0], [x[0] > 0.0], [lambda t: np.sin(t) * 2.0, lambda t: t ** 3])
+    return v * x[1]
+
+
+def piecewise_with_extra_arguments(x):
+    y = np.piecewise(x, [x < 0.0, x > 1.0], [lambda t, s, k: t * s, lambda t, s, k: t ** k],
+                     x[0], k=3.0)
+    return np.sum(y * y)
+
+
+def over_an_axis_kept(a):
+    return np.sum(np.apply_over_axes(lambda v, ax: np.cumsum(v, axis=ax), a * a, 1) ** 2)
+
+
+def vectorize_three_arguments(x):
+    col = x[:, None]
+    return np.sum(np.vectorize(lambda a, b, c: a * b + np.sin(c))(col, x, 0.5))
+
+
+@pytest.mark.parametrize("f, arg", [(outer_per_slice, A), (piecewise_of_a_scalar, X),
+                                    (piecewise_with_extra_arguments, X),
+                                    (over_an_axis_kept, A), (vectorize_three_arguments, X)],
+                         ids=lambda v: getattr(v, "__name__", ""))
+def test_each_writer_differentiates(f, arg):
+    check(f, arg)
+
+
+def piecewise_conditions_not_shaped_like_x(x):
+    return np.sum(np.piecewise(x, [x[0] > 0.0, x[1] > 0.0], [np.sin, np.cos]))
+
+
+def test_piecewise_conditions_of_another_shape_stop_the_run():
+    """NumPy reads a list of scalar conditions as one condition over x's items (its
+    undocumented case): the written steps stop there rather than guess."""
+    with pytest.raises(ValueError, match="conditions each shaped like x"):
+        srcdiff.grad(piecewise_conditions_not_shaped_like_x)(X[:2])
+
+
+def piecewise_lists_in_names(x):
+    conds = [x < 0.0, x >= 0.0]
+    return np.sum(np.piecewise(x, conds, [np.sin, np.cos]))
+
+
+def over_computed_axes(a):
+    axes = [0, 1]
+    return np.sum(np.apply_over_axes(np.sum, a, axes))
+
+
+def vectorize_two_outputs(x):
+    return np.sum(np.vectorize(lambda v: v * 2.0, otypes=[float, float])(x))
+
+
+def along_axis_writing_out(a):
+    def g(r):
+        np.multiply(r, 2.0, out=r)
+        return r
+    return np.sum(np.apply_along_axis(g, 0, a))
+
+
+@pytest.mark.parametrize("f, arg, words", [
+    (piecewise_lists_in_names, X, "written as lists"),
+    (over_computed_axes, A, "constant axes"),
+    (vectorize_two_outputs, X, "one output type"),
+    (along_axis_writing_out, A, "writes into its argument 'r'"),
+])
+def test_refused_where_the_writers_do_not_follow(f, arg, words):
+    err = refusal(f, (arg,), "grad")
+    assert words in str(err), str(err)
