@@ -1,8 +1,9 @@
 """NumPy's maps of a function over arrays, written as the loops they mean (stage 3, lower:
-called by source_rewrites.counted_rewrite). Takes the user's `Source`, the FunctionDef to
-lower (gast) and the resolver of its free names (`rewrite`); gives back the FunctionDef (a
-rewritten copy, or the same one where no map is in it) and the resolver (a copy knowing the
-name the written loops reach NumPy by, where it needed one), or raises a located refusal.
+called by source_rewrites.counted_rewrite; coverage.py reads MAPPED). Takes the user's
+`Source`, the FunctionDef to lower (gast) and the resolver of its free names (`rewrite`);
+gives back the FunctionDef (a rewritten copy, or the same one where no map is in it) and the
+resolver (a copy knowing the name the written loops reach NumPy by, where it needed one), or
+raises a located refusal.
 
 Each call is taken out of its statement into statements before it, which keep its line (so
 the adjoint's comments quote the user's line), and a fresh name takes its place:
@@ -42,10 +43,13 @@ import types
 
 import numpy
 
+from . import numpy_maps_write
 from . import syntax as S
 from .callables import ARRAY_METHODS
+from .numpy_maps_write import is_constant
 
 NAMES = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes")   # source_rewrites
+MAPPED = tuple(f"numpy.{n}" for n in NAMES)   # their rows of coverage.py
 _SAFE_MODULES = ("numpy", "math", "cmath", "scipy.special")
 _SAFE_BUILTINS = {"len", "abs", "float", "int", "range", "min", "max", "sum", "zip", "list",
                   "tuple", "round", "pow", "bool", "complex", "enumerate", "isinstance"}
@@ -76,11 +80,6 @@ def _placed(stmts, old):
                 n.end_lineno = getattr(old, "end_lineno", old.lineno)
                 n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
     return stmts
-
-
-def _is_const(node):
-    return isinstance(node, S.Constant) or isinstance(node, S.UnaryOp) and isinstance(
-        node.operand, S.Constant)
 
 
 class _Maps:
@@ -307,7 +306,7 @@ class _Maps:
     # pieces of the written loops ------------------------------------------------------
     def bind(self, node, base):
         """`node` where it is a name or a constant, else a fresh name bound to it before."""
-        if isinstance(node, S.Name) or _is_const(node):
+        if isinstance(node, S.Name) or is_constant(node):
             return node
         name = self.fresh(base)
         self.before += _placed([S.Assign(targets=[S.store(name)], value=node,
@@ -333,5 +332,4 @@ class _Maps:
 
     def lowered(self, kind, call):
         """The statements computing `call` appended to self.before; the name holding it."""
-        from . import numpy_maps_write
         return getattr(numpy_maps_write, kind)(self, call)

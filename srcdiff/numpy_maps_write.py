@@ -12,7 +12,6 @@ import numpy
 
 from . import syntax as S
 from .callables import MUTATING_METHODS
-from .numpy_maps import _is_const
 
 
 def defined(m, node):
@@ -193,7 +192,7 @@ if {masks}.shape != ({n},) + {x}.shape:
 
 def piece(m, node, call):
     """Whether an item of piecewise's function list is a function (False: a value)."""
-    if _is_const(node):
+    if is_constant(node):
         return False
     if isinstance(node, S.Lambda) or defined(m, node) is not None:
         return True
@@ -241,6 +240,12 @@ def _root(node):
     while isinstance(node, (S.Subscript, S.Attribute)):
         node = node.value
     return node.id if isinstance(node, S.Name) else None
+
+
+def is_constant(node):
+    """Whether `node` is a constant, or a negated one (`-1`)."""
+    return isinstance(node, S.Constant) or isinstance(node, S.UnaryOp) and isinstance(
+        node.operand, S.Constant)
 
 
 def _int(node):
