@@ -123,6 +123,62 @@ def over_axes(a):
     return np.sum(np.sin(np.apply_over_axes(np.sum, a * a, [0, -1])))
 
 
+def helper_of_g(v):
+    return 0.1 * v
+
+
+def g_with_default(v, c=0.5):
+    if v > c:
+        return np.sin(v) * v
+    return v * v + helper_of_g(v)
+
+
+def map_in_a_loop(x):
+    y = x
+    for _ in range(2):
+        y = np.vectorize(g_with_default)(y) * 0.9
+    return np.sum(y)
+
+
+def map_in_a_branch_test_and_an_update(x):
+    s = 0.0
+    if np.sum(np.vectorize(g_with_default)(x)) > 0.0:
+        s += np.sum(np.vectorize(g_with_default)(x * 2.0))
+    else:
+        s -= 1.0
+    return s
+
+
+def map_of_a_map(a):
+    return np.sum(np.vectorize(g_with_default)(np.apply_along_axis(lambda r: r * np.sum(r),
+                                                                   0, a)))
+
+
+def map_in_a_helper(x):
+    return helper_with_a_map(x) * 2.0
+
+
+def helper_with_a_map(x):
+    return np.sum(np.apply_along_axis(np.sum, 1, x * x))
+
+
+def map_in_a_while_body(x):
+    y, n = x, 0
+    while n < 2:
+        y = np.vectorize(g_with_default)(y)
+        n += 1
+    return np.sum(y)
+
+
+def vectorized_name_called_twice(x):
+    h = np.vectorize(g_with_default)
+    return np.sum(h(h(x)))
+
+
+def vectorize_a_float(s):
+    return np.vectorize(g_with_default)(s) * s
+
+
 CASES = [(vectorize_called_where_made, (X,)), (vectorize_bound_to_a_name, (X, W)),
          (vectorize_keyword_argument, (X, W)), (vectorize_module_level, (X, W)),
          (vectorize_a_lambda, (X,)), (vectorize_a_local_def, (X,)),
@@ -130,7 +186,9 @@ CASES = [(vectorize_called_where_made, (X,)), (vectorize_bound_to_a_name, (X, W)
          (along_axis_0_scalar, (X,)), (along_axis_1_array_extra_argument, (X, W)),
          (along_last_axis, (X,)), (along_axis_of_a_3d_array, (X,)), (along_a_1d_array, (X,)),
          (piecewise_functions_and_a_constant, (X,)), (piecewise_one_per_condition, (X, W)),
-         (over_axes, (X,))]
+         (over_axes, (X,)), (map_in_a_loop, (X,)), (map_in_a_branch_test_and_an_update, (X,)),
+         (map_of_a_map, (X,)), (map_in_a_helper, (X,)), (map_in_a_while_body, (X,)),
+         (vectorized_name_called_twice, (X,)), (vectorize_a_float, (0.7,))]
 
 
 @pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])
@@ -174,6 +232,23 @@ def f(x, c):
     return np.sum(np.vectorize(maps_helpers.bump)(x, c))
 """)
     check(mod.f, X, W, wrt=(0, 1))
+
+
+def test_a_module_importing_numpy_by_its_name(tmp_path):
+    mod = user_modules.load(tmp_path, "maps_plain_import", """\
+import numpy
+
+
+def f(a):
+    y = numpy.apply_along_axis(lambda r: numpy.outer(r, r), -1, a)
+    return numpy.sum(numpy.piecewise(y, [y < 0.3], [lambda t: t ** 2, numpy.sqrt]))
+""")
+    check(mod.f, X)
+
+
+def test_the_numba_path_refuses_rather_than_guess():
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(map_in_a_loop, jit=True)(X)
 
 
 def test_a_plain_function_is_not_rewritten():
