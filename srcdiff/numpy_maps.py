@@ -250,6 +250,7 @@ class _Maps:
             self.lazy_only([node])
             self.note_calls(node)
             return node
+        outer = self.unsafe   # (a call in the map's own arguments moves out with it)
         for field, value in S.iter_fields(node):
             if isinstance(value, list):
                 setattr(node, field, [self.expr(v) if isinstance(v, S.AST) else v
@@ -259,20 +260,21 @@ class _Maps:
         if isinstance(node, S.Call):
             kind = self.kind(node)
             if kind is not None:
-                if self.unsafe is not None:
+                if outer is not None:
                     raise self.error(node, "srcdiff takes NumPy's maps of a function out of "
                                      "their statement, and a call before it in the statement "
-                                     f"({S.spell(self.unsafe.func)}) would then run after it",
+                                     f"({S.spell(outer.func)}) would then run after it",
                                      hint="bind that call's result to a name on the line "
                                      "before")
+                self.unsafe = None
                 return self.lowered(kind, node)
             self.note_calls(node, top=True)
         return node
 
     def note_calls(self, node, top=False):
         """Remember the first call of `node` that may have effects (not NumPy's or math's,
-        nor a pure builtin or an array method)."""
-        for n in [node] if top else S.walk(node):
+        nor a pure builtin or an array method); a lambda's body runs where it is called."""
+        for n in [node] if top else _eager(node):
             if not isinstance(n, S.Call) or self.unsafe is not None:
                 continue
             obj = self.obj(n.func)
@@ -333,3 +335,13 @@ class _Maps:
     def lowered(self, kind, call):
         """The statements computing `call` appended to self.before; the name holding it."""
         return getattr(numpy_maps_write, kind)(self, call)
+
+
+def _eager(node):
+    """The nodes under `node` but those of a lambda's body (not run where it is written)."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if not isinstance(n, S.Lambda):
+            todo.extend(S.iter_child_nodes(n))

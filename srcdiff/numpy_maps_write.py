@@ -6,6 +6,7 @@ name holding the call's value, the statements computing it appended to `m.before
 raises a located refusal (a function writing into the slice it is given, or declaring
 global or nonlocal names). The shapes written are in numpy_maps.py's docstring.
 """
+import builtins
 import types
 
 import numpy
@@ -53,20 +54,62 @@ def check_function(m, node, call, slices):
     params = fdef.args.posonlyargs + fdef.args.args
     if not slices or not params:
         return
-    first = params[0].id
+    obj = m.obj(node) if not isinstance(node, S.Lambda) else None
+    resolve = _names_of(getattr(obj, "pyfunc", obj)) if isinstance(
+        getattr(obj, "pyfunc", obj), types.FunctionType) else m.obj
+    if _writes(fdef, params[0].id, resolve, 0):
+        raise m.error(call, f"{what} given to this map writes into its argument "
+                      f"{params[0].id!r}, a view of the array NumPy maps over",
+                      hint=f"write into a copy: {params[0].id} = {params[0].id}.copy() first")
+
+
+def _writes(fdef, name, resolve, depth):
+    """Whether the def `fdef` writes into its parameter `name` (an item or attribute store,
+    an augmented assignment, an in-place method, `out=`, numpy.copyto and its kin), or
+    passes it by position to a function of the user's that does (followed 4 calls deep)."""
     for n in S.walk(fdef):
-        hit = isinstance(n, (S.Subscript, S.Attribute)) and isinstance(
-            n.ctx, S.Store) and _root(n) == first or isinstance(n, S.AugAssign) and \
-            _root(n.target) == first or isinstance(n, S.Call) and (
-                isinstance(n.func, S.Attribute) and n.func.attr in MUTATING_METHODS and
-                _root(n.func.value) == first or any(
-                    k.arg == "out" and _root(k.value) == first for k in n.keywords) or
-                isinstance(n.func, S.Attribute) and n.func.attr in _WRITERS and
-                n.args and _root(n.args[0]) == first)
-        if hit:
-            raise m.error(call, f"{what} given to this map writes into its argument "
-                          f"{first!r}, a view of the array NumPy maps over",
-                          hint=f"write into a copy: {first} = {first}.copy() first")
+        if isinstance(n, (S.Subscript, S.Attribute)) and isinstance(n.ctx, S.Store) and \
+                _root(n) == name or isinstance(n, S.AugAssign) and _root(n.target) == name:
+            return True
+        if not isinstance(n, S.Call):
+            continue
+        func = n.func
+        if isinstance(func, S.Attribute) and (
+                func.attr in MUTATING_METHODS and _root(func.value) == name or
+                func.attr in _WRITERS and n.args and _root(n.args[0]) == name) or any(
+                    k.arg == "out" and _root(k.value) == name for k in n.keywords):
+            return True
+        for i, a in enumerate(n.args):
+            if isinstance(a, S.Name) and a.id == name and depth < 4:
+                callee = resolve(func)
+                if not isinstance(callee, types.FunctionType):
+                    continue
+                from .frontend import get_source
+                try:
+                    inner = get_source(callee).node
+                except Exception:
+                    continue
+                params = inner.args.posonlyargs + inner.args.args
+                if i < len(params) and _writes(inner, params[i].id, _names_of(callee),
+                                               depth + 1):
+                    return True
+    return False
+
+
+def _names_of(fn):
+    """A resolver of the names and attribute paths of the Python function `fn`'s module."""
+    def resolve(node):
+        parts = []
+        while isinstance(node, S.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, S.Name):
+            return None
+        value = fn.__globals__.get(node.id, getattr(builtins, node.id, None))
+        for attr in reversed(parts):
+            value = getattr(value, attr, None)
+        return value
+    return resolve
 
 
 # the maps -------------------------------------------------------------------------

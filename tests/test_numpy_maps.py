@@ -175,6 +175,10 @@ def vectorized_name_called_twice(x):
     return np.sum(h(h(x)))
 
 
+def map_of_a_call_of_the_users(x):
+    return np.sum(np.vectorize(g_with_default)(helper_of_g(x) + x))
+
+
 def vectorize_a_float(s):
     return np.vectorize(g_with_default)(s) * s
 
@@ -188,7 +192,8 @@ CASES = [(vectorize_called_where_made, (X,)), (vectorize_bound_to_a_name, (X, W)
          (piecewise_functions_and_a_constant, (X,)), (piecewise_one_per_condition, (X, W)),
          (over_axes, (X,)), (map_in_a_loop, (X,)), (map_in_a_branch_test_and_an_update, (X,)),
          (map_of_a_map, (X,)), (map_in_a_helper, (X,)), (map_in_a_while_body, (X,)),
-         (vectorized_name_called_twice, (X,)), (vectorize_a_float, (0.7,))]
+         (vectorized_name_called_twice, (X,)), (vectorize_a_float, (0.7,)),
+         (map_of_a_call_of_the_users, (X,))]
 
 
 @pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])

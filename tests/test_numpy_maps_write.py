@@ -79,11 +79,30 @@ def along_axis_writing_out(a):
     return np.sum(np.apply_along_axis(g, 0, a))
 
 
+def zero_first(r):
+    r[0] = 0.0
+    return r
+
+
+def sum_after_zeroing(r):
+    return np.sum(zero_first(r))
+
+
+def along_axis_a_helper_writes(a):
+    return np.sum(np.apply_along_axis(sum_after_zeroing, 0, a))
+
+
+def along_axis_a_lambdas_helper_writes(a):
+    return np.sum(np.apply_along_axis(lambda r: np.sum(zero_first(r)), 1, a))
+
+
 @pytest.mark.parametrize("f, arg, words", [
     (piecewise_lists_in_names, X, "written as lists"),
     (over_computed_axes, A, "constant axes"),
     (vectorize_two_outputs, X, "one output type"),
     (along_axis_writing_out, A, "writes into its argument 'r'"),
+    (along_axis_a_helper_writes, A, "writes into its argument 'r'"),
+    (along_axis_a_lambdas_helper_writes, A, "writes into its argument 'r'"),
 ])
 def test_refused_where_the_writers_do_not_follow(f, arg, words):
     err = refusal(f, (arg,), "grad")
