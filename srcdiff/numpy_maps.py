@@ -9,16 +9,17 @@ Each call is taken out of its statement into statements before it, which keep it
 the adjoint's comments quote the user's line), and a fresh name takes its place:
 
     y = np.vectorize(g)(x)                # g applied to each item, as Python floats:
+    #   dtype_0 = numpy.asarray(g(numpy.ravel(x)[0])).dtype
     #   items_0 = [g(item_0) for item_0 in numpy.ravel(x).tolist()]
-    #   vectorized_0 = numpy.array(items_0).astype(numpy.asarray(items_0[0]).dtype).reshape(
-    #       numpy.shape(x))
+    #   vectorized_0 = numpy.array(items_0).astype(dtype_0).reshape(numpy.shape(x))
     #   y = vectorized_0
 
 * `np.vectorize(g)(a, b, k=c)`, a name bound once to `np.vectorize(g, otypes=[float])`, a
   def of the body decorated `@np.vectorize`, or a module-level vectorized function (its
   `pyfunc` called): the arguments broadcast together (`numpy.broadcast_shapes`,
   `numpy.broadcast_to`), g called on the items of each in turn, the results made an array
-  of the dtype vectorize gives (otypes', else the first result's) and of the broadcast shape;
+  of the dtype vectorize gives (otypes', else that of g on the first items as NumPy scalars,
+  which vectorize calls it on first) and of the broadcast shape;
 * `np.apply_along_axis(g, axis, A, *args, **kw)`: the axis moved last, g called on each
   1-D slice with the arguments (evaluated once, as NumPy does), the results stacked in the
   first one's dtype and their axes put where the slices' axis was;
@@ -54,7 +55,8 @@ _SAFE_MODULES = ("numpy", "math", "cmath", "scipy.special")
 _SAFE_BUILTINS = {"len", "abs", "float", "int", "range", "min", "max", "sum", "zip", "list",
                   "tuple", "round", "pow", "bool", "complex", "enumerate", "isinstance"}
 _LAZY = (S.Lambda, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp, S.IfExp, S.BoolOp)
-_HINT = "bind the map's result to a name on a line of its own, before this one"
+_HINT = ("bind the map's result to a name on a line of its own, before this one (a for loop "
+         "in place of a comprehension, an if statement in place of a conditional expression)")
 
 
 def rewrite(source, fdef, resolver):

@@ -143,18 +143,24 @@ def vectorize(m, call):
     item = [m.fresh("item") for _ in values]
     passed = ", ".join(item[:len(call.args)] + [
         f"{k.arg}={v}" for k, v in zip(call.keywords, item[len(call.args):])])
-    dtype = "DT" if otypes is not None else f"NP.asarray({items}[0]).dtype"
+    firsts = [f"NP.ravel({n})[0]" for n in names]
+    dtype = "DT"
+    if otypes is None:   # vectorize's: its result's for the first items (NumPy scalars)
+        dtype = m.fresh("dtype")
+        m.quoted(f"{dtype} = NP.asarray(FN(" + ", ".join(firsts[:len(call.args)] + [
+            f"{k.arg}={v}" for k, v in zip(call.keywords, firsts[len(call.args):])]) +
+            ")).dtype", call, **subs)
     if len(values) == 1 and not call.keywords:
         m.quoted(f"{items} = [FN({passed}) for {item[0]} in NP.ravel(SDARG_0).tolist()]"
-                    f"\n{out} = NP.array({items}).astype({dtype}).reshape(NP.shape(SDARG_0))",
-                    call, **subs)
+                 f"\n{out} = NP.array({items}).astype({dtype}).reshape(NP.shape(SDARG_0))",
+                 call, **subs)
         return S.load(out)
     m.builtin("zip", call)
     shape = m.fresh("shape")
     spread = ", ".join(f"NP.ravel(NP.broadcast_to({n}, {shape})).tolist()" for n in names)
     m.quoted(f"{shape} = NP.broadcast_shapes({', '.join(f'NP.shape({n})' for n in names)})"
-                f"\n{items} = [FN({passed}) for {', '.join(item)} in zip({spread})]"
-                f"\n{out} = NP.array({items}).astype({dtype}).reshape({shape})", call, **subs)
+             f"\n{items} = [FN({passed}) for {', '.join(item)} in zip({spread})]"
+             f"\n{out} = NP.array({items}).astype({dtype}).reshape({shape})", call, **subs)
     return S.load(out)
 
 

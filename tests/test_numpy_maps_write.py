@@ -107,3 +107,18 @@ def along_axis_a_lambdas_helper_writes(a):
 def test_refused_where_the_writers_do_not_follow(f, arg, words):
     err = refusal(f, (arg,), "grad")
     assert words in str(err), str(err)
+
+
+def vectorized_float32(x):
+    y = np.vectorize(lambda v: v * v)(x)
+    return np.sum(y) * y.dtype.itemsize
+
+
+def test_vectorize_gives_the_dtype_numpy_gives():
+    """Without otypes the result's dtype is g's on the first items as NumPy scalars (float32
+    here: itemsize 4), as vectorize finds it; the items themselves are mapped as Python
+    numbers."""
+    x = X.astype(np.float32)
+    value, _ = srcdiff.value_and_grad(vectorized_float32)(x)
+    assert value == vectorized_float32(x)
+    check(vectorized_float32, X)
