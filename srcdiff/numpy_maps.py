@@ -28,7 +28,10 @@ the adjoint's comments quote the user's line), and a fresh name takes its place:
   "otherwise" condition where one function more is given, and for each in turn
   `out[cond] = g(x[cond], *args)` where a value is selected (a constant is stored as it is);
 * `np.apply_over_axes(g, A, axes)` (axes constant): g(A, axis) for each axis, its result
-  given the axis back (`numpy.expand_dims`) where g dropped it.
+  given the axis back (`numpy.expand_dims`) where g dropped it;
+* `np.frompyfunc(g, nin, 1)(...)` (called where made, or a name bound once to it): as
+  vectorize, the result an array of Python objects (dtype object; a 0-d one unwrapped into
+  its item, as a ufunc of objects gives back).
 
 srcdiff then differentiates those loops like any other, in both modes and to any order.
 Refused at the call's line: a function that writes into the slice it is given (NumPy's
@@ -49,7 +52,8 @@ from . import syntax as S
 from .callables import ARRAY_METHODS
 from .numpy_maps_write import is_constant
 
-NAMES = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes")   # source_rewrites
+NAMES = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
+         "frompyfunc")   # (source_rewrites._MAPS)
 MAPPED = tuple(f"numpy.{n}" for n in NAMES)   # their rows of coverage.py
 _SAFE_MODULES = ("numpy", "math", "cmath", "scipy.special")
 _SAFE_BUILTINS = {"len", "abs", "float", "int", "range", "min", "max", "sum", "zip", "list",
@@ -157,12 +161,13 @@ class _Maps:
         for n in S.walk(tree):
             if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
                     n.targets[0], S.Name) and isinstance(n.value, S.Call) and \
-                    self.obj(n.value.func) is numpy.vectorize:
+                    self.obj(n.value.func) in (numpy.vectorize, numpy.frompyfunc):
                 name = n.targets[0].id
                 if self.stored.get(name) == 1 and all(id(r) in called for r in loads.get(
                         name, [])):
                     fn, otypes = self.vectorize_parts(n.value)
-                    self.vectorized[name] = (S.load(name), otypes)
+                    self.vectorized[name] = (S.load(name), otypes, getattr(
+                        n.value, "sd_inputs", None))
                     n.value = fn
                     self.changed = True
             elif isinstance(n, S.FunctionDef) and n is not tree and any(
@@ -173,11 +178,14 @@ class _Maps:
                                      "where it is its only decorator and it is only called",
                                      hint="call np.vectorize(g)(x) where it is needed")
                 n.decorator_list = []
-                self.vectorized[n.name] = (S.load(n.name), None)
+                self.vectorized[n.name] = (S.load(n.name), None, None)
                 self.changed = True
 
     def vectorize_parts(self, call):
-        """(function expression, otypes node or None) of `np.vectorize(g, ...)`."""
+        """(function expression, otypes node or None) of `np.vectorize(g, ...)`; of
+        `np.frompyfunc(g, nin, 1)`, (g, 'O'), nin noted on the call (`sd_inputs`)."""
+        if self.obj(call.func) is numpy.frompyfunc:
+            return self.frompyfunc_parts(call)
         if len(call.args) != 1 or any(isinstance(a, S.Starred) for a in call.args):
             raise self.error(call, "srcdiff follows np.vectorize(g) given the function by "
                              "position", hint="write np.vectorize(g) or np.vectorize(g, "
@@ -190,6 +198,19 @@ class _Maps:
                 raise self.error(call, f"srcdiff does not follow np.vectorize's {k.arg}=",
                                  hint="call the function on the slices in a loop")
         return call.args[0], otypes
+
+    def frompyfunc_parts(self, call):
+        named = {k.arg: k.value for k in call.keywords}
+        parts = list(call.args) + [named.get(k) for k in ("func", "nin", "nout")[
+            len(call.args):]]
+        if len(parts) != 3 or None in parts or any(isinstance(a, S.Starred) for a in parts) \
+                or set(named) - {"func", "nin", "nout", "identity"} or \
+                numpy_maps_write.int_of(parts[2]) != 1 or \
+                not isinstance(numpy_maps_write.int_of(parts[1]), int):
+            raise self.error(call, "srcdiff follows np.frompyfunc(g, nin, 1) of one output, "
+                             "nin and nout written as numbers", hint="write np.vectorize(g)")
+        call.sd_inputs = numpy_maps_write.int_of(parts[1])
+        return parts[0], S.const("O")
 
     def one_otype(self, node, call):
         if isinstance(node, S.Constant) and isinstance(node.value, str) and len(
@@ -281,7 +302,8 @@ class _Maps:
                 continue
             obj = self.obj(n.func)
             module = getattr(obj, "__module__", None) or ""
-            if isinstance(obj, numpy.ufunc) or obj is not None and module.split(".")[
+            if isinstance(obj, numpy.ufunc) and getattr(numpy, obj.__name__, None) is obj \
+                    or obj is not None and module.split(".")[
                     0] in _SAFE_MODULES and not module.startswith("numpy.random"):
                 continue
             if isinstance(n.func, S.Name) and n.func.id in _SAFE_BUILTINS and \
@@ -294,14 +316,15 @@ class _Maps:
 
     def kind(self, call):
         func = call.func
-        if isinstance(func, S.Call) and self.obj(func.func) is numpy.vectorize:
+        if isinstance(func, S.Call) and self.obj(func.func) in (numpy.vectorize,
+                                                                numpy.frompyfunc):
             return "vectorize"
         if isinstance(func, S.Name) and func.id in self.vectorized:
             return "vectorize"
         obj = self.obj(func)
         if isinstance(obj, numpy.vectorize):
             return "vectorize"
-        for name in NAMES[1:]:
+        for name in NAMES[1:-1]:
             if obj is getattr(numpy, name):
                 return name
         return None

@@ -115,10 +115,12 @@ def _names_of(fn):
 # the maps -------------------------------------------------------------------------
 def vectorize(m, call):
     func = call.func
+    inputs = None   # np.frompyfunc's nin: its result holds Python objects, a 0-d one unwrapped
     if isinstance(func, S.Call):
         fn, otypes = m.vectorize_parts(func)
+        inputs = getattr(func, "sd_inputs", None)
     elif isinstance(func, S.Name) and func.id in m.vectorized:
-        fn, otypes = m.vectorized[func.id]
+        fn, otypes, inputs = m.vectorized[func.id]
     else:
         obj = m.obj(func)
         if obj.signature is not None or obj.excluded or obj.otypes and len(
@@ -132,6 +134,9 @@ def vectorize(m, call):
             k.arg is None for k in call.keywords) or not call.args + call.keywords:
         raise m.error(call, "srcdiff follows a vectorized function given its "
                       "arguments one by one", hint="name each argument")
+    if inputs is not None and (inputs != len(call.args) or call.keywords):
+        raise m.error(call, f"this ufunc of np.frompyfunc takes {inputs} arguments, by "
+                      "position", hint="pass them by position")
     check_function(m, fn, call, slices=False)
     fn = m.function(fn, "vectorized_fn")
     subs = {"FN": fn, "DT": otypes}
@@ -152,15 +157,16 @@ def vectorize(m, call):
             ")).dtype", call, **subs)
     if len(values) == 1 and not call.keywords:
         m.quoted(f"{items} = [FN({passed}) for {item[0]} in NP.ravel(SDARG_0).tolist()]"
-                 f"\n{out} = NP.array({items}).astype({dtype}).reshape(NP.shape(SDARG_0))",
-                 call, **subs)
+                 f"\n{out} = NP.array({items}).astype({dtype}).reshape(NP.shape(SDARG_0))"
+                 + ("[()]" if inputs is not None else ""), call, **subs)
         return S.load(out)
     m.builtin("zip", call)
     shape = m.fresh("shape")
     spread = ", ".join(f"NP.ravel(NP.broadcast_to({n}, {shape})).tolist()" for n in names)
     m.quoted(f"{shape} = NP.broadcast_shapes({', '.join(f'NP.shape({n})' for n in names)})"
              f"\n{items} = [FN({passed}) for {', '.join(item)} in zip({spread})]"
-             f"\n{out} = NP.array({items}).astype({dtype}).reshape({shape})", call, **subs)
+             f"\n{out} = NP.array({items}).astype({dtype}).reshape({shape})"
+             + ("[()]" if inputs is not None else ""), call, **subs)
     return S.load(out)
 
 
@@ -257,7 +263,7 @@ def apply_over_axes(m, call):
     axes = args[2] if len(args) == 3 else None
     listed = axes.elts if isinstance(axes, (S.List, S.Tuple)) else [axes]
     if call.keywords or any(isinstance(a, S.Starred) for a in args) or not all(
-            _int(a) is not None for a in listed if a is not None) or axes is None:
+            int_of(a) is not None for a in listed if a is not None) or axes is None:
         raise m.error(call, "srcdiff follows np.apply_over_axes(g, A, axes) with "
                       "constant axes, by position", hint="write the axes as numbers")
     check_function(m, args[0], call, slices=False)
@@ -265,7 +271,7 @@ def apply_over_axes(m, call):
     value = m.fresh("over")
     text = f"{value} = NP.asarray(SDA)\n"
     start = value
-    for ax in (_int(a) for a in listed):
+    for ax in (int_of(a) for a in listed):
         at = str(ax) if ax >= 0 else f"{start}.ndim + {ax}"
         res, nxt = m.fresh("reduced"), m.fresh("over")
         text += f"""\
@@ -297,7 +303,7 @@ def is_constant(node):
         node.operand, S.Constant)
 
 
-def _int(node):
+def int_of(node):
     """The int a constant (`2`, `-1`) is, or None."""
     sign = 1
     if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):

@@ -16,7 +16,7 @@ none of them):
   (alias_groups.py), and rows a loop over an array writes into, written back
   (loop_rows.py);
 * NumPy's maps of a function of the user's (np.vectorize, np.apply_along_axis,
-  np.piecewise, np.apply_over_axes) as the loops they mean (numpy_maps.py);
+  np.piecewise, np.apply_over_axes, np.frompyfunc) as the loops they mean (numpy_maps.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
@@ -26,7 +26,8 @@ from . import census
 from . import syntax as S
 from .core import GENERATED_PREFIX
 
-_MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes")   # numpy_maps.py
+_MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
+         "frompyfunc")   # numpy_maps.NAMES
 
 
 def rewrite(source, resolver, containers, known_types):

@@ -179,6 +179,15 @@ def map_of_a_call_of_the_users(x):
     return np.sum(np.vectorize(g_with_default)(helper_of_g(x) + x))
 
 
+def frompyfunc_called_where_made(x):
+    return np.sum(np.frompyfunc(g_with_default, 1, 1)(x).astype(float) * x)
+
+
+def frompyfunc_bound_two_arguments(x, w):
+    h = np.frompyfunc(two, 2, 1)
+    return np.sum(np.asarray(h(x, w), dtype=float) ** 2) + float(h(x[0, 0], w[1]))
+
+
 def vectorize_a_float(s):
     return np.vectorize(g_with_default)(s) * s
 
@@ -193,7 +202,8 @@ CASES = [(vectorize_called_where_made, (X,)), (vectorize_bound_to_a_name, (X, W)
          (over_axes, (X,)), (map_in_a_loop, (X,)), (map_in_a_branch_test_and_an_update, (X,)),
          (map_of_a_map, (X,)), (map_in_a_helper, (X,)), (map_in_a_while_body, (X,)),
          (vectorized_name_called_twice, (X,)), (vectorize_a_float, (0.7,)),
-         (map_of_a_call_of_the_users, (X,))]
+         (map_of_a_call_of_the_users, (X,)), (frompyfunc_called_where_made, (X,)),
+         (frompyfunc_bound_two_arguments, (X, W))]
 
 
 @pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])

@@ -72,6 +72,10 @@ def vectorize_two_outputs(x):
     return np.sum(np.vectorize(lambda v: v * 2.0, otypes=[float, float])(x))
 
 
+def frompyfunc_two_outputs(x):
+    return np.sum(np.frompyfunc(lambda v: (v, v * 2.0), 1, 2)(x)[0].astype(float))
+
+
 def along_axis_writing_out(a):
     def g(r):
         np.multiply(r, 2.0, out=r)
@@ -100,6 +104,7 @@ def along_axis_a_lambdas_helper_writes(a):
     (piecewise_lists_in_names, X, "written as lists"),
     (over_computed_axes, A, "constant axes"),
     (vectorize_two_outputs, X, "one output type"),
+    (frompyfunc_two_outputs, X, "np.frompyfunc(g, nin, 1) of one output"),
     (along_axis_writing_out, A, "writes into its argument 'r'"),
     (along_axis_a_helper_writes, A, "writes into its argument 'r'"),
     (along_axis_a_lambdas_helper_writes, A, "writes into its argument 'r'"),
