@@ -237,7 +237,7 @@ if {masks}.shape != ({n},) + {x}.shape:
         value = f"~NP.any({masks}, axis=0)" if i == n else f"{masks}[{i}]"
         text += f"{mask} = {value}\n"
         if is_function:
-            check_function(m, funcs[i], call, slices=True)
+            check_function(m, funcs[i], call, slices=False)   # (x[cond]: a copy)
             text += f"if NP.any({mask}):\n    {out}[{mask}] = SDFN_{i}({x}[{mask}]{extra})\n"
         else:
             text += f"{out}[{mask}] = SDFN_{i}\n"
@@ -266,7 +266,7 @@ def apply_over_axes(m, call):
             int_of(a) is not None for a in listed if a is not None) or axes is None:
         raise m.error(call, "srcdiff follows np.apply_over_axes(g, A, axes) with "
                       "constant axes, by position", hint="write the axes as numbers")
-    check_function(m, args[0], call, slices=False)
+    check_function(m, args[0], call, slices=True)   # (given A itself)
     fn = m.function(args[0], "over_fn")
     value = m.fresh("over")
     text = f"{value} = NP.asarray(SDA)\n"

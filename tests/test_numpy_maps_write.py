@@ -30,6 +30,16 @@ def piecewise_with_extra_arguments(x):
     return np.sum(y * y)
 
 
+def doubled_in_place(t):
+    t *= 2.0   # t is x[cond], a copy: srcdiff's own check of helpers' writes stops it
+    return np.sin(t)
+
+
+def piecewise_function_writing_its_copy(x):
+    y = np.piecewise(x, [x < 0.5], [doubled_in_place, lambda t: t * x[0]])
+    return np.sum(y * x)
+
+
 def over_an_axis_kept(a):
     return np.sum(np.apply_over_axes(lambda v, ax: np.cumsum(v, axis=ax), a * a, 1) ** 2)
 
@@ -72,6 +82,15 @@ def vectorize_two_outputs(x):
     return np.sum(np.vectorize(lambda v: v * 2.0, otypes=[float, float])(x))
 
 
+def summed_in_place(v, axis):
+    v[...] = v * 2.0
+    return np.sum(v, axis=axis)
+
+
+def over_axes_writing_the_array(a):
+    return np.sum(np.apply_over_axes(summed_in_place, a * 1.0, [0]))
+
+
 def frompyfunc_two_outputs(x):
     return np.sum(np.frompyfunc(lambda v: (v, v * 2.0), 1, 2)(x)[0].astype(float))
 
@@ -105,6 +124,8 @@ def along_axis_a_lambdas_helper_writes(a):
     (over_computed_axes, A, "constant axes"),
     (vectorize_two_outputs, X, "one output type"),
     (frompyfunc_two_outputs, X, "np.frompyfunc(g, nin, 1) of one output"),
+    (over_axes_writing_the_array, A, "writes into its argument 'v'"),
+    (piecewise_function_writing_its_copy, X, "updates its argument 't' in place"),
     (along_axis_writing_out, A, "writes into its argument 'r'"),
     (along_axis_a_helper_writes, A, "writes into its argument 'r'"),
     (along_axis_a_lambdas_helper_writes, A, "writes into its argument 'r'"),
