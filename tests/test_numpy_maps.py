@@ -188,6 +188,14 @@ def frompyfunc_bound_two_arguments(x, w):
     return np.sum(np.asarray(h(x, w), dtype=float) ** 2) + float(h(x[0, 0], w[1]))
 
 
+def mapped_by_a_helper(x, fn):
+    return np.sum(np.vectorize(fn)(x)) + np.sum(np.apply_along_axis(fn, 0, x))
+
+
+def map_of_a_function_passed_on(x):
+    return mapped_by_a_helper(x, branchy) * 2.0
+
+
 def vectorize_a_float(s):
     return np.vectorize(g_with_default)(s) * s
 
@@ -203,7 +211,7 @@ CASES = [(vectorize_called_where_made, (X,)), (vectorize_bound_to_a_name, (X, W)
          (map_of_a_map, (X,)), (map_in_a_helper, (X,)), (map_in_a_while_body, (X,)),
          (vectorized_name_called_twice, (X,)), (vectorize_a_float, (0.7,)),
          (map_of_a_call_of_the_users, (X,)), (frompyfunc_called_where_made, (X,)),
-         (frompyfunc_bound_two_arguments, (X, W))]
+         (frompyfunc_bound_two_arguments, (X, W)), (map_of_a_function_passed_on, (X,))]
 
 
 @pytest.mark.parametrize("f, args", CASES, ids=[f.__name__ for f, _ in CASES])
