@@ -27,6 +27,7 @@ import numpy
 
 from . import rules
 from . import syntax as S
+from .numpy_maps import MAPPED
 
 GROUPS = (("numpy.ndarray.", "ndarray methods and attributes"), ("numpy.", "NumPy"),
           ("scipy.", "SciPy"), ("math.", "math"), ("builtins.", "builtins"),
@@ -36,6 +37,7 @@ PEER_TITLES = {"autograd": "autograd", "jax": "JAX"}
 PEER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers")
 
 RULE, ZERO, REFUSED, NONE = "yes", "zero", "refused", "—"
+LOOP = "loop"   # a map of a function written as its loops (srcdiff/numpy_maps.py: MAPPED)
 
 
 def public_name(func):
@@ -256,7 +258,9 @@ class Row:
         self.name = name
         self.group = next((title for prefix, title in GROUPS if name.startswith(prefix)),
                           "other")
-        if func is None:
+        if name in MAPPED:
+            self.reverse = self.forward = self.second = LOOP
+        elif func is None:
             self.reverse = self.forward = self.second = NONE
         elif rules.NONDIFFERENTIABLE.find(func) is not None:
             self.reverse = self.forward = self.second = ZERO
@@ -281,7 +285,7 @@ def rows():
     peers = peer_lists()
     funcs = _registry()
     have_scipy = importlib.util.find_spec("scipy") is not None
-    names = set(funcs)
+    names = set(funcs) | set(MAPPED)
     for table, _ in peers.values():
         names |= {n for n in table if have_scipy or not n.startswith("scipy.")}
     order = {title: i for i, (_, title) in enumerate(GROUPS)}
@@ -298,19 +302,22 @@ def totals(table):
         "to second order": sum(r.second == RULE for r in table),
         "without a derivative by nature (zero)": sum(r.reverse == ZERO for r in table),
         "refused with a hint (not implemented yet)": sum(r.reverse == REFUSED for r in table),
+        "maps of a function, written as loops": sum(r.reverse == LOOP for r in table),
     }
     for peer in PEERS:
         title = PEER_TITLES[peer]
         theirs = [r for r in table if r.peers.get(peer) == RULE]
         out[f"{title} differentiates"] = len(theirs)
         out[f"{title} differentiates, srcdiff has no rule"] = sum(
-            r.reverse not in (RULE, ZERO) for r in theirs)
+            r.reverse not in (RULE, ZERO, LOOP) for r in theirs)
     return out
 
 
 LEGEND = (f"`{RULE}`: a rule; `{ZERO}`: runs, its result carries no derivative by nature "
           f"(shapes, comparisons, rounding); `{REFUSED}`: srcdiff refuses it at the user's line "
-          f"with what to write instead; `{NONE}`: no rule.")
+          f"with what to write instead; `{LOOP}`: a map of a function, written as the loops "
+          f"it means (srcdiff/numpy_maps.py), differentiated where the function is; "
+          f"`{NONE}`: no rule.")
 
 
 def markdown():

@@ -267,9 +267,10 @@ def clip_mask(a, lo, hi, part, lo2=None, hi2=None):
 
 
 def cast_grad(grad, like, result):
-    """The adjoint through x.astype(dtype): cast back to x's dtype; zero across int casts."""
+    """The adjoint through x.astype(dtype) (and numpy.array(x, dtype=...)): cast back to x's
+    dtype; zero across int and bool casts (an object array's items keep theirs)."""
     rkind = getattr(getattr(result, "dtype", None), "kind", "f")
-    if rkind not in "fc":
+    if rkind not in "fcO":
         return grad * 0
     dtype = getattr(like, "dtype", None)
     if dtype is None:

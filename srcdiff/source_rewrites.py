@@ -15,11 +15,19 @@ none of them):
 * writes through an exact alias (`a1 = x; a1[0] = v`) made visible under the other names
   (alias_groups.py), and rows a loop over an array writes into, written back
   (loop_rows.py);
+* NumPy's maps of a function of the user's (np.vectorize, np.apply_along_axis,
+  np.piecewise, np.apply_over_axes, np.frompyfunc) as the loops they mean (numpy_maps.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
+import numpy
+
 from . import census
+from . import syntax as S
 from .core import GENERATED_PREFIX
+
+_MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
+         "frompyfunc")   # numpy_maps.NAMES
 
 
 def rewrite(source, resolver, containers, known_types):
@@ -59,6 +67,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import loop_rows
         fdef = loop_rows.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
+    if _may_map(counted, fdef, lookup):   # np.vectorize, np.apply_along_axis, np.piecewise
+        from . import numpy_maps
+        fdef, resolver = numpy_maps.rewrite(source, fdef, resolver)
+        counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (
             known_types and any(k.endswith(".__len__") for k in known_types)):
@@ -70,3 +82,15 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef = generator_calls.prepare(source, fdef, lookup, known_types)
         counted = census.take(fdef)
     return fdef, counted, resolver
+
+
+def _may_map(counted, fdef, lookup):
+    """False where numpy_maps.rewrite gives the tree back as it is: no call of a name or
+    attribute path ending in one of its names, no def of the body decorated (`@np.vectorize`)
+    and no call of a module-level vectorized function."""
+    if not counted.called.isdisjoint(_MAPS) or any(rest and rest[-1] in _MAPS
+                                                   for _, rest in counted.chains):
+        return True
+    if any(s.__class__ is S.FunctionDef and s.decorator_list for s in fdef.body):
+        return True
+    return any(isinstance(lookup(n), numpy.vectorize) for n in counted.called)

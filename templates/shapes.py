@@ -140,15 +140,16 @@ def copy(y, a, order="K", subok=False):
     d[y] = d[a]
 
 
+# cast_grad(..., y, y): zero where dtype= made integers (truncated: piecewise constant)
 @reverse(numpy.array, numpy.asarray)
 def array(y, object, dtype=None, *, like=None):
-    d[object] = array_grad(d[y], object)
+    d[object] = array_grad(cast_grad(d[y], y, y), object)
 
 
 # like=y: the tangent is an array of the result's kind (a device one for like=device_array)
 @forward(numpy.array, numpy.asarray)
 def array(y, object, dtype=None, *, like=None):
-    d[y] = numpy.asarray(d[object], like=y)
+    d[y] = cast_grad(numpy.asarray(d[object], like=y), y, y)
 
 
 @reverse(numpy.astype, method_astype)

@@ -107,6 +107,38 @@ def test_array_from_list_of_values():
           wrt=(0, 1))
 
 
+def test_array_of_an_integer_dtype_carries_no_derivative():
+    """np.array(v, dtype=int) (and asarray) truncates: its result is piecewise constant, as
+    astype(int)'s is; the rule passed the derivative through (found by issue #13's
+    np.vectorize, whose result takes its first item's dtype)."""
+    x = np.array([-0.5, 0.7, 1.2])
+    for f in (lambda x: np.sum(np.array([v * v for v in x], dtype=int) * x),
+              lambda x: np.sum(np.asarray(x * x, dtype=int) * x)):
+        np.testing.assert_array_equal(srcdiff.grad(f)(x), np.array(x * x, dtype=int))
+        np.testing.assert_array_equal(srcdiff.jvp(f)(x, np.ones(3))[1],
+                                      np.sum(np.array(x * x, dtype=int)))
+    check(lambda x: np.sum(np.array(x * x, dtype=np.float64) * x), x)
+    # an object array's items keep their derivatives (cast_grad zeroes int and bool only)
+    # (reverse mode: the tangent of a ragged object array is not made in forward mode yet)
+    check(lambda x: np.sum(np.array([x[:2], x], dtype=object)[1] ** 2) + np.sum(x[:2]), x,
+          modes=("rev",), order=1)
+
+
+@pytest.mark.xfail(strict=True, reason="found in session 20, not fixed: the rules of "
+                   "numpy.sum, cumsum, trace, full and full_like pass the derivative through "
+                   "dtype=int (a fix in their templates would change every emitted np.sum)")
+@pytest.mark.parametrize("f", [
+    lambda x: np.sum(x * 3.0, dtype=int) * 1.0,
+    lambda x: np.sum(np.cumsum(x * 3.0, dtype=int)) * 1.0,
+    lambda x: np.trace(np.diag(x * 3.0), dtype=int) * 1.0,
+    lambda x: np.sum(np.full(3, x[2] * 2.0, dtype=int)) * 1.0,
+    lambda x: np.sum(np.full_like(x, x[2] * 2.0, dtype=int)) * 1.0,
+], ids=["sum", "cumsum", "trace", "full", "full_like"])
+def test_an_integer_dtype_keyword_carries_no_derivative(f):
+    x = np.array([-0.5, 0.7, 1.2])
+    np.testing.assert_array_equal(srcdiff.grad(f)(x), np.zeros(3))
+
+
 def test_astype():
     x = _x(2, 3)
     check(lambda x: np.sum(np.astype(x, np.float64) * W23), x)
