@@ -8,6 +8,7 @@ from .version import __version__
 from . import syntax as S
 from .errors import SrcdiffError
 from .forward import Forward
+from .refusals import refuse_returning_nothing
 from .names import LIST, TYPE
 from .syntax import settle
 from .program import Program
@@ -30,6 +31,7 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
     from . import runtime, transform
     wrt = tuple(wrt)
     generators.refuse_differentiated(fn)
+    refuse_returning_nothing(fn)
     from . import vector_spaces   # values of user vector spaces: only into primitives
     vector_spaces.check_uses(fn, wrt, known_types, "forward")
     low = transform.lower_function(fn, known_types, containers)

@@ -110,3 +110,31 @@ def casts_to_integers(func, keywords, bindings):
         return numpy.dtype(value).kind not in "fc"
     except TypeError:
         return True
+
+
+def refuse_returning_nothing(fn):
+    """The function differentiated has no `return` with a value (a forgotten `return total`):
+    its derivative would be zero whatever it computes, so it is refused at its def, as a
+    function returning a list is (ArgumentError). A lambda always returns its value."""
+    from .errors import ArgumentError
+    from .frontend import get_source
+    try:
+        source = get_source(getattr(fn, "__func__", fn))
+    except Exception:
+        return
+    node = source.node
+    if not isinstance(node, S.FunctionDef):
+        return
+    stack, returns = list(node.body), False
+    while stack and not returns:
+        n = stack.pop()
+        if isinstance(n, S.Return):
+            returns = n.value is not None and not (
+                isinstance(n.value, S.Constant) and n.value.value is None)
+        elif not isinstance(n, (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)):
+            stack.extend(S.iter_child_nodes(n))
+    if not returns:
+        raise source.error(node, f"{node.name} returns nothing (no return statement gives a "
+                           "value), so its derivative would be zero whatever it computes",
+                           hint="return the value to differentiate, e.g. `return loss`",
+                           cls=ArgumentError)

@@ -19,6 +19,7 @@ from .program import Program
 from .reverse import Reverse
 from .version import __version__
 from .callables import LocalFunction
+from .refusals import refuse_returning_nothing
 from .core import GENERATED_PREFIX, Info, Kind, Lowered
 
 KIND_TITLES = {
@@ -89,6 +90,7 @@ def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None
 def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_tape,
                     known_types, input_shapes, checkpoint=None):
     generators.refuse_differentiated(fn)
+    refuse_returning_nothing(fn)
     spaces = vector_spaces.check_uses(fn, wrt, known_types, "reverse")   # user spaces
     low = lower_function(fn, known_types, containers)
     user_name = fn.__name__ if fn.__name__ != "<lambda>" else "lambda"

@@ -145,3 +145,34 @@ def test_which_dtypes_cast_to_integers():
     assert not refusals.casts_to_integers(sum_, kw(S.const(None)), {})
     assert not refusals.casts_to_integers(sum_, {}, {})
     assert not refusals.casts_to_integers(np.asarray, kw(S.const("i8")), {})   # its own rule
+
+
+# -- a function returning nothing (lead20: a forgotten `return` gave a zero gradient)
+def forgot_return(x):
+    total = np.sum(x ** 2)
+
+
+def returns_none_on_every_path(x):
+    if x[0] > 0:
+        print(np.sum(x))
+        return
+    return None
+
+
+def returns_from_one_branch(x):
+    if x[0] > 0:
+        return np.sum(x ** 2)
+
+
+def test_a_function_returning_nothing_is_refused_at_its_def():
+    for f in (forgot_return, returns_none_on_every_path):
+        for transform in (srcdiff.grad, srcdiff.value_and_grad, srcdiff.hessian):
+            with pytest.raises(errors.ArgumentError, match="returns nothing") as err:
+                transform(f)(np.array([0.5, -1.0]))
+            assert err.value.filename == __file__
+        with pytest.raises(errors.ArgumentError, match="returns nothing"):
+            srcdiff.jvp(f)(np.array([0.5, -1.0]), np.ones(2))
+
+
+def test_a_function_returning_a_value_on_some_path_is_differentiated():
+    check(returns_from_one_branch, np.array([0.5, -1.0]))
