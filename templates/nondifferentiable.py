@@ -8,7 +8,7 @@ everywhere). Functions whose values move with a float input have rules or a
 not-implemented refusal elsewhere, even if they are often called with constants:
 numpy.arange and numpy.linspace (templates/grids.py), numpy.heaviside's second
 argument (ufuncs.py), numpy.bincount's weights (reductions.py), numpy.random.normal,
-uniform and exponential (random.py); numpy.unique, meshgrid, logspace,
+uniform and exponential (random.py), numpy.meshgrid (edits.py); numpy.unique, logspace,
 geomspace, random.choice/permutation/shuffle/gamma/beta and builtins.getattr are
 refused with what to write instead.
 """

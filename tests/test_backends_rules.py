@@ -910,6 +910,18 @@ _arr("roll-flat", lambda m: np.roll(m, 5), X34)
 _arr("rollaxis", lambda m: np.rollaxis(m, 2, 1), _x(2, 3, 4))
 _arr("append", lambda a, b: np.append(a, b), X34, _x(2), wrt=(0, 1))
 _arr("append-axis", lambda a, b: np.append(a, b, axis=0), X34, _x(1, 4), wrt=(0, 1))
+# (fixed values, not rng draws: the cases after these keep the values they were written for)
+_EDIT_V = np.array([0.4, -1.3, 0.8, 1.9])
+_arr("delete", lambda a: np.delete(a, [0, 2], axis=1), X34)
+_arr("delete-flat", lambda a: np.delete(a, slice(1, 5)), X34)
+_arr("insert", lambda a, b: np.insert(a, [1, 3], b, axis=1), X34,
+     np.array([[0.3, -0.2], [1.1, 0.5], [-0.7, 0.9]]), wrt=(0, 1))
+_arr("insert-broadcast", lambda a, b: np.insert(a, 2, b), X34, _EDIT_V[:2], wrt=(0, 1))
+case("meshgrid", lambda a, b, w: np.sum(np.meshgrid(a, b)[0] * np.meshgrid(a, b)[1] * w),
+     _EDIT_V[:3], _EDIT_V * 1.5, _w((4, 3)), wrt=(0, 1))
+case("meshgrid-ij-sparse", lambda a, b, c, w: np.sum(
+    np.meshgrid(a, b, c, indexing="ij", sparse=True)[1] * w), _EDIT_V[:2], _EDIT_V[1:],
+    _EDIT_V - 0.5, _w((1, 3, 1)), wrt=(0, 1, 2))
 _arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
 _arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
 _arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
