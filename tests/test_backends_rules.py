@@ -935,6 +935,8 @@ _arr("partition", lambda x: np.partition(x, 1), _distinct((3, 4)))
 _arr("diff", lambda x, p: np.diff(x, 2, axis=0, prepend=p), X34, 0.3, wrt=(0, 1))
 _arr("diff-append", lambda x, q: np.diff(x, append=q), X34, _x(3, 1), wrt=(0, 1))
 _arr("gradient", lambda x, h: np.gradient(x, h, axis=1, edge_order=2), X34, 0.7, wrt=(0, 1))
+_arr("gradient-coordinates", lambda x, c: np.gradient(x, c, axis=1, edge_order=2), X34,
+     np.array([0.0, 0.3, 1.1, 1.4]), wrt=(0, 1))
 case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
      np.sum(np.gradient(x, h)[1] ** 2), X34, 0.7, _w((3, 4)), wrt=(0, 1))
 
@@ -1281,7 +1283,11 @@ HVP_CASES = [
     ("nan_to_num", 0), ("select", 0), ("diag-matrix", 0), ("pad-reflect", 0),
     ("pad-constant_values", 1), ("tile", 0), ("append", 1), ("split", 0),
     ("column_stack", 0), ("dstack", 1), ("sort", 0), ("diff", 1), ("gradient", 0),
-    ("gradient", 1), ("gradient-tuple", 1),
+    ("gradient", 1), ("gradient-tuple", 1), ("gradient-coordinates", 0),
+    ("gradient-coordinates", 1),
+    # templates/edits.py's helpers
+    ("delete", 0), ("insert", 0), ("insert-broadcast", 1), ("meshgrid", 0),
+    ("meshgrid-ij-sparse", 2),
     # templates/linalg.py and fft.py
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("srcdiff-convolve", 0),
