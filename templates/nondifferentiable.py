@@ -38,7 +38,7 @@ nondifferentiable(*_present(numpy, """
     ix_ unravel_index ravel_multi_index broadcast_shapes
     isposinf isneginf nanargmax nanargmin spacing gcd lcm lexsort isin in1d bitwise_count
     diag_indices_from tril_indices_from triu_indices_from mask_indices
-    hanning hamming blackman bartlett
+    hanning hamming blackman bartlett shares_memory may_share_memory
 """))
 nondifferentiable(*_present(numpy.random, """
     rand randn random random_sample standard_normal integers randint
