@@ -58,5 +58,7 @@ nondifferentiable(*_present(math, """
 not_implemented(numpy.unique, "the unique values are elements of x: index x with the "
                 "positions of its first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
                 "return_index=True)[1]]")
-not_implemented(builtins.getattr, "read the attribute itself (x.real, x.T), so srcdiff "
-                "knows which one it is")
+not_implemented(builtins.getattr, "read the attribute itself (x.real, p.w), or name it with "
+                "a string written in the call (getattr(p, \"w\")) or a loop over a named "
+                "tuple's fields or a display of strings (for name in p._fields: getattr(p, "
+                "name)), which srcdiff reads as the attribute")
