@@ -69,8 +69,7 @@ class _Names:
     def statement(self, stmt):
         if isinstance(stmt, S.Expr) and _call_of(stmt.value, "setattr", 3):
             obj, name, value = stmt.value.args
-            if isinstance(name, S.Constant) and isinstance(name.value, str) and \
-                    name.value.isidentifier():
+            if isinstance(name, S.Constant) and _plain_name(name.value):
                 self.changed = True
                 target = S.Attribute(value=obj, attr=name.value, ctx=S.Store())
                 new = S.Assign(targets=[target], value=self.expression(value), type_comment=None)
@@ -118,7 +117,7 @@ class _Names:
 
     def fields_of(self, holder):
         """The field names of the named tuple class `holder` names or whose object it holds."""
-        cls = self.known.get(holder)
+        cls = self.known.get(holder) if self.made.bound.get(holder, 0) == 0 else None
         if cls is None:
             cls = self.made.get(holder)
         if cls is None:
@@ -180,8 +179,7 @@ class _Reads(S.NodeTransformer):
         self.generic_visit(node)
         if _call_of(node, "getattr", 2):
             obj, name = node.args
-            if isinstance(name, S.Constant) and isinstance(name.value, str) and \
-                    name.value.isidentifier():
+            if isinstance(name, S.Constant) and _plain_name(name.value):
                 self.owner.changed = True
                 new = S.Attribute(value=obj, attr=name.value, ctx=S.Load())
                 S.place_unplaced(new, node)
@@ -190,6 +188,13 @@ class _Reads(S.NodeTransformer):
 
     def visit_Lambda(self, node):
         return node
+
+
+def _plain_name(text):
+    """A name `p.name` reads as getattr(p, "name") does: an identifier Python does not
+    mangle inside a class (`__w` would be read as `_C__w` there)."""
+    return isinstance(text, str) and text.isidentifier() and not (
+        text.startswith("__") and not text.endswith("__"))
 
 
 def _call_of(node, name, count):

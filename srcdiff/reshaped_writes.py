@@ -4,7 +4,9 @@ FunctionDef and a resolver of its free names (`rewrite`); gives back a copy wher
 write is rewritten, or the same FunctionDef where there is none.
 
 `y.T[0] += v` changes y: `y.T` is a view of y. srcdiff gives a write only to a name it owns,
-so such a write was refused. For y a name the function binds or a parameter, the statement
+so such a write was refused. For y a name surely holding an array (`surely_arrays`: a parameter not known to hold a
+list, tuple, dict or object, or a name bound only to values that surely make arrays), the
+statement
 
     y.T[idx] op= v          (also `y.transpose()[idx]`, `numpy.transpose(y)[idx]`)
 
@@ -30,7 +32,8 @@ must be constants or names (the same values both times). Needs a name holding th
 module (`np`, `numpy`) among the function's globals for shares_memory; without one the
 reshaped write stays as written (refused, located, by the lowering).
 
-Left as written: the write of a name the function does not bind (a module-level array),
+Left as written: the write of a name the function does not bind (a module-level array), of
+a name that may hold an object (`h.T[0] = v` of a record with a field T),
 `numpy.transpose(y, axes)`, and anything inside nested scopes.
 """
 from . import syntax as S
@@ -49,35 +52,80 @@ def needed(fdef):
     return False
 
 
-def rewrite(fdef, resolve):
-    """`fdef`, or a copy with the writes of the docstring rewritten."""
+def rewrite(fdef, resolve, not_arrays=()):
+    """`fdef`, or a copy with the writes of the docstring rewritten. `not_arrays`: the
+    parameters known to hold lists, tuples, dicts or objects."""
     if not needed(fdef):
         return fdef
     tree = S.clone(fdef)
-    own = {a.arg for a in S.all_args(tree.args)} if hasattr(S, "all_args") else \
-        _parameters(tree.args)
-    names = set()
-    for n in S.walk(tree):
-        if isinstance(n, S.Name):
-            names.add(n.id)
-            if isinstance(n.ctx, S.Store):
-                own.add(n.id)
-    pass_ = _Writes(resolve, own, names)
+    names = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
+    bound = {n.id for n in S.walk(tree) if isinstance(n, S.Name) and
+             not isinstance(n.ctx, S.Load)}   # (stored, deleted, a parameter)
+    pass_ = _Writes(resolve, surely_arrays(tree, resolve, set(not_arrays)), names, bound)
     tree.body = pass_.block(tree.body)
     return tree if pass_.changed else fdef
 
 
-def _parameters(args):
-    params = list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
-    params += [a for a in (args.vararg, args.kwarg) if a is not None]
-    return {a.id if isinstance(a, S.Name) else a.arg for a in params}
+def surely_arrays(fdef, resolve, not_arrays):
+    """The names that hold an array wherever they are read: parameters not known to hold
+    something else, and names every binding of which (an assignment to the name alone, or
+    `name op= e`, which keeps an array one) surely makes an array by loop_rows' rule (a NumPy
+    call making a new array, arithmetic with an array, `.copy()` of one), of those names. A
+    name bound otherwise (a loop's target, unpacking, `with`, a nested scope) is not one."""
+    from .loop_rows import _Rows
+    rows = _Rows(fdef, resolve)
+    args = fdef.args
+    params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+              if isinstance(a, S.Name)} - set(not_arrays)
+    values = {}
+    for n in S.walk(fdef):
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], S.Name):
+            values.setdefault(n.targets[0].id, []).append(n.value)
+    others = _other_bindings(fdef)
+    arrays = {p for p in params if p not in values and p not in others}
+    while True:
+        more = {name for name, vals in values.items()
+                if name not in arrays and name not in others and name not in not_arrays and
+                all(rows.array(v, arrays) for v in vals)}
+        if not more:
+            return arrays
+        arrays |= more
+
+
+def _other_bindings(fdef):
+    """Names bound by anything but `name = e` and `name op= e`, or inside a nested scope."""
+    out = set()
+    for n in S.walk(fdef):
+        if n is fdef:
+            continue
+        if isinstance(n, _SCOPES):
+            out |= {m.id for m in S.walk(n) if isinstance(m, S.Name)}
+            continue
+        if isinstance(n, S.Assign) and not (len(n.targets) == 1 and
+                                            isinstance(n.targets[0], S.Name)):
+            out |= {m.id for t in n.targets for m in S.walk(t) if isinstance(m, S.Name) and
+                    isinstance(m.ctx, S.Store)}   # (not y of y[i] = v: y is read)
+        elif isinstance(n, (S.For, S.comprehension)):
+            out |= {m.id for m in S.walk(n.target) if isinstance(m, S.Name)}
+        elif isinstance(n, (S.withitem,)) and n.optional_vars is not None:
+            out |= {m.id for m in S.walk(n.optional_vars) if isinstance(m, S.Name)}
+        elif isinstance(n, (S.NamedExpr, S.AnnAssign)):
+            out |= {m.id for m in S.walk(n.target) if isinstance(m, S.Name)}
+        elif isinstance(n, (S.Global, S.Nonlocal)):
+            out |= set(n.names)
+        elif isinstance(n, S.Delete):
+            out |= {m.id for t in n.targets for m in S.walk(t) if isinstance(m, S.Name)}
+        elif isinstance(n, S.ExceptHandler) and n.name is not None:
+            out.add(n.name.id if isinstance(n.name, S.Name) else n.name)
+    return out
 
 
 class _Writes:
-    def __init__(self, resolve, own, names):
+    def __init__(self, resolve, arrays, names, bound):
         self.resolve = resolve
-        self.own = own
+        self.arrays = arrays
         self.names = names
+        self.bound = bound
         self.changed = False
 
     def fresh(self, stem):
@@ -175,14 +223,15 @@ class _Writes:
         return y, make, lambda c: _method(c, "reshape", [shape]), module
 
     def _local(self, node):
-        return isinstance(node, S.Name) and node.id in self.own
+        """A name surely holding an array (surely_arrays)."""
+        return isinstance(node, S.Name) and node.id in self.arrays
 
     def _numpy_name(self, func):
         """`func`'s module name where it is `numpy.transpose` or `numpy.reshape` read from a
         global name holding numpy (not a local)."""
         import numpy
         if isinstance(func, S.Attribute) and func.attr in ("transpose", "reshape") and \
-                isinstance(func.value, S.Name) and func.value.id not in self.own and \
+                isinstance(func.value, S.Name) and func.value.id not in self.bound and \
                 self.resolve(func.value.id) is numpy:
             return func.value.id
         return None
@@ -190,7 +239,7 @@ class _Writes:
     def _numpy_module(self):
         import numpy
         for name in ("np", "numpy"):
-            if name not in self.own and self.resolve(name) is numpy:
+            if name not in self.bound and self.resolve(name) is numpy:
                 return name
         return None
 

@@ -55,7 +55,7 @@ def counted_rewrite(source, resolver, containers, known_types):
         counted = census.take(fdef)
     if counted.view_calls and not source.filename.startswith(GENERATED_PREFIX):
         from . import reshaped_writes   # y.T[i] = v, y.reshape(s)[i] += v
-        fdef = reshaped_writes.rewrite(fdef, lookup)
+        fdef = reshaped_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
     if named_attributes_needed(counted.called):
         from . import named_attributes   # getattr(p, "w"), for name in p._fields: getattr(p, name)
