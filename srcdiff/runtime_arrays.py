@@ -9,9 +9,10 @@ other arrays (zeros_like, ones_like), so device arrays stay on their device.
 """
 import numpy
 
-from . import runtime_coordinates
 from .runtime_adjoint import unbroadcast
 from .runtime_checks import refuse
+from .runtime_coordinates import (coordinates_f_grad, coordinates_x_grad,
+                                  coordinates_x_tangent)
 from .runtime_indexing import array_grad, diagonal_grad, split_grad, take_grad
 
 
@@ -448,9 +449,9 @@ def _gradient_adjoint_1(g, h, edge_order):
 def gradient_grad(grad, f, spacing, axis, edge_order):
     """The adjoint of numpy.gradient(f, spacing, axis=axis, edge_order=edge_order) in f:
     `grad` is one array (one axis) or a sequence of them (0 or None where unused); for
-    coordinates (spacing an array), runtime_coordinates.f_grad."""
+    coordinates (spacing an array), runtime_coordinates.coordinates_f_grad."""
     if numpy.ndim(spacing):
-        return runtime_coordinates.f_grad(grad, f, spacing, axis, edge_order)
+        return coordinates_f_grad(grad, f, spacing, axis, edge_order)
     axes, single = _gradient_axes(f, axis)
     grads = [grad] if single else list(grad)
     out = numpy.zeros_like(f, dtype=_float_dtype(f))
@@ -466,9 +467,9 @@ def gradient_grad(grad, f, spacing, axis, edge_order):
 def gradient_spacing_grad(grad, y, spacing, axis, f, edge_order=1):
     """The adjoint of numpy.gradient(f, spacing, ...) in a scalar spacing h: the result
     is proportional to 1 / h, so it is -sum(grad * y) / h (coordinates:
-    runtime_coordinates.x_grad)."""
+    runtime_coordinates.coordinates_x_grad)."""
     if numpy.ndim(spacing):
-        return runtime_coordinates.x_grad(grad, f, spacing, axis, edge_order)
+        return coordinates_x_grad(grad, f, spacing, axis, edge_order)
     _, single = _gradient_axes(f, axis)
     grads, ys = ([grad], [y]) if single else (list(grad), list(y))
     total = 0.0
@@ -480,9 +481,9 @@ def gradient_spacing_grad(grad, y, spacing, axis, f, edge_order=1):
 
 def gradient_spacing_tangent(tangent, y, spacing, axis, f, edge_order=1):
     """The tangent of numpy.gradient(f, spacing, ...) along that of a scalar spacing (or of
-    coordinates: runtime_coordinates.x_tangent)."""
+    coordinates: runtime_coordinates.coordinates_x_tangent)."""
     if numpy.ndim(spacing):
-        return runtime_coordinates.x_tangent(tangent, f, spacing, axis, edge_order)
+        return coordinates_x_tangent(tangent, f, spacing, axis, edge_order)
     _, single = _gradient_axes(f, axis)
     if single:
         return -y * (tangent / spacing)

@@ -63,7 +63,7 @@ def _zeros(like, dtype):
     return numpy.zeros_like(like, dtype=numpy.result_type(dtype, numpy.float64))
 
 
-def f_grad(grad, f, x, axis, edge_order, tangent_x=None):
+def coordinates_f_grad(grad, f, x, axis, edge_order, tangent_x=None):
     """The adjoint in f of numpy.gradient(f, x, axis=axis, edge_order=edge_order); with
     tangent_x, its derivative along that tangent of x (it is linear in grad, free of f)."""
     ax, x, tangent_x = _axis(f, axis), _array(x), _array(tangent_x)
@@ -80,7 +80,7 @@ def f_grad(grad, f, x, axis, edge_order, tangent_x=None):
     return numpy.moveaxis(out, 0, ax)
 
 
-def x_grad(grad, f, x, axis, edge_order, tangent_x=None):
+def coordinates_x_grad(grad, f, x, axis, edge_order, tangent_x=None):
     """The adjoint in the coordinates x of numpy.gradient(f, x, ...) (linear in grad and
     in f); with tangent_x, its derivative along that tangent of x."""
     ax, x, tangent_x = _axis(f, axis), _array(x), _array(tangent_x)
@@ -98,7 +98,7 @@ def x_grad(grad, f, x, axis, edge_order, tangent_x=None):
     return out
 
 
-def x_tangent(tangent_x, f, x, axis, edge_order):
+def coordinates_x_tangent(tangent_x, f, x, axis, edge_order):
     """The tangent of numpy.gradient(f, x, ...) along a tangent of the coordinates."""
     ax, x, tangent_x = _axis(f, axis), _array(x), _array(tangent_x)
     fm = numpy.moveaxis(_array(f), ax, 0)
@@ -116,7 +116,7 @@ def gradient_grad_along(out, grad, f, spacing, axis, edge_order, tangent):
     """The derivative of out = runtime_arrays.gradient_grad(grad, f, spacing, ...) along a
     tangent of the spacing: out is proportional to 1 / h for a scalar h."""
     if numpy.ndim(spacing):
-        return f_grad(grad, f, spacing, axis, edge_order, tangent)
+        return coordinates_f_grad(grad, f, spacing, axis, edge_order, tangent)
     return -out * (tangent / spacing)
 
 
@@ -127,12 +127,12 @@ def gradient_spacing_grad_along(out, grad, y, spacing, axis, f, edge_order, tang
     coordinates = numpy.ndim(spacing) > 0
     if which == "spacing":
         if coordinates:
-            return x_grad(grad, f, spacing, axis, edge_order, tangent)
+            return coordinates_x_grad(grad, f, spacing, axis, edge_order, tangent)
         return -out * (tangent / spacing)
     if (which == "f") != coordinates:
         return numpy.zeros_like(_array(spacing), dtype=numpy.float64) if coordinates else 0.0
     if which == "f":
-        return x_grad(grad, tangent, spacing, axis, edge_order)
+        return coordinates_x_grad(grad, tangent, spacing, axis, edge_order)
     pairs = zip(grad, tangent) if isinstance(grad, (list, tuple)) else [(grad, tangent)]
     total = 0.0
     for g, t in pairs:

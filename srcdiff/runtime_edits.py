@@ -16,7 +16,7 @@ import numpy
 from .runtime_indexing import array_grad
 
 
-def _float_dtype(value):
+def _grad_dtype(value):
     return numpy.result_type(getattr(value, "dtype", numpy.float64), numpy.float64)
 
 
@@ -39,8 +39,8 @@ def gathered(grad, labels, size):
     g = numpy.ravel(grad)
     width = int(counts.max()) if counts.size else 0
     if width == 0:
-        return numpy.zeros(size, dtype=_float_dtype(grad), like=_like(g)) if size else \
-            numpy.zeros(0, dtype=_float_dtype(grad), like=_like(g))
+        return numpy.zeros(size, dtype=_grad_dtype(grad), like=_like(g)) if size else \
+            numpy.zeros(0, dtype=_grad_dtype(grad), like=_like(g))
     order = numpy.argsort(keys, kind="stable")
     keys, places = keys[order], places[order]
     starts = numpy.concatenate([[0], numpy.cumsum(counts)[:-1]])
@@ -66,7 +66,7 @@ def insert_grad(grad, arr, obj, values, axis, which):
     Values inserted into an array of integers are truncated: no derivative."""
     shapes = (numpy.shape(arr), numpy.shape(values))
     if which == 1 and not numpy.issubdtype(_dtype(arr), numpy.inexact):
-        return array_grad(numpy.zeros(shapes[1], dtype=_float_dtype(grad), like=_like(grad)), values)
+        return array_grad(numpy.zeros(shapes[1], dtype=_grad_dtype(grad), like=_like(grad)), values)
     labels = numpy.insert(_labels(shapes[0], which == 0), obj, _labels(shapes[1], which == 1),
                           axis)
     size = int(numpy.prod(shapes[which], dtype=int))
@@ -79,7 +79,7 @@ def insert_tangent(tangent, arr, obj, values, axis, which):
     of values (1): zeros in the other operand's places."""
     if isinstance(tangent, (list, tuple)):
         tangent = numpy.asarray(tangent)
-    dtype = numpy.result_type(_float_dtype(tangent), _float_dtype(arr))
+    dtype = numpy.result_type(_grad_dtype(tangent), _grad_dtype(arr))
     if which == 0:
         zeros = numpy.zeros(numpy.shape(values), dtype=dtype, like=_like(tangent))
         return numpy.insert(tangent, obj, zeros, axis)
@@ -113,7 +113,7 @@ def meshgrid_grad(grad, k, x0, x1, x2, x3, indexing):
     xk = inputs[k]
     g = grad[k] if isinstance(grad, (list, tuple)) else grad
     if g is None or (numpy.ndim(g) == 0 and not numpy.any(g)):
-        zeros = numpy.zeros_like(xk, dtype=_float_dtype(xk)) if hasattr(xk, "shape") else \
+        zeros = numpy.zeros_like(xk, dtype=_grad_dtype(xk)) if hasattr(xk, "shape") else \
             numpy.zeros(numpy.shape(xk))
         return array_grad(zeros, xk)
     axis = _grid_axis(k, len(inputs), indexing)
@@ -127,7 +127,7 @@ def meshgrid_tangent(tangent, k, x0, x1, x2, x3, sparse, indexing):
     if isinstance(tangent, (list, tuple)):
         tangent = numpy.asarray(tangent)
     inputs = [x for x in (x0, x1, x2, x3) if x is not None]
-    parts = [tangent if j == k else numpy.zeros(numpy.shape(x), dtype=_float_dtype(tangent),
+    parts = [tangent if j == k else numpy.zeros(numpy.shape(x), dtype=_grad_dtype(tangent),
                                                 like=_like(tangent))
              for j, x in enumerate(inputs)]
     return numpy.meshgrid(*parts, sparse=sparse, indexing=indexing)

@@ -25,16 +25,16 @@ def test_adjoints_are_the_transposes_of_numpy_gradient(axis, edge_order):
 
     def run(a, x):
         return numpy.gradient(a, x, axis=axis, edge_order=edge_order)
-    assert_close_tree(rc.f_grad(g, f, X, axis, edge_order),
+    assert_close_tree(rc.coordinates_f_grad(g, f, X, axis, edge_order),
                       numerical_grad(lambda a: run(a, X), [f], 0, cotangent=g), 1e-6, 1e-8)
-    assert_close_tree(rc.x_grad(g, f, X, axis, edge_order),
+    assert_close_tree(rc.coordinates_x_grad(g, f, X, axis, edge_order),
                       numerical_grad(lambda x: run(f, x), [X], 0, cotangent=g), 1e-6, 1e-7)
     t = RNG.normal(size=X.shape)
     step = 1e-6
     along = (run(f, X + step * t) - run(f, X - step * t)) / (2 * step)
-    assert_close_tree(rc.x_tangent(t, f, X, axis, edge_order), along, 1e-5, 1e-6)
+    assert_close_tree(rc.coordinates_x_tangent(t, f, X, axis, edge_order), along, 1e-5, 1e-6)
     # the adjoints' derivatives along t (they are linear in g: differences of the helpers)
-    for helper in (rc.f_grad, rc.x_grad):
+    for helper in (rc.coordinates_f_grad, rc.coordinates_x_grad):
         moved = (helper(g, f, X + step * t, axis, edge_order) -
                  helper(g, f, X - step * t, axis, edge_order)) / (2 * step)
         assert_close_tree(helper(g, f, X, axis, edge_order, t), moved, 1e-5, 1e-6)
