@@ -72,3 +72,54 @@ def test_meshgrid_grad_and_tangent(indexing, sparse):
             expected = part(xs[k] + 1e-6 * t)[j] - y
             assert_close_tree(ty, expected / 1e-6, 1e-5, 1e-6)
     assert numpy.all(re_.meshgrid_grad([None, gs[1], gs[2]], 0, *xs, None, indexing) == 0)
+
+
+EDITS = '''import numpy as np
+
+AT = np.array([0.0, 0.5, 1.7, 2.0])
+
+
+def edits(x):
+    a, b = np.meshgrid(x[:2], x, indexing="ij")
+    return np.sum(np.gradient(x ** 2, AT) ** 2) + np.sum(np.delete(x, 1) ** 2) + \\
+        np.sum(np.insert(x, 1, x[0] * 3.0) ** 3) + np.sum(a * b ** 2)
+'''
+
+
+@pytest.mark.parametrize("mode", ["reverse", "hvp"])
+def test_the_codegen_command_copies_these_helpers_into_a_standalone_module(tmp_path, mode):
+    """The codegen command's module runs where srcdiff cannot be imported (the helpers here
+    and runtime_coordinates' are copied with what their modules import by name)."""
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    (tmp_path / "edits.py").write_text(EDITS)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    made = subprocess.run([sys.executable, "-m", "srcdiff", "edits.py:edits", "--mode", mode,
+                           "-o", "d_edits.py"], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    x = numpy.array([0.3, -1.2, 0.7, 2.0])
+    call = "d_edits.grad_edits(x)" if mode == "reverse" else "d_edits.hvp_edits(x, v)"
+    code = ("import sys\n"
+            f"sys.path = [p for p in sys.path if not p.startswith({root!r})]\n"
+            f"sys.path.insert(0, {str(tmp_path)!r})\n"
+            "sys.modules['srcdiff'] = None\nsys.modules['gast'] = None\n"
+            "import numpy as np, d_edits\n"
+            f"x = np.array({x.tolist()!r}); v = np.array([1.0, -0.5, 0.25, 2.0])\n"
+            f"np.save('out.npy', {call})\n")
+    ran = subprocess.run([sys.executable, "-c", code], cwd=str(tmp_path), capture_output=True,
+                         text=True)
+    assert ran.returncode == 0, ran.stderr
+    namespace = {}
+    exec(compile(EDITS, str(tmp_path / "edits.py"), "exec"), namespace)
+    f = namespace["edits"]
+    if mode == "reverse":
+        want = numerical_grad(f, [x], 0)
+    else:
+        import srcdiff
+        g = srcdiff.grad(f)
+        v = numpy.array([1.0, -0.5, 0.25, 2.0])
+        want = (g(x + 1e-5 * v) - g(x - 1e-5 * v)) / 2e-5
+    assert_close_tree(numpy.load(tmp_path / "out.npy"), want, 1e-5, 1e-6)
