@@ -95,7 +95,7 @@ def _like(value):
 
 
 def _dtype(value):
-    return value.dtype if hasattr(value, "dtype") else numpy.result_type(value)
+    return value.dtype if hasattr(value, "dtype") else numpy.asarray(value).dtype   # (a list)
 
 
 def _grid_axis(k, count, indexing):

@@ -101,6 +101,12 @@ def test_insert_into_a_matrix(f):
     check(f, M, X, wrt=(0, 1))
 
 
+def test_lists_and_displays():
+    check(lambda x: np.sum(np.delete([x[0], x[1] * 2.0, x[2]], 1) ** 2 * W[:2]), X)
+    check(lambda x: np.sum(np.insert([x[0], x[1]], 1, x[2]) ** 3 * W[:3]), X)
+    check(lambda x: np.sum(np.insert(x, [1, 2], [x[0], x[3] * 2.0]) ** 3 * W[:7]), X)
+
+
 def test_values_inserted_into_integers_carry_no_derivative():
     def into_integers(x):
         return np.sum(np.insert(np.arange(4), 1, x[0] * 2.5) * x[:5])
