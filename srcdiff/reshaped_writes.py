@@ -42,14 +42,23 @@ _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
 
 def needed(fdef):
-    """Whether `fdef` holds an item write into an attribute or a call's result (`y.T[0] =
-    v`, `y.reshape(2, 3)[i] += v`): the only statements this module rewrites."""
+    """Whether `fdef` holds an item write into a view's expression (`y.T[0] = v`,
+    `y.reshape(2, 3)[i] += v`): the only statements this module rewrites."""
     for n in S.walk(fdef):
         target = n.targets[0] if isinstance(n, S.Assign) and len(n.targets) == 1 else \
             n.target if isinstance(n, S.AugAssign) else None
-        if isinstance(target, S.Subscript) and isinstance(target.value, (S.Attribute, S.Call)):
+        if isinstance(target, S.Subscript) and _viewing(target.value):
             return True
     return False
+
+
+def _viewing(node):
+    """`y.T`, or a call of a function or method named transpose, reshape or ravel: what
+    `_Writes.view` may take for a view (`self.w[0] = v` is not)."""
+    if isinstance(node, S.Attribute):
+        return node.attr == "T"
+    return isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+        node.func.attr in ("transpose", "reshape", "ravel")
 
 
 def rewrite(fdef, resolve, not_arrays=()):
