@@ -48,17 +48,18 @@ class Census:
     view_binds, alias_binds, row_loops: what may_bind_views, may_group_aliases and
     may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
     import, with, del or match statement, or a lambda with a name as a default (what
-    plain_blocks.rewrite looks for: plain_blocks.needed)."""
+    plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
+    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
-                 "alias_binds", "row_loops", "names", "blocks")
+                 "alias_binds", "row_loops", "names", "blocks", "view_calls")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
         self.genexps = self.unpacked = self.key_names = False
         self.tries = self.view_binds = self.alias_binds = self.row_loops = False
-        self.blocks = False
+        self.blocks = self.view_calls = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
 
@@ -111,12 +112,20 @@ def take(fdef):
                 c.unpacked = True
             c.alias_binds = c.alias_binds or _binds_alias(n)
             c.view_binds = c.view_binds or _binds_view(n)
+            c.view_calls = c.view_calls or _writes_a_view(n.targets[0])
+        elif cls is S.AugAssign:
+            c.view_calls = c.view_calls or _writes_a_view(n.target)
         elif cls is S.Try:
             c.tries = True
         elif cls in _BLOCKS or (cls is S.Lambda and not c.blocks and any(
                 d.__class__ is S.Name for d in n.args.defaults)):
             c.blocks = True
     return c
+
+
+def _writes_a_view(target):
+    """`y.T[i] = v`, `y.reshape(s)[i] += v`: reshaped_writes.py's statements."""
+    return target.__class__ is S.Subscript and target.value.__class__ in (S.Attribute, S.Call)
 
 
 def may_unroll(c):

@@ -140,6 +140,8 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "builtin_sum_grad", "sum_to_gradient",
                       # srcdiff.runtime_arrays (templates/arrays.py)
                       "select_grad", "stacked_grad", "gradient_spacing_tangent",
+                      # srcdiff.runtime_edits (templates/edits.py): meshgrid's grids
+                      "meshgrid_tangent",
                       # srcdiff.runtime_products (numpy.linalg.multi_dot): one per operand
                       "multi_dot_grad", "multi_dot_grad_along",
                       # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's

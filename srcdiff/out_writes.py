@@ -14,8 +14,12 @@ lowered as
 
 and the same for an array method given out= (`x.sum(axis=0, out=a)`). `a.fill(v)` is
 `a[...] = v`, `a.sort(axis, kind)` is `a[...] = numpy.sort(a, axis, kind)` (after a check
-that a is an array: a list's sort is refused, located), `numpy.copyto(a, v)` is
-`a[...] = v` and `numpy.copyto(a, v, where=m)` is `a[...] = numpy.where(m, v, a)`.
+that a is an array), `numpy.copyto(a, v)` is `a[...] = v` and `numpy.copyto(a, v,
+where=m)` is `a[...] = numpy.where(m, v, a)`. A list the function builds (list_reorder):
+`xs.reverse()` is `xs = [xs[i] for i in range(len(xs) - 1, -1, -1)]` and `xs.sort(key=f,
+reverse=r)` is `xs = sorted(xs, key=f, reverse=r)` (the order carries no derivative, the
+items keep theirs), each marked as xs's in-place update, so that a write another name holding
+the list would see is refused (aliasing.py); a list argument's sort or reverse is refused.
 
 Refused, located, as before: out= an array the function does not own (a module-level
 value, an attribute, an item), out= given with where= (the items where= leaves out keep
@@ -23,6 +27,8 @@ their old values: write `a[...] = numpy.where(m, f(...), a)`), a tuple of output
 copyto's casting= other than its default. Calls in srcdiff's own emitted code never use
 out=.
 """
+import builtins
+
 from . import flat_writes
 from . import syntax as S
 from .core import Kind
@@ -169,6 +175,8 @@ def method(lw, node, base, name, out, discard):
     if name in ("put", "partition", "resize") and isinstance(base, S.Name) and \
             base.id in lw.locals:
         return flat_writes.method(lw, node, base, name, out, discard)
+    if _list_reordered(lw, node, base, name):
+        return list_reorder(lw, node, base, name, out, discard)
     if not _lowered_method(lw, node, base, name):
         hint = "build a new value instead (for lists, only append is supported)" \
             if not name.startswith("__") else "write the operator itself (y[i] = v, " \
@@ -193,6 +201,54 @@ def method(lw, node, base, name, out, discard):
                                     keywords=keywords), Kind.CALL, f"{base.id}_sorted",
                         func=numpy.sort)
     out.append(lw.setitem(S.load(base.id), S.const(Ellipsis), value, node))
+    return None if discard else lw.info(S.Assign(targets=[S.store("_")], value=S.const(None),
+                                                 type_comment=None), Kind.COPY)
+
+
+def _list_reordered(lw, node, base, name):
+    """Whether `base.name(...)` is `xs.reverse()` or `xs.sort([key=f][, reverse=r])` on a
+    list the function builds (every binding of xs a list display or comprehension)."""
+    if name not in ("reverse", "sort") or not isinstance(base, S.Name) or \
+            base.id not in lw.locals or node.args:
+        return False
+    if name == "reverse" and node.keywords:
+        return False
+    if any(k.arg not in ("key", "reverse") for k in node.keywords):
+        return False
+    if name == "reverse" and not all(b not in lw.locals and lw.resolver.lookup(b, None) is
+                                     getattr(builtins, b) for b in ("len", "range")):
+        return False   # (the user's own len or range)
+    from . import sequences
+    return base.id in sequences.list_names(lw.fdef.body)
+
+
+def list_reorder(lw, node, base, name, out, discard):
+    """`xs.reverse()` as `xs = xs[::-1]`, `xs.sort(key=f, reverse=r)` as `xs = sorted(xs,
+    key=f, reverse=r)` (value_builtins: the order carries no derivative, the items keep
+    theirs): the rebinding is marked as xs's in-place update (`__iadd__`, like extend), so
+    aliasing.py refuses it where another name holding the list is read after."""
+    from . import value_builtins
+    from .idioms import placed_at
+    if name == "reverse":   # a new list (a slice xs[::-1] would be taken for a view)
+        index = lw.namer.fresh("index")
+        lw.locals.add(index)
+        count = S.Call(func=S.load("len"), args=[S.load(base.id)], keywords=[])
+        order = S.Call(func=S.load("range"), args=[
+            S.BinOp(left=count, op=S.Sub(), right=S.const(1)), S.const(-1), S.const(-1)],
+            keywords=[])
+        comp = S.ListComp(elt=S.Subscript(value=S.load(base.id), slice=S.load(index),
+                                          ctx=S.Load()),
+                          generators=[S.comprehension(target=S.store(index), iter=order,
+                                                      ifs=[], is_async=0)])
+        value = lw.comprehension(placed_at(comp, node), out)
+    else:
+        call = placed_at(S.Call(func=S.load("sorted"), args=[S.load(base.id)],
+                                keywords=node.keywords), node)
+        stmt = value_builtins.desugar_call(lw, call, sorted, out, False)
+        value = lw.temp(out, stmt.value, stmt.sd.kind, f"{base.id}_sorted")
+    stmt = lw.assign(base.id, value, Kind.COPY)
+    stmt.sd.inplace = "__iadd__"
+    out.append(stmt)
     return None if discard else lw.info(S.Assign(targets=[S.store("_")], value=S.const(None),
                                                  type_comment=None), Kind.COPY)
 

@@ -11,6 +11,8 @@ import numpy
 
 from .runtime_adjoint import unbroadcast
 from .runtime_checks import refuse
+from .runtime_coordinates import (coordinates_f_grad, coordinates_x_grad,
+                                  coordinates_x_tangent)
 from .runtime_indexing import array_grad, diagonal_grad, split_grad, take_grad
 
 
@@ -394,13 +396,13 @@ def diff_tangent(tangent, a, n, axis, prepend, append, which):
 
 # -- gradient ------------------------------------------------------------------------
 def gradient_refusal(spacing):
-    """(reason, hint) refusing numpy.gradient differentiated with coordinate arrays as its
-    spacing; None for a scalar spacing."""
-    if numpy.ndim(spacing) == 0:
+    """(reason, hint) refusing numpy.gradient differentiated with a spacing that is neither
+    a number nor one array of coordinates; None otherwise."""
+    if numpy.ndim(spacing) <= 1:
         return None
-    return ("srcdiff differentiates numpy.gradient only with one scalar spacing",
-            "pass a scalar spacing, or write the differences of non-uniform coordinates "
-            "with slices: (f[2:] - f[:-2]) / (x[2:] - x[:-2])")
+    return ("srcdiff differentiates numpy.gradient with one scalar spacing or one array of "
+            "coordinates", "pass a scalar spacing, or the coordinates along the axis as a "
+            "1-d array (with axis= for an array of several dimensions)")
 
 
 def check_gradient_spacing(spacing, where):
@@ -446,7 +448,10 @@ def _gradient_adjoint_1(g, h, edge_order):
 
 def gradient_grad(grad, f, spacing, axis, edge_order):
     """The adjoint of numpy.gradient(f, spacing, axis=axis, edge_order=edge_order) in f:
-    `grad` is one array (one axis) or a sequence of them (0 or None where unused)."""
+    `grad` is one array (one axis) or a sequence of them (0 or None where unused); for
+    coordinates (spacing an array), runtime_coordinates.coordinates_f_grad."""
+    if numpy.ndim(spacing):
+        return coordinates_f_grad(grad, f, spacing, axis, edge_order)
     axes, single = _gradient_axes(f, axis)
     grads = [grad] if single else list(grad)
     out = numpy.zeros_like(f, dtype=_float_dtype(f))
@@ -459,9 +464,12 @@ def gradient_grad(grad, f, spacing, axis, edge_order):
     return out
 
 
-def gradient_spacing_grad(grad, y, spacing, axis, f):
+def gradient_spacing_grad(grad, y, spacing, axis, f, edge_order=1):
     """The adjoint of numpy.gradient(f, spacing, ...) in a scalar spacing h: the result
-    is proportional to 1 / h, so it is -sum(grad * y) / h."""
+    is proportional to 1 / h, so it is -sum(grad * y) / h (coordinates:
+    runtime_coordinates.coordinates_x_grad)."""
+    if numpy.ndim(spacing):
+        return coordinates_x_grad(grad, f, spacing, axis, edge_order)
     _, single = _gradient_axes(f, axis)
     grads, ys = ([grad], [y]) if single else (list(grad), list(y))
     total = 0.0
@@ -471,9 +479,13 @@ def gradient_spacing_grad(grad, y, spacing, axis, f):
     return -total / spacing
 
 
-def gradient_spacing_tangent(tangent, y, spacing, axis, f):
-    """The tangent of numpy.gradient(f, spacing, ...) along that of a scalar spacing."""
+def gradient_spacing_tangent(tangent, y, spacing, axis, f, edge_order=1):
+    """The tangent of numpy.gradient(f, spacing, ...) along that of a scalar spacing (or of
+    coordinates: runtime_coordinates.coordinates_x_tangent)."""
+    if numpy.ndim(spacing):
+        return coordinates_x_tangent(tangent, f, spacing, axis, edge_order)
     _, single = _gradient_axes(f, axis)
     if single:
         return -y * (tangent / spacing)
     return [-v * (tangent / spacing) for v in y]
+

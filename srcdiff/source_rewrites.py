@@ -9,6 +9,9 @@ none of them):
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
+* writes through a transposed or reshaped view, `y.T[i] = v` (reshaped_writes.py);
+* getattr and setattr of names known here, as attribute reads and writes
+  (named_attributes.py);
 * reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
   of the array it views (view_writes.py; not in code srcdiff emitted, whose views the tape
   restores);
@@ -28,6 +31,11 @@ from .core import GENERATED_PREFIX
 
 _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
+
+
+def named_attributes_needed(called):
+    """named_attributes.needed, without importing it: a call of getattr or setattr."""
+    return "getattr" in called or "setattr" in called
 
 
 def rewrite(source, resolver, containers, known_types):
@@ -52,6 +60,14 @@ def counted_rewrite(source, resolver, containers, known_types):
     if counted.tries:
         from . import try_blocks
         fdef = try_blocks.rewrite(source, fdef, lookup)
+        counted = census.take(fdef)
+    if counted.view_calls and not source.filename.startswith(GENERATED_PREFIX):
+        from . import reshaped_writes   # y.T[i] = v, y.reshape(s)[i] += v
+        fdef = reshaped_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
+        counted = census.take(fdef)
+    if named_attributes_needed(counted.called):
+        from . import named_attributes   # getattr(p, "w"), for name in p._fields: getattr(p, name)
+        fdef = named_attributes.rewrite(fdef, lookup, known_types)
         counted = census.take(fdef)
     if census.may_bind_views(counted) and not source.filename.startswith(GENERATED_PREFIX):
         from . import view_writes

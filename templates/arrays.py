@@ -9,14 +9,16 @@ tangent rule, at the end of this file, applies it to the incoming tangent). Sort
 partitioning follow the elements: ties split the derivative evenly between the places of
 equal values (the convention of max and min). nan_to_num's values move with
 nan=, posinf= and neginf= where it puts them. A keyword a rule does not handle is not in its
-signature, so the call is refused at the user's line; numpy.pad's other modes and
-numpy.gradient's coordinate arrays are refused there too (srcdiff/checks.py).
+signature, so the call is refused at the user's line; numpy.pad's other modes are refused
+there too (srcdiff/checks.py). numpy.gradient takes a scalar spacing or one array of
+coordinates (srcdiff/runtime_coordinates.py), in both of which it is differentiated.
 """
 import numpy
 
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, cast_grad, unbroadcast
+from srcdiff.runtime_coordinates import gradient_grad_along, gradient_spacing_grad_along
 from srcdiff.runtime_stats import ediff1d_grad, ediff1d_tangent
 from srcdiff.runtime_arrays import (append_grad, append_tangent, check_gradient_spacing,
                                     check_pad_mode, diag_grad, diff_grad,
@@ -307,17 +309,18 @@ def ediff1d(y, ary, to_end=None, to_begin=None):
 linear(ediff1d_grad, "grad")
 
 
-# one scalar spacing (coordinate arrays are refused where the call is: srcdiff/checks.py)
+# one scalar spacing, or one array of coordinates (srcdiff.runtime_coordinates); several
+# spacings do not bind to the rule (refused at the call's line)
 @reverse(numpy.gradient)
 def gradient(y, f, spacing=1.0, *, axis=None, edge_order=1):
     d[f] = gradient_grad(d[y], f, spacing, axis, edge_order)
-    d[spacing] = gradient_spacing_grad(d[y], y, spacing, axis, f)
+    d[spacing] = gradient_spacing_grad(d[y], y, spacing, axis, f, edge_order)
 
 
 @forward(numpy.gradient)
 def gradient(y, f, spacing=1.0, *, axis=None, edge_order=1):
     d[y] = numpy.gradient(d[f], spacing, axis=axis, edge_order=edge_order)
-    d[y] = gradient_spacing_tangent(d[spacing], y, spacing, axis, f)
+    d[y] = gradient_spacing_tangent(d[spacing], y, spacing, axis, f, edge_order)
 
 
 # -- the helpers' own rules (forward mode over the gradients above) -------------------
@@ -341,11 +344,13 @@ linear(diff_grad, "grad")
 @forward(gradient_grad)
 def gradient_grad_tangent(out, grad, f, spacing, axis, edge_order):
     d[out] = gradient_grad(d[grad], f, spacing, axis, edge_order)
-    d[out] = -gradient_grad(grad, f, spacing, axis, edge_order) * (d[spacing] / spacing)
+    d[out] = gradient_grad_along(out, grad, f, spacing, axis, edge_order, d[spacing])
 
 
 @forward(gradient_spacing_grad)
-def gradient_spacing_grad_tangent(out, grad, y, spacing, axis, f):
-    d[out] = gradient_spacing_grad(d[grad], y, spacing, axis, f)
-    d[out] = gradient_spacing_grad(grad, d[y], spacing, axis, f)
-    d[out] = -gradient_spacing_grad(grad, y, spacing, axis, f) * (d[spacing] / spacing)
+def gradient_spacing_grad_tangent(out, grad, y, spacing, axis, f, edge_order=1):
+    d[out] = gradient_spacing_grad(d[grad], y, spacing, axis, f, edge_order)
+    d[out] = gradient_spacing_grad_along(out, grad, y, spacing, axis, f, edge_order, d[y], "y")
+    d[out] = gradient_spacing_grad_along(out, grad, y, spacing, axis, f, edge_order, d[f], "f")
+    d[out] = gradient_spacing_grad_along(out, grad, y, spacing, axis, f, edge_order,
+                                         d[spacing], "spacing")

@@ -1,6 +1,6 @@
 """Ranges and grids whose values move with float arguments: numpy.arange (start and step)
-and numpy.linspace (start and stop). logspace, geomspace and meshgrid are refused with
-what to write instead.
+and numpy.linspace (start and stop). logspace and geomspace are refused with what to write
+instead (meshgrid's rule is in edits.py).
 
 numpy.arange's stop only sets the length (a piecewise-constant effect: no derivative);
 with one argument, that argument is the stop. Integer dtypes give zero derivatives.
@@ -43,6 +43,3 @@ def linspace(y, start, stop, num=50, endpoint=True, retstep=False, dtype=None, a
 not_implemented(numpy.logspace, "write base ** numpy.linspace(start, stop, num)")
 not_implemented(numpy.geomspace, "for positive start and stop write "
                 "numpy.exp(numpy.linspace(numpy.log(start), numpy.log(stop), num))")
-not_implemented(numpy.meshgrid, "build the grids by broadcasting (indexing='xy'): "
-                "X = numpy.broadcast_to(x[None, :], (len(y), len(x))) and "
-                "Y = numpy.broadcast_to(y[:, None], (len(y), len(x)))")

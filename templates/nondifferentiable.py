@@ -8,7 +8,7 @@ everywhere). Functions whose values move with a float input have rules or a
 not-implemented refusal elsewhere, even if they are often called with constants:
 numpy.arange and numpy.linspace (templates/grids.py), numpy.heaviside's second
 argument (ufuncs.py), numpy.bincount's weights (reductions.py), numpy.random.normal,
-uniform and exponential (random.py); numpy.unique, meshgrid, logspace,
+uniform and exponential (random.py), numpy.meshgrid (edits.py); numpy.unique, logspace,
 geomspace, random.choice/permutation/shuffle/gamma/beta and builtins.getattr are
 refused with what to write instead.
 """
@@ -38,7 +38,7 @@ nondifferentiable(*_present(numpy, """
     ix_ unravel_index ravel_multi_index broadcast_shapes
     isposinf isneginf nanargmax nanargmin spacing gcd lcm lexsort isin in1d bitwise_count
     diag_indices_from tril_indices_from triu_indices_from mask_indices
-    hanning hamming blackman bartlett
+    hanning hamming blackman bartlett shares_memory may_share_memory
 """))
 nondifferentiable(*_present(numpy.random, """
     rand randn random random_sample standard_normal integers randint
@@ -58,5 +58,7 @@ nondifferentiable(*_present(math, """
 not_implemented(numpy.unique, "the unique values are elements of x: index x with the "
                 "positions of its first occurrences, x[numpy.unique(srcdiff.stop_gradient(x), "
                 "return_index=True)[1]]")
-not_implemented(builtins.getattr, "read the attribute itself (x.real, x.T), so srcdiff "
-                "knows which one it is")
+not_implemented(builtins.getattr, "read the attribute itself (x.real, p.w), or name it with "
+                "a string written in the call (getattr(p, \"w\")) or a loop over a named "
+                "tuple's fields or a display of strings (for name in p._fields: getattr(p, "
+                "name)), which srcdiff reads as the attribute")

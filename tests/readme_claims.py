@@ -6,6 +6,7 @@ this file at the line marked `# refused: <function name>`, in reverse and forwar
 
 A claim the code does not keep today is listed in FALSE_TODAY with the reason: its test is a
 strict xfail, and the README (or the code) is to be fixed."""
+import collections
 import dataclasses
 import functools
 import logging
@@ -906,6 +907,41 @@ def named_tuples(x, p):
         total = total + np.sum(v * v)
     return np.sum(q.w * p[0]) * b + total
 
+def reorders_a_list(x):
+    xs = [x[0] * 2.0, x[1], x[2] ** 2]
+    xs.reverse()
+    xs.sort(key=lambda v: -v, reverse=True)
+    return xs[0] * 3.0 + xs[1] * xs[2] ** 2
+
+
+_Pair = collections.namedtuple("_Pair", "a b")
+
+
+def names_attributes(x):
+    p = _Pair(x * 2.0, x ** 2)
+    total = np.sum(getattr(p, "a") * x)
+    for name in p._fields:
+        total = total + np.sum(getattr(p, name))
+    return total
+
+
+def writes_through_transposes_and_reshapes(a):
+    y = a * 2.0
+    y.T[0] += a[:, 1]
+    np.transpose(y)[1] = a[:, 0] ** 2
+    y.reshape(9)[4] = a[1, 2] ** 3
+    y.ravel()[2] *= a[0, 0]
+    return np.sum(y ** 2)
+
+
+def deletes_inserts_grids_and_coordinates(x):
+    g1, g2 = np.meshgrid(x, x[:2] * 2.0, indexing="ij")
+    grid = np.sum(g1 * g2 ** 2)
+    at = np.array([0.0, 0.4, 1.5])
+    return np.sum(np.delete(x, 1) ** 2) + np.sum(np.insert(x, 1, x[0] * 3.0) ** 3) + grid + \
+        np.sum(np.gradient(x ** 2, at) ** 2)
+
+
 WORKS = [
     works("try/except whose try block only reads (assignments to names from NumPy, math and "
           "builtin calls)", try_that_only_reads, X),
@@ -946,6 +982,15 @@ WORKS = [
     works("numpy.put(a, ind, v), numpy.putmask(a, mask, v) and numpy.place(a, mask, v) "
           "repeating v by flat position, a.put(ind, v), a.partition(k); a.resize(n) of an "
           "array only the function refers to", writes_by_flat_position, X),
+    works("xs.reverse() and xs.sort(key=f, reverse=r) of a list the function builds",
+          reorders_a_list, X),
+    works("getattr(p, \"w\") and setattr(p, \"w\", v) of a name written in the call or given "
+          "by a loop over p._fields or a display of strings", names_attributes, X),
+    works("writes through a transposed or reshaped view of a local array: y.T[0] += v, "
+          "np.transpose(y)[1] = v, y.reshape(3, 2)[1] = v, y.ravel()[4] = v",
+          writes_through_transposes_and_reshapes, A),
+    works("numpy.delete, numpy.insert, numpy.meshgrid and numpy.gradient(f, x) with "
+          "coordinates (from docs/coverage.md)", deletes_inserts_grids_and_coordinates, X),
     works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
     works("an in-place update of an array the function made, u = np.copy(x); w = u; u += v; "
@@ -1138,9 +1183,8 @@ def resizes_an_alias(x):
 
 
 
-def sorts_a_list_in_place(x):
-    ys = [x[0] * 2.0, x[1], x[2] * 0.5]
-    ys.sort()  # refused: sorts_a_list_in_place
+def sorts_a_list_passed_in(x, ys):
+    ys.sort()  # refused: sorts_a_list_passed_in
     return ys[0] * x[0]
 
 
@@ -1328,7 +1372,7 @@ def pads_with_a_mean(x):
 
 
 def gradient_with_coordinates(x):
-    at = np.array([0.0, 0.5, 1.5])
+    at = np.array([[0.0, 0.5, 1.5]])
     return np.sum(np.gradient(x, at) ** 2)  # refused: gradient_with_coordinates
 
 
@@ -1472,8 +1516,8 @@ REFUSED = [
     refused("in-place methods other than an array's fill, sort, partition, put and resize: "
             "x.byteswap(True)", byteswaps_in_place, X),
     refused("x.resize(n) of an array another name refers to", resizes_an_alias, X),
-    refused("in-place methods other than an array's fill and sort: a list's xs.sort()",
-            sorts_a_list_in_place, X),
+    refused("in-place methods other than an array's fill and sort and a list's reverse and "
+            "sort: xs.sort() of a list passed in", sorts_a_list_passed_in, X, [2.0, 1.0]),
     refused("d.update(other) of a name", updates_from_a_name, X),
     refused("del lst[i] with a computed index", deletes_a_list_item, X),
     refused("attributes of differentiated objects of classes other than dataclasses and "
@@ -1514,7 +1558,7 @@ REFUSED = [
             complex_norm_of_order_1, X),
     refused("numpy.pad in a mode other than constant, edge, reflect, symmetric, wrap",
             pads_with_a_mean, X),
-    refused("numpy.gradient given coordinate arrays for its spacing",
+    refused("numpy.gradient given a spacing of more than one dimension",
             gradient_with_coordinates, X),
     refused("a closure passed on that writes into the enclosing function's variables",
             closure_writing_enclosing, X, modes=("grad",)),

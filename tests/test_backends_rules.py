@@ -913,6 +913,18 @@ _arr("roll-flat", lambda m: np.roll(m, 5), X34)
 _arr("rollaxis", lambda m: np.rollaxis(m, 2, 1), _x(2, 3, 4))
 _arr("append", lambda a, b: np.append(a, b), X34, _x(2), wrt=(0, 1))
 _arr("append-axis", lambda a, b: np.append(a, b, axis=0), X34, _x(1, 4), wrt=(0, 1))
+# (fixed values, not rng draws: the cases after these keep the values they were written for)
+_EDIT_V = np.array([0.4, -1.3, 0.8, 1.9])
+_arr("delete", lambda a: np.delete(a, [0, 2], axis=1), X34)
+_arr("delete-flat", lambda a: np.delete(a, slice(1, 5)), X34)
+_arr("insert", lambda a, b: np.insert(a, [1, 3], b, axis=1), X34,
+     np.array([[0.3, -0.2], [1.1, 0.5], [-0.7, 0.9]]), wrt=(0, 1))
+_arr("insert-broadcast", lambda a, b: np.insert(a, 2, b), X34, _EDIT_V[:2], wrt=(0, 1))
+case("meshgrid", lambda a, b, w: np.sum(np.meshgrid(a, b)[0] * np.meshgrid(a, b)[1] * w),
+     _EDIT_V[:3], _EDIT_V * 1.5, _w((4, 3)), wrt=(0, 1))
+case("meshgrid-ij-sparse", lambda a, b, c, w: np.sum(
+    np.meshgrid(a, b, c, indexing="ij", sparse=True)[1] * w), _EDIT_V[:2], _EDIT_V[1:],
+    _EDIT_V - 0.5, _w((1, 3, 1)), wrt=(0, 1, 2))
 _arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
 _arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
 _arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
@@ -926,6 +938,8 @@ _arr("partition", lambda x: np.partition(x, 1), _distinct((3, 4)))
 _arr("diff", lambda x, p: np.diff(x, 2, axis=0, prepend=p), X34, 0.3, wrt=(0, 1))
 _arr("diff-append", lambda x, q: np.diff(x, append=q), X34, _x(3, 1), wrt=(0, 1))
 _arr("gradient", lambda x, h: np.gradient(x, h, axis=1, edge_order=2), X34, 0.7, wrt=(0, 1))
+_arr("gradient-coordinates", lambda x, c: np.gradient(x, c, axis=1, edge_order=2), X34,
+     np.array([0.0, 0.3, 1.1, 1.4]), wrt=(0, 1))
 case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
      np.sum(np.gradient(x, h)[1] ** 2), X34, 0.7, _w((3, 4)), wrt=(0, 1))
 
@@ -1272,7 +1286,11 @@ HVP_CASES = [
     ("nan_to_num", 0), ("select", 0), ("diag-matrix", 0), ("pad-reflect", 0),
     ("pad-constant_values", 1), ("tile", 0), ("append", 1), ("split", 0),
     ("column_stack", 0), ("dstack", 1), ("sort", 0), ("diff", 1), ("gradient", 0),
-    ("gradient", 1), ("gradient-tuple", 1),
+    ("gradient", 1), ("gradient-tuple", 1), ("gradient-coordinates", 0),
+    ("gradient-coordinates", 1),
+    # templates/edits.py's helpers
+    ("delete", 0), ("insert", 0), ("insert-broadcast", 1), ("meshgrid", 0),
+    ("meshgrid-ij-sparse", 2),
     # templates/linalg.py and fft.py
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("srcdiff-convolve", 0),

@@ -185,19 +185,85 @@ def test_copyto_with_another_casting_is_refused():
     _refused(unsafe, "casting=")
 
 
-def test_a_lists_sort_stays_refused_statically_and_in_the_run():
-    def literal_list(x):
-        xs = [1.0, 3.0, 2.0]
-        xs.sort()
-        return x[0] * xs[0]
-    error = _refused(literal_list, r"\.sort\(\) changes its object in place")
-    assert "xs = sorted(xs" in error.hint
+def list_reversed(x):
+    xs = [x[0], x[1] * 2.0, x[2]]
+    xs.reverse()
+    return xs[0] * 3.0 + xs[1] * xs[2]
 
+
+def numbers_sorted(x):
+    xs = [x[0], x[1] * 2.0, x[2], x[3] ** 2]
+    xs.sort()
+    return xs[0] * 3.0 + xs[1] * xs[2] ** 2 + xs[3]
+
+
+def arrays_sorted_by_key_reversed(x):
+    xs = [x[0:2], x[1:3] * 2.0, x[3:5]]
+    xs.sort(key=lambda a: a[0], reverse=True)
+    return xs[0][0] * 3.0 + np.sum(xs[1] * xs[2] ** 2)
+
+
+def arrays_sorted_by_a_function(x):
+    xs = [x[0:2], x[1:3] * 2.0]
+    r = xs.reverse()    # None, as Python gives
+    xs.sort(key=np.sum)
+    return np.sum(xs[0] * 2.0 + xs[1] ** 2) + (r is None)
+
+
+def reordered_in_a_loop(x):
+    xs = []
+    for i in range(4):
+        xs.append(x[i] * (i + 1))
+        xs.reverse()
+    xs.sort(reverse=True)
+    return xs[0] * xs[1] ** 2 + xs[2] - xs[3]
+
+
+def alias_read_after_reverse(x):
+    xs = [x[0], x[1] * 2.0, x[2]]
+    ys = xs
+    xs.reverse()
+    return ys[0] * 3.0 + xs[1] * xs[2]
+
+
+@pytest.mark.parametrize("f", [list_reversed, numbers_sorted, arrays_sorted_by_key_reversed,
+                               arrays_sorted_by_a_function, reordered_in_a_loop,
+                               alias_read_after_reverse])
+def test_a_lists_reverse_and_sort_differentiate(f):
+    check(f, X)
+
+
+def test_a_reordered_list_another_name_holds_is_refused_when_it_runs():
+    def held_in_a_list(x):
+        xs = [x[0], x[1]]
+        zs = [xs, x[2]]
+        xs.sort()
+        return zs[0][0] * 2.0 + xs[0] * zs[1]
+    _refused(held_in_a_list, "would also change zs")
+
+    def maybe_the_same(x):
+        xs = [x[0], x[1]]
+        if x[3] > 0:
+            ys = xs
+        else:
+            ys = [x[2], x[2]]
+        xs.reverse()
+        return ys[0] * 2.0 + xs[0] * ys[1]
+    _refused(maybe_the_same, "would also change ys")
+    check(maybe_the_same, -X)   # the other branch: ys is a list of its own
+
+
+def test_a_list_arguments_sort_stays_refused_in_the_run():
     def list_argument(x, xs):
         xs.sort()
         return x[0] * xs[0]
     error = _refused(list_argument, "is not an array here", X, [3.0, 1.0])
     assert "sorted(xs)" in error.hint
+
+    def reversed_argument(x, xs):
+        xs.reverse()
+        return x[0] * xs[0]
+    _refused(reversed_argument, r"\.reverse\(\) changes its object in place", X, [3.0, 1.0])
 
 
 def test_fill_into_integers_is_refused_where_the_value_has_a_derivative():

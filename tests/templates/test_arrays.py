@@ -432,6 +432,27 @@ def test_gradient_1d():
     check(_weighted(lambda v: np.gradient(v, 0.5), (3,)), _x(3))
 
 
+COORDINATES = np.array([0.0, 0.5, 1.7, 2.0, 3.1, 3.3])
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_with_coordinates(edge_order):
+    """numpy.gradient(f, x), x the coordinates (non-uniform): in f and in x, 1-d and along
+    an axis, the coordinates a constant, a list, computed from the input."""
+    v = _x(6)
+    check(_weighted(lambda v, c: np.gradient(v * v, c, edge_order=edge_order), (6,)), v,
+          COORDINATES, wrt=(0, 1))
+    check(_weighted(lambda m, c: np.gradient(np.sin(m), c, axis=1, edge_order=edge_order),
+                    (3, 6)), _x(3, 6), COORDINATES, wrt=(0, 1))
+    check(_weighted(lambda m, c: np.gradient(m * m, c[:3], axis=0, edge_order=edge_order),
+                    (3, 6)), _x(3, 6), COORDINATES, wrt=(0, 1))
+    check(_weighted(lambda v: np.gradient(v ** 3, [0.0, 0.5, 1.7, 2.0, 3.1, 3.3],
+                                          edge_order=edge_order), (6,)), v)
+    check(_weighted(lambda v: np.gradient(v ** 3, np.cumsum(v * v) + v,
+                                          edge_order=edge_order), (6,)),
+          np.array([0.5, 0.7, 1.1, 1.3, 1.6, 2.0]))
+
+
 @pytest.mark.parametrize("edge_order", [1, 2])
 def test_gradient_nd(edge_order):
     x = _x(3, 4)
@@ -519,7 +540,8 @@ def test_refusals_are_located():
     _refused(_pad_named_mode, x, "linear_ramp", match="mode='linear_ramp'")
     _refused(_pad_odd, x, match="reflect_type")
     _refused(_pad_stat, x, match="stat_length")
-    _refused(_gradient_coordinates, x, np.array([0.0, 1.0, 3.0]), match="one scalar spacing")
+    _refused(_gradient_coordinates, x, np.array([[0.0, 1.0, 3.0]]),
+             match="one array of coordinates")
     _refused(_gradient_two_spacings, _x(2, 3), match="too many positional")
     _refused(_nan_to_num_in_place, x, match="copy")
     check(_partition_method, x)   # y.partition(1): y[...] = numpy.partition(y, 1) (flat_writes.py)

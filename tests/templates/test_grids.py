@@ -1,5 +1,6 @@
 """templates/grids.py: numpy.arange and numpy.linspace against central differences, both
-modes and second order; logspace, geomspace and meshgrid are refused, located.
+modes and second order; logspace and geomspace are refused, located (meshgrid's rule:
+tests/templates/test_edits.py).
 
 Each function weights its samples inline with distinct weights (W), so a derivative landing
 on the wrong sample is caught. Named functions and inline weights, not lambdas and helpers:
@@ -147,12 +148,7 @@ def geomspace(x):
     return np.sum(np.geomspace(1.0, x, 4))
 
 
-def meshgrid(x):
-    return np.sum(np.meshgrid(x, x)[0])
-
-
-@pytest.mark.parametrize("f,hint", [(logspace, "linspace"), (geomspace, "numpy.log"),
-                                    (meshgrid, "broadcast_to")])
+@pytest.mark.parametrize("f,hint", [(logspace, "linspace"), (geomspace, "numpy.log")])
 def test_refused_with_what_to_write(f, hint):
     with pytest.raises(srcdiff.errors.NoRuleError, match=hint) as info:
         srcdiff.grad(f)(np.array([2.0, 3.0]))
