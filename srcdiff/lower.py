@@ -48,8 +48,8 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults,
-               out_writes, sequences, source_rewrites, update_checks)
+from . import (analyze, census, checks, core, inplace_calls, out_writes, sequences,
+               source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
@@ -387,6 +387,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
+            from . import lower_funcs_defaults   # a nested function's defaults
             value = lower_funcs_defaults.hoisted(self, target, value, out)
             self.local_function(target, value)
             out.append(self.assign(target, self.as_written(value), Kind.OPAQUE))
@@ -468,6 +469,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
         out = []
+        from . import lower_funcs_defaults
         node = lower_funcs_defaults.hoisted(self, node.name, node, out)
         self.local_function(node.name, node)
         return out + [self.info(self.as_written(node), Kind.EFFECT)]
