@@ -140,8 +140,10 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                # a check to place (checks, update_checks)
                "writing_helpers", "alias_guards",
                # session 20: a nested function's defaults, a value passed on made by a call,
-               # numpy.put/putmask/place and a.put/partition/resize, a user's function called
-               "lower_funcs_defaults", "record_notes", "flat_writes", "reverse_callee")
+               # numpy.put/putmask/place and a.put/partition/resize, a user's function called;
+               # an append, a pop, a dict's view or keys, an item written
+               "lower_funcs_defaults", "record_notes", "flat_writes", "reverse_callee",
+               "container_writes")
 
 _PLAIN = '''
 import json, sys
