@@ -48,13 +48,11 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, lower_funcs_defaults,
-               out_writes, sequences, source_rewrites, update_checks)
+from . import (analyze, census, checks, core, inplace_calls, out_writes, sequences,
+               source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
 from . import variadic as fvariadic
-from .container_writes import (check_appends, check_dict_views, guard_dict_loops,
-                               item_of_item, lower_dict_delete)
 from .callables import reference
 from .core import GENERATED_PREFIX, Info, Kind, Lowered, assigned_names
 from .desugar import Desugaring
@@ -210,9 +208,11 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if not self.src.filename.startswith(GENERATED_PREFIX):
             # code srcdiff emitted was checked when the user's code was; its own views
             # (`y_item_1 = y[1:]`) are read under the tape's restore discipline
-            check_appends(self.src, out)
-            check_dict_views(self.src, out)
-            guard_dict_loops(self.src, out, self.bindings)
+            if _container_work(out):
+                from .container_writes import check_appends, check_dict_views, guard_dict_loops
+                check_appends(self.src, out)
+                check_dict_views(self.src, out)
+                guard_dict_loops(self.src, out, self.bindings)
             guards = []
             if census.writes_in_place(out):   # the alias analysis, where it has work
                 from .aliasing import check_writes as check
@@ -282,6 +282,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         if isinstance(node, S.Delete) and all(isinstance(t, S.Name) for t in node.targets):
             return []  # `del name` only frees memory: dropped (the adjoint may read the value)
         if isinstance(node, S.Delete):
+            from .container_writes import lower_dict_delete
             deleted = lower_dict_delete(self, node)   # del d[k]: d.pop(k)
             if deleted is not None:
                 return deleted
@@ -387,6 +388,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             out += self.stmt_AugAssign(update)
             return
         if isinstance(value, S.Lambda):
+            from . import lower_funcs_defaults   # a nested function's defaults
             value = lower_funcs_defaults.hoisted(self, target, value, out)
             self.local_function(target, value)
             out.append(self.assign(target, self.as_written(value), Kind.OPAQUE))
@@ -427,6 +429,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     def setitem(self, base, index, value, node, out=None):
         if not isinstance(base, S.Name) or base.id not in self.locals:
             if out is not None:   # P["w"][0] = v: container_writes.item_of_item
+                from .container_writes import item_of_item
                 return item_of_item(self, base, index, value, node, out)
             raise self.error(node, "item assignment into a value the function does not "
                              "own is not supported", hint="copy it into a local array first")
@@ -468,6 +471,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         """A nested def stays in the primal as written; calls with differentiated
         arguments go to a lifted copy that takes its free variables as parameters."""
         out = []
+        from . import lower_funcs_defaults
         node = lower_funcs_defaults.hoisted(self, node.name, node, out)
         self.local_function(node.name, node)
         return out + [self.info(self.as_written(node), Kind.EFFECT)]
@@ -483,3 +487,13 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         function finds them (nested_defs.as_written)."""
         from . import nested_defs
         return nested_defs.as_written(self, node)
+
+
+def _container_work(body):
+    """Whether a statement appends, pops or calls a helper of srcdiff's (a dict's view, keys,
+    rest): all container_writes' checks look for. A plain function has none."""
+    for info in (stmt.sd for stmt in analyze.flatten(body)):
+        if info.kind in (Kind.APPEND, Kind.POP) or info.kind == Kind.CALL and str(
+                getattr(info.func, "__module__", "")).startswith("srcdiff."):
+            return True
+    return False

@@ -16,7 +16,7 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms, lower_funcs_defaults, named_tuples, out_writes, records, rules
+from . import generators, idioms, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues
@@ -249,6 +249,7 @@ class CallLowering:
         refused where written into (a nested def's computed default: lower_funcs_defaults)."""
         if _is_literal(default):
             return S.const(default)
+        from . import lower_funcs_defaults   # a default that is not a literal
         default = lower_funcs_defaults.passed(self, default)
         if isinstance(default, S.Name):
             return default

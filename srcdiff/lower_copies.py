@@ -20,7 +20,6 @@ update_checks.py, which `Lowerer.run` calls on the lowered body.
 import os
 from . import analyze
 from . import checks
-from . import container_writes
 from . import inplace_calls
 from . import syntax as S
 from . import variadic as fvariadic
@@ -116,7 +115,10 @@ class CopyInsertion:
         if getattr(self, "handed_back", None):   # (writing_helpers noted a call: imported then)
             from . import writing_helpers
             handed = writing_helpers.rewrite(self, body)
-        if not self.src.filename.startswith(GENERATED_PREFIX):   # (checked as the user's)
+        if not self.src.filename.startswith(GENERATED_PREFIX) and (   # (checked as the user's)
+                getattr(self, "item_copies", None) or any(
+                    t.sd.kind == Kind.SETITEM for t in analyze.flatten(body))):
+            from . import container_writes   # an item written: a plain function writes none
             container_writes.store_back_items(self, body)   # w = P["w"]; w[1] = v; P read
             container_writes.check_item_copies(self, body)   # P["w"][0] = v lowered
         stmts = list(analyze.flatten(body))

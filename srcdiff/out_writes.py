@@ -29,7 +29,6 @@ out=.
 """
 import builtins
 
-from . import flat_writes
 from . import syntax as S
 from .core import Kind
 
@@ -94,13 +93,17 @@ def writes_in_place(lw, call):
     if isinstance(func, S.Attribute) and lw._global_path(func) is None:
         return False   # a method of a local value
     obj = lw._callee_object(func)
-    return obj in (numpy.copyto, numpy.fill_diagonal) or flat_writes.applies(lw, obj)
+    if obj in (numpy.copyto, numpy.fill_diagonal):
+        return True
+    from . import flat_writes   # put, putmask, place
+    return flat_writes.applies(lw, obj)
 
 
 def lower_statement(lw, node, out):
     """The statement `numpy.copyto(...)` or `numpy.fill_diagonal(...)` (writes_in_place):
     its core statements."""
     import numpy
+    from . import flat_writes
     if flat_writes.applies(lw, lw._callee_object(node.func)):   # put, putmask, place
         return flat_writes.lower_statement(lw, node, out)
     args = [lw.expr(a, out) for a in node.args]
@@ -174,6 +177,7 @@ def method(lw, node, base, name, out, discard):
     flat_writes.method."""
     if name in ("put", "partition", "resize") and isinstance(base, S.Name) and \
             base.id in lw.locals:
+        from . import flat_writes
         return flat_writes.method(lw, node, base, name, out, discard)
     if _list_reordered(lw, node, base, name):
         return list_reorder(lw, node, base, name, out, discard)

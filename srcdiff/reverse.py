@@ -30,7 +30,6 @@ from .names import TAPE
 from .status import BORROWED, OWNED, ZERO, State
 from .program import Program
 from .refusals import effect_error
-from .reverse_callee import ReverseCallee
 from .reverse_calls import CallAdjoints, passes_its_target
 from .reverse_control import ControlAdjoints
 from .reverse_tape import TapeMixin
@@ -75,7 +74,6 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
 
     def __init__(self, low, wrt, containers=(), program=None, shapes=None, checkpoint=None):
         self.low = low
-        self.callee_builder = REVERSE_CALLEE  # how program.py makes a callee's pair
         self.checkpoint = checkpoint  # the policy for every outermost for loop (checkpointing.py)
         self.checkpoints = {}  # id(loop) -> checkpoint.Record, made by the adjoint pass
         self.checkpoint_names = {}  # id(loop) -> its segment functions' names
@@ -454,5 +452,16 @@ def _shape_position(call):
 index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 
 
-# the user's functions called here: their forward_/backward_ pairs (reverse_callee.py)
-REVERSE_CALLEE = ReverseCallee(Reverse)
+_CALLEE = []   # the one ReverseCallee, made at the first call of a user's function
+
+
+def _callee_builder(self):
+    """How program.py makes the forward_/backward_ pair of a user's function called here
+    (reverse_callee.py; imported at the first such call: a plain function makes none)."""
+    if not _CALLEE:
+        from .reverse_callee import ReverseCallee
+        _CALLEE.append(ReverseCallee(Reverse))
+    return _CALLEE[0]
+
+
+Reverse.callee_builder = property(_callee_builder)

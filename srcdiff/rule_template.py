@@ -108,6 +108,13 @@ class Template:
 
     def bind(self, result, args, keywords):
         """Map template parameters to call operands (gast atoms)."""
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._plain = _plain_parameters(self.signature)
+        if plain:   # what signature.bind gives, without its general machinery
+            mapping = _bind_plain(plain, result, args, keywords)
+            if mapping is not None:
+                return mapping
         bound = self.signature.bind(result, *args, **keywords)
         mapping = {}
         for pname, param in self.signature.parameters.items():
@@ -116,6 +123,45 @@ class Template:
             else:
                 mapping[pname] = S.const(param.default)
         return mapping
+
+
+def _plain_parameters(signature):
+    """(the names taken by position, every name in order, {name: default or _REQUIRED}) of a
+    signature whose parameters are all positional-or-keyword or keyword-only (most rules'),
+    else () (Template.bind then asks the signature itself)."""
+    positional, defaults = [], {}
+    for name, param in signature.parameters.items():
+        if param.kind is param.POSITIONAL_OR_KEYWORD and len(positional) == len(defaults):
+            positional.append(name)
+        elif param.kind is not param.KEYWORD_ONLY:
+            return ()
+        defaults[name] = _REQUIRED if param.default is param.empty else param.default
+    return tuple(positional), tuple(defaults), defaults
+
+
+_REQUIRED = object()
+
+
+def _bind_plain(plain, result, args, keywords):
+    """signature.bind's mapping for a plain signature (_plain_parameters), a default where
+    nothing is passed; None for any call it would refuse (the signature then says why)."""
+    positional, names, defaults = plain
+    if len(args) >= len(positional):
+        return None
+    given = dict(zip(positional, (result, *args)))
+    for name, value in keywords.items():
+        if name in given or name not in defaults:
+            return None
+        given[name] = value
+    mapping = {}
+    for name in names:
+        if name in given:
+            mapping[name] = given[name]
+        elif defaults[name] is _REQUIRED:
+            return None
+        else:
+            mapping[name] = S.const(defaults[name])
+    return mapping
 
 
 class _Unalias(S.NodeTransformer):

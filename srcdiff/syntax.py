@@ -1,6 +1,6 @@
-"""The one module that imports gast (with its part syntax_trees.py, the converters from and to
-the standard library's ast): parsing, node construction and quoting (leaf: called by
-every stage). Takes source text, gast nodes or Python values; gives back gast trees (parsed,
+"""The one module that imports gast (with its parts syntax_trees.py, the converters from and
+to the standard library's ast, and syntax_walks.py, the walks over a tree's nodes): parsing,
+node construction and quoting (leaf: called by every stage). Takes source text, gast nodes or Python values; gives back gast trees (parsed,
 built, quoted with substitutions, settled names), atoms and constants, and standard-library
 ast trees for the emitter.
 
@@ -17,6 +17,8 @@ import gast  # after the star import, which binds gast's own submodule of that n
 
 from .names import _PRIVATE, SLICE  # noqa: E402
 from .syntax_trees import _to_gast, ast_to_gast, to_python_ast  # noqa: E402,F401
+from .syntax_walks import (_WALKED_FIELDS, _walked_fields, nodes, own_nodes,  # noqa: E402,F401
+                           walk, walk_names)
 
 __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "parse_module", "parse_function", "parse_python", "to_python_ast", "ast_to_gast", "name", "load", "store",
@@ -26,122 +28,6 @@ __all__ = [name for name in dir(gast) if name[:1].isupper()] + [
     "attribute_chain",
 ]
 
-
-
-_WALKED_FIELDS = {}   # node class -> the fields `walk` and NodeTransformer look into
-
-# fields gast fills with names, numbers, flags or constants, never with a node (identifiers,
-# type comments, a constant's value): `walk` skips them, as it skips the expression contexts
-# (`name` is a node of ExceptHandler and TypeAlias, so it is listed by class)
-_LEAF_FIELDS = {
-    "Name": ("id", "type_comment"), "Attribute": ("attr",), "keyword": ("arg",),
-    "Constant": ("value", "kind"), "FunctionDef": ("name", "type_comment"),
-    "AsyncFunctionDef": ("name", "type_comment"), "ClassDef": ("name",),
-    "Assign": ("type_comment",), "For": ("type_comment",), "AsyncFor": ("type_comment",),
-    "With": ("type_comment",), "AsyncWith": ("type_comment",), "comprehension": ("is_async",),
-    "FormattedValue": ("conversion",), "AnnAssign": ("simple",),
-    "ImportFrom": ("module", "level"), "alias": ("name", "asname"),
-}
-
-
-def _walked_fields(cls):
-    """The fields of node class `cls` that may hold a node (kept in _WALKED_FIELDS)."""
-    leaves = _LEAF_FIELDS.get(cls.__name__, ()) if getattr(gast, cls.__name__, None) is cls \
-        else ()
-    fields = _WALKED_FIELDS[cls] = tuple(f for f in cls._fields
-                                         if f != "ctx" and f not in leaves)
-    return fields
-
-
-def own_nodes(fdef):
-    """The nodes of a function's body, not those of functions, lambdas or classes defined
-    inside it (their own nodes). Works on gast and on Python's ast trees alike."""
-    todo = list(fdef.body)
-    while todo:
-        n = todo.pop()
-        yield n
-        if type(n).__name__ not in ("FunctionDef", "AsyncFunctionDef", "Lambda", "ClassDef"):
-            todo.extend(gast.iter_child_nodes(n))
-
-
-def walk(node):
-    """Every node of a tree, breadth first (as ast.walk, about three times faster), except
-    the expression contexts (the Load/Store/Del under every name), which no pass reads:
-    they are a third of the nodes of a lowered function. Fields that never hold a node
-    (_LEAF_FIELDS: a name's id, a constant's value) are not looked into. The queue is a
-    list read in order as it grows (a node's children are read once it has been yielded,
-    as from a deque, without a popleft per node)."""
-    queue = [node]
-    append = queue.append
-    ast_type = gast.AST
-    walked = _WALKED_FIELDS
-    for node in queue:
-        yield node
-        cls = node.__class__
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walked_fields(cls)
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast_type):
-                        append(item)
-            elif isinstance(value, ast_type):
-                append(value)
-
-
-def nodes(node):
-    """`walk`'s nodes, in its order, as a list: for a pass that reads a whole tree without
-    changing it (no generator step per node; the children of a node are read before the
-    caller sees it, so a change made while reading the list is not followed)."""
-    queue = [node]
-    append = queue.append
-    ast_type = gast.AST
-    walked = _WALKED_FIELDS
-    for node in queue:
-        cls = node.__class__
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walked_fields(cls)
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast_type):
-                        append(item)
-            elif isinstance(value, ast_type):
-                append(value)
-    return queue
-
-
-def walk_names(node):
-    """The Name nodes of a tree, in `walk`'s order: what `(n for n in walk(node) if
-    isinstance(n, Name))` gives, without a generator step for every other node (most
-    passes count or collect names: fold, deadcode, temporaries, ...)."""
-    queue = [node]
-    append = queue.append
-    ast_type = gast.AST
-    name_type = gast.Name
-    walked = _WALKED_FIELDS
-    for node in queue:
-        cls = node.__class__
-        if cls is name_type:
-            yield node
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walked_fields(cls)
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, ast_type):
-                        append(item)
-            elif isinstance(value, ast_type):
-                append(value)
 
 
 class NodeTransformer(gast.NodeTransformer):

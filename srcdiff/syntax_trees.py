@@ -4,7 +4,7 @@ part of syntax.py: called by syntax's parsers and by srcdiff's stages through
 a gast tree (an emitted function); gives back the same tree in the other form, source
 positions kept.
 
-With syntax.py, the only module that imports gast: the converters are apart so that
+With syntax.py and syntax_walks.py, the only modules that import gast: the converters are apart so that
 syntax.py stays short; every other module reaches them through syntax.
 """
 import ast

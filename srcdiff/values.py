@@ -23,16 +23,15 @@ that function. Values known this way:
 * bound methods of module-level objects, classmethods, staticmethods;
 * a nested def or lambda reading this function's variables, and a partial made here (bound
   to a name, or written where it is passed), passed to a helper: they travel as a
-  runtime_closures.Closure carrying those values (the free
-  variables; the partial's arguments) as fields, which the callee reads with record_field
+  runtime_closures.Closure carrying those values (the free variables; the partial's
+  arguments) as fields, which the callee reads with record_field
   where it calls the value, so their derivatives flow back to this function's variables
   (the callee cannot rebind them while it runs, so the values carried are the ones a
   Python closure would read); a function among them (a parameter holding one) is known to
   the callee too, and so is the class of an object among them (checked where the closure
   is made).
 
-`map(f, xs)`, `sorted(xs, key=f)` and `functools.partial(...)` made here are
-value_builtins.py's.
+`map(f, xs)`, `sorted(xs, key=f)`, `functools.partial(...)` made here: value_builtins.py.
 
 What cannot be followed is refused at the user's line: a closure passed on that writes into
 the variables it reads (as a direct call of it is), a partial made here of a function made
@@ -45,7 +44,7 @@ them by are objects.py's, dataclasses records.py's.
 import functools
 import inspect
 
-from . import function_dicts, lower_funcs_defaults, objects, record_notes
+from . import function_dicts, objects
 from . import syntax as S
 from .objects import _single_bindings, _state, known_values  # noqa: F401 (lowering state)
 from .display_items import constant_key, display_item
@@ -459,7 +458,8 @@ def argument(lw, node, out):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = Known(item)
         return atom
-    atom = record_notes.noted_made(lw, node, lw.expr(node, out))   # g(D(w, b), x): D, for g
+    from .record_notes import noted_made   # g(D(w, b), x): D, for g
+    atom = noted_made(lw, node, lw.expr(node, out))
     made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
     if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
         lw.locals.add(atom.id)
@@ -487,7 +487,8 @@ def lambda_value(lw, node, out, passed=False):
     name = lw.namer.fresh("function")
     lw.locals.add(name)
     written = node
-    node = lower_funcs_defaults.hoisted(lw, name, node, out)
+    from .lower_funcs_defaults import hoisted
+    node = hoisted(lw, name, node, out)
     local = lw.local_function(name, node)
     lw.lambda_names = getattr(lw, "lambda_names", {})
     lw.lambda_names[id(written)] = name   # fs = [lambda t: ..., ...]: fs[0] is this name

@@ -57,7 +57,7 @@ LAYERS = [
                 "runtime_numba_writes",
                 "runtime_scipy",
                 "runtime_sequences", "runtime_stats", "runtime_updates", "runtime_values",
-                "signal", "subclasses", "syntax", "syntax_trees", "version"}),
+                "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
 ]
 
 # (importer, imported): why it is still there. Only shrinks.

@@ -92,3 +92,41 @@ def test_rule_naming_an_unknown_helper_fails_at_registration():
             d[x] = d[y] * no_such_helper(x)  # noqa: F821
     assert info.value.lineno == _line_of("d[y] * no_such_helper(x)")
     assert "import them in the rule's module" in str(info.value)
+
+
+_SIGNATURES = ("def f(y, a, axis=None, dtype=None, *, keepdims=False): pass",
+               "def f(y, x1, x2, /, out=None): pass", "def f(y, *args, k=1): pass",
+               "def f(y, a, b, **kw): pass", "def f(y, a, *, b, c=3): pass", "def f(y): pass")
+_KEYWORDS = ({}, {"axis": "K"}, {"b": "K"}, {"c": "K", "b": "L"}, {"a": "K"}, {"zz": "K"},
+             {"keepdims": "K"}, {"y": "K"}, {"out": "K"})
+
+
+@pytest.mark.parametrize("text", _SIGNATURES)
+def test_binding_a_call_gives_what_the_signature_binds(text):
+    # Template.bind's own binding of plain signatures (no positional-only nor variadic
+    # parameter) against inspect's: the same operands, defaults as constants, and every
+    # call inspect refuses refused (TypeError), for each count of positional arguments
+    import inspect
+    scope = {}
+    exec(text, scope)
+    signature = inspect.signature(scope["f"])
+    template = rule_template.Template.__new__(rule_template.Template)
+    template.signature = signature
+    for count in range(5):
+        for keywords in _KEYWORDS:
+            args = ["A", "B", "C", "D"][:count]
+            try:
+                bound = signature.bind("R", *args, **keywords)
+            except TypeError:
+                with pytest.raises(TypeError):
+                    template.bind("R", args, keywords)
+                continue
+            got = template.bind("R", args, keywords)
+            assert list(got) == list(signature.parameters)
+            for name, param in signature.parameters.items():
+                if name in bound.arguments:
+                    assert got[name] == bound.arguments[name]
+                else:
+                    assert isinstance(got[name], S.Constant) and got[name].value == param.default
+    plain = rule_template._plain_parameters(signature)
+    assert bool(plain) == ("/" not in text and "*args" not in text and "**" not in text)

@@ -138,7 +138,12 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                # session 19: behind a call of the user's that writes into what it is given
                # (lower_copies) and an item written (container_writes.store_back_items);
                # a check to place (checks, update_checks)
-               "writing_helpers", "alias_guards")
+               "writing_helpers", "alias_guards",
+               # session 20: a nested function's defaults, a value passed on made by a call,
+               # numpy.put/putmask/place and a.put/partition/resize, a user's function called;
+               # an append, a pop, a dict's view or keys, an item written
+               "lower_funcs_defaults", "record_notes", "flat_writes", "reverse_callee",
+               "container_writes")
 
 _PLAIN = '''
 import json, sys

@@ -1,0 +1,158 @@
+"""The walks over a tree's nodes (a leaf, part of syntax.py: called by every stage through
+`syntax.walk`, `syntax.nodes`, `syntax.walk_names` and `syntax.own_nodes`). Takes a gast node
+(or, for own_nodes, a def of either ast); gives back its nodes breadth first, as ast.walk
+would, without the expression contexts and the fields that never hold a node.
+
+The passes read trees many times (a 20-line function's first derivative walks some 6,000
+of them), so the walks are written for speed: a list field is queued whole (one `extend`, not a question per
+item) and what in it is not a node (a name in Global's names, a None among a dict
+display's keys) is skipped when it is read. With syntax.py and syntax_trees.py, the only
+modules that import gast; every other module reaches the walks through syntax.
+"""
+import gast
+
+_WALKED_FIELDS = {}   # node class -> the fields `walk` and NodeTransformer look into
+
+# fields gast fills with names, numbers, flags or constants, never with a node (identifiers,
+# type comments, a constant's value): `walk` skips them, as it skips the expression contexts
+# (`name` is a node of ExceptHandler and TypeAlias, so it is listed by class)
+_LEAF_FIELDS = {
+    "Name": ("id", "type_comment"), "Attribute": ("attr",), "keyword": ("arg",),
+    "Constant": ("value", "kind"), "FunctionDef": ("name", "type_comment"),
+    "AsyncFunctionDef": ("name", "type_comment"), "ClassDef": ("name",),
+    "Assign": ("type_comment",), "For": ("type_comment",), "AsyncFor": ("type_comment",),
+    "With": ("type_comment",), "AsyncWith": ("type_comment",), "comprehension": ("is_async",),
+    "FormattedValue": ("conversion",), "AnnAssign": ("simple",),
+    "ImportFrom": ("module", "level"), "alias": ("name", "asname"),
+}
+
+
+def _walked_fields(cls):
+    """The fields of node class `cls` that may hold a node (kept in _WALKED_FIELDS)."""
+    leaves = _LEAF_FIELDS.get(cls.__name__, ()) if getattr(gast, cls.__name__, None) is cls \
+        else ()
+    fields = _WALKED_FIELDS[cls] = tuple(f for f in cls._fields
+                                         if f != "ctx" and f not in leaves)
+    return fields
+
+
+def own_nodes(fdef):
+    """The nodes of a function's body, not those of functions, lambdas or classes defined
+    inside it (their own nodes). Works on gast and on Python's ast trees alike."""
+    todo = list(fdef.body)
+    while todo:
+        n = todo.pop()
+        yield n
+        if type(n).__name__ not in ("FunctionDef", "AsyncFunctionDef", "Lambda", "ClassDef"):
+            todo.extend(gast.iter_child_nodes(n))
+
+
+def _walk_entry(cls):
+    """What the walks read of an object of class `cls` met in a field (kept in _WALK): the
+    fields to look into of a node, _STRAY for anything else (a name in Global's names, a
+    None among a dict display's keys), which the walks skip as they meet it."""
+    entry = _WALK[cls] = _walked_fields(cls) if issubclass(cls, gast.AST) else _STRAY
+    return entry
+
+
+_WALK = {}   # class -> walked fields, or _STRAY: the items of lists are queued all at once
+_STRAY = object()
+
+
+def _not_a_node(node):
+    raise AttributeError(f"{type(node).__name__!r} is not a node: nothing to walk")
+
+
+def walk(node):
+    """Every node of a tree, breadth first (as ast.walk, about three times faster), except
+    the expression contexts (the Load/Store/Del under every name), which no pass reads:
+    they are a third of the nodes of a lowered function. Fields that never hold a node
+    (_LEAF_FIELDS: a name's id, a constant's value) are not looked into. The queue is a
+    list read in order as it grows (a node's children are read once it has been yielded,
+    as from a deque, without a popleft per node); a list field is queued whole, and what
+    in it is not a node (_STRAY) is skipped when it is read, not asked about first."""
+    if not isinstance(node, gast.AST):
+        _not_a_node(node)
+    queue = [node]
+    append = queue.append
+    extend = queue.extend
+    walked = _WALK
+    stray = _STRAY
+    for node in queue:
+        cls = node.__class__
+        fields = walked.get(cls)
+        if fields is None:
+            fields = _walk_entry(cls)
+        if fields is stray:
+            continue
+        yield node
+        values = node.__dict__
+        for field in fields:
+            value = values.get(field)
+            if value.__class__ is list:
+                extend(value)
+            elif value is not None:
+                append(value)
+
+
+def nodes(node):
+    """`walk`'s nodes, in its order, as a list: for a pass that reads a whole tree without
+    changing it (no generator step per node; the children of a node are read before the
+    caller sees it, so a change made while reading the list is not followed)."""
+    if not isinstance(node, gast.AST):
+        _not_a_node(node)
+    queue = [node]
+    append = queue.append
+    extend = queue.extend
+    walked = _WALK
+    stray = _STRAY
+    strays = False
+    for node in queue:
+        cls = node.__class__
+        fields = walked.get(cls)
+        if fields is None:
+            fields = _walk_entry(cls)
+        if fields is stray:
+            strays = True
+            continue
+        values = node.__dict__
+        for field in fields:
+            value = values.get(field)
+            if value.__class__ is list:
+                extend(value)
+            elif value is not None:
+                append(value)
+    if strays:
+        ast_type = gast.AST
+        return [n for n in queue if isinstance(n, ast_type)]
+    return queue
+
+
+def walk_names(node):
+    """The Name nodes of a tree, in `walk`'s order: what `(n for n in walk(node) if
+    isinstance(n, Name))` gives, without a generator step for every other node (most
+    passes count or collect names: fold, deadcode, temporaries, ...)."""
+    if not isinstance(node, gast.AST):
+        _not_a_node(node)
+    queue = [node]
+    append = queue.append
+    extend = queue.extend
+    name_type = gast.Name
+    walked = _WALK
+    stray = _STRAY
+    for node in queue:
+        cls = node.__class__
+        if cls is name_type:
+            yield node
+        fields = walked.get(cls)
+        if fields is None:
+            fields = _walk_entry(cls)
+        if fields is stray:
+            continue
+        values = node.__dict__
+        for field in fields:
+            value = values.get(field)
+            if value.__class__ is list:
+                extend(value)
+            elif value is not None:
+                append(value)
