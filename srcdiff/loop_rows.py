@@ -238,7 +238,8 @@ class _Rows:
             seq = None   # a new array no name holds: bound to a private name first
         else:
             return False
-        if row == seq or index in (row, seq) or self.bound_count.get(row, 0) != 1 or \
+        if row == seq or index is not None and index in (row, seq) or \
+                self.bound_count.get(row, 0) != 1 or \
                 row in self.outside or index is not None and index in self.outside:
             return False
         if seq is not None and (seq in _stored(loop) or any(

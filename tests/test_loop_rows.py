@@ -354,3 +354,27 @@ def test_methods_giving_a_new_value_are_reads_of_the_rows_and_the_array():
         return r
     """)
     assert new is fdef   # (reshape gives a view of the row: left as written)
+
+
+# -- a loop over a new array no name holds (lead20: `index in (row, seq)` matched the
+# missing index against the missing name, so this branch never ran: refused as "writing into
+# row8 would change np.where(A > 0.2, A, A) too", found in fuzz generators seed 2500000019)
+def rows_of_a_new_array(x, A):
+    for row in np.where(A > 0.2, A, A * 0.5):
+        row[1:] = row[1:] * np.tanh(row[:-1])
+        x = x + row
+    return np.sum(x) + np.sum(A ** 2)
+
+
+def rows_of_a_new_array_counted(x, A):
+    for k, row in enumerate(np.tanh(A)):
+        if k > 0:
+            row[0] = row[1] * x[k]
+        x = x * row
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("f", [rows_of_a_new_array, rows_of_a_new_array_counted])
+def test_rows_of_a_new_array_are_written_freely(f):
+    check(f, np.array([0.1, -0.2, 0.05]), np.array([[0.5, 0.1, 0.9], [0.3, 0.7, -0.2]]),
+          wrt=(0, 1))
