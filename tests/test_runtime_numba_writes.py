@@ -311,8 +311,8 @@ def test_item_writes_compile_and_match_the_numpy_path(f, args, wrt):
     want = srcdiff.jvp(f, wrt=wrt)(*args, *tangents)
     got = srcdiff.jvp(f, wrt=wrt, jit=True)(*args, *tangents)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
-    assert "= []" in srcdiff.grad(f, wrt=wrt, jit=True).source and \
-        "tape = []" not in srcdiff.grad(f, wrt=wrt, jit=True).source
+    source = srcdiff.grad(f, wrt=wrt, jit=True).source   # a tape per value, never one tape
+    assert ("= []" in source or "= empty_tape(len(" in source) and "tape = []" not in source
 
 
 @needs_numba
