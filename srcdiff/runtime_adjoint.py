@@ -136,16 +136,12 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
            "write numpy.where(mask, x, 0) instead of x[mask]", where)
 
 
-_REAL_NUMBERS = frozenset((float, int, numpy.float64, numpy.float32, numpy.float16))
-_IMMUTABLE_ITEMS = _REAL_NUMBERS | {complex, numpy.complex128, numpy.complex64}
-
-
 def add_item(buffer, index, grad):
     """`buffer[index] += grad` for one integer index into a 1-D adjoint the caller owns
     (the adjoint of an item read `v = x[t]`, where the shapes say so), giving back the
     buffer: scatter_add's own path without its tests; a complex grad adds its real part
     into a real buffer."""
-    if grad.__class__ not in _REAL_NUMBERS and numpy.iscomplexobj(grad) and \
+    if not isinstance(grad, (float, numpy.floating)) and numpy.iscomplexobj(grad) and \
             not numpy.iscomplexobj(buffer):
         grad = numpy.real(grad)  # the cotangent of a real value is real
     buffer[index] += grad
@@ -289,7 +285,7 @@ def saved_item(value, index):
     if value.__class__ is numpy.ndarray:
         item = value[index]
         # a number of a NumPy array is immutable: kept as it is (the common case, fast)
-        return item if item.__class__ in _IMMUTABLE_ITEMS else copy_array(item)
+        return item if isinstance(item, numpy.number) else copy_array(item)
     if isinstance(value, dict):
         return value[index] if index in value else MissingItem()
     item = value[index]
