@@ -17,9 +17,9 @@ of issue #16 and prints a Markdown table:
 
 - scalar loop: srcdiff-numba against jax.jit(grad) with lax.fori_loop, same run;
 - control-flow function: srcdiff-numba against srcdiff's NumPy path;
-- an item-write loop, the recurrence `y[t] = a * y[t - 1] + x[t]` (T = 1000), against the
-  NumPy path and the lean hand-written NumPy adjoint (`--item-writes` measures only it and,
-  with --docs, rewrites only its lines of the section);
+- item-write loops (benchmarks/item_writes.py: a recurrence, a stencil, a cumulative sum,
+  T = 1000) against the NumPy path and lean hand-written NumPy adjoints (`--item-writes`
+  measures only them and, with --docs, rewrites only their lines of the section);
 - first call of srcdiff-numba in a fresh process, with an empty disk cache and with the
   cache a previous process left (the median of --first-runs processes each), wall and CPU
   time, beside Numba's own floor: `import numba` and the first call of a one-line
@@ -147,78 +147,9 @@ def peer_gradients(key, inputs, wrt):
     return out
 
 
-# ---- an item-write loop ------------------------------------------------------------------
+# ---- item-write loops (benchmarks/item_writes.py) ------------------------------------------
 
-def recurrence(x, a):
-    """The item-write workload: a linear recurrence written item by item."""
-    y = np.zeros_like(x)
-    y[0] = x[0]
-    for t in range(1, x.shape[0]):
-        y[t] = a * y[t - 1] + x[t]
-    return np.sum(y ** 2)
-
-
-def recurrence_lean(x, a):
-    """Its gradient (x and a) as a lean hand-written NumPy adjoint: the forward loop, then
-    one backward loop over the items, nothing saved but y."""
-    n = x.shape[0]
-    y = np.empty_like(x)
-    y[0] = x[0]
-    for t in range(1, n):
-        y[t] = a * y[t - 1] + x[t]
-    gy = 2.0 * y
-    gx = np.empty_like(x)
-    ga = 0.0
-    for t in range(n - 1, 0, -1):
-        g = gy[t]
-        gx[t] = g
-        ga += g * y[t - 1]
-        gy[t - 1] += a * g
-    gx[0] = gy[0]
-    return gx, np.array(ga)
-
-
-def _load():
-    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-
-
-WRITES_START = "<!-- item writes: python benchmarks/compiled.py --item-writes --docs -->"
-WRITES_END = "<!-- /item writes -->"
-
-
-def item_write_lines(repeat, min_time, steps=1000):
-    """The item-write table: the recurrence's gradient on the NumPy path, by the lean hand
-    adjoint and by srcdiff-numba (each checked against the NumPy path first)."""
-    import run
-    import srcdiff
-    rng = np.random.default_rng(0)
-    args = (rng.normal(size=steps), np.array(0.9))
-    numpy_path = srcdiff.grad(recurrence, wrt=(0, 1))
-    compiled = srcdiff.grad(recurrence, wrt=(0, 1), jit=True)
-    want = numpy_path(*args)
-    for name, fn in (("lean", recurrence_lean), ("srcdiff-numba", compiled)):
-        wrong = run.mismatch(fn(*args), want)
-        if wrong:
-            raise SystemExit(f"recurrence: {name}'s gradient is WRONG: {wrong}")
-    impls = {"numpy": (numpy_path, args), "lean": (recurrence_lean, args),
-             "srcdiff-numba": (compiled, args)}
-    samples, _ = run.time_paired(impls, repeat, min_time)
-    med = {k: statistics.median(v) for k, v in samples.items()}
-    lines = [WRITES_START, "",
-             "| item-write loop | srcdiff NumPy path | lean hand NumPy adjoint | srcdiff-numba | "
-             "NumPy path / numba | lean / numba |", "| --- | ---: | ---: | ---: | ---: | ---: |",
-             f"| recurrence `y[t] = a * y[t - 1] + x[t]`, T = {steps} | "
-             f"{run.fmt_time(med['numpy'])} | {run.fmt_time(med['lean'])} | "
-             f"{run.fmt_time(med['srcdiff-numba'])} | "
-             f"{run.fmt_spread(run.paired_ratio(samples, 'numpy', 'srcdiff-numba'))} | "
-             f"{run.fmt_spread(run.paired_ratio(samples, 'lean', 'srcdiff-numba'))} |", "",
-             f"- the recurrence: gradient with respect to x and a; {repeat} paired rounds, "
-             f"{os.cpu_count()} cores, load average at the end {_load()}. The adjoint of y "
-             "is copied once before the reverse loop (`d_y = own_copy(d_y)`) and updated in "
-             "place at each step (`take_and_zero(d_y, t, owned=True)`), on both paths",
-             "", WRITES_END]
-    print("\n".join(lines[2:-2]), flush=True)
-    return lines
+from item_writes import WRITES_END, WRITES_START, item_write_lines  # noqa: E402
 
 
 # ---- the compiled path's own targets ------------------------------------------------------
@@ -431,6 +362,7 @@ def main(argv=None):
         return
     if opts.item_writes:
         writes = item_write_lines(opts.repeat, opts.min_time)
+        print("\n".join(writes[2:-2]), flush=True)
         if opts.docs:
             write_item_lines(writes)
             print(f"wrote the item-write lines of {DOCS}")

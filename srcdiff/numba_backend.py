@@ -34,6 +34,7 @@ import linecache
 import re
 import types
 
+from . import numba_tapes
 from .errors import UnsupportedCodeError
 
 NUMBA_HINT = "use jit=False (the NumPy path), or jit='auto' to fall back to it with a warning"
@@ -182,10 +183,7 @@ def _checked_name(stmt):
     return None
 
 
-def _call_name(node):
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return node.func.id
-    return None
+_call_name = numba_tapes.call_name
 
 
 def _names(stmts):
@@ -226,7 +224,7 @@ def _rewrite(body, lines, user_file):
                            node, lines, user_file)
         edits[node.lineno] = indent + text
 
-    tape_inits = {}
+    tape_inits, pushed, popped = {}, {}, {}  # tape -> [(statement, value, ...)]
     for s in body:
         for n in ast.walk(s):
             if isinstance(n, ast.Assign) and len(n.targets) == 1 and \
@@ -245,19 +243,21 @@ def _rewrite(body, lines, user_file):
                     tape = items[key]
                     if tape not in saved:
                         saved.append(tape)
-                    mark = places.get(key)  # the user's line, for Numba's errors here
-                    replace(n, f"{tape}.append({ast.unparse(item)})" +
-                            (f"  # line {mark}" if mark else ""))
+                    mark = f"  # line {places[key]}" if places.get(key) else ""  # for errors
+                    replace(n, f"{tape}.append({ast.unparse(item)})" + mark)
+                    pushed.setdefault(tape, []).append((n, ast.unparse(item), mark))
                     continue
                 if not isinstance(item, ast.Name):
                     raise _refusal("a tape entry that is not a variable", n, lines, user_file)
                 if "tape_" + item.id not in saved:
                     saved.append("tape_" + item.id)
                 replace(n, f"tape_{item.id}.append({item.id})")
+                pushed.setdefault("tape_" + item.id, []).append((n, item.id, ""))
             elif isinstance(n, ast.Assign) and _is_method(n.value, tapes, "pop"):
                 key = _restore_key(n)
                 if key is not None and key in items:  # y[t] = tape.pop(): its old item back
                     replace(n, f"{ast.unparse(n.targets[0])} = {items[key]}.pop()")
+                    popped.setdefault(items[key], []).append((n, ast.unparse(n.targets[0])))
                     continue
                 if len(n.targets) != 1 or not isinstance(n.targets[0], ast.Name) or \
                         n.value.args:
@@ -265,6 +265,7 @@ def _rewrite(body, lines, user_file):
                                    lines, user_file)
                 target = n.targets[0].id
                 replace(n, f"{target} = tape_{target}.pop()")
+                popped.setdefault("tape_" + target, []).append((n, target))
             elif isinstance(n, ast.Assert) and _tape_check(n, tapes):
                 edits[n.lineno] = None  # the pairing check: the tapes below are checked
             elif isinstance(n, ast.For) and _call_name(n.iter) == "reversed":
@@ -299,9 +300,10 @@ def _rewrite(body, lines, user_file):
             if _call_name(n) == "round" and len(n.args) + len(n.keywords) > 1:
                 raise _refusal("round(x, ndigits) rounds otherwise in Numba (2.675 to 2.68; "
                                "Python's is 2.67)", n, lines, user_file)
+    arrays = numba_tapes.preallocate(body, pushed, popped, lines, edits)
     for lineno, n in tape_inits.items():
         indent = re.match(r"\s*", lines[lineno - 1]).group(0)
-        edits[lineno] = "\n".join(f"{indent}{t} = []" for t in saved) or None
+        edits[lineno] = "\n".join(f"{indent}{t} = []" for t in saved if t not in arrays) or None
     start = body[0].lineno
     while start > 1 and lines[start - 2].strip().startswith("#"):
         start -= 1

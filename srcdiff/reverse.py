@@ -332,11 +332,25 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         self.emit(out, [new])
 
     def materialize(self, name):
-        stmt = S.Assign(targets=[S.store(self.adj(name))],
-                        value=S.Call(func=self.helper("zeros_like_value"), args=[S.load(name)],
-                                     keywords=[]), type_comment=None)
+        zero = S.Call(func=self.helper("zeros_like_value"), args=[S.load(name)], keywords=[])
+        if self._number_zero(name):
+            zero = S.const(0.0)
+        stmt = S.Assign(targets=[S.store(self.adj(name))], value=zero, type_comment=None)
         self.read(stmt)
         return stmt
+
+    def _number_zero(self, name):
+        """Whether the zero adjoint of `name` may be the number 0.0: a parameter passed as a
+        0-d array (or a number) and never bound again nor indexed, whose adjoint is only
+        ever added to (`d_a += e` on a 0-d array is a slow in-place ufunc call; finalize
+        gives the 0-d array of a's dtype back)."""
+        if self.shapes is None or self.shapes.inputs.get(name) != ():
+            return False
+        if getattr(self, "_indexed", None) is None:
+            self._indexed = {n.value.id for stmt in analyze.flatten(self.body)
+                             for n in S.walk(stmt) if isinstance(n, S.Subscript)
+                             and isinstance(n.value, S.Name)}
+        return name not in self._indexed
 
     def adjoint_stmt(self, stmt, state):
         out = []
@@ -407,6 +421,15 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             base = value.value
             if isinstance(base, S.Name) and base.id in self.active:
                 index = index_value(value.slice)
+                if state.get(base.id) == OWNED and self.shapes is not None and \
+                        self.shapes.of(stmt, name) == () and \
+                        self.shapes.int_index(value.slice, self.shapes.of(stmt, base.id)):
+                    # one number read from an array the adjoint owns: added in place
+                    self.emit(out, [S.Assign(targets=[S.store(self.adj(base.id))], value=S.Call(
+                        func=self.helper("add_item"), args=[
+                            S.load(self.adj(base.id)), S.clone(value.slice), d_out],
+                        keywords=[]), type_comment=None)])
+                    return
                 call = S.Call(func=self.helper("scatter_add"),
                               args=[S.load(self.adj(base.id)) if state.get(base.id) is not ZERO
                                     else S.const(None), S.load(base.id), index, d_out],

@@ -22,17 +22,29 @@ class WriteAdjoints:
         d_base = self.adj(base)
         taken = self.namer.fresh("d_item")
         index = index_value(target.slice)
-        keywords = [S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))]
-        call = S.Call(func=self.helper("take_and_zero"), args=[S.load(d_base), index],
-                      keywords=keywords + self._where(stmt, index))
-        assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
-                                           ctx=S.Store())], value=call, type_comment=None)
-        self.emit(out, [assign])
+        item = self.shapes.item_shape(stmt) if self.shapes is not None else None
+        if item == () and state.get(base) == OWNED:
+            # one number of an array the adjoint owns: taken (a NumPy scalar, no view) and
+            # zeroed in place, as take_and_zero(..., owned=True) does, without the call
+            self.emit(out, [S.Assign(targets=[S.store(taken)], value=S.Subscript(
+                value=S.load(d_base), slice=S.clone(target.slice), ctx=S.Load()),
+                type_comment=None), S.Assign(targets=[S.Subscript(
+                    value=S.load(d_base), slice=S.clone(target.slice), ctx=S.Store())],
+                    value=S.const(0.0), type_comment=None)])
+        else:
+            keywords = [S.keyword(arg="owned", value=S.const(state.get(base) == OWNED))]
+            call = S.Call(func=self.helper("take_and_zero"), args=[S.load(d_base), index],
+                          keywords=keywords + self._where(stmt, index))
+            assign = S.Assign(targets=[S.Tuple(elts=[S.store(taken), S.store(d_base)],
+                                               ctx=S.Store())], value=call, type_comment=None)
+            self.emit(out, [assign])
         state[base] = OWNED
         if isinstance(value, S.Name) and value.id in self.active:
             expr = S.Call(func=self.helper("unbroadcast"), args=[S.load(taken),
                                                                  S.load(value.id)],
                           keywords=[])
+            if item is not None and self.shapes.of(stmt, value.id) == item:
+                expr = S.load(taken)   # the value has the item's shape: nothing broadcast
             self.accumulate(out, value.id, expr, state)
 
     def adjoint_append(self, stmt, state, out):

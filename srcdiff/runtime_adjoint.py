@@ -5,7 +5,7 @@ dicts); gives back new ones.
 
 srcdiff/reverse.py and srcdiff/transform.py emit calls of these to seed a gradient
 (`ones_like_value`), start adjoints at zero (`zeros_like_value`), accumulate them
-(`add_adjoints`, `scatter_add`, `add_at`, `take_and_zero`), sum a broadcast operand's adjoint
+(`add_adjoints`, `scatter_add`, `add_item`, `add_at`, `take_and_zero`), sum a broadcast operand's adjoint
 back to its shape (`unbroadcast`), save values on the tape (`snapshot`, `shape_of`,
 `saved_item`, `own_copy`), replay list pops and appends (`pop_adjoint`, `unpop_adjoint`), and
 give each gradient the type, shape and dtype of its input (`finalize`). The rules of
@@ -134,6 +134,18 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
     refuse("the gradient of boolean-mask indexing needs the number of selected elements, "
            "which this array type (e.g. Dask) does not know before it computes",
            "write numpy.where(mask, x, 0) instead of x[mask]", where)
+
+
+def add_item(buffer, index, grad):
+    """`buffer[index] += grad` for one integer index into a 1-D adjoint the caller owns
+    (the adjoint of an item read `v = x[t]`, where the shapes say so), giving back the
+    buffer: scatter_add's own path without its tests; a complex grad adds its real part
+    into a real buffer."""
+    if not isinstance(grad, (float, numpy.floating)) and numpy.iscomplexobj(grad) and \
+            not numpy.iscomplexobj(buffer):
+        grad = numpy.real(grad)  # the cotangent of a real value is real
+    buffer[index] += grad
+    return buffer
 
 
 def add_at(buffer, index, grad):
@@ -270,6 +282,10 @@ def own_copy(value):
 def saved_item(value, index):
     """A copy of `value[index]`, saved before an item write overwrites it (a dict's key not
     there yet: a MissingItem, which drop_missing takes out again when it is restored)."""
+    if value.__class__ is numpy.ndarray:
+        item = value[index]
+        # a number of a NumPy array is immutable: kept as it is (the common case, fast)
+        return item if isinstance(item, numpy.number) else copy_array(item)
     if isinstance(value, dict):
         return value[index] if index in value else MissingItem()
     item = value[index]

@@ -16,8 +16,9 @@ Importing this module does not import Numba.
 import numpy
 
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
-    HELPERS, NUMPY, _largest, _smallest, abs_slope, add_adjoints, add_tangents, broadcast_back,
-    broadcast_like, check_array, check_cotangent, check_float_store, check_item_update,
+    HELPERS, NUMPY, _largest, _smallest, abs_slope, add_adjoints, add_item, add_tangents,
+    broadcast_back, broadcast_like, check_array, empty_tape, check_cotangent, check_float_store,
+    check_item_update,
     check_not_shared, check_update, copy_tangent, decided, expand_reduced, matmul_grad_left,
     matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy,
     power_exponent, python_power, saved_item, scale_gradient, scatter_add, sequence_add,
@@ -29,10 +30,10 @@ from .runtime_numba_writes import as_index
 
 # the helpers of item writes, `+=` and copies (overloaded in runtime_numba_writes), here
 # with the others: the codegen command's kernels call runtime_numba.<helper>
-WRITE_HELPERS = (add_adjoints, add_tangents, check_cotangent, check_item_update,
-                 check_not_shared, copy_tangent, saved_item, snapshot, sequence_add,
-                 sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
-                 sequence_mul_tangent, take_and_zero)
+WRITE_HELPERS = (add_adjoints, add_item, add_tangents, empty_tape, check_cotangent,
+                 check_item_update, check_not_shared, copy_tangent, saved_item, snapshot,
+                 sequence_add, sequence_add_grad, sequence_add_tangent, sequence_mul,
+                 sequence_mul_grad, sequence_mul_tangent, take_and_zero)
 
 
 # --- Numba's start ---------------------------------------------------------------------

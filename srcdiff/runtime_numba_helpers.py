@@ -128,6 +128,20 @@ def scatter_add(buffer, value, index, grad, owned, where=None):
     return out
 
 
+def empty_tape(n, like):
+    """A tape of `n` entries for values like `like`, written by trip number (numba_tapes.py):
+    an array of its type for a number, a list otherwise."""
+    if isinstance(like, (bool, int, float, complex, numpy.number, numpy.bool_)):
+        return numpy.empty(n, dtype=numpy.asarray(like).dtype)
+    return [like] * n
+
+
+def add_item(buffer, index, grad):
+    """`buffer[index] += grad` for one integer index into an owned 1-D adjoint (given back)."""
+    buffer[index] += grad
+    return buffer
+
+
 def check_update(value, other, method):
     """Before `value op= other`: raise where NumPy's in-place operator would (an array that
     cannot hold the broadcast result); nothing for numbers, which are rebound."""
@@ -275,7 +289,8 @@ HELPERS = {f.__name__: f for f in (
     zeros_like_value, ones_like_value, unbroadcast, broadcast_back, broadcast_like,
     matmul_grad_left, matmul_grad_right, decided, power_exponent, python_power, abs_slope,
     unit_like,
-    scale_gradient, expand_reduced, scatter_add, check_update, check_float_store,
+    scale_gradient, expand_reduced, scatter_add, add_item, empty_tape, check_update,
+    check_float_store,
     check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
     sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
     sequence_mul_tangent, snapshot, add_adjoints,

@@ -5,7 +5,8 @@ per argument type of each helper registered.
 
 An item write `y[t] = v` in a loop saves the item it overwrites (`saved_item`: a number for
 an item of a 1-D array, a row as an array, so each tape holds one type), takes its adjoint
-out in reverse (`take_and_zero`), and `y[t] += v` computes through `sequence_add` and
+out in reverse (`take_and_zero`), adds the adjoint of an item read into an owned 1-D
+adjoint (`add_item`), allocates a tape of a loop's length (`empty_tape`), and `y[t] += v` computes through `sequence_add` and
 friends, whose operands here are numbers and arrays (lists are not on the Numba path). A
 returned array is snapshot, adjoints and tangents are added, a tangent copied before its
 own item writes, a vjp's cotangent checked (after the loop, where its output is known), and
@@ -14,8 +15,11 @@ a branch is an Optional integer to Numba, which indexes by none: `as_index` give
 
 Importing this module does not import Numba.
 """
+import numpy
+
 from .runtime_numba_helpers import (
-    add_adjoints, add_tangents, broadcast_like, check_cotangent, check_item_update,
+    add_adjoints, add_item, empty_tape, add_tangents, broadcast_like, check_cotangent,
+    check_item_update,
     check_not_shared, copy_tangent, own_copy, saved_item, sequence_add, sequence_add_grad,
     sequence_add_tangent, sequence_mul, sequence_mul_grad, sequence_mul_tangent, snapshot,
     take_and_zero, unbroadcast)
@@ -50,6 +54,29 @@ def _item_writes(overload, is_array, is_number, basic_index):
     def _saved_item(value, index):
         if is_array(value) and basic_index(index):
             return lambda value, index: own_copy(value[as_index(index)])
+
+    @overload(empty_tape)
+    def _empty_tape(n, like):
+        if is_number(like):   # an array of the value's type
+            from numba.np.numpy_support import as_dtype
+            dtype = as_dtype(like)
+            return lambda n, like: numpy.empty(n, dtype)
+        return lambda n, like: [like] * n   # arrays, Optionals: a list of that length
+
+    @overload(add_item)
+    def _add_item(buffer, index, grad):
+        if not (is_array(buffer) and basic_index(index) and is_number(grad)):
+            return None
+        if isinstance(grad, nt.Complex) and not isinstance(buffer.dtype, nt.Complex):
+            def add_real(buffer, index, grad):
+                buffer[as_index(index)] += grad.real  # a real value's cotangent is real
+                return buffer
+            return add_real
+
+        def add(buffer, index, grad):
+            buffer[as_index(index)] += grad
+            return buffer
+        return add
 
     @overload(take_and_zero)
     def _take_and_zero(buffer, index, owned, where=None):

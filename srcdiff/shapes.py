@@ -19,6 +19,7 @@ import numpy
 
 from . import analyze
 from . import syntax as S
+from .runtime_numpy import method_copy
 from .core import Kind
 
 ELEMENTWISE_OPERATORS = {operator.add, operator.sub, operator.mul, operator.truediv,
@@ -72,6 +73,7 @@ class Shapes:
         for stmt in analyze.flatten(low.body):
             if isinstance(stmt, S.For) and isinstance(stmt.iter, S.Name):
                 self.int_loop_vars.add(stmt.target.id)  # loops over a range() temporary
+        self.ints = surely_ints(low)
         state = {p: s for p, s in inputs.items() if s is not UNKNOWN}
         # where emitted code can read a placeholder's size: a parameter never rebound
         rebound = {n.id for stmt in analyze.flatten(low.body) for n in S.walk(stmt)
@@ -147,14 +149,23 @@ class Shapes:
             if func in REDUCTIONS:
                 return _reduced(self._atom(args[0], state) if args else UNKNOWN, args[1:],
                                 keywords)
+            if func in SAME_SHAPE and len(args) == SAME_SHAPE[func] \
+                    and set(keywords) <= {"dtype", "order"}:
+                return self._atom(args[0], state)   # numpy.zeros_like(x), numpy.copy(x)
         if info.kind == Kind.SUBSCRIPT:
             base = self._atom(value.value, state)
-            index = value.slice
-            if base and ((isinstance(index, S.Name) and index.id in self.int_loop_vars)
-                         or (isinstance(index, S.Constant) and type(index.value) is int
-                             and -base[0] <= index.value < base[0])):
+            if base and self.int_index(value.slice, base):
                 return base[1:]
         return UNKNOWN
+
+    def int_index(self, index, base):
+        """Whether `index` is certainly one integer (so `a[index]` is `a`'s item of shape
+        base[1:]): a loop counter over a range, a name only ever bound to integers, or an
+        integer literal within the first axis."""
+        if isinstance(index, S.Name):
+            return index.id in self.int_loop_vars or index.id in self.ints
+        return isinstance(index, S.Constant) and type(index.value) is int \
+            and -base[0] <= index.value < base[0]
 
     def _block(self, body, state):
         for stmt in body:
@@ -187,10 +198,25 @@ class Shapes:
                 else:
                     state.pop(target, None)
                 self.at[id(stmt)] = known
+            elif isinstance(stmt, S.Assign) and stmt.targets[0].value.id in state \
+                    and state[stmt.targets[0].value.id]:
+                # an item write into an array: its shape stays (a number has no items)
+                self.at[id(stmt)] = {n: state[n] for n in analyze.operands(stmt)
+                                     if n in state}
+                self.at[id(stmt)][stmt.targets[0].value.id] = state[stmt.targets[0].value.id]
             else:
                 name = analyze.assigned(stmt)
                 if name is not None:
                     state.pop(name, None)  # an item write or append: keep it simple
+
+    def item_shape(self, stmt):
+        """The shape of the item `a[i]` the item write `a[i] = v` replaces, where `a`'s
+        shape is known there and `i` is certainly one integer; else None."""
+        target = stmt.targets[0]
+        base = self.of(stmt, target.value.id)
+        if base and self.int_index(target.slice, base):
+            return base[1:]
+        return UNKNOWN
 
     def of(self, stmt, name):
         """The shape of `name` at this statement, or None."""
@@ -201,6 +227,66 @@ class Shapes:
         known = self.at.get(id(stmt), {})
         return (operand in known and result in known
                 and known[operand] == known[result])
+
+
+SAME_SHAPE = {numpy.zeros_like: 1, numpy.ones_like: 1, numpy.empty_like: 1,
+              numpy.full_like: 2, numpy.copy: 1, method_copy: 1}   # method_copy: `x.copy()`
+INT_OPERATORS = {operator.add, operator.sub, operator.mul, operator.floordiv, operator.mod}
+
+
+def surely_ints(low):
+    """The names every binding of which gives a Python int: a loop counter over a
+    `range(...)` temporary, an int literal, `len(...)`, and +, -, *, // and % of those
+    (the largest such set: `k = 0 ... k = k + 1` is one by induction). A parameter, or a
+    name bound any other way, is not."""
+    stmts = list(analyze.flatten(low.body))
+    ranges = {s.targets[0].id for s in stmts if isinstance(s, S.Assign)
+              and isinstance(s.targets[0], S.Name) and getattr(s.sd, "func", None) is range}
+    bindings = {}
+    counters = set()
+    other = set(low.params)
+    for stmt in stmts:
+        if isinstance(stmt, S.For):
+            if isinstance(stmt.iter, S.Name) and stmt.iter.id in ranges \
+                    and all(not (isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name)
+                                 and s.targets[0].id == stmt.iter.id
+                                 and getattr(s.sd, "func", None) is not range)
+                            for s in stmts):
+                counters.add(stmt.target.id)
+                continue
+            other.update(n.id for n in S.walk(stmt.target) if isinstance(n, S.Name))
+        elif isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name):
+            bindings.setdefault(stmt.targets[0].id, []).append(stmt)
+        elif isinstance(stmt, (S.If, S.While)) or (isinstance(stmt, S.Assign)):
+            continue   # an item write changes no binding
+        else:
+            for node in S.walk(stmt):
+                if isinstance(node, S.Name) and isinstance(node.ctx, S.Store):
+                    other.add(node.id)
+                elif isinstance(node, (S.FunctionDef, S.ClassDef)):
+                    other.add(node.name)
+    ints = (set(bindings) | counters) - other
+    changed = True
+    while changed:
+        changed = False
+        for name in sorted(ints):
+            if not all(_int_value(stmt, ints) for stmt in bindings.get(name, ())):
+                ints.discard(name)
+                changed = True
+    return ints
+
+
+def _int_value(stmt, ints):
+    def is_int(atom):
+        return (isinstance(atom, S.Constant) and type(atom.value) is int) or \
+            (isinstance(atom, S.Name) and atom.id in ints)
+    info = stmt.sd
+    if info.kind == Kind.COPY:
+        return is_int(stmt.value)
+    if info.kind == Kind.BINOP and info.func in INT_OPERATORS:
+        args, keywords = analyze.call_parts(stmt.value)
+        return not keywords and all(is_int(a) for a in args)
+    return info.kind == Kind.CALL and info.func is len and info.user_call is None
 
 
 def _reduced(shape, args, keywords):

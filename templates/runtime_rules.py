@@ -14,7 +14,7 @@ reverse engine emit. Each one here gets a tangent rule:
   non-differentiable (zero tangent almost everywhere); weights that vary
   smoothly (norm weights, prod_others) get real tangents from
   `srcdiff.forward_runtime`;
-* helpers that may update a buffer in place (scatter_add, take_and_zero with
+* helpers that may update a buffer in place (scatter_add, add_item, take_and_zero with
   owned=True) are called on tangents with owned=False: a tangent is never
   written in place, it is copied.
 
@@ -30,7 +30,7 @@ from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              index_concat_grad, index_concat_tangent, linspace_fraction,
                              linspace_tangent, normal_draw, uniform_fraction,
-                             abs_slope_tangent, add_adjoints, array_grad, copy_array,
+                             abs_slope_tangent, add_adjoints, add_item, array_grad, copy_array,
                              log_base, power_exponent,
                              reshape_like, unpop_adjoint, broadcast_like, builtin_sum_grad,
                              cast_grad, check_cotangent, check_differentiable, check_in_place,
@@ -91,6 +91,12 @@ def add_adjoints_tangent(y, a, b):
 def scatter_add_tangent(y, buffer, value, index, grad, owned, where=None):
     d[y] = d[buffer]
     d[y] = scatter_add(None, value, index, d[grad], False, where)
+
+
+@forward(add_item)
+def add_item_tangent(y, buffer, index, grad):
+    d[y] = d[buffer]
+    d[y] = scatter_add(None, buffer, index, d[grad], False)
 
 
 @forward(take_and_zero)

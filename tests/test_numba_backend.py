@@ -182,9 +182,11 @@ def two_writes(x, a):
 @needs_numba
 def test_an_item_write_saves_its_item_on_a_tape_of_its_own():
     """`y[t] = v` saves y[t] (saved_item) on the NumPy path's one tape; the kernel gives the
-    items of each array and index a typed tape (numbers here), restored by
-    `y[t] = tape_y_items2.pop()`, and the index saved as an integer tape where the emitted
-    code saves it. A Numba error at the save points at the user's write (its `# line N`)."""
+    items of each array and index a tape of its own (numbers here), restored by
+    `y[t] = tape_y_items.pop()`, and the index saved as an integer tape where the emitted
+    code saves it; in the loop, whose trip count is known when it starts, those tapes are
+    arrays of its length (numba_tapes.py), written and read by trip number. A Numba error at
+    the save points at the user's write (its `# line N`)."""
     x = np.linspace(0.1, 1.0, 6)
     g = srcdiff.grad(two_writes, wrt=(0, 1), jit=True)
     got = g(x, np.array(0.5))
@@ -194,9 +196,11 @@ def test_an_item_write_saves_its_item_on_a_tape_of_its_own():
     text = g.source
     line = two_writes.__code__.co_firstlineno
     assert f"tape_y_items.append(saved_item(y, 0))  # line {line + 2}" in text
-    assert f"tape_y_items2.append(saved_item(y, t))  # line {line + 4}" in text
-    assert "y[t] = tape_y_items2.pop()" in text and "y[0] = tape_y_items.pop()" in text
-    assert "tape_sub_1.append(sub_1)" in text and "saved_item(y, t))\n" not in text
+    assert f"tape_y_items2[range_1_at] = saved_item(y, t)  # line {line + 4}" in text
+    assert "y[t] = tape_y_items2[range_1_back]" in text and "y[0] = tape_y_items.pop()" in text
+    assert "tape_sub_1 = empty_tape(len(range_1), sub_1)" in text
+    assert "tape_sub_1[range_1_at] = sub_1" in text and ".append(saved_item(y, t))\n" not in text
+    assert "tape_sub_1 = []" not in text and "tape_y_items = []" in text
     compile(text, "<kernel>", "exec")
 
 

@@ -108,3 +108,111 @@ def write_then_read_old_value(x):
 @pytest.mark.parametrize("x", [X, -X])
 def test_the_overwritten_item_is_read_before_the_write(x):
     check(write_then_read_old_value, x)
+
+
+# --- item-write loops over a 1-D array of a known shape (shapes.py's facts): the adjoint of
+# one item is taken inline (`d_item = d_y[t]; d_y[t] = 0.0`) and an item read's adjoint is
+# added by add_item; every variant below is checked against finite differences
+
+def linear_recurrence(x, a):
+    y = np.zeros_like(x)
+    y[0] = x[0]
+    for t in range(1, x.shape[0]):
+        y[t] = a * y[t - 1] + x[t]
+    return np.sum(y ** 2)
+
+
+def stencil_sweep(u, c):
+    u_new = u.copy()
+    for i in range(1, u.shape[0] - 1):
+        u_new[i] = u[i] + c * (u[i - 1] - 2.0 * u[i] + u[i + 1])
+    return np.sum(u_new ** 2)
+
+
+def counted_index(x):
+    s = np.zeros_like(x)
+    k = 0                                 # an int by induction: k = k + 1
+    for t in range(x.shape[0]):
+        s[k] = np.sin(x[t]) + (s[k - 1] if k > 0 else 0.0)
+        k = k + 1
+    return np.sum(s * s)
+
+
+def with_exits(x, w):
+    y = np.ones_like(x)
+    for t in range(1, x.shape[0]):
+        if x[t] > 1.2:
+            break                         # the count depends on the data
+        if x[t] < -1.0:
+            continue
+        y[t] = y[t - 1] * w + x[t]
+    return np.sum(y * y)
+
+
+def writes_in_branches(x, w):
+    y = x * 1.0
+    for t in range(1, x.shape[0]):
+        if y[t - 1] > 0.0:
+            y[t] = y[t - 1] * w
+        else:
+            y[t] = np.cos(y[t]) + w
+    return np.sum(y * x)
+
+
+def complex_items(x):
+    y = np.zeros_like(x)
+    for t in range(x.shape[0]):
+        z = x[t] * (1.0 + 2.0j)          # an item read whose adjoint is complex
+        y[t] = np.real(z * z) + np.imag(z)
+    return np.sum(y * y)
+
+
+def rows_of_a_matrix(m, w):
+    h = m * 1.0
+    for t in range(1, m.shape[0]):
+        h[t] = np.tanh(h[t - 1] * w) + m[t]   # a row: take_and_zero, not the inline take
+    return np.sum(h * h)
+
+
+def through_an_alias(x, a):
+    y = np.zeros_like(x)
+    z = y                                  # the same array under another name
+    for t in range(1, x.shape[0]):
+        y[t] = a * z[t - 1] + x[t]
+    return np.sum(z * x)
+
+
+def indexed_parameter(x, a):
+    y = np.zeros_like(x)
+    for t in range(x.shape[0]):
+        y[t] = a[()] * x[t]                # a indexed: its zero adjoint stays an array
+    return np.sum(y * y)
+
+
+A = np.array(0.8)
+Y = rng.normal(size=7)
+
+
+@pytest.mark.parametrize("f, args, wrt", [
+    (linear_recurrence, (Y, A), (0, 1)), (stencil_sweep, (Y, np.array(0.1)), (0, 1)),
+    (counted_index, (Y,), 0), (with_exits, (np.array([0.3, -1.5, 0.4, 0.9, 1.5, 0.2]), A), (0, 1)),
+    (writes_in_branches, (Y, A), (0, 1)), (complex_items, (Y,), 0),
+    (rows_of_a_matrix, (rng.normal(size=(4, 3)), A), (0, 1)),
+    (through_an_alias, (Y, A), (0, 1)), (indexed_parameter, (Y, A), (0, 1))],
+    ids=["recurrence", "stencil", "counted-index", "break-continue", "branches", "complex",
+         "rows", "alias", "indexed-parameter"])
+def test_item_write_loops_of_known_shapes(f, args, wrt):
+    check(f, *args, wrt=wrt)
+
+
+def test_a_known_item_is_taken_inline():
+    import srcdiff
+    g = srcdiff.grad(linear_recurrence, wrt=(0, 1))
+    g(Y, A)
+    text = srcdiff.source(g)
+    assert "take_and_zero(" not in text and "scatter_add(" not in text, text
+    assert "d_y[t] = 0.0" in text and "d_x = add_item(d_x, t," in text, text
+    assert "d_a = 0.0" in text and "unbroadcast(" not in text and "shape_of(" not in text, text
+    rows = srcdiff.grad(rows_of_a_matrix, wrt=(0, 1))
+    rows(rng.normal(size=(4, 3)), A)
+    assert "take_and_zero(" in srcdiff.source(rows)   # a row is a view: taken by the helper

@@ -170,3 +170,32 @@ def test_a_write_into_a_0d_array(f):
     # take_and_zero was handed the 0-d array's adjoint as a numpy.float64 (from unbroadcast)
     # and crashed on `buffer[...] = 0`
     check(f, np.array([0.5, -1.0, 0.7]))
+
+
+def test_add_item_adds_the_real_part_into_a_real_buffer():
+    import warnings
+    from srcdiff.runtime import add_item
+    buffer = np.zeros(3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no ComplexWarning: the real part is taken
+        assert add_item(buffer, 1, np.complex128(2.0 + 3.0j)) is buffer
+        add_item(buffer, -1, 0.5)
+    np.testing.assert_array_equal(buffer, [0.0, 2.0, 0.5])
+    complex_buffer = np.zeros(2, dtype=complex)
+    add_item(complex_buffer, 0, 1.0 + 1.0j)
+    assert complex_buffer[0] == 1.0 + 1.0j
+
+
+def test_saved_item_of_an_array_copies_what_is_not_a_number():
+    from srcdiff.runtime import saved_item
+    numbers = np.arange(3.0)
+    assert saved_item(numbers, 1) == 1.0 and type(saved_item(numbers, 1)) is np.float64
+    row = np.ones((2, 2))
+    saved = saved_item(row, 0)
+    row[0, 0] = 5.0
+    assert saved[0] == 1.0                      # a row is copied, not viewed
+    held = np.empty(1, dtype=object)
+    held[0] = [1.0]
+    saved = saved_item(held, 0)
+    held[0].append(2.0)
+    assert saved == [1.0]                       # a mutable object in an object array too

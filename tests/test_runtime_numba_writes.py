@@ -57,6 +57,21 @@ def test_take_and_zero_takes_the_item_and_copies_a_buffer_not_owned(owned):
 
 
 @needs_numba
+def test_add_item_adds_in_place_and_the_real_part_of_a_complex_adjoint():
+    from srcdiff.runtime_numba import add_item
+
+    def add(buffer, i, g, h):
+        return add_item(add_item(buffer, i, g), i - 1, h)
+
+    buffer = np.zeros(3)
+    out = _compiled(add)(buffer, 2, 1.5, 2.0 + 5.0j)
+    assert out is buffer or np.shares_memory(out, buffer)
+    np.testing.assert_array_equal(buffer, [0.0, 2.0, 1.5])
+    np.testing.assert_array_equal(buffer, helpers.add_item(np.zeros(3), 2, 1.5) +
+                                  helpers.add_item(np.zeros(3), 1, 2.0))
+
+
+@needs_numba
 def test_an_index_set_in_a_branch_indexes():
     """Numba types an index set in a branch (None before) as an Optional integer, which it
     cannot index by: as_index gives the integer."""
@@ -296,8 +311,8 @@ def test_item_writes_compile_and_match_the_numpy_path(f, args, wrt):
     want = srcdiff.jvp(f, wrt=wrt)(*args, *tangents)
     got = srcdiff.jvp(f, wrt=wrt, jit=True)(*args, *tangents)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
-    assert "= []" in srcdiff.grad(f, wrt=wrt, jit=True).source and \
-        "tape = []" not in srcdiff.grad(f, wrt=wrt, jit=True).source
+    source = srcdiff.grad(f, wrt=wrt, jit=True).source   # a tape per value, never one tape
+    assert ("= []" in source or "= empty_tape(len(" in source) and "tape = []" not in source
 
 
 @needs_numba

@@ -234,3 +234,39 @@ def test_one_derivative_serves_every_size_of_a_pattern():
                                    rtol=1e-6, atol=1e-8)
         texts.append(srcdiff.source(g))
     assert texts[0] == texts[1]          # sizes are never written into the code as numbers
+
+
+def _ints_and_items(x, n, w):
+    y = np.zeros_like(x)
+    z = x.copy()
+    k = 0
+    j = 0
+    for t in range(1, x.shape[0]):
+        y[t] = z[t - 1] * w           # t - 1: an int, so z[t - 1] is one number
+        k = k + 2
+        j = j + 1
+        z[k % 3] = y[j - 1]
+    j = 0.5                            # j is bound to a float too: not surely an int
+    m = n - 1                          # n is a parameter: what the caller passes
+    return np.sum(y * z) + j + m
+
+
+def test_integer_names_and_item_writes_keep_shape_facts():
+    """Names only ever bound to ints (loop counters, literals, +, -, *, //, % of them,
+    `k = k + 2` by induction) index one item; zeros_like and x.copy() keep x's shape, and
+    so does an item write into the array."""
+    low = transform.lower_function(_ints_and_items)
+    facts = shapes.Shapes(low, {"x": (5,), "w": ()})
+    assert {"t", "k"} <= facts.ints and not {"j", "n", "m", "x", "w"} & facts.ints
+    final = facts.final
+    assert final["y"] == (5,) and final["z"] == (5,)
+    items = {s.targets[0].id: facts.of(s, s.targets[0].id)
+             for s in transform.analyze.flatten(low.body)
+             if isinstance(s, shapes.S.Assign) and isinstance(s.targets[0], shapes.S.Name)
+             and s.sd.kind == shapes.Kind.SUBSCRIPT and s.value.value.id in ("y", "z")}
+    known = {name: shape for name, shape in items.items() if shape is not None}
+    assert list(known.values()) == [()] and len(items) == 2, items  # z[t-1], not y[j-1]
+    rng = np.random.default_rng(5)
+    args = [rng.normal(size=5), 3, 0.7]
+    np.testing.assert_allclose(srcdiff.grad(_ints_and_items, wrt=(0, 2))(*args)[0],
+                               numerical_grad(_ints_and_items, args, 0), rtol=1e-6, atol=1e-9)
