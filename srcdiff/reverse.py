@@ -383,7 +383,10 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             return out
         if kind == Kind.SETITEM:
             self.adjoint_setitem(stmt, state, out)
+            restored = len(out)
             self.restore(stmt, out)
+            if len(out) > restored:
+                self.zero_restored_slot(stmt, state, out)
             return out
         if kind == Kind.APPEND:
             self.adjoint_append(stmt, state, out)

@@ -30,8 +30,8 @@ from .forward_runtime import broadcast_like  # noqa: F401
 from .lazy_runtime import broadcast_back  # noqa: F401
 from .runtime_adjoint import (  # noqa: F401
     unbroadcast, no_derivative, zeros_like_value, ones_like_value, add_adjoints,
-    scatter_add, add_at, take_and_zero, copy_array, snapshot, ShapeOf, shape_of, own_copy,
-    saved_item, MissingItem, drop_missing, pop_adjoint, unpop_adjoint, sum_to_gradient,
+    scatter_add, add_at, take_and_zero, zero_restored_slot, copy_array, snapshot, ShapeOf,
+    shape_of, own_copy, saved_item, MissingItem, drop_missing, pop_adjoint, unpop_adjoint, sum_to_gradient,
     finalize)
 from .runtime_checks import (  # noqa: F401
     refuse, check_in_place, check_item_update, check_argument_update, check_not_shared,

@@ -5,8 +5,8 @@ dicts); gives back new ones.
 
 srcdiff/reverse.py and srcdiff/transform.py emit calls of these to seed a gradient
 (`ones_like_value`), start adjoints at zero (`zeros_like_value`), accumulate them
-(`add_adjoints`, `scatter_add`, `add_at`, `take_and_zero`), sum a broadcast operand's adjoint
-back to its shape (`unbroadcast`), save values on the tape (`snapshot`, `shape_of`,
+(`add_adjoints`, `scatter_add`, `add_at`, `take_and_zero`, `zero_restored_slot`), sum a
+broadcast operand's adjoint back to its shape (`unbroadcast`), save values on the tape (`snapshot`, `shape_of`,
 `saved_item`, `own_copy`), replay list pops and appends (`pop_adjoint`, `unpop_adjoint`), and
 give each gradient the type, shape and dtype of its input (`finalize`). The rules of
 templates/ call `unbroadcast` too.
@@ -198,6 +198,25 @@ def take_and_zero(buffer, index, owned, where=None):
         buffer = copy_array(buffer)
     buffer[index] = 0
     return taken, buffer
+
+
+def zero_restored_slot(buffer, container, index):
+    """After `c[index] = v`'s old item is restored in reverse, where c is a list or a dict:
+    the adjoint's slot, zeroed by take_and_zero with v's shape, becomes a zero of the
+    restored item's (the two may differ: `L[0] = x[1:]` over `L = [x]`); a key the restore
+    took out again leaves the adjoint too. An array's adjoint is given back as it is."""
+    if isinstance(buffer, list):
+        out = list(buffer)
+        out[index] = zeros_like_value(container[index])
+        return out
+    if isinstance(buffer, dict):
+        out = type(buffer)(buffer)
+        if index in container:
+            out[index] = zeros_like_value(container[index])
+        else:
+            out.pop(index, None)
+        return out
+    return buffer
 
 
 def _refuse_repeated_writes(array, index, where):

@@ -48,7 +48,7 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              scattered_add_grad, sum_to_gradient, take_along_axis_grad,
-                             take_and_zero, take_grad,
+                             take_and_zero, take_grad, zero_restored_slot,
                              take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
 # the container helpers of templates/containers.py
@@ -111,6 +111,7 @@ def copy_array_tangent(y, value):
 
 
 linear(saved_item, "value")
+linear(zero_restored_slot, "buffer")
 linear(pop_adjoint, "buffer")
 linear(sum_to_gradient, "grad")
 linear(finalize, "grad")
