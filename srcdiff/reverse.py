@@ -23,7 +23,7 @@ loop's array adjoint happen in place.
 import copy
 from dataclasses import FrozenInstanceError
 
-from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift
+from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift, zero_cotangents
 from . import syntax as S
 from .syntax import comment
 from .names import TAPE
@@ -98,6 +98,9 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
                                        emitted=low.source.filename.startswith(GENERATED_PREFIX))
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
         self.active -= shift.shift_invariant(self.body, shapes, low.params)
+        # names whose adjoints may hold a selection's zeros (where's unchosen branch): their
+        # rules' products keep those zero through a NaN slope (zero_cotangents.py)
+        self.zero_carriers = zero_cotangents.carriers(self.body, self.active)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(self.src, stmt)

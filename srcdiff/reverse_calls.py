@@ -5,7 +5,7 @@ Adjoints of calls: a rule's template spliced in (splice.py), shape specialisatio
 (shapes.py), and calls to the user's own functions through their forward_/backward_ pair
 (program.py).
 """
-from . import analyze, checkpointing, fold, rules
+from . import analyze, checkpointing, fold, rules, zero_cotangents
 from . import syntax as S
 from .errors import SrcdiffError, where
 from .names import TAPE
@@ -89,6 +89,8 @@ class CallAdjoints:
                 if k == "acc":
                     fold.mark_full_products(p[1], d_out_name, name, stmt, self.shapes)
         parts = _merge_twins(parts)
+        if name in self.zero_carriers:   # a selection's zeros kept through a NaN slope
+            parts = zero_cotangents.kept_zero(parts, d_out_name, self.helper)
         for stmt_kind, payload in parts:
             if stmt_kind == "stmt":
                 self.emit(out, [payload])

@@ -5,9 +5,10 @@ dicts); gives back new ones.
 
 srcdiff/reverse.py and srcdiff/transform.py emit calls of these to seed a gradient
 (`ones_like_value`), start adjoints at zero (`zeros_like_value`), accumulate them
-(`add_adjoints`, `scatter_add`, `add_at`, `take_and_zero`, `zero_restored_slot`), sum a
-broadcast operand's adjoint back to its shape (`unbroadcast`), save values on the tape (`snapshot`, `shape_of`,
-`saved_item`, `own_copy`), replay list pops and appends (`pop_adjoint`, `unpop_adjoint`), and
+(`add_adjoints`, `scatter_add`, `add_at`, `take_and_zero`, `zero_restored_slot`), keep a
+zero cotangent zero through a NaN slope (`zero_cotangent_product`, `zero_cotangent_tangent`),
+sum a broadcast operand's adjoint back to its shape (`unbroadcast`), save values on the tape
+(`snapshot`, `shape_of`, `saved_item`, `own_copy`), replay list pops and appends (`pop_adjoint`, `unpop_adjoint`), and
 give each gradient the type, shape and dtype of its input (`finalize`). The rules of
 templates/ call `unbroadcast` too.
 
@@ -198,6 +199,42 @@ def take_and_zero(buffer, index, owned, where=None):
         buffer = copy_array(buffer)
     buffer[index] = 0
     return taken, buffer
+
+
+def zero_cotangent_product(cotangent, product):
+    """`product`, an adjoint term `cotangent * slope`, with 0 where the cotangent is 0 and the
+    product NaN: the zero a selection gave an item it did not pass on (where's unchosen
+    branch), which a slope infinite or NaN there (sqrt or log of a negative number) made NaN
+    (srcdiff/zero_cotangents.py). A NaN where the cotangent is not 0 stays."""
+    if type(product) is float or isinstance(product, (complex, numpy.number)):
+        if product != product and cotangent == 0:
+            return type(product)(0)
+        return product
+    if not hasattr(product, "dtype") or product.dtype.kind not in "fc":
+        return product
+    nan = numpy.isnan(product)
+    if type(product) is numpy.ndarray and not nan.any():
+        return product   # the common case: one test, no copy
+    return numpy.where(nan & (cotangent == 0), 0, product)
+
+
+def zero_cotangent_tangent(cotangent, product, tangent):
+    """The tangent of zero_cotangent_product(cotangent, product) given `tangent`, the
+    product's: 0 where the product was zeroed (the mask, piecewise constant, has no
+    derivative). Linear in the tangent; also its own transpose."""
+    if tangent is None:
+        return None
+    if type(product) is float or isinstance(product, (complex, numpy.number)):
+        if product != product and cotangent == 0:   # (tangent * 0 would be NaN too)
+            return numpy.zeros_like(tangent) if hasattr(tangent, "shape") and \
+                not isinstance(tangent, numpy.generic) else type(tangent)(0)
+        return tangent
+    if not hasattr(product, "dtype") or product.dtype.kind not in "fc":
+        return tangent
+    nan = numpy.isnan(product)
+    if type(product) is numpy.ndarray and not nan.any():
+        return tangent
+    return numpy.where(nan & (cotangent == 0), 0, tangent)
 
 
 def zero_restored_slot(buffer, container, index):

@@ -96,13 +96,6 @@ def _log_or_sqrt(x):
     return np.sum(np.where(x > 0, np.log(x), np.sqrt(-x)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the unchosen branch is NaN (sqrt, log of a negative number): where's reverse rule gives "
-    "it a zero cotangent, which sqrt's and log's rules multiply by their NaN slope, so the "
-    "gradient is NaN where the function is smooth (JAX, autograd and PyTorch give NaN too); "
-    "forward mode is right (where picks the chosen tangent). A fix makes a zero cotangent "
-    "give zero in each rule with a singular slope; write where(x > 0, sqrt(where(x > 0, x, "
-    "1)), 0) meanwhile"))
 @pytest.mark.parametrize("f", [_sqrt_where_positive, _log_or_sqrt], ids=lambda f: f.__name__)
 def test_where_with_a_nan_in_the_unchosen_branch(f):
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -1,0 +1,110 @@
+"""Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse: called by
+reverse.py and reverse_calls.py). Takes the lowered body and its active names, then a call's
+spliced adjoint terms; gives back the names whose adjoints may hold a selection's zeros
+(`carriers`) and those terms with `zero_cotangent_product` around each product of the
+cotangent (`kept_zero`).
+
+`numpy.sum(numpy.where(x > 0, numpy.sqrt(x), 0.0))` at x < 0: where's adjoint gives the
+unchosen branch a zero cotangent, and sqrt's rule multiplies it by its slope there, 0.5 /
+sqrt(x), NaN: 0 * NaN is NaN, where the function is smooth and its derivative 0 (JAX,
+autograd and PyTorch give NaN). So do log or a division at 0 (an infinite slope), a power of
+a negative base, arcsin beyond 1, exp overflowing to inf in the unchosen branch of a stable
+softplus. Every operation that passes on only part of its operand's items makes the same
+zeros: where, select, choose, maximum, minimum, fmax, fmin, clip, the max and min of
+Python, take, compress, extract, diag, diagonal, triu, tril, NumPy's NaN-skipping
+reductions (`nansum`, ...), an item read `y[i]` and an item write `y[i] = v` (the old
+items' adjoint is zero).
+
+`carriers(body, active)`: the names whose adjoint may hold such zeros: the operands of
+those operations where the operation's result is active, and, going back through the
+statements that bind them, every name their value is computed from (a zero cotangent stays
+zero through an elementwise rule of finite slope, and meets a singular one anywhere up the
+chain: where(x > 0, sqrt(log(x)), 0)). `kept_zero(parts, cotangent, helper)`: each
+spliced adjoint term of a statement binding a carrier that multiplies (or divides) that
+cotangent, `g * p`, becomes `zero_cotangent_product(g, g * p)`: the product, with 0 where g
+is 0 and the product NaN (runtime_adjoint.py; one NaN test in the common case, nothing else
+where no NaN came). Elsewhere the product is left as it is: a NaN of the user's own
+function on a chosen branch (a nonzero cotangent) stays NaN, and code without selections
+(the benchmarks' MLP and log-sum-exp) is emitted unchanged.
+
+Forward mode needs none of this (where picks the chosen branch's tangent); forward over
+reverse differentiates the helper with the same mask (templates/runtime_rules.py).
+"""
+import builtins
+
+import numpy
+
+from . import analyze, fixpoint
+from . import syntax as S
+from .core import Kind
+
+_SELECTIONS = ("where", "select", "choose", "maximum", "minimum", "fmax", "fmin", "clip",
+               "take", "take_along_axis", "compress", "extract", "diag", "diagonal", "triu",
+               "tril")
+
+
+def _selects(func):
+    """Whether a call of `func` passes on only part of its operands' items."""
+    if func is None:
+        return False
+    if func is builtins.max or func is builtins.min:
+        return True
+    name = getattr(func, "__name__", None)
+    if not isinstance(name, str) or getattr(numpy, name, None) is not func:
+        return False
+    return name in _SELECTIONS or name.startswith("nan")
+
+
+def carriers(body, active):
+    """The names whose adjoints may hold zeros a selection made (see the module docstring)."""
+    seeds, edges = set(), []
+    for stmt in analyze.flatten(body):
+        target = analyze.assigned(stmt)
+        if target is None:
+            continue
+        sources = analyze.differentiable_operands(stmt)
+        edges += [(target, s) for s in sources]
+        if target not in active:
+            continue
+        kind = stmt.sd.kind
+        if kind == Kind.SUBSCRIPT or (kind == Kind.CALL and _selects(stmt.sd.func)):
+            seeds.update(sources)
+        elif kind == Kind.SETITEM:
+            seeds.add(target)
+            seeds.update(sources)
+    return fixpoint.reach(seeds, edges) & set(active) if seeds else set()
+
+
+def kept_zero(parts, cotangent, helper):
+    """The spliced parts ('stmt', node) / ('acc', (name, expr)) of a carrier's adjoint with
+    each product of `cotangent` in an accumulated term wrapped in `helper`'s call
+    (zero_cotangent_product)."""
+    return [(kind, (part[0], _wrapped(part[1], cotangent, helper))) if kind == "acc"
+            else (kind, part) for kind, part in parts]
+
+
+def _wrapped(expr, cotangent, helper):
+    if isinstance(expr, S.Call) and isinstance(expr.func, S.Name) and expr.args and \
+            expr.func.id in ("unbroadcast", "broadcast_back", "sum_to_gradient"):
+        expr.args[0] = _wrapped(expr.args[0], cotangent, helper)
+        return expr
+    if isinstance(expr, S.UnaryOp) and isinstance(expr.op, S.USub):
+        expr.operand = _wrapped(expr.operand, cotangent, helper)
+        return expr
+    if isinstance(expr, S.BinOp) and isinstance(expr.op, (S.Mult, S.Div)) and \
+            _leftmost_is(expr, cotangent):
+        return S.Call(func=helper("zero_cotangent_product"),
+                      args=[S.load(cotangent), expr], keywords=[])
+    return expr
+
+
+def _leftmost_is(expr, name):
+    """Whether the product chain `expr` starts with the name (or its negation): `g * a / b`,
+    `-g * a`, `g * (p)`."""
+    while True:
+        if isinstance(expr, S.BinOp) and isinstance(expr.op, (S.Mult, S.Div)):
+            expr = expr.left
+        elif isinstance(expr, S.UnaryOp) and isinstance(expr.op, S.USub):
+            expr = expr.operand
+        else:
+            return isinstance(expr, S.Name) and expr.id == name
