@@ -1,8 +1,9 @@
 """Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse: called by
-reverse.py and reverse_calls.py). Takes the lowered body and its active names, then a call's
-spliced adjoint terms; gives back the names whose adjoints may hold a selection's zeros
-(`carriers`) and those terms with `zero_cotangent_product` around each product of the
-cotangent (`kept_zero`).
+reverse.py, reverse_calls.py, forward.py and forward_calls.py). Takes the lowered body and its
+active names, then a call's spliced adjoint (or tangent) terms; gives back the names whose
+adjoints (`carriers`) or tangents (`tangent_carriers`) may hold a selection's zeros, and those
+terms with `zero_cotangent_product` around each product of such a derivative (`kept_zero`,
+`kept_zero_terms`).
 
 `numpy.sum(numpy.where(x > 0, numpy.sqrt(x), 0.0))` at x < 0: where's adjoint gives the
 unchosen branch a zero cotangent, and sqrt's rule multiplies it by its slope there, 0.5 /
@@ -27,8 +28,13 @@ where no NaN came). Elsewhere the product is left as it is: a NaN of the user's 
 function on a chosen branch (a nonzero cotangent) stays NaN, and code without selections
 (the benchmarks' MLP and log-sum-exp) is emitted unchanged.
 
-Forward mode needs none of this (where picks the chosen branch's tangent); forward over
-reverse differentiates the helper with the same mask (templates/runtime_rules.py).
+Forward mode meets the mirror image: a selection's result has tangent 0 where it did not
+come from a varied operand (clip's bound, where's constant branch, a constant written into
+an item), and a singular slope downstream turns that 0 into NaN: `arccos(clip(c, -1, 1))`
+at a clipped 1. `tangent_carriers(body, active)` gives the names downstream of a selection,
+and `kept_zero_terms` wraps the products of their tangents in a call's tangent terms
+(forward_calls.py). Forward over reverse differentiates the helper with the same mask
+(templates/runtime_rules.py).
 """
 import builtins
 
@@ -75,6 +81,35 @@ def carriers(body, active):
     return fixpoint.reach(seeds, edges) & set(active) if seeds else set()
 
 
+def tangent_carriers(body, active):
+    """The names whose tangents may hold zeros a selection made, in forward mode: the
+    results of the selections above (an item clip left at its bound has tangent 0), the
+    arrays an item write changes (a constant written), and every name computed from them
+    (`arccos(clip(c, -1, 1))`: 0 * inf at a clipped 1)."""
+    seeds, edges = set(), []
+    for stmt in analyze.flatten(body):
+        target = analyze.assigned(stmt)
+        if target is None:
+            continue
+        edges += [(s, target) for s in analyze.differentiable_operands(stmt)]
+        kind = stmt.sd.kind
+        if kind == Kind.SETITEM or (kind == Kind.CALL and _selects(stmt.sd.func)):
+            seeds.add(target)
+    return fixpoint.reach(seeds, edges) & set(active) if seeds else set()
+
+
+def kept_zero_terms(terms, tangents, helper):
+    """Forward mode's tangent terms of a call with each product of one of the `tangents`
+    (the operands' tangent names that may hold a selection's zeros) wrapped as kept_zero
+    does."""
+    out = []
+    for term in terms:
+        for name in tangents:
+            term = _wrapped(term, name, helper)
+        out.append(term)
+    return out
+
+
 def kept_zero(parts, cotangent, helper):
     """The spliced parts ('stmt', node) / ('acc', (name, expr)) of a carrier's adjoint with
     each product of `cotangent` in an accumulated term wrapped in `helper`'s call
@@ -85,7 +120,8 @@ def kept_zero(parts, cotangent, helper):
 
 def _wrapped(expr, cotangent, helper):
     if isinstance(expr, S.Call) and isinstance(expr.func, S.Name) and expr.args and \
-            expr.func.id in ("unbroadcast", "broadcast_back", "sum_to_gradient"):
+            expr.func.id in ("unbroadcast", "broadcast_back", "broadcast_like",
+                             "sum_to_gradient"):
         expr.args[0] = _wrapped(expr.args[0], cotangent, helper)
         return expr
     if isinstance(expr, S.UnaryOp) and isinstance(expr.op, S.USub):

@@ -1,7 +1,8 @@
 """srcdiff/zero_cotangents.py: the zero cotangent a selection gives the items it does not pass on
 (where's unchosen branch, an item not read, an item overwritten, the smaller of a maximum)
 stays zero through a slope that is infinite or NaN there, in reverse mode and forward over
-reverse; a NaN of the function's own chosen branch stays NaN; code without selections is
+reverse; so does the zero tangent of a selection's result in forward mode (sqrt of a where
+at 0); a NaN of the function's own chosen branch stays NaN; code without selections is
 emitted as before.
 
 Each derivative is checked against central differences (both modes, second order) at points
@@ -63,8 +64,20 @@ def where_of_a_scalar_item(x):
     return np.where(t > 0, np.log(t), t * t) + np.sum(x)
 
 
+def sqrt_of_a_where(x):
+    return np.sum(np.sqrt(np.where(x > 0, x, 0.0)) * x)   # sqrt's slope at 0 is inf
+
+
+def sqrt_of_items_written(x):
+    y = x * 1.0
+    y[x < 0] = 0.0   # sqrt's slope at 0 is inf
+    return np.sum(np.sqrt(y) * x)
+
+
 X = np.array([0.3, -0.4, 0.5, -1.0, 2.0])
-CASES = [(softplus_stable, np.array([-2.0, 0.5, 800.0, 31.0])),
+CASES = [(sqrt_of_a_where, X),
+         (sqrt_of_items_written, X),
+         (softplus_stable, np.array([-2.0, 0.5, 800.0, 31.0])),
          (power_of_a_negative_base, X),
          (arcsin_inside, np.array([0.3, -1.5, 0.9, 2.0])),
          (divided_by_zero_unchosen, np.array([0.2, 1.3, 0.7])),
