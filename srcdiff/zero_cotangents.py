@@ -1,5 +1,5 @@
-"""Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse: called by
-reverse.py, reverse_calls.py, forward.py and forward_calls.py). Takes the lowered body and its
+"""Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse and
+forward: called by reverse.py, reverse_calls.py, forward.py and forward_calls.py). Takes the lowered body and its
 active names, then a call's spliced adjoint (or tangent) terms; gives back the names whose
 adjoints (`carriers`) or tangents (`tangent_carriers`) may hold a selection's zeros, and those
 terms with `zero_cotangent_product` around each product of such a derivative (`kept_zero`,
