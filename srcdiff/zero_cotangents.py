@@ -1,8 +1,8 @@
-"""Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse and
-forward: called by reverse.py, reverse_calls.py, forward.py and forward_calls.py). Takes the lowered body and its
-active names, then a call's spliced adjoint (or tangent) terms; gives back the names whose
-adjoints (`carriers`) or tangents (`tangent_carriers`) may hold a selection's zeros, and those
-terms with `zero_cotangent_product` around each product of such a derivative (`kept_zero`,
+"""Zero cotangents kept zero through slopes that are infinite or NaN (stage 5, reverse and forward:
+called by reverse.py, reverse_calls.py, forward.py and forward_calls.py). Takes the lowered body
+and its active names, then a call's spliced adjoint (or tangent) terms; gives back the names
+whose adjoints (`carriers`) or tangents (`tangent_carriers`) may hold a selection's zeros, and
+those terms with `zero_cotangent_product` around each product of such a derivative (`kept_zero`,
 `kept_zero_terms`).
 
 `numpy.sum(numpy.where(x > 0, numpy.sqrt(x), 0.0))` at x < 0: where's adjoint gives the
