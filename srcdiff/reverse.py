@@ -92,8 +92,9 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         # names that may hold a list, tuple or dict though no display made them (an item of a
         # list, `firsts = cols[0]`): their adjoints add item by item, never with `+=`, which
         # would join two lists
-        self.maybe_containers = {name for name, kind in getattr(low, "kinds", {}).items()
-                                 if kind != sequences.OTHER}
+        self.maybe_containers = fixpoint.reach(
+            {name for name, kind in getattr(low, "kinds", {}).items() if kind != sequences.OTHER},
+            _copy_edges(self.body))
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers,
                                        emitted=low.source.filename.startswith(GENERATED_PREFIX))
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
@@ -458,3 +459,15 @@ index_value = S.index_value  # `1:` as the value slice(1, None), for helpers
 
 # the user's functions called here: their forward_/backward_ pairs (reverse_callee.py)
 REVERSE_CALLEE = ReverseCallee(Reverse)
+
+
+def _copy_edges(body):
+    """(source, target) of `target = source` and of `target = own_copy(source)`, the copy the
+    alias checks put before a write into an item of a list (`row = LL[0]; row[0] = v`), made
+    after the lowering gave each local its kind: the copy of a list is one."""
+    from .runtime_adjoint import own_copy
+    return analyze.copies(body) + [
+        (stmt.value.args[0].id, stmt.targets[0].id) for stmt in analyze.flatten(body)
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is own_copy
+        and isinstance(stmt.targets[0], S.Name) and len(stmt.value.args) == 1
+        and isinstance(stmt.value.args[0], S.Name)]
