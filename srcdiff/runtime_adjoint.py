@@ -208,16 +208,20 @@ def zero_cotangent_product(cotangent, product):
     product NaN: the zero a selection gave an item it did not pass on (where's unchosen
     branch), which a slope infinite or NaN there (sqrt or log of a negative number) made NaN
     (srcdiff/zero_cotangents.py). A NaN where the cotangent is not 0 stays."""
-    if type(product) is float or isinstance(product, (complex, numpy.number)):
-        if product != product and cotangent == 0:
-            return type(product)(0)
-        return product
+    kind = type(product)
+    if kind is float or kind is _FLOAT64:   # a number (loops over items): no call, no copy
+        return product if product == product or cotangent != 0 else kind(0)
+    if kind is complex or isinstance(product, numpy.number):
+        return product if product == product or cotangent != 0 else kind(0)
     if not hasattr(product, "dtype") or product.dtype.kind not in "fc":
         return product
     nan = numpy.isnan(product)
     if type(product) is numpy.ndarray and not nan.any():
         return product   # the common case: one test, no copy
     return numpy.where(nan & (cotangent == 0), 0, product)
+
+
+_FLOAT64 = numpy.float64
 
 
 def zero_cotangent_tangent(cotangent, product, tangent):
