@@ -209,7 +209,7 @@ def zero_cotangent_product(cotangent, product):
     branch), which a slope infinite or NaN there (sqrt or log of a negative number) made NaN
     (srcdiff/zero_cotangents.py). A NaN where the cotangent is not 0 stays."""
     kind = type(product)
-    if kind is float or kind is _FLOAT64:   # a number (loops over items): no call, no copy
+    if kind is float or kind is numpy.float64:   # a number (loops over items): no isinstance
         return product if product == product or cotangent != 0 else kind(0)
     if kind is complex or isinstance(product, numpy.number):
         return product if product == product or cotangent != 0 else kind(0)
@@ -219,9 +219,6 @@ def zero_cotangent_product(cotangent, product):
     if type(product) is numpy.ndarray and not nan.any():
         return product   # the common case: one test, no copy
     return numpy.where(nan & (cotangent == 0), 0, product)
-
-
-_FLOAT64 = numpy.float64
 
 
 def zero_cotangent_tangent(cotangent, product, tangent):
