@@ -124,7 +124,8 @@ def test_code_without_selections_is_unchanged():
     g(w, x)
     assert "zero_cotangent_product" not in srcdiff.source(g)
     g = srcdiff.grad(sqrt_of_a_log)
-    g(np.array([0.5, 1.5, 3.0]))
+    with np.errstate(invalid="ignore"):
+        g(np.array([0.5, 1.5, 3.0]))
     source = srcdiff.source(g)
     assert source.count("zero_cotangent_product(") == 3, source   # * 2.0, sqrt, log
 
