@@ -385,10 +385,13 @@ class _ForwardCallee:
         return namer.exact_or_fresh("jvp_" + base)
 
     @staticmethod
-    def build(program, low, fn, wrt, containers, name):
+    def build(program, low, fn, wrt, containers, name, zero_cotangents=False):
         from . import runtime
         refuse_grown_parameters(low, fn, containers)
         fwd = Forward(low, wrt, containers=containers, program=program)
+        if zero_cotangents:   # a tangent given may hold a selection's zeros
+            from . import zero_cotangents as zeros
+            fwd.zero_carriers = zeros.tangent_carriers(fwd.body, fwd.active, fwd.wrt)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
             f"{fn.__qualname__} and its tangent along {', '.join(wrt)}."))]

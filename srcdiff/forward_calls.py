@@ -103,8 +103,9 @@ class CallTangents:
                 tangents.append(S.load(t))
         known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
         try:
+            carried = any(isinstance(a, S.Name) and a.id in self.zero_carriers for a in args)
             callee = self.program.callee("forward", fn, wrt, containers, known,
-                                         self.callee_builder)
+                                         self.callee_builder, zero_cotangents=carried)
         except SrcdiffError as err:
             from .library_calls import at_caller
             moved = at_caller(err, self.low.source, stmt.sd.line, fn)

@@ -48,8 +48,9 @@ class CallAdjoints:
                               if isinstance(a, S.Name) and a.id in self.containers]
                 known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
                 try:
-                    fwd, bwd = self.program.callee("reverse", fn, wrt, containers, known,
-                                                   self.callee_builder)
+                    fwd, bwd = self.program.callee(
+                        "reverse", fn, wrt, containers, known, self.callee_builder,
+                        zero_cotangents=stmt.targets[0].id in self.zero_carriers)
                 except SrcdiffError as err:
                     from .library_calls import at_caller
                     moved = at_caller(err, self.src, stmt.sd.line, fn)

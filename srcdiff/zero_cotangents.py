@@ -35,6 +35,11 @@ at a clipped 1. `tangent_carriers(body, active)` gives the names downstream of a
 and `kept_zero_terms` wraps the products of their tangents in a call's tangent terms
 (forward_calls.py). Forward over reverse differentiates the helper with the same mask
 (templates/runtime_rules.py).
+
+A function of the user's called (not inlined) whose result is a carrier, or given a
+carrier as an argument in forward mode, gets a variant of its own (program.callee's
+`zero_cotangents=`) whose carriers start from its result (`carriers(..., given=)`) or its
+parameters (`tangent_carriers(..., given=)`): `where(x > 0, helper(x), 0)`.
 """
 import builtins
 
@@ -61,9 +66,11 @@ def _selects(func):
     return name in _SELECTIONS or name.startswith("nan")
 
 
-def carriers(body, active):
-    """The names whose adjoints may hold zeros a selection made (see the module docstring)."""
-    seeds, edges = set(), []
+def carriers(body, active, given=()):
+    """The names whose adjoints may hold zeros a selection made (see the module docstring);
+    `given`: names whose adjoints may hold them anyway (a callee's result, where its caller
+    selects from it: reverse_callee.py)."""
+    seeds, edges = set(given), []
     for stmt in analyze.flatten(body):
         target = analyze.assigned(stmt)
         if target is None:
@@ -81,12 +88,13 @@ def carriers(body, active):
     return fixpoint.reach(seeds, edges) & set(active) if seeds else set()
 
 
-def tangent_carriers(body, active):
+def tangent_carriers(body, active, given=()):
     """The names whose tangents may hold zeros a selection made, in forward mode: the
     results of the selections above (an item clip left at its bound has tangent 0), the
     arrays an item write changes (a constant written), and every name computed from them
-    (`arccos(clip(c, -1, 1))`: 0 * inf at a clipped 1)."""
-    seeds, edges = set(), []
+    (`arccos(clip(c, -1, 1))`: 0 * inf at a clipped 1); `given`: names whose tangents may
+    hold them anyway (a callee's parameters, given a selection's result: forward.py)."""
+    seeds, edges = set(given), []
     for stmt in analyze.flatten(body):
         target = analyze.assigned(stmt)
         if target is None:

@@ -2,8 +2,9 @@
 (where's unchosen branch, an item not read, an item overwritten, the smaller of a maximum)
 stays zero through a slope that is infinite or NaN there, in reverse mode and forward over
 reverse; so does the zero tangent of a selection's result in forward mode (sqrt of a where
-at 0); a NaN of the function's own chosen branch stays NaN; code without selections is
-emitted as before.
+at 0); through a function of the user's called (its variant given a cotangent or tangent
+that may hold such zeros: program.callee's zero_cotangents=); a NaN of the function's own
+chosen branch stays NaN; code without selections is emitted as before.
 
 Each derivative is checked against central differences (both modes, second order) at points
 where the function is smooth; the unchosen branches are NaN or infinite there.
@@ -74,8 +75,29 @@ def sqrt_of_items_written(x):
     return np.sum(np.sqrt(y) * x)
 
 
+def doubled_sqrt(x):
+    y = np.sqrt(x)
+    return y * 2.0
+
+
+def where_of_a_helpers_result(x):
+    return np.sum(np.where(x > 0, doubled_sqrt(x), 0.0))
+
+
+def helper_given_a_where(x):
+    return np.sum(doubled_sqrt(np.where(x > 0, x, 0.0)) * x)
+
+
+def helpers_results_in_a_list(x):
+    vals = [doubled_sqrt(xi) for xi in x]
+    return sum(np.where(xi > 0, vi, 0.0) for xi, vi in zip(x, vals))
+
+
 X = np.array([0.3, -0.4, 0.5, -1.0, 2.0])
-CASES = [(sqrt_of_a_where, X),
+CASES = [(where_of_a_helpers_result, X),
+         (helper_given_a_where, X),
+         (helpers_results_in_a_list, X),
+         (sqrt_of_a_where, X),
          (sqrt_of_items_written, X),
          (softplus_stable, np.array([-2.0, 0.5, 800.0, 31.0])),
          (power_of_a_negative_base, X),
