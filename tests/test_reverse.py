@@ -217,3 +217,25 @@ def test_a_list_written_into_an_item_of_a_list_of_lists():
     x = np.array([0.3, -1.2, 0.7])
     check(list_parameter_slot_shrunk, [x.copy(), x * 2], 0.8, wrt=(0, 1), order=2)
     check(row_of_a_list_of_lists_written, x, 0.8, wrt=(0, 1), order=2)
+
+
+def euler_steps_written_into_a_copy(y0, a):
+    y = y0.copy()   # a maybe-list (a list's .copy() is one): its slot is re-zeroed in reverse
+    out = np.zeros(6)
+    for t in range(6):
+        y[0] = y[0] + 0.05 * (a * y[1])
+        y[1] = y[1] - 0.05 * np.sin(y[0])
+        out[t] = y[0] * y[1]
+    return np.sum(out ** 2)
+
+
+def test_an_item_write_into_a_maybe_list_compiles_with_numba():
+    """zero_restored_slot, emitted after the restore of an item write into what may be a
+    list, has a Numba version (the array's adjoint as it is): jit=True compiled it no more."""
+    pytest.importorskip("numba")
+    args = (np.array([0.5, 0.3]), 1.2)
+    check(euler_steps_written_into_a_copy, *args, wrt=(0, 1))
+    want = srcdiff.grad(euler_steps_written_into_a_copy, wrt=(0, 1))(*args)
+    got = srcdiff.grad(euler_steps_written_into_a_copy, wrt=(0, 1), jit=True)(*args)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)
