@@ -95,6 +95,13 @@ def _bound(lw, node, spelled, names, out):
     return given
 
 
+def put(lw, node, a, ind, values, out):
+    """`numpy.put(a, ind, values)` into the local array a (out_writes' fill_diagonal with an
+    array value, whose items repeat along the diagonal as put's do): its core statements
+    appended to `out`, which is given back."""
+    return _write(lw, node, "put", a, ind, values, None, out)
+
+
 def _write(lw, node, how, a, where, values, mode, out):
     """`a[index] = numpy.ravel(values)[take]`, the items numpy.put/putmask/place writes."""
     import numpy

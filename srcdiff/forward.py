@@ -30,7 +30,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import dataclasses
 import itertools
 
-from . import analyze, checks, idioms, sequences, try_blocks
+from . import analyze, checks, idioms, sequences, try_blocks, zero_cotangents
 from . import syntax as S
 from .errors import SrcdiffError
 from .fixpoint import closure, reach
@@ -88,6 +88,9 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(low.source, stmt)
+        # names whose tangents may hold a selection's zeros (clip's bounds): their products
+        # are kept zero through a NaN slope (zero_cotangents.py)
+        self.zero_carriers = zero_cotangents.tangent_carriers(self.body, self.active)
         self.namer = low.namer
         self.tangents = {}
         self.arms = {}     # flag -> names bound at the end of `if flag:`'s arms (forward_control)
@@ -382,10 +385,13 @@ class _ForwardCallee:
         return namer.exact_or_fresh("jvp_" + base)
 
     @staticmethod
-    def build(program, low, fn, wrt, containers, name):
+    def build(program, low, fn, wrt, containers, name, zero_cotangents=False):
         from . import runtime
         refuse_grown_parameters(low, fn, containers)
         fwd = Forward(low, wrt, containers=containers, program=program)
+        if zero_cotangents:   # a tangent given may hold a selection's zeros
+            from . import zero_cotangents as zeros
+            fwd.zero_carriers = zeros.tangent_carriers(fwd.body, fwd.active, fwd.wrt)
         tangent_params = [fwd.tan(w) for w in wrt]
         body = [S.Expr(value=S.const(
             f"{fn.__qualname__} and its tangent along {', '.join(wrt)}."))]

@@ -4,7 +4,7 @@ statement and the tangent state; gives back the tangent statements that follow i
 Tangents of calls: a rule's forward template spliced in (splice.py), its terms summed,
 and calls to the user's own functions through their jvp_ variant (program.py).
 """
-from . import analyze, callables, rules, sequences
+from . import analyze, callables, rules, sequences, zero_cotangents
 from . import syntax as S
 from .errors import SrcdiffError
 from .program import known_for_callee
@@ -72,6 +72,10 @@ class CallTangents:
         if not terms:
             return temps
         state.fresh(name, self.gid(), False)
+        carried = [tangent_of[p] for p in tangent_of if isinstance(mapping.get(p), S.Name)
+                   and mapping[p].id in self.zero_carriers]
+        if carried:   # a selection's zeros kept through a NaN slope
+            terms = zero_cotangents.kept_zero_terms(terms, carried, self.helper)
         container = name in self.containers or getattr(func, "__name__", "") in _CONTAINER_RESULTS
         tangent = _sum(terms, self.helper, container)
         if casts_to_integers(func, keywords, self.bindings):   # sum(x, dtype=int): none
@@ -103,8 +107,9 @@ class CallTangents:
                 tangents.append(S.load(t))
         known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
         try:
+            carried = any(isinstance(a, S.Name) and a.id in self.zero_carriers for a in args)
             callee = self.program.callee("forward", fn, wrt, containers, known,
-                                         self.callee_builder)
+                                         self.callee_builder, zero_cotangents=carried)
         except SrcdiffError as err:
             from .library_calls import at_caller
             moved = at_caller(err, self.low.source, stmt.sd.line, fn)

@@ -114,10 +114,11 @@ def lower_statement(lw, node, out):
 
 
 def fill_diagonal(lw, node, args, keywords, out):
-    """numpy.fill_diagonal(a, val) into a local array a: `a[diagonal_index(a)] = val`, the
-    items a[i, i, ...] for i below the shortest side (wrap=True, which goes on below a tall
-    matrix's square, is refused). A val of another size than 1 or the diagonal's length,
-    which NumPy repeats or cuts, makes the write raise NumPy's error."""
+    """numpy.fill_diagonal(a, val) into a local array a: the items a[i, i, ...] for i below
+    the shortest side (wrap=True, which goes on below a tall matrix's square, is refused).
+    A number val is `a[diagonal_index(a)] = val`; any other is `numpy.put(a,
+    diagonal_positions(a), val)` (flat_writes.put): NumPy repeats or cuts val's flat items
+    along the diagonal, as put does."""
     given = dict(zip(["a", "val", "wrap"], args))
     for k in keywords:
         given[k.arg] = k.value
@@ -132,10 +133,16 @@ def fill_diagonal(lw, node, args, keywords, out):
                        "not own (a module-level value, an attribute, an item)",
                        hint="copy it into a local array first")
     from . import runtime_inplace
+    val = given["val"]
+    if not (isinstance(val, S.Constant) and isinstance(val.value, (int, float))):
+        ref = lw._runtime_helper("diagonal_positions", runtime_inplace)
+        positions = lw.temp(out, S.Call(func=ref, args=[S.load(a.id)], keywords=[]), Kind.CALL,
+                            "diagonal", func=runtime_inplace.diagonal_positions)
+        return flat_writes.put(lw, node, a, positions, val, out)
     ref = lw._runtime_helper("diagonal_index", runtime_inplace)
     index = lw.temp(out, S.Call(func=ref, args=[S.load(a.id)], keywords=[]), Kind.CALL,
                     "diagonal", func=runtime_inplace.diagonal_index)
-    out.append(lw.setitem(S.load(a.id), index, given["val"], node))
+    out.append(lw.setitem(S.load(a.id), index, val, node))
     return out
 
 

@@ -44,11 +44,15 @@ class Program:
         self.user_names = []  # (the helper's Source, the names its own code binds)
         self.building = []    # (function, known) of the variants being built, outermost first
 
-    def callee(self, mode, fn, wrt, containers, known, build):
-        """The name(s) of `fn`'s `mode` variant with respect to `wrt`, made if new."""
+    def callee(self, mode, fn, wrt, containers, known, build, zero_cotangents=False):
+        """The name(s) of `fn`'s `mode` variant with respect to `wrt`, made if new.
+        `zero_cotangents`: a reverse variant given a cotangent that may hold a selection's
+        zeros (srcdiff/zero_cotangents.py), a variant of its own."""
         known = dict(known or {})
         key = (mode, fn, tuple(wrt), frozenset(containers),
                tuple(sorted(known.items(), key=lambda kv: kv[0])))
+        if zero_cotangents:
+            key += ("zero cotangents",)
         hit = self.pairs.get(key)
         if hit is not None:
             return hit
@@ -65,7 +69,8 @@ class Program:
         self.building.append((fn, known))
         try:
             low = self.lower(fn, known, containers)
-            build.build(self, low, fn, tuple(wrt), containers, names)
+            extra = {"zero_cotangents": True} if zero_cotangents else {}
+            build.build(self, low, fn, tuple(wrt), containers, names, **extra)
         finally:
             self.building.pop()
         return names

@@ -23,7 +23,7 @@ loop's array adjoint happen in place.
 import copy
 from dataclasses import FrozenInstanceError
 
-from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift
+from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift, zero_cotangents
 from . import syntax as S
 from .syntax import comment
 from .names import TAPE
@@ -90,12 +90,16 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         # names that may hold a list, tuple or dict though no display made them (an item of a
         # list, `firsts = cols[0]`): their adjoints add item by item, never with `+=`, which
         # would join two lists
-        self.maybe_containers = {name for name, kind in getattr(low, "kinds", {}).items()
-                                 if kind != sequences.OTHER}
+        self.maybe_containers = fixpoint.reach(
+            {name for name, kind in getattr(low, "kinds", {}).items() if kind != sequences.OTHER},
+            _copy_edges(self.body))
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers,
                                        emitted=low.source.filename.startswith(GENERATED_PREFIX))
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
         self.active -= shift.shift_invariant(self.body, shapes, low.params)
+        # names whose adjoints may hold a selection's zeros (where's unchosen branch): their
+        # rules' products keep those zero through a NaN slope (zero_cotangents.py)
+        self.zero_carriers = zero_cotangents.carriers(self.body, self.active)
         for stmt in analyze.effects_on_varied(self.body, self.wrt, self.containers):
             if not idioms.reads_instead(low, stmt):   # a callback of yours only reads
                 raise effect_error(self.src, stmt)
@@ -399,7 +403,10 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
             return out
         if kind == Kind.SETITEM:
             self.adjoint_setitem(stmt, state, out)
+            restored = len(out)
             self.restore(stmt, out)
+            if len(out) > restored:
+                self.zero_restored_slot(stmt, state, out)
             return out
         if kind == Kind.APPEND:
             self.adjoint_append(stmt, state, out)
@@ -488,3 +495,15 @@ def _callee_builder(self):
 
 
 Reverse.callee_builder = property(_callee_builder)
+
+
+def _copy_edges(body):
+    """(source, target) of `target = source` and of `target = own_copy(source)`, the copy the
+    alias checks put before a write into an item of a list (`row = LL[0]; row[0] = v`), made
+    after the lowering gave each local its kind: the copy of a list is one."""
+    from .runtime_adjoint import own_copy
+    return analyze.copies(body) + [
+        (stmt.value.args[0].id, stmt.targets[0].id) for stmt in analyze.flatten(body)
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is own_copy
+        and isinstance(stmt.targets[0], S.Name) and len(stmt.value.args) == 1
+        and isinstance(stmt.value.args[0], S.Name)]

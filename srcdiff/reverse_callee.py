@@ -30,7 +30,7 @@ class ReverseCallee:
                 else namer.exact_or_fresh("forward_" + base),
                 namer.exact_or_fresh("backward_" + base))
 
-    def build(self, program, low, fn, wrt, containers, names):
+    def build(self, program, low, fn, wrt, containers, names, zero_cotangents=False):
         for stmt in analyze.flatten(low.body):
             if stmt.sd.kind in (Kind.APPEND, Kind.POP):
                 lst = stmt.value.func.value.id
@@ -41,6 +41,9 @@ class ReverseCallee:
                         hint=f"build and return a new list instead of changing {lst}")
         refuse_grown_parameters(low, fn, containers)
         rev = self.make(low, wrt, containers=containers, program=program)
+        if zero_cotangents:   # the caller's cotangent may hold a selection's zeros
+            from . import zero_cotangents as zeros
+            rev.zero_carriers = zeros.carriers(rev.body, rev.active, (rev.output,))
         done = rev.run(callee=True)
         primal, adjoint = done.primal, done.adjoint
         program.bindings.update(low.bindings)

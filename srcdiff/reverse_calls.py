@@ -5,7 +5,7 @@ Adjoints of calls: a rule's template spliced in (splice.py), shape specialisatio
 (shapes.py), and calls to the user's own functions through their forward_/backward_ pair
 (program.py).
 """
-from . import analyze, checkpointing, fold, rules
+from . import analyze, checkpointing, fold, rules, zero_cotangents
 from . import syntax as S
 from .errors import SrcdiffError, where
 from .names import TAPE
@@ -48,8 +48,9 @@ class CallAdjoints:
                               if isinstance(a, S.Name) and a.id in self.containers]
                 known = known_for_callee(stmt, params, getattr(self.low, "known_types", {}))
                 try:
-                    fwd, bwd = self.program.callee("reverse", fn, wrt, containers, known,
-                                                   self.callee_builder)
+                    fwd, bwd = self.program.callee(
+                        "reverse", fn, wrt, containers, known, self.callee_builder,
+                        zero_cotangents=stmt.targets[0].id in self.zero_carriers)
                 except SrcdiffError as err:
                     from .library_calls import at_caller
                     moved = at_caller(err, self.src, stmt.sd.line, fn)
@@ -96,6 +97,8 @@ class CallAdjoints:
                 if k == "acc":
                     fold.mark_full_products(p[1], d_out_name, name, stmt, self.shapes)
         parts = _merge_twins(parts)
+        if name in self.zero_carriers:   # a selection's zeros kept through a NaN slope
+            parts = zero_cotangents.kept_zero(parts, d_out_name, self.helper)
         for stmt_kind, payload in parts:
             if stmt_kind == "stmt":
                 self.emit(out, [payload])

@@ -47,6 +47,20 @@ class WriteAdjoints:
                 expr = S.load(taken)   # the value has the item's shape: nothing broadcast
             self.accumulate(out, value.id, expr, state)
 
+    def zero_restored_slot(self, stmt, state, out):
+        """After the old item of `c[i] = v` is restored, where c may be a list or a dict: the
+        adjoint's slot, zeroed with v's shape, gets the restored item's (a list slot may be
+        written with an array of another shape than its old item)."""
+        target = stmt.targets[0]
+        base = target.value.id
+        if base not in self.active or state.get(base) is not OWNED or \
+                base not in self.containers | self.maybe_containers:
+            return
+        d_base = self.adj(base)
+        call = S.Call(func=self.helper("zero_restored_slot"),
+                      args=[S.load(d_base), S.load(base), index_value(target.slice)], keywords=[])
+        self.emit(out, [S.Assign(targets=[S.store(d_base)], value=call, type_comment=None)])
+
     def adjoint_append(self, stmt, state, out):
         base = stmt.value.func.value.id
         item = stmt.value.args[0]

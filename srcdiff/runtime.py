@@ -30,9 +30,9 @@ from .forward_runtime import broadcast_like  # noqa: F401
 from .lazy_runtime import broadcast_back  # noqa: F401
 from .runtime_adjoint import (  # noqa: F401
     unbroadcast, no_derivative, zeros_like_value, ones_like_value, add_adjoints,
-    scatter_add, add_item, add_at, take_and_zero, copy_array, snapshot, ShapeOf, shape_of,
-    own_copy, saved_item, MissingItem, drop_missing, pop_adjoint, unpop_adjoint, sum_to_gradient,
-    finalize)
+    scatter_add, add_item, add_at, take_and_zero, zero_restored_slot, copy_array, snapshot,
+    ShapeOf, shape_of, own_copy, saved_item, zero_cotangent_product, zero_cotangent_tangent,
+    MissingItem, drop_missing, pop_adjoint, unpop_adjoint, sum_to_gradient, finalize)
 from .runtime_checks import (  # noqa: F401
     refuse, check_in_place, check_item_update, check_argument_update, check_not_shared,
     check_no_view, check_views, check_float_store, check_item_copies, check_cotangent, check_aux_pair,

@@ -5,9 +5,11 @@ dicts); gives back new ones.
 
 srcdiff/reverse.py and srcdiff/transform.py emit calls of these to seed a gradient
 (`ones_like_value`), start adjoints at zero (`zeros_like_value`), accumulate them
-(`add_adjoints`, `scatter_add`, `add_item`, `add_at`, `take_and_zero`), sum a broadcast operand's adjoint
-back to its shape (`unbroadcast`), save values on the tape (`snapshot`, `shape_of`,
-`saved_item`, `own_copy`), replay list pops and appends (`pop_adjoint`, `unpop_adjoint`), and
+(`add_adjoints`, `scatter_add`, `add_item`, `add_at`, `take_and_zero`, `zero_restored_slot`),
+keep a zero cotangent zero through a NaN slope (`zero_cotangent_product`,
+`zero_cotangent_tangent`), sum a broadcast operand's adjoint back to its shape (`unbroadcast`),
+save values on the tape (`snapshot`, `shape_of`, `saved_item`, `own_copy`), replay list pops
+and appends (`pop_adjoint`, `unpop_adjoint`), and
 give each gradient the type, shape and dtype of its input (`finalize`). The rules of
 templates/ call `unbroadcast` too.
 
@@ -31,6 +33,8 @@ def unbroadcast(grad, like):
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
+        if isinstance(grad, (list, dict)):
+            return grad   # a list's adjoint (a list written into an item of a list of lists)
         shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
     gshape = getattr(grad, "shape", None)
     if gshape is None:
@@ -210,6 +214,62 @@ def take_and_zero(buffer, index, owned, where=None):
         buffer = copy_array(buffer)
     buffer[index] = 0
     return taken, buffer
+
+
+def zero_cotangent_product(cotangent, product):
+    """`product`, an adjoint term `cotangent * slope`, with 0 where the cotangent is 0 and the
+    product NaN: the zero a selection gave an item it did not pass on (where's unchosen
+    branch), which a slope infinite or NaN there (sqrt or log of a negative number) made NaN
+    (srcdiff/zero_cotangents.py). A NaN where the cotangent is not 0 stays."""
+    kind = type(product)
+    if kind is float or kind is numpy.float64:   # a number (loops over items): no isinstance
+        return product if product == product or cotangent != 0 else kind(0)
+    if kind is complex or isinstance(product, numpy.number):
+        return product if product == product or cotangent != 0 else kind(0)
+    if not hasattr(product, "dtype") or product.dtype.kind not in "fc":
+        return product
+    nan = numpy.isnan(product)
+    if type(product) is numpy.ndarray and not nan.any():
+        return product   # the common case: one test, no copy
+    return numpy.where(nan & (cotangent == 0), 0, product)
+
+
+def zero_cotangent_tangent(cotangent, product, tangent):
+    """The tangent of zero_cotangent_product(cotangent, product) given `tangent`, the
+    product's: 0 where the product was zeroed (the mask, piecewise constant, has no
+    derivative). Linear in the tangent; also its own transpose."""
+    if tangent is None:
+        return None
+    if type(product) is float or isinstance(product, (complex, numpy.number)):
+        if product != product and cotangent == 0:   # (tangent * 0 would be NaN too)
+            return numpy.zeros_like(tangent) if hasattr(tangent, "shape") and \
+                not isinstance(tangent, numpy.generic) else type(tangent)(0)
+        return tangent
+    if not hasattr(product, "dtype") or product.dtype.kind not in "fc":
+        return tangent
+    nan = numpy.isnan(product)
+    if type(product) is numpy.ndarray and not nan.any():
+        return tangent
+    return numpy.where(nan & (cotangent == 0), 0, tangent)
+
+
+def zero_restored_slot(buffer, container, index):
+    """After `c[index] = v`'s old item is restored in reverse, where c is a list or a dict:
+    the adjoint's slot, zeroed by take_and_zero with v's shape, becomes a zero of the
+    restored item's (the two may differ: `L[0] = x[1:]` over `L = [x]`); a key the restore
+    took out again leaves the adjoint too. An array's adjoint is given back as it is."""
+    if isinstance(buffer, list):
+        out = list(buffer)
+        out[index] = zeros_like_value(container[index])
+        return out
+    if isinstance(buffer, dict):
+        out = type(buffer)(buffer)
+        if index in container:
+            out[index] = zeros_like_value(container[index])
+        else:
+            out.pop(index, None)
+        return out
+    return buffer
 
 
 def _refuse_repeated_writes(array, index, where):

@@ -2,7 +2,7 @@
 inplace_calls.py, out_writes.py and flat_writes.py lower to them). Takes a value and the
 in-place method's name; gives back whether `operator.iadd(a, b)` (isub, imul, ...) changes the
 value in place (`changes_in_place`); takes an array; gives back the index numpy.fill_diagonal
-writes (`diagonal_index`); takes an array and what numpy.put / putmask / place writes into
+writes (`diagonal_index`) and their flat positions (`diagonal_positions`); takes an array and what numpy.put / putmask / place writes into
 it; gives back the index of the items written and the positions of the values they take
 (`flat_write_index`, `flat_write_take`); takes an array and a shape; gives back the array
 ndarray.resize makes of it, a new one (`resized_array`, `zero_resized`).
@@ -11,10 +11,24 @@ ndarray.resize makes of it, a new one (`resized_array`, `zero_resized`).
 
 def diagonal_index(array):
     """The index of the items numpy.fill_diagonal(array, v) writes: (i, i, ...) for i below
-    array's shortest side (out_writes.py lowers fill_diagonal to `array[index] = v`)."""
+    array's shortest side (out_writes.py lowers fill_diagonal with a number v to `array[index]
+    = v`); NumPy's errors for an array of fewer than 2 dimensions, or of more with unequal
+    lengths."""
     import numpy
-    n = min(numpy.shape(array))
-    return (numpy.arange(n),) * numpy.ndim(array)
+    shape = numpy.shape(array)
+    if len(shape) < 2:
+        raise ValueError("array must be at least 2-d")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    return (numpy.arange(min(shape)),) * len(shape)
+
+
+def diagonal_positions(array):
+    """The flat positions of the items numpy.fill_diagonal(array, v) writes, in order:
+    out_writes.py lowers fill_diagonal with an array v to numpy.put(array, positions, v),
+    which repeats or cuts v's flat items along the diagonal as fill_diagonal does."""
+    import numpy
+    return numpy.ravel_multi_index(diagonal_index(array), numpy.shape(array))
 
 
 def changes_in_place(value, method):

@@ -24,7 +24,7 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     power_exponent, python_power, saved_item, scale_gradient, scatter_add, sequence_add,
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
-    zeros_like_value)
+    zero_cotangent_product, zero_restored_slot, zeros_like_value)
 from . import runtime_numba_writes
 from .runtime_numba_writes import as_index
 
@@ -271,6 +271,22 @@ def install():
             return lambda x: numpy.sign(x)
         if is_array(x) and not is_complex(x):
             return lambda x: numpy.sign(x)
+
+    @overload(zero_cotangent_product)
+    def _zero_cotangent_product(cotangent, product):
+        if is_complex(product) or is_complex(cotangent):
+            return None  # left to the NumPy path
+        if is_number(product):
+            return lambda cotangent, product: \
+                0.0 if cotangent == 0 and product != product else product
+        if is_array(product):
+            return lambda cotangent, product: numpy.where(
+                (cotangent == 0) & numpy.isnan(product), 0.0, product)
+
+    @overload(zero_restored_slot)
+    def _zero_restored_slot(buffer, container, index):
+        if is_array(buffer) or is_number(buffer):
+            return lambda buffer, container, index: buffer
 
     @overload(unit_like)
     def _unit_like(s):

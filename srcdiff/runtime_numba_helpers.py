@@ -100,6 +100,20 @@ def abs_slope(x):
     return numpy.sign(x)
 
 
+def zero_restored_slot(buffer, container, index):
+    """After an item write's old item is restored: an array's adjoint as it is (the NumPy
+    path's also reshapes a list's slot, which compiled code has none of)."""
+    return buffer
+
+
+def zero_cotangent_product(cotangent, product):
+    """`product` (cotangent * slope) with 0 where the cotangent is 0 and the product NaN, as
+    the NumPy path's (srcdiff/zero_cotangents.py), for real numbers and arrays."""
+    if numpy.ndim(product) == 0 and not isinstance(product, numpy.ndarray):
+        return 0.0 if cotangent == 0 and product != product else product
+    return numpy.where((cotangent == 0) & numpy.isnan(product), 0.0, product)
+
+
 def unit_like(s):
     """One shaped like the cotangent `s` (its factor is applied at the end: scale_gradient)."""
     return 1.0 if numpy.ndim(s) == 0 and not isinstance(s, numpy.ndarray) else numpy.ones_like(s)
@@ -294,7 +308,8 @@ HELPERS = {f.__name__: f for f in (
     check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
     sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
     sequence_mul_tangent, snapshot, add_adjoints,
-    check_not_shared, copy_tangent, add_tangents, check_item_update, check_cotangent)}
+    check_not_shared, copy_tangent, add_tangents, check_item_update, check_cotangent,
+    zero_cotangent_product, zero_restored_slot)}
 
 
 # --- the numpy the compiled code sees ----------------------------------------------------

@@ -240,10 +240,11 @@ def cumsum_grad(grad, like, axis):
 
 
 def tie_split(grad, wins, ties):
-    """`grad` where `wins`, half of it where `ties`, zero elsewhere (broadcast together)."""
+    """`grad` where `wins`, half of it where `ties`, zero elsewhere (broadcast together): 0,
+    not grad * 0, which an infinite grad (arccos(minimum(c, 1)) at 1) would make NaN."""
     if isinstance(grad, (list, tuple)):  # the tangent of a list argument
         grad = numpy.asarray(grad)
-    return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, grad * 0))
+    return numpy.where(wins, grad, numpy.where(ties, grad * 0.5, 0))
 
 
 def clip_mask(a, lo, hi, part, lo2=None, hi2=None):

@@ -48,7 +48,8 @@ from srcdiff.runtime import (abs_slope, arange_slopes, center_like, centered,
                              reduced_count, repeat_grad, safe_divide, saved_item, scatter_add,
                              solve_grad_a, solve_grad_b, solve_tangent_a, split_grad,
                              scattered_add_grad, sum_to_gradient, take_along_axis_grad,
-                             take_and_zero, take_grad,
+                             take_and_zero, take_grad, zero_cotangent_product,
+                             zero_cotangent_tangent, zero_restored_slot,
                              take_indices, tie_split,
                              unbroadcast, unstack_grad, zeros_like_value)
 # the container helpers of templates/containers.py
@@ -117,6 +118,22 @@ def copy_array_tangent(y, value):
 
 
 linear(saved_item, "value")
+linear(zero_restored_slot, "buffer")
+# a product of a zero cotangent made 0 where NaN (srcdiff/zero_cotangents.py): linear in the
+# product, under a mask (where it was zeroed) that is piecewise constant
+linear(zero_cotangent_tangent, "tangent",
+       transpose=lambda y, cotangent, product, tangent: zero_cotangent_tangent(
+           cotangent, product, d[y]))
+
+
+@forward(zero_cotangent_product)
+def zero_cotangent_product_tangent(y, cotangent, product):
+    d[y] = zero_cotangent_tangent(cotangent, product, d[product])
+
+
+@reverse(zero_cotangent_product)
+def zero_cotangent_product_adjoint(y, cotangent, product):
+    d[product] = zero_cotangent_tangent(cotangent, product, d[y])
 linear(pop_adjoint, "buffer")
 linear(sum_to_gradient, "grad")
 linear(finalize, "grad")

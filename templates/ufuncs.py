@@ -213,12 +213,29 @@ def where(r, condition, x=None, y=None):
 
 
 # clip is minimum(maximum(a, lo), hi); a value exactly on a bound counts as a's own.
-# NumPy 2.1+ also spells the bounds min= and max=.
-@partials(numpy.clip)
+# NumPy 2.1+ also spells the bounds min= and max=. Each operand's derivative is picked where
+# the value came from it (numpy.where), not multiplied by a 0/1 mask: an infinite cotangent
+# (arccos(clip(c, -1, 1)) at a clipped 1) gives the clipped items 0, not inf * 0 = NaN.
+@reverse(numpy.clip)
 def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
-    return (clip_mask(a, a_min, a_max, "a", min, max), clip_mask(a, a_min, a_max, "lo", min, max),
-            clip_mask(a, a_min, a_max, "hi", min, max), None,
-            clip_mask(a, a_min, a_max, "lo", min, max), clip_mask(a, a_min, a_max, "hi", min, max))
+    d[a] = unbroadcast(numpy.where(clip_mask(a, a_min, a_max, "a", min, max), d[y], 0), a)
+    d[a_min] = unbroadcast(numpy.where(clip_mask(a, a_min, a_max, "lo", min, max), d[y], 0),
+                           a_min)
+    d[a_max] = unbroadcast(numpy.where(clip_mask(a, a_min, a_max, "hi", min, max), d[y], 0),
+                           a_max)
+    d[min] = unbroadcast(numpy.where(clip_mask(a, a_min, a_max, "lo", min, max), d[y], 0), min)
+    d[max] = unbroadcast(numpy.where(clip_mask(a, a_min, a_max, "hi", min, max), d[y], 0), max)
+
+
+@forward(numpy.clip)
+def clip(y, a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    d[y] = broadcast_like(numpy.where(clip_mask(a, a_min, a_max, "a", min, max), d[a], 0), y)
+    d[y] = broadcast_like(numpy.where(clip_mask(a, a_min, a_max, "lo", min, max), d[a_min], 0),
+                          y)
+    d[y] = broadcast_like(numpy.where(clip_mask(a, a_min, a_max, "hi", min, max), d[a_max], 0),
+                          y)
+    d[y] = broadcast_like(numpy.where(clip_mask(a, a_min, a_max, "lo", min, max), d[min], 0), y)
+    d[y] = broadcast_like(numpy.where(clip_mask(a, a_min, a_max, "hi", min, max), d[max], 0), y)
 
 
 # modf(x) = (fractional part, integral part): the integral part is piecewise constant, so the

@@ -766,12 +766,27 @@ def list_slot_given_another_shape(x, s):
     return np.sum(L[0])
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="found by alias19, not an aliasing matter: a list slot written with "
-                   "an array of another shape than its old item crashes the adjoint (shapes "
-                   "(2,) and (3,) do not broadcast); on main too")
+def dict_slot_given_another_shape(x, s):
+    d = {"w": x * s, "b": s}
+    d["w"] = x[1:] * d["b"]
+    d["new"] = x[:1] * s
+    return np.sum(d["w"]) + np.sum(d["new"] * d["new"])
+
+
+def list_slot_shrunk_in_a_loop(x, s):
+    L = [x * s, x * x]
+    for k in range(2):
+        L[k] = L[k][1:] * s
+    return np.sum(L[0] * L[1])
+
+
 def test_a_list_slot_written_with_another_shape():
+    """Found by alias19 (on main too): the adjoint's slot was zeroed with the new item's
+    shape, (2,), which the list display's adjoint then added to x's (3,); the slot gets the
+    restored old item's shape (reverse.zero_restored_slot)."""
     check(list_slot_given_another_shape, X, 0.8, wrt=(0, 1), order=2)
+    check(dict_slot_given_another_shape, X, 0.8, wrt=(0, 1), order=2)
+    check(list_slot_shrunk_in_a_loop, X, 0.8, wrt=(0, 1), order=2)
 
 
 def fancy_copy_then_loop(x, A, s):

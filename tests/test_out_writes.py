@@ -330,13 +330,37 @@ def fill_diagonal_cycling_a_short_value(x):
     return np.sum(K * K)
 
 
-@pytest.mark.xfail(strict=True, reason="out_writes.fill_diagonal lowers to "
-                   "`K[diagonal_index(K)] = val`, which raises NumPy's unlocated ValueError "
-                   "(shape mismatch) where NumPy's fill_diagonal repeats or cuts a val of "
-                   "another length than the diagonal: differentiate it (numpy.resize(val, n)) "
-                   "or refuse it located")
+def fill_diagonal_cutting_a_matrix_value(x):
+    A = np.zeros((3, 4)) + x[0]
+    np.fill_diagonal(A, np.outer(x[1:3], x[3:5]))   # its 4 flat items cut to the 3 diagonal ones
+    return np.sum(np.sin(A) * x[5])
+
+
+def fill_diagonal_from_a_name(x):
+    K = np.outer(x[:3], x[:3])
+    s = x[4] * 2.0
+    np.fill_diagonal(K, s)
+    return np.sum(K ** 2)
+
+
 def test_fill_diagonal_with_a_value_shorter_than_the_diagonal():
-    try:
-        check(fill_diagonal_cycling_a_short_value, X)
-    except srcdiff.SrcdiffError as err:   # a located refusal would do too
-        assert err.filename == __file__
+    """(hunt19: an unlocated ValueError) A val that is not a number is numpy.put(K,
+    diagonal_positions(K), val): its flat items repeat or are cut along the diagonal."""
+    check(fill_diagonal_cycling_a_short_value, X)
+    check(fill_diagonal_cutting_a_matrix_value, X)
+    check(fill_diagonal_from_a_name, X)
+
+
+def fill_diagonal_of_a_cube_with_unequal_sides(x):
+    A = np.zeros((2, 3, 3)) + x[0]
+    np.fill_diagonal(A, x[1])
+    return np.sum(A)
+
+
+def test_fill_diagonal_raises_numpys_error_on_unequal_sides():
+    """NumPy refuses a 3-d array whose sides differ; the derivative raises the same error
+    instead of writing a diagonal the function itself never writes."""
+    with pytest.raises(ValueError, match="equal length"):
+        fill_diagonal_of_a_cube_with_unequal_sides(X)
+    with pytest.raises(ValueError, match="equal length"):
+        srcdiff.grad(fill_diagonal_of_a_cube_with_unequal_sides)(X)

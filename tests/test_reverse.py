@@ -193,3 +193,49 @@ def test_a_round_that_would_build_the_same_adjoint_is_skipped(fn, skipped):
     assert forced_rounds >= 2
     assert (rounds == 1) == skipped, (rounds, forced_rounds)
     check(fn, w, x)
+
+
+# -- hunt20: lists of lists and list parameters written with items of another shape ---------
+def list_parameter_slot_shrunk(xs, s):
+    xs[0] = xs[0][1:] * s
+    return np.sum(xs[0]) + np.sum(xs[1] ** 2)
+
+
+def row_of_a_list_of_lists_written(x, s):
+    LL = [[x * 1.0, x * 2.0], [x]]
+    row = LL[0]
+    row[0] = x[1:] * s
+    return np.sum(row[0]) + np.sum(LL[0][1])
+
+
+def test_a_list_written_into_an_item_of_a_list_of_lists():
+    """`row = LL[0]; row[0] = v`: the alias checks copy row (own_copy) after the lowering
+    gave each local its kind, so the copy's adjoint was added with `+` (joining two lists)
+    and unbroadcast to a ragged list (a crash); the copy of a maybe-list is one
+    (reverse._copy_edges) and a list's adjoint passes unbroadcast as it is. A list
+    parameter's slot written with another shape: on main a crash, (2,) and (3,)."""
+    x = np.array([0.3, -1.2, 0.7])
+    check(list_parameter_slot_shrunk, [x.copy(), x * 2], 0.8, wrt=(0, 1), order=2)
+    check(row_of_a_list_of_lists_written, x, 0.8, wrt=(0, 1), order=2)
+
+
+def euler_steps_written_into_a_copy(y0, a):
+    y = y0.copy()   # a maybe-list (a list's .copy() is one): its slot is re-zeroed in reverse
+    out = np.zeros(6)
+    for t in range(6):
+        y[0] = y[0] + 0.05 * (a * y[1])
+        y[1] = y[1] - 0.05 * np.sin(y[0])
+        out[t] = y[0] * y[1]
+    return np.sum(out ** 2)
+
+
+def test_an_item_write_into_a_maybe_list_compiles_with_numba():
+    """zero_restored_slot, emitted after the restore of an item write into what may be a
+    list, has a Numba version (the array's adjoint as it is): jit=True compiled it no more."""
+    pytest.importorskip("numba")
+    args = (np.array([0.5, 0.3]), 1.2)
+    check(euler_steps_written_into_a_copy, *args, wrt=(0, 1))
+    want = srcdiff.grad(euler_steps_written_into_a_copy, wrt=(0, 1))(*args)
+    got = srcdiff.grad(euler_steps_written_into_a_copy, wrt=(0, 1), jit=True)(*args)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-12)

@@ -11,7 +11,7 @@ from srcdiff.runtime_adjoint import (MissingItem, ShapeOf, add_adjoints, add_at,
                                      drop_missing, finalize, no_derivative, ones_like_value,
                                      own_copy, pop_adjoint, saved_item, scatter_add, shape_of,
                                      snapshot, sum_to_gradient, take_and_zero, unbroadcast,
-                                     unpop_adjoint, zeros_like_value)
+                                     unpop_adjoint, zero_restored_slot, zeros_like_value)
 
 rng = np.random.default_rng(17)
 
@@ -199,3 +199,17 @@ def test_saved_item_of_an_array_copies_what_is_not_a_number():
     saved = saved_item(held, 0)
     held[0].append(2.0)
     assert saved == [1.0]                       # a mutable object in an object array too
+
+
+def test_zero_restored_slot_takes_the_restored_items_shape():
+    """A list slot zeroed with the written item's shape gets the restored item's; a dict key
+    the restore took out leaves the adjoint; an array's adjoint is given back untouched; the
+    adjoint given is not changed (a fresh container)."""
+    d_list = [np.zeros(2), np.ones(3)]
+    got = zero_restored_slot(d_list, [np.arange(4.0), np.arange(3.0)], 0)
+    assert np.shape(got[0]) == (4,) and got[1] is d_list[1] and np.shape(d_list[0]) == (2,)
+    d_dict = {"w": np.zeros(2), "new": np.zeros(1)}
+    assert np.shape(zero_restored_slot(d_dict, {"w": np.ones(3)}, "w")["w"]) == (3,)
+    assert "new" not in zero_restored_slot(d_dict, {"w": np.ones(3)}, "new") and "new" in d_dict
+    buffer = np.ones(3)
+    assert zero_restored_slot(buffer, np.ones(3), 0) is buffer

@@ -32,6 +32,26 @@ def test_diagonal_index_is_where_fill_diagonal_writes(shape):
     numpy.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("shape,value", [((3, 3), [1.0, 2.0]), ((5, 3), numpy.ones((2, 2))),
+                                         ((2, 4), [1.0, 2.0, 3.0]), ((3, 3, 3), [4.0]),
+                                         ((3, 3), [])])
+def test_diagonal_positions_with_numpy_put_is_fill_diagonal(shape, value):
+    """out_writes.py lowers numpy.fill_diagonal(a, v) with an array v to numpy.put(a,
+    diagonal_positions(a), v): v's flat items repeated or cut along the diagonal; NumPy's
+    errors for a 1-d array and a cube of unequal sides."""
+    from srcdiff.runtime_inplace import diagonal_index, diagonal_positions
+    want = numpy.arange(float(numpy.prod(shape))).reshape(shape)
+    got = want.copy()
+    numpy.fill_diagonal(want, value)
+    numpy.put(got, diagonal_positions(got), value)
+    numpy.testing.assert_array_equal(got, want)
+    for bad in (numpy.zeros(3), numpy.zeros((2, 3, 3))):
+        with pytest.raises(ValueError):
+            numpy.fill_diagonal(bad.copy(), 1.0)
+        with pytest.raises(ValueError):
+            diagonal_index(bad)
+
+
 def test_flat_writes_match_numpys_put_putmask_and_place():
     """The items written and the values they take, against NumPy itself: repeated indices
     (the last write stays), negative ones, the modes, and values repeated by flat position."""

@@ -319,6 +319,8 @@ def unbroadcast(grad, like):
     # fast path first: most operands were not broadcast (attribute reads, no numpy.shape)
     shape = getattr(like, "shape", None)
     if shape is None:
+        if isinstance(grad, (list, dict)):
+            return grad   # a list's adjoint (a list written into an item of a list of lists)
         shape = () if isinstance(like, (float, int, complex)) else numpy.shape(like)
     gshape = getattr(grad, "shape", None)
     if gshape is None:

@@ -96,17 +96,36 @@ def _log_or_sqrt(x):
     return np.sum(np.where(x > 0, np.log(x), np.sqrt(-x)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the unchosen branch is NaN (sqrt, log of a negative number): where's reverse rule gives "
-    "it a zero cotangent, which sqrt's and log's rules multiply by their NaN slope, so the "
-    "gradient is NaN where the function is smooth (JAX, autograd and PyTorch give NaN too); "
-    "forward mode is right (where picks the chosen tangent). A fix makes a zero cotangent "
-    "give zero in each rule with a singular slope; write where(x > 0, sqrt(where(x > 0, x, "
-    "1)), 0) meanwhile"))
 @pytest.mark.parametrize("f", [_sqrt_where_positive, _log_or_sqrt], ids=lambda f: f.__name__)
 def test_where_with_a_nan_in_the_unchosen_branch(f):
     with np.errstate(invalid="ignore", divide="ignore"):
         check(f, np.array([0.3, -0.4, 0.5]))
+
+
+def _angle_between(u, v):
+    c = np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v))
+    return np.arccos(np.clip(c * 1.25, -1.0, 1.0))   # clipped: arccos's slope at 1 is inf
+
+
+def _arcsin_of_clipped(x):
+    return np.sum(np.arcsin(np.clip(x, -1, 1)) * x)
+
+
+def _arccos_of_minimum(x):
+    return np.sum(np.arccos(np.minimum(x, 1.0)) + np.sqrt(np.maximum(x, 0.0)) * x)
+
+
+@pytest.mark.parametrize("f,args", [
+    (_angle_between, (np.array([1.0, 0.2, 0.1]), np.array([0.9, 0.25, 0.05]))),
+    (_arcsin_of_clipped, (np.array([0.5, -1.5, 0.2, 2.0]),)),
+    (_arccos_of_minimum, (np.array([0.5, -0.5, 0.2, 2.0]),))],
+    ids=["angle_between", "arcsin_of_clipped", "arccos_of_minimum"])
+def test_a_clipped_item_gets_zero_under_an_infinite_slope(f, args):
+    """The items clip (maximum, minimum) does not pass on get derivative 0, also where the
+    cotangent coming back is infinite (arccos at 1, sqrt at 0): 0, not inf * 0 = NaN (the
+    angle between two vectors, its cosine clipped against rounding)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        check(f, *args, wrt=tuple(range(len(args))))
 
 
 # -- clip ----------------------------------------------------------------------
