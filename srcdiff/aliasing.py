@@ -23,7 +23,7 @@ from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     helpers_result, written_back, written_only_before, apart, bound_just_before, places
 from .alias_flow_fresh import VIEW_FUNCS, viewed_argument  # (VIEW_FUNCS: argument_writes)
-from .alias_guards import checked_readers, makes_new_array, stopped_alias
+from .alias_guards import checked_readers, stopped_alias
 from .alias_roots import Roots, stored_into
 from .callables import is_user_function
 from .core import Kind
@@ -113,7 +113,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     tree = Roots(stmts)   # (what each name may hold: alias_roots)
     defs, displays, roots, may_share = tree.defs, tree.displays, tree.roots, tree.may_share
 
-    defined, flows = [], []
+    defined, flows, shadows = [], [], alias_guards.Shadows(stmts)
 
     def seen_writes(name):
         """{id(write): who sees it} for the writes into `name` some name bound before reads
@@ -151,32 +151,12 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
 
     every_name = {n for t in stmts for n in analyze.operands(t)}
 
-    def derived(name):
-        """`name`, the names bound from it (a row, a list of its rows) and the lists it is
-        appended or stored to, transitively; not through a ufunc or copying call."""
-        out, grew = {name}, True
-        while grew:
-            grew = False
-            for t in stmts:
-                reads = set(analyze.operands(t))
-                made = {h for h, v in [stored_into(t, defs) or (None, None)] if v in out and
-                        not _is_view_index(t.targets[0].slice)} - {None} \
-                    if t.sd.kind == Kind.SETITEM else set() if not out & reads or \
-                    makes_new_array(t) else \
-                    {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
-                    t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
-                    t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
-                if made - out:
-                    out |= made
-                    grew = True
-        return out
-
     def seen_through(holder, w, name, derive=True):
         """Whether the write `w` into `name` may be seen through `holder` or a name made of
         it (alias_flow, other reads aside; where it cannot tell: one of those read after
         the write before it is bound anew, alias_rows.read_before_rebound)."""
         seen_writes(name)   # (makes the flow)
-        names = derived(holder) if derive else {holder}
+        names = tree.derived(holder) if derive else {holder}
         found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
         return found is not None and (found != (None, None) or any(
             read_before_rebound(n, w, body) for n in names))
@@ -245,14 +225,17 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
+    def shadow(name, stmt):   # (the name checked for `name`, where it may be unbound at stmt)
+        return shadows.of(name) if name in defined[0][0].maybe(stmt) else None
+
     def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
-             item_of=False, strict=False):
+             item_of=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change;
         `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
-        read, by a name of `other` or not (`z = list(L)[0]` is y's own array); `strict`
-        (`must` too): refused where holder may be unbound at the write (`g = o.copied()`)."""
+        read, by a name of `other` or not (`z = list(L)[0]` is y's own array). A holder that
+        may be unbound at the write is checked through its shadow (alias_guards.Shadows)."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
@@ -265,7 +248,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         error = source.error(stmt.sd.line, reason, hint=hint)
         if holder is None and checked_readers(
                 source, flows[0], name, [w for w in writes[name] if id(w) in seen],
-                must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards):
+                must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards,
+                shadow):
             return   # (readers may share it, or not: the run tells; `z op= v` too)
         if holder is None and not _inplace(stmt):
             raise error
@@ -284,11 +268,10 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 (item_of and who != name) or (holder is not None and who is None) or \
                 (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
             if holder is not None and not must_be_defined(holder, w):   # (unbound on some
-                # path: the check cannot name it there; refused, `z op= v` where an array)
-                if read and (must or strict) and holder in defined[0][0].maybe(w) and _inplace(w):
-                    guards.setdefault((id(w), None, None), (w, error, None, None, None))
-                elif read and (must or strict) and holder in defined[0][0].maybe(w):
-                    raise source.error(w.sd.line, reason, hint=hint)
+                # path: checked through its shadow, None there; never bound there: unseen)
+                if read and shadow(holder, w) is not None:
+                    guards.setdefault((id(w), holder, None), (w, error, shadow(holder, w),
+                                                              None, None))
                 continue
             if read:   # (alias_flow sees it read: for an item, by a name or it cannot tell,
                 # `z = list(L)[0]`; by a name but a row of x, which alias_rows checks: `r =
@@ -397,7 +380,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     fail(written[target], f"writing into {target} here would change {shown} "
                          f"too: {target} {how.format(shown)}",
                          f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
-                         holder=other, strict="function" in how)   # (what a call gave back)
+                         holder=other)   # (what a call gave back too)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
             elif d.sd.kind == Kind.POP and not popped_unseen(target, value.func.value):
@@ -481,6 +464,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             fail(written[name], f"writing into {name} here would change {other} too: "
                  f"{other} may be {name} itself (an alias)",
                  f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
+    shadows.place(body, source.node.lineno)
     return list(guards.values())
 
 
