@@ -151,12 +151,15 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
 
     every_name = {n for t in stmts for n in analyze.operands(t)}
 
-    def seen_through(holder, w, name, derive=True):
+    def seen_through(holder, w, name, derive=True, rooted=False):
         """Whether the write `w` into `name` may be seen through `holder` or a name made of
         it (alias_flow, other reads aside; where it cannot tell: one of those read after
-        the write before it is bound anew, alias_rows.read_before_rebound)."""
+        the write before it is bound anew, alias_rows.read_before_rebound). `rooted`: or
+        through what holder was taken from and the names made of that (but `name`)."""
         seen_writes(name)   # (makes the flow)
         names = tree.derived(holder) if derive else {holder}
+        if rooted:
+            names = set().union(names, *(tree.derived(r) for r in roots(holder))) - {name}
         found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
         return found is not None and (found != (None, None) or any(
             read_before_rebound(n, w, body) for n in names))
@@ -229,13 +232,15 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         return shadows.of(name) if name in defined[0][0].maybe(stmt) else None
 
     def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
-             item_of=False):
+             item_of=False, same=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change;
         `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
         read, by a name of `other` or not (`z = list(L)[0]` is y's own array). A holder that
-        may be unbound at the write is checked through its shadow (alias_guards.Shadows)."""
+        may be unbound at the write is checked through its shadow (alias_guards.Shadows);
+        `same`: holder (or `other`) may be the very array written, which nothing made of it
+        may read after the write."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
@@ -251,9 +256,13 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards,
                 shadow):
             return   # (readers may share it, or not: the run tells; `z op= v` too)
+        others = [other] if isinstance(other, str) else other
+        if same and holder is None and others and not _inplace(stmt) and not any(
+                seen_through(o, w, name, True, True) for o in others for w in writes[name]
+                if id(w) in seen):
+            return   # (none of the names that would see it, nor what is made of them, reads)
         if holder is None and not _inplace(stmt):
             raise error
-        others = [other] if isinstance(other, str) else other
         for w in writes[name]:  # each write that may run and be seen: a check before each
             if id(w) not in seen:
                 continue
@@ -261,7 +270,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
-            if must and not seen_through(holder, w, name):
+            if holder is not None and (must or same) and not seen_through(
+                    holder, w, name, rooted=same):
                 continue   # what holder holds, and what is made of it, never sees it
             who = seen[id(w)][0]
             read = others is None or must or any(read_after(o, w, stmts) for o in others) or \
@@ -450,7 +460,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                         hint = f"write {src} = ... (a new array), or loop over a copy: " \
                             f"numpy.copy({src})"
                 fail(written[src], reason, hint, readers, holder=holder,
-                     must=holder is not None)
+                     must=holder is not None, same=s.sd.kind == Kind.COPY)
     guard_rows_read_after(source, user_names, body, stmts, written, guards,
                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
                           lambda r, w, base: seen_through(r, w, base, derive=False),
@@ -463,7 +473,8 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 continue  # (other in roots(name): the writes into name were checked above)
             fail(written[name], f"writing into {name} here would change {other} too: "
                  f"{other} may be {name} itself (an alias)",
-                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
+                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other,
+                 same=True)
     shadows.place(body, source.node.lineno)
     return list(guards.values())
 
