@@ -4,8 +4,8 @@ was copied, indexed or viewed from and the items of a list or tuple built here i
 those and the arguments' roots of functions of the user's it came from (`may_share`), the
 arguments of those calls as the user named them (`given_to_calls`: a method's object too,
 `layers[1].copied()`, a class dispatch's), and the names it may be the very same array as
-(`same_as`); and for one statement, the list or
-dict it stores a name's array into (`stored_into`).
+(`same_as`), and the names made of it (`derived`); and for one statement,
+the list or dict it stores a name's array into (`stored_into`).
 
 aliasing.check_writes asks these questions of the bindings alone (no order, no branches):
 where a name may hold another's array, its write is then followed by alias_flow, checked at
