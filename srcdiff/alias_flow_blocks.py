@@ -80,16 +80,24 @@ def is_local(stmt):
 def local_functions_only_called(stmts):
     """Whether every nested def and lambda is only called where it is defined (the lowering
     passes its free variables to each such call, so what it reads is seen there): one used
-    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up."""
-    defined = set()
+    as a value (passed on, stored, returned) may run anywhere, and this analysis gives up,
+    unless it is closed (`_closed`: it reads no name the body reads or binds, so wherever
+    it runs it sees only its arguments, as any unknown callee does)."""
+    defined, closed = set(), set()
+    outer = {n.id for t in stmts if not isinstance(t, S.FunctionDef) and not (
+        isinstance(t, S.Assign) and isinstance(t.value, S.Lambda)) for n in S.walk(
+        t.test if isinstance(t, (S.If, S.While)) else S.Tuple(elts=[t.target, t.iter],
+        ctx=S.Load()) if isinstance(t, S.For) else t) if isinstance(n, S.Name)}
     for t in stmts:
         if isinstance(t, S.ClassDef):
             return False
         if isinstance(t, S.FunctionDef):
             defined.add(t.name)
+            closed |= {t.name} if _closed(t, outer) else set()
         elif isinstance(t, S.Assign) and isinstance(t.value, S.Lambda) and \
                 isinstance(t.targets[0], S.Name):
             defined.add(t.targets[0].id)
+            closed |= {t.targets[0].id} if _closed(t.value, outer) else set()
     for t in stmts:
         if isinstance(t, S.FunctionDef) or (isinstance(t, S.Assign) and
                                             isinstance(t.value, S.Lambda)):
@@ -98,9 +106,26 @@ def local_functions_only_called(stmts):
             if isinstance(t, S.For) else [t]   # (a block's statements are checked apart)
         if any(isinstance(n, (S.Lambda, S.FunctionDef)) for o in own for n in S.walk(o)):
             return False
-        if defined & set(analyze.operands(t)):
+        if (defined - closed) & set(analyze.operands(t)):
             return False
     return True
+
+
+def _closed(fn, outer):
+    """Whether the nested def or lambda `fn` reads no name of `outer` (every name the body's
+    own statements read or bind) but its own parameters and locals, and holds nothing made
+    when it was defined (no decorator; defaults, if any, constants): a value holding no
+    array of the body's."""
+    args = fn.args
+    if getattr(fn, "decorator_list", None) or not all(
+            isinstance(d, S.Constant) for d in args.defaults + [
+                k for k in args.kw_defaults if k is not None]):
+        return False
+    own = {n.id for n in S.walk(fn) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
+    own |= {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    own |= {a.id for a in (args.vararg, args.kwarg) if a is not None}
+    return not any(isinstance(n, S.Name) and n.id in outer and n.id not in own
+                   for n in S.walk(fn))
 
 
 def inplace(stmt):

@@ -16,8 +16,12 @@ same array, a view of it, or a list, tuple, dict or record holding one, at any d
 raises the located refusal when the run shows the sharing; the derivative is then correct
 for every run that does not raise.
 
-Names alias_flow cannot follow (an answer of "cannot tell"), the written name itself (the
-rows a loop takes from it) and names that may be unbound at the write keep the refusal.
+A name that may be unbound when the write runs (`a = x` in one branch only, `r = m[0]` with
+m bound on one path) is checked through a name of srcdiff's standing for it (`Shadows`:
+`a_if_bound = None` first, `a_if_bound = a` after each binding of a): None, which shares
+nothing, where a is unbound, a's value where it is bound. Names alias_flow cannot follow (an
+answer of "cannot tell") and the written name itself (the rows a loop takes from it) keep
+the refusal.
 """
 import types
 
@@ -28,37 +32,102 @@ from .core import Kind
 _ROUNDS = 6   # how many readers, found one after another, a write may have
 
 
-def checked_readers(source, flow, name, seen_ws, defined_at, shown, guards):
+def checked_readers(source, flow, name, seen_ws, defined_at, shown, guards, shadow):
     """Checks before each write of `seen_ws` (writes into `name` some later read sees, by
     `flow`, an alias_flow.Flow) that each name reading it after holds none of its memory
     when it runs: True when placed into `guards` (keyed as aliasing.check_writes keys
-    them), False where a reader cannot be checked, or is bound once only (the one binding
-    shares the array: the refusal at compile time says more). `defined_at(r, w)`: whether
-    r is bound whenever w runs; `shown(r)`: how the user wrote r."""
+    them), False where a reader cannot be checked, or is bound once only, whenever the
+    write runs (the one binding shares the array: the refusal at compile time says more).
+    `defined_at(r, w)`: whether r is bound whenever w runs; `shown(r)`: how the user wrote
+    r; `shadow(r, w)`: the name standing for r where r may be unbound at w (Shadows.of),
+    None where r is never bound there."""
     found = {}
     for w in seen_ws:
         readers = []
         for _ in range(_ROUNDS):
-            got = flow.seen_by(w, name, ignore=frozenset(r for r, _ in readers))
+            got = flow.seen_by(w, name, ignore=frozenset(r for r, _, _ in readers))
             if got is None:
                 break
             reader, where = got
-            if reader is None or reader == name or where.sd.loop_item or \
-                    not _may_differ(flow, reader, name) or not defined_at(reader, w):
+            if reader is None or reader == name or where.sd.loop_item:
                 return False
-            readers.append((reader, where))
+            checked = reader if defined_at(reader, w) else shadow(reader, w)
+            if checked is None or (checked == reader and not _may_differ(flow, reader, name)):
+                return False
+            readers.append((reader, where, checked))
         else:
             return False
         found[id(w)] = (w, readers)
     for w, readers in found.values():
-        for reader, where in readers:
+        for reader, where, checked in readers:
             error = source.error(
                 w.sd.line, f"writing into {name} here would also change {shown(reader)}, "
                 f"which holds (part of) the same array when the write runs and is read "
                 f"after it (line {where.sd.line})",
                 hint=f"copy it first: {name} = numpy.copy({name})")
-            guards.setdefault((id(w), reader, None), (w, error, reader, None, None))
+            guards.setdefault((id(w), reader, None), (w, error, checked, None, None))
     return True
+
+
+class Shadows:
+    """Names of srcdiff's standing for names that may be unbound where a check reads them:
+    `h_if_bound = None` at the top of the body, `h_if_bound = h` after each binding of h, so
+    that the check (check_not_shared, which passes None) sees h's value where h is bound."""
+
+    def __init__(self, stmts):
+        self.taken = {n.id for t in stmts for n in S.walk(t) if isinstance(n, S.Name)}
+        self.made = {}   # holder -> its shadow's name
+
+    def of(self, holder):
+        if holder not in self.made:
+            name, k = f"{holder}_if_bound", 1
+            while name in self.taken:
+                k += 1
+                name = f"{holder}_if_bound_{k}"
+            self.taken.add(name)
+            self.made[holder] = name
+        return self.made[holder]
+
+    def place(self, body, line):
+        """Bind each shadow in `body` (the function's lowered statements; `line`: the
+        function's first line): None first, then the holder after each of its bindings."""
+        if not self.made:
+            return
+        self._after_bindings(body)
+        for holder, name in sorted(self.made.items(), reverse=True):
+            body.insert(0, _copy(name, S.const(None), line))
+
+    def _after_bindings(self, body):
+        i = 0
+        while i < len(body):
+            stmt = body[i]
+            if isinstance(stmt, S.FunctionDef):
+                i += 1
+                continue
+            for field in ("body", "orelse"):
+                inner = getattr(stmt, field, None)
+                if isinstance(inner, list):
+                    self._after_bindings(inner)
+            if isinstance(stmt, S.For):
+                for holder in self._bound(stmt.target):
+                    stmt.body.insert(0, _copy(self.made[holder], S.load(holder), stmt.sd.line))
+            elif isinstance(stmt, S.Assign):
+                for holder in self._bound(*stmt.targets):
+                    body.insert(i + 1, _copy(self.made[holder], S.load(holder), stmt.sd.line))
+                    i += 1
+            i += 1
+
+    def _bound(self, *targets):
+        return sorted({n.id for t in targets for n in S.walk(t) if isinstance(n, S.Name) and
+                       isinstance(n.ctx, S.Store) and n.id in self.made})
+
+
+def _copy(name, value, line):
+    from .core import Info
+    t = S.Assign(targets=[S.store(name)], value=value)
+    t.sd = Info(Kind.COPY, line=line)
+    t.lineno = line
+    return t
 
 
 def makes_new_array(t):

@@ -4,8 +4,8 @@ was copied, indexed or viewed from and the items of a list or tuple built here i
 those and the arguments' roots of functions of the user's it came from (`may_share`), the
 arguments of those calls as the user named them (`given_to_calls`: a method's object too,
 `layers[1].copied()`, a class dispatch's), and the names it may be the very same array as
-(`same_as`); and for one statement, the list or
-dict it stores a name's array into (`stored_into`).
+(`same_as`), and the names made of it (`derived`); and for one statement,
+the list or dict it stores a name's array into (`stored_into`).
 
 aliasing.check_writes asks these questions of the bindings alone (no order, no branches):
 where a name may hold another's array, its write is then followed by alias_flow, checked at
@@ -25,12 +25,34 @@ class Roots:
     list, tuple or dict built here it is bound to) and the questions asked of them."""
 
     def __init__(self, stmts):
-        self.defs = {}
+        self.stmts, self.defs = stmts, {}
         for t in stmts:
             if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name):
                 self.defs.setdefault(t.targets[0].id, []).append(t)
         self.displays = {t.targets[0].id: t.value for t in stmts if t.sd.kind == Kind.DISPLAY
                          and isinstance(t.targets[0], S.Name)}
+
+    def derived(self, name):
+        """`name`, the names bound from it (a row, a list of its rows) and the lists it is
+        appended or stored to, transitively; not through a ufunc or copying call."""
+        from .alias_guards import makes_new_array
+        from .alias_rows import is_view_index
+        out, grew = {name}, True
+        while grew:
+            grew = False
+            for t in self.stmts:
+                reads = set(analyze.operands(t))
+                made = {h for h, v in [stored_into(t, self.defs) or (None, None)] if v in out
+                        and not is_view_index(t.targets[0].slice)} - {None} \
+                    if t.sd.kind == Kind.SETITEM else set() if not out & reads or \
+                    makes_new_array(t) else \
+                    {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
+                    t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
+                    t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
+                if made - out:
+                    out |= made
+                    grew = True
+        return out
 
     def roots(self, name, seen=None):
         """`name` and the names whose arrays it may hold or be part of: what it was copied

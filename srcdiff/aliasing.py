@@ -23,7 +23,7 @@ from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, never_a_list, rebound_first, \
     helpers_result, written_back, written_only_before, apart, bound_just_before, places
 from .alias_flow_fresh import VIEW_FUNCS, viewed_argument  # (VIEW_FUNCS: argument_writes)
-from .alias_guards import checked_readers, makes_new_array, stopped_alias
+from .alias_guards import checked_readers, stopped_alias
 from .alias_roots import Roots, stored_into
 from .callables import is_user_function
 from .core import Kind
@@ -113,7 +113,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
     tree = Roots(stmts)   # (what each name may hold: alias_roots)
     defs, displays, roots, may_share = tree.defs, tree.displays, tree.roots, tree.may_share
 
-    defined, flows = [], []
+    defined, flows, shadows = [], [], alias_guards.Shadows(stmts)
 
     def seen_writes(name):
         """{id(write): who sees it} for the writes into `name` some name bound before reads
@@ -151,32 +151,15 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
 
     every_name = {n for t in stmts for n in analyze.operands(t)}
 
-    def derived(name):
-        """`name`, the names bound from it (a row, a list of its rows) and the lists it is
-        appended or stored to, transitively; not through a ufunc or copying call."""
-        out, grew = {name}, True
-        while grew:
-            grew = False
-            for t in stmts:
-                reads = set(analyze.operands(t))
-                made = {h for h, v in [stored_into(t, defs) or (None, None)] if v in out and
-                        not _is_view_index(t.targets[0].slice)} - {None} \
-                    if t.sd.kind == Kind.SETITEM else set() if not out & reads or \
-                    makes_new_array(t) else \
-                    {analyze.assigned(t)} - {None} if isinstance(t, S.Assign) or \
-                    t.sd.kind == Kind.APPEND else reads if isinstance(t, S.Expr) and \
-                    t.sd.kind != Kind.EFFECT else set()   # (a call for its effects: anywhere)
-                if made - out:
-                    out |= made
-                    grew = True
-        return out
-
-    def seen_through(holder, w, name, derive=True):
+    def seen_through(holder, w, name, derive=True, rooted=False):
         """Whether the write `w` into `name` may be seen through `holder` or a name made of
         it (alias_flow, other reads aside; where it cannot tell: one of those read after
-        the write before it is bound anew, alias_rows.read_before_rebound)."""
+        the write before it is bound anew, alias_rows.read_before_rebound). `rooted`: or
+        through what holder was taken from and the names made of that (but `name`)."""
         seen_writes(name)   # (makes the flow)
-        names = derived(holder) if derive else {holder}
+        names = tree.derived(holder) if derive else {holder}
+        if rooted:
+            names = set().union(names, *(tree.derived(r) for r in roots(holder))) - {name}
         found = flows[0].seen_by(w, name, ignore=frozenset(every_name - names))
         return found is not None and (found != (None, None) or any(
             read_before_rebound(n, w, body) for n in names))
@@ -245,14 +228,19 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
             defined.append((analyze.Definedness(body, ()), bound))
         return name not in defined[0][1] or name in defined[0][0].must(stmt)
 
+    def shadow(name, stmt):   # (the name checked for `name`, where it may be unbound at stmt)
+        return shadows.of(name) if name in defined[0][0].maybe(stmt) else None
+
     def fail(stmt, reason, hint, other=None, holder=None, forward_follows=False, must=False,
-             item_of=False, strict=False):
+             item_of=False, same=False):
         """Refuse the write `stmt`: at once, or (for `z += v`, which rebinds numbers, and
         writes into an item of `holder`, which only shares it when it is a view or a list
         item) by a check that runs before it. `other`: the names that would see the change;
         `item_of`: a write into an item of `holder`, checked wherever alias_flow sees a later
-        read, by a name of `other` or not (`z = list(L)[0]` is y's own array); `strict`
-        (`must` too): refused where holder may be unbound at the write (`g = o.copied()`)."""
+        read, by a name of `other` or not (`z = list(L)[0]` is y's own array). A holder that
+        may be unbound at the write is checked through its shadow (alias_guards.Shadows);
+        `same`: holder (or `other`) may be the very array written, which nothing made of it
+        may read after the write."""
         name = stmt.targets[0].value.id if stmt.sd.kind == Kind.SETITEM else stmt.targets[0].id
         seen = seen_writes(name)
         if not seen or (holder is None and checked_results(name, seen)):   # (`z op= v` too:
@@ -265,11 +253,16 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         error = source.error(stmt.sd.line, reason, hint=hint)
         if holder is None and checked_readers(
                 source, flows[0], name, [w for w in writes[name] if id(w) in seen],
-                must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards):
+                must_be_defined, lambda r: r if r in user_names else stem(S.load(r)), guards,
+                shadow):
             return   # (readers may share it, or not: the run tells; `z op= v` too)
+        others = [other] if isinstance(other, str) else other
+        if same and holder is None and others and not _inplace(stmt) and not any(
+                seen_through(o, w, name, True, True) for o in others for w in writes[name]
+                if id(w) in seen):
+            return   # (none of the names that would see it, nor what is made of them, reads)
         if holder is None and not _inplace(stmt):
             raise error
-        others = [other] if isinstance(other, str) else other
         for w in writes[name]:  # each write that may run and be seen: a check before each
             if id(w) not in seen:
                 continue
@@ -277,18 +270,18 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 if holder is None and not _inplace(w):
                     raise source.error(w.sd.line, reason, hint=hint)
                 error = source.error(w.sd.line, reason, hint=hint)
-            if must and not seen_through(holder, w, name):
+            if holder is not None and (must or same) and not seen_through(
+                    holder, w, name, rooted=same):
                 continue   # what holder holds, and what is made of it, never sees it
             who = seen[id(w)][0]
             read = others is None or must or any(read_after(o, w, stmts) for o in others) or \
                 (item_of and who != name) or (holder is not None and who is None) or \
                 (who not in (None, name) and not _rows_of(defs.get(who, ()), name))
             if holder is not None and not must_be_defined(holder, w):   # (unbound on some
-                # path: the check cannot name it there; refused, `z op= v` where an array)
-                if read and (must or strict) and holder in defined[0][0].maybe(w) and _inplace(w):
-                    guards.setdefault((id(w), None, None), (w, error, None, None, None))
-                elif read and (must or strict) and holder in defined[0][0].maybe(w):
-                    raise source.error(w.sd.line, reason, hint=hint)
+                # path: checked through its shadow, None there; never bound there: unseen)
+                if read and shadow(holder, w) is not None:
+                    guards.setdefault((id(w), holder, None), (w, error, shadow(holder, w),
+                                                              None, None))
                 continue
             if read:   # (alias_flow sees it read: for an item, by a name or it cannot tell,
                 # `z = list(L)[0]`; by a name but a row of x, which alias_rows checks: `r =
@@ -397,7 +390,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     fail(written[target], f"writing into {target} here would change {shown} "
                          f"too: {target} {how.format(shown)}",
                          f"copy it first: {target} = numpy.copy(...)", sorted(roots(other)),
-                         holder=other, strict="function" in how)   # (what a call gave back)
+                         holder=other)   # (what a call gave back too)
             elif d.sd.kind in (Kind.OPAQUE, Kind.ATTRIBUTE):
                 what = f"{target} is not an array this function created"
             elif d.sd.kind == Kind.POP and not popped_unseen(target, value.func.value):
@@ -467,7 +460,7 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                         hint = f"write {src} = ... (a new array), or loop over a copy: " \
                             f"numpy.copy({src})"
                 fail(written[src], reason, hint, readers, holder=holder,
-                     must=holder is not None)
+                     must=holder is not None, same=s.sd.kind == Kind.COPY)
     guard_rows_read_after(source, user_names, body, stmts, written, guards,
                           lambda n: sorted({n} | {m for m in defs if n in roots(m)}),
                           lambda r, w, base: seen_through(r, w, base, derive=False),
@@ -480,7 +473,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                 continue  # (other in roots(name): the writes into name were checked above)
             fail(written[name], f"writing into {name} here would change {other} too: "
                  f"{other} may be {name} itself (an alias)",
-                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other)
+                 f"make {other} a copy: {other} = numpy.copy(...)", other, holder=other,
+                 same=True)
+    shadows.place(body, source.node.lineno)
     return list(guards.values())
 
 

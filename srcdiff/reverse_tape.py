@@ -5,7 +5,7 @@ body; gives back the primal statements with the pushes before overwrites, and th
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.
 """
-from . import analyze, checkpointing, checks, end_saves, rereads
+from . import analyze, checkpointing, checks, end_saves, rereads, runtime_values
 from . import syntax as S
 from .names import TAPE
 from .syntax import index_value
@@ -49,15 +49,25 @@ class TapeMixin:
         its forward keeps them on the tape by reference and its backward reads them there, so
         an item write into one after the call (`y = layer.forward(h); h[0] += v`) must be undone
         before that backward runs, even when h is neither active nor read by name."""
-        held, items = set(), {}
+        held = set()
         for stmt in analyze.flatten(self.body):
-            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and \
-                    isinstance(stmt.value, (S.List, S.Tuple, S.Dict, S.Set)):
-                # a list, tuple or dict built here: the callee holds its items too
-                items.setdefault(stmt.targets[0].id, set()).update(
-                    n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
             if isinstance(stmt, S.Assign) and self.user_call(stmt) is not None:
                 held.update(n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
+        return self._sharing(held)
+
+    def _sharing(self, names):
+        """`names`, what they were taken from (analyze.taken_from: a row, a slice, an alias)
+        and the items of the lists, tuples and dicts built here among them (a record's fields
+        too: `record_of(cls, names, fields)` holds what `fields` holds), and so on."""
+        items = {}
+        for stmt in analyze.flatten(self.body):
+            if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
+                    isinstance(stmt.value, (S.List, S.Tuple, S.Dict, S.Set)) or
+                    stmt.sd.func is runtime_values.record_of):
+                # a list, tuple or dict built here (a record): it holds its items too
+                items.setdefault(stmt.targets[0].id, set()).update(
+                    n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))
+        held = set(names)
         while True:   # the items of those lists, what they were taken from, and so on
             grown = set(analyze.taken_from(self.body, held))
             for name in held | grown:
@@ -68,10 +78,11 @@ class TapeMixin:
 
     def _views_needed(self, needed):
         """The arrays whose memory the adjoint reads through another name: a name it needs
-        that was taken from them by an index (a row `for row in A`, a slice) or is an alias
-        of them. An item write into such an array must be undone before the adjoint reads
-        the view, even when the array itself is neither active nor read by name."""
-        return analyze.taken_from(self.body, needed)
+        that was taken from them by an index (a row `for row in A`, a slice), is an alias of
+        them, or is (taken from) a list, tuple or record holding them (_sharing). An item
+        write into such an array must be undone before the adjoint reads the view, even when
+        the array itself is neither active nor read by name."""
+        return self._sharing(needed)
 
     def primal_block(self, body, depth):
         out = []

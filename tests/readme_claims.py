@@ -206,6 +206,21 @@ def update_seen_through_an_alias(x, a):
     return np.sum(w * x) + np.sum(b * a)
 
 
+def shared_on_some_paths_only(x, c):
+    y = x * 2.0
+    if c > 0.0:
+        a = y
+        m = np.stack([x * 1.0, x * 3.0])
+        r = m[0]
+    else:
+        r = x * 3.0
+    y[0] = c * c
+    r[1] = np.sin(c)
+    if c > 0.0:
+        return np.sum(a * x) + np.sum(m)
+    return np.sum(y * x) + np.sum(r * x)
+
+
 def item_and_slice_writes(x):
     y = x * 1.0
     y[0] = y[1] * y[2]
@@ -995,6 +1010,10 @@ WORKS = [
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
     works("an in-place update of an array the function made, u = np.copy(x); w = u; u += v; "
           "... w ...; a loop's rows written by row.fill(v)", update_seen_through_an_alias, X, A,
+          wrt=(0, 1)),
+    works("a name that shares the array on some paths only, bound in one branch (if c: a = "
+          "x, r = m[0] with m made in one arm): checked when the write runs against the value "
+          "it has there (none where it is unbound)", shared_on_some_paths_only, X, -0.4,
           wrt=(0, 1)),
     works("lists built with append (and pop) then np.stack/np.array",
           lists_append_pop_stack, X),

@@ -239,3 +239,58 @@ def test_two_statements_in_the_arms_of_one_if_no_loop_runs_again_are_apart():
     assert not blocks.apart(copies[1], writes[1], body)   # (the loop runs both arms)
     assert not blocks.apart(copies[0], writes[1], body)   # (one after the other)
     assert not blocks.apart(writes[0], writes[0], body)
+
+
+# === nested functions used as values (issue #13, users 2461000000) ========================
+def closed_function_in_a_list(x, s):
+    def lam(t):
+        return np.log(1.5 + t * t)
+    k = 0
+    while k < 2:
+        k += 1
+        x[[0, 2]] += np.sin(1.5 * s)
+        t8 = x
+        fs = [lam, np.sin]
+        a9 = np.sum(np.stack([g(t8) for g in fs]), axis=0)
+    return np.sum(x * x) + np.sum(a9)
+
+
+def closed_function_and_a_list_read_after(x, s):
+    def lam(t):
+        return np.log(1.5 + t * t)
+    w = x * 1.0
+    total = 0.0
+    for k in range(2):
+        keep = [w, x]
+        w[0] = np.sin(1.5 * s)   # (keep[0] is w: read after, it sees the write)
+        fs = [lam, np.sin]
+        total = total + np.sum(np.stack([g(keep[0]) for g in fs]))
+    return total
+
+
+def test_a_closed_nested_function_used_as_a_value_leaves_the_flow_working():
+    """`fs = [lam, np.sin]`, lam reading none of the body's names: the analysis gave up
+    (a nested function used as a value may run anywhere) and the write was refused as seen
+    by `t8 = x`, bound anew before any read on every trip. lam holds nothing of the body's,
+    so it runs as any unknown callee would."""
+    check(closed_function_in_a_list, np.array([0.4, 0.9, 1.3, 0.7]), 0.3, wrt=(0, 1),
+          order=2)
+    with pytest.raises(srcdiff.SrcdiffError, match="writing into w here would also change "
+                                                   "keep, a list holding it"):
+        srcdiff.grad(closed_function_and_a_list_read_after, wrt=(0, 1))(
+            np.array([0.4, 0.9, 1.3, 0.7]), 0.3)
+
+
+def test_only_a_nested_function_reading_none_of_the_bodys_names_is_closed():
+    from srcdiff import analyze, syntax as S
+    fdef = S.parse_function(
+        "def f(x, s):\n    def a(t):\n        return t * 2.0\n"
+        "    def b(t):\n        return t * s\n    def c(t, k=s):\n        return t * k\n"
+        "    c2 = lambda t, k=2.0: t + k\n    y = x * s\n    fs = [a, b, c, c2]\n"
+        "    return y\n")
+    stmts = list(analyze.flatten(fdef.body))
+    outer = {"x", "s", "y", "fs"}
+    got = {t.name if isinstance(t, S.FunctionDef) else t.targets[0].id:
+           blocks._closed(t if isinstance(t, S.FunctionDef) else t.value, outer)
+           for t in stmts if isinstance(t, S.FunctionDef) or isinstance(t.value, S.Lambda)}
+    assert got == {"a": True, "b": False, "c": False, "c2": True}

@@ -58,9 +58,108 @@ def test_a_name_bound_once_needs_no_check():
     check(alias_bound_once, X.copy())
 
 
-def test_a_name_maybe_unbound_at_the_write_is_refused_at_compile_time():
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="would also change a"):
-        srcdiff.grad(alias_only_maybe_bound)(X.copy(), 1.0)
+def test_a_name_maybe_unbound_at_the_write_is_checked_when_it_runs():
+    """`a = x` in one branch only, x written after, a read after where bound: the check
+    looks at a's value where a is bound (a_if_bound, None where it is not)."""
+    source = srcdiff.source(srcdiff.grad(alias_only_maybe_bound))
+    assert "a_if_bound = None" in source and "check_not_shared(x, a_if_bound, " in source
+    check(alias_only_maybe_bound, X.copy(), -1.0, wrt=0, order=2)
+    _refused_at(alias_only_maybe_bound, 3, "would also change a", X.copy(), 1.0)
+
+
+def _refused_at(f, offset, match, *args, wrt=0):
+    """grad and jvp of f raise the located RuntimeRefusal at f's line `offset`."""
+    for make in (srcdiff.grad, srcdiff.jvp):
+        given = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+        if make is srcdiff.jvp:
+            given += (np.ones_like(given[wrt]) if isinstance(given[wrt], np.ndarray) else 1.0,)
+        with pytest.raises(srcdiff.RuntimeRefusal, match=match) as info:
+            make(f, wrt=wrt)(*given)
+        assert info.value.lineno == f.__code__.co_firstlineno + offset
+
+
+# === holders bound on some paths only (issue #13): checked, unbound or not ===============
+A3 = np.array([[0.3, -0.2, 0.5, 0.1], [0.1, 0.7, -0.4, 0.2], [0.6, 0.2, 0.9, -0.3]])
+
+
+def row_bound_in_one_branch(x, s):
+    if s > 0.0:
+        m = np.stack([x * 1.0, x * 2.0])
+        r = m[0]
+    else:
+        r = x * 3.0
+    r[0] = s * s
+    if s > 0.0:
+        return np.sum(m * x)
+    return np.sum(r * x)
+
+
+def row_bound_then_rebound(x, s, c):
+    if s > 0.0:
+        m = np.stack([x * 1.0, x * 2.0])
+        r = m[0]
+    else:
+        r = x * 3.0
+    if c > 0.0:
+        r = np.sin(x)
+    r[0] = s * s
+    if s > 0.0:
+        return np.sum(m * x) + np.sum(r)
+    return np.sum(r * x)
+
+
+def _same(v):
+    return v
+
+
+def _doubled(v):
+    return v * 2.0
+
+
+def helper_result_in_one_branch(x, s):
+    y = x * 2.0
+    if s > 0.0:
+        a = _same(y)
+    y[0] = s * s
+    if s > 0.0:
+        return np.sum(a * x)
+    return np.sum(y * x)
+
+
+def new_helper_result_in_one_branch(x, s):
+    y = x * 2.0
+    if s > 0.0:
+        a = _doubled(y) if s > 1.0 else _same(y)
+    y[0] = s * s
+    if s > 0.0:
+        return np.sum(a * x)
+    return np.sum(y * x)
+
+
+def test_a_row_whose_array_is_bound_on_one_path_only_is_checked():
+    """r = m[0] in one branch (m bound there only), r written after, m read after where
+    bound: was differentiated with no check (a wrong derivative where m held r's memory);
+    now checked against m's value where bound (m_if_bound)."""
+    check(row_bound_in_one_branch, X.copy(), -0.4, wrt=(0, 1), order=2)
+    _refused_at(row_bound_in_one_branch, 6, "writing into r here would change m", X.copy(),
+                0.4)
+
+
+def test_a_row_rebound_before_the_write_passes_the_check():
+    check(row_bound_then_rebound, X.copy(), 0.4, 0.5, wrt=(0, 1), order=2)
+    check(row_bound_then_rebound, X.copy(), -0.4, -0.5, wrt=(0, 1), order=2)
+    _refused_at(row_bound_then_rebound, 8, "writing into r here would change m", X.copy(),
+                0.4, -0.5)
+
+
+def test_what_a_helper_gave_back_on_one_path_is_checked():
+    """a = _same(y) in one branch, y written after, a read after where bound: was
+    differentiated with no check (a wrong derivative: a is y); now the check refuses the
+    run where a holds y, and passes where a is unbound or a new array."""
+    check(helper_result_in_one_branch, X.copy(), -0.4, wrt=(0, 1), order=2)
+    _refused_at(helper_result_in_one_branch, 4, "writing into y here would change a", X.copy(), 0.4)
+    check(new_helper_result_in_one_branch, X.copy(), 1.4, wrt=(0, 1), order=2)
+    _refused_at(new_helper_result_in_one_branch, 4, "writing into y here would change a", X.copy(), 0.4)
 
 
 def test_makes_new_array_for_ufuncs_and_copying_functions_only():

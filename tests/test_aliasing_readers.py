@@ -281,17 +281,22 @@ def test_a_method_copying_its_field_of_a_list_item_or_a_dispatch_differentiates(
         check(m.copied_of_either_class_that_copies, np.array([x0, -0.5, 0.8, 0.1]), order=2)
 
 
-def test_a_holder_bound_in_one_arm_only_is_refused_at_the_write(m):
+def test_a_holder_bound_in_one_arm_only_is_checked_at_the_write(m):
     """`layer = Grab(y); g = layer.copied()` in one arm of an if, g bound anew in the other,
-    then `g[2] = ...`: the run's check cannot name layer where it may be unbound, and the
-    write was left unchecked (silently wrong for x[0] > 0). Now refused, located at the
-    write. The neighbour, layer bound in both arms (both methods copy), is checked in the run
-    and differentiates."""
+    then `g[2] = ...`: the write was left unchecked (silently wrong for x[0] > 0), then
+    refused on every path. Now checked in the run through layer's shadow (None where layer
+    is unbound: alias_guards.Shadows): refused, located at the write, where layer holds g's
+    array (x[0] > 0), differentiated where the other arm ran. The neighbour, layer bound in
+    both arms (both methods copy), is checked in the run and differentiates."""
     for x0 in (0.3, -0.3):
         x = np.array([x0, -0.5, 0.8, 0.1])
-        with pytest.raises(srcdiff.SrcdiffError,
-                           match=r"readers.py:[0-9]+: writing into g here would change layer"):
-            srcdiff.grad(m.copied_of_an_object_made_in_one_arm)(x.copy())
+        if x0 > 0.0:
+            for make, more in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(4),))):
+                with pytest.raises(srcdiff.RuntimeRefusal, match=r"readers.py:[0-9]+: "
+                                   "writing into g here would change layer"):
+                    make(m.copied_of_an_object_made_in_one_arm)(x.copy(), *more)
+        else:
+            check(m.copied_of_an_object_made_in_one_arm, x, order=2)
         check(m.copied_of_an_object_made_in_both_arms, x, order=2)
 
 

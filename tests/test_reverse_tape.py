@@ -247,6 +247,34 @@ def test_an_array_a_callee_keeps_is_restored_before_its_backward(f, wrt):
     check(f, np.array([0.18, -0.86, -0.02]), A33.copy(), 0.25, wrt=wrt)
 
 
+
+# -- an array the adjoint reads through a list's item or a record's field, written after
+# (fuzz 2511000006, objects: wrong on session 19's main). The array written is no active
+# value and not read by name, so its write was not undone; but the adjoint reads it through
+# `L_item_1 = L[0]` of `L = [x, 1.5]`, or a method's `self.w` of a record built from
+# `fields = [x, 1.5]` (`record_of(Dense, ..., fields)`): the old items must come back first.
+def item_of_a_list_read_by_the_adjoint(x, A, s):
+    L = [x, 1.5]
+    h = np.sin(L[0] * np.sum(A, axis=1))
+    x[0] = 5.0 * s
+    return np.sum(h)
+
+
+def field_of_a_record_in_a_list_read_by_the_adjoint(x, A, s):
+    layers = [_Scaled(s, np.sum(x)), _Scaled(x, 1.5)]
+    h = np.sum(A * A, axis=1)
+    for layer in layers:
+        h = layer.forward(h)
+    x[[0, 2]] += np.tanh(s * s)
+    return np.sum(np.tanh(h) * np.where(x < 1.0, 1.0, 2.0))
+
+
+@pytest.mark.parametrize("f", [item_of_a_list_read_by_the_adjoint,
+                               field_of_a_record_in_a_list_read_by_the_adjoint])
+@pytest.mark.parametrize("wrt", [1, (1, 2)])
+def test_an_array_read_through_an_item_or_field_is_restored_before_the_adjoint(f, wrt):
+    check(f, np.array([0.18, -0.86, -0.02]), A33.copy(), 0.25, wrt=wrt, order=2)
+
 # -- a write restored in place restores every name of the object (session 16). The adjoint
 # reads a rule's result (exp_1, div_1) that the primal later changed in place through
 # another name; the restore `y[1:] = tape.pop()` puts its old items back, and the adjoint
