@@ -202,11 +202,15 @@ def primal(rev, stmt, depth):
                       if isinstance(s, S.AugAssign) and isinstance(s.target, S.Name)}
                      & set(bwd_exposed))
     incoming = {n: n + "_in" for n in updated}
-    rev.program.defs.append(S.function_def(bwd_name, [seg] + [
-        incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + bwd_head + [
-        S.Assign(targets=[S.store(n)], value=S.load(incoming[n]), type_comment=None)
-        for n in updated] + S.quote(f"{TAPE} = []") + bwd_loops + [
-        S.Return(value=_tuple(adj_out))]))
+    # a segment whose adjoint only pops values back (no adjoint changes) is not run again:
+    # it would leave nothing behind (forward mode, second order, refused such a call)
+    turns = bool(stored & set(rev.adjoints.values()))
+    if turns:
+        rev.program.defs.append(S.function_def(bwd_name, [seg] + [
+            incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + bwd_head
+            + [S.Assign(targets=[S.store(n)], value=S.load(incoming[n]), type_comment=None)
+               for n in updated] + S.quote(f"{TAPE} = []") + bwd_loops + [
+            S.Return(value=_tuple(adj_out))]))
     rev._calls[("checkpoint", id(stmt))] = (fwd_name, bwd_name, [])  # see transform._keep_values
     # the state a snapshot keeps: copied where the loop writes into it in place
     # (forward_segment_N runs a helper of the user's as written: it may write into its inputs)
@@ -252,7 +256,7 @@ def primal(rev, stmt, depth):
     turn = S.Assign(targets=[_store_tuple(adj_out)], value=bwd_call, type_comment=None) \
         if adj_out else S.Expr(value=bwd_call)
     action = names["action"]
-    last = [turn]
+    last = [turn] if turns else []
     if counted:  # the state at the start of a segment, as the loop kept it when it ran
         last = [S.If(test=S.quote_expr(f"{action} == 'restore_kept'"), body=[S.Assign(
             targets=[_store_tuple(carry)], value=S.quote_expr(f"{names['kept']}.pop()"),
