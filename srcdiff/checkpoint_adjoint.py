@@ -204,7 +204,7 @@ def primal(rev, stmt, depth):
     incoming = {n: n + "_in" for n in updated}
     # a segment whose adjoint only pops values back (no adjoint changes) is not run again:
     # it would leave nothing behind (forward mode, second order, refused such a call)
-    turns = bool(stored & set(rev.adjoints.values()))
+    turns = not loop_names.only_restores(record.body)
     if turns:
         rev.program.defs.append(S.function_def(bwd_name, [seg] + [
             incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + bwd_head

@@ -3,7 +3,8 @@ reverse: called by checkpoint_adjoint.py). Takes the loop, its body or the block
 function holds; gives back sets of names: those the loop binds or writes into (`assigned`,
 `written_in_place`), passes to the user's helpers (`handed_to_helpers`), reads (`loaded`,
 `loaded_outside`: after it), a block reads before binding them (`exposed`: a segment
-function's parameters) and the adjoint reads after popping them (`read_after_restore`).
+function's parameters) and the adjoint reads after popping them (`read_after_restore`); and
+whether the adjoint only pops values back (`only_restores`).
 
 A segment function's names are its own: a name `exposed` reports comes in as a parameter.
 A function the block defines (a def, a lambda) reads its free variables when it is called,
@@ -209,6 +210,23 @@ def read_after_restore(body):
                                   and isinstance(n.ctx, S.Store))
     visit(body)
     return out
+
+
+def only_restores(body):
+    """Whether an adjoint body only pops values back (`v = tape.pop()`, `a[i] = tape.pop()`,
+    in branches and loops too): it changes no adjoint, in place or otherwise, and undoes
+    what the segment's taped run changed."""
+    for st in analyze.flatten(body):
+        if isinstance(st, (S.If, S.For, S.While)):
+            continue
+        if isinstance(st, S.Assign) and _is_pop(st.value):
+            continue
+        if isinstance(st, S.Expr) and (_is_pop(st.value) or (
+                isinstance(st.value, S.Call) and isinstance(st.value.func, S.Name)
+                and st.value.func.id == S.COMMENT)):
+            continue
+        return False
+    return True
 
 
 def _is_pop(node):

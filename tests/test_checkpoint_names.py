@@ -5,6 +5,7 @@ locals) as if where it is defined. The derivatives these names make are checked 
 tests/test_checkpoint_adjoint.py and tests/test_checkpoint_closures.py."""
 from srcdiff import checkpoint_names as N
 from srcdiff import syntax as S
+from srcdiff.names import TAPE
 
 
 def block(text):
@@ -43,3 +44,13 @@ def test_stored_names_a_def_but_not_what_it_binds():
 def test_free_reads_leave_out_comprehension_targets():
     expr = block("v = [k * w for k in ks if k > m]")[0]
     assert N.free_reads(expr) == {"w", "ks", "m"}
+
+
+def test_an_adjoint_only_restoring_values_is_told_from_one_changing_an_adjoint():
+    # (srcdiff's placeholders for the tape and a comment, as the adjoint holds them)
+    pops = block(f"a1 = {TAPE}.pop()\nif c:\n    b, k = {TAPE}.pop()\n{S.COMMENT}('line 3')\n"
+                 f"for j in r:\n    x[j] = {TAPE}.pop()")
+    assert N.only_restores(pops)
+    for more in ("d_x = d_x + d_a", "d_x[i] += d_a", "add_at(d_x, i, d_a)",
+                 "x[0] = d_a"):
+        assert not N.only_restores(pops + block(more)), more
