@@ -214,19 +214,26 @@ def read_after_restore(body):
 
 def only_restores(body):
     """Whether an adjoint body only pops values back (`v = tape.pop()`, `a[i] = tape.pop()`,
-    in branches and loops too): it changes no adjoint, in place or otherwise, and undoes
+    `xs.pop()` undoing an append, in branches and loops too): it changes no adjoint, in place or otherwise, and undoes
     what the segment's taped run changed."""
     for st in analyze.flatten(body):
         if isinstance(st, (S.If, S.For, S.While)):
             continue
         if isinstance(st, S.Assign) and _is_pop(st.value):
             continue
-        if isinstance(st, S.Expr) and (_is_pop(st.value) or (
+        if isinstance(st, S.Expr) and (_is_pop(st.value) or _undoes_append(st.value) or (
                 isinstance(st.value, S.Call) and isinstance(st.value.func, S.Name)
                 and st.value.func.id == S.COMMENT)):
             continue
         return False
     return True
+
+
+def _undoes_append(node):
+    """`xs.pop()` of a list the taped run appended to (the adjoint undoing the append)."""
+    return (isinstance(node, S.Call) and not node.args and isinstance(node.func, S.Attribute)
+            and node.func.attr == "pop" and isinstance(node.func.value, S.Name)
+            and not node.func.value.id.startswith("d_"))
 
 
 def _is_pop(node):

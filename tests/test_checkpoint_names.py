@@ -49,7 +49,7 @@ def test_free_reads_leave_out_comprehension_targets():
 def test_an_adjoint_only_restoring_values_is_told_from_one_changing_an_adjoint():
     # (srcdiff's placeholders for the tape and a comment, as the adjoint holds them)
     pops = block(f"a1 = {TAPE}.pop()\nif c:\n    b, k = {TAPE}.pop()\n{S.COMMENT}('line 3')\n"
-                 f"for j in r:\n    x[j] = {TAPE}.pop()")
+                 f"for j in r:\n    x[j] = {TAPE}.pop()\n    items_1.pop()")
     assert N.only_restores(pops)
     for more in ("d_x = d_x + d_a", "d_x[i] += d_a", "add_at(d_x, i, d_a)",
                  "x[0] = d_a"):
