@@ -13,6 +13,11 @@ becomes two functions of the emitted module:
   tape of its own, then the adjoint of the body over it in reverse; it returns the
   adjoints the loop carries.
 
+The segment functions' names are their own: what a segment reads before binding it comes in
+as a parameter (checkpoint_names.py), a function the body defines (a def, a lambda, a try
+block's probe) is defined there as in the loop, and a local function defined before the loop
+that reads what the loop changes is defined again at their tops (checkpoint_closures.py).
+
 The primal computes the schedule (runtime_checkpoint.checkpoint_plan) and runs the
 forward sweep, pushing the state at each segment's start on the tape; the adjoint is
 a loop over the reverse sweep's actions: restore a state, advance (keep the state,
@@ -34,9 +39,10 @@ most S steps): its sweep only restores kept snapshots and turns, so no forward_s
 is emitted for it. No loop is run twice before the backward pass.
 """
 from . import analyze
+from . import checkpoint_names as loop_names
 from . import syntax as S
-from .checkpointing import describe_policy, refuse_stale_closures
-from .core import Kind
+from .checkpoint_closures import defined_again
+from .checkpointing import describe_policy
 from .errors import where
 from .names import _PRIVATE, TAPE
 from .syntax import COMMENT, comment
@@ -74,7 +80,6 @@ def policy_of(rev, stmt):
         raise rev.src.error(line, "srcdiff checkpoints loops only in the function it "
                             "differentiates, not in a function that one calls",
                             hint="checkpoint the call instead: srcdiff.checkpoint(g)(x)")
-    refuse_stale_closures(rev.src, stmt)
     return atom
 
 
@@ -97,8 +102,9 @@ def adjoint(rev, stmt, state, policy):
     rev.tape_used = used   # the body's pops are backward_segment_N's, on its own tape
     # the loop is run again from its state when the adjoint reaches it: what the body reads
     # from before the loop must then hold what it held when the loop ran
-    assigned = _assigned(stmt, stmt.target.id if isinstance(stmt, S.For) else None)
-    reads = sorted(_loaded(stmt.body) - assigned)
+    assigned = loop_names.assigned(stmt, stmt.target.id if isinstance(stmt, S.For) else None)
+    loaded = loop_names.loaded(stmt.body)
+    reads = sorted((loaded | defined_again(rev, stmt, loaded)[1]) - assigned)
     if isinstance(stmt, S.While):
         reads = sorted(set(reads) | {stmt.test.id})
     if reads:
@@ -127,11 +133,11 @@ def primal(rev, stmt, depth):
     seg = "segment"
     counted = _counted(stmt)
     target = stmt.target.id if isinstance(stmt, S.For) else names["step"]
-    assigned = _assigned(stmt, target)
+    assigned = loop_names.assigned(stmt, target)
     maybe_before = set(rev.defined.maybe(stmt)) | set(rev.low.params)
     # forward_segment_N: the plain body over a segment
     plain = [S.clone(s) for s in stmt.body]   # untaped, annotations dropped
-    loaded_after = _loaded_outside(rev.body, stmt)
+    loaded_after = loop_names.loaded_outside(rev.body, stmt)
     returned = sorted(assigned & (loaded_after | maybe_before)) or [target]
     fwd_loop = S.For(target=S.store(target), iter=S.load(seg), body=plain, orelse=[],
                      type_comment=None)
@@ -149,15 +155,20 @@ def primal(rev, stmt, depth):
     stored = {n.id for s in bwd_loops for n in S.walk(s)
               if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
     adj_out = [d for d in carried_adjoints if d in stored]
-    globals_ = _global_names(rev)
-    fwd_exposed = _exposed([fwd_loop, S.Return(value=_tuple(returned))], {seg}) - globals_
-    bwd_exposed = _exposed([S.quote(f"{TAPE} = []")[0]] + bwd_loops + [
+    # local functions that read what the loop changes, defined again at their tops
+    fwd_head = defined_again(rev, stmt, loop_names.loaded([fwd_loop]))[0]
+    bwd_head = defined_again(rev, stmt, loop_names.loaded(bwd_loops))[0]
+    globals_ = _global_names(rev) | _module_level(rev, fwd_head + bwd_head + [fwd_loop]
+                                                  + bwd_loops)
+    fwd_exposed = loop_names.exposed(fwd_head + [fwd_loop, S.Return(value=_tuple(returned))],
+                                     {seg}) - globals_
+    bwd_exposed = loop_names.exposed(bwd_head + [S.quote(f"{TAPE} = []")[0]] + bwd_loops + [
         S.Return(value=_tuple(adj_out))], {seg}) - globals_
     # the state at a segment's start: what the body reads from the step before, what the
     # adjoint reads after popping a value back to what it held before a step (at the
     # segment's first step, its value at the segment's start), and, where a value from
     # before the loop exists, what the adjoint may read of it
-    restored = _read_after_restore(record.body)
+    restored = loop_names.read_after_restore(record.body)
     carry = sorted(assigned & (fwd_exposed | restored
                                | (maybe_before & (bwd_exposed | rev.needed))))
     carry = carry or [target]  # a snapshot of something, so that pushes and pops pair plainly
@@ -169,7 +180,8 @@ def primal(rev, stmt, depth):
         if n not in rev.defined.must(stmt) and n not in rev.low.params:
             rev.preinit.add(n)
     returned = sorted(set(returned) | set(carry))   # a carry the body may leave unbound comes in
-    fwd_exposed |= _exposed([fwd_loop, S.Return(value=_tuple(returned))], {seg}) - globals_
+    fwd_exposed |= loop_names.exposed(fwd_head + [fwd_loop, S.Return(value=_tuple(returned))],
+                                      {seg}) - globals_
     # an online "sqrt" sweep only restores kept snapshots and turns: no forward segment
     plain_sweep = not (counted and _always_sqrt(record.policy))
     fwd_params = sorted(fwd_exposed)
@@ -182,23 +194,28 @@ def primal(rev, stmt, depth):
                "again from the state at its start, taped, then its adjoint in reverse.")
     if plain_sweep:
         rev.program.defs.append(S.function_def(fwd_name, [seg] + fwd_params, [
-            S.Expr(value=S.const(fwd_doc)), fwd_loop, S.Return(value=_tuple(returned))]))
+            S.Expr(value=S.const(fwd_doc))] + fwd_head + [fwd_loop,
+                                                          S.Return(value=_tuple(returned))]))
     # an adjoint passed in and updated in place (+=) comes in under a name of its own, so
     # that forward mode over this function (second order) sees a local, not a parameter
     updated = sorted({s.target.id for loop in bwd_loops for s in S.walk(loop)
                       if isinstance(s, S.AugAssign) and isinstance(s.target, S.Name)}
                      & set(bwd_exposed))
     incoming = {n: n + "_in" for n in updated}
-    rev.program.defs.append(S.function_def(bwd_name, [seg] + [
-        incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + [
-        S.Assign(targets=[S.store(n)], value=S.load(incoming[n]), type_comment=None)
-        for n in updated] + S.quote(f"{TAPE} = []") + bwd_loops + [
-        S.Return(value=_tuple(adj_out))]))
+    # a segment whose adjoint only pops values back (no adjoint changes) is not run again:
+    # it would leave nothing behind (forward mode, second order, refused such a call)
+    turns = not loop_names.only_restores(record.body)
+    if turns:
+        rev.program.defs.append(S.function_def(bwd_name, [seg] + [
+            incoming.get(p, p) for p in bwd_params], [S.Expr(value=S.const(bwd_doc))] + bwd_head
+            + [S.Assign(targets=[S.store(n)], value=S.load(incoming[n]), type_comment=None)
+               for n in updated] + S.quote(f"{TAPE} = []") + bwd_loops + [
+            S.Return(value=_tuple(adj_out))]))
     rev._calls[("checkpoint", id(stmt))] = (fwd_name, bwd_name, [])  # see transform._keep_values
     # the state a snapshot keeps: copied where the loop writes into it in place
     # (forward_segment_N runs a helper of the user's as written: it may write into its inputs)
-    handed = _handed_to_helpers(stmt)
-    in_place = (_written_in_place(stmt) | handed) & set(carry)
+    handed = loop_names.handed_to_helpers(stmt)
+    in_place = (loop_names.written_in_place(stmt) | handed) & set(carry)
     from . import runtime_checkpoint as rc
     out = []
     state = _tuple(carry)
@@ -239,7 +256,7 @@ def primal(rev, stmt, depth):
     turn = S.Assign(targets=[_store_tuple(adj_out)], value=bwd_call, type_comment=None) \
         if adj_out else S.Expr(value=bwd_call)
     action = names["action"]
-    last = [turn]
+    last = [turn] if turns else []
     if counted:  # the state at the start of a segment, as the loop kept it when it ran
         last = [S.If(test=S.quote_expr(f"{action} == 'restore_kept'"), body=[S.Assign(
             targets=[_store_tuple(carry)], value=S.quote_expr(f"{names['kept']}.pop()"),
@@ -317,59 +334,16 @@ def _counted(stmt):
                                          and stmt.sd.loop.ends_with_break)
 
 
-def _assigned(stmt, target):
-    """Names the loop binds or changes in place (item writes, appends, pops)."""
-    out = {target} - {None}
-    for s in analyze.flatten(stmt.body):
-        out |= {n.id for n in S.walk(s) if isinstance(n, S.Name) and isinstance(n.ctx, S.Store)}
-    return out | _written_in_place(stmt)
-
-
-def _written_in_place(stmt):
+def _module_level(rev, stmts):
+    """Names the functions defined in `stmts` read that the function never binds: the
+    emitted module's own (as for the function's own definitions, written as the user's)."""
+    local = set(rev.low.params).union(*(loop_names.stored(s) for s in analyze.flatten(rev.body)))
     out = set()
-    for s in analyze.flatten(stmt.body):
-        for n in S.walk(s):
-            if isinstance(n, S.Subscript) and isinstance(n.ctx, S.Store) \
-                    and isinstance(n.value, S.Name):
-                out.add(n.value.id)
-        kind = getattr(getattr(s, "sd", None), "kind", None)
-        if kind in (Kind.APPEND, Kind.POP, Kind.SETITEM):
-            call = s.value if isinstance(s, S.Expr) else getattr(s, "value", None)
-            base = getattr(getattr(call, "func", None), "value", None)
-            if isinstance(base, S.Name):
-                out.add(base.id)
-    return out
-
-
-def _handed_to_helpers(stmt):
-    """Names the loop passes to a function of the user's (which may write into them)."""
-    from .callables import is_user_function
-    return {n.id for s in analyze.flatten(stmt.body) if s.sd.kind in (Kind.CALL, Kind.EFFECT)
-            and is_user_function(s.sd.func) for n in S.walk(s.value) if isinstance(n, S.Name)}
-
-
-def _loaded(body):
-    return {n.id for s in body for n in S.walk(s)
-            if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)}
-
-
-def _loaded_outside(body, loop):
-    inner = {id(s) for s in analyze.flatten(loop.body)} | {id(loop)}
-    out = set()
-    for s in analyze.flatten(body):
-        if id(s) in inner:
-            continue
-        parts = [s]
-        if isinstance(s, S.For):
-            parts = [s.iter]
-        elif isinstance(s, S.While):
-            parts = [s.test]
-        elif isinstance(s, S.If):
-            parts = [s.test]
-        for part in parts:
-            out |= {n.id for n in S.walk(part) if isinstance(n, S.Name)
-                    and isinstance(n.ctx, S.Load)}
-    return out
+    for st in stmts:
+        for n in S.walk(st):
+            if isinstance(n, (S.FunctionDef, S.Lambda)):
+                out |= loop_names.free_reads(n)
+    return out - local
 
 
 def _global_names(rev):
@@ -382,69 +356,6 @@ def _global_names(rev):
     import builtins
     out |= {n for n in dir(builtins) if n not in rev.primal_names}
     return out
-
-
-def _exposed(stmts, defined):
-    """Names a block reads before it surely assigned them (a loop may not run, but one
-    over `segment`, never empty, runs at least once)."""
-    out = set()
-    _exposed_block(stmts, set(defined), out)
-    return out
-
-
-def _exposed_block(stmts, defined, out):
-    for s in stmts:
-        _exposed_stmt(s, defined, out)
-
-
-def _reads(node, defined, out):
-    for n in S.walk(node):
-        if isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and n.id not in defined:
-            out.add(n.id)
-
-
-def _stores(node, defined):
-    for n in S.walk(node):
-        if isinstance(n, S.Name) and isinstance(n.ctx, S.Store):
-            defined.add(n.id)
-
-
-def _exposed_stmt(s, defined, out):
-    if isinstance(s, S.For):
-        _reads(s.iter, defined, out)
-        inner = set(defined)
-        _stores(s.target, inner)
-        _exposed_block(s.body, inner, out)
-        if isinstance(s.iter, S.Name) and s.iter.id == "segment":
-            defined |= inner
-    elif isinstance(s, S.While):
-        _reads(s.test, defined, out)
-        _exposed_block(s.body, set(defined), out)
-    elif isinstance(s, S.If):
-        _reads(s.test, defined, out)
-        a, b = set(defined), set(defined)
-        _exposed_block(s.body, a, out)
-        _exposed_block(s.orelse, b, out)
-        defined |= a & b
-    elif isinstance(s, S.AugAssign):
-        _reads(s.value, defined, out)
-        _reads(s.target, defined, out)
-        if isinstance(s.target, S.Name) and s.target.id not in defined:
-            out.add(s.target.id)
-        _stores(s.target, defined)
-    elif isinstance(s, S.Assign):
-        _reads(s.value, defined, out)
-        for t in s.targets:
-            if not isinstance(t, (S.Name, S.Tuple, S.List)):
-                _reads(t, defined, out)  # an item write reads its base and index
-                if isinstance(t, S.Subscript) and isinstance(t.value, S.Name) \
-                        and t.value.id not in defined:
-                    out.add(t.value.id)
-        for t in s.targets:
-            _stores(t, defined)
-    else:
-        _reads(s, defined, out)
-        _stores(s, defined)
 
 
 def call_primal(rev, stmt, saved):
@@ -467,33 +378,3 @@ def call_adjoint(rev, stmt, fwd, out):
     rev.emit(out, [S.Assign(targets=[S.store(rev.namer.fresh("recomputed"))], value=S.Call(
         func=S.load(fwd), args=[S.load(TAPE)] + [S.load(n) for n in names], keywords=[]),
         type_comment=None)])
-
-
-def _read_after_restore(body):
-    """Names the adjoint body reads after popping their old values back (anywhere later in
-    the iteration, conservatively: across branches and inner loops)."""
-    popped, out = set(), set()
-
-    def visit(stmts):
-        for st in stmts:
-            if isinstance(st, (S.For, S.While, S.If)):
-                head = st.iter if isinstance(st, S.For) else st.test
-                out.update(n.id for n in S.walk(head) if isinstance(n, S.Name)
-                           and n.id in popped)
-                visit(st.body)
-                visit(st.orelse)
-                continue
-            out.update(n.id for n in S.walk(st) if isinstance(n, S.Name)
-                       and isinstance(n.ctx, S.Load) and n.id in popped)
-            if isinstance(st, S.Assign) and _is_pop(st.value):
-                for t in st.targets:
-                    popped.update(n.id for n in S.walk(t) if isinstance(n, S.Name)
-                                  and isinstance(n.ctx, S.Store))
-    visit(body)
-    return out
-
-
-def _is_pop(node):
-    return (isinstance(node, S.Call) and isinstance(node.func, S.Attribute)
-            and node.func.attr == "pop" and isinstance(node.func.value, S.Name)
-            and node.func.value.id == TAPE)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff import stop_gradient
 from gradcheck import check
 from srcdiff.errors import UnsupportedCodeError
 
@@ -253,3 +254,37 @@ def test_a_checkpointed_loop_writing_into_an_array_an_earlier_call_taped(f):
     # the segments wrote into the very array the call's tape held: its adjoint read the
     # loop's values (a wrong gradient); the loop now runs on a copy
     check(f, np.array([0.13673317, -0.6070102, 0.09158958]), 0.7865, wrt=(0, 1))
+
+
+def _pops_only(x, A, s):   # found by ckfuzz_hvp (seed 2540000018, family loops), as generated
+    a1 = np.sin(stop_gradient(np.fmax(x, -0.2)))
+    A = (stop_gradient((A + x)) + np.linalg.inv(3.0 * np.eye(3) + np.tanh((x[:, None] * a1))))
+    for r2 in reversed(np.where(a1 < 0.0, x, x)):
+        a1 /= (1.5 + 0.5 * np.tanh(r2) * 0.5 * np.tanh(r2))
+    if max(a1[0], a1[1]) > -0.3:
+        for r3 in [np.mean(A), np.max(x)]:
+            if np.abs(1.5) < 0.2:
+                continue
+            A[:, 0] = a1 / (1.0 + a1 * a1)
+            A -= 0.3 * np.arctan(A)
+        if abs(s) > -0.3:
+            return (np.eye(3) * (x.mean() + (s if s > 1.0 else s)))
+    return np.matmul((stop_gradient(A) + A), ((A + A) * (A @ A)))
+
+
+@pytest.mark.parametrize("policy", [2, "sqrt"])
+def test_a_loop_whose_adjoint_only_pops_values_back_runs_no_backward_segment(policy):
+    # the first loop's adjoint (with respect to A) only restores a1 for the line before it:
+    # backward_segment_1 returned nothing, and hvp refused its call ("the result of
+    # backward_segment_1 is dropped, but it is given a value being differentiated"); it is
+    # not emitted now. (stop_gradient: compared with the derivatives without checkpoint=)
+    x = np.array([-0.13755696, 0.25915091, -0.35785884])
+    A = np.array([[-0.0777, 0.21, 0.0008], [-0.7287, -0.199, -0.8786], [1.43, 0.742, 0.377]])
+    v = rng.normal(size=(3, 3))
+    text = srcdiff.source(srcdiff.grad(_pops_only, wrt=1, checkpoint=policy))
+    assert "def backward_segment_1" not in text and "def backward_segment_2" in text
+    np.testing.assert_allclose(srcdiff.grad(_pops_only, wrt=1, checkpoint=policy)(x, A, 0.47),
+                               srcdiff.grad(_pops_only, wrt=1)(x, A, 0.47), rtol=1e-12)
+    np.testing.assert_allclose(srcdiff.hvp(_pops_only, wrt=1, checkpoint=policy)(x, A, 0.47, v),
+                               srcdiff.hvp(_pops_only, wrt=1)(x, A, 0.47, v), rtol=1e-10,
+                               atol=1e-12)

@@ -720,53 +720,8 @@ def test_online_loop_emits_only_what_its_sweep_runs(policy):
     np.testing.assert_allclose(got, srcdiff.hvp(f)(x, w, v), rtol=1e-12, atol=1e-14)
 
 
-# -- hunt19: a checkpointed loop calling a local function that reads what the loop changes ---
-def steps_a_closure_reading_the_carry(x, s):
-    def step(t):
-        return np.tanh(t * s)
-    for i in srcdiff.checkpointed(range(5), snapshots=2):
-        s = step(x[i % 3])
-    return s * x[0]
-
-
-def while_steps_a_lambda_reading_the_carry(x, s):
-    step = lambda t: np.sin(t * s) + s   # noqa: E731
-    k = 0
-    while srcdiff.checkpointed(k < 4, snapshots=2):
-        s = step(x[k % 3])
-        k += 1
-    return s
-
-
-def steps_a_closure_reading_an_array_it_writes(x, s):
-    y = x * s
-    def step(t):
-        return np.tanh(t * y[0])
-    for i in srcdiff.checkpointed(range(5), snapshots=2):
-        y[0] = step(x[i % 3]) + y[1]
-    return np.sum(y * x)
-
-
-def defines_its_step_inside_the_checkpointed_loop(x, s):
-    for i in srcdiff.checkpointed(range(5), snapshots=2):
-        def step(t):
-            return np.tanh(t * s)
-        s = step(x[i % 3]) + 0.1   # this one crashed (NameError in the emitted segment)
-    return s * x[0]
-
-
-@pytest.mark.parametrize("f", [steps_a_closure_reading_the_carry,
-                               while_steps_a_lambda_reading_the_carry,
-                               steps_a_closure_reading_an_array_it_writes])
-def test_a_checkpointed_loop_calling_a_closure_over_its_carry_is_refused(f):
-    # the segments ran the closure, which read the carry's value from before the loop (its
-    # own cell, not the segment's name): wrong gradients, now refused at the call
-    x = np.array([0.5, -1.3, 0.7])
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="which the loop rebinds") as err:
-        srcdiff.vjp(f, wrt=(0, 1))(x, 0.4, 1.0)
-    assert err.value.filename.endswith("test_checkpointing.py") and "step(" in err.value.line
-
-
+# -- hunt19: a checkpointed loop calling a local function (ckpt20: the closures reading what
+# the loop changes, a def, lambda or try block in its body: tests/test_checkpoint_closures.py)
 def steps_a_closure_reading_what_the_loop_leaves(x, s):
     a = s * 1.0
     step = lambda t: np.sin(t * a)   # noqa: E731
@@ -788,55 +743,3 @@ def _unmarked_carry(x, s):   # the same loop not checkpointed: differentiated as
     for i in range(5):
         s = step(x[i % 3])
     return s * x[0]
-
-
-def defines_a_pure_step_inside_the_checkpointed_loop(x, s):
-    for i in srcdiff.checkpointed(range(5), snapshots=2):
-        def step(t):
-            return np.tanh(t * 2.0)
-        s = step(s) + x[i % 3]
-    return s * x[0]
-
-
-def sorts_by_a_lambda_inside_the_checkpointed_loop(x, s):
-    for i in srcdiff.checkpointed(range(3), snapshots=2):
-        v = sorted([x[0] * s, x[1] * s, x[2]], key=lambda a: -a)
-        s = v[0] * 0.5 + s
-    return s
-
-
-def maps_a_lambda_inside_a_checkpointed_while(x, s):
-    k = 0
-    while srcdiff.checkpointed(k < 4, snapshots=2):
-        s = sum(map(lambda a: a * s, x)) * 0.5
-        k += 1
-    return s
-
-
-@pytest.mark.parametrize("f", [defines_its_step_inside_the_checkpointed_loop,
-                               defines_a_pure_step_inside_the_checkpointed_loop,
-                               sorts_by_a_lambda_inside_the_checkpointed_loop,
-                               maps_a_lambda_inside_a_checkpointed_while])
-def test_a_checkpointed_loop_defining_a_function_is_refused(f):
-    # the segment functions did not hold the def or lambda: NameError when they ran
-    x = np.array([0.5, -1.3, 0.7])
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="defines a function") as err:
-        srcdiff.vjp(f, wrt=(0, 1))(x, 0.4, 1.0)
-    assert err.value.filename.endswith("test_checkpointing.py")
-
-
-def tries_a_log_inside_the_checkpointed_loop(x, s):
-    for i in srcdiff.checkpointed(range(4), snapshots=2):
-        try:
-            v = np.log(s * s + x[i % 3] ** 2)
-        except FloatingPointError:
-            v = 0.0
-        s = v * 0.5 + s
-    return s
-
-
-def test_a_checkpointed_loop_holding_a_try_block_is_refused():
-    # the try block's probe (attempt_1) was not defined in the segment functions: NameError
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="probe srcdiff writes for a try"):
-        srcdiff.vjp(tries_a_log_inside_the_checkpointed_loop, wrt=(0, 1))(
-            np.array([0.5, -1.3, 0.7]), 0.4, 1.0)
