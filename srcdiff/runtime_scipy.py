@@ -161,7 +161,8 @@ def argument_checks():
     the scipy.stats and scipy.linalg calls whose rules cover only some arguments (empty until
     the user's code has imported them)."""
     import sys
-    checks = _linalg_checks(sys.modules.get("scipy.linalg"))
+    from .runtime_scipy_linalg import linalg_checks
+    checks = linalg_checks(sys.modules.get("scipy.linalg"))
     stats = sys.modules.get("scipy.stats")
     if stats is None:
         return checks
@@ -172,19 +173,6 @@ def argument_checks():
         checks[registered(getattr(stats.dirichlet, method))] = (
             check_dirichlet_points, ["x", "alpha"])
     return checks
-
-
-def _linalg_checks(linalg):
-    """argument_checks' entries of scipy.linalg (templates/scipy_linalg_decomp.py)."""
-    if linalg is None:
-        return {}
-    return {linalg.solve: (check_structure, ["assume_a"]),
-            linalg.inv: (check_inv_structure, ["assume_a"]),
-            linalg.eigh: (check_eigh, ["b", "subset_by_index", "subset_by_value"]),
-            linalg.eigvalsh: (check_eigh, ["b", "subset_by_index", "subset_by_value"]),
-            linalg.svd: (check_svd_shape, ["a", "full_matrices", "compute_uv"]),
-            linalg.qr: (check_qr_mode, ["a", "mode", "pivoting"]),
-            linalg.lstsq: (check_lstsq_driver, ["lapack_driver"])}
 
 
 def _short(x, alpha):
@@ -319,147 +307,3 @@ def pad_into(small, big):
             for f, s in zip(numpy.shape(big), numpy.shape(small))]
     return numpy.pad(small, pads)
 
-
-# -- scipy.linalg's solve, inv, eigh, svd, qr, lstsq (templates/scipy_linalg_decomp.py) ----
-
-_STRUCTURES = {"sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym",
-               "pos": "sym", "positive definite": "sym", "upper triangular": "upper",
-               "lower triangular": "lower", "diagonal": "diagonal",
-               "tridiagonal": "tridiagonal"}
-
-
-def structured(a, assume_a, lower):
-    """The matrix scipy.linalg.solve or inv reads in a for its assume_a: the symmetric matrix
-    of one triangle ('sym', 'her', 'pos': the lower one with lower=True, else the upper), a
-    triangle, the diagonal or the three middle diagonals; a itself for None or 'gen'."""
-    kind = _STRUCTURES.get(assume_a)
-    if kind == "sym":
-        part = numpy.tril(a) if lower else numpy.triu(a)
-        return part + numpy.swapaxes(part, -1, -2) - numpy.tril(numpy.triu(a))
-    if kind == "upper":
-        return numpy.triu(a)
-    if kind == "lower":
-        return numpy.tril(a)
-    if kind == "diagonal":
-        return numpy.tril(numpy.triu(a))
-    if kind == "tridiagonal":
-        return numpy.tril(numpy.triu(a, -1), 1)
-    return a
-
-
-def structured_adjoint(g, assume_a, lower):
-    """The adjoint of structured: the gradient with respect to a from that with respect to
-    the matrix read (an entry off the diagonal of a symmetric one stands for two)."""
-    if _STRUCTURES.get(assume_a) == "sym":
-        both = g + numpy.swapaxes(g, -1, -2)
-        strict = numpy.tril(both, -1) if lower else numpy.triu(both, 1)
-        return strict + numpy.tril(numpy.triu(g))
-    return structured(g, assume_a, lower)
-
-
-def check_structure(assume_a, where):
-    """scipy.linalg.solve: every assume_a but 'banded' (whose band scipy finds in a's
-    values)."""
-    if assume_a is not None and assume_a not in _STRUCTURES and assume_a not in ("gen",
-                                                                              "general"):
-        refuse(f"srcdiff differentiates scipy.linalg.solve with assume_a=None, 'gen', 'sym', "
-               f"'her', 'pos', 'diagonal', 'tridiagonal' or a triangular one, not "
-               f"{assume_a!r}", "use scipy.linalg.solve_banded for a banded matrix", where)
-
-
-def check_inv_structure(assume_a, where):
-    """scipy.linalg.inv: assume_a None, 'gen', 'sym', 'her', 'pos' or triangular (SciPy 1.17's
-    inv with 'diagonal' keeps a's entries off the diagonal: no inverse to differentiate)."""
-    if assume_a not in (None, "gen", "general", "sym", "her", "pos", "upper triangular",
-                        "lower triangular"):
-        refuse(f"srcdiff differentiates scipy.linalg.inv with assume_a=None, 'gen', 'sym', "
-               f"'her', 'pos' or a triangular one, not {assume_a!r}",
-               "leave assume_a out, or invert a diagonal matrix as 1 / numpy.diagonal(a)",
-               where)
-
-
-def eigh_factors(y, a, lower, eigvals_only):
-    """[w, v] of scipy.linalg.eigh(a): its result, or, where it gave the eigenvalues alone,
-    both computed again (numpy.linalg.eigh reads the same triangle)."""
-    if eigvals_only:
-        return list(numpy.linalg.eigh(a, "L" if lower else "U"))
-    return list(y)
-
-
-def eigh_factors_given(t, y, a, lower, eigvals_only):
-    """The tangent of eigh_factors along y's tangent t."""
-    if eigvals_only:
-        w, v = numpy.linalg.eigh(a, "L" if lower else "U")
-        return [w * 0, v * 0]
-    return list(t)
-
-
-def eigh_factors_recomputed(t, y, a, lower, eigvals_only):
-    """The tangent of eigh_factors along a's tangent t."""
-    from .runtime_linalg import eigh_tangent
-    if eigvals_only:
-        w, v = numpy.linalg.eigh(a, "L" if lower else "U")
-        return list(eigh_tangent(t, w, v, "L" if lower else "U"))
-    return [y[0] * 0, y[1] * 0]
-
-
-def eigh_cotangents(g, factors, eigvals_only):
-    """[gw, gv]: the adjoint of eigh's result, zeros for the vectors it did not return."""
-    if eigvals_only:
-        return [g, factors[1] * 0]
-    return list(g)
-
-
-def eigh_tangent_of(t, a, y, lower, eigvals_only):
-    """scipy.linalg.eigh's result's tangent along t (the eigenvalues' alone for
-    eigvals_only=True)."""
-    from .runtime_linalg import eigh_tangent
-    w, v = eigh_factors(y, a, lower, eigvals_only)
-    out = eigh_tangent(t, w, v, "L" if lower else "U")
-    return out[0] if eigvals_only else out
-
-
-def check_eigh(b, subset_by_index, subset_by_value, where):
-    """scipy.linalg.eigh and eigvalsh: the standard problem (b=None), every eigenvalue."""
-    if b is not None:
-        refuse("srcdiff differentiates scipy.linalg.eigh and eigvalsh of one matrix only, not "
-               "the generalized problem a v = w b v", "with a Cholesky factor L of b, take "
-               "eigh(inv(L) @ a @ inv(L).T) and map the vectors back with inv(L).T", where)
-    if subset_by_index is not None or subset_by_value is not None:
-        refuse("srcdiff differentiates scipy.linalg.eigh and eigvalsh for every eigenvalue, "
-               "not a subset (subset_by_index, subset_by_value)", "compute them all and "
-               "index the result (w[-k:])", where)
-
-
-def check_svd_shape(a, full_matrices, compute_uv, where):
-    """scipy.linalg.svd: the vectors with full_matrices=True of a square matrix only."""
-    shape = numpy.shape(a)
-    if compute_uv and full_matrices and shape[-1] != shape[-2]:
-        refuse("scipy.linalg.svd with full_matrices=True of a non-square matrix has no "
-               "derivative (the extra singular vectors are any orthonormal completion)",
-               "pass full_matrices=False", where)
-
-
-def check_qr_mode(a, mode, pivoting, where):
-    """scipy.linalg.qr: mode='economic' (or 'full' of a square matrix), no pivoting, at least
-    as many rows as columns."""
-    shape = numpy.shape(a)
-    if pivoting:
-        refuse("srcdiff differentiates scipy.linalg.qr without pivoting only",
-               "leave pivoting out", where)
-    if mode not in ("economic", "full") or (mode == "full" and shape[-2] != shape[-1]):
-        refuse(f"srcdiff differentiates scipy.linalg.qr with mode='economic' (or 'full' of a "
-               f"square matrix) only, not mode={mode!r} of a {shape} matrix",
-               "pass mode='economic'", where)
-    if shape[-2] < shape[-1]:
-        refuse("srcdiff differentiates scipy.linalg.qr of matrices with at least as many "
-               "rows as columns only", "take the QR decomposition of the transpose (an LQ "
-               "decomposition) or of the leading square block", where)
-
-
-def check_lstsq_driver(lapack_driver, where):
-    """scipy.linalg.lstsq: not 'gelsy', which returns no singular values."""
-    if lapack_driver == "gelsy":
-        refuse("srcdiff differentiates scipy.linalg.lstsq with the 'gelsd' or 'gelss' driver, "
-               "not 'gelsy' (which returns no singular values)", "leave lapack_driver out",
-               where)

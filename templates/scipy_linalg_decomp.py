@@ -1,5 +1,5 @@
 """scipy.linalg as NumPy users port it: solve (assume_a=, lower=, transposed=), inv, det,
-cholesky, eigh / eigvalsh, svd / svdvals, qr, lstsq, for real matrices (a complex argument
+cholesky, eigh / eigvalsh, svd / svdvals, qr, lstsq, pinv, for real matrices (a complex argument
 is refused at the user's line), stacks of matrices where SciPy takes them.
 
 Most are numpy.linalg's rules (templates/linalg.py) with SciPy's conventions: cholesky
@@ -24,15 +24,17 @@ from srcdiff.runtime import (det_cofactor, det_grad, solve_grad_a, solve_grad_b,
 from srcdiff.runtime_linalg import (as_columns, cholesky_lower, cholesky_tangent, diag_embed,
                                     eig_gaps, hermitian_fold, hermitian_from,
                                     lstsq_residual_weight, lstsq_tangent_a, lstsq_tangent_b,
-                                    lower_half, qr_tangent, safe_reciprocal, svd_cotangents,
-                                    svd_factors, svd_tangent_of)
-from srcdiff.runtime_scipy import (check_eigh, check_inv_structure, check_lstsq_driver,
-                                   check_qr_mode, check_structure, check_svd_shape)
-from srcdiff.runtime_scipy import (eigh_cotangents, eigh_factors, eigh_factors_given,
-                                   eigh_factors_recomputed, eigh_tangent_of, structured,
-                                   structured_adjoint, transpose_if)
+                                    lower_half, pinv_tangent, qr_tangent, safe_reciprocal,
+                                    svd_cotangents, svd_factors, svd_tangent_of)
+from srcdiff.runtime_scipy import transpose_if
+from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure, check_lstsq_driver,
+                                          check_pinv_rank, check_qr_mode, check_structure,
+                                          check_svd_shape)
+from srcdiff.runtime_scipy_linalg import (eigh_cotangents, eigh_factors, eigh_factors_given,
+                                          eigh_factors_recomputed, eigh_tangent_of,
+                                          structured, structured_adjoint)
 
-for _name in "solve inv det cholesky eigh eigvalsh svd svdvals qr lstsq".split():
+for _name in "solve inv det cholesky eigh eigvalsh svd svdvals qr lstsq pinv".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
     real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
@@ -212,9 +214,25 @@ def lstsq(y, a, b, cond=None, overwrite_a=False, overwrite_b=False, check_finite
     d[y] = [*lstsq_tangent_b(d[b], a, b, y)]
 
 
+# pinv: numpy.linalg.pinv's rule (the rank must not change nearby; atol / rtol only set it);
+# return_rank=True is refused before the call
+@reverse(scipy.linalg.pinv)
+def pinv(y, a, atol=None, rtol=None, return_rank=False, check_finite=True):
+    pt = numpy.swapaxes(y, -1, -2)
+    gt = numpy.swapaxes(d[y], -1, -2)
+    d[a] = -numpy.matmul(pt, numpy.matmul(d[y], pt)) + \
+        numpy.matmul(gt - numpy.matmul(a, numpy.matmul(y, gt)), numpy.matmul(y, pt)) + \
+        numpy.matmul(numpy.matmul(pt, y), gt - numpy.matmul(numpy.matmul(gt, y), a))
+
+
+@forward(scipy.linalg.pinv)
+def pinv(y, a, atol=None, rtol=None, return_rank=False, check_finite=True):
+    d[y] = pinv_tangent(d[a], a, y)
+
+
 # -- the helpers' own rules (forward mode over an emitted gradient) --------------------------
 nondifferentiable(check_structure, check_inv_structure, check_eigh, check_svd_shape,
-                  check_qr_mode, check_lstsq_driver)
+                  check_qr_mode, check_lstsq_driver, check_pinv_rank)
 linear(structured, "a", transpose=lambda y, a, assume_a, lower: structured_adjoint(
     d[y], assume_a, lower))
 linear(structured_adjoint, "g", transpose=lambda y, g, assume_a, lower: structured(

@@ -869,7 +869,10 @@ if _sp is not None:
             ("svd", lambda a, b: np.sum(_sl.svd(a, full_matrices=False)[0] * b[:, :2]) +
              np.sum(_sl.svdvals(a) * b[0, :2]), (_TRI[:, :2], _x(3, 3))),
             ("qr", lambda a, b: np.sum(_sl.qr(a, mode="economic")[0] * b), (_TRI, _x(3, 3))),
-            ("lstsq", lambda a, b: np.sum(_sl.lstsq(a, b)[0] ** 2), (_TRI[:, :2], _x(3)))]:
+            ("lstsq", lambda a, b: np.sum(_sl.lstsq(a, b)[0] ** 2), (_TRI[:, :2], _x(3))),
+            ("pinv", lambda a, b: np.sum(_sl.pinv(a) * b), (_TRI[:, :2], _x(2, 3))),
+            ("lu_factor-solve", lambda a, b: np.sum(_sl.lu_solve(_sl.lu_factor(a), b)) +
+             np.sum(_sl.lu_factor(a)[0] * b[0]), (_TRI, _x(3)))]:
         case(f"scipy-{_name}", _f, *_args, wrt=(0, 1),
              xfail=_SCIPY_HOST.format(f"linalg.{_name.split('-')[0]}"))
     # templates/scipy_integrate.py

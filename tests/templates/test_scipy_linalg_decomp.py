@@ -185,6 +185,21 @@ def test_lstsq(rhs):
     check(f, rng.normal(size=(5, 3)), rng.normal(size=rhs), wrt=(0, 1))
 
 
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3)])
+def test_pinv(shape):
+    check(lambda a: np.sum(np.sin(sl.pinv(a)) * np.arange(1.0, shape[-1] + 1.0)[:, None]),
+          rng.normal(size=shape))
+
+
+def pinv_rank(a):
+    return np.sum(sl.pinv(a, return_rank=True)[0])
+
+
+def test_pinv_return_rank_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_linalg_decomp.py:\d+.*rank"):
+        srcdiff.grad(pinv_rank)(rng.normal(size=(3, 2)))
+
+
 def logm_of(a):
     return np.sum(sl.logm(a))
 
