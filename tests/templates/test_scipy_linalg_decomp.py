@@ -121,6 +121,14 @@ def test_eigenvalues_only(lower):
     check(lambda a: np.sum(sl.eigvalsh(a, lower=lower) ** 3), _skewed_spd(3))
 
 
+def test_stacked_decompositions():
+    def f(a):
+        w, v = sl.eigh(a)
+        return np.sum(w ** 2) + np.sum(v[..., 0] ** 4) + np.sum(sl.svdvals(a) ** 3) + \
+            np.sum(sl.qr(a, mode="economic")[1] ** 2)
+    check(f, _skewed_spd(3, 2))
+
+
 def subset(a):
     return np.sum(sl.eigh(a, subset_by_index=[0, 1], eigvals_only=True))
 
