@@ -12,6 +12,7 @@ forward-over-reverse code (hvp) differentiates emitted gradients through it.
 import numpy
 
 from .runtime_checks import refuse
+from .runtime_linalg import eigh_tangent
 
 _STRUCTURES = {"sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym",
                "pos": "sym", "positive definite": "sym", "upper triangular": "upper",
@@ -87,7 +88,6 @@ def eigh_factors_given(t, y, a, lower, eigvals_only):
 
 def eigh_factors_recomputed(t, y, a, lower, eigvals_only):
     """The tangent of eigh_factors along a's tangent t."""
-    from .runtime_linalg import eigh_tangent
     if eigvals_only:
         w, v = numpy.linalg.eigh(a, "L" if lower else "U")
         return list(eigh_tangent(t, w, v, "L" if lower else "U"))
@@ -104,7 +104,6 @@ def eigh_cotangents(g, factors, eigvals_only):
 def eigh_tangent_of(t, a, y, lower, eigvals_only):
     """scipy.linalg.eigh's result's tangent along t (the eigenvalues' alone for
     eigvals_only=True)."""
-    from .runtime_linalg import eigh_tangent
     w, v = eigh_factors(y, a, lower, eigvals_only)
     out = eigh_tangent(t, w, v, "L" if lower else "U")
     return out[0] if eigvals_only else out
