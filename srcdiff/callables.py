@@ -179,6 +179,9 @@ def is_user_function(obj):
     module = getattr(obj, "__module__", "") or ""
     if not isinstance(obj, types.FunctionType):   # inspect.isfunction
         return False   # (asked of every callee: a ufunc, a builtin is answered here)
+    if module.split(".")[0] == "scipy":
+        return False   # SciPy's own code (array-API and batching wrappers, Cython calls) is
+        # never followed: one without a rule is refused at the user's line (refusals.describe)
     from . import rules
     return (rules.lookup("reverse", obj) is None
             and not rules.is_nondifferentiable(obj)

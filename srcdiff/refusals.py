@@ -58,7 +58,22 @@ def describe(func):
     owner = getattr(func, "__self__", None)
     if isinstance(owner, numpy.ufunc):  # numpy.add.at, numpy.maximum.reduce, ...
         return f"numpy.{owner.__name__}.{func.__name__}"
-    return canonical_path(func) or getattr(func, "__qualname__", None) or repr(func)
+    path = canonical_path(func)
+    if path and path.startswith("scipy.") and "._" in path:
+        path = public_path(func, path)
+    return path or getattr(func, "__qualname__", None) or repr(func)
+
+
+def public_path(func, path):
+    """The shortest public path of a SciPy function `path` names in a private module
+    (scipy.linalg._matfuncs.logm: scipy.linalg.logm), else `path`."""
+    import sys
+    parts = path.split(".")
+    for i in range(1, len(parts) - 1):
+        module = sys.modules.get(".".join(parts[:i]))
+        if module is not None and getattr(module, parts[-1], None) is func:
+            return ".".join(parts[:i] + parts[-1:])
+    return path
 
 
 def bind_rule(src, stmt, template, target, args, keywords, func):

@@ -346,7 +346,8 @@ def _templates_package():
 OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_stats": "scipy.stats",
             "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal",
             "scipy_special_more": "scipy.special", "scipy_banded": "scipy.linalg",
-            "scipy_integrate": "scipy.integrate"}
+            "scipy_integrate": "scipy.integrate", "scipy_linalg_decomp": "scipy.linalg",
+            "scipy_lu": "scipy.linalg"}
 _pending = {}
 
 

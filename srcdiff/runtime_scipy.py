@@ -158,14 +158,15 @@ def check_dirichlet_points(x, alpha, where):
 
 def argument_checks():
     """{function: (check, names of its arguments the check is given)} for srcdiff.checks:
-    the scipy.stats calls whose rules cover only some shapes (empty until the user's code
-    has imported scipy.stats)."""
+    the scipy.stats and scipy.linalg calls whose rules cover only some arguments (empty until
+    the user's code has imported them)."""
     import sys
+    from .runtime_scipy_linalg import linalg_checks
+    checks = linalg_checks(sys.modules.get("scipy.linalg"))
     stats = sys.modules.get("scipy.stats")
     if stats is None:
-        return {}
+        return checks
     from .rules import registered
-    checks = {}
     for method in ("logpdf", "pdf"):
         checks[registered(getattr(stats.multivariate_normal, method))] = (
             check_mvn_points, ["x", "mean", "cov"])
@@ -305,3 +306,4 @@ def pad_into(small, big):
     pads = [((f - s) // 2, f - s - (f - s) // 2)
             for f, s in zip(numpy.shape(big), numpy.shape(small))]
     return numpy.pad(small, pads)
+

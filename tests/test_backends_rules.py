@@ -860,6 +860,24 @@ if _sp is not None:
     case("scipy-solve-banded", lambda ab, b: np.sum(_sl.solve_banded((1, 1), ab, b) ** 2),
          _x(3, 4) + np.array([[0.0], [4.0], [0.0]]), _x(4), wrt=(0, 1),
          xfail=_SCIPY_HOST.format("linalg.solve_banded"))
+    # templates/scipy_linalg_decomp.py
+    _SPD = _TRI @ _TRI.T + 0.2 * _TRI
+    for _name, _f, _args in [
+            ("solve", lambda a, b: np.sum(_sl.solve(a, b, assume_a="pos", lower=True) ** 2),
+             (_SPD, _x(3))),
+            ("inv-det", lambda a, b: np.sum(_sl.inv(a) * b) + _sl.det(a), (_TRI, _x(3, 3))),
+            ("cholesky", lambda a, b: np.sum(_sl.cholesky(a) * b), (_SPD, _x(3, 3))),
+            ("eigh", lambda a, b: np.sum(_sl.eigh(a)[1] * b) + np.sum(_sl.eigvalsh(a) * b[0]),
+             (_SPD, _x(3, 3))),
+            ("svd", lambda a, b: np.sum(_sl.svd(a, full_matrices=False)[0] * b[:, :2]) +
+             np.sum(_sl.svdvals(a) * b[0, :2]), (_TRI[:, :2], _x(3, 3))),
+            ("qr", lambda a, b: np.sum(_sl.qr(a, mode="economic")[0] * b), (_TRI, _x(3, 3))),
+            ("lstsq", lambda a, b: np.sum(_sl.lstsq(a, b)[0] ** 2), (_TRI[:, :2], _x(3))),
+            ("pinv", lambda a, b: np.sum(_sl.pinv(a) * b), (_TRI[:, :2], _x(2, 3))),
+            ("lu_factor-solve", lambda a, b: np.sum(_sl.lu_solve(_sl.lu_factor(a), b)) +
+             np.sum(_sl.lu_factor(a)[0] * b[0]), (_TRI, _x(3)))]:
+        case(f"scipy-{_name}", _f, *_args, wrt=(0, 1),
+             xfail=_SCIPY_HOST.format(f"linalg.{_name.split('-')[0]}"))
     # templates/scipy_integrate.py
     case("scipy-odeint", lambda y0, k: np.sum(_si.odeint(_decay, y0, np.array([0.0, 0.5]),
                                                          args=(k,)) ** 2),

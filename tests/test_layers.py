@@ -55,7 +55,7 @@ LAYERS = [
                 "runtime_banded", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
                 "runtime_integrate", "runtime_linalg", "runtime_numba", "runtime_numba_helpers",
                 "runtime_numba_writes",
-                "runtime_scipy",
+                "runtime_scipy", "runtime_scipy_linalg",
                 "runtime_sequences", "runtime_stats", "runtime_updates", "runtime_values",
                 "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
 ]

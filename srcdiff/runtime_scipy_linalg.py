@@ -1,0 +1,214 @@
+"""Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv and
+lu_factor / lu_solve call, templates/scipy_linalg_decomp.py and scipy_lu.py (run time: called
+by emitted code; checks.py places its argument checks). Takes the primal values and the
+cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
+passes.
+
+Never imports SciPy: the rule modules that call these helpers are loaded only once the
+user's code has imported scipy.linalg (srcdiff.rules.OPTIONAL). Each helper the emitted
+gradient calls has its own tangent rule beside the templates that use it, so
+forward-over-reverse code (hvp) differentiates emitted gradients through it.
+"""
+import numpy
+
+from .runtime_checks import refuse
+from .runtime_linalg import eigh_tangent
+
+_STRUCTURES = {"sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym",
+               "pos": "sym", "positive definite": "sym", "upper triangular": "upper",
+               "lower triangular": "lower", "diagonal": "diagonal",
+               "tridiagonal": "tridiagonal"}
+
+
+def structured(a, assume_a, lower):
+    """The matrix scipy.linalg.solve or inv reads in a for its assume_a: the symmetric matrix
+    of one triangle ('sym', 'her', 'pos': the lower one with lower=True, else the upper), a
+    triangle, the diagonal or the three middle diagonals; a itself for None or 'gen'."""
+    kind = _STRUCTURES.get(assume_a)
+    if kind == "sym":
+        part = numpy.tril(a) if lower else numpy.triu(a)
+        return part + numpy.swapaxes(part, -1, -2) - numpy.tril(numpy.triu(a))
+    if kind == "upper":
+        return numpy.triu(a)
+    if kind == "lower":
+        return numpy.tril(a)
+    if kind == "diagonal":
+        return numpy.tril(numpy.triu(a))
+    if kind == "tridiagonal":
+        return numpy.tril(numpy.triu(a, -1), 1)
+    return a
+
+
+def structured_adjoint(g, assume_a, lower):
+    """The adjoint of structured: the gradient with respect to a from that with respect to
+    the matrix read (an entry off the diagonal of a symmetric one stands for two)."""
+    if _STRUCTURES.get(assume_a) == "sym":
+        both = g + numpy.swapaxes(g, -1, -2)
+        strict = numpy.tril(both, -1) if lower else numpy.triu(both, 1)
+        return strict + numpy.tril(numpy.triu(g))
+    return structured(g, assume_a, lower)
+
+
+def check_structure(assume_a, where):
+    """scipy.linalg.solve: every assume_a but 'banded' (whose band scipy finds in a's
+    values)."""
+    if assume_a is not None and assume_a not in _STRUCTURES and assume_a not in ("gen",
+                                                                              "general"):
+        refuse(f"srcdiff differentiates scipy.linalg.solve with assume_a=None, 'gen', 'sym', "
+               f"'her', 'pos', 'diagonal', 'tridiagonal' or a triangular one, not "
+               f"{assume_a!r}", "use scipy.linalg.solve_banded for a banded matrix", where)
+
+
+def check_inv_structure(assume_a, where):
+    """scipy.linalg.inv: assume_a None, 'gen', 'sym', 'her', 'pos' or triangular (SciPy 1.17's
+    inv with 'diagonal' keeps a's entries off the diagonal: no inverse to differentiate)."""
+    if assume_a not in (None, "gen", "general", "sym", "her", "pos", "upper triangular",
+                        "lower triangular"):
+        refuse(f"srcdiff differentiates scipy.linalg.inv with assume_a=None, 'gen', 'sym', "
+               f"'her', 'pos' or a triangular one, not {assume_a!r}",
+               "leave assume_a out, or invert a diagonal matrix as 1 / numpy.diagonal(a)",
+               where)
+
+
+def eigh_factors(y, a, lower, eigvals_only):
+    """[w, v] of scipy.linalg.eigh(a): its result, or, where it gave the eigenvalues alone,
+    both computed again (numpy.linalg.eigh reads the same triangle)."""
+    if eigvals_only:
+        return list(numpy.linalg.eigh(a, "L" if lower else "U"))
+    return list(y)
+
+
+def eigh_factors_given(t, y, a, lower, eigvals_only):
+    """The tangent of eigh_factors along y's tangent t."""
+    if eigvals_only:
+        w, v = numpy.linalg.eigh(a, "L" if lower else "U")
+        return [w * 0, v * 0]
+    return list(t)
+
+
+def eigh_factors_recomputed(t, y, a, lower, eigvals_only):
+    """The tangent of eigh_factors along a's tangent t."""
+    if eigvals_only:
+        w, v = numpy.linalg.eigh(a, "L" if lower else "U")
+        return list(eigh_tangent(t, w, v, "L" if lower else "U"))
+    return [y[0] * 0, y[1] * 0]
+
+
+def eigh_cotangents(g, factors, eigvals_only):
+    """[gw, gv]: the adjoint of eigh's result, zeros for the vectors it did not return."""
+    if eigvals_only:
+        return [g, factors[1] * 0]
+    return list(g)
+
+
+def eigh_tangent_of(t, a, y, lower, eigvals_only):
+    """scipy.linalg.eigh's result's tangent along t (the eigenvalues' alone for
+    eigvals_only=True)."""
+    w, v = eigh_factors(y, a, lower, eigvals_only)
+    out = eigh_tangent(t, w, v, "L" if lower else "U")
+    return out[0] if eigvals_only else out
+
+
+def check_eigh(b, subset_by_index, subset_by_value, where):
+    """scipy.linalg.eigh and eigvalsh: the standard problem (b=None), every eigenvalue."""
+    if b is not None:
+        refuse("srcdiff differentiates scipy.linalg.eigh and eigvalsh of one matrix only, not "
+               "the generalized problem a v = w b v", "with a Cholesky factor L of b, take "
+               "eigh(inv(L) @ a @ inv(L).T) and map the vectors back with inv(L).T", where)
+    if subset_by_index is not None or subset_by_value is not None:
+        refuse("srcdiff differentiates scipy.linalg.eigh and eigvalsh for every eigenvalue, "
+               "not a subset (subset_by_index, subset_by_value)", "compute them all and "
+               "index the result (w[-k:])", where)
+
+
+def check_svd_shape(a, full_matrices, compute_uv, where):
+    """scipy.linalg.svd: the vectors with full_matrices=True of a square matrix only."""
+    shape = numpy.shape(a)
+    if compute_uv and full_matrices and shape[-1] != shape[-2]:
+        refuse("scipy.linalg.svd with full_matrices=True of a non-square matrix has no "
+               "derivative (the extra singular vectors are any orthonormal completion)",
+               "pass full_matrices=False", where)
+
+
+def check_qr_mode(a, mode, pivoting, where):
+    """scipy.linalg.qr: mode='economic' (or 'full' of a square matrix), no pivoting, at least
+    as many rows as columns."""
+    shape = numpy.shape(a)
+    if pivoting:
+        refuse("srcdiff differentiates scipy.linalg.qr without pivoting only",
+               "leave pivoting out", where)
+    if mode not in ("economic", "full") or (mode == "full" and shape[-2] != shape[-1]):
+        refuse(f"srcdiff differentiates scipy.linalg.qr with mode='economic' (or 'full' of a "
+               f"square matrix) only, not mode={mode!r} of a {shape} matrix",
+               "pass mode='economic'", where)
+    if shape[-2] < shape[-1]:
+        refuse("srcdiff differentiates scipy.linalg.qr of matrices with at least as many "
+               "rows as columns only", "take the QR decomposition of the transpose (an LQ "
+               "decomposition) or of the leading square block", where)
+
+
+def check_lstsq_driver(lapack_driver, where):
+    """scipy.linalg.lstsq: not 'gelsy', which returns no singular values."""
+    if lapack_driver == "gelsy":
+        refuse("srcdiff differentiates scipy.linalg.lstsq with the 'gelsd' or 'gelss' driver, "
+               "not 'gelsy' (which returns no singular values)", "leave lapack_driver out",
+               where)
+
+
+def check_pinv_rank(return_rank, where):
+    """scipy.linalg.pinv: return_rank=False (the rank is an integer, and a pair of the
+    pseudo-inverse and it is not taken)."""
+    if return_rank:
+        refuse("srcdiff differentiates scipy.linalg.pinv with return_rank=False only",
+               "leave return_rank out, and take the rank with numpy.linalg.matrix_rank",
+               where)
+
+
+def linalg_checks(linalg):
+    """srcdiff.runtime_scipy.argument_checks' entries of scipy.linalg: {function: (check, names
+    of its arguments the check is given)}, empty before the user's code imported it."""
+    if linalg is None:
+        return {}
+    return {linalg.solve: (check_structure, ["assume_a"]),
+            linalg.inv: (check_inv_structure, ["assume_a"]),
+            linalg.eigh: (check_eigh, ["b", "subset_by_index", "subset_by_value"]),
+            linalg.eigvalsh: (check_eigh, ["b", "subset_by_index", "subset_by_value"]),
+            linalg.svd: (check_svd_shape, ["a", "full_matrices", "compute_uv"]),
+            linalg.qr: (check_qr_mode, ["a", "mode", "pivoting"]),
+            linalg.lstsq: (check_lstsq_driver, ["lapack_driver"]),
+            linalg.pinv: (check_pinv_rank, ["return_rank"]),
+            linalg.lu_factor: (check_lu_square, ["a"])}
+
+
+# -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------
+
+def pivot_rows(piv):
+    """The rows of a that lu_factor's lu = L U stands for, in order (a[rows] = L U), from its
+    pivots (row i swapped with row piv[i], one after the other)."""
+    rows = list(range(numpy.shape(piv)[-1]))
+    for i, p in enumerate(numpy.asarray(piv).tolist()):
+        rows[i], rows[p] = rows[p], rows[i]
+    return numpy.array(rows)
+
+
+def permute_rows(m, piv):
+    """m's rows in lu_factor's pivoted order (P m)."""
+    return m[..., pivot_rows(piv), :]
+
+
+def unpermute_rows(m, piv):
+    """The adjoint (and inverse) of permute_rows: P^T m."""
+    return m[..., numpy.argsort(pivot_rows(piv)), :]
+
+
+def unit_lower(lu):
+    """The unit lower triangular factor L that lu_factor's lu holds below its diagonal."""
+    return numpy.tril(lu, -1) + numpy.eye(numpy.shape(lu)[-1], dtype=numpy.result_type(lu))
+
+
+def check_lu_square(a, where):
+    """scipy.linalg.lu_factor: of a square matrix (a single one: no stacks)."""
+    if numpy.ndim(a) != 2 or numpy.shape(a)[0] != numpy.shape(a)[1]:
+        refuse(f"srcdiff differentiates scipy.linalg.lu_factor of one square matrix only, not "
+               f"of shape {numpy.shape(a)}", "loop over a stack of matrices; for a "
+               "rectangular one use scipy.linalg.qr or lstsq", where)

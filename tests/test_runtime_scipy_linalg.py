@@ -1,0 +1,59 @@
+"""srcdiff/runtime_scipy_linalg.py: the helpers of templates/scipy_linalg_decomp.py and
+scipy_lu.py against what SciPy computes (the matrix solve and inv read, the pivoted rows of
+lu_factor) and, where linear, against their adjoints; the checks refuse at the given line."""
+import numpy
+import pytest
+
+sl = pytest.importorskip("scipy.linalg")
+
+from srcdiff.runtime_checks import RuntimeRefusal  # noqa: E402
+from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # noqa: E402
+                                          check_lu_square, check_structure, permute_rows,
+                                          pivot_rows, structured, structured_adjoint,
+                                          unit_lower, unpermute_rows)
+
+RNG = numpy.random.default_rng(22)
+STRUCTURES = [None, "gen", "sym", "her", "pos", "upper triangular", "lower triangular",
+              "diagonal", "tridiagonal"]
+
+
+@pytest.mark.parametrize("assume_a", STRUCTURES)
+@pytest.mark.parametrize("lower", [False, True])
+def test_structured_is_what_solve_reads(assume_a, lower):
+    a = RNG.normal(size=(4, 4)) + 4 * numpy.eye(4)
+    if assume_a == "pos":
+        a = a @ a.T + RNG.normal(size=(4, 4))
+    b = RNG.normal(size=4)
+    numpy.testing.assert_allclose(sl.solve(a, b, assume_a=assume_a, lower=lower),
+                                  numpy.linalg.solve(structured(a, assume_a, lower), b))
+
+
+@pytest.mark.parametrize("assume_a", STRUCTURES)
+@pytest.mark.parametrize("lower", [False, True])
+def test_structured_adjoint_is_its_transpose(assume_a, lower):
+    a, g = RNG.normal(size=(2, 3, 3)), RNG.normal(size=(2, 3, 3))
+    numpy.testing.assert_allclose(numpy.sum(structured(a, assume_a, lower) * g),
+                                  numpy.sum(a * structured_adjoint(g, assume_a, lower)))
+
+
+def test_pivot_rows_give_the_factors_rows():
+    a = RNG.normal(size=(5, 5))
+    a[-1, 0] = 9.0
+    lu, piv = sl.lu_factor(a)
+    numpy.testing.assert_allclose(unit_lower(lu) @ numpy.triu(lu), a[pivot_rows(piv)])
+    m, g = RNG.normal(size=(5, 2)), RNG.normal(size=(5, 2))
+    numpy.testing.assert_allclose(unpermute_rows(permute_rows(m, piv), piv), m)
+    numpy.testing.assert_allclose(numpy.sum(permute_rows(m, piv) * g),
+                                  numpy.sum(m * unpermute_rows(g, piv)))
+
+
+def test_checks_refuse_at_the_given_line():
+    for check, args in [(check_structure, ("banded",)), (check_inv_structure, ("diagonal",)),
+                        (check_eigh, (numpy.eye(2), None, None)),
+                        (check_eigh, (None, [0, 1], None)),
+                        (check_lu_square, (numpy.ones((2, 3)),))]:
+        with pytest.raises(RuntimeRefusal, match="user.py:7"):
+            check(*args, "user.py:7")
+    check_structure("sym", "user.py:7")
+    check_inv_structure(None, "user.py:7")
+    check_eigh(None, None, None, "user.py:7")
