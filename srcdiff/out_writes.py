@@ -138,6 +138,7 @@ def fill_diagonal(lw, node, args, keywords, out):
         ref = lw._runtime_helper("diagonal_positions", runtime_inplace)
         positions = lw.temp(out, S.Call(func=ref, args=[S.load(a.id)], keywords=[]), Kind.CALL,
                             "diagonal", func=runtime_inplace.diagonal_positions)
+        from . import flat_writes
         return flat_writes.put(lw, node, a, positions, val, out)
     ref = lw._runtime_helper("diagonal_index", runtime_inplace)
     index = lw.temp(out, S.Call(func=ref, args=[S.load(a.id)], keywords=[]), Kind.CALL,

@@ -5,7 +5,9 @@ body; gives back the primal statements with the pushes before overwrites, and th
 The primal with its tape: what to save before an overwrite, the pushes, and the restores
 the adjoint does after each statement's adjoint.
 """
-from . import analyze, checkpointing, checks, end_saves, rereads, runtime_values
+import sys
+
+from . import analyze, checkpointing, checks, end_saves, rereads
 from . import syntax as S
 from .names import TAPE
 from .syntax import index_value
@@ -60,10 +62,12 @@ class TapeMixin:
         and the items of the lists, tuples and dicts built here among them (a record's fields
         too: `record_of(cls, names, fields)` holds what `fields` holds), and so on."""
         items = {}
+        # (runtime_values is imported where a record is made: else no record_of call is here)
+        record_of = getattr(sys.modules.get(f"{__package__}.runtime_values"), "record_of", ())
         for stmt in analyze.flatten(self.body):
             if isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name) and (
                     isinstance(stmt.value, (S.List, S.Tuple, S.Dict, S.Set)) or
-                    stmt.sd.func is runtime_values.record_of):
+                    stmt.sd.func is record_of):
                 # a list, tuple or dict built here (a record): it holds its items too
                 items.setdefault(stmt.targets[0].id, set()).update(
                     n.id for n in S.walk(stmt.value) if isinstance(n, S.Name))

@@ -148,7 +148,9 @@ def changed_with_setattr(w, x):
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_a_function_that_cannot_be_told_is_refused_at_the_call(mode):
     text = str(refusal(changed_with_setattr, (W.copy(), X.copy()), mode, wrt=1))
-    assert "p.act holds when it is called" in text and "setattr" in text, text
+    # (setattr(p, "act", f) is `p.act = f` since session 20, named_attributes.py: the run
+    # finds the field holding another function than the one compiled for)
+    assert "holds sin now" in text and "setattr" in text, text
     err = refusal(partial_made_here, (W.copy(), X.copy()), mode, wrt=1)
     assert "which function the field .act of this Layer object holds" in str(err), str(err)
     assert "self.act(...)" in str(err)
