@@ -304,10 +304,6 @@ def is_constant(node):
 
 
 def int_of(node):
-    """The int a constant (`2`, `-1`) is, or None."""
-    sign = 1
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        node, sign = node.operand, -1
-    if isinstance(node, S.Constant) and type(node.value) is int:
-        return sign * node.value
-    return None
+    """The int a constant (`2`, `-1`) is, or None (loop_lambdas.int_constant)."""
+    from .loop_lambdas import int_constant
+    return int_constant(node)

@@ -74,13 +74,10 @@ def _has_slice(index):
 
 
 def _int_const(node):
-    """The int a constant (or its negation) spells, else None (bools are not ints here)."""
-    sign = 1
-    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
-        sign, node = -1, node.operand
-    if isinstance(node, S.Constant) and type(node.value) is int:
-        return sign * node.value
-    return None
+    """The int a constant (or its negation) spells, else None (bools are not ints here:
+    loop_lambdas.int_constant)."""
+    from .loop_lambdas import int_constant
+    return int_constant(node)
 
 
 def _plain_bound(node):
