@@ -279,3 +279,32 @@ def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed()
         for i, line in enumerate(plain):
             if re.search(r"divmod\(| // |//= ", line):   # probed there or where it was made
                 assert "_nearmod(" in probe[i] + probe[i - 1], line
+
+
+def test_the_numpy_family_draws_sessions_19_and_20s_idioms_with_branches_probed():
+    """--family numpy (idioms_numpy.py) draws each of sessions 19-20's idioms within a few
+    dozen programs (NumPy's maps of functions, super() in records, zip strict=, copies
+    written into, int sums, named tuples, flat writes, `w = u; u += x`), and every branch of a
+    mapped local def, data mask and int sum has its operand probed."""
+    from fuzzing.families import idioms_of
+    from fuzzing.generator import Generator
+    programs = [Generator(SEED * 1000 + k, idioms=idioms_of("numpy")).program()
+                for k in range(60)]
+    body = "".join(p.source().split("\ndef f(")[1] for p in programs)
+    for marker in ("np.vectorize(", "@np.vectorize", "np.apply_along_axis(", "np.piecewise(",
+                   "np.frompyfunc(", "ScaledCell(", "ShiftCell(", ".step(", "Factors(",
+                   "strict=True", ").flatten()", ".copy()", "dtype=int", "._replace(",
+                   "._asdict()", "Pair._make(", "np.put(", "np.putmask(", "np.place(",
+                   ".partition(", "np.histogram(", "soft_item"):
+        assert marker in body, marker
+    for program in programs:
+        plain = program.source().split("\ndef f(")[1].splitlines()
+        probe = program.source(probe=True).split("\ndef f(")[1].splitlines()
+        assert len(plain) == len(probe)
+        for i, line in enumerate(plain):
+            if "np.piecewise(" in line or "np.putmask(" in line:
+                assert "_near(" in probe[i], line
+            if "dtype=int" in line or "np.trunc(" in line:
+                assert "_nearmod(" in probe[i], line
+            if line.strip() == "def" or line.strip().startswith("def g"):
+                assert "_near(" in probe[i + 1], line
