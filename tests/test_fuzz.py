@@ -233,12 +233,14 @@ def test_every_idiom_makes_programs_that_run():
 # habits family's the crash of test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys
 FAMILY_SEEDS = {"control": (705, 706), "functions": (711, 712), "generators": (701, 703),
                 "objects": (730, 731), "writes": (708, 712), "habits": (701, 707),
-                "loops": (701, 702), "funcs": (708, 711), "outs": (700, 702)}
+                "loops": (701, 702), "funcs": (708, 711), "outs": (700, 702),
+                "numpy": (700, 701)}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_SEEDS))
 def test_families_of_user_code_are_right_or_refused(family):
-    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs (families.py):
+    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs|numpy
+    (families.py):
     a few programs of each, drawn at fixed seeds: no wrong derivative, no crash; each family
     draws its own idioms and leaves the plain and --idioms draws as they were."""
     from fuzzing.families import FAMILIES, idioms_of

@@ -1182,3 +1182,31 @@ def dict_item_updated_by_a_helper_writing_into_x(x):
 def test_a_dict_item_updated_by_a_helper_that_writes_into_x():
     check(dict_item_updated_by_a_helper_writing_into_x, np.array([0.54, 0.43, 0.61]),
           wrt=(0,))   # differentiated, to second order (not only "right or refused")
+
+
+# -- h20 fuzz20 (the numpy family, seed 2592000001): a.partition (flat_writes.py) or a.sort()
+# (out_writes.py) in the same function as np.vectorize / np.frompyfunc (numpy_maps.py, whose
+# loops read `.tolist()`) or `.tolist()` itself crashes: flat_writes and out_writes bind the
+# name `check_array` to runtime_checks.check_array(value, reason, hint, where), idioms.py to
+# runtime_idioms.check_array(value, method, where, single=False), and the one bound last
+# takes both calls (here `single` gets the partition's `where`: "can only convert an array of
+# size 1 to a Python scalar"). Fault: the clash of the helper names (flat_writes.py /
+# out_writes.py against idioms.py).
+def partitions_then_maps_a_function(x):
+    u = np.array(x)
+    u.partition(1)
+    y = np.vectorize(np.sin)(x)
+    return np.sum(y) + u[1] * u[0]
+
+
+def sorts_then_reads_tolist(x):
+    u = np.array(x)
+    u.sort()
+    return sum(v * v for v in (x * u).tolist())
+
+
+@pytest.mark.xfail(strict=True, reason="flat_writes/out_writes and idioms.py both bind "
+                   "`check_array` to different runtime helpers")
+@pytest.mark.parametrize("f", [partitions_then_maps_a_function, sorts_then_reads_tolist])
+def test_an_array_method_lowered_as_a_write_next_to_a_tolist_read(f):
+    check(f, np.array([0.31, -0.42, 0.57]))

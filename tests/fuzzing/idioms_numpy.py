@@ -216,7 +216,7 @@ def _copywrite(gen, scope, ex, loop_depth, nest):
     n = scope.fresh("n")
     w = scope.fresh("w")
     call = rnd.choice([f"np.sum({w}, dtype=int)", f"{w}.sum(dtype=int)",
-                       f"int(np.sum(np.trunc({w})))"])
+                       f"np.cumsum({w}, dtype=int)[-1]", f"int(np.sum(np.trunc({w})))"])
     out = [Stmt(j(f"{w} = 2.0 * {{0}}", ex.expr("v", 1))),
            Stmt((f"{n} = {call}", f"{n} = {call.replace(w, f'_nearmod({w}, 1.0, 1.0)', 1)}")),
            Stmt(j(f"{acc} = np.sum(np.sin({w})) * (1.0 + 0.1 * {n})", ex.expr("v", 1)))]
