@@ -205,9 +205,11 @@ def _copywrite(gen, scope, ex, loop_depth, nest):
         return bound(scope, acc, "s", out)
     if form == 1:
         b, v = scope.fresh("B"), scope.fresh("v")
-        src = rnd.choice(["A", "A", "np.outer(x, x)"])
+        # a parameter's copy where f's A is in scope (not in a helper h0, h1, ...)
+        src = lit("A") if scope.visible().get("A") == "m" and rnd.random() < 0.7 else \
+            j("({0})", ex.expr("m", 1))
         view = rnd.choice(["[:, 1:]", "[1:, :]", "[0]", "[:, 0]"])
-        out = [Stmt(lit(f"{b} = {src}.copy()")), Stmt(lit(f"{v} = {b}{view}")),
+        out = [Stmt(j(f"{b} = {{0}}.copy()", src)), Stmt(lit(f"{v} = {b}{view}")),
                Stmt(j(f"{v} *= {{0}}", ex.expr("s", 1)))]
         if rnd.random() < 0.5:
             out.append(Stmt(j(f"{v} += {{0}}", ex.expr("s", 1))))
