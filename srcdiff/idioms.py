@@ -376,10 +376,10 @@ def expand_method(low, node, base, args, out, discard):
         return low._result(low.ifexp(placed_at(choice, node), out), Kind.COPY, None, discard)
     if method == "item" or (method == "tolist" and not args):
         from . import runtime_idioms
-        check = S.Call(func=_helper(low, "check_array"), args=[
+        check = S.Call(func=_helper(low, "check_array_method"), args=[
             base, S.const(method), S.const(_where(low, node)),
             S.const(method == "item" and not args)], keywords=[])
-        out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_array))
+        out.append(low.info(S.Expr(value=check), Kind.EFFECT, func=runtime_idioms.check_array_method))
     if method == "item":
         if not args:
             args = [S.const(0)]

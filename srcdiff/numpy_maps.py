@@ -6,13 +6,14 @@ resolver (a copy knowing the name the written loops reach NumPy by, where it nee
 raises a located refusal.
 
 Each call is taken out of its statement into statements before it, which keep its line (so
-the adjoint's comments quote the user's line), and a fresh name takes its place:
+the adjoint's comments quote the user's line), and a fresh name takes its place (the user's
+own name where the statement only binds the map's result to it: a write into y is then one
+into a new array, not through an alias of srcdiff's name):
 
     y = np.vectorize(g)(x)                # g applied to each item, as Python floats:
     #   dtype_0 = numpy.asarray(g(numpy.ravel(x)[0])).dtype
     #   items_0 = [g(item_0) for item_0 in numpy.ravel(x).tolist()]
-    #   vectorized_0 = numpy.array(items_0).astype(dtype_0).reshape(numpy.shape(x))
-    #   y = vectorized_0
+    #   y = numpy.copy(numpy.array(items_0).astype(dtype_0).reshape(numpy.shape(x)))
 
 * `np.vectorize(g)(a, b, k=c)`, a name bound once to `np.vectorize(g, otypes=[float])`, a
   def of the body decorated `@np.vectorize`, or a module-level vectorized function (its
@@ -103,6 +104,7 @@ class _Maps:
         self.vectorized = {}   # local name -> (function expression, otypes node or None)
         self.np_name, self.np_cell = None, None
         self.changed = False
+        self.made = set()   # the names fresh() made
 
     # names ------------------------------------------------------------------------
     def fresh(self, base):
@@ -110,6 +112,7 @@ class _Maps:
         while f"{base}_{k}" in self.taken:
             k += 1
         self.taken.add(f"{base}_{k}")
+        self.made.add(f"{base}_{k}")
         return f"{base}_{k}"
 
     def numpy_name(self):
@@ -254,6 +257,19 @@ class _Maps:
                 self.lazy_only([getattr(stmt, field, None)])
         if self.before:
             self.changed = True
+        if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], S.Name) and isinstance(stmt.value, S.Name) and \
+                stmt.value.id in self.made and not any(
+                    isinstance(n, S.Name) and n.id == stmt.targets[0].id
+                    for b in self.before for n in S.walk(b)):
+            # `y = np.vectorize(g)(x)`: the statements make y itself, not a name of srcdiff's
+            # y would then be an alias of (a write into y refused, naming srcdiff's name)
+            fresh, user = stmt.value.id, stmt.targets[0].id
+            for b in self.before:
+                for n in S.walk(b):
+                    if isinstance(n, S.Name) and n.id == fresh:
+                        n.id = user
+            return self.before
         return self.before + [stmt]
 
     def lazy_only(self, nodes):

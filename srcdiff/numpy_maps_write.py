@@ -157,16 +157,17 @@ def vectorize(m, call):
             ")).dtype", call, **subs)
     if len(values) == 1 and not call.keywords:
         m.quoted(f"{items} = [FN({passed}) for {item[0]} in NP.ravel(SDARG_0).tolist()]"
-                 f"\n{out} = NP.array({items}).astype({dtype}).reshape(NP.shape(SDARG_0))"
-                 + ("[()]" if inputs is not None else ""), call, **subs)
+                 f"\n{out} = NP.copy(NP.array({items}).astype({dtype}).reshape("
+                 f"NP.shape(SDARG_0))" + (")[()]" if inputs is not None else ")"), call,
+                 **subs)   # (a copy: a new array, as vectorize's, no view of a temporary)
         return S.load(out)
     m.builtin("zip", call)
     shape = m.fresh("shape")
     spread = ", ".join(f"NP.ravel(NP.broadcast_to({n}, {shape})).tolist()" for n in names)
     m.quoted(f"{shape} = NP.broadcast_shapes({', '.join(f'NP.shape({n})' for n in names)})"
              f"\n{items} = [FN({passed}) for {', '.join(item)} in zip({spread})]"
-             f"\n{out} = NP.array({items}).astype({dtype}).reshape({shape})"
-             + ("[()]" if inputs is not None else ""), call, **subs)
+             f"\n{out} = NP.copy(NP.array({items}).astype({dtype}).reshape({shape})"
+             + (")[()]" if inputs is not None else ")"), call, **subs)
     return S.load(out)
 
 
@@ -195,8 +196,8 @@ def apply_along_axis(m, call):
 {items} = [FN({passed}) for {row} in {moved}.reshape(-1, {moved}.shape[-1])]
 {first} = NP.asarray({items}[0])
 {stacked} = NP.array({items}).astype({first}.dtype).reshape({moved}.shape[:-1] + {first}.shape)
-{out} = NP.moveaxis({stacked}, list(range({moved}.ndim - 1, {stacked}.ndim)), \
-list(range({at}, {at} + {first}.ndim)))""", call, **subs)
+{out} = NP.copy(NP.moveaxis({stacked}, list(range({moved}.ndim - 1, {stacked}.ndim)), \
+list(range({at}, {at} + {first}.ndim))))""", call, **subs)
     return S.load(out)
 
 

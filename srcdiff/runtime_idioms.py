@@ -146,7 +146,7 @@ def str_method(where, value, method, *args):
     return getattr(value, method)(*args)
 
 
-def check_array(value, method, where, single=False):
+def check_array_method(value, method, where, single=False):
     """Before `x.item(...)` / `x.tolist()` read as an array's method: refused for anything
     but an array or a NumPy scalar (an object of another class may mean something else by
     it); `single`: x.item() without an index, NumPy's error where x has more than one

@@ -14,7 +14,7 @@ import warnings
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_idioms import (append_value, array_tolist, array_tolist_grad,
-                                    array_tolist_tangent, call_logger, call_reading, check_array, check_dict,
+                                    array_tolist_tangent, call_logger, call_reading, check_array_method, check_dict,
                                     check_dict_argument, dict_merged, dict_merged_grad,
                                     dict_without, dict_without_grad, str_method)
 
@@ -24,7 +24,7 @@ nondifferentiable(warnings.warn, logging.debug, logging.info, logging.warning, l
                   logging.Logger.error, logging.Logger.critical, logging.Logger.exception,
                   logging.Logger.log)
 # srcdiff's checks, the read-only call of a callback and a value kept in a global list
-nondifferentiable(append_value, call_logger, call_reading, check_array, check_dict, check_dict_argument,
+nondifferentiable(append_value, call_logger, call_reading, check_array_method, check_dict, check_dict_argument,
                   str_method)
 
 

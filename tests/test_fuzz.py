@@ -233,12 +233,14 @@ def test_every_idiom_makes_programs_that_run():
 # habits family's the crash of test_a_dict_comprehension_passed_to_a_helper_looping_over_its_keys
 FAMILY_SEEDS = {"control": (705, 706), "functions": (711, 712), "generators": (701, 703),
                 "objects": (730, 731), "writes": (708, 712), "habits": (701, 707),
-                "loops": (701, 702), "funcs": (708, 711), "outs": (700, 702)}
+                "loops": (701, 702), "funcs": (708, 711), "outs": (700, 702),
+                "numpy": (700, 701)}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_SEEDS))
 def test_families_of_user_code_are_right_or_refused(family):
-    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs (families.py):
+    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs|numpy
+    (families.py):
     a few programs of each, drawn at fixed seeds: no wrong derivative, no crash; each family
     draws its own idioms and leaves the plain and --idioms draws as they were."""
     from fuzzing.families import FAMILIES, idioms_of
@@ -279,3 +281,32 @@ def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed()
         for i, line in enumerate(plain):
             if re.search(r"divmod\(| // |//= ", line):   # probed there or where it was made
                 assert "_nearmod(" in probe[i] + probe[i - 1], line
+
+
+def test_the_numpy_family_draws_sessions_19_and_20s_idioms_with_branches_probed():
+    """--family numpy (idioms_numpy.py) draws each of sessions 19-20's idioms within a few
+    dozen programs (NumPy's maps of functions, super() in records, zip strict=, copies
+    written into, int sums, named tuples, flat writes, `w = u; u += x`), and every branch of a
+    mapped local def, data mask and int sum has its operand probed."""
+    from fuzzing.families import idioms_of
+    from fuzzing.generator import Generator
+    programs = [Generator(SEED * 1000 + k, idioms=idioms_of("numpy")).program()
+                for k in range(60)]
+    body = "".join(p.source().split("\ndef f(")[1] for p in programs)
+    for marker in ("np.vectorize(", "@np.vectorize", "np.apply_along_axis(", "np.piecewise(",
+                   "np.frompyfunc(", "ScaledCell(", "ShiftCell(", ".step(", "Factors(",
+                   "strict=True", ").flatten()", ".copy()", "dtype=int", "._replace(",
+                   "._asdict()", "Pair._make(", "np.put(", "np.putmask(", "np.place(",
+                   ".partition(", "np.histogram(", "soft_item"):
+        assert marker in body, marker
+    for program in programs:
+        plain = program.source().split("\ndef f(")[1].splitlines()
+        probe = program.source(probe=True).split("\ndef f(")[1].splitlines()
+        assert len(plain) == len(probe)
+        for i, line in enumerate(plain):
+            if "np.piecewise(" in line or "np.putmask(" in line:
+                assert "_near(" in probe[i], line
+            if "dtype=int" in line or "np.trunc(" in line:
+                assert "_nearmod(" in probe[i], line
+            if line.strip() == "def" or line.strip().startswith("def g"):
+                assert "_near(" in probe[i + 1], line

@@ -1182,3 +1182,55 @@ def dict_item_updated_by_a_helper_writing_into_x(x):
 def test_a_dict_item_updated_by_a_helper_that_writes_into_x():
     check(dict_item_updated_by_a_helper_writing_into_x, np.array([0.54, 0.43, 0.61]),
           wrt=(0,))   # differentiated, to second order (not only "right or refused")
+
+
+# -- h20 fuzz20 (the numpy family, seed 2592000001): a.partition (flat_writes.py) or a.sort()
+# (out_writes.py) in the same function as np.vectorize / np.frompyfunc (numpy_maps.py, whose
+# loops read `.tolist()`) or `.tolist()` itself crashes: flat_writes and out_writes bind the
+# name `check_array` to runtime_checks.check_array(value, reason, hint, where), idioms.py to
+# runtime_idioms.check_array(value, method, where, single=False), and the one bound last
+# takes both calls (here `single` gets the partition's `where`: "can only convert an array of
+# size 1 to a Python scalar"). Fault: the clash of the helper names (flat_writes.py /
+# out_writes.py against idioms.py).
+def partitions_then_maps_a_function(x):
+    u = np.array(x)
+    u.partition(1)
+    y = np.vectorize(np.sin)(x)
+    return np.sum(y) + u[1] * u[0]
+
+
+def sorts_then_reads_tolist(x):
+    u = np.array(x)
+    u.sort()
+    return sum(v * v for v in (x * u).tolist())
+
+
+# (fixed by the lead: runtime_idioms' helper is check_array_method now)
+@pytest.mark.parametrize("f", [partitions_then_maps_a_function, sorts_then_reads_tolist])
+def test_an_array_method_lowered_as_a_write_next_to_a_tolist_read(f):
+    check(f, np.array([0.31, -0.42, 0.57]))
+
+
+# -- h20 fuzz20 (the numpy family, seeds 2591000007, 2591000037): a write into the result of
+# np.vectorize(g)(x) or np.apply_along_axis is refused, "y is an alias of vectorized_0"
+# (along_0): numpy_maps.py binds the map's result to a fresh name and then `y = vectorized_0`,
+# so the write looks like one through an alias, and the message names srcdiff's own
+# variable. The result is a new array nothing else holds. Fault: numpy_maps.py (its fresh
+# name), a correct program refused.
+def writes_into_a_vectorized_result(x):
+    y = np.vectorize(np.sin)(x)
+    y[1:] = y[1:] * np.tanh(y[:-1])
+    return np.sum(y)
+
+
+def writes_into_an_applied_along_axis_result(x):
+    y = np.apply_along_axis(lambda r: np.tanh(r) * r[0], 0, np.outer(x, x))
+    y[2, 1] *= 0.5
+    return np.sum(y)
+
+
+# (fixed by the lead: numpy_maps binds `y = <map>` to y itself, no name of srcdiff's between)
+@pytest.mark.parametrize("f", [writes_into_a_vectorized_result,
+                               writes_into_an_applied_along_axis_result])
+def test_a_write_into_the_result_of_a_numpy_map(f):
+    check(f, np.array([0.31, -0.42, 0.57]))

@@ -61,12 +61,12 @@ def test_dict_and_array_method_checks():
     ri.check_dict_argument({"a": 1}, WHERE)
     with pytest.raises(SrcdiffError, match="read as its copy"):
         ri.check_dict_argument([("a", 1)], WHERE)
-    ri.check_array(numpy.ones(2), "tolist", WHERE)
-    ri.check_array(numpy.float64(1.0), "item", WHERE, single=True)
+    ri.check_array_method(numpy.ones(2), "tolist", WHERE)
+    ri.check_array_method(numpy.float64(1.0), "item", WHERE, single=True)
     with pytest.raises(SrcdiffError):
-        ri.check_array([1.0], "tolist", WHERE)
+        ri.check_array_method([1.0], "tolist", WHERE)
     with pytest.raises(ValueError):
-        ri.check_array(numpy.ones(2), "item", WHERE, single=True)
+        ri.check_array_method(numpy.ones(2), "item", WHERE, single=True)
 
 
 @pytest.mark.parametrize("shape", [(), (3,), (2, 3)])

@@ -3,7 +3,7 @@
 tests/fuzzing/idioms*.py), and families of user code, each a set of idiom kinds drawn
 among the plain statements (idioms_users.py, idioms_flow.py, module-level code in
 user_helpers.py; `habits`: idioms_habits.py, `loops`: idioms_loops.py, and `funcs`:
-idioms_funcs.py, `outs`: out= / fill / sort / copyto, each drawn on its own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
+idioms_funcs.py, `outs`: out= / fill / sort / copyto, `numpy`: idioms_numpy.py, each drawn on its own and not part of `users`, so that `users`' seeds draw the programs they drew before). A family's value is what Generator(seed, idioms=...) takes: False,
 True, or a tuple of kind names. The same seed draws other programs in other families."""
 
 FAMILIES = {
@@ -42,6 +42,14 @@ FAMILIES = {
     # position, in loops, a.fill(v), a.sort(), numpy.copyto with a mask, an alias read
     # after; drawn on its own like habits
     "outs": ("outwrite",),
+    # sessions 19-20's idioms (idioms_numpy.py): np.vectorize / @np.vectorize /
+    # apply_along_axis / piecewise / frompyfunc of lambdas, branching local defs and module
+    # helpers; super().__init__ and super().apply in records, a stateful self.h, fields
+    # U/S/Q/R; zip(strict=True); flatten() and a parameter's copy written through a view;
+    # sums to int; named tuples' _replace/_asdict/_make; np.put/putmask/place, partition,
+    # histogram edges; `w = u; u += x`; drawn on its own like habits
+    "numpy": ("npmaps", "superrec", "zipstrict", "copywrite", "namedtup", "flatwrite",
+              "aliasinc"),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

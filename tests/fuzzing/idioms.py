@@ -27,7 +27,9 @@ draw the kinds of idioms_users.py and idioms_flow.py by name, with user_helpers.
 module-level code too; `habits`, `loops` and `funcs` (idioms_habits.py, idioms_loops.py,
 idioms_funcs.py: partials called directly and of partials, map over bound methods, keys
 passed to helpers picking from a module dict, callable objects in module containers,
-generators to methods, starred for targets, divmod and //) draw theirs by name too;
+generators to methods, starred for targets, divmod and //) and `numpy` (idioms_numpy.py:
+NumPy's maps of functions, super() in records, zip strict=, copies written into, named
+tuples, np.put/putmask/place, `w = u; u += x`) draw theirs by name too;
 `--idioms` (True) draws only the kinds above.
 """
 from .program import Stmt, j, lit
@@ -114,7 +116,7 @@ def kinds(users=True):
     `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
     code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
     from . import (idioms_audit, idioms_calls, idioms_flow, idioms_funcs, idioms_habits,
-                   idioms_loops, idioms_shapes, idioms_users)
+                   idioms_loops, idioms_numpy, idioms_shapes, idioms_users)
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
@@ -125,12 +127,14 @@ def kinds(users=True):
         out.update(idioms_habits.KINDS)
         out.update(idioms_loops.KINDS)
         out.update(idioms_funcs.KINDS)
+        out.update(idioms_numpy.KINDS)
     return out
 
 
 def helpers(idioms):
     """The module-level code of programs drawn with `idioms` (True or kind names)."""
-    from . import idioms_audit, idioms_flow, idioms_funcs, idioms_habits, idioms_users
+    from . import (idioms_audit, idioms_flow, idioms_funcs, idioms_habits, idioms_numpy,
+                   idioms_users)
     from .user_helpers import USER_HELPERS
     users = set(idioms_users.KINDS) | set(idioms_flow.KINDS)
     if not isinstance(idioms, (tuple, list)):
@@ -144,6 +148,8 @@ def helpers(idioms):
         text += idioms_habits.HABIT_HELPERS
     if set(idioms_funcs.KINDS) & set(idioms):
         text += idioms_funcs.FUNC_HELPERS
+    if set(idioms_numpy.KINDS) & set(idioms):
+        text += idioms_numpy.NUMPY_HELPERS
     return text
 
 
