@@ -433,3 +433,15 @@ class Definedness:
 
     def must(self, stmt):
         return self.before[id(stmt)][1]
+
+
+def copies_and_own_copies(body):
+    """(source, target) of `target = source` and of `target = own_copy(source)`, the copy the
+    alias checks put before a write into an item of a list (`row = LL[0]; row[0] = v`), made
+    after the lowering gave each local its kind: the copy of a list is one."""
+    from .runtime_adjoint import own_copy
+    return copies(body) + [
+        (stmt.value.args[0].id, stmt.targets[0].id) for stmt in flatten(body)
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is own_copy
+        and isinstance(stmt.targets[0], S.Name) and len(stmt.value.args) == 1
+        and isinstance(stmt.value.args[0], S.Name)]

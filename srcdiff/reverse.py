@@ -92,7 +92,7 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
         # would join two lists
         self.maybe_containers = fixpoint.reach(
             {name for name, kind in getattr(low, "kinds", {}).items() if kind != sequences.OTHER},
-            _copy_edges(self.body))
+            analyze.copies_and_own_copies(self.body))
         self.active = analyze.activity(self.body, self.wrt, self.output, self.containers,
                                        emitted=low.source.filename.startswith(GENERATED_PREFIX))
         # a max subtracted for floating point only (softmax, log-sum-exp) has no derivative
@@ -496,14 +496,3 @@ def _callee_builder(self):
 
 Reverse.callee_builder = property(_callee_builder)
 
-
-def _copy_edges(body):
-    """(source, target) of `target = source` and of `target = own_copy(source)`, the copy the
-    alias checks put before a write into an item of a list (`row = LL[0]; row[0] = v`), made
-    after the lowering gave each local its kind: the copy of a list is one."""
-    from .runtime_adjoint import own_copy
-    return analyze.copies(body) + [
-        (stmt.value.args[0].id, stmt.targets[0].id) for stmt in analyze.flatten(body)
-        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is own_copy
-        and isinstance(stmt.targets[0], S.Name) and len(stmt.value.args) == 1
-        and isinstance(stmt.value.args[0], S.Name)]
