@@ -423,7 +423,7 @@ class _Unroll(S.NodeTransformer):
         """One copy of the loop's body for `binding`, the locals bound to the function a
         key picks (self.own: key_loops.own_locals) renamed to names of the copy's own."""
         stmts = [_substitute(stmt, binding) for stmt in node.body]
-        return key_loops.renamed(stmts, {n: self.fresh(n) for n in sorted(self.own)})
+        return S.renamed(stmts, {n: self.fresh(n) for n in sorted(self.own)})
 
     def fresh(self, base):
         k = 0

@@ -178,19 +178,7 @@ def _bound(cls, init, inner, call, me, depth):
            for p in params]
     for stmt in out:
         S.copy_location(stmt, call)
-    return out + [_Renamed(rename).visit(stmt) for stmt in body]
-
-
-class _Renamed(S.NodeTransformer):
-    """Names renamed by a map (a parent's __init__ inlined into its child's)."""
-
-    def __init__(self, names):
-        self.names = names
-
-    def visit_Name(self, node):
-        if node.id in self.names:
-            node.id = self.names[node.id]
-        return node
+    return out + S.renamed(body, rename)
 
 
 def _body(tree):

@@ -112,19 +112,6 @@ def own_locals(fdef, loop, resolve, bound):
     return out
 
 
-def renamed(stmts, names):
-    """`stmts` (the copy's own clones) with each use of a name in `names` (a dict: old ->
-    new) renamed, in place; gives back `stmts`."""
-    class _Rename(S.NodeTransformer):
-        def visit_Name(self, n):
-            if n.id in names:
-                n.id = names[n.id]
-            return n
-    for stmt in stmts:
-        _Rename().visit(stmt)
-    return stmts
-
-
 class Keys(S.List):
     """The keys of a local bound once to a display of string constants (function_loops'
     known lists): written out only where a loop's variable picks functions by them."""

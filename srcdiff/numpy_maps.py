@@ -264,12 +264,7 @@ class _Maps:
                     for b in self.before for n in S.walk(b)):
             # `y = np.vectorize(g)(x)`: the statements make y itself, not a name of srcdiff's
             # y would then be an alias of (a write into y refused, naming srcdiff's name)
-            fresh, user = stmt.value.id, stmt.targets[0].id
-            for b in self.before:
-                for n in S.walk(b):
-                    if isinstance(n, S.Name) and n.id == fresh:
-                        n.id = user
-            return self.before
+            return S.renamed(self.before, {stmt.value.id: stmt.targets[0].id})
         return self.before + [stmt]
 
     def lazy_only(self, nodes):

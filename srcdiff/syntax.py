@@ -383,3 +383,14 @@ def _identifiers(node):
         yield (node.asname or node.name).split(".")[0]
     elif isinstance(node, gast.Global):
         yield from node.names
+
+
+def renamed(stmts, names):
+    """`stmts` with each name in `names` (a dict: old -> new) renamed, in place (the callers'
+    own clones: a parent's __init__ inlined, a loop body copied, a map's statements); gives
+    back `stmts`."""
+    for stmt in stmts:
+        for n in walk(stmt):
+            if isinstance(n, Name) and n.id in names:
+                n.id = names[n.id]
+    return stmts
