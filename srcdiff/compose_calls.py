@@ -146,10 +146,35 @@ def _static_argument(lowerer, node):
     if isinstance(node, (S.Name, S.Attribute)) and lowerer._global_path(node) is not None \
             and not (isinstance(node, S.Name) and node.id in lowerer.locals):
         return lowerer._static_value(node)
+    if isinstance(node, S.Name) and node.id in lowerer.locals:
+        passed = _passed_function(lowerer, node.id)   # def sgd(loss, w): grad(loss)(w)
+        if passed is not None:
+            return passed
+        local = lowerer.local_functions.get(node.id)
+        if local is not None and local.free:
+            free = ", ".join(local.free)
+            raise lowerer.error(node, f"srcdiff cannot make a derivative of {node.id}, a "
+                                f"function defined here that reads {free} from the "
+                                "function around it",
+                                hint=f"define {node.id} at module level with {free} as "
+                                     f"parameters, and pass them: srcdiff.grad({node.id})"
+                                     f"(w, {free}) differentiates through them too")
     raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
                         "takes functions by name and constant options",
                         hint="make the derivative once outside (g = srcdiff.grad(inner)) and "
                              "call g inside")
+
+
+def _passed_function(lowerer, name):
+    """The function a parameter or local holds where the code is specialised on it (a
+    helper passed a module-level function: values.held), or None."""
+    from . import values
+    from .callables import LocalFunction, is_user_function
+    obj = values.held(lowerer, name)
+    if isinstance(obj, LocalFunction) or not callable(obj):
+        return None   # (a nested function without free variables: a module-level one
+        #               is what transforms take; a LocalFunction has no run-time object)
+    return obj if is_user_function(obj) else None
 
 
 def _makers():

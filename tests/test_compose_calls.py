@@ -191,3 +191,67 @@ def score_of_lambda(r):
 
 def test_a_derivative_of_a_lambda_called_inside():
     check(score_of_lambda, 1.5)
+
+
+# --- a transform of a function passed to a helper -----------------------------------------
+def _shifted_loss(w, theta):
+    return np.sum((w - theta) ** 2 * np.exp(w))
+
+
+def _wavy_loss(w, theta):
+    return np.sum(np.cos(w * theta))
+
+
+def _descend(loss, w, theta, steps=3, lr=0.1):
+    # an optimiser taking the loss as a value: grad(loss) is made of the function passed
+    for _ in range(steps):
+        w = w - lr * srcdiff.grad(loss)(w, theta)
+    return w
+
+
+def unrolled_descent(theta):
+    return np.sum(_descend(_shifted_loss, np.zeros(3), theta) ** 2)
+
+
+def two_descents(theta):
+    first = _descend(_shifted_loss, np.zeros(3), theta)
+    second = _descend(_wavy_loss, np.ones(3), theta, steps=2)
+    return np.sum(first * second)
+
+
+THETA = np.array([0.3, -0.5, 0.7])
+
+
+def test_a_transform_of_a_function_passed_to_a_helper():
+    check(unrolled_descent, THETA, order=1)
+
+
+def test_a_helper_given_two_functions_makes_each_ones_derivative():
+    """The helper is specialised per function passed: each call runs its own loss's
+    gradient (the same derivative for both would be wrong, not refused)."""
+    check(two_descents, THETA, order=1)
+
+
+def descent_to_second_order(theta):
+    return np.sum(_descend(_wavy_loss, np.ones(3), theta, steps=2) ** 2)
+
+
+def test_a_transform_of_a_function_passed_to_a_helper_to_second_order():
+    check(descent_to_second_order, THETA, order=2)
+
+
+def grad_of_a_closure(theta):
+    def inner(w):
+        return np.sum((w - theta) ** 2 * np.exp(w))
+    w = np.zeros(3)
+    for _ in range(2):
+        w = w - 0.1 * srcdiff.grad(inner)(w)
+    return np.sum(w ** 2)
+
+
+def test_a_transform_of_a_nested_function_reading_the_outer_one_says_how_to_lift_it():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="reads theta") as info:
+        srcdiff.grad(grad_of_a_closure)(THETA)
+    assert_located(info.value, grad_of_a_closure, 5,
+                   "w = w - 0.1 * srcdiff.grad(inner)(w)")
+    assert "srcdiff.grad(inner)(w, theta)" in info.value.hint
