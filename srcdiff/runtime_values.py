@@ -119,6 +119,17 @@ def record_field(obj, name):
     return getattr(obj, name)
 
 
+def record_field_tangent(tangent, name, field):
+    """The tangent of `field`, obj.name, given obj's tangent: record_field of it, and where
+    that has no entry for the field (a zero tangent of an object no one differentiates,
+    given to a helper that is), a zero shaped like the field, so that the field's array
+    rules (`tan_w @ h`) see an array."""
+    out = record_field(tangent, name)
+    if isinstance(out, float) and out == 0.0 and isinstance(field, numpy.ndarray):
+        return numpy.zeros_like(field)
+    return out
+
+
 def class_attribute(obj, name, reason, hint, where):
     """obj.name where name is a constant of obj's class body (records.py): the class's value,
     which carries no derivative; refused where obj itself holds a value under that name."""

@@ -8,16 +8,26 @@ is record_field(p, 'w'): its adjoint is a FieldGrads holding the field's adjoint
 name (record_field_grad, linear in it), and its tangent the field of p's tangent.
 """
 from srcdiff.rule_forms import linear
-from srcdiff.rules import d, nondifferentiable
+from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_closures import closure_of, partial_of
 from srcdiff.runtime_values import (check_class, check_record, class_attribute, finalize_record,
                                      named_tuple_grad, named_tuple_of, record_field,
-                                     record_field_grad, record_of, record_of_grad, sort_order)
+                                     record_field_grad, record_field_tangent, record_of,
+                                     record_of_grad, sort_order)
 
 nondifferentiable(sort_order, check_class, check_record, class_attribute)
 
 
-linear(record_field, "obj", transpose=lambda y, obj, name: record_field_grad(d[y], obj, name))
+@reverse(record_field)
+def field_read(y, obj, name):
+    d[obj] = record_field_grad(d[y], obj, name)
+
+
+@forward(record_field)
+def field_read(y, obj, name):
+    d[y] = record_field_tangent(d[obj], name, y)
+
+
 linear(record_field_grad, "grad")
 
 

@@ -73,3 +73,31 @@ X = np.array([[0.7, -1.1]])
          "closure_passed", "partial_passed"])
 def test_record_field(f, args, wrt):
     check(f, *args, wrt=wrt, order=2)
+
+
+@dataclasses.dataclass
+class Dense:
+    w: np.ndarray
+    b: np.ndarray
+
+    def __call__(self, h):
+        return np.tanh(self.w @ h + self.b)
+
+
+def _through(layers, x):
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x)
+
+
+def layers_given_to_a_helper(layers, x):
+    return _through(layers, x)
+
+
+def test_a_field_of_an_object_not_differentiated_read_in_a_helper_that_is():
+    """The helper is differentiated along every argument: the layers' tangent is a zero,
+    and its fields' tangents are zeros shaped like the fields (`tan_w @ h` crashed on 0.0)."""
+    w = np.array([[0.5, 0.1, -0.2], [0.3, 0.8, 0.05], [-0.1, 0.2, 0.6]])
+    b = np.array([0.3, -0.5, 0.7])
+    layers = [Dense(w, b), Dense(w.T, -b)]
+    check(layers_given_to_a_helper, layers, b, wrt=1, order=2)
