@@ -30,8 +30,10 @@ def _user_def(fn):
     return fdef if isinstance(fdef, S.FunctionDef) else None
 
 
-def made_class(fn):
-    """The class every return of the factory `fn` makes, or None."""
+def made_class(fn, instance_of=None):
+    """The class every return of the factory `fn` makes, or None; `instance_of`: fn is a
+    method called on an object of that class, whose `type(self)(...)` and
+    `self.__class__(...)` make one of it."""
     if getattr(fn, "__name__", None) == "_make" and _named_tuple(getattr(fn, "__self__", None)):
         return fn.__self__   # P._make(seq) of a named tuple class P
     owner = None
@@ -42,6 +44,7 @@ def made_class(fn):
         return None
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     me = params[0] if owner is not None and params else None
+    own = params[0] if instance_of is not None and params else None
     returns, bound, counts = [], {}, {}
     for n in S.own_nodes(fdef):
         if isinstance(n, (S.Yield, S.YieldFrom)):
@@ -54,13 +57,32 @@ def made_class(fn):
             bound[n.targets[0].id] = n.value
     found = set()
     for value in returns:
+        if own is not None and isinstance(value, S.Name) and value.id == "NotImplemented":
+            continue   # an operator declining: Python calls another method instead
+        if own is not None and isinstance(value, S.Name) and value.id == own and \
+                not counts.get(own):
+            found.add(instance_of)   # `return self` (v += w: __iadd__ changing v)
+            continue
         if isinstance(value, S.Name) and counts.get(value.id) == 1 and value.id not in params:
             value = bound.get(value.id)
-        cls = _called_class(fn, value, me, owner)
+        cls = instance_of if own is not None and _own_class_call(value, own, counts) \
+            else _called_class(fn, value, me, owner)
         if cls is None:
             return None
         found.add(cls)
     return found.pop() if len(found) == 1 else None
+
+
+def _own_class_call(value, me, counts):
+    """Whether `value` is `type(me)(...)` or `me.__class__(...)`, `me` never rebound."""
+    if not isinstance(value, S.Call) or counts.get(me):
+        return False
+    func = value.func
+    if isinstance(func, S.Attribute) and func.attr == "__class__":
+        return isinstance(func.value, S.Name) and func.value.id == me
+    return isinstance(func, S.Call) and isinstance(func.func, S.Name) and \
+        func.func.id == "type" and len(func.args) == 1 and not func.keywords and \
+        isinstance(func.args[0], S.Name) and func.args[0].id == me
 
 
 def replaced_argument(fn, call):
@@ -144,6 +166,8 @@ def made_by_method(cls, name):
         return made_class(getattr(cls, name))
     if isinstance(fn, staticmethod):
         return made_class(fn.__func__)
+    if inspect.isfunction(fn) and isinstance(cls, type):   # v.scaled(2.0), v + w: a method
+        return made_class(fn, instance_of=cls)              # returning V(...) or type(self)(...)
     return None
 
 

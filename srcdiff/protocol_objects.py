@@ -22,12 +22,20 @@ _CONVERSIONS = {float: "__float__", int: "__int__", complex: "__complex__"}
 
 
 def check(lw, stmt):
-    """Raise the located refusal for the first protocol use in `stmt` (see the module)."""
+    """Raise the located refusal for the first protocol use in `stmt` (see the module);
+    gives back `stmt`, or for `v += w` on an object of the user's class the assignment it
+    means (`v = v.__iadd__(w)`, or `v = v + w` where the class has no `__iadd__`:
+    operator_methods.update_call)."""
+    if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
+        from .operator_methods import update_call
+        value = update_call(lw, stmt)
+        if value is not None:
+            return S.place_unplaced(S.Assign(targets=[S.store(stmt.target.id)], value=value,
+                                             type_comment=None), stmt)
     for node in _own_nodes(stmt):
-        if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
-            _refuse_if(lw, node, node.value, ("__getitem__",), "take an item of")
-        elif isinstance(node, S.Subscript):
-            _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"), "write into")
+        if isinstance(node, S.Subscript) and not isinstance(node.ctx, S.Load):   # (a read
+            _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"),   # v[i] is
+                       "write into")   # v.__getitem__(i): operator_methods.py)
         elif isinstance(node, (S.For, S.comprehension)):
             _refuse_if(lw, node, node.iter, ("__iter__", "__getitem__"), "loop over")
         elif isinstance(node, S.Call) and node.args and \
@@ -38,6 +46,7 @@ def check(lw, stmt):
                 ("__array__", "__array_ufunc__", "__array_function__") if _numpy(func) else ()
             for arg in node.args:
                 _refuse_if(lw, node, arg, names, f"pass to {S.spell(node.func)}()")
+    return stmt
 
 
 def _own_nodes(stmt):

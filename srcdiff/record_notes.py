@@ -11,7 +11,7 @@ from . import syntax as S
 from .records import made_field_by_field
 
 
-def noted_made(lw, node, atom):
+def noted_made(lw, node, atom, out=None):
     """`atom`, where the user's call `node` made it as a record or a named tuple passed to
     a helper (`g(D(w, b), x)`): its class noted for the helper, which reads its fields as
     it does those of a name bound to one (`p = D(w, b); g(p, x)`). Where `node` names a list
@@ -25,6 +25,9 @@ def noted_made(lw, node, atom):
         if isinstance(cls, type) and made_field_by_field(cls):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = cls
+    elif isinstance(node, (S.Call, S.BinOp, S.UnaryOp, S.Subscript)) and out is not None \
+            and isinstance(atom, S.Name) and lw.objects_read:
+        _note_object(lw, node, atom, out)
     elif isinstance(node, S.Name) and isinstance(atom, S.Name) and atom.id == node.id:
         classes = _display_classes(lw, node.id)
         if classes:
@@ -36,6 +39,16 @@ def noted_made(lw, node, atom):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id + "[]"] = classes
     return atom
+
+
+def _note_object(lw, node, atom, out):
+    """`g(v + w, x)`, `u.add(v.scaled(2.0))`: the class of an object an operator or a
+    method makes, noted for the callee where srcdiff knows it (objects.object_class:
+    checked where the code runs)."""
+    from .objects import class_of, object_class
+    if class_of(lw, node, set()) is not None:
+        lw.locals.add(atom.id)
+        object_class(lw, node, atom, out)
 
 
 def _sliced_classes(lw, base, part):
