@@ -5,7 +5,8 @@ the one class every `return` of it makes, or None; for `dataclasses.replace(p, .
 helper returning one of its parameter, the argument whose class it keeps (`replaced_argument`).
 
 A classmethod constructor (`Dense.init(w)`, whose body returns `cls(...)`), a staticmethod
-factory (`return Dense(...)`) or a factory function returns an object of a class srcdiff can
+factory (`return Dense(...)`), a method or operator of an object (`return V(...)`,
+`type(self)(...)`) or a factory function returns an object of a class srcdiff can
 read from the function's source before the code runs: each `return` gives a call of `cls`
 (the class the classmethod is bound to), of a class the function's globals or closure name,
 or a name bound once in the function to such a call. Every return must make the same class;
@@ -156,9 +157,11 @@ def _named_tuple(cls):
 
 
 def made_by_method(cls, name):
-    """The class the classmethod or staticmethod `name` of the class `cls` makes, called on
-    an object of cls (`unit.init(w)`), or None. A named tuple's `p._replace(...)` makes
-    one of p's class."""
+    """The class the method `name` of the class `cls` makes, called on an object of cls
+    (`unit.init(w)` a classmethod or staticmethod, `v.scaled(c)` or `v.__add__(w)` a method
+    whose every return is `V(...)`, `type(self)(...)`, `self.__class__(...)`, `self` or, in
+    an operator, NotImplemented), or None. A named tuple's `p._replace(...)` makes one of
+    p's class."""
     if name == "_replace" and _named_tuple(cls):
         return cls
     fn = inspect.getattr_static(cls, name, None)

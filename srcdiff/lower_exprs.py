@@ -280,10 +280,10 @@ class ExpressionLowering:
             atom = self.expr(node, out)
             return self.assign(target, atom, Kind.COPY)
         if self.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Call)):
-            from . import operator_methods   # v + w, -v, v[i], len(v): their methods
-            call = operator_methods.call_for(self, node)
+            from . import operator_lowering   # v + w, -v, v[i], len(v): their methods
+            call = operator_lowering.call_for(self, node)
             if call is not None:
-                return operator_methods.lower(self, call, out, target)
+                return operator_lowering.lower(self, call, out, target)
         if isinstance(node, S.BinOp):
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)

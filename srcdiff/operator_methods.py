@@ -1,11 +1,12 @@
-"""Operators on objects of the user's classes, as the calls of their methods Python makes
-(stage 3, lower: called by lower_exprs.py, lower.py, objects.py and protocol_objects.py).
-Takes the lowering's state and an expression of the user's (`v + w`, `-v`, `3.0 * v`,
-`v[i]`, `len(v)`) or an update (`v += w`); gives back the call it means (`v.__add__(w)`,
-`v.__rmul__(3.0)`, `v.__getitem__(i)`), which the lowering follows as it follows any method
-called by name, or None where no operand is an object of a class of the user's that srcdiff
-knows (objects.class_of), or raises a located refusal where it cannot tell what Python
-calls.
+"""What Python calls for an operator on objects of the user's classes (stage 3, lower: called
+by objects.py, record_notes.py and operator_lowering.py, each passing objects.class_of as
+`of`: this module does not import objects, which reads it). Takes the lowering's state and
+an expression of the user's (`v + w`, `-v`, `3.0 * v`, `v[i]`, `len(v)`) or an update (`v
++= w`); gives back the call it means (`v.__add__(w)`, `v.__rmul__(3.0)`,
+`v.__getitem__(i)`), which operator_lowering.py lowers as any method called by name is,
+the class of its result (operator_class), or None where no operand is an object of a class
+of the user's that srcdiff knows, or raises a located refusal where it cannot tell what
+Python calls.
 
 Python's rules, followed before the code runs: for `a + b`, b's `__radd__` first where
 b's class is a proper subclass of a's overriding it; else a's `__add__`, and b's `__radd__`
@@ -21,7 +22,7 @@ class never runs another's method.
 import inspect
 
 from . import syntax as S
-from .core import Kind
+from .object_lists import is_user_class
 
 BINARY = {S.Add: "add", S.Sub: "sub", S.Mult: "mul", S.Div: "truediv", S.MatMult: "matmul",
           S.Pow: "pow", S.FloorDiv: "floordiv", S.Mod: "mod"}
@@ -38,28 +39,26 @@ class Refusal(Exception):
         self.node, self.reason, self.hint = node, reason, hint
 
 
-def call_for(lw, node, strict=True):
+def call_for(lw, node, of, strict=True):
     """The call `node` means (see the module), with `.sd_operands` noting what to check where
     it runs; None where no operand is a known object of the user's classes. `strict`: raise
     the located refusal where srcdiff cannot tell (else None)."""
     try:
-        return _call_for(lw, node)
+        return _call_for(lw, node, of)
     except Refusal as refusal:
         if not strict:
             return None
         raise lw.error(refusal.node, refusal.reason, hint=refusal.hint)
 
 
-def _class(lw, node):
-    from .objects import class_of, is_user_class
-    cls = class_of(lw, node, set())
+def _class(lw, node, of):
+    cls = of(lw, node, set())
     return cls if cls is not None and is_user_class(cls) else None
 
 
 def method_of(cls, name):
     """The user's function `name` of the class `cls` (its own or a base's of the user's),
     None where none of the user's classes in its MRO defines it."""
-    from .objects import is_user_class
     for k in cls.__mro__[:-1]:
         if is_user_class(k) and name in vars(k):
             fn = vars(k)[name]
@@ -67,13 +66,13 @@ def method_of(cls, name):
     return None
 
 
-def _call_for(lw, node):
+def _call_for(lw, node, of):
     if getattr(node, "sd_operator", None) is not None:
         return node   # update_call's v.__iadd__(w), reaching the lowering of expressions
     if isinstance(node, S.BinOp) and type(node.op) in BINARY:
-        return _binary(lw, node, node.left, node.right, BINARY[type(node.op)])
+        return _binary(lw, node, node.left, node.right, BINARY[type(node.op)], of)
     if isinstance(node, S.UnaryOp) and type(node.op) in UNARY:
-        cls = _class(lw, node.operand)
+        cls = _class(lw, node.operand, of)
         if cls is None:
             return None
         name = UNARY[type(node.op)]
@@ -84,14 +83,14 @@ def _call_for(lw, node):
                           f"define {name} in {cls.__name__}")
         return _method_call(node, node.operand, name, [], cls, fn)
     if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
-        cls = _class(lw, node.value)
+        cls = _class(lw, node.value, of)
         if cls is None or method_of(cls, "__getitem__") is None:
             return None
         fn = _plain(node, cls, "__getitem__")
         return _method_call(node, node.value, "__getitem__", [_index(lw, node)], cls, fn)
     if isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id == "len" \
             and len(node.args) == 1 and not node.keywords and "len" not in lw.locals:
-        cls = _class(lw, node.args[0])
+        cls = _class(lw, node.args[0], of)
         if cls is None or method_of(cls, "__len__") is None:
             return None
         fn = _plain(node, cls, "__len__")
@@ -99,30 +98,21 @@ def _call_for(lw, node):
     return None
 
 
-def update_call(lw, node, strict=True):
+def update_call(lw, node, of, strict=True):
     """`v += w` (an AugAssign) where v's class defines `__iadd__`: the call `v.__iadd__(w)`
     the name is bound to; the BinOp `v + w` where it defines none (lowered by call_for), or
     where only w is an object of the user's classes; None where neither is known."""
     if type(node.op) not in BINARY or not isinstance(node.target, S.Name):
         return None
     target = S.place_unplaced(S.load(node.target.id), node.target)
-    cls = _class(lw, target)
+    cls = _class(lw, target, of)
     name = f"__i{BINARY[type(node.op)]}__"
     if cls is None or method_of(cls, name) is None:
         located = _as_binop(node)   # v = v + w, located at the user's line
-        return located if cls is not None or _class(lw, node.value) is not None else None
+        return located if cls is not None or _class(lw, node.value, of) is not None else None
     try:
         fn = _plain(node, cls, name)
         _refuse_declining(node, fn, cls, name)
-        from .state_methods import _writes_self
-        if _writes_self(fn, cls):
-            raise Refusal(node, f"srcdiff cannot follow {cls.__name__}.{name} here: it "
-                          f"changes {node.target.id}'s fields in place, and srcdiff follows "
-                          "operators that make a new object",
-                          f"return a new object from {name} ({cls.__name__}(...)), or define "
-                          f"only {name.replace('__i', '__', 1)} ({node.target.id} "
-                          f"{_sign(_as_binop(node))}= w then means {node.target.id} = "
-                          f"{node.target.id} {_sign(_as_binop(node))} w)")
     except Refusal as refusal:
         if not strict:
             return None
@@ -130,26 +120,24 @@ def update_call(lw, node, strict=True):
     return _method_call(node, target, name, [node.value], cls, fn)
 
 
-def operator_class(lw, node, seen):
+def operator_class(lw, node, seen, of):
     """objects.class_of of an operator's result (`v + w`: the class `v.__add__(w)` makes), of
     a temporary `lower` bound an operand to, or of a local updated by operators
     (updated_class); None where none of them."""
-    from .objects import class_of
     if isinstance(node, S.Name):
         held = operand_classes(lw).get(node.id)
         if held is not None or node.id in seen or node.id not in lw.locals:
             return held
-        return updated_class(lw, node.id, seen)
-    call = call_for(lw, node, strict=False)
-    return class_of(lw, call, seen) if call is not None else None
+        return updated_class(lw, node.id, seen, of)
+    call = call_for(lw, node, of, strict=False)
+    return of(lw, call, seen) if call is not None else None
 
 
-def updated_class(lw, name, seen=frozenset()):
+def updated_class(lw, name, seen, of):
     """The class of the local `name` bound to an object of the user's class and updated
     only by operators on itself (`v = V(...)`, then `v += w` or `v = v * 2.0`), each giving
     an object of that class again; None otherwise. (The object each binding makes is
     checked where the code runs: objects.object_class.)"""
-    from .objects import class_of
     made, updates, stores = [], [], 0
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
@@ -161,9 +149,9 @@ def updated_class(lw, name, seen=frozenset()):
         elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and \
                 n.target.id == name:
             updates.append(n)
-    if not updates or stores != len(made) + len(updates) - (name in lw.params):
+    if not updates or stores != len(made) + len(updates):
         return None
-    classes = {class_of(lw, v, set(seen) | {name}) for v in made}
+    classes = {of(lw, v, set(seen) | {name}) for v in made}
     if name in lw.params:
         classes.add(lw.known_types.get(name))
     if len(classes) != 1 or not isinstance(next(iter(classes)), type):
@@ -180,7 +168,7 @@ def updated_class(lw, name, seen=frozenset()):
             if own is not None and method_of(cls, own) is not None:
                 made = made_by_method(cls, own)   # (refused where it is lowered if it must be)
             else:
-                made = class_of(lw, _as_binop(update) if own else update, set(seen))
+                made = of(lw, _as_binop(update) if own else update, set(seen))
             if made is not cls:
                 return None
     finally:
@@ -198,8 +186,8 @@ def _as_binop(node):
     return S.place_unplaced(binop, node)
 
 
-def _binary(lw, node, left, right, op):
-    lcls, rcls = _class(lw, left), _class(lw, right)
+def _binary(lw, node, left, right, op, of):
+    lcls, rcls = _class(lw, left, of), _class(lw, right, of)
     if lcls is None and rcls is None:
         return None
     name, rname = f"__{op}__", f"__r{op}__"
@@ -352,7 +340,6 @@ def _truth(test, fn, param, other, ocls):
         classes = _classes(test.args[1], fn)
         if ocls is not None:
             return issubclass(ocls, classes)
-        from .objects import is_user_class
         if all(is_user_class(c) for c in classes):
             return False   # a number or an array is no object of the user's classes
         if _number(other):
@@ -384,71 +371,3 @@ def operand_classes(lw):
     if st is None:
         st = lw._operand_classes = {}
     return st
-
-
-def lower(lw, call, out, target):
-    """`target = call` lowered (a method call `call_for` gave): its operands are lowered
-    first, each object's class noted for the call; where the code runs, that Python calls
-    that method for the operands passed is checked (runtime_checks.check_operands) and,
-    for a method that may decline, that it did not (check_implemented)."""
-    from . import runtime_checks
-    from .errors import where
-    cls, fn, declines = call.sd_operator
-    me = lw.expr(call.func.value, out)
-    args = [lw.expr(a, out) for a in call.args]
-    for atom in [me] + args:
-        if isinstance(atom, S.Name):
-            lw.locals.add(atom.id)   # (a temporary: read as a local, not a global)
-    here = S.const(where(lw.src.filename, lw.line))
-    operands = getattr(call, "sd_operands", None)
-    if operands is not None:   # a binary operator: (left, right) as Python passes them
-        left, right = operands[:2]
-        lcls, rcls = _class(lw, left), _class(lw, right)
-        latom, ratom = (me, args[0]) if call.func.value is left else (args[0], me)
-        for atom, c in ((latom, lcls), (ratom, rcls)):
-            if c is not None and isinstance(atom, S.Name):
-                operand_classes(lw)[atom.id] = c
-        _guard(lw, out, runtime_checks.check_operands, [
-            latom, ratom, _class_ref(lw, lcls), _class_ref(lw, rcls), here])
-    else:
-        for atom, node in zip([me] + args, [call.func.value] + call.args):
-            c = cls if atom is me else _class(lw, node)
-            if c is not None and isinstance(atom, S.Name):
-                operand_classes(lw)[atom.id] = c
-    lowered = S.Call(func=S.Attribute(value=me, attr=call.func.attr, ctx=S.Load()),
-                     args=args, keywords=[])
-    S.place_unplaced(lowered, call)
-    if call.func.attr.startswith("__i"):   # v.__iadd__(w): the class's own (lower_calls
-        from . import state_methods         # takes a method of that name for a list's)
-        from .objects import object_class
-        from .values import argument   # (the classes of objects passed, for the method)
-        args = [argument(lw, a, out) for a in args]
-        object_class(lw, me, me, out)
-        stmt = state_methods.call(lw, lowered, me, cls, args, [], out, False) or \
-            lw._class_method(lowered, me, cls, args, [], out, False)
-        stmt.targets = [S.store(target)]
-    else:
-        stmt = lw.operation(lowered, out, target)
-    if declines:
-        out.append(stmt)
-        _guard(lw, out, runtime_checks.check_implemented, [
-            S.load(target), S.const(f"{cls.__qualname__}.{call.func.attr}"), S.clone(here)])
-        return lw.assign(lw.namer.fresh(target), S.load(target), Kind.COPY)
-    return stmt
-
-
-def _class_ref(lw, cls):
-    if cls is None:
-        return S.const(None)
-    from .callables import canonical_path
-    path = canonical_path(cls)
-    if path is None:
-        raise lw.error(lw.fdef, f"srcdiff cannot name the class {cls.__qualname__} in the "
-                       "code it emits", hint="define the class at a module's top level")
-    return lw.bind(path, cls)
-
-
-def _guard(lw, out, helper, args):
-    lw.bindings[helper.__name__] = helper
-    stmt = S.Expr(value=S.Call(func=S.load(helper.__name__), args=args, keywords=[]))
-    out.append(lw.info(stmt, Kind.EFFECT, func=helper))

@@ -25,9 +25,6 @@ def noted_made(lw, node, atom, out=None):
         if isinstance(cls, type) and made_field_by_field(cls):
             lw.locals.add(atom.id)
             known_values(lw)[atom.id] = cls
-    elif isinstance(node, (S.Call, S.BinOp, S.UnaryOp, S.Subscript)) and out is not None \
-            and isinstance(atom, S.Name) and lw.objects_read:
-        _note_object(lw, node, atom, out)
     elif isinstance(node, S.Name) and isinstance(atom, S.Name) and atom.id == node.id:
         classes = _display_classes(lw, node.id)
         if classes:
@@ -38,6 +35,9 @@ def noted_made(lw, node, atom, out=None):
         if classes is not None:
             lw.locals.add(atom.id)
             known_values(lw)[atom.id + "[]"] = classes
+    elif isinstance(node, (S.Call, S.BinOp, S.UnaryOp, S.Subscript)) and out is not None \
+            and isinstance(atom, S.Name) and lw.objects_read:
+        _note_object(lw, node, atom, out)
     return atom
 
 
@@ -46,6 +46,13 @@ def _note_object(lw, node, atom, out):
     method makes, noted for the callee where srcdiff knows it (objects.object_class:
     checked where the code runs)."""
     from .objects import class_of, object_class
+    from .operator_methods import call_for
+    if isinstance(node, S.Call) and (not isinstance(node.func, S.Attribute) or
+                                     lw._global_path(node.func) is not None):
+        return   # (a method of an object only: v.scaled(2.0))
+    if isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript)) and \
+            call_for(lw, node, class_of, strict=False) is None:
+        return   # (an operator on the user's objects only: v + w, v[i])
     if class_of(lw, node, set()) is not None:
         lw.locals.add(atom.id)
         object_class(lw, node, atom, out)
