@@ -1,8 +1,7 @@
 """What Python calls for an operator on objects of the user's classes (stage 3, lower: called
 by objects.py, record_notes.py and operator_lowering.py, each passing objects.class_of as
 `of`: this module does not import objects, which reads it). Takes the lowering's state and
-an expression of the user's (`v + w`, `-v`, `3.0 * v`, `v[i]`, `len(v)`) or an update (`v
-+= w`); gives back the call it means (`v.__add__(w)`, `v.__rmul__(3.0)`,
+an expression of the user's (`v + w`, `-v`, `3.0 * v`, `v[i]`) or an update (`v += w`); gives back the call it means (`v.__add__(w)`, `v.__rmul__(3.0)`,
 `v.__getitem__(i)`), which operator_lowering.py lowers as any method called by name is,
 the class of its result (operator_class), or None where no operand is an object of a class
 of the user's that srcdiff knows, or raises a located refusal where it cannot tell what
@@ -88,14 +87,7 @@ def _call_for(lw, node, of):
             return None
         fn = _plain(node, cls, "__getitem__")
         return _method_call(node, node.value, "__getitem__", [_index(lw, node)], cls, fn)
-    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id == "len" \
-            and len(node.args) == 1 and not node.keywords and "len" not in lw.locals:
-        cls = _class(lw, node.args[0], of)
-        if cls is None or method_of(cls, "__len__") is None:
-            return None
-        fn = _plain(node, cls, "__len__")
-        return _method_call(node, node.args[0], "__len__", [], cls, fn)
-    return None
+    return None   # (len(v) calls __len__ itself: an int, no derivative, as written)
 
 
 def update_call(lw, node, of, strict=True):
