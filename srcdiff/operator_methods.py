@@ -130,17 +130,7 @@ def updated_class(lw, name, seen, of):
     only by operators on itself (`v = V(...)`, then `v += w` or `v = v * 2.0`), each giving
     an object of that class again; None otherwise. (The object each binding makes is
     checked where the code runs: objects.object_class.)"""
-    made, updates, stores = [], [], 0
-    for n in S.walk(lw.fdef):
-        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
-            stores += 1
-        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
-                n.targets[0], S.Name) and n.targets[0].id == name:
-            reads = any(isinstance(r, S.Name) and r.id == name for r in S.walk(n.value))
-            (updates if reads else made).append(n.value)
-        elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and \
-                n.target.id == name:
-            updates.append(n)
+    made, updates, stores = _bindings(lw).get(name, ((), (), 0))
     if not updates or stores != len(made) + len(updates):
         return None
     classes = {of(lw, v, set(seen) | {name}) for v in made}
@@ -169,6 +159,28 @@ def updated_class(lw, name, seen, of):
         else:
             held[name] = assumed
     return cls
+
+
+def _bindings(lw):
+    """Each local name updated by `v op= e` or `v = ... v ...` -> (the values bound to it
+    reading no v, the updates, its number of stores): one walk of the function."""
+    st = getattr(lw, "_operator_bindings", None)
+    if st is not None:
+        return st
+    made, updates, stores = {}, {}, {}
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Name):
+            name = n.targets[0].id
+            reads = any(isinstance(r, S.Name) and r.id == name for r in S.walk(n.value))
+            (updates if reads else made).setdefault(name, []).append(n.value)
+        elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name):
+            updates.setdefault(n.target.id, []).append(n)
+    lw._operator_bindings = {name: (made.get(name, []), ups, stores.get(name, 0))
+                             for name, ups in updates.items()}
+    return lw._operator_bindings
 
 
 def _as_binop(node):
