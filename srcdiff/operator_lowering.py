@@ -77,20 +77,22 @@ def lower(lw, call, out, target):
     lowered = S.Call(func=S.Attribute(value=me, attr=call.func.attr, ctx=S.Load()),
                      args=args, keywords=[])
     S.place_unplaced(lowered, call)
-    if call.func.attr.startswith("__i"):   # v.__iadd__(w): the class's own (lower_calls
-        from .values import argument   # (the classes of objects passed, for the method)
+    made = lw.namer.fresh(target) if declines else target   # (checked, then bound)
+    if call.func.attr.startswith("__i"):   # v.__iadd__(w): the class's method (lower_calls
+        from .values import argument       # takes a method of that name for a list's)
         args = [argument(lw, a, out) for a in args]
         object_class(lw, me, me, out)
         stmt = state_methods.call(lw, lowered, me, cls, args, [], out, False) or \
             lw._class_method(lowered, me, cls, args, [], out, False)
-        stmt.targets = [S.store(target)]
+        stmt.targets = [S.store(made)]
     else:
-        stmt = lw.operation(lowered, out, target)
+        stmt = lw.operation(lowered, out, made)
     if declines:
+        lw.locals.add(made)
         out.append(stmt)
         _guard(lw, out, runtime_checks.check_implemented, [
-            S.load(target), S.const(f"{cls.__qualname__}.{call.func.attr}"), S.clone(here)])
-        return lw.assign(lw.namer.fresh(target), S.load(target), Kind.COPY)
+            S.load(made), S.const(f"{cls.__qualname__}.{call.func.attr}"), S.clone(here)])
+        return lw.assign(target, S.load(made), Kind.COPY)
     return stmt
 
 

@@ -65,7 +65,7 @@ class Pair:
         return Pair(self.u / c, self.w / c)
 
     def __neg__(self):
-        return type(self)(-self.u, -self.w)
+        return Pair(-self.u, -self.w)
 
     def __matmul__(self, o):
         return np.sum(self.u * o.w)
