@@ -5,7 +5,8 @@ the one class every `return` of it makes, or None; for `dataclasses.replace(p, .
 helper returning one of its parameter, the argument whose class it keeps (`replaced_argument`).
 
 A classmethod constructor (`Dense.init(w)`, whose body returns `cls(...)`), a staticmethod
-factory (`return Dense(...)`) or a factory function returns an object of a class srcdiff can
+factory (`return Dense(...)`), a method or operator of an object (`return V(...)`,
+`type(self)(...)`) or a factory function returns an object of a class srcdiff can
 read from the function's source before the code runs: each `return` gives a call of `cls`
 (the class the classmethod is bound to), of a class the function's globals or closure name,
 or a name bound once in the function to such a call. Every return must make the same class;
@@ -30,8 +31,10 @@ def _user_def(fn):
     return fdef if isinstance(fdef, S.FunctionDef) else None
 
 
-def made_class(fn):
-    """The class every return of the factory `fn` makes, or None."""
+def made_class(fn, instance_of=None):
+    """The class every return of the factory `fn` makes, or None; `instance_of`: fn is a
+    method called on an object of that class, whose `type(self)(...)` and
+    `self.__class__(...)` make one of it."""
     if getattr(fn, "__name__", None) == "_make" and _named_tuple(getattr(fn, "__self__", None)):
         return fn.__self__   # P._make(seq) of a named tuple class P
     owner = None
@@ -42,6 +45,7 @@ def made_class(fn):
         return None
     params = [a.id for a in fdef.args.posonlyargs + fdef.args.args]
     me = params[0] if owner is not None and params else None
+    own = params[0] if instance_of is not None and params else None
     returns, bound, counts = [], {}, {}
     for n in S.own_nodes(fdef):
         if isinstance(n, (S.Yield, S.YieldFrom)):
@@ -54,13 +58,32 @@ def made_class(fn):
             bound[n.targets[0].id] = n.value
     found = set()
     for value in returns:
+        if own is not None and isinstance(value, S.Name) and value.id == "NotImplemented":
+            continue   # an operator declining: Python calls another method instead
+        if own is not None and isinstance(value, S.Name) and value.id == own and \
+                not counts.get(own):
+            found.add(instance_of)   # `return self` (v += w: __iadd__ changing v)
+            continue
         if isinstance(value, S.Name) and counts.get(value.id) == 1 and value.id not in params:
             value = bound.get(value.id)
-        cls = _called_class(fn, value, me, owner)
+        cls = instance_of if own is not None and _own_class_call(value, own, counts) \
+            else _called_class(fn, value, me, owner)
         if cls is None:
             return None
         found.add(cls)
     return found.pop() if len(found) == 1 else None
+
+
+def _own_class_call(value, me, counts):
+    """Whether `value` is `type(me)(...)` or `me.__class__(...)`, `me` never rebound."""
+    if not isinstance(value, S.Call) or counts.get(me):
+        return False
+    func = value.func
+    if isinstance(func, S.Attribute) and func.attr == "__class__":
+        return isinstance(func.value, S.Name) and func.value.id == me
+    return isinstance(func, S.Call) and isinstance(func.func, S.Name) and \
+        func.func.id == "type" and len(func.args) == 1 and not func.keywords and \
+        isinstance(func.args[0], S.Name) and func.args[0].id == me
 
 
 def replaced_argument(fn, call):
@@ -134,9 +157,11 @@ def _named_tuple(cls):
 
 
 def made_by_method(cls, name):
-    """The class the classmethod or staticmethod `name` of the class `cls` makes, called on
-    an object of cls (`unit.init(w)`), or None. A named tuple's `p._replace(...)` makes
-    one of p's class."""
+    """The class the method `name` of the class `cls` makes, called on an object of cls
+    (`unit.init(w)` a classmethod or staticmethod, `v.scaled(c)` or `v.__add__(w)` a method
+    whose every return is `V(...)`, `type(self)(...)`, `self.__class__(...)`, `self` or, in
+    an operator, NotImplemented), or None. A named tuple's `p._replace(...)` makes one of
+    p's class."""
     if name == "_replace" and _named_tuple(cls):
         return cls
     fn = inspect.getattr_static(cls, name, None)
@@ -144,6 +169,8 @@ def made_by_method(cls, name):
         return made_class(getattr(cls, name))
     if isinstance(fn, staticmethod):
         return made_class(fn.__func__)
+    if inspect.isfunction(fn) and isinstance(cls, type):   # v.scaled(2.0), v + w: a method
+        return made_class(fn, instance_of=cls)              # returning V(...) or type(self)(...)
     return None
 
 

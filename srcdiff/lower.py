@@ -68,7 +68,8 @@ REFUSED = {
     S.With: ("a with-block", "enter the context outside the function you differentiate"),
     S.Global: ("a global statement", "pass the value in as an argument and return the new value"),
     S.Nonlocal: ("a nonlocal statement", "pass the value in as an argument and return the new value"),
-    S.ClassDef: ("a class definition", "define the class at module level"),
+    S.ClassDef: ("a class definition", "define the class at module level (srcdiff reads a "
+                 "class's methods and operators before the code runs)"),
     S.Delete: ("del of an item or attribute", "drop the del statement; the adjoint needs the value"),
     S.AsyncFunctionDef: ("an async function", "differentiate a plain function"),
     S.AsyncFor: ("async for", "use a plain for loop"),
@@ -272,9 +273,9 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
     # -- statements --------------------------------------------------------
 
     def stmt(self, node):
-        if self.objects_read:   # obj[i], for e in obj, float(obj) on the user's objects
+        if self.objects_read:   # for e in obj, float(obj), obj += w on the user's objects
             from . import protocol_objects
-            protocol_objects.check(self, node)
+            node = protocol_objects.check(self, node)
         guard = checks.view_guard(self, node)   # a view rewrite: Dask's slices are copies
         return guard + self._stmt(node) if guard else self._stmt(node)
 

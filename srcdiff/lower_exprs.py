@@ -279,6 +279,12 @@ class ExpressionLowering:
                 isinstance(node, S.Attribute) and self._global_path(node) is not None):
             atom = self.expr(node, out)
             return self.assign(target, atom, Kind.COPY)
+        if self.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript)) or \
+                getattr(node, "sd_operator", None):   # (v.__iadd__(w): operator_lowering.update)
+            from . import operator_lowering   # v + w, -v, v[i]: their methods
+            call = operator_lowering.call_for(self, node)
+            if call is not None:
+                return operator_lowering.lower(self, call, out, target)
         if isinstance(node, S.BinOp):
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)

@@ -148,6 +148,11 @@ def _made_by_its_class(lw, node):
 
 
 def class_of(lw, node, seen):
+    if lw.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)):
+        from .operator_methods import operator_class   # v + w: what v.__add__(w) makes
+        cls = operator_class(lw, node, seen, class_of)   # (v bound once and updated by v += w)
+        if cls is not None:
+            return cls
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)

@@ -1,12 +1,14 @@
 """Objects of the user's classes used through Python's protocols (stage 3, lower: called by
-lower.py's Lowerer.stmt). Takes the Lowerer and one statement of the user's; gives back
-nothing, or raises a located refusal where the statement subscripts an object whose class
-defines `__getitem__` (or writes an item of one defining `__setitem__`), loops over one defining `__iter__` (or `__getitem__`), or hands one
+lower.py's Lowerer.stmt). Takes the Lowerer and one statement of the user's; gives back the
+statement (`v += w` on an object: the assignment it means, operator_lowering.update),
+or raises a located refusal where the statement writes an item of an object whose class
+defines `__setitem__`, loops over one defining `__iter__` (or `__getitem__`), or hands one
 to `float()`, `int()`, `complex()` or a NumPy function where its class defines
 `__float__`, `__int__`, `__complex__` or `__array__`.
 
-srcdiff follows the methods of the user's classes called by name (`layer.forward(x)`) and
-reads their fields as records; Python calls these protocol methods itself, in code the
+srcdiff follows the methods of the user's classes called by name (`layer.forward(x)`), and
+the operators and item reads operator_methods.py makes such calls of, and reads their
+fields as records; Python calls these other protocol methods itself, in code the
 statement does not show, and srcdiff's derivative read such an object as an array or a
 list instead (crashes in the emitted code, `s[1]` a memoryview). Only objects whose class
 srcdiff can tell (objects.class_of: made here, passed in, an item of a known list) are
@@ -22,12 +24,19 @@ _CONVERSIONS = {float: "__float__", int: "__int__", complex: "__complex__"}
 
 
 def check(lw, stmt):
-    """Raise the located refusal for the first protocol use in `stmt` (see the module)."""
+    """Raise the located refusal for the first protocol use in `stmt` (see the module);
+    gives back `stmt`, or for `v += w` on an object of the user's class the assignment it
+    means (`v = v.__iadd__(w)`, or `v = v + w` where the class has no `__iadd__`:
+    operator_lowering.update)."""
+    if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
+        from .operator_lowering import update
+        assigned = update(lw, stmt)
+        if assigned is not None:
+            return assigned
     for node in _own_nodes(stmt):
-        if isinstance(node, S.Subscript) and isinstance(node.ctx, S.Load):
-            _refuse_if(lw, node, node.value, ("__getitem__",), "take an item of")
-        elif isinstance(node, S.Subscript):
-            _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"), "write into")
+        if isinstance(node, S.Subscript) and not isinstance(node.ctx, S.Load):   # (a read
+            _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"),   # v[i] is
+                       "write into")   # v.__getitem__(i): operator_methods.py)
         elif isinstance(node, (S.For, S.comprehension)):
             _refuse_if(lw, node, node.iter, ("__iter__", "__getitem__"), "loop over")
         elif isinstance(node, S.Call) and node.args and \
@@ -38,6 +47,7 @@ def check(lw, stmt):
                 ("__array__", "__array_ufunc__", "__array_function__") if _numpy(func) else ()
             for arg in node.args:
                 _refuse_if(lw, node, arg, names, f"pass to {S.spell(node.func)}()")
+    return stmt
 
 
 def _own_nodes(stmt):

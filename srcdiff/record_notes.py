@@ -11,7 +11,7 @@ from . import syntax as S
 from .records import made_field_by_field
 
 
-def noted_made(lw, node, atom):
+def noted_made(lw, node, atom, out=None):
     """`atom`, where the user's call `node` made it as a record or a named tuple passed to
     a helper (`g(D(w, b), x)`): its class noted for the helper, which reads its fields as
     it does those of a name bound to one (`p = D(w, b); g(p, x)`). Where `node` names a list
@@ -35,7 +35,27 @@ def noted_made(lw, node, atom):
         if classes is not None:
             lw.locals.add(atom.id)
             known_values(lw)[atom.id + "[]"] = classes
+    elif isinstance(node, (S.Call, S.BinOp, S.UnaryOp, S.Subscript)) and out is not None \
+            and isinstance(atom, S.Name) and lw.objects_read:
+        _note_object(lw, node, atom, out)
     return atom
+
+
+def _note_object(lw, node, atom, out):
+    """`g(v + w, x)`, `u.add(v.scaled(2.0))`: the class of an object an operator or a
+    method makes, noted for the callee where srcdiff knows it (objects.object_class:
+    checked where the code runs)."""
+    from .objects import class_of, object_class
+    from .operator_methods import call_for
+    if isinstance(node, S.Call) and (not isinstance(node.func, S.Attribute) or
+                                     lw._global_path(node.func) is not None):
+        return   # (a method of an object only: v.scaled(2.0))
+    if isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript)) and \
+            call_for(lw, node, class_of, strict=False) is None:
+        return   # (an operator on the user's objects only: v + w, v[i])
+    if class_of(lw, node, set()) is not None:
+        lw.locals.add(atom.id)
+        object_class(lw, node, atom, out)
 
 
 def _sliced_classes(lw, base, part):

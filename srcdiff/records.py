@@ -295,8 +295,12 @@ def attribute_refusal(src, known, stmt):
     attr = value.attr
     cls = known.get(value.value.id) if isinstance(value.value, S.Name) else None
     reason = f"srcdiff cannot differentiate through the attribute .{attr} of a value being " \
-        "differentiated"
-    hint = "compute it from arrays with numpy functions"
+        "differentiated whose class it cannot tell here: it reads an object's fields where " \
+        "it knows the object's class before the code runs (a parameter, an object made by " \
+        "calling its class, or returned by a function, method or operator of a known " \
+        "class whose every return makes one class: `return V(...)`)"
+    hint = "make the object where its class shows (u = V(...)), or give the function that " \
+        "makes it returns of one class; an array's values: compute them with numpy functions"
     if isinstance(cls, type) and is_user_class(cls):
         name = cls.__qualname__
         fields = record_fields(cls)

@@ -7,7 +7,8 @@ value is fine, or raises a located RuntimeRefusal.
 (quoting the line); the compiler (srcdiff/checks.py, lower.py, alias_flow.py) emits the
 `check_*` guards before statements whose meaning depends on the values (an in-place update
 of an array another name shares, a write into a row view read later, a complex norm, an
-unsupported numpy.r_ directive, a linspace retstep, a random draw of zero spread), and the
+unsupported numpy.r_ directive, a linspace retstep, a random draw of zero spread, the
+operands of an operator lowered to a method of the user's class), and the
 API's entry code calls the argument checks (`check_differentiable`, `check_cotangent`,
 `check_aux_pair`) on what the user passed. A check returns nothing (or the checked value)
 when the value is fine; it never changes its arguments.
@@ -383,3 +384,46 @@ def check_spread(low, high, kind, where):
            "draw behind it, which equal bounds (high == low) do not keep",
            "draw u = numpy.random.random(size) yourself and write low + (high - low) * u",
            where)
+
+
+# -- an operator on objects of the user's classes (operator_methods.py) ----------------
+def check_operands(left, right, lcls, rcls, where):
+    """Before `left op right` lowered to the method of the class srcdiff read for them:
+    each operand is an object of exactly the class the code was compiled for (`lcls`,
+    `rcls`), or, where that is None, a number or a NumPy array (a number only on the left
+    of an object: an array's operator would apply itself item by item)."""
+    for value, cls, side in ((left, lcls, "left"), (right, rcls, "right")):
+        if cls is not None:
+            if type(value) is not cls:
+                refuse(f"srcdiff compiled this operator for a {cls.__qualname__} as its "
+                       f"{side} operand, but it is a {type(value).__qualname__}",
+                       "keep each name holding objects of one class (or call the function "
+                       "again, with srcdiff.grad made anew)", where)
+        elif side == "left" and rcls is not None and not _operand_number(value, True):
+            refuse(f"srcdiff compiled this operator for a number on the left of a "
+                   f"{rcls.__qualname__} (its reflected method), but it is a "
+                   f"{type(value).__qualname__}, whose own operator Python calls first",
+                   f"put the {rcls.__qualname__} on the left, pass float(...) of a NumPy scalar, "
+                   "or call its method by name",
+                   where)
+        elif not (_operand_number(value) or isinstance(value, numpy.ndarray)):
+            refuse(f"srcdiff compiled this operator for a number or an array as its {side} "
+                   f"operand, but it is a {type(value).__qualname__}",
+                   "call the method you mean by name", where)
+
+
+def _operand_number(value, left=False):
+    """A number (on the left of an object: a Python number only; a NumPy scalar's operator
+    reads an object with __len__ and __getitem__ as a sequence of numbers)."""
+    if left:
+        return type(value) in (int, float, complex)
+    return isinstance(value, (int, float, complex, numpy.number)) and not isinstance(value, bool)
+
+
+def check_implemented(result, method, where):
+    """After a call of the user's operator method that may decline: srcdiff read from its
+    tests that it does not for these operands; NotImplemented here means it read them
+    wrongly, and the value is refused rather than carried on."""
+    if result is NotImplemented:
+        refuse(f"{method} returned NotImplemented here, where srcdiff read from its tests "
+               "that it would not", "call the method you mean by name", where)

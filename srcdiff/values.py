@@ -459,7 +459,7 @@ def argument(lw, node, out):
             known_values(lw)[atom.id] = Known(item)
         return atom
     from .record_notes import noted_made   # g(D(w, b), x): D, for g
-    atom = noted_made(lw, node, lw.expr(node, out))
+    atom = noted_made(lw, node, lw.expr(node, out), out)
     made = _state(lw)["partials"].get(id(node)) if isinstance(node, S.Call) else None
     if made is not None and isinstance(atom, S.Name):   # apply(functools.partial(g, k=a), x)
         lw.locals.add(atom.id)

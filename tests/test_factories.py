@@ -7,7 +7,7 @@ import pytest
 
 import srcdiff
 from gradcheck import check, refusal
-from srcdiff.factories import made_class
+from srcdiff.factories import made_by_method, made_class
 
 X = np.array([0.5, -1.0, 0.5])
 
@@ -39,6 +39,29 @@ class Wide(Unit):
         return np.sin(t * self.w) + self.b
 
 
+class Grown(Unit):
+    def scaled(self, c):
+        return Grown(self.w * c, self.b)
+
+    def same(self, c):
+        return type(self)(self.w * c, self.b)
+
+    def again(self, c):
+        return self.__class__(self.w * c, self.b)
+
+    def itself(self):
+        return self
+
+    def declining(self, o):
+        if not isinstance(o, Grown):
+            return NotImplemented
+        return Grown(self.w + o.w, self.b)
+
+    def rebinds(self, c):
+        self = Unit(c, c)
+        return type(self)(c, c)
+
+
 def make_unit(w):
     return Unit(w, w * w)
 
@@ -55,6 +78,15 @@ def test_the_class_each_factory_makes():
     assert made_class(make_unit) is Unit
     assert made_class(either) is None   # two classes: not one known before the code runs
     assert made_class(np.tanh) is None and made_class(Unit.forward) is None
+
+
+def test_the_class_a_method_of_an_object_makes():
+    # `return Grown(...)`, `type(self)(...)`, `self.__class__(...)`, `return self`: an object
+    # of the class it is called on; NotImplemented (an operator declining) makes none
+    for name in ("scaled", "same", "again", "itself", "declining"):
+        assert made_by_method(Grown, name) is Grown, name
+    assert made_by_method(Grown, "forward") is None   # an array
+    assert made_by_method(Grown, "rebinds") is None   # self is another object there
 
 
 def a_classmethod_constructor(x):

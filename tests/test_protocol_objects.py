@@ -1,7 +1,8 @@
 """srcdiff/protocol_objects.py: an object of the user's class used through a protocol Python
-calls itself (__getitem__, __iter__, __float__, __array__) is refused, located, naming the
+calls itself (__iter__, __float__, __array__, __setitem__) is refused, located, naming the
 class and the method; the emitted code crashed on each (a memoryview multiplied, an index
-out of bounds, an attribute missing). Methods called by name still differentiate."""
+out of bounds, an attribute missing). Methods called by name still differentiate, and so
+does an item read through __getitem__ (operator_methods.py)."""
 import sys
 
 import numpy as np
@@ -82,8 +83,7 @@ def m(tmp_path_factory):
 X = np.array([0.3, -0.5, 0.8, 0.1])
 
 
-@pytest.mark.parametrize("name, method", [("subscripted", "__getitem__"),
-                                          ("looped_over", "__iter__"),
+@pytest.mark.parametrize("name, method", [("looped_over", "__iter__"),
                                           ("converted", "__float__"),
                                           ("given_to_numpy", "__array__")])
 def test_a_protocol_python_calls_itself_is_refused_located(m, name, method):
@@ -94,6 +94,11 @@ def test_a_protocol_python_calls_itself_is_refused_located(m, name, method):
 
 def test_the_method_called_by_name_differentiates(m):
     check(m.by_name, X, order=2)
+
+
+def test_an_item_of_an_object_with_getitem_differentiates_as_its_method(m):
+    # s[1] is s.__getitem__(1), followed as a method called by name (operator_methods.py)
+    check(m.subscripted, X, order=2)
 
 
 def test_an_item_written_into_an_object_with_setitem_is_refused_located(tmp_path):

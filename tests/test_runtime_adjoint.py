@@ -213,3 +213,24 @@ def test_zero_restored_slot_takes_the_restored_items_shape():
     assert "new" not in zero_restored_slot(d_dict, {"w": np.ones(3)}, "new") and "new" in d_dict
     buffer = np.ones(3)
     assert zero_restored_slot(buffer, np.ones(3), 0) is buffer
+
+
+class _Items:
+    """A record NumPy would read as a sequence of numbers (its __len__ and __getitem__)."""
+
+    def __init__(self, a):
+        self.a = a
+
+    def __len__(self):
+        return len(self.a)
+
+    def __getitem__(self, i):
+        return self.a[i]
+
+
+def test_the_zero_of_a_record_numpy_reads_as_a_sequence_is_a_record_zero():
+    # (numpy.zeros_like read its items: an array of their shape, which the record's
+    # FieldGrads could not be added to)
+    zero = zeros_like_value(_Items(np.ones(3)))
+    assert zero.dtype == object and zero.ndim == 0 and zero[()] == 0
+    assert zeros_like_value(np.ones(3)).dtype == np.float64

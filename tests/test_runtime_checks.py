@@ -165,3 +165,44 @@ def test_check_updated_array_refuses_numbers_lists_and_0d_arrays():
                         ([1.0], "list"), (np.array(1.0), "0-d array")):
         with pytest.raises(RuntimeRefusal, match=f"f.py:1: {kind}"):
             runtime_checks.check_updated_array(value, "{kind}", "what", "f.py:1")
+
+
+class _Vec:
+    def __init__(self, a):
+        self.a = a
+
+
+class _Sub(_Vec):
+    pass
+
+
+def test_check_operands_passes_the_operands_the_method_was_chosen_for():
+    from srcdiff.runtime_checks import check_operands
+    v = _Vec(np.ones(2))
+    check_operands(v, v, _Vec, _Vec, "f.py:1")
+    check_operands(v, np.ones(2), _Vec, None, "f.py:1")   # v * x: V.__mul__(x)
+    check_operands(v, np.float64(2.0), _Vec, None, "f.py:1")
+    check_operands(2.0, v, None, _Vec, "f.py:1")   # 2.0 * v: V.__rmul__(2.0)
+    check_operands(3, v, None, _Vec, "f.py:1")
+
+
+@pytest.mark.parametrize("left, right, lcls, rcls, says", [
+    (_Sub(1.0), _Vec(1.0), _Vec, _Vec, "left operand, but it is a _Sub"),
+    (_Vec(1.0), [1.0], _Vec, None, "number or an array as its right operand"),
+    (np.ones(2), _Vec(1.0), None, _Vec, "number on the left of a _Vec .*ndarray"),
+    (np.float64(2.0), _Vec(1.0), None, _Vec, "number on the left of a _Vec .*float64"),
+    (True, _Vec(1.0), None, _Vec, "number on the left of a _Vec .*bool")])
+def test_check_operands_refuses_operands_python_would_send_elsewhere(left, right, lcls, rcls,
+                                                                     says):
+    from srcdiff.runtime_checks import check_operands
+    with pytest.raises(RuntimeRefusal, match=f"f.py:1: srcdiff compiled this operator for a "
+                                             f"(.|\\n)*{says}"):
+        check_operands(left, right, lcls, rcls, "f.py:1")
+
+
+def test_check_implemented_refuses_not_implemented_only():
+    from srcdiff.runtime_checks import check_implemented
+    check_implemented(_Vec(1.0), "V.__add__", "f.py:1")
+    check_implemented(None, "V.__add__", "f.py:1")
+    with pytest.raises(RuntimeRefusal, match="f.py:1: V.__add__ returned NotImplemented"):
+        check_implemented(NotImplemented, "V.__add__", "f.py:1")

@@ -9,8 +9,9 @@ True, or a tuple of kind names. The same seed draws other programs in other fami
 FAMILIES = {
     "plain": False,
     "idioms": True,
-    # objects held in lists, dataclass records; methods whose results go unused
-    "objects": ("objlist", "records"),
+    # objects held in lists, dataclass records; methods whose results go unused; a
+    # dataclass with operators (+ - * / @, reflected, v[i], len, +=)
+    "objects": ("objlist", "records", "operators"),
     # lists, tuples and dicts of functions iterated over
     "functions": ("fntuple",),
     # user generator functions consumed by loops (break/continue), sum(), zip(), next()

@@ -1,6 +1,6 @@
 """Idioms of user code for the random-program tester (families of tests/fuzzing/families.py;
 module-level code in user_helpers.py): objects held in lists and dataclass records whose
-methods are called (results sometimes dropped), lists and tuples of functions iterated
+methods are called (results sometimes dropped), a dataclass's operators, lists and tuples of functions iterated
 over, helpers writing into an item of a fresh array given to them, `*args`/`**kwargs`
 calls followed by writes into what they were given, and dicts of parameters written in
 place."""
@@ -98,6 +98,35 @@ def _records(gen, scope, ex, loop_depth, nest):
         out.append(Stmt(lit(f"{acc} = {r}.energy() + np.sum({r}.w)")))
         return bound(scope, acc, "s", out)
     out.append(Stmt(j(f"{acc} = {r}.apply({{0}}) * {r}.b", ex.expr("v", 1))))
+    return bound(scope, acc, "v", out)
+
+
+def _operators(gen, scope, ex, loop_depth, nest):
+    """Objects of a dataclass with operators (user_helpers.Pair): combined by + - * / @,
+    negated, reflected (`2.0 * p`, `1.5 + p`), indexed (`p[i]`, `len(p)`), updated by `+=`
+    in a loop (srcdiff/operator_methods.py)."""
+    rnd = gen.rnd
+    p, q, acc = scope.fresh("P"), scope.fresh("q"), scope.fresh("a")
+    out = [Stmt(j(f"{p} = Pair({{0}}, {{1}})", ex.expr("v", 1), ex.expr("v", 1)))]
+    form = rnd.randrange(5)
+    if form == 0:
+        out.append(Stmt(j(f"{q} = {p} + {p} * {{0}} - {p} / 2.0", ex.expr("s", 1))))
+        out.append(Stmt(lit(f"{acc} = np.sum({q}.u * {q}.w)")))
+        return bound(scope, acc, "s", out)
+    if form == 1:
+        out.append(Stmt(lit(f"{acc} = {p} @ (-{p} + 2.0 * {p})")))
+        return bound(scope, acc, "s", out)
+    if form == 2:
+        k = scope.fresh("k")
+        out.append(Stmt(blocks=[(lit(f"for {k} in range(2):"), [
+            Stmt(j(f"{p} += Pair({{0}}, {p}.u * 0.5)", ex.expr("v", 1)))])]))
+        out.append(Stmt(lit(f"{acc} = {p}[0] + {p}[len({p}) - 1]")))
+        return bound(scope, acc, "s", out)
+    if form == 3:
+        out.append(Stmt(lit(f"{q} = 1.5 + {p}")))
+        out.append(Stmt(j(f"{acc} = {q}.w * {{0}} + {q}.u", ex.expr("v", 1))))
+        return bound(scope, acc, "v", out)
+    out.append(Stmt(j(f"{acc} = helper_of_pair({p} * {{0}}, -{p})", ex.expr("s", 1))))
     return bound(scope, acc, "v", out)
 
 
@@ -275,6 +304,6 @@ def _outwrite(gen, scope, ex, loop_depth, nest):
     return bound(scope, acc, "s", out)
 
 
-KINDS = {"objlist": _objlist, "records": _records, "fntuple": _fntuple,
+KINDS = {"objlist": _objlist, "records": _records, "operators": _operators, "fntuple": _fntuple,
          "freshwrite": _freshwrite, "varwrite": _varwrite, "dictwrite": _dictwrite,
          "outwrite": _outwrite}

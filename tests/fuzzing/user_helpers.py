@@ -1,6 +1,6 @@
 """Module-level code the families of user code (tests/fuzzing/families.py) call, as users
 write it: a class of layers held in lists (called, with methods whose results the caller
-sometimes drops), a dataclass record with methods, generator functions, helpers writing
+sometimes drops), a dataclass record with methods, a dataclass with operators (Pair), generator functions, helpers writing
 into an item of the array they are given (or filling an output array and returning
 None), a `*args` helper writing into its first argument, and optimiser steps writing into
 a dict of parameters. It goes into a program after IDIOM_HELPERS (which it builds on:
@@ -38,6 +38,47 @@ class Record:
 
     def energy(self):
         return np.sum(np.sin(self.w)) * self.b
+
+
+@dataclasses.dataclass
+class Pair:
+    u: np.ndarray
+    w: np.ndarray
+
+    def __add__(self, o):
+        if not isinstance(o, Pair):
+            return NotImplemented
+        return Pair(self.u + o.u, self.w + o.w)
+
+    def __radd__(self, c):
+        return Pair(self.u + c, self.w + c)
+
+    def __sub__(self, o):
+        return Pair(self.u - o.u, self.w - o.w)
+
+    def __mul__(self, c):
+        return Pair(self.u * c, self.w * c)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, c):
+        return Pair(self.u / c, self.w / c)
+
+    def __neg__(self):
+        return Pair(-self.u, -self.w)
+
+    def __matmul__(self, o):
+        return np.sum(self.u * o.w)
+
+    def __getitem__(self, i):
+        return self.u[i] * self.w[i]
+
+    def __len__(self):
+        return len(self.u)
+
+
+def helper_of_pair(p, q):
+    return p.u * q.w + p[0]
 
 
 def pairs_of(v):

@@ -326,6 +326,11 @@ def zeros_like_value(value):
     zeros = getattr(type(value), "__srcdiff_vspace_zeros__", None)   # a user vector space's
     if zeros is not None:                                          # (extend.VSpace.register)
         return zeros(value)
+    if hasattr(type(value), "__len__") and hasattr(value, "__dict__") and \
+            not hasattr(value, "shape"):
+        # a record NumPy would read as a sequence (its __len__ and __getitem__): the zero
+        # any other record gets (runtime_values.record_grad takes it out)
+        return numpy.array(0, dtype=object)
     return numpy.zeros_like(value)
 
 

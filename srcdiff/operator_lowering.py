@@ -1,0 +1,113 @@
+"""Operators on objects of the user's classes lowered as the calls of their methods (stage 3,
+lower: called by lower_exprs.py and protocol_objects.py). Takes the lowering's state and an
+expression or update of the user's; gives back the call it means, lowered (`lower`), or the
+assignment an update means (`update`), or None where no operand is an object of a class of
+the user's that srcdiff knows, or raises a located refusal. What Python calls is read by
+operator_methods.py (given objects.class_of, which reads it in turn: that module imports
+neither); this one lowers it, with the checks of where the code runs:
+runtime_checks.check_operands (the operands are of the classes the method was chosen for)
+and check_implemented (a method that may decline did not).
+"""
+from . import runtime_checks
+from . import state_methods
+from . import syntax as S
+from .core import Kind
+from .errors import where
+from .objects import class_of, object_class
+from .operator_methods import _as_binop, _sign, operand_classes
+from . import operator_methods
+
+
+def call_for(lw, node, strict=True):
+    """operator_methods.call_for, with objects.class_of."""
+    return operator_methods.call_for(lw, node, class_of, strict)
+
+
+def _class(lw, node):
+    return operator_methods._class(lw, node, class_of)
+
+
+def update(lw, stmt):
+    """`v += w` (an AugAssign on a name) as the assignment it means where v or w is an object
+    of the user's class: `v = v.__iadd__(w)` (refused where __iadd__ writes v's fields), or
+    `v = v + w`; None otherwise."""
+    value = operator_methods.update_call(lw, stmt, class_of)
+    operator = getattr(value, "sd_operator", None)
+    if operator is not None and state_methods._writes_self(operator[1], operator[0]):
+        cls, name, me = operator[0].__name__, value.func.attr, stmt.target.id
+        sign = _sign(_as_binop(stmt))
+        raise lw.error(stmt, f"srcdiff cannot follow {cls}.{name} here: it changes {me}'s "
+                       "fields in place, and srcdiff follows operators that make a new "
+                       "object", hint=f"return a new object from {name} ({cls}(...)), or "
+                       f"define only {name.replace('__i', '__', 1)} ({me} {sign}= w then "
+                       f"means {me} = {me} {sign} w)")
+    if value is None:
+        return None
+    return S.place_unplaced(S.Assign(targets=[S.store(stmt.target.id)], value=value,
+                                     type_comment=None), stmt)
+
+
+def lower(lw, call, out, target):
+    """`target = call` lowered (a method call `call_for` gave): its operands are lowered
+    first, each object's class noted for the call; where the code runs, that Python calls
+    that method for the operands passed is checked (runtime_checks.check_operands) and,
+    for a method that may decline, that it did not (check_implemented)."""
+    cls, fn, declines = call.sd_operator
+    me = lw.expr(call.func.value, out)
+    args = [lw.expr(a, out) for a in call.args]
+    for atom in [me] + args:
+        if isinstance(atom, S.Name):
+            lw.locals.add(atom.id)   # (a temporary: read as a local, not a global)
+    here = S.const(where(lw.src.filename, lw.line))
+    operands = getattr(call, "sd_operands", None)
+    if operands is not None:   # a binary operator: (left, right) as Python passes them
+        left, right = operands[:2]
+        lcls, rcls = _class(lw, left), _class(lw, right)
+        latom, ratom = (me, args[0]) if call.func.value is left else (args[0], me)
+        for atom, c in ((latom, lcls), (ratom, rcls)):
+            if c is not None and isinstance(atom, S.Name):
+                operand_classes(lw)[atom.id] = c
+        _guard(lw, out, runtime_checks.check_operands, [
+            latom, ratom, _class_ref(lw, lcls), _class_ref(lw, rcls), here])
+    else:
+        for atom, node in zip([me] + args, [call.func.value] + call.args):
+            c = cls if atom is me else _class(lw, node)
+            if c is not None and isinstance(atom, S.Name):
+                operand_classes(lw)[atom.id] = c
+    lowered = S.Call(func=S.Attribute(value=me, attr=call.func.attr, ctx=S.Load()),
+                     args=args, keywords=[])
+    S.place_unplaced(lowered, call)
+    made = lw.namer.fresh(target) if declines else target   # (checked, then bound)
+    if call.func.attr.startswith("__i"):   # v.__iadd__(w): the class's method (lower_calls
+        from .values import argument       # takes a method of that name for a list's)
+        args = [argument(lw, a, out) for a in args]
+        object_class(lw, me, me, out)
+        stmt = state_methods.call(lw, lowered, me, cls, args, [], out, False) or \
+            lw._class_method(lowered, me, cls, args, [], out, False)
+        stmt.targets = [S.store(made)]
+    else:
+        stmt = lw.operation(lowered, out, made)
+    if declines:
+        lw.locals.add(made)
+        out.append(stmt)
+        _guard(lw, out, runtime_checks.check_implemented, [
+            S.load(made), S.const(f"{cls.__qualname__}.{call.func.attr}"), S.clone(here)])
+        return lw.assign(target, S.load(made), Kind.COPY)
+    return stmt
+
+
+def _class_ref(lw, cls):
+    if cls is None:
+        return S.const(None)
+    from .callables import canonical_path
+    path = canonical_path(cls)
+    if path is None:
+        raise lw.error(lw.fdef, f"srcdiff cannot name the class {cls.__qualname__} in the "
+                       "code it emits", hint="define the class at a module's top level")
+    return lw.bind(path, cls)
+
+
+def _guard(lw, out, helper, args):
+    lw.bindings[helper.__name__] = helper
+    stmt = S.Expr(value=S.Call(func=S.load(helper.__name__), args=args, keywords=[]))
+    out.append(lw.info(stmt, Kind.EFFECT, func=helper))

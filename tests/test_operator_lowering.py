@@ -1,0 +1,38 @@
+"""srcdiff/operator_lowering.py: the method call an operator on the user's objects means,
+lowered after the checks of where the code runs (runtime_checks.check_operands before it,
+check_implemented after a method that may decline), and `v += w` as the assignment it
+means (refused where `__iadd__` writes the object's fields). The operators' derivatives are
+checked against finite differences in test_operator_methods.py, on the same module."""
+import sys
+
+import numpy as np
+import pytest
+
+import srcdiff
+from test_operator_methods import _SOURCE
+from user_modules import load
+
+
+@pytest.fixture(scope="module")
+def m(tmp_path_factory):
+    module = load(tmp_path_factory.mktemp("operators_lowered"), "operators_lowered", _SOURCE)
+    yield module
+    del sys.modules["operators_lowered"]
+
+
+X = np.array([0.3, 0.5, 0.7, 0.2])
+
+
+def test_the_operator_is_checked_where_the_code_runs(m):
+    text = srcdiff.source(srcdiff.grad(m.reflected))
+    assert "check_operands(" in text
+    text = srcdiff.source(srcdiff.grad(m.declined))
+    assert "check_implemented(" in text   # P.__add__ may decline
+    assert "check_implemented(" not in srcdiff.source(srcdiff.grad(m.add_mul))
+
+
+def test_an_iadd_changing_its_object_in_place_is_refused_at_its_line(m):
+    with pytest.raises(srcdiff.UnsupportedCodeError,
+                       match=r"operators_lowered.py:[0-9]+:[0-9]+: srcdiff cannot follow "
+                             r"M.__iadd__ here: it changes m's fields in place"):
+        srcdiff.grad(m.mutated)(X.copy())

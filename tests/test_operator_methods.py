@@ -1,0 +1,326 @@
+"""srcdiff/operator_methods.py: operators on objects of the user's classes (`v + w`, `2.0 *
+v`, `-v`, `v @ w`, `v[i]`, `v += w`) follow the methods Python calls for them, as
+methods called by name are followed: each checked against finite differences, both modes,
+second order, with the objects made in the function or passed in (the gradient a V).
+Reflected methods, a subclass's override first, NotImplemented read from isinstance tests,
+`__iadd__` or `__add__` for `+=`, as Python resolves them. Where srcdiff cannot tell what
+Python calls, it refuses at the user's line (or, where only the run can tell, where it
+runs)."""
+import sys
+
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check
+from user_modules import load
+
+_SOURCE = '''
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class V:
+    a: np.ndarray
+    b: np.ndarray
+
+    def __add__(self, o):
+        return V(self.a + o.a, self.b + o.b)
+
+    def __sub__(self, o):
+        return V(self.a - o.a, self.b - o.b)
+
+    def __mul__(self, s):
+        return V(self.a * s, self.b * s)
+
+    def __rmul__(self, s):
+        return V(s * self.a, s * self.b)
+
+    def __truediv__(self, s):
+        return V(self.a / s, self.b / s)
+
+    def __neg__(self):
+        return V(-self.a, -self.b)
+
+    def __pos__(self):
+        return V(self.a, self.b)
+
+    def __pow__(self, k):
+        return V(self.a ** k, self.b ** k)
+
+    def __matmul__(self, o):
+        return np.sum(self.a * o.a) + np.sum(self.b * o.b)
+
+    def __getitem__(self, i):
+        return self.a[i] + self.b[i]
+
+    def __len__(self):
+        return len(self.a)
+
+
+class P:
+    def __init__(self, w):
+        self.w = w
+
+    def __add__(self, o):
+        if not isinstance(o, P):
+            return NotImplemented
+        return P(self.w + o.w)
+
+    def __radd__(self, o):
+        return P(self.w + o)
+
+    def __rsub__(self, o):
+        return P(o - self.w)
+
+    def __rtruediv__(self, o):
+        return P(o / self.w)
+
+    def __iadd__(self, o):
+        return P(self.w * 1.0 + o.w)
+
+
+class Q(P):
+    def __radd__(self, o):
+        return Q(self.w * 2.0 + o.w)
+
+
+def add_mul(x):
+    v = V(x, x * 2.0)
+    u = v + v * 3.0
+    return np.sum(u.a * u.b)
+
+
+def items(x):
+    v = V(x, np.sin(x))
+    return v[0] + v[2]
+
+
+def of_param(v):
+    u = v + v * 3.0 - v / 2.0
+    return np.sum(u.a * u.b)
+
+
+def signs(x):
+    v = V(x, np.cos(x))
+    u = -v + (+v) ** 2
+    return np.sum(u.a + u.b * x)
+
+
+def matmul(x):
+    v = V(x, x * x)
+    return v @ (v * 2.0)
+
+
+def reflected(x):
+    v = V(x, np.exp(x))
+    u = 2.0 * v
+    s = float(np.sum(x))
+    w = s * u
+    return np.sum(w.a * w.b)
+
+
+def declined(x):
+    p = P(x)
+    q = P(x * x)
+    r = p + q
+    t = 1.5 + p
+    z = 2.0 - p
+    k = 3.0 / q
+    return np.sum(r.w * t.w + z.w * k.w)
+
+
+def subclass_first(x):
+    p = P(x)
+    q = Q(x * x)
+    r = p + q
+    return np.sum(r.w * r.w)
+
+
+def updated(x):
+    p = P(x)
+    p += P(np.sin(x))
+    return np.sum(p.w ** 2)
+
+
+def updated_by_add(x):
+    v = V(x, x * 2.0)
+    v += V(np.sin(x), x)
+    return np.sum(v.a * v.b)
+
+
+def counted(x):
+    v = V(x, np.sin(x))
+    t = 0.0
+    for i in range(len(v)):
+        t = t + v[i] * x[i]
+    return t + v[len(v) - 1]
+
+
+def sliced(x):
+    v = V(x, x * 3.0)
+    return np.sum(v[1:3] * x[0])
+
+
+def passed_on(x):
+    v = V(x, x * 2.0)
+    return helper(v * 2.0, v + v)
+
+
+def helper(p, q):
+    return np.sum(p.a * q.b)
+
+
+def numpy_scalar_left(x):
+    v = V(x, x)
+    w = np.sum(x) * v
+    return np.sum(w.a)
+
+
+def array_left(x):
+    v = V(x, x)
+    w = x * v
+    return np.sum(w.a)
+
+
+def floor_divided(x):
+    v = V(x, x)
+    w = v // 2.0
+    return np.sum(w.a)
+
+
+class M:
+    def __init__(self, w):
+        self.w = w
+
+    def __iadd__(self, o):
+        self.w = self.w + o.w
+        return self
+
+    def __add__(self, o):
+        if not hasattr(o, "w"):
+            return NotImplemented
+        return M(self.w + o.w)
+
+
+def mutated(x):
+    m = M(x)
+    m += M(x * x)
+    return np.sum(m.w * x)
+
+
+def undecided(x):
+    m = M(x)
+    r = m + M(x * 2.0)
+    return np.sum(r.w)
+
+
+def make(x, flag):
+    return V(x, x) if flag else V(x, 2 * x)
+
+
+def unknown_class(x):
+    v = make(x, True)
+    u = v + v
+    return np.sum(u.a * u.b)
+
+
+def of_param_updated(v, x):
+    v += V(x, x * x)
+    v = v * 0.5
+    return np.sum(v.a * v.b)
+
+
+def in_a_loop(x):
+    v = V(x, np.cos(x))
+    w = V(x * x, x)
+    for _ in range(3):
+        v = v * 0.5 + w
+    return np.sum(v.a * v.b)
+
+
+def nested_class(x):
+    class W:
+        def __init__(self, a):
+            self.a = a
+    return np.sum(W(x).a)
+'''
+
+
+@pytest.fixture(scope="module")
+def m(tmp_path_factory):
+    module = load(tmp_path_factory.mktemp("operators"), "operators_user", _SOURCE)
+    yield module
+    del sys.modules["operators_user"]
+
+
+X = np.array([0.3, 0.5, 0.7, 0.2])
+
+
+@pytest.mark.parametrize("name", [
+    "add_mul",          # __add__, __mul__ (the issue's f1)
+    "items",            # __getitem__ (the issue's f2)
+    "signs",            # __neg__, __pos__, __pow__
+    "matmul",           # __matmul__ giving a number
+    "reflected",        # 2.0 * v: __rmul__
+    "declined",         # __add__ returning NotImplemented for a number: __radd__; __rsub__,
+                        # __rtruediv__
+    "subclass_first",   # p + q, q's class a subclass overriding __radd__: Q.__radd__ first
+    "updated",          # p += w: __iadd__
+    "updated_by_add",   # v += w: v = v + w (no __iadd__)
+    "counted",          # len(v) (Python's call: an int), v[i] in a loop, v[len(v) - 1]
+                        # (the fuzzer's crash: __len__ had been differentiated, its zero an
+                        # array added to the record's FieldGrads)
+    "sliced",           # v[1:3]: __getitem__(slice(1, 3))
+    "passed_on",        # helper(v * 2.0, v + v): the operators' classes noted for the helper
+    "in_a_loop",        # v = v * 0.5 + w in a loop
+])
+def test_an_operator_differentiates_as_the_method_python_calls(m, name):
+    check(getattr(m, name), X.copy(), order=2)
+
+
+def test_a_differentiated_object_gets_its_gradient_through_operators(m):
+    v = m.V(X.copy(), X + 1.0)
+    g = check(m.of_param, v, order=2)
+    assert type(g) is m.V
+    check(m.of_param_updated, m.V(X.copy(), X * 2.0), X.copy(), wrt=(0, 1), order=2)
+
+
+def test_an_operator_no_method_takes_is_refused_at_its_line(m):
+    with pytest.raises(srcdiff.UnsupportedCodeError,
+                       match=r"operators_user.py:[0-9]+:[0-9]+: srcdiff cannot tell what // "
+                             r"does here: no method of your class V"):
+        srcdiff.grad(m.floor_divided)(X.copy())
+
+
+@pytest.mark.parametrize("name, kind", [("numpy_scalar_left", "float64"),
+                                        ("array_left", "ndarray")])
+def test_a_left_operand_python_would_not_hand_to_the_reflected_method_is_refused_where_it_runs(
+        m, name, kind):
+    # np.sum(x) * v: NumPy's scalar reads V (with __len__, __getitem__) as a sequence; x * v:
+    # the array applies itself item by item. Neither calls V.__rmul__.
+    with pytest.raises(srcdiff.RuntimeRefusal, match=rf"number on the left of a V .*but it "
+                                                     rf"is a {kind}"):
+        srcdiff.grad(getattr(m, name))(X.copy())
+
+
+def test_a_not_implemented_test_srcdiff_cannot_read_is_refused_at_its_line(m):
+    with pytest.raises(srcdiff.UnsupportedCodeError,
+                       match=r"cannot tell whether M.__add__ returns NotImplemented here: "
+                             r".*`not hasattr\(o, 'w'\)`"):
+        srcdiff.grad(m.undecided)(X.copy())
+
+
+def test_a_field_of_an_object_of_unknown_class_is_refused_saying_why(m):
+    # make() returns V(...) from either branch of an if-expression: srcdiff cannot tell
+    with pytest.raises(srcdiff.NoRuleError, match=r"attribute .b of a value being "
+                                                  r"differentiated whose class it cannot tell"):
+        srcdiff.grad(m.unknown_class)(X.copy())
+
+
+def test_a_class_defined_in_the_function_is_refused_with_where_to_define_it(m):
+    with pytest.raises(srcdiff.UnsupportedCodeError, match=r"(?s)a class definition.*module "
+                                                           r"level .*before the code runs"):
+        srcdiff.grad(m.nested_class)(X.copy())
