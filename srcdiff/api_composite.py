@@ -163,6 +163,18 @@ def _basis(value):
         yield index, e
 
 
+def _structured(e, like):
+    """A unit `e` of _basis in the structure of `like`: a list or tuple of numbers or arrays
+    (read as one array by the Jacobian and the Hessian) gets a list or tuple of tangents,
+    which is what a jvp takes for it."""
+    if isinstance(like, (list, tuple)):
+        from .runtime_checks import same_sequence
+        return same_sequence(like, [_structured(e[i], v) for i, v in enumerate(like)])
+    if isinstance(like, (float, complex)):
+        return like.__class__(e)
+    return e
+
+
 def _stack(columns, out_shape, in_value):
     """Assemble J[out..., in...] from one output-shaped column per input element."""
     import numpy
@@ -206,11 +218,13 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
             _refuse_unstacked_input("jacobian", f, x, name)
             columns, out_shape = [], ()
-            for index, e in _basis(x):
-                value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
+            for index, e in _basis(x):   # (a list's units are lists: _structured)
+                value, tangent = derivative(**arguments,
+                                            **{f"tangent_{name}": _structured(e, x)})
                 out_shape = _output_shape(f, value)
                 if _is_complex(x):  # the tangent along the imaginary direction too
-                    along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
+                    along_i = derivative(**arguments,
+                                         **{f"tangent_{name}": _structured(1j * e, x)})[1]
                     tangent = _complex_column(f, value, tangent, along_i)
                 columns.append((index, tangent))
             return _stack(columns, out_shape, x)
@@ -354,7 +368,7 @@ def _hessian_of(f, name, over):
         x = arguments[name]
         _refuse_unstacked_input("hessian", f, x, name)
         _refuse_complex("hessian", f, x)
-        columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
+        columns = [(index, along(**arguments, **{f"tangent_{name}": _structured(e, x)})[1])
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 
