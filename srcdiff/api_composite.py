@@ -127,13 +127,24 @@ def _hvp_of(f, name, over):
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{name}": vector})[1]
 
-    sig = _signature(f)
-    try:
-        sig = sig.replace(parameters=list(sig.parameters.values()) + [
-            inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
-    except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
-        pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, name))
+    return Composite(f"hvp_{f.__name__}", f, _hvp_signature(f), product, over,
+                     ("hvp", f, name))
+
+
+def _hvp_signature(f):
+    """f's parameters, then `vector`: what a call of hvp(f) inside a differentiated function
+    is bound by (compose_calls.py), in the order srcdiff/compose.py passes them. Where f has
+    defaults or keyword-only parameters, `vector` (the last positional argument, when a
+    call leaves defaults out) is keyword-only there: a call passes it by name. (It was
+    left out, and such a call bound the vector to f's defaulted parameter: a wrong second
+    derivative.)"""
+    P = inspect.Parameter
+    params = list(_signature(f).parameters.values())
+    plain = all(p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD) and p.default is P.empty
+                for p in params)
+    vector = P("vector", P.POSITIONAL_OR_KEYWORD if plain else P.KEYWORD_ONLY)
+    at = len(params) - (params[-1].kind == P.VAR_KEYWORD if params else 0)
+    return _signature(f).replace(parameters=params[:at] + [vector] + params[at:])
 
 
 def _copied(tree):
@@ -242,9 +253,9 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             rows = numpy.zeros(out_shape + numpy.shape(x),
                                dtype=complex if complex_out or _is_complex(x) else float)
             for index, e in _basis(value if out_shape else float(value)):
-                row = derivative(**arguments, cotangent=e)
+                row = derivative(**arguments, cotangent=_structured(e, value))
                 if complex_out:  # the cotangent along the imaginary direction too
-                    along_i = derivative(**arguments, cotangent=1j * e)
+                    along_i = derivative(**arguments, cotangent=_structured(1j * e, value))
                     row = _complex_row(f, x, row, along_i)
                 rows[index] = row
             if isinstance(x, float) and not numpy.shape(value) and not complex_out:

@@ -255,3 +255,24 @@ def test_the_forward_jacobian_of_a_list_of_complex_numbers_takes_list_tangents()
 
 def holomorphic_items(zs):
     return [zs[0] * zs[1], zs[1] ** 2]
+
+
+def wavy(x):
+    return np.sum(np.sin(x) * x) + x[0] * x[1] ** 2
+
+
+WAVY_JVP = srcdiff.jvp(wavy)
+
+
+def value_and_slope(x):
+    return WAVY_JVP(x, np.array([1.1, 0.4, -0.6]))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_of_a_pair_of_numbers_from_a_derivative_called_inside(mode):
+    # reverse mode passed an array cotangent for the (value, slope) tuple, which the vjp
+    # of the composed derivative refused: "the cotangent must be a tuple or list of 2 values"
+    x = np.array([0.3, -1.2, 0.7])
+    J = srcdiff.jacobian(value_and_slope, mode=mode)(x)
+    np.testing.assert_allclose(J, fd_jacobian(lambda v: np.array(value_and_slope(v)), x),
+                               rtol=1e-6, atol=1e-8)
