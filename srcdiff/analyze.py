@@ -347,12 +347,11 @@ def effects_on_varied(body, wrt, containers=()):
         func = stmt.sd.func
         call = stmt.value
         writes_out = any(k.arg == "out" for k in call.keywords)  # numpy.multiply(a, b, out=y)
-        if func is not None and helper_effects.is_own_helper(func):
-            if helper_effects.followed(func):
-                continue  # srcdiff's checks, and helpers forward mode repeats on tangents
-        elif func is not None and not is_user_function(func) and not writes_out and (
+        if func is not None and helper_effects.followed(func):
+            continue  # srcdiff's checks, and helpers forward mode repeats on tangents
+        if func is not None and not is_user_function(func) and not writes_out and (
                 rules.lookup("reverse", func) is not None or rules.is_nondifferentiable(func)):
-            continue  # a function with a rule (pure), print and its kin
+            continue  # a function with a rule (pure; call_reading, a callback's read), print
         if any(isinstance(a, S.Name) and a.id in varied
                for a in list(call.args) + [k.value for k in call.keywords]):
             yield stmt

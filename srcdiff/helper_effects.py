@@ -1,5 +1,7 @@
 """Which of srcdiff's own helpers may be called for their effect in code that is
-differentiated (a leaf: read by analyze.effects_on_varied and forward.py; imports nothing).
+differentiated (leaf: called by analyze.effects_on_varied, forward_writes.py and
+refusals.py; imports nothing). Takes a helper function; gives back whether a call of it
+made for its effect is followed (`followed`), and how (`reads_only`, `forward_treated`).
 
 Emitted code differentiated again (hvp, hessian, grad of grad, jvp of a derivative, a
 codegen'd module) calls srcdiff's runtime helpers, some as statements whose result is
@@ -12,8 +14,9 @@ dropped. Such a call is followed only where it is known to be safe:
   `drop_missing_tangent(tan_d, d, k)`, its forward mode, met by a third derivative.
 
 Any other own helper called for its effect on a value being differentiated is refused
-(refusals.effect_error), as a library function's call for its effect is: it may write into
-an argument, and a write no derivative follows is a silently wrong derivative.
+(refusals.effect_error), as a library function's call for its effect is, unless it has a
+derivative rule (runtime_idioms.call_reading: a callback's read): it may write into an
+argument, and a write no derivative follows is a silently wrong derivative.
 """
 
 # module -> the helpers (checks and refusals) that only read their arguments: each raises or
