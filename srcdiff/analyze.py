@@ -11,7 +11,7 @@ operands, calls and copies.
 * definedness: which names may be, and which must be, bound before each
   statement (the reverse pass saves an old value only if one may exist).
 """
-from . import fixpoint, rules, runtime
+from . import fixpoint, helper_effects, rules, runtime
 from . import syntax as S
 from .core import Kind
 
@@ -334,9 +334,6 @@ def primal_names(params, body):
     return names
 
 
-_OWN_HELPERS = runtime.MODULES | {"srcdiff.forward_runtime", "srcdiff.runtime_alias"}
-
-
 def effects_on_varied(body, wrt, containers=()):
     """Calls made only for their effects (result dropped) that are given a value varied by
     `wrt`, other than known-pure functions: such a call may change an array in place
@@ -350,10 +347,11 @@ def effects_on_varied(body, wrt, containers=()):
         func = stmt.sd.func
         call = stmt.value
         writes_out = any(k.arg == "out" for k in call.keywords)  # numpy.multiply(a, b, out=y)
+        if func is not None and helper_effects.followed(func):
+            continue  # srcdiff's checks, and helpers forward mode repeats on tangents
         if func is not None and not is_user_function(func) and not writes_out and (
-                rules.lookup("reverse", func) is not None or rules.is_nondifferentiable(func)
-                or getattr(func, "__module__", None) in _OWN_HELPERS):
-            continue  # a function with a rule (pure), print and its kin, srcdiff's checks
+                rules.lookup("reverse", func) is not None or rules.is_nondifferentiable(func)):
+            continue  # a function with a rule (pure; call_reading, a callback's read), print
         if any(isinstance(a, S.Name) and a.id in varied
                for a in list(call.args) + [k.value for k in call.keywords]):
             yield stmt

@@ -127,13 +127,24 @@ def _hvp_of(f, name, over):
         along, arguments = over(args, kwargs)
         return along(**arguments, **{f"tangent_{name}": vector})[1]
 
-    sig = _signature(f)
-    try:
-        sig = sig.replace(parameters=list(sig.parameters.values()) + [
-            inspect.Parameter("vector", inspect.Parameter.POSITIONAL_OR_KEYWORD)])
-    except ValueError:  # f has defaults: `vector` (last, or by name) can not follow them
-        pass
-    return Composite(f"hvp_{f.__name__}", f, sig, product, over, ("hvp", f, name))
+    return Composite(f"hvp_{f.__name__}", f, _hvp_signature(f), product, over,
+                     ("hvp", f, name))
+
+
+def _hvp_signature(f):
+    """f's parameters, then `vector`: what a call of hvp(f) inside a differentiated function
+    is bound by (compose_calls.py), in the order srcdiff/compose.py passes them. Where f has
+    defaults or keyword-only parameters, `vector` (the last positional argument, when a
+    call leaves defaults out) is keyword-only there: a call passes it by name. (It was
+    left out, and such a call bound the vector to f's defaulted parameter: a wrong second
+    derivative.)"""
+    P = inspect.Parameter
+    params = list(_signature(f).parameters.values())
+    plain = all(p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD) and p.default is P.empty
+                for p in params)
+    vector = P("vector", P.POSITIONAL_OR_KEYWORD if plain else P.KEYWORD_ONLY)
+    at = len(params) - (params[-1].kind == P.VAR_KEYWORD if params else 0)
+    return _signature(f).replace(parameters=params[:at] + [vector] + params[at:])
 
 
 def _copied(tree):
@@ -161,6 +172,18 @@ def _basis(value):
         e = numpy.zeros_like(value)
         e[index] = 1
         yield index, e
+
+
+def _structured(e, like):
+    """A unit `e` of _basis in the structure of `like`: a list or tuple of numbers or arrays
+    (read as one array by the Jacobian and the Hessian) gets a list or tuple of tangents,
+    which is what a jvp takes for it."""
+    if isinstance(like, (list, tuple)):
+        from .runtime_checks import same_sequence
+        return same_sequence(like, [_structured(e[i], v) for i, v in enumerate(like)])
+    if isinstance(like, (float, complex)):
+        return like.__class__(e)
+    return e
 
 
 def _stack(columns, out_shape, in_value):
@@ -206,11 +229,13 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             vector_spaces.refuse_array_form(f, x, name, "jacobian")   # a user space's value
             _refuse_unstacked_input("jacobian", f, x, name)
             columns, out_shape = [], ()
-            for index, e in _basis(x):
-                value, tangent = derivative(**arguments, **{f"tangent_{name}": e})
+            for index, e in _basis(x):   # (a list's units are lists: _structured)
+                value, tangent = derivative(**arguments,
+                                            **{f"tangent_{name}": _structured(e, x)})
                 out_shape = _output_shape(f, value)
                 if _is_complex(x):  # the tangent along the imaginary direction too
-                    along_i = derivative(**arguments, **{f"tangent_{name}": 1j * e})[1]
+                    along_i = derivative(**arguments,
+                                         **{f"tangent_{name}": _structured(1j * e, x)})[1]
                     tangent = _complex_column(f, value, tangent, along_i)
                 columns.append((index, tangent))
             return _stack(columns, out_shape, x)
@@ -228,9 +253,9 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             rows = numpy.zeros(out_shape + numpy.shape(x),
                                dtype=complex if complex_out or _is_complex(x) else float)
             for index, e in _basis(value if out_shape else float(value)):
-                row = derivative(**arguments, cotangent=e)
+                row = derivative(**arguments, cotangent=_structured(e, value))
                 if complex_out:  # the cotangent along the imaginary direction too
-                    along_i = derivative(**arguments, cotangent=1j * e)
+                    along_i = derivative(**arguments, cotangent=_structured(1j * e, value))
                     row = _complex_row(f, x, row, along_i)
                 rows[index] = row
             if isinstance(x, float) and not numpy.shape(value) and not complex_out:
@@ -354,7 +379,7 @@ def _hessian_of(f, name, over):
         x = arguments[name]
         _refuse_unstacked_input("hessian", f, x, name)
         _refuse_complex("hessian", f, x)
-        columns = [(index, along(**arguments, **{f"tangent_{name}": e})[1])
+        columns = [(index, along(**arguments, **{f"tangent_{name}": _structured(e, x)})[1])
                    for index, e in _basis(x)]
         return _stack(columns, numpy.shape(x), x)
 

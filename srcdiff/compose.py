@@ -145,9 +145,20 @@ def _positional(fn, args, kwargs):
     names = list(sig.parameters)
     if args is None:
         return names, None
-    bound = sig.bind(*args, **(kwargs or {}))
+    try:
+        bound = sig.bind(*args, **(kwargs or {}))
+    except TypeError:
+        # the derivatives' calls made here pass keyword-only parameters by position, in
+        # order (as Composed's signature shows them): bind those so
+        bound = _keyword_only_by_position(sig).bind(*args, **(kwargs or {}))
     bound.apply_defaults()
     return names, [bound.arguments[n] for n in names]
+
+
+def _keyword_only_by_position(sig):
+    from .derivative import _with_extras
+    return _with_extras(sig, [p.replace(kind=p.POSITIONAL_OR_KEYWORD) if p.kind == p.KEYWORD_ONLY
+                              else p for p in sig.parameters.values()])
 
 
 def _extras(kind, inner_names, wrt):

@@ -30,7 +30,7 @@ Rules come from the forward templates (`rules.lookup("forward", func)`): each
 import dataclasses
 import itertools
 
-from . import analyze, checks, idioms, sequences, try_blocks, zero_cotangents
+from . import analyze, checks, helper_effects, idioms, sequences, try_blocks, zero_cotangents
 from . import syntax as S
 from .errors import SrcdiffError
 from .fixpoint import closure, reach
@@ -246,7 +246,10 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
                 call = S.quote_expr(f"{self.tan(base)}.pop()")
                 return [], [S.Expr(value=call)]
             return [], []
-        return [], []   # effect, assert, raise, pass: nothing to differentiate
+        if kind == Kind.EFFECT and isinstance(stmt, S.Expr) and \
+                helper_effects.forward_treated(stmt.sd.func):
+            return self.forward_helper_effect(stmt, state)
+        return [], []   # checks, assert, raise, pass: nothing to differentiate
 
     def forward_assign(self, stmt, name, state):
         kind = stmt.sd.kind

@@ -73,6 +73,13 @@ def check_tangent(tangent, value, name):
     return tangent
 
 
+def drop_missing_tangent(tangent, container, index):
+    """Forward mode of runtime.drop_missing(container, index), which ran just before: the key
+    it deleted from the dict goes from the dict's tangent too (the tangent is owned here)."""
+    if isinstance(tangent, dict) and isinstance(container, dict) and index not in container:
+        tangent.pop(index, None)
+
+
 def copy_tangent(tangent):
     """A private copy of a tangent, safe to update in place (item writes, append)."""
     if isinstance(tangent, list):

@@ -2,7 +2,8 @@
 lowered item write or append and the tangent state; gives back its tangent statements.
 
 Tangents of in-place writes: `x[i] = v` and `lst.append(v)` write into a tangent made
-safe to change first (`own`).
+safe to change first (`own`), and so does the forward treatment of srcdiff's own helpers
+that change a container (helper_effects.FORWARD_TREATED: `drop_missing`).
 """
 from . import syntax as S
 
@@ -50,3 +51,21 @@ class WriteTangents:
         call = S.Call(func=S.Attribute(value=S.load(self.tan(base)), attr="append",
                                        ctx=S.Load()), args=[new], keywords=[])
         return pre, [S.Expr(value=call)]
+
+    def forward_helper_effect(self, stmt, state):
+        """An own helper called for its effect (helper_effects.FORWARD_TREATED) on emitted
+        code differentiated again: `drop_missing(d, k)` deletes from d's tangent what it
+        deleted from d (and so for `drop_missing_tangent(tan_d, d, k)`, deleting from tan_d)."""
+        from .helper_effects import deleted_key
+        call = stmt.value
+        base = call.args[0]
+        key = call.args[deleted_key(stmt.sd.func)]
+        if not (isinstance(base, S.Name) and base.id in self.active
+                and state.nonzero(base.id)):
+            return [], []
+        pre = []
+        self.own(base.id, state, pre)
+        drop = S.Call(func=self.helper("drop_missing_tangent"),
+                      args=[S.load(self.tan(base.id)), S.clone(base), S.clone(key)],
+                      keywords=[])
+        return pre, [S.Expr(value=drop)]

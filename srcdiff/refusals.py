@@ -31,8 +31,14 @@ def effect_error(src, stmt):
     """The located error for a call made for its effects on a differentiated value."""
     from .callables import is_user_function
     func = stmt.sd.func
+    from .helper_effects import is_own_helper
     if func is not None and is_user_function(func):
         hint = "return the new values from the function and assign them"
+    elif func is not None and is_own_helper(func):   # (helper_effects.py lists those followed)
+        hint = ("it is one of srcdiff's own helpers, which may write into what it is given: "
+                "write the change as an assignment (out[i] = out[i] + v); for a derivative "
+                "srcdiff emitted, differentiate the original function again instead "
+                "(srcdiff.hessian(f), srcdiff.hvp(f), srcdiff.grad(srcdiff.grad(f)))")
     else:
         hint = ("write the change as an assignment (out = out + v, out[i] = v); to add up "
                 "values at repeated indices, loop over them (for k in range(len(i)): "

@@ -209,3 +209,70 @@ def test_hessian_and_jacobian_wrt_a_container_that_does_not_stack_are_refused(wh
     # they crashed in NumPy (float() of a dict; an inhomogeneous shape)
     with pytest.raises(srcdiff.ArgumentError, match="do not stack into one array"):
         getattr(srcdiff, what)(f)(arg)
+
+
+def product_of_items(xs):
+    a, b, c = xs
+    return a * b * c + a ** 3 * c
+
+
+def items_squared(xs):
+    return [xs[0] * xs[1], xs[2] ** 2, xs[0] + xs[1]]
+
+
+def rows_product(rows):
+    return np.sum(rows[0] * rows[1] ** 2)
+
+
+@pytest.mark.parametrize("kind", [list, tuple])
+def test_the_hessian_and_forward_jacobian_of_a_list_of_numbers_take_list_tangents(kind):
+    # they raised "the tangent for xs must be a list or tuple of 3 tangents ... got
+    # ndarray", a tangent the caller never passed: the units were arrays
+    xs = kind([0.3, -1.2, 0.7])
+    array = np.array(xs)
+    H = srcdiff.hessian(product_of_items)(xs)
+    np.testing.assert_allclose(H, numerical_hessian(product_of_items, array),
+                               rtol=1e-5, atol=1e-6)
+    J = srcdiff.jacobian(items_squared, mode="forward")(xs)
+    np.testing.assert_allclose(J, fd_jacobian(items_squared, array), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(J, srcdiff.jacobian(items_squared)(xs), rtol=1e-12)
+
+
+def test_the_hessian_of_a_list_of_equal_arrays_reads_it_as_one_array():
+    rows = [np.array([0.5, -1.0]), np.array([0.3, 0.8])]
+    H = srcdiff.hessian(rows_product)(rows)
+    assert H.shape == (2, 2, 2, 2)
+    np.testing.assert_allclose(H, numerical_hessian(rows_product, np.array(rows)),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_the_forward_jacobian_of_a_list_of_complex_numbers_takes_list_tangents():
+    zs = [0.3 + 0.5j, -1.0 + 0.2j]
+    J = srcdiff.jacobian(holomorphic_items, mode="forward")(zs)
+    np.testing.assert_allclose(J, fd_jacobian(holomorphic_items, np.array(zs)),
+                               rtol=1e-6, atol=1e-8)
+
+
+def holomorphic_items(zs):
+    return [zs[0] * zs[1], zs[1] ** 2]
+
+
+def wavy(x):
+    return np.sum(np.sin(x) * x) + x[0] * x[1] ** 2
+
+
+WAVY_JVP = srcdiff.jvp(wavy)
+
+
+def value_and_slope(x):
+    return WAVY_JVP(x, np.array([1.1, 0.4, -0.6]))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_the_jacobian_of_a_pair_of_numbers_from_a_derivative_called_inside(mode):
+    # reverse mode passed an array cotangent for the (value, slope) tuple, which the vjp
+    # of the composed derivative refused: "the cotangent must be a tuple or list of 2 values"
+    x = np.array([0.3, -1.2, 0.7])
+    J = srcdiff.jacobian(value_and_slope, mode=mode)(x)
+    np.testing.assert_allclose(J, fd_jacobian(lambda v: np.array(value_and_slope(v)), x),
+                               rtol=1e-6, atol=1e-8)

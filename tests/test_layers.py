@@ -43,7 +43,7 @@ LAYERS = [
     ("loader", {"loader"}),
     ("leaves", {"boundary", "callables", "core", "complex_runtime", "compose_runtime", "errors",
                 "emitted_origins", "runtime_extend", "runtime_fields", "vjp_makers",
-                "flatten", "forward_runtime", "lazy_runtime", "markers", "names", "resolver",
+                "flatten", "forward_runtime", "helper_effects", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "rule_trees", "runtime", "runtime_adjoint",
                 "runtime_alias",
                 "runtime_arrays", "runtime_edits", "runtime_coordinates", "runtime_checks", "runtime_closures", "runtime_containers",

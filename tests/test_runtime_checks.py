@@ -5,6 +5,7 @@ the API turns into an ArgumentError."""
 import numpy as np
 import pytest
 
+import srcdiff
 from gradcheck import check
 from srcdiff.errors import RuntimeRefusal, SrcdiffError
 from srcdiff.runtime_checks import (check_argument_update, check_aux_pair, check_cotangent,
@@ -206,3 +207,23 @@ def test_check_implemented_refuses_not_implemented_only():
     check_implemented(None, "V.__add__", "f.py:1")
     with pytest.raises(RuntimeRefusal, match="f.py:1: V.__add__ returned NotImplemented"):
         check_implemented(NotImplemented, "V.__add__", "f.py:1")
+
+
+def doubled_in_float32(x):
+    return np.float32(2.0) * np.sum(x ** 2)
+
+
+def test_a_python_number_cotangent_takes_the_outputs_numpy_type():
+    """A float64 output times a float32 factor: the Python float cotangent times that factor
+    was float32 (NEP 50: a Python float is weak), so the vjp was off in its eighth digit
+    (<u, jvp(v)> and <vjp(u), v> disagreed)."""
+    u = check_cotangent(0.3, np.float64(1.0))
+    assert type(u) is np.float64 and u == 0.3
+    assert type(check_cotangent(0.3, np.float32(1.0))) is np.float32
+    pair = check_cotangent((0.3, np.ones(2)), (np.float64(1.0), np.zeros(2)))
+    assert type(pair[0]) is np.float64
+    assert type(check_cotangent(0.3, 1.0)) is float   # a Python float output: as given
+    x = np.array([0.3, -1.2, 0.7])
+    np.testing.assert_array_equal(srcdiff.vjp(doubled_in_float32)(x, 0.3),
+                                  srcdiff.vjp(doubled_in_float32)(x, np.float64(0.3)))
+    check(doubled_in_float32, x)
