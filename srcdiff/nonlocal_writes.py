@@ -133,10 +133,10 @@ class _Scope:
                                  f"{outer.name} too, or {_HINT}")
             if name not in params and not _bound_before(outer, name, g):
                 raise self.error(node, f"{g.name} declares {name!r} nonlocal, but {name} "
-                                 f"is not bound by a statement of {outer.name}'s top level "
-                                 f"before {g.name}'s def: its value may not exist when "
-                                 f"{g.name} is called", hint=f"bind {name} before the def "
-                                 f"({name} = 0.0)")
+                                 f"is not bound by a statement of {outer.name} before "
+                                 f"{g.name}'s def (in its block or one holding it): its "
+                                 f"value may not exist when {g.name} is called",
+                                 hint=f"bind {name} before the def ({name} = 0.0)")
             for n in S.own_nodes(outer):
                 if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Del):
                     raise self.error(n, f"{name} is deleted here, and {g.name} declares "
@@ -248,15 +248,37 @@ def _own_bound_params(fn):
 
 
 def _bound_before(outer, name, g):
-    """Whether a statement of `outer`'s top level before the one holding `g` assigns `name`."""
-    for stmt in outer.body:
-        if any(n is g for n in S.walk(stmt)):
-            return False
-        if isinstance(stmt, (S.Assign, S.AnnAssign)) and stmt.value is not None and \
-                name in assigned_names(stmt.targets if isinstance(stmt, S.Assign)
-                                       else [stmt.target]):
-            return True
+    """Whether a statement before the one holding `g`, in its block or a block holding that
+    one, assigns `name` (so that it is bound whenever g's def has run)."""
+    block = outer.body
+    while block is not None:
+        inner = None
+        for stmt in block:
+            if any(n is g for n in S.walk(stmt)):
+                inner = _block_holding(stmt, g)
+                break
+            if _assigns(stmt, name):
+                return True
+        block = inner
     return False
+
+
+def _assigns(stmt, name):
+    return isinstance(stmt, (S.Assign, S.AnnAssign)) and stmt.value is not None and \
+        name in assigned_names(stmt.targets if isinstance(stmt, S.Assign) else [stmt.target])
+
+
+def _block_holding(stmt, g):
+    """The block of `stmt` (a compound statement) that holds `g`, else None."""
+    if stmt is g or isinstance(stmt, _SCOPES):
+        return None
+    blocks = [getattr(stmt, f, None) for f in ("body", "orelse", "finalbody")] + [
+        h.body for h in getattr(stmt, "handlers", None) or ()] + [
+        c.body for c in getattr(stmt, "cases", None) or ()]
+    for block in blocks:
+        if isinstance(block, list) and any(n is g for b in block for n in S.walk(b)):
+            return block
+    return None
 
 
 def _whole_call(stmt):

@@ -166,7 +166,34 @@ def its_result_rebinds_the_name(x):
     return total
 
 
-SCALARS = [accumulator, called_in_a_loop, shared_by_two, list_rebound, array_rebound,
+def bound_in_a_loops_block(x):
+    out = 0.0
+    for i in range(2):
+        c = x * i
+
+        def add(t):
+            nonlocal c
+            c = c + t * x
+        add(x)
+        add(1.0)
+        out = out + c
+    return out
+
+
+def bound_in_a_branch(x):
+    if x > 0:
+        c = x
+
+        def add(t):
+            nonlocal c
+            c = c * t
+        add(x)
+    else:
+        c = 1.0
+    return c
+
+
+SCALARS = [bound_in_a_loops_block, bound_in_a_branch, accumulator, called_in_a_loop, shared_by_two, list_rebound, array_rebound,
            returns_a_value_too, one_calling_another, branching_on_the_value, calling_itself,
            two_names_at_once, its_result_rebinds_the_name]
 
