@@ -149,13 +149,15 @@ class _Scope:
         for g, names in writers.values():
             for name in names:
                 written.setdefault(name, g.name)
-        for fn in S.own_nodes(self.outer):
-            if not isinstance(fn, (S.FunctionDef, S.Lambda)):
+        for fn in S.walk(self.outer):   # (those inside a writer too: one it gives back
+            # would read the value the writer had, not the cell's)
+            if not isinstance(fn, (S.FunctionDef, S.Lambda)) or fn is self.outer:
                 continue
             declared = set(_declared(fn)) if isinstance(fn, S.FunctionDef) else set()
             local = _own_bound(fn) if isinstance(fn, S.FunctionDef) else {
                 a.id for a in fn.args.args + fn.args.posonlyargs + fn.args.kwonlyargs}
-            for n in S.walk(fn):
+            own = S.own_nodes(fn) if isinstance(fn, S.FunctionDef) else S.walk(fn.body)
+            for n in own:
                 if isinstance(n, S.Name) and n.id in written and n.id not in declared and \
                         n.id not in local:
                     what = fn.name if isinstance(fn, S.FunctionDef) else "this lambda"

@@ -261,6 +261,18 @@ def read_by_another(x):
     return get()
 
 
+def gives_back_a_lambda_reading_it(x):
+    total = 0.0
+
+    def add(v):
+        nonlocal total
+        total = total + v
+        return lambda: total * 1.0
+    get = add(x)
+    add(x)
+    return get()
+
+
 def bound_after_the_def(x):
     def add(v):
         nonlocal total
@@ -319,6 +331,8 @@ def writes_a_global(x):
     (passed_as_a_value, "map(add, [x, x])", "whole value of a statement", "line of its own"),
     (read_by_another, "return total", "get reads total, which add rebinds",
      "pass total to it as an argument"),
+    (gives_back_a_lambda_reading_it, "return lambda: total * 1.0",
+     "this lambda reads total, which add rebinds", "declare total nonlocal in it"),
     (bound_after_the_def, "nonlocal total", "is not bound by a statement", "bind total before"),
     (of_a_function_further_out, "nonlocal total", "a function enclosing outer",
      "declare total nonlocal in outer"),
