@@ -207,6 +207,10 @@ def is_literal(value):
 
 
 
+def _param_name(node):
+    return node.id if isinstance(node, S.Name) else node.arg
+
+
 class LocalDefault:
     """The default of a lifted function's parameter that is not a literal: the enclosing
     function's local `name` holds its value (lower_funcs_defaults.hoisted binds it where the
@@ -236,7 +240,13 @@ class LocalFunction:
             body = node.body
         args = node.args
         params = args.posonlyargs + args.args
-        self.own_params = [a.id for a in params + args.kwonlyargs]
+        star = [_param_name(args.vararg)] if args.vararg is not None else []
+        dstar = [_param_name(args.kwarg)] if args.kwarg is not None else []
+        # in the signature's order; the lifted copy takes *args as a tuple, **kwargs as a
+        # dict, by position (variadic.bind_call makes them at each call)
+        self.own_params = [a.id for a in params] + star + [a.id for a in args.kwonlyargs] + \
+            dstar
+        self.variadic = bool(star or dstar)
         defaults = {}
         pairs = list(zip(params[len(params) - len(args.defaults):], args.defaults)) + [
             (a, dflt) for a, dflt in zip(args.kwonlyargs, args.kw_defaults) if dflt is not None]
@@ -261,8 +271,9 @@ class LocalFunction:
         # (callables is a leaf: it does not import frontend)
         self.source = type(outer_source)(outer_source.filename, outer_source.lines, fdef)
         self.resolver = resolver
-        kinds = [inspect.Parameter.POSITIONAL_OR_KEYWORD] * len(params) + \
-            [inspect.Parameter.KEYWORD_ONLY] * len(args.kwonlyargs)
+        P = inspect.Parameter
+        kinds = [P.POSITIONAL_OR_KEYWORD] * len(params) + [P.VAR_POSITIONAL] * len(star) + \
+            [P.KEYWORD_ONLY] * len(args.kwonlyargs) + [P.VAR_KEYWORD] * len(dstar)
         self.__signature__ = inspect.Signature(
             [inspect.Parameter(p, kind, default=defaults.get(p, inspect.Parameter.empty))
              for p, kind in zip(self.own_params, kinds)])

@@ -49,17 +49,18 @@ class Census:
     may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
     import, with, del or match statement, or a lambda with a name as a default (what
     plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
-    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for)."""
+    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for);
+    nonlocals: a nonlocal statement (what nonlocal_writes.rewrite looks for)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
-                 "alias_binds", "row_loops", "names", "blocks", "view_calls")
+                 "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
         self.genexps = self.unpacked = self.key_names = False
         self.tries = self.view_binds = self.alias_binds = self.row_loops = False
-        self.blocks = self.view_calls = False
+        self.blocks = self.view_calls = self.nonlocals = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
 
@@ -117,6 +118,8 @@ def take(fdef):
             c.view_calls = c.view_calls or _writes_a_view(n.target)
         elif cls is S.Try:
             c.tries = True
+        elif cls is S.Nonlocal:
+            c.nonlocals = True
         elif cls in _BLOCKS or (cls is S.Lambda and not c.blocks and any(
                 d.__class__ is S.Name for d in n.args.defaults)):
             c.blocks = True

@@ -56,19 +56,8 @@ class CallLowering:
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
         if isinstance(func, S.Name) and func.id in self.local_functions:
-            local = self.local_functions[func.id]
-            generators.refuse_unchecked(self, node, local)
-            fobjects.note_free_objects(self, local, out)   # the objects it reads from here
-            args = [self.expr(a, out) for a in node.args]
-            keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out))
-                        for k in node.keywords]
-            args, _ = self._bind_user_call(node, local, args, keywords)
-            args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
-            self._check_argument_writes(node, local, args, out)
-            value = S.Call(func=S.load(func.id), args=args[:len(local.own_params)], keywords=[])
-            stmt = self._result(value, Kind.CALL, local, discard)
-            stmt.sd.user_call = UserCall("local", tuple(args))
-            return stmt
+            from . import nested_defs
+            return nested_defs.local_call(self, node, out, discard)
         if isinstance(func, S.Name) and func.id in self.locals:
             held = fvalues.held(self, func.id)   # a parameter or local holding a function
             if isinstance(held, type) and records.is_record_class(held):

@@ -3,8 +3,9 @@ lower.Lowerer for a nested def or a lambda bound to a name, by values.py, and by
 lower_calls.py for the calls that name one). Takes the lowering's state, the name and the
 gast FunctionDef or Lambda (or a call); gives back the `callables.LocalFunction` recorded for
 it (its free variables: the enclosing function's locals it reads), or raises a located
-refusal; for a call, the nested function's name it calls as `fs[0]` (`named_item`) and the
-call with srcdiff's own `closure_of(g, ...)` arguments as `g` (`closures_again`).
+refusal; for a call, the lowered call of a nested function (`local_call`), the nested
+function's name it calls as `fs[0]` (`named_item`) and the call with srcdiff's own
+`closure_of(g, ...)` arguments as `g` (`closures_again`).
 
 A nested def stays in the primal as written; calls of it with differentiated arguments go to
 a lifted copy that takes its free variables as parameters (callables.LocalFunction).
@@ -13,9 +14,16 @@ A nested function calling another (`def g(t): ...; def h(t): return g(t) * 2`) i
 with a copy of each nested function it reads (and of those they read) at the top of its
 body, as they were written, and with their free variables as its own: the copy of g inside
 lifted h reads them as h's parameters, which hold the enclosing function's values when h is
-called, as g's closure does then (a nested function rebinds no outer name: no nonlocal).
-This holds only where each nested function read is bound once in the enclosing function,
-before h, and reads no name h binds itself; otherwise h is refused, located.
+called, as g's closure does then (a nested function rebinds no outer name: nonlocal_writes.py
+rewrote those before). This holds only where each nested function read is bound once in the
+enclosing function, before h, and reads no name h binds itself; otherwise h is refused,
+located (and so is h calling a nested function defined after it).
+
+A nested function calling itself is lifted with a copy of itself too; lowering the lifted
+copy, that copy's def stands for the lifted function itself (`Source.lifted`), so the
+recursive call goes to the same emitted variant, as a module-level helper's does. *args and
+**kwargs are parameters of the lifted copy holding a tuple and a dict, made at each call
+(variadic.bind_call), as a module-level helper's are.
 
 The def (or lambda) as the primal writes it (`as_written`) reads the module-level names
 it reads where the function being lowered finds them (`lower_exprs.free_reference`): a
@@ -30,18 +38,21 @@ from .core import assigned_names
 def local_function(lw, name, node):
     """The `LocalFunction` of the nested def or lambda `node` bound to `name`, recorded in
     lw.local_functions: its free variables are the enclosing function's locals it reads.
-    A nested function it reads is copied into its lifted copy (see the module's docstring).
-    Refused, located: decorators, *args/**kwargs, nonlocal/global, and a nested function
-    reading another that is bound twice or reads a name this one binds."""
+    A nested function it reads, or itself, is copied into its lifted copy (see the module's
+    docstring). Refused, located: decorators, nonlocal/global (nonlocal_writes.py rewrote
+    those it follows), and a nested function reading another that is bound twice or reads a
+    name this one binds, or calling one defined after it."""
+    owner = getattr(lw.src, "lifted", None)
+    if owner is not None and owner.__name__ == name and _same_def(node, owner.written):
+        lw.local_functions[name] = owner   # the copy of itself a recursive one holds
+        return owner
     if getattr(node, "decorator_list", None):
         raise lw.error(node, "decorated nested functions are not supported",
                          hint="define the helper at module level")
     original = node
     args = node.args
-    if args.vararg or args.kwarg:
-        raise lw.error(node, "*args and **kwargs parameters are not supported",
-                         hint="list the parameters explicitly")
-    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs}
+    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs} | {
+        getattr(a, "id", getattr(a, "arg", None)) for a in (args.vararg, args.kwarg) if a}
     body_nodes = node.body if isinstance(node.body, list) else [node.body]
     inner_locals = own | assigned_names(body_nodes)
     for n in S.walk(node):
@@ -50,6 +61,7 @@ def local_function(lw, name, node):
                              hint="return the new value instead")
     load_nodes = [n for b in body_nodes for n in S.walk(b)
                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+    _refuse_calls_of_later_defs(lw, name, body_nodes, inner_locals)
     used = _nested_used(lw, name, load_nodes, inner_locals)
     loads = [n.id for n in load_nodes]
     free = []
@@ -59,13 +71,46 @@ def local_function(lw, name, node):
             free.append(n)
     for dep in used.values():   # the free variables of the nested functions it reads
         free += [v for v in dep.free if v not in free]
-    if used:
-        node = _with_copies(node, used)
-    lw.local_functions[name] = LocalFunction(name, node, free, lw.src, lw.resolver,
-                                               lw.fdef.name, getattr(lw, "hoisted_defaults", ()))
-    lw.local_functions[name].written = original   # as the user wrote it, for copies
-    lw.local_functions[name].nested = used
-    return lw.local_functions[name]
+    recursive = name in loads and name not in inner_locals and isinstance(node, S.FunctionDef)
+    if used or recursive:
+        itself = {name: _Written(original)} if recursive else {}
+        node = _with_copies(node, {**used, **itself})
+    local = LocalFunction(name, node, free, lw.src, lw.resolver, lw.fdef.name,
+                          getattr(lw, "hoisted_defaults", ()))
+    lw.local_functions[name] = local
+    local.written = original   # as the user wrote it, for copies
+    local.nested = used
+    if recursive:   # its lifted copy calls the copy of itself it holds: this function
+        local.source.lifted = local
+    return local
+
+
+class _Written:
+    """What _with_copies reads of a nested function: the def as written."""
+
+    def __init__(self, written):
+        self.written = written
+
+
+def _same_def(node, written):
+    return isinstance(node, S.FunctionDef) and isinstance(written, S.FunctionDef) and \
+        (node.lineno, node.col_offset) == (written.lineno, written.col_offset)
+
+
+def _refuse_calls_of_later_defs(lw, name, body_nodes, inner_locals):
+    """A call of a nested function not yet defined where `name` is (`even` calling `odd`,
+    defined after it): refused, located (its lifted copy would be handed no such function)."""
+    later = {n.name for n in S.own_nodes(lw.fdef) if isinstance(n, S.FunctionDef)} - set(
+        lw.local_functions) - inner_locals - {name}
+    if not later:
+        return
+    for n in (m for b in body_nodes for m in S.walk(b)):
+        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id in later:
+            raise lw.error(n, f"the nested function {name} calls {n.func.id}, a nested "
+                           f"function defined after it: srcdiff follows a nested function "
+                           f"calling itself or one defined before it",
+                           hint=f"define {n.func.id} before {name}; for functions calling "
+                                "each other, define them at module level")
 
 
 def _nested_used(lw, name, load_nodes, inner_locals):
@@ -119,6 +164,28 @@ def _with_copies(node, used):
                         type_comment=None, type_params=[])
     new.lineno, new.col_offset = node.lineno, node.col_offset
     return new
+
+
+def local_call(lw, node, out, discard):
+    """The lowered call `node` of the nested function it names: its arguments bound to the
+    parameters (*args as a tuple, **kwargs as a dict), its free variables passed after them
+    to the lifted copy (`Info.user_call`); the primal calls the def as written."""
+    from . import generators, objects, variadic
+    from .core import Kind, UserCall
+    local = lw.local_functions[node.func.id]
+    generators.refuse_unchecked(lw, node, local)
+    objects.note_free_objects(lw, local, out)   # the objects it reads from here
+    args = [lw.expr(a, out) for a in node.args]
+    keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
+    args, _, spelled = variadic.bind_call(lw, node, local, args, keywords, out)
+    args = args[:len(local.own_params)] + [S.load(v) for v in local.free]
+    lw._check_argument_writes(node, local, args, out)
+    value = S.Call(func=S.load(node.func.id), args=args[:len(local.own_params)], keywords=[])
+    if spelled is not None:   # g(a, *args, **kw) when emitted (emit.py)
+        setattr(value, S.VARIADIC, spelled)
+    stmt = lw._result(value, Kind.CALL, local, discard)
+    stmt.sd.user_call = UserCall("local", tuple(args))
+    return stmt
 
 
 def named_item(lw, func):

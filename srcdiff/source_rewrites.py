@@ -6,6 +6,8 @@ source's own where no rewrite acts, else a rewritten copy).
 In order, each imported only where the census says it may act (so a plain function imports
 none of them):
 
+* nested functions rebinding the function's variables with `nonlocal`, as functions taking
+  them and giving them back (nonlocal_writes.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
@@ -52,6 +54,10 @@ def counted_rewrite(source, resolver, containers, known_types):
     again only after a rewrite ran."""
     fdef = source.node
     counted = census.take(fdef)
+    if counted.nonlocals:   # nested functions rebinding this one's variables
+        from . import nonlocal_writes
+        fdef = nonlocal_writes.rewrite(source, fdef)
+        counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
         from . import plain_blocks
         fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)

@@ -129,7 +129,7 @@ def bind_call(lw, node, fn, args, keywords, out):
     parameter gets a tuple display of the extra positional arguments, **kwargs a dict
     display of the extra keywords. Returns (args, [], variadic): variadic is None, or the
     kinds of the parameters (for emit.py to spell the call)."""
-    if isinstance(fn, LocalFunction):
+    if isinstance(fn, LocalFunction) and not fn.variadic:
         full, _ = lw._bind_user_call(node, fn, args, keywords)
         return full, [], None
     sig = inspect.signature(fn, follow_wrapped=False)

@@ -1171,11 +1171,34 @@ def uses_global(x):
 def uses_nonlocal(x):
     s = x * 1.0
 
-    def bump():
-        nonlocal s  # refused: uses_nonlocal
-        s = s * 2.0
-    bump()
+    def bump(v):
+        nonlocal s
+        s = s * v
+    bump(2.0)
+    bump(np.cos(x))
     return np.sum(s)
+
+
+def nonlocal_in_an_expression(x):
+    s = x * 1.0
+
+    def bump(v):
+        nonlocal s
+        s = s * v
+        return v
+    return np.sum(s) * bump(2.0)  # refused: nonlocal_in_an_expression
+
+
+def recursive_nested(x):
+    def pw(v, n):
+        return 1.0 if n == 0 else v * pw(v, n - 1)
+    return np.sum(pw(x, 3))
+
+
+def nested_kwargs(x):
+    def g(a, *vs, **kw):
+        return a * vs[0] * kw["w"]
+    return np.sum(g(x, 2.0, w=np.sin(x)))
 
 
 def defines_a_class(x):
@@ -1523,13 +1546,22 @@ def cholesky_complex(a):
 def takes_varargs(*args):  # refused: takes_varargs
     return np.sum(args[0] ** 2)
 
+WORKS += [
+    works("a nested def rebinding the enclosing function's variables (nonlocal)",
+          uses_nonlocal, X),
+    works("a nested def calling itself", recursive_nested, X),
+    works("*args and **kwargs of a nested def", nested_kwargs, X),
+]
+
+
 REFUSED = [
     refused("try/finally", uses_try, X),
     refused("with", uses_with, X),
     refused("yield outside the generators above (differentiating a generator function "
             "itself)", yields, X),
     refused("global", uses_global, X),
-    refused("nonlocal", uses_nonlocal, X),
+    refused("a nested function declaring nonlocal names called inside an expression",
+            nonlocal_in_an_expression, X),
     refused("class definitions", defines_a_class, X),
     refused("functions without a rule", without_a_rule, X),
     refused("in-place methods other than an array's fill, sort, partition, put and resize: "

@@ -258,7 +258,8 @@ def test_families_of_user_code_are_right_or_refused(family):
 
 
 def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed():
-    """--family funcs (idioms_funcs.py) draws each of round 1's function idioms within a few
+    """--family funcs (idioms_funcs.py) draws each of round 1's function idioms (and session
+    21's nested defs) within a few
     dozen programs, and every // and divmod of f's body has its dividend probed (the probe
     records how close it comes to a multiple of the divisor, where the quotient jumps)."""
     import re
@@ -271,7 +272,7 @@ def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed()
     body = "".join(p.source().split("def items_of")[1] for p in sources)
     for marker in ("partial(partial(", "functools.partial(", ")(", "map(", ".forward, [",
                    "act(", 'FNS["', "FNLIST", ".consume(", "Summer", ", *r", "divmod(",
-                   "np.divmod(", " // ", "//= ", "key=u"):
+                   "np.divmod(", " // ", "//= ", "key=u", "nonlocal ", "**kw)", "(*ts)"):
         assert marker in body, marker
     assert "ACTS = {" in text and "class Accumulator" in text
     for program in sources:

@@ -33,10 +33,10 @@ FAMILIES = {
     # functools.partial called where it is made and partials of partials, map over a bound
     # method (of each object of a list), a key passed to a helper picking from a module
     # dict, callable objects in module dicts/lists/tuples, a generator given to an object's
-    # method taking each item once, starred for/comprehension targets, divmod, // and //=;
-    # drawn on its own like habits
+    # method taking each item once, starred for/comprehension targets, divmod, // and //=,
+    # nested defs with nonlocal, recursion, *args and **kwargs; drawn on its own like habits
     "funcs": ("partials", "mapmethod", "dispatch", "callobj", "genmethod", "starfor",
-              "quotients"),
+              "quotients", "closures"),
     "loops": ("whileelse", "backrange", "rowindex", "elemwhile", "nestedcontinue", "asserts",
               "tryread"),
     # NumPy calls writing into a fresh array (srcdiff/out_writes.py): out= by name and by

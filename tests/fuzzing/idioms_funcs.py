@@ -9,7 +9,8 @@ callable objects (with `__call__`) held in module-level dicts, lists and tuples;
 passed to an object's method that takes each item once; starred targets of for headers and
 comprehensions (`for a, *rest in pairs`); `divmod`, `np.divmod`, `//` and `//=`, their
 dividends kept away from multiples of the divisor (the probe records how close they come,
-as for `%`). User vector spaces are out of scope."""
+as for `%`); nested defs rebinding a nonlocal accumulator, calling themselves, taking
+**kwargs and *args (session 21). User vector spaces are out of scope."""
 from .idioms import bound, inner
 from .program import Stmt, j, lit
 
@@ -453,6 +454,54 @@ def _quotients(gen, scope, ex, loop_depth, nest):
         Stmt(j(f"{z} = {z} * {{0}}", ex.squash(ex.expr(shape, 1))))])
 
 
+def _closures(gen, scope, ex, loop_depth, nest):
+    """Nested defs (session 21): an accumulator rebound through `nonlocal` by a closure called
+    in a loop, two closures sharing one nonlocal name (one returning a value too), a nested
+    def calling itself, **kwargs (of a dict display passed as **d) and *args of a nested
+    def. The nonlocal name is the idiom's own (no other statement reads it)."""
+    rnd = gen.rnd
+    acc, f, g, t = scope.fresh("a"), scope.fresh("g"), scope.fresh("g"), scope.fresh("t")
+    cell = scope.fresh("c")
+    form = rnd.randrange(5)
+    if form == 0:
+        k = scope.fresh("k")
+        body = [Stmt(j(f"{f}({{0}} * ({k} + 1.0))", ex.expr("v", 1)))]
+        return bound(scope, acc, "v", [
+            Stmt(j(f"{cell} = 0.0 * {{0}}", ex.expr("v", 1))),
+            Stmt(j(f"def {f}({t}):\n    nonlocal {cell}\n    {cell} = {cell} + {t} * {{0}}",
+                   ex.squash(ex.expr("s", 1)))),
+            Stmt(blocks=[(lit(f"for {k} in range({rnd.choice([2, 3])}):"), body)]),
+            Stmt(lit(f"{acc} = {cell}"))])
+    if form == 1:
+        old = scope.fresh("o")
+        return bound(scope, acc, "v", [
+            Stmt(j(f"{cell} = {{0}}", ex.expr("v", 1))),
+            Stmt(lit(f"def {f}({t}):\n    nonlocal {cell}\n    {old} = {cell}\n"
+                     f"    {cell} = {cell} * {t}\n    return {old}")),
+            Stmt(lit(f"def {g}({t}):\n    nonlocal {cell}\n    {cell} = {cell} + {t}")),
+            Stmt(j(f"{old} = {f}({{0}})", ex.squash(ex.expr("s", 1)))),
+            Stmt(j(f"{g}({{0}})", ex.expr("v", 1))),
+            Stmt(lit(f"{acc} = {cell} + {old}"))])
+    if form == 2:
+        n = scope.fresh("n")
+        return bound(scope, acc, "v", [
+            Stmt(j(f"def {f}({t}, {n}):\n    if {n} == 0:\n        return {t}\n"
+                   f"    return {f}(np.sin({t}) * {{0}}, {n} - 1) + {t}", ex.expr("s", 1))),
+            Stmt(j(f"{acc} = {f}({{0}}, {rnd.choice([1, 2, 3])})", ex.expr("v", 1)))])
+    if form == 3:
+        d = scope.fresh("D")
+        call = rnd.choice([f'{f}({{0}}, **{d})', f'{f}({{0}}, p={{1}}, q={{2}})'])
+        return bound(scope, acc, "v", [
+            Stmt(lit(f'def {f}({t}, **kw):\n    return {t} * kw["p"] + kw["q"]')),
+            Stmt(j(f'{d} = {{{{"p": {{0}}, "q": {{1}}}}}}', ex.expr("s", 1),
+                   ex.expr("v", 1))),
+            Stmt(j(f"{acc} = {call}", ex.expr("v", 1), ex.expr("s", 1), ex.expr("v", 1)))])
+    return bound(scope, acc, "v", [
+        Stmt(lit(f"def {f}(*ts):\n    return sum(ts) * ts[0]")),
+        Stmt(j(f"{acc} = {f}({{0}}, {{1}}, {{2}})", ex.expr("v", 1), ex.squash(ex.expr("s", 1)),
+               ex.expr("v", 1)))])
+
+
 KINDS = {"partials": _partials, "mapmethod": _mapmethod, "dispatch": _dispatch,
          "callobj": _callobj, "genmethod": _genmethod, "starfor": _starfor,
-         "quotients": _quotients}
+         "quotients": _quotients, "closures": _closures}
