@@ -943,6 +943,36 @@ case("meshgrid", lambda a, b, w: np.sum(np.meshgrid(a, b)[0] * np.meshgrid(a, b)
 case("meshgrid-ij-sparse", lambda a, b, c, w: np.sum(
     np.meshgrid(a, b, c, indexing="ij", sparse=True)[1] * w), _EDIT_V[:2], _EDIT_V[1:],
     _EDIT_V - 0.5, _w((1, 3, 1)), wrt=(0, 1, 2))
+# templates/array_api.py (NumPy 2's spellings; matvec and vecmat from NumPy 2.2): fixed values,
+# not rng draws (the cases after these keep the values they were written for)
+def _fixed(*shape):
+    return np.cos(np.arange(1.0, 1.0 + np.prod(shape, dtype=int)) * 1.3).reshape(shape)
+
+
+if HAS_NUMPY2:
+    _la = np.linalg
+    case("linalg-matmul", lambda a, b, w: np.sum(_la.matmul(a, b) * w), X34, _fixed(4, 2),
+         _w((3, 2)), wrt=(0, 1))
+    case("linalg-outer", lambda a, b, w: np.sum(_la.outer(a, b) * w), _fixed(3), _fixed(2),
+         _w((3, 2)), wrt=(0, 1))
+    case("linalg-tensordot", lambda a, b, w: np.sum(_la.tensordot(a, b, axes=1) * w), X34,
+         _fixed(4, 2), _w((3, 2)), wrt=(0, 1))
+    case("linalg-trace", lambda x, w: np.sum(_la.trace(x, offset=1) * w), X234, _w((2,)))
+    case("linalg-diagonal", lambda x, w: np.sum(_la.diagonal(x) * w), X234, _w((2, 3)))
+    case("linalg-matrix_transpose", lambda x, w: np.sum(_la.matrix_transpose(x) * w), X234,
+         _w((2, 4, 3)))
+    case("linalg-cross", lambda a, b, w: np.sum(_la.cross(a, b) * w), _fixed(2, 3), _fixed(3),
+         _w((2, 3)), wrt=(0, 1))
+    case("linalg-svdvals", lambda x, w: np.sum(_la.svdvals(x) * w), X34, _w((3,)))
+    case("vecdot", lambda a, b, w: np.sum(np.vecdot(a, b) * w), X34, _fixed(4), _w((3,)),
+         wrt=(0, 1))
+    case("linalg-vecdot", lambda a, b, w: np.sum(_la.vecdot(a, b, axis=0) * w), X34,
+         _fixed(3, 1), _w((4,)), wrt=(0, 1))
+if hasattr(np, "matvec"):
+    case("matvec", lambda a, b, w: np.sum(np.matvec(a, b) * w), X234, _fixed(4), _w((2, 3)),
+         wrt=(0, 1))
+    case("vecmat", lambda a, b, w: np.sum(np.vecmat(a, b) * w), _fixed(3), X234, _w((2, 4)),
+         wrt=(0, 1))
 _arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
 _arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
 _arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
