@@ -973,6 +973,28 @@ if hasattr(np, "matvec"):
          wrt=(0, 1))
     case("vecmat", lambda a, b, w: np.sum(np.vecmat(a, b) * w), _fixed(3), X234, _w((2, 4)),
          wrt=(0, 1))
+# templates/moves.py and grids.py's logspace and geomspace (fixed values, as above)
+_MV = _fixed(2, 3)
+if hasattr(np, "unstack"):
+    case("unstack", lambda x, w: np.sum(np.unstack(x, axis=1)[1] * w), _MV, _w((2,)))
+case("broadcast_arrays", lambda a, b, w: np.sum(np.broadcast_arrays(a, b)[0] *
+                                                np.broadcast_arrays(a, b)[1] * w),
+     _MV, _fixed(3), _w((2, 3)), wrt=(0, 1))
+_arr("resize", lambda x: np.resize(x, (4, 2)), _MV)
+case("trim_zeros", lambda x, w: np.sum(np.trim_zeros(x * (x > 0)) * w),
+     np.array([-0.5, 0.3, -1.2, 0.8, -0.1]), _w((3,)))
+case("extract", lambda x, w: np.sum(np.extract(x > 0, x) * w), np.array([0.4, -1.0, 0.9]),
+     _w((2,)))
+case("choose", lambda a, b, w: np.sum(np.choose(np.array([0, 1, 1]), [a, b]) * w), _fixed(3),
+     _fixed(3) * 2.0, _w((3,)), wrt=(0, 1),
+     xfail="the function itself gives numpy.choose a host index array with device choices "
+     "(HostConversionError); CuPy's choose takes a device index array")
+case("sort_complex", lambda x, w: np.sum(np.real(np.sort_complex(x)) * w), _fixed(4), _w((4,)))
+case("unwrap", lambda x, w: np.sum(np.unwrap(x * 4.0) * w), _fixed(5), _w((5,)))
+case("logspace", lambda a, w: np.sum(np.logspace(a, a * 2.0, 3, axis=1) * w), _fixed(2) * 0.5,
+     _w((2, 3)))
+case("geomspace", lambda a, w: np.sum(np.geomspace(a, a * 3.0 + 1.0, 3) * w),
+     np.array([0.5, 1.5]), _w((3, 2)))
 _arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
 _arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
 _arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
@@ -1339,6 +1361,10 @@ HVP_CASES = [
     # templates/edits.py's helpers
     ("delete", 0), ("insert", 0), ("insert-broadcast", 1), ("meshgrid", 0),
     ("meshgrid-ij-sparse", 2),
+    # templates/array_api.py, moves.py and grids.py's logspace and geomspace
+    ("linalg-svdvals", 0), ("vecdot", 0), ("unstack", 0), ("broadcast_arrays", 1),
+    ("resize", 0), ("trim_zeros", 0), ("extract", 0), ("unwrap", 0), ("logspace", 0),
+    ("geomspace", 0),
     # templates/linalg.py and fft.py
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("srcdiff-convolve", 0),
