@@ -347,7 +347,7 @@ OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_s
             "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal",
             "scipy_special_more": "scipy.special", "scipy_banded": "scipy.linalg",
             "scipy_integrate": "scipy.integrate", "scipy_linalg_decomp": "scipy.linalg",
-            "scipy_lu": "scipy.linalg"}
+            "scipy_lu": "scipy.linalg", "scipy_special_extra": "scipy.special"}
 _pending = {}
 
 

@@ -860,6 +860,15 @@ if _sp is not None:
     case("scipy-solve-banded", lambda ab, b: np.sum(_sl.solve_banded((1, 1), ab, b) ** 2),
          _x(3, 4) + np.array([[0.0], [4.0], [0.0]]), _x(4), wrt=(0, 1),
          xfail=_SCIPY_HOST.format("linalg.solve_banded"))
+    # templates/scipy_special_extra.py (fixed values: the cases after these keep theirs)
+    _POS = np.array([[0.4, 1.3, 2.2], [0.9, 1.7, 2.8]])
+    for fn in (_sp.loggamma, _sp.erfcx, _sp.dawsn, _sp.exp1, _sp.expi, _sp.spence):
+        case(f"scipy-{fn.__name__}", _unary(fn), _POS)
+    case("scipy-expn-poch", lambda x: np.sum(_sp.expn(2, x) + _sp.poch(x, x[::-1])), _POS[0])
+    case("scipy-boxcox", lambda x, lm: np.sum(_sp.boxcox(x, lm) + _sp.boxcox1p(x, lm)), _POS,
+         np.array([0.5, 0.0, -0.7]), wrt=(0, 1))
+    case("scipy-sici-fresnel", lambda x, w: np.sum(_sp.sici(x)[0] * w + _sp.sici(x)[1]) +
+         np.sum(_sp.fresnel(x)[0] * _sp.fresnel(x)[1] * w), _POS, _w((2, 3)))
     # templates/scipy_linalg_decomp.py
     _SPD = _TRI @ _TRI.T + 0.2 * _TRI
     for _name, _f, _args in [
