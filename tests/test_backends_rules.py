@@ -869,6 +869,27 @@ if _sp is not None:
          np.array([0.5, 0.0, -0.7]), wrt=(0, 1))
     case("scipy-sici-fresnel", lambda x, w: np.sum(_sp.sici(x)[0] * w + _sp.sici(x)[1]) +
          np.sum(_sp.fresnel(x)[0] * _sp.fresnel(x)[1] * w), _POS, _w((2, 3)))
+    # templates/scipy_structured.py (fixed values)
+    for _name, _f, _args in [
+            ("toeplitz", lambda c, r: np.sum(_sl.toeplitz(c, r) ** 2), (_POS[0], _POS[1])),
+            ("hankel", lambda c, r: np.sum(_sl.hankel(c, r) ** 2), (_POS[0], _POS[1])),
+            ("circulant", lambda c, r: np.sum(_sl.circulant(c) * r), (_POS[0], _POS[1])),
+            ("block_diag", lambda c, r: np.sum(_sl.block_diag(c, r) ** 2), (_POS[0], _POS)),
+            ("convolution_matrix", lambda c, r: np.sum(_sl.convolution_matrix(c, 4) ** 2),
+             (_POS[0], _POS[1])),
+            ("companion", lambda c, r: np.sum(_sl.companion(c) ** 2), (_POS[0], _POS[1]))]:
+        case(f"scipy-{_name}", _f, *_args, wrt=0, xfail=_SCIPY_HOST.format(f"linalg.{_name}"))
+    # templates/scipy_fft.py, scipy.integrate.trapezoid and scipy.stats.sem (fixed values)
+    import scipy.fft as _sfft
+    import scipy.integrate as _sint
+    import scipy.stats as _sstats
+    for _name in ("dct", "idct", "dctn", "idctn"):
+        case(f"scipy-{_name}", lambda x, w, _f=getattr(_sfft, _name): np.sum(_f(x, 2) * w), _POS,
+             _w((2, 3)), xfail=_SCIPY_HOST.format(f"fft.{_name}"))
+    case("scipy-trapezoid", lambda y, x, w: np.sum(_sint.trapezoid(y, x) * w), _POS, _POS[1],
+         _w((2,)), wrt=(0, 1), xfail=_SCIPY_HOST.format("integrate.trapezoid"))
+    case("scipy-sem", lambda a, w: np.sum(_sstats.sem(a, axis=1) * w), _POS, _w((2,)),
+         xfail=_SCIPY_HOST.format("stats.sem"))
     # templates/scipy_linalg_decomp.py
     _SPD = _TRI @ _TRI.T + 0.2 * _TRI
     for _name, _f, _args in [
@@ -982,6 +1003,11 @@ if hasattr(np, "matvec"):
          wrt=(0, 1))
     case("vecmat", lambda a, b, w: np.sum(np.vecmat(a, b) * w), _fixed(3), X234, _w((2, 4)),
          wrt=(0, 1))
+# templates/spectra.py (fixed values, as above)
+case("eigvals", lambda a, w: np.sum(np.abs(np.linalg.eigvals(a)) ** 2 * w),
+     np.array([[0.5, -1.2, 0.3], [0.8, 0.1, -0.7], [0.2, 0.9, 1.4]]), _w((3,)))
+case("roots", lambda p, w: np.sum(np.abs(np.roots(p)) ** 2 * w), np.array([1.5, -0.4, -2.0, 0.7]),
+     _w((3,)))
 # templates/moves.py and grids.py's logspace and geomspace (fixed values, as above)
 _MV = _fixed(2, 3)
 if hasattr(np, "unstack"):
