@@ -99,7 +99,6 @@ def companion_grad_tangent_rule(y, grad, a):
 
 
 linear(structured_grad, "grad")
-linear(structured_tangent, "tangent")
 linear(convolution_matrix_grad, "grad")
 
 for _name in _NAMES:
