@@ -24,7 +24,7 @@ from . import syntax as S
 # ndarray methods and the numpy function each one means (x.m(...) == numpy.m(x, ...)).
 ARRAY_METHODS = {
     m: getattr(numpy, m) for m in (
-        "all", "any", "argmax", "argmin", "argsort", "astype", "clip", "conj",
+        "all", "any", "argmax", "argmin", "argsort", "astype", "choose", "clip", "conj",
         "conjugate", "copy", "cumprod", "cumsum", "diagonal", "dot", "max",
         "mean", "min", "nonzero", "prod", "ravel", "repeat", "round",
         "squeeze", "std", "sum", "swapaxes", "take", "trace", "var")

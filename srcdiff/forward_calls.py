@@ -147,6 +147,9 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "select_grad", "stacked_grad", "gradient_spacing_tangent",
                       # srcdiff.runtime_edits (templates/edits.py): meshgrid's grids
                       "meshgrid_tangent",
+                      # srcdiff.runtime_moves (templates/moves.py): broadcast_arrays' arrays,
+                      # the adjoints of choose's choices
+                      "broadcast_arrays_tangent", "choose_grad",
                       # srcdiff.runtime_products (numpy.linalg.multi_dot): one per operand
                       "multi_dot_grad", "multi_dot_grad_along",
                       # srcdiff.runtime_integrate (templates/scipy_integrate.py): odeint's

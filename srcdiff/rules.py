@@ -344,20 +344,20 @@ def _templates_package():
 # rule modules for optional packages: loaded once the package they differentiate has been
 # imported (by the user's code), so `import srcdiff` and programs without it never pay for it
 OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_stats": "scipy.stats",
-            "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal",
+            "scipy_linalg": "scipy.linalg", "scipy_signal": "scipy.signal", "scipy_lu": "scipy.linalg",
             "scipy_special_more": "scipy.special", "scipy_banded": "scipy.linalg",
             "scipy_integrate": "scipy.integrate", "scipy_linalg_decomp": "scipy.linalg",
-            "scipy_lu": "scipy.linalg"}
+            "scipy_special_extra": "scipy.special", "scipy_structured": "scipy.linalg", "scipy_fft": "scipy.fft"}
 _pending = {}
 
 
 def _load_optional(force=False):
     """Import the pending optional rule modules whose package is imported (`force`: every
-    one whose package can be imported). Called with `_loading` held."""
+    one whose package can be imported; each popped first: its import reenters load_templates,
+    which may take out a later one). Called with `_loading` held."""
     import importlib
     for module, package in list(_pending.items()):
-        if package in sys.modules or force:
-            del _pending[module]  # first: its import reenters load_templates (other threads wait on the lock)
+        if (package in sys.modules or force) and _pending.pop(module, None) is not None:
             try:
                 importlib.import_module(package)
             except ImportError:

@@ -140,7 +140,8 @@ class Shapes:
         if info.kind == Kind.CALL and info.user_call is None and info.inplace is None:
             func = info.func
             args, keywords = analyze.call_parts(value)
-            if isinstance(func, numpy.ufunc) and func.nout == 1 and func.nin == len(args) \
+            if isinstance(func, numpy.ufunc) and func.signature is None and func.nout == 1 \
+                    and func.nin == len(args) \
                     and not keywords:
                 return broadcast(*[self._atom(a, state) for a in args])
             if func is numpy.transpose and len(args) == 1 and not keywords:

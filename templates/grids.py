@@ -1,13 +1,18 @@
 """Ranges and grids whose values move with float arguments: numpy.arange (start and step)
-and numpy.linspace (start and stop). logspace and geomspace are refused with what to write
-instead (meshgrid's rule is in edits.py).
+numpy.linspace (start and stop), numpy.logspace (start and stop; base held constant) and
+numpy.geomspace (start and stop) (meshgrid's rule is in edits.py).
+
+logspace's samples are base ** t with t the linspace of start and stop; geomspace's are
+start ** (1 - f) * stop ** f with f the linspace fraction (NumPy sets the end points to start
+and stop exactly, as the formula has them), for start and stop of one sign or complex.
 
 numpy.arange's stop only sets the length (a piecewise-constant effect: no derivative);
 with one argument, that argument is the stop. Integer dtypes give zero derivatives.
 """
 import numpy
 
-from srcdiff.rules import d, forward, not_implemented, reverse
+from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
+from srcdiff.runtime_moves import float_weight, logspace_log_base
 from srcdiff.runtime import (arange_slopes, broadcast_like, linspace_fraction, linspace_tangent,
                              unbroadcast)
 
@@ -40,6 +45,44 @@ def linspace(y, start, stop, num=50, endpoint=True, retstep=False, dtype=None, a
     d[y] = linspace_tangent(d[stop], fraction, axis)
 
 
-not_implemented(numpy.logspace, "write base ** numpy.linspace(start, stop, num)")
-not_implemented(numpy.geomspace, "for positive start and stop write "
-                "numpy.exp(numpy.linspace(numpy.log(start), numpy.log(stop), num))")
+@reverse(numpy.logspace)
+def logspace(y, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    fraction = linspace_fraction(start, stop, num, endpoint, False, dtype, axis)
+    w = d[y] * y * logspace_log_base(start, stop, num, endpoint, base, dtype, axis)
+    d[start] = unbroadcast(numpy.sum(w * (1 - fraction), axis=axis), start)
+    d[stop] = unbroadcast(numpy.sum(w * fraction, axis=axis), stop)
+
+
+@forward(numpy.logspace)
+def logspace(y, start, stop, num=50, endpoint=True, base=10.0, dtype=None, axis=0):
+    fraction = linspace_fraction(start, stop, num, endpoint, False, dtype, axis)
+    w = y * logspace_log_base(start, stop, num, endpoint, base, dtype, axis)
+    d[y] = w * linspace_tangent(d[start], 1 - fraction, axis)
+    d[y] = w * linspace_tangent(d[stop], fraction, axis)
+
+
+held_constant(numpy.logspace, base="srcdiff differentiates numpy.logspace in start and stop, "
+              "not in base (write base ** numpy.linspace(start, stop, num) to differentiate "
+              "in the base too)")
+
+
+# start and stop spread along axis (linspace(start, start) is start exactly), as y is
+@reverse(numpy.geomspace)
+def geomspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    fraction = linspace_fraction(start, stop, num, endpoint, False, dtype, axis)
+    w = d[y] * y * float_weight(dtype)
+    d[start] = unbroadcast(numpy.sum(w * (1 - fraction) / numpy.linspace(
+        start, start, num, endpoint, axis=axis), axis=axis), start)
+    d[stop] = unbroadcast(numpy.sum(w * fraction / numpy.linspace(
+        stop, stop, num, endpoint, axis=axis), axis=axis), stop)
+
+
+@forward(numpy.geomspace)
+def geomspace(y, start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    fraction = linspace_fraction(start, stop, num, endpoint, False, dtype, axis)
+    w = y * float_weight(dtype)
+    d[y] = w * linspace_tangent(d[start] / start, 1 - fraction, axis)
+    d[y] = w * linspace_tangent(d[stop] / stop, fraction, axis)
+
+
+nondifferentiable(logspace_log_base, float_weight)

@@ -54,3 +54,26 @@ def odeint_vjp_tangent(r, which, g, ys, func, t, args, options):
     d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, d[ys], None, None)
     d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, None, d[t], None)
     d[r] = odeint_vjp_jvp(which, g, ys, func, t, args, options, None, None, None, d[args])
+
+
+# scipy.integrate.trapezoid: numpy.trapezoid's rule (templates/statistics.py), the same sum
+import numpy  # noqa: E402
+
+from srcdiff.runtime_stats import expand_axis, trapezoid_grad_x, trapezoid_weights  # noqa: E402
+
+name_path(scipy.integrate.trapezoid, "scipy.integrate.trapezoid")
+
+
+@reverse(scipy.integrate.trapezoid)
+def trapezoid(out, y, x=None, dx=1.0, axis=-1):
+    d[y] = numpy.broadcast_to(expand_axis(d[out], y, axis) * trapezoid_weights(y, x, dx, axis),
+                              numpy.shape(y))
+    d[x] = trapezoid_grad_x(d[out], y, x, axis)
+    d[dx] = numpy.sum(d[out] * numpy.trapezoid(y, None, 1.0, axis)) * (x is None)
+
+
+@forward(scipy.integrate.trapezoid)
+def trapezoid(out, y, x=None, dx=1.0, axis=-1):
+    d[out] = numpy.trapezoid(d[y], x, dx, axis)
+    d[out] = numpy.trapezoid(y, d[x], dx, axis)
+    d[out] = numpy.trapezoid(y, None, d[dx], axis) * (x is None)

@@ -255,3 +255,26 @@ def simplex_point_tangent(y, x, alpha):
 
 linear(simplex_tangent, "t")
 linear(simplex_gradient, "g")
+
+
+# sem(a) = std(a, ddof) / sqrt(n): std's derivative (a - mean) / ((n - ddof) std), over sqrt(n)
+# (nan_policy='propagate': a NaN gives NaN derivatives)
+name_path(scipy.stats.sem, "scipy.stats.sem")
+real_only("scipy.stats.sem", scipy.stats.sem)
+
+
+@reverse(scipy.stats.sem)
+def sem(y, a, axis=0, ddof=1, nan_policy="propagate", *, keepdims=False):
+    m = numpy.mean(a, axis=axis, keepdims=True)
+    n = numpy.size(a) / numpy.size(m)
+    scale = (n - ddof) * numpy.std(a, axis=axis, ddof=ddof, keepdims=True) * numpy.sqrt(n)
+    d[a] = numpy.reshape(d[y], numpy.shape(m)) * (a - m) / scale
+
+
+@forward(scipy.stats.sem)
+def sem(y, a, axis=0, ddof=1, nan_policy="propagate", *, keepdims=False):
+    m = numpy.mean(a, axis=axis, keepdims=True)
+    n = numpy.size(a) / numpy.size(m)
+    scale = (n - ddof) * numpy.std(a, axis=axis, ddof=ddof, keepdims=True) * numpy.sqrt(n)
+    d[y] = numpy.reshape(numpy.sum(d[a] * (a - m), axis=axis, keepdims=True) / scale,
+                         numpy.shape(y))

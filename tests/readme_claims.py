@@ -1208,7 +1208,7 @@ def defines_a_class(x):
 
 
 def without_a_rule(x):
-    return np.sum(np.unwrap(x))  # refused: without_a_rule
+    return np.sum(np.union1d(x, x))  # refused: without_a_rule
 
 
 def byteswaps_in_place(x):

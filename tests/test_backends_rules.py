@@ -860,6 +860,36 @@ if _sp is not None:
     case("scipy-solve-banded", lambda ab, b: np.sum(_sl.solve_banded((1, 1), ab, b) ** 2),
          _x(3, 4) + np.array([[0.0], [4.0], [0.0]]), _x(4), wrt=(0, 1),
          xfail=_SCIPY_HOST.format("linalg.solve_banded"))
+    # templates/scipy_special_extra.py (fixed values: the cases after these keep theirs)
+    _POS = np.array([[0.4, 1.3, 2.2], [0.9, 1.7, 2.8]])
+    for fn in (_sp.loggamma, _sp.erfcx, _sp.dawsn, _sp.exp1, _sp.expi, _sp.spence):
+        case(f"scipy-{fn.__name__}", _unary(fn), _POS)
+    case("scipy-expn-poch", lambda x: np.sum(_sp.expn(2, x) + _sp.poch(x, x[::-1])), _POS[0])
+    case("scipy-boxcox", lambda x, lm: np.sum(_sp.boxcox(x, lm) + _sp.boxcox1p(x, lm)), _POS,
+         np.array([0.5, 0.0, -0.7]), wrt=(0, 1))
+    case("scipy-sici-fresnel", lambda x, w: np.sum(_sp.sici(x)[0] * w + _sp.sici(x)[1]) +
+         np.sum(_sp.fresnel(x)[0] * _sp.fresnel(x)[1] * w), _POS, _w((2, 3)))
+    # templates/scipy_structured.py (fixed values)
+    for _name, _f, _args in [
+            ("toeplitz", lambda c, r: np.sum(_sl.toeplitz(c, r) ** 2), (_POS[0], _POS[1])),
+            ("hankel", lambda c, r: np.sum(_sl.hankel(c, r) ** 2), (_POS[0], _POS[1])),
+            ("circulant", lambda c, r: np.sum(_sl.circulant(c) * r), (_POS[0], _POS[1])),
+            ("block_diag", lambda c, r: np.sum(_sl.block_diag(c, r) ** 2), (_POS[0], _POS)),
+            ("convolution_matrix", lambda c, r: np.sum(_sl.convolution_matrix(c, 4) ** 2),
+             (_POS[0], _POS[1])),
+            ("companion", lambda c, r: np.sum(_sl.companion(c) ** 2), (_POS[0], _POS[1]))]:
+        case(f"scipy-{_name}", _f, *_args, wrt=0, xfail=_SCIPY_HOST.format(f"linalg.{_name}"))
+    # templates/scipy_fft.py, scipy.integrate.trapezoid and scipy.stats.sem (fixed values)
+    import scipy.fft as _sfft
+    import scipy.integrate as _sint
+    import scipy.stats as _sstats
+    for _name in ("dct", "idct", "dctn", "idctn"):
+        case(f"scipy-{_name}", lambda x, w, _f=getattr(_sfft, _name): np.sum(_f(x, 2) * w), _POS,
+             _w((2, 3)), xfail=_SCIPY_HOST.format(f"fft.{_name}"))
+    case("scipy-trapezoid", lambda y, x, w: np.sum(_sint.trapezoid(y, x) * w), _POS, _POS[1],
+         _w((2,)), wrt=(0, 1), xfail=_SCIPY_HOST.format("integrate.trapezoid"))
+    case("scipy-sem", lambda a, w: np.sum(_sstats.sem(a, axis=1) * w), _POS, _w((2,)),
+         xfail=_SCIPY_HOST.format("stats.sem"))
     # templates/scipy_linalg_decomp.py
     _SPD = _TRI @ _TRI.T + 0.2 * _TRI
     for _name, _f, _args in [
@@ -943,6 +973,63 @@ case("meshgrid", lambda a, b, w: np.sum(np.meshgrid(a, b)[0] * np.meshgrid(a, b)
 case("meshgrid-ij-sparse", lambda a, b, c, w: np.sum(
     np.meshgrid(a, b, c, indexing="ij", sparse=True)[1] * w), _EDIT_V[:2], _EDIT_V[1:],
     _EDIT_V - 0.5, _w((1, 3, 1)), wrt=(0, 1, 2))
+# templates/array_api.py (NumPy 2's spellings; matvec and vecmat from NumPy 2.2): fixed values,
+# not rng draws (the cases after these keep the values they were written for)
+def _fixed(*shape):
+    return np.cos(np.arange(1.0, 1.0 + np.prod(shape, dtype=int)) * 1.3).reshape(shape)
+
+
+if HAS_NUMPY2:
+    _la = np.linalg
+    case("linalg-matmul", lambda a, b, w: np.sum(_la.matmul(a, b) * w), X34, _fixed(4, 2),
+         _w((3, 2)), wrt=(0, 1))
+    case("linalg-outer", lambda a, b, w: np.sum(_la.outer(a, b) * w), _fixed(3), _fixed(2),
+         _w((3, 2)), wrt=(0, 1))
+    case("linalg-tensordot", lambda a, b, w: np.sum(_la.tensordot(a, b, axes=1) * w), X34,
+         _fixed(4, 2), _w((3, 2)), wrt=(0, 1))
+    case("linalg-trace", lambda x, w: np.sum(_la.trace(x, offset=1) * w), X234, _w((2,)))
+    case("linalg-diagonal", lambda x, w: np.sum(_la.diagonal(x) * w), X234, _w((2, 3)))
+    case("linalg-matrix_transpose", lambda x, w: np.sum(_la.matrix_transpose(x) * w), X234,
+         _w((2, 4, 3)))
+    case("linalg-cross", lambda a, b, w: np.sum(_la.cross(a, b) * w), _fixed(2, 3), _fixed(3),
+         _w((2, 3)), wrt=(0, 1))
+    case("linalg-svdvals", lambda x, w: np.sum(_la.svdvals(x) * w), X34, _w((3,)))
+    case("vecdot", lambda a, b, w: np.sum(np.vecdot(a, b) * w), X34, _fixed(4), _w((3,)),
+         wrt=(0, 1))
+    case("linalg-vecdot", lambda a, b, w: np.sum(_la.vecdot(a, b, axis=0) * w), X34,
+         _fixed(3, 1), _w((4,)), wrt=(0, 1))
+if hasattr(np, "matvec"):
+    case("matvec", lambda a, b, w: np.sum(np.matvec(a, b) * w), X234, _fixed(4), _w((2, 3)),
+         wrt=(0, 1))
+    case("vecmat", lambda a, b, w: np.sum(np.vecmat(a, b) * w), _fixed(3), X234, _w((2, 4)),
+         wrt=(0, 1))
+# templates/spectra.py (fixed values, as above)
+case("eigvals", lambda a, w: np.sum(np.abs(np.linalg.eigvals(a)) ** 2 * w),
+     np.array([[0.5, -1.2, 0.3], [0.8, 0.1, -0.7], [0.2, 0.9, 1.4]]), _w((3,)))
+case("roots", lambda p, w: np.sum(np.abs(np.roots(p)) ** 2 * w), np.array([1.5, -0.4, -2.0, 0.7]),
+     _w((3,)))
+# templates/moves.py and grids.py's logspace and geomspace (fixed values, as above)
+_MV = _fixed(2, 3)
+if hasattr(np, "unstack"):
+    case("unstack", lambda x, w: np.sum(np.unstack(x, axis=1)[1] * w), _MV, _w((2,)))
+case("broadcast_arrays", lambda a, b, w: np.sum(np.broadcast_arrays(a, b)[0] *
+                                                np.broadcast_arrays(a, b)[1] * w),
+     _MV, _fixed(3), _w((2, 3)), wrt=(0, 1))
+_arr("resize", lambda x: np.resize(x, (4, 2)), _MV)
+case("trim_zeros", lambda x, w: np.sum(np.trim_zeros(x * (x > 0)) * w),
+     np.array([-0.5, 0.3, -1.2, 0.8, -0.1]), _w((3,)))
+case("extract", lambda x, w: np.sum(np.extract(x > 0, x) * w), np.array([0.4, -1.0, 0.9]),
+     _w((2,)))
+case("choose", lambda a, b, w: np.sum(np.choose(np.array([0, 1, 1]), [a, b]) * w), _fixed(3),
+     _fixed(3) * 2.0, _w((3,)), wrt=(0, 1),
+     xfail="the function itself gives numpy.choose a host index array with device choices "
+     "(HostConversionError); CuPy's choose takes a device index array")
+case("sort_complex", lambda x, w: np.sum(np.real(np.sort_complex(x)) * w), _fixed(4), _w((4,)))
+case("unwrap", lambda x, w: np.sum(np.unwrap(x * 4.0) * w), _fixed(5), _w((5,)))
+case("logspace", lambda a, w: np.sum(np.logspace(a, a * 2.0, 3, axis=1) * w), _fixed(2) * 0.5,
+     _w((2, 3)))
+case("geomspace", lambda a, w: np.sum(np.geomspace(a, a * 3.0 + 1.0, 3) * w),
+     np.array([0.5, 1.5]), _w((3, 2)))
 _arr("split", lambda x: np.split(x, 2, axis=1)[1] * 2.0, X34)
 _arr("array_split", lambda x: np.array_split(x, 2)[0] + np.array_split(x, 2)[0], X34)
 _arr("hsplit", lambda x: np.hsplit(x, [1])[1], X34)
@@ -1309,6 +1396,10 @@ HVP_CASES = [
     # templates/edits.py's helpers
     ("delete", 0), ("insert", 0), ("insert-broadcast", 1), ("meshgrid", 0),
     ("meshgrid-ij-sparse", 2),
+    # templates/array_api.py, moves.py and grids.py's logspace and geomspace
+    ("linalg-svdvals", 0), ("vecdot", 0), ("unstack", 0), ("broadcast_arrays", 1),
+    ("resize", 0), ("trim_zeros", 0), ("extract", 0), ("unwrap", 0), ("logspace", 0),
+    ("geomspace", 0),
     # templates/linalg.py and fft.py
     ("fft", 0), ("irfft", 0), ("hfft", 0), ("ihfft", 0), ("fftn", 0), ("irfftn", 0),
     ("rfftn", 0), ("fftshift", 0), ("kron", 0), ("kron", 1), ("srcdiff-convolve", 0),

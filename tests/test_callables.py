@@ -80,7 +80,8 @@ def test_name_path_records_the_name_emitted_code_calls_an_object_by():
 X = np.array([[0.5, -1.25, 2.0], [3.0, 0.75, -0.5]])
 NO_ARGUMENT_METHODS = sorted(
     m for m in callables.ARRAY_METHODS
-    if m not in ("astype", "clip", "compress", "dot", "repeat", "swapaxes", "take", "reshape"))
+    if m not in ("astype", "choose", "clip", "compress", "dot", "repeat", "swapaxes", "take",
+                 "reshape"))
 
 
 @pytest.mark.parametrize("method", NO_ARGUMENT_METHODS)
@@ -91,11 +92,12 @@ def test_each_array_method_means_the_function_it_is_mapped_to(method):
 @pytest.mark.parametrize("method, args", [
     ("astype", (np.float32,)), ("clip", (0.0, 1.0)), ("dot", (X.T,)), ("repeat", (2,)),
     ("swapaxes", (0, 1)), ("take", ([2, 0],)), ("reshape", ((3, 2),)),
-    ("compress", ([True, False],))])
+    ("compress", ([True, False],)), ("choose", ([X[0], X[1] * 2.0],))])
 def test_array_methods_with_arguments_take_them_after_the_array(method, args):
-    got = callables.ARRAY_METHODS[method](X, *args)
-    np.testing.assert_array_equal(got, getattr(X, method)(*args))
-    assert np.asarray(got).dtype == getattr(X, method)(*args).dtype
+    receiver = np.array([[0, 1, 1], [1, 0, 0]]) if method == "choose" else X
+    got = callables.ARRAY_METHODS[method](receiver, *args)
+    np.testing.assert_array_equal(got, getattr(receiver, method)(*args))
+    assert np.asarray(got).dtype == getattr(receiver, method)(*args).dtype
 
 
 @pytest.mark.parametrize("attr", sorted(callables.ARRAY_ATTRIBUTES))

@@ -44,7 +44,7 @@ def with_class(x):
 
 
 def calls_builtin_without_rule(x):
-    return np.sum(np.unwrap(x))
+    return np.sum(np.union1d(x, x))
 
 
 
@@ -147,7 +147,7 @@ CASES = [
     (with_global, "global statement", "pass the value in"),
     (with_yield, "generators", "return a value"),
     (with_class, "class definition", "module level"),
-    (calls_builtin_without_rule, "no derivative rule for numpy.unwrap", "reverse_rule"),
+    (calls_builtin_without_rule, "no derivative rule for numpy.union1d", "reverse_rule"),
     (star_args, "*xs", "one by one"),
     (writes_into_a_view, "view", "copy"),
     (writes_into_an_alias, "same array", "copy"),
@@ -226,7 +226,7 @@ def test_print_of_a_differentiated_value_is_fine(capsys):
 def test_error_points_at_the_offending_line():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(calls_builtin_without_rule)(X)
-    assert "np.unwrap(x)" in info.value.line
+    assert "np.union1d(x, x)" in info.value.line
 
 
 def test_no_source_is_a_clear_error():
@@ -955,7 +955,7 @@ def swaps_slices_of_an_expression(x):
 
 
 def no_rule_for_an_expression(x):
-    return np.sum(np.unwrap(x * 2.0 + 1.0))
+    return np.sum(np.union1d(x * 2.0 + 1.0, x))
 
 
 def method_of_an_expression(x):

@@ -25,11 +25,11 @@ def run(mode, f, *args):
 
 
 def no_rule(x):
-    return np.sum(np.unwrap(x))
+    return np.sum(np.union1d(x, x))
 
 
 def not_implemented_yet(x):
-    return np.sum(np.logspace(0.0, x, 3))
+    return np.sum(np.unique(x))
 
 
 def dropped_effect(x):
@@ -46,10 +46,10 @@ X = np.array([0.5, 1.25])
 
 CASES = [
     # function, error class, line offset, quoted line, phrase of the reason, phrase of the hint
-    (no_rule, errors.NoRuleError, 1, "return np.sum(np.unwrap(x))",
-     "rule for numpy.unwrap", "srcdiff.stop_gradient"),
-    (not_implemented_yet, errors.NoRuleError, 1, "return np.sum(np.logspace(0.0, x, 3))",
-     "derivative of numpy.logspace is not implemented yet", "numpy.linspace"),
+    (no_rule, errors.NoRuleError, 1, "return np.sum(np.union1d(x, x))",
+     "rule for numpy.union1d", "srcdiff.stop_gradient"),
+    (not_implemented_yet, errors.NoRuleError, 1, "return np.sum(np.unique(x))",
+     "derivative of numpy.unique is not implemented yet", "return_index=True"),
     (dropped_effect, errors.NoRuleError, 2, "np.put_along_axis(y, np.array([0]), 3.0, axis=0)",
      "the result of numpy.put_along_axis is dropped", "write the change as an assignment"),
     (call_the_rule_does_not_take, errors.UnsupportedCodeError, 1,

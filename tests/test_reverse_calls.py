@@ -87,7 +87,7 @@ def test_a_helper_that_may_refuse_is_given_the_users_line():
 
 
 def unwraps(x):
-    return np.sum(np.unwrap(x))
+    return np.sum(np.union1d(x, x))
 
 
 def reads_bytes(x):
@@ -99,7 +99,7 @@ def counts_bytes(x):
 
 
 def test_calls_without_a_rule_are_refused_at_their_line():
-    with pytest.raises(NoRuleError, match=r"test_reverse_calls.py:\d+: .*numpy.unwrap"):
+    with pytest.raises(NoRuleError, match=r"test_reverse_calls.py:\d+: .*numpy.union1d"):
         srcdiff.grad(unwraps)(X)
     with pytest.raises(NoRuleError, match=r"test_reverse_calls.py:\d+: .*(frombuffer|tobytes)"):
         srcdiff.grad(reads_bytes)(X)

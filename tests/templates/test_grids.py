@@ -1,5 +1,6 @@
 """templates/grids.py: numpy.arange and numpy.linspace against central differences, both
-modes and second order; logspace and geomspace are refused, located (meshgrid's rule:
+modes and second order, and numpy.logspace and numpy.geomspace (logspace's base is held
+constant: a derivative in it is refused, located) (meshgrid's rule:
 tests/templates/test_edits.py).
 
 Each function weights its samples inline with distinct weights (W), so a derivative landing
@@ -140,18 +141,46 @@ def test_arange_of_integers_is_a_constant():
     check(lambda x: np.sum(np.arange(len(x)) * x ** 2), np.array([0.5, 1.0, -1.0]))
 
 
-def logspace(x):
-    return np.sum(np.logspace(0.0, x, 4))
+def logspace_of_a_stop(x):
+    return np.sum(np.logspace(0.3, x, 4) * np.array([1.0, 2.0, 3.0, 4.0]))
 
 
-def geomspace(x):
-    return np.sum(np.geomspace(1.0, x, 4))
+def logspace_base_two_axis(x):
+    return np.sum(np.logspace(x[:2], x[2:] * x[0], 3, base=2.0, axis=-1) ** 2 *
+                  np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
 
 
-@pytest.mark.parametrize("f,hint", [(logspace, "linspace"), (geomspace, "numpy.log")])
-def test_refused_with_what_to_write(f, hint):
-    with pytest.raises(srcdiff.errors.NoRuleError, match=hint) as info:
-        srcdiff.grad(f)(np.array([2.0, 3.0]))
+def logspace_no_endpoint_of_integers(x):
+    return np.sum(np.logspace(0.0, x[0], 3, endpoint=False) * x[1:]) + \
+        np.sum(np.logspace(x[0], x[2], 3, dtype=int) * x[:3])
+
+
+def geomspace_of_both(x):
+    return np.sum(np.geomspace(x[0], x[1] * 3.0, 5) * np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+
+
+def geomspace_negative_axis(x):
+    return np.sum(np.geomspace(-x[:2], -x[2:] * 2.0, 3, endpoint=False, axis=1) ** 2 *
+                  np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+
+
+def geomspace_complex(x):
+    return np.sum(np.abs(np.geomspace(x[0] + 1j, x[1] - 0.5j, 4)) ** 2 *
+                  np.array([1.0, 2.0, 3.0, 4.0]))
+
+
+@pytest.mark.parametrize("f", [logspace_of_a_stop, logspace_base_two_axis,
+                               logspace_no_endpoint_of_integers, geomspace_of_both,
+                               geomspace_negative_axis, geomspace_complex])
+def test_logspace_and_geomspace(f):
+    check(f, np.array([0.7, 1.3, 0.9, 1.6]))
+
+
+def test_logspace_in_its_base_is_refused_at_the_call():
+    def in_the_base(x):
+        return np.sum(np.logspace(0.0, 1.0, 3, base=x[0]))
+    with pytest.raises(srcdiff.SrcdiffError, match="base") as info:
+        srcdiff.grad(in_the_base)(np.array([2.0, 3.0]))
     assert "test_grids.py" in str(info.value)
 
 

@@ -314,3 +314,12 @@ def test_complex_state_is_refused():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_integrate.py:\d+.*\n.*\n.*"
                        r"|real arguments only"):
         srcdiff.grad(complex_start)(np.array([1.0 + 1j, 2.0]))
+
+
+def test_trapezoid_of_scipy_integrate():
+    import scipy.integrate as si
+    y = np.array([[0.3, -1.2, 0.7], [2.0, 1.1, 0.4]])
+    x = np.array([0.0, 0.5, 1.7])
+    check(lambda y, x: np.sum(si.trapezoid(y ** 2, x) * np.array([1.0, 2.0])), y, x, wrt=(0, 1))
+    check(lambda y, dx: np.sum(si.trapezoid(y, dx=dx, axis=0) * np.array([1.0, 2.0, 3.0])), y,
+          0.7, wrt=(0, 1))

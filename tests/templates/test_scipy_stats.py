@@ -343,3 +343,11 @@ def test_survival_function_shape_parameter_is_refused_located():
 def test_log_survival_far_in_the_tail():
     g = srcdiff.grad(lambda x: np.sum(norm.logsf(x)))(np.array([30.0, 5.0]))
     assert np.all(np.isfinite(g))
+
+
+@pytest.mark.parametrize("axis, ddof", [(0, 1), (1, 0), (None, 1), (-1, 2)])
+def test_sem(axis, ddof):
+    import scipy.stats
+    m = np.array([[0.3, -1.2, 0.7, 2.0], [1.1, 0.4, -0.6, 0.9], [-0.2, 1.5, 0.8, -1.0]])
+    check(lambda a: np.sum(scipy.stats.sem(a ** 2, axis=axis, ddof=ddof) *
+                           np.arange(1.0, 1.0 + np.size(scipy.stats.sem(m, axis=axis)))), m)
