@@ -26,6 +26,7 @@ from . import variadic as fvariadic
 from .callables import LocalFunction, canonical_path, writes_argument, written_positions
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
+from .repeated_items import holders, repeats_items
 
 _NOT_CONSTANT = object()
 # methods that put what they are given into the container they are called on
@@ -218,7 +219,11 @@ class CopyInsertion:
                     put(a)
         if unknown:
             return True
+        sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
+                           if n in self.locals else self.resolver.lookup(n, None))
         sharers.discard(name)
+        if repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value):
+            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
         if not sharers:
             return False
         in_loop = any(isinstance(loop, (S.For, S.While)) and any(
