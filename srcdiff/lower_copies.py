@@ -26,7 +26,6 @@ from . import variadic as fvariadic
 from .callables import LocalFunction, canonical_path, writes_argument, written_positions
 from .core import GENERATED_PREFIX, Info, Kind
 from .lower_calls import _is_numpy_ufunc
-from .repeated_items import holders, repeats_items
 
 _NOT_CONSTANT = object()
 # methods that put what they are given into the container they are called on
@@ -36,23 +35,6 @@ _PUTTING_METHODS = ("append", "insert", "extend", "update", "setdefault", "__set
 def _constant(index):
     """The value of a constant index (`P["w"]`, `L[1]`), else _NOT_CONSTANT."""
     return index.value if isinstance(index, S.Constant) else _NOT_CONSTANT
-
-
-def _held_names(value):
-    """The names whose object `value` may be or hold (a part of it: `x[0]`, `o.w`; an
-    argument of a call not proven new), callees left out."""
-    out, todo = set(), [value]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, S.Name):
-            out.add(n.id)
-        elif isinstance(n, S.Call):
-            todo.extend(list(n.args) + [k.value for k in n.keywords])
-            if isinstance(n.func, S.Attribute):
-                todo.append(n.func.value)   # v.get(k), xs.copy(): what v holds
-        elif not isinstance(n, (S.Lambda, S.Constant)):
-            todo.extend(S.iter_child_nodes(n))
-    return out
 
 
 def _fresh_temporary(stmt, out, fresh_argument, user_names, depth=0):
@@ -169,15 +151,22 @@ class CopyInsertion:
                 S.load(base), index] + checks.refusal_args(error), keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_item_copies))
 
-    def _items_may_be_shared(self, name, update):
+    def _items_may_be_shared(self, base, update):
         """Whether another name may hold the item `name[k]` and be read after `update`
-        (`name[k] op= v`) runs. Its holders: the names whatever was put into `name` at key
+        (`name[k] op= v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its holders: the names whatever was put into `name` at key
         k may come from (its display's entry, `name[k] = a`, `name.append(a)`,
         `name.update(w=a)`, `dict(w=a)`, a helper's result holding a) unless that value is
         new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
         taking items out of it (w = name[k], a loop over it, unpacking it). Another
         constant key than k is another item."""
-        key = _constant(update.target.slice)
+        from .repeated_items import held_names, holders, repeats_items   # (an item updated)
+        while isinstance(base, S.Subscript):
+            base = base.value
+        if not isinstance(base, S.Name):
+            return False
+        name = base.id
+        key = _constant(update.target.slice) if isinstance(update.target.value, S.Name) \
+            else _NOT_CONSTANT   # (an item of an item: any key of the outer one)
         sharers, unknown = set(), []
 
         def names(target):
@@ -189,7 +178,7 @@ class CopyInsertion:
 
         def put(value):    # `value` goes into the container: who else may hold it
             if not self._fresh_value(value):
-                held = _held_names(value)
+                held = held_names(value)
                 sharers.update(held)
                 if not held:
                     unknown.append(value)

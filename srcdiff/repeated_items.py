@@ -1,14 +1,17 @@
-"""Whether a list or dict of the user's may hold one object at two keys (stage 3, lower: called
-by lower_copies). Takes the user's function, the container's name and lower_copies' reader of
-what an assignment puts into it; gives back whether some object may sit at two of its keys.
+"""Whether a list or dict of the user's may hold one object at two keys, and which other names
+may hold its objects (stage 3, lower: called by lower_copies). Takes the user's function,
+the container's name and lower_copies' reader of what an assignment puts into it; gives back
+whether some object may sit at two of its keys (`repeats_items`), the names that may hold
+what given names hold (`holders`) and the names a value may be or hold (`held_names`).
 
 `c[k] op= v` changes an array item in place: where c holds that same array at another key
 too (`c = [a, a]`, `c = [a] * 2`, `c.append(a)` twice or in a loop, `{"p": a, "q": a}`),
 its other item changes with it, so lower_copies puts its run-time check before the update
-when c is read afterwards. So does another container holding what c holds, read afterwards
-(`e = {"w": a}` beside `c = {"w": a}`, `e = list(c)`, `e = c[:]`): `holders`. A name put in only once, outside loops, is one item, and so is
-one put in within a loop that is its target or that the loop binds to a new value each turn
-(`hist.append(state); state = state * 0.5`).
+when c is read afterwards; so it does where another container holding the item is read
+afterwards (`e = {"w": a}` beside `c = {"w": a}`, `e = list(c)`, `e = c[:]`). A name put in
+only once, outside loops, is one item, and so is one put in within a loop that is its
+target or that the loop binds to a new value each turn (`hist.append(state); state = state
+* 0.5`).
 """
 import builtins
 
@@ -17,7 +20,24 @@ from . import syntax as S
 _LOOPS = (S.For, S.While, S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)
 
 
-def repeats_items(fdef, name, puts, putting_methods, fresh):
+def held_names(value):
+    """The names whose object `value` may be or hold (a part of it: `x[0]`, `o.w`; an
+    argument of a call not proven new), callees left out."""
+    out, todo = set(), [value]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, S.Name):
+            out.add(n.id)
+        elif isinstance(n, S.Call):
+            todo.extend(list(n.args) + [k.value for k in n.keywords])
+            if isinstance(n.func, S.Attribute):
+                todo.append(n.func.value)   # v.get(k), xs.copy(): what v holds
+        elif not isinstance(n, (S.Lambda, S.Constant)):
+            todo.extend(S.iter_child_nodes(n))
+    return out
+
+
+def repeats_items(fdef, name, puts, putting_methods, fresh, depth=0):
     """Whether `name` may hold one object at two keys in `fdef`. puts(target, value, name,
     same_key, put) hands `put` what `target = value` puts into `name` (lower_copies._puts);
     putting_methods: the methods putting their arguments in (append, update, ...);
@@ -31,12 +51,16 @@ def repeats_items(fdef, name, puts, putting_methods, fresh):
         if isinstance(value, S.BinOp) and isinstance(value.op, S.Mult) and any(
                 isinstance(v, (S.List, S.Tuple)) and v.elts for v in (value.left, value.right)):
             seen.extend(["", ""])   # [a] * n: n times the same a
-        elif isinstance(value, S.BinOp) and isinstance(value.op, S.Add):
+        elif isinstance(value, S.BinOp) and isinstance(value.op, S.Add) and any(
+                isinstance(v, (S.List, S.Tuple)) for v in (value.left, value.right)):
             put(value.left)   # [a] + [a]
             put(value.right)
         elif isinstance(value, (S.List, S.Tuple, S.Set)):
             for e in value.elts:   # c.extend([a, a])
                 put(e)
+        elif isinstance(value, S.Name) and value.id != name and depth < 3 and repeats_items(
+                fdef, value.id, puts, putting_methods, fresh, depth + 1):
+            seen.extend(["", ""])   # list(t) of t = (a, a): the items t repeats
         elif isinstance(value, S.Name):
             looped = value.id not in targets and any(
                 any(n is value for n in S.walk(loop)) and not _renewed(loop, value.id, fresh)
@@ -76,20 +100,19 @@ def holders(fdef, container, held, fresh, resolve):
     to; not a new array computed from them (`e = a * 2.0`, `np.array(a)`). The container
     itself is left out (lower_copies follows the reads of its items). fresh(expr): whether an
     expression surely makes a new object; resolve(name): what a name is (`list`, ...)."""
-    from .lower_copies import _held_names
     found = set(held) - {container}
     changed = True
     while changed:
         changed = False
         for node in S.walk(fdef):
             if isinstance(node, S.Assign) and (_whole(node.value, container, resolve) or _holding(
-                    node.value, fresh, resolve) and _held_names(node.value) & found):
+                    node.value, fresh, resolve) and held_names(node.value) & found):
                 targets = {n.id for t in node.targets for n in S.walk(t)
                            if isinstance(n, S.Name)}
             elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
                     isinstance(node.func.value, S.Name) and node.func.attr in (
                         "append", "extend", "insert", "update", "setdefault") and \
-                    set().union(*(_held_names(a) for a in node.args)) & found:
+                    set().union(*(held_names(a) for a in node.args)) & found:
                 targets = {node.func.value.id}
             else:
                 continue

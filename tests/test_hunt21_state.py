@@ -871,7 +871,23 @@ def list_concatenated(x):
     return np.sum(lst[1] * x)
 
 
-@pytest.mark.parametrize("f", [list_iadd_shared, list_repeated_display, list_appended_in_loop,
+def list_of_a_repeating_tuple(x):
+    a = x * 1.0
+    t = (a, a)
+    lst = list(t)
+    lst[0] += x
+    return np.sum(lst[1] * x)
+
+
+def grid_of_one_array(x):
+    a = x * 1.0
+    grid = [[a], [a]]
+    grid[0][0] += x
+    return np.sum(grid[1][0] * x)
+
+
+@pytest.mark.parametrize("f", [list_of_a_repeating_tuple, grid_of_one_array,
+                               list_iadd_shared, list_repeated_display, list_appended_in_loop,
                                list_comprehension_of_one, dict_two_keys_one_array,
                                two_dicts_one_array, list_copied_by_list, list_extended_twice,
                                list_concatenated])
@@ -917,3 +933,27 @@ def list_of_histories(x):
 def test_updates_of_arrays_held_once_still_differentiate(f):
     # (list_of_histories appends state in a loop, but the loop makes state anew each turn)
     check(f, np.array([0.3, -0.7, 1.1]))
+
+
+def add_into_first(lst, v):
+    lst[0] += v
+    return lst
+
+
+def helper_updates_a_shared_item(x):
+    a = x * 1.0
+    lst = [a, a]
+    lst = add_into_first(lst, x)
+    return np.sum(lst[1] * x)
+
+
+def helper_updates_an_own_item(x):
+    lst = [x * 1.0, x * 2.0]
+    lst = add_into_first(lst, x)
+    return np.sum(lst[1] * lst[0])
+
+
+def test_a_helper_updating_an_item_held_at_two_keys_is_refused():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="writes into its argument 'lst'"):
+        srcdiff.grad(helper_updates_a_shared_item)(np.array([0.3, -0.7, 1.1]))
+    check(helper_updates_an_own_item, np.array([0.3, -0.7, 1.1]))

@@ -117,7 +117,23 @@ def sliced_list(x):
     return np.sum(e[0])
 
 
-@pytest.mark.parametrize("fn", [two_dicts, copied_list, sliced_list])
+def list_of_repeating_tuple(x):
+    a = x * 1.0
+    t = (a, a)
+    c = list(t)
+    c[0] += x
+    return np.sum(c[1] * x)
+
+
+def nested_lists(x):
+    a = x * 1.0
+    grid = [[a], [a]]
+    grid[0][0] += x
+    return np.sum(grid[1][0] * x)
+
+
+@pytest.mark.parametrize("fn", [two_dicts, copied_list, sliced_list, list_of_repeating_tuple,
+                                nested_lists])
 def test_another_container_holding_the_array_is_a_holder(fn):
     assert len(item_checks(fn)) == 1
     with pytest.raises(errors.RuntimeRefusal, match="changes the item"):
