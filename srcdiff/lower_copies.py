@@ -159,7 +159,7 @@ class CopyInsertion:
         new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
         taking items out of it (w = name[k], a loop over it, unpacking it). Another
         constant key than k is another item."""
-        from .repeated_items import held_names, holders, repeats_items   # (an item updated)
+        from .repeated_items import held_names, holders   # (an item updated)
         while isinstance(base, S.Subscript):
             base = base.value
         if not isinstance(base, S.Name):
@@ -211,7 +211,7 @@ class CopyInsertion:
         sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
                            if n in self.locals else self.resolver.lookup(n, None))
         sharers.discard(name)
-        if repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value):
+        if self.items_repeat(name):
             sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
         if not sharers:
             return False
@@ -221,6 +221,11 @@ class CopyInsertion:
         return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
                    and (in_loop or getattr(n, "lineno", line + 1) > line)
                    for n in S.walk(self.fdef))
+
+    def items_repeat(self, name):
+        """Whether the container `name` may hold one object at two keys (repeated_items)."""
+        from .repeated_items import repeats_items
+        return repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value)
 
     def _puts(self, target, value, name, same_key, put):
         """Hand `put` each value the assignment `target = value` puts into `name` at the

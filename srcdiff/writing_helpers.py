@@ -179,9 +179,7 @@ def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
         arg = args[i] if i is not None and i < len(args) else None
         if not isinstance(arg, S.Name) or any(name == arg.id for _, name in written):
             return False
-        from .lower_copies import _PUTTING_METHODS
-        from .repeated_items import repeats_items
-        if repeats_items(lw.fdef, arg.id, lw._puts, _PUTTING_METHODS, lw._fresh_value):
+        if lw.items_repeat(arg.id):
             return False   # lst = [a, a]: a write into lst[0] changes lst[1] too
         if arg.id not in lw.user_names or arg.id not in lw.locals:
             taken = _view_taken(lw, arg.id, out)
