@@ -701,7 +701,335 @@ CASES_B = [
 ]
 
 
-CASES = CASES_A + CASES_B
+
+rng_f = np.random.default_rng(26)
+
+
+def multihead(W, X, heads=2):
+    T, D = X.shape
+    Q = (X @ W).reshape(T, heads, D // heads).transpose(1, 0, 2)
+    K = X.reshape(T, heads, D // heads).transpose(1, 0, 2)
+    S = Q @ K.transpose(0, 2, 1) / np.sqrt(D // heads)
+    S = S - S.max(-1, keepdims=True)
+    P = np.exp(S)
+    P /= P.sum(-1, keepdims=True)
+    O = (P @ K).transpose(1, 0, 2).reshape(T, D)
+    return np.sum(O ** 2)
+
+
+def conv_pad_stride(w, x):
+    xp = np.pad(x, (1, 1))
+    out = np.array([np.dot(w, xp[i:i + 3]) for i in range(0, len(x), 2)])
+    return np.sum(np.maximum(out, 0) ** 2)
+
+
+def viterbi_backtrack(emis, trans):
+    T, S = emis.shape
+    score = emis[0].copy()
+    back = np.zeros((T, S), dtype=int)
+    for t in range(1, T):
+        cand = score[:, None] + trans
+        back[t] = np.argmax(cand, axis=0)
+        score = np.max(cand, axis=0) + emis[t]
+    path = [int(np.argmax(score))]
+    for t in range(T - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    path = path[::-1]
+    return sum(emis[t, s] for t, s in enumerate(path)) + score.max()
+
+
+def quantile_loss(pred, y, q=0.3):
+    r = y - pred
+    return np.mean(np.maximum(q * r, (q - 1) * r))
+
+
+def soft_rank_loss(x):
+    order = np.argsort(x)
+    ranks = np.empty_like(order)
+    ranks[order] = np.arange(len(x))
+    return np.sum(x * ranks) + np.sum(np.sort(x)[::-1][:2])
+
+
+def cumsum_axis(A):
+    C = np.cumsum(A, axis=0)
+    R = np.cumsum(A[::-1], axis=1)
+    return np.sum(C * R)
+
+
+def masked_loop_update(x, steps=3):
+    y = x.copy()
+    for _ in range(steps):
+        m = y > 0.2
+        y[m] = y[m] * 0.5 + 0.1
+        y[~m] += 0.3 * y[~m] ** 2
+    return np.sum(y)
+
+
+def add_at_2d(W):
+    acc = np.zeros((3, 2))
+    rows = np.array([0, 2, 0, 1])
+    np.add.at(acc, rows, W)
+    return np.sum(acc ** 2)
+
+
+def subtract_at_and_max_at(x):
+    acc = np.ones(3)
+    np.subtract.at(acc, np.array([0, 0, 2]), x)
+    return np.sum(acc ** 3)
+
+
+def broadcasting_column(a, B):
+    col = a.reshape(-1, 1)
+    row = a[None]
+    return np.sum(B * col) + np.sum((B.T * row.T) ** 2) + np.sum(col @ row)
+
+
+def int_matrix_float_vec(w):
+    M = np.array([[1, 2, 0], [0, 1, 3]])
+    counts = np.bincount(np.array([0, 1, 1, 2]))
+    return np.sum((M @ w) ** 2) + np.sum(counts * w)
+
+
+def nested_early_return(A):
+    total = 0.0
+    for i in range(A.shape[0]):
+        for j in range(A.shape[1]):
+            if A[i, j] > 5:
+                return total
+            total += A[i, j] ** 2
+            if total > 3.5:
+                return total * 2
+    return total
+
+
+def gen_pipeline(x):
+    sq = (v * v for v in x)
+    sc = (s * 2 for s in sq)
+    return sum(sc)
+
+
+def dict_comprehension_params(x):
+    p = {f"w{i}": x[i] * (i + 1) for i in range(3)}
+    return sum(v ** 2 for v in p.values()) + p["w1"] * p["w2"]
+
+
+def list_of_arrays_mutated(x):
+    bufs = [np.zeros(2) for _ in range(3)]
+    for i, b in enumerate(bufs):
+        bufs[i] = b + x[i] * np.array([1.0, 2.0])
+    bufs[0][1] = bufs[2][0] * bufs[1][1]
+    return sum(np.sum(b ** 2) for b in bufs)
+
+
+def special_mix(a):
+    return np.sum(special.digamma(a) + special.betaln(a, 2.0) + special.erf(a) + special.log_softmax(a))
+
+
+def student_t_nll(params, x):
+    loc, log_scale, log_df = params
+    return -np.sum(stats.t.logpdf(x, np.exp(log_df), loc, np.exp(log_scale)))
+
+
+def dirichlet_like(alpha, p):
+    return special.gammaln(np.sum(alpha)) - np.sum(special.gammaln(alpha)) + np.sum((alpha - 1) * np.log(p))
+
+
+def kalman_slogdet(A, ys):
+    n = A.shape[0]
+    m = np.zeros(n)
+    P = np.eye(n)
+    ll = 0.0
+    for y in ys:
+        m = A @ m
+        P = A @ P @ A.T + 0.1 * np.eye(n)
+        S = P + 0.5 * np.eye(n)
+        r = y - m
+        sign, logdet = np.linalg.slogdet(S)
+        ll -= 0.5 * (logdet + r @ np.linalg.solve(S, r))
+        K = np.linalg.solve(S.T, P.T).T
+        m = m + K @ r
+        P = P - K @ S @ K.T
+    return ll
+
+
+def power_iteration(A):
+    v = np.ones(A.shape[0])
+    M = A @ A.T
+    for _ in range(20):
+        v = M @ v
+        v /= np.linalg.norm(v)
+    return v @ M @ v
+
+
+def eigh_in_loop(A):
+    total = 0.0
+    M = A + A.T
+    for k in range(3):
+        w, V = np.linalg.eigh(M + k * np.eye(M.shape[0]))
+        total += w[0] + np.sum(V[:, -1] ** 4)
+    return total
+
+
+def inv_update_loop(A):
+    M = np.eye(2) + 0.1 * A
+    for _ in range(3):
+        M = np.linalg.inv(M) + 0.5 * A
+    return np.sum(M)
+
+
+def cholesky_solve_loop(A, bs):
+    M = A @ A.T + np.eye(A.shape[0])
+    L = np.linalg.cholesky(M)
+    total = 0.0
+    for b in bs:
+        z = np.linalg.solve(L, b)
+        total += z @ z
+    return total
+
+
+def while_tolerance(x0, a):
+    x = x0
+    it = 0
+    while abs(x * x - a) > 1e-12 and it < 50:
+        x = 0.5 * (x + a / x)
+        it += 1
+    return x + it * 0.0
+
+
+def euler_maruyama_fixed_noise(theta, noise):
+    x = 1.0
+    dt = 0.01
+    for n in noise:
+        x = x + theta * (0.5 - x) * dt + 0.2 * np.sqrt(dt) * n
+    return x
+
+
+def gridworld_value_iteration(r, gamma=0.9):
+    n = len(r)
+    V = np.zeros(n)
+    for _ in range(15):
+        left = np.roll(V, 1)
+        right = np.roll(V, -1)
+        V = r + gamma * np.maximum(left, right)
+    return np.sum(V)
+
+
+def softmin_dtw(x, y, g=0.5):
+    n, m = len(x), len(y)
+    R = np.full((n + 1, m + 1), 1e10)
+    R[0, 0] = 0.0
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            c = (x[i - 1] - y[j - 1]) ** 2
+            r = np.array([R[i - 1, j], R[i, j - 1], R[i - 1, j - 1]])
+            rmin = r.min()
+            R[i, j] = c + rmin - g * np.log(np.sum(np.exp(-(r - rmin) / g)))
+    return R[n, m]
+
+
+def knn_weights(X, q):
+    d = np.sum((X - q) ** 2, axis=1)
+    idx = np.argsort(d)[:2]
+    w = np.exp(-d[idx])
+    return np.sum(w / w.sum() * X[idx, 0])
+
+
+def piecewise_interp_loop(y):
+    out = 0.0
+    for t in np.linspace(0.05, 0.95, 5):
+        i = int(t * (len(y) - 1))
+        frac = t * (len(y) - 1) - i
+        out += (1 - frac) * y[i] + frac * y[i + 1]
+    return out ** 2
+
+
+def histogram_soft(x, centers=np.linspace(-1, 1, 4)):
+    h = np.zeros(len(centers))
+    for v in x:
+        h += np.exp(-(v - centers) ** 2)
+    return np.sum(h * np.log(h))
+
+
+def particles_resample_fixed(w, x):
+    p = np.exp(w - w.max())
+    p = p / p.sum()
+    idx = np.array([0, 0, 2, 3])
+    return np.sum(p[idx] * x[idx]) + np.sum(np.log(p) * p)
+
+
+def ema(x, alpha=0.3):
+    s = np.empty_like(x)
+    s[0] = x[0]
+    for t in range(1, len(x)):
+        s[t] = alpha * x[t] + (1 - alpha) * s[t - 1]
+    return np.sum((s - x) ** 2)
+
+
+def ar_likelihood(phi, y):
+    resid = y[2:] - phi[0] * y[1:-1] - phi[1] * y[:-2]
+    return -0.5 * np.sum(resid ** 2)
+
+
+def gmm_em_step(mu, x):
+    resp = np.exp(-0.5 * (x[:, None] - mu[None, :]) ** 2)
+    resp /= resp.sum(axis=1, keepdims=True)
+    new_mu = (resp * x[:, None]).sum(0) / resp.sum(0)
+    return np.sum(new_mu ** 2) + np.sum(np.log(np.exp(-0.5 * (x[:, None] - new_mu) ** 2).sum(1)))
+
+
+def adam_unrolled(w0, X, y, steps=4):
+    w = w0.copy()
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    for t in range(1, steps + 1):
+        g = 2 * X.T @ (X @ w - y) / len(y)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        mhat = m / (1 - 0.9 ** t)
+        vhat = v / (1 - 0.999 ** t)
+        w -= 0.1 * mhat / (np.sqrt(vhat) + 1e-8)
+    return np.sum((X @ w - y) ** 2)
+
+
+CASES_F = [
+    ("multihead", multihead, (rng_f.normal(size=(4, 4)), rng_f.normal(size=(3, 4))), {}),
+    ("conv_pad_stride", conv_pad_stride, (rng_f.normal(size=3), rng_f.normal(size=6)), {}),
+    ("viterbi_backtrack", viterbi_backtrack, (rng_f.normal(size=(4, 3)), rng_f.normal(size=(3, 3))), {}),
+    ("quantile_loss", quantile_loss, (rng_f.normal(size=5), rng_f.normal(size=5)), {}),
+    ("soft_rank_loss", soft_rank_loss, (rng_f.normal(size=5),), {}),
+    ("cumsum_axis", cumsum_axis, (rng_f.normal(size=(3, 3)),), {}),
+    ("masked_loop_update", masked_loop_update, (np.array([0.1, 0.5, -0.3, 0.9, 0.05]),), {}),
+    ("add_at_2d", add_at_2d, (rng_f.normal(size=(4, 2)),), {}),
+    ("subtract_at_and_max_at", subtract_at_and_max_at, (rng_f.normal(size=3),), {}),
+    ("broadcasting_column", broadcasting_column, (rng_f.normal(size=3), rng_f.normal(size=(3, 3))), {}),
+    ("int_matrix_float_vec", int_matrix_float_vec, (rng_f.normal(size=3),), {}),
+    ("nested_early_return", nested_early_return, (rng_f.normal(size=(3, 3)),), {}),
+    ("gen_pipeline", gen_pipeline, (rng_f.normal(size=4),), {}),
+    ("dict_comprehension_params", dict_comprehension_params, (rng_f.normal(size=3),), {}),
+    ("list_of_arrays_mutated", list_of_arrays_mutated, (rng_f.normal(size=3),), {}),
+    ("special_mix", special_mix, (rng_f.random(3) + 0.5,), {}),
+    ("student_t_nll", student_t_nll, (np.array([0.1, -0.2, 1.0]), rng_f.normal(size=4)), {}),
+    ("dirichlet_like", dirichlet_like, (rng_f.random(3) + 1.0, np.array([0.2, 0.3, 0.5])), {}),
+    ("kalman_slogdet", kalman_slogdet, (0.5 * np.eye(2) + 0.1 * rng_f.normal(size=(2, 2)), rng_f.normal(size=(3, 2))), {"order": 1}),
+    ("power_iteration", power_iteration, (rng_f.normal(size=(3, 3)),), {}),
+    ("eigh_in_loop", eigh_in_loop, (rng_f.normal(size=(3, 3)),), {}),
+    ("inv_update_loop", inv_update_loop, (rng_f.normal(size=(2, 2)),), {}),
+    ("cholesky_solve_loop", cholesky_solve_loop, (rng_f.normal(size=(2, 2)), rng_f.normal(size=(3, 2))), {}),
+    ("while_tolerance", while_tolerance, (1.0, 2.0), {}),
+    ("euler_maruyama_fixed_noise", euler_maruyama_fixed_noise, (0.7, rng_f.normal(size=10)), {}),
+    ("gridworld_value_iteration", gridworld_value_iteration, (rng_f.normal(size=5),), {}),
+    ("softmin_dtw", softmin_dtw, (rng_f.normal(size=3), rng_f.normal(size=3)), {}),
+    ("knn_weights", knn_weights, (rng_f.normal(size=(4, 2)), rng_f.normal(size=2)), {}),
+    ("piecewise_interp_loop", piecewise_interp_loop, (rng_f.normal(size=5),), {}),
+    ("histogram_soft", histogram_soft, (rng_f.normal(size=4),), {}),
+    ("particles_resample_fixed", particles_resample_fixed, (rng_f.normal(size=4), rng_f.normal(size=4)), {}),
+    ("ema", ema, (rng_f.normal(size=5),), {}),
+    ("ar_likelihood", ar_likelihood, (np.array([0.3, 0.1]), rng_f.normal(size=6)), {}),
+    ("gmm_em_step", gmm_em_step, (np.array([-0.5, 0.7]), rng_f.normal(size=5)), {}),
+    ("adam_unrolled", adam_unrolled, (rng_f.normal(size=2), rng_f.normal(size=(4, 2)), rng_f.normal(size=4)), {}),
+]
+
+CASES = CASES_A + CASES_B + CASES_F
 # second order (forward over reverse, hvp) only where it is cheap; first order elsewhere
 SECOND_ORDER = {"euler_while", "kalman", "attention", "conv1d_loop", "viterbi_score", "sorted_loss", "cumsum_loss", "masked_update", "add_at", "early_return",
                 "generator_sum", "params_dict", "where_chain", "inv_det", "eigh_loss",
