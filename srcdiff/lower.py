@@ -362,8 +362,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
                                 Kind.SUBSCRIPT, _stem(base) + "_item")
             method = INPLACE_METHODS.get(type(node.op))
-            if method and isinstance(target.value, S.Name) and \
-                    self._items_may_be_shared(target.value.id, node):
+            if method and self._items_may_be_shared(target.value, node):
                 out.append(self._item_update_check(base, current, method, node))
             rhs = self.expr(node.value, out)
             if method and not self.src.filename.startswith(GENERATED_PREFIX):

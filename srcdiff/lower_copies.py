@@ -37,23 +37,6 @@ def _constant(index):
     return index.value if isinstance(index, S.Constant) else _NOT_CONSTANT
 
 
-def _held_names(value):
-    """The names whose object `value` may be or hold (a part of it: `x[0]`, `o.w`; an
-    argument of a call not proven new), callees left out."""
-    out, todo = set(), [value]
-    while todo:
-        n = todo.pop()
-        if isinstance(n, S.Name):
-            out.add(n.id)
-        elif isinstance(n, S.Call):
-            todo.extend(list(n.args) + [k.value for k in n.keywords])
-            if isinstance(n.func, S.Attribute):
-                todo.append(n.func.value)   # v.get(k), xs.copy(): what v holds
-        elif not isinstance(n, (S.Lambda, S.Constant)):
-            todo.extend(S.iter_child_nodes(n))
-    return out
-
-
 def _fresh_temporary(stmt, out, fresh_argument, user_names, depth=0):
     """Whether the lowered `stmt` binds a new value no other name holds (fresh_argument),
     seen through stop_gradient, which hands back the value it is given: the caller's
@@ -168,15 +151,22 @@ class CopyInsertion:
                 S.load(base), index] + checks.refusal_args(error), keywords=[]))
             out.append(self.info(guard, Kind.EFFECT, func=runtime.check_item_copies))
 
-    def _items_may_be_shared(self, name, update):
+    def _items_may_be_shared(self, base, update):
         """Whether another name may hold the item `name[k]` and be read after `update`
-        (`name[k] op= v`) runs. Its holders: the names whatever was put into `name` at key
+        (`name[k] op= v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its holders: the names whatever was put into `name` at key
         k may come from (its display's entry, `name[k] = a`, `name.append(a)`,
         `name.update(w=a)`, `dict(w=a)`, a helper's result holding a) unless that value is
         new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
         taking items out of it (w = name[k], a loop over it, unpacking it). Another
         constant key than k is another item."""
-        key = _constant(update.target.slice)
+        from .repeated_items import held_names, holders   # (an item updated)
+        while isinstance(base, S.Subscript):
+            base = base.value
+        if not isinstance(base, S.Name):
+            return False
+        name = base.id
+        key = _constant(update.target.slice) if isinstance(update.target.value, S.Name) \
+            else _NOT_CONSTANT   # (an item of an item: any key of the outer one)
         sharers, unknown = set(), []
 
         def names(target):
@@ -188,7 +178,7 @@ class CopyInsertion:
 
         def put(value):    # `value` goes into the container: who else may hold it
             if not self._fresh_value(value):
-                held = _held_names(value)
+                held = held_names(value)
                 sharers.update(held)
                 if not held:
                     unknown.append(value)
@@ -218,7 +208,11 @@ class CopyInsertion:
                     put(a)
         if unknown:
             return True
+        sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
+                           if n in self.locals else self.resolver.lookup(n, None))
         sharers.discard(name)
+        if self.items_repeat(name):
+            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
         if not sharers:
             return False
         in_loop = any(isinstance(loop, (S.For, S.While)) and any(
@@ -227,6 +221,11 @@ class CopyInsertion:
         return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
                    and (in_loop or getattr(n, "lineno", line + 1) > line)
                    for n in S.walk(self.fdef))
+
+    def items_repeat(self, name):
+        """Whether the container `name` may hold one object at two keys (repeated_items)."""
+        from .repeated_items import repeats_items
+        return repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value)
 
     def _puts(self, target, value, name, same_key, put):
         """Hand `put` each value the assignment `target = value` puts into `name` at the

@@ -179,6 +179,8 @@ def take(lw, node, fn, fdef, params, args, writes, error, out=(), guard=None):
         arg = args[i] if i is not None and i < len(args) else None
         if not isinstance(arg, S.Name) or any(name == arg.id for _, name in written):
             return False
+        if lw.items_repeat(arg.id):
+            return False   # lst = [a, a]: a write into lst[0] changes lst[1] too
         if arg.id not in lw.user_names or arg.id not in lw.locals:
             taken = _view_taken(lw, arg.id, out)
             if taken is None:

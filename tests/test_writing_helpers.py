@@ -345,3 +345,21 @@ def test_one_array_passed_to_a_parameter_read_is_still_checked():
 def test_a_comprehensions_variable_binds_nothing_of_the_helpers():
     assert returning_written(bumps_and_lists, ["t"]) is not None
     assert returning_written(rebinds, ["out"]) is None
+
+
+# -- a list holding one array at two keys (hunt 21): the helper's item update changes both --
+def _add_into_first(lst, v):
+    lst[0] += v
+    return lst
+
+
+def _shared_items(x):
+    a = x * 1.0
+    lst = [a, a]
+    lst = _add_into_first(lst, x)
+    return np.sum(lst[1] * x)
+
+
+def test_a_list_repeating_an_array_is_not_handed_to_a_writing_helper():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="writes into its argument"):
+        srcdiff.grad(_shared_items)(np.array([0.3, -0.7]))
