@@ -38,6 +38,10 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     name, cls, fields = record_held_once(lw, node.func.value, node.func, cls,
                                          f"call {_spell(node.func)}(), which writes fields "
                                          "of its object")
+    tree = _tree(fn)
+    if tree is not None:   # what the method writes into its other arguments: as any call's
+        lw._check_argument_writes(node, fn, _in_order(tree, [base] + args, keywords), out,
+                                  own=(tree.args.args[0].id,))
     made = _state_function(lw, node, fn, cls, fields)
     from .records import bound_name
     ref = bound_name(lw, made, f"{fn.__name__}_state")
@@ -60,6 +64,17 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     out.append(rebind)
     return lw.assign("_", S.Subscript(value=S.load(pair), slice=S.const(0), ctx=S.Load()),
                      Kind.SUBSCRIPT)
+
+
+def _in_order(tree, args, keywords):
+    """The call's operands in the order of the method's parameters (None where one is not
+    given by position or keyword: its default)."""
+    params = [a.id for a in tree.args.posonlyargs + tree.args.args]
+    full = list(args[:len(params)]) + [None] * (len(params) - len(args))
+    for k in keywords:
+        if k.arg in params:
+            full[params.index(k.arg)] = k.value
+    return full
 
 
 def _writes_self(fn, cls, seen=None):
