@@ -193,3 +193,56 @@ def test_a_state_method_updating_an_argument_array_is_refused_when_it_runs(f, li
 
 def test_a_state_method_updating_a_number_argument_differentiates():
     check(_number_taken, np.array([0.3, -0.4, 0.5]), order=2)
+
+
+# A state method keeping its argument in a field (`self.kept = v`), then the caller writing
+# into that array (`y += 1.0`, `y[0] = 5.0`) and reading the field: Python's field sees the
+# write, srcdiff's object held its own value, a silently wrong gradient (views21). The call
+# now counts as holding its arguments (aliasing.py, alias_roots' object_of): refused when
+# the run shows the field holds the array; where the method kept another value (the other
+# arm), or the array is not written after, it differentiates.
+class _Store:
+    def __init__(self):
+        self.kept = None
+
+    def take(self, v, flag):
+        if flag:
+            self.kept = v
+        else:
+            self.kept = v * 2.0
+        return np.sum(v)
+
+
+def _kept_then_updated(x, flag):
+    k = _Store()
+    y = x * 1.0
+    t = k.take(y, flag)
+    y += 1.0
+    return t + np.sum(y * x) + np.sum(k.kept * x)
+
+
+def _kept_then_written(x):
+    k = _Store()
+    y = x * 1.0
+    k.take(y, True)
+    y[0] = 5.0
+    return np.sum(k.kept * x)
+
+
+def _kept_and_only_read(x):
+    k = _Store()
+    y = np.tanh(x)
+    k.take(y, True)
+    return np.sum(k.kept * x) + np.sum(y)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f, args", [(_kept_then_updated, (True,)), (_kept_then_written, ())])
+def test_an_argument_a_state_method_keeps_then_written_is_refused(f, args, mode):
+    err = refusal(f, (np.array([0.3, -0.4, 0.5]),) + args, mode)
+    assert "k (its method keeps y)" in str(err)
+
+
+def test_an_argument_a_state_method_keeps_elsewhere_or_only_read_differentiates():
+    check(_kept_then_updated, np.array([0.3, -0.4, 0.5]), False, order=2)
+    check(_kept_and_only_read, np.array([0.3, -0.4, 0.5]), order=2)
