@@ -441,3 +441,47 @@ def f(A, s):
     return np.sum(B)
 """)
     assert new is fdef
+
+
+ROWS_UPDATED_MODULE = '''import numpy as np
+
+
+def rows_updated(A, s):
+    for row in A:
+        row += s * row
+    A = A * 2.0
+    return np.sum(A ** 2)
+'''
+
+
+def test_rows_updated_in_a_codegen_module_are_written_back_and_checked(tmp_path):
+    """The offline codegen command knows no argument's kind: the module it writes carries
+    the check (standalone: its own check_views), right for a 2-D array, refusing a list and
+    a 1-D array when it runs."""
+    from cli_runs import run_cli, run_standalone
+    from gradcheck import numerical_grad
+    (tmp_path / "rows_mod.py").write_text(ROWS_UPDATED_MODULE)
+    result = run_cli("rows_mod.py:rows_updated", "--wrt", "A,s", "-o",
+                     str(tmp_path / "rows_grad.py"), cwd=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = run_standalone(tmp_path, (
+        "import numpy as np, rows_grad\n"
+        "A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 0.8\n"
+        "print(repr([g.tolist() if hasattr(g, 'tolist') else g for g in "
+        "rows_grad.grad_rows_updated(A, 0.7)]))\n"
+        "for bad in (np.array([0.5, 1.0]), [np.ones(2), np.ones(2)]):\n"
+        "    try:\n"
+        "        rows_grad.grad_rows_updated(bad, 0.7)\n"
+        "    except Exception as e:\n"
+        "        print(type(e).__name__, 'not an array of 2 or more dimensions' in str(e))\n"))
+    lines = out.splitlines()
+    got = eval(lines[0])
+    A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 0.8
+    f = {}
+    exec(ROWS_UPDATED_MODULE, f)
+    def on_a_copy(A, s):   # (the function writes into A's rows)
+        return f["rows_updated"](A.copy(), s)
+    for i in range(2):
+        np.testing.assert_allclose(got[i], numerical_grad(on_a_copy, [A, 0.7], i),
+                                   rtol=1e-5, atol=1e-8)
+    assert lines[1:] == ["RuntimeRefusal True", "RuntimeRefusal True"]

@@ -280,3 +280,14 @@ def test_a_row_of_a_1d_copy_is_a_number_and_refused_when_it_runs():
         with pytest.raises(srcdiff.RuntimeRefusal, match="not an array of 2 or more") as info:
             make(row_of_copy)(np.array([0.5, 1.0, -0.3]), *extra)
         assert __file__ in str(info.value)
+
+
+def tail_of_copy(x):   # views21 v3: a single-slice view of a parameter's copy
+    B = x.copy()
+    v = B[1:]
+    v *= 3.0
+    return np.sum(B * x)
+
+
+def test_a_tail_of_a_copy_updated_in_place_is_written_through():
+    check(tail_of_copy, np.array([0.5, 1.0, -0.3, 0.8]))
