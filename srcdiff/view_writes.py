@@ -34,10 +34,11 @@ new list: refused). A row `v = B[i]` (integer parts only) is followed only where
 writes into v, and the run checks at the binding that B has more dimensions than the index
 has parts (a 1-D B's item is a number, which `v *= 3.0` binds anew: refused). `B op= e`
 keeps the view (an array is changed in place); any other binding of B or v ends it; after
-`if` only the views both branches keep, at a loop's head those every way in keeps. Nested scopes, generator expressions (read later), comprehensions binding the
-view's name, statements with a walrus binding the view or its array, and names declared
-global or nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are
-not looked into.
+`if` only the views both branches keep, at a loop's head those every way in keeps. Nested
+scopes, generator expressions (read later), comprehensions binding the view's name,
+statements with a walrus binding the view or its array, and names declared global or
+nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are not
+looked into.
 """
 from . import syntax as S
 from .alias_groups import _stored

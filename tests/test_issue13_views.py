@@ -173,7 +173,8 @@ class Values(list):   # (no list to srcdiff's kinds of argument: the run tells)
 
 
 def test_a_tail_of_a_parameter_that_is_no_array_is_refused_when_it_runs():
-    with pytest.raises(srcdiff.RuntimeRefusal, match="x is a list here, whose slices are new") as info:
+    with pytest.raises(srcdiff.RuntimeRefusal,
+                       match="x is a list here, whose slices are new") as info:
         srcdiff.grad(tail_of_parameter, wrt=1)(Values([0.3, 0.5, 0.9]), A0.copy(), S0)
     assert __file__ in str(info.value)
 
