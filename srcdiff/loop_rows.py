@@ -36,8 +36,9 @@ that is exact:
     whose t is bound nowhere else and read only so, inside it. `r = row`, `f(row)`,
     `L.append(row)` keep the loop as it is, and aliasing.py keeps refusing it.
 
-`row op= e` (row updated nowhere outside the loop) is a write into row too, stored back
-after it: NumPy's in-place operator changes A's row. A 1-D A's rows are numbers, which the
+`row op= e` (row updated nowhere outside the loop, and not read after the update: that is
+the scalar idiom, `for t in x: t *= 2.0; acc += t`, left as written) is a write into row
+too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are numbers, which the
 update binds anew, so the loop then carries a check before it that A is an array of two or
 more dimensions (checks.view_guard's "array rows": a 1-D array, a list, refused).
 """
@@ -116,6 +117,20 @@ def _updates(name, node):
     """How many `name op= e` statements `node` holds."""
     return sum(isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and
                n.target.id == name for n in S.walk(node))
+
+
+def read_after_update(name, node):
+    """Whether `name` is read in `node` after (in the source's order) a `name op= e`: the
+    scalar idiom (`for t in x: t *= 2.0; acc += t`, `w = t[2]; w -= v; ... w ...`), where
+    the items may be numbers the update binds anew; left as written (view_writes.py too)."""
+    updates = [n for n in S.walk(node) if isinstance(n, S.AugAssign) and
+               isinstance(n.target, S.Name) and n.target.id == name]
+    if not updates:
+        return False
+    inside = {id(m) for u in updates for m in S.walk(u)}   # (`row += s * row` reads it first)
+    first = min((u.lineno, u.col_offset) for u in updates)
+    return any(isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Load) and
+               id(n) not in inside and (n.lineno, n.col_offset) > first for n in S.walk(node))
 
 
 def _root(node):
@@ -255,8 +270,9 @@ class _Rows:
         else:
             return False
         if row == seq or index is not None and index in (row, seq) or \
-                self.bound_count.get(row, 0) != 1 or row in self.updated and \
-                _updates(row, self.tree) != _updates(row, loop) or \
+                self.bound_count.get(row, 0) != 1 or row in self.updated and (
+                    _updates(row, self.tree) != _updates(row, loop) or
+                    read_after_update(row, loop)) or \
                 row in self.outside or index is not None and index in self.outside:
             return False
         if seq is not None and (seq in _stored(loop) or any(

@@ -31,7 +31,8 @@ hold a list, tuple, dict or object, indexed by a tuple (a list or tuple raises t
 would in Python); indexed otherwise (`v = B[1:]`, B a parameter or its `.copy()`) where
 the function writes into v, the run checks that B is NumPy's array (a list's slice is a
 new list: refused). A row `v = B[i]` (integer parts only) is followed only where the function
-writes into v, and the run checks at the binding that B has more dimensions than the index
+writes into v and does not read v after `v op= e` (`w = t[2]; w -= u; ... w ...`: the
+scalar idiom, left as written), and the run checks at the binding that B has more dimensions than the index
 has parts (a 1-D B's item is a number, which `v *= 3.0` binds anew: refused). `B op= e`
 keeps the view (an array is changed in place); any other binding of B or v ends it; after
 `if` only the views both branches keep, at a loop's head those every way in keeps. Nested
@@ -42,7 +43,7 @@ looked into.
 """
 from . import syntax as S
 from .alias_groups import _stored
-from .loop_rows import _Rows, _root
+from .loop_rows import _Rows, _root, read_after_update
 
 _ROUNDS = 32
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
@@ -103,6 +104,7 @@ class _Views:
     def __init__(self, fdef, resolve, not_arrays):
         self.rows = _Rows(fdef, resolve)   # (its `array`: a value surely an array)
         self.used = set()   # ids of the bindings whose views were read or written through
+        self.tree = fdef
         self.strict = set()   # ids of those whose array the run must show is NumPy's
         self.picks = {}   # id of `v = B[i]` -> the dimensions B must have (checked)
         self.written = {_root(n) for n in S.walk(fdef) if isinstance(n, S.Subscript) and
@@ -247,8 +249,9 @@ class _Views:
             elif _copy_of(value) in state[0]:   # x.copy() of a parameter: what x is
                 maybe = maybe | {name}
             view = self.bindings.get(id(stmt))
-            if view is not None and id(stmt) in self.picks and name not in self.written:
-                view = None   # (a row only read: its reads need no rewrite)
+            if view is not None and id(stmt) in self.picks and (
+                    name not in self.written or read_after_update(name, self.tree)):
+                view = None   # (a row only read, or read after `v op= e`: left as written)
             if view is not None and view[1] not in state[2] and (
                     view[1] in state[1] or view[1] in state[0] and (
                         isinstance(view[2], S.Tuple) or name in self.written)):

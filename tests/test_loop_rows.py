@@ -485,3 +485,27 @@ def test_rows_updated_in_a_codegen_module_are_written_back_and_checked(tmp_path)
         np.testing.assert_allclose(got[i], numerical_grad(on_a_copy, [A, 0.7], i),
                                    rtol=1e-5, atol=1e-8)
     assert lines[1:] == ["RuntimeRefusal True", "RuntimeRefusal True"]
+
+
+def items_scaled_and_summed(x, s):   # a 1-D x: each t a number, `t *= s` binds it anew
+    acc = 0.0
+    for t in x:
+        t *= s
+        acc = acc + t * t
+    return acc + np.sum(x * x)
+
+
+def test_an_item_read_after_its_update_is_the_scalar_idiom_and_left_as_written():
+    """`t *= s` then t read: most often numbers (a 1-D array's items), which the update
+    binds anew; the loop is left as written (no check of two dimensions) and differentiates."""
+    fdef, new, _ = _rewrite("""
+def f(x, s):
+    y = np.tanh(x)
+    acc = 0.0
+    for t in y:
+        t *= s
+        acc = acc + t
+    return acc + np.sum(y)
+""")
+    assert new is fdef
+    check(items_scaled_and_summed, np.array([0.3, -0.5, 0.9]), 0.7, wrt=(0, 1), order=2)
