@@ -38,9 +38,10 @@ that is exact:
 
 `row op= e` (row updated nowhere outside the loop, and not read after the update: that is
 the scalar idiom, `for t in x: t *= 2.0; acc += t`, left as written) is a write into row
-too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are numbers, which the
-update binds anew, so the loop then carries a check before it that A is an array of two or
-more dimensions (checks.view_guard's "array rows": a 1-D array, a list, refused).
+too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are
+numbers, which the update binds anew, so the loop then carries a check before it that A is
+an array of two or more dimensions (checks.view_guard's "array rows": a 1-D array, a list,
+refused).
 """
 import types
 

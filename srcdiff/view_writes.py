@@ -28,18 +28,18 @@ would be fancy indexing, a copy); slice bounds any names or constants (with + - 
 B must surely be an array: a local bound on every path to a NumPy call making a new array,
 arithmetic with one, or `.copy()` of one (loop_rows.py's rule), or a parameter not known to
 hold a list, tuple, dict or object, indexed by a tuple (a list or tuple raises there, as it
-would in Python); indexed otherwise (`v = B[1:]`, B a parameter or its `.copy()`) where
-the function writes into v, the run checks that B is NumPy's array (a list's slice is a
-new list: refused). A row `v = B[i]` (integer parts only) is followed only where the function
-writes into v and does not read v after `v op= e` (`w = t[2]; w -= u; ... w ...`: the
-scalar idiom, left as written), and the run checks at the binding that B has more dimensions than the index
-has parts (a 1-D B's item is a number, which `v *= 3.0` binds anew: refused). `B op= e`
-keeps the view (an array is changed in place); any other binding of B or v ends it; after
-`if` only the views both branches keep, at a loop's head those every way in keeps. Nested
-scopes, generator expressions (read later), comprehensions binding the view's name,
+would in Python); indexed otherwise (`v = B[1:]`, B a parameter or its `.copy()`) where the
+function writes into v, the run checks that B is NumPy's array (a list's slice is a new
+list: refused). A row `v = B[i]` (integer parts only) is followed only where the function
+writes into v and does not read v after `v op= e` (`w = t[2]; w -= u; ... w ...`: the scalar
+idiom, left as written), and the run checks at the binding that B has more dimensions than
+the index has parts (a 1-D B's item is a number, which `v *= 3.0` binds anew: refused).
+`B op= e` keeps the view (an array is changed in place); any other binding of B or v ends it;
+after `if` only the views both branches keep, at a loop's head those every way in keeps.
+Nested scopes, generator expressions (read later), comprehensions binding the view's name,
 statements with a walrus binding the view or its array, and names declared global or
-nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are not
-looked into.
+nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are not looked
+into.
 """
 from . import syntax as S
 from .alias_groups import _stored
