@@ -153,9 +153,12 @@ class Roots:
 
 def _holds_its_arguments(func):
     """srcdiff's own builders of a container from lists (a dict comprehension's
-    `dict_from_lists(keys, values)`): the result holds the lists' very items."""
-    return getattr(func, "__name__", None) == "dict_from_lists" and \
-        getattr(func, "__module__", None) == "srcdiff.runtime_containers"
+    `dict_from_lists(keys, values)`, a record's `object_of(cls, names, fields)`, which
+    state_methods.py binds to the fields a method leaves: they may be its arguments): the
+    result holds the lists' very items."""
+    return (getattr(func, "__name__", None), getattr(func, "__module__", None)) in (
+        ("dict_from_lists", "srcdiff.runtime_containers"),
+        ("object_of", "srcdiff.runtime_fields"))
 
 
 def stored_into(s, defs):

@@ -421,6 +421,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
         elif s.sd.kind == Kind.DISPLAY:
             elts = value.values if isinstance(value, S.Dict) else value.elts
             sources = [e.id for e in elts if isinstance(e, S.Name)]
+        elif s.sd.kind == Kind.CALL and getattr(s.sd.func, "__srcdiff_keeps__", False):
+            # a method keeping its arguments in its object (state_methods.py: object_of)
+            sources = [a.id for a in value.args[1:] if isinstance(a, S.Name)]
         for src in sources:
             if src in written and src != target and not rebound_first(s, src, body, stmts) \
                     and not written_only_before(s, [w for w in writes[src] if not apart(
@@ -438,6 +441,9 @@ def check_writes(source, user_names, body, spelled=None, containers=()):
                     reader = seen_writes(src).get(id(written[src]), (None, None))[0]
                     if reader in user_names and reader != src:   # name that reads it
                         shown = f"{reader} (through {shown})"
+                if getattr(s.sd.func, "__srcdiff_keeps__", False):   # (a state method)
+                    shown, kind = f"{stem(value.args[0])} (its method keeps {src})", \
+                        "a call holding it"
                 written_as = src if src in user_names else stem(S.load(src))
                 reason = f"writing into {written_as} here would also change {shown}" + (
                     "" if "holds it as a field" in shown else f", {kind} made on line "

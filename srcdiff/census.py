@@ -54,7 +54,8 @@ class Census:
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
-                 "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals")
+                 "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals",
+                 "picked", "written")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
@@ -63,6 +64,7 @@ class Census:
         self.blocks = self.view_calls = self.nonlocals = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
+        self.picked, self.written = set(), set()   # `v = B[0]`; `v op= e`, `v[...] = e`
 
 
 _BLOCKS = (S.Import, S.ImportFrom, S.With, S.Delete) + (
@@ -113,8 +115,12 @@ def take(fdef):
                 c.unpacked = True
             c.alias_binds = c.alias_binds or _binds_alias(n)
             c.view_binds = c.view_binds or _binds_view(n)
+            if not c.view_binds and _picks(n):
+                c.picked.add(n.targets[0].id)
+            c.written.update(_root_name(t) for t in n.targets if t.__class__ is S.Subscript)
             c.view_calls = c.view_calls or _writes_a_view(n.targets[0])
         elif cls is S.AugAssign:
+            c.written.add(_root_name(n.target))
             c.view_calls = c.view_calls or _writes_a_view(n.target)
         elif cls is S.Try:
             c.tries = True
@@ -214,9 +220,11 @@ def may_group_aliases(fdef):
 
 def may_bind_views(fdef):
     """False where view_writes.rewrite gives `fdef` back: it needs a name bound to a slice
-    of a name (`a2 = A[-1, :]`), and there is none here. `fdef`: a FunctionDef, or its
+    of a name (`a2 = A[-1, :]`), or to an item of one and written into (`v = B[0]; v *= 3.0`),
+    and there is none here. `fdef`: a FunctionDef, or its
     `Census`."""
-    return _census(fdef).view_binds
+    c = _census(fdef)
+    return c.view_binds or not c.picked.isdisjoint(c.written)   # (v = B[0]; v *= 3.0)
 
 
 def may_take_rows(fdef):
@@ -245,14 +253,28 @@ def _binds_view(n):
     return False
 
 
+def _picks(n):
+    """Whether the assignment `n` binds a name to an item of a name by a constant or a
+    name (`v = B[0]`, `v = B[i, 1]`: a row of an array of more dimensions)."""
+    if len(n.targets) == 1 and n.targets[0].__class__ is S.Name and \
+            n.value.__class__ is S.Subscript and n.value.value.__class__ is S.Name:
+        index = n.value.slice
+        return all(p.__class__ in (S.Constant, S.Name, S.UnaryOp) for p in (
+            index.elts if index.__class__ is S.Tuple else [index]))
+    return False
+
+
 def _takes_rows(n):
-    """Whether the for loop `n` takes a row into a name whose item its body writes."""
+    """Whether the for loop `n` takes a row into a name whose item its body writes (or
+    which it updates: `row op= e`)."""
     target = n.target
     if target.__class__ is S.Tuple and len(target.elts) == 2 and n.iter.__class__ is S.Call:
         target = target.elts[1]
     return target.__class__ is S.Name and any(
         (w.__class__ is S.Subscript and w.ctx.__class__ is not S.Load and
-         _root_name(w) == target.id) or call_writes_into(w, target.id)
+         _root_name(w) == target.id) or call_writes_into(w, target.id) or
+        w.__class__ is S.AugAssign and w.target.__class__ is S.Name and
+        w.target.id == target.id
         for stmt in n.body for w in S.walk(stmt))
 
 

@@ -78,6 +78,9 @@ def view_guard(lw, node):
     if views is None:
         return []
     array, view, kind, line = views
+    rows = {"rows": True, "array slice": True, "array rows": 2}.get(kind)
+    if kind == "array index":   # v = B[i]: B of `rows` or more dimensions
+        view, rows = view
     if kind == "update":   # u op= e as u[...] op= e (alias_groups.py)
         others, op = view
         reason = (f"{array} holds a {{kind}} here: srcdiff follows `{array} {op} ...` as "
@@ -89,12 +92,20 @@ def view_guard(lw, node):
         error = lw.src.error(line, reason, hint)
         return [_check(runtime.check_updated_array, [S.load(array)] + refusal_args(error),
                        line, None, lw.bindings)]
-    if kind == "slice":
+    if kind in ("slice", "array slice"):
         reason = (f"{array} is a {{kind}} here, whose slices are new arrays, not views: in "
                   f"your function a write into {array} or {view} is not seen through the "
                   "other, and srcdiff's derivative follows NumPy's meaning, where it is")
         hint = (f"write into {array} itself ({array}[...] = ...) and read {array}[...] where "
                 f"you read {view}, or make {view} a copy: {view} = {array}[...].copy()")
+    elif kind in ("array rows", "array index"):
+        what = f"a row of {array}" if kind == "array rows" else f"{array}[...]"
+        reason = (f"{array} is a {{kind}} here, not an array of {rows} or more dimensions: "
+                  f"srcdiff follows the writes into {view} as writes into {array}, since "
+                  f"{view} is {what}, a view of it, in such an array (a number, or a "
+                  "list's copy, is bound anew instead)")
+        hint = (f"write into {array} by index ({array}[i] += ...), or make {view} a "
+                f"copy: numpy.copy(...)")
     else:
         reason = (f"{array} is a {{kind}} here, not an array whose rows are views of it: "
                   f"srcdiff's derivative writes each {view} back into {array} as NumPy's "
@@ -102,7 +113,7 @@ def view_guard(lw, node):
         hint = (f"write into {array} by index (for i in range(len({array})): "
                 f"{array}[i, ...] = ...), or loop over a copy: for {view} in {array}.copy()")
     error = lw.src.error(line, reason, hint)
-    args = [S.load(array)] + refusal_args(error) + ([S.const(True)] if kind == "rows" else [])
+    args = [S.load(array)] + refusal_args(error) + ([S.const(rows)] if rows else [])
     return [_check(runtime.check_views, args, line, None, lw.bindings)]
 
 

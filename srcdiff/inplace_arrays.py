@@ -17,7 +17,9 @@ A name counts as an array from a binding (`u = e`, `u = w = e`) whose value is
   - a NumPy call that always makes an array (`numpy.array`, `numpy.copy`, `numpy.zeros`,
     ..., `numpy.where(c, a, b)`), given no `copy=`, `out=`, `like=` or `subok=`;
   - `.copy()` or `.astype(t)` of such a value or of a parameter not known to hold a list,
-    tuple, dict or object (the derivative is made per kind of argument);
+    tuple, dict or object (the derivative is made per kind of argument), or of arithmetic
+    of such parameters and numbers (`(x + x).copy()`: a number's copy, or a list's, is
+    refused by the check before the update);
   - arithmetic (not `@`) or a ufunc with such an operand, or `stop_gradient` of one;
   - a name counted as an array (`w = u`).
 
@@ -137,7 +139,7 @@ class _Kinds:
                 node.func.attr in ("copy", "astype"):   # x.copy(), x.astype(t)
             base = node.func.value
             return len(node.args) == (node.func.attr == "astype") and (
-                isinstance(base, S.Name) and "@" + base.id in known or self.array(base, known))
+                self.arguments_arithmetic(base, known) or self.array(base, known))
         if func is numpy.where:
             return len(node.args) == 3
         if func in _MAKERS:
@@ -145,6 +147,24 @@ class _Kinds:
         if isinstance(func, numpy.ufunc) or func is markers.stop_gradient:
             return any(self.array(a, known) for a in node.args)
         return False
+
+    def arguments_arithmetic(self, node, known):
+        """A parameter still the caller's argument, or arithmetic (not `@`) of such
+        parameters, numbers and arrays (`(x + x).copy()`): an array, a number or a
+        sequence, which the check before the update tells apart."""
+        if isinstance(node, S.Name):
+            return "@" + node.id in known or node.id in known
+        if isinstance(node, S.Constant):
+            return type(node.value) in (int, float)
+        if isinstance(node, S.BinOp):
+            return not isinstance(node.op, S.MatMult) and \
+                self.arguments_arithmetic(node.left, known) and \
+                self.arguments_arithmetic(node.right, known) and not (
+                    isinstance(node.left, S.Constant) and isinstance(node.right, S.Constant))
+        if isinstance(node, S.UnaryOp):
+            return isinstance(node.op, (S.USub, S.UAdd)) and \
+                self.arguments_arithmetic(node.operand, known)
+        return self.array(node, known)
 
     def items(self, node, known):
         """For a tuple display, or a name bound to one (`t#i` in known): whether each item

@@ -34,8 +34,14 @@ that is exact:
     `A.max(axis=0)`), possibly through subscripts
     (`row[1:] * 2`, `np.sum(row[:2])`), or the iterable of an inner loop `for t in row`
     whose t is bound nowhere else and read only so, inside it. `r = row`, `f(row)`,
-    `L.append(row)`, `row += v` (a rebinding where the rows are numbers) keep the loop as it
-    is, and aliasing.py keeps refusing it.
+    `L.append(row)` keep the loop as it is, and aliasing.py keeps refusing it.
+
+`row op= e` (row updated nowhere outside the loop, and not read after the update: that is
+the scalar idiom, `for t in x: t *= 2.0; acc += t`, left as written) is a write into row
+too, stored back after it: NumPy's in-place operator changes A's row. A 1-D A's rows are
+numbers, which the update binds anew, so the loop then carries a check before it that A is
+an array of two or more dimensions (checks.view_guard's "array rows": a 1-D array, a list,
+refused).
 """
 import types
 
@@ -103,8 +109,29 @@ def _writes_into(name, body):
     """Whether a statement of `body` writes into an item of `name` (`name[...] = v`, or a
     call out_writes.py lowers so: `name.fill(v)`, `name.sort()`, `numpy.copyto(name, v)`)."""
     return any(isinstance(n, S.Subscript) and not isinstance(n.ctx, S.Load) and
-               _root(n) == name or call_writes_into(n, name)
+               _root(n) == name or call_writes_into(n, name) or isinstance(
+                   n, S.AugAssign) and isinstance(n.target, S.Name) and n.target.id == name
                for stmt in body for n in S.walk(stmt))
+
+
+def _updates(name, node):
+    """How many `name op= e` statements `node` holds."""
+    return sum(isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and
+               n.target.id == name for n in S.walk(node))
+
+
+def read_after_update(name, node):
+    """Whether `name` is read in `node` after (in the source's order) a `name op= e`: the
+    scalar idiom (`for t in x: t *= 2.0; acc += t`, `w = t[2]; w -= v; ... w ...`), where
+    the items may be numbers the update binds anew; left as written (view_writes.py too)."""
+    updates = [n for n in S.walk(node) if isinstance(n, S.AugAssign) and
+               isinstance(n.target, S.Name) and n.target.id == name]
+    if not updates:
+        return False
+    inside = {id(m) for u in updates for m in S.walk(u)}   # (`row += s * row` reads it first)
+    first = min((u.lineno, u.col_offset) for u in updates)
+    return any(isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, S.Load) and
+               id(n) not in inside and (n.lineno, n.col_offset) > first for n in S.walk(node))
 
 
 def _root(node):
@@ -116,6 +143,7 @@ def _root(node):
 class _Rows:
     def __init__(self, fdef, resolve):
         self.resolve = resolve
+        self.tree = fdef
         self.changed = False
         args = fdef.args
         self.params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
@@ -123,9 +151,13 @@ class _Rows:
         own = list(S.walk(fdef))[1:]   # (nested scopes too: conservative)
         self.taken = {n.id for n in S.walk(fdef) if isinstance(n, S.Name)}
         self.bound_count = {}
-        for n in own:
-            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)):
+        updates = {id(n.target) for n in own if isinstance(n, S.AugAssign)}
+        for n in own:   # (`row op= e` is no binding of row: a write into it, see written)
+            if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del)) and \
+                    id(n) not in updates:
                 self.bound_count[n.id] = self.bound_count.get(n.id, 0) + 1
+        self.updated = {n.target.id for n in own if isinstance(n, S.AugAssign) and
+                        isinstance(n.target, S.Name)}
         self.loads = {}
         for n in S.walk(fdef):
             if isinstance(n, S.Name) and isinstance(n.ctx, S.Load):
@@ -239,7 +271,9 @@ class _Rows:
         else:
             return False
         if row == seq or index is not None and index in (row, seq) or \
-                self.bound_count.get(row, 0) != 1 or \
+                self.bound_count.get(row, 0) != 1 or row in self.updated and (
+                    _updates(row, self.tree) != _updates(row, loop) or
+                    read_after_update(row, loop)) or \
                 row in self.outside or index is not None and index in self.outside:
             return False
         if seq is not None and (seq in _stored(loop) or any(
@@ -268,7 +302,10 @@ class _Rows:
         return wrote
 
     def written(self, stmt):
-        """The names whose object `stmt` may change in place."""
+        """The names whose object `stmt` may change in place (`row op= e`: row, an array's
+        row changed in place, see change)."""
+        if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Name):
+            return {stmt.target.id}
         if isinstance(stmt, (S.Assign, S.AugAssign, S.AnnAssign, S.Delete)):
             targets = stmt.targets if isinstance(stmt, (S.Assign, S.Delete)) else [stmt.target]
             out = set()
@@ -374,7 +411,9 @@ class _Rows:
         head.body = [c for c in (count, take) if c is not None] + \
             self._stored_back(loop.body, row, seq, at)
         head.orelse = loop.orelse
-        if not bind:
+        if _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
+            setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno))
+        elif not bind:
             setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
         stmts[i:i + 1] = bind + [S.place_unplaced(head, loop)]
         self.changed = True

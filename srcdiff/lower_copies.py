@@ -365,12 +365,13 @@ class CopyInsertion:
                 out.append(self.info(guard, Kind.EFFECT, func=func))
         return left
 
-    def _check_argument_writes(self, node, fn, args, out):
+    def _check_argument_writes(self, node, fn, args, out, own=()):
         """A called function that changes what it is given in place (v[0] = ..., v -= ...)
         would change the caller's array, which its derivative does not follow: refused,
         pointing at the write. `v op= ...` rebinds numbers, so for those only the run
         tells: a check before the call refuses arrays (`args`: the call's operands in
-        the callee's parameter order)."""
+        the callee's parameter order). `own`: parameters left out (a state method's object,
+        state_methods.py: its field writes are followed)."""
         from . import runtime
         from .argument_writes import argument_writes, passed_on_write
         from .frontend import get_source
@@ -384,9 +385,14 @@ class CopyInsertion:
         resolver = fn.resolver if isinstance(fn, LocalFunction) else None
         resolve = inplace_calls.callee_resolver(fn, resolver, fdef, params)
         writes, updates = argument_writes(fdef, params, resolve)
+        if own:
+            writes = [w for w in writes if w[0] not in own]
+            updates = [u for u in updates if u[0] not in own]
         name = getattr(fn, "__qualname__", fdef.name)
         if not writes:
             passed = passed_on_write(fdef, params, resolve, _callee_syntax, {fn})
+            if passed is not None and passed[0] in own:
+                passed = None
             if passed is not None and len(passed) > 4:   # an update: in place for arrays
                 updates = updates + [(passed[0], passed[4], passed[1])]
             elif passed is not None:

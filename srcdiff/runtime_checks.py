@@ -168,10 +168,16 @@ def check_views(array, reason, hint, where, rows=False):
     `array` is an array whose slices are new arrays (Dask's), so the function means
     something else. NumPy's and CuPy's arrays pass, and so does a value that is no array
     (Python raises at its slicing, as it would without srcdiff) unless `rows`: a loop
-    whose rows are written back wants an array's rows (a list's items are not rows)."""
+    whose rows are written back wants an array's rows (a list's items are not rows), and
+    `rows=n` (`row op= e`, `v = B[0]` written into) an array of n or more dimensions, whose
+    rows (items) are views: a 1-D array's are numbers, which the update binds anew."""
+    numpy_like = isinstance(array, numpy.ndarray) or \
+        type(array).__module__.partition(".")[0] == "cupy"
+    if rows is not True and rows and numpy_like and array.ndim < rows:
+        refuse(reason.format(kind=f"{array.ndim}-D array"), hint, where)
     if isinstance(array, numpy.ndarray) or not hasattr(array, "shape") and not rows:
         return   # (a loop's `rows` written back: a list or tuple is refused too)
-    if type(array).__module__.partition(".")[0] != "cupy":
+    if not numpy_like:
         module = type(array).__module__
         kind = type(array).__name__ if module == "builtins" else f"{module}.{type(array).__name__}"
         refuse(reason.format(kind=kind), hint, where)

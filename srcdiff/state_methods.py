@@ -38,6 +38,10 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     name, cls, fields = record_held_once(lw, node.func.value, node.func, cls,
                                          f"call {_spell(node.func)}(), which writes fields "
                                          "of its object")
+    tree = _tree(fn)
+    if tree is not None:   # what the method writes into its other arguments: as any call's
+        lw._check_argument_writes(node, fn, _in_order(tree, [base] + args, keywords), out,
+                                  own=(tree.args.args[0].id,))
     made = _state_function(lw, node, fn, cls, fields)
     from .records import bound_name
     ref = bound_name(lw, made, f"{fn.__name__}_state")
@@ -60,6 +64,17 @@ def call(lw, node, base, cls, args, keywords, out, discard):
     out.append(rebind)
     return lw.assign("_", S.Subscript(value=S.load(pair), slice=S.const(0), ctx=S.Load()),
                      Kind.SUBSCRIPT)
+
+
+def _in_order(tree, args, keywords):
+    """The call's operands in the order of the method's parameters (None where one is not
+    given by position or keyword: its default)."""
+    params = [a.id for a in tree.args.posonlyargs + tree.args.args]
+    full = list(args[:len(params)]) + [None] * (len(params) - len(args))
+    for k in keywords:
+        if k.arg in params:
+            full[params.index(k.arg)] = k.value
+    return full
 
 
 def _writes_self(fn, cls, seen=None):
@@ -133,8 +148,38 @@ def _state_function(lw, node, fn, cls, fields):
                             "state", {klass: cls, "object_of": runtime_fields.object_of,
                                       "check_field_number": runtime_fields.check_field_number},
                             fn)
+    made.__srcdiff_keeps__ = _kept(_tree(fn))   # (aliasing.py: the object may hold them)
     _MADE[fn] = ((cls, fields), made)
     return made
+
+
+def _kept(tree):
+    """Whether the method may store what a parameter other than its object holds into its
+    object (`self.kept = v`, `self.seen.append(v)`, `self.pair = (v, w)`): any write of a
+    field, or call on one, whose value names something other than the object and is not
+    arithmetic (which makes a new value)."""
+    me = tree.args.args[0].id
+    for n in S.walk(tree):
+        values = []
+        if isinstance(n, (S.Assign, S.AugAssign, S.AnnAssign)):
+            targets = n.targets if isinstance(n, S.Assign) else [n.target]
+            if any(_root_is(t, me) and not isinstance(t, S.Name) for t in targets):
+                values = [n.value]
+        elif isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
+                _root_is(n.func.value, me) and isinstance(n.func.value, S.Attribute):
+            values = list(n.args) + [k.value for k in n.keywords]   # self.seen.append(v)
+        for v in values:
+            if v is None or isinstance(v, (S.BinOp, S.UnaryOp, S.Compare, S.Constant)):
+                continue
+            if any(isinstance(m, S.Name) and m.id != me for m in S.walk(v)):
+                return True
+    return False
+
+
+def _root_is(node, name):
+    while isinstance(node, (S.Attribute, S.Subscript)):
+        node = node.value
+    return isinstance(node, S.Name) and node.id == name
 
 
 class _MethodBody(S.NodeTransformer):

@@ -28,16 +28,22 @@ would be fancy indexing, a copy); slice bounds any names or constants (with + - 
 B must surely be an array: a local bound on every path to a NumPy call making a new array,
 arithmetic with one, or `.copy()` of one (loop_rows.py's rule), or a parameter not known to
 hold a list, tuple, dict or object, indexed by a tuple (a list or tuple raises there, as it
-would in Python). `B op= e` keeps the view (an array is changed in place); any other binding
-of B or v ends it; after `if` only the views both branches keep, at a loop's head those every
-way in keeps. Nested scopes, generator expressions (read later), comprehensions binding the
-view's name, statements with a walrus binding the view or its array, and names declared
-global or nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are
-not looked into.
+would in Python); indexed otherwise (`v = B[1:]`, B a parameter or its `.copy()`) where the
+function writes into v, the run checks that B is NumPy's array (a list's slice is a new
+list: refused). A row `v = B[i]` (integer parts only) is followed only where the function
+writes into v and does not read v after `v op= e` (`w = t[2]; w -= u; ... w ...`: the scalar
+idiom, left as written), and the run checks at the binding that B has more dimensions than
+the index has parts (a 1-D B's item is a number, which `v *= 3.0` binds anew: refused).
+`B op= e` keeps the view (an array is changed in place); any other binding of B or v ends it;
+after `if` only the views both branches keep, at a loop's head those every way in keeps.
+Nested scopes, generator expressions (read later), comprehensions binding the view's name,
+statements with a walrus binding the view or its array, and names declared global or
+nonlocal or read by a nested scope are left alone; `try`, `with` and `match` are not looked
+into.
 """
 from . import syntax as S
 from .alias_groups import _stored
-from .loop_rows import _Rows
+from .loop_rows import _Rows, _root, read_after_update
 
 _ROUNDS = 32
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
@@ -50,9 +56,8 @@ def rewrite(fdef, resolve, not_arrays=()):
     """`fdef`, or a copy with the views' reads and writes rewritten (see the docstring)."""
     if not any(isinstance(n, S.Assign) and len(n.targets) == 1 and
                isinstance(n.targets[0], S.Name) and isinstance(n.value, S.Subscript) and
-               isinstance(n.value.value, S.Name) and _has_slice(n.value.slice)
-               for n in S.walk(fdef)):
-        return fdef   # (a cheap look: no name bound to a slice of a name)
+               isinstance(n.value.value, S.Name) for n in S.walk(fdef)):
+        return fdef   # (a cheap look: no name bound to an item or a slice of a name)
     tree = S.clone(fdef)
     pass_ = _Views(tree, resolve, set(not_arrays))
     if not pass_.bindings:
@@ -64,7 +69,12 @@ def rewrite(fdef, resolve, not_arrays=()):
     for n in S.walk(tree):   # the run checks that these slices are views (Dask's are not)
         if id(n) in pass_.used:
             view, base = pass_.bindings[id(n)][:2]
-            setattr(n, S.VIEWS_OF, (base, view, "slice", n.lineno))
+            if id(n) in pass_.picks:   # v = B[0]: B must have more dimensions
+                setattr(n, S.VIEWS_OF, (base, (view, pass_.picks[id(n)]), "array index",
+                                        n.lineno))
+                continue
+            kind = "array slice" if id(n) in pass_.strict else "slice"
+            setattr(n, S.VIEWS_OF, (base, view, kind, n.lineno))
     return tree
 
 
@@ -94,6 +104,13 @@ class _Views:
     def __init__(self, fdef, resolve, not_arrays):
         self.rows = _Rows(fdef, resolve)   # (its `array`: a value surely an array)
         self.used = set()   # ids of the bindings whose views were read or written through
+        self.tree = fdef
+        self.strict = set()   # ids of those whose array the run must show is NumPy's
+        self.picks = {}   # id of `v = B[i]` -> the dimensions B must have (checked)
+        self.written = {_root(n) for n in S.walk(fdef) if isinstance(n, S.Subscript) and
+                        not isinstance(n.ctx, S.Load)} | {
+            n.target.id for n in S.walk(fdef)
+            if isinstance(n, S.AugAssign) and isinstance(n.target, S.Name)}
         self.placed = []    # (the list, the capture placed into it, the binding, its index)
         self.loops = []
         args = fdef.args
@@ -150,9 +167,11 @@ class _Views:
                 and isinstance(stmt.value.value, S.Name)):
             return None
         view, base, index = stmt.targets[0].id, stmt.value.value.id, stmt.value.slice
-        if view == base or {view, base} & shut or not _has_slice(index):
+        if view == base or {view, base} & shut:
             return None
         parts = index.elts if isinstance(index, S.Tuple) else [index]
+        if not _has_slice(index):   # a row (B of more dimensions, which the run checks)
+            self.picks[id(stmt)] = len(parts) + 1
         for p in parts:
             if isinstance(p, S.Slice):
                 if not all(_plain_bound(b) for b in (p.lower, p.upper, p.step)):
@@ -230,9 +249,14 @@ class _Views:
             elif _copy_of(value) in state[0]:   # x.copy() of a parameter: what x is
                 maybe = maybe | {name}
             view = self.bindings.get(id(stmt))
+            if view is not None and id(stmt) in self.picks and (
+                    name not in self.written or read_after_update(name, self.tree)):
+                view = None   # (a row only read, or read after `v op= e`: left as written)
             if view is not None and view[1] not in state[2] and (
-                    view[1] in state[1] or view[1] in state[0] and
-                    isinstance(view[2], S.Tuple)):
+                    view[1] in state[1] or view[1] in state[0] and (
+                        isinstance(view[2], S.Tuple) or name in self.written)):
+                if view[1] not in state[1] and not isinstance(view[2], S.Tuple):
+                    self.strict.add(id(stmt))   # (a list's slice is a copy: checked)
                 views = dict(views)
                 views[name] = (view[1], view[2], id(stmt))
             return maybe, known, views

@@ -196,6 +196,21 @@ def view_followed(x, a):
     return np.sum(w * y[1:]) + np.sum(a * a)
 
 
+def rows_and_tails_updated(x, a):
+    for row in a:
+        row += x * row
+    b = x.copy()
+    v = b[1:]
+    v *= 3.0
+    c = a.copy()
+    r = c[0]
+    r -= x
+    u = (x + x).copy()
+    w = u
+    u -= a[0]
+    return np.sum(a ** 2) + np.sum(b * x) + np.sum(c * a) + np.sum(w * x)
+
+
 def update_seen_through_an_alias(x, a):
     u = np.copy(x)
     w = u
@@ -1008,6 +1023,9 @@ WORKS = [
           "coordinates (from docs/coverage.md)", deletes_inserts_grids_and_coordinates, X),
     works("a view by basic slicing of an array, w = y[1:]; y[0] = v; ... w ... or "
           "a2 = A[-1, :]; a2 -= v", view_followed, X, A, wrt=(0, 1)),
+    works("v = B[1:]; v *= 3.0 and a row v = B[0]; v *= 3.0 of an argument's copy, "
+          "for row in A: row += s * row over an argument, u = (x + x).copy(); w = u; "
+          "u -= v", rows_and_tails_updated, X, A, wrt=(0, 1)),
     works("an in-place update of an array the function made, u = np.copy(x); w = u; u += v; "
           "... w ...; a loop's rows written by row.fill(v)", update_seen_through_an_alias, X, A,
           wrt=(0, 1)),
@@ -1387,7 +1405,8 @@ def repeated_index_update(x, i):
 
 def shared_row_update(x, m):
     m = m * 1.0
-    r = m[1]
+    i = len(x) // 2   # (an index the function computes: the run tells what r is)
+    r = m[i]
     r += x  # refused: shared_row_update
     return np.sum(m * m)
 
@@ -1600,7 +1619,8 @@ REFUSED = [
             appends_to_a_dict_item, X),
     refused("at run time: x[i] += v whose index repeats", repeated_index_update, X,
             np.array([0, 1, 0]), modes=("grad",)),
-    refused("at run time: z += v on an array another name shares (r = m[i], a row view)",
+    refused("at run time: z += v on an array another name shares (r = m[i], a row view by "
+            "an index the function computes)",
             shared_row_update, X, A),
     refused("at run time: c[k] += v on an item of a list another name holds "
             "(w = params[0]; params[0] += x)", list_item_update, X, [Y * 1.0, X * 1.0]),

@@ -30,6 +30,13 @@ def _without_checks(body):
 
 # -- check_writes -------------------------------------------------------------------
 def row_write(A):
+    i = len(A) - 1   # (an index the function computes: view_writes.py leaves r alone)
+    r = A[i]
+    r[0] = 5.0
+    return np.sum(A * A)
+
+
+def row_write_by_a_constant(A):   # r = A[1] written into: a write into A (view_writes.py)
     r = A[1]
     r[0] = 5.0
     return np.sum(A * A)
@@ -42,12 +49,16 @@ def test_a_write_into_a_row_of_a_parameter_is_checked_when_it_runs():
     assert len(guards) == 1
     stmt, error, holder, view, only = guards[0]
     assert S.spell(stmt).strip() == "r[0] = 5.0" and holder == "A"
-    assert error.lineno == _line(row_write, 2) and "r is a row of it" in error.reason
+    assert error.lineno == _line(row_write, 3) and "r is a row of it" in error.reason
     # the lowered code carries the check, which refuses when it sees the row is a view
     assert any("check_not_shared(r, A" in S.spell(s) for s in low.body)
     with pytest.raises(errors.RuntimeRefusal, match="r is a row of it") as info:
         srcdiff.grad(row_write)(np.arange(6.0).reshape(2, 3))
-    assert info.value.lineno == _line(row_write, 2)
+    assert info.value.lineno == _line(row_write, 3)
+
+
+def test_a_write_into_a_row_taken_by_a_constant_index_differentiates():
+    check(row_write_by_a_constant, np.arange(6.0).reshape(2, 3) * 0.3 - 0.5)
 
 
 def swap_slices(y):

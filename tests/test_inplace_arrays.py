@@ -307,3 +307,22 @@ def test_an_update_of_an_array_made_of_a_scalar_is_differentiated_to_second_orde
     """(tests/test_errors.py asserted its refusal at second order, before the update was
     followed: its program there is now an alias made on one path only.)"""
     on_args(scalar_alias_updated, (1.5,), (0,))
+
+
+# === a copy of arithmetic of parameters (views21, issue #13's v4) ============================
+def copy_of_arithmetic(x, s):
+    u = (x + x).copy()
+    w = u
+    u -= s
+    return np.sum(w * x)
+
+
+def test_a_copy_of_arithmetic_of_parameters_is_an_updated_array():
+    on_args(copy_of_arithmetic, (np.array([0.3, -0.5, 0.9]), 0.4), (0, 1))
+
+
+def test_a_number_s_copy_updated_under_an_alias_is_refused():
+    """x a NumPy number: (x + x).copy() is a number, which `u -= s` binds anew while w
+    keeps the old one: the check before the update refuses it."""
+    refused_in_both_modes(copy_of_arithmetic, (np.float64(0.3), 0.4), (0, 1),
+                          "holds a", error=srcdiff.RuntimeRefusal)

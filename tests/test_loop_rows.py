@@ -378,3 +378,134 @@ def rows_of_a_new_array_counted(x, A):
 def test_rows_of_a_new_array_are_written_freely(f):
     check(f, np.array([0.1, -0.2, 0.05]), np.array([[0.5, 0.1, 0.9], [0.3, 0.7, -0.2]]),
           wrt=(0, 1))
+
+
+# === `row op= e`: an update of each row in place (views21, issue #13's v1) ====================
+def rows_updated(A, s):   # A 2-D: the largest class of false refusal in the fuzzer
+    for row in A:
+        row += s * row
+    A = A * 2.0
+    return np.sum(A ** 2)
+
+
+def rows_updated_by_enumerate(A, x):
+    B = np.tanh(A)
+    for k, row in enumerate(B):
+        row *= x[k]
+        row -= np.sum(row) * 0.5
+    return np.sum(B * A)
+
+
+def test_rows_updated_in_place_are_written_back():
+    A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 0.8
+    check(rows_updated, A, 0.7, wrt=(0, 1), order=2)
+    check(rows_updated_by_enumerate, A, np.array([0.7, -0.4]), wrt=(0, 1), order=2)
+
+
+def test_an_updated_row_carries_the_check_of_two_dimensions():
+    _fdef, new, text = _rewrite("""
+def f(A, s):
+    B = np.tanh(A)
+    for row in B:
+        row += s * row
+    return np.sum(B)
+""")
+    assert "row = B[row_i].copy()\n        row += s * row\n        B[row_i] = row" in text
+    assert [getattr(n, S.VIEWS_OF)[2] for n in S.walk(new) if hasattr(n, S.VIEWS_OF)] == \
+        ["array rows"]
+
+
+def test_rows_of_a_1d_array_are_numbers_and_their_update_is_refused_when_it_runs():
+    """A 1-D: each row is a number, which `row += ...` binds anew, leaving A as it was;
+    the rewrite would write it back, so the check before the loop refuses (the program
+    differentiated before: the trade for 2-D arrays, whose rows are views)."""
+    for make, extra in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(3), 1.0))):
+        with pytest.raises(srcdiff.RuntimeRefusal, match="1-D array here") as info:
+            make(rows_updated, wrt=(0, 1))(np.array([0.5, 1.0, -0.3]), 0.7, *extra)
+        assert __file__ in str(info.value)
+
+
+def test_rows_of_a_list_updated_in_place_stay_refused():
+    rows = [np.array([0.1, 0.2, 0.3]), np.array([0.4, 0.5, 0.6])]
+    with pytest.raises(srcdiff.SrcdiffError):
+        srcdiff.grad(rows_updated, wrt=1)(rows, 0.7)
+
+
+def test_a_row_updated_after_the_loop_too_leaves_the_loop_alone():
+    fdef, new, _ = _rewrite("""
+def f(A, s):
+    B = np.tanh(A)
+    for row in B:
+        row += s
+    row += s
+    return np.sum(B)
+""")
+    assert new is fdef
+
+
+ROWS_UPDATED_MODULE = '''import numpy as np
+
+
+def rows_updated(A, s):
+    for row in A:
+        row += s * row
+    A = A * 2.0
+    return np.sum(A ** 2)
+'''
+
+
+def test_rows_updated_in_a_codegen_module_are_written_back_and_checked(tmp_path):
+    """The offline codegen command knows no argument's kind: the module it writes carries
+    the check (standalone: its own check_views), right for a 2-D array, refusing a list and
+    a 1-D array when it runs."""
+    from cli_runs import run_cli, run_standalone
+    from gradcheck import numerical_grad
+    (tmp_path / "rows_mod.py").write_text(ROWS_UPDATED_MODULE)
+    result = run_cli("rows_mod.py:rows_updated", "--wrt", "A,s", "-o",
+                     str(tmp_path / "rows_grad.py"), cwd=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = run_standalone(tmp_path, (
+        "import numpy as np, rows_grad\n"
+        "A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 0.8\n"
+        "print(repr([g.tolist() if hasattr(g, 'tolist') else g for g in "
+        "rows_grad.grad_rows_updated(A, 0.7)]))\n"
+        "for bad in (np.array([0.5, 1.0]), [np.ones(2), np.ones(2)]):\n"
+        "    try:\n"
+        "        rows_grad.grad_rows_updated(bad, 0.7)\n"
+        "    except Exception as e:\n"
+        "        print(type(e).__name__, 'not an array of 2 or more dimensions' in str(e))\n"))
+    lines = out.splitlines()
+    got = eval(lines[0])
+    A = np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 0.8
+    f = {}
+    exec(ROWS_UPDATED_MODULE, f)
+    def on_a_copy(A, s):   # (the function writes into A's rows)
+        return f["rows_updated"](A.copy(), s)
+    for i in range(2):
+        np.testing.assert_allclose(got[i], numerical_grad(on_a_copy, [A, 0.7], i),
+                                   rtol=1e-5, atol=1e-8)
+    assert lines[1:] == ["RuntimeRefusal True", "RuntimeRefusal True"]
+
+
+def items_scaled_and_summed(x, s):   # a 1-D x: each t a number, `t *= s` binds it anew
+    acc = 0.0
+    for t in x:
+        t *= s
+        acc = acc + t * t
+    return acc + np.sum(x * x)
+
+
+def test_an_item_read_after_its_update_is_the_scalar_idiom_and_left_as_written():
+    """`t *= s` then t read: most often numbers (a 1-D array's items), which the update
+    binds anew; the loop is left as written (no check of two dimensions) and differentiates."""
+    fdef, new, _ = _rewrite("""
+def f(x, s):
+    y = np.tanh(x)
+    acc = 0.0
+    for t in y:
+        t *= s
+        acc = acc + t
+    return acc + np.sum(y)
+""")
+    assert new is fdef
+    check(items_scaled_and_summed, np.array([0.3, -0.5, 0.9]), 0.7, wrt=(0, 1), order=2)

@@ -137,3 +137,112 @@ def _counts(x):
 
 def test_an_op_update_of_a_number_field_in_a_method_differentiates():
     check(_counts, np.array([0.3, -0.4, 0.5]), order=2)
+
+
+# A state method that also updates an argument in place (`v *= 2.0` on the caller's array,
+# in one arm or after keeping it in self): the state function updated its own copy, so the
+# caller's later read of y missed the change, a silently wrong gradient (views21). The
+# argument's update is now checked as any call's: refused when it runs for an array, at the
+# method's line; a number is bound anew and differentiates.
+class _Keeper:
+    def __init__(self):
+        self.kept = None
+
+    def take(self, v, flag):
+        if flag:
+            self.kept = v
+            return np.sum(v)
+        else:
+            v *= 2.0
+            return np.sum(v * v)
+
+    def keep_then_scale(self, v):
+        self.kept = v
+        v *= 2.0
+        return np.sum(v * v)
+
+
+def _taken_in_the_other_arm(x):
+    k = _Keeper()
+    y = x * 1.0
+    t = k.take(y, False)
+    return t + np.sum(y * x)
+
+
+def _kept_then_scaled(x):
+    k = _Keeper()
+    y = x * 1.0
+    t = k.keep_then_scale(y)
+    return t + np.sum(y * x)
+
+
+def _number_taken(x):
+    k = _Keeper()
+    t = k.take(np.sum(x), False)
+    return t * np.sum(x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f, line", [(_taken_in_the_other_arm, _Keeper.take),
+                                     (_kept_then_scaled, _Keeper.keep_then_scale)])
+def test_a_state_method_updating_an_argument_array_is_refused_when_it_runs(f, line, mode):
+    err = refusal(f, (np.array([0.3, -0.4, 0.5]),), mode, error=srcdiff.RuntimeRefusal)
+    assert "updates its argument 'v' in place" in str(err)
+    assert err.lineno in range(line.__code__.co_firstlineno, line.__code__.co_firstlineno + 8)
+
+
+def test_a_state_method_updating_a_number_argument_differentiates():
+    check(_number_taken, np.array([0.3, -0.4, 0.5]), order=2)
+
+
+# A state method keeping its argument in a field (`self.kept = v`), then the caller writing
+# into that array (`y += 1.0`, `y[0] = 5.0`) and reading the field: Python's field sees the
+# write, srcdiff's object held its own value, a silently wrong gradient (views21). The call
+# now counts as holding its arguments (aliasing.py, alias_roots' object_of): refused when
+# the run shows the field holds the array; where the method kept another value (the other
+# arm), or the array is not written after, it differentiates.
+class _Store:
+    def __init__(self):
+        self.kept = None
+
+    def take(self, v, flag):
+        if flag:
+            self.kept = v
+        else:
+            self.kept = v * 2.0
+        return np.sum(v)
+
+
+def _kept_then_updated(x, flag):
+    k = _Store()
+    y = x * 1.0
+    t = k.take(y, flag)
+    y += 1.0
+    return t + np.sum(y * x) + np.sum(k.kept * x)
+
+
+def _kept_then_written(x):
+    k = _Store()
+    y = x * 1.0
+    k.take(y, True)
+    y[0] = 5.0
+    return np.sum(k.kept * x)
+
+
+def _kept_and_only_read(x):
+    k = _Store()
+    y = np.tanh(x)
+    k.take(y, True)
+    return np.sum(k.kept * x) + np.sum(y)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+@pytest.mark.parametrize("f, args", [(_kept_then_updated, (True,)), (_kept_then_written, ())])
+def test_an_argument_a_state_method_keeps_then_written_is_refused(f, args, mode):
+    err = refusal(f, (np.array([0.3, -0.4, 0.5]),) + args, mode)
+    assert "k (its method keeps y)" in str(err)
+
+
+def test_an_argument_a_state_method_keeps_elsewhere_or_only_read_differentiates():
+    check(_kept_then_updated, np.array([0.3, -0.4, 0.5]), False, order=2)
+    check(_kept_and_only_read, np.array([0.3, -0.4, 0.5]), order=2)

@@ -5,6 +5,7 @@ called directly on a parsed def. While `v = B[idx]` surely views B, reads of v b
 evaluated once, and what is not surely a view of an array is left as written. The
 derivatives are checked in tests/test_issue13_views.py."""
 import ast
+import inspect
 import textwrap
 
 import numpy as np
@@ -110,12 +111,6 @@ def f(x, A, s):
     w = L[1:]
     w[0] = s
     return L[1]
-""",
-    "a 1-d slice of a parameter (it may hold a list)": """
-def f(x, A, s):
-    w = x[1:]
-    w += s
-    return np.sum(x)
 """,
     "an index that may be an array (fancy indexing: a copy)": """
 def f(x, A, s):
@@ -234,11 +229,65 @@ def test_a_tuple_indexed_view_of_a_parameters_copy_is_written_through(f):
 
 def one_dim_copy_viewed(x):
     y = x.copy()
-    v = y[1:]   # x a list would make y a list and v a copy: not followed, refused
+    v = y[1:]   # x a list would make y a list and v a copy: the run checks y
     v[0] = 2.0
     return np.sum(y * x)
 
 
-def test_a_single_slice_of_a_parameters_copy_is_still_refused():
-    with pytest.raises(srcdiff.SrcdiffError, match="view"):
-        srcdiff.grad(one_dim_copy_viewed)(np.array([0.5, 1.0, -0.3]))
+def test_a_single_slice_of_a_parameters_copy_is_written_through():
+    check(one_dim_copy_viewed, np.array([0.5, 1.0, -0.3]))
+
+
+def test_a_single_slice_of_what_may_be_a_list_is_checked_to_be_an_array():
+    """`w = x[1:]` of a parameter (or its copy) written into: a list's slice is a copy, so
+    the binding carries the check that x is NumPy's array ("array slice": rows=True); only
+    read, it is left as written."""
+    _fdef, new, _ = _rewrite("""
+def f(x, A, s):
+    w = x[1:]
+    w += s
+    return np.sum(x)
+""")
+    kinds = [getattr(n, S.VIEWS_OF)[2] for n in S.walk(new) if hasattr(n, S.VIEWS_OF)]
+    assert kinds == ["array slice"]
+    fdef, new, _ = _rewrite("""
+def f(x, A, s):
+    w = x[1:]
+    return np.sum(w) + np.sum(x)
+""")
+    assert new is fdef
+
+
+def row_of_copy(x):   # views21 v2: a row of a parameter's copy, updated in place
+    B = x.copy()
+    v = B[0]
+    v *= 3.0
+    return np.sum(B * x)
+
+
+def test_a_row_of_a_copy_is_written_through_where_the_array_has_rows():
+    check(row_of_copy, np.arange(1.0, 7.0).reshape(2, 3) * 0.3 - 1.0)
+    _fdef, new, _ = _rewrite(inspect.getsource(row_of_copy))
+    assert [getattr(n, S.VIEWS_OF)[1:3] for n in S.walk(new) if hasattr(n, S.VIEWS_OF)] \
+        == [(("v", 2), "array index")]
+
+
+def test_a_row_of_a_1d_copy_is_a_number_and_refused_when_it_runs():
+    """B 1-D: `v = B[0]` is a number, which `v *= 3.0` binds anew; the rewrite would write
+    into B, so the run refuses it (it differentiated before views21: the trade for the rows
+    of 2-D arrays, checked at the binding)."""
+    for make, extra in ((srcdiff.grad, ()), (srcdiff.jvp, (np.ones(3),))):
+        with pytest.raises(srcdiff.RuntimeRefusal, match="not an array of 2 or more") as info:
+            make(row_of_copy)(np.array([0.5, 1.0, -0.3]), *extra)
+        assert __file__ in str(info.value)
+
+
+def tail_of_copy(x):   # views21 v3: a single-slice view of a parameter's copy
+    B = x.copy()
+    v = B[1:]
+    v *= 3.0
+    return np.sum(B * x)
+
+
+def test_a_tail_of_a_copy_updated_in_place_is_written_through():
+    check(tail_of_copy, np.array([0.5, 1.0, -0.3, 0.8]))
