@@ -310,12 +310,27 @@ def grown_parameters(body, params, containers):
                     and stmt.targets[0].id in containers
                     and stmt.targets[0].id not in rebound):
                 out.append((stmt, stmt.targets[0].id))
+            edited = _edited_list(stmt)   # p.pop(i), p.insert(i, v), del p[i]: list_edits.py
+            if edited in params and edited in containers and edited not in rebound:
+                out.append((stmt, edited))
         if isinstance(top, S.Assign) and isinstance(top.targets[0], S.Name):
             name = top.targets[0].id
             made[name] = top
             if name in params and top.sd.inplace is None and _new_value(top, made):
                 rebound.add(name)   # `p = p.copy()` first: the caller's p is no longer grown
     return out
+
+
+def _edited_list(stmt):
+    """The list name a list edit (list_edits.py: `rest = list_without(p, i)`) rebinds, or
+    None."""
+    from .container_writes import _LIST_EDITS
+    func = getattr(stmt.sd, "func", None) if isinstance(stmt, S.Assign) else None
+    if getattr(func, "__module__", "") != "srcdiff.runtime_list_edits" or \
+            func.__name__ not in _LIST_EDITS:
+        return None
+    held = stmt.value.args[_LIST_EDITS[func.__name__]]
+    return held.id if isinstance(held, S.Name) else None
 
 
 _COPIES = ("method_copy", "copy", "deepcopy", "list", "sequence_add", "sequence_mul")
