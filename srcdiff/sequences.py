@@ -171,6 +171,11 @@ def rewrite(body, params, containers, global_kind, helper):
             # a statement the lowering wrote twice (a while loop's condition, before the loop
             # and at the end of its body) may share its facts with its twin: change a copy
             stmt.sd = copy.copy(stmt.sd)
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and len(
+                stmt.value.args) > 2 and getattr(stmt.sd.func, "__name__", "") == "gradient":
+            from . import spacing_calls   # numpy.gradient(f, dx, dy): a spacing per axis
+            if spacing_calls.rewrite(stmt, helper):
+                continue
         if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is sum
                 and len(stmt.value.args) + len(stmt.value.keywords) == 2
                 and all(k.arg == "start" for k in stmt.value.keywords)):

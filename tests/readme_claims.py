@@ -402,6 +402,12 @@ def edits_lists_by_position(x):
     return queue[0] * b + a
 
 
+def gradient_per_axis(x, h):
+    grid = np.outer(x, x ** 2) + x[0]
+    g0, g1 = np.gradient(grid, h, np.cumsum(x * x) + x, axis=(1, 0))
+    return np.sum(g0 * g1)
+
+
 def del_of_a_dict_key(x):
     d = {"a": x * 2.0, "b": x}
     del d["b"]
@@ -1053,6 +1059,8 @@ WORKS = [
     works("del d[k] on a dict works, as d.pop(k)", del_of_a_dict_key, X),
     works("lst.pop(i), lst.insert(i, v), del lst[i], del lst[a:b] (constant, computed or "
           "negative indices)", edits_lists_by_position, X),
+    works("numpy.gradient(f, dx, dy) with a spacing per axis (numbers or coordinate arrays, "
+          "axis= too), in f and in each spacing", gradient_per_axis, X, 0.4, wrt=(0, 1)),
     works("your own functions: module-level, nested defs and lambdas (closures), default "
           "and keyword arguments, tuples returned and unpacked, recursion", own_functions, X),
     works("methods of objects passed in (model.forward(x), self.layer(x)), attribute reads "

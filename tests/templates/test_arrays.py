@@ -660,3 +660,26 @@ def test_ediff1d():
           wrt=(0, 2))
     check(differences_begun, r.normal(size=5), r.normal(size=2), wrt=(0, 1))
     check(differences_begun, r.normal(size=1), r.normal(size=2), wrt=(0, 1))   # no differences
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_with_a_spacing_per_axis(edge_order):
+    """numpy.gradient(f, dx, dy) (runtime_spacings.gradient_spacings): numbers and
+    coordinates, one per axis, with axis=; in f and in every spacing."""
+    x = _x(4, 6)
+    w0, w1 = _w((4, 6)), _w((4, 6))[::-1]
+
+    def numbers(m, dx, dy):
+        g0, g1 = np.gradient(m * m, dx, dy, edge_order=edge_order)
+        return np.sum(g0 * w0) + np.sum(np.sin(g1) * w1)
+
+    def coordinates(m, cx, cy):
+        g0, g1 = np.gradient(np.sin(m), cx, cy, edge_order=edge_order)
+        return np.sum(g0 * g1 * w0)
+
+    def with_axes(m, c, h):
+        g1, g0 = np.gradient(m ** 3, c, h, axis=(1, -2), edge_order=edge_order)
+        return np.sum(g1 * w1 + g0 ** 2 * w0)
+    check(numbers, x, 0.4, 1.3, wrt=(0, 1, 2))
+    check(coordinates, x, COORDINATES[:4], COORDINATES, wrt=(0, 1, 2))
+    check(with_axes, x, COORDINATES, 0.7, wrt=(0, 1, 2))
