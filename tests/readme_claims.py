@@ -402,6 +402,15 @@ def edits_lists_by_position(x):
     return queue[0] * b + a
 
 
+def flat_positions(x):
+    y = np.outer(x, x)
+    y.flat[1] = x[0] ** 2
+    y.flat[2:4] = x[1:] * 3.0
+    y.flat[[5, 7]] = np.sin(x[2])
+    y.flat[-1] += y.flat[0]
+    return np.sum(y ** 2) * y.flat[4]
+
+
 def gradient_per_axis(x, h):
     grid = np.outer(x, x ** 2) + x[0]
     g0, g1 = np.gradient(grid, h, np.cumsum(x * x) + x, axis=(1, 0))
@@ -1059,6 +1068,8 @@ WORKS = [
     works("del d[k] on a dict works, as d.pop(k)", del_of_a_dict_key, X),
     works("lst.pop(i), lst.insert(i, v), del lst[i], del lst[a:b] (constant, computed or "
           "negative indices)", edits_lists_by_position, X),
+    works("x.flat[k] = v, x.flat[a:b] = v, x.flat[idx] = v, x.flat[k] += v and reads of "
+          "x.flat[k]", flat_positions, X),
     works("numpy.gradient(f, dx, dy) with a spacing per axis (numbers or coordinate arrays, "
           "axis= too), in f and in each spacing", gradient_per_axis, X, 0.4, wrt=(0, 1)),
     works("your own functions: module-level, nested defs and lambdas (closures), default "
