@@ -70,8 +70,7 @@ def refusal(low, node):
     held in a local name (idioms.dict_write)."""
     if low._may_be_dict(node.func.value):   # d.pop(key) where d is not a local
         return low.error(node, "srcdiff follows d.pop(key) only on a dict held in a local "
-                         "name, and lst.pop(i) on a list", hint="read d[key] (or "
-                         "d.get(key, default)) instead, or bind the list to a local name")
+                         "name", hint="read d[key] (or d.get(key, default)) instead")
     return low.error(node, "srcdiff follows lst.pop(i) on a list it can tell is one (built "
                      "in the function, or a list passed in)",
                      hint="bind the list to a local name, or index it instead")

@@ -1,7 +1,7 @@
 """numpy.gradient given a spacing per axis, `numpy.gradient(f, dx, dy, axis=...)`, lowered to
 runtime_spacings.gradient_spacings (stage 3, lower: called by sequences.rewrite on the
-lowered body). Takes a lowered call statement and the binder of srcdiff's helpers; changes
-the statement in place where it is such a call (its rules: templates/arrays.py).
+lowered body). Takes a lowered call statement and the binder of srcdiff's helpers; gives
+back whether it was such a call, which it changes in place (its rules: templates/arrays.py).
 
 numpy.gradient's rule takes one spacing (a number or an array of coordinates, for every
 axis it differentiates along); with two to four spacings the call becomes

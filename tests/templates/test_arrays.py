@@ -518,6 +518,10 @@ def _gradient_two_spacings(x):
     return np.sum(np.gradient(x, 0.5, 0.2)[0])
 
 
+def _gradient_five_spacings(x):
+    return np.sum(np.gradient(x, 0.5, 0.2, 0.3, 0.4, 0.6)[0])
+
+
 def _nan_to_num_in_place(x):
     return np.sum(np.nan_to_num(x, copy=False))
 
@@ -542,7 +546,8 @@ def test_refusals_are_located():
     _refused(_pad_stat, x, match="stat_length")
     _refused(_gradient_coordinates, x, np.array([[0.0, 1.0, 3.0]]),
              match="one array of coordinates")
-    _refused(_gradient_two_spacings, _x(2, 3), match="too many positional")
+    check(_gradient_two_spacings, _x(3, 3))   # a spacing per axis (runtime_spacings.py)
+    _refused(_gradient_five_spacings, _x(3, 3, 3, 3, 3), match="too many positional")
     _refused(_nan_to_num_in_place, x, match="copy")
     check(_partition_method, x)   # y.partition(1): y[...] = numpy.partition(y, 1) (flat_writes.py)
     check(_sort_method, x)   # y.sort(): y[...] = numpy.sort(y) (srcdiff/out_writes.py)
