@@ -49,8 +49,9 @@ class Census:
     may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
     import, with, del or match statement, or a lambda with a name as a default (what
     plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
-    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for);
-    nonlocals: a nonlocal statement (what nonlocal_writes.rewrite looks for)."""
+    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for), or
+    any `.flat` (flat_items.rewrite); nonlocals: a nonlocal statement (what
+    nonlocal_writes.rewrite looks for)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
@@ -126,6 +127,8 @@ def take(fdef):
             c.tries = True
         elif cls is S.Nonlocal:
             c.nonlocals = True
+        elif cls is S.Attribute and n.attr == "flat":
+            c.view_calls = True   # x.flat[k], read or written (flat_items.py)
         elif cls in _BLOCKS or (cls is S.Lambda and not c.blocks and any(
                 d.__class__ is S.Name for d in n.args.defaults)):
             c.blocks = True

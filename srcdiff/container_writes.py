@@ -34,6 +34,13 @@ def check_appends(source, body):
         for a in appends[name]:
             if _append_after(share, a, name, stmts, order, loops) and \
                     read_before_rebound(other, a, body):   # (bound anew first: unseen)
+                if _popped_dict(a) is not None and getattr(
+                        a.sd.func, "__name__", "") in _LIST_EDITS:
+                    raise source.error(a.sd.line, f"changing the list {name} here would "
+                                       f"change {other} too: {how} (line {share.sd.line}), "
+                                       "which srcdiff does not follow (it edits a new list)",
+                                       hint="build a new list and bind it to one name: "
+                                            + _LIST_HINTS[a.sd.func.__name__].format(name))
                 if _popped_dict(a) is not None:
                     raise source.error(a.sd.line, f"taking a key out of the dict {name} here "
                                        f"would change {other} too: {how} (line "
@@ -59,14 +66,23 @@ def _appended_list(stmt):
 
 def _popped_dict(stmt):
     """The dict `d` of `d_rest = dict_without(d, k)`, d.pop(k) as idioms.dict_write lowers
-    it (d is then bound to the new dict: another name holding the old one would not see the
-    key go), or None."""
-    if stmt.sd.kind == Kind.CALL and isinstance(stmt, S.Assign) and getattr(
-            stmt.sd.func, "__name__", "") == "dict_without" and getattr(
-            stmt.sd.func, "__module__", "") == "srcdiff.runtime_idioms" and isinstance(
-            stmt.value.args[0], S.Name):
-        return stmt.value.args[0].id
+    it, or the list `lst` of `lst_rest = list_without(lst, i)` (list_cut, list_inserted),
+    lst.pop(i) as list_edits.py lowers it (the name is then bound to the new dict or list:
+    another name holding the old one would not see the change), or None."""
+    if not (stmt.sd.kind == Kind.CALL and isinstance(stmt, S.Assign)):
+        return None
+    func = stmt.sd.func
+    module, name = getattr(func, "__module__", ""), getattr(func, "__name__", "")
+    if module == "srcdiff.runtime_idioms" and name == "dict_without" or \
+            module == "srcdiff.runtime_list_edits" and name in _LIST_EDITS:
+        held = stmt.value.args[_LIST_EDITS.get(name, 0)]
+        return held.id if isinstance(held, S.Name) else None
     return None
+
+
+_LIST_EDITS = {"list_without": 0, "list_cut": 0, "list_inserted": 2}   # the list's argument
+_LIST_HINTS = {"list_without": "{0} = {0}[:i] + {0}[i + 1:]", "list_cut": "{0} = {0}[:a] + {0}[b:]",
+               "list_inserted": "{0} = {0}[:i] + [v] + {0}[i:]"}
 
 
 def _shares(stmts, appends):
@@ -155,6 +171,11 @@ def lower_dict_delete(low, node):
     from . import runtime_alias
     from .idiom_rewrite import placed_at
     targets = node.targets
+    if len(targets) == 1:   # del lst[i], del lst[a:b] of a list: list_edits.py
+        from . import list_edits
+        out = []
+        if list_edits.delete(low, targets[0], out):
+            return out
     if not all(isinstance(t, S.Subscript) and isinstance(t.value, S.Name)
                and t.value.id in low.locals and not isinstance(t.slice, S.Slice)
                and low._may_be_dict(t.value) for t in targets):

@@ -145,6 +145,8 @@ _CONTAINER_RESULTS = sequences.CONTAINER_HELPERS | {
                       "builtin_sum_grad", "sum_to_gradient",
                       # srcdiff.runtime_arrays (templates/arrays.py)
                       "select_grad", "stacked_grad", "gradient_spacing_tangent",
+                      # srcdiff.runtime_spacings: numpy.gradient(f, dx, dy)'s tuple
+                      "gradient_spacings", "spacings_tangent",
                       # srcdiff.runtime_edits (templates/edits.py): meshgrid's grids
                       "meshgrid_tangent",
                       # srcdiff.runtime_moves (templates/moves.py): broadcast_arrays' arrays,

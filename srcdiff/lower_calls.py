@@ -381,8 +381,12 @@ class CallLowering:
         if method == "extend" and discard and isinstance(base, S.Name) and \
                 base.id in self.locals and len(node.args) == 1 and not node.keywords:
             return self._extend(base, node, out)
-        written = idioms.dict_write(self, node, base, out, discard) or named_tuples.method_call(
-            self, node, base, out, discard)   # d.update, d.setdefault; p._replace(w=v)
+        written = None
+        if method in ("pop", "insert") and (node.args or node.keywords):
+            from . import list_edits   # lst.pop(i), lst.insert(i, v) of a list
+            written = list_edits.method(self, node, base, out, discard)
+        written = written or idioms.dict_write(self, node, base, out, discard) or \
+            named_tuples.method_call(self, node, base, out, discard)   # d.update; p._replace
         if written is not None:
             return written
         if method in MUTATING_METHODS:   # a.fill(v), a.sort(): a[...] = ...; others refused
@@ -401,13 +405,8 @@ class CallLowering:
                 return stmt
             raise self.error(node, "the result of append is None")
         if method == "pop":
-            if node.args or node.keywords:
-                if self._may_be_dict(func.value):   # d.pop(key) where d is not a local
-                    raise self.error(node, "srcdiff follows d.pop(key) only on a dict held in "
-                                     "a local name", hint="read d[key] (or d.get(key, "
-                                     "default)) instead")
-                raise self.error(node, "only lst.pop() without arguments is supported",
-                                 hint="index the list instead")
+            if node.args or node.keywords:   # (list_edits imported above: refused here)
+                raise list_edits.refusal(self, node)
             if not isinstance(base, S.Name) or base.id not in self.locals:
                 raise self.error(node, "srcdiff can only pop from a local list")
             value = S.Call(func=S.Attribute(value=base, attr="pop", ctx=S.Load()), args=[],

@@ -31,9 +31,9 @@ to go on with (a rewritten copy, or the same one where nothing applies) and the 
   comprehensions: the items after k taken off with L.pop() and appended back after one more
   L.pop(), so L stays the same list object (a name sharing it sees the removal, as in
   Python) and the derivative follows pops and appends as it does everywhere; IndexError
-  where k is out of range, as del raises. ``del L[-1]`` is ``L.pop()``. Other targets
-  (slices, indices computed at run time, attributes) stay refused; ``del d[k]`` on a dict
-  is container_writes.lower_dict_delete's.
+  where k is out of range, as del raises. ``del L[-1]`` is ``L.pop()``. Slices and indices
+  computed at run time of a list are list_edits.delete's (L bound to a new list), attributes
+  stay refused; ``del d[k]`` on a dict is container_writes.lower_dict_delete's.
 * lambdas made in a loop, each binding the loop's value as a default: the list display of
   the lambdas with literal defaults (loop_lambdas.py).
 """

@@ -119,9 +119,9 @@ def refuse_grown_parameters(low, fn, containers):
     from .sequences import grown_parameters
     for stmt, name in grown_parameters(low.body, low.params, containers):
         raise low.source.error(
-            stmt.sd.line, f"{fn.__qualname__} updates its argument {name!r} in place (+= or "
-            ".extend on the list or tuple passed in), which srcdiff does not follow back into "
-            "the caller's value",
+            stmt.sd.line, f"{fn.__qualname__} updates its argument {name!r} in place (+=, "
+            ".extend, .pop(i), .insert or del on the list or tuple passed in), which srcdiff "
+            "does not follow back into the caller's value",
             hint=f"build a new one and return it: new = {name} + [...]; return new")
 
 

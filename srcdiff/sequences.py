@@ -171,6 +171,11 @@ def rewrite(body, params, containers, global_kind, helper):
             # a statement the lowering wrote twice (a while loop's condition, before the loop
             # and at the end of its body) may share its facts with its twin: change a copy
             stmt.sd = copy.copy(stmt.sd)
+        if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and len(
+                stmt.value.args) > 2 and getattr(stmt.sd.func, "__name__", "") == "gradient":
+            from . import spacing_calls   # numpy.gradient(f, dx, dy): a spacing per axis
+            if spacing_calls.rewrite(stmt, helper):
+                continue
         if (isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and stmt.sd.func is sum
                 and len(stmt.value.args) + len(stmt.value.keywords) == 2
                 and all(k.arg == "start" for k in stmt.value.keywords)):
@@ -310,12 +315,27 @@ def grown_parameters(body, params, containers):
                     and stmt.targets[0].id in containers
                     and stmt.targets[0].id not in rebound):
                 out.append((stmt, stmt.targets[0].id))
+            edited = _edited_list(stmt)   # p.pop(i), p.insert(i, v), del p[i]: list_edits.py
+            if edited in params and edited in containers and edited not in rebound:
+                out.append((stmt, edited))
         if isinstance(top, S.Assign) and isinstance(top.targets[0], S.Name):
             name = top.targets[0].id
             made[name] = top
             if name in params and top.sd.inplace is None and _new_value(top, made):
                 rebound.add(name)   # `p = p.copy()` first: the caller's p is no longer grown
     return out
+
+
+def _edited_list(stmt):
+    """The list name a list edit (list_edits.py: `rest = list_without(p, i)`) rebinds, or
+    None."""
+    from .container_writes import _LIST_EDITS
+    func = getattr(stmt.sd, "func", None) if isinstance(stmt, S.Assign) else None
+    if getattr(func, "__module__", "") != "srcdiff.runtime_list_edits" or \
+            func.__name__ not in _LIST_EDITS:
+        return None
+    held = stmt.value.args[_LIST_EDITS[func.__name__]]
+    return held.id if isinstance(held, S.Name) else None
 
 
 _COPIES = ("method_copy", "copy", "deepcopy", "list", "sequence_add", "sequence_mul")

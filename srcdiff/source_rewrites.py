@@ -11,7 +11,8 @@ none of them):
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
-* writes through a transposed or reshaped view, `y.T[i] = v` (reshaped_writes.py);
+* items by flat position, `x.flat[k] = v` and reads of `x.flat[k]` (flat_items.py), and
+  writes through a transposed or reshaped view, `y.T[i] = v` (reshaped_writes.py);
 * getattr and setattr of names known here, as attribute reads and writes
   (named_attributes.py);
 * reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
@@ -68,7 +69,8 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef = try_blocks.rewrite(source, fdef, lookup)
         counted = census.take(fdef)
     if counted.view_calls and not source.filename.startswith(GENERATED_PREFIX):
-        from . import reshaped_writes   # y.T[i] = v, y.reshape(s)[i] += v
+        from . import flat_items, reshaped_writes   # x.flat[k] = v; y.T[i] = v
+        fdef = flat_items.rewrite(fdef, lookup, set(containers) | set(known_types))
         fdef = reshaped_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
     if named_attributes_needed(counted.called):

@@ -20,6 +20,9 @@ from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import broadcast_like, cast_grad, unbroadcast
 from srcdiff.runtime_coordinates import gradient_grad_along, gradient_spacing_grad_along
 from srcdiff.runtime_stats import ediff1d_grad, ediff1d_tangent
+from srcdiff.runtime_spacings import (gradient_spacings, spacings_f_grad,
+                                      spacings_f_grad_along, spacings_spacing_grad,
+                                      spacings_spacing_grad_along, spacings_tangent)
 from srcdiff.runtime_arrays import (append_grad, append_tangent, check_gradient_spacing,
                                     check_pad_mode, diag_grad, diff_grad,
                                     diff_tangent, finite_part, gradient_grad,
@@ -321,6 +324,53 @@ def gradient(y, f, spacing=1.0, *, axis=None, edge_order=1):
 def gradient(y, f, spacing=1.0, *, axis=None, edge_order=1):
     d[y] = numpy.gradient(d[f], spacing, axis=axis, edge_order=edge_order)
     d[y] = gradient_spacing_tangent(d[spacing], y, spacing, axis, f, edge_order)
+
+
+# a spacing per axis, numpy.gradient(f, dx, dy): gradient_spacings (srcdiff/spacing_calls.py
+# lowers the call to it; srcdiff/runtime_spacings.py), result k the one-spacing gradient
+# along axis k
+@reverse(gradient_spacings)
+def gradient_per_axis(y, f, s0, s1, s2=None, s3=None, *, axis=None, edge_order=1):
+    d[f] = spacings_f_grad(d[y], f, s0, s1, s2, s3, axis, edge_order)
+    d[s0] = spacings_spacing_grad(d[y], y, f, s0, s1, s2, s3, axis, edge_order, 0)
+    d[s1] = spacings_spacing_grad(d[y], y, f, s0, s1, s2, s3, axis, edge_order, 1)
+    d[s2] = spacings_spacing_grad(d[y], y, f, s0, s1, s2, s3, axis, edge_order, 2)
+    d[s3] = spacings_spacing_grad(d[y], y, f, s0, s1, s2, s3, axis, edge_order, 3)
+
+
+@forward(gradient_spacings)
+def gradient_per_axis(y, f, s0, s1, s2=None, s3=None, *, axis=None, edge_order=1):
+    d[y] = gradient_spacings(d[f], s0, s1, s2, s3, axis=axis, edge_order=edge_order)
+    d[y] = spacings_tangent(d[s0], y, f, s0, s1, s2, s3, axis, edge_order, 0)
+    d[y] = spacings_tangent(d[s1], y, f, s0, s1, s2, s3, axis, edge_order, 1)
+    d[y] = spacings_tangent(d[s2], y, f, s0, s1, s2, s3, axis, edge_order, 2)
+    d[y] = spacings_tangent(d[s3], y, f, s0, s1, s2, s3, axis, edge_order, 3)
+
+
+@forward(spacings_f_grad)
+def spacings_f_grad_tangent(out, grad, f, s0, s1, s2, s3, axis, edge_order):
+    d[out] = spacings_f_grad(d[grad], f, s0, s1, s2, s3, axis, edge_order)
+    d[out] = spacings_f_grad_along(grad, f, s0, s1, s2, s3, axis, edge_order, d[s0], 0)
+    d[out] = spacings_f_grad_along(grad, f, s0, s1, s2, s3, axis, edge_order, d[s1], 1)
+    d[out] = spacings_f_grad_along(grad, f, s0, s1, s2, s3, axis, edge_order, d[s2], 2)
+    d[out] = spacings_f_grad_along(grad, f, s0, s1, s2, s3, axis, edge_order, d[s3], 3)
+
+
+@forward(spacings_spacing_grad)
+def spacings_spacing_grad_tangent(out, grad, y, f, s0, s1, s2, s3, axis, edge_order, which):
+    d[out] = spacings_spacing_grad(d[grad], y, f, s0, s1, s2, s3, axis, edge_order, which)
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[y], "y")
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[f], "f")
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[s0], 0)
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[s1], 1)
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[s2], 2)
+    d[out] = spacings_spacing_grad_along(out, grad, y, f, s0, s1, s2, s3, axis, edge_order,
+                                         which, d[s3], 3)
 
 
 # -- the helpers' own rules (forward mode over the gradients above) -------------------

@@ -14,8 +14,17 @@ derivative), `d.values()` and `d.items()` become lists (dict_values, dict_items)
 adjoints go back under their keys, and `list(v)` / `tuple(v)` is sequence_of. A dict's
 derivative is a dict with the same keys; a dict comprehension collects its keys and values
 in two lists and makes the dict with dict_from_lists.
+
+A list's edits by position (srcdiff/list_edits.py) are new lists bound to its name:
+`lst.pop(i)` and `del lst[i]` list_without, `del lst[a:b]` list_cut, `lst.insert(i, v)`
+list_inserted([lst, v], i, lst); each is linear in the list (and the item), its adjoint
+the result's put back where the items came from (srcdiff/runtime_list_edits.py).
 """
+from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.runtime_list_edits import (check_list_edit, list_cut, list_cut_grad,
+                                        list_inserted, list_inserted_grad, list_without,
+                                        list_without_grad)
 from srcdiff.runtime_sequences import check_concat
 from srcdiff.runtime import (dict_from_lists, dict_from_lists_grad, dict_from_lists_tangent,
                              dict_items, dict_items_grad, dict_items_tangent, dict_keys,
@@ -146,3 +155,16 @@ def sequence_sum_rule(y, iterable, start):
 # operator.concat(a, b) and operator.iconcat(a, b) are a + b and a += b on sequences: the check
 # that raises where they would not concatenate carries no derivative
 nondifferentiable(check_concat)
+
+
+# lst.pop(i), del lst[i], del lst[a:b], lst.insert(i, v): new lists, linear in the list
+nondifferentiable(check_list_edit)
+linear(list_without, "value",
+       transpose=lambda y, value, index: list_without_grad(d[y], value, index))
+linear(list_without_grad, "grad")
+linear(list_cut, "value", transpose=lambda y, value, lower, upper, step: list_cut_grad(
+    d[y], value, lower, upper, step))
+linear(list_cut_grad, "grad")
+linear(list_inserted, "parts", transpose=lambda y, parts, index, base: list_inserted_grad(
+    d[y], parts, index, base))
+linear(list_inserted_grad, "grad")

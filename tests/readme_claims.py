@@ -405,6 +405,33 @@ def gets_a_list_and_tuple(ws, pair):
     return np.sum(ws[0] * ws[1]) + pair[0] * np.sum(pair[1])
 
 
+def edits_lists_by_position(x):
+    queue = [x[0], x[1] * 2.0, x[2] ** 2]
+    k = len(queue) - 2
+    a = queue.pop(k)
+    b = queue.pop(0)
+    queue.insert(-1, a * b)
+    queue.insert(10, np.sin(a))
+    del queue[k]
+    del queue[1:2]
+    return queue[0] * b + a
+
+
+def flat_positions(x):
+    y = np.outer(x, x)
+    y.flat[1] = x[0] ** 2
+    y.flat[2:4] = x[1:] * 3.0
+    y.flat[[5, 7]] = np.sin(x[2])
+    y.flat[-1] += y.flat[0]
+    return np.sum(y ** 2) * y.flat[4]
+
+
+def gradient_per_axis(x, h):
+    grid = np.outer(x, x ** 2) + x[0]
+    g0, g1 = np.gradient(grid, h, np.cumsum(x * x) + x, axis=(1, 0))
+    return np.sum(g0 * g1)
+
+
 def del_of_a_dict_key(x):
     d = {"a": x * 2.0, "b": x}
     del d["b"]
@@ -1057,6 +1084,12 @@ WORKS = [
     works("list and tuple arguments get gradients of the same structure",
           gets_a_list_and_tuple, [X, Y], (0.4, A), wrt=(0, 1)),
     works("del d[k] on a dict works, as d.pop(k)", del_of_a_dict_key, X),
+    works("lst.pop(i), lst.insert(i, v), del lst[i], del lst[a:b] (constant, computed or "
+          "negative indices)", edits_lists_by_position, X),
+    works("x.flat[k] = v, x.flat[a:b] = v, x.flat[idx] = v, x.flat[k] += v and reads of "
+          "x.flat[k]", flat_positions, X),
+    works("numpy.gradient(f, dx, dy) with a spacing per axis (numbers or coordinate arrays, "
+          "axis= too), in f and in each spacing", gradient_per_axis, X, 0.4, wrt=(0, 1)),
     works("your own functions: module-level, nested defs and lambdas (closures), default "
           "and keyword arguments, tuples returned and unpacked, recursion", own_functions, X),
     works("methods of objects passed in (model.forward(x), self.layer(x)), attribute reads "
@@ -1255,11 +1288,13 @@ def updates_from_a_name(x):
     return np.sum(d["b"])
 
 
-def deletes_a_list_item(x):
+def edits_a_list_another_name_may_hold(x):
     lst = [x[0], x[1], x[2]]
-    i = len(lst) - 2
-    del lst[i]  # refused: deletes_a_list_item
-    return sum(lst)
+    other = [x[2]]
+    if x[0] > 0:
+        other = lst
+    lst.pop(1)  # refused: edits_a_list_another_name_may_hold
+    return other[0] * sum(lst)
 
 
 class Plain:
@@ -1589,7 +1624,8 @@ REFUSED = [
     refused("in-place methods other than an array's fill and sort and a list's reverse and "
             "sort: xs.sort() of a list passed in", sorts_a_list_passed_in, X, [2.0, 1.0]),
     refused("d.update(other) of a name", updates_from_a_name, X),
-    refused("del lst[i] with a computed index", deletes_a_list_item, X),
+    refused("lst.pop(i), lst.insert(i, v) or del lst[i] of a list that another name may "
+            "also hold", edits_a_list_another_name_may_hold, X),
     refused("attributes of differentiated objects of classes other than dataclasses and "
             "record classes", reads_a_plain_objects_attribute, Plain(X), Y),
     refused("attributes that are not their fields", reads_an_attribute_not_a_field,

@@ -697,6 +697,18 @@ def _sum_of_terms(x):
 case("builtin-sum-of-appended", _sum_of_terms, _x(2))
 
 
+def _edited_list(x):
+    terms = [x, x * 2.0, np.sin(x)]
+    k = len(terms) - 2
+    a = terms.pop(k)
+    terms.insert(-1, a * x)
+    del terms[k:]
+    return np.sum(terms[0] * a)
+
+
+case("list-edits-by-position", _edited_list, _x(2))
+
+
 def _pick(fn):
     return lambda a, b: fn(np.sum(a), np.sum(b)) * 2.0
 
@@ -1047,6 +1059,9 @@ _arr("gradient-coordinates", lambda x, c: np.gradient(x, c, axis=1, edge_order=2
      np.array([0.0, 0.3, 1.1, 1.4]), wrt=(0, 1))
 case("gradient-tuple", lambda x, h, w: np.sum(np.gradient(x, h)[0] * w) +
      np.sum(np.gradient(x, h)[1] ** 2), X34, 0.7, _w((3, 4)), wrt=(0, 1))
+case("gradient-per-axis", lambda x, h, c, w: np.sum(np.gradient(x, h, c)[0] * w) +
+     np.sum(np.gradient(x, h, c, edge_order=2)[1] ** 2), X34, 0.7,
+     np.array([0.0, 0.3, 1.1, 1.4]), _w((3, 4)), wrt=(0, 1, 2))
 
 # compress, row_stack (templates/shapes.py) and operator.abs (templates/python.py) -----------
 case("compress", lambda x, w: np.sum(np.compress(x[:, 0] > 0.0, x, axis=0) * w),

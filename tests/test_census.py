@@ -396,3 +396,10 @@ def test_local_statements_find_the_exits_a_walk_of_every_node_finds():
                     assert len(got) == len(want) and all(a is b for a, b in zip(got, want))
                     compared += bool(want)
     assert compared > 1000
+
+
+def test_a_flat_item_read_or_written_is_a_view_call():
+    # flat_items.rewrite runs where view_calls is set: x.flat[k], read or written
+    assert _take("def f(x):\n    return x.flat[1]\n").view_calls
+    assert _take("def f(x):\n    x.flat[1] = 2.0\n    return x\n").view_calls
+    assert not _take("def f(x):\n    return x[1]\n").view_calls

@@ -48,9 +48,11 @@ FAMILIES = {
     # helpers; super().__init__ and super().apply in records, a stateful self.h, fields
     # U/S/Q/R; zip(strict=True); flatten() and a parameter's copy written through a view;
     # sums to int; named tuples' _replace/_asdict/_make; np.put/putmask/place, partition,
-    # histogram edges; `w = u; u += x`; drawn on its own like habits
+    # histogram edges; `w = u; u += x`; session 21's lst.pop(i) / insert / del lst[i],
+    # x.flat[k] read and written, numpy.gradient with a spacing per axis; drawn on its own
+    # like habits
     "numpy": ("npmaps", "superrec", "zipstrict", "copywrite", "namedtup", "flatwrite",
-              "aliasinc"),
+              "aliasinc", "listedit", "flatitem", "gradaxes"),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

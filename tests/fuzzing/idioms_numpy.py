@@ -287,6 +287,78 @@ def _aliasinc(gen, scope, ex, loop_depth, nest):
     return bound(scope, acc, "s", out)
 
 
+def _listedit(gen, scope, ex, loop_depth, nest):
+    """A list's edits by position (session 21, srcdiff/list_edits.py): lst.pop(i) with a
+    constant, computed or negative index, q.pop(0) in a while loop, lst.insert(i, v) (also
+    negative and past the end), del lst[i] and del lst[a:b]."""
+    rnd = gen.rnd
+    lst, k, t, acc = scope.fresh("L"), scope.fresh("k"), scope.fresh("t"), scope.fresh("a")
+    if rnd.random() < 0.3:   # a queue: every item taken from the front
+        out = [Stmt(j(f"{lst} = [{{0}}, {{1}}, {{2}}]", ex.expr("s", 1), ex.expr("s", 1),
+                      ex.expr("s", 1))),
+               Stmt(lit(f"{acc} = 0.0")),
+               Stmt(blocks=[(lit(f"while {lst}:"), [
+                   Stmt(lit(f"{t} = {lst}.pop(0)")),
+                   Stmt(lit(f"{acc} = {acc} * 0.5 + {t} * {t}"))])])]
+        return bound(scope, acc, "s", out)
+    out = [Stmt(j(f"{lst} = [{{0}}, {{1}}, {{2}}, {{3}}]", ex.expr("v", 1), ex.expr("v", 1),
+                  ex.expr("v", 1), ex.expr("v", 1))),
+           Stmt(lit(f"{k} = len({lst}) - {rnd.choice([2, 3, 4])}"))]
+    index = rnd.choice([k, "0", "-1", "1", f"-{k} - 1"])
+    out.append(Stmt(lit(f"{t} = {lst}.pop({index})")))
+    form = rnd.randrange(4)
+    if form == 0:
+        out.append(Stmt(j(f"{lst}.insert({rnd.choice([k, '-1', '10', '0', '-7'])}, {{0}})",
+                          ex.expr("v", 1))))
+    elif form == 1:
+        out.append(Stmt(lit(f"del {lst}[{rnd.choice([k, '-1', '0'])}]")))
+    elif form == 2:
+        out.append(Stmt(lit(f"del {lst}[{rnd.choice([f'{k}:', ':' + k, '1:3', '::2'])}]")))
+    else:
+        out.append(Stmt(j(f"{lst}.insert({k}, {t} * {{0}})", ex.expr("s", 1))))
+    out.append(Stmt(lit(f"{acc} = np.sum({t} * {t}) + np.sum({lst}[0] * {t}) + len({lst})")))
+    return bound(scope, acc, "s", out)
+
+
+def _flatitem(gen, scope, ex, loop_depth, nest):
+    """x.flat[...] read and written (session 21, srcdiff/flat_items.py) on a fresh array or
+    a parameter's copy: an int (negative too), a slice, an index list, an augmented write."""
+    rnd = gen.rnd
+    u, acc = scope.fresh("u"), scope.fresh("a")
+    make = rnd.choice(["np.array({0})", "({0}).copy()", "({0}) * 1.0"])
+    out = [Stmt(j(f"{u} = " + make, ex.expr(rnd.choice("vm"), 1)))]
+    for _ in range(rnd.randrange(1, 3)):
+        form = rnd.randrange(4)
+        if form == 0:
+            out.append(Stmt(j(f"{u}.flat[{rnd.choice(['0', '1', '-1', '2'])}] = {{0}}",
+                              ex.expr("s", 1))))
+        elif form == 1:
+            out.append(Stmt(j(f"{u}.flat[{rnd.choice(['0:2', '1:3', '::2'])}] = {{0}}",
+                              ex.expr(rnd.choice("sv"), 1))))
+        elif form == 2:
+            out.append(Stmt(j(f"{u}.flat[[2, 0]] = {{0}}[:2]", ex.expr("v", 1))))
+        else:
+            out.append(Stmt(j(f"{u}.flat[{rnd.choice(['0', '-1'])}] "
+                              f"{rnd.choice(['+=', '*='])} {{0}}", ex.expr("s", 1))))
+    out.append(Stmt(lit(f"{acc} = np.sum(np.sin({u})) + {u}.flat[1] * {u}.flat[-1]")))
+    return bound(scope, acc, "s", out)
+
+
+def _gradaxes(gen, scope, ex, loop_depth, nest):
+    """numpy.gradient with a spacing per axis (session 21, srcdiff/spacing_calls.py):
+    numbers and coordinates, with or without axis=."""
+    rnd = gen.rnd
+    g0, g1, acc = scope.fresh("g"), scope.fresh("g"), scope.fresh("a")
+    h = j("(0.5 + 0.1 * np.tanh({0}))", ex.expr("s", 1))
+    c = rnd.choice(["np.array([0.0, 0.4, 1.1])", "np.cumsum(np.exp(np.tanh({1})))"])
+    call = rnd.choice([f"np.gradient({{0}}, {{2}}, {c})", f"np.gradient({{0}}, {c}, {{2}}, "
+                       f"axis=(1, 0), edge_order={rnd.choice([1, 2])})"])
+    out = [Stmt(j(f"{g0}, {g1} = " + call, ex.expr("m", 1), ex.expr("v", 1), h)),
+           Stmt(lit(f"{acc} = np.sum({g0} * {g1}) + np.sum({g1})"))]
+    return bound(scope, acc, "s", out)
+
+
 KINDS = {"npmaps": _npmaps, "superrec": _superrec, "zipstrict": _zipstrict,
          "copywrite": _copywrite, "namedtup": _namedtup, "flatwrite": _flatwrite,
-         "aliasinc": _aliasinc}
+         "aliasinc": _aliasinc, "listedit": _listedit, "flatitem": _flatitem,
+         "gradaxes": _gradaxes}

@@ -518,6 +518,10 @@ def _gradient_two_spacings(x):
     return np.sum(np.gradient(x, 0.5, 0.2)[0])
 
 
+def _gradient_five_spacings(x):
+    return np.sum(np.gradient(x, 0.5, 0.2, 0.3, 0.4, 0.6)[0])
+
+
 def _nan_to_num_in_place(x):
     return np.sum(np.nan_to_num(x, copy=False))
 
@@ -542,7 +546,8 @@ def test_refusals_are_located():
     _refused(_pad_stat, x, match="stat_length")
     _refused(_gradient_coordinates, x, np.array([[0.0, 1.0, 3.0]]),
              match="one array of coordinates")
-    _refused(_gradient_two_spacings, _x(2, 3), match="too many positional")
+    check(_gradient_two_spacings, _x(3, 3))   # a spacing per axis (runtime_spacings.py)
+    _refused(_gradient_five_spacings, _x(3, 3, 3, 3, 3), match="too many positional")
     _refused(_nan_to_num_in_place, x, match="copy")
     check(_partition_method, x)   # y.partition(1): y[...] = numpy.partition(y, 1) (flat_writes.py)
     check(_sort_method, x)   # y.sort(): y[...] = numpy.sort(y) (srcdiff/out_writes.py)
@@ -660,3 +665,26 @@ def test_ediff1d():
           wrt=(0, 2))
     check(differences_begun, r.normal(size=5), r.normal(size=2), wrt=(0, 1))
     check(differences_begun, r.normal(size=1), r.normal(size=2), wrt=(0, 1))   # no differences
+
+
+@pytest.mark.parametrize("edge_order", [1, 2])
+def test_gradient_with_a_spacing_per_axis(edge_order):
+    """numpy.gradient(f, dx, dy) (runtime_spacings.gradient_spacings): numbers and
+    coordinates, one per axis, with axis=; in f and in every spacing."""
+    x = _x(4, 6)
+    w0, w1 = _w((4, 6)), _w((4, 6))[::-1]
+
+    def numbers(m, dx, dy):
+        g0, g1 = np.gradient(m * m, dx, dy, edge_order=edge_order)
+        return np.sum(g0 * w0) + np.sum(np.sin(g1) * w1)
+
+    def coordinates(m, cx, cy):
+        g0, g1 = np.gradient(np.sin(m), cx, cy, edge_order=edge_order)
+        return np.sum(g0 * g1 * w0)
+
+    def with_axes(m, c, h):
+        g1, g0 = np.gradient(m ** 3, c, h, axis=(1, -2), edge_order=edge_order)
+        return np.sum(g1 * w1 + g0 ** 2 * w0)
+    check(numbers, x, 0.4, 1.3, wrt=(0, 1, 2))
+    check(coordinates, x, COORDINATES[:4], COORDINATES, wrt=(0, 1, 2))
+    check(with_axes, x, COORDINATES, 0.7, wrt=(0, 1, 2))

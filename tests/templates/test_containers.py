@@ -359,3 +359,19 @@ def test_dict_parameter_iterated():
     p = {"w": rng.normal(size=2), "b": rng.normal(size=2)}
     check(f, p, rng.normal(size=2), wrt=(0, 1))
     check(f, p, rng.normal(size=2), wrt=0)
+
+
+def popped_inserted_and_deleted(x):
+    """A list's edits by position (runtime_list_edits: list_without, list_cut,
+    list_inserted)."""
+    lst = [x, x * 2.0, np.sin(x), x ** 2]
+    k = len(lst) - 3
+    a = lst.pop(k)
+    lst.insert(-1, a * x)
+    del lst[k:k + 1]
+    del lst[-k]
+    return np.sum(lst[0] * a + lst[-1] ** 2)
+
+
+def test_list_edits_by_position():
+    check_all(popped_inserted_and_deleted, rng.normal(size=2))
