@@ -143,7 +143,10 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                # numpy.put/putmask/place and a.put/partition/resize, a user's function called;
                # an append, a pop, a dict's view or keys, an item written
                "lower_funcs_defaults", "record_notes", "flat_writes", "reverse_callee",
-               "container_writes")
+               "container_writes",
+               # session 21: an object's fields (field_calls: an object passed in); an
+               # attribute of a value read, a numpy.linalg function called (runtime_linalg)
+               "field_calls", "runtime_linalg", "runtime_polynomials")
 
 _PLAIN = '''
 import json, sys
