@@ -19,6 +19,9 @@ bytecode of srcdiff and of its rules is on disk, as after `pip install`), after
 busy machine that leaves out the time spent waiting for a core (not the slowing from
 sharing caches). The load average at the start is printed.
 
+Each process reads the rules of the checkout it measures (an editable install's finder,
+which would give it the installed checkout's templates/, is left out).
+
 `--baseline DIR` measures another checkout of srcdiff (a `git worktree` or `git archive` of
 the code before a change) in the same run, its processes alternating with this checkout's,
 so that both see the same load; each measurement then shows both medians and their ratio.
@@ -70,6 +73,11 @@ def chapter(x):
 PROBE = '''
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
+# an editable install's finder would give every checkout measured the installed checkout's
+# templates/ (and one rule index there, rewritten by each checkout in turn): without it, a
+# checkout's srcdiff reads its own (srcdiff/rules.py), an installed one its package's
+sys.meta_path[:] = [f for f in sys.meta_path
+                    if "editable" not in getattr(f, "__name__", type(f).__name__).lower()]
 if sys.argv[3] == "cpu":
     time.perf_counter = time.process_time   # this process's CPU time, not the wall clock
 import numpy as np

@@ -360,8 +360,18 @@ def _named_check(helper, names):
     return make
 
 
-def _argument_checks():
-    from . import runtime_linalg
+# the functions runtime_linalg.argument_checks has checks for: NumPy's linear algebra and
+# these of numpy (a test holds its table to this), so that a function calling none of them
+# does not import runtime_linalg
+_LINALG_CHECKED = ("einsum", "polymul")
+
+
+def _linalg_checked(func):
+    return getattr(func, "__module__", None) == "numpy.linalg" or any(
+        func is getattr(numpy, name, None) for name in _LINALG_CHECKED)
+
+
+def _argument_checks(body):
     checks = {id(numpy.linspace): _linspace_check, id(runtime.index_concat): _directive_check,
               id(numpy.pad): _value_check("mode", "pad_refusal", "check_pad_mode"),
               id(numpy.gradient): _value_check("spacing", "gradient_refusal",
@@ -370,8 +380,11 @@ def _argument_checks():
     if random is not None:                      # milliseconds): a call of it read it already
         for name in ("normal", "exponential", "uniform"):
             checks[id(getattr(random, name))] = _spread_check
-    for func, (helper, names) in runtime_linalg.argument_checks().items():
-        checks[id(func)] = _named_check(helper, names)
+    if any(isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and
+           _linalg_checked(stmt.sd.func) for stmt in analyze.flatten(body)):
+        from . import runtime_linalg
+        for func, (helper, names) in runtime_linalg.argument_checks().items():
+            checks[id(func)] = _named_check(helper, names)
     if "scipy" in sys.modules:   # (checks of SciPy's functions: none before its import)
         from . import runtime_integrate, runtime_scipy
         for module in (runtime_scipy, runtime_integrate):
@@ -385,7 +398,7 @@ def guard_arguments(body, src, bindings):
     retstep, numpy.r_/c_ with a matrix directive, a random sample whose scale or high - low
     is zero, numpy.pad's other modes, numpy.gradient's coordinate arrays): a check naming the user's line, left out where the call is not
     differentiated; runtime.refuse itself where the source shows the argument."""
-    makers = _argument_checks()
+    makers = _argument_checks(body)
     displays, found = {}, {}
     for stmt in analyze.flatten(body):
         if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):

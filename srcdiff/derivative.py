@@ -175,8 +175,9 @@ class Derivative(DerivativeBase):
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
             known.update(function_items(n, a))   # the functions a list or tuple holds
-            from .field_calls import field_facts
-            known.update(field_facts(n, a))   # the functions an object's fields hold
+            if _is_user_object(a):   # (field_facts has none of anything else: no import)
+                from .field_calls import field_facts
+                known.update(field_facts(n, a))   # the functions an object's fields hold
         passed = set(names[:len(args)]) | set(kwargs)
         for n, p in self._user_signature.parameters.items():
             if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)

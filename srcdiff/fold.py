@@ -87,10 +87,11 @@ def fold_broadcasts(body):
 
 def _counts(body):
     stores, loads = {}, {}
-    for stmt in body:
-        for n in S.walk_names(stmt):
-            table = loads if n.ctx.__class__ is S.Load else stores
-            table[n.id] = table.get(n.id, 0) + 1
+    load = S.Load
+    # one walk of the statements as a module's body (not a walk per statement)
+    for n in S.walk_names(S.Module(body=body, type_ignores=[])):
+        table = loads if n.ctx.__class__ is load else stores
+        table[n.id] = table.get(n.id, 0) + 1
     return stores, loads
 
 

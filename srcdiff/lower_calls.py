@@ -19,8 +19,7 @@ import functools
 from . import generators, idioms, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
-from . import values as fvalues
-from . import variadic as fvariadic
+from . import values as fvalues, variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
                         canonical_path, is_literal as _is_literal, is_user_function)
 from .core import Kind, UserCall, assigned_names
@@ -95,7 +94,7 @@ class CallLowering:
             from . import checkpointing
             func = checkpointing.inline_call(self, func) or func
             node.func = func
-        from .markers import provided  # a derivative srcdiff made, called here
+        from .markers import is_user_object, provided  # a derivative srcdiff made, called here
         derived = provided("derivative_called")(self, func)  # compose_calls.py
         if derived is not None:
             return self._derivative_call(node, derived, out, discard)
@@ -113,9 +112,10 @@ class CallLowering:
                                       "nowhere; or call the function by its name")
             raise self.error(node, "srcdiff can only call functions by name")
         obj = rules.registered(self._static_value(func))
-        from . import field_calls   # NET(x) of a module-level object: NET.__call__(x)
-        if field_calls.called_object(obj):
-            return self._call(field_calls.dunder_call(node), out, discard)
+        if is_user_object(obj):   # NET(x) of a module-level object: NET.__call__(x)
+            from . import field_calls   # (called_object: never anything else)
+            if field_calls.called_object(obj):
+                return self._call(field_calls.dunder_call(node), out, discard)
         from .flatten import is_unflatten
         if is_unflatten(obj):   # srcdiff.flatten's unflatten: one helper carries the rules
             return self._unflatten_call(node, func, out, discard)

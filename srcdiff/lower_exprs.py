@@ -14,7 +14,6 @@ import types
 from . import inplace_calls
 from . import named_tuples
 from . import records
-from . import runtime_linalg
 from . import sequences
 from . import syntax as S
 from . import values as fvalues
@@ -350,6 +349,7 @@ class ExpressionLowering:
             field = records.record_read(self, node, base, out)   # a dataclass's field
             if field is not None:
                 return self.assign(target, field[0], Kind.CALL, func=field[1])
+            from . import runtime_linalg   # (only an attribute read of a value comes here)
             if node.attr in runtime_linalg.RESULT_FIELDS:  # svd(a).S, eigh(a).eigenvalues
                 # (after the user's records and named tuples: a field of theirs may be
                 # called U or S too)

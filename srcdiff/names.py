@@ -61,3 +61,8 @@ TYPE = "__srcdiff_type__"
 
 _PRIVATE = {TAPE: ("tape", None), SLICE: ("slice", slice), LIST: ("list", list),
             TYPE: ("type", type)}
+
+# the module of srcdiff's runtime for decompositions' results (runtime_linalg.py): the reverse
+# pass asks whether a call's function is of it (or of numpy.linalg) by this name, so that a
+# function calling neither never imports it
+LINALG_RUNTIME = __package__ + ".runtime_linalg"

@@ -23,10 +23,10 @@ loop's array adjoint happen in place.
 import copy
 from dataclasses import FrozenInstanceError
 
-from . import analyze, fixpoint, idioms, runtime_linalg, sequences, shift, zero_cotangents
+from . import analyze, fixpoint, idioms, sequences, shift, zero_cotangents
 from . import syntax as S
 from .syntax import comment
-from .names import TAPE
+from .names import LINALG_RUNTIME, TAPE
 from .status import BORROWED, OWNED, ZERO, State
 from .program import Program
 from .refusals import effect_error
@@ -123,13 +123,14 @@ class Reverse(TapeMixin, CallAdjoints, WriteAdjoints, ControlAdjoints):
                 out.add(stmt.value.func.value.id)
             if isinstance(stmt, S.Assign) and self._is_user_call(stmt):
                 out.add(stmt.targets[0].id)  # a user function may return a tuple
-            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
-                    runtime_linalg.returns_tuple(stmt.sd.func):
-                out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
-            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and \
-                    stmt.sd.func is runtime_linalg.result_field and \
-                    isinstance(stmt.value.args[0], S.Name):
-                out.add(stmt.value.args[0].id)  # r.S: r's adjoint is a list of its items'
+            if isinstance(stmt, S.Assign) and stmt.sd.kind == Kind.CALL and getattr(
+                    stmt.sd.func, "__module__", None) in ("numpy.linalg", LINALG_RUNTIME):
+                from . import runtime_linalg   # (a function calling none never imports it)
+                if runtime_linalg.returns_tuple(stmt.sd.func):
+                    out.add(stmt.targets[0].id)  # svd(a), eigh(a): adjoints add item by item
+                elif stmt.sd.func is runtime_linalg.result_field and \
+                        isinstance(stmt.value.args[0], S.Name):
+                    out.add(stmt.value.args[0].id)  # r.S: r's adjoint is a list of its items'
         # and copies of them (`v = entries_1`, a dict comprehension's result as the user
         # names it): a callee given v is made for a container (a dict's keys, not positions)
         return fixpoint.reach(out, analyze.copies(self.body))

@@ -129,25 +129,58 @@ def clone(node):
 
 
 def _copy(node):
-    """clone of a node (`node` is one): the items of its list fields that are nodes copied
-    here directly, without clone's questions."""
+    """clone of a node (`node` is one): its dictionary copied whole (fields, position,
+    markers), then what it holds that is not one of those dropped (the rare case), a field
+    it lacks filled (as getattr reads it), and the fields that may hold a node (`walk`'s)
+    copied again, the items of their lists that are nodes directly, without clone's
+    questions."""
     cls = node.__class__
-    if cls in _CONTEXTS:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _plan(cls)
+    if plan is _SHARED:
         return node   # Load, Store, Del: no field, never changed in place (shared, as ast's)
+    kept, fields, walked = plan
     new = cls.__new__(cls)
     src, dst = node.__dict__, new.__dict__
-    for field in cls._fields:
-        value = src[field] if field in src else getattr(node, field, None)
+    dst.update(src)
+    if not kept.issuperset(src):
+        for attr in [a for a in src if a not in kept]:
+            del dst[attr]
+    if not fields.issubset(src):
+        for field in cls._fields:
+            if field not in src:
+                dst[field] = getattr(node, field, None)
+    for field in walked:
+        value = dst[field]
         if isinstance(value, list):
             dst[field] = [_copy(n) if isinstance(n, _AST) else clone(n) for n in value]
         elif isinstance(value, _AST):
             dst[field] = _copy(value)
-        else:
-            dst[field] = value
-    for attr in _CLONE_EXTRAS:
-        if attr in src:
-            dst[attr] = src[attr]
     return new
+
+
+_PLANS = {}   # node class -> _SHARED, or (the attributes a clone keeps, its fields, walk's)
+_SHARED = object()
+
+
+def _plan(cls):
+    """What `_copy` does with a node of class `cls` (kept in _PLANS): _SHARED for the
+    expression contexts; otherwise the attributes a copy keeps (the fields and
+    _CLONE_EXTRAS), the fields, and the fields that may hold a node, walk's, with the
+    context (a Param is copied) and a constant's value (a list in it is): the others hold
+    names, numbers and flags, which the copy shares, as clone would."""
+    if cls in _CONTEXTS:
+        plan = _SHARED
+    else:
+        walked = _WALKED_FIELDS.get(cls)
+        if walked is None:
+            walked = _walked_fields(cls)
+        plan = (frozenset(cls._fields) | frozenset(_CLONE_EXTRAS), frozenset(cls._fields),
+                walked + tuple(f for f in ("ctx", "value") if f in cls._fields and
+                               f not in walked))   # a gast.Param copied; S.const([...])'s list
+    _PLANS[cls] = plan
+    return plan
 
 
 def copy_node(node, child):

@@ -362,3 +362,13 @@ def test_stores_into_arrays_made_of_floats_need_no_check(stores):
     text = srcdiff.source(srcdiff.grad(stores.into_floats))
     assert text.count("check_float_store(") == 1   # b = np.array([1.0, ...]): checked
     assert "check_float_store(b," in text
+
+
+def test_every_function_runtime_linalg_checks_is_one_checks_asks_it_about():
+    """checks imports runtime_linalg only where a call of a function it has an argument
+    check for is made (_linalg_checked: numpy.linalg's, einsum, polymul): a function added
+    to its table and not to that question would have its check silently left out."""
+    from srcdiff import checks, runtime_linalg
+    table = runtime_linalg.argument_checks()
+    assert table and all(checks._linalg_checked(func) for func in table)
+    assert not checks._linalg_checked(np.sum) and not checks._linalg_checked(np.tanh)

@@ -239,3 +239,14 @@ def test_an_item_write_into_a_maybe_list_compiles_with_numba():
     got = srcdiff.grad(euler_steps_written_into_a_copy, wrt=(0, 1), jit=True)(*args)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_the_linear_algebra_calls_reverse_asks_about_are_known_by_their_module():
+    """reverse._container_names imports runtime_linalg only for a call whose function's
+    module is numpy.linalg or runtime_linalg (names.LINALG_RUNTIME): every function
+    returns_tuple answers yes for, and result_field, must be of one of them."""
+    from srcdiff import names, runtime_linalg
+    seen = [f for module in (np, np.linalg) for f in vars(module).values()
+            if callable(f) and runtime_linalg.returns_tuple(f)]
+    assert seen and all(f.__module__ == "numpy.linalg" for f in seen)
+    assert runtime_linalg.result_field.__module__ == names.LINALG_RUNTIME

@@ -191,3 +191,57 @@ def test_nodes_is_walk_as_a_list():
         got, want = S.nodes(tree), list(S.walk(tree))
         assert type(got) is list and len(got) == len(want)
         assert all(a is b for a, b in zip(got, want))
+
+
+def test_clone_copies_every_field_position_and_marker_and_shares_no_node():
+    """clone (syntax._copy copies a node's dictionary whole, then its node fields again):
+    equal to a copy made field by field, extras by extras, on srcdiff's own modules' trees
+    (with markers set and a stray attribute, which a clone drops), sharing no node or list
+    but the expression contexts."""
+    import ast as std_ast
+    import glob
+    import os
+    import gast
+    from srcdiff import syntax as S
+
+    def field_by_field(node):
+        if isinstance(node, list):
+            return [field_by_field(n) for n in node]
+        if not isinstance(node, gast.AST) or type(node) in (gast.Load, gast.Store, gast.Del):
+            return node
+        new = type(node).__new__(type(node))
+        for f in node._fields:
+            new.__dict__[f] = field_by_field(getattr(node, f, None))
+        for a in S._CLONE_EXTRAS:
+            if a in node.__dict__:
+                new.__dict__[a] = node.__dict__[a]
+        return new
+
+    def same(a, b):
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, list):
+            return len(a) == len(b) and all(map(same, a, b))
+        if isinstance(a, gast.AST):
+            return a.__dict__.keys() == b.__dict__.keys() and all(
+                same(v, b.__dict__[k]) for k, v in a.__dict__.items())
+        return a is b or a == b
+
+    files = sorted(glob.glob(os.path.join(os.path.dirname(S.__file__), "*.py")))[:40]
+    for k, path in enumerate(files):
+        with open(path) as fh:
+            tree = S.ast_to_gast(std_ast.parse(fh.read()))
+        for j, n in enumerate(gast.walk(tree)):
+            if j % 7 == 0:
+                setattr(n, S.FULL_PRODUCT, "left")
+            if j % 11 == 0 and type(n) not in (gast.Load, gast.Store, gast.Del):
+                n.stray_marker = j
+        tree.body.append(gast.Expr(value=S.const([S.name("x"), 1])))  # a list in a constant
+        copied = S.clone(tree)
+        assert same(copied, field_by_field(tree)), path
+        old = {id(n) for n in gast.walk(tree)} | {
+            id(v) for n in gast.walk(tree) for v in vars(n).values() if isinstance(v, list)}
+        for n in gast.walk(copied):
+            assert id(n) not in old or type(n) in (gast.Load, gast.Store, gast.Del)
+            assert not any(isinstance(v, list) and id(v) in old for v in vars(n).values())
+            assert not hasattr(n, "stray_marker")

@@ -145,7 +145,10 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "lower_funcs_defaults", "record_notes", "flat_writes", "reverse_callee",
                "container_writes",
                # session 21: an item updated in place (c[k] += v: lower_copies)
-               "repeated_items")
+               "repeated_items",
+               # session 21: an object's fields (field_calls: an object passed in); an
+               # attribute of a value read, a numpy.linalg function called (runtime_linalg)
+               "field_calls", "runtime_linalg", "runtime_polynomials")
 
 _PLAIN = '''
 import json, sys
