@@ -40,7 +40,7 @@ from .forward_writes import WriteTangents
 from .program import Program, refuse_grown_parameters
 from .refusals import effect_error
 from .syntax import comment
-from .status import TangentState
+from .status import TangentState, surely_read
 from .core import Kind
 
 
@@ -235,6 +235,7 @@ class Forward(CallTangents, WriteTangents, ControlTangents):
             else:
                 state.kill(name)
             state.must.add(name)
+            state.must |= surely_read(stmt.value)
             return [], post
         if kind == Kind.SETITEM:
             return self.forward_setitem(stmt, state)

@@ -138,3 +138,27 @@ def merge_tangents(a, b, new_gid):
         out.status[n] = join(a.status.get(n, ZERO), b.status.get(n, ZERO), OWNED)
         out.group[n] = roots[root]
     return out
+
+
+def surely_read(node):
+    """The names an expression reads whenever it runs to its end: bound after a statement
+    computing it ran (Python raised otherwise), so a zero tangent may be materialized for
+    them (`u = ...` in a try block, then `t = u * 0.5` in its handler: u is bound after the
+    handler). The branches of a conditional expression, a lambda's body, the operands a
+    short-circuit may skip and a comprehension's parts after its first iterable are left out."""
+    from . import syntax as S
+    out, todo = set(), [node]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, S.Name):
+            if isinstance(n.ctx, S.Load):
+                out.add(n.id)
+        elif isinstance(n, S.IfExp):
+            todo.append(n.test)
+        elif isinstance(n, S.BoolOp):
+            todo.append(n.values[0])
+        elif isinstance(n, (S.ListComp, S.SetComp, S.DictComp, S.GeneratorExp)):
+            todo.append(n.generators[0].iter)
+        elif not isinstance(n, S.Lambda):
+            todo.extend(S.iter_child_nodes(n))
+    return out

@@ -149,3 +149,29 @@ def test_a_flag_tested_twice_tells_what_its_first_branch_bound(c):
     assert "zeros_like_value(b)" not in text
     check_jvp(rebinds_its_flag_between, (x, y, c))
     check_hvp(rebinds_its_flag_between, x, y, c, vector=np.ones(3))
+
+
+def _bound_in_a_try_read_in_its_handler(x, s):
+    d = {"b": s * s}
+    try:
+        u = np.sum(x * x)
+        t = d["b"]
+    except KeyError:
+        t = u * 0.5   # reads u: bound after the handler, whichever path ran
+    k = 0
+    while k < 3:
+        k += 1
+        u -= 0.3 * t   # u's tangent becomes nonzero in the loop
+        x = x * 0.9 + 0.1 * np.tanh(u)
+    return np.sum(x)
+
+
+def test_a_name_bound_on_every_path_that_runs_gets_a_zero_tangent_before_the_loop():
+    """u is bound in a try block and read by its handler, so it is bound after both (Python
+    raised otherwise); it carries no tangent along s before the loop that makes it carry
+    one: the zero is materialized before the loop (the jvp read an unbound tan_u: fuzz
+    loops 2101000039)."""
+    from gradcheck import check
+    x = np.array([0.3, 0.5, 0.7])
+    check(_bound_in_a_try_read_in_its_handler, x, 0.4, wrt=1, order=2)
+    check(_bound_in_a_try_read_in_its_handler, x, 0.4, wrt=0, order=2)

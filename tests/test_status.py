@@ -100,3 +100,11 @@ def test_derivatives_borrowed_from_the_caller_are_never_updated_in_place(c):
 
 def test_item_updates_of_owned_derivatives_are_right():
     check(accumulates_into_items, np.array([0.5, -1.0, 2.0]))
+
+
+def test_surely_read_leaves_out_what_may_not_run():
+    from srcdiff import syntax as S
+    from srcdiff.status import surely_read
+    expr = S.parse("a + (b if c else d) + (e and f) + sum(g for h in i if j) + (lambda k: m)(n)"
+                   ).body[0].value
+    assert surely_read(expr) == {"a", "c", "e", "sum", "i", "n"}
