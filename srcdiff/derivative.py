@@ -174,6 +174,8 @@ class Derivative(DerivativeBase):
             if held is not None:
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
+            from .records import items_facts
+            known.update(items_facts(n, a))   # a list, tuple or dict of records
             known.update(function_items(n, a))   # the functions a list or tuple holds
             from .field_calls import field_facts
             known.update(field_facts(n, a))   # the functions an object's fields hold
