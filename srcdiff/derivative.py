@@ -174,6 +174,8 @@ class Derivative(DerivativeBase):
             if held is not None:
                 known[n] = held
             known.update(object_facts(n, a))   # classes of the objects it holds
+            from .records import items_facts
+            known.update(items_facts(n, a))   # a list, tuple or dict of records
             known.update(function_items(n, a))   # the functions a list or tuple holds
             if _is_user_object(a):   # (field_facts has none of anything else: no import)
                 from .field_calls import field_facts

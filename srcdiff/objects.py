@@ -48,7 +48,7 @@ def facts_for_callee(params, args, known):
     """The facts about the objects inside a call's arguments, by the callee's names."""
     out = {}
     for key, value in known.items():
-        root = key.split(".")[0].split("[")[0]
+        root = key.split(".")[0].split("[")[0].split("{")[0]
         if root == key:
             continue
         for p, a in zip(params, args):
@@ -180,7 +180,7 @@ def class_of(lw, node, seen):
         # checked where the code runs (object_class), so a slice is never taken for one
         key = _fact_key(lw, node.value)
         if key is not None:
-            cls = lw.known_types.get(key + "[]")
+            cls = lw.known_types.get(key + "[]") or lw.known_types.get(key + "{}")
             return cls if isinstance(cls, type) else None
         held = _module_item(lw, node, _key_of(lw, node))
         if held is not None:   # SCALERS["a"], MODELS[0]: checked where it runs (object_class)

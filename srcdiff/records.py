@@ -16,7 +16,9 @@ are). Differentiating with respect to a record passed in gives an object of the 
 dataclasses.replace of the one passed; for another record class, a copy.copy of it; in
 both, each field that carries a derivative (a float number or array, a record, or a list,
 tuple or dict of them) holds its derivative (a zero where none), every other field as it
-was. An attribute of an object of any other class is refused where it is differentiated,
+was. A list, tuple or dict of records passed in (items_facts) gives one of the same
+structure whose records are such objects (runtime_values.check_items, finalize_items).
+An attribute of an object of any other class is refused where it is differentiated,
 naming dataclasses and record classes (attribute_refusal). A class-body constant read through
 an object is class_constants.py's; noting the classes of records passed to a helper,
 record_notes.py's.
@@ -257,12 +259,45 @@ def _record_spec(low, w):
     return None if fields is None else f", {fields!r}"
 
 
+ITEMS = ".__records__"   # known_types[w + ITEMS]: the list, tuple or dict w holds records
+
+
+def items_facts(name, value):
+    """{name + ITEMS: True} where the argument `value` is a list, tuple or dict holding
+    records (dataclasses, objects of record classes; at any depth, beside numbers and
+    arrays): checked and given back item by item (runtime_values.check_items,
+    finalize_items); and {name + '{}': C} where it is a dict whose values are all of one
+    user class C."""
+    import dataclasses
+
+    def holds(v):
+        if isinstance(v, (list, tuple)):
+            return any(holds(x) for x in v)
+        if isinstance(v, dict):
+            return any(holds(x) for x in v.values())
+        return not isinstance(v, type) and (dataclasses.is_dataclass(v) or is_record_class(
+            type(v)))
+    facts = {}
+    if type(value) in (list, tuple, dict) and holds(value):
+        facts[name + ITEMS] = True
+    if type(value) is dict and value:   # "coder{}": the one class of a dict's values, read
+        from .object_lists import _items_classes   # by objects.class_of for coder["enc"]
+        cls = _items_classes(list(value.values()))
+        if isinstance(cls, type):
+            facts[name + "{}"] = cls
+    return facts
+
+
 def check_text(low, w):
     """The check of a differentiated parameter at the derivative's entry, and the helper
     it needs: a record's fields are checked by runtime_values.check_record."""
     if _is_space(low, w):   # a user vector space's value: vector_spaces.py checked its uses
         from .runtime_extend import check_space_value
         return f"check_space_value({w}, {w!r})", {"check_space_value": check_space_value}
+    if getattr(low, "known_types", {}).get(w + ITEMS):   # a list of records
+        from . import runtime_values
+        return (f"check_items({w}, {w!r}, check_differentiable)",
+                {"check_items": runtime_values.check_items})
     spec = _record_spec(low, w)
     if spec is not None:
         from . import runtime_values   # (imported only for a record)
@@ -278,6 +313,10 @@ def finalize_text(low, w, d, like):
     if _is_space(low, w):   # a user vector space's value: the sum of its cotangents
         from .runtime_extend import vspace_finalize
         return f"vspace_finalize({d}, {like}, {w!r})", {"vspace_finalize": vspace_finalize}
+    if getattr(low, "known_types", {}).get(w + ITEMS):   # a list of records
+        from . import runtime_values
+        return (f"finalize_items({d}, {like}, {w!r}, finalize)",
+                {"finalize_items": runtime_values.finalize_items})
     spec = _record_spec(low, w)
     if spec is not None:
         from . import runtime_values   # (imported only for a record)

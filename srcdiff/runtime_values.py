@@ -178,6 +178,8 @@ def _finalize_field(grad, value, name, finalize):
     grad = record_grad(grad) if isinstance(grad, numpy.ndarray) else grad
     if is_record(value):
         return finalize_record(grad, value, name, finalize)
+    if _plain_record(value):   # an object of a record class that is no dataclass
+        return finalize_record(grad, value, name, finalize, tuple(vars(value)))
     if isinstance(value, (list, tuple)):   # a named tuple too: one of its class
         grads = grad if isinstance(grad, (list, tuple)) else [None] * len(value)
         out = [_finalize_field(g, v, f"{name}[{i}]", finalize)
@@ -205,7 +207,20 @@ def _carries(value):
         return True
     if isinstance(value, (list, tuple, dict)):
         return any(_carries(v) for v in (value.values() if isinstance(value, dict) else value))
-    return False
+    return _plain_record(value) and any(_carries(v) for v in vars(value).values())
+
+
+def _plain_record(value):
+    """An object of the user's class that is no dataclass (a record class's: its fields are
+    its attributes), inside a record or a list passed: its fields' derivatives are given
+    back as for a record, never its values taken for them. Not an array, a function, a
+    class, nor an object of NumPy's, SciPy's, Python's or srcdiff's."""
+    if isinstance(value, type) or hasattr(value, "shape") or not hasattr(value, "__dict__") \
+            or is_record(value):
+        return False
+    root = (type(value).__module__ or "").split(".")[0]
+    return root not in ("numpy", "scipy", "builtins", "functools", "collections", "srcdiff",
+                        "types", "dask", "numba")
 
 
 def check_record(value, name, check_differentiable, fields=None):
@@ -223,6 +238,8 @@ def check_record(value, name, check_differentiable, fields=None):
 def _check_field(v, name, check_differentiable):
     if is_record(v):
         check_record(v, name, check_differentiable)
+    elif _plain_record(v):
+        check_record(v, name, check_differentiable, tuple(vars(v)))
     elif isinstance(v, (list, tuple, dict)):
         items = v.items() if isinstance(v, dict) else enumerate(v)
         for k, item in items:
@@ -230,6 +247,22 @@ def _check_field(v, name, check_differentiable):
                 _check_field(item, f"{name}[{k!r}]", check_differentiable)
     else:
         check_differentiable(v, name)
+
+
+def check_items(value, name, check_differentiable):
+    """A list, tuple or dict of records to differentiate (records.py): each record checked
+    as check_record checks one passed alone, each number or array by
+    `check_differentiable`; one holding nothing that carries a derivative is refused."""
+    if not _carries(value):
+        raise TypeError(f"cannot differentiate with respect to {name}: the "
+                        f"{type(value).__name__} holds no float array or number")
+    _check_field(value, name, check_differentiable)
+
+
+def finalize_items(grad, like, name, finalize):
+    """The gradient with respect to a list, tuple or dict of records: one of the same
+    structure whose records are finalized as finalize_record gives back one passed alone."""
+    return _finalize_field(grad, like, name, finalize)
 
 
 def record_of(cls, names, items):

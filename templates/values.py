@@ -10,12 +10,13 @@ name (record_field_grad, linear in it), and its tangent the field of p's tangent
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime_closures import closure_of, partial_of
-from srcdiff.runtime_values import (check_class, check_record, class_attribute, finalize_record,
-                                     named_tuple_grad, named_tuple_of, record_field,
-                                     record_field_grad, record_field_tangent, record_of,
+from srcdiff.runtime_values import (check_class, check_items, check_record, class_attribute,
+                                     finalize_items, finalize_record, named_tuple_grad,
+                                     named_tuple_of, record_field, record_field_grad,
+                                     record_field_tangent, record_of,
                                      record_of_grad, sort_order)
 
-nondifferentiable(sort_order, check_class, check_record, class_attribute)
+nondifferentiable(sort_order, check_class, check_record, check_items, class_attribute)
 
 
 @reverse(record_field)
@@ -45,6 +46,7 @@ linear(named_tuple_grad, "grad")
 
 # the gradient with respect to a dataclass, given back as one (forward over reverse)
 linear(finalize_record, "grad")
+linear(finalize_items, "grad")   # a list, tuple or dict of them
 
 
 # a function value carrying the enclosing function's values, passed to a helper: its

@@ -674,6 +674,12 @@ def wrt_a_dataclass(p, x):
     return np.sum(p.act(p.w * x)) + p.b ** 2
 
 
+def wrt_records_in_a_list(ps, x):
+    for p in ps:
+        x = np.tanh(p.w * x) + p.b
+    return np.sum(x ** 2)
+
+
 # ---- your generator functions --------------------------------------------------------------
 def unpack_layers(weights):
     for k in range(2):
@@ -1128,6 +1134,8 @@ WORKS = [
           class_constant_read, X),
     works("differentiating with respect to a dataclass gives a gradient of the same class",
           wrt_a_dataclass, Params(X, 0.5), Y),
+    works("with respect to a list, tuple or dict of records: a list, tuple or dict of records "
+          "of the same classes", wrt_records_in_a_list, [Params(X, 0.5), Params(Y, -0.2)], Y),
     works("your generator functions taken at once: a for header, comprehension, list, "
           "tuple, sum, sorted, min, max, zip, enumerate, any, a, b = gen(x), yield from, "
           "return in the middle", generators, X, [A, A * 0.5, X, Y], wrt=(0, 1)),
@@ -1499,10 +1507,6 @@ def class_unknown_before_it_runs(x):
     return np.sum(y)
 
 
-def list_of_dataclasses(ps, x):  # refused: list_of_dataclasses
-    return sum(np.sum(p.w * x) for p in ps)
-
-
 def apply_given(g, v):
     return g(v)  # refused: partial_of_a_nested_function
 
@@ -1673,8 +1677,6 @@ REFUSED = [
     refused("m = map(...) (an iterator)", a_map_in_a_name, X),
     refused("a method call on an object whose class cannot be known before the code runs "
             "(a list another function may grow)", class_unknown_before_it_runs, X),
-    refused("a list of dataclasses as the differentiated argument", list_of_dataclasses,
-            [Rec(X), Rec(Y)], X),
     refused("d.pop(k) where another name holding the dict is read after the pop",
             pops_while_another_name_reads, X),
     refused("a name bound to several functions (a loop over a list of functions holding an "

@@ -566,9 +566,11 @@ def test_gradient_of_a_dataclass_is_the_same_dataclass(f, args, wrt):
         assert type(first) is type(args[0])
 
 
-def test_a_list_of_dataclasses_to_differentiate_is_refused():
-    with pytest.raises(srcdiff.SrcdiffError, match=r"ps\[0\]: a Params is not a number"):
-        srcdiff.grad(params_in_a_list)([P0], XS)
+def test_a_list_of_dataclasses_to_differentiate_gives_a_list_of_them():
+    ps = [P0, Params(np.eye(3), -0.2)]
+    check(params_in_a_list, ps, XS, wrt=0, order=2)
+    g = srcdiff.grad(params_in_a_list)(ps, XS)
+    assert type(g) is list and [type(d) for d in g] == [Params, Params]
 
 
 # -- functions and objects held in closures ---------------------------------------------

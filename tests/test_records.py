@@ -232,3 +232,141 @@ def test_a_named_tuple_argument_gets_a_gradient_of_its_class():
     check(lambda ps, x: f(ps[0], x), [pair], _X2)
     g = srcdiff.grad(f)(pair, _X2)
     assert type(g) is _Pair and np.allclose(g.w, _X2 * 3.0)
+
+
+# -- a list, tuple or dict of records passed in (issue #13) ------------------------------
+@dataclasses.dataclass
+class Dense:
+    w: np.ndarray
+    b: np.ndarray
+    name: str = "dense"
+
+    def __call__(self, h):
+        return np.tanh(self.w @ h + self.b)
+
+
+def _dense(seed, name="dense"):
+    rng = np.random.default_rng(seed)
+    return Dense(rng.normal(size=(3, 3)) * 0.5, rng.normal(size=3) * 0.5, name)
+
+
+def through_layers(layers, x):
+    for layer in layers:
+        x = layer(x)
+    return np.sum(x ** 2)
+
+
+def through_coder(coder, x):
+    for key in coder:
+        x = coder[key](x)
+    return np.sum(x ** 2)
+
+
+def coder_fields(coder, x):
+    enc = coder["enc"]
+    h = np.tanh(enc.w @ x + enc.b)
+    return np.sum(coder["dec"].w @ h ** 2)
+
+
+def test_list_of_records_differentiates():
+    layers = [_dense(1, "first"), _dense(2, "second")]
+    x = np.array([0.3, -0.2, 0.5])
+    check(through_layers, layers, x, wrt=0, order=2)
+    check(through_layers, layers, x, wrt=(0, 1), order=2)
+    g = srcdiff.grad(through_layers)(layers, x)
+    assert type(g) is list and [type(d) for d in g] == [Dense, Dense]
+    assert [d.name for d in g] == ["first", "second"]   # fields without a derivative
+    assert layers[0].name == "first" and g[0] is not layers[0]
+
+
+def test_tuple_of_records_differentiates():
+    layers = (_dense(3), _dense(4), _dense(5))
+    x = np.array([0.1, 0.4, -0.3])
+    check(through_layers, layers, x, wrt=0, order=2)
+    g = srcdiff.grad(through_layers)(layers, x)
+    assert type(g) is tuple and all(type(d) is Dense for d in g)
+
+
+def test_dict_of_records_differentiates():
+    coder = {"enc": _dense(6), "dec": _dense(7)}
+    x = np.array([0.2, -0.1, 0.6])
+    check(through_coder, coder, x, wrt=0, order=2)
+    check(through_coder, coder, x, wrt=(0, 1), order=2)
+    check(coder_fields, coder, x, wrt=0, order=2)
+    g = srcdiff.grad(through_coder)(coder, x)
+    assert type(g) is dict and list(g) == ["enc", "dec"] and type(g["dec"]) is Dense
+
+
+def test_list_of_records_tangents_are_records():
+    layers = [_dense(8), _dense(9)]
+    x = np.array([0.3, 0.2, -0.4])
+    tangents = [Dense(np.ones((3, 3)), np.zeros(3)), Dense(np.zeros((3, 3)), np.ones(3))]
+    value, tangent = srcdiff.jvp(through_layers)(layers, x, tangents)
+    g = srcdiff.grad(through_layers)(layers, x)
+    expected = sum(np.sum(d.w * t.w) + np.sum(d.b * t.b) for d, t in zip(g, tangents))
+    assert value == pytest.approx(through_layers(layers, x))
+    assert tangent == pytest.approx(expected)
+
+
+@dataclasses.dataclass
+class Tag:
+    name: str
+    size: int
+
+
+def count_tags(tags, x):
+    return x * len(tags)
+
+
+def test_list_of_records_without_floats_refused():
+    with pytest.raises(srcdiff.ArgumentError, match="holds no float"):
+        srcdiff.grad(count_tags)([Tag("a", 1), Tag("b", 2)], 2.0)
+
+
+class PlainDense:   # a record class that is no dataclass
+    def __init__(self, w, b):
+        self.w = w
+        self.b = b
+
+    def forward(self, h):
+        return np.tanh(self.w @ h + self.b)
+
+
+def forward_layers(layers, x):
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x ** 2)
+
+
+def forward_coder(coder, x):
+    return np.sum(coder["dec"].forward(coder["enc"].forward(x)) ** 2)
+
+
+def test_list_and_dict_of_plain_records_differentiate():
+    rng = np.random.default_rng(11)
+    layers = [PlainDense(rng.normal(size=(2, 2)), rng.normal(size=2)) for _ in range(2)]
+    x = np.array([0.3, -0.7])
+    check(forward_layers, layers, x, wrt=0, order=2)
+    check(forward_layers, tuple(layers), x, wrt=(0, 1), order=2)
+    check(forward_coder, {"enc": layers[0], "dec": layers[1]}, x, wrt=0, order=2)
+    g = srcdiff.grad(forward_layers)(layers, x)
+    assert [type(d) for d in g] == [PlainDense, PlainDense] and g[0] is not layers[0]
+
+
+@dataclasses.dataclass
+class PlainNet:
+    layers: list
+    scale: float
+
+
+def plain_net_loss(net, x):
+    for layer in net.layers:
+        x = layer.forward(x)
+    return net.scale * np.sum(x ** 2)
+
+
+def test_record_holding_a_list_of_plain_records_gives_their_derivatives():
+    # the list's objects (no dataclasses) were given back as they were: their weights taken
+    # for their derivatives
+    net = PlainNet([PlainDense(np.eye(2) * 0.5, np.array([0.1, -0.2]))], 2.0)
+    check(plain_net_loss, net, np.array([0.3, -0.7]), wrt=0, order=2)

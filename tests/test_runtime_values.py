@@ -75,6 +75,33 @@ def test_check_record_needs_a_float_field_and_checks_each():
         rv.check_record(Labels(["a"]), "labels", lambda v, n: None)
 
 
+def test_items_of_records_checked_and_given_back_item_by_item():
+    layers = {"enc": Params(numpy.ones(2), 1.0, "e"), "dec": [Params(numpy.ones(2), 2.0)]}
+    checked = []
+    rv.check_items(layers, "layers", lambda v, n: checked.append(n))
+    assert checked == ["layers['enc'].w", "layers['enc'].b", "layers['dec'][0].w",
+                       "layers['dec'][0].b"]
+    with pytest.raises(TypeError, match="layers\\['enc'\\]: the Labels holds no float"):
+        rv.check_items({"enc": Labels(["a"])}, "layers", lambda v, n: None)
+    with pytest.raises(TypeError, match="the list holds no float"):
+        rv.check_items(["a", 1], "layers", lambda v, n: None)
+
+    def finalize(g, value, name):
+        return numpy.zeros_like(value) if g is None else g
+    grads = {"enc": rv.FieldGrads(b=5.0)}
+    out = rv.finalize_items(grads, layers, "layers", finalize)
+    assert list(out) == ["enc", "dec"] and type(out["enc"]) is Params
+    assert out["enc"].b == 5.0 and out["enc"].name == "e"
+    numpy.testing.assert_array_equal(out["enc"].w, [0.0, 0.0])
+    assert type(out["dec"]) is list and out["dec"][0].b == 0.0
+    assert layers["enc"].b == 1.0      # the caller's objects are not changed
+
+
+@dataclasses.dataclass
+class Labels:
+    names: list
+
+
 def test_record_of_and_its_adjoint_are_transposes():
     items = [numpy.array([1.0, 2.0]), 3.0]
     made = rv.record_of(Params, ["w", "b"], items)

@@ -131,9 +131,10 @@ def check_differentiable(value, name):
     if dtype is None:
         raise TypeError(f"cannot differentiate with respect to {name}: a "
                         f"{type(value).__name__} is not a number or an array; differentiate "
-                        "with respect to numbers and arrays, in a list, tuple or dict if you "
-                        "like, or one dataclass record, and build any other object inside "
-                        "the function from them")
+                        "with respect to numbers, arrays and records (a dataclass, or a class "
+                        "whose __init__ only stores its parameters), in a list, tuple or dict "
+                        "if you like, and build any other object inside the function from "
+                        "them")
     if dtype.kind not in "fc":
         raise TypeError(f"cannot differentiate with respect to {name}: its dtype is "
                         f"{dtype}; convert it with .astype(float)")

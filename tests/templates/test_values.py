@@ -60,6 +60,12 @@ def partial_passed(w, x):
     return np.sum(_apply(g, x) ** 2 + _apply(h, w))
 
 
+def affine_list(ps, x):   # a list of records: its gradient given back by finalize_items
+    for p in ps:
+        x = np.tanh(p.apply(x))
+    return np.sum(x ** 2)
+
+
 P = Affine(np.array([[0.3, -0.2], [0.5, 0.1]]), 0.4)
 X = np.array([[0.7, -1.1]])
 
@@ -68,9 +74,10 @@ X = np.array([[0.7, -1.1]])
     (field_reads, (P, X), 0), (field_reads, (P, X), (0, 1)), (one_field, (P, X[0]), 0),
     (sorted_values, (np.array([0.2, 0.5, 1.3]),), 0),
     (made_here, (P.w, X[0]), (0, 1)),
-    (closure_passed, (X[0], X[0] * 0.5), (0, 1)), (partial_passed, (X[0], X[0] * 0.5), (0, 1))],
+    (closure_passed, (X[0], X[0] * 0.5), (0, 1)), (partial_passed, (X[0], X[0] * 0.5), (0, 1)),
+    (affine_list, ([P, Affine(P.w.T, -0.3, "t")], X), 0)],
     ids=["field_reads", "field_reads_and_x", "one_field", "sorted", "made_here",
-         "closure_passed", "partial_passed"])
+         "closure_passed", "partial_passed", "affine_list"])
 def test_record_field(f, args, wrt):
     check(f, *args, wrt=wrt, order=2)
 
