@@ -55,7 +55,8 @@ READS_ONLY = {
     "srcdiff.runtime_sequences": frozenset({"check_concat"}),
     "srcdiff.runtime_updates": frozenset({"check_update"}),
     "srcdiff.runtime_values": frozenset({"check_class", "check_item", "check_key",
-                                         "check_record"}),
+                                         "check_record", "check_items"}),
+    "srcdiff.runtime_list_edits": frozenset({"check_list_edit"}),
 }
 
 # name -> the position of the key argument; each deletes that key from its first argument
