@@ -26,6 +26,7 @@ name surely holding an array (`self.w.flat[0] = v`, a list), `.flat` stays as wr
 (refused, located, by the lowering).
 """
 from . import syntax as S
+from .reshaped_writes import StatementRewriter
 
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 
@@ -83,18 +84,10 @@ def _arrays(fdef, resolve, not_arrays):
         arrays |= more
 
 
-class _Flat(S.NodeTransformer):
+class _Flat(StatementRewriter, S.NodeTransformer):
     def __init__(self, module, arrays, names):
         self.module, self.arrays, self.names = module, arrays, names
         self.changed = False
-
-    def fresh(self, stem):
-        name, i = stem, 1
-        while name in self.names:
-            i += 1
-            name = f"{stem}_{i}"
-        self.names.add(name)
-        return name
 
     def numpy(self, attr, *args):
         return S.Call(func=S.Attribute(value=S.load(self.module), attr=attr, ctx=S.Load()),
@@ -113,16 +106,6 @@ class _Flat(S.NodeTransformer):
             return node.value.value.id
         return None
 
-    def block(self, stmts):
-        out = []
-        for stmt in stmts:
-            for field in ("body", "orelse", "finalbody"):
-                if not isinstance(stmt, _SCOPES) and isinstance(getattr(stmt, field, None), list):
-                    setattr(stmt, field, self.block(getattr(stmt, field)))
-            for handler in getattr(stmt, "handlers", None) or []:
-                handler.body = self.block(handler.body)
-            out += self.statement(stmt)
-        return out
 
     def statement(self, stmt):
         if isinstance(stmt, _SCOPES):

@@ -129,13 +129,10 @@ def _other_bindings(fdef):
     return out
 
 
-class _Writes:
-    def __init__(self, resolve, arrays, names, bound):
-        self.resolve = resolve
-        self.arrays = arrays
-        self.names = names
-        self.bound = bound
-        self.changed = False
+class StatementRewriter:
+    """A rewrite of a function's statements, one at a time, into nested blocks but not into
+    nested scopes (flat_items' rewrite is one too): `statement(stmt)` gives the statements
+    in its place (None: itself); `fresh` names a new temporary, none of `self.names`."""
 
     def fresh(self, stem):
         name, i = stem, 1
@@ -155,6 +152,15 @@ class _Writes:
                 handler.body = self.block(handler.body)
             out += self.statement(stmt) or [stmt]
         return out
+
+
+class _Writes(StatementRewriter):
+    def __init__(self, resolve, arrays, names, bound):
+        self.resolve = resolve
+        self.arrays = arrays
+        self.names = names
+        self.bound = bound
+        self.changed = False
 
     def statement(self, stmt):
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1:
