@@ -60,12 +60,9 @@ def _arrays(fdef, resolve, not_arrays):
     """reshaped_writes.surely_arrays, and the parameters bound again only to arrays made of
     such names (`x = x * 1.0`, the private copy of a parameter), and the names made of those."""
     from .loop_rows import _Rows
-    from .reshaped_writes import _other_bindings, surely_arrays
+    from .reshaped_writes import _other_bindings, grown_arrays, name_values, surely_arrays
     arrays = surely_arrays(fdef, resolve, not_arrays)
-    rows, others, values = _Rows(fdef, resolve), _other_bindings(fdef), {}
-    for n in S.walk(fdef):
-        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], S.Name):
-            values.setdefault(n.targets[0].id, []).append(n.value)
+    rows, others, values = _Rows(fdef, resolve), _other_bindings(fdef), name_values(fdef)
     args = fdef.args
     rebound = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
                if isinstance(a, S.Name) and a.id in values} - others - not_arrays
@@ -74,14 +71,7 @@ def _arrays(fdef, resolve, not_arrays):
         if kept == rebound:
             break
         rebound = kept
-    arrays = arrays | rebound
-    while True:
-        more = {name for name, vals in values.items()
-                if name not in arrays and name not in others and name not in not_arrays and
-                all(rows.array(v, arrays) for v in vals)}
-        if not more:
-            return arrays
-        arrays |= more
+    return grown_arrays(arrays | rebound, values, others, not_arrays, rows)
 
 
 class _Flat(StatementRewriter, S.NodeTransformer):

@@ -86,12 +86,24 @@ def surely_arrays(fdef, resolve, not_arrays):
     args = fdef.args
     params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
               if isinstance(a, S.Name)} - set(not_arrays)
+    values = name_values(fdef)
+    others = _other_bindings(fdef)
+    arrays = {p for p in params if p not in values and p not in others}
+    return grown_arrays(arrays, values, others, not_arrays, rows)
+
+
+def name_values(fdef):
+    """{name: the values assigned to it alone (`name = value`)}, over the whole function."""
     values = {}
     for n in S.walk(fdef):
         if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], S.Name):
             values.setdefault(n.targets[0].id, []).append(n.value)
-    others = _other_bindings(fdef)
-    arrays = {p for p in params if p not in values and p not in others}
+    return values
+
+
+def grown_arrays(arrays, values, others, not_arrays, rows):
+    """`arrays` and the names every value of which surely makes an array of them (loop_rows'
+    rule, `rows`), bound no other way (`others`) and not among `not_arrays`, to a fixpoint."""
     while True:
         more = {name for name, vals in values.items()
                 if name not in arrays and name not in others and name not in not_arrays and
