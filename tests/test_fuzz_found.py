@@ -5,6 +5,7 @@ it pass, and then its marker goes. First the wrong derivatives (where a located 
 right answer too), then correct programs srcdiff refuses."""
 import dataclasses
 import functools
+import math
 
 import numpy as np
 import pytest
@@ -1234,3 +1235,53 @@ def writes_into_an_applied_along_axis_result(x):
                                writes_into_an_applied_along_axis_result])
 def test_a_write_into_the_result_of_a_numpy_map(f):
     check(f, np.array([0.31, -0.42, 0.57]))
+
+
+# -- h21 lead (the outs family, seed 2131000006): forward over reverse crashed, tan_u9 unbound
+def branches_with_copies_written_by_numpy_calls(x, A, s):
+    u1 = np.stack([np.tanh(t) for t in x]) * 1.0
+    np.copyto(u1, (u1 * u1), where=np.array([True, False, True]))
+    a2 = np.sum(u1 * x) + u1[0]
+    s = s + 0.2 * np.tanh(a2)
+    a3 = (u1 + x)
+    if a3[0] < -1.0:
+        u4 = (np.where(a3 < 0.0, x, a3)).copy()
+        u4.sort()
+        a5 = np.sum(u4 * np.sum(A, axis=1, keepdims=True)[:, 0]) + u4[0]
+        a6 = np.tanh(math.cos(s))
+        u7 = np.array(np.maximum(a3, x))
+        u7.fill(np.max(A, axis=1)[0])
+        u7 += (u1 + x)
+        a8 = np.sum(u7 * (u4 @ A)) + u7[0]
+    elif s >= 0.0:
+        u9 = (np.min(A, axis=0)).copy()
+        for k11 in range(2):
+            np.add(u9, 0.5 * np.tanh(u9) * np.max(A, axis=1)[0], out=u9)
+        a10 = np.sum(u9 * np.concatenate([u1[:2] * 0.5, u1[2:]])) + u9[0]
+        A = A + 0.2 * np.tanh(a10)
+    else:
+        u12 = a3[np.array([1, 1, 0])] * 1.0
+        np.add(u12, (a3 * a3), out=u12)
+        a13 = np.sum(u12 * np.minimum(x, 0.1)) + u12[0]
+        u1 = u1 + 0.2 * np.tanh(a13)
+        u14 = (x + x) * 1.0
+        w16 = u14
+        np.copyto(u14, np.clip(a3, -0.5, 0.5), where=np.array([True, False, True]))
+        a15 = np.sum(w16 * (a2 * u12)) + u14[0]
+        u14 = u14 + 0.2 * np.tanh(a15)
+        if a13 > 0.0:
+            u1 = np.stack([np.tanh(t) for t in A.sum(axis=1)])
+    A = ((A - u1) + a2)
+    a17 = np.max((A * A))
+    return float(a17)
+
+
+def test_names_bound_in_one_arm_and_read_by_the_arms_after_get_zero_tangents():
+    # the adjoint's branches read u9 (and the others) where the forward sweep's arm bound
+    # them: forward mode over it read an unbound tan_u9 (a crash on main, ddd2d37); a name
+    # a statement reads is now known bound after it (status.surely_read)
+    x = np.array([0.5333726708956318, 0.40191891014833664, 0.14647863287183965])
+    a = np.array([[0.10665963189617979, -0.624941173102826, 0.10186071329443802],
+                  [0.22060410912705114, -0.4734506026830072, -0.0013952262915375162],
+                  [-0.15271770109070482, 0.2805311768110226, 0.1780201484886643]])
+    check(branches_with_copies_written_by_numpy_calls, x, a, 0.014426138648961978)
