@@ -275,8 +275,9 @@ def items_facts(name, value):
             return any(holds(x) for x in v)
         if isinstance(v, dict):
             return any(holds(x) for x in v.values())
-        return not isinstance(v, type) and (dataclasses.is_dataclass(v) or is_record_class(
-            type(v)))
+        if isinstance(v, type) or getattr(type(v), "__srcdiff_vspace__", None) is not None:
+            return False   # (a user vector space's value: a space of its own, not a record)
+        return dataclasses.is_dataclass(v) or is_record_class(type(v))
     facts = {}
     if type(value) in (list, tuple, dict) and holds(value):
         facts[name + ITEMS] = True

@@ -37,7 +37,8 @@ from .runtime_checks import (  # noqa: F401
     refuse, check_in_place, check_item_update, check_argument_update, check_not_shared,
     check_no_view, check_views, check_float_store, check_item_copies, check_cotangent, check_aux_pair,
     check_differentiable, check_array, check_updated_array, same_sequence,
-    directive_refusal, check_directive, linspace_step_refusal, check_no_step, check_spread)
+    directive_refusal, check_directive, linspace_step_refusal, check_no_step, check_spread,
+    check_operands, check_implemented)
 from .runtime_numpy import (  # noqa: F401
     power_exponent, log_base, reshape_like, method_copy, method_flatten, method_astype, method_compress,
     expand_reduced, reduce_grad, reduced_count, centered, center_like, prod_others,

@@ -12,6 +12,7 @@ version: jit=True refuses a derivative calling one, naming it.
 import numpy
 
 from .runtime_checks import refuse
+from .runtime_linalg import eig_tangent
 
 _CLOSE = 1e-7   # relative distance under which two eigenvalues or roots count as one
 
@@ -45,7 +46,6 @@ def eigvals_vectors(a, y):
 def eigvals_vectors_tangent(t, a, y):
     """The tangent of eigvals_vectors(a, y) along a's tangent t (eig's eigenvector tangent,
     in the same order; y only picks the order)."""
-    from .runtime_linalg import eig_tangent
     w, v = numpy.linalg.eig(a)
     dv = eig_tangent(t, w, v)[1]
     return numpy.take_along_axis(dv, _order(w, y)[..., None, :], axis=-1)

@@ -216,7 +216,7 @@ def _plain_record(value):
     back as for a record, never its values taken for them. Not an array, a function, a
     class, nor an object of NumPy's, SciPy's, Python's or srcdiff's."""
     if isinstance(value, type) or hasattr(value, "shape") or not hasattr(value, "__dict__") \
-            or is_record(value):
+            or is_record(value) or getattr(type(value), "__srcdiff_vspace__", None) is not None:
         return False
     root = (type(value).__module__ or "").split(".")[0]
     return root not in ("numpy", "scipy", "builtins", "functools", "collections", "srcdiff",

@@ -497,8 +497,9 @@ def _calls(helper):
 # does every write into the caller's own argument where that argument is not differentiated
 # (it gets its own copy first, as one the caller writes itself); the other forms stay
 # refused at the write
-WRITTEN_BACK = {"alias", "fill", "item", "mul", "slice", "sub"}   # (alias: alias_groups.py;
-# fill: v[...] = 0.5, out_writes.py)
+WRITTEN_BACK = {"alias", "fill", "item", "mul", "slice", "sub", "view"}   # (alias:
+# alias_groups.py; fill: v[...] = 0.5, out_writes.py; view: `r = v[1:]; r *= 2.0`, a
+# single-slice view of the parameter written, view_writes.py since session 21)
 FOLLOWED_UNDIFFERENTIATED = {"alias", "fill", "item", "mul", "slice", "sub", "view"}
 
 

@@ -285,14 +285,14 @@ def test_the_funcs_family_draws_issue13s_function_idioms_with_quotients_probed()
 
 
 def test_the_numpy_family_draws_sessions_19_and_20s_idioms_with_branches_probed():
-    """--family numpy (idioms_numpy.py) draws each of sessions 19-20's idioms within a few
-    dozen programs (NumPy's maps of functions, super() in records, zip strict=, copies
+    """--family numpy (idioms_numpy.py) draws each of sessions 19-20's idioms within a hundred
+    programs (NumPy's maps of functions, super() in records, zip strict=, copies
     written into, int sums, named tuples, flat writes, `w = u; u += x`), and every branch of a
     mapped local def, data mask and int sum has its operand probed."""
     from fuzzing.families import idioms_of
     from fuzzing.generator import Generator
     programs = [Generator(SEED * 1000 + k, idioms=idioms_of("numpy")).program()
-                for k in range(60)]
+                for k in range(100)]
     body = "".join(p.source().split("\ndef f(")[1] for p in programs)
     for marker in ("np.vectorize(", "@np.vectorize", "np.apply_along_axis(", "np.piecewise(",
                    "np.frompyfunc(", "ScaledCell(", "ShiftCell(", ".step(", "Factors(",

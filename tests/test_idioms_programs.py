@@ -433,14 +433,27 @@ class Recorder:
         self.seen.append(value)
 
 
-def test_info_of_something_not_a_logger_is_refused_when_it_runs():
+def test_info_of_an_object_of_a_class_of_yours_held_in_a_dict_is_followed():
+    """Session 21 (records21): a dict passed in whose values are of one class of the user's
+    tells the lowering that class, so `r.info(...)` is its method, followed as one called
+    on an argument: run for its effect where f reads nothing it stores (it was refused as a
+    logger call on an object whose class only the run could tell), refused where f reads
+    back what it stored."""
     def f(x, box):
-        r = box["r"]   # a dict's item: its class is known only when it runs
+        r = box["r"]
         r.info(x * 2.0)
         return np.sum(x)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match="only on a logger") as info:
-        srcdiff.grad(f)(X, {"r": Recorder()})
-    assert info.value.lineno == f.__code__.co_firstlineno + 2
+
+    def reads_back(x, box):
+        r = box["r"]
+        r.info(x * 2.0)
+        return np.sum(r.seen[-1] * x)
+    box = {"r": Recorder()}
+    np.testing.assert_allclose(srcdiff.grad(f)(X, box), np.ones_like(X))
+    np.testing.assert_allclose(box["r"].seen[0], X * 2.0)
+    with pytest.raises(srcdiff.errors.SrcdiffError, match="changes the attribute .seen") as info:
+        srcdiff.grad(reads_back)(X, {"r": Recorder()})
+    assert info.value.lineno == reads_back.__code__.co_firstlineno + 2
 
 
 def fill(lst, v):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from test_operator_methods import _SOURCE
+from operator_programs import SOURCE as _SOURCE
 from user_modules import load
 
 
