@@ -13,6 +13,7 @@ except ImportError:   # the README's test command installs no SciPy: its cases s
 
 import srcdiff
 from gradcheck import check
+from hunt_cases import check_case
 
 
 rng_c = np.random.default_rng(23)
@@ -798,11 +799,7 @@ SECOND_ORDER = {"jacobi", "newton_while", "dict_accumulate",
 
 @pytest.mark.parametrize("name,f,args,options", CASES, ids=[c[0] for c in CASES])
 def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
-    if special is None and "scipy" in _source_of(f):
-        pytest.skip("needs SciPy (pip install '.[scipy]')")
-    options = dict(options)
-    options.setdefault("order", 2 if name in SECOND_ORDER else 1)
-    check(f, *args, **options)
+    check_case(name, f, args, options, SECOND_ORDER)
 
 
 # One array at two keys of a list or dict, updated in place through one of them: Python's
@@ -962,12 +959,3 @@ def test_a_helper_updating_an_item_held_at_two_keys_is_refused():
     with pytest.raises(srcdiff.UnsupportedCodeError, match="writes into its argument 'lst'"):
         srcdiff.grad(helper_updates_a_shared_item)(np.array([0.3, -0.7, 1.1]))
     check(helper_updates_an_own_item, np.array([0.3, -0.7, 1.1]))
-
-
-def _source_of(f):
-    import inspect
-    try:
-        text = inspect.getsource(f)
-    except (OSError, TypeError):
-        return ""
-    return text.replace("special.", "scipy.").replace("stats.", "scipy.")
