@@ -23,6 +23,9 @@ none of them):
   (loop_rows.py);
 * NumPy's maps of a function of the user's (np.vectorize, np.apply_along_axis,
   np.piecewise, np.apply_over_axes, np.frompyfunc) as the loops they mean (numpy_maps.py);
+* dict idioms: dict.fromkeys, defaultdict and OrderedDict as plain dicts, lists in a dict
+  grown by append, d.update(e) and d |= e, `{**a, **b}`, itertools.accumulate
+  (dict_idioms.py);
 * everyday shapes: for/else, zip(...) as a value, filter, ... (idiom_rewrite.desugar);
 * generators, as lists of their items (generator_calls.py).
 """
@@ -34,6 +37,8 @@ from .core import GENERATED_PREFIX
 
 _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
+_DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate")   # dict_idioms._CALLED
+_DICT_METHODS = ("fromkeys", "setdefault", "update")
 
 
 def named_attributes_needed(called):
@@ -95,6 +100,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         from . import numpy_maps
         fdef, resolver = numpy_maps.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
+    if _may_take_dicts(counted, fdef):   # defaultdict, dict.fromkeys, d.update(e), ...
+        from . import dict_idioms
+        fdef = dict_idioms.rewrite(fdef, lookup, known_types)
+        counted = census.take(fdef)
     # idiom_rewrite.desugar gives the tree back where neither holds (its own first question)
     if census.may_desugar(counted) or (
             known_types and any(k.endswith(".__len__") for k in known_types)):
@@ -106,6 +115,17 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef = generator_calls.prepare(source, fdef, lookup, known_types)
         counted = census.take(fdef)
     return fdef, counted, resolver
+
+
+def _may_take_dicts(counted, fdef):
+    """dict_idioms.needed, without importing it: a call of defaultdict, OrderedDict,
+    accumulate, or of a method fromkeys, setdefault or update, `**` in a dict display, a
+    `|=`."""
+    if not counted.called.isdisjoint(_DICT_CALLS) or counted.unpacked or any(
+            rest and rest[-1] in _DICT_CALLS + _DICT_METHODS for _, rest in counted.chains):
+        return True
+    return bool(counted.written) and any(n.__class__ is S.AugAssign and n.op.__class__ is
+                                         S.BitOr for n in S.walk(fdef))
 
 
 def _may_map(counted, fdef, lookup):
