@@ -1,0 +1,187 @@
+"""Whether an item a user's `c[k] op= v` changes in place may be held by another name too
+(stage 3, lower: a mixin of lower.Lowerer through lower_copies.CopyInsertion). Takes the
+user's function (the Lowerer's fdef), the container's name and the update; gives back
+whether another holder of the item is read afterwards (`_items_may_be_shared`), whether
+the container may hold one object at two keys (`items_repeat`), what an assignment puts
+into a container (`_puts`), whether an expression surely makes a new object
+(`_fresh_value`), and the run-time check put before such an update
+(`_item_update_check`).
+"""
+from . import syntax as S
+from .core import Info, Kind
+
+_NOT_CONSTANT = object()
+# methods that put what they are given into the container they are called on
+_PUTTING_METHODS = ("append", "insert", "extend", "update", "setdefault", "__setitem__")
+
+
+OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv__": "/=",
+               "__ipow__": "**=", "__imatmul__": "@=", "__ifloordiv__": "//=", "__imod__": "%="}
+
+
+def _constant(index):
+    """The value of a constant index (`P["w"]`, `L[1]`), else _NOT_CONSTANT."""
+    return index.value if isinstance(index, S.Constant) else _NOT_CONSTANT
+
+
+class ItemSharing:
+    """Who else may hold an item updated in place (a mixin of lower.Lowerer)."""
+
+    def _items_may_be_shared(self, base, update):
+        """Whether another name may hold the item `name[k]` and be read after `update`
+        (`name[k] op= v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its holders: the names whatever was put into `name` at key
+        k may come from (its display's entry, `name[k] = a`, `name.append(a)`,
+        `name.update(w=a)`, `dict(w=a)`, a helper's result holding a) unless that value is
+        new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
+        taking items out of it (w = name[k], a loop over it, unpacking it). Another
+        constant key than k is another item."""
+        from .repeated_items import held_names, holders   # (an item updated)
+        while isinstance(base, S.Subscript):
+            base = base.value
+        if not isinstance(base, S.Name):
+            return False
+        name = base.id
+        key = _constant(update.target.slice) if isinstance(update.target.value, S.Name) \
+            else _NOT_CONSTANT   # (an item of an item: any key of the outer one)
+        sharers, unknown = set(), []
+
+        def names(target):
+            return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
+
+        def same_key(k):   # a store or read at key node k may be the item updated
+            other = _constant(k) if k is not None else _NOT_CONSTANT
+            return key is _NOT_CONSTANT or other is _NOT_CONSTANT or other == key
+
+        def put(value):    # `value` goes into the container: who else may hold it
+            if not self._fresh_value(value):
+                held = held_names(value)
+                sharers.update(held)
+                if not held:
+                    unknown.append(value)
+
+        for node in S.walk(self.fdef):
+            if node is update:
+                continue
+            if isinstance(node, S.Assign):
+                v = node.value
+                if isinstance(v, S.Subscript) and isinstance(v.value, S.Name) and \
+                        v.value.id == name and same_key(v.slice):
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                if isinstance(v, S.Name) and v.id == name and \
+                        any(isinstance(t, (S.Tuple, S.List)) for t in node.targets):
+                    sharers |= set().union(*(names(t) for t in node.targets))
+                for t in node.targets:
+                    self._puts(t, v, name, same_key, put)
+            elif isinstance(node, (S.For, S.comprehension)) and isinstance(node.iter, S.Name) \
+                    and node.iter.id == name:
+                sharers |= names(node.target)
+            elif isinstance(node, (S.For, S.comprehension)) and name in names(node.target):
+                put(node.iter)   # for P in Ps: P is an item Ps holds
+            elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+                    isinstance(node.func.value, S.Name) and node.func.value.id == name and \
+                    node.func.attr in _PUTTING_METHODS:
+                for a in list(node.args) + [k.value for k in node.keywords]:
+                    put(a)
+        if unknown:
+            return True
+        sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
+                           if n in self.locals else self.resolver.lookup(n, None))
+        sharers.discard(name)
+        if self.items_repeat(name):
+            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
+        if not sharers:
+            return False
+        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
+            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
+        line = getattr(update, "lineno", 0)
+        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
+                   and (in_loop or getattr(n, "lineno", line + 1) > line)
+                   for n in S.walk(self.fdef))
+
+    def items_repeat(self, name):
+        """Whether the container `name` may hold one object at two keys (repeated_items)."""
+        from .repeated_items import repeats_items
+        return repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value)
+
+    def _puts(self, target, value, name, same_key, put):
+        """Hand `put` each value the assignment `target = value` puts into `name` at the
+        key updated: `name = {...}` (its entries there), `name = call(...)` (the call, its
+        arguments), `name[k] = v`, and those of tuple targets."""
+        if isinstance(target, (S.Tuple, S.List)):
+            if isinstance(value, (S.Tuple, S.List)) and len(value.elts) == len(target.elts) \
+                    and not any(isinstance(e, S.Starred) for e in target.elts + value.elts):
+                for t, v in zip(target.elts, value.elts):
+                    self._puts(t, v, name, same_key, put)
+            elif any(isinstance(n, S.Name) and n.id == name for n in S.walk(target)):
+                put(value)
+            return
+        if isinstance(target, S.Subscript) and isinstance(target.value, S.Name) and \
+                target.value.id == name and same_key(target.slice):
+            put(value)
+        elif isinstance(target, S.Name) and target.id == name:
+            if isinstance(value, S.Dict):
+                for k, v in zip(value.keys, value.values):
+                    if k is None or same_key(k):
+                        put(v)
+            elif isinstance(value, (S.List, S.Tuple)):
+                starred = any(isinstance(e, S.Starred) for e in value.elts)
+                for i, e in enumerate(value.elts):   # (L[1] is its second item, L[-1] its last)
+                    if starred or same_key(S.const(i)) or \
+                            same_key(S.const(i - len(value.elts))):
+                        put(e)
+            elif isinstance(value, S.Call) and self._fresh_value(value):
+                for a in list(value.args) + [k.value for k in value.keywords]:
+                    put(a)   # dict(w=a), list(xs): a fresh container of what it is given
+            elif isinstance(value, (S.ListComp, S.SetComp, S.DictComp)):
+                put(value.value if isinstance(value, S.DictComp) else value.elt)
+            else:
+                put(value)
+
+    def _fresh_value(self, node):
+        """Whether the user's expression surely makes a new object nobody else holds (an
+        arithmetic result, a display, a constant, a copying NumPy call, a builtin making a
+        container, `v.copy()`, a function of the user's alias_flow_fresh proves new)."""
+        import builtins
+        import types
+
+        import numpy
+        from .alias_flow_fresh import FRESH, FRESH_BUILTINS, FRESH_METHODS, fresh_result
+        from .callables import is_user_function
+        if isinstance(node, (S.Constant, S.BinOp, S.UnaryOp, S.Compare, S.List, S.Tuple,
+                             S.Dict, S.Set, S.ListComp, S.DictComp, S.SetComp, S.Lambda)):
+            return True
+        if isinstance(node, S.IfExp):
+            return self._fresh_value(node.body) and self._fresh_value(node.orelse)
+        if not isinstance(node, S.Call) or any(k.arg in ("copy", "out") or k.arg is None
+                                               for k in node.keywords):
+            return False
+        base, rest = S.attribute_chain(node.func)
+        if not isinstance(base, S.Name) or base.id in self.locals:
+            # a method of a value: v.copy(), (np.flip(x)).copy(), v.astype(...)
+            return isinstance(node.func, S.Attribute) and node.func.attr in FRESH_METHODS
+        obj = self.resolver.lookup(base.id, None)
+        for attr in rest:
+            obj = getattr(obj, attr, None)
+        if isinstance(obj, numpy.ufunc) or obj in FRESH or obj in FRESH_BUILTINS:
+            return True
+        if obj in (builtins.dict, builtins.list, builtins.tuple, builtins.set, sorted):
+            return True   # a new container (of the items given: put() follows those)
+        return isinstance(obj, types.FunctionType) and is_user_function(obj) and \
+            fresh_result(obj)
+
+    def _item_update_check(self, base, current, method, node):
+        """check_item_update(base, current, ...) before `base[k] op= v` (see runtime)."""
+        from . import checks, runtime
+        text = S.spell(node.target)
+        error = self.error(node, f"{text} {OP_TEXT_AUG.get(method, 'op=')} ... changes the "
+                           f"item {text} in place when it is an array or a list, and another "
+                           "name here may hold that item too, which srcdiff does not follow",
+                           hint=f"write {text} = {text} {OP_TEXT_AUG.get(method, 'op=')[:-1]} "
+                           "... (a new value), or copy the item where you take it")
+        self.bindings["check_item_update"] = runtime.check_item_update
+        guard = S.Expr(value=S.Call(func=S.load("check_item_update"), args=[
+            base, current, S.const(method)] + checks.refusal_args(error), keywords=[]))
+        guard.sd = Info(Kind.EFFECT, func=runtime.check_item_update, line=self.line)
+        guard.lineno = self.line
+        return guard
+
