@@ -44,13 +44,21 @@ class ItemSharing:
         key = _constant(update.target.slice) if isinstance(update.target.value, S.Name) \
             else _NOT_CONSTANT   # (an item of an item: any key of the outer one)
         sharers, unknown = set(), []
+        anywhere = []   # (containers whose items went into name at keys not known)
 
         def names(target):
             return {n.id for n in S.walk(target) if isinstance(n, S.Name)}
 
         def same_key(k):   # a store or read at key node k may be the item updated
             other = _constant(k) if k is not None else _NOT_CONSTANT
-            return key is _NOT_CONSTANT or other is _NOT_CONSTANT or other == key
+            return key is _NOT_CONSTANT or other is _NOT_CONSTANT or other == key or \
+                bool(anywhere)
+
+        looped = {}   # a loop's target -> the iterables it takes items of
+        for loop in S.walk(self.fdef):
+            if isinstance(loop, (S.For, S.comprehension)):
+                for n in names(loop.target):
+                    looped.setdefault(n, []).append(loop.iter)
 
         def put(value):    # `value` goes into the container: who else may hold it
             if not self._fresh_value(value):
@@ -58,7 +66,45 @@ class ItemSharing:
                 sharers.update(held)
                 if not held:
                     unknown.append(value)
+                for n in held & set(looped):   # for k, v in a.items(): name[k] = v
+                    for it in looped[n]:
+                        taken = held_names(it) - scanned - {n}
+                        sharers.update(taken)
+                        todo.extend(taken)
+                        anywhere.extend(taken)
 
+        todo, scanned = [name], set()
+        # name, and the containers a shallow copy of which name (or one of them) is: their
+        # items are name's (`m = dict(a)`, `a.copy()`, `list(c)`, a comprehension over them)
+        while todo:
+            container = todo.pop()
+            if container in scanned:
+                continue
+            scanned.add(container)
+            copied, everywhere = self._copied_from(container)
+            sharers.update(copied | everywhere)
+            todo.extend(copied | everywhere)
+            anywhere.extend(everywhere)
+            self._scan_puts(container, update, names, same_key, put, sharers)
+        if unknown:
+            return True
+        sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
+                           if n in self.locals else self.resolver.lookup(n, None))
+        sharers.discard(name)
+        if self.items_repeat(name):
+            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
+        if not sharers:
+            return False
+        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
+            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
+        line = getattr(update, "lineno", 0)
+        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
+                   and (in_loop or getattr(n, "lineno", line + 1) > line)
+                   for n in S.walk(self.fdef))
+
+    def _scan_puts(self, name, update, names, same_key, put, sharers):
+        """Hand `put` what goes into `name` at the key updated; add to `sharers` the names
+        taking items out of it."""
         for node in S.walk(self.fdef):
             if node is update:
                 continue
@@ -82,21 +128,35 @@ class ItemSharing:
                     node.func.attr in _PUTTING_METHODS:
                 for a in list(node.args) + [k.value for k in node.keywords]:
                     put(a)
-        if unknown:
-            return True
-        sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
-                           if n in self.locals else self.resolver.lookup(n, None))
-        sharers.discard(name)
-        if self.items_repeat(name):
-            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
-        if not sharers:
-            return False
-        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
-            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
-        line = getattr(update, "lineno", 0)
-        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
-                   and (in_loop or getattr(n, "lineno", line + 1) > line)
-                   for n in S.walk(self.fdef))
+
+    def _copied_from(self, name):
+        """({containers name is bound to a shallow copy of, keeping their keys}, {those a
+        comprehension bound to name reads, lists `name = a + b` joins}): `name = dict(a)`,
+        `dict(a, k=v)`, `a.copy()`, `list(a)`, `sorted(a)`: the very objects a holds are
+        name's."""
+        import builtins
+        from .repeated_items import held_names
+        kept, read = set(), set()
+        for node in S.walk(self.fdef):
+            if not (isinstance(node, S.Assign) and any(
+                    isinstance(t, S.Name) and t.id == name for t in node.targets)):
+                continue
+            v = node.value
+            if isinstance(v, S.BinOp) and isinstance(v.op, S.Add):   # lists: a + b
+                read |= {o.id for o in (v.left, v.right) if isinstance(o, S.Name)
+                         and o.id in self.list_names}
+            elif isinstance(v, (S.DictComp, S.ListComp)):
+                for gen in v.generators:
+                    read |= held_names(gen.iter)
+            elif isinstance(v, S.Call) and isinstance(v.func, S.Attribute) and \
+                    v.func.attr == "copy" and isinstance(v.func.value, S.Name) and not v.args:
+                kept.add(v.func.value.id)
+            elif isinstance(v, S.Call) and isinstance(v.func, S.Name) and v.args and \
+                    isinstance(v.args[0], S.Name) and v.func.id not in self.locals and \
+                    self.resolver.lookup(v.func.id, None) in (builtins.dict, builtins.list,
+                                                              sorted):
+                kept.add(v.args[0].id)
+        return kept - {name}, read - {name}
 
     def items_repeat(self, name):
         """Whether the container `name` may hold one object at two keys (repeated_items)."""

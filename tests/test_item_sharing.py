@@ -36,3 +36,108 @@ def test_an_update_of_an_item_another_name_holds_is_checked():
 
 def test_the_update_lowers_to_valid_core_code():
     validate(lower_function(item_update))
+
+
+# -- a shallow copy holds the items of what it copies (session 22: a wrong derivative on
+# main). `m = dict(a)` (a.copy(), dict(a, q=v), {**a, "q": v}, list(c)) holds a's very
+# arrays: `m["p"] += v` changes the array `arr` that went into a too, and the derivative,
+# which followed m only, missed it (the gradient of f with arr unchanged).
+def dict_copy(x):
+    arr = x[:2] * 1.0
+    a = {"p": arr}
+    m = dict(a)
+    m["p"] += x[3]
+    return np.sum(arr) * x[2]
+
+
+def dict_copy_method(x):
+    arr = x[:2] * 1.0
+    a = {"p": arr}
+    m = a.copy()
+    m["p"] += x[3]
+    return np.sum(arr) * x[2]
+
+
+def dict_copy_keywords(x):
+    arr = x[:2] * 1.0
+    a = {"p": arr}
+    m = dict(a, q=x[2])
+    m["p"] += x[3]
+    return np.sum(arr) * m["q"]
+
+
+def dict_merged(x):
+    arr = x[:2] * 1.0
+    a = {"p": arr}
+    m = {**a, "q": x[2]}
+    m["p"] += x[3]
+    return np.sum(arr) * m["q"]
+
+
+def list_copy(x):
+    arr = x[:2] * 1.0
+    c = [arr, x[2:4] * 1.0]
+    m = list(c)
+    m[0] += x[3]
+    return np.sum(arr) * x[2]
+
+
+def copy_read_back(x):
+    a = {"p": x[:2] * 1.0}
+    m = a.copy()
+    m["p"] += x[3]
+    return np.sum(a["p"]) * x[2]
+
+
+def lists_joined(x):
+    arr = x[:2] * 1.0
+    a = [arr]
+    b = [x[2:4] * 1.0]
+    m = a + b
+    m[0] += x[3]
+    return np.sum(arr) * x[2]
+
+
+def items_copied_in_a_loop(x):
+    arr = x[:2] * 1.0
+    a = {"p": arr}
+    m = {"q": x[2]}
+    for k, v in a.items():
+        m[k] = v
+    m["p"] += x[3]
+    return np.sum(arr) * m["q"]
+
+
+COPIES = [dict_copy, dict_copy_method, dict_copy_keywords, dict_merged, list_copy,
+          copy_read_back, lists_joined, items_copied_in_a_loop]
+
+
+@pytest.mark.parametrize("f", COPIES)
+def test_an_update_of_an_item_a_shallow_copy_shares_is_refused_at_the_users_line(f):
+    assert len(checks_named(f, "check_item_update")) == 1
+    for make in (srcdiff.grad, srcdiff.jvp):
+        args = (np.array([0.3, -0.7, 0.5, 1.1]),)
+        if make is srcdiff.jvp:
+            args += (np.ones(4),)
+        with pytest.raises(errors.RuntimeRefusal, match="another name here may hold") as info:
+            make(f)(*args)
+        assert f.__code__.co_filename in str(info.value)
+
+
+def copy_of_numbers(x):
+    a = {"p": x[0] * 1.0, "q": x[1]}
+    m = dict(a)
+    m["p"] += x[3]
+    return a["p"] * m["p"] + m["q"]
+
+
+def copy_not_read_after(x):
+    a = {"p": x[:2] * 1.0}
+    m = a.copy()
+    m["p"] += x[3]
+    return np.sum(m["p"] ** 2)
+
+
+@pytest.mark.parametrize("f", [copy_of_numbers, copy_not_read_after])
+def test_a_copy_whose_shared_item_is_a_number_or_never_read_again_differentiates(f):
+    check(f, np.array([0.3, -0.7, 0.5, 1.1]), order=2)
