@@ -8,7 +8,9 @@ function's own text; elsewhere the code is left as written (and lowered or refus
 before):
 
   - ``dict.fromkeys(keys, v)``: ``{k: v for k in keys}`` (v a constant or a name: the one
-    object every key shares), else ``{k: w for w in [v] for k in keys}`` (v computed once).
+    object every key shares); ``d = dict.fromkeys(keys, e)``, e computed: ``value = e``
+    first, then ``d = {k: value for k in keys}`` (so the alias analysis sees every key hold
+    that one object: ``d["u"] += v`` changes them all when it is an array).
   - ``d = collections.defaultdict(float)`` (int, list, dict, tuple, or a lambda giving a
     constant or an empty display) and ``d = OrderedDict(...)``, a local bound once and read
     only as a dict is read here (items, methods get/items/keys/values/setdefault/pop/update,
@@ -21,7 +23,8 @@ before):
     once, by a statement of the function's body before the appends, and every other read of
     g (but ``k in g`` and ``len(g)``) comes in a later statement of the body.
   - ``d.update(e)`` and ``d |= e`` (d a local bound only to dicts, or a parameter passed a
-    dict; e not a display, no keywords): ``for k, v in dict(e).items(): d[k] = v``;
+    dict; e such a name, a dict comprehension, a dict(...) call or a display of pairs, no
+    keywords): ``for k, v in dict(e).items(): d[k] = v``;
     ``d |= {"k": v}``: ``d.update({"k": v})``, which idioms.py lowers.
   - ``{**a, "k": v, **b}`` (the shapes idiom_rewrite does not take): ``{k: v for k, v in
     list(dict(a).items()) + [("k", v)] + list(dict(b).items())}``, in the order written.
@@ -37,7 +40,7 @@ from . import syntax as S
 
 _FACTORIES = {float: "0.0", int: "0", list: "[]", dict: "{}", tuple: "()"}
 _METHODS = frozenset(("get", "items", "keys", "values", "setdefault", "pop", "update"))
-_READERS = frozenset(("len", "sorted", "list", "tuple", "sum", "min", "max", "any", "all",
+_READERS = frozenset(("len", "dict", "sorted", "list", "tuple", "sum", "min", "max", "any", "all",
                       "set", "enumerate", "zip", "iter", "reversed"))
 _SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
 _COMPOUND = (S.If, S.For, S.AsyncFor, S.While, S.With, S.AsyncWith, S.Try)
@@ -50,7 +53,7 @@ def rewrite(fdef, lookup, known_types=None):
     if not pass_.work:
         return fdef
     tree.body = pass_.block(tree.body)
-    return tree
+    return tree if pass_.changed else fdef
 
 
 def _quote(source, old, **subs):
@@ -116,6 +119,7 @@ class _Pass(S.NodeTransformer):
         self.defaults = self._plain_dicts(fdef)   # defaultdict name -> its default's source
         self.dicts = self._dict_names(known_types)
         self.growing = {g for g in self.dicts if self._grows_safely(fdef, g)}
+        self.changed = False
         self.work = bool(self.defaults) or bool(self.growing) or any(
             self._fromkeys(n) or self._merged(n) or self._accumulated(n) is not None
             or self._updated(n) is not None for n, _, _ in self.own)
@@ -154,7 +158,8 @@ class _Pass(S.NodeTransformer):
             if ident in self.params or self.stores[ident] != 1 or not self._read_as_dict(
                     fdef, ident):
                 continue
-            if self._means(call.func, collections.OrderedDict):
+            if self._means(call.func, collections.OrderedDict) and (
+                    not call.args and not call.keywords or "dict" not in self.local):
                 out[ident] = None
             elif self._means(call.func, collections.defaultdict) and len(call.args) == 1 \
                     and not call.keywords and self._factory(call.args[0]) is not None:
@@ -285,18 +290,32 @@ class _Pass(S.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if not self._fromkeys(node):
-            return node
-        keys = node.args[0]
+        if not self._fromkeys(node) or len(node.args) == 2 and not isinstance(
+                node.args[1], (S.Constant, S.Name)):
+            return node   # (a value computed here: bound to a name first, by statement)
         value = node.args[1] if len(node.args) == 2 else S.const(None)
         k = self.fresh("key")
-        if isinstance(value, (S.Constant, S.Name)):
-            new = _quote_expr(f"{{{k}: V for {k} in KEYS}}", node, V=value, KEYS=keys)
-        else:
-            w = self.fresh("value")
-            new = _quote_expr(f"{{{k}: {w} for {w} in [V] for {k} in KEYS}}", node, V=value,
-                               KEYS=keys)
-        return S.place_unplaced(new, node)
+        self.changed = True
+        return _quote_expr(f"{{{k}: V for {k} in KEYS}}", node, V=value, KEYS=node.args[0])
+
+    def _fromkeys_computed(self, stmt):
+        """`d = dict.fromkeys(keys, e)`, e computed: `value = e` first (the one object every
+        key shares, as the alias analysis then sees), keys computed before it."""
+        call = stmt.value
+        out = []
+        keys = self.visit(call.args[0])
+        if not isinstance(keys, (S.Name, S.Constant)):
+            name = self.fresh("keys")
+            out.append(S.Assign(targets=[S.store(name)], value=keys, type_comment=None))
+            keys = S.load(name)
+        value = self.fresh("value")
+        out.append(S.Assign(targets=[S.store(value)], value=self.visit(call.args[1]),
+                            type_comment=None))
+        k = self.fresh("key")
+        stmt.value = _quote_expr(f"{{{k}: {value} for {k} in KEYS}}", call, KEYS=keys)
+        out.append(stmt)
+        self.changed = True
+        return [S.place_unplaced(n, stmt) for n in out]
 
     def visit_Dict(self, node):
         self.generic_visit(node)
@@ -313,6 +332,7 @@ class _Pass(S.NodeTransformer):
         for p in parts[1:]:
             items = S.BinOp(left=items, op=S.Add(), right=p)
         k, v = self.fresh("key"), self.fresh("value")
+        self.changed = True
         new = _quote_expr(f"{{{k}: {v} for {k}, {v} in ITEMS}}", node, ITEMS=items)
         return S.place_unplaced(new, node)
 
@@ -320,6 +340,7 @@ class _Pass(S.NodeTransformer):
         self.generic_visit(node)
         if isinstance(node.ctx, S.Load) and isinstance(node.value, S.Name) and \
                 self.defaults.get(node.value.id):
+            self.changed = True
             new = _quote_expr(f"D.setdefault(K, {self.defaults[node.value.id]})", node,
                                D=node.value.id, K=node.slice)
             return S.place_unplaced(new, node)
@@ -357,6 +378,7 @@ class _Pass(S.NodeTransformer):
         if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], S.Name) and stmt.targets[0].id in self.defaults:
             call = stmt.value
+            self.changed = True
             stmt.value = S.place_unplaced(S.Dict(keys=[], values=[]) if (
                 self.defaults[stmt.targets[0].id] is not None or not call.args and
                 not call.keywords) else S.Call(func=S.load("dict"), args=call.args,
@@ -364,6 +386,10 @@ class _Pass(S.NodeTransformer):
             return [stmt]
         if self._accumulated(stmt) is not None:
             return self._accumulate(stmt)
+        if isinstance(stmt, S.Assign) and self._fromkeys(stmt.value) and \
+                len(stmt.value.args) == 2 and not isinstance(stmt.value.args[1],
+                                                              (S.Constant, S.Name)):
+            return self._fromkeys_computed(stmt)
         updated = self._updated(stmt)
         if updated is not None:
             d, other = updated
@@ -371,10 +397,12 @@ class _Pass(S.NodeTransformer):
                 new = S.Expr(value=S.Call(func=S.Attribute(value=S.load(d), attr="update",
                                                            ctx=S.Load()),
                                           args=[self.visit(other)], keywords=[]))
+                self.changed = True
                 return [S.place_unplaced(new, stmt)]
             k, v = self.fresh("key"), self.fresh("value")
             new = _quote(f"for {k}, {v} in dict(E).items():\n    {d}[{k}] = {v}", stmt,
                           E=self.visit(other))
+            self.changed = True
             return [S.place_unplaced(n, stmt) for n in new]
         if isinstance(stmt, S.AugAssign) and isinstance(stmt.target, S.Subscript) and \
                 isinstance(stmt.target.value, S.Name) and \
@@ -398,6 +426,7 @@ class _Pass(S.NodeTransformer):
         more = S.List(elts=[value], ctx=S.Load()) if how == "append" else \
             S.Call(func=S.load("list"), args=[value], keywords=[])
         out += _quote("G[K] = G.get(K, []) + MORE", stmt, G=g, K=key, MORE=more)
+        self.changed = True
         return [S.place_unplaced(n, stmt) for n in out]
 
     def _missing_first(self, stmt):
@@ -409,6 +438,7 @@ class _Pass(S.NodeTransformer):
         target.slice = S.clone(key)
         stmt.value = self.visit(stmt.value)
         out.append(stmt)
+        self.changed = True
         return [S.place_unplaced(n, stmt) for n in out]
 
     def _updated(self, stmt):
@@ -417,15 +447,25 @@ class _Pass(S.NodeTransformer):
         if "dict" in self.local or not self._means(S.load("dict"), dict):
             return None
         if isinstance(stmt, S.AugAssign) and isinstance(stmt.op, S.BitOr) and isinstance(
-                stmt.target, S.Name) and stmt.target.id in self.dicts:
+                stmt.target, S.Name) and stmt.target.id in self.dicts and (
+                    isinstance(stmt.value, S.Dict) and None not in stmt.value.keys or
+                    self._surely_dict(stmt.value)):
             return stmt.target.id, stmt.value
         if isinstance(stmt, S.Expr):
             d = _method_call(stmt.value, "update")
             if d is not None and d.id in self.dicts and len(stmt.value.args) == 1 and \
-                    not stmt.value.keywords and not isinstance(
-                        stmt.value.args[0], (S.Dict, S.Starred)):
+                    not stmt.value.keywords and self._surely_dict(stmt.value.args[0]):
                 return d.id, stmt.value.args[0]
         return None
+
+    def _surely_dict(self, node):
+        """A name surely holding a dict, a dict made here (not a display: idioms.py lowers
+        d.update({...}) as it is), or a display of pairs."""
+        return isinstance(node, S.Name) and node.id in self.dicts or isinstance(
+            node, S.DictComp) or isinstance(node, S.Call) and (
+                self._means(node.func, dict) or self._fromkeys(node)) or isinstance(
+            node, (S.List, S.Tuple)) and all(isinstance(e, S.Tuple) and len(e.elts) == 2
+                                             for e in node.elts)
 
     # -- itertools.accumulate --------------------------------------------------------------
     def _accumulated(self, stmt):
@@ -465,4 +505,5 @@ class _Pass(S.NodeTransformer):
                       f"    if len({acc}) > 0:\n        {total} = STEP\n"
                       f"    {acc}.append({total})", stmt, XS=self.visit(call.args[0]),
                       STEP=step)
+        self.changed = True
         return [S.place_unplaced(n, stmt) for n in out]
