@@ -259,7 +259,10 @@ class _Pass(S.NodeTransformer):
         first, last = min(at for _, at in appends), max(at for _, at in appends)
         if not any(s is bind for s in fdef.body[:first]):
             return False
-        inside = {id(m) for a, _ in appends for m in S.walk(a)}
+        # the receiver of each append (g in g.setdefault(k, []) or g[k]); a g in the key or
+        # the value appended is a read like any other
+        inside = {id(a.value.func.value.func.value if isinstance(a.value.func.value, S.Call)
+                     else a.value.func.value.value) for a, _ in appends}
         for node, parent, at in self.own:
             if not _is_name(node, g) or node is bind.targets[0] or id(node) in inside:
                 continue

@@ -9,6 +9,7 @@ strict xfail, and the README (or the code) is to be fixed."""
 import collections
 import dataclasses
 import functools
+import itertools
 import logging
 import math
 import operator
@@ -391,6 +392,29 @@ def dict_copies(x):
     c = {**d, "c": x[2]}
     e = d.copy()
     return np.sum(q["a"] * d["a"]) + r["b"] * c["c"] * np.sum(c["a"]) + e["b"]
+
+
+def dict_idioms(x):
+    keys = ["a", "b", "a"]
+    groups = {}
+    for k, v in zip(keys, x):
+        groups.setdefault(k, []).append(v)
+    acc = collections.defaultdict(float)
+    rows = collections.defaultdict(list)
+    for k, v in zip(keys, x):
+        acc[k] += v * v
+        rows[k].append(np.sin(v))
+    d = dict.fromkeys(["u", "w"], 0.0)
+    d["u"] += x[0]
+    o = collections.OrderedDict()
+    o["z"] = x[1]
+    other = {"w": x[2] * 2.0}
+    d.update(other)
+    d |= {"v": x[0]}
+    m = {**d, **o}
+    steps = list(itertools.accumulate([x[0], x[1], x[2]], operator.mul))
+    return sum(sum(g) ** 2 for g in groups.values()) + acc["a"] * sum(rows["b"]) + \
+        m["u"] * m["w"] + m["z"] * m["v"] + steps[-1]
 
 
 def returns_a_dict_of_results(x):
@@ -1084,6 +1108,9 @@ WORKS = [
           "tuple(array), dict(a=x), dict(zip(...)), comprehensions, update({k: v}), "
           "update(k=v), setdefault, pop(k[, default])", dicts, X),
     works("dict(d), d.copy(), dict(d, k=v), {**d, \"k\": v}", dict_copies, X),
+    works("g.setdefault(k, []).append(v), collections.defaultdict(float) and (list), "
+          "dict.fromkeys(keys, v), OrderedDict, d.update(other) of a name, d |= e, "
+          "{**a, **b}, list(itertools.accumulate(xs, f))", dict_idioms, X),
     works("a dict of results returned", returns_a_dict_of_results, X),
     works("a dict argument gets a gradient of the same structure", gets_a_dict,
           {"w": X, "b": 0.7}, Y),
@@ -1289,10 +1316,9 @@ def sorts_a_list_passed_in(x, ys):
     return ys[0] * x[0]
 
 
-def updates_from_a_name(x):
+def updates_from_pairs_of_a_name(x, pairs):
     d = {"a": x}
-    other = {"b": x * 2.0}
-    d.update(other)  # refused: updates_from_a_name
+    d.update(pairs)  # refused: updates_from_pairs_of_a_name
     return np.sum(d["b"])
 
 
@@ -1627,7 +1653,8 @@ REFUSED = [
     refused("x.resize(n) of an array another name refers to", resizes_an_alias, X),
     refused("in-place methods other than an array's fill and sort and a list's reverse and "
             "sort: xs.sort() of a list passed in", sorts_a_list_passed_in, X, [2.0, 1.0]),
-    refused("d.update(other) of a name", updates_from_a_name, X),
+    refused("d.update(pairs) of a name not known to hold a dict", updates_from_pairs_of_a_name,
+            X, [("b", 1.0)]),
     refused("lst.pop(i), lst.insert(i, v) or del lst[i] of a list that another name may "
             "also hold", edits_a_list_another_name_may_hold, X),
     refused("attributes of differentiated objects of classes other than dataclasses and "

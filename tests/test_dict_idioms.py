@@ -226,3 +226,14 @@ def test_the_template_code_is_placed_at_the_users_line():
     loop = new.body[1]
     assert {n.lineno for s in loop.body for n in S.walk(s)
             if isinstance(n, (S.stmt, S.expr))} == {loop.body[0].lineno}
+
+
+def test_a_list_of_the_dict_appended_to_another_is_a_read_while_they_grow():
+    fdef, new, _ = _rewrite("""
+        def f(x):
+            g = {}
+            for k, v in zip(KEYS, x):
+                g.setdefault(k, []).append(g.get("a", [v]))
+            return len(g)
+        """)
+    assert new is fdef
