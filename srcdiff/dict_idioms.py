@@ -14,7 +14,8 @@ before):
   - ``d = collections.defaultdict(float)`` (int, list, dict, tuple, or a lambda giving a
     constant or an empty display) and ``d = OrderedDict(...)``, a local bound once and read
     only as a dict is read here (items, methods get/items/keys/values/setdefault/pop/update,
-    len, sorted, list, ..., for headers, ``k in d``): a plain dict, ``{}`` or ``dict(...)``.
+    len, dict, sorted, list, ..., for headers, ``k in d``, ``{**d}``): a plain dict, ``{}``
+    or ``dict(...)``.
     A defaultdict's item read ``d[k]`` is ``d.setdefault(k, default)`` (the item Python's
     __missing__ inserts), and ``d[k] += v`` first runs ``if k not in d: d[k] = default``.
   - ``g.setdefault(k, []).append(v)`` (or ``.extend(vs)``, or ``g[k].append(v)`` of such a
@@ -191,6 +192,9 @@ class _Pass(S.NodeTransformer):
             if isinstance(parent, S.Subscript) and parent.value is node or isinstance(
                     parent, S.Attribute) and parent.attr in _METHODS or isinstance(
                     parent, (S.For, S.comprehension)) and parent.iter is node:
+                continue
+            if isinstance(parent, S.Dict) and any(   # {**d, ...}
+                    k is None and v is node for k, v in zip(parent.keys, parent.values)):
                 continue
             if isinstance(parent, S.Compare) and node in parent.comparators and all(
                     isinstance(op, (S.In, S.NotIn)) for op in parent.ops):

@@ -484,7 +484,16 @@ def helper(d):
     return d["zz"]
 
 
-DIFFERENTIATED = [setdefault_rows, setdefault_scalars, fromkeys_zero, fromkeys_none, update_pop, get_default, merge_star, defaultdict_list, defaultdict_float, collections_defaultdict, ordered, sorted_items, dict_kw, dict_ior, sorted_keys, values_list, min_key, list_extend, list_iadd, list_mul, list_index_count, list_copy, list_reversed, sum_start, any_all, any_all_list, enumerate_start, accumulate, accumulate_mul, product_ranges, reduce_add, reduce_lambda, map_tanh, sorted_lambda, sorted_rows, dd_missing_len, update_pairs, dd_aug_array, dd_lambda, merge_nonstr, merge_middle, accumulate_initial, accumulate_lambda, accumulate_max, accumulate_array, ior_name, ior_array_bool, groups_arrays, groups_extend]
+DIFFERENTIATED = [setdefault_rows, setdefault_scalars, fromkeys_zero, fromkeys_none, update_pop,
+                  get_default, merge_star, defaultdict_list, defaultdict_float,
+                  collections_defaultdict, ordered, sorted_items, dict_kw, dict_ior, sorted_keys,
+                  values_list, min_key, list_extend, list_iadd, list_mul, list_index_count,
+                  list_copy, list_reversed, sum_start, any_all, any_all_list, enumerate_start,
+                  accumulate, accumulate_mul, product_ranges, reduce_add, reduce_lambda, map_tanh,
+                  sorted_lambda, sorted_rows, dd_missing_len, update_pairs, dd_aug_array,
+                  dd_lambda, merge_nonstr, merge_middle, accumulate_initial, accumulate_lambda,
+                  accumulate_max, accumulate_array, ior_name, ior_array_bool, groups_arrays,
+                  groups_extend]
 
 
 @pytest.mark.parametrize("f", DIFFERENTIATED, ids=lambda f: f.__name__)
@@ -492,7 +501,12 @@ def test_the_idiom_differentiates_in_both_modes_to_second_order(f):
     on_args(f, (X,), (0,))
 
 
-REFUSED = {alias_inside: 'can only append to a local list', stored_before: 'can only append to a local list', alias_named: 'would change g too', update_pairs_name: 'given a dict display or keywords', fromkeys_list: 'can only append to a local list', dd_dict_of_list_read_in_loop: 'can only append to a local list'}
+REFUSED = {alias_inside: 'can only append to a local list',
+           stored_before: 'can only append to a local list',
+           alias_named: 'would change g too',
+           update_pairs_name: 'given a dict display or keywords',
+           fromkeys_list: 'can only append to a local list',
+           dd_dict_of_list_read_in_loop: 'can only append to a local list'}
 
 
 @pytest.mark.parametrize("f", sorted(REFUSED, key=lambda f: f.__name__), ids=lambda f: f.__name__)
@@ -500,7 +514,12 @@ def test_what_srcdiff_cannot_follow_is_refused_at_the_users_line(f):
     refused_in_both_modes(f, (X,), (0,), REFUSED[f])
 
 
-REFUSED_WHEN_RUN = {fromkeys_shared: 'another name here may hold', merge_then_mutate: 'another name here may hold', merge2_then_mutate: 'another name here may hold', update_then_mutate: 'another name here may hold', ior_then_mutate: 'another name here may hold', fromkeys_shared_name: 'another name here may hold'}
+REFUSED_WHEN_RUN = {fromkeys_shared: 'another name here may hold',
+                    merge_then_mutate: 'another name here may hold',
+                    merge2_then_mutate: 'another name here may hold',
+                    update_then_mutate: 'another name here may hold',
+                    ior_then_mutate: 'another name here may hold',
+                    fromkeys_shared_name: 'another name here may hold'}
 
 
 @pytest.mark.parametrize("f", sorted(REFUSED_WHEN_RUN, key=lambda f: f.__name__),
