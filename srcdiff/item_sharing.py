@@ -33,8 +33,8 @@ class ItemSharing:
         holders: the names whatever was put into `name` at key k may come from (its
         display's entry, `name[k] = a`, `name.append(a)`, `name.update(w=a)`, `dict(w=a)`,
         a helper's result holding a) unless that value is new (`np.array(...)`, `x * 2.0`, a
-        display: nobody else holds it), and the names taking items out of it (w = name[k], a loop over it, unpacking it). Another
-        constant key than k is another item. The items of what name copies are name's too
+        display: nobody else holds it), and the names taking items out of it (w = name[k], a
+        loop over it, unpacking it). Another constant key than k is another item. The items of what name copies are name's too
         (`name = dict(a)`, `a.copy()`, `list(a)`, `a + b` of lists, a comprehension over a,
         `for k, v in a.items(): name[k] = v`): what went into a is followed as well."""
         from .repeated_items import held_names, holders   # (an item updated)
