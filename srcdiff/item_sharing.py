@@ -28,15 +28,15 @@ class ItemSharing:
     """Who else may hold an item updated in place (a mixin of lower.Lowerer)."""
 
     def _items_may_be_shared(self, base, update):
-        """Whether another name may hold the item `name[k]` and be read after `update`
-        (`name[k] op= v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its
-        holders: the names whatever was put into `name` at key k may come from (its
-        display's entry, `name[k] = a`, `name.append(a)`, `name.update(w=a)`, `dict(w=a)`,
-        a helper's result holding a) unless that value is new (`np.array(...)`, `x * 2.0`, a
-        display: nobody else holds it), and the names taking items out of it (w = name[k], a
-        loop over it, unpacking it). Another constant key than k is another item. The items of what name copies are name's too
-        (`name = dict(a)`, `a.copy()`, `list(a)`, `a + b` of lists, a comprehension over a,
-        `for k, v in a.items(): name[k] = v`): what went into a is followed as well."""
+        """Whether another name may hold the item `name[k]` and be read after `update` (`name[k] op=
+        v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its holders: the names whatever
+        was put into `name` at key k may come from (its display's entry, `name[k] = a`,
+        `name.append(a)`, `name.update(w=a)`, `dict(w=a)`, a helper's result holding a) unless that
+        value is new (`np.array(...)`, `x * 2.0`, a display: nobody else holds it), and the names
+        taking items out of it (w = name[k], a loop over it, unpacking it). Another constant key
+        than k is another item. The items of what name copies are name's too (`name = dict(a)`,
+        `a.copy()`, `list(a)`, `a + b` of lists, a comprehension over a, `for k, v in a.items():
+        name[k] = v`): what went into a is followed as well."""
         from .repeated_items import held_names, holders   # (an item updated)
         while isinstance(base, S.Subscript):
             base = base.value
