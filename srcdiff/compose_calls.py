@@ -173,6 +173,13 @@ def _static_argument(lowerer, node):
                                 hint=f"define {node.id} at module level with {free} as "
                                      f"parameters, and pass them: srcdiff.grad({node.id})"
                                      f"(w, {free}) differentiates through them too")
+        if local is not None:   # (a LocalFunction has no run-time object to transform)
+            raise lowerer.error(node, f"srcdiff makes a derivative inside a differentiated "
+                                f"function only of a function defined at module level or "
+                                f"passed in: {node.id} is defined in this function",
+                                hint=f"define {node.id} at module level (it reads none of "
+                                     f"this function's variables); srcdiff.grad({node.id}) "
+                                     "here then differentiates through it")
     raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
                         "takes functions by name and constant options",
                         hint="make the derivative once outside (g = srcdiff.grad(inner)) and "

@@ -372,3 +372,19 @@ def test_a_derivative_bound_twice_or_with_computed_options_stays_refused_at_its_
         srcdiff.grad(derivative_with_options_computed_here)(W0, 0)
     assert_located(info.value, derivative_with_options_computed_here, 1,
                    "gradient = srcdiff.grad(inner_loss, wrt=k)")
+
+
+def grad_of_a_lambda_defined_here(q):
+    potential = lambda x: 0.5 * np.sum(x ** 2) + np.sum(np.cos(x))   # noqa: E731
+    return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)
+
+
+def test_a_transform_of_a_function_defined_here_reading_nothing_says_to_define_it_outside():
+    # was "takes functions by name and constant options", hint "make the derivative once
+    # outside": potential is a function, given by name
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="potential is defined in this "
+                       "function") as info:
+        srcdiff.grad(grad_of_a_lambda_defined_here)(W0)
+    assert_located(info.value, grad_of_a_lambda_defined_here, 2,
+                   "return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)")
+    assert "define potential at module level" in info.value.hint
