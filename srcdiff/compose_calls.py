@@ -23,12 +23,16 @@ from .wrt import _signature
 
 def derivative_called(lowerer, func):
     """The plain function to differentiate through when the callee `func` (a node) is a
-    derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level
-    or in a closure), or `srcdiff.grad(inner, ...)` written at the call, made here once.
+    derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level,
+    in a closure, or once in the function itself: _bound_transform), or `srcdiff.grad(inner, ...)` written at the call, made here once.
     None for any other callee."""
     from . import syntax as S
     from .derivative import Composite, Derivative
     obj = None
+    if isinstance(func, S.Name) and func.id in lowerer.locals:
+        bound = _bound_transform(lowerer, func.id)   # g = srcdiff.grad(inner) in here
+        if bound is not None:
+            return derivative_called(lowerer, bound)
     if isinstance(func, S.Call) and isinstance(func.func, (S.Name, S.Attribute)):
         maker = _static(lowerer, func.func)
         if maker not in _MAKERS:
@@ -123,6 +127,19 @@ def _called_function(obj):
     return fn
 
 
+def _bound_transform(lowerer, name):
+    """The call `srcdiff.grad(inner, ...)` (any transform) that the local `name` is bound to,
+    where the function binds it there once and nowhere else (not a parameter): a call of
+    `name` can only run with that derivative in it. None otherwise."""
+    from . import syntax as S
+    from .object_lists import _single_bindings
+    value = _single_bindings(lowerer).get(name)
+    if isinstance(value, S.Call) and isinstance(value.func, (S.Name, S.Attribute)) and \
+            _static(lowerer, value.func) in _MAKERS:
+        return value
+    return None
+
+
 def _static(lowerer, node):
     if lowerer._global_path(node) is None:
         return None
@@ -156,6 +173,13 @@ def _static_argument(lowerer, node):
                                 hint=f"define {node.id} at module level with {free} as "
                                      f"parameters, and pass them: srcdiff.grad({node.id})"
                                      f"(w, {free}) differentiates through them too")
+        if local is not None:   # (a LocalFunction has no run-time object to transform)
+            raise lowerer.error(node, f"srcdiff makes a derivative inside a differentiated "
+                                f"function only of a function defined at module level or "
+                                f"passed in: {node.id} is defined in this function",
+                                hint=f"define {node.id} at module level (it reads none of "
+                                     f"this function's variables); srcdiff.grad({node.id}) "
+                                     "here then differentiates through it")
     raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
                         "takes functions by name and constant options",
                         hint="make the derivative once outside (g = srcdiff.grad(inner)) and "

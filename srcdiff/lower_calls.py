@@ -69,6 +69,10 @@ class CallLowering:
             method = fobjects.bound_method_call(self, node)   # m = layer.forward; m(x)
             if method is not None:
                 return self._call(method, out, discard)
+            from .markers import provided   # g = srcdiff.grad(inner) here: compose_calls
+            derived = provided("derivative_called")(self, func)
+            if derived is not None:
+                return self._derivative_call(node, derived, out, discard)
             shown = self.spelled.get(func.id, func.id)   # g, not the comprehension's g_1
             raise self.error(node, f"srcdiff cannot tell which function {shown!r} holds "
                              "before the code runs (it is bound more than once, or to a value "

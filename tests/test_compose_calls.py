@@ -313,3 +313,78 @@ def test_a_derivative_of_a_function_with_a_keyword_only_parameter_called_inside(
     # the function a call lowers to was def grad_scaled_cosine(x, *, s=...), called with s
     # by position: "takes 1 positional argument but 2 were given" (a TypeError)
     check(f, np.array([0.3, -1.2, 0.7]))
+
+
+# --- a derivative made once inside the function, then called (HMC's leapfrog) -------------
+def leapfrog_made_inside(q):
+    gradient = srcdiff.grad(inner_loss)   # bound once, here
+    p = -0.5 * 0.1 * gradient(q, DATA)
+    for _ in range(3):
+        q = q + 0.1 * p
+        p = p - 0.1 * gradient(q, DATA)
+    return outer_loss(q) + np.sum(p ** 2)
+
+
+def a_helper_binding_the_function_passed(loss, w, x):
+    step = srcdiff.grad(loss)
+    return w - 0.1 * step(w, x)
+
+
+def made_inside_a_helper(w):
+    return outer_loss(a_helper_binding_the_function_passed(inner_loss, w, DATA))
+
+
+def value_and_gradient_bound_inside(w):
+    both = srcdiff.value_and_grad(inner_loss, wrt="x")
+    value, gradient = both(w, DATA * w)
+    return value * np.sum(gradient * w)
+
+
+@pytest.mark.parametrize("loss", [leapfrog_made_inside, made_inside_a_helper,
+                                  value_and_gradient_bound_inside])
+def test_a_derivative_bound_once_inside_and_called(loss):
+    # leapfrog_made_inside was refused: "srcdiff cannot tell which function 'gradient'
+    # holds before the code runs (it is bound more than once, or to a value computed here)"
+    check(loss, W0)
+
+
+def rebound_derivative(w, flag):
+    gradient = srcdiff.grad(inner_loss)
+    if flag:
+        gradient = srcdiff.grad(outer_loss_with_data)
+    return np.sum(gradient(w, DATA))
+
+
+def outer_loss_with_data(w, x):
+    return np.sum(np.sin(w * x))
+
+
+def derivative_with_options_computed_here(w, k):
+    gradient = srcdiff.grad(inner_loss, wrt=k)
+    return np.sum(gradient(w, DATA))
+
+
+def test_a_derivative_bound_twice_or_with_computed_options_stays_refused_at_its_line():
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="bound more than once") as info:
+        srcdiff.grad(rebound_derivative)(W0, True)
+    assert_located(info.value, rebound_derivative, 4, "return np.sum(gradient(w, DATA))")
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="constant options") as info:
+        srcdiff.grad(derivative_with_options_computed_here)(W0, 0)
+    assert_located(info.value, derivative_with_options_computed_here, 1,
+                   "gradient = srcdiff.grad(inner_loss, wrt=k)")
+
+
+def grad_of_a_lambda_defined_here(q):
+    potential = lambda x: 0.5 * np.sum(x ** 2) + np.sum(np.cos(x))   # noqa: E731
+    return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)
+
+
+def test_a_transform_of_a_function_defined_here_reading_nothing_says_to_define_it_outside():
+    # was "takes functions by name and constant options", hint "make the derivative once
+    # outside": potential is a function, given by name
+    with pytest.raises(srcdiff.UnsupportedCodeError, match="potential is defined in this "
+                       "function") as info:
+        srcdiff.grad(grad_of_a_lambda_defined_here)(W0)
+    assert_located(info.value, grad_of_a_lambda_defined_here, 2,
+                   "return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)")
+    assert "define potential at module level" in info.value.hint
