@@ -16,6 +16,7 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
+from .class_calls import own_class_call
 from . import generators, idioms, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
@@ -52,6 +53,9 @@ class CallLowering:
 
     def _call(self, node, out, discard):
         func = node.func
+        made = own_class_call(self, node, out, discard)   # type(self)(...): its class
+        if made is not None:
+            return made
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
         if isinstance(func, S.Name) and func.id in self.local_functions:

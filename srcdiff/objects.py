@@ -146,12 +146,26 @@ def _made_by_its_class(lw, node):
     return isinstance(obj, type) or _is_record_of(obj)
 
 
+def receiver(lw, func):
+    """obj where `func` is `type(obj)` (the builtin) or `obj.__class__`, else None."""
+    if isinstance(func, S.Attribute) and func.attr == "__class__":
+        return func.value
+    if isinstance(func, S.Call) and len(func.args) == 1 and not func.keywords and \
+            isinstance(func.func, S.Name) and func.func.id not in lw.locals and \
+            not isinstance(func.args[0], S.Starred) and \
+            lw._global_path(func.func) is not None and lw._static_value(func.func) is type:
+        return func.args[0]
+    return None
+
+
 def class_of(lw, node, seen):
     if lw.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)):
         from .operator_methods import operator_class   # v + w: what v.__add__(w) makes
         cls = operator_class(lw, node, seen, class_of)   # (v bound once and updated by v += w)
         if cls is not None:
             return cls
+    if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
+        return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
