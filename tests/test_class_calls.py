@@ -119,3 +119,39 @@ def test_a_class_it_cannot_tell_is_refused_at_the_line(mode):
     err = refusal(type_of_a_number, (X, 2.0), mode)
     assert "cannot tell which class type(c) is before the code runs" in str(err), str(err)
     assert err.line.strip() == "return np.sum(type(c)(x[0]) * x)"
+
+
+class Scaled:   # alternate constructors, a property, an override calling super()
+    def __init__(self, w):
+        self.w = w
+
+    @staticmethod
+    def make(w):
+        return Scaled(w)
+
+    @classmethod
+    def from_scale(cls, w, s):
+        return cls(w * s)
+
+    @property
+    def squared(self):
+        return self.w * self.w
+
+    def apply(self, x):
+        return self.w * x
+
+
+class Twice(Scaled):
+    def apply(self, x):
+        return super().apply(x) * 2.0 + x
+
+
+def other_ways_to_make_and_call(x):
+    a = Scaled.from_scale(x, 2.0)
+    b = Scaled.make(np.sin(x))
+    return np.sum(a.squared + b.apply(x)) + np.sum(Twice(x).apply(x))
+
+
+def test_alternate_constructors_a_property_and_super_in_an_override():
+    # issue #13's item 7 forms, which followed before type(self)(...) did: kept following
+    check(other_ways_to_make_and_call, X.copy())
