@@ -1,14 +1,16 @@
-"""Functions held in a field of the objects of a list passed in (stage 3, lower: called by
-lower_calls.py and derivative.py). Takes the lowering's state, a call `p.act(...)` where p is
-an item of such a list (`for p in layers:`) and the list's values when the code is
-compiled (derivative.py reads them); gives back the facts read from the list (`layers[].act`: the function every item
-holds, or the functions the items hold), the lowered call (a branch per function where the
-items hold several), or None where the call is of another form (field_calls.py then
-follows it or refuses it).
+"""Functions held in a field of the objects of a list passed in or made here (stage 3,
+lower: called by lower_calls.py and derivative.py). Takes the lowering's state, a call
+`p.act(...)` where p is an item of such a list (`for p in layers:`) and the list's values
+when the code is compiled (derivative.py reads them); gives back the facts read from the
+list (`layers[].act`: the function every item holds, or the functions the items hold), the
+lowered call (a branch per function where the items hold several), or None where the call
+is of another form (field_calls.py then follows it or refuses it).
 
 `Layer(w, act=numpy.tanh)` objects in a list passed in: the functions their fields hold
 are read from the values passed, as field_calls.field_facts reads those of an object passed
-in, and are part of what the code is compiled for. Where every item holds the same
+in, and are part of what the code is compiled for; in a list made here (a display, a
+comprehension, one grown only by its own .append calls), the function each item's call
+gives the field (or its default: field_calls._given). Where every item holds the same
 function, the call is the call of that function (checked where it runs: the field read
 must hold it, runtime_fields.check_field_function); where they hold several, it is a
 branch per function on the field's value (`if act is numpy.tanh:`, the exact object), the
@@ -69,16 +71,55 @@ def item_facts(lw, node, name):
     methods called on it: {name.attr: Known(fn)}."""
     key = list_key(lw, node)
     if key is None:
-        return {}
+        made = _made_items(lw, node)
+        fields = _fields(lw, made[0]) if made else ()
+        found = {a: _given_functions(lw, made, a) for a in fields}
+        return {f"{name}.{a}": fns[0] for a, fns in found.items() if fns and len(fns) == 1}
     stem = key + "[]."
     return {name + "." + k[len(stem):]: v for k, v in lw.known_types.items()
             if k.startswith(stem) and isinstance(v, values.Known)}
+
+
+def _made_items(lw, node):
+    """The item expressions of the list made here (a display, a comprehension, grown only
+    by its own .append calls: objects' _local_items) the loop item `node` iterates, else
+    None."""
+    from .objects import _local_items
+    loop = _only_loop_binding(lw, node.id) if isinstance(node, S.Name) else None
+    return _local_items(lw, loop[0]) if loop is not None else None
+
+
+def _fields(lw, item):
+    from .objects import class_of
+    from .records import record_fields
+    cls = class_of(lw, item, set())
+    return tuple(record_fields(cls) or ()) if isinstance(cls, type) else ()
+
+
+def _given_functions(lw, items, attr):
+    """The distinct functions (Known, in the items' order) each item made here gives its
+    field `attr` (`Layer(w, np.tanh)`, or the field's default), or None where one cannot
+    be told."""
+    from .field_calls import _given
+    from .objects import class_of
+    found = []
+    for e in items:
+        cls = class_of(lw, e, set())
+        fn = _given(lw, e, cls, attr) if isinstance(cls, type) else None
+        if fn is None or isinstance(fn, values.LocalPartial):
+            return None
+        if not any(fn is k.obj for k in found):
+            found.append(values.Known(fn))
+    return found
 
 
 def choices(lw, node, attr):
     """The functions the field `attr` of the loop item `node` may hold: a list of Known (one
     where every item holds the same), or None where nothing was read for it."""
     key = list_key(lw, node)
+    if key is None:   # a list made here: what each item was given
+        made = _made_items(lw, node)
+        return _given_functions(lw, made, attr) if made else None
     known = lw.known_types.get(f"{key}[].{attr}") if key is not None else None
     if isinstance(known, values.Known):
         return [known]

@@ -117,3 +117,29 @@ def test_the_code_is_compiled_for_the_functions_the_items_hold():
     np.testing.assert_allclose(grad(X.copy(), other),
                                srcdiff.grad(field_called)(X.copy(), other))
     assert not np.allclose(first, grad(X.copy(), other))
+
+
+def made_here(x, w):
+    layers = [Layer(w, np.tanh), Layer(w * 2.0, softish), Layer(w - 1.0, np.tanh)]
+    for p in layers:
+        x = p.act(p.w * x)
+    return np.sum(x)
+
+
+def made_by_a_comprehension(x, w):
+    layers = [Dense(w * k) for k in (1.0, 2.0)]   # the field's default, np.tanh
+    for layer in layers:
+        x = layer.forward(x)
+    return np.sum(x)
+
+
+def called_objects_made_here(x, w):
+    for layer in [Layer(w, np.sin), Layer(w + 1.0, softish)]:
+        x = layer(x)
+    return np.sum(x)
+
+
+@pytest.mark.parametrize("f", [made_here, made_by_a_comprehension, called_objects_made_here])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_functions_in_fields_of_a_list_made_here(f, wrt):
+    check(f, X.copy(), X + 0.5, wrt=wrt)
