@@ -5,7 +5,7 @@ objects and functions passed in, what the emitted code was specialised on (`kind
 
 `call_key` is one cheap pass over the arguments, run on every call: arrays and plain
 values are keyed by a type test, everything else by `kind`, which asks values.py,
-objects.py and field_calls.py (imported there, where such a value is first met) for the
+objects.py, field_calls.py and item_fields.py (imported there, where such a value is first met) for the
 classes of the objects a container holds, and for the function a function value means.
 """
 from .markers import is_user_object
@@ -47,8 +47,9 @@ def kind(value):
         from .objects import object_facts
         from .values import function_items
         from .field_calls import field_facts
+        from .item_fields import item_field_facts   # the functions its items' fields hold
         facts = {**object_facts("", value), **function_items("", value),
-                 **field_facts("", value)}
+                 **field_facts("", value), **item_field_facts("", value)}
         if facts:   # the classes of the objects it holds (values.py)
             return (type(value),) + tuple(sorted(facts.items(), key=lambda kv: kv[0]))
         return type(value)

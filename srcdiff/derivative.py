@@ -180,6 +180,9 @@ class Derivative(DerivativeBase):
             if _is_user_object(a):   # (field_facts has none of anything else: no import)
                 from .field_calls import field_facts
                 known.update(field_facts(n, a))   # the functions an object's fields hold
+            if type(a) in (list, tuple) or _is_user_object(a):   # layers[].act: its items'
+                from .item_fields import item_field_facts
+                known.update(item_field_facts(n, a))
         passed = set(names[:len(args)]) | set(kwargs)
         for n, p in self._user_signature.parameters.items():
             if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)

@@ -17,8 +17,8 @@ that function as it does on a function passed as a value (values.py):
 The call names the function itself (numpy.tanh), or a name the emitted module binds to it
 (a partial, a function of __main__): the code is compiled for that object. Where the
 function a field holds cannot be told before the code runs (a partial made here, a field
-of a list's items, a function that calls setattr), the call is refused at the user's line,
-saying so.
+of the items of a list item_fields.py cannot read, a function that calls setattr), the call
+is refused at the user's line, saying so.
 """
 import dataclasses
 import inspect

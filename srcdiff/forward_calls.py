@@ -50,7 +50,7 @@ class CallTangents:
             state.kill(name)
             return []
         if stmt.sd.kind == Kind.CALL and stmt.sd.dynamic_method:
-            from .objects import method_refusal   # what to write instead
+            from .method_refusals import method_refusal   # what to write instead
             raise method_refusal(self.src, stmt)
         template = rules.lookup("forward", func)
         if template is None and stmt.sd.kind == Kind.CALL and callables.is_user_function(func):

@@ -16,7 +16,8 @@ derivative is differentiated, is the call `m(x)`.
 """
 import dataclasses
 import functools
-from . import generators, idioms, named_tuples, out_writes, records, rules
+from .class_calls import own_class_call
+from . import generators, idioms, item_fields, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues, variadic as fvariadic
@@ -52,6 +53,9 @@ class CallLowering:
 
     def _call(self, node, out, discard):
         func = node.func
+        made = own_class_call(self, node, out, discard)   # type(self)(...): its class
+        if made is not None:
+            return made
         if isinstance(func, S.Attribute) and self._global_path(func) is None:
             return self.method_call(node, out, discard)
         if isinstance(func, S.Name) and func.id in self.local_functions:
@@ -437,12 +441,17 @@ class CallLowering:
         if isinstance(cls, type):
             from . import field_calls   # p.act(x): the function a field holds, not a method
             field_calls.note_fields(self, func.value, base)
-            stmt = field_calls.call_field(self, node, base, cls, out, discard)
+            item_fields.note_items(self, func.value, base)   # self.act in layer(x)
+            stmt = item_fields.call_item_field(self, node, base, cls, out, discard) or \
+                field_calls.call_field(self, node, base, cls, out, discard)   # for p in ps
             if stmt is not None:
                 return stmt
             from . import state_methods   # cell.step(x) setting self.h: state_methods.py
+            def one(b, c, o):   # (item_fields: a branch per function a field holds)
+                return self._class_method(node, b, c, args, keywords, o, discard)
             stmt = state_methods.call(self, node, base, cls, args, keywords, out, discard) or \
-                self._class_method(node, base, cls, args, keywords, out, discard)
+                item_fields.call_item_method(self, node, base, cls, out, discard, one) or \
+                one(base, cls, out)
             if stmt is not None:
                 return stmt
         expanded = idioms.expand_method(self, node, base, args, out, discard)  # d.get, x.item

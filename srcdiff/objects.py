@@ -1,12 +1,11 @@
 """Objects in differentiated code: the classes srcdiff knows them by, and calls of their
 methods; records, the objects whose fields carry gradients, are records.py's (stage 3,
-lower, with the adjoint stages reading its refusal: called by lower_calls.py, desugar.py,
-values.py, records.py, reverse_calls.py, forward_calls.py, program.py, derivative.py and
-transform.py). Takes the lowering's state (the function, the facts read from the arguments
-passed) and a node; gives back an object's class (`object_class` / `class_of`), the classes
-of a list's items (`item_classes`), the lowered dispatch of a method call over them, the
-facts read from a value passed (`object_facts`) or the located refusal of a method whose
-object's class is unknown (`method_refusal`).
+lower: called by lower_calls.py, desugar.py, values.py, records.py, program.py,
+derivative.py and transform.py). Takes the lowering's state (the function, the facts read
+from the arguments passed) and a node; gives back an object's class (`object_class` /
+`class_of`), the classes of a list's items (`item_classes`), the lowered dispatch of a
+method call over them, or the facts read from a value passed (`object_facts`). The located
+refusal of a method whose object's class is unknown is method_refusals.py's.
 
 A method is differentiated from the source of the class's function, so srcdiff must know
 an object's class before the code runs. Besides a parameter's class (api.py), it knows:
@@ -147,12 +146,26 @@ def _made_by_its_class(lw, node):
     return isinstance(obj, type) or _is_record_of(obj)
 
 
+def receiver(lw, func):
+    """obj where `func` is `type(obj)` (the builtin) or `obj.__class__`, else None."""
+    if isinstance(func, S.Attribute) and func.attr == "__class__":
+        return func.value
+    if isinstance(func, S.Call) and len(func.args) == 1 and not func.keywords and \
+            isinstance(func.func, S.Name) and func.func.id not in lw.locals and \
+            not isinstance(func.args[0], S.Starred) and \
+            lw._global_path(func.func) is not None and lw._static_value(func.func) is type:
+        return func.args[0]
+    return None
+
+
 def class_of(lw, node, seen):
     if lw.objects_read and isinstance(node, (S.BinOp, S.UnaryOp, S.Subscript, S.Name)):
         from .operator_methods import operator_class   # v + w: what v.__add__(w) makes
         cls = operator_class(lw, node, seen, class_of)   # (v bound once and updated by v += w)
         if cls is not None:
             return cls
+    if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
+        return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
@@ -457,42 +470,3 @@ def object_facts(name, value):
                 facts[f"{name}.{attr}"] = type(v)
     return facts
 
-
-def method_refusal(src, stmt):
-    """The located error for `obj.m(...)` carrying a derivative where srcdiff could not tell
-    obj's class before the code runs (read by reverse_calls.py and forward_calls.py): what
-    it follows, and what to write instead."""
-    from .errors import NoRuleError
-    value = stmt.value
-    method = value.func.attr
-    held = value.func.value.id if isinstance(value.func.value, S.Name) else None
-    if held not in {n.id for n in S.walk(src.node) if isinstance(n, S.Name)}:
-        held = _written(src, stmt.sd.line, method)   # a temporary: the user's expression
-    call = f"{held}.{method}(...)" if held else f".{method}(...)"
-    held = held or "the object"
-    return src.error(
-        stmt.sd.line, f"srcdiff does not know the derivative of the method .{method}(): it "
-        f"cannot tell the class of {held} before the code runs (it follows a method of "
-        "your own class on an argument, an object made here, or an item of a list passed "
-        "in or made here by a display, a comprehension or .append calls, and given to no "
-        "other function)",
-        hint=f"build the objects' list here (a display, a comprehension or .append calls "
-             f"on a list no other function is given), or pass it in, then call {call} on "
-             "its items; for a "
-             "NumPy value, call the numpy function instead, or register a rule",
-        cls=NoRuleError)
-
-
-def _written(src, line, method):
-    """The user's expression for the object of the call `....method(...)` at `line`
-    (`layers[0]`, `Layer(w)`), or None where it cannot be read back."""
-    for n in S.walk(src.node):
-        if isinstance(n, S.Call) and isinstance(n.func, S.Attribute) and \
-                n.func.attr == method and getattr(n, "lineno", None) == line:
-            from .emit import to_source
-            try:
-                text = to_source(S.Expr(value=S.clone(n.func.value))).strip()
-            except Exception:
-                return None
-            return text if text and "\n" not in text else None
-    return None

@@ -2,7 +2,8 @@
 lower.py's Lowerer.stmt). Takes the Lowerer and one statement of the user's; gives back the
 statement (`v += w` on an object: the assignment it means, operator_lowering.update),
 or raises a located refusal where the statement writes an item of an object whose class
-defines `__setitem__`, loops over one defining `__iter__` (or `__getitem__`), or hands one
+defines `__setitem__`, loops over one defining `__iter__` (or `__getitem__`) that
+object_loops.py does not follow (its loop is then over what `__iter__` gives), or hands one
 to `float()`, `int()`, `complex()` or a NumPy function where its class defines
 `__float__`, `__int__`, `__complex__` or `__array__`.
 
@@ -38,6 +39,8 @@ def check(lw, stmt):
             _refuse_if(lw, node, node.value, ("__setitem__", "__delitem__"),   # v[i] is
                        "write into")   # v.__getitem__(i): operator_methods.py)
         elif isinstance(node, (S.For, S.comprehension)):
+            from .object_loops import iterated   # for p in params: its __iter__'s loop
+            node.iter = iterated(lw, node.iter) or node.iter
             _refuse_if(lw, node, node.iter, ("__iter__", "__getitem__"), "loop over")
         elif isinstance(node, S.Call) and node.args and \
                 isinstance(node.func, (S.Name, S.Attribute)) and \
@@ -73,7 +76,8 @@ def _numpy(func):
 
 
 def _refuse_if(lw, node, operand, methods, doing):
-    if not methods or not isinstance(operand, S.Name):
+    if not methods or not isinstance(operand, (S.Name, S.Call) if doing == "loop over"
+                                     else S.Name):   # for p in Pair(a, b): its __iter__
         return
     cls = class_of(lw, operand, set())
     if cls is None or not is_user_class(cls):
@@ -81,9 +85,10 @@ def _refuse_if(lw, node, operand, methods, doing):
     found = next((m for m in methods if any(m in vars(k) for k in cls.__mro__[:-1]
                                             if is_user_class(k))), None)   # (not tuple's)
     if found is not None:
-        raise lw.error(node, f"srcdiff cannot {doing} {operand.id}, an object of your class "
+        shown = S.spell(operand)
+        raise lw.error(node, f"srcdiff cannot {doing} {shown}, an object of your class "
                        f"{cls.__name__}: Python calls its {found} there, which srcdiff does "
                        "not follow (it follows methods called by name)",
                        hint=f"call a method of {cls.__name__} by name "
-                            f"({operand.id}.at(i), {operand.id}.values()), or read its "
+                            f"({shown}.at(i), {shown}.values()), or read its "
                             "array field")

@@ -66,7 +66,7 @@ class CallAdjoints:
         value = stmt.value
         args, keywords = analyze.call_parts(value)
         if stmt.sd.kind == Kind.CALL and stmt.sd.dynamic_method:
-            from .objects import method_refusal   # what to write instead
+            from .method_refusals import method_refusal   # what to write instead
             raise method_refusal(self.src, stmt)
         template = rules.lookup("reverse", func)
         if template is None and func is not None and rules.is_nondifferentiable(func):

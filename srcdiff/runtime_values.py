@@ -223,10 +223,49 @@ def _plain_record(value):
                         "types", "dask", "numba")
 
 
+def cycle_path(value, name):
+    """Where a record or container to differentiate holds itself (`node.parent = node`, or a
+    longer cycle): the path that leads back, as "node.parent is node"; None where it holds
+    no cycle. Its derivative would be a structure without end, so it is refused (and the
+    checks below, which walk the fields, would recurse without end)."""
+    seen, stack = {}, [(value, name, False)]   # seen: id -> path, of the objects on the path
+    while stack:
+        v, path, leaving = stack.pop()
+        if leaving:
+            seen.pop(id(v), None)
+            continue
+        if isinstance(v, (list, tuple, dict)):
+            parts = [(x, f"{path}[{k!r}]") for k, x in
+                     (v.items() if isinstance(v, dict) else enumerate(v))]
+        elif is_record(v) or _plain_record(v):
+            names = tuple(vars(v)) if _plain_record(v) else _names(v, None)
+            parts = [(getattr(v, f), f"{path}.{f}") for f in names if hasattr(v, f)]
+        else:
+            continue
+        if id(v) in seen:
+            return f"{path} is {seen[id(v)]}"
+        seen[id(v)] = path
+        stack.append((v, path, True))
+        stack.extend((x, p, False) for x, p in reversed(parts))
+    return None
+
+
+def _refuse_cycle(value, name):
+    path = cycle_path(value, name)
+    if path is not None:
+        raise TypeError(f"cannot differentiate with respect to {name}: it holds itself "
+                        f"({path}), so its derivative would have no end; give the function "
+                        "the fields to differentiate (arrays, or records that hold no "
+                        "cycle), and keep the links between objects in an argument not "
+                        "differentiated")
+
+
 def check_record(value, name, check_differentiable, fields=None):
     """A record to differentiate: at least one field carries a derivative (a float array
     or number, a record, or a container of them), each number or array checked by
-    `check_differentiable` (runtime's); `fields` as in finalize_record."""
+    `check_differentiable` (runtime's); `fields` as in finalize_record. One that holds
+    itself is refused (cycle_path)."""
+    _refuse_cycle(value, name)
     names = [f for f in _names(value, fields) if _carries(getattr(value, f))]
     if not names:
         raise TypeError(f"cannot differentiate with respect to {name}: the "
@@ -252,7 +291,9 @@ def _check_field(v, name, check_differentiable):
 def check_items(value, name, check_differentiable):
     """A list, tuple or dict of records to differentiate (records.py): each record checked
     as check_record checks one passed alone, each number or array by
-    `check_differentiable`; one holding nothing that carries a derivative is refused."""
+    `check_differentiable`; one holding nothing that carries a derivative, or holding
+    itself (cycle_path), is refused."""
+    _refuse_cycle(value, name)
     if not _carries(value):
         raise TypeError(f"cannot differentiate with respect to {name}: the "
                         f"{type(value).__name__} holds no float array or number")

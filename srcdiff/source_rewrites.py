@@ -135,6 +135,24 @@ def _may_map(counted, fdef, lookup):
     if not counted.called.isdisjoint(_MAPS) or any(rest and rest[-1] in _MAPS
                                                    for _, rest in counted.chains):
         return True
-    if any(s.__class__ is S.FunctionDef and s.decorator_list for s in fdef.body):
+    if _decorated_def(fdef.body):   # (a def in a loop or branch too)
         return True
     return any(isinstance(lookup(n), numpy.vectorize) for n in counted.called)
+
+
+def _decorated_def(body):
+    """Whether a block, or a block nested in its statements (a loop's, a branch's, a
+    try's), defines a decorated def."""
+    for s in body:
+        if s.__class__ is S.FunctionDef:
+            if s.decorator_list:
+                return True
+            continue   # (its own body is another function's)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(s, field, None)
+            if not isinstance(inner, list):
+                continue
+            blocks = [h.body for h in inner if isinstance(h, S.excepthandler)] or [inner]
+            if any(isinstance(b[0], S.stmt) and _decorated_def(b) for b in blocks if b):
+                return True
+    return False

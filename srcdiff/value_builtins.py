@@ -94,13 +94,42 @@ def _local_partial(lw, node, out, seen=lambda atom: atom):
     if _partial_made(lw, fn_node):   # partial(partial(g, a, k=b), c): partial(g, a, c, k=b)
         inner, fn_node = _local_partial(lw, fn_node, out, seen)
         fn, args, keywords = inner.fn, list(inner.args), dict(inner.keywords)
-    else:
-        fn, args, keywords = _function_of(lw, fn_node), [], {}
+        method = getattr(inner, "method", False)
+    else:   # partial(layer.forward, a): the class's function given the object first
+        found = _method_of(lw, fn_node, out, seen)
+        method = found is not None
+        fn, args, keywords = found or (_function_of(lw, fn_node), [], {})
     args += [_kept(lw, a, seen(lw.expr(a, out)), out) for a in node.args[1:]]
     for k in node.keywords:
         keywords.pop(k.arg, None)   # the outer partial's keyword wins (and comes last)
         keywords[k.arg] = _kept(lw, k.value, seen(lw.expr(k.value, out)), out)
-    return LocalPartial(fn, args, keywords), fn_node
+    made = LocalPartial(fn, args, keywords)
+    made.method = method   # (args[0]: the object of fn_node, `layer.forward`)
+    return made, fn_node
+
+
+def _method_of(lw, fn_node, out, seen):
+    """(the function of the class, [the object], {}) where `fn_node` is `obj.method` of a
+    local or parameter whose class srcdiff knows (objects.object_class: checked where it
+    runs where read from the objects passed) and `method` a plain function of that class,
+    not a field; None for anything else (a partial keeps the object itself: the one the
+    name held when it was made)."""
+    import inspect
+    if not (isinstance(fn_node, S.Attribute) and isinstance(fn_node.value, S.Name) and
+            fn_node.value.id in lw.locals):
+        return None
+    from .field_calls import instance_fields
+    from .objects import class_of, known_values, object_class
+    cls = class_of(lw, fn_node.value, set())
+    method = inspect.getattr_static(cls, fn_node.attr, None) if isinstance(cls, type) else None
+    if not inspect.isfunction(method) or fn_node.attr in instance_fields(cls):
+        return None
+    base = seen(lw.expr(fn_node.value, out))
+    if not isinstance(base, S.Name) or object_class(lw, fn_node.value, base, out) is not cls:
+        return None
+    kept = _kept(lw, fn_node.value, base, out)
+    known_values(lw)[kept.id] = cls
+    return method, [kept], {}
 
 
 def _kept(lw, node, atom, out):
@@ -183,6 +212,8 @@ def _partial_caller(lw, node, out):
                        "function", hint="make the partial of a function defined at module "
                        "level or in this function")
     args, keywords = list(made.args), list(made.keywords.items())
+    if getattr(made, "method", False):   # partial(layer.forward, a): layer.forward(a, item), called here
+        args = args[1:]
 
     def call(items):
         return S.Call(func=S.clone(fn_node), args=[S.clone(a) for a in args] + list(items),

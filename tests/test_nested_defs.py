@@ -401,3 +401,18 @@ def test_a_nested_def_calling_itself_differentiates_as_at_module_level():
     check(_recursive_nested, x, order=2)
     np.testing.assert_allclose(srcdiff.grad(_recursive_nested)(x), srcdiff.grad(
         lambda x: np.sum(_recursive_at_module_level(x, 3)))(x))
+
+
+def _apply_to(f, a, b):
+    return f(a, b)
+
+
+def star_args_def_passed_to_a_helper(x):
+    def f(*a):
+        return a[0] * np.sin(a[1])
+    return np.sum(_apply_to(f, x, x * x))
+
+
+def test_a_nested_def_taking_star_args_passed_to_a_helper():
+    # issue #13's form (a[0] * a[1] of a def taking *a), passed on to a helper that calls it
+    check(star_args_def_passed_to_a_helper, np.array([0.3, -0.5, 0.7]))

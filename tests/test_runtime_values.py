@@ -123,3 +123,51 @@ def test_class_attribute_reads_the_class_and_refuses_an_objects_own_value():
     a.gain = 5.0
     with pytest.raises(RuntimeRefusal, match="m.py:3: why"):
         class_attribute(a, "gain", "why", "what", "m.py:3")
+
+
+class _Node:   # a record class (its __init__ stores each parameter): a link to another node
+    def __init__(self, v, parent):
+        self.v = v
+        self.parent = parent
+
+
+def test_cycle_path_names_the_field_that_leads_back():
+    node = _Node(numpy.ones(2), None)
+    node.parent = node
+    assert rv.cycle_path(node, "node") == "node.parent is node"
+    a, b = _Node(numpy.ones(2), None), _Node(numpy.ones(2), None)
+    a.parent, b.parent = b, a
+    assert rv.cycle_path([1.0, a], "xs") == "xs[1].parent.parent is xs[1]"
+    shared = Params(numpy.ones(2), 1.0)   # the same record twice is no cycle
+    assert rv.cycle_path(Model(shared, 1.0), "m") is None
+    assert rv.cycle_path([shared, shared, {"k": shared}], "xs") is None
+
+
+def test_a_record_holding_itself_is_refused_not_walked_without_end():
+    node = _Node(numpy.ones(2), None)
+    node.parent = node
+    with pytest.raises(TypeError, match=r"holds itself \(node.parent is node\)"):
+        rv.check_record(node, "node", lambda v, n: None, ("v", "parent"))
+    with pytest.raises(TypeError, match=r"holds itself \(nodes\[0\].parent is nodes\[0\]\)"):
+        rv.check_items([node], "nodes", lambda v, n: None)
+
+
+def _read_parent(node, x):
+    return numpy.sum(node.parent.v * x)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_differentiating_a_cyclic_object_is_a_located_error(mode):
+    import srcdiff
+    node = _Node(numpy.array([1.0, 2.0]), None)
+    other = _Node(numpy.array([3.0, 4.0]), node)
+    node.parent = other   # node -> other -> node
+    x = numpy.array([0.5, -1.5])
+    with pytest.raises(SrcdiffError, match=r"holds itself \(node.parent.parent is node\)") \
+            as err:
+        if mode == "grad":
+            srcdiff.grad(_read_parent)(node, x)
+        else:
+            srcdiff.jvp(_read_parent)(node, x, node)
+    assert err.value.filename == __file__ and "def _read_parent" in err.value.line
+    assert "keep the links between objects in an argument not differentiated" in str(err.value)

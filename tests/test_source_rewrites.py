@@ -65,3 +65,33 @@ def test_a_function_without_imports_keeps_its_resolver():
     source = frontend.get_source(plain)
     resolver = frontend.Resolver(plain)
     assert source_rewrites.rewrite(source, resolver, (), {})[1] is resolver
+
+
+def vectorized_in_a_loop(x, n):
+    s = 0.0
+    for i in range(n):
+        @np.vectorize
+        def g(t):
+            return t * t + i * np.sin(t)
+        s = s + np.sum(g(x))
+    return s
+
+
+def vectorized_outside_a_loop(x):
+    @np.vectorize
+    def g(t):
+        return t * np.cos(t)
+    return np.sum(g(x))
+
+
+def test_a_def_decorated_with_vectorize_in_a_loop_or_outside():
+    # the decorated def inside a loop was "decorated nested functions are not supported":
+    # the maps' pass looked for decorated defs at the top of the body only
+    x = np.array([0.3, -0.5, 0.7])
+    check(vectorized_in_a_loop, x.copy(), 3)
+    check(vectorized_outside_a_loop, x.copy())
+
+
+def test_the_decorated_def_is_found_in_nested_blocks_only_where_it_is():
+    assert source_rewrites._decorated_def(frontend.get_source(vectorized_in_a_loop).node.body)
+    assert not source_rewrites._decorated_def(frontend.get_source(check).node.body)

@@ -254,3 +254,44 @@ def replaced_unknown_field(x):
 def test_dataclasses_replace_srcdiff_cannot_follow_is_refused_at_its_line(f, message):
     err = refusal(f, (X,), "grad")
     assert re.search(message, str(err)), str(err)
+
+
+class _Scale:
+    def __init__(self, w):
+        self.w = w
+
+    def apply(self, x, c=1.0):
+        return self.w * np.sin(x) * c
+
+
+def partial_of_a_method(x):
+    layer = _Scale(x * x)
+    g = functools.partial(layer.apply)
+    return np.sum(g(x))
+
+
+def partial_of_a_method_with_arguments(x):
+    layer = _Scale(np.cos(x))
+    g = partial(layer.apply, c=3.0)
+    return np.sum(g(x) + partial(layer.apply, x)(c=2.0))
+
+
+def partial_of_a_method_of_an_object_passed(x, layer):
+    return np.sum(functools.partial(layer.apply, x)(0.5) * x)
+
+
+def partial_of_a_method_in_map(x, layer):
+    return sum(map(functools.partial(layer.apply, c=2.0), [x, x * x]))
+
+
+@pytest.mark.parametrize("f", [partial_of_a_method, partial_of_a_method_with_arguments])
+def test_a_partial_of_a_method_of_an_object_made_here(f):
+    check(f, np.array([0.3, -0.5, 0.7]))
+
+
+@pytest.mark.parametrize("f", [partial_of_a_method_of_an_object_passed,
+                               partial_of_a_method_in_map])
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_a_partial_of_a_method_of_an_object_passed(f, wrt):
+    x = np.array([0.3, -0.5, 0.7])
+    check(f, x.copy(), _Scale(x + 2.0), wrt=wrt)
