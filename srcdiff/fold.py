@@ -60,8 +60,11 @@ def _number(node):
     return isinstance(node, S.Constant) and type(node.value) in (int, float)
 
 
-def fold_broadcasts(body):
-    """Rewrite the marked products of a function body (its top-level statements) in place."""
+def fold_broadcasts(body, counted=None):
+    """Rewrite the marked products of a function body (its top-level statements) in place.
+
+    `counted`: a list that, given, receives the body's counts as folded ((stores, loads),
+    `_counts`'s) where folding counted them anyway, for `factor_products`."""
     stores, loads = _counts(body)
     numbers = {}
     for i, stmt in enumerate(body):
@@ -71,17 +74,20 @@ def fold_broadcasts(body):
             numbers[stmt.targets[0].id] = (i, stmt.value.value)
     folded = set()
     _block(body, None, numbers, folded)
-    if folded:
-        _, loads = _counts(body)
+    if not folded:
+        return body
+    now, loads = _counts(body)   # the stores as folded: `now` (folding binds nothing new)
     while folded:
         dead = {n for n in folded if not loads.get(n) and stores.get(n) == 1}
         if not dead:
             break
         for stmt in _drop_defs(body, dead):   # what the dropped read is read once less
-            for n in S.walk_names(stmt):
-                if isinstance(n.ctx, S.Load):
-                    loads[n.id] -= 1
+            for n in S.walk_names(stmt):      # (and what it bound is bound once less)
+                table = loads if isinstance(n.ctx, S.Load) else now
+                table[n.id] -= 1
         folded -= dead
+    if counted is not None:
+        counted.append((now, loads))
     return body
 
 
@@ -266,7 +272,7 @@ def _drop_defs(body, dead, dropped=None):
     return dropped
 
 
-def factor_products(body):
+def factor_products(body, counts=None):
     """The product rule into a chain rule, factored: in a straight-line block,
 
         a = d * p
@@ -276,8 +282,10 @@ def factor_products(body):
     (or the first two the other way round, e not d) (`d` the adjoint of `y = f(x) * x`, `e` x's, maybe d itself, `a` f(x)'s, read nowhere
     else) becomes `e = d * (q + p * r)`: two products on d's size where there were three,
     as a hand-written adjoint has it. p, q and r read none of them, and make no calls but
-    NumPy's pure functions; rounding aside, the value is the same (distributivity)."""
-    stores, loads = _counts(body)
+    NumPy's pure functions; rounding aside, the value is the same (distributivity).
+    `counts`: the body's (stores, loads) as `_counts` gives them, where already counted
+    (fold_broadcasts' `counted`)."""
+    stores, loads = _counts(body) if counts is None else counts
     _factor_block(body, stores, loads)
     return body
 

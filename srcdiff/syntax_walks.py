@@ -3,9 +3,9 @@
 (or, for own_nodes, a def of either ast); gives back its nodes breadth first, as ast.walk
 would, without the expression contexts and the fields that never hold a node.
 
-The passes read trees many times (a 20-line function's first derivative walks some 6,000
-of them), so the walks are written for speed: a list field is queued whole (one `extend`, not a question per
-item) and what in it is not a node (a name in Global's names, a None among a dict
+The passes read trees many times (a 20-line function's first derivative makes some 1,900
+walks, over 12,000 nodes), so the walks are written for speed: a list field is queued whole
+(one `extend`, not a question per item) and what in it is not a node (a name in Global's names, a None among a dict
 display's keys) is skipped when it is read. With syntax.py and syntax_trees.py, the only
 modules that import gast; every other module reaches the walks through syntax.
 """
@@ -47,21 +47,29 @@ def own_nodes(fdef):
             todo.extend(gast.iter_child_nodes(n))
 
 
-def _walk_entry(cls):
-    """What the walks read of an object of class `cls` met in a field (kept in _WALK): the
-    fields to look into of a node, _STRAY for anything else (a name in Global's names, a
-    None among a dict display's keys), which the walks skip as they meet it."""
-    entry = _WALK[cls] = _walked_fields(cls) if issubclass(cls, gast.AST) else _STRAY
-    return entry
+class _Entries(dict):
+    """class -> what the walks read of an object of that class met in a field: the fields
+    to look into of a node (an empty tuple for a node with none, as a constant or an
+    operator), None for anything else (a name in Global's names, a None among a dict
+    display's keys), which the walks skip as they meet it. Filled on first sight
+    (`__missing__`), so that a walk reads it with one subscript, not a method call."""
+
+    def __missing__(self, cls):
+        entry = self[cls] = _walked_fields(cls) if issubclass(cls, gast.AST) else None
+        return entry
 
 
-_WALK = {}   # class -> walked fields, or _STRAY: the items of lists are queued all at once
-_STRAY = object()
+_WALK = _Entries()   # the items of lists are queued all at once, strays skipped when read
 
 
 def _not_a_node(node):
     raise AttributeError(f"{type(node).__name__!r} is not a node: nothing to walk")
 
+
+# The three walks share one loop, written out in each (a call per node would cost more
+# than the loop): `fields = walked[type(node)]` is the class's entry; a field not set on
+# a node (a node built without an optional field) reads as None (the `try`, free in
+# Python 3.11 when nothing is raised); a list field is queued whole.
 
 def walk(node):
     """Every node of a tree, breadth first (as ast.walk, about three times faster), except
@@ -70,29 +78,29 @@ def walk(node):
     (_LEAF_FIELDS: a name's id, a constant's value) are not looked into. The queue is a
     list read in order as it grows (a node's children are read once it has been yielded,
     as from a deque, without a popleft per node); a list field is queued whole, and what
-    in it is not a node (_STRAY) is skipped when it is read, not asked about first."""
+    in it is not a node (a stray) is skipped when it is read, not asked about first."""
     if not isinstance(node, gast.AST):
         _not_a_node(node)
     queue = [node]
     append = queue.append
     extend = queue.extend
     walked = _WALK
-    stray = _STRAY
     for node in queue:
-        cls = node.__class__
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walk_entry(cls)
-        if fields is stray:
-            continue
-        yield node
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                extend(value)
-            elif value is not None:
-                append(value)
+        fields = walked[type(node)]
+        if fields:
+            yield node
+            values = node.__dict__
+            for field in fields:
+                try:
+                    value = values[field]
+                except KeyError:
+                    continue
+                if type(value) is list:
+                    extend(value)
+                elif value is not None:
+                    append(value)
+        elif fields is not None:
+            yield node
 
 
 def nodes(node):
@@ -105,23 +113,22 @@ def nodes(node):
     append = queue.append
     extend = queue.extend
     walked = _WALK
-    stray = _STRAY
     strays = False
     for node in queue:
-        cls = node.__class__
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walk_entry(cls)
-        if fields is stray:
+        fields = walked[type(node)]
+        if fields:
+            values = node.__dict__
+            for field in fields:
+                try:
+                    value = values[field]
+                except KeyError:
+                    continue
+                if type(value) is list:
+                    extend(value)
+                elif value is not None:
+                    append(value)
+        elif fields is None:
             strays = True
-            continue
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                extend(value)
-            elif value is not None:
-                append(value)
     if strays:
         ast_type = gast.AST
         return [n for n in queue if isinstance(n, ast_type)]
@@ -139,20 +146,19 @@ def walk_names(node):
     extend = queue.extend
     name_type = gast.Name
     walked = _WALK
-    stray = _STRAY
     for node in queue:
-        cls = node.__class__
+        cls = type(node)
         if cls is name_type:
             yield node
-        fields = walked.get(cls)
-        if fields is None:
-            fields = _walk_entry(cls)
-        if fields is stray:
-            continue
-        values = node.__dict__
-        for field in fields:
-            value = values.get(field)
-            if value.__class__ is list:
-                extend(value)
-            elif value is not None:
-                append(value)
+        fields = walked[cls]
+        if fields:
+            values = node.__dict__
+            for field in fields:
+                try:
+                    value = values[field]
+                except KeyError:
+                    continue
+                if type(value) is list:
+                    extend(value)
+                elif value is not None:
+                    append(value)

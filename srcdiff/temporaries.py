@@ -47,7 +47,9 @@ def inline_temporaries(fdef):
         return fdef
     _blocks(fdef.body, counts)
     if S.Try not in kinds:   # inlining adds no try
-        _copies(fdef.body, _counts(fdef))
+        # the counts of the tree as inlined: _blocks took out each temporary it inlined
+        # (its one binding and its one read; its value's names moved, as many as before)
+        _copies(fdef.body, counts)
     return fdef
 
 
@@ -92,7 +94,8 @@ def _bound_name(stmt):
 
 
 def _census(node):
-    """(_counts(node), the set of node classes in it), in one walk."""
+    """({name: [stores (params and deletions included), loads]} over the whole tree, the
+    set of node classes in it), in one walk."""
     counts, kinds = {}, set()
     for n in S.nodes(node):
         cls = n.__class__
@@ -103,18 +106,6 @@ def _census(node):
         elif cls is S.FunctionDef or cls is S.ClassDef:
             counts.setdefault(n.name, [0, 0])[0] += 1
     return counts, kinds
-
-
-def _counts(node):
-    """{name: [stores (params and deletions included), loads]} over the whole tree."""
-    counts = {}
-    for n in S.nodes(node):
-        if isinstance(n, S.Name):
-            entry = counts.setdefault(n.id, [0, 0])
-            entry[1 if isinstance(n.ctx, S.Load) else 0] += 1
-        elif isinstance(n, (S.FunctionDef, S.ClassDef)):
-            counts.setdefault(n.name, [0, 0])[0] += 1
-    return counts
 
 
 def _blocks(body, counts):
@@ -128,6 +119,7 @@ def _blocks(body, counts):
     i = len(body) - 2
     while i >= 0:
         if _inline_at(body, i, counts):
+            del counts[body[i].targets[0].id]   # bound once and read once, both gone
             del body[i]
         i -= 1
 

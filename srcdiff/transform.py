@@ -195,8 +195,9 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     defer_scalar_factor(adjoint, rev, shapes, namer, finals, names, bindings)
     body += propagate_copies(adjoint, names, keep=tail) + tail
     from .fold import factor_products, fold_broadcasts
-    fold_broadcasts(body)
-    factor_products(body)
+    counted = []
+    fold_broadcasts(body, counted)
+    factor_products(body, *counted)
     from .deadcode import drop_needless_inits, drop_unread
     from .liveness import free_dead, reuse_dead_operands, shapes_of, sizes_of
     from .inline import inline_single_use

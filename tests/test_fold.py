@@ -165,3 +165,33 @@ def test_product_rule_is_factored_either_way_round(rng):
     check(product_rule_swapped, x)
     src = grad_source(product_rule_swapped, x)
     assert "* (tanh_1 + x * (1 - tanh_1 * tanh_1))" in src, src
+
+
+@pytest.mark.parametrize("f, shapes", [
+    (row_scaled, ((3, 4), (3, 4))), (log_of_total, ((3, 4),)), (scaled_square, ((3, 4),)),
+    (sum_then_scale, ((3, 4), (3, 4), (4,))), (mean_of_square, ((3, 4),)),
+    (product_rule_kept, ((3, 4),)), (seed_in_a_branch, ((3, 4), ())),
+])
+def test_the_counts_folding_hands_on_are_a_fresh_count(rng, f, shapes, monkeypatch):
+    # fold_broadcasts hands its counts to factor_products where it counted them: they are
+    # what counting the folded body again gives (the names its dropped lines bound and read
+    # taken off)
+    from srcdiff import fold
+    factor = fold.factor_products
+    handed = []
+
+    def checked(body, counts=None):
+        if counts is not None:
+            handed.append(f)
+            fresh = fold._counts(body)
+            for given, want in zip(counts, fresh):   # a name counted down to 0 is absent
+                assert {n: c for n, c in given.items() if c} == want
+        return factor(body, counts)
+
+    monkeypatch.setattr(fold, "factor_products", checked)
+    from srcdiff.api import clear_cache
+    clear_cache()   # transformed here, not read from an earlier test's cache
+    args = [np.asarray(rng.uniform(0.2, 0.9, size=s)) for s in shapes]
+    srcdiff.grad(f)(*args)
+    if f in (row_scaled, scaled_square, sum_then_scale):
+        assert handed, "these fold a broadcast: their counts are handed on"

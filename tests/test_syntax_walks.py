@@ -85,3 +85,17 @@ def test_a_node_met_after_a_stray_keeps_its_place():
     names = [n.id for n in S.walk_names(tree)]
     assert names == [n.id for n in ast.walk(ast.parse("{**a, b: c}"))
                      if isinstance(n, ast.Name)]
+
+
+def test_a_field_not_set_reads_as_none():
+    # a node built without its optional fields (a name without annotation, a return
+    # without value): the walks read the fields it has and go on
+    x = gast.Name(id="x", ctx=gast.Load())
+    ret = gast.Return()
+    body = [gast.Expr(value=gast.BinOp(left=x, op=gast.Add(), right=gast.Constant(1, None))), ret]
+    tree = gast.Module(body=body, type_ignores=[])
+    found = S.nodes(tree)
+    assert found == list(S.walk(tree))
+    assert [type(n).__name__ for n in found] == [
+        "Module", "Expr", "Return", "BinOp", "Name", "Add", "Constant"]
+    assert list(S.walk_names(tree)) == [x]

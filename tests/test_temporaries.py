@@ -151,3 +151,23 @@ def test_a_pure_value_moves_past_a_push_on_the_tape():
         got = _inlined(f"def f(x, y):\n    n_1 = {value}\n    {tape}.append(y)\n"
                        "    r_1 = range(n_1)\n    return r_1\n")
         assert f"n_1 = {value}" in got, value
+
+
+def test_the_counts_after_inlining_are_a_fresh_count():
+    # inline_temporaries counts once: the counts it reads after inlining (the temporaries
+    # inlined taken out) are what counting the inlined function again gives
+    from srcdiff import temporaries
+    sources = [
+        "def f(ys):\n    n_1 = len(ys)\n    r_1 = range(n_1)\n    for i in r_1:\n"
+        "        a_1 = ys[i] * 2\n        b = a_1 + n_1\n    return b\n",
+        "def f(x):\n    n_1 = len(x)\n    k_1 = x * 2\n    z = k_1 + n_1\n"
+        "    def g(y):\n        m_1 = y + 1\n        return m_1\n    return g(z)\n",
+        "def f(x):\n    a_1 = x + 1\n    b = a_1 * a_1\n    c_1 = b\n    return c_1\n",
+    ]
+    for source in sources:
+        fdef = S.parse_function(source)
+        counts, _ = temporaries._census(fdef)
+        before = len(counts)
+        temporaries._blocks(fdef.body, counts)
+        assert len(counts) < before, "a temporary was inlined"
+        assert counts == temporaries._census(fdef)[0]
