@@ -806,7 +806,8 @@ if _sp is not None:
     case("scipy-log-softmax", lambda x, w: np.sum(_sp.log_softmax(x, axis=1) * w), _x(2, 3),
          _w((2, 3)), xfail=_SCIPY_HOST.format("special.log_softmax"))
     _STATS = [("norm", ()), ("t", (3.5,)), ("gamma", (2.5,)), ("beta", (2.0, 3.0)),
-              ("chi2", (4.0,))]
+              ("chi2", (4.0,)), ("laplace", ()), ("cauchy", ()), ("logistic", ()),
+              ("expon", ())]
 
     def _density(fn, shapes):
         """x, scale -> sum(fn(x, *shapes, 0.1, scale)), fn called by a name it closes over"""
