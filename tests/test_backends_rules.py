@@ -854,7 +854,7 @@ if _sp is not None:
     case("scipy-cho-factor-solve",
          lambda a, b: np.sum(_sl.cho_solve(_sl.cho_factor(a), b)), _TRI @ _TRI.T, _x(3),
          wrt=(0, 1), xfail=_SCIPY_HOST.format("linalg.cho_factor"))
-    for _fn in (_sl.expm, _sl.sqrtm):
+    for _fn in (_sl.expm, _sl.sqrtm, _sl.logm):
         case(f"scipy-{_fn.__name__}", _closing_over(_fn, "matrix"), _TRI @ _TRI.T,
              xfail=_SCIPY_HOST.format(f"linalg.{_fn.__name__}"))
     case("scipy-solve-sylvester", lambda a, b, q: np.sum(_sl.solve_sylvester(a, b, q)), _TRI,
@@ -1145,6 +1145,16 @@ if _sp is not None:   # (templates/scipy_stats.py)
          lambda c: _st.multivariate_normal.entropy(cov=c) * 2.0,
          np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.8]]),
          xfail=_SCIPY_HOST.format("stats.multivariate_normal.entropy"))
+    # templates/scipy_signal.py's fftconvolve, convolve2d, correlate, correlate2d, detrend
+    _r22 = np.random.default_rng(22)
+    for _name, _shapes in (("fftconvolve", ((6,), (3,))), ("correlate", ((6,), (3,))),
+                           ("convolve2d", ((4, 5), (2, 3))), ("correlate2d", ((4, 5), (2, 3)))):
+        case(f"scipy-{_name}", lambda x, k, fn=getattr(_ss, _name): np.sum(
+            fn(x, k, mode="same") ** 2), _r22.normal(size=_shapes[0]),
+            _r22.normal(size=_shapes[1]), wrt=(0, 1), xfail=_SCIPY_HOST.format(f"signal.{_name}"))
+    case("scipy-detrend", lambda x, w: np.sum(_ss.detrend(x, axis=0) * w),
+         _r22.normal(size=(5, 3)), _r22.normal(size=(5, 3)),
+         xfail=_SCIPY_HOST.format("signal.detrend"))
 
 
 # --- running a case on the host and on the device ----------------------------------------
