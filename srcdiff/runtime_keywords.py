@@ -25,7 +25,7 @@ def where_count(count, where, a, axis):
     """How many elements of `a` each result of a mean with where= averages: the mask's
     true elements along `axis` (kept dims, so it broadcasts against `a`); `count` (the
     reduction's size) is what the call without where= divides by."""
-    mask = numpy.logical_and(where, numpy.ones(numpy.shape(a), dtype=bool))
+    mask = numpy.logical_and(where, numpy.ones_like(a, dtype=bool))
     return numpy.sum(mask, axis=axis, keepdims=True)
 
 

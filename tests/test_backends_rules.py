@@ -1134,6 +1134,12 @@ for _fn in (np.maximum.accumulate, np.minimum.accumulate, np.fmax.accumulate,
     case(f"{_fn.__self__.__name__}.accumulate",
          lambda x, w, fn=_fn: np.sum(fn(x, axis=1) * w),
          _r18.permutation(np.linspace(-1.0, 1.0, 12)).reshape(3, 4), _w((3, 4)))
+# templates/reductions.py's where= and initial= (the mask computed on the device)
+_rk = np.random.default_rng(2207)
+case("reductions-where-initial", lambda x, v, w: np.sum(np.sum(x, axis=0, where=x > 0.1) * w)
+     + np.mean(x, where=x < 0.5) + np.prod(x, axis=1, where=x > 0, initial=v).sum()
+     + np.max(x, initial=v) * np.min(x, axis=1, where=x < 0.8, initial=v).sum(),
+     _rk.uniform(-1, 1, (3, 4)), 0.3, _rk.normal(size=4), wrt=(0, 1))
 if _sp is not None:   # (templates/scipy_stats.py)
     for _dist, _shapes in _STATS:
         for _method in ("sf", "logsf"):
