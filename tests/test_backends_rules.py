@@ -1140,6 +1140,14 @@ case("reductions-where-initial", lambda x, v, w: np.sum(np.sum(x, axis=0, where=
      + np.mean(x, where=x < 0.5) + np.prod(x, axis=1, where=x > 0, initial=v).sum()
      + np.max(x, initial=v) * np.min(x, axis=1, where=x < 0.8, initial=v).sum(),
      _rk.uniform(-1, 1, (3, 4)), 0.3, _rk.normal(size=4), wrt=(0, 1))
+# templates/polynomials.py's polyfit (in y) and templates/linalg_tensor.py
+case("polyfit", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w), np.linspace(-1.0, 1.0, 6),
+     _rk.normal(size=6), _rk.normal(size=3), wrt=1)
+_TS = (np.eye(6) * 2.0 + 0.3 * _rk.normal(size=(6, 6))).reshape(2, 3, 6)
+case("tensorsolve", lambda a, b, w: np.sum(np.linalg.tensorsolve(a, b) * w), _TS,
+     _rk.normal(size=(2, 3)), _rk.normal(size=6), wrt=(0, 1))
+case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
+     _rk.normal(size=(6, 2, 3)))
 if _sp is not None:   # (templates/scipy_stats.py)
     for _dist, _shapes in _STATS:
         for _method in ("sf", "logsf"):
