@@ -1148,6 +1148,8 @@ case("tensorsolve", lambda a, b, w: np.sum(np.linalg.tensorsolve(a, b) * w), _TS
      _rk.normal(size=(2, 3)), _rk.normal(size=6), wrt=(0, 1))
 case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
      _rk.normal(size=(6, 2, 3)))
+case("cond", lambda x, w: np.sum(np.linalg.cond(x) * w), _rk.normal(size=(2, 3, 4)),
+     _rk.normal(size=2))
 if _sp is not None:   # (templates/scipy_stats.py)
     for _dist, _shapes in _STATS:
         for _method in ("sf", "logsf"):

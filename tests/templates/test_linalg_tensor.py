@@ -43,3 +43,22 @@ def test_tensorsolve_axes_is_refused_at_the_line():
     a = _well_conditioned(6, (6,)).reshape(6, 2, 3)
     refused_in_both_modes(tensorsolve_axes, (a, rng.normal(size=(2, 3))), (0, 1),
                           "does not accept this call")
+
+
+# -- cond (the 2-norm condition number) ------------------------------------------------------
+@pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 5), (2, 3, 3)])
+def test_cond(shape):
+    x = rng.normal(size=shape)
+    w = rng.normal(size=shape[:-2])
+    check(lambda x: np.sum(np.sin(np.linalg.cond(x)) * w), x, rtol=1e-4, atol=1e-6)
+
+
+def cond_fro(x):
+    return np.linalg.cond(x, "fro")
+
+
+def test_cond_with_p_is_refused_and_fro_written_out_differentiates():
+    from issue13_cases import refused_in_both_modes
+    x = rng.normal(size=(3, 3))
+    refused_in_both_modes(cond_fro, (x,), (0,), "does not accept this call")
+    check(lambda x: np.linalg.norm(x, "fro") * np.linalg.norm(np.linalg.inv(x), "fro"), x)
