@@ -1150,6 +1150,9 @@ case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
      _rk.normal(size=(6, 2, 3)))
 case("cond", lambda x, w: np.sum(np.linalg.cond(x) * w), _rk.normal(size=(2, 3, 4)),
      _rk.normal(size=2))
+# templates/arrays_block.py
+case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
+     _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))
 if _sp is not None:   # (templates/scipy_stats.py)
     for _dist, _shapes in _STATS:
         for _method in ("sf", "logsf"):

@@ -52,7 +52,7 @@ LAYERS = [
                 "runtime_indexing", "runtime_matrices", "runtime_numpy", "runtime_polynomials",
                 "runtime_products",
                 "runtime_quantiles",
-                "runtime_banded", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
+                "runtime_banded", "runtime_block", "runtime_checkpoint", "runtime_idioms", "runtime_inplace",
                 "runtime_integrate", "runtime_keywords", "runtime_linalg", "runtime_logm", "runtime_numba", "runtime_numba_helpers",
                 "runtime_numba_writes",
                 "runtime_scipy", "runtime_scipy_linalg",
