@@ -80,14 +80,12 @@ def detrend_in_place(x):
 
 @pytest.mark.parametrize("f", [boundary_wrap, fftconvolve_axes])
 def test_keywords_without_a_rule_are_refused_at_the_line(f):
-    import srcdiff
     from issue13_cases import refused_in_both_modes
     refused_in_both_modes(f, (rng.normal(size=(3, 4)), rng.normal(size=(2, 2))), (0, 1),
                           "does not accept this call")
 
 
 def test_detrend_overwrite_data_is_refused():
-    import srcdiff
     from issue13_cases import refused_in_both_modes
     refused_in_both_modes(detrend_in_place, (rng.normal(size=(5,)),), (0,), "overwrite_data")
 
