@@ -106,7 +106,8 @@ def _plan(template, mapping, active):
     result.reverse()
     local = sorted({t.id for stmt in result for t in getattr(stmt, "targets", [])
                     if isinstance(t, S.Name)})
-    fold = any(isinstance(n, S.Name) and n.id in FOLDABLE for stmt in result
+    fold = any((isinstance(n, S.Name) and (n.id in FOLDABLE or n.id in KEYWORD_DEFAULTS))
+               or (isinstance(n, S.keyword) and n.arg == "where") for stmt in result
                for n in S.walk(stmt))
     return result, local, fold
 
@@ -122,6 +123,14 @@ class _Fold(S.NodeTransformer):
                 and any(isinstance(a, S.Constant) and a.value is v
                         for a, v in ((node.args[2], None), (node.args[3], True)))):
             return node.args[0]  # a total or kept dims: broadcasts as it is
+        if isinstance(node.func, S.Name) and node.func.id in KEYWORD_DEFAULTS:
+            at, default = KEYWORD_DEFAULTS[node.func.id]
+            if (len(node.args) > at and isinstance(node.args[at], S.Constant)
+                    and node.args[at].value is default):
+                return node.args[0]  # the reduction without where= / initial=
+        if _on_numpy(node.func):
+            node.keywords = [k for k in node.keywords if not (
+                k.arg == "where" and isinstance(k.value, S.Constant) and k.value.value is True)]
         if (isinstance(node.func, S.Name) and node.func.id in FOLDABLE and not node.keywords
                 and all(isinstance(a, S.Constant) for a in node.args)):
             value = getattr(runtime, node.func.id)(*[a.value for a in node.args])
@@ -130,7 +139,16 @@ class _Fold(S.NodeTransformer):
         return node
 
 
+# runtime_keywords' helpers: (the argument, its value) that makes one its first argument
+KEYWORD_DEFAULTS = {"where_filled": (1, True), "where_count": (1, True),
+                    "with_initial": (1, None)}
 FOLDABLE = {"power_exponent", "log_base", "expand_reduced"}
+
+
+def _on_numpy(func):
+    """Whether `func` is written numpy.name (where=True, its default, is dropped)."""
+    return (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
+            and func.value.id == "numpy")
 
 
 def fold_constants(node):

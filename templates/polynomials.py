@@ -137,3 +137,23 @@ def polymul(y, a1, a2):
 
 linear(poly_padded, "grad")
 nondifferentiable(check_polymul)
+
+
+# polyfit(x, y, deg): the least-squares coefficients, linear in y for a given x (NumPy solves
+# with a design matrix of x and w alone): the tangent is the fit of y's tangent, the adjoint
+# the transposed fit matrix (the fits of the unit vectors: polyfit fits each column of a 2-d
+# y) applied to the gradient. The derivative in x and w (the least-squares solution's in its
+# design matrix) is refused at the user's line; full= and cov= (tuples) are refused.
+@reverse(numpy.polyfit)
+def polyfit(p, x, y, deg, rcond=None):
+    fits = numpy.polyfit(x, numpy.diag(numpy.ones_like(x)), deg, rcond=rcond)
+    d[y] = numpy.matmul(numpy.transpose(fits), d[p])
+
+
+@forward(numpy.polyfit)
+def polyfit(p, x, y, deg, rcond=None):
+    d[p] = numpy.polyfit(x, d[y], deg, rcond=rcond)
+
+
+held_constant(numpy.polyfit, x="srcdiff differentiates polyfit's coefficients in y only (not "
+              "in the sample points x)", deg="the degree is an integer")

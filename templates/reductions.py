@@ -15,62 +15,87 @@ Subgradients at kinks (documented choices):
 * the nan* functions ignore NaNs as NumPy does: a NaN element gets derivative 0 (and an
   all-NaN reduction, whose value is NaN, passes none on).
 
-Keywords a rule does not list (out=, where=, initial=, returned=, ...) are refused at the
-user's line; keyword-only parameters here keep a positional `out` from binding wrongly.
+sum, mean, prod, max, min (amax, amin) take where= and initial= (mean: where=); keywords a
+rule does not list (out=, returned=, where= of the others, ...) are refused at the user's line; keyword-only parameters here keep a positional `out` from binding wrongly.
 """
 import numpy
 
 from srcdiff.lazy_runtime import broadcast_back
-from srcdiff.rules import d, forward, not_implemented, reverse
-from srcdiff.runtime import (centered, cumsum_grad, expand_reduced, extremum_grad,
-                             extremum_weights, norm_weights, prod_others, reduce_grad,
-                             reduced_count, safe_divide)
+from srcdiff.rule_forms import linear
+from srcdiff.rules import d, forward, nondifferentiable, not_implemented, reverse
+from srcdiff.runtime import (broadcast_like, centered, cumsum_grad, expand_reduced,
+                             extremum_grad, extremum_weights, norm_weights, prod_others,
+                             reduce_grad, reduced_count, safe_divide, unbroadcast)
+from srcdiff.runtime_keywords import initial_weight, where_count, where_filled, with_initial
 from srcdiff.runtime_stats import (add_initial, broadcast_weights, cumprod_grad,
                                    running_extremum_grad, running_extremum_tangent,
                                    cumprod_tangent, drop_initial, nan_centered,
                                    unbroadcast_weights)
 
 
+# where= (a mask broadcast against a) and initial= (a number the reduction starts from):
+# sum(a, where=m, initial=v) = v + the sum of a where m; mean(a, where=m) its mean over m's
+# elements; prod(a, where=m, initial=v) = v times the product of a where m. Elements out of
+# the mask get derivative 0. Without these keywords the helpers fold away (srcdiff.splice):
+# the rules emit what they did before the keywords were accepted.
 @reverse(numpy.sum)
-def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = broadcast_back(expand_reduced(d[y], a, axis, keepdims), a)
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    d[a] = where_filled(broadcast_back(expand_reduced(d[y], a, axis, keepdims), a), where, 0.0)
+    d[initial] = unbroadcast(d[y], initial)
 
 
 @forward(numpy.sum)
-def sum(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims)
+def sum(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    d[y] = numpy.sum(d[a], axis=axis, keepdims=keepdims, where=where)
+    d[y] = broadcast_like(d[initial], y)
 
 
 @reverse(numpy.mean)
-def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = reduce_grad(d[y], a, axis, keepdims) / reduced_count(a, y)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    d[a] = where_filled(reduce_grad(d[y], a, axis, keepdims) / where_count(
+        reduced_count(a, y), where, a, axis), where, 0.0)
 
 
 @forward(numpy.mean)
-def mean(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims)
+def mean(y, a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+    d[y] = numpy.mean(d[a], axis=axis, keepdims=keepdims, where=where)
 
 
 @reverse(numpy.prod)
-def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[a] = reduce_grad(d[y], a, axis, keepdims) * prod_others(a, axis)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    d[a] = where_filled(with_initial(reduce_grad(d[y], a, axis, keepdims) * prod_others(
+        where_filled(a, where, 1.0), axis), initial), where, 0.0)
+    d[initial] = unbroadcast(d[y] * numpy.prod(a, axis=axis, keepdims=keepdims, where=where),
+                             initial)
 
 
 @forward(numpy.prod)
-def prod(y, a, axis=None, dtype=None, out=None, keepdims=False):
-    d[y] = numpy.sum(d[a] * prod_others(a, axis), axis=axis, keepdims=keepdims)
+def prod(y, a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+    d[y] = with_initial(numpy.sum(d[a] * prod_others(where_filled(a, where, 1.0), axis),
+                                  axis=axis, keepdims=keepdims, where=where), initial)
+    d[y] = broadcast_like(d[initial] * numpy.prod(a, axis=axis, keepdims=keepdims, where=where),
+                          y)
 
 
 # numpy.max/amax and numpy.min/amin are distinct objects in NumPy 2 with the same meaning.
+# With where=, the elements out of the mask are NaN to the tie test (never the extremum);
+# with initial=, the derivative goes to initial where it is the result and no element
+# attains it (runtime_keywords.initial_weight: a tie with an element goes to the element).
 @reverse(numpy.max, numpy.amax, numpy.min, numpy.amin)
-def max(y, a, axis=None, out=None, keepdims=False):
-    d[a] = extremum_grad(d[y], a, y, axis, keepdims)
+def max(y, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    d[a] = where_filled(extremum_grad(d[y], where_filled(a, where, numpy.nan), y, axis,
+                                      keepdims), where, 0.0)
+    d[initial] = unbroadcast(d[y] * initial_weight(where_filled(a, where, numpy.nan), y,
+                                                   initial, axis, keepdims), initial)
 
 
 @forward(numpy.max, numpy.amax, numpy.min, numpy.amin)
-def max(y, a, axis=None, out=None, keepdims=False):
-    d[y] = numpy.sum(d[a] * extremum_weights(a, y, axis, keepdims), axis=axis,
-                     keepdims=keepdims)
+def max(y, a, axis=None, out=None, keepdims=False, initial=None, where=True):
+    d[y] = numpy.sum(d[a] * extremum_weights(where_filled(a, where, numpy.nan), y, axis,
+                                             keepdims), axis=axis, keepdims=keepdims,
+                     where=where)
+    d[y] = broadcast_like(d[initial] * initial_weight(where_filled(a, where, numpy.nan), y,
+                                                      initial, axis, keepdims), y)
 
 
 # var and std of complex values: for a real-valued f(z) of z = a + ib the gradient is
@@ -406,3 +431,15 @@ def running_extremum(y, array, axis=0, dtype=None):
 @forward(*_RUNNING)
 def running_extremum(y, array, axis=0, dtype=None):
     d[y] = running_extremum_tangent(d[array], array, y, axis)
+
+
+# -- the tangents of the where=/initial= helpers (srcdiff.runtime_keywords), met by forward
+# mode over emitted gradients: the mask, the count and initial's weight are piecewise constant
+nondifferentiable(where_count, initial_weight)
+linear(with_initial, "value", "initial")
+
+
+@forward(where_filled)
+def where_filled_tangent(y, value, where, fill):
+    d[y] = where_filled(d[value], where, 0.0)
+    d[y] = where_filled(0.0, where, d[fill])

@@ -1,5 +1,5 @@
 """scipy.linalg: solve_triangular (lower, trans, unit_diagonal), cho_factor / cho_solve,
-expm, sqrtm, solve_sylvester, for real matrices (a complex argument is refused at the user's
+expm, sqrtm, logm, solve_sylvester, for real matrices (a complex argument is refused at the user's
 line).
 
 A triangular solve reads one triangle of its matrix (without the diagonal when
@@ -12,12 +12,13 @@ import numpy
 import scipy.linalg
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, forward, real_only, reverse
+from srcdiff.rules import d, forward, not_implemented, real_only, reverse
+from srcdiff.runtime_logm import logm_frechet
 from srcdiff.runtime_scipy import (as_columns, expm_frechet, factor_of, factor_of_adjoint,
                                    flipped_trans, halve_lower, item_adjoint, lower_gradient,
                                    lower_tangent, transpose_if, triangle)
 
-for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester".split():
+for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester logm".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
     real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
@@ -96,6 +97,25 @@ def expm(y, A):
 @forward(scipy.linalg.expm)
 def expm(y, A):
     d[y] = expm_frechet(A, d[A])
+
+
+# logm (the principal logarithm: a with no eigenvalue on the closed negative real axis): its
+# Frechet derivative L(a, e), whose adjoint is L(a^T, g) (srcdiff.runtime_logm)
+@reverse(scipy.linalg.logm)
+def logm(y, A):
+    d[A] = logm_frechet(numpy.transpose(A), d[y])
+
+
+@forward(scipy.linalg.logm)
+def logm(y, A):
+    d[y] = logm_frechet(A, d[A])
+
+
+# funm(A, func) applies any Python function: srcdiff cannot know its derivative
+name_path(scipy.linalg.funm, "scipy.linalg.funm")
+not_implemented(scipy.linalg.funm, "write the matrix function with one srcdiff "
+                "differentiates: scipy.linalg.expm, sqrtm or logm, or for a symmetric A an "
+                "eigendecomposition (w, v = numpy.linalg.eigh(A); v @ numpy.diag(f(w)) @ v.T)")
 
 
 # sqrtm: X dX + dX X = dA, a Sylvester equation

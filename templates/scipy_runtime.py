@@ -58,3 +58,14 @@ linear(pad_into, "small", transpose=lambda y, small, big: crop_from_full(d[y], s
 def expm_frechet_tangent(y, a, e):
     d[y] = expm_frechet_second(a, e, d[a])
     d[y] = expm_frechet(a, d[e])
+
+
+# logm's Frechet derivative (srcdiff.runtime_logm): linear in e, its derivative in a the
+# corner of the Frechet derivative at the doubled matrix
+from srcdiff.runtime_logm import logm_frechet, logm_frechet_second  # noqa: E402
+
+
+@forward(logm_frechet)
+def logm_frechet_tangent(y, a, e):
+    d[y] = logm_frechet_second(a, e, d[a])
+    d[y] = logm_frechet(a, d[e])

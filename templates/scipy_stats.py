@@ -1,7 +1,7 @@
 """scipy.stats densities: pdf, logpdf, cdf, logcdf, sf, logsf (pmf, logpmf, cdf, logcdf for
-discrete ones) of norm, t, gamma, beta, chi2, poisson, binom, dirichlet and
-multivariate_normal, with respect to the point and the parameters; multivariate_normal's
-entropy, with respect to cov.
+discrete ones) of norm, t, gamma, beta, chi2, laplace, cauchy, logistic, expon, poisson,
+binom, dirichlet and multivariate_normal, with respect to the point and the parameters;
+multivariate_normal's entropy, with respect to cov.
 
 `norm.logpdf` is a method bound to the module-level object `norm`, made anew at each
 access: the rules are kept under (instance, function) (srcdiff.rules.registered). Frozen
@@ -98,6 +98,19 @@ _continuous("beta", ("a", "b"), "(a - 1) / z - (b - 1) / (1 - z)",
 _continuous("chi2", ("df",), "(df / 2 - 1) / z - 0.5",
             {"df": "0.5 * (numpy.log(z) - math.log(2.0) - scipy.special.digamma(df / 2))"},
             "scipy.stats.chi2.pdf(z, df)", "numpy.exp(scipy.stats.chi2.logpdf(z, df) - y)")
+
+# distributions of no shape parameter (the point's derivative o_z in z = (x - loc) / scale;
+# logcdf's written with its value y, so that logsf's is its negative as for the others):
+# laplace's log density -|z| has a kink at z = 0, where the subgradient 0 is used (sign(0));
+# expon is 0 below loc, where its derivatives are 0 (its log density -inf there: none).
+_continuous("laplace", (), "-numpy.sign(z)", {}, "0.5 * numpy.exp(-numpy.abs(z))",
+            "0.5 * numpy.exp(-numpy.abs(z) - y)")
+_continuous("cauchy", (), "-2 * z / (1 + z * z)", {}, "1 / (math.pi * (1 + z * z))",
+            "numpy.exp(-y) / (math.pi * (1 + z * z))")
+_continuous("logistic", (), "-numpy.tanh(z / 2)", {},
+            "0.25 / numpy.cosh(z / 2) ** 2", "0.25 * numpy.exp(-y) / numpy.cosh(z / 2) ** 2")
+_continuous("expon", (), "-1.0 * (z >= 0)", {}, "numpy.exp(-z) * (z >= 0)",
+            "numpy.exp(-z - y) * (z >= 0)")
 
 
 def _discrete(name, params, held, derivatives):

@@ -806,7 +806,8 @@ if _sp is not None:
     case("scipy-log-softmax", lambda x, w: np.sum(_sp.log_softmax(x, axis=1) * w), _x(2, 3),
          _w((2, 3)), xfail=_SCIPY_HOST.format("special.log_softmax"))
     _STATS = [("norm", ()), ("t", (3.5,)), ("gamma", (2.5,)), ("beta", (2.0, 3.0)),
-              ("chi2", (4.0,))]
+              ("chi2", (4.0,)), ("laplace", ()), ("cauchy", ()), ("logistic", ()),
+              ("expon", ())]
 
     def _density(fn, shapes):
         """x, scale -> sum(fn(x, *shapes, 0.1, scale)), fn called by a name it closes over"""
@@ -853,7 +854,7 @@ if _sp is not None:
     case("scipy-cho-factor-solve",
          lambda a, b: np.sum(_sl.cho_solve(_sl.cho_factor(a), b)), _TRI @ _TRI.T, _x(3),
          wrt=(0, 1), xfail=_SCIPY_HOST.format("linalg.cho_factor"))
-    for _fn in (_sl.expm, _sl.sqrtm):
+    for _fn in (_sl.expm, _sl.sqrtm, _sl.logm):
         case(f"scipy-{_fn.__name__}", _closing_over(_fn, "matrix"), _TRI @ _TRI.T,
              xfail=_SCIPY_HOST.format(f"linalg.{_fn.__name__}"))
     case("scipy-solve-sylvester", lambda a, b, q: np.sum(_sl.solve_sylvester(a, b, q)), _TRI,
@@ -1133,6 +1134,25 @@ for _fn in (np.maximum.accumulate, np.minimum.accumulate, np.fmax.accumulate,
     case(f"{_fn.__self__.__name__}.accumulate",
          lambda x, w, fn=_fn: np.sum(fn(x, axis=1) * w),
          _r18.permutation(np.linspace(-1.0, 1.0, 12)).reshape(3, 4), _w((3, 4)))
+# templates/reductions.py's where= and initial= (the mask computed on the device)
+_rk = np.random.default_rng(2207)
+case("reductions-where-initial", lambda x, v, w: np.sum(np.sum(x, axis=0, where=x > 0.1) * w)
+     + np.mean(x, where=x < 0.5) + np.prod(x, axis=1, where=x > 0, initial=v).sum()
+     + np.max(x, initial=v) * np.min(x, axis=1, where=x < 0.8, initial=v).sum(),
+     _rk.uniform(-1, 1, (3, 4)), 0.3, _rk.normal(size=4), wrt=(0, 1))
+# templates/polynomials.py's polyfit (in y) and templates/linalg_tensor.py
+case("polyfit", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w), np.linspace(-1.0, 1.0, 6),
+     _rk.normal(size=6), _rk.normal(size=3), wrt=1)
+_TS = (np.eye(6) * 2.0 + 0.3 * _rk.normal(size=(6, 6))).reshape(2, 3, 6)
+case("tensorsolve", lambda a, b, w: np.sum(np.linalg.tensorsolve(a, b) * w), _TS,
+     _rk.normal(size=(2, 3)), _rk.normal(size=6), wrt=(0, 1))
+case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
+     _rk.normal(size=(6, 2, 3)))
+case("cond", lambda x, w: np.sum(np.linalg.cond(x) * w), _rk.normal(size=(2, 3, 4)),
+     _rk.normal(size=2))
+# templates/arrays_block.py
+case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
+     _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))
 if _sp is not None:   # (templates/scipy_stats.py)
     for _dist, _shapes in _STATS:
         for _method in ("sf", "logsf"):
@@ -1144,6 +1164,16 @@ if _sp is not None:   # (templates/scipy_stats.py)
          lambda c: _st.multivariate_normal.entropy(cov=c) * 2.0,
          np.array([[2.0, 0.3, 0.1], [0.3, 1.5, 0.2], [0.1, 0.2, 1.8]]),
          xfail=_SCIPY_HOST.format("stats.multivariate_normal.entropy"))
+    # templates/scipy_signal.py's fftconvolve, convolve2d, correlate, correlate2d, detrend
+    _r22 = np.random.default_rng(22)
+    for _name, _shapes in (("fftconvolve", ((6,), (3,))), ("correlate", ((6,), (3,))),
+                           ("convolve2d", ((4, 5), (2, 3))), ("correlate2d", ((4, 5), (2, 3)))):
+        case(f"scipy-{_name}", lambda x, k, fn=getattr(_ss, _name): np.sum(
+            fn(x, k, mode="same") ** 2), _r22.normal(size=_shapes[0]),
+            _r22.normal(size=_shapes[1]), wrt=(0, 1), xfail=_SCIPY_HOST.format(f"signal.{_name}"))
+    case("scipy-detrend", lambda x, w: np.sum(_ss.detrend(x, axis=0) * w),
+         _r22.normal(size=(5, 3)), _r22.normal(size=(5, 3)),
+         xfail=_SCIPY_HOST.format("signal.detrend"))
 
 
 # --- running a case on the host and on the device ----------------------------------------

@@ -210,3 +210,36 @@ def test_polymul_with_a_leading_zero_is_refused_located(a, b, mode):
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
         call(a, b)
     assert "leading zero" in str(info.value) and "numpy.convolve" in str(info.value)
+
+
+# -- polyfit, in y (x held constant) --------------------------------------------------------
+_FIT = np.random.default_rng(23)
+
+
+@pytest.mark.parametrize("deg", [0, 1, 3])
+def test_polyfit_in_y(deg):
+    x = np.linspace(-1.0, 2.0, 7)
+    w = _FIT.normal(size=deg + 1)
+    check(lambda y: np.sum(np.sin(np.polyfit(x, y, deg)) * w), _FIT.normal(size=7))
+    w2 = _FIT.normal(size=(deg + 1, 3))
+    check(lambda y: np.sum(np.sin(np.polyfit(x, y, deg)) * w2), _FIT.normal(size=(7, 3)))
+
+
+def test_polyfit_of_a_computed_series():
+    x = np.linspace(0.0, 1.0, 6)
+    check(lambda c: np.sum(np.polyfit(x, np.exp(c * x) + c, 2) ** 2), 0.7)
+
+
+def polyfit_in_x(x, y):
+    return np.sum(np.polyfit(x, y, 1))
+
+
+def polyfit_full(y):
+    return np.sum(np.polyfit(np.arange(5.0), y, 1, full=True)[0])
+
+
+def test_polyfit_in_x_and_full_are_refused_at_the_line():
+    from issue13_cases import refused_in_both_modes
+    refused_in_both_modes(polyfit_in_x, (np.arange(5.0), _FIT.normal(size=5)), (0,),
+                          "sample points")
+    refused_in_both_modes(polyfit_full, (_FIT.normal(size=5),), (0,), "does not accept")

@@ -543,7 +543,11 @@ def nanmax_initial(x):
     return np.nanmax(x, initial=0.0)
 
 
-@pytest.mark.parametrize("f", [nansum_where, nanmax_initial])
+def sum_out_where(x):
+    return np.sum(x, out=np.zeros(()), where=x > 0)
+
+
+@pytest.mark.parametrize("f", [nansum_where, nanmax_initial, sum_out_where])
 def test_keywords_the_rules_do_not_handle_are_refused_at_the_line(f):
     with pytest.raises(srcdiff.errors.UnsupportedCodeError) as info:
         srcdiff.grad(f)(np.array([1.0, -2.0]))
@@ -651,3 +655,95 @@ def running_into_out(x):
 
 def test_running_extremum_out_into_a_local_array_is_the_write_it_makes():
     check(running_into_out, _distinct((4,)))   # o[...] = accumulate(x) (out_writes.py)
+
+
+# -- where= and initial= of sum, mean, prod, max, min (and the methods) --------------------
+MASK = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+KEYWORD_AXES = [(None, False), (0, False), (1, True), (-1, False), ((0, 2), True)]
+
+
+MASK3 = np.stack([MASK, ~MASK])  # a kept element in every reduction of KEYWORD_AXES
+
+
+@pytest.mark.parametrize("fn", [np.sum, np.mean, np.prod])
+@pytest.mark.parametrize("axis,keepdims", KEYWORD_AXES)
+def test_where(fn, axis, keepdims):
+    """masks shaped like the values, and (3, 4) broadcast against (2, 3, 4) values (not for
+    mean: a reduction with no kept element is NaN): masked elements get 0"""
+    x = _distinct((2, 3, 4))
+    for mask in (MASK3, MASK) if fn is not np.mean else (MASK3,):
+        w = _weights(lambda x: fn(x, axis=axis, keepdims=keepdims, where=mask), x)
+        check(lambda x: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims, where=mask)) * w), x)
+        g = srcdiff.grad(lambda x: np.sum(fn(x, axis=axis, keepdims=keepdims, where=mask) * w))(x)
+        assert np.all(g[~np.broadcast_to(mask, x.shape)] == 0.0)
+
+
+@pytest.mark.parametrize("fn", [np.sum, np.prod])
+@pytest.mark.parametrize("axis,keepdims", KEYWORD_AXES)
+def test_initial_and_where(fn, axis, keepdims):
+    """initial= differentiated too, alone and with where="""
+    x = _distinct((2, 3, 4))
+    w = _weights(lambda x: fn(x, axis=axis, keepdims=keepdims, initial=1.3), x)
+    check(lambda x, v: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims, initial=v)) * w),
+          x, 1.3, wrt=(0, 1))
+    check(lambda x, v: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims, initial=v,
+                                        where=MASK)) * w), x, 0.7, wrt=(0, 1))
+
+
+@pytest.mark.parametrize("fn", [np.max, np.min, np.amax, np.amin])
+@pytest.mark.parametrize("axis,keepdims", KEYWORD_AXES)
+def test_extrema_initial_and_where(fn, axis, keepdims):
+    """initial in the middle of the values: it is the result of some reductions (its
+    derivative goes to initial there), not of others; with where=, masked elements never
+    are the extremum"""
+    x = _distinct((2, 3, 4))
+    v = 0.05 if fn in (np.max, np.amax) else -0.05
+    w = _weights(lambda x: fn(x, axis=axis, keepdims=keepdims, initial=v), x)
+    for mask in (True, MASK):
+        def f(x, v, mask=mask):
+            return np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims, initial=v,
+                                    where=mask)) * w)
+        check(f, x, v, wrt=(0, 1))
+        check(f, -x, v, wrt=(0, 1))
+    check(lambda x, v: np.sum(np.sin(fn(x, axis=axis, keepdims=keepdims, initial=v,
+                                        where=MASK3)) * w), x, v, wrt=(0, 1))
+
+
+def test_extremum_of_initial_only():
+    """max(x, initial=v) with v above every element: all of the derivative goes to v"""
+    x = np.array([0.2, -0.4, 0.1])
+    gx, gv = srcdiff.grad(lambda x, v: np.max(x, initial=v), wrt=(0, 1))(x, 2.0)
+    assert np.all(gx == 0.0) and gv == 1.0
+
+
+def test_extremum_tie_with_initial_goes_to_the_element():
+    """a tie of initial with an element (a kink): the element takes the derivative, a
+    subgradient; moving both together moves the max at rate 1"""
+    x = np.array([0.2, 0.5, 0.1])
+    gx, gv = srcdiff.grad(lambda x, v: np.max(x, initial=v), wrt=(0, 1))(x, 0.5)
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.0])
+    assert gv == 0.0
+    _, t = srcdiff.jvp(lambda x, v: np.max(x, initial=v), wrt=(0, 1))(
+        x, 0.5, np.ones(3), 1.0)
+    assert t == 1.0
+
+
+def keyword_methods(x, m):
+    return (x.sum(where=m) + x.max(initial=0.3) * x.min(axis=0, initial=-0.2).sum()
+            + np.sum(x.mean(axis=1, where=m) ** 2) + x.prod(where=m, initial=1.5)
+            + x.max(where=m, initial=-5.0))
+
+
+def test_keyword_methods():
+    check(keyword_methods, _distinct((3, 4)), MASK)
+
+
+def test_reductions_without_keywords_emit_no_keyword_helper():
+    """where=/initial= helpers fold away (srcdiff.splice) when the call has neither"""
+    def f(x):
+        return np.sum(x) + np.mean(x, axis=0).sum() + np.prod(x) + np.max(x) + np.amin(x)
+    for make in (srcdiff.grad, srcdiff.jvp):
+        text = srcdiff.source(make(f))
+        for name in ("where_filled", "where_count", "with_initial", "initial_weight",
+                     "where="):
+            assert name not in text, (name, text)

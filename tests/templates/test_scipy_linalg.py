@@ -97,3 +97,28 @@ def test_solve_sylvester():
           rng.normal(size=(3, 2)), wrt=(0, 1, 2))
     check(lambda a, q: np.sum(sl.solve_sylvester(a, a, q) ** 2), _well(2), rng.normal(size=(2, 2)),
           wrt=(0, 1))
+
+
+# -- logm (the principal logarithm) and funm (refused) -------------------------------------
+_LOGM_RNG = np.random.default_rng(31)
+
+
+@pytest.mark.parametrize("n", [1, 2, 4])
+def test_logm(n):
+    a = np.eye(n) * 1.5 + 0.3 * _LOGM_RNG.normal(size=(n, n))
+    w = _LOGM_RNG.normal(size=(n, n))
+    check(lambda a: np.sum(np.sin(sl.logm(a)) * w), a)
+
+
+def test_logm_of_a_product():
+    b = _LOGM_RNG.normal(size=(3, 2))
+    check(lambda b, c: np.sum(sl.logm(b @ b.T + c * np.eye(3)) ** 2), b, 0.8, wrt=(0, 1))
+
+
+def funm_exp(a):
+    return np.sum(sl.funm(a, np.exp))
+
+
+def test_funm_is_refused_at_the_line():
+    from issue13_cases import refused_in_both_modes
+    refused_in_both_modes(funm_exp, (np.eye(2) + 0.1,), (0,), "funm")

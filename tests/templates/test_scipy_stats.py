@@ -27,6 +27,10 @@ CONTINUOUS = {
     "gamma": (("a",), [(1.5, 3)], (0.5, 3)),
     "beta": (("a", "b"), [(1.5, 3), (1.5, 3)], (0.2, 0.8)),
     "chi2": (("df",), [(3, 6)], (0.5, 4)),
+    "laplace": ((), [], (0.1, 2)),
+    "cauchy": ((), [], (-3, 3)),
+    "logistic": ((), [], (-3, 3)),
+    "expon": ((), [], (0.2, 3)),
 }
 
 
@@ -351,3 +355,30 @@ def test_sem(axis, ddof):
     m = np.array([[0.3, -1.2, 0.7, 2.0], [1.1, 0.4, -0.6, 0.9], [-0.2, 1.5, 0.8, -1.0]])
     check(lambda a: np.sum(scipy.stats.sem(a ** 2, axis=axis, ddof=ddof) *
                            np.arange(1.0, 1.0 + np.size(scipy.stats.sem(m, axis=axis)))), m)
+
+
+@pytest.mark.parametrize("method", METHODS + ["sf", "logsf"])
+@pytest.mark.parametrize("name", ["laplace", "cauchy", "logistic"])
+def test_symmetric_families_both_sides(name, method):
+    """points on both sides of loc, loc and scale as arrays (broadcast), batched points"""
+    fn = getattr(getattr(st, name), method)
+
+    def f(x, loc, scale):
+        return np.sum(np.cos(fn(x, loc, scale)))
+
+    x = np.array([[-2.1, -0.7, 0.9, 1.6], [-1.2, -0.2, 0.6, 2.4]])
+    check(f, x, np.array([0.1, -0.3, 0.2, 0.05]), np.array([[0.8], [1.3]]), wrt=(0, 1, 2),
+          rtol=1e-4, atol=1e-6)
+
+
+def test_laplace_kink_takes_the_zero_subgradient():
+    """log density -|x - loc| / scale: at x == loc the derivative in x is taken as 0"""
+    g = srcdiff.grad(lambda x: st.laplace.logpdf(x, 0.5, 2.0))(0.5)
+    assert g == 0.0
+
+
+@pytest.mark.parametrize("method", METHODS + ["sf", "logsf"])
+def test_expon(method):
+    fn = getattr(st.expon, method)
+    check(lambda x, loc, scale: np.sum(np.sin(fn(x, loc, scale))), _in(0.6, 3, (2, 3)),
+          np.array([0.1, 0.3, 0.2]), 1.7, wrt=(0, 1, 2), rtol=1e-4, atol=1e-6)
