@@ -45,9 +45,10 @@ def rewrite(fdef):
 
 
 def _matching(old, new, targets):
-    """The ids, in the copy `new`, of the loops of `old` whose ids are `targets` (the walks
-    of a tree and its deep copy meet the nodes in the same order)."""
-    return {id(b) for a, b in zip(S.walk(old), S.walk(new)) if id(a) in targets}
+    """{id: loop} of the loops in the copy `new` of those of `old` whose ids are `targets`
+    (the walks of a tree and its deep copy meet the nodes in the same order; the loops are
+    kept, so that no node made while unrolling takes a replaced loop's id)."""
+    return {id(b): b for a, b in zip(S.walk(old), S.walk(new)) if id(a) in targets}
 
 
 def _replace(node, chosen):
