@@ -6,7 +6,6 @@ at the user's line."""
 import numpy as np
 import pytest
 
-import srcdiff
 from srcdiff import syntax as S
 from srcdiff.display_loops import rewrite
 from issue13_cases import on_args, refused_in_both_modes
