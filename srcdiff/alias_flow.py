@@ -28,11 +28,12 @@ from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, 
 from . import syntax as S
 from .alias_flow_blocks import (inplace as _inplace, bound_arguments as _bound_arguments,
                                 places, is_local as _is_local, no_list_value as _no_list_value,
-                                path_to as _path_to, stable_lists, never_a_list, numeric_array,
+                                path_to as _path_to, stable_lists, never_a_list,
                                 fancy_index, without_plain_callee as _without_plain_callee,
                                 local_functions_only_called as _local_functions_only_called)
 from .alias_flow_fresh import keeps_nothing as _keeps_nothing
 from .alias_flow_seen import OUTSIDE, STALE, Seen
+from .alias_tuples import numeric_array, tuple_arity
 from .callables import is_user_function
 from .core import Kind
 
@@ -132,6 +133,13 @@ class Flow(Seen):
         if any(h[0] == OUTSIDE for h in holders):
             self._escape(stmt, objs)
 
+    def _new_tuple(self, stmt, size):
+        """The tuple `stmt` makes of `size` new values, each an object of its own."""
+        made = ("made", id(stmt))
+        self.slots[made] = [{("new", id(stmt), k)} for k in range(size)]
+        self._hold([made], set().union(*self.slots[made]))
+        return {made}
+
     def _reads(self, env, node):
         out = set()
         for n in S.walk(node):
@@ -216,6 +224,8 @@ class Flow(Seen):
             made = self._writing_call(stmt, env)
             if made is not None:
                 return made
+        if kind == Kind.CALL and tuple_arity(stmt.sd.func, value):   # svd(A): new arrays
+            return self._new_tuple(stmt, tuple_arity(stmt.sd.func, value))
         if kind == Kind.CALL and (id(stmt) in self.fresh or alias_flow_fresh.fresh_call(
                 stmt.sd.func, value if isinstance(value, S.Call) else None)):
             if alias_flow_fresh.copies(stmt.sd.func):   # (of its arguments: the callee,
@@ -240,12 +250,7 @@ class Flow(Seen):
                 # holding only values made in the call (update(P, G)); a tuple's items, each
                 # a value of its own (`a, b = pair(x)`)
                 size = alias_flow_fresh.fresh_arity(stmt.sd.func)
-                if size is None:
-                    return {new}
-                made = ("made", id(stmt))
-                self.slots[made] = [{("new", id(stmt), k)} for k in range(size)]
-                self._hold([made], set().union(*self.slots[made]))
-                return {made}
+                return {new} if size is None else self._new_tuple(stmt, size)
             if self._fresh_user_call(stmt):
                 # a function of the user's returning a value made inside it and keeping
                 # nothing (alias_flow_fresh): a new object; a list or tuple it returns may

@@ -9,9 +9,9 @@ argument a call gives each parameter (`bound_arguments`), whether a name surely 
 no list (`never_a_list`), whether a binding makes a new array (`binds_new_array`),
 whether a statement follows a write in its block (`later_in_block`), and, for a writing
 helper's call, what may share its copy (`helpers_result`) and whether an item write stores
-that copy back (`written_back`); whether a name surely holds an array of numbers, which an
-item write copies into (`numeric_array`), or an index array, which takes a copy
-(`fancy_index`); what a call statement reads besides its library callee
+that copy back (`written_back`); whether a name surely holds an index array, which takes
+a copy (`fancy_index`; an array of numbers, which an item write copies into:
+alias_tuples.numeric_array); what a call statement reads besides its library callee
 (`without_plain_callee`).
 """
 import numpy
@@ -288,22 +288,6 @@ def _surely_an_array(name, defs, depth):
         (t.sd.kind == Kind.CALL and numpy_array_call(t.sd.func)) or (
             t.sd.kind == Kind.BINOP and isinstance(t.value, S.BinOp) and any(
                 isinstance(o, S.Name) and _surely_an_array(o.id, defs, depth + 1)
-                for o in (t.value.left, t.value.right))) for t in ds)
-
-
-def numeric_array(name, defs, depth=0):
-    """Whether `name` surely holds an array of numbers, into which `name[i] = v` copies v's
-    values and keeps no reference to v: each binding a ufunc, or a copying NumPy call given
-    one argument and no keywords (`numpy.zeros_like(w)`: no dtype=object), or arithmetic
-    with such an array."""
-    from .alias_flow_fresh import numpy_array_call
-    ds = defs.get(name, [])
-    return bool(ds) and depth < 4 and all(
-        (t.sd.kind == Kind.CALL and isinstance(t.value, S.Call) and (
-            isinstance(t.sd.func, numpy.ufunc) or numpy_array_call(t.sd.func) and
-            len(t.value.args) <= 1 and not t.value.keywords)) or (
-            t.sd.kind == Kind.BINOP and isinstance(t.value, S.BinOp) and any(
-                isinstance(o, S.Name) and numeric_array(o.id, defs, depth + 1)
                 for o in (t.value.left, t.value.right))) for t in ds)
 
 

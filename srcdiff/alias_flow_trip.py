@@ -28,6 +28,7 @@ the write is the one followed; a value made after it is an object of its own too
 from . import alias_flow_fresh, alias_fresh_items, analyze, runtime_containers, runtime_values
 from . import syntax as S
 from .alias_flow_blocks import inplace as _inplace, path_to as _path_to
+from .alias_tuples import tuple_arity
 from .core import Kind
 
 OUTSIDE = "outside"
@@ -202,7 +203,7 @@ class Trip:
         if func in (runtime_containers.sequence_add, runtime_containers.sequence_mul,
                     runtime_values.record_of) or alias_fresh_items.is_sequence_of(func):
             return True
-        return id(s) in self.fresh or alias_flow_fresh.fresh_call(
+        return id(s) in self.fresh or bool(tuple_arity(func, value)) or alias_flow_fresh.fresh_call(
             func, value if isinstance(value, S.Call) else None) or self._fresh_user_call(
             s) or self._fresh_user_call(s, alias_flow_fresh.fresh_items)
 

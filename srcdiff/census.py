@@ -49,8 +49,8 @@ class Census:
     may_take_rows look for; names: every name read or bound (a Name node's id); blocks: an
     import, with, del or match statement, or a lambda with a name as a default (what
     plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
-    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for), or
-    any `.flat` (flat_items.rewrite); nonlocals: a nonlocal statement (what
+    attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for),
+    any `.flat` (flat_items.rewrite), or a call given out= an item (out_views.rewrite); nonlocals: a nonlocal statement (what
     nonlocal_writes.rewrite looks for)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
@@ -92,6 +92,9 @@ def take(fdef):
                     c.other_calls = True
             else:
                 c.other_calls = True
+            if not c.view_calls and any(k.arg == "out" and k.value.__class__ is S.Subscript
+                                        for k in n.keywords):
+                c.view_calls = True   # f(a, b, out=y[1:]) (out_views.py)
         elif cls in _DISPLAYS:
             if cls is S.Dict and None in n.keys:
                 c.unpacked = True

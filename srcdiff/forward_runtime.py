@@ -81,11 +81,13 @@ def drop_missing_tangent(tangent, container, index):
 
 
 def copy_tangent(tangent):
-    """A private copy of a tangent, safe to update in place (item writes, append)."""
+    """A private copy of a tangent, safe to update in place (item writes, append). A tuple's
+    arrays are copied too: a rule's tuple of tangents (numpy.linalg.svd's) may hold read-only
+    views, and an item taken from it (`s = svd_1[1]`) is written in place."""
     if isinstance(tangent, list):
         return list(tangent)
     if isinstance(tangent, tuple):
-        return list(tangent)
+        return [numpy.copy(t) if isinstance(t, numpy.ndarray) else t for t in tangent]
     if isinstance(tangent, dict):
         return dict(tangent)
     if isinstance(tangent, (float, int, complex)):

@@ -11,15 +11,18 @@ none of them):
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
-* items by flat position, `x.flat[k] = v` and reads of `x.flat[k]` (flat_items.py), and
-  writes through a transposed or reshaped view, `y.T[i] = v` (reshaped_writes.py);
+* NumPy calls given out= an item or slice, `numpy.add(a, b, out=y[1:])`, as item writes
+  (out_views.py), items by flat position, `x.flat[k] = v` and reads of `x.flat[k]`
+  (flat_items.py), and writes through a transposed or reshaped view, `y.T[i] = v`
+  (reshaped_writes.py);
 * getattr and setattr of names known here, as attribute reads and writes
   (named_attributes.py);
 * reads and writes of a view by basic slicing (`a2 = A[-1, :]; a2 -= v`) as reads and writes
   of the array it views (view_writes.py; not in code srcdiff emitted, whose views the tape
   restores);
 * writes through an exact alias (`a1 = x; a1[0] = v`) made visible under the other names
-  (alias_groups.py), and rows a loop over an array writes into, written back
+  (alias_groups.py), loops over a display of names writing into the item, unrolled
+  (display_loops.py), and rows a loop over an array writes into, written back
   (loop_rows.py);
 * NumPy's maps of a function of the user's (np.vectorize, np.apply_along_axis,
   np.piecewise, np.apply_over_axes, np.frompyfunc) as the loops they mean (numpy_maps.py);
@@ -74,7 +77,8 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef = try_blocks.rewrite(source, fdef, lookup)
         counted = census.take(fdef)
     if counted.view_calls and not source.filename.startswith(GENERATED_PREFIX):
-        from . import flat_items, reshaped_writes   # x.flat[k] = v; y.T[i] = v
+        from . import flat_items, out_views, reshaped_writes   # x.flat[k] = v; y.T[i] = v
+        fdef = out_views.rewrite(fdef, lookup)   # numpy.add(a, b, out=y[1:])
         fdef = flat_items.rewrite(fdef, lookup, set(containers) | set(known_types))
         fdef = reshaped_writes.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
@@ -93,7 +97,8 @@ def counted_rewrite(source, resolver, containers, known_types):
                                     set(containers) | set(known_types))
         counted = census.take(fdef)
     if census.may_take_rows(counted):
-        from . import loop_rows
+        from . import display_loops, loop_rows   # for r in [x, m]: r[-1] = v; A's rows
+        fdef = display_loops.rewrite(fdef)
         fdef = loop_rows.rewrite(fdef, lookup, set(containers) | set(known_types))
         counted = census.take(fdef)
     if _may_map(counted, fdef, lookup):   # np.vectorize, np.apply_along_axis, np.piecewise
