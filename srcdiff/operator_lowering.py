@@ -111,3 +111,40 @@ def _guard(lw, out, helper, args):
     lw.bindings[helper.__name__] = helper
     stmt = S.Expr(value=S.Call(func=S.load(helper.__name__), args=args, keywords=[]))
     out.append(lw.info(stmt, Kind.EFFECT, func=helper))
+
+
+OPERATOR_METHODS = frozenset(
+    [f"__{op}__" for op in operator_methods.BINARY.values()] +
+    [f"__r{op}__" for op in operator_methods.BINARY.values()] +
+    list(operator_methods.UNARY.values()))
+
+
+def guard_operands(lw, out, atoms, node):
+    """Before an operator lowered as NumPy's where no operand's class was known: in code that
+    may meet objects of the user's classes defining operators (`may_meet_objects`), each
+    operand that is a name is checked to hold no such object where the code runs
+    (runtime_checks.check_no_object): Python would call the object's method, whose
+    derivative NumPy's is not."""
+    if not may_meet_objects(lw):
+        return
+    here = S.const(where(lw.src.filename, getattr(node, "lineno", None) or lw.line))
+    for atom in atoms:
+        if isinstance(atom, S.Name):
+            _guard(lw, out, runtime_checks.check_no_object, [S.load(atom.id), S.clone(here)])
+
+
+def may_meet_objects(lw):
+    """Whether the function may meet objects of a class of the user's with operator methods:
+    one among its module's globals, the names it reads, or its parameters' known classes."""
+    known = getattr(lw, "_meets_operator_objects", None)
+    if known is None:
+        from .object_lists import is_user_class
+        scope = getattr(lw.resolver, "globals", None)
+        found = list(scope.values()) if isinstance(scope, dict) else []
+        found += [lw.resolver.lookup(n, None) for n in lw.user_names - lw.locals]
+        found += list(lw.known_types.values())
+        known = any(is_user_class(c) and any(
+            operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
+            for c in found)
+        lw._meets_operator_objects = known
+    return known

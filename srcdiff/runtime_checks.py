@@ -433,6 +433,24 @@ def check_operands(left, right, lcls, rcls, where):
                    "call the method you mean by name", where)
 
 
+def check_no_object(value, where):
+    """Before an operator srcdiff lowered as NumPy's (it could not tell an operand's class
+    before the code runs) in code that may meet objects of the user's classes with operator
+    methods: `value` is no such object, whose own method Python would call instead (the
+    derivative of NumPy's operator would be a wrong one)."""
+    cls = type(value)
+    if (cls.__module__ or "").split(".")[0] in _LIBRARY_MODULES:
+        return
+    refuse(f"srcdiff could not tell before the code runs that this operand is an object of "
+           f"your class {cls.__qualname__}, so it lowered the operator as NumPy's; Python "
+           f"calls {cls.__qualname__}'s method instead", "bind the object to a name made by "
+           f"calling its class ({cls.__qualname__}(...)) or pass it as a parameter, or call "
+           "the method you mean by name", where)
+
+
+_LIBRARY_MODULES = ("numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+
+
 def _operand_number(value, left=False):
     """A number (on the left of an object: a Python number only; a NumPy scalar's operator
     reads an object with __len__ and __getitem__ as a sequence of numbers)."""
