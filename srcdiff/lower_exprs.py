@@ -335,6 +335,8 @@ class ExpressionLowering:
                 return self.assign(target, call, Kind.CALL, func=helper)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
+            from . import operator_lowering   # (an object whose class was not told: refused)
+            operator_lowering.guard_operands(self, out, [base], node)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
                                Kind.SUBSCRIPT)
         if isinstance(node, S.Attribute):

@@ -116,7 +116,7 @@ def _guard(lw, out, helper, args):
 OPERATOR_METHODS = frozenset(
     [f"__{op}__" for op in operator_methods.BINARY.values()] +
     [f"__r{op}__" for op in operator_methods.BINARY.values()] +
-    list(operator_methods.UNARY.values()))
+    list(operator_methods.UNARY.values()) + ["__getitem__"])
 
 
 def guard_operands(lw, out, atoms, node):

@@ -253,6 +253,11 @@ def dotted_popped(x):
     return d * c[0]
 
 
+def vec_item_from_a_factory(x):
+    v = make_vec(x)
+    return v[0] + v[2] * x[1]
+
+
 def dotted_negated_from_a_dict(x):
     d = {"p": make_dotted(x)}
     e = -d["p"]
@@ -661,6 +666,347 @@ def repeated_appended_vec(x):
     return c[0] @ c[1]
 
 
+
+# --- batch 2: combinations ---------------------------------------------------------------
+def make_vec(x):
+    return Vec(x, np.cos(x))
+
+
+def vec_scaled_in_while(x):
+    v = Vec(x, x * 0.5)
+    n = 0
+    while n < 3:
+        v = v * 0.9 + Vec(np.sin(x), x) * 0.1
+        n += 1
+    return v @ v
+
+
+def vec_abs_branch_each(x):
+    v = Vec(x, x * x)
+    t = 0.0
+    for i in range(len(v)):
+        if v[i] > 0.1:
+            t = t + v[i]
+        else:
+            t = t - v[i] * 2.0
+    return t
+
+
+def vec_param_list(vs, x):
+    acc = vs[0] * 0.0
+    for v in vs:
+        acc = acc + v * x[0]
+    return acc @ acc
+
+
+def records_dict_items(params, x):
+    t = 0.0
+    for name, layer in params.items():
+        t = t + np.sum(layer(x)) * (2.0 if name == "a" else 1.0)
+    return t
+
+
+def records_list_enumerate(layers, x):
+    h = x
+    out = 0.0
+    for i, layer in enumerate(layers):
+        h = layer(h)
+        out = out + (i + 1) * np.sum(h ** 2)
+    return out
+
+
+def records_list_zip(layers, x):
+    scales = [0.5, 2.0]
+    t = 0.0
+    for layer, s in zip(layers, scales):
+        t = t + s * np.sum(layer.w * layer.w) + np.sum(layer.b * x[:2])
+    return t
+
+
+def records_list_early_return(layers, x):
+    h = x
+    for layer in layers:
+        h = layer(h)
+        if np.sum(h) > 10.0:
+            return np.sum(h)
+    return np.sum(h * h)
+
+
+def record_param_copy_update(layer, x):
+    w = layer.w.copy()
+    w[0, 0] = w[0, 0] * 3.0
+    w += 0.1
+    return np.sum(w @ x) + np.sum(layer.w ** 2)
+
+
+def record_helper_pass(layer, x):
+    return _apply_twice(layer, x) + np.sum(layer.b)
+
+
+def _apply_twice(layer, x):
+    return np.sum(layer(layer(x)))
+
+
+def plain_record_dict(params, x):
+    h = np.tanh(params["l1"].w @ x + params["l1"].b)
+    return np.sum(params["l2"].w @ h)
+
+
+def named_pair_dict(ps, x):
+    return np.sum(ps["p"].mu * x) * ps["q"].s + ps["q"].s ** 2
+
+
+def nonlocal_list_append(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+
+    for v in x:
+        rec(v)
+    return sum(hist) + s
+
+
+def nonlocal_nested_twice(x):
+    tot = 0.0
+
+    def outer(v):
+        def inner(w):
+            nonlocal tot
+            tot = tot + w * v
+
+        inner(v)
+        inner(v * 2.0)
+
+    for v in x:
+        outer(v)
+    return tot
+
+
+def nonlocal_loop_early_return(x):
+    acc = 0.0
+
+    def add(v):
+        nonlocal acc
+        acc = acc + np.exp(v)
+
+    for v in x:
+        add(v)
+        if acc > 3.0:
+            return acc * x[0]
+    return acc
+
+
+def nonlocal_array_slice_rebind(x):
+    buf = np.zeros(4)
+
+    def put(i, v):
+        nonlocal buf
+        buf = buf + np.eye(4)[i] * v
+
+    for i in range(3):
+        put(i, x[i] ** 2)
+    return np.sum(buf * np.arange(4.0))
+
+
+def recursion_with_accumulator(x):
+    def walk(v, k, acc):
+        if k == len(v):
+            return acc
+        return walk(v, k + 1, acc * 0.5 + v[k] ** 2)
+
+    return walk(x, 0, 0.0)
+
+
+def recursion_on_list(x):
+    def total(items):
+        if not items:
+            return 0.0
+        return items[0] * items[0] + total(items[1:])
+
+    return total([x[0], x[1] * 2.0, np.sin(x[2])])
+
+
+def recursion_mutual(x):
+    def even(v, n):
+        if n == 0:
+            return v
+        return odd(v * 1.5, n - 1)
+
+    def odd(v, n):
+        if n == 0:
+            return v
+        return even(np.sin(v), n - 1)
+
+    return np.sum(even(x, 4))
+
+
+def varargs_loop_nested(x):
+    def mix(*vs):
+        out = vs[0]
+        for v in vs[1:]:
+            out = out * v
+        return out
+
+    t = 0.0
+    for k in range(2):
+        t = t + np.sum(mix(x, x + k, np.cos(x)))
+    return t
+
+
+def kwargs_defaults_nested(x):
+    def f(a, b=2.0, **kw):
+        return a * b + kw.get("c", 0.0)
+
+    return np.sum(f(x)) + np.sum(f(x, b=x)) + np.sum(f(x, c=x * x))
+
+
+def pop_in_branch(x):
+    lst = [x[0], x[1], x[2]]
+    if x[0] > 0:
+        v = lst.pop()
+    else:
+        v = lst.pop(0)
+    return v * lst[0] + lst[-1]
+
+
+def insert_computed_index(x):
+    lst = [x[0], x[1]]
+    for k in range(3):
+        lst.insert(k % 2, x[2] * k)
+    return sum(v * v for v in lst)
+
+
+def del_slice(x):
+    lst = [x[0], x[1], x[2], x[0] * x[1]]
+    del lst[1:3]
+    return lst[0] * lst[1]
+
+
+def pop_list_of_arrays_param(lst, x):
+    lst = list(lst)
+    a = lst.pop(0)
+    return np.sum(a * x) + np.sum(lst[0] ** 2)
+
+
+def pop_then_append_loop(x):
+    window = [x[0], x[1]]
+    t = 0.0
+    for v in x:
+        window.pop(0)
+        window.append(v)
+        t = t + window[0] * window[1]
+    return t
+
+
+def flat_negative_write(x):
+    y = np.zeros((2, 2))
+    y.flat[-1] = x[0] * x[1]
+    y.flat[0] = x[2]
+    return np.sum(y @ y)
+
+
+def flat_iadd_param_copy(m):
+    y = m.copy()
+    for i in range(y.size):
+        y.flat[i] += np.sin(m.flat[i])
+    return np.sum(y * m)
+
+
+def flat_reshape_read(x):
+    m = x.reshape(2, 2)
+    return m.flat[1] * m.flat[2] - m.flat[3]
+
+
+def flat_read_loop_sum(m):
+    t = 0.0
+    for i in range(m.size):
+        t = t + m.flat[i] * i
+    return t * t
+
+
+def gradient_arrays_2d(f, xs):
+    ys = np.array([0.0, 0.5, 1.5])
+    gx, gy = np.gradient(f, xs, ys)
+    return np.sum(gx ** 2) + np.sum(gx * gy)
+
+
+def gradient_negative_axis(f):
+    g = np.gradient(f, 0.5, axis=-1)
+    return np.sum(g * g)
+
+
+def gradient_edge2_coords(f, xs):
+    g = np.gradient(f * f, xs, edge_order=2)
+    return np.sum(np.sin(g))
+
+
+def gradient_then_flat(f):
+    g = np.gradient(f, 0.3)
+    return g.flat[0] * g.flat[-1]
+
+
+def hvp_inside(w):
+    x = np.array([0.5, -1.0, 2.0])
+    v = np.ones(3)
+    h = srcdiff.hvp(_inner)(w, x, v)
+    return np.sum(h * w)
+
+
+def jvp_inside_loop(w):
+    x = np.array([0.5, -1.0, 2.0])
+    t = 0.0
+    for k in range(2):
+        val, tan = srcdiff.jvp(_inner)(w * (k + 1), x, np.ones(3))
+        t = t + val * tan
+    return t
+
+
+def grad_inside_record(layer, x):
+    g = srcdiff.grad(_layer_loss)(layer, x)
+    return np.sum(g.w * layer.w) + np.sum(g.b)
+
+
+def _layer_loss(layer, x):
+    return np.sum(layer(x) ** 2)
+
+
+def grad_inside_helper_arg(w):
+    x = np.array([0.5, -1.0, 2.0])
+    return _descend(srcdiff.grad(_inner), w, x)
+
+
+def _descend(g, w, x):
+    for _ in range(2):
+        w = w - 0.1 * g(w, x)
+    return np.sum(w ** 2)
+
+
+def repeated_dict_array_plus(x):
+    a = x * 1.0
+    d = {"p": a, "q": a}
+    d["p"] = d["p"] + x
+    return np.sum(d["p"] * d["q"])
+
+
+def repeated_list_times(x):
+    c = [x[0] * 1.0] * 3
+    c[1] += x[1]
+    c[2] *= x[2]
+    return c[0] + c[1] * c[2]
+
+
+def repeated_list_numbers_loop(x):
+    s = x[0] * x[1]
+    c = [s, s, s]
+    for i in range(3):
+        c[i] += x[i] * i
+    return c[0] * c[1] + c[2]
+
+
 rng = np.random.default_rng(22)
 X3 = np.array([0.4, -0.7, 1.1])
 X4 = np.array([0.3, -0.5, 0.9, 0.2])
@@ -741,7 +1087,55 @@ CASES_1 = [
     ("repeated_in_dict_number", repeated_in_dict_number, (X3,), {}),
     ("repeated_appended_vec", repeated_appended_vec, (X3,), {}),
 ]
-CASES = CASES_1
+CASES_2 = [
+    ("vec_scaled_in_while", vec_scaled_in_while, (X3,), {}),
+    ("vec_abs_branch_each", vec_abs_branch_each, (X3,), {}),
+    ("vec_param_list", vec_param_list, ([Vec(X3, X3 * 2.0), Vec(X3 + 1.0, X3 * X3)], X3), {}),
+    ("vec_param_list_x", vec_param_list, ([Vec(X3, X3 * 2.0), Vec(X3 + 1.0, X3 * X3)], X3), {"wrt": 1}),
+    ("records_dict_items", records_dict_items, ({"a": _layer(3, 3, 21), "b": _layer(3, 3, 22)}, X3), {}),
+    ("records_list_enumerate", records_list_enumerate, ([_layer(3, 3, 23), _layer(3, 3, 24)], X3), {}),
+    ("records_list_zip", records_list_zip, ([_layer(2, 3, 25), _layer(2, 3, 26)], X3), {}),
+    ("records_list_early_return", records_list_early_return, ([_layer(3, 3, 27), _layer(3, 3, 28)], X3), {}),
+    ("record_param_copy_update", record_param_copy_update, (_layer(3, 3, 29), X3), {}),
+    ("record_helper_pass", record_helper_pass, (_layer(3, 3, 30), X3), {}),
+    ("plain_record_dict", plain_record_dict, ({"l1": _plain(3, 3, 31), "l2": _plain(2, 3, 32)}, X3), {}),
+    ("named_pair_dict", named_pair_dict, ({"p": Pair(X3, 0.5), "q": Pair(X3 * 2.0, 1.5)}, X3), {}),
+    ("nonlocal_list_append", nonlocal_list_append, (X3,), {}),
+    ("nonlocal_nested_twice", nonlocal_nested_twice, (X3,), {}),
+    ("nonlocal_loop_early_return", nonlocal_loop_early_return, (X3,), {}),
+    ("nonlocal_loop_early_return_big", nonlocal_loop_early_return, (X3 + 1.0,), {}),
+    ("nonlocal_array_slice_rebind", nonlocal_array_slice_rebind, (X3,), {}),
+    ("recursion_with_accumulator", recursion_with_accumulator, (X3,), {}),
+    ("recursion_on_list", recursion_on_list, (X3,), {}),
+    ("recursion_mutual", recursion_mutual, (X3,), {}),
+    ("varargs_loop_nested", varargs_loop_nested, (X3,), {}),
+    ("kwargs_defaults_nested", kwargs_defaults_nested, (X3,), {}),
+    ("pop_in_branch", pop_in_branch, (X3,), {}),
+    ("pop_in_branch_neg", pop_in_branch, (-X3,), {}),
+    ("insert_computed_index", insert_computed_index, (X3,), {}),
+    ("del_slice", del_slice, (X3,), {}),
+    ("pop_list_of_arrays_param", pop_list_of_arrays_param, ([X3, X3 * 2.0], X3), {}),
+    ("pop_then_append_loop", pop_then_append_loop, (X3,), {}),
+    ("flat_negative_write", flat_negative_write, (X3,), {}),
+    ("flat_iadd_param_copy", flat_iadd_param_copy, (rng.normal(size=(2, 3)),), {}),
+    ("flat_reshape_read", flat_reshape_read, (X4,), {}),
+    ("flat_read_loop_sum", flat_read_loop_sum, (rng.normal(size=(2, 2)),), {}),
+    ("gradient_arrays_2d", gradient_arrays_2d, (rng.normal(size=(4, 3)), np.array([0.0, 0.2, 0.5, 1.0])), {}),
+    ("gradient_arrays_2d_xs", gradient_arrays_2d, (rng.normal(size=(4, 3)), np.array([0.0, 0.2, 0.5, 1.0])), {"wrt": 1}),
+    ("gradient_negative_axis", gradient_negative_axis, (rng.normal(size=(2, 4)),), {}),
+    ("gradient_edge2_coords", gradient_edge2_coords, (rng.normal(size=4), np.array([0.0, 0.4, 0.5, 1.3])), {}),
+    ("gradient_edge2_coords_xs", gradient_edge2_coords, (rng.normal(size=4), np.array([0.0, 0.4, 0.5, 1.3])), {"wrt": 1}),
+    ("gradient_then_flat", gradient_then_flat, (rng.normal(size=5),), {}),
+    ("hvp_inside", hvp_inside, (X3,), {}),
+    ("jvp_inside_loop", jvp_inside_loop, (X3,), {}),
+    ("grad_inside_record", grad_inside_record, (_layer(3, 3, 33), X3), {}),
+    ("grad_inside_helper_arg", grad_inside_helper_arg, (X3,), {}),
+    ("repeated_dict_array_plus", repeated_dict_array_plus, (X3,), {}),
+    ("repeated_list_times", repeated_list_times, (X3,), {}),
+    ("repeated_list_numbers_loop", repeated_list_numbers_loop, (X3,), {}),
+]
+
+CASES = CASES_1 + CASES_2
 
 # Programs srcdiff refuses today, each at its line (false refusals: the derivative exists;
 # the report of hunt 22 lists why): checked to stay located refusals, never wrong numbers.
@@ -753,4 +1147,12 @@ REFUSED = {
     "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
     "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
+    "records_dict_items",                      # calling a record from dict.items()
+    "nonlocal_list_append",                    # a nested def appending to a list it reads
+    "nonlocal_nested_twice",                   # nonlocal of a function two levels out
+    "recursion_mutual",                        # a nested def calling one defined after it
+    "pop_list_of_arrays_param",                # lst = list(lst); lst.pop(0): "a dict's method"
+    "flat_reshape_read", "gradient_then_flat",   # .flat of a reshape / np.gradient's result
+    "grad_inside_record",                      # grad's record result's fields read
+    "grad_inside_helper_arg",                  # a derivative passed to a helper and called
 }

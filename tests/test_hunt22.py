@@ -36,11 +36,11 @@ def test_programs_refused_today_are_refused_at_their_line(name, f, args, options
 # a wrong gradient with no error. Now the operands are checked where the code runs.
 @pytest.mark.parametrize("f", [P.dotted_from_a_factory, P.dotted_item_replaced,
                                P.dotted_items_updated, P.dotted_popped,
-                               P.dotted_negated_from_a_dict])
+                               P.dotted_negated_from_a_dict, P.vec_item_from_a_factory])
 @pytest.mark.parametrize("mode", ["grad", "jvp"])
 def test_an_operator_on_an_object_of_a_class_not_told_is_refused_not_wrong(f, mode):
     err = refusal(f, (P.X3,), mode)
-    assert "could not tell before the code runs" in str(err) and "Dotted" in str(err)
+    assert "could not tell before the code runs" in str(err)
 
 
 def test_the_guard_is_emitted_only_where_objects_of_operator_classes_may_be_met():
