@@ -135,16 +135,35 @@ def guard_operands(lw, out, atoms, node):
 
 def may_meet_objects(lw):
     """Whether the function may meet objects of a class of the user's with operator methods:
-    one among its module's globals, the names it reads, or its parameters' known classes."""
+    one among its module's globals, the names it reads, its parameters' known classes, or
+    the globals of the user's functions and modules it reads (a factory's module)."""
     known = getattr(lw, "_meets_operator_objects", None)
     if known is None:
         from .object_lists import is_user_class
         scope = getattr(lw.resolver, "globals", None)
         found = list(scope.values()) if isinstance(scope, dict) else []
-        found += [lw.resolver.lookup(n, None) for n in lw.user_names - lw.locals]
-        found += list(lw.known_types.values())
+        read = [lw.resolver.lookup(n, None) for n in sorted(lw.user_names - lw.locals)]
+        found += read + list(lw.known_types.values())
+        for value in read:
+            found += _user_globals(value)
         known = any(is_user_class(c) and any(
             operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
             for c in found)
         lw._meets_operator_objects = known
     return known
+
+
+def _user_globals(value):
+    """The values of the globals of a function of the user's, or of a module of the user's
+    (not a library's), that the function reads; none for anything else."""
+    import types
+    if isinstance(value, types.FunctionType):
+        scope = value.__globals__
+    elif isinstance(value, types.ModuleType):
+        scope = vars(value)
+    else:
+        return []
+    if (scope.get("__name__") or "").split(".")[0] in (
+            "numpy", "builtins", "scipy", "srcdiff", "functools", "collections"):
+        return []
+    return list(scope.values())
