@@ -114,3 +114,33 @@ def test_objects_of_a_class_another_module_makes_are_refused_not_wrong(tmp_path,
     for mode in ("grad", "jvp"):
         err = refusal(getattr(user, name), (P.X3,), mode)
         assert "could not tell before the code runs" in str(err)
+
+
+PLAIN_BESIDE_A_CLASS = '''
+import numpy as np
+
+
+class V:
+    def __init__(self, a):
+        self.a = a
+
+    def __add__(self, o):
+        return V(self.a + o.a)
+
+
+def plain(x):
+    y = x * x
+    for i in range(3):
+        y = y + np.sin(x) * i
+    return np.sum(y)
+'''
+
+
+def test_the_operand_check_compiles_on_the_numba_path(tmp_path):
+    pytest.importorskip("numba")
+    from gradcheck import numerical_grad
+    from user_modules import load
+    plain = load(tmp_path, "hunt22_plain", PLAIN_BESIDE_A_CLASS).plain
+    assert "check_no_object(" in srcdiff.source(srcdiff.grad(plain))
+    got = srcdiff.grad(plain, jit=True)(P.X3)
+    np.testing.assert_allclose(got, numerical_grad(plain, (P.X3,), 0), rtol=1e-6, atol=1e-8)
