@@ -190,13 +190,27 @@ def _stack(columns, out_shape, in_value):
     """Assemble J[out..., in...] from one output-shaped column per input element."""
     import numpy
     in_shape = numpy.shape(in_value)
-    dtype = complex if any(numpy.iscomplexobj(c) for _, c in columns) else float
-    result = numpy.zeros(tuple(out_shape) + tuple(in_shape), dtype=dtype)
+    result = numpy.zeros(tuple(out_shape) + tuple(in_shape),
+                         dtype=_derivative_dtype([c for _, c in columns]))
     for index, column in columns:
         result[(Ellipsis,) + tuple(index)] = column
     if not out_shape and not in_shape and isinstance(in_value, float):
         return float(result)
+    if not out_shape and isinstance(in_value, numpy.generic):
+        return result[()]   # a NumPy scalar in, one of its type out (as grad returns)
     return result
+
+
+def _derivative_dtype(parts):
+    """The dtype of a Jacobian or Hessian assembled from `parts` (columns or rows): theirs
+    (float32 derivatives of a float32 input stay float32, as grad and hvp return them);
+    float64, or complex128 for complex parts, where a part is a Python number or none is
+    inexact."""
+    import numpy
+    dtype = numpy.result_type(*[numpy.asarray(p) for p in parts]) if parts else numpy.float64
+    if not numpy.issubdtype(dtype, numpy.inexact):
+        return float
+    return dtype
 
 
 @_boundary.api
@@ -250,16 +264,23 @@ def jacobian(f, wrt=WRT_DEFAULT, mode="reverse", argnums=None):
             value = f(**_copied(arguments))  # f may update its arguments in place
             out_shape = _output_shape(f, value)
             complex_out = _is_complex(value)
-            rows = numpy.zeros(out_shape + numpy.shape(x),
-                               dtype=complex if complex_out or _is_complex(x) else float)
+            found = []
             for index, e in _basis(value if out_shape else float(value)):
                 row = derivative(**arguments, cotangent=_structured(e, value))
                 if complex_out:  # the cotangent along the imaginary direction too
                     along_i = derivative(**arguments, cotangent=_structured(1j * e, value))
                     row = _complex_row(f, x, row, along_i)
+                found.append((index, row))
+            dtype = _derivative_dtype([r for _, r in found])
+            if complex_out or _is_complex(x):
+                dtype = numpy.result_type(dtype, numpy.complex64)
+            rows = numpy.zeros(out_shape + numpy.shape(x), dtype=dtype)
+            for index, row in found:
                 rows[index] = row
             if isinstance(x, float) and not numpy.shape(value) and not complex_out:
                 return float(rows)
+            if not out_shape and isinstance(x, numpy.generic):
+                return rows[()]   # a NumPy scalar in, one of its type out (as grad returns)
             return rows
     return Composite(f"jacobian_{f.__name__}", f, _signature(f), jac, derivative,
                      ("jacobian", f, name))

@@ -183,6 +183,13 @@ def _assemble(emitted, sources, mode, backend="numpy"):
                 raise CodegenError(f"{path}:{func}: the derivative calls {bound}, which "
                                    f"{obj.srcdiff_at_run_time} with srcdiff while it runs: a "
                                    "standalone module can not (use srcdiff.grad at run time)")
+            elif getattr(obj, "__module__", "") and obj.__module__ not in sys.modules and \
+                    obj.__module__.startswith("srcdiff"):
+                # a derivative srcdiff made, which the function calls (compose_calls.py)
+                raise CodegenError(f"{path}:{func}: the derivative calls {bound}, a derivative "
+                                   "srcdiff made while it runs (srcdiff.grad(f)(...) called "
+                                   "inside the function): a standalone module cannot hold it "
+                                   "yet (use srcdiff.grad at run time)")
             elif getattr(obj, "__module__", "") and obj.__module__.startswith("srcdiff"):
                 _collect_helper(bound, obj, helpers, imports)
             elif getattr(builtins, bound, None) is obj:

@@ -27,7 +27,7 @@ READS_ONLY = {
         "check_not_shared", "check_no_view", "check_views", "check_updated_array",
         "check_array", "check_float_store", "check_item_copies", "check_cotangent",
         "check_aux_pair", "check_differentiable", "check_directive", "check_no_step",
-        "check_spread", "check_operands", "check_implemented"}),
+        "check_spread", "check_operands", "check_implemented", "check_no_object"}),
     "srcdiff.runtime_alias": frozenset({
         "check_fresh_argument", "check_update_unshared", "check_written_unshared",
         "check_item_held_once", "check_is_item", "check_dict_iteration", "check_deletable",
@@ -45,7 +45,7 @@ READS_ONLY = {
     "srcdiff.runtime_matrices": frozenset({"check_norm_order"}),
     "srcdiff.runtime_numba_helpers": frozenset({
         "check_array", "check_cotangent", "check_float_store", "check_item_update",
-        "check_not_shared", "check_update"}),
+        "check_not_shared", "check_update", "check_no_object"}),
     "srcdiff.runtime_polynomials": frozenset({"check_polymul"}),
     "srcdiff.runtime_scipy": frozenset({"check_dirichlet_points", "check_mvn_points",
                                         "check_real"}),

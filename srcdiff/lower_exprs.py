@@ -287,6 +287,8 @@ class ExpressionLowering:
         if isinstance(node, S.BinOp):
             left = self.expr(node.left, out)
             right = self.expr(node.right, out)
+            from . import operator_lowering   # (an object whose class was not told: refused)
+            operator_lowering.guard_operands(self, out, [left, right], node)
             op = BINOPS[type(node.op)]
             folded = _fold(op, left, right)
             if folded is not None:
@@ -295,6 +297,9 @@ class ExpressionLowering:
                                func=op)
         if isinstance(node, S.UnaryOp):
             operand = self.expr(node.operand, out)
+            if not isinstance(node.op, S.Not):
+                from . import operator_lowering
+                operator_lowering.guard_operands(self, out, [operand], node)
             if isinstance(node.op, S.UAdd):
                 return self.assign(target, operand, Kind.COPY)
             if isinstance(node.op, S.Not):
@@ -330,6 +335,8 @@ class ExpressionLowering:
                 return self.assign(target, call, Kind.CALL, func=helper)
             base = self.expr(node.value, out)
             index = self.index(node.slice, out)
+            from . import operator_lowering   # (an object whose class was not told: refused)
+            operator_lowering.guard_operands(self, out, [base], node)
             return self.assign(target, S.Subscript(value=base, slice=index, ctx=S.Load()),
                                Kind.SUBSCRIPT)
         if isinstance(node, S.Attribute):

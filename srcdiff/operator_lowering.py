@@ -111,3 +111,59 @@ def _guard(lw, out, helper, args):
     lw.bindings[helper.__name__] = helper
     stmt = S.Expr(value=S.Call(func=S.load(helper.__name__), args=args, keywords=[]))
     out.append(lw.info(stmt, Kind.EFFECT, func=helper))
+
+
+OPERATOR_METHODS = frozenset(
+    [f"__{op}__" for op in operator_methods.BINARY.values()] +
+    [f"__r{op}__" for op in operator_methods.BINARY.values()] +
+    list(operator_methods.UNARY.values()) + ["__getitem__"])
+
+
+def guard_operands(lw, out, atoms, node):
+    """Before an operator lowered as NumPy's where no operand's class was known: in code that
+    may meet objects of the user's classes defining operators (`may_meet_objects`), each
+    operand that is a name is checked to hold no such object where the code runs
+    (runtime_checks.check_no_object): Python would call the object's method, whose
+    derivative NumPy's is not."""
+    if not may_meet_objects(lw):
+        return
+    here = S.const(where(lw.src.filename, getattr(node, "lineno", None) or lw.line))
+    for atom in atoms:
+        if isinstance(atom, S.Name):
+            _guard(lw, out, runtime_checks.check_no_object, [S.load(atom.id), S.clone(here)])
+
+
+def may_meet_objects(lw):
+    """Whether the function may meet objects of a class of the user's with operator methods:
+    one among its module's globals, the names it reads, its parameters' known classes, or
+    the globals of the user's functions and modules it reads (a factory's module)."""
+    known = getattr(lw, "_meets_operator_objects", None)
+    if known is None:
+        from .object_lists import is_user_class
+        scope = getattr(lw.resolver, "globals", None)
+        found = list(scope.values()) if isinstance(scope, dict) else []
+        read = [lw.resolver.lookup(n, None) for n in sorted(lw.user_names - lw.locals)]
+        found += read + list(lw.known_types.values())
+        for value in read:
+            found += _user_globals(value)
+        known = any(is_user_class(c) and any(
+            operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
+            for c in found)
+        lw._meets_operator_objects = known
+    return known
+
+
+def _user_globals(value):
+    """The values of the globals of a function of the user's, or of a module of the user's
+    (not a library's), that the function reads; none for anything else."""
+    import types
+    if isinstance(value, types.FunctionType):
+        scope = value.__globals__
+    elif isinstance(value, types.ModuleType):
+        scope = vars(value)
+    else:
+        return []
+    if (scope.get("__name__") or "").split(".")[0] in (
+            "numpy", "builtins", "scipy", "srcdiff", "functools", "collections"):
+        return []
+    return list(scope.values())

@@ -433,6 +433,23 @@ def check_operands(left, right, lcls, rcls, where):
                    "call the method you mean by name", where)
 
 
+def check_no_object(value, where):
+    """Before an operator (or an index `v[i]`) srcdiff lowered as NumPy's (it could not tell an operand's class
+    before the code runs) in code that may meet objects of the user's classes with operator
+    methods: `value` is no such object, whose own method Python would call instead (the
+    derivative of NumPy's operator would be a wrong one)."""
+    cls = type(value)
+    library = ("numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
+    if (cls.__module__ or "").split(".")[0] in library or isinstance(
+            value, (numpy.ndarray, numpy.generic, int, float, complex, tuple, list, dict)):
+        return   # (a named tuple, a dict or array subclass of the user's: NumPy's as well)
+    refuse(f"srcdiff could not tell before the code runs that this operand is an object of "
+           f"your class {cls.__qualname__}, so it lowered the operator as NumPy's; Python "
+           f"calls {cls.__qualname__}'s method instead", "bind the object to a name made by "
+           f"calling its class ({cls.__qualname__}(...)) or pass it as a parameter, or call "
+           "the method you mean by name", where)
+
+
 def _operand_number(value, left=False):
     """A number (on the left of an object: a Python number only; a NumPy scalar's operator
     reads an object with __len__ and __getitem__ as a sequence of numbers)."""

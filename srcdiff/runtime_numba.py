@@ -18,7 +18,7 @@ import numpy
 from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel calls them here)
     HELPERS, NUMPY, _largest, _smallest, abs_slope, add_adjoints, add_item, add_tangents,
     broadcast_back, broadcast_like, check_array, empty_tape, check_cotangent, check_float_store,
-    check_item_update,
+    check_item_update, check_no_object,
     check_not_shared, check_update, copy_tangent, decided, expand_reduced, matmul_grad_left,
     matmul_grad_right, mean_value, no_derivative, norm_value, ones_like_value, own_copy,
     power_exponent, python_power, saved_item, scale_gradient, scatter_add, sequence_add,
@@ -389,6 +389,10 @@ def install():
                     raise ValueError("non-broadcastable output operand: the in-place "
                                      "operator cannot hold the broadcast result")
         return fits
+
+    @overload(check_no_object)
+    def _check_no_object(value, where):   # (the compiled code holds no objects)
+        return lambda value, where: None
 
     @overload(check_float_store)
     def _check_float_store(array, reason, hint, where):

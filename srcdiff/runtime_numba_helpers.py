@@ -172,6 +172,12 @@ def check_float_store(array, reason, hint, where):
         raise ValueError(f"{where}: {reason}; {hint}")
 
 
+def check_no_object(value, where):
+    """Before an operator where an object of the user's class might be met: the compiled
+    code takes only numbers and arrays, never such objects (nothing to check)."""
+    return None
+
+
 def check_array(value, reason, hint, where):
     """Before `a.sort()` / `a.fill(v)` (lowered as `a[...] = ...`): raise where a is no array."""
     if not isinstance(value, numpy.ndarray):
@@ -304,7 +310,7 @@ HELPERS = {f.__name__: f for f in (
     matmul_grad_left, matmul_grad_right, decided, power_exponent, python_power, abs_slope,
     unit_like,
     scale_gradient, expand_reduced, scatter_add, add_item, empty_tape, check_update,
-    check_float_store,
+    check_float_store, check_no_object,
     check_array, no_derivative, own_copy, saved_item, take_and_zero, sequence_add,
     sequence_mul, sequence_add_grad, sequence_mul_grad, sequence_add_tangent,
     sequence_mul_tangent, snapshot, add_adjoints,

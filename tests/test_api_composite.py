@@ -80,6 +80,24 @@ def test_a_hessian_of_a_float_is_a_float():
     np.testing.assert_allclose(H, expected[0, 0], rtol=1e-5)
 
 
+def test_the_hessian_and_jacobian_of_float32_inputs_are_float32_as_grad_and_hvp_are():
+    x = X.astype(np.float32)
+    g = srcdiff.grad(energy)(x, 1.5)
+    hv = srcdiff.hvp(energy)(x, 1.5, np.ones(3, np.float32))
+    H = srcdiff.hessian(energy)(x, 1.5)
+    assert g.dtype == hv.dtype == H.dtype == np.float32 and H.shape == (3, 3)
+    np.testing.assert_allclose(H, numerical_hessian(energy, X, 1.5), rtol=1e-3, atol=1e-3)
+    for mode in ("reverse", "forward"):
+        J = srcdiff.jacobian(field, mode=mode)(x, np.float32(2.0))
+        assert J.dtype == np.float32, mode
+        np.testing.assert_allclose(J, fd_jacobian(field, X, 2.0), rtol=1e-3, atol=1e-3)
+    scalar = np.float32(0.7)
+    h = srcdiff.hessian(lambda s: s ** 3 * np.sin(s))(scalar)
+    assert type(h) is type(srcdiff.grad(lambda s: s ** 3 * np.sin(s))(scalar)) is np.float32
+    for mode in ("reverse", "forward"):
+        assert type(srcdiff.jacobian(lambda s: s * s, mode=mode)(scalar)) is np.float32, mode
+
+
 def test_hvp_is_the_hessian_times_the_vector_without_forming_it():
     v = np.array([1.0, -0.5, 2.0])
     hv = srcdiff.hvp(energy)(X, 1.5, v)

@@ -423,3 +423,14 @@ def test_copied_helpers_bring_the_names_they_import(tmp_path, func, mode):
         sys.path.remove(str(tmp_path))
         sys.modules.pop("iters", None)
     np.testing.assert_allclose(np.load(tmp_path / "g.npy"), want, rtol=1e-4, atol=1e-6)
+
+
+def test_a_derivative_called_inside_is_refused_in_one_line_not_a_crash(tmp_path):
+    # (crashed with KeyError: 'srcdiff.generated', the module of the derivative it calls)
+    (tmp_path / "inside.py").write_text(
+        "import numpy as np\nimport srcdiff\n\n\ndef inner(w, x):\n"
+        "    return np.sum(np.tanh(w * x) ** 2)\n\n\ninner_grad = srcdiff.grad(inner)\n\n\n"
+        "def step(w):\n    return np.sum(inner_grad(w, w * 2.0) * w)\n")
+    r = run_cli("inside.py:step", cwd=str(tmp_path))
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1, r.stderr
+    assert "inside.py:step: the derivative calls" in r.stderr and "Traceback" not in r.stderr

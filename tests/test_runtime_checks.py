@@ -201,6 +201,19 @@ def test_check_operands_refuses_operands_python_would_send_elsewhere(left, right
         check_operands(left, right, lcls, rcls, "f.py:1")
 
 
+def test_check_no_object_passes_numpys_operands_and_refuses_an_object_of_the_users():
+    import collections
+    from srcdiff.runtime_checks import check_no_object
+    pair = collections.namedtuple("pair", "a b")
+    for value in (np.ones(2), np.float64(1.0), 2.0, 3, 1j, [1.0], (1.0,), {"a": 1.0},
+                  pair(1.0, 2.0), None, "text"):
+        check_no_object(value, "f.py:1")
+    with pytest.raises(RuntimeRefusal, match="f.py:1: srcdiff could not tell before the code "
+                                             "runs that this operand is an object of your "
+                                             "class _Vec"):
+        check_no_object(_Vec(1.0), "f.py:1")
+
+
 def test_check_implemented_refuses_not_implemented_only():
     from srcdiff.runtime_checks import check_implemented
     check_implemented(_Vec(1.0), "V.__add__", "f.py:1")

@@ -1,0 +1,146 @@
+"""Hunt 22: programs combining last session's features (operators of user classes, records
+and containers of records as wrt, nonlocal, nested recursion and variadics, list edits,
+x.flat, np.gradient's spacings, derivatives called inside, repeated items) with each other
+and with older ones (tests/hunt22_programs.py), each checked against central differences by
+gradcheck.check, to second order; and the wrong derivatives the hunt found, now refused."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import refusal
+from hunt_cases import check_case
+
+import hunt22_programs as P
+
+CASES = [c for c in P.CASES if c[0] not in P.REFUSED | P.CRASHES]
+CRASHES = [c for c in P.CASES if c[0] in P.CRASHES]
+REFUSED = [c for c in P.CASES if c[0] in P.REFUSED]
+FIRST_ORDER = {c[0] for c in CASES if c[3].get("order") == 1}
+
+
+@pytest.mark.parametrize("name,f,args,options", CASES, ids=[c[0] for c in CASES])
+def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
+    check_case(name, f, args, options, {c[0] for c in CASES} - FIRST_ORDER)
+
+
+@pytest.mark.parametrize("name,f,args,options", CRASHES, ids=[c[0] for c in CRASHES])
+def test_crashes_left_are_right_to_first_order(name, f, args, options):
+    check_case(name, f, args, dict(options, order=1), set())
+
+
+@pytest.mark.xfail(strict=True, raises=IndexError, reason="forward over reverse parts the "
+                   "tangent of a sorted list from the list it aliases (hunt 22, left)")
+@pytest.mark.parametrize("name,f,args,options", CRASHES, ids=[c[0] for c in CRASHES])
+def test_crashes_left_in_second_order(name, f, args, options):
+    check_case(name, f, args, dict(options, order=2), set())
+
+
+@pytest.mark.parametrize("name,f,args,options", REFUSED, ids=[c[0] for c in REFUSED])
+def test_programs_refused_today_are_refused_at_their_line(name, f, args, options):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        check_case(name, f, args, options, set())
+    err = info.value
+    assert err.filename is not None and err.lineno is not None and err.line, str(err)
+
+
+# An operator on objects of a class of the user's whose class srcdiff could not tell before
+# the code runs (made by a factory function, an item of a list written or popped) was lowered
+# as NumPy's: `a * b` of two Dotted objects (their nonlinear __mul__) got NumPy's product rule,
+# a wrong gradient with no error. Now the operands are checked where the code runs.
+@pytest.mark.parametrize("f", [P.dotted_from_a_factory, P.dotted_item_replaced,
+                               P.dotted_items_updated, P.dotted_popped,
+                               P.dotted_negated_from_a_dict, P.vec_item_from_a_factory])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_operator_on_an_object_of_a_class_not_told_is_refused_not_wrong(f, mode):
+    err = refusal(f, (P.X3,), mode)
+    assert "could not tell before the code runs" in str(err)
+
+
+def test_the_guard_is_emitted_only_where_objects_of_operator_classes_may_be_met():
+    assert "check_no_object(" in srcdiff.source(srcdiff.grad(P.dotted_from_a_factory))
+    # (this module defines no class with operators, nor reads one)
+    assert "check_no_object" not in srcdiff.source(srcdiff.grad(_plain_module_function))
+
+
+def _plain_module_function(x):
+    return np.sum(np.sin(x) * x)
+
+
+FACTORY = '''
+import numpy as np
+
+
+class T:
+    def __init__(self, a):
+        self.a = a
+
+    def __mul__(self, o):
+        if isinstance(o, T):
+            return np.sum(np.sin(self.a) * o.a)
+        return T(self.a * o)
+
+    def __rmul__(self, s):
+        return T(s * self.a)
+
+
+def make(x):
+    return T(x)
+'''
+
+USER = '''
+import numpy as np
+import hunt22_factory
+from hunt22_factory import make
+
+
+def by_name(x):
+    a = make(x)
+    b = make(x * 2.0)
+    return a * b
+
+
+def by_module(x):
+    a = hunt22_factory.make(x)
+    return a * hunt22_factory.make(np.cos(x))
+'''
+
+
+@pytest.mark.parametrize("name", ["by_name", "by_module"])
+def test_objects_of_a_class_another_module_makes_are_refused_not_wrong(tmp_path, name):
+    # (the class is no global of the user's module, only of the factory's it reads)
+    from user_modules import load
+    load(tmp_path, "hunt22_factory", FACTORY)
+    user = load(tmp_path, "hunt22_user", USER)
+    for mode in ("grad", "jvp"):
+        err = refusal(getattr(user, name), (P.X3,), mode)
+        assert "could not tell before the code runs" in str(err)
+
+
+PLAIN_BESIDE_A_CLASS = '''
+import numpy as np
+
+
+class V:
+    def __init__(self, a):
+        self.a = a
+
+    def __add__(self, o):
+        return V(self.a + o.a)
+
+
+def plain(x):
+    y = x * x
+    for i in range(3):
+        y = y + np.sin(x) * i
+    return np.sum(y)
+'''
+
+
+def test_the_operand_check_compiles_on_the_numba_path(tmp_path):
+    pytest.importorskip("numba")
+    from gradcheck import numerical_grad
+    from user_modules import load
+    plain = load(tmp_path, "hunt22_plain", PLAIN_BESIDE_A_CLASS).plain
+    assert "check_no_object(" in srcdiff.source(srcdiff.grad(plain))
+    got = srcdiff.grad(plain, jit=True)(P.X3)
+    np.testing.assert_allclose(got, numerical_grad(plain, (P.X3,), 0), rtol=1e-6, atol=1e-8)
