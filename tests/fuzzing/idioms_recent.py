@@ -151,11 +151,14 @@ def _counters(gen, scope, ex, loop_depth, nest):
         n = scope.fresh("n")
         out = [Stmt(lit(f"{c} = 0")),
                Stmt(j(f"def {g}({t}, {n}):\n    nonlocal {c}\n    {c} += 1\n"
-                      f"    if {n} <= 0:\n        return {t}\n"
-                      f"    return {g}(np.tanh({t}) * {{0}}, {n} - 1) + 0.5 * {t}",
+                      f"    if {n} <= 0:\n        return {t}\n" + rnd.choice([
+                          f"    return {g}(np.tanh({t}) * {{0}}, {n} - 1) + 0.5 * {t}",
+                          f"    r = {g}(np.tanh({t}) * {{0}}, {n} - 1)\n"
+                          f"    return r + 0.5 * {t}"]),
                       ex.squash(ex.expr("s", 1)))),
-               Stmt(j(f"{acc} = {g}({{0}}, {rnd.choice([1, 2, 3])}) * (1.0 + 0.1 * {c})",
-                      ex.expr("v", 1)))]
+               Stmt(j(f"{acc} = {g}({{0}}, {rnd.choice([1, 2, 3])})", ex.expr("v", 1)))]
+        if rnd.random() < 0.5:   # the count read after the call (a call of its own line)
+            out.append(Stmt(lit(f"{acc} = {acc} * (1.0 + 0.1 * {c})")))
         return bound(scope, acc, "v", out)
     if form == 2:
         targs = scope.fresh("t")
@@ -171,7 +174,8 @@ def _counters(gen, scope, ex, loop_depth, nest):
     h = scope.fresh("g")
     out = [Stmt(j(f"{tot} = 0.0 * {{0}}", ex.expr("s", 1))),
            Stmt(lit(f"def {g}({t}):\n    nonlocal {tot}\n    {tot} += np.sum({t} * {t})")),
-           Stmt(lit(f"def {h}({t}):\n    return {t} * {tot}")),
+           Stmt(lit(f"def {h}({t}):\n    nonlocal {tot}\n    return {t} * {tot}"
+                    if rnd.random() < 0.5 else f"def {h}({t}):\n    return {t} * {tot}")),
            Stmt(j(f"{g}({{0}})", ex.expr("v", 1))),
            Stmt(j(f"{g}({{0}})", ex.expr("m", 1))),
            Stmt(j(f"{acc} = {h}({{0}})", ex.expr("v", 1)))]
