@@ -8,7 +8,9 @@ objects, optimiser loops, keyword calls, masks, ...), loops (while ... else, cou
 down, while on an element, continue in nested loops, asserts, try/except that only reads),
 funcs (partials called directly and of partials, map over bound methods, keys passed to
 helpers picking from a module dict, callable objects in module containers, generators
-given to methods, starred for targets, divmod and //); --jit compares each program's
+given to methods, starred for targets, divmod and //), recent (session 21's idioms:
+tests/fuzzing/idioms_recent.py; half its programs differentiate with respect to a list,
+tuple or dict of records, tests/fuzzing/records_arg.py); --jit compares each program's
 jit=True derivatives (value_and_grad and jvp, each called twice) with the NumPy path's
 instead of running the checks against finite differences: a refusal is fine, another
 number a wrong, any other exception a crash), prints a progress summary
@@ -56,11 +58,15 @@ def jit_check(f, program, name, seed):
     import numpy as np
 
     import srcdiff
-    from fuzzing.oracle import copies
+    from fuzzing.oracle import copies, unchanged
+    from fuzzing.records_arg import flat, is_tree, unflat
     args, wrt = program.args, program.wrt
     rng = np.random.default_rng(seed)
-    tangent = (float(rng.normal()) if isinstance(args[wrt], float)
-               else rng.normal(size=np.shape(args[wrt])))
+    if is_tree(args[wrt]):   # a list, tuple or dict of records: a tangent of its shape
+        tangent = unflat(args[wrt], rng.normal(size=flat(args[wrt]).size))
+    else:
+        tangent = (float(rng.normal()) if isinstance(args[wrt], float)
+                   else rng.normal(size=np.shape(args[wrt])))
 
     given = []  # the arguments of each jit=True call: unchanged after it
 
@@ -92,7 +98,7 @@ def jit_check(f, program, name, seed):
             return "wrong", f"{'value' if differ == 'value' else 'derivative'}: call {k + 1} " \
                 f"of jit=True gives {result!r}, the NumPy path {want!r}"
     for passed in given:
-        if any(not np.array_equal(np.asarray(b), np.asarray(a)) for b, a in zip(args, passed)):
+        if unchanged(args, passed):
             return "wrong", "jit=True changed the caller's inputs"
     return "right", None
 
@@ -101,7 +107,13 @@ def _differ(got, want):
     """None where jit=True's (value, derivative) is the NumPy path's (to rounding), else
     'value' or 'derivative'."""
     import numpy as np
+
+    from fuzzing.records_arg import flat, is_tree, structure
     for part, g, w in zip(("value", "derivative"), got, want):
+        if is_tree(g) or is_tree(w):   # a derivative with respect to records: their leaves
+            if structure(g) != structure(w):
+                return part
+            g, w = flat(g), flat(w)
         g, w = np.asarray(g, dtype=float), np.asarray(w, dtype=float)
         if g.shape != w.shape:
             return part

@@ -162,6 +162,50 @@ def f(a):
 '''
 
 
+PLANTED_RECORDS = '''
+import numpy as np
+
+def f(P, A, s):
+    x = np.full(3, 0.1)
+    for r in P:
+        x = broken_tanh(r.w * x + r.b)
+    return np.sum(A @ x) * s
+
+
+def g(P, A, s):
+    x = np.full(3, 0.1)
+    for k in P:
+        x = broken_tanh(P[k].w * x + P[k].b)
+    return np.sum(A @ x) * s
+'''
+
+
+def test_the_oracle_moves_a_list_of_records_by_its_leaves_and_finds_a_planted_wrong_rule(
+        tmp_path):
+    """f's first argument a list, tuple or dict of records (fuzzing/records_arg.py, the
+    recent family): directions, steps and gradients are records of its shape; a deliberately
+    wrong reverse rule is caught through them (forward mode is right), and a right program
+    passes every check."""
+    import random
+
+    from fuzzing.records_arg import Dense, Layer, flat, point, structure, unflat
+    module = load(PLANTED_RECORDS, str(tmp_path), "planted_records")
+    module.broken_tanh = broken_tanh
+    for form in ("list:Dense", "tuple:Layer", "dict:Dense"):
+        args = point(random.Random(form), form)
+        oracle = Oracle(module.g if form[0] == "d" else module.f, args, 0, seed=2)
+        assert structure(oracle.direction) == structure(args[0])
+        assert oracle.run("grad")[0] == "wrong" and oracle.run("vjp")[0] == "wrong"
+        assert oracle.run("jvp") == ("right", None)
+    module.broken_tanh = np.tanh   # srcdiff's own rule: right in every check
+    P = [Dense(np.array([0.3, -0.2, 0.5]), 0.4), Dense(np.array([0.1, 0.6, -0.4]), -0.2)]
+    oracle = Oracle(module.f, (P, np.full((3, 3), 0.3), 0.7), 0, seed=3)
+    for name in ("grad", "value_and_grad", "vjp", "jvp", "second"):
+        assert oracle.run(name) == ("right", None), name
+    layer = Layer(np.array([1.0, 2.0, 3.0]), 4.0)
+    assert flat(unflat(layer, flat(layer) * 2.0)).tolist() == [2.0, 4.0, 6.0, 8.0]
+
+
 def test_the_third_order_check_passes_a_popped_list(tmp_path, third_every_third):
     # forward over forward over the emitted gradient: the tangents of the list's items popped
     # from the tangent list (a wrong third derivative before session 16)
@@ -234,12 +278,12 @@ def test_every_idiom_makes_programs_that_run():
 FAMILY_SEEDS = {"control": (705, 706), "functions": (711, 712), "generators": (701, 703),
                 "objects": (730, 731), "writes": (708, 712), "habits": (701, 707),
                 "loops": (701, 702), "funcs": (708, 711), "outs": (700, 702),
-                "numpy": (700, 701)}
+                "numpy": (700, 701), "recent": (704, 708)}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILY_SEEDS))
 def test_families_of_user_code_are_right_or_refused(family):
-    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs|numpy
+    """--family objects|functions|generators|writes|control|habits|loops|funcs|outs|numpy|recent
     (families.py):
     a few programs of each, drawn at fixed seeds: no wrong derivative, no crash; each family
     draws its own idioms and leaves the plain and --idioms draws as they were."""
@@ -311,3 +355,33 @@ def test_the_numpy_family_draws_sessions_19_and_20s_idioms_with_branches_probed(
                 assert "_nearmod(" in probe[i], line
             if line.strip() == "def" or line.strip().startswith("def g"):
                 assert "_near(" in probe[i + 1], line
+
+
+def test_the_recent_family_draws_session_21s_idioms():
+    """--family recent (idioms_recent.py, records_arg.py) draws each of session 21's idioms
+    within a hundred programs: a vector space with __iadd__ (one returning a new object, one
+    writing self's fields), reflected * and v[i], in loops and an integrator; nonlocal
+    counters, a recursive nested def, *args/**kwargs nested defs; rows and columns updated in
+    place; srcdiff.grad(loss) inside a helper given the loss; one array at two places of a
+    container; list edits, x.flat, np.gradient's spacings; and f's first argument a list, a
+    tuple and a dict of records of both record classes (a sample point of that shape)."""
+    from fuzzing.families import idioms_of
+    from fuzzing.generator import Generator
+    from fuzzing.records_arg import is_tree, structure
+    programs = [Generator(SEED * 1000 + k, idioms=idioms_of("recent")).program()
+                for k in range(100)]
+    body = "".join(p.source().split("\ndef f(")[1] for p in programs)
+    for marker in ("Vec(", "Acc(", " += 0.5 * ", "vec_euler(vec_rhs", "nonlocal ", "+= 1",
+                   "(*ts, **kw)", "(*ts)", "descend(", "descend_data(", "srcdiff.grad(inner",
+                   "bump_first(", "[[", ".pop(", ".insert(", "del ", ".flat[", "np.gradient(",
+                   "Pair(", "[:, ", "[:] = ", 'P["enc"]', "P.items()", "enumerate(P)",
+                   "for r"):
+        assert marker in body, marker
+    forms = {p.records for p in programs}
+    assert {f"{c}:{k}" for c in ("list", "tuple", "dict") for k in ("Dense", "Layer")} <= forms
+    for p in programs:
+        assert p.source().count("\ndef f(P, A, s):") == (p.records is not None)
+        if p.records:
+            P = p.args[0]
+            assert is_tree(P) and structure(P)[0] == p.records.split(":")[0]
+            assert "from fuzzing.records_arg import" in p.source()

@@ -53,6 +53,17 @@ FAMILIES = {
     # like habits
     "numpy": ("npmaps", "superrec", "zipstrict", "copywrite", "namedtup", "flatwrite",
               "aliasinc", "listedit", "flatitem", "gradaxes"),
+    # session 21's idioms (idioms_recent.py): a vector-space dataclass (+, scalar * both sides,
+    # v[i], an __iadd__ returning a new object or writing self's fields) stepped in loops and
+    # an integrator, nonlocal counters and accumulators, a recursive nested def counting its
+    # calls, *args/**kwargs nested defs, rows and columns of a fresh array updated in place,
+    # a loss passed to a helper calling srcdiff.grad(loss), one array at two places of a
+    # container (read; updated through one), with session 21's kinds other families draw
+    # (nested defs, operators, list edits, x.flat, np.gradient's spacings), and in half the
+    # programs f's first argument a list, tuple or dict of records (records_arg.py:
+    # "recordarg", no statement); drawn on its own like habits
+    "recent": ("vecspace", "counters", "rowview", "gradin", "repeated", "closures",
+               "operators", "listedit", "flatitem", "gradaxes", "recordarg"),
 }
 FAMILIES["users"] = tuple(k for name in ("objects", "functions", "generators", "writes",
                                          "control") for k in FAMILIES[name])

@@ -12,8 +12,10 @@ import random
 
 import numpy as np
 
+from . import records_arg
 from .expressions import THRESH, Expressions
 from .program import Function, Program, Stmt, j, lit, near
+from .records_arg import RECORDS
 
 SHAPES = "svm"
 
@@ -383,14 +385,23 @@ class Generator:
             scope.bind(p, shape)
         ex = Expressions(rnd, scope)
         scope.returns = rnd.choice("sssvm")
-        body = self.block(scope, ex, rnd.randint(2, 7), 0, 0)
+        records, body = None, []
+        if isinstance(self.idioms, tuple) and RECORDS in self.idioms and rnd.random() < 0.5:
+            body, records = records_arg.draw(self, scope, ex)   # f(P, A, s): x made from P
+        body += self.block(scope, ex, rnd.randint(2, 7), 0, 0)
         body.append(self.returning(scope, ex))
-        functions.append(Function("f", "x, A, s", body))
+        functions.append(Function("f", "P, A, s" if records else "x, A, s", body))
         if self.idioms:
             from .idioms import Raw, helpers
             functions.insert(0, Raw(helpers(self.idioms)))
+        if records:
+            from .idioms import Raw
+            functions.insert(0, Raw(records_arg.IMPORT))
         wrt = rnd.choice([0, 0, 0, 1, 2])
-        return Program(functions, sample_point(rnd), wrt)
+        point = records_arg.point(rnd, records) if records else sample_point(rnd)
+        program = Program(functions, point, wrt)
+        program.records = records
+        return program
 
 
 def sample_point(rnd):

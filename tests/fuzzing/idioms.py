@@ -116,7 +116,7 @@ def kinds(users=True):
     `users`, only those of issue #13 that --idioms draws (the kinds of the families of user
     code, idioms_users.py and idioms_flow.py, are drawn by name: families.py)."""
     from . import (idioms_audit, idioms_calls, idioms_flow, idioms_funcs, idioms_habits,
-                   idioms_loops, idioms_numpy, idioms_shapes, idioms_users)
+                   idioms_loops, idioms_numpy, idioms_recent, idioms_shapes, idioms_users)
     out = {"dict": _dict, "dict_build": _dict_build, "star": _star}
     out.update(idioms_calls.KINDS)
     out.update(idioms_shapes.KINDS)
@@ -128,13 +128,14 @@ def kinds(users=True):
         out.update(idioms_loops.KINDS)
         out.update(idioms_funcs.KINDS)
         out.update(idioms_numpy.KINDS)
+        out.update(idioms_recent.KINDS)
     return out
 
 
 def helpers(idioms):
     """The module-level code of programs drawn with `idioms` (True or kind names)."""
     from . import (idioms_audit, idioms_flow, idioms_funcs, idioms_habits, idioms_numpy,
-                   idioms_users)
+                   idioms_recent, idioms_users)
     from .user_helpers import USER_HELPERS
     users = set(idioms_users.KINDS) | set(idioms_flow.KINDS)
     if not isinstance(idioms, (tuple, list)):
@@ -150,6 +151,8 @@ def helpers(idioms):
         text += idioms_funcs.FUNC_HELPERS
     if set(idioms_numpy.KINDS) & set(idioms):
         text += idioms_numpy.NUMPY_HELPERS
+    if set(idioms_recent.KINDS) & set(idioms):
+        text += idioms_recent.RECENT_HELPERS
     return text
 
 
@@ -157,7 +160,7 @@ def statement(gen, scope, ex, loop_depth, nest=0):
     """One idiom statement (a list of Stmt), binding its result in `scope`."""
     table = kinds()
     allowed = gen.idioms if isinstance(gen.idioms, (tuple, list)) else sorted(kinds(False))
-    kind = gen.rnd.choice(list(allowed))
+    kind = gen.rnd.choice([k for k in allowed if k != "recordarg"])   # records_arg.RECORDS
     scope.last_idiom = None
     out = table[kind](gen, scope, ex, loop_depth, nest)
     return out + _used(gen, scope)

@@ -22,6 +22,8 @@ import numpy as np
 import srcdiff
 import srcdiff.derivative
 
+from .records_arg import flat, is_tree, structure, tree_copy, unflat
+
 STEPS = (1e-5, 2.5e-6)
 SECOND_STEPS = (1e-3, 5e-4)   # second differences lose digits as 1/h**2
 MARGIN = 1e-3          # comparisons and kinks must be this far from a tie at the sample point
@@ -63,12 +65,18 @@ def unload(module):
 
 
 def copies(args):
-    return tuple(a if isinstance(a, float) else np.array(a, copy=True) for a in args)
+    return tuple(a if isinstance(a, float) else tree_copy(a) if is_tree(a)
+                 else np.array(a, copy=True) for a in args)
 
 
 def moved(args, wrt, direction, step):
+    """args with args[wrt] moved by step * direction (a list, tuple or dict of records
+    (records_arg.py) moved as its float leaves, direction a tree of its shape)."""
     out = list(copies(args))
-    out[wrt] = args[wrt] + step * direction
+    if is_tree(args[wrt]):
+        out[wrt] = unflat(args[wrt], flat(args[wrt]) + step * flat(direction))
+    else:
+        out[wrt] = args[wrt] + step * direction
     return tuple(out)
 
 
@@ -104,7 +112,9 @@ def same_value(got, want):
 
 def unchanged(before, after):
     for b, a in zip(before, after):
-        if not np.array_equal(np.asarray(b), np.asarray(a)):
+        if is_tree(b) and (structure(b) != structure(a) or not np.array_equal(flat(b), flat(a))):
+            return "the caller's inputs were changed"
+        if not is_tree(b) and not np.array_equal(np.asarray(b), np.asarray(a)):
             return "the caller's inputs were changed"
     return None
 
@@ -130,9 +140,11 @@ class Oracle:
                 return frozen.f(*a)
             self.fd_f = fd_f
         rng = np.random.default_rng(seed)
-        shape = np.shape(args[wrt])
-        self.direction = float(rng.normal()) if isinstance(args[wrt], float) \
-            else rng.normal(size=shape)
+        if is_tree(args[wrt]):   # a tree of records: its float leaves
+            self.direction = unflat(args[wrt], rng.normal(size=flat(args[wrt]).size))
+        else:
+            self.direction = float(rng.normal()) if isinstance(args[wrt], float) \
+                else rng.normal(size=np.shape(args[wrt]))
         self.value = f(*copies(args))
         out_shape = np.shape(self.value)
         self.cotangent = rng.normal(size=out_shape) if out_shape else float(rng.normal())
@@ -144,7 +156,7 @@ class Oracle:
         return (plus - minus) / (2 * h)
 
     def along(self, gradient):
-        return float(np.sum(as_float(gradient) * as_float(self.direction)))
+        return float(np.sum(flat(gradient) * flat(self.direction)))
 
     def fd_sum(self):
         return [float(np.sum(q)) for q in self.fd]
@@ -156,8 +168,8 @@ class Oracle:
     def check_grad(self):
         args = copies(self.args)
         g = srcdiff.grad(self.f, wrt=self.wrt)(*args)
-        if np.shape(g) != np.shape(self.args[self.wrt]):
-            return f"gradient shape {np.shape(g)}"
+        if structure(g) != structure(self.args[self.wrt]):
+            return f"gradient shape {structure(g)}"
         return unchanged(self.args, args) or mismatch(self.along(g), *self.fd_sum())
 
     def check_value_and_grad(self):
@@ -183,16 +195,21 @@ class Oracle:
         grad = srcdiff.grad(self.f, wrt=self.wrt)
         fd = []
         for h in STEPS:
-            plus = as_float(grad(*moved(self.args, self.wrt, self.direction, h)))
-            minus = as_float(grad(*moved(self.args, self.wrt, self.direction, -h)))
+            plus = self.leaves(grad(*moved(self.args, self.wrt, self.direction, h)))
+            minus = self.leaves(grad(*moved(self.args, self.wrt, self.direction, -h)))
             fd.append((plus - minus) / (2 * h))
         args = copies(self.args)
         if isinstance(self.args[self.wrt], float):
             w = self.wrt
             got = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)(*args) * self.direction
         else:
-            got = srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction)
+            got = self.leaves(srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction))
         return unchanged(self.args, args) or mismatch(got, *fd)
+
+    def leaves(self, value):
+        """A derivative as an array: the float leaves of a tree of records (records_arg.py)
+        where f's argument is one, else as it is."""
+        return flat(value) if is_tree(self.args[self.wrt]) else as_float(value)
 
     def check_third(self):
         """Third order, forward over forward over the emitted gradient: the tangent of
@@ -202,7 +219,8 @@ class Oracle:
         write's other names). Skipped with stop_gradient (the frozen function's third
         derivative is no difference of its hvp) and where srcdiff refuses a transform of a
         transform (the program's own refusals are the other checks')."""
-        if self.fd_f is not self.f or not THIRD_EVERY or self.seed % THIRD_EVERY:
+        if self.fd_f is not self.f or not THIRD_EVERY or self.seed % THIRD_EVERY \
+                or is_tree(self.args[self.wrt]):   # (records: first and second order only)
             return None
         w, v = self.wrt, self.direction
         try:
@@ -239,7 +257,7 @@ class Oracle:
             hvp = srcdiff.grad(srcdiff.grad(self.f, wrt=w), wrt=w)(*args) * self.direction
         else:
             hvp = srcdiff.hvp(self.f, wrt=self.wrt)(*args, self.direction)
-        got = float(np.sum(as_float(hvp) * as_float(self.direction)))
+        got = float(np.sum(self.leaves(hvp) * self.leaves(self.direction)))
         centre = float(np.sum(as_float(self.fd_f(*copies(self.args)))))
         fd = []
         for h in SECOND_STEPS:

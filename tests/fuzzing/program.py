@@ -135,6 +135,7 @@ class Program:
         self.functions = functions
         self.args = args
         self.wrt = wrt
+        self.records = None   # the form of a list/tuple/dict of records f takes first
 
     def source(self, probe=False, frozen=False):
         """The program; with probe, recording distances to ties; with frozen, with

@@ -8,6 +8,7 @@ import signal
 import time
 from collections import Counter
 
+from . import records_arg
 from .generator import Generator, sample_point
 from .oracle import (CHECKS, ORDER, Invalid, Oracle, cause, describe, load, unload,
                      validate)
@@ -55,7 +56,8 @@ def valid_program(seed, directory, attempts=20, idioms=False):
             except Invalid as err:
                 if "tie" not in str(err):
                     break
-                program.args = sample_point(rnd)
+                program.args = records_arg.point(rnd, program.records) if program.records \
+                    else sample_point(rnd)
         if frozen is not None:
             unload(frozen)
         unload(module)
@@ -149,13 +151,13 @@ def still_fails(directory, seed, name, wanted, limit_s=10):
 
 
 def repro_text(program, seed, name, outcome, detail):
-    x, A, s = program.args
     lines = [f"# srcdiff fuzz repro (seed {seed}): check {name!r} is {outcome}",
              *["#   " + line for line in describe(outcome, detail).splitlines()[:6]],
-             "# run: PYTHONPATH=<repo> python <this file>", ""]
+             "# run: PYTHONPATH=<repo>" + (":<repo>/tests" if program.records else "")
+             + " python <this file>", ""]
     footer = f'''
 
-ARGS = (np.array({x.tolist()!r}), np.array({A.tolist()!r}), {s!r})
+{records_arg.IMPORT if program.records else ""}ARGS = {records_arg.args_text(program.args)}
 WRT = {program.wrt}
 
 if __name__ == "__main__":
