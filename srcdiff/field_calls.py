@@ -139,8 +139,19 @@ def _check(lw, base, cls, attr, named, out):
     holds another function when the call runs (setattr), the call is refused there."""
     from . import runtime_fields
     from .errors import where
+    read = read_field(lw, base, cls, attr, out)
+    check = runtime_fields.check_field_function
+    lw.bindings[check.__name__] = check
+    guard = S.Expr(value=S.Call(func=S.load(check.__name__), args=[
+        read, named, S.const(where(lw.src.filename, lw.line))], keywords=[]))
+    out.append(lw.info(guard, Kind.EFFECT, func=check))
+
+
+def read_field(lw, base, cls, attr, out):
+    """An atom holding base.attr: read as a record's field is (record_field) where cls is a
+    record class and attr one of its fields, as a plain attribute otherwise."""
     if record_fields(cls) is not None and attr in record_fields(cls):
-        from . import runtime_values   # a record's field: read as its reads are
+        from . import runtime_values
         lw.bindings["record_field"] = runtime_values.record_field
         value = S.Call(func=S.load("record_field"), args=[base, S.const(attr)], keywords=[])
         read = lw.temp(out, value, Kind.CALL, attr, func=runtime_values.record_field)
@@ -148,11 +159,7 @@ def _check(lw, base, cls, attr, named, out):
         read = lw.temp(out, S.Attribute(value=base, attr=attr, ctx=S.Load()), Kind.OPAQUE,
                        attr)
     lw.locals.add(read.id)
-    check = runtime_fields.check_field_function
-    lw.bindings[check.__name__] = check
-    guard = S.Expr(value=S.Call(func=S.load(check.__name__), args=[
-        read, named, S.const(where(lw.src.filename, lw.line))], keywords=[]))
-    out.append(lw.info(guard, Kind.EFFECT, func=check))
+    return read
 
 
 def note_fields(lw, node, base):

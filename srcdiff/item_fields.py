@@ -22,6 +22,7 @@ to all items is noted for it; for several, the call is a branch per function (di
 from . import syntax as S
 from . import values
 from .core import Kind
+from .field_calls import read_field
 from .objects import _fact_key, _only_loop_binding, _user_object, known_values
 
 
@@ -139,7 +140,7 @@ def call_item_field(lw, node, base, cls, out, discard):
     found = choices(lw, node.func.value, attr)
     if found is None:
         return None
-    read = _read(lw, base, cls, attr, out)
+    read = read_field(lw, base, cls, attr, out)
 
     def one(fn, body):
         return values.call_held(lw, node, fn, body, False, _named(lw, fn, cls, attr)[1])
@@ -161,7 +162,7 @@ def call_item_method(lw, node, base, cls, out, discard, lower_one):
     if len(several) != 1:   # (two fields of several functions each: not followed)
         return None
     attr, found = several[0]
-    read = _read(lw, base, cls, attr, out)
+    read = read_field(lw, base, cls, attr, out)
 
     def one(fn, body):
         alias = lw.namer.fresh(cls.__name__.lower())
@@ -204,21 +205,6 @@ def _branches(lw, read, fns, cls, attr, one, out):
         block = inner
     out.extend(block)
     return lw.assign("_", S.load(result), Kind.COPY)
-
-
-def _read(lw, base, cls, attr, out):
-    """An atom holding base.attr, read as a record's field is where cls is a record class."""
-    from .records import record_fields
-    if record_fields(cls) is not None and attr in record_fields(cls):
-        from . import runtime_values
-        lw.bindings["record_field"] = runtime_values.record_field
-        value = S.Call(func=S.load("record_field"), args=[base, S.const(attr)], keywords=[])
-        read = lw.temp(out, value, Kind.CALL, attr, func=runtime_values.record_field)
-    else:
-        read = lw.temp(out, S.Attribute(value=base, attr=attr, ctx=S.Load()), Kind.OPAQUE,
-                       attr)
-    lw.locals.add(read.id)
-    return read
 
 
 def _named(lw, fn, cls, attr):
