@@ -61,14 +61,7 @@ def zeros_like_value(value):
     if isinstance(value, (list, tuple)):
         return [zeros_like_value(v) for v in value]
     if isinstance(value, dict):
-        zeros = {k: zeros_like_value(v) for k, v in value.items()}
-        factory = getattr(value, "default_factory", None)
-        if factory is None:
-            return zeros
-        # a defaultdict: a key read later but missing now gets the zero of a fresh default
-        held = type(value)(lambda: zeros_like_value(factory()))
-        held.update(zeros)
-        return held
+        return {k: zeros_like_value(v) for k, v in value.items()}
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
             "ShapeOf", "range", "str", "bool"):
         return 0.0

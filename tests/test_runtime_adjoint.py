@@ -5,7 +5,7 @@ the central-difference vector-Jacobian product of a broadcast says."""
 import numpy as np
 import pytest
 
-from gradcheck import check, check_jvp, numerical_grad
+from gradcheck import check, numerical_grad
 from srcdiff.errors import RuntimeRefusal
 from srcdiff.runtime_adjoint import (MissingItem, ShapeOf, add_adjoints, add_at, copy_array,
                                      drop_missing, finalize, no_derivative, ones_like_value,
@@ -234,28 +234,3 @@ def test_the_zero_of_a_record_numpy_reads_as_a_sequence_is_a_record_zero():
     zero = zeros_like_value(_Items(np.ones(3)))
     assert zero.dtype == object and zero.ndim == 0 and zero[()] == 0
     assert zeros_like_value(np.ones(3)).dtype == np.float64
-
-
-def test_zero_of_a_defaultdict_fills_a_missing_key_with_the_default_zero():
-    import collections
-    held = collections.defaultdict(list, {"a": [np.ones(2)]})
-    zero = zeros_like_value(held)
-    assert zero["missing"] == [] and np.array_equal(zero["a"][0], np.zeros(2))
-    scalar = zeros_like_value(collections.defaultdict(float))
-    assert scalar["b"] == 0.0
-
-
-def helper_reading_a_missing_key(d, x):
-    return d["a"] * x + d["b"]
-
-
-def defaultdict_given_to_a_helper(x):
-    import collections
-    d = collections.defaultdict(float)
-    d["a"] = x * 2.0
-    return np.sum(helper_reading_a_missing_key(d, x))
-
-
-def test_jvp_through_a_defaultdict_a_helper_reads_a_missing_key_of():
-    # forward mode's tangent dict was a plain dict: the helper's d["b"] raised KeyError
-    check_jvp(defaultdict_given_to_a_helper, np.array([1.0, 2.0]))
