@@ -189,6 +189,11 @@ def _sequence_of(lw, it, target, name):
     `for a, name in zip(ys, xs)`; None otherwise."""
     if target is name:
         return it
+    if _dict_method(it, "items") and isinstance(target, S.Tuple) and \
+            len(target.elts) == 2 and target.elts[1] is name:
+        # for k, name in d.items(): name takes d.values()' items
+        return S.Call(func=S.Attribute(value=it.func.value, attr="values", ctx=S.Load()),
+                      args=[], keywords=[])
     if not (isinstance(target, S.Tuple) and isinstance(it, S.Call) and
             isinstance(it.func, S.Name) and not it.keywords and
             not any(isinstance(a, S.Starred) for a in it.args)):
@@ -203,6 +208,13 @@ def _sequence_of(lw, it, target, name):
     if it.func.id == "zip" and len(it.args) == len(target.elts) and position is not None:
         return it.args[position]
     return None
+
+
+def _dict_method(it, method):
+    """Whether `it` is `d.method()` with d a name (d.values(), d.items())."""
+    return isinstance(it, S.Call) and isinstance(it.func, S.Attribute) and \
+        it.func.attr == method and isinstance(it.func.value, S.Name) and \
+        not it.args and not it.keywords
 
 
 def _only_loop_binding(lw, name):

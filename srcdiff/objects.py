@@ -32,7 +32,7 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
-from .object_lists import (_displayed, _grown, _items_class, _items_classes,  # noqa: F401
+from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
                            is_user_class, loop_items, made_classes, rebindings)
@@ -241,9 +241,10 @@ def class_of(lw, node, seen):
     if loop is not None:   # (over a slice, layers[1:] or layers[::-1]: layers' classes)
         it = loop[0].value if isinstance(loop[0], S.Subscript) and isinstance(
             loop[0].slice, S.Slice) else loop[0]
-        key = _fact_key(lw, it)
+        values_of = _dict_method(it, "values")   # for r in d.values(), for k, r in d.items()
+        key = _fact_key(lw, it.func.value if values_of else it)
         if key is not None:
-            cls = lw.known_types.get(key + "[]")
+            cls = lw.known_types.get(key + ("{}" if values_of else "[]"))
             return cls if isinstance(cls, type) else None
         cls = _static_classes(lw, it)
         if cls is not None:

@@ -318,3 +318,54 @@ def test_a_field_one_of_the_classes_lacks_stays_refused():
         return np.sum(layer.f(x)) + layer.w
     with pytest.raises(srcdiff.NoRuleError, match="attribute .w"):
         srcdiff.grad(f, wrt=0)(np.array([0.3, 1.2, -0.7]), True)
+
+
+@dataclasses.dataclass
+class DictLayer:
+    w: np.ndarray
+    b: np.ndarray
+
+
+@dataclasses.dataclass
+class SwappedLayer:   # the same fields in the other order: a wrong class read would show
+    b: np.ndarray
+    w: np.ndarray
+
+
+def chain_over_items(P, A, s):
+    x = np.full(3, 0.1)
+    for name, layer in P.items():
+        x = np.tanh(layer.w * x + layer.b)
+    return np.sum(A @ x) * s
+
+
+def chain_over_values(P, A, s):
+    x = np.full(3, 0.1)
+    for layer in P.values():
+        x = np.tanh(layer.w * x + layer.b)
+    return np.sum(A @ x) * s
+
+
+def chain_after_replacing_one(P, A, s):
+    P["enc"] = SwappedLayer(P["enc"].w * 2.0, P["enc"].b)
+    return chain_over_values(P, A, s)
+
+
+@pytest.mark.parametrize("f", [chain_over_items, chain_over_values, chain_after_replacing_one])
+def test_a_loop_over_the_values_of_a_dict_of_records_passed_in(f):
+    # for k, r in P.items() / for r in P.values(), P a dict of records differentiated:
+    # r's class is the dict's values' one class (was refused: "cannot tell the class")
+    rng = np.random.default_rng(8)
+    P = {"enc": DictLayer(rng.normal(size=3), rng.normal(size=3)),
+         "dec": DictLayer(rng.normal(size=3), rng.normal(size=3))}
+    check(f, P, rng.normal(size=(2, 3)), 1.5, order=2)
+
+
+def test_a_loop_over_a_dict_of_records_of_two_classes_is_not_guessed():
+    rng = np.random.default_rng(9)
+    P = {"enc": DictLayer(rng.normal(size=3), rng.normal(size=3)),
+         "dec": SwappedLayer(rng.normal(size=3), rng.normal(size=3))}
+    try:
+        check(chain_over_items, P, rng.normal(size=(2, 3)), 1.5, order=2)
+    except srcdiff.SrcdiffError as e:
+        assert "chain_over_items" in str(e) or "test_object_lists.py" in str(e)
