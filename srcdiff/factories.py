@@ -176,7 +176,10 @@ def made_by_method(cls, name):
 
 def _called_class(fn, value, me, owner):
     """The class `value` (a call) makes: `cls(...)` in a classmethod, `C(...)` where fn's
-    scope names the class C; else None."""
+    scope names the class C, `g(...)` where it names a factory g of one class, `a + b`
+    where a is such a call and its class's `__add__` makes one class; else None."""
+    if isinstance(value, S.BinOp):
+        return _operator_class(fn, value, me, owner)
     if not isinstance(value, S.Call):
         return None
     func = value.func
@@ -195,4 +198,31 @@ def _called_class(fn, value, me, owner):
         obj = fn.__globals__.get(node.id, missing)
     for part in parts:
         obj = getattr(obj, part, missing)
-    return obj if isinstance(obj, type) else None
+    if isinstance(obj, type):
+        return obj
+    if inspect.isfunction(obj) and obj not in _FOLLOWING:   # a factory calling a factory
+        _FOLLOWING.add(obj)
+        try:
+            return made_class(obj)
+        finally:
+            _FOLLOWING.discard(obj)
+    return None
+
+
+_FOLLOWING = set()   # the factories made_class is reading now (a recursive one makes None)
+
+
+def _operator_class(fn, value, me, owner):
+    """The class `left op right` makes where left is a call of a known class (above) whose
+    method for op (`__add__` for +) makes one class, as made_class reads it."""
+    from .operator_methods import BINARY, method_of
+    cls = _called_class(fn, value.left, me, owner)
+    name = BINARY.get(type(value.op))
+    method = method_of(cls, f"__{name}__") if cls is not None and name else None
+    if method is None or method in _FOLLOWING:
+        return None
+    _FOLLOWING.add(method)
+    try:
+        return made_class(method, instance_of=cls)
+    finally:
+        _FOLLOWING.discard(method)

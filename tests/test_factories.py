@@ -2,6 +2,8 @@
 `cls(...)`), a staticmethod factory or a factory function returns, read from its source;
 the objects they make used as objects made by their class's call, checked against finite
 differences in both modes and to second order (gradcheck.check)."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -155,3 +157,49 @@ def test_replaced_argument_names_the_argument_whose_class_is_given_back():
     assert replaced_argument(step, _call("step(*xs)")) is None
     assert replaced_argument(rebinds, _call("rebinds(a, 0.1)")) is None
     assert replaced_argument(two, _call("two(a, b)")) is None
+
+
+@dataclasses.dataclass
+class Phase:
+    p: np.ndarray
+    q: float
+
+    def __add__(self, o):
+        return Phase(self.p + o.p, self.q + o.q)
+
+
+def phase_rhs(v):
+    return Phase(np.sin(v.p) * v.q, 0.1 * np.sum(v.p))
+
+
+def phase_step(v):
+    return phase_rhs(v) + v        # a factory's call, then its class's __add__
+
+
+def phase_of_phase(v):
+    return phase_step(v)           # a factory returning another factory's result
+
+
+def stepped(x, s):
+    w = phase_step(Phase(x * 1.0, s))
+    return np.sum(w.p) * w.q
+
+
+def stepped_twice_removed(x, s):
+    w = phase_of_phase(Phase(x * 1.0, s))
+    return np.sum(w.p) * w.q
+
+
+@pytest.mark.parametrize("f", [stepped, stepped_twice_removed])
+def test_a_helper_returning_a_factory_call_or_an_operator_on_one_makes_its_class(f):
+    # was refused: "cannot tell the class" of w (made_class read only `return C(...)`)
+    check(f, np.array([0.3, -0.5]), 0.7, order=2)
+
+
+def looping_factory(v):
+    return looping_factory(v) + v   # never called: made_class must not recurse without end
+
+
+def test_made_class_of_a_recursive_factory_ends():
+    from srcdiff.factories import made_class
+    assert made_class(looping_factory) in (None, Phase)
