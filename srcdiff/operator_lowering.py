@@ -146,11 +146,18 @@ def may_meet_objects(lw):
         found += read + list(lw.known_types.values())
         for value in read:
             found += _user_globals(value)
-        known = any(is_user_class(c) and any(
+        known = any(is_user_class(c) and not _duck_array(c) and any(
             operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
             for c in found)
         lw._meets_operator_objects = known
     return known
+
+
+def _duck_array(cls):
+    """Whether objects of `cls` are arrays NumPy dispatches to (a duck array, as CuPy's and
+    Dask's): their operators are NumPy's, as the lowering takes them (no check needed)."""
+    return any(hasattr(cls, a) for a in ("__array_ufunc__", "__array_function__",
+                                         "__array_namespace__", "__cuda_array_interface__"))
 
 
 def _user_globals(value):

@@ -443,6 +443,10 @@ def check_no_object(value, where):
     if (cls.__module__ or "").split(".")[0] in library or isinstance(
             value, (numpy.ndarray, numpy.generic, int, float, complex, tuple, list, dict)):
         return   # (a named tuple, a dict or array subclass of the user's: NumPy's as well)
+    if any(hasattr(cls, a) for a in ("__array_ufunc__", "__array_function__",
+                                     "__array_namespace__", "__cuda_array_interface__")):
+        return   # an array NumPy dispatches to (CuPy's, Dask's, a duck array): its operators
+        # are NumPy's, whose derivatives the lowering used
     refuse(f"srcdiff could not tell before the code runs that this operand is an object of "
            f"your class {cls.__qualname__}, so it lowered the operator as NumPy's; Python "
            f"calls {cls.__qualname__}'s method instead", "bind the object to a name made by "

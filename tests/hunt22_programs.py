@@ -1927,7 +1927,6 @@ REFUSED = {
     "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
     "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
-    "records_dict_items",                      # calling a record from dict.items()
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "recursion_mutual",                        # a nested def calling one defined after it
