@@ -22,7 +22,6 @@ to all items is noted for it; for several, the call is a branch per function (di
 from . import syntax as S
 from . import values
 from .core import Kind
-from .field_calls import read_field
 from .objects import _fact_key, _only_loop_binding, _user_object, known_values
 
 
@@ -140,6 +139,7 @@ def call_item_field(lw, node, base, cls, out, discard):
     found = choices(lw, node.func.value, attr)
     if found is None:
         return None
+    from .field_calls import read_field   # (not on the plain path: test_transform)
     read = read_field(lw, base, cls, attr, out)
 
     def one(fn, body):
@@ -162,6 +162,7 @@ def call_item_method(lw, node, base, cls, out, discard, lower_one):
     if len(several) != 1:   # (two fields of several functions each: not followed)
         return None
     attr, found = several[0]
+    from .field_calls import read_field   # (not on the plain path: test_transform)
     read = read_field(lw, base, cls, attr, out)
 
     def one(fn, body):

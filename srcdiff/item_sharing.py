@@ -147,8 +147,9 @@ class ItemSharing:
             if isinstance(v, S.BinOp) and isinstance(v.op, S.Add):   # lists: a + b
                 read |= {o.id for o in (v.left, v.right) if isinstance(o, S.Name)
                          and o.id in self.list_names}
-            elif isinstance(v, (S.DictComp, S.ListComp)):
-                for gen in v.generators:
+            elif isinstance(v, (S.DictComp, S.ListComp)) and not self._fresh_value(
+                    v.value if isinstance(v, S.DictComp) else v.elt):
+                for gen in v.generators:   # ({k: np.copy(v) ...}: new items, held by none)
                     read |= held_names(gen.iter)
             elif isinstance(v, S.Call) and isinstance(v.func, S.Attribute) and \
                     v.func.attr == "copy" and isinstance(v.func.value, S.Name) and not v.args:

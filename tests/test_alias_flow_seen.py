@@ -138,7 +138,7 @@ def rows_of_new_arrays(x):
 
 def rows_of_one_array_twice(x):
     a = x * 2.0
-    for r in [a, a]:
+    for r in [a, a, x * 3.0]:   # (not a display of names only: display_loops leaves it)
         r[0] = 1.0
     stack = [a, np.cos(x)]
     stack.append(np.sin(x))

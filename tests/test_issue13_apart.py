@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 
 import srcdiff
+from gradcheck import check
 from issue13_cases import on_args, refused_in_both_modes
 from srcdiff import stop_gradient
 
@@ -189,8 +190,13 @@ def rows_one_named_and_read_after(x, y):
     return np.sum(a * y)
 
 
+def test_a_loop_over_a_display_of_one_name_twice_is_written_out():
+    # display_loops (session 22) writes `for r in [a, a]` out as two updates of a: exact
+    check(rows_of_one_array_twice, X.copy(), Y.copy(), wrt=(0, 1), order=2)
+
+
 def test_a_loop_over_a_display_whose_written_items_are_read_again_stays_refused():
-    for f in (rows_of_one_array_twice, rows_read_after_through_the_list,
+    for f in (rows_read_after_through_the_list,
               rows_one_named_and_read_in_the_loop, rows_one_named_and_read_after):
         refused(f, "the loop takes its rows")
 

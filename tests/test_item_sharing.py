@@ -141,3 +141,16 @@ def copy_not_read_after(x):
 @pytest.mark.parametrize("f", [copy_of_numbers, copy_not_read_after])
 def test_a_copy_whose_shared_item_is_a_number_or_never_read_again_differentiates(f):
     check(f, np.array([0.3, -0.7, 0.5, 1.1]), order=2)
+
+
+def copies_by_comprehension_then_updated(x):
+    a = {"p": x * 1.0, "q": x[0] * 1.0}
+    m = {k: np.copy(v) for k, v in a.items()}   # new arrays: a's are not m's
+    m["p"] += x * 2.0
+    return np.sum(a["p"] * m["p"]) + m["q"]
+
+
+def test_a_comprehension_of_copies_holds_no_item_of_what_it_reads():
+    # merge interaction: item_sharing took every comprehension for a shallow copy, and
+    # refused `m["p"] += ...` (hunt21's dict_param_update)
+    check(copies_by_comprehension_then_updated, np.array([0.3, -0.4, 1.1]), order=2)
