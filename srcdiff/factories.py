@@ -209,17 +209,18 @@ def _called_class(fn, value, me, owner):
     return None
 
 
+_DUNDERS = {"Add": "__add__", "Sub": "__sub__", "Mult": "__mul__", "Div": "__truediv__",
+            "MatMult": "__matmul__", "Pow": "__pow__"}
 _FOLLOWING = set()   # the factories made_class is reading now (a recursive one makes None)
 
 
 def _operator_class(fn, value, me, owner):
     """The class `left op right` makes where left is a call of a known class (above) whose
     method for op (`__add__` for +) makes one class, as made_class reads it."""
-    from .operator_methods import BINARY, method_of
     cls = _called_class(fn, value.left, me, owner)
-    name = BINARY.get(type(value.op))
-    method = method_of(cls, f"__{name}__") if cls is not None and name else None
-    if method is None or method in _FOLLOWING:
+    name = _DUNDERS.get(type(value.op).__name__)   # (operator_methods reads this module)
+    method = getattr(cls, name, None) if cls is not None and name else None
+    if not inspect.isfunction(method) or method in _FOLLOWING:
         return None
     _FOLLOWING.add(method)
     try:
