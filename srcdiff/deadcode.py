@@ -1,14 +1,15 @@
 """Dead code: drop pure assignments nothing reads (stage 6, optimize: called by transform.py).
 Takes an emitted function body; gives back the body without the unread pure assignments
-(`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`).
+(`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`);
+forward mode's without the unread derivatives srcdiff.grad made (`drop_unread_makers`).
 
 The primal part of an emitted gradient is the user's function, statement by statement,
 and it computes what only its caller would read: a gradient seeded with 1.0 does not
 read the scalar output (or the running sum that makes it: `loss = loss + np.sum(h * h)`
 in a loop). `drop_unread(body)` removes, at every nesting level, assignments `name =
 value` where the value is pure (names, constants, arithmetic and comparisons of them,
-`numpy.<function>(...)` calls from PURE) and no statement that is kept reads the name,
-found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at once
+`numpy.<function>(...)` calls from PURE, `srcdiff.api.grad(f)` and the other MAKERS) and
+no statement that is kept reads the name, found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at once
 (an `if` on a name left with nothing in either branch goes with them).
 Anything else (calls, tape pushes and pops, item writes, augmented assignments, loop
 and branch tests) is kept, with everything it reads.
@@ -21,6 +22,10 @@ PURE = frozenset((
     "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "square", "abs", "absolute",
     "negative", "add", "subtract", "multiply", "divide", "true_divide", "maximum", "minimum",
     "power", "reciprocal", "where", "dot", "matmul", "arctan", "arcsin", "arccos"))
+# srcdiff's makers of derivatives: `g = srcdiff.api.grad(potential)` only makes an object
+# (its code is emitted when first called); unread once the calls of g go to the derivative
+# rules' function (compose_calls.py)
+MAKERS = frozenset(("grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"))
 
 
 def drop_unread(body):
@@ -90,11 +95,34 @@ def _pure(stmt):
         return _atom(value.left) and all(_atom(c) for c in value.comparators)
     if isinstance(value, S.Call):
         func = value.func
+        if _is_maker(func):
+            return all(_atom(a) for a in value.args) and all(
+                _atom(k.value) for k in value.keywords)
         return (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
                 and func.value.id == "numpy" and func.attr in PURE
                 and all(_atom(a) for a in value.args)
                 and all(_atom(k.value) or isinstance(k.value, S.Tuple) for k in value.keywords))
     return False
+
+
+def drop_unread_makers(body):
+    """Remove `g = srcdiff.api.grad(f)` (any of MAKERS) where nothing in the body reads g,
+    in place: forward mode's body, which keeps its other unread values (drop_unread runs on
+    reverse mode's)."""
+    loads = {n.id for stmt in body for n in S.walk_names(stmt) if n.ctx.__class__ is S.Load}
+    dead = {id(s) for s in _statements(body) if isinstance(s, S.Assign)
+            and isinstance(s.value, S.Call) and _is_maker(s.value.func) and _pure(s)
+            and s.targets[0].id not in loads}
+    if dead:
+        _remove(body, dead)
+    return body
+
+
+def _is_maker(func):
+    """Whether `func` is srcdiff.api.<maker> (a transform of a function)."""
+    return (isinstance(func, S.Attribute) and func.attr in MAKERS
+            and isinstance(func.value, S.Attribute) and func.value.attr == "api"
+            and isinstance(func.value.value, S.Name) and func.value.value.id == "srcdiff")
 
 
 def _remove(body, dead):

@@ -103,7 +103,8 @@ def _forward_source(fn, wrt, kind, containers, name, known_types):
             body += S.quote(f"{p} = {LIST}({p}) if {TYPE}({p}) is {LIST} else {p}")
             if p in done.inputs:
                 body += S.quote(f"{done.inputs[p]} = {LIST}({done.inputs[p]})")
-    body += done.body
+    from .deadcode import drop_unread_makers
+    body += drop_unread_makers(done.body)
     output = done.output
     out_tan = done.output_tangent or "None"
     body += S.quote(f"return {output}, output_tangent({out_tan}, {output})")
