@@ -6,7 +6,10 @@ argument), else None.
 
 `def loss(w): return outer(w - 0.1 * srcdiff.grad(inner)(w, x))`, or the same with the
 gradient made once outside (`g = srcdiff.grad(inner)` at module level or in a closure) and
-called inside, also in loops. lower.py's call lowering asks `derivative_called` about each
+called inside, also in loops; a lambda or nested def reading the function's variables
+(`g = srcdiff.grad(lambda z: np.sum(np.sin(z) * x))`), lifted over them (`_lifted`): a
+function of its own parameters and then of those variables, passed where g is called (the
+values its closure reads there). lower.py's call lowering asks `derivative_called` about each
 callee; for a derivative it gets a small function calling that derivative, registered with
 derivative rules: in reverse mode one vjp of the derivative per argument that needs one
 (srcdiff/compose.py: for a gradient, forward mode over it, one pass), in forward mode its
@@ -43,11 +46,21 @@ def derivative_called(lowerer, func):
             obj = _MAKERS[maker](*args, **keywords)
         except (TypeError, ArgumentError) as exc:
             raise lowerer.error(func, f"this srcdiff transform can not be made: {exc}") from None
+        lifted = [_LIFTED_OWN[a] for a in args if a in _LIFTED_OWN]
+        if lifted:
+            _LIFTED_FREE[obj] = lifted[0]
     elif isinstance(func, (S.Name, S.Attribute)) and not (
             isinstance(func, S.Name) and func.id in lowerer.locals):
         obj = _static(lowerer, func)
     if not isinstance(obj, (Derivative, Composite, Composed)):
         return None
+    free = _LIFTED_FREE.get(obj)
+    if free is not None:   # a transform of a lambda or nested def: lifted (_lifted)
+        made = _CALLED.get(obj)
+        if made is None:
+            made = _CALLED[obj] = _called_function(obj)
+            made.free_arguments = _passing(*free)
+        return made
     if isinstance(obj, Derivative) and obj._self is not None:
         raise lowerer.error(func, f"srcdiff cannot differentiate through {obj!r}, a derivative "
                             "of a bound method, called inside the function",
@@ -160,30 +173,91 @@ def _static_argument(lowerer, node):
     if isinstance(node, (S.Name, S.Attribute)) and lowerer._global_path(node) is not None \
             and not (isinstance(node, S.Name) and node.id in lowerer.locals):
         return lowerer._static_value(node)
+    if isinstance(node, S.Lambda):
+        return _lifted(lowerer, None, node)
     if isinstance(node, S.Name) and node.id in lowerer.locals:
         passed = _passed_function(lowerer, node.id)   # def sgd(loss, w): grad(loss)(w)
         if passed is not None:
             return passed
         local = lowerer.local_functions.get(node.id)
-        if local is not None and local.free:
-            free = ", ".join(local.free)
-            raise lowerer.error(node, f"srcdiff cannot make a derivative of {node.id}, a "
-                                f"function defined here that reads {free} from the "
-                                "function around it",
-                                hint=f"define {node.id} at module level with {free} as "
-                                     f"parameters, and pass them: srcdiff.grad({node.id})"
-                                     f"(w, {free}) differentiates through them too")
-        if local is not None:   # (a LocalFunction has no run-time object to transform)
+        if local is not None and not local.variadic:
+            return _lifted(lowerer, local, node)
+        if local is not None:   # (*args or **kwargs: its lifted copy takes them packed)
             raise lowerer.error(node, f"srcdiff makes a derivative inside a differentiated "
-                                f"function only of a function defined at module level or "
-                                f"passed in: {node.id} is defined in this function",
-                                hint=f"define {node.id} at module level (it reads none of "
-                                     f"this function's variables); srcdiff.grad({node.id}) "
-                                     "here then differentiates through it")
+                                f"function of a function defined here only where it takes "
+                                f"no *args or **kwargs: {node.id} does",
+                                hint=f"give {node.id} named parameters, or define it at "
+                                     "module level")
     raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
                         "takes functions by name and constant options",
                         hint="make the derivative once outside (g = srcdiff.grad(inner)) and "
                              "call g inside")
+
+
+def _lifted(lowerer, local, node):
+    """A lambda or nested def (`node`, its LocalFunction `local`) passed to a transform
+    written in the function: a live function of its own parameters and then of its free
+    variables (the enclosing function's locals it reads), made from its lifted copy
+    (callables.LocalFunction). The transform of it is called with the free variables
+    passed by name where the call is (`free_arguments` of the function derivative_called
+    gives back), which are the values the closure reads when it is called there."""
+    from . import loader, nested_defs
+    from .resolver import _STATE
+    import types
+    if local is None:
+        name = f"{lowerer.fdef.name}_lambda"
+        had = lowerer.local_functions.get(name)
+        local = nested_defs.local_function(lowerer, name, node)
+        if had is None:
+            del lowerer.local_functions[name]
+        else:
+            lowerer.local_functions[name] = had
+    key = (lowerer.src.filename, local.source.node.lineno, local.source.node.col_offset,
+           tuple(local.lifted_params))
+    made = _LIFTED.get(key)
+    if made is not None and made.__globals__ is lowerer.resolver.globals:
+        return made
+    cells = {k: c.cell_contents for k, c in lowerer.resolver.cells.items()
+             if _filled(c)}   # the enclosing function's own closure: read as bindings
+    home = [h.fn for h in _STATE.home if getattr(h, "fn", None) is not None]
+    origin = home[-1] if home and getattr(home[-1], "__globals__", None) is \
+        lowerer.resolver.globals else types.FunctionType(
+            (lambda: None).__code__, lowerer.resolver.globals, local.__name__)
+    made = loader.load_made(local.source.node, f"{local.__qualname__} lifted over the "
+                            "variables it reads from the function around it", "lifted",
+                            cells, origin)
+    _LIFTED[key] = made
+    _LIFTED_OWN[made] = (len(local.own_params), tuple(local.free))
+    return made
+
+
+def _passing(own, free):
+    """(args, keywords) of a call of a transform of a lifted function with its free
+    variables added (read by `load`): by position after the function's own where the call
+    passes more (a jvp's tangent, an hvp's vector follow them), else by name."""
+    def add(args, keywords, load):
+        if len(args) > own:
+            return args[:own] + [load(v) for v in free] + args[own:], keywords
+        return args, keywords + [_keyword(v, load(v)) for v in free]
+    return add
+
+
+def _keyword(name, value):
+    from . import syntax as S
+    return S.keyword(arg=name, value=value)
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+_LIFTED = {}   # (file, line, column, parameters) of a lifted local function -> it, made
+_LIFTED_OWN = weakref.WeakKeyDictionary()   # lifted function -> its free variables
+_LIFTED_FREE = weakref.WeakKeyDictionary()   # transform of a lifted one -> its free variables
 
 
 def _passed_function(lowerer, name):

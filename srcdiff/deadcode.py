@@ -1,7 +1,8 @@
 """Dead code: drop pure assignments nothing reads (stage 6, optimize: called by transform.py).
 Takes an emitted function body; gives back the body without the unread pure assignments
 (`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`);
-forward mode's without the unread derivatives srcdiff.grad made (`drop_unread_makers`).
+and without the unread derivatives srcdiff.grad made and functions made for them
+(`drop_unread_makers`).
 
 The primal part of an emitted gradient is the user's function, statement by statement,
 and it computes what only its caller would read: a gradient seeded with 1.0 does not
@@ -107,15 +108,38 @@ def _pure(stmt):
 
 def drop_unread_makers(body):
     """Remove `g = srcdiff.api.grad(f)` (any of MAKERS) where nothing in the body reads g,
-    in place: forward mode's body, which keeps its other unread values (drop_unread runs on
-    reverse mode's)."""
-    loads = {n.id for stmt in body for n in S.walk_names(stmt) if n.ctx.__class__ is S.Load}
-    dead = {id(s) for s in _statements(body) if isinstance(s, S.Assign)
-            and isinstance(s.value, S.Call) and _is_maker(s.value.func) and _pure(s)
-            and s.targets[0].id not in loads}
-    if dead:
+    in place, and then the lambdas and nested defs nothing reads any more (`t = lambda z:
+    ...` made for such a transform: making a function runs none of its code), to a
+    fixpoint. Runs on both modes' bodies (drop_unread keeps every binding of a body that
+    makes a closure)."""
+    while True:
+        loads = {n.id for stmt in body for n in S.walk_names(stmt)
+                 if n.ctx.__class__ is S.Load}
+        dead = {id(s) for s in _statements(body) if _makes_unread(s, loads)}
+        if not dead:
+            return body
         _remove(body, dead)
-    return body
+
+
+def _makes_unread(stmt, loads):
+    """Whether `stmt` only makes a derivative or a function, bound to a name not in loads."""
+    if isinstance(stmt, S.FunctionDef):
+        args = stmt.args
+        return stmt.name not in loads and not stmt.decorator_list and all(
+            d is None or _atom(d) for d in args.defaults + args.kw_defaults)
+    if not _pure_target(stmt) or stmt.targets[0].id in loads:
+        return False
+    value = stmt.value
+    if _atom(value):   # (t_1 = function_1: the lowering's copy of the lambda's name)
+        return True
+    if isinstance(value, S.Lambda):
+        return all(d is None or _atom(d) for d in value.args.defaults + value.args.kw_defaults)
+    return isinstance(value, S.Call) and _is_maker(value.func) and _pure(stmt)
+
+
+def _pure_target(stmt):
+    return isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
+        isinstance(stmt.targets[0], S.Name)
 
 
 def _is_maker(func):

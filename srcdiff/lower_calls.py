@@ -286,6 +286,9 @@ class CallLowering:
         with the emitted code it runs, differentiated like any other."""
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        free = getattr(fn, "free_arguments", None)   # a lambda's free variables: compose_calls
+        if free is not None:
+            args, keywords = free(args, keywords, lambda v: self.expr(S.load(v), out))
         full, _ = self._bind_user_call(node, fn, args, keywords)
         name = self.namer.fresh(fn.__name__)
         self.bindings[name] = fn
