@@ -115,14 +115,18 @@ def drop_unread_makers(body):
     while True:
         loads = {n.id for stmt in body for n in S.walk_names(stmt)
                  if n.ctx.__class__ is S.Load}
-        dead = {id(s) for s in _statements(body) if _makes_unread(s, loads)}
+        functions = {s.name if isinstance(s, S.FunctionDef) else s.targets[0].id
+                     for s in _statements(body) if isinstance(s, S.FunctionDef) or (
+                         _pure_target(s) and isinstance(s.value, S.Lambda))}
+        dead = {id(s) for s in _statements(body) if _makes_unread(s, loads, functions)}
         if not dead:
             return body
         _remove(body, dead)
 
 
-def _makes_unread(stmt, loads):
-    """Whether `stmt` only makes a derivative or a function, bound to a name not in loads."""
+def _makes_unread(stmt, loads, functions):
+    """Whether `stmt` only makes a derivative or a function (or copies a name bound to a
+    function, one of `functions`), bound to a name not in loads."""
     if isinstance(stmt, S.FunctionDef):
         args = stmt.args
         return stmt.name not in loads and not stmt.decorator_list and all(
@@ -130,8 +134,8 @@ def _makes_unread(stmt, loads):
     if not _pure_target(stmt) or stmt.targets[0].id in loads:
         return False
     value = stmt.value
-    if _atom(value):   # (t_1 = function_1: the lowering's copy of the lambda's name)
-        return True
+    if isinstance(value, S.Name):   # (t_1 = function_1: the lowering's copy of a lambda)
+        return value.id in functions
     if isinstance(value, S.Lambda):
         return all(d is None or _atom(d) for d in value.args.defaults + value.args.kw_defaults)
     return isinstance(value, S.Call) and _is_maker(value.func) and _pure(stmt)
