@@ -46,7 +46,8 @@ def derivative_called(lowerer, func):
             obj = _MAKERS[maker](*args, **keywords)
         except (TypeError, ArgumentError) as exc:
             raise lowerer.error(func, f"this srcdiff transform can not be made: {exc}") from None
-        lifted = [_LIFTED_OWN[a] for a in args if a in _LIFTED_OWN]
+        lifted = [_LIFTED_OWN[a] + (_closure_passed(lowerer, n),)
+                  for a, n in zip(args, func.args) if a in _LIFTED_OWN]
         if lifted:
             _LIFTED_FREE[obj] = lifted[0]
     elif isinstance(func, (S.Name, S.Attribute)) and not (
@@ -59,7 +60,7 @@ def derivative_called(lowerer, func):
         made = _CALLED.get(obj)
         if made is None:
             made = _CALLED[obj] = _called_function(obj)
-            made.free_arguments = _passing(*free)
+        made.free_arguments = _passing(*free)   # (for this call: lower_calls reads it now)
         return made
     if isinstance(obj, Derivative) and obj._self is not None:
         raise lowerer.error(func, f"srcdiff cannot differentiate through {obj!r}, a derivative "
@@ -180,6 +181,11 @@ def _static_argument(lowerer, node):
         if passed is not None:
             return passed
         local = lowerer.local_functions.get(node.id)
+        if local is None:   # a parameter holding a closure of the caller's: its lifted copy
+            from . import values
+            from .callables import LocalFunction
+            held = values.held(lowerer, node.id)
+            local = held if isinstance(held, LocalFunction) else None
         if local is not None and not local.variadic:
             return _lifted(lowerer, local, node)
         if local is not None:   # (*args or **kwargs: its lifted copy takes them packed)
@@ -215,14 +221,15 @@ def _lifted(lowerer, local, node):
     key = (lowerer.src.filename, local.source.node.lineno, local.source.node.col_offset,
            tuple(local.lifted_params))
     made = _LIFTED.get(key)
-    if made is not None and made.__globals__ is lowerer.resolver.globals:
+    resolver = local.resolver   # (the module and closure of the function it is written in)
+    if made is not None and made.__globals__ is resolver.globals:
         return made
-    cells = {k: c.cell_contents for k, c in lowerer.resolver.cells.items()
+    cells = {k: c.cell_contents for k, c in resolver.cells.items()
              if _filled(c)}   # the enclosing function's own closure: read as bindings
     home = [h.fn for h in _STATE.home if getattr(h, "fn", None) is not None]
     origin = home[-1] if home and getattr(home[-1], "__globals__", None) is \
-        lowerer.resolver.globals else types.FunctionType(
-            (lambda: None).__code__, lowerer.resolver.globals, local.__name__)
+        resolver.globals else types.FunctionType(
+            (lambda: None).__code__, resolver.globals, local.__name__)
     made = loader.load_made(local.source.node, f"{local.__qualname__} lifted over the "
                             "variables it reads from the function around it", "lifted",
                             cells, origin)
@@ -231,11 +238,32 @@ def _lifted(lowerer, local, node):
     return made
 
 
-def _passing(own, free):
+def _closure_passed(lowerer, node):
+    """The parameter `node` names where it holds a closure the caller passed (its free
+    variables are the Closure's fields here: values._carried), else None (they are locals)."""
+    from . import syntax as S
+    if isinstance(node, S.Name) and node.id not in lowerer.local_functions:
+        return node.id
+    return None
+
+
+def _passing(own, free, ref):
     """(args, keywords) of a call of a transform of a lifted function with its free
-    variables added (read by `load`): by position after the function's own where the call
-    passes more (a jvp's tangent, an hvp's vector follow them), else by name."""
-    def add(args, keywords, load):
+    variables added (locals of the function lowered, or the fields of the closure its
+    parameter `ref` holds): by position after the function's own where the call passes
+    more (a jvp's tangent, an hvp's vector follow them), else by name."""
+    from . import syntax as S
+
+    def add(args, keywords, lw, out):
+        if ref is None:
+            def load(v):
+                return lw.expr(S.load(v), out)
+        else:
+            from .values import _carried
+            closure = lw.expr(S.load(ref), out)
+
+            def load(v):
+                return _carried(lw, closure, v, out)
         if len(args) > own:
             return args[:own] + [load(v) for v in free] + args[own:], keywords
         return args, keywords + [_keyword(v, load(v)) for v in free]

@@ -475,3 +475,30 @@ def closure_writing_a_nonlocal(x):
 def test_a_transform_of_a_closure_writing_a_nonlocal_is_refused_at_its_line():
     err = refusal(closure_writing_a_nonlocal, (X3,), "grad")
     assert err.lineno is not None and "nonlocal" in str(err)
+
+
+# --- an optimiser taking a loss: a closure over the hyperparameter ------------------------
+def _descend_by(loss, w, lr, steps):
+    for _ in range(steps):
+        w = w - lr * srcdiff.grad(loss)(w)
+    return w
+
+
+def tuned_through_a_closure(lam):
+    # the loss reads lam from here; the helper makes its gradient (the closure's lifted
+    # copy, lam passed from the Closure's field where the gradient is called)
+    loss = lambda w: np.sum((w - 1.0) ** 2) + lam * np.sum(w ** 2)   # noqa: E731
+    return np.sum(_descend_by(loss, np.zeros(3), 0.1, 3) ** 2)
+
+
+def tuned_by_the_rate(lr):
+    return np.sum(_descend_by(_sines, np.ones(3), lr, 3))
+
+
+def _sines(w):
+    return np.sum(np.sin(w) ** 2)
+
+
+def test_an_optimiser_given_a_closure_differentiates_in_its_hyperparameter():
+    check(tuned_through_a_closure, 0.3, order=2)
+    check(tuned_by_the_rate, 0.2, order=1)

@@ -7,7 +7,6 @@ subscript it does not move (nonlocal_writes refuses the statement, located)."""
 import numpy as np
 import pytest
 
-
 from srcdiff import nonlocal_hoist
 from srcdiff import syntax as S
 
