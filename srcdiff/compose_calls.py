@@ -27,8 +27,10 @@ from .wrt import _signature
 def derivative_called(lowerer, func):
     """The plain function to differentiate through when the callee `func` (a node) is a
     derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level,
-    in a closure, or once in the function itself: _bound_transform), or `srcdiff.grad(inner, ...)` written at the call, made here once.
-    None for any other callee."""
+    in a closure, or once in the function itself: _bound_transform), or
+    `srcdiff.grad(inner, ...)` written at the call, made here once. None for any other
+    callee; a parameter holding no function passed by name (`_descend(srcdiff.grad(f), w)`
+    calling its g) is refused, located, saying to pass f and make its derivative there."""
     from . import syntax as S
     from .derivative import Composite, Derivative
     obj = None
@@ -36,6 +38,15 @@ def derivative_called(lowerer, func):
         bound = _bound_transform(lowerer, func.id)   # g = srcdiff.grad(inner) in here
         if bound is not None:
             return derivative_called(lowerer, bound)
+        if func.id in lowerer.params and func.id not in lowerer.known_types:
+            raise lowerer.error(func, f"srcdiff cannot tell which function {func.id!r} holds "
+                                f"before the code runs: {func.id} is a parameter, and the "
+                                f"caller passed no function by name (a module-level or "
+                                f"nested def, a lambda, a method), but a value computed "
+                                f"there, such as a derivative srcdiff.grad(f) made there",
+                                hint=f"pass the function itself and make its derivative "
+                                     f"here: srcdiff.grad({func.id})(...) (a function "
+                                     "computed at run time: call it where it is chosen)")
     if isinstance(func, S.Call) and isinstance(func.func, (S.Name, S.Attribute)):
         maker = _static(lowerer, func.func)
         if maker not in _MAKERS:

@@ -502,3 +502,19 @@ def _sines(w):
 def test_an_optimiser_given_a_closure_differentiates_in_its_hyperparameter():
     check(tuned_through_a_closure, 0.3, order=2)
     check(tuned_by_the_rate, 0.2, order=1)
+
+
+def _descend_with(g, w, x):
+    for _ in range(2):
+        w = w - 0.1 * g(w, x)
+    return np.sum(w ** 2)
+
+
+def derivative_passed_to_a_helper(w):
+    return _descend_with(srcdiff.grad(inner_loss), w, DATA)
+
+
+def test_a_derivative_passed_to_a_helper_says_to_pass_the_function():
+    err = refusal(derivative_passed_to_a_helper, (W0,), "grad")
+    assert "g is a parameter" in err.reason and "srcdiff.grad(g)(...)" in err.hint, str(err)
+    assert "g(w, x)" in err.line
