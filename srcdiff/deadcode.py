@@ -10,8 +10,9 @@ read the scalar output (or the running sum that makes it: `loss = loss + np.sum(
 in a loop). `drop_unread(body)` removes, at every nesting level, assignments `name =
 value` where the value is pure (names, constants, arithmetic and comparisons of them,
 `numpy.<function>(...)` calls from PURE, `srcdiff.api.grad(f)` and the other MAKERS) and
-no statement that is kept reads the name, found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at once
-(an `if` on a name left with nothing in either branch goes with them).
+no statement that is kept reads the name, found as a fixpoint, so a chain or a
+loop-carried cycle of unread values goes at once (an `if` on a name left with nothing in
+either branch goes with them).
 Anything else (calls, tape pushes and pops, item writes, augmented assignments, loop
 and branch tests) is kept, with everything it reads.
 """

@@ -12,10 +12,10 @@ Moved only where nothing changes: the statement (an assignment, `+=` on a name, 
 expression or a return, not in a try block) holds the call of a writer, reached through
 operators, calls and displays that evaluate it whatever the values (not under `and`/`or`,
 a conditional expression, a comprehension or a lambda), and what the statement evaluates
-before the call (an earlier call of a writer moved first) is names the writer does not rebind, constants and attributes of modules:
-each still stands for the same object when read after the call (a write into an array
-shows through the name either way). Any other call stays as written, and nonlocal_writes
-refuses it, located.
+before the call (an earlier call of a writer moved first) is names the writer does not
+rebind, constants and attributes of modules: each still stands for the same object when
+read after the call (a write into an array shows through the name either way). Any other
+call stays as written, and nonlocal_writes refuses it, located.
 """
 from . import syntax as S
 

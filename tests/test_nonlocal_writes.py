@@ -353,3 +353,39 @@ def test_what_the_rewrite_cannot_follow_is_refused_at_its_line(f, line, says, hi
     err = info.value
     assert err.filename.endswith("test_nonlocal_writes.py"), str(err)
     assert line in err.line and says in err.reason and hint in err.hint, str(err)
+
+
+def appends_to_a_list_around_it(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    for v in x:
+        rec(v)
+    return sum(hist) + s
+
+
+def rebinds_the_list_around_it(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s, hist
+        s = s + v
+        hist = hist + [s * s]
+    for v in x:
+        rec(v)
+    return sum(hist) + s
+
+
+def test_a_nested_def_appending_to_a_list_around_it_says_to_rebind_it():
+    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not)
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        srcdiff.grad(appends_to_a_list_around_it)(np.array([0.3, -0.7, 1.1]))
+    err = info.value
+    assert "a list of the function around it" in err.reason and "hist.append" in err.line
+    assert "declare hist nonlocal in rec and rebind it" in err.hint
+    check(rebinds_the_list_around_it, np.array([0.3, -0.7, 1.1]), order=1)
