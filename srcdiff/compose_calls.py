@@ -229,6 +229,7 @@ def _lifted(lowerer, local, node):
             del lowerer.local_functions[name]
         else:
             lowerer.local_functions[name] = had
+    _refuse_renamed_reads(lowerer, local, node)
     key = (lowerer.src.filename, local.source.node.lineno, local.source.node.col_offset,
            tuple(local.lifted_params))
     made = _LIFTED.get(key)
@@ -284,6 +285,31 @@ def _passing(own, free, ref):
 def _keyword(name, value):
     from . import syntax as S
     return S.keyword(arg=name, value=value)
+
+
+def _refuse_renamed_reads(lowerer, local, node):
+    """A lambda written in a comprehension reading the comprehension's variable (its own
+    scope's, renamed k_1 by the lowering; a k of the function is another variable): the
+    lifted function would be passed the function's k. Refused, located."""
+    from . import syntax as S
+    from .core import assigned_names
+    fdef = local.source.node
+    at = (fdef.lineno, fdef.col_offset)
+    bound = set(local.own_params) | assigned_names(fdef.body)
+    reads = {m.id for stmt in fdef.body for m in S.walk(stmt) if isinstance(m, S.Name)
+             and isinstance(m.ctx, S.Load)} - bound
+    for comp in S.walk(lowerer.fdef):
+        if not isinstance(comp, (S.ListComp, S.SetComp, S.GeneratorExp, S.DictComp)):
+            continue
+        names = {n.id for g in comp.generators for n in S.walk(g.target)
+                 if isinstance(n, S.Name)} & reads
+        if names and any(isinstance(m, S.Lambda) and (m.lineno, m.col_offset) == at
+                         for m in S.walk(comp)):
+            name = sorted(names)[0]
+            raise lowerer.error(node, f"srcdiff cannot make a derivative here of a lambda "
+                                f"reading {name}, the variable of the comprehension it is "
+                                "written in", hint=f"write the loop out (for {name} in "
+                                f"...:), or pass {name} to the lambda as an argument")
 
 
 def _filled(cell):

@@ -518,3 +518,16 @@ def test_a_derivative_passed_to_a_helper_says_to_pass_the_function():
     err = refusal(derivative_passed_to_a_helper, (W0,), "grad")
     assert "g is a parameter" in err.reason and "srcdiff.grad(g)(...)" in err.hint, str(err)
     assert "g(w, x)" in err.line
+
+
+def lambda_reading_its_comprehensions_variable(x):
+    k = 5.0   # (another variable than the comprehension's k, which the lambda reads)
+    return sum([np.sum(srcdiff.grad(lambda z: np.sum(np.cos(z * k) * x))(x))
+                for k in [1.0, 2.0]]) + k
+
+
+def test_a_transform_of_a_lambda_reading_its_comprehensions_variable_is_refused():
+    # the lifted lambda was passed the function's k (or, with no k bound, a NameError)
+    err = refusal(lambda_reading_its_comprehensions_variable, (X3,), "grad")
+    assert "the variable of the comprehension" in err.reason, str(err)
+    assert "srcdiff.grad(lambda z" in err.line
