@@ -499,8 +499,17 @@ def _sines(w):
     return np.sum(np.sin(w) ** 2)
 
 
+def tuned_through_a_lambda_passed(lam):
+    return np.sum(_descend_by(lambda w: _penalised(w, lam), np.zeros(3), 0.1, 3) ** 2)
+
+
+def _penalised(w, lam):
+    return np.sum((w - 1.0) ** 2) + lam * np.sum(w ** 2)
+
+
 def test_an_optimiser_given_a_closure_differentiates_in_its_hyperparameter():
     check(tuned_through_a_closure, 0.3, order=2)
+    check(tuned_through_a_lambda_passed, 0.3, order=1)
     check(tuned_by_the_rate, 0.2, order=1)
 
 
