@@ -6,7 +6,10 @@ argument), else None.
 
 `def loss(w): return outer(w - 0.1 * srcdiff.grad(inner)(w, x))`, or the same with the
 gradient made once outside (`g = srcdiff.grad(inner)` at module level or in a closure) and
-called inside, also in loops. lower.py's call lowering asks `derivative_called` about each
+called inside, also in loops; a lambda or nested def reading the function's variables
+(`g = srcdiff.grad(lambda z: np.sum(np.sin(z) * x))`), lifted over them (`_lifted`): a
+function of its own parameters and then of those variables, passed where g is called (the
+values its closure reads there). lower.py's call lowering asks `derivative_called` about each
 callee; for a derivative it gets a small function calling that derivative, registered with
 derivative rules: in reverse mode one vjp of the derivative per argument that needs one
 (srcdiff/compose.py: for a gradient, forward mode over it, one pass), in forward mode its
@@ -24,8 +27,10 @@ from .wrt import _signature
 def derivative_called(lowerer, func):
     """The plain function to differentiate through when the callee `func` (a node) is a
     derivative srcdiff made: a name bound to one (`g = srcdiff.grad(inner)` at module level,
-    in a closure, or once in the function itself: _bound_transform), or `srcdiff.grad(inner, ...)` written at the call, made here once.
-    None for any other callee."""
+    in a closure, or once in the function itself: _bound_transform), or
+    `srcdiff.grad(inner, ...)` written at the call, made here once. None for any other
+    callee; a parameter holding no function passed by name (`_descend(srcdiff.grad(f), w)`
+    calling its g) is refused, located, saying to pass f and make its derivative there."""
     from . import syntax as S
     from .derivative import Composite, Derivative
     obj = None
@@ -33,6 +38,15 @@ def derivative_called(lowerer, func):
         bound = _bound_transform(lowerer, func.id)   # g = srcdiff.grad(inner) in here
         if bound is not None:
             return derivative_called(lowerer, bound)
+        if func.id in lowerer.params and func.id not in lowerer.known_types:
+            raise lowerer.error(func, f"srcdiff cannot tell which function {func.id!r} holds "
+                                f"before the code runs: {func.id} is a parameter, and the "
+                                f"caller passed no function by name (a module-level or "
+                                f"nested def, a lambda, a method), but a value computed "
+                                f"there, such as a derivative srcdiff.grad(f) made there",
+                                hint=f"pass the function itself and make its derivative "
+                                     f"here: srcdiff.grad({func.id})(...) (a function "
+                                     "computed at run time: call it where it is chosen)")
     if isinstance(func, S.Call) and isinstance(func.func, (S.Name, S.Attribute)):
         maker = _static(lowerer, func.func)
         if maker not in _MAKERS:
@@ -43,11 +57,22 @@ def derivative_called(lowerer, func):
             obj = _MAKERS[maker](*args, **keywords)
         except (TypeError, ArgumentError) as exc:
             raise lowerer.error(func, f"this srcdiff transform can not be made: {exc}") from None
+        lifted = [_LIFTED_OWN[a] + (_closure_passed(lowerer, n),)
+                  for a, n in zip(args, func.args) if a in _LIFTED_OWN]
+        if lifted:
+            _LIFTED_FREE[obj] = lifted[0]
     elif isinstance(func, (S.Name, S.Attribute)) and not (
             isinstance(func, S.Name) and func.id in lowerer.locals):
         obj = _static(lowerer, func)
     if not isinstance(obj, (Derivative, Composite, Composed)):
         return None
+    free = _LIFTED_FREE.get(obj)
+    if free is not None:   # a transform of a lambda or nested def: lifted (_lifted)
+        made = _CALLED.get(obj)
+        if made is None:
+            made = _CALLED[obj] = _called_function(obj)
+        made.free_arguments = _passing(*free)   # (for this call: lower_calls reads it now)
+        return made
     if isinstance(obj, Derivative) and obj._self is not None:
         raise lowerer.error(func, f"srcdiff cannot differentiate through {obj!r}, a derivative "
                             "of a bound method, called inside the function",
@@ -160,30 +185,144 @@ def _static_argument(lowerer, node):
     if isinstance(node, (S.Name, S.Attribute)) and lowerer._global_path(node) is not None \
             and not (isinstance(node, S.Name) and node.id in lowerer.locals):
         return lowerer._static_value(node)
+    if isinstance(node, S.Lambda):
+        return _lifted(lowerer, None, node)
     if isinstance(node, S.Name) and node.id in lowerer.locals:
         passed = _passed_function(lowerer, node.id)   # def sgd(loss, w): grad(loss)(w)
         if passed is not None:
             return passed
         local = lowerer.local_functions.get(node.id)
-        if local is not None and local.free:
-            free = ", ".join(local.free)
-            raise lowerer.error(node, f"srcdiff cannot make a derivative of {node.id}, a "
-                                f"function defined here that reads {free} from the "
-                                "function around it",
-                                hint=f"define {node.id} at module level with {free} as "
-                                     f"parameters, and pass them: srcdiff.grad({node.id})"
-                                     f"(w, {free}) differentiates through them too")
-        if local is not None:   # (a LocalFunction has no run-time object to transform)
+        if local is None:   # a parameter holding a closure of the caller's: its lifted copy
+            from . import values
+            from .callables import LocalFunction
+            held = values.held(lowerer, node.id)
+            local = held if isinstance(held, LocalFunction) else None
+        if local is not None and not local.variadic:
+            return _lifted(lowerer, local, node)
+        if local is not None:   # (*args or **kwargs: its lifted copy takes them packed)
             raise lowerer.error(node, f"srcdiff makes a derivative inside a differentiated "
-                                f"function only of a function defined at module level or "
-                                f"passed in: {node.id} is defined in this function",
-                                hint=f"define {node.id} at module level (it reads none of "
-                                     f"this function's variables); srcdiff.grad({node.id}) "
-                                     "here then differentiates through it")
+                                f"function of a function defined here only where it takes "
+                                f"no *args or **kwargs: {node.id} does",
+                                hint=f"give {node.id} named parameters, or define it at "
+                                     "module level")
     raise lowerer.error(node, "a srcdiff transform made inside a differentiated function "
                         "takes functions by name and constant options",
                         hint="make the derivative once outside (g = srcdiff.grad(inner)) and "
                              "call g inside")
+
+
+def _lifted(lowerer, local, node):
+    """A lambda or nested def (`node`, its LocalFunction `local`) passed to a transform
+    written in the function: a live function of its own parameters and then of its free
+    variables (the enclosing function's locals it reads), made from its lifted copy
+    (callables.LocalFunction). The transform of it is called with the free variables
+    passed by name where the call is (`free_arguments` of the function derivative_called
+    gives back), which are the values the closure reads when it is called there."""
+    from . import loader, nested_defs
+    from .resolver import _STATE
+    import types
+    if local is None:
+        name = f"{lowerer.fdef.name}_lambda"
+        had = lowerer.local_functions.get(name)
+        local = nested_defs.local_function(lowerer, name, node)
+        if had is None:
+            del lowerer.local_functions[name]
+        else:
+            lowerer.local_functions[name] = had
+    _refuse_renamed_reads(lowerer, local, node)
+    key = (lowerer.src.filename, local.source.node.lineno, local.source.node.col_offset,
+           tuple(local.lifted_params))
+    made = _LIFTED.get(key)
+    resolver = local.resolver   # (the module and closure of the function it is written in)
+    if made is not None and made.__globals__ is resolver.globals:
+        return made
+    cells = {k: c.cell_contents for k, c in resolver.cells.items()
+             if _filled(c)}   # the enclosing function's own closure: read as bindings
+    home = [h.fn for h in _STATE.home if getattr(h, "fn", None) is not None]
+    origin = home[-1] if home and getattr(home[-1], "__globals__", None) is \
+        resolver.globals else types.FunctionType(
+            (lambda: None).__code__, resolver.globals, local.__name__)
+    made = loader.load_made(local.source.node, f"{local.__qualname__} lifted over the "
+                            "variables it reads from the function around it", "lifted",
+                            cells, origin)
+    _LIFTED[key] = made
+    _LIFTED_OWN[made] = (len(local.own_params), tuple(local.free))
+    return made
+
+
+def _closure_passed(lowerer, node):
+    """The parameter `node` names where it holds a closure the caller passed (its free
+    variables are the Closure's fields here: values._carried), else None (they are locals)."""
+    from . import syntax as S
+    if isinstance(node, S.Name) and node.id not in lowerer.local_functions:
+        return node.id
+    return None
+
+
+def _passing(own, free, ref):
+    """(args, keywords) of a call of a transform of a lifted function with its free
+    variables added (locals of the function lowered, or the fields of the closure its
+    parameter `ref` holds): by position after the function's own where the call passes
+    more (a jvp's tangent, an hvp's vector follow them), else by name."""
+    from . import syntax as S
+
+    def add(args, keywords, lw, out):
+        if ref is None:
+            def load(v):
+                return lw.expr(S.load(v), out)
+        else:
+            from .values import _carried
+            closure = lw.expr(S.load(ref), out)
+
+            def load(v):
+                return _carried(lw, closure, v, out)
+        if len(args) > own:
+            return args[:own] + [load(v) for v in free] + args[own:], keywords
+        return args, keywords + [_keyword(v, load(v)) for v in free]
+    return add
+
+
+def _keyword(name, value):
+    from . import syntax as S
+    return S.keyword(arg=name, value=value)
+
+
+def _refuse_renamed_reads(lowerer, local, node):
+    """A lambda written in a comprehension reading the comprehension's variable (its own
+    scope's, renamed k_1 by the lowering; a k of the function is another variable): the
+    lifted function would be passed the function's k. Refused, located."""
+    from . import syntax as S
+    from .core import assigned_names
+    fdef = local.source.node
+    at = (fdef.lineno, fdef.col_offset)
+    bound = set(local.own_params) | assigned_names(fdef.body)
+    reads = {m.id for stmt in fdef.body for m in S.walk(stmt) if isinstance(m, S.Name)
+             and isinstance(m.ctx, S.Load)} - bound
+    for comp in S.walk(lowerer.fdef):
+        if not isinstance(comp, (S.ListComp, S.SetComp, S.GeneratorExp, S.DictComp)):
+            continue
+        names = {n.id for g in comp.generators for n in S.walk(g.target)
+                 if isinstance(n, S.Name)} & reads
+        if names and any(isinstance(m, S.Lambda) and (m.lineno, m.col_offset) == at
+                         for m in S.walk(comp)):
+            name = sorted(names)[0]
+            raise lowerer.error(node, f"srcdiff cannot make a derivative here of a lambda "
+                                f"reading {name}, the variable of the comprehension it is "
+                                "written in", hint=f"write the loop out (for {name} in "
+                                f"...:), or pass {name} to the lambda as an argument")
+
+
+def _filled(cell):
+    try:
+        cell.cell_contents
+    except ValueError:
+        return False
+    return True
+
+
+_LIFTED = {}   # (file, line, column, parameters) of a lifted local function -> it, made
+_LIFTED_OWN = weakref.WeakKeyDictionary()   # lifted function -> its free variables
+_LIFTED_FREE = weakref.WeakKeyDictionary()   # transform of a lifted one -> its free variables
 
 
 def _passed_function(lowerer, name):

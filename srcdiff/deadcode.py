@@ -1,15 +1,18 @@
 """Dead code: drop pure assignments nothing reads (stage 6, optimize: called by transform.py).
 Takes an emitted function body; gives back the body without the unread pure assignments
-(`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`).
+(`drop_unread`) and without `name = None` lines no path needs (`drop_needless_inits`);
+and without the unread derivatives srcdiff.grad made and functions made for them
+(`drop_unread_makers`).
 
 The primal part of an emitted gradient is the user's function, statement by statement,
 and it computes what only its caller would read: a gradient seeded with 1.0 does not
 read the scalar output (or the running sum that makes it: `loss = loss + np.sum(h * h)`
 in a loop). `drop_unread(body)` removes, at every nesting level, assignments `name =
 value` where the value is pure (names, constants, arithmetic and comparisons of them,
-`numpy.<function>(...)` calls from PURE) and no statement that is kept reads the name,
-found as a fixpoint, so a chain or a loop-carried cycle of unread values goes at once
-(an `if` on a name left with nothing in either branch goes with them).
+`numpy.<function>(...)` calls from PURE, `srcdiff.api.grad(f)` and the other MAKERS) and
+no statement that is kept reads the name, found as a fixpoint, so a chain or a
+loop-carried cycle of unread values goes at once (an `if` on a name left with nothing in
+either branch goes with them).
 Anything else (calls, tape pushes and pops, item writes, augmented assignments, loop
 and branch tests) is kept, with everything it reads.
 """
@@ -21,6 +24,10 @@ PURE = frozenset((
     "sin", "cos", "tan", "tanh", "sinh", "cosh", "sqrt", "square", "abs", "absolute",
     "negative", "add", "subtract", "multiply", "divide", "true_divide", "maximum", "minimum",
     "power", "reciprocal", "where", "dot", "matmul", "arctan", "arcsin", "arccos"))
+# srcdiff's makers of derivatives: `g = srcdiff.api.grad(potential)` only makes an object
+# (its code is emitted when first called); unread once the calls of g go to the derivative
+# rules' function (compose_calls.py)
+MAKERS = frozenset(("grad", "value_and_grad", "vjp", "jvp", "jacobian", "hessian", "hvp"))
 
 
 def drop_unread(body):
@@ -90,11 +97,61 @@ def _pure(stmt):
         return _atom(value.left) and all(_atom(c) for c in value.comparators)
     if isinstance(value, S.Call):
         func = value.func
+        if _is_maker(func):
+            return all(_atom(a) for a in value.args) and all(
+                _atom(k.value) for k in value.keywords)
         return (isinstance(func, S.Attribute) and isinstance(func.value, S.Name)
                 and func.value.id == "numpy" and func.attr in PURE
                 and all(_atom(a) for a in value.args)
                 and all(_atom(k.value) or isinstance(k.value, S.Tuple) for k in value.keywords))
     return False
+
+
+def drop_unread_makers(body):
+    """Remove `g = srcdiff.api.grad(f)` (any of MAKERS) where nothing in the body reads g,
+    in place, and then the lambdas and nested defs nothing reads any more (`t = lambda z:
+    ...` made for such a transform: making a function runs none of its code), to a
+    fixpoint. Runs on both modes' bodies (drop_unread keeps every binding of a body that
+    makes a closure)."""
+    while True:
+        loads = {n.id for stmt in body for n in S.walk_names(stmt)
+                 if n.ctx.__class__ is S.Load}
+        functions = {s.name if isinstance(s, S.FunctionDef) else s.targets[0].id
+                     for s in _statements(body) if isinstance(s, S.FunctionDef) or (
+                         _pure_target(s) and isinstance(s.value, S.Lambda))}
+        dead = {id(s) for s in _statements(body) if _makes_unread(s, loads, functions)}
+        if not dead:
+            return body
+        _remove(body, dead)
+
+
+def _makes_unread(stmt, loads, functions):
+    """Whether `stmt` only makes a derivative or a function (or copies a name bound to a
+    function, one of `functions`), bound to a name not in loads."""
+    if isinstance(stmt, S.FunctionDef):
+        args = stmt.args
+        return stmt.name not in loads and not stmt.decorator_list and all(
+            d is None or _atom(d) for d in args.defaults + args.kw_defaults)
+    if not _pure_target(stmt) or stmt.targets[0].id in loads:
+        return False
+    value = stmt.value
+    if isinstance(value, S.Name):   # (t_1 = function_1: the lowering's copy of a lambda)
+        return value.id in functions
+    if isinstance(value, S.Lambda):
+        return all(d is None or _atom(d) for d in value.args.defaults + value.args.kw_defaults)
+    return isinstance(value, S.Call) and _is_maker(value.func) and _pure(stmt)
+
+
+def _pure_target(stmt):
+    return isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and \
+        isinstance(stmt.targets[0], S.Name)
+
+
+def _is_maker(func):
+    """Whether `func` is srcdiff.api.<maker> (a transform of a function)."""
+    return (isinstance(func, S.Attribute) and func.attr in MAKERS
+            and isinstance(func.value, S.Attribute) and func.value.attr == "api"
+            and isinstance(func.value.value, S.Name) and func.value.value.id == "srcdiff")
 
 
 def _remove(body, dead):

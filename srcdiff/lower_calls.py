@@ -282,10 +282,10 @@ class CallLowering:
         return self.call_object(node, func, call_unflatten, [fn, values], [], out, discard)
 
     def _derivative_call(self, node, fn, out, discard):
-        """A call of a derivative srcdiff made (srcdiff/compose.py): a call of the function
-        with the emitted code it runs, differentiated like any other."""
+        """A call of a derivative srcdiff made (compose.py; a lambda's: compose_calls)."""
         args = [self.expr(a, out) for a in node.args]
         keywords = [S.keyword(arg=k.arg, value=self.expr(k.value, out)) for k in node.keywords]
+        args, keywords = getattr(fn, "free_arguments", lambda *a: a[:2])(args, keywords, self, out)
         full, _ = self._bind_user_call(node, fn, args, keywords)
         name = self.namer.fresh(fn.__name__)
         self.bindings[name] = fn

@@ -16,7 +16,8 @@ and gives back its result with their new values (every return of its own, and on
 end); each call of g becomes `r, n1, n2 = g(n1, n2, ...)`. This is what the cells do, read
 when g starts and written back when it returns, wherever nothing else reads them while g
 runs: so every call of g must be the whole value of a statement (`g(v)`, `r = g(v)`,
-`return g(v)`) of the enclosing function, or of a nested function declaring the same names
+`return g(v)`; or a part of one that nonlocal_hoist.py moves onto a line of its own before
+it: `out = out + g(v)`) of the enclosing function, or of a nested function declaring the same names
 nonlocal, outside a try block; g is bound once; each name is bound by a statement of the
 enclosing function's top level before g's def (or is its parameter) and never deleted; and
 no other nested function or lambda reads the names (it would see the cell's value while g
@@ -102,6 +103,9 @@ class _Scope:
         if writers:
             self._check_readers(writers)
             sharing = [outer] + [g for g, _ in writers.values()]
+            from .nonlocal_hoist import hoist_calls
+            for fn in sharing:   # out = out + g(v): r = g(v) first, where that is the same
+                fn.body = hoist_calls(fn.body, writers, _own_bound(outer), self._fresh)
             self._check_calls(writers, sharing)
             for fn in sharing:
                 fn.body = self._block(fn.body, writers)
@@ -193,7 +197,8 @@ class _Scope:
                                  f"{self.outer.name}, or of a nested function declaring "
                                  f"{shown} nonlocal too, outside try blocks",
                                  hint=f"call it on a line of its own, outside try blocks: "
-                                      f"r = {n.id}(...)")
+                                      f"r = {n.id}(...), binding first what the statement "
+                                      f"reads before the call ({shown} before it changes)")
 
     def _block(self, stmts, writers):
         out = []

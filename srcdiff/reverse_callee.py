@@ -34,6 +34,12 @@ class ReverseCallee:
         for stmt in analyze.flatten(low.body):
             if stmt.sd.kind in (Kind.APPEND, Kind.POP):
                 lst = stmt.value.func.value.id
+                if lst in getattr(fn, "free", ()):   # a nested def's list of the function around it
+                    raise low.source.error(
+                        stmt.sd.line, f"{fn.__qualname__} changes {lst!r}, a list of the "
+                        "function around it, in place, which srcdiff cannot differentiate "
+                        "in reverse mode", hint=f"declare {lst} nonlocal in {fn.__name__} "
+                        f"and rebind it: {lst} = {lst} + [...]")
                 if lst in low.params:
                     raise low.source.error(
                         stmt.sd.line, f"{fn.__qualname__} changes its argument {lst!r} in "

@@ -198,10 +198,10 @@ def _reverse_source(fn, wrt, kind, containers, name, as_tuple, has_aux, check_ta
     counted = []
     fold_broadcasts(body, counted)
     factor_products(body, *counted)
-    from .deadcode import drop_needless_inits, drop_unread
+    from .deadcode import drop_needless_inits, drop_unread, drop_unread_makers
     from .liveness import free_dead, reuse_dead_operands, shapes_of, sizes_of
     from .inline import inline_single_use
-    drop_unread(body)
+    drop_unread(drop_unread_makers(body))
     drop_needless_inits(body)
     sizes = sizes_of(low, shapes, rev.adjoints)
     inline_single_use(body, sizes)

@@ -1923,7 +1923,6 @@ REFUSED = {
     "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
     "records_tuple_shared", "pop_records",     # calling a record unpacked/popped from a list
-    "nonlocal_returning",                      # a nonlocal-writing call inside an expression
     "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
     "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told

@@ -249,12 +249,10 @@ def grad_of_a_closure(theta):
     return np.sum(w ** 2)
 
 
-def test_a_transform_of_a_nested_function_reading_the_outer_one_says_how_to_lift_it():
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="reads theta") as info:
-        srcdiff.grad(grad_of_a_closure)(THETA)
-    assert_located(info.value, grad_of_a_closure, 5,
-                   "w = w - 0.1 * srcdiff.grad(inner)(w)")
-    assert "srcdiff.grad(inner)(w, theta)" in info.value.hint
+def test_a_transform_of_a_nested_function_reading_the_outer_one():
+    # was refused ("define inner at module level with theta as a parameter"): inner is
+    # lifted over theta, which each call of its gradient passes as the closure reads it
+    check(grad_of_a_closure, THETA, order=1)
 
 
 # --- hvp of a function with defaults, keyword-only parameters ---------------------------
@@ -379,12 +377,166 @@ def grad_of_a_lambda_defined_here(q):
     return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)
 
 
-def test_a_transform_of_a_function_defined_here_reading_nothing_says_to_define_it_outside():
-    # was "takes functions by name and constant options", hint "make the derivative once
-    # outside": potential is a function, given by name
-    with pytest.raises(srcdiff.UnsupportedCodeError, match="potential is defined in this "
-                       "function") as info:
-        srcdiff.grad(grad_of_a_lambda_defined_here)(W0)
-    assert_located(info.value, grad_of_a_lambda_defined_here, 2,
-                   "return np.sum((q - 0.1 * srcdiff.grad(potential)(q)) ** 2)")
-    assert "define potential at module level" in info.value.hint
+def test_a_transform_of_a_function_defined_here_reading_nothing():
+    # was refused ("potential is defined in this function: define it at module level")
+    check(grad_of_a_lambda_defined_here, W0, order=1)
+
+
+# --- a transform of a lambda or nested def reading the function around it ----------------
+X3 = np.array([0.3, -0.7, 1.1])
+
+
+def grad_of_a_lambda_reading_x(x):
+    g = srcdiff.grad(lambda z: np.sum(np.sin(z) * x))
+    return np.sum(g(x) ** 2)
+
+
+def grad_of_a_lambda_written_at_the_call(x):
+    return np.sum(srcdiff.grad(lambda z: np.sum(z ** 3 * x))(x + 1.0))
+
+
+def grad_of_a_nested_def_reading_a_local(x):
+    a = x * 2.0
+
+    def energy(z):
+        return np.sum(np.tanh(z * a))
+    h = srcdiff.grad(energy)
+    return np.sum(h(x[::-1]) * x)
+
+
+def closure_read_after_its_variable_is_rebound(x):
+    c = x * 1.0
+    g = srcdiff.grad(lambda z: np.sum(np.sin(z) * c))
+    c = c * 3.0   # the lambda reads c when g is called: the new c
+    return np.sum(g(x) * x)
+
+
+def closure_called_in_a_comprehension_rebinding_its_name(x):
+    y = x
+    g = srcdiff.grad(lambda z: np.sum(np.sin(z * y)))
+    return sum([np.sum(g(x)) for y in [x * 1.0, x * 2.0]])   # (g reads the outer y)
+
+
+def hvp_of_a_lambda(x):
+    v = np.array([1.0, 0.5, -0.2])
+    return np.sum(srcdiff.hvp(lambda z: np.sum(np.sin(z) ** 2 * x))(x, v))
+
+
+def jvp_of_a_lambda(x):
+    val, tan = srcdiff.jvp(lambda z: np.sum(np.exp(z * x)))(x, x)
+    return val * tan
+
+
+def lambda_made_in_a_loop(x):
+    t = 0.0
+    for k in range(3):
+        g = srcdiff.grad(lambda z: np.sum(np.cos(z * k) * x))
+        t = t + np.sum(g(x))
+    return t
+
+
+def grad_by_name_of_a_two_parameter_lambda(x):
+    g = srcdiff.grad(lambda a, b: np.sum(a * b * x), wrt="b")
+    return np.sum(g(x, b=x * 2.0))
+
+
+@pytest.mark.parametrize("f", [grad_of_a_lambda_reading_x, grad_of_a_nested_def_reading_a_local])
+def test_a_transform_of_a_closure_to_second_order(f):
+    check(f, X3, order=2)
+
+
+@pytest.mark.parametrize("f", [grad_of_a_lambda_written_at_the_call,
+                               closure_read_after_its_variable_is_rebound,
+                               closure_called_in_a_comprehension_rebinding_its_name,
+                               hvp_of_a_lambda, jvp_of_a_lambda, lambda_made_in_a_loop,
+                               grad_by_name_of_a_two_parameter_lambda])
+def test_a_transform_of_a_closure(f):
+    check(f, X3, order=1)
+
+
+def test_a_transform_of_a_closure_emits_no_unread_lambda_nor_maker():
+    for make in (srcdiff.grad, srcdiff.jvp):
+        text = srcdiff.source(make(grad_of_a_lambda_reading_x))
+        assert "lambda z" not in text and "srcdiff.api" not in text, text
+        assert "grad_grad_of_a_lambda_reading_x_lambda_1(x, x)" in text, text
+
+
+def closure_writing_a_nonlocal(x):
+    s = 0.0
+
+    def e(z):
+        nonlocal s
+        s = s + 1.0
+        return np.sum(np.sin(z) * s)
+    g = srcdiff.grad(e)
+    return np.sum(g(x)) + s
+
+
+def test_a_transform_of_a_closure_writing_a_nonlocal_is_refused_at_its_line():
+    err = refusal(closure_writing_a_nonlocal, (X3,), "grad")
+    assert err.lineno is not None and "nonlocal" in str(err)
+
+
+# --- an optimiser taking a loss: a closure over the hyperparameter ------------------------
+def _descend_by(loss, w, lr, steps):
+    for _ in range(steps):
+        w = w - lr * srcdiff.grad(loss)(w)
+    return w
+
+
+def tuned_through_a_closure(lam):
+    # the loss reads lam from here; the helper makes its gradient (the closure's lifted
+    # copy, lam passed from the Closure's field where the gradient is called)
+    loss = lambda w: np.sum((w - 1.0) ** 2) + lam * np.sum(w ** 2)   # noqa: E731
+    return np.sum(_descend_by(loss, np.zeros(3), 0.1, 3) ** 2)
+
+
+def tuned_by_the_rate(lr):
+    return np.sum(_descend_by(_sines, np.ones(3), lr, 3))
+
+
+def _sines(w):
+    return np.sum(np.sin(w) ** 2)
+
+
+def tuned_through_a_lambda_passed(lam):
+    return np.sum(_descend_by(lambda w: _penalised(w, lam), np.zeros(3), 0.1, 3) ** 2)
+
+
+def _penalised(w, lam):
+    return np.sum((w - 1.0) ** 2) + lam * np.sum(w ** 2)
+
+
+def test_an_optimiser_given_a_closure_differentiates_in_its_hyperparameter():
+    check(tuned_through_a_closure, 0.3, order=2)
+    check(tuned_through_a_lambda_passed, 0.3, order=1)
+    check(tuned_by_the_rate, 0.2, order=1)
+
+
+def _descend_with(g, w, x):
+    for _ in range(2):
+        w = w - 0.1 * g(w, x)
+    return np.sum(w ** 2)
+
+
+def derivative_passed_to_a_helper(w):
+    return _descend_with(srcdiff.grad(inner_loss), w, DATA)
+
+
+def test_a_derivative_passed_to_a_helper_says_to_pass_the_function():
+    err = refusal(derivative_passed_to_a_helper, (W0,), "grad")
+    assert "g is a parameter" in err.reason and "srcdiff.grad(g)(...)" in err.hint, str(err)
+    assert "g(w, x)" in err.line
+
+
+def lambda_reading_its_comprehensions_variable(x):
+    k = 5.0   # (another variable than the comprehension's k, which the lambda reads)
+    return sum([np.sum(srcdiff.grad(lambda z: np.sum(np.cos(z * k) * x))(x))
+                for k in [1.0, 2.0]]) + k
+
+
+def test_a_transform_of_a_lambda_reading_its_comprehensions_variable_is_refused():
+    # the lifted lambda was passed the function's k (or, with no k bound, a NameError)
+    err = refusal(lambda_reading_its_comprehensions_variable, (X3,), "grad")
+    assert "the variable of the comprehension" in err.reason, str(err)
+    assert "srcdiff.grad(lambda z" in err.line

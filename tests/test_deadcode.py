@@ -100,3 +100,27 @@ def test_inits_a_path_may_read_stay():
         "    for h in x:\n        pass\n"
         "    return h\n")                      # a loop target, read after the loop
     assert got == ["a", "b", "c", "d", "e", "g", "h"]
+
+
+def _potential(q, a):
+    return 0.5 * np.sum(a * q * q) + 0.05 * np.sum(q ** 4)
+
+
+def _leapfrog(q, a):
+    grad_potential = srcdiff.grad(_potential)
+    p = q * 0.5
+    for _ in range(2):
+        p = p - 0.1 * grad_potential(q, a)
+        q = q + 0.1 * p
+    return np.sum(q ** 2) + np.sum(p)
+
+
+def test_a_derivative_bound_once_and_called_leaves_no_unread_binding():
+    # the calls of grad_potential go to the function of its derivative rules; the binding
+    # `grad_potential = srcdiff.api.grad(_potential)` nothing reads is not emitted
+    q, a = np.array([0.3, -0.7, 1.1]), np.array([1.0, 2.0, 0.5])
+    for make in (srcdiff.grad, srcdiff.jvp):
+        text = srcdiff.source(make(_leapfrog))
+        assert "grad_potential = " not in text and "srcdiff.api.grad" not in text, text
+    check(_leapfrog, q, a, order=1)
+

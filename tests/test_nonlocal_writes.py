@@ -2,7 +2,7 @@
 with `nonlocal` (an accumulator, a counter, a closure called in a loop, several closures
 sharing one name, a list or array rebound, one calling another or itself) differentiates in
 both modes and to second order; what the rewrite cannot follow exactly (a call inside an
-expression, a closure passed as a value, another nested function reading the name while it
+expression reading the name before it, a closure passed as a value, another nested function reading the name while it
 changes, a name not bound before the def, a name of a function further out, a call in a try
 block) and `global` are refused at the user's line, saying what to write instead."""
 import numpy as np
@@ -227,13 +227,15 @@ def test_a_function_without_nonlocal_is_given_back_as_it_is():
 
 # -- refused, located -----------------------------------------------------------------------
 def inside_an_expression(x):
+    # (2.0 * add(x) moves onto a line of its own: nonlocal_hoist.py; total read before the
+    # call does not, its value there is the one before add rebinds it)
     total = 0.0
 
     def add(v):
         nonlocal total
         total = total + v
         return v
-    y = 2.0 * add(x)
+    y = total * add(x)
     return y + total
 
 
@@ -327,7 +329,8 @@ def writes_a_global(x):
 
 
 @pytest.mark.parametrize("f, line, says, hint", [
-    (inside_an_expression, "y = 2.0 * add(x)", "whole value of a statement", "line of its own"),
+    (inside_an_expression, "y = total * add(x)", "whole value of a statement",
+     "reads before the call"),
     (passed_as_a_value, "map(add, [x, x])", "whole value of a statement", "line of its own"),
     (read_by_another, "return total", "get reads total, which add rebinds",
      "pass total to it as an argument"),
@@ -350,3 +353,39 @@ def test_what_the_rewrite_cannot_follow_is_refused_at_its_line(f, line, says, hi
     err = info.value
     assert err.filename.endswith("test_nonlocal_writes.py"), str(err)
     assert line in err.line and says in err.reason and hint in err.hint, str(err)
+
+
+def appends_to_a_list_around_it(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s
+        s = s + v
+        hist.append(s * s)
+    for v in x:
+        rec(v)
+    return sum(hist) + s
+
+
+def rebinds_the_list_around_it(x):
+    hist = []
+    s = 0.0
+
+    def rec(v):
+        nonlocal s, hist
+        s = s + v
+        hist = hist + [s * s]
+    for v in x:
+        rec(v)
+    return sum(hist) + s
+
+
+def test_a_nested_def_appending_to_a_list_around_it_says_to_rebind_it():
+    # (hunt 22's nonlocal_list_append: "changes its argument 'hist'", an argument it has not)
+    with pytest.raises(srcdiff.UnsupportedCodeError) as info:
+        srcdiff.grad(appends_to_a_list_around_it)(np.array([0.3, -0.7, 1.1]))
+    err = info.value
+    assert "a list of the function around it" in err.reason and "hist.append" in err.line
+    assert "declare hist nonlocal in rec and rebind it" in err.hint
+    check(rebinds_the_list_around_it, np.array([0.3, -0.7, 1.1]), order=1)
