@@ -1150,6 +1150,11 @@ case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
      _rk.normal(size=(6, 2, 3)))
 case("cond", lambda x, w: np.sum(np.linalg.cond(x) * w), _rk.normal(size=(2, 3, 4)),
      _rk.normal(size=2))
+# session 23's rules (their own generator: the random values of the cases after stay as they were)
+_rk23 = np.random.default_rng(23)
+_SQ23 = _rk23.normal(size=(2, 3, 3)) * 0.3 + 2.0 * np.eye(3)
+case("cond-p", lambda x, w: np.sum((np.linalg.cond(x, "fro") + np.linalg.cond(x, 1)
+                                    + np.linalg.cond(x, -np.inf)) * w), _SQ23, _rk23.normal(size=2))
 # templates/arrays_block.py
 case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
      _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))
