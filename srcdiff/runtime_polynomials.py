@@ -145,3 +145,34 @@ def check_polymul(a1, a2, where):
                    "coefficient is zero", "use numpy.convolve(a1, a2): the same "
                    "coefficients with the leading zeros' products kept, of a fixed length",
                    where)
+
+
+# -- numpy.poly: the coefficients of prod_i (z - r_i), from the roots r -----------------------
+
+def poly_root_slopes(r, m=1):
+    """The m-th derivatives of numpy.poly(r)'s n + 1 coefficients in the n roots r (flattened),
+    shaped (n,) * m + (n + 1,): the entry of distinct roots i1..im is (-1)^m times the
+    coefficients of the product without them, aligned to the lowest powers; it is zero where
+    a root repeats (the product is of degree one in each root). Smooth at repeated roots."""
+    import itertools
+    r = numpy.reshape(r, (-1,)) * 1.0   # (arrays of the caller's namespace: CuPy's stay there)
+    n = r.shape[0]
+    rows = []
+    for picked in itertools.product(range(n), repeat=m):
+        if len(set(picked)) < m:
+            rows.append(numpy.zeros_like(r, shape=(n + 1,)))
+            continue
+        rest = numpy.delete(r, list(picked))
+        rest = numpy.poly(rest) if n > m else numpy.ones_like(r, shape=(1,))
+        rows.append(numpy.concatenate([numpy.zeros_like(r, shape=(m,)), (-1) ** m * rest]))
+    return numpy.reshape(numpy.stack(rows), (n,) * m + (n + 1,))
+
+
+def check_poly(seq_of_zeros, where):
+    """Before a differentiated numpy.poly: of a vector of roots only. numpy.poly of a square
+    matrix is its characteristic polynomial, through its eigenvalues: not this rule's."""
+    if numpy.ndim(seq_of_zeros) > 1:
+        refuse("srcdiff differentiates numpy.poly of a vector of roots only, not of a matrix "
+               "(its characteristic polynomial, computed through its eigenvalues)",
+               "pass the roots: numpy.poly(numpy.linalg.eigvals(a)) where the eigenvalues are "
+               "real and distinct, or write the characteristic polynomial out", where)

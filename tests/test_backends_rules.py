@@ -1155,6 +1155,10 @@ _rk23 = np.random.default_rng(23)
 _SQ23 = _rk23.normal(size=(2, 3, 3)) * 0.3 + 2.0 * np.eye(3)
 case("cond-p", lambda x, w: np.sum((np.linalg.cond(x, "fro") + np.linalg.cond(x, 1)
                                     + np.linalg.cond(x, -np.inf)) * w), _SQ23, _rk23.normal(size=2))
+case("poly", lambda r, w: np.sum(np.poly(r) * w), _rk23.normal(size=3), _rk23.normal(size=4))
+case("polyfit-x", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w),
+     np.linspace(-1.0, 1.0, 6) + 0.05 * _rk23.normal(size=6), _rk23.normal(size=6),
+     _rk23.normal(size=3), wrt=(0, 1), xfail=_POLY_HOST)   # (vander_slopes, as vander's)
 # templates/arrays_block.py
 case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
      _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))

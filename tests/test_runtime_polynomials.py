@@ -76,3 +76,15 @@ def test_check_polymul_refuses_leading_zeros_only():
     check_polymul([0.0], np.array([2.0, 1.0]), None)     # the zero polynomial: one coefficient
     with pytest.raises(RuntimeRefusal, match="leading zero"):
         check_polymul(np.array([0.0, 1.0]), np.array([1.0]), "here.py:3")
+
+
+def test_poly_root_slopes_are_central_differences_of_numpy_poly():
+    from srcdiff.runtime_polynomials import poly_root_slopes
+    r, h = np.array([0.4, -1.3, 0.9, 0.4]), 1e-6
+    first = poly_root_slopes(r, 1)
+    second = poly_root_slopes(r, 2)
+    for i in range(4):
+        e = np.eye(4)[i] * h
+        assert np.allclose(first[i], (np.poly(r + e) - np.poly(r - e)) / (2 * h), atol=1e-8)
+        assert np.allclose(second[i], (poly_root_slopes(r + e, 1) - poly_root_slopes(r - e, 1))
+                           / (2 * h), atol=1e-7)
