@@ -1,11 +1,12 @@
 """Helpers the derivative rules of numpy.linalg.cond with p= (templates/linalg_tensor.py) and
-scipy.linalg.polar (templates/scipy_polar.py) emit (run time: called by emitted code; the
+scipy.linalg.polar (templates/scipy_linalg.py) emit (run time: called by emitted code; the
 rules there name them). Takes the matrix (or the order p); gives back the order of the norms
 cond's derivative reads, or checks that the polar factors have a derivative.
 
 cond(x, p) is norm(x, p) * norm(inv(x), p) over the last two axes, and with p = None, 2 or -2
 (where x may be M x N) the same product with pinv(x): the largest (smallest) singular value
 over the smallest (largest). `cond_order(p)` is the norm's order: 2 where p is None.
+polar's tangents solve a Sylvester equation (`polar_tangent`; SciPy is imported there only).
 """
 import numpy
 
@@ -30,3 +31,16 @@ def check_polar(a, where):
         refuse("scipy.linalg.polar of a singular matrix has no derivative: its factor u "
                "is not unique there", "keep the matrix invertible (add a multiple of the "
                "identity)", where)
+
+
+def polar_tangent(t, a, u, p, side="right"):
+    """The tangents (du, dp) of scipy.linalg.polar(a, side) = (u, p) along t (a's tangent).
+    Right (a = u p, p^2 = a^T a): p dp + dp p = t^T a + a^T t, a Sylvester equation, and
+    du = (t - u dp) p^-1. Left (a = p u) is the right polar of a^T, transposed."""
+    import scipy.linalg
+    left = side == "left"
+    b, t, u = (numpy.swapaxes(m, -1, -2) if left else m for m in (a, t, u))
+    rhs = numpy.matmul(numpy.swapaxes(t, -1, -2), b) + numpy.matmul(numpy.swapaxes(b, -1, -2), t)
+    dp = scipy.linalg.solve_sylvester(p, p, rhs)
+    du = numpy.linalg.solve(p, numpy.swapaxes(t - numpy.matmul(u, dp), -1, -2))  # p symmetric
+    return (du if left else numpy.swapaxes(du, -1, -2)), dp

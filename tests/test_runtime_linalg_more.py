@@ -1,5 +1,6 @@
-"""srcdiff/runtime_linalg_more.py: cond's norm order, and scipy.linalg.polar's check (a square
-invertible matrix passes; a singular or rectangular one is refused, saying why)."""
+"""srcdiff/runtime_linalg_more.py: cond's norm order, scipy.linalg.polar's tangents (against
+central differences) and its check (a square invertible matrix passes; a singular or
+rectangular one is refused, saying why)."""
 import numpy as np
 import pytest
 
@@ -18,3 +19,17 @@ def test_check_polar_passes_an_invertible_matrix_and_refuses_the_others():
         check_polar(np.ones((3, 3)), None)
     with pytest.raises(SrcdiffError, match="square"):
         check_polar(np.ones((3, 2)), None)
+
+
+def test_polar_tangent_is_the_central_difference_of_scipy_polar():
+    sl = pytest.importorskip("scipy.linalg")
+    from srcdiff.runtime_linalg_more import polar_tangent
+    rng = np.random.default_rng(4)
+    a, t, h = rng.normal(size=(3, 3)) + 2.0 * np.eye(3), rng.normal(size=(3, 3)), 1e-6
+    for side in ("right", "left"):
+        u, p = sl.polar(a, side)
+        up, pp = sl.polar(a + h * t, side)
+        um, pm = sl.polar(a - h * t, side)
+        du, dp = polar_tangent(t, a, u, p, side)
+        assert np.allclose(du, (up - um) / (2 * h), atol=1e-7)
+        assert np.allclose(dp, (pp - pm) / (2 * h), atol=1e-7)
