@@ -13,7 +13,7 @@ the same helpers. polyder's and polyint's order m (and polyint's constants k) ar
 constants: held constant, refused located where they would carry a derivative.
 numpy.vander's entries are powers of x: vander_slopes(x, N, increasing, m) is their m-th
 derivative, entry by entry. numpy.polyfit, in y and in x (through its design matrix);
-numpy.poly, the coefficients from a vector of roots (poly_root_slopes).
+numpy.poly, the coefficients from a vector of roots (poly_root_slopes); numpy.polydiv.
 """
 import numpy
 
@@ -24,6 +24,8 @@ from srcdiff.runtime_polynomials import (check_poly, check_polymul, poly_coeffic
                                          poly_cut, poly_derivative_at, poly_padded,
                                          poly_root_slopes, poly_tail, polyder_grad,
                                          polyint_grad, vander_slopes)
+from srcdiff.runtime_polynomials import (check_polydiv, poly_correlate, poly_front,
+                                         poly_quotient_adjoint, polydiv_tangent)
 
 
 @reverse(numpy.polyval)
@@ -198,3 +200,45 @@ def poly_root_slopes_tangent(y, r, m=1):
 
 nondifferentiable(check_poly)
 real_only("numpy.poly", numpy.poly)
+
+
+# polydiv(u, v) = (q, r), u = q v + r: q is linear in u for a given v (the quotient's map Q),
+# r = u - q v (NumPy drops r's leading near-zeros: r's coefficients are still the lowest
+# powers', lined up by poly_front). With gr the remainder's adjoint so lined up, u's adjoint
+# is gr + Q^T(gq - C_v^T gr) (C_v: multiplying by v) and v's is -C_q^T of u's (du = -q dv
+# reaches q and r as du does). Defined where v's leading coefficient is not zero and NumPy
+# dropped none of r's coefficients (check_polydiv refuses the others before the call).
+@reverse(numpy.polydiv)
+def polydiv(y, u, v):
+    grf = poly_front(d[y][1], numpy.size(u))
+    gu = grf + poly_quotient_adjoint(
+        d[y][0] - poly_correlate(grf, v, numpy.size(y[0])), v, numpy.size(u))
+    d[u] = numpy.reshape(gu, numpy.shape(u))
+    d[v] = -numpy.reshape(poly_correlate(gu, y[0], numpy.size(v)), numpy.shape(v))
+
+
+@forward(numpy.polydiv)
+def polydiv(y, u, v):
+    d[y] = [*polydiv_tangent(d[u], None, u, v, y[0], y[1])]
+    d[y] = [*polydiv_tangent(None, d[v], u, v, y[0], y[1])]
+
+
+@forward(poly_front)
+def poly_front_tangent(y, grad, size):
+    d[y] = poly_front(d[grad], size)
+
+
+@forward(poly_correlate)
+def poly_correlate_tangent(y, grad, c, size):
+    d[y] = poly_correlate(d[grad], c, size)
+    d[y] = poly_correlate(grad, d[c], size)
+
+
+@forward(poly_quotient_adjoint)
+def poly_quotient_adjoint_tangent(y, h, v, size):
+    d[y] = poly_quotient_adjoint(d[h], v, size)
+    d[y] = -poly_quotient_adjoint(poly_correlate(y, d[v], numpy.size(h)), v, size)
+
+
+nondifferentiable(check_polydiv)
+real_only("numpy.polydiv", numpy.polydiv)

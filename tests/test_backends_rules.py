@@ -1159,6 +1159,9 @@ case("poly", lambda r, w: np.sum(np.poly(r) * w), _rk23.normal(size=3), _rk23.no
 case("polyfit-x", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w),
      np.linspace(-1.0, 1.0, 6) + 0.05 * _rk23.normal(size=6), _rk23.normal(size=6),
      _rk23.normal(size=3), wrt=(0, 1), xfail=_POLY_HOST)   # (vander_slopes, as vander's)
+case("polydiv", lambda u, v, w: np.sum(np.polydiv(u, v)[0] * w) + np.sum(np.polydiv(u, v)[1]),
+     _rk23.normal(size=5), _rk23.normal(size=3) + np.array([2.0, 0.0, 0.0]), _rk23.normal(size=3),
+     wrt=(0, 1))
 if _sp is not None:
     case("scipy-polar", lambda a, w: np.sum(_sl.polar(a)[0] * w) + np.sum(_sl.polar(a, "left")[1]),
          _SQ23[0], _rk23.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.polar"))

@@ -267,3 +267,30 @@ def test_poly_of_a_matrix_is_refused_located():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
         srcdiff.grad(of_a_matrix)(np.eye(2) + 0.1)
     assert "vector of roots" in str(info.value)
+
+
+# -- polydiv: u = q v + r ----------------------------------------------------------------
+def divided(u, v):
+    q, r = np.polydiv(u, v)
+    return np.sum(np.sin(q) * np.arange(1.0, 1.0 + np.size(q))) + \
+        np.sum(np.sin(r) * np.arange(2.0, 2.0 + np.size(r)))
+
+
+def remainder_of(u, v):
+    return np.sum(np.polydiv(u, v)[1])
+
+
+@pytest.mark.parametrize("nu, nv, order", [(5, 3, 2), (4, 4, 1), (3, 1, 1), (2, 4, 2)])
+def test_polydiv(nu, nv, order):
+    u, v = _FIT.normal(size=nu), _FIT.normal(size=nv)
+    v[0] = 1.5 + abs(v[0])   # a leading coefficient well away from zero (it divides)
+    check(divided, u, v, wrt=(0, 1), order=order)
+
+
+@pytest.mark.parametrize("u, v, says", [
+    (np.convolve([1.0, 2.0], [1.0, -1.0, 0.5]), [1.0, -1.0, 0.5], "dropped the remainder"),
+    ([1.0, 2.0, 3.0], [0.0, 1.0], "leading coefficient")])
+def test_polydiv_without_a_derivative_is_refused_located(u, v, says):
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
+        srcdiff.grad(remainder_of, wrt=(0, 1))(np.array(u), np.array(v))
+    assert says in str(info.value)
