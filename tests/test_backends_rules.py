@@ -1165,6 +1165,7 @@ case("polydiv", lambda u, v, w: np.sum(np.polydiv(u, v)[0] * w) + np.sum(np.poly
 if _sp is not None:
     case("scipy-polar", lambda a, w: np.sum(_sl.polar(a)[0] * w) + np.sum(_sl.polar(a, "left")[1]),
          _SQ23[0], _rk23.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.polar"))
+    case("scipy-zeta", lambda q: np.sum(_sp.zeta(3.0, q)), _rk23.uniform(0.5, 2.0, (3,)))
 # templates/arrays_block.py
 case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
      _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))
