@@ -42,7 +42,7 @@ READS_ONLY = {
     "srcdiff.runtime_integrate": frozenset({"check_odeint_call"}),
     "srcdiff.runtime_linalg": frozenset({"check_einsum", "check_lstsq", "check_pinv",
                                          "check_qr", "check_real_matrix", "check_svd"}),
-    "srcdiff.runtime_linalg_more": frozenset({"check_polar"}),
+    "srcdiff.runtime_linalg_more": frozenset({"check_lu", "check_polar"}),
     "srcdiff.runtime_matrices": frozenset({"check_norm_order"}),
     "srcdiff.runtime_numba_helpers": frozenset({
         "check_array", "check_cotangent", "check_float_store", "check_item_update",

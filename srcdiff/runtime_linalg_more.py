@@ -7,6 +7,7 @@ cond(x, p) is norm(x, p) * norm(inv(x), p) over the last two axes, and with p = 
 (where x may be M x N) the same product with pinv(x): the largest (smallest) singular value
 over the smallest (largest). `cond_order(p)` is the norm's order: 2 where p is None.
 polar's tangents solve a Sylvester equation (`polar_tangent`; SciPy is imported there only).
+`check_lu` refuses the forms of scipy.linalg.lu its rule (templates/scipy_lu.py) does not cover.
 """
 import numpy
 
@@ -44,3 +45,16 @@ def polar_tangent(t, a, u, p, side="right"):
     dp = scipy.linalg.solve_sylvester(p, p, rhs)
     du = numpy.linalg.solve(p, numpy.swapaxes(t - numpy.matmul(u, dp), -1, -2))  # p symmetric
     return (du if left else numpy.swapaxes(du, -1, -2)), dp
+
+
+def check_lu(a, permute_l, p_indices, where):
+    """scipy.linalg.lu(a): of one square matrix, giving (p, l, u) as the permutation matrix
+    (permute_l=True's (p l, u) and p_indices=True's row indices are refused)."""
+    if numpy.ndim(a) != 2 or numpy.shape(a)[0] != numpy.shape(a)[1]:
+        refuse(f"srcdiff differentiates scipy.linalg.lu of one square matrix only, not of "
+               f"shape {numpy.shape(a)}", "loop over a stack of matrices; for a rectangular "
+               "one use scipy.linalg.qr", where)
+    if permute_l or p_indices:
+        refuse("srcdiff differentiates scipy.linalg.lu giving (p, l, u), not with "
+               "permute_l=True or p_indices=True", "call p, l, u = scipy.linalg.lu(a) and "
+               "multiply p @ l yourself", where)

@@ -1166,6 +1166,9 @@ if _sp is not None:
     case("scipy-polar", lambda a, w: np.sum(_sl.polar(a)[0] * w) + np.sum(_sl.polar(a, "left")[1]),
          _SQ23[0], _rk23.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.polar"))
     case("scipy-zeta", lambda q: np.sum(_sp.zeta(3.0, q)), _rk23.uniform(0.5, 2.0, (3,)))
+    case("scipy-lu", lambda a, w: np.sum(_sl.lu(a)[1] * w) + np.sum(_sl.lu(a)[2] * w),
+         _rk23.normal(size=(3, 3)), _rk23.normal(size=(3, 3)),
+         xfail=_SCIPY_HOST.format("linalg.lu"))
 # templates/arrays_block.py
 case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
      _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))

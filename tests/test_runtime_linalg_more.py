@@ -33,3 +33,12 @@ def test_polar_tangent_is_the_central_difference_of_scipy_polar():
         du, dp = polar_tangent(t, a, u, p, side)
         assert np.allclose(du, (up - um) / (2 * h), atol=1e-7)
         assert np.allclose(dp, (pp - pm) / (2 * h), atol=1e-7)
+
+
+def test_check_lu_refuses_other_shapes_and_forms():
+    from srcdiff.runtime_linalg_more import check_lu
+    check_lu(np.eye(3), False, False, None)
+    with pytest.raises(SrcdiffError, match="square"):
+        check_lu(np.ones((3, 2)), False, False, None)
+    with pytest.raises(SrcdiffError, match="permute_l"):
+        check_lu(np.eye(3), True, False, None)
