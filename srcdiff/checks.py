@@ -363,7 +363,7 @@ def _named_check(helper, names):
 # the functions runtime_linalg.argument_checks has checks for: NumPy's linear algebra and
 # these of numpy (a test holds its table to this), so that a function calling none of them
 # does not import runtime_linalg
-_LINALG_CHECKED = ("einsum", "polymul")
+_LINALG_CHECKED = ("einsum", "polymul", "poly", "polydiv")
 
 
 def _linalg_checked(func):

@@ -42,11 +42,13 @@ READS_ONLY = {
     "srcdiff.runtime_integrate": frozenset({"check_odeint_call"}),
     "srcdiff.runtime_linalg": frozenset({"check_einsum", "check_lstsq", "check_pinv",
                                          "check_qr", "check_real_matrix", "check_svd"}),
+    "srcdiff.runtime_linalg_more": frozenset({"check_lu", "check_polar"}),
     "srcdiff.runtime_matrices": frozenset({"check_norm_order"}),
     "srcdiff.runtime_numba_helpers": frozenset({
         "check_array", "check_cotangent", "check_float_store", "check_item_update",
         "check_not_shared", "check_update", "check_no_object"}),
-    "srcdiff.runtime_polynomials": frozenset({"check_polymul"}),
+    "srcdiff.runtime_polynomials": frozenset({"check_poly", "check_polydiv",
+                                              "check_polymul"}),
     "srcdiff.runtime_scipy": frozenset({"check_dirichlet_points", "check_mvn_points",
                                         "check_real"}),
     "srcdiff.runtime_scipy_linalg": frozenset({

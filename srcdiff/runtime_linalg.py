@@ -14,7 +14,7 @@ reads a module-level constant).
 import numpy
 
 from .runtime_checks import refuse
-from .runtime_polynomials import check_polymul
+from .runtime_polynomials import polynomial_checks
 # the FFT's and the bilinear products' helpers, read from here by templates/fft.py and linalg.py:
 # imported at the first such read (module __getattr__): a transform needing neither imports neither
 _ELSEWHERE = dict.fromkeys((
@@ -40,9 +40,8 @@ def argument_checks():
     """{function: (check, names of the arguments it is given)}: checks placed before such a
     call in the primal code (srcdiff.checks), refusing at the user's line the values its
     rule does not cover; each check takes those arguments, then where ('FILE:LINE');
-    numpy.polymul's is runtime_polynomials'."""
-    return {numpy.einsum: (check_einsum, ["subscripts"]),
-            numpy.polymul: (check_polymul, ["a1", "a2"]),
+    the polynomials' are runtime_polynomials' (polynomial_checks)."""
+    return {numpy.einsum: (check_einsum, ["subscripts"]), **polynomial_checks(),
             numpy.linalg.cholesky: (check_real_matrix, ["a"]),
             numpy.linalg.eigh: (check_real_matrix, ["a"]),
             numpy.linalg.eigvalsh: (check_real_matrix, ["a"]),

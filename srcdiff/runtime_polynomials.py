@@ -145,3 +145,107 @@ def check_polymul(a1, a2, where):
                    "coefficient is zero", "use numpy.convolve(a1, a2): the same "
                    "coefficients with the leading zeros' products kept, of a fixed length",
                    where)
+
+
+# -- numpy.poly: the coefficients of prod_i (z - r_i), from the roots r -----------------------
+
+def poly_root_slopes(r, m=1):
+    """The m-th derivatives of numpy.poly(r)'s n + 1 coefficients in the n roots r (flattened),
+    shaped (n,) * m + (n + 1,): the entry of distinct roots i1..im is (-1)^m times the
+    coefficients of the product without them, aligned to the lowest powers; it is zero where
+    a root repeats (the product is of degree one in each root). Smooth at repeated roots."""
+    import itertools
+    r = numpy.reshape(r, (-1,)) * 1.0   # (arrays of the caller's namespace: CuPy's stay there)
+    n = r.shape[0]
+    rows = []
+    for picked in itertools.product(range(n), repeat=m):
+        if len(set(picked)) < m:
+            rows.append(numpy.zeros_like(r, shape=(n + 1,)))
+            continue
+        rest = numpy.delete(r, list(picked))
+        rest = numpy.poly(rest) if n > m else numpy.ones_like(r, shape=(1,))
+        rows.append(numpy.concatenate([numpy.zeros_like(r, shape=(m,)), (-1) ** m * rest]))
+    return numpy.reshape(numpy.stack(rows), (n,) * m + (n + 1,))
+
+
+def check_poly(seq_of_zeros, where):
+    """Before a differentiated numpy.poly: of a vector of roots only. numpy.poly of a square
+    matrix is its characteristic polynomial, through its eigenvalues: not this rule's."""
+    if numpy.ndim(seq_of_zeros) > 1:
+        refuse("srcdiff differentiates numpy.poly of a vector of roots only, not of a matrix "
+               "(its characteristic polynomial, computed through its eigenvalues)",
+               "pass the roots: numpy.poly(numpy.linalg.eigvals(a)) where the eigenvalues are "
+               "real and distinct, or write the characteristic polynomial out", where)
+
+
+# -- numpy.polydiv: u = q v + r, q of length len(u) - len(v) + 1 (one zero where u is shorter) --
+
+def poly_front(grad, size):
+    """grad (a remainder's adjoint: numpy.polydiv drops its leading near-zeros) with zeros in
+    front, to `size` coefficients: the same powers of x, lined up with the dividend's."""
+    grad = numpy.reshape(grad, (-1,))
+    return numpy.concatenate([numpy.zeros_like(grad, shape=(size - grad.shape[0],)), grad])
+
+
+def poly_correlate(grad, c, size):
+    """The transpose of multiplying by the polynomial c, applied to grad (its product's
+    adjoint): numpy.convolve(grad, c reversed, 'valid'), of `size` coefficients. Zeros where
+    that length is not `size`: numpy.polydiv's quotient of a shorter dividend is the constant
+    zero, [0.], and a product with it carries nothing."""
+    grad, c = numpy.reshape(grad, (-1,)), numpy.reshape(c, (-1,))
+    if grad.shape[0] - c.shape[0] + 1 != size:
+        return numpy.zeros_like(grad, shape=(size,))
+    return numpy.convolve(grad, numpy.flip(c), "valid")
+
+
+def poly_quotient_adjoint(h, v, size):
+    """The transpose of the quotient's map u -> numpy.polydiv(u, v)[0] (u of `size`
+    coefficients), applied to h: the quotient solves T q = u[:k] with T the lower triangular
+    Toeplitz matrix of v, and T^-T = J T^-1 J (J the reversal), so this is the reversed
+    quotient of h reversed (padded with zeros), then zeros. Zero where u is the shorter."""
+    h, v = numpy.reshape(h, (-1,)), numpy.reshape(v, (-1,))
+    k = size - v.shape[0] + 1
+    if k < 1:
+        return numpy.zeros_like(h, shape=(size,))
+    padded = numpy.concatenate([numpy.flip(h), numpy.zeros_like(h, shape=(v.shape[0] - 1,))])
+    back = numpy.flip(numpy.polydiv(padded, v)[0])
+    return numpy.concatenate([back, numpy.zeros_like(h, shape=(size - k,))])
+
+
+def polydiv_tangent(du, dv, u, v, q, r):
+    """The tangents (dq, dr) of numpy.polydiv(u, v) = (q, r) along du and dv (None: zero):
+    dq v + dr = du - q dv, so dq is the quotient of du - q dv by v and dr its remainder's
+    last len(r) coefficients."""
+    u, v = numpy.reshape(u, (-1,)), numpy.reshape(v, (-1,))
+    w = numpy.zeros_like(u) if du is None else numpy.reshape(du, (-1,)) * 1.0
+    if dv is not None and u.shape[0] >= v.shape[0]:
+        w = w - numpy.convolve(numpy.reshape(q, (-1,)), numpy.reshape(dv, (-1,)))
+    if u.shape[0] < v.shape[0]:
+        return numpy.zeros_like(q), w[w.shape[0] - numpy.shape(r)[0]:]
+    dq = numpy.polydiv(w, v)[0]
+    return dq, (w - numpy.convolve(dq, v))[w.shape[0] - numpy.shape(r)[0]:]
+
+
+def check_polydiv(u, v, where):
+    """Before a differentiated numpy.polydiv: v's leading coefficient is not zero (the
+    quotient divides by it), and no remainder coefficient was dropped: NumPy drops the
+    remainder's leading near-zeros (an exact division leaves [0.]), so its length changes
+    nearby and no derivative of the shorter remainder says what the dropped ones do."""
+    u, v = numpy.reshape(u, (-1,)), numpy.reshape(v, (-1,))
+    if not v[0] != 0:
+        refuse("numpy.polydiv divides by the divisor's leading coefficient, which is zero "
+               "here: no derivative", "drop the divisor's leading zeros", where)
+    full = max(v.shape[0] - 1, 1) if u.shape[0] >= v.shape[0] else u.shape[0]
+    if numpy.polydiv(u, v)[1].shape[0] < full:
+        refuse("numpy.polydiv dropped the remainder's leading coefficients (near zero: an "
+               "exact division), so its length changes nearby and it has no derivative",
+               "compute the remainder of a fixed length: r = u - numpy.convolve(q, v), "
+               "keeping its last len(v) - 1 coefficients", where)
+
+
+def polynomial_checks():
+    """runtime_linalg.argument_checks' entries of the polynomials: {function: (check, names
+    of the arguments it is given)}."""
+    return {numpy.polymul: (check_polymul, ["a1", "a2"]),
+            numpy.poly: (check_poly, ["seq_of_zeros"]),
+            numpy.polydiv: (check_polydiv, ["u", "v"])}

@@ -12,6 +12,7 @@ forward-over-reverse code (hvp) differentiates emitted gradients through it.
 import numpy
 
 from .runtime_checks import refuse
+from .runtime_linalg_more import check_lu, check_polar
 from .runtime_linalg import eigh_tangent
 
 _STRUCTURES = {"sym": "sym", "symmetric": "sym", "her": "sym", "hermitian": "sym",
@@ -177,7 +178,9 @@ def linalg_checks(linalg):
             linalg.qr: (check_qr_mode, ["a", "mode", "pivoting"]),
             linalg.lstsq: (check_lstsq_driver, ["lapack_driver"]),
             linalg.pinv: (check_pinv_rank, ["return_rank"]),
-            linalg.lu_factor: (check_lu_square, ["a"])}
+            linalg.lu_factor: (check_lu_square, ["a"]),
+            linalg.polar: (check_polar, ["a"]),
+            linalg.lu: (check_lu, ["a", "permute_l", "p_indices"])}
 
 
 # -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------

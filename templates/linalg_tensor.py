@@ -5,12 +5,15 @@ tensorsolve(a, b) is the x with tensordot(a, x, x.ndim) = b: with A the matrix o
 rows, x.size columns), x = A^-1 b, so d/db = A^-T g and d/da = -(A^-T g) x^T, each folded back
 to its array's shape. axes= (a's axes moved first) is refused at the user's line.
 tensorinv(a, ind) is the inverse of the matrix of a (the first `ind` axes as rows): as inv,
-d/dA = -Y^T G Y^T with Y the inverse, unfolded to the shapes. numpy.linalg.cond (the 2-norm
-condition number, of matrices and stacks of them) from the extreme singular pairs.
+d/dA = -Y^T G Y^T with Y the inverse, unfolded to the shapes. numpy.linalg.cond (of matrices
+and stacks of them, every p NumPy takes) as the product of two norms, x's and its inverse's.
 """
 import numpy
 
-from srcdiff.rules import d, forward, reverse
+from srcdiff.rules import d, forward, nondifferentiable, reverse
+from srcdiff.runtime_linalg import pinv_tangent
+from srcdiff.runtime_linalg_more import cond_order
+from srcdiff.runtime import norm_weights
 
 
 @reverse(numpy.linalg.tensorsolve)
@@ -42,26 +45,40 @@ def tensorinv(y, a, ind=2):
         d[a], (numpy.shape(inverse)[1], -1)), inverse)), numpy.shape(y))
 
 
-# cond(x) = s_1 / s_n, the largest singular value over the smallest (of each matrix of a
-# stack, M x N): ds = u^T dx v, so d/dx = u_1 v_1^T / s_n - s_1 / s_n^2 u_n v_n^T. Defined where
-# s_1 and s_n are simple and s_n > 0 (a repeated extreme singular value is a kink: the
-# formula then takes one of its singular pairs). p= (another norm) is refused at the user's
-# line: write p='fro' as norm(x, 'fro') * norm(inv(x), 'fro'), which srcdiff differentiates.
+# cond(x, p) = norm(x, p) * norm(inv(x), p) over the last two axes (numpy.linalg.cond's own
+# definition for p other than None, 2, -2; for those, of M x N matrices too, the same product
+# with pinv(x): s_1 / s_n, or s_n / s_1 for -2). Both norms' weights are norm_weights' and the
+# inverse's adjoint is pinv's (-Y^T G Y^T for a square invertible x), so second derivatives
+# follow from their rules. Defined where the norms are (a tie in a 1 / inf norm's largest
+# column or row sum, or a repeated extreme singular value, is a kink: the weights are split)
+# and x has full rank.
 @reverse(numpy.linalg.cond)
-def cond(y, x):
-    usv = numpy.linalg.svd(x, full_matrices=False)
-    first = numpy.matmul(usv[0][..., :, :1], usv[2][..., :1, :])
-    last = numpy.matmul(usv[0][..., :, -1:], usv[2][..., -1:, :])
-    top = usv[1][..., :1, None]
-    bottom = usv[1][..., -1:, None]
-    d[x] = numpy.expand_dims(d[y], (-2, -1)) * (first / bottom - top / (bottom * bottom) * last)
+def cond(y, x, p=None):
+    order = cond_order(p)
+    inverse = numpy.linalg.pinv(x)
+    top = numpy.linalg.norm(x, ord=order, axis=(-2, -1), keepdims=True)
+    bottom = numpy.linalg.norm(inverse, ord=order, axis=(-2, -1), keepdims=True)
+    g = numpy.expand_dims(d[y], (-2, -1))
+    gi = g * top * norm_weights(inverse, bottom, order, (-2, -1), True)
+    it = numpy.swapaxes(inverse, -1, -2)
+    git = numpy.swapaxes(gi, -1, -2)
+    d[x] = g * bottom * norm_weights(x, top, order, (-2, -1), True) - \
+        numpy.matmul(it, numpy.matmul(gi, it)) + \
+        numpy.matmul(git - numpy.matmul(x, numpy.matmul(inverse, git)),
+                     numpy.matmul(inverse, it)) + \
+        numpy.matmul(numpy.matmul(it, inverse), git - numpy.matmul(numpy.matmul(git, inverse), x))
 
 
 @forward(numpy.linalg.cond)
-def cond(y, x):
-    usv = numpy.linalg.svd(x, full_matrices=False)
-    first = numpy.matmul(usv[0][..., :, :1], usv[2][..., :1, :])
-    last = numpy.matmul(usv[0][..., :, -1:], usv[2][..., -1:, :])
-    top = usv[1][..., :1, None]
-    bottom = usv[1][..., -1:, None]
-    d[y] = numpy.sum(d[x] * (first / bottom - top / (bottom * bottom) * last), axis=(-2, -1))
+def cond(y, x, p=None):
+    order = cond_order(p)
+    inverse = numpy.linalg.pinv(x)
+    top = numpy.linalg.norm(x, ord=order, axis=(-2, -1), keepdims=True)
+    bottom = numpy.linalg.norm(inverse, ord=order, axis=(-2, -1), keepdims=True)
+    d[y] = numpy.sum(bottom * norm_weights(x, top, order, (-2, -1), True) * d[x],
+                     axis=(-2, -1)) + \
+        numpy.sum(top * norm_weights(inverse, bottom, order, (-2, -1), True) *
+                  pinv_tangent(d[x], x, inverse), axis=(-2, -1))
+
+
+nondifferentiable(cond_order)

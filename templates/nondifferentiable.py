@@ -40,6 +40,7 @@ nondifferentiable(*_present(numpy, """
     diag_indices_from tril_indices_from triu_indices_from mask_indices
     hanning hamming blackman bartlett shares_memory may_share_memory
 """))
+nondifferentiable(numpy.linalg.matrix_rank)   # an integer (a count of singular values)
 nondifferentiable(*_present(numpy.random, """
     rand randn random random_sample standard_normal integers randint
     default_rng seed poisson binomial

@@ -12,16 +12,20 @@ the derivative in x, so each one's tangent is the next order's: second derivativ
 the same helpers. polyder's and polyint's order m (and polyint's constants k) are counts and
 constants: held constant, refused located where they would carry a derivative.
 numpy.vander's entries are powers of x: vander_slopes(x, N, increasing, m) is their m-th
-derivative, entry by entry.
+derivative, entry by entry. numpy.polyfit, in y and in x (through its design matrix);
+numpy.poly, the coefficients from a vector of roots (poly_root_slopes); numpy.polydiv.
 """
 import numpy
 
 from srcdiff.rule_forms import linear
-from srcdiff.rules import d, forward, held_constant, nondifferentiable, reverse
+from srcdiff.rules import d, forward, held_constant, nondifferentiable, real_only, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (check_polymul, poly_coefficient_grad, poly_cut,
-                                         poly_derivative_at, poly_padded, poly_tail,
-                                         polyder_grad, polyint_grad, vander_slopes)
+from srcdiff.runtime_polynomials import (check_poly, check_polymul, poly_coefficient_grad,
+                                         poly_cut, poly_derivative_at, poly_padded,
+                                         poly_root_slopes, poly_tail, polyder_grad,
+                                         polyint_grad, vander_slopes)
+from srcdiff.runtime_polynomials import (check_polydiv, poly_correlate, poly_front,
+                                         poly_quotient_adjoint, polydiv_tangent)
 
 
 @reverse(numpy.polyval)
@@ -139,21 +143,102 @@ linear(poly_padded, "grad")
 nondifferentiable(check_polymul)
 
 
-# polyfit(x, y, deg): the least-squares coefficients, linear in y for a given x (NumPy solves
-# with a design matrix of x and w alone): the tangent is the fit of y's tangent, the adjoint
-# the transposed fit matrix (the fits of the unit vectors: polyfit fits each column of a 2-d
-# y) applied to the gradient. The derivative in x and w (the least-squares solution's in its
-# design matrix) is refused at the user's line; full= and cov= (tuples) are refused.
+# polyfit(x, y, deg): the least-squares coefficients p of the design matrix V = vander(x,
+# deg + 1) (NumPy's column scaling does not change them), linear in y for a given x: the
+# tangent in y is the fit of y's tangent, the adjoint the transposed fit matrix (the fits of
+# the unit vectors: polyfit fits each column of a 2-d y) applied to the gradient. In x, through
+# V: dp = (V^T V)^-1 (dV^T r - V^T dV p) with r = y - V p the residual, so V's adjoint is
+# r z^T - V z p^T with z = (V^T V)^-1 g; dV = dx * vander_slopes (the powers' derivatives).
+# Defined where V has full rank (deg + 1 distinct points at least). w=, full= and cov= (tuples)
+# are refused at the user's line.
 @reverse(numpy.polyfit)
 def polyfit(p, x, y, deg, rcond=None):
     fits = numpy.polyfit(x, numpy.diag(numpy.ones_like(x)), deg, rcond=rcond)
     d[y] = numpy.matmul(numpy.transpose(fits), d[p])
+    v = numpy.vander(x, deg + 1)
+    z = numpy.reshape(numpy.linalg.solve(numpy.matmul(numpy.transpose(v), v), d[p]),
+                      (deg + 1, -1))
+    r = numpy.reshape(y - numpy.matmul(v, p), (numpy.size(x), -1))
+    gv = numpy.matmul(r, numpy.transpose(z)) - numpy.matmul(
+        numpy.matmul(v, z), numpy.transpose(numpy.reshape(p, (deg + 1, -1))))
+    d[x] = numpy.sum(gv * vander_slopes(x, deg + 1, False, 1), axis=1)
 
 
 @forward(numpy.polyfit)
 def polyfit(p, x, y, deg, rcond=None):
     d[p] = numpy.polyfit(x, d[y], deg, rcond=rcond)
+    v = numpy.vander(x, deg + 1)
+    r = y - numpy.matmul(v, p)
+    slopes = vander_slopes(x, deg + 1, False, 1)
+    d[p] = numpy.linalg.solve(numpy.matmul(numpy.transpose(v), v), numpy.matmul(
+        numpy.transpose(numpy.expand_dims(d[x], 1) * slopes), r) - numpy.matmul(
+        numpy.transpose(v), numpy.matmul(numpy.expand_dims(d[x], 1) * slopes, p)))
 
 
-held_constant(numpy.polyfit, x="srcdiff differentiates polyfit's coefficients in y only (not "
-              "in the sample points x)", deg="the degree is an integer")
+held_constant(numpy.polyfit, deg="the degree is an integer")
+
+
+# poly(r): the coefficients of prod_i (z - r_i) from the roots r (a vector: a matrix's
+# characteristic polynomial is refused before the call, check_poly). Each coefficient is of
+# degree one in each root: poly_root_slopes(r, m) is the m-th derivative (zero where a root
+# repeats in it), smooth at repeated roots; its tangent is the next one's.
+@reverse(numpy.poly)
+def poly(y, seq_of_zeros):
+    d[seq_of_zeros] = numpy.reshape(numpy.matmul(poly_root_slopes(seq_of_zeros, 1), d[y]),
+                                    numpy.shape(seq_of_zeros))
+
+
+@forward(numpy.poly)
+def poly(y, seq_of_zeros):
+    d[y] = numpy.matmul(numpy.reshape(d[seq_of_zeros], (-1,)), poly_root_slopes(seq_of_zeros, 1))
+
+
+@forward(poly_root_slopes)
+def poly_root_slopes_tangent(y, r, m=1):
+    d[y] = numpy.tensordot(poly_root_slopes(r, m + 1), numpy.reshape(d[r], (-1,)), ([m], [0]))
+
+
+nondifferentiable(check_poly)
+real_only("numpy.poly", numpy.poly)
+
+
+# polydiv(u, v) = (q, r), u = q v + r: q is linear in u for a given v (the quotient's map Q),
+# r = u - q v (NumPy drops r's leading near-zeros: r's coefficients are still the lowest
+# powers', lined up by poly_front). With gr the remainder's adjoint so lined up, u's adjoint
+# is gr + Q^T(gq - C_v^T gr) (C_v: multiplying by v) and v's is -C_q^T of u's (du = -q dv
+# reaches q and r as du does). Defined where v's leading coefficient is not zero and NumPy
+# dropped none of r's coefficients (check_polydiv refuses the others before the call).
+@reverse(numpy.polydiv)
+def polydiv(y, u, v):
+    grf = poly_front(d[y][1], numpy.size(u))
+    gu = grf + poly_quotient_adjoint(
+        d[y][0] - poly_correlate(grf, v, numpy.size(y[0])), v, numpy.size(u))
+    d[u] = numpy.reshape(gu, numpy.shape(u))
+    d[v] = -numpy.reshape(poly_correlate(gu, y[0], numpy.size(v)), numpy.shape(v))
+
+
+@forward(numpy.polydiv)
+def polydiv(y, u, v):
+    d[y] = [*polydiv_tangent(d[u], None, u, v, y[0], y[1])]
+    d[y] = [*polydiv_tangent(None, d[v], u, v, y[0], y[1])]
+
+
+@forward(poly_front)
+def poly_front_tangent(y, grad, size):
+    d[y] = poly_front(d[grad], size)
+
+
+@forward(poly_correlate)
+def poly_correlate_tangent(y, grad, c, size):
+    d[y] = poly_correlate(d[grad], c, size)
+    d[y] = poly_correlate(grad, d[c], size)
+
+
+@forward(poly_quotient_adjoint)
+def poly_quotient_adjoint_tangent(y, h, v, size):
+    d[y] = poly_quotient_adjoint(d[h], v, size)
+    d[y] = -poly_quotient_adjoint(poly_correlate(y, d[v], numpy.size(h)), v, size)
+
+
+nondifferentiable(check_polydiv)
+real_only("numpy.polydiv", numpy.polydiv)

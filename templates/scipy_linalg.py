@@ -1,5 +1,5 @@
 """scipy.linalg: solve_triangular (lower, trans, unit_diagonal), cho_factor / cho_solve,
-expm, sqrtm, logm, solve_sylvester, for real matrices (a complex argument is refused at the user's
+expm, sqrtm, logm, solve_sylvester, polar, for real matrices (a complex argument is refused at the user's
 line).
 
 A triangular solve reads one triangle of its matrix (without the diagonal when
@@ -12,13 +12,14 @@ import numpy
 import scipy.linalg
 
 from srcdiff.callables import name_path
-from srcdiff.rules import d, forward, not_implemented, real_only, reverse
+from srcdiff.rules import d, forward, nondifferentiable, not_implemented, real_only, reverse
+from srcdiff.runtime_linalg_more import check_polar, polar_tangent
 from srcdiff.runtime_logm import logm_frechet
 from srcdiff.runtime_scipy import (as_columns, expm_frechet, factor_of, factor_of_adjoint,
                                    flipped_trans, halve_lower, item_adjoint, lower_gradient,
                                    lower_tangent, transpose_if, triangle)
 
-for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester logm".split():
+for _name in "solve_triangular cho_factor cho_solve expm sqrtm solve_sylvester logm polar".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
     real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
@@ -143,3 +144,26 @@ def solve_sylvester(y, a, b, q):
     d[y] = scipy.linalg.solve_sylvester(a, b, d[q])
     d[y] = -scipy.linalg.solve_sylvester(a, b, numpy.matmul(d[a], y))
     d[y] = -scipy.linalg.solve_sylvester(a, b, numpy.matmul(y, d[b]))
+
+
+# polar(a, side) = (u, p), a = u p ('right': p^2 = a^T a) or a = p u ('left': the right polar
+# of a^T, transposed), of a square invertible a (check_polar refuses the others before the
+# call: at a singular a, u is not unique). Right: du = (da - u dp) p^-1 and p dp + dp p =
+# da^T a + a^T da, so a's adjoint is gu p^-1 + a (h + h^T), h solving p h + h p = gp - u^T
+# gu p^-1 (the Sylvester operator of a symmetric p is its own adjoint).
+@reverse(scipy.linalg.polar)
+def polar(y, a, side="right"):
+    b = transpose_if(a, side == "left")
+    u = transpose_if(y[0], side == "left")
+    inverse = numpy.linalg.inv(y[1])
+    gu = numpy.matmul(transpose_if(d[y][0], side == "left"), inverse)
+    h = scipy.linalg.solve_sylvester(y[1], y[1], d[y][1] - numpy.matmul(numpy.transpose(u), gu))
+    d[a] = transpose_if(gu + numpy.matmul(b, h + numpy.transpose(h)), side == "left")
+
+
+@forward(scipy.linalg.polar)
+def polar(y, a, side="right"):
+    d[y] = polar_tangent(d[a], a, y[0], y[1], side)
+
+
+nondifferentiable(check_polar)

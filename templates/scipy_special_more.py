@@ -1,9 +1,9 @@
 """scipy.special: the Bessel functions of the first and second kinds (j0, j1, jv = jn, y0,
 y1, yn), rgamma, the regularized incomplete gamma and beta functions (gammainc, gammaincc,
-betainc) with respect to x, and gammasgn (no derivative: a sign).
+betainc) with respect to x, Hurwitz's zeta in q, and gammasgn (no derivative: a sign).
 
-Orders (jv's v, yn's n) and the incomplete functions' parameters (gammainc's a, betainc's a
-and b) are held constant: a derivative with respect to one is refused at the user's line.
+Orders (jv's v, yn's n), the incomplete functions' parameters (gammainc's a, betainc's a
+and b) and zeta's exponent x are held constant: a derivative with respect to one is refused at the user's line.
 Loaded only once the user's code has imported scipy.special (srcdiff.rules.OPTIONAL).
 scipy.special.jn is the same object as jv; scipy.special.psi the same as digamma
 (templates/scipy_special.py).
@@ -15,7 +15,7 @@ from srcdiff.callables import name_path
 from srcdiff.rule_forms import elementwise, partials
 from srcdiff.rules import held_constant, nondifferentiable, real_only
 
-for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn".split():
+for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn zeta".split():
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
 # j0' = -j1, y0' = -y1; j1' = (j0 - j2) / 2 = j0 - j1 / x (j2 = 2 j1 / x - j0), 1/2 at 0:
@@ -61,5 +61,12 @@ held_constant(scipy.special.betainc, a=_PARAMETER.format("beta"), b=_PARAMETER.f
 
 nondifferentiable(scipy.special.gammasgn)
 
-for _name in "j0 j1 y0 y1 yn rgamma gammainc gammaincc betainc".split():
+
+# zeta(x, q), Hurwitz's sum of (k + q)^-x: d/dq = -x zeta(x + 1, q); x (Riemann's zeta where q
+# is None) is held constant: its derivative, a sum of log(k + q) (k + q)^-x, is no SciPy function
+partials(scipy.special.zeta)(lambda y, x, q=None: (None, -x * scipy.special.zeta(x + 1, q)))
+held_constant(scipy.special.zeta, x="srcdiff differentiates scipy.special.zeta with respect to "
+              "q only (the exponent x's derivative is no SciPy function)")
+
+for _name in "j0 j1 y0 y1 yn rgamma gammainc gammaincc betainc zeta".split():
     real_only(f"scipy.special.{_name}", getattr(scipy.special, _name))

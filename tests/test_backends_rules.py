@@ -1150,6 +1150,25 @@ case("tensorinv", lambda a, w: np.sum(np.linalg.tensorinv(a) * w), _TS,
      _rk.normal(size=(6, 2, 3)))
 case("cond", lambda x, w: np.sum(np.linalg.cond(x) * w), _rk.normal(size=(2, 3, 4)),
      _rk.normal(size=2))
+# session 23's rules (their own generator: the random values of the cases after stay as they were)
+_rk23 = np.random.default_rng(23)
+_SQ23 = _rk23.normal(size=(2, 3, 3)) * 0.3 + 2.0 * np.eye(3)
+case("cond-p", lambda x, w: np.sum((np.linalg.cond(x, "fro") + np.linalg.cond(x, 1)
+                                    + np.linalg.cond(x, -np.inf)) * w), _SQ23, _rk23.normal(size=2))
+case("poly", lambda r, w: np.sum(np.poly(r) * w), _rk23.normal(size=3), _rk23.normal(size=4))
+case("polyfit-x", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w),
+     np.linspace(-1.0, 1.0, 6) + 0.05 * _rk23.normal(size=6), _rk23.normal(size=6),
+     _rk23.normal(size=3), wrt=(0, 1), xfail=_POLY_HOST)   # (vander_slopes, as vander's)
+case("polydiv", lambda u, v, w: np.sum(np.polydiv(u, v)[0] * w) + np.sum(np.polydiv(u, v)[1]),
+     _rk23.normal(size=5), _rk23.normal(size=3) + np.array([2.0, 0.0, 0.0]), _rk23.normal(size=3),
+     wrt=(0, 1))
+if _sp is not None:
+    case("scipy-polar", lambda a, w: np.sum(_sl.polar(a)[0] * w) + np.sum(_sl.polar(a, "left")[1]),
+         _SQ23[0], _rk23.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.polar"))
+    case("scipy-zeta", lambda q: np.sum(_sp.zeta(3.0, q)), _rk23.uniform(0.5, 2.0, (3,)))
+    case("scipy-lu", lambda a, w: np.sum(_sl.lu(a)[1] * w) + np.sum(_sl.lu(a)[2] * w),
+         _rk23.normal(size=(3, 3)), _rk23.normal(size=(3, 3)),
+         xfail=_SCIPY_HOST.format("linalg.lu"))
 # templates/arrays_block.py
 case("block", lambda a, b, w: np.sum(np.block([[a, b], [b, a]]) * w), _rk.normal(size=(2, 2)),
      _rk.normal(size=(2, 2)), _rk.normal(size=(4, 4)), wrt=(0, 1))

@@ -1,8 +1,8 @@
 """srcdiff/lower_calls.py: what a call means, as one core statement: the user's functions
-bound to their parameters, methods of followed classes, array methods and library functions
-as the objects they mean (never the user's alias), nested functions with their free
-variables, stop_gradient, list methods, derivatives srcdiff made; and that the calls so
-lowered differentiate right (finite differences, both modes, second order)."""
+bound to their parameters, library functions as the objects they mean (never the user's
+alias), nested functions with their free variables, stop_gradient, derivatives srcdiff made;
+and that the calls so lowered differentiate right (finite differences, both modes, second
+order). Method calls: tests/test_lower_methods.py."""
 import numpy as np
 import numpy as numeric
 import pytest
@@ -15,23 +15,12 @@ from srcdiff.core import Kind, validate
 from srcdiff.transform import lower_function
 
 from gradcheck import check
-from lowering import expect, kinds, run_lowered
+from lowering import expect, kinds
 
 try:
     from scipy import stats
 except ImportError:   # the Quickstart installs no SciPy
     stats = None
-
-
-def method_form(x):
-    return x.sum(axis=0)
-
-
-def test_an_array_method_is_the_function_it_means():
-    expect(method_form, """
-        sum_1 = numpy.sum(x, axis=0)
-        return sum_1""")
-    assert lower_function(method_form).body[0].sd.func is np.sum
 
 
 # -- calls ----------------------------------------------------------------------------
@@ -59,17 +48,6 @@ def test_stop_gradient_is_its_own_kind():
         mul_1 = stop_gradient_1 * x
         return mul_1""")
     assert kinds(stopped)[0] is Kind.STOP_GRADIENT
-
-
-def appends(x):
-    out = []
-    out.append(x)
-    out.append(x * 2.0)
-    return out
-
-
-def test_list_appends_take_atoms():
-    assert kinds(appends) == [Kind.DISPLAY, Kind.APPEND, Kind.BINOP, Kind.APPEND, Kind.RETURN]
 
 
 # -- the user's own functions: bound to their parameters -----------------------------------
@@ -110,27 +88,6 @@ def test_a_default_that_is_not_a_literal_is_the_object_the_def_made():
     check(calls_with_an_array_default, np.array([0.5, -1.5]))
 
 
-class Scale:
-    def __init__(self, w):
-        self.w = w
-
-    def apply(self, x):
-        return self.w * x * x
-
-
-def calls_a_method(x):
-    m = Scale(2.0)
-    return m.apply(x)
-
-
-def test_a_method_of_a_class_srcdiff_follows_is_a_user_call_with_the_object_first():
-    calls = [s for s in lower_function(calls_a_method).body if s.sd.user_call is not None]
-    assert len(calls) == 1 and calls[0].sd.func is Scale.apply
-    assert calls[0].sd.user_call.form == "method"
-    assert [a.id for a in calls[0].sd.call_args] == ["m", "x"]
-    check(calls_a_method, 1.5)
-
-
 # -- library calls: named by the object, never the user's alias ----------------------------
 def aliased(x):
     return numeric.sum(sine(x) * x)
@@ -154,29 +111,6 @@ def test_a_list_given_to_a_ufunc_is_made_an_array_first():
     check(ufunc_of_a_list, 0.7)
 
 
-# -- list methods ----------------------------------------------------------------------
-def extends(x):
-    out = [x]
-    out.extend([x * 2.0, x * x])
-    return out[1] + out[2]
-
-
-def pops(x):
-    items = [x, x * 3.0]
-    return items.pop() * x
-
-
-def test_extend_is_a_checked_list_concatenation_and_pop_its_own_kind():
-    assert Kind.POP in kinds(pops)
-    body = lower_function(extends).body
-    assert any(s.sd.kind is Kind.CALL and s.sd.func.__name__ == "sequence_extend"
-               for s in body)
-    assert run_lowered(extends, 1.5) == extends(1.5)
-    assert run_lowered(pops, 1.5) == pops(1.5)
-    check(extends, 1.5)
-    check(pops, 1.5)
-
-
 # -- derivatives srcdiff made, called inside the function ---------------------------------
 def squared_times(a, b=2.0):
     return a * a * b
@@ -194,7 +128,7 @@ def test_a_derivative_srcdiff_made_is_a_call_of_the_function_it_runs():
 
 
 @pytest.mark.parametrize("fn", [
-    method_form, calls_a_nested_function, stopped, appends, calls_the_users_function,
-    calls_a_method, aliased, ufunc_of_a_list, extends, pops, calls_a_derivative])
+    calls_a_nested_function, stopped, calls_the_users_function, aliased, ufunc_of_a_list,
+    calls_a_derivative])
 def test_every_construct_lowers_to_valid_core_code(fn):
     validate(lower_function(fn))

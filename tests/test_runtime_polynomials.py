@@ -76,3 +76,27 @@ def test_check_polymul_refuses_leading_zeros_only():
     check_polymul([0.0], np.array([2.0, 1.0]), None)     # the zero polynomial: one coefficient
     with pytest.raises(RuntimeRefusal, match="leading zero"):
         check_polymul(np.array([0.0, 1.0]), np.array([1.0]), "here.py:3")
+
+
+def test_poly_root_slopes_are_central_differences_of_numpy_poly():
+    from srcdiff.runtime_polynomials import poly_root_slopes
+    r, h = np.array([0.4, -1.3, 0.9, 0.4]), 1e-6
+    first = poly_root_slopes(r, 1)
+    second = poly_root_slopes(r, 2)
+    for i in range(4):
+        e = np.eye(4)[i] * h
+        assert np.allclose(first[i], (np.poly(r + e) - np.poly(r - e)) / (2 * h), atol=1e-8)
+        assert np.allclose(second[i], (poly_root_slopes(r + e, 1) - poly_root_slopes(r - e, 1))
+                           / (2 * h), atol=1e-7)
+
+
+def test_polydiv_helpers_are_the_transposes_of_numpy_polydiv_and_multiplying():
+    from srcdiff.runtime_polynomials import poly_correlate, poly_front, poly_quotient_adjoint
+    rng = np.random.default_rng(2)
+    u, v, h, g = rng.normal(size=6), rng.normal(size=3), rng.normal(size=4), rng.normal(size=6)
+    # <Q u, h> = <u, Q^T h> for the quotient's map Q (linear in u)
+    assert np.isclose(np.polydiv(u, v)[0] @ h, u @ poly_quotient_adjoint(h, v, 6))
+    # <conv(q, v), g> = <q, C_v^T g>
+    assert np.isclose(np.convolve(h, v) @ g, h @ poly_correlate(g, v, 4))
+    assert poly_front(np.array([1.0, 2.0]), 4).tolist() == [0.0, 0.0, 1.0, 2.0]
+    assert not poly_quotient_adjoint(h[:1], v, 2).any()   # u shorter than v: q is zero

@@ -1,5 +1,5 @@
-"""templates/linalg_tensor.py: numpy.linalg.tensorsolve and tensorinv against central
-differences, both modes and second order, with respect to every array, in several foldings."""
+"""templates/linalg_tensor.py: numpy.linalg.tensorsolve, tensorinv and cond (every p) against
+central differences, both modes and second order, with respect to every array, in several foldings."""
 import numpy as np
 import pytest
 
@@ -45,7 +45,7 @@ def test_tensorsolve_axes_is_refused_at_the_line():
                           "does not accept this call")
 
 
-# -- cond (the 2-norm condition number) ------------------------------------------------------
+# -- cond (every p NumPy takes: the product of x's norm and its inverse's) -------------------
 @pytest.mark.parametrize("shape", [(3, 3), (4, 2), (2, 5), (2, 3, 3)])
 def test_cond(shape):
     x = rng.normal(size=shape)
@@ -57,8 +57,15 @@ def cond_fro(x):
     return np.linalg.cond(x, "fro")
 
 
-def test_cond_with_p_is_refused_and_fro_written_out_differentiates():
-    from issue13_cases import refused_in_both_modes
-    x = rng.normal(size=(3, 3))
-    refused_in_both_modes(cond_fro, (x,), (0,), "does not accept this call")
-    check(lambda x: np.linalg.norm(x, "fro") * np.linalg.norm(np.linalg.inv(x), "fro"), x)
+@pytest.mark.parametrize("p, order", [
+    ("fro", 2), (1, 2), (-1, 1), (np.inf, 1), (-np.inf, 1), (-2, 2), (2, 1), ("nuc", 1)])
+def test_cond_with_p(p, order):
+    x = rng.normal(size=(2, 3, 3)) * 0.3 + 2.0 * np.eye(3)
+    w = rng.normal(size=2)
+    check(lambda x: np.sum(np.sin(np.linalg.cond(x, p)) * w), x, order=order, rtol=1e-4,
+          atol=1e-6)
+
+
+def test_cond_minus_2_of_a_rectangular_matrix_and_fro_as_a_function():
+    check(lambda x: np.linalg.cond(x, -2), rng.normal(size=(2, 4)), rtol=1e-4)
+    check(cond_fro, rng.normal(size=(3, 3)) + 2.0 * np.eye(3), order=1)

@@ -72,3 +72,7 @@ def test_listed_since_have_zero_derivatives():
                  np.lcm, np.lexsort, np.isin, np.hanning, np.tril_indices_from):
         assert rules.is_nondifferentiable(func), func
     check(listed_since, np.array([0.6, -1.3, 2.2]))  # away from powers of two (spacing)
+
+
+def test_matrix_rank_carries_no_derivative():
+    check(lambda a: np.linalg.matrix_rank(a) * np.sum(a * a), np.eye(2) + 0.1, order=1)

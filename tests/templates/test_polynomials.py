@@ -212,7 +212,7 @@ def test_polymul_with_a_leading_zero_is_refused_located(a, b, mode):
     assert "leading zero" in str(info.value) and "numpy.convolve" in str(info.value)
 
 
-# -- polyfit, in y (x held constant) --------------------------------------------------------
+# -- polyfit, in y and in x ---------------------------------------------------------------------
 _FIT = np.random.default_rng(23)
 
 
@@ -230,16 +230,67 @@ def test_polyfit_of_a_computed_series():
     check(lambda c: np.sum(np.polyfit(x, np.exp(c * x) + c, 2) ** 2), 0.7)
 
 
-def polyfit_in_x(x, y):
-    return np.sum(np.polyfit(x, y, 1))
-
-
 def polyfit_full(y):
     return np.sum(np.polyfit(np.arange(5.0), y, 1, full=True)[0])
 
 
-def test_polyfit_in_x_and_full_are_refused_at_the_line():
+@pytest.mark.parametrize("deg", [0, 2])
+def test_polyfit_in_x(deg):
+    x = np.linspace(-1.0, 2.0, 7) + 0.1 * _FIT.normal(size=7)
+    y, w = _FIT.normal(size=7), _FIT.normal(size=deg + 1)
+    check(lambda x, y: np.sum(np.sin(np.polyfit(x, y, deg)) * w), x, y, wrt=(0, 1))
+    w2, y2 = _FIT.normal(size=(deg + 1, 3)), _FIT.normal(size=(7, 3))
+    check(lambda x: np.sum(np.sin(np.polyfit(x, y2, deg)) * w2), x, order=1)
+
+
+def test_polyfit_full_is_refused_at_the_line():
     from issue13_cases import refused_in_both_modes
-    refused_in_both_modes(polyfit_in_x, (np.arange(5.0), _FIT.normal(size=5)), (0,),
-                          "sample points")
     refused_in_both_modes(polyfit_full, (_FIT.normal(size=5),), (0,), "does not accept")
+
+
+# -- poly: the coefficients from the roots -------------------------------------------------
+def from_roots(r):
+    return np.sum(np.sin(np.poly(r)) * np.arange(1.0, 2.0 + np.size(r)))
+
+
+def of_a_matrix(a):
+    return np.sum(np.poly(a))
+
+
+def test_poly_of_roots_distinct_and_repeated():
+    check(from_roots, np.array([0.4, -1.3, 0.9]))
+    check(from_roots, np.array([0.5, 0.5, -1.0, 0.5]))   # repeated roots: smooth there
+    check(from_roots, np.array([0.7]), order=1)
+
+
+def test_poly_of_a_matrix_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
+        srcdiff.grad(of_a_matrix)(np.eye(2) + 0.1)
+    assert "vector of roots" in str(info.value)
+
+
+# -- polydiv: u = q v + r ----------------------------------------------------------------
+def divided(u, v):
+    q, r = np.polydiv(u, v)
+    return np.sum(np.sin(q) * np.arange(1.0, 1.0 + np.size(q))) + \
+        np.sum(np.sin(r) * np.arange(2.0, 2.0 + np.size(r)))
+
+
+def remainder_of(u, v):
+    return np.sum(np.polydiv(u, v)[1])
+
+
+@pytest.mark.parametrize("nu, nv, order", [(5, 3, 2), (4, 4, 1), (3, 1, 1), (2, 4, 2)])
+def test_polydiv(nu, nv, order):
+    u, v = _FIT.normal(size=nu), _FIT.normal(size=nv)
+    v[0] = 1.5 + abs(v[0])   # a leading coefficient well away from zero (it divides)
+    check(divided, u, v, wrt=(0, 1), order=order)
+
+
+@pytest.mark.parametrize("u, v, says", [
+    (np.convolve([1.0, 2.0], [1.0, -1.0, 0.5]), [1.0, -1.0, 0.5], "dropped the remainder"),
+    ([1.0, 2.0, 3.0], [0.0, 1.0], "leading coefficient")])
+def test_polydiv_without_a_derivative_is_refused_located(u, v, says):
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
+        srcdiff.grad(remainder_of, wrt=(0, 1))(np.array(u), np.array(v))
+    assert says in str(info.value)

@@ -1,6 +1,7 @@
 """templates/scipy_linalg.py: scipy.linalg rules against central differences, both modes and
 second order: every keyword of solve_triangular, vector and matrix right-hand sides, both
-triangles of cho_factor (whose result is a (c, lower) pair), expm, sqrtm, solve_sylvester."""
+triangles of cho_factor (whose result is a (c, lower) pair), expm, sqrtm, solve_sylvester,
+polar (both sides; a singular matrix refused located)."""
 import numpy as np
 import pytest
 
@@ -122,3 +123,29 @@ def funm_exp(a):
 def test_funm_is_refused_at_the_line():
     from issue13_cases import refused_in_both_modes
     refused_in_both_modes(funm_exp, (np.eye(2) + 0.1,), (0,), "funm")
+
+
+# -- polar: a = u p (right) or p u (left), of a square invertible a -------------------------
+_A = rng.normal(size=(3, 3)) + 2.0 * np.eye(3)
+_W = rng.normal(size=(2, 3, 3))
+
+
+def polar_both(a, side):
+    u, p = sl.polar(a, side)
+    return np.sum(np.sin(u) * _W[0]) + np.sum(np.sin(p) * _W[1])
+
+
+def polar_of_singular(a):
+    return np.sum(sl.polar(a)[1])
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_polar(side):
+    check(polar_both, _A, side)
+    check(lambda a: np.sum(sl.polar(a, side=side)[0] * _W[0]), _A, order=1)
+
+
+def test_polar_of_a_singular_matrix_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_linalg.py:\d+") as info:
+        srcdiff.grad(polar_of_singular)(np.ones((3, 3)))
+    assert "singular" in str(info.value)

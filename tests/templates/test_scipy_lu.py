@@ -1,4 +1,4 @@
-"""templates/scipy_lu.py: scipy.linalg.lu_factor and lu_solve against central differences,
+"""templates/scipy_lu.py: scipy.linalg.lu_factor, lu_solve and lu against central differences,
 both modes and second order: the factor itself, solves with both trans, vector and matrix
 right-hand sides, matrices whose pivoting swaps rows."""
 import numpy as np
@@ -51,3 +51,26 @@ def stacked(a):
 def test_stack_is_refused_located():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_lu.py:\d+.*square"):
         srcdiff.grad(stacked)(rng.normal(size=(2, 3, 3)))
+
+
+# -- lu: (p, l, u), a = p l u --------------------------------------------------------------
+_LU_W = np.random.default_rng(23).normal(size=(3, 4, 4))
+
+
+def lu_all(a):
+    p, low, up = sl.lu(a)
+    return np.sum(np.sin(low) * _LU_W[0]) + np.sum(np.sin(up) * _LU_W[1]) + np.sum(p * _LU_W[2])
+
+
+def lu_permuted(a):
+    return np.sum(sl.lu(a, permute_l=True)[0])
+
+
+def test_lu():
+    check(lu_all, np.random.default_rng(5).normal(size=(4, 4)))
+
+
+def test_lu_permute_l_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_lu.py:\d+") as info:
+        srcdiff.grad(lu_permuted)(np.eye(3) + 0.1)
+    assert "permute_l" in str(info.value)

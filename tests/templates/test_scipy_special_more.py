@@ -153,3 +153,19 @@ def test_complex_is_refused_located(mode):
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_special_more.py:\d+") as info:
         call(z)
     assert "real arguments only" in str(info.value)
+
+
+# -- zeta, in q (the exponent x held constant) ------------------------------------------
+def zeta_in_x(x):
+    return np.sum(sp.zeta(x, 2.0))
+
+
+def test_zeta_in_q():
+    check(lambda q: np.sum(np.sin(sp.zeta(3.0, q))), np.array([0.7, 1.5, 2.5]))
+    check(lambda q: np.sum(sp.zeta(np.array([2.0, 4.0]), q)), 1.3, order=1)
+
+
+def test_zeta_in_x_is_refused_located():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_special_more.py:\d+") as info:
+        srcdiff.grad(zeta_in_x)(3.0)
+    assert "with respect to q only" in str(info.value)
