@@ -19,15 +19,12 @@ call binds to the template exactly as it binds to the function. Inside a body,
 
 Other assignments in a body are temporaries (renamed fresh when spliced).
 Free names (``numpy``, runtime helpers) are resolved in the template's module.
-Everything is checked when a template is built: a mismatch fails loudly, never in
-emitted code. A rule registered by the user is built at once (the error comes at its
-decorator); srcdiff's own ~500 rules are built when first looked up (parsing them all
-was most of a first derivative's time), from the trees an earlier process parsed where
-rule_trees kept them, and the test suite builds every one.
-
-Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`),
-functions that are non-differentiable by nature (`NONDIFFERENTIABLE`), and
-functions known but not implemented yet (`NOT_IMPLEMENTED`, with a hint).
+Everything is checked when a template is built: a mismatch fails loudly, never in emitted
+code. A user's rule is built at once (the error comes at its decorator); srcdiff's own ~500
+are built when first looked up, from the trees an earlier process parsed where rule_trees
+kept them (parsing all was most of a first derivative's time); the tests build every one.
+Three lists are kept apart: functions with rules (`REVERSE`, `FORWARD`), functions non-
+differentiable by nature (`NONDIFFERENTIABLE`), known but not implemented (`NOT_IMPLEMENTED`).
 """
 import inspect
 import sys
@@ -41,11 +38,10 @@ from .rule_template import Template, location_of, parse_template, parse_template
 class _Derivative:
     """The `d` in templates: only ever read as syntax, never executed."""
 
-    def __getitem__(self, key):
+    def __getitem__(self, key, value=None):
         raise RuntimeError("templates are spliced into emitted code, not called")
 
-    def __setitem__(self, key, value):
-        raise RuntimeError("templates are spliced into emitted code, not called")
+    __setitem__ = __getitem__
 
 
 d = _Derivative()
@@ -349,12 +345,16 @@ OPTIONAL = {"scipy_runtime": "scipy", "scipy_special": "scipy.special", "scipy_s
             "scipy_integrate": "scipy.integrate", "scipy_linalg_decomp": "scipy.linalg",
             "scipy_special_extra": "scipy.special", "scipy_structured": "scipy.linalg", "scipy_fft": "scipy.fft"}
 _pending = {}
+_looked_at = [None]   # (len(sys.modules), len(_pending)) at the last look
 
 
 def _load_optional(force=False):
     """Import the pending optional rule modules whose package is imported (`force`: every
     one whose package can be imported; each popped first: its import reenters load_templates,
     which may take out a later one). Called with `_loading` held."""
+    if not force and _looked_at[0] == (len(sys.modules), len(_pending)):
+        return   # nothing imported, nothing new pending since the last look
+    _looked_at[0] = (len(sys.modules), len(_pending))
     import importlib
     for module, package in list(_pending.items()):
         if (package in sys.modules or force) and _pending.pop(module, None) is not None:
