@@ -299,6 +299,15 @@ def item_of_item(lw, base, index, value, node, out):
                        "not supported", hint="copy it into a local array first")
     made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
             and t.targets[0].id == getattr(base, "id", None)]
+    field = node.value if isinstance(node, S.Subscript) else None   # (node: the target)
+    if isinstance(field, S.Attribute) and isinstance(field.value, S.Name):
+        # v.a[1] = e: an object's array changed in place, which every holder of it sees
+        spelled = S.spell(field)
+        raise lw.error(node, f"this writes into the array {spelled} in place, which srcdiff "
+                       f"does not follow (every holder of that array would see it); it "
+                       f"follows a field bound anew", hint=f"bind the field to a new array: "
+                       f"{field.attr} = {spelled}.copy(); {field.attr}[...] = ...; "
+                       f"{spelled} = {field.attr}")
     if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT or \
             not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
         raise refusal

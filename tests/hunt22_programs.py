@@ -1933,9 +1933,11 @@ REFUSED = {
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
-    "vec_field_array_inplace",                 # v.a[1] = ... (an object's field written)
+    "vec_field_array_inplace",                 # v.a[1] = ... (an object's array written
+    #   in place: refused saying to bind the field anew, a = v.a.copy(); ...; v.a = a)
     "record_in_tuple_param_with_number",       # calling a record unpacked from a tuple
     "pop_aliased_array",                       # writing a popped item another name holds
+    #   (a true one: b is a, read after; write into a itself, or copy b)
     "repeated_list_of_arrays_iadd",            # c[1] += ... of a list holding one array twice
     "lambda_over_vec",                         # a lambda's result's class (v * s in a lambda)
     "recursion_over_vec",                      # a recursive nested def's result's class

@@ -596,3 +596,31 @@ def a_popped_list_of_its_own(x):
 
 def test_an_append_to_a_popped_list_no_other_name_holds_differentiates():
     check(a_popped_list_of_its_own, X[:3].copy(), order=1)
+
+
+class Pair:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def writes_into_a_field(x):
+    v = Pair(x * 1.0, x * 2.0)
+    v.a[1] = x[0] ** 2
+    return np.sum(v.a * v.b)
+
+
+def rebinds_the_field(x):
+    v = Pair(x * 1.0, x * 2.0)
+    a = v.a.copy()
+    a[1] = x[0] ** 2
+    v.a = a
+    return np.sum(v.a * v.b)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_item_write_into_a_field_is_refused_saying_to_bind_the_field_anew(mode):
+    err = refusal(writes_into_a_field, (X,), mode)
+    assert "writes into the array v.a in place" in str(err), str(err)
+    assert "a = v.a.copy(); a[...] = ...; v.a = a" in str(err), str(err)
+    check(rebinds_the_field, X.copy(), order=1)   # (what the hint says differentiates)
