@@ -87,6 +87,7 @@ _LIST_HINTS = {"list_without": "{0} = {0}[:i] + {0}[i + 1:]", "list_cut": "{0} =
 
 def _shares(stmts, appends):
     """(statement, appended name, other name, how) for each way another name gets the list."""
+    from .alias_rows import held_with, taken_from
     rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
     for s in stmts:
         if s.sd.kind == Kind.APPEND:
@@ -112,43 +113,9 @@ def _shares(stmts, appends):
                     yield s, e.id, target, f"{e.id} is stored in {target}"
         elif s.sd.kind == Kind.SUBSCRIPT and target in appends and isinstance(value.value, S.Name):
             yield s, target, value.value.id, f"{target} is an item of {value.value.id}"
-        if target in appends and _taken_from(s) is not None:
-            for other, how in _held_with(stmts, s, target, _taken_from(s)):
+        if target in appends and taken_from(s) is not None:   # p = t.pop(), q = t.pop()
+            for other, how in held_with(stmts, s, target, taken_from(s)):
                 yield s, target, other, how
-
-
-def _taken_from(stmt):
-    """The container `c` of `v = c[i]` or `v = c.pop()`, or None."""
-    if stmt.sd.kind == Kind.SUBSCRIPT:
-        base = stmt.value.value
-    elif stmt.sd.kind == Kind.POP and isinstance(stmt.value, S.Call):
-        base = stmt.value.func.value
-    else:
-        return None
-    return base.id if isinstance(base, S.Name) else None
-
-
-def _held_with(stmts, taken, name, base):
-    """(other name, how) for the names that may hold the very list `name` took out of `base`
-    (`t = [a, a]; p = t.pop(); q = t.pop()`: p is q, and a): the names stored into base and
-    the other items taken out of it."""
-    for s in stmts:
-        if s is taken:
-            continue
-        if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) and \
-                _taken_from(s) == base and s.targets[0].id != name:
-            yield s.targets[0].id, (f"{name} and {s.targets[0].id} are both items of {base}, "
-                                    f"which may hold one list twice")
-        elif s.sd.kind == Kind.DISPLAY and isinstance(s, S.Assign) and \
-                isinstance(s.targets[0], S.Name) and s.targets[0].id == base:
-            elts = s.value.values if isinstance(s.value, S.Dict) else s.value.elts
-            for e in elts:
-                if isinstance(e, S.Name) and e.id != name:
-                    yield e.id, f"{name} is an item of {base}, which holds {e.id}"
-        elif s.sd.kind == Kind.APPEND and s.value.func.value.id == base:
-            item = s.value.args[0]
-            if isinstance(item, S.Name) and item.id != name:
-                yield item.id, f"{name} is an item of {base}, which holds {item.id}"
 
 
 def _append_after(share, append, name, stmts, order, loops):
