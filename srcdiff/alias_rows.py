@@ -3,7 +3,8 @@ called by aliasing.check_writes). Takes the lowered body with its item writes; g
 checks placed before those writes (`check_no_view`, into aliasing's guards), or a located
 refusal where no check could name the row. Also `read_after`, whether a name may be read
 once a write has run, and `read_before_rebound`, whether it may be read before it is bound
-anew (its liveness just after the write).
+anew (its liveness just after the write); and, for container_writes.check_appends,
+`taken_from` and `held_with`: the other names that may hold a list taken out of a container.
 """
 from . import analyze
 from . import syntax as S
@@ -211,3 +212,37 @@ def _scan(stmts, name, sure):
                 and t.targets[0].id == name and t.sd.kind != Kind.SETITEM:
             return "bound", sure
     return "open", sure
+
+
+def taken_from(stmt):
+    """The container `c` of `v = c[i]` or `v = c.pop()`, or None."""
+    if stmt.sd.kind == Kind.SUBSCRIPT:
+        base = stmt.value.value
+    elif stmt.sd.kind == Kind.POP and isinstance(stmt.value, S.Call):
+        base = stmt.value.func.value
+    else:
+        return None
+    return base.id if isinstance(base, S.Name) else None
+
+
+def held_with(stmts, taken, name, base):
+    """(other name, how) for the names that may hold the very list `name` took out of `base`
+    (`t = [a, a]; p = t.pop(); q = t.pop()`: p is q, and a): the names stored into base and
+    the other items taken out of it."""
+    for s in stmts:
+        if s is taken:
+            continue
+        if isinstance(s, S.Assign) and isinstance(s.targets[0], S.Name) and \
+                taken_from(s) == base and s.targets[0].id != name:
+            yield s.targets[0].id, (f"{name} and {s.targets[0].id} are both items of {base}, "
+                                    f"which may hold one list twice")
+        elif s.sd.kind == Kind.DISPLAY and isinstance(s, S.Assign) and \
+                isinstance(s.targets[0], S.Name) and s.targets[0].id == base:
+            elts = s.value.values if isinstance(s.value, S.Dict) else s.value.elts
+            for e in elts:
+                if isinstance(e, S.Name) and e.id != name:
+                    yield e.id, f"{name} is an item of {base}, which holds {e.id}"
+        elif s.sd.kind == Kind.APPEND and s.value.func.value.id == base:
+            item = s.value.args[0]
+            if isinstance(item, S.Name) and item.id != name:
+                yield item.id, f"{name} is an item of {base}, which holds {item.id}"

@@ -78,7 +78,7 @@ def view_guard(lw, node):
     if views is None:
         return []
     array, view, kind, line = views
-    rows = {"rows": True, "array slice": True, "array rows": 2}.get(kind)
+    rows = {"rows": True, "array slice": True, "array rows": 2, "flat": True}.get(kind)
     if kind == "array index":   # v = B[i]: B of `rows` or more dimensions
         view, rows = view
     if kind == "update":   # u op= e as u[...] op= e (alias_groups.py)
@@ -98,6 +98,11 @@ def view_guard(lw, node):
                   "other, and srcdiff's derivative follows NumPy's meaning, where it is")
         hint = (f"write into {array} itself ({array}[...] = ...) and read {array}[...] where "
                 f"you read {view}, or make {view} a copy: {view} = {array}[...].copy()")
+    elif kind == "flat":   # x.flat[k] read as numpy.take(x, ...) (flat_items.py)
+        reason = (f"{array} is a {{kind}} here, not a NumPy array: srcdiff reads "
+                  f"{array}.flat[...] as the items of an array by flat position")
+        hint = (f"read .flat of a NumPy array: of an item of {array} where it is a tuple or "
+                f"list of arrays, or of numpy.asarray({array})")
     elif kind in ("array rows", "array index"):
         what = f"a row of {array}" if kind == "array rows" else f"{array}[...]"
         reason = (f"{array} is a {{kind}} here, not an array of {rows} or more dimensions: "

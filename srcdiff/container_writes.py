@@ -87,6 +87,7 @@ _LIST_HINTS = {"list_without": "{0} = {0}[:i] + {0}[i + 1:]", "list_cut": "{0} =
 
 def _shares(stmts, appends):
     """(statement, appended name, other name, how) for each way another name gets the list."""
+    from .alias_rows import held_with, taken_from
     rests = {s.targets[0].id for s in stmts if _popped_dict(s) is not None}
     for s in stmts:
         if s.sd.kind == Kind.APPEND:
@@ -112,6 +113,9 @@ def _shares(stmts, appends):
                     yield s, e.id, target, f"{e.id} is stored in {target}"
         elif s.sd.kind == Kind.SUBSCRIPT and target in appends and isinstance(value.value, S.Name):
             yield s, target, value.value.id, f"{target} is an item of {value.value.id}"
+        if target in appends and taken_from(s) is not None:   # p = t.pop(), q = t.pop()
+            for other, how in held_with(stmts, s, target, taken_from(s)):
+                yield s, target, other, how
 
 
 def _append_after(share, append, name, stmts, order, loops):
@@ -262,6 +266,15 @@ def item_of_item(lw, base, index, value, node, out):
                        "not supported", hint="copy it into a local array first")
     made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
             and t.targets[0].id == getattr(base, "id", None)]
+    field = node.value if isinstance(node, S.Subscript) else None   # (node: the target)
+    if isinstance(field, S.Attribute) and isinstance(field.value, S.Name):
+        # v.a[1] = e: an object's array changed in place, which every holder of it sees
+        spelled = S.spell(field)
+        raise lw.error(node, f"this writes into the array {spelled} in place, which srcdiff "
+                       f"does not follow (every holder of that array would see it); it "
+                       f"follows a field bound anew", hint=f"bind the field to a new array: "
+                       f"{field.attr} = {spelled}.copy(); {field.attr}[...] = ...; "
+                       f"{spelled} = {field.attr}")
     if len(made) != 1 or made[0].sd.kind != Kind.SUBSCRIPT or \
             not isinstance(made[0].value.value, S.Name) or base.id in lw.locals:
         raise refusal

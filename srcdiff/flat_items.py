@@ -51,7 +51,8 @@ def rewrite(fdef, resolve, not_arrays=()):
     if module is None:
         return fdef
     names = {n.id for n in S.walk(tree) if isinstance(n, S.Name)}
-    pass_ = _Flat(module, _arrays(tree, resolve, set(not_arrays)), names)
+    arrays = _arrays(tree, resolve, set(not_arrays))
+    pass_ = _Flat(module, arrays, names, _maybe_arrays(tree, resolve, arrays, set(not_arrays)))
     tree.body = pass_.block(tree.body)
     return tree if pass_.changed else fdef
 
@@ -71,12 +72,85 @@ def _arrays(fdef, resolve, not_arrays):
         if kept == rebound:
             break
         rebound = kept
-    return grown_arrays(arrays | rebound, values, others, not_arrays, rows)
+    arrays = grown_arrays(arrays | rebound, values, others, not_arrays, rows)
+    while True:   # and the names bound only to views of those (`t = x.T`): arrays too
+        more = {n for n, vals in values.items() if n not in arrays and n not in others and
+                n not in not_arrays and all(_array_view(v, arrays) for v in vals)}
+        if not more:
+            return arrays
+        arrays = grown_arrays(arrays | more, values, others, not_arrays, rows)
+
+
+# an array's methods (and attribute) giving a view of it or a copy: an array again
+_VIEW_METHODS = frozenset(("reshape", "ravel", "transpose", "squeeze", "swapaxes", "flatten",
+                           "copy", "astype"))
+_SIMPLE = (S.Assign, S.AugAssign, S.AnnAssign, S.Expr, S.Return)
+
+
+def _array_view(node, arrays):
+    """`a.T`, `a.reshape(...)` (a view or copy method of _VIEW_METHODS) of a name in `arrays`."""
+    if isinstance(node, S.Attribute) and node.attr == "T":
+        return isinstance(node.value, S.Name) and node.value.id in arrays
+    return isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+        node.func.attr in _VIEW_METHODS and isinstance(node.func.value, S.Name) and \
+        node.func.value.id in arrays and not any(k.arg is None for k in node.keywords)
+
+
+def _maybe_arrays(fdef, resolve, arrays, not_arrays):
+    """Names that hold an array or raise where `.flat` reads them, which the run checks
+    (checks.view_guard "flat") before each statement reading `name.flat[...]`: bound only by
+    `name = e`, each e a NumPy function's result (`numpy.gradient(f)`: an array, or a list
+    of them), a view or copy method of anything (`layer.w.copy()`, `t.T`), or arithmetic
+    with such a name. Never a parameter (its kind is told by the call), nor a name holding
+    a user's object made here (its class is told; `.flat` is its field)."""
+    from .reshaped_writes import _other_bindings, name_values
+    others, values = _other_bindings(fdef), name_values(fdef)
+
+    def numpy_call(node):
+        if not isinstance(node, S.Call):
+            return False
+        base, parts = node.func, []
+        while isinstance(base, S.Attribute):
+            parts.append(base.attr)
+            base = base.value
+        if not isinstance(base, S.Name) or base.id in values or base.id in others:
+            return False
+        obj = resolve(base.id)
+        for attr in reversed(parts):
+            obj = getattr(obj, attr, None)
+        return obj is not None and (getattr(obj, "__module__", None) or "").startswith(
+            "numpy") and callable(obj) and not isinstance(obj, type)
+
+    def made(node, known):
+        if isinstance(node, S.Name):
+            return node.id in known or node.id in arrays
+        if isinstance(node, S.BinOp):
+            return made(node.left, known) or made(node.right, known)
+        if isinstance(node, S.UnaryOp):
+            return made(node.operand, known)
+        if isinstance(node, S.Attribute) and node.attr == "T":
+            return True
+        if isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
+                node.func.attr in _VIEW_METHODS:
+            return True
+        return numpy_call(node)
+
+    args = fdef.args
+    params = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+              if isinstance(a, S.Name)}
+    known = {n for n in values if n not in arrays and n not in others and n not in params
+             and n not in not_arrays}
+    while True:
+        kept = {n for n in known if all(made(v, known) for v in values[n])}
+        if kept == known:
+            return known
+        known = kept
 
 
 class _Flat(StatementRewriter, S.NodeTransformer):
-    def __init__(self, module, arrays, names):
+    def __init__(self, module, arrays, names, maybe=frozenset()):
         self.module, self.arrays, self.names = module, arrays, names
+        self.maybe, self.checked = maybe, None   # (checked: the maybe-names a statement reads)
         self.changed = False
 
     def numpy(self, attr, *args):
@@ -91,15 +165,32 @@ class _Flat(StatementRewriter, S.NodeTransformer):
     def flat_of(self, node):
         """The name x of `x.flat[...]` where x surely holds an array, else None."""
         if isinstance(node, S.Subscript) and isinstance(node.value, S.Attribute) and \
-                node.value.attr == "flat" and isinstance(node.value.value, S.Name) and \
-                node.value.value.id in self.arrays:
-            return node.value.value.id
+                node.value.attr == "flat" and isinstance(node.value.value, S.Name):
+            name = node.value.value.id
+            if name in self.arrays:
+                return name
+            if name in self.maybe and self.checked is not None:
+                self.checked.add(name)
+                return name
         return None
 
 
     def statement(self, stmt):
         if isinstance(stmt, _SCOPES):
             return [stmt]
+        self.checked = set() if isinstance(stmt, _SIMPLE) else None
+        try:
+            out = self._statement(stmt)
+        finally:
+            checked, self.checked = self.checked, None
+        guards = []
+        for name in sorted(checked or ()):   # the run checks it is an array (view_guard)
+            guard = S.place_unplaced(S.Pass(), stmt)
+            setattr(guard, S.VIEWS_OF, (name, name, "flat", stmt.lineno))
+            guards.append(guard)
+        return guards + out
+
+    def _statement(self, stmt):
         target = stmt.targets[0] if isinstance(stmt, S.Assign) and len(stmt.targets) == 1 \
             else stmt.target if isinstance(stmt, S.AugAssign) else None
         base = self.flat_of(target)

@@ -95,6 +95,15 @@ def copy_tangent(tangent):
     return numpy.copy(tangent)
 
 
+def aliased_tangent(value, tangent, owner, owned):
+    """The tangent of `value` after `owner`'s tangent was copied to `owned` to be changed in
+    place: `owned` where `value` is the very list or dict `owner` is (two names popped from
+    one tape may hold one list: its tangent stays theirs), `tangent` otherwise."""
+    if value is owner and isinstance(value, (list, dict)):
+        return owned
+    return tangent
+
+
 def add_tangents(a, b):
     """Add two tangents of the same structure (arrays, numbers, or containers)."""
     if isinstance(a, (list, tuple)):

@@ -20,6 +20,44 @@ class WriteTangents:
             pre.append(self.assign(tan, S.Call(func=self.helper("copy_tangent"),
                                                args=[S.load(tan)], keywords=[])))
             state.fresh(name, self.gid(), True)
+            pre += self.realias(name, state)
+
+    def realias(self, name, state):
+        """After `tan_name` was copied to be changed in place: the names whose value may be
+        the very list `name` holds, though srcdiff cannot tell (two items popped from one
+        list: a tape holding one list twice), take the copy where they do, or the change
+        would part their tangents (hunt 22's beam_search_pops, forward over reverse)."""
+        elements = self.element_names()
+        if name not in elements:
+            return []
+        out = []
+        for other in sorted(elements & set(state.status) - {name}):
+            if other not in state.must or state.group[other] == state.group[name]:
+                continue
+            call = S.Call(func=self.helper("aliased_tangent"),
+                          args=[S.load(other), S.load(self.tan(other)), S.load(name),
+                                S.load(self.tan(name))], keywords=[])
+            out.append(self.assign(self.tan(other), call))
+            for n, g in list(state.group.items()):   # one group: a rule reading either
+                if g == state.group[other]:          # makes both borrowed
+                    state.group[n] = state.group[name]
+        return out
+
+    def element_names(self):
+        """Names bound to an item taken from a container (`v = lst.pop()`, `v = lst[i]`)."""
+        if getattr(self, "_element_names", None) is None:
+            from . import analyze
+            from .core import Kind
+            out = set()
+            for stmt in analyze.flatten(self.body):
+                if not (isinstance(stmt, S.Assign) and isinstance(stmt.targets[0], S.Name)):
+                    continue
+                kind, value = stmt.sd.kind, stmt.value
+                if kind == Kind.POP or (kind == Kind.SUBSCRIPT and isinstance(value.value, S.Name)
+                                        and value.value.id in self.containers):
+                    out.add(stmt.targets[0].id)
+            self._element_names = out
+        return self._element_names
 
     def forward_setitem(self, stmt, state):
         target = stmt.targets[0]

@@ -271,9 +271,8 @@ class _Rows:
         else:
             return False
         if row == seq or index is not None and index in (row, seq) or \
-                self.bound_count.get(row, 0) != 1 or row in self.updated and (
-                    _updates(row, self.tree) != _updates(row, loop) or
-                    read_after_update(row, loop)) or \
+                self.bound_count.get(row, 0) != 1 or row in self.updated and \
+                _updates(row, self.tree) != _updates(row, loop) or \
                 row in self.outside or index is not None and index in self.outside:
             return False
         if seq is not None and (seq in _stored(loop) or any(
@@ -408,10 +407,16 @@ class _Rows:
         head = S.quote(f"for {at} in range(len({seq})):\n    pass")[0]
         take = S.quote(f"{row} = {seq}[{at}].copy()")[0]
         count = S.quote(f"{index} = {at}")[0] if index is not None else None
+        # `row op= e` with row read after it: the scalar idiom where A is 1-D (the update
+        # binds row anew, A unchanged), a write into A's row where it has more dimensions:
+        # stored back only there
+        either = bool(_updates(row, loop)) and read_after_update(row, loop)
         head.body = [c for c in (count, take) if c is not None] + \
-            self._stored_back(loop.body, row, seq, at)
+            self._stored_back(loop.body, row, seq, at, either)
         head.orelse = loop.orelse
-        if _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
+        if either:
+            setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
+        elif _updates(row, loop):   # `row op= e`: the rows must be arrays (1-D A: numbers)
             setattr(head, S.VIEWS_OF, (seq, row, "array rows", loop.lineno))
         elif not bind:
             setattr(head, S.VIEWS_OF, (seq, row, "rows", loop.lineno))
@@ -425,15 +430,16 @@ class _Rows:
         self.taken.add(f"{base}{k or ''}")
         return f"{base}{k or ''}"
 
-    def _stored_back(self, body, row, seq, index):
+    def _stored_back(self, body, row, seq, index, either=False):
         out = []
         for stmt in body:
             for field in ("body", "orelse"):
                 if isinstance(stmt, (S.If, S.For, S.While)):
                     setattr(stmt, field, self._stored_back(getattr(stmt, field), row, seq,
-                                                           index))
+                                                           index, either))
             out.append(stmt)
             if row in self.written(stmt):
-                back = S.quote(f"{seq}[{index}] = {row}")[0]
+                back = S.quote(f"if {seq}.ndim > 1:\n    {seq}[{index}] = {row}" if either
+                               else f"{seq}[{index}] = {row}")[0]
                 out.append(S.place_unplaced(back, stmt))
         return out

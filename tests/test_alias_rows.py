@@ -416,3 +416,21 @@ def test_a_loop_over_a_row_whose_array_it_writes_is_refused(f):
 def test_a_loop_over_a_row_another_row_written_differentiates():
     check(loop_over_a_row_another_row_written, np.array([0.3, -0.2, 0.5]),
           np.arange(1.0, 7.0).reshape(2, 3) * 0.1, wrt=(0, 1), order=2)
+
+
+
+def two_lists_taken_out(x):
+    a = [x[0], x[1]]
+    t = [a, a]
+    p = t.pop()
+    q = t[0]
+    return p[0] * q[1]
+
+
+def test_the_names_that_may_hold_a_list_taken_out_of_a_container():
+    from srcdiff.alias_rows import held_with, taken_from
+    body = list(analyze.flatten(lower_function(two_lists_taken_out).body))
+    popped = next(s for s in body if isinstance(s, S.Assign) and s.targets[0].id == "p")
+    assert taken_from(popped) == "t"
+    others = {name for name, _ in held_with(body, popped, "p", "t")}
+    assert {"a", "q"} <= others and "p" not in others

@@ -547,3 +547,80 @@ def test_a_write_into_a_part_an_index_copies_is_refused():
     with pytest.raises(srcdiff.UnsupportedCodeError, match="item assignment into a value"):
         srcdiff.grad(writes_into_a_slice_of_a_list)(X.copy())
     check(writes_into_a_row_picked_by_name, X.copy())   # a row: a view, written through
+
+
+# A list held twice by another list, taken out under two names, one appended to: the other
+# name (or the name stored) reads the appended item, which the derivative did not follow
+# (the gradient missed the appended item's part, with no error). Now refused.
+def two_pops_of_one_list(x):
+    a = [x[0], x[1]]
+    t = [a, a]
+    p = t.pop()
+    q = t.pop()
+    p.append(x[2] * 2.0)
+    return q[2] * x[0] + q[0] * q[1]
+
+
+def pop_of_a_stored_list(x):
+    a = [x[0], x[1]]
+    t = [a]
+    p = t.pop()
+    p.append(x[2] * 2.0)
+    return a[2] * x[0]
+
+
+def two_items_of_one_list(x):
+    a = [x[0], x[1]]
+    t = [a, a]
+    p = t[0]
+    q = t[1]
+    p.append(x[2] * 2.0)
+    return q[2] * x[0]
+
+
+@pytest.mark.parametrize("f, how", [(two_pops_of_one_list, "p and q are both items of t"),
+                                    (pop_of_a_stored_list, "p is an item of t, which holds a"),
+                                    (two_items_of_one_list, "p and q are both items of t")])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_append_to_a_list_another_item_name_holds_is_refused(f, how, mode):
+    err = refusal(f, (X[:3].copy(),), mode)
+    assert how in str(err) and "build a new list instead" in str(err), str(err)
+
+
+def a_popped_list_of_its_own(x):
+    t = [[x[0]], [x[1]]]
+    p = t.pop()
+    p.append(x[2] * 2.0)
+    return p[0] * p[1] + t[0][0]
+
+
+def test_an_append_to_a_popped_list_no_other_name_holds_differentiates():
+    check(a_popped_list_of_its_own, X[:3].copy(), order=1)
+
+
+class Pair:
+    def __init__(self, a, b):
+        self.a = a
+        self.b = b
+
+
+def writes_into_a_field(x):
+    v = Pair(x * 1.0, x * 2.0)
+    v.a[1] = x[0] ** 2
+    return np.sum(v.a * v.b)
+
+
+def rebinds_the_field(x):
+    v = Pair(x * 1.0, x * 2.0)
+    a = v.a.copy()
+    a[1] = x[0] ** 2
+    v.a = a
+    return np.sum(v.a * v.b)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_item_write_into_a_field_is_refused_saying_to_bind_the_field_anew(mode):
+    err = refusal(writes_into_a_field, (X,), mode)
+    assert "writes into the array v.a in place" in str(err), str(err)
+    assert "a = v.a.copy(); a[...] = ...; v.a = a" in str(err), str(err)
+    check(rebinds_the_field, X.copy(), order=1)   # (what the hint says differentiates)

@@ -105,3 +105,56 @@ def reads_out_of_range(x):
 def test_an_index_out_of_range_raises_index_error():
     with pytest.raises(IndexError):
         srcdiff.grad(reads_out_of_range)(X)
+
+
+# --- .flat of a view of an array, of a NumPy function's result, of a field's copy ----------
+def flat_of_a_transpose_and_a_reshape(x):
+    t = x.T
+    m = x.reshape(3, 2)
+    return t.flat[1] * m.flat[4] + t.flat[-1]
+
+
+def flat_of_numpy_results(x):
+    g = np.gradient(x[0], 0.3)
+    h = g * 1.0
+    h.flat[0] = g.flat[1] * x[1, 2]
+    m = np.outer(g, g)
+    return np.sum(h ** 2) + m.flat[1]
+
+
+def test_flat_of_a_view_of_an_array_differentiates_unchecked():
+    check(flat_of_a_transpose_and_a_reshape, X, order=2)
+    assert "check_views" not in srcdiff.source(srcdiff.grad(flat_of_a_transpose_and_a_reshape))
+
+
+def test_flat_of_a_numpy_result_differentiates_checked_to_be_an_array():
+    check(flat_of_numpy_results, X, order=2)
+    assert "check_views(g" in srcdiff.source(srcdiff.grad(flat_of_numpy_results))
+
+
+def flat_of_gradients_of_a_matrix(x):
+    g = np.gradient(x, 0.3)   # a tuple of two arrays: Python's g.flat raises AttributeError
+    return g.flat[0] * 2.0
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_flat_of_what_is_no_array_is_refused_where_it_runs(mode):
+    from gradcheck import refusal
+    with pytest.raises(AttributeError):
+        flat_of_gradients_of_a_matrix(X)
+    err = refusal(flat_of_gradients_of_a_matrix, (X,), mode, error=srcdiff.RuntimeRefusal)
+    assert "g is a tuple here, not a NumPy array" in str(err), str(err)
+
+
+class Holder:
+    def __init__(self, flat):
+        self.flat = flat
+
+
+def a_field_named_flat(x):
+    h = Holder(x * 2.0)
+    return np.sum(h.flat[0] * x[1])
+
+
+def test_a_field_named_flat_of_an_object_is_its_field():
+    check(a_field_named_flat, X, order=1)

@@ -198,3 +198,12 @@ def test_a_jvps_tangent_is_not_the_callers_array(f):
     got = np.stack(columns, axis=-1)
     want = np.stack([np.ravel(directional_difference(f, x, e)) for e in np.eye(4)], axis=-1)
     np.testing.assert_allclose(got, want, atol=1e-8)
+
+
+def test_aliased_tangent_follows_the_very_list_only():
+    from srcdiff.forward_runtime import aliased_tangent
+    lst, other = [1.0], [1.0]
+    assert aliased_tangent(lst, "old", lst, "copy") == "copy"
+    assert aliased_tangent(other, "old", lst, "copy") == "old"   # equal, not the same
+    a = np.ones(2)
+    assert aliased_tangent(a, "old", a, "copy") == "old"   # arrays: their views are followed

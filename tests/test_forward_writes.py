@@ -79,3 +79,24 @@ def test_a_write_gives_a_constant_array_or_dict_its_tangent():
     check_jvp(writes_a_varied_value_into_a_constant, (rng.normal(size=3),))
     from gradcheck import check   # both modes and second order (forward over reverse)
     check(lambda x: np.sum(writes_a_varied_value_into_a_constant(x) ** 2), rng.normal(size=3))
+
+
+# --- a list two names hold, popped from a tape (forward over reverse) ----------------------
+def sorted_pops(x):
+    lst = [x[0], x[1], x[2]]
+    s = 0.0
+    for _ in range(2):
+        lst.sort()
+        s = s + lst.pop() * x[0]
+        lst.append(s * 0.5)
+    return s
+
+
+def test_a_list_popped_twice_from_the_tape_keeps_one_tangent():
+    # the reverse pass restores `lst` and the sorted list from the tape: the same list under
+    # two names; copying one's tangent before its append must not part it from the other's
+    import srcdiff
+    from gradcheck import check
+    check(sorted_pops, np.array([0.3, -1.1, 0.8]), order=2)
+    src = srcdiff.source(srcdiff.jvp(srcdiff.grad(sorted_pops)))
+    assert "aliased_tangent(" in src

@@ -495,10 +495,12 @@ def items_scaled_and_summed(x, s):   # a 1-D x: each t a number, `t *= s` binds 
     return acc + np.sum(x * x)
 
 
-def test_an_item_read_after_its_update_is_the_scalar_idiom_and_left_as_written():
-    """`t *= s` then t read: most often numbers (a 1-D array's items), which the update
-    binds anew; the loop is left as written (no check of two dimensions) and differentiates."""
-    fdef, new, _ = _rewrite("""
+def test_an_item_read_after_its_update_is_stored_back_only_into_a_2d_array():
+    """`t *= s` then t read: a 1-D array's items are numbers, which the update binds anew
+    (the array unchanged); a 2-D array's rows are views, which it changes. The loop goes over
+    a private copy of each item, stored back only where the array has rows (ndim > 1);
+    both differentiate (was refused for a 2-D array where it ran: hunt 22's row repros)."""
+    fdef, new, text = _rewrite("""
 def f(x, s):
     y = np.tanh(x)
     acc = 0.0
@@ -507,5 +509,19 @@ def f(x, s):
         acc = acc + t
     return acc + np.sum(y)
 """)
-    assert new is fdef
+    assert new is not fdef and "if y.ndim > 1:" in text and "t = y[t_i].copy()" in text, text
+    check(items_scaled_and_summed, M, 0.7, wrt=(0, 1), order=1)
     check(items_scaled_and_summed, np.array([0.3, -0.5, 0.9]), 0.7, wrt=(0, 1), order=2)
+
+
+def rows_updated_then_read(x, A, s):   # (the repro of issue 13's row views)
+    y = np.array(A)
+    acc = 0.0
+    for r in y:
+        r *= s * x
+        acc = acc + np.sum(r)
+    return acc + np.sum(y * y)
+
+
+def test_rows_updated_then_read_while_the_array_is_read_later_differentiate():
+    check(rows_updated_then_read, np.array([0.1, 0.2, 0.3]), M, 0.7, wrt=(0, 1, 2), order=2)
