@@ -103,8 +103,31 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
     def number_attains(a, result):
         return 1.0 if a == result or (a != a and result != result) else 0.0
 
+    @register_jitable
+    def shares(a, result, axis, grad):
+        """The max or min `result` of the matrix `a` along `axis`: grad[j] (1.0 where grad
+        is None) shared evenly by the items of row or column j that attain result[j]
+        (loops: Numba compiles sums along an axis slowly)."""
+        k = axis % 2
+        out = numpy.zeros(a.shape)
+        for j in range(result.shape[0]):
+            count = 0
+            for i in range(a.shape[k]):
+                v = a[i, j] if k == 0 else a[j, i]
+                count += number_attains(v, result[j]) > 0
+            share = (1.0 if grad is None else grad[j]) / max(count, 1)
+            for i in range(a.shape[k]):
+                v = a[i, j] if k == 0 else a[j, i]
+                if number_attains(v, result[j]) > 0:
+                    if k == 0:
+                        out[i, j] = share
+                    else:
+                        out[j, i] = share
+        return out
+
     def reduced(a, axis, keepdims):
-        """'all' (axis None), 'axis' (an integer axis of an array), 'number', or None."""
+        """'all' (axis None, or an axis of a vector), 'axis' (an axis of a matrix),
+        'number', or None."""
         if not (false(keepdims) or isinstance(keepdims, nt.Omitted)):
             return None
         if is_number(a) and not is_complex(a):
@@ -113,7 +136,9 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
             return None
         if no_axis(axis):
             return "all"
-        if isinstance(axis, nt.Integer) and a.ndim >= 1:
+        if isinstance(axis, nt.Integer) and a.ndim == 1:
+            return "all"   # (the kernel's max along the axis was checked in range)
+        if isinstance(axis, nt.Integer) and a.ndim == 2:
             return "axis"
         return None
 
@@ -130,12 +155,7 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
                 return hit * (grad / max(numpy.sum(hit), 1))
             return whole
         if how == "axis" and is_array(grad) and is_array(result):
-            def along(grad, a, result, axis, keepdims):
-                k = axis % a.ndim
-                hit = attains(a, numpy.expand_dims(result, k))
-                count = numpy.expand_dims(numpy.sum(hit, axis=k), k)
-                return hit * (numpy.expand_dims(grad, k) / numpy.maximum(count, 1))
-            return along
+            return lambda grad, a, result, axis, keepdims: shares(a, result, axis, grad)
 
     @overload(extremum_weights)
     def _extremum_weights(a, result, axis, keepdims):
@@ -148,11 +168,7 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
                 return hit / max(numpy.sum(hit), 1)
             return whole
         if how == "axis" and is_array(result):
-            def along(a, result, axis, keepdims):
-                k = axis % a.ndim
-                hit = attains(a, numpy.expand_dims(result, k))
-                return hit / numpy.maximum(numpy.expand_dims(numpy.sum(hit, axis=k), k), 1)
-            return along
+            return lambda a, result, axis, keepdims: shares(a, result, axis, None)
 
     def small(t):
         return is_array(t) and t.ndim in (1, 2) and real(t)
@@ -215,20 +231,19 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
     @overload(array_value)
     def _array_value(obj, dtype=None):
         if not (dtype is None or isinstance(dtype, (nt.NoneType, nt.Omitted))):
-            return None   # a dtype: left to the NumPy path
+            return lambda obj, dtype=None: numpy.array(obj, dtype)   # Numba's own
         if is_array(obj):
             return lambda obj, dtype=None: obj.copy()
         if is_number(obj):
             return lambda obj, dtype=None: obj   # a 0-d array: a number in the kernel
         if listed(obj):
             return lambda obj, dtype=None: stack_value(obj)
-        if isinstance(obj, nt.BaseTuple):
-            return lambda obj, dtype=None: numpy.array(obj)
+        return lambda obj, dtype=None: numpy.array(obj)   # Numba's own (a tuple, ...)
 
     @overload(asarray_value)
     def _asarray_value(a, dtype=None, like=None):
         if not (dtype is None or isinstance(dtype, (nt.NoneType, nt.Omitted))):
-            return None   # a dtype: left to the NumPy path
+            return lambda a, dtype=None, like=None: numpy.asarray(a, dtype)   # Numba's own
         if not (like is None or isinstance(like, (nt.NoneType, nt.Omitted)) or
                 is_array(like) or is_number(like)):
             return None
@@ -236,6 +251,7 @@ def install(overload, register_jitable, nt, is_array, is_number, is_complex):
             return lambda a, dtype=None, like=None: a
         if listed(a):
             return lambda a, dtype=None, like=None: stack_value(a)
+        return lambda a, dtype=None, like=None: numpy.asarray(a)   # Numba's own
 
     @overload(unstack_grad)
     def _unstack_grad(grad, arrays, axis):
