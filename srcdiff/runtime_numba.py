@@ -25,8 +25,16 @@ from .runtime_numba_helpers import (  # noqa: F401 (re-exported: the kernel call
     sequence_add_grad, sequence_add_tangent, sequence_mul, sequence_mul_grad,
     sequence_mul_tangent, snapshot, sum_value, take_and_zero, unbroadcast, unit_like,
     zero_cotangent_product, zero_restored_slot, zeros_like_value)
-from . import runtime_numba_writes
+from . import runtime_numba_numpy, runtime_numba_writes
+from .runtime_numba_numpy import (  # noqa: F401 (the NumPy path's, compiled: the kernel calls them)
+    array_grad, builtin_sum_grad, cast_grad, dot_grad_left, dot_grad_right, extremum_grad,
+    extremum_weights, array_value, asarray_value, stack_value, unstack_grad)
 from .runtime_numba_writes import as_index
+
+HELPERS = {**HELPERS, **runtime_numba_numpy.HELPERS}
+NUMPY.stack = stack_value   # numpy.stack of a list (Numba's takes tuples)
+NUMPY.array = array_value   # numpy.array of an array or of a list of arrays
+NUMPY.asarray = asarray_value
 
 # the helpers of item writes, `+=` and copies (overloaded in runtime_numba_writes), here
 # with the others: the codegen command's kernels call runtime_numba.<helper>
@@ -253,8 +261,35 @@ def install():
         return typed
 
     overload(mean_value)(reduced_or_number(numpy.mean))
-    overload(_largest)(reduced_or_number(numpy.max))
-    overload(_smallest)(reduced_or_number(numpy.min))
+
+    def extremum(reduce):
+        """max or min: reduce(x), x itself for a number, and along an axis of a vector or a
+        matrix (Numba's numpy.max takes no axis)."""
+        @register_jitable
+        def along(x, axis):
+            if axis < -x.ndim or axis >= x.ndim:
+                raise ValueError("axis out of bounds for the array")
+            if x.ndim == 1:
+                return reduce(x)
+            k = axis % 2
+            out = numpy.empty(x.shape[1 - k], x.dtype)
+            for j in range(out.shape[0]):
+                out[j] = reduce(x[:, j]) if k == 0 else reduce(x[j, :])
+            return out
+
+        def typed(x, axis=None):
+            if is_array(x) and no(axis):
+                return lambda x, axis=None: reduce(x)
+            if is_number(x) and no(axis):
+                return lambda x, axis=None: x
+            if is_array(x) and x.ndim == 1 and isinstance(axis, nt.Integer):
+                return lambda x, axis=None: along(x, axis)
+            if is_array(x) and x.ndim == 2 and isinstance(axis, nt.Integer):
+                return lambda x, axis=None: along(x, axis)
+        return typed
+
+    overload(_largest)(extremum(numpy.max))
+    overload(_smallest)(extremum(numpy.min))
 
     @overload(norm_value)
     def _norm_value(x):
@@ -424,6 +459,8 @@ def install():
             return lambda value: value
 
     runtime_numba_writes.install(overload, is_array, is_number, basic_index)
+    runtime_numba_numpy.install(overload, register_jitable, nt, is_array, is_number,
+                                is_complex)
     _INSTALLED.append(True)
     return numba
 

@@ -336,12 +336,12 @@ def _numpy_namespace():
     return module
 
 
-def _largest(x):
-    return extremum_value(x, True)
+def _largest(x, axis=None):
+    return extremum_value(x, True) if axis is None else numpy.max(x, axis=axis)
 
 
-def _smallest(x):
-    return extremum_value(x, False)
+def _smallest(x, axis=None):
+    return extremum_value(x, False) if axis is None else numpy.min(x, axis=axis)
 
 
 NUMPY = _numpy_namespace()

@@ -12,8 +12,11 @@ V = RNG.standard_normal(3)
 
 
 def test_the_helpers_are_the_ones_runtime_numba_gives_the_kernel():
-    assert runtime_numba.HELPERS is helpers.HELPERS and runtime_numba.NUMPY is helpers.NUMPY
-    for name, fn in helpers.HELPERS.items():
+    # (and the NumPy path's helpers runtime_numba_numpy compiles)
+    from srcdiff import runtime_numba_numpy
+    assert runtime_numba.HELPERS == {**helpers.HELPERS, **runtime_numba_numpy.HELPERS}
+    assert runtime_numba.NUMPY is helpers.NUMPY
+    for name, fn in runtime_numba.HELPERS.items():
         assert getattr(runtime_numba, name) is fn, name
         assert fn.__name__ == name
 
