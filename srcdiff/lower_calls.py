@@ -17,7 +17,7 @@ derivative is differentiated, is the call `m(x)`.
 import dataclasses
 import functools
 from .class_calls import own_class_call
-from . import generators, idioms, item_fields, named_tuples, out_writes, records, rules
+from . import generators, idioms, named_tuples, out_writes, records, rules
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues, variadic as fvariadic
@@ -439,7 +439,7 @@ class CallLowering:
                         return self._class_method(node, b, c, args, keywords, o, discard)
                     return fobjects.dispatch(self, node, base, classes, out, discard, one)
         if isinstance(cls, type):
-            from . import field_calls   # p.act(x): the function a field holds, not a method
+            from . import field_calls, item_fields   # p.act(x): a field's function, not a method
             field_calls.note_fields(self, func.value, base)
             item_fields.note_items(self, func.value, base)   # self.act in layer(x)
             stmt = item_fields.call_item_field(self, node, base, cls, out, discard) or \
