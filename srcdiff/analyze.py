@@ -11,7 +11,7 @@ operands, calls and copies.
 * definedness: which names may be, and which must be, bound before each
   statement (the reverse pass saves an old value only if one may exist).
 """
-from . import fixpoint, helper_effects, rules, runtime
+from . import fixpoint, rules, runtime
 from . import syntax as S
 from .core import Kind
 
@@ -344,6 +344,7 @@ def effects_on_varied(body, wrt, containers=()):
         if not (stmt.sd.kind == Kind.EFFECT and isinstance(stmt, S.Expr)
                 and isinstance(stmt.value, S.Call)):
             continue
+        from . import helper_effects   # imported where an effect statement is met
         func = stmt.sd.func
         call = stmt.value
         writes_out = any(k.arg == "out" for k in call.keywords)  # numpy.multiply(a, b, out=y)

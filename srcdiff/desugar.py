@@ -14,7 +14,6 @@ statements, in which:
 """
 import operator
 from . import objects as fobjects
-from . import zip_headers
 from . import syntax as S
 from .census import local_statements as _walk_local
 from .core import Kind, LoopInfo, assigned_names
@@ -168,6 +167,7 @@ class Desugaring(DictFacts):
             index_target = S.store(self.namer.fresh("index"))
             self._prelude_item(target, seq, S.load(index_target.id), prelude)
         elif call_obj in (enumerate, zip):
+            from . import zip_headers
             # zip and enumerate, nested as written (`for i, (a, b) in enumerate(zip(x, y))`),
             # read their sequences item by item as the loop goes, as Python's iterators do:
             # a write into x in the body is seen by the items read after it

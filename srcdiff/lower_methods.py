@@ -10,7 +10,7 @@ a.sort()), and array methods (`x.sum()` is `numpy.sum(x)`). srcdiff's own call o
 method a local holds, `m.__func__(m.__self__, x)`, read again where a derivative is
 differentiated, is the call `m(x)`.
 """
-from . import idioms, item_fields, named_tuples, out_writes
+from . import idioms, named_tuples, out_writes
 from . import objects as fobjects
 from . import syntax as S
 from . import values as fvalues, variadic as fvariadic
@@ -170,7 +170,7 @@ class MethodLowering:
                         return self._class_method(node, b, c, args, keywords, o, discard)
                     return fobjects.dispatch(self, node, base, classes, out, discard, one)
         if isinstance(cls, type):
-            from . import field_calls   # p.act(x): the function a field holds, not a method
+            from . import field_calls, item_fields   # p.act(x): a field's function, not a method
             field_calls.note_fields(self, func.value, base)
             item_fields.note_items(self, func.value, base)   # self.act in layer(x)
             stmt = item_fields.call_item_field(self, node, base, cls, out, discard) or \

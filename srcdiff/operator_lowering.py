@@ -6,24 +6,25 @@ the user's that srcdiff knows, or raises a located refusal. What Python calls is
 operator_methods.py (given objects.class_of, which reads it in turn: that module imports
 neither); this one lowers it, with the checks of where the code runs:
 runtime_checks.check_operands (the operands are of the classes the method was chosen for)
-and check_implemented (a method that may decline did not).
+and check_implemented (a method that may decline did not). operator_methods and
+state_methods are imported where an object of the user's class is met: a plain function's
+operators are only guarded (`guard_operands`).
 """
 from . import runtime_checks
-from . import state_methods
 from . import syntax as S
 from .core import Kind
 from .errors import where
 from .objects import class_of, object_class
-from .operator_methods import _as_binop, _sign, operand_classes
-from . import operator_methods
 
 
 def call_for(lw, node, strict=True):
     """operator_methods.call_for, with objects.class_of."""
+    from . import operator_methods
     return operator_methods.call_for(lw, node, class_of, strict)
 
 
 def _class(lw, node):
+    from . import operator_methods
     return operator_methods._class(lw, node, class_of)
 
 
@@ -31,6 +32,8 @@ def update(lw, stmt):
     """`v += w` (an AugAssign on a name) as the assignment it means where v or w is an object
     of the user's class: `v = v.__iadd__(w)` (refused where __iadd__ writes v's fields), or
     `v = v + w`; None otherwise."""
+    from . import operator_methods, state_methods
+    from .operator_methods import _as_binop, _sign
     value = operator_methods.update_call(lw, stmt, class_of)
     operator = getattr(value, "sd_operator", None)
     if operator is not None and state_methods._writes_self(operator[1], operator[0]):
@@ -52,6 +55,8 @@ def lower(lw, call, out, target):
     first, each object's class noted for the call; where the code runs, that Python calls
     that method for the operands passed is checked (runtime_checks.check_operands) and,
     for a method that may decline, that it did not (check_implemented)."""
+    from . import state_methods
+    from .operator_methods import operand_classes
     cls, fn, declines = call.sd_operator
     me = lw.expr(call.func.value, out)
     args = [lw.expr(a, out) for a in call.args]
@@ -113,10 +118,14 @@ def _guard(lw, out, helper, args):
     out.append(lw.info(stmt, Kind.EFFECT, func=helper))
 
 
-OPERATOR_METHODS = frozenset(
-    [f"__{op}__" for op in operator_methods.BINARY.values()] +
-    [f"__r{op}__" for op in operator_methods.BINARY.values()] +
-    list(operator_methods.UNARY.values()) + ["__getitem__"])
+def _operator_method_names():
+    """The names of the methods Python calls for an operator (`__add__`, `__radd__`, `__neg__`,
+    `__getitem__`, ...)."""
+    from . import operator_methods
+    return frozenset(
+        [f"__{op}__" for op in operator_methods.BINARY.values()] +
+        [f"__r{op}__" for op in operator_methods.BINARY.values()] +
+        list(operator_methods.UNARY.values()) + ["__getitem__"])
 
 
 def guard_operands(lw, out, atoms, node):
@@ -146,9 +155,13 @@ def may_meet_objects(lw):
         found += read + list(lw.known_types.values())
         for value in read:
             found += _user_globals(value)
-        known = any(is_user_class(c) and not _duck_array(c) and any(
-            operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
-            for c in found)
+        classes = [c for c in found if is_user_class(c) and not _duck_array(c)]
+        known = False
+        if classes:   # (operator_methods imported only where a class of the user's is met)
+            from . import operator_methods
+            names = _operator_method_names()
+            known = any(operator_methods.method_of(c, m) is not None
+                        for c in classes for m in names)
         lw._meets_operator_objects = known
     return known
 

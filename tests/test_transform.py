@@ -148,7 +148,11 @@ _NOT_NEEDED = ("function_loops", "function_items", "generator_inline", "generato
                "repeated_items",
                # session 21: an object's fields (field_calls: an object passed in); an
                # attribute of a value read, a numpy.linalg function called (runtime_linalg)
-               "field_calls", "runtime_linalg", "runtime_polynomials")
+               "field_calls", "runtime_linalg", "runtime_polynomials",
+               # session 23: an effect statement (helper_effects), a zip/enumerate loop
+               # header, a method of an object of the user's class, an operator on one
+               "helper_effects", "zip_headers", "item_fields", "operator_methods",
+               "state_methods")
 
 _PLAIN = '''
 import json, sys
