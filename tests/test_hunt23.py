@@ -1,0 +1,61 @@
+"""Hunt 23: programs combining session 22's features (shallow copies and shared items, dict
+idioms, type(self)(...), a class's __iter__, functions in fields of list items, partial of
+a method, np.vectorize of a nested def, factories, the runtime guard before operators on
+objects, writes into arrays a library call returned in a tuple, loops over a display, out=
+into a view, where=/initial=, the new rules, loops over a dict of records) with each other
+and with older ones (tests/hunt23_programs.py), each checked against central differences by
+gradcheck.check, to second order for a sample; and the wrong derivatives the hunt found."""
+import numpy as np
+import pytest
+
+import srcdiff
+from gradcheck import check, refusal
+from hunt_cases import check_case
+
+import hunt23_programs as P
+
+CASES = [c for c in P.CASES if c[0] not in P.REFUSED]
+REFUSED = [c for c in P.CASES if c[0] in P.REFUSED]
+
+
+@pytest.mark.parametrize("name,f,args,options", CASES, ids=[c[0] for c in CASES])
+def test_program_derivatives_agree_with_finite_differences(name, f, args, options):
+    check_case(name, f, args, options, P.SECOND_ORDER)
+
+
+@pytest.mark.parametrize("name,f,args,options", REFUSED, ids=[c[0] for c in REFUSED])
+def test_programs_refused_today_are_refused_at_their_line(name, f, args, options):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        check_case(name, f, args, options, set())
+    err = info.value
+    assert err.filename is not None and err.lineno is not None and err.line, str(err)
+
+
+# enumerate(params), zip(params, ...), list(params) of an object of the user's class were
+# lowered as indexing params (params[i]), not as the loop over what its __iter__ gives:
+# a wrong gradient where __iter__ orders its items otherwise (Backwards: last first), a
+# crash in the adjoint elsewhere. Now the argument is what __iter__ gives (object_loops).
+@pytest.mark.parametrize("f", [P.enumerate_object_param, P.zip_object_param,
+                               P.comprehension_enumerate_object])
+def test_enumerate_or_zip_of_an_object_loops_over_what_its_iter_gives(f):
+    check(f, P.Backwards([P.X3 * 1.0, np.cos(P.X3)]), P.X3.copy(), wrt=(0, 1), order=1)
+
+
+# A loop over an object whose class srcdiff could not tell before the code runs (an item of
+# a list of objects) indexed it: a wrong value and tangent with no error (jvp), a crash in
+# the adjoint. Now refused where it runs (runtime_containers.iteration_order).
+def nested_backwards(x):
+    outer = P.Items([P.Backwards([x, x * 2.0]), P.Backwards([np.sin(x), x])])
+    s = 0.0
+    for inner in outer:
+        k = 1.0
+        for p in inner:
+            s = s + np.sum(p * x) * k
+            k = k + 1.0
+    return s
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_loop_over_an_object_of_a_class_not_told_is_refused_not_wrong(mode):
+    err = refusal(nested_backwards, (P.X3,), mode)
+    assert "could not tell before the code runs" in str(err) and "Backwards" in str(err)
