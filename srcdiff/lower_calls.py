@@ -18,7 +18,7 @@ import dataclasses
 import functools
 from .class_calls import own_class_call
 from . import generators, idioms, item_fields, named_tuples, out_writes, records, rules
-from . import objects as fobjects
+from . import objects as fobjects, operator_lowering
 from . import syntax as S
 from . import values as fvalues, variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -464,6 +464,7 @@ class CallLowering:
             value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
             return self._result(value, Kind.CALL, fn, discard)
         if method in ARRAY_METHODS:
+            operator_lowering.guard_method(self, out, base, method, node)   # (not the user's)
             fn = ARRAY_METHODS[method]
             written = out_writes.prepare(self, node, fn, args, keywords)   # x.sum(out=a)
             args, keywords = written[1:] if written else (args, keywords)

@@ -139,6 +139,30 @@ def may_meet_objects(lw):
     the globals of the user's functions and modules it reads (a factory's module)."""
     known = getattr(lw, "_meets_operator_objects", None)
     if known is None:
+        known = any(operator_methods.method_of(c, m) is not None for c in _user_classes(lw)
+                    for m in OPERATOR_METHODS)
+        lw._meets_operator_objects = known
+    return known
+
+
+def guard_method(lw, out, base, method, node):
+    """Before `v.sum()` lowered as an array's method where v's class was not known: in code
+    that may meet objects of the user's classes defining a method of that name, v is checked
+    to hold no such object where the code runs (runtime_checks.check_no_object): Python
+    calls the object's own method, whose derivative the array's is not (a wrong tangent
+    where the method takes **kw, a crash elsewhere)."""
+    if isinstance(base, S.Name) and any(operator_methods.method_of(c, method) is not None
+                                        for c in _user_classes(lw)):
+        here = S.const(where(lw.src.filename, getattr(node, "lineno", None) or lw.line))
+        _guard(lw, out, runtime_checks.check_no_object, [S.load(base.id), here])
+
+
+def _user_classes(lw):
+    """The classes of the user's (not duck arrays) the function may meet: among its module's
+    globals, the names it reads, its parameters' known classes, or the globals of the
+    user's functions and modules it reads (a factory's module)."""
+    known = getattr(lw, "_meets_user_classes", None)
+    if known is None:
         from .object_lists import is_user_class
         scope = getattr(lw.resolver, "globals", None)
         found = list(scope.values()) if isinstance(scope, dict) else []
@@ -146,10 +170,11 @@ def may_meet_objects(lw):
         found += read + list(lw.known_types.values())
         for value in read:
             found += _user_globals(value)
-        known = any(is_user_class(c) and not _duck_array(c) and any(
-            operator_methods.method_of(c, m) is not None for m in OPERATOR_METHODS)
-            for c in found)
-        lw._meets_operator_objects = known
+        known = []
+        for c in found:
+            if is_user_class(c) and not _duck_array(c) and c not in known:
+                known.append(c)
+        lw._meets_user_classes = known
     return known
 
 

@@ -59,3 +59,14 @@ def nested_backwards(x):
 def test_a_loop_over_an_object_of_a_class_not_told_is_refused_not_wrong(mode):
     err = refusal(nested_backwards, (P.X3,), mode)
     assert "could not tell before the code runs" in str(err) and "Backwards" in str(err)
+
+
+# v.sum() on an object whose class srcdiff could not tell before the code runs (popped from
+# a list, an item written) was lowered as an array's sum: with the class's sum taking
+# **kw, a wrong tangent with no error (jvp: 1.78 where 4.38); a crash in reverse mode. Now
+# the receiver is checked where the code runs (operator_lowering.guard_method).
+@pytest.mark.parametrize("f", [P.pairwise_popped_sum, P.pairwise_item_written_sum])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_method_of_an_object_of_a_class_not_told_is_refused_not_wrong(f, mode):
+    err = refusal(f, (P.X3,), mode)
+    assert "could not tell before the code runs" in str(err) and "Pairwise" in str(err)
