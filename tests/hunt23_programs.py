@@ -1206,6 +1206,23 @@ REFUSED = {
     "guard_popped_object",             # v.dot(v) of a popped object: refused where it runs
     "cond_and_block",                  # numpy.linalg.cond(A, "fro"): p refused by the rule
     "records_items_copy_dict",         # Q = dict(P) of records: calling r from Q.items()
+    # true refusals: another name holds the array updated in place and is read after
+    "fromkeys_one_array_updated", "copy_item_self_assigned_then_updated",
+    "original_updated_after_copy", "original_list_updated_after_copy",
+    "star_merge_then_source_updated", "accumulate_first_item_shared",
+    "display_loop_view_and_base", "display_loop_alias_names",
+    # the wrong derivatives hunt 23 found, now refused where they run (test_hunt23)
+    "update_then_source_updated", "items_loop_copy_then_source_updated",
+    "ior_then_source_updated", "values_list_then_source_updated",
+    "setdefault_list_aliased",         # setdefault(k, []).append after list(groups["a"])
+    "inherited_type_self_in_list",     # p.grown(x).energy() of an item of a list passed in
+    "helper_met_with_object_and_array",   # one helper met with an array and an object
+    "out_into_dict_item_view",         # out=d["y"][1:]
+    "fields_lambdas",                  # a field holding a lambda or a partial
+    "partial_of_inherited_type_self",  # g().energy() of a partial of p.grown
+    "post_init_made", "post_init_type_self",   # a dataclass's __post_init__: no record
+    "cond_p_keyword",                  # numpy.linalg.cond(A, p=2): p refused by the rule
+    "early_return_display_loop", "early_return_display_loop_out",   # return in the loop
 }
 
 # Checked to second order (the rest to first: the suite's time budget).
@@ -1218,7 +1235,10 @@ SECOND_ORDER = {
     "field_act_enumerate", "partial_of_method_param", "vectorized_nested_closure",
     "svd_clip_in_loop", "lstsq_residual_written", "modf_frexp_written",
     "display_loop_three_names", "out_into_view_loop_accumulate", "sum_where_keepdims_loop",
-    "records_items_by_key",
+    "records_items_by_key", "inherited_type_self", "generator_iter_loop",
+    "eigh_vector_sign_flip", "where_mask_then_written", "update_then_source_numbers_updated",
+    "iter_subclass_param", "max_initial_empty", "vector_output_dict_idioms",
+    "early_return_in_object_loop", "accumulate_over_object",
 }
 
 
@@ -1247,3 +1267,514 @@ def pairwise_item_written_sum(x):
     vs = [Pairwise(x, x), Pairwise(x * 2.0, x * x)]
     vs[0] = make_pairwise(x * 3.0)
     return vs[0].sum() + vs[1].sum()
+
+
+# --- batch 4: sharing the hunt suspected --------------------------------------------------
+def fromkeys_one_array_updated(x):
+    d = dict.fromkeys(["a", "b"], x * 0.0)   # one array under both keys
+    d["a"] += x
+    return np.sum(d["b"] * x)
+
+
+def fromkeys_one_array_rebound(x):
+    d = dict.fromkeys(["a", "b"], x * 0.0)
+    d["a"] = d["a"] + x
+    return np.sum(d["b"] * x) + np.sum(d["a"] * x)
+
+
+def copy_item_self_assigned_then_updated(x):
+    a = {"p": x * 1.0}
+    m = a.copy()
+    m["p"] = m["p"]            # the same array still
+    m["p"] += x
+    return np.sum(a["p"] * x)
+
+
+def original_updated_after_copy(x):
+    a = {"p": x * 1.0}
+    m = dict(a)
+    a["p"] += x                # m["p"] is that array too
+    return np.sum(m["p"] * x)
+
+
+def original_list_updated_after_copy(x):
+    c = [x * 1.0, x * 2.0]
+    d = list(c)
+    c[0] *= x
+    return np.sum(d[0] * x)
+
+
+def alias_then_copy_numbers(x):
+    a = {"p": x[0], "q": x[1]}
+    b = a
+    m = dict(b)
+    b["p"] = b["p"] * x[2]     # a too (the same dict), not m
+    return a["p"] + m["p"] * 2.0 + m["q"]
+
+
+def update_then_source_updated(x):
+    d = {"a": x * 1.0}
+    e = {"b": np.sin(x)}
+    d.update(e)
+    e["b"] += x                # d["b"] is that array
+    return np.sum(d["b"] * x)
+
+
+def accumulate_first_item_shared(x):
+    rows = [x * 1.0, np.sin(x)]
+    acc = list(itertools.accumulate(rows))
+    acc[0][0] = 5.0            # acc[0] is rows[0] itself
+    return np.sum(rows[0] * x) + np.sum(acc[1])
+
+
+def accumulate_first_item_rebound(x):
+    rows = [x * 1.0, np.sin(x)]
+    acc = list(itertools.accumulate(rows))
+    acc[0] = acc[0] * 2.0
+    return np.sum(rows[0] * x) + np.sum(acc[1] * acc[0])
+
+
+def setdefault_list_aliased(x):
+    groups = {}
+    for k, v in zip(KEYS, x):
+        groups.setdefault(k, []).append(v)
+    first = list(groups["a"])
+    groups.setdefault("a", []).append(x[3] * 10.0)
+    return sum(first) * sum(groups["a"])
+
+
+def defaultdict_list_two_loops(x):
+    acc = defaultdict(list)
+    for k, v in zip(KEYS, x):
+        acc[k].append(v)
+    for k, v in zip(KEYS, x):
+        acc[k].append(v * v)
+    return sum(len(g) * sum(g) for g in acc.values())
+
+
+# type(self)(...) in a base class's method called on a subclass's object: the subclass
+class Base:
+    def __init__(self, w):
+        self.w = w
+
+    def grown(self, x):
+        return type(self)(self.w * x)
+
+    def other(self, x):
+        return self.__class__(self.w + x)
+
+    def energy(self):
+        return np.sum(self.w)
+
+
+class Squared(Base):
+    def energy(self):
+        return np.sum(self.w ** 2)
+
+
+def inherited_type_self(p, x):
+    return p.grown(x).energy() + p.other(x).energy()
+
+
+def inherited_type_self_made_here(x):
+    p = Squared(x * 1.0)
+    q = Base(x * 2.0)
+    return p.grown(x).energy() + q.grown(x).energy() + p.other(x).grown(x).energy()
+
+
+def inherited_type_self_in_list(ps, x):
+    s = 0.0
+    for p in ps:
+        s = s + p.grown(x).energy()
+    return s
+
+
+# __iter__ as a generator with a loop and the object's state
+class Scaled:
+    def __init__(self, ws, s):
+        self.ws = ws
+        self.s = s
+
+    def __iter__(self):
+        for w in self.ws:
+            yield w * self.s
+
+
+def generator_iter_loop(x):
+    obj = Scaled([x, np.sin(x), x * x], x[0])
+    total = 0.0
+    for w in obj:
+        total = total + np.sum(w * x)
+    return total
+
+
+def generator_iter_enumerate(x):
+    obj = Scaled([x, np.sin(x)], 2.0)
+    total = 0.0
+    for i, w in enumerate(obj):
+        total = total + np.sum(w) * (i + 1.0)
+    return total
+
+
+def generator_iter_param(obj, x):
+    return sum(np.sum(w * x) for w in obj)
+
+
+# a helper met with an object and with an array
+def _scale(v, c):
+    return v * c
+
+
+def helper_met_with_object_and_array(x):
+    a = _scale(x, 2.0)
+    v = _scale(make_v(x), 3.0)
+    return np.sum(a) + v.dot(v)
+
+
+# display loops with views and aliases
+def display_loop_view_and_base(x, v):
+    x = x * 1.0
+    for r in [x, x[:2]]:
+        r[0] += v
+    return np.sum(x * x)
+
+
+def display_loop_alias_names(x, v):
+    x = x * 1.0
+    m = x
+    for r in [x, m]:
+        r[0] = r[0] * v
+    return np.sum(x * m)
+
+
+# out= into a view of a dict's item, and into a reversed view
+def out_into_dict_item_view(a, b):
+    d = {"y": np.zeros(4)}
+    np.add(a[1:], b[1:], out=d["y"][1:])
+    return np.sum(d["y"] * a)
+
+
+def out_reversed_overlap(a, b):
+    y = a * b
+    np.multiply(y, 2.0, out=y[::-1])
+    return np.sum(y * a)
+
+
+# eigenvectors' signs fixed in place
+def eigh_vector_sign_flip(A):
+    S = A + A.T
+    w, V = np.linalg.eigh(S)
+    V[:, 0] *= -1.0
+    Q, R = np.linalg.qr(A)
+    Q[:, 0] = -Q[:, 0]
+    return np.sum(V[:, 0] * V[:, 1] + V[:, 0] ** 2) + np.sum(Q[:, 0] * A[0])
+
+
+# where= with a mask from an array written after
+def where_mask_then_written(x):
+    y = x * 1.0
+    m = y > 0
+    y[0] = 5.0
+    return np.sum(y * x, where=m) + np.max(y, initial=-1.0, where=m)
+
+
+# functions in fields that are lambdas or partials
+def fields_lambdas(x, w):
+    layers = [Layer(w, lambda z: z * z), Layer(w * 2.0, functools.partial(np.multiply, 3.0))]
+    for p in layers:
+        x = p.act(p.w * x)
+    return np.sum(x)
+
+
+def partial_of_inherited_type_self(p, x):
+    g = functools.partial(p.grown, x)
+    return g().energy() + g().grown(x).energy()
+
+
+CASES_4 = [
+    ("fromkeys_one_array_updated", fromkeys_one_array_updated, (X3,), {}),
+    ("fromkeys_one_array_rebound", fromkeys_one_array_rebound, (X3,), {}),
+    ("copy_item_self_assigned_then_updated", copy_item_self_assigned_then_updated, (X3,), {}),
+    ("original_updated_after_copy", original_updated_after_copy, (X3,), {}),
+    ("original_list_updated_after_copy", original_list_updated_after_copy, (X3,), {}),
+    ("alias_then_copy_numbers", alias_then_copy_numbers, (X3,), {}),
+    ("update_then_source_updated", update_then_source_updated, (X3,), {}),
+    ("accumulate_first_item_shared", accumulate_first_item_shared, (X3,), {}),
+    ("accumulate_first_item_rebound", accumulate_first_item_rebound, (X3,), {}),
+    ("setdefault_list_aliased", setdefault_list_aliased, (X4,), {}),
+    ("defaultdict_list_two_loops", defaultdict_list_two_loops, (X4,), {}),
+    ("inherited_type_self", inherited_type_self, (Squared(X3 * 1.0), X3), {"wrt": (0, 1)}),
+    ("inherited_type_self_base", inherited_type_self, (Base(X3 * 1.0), X3), {"wrt": (0, 1)}),
+    ("inherited_type_self_made_here", inherited_type_self_made_here, (X3,), {}),
+    ("inherited_type_self_in_list", inherited_type_self_in_list, ([Squared(X3 * 1.0), Base(X3 + 1.0)], X3), {"wrt": (0, 1)}),
+    ("generator_iter_loop", generator_iter_loop, (X3,), {}),
+    ("generator_iter_enumerate", generator_iter_enumerate, (X3,), {}),
+    ("generator_iter_param", generator_iter_param, (Scaled([X3 * 1.0, X3 + 1.0], 0.5), X3), {"wrt": (0, 1)}),
+    ("helper_met_with_object_and_array", helper_met_with_object_and_array, (X3,), {}),
+    ("display_loop_view_and_base", display_loop_view_and_base, (X3, 0.7), {"wrt": (0, 1)}),
+    ("display_loop_alias_names", display_loop_alias_names, (X3, 0.7), {"wrt": (0, 1)}),
+    ("out_into_dict_item_view", out_into_dict_item_view, (X4, X4 + 1.0), {"wrt": (0, 1)}),
+    ("out_reversed_overlap", out_reversed_overlap, (X4, X4 + 1.0), {"wrt": (0, 1)}),
+    ("eigh_vector_sign_flip", eigh_vector_sign_flip, (A3,), {}),
+    ("where_mask_then_written", where_mask_then_written, (X3,), {}),
+    ("fields_lambdas", fields_lambdas, (X3, X3 + 0.5), {"wrt": (0, 1)}),
+    ("partial_of_inherited_type_self", partial_of_inherited_type_self, (Squared(X3 * 1.0), X3), {"wrt": (0, 1)}),
+]
+
+CASES = CASES + CASES_4
+
+
+def items_loop_copy_then_source_updated(x):
+    d = {"a": x * 1.0}
+    e = {"b": np.sin(x)}
+    for k, v in e.items():
+        d[k] = v
+    e["b"] += x                # d["b"] is that array
+    return np.sum(d["b"] * x)
+
+
+def star_merge_then_source_updated(x):
+    a = {"p": x * 1.0}
+    m = {**a, "q": np.cos(x)}
+    a["p"] *= 2.0              # m["p"] is that array
+    return np.sum(m["p"] * x) + np.sum(m["q"])
+
+
+def ior_then_source_updated(x):
+    d = {"a": x * 1.0}
+    e = {"b": np.sin(x)}
+    d |= e
+    e["b"] += x
+    return np.sum(d["b"] * x)
+
+
+def values_list_then_source_updated(x):
+    e = {"b": np.sin(x)}
+    vals = list(e.values())
+    e["b"] += x                # vals[0] is that array
+    return np.sum(vals[0] * x)
+
+CASES_4 += [
+    ("items_loop_copy_then_source_updated", items_loop_copy_then_source_updated, (X3,), {}),
+    ("star_merge_then_source_updated", star_merge_then_source_updated, (X3,), {}),
+    ("ior_then_source_updated", ior_then_source_updated, (X3,), {}),
+    ("values_list_then_source_updated", values_list_then_source_updated, (X3,), {}),
+]
+CASES = CASES + CASES_4[-4:]
+
+
+def update_then_source_numbers_updated(x):
+    d = {"a": x[0] * 1.0}
+    e = {"b": x[1] * x[2]}
+    d.update(e)
+    e["b"] += x[0]             # numbers: += rebinds e's item, d keeps the old one
+    return d["b"] * x[0] + e["b"] * d["a"]
+
+
+def items_loop_read_then_source_updated(x):
+    e = {"a": x * 1.0, "b": np.sin(x)}
+    s = 0.0
+    for k, v in e.items():
+        s = s + np.sum(v * v)
+    e["b"] += x                # no name taken from e is read after
+    return s + np.sum(e["b"] * x)
+
+CASES_4 += [
+    ("update_then_source_numbers_updated", update_then_source_numbers_updated, (X3,), {}),
+    ("items_loop_read_then_source_updated", items_loop_read_then_source_updated, (X3,), {}),
+]
+CASES = CASES + CASES_4[-2:]
+
+
+# --- batch 5 ------------------------------------------------------------------------------
+@dataclass
+class Post:
+    """A dataclass whose __post_init__ changes its field."""
+    w: np.ndarray
+
+    def __post_init__(self):
+        self.w = self.w * 2.0
+
+    def scaled(self, c):
+        return type(self)(self.w * c)
+
+
+def post_init_made(x):
+    p = Post(x * 1.0)
+    return np.sum(p.w * x)
+
+
+def post_init_type_self(x):
+    p = Post(x * 1.0)
+    q = p.scaled(3.0)
+    return np.sum(q.w * x)
+
+
+class Keys:
+    def __init__(self, parts):
+        self.parts = parts
+
+    def __iter__(self):
+        return iter(self.parts)
+
+
+def iter_over_dict_field(x):
+    obj = Keys({"a": x * 1.0, "b": np.sin(x)})
+    s = 0.0
+    for k in obj:
+        s = s + np.sum(obj.parts[k] * x)
+    return s
+
+
+class Sub(Items):
+    def __iter__(self):
+        return iter(self.items[1:])
+
+
+def iter_subclass_param(p, x):
+    s = 0.0
+    for w in p:
+        s = s + np.sum(w * x)
+    return s + np.sum(p[0])
+
+
+def max_initial_empty(x):
+    return np.max(x[:0], initial=0.3) + np.sum(x * x, where=x > 5.0) + np.min(x * 2.0, initial=5.0)
+
+
+def where_list_mask(x):
+    return np.sum(np.exp(x), where=[True, False, True]) + np.mean(x ** 2, where=[False, True, True])
+
+
+def cond_p_keyword(A):
+    return np.linalg.cond(A, p=2) + np.linalg.cond(A @ A.T + np.eye(3), p=None)
+
+
+def block_of_vectors(x):
+    B = np.block([x, x * x, np.sin(x)])
+    C = np.block([[x], [x * 2.0]])
+    return np.sum(B * B) + np.sum(C @ C.T)
+
+
+def tensorinv_4d(x):
+    T = np.einsum("ik,jl->ijkl", np.eye(2) + np.outer(x[:2], x[1:]) * 0.1, np.eye(2) * 2.0)
+    Ti = np.linalg.tensorinv(T, ind=2)
+    return np.sum(Ti * Ti)
+
+
+def expon_cdf_sf(x):
+    from scipy import stats
+    y = np.abs(x) + 0.1
+    return np.sum(stats.expon.cdf(y, scale=1.5) * stats.expon.sf(y * 2.0)
+                  + stats.logistic.logpdf(x, loc=x[0], scale=2.0) + stats.cauchy.logpdf(x, scale=0.5))
+
+
+def value_and_grad_copies(x):
+    a = {"p": x[0], "q": x[1]}
+    m = dict(a)
+    m["p"] = m["p"] * x[2]
+    return m["p"] + a["p"] * m["q"]
+
+
+def vector_output_dict_idioms(x):
+    acc = defaultdict(float)
+    for k, v in zip(KEYS, x):
+        acc[k] += v * v
+    return np.array([acc["a"], acc["b"] * acc["c"]])
+
+
+def vector_output_type_self(x):
+    r = Rec(x * 1.0).grown(x).shrunk()
+    return r.w * 2.0
+
+
+def vector_output_svd_written(A):
+    U, s, Vt = np.linalg.svd(A)
+    s[-1] = 0.0
+    return (U * s) @ Vt[:, 0]
+
+
+def early_return_in_object_loop(x):
+    params = Items([x * 1.0, np.cos(x), x ** 2])
+    for i, p in enumerate(params):
+        if np.sum(p) > 1.5:
+            return np.sum(p * x) * (i + 1.0)
+    return np.sum(x)
+
+
+def early_return_display_loop(x, v):
+    x = x * 1.0
+    m = np.sin(x)
+    for r in [x, m]:
+        r[0] = r[0] * v
+        if v > 1.0:
+            return np.sum(x)
+    return np.sum(x * m)
+
+
+def defaultdict_of_objects_iter(x):
+    acc = defaultdict(list)
+    for k, v in zip(KEYS, x):
+        acc[k].append(v)
+    params = Items([sum(g) for g in acc.values()])
+    s = 0.0
+    for i, p in enumerate(params):
+        s = s + p * p * (i + 1.0)
+    return s
+
+
+def accumulate_over_object(x):
+    params = Items([x * 1.0, np.sin(x), x * x])
+    acc = list(itertools.accumulate(params, np.multiply))
+    return np.sum(acc[-1])
+
+
+def fromkeys_over_records(P, x):
+    d = dict.fromkeys(P, 0.0)
+    for k, r in P.items():
+        d[k] = d[k] + np.sum(r(x))
+    return d["enc"] * d["dec"]
+
+
+def vectorize_in_method_field(x, layers):
+    @np.vectorize
+    def clip(v):
+        return v if v < 1.0 else 1.0 + 0.1 * v
+    for p in layers:
+        x = clip(p.act(p.w * x))
+    return np.sum(x)
+
+
+def partial_of_method_out_view(x):
+    s = Scaler(x * 1.0)
+    g = functools.partial(s.apply, c=2.0)
+    y = np.zeros(4)
+    np.add(g(x), 1.0, out=y[1:])
+    return np.sum(y * y)
+
+CASES_5 = [
+    ("post_init_made", post_init_made, (X3,), {}),
+    ("post_init_type_self", post_init_type_self, (X3,), {}),
+    ("iter_over_dict_field", iter_over_dict_field, (X3,), {}),
+    ("iter_subclass_param", iter_subclass_param, (Sub([X3 * 1.0, X3 + 1.0, X3 * X3]), X3), {"wrt": (0, 1)}),
+    ("max_initial_empty", max_initial_empty, (X3,), {}),
+    ("where_list_mask", where_list_mask, (X3,), {}),
+    ("cond_p_keyword", cond_p_keyword, (A3,), {}),
+    ("block_of_vectors", block_of_vectors, (X3,), {}),
+    ("tensorinv_4d", tensorinv_4d, (X3,), {}),
+    ("expon_cdf_sf", expon_cdf_sf, (X3,), {}),
+    ("value_and_grad_copies", value_and_grad_copies, (X3,), {}),
+    ("vector_output_dict_idioms", vector_output_dict_idioms, (X4,), {}),
+    ("vector_output_type_self", vector_output_type_self, (X3,), {}),
+    ("vector_output_svd_written", vector_output_svd_written, (A3,), {}),
+    ("early_return_in_object_loop", early_return_in_object_loop, (X3,), {}),
+    ("early_return_in_object_loop_late", early_return_in_object_loop, (X3 * 0.1,), {}),
+    ("early_return_display_loop", early_return_display_loop, (X3, 0.7), {"wrt": (0, 1)}),
+    ("early_return_display_loop_out", early_return_display_loop, (X3, 1.5), {"wrt": (0, 1)}),
+    ("defaultdict_of_objects_iter", defaultdict_of_objects_iter, (X4,), {}),
+    ("accumulate_over_object", accumulate_over_object, (X3,), {}),
+    ("fromkeys_over_records", fromkeys_over_records, (PD, X3), {"wrt": (0, 1)}),
+    ("vectorize_in_method_field", vectorize_in_method_field, (X3, [Layer(X3 + 1.0, np.tanh), Layer(X3 * 0.5, softish)]), {"wrt": (0, 1)}),
+    ("partial_of_method_out_view", partial_of_method_out_view, (X3,), {}),
+]
+CASES = CASES + CASES_5
