@@ -90,6 +90,7 @@ def _renewed(loop, name, fresh):
 
 
 _CONTAINERS = (builtins.list, builtins.dict, builtins.tuple, builtins.set, sorted)
+_ITERATORS = (enumerate, zip, reversed, iter)
 
 
 def holders(fdef, container, held, fresh, resolve):
@@ -105,7 +106,7 @@ def holders(fdef, container, held, fresh, resolve):
     while changed:
         changed = False
         for node in S.walk(fdef):
-            if isinstance(node, S.Assign) and (_whole(node.value, container, resolve) or _holding(
+            if isinstance(node, S.Assign) and (_carries(node.value, container, resolve) or _holding(
                     node.value, fresh, resolve) and held_names(node.value) & found):
                 targets = {n.id for t in node.targets for n in S.walk(t)
                            if isinstance(n, S.Name)}
@@ -113,10 +114,10 @@ def holders(fdef, container, held, fresh, resolve):
                     isinstance(node.func.value, S.Name) and node.func.attr in (
                         "append", "extend", "insert", "update", "setdefault") and (
                     set().union(*(held_names(a) for a in node.args)) & found or any(
-                        _whole(a, container, resolve) for a in node.args)):
+                        _carries(a, container, resolve) for a in node.args)):
                 targets = {node.func.value.id}   # (d.update(e): e's items are d's too)
             elif isinstance(node, (S.For, S.comprehension)) and \
-                    _whole(node.iter, container, resolve):   # for k, v in e.items()
+                    _carries(node.iter, container, resolve):   # for k, v in e.items()
                 targets = {n.id for n in S.walk(node.target) if isinstance(n, S.Name)}
             else:
                 continue
@@ -141,6 +142,21 @@ def _whole(value, container, resolve):
     return isinstance(value.func, S.Attribute) and value.func.attr in (
         "copy", "values", "items") and not value.args and \
         _whole(value.func.value, container, resolve)
+
+
+def _carries(value, container, resolve):
+    """Whether `value` is the container's items themselves (`_whole`), or made of them by
+    displays, * unpacking and enumerate/zip/reversed/iter: `[*c]`, `list(zip(c, w))`,
+    `enumerate(c)`; not by reading the container otherwise (`len(c)`, `np.stack(c)`)."""
+    if _whole(value, container, resolve):
+        return True
+    if isinstance(value, S.Starred):
+        return _carries(value.value, container, resolve)
+    if isinstance(value, (S.List, S.Tuple, S.Set)):
+        return any(_carries(e, container, resolve) for e in value.elts)
+    return isinstance(value, S.Call) and isinstance(value.func, S.Name) and \
+        resolve(value.func.id) in _CONTAINERS + _ITERATORS and \
+        any(_carries(a, container, resolve) for a in value.args)
 
 
 def _holding(value, fresh, resolve):

@@ -1778,3 +1778,64 @@ CASES_5 = [
     ("partial_of_method_out_view", partial_of_method_out_view, (X3,), {}),
 ]
 CASES = CASES + CASES_5
+
+
+# --- items taken out of a container another way, then the container's item updated --------
+def star_copy_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    r = [*c]
+    c[0] += x                  # r[0] is that array
+    return np.sum(r[0] * x)
+
+
+def zipped_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    pairs = list(zip(c, [1.0, 2.0]))
+    c[0] += x
+    return np.sum(pairs[0][0] * x)
+
+
+def enumerated_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    pairs = list(enumerate(c))
+    c[0] += x
+    return np.sum(pairs[0][1] * x)
+
+
+def repeated_list_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    r = c * 1                  # a new list of the same arrays
+    c[0] += x
+    return np.sum(r[0] * x)
+
+
+def items_in_a_tuple_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    t = (c[0], c[1])
+    c[0] += x
+    return np.sum(t[0] * x)
+
+
+def got_then_updated(x):
+    e = {"a": x * 1.0, "b": np.sin(x)}
+    a = e.get("a")
+    e["a"] += x
+    return np.sum(a * x)
+
+
+def setdefault_then_updated(x):
+    e = {}
+    e.setdefault("a", x * 1.0)
+    v = e.setdefault("a", x * 5.0)   # e["a"] itself
+    e["a"] += x
+    return np.sum(v * x)
+
+
+def other_key_taken_then_updated(x):
+    c = [x * 1.0, x * 2.0]
+    t = c[1]                   # another item: not the one updated
+    c[0] += x
+    return np.sum(t * x) + np.sum(c[0] * x)
+
+CASES_5 += [("other_key_taken_then_updated", other_key_taken_then_updated, (X3,), {})]
+CASES = CASES + CASES_5[-1:]

@@ -198,3 +198,11 @@ def test_a_jvps_tangent_is_not_the_callers_array(f):
     got = np.stack(columns, axis=-1)
     want = np.stack([np.ravel(directional_difference(f, x, e)) for e in np.eye(4)], axis=-1)
     np.testing.assert_allclose(got, want, atol=1e-8)
+
+
+def test_copy_tangent_copies_a_lists_read_only_arrays_only():
+    shared, frozen = np.ones(3), np.diagonal(np.eye(3))   # (a read-only view)
+    got = copy_tangent([shared, frozen, 2.0])
+    assert got[0] is shared and got[2] == 2.0
+    assert got[1] is not frozen and got[1].flags.writeable
+    np.testing.assert_array_equal(got[1], frozen)
