@@ -83,9 +83,12 @@ def drop_missing_tangent(tangent, container, index):
 def copy_tangent(tangent):
     """A private copy of a tangent, safe to update in place (item writes, append). A tuple's
     arrays are copied too: a rule's tuple of tangents (numpy.linalg.svd's) may hold read-only
-    views, and an item taken from it (`s = svd_1[1]`) is written in place."""
+    views, and an item taken from it (`s = svd_1[1]`) is written in place; so are a list's
+    read-only arrays (`[*lstsq_tangent_a(...)]`, numpy.diagonal's view), which no write
+    shares with another name (the others it holds are kept, shared as the values are)."""
     if isinstance(tangent, list):
-        return list(tangent)
+        return [numpy.copy(t) if isinstance(t, numpy.ndarray) and not t.flags.writeable
+                else t for t in tangent]
     if isinstance(tangent, tuple):
         return [numpy.copy(t) if isinstance(t, numpy.ndarray) else t for t in tangent]
     if isinstance(tangent, dict):

@@ -11,7 +11,7 @@ method a local holds, `m.__func__(m.__self__, x)`, read again where a derivative
 differentiated, is the call `m(x)`.
 """
 from . import idioms, named_tuples, out_writes
-from . import objects as fobjects
+from . import objects as fobjects, operator_lowering
 from . import syntax as S
 from . import values as fvalues, variadic as fvariadic
 from .callables import (ARRAY_METHODS, MUTATING_METHODS, SAME_AS_METHOD, VARARG_METHODS,
@@ -195,6 +195,7 @@ class MethodLowering:
             value = S.Call(func=self._runtime_helper(fn.__name__), args=[base], keywords=[])
             return self._result(value, Kind.CALL, fn, discard)
         if method in ARRAY_METHODS:
+            operator_lowering.guard_method(self, out, base, method, node)   # (not the user's)
             fn = ARRAY_METHODS[method]
             written = out_writes.prepare(self, node, fn, args, keywords)   # x.sum(out=a)
             args, keywords = written[1:] if written else (args, keywords)

@@ -90,8 +90,8 @@ def _returned(fdef):
 
 
 def _of_object(expr, params, it):
-    """`expr`, which reads only the method's `self` (its attributes, items at constant
-    keys), with the looped object `it` in self's place (a name, or an expression where
+    """`expr`, which reads only the method's `self` (its attributes, items and slices at
+    constant keys), with the looped object `it` in self's place (a name, or an expression where
     self is read once); None for any other expression."""
     if len(params) != 1:
         return None
@@ -101,7 +101,8 @@ def _of_object(expr, params, it):
             if n.id != params[0]:
                 return None
             selves.append(n)
-        elif not isinstance(n, (S.Attribute, S.Subscript, S.Constant, S.expr_context)):
+        elif not isinstance(n, (S.Attribute, S.Subscript, S.Constant, S.expr_context,
+                                S.Slice, S.UnaryOp, S.unaryop)):   # self.items[::-1]
             return None
     if not isinstance(it, S.Name) and len(selves) != 1:
         return None

@@ -148,14 +148,7 @@ def may_meet_objects(lw):
     the globals of the user's functions and modules it reads (a factory's module)."""
     known = getattr(lw, "_meets_operator_objects", None)
     if known is None:
-        from .object_lists import is_user_class
-        scope = getattr(lw.resolver, "globals", None)
-        found = list(scope.values()) if isinstance(scope, dict) else []
-        read = [lw.resolver.lookup(n, None) for n in sorted(lw.user_names - lw.locals)]
-        found += read + list(lw.known_types.values())
-        for value in read:
-            found += _user_globals(value)
-        classes = [c for c in found if is_user_class(c) and not _duck_array(c)]
+        classes = _user_classes(lw)
         known = False
         if classes:   # (operator_methods imported only where a class of the user's is met)
             from . import operator_methods
@@ -163,6 +156,42 @@ def may_meet_objects(lw):
             known = any(operator_methods.method_of(c, m) is not None
                         for c in classes for m in names)
         lw._meets_operator_objects = known
+    return known
+
+
+def guard_method(lw, out, base, method, node):
+    """Before `v.sum()` lowered as an array's method where v's class was not known: in code
+    that may meet objects of the user's classes defining a method of that name, v is checked
+    to hold no such object where the code runs (runtime_checks.check_no_object): Python
+    calls the object's own method, whose derivative the array's is not (a wrong tangent
+    where the method takes **kw, a crash elsewhere)."""
+    classes = _user_classes(lw) if isinstance(base, S.Name) else []
+    if not classes:
+        return
+    from . import operator_methods
+    if any(operator_methods.method_of(c, method) is not None for c in classes):
+        here = S.const(where(lw.src.filename, getattr(node, "lineno", None) or lw.line))
+        _guard(lw, out, runtime_checks.check_no_object, [S.load(base.id), here])
+
+
+def _user_classes(lw):
+    """The classes of the user's (not duck arrays) the function may meet: among its module's
+    globals, the names it reads, its parameters' known classes, or the globals of the
+    user's functions and modules it reads (a factory's module)."""
+    known = getattr(lw, "_meets_user_classes", None)
+    if known is None:
+        from .object_lists import is_user_class
+        scope = getattr(lw.resolver, "globals", None)
+        found = list(scope.values()) if isinstance(scope, dict) else []
+        read = [lw.resolver.lookup(n, None) for n in sorted(lw.user_names - lw.locals)]
+        found += read + list(lw.known_types.values())
+        for value in read:
+            found += _user_globals(value)
+        known = []
+        for c in found:
+            if is_user_class(c) and not _duck_array(c) and c not in known:
+                known.append(c)
+        lw._meets_user_classes = known
     return known
 
 

@@ -46,11 +46,52 @@ def check(lw, stmt):
                 isinstance(node.func, (S.Name, S.Attribute)) and \
                 lw._global_path(node.func) is not None:
             func = lw._callee_object(node.func)
+            if _iterates(func):   # enumerate(params), list(params): its __iter__'s items
+                _iterated_arguments(lw, node, func)
+                continue
             names = (_CONVERSIONS[func],) if func in _CONVERSIONS else \
                 ("__array__", "__array_ufunc__", "__array_function__") if _numpy(func) else ()
             for arg in node.args:
                 _refuse_if(lw, node, arg, names, f"pass to {S.spell(node.func)}()")
     return stmt
+
+
+# Builtins that loop over their positional arguments as `for p in arg` does (Python calls
+# the argument's __iter__, or __getitem__ from 0 without one), and the positions they loop
+# over (None: every one); reversed() and iter() call __reversed__ / __len__ and
+# __getitem__ or hand the iterator on: never followed, refused.
+_ITERATING = {enumerate: (0,), zip: None, list: (0,), tuple: (0,), sorted: (0,), sum: (0,),
+              set: (0,), frozenset: (0,), any: (0,), all: (0,), reversed: (), iter: (),
+              map: None, filter: None}
+
+
+def _iterates(func):
+    try:
+        return func in _ITERATING
+    except TypeError:   # (an unhashable callable)
+        return False
+
+
+def _iterated_arguments(lw, call, func):
+    """Each argument `func` loops over that is an object of the user's class: what its
+    __iter__ gives (object_loops.iterated) in its place; where srcdiff does not follow the
+    class's __iter__ (or Python would call __getitem__), a located refusal. Without this
+    enumerate(params) read params[i] as an array's item: a wrong derivative where the
+    class's __iter__ orders or picks its items otherwise, a crash elsewhere."""
+    from .object_loops import iterated
+    positions = _ITERATING[func]
+    if func in (map, filter):
+        positions = range(1, len(call.args))
+    elif positions is None:
+        positions = range(len(call.args))
+    for i in positions:
+        if i < len(call.args) and not isinstance(call.args[i], S.Starred):
+            call.args[i] = iterated(lw, call.args[i]) or call.args[i]
+    for i, arg in enumerate(call.args):
+        if func in (map, filter) and i == 0:
+            continue
+        _refuse_if(lw, call, arg.value if isinstance(arg, S.Starred) else arg,
+                   ("__iter__", "__getitem__"), f"pass to {S.spell(call.func)}()")
 
 
 def _own_nodes(stmt):

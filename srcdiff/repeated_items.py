@@ -90,6 +90,7 @@ def _renewed(loop, name, fresh):
 
 
 _CONTAINERS = (builtins.list, builtins.dict, builtins.tuple, builtins.set, sorted)
+_ITERATORS = (enumerate, zip, reversed, iter)
 
 
 def holders(fdef, container, held, fresh, resolve):
@@ -105,15 +106,19 @@ def holders(fdef, container, held, fresh, resolve):
     while changed:
         changed = False
         for node in S.walk(fdef):
-            if isinstance(node, S.Assign) and (_whole(node.value, container, resolve) or _holding(
+            if isinstance(node, S.Assign) and (_carries(node.value, container, resolve) or _holding(
                     node.value, fresh, resolve) and held_names(node.value) & found):
                 targets = {n.id for t in node.targets for n in S.walk(t)
                            if isinstance(n, S.Name)}
             elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
                     isinstance(node.func.value, S.Name) and node.func.attr in (
-                        "append", "extend", "insert", "update", "setdefault") and \
-                    set().union(*(held_names(a) for a in node.args)) & found:
-                targets = {node.func.value.id}
+                        "append", "extend", "insert", "update", "setdefault") and (
+                    set().union(*(held_names(a) for a in node.args)) & found or any(
+                        _carries(a, container, resolve) for a in node.args)):
+                targets = {node.func.value.id}   # (d.update(e): e's items are d's too)
+            elif isinstance(node, (S.For, S.comprehension)) and \
+                    _carries(node.iter, container, resolve):   # for k, v in e.items()
+                targets = {n.id for n in S.walk(node.target) if isinstance(n, S.Name)}
             else:
                 continue
             targets.discard(container)
@@ -124,15 +129,34 @@ def holders(fdef, container, held, fresh, resolve):
 
 
 def _whole(value, container, resolve):
-    """Whether `value` is the container or a shallow copy of it (the same items)."""
-    def named(v):
-        return isinstance(v, S.Name) and v.id == container
-    return named(value) or isinstance(value, S.Subscript) and named(value.value) and \
-        isinstance(value.slice, S.Slice) or isinstance(value, S.Call) and (
-            isinstance(value.func, S.Name) and resolve(value.func.id) in _CONTAINERS and
-            len(value.args) == 1 and named(value.args[0]) or
-            isinstance(value.func, S.Attribute) and value.func.attr == "copy" and
-            named(value.func.value))
+    """Whether `value` is the container, a shallow copy of it or a view of its items (the
+    same items): `c`, `c[:]`, `list(c)`, `c.copy()`, `c.values()`, `list(e.items())`."""
+    if isinstance(value, S.Name):
+        return value.id == container
+    if isinstance(value, S.Subscript):
+        return isinstance(value.slice, S.Slice) and _whole(value.value, container, resolve)
+    if not isinstance(value, S.Call):
+        return False
+    if isinstance(value.func, S.Name) and resolve(value.func.id) in _CONTAINERS:
+        return len(value.args) == 1 and _whole(value.args[0], container, resolve)
+    return isinstance(value.func, S.Attribute) and value.func.attr in (
+        "copy", "values", "items") and not value.args and \
+        _whole(value.func.value, container, resolve)
+
+
+def _carries(value, container, resolve):
+    """Whether `value` is the container's items themselves (`_whole`), or made of them by
+    displays, * unpacking and enumerate/zip/reversed/iter: `[*c]`, `list(zip(c, w))`,
+    `enumerate(c)`; not by reading the container otherwise (`len(c)`, `np.stack(c)`)."""
+    if _whole(value, container, resolve):
+        return True
+    if isinstance(value, S.Starred):
+        return _carries(value.value, container, resolve)
+    if isinstance(value, (S.List, S.Tuple, S.Set)):
+        return any(_carries(e, container, resolve) for e in value.elts)
+    return isinstance(value, S.Call) and isinstance(value.func, S.Name) and \
+        resolve(value.func.id) in _CONTAINERS + _ITERATORS and \
+        any(_carries(a, container, resolve) for a in value.args)
 
 
 def _holding(value, fresh, resolve):

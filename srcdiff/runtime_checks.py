@@ -434,10 +434,11 @@ def check_operands(left, right, lcls, rcls, where):
 
 
 def check_no_object(value, where):
-    """Before an operator (or an index `v[i]`) srcdiff lowered as NumPy's (it could not tell an operand's class
-    before the code runs) in code that may meet objects of the user's classes with operator
-    methods: `value` is no such object, whose own method Python would call instead (the
-    derivative of NumPy's operator would be a wrong one)."""
+    """Before an operator (or an index `v[i]`, or a method `v.sum()`) srcdiff lowered as
+    NumPy's (it could not tell an operand's class before the code runs) in code that may
+    meet objects of the user's classes with operator methods (or a method of that name):
+    `value` is no such object, whose own method Python would call instead (the derivative of
+    NumPy's operator would be a wrong one)."""
     cls = type(value)
     library = ("numpy", "builtins", "scipy", "srcdiff", "functools", "collections")
     if (cls.__module__ or "").split(".")[0] in library or isinstance(
@@ -448,8 +449,8 @@ def check_no_object(value, where):
         return   # an array NumPy dispatches to (CuPy's, Dask's, a duck array): its operators
         # are NumPy's, whose derivatives the lowering used
     refuse(f"srcdiff could not tell before the code runs that this operand is an object of "
-           f"your class {cls.__qualname__}, so it lowered the operator as NumPy's; Python "
-           f"calls {cls.__qualname__}'s method instead", "bind the object to a name made by "
+           f"your class {cls.__qualname__}, so it lowered the operator (or method) as "
+           f"NumPy's; Python calls {cls.__qualname__}'s method instead", "bind the object to a name made by "
            f"calling its class ({cls.__qualname__}(...)) or pass it as a parameter, or call "
            "the method you mean by name", where)
 

@@ -18,6 +18,7 @@ command can copy them.
 from collections.abc import Iterator
 import numpy
 
+from .errors import RuntimeRefusal  # (the codegen command copies it along)
 from .forward_runtime import broadcast_like
 from .runtime_adjoint import add_adjoints, unbroadcast, zeros_like_value
 
@@ -195,8 +196,33 @@ def sequence_extend_tangent(tangent, a, b, y, which, by_items):
 def iteration_order(value):
     """What `for item in value` goes through, as something to index: a dict's keys (a list),
     the items of an iterator (a generator of the user's whose items carry no derivative: a
-    list of them, taken once), anything else as it is."""
-    return list(value) if isinstance(value, (dict, Iterator)) else value
+    list of them, taken once), anything else as it is; refused for an object of the user's
+    class defining __iter__ or __getitem__ (srcdiff could not tell its class before the code
+    runs): Python's loop calls that method, which indexing the object does not follow."""
+    if isinstance(value, (dict, Iterator)):
+        return list(value)
+    if not isinstance(value, (list, tuple, numpy.ndarray, numpy.generic, str, range)) and \
+            _users_iterable(type(value)):
+        name = type(value).__qualname__
+        raise RuntimeRefusal(
+            f"srcdiff could not tell before the code runs that this loop goes over an "
+            f"object of your class {name}; Python's loop calls its __iter__ (or "
+            "__getitem__), which srcdiff does not follow there",
+            hint=f"loop over the object's field (for p in obj.items), or bind the object "
+                 f"to a name made by calling its class ({name}(...)) or pass it as a "
+                 "parameter")
+    return value
+
+
+def _users_iterable(cls):
+    """Whether cls, a class of the user's (not a library's, not an array NumPy dispatches
+    to), defines how Python loops over its objects."""
+    library = ("numpy", "builtins", "scipy", "srcdiff", "collections", "dask", "cupy")
+    if (cls.__module__ or "").split(".")[0] in library or any(
+            hasattr(cls, a) for a in ("__array_ufunc__", "__array_function__",
+                                      "__array_namespace__", "__cuda_array_interface__")):
+        return False
+    return hasattr(cls, "__iter__") or hasattr(cls, "__getitem__")
 
 
 def iteration_order_grad(grad, value):

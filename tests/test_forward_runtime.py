@@ -207,3 +207,11 @@ def test_aliased_tangent_follows_the_very_list_only():
     assert aliased_tangent(other, "old", lst, "copy") == "old"   # equal, not the same
     a = np.ones(2)
     assert aliased_tangent(a, "old", a, "copy") == "old"   # arrays: their views are followed
+
+
+def test_copy_tangent_copies_a_lists_read_only_arrays_only():
+    shared, frozen = np.ones(3), np.diagonal(np.eye(3))   # (a read-only view)
+    got = copy_tangent([shared, frozen, 2.0])
+    assert got[0] is shared and got[2] == 2.0
+    assert got[1] is not frozen and got[1].flags.writeable
+    np.testing.assert_array_equal(got[1], frozen)

@@ -136,3 +136,23 @@ def test_iteration_order_lists_an_iterator_once_and_keeps_sequences():
     a = np.arange(3.0)
     assert iteration_order(a) is a
     assert iteration_order({"b": 1, "a": 2}) == ["b", "a"]
+
+
+class _Looped:
+    """A class of the user's Python loops over through its own __iter__."""
+    def __init__(self, items):
+        self.items = items
+
+    def __iter__(self):
+        return iter(self.items[::-1])
+
+    def __getitem__(self, i):
+        return self.items[i]
+
+
+def test_iteration_order_refuses_an_object_of_the_users_iterable_class():
+    from srcdiff.errors import RuntimeRefusal
+    with pytest.raises(RuntimeRefusal, match="_Looped"):
+        iteration_order(_Looped([np.ones(2), np.zeros(2)]))
+    items = [np.ones(2)]   # lists, tuples, arrays as they are; a dict's keys
+    assert iteration_order(items) is items and iteration_order({"a": 1.0}) == ["a"]
