@@ -46,7 +46,7 @@ LAYERS = [
                 "flatten", "forward_runtime", "helper_effects", "lazy_runtime", "markers", "names", "resolver",
                 "revolve", "rules", "rule_forms", "rule_index", "rule_source", "rule_template", "rule_trees", "runtime", "runtime_adjoint",
                 "runtime_alias",
-                "runtime_arrays", "runtime_edits", "runtime_moves", "runtime_spectra", "runtime_structured", "runtime_dct", "runtime_coordinates", "runtime_checks", "runtime_closures", "runtime_containers",
+                "runtime_arrays", "runtime_edits", "runtime_moves", "runtime_spectra", "runtime_structured", "runtime_dct", "runtime_coordinates", "runtime_checks", "runtime_item_checks", "runtime_closures", "runtime_containers",
                 "runtime_covariance",
                 "runtime_fft",
                 "runtime_indexing", "runtime_matrices", "runtime_numpy", "runtime_polynomials",
