@@ -27,6 +27,8 @@ before):
     dict; e such a name, a dict comprehension, a dict(...) call or a display of pairs, no
     keywords): ``for k, v in dict(e).items(): d[k] = v``;
     ``d |= {"k": v}``: ``d.update({"k": v})``, which idioms.py lowers.
+  - ``dict(sorted(pairs))`` (``list``, ``tuple``, ``reversed``: never a mapping):
+    ``{k: v for k, v in sorted(pairs)}``.
   - ``{**a, "k": v, **b}`` (the shapes idiom_rewrite does not take): ``{k: v for k, v in
     list(dict(a).items()) + [("k", v)] + list(dict(b).items())}``, in the order written.
   - ``acc = list(itertools.accumulate(xs, f, initial=i))``: the loop it means
@@ -105,6 +107,7 @@ class _Pass(S.NodeTransformer):
         self.changed = False
         self.work = bool(self.defaults) or bool(self.growing) or any(
             self._fromkeys(n) or self._merged(n) or accumulated(self, n) is not None
+            or self._pairs_dict(n)
             or self._updated(n) is not None for n, _, _ in self.own)
 
     # -- what names mean ---------------------------------------------------------------
@@ -277,8 +280,22 @@ class _Pass(S.NodeTransformer):
             isinstance(k, S.Constant) and isinstance(k.value, str) and k.value.isidentifier()
             for k in rest) and len({k.value for k in rest}) == len(rest))
 
+    def _pairs_dict(self, node):
+        """`dict(C(...))`, C sorted, list, tuple or reversed: a list or iterator (never a
+        mapping), whose pairs dict() takes as the comprehension does."""
+        if not (isinstance(node, S.Call) and self.means(node.func, dict) and
+                len(node.args) == 1 and not node.keywords):
+            return False
+        inner = node.args[0]
+        return isinstance(inner, S.Call) and isinstance(inner.func, S.Name) and any(
+            self.means(inner.func, c) for c in (sorted, list, tuple, reversed))
+
     def visit_Call(self, node):
         self.generic_visit(node)
+        if self._pairs_dict(node):
+            k, v = self.fresh("key"), self.fresh("value")
+            self.changed = True
+            return _quote_expr(f"{{{k}: {v} for {k}, {v} in PAIRS}}", node, PAIRS=node.args[0])
         if not self._fromkeys(node) or len(node.args) == 2 and not isinstance(
                 node.args[1], (S.Constant, S.Name)):
             return node   # (a value computed here: bound to a name first, by statement)

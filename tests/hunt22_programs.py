@@ -1924,13 +1924,11 @@ REFUSED = {
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
     "records_tuple_shared", "pop_records",     # calling a record unpacked/popped from a list
     "nonlocal_returning",                      # a nonlocal-writing call inside an expression
-    "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
     "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "recursion_mutual",                        # a nested def calling one defined after it
-    "pop_list_of_arrays_param",                # lst = list(lst); lst.pop(0): "a dict's method"
     "flat_reshape_read", "gradient_then_flat",   # .flat of a reshape / np.gradient's result
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
@@ -1938,7 +1936,6 @@ REFUSED = {
     "vec_field_array_inplace",                 # v.a[1] = ... (an object's field written)
     "record_in_tuple_param_with_number",       # calling a record unpacked from a tuple
     "pop_aliased_array",                       # writing a popped item another name holds
-    "repeated_list_of_arrays_iadd",            # c[1] += ... of a list holding one array twice
     "mixed_records_flat", "mixed_records_flat_x",   # w = layer.w.copy(); w.flat[0] = ...
     "lambda_over_vec",                         # a lambda's result's class (v * s in a lambda)
     "recursion_over_vec",                      # a recursive nested def's result's class
