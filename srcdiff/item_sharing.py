@@ -55,7 +55,8 @@ def _read_after(fdef, update, sharers, keyed, key):
             alone.add(n.id)   # another item of a container holding the item at key
         elif n.id in sharers:
             return True, []
-        elif n.id in keyed and not (item and _constant(parent.slice) == key):
+        elif n.id in keyed and not (item and key is not _NOT_CONSTANT and
+                                    _constant(parent.slice) == key):
             alone.add(n.id)   # name, read whole (or at a key not known)
     return False, sorted(alone)
 
@@ -63,15 +64,18 @@ def _read_after(fdef, update, sharers, keyed, key):
 class ItemSharing:
     """Who else may hold an item updated in place (a mixin of lower.Lowerer)."""
 
-    def _item_guards(self, target, base, current, method, update, out):
-        """Put into `out` the check `update` (`target op= v`, current = base[k]) needs, if
-        any: check_item_update where another holder of the item is read afterwards,
+    def _item_guards(self, target, base, index, current, method, update, out):
+        """Put into `out` the check `update` (`target op= v`, current = base[index]) needs,
+        if any: check_item_update where another holder of the item is read afterwards,
         check_item_alone where only other keys of containers holding it are."""
         shared, alone = self._item_holders(target, update)
-        if shared:
+        key = S.const(_constant(update.target.slice)) if isinstance(
+            update.target.slice, S.Constant) else S.clone(index) if isinstance(
+                index, (S.Name, S.Constant)) else None
+        if shared or alone and key is None:
             out.append(self._item_update_check(base, current, method, update))
         elif alone:
-            out.append(self._item_alone_check(current, alone, method, update, out))
+            out.append(self._item_alone_check(current, key, alone, method, update, out))
 
     def _item_holders(self, base, update):
         """Whether another name may hold the item `name[k]` and be read after `update` (`name[k] op=
@@ -147,8 +151,10 @@ class ItemSharing:
         sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
                            if n in self.locals else self.resolver.lookup(n, None))
         sharers.discard(name)
-        if anywhere or key is _NOT_CONSTANT or keyed == {name} and not self._holds_items(name):
-            keyed = set()   # (an array's items are its own elements)
+        if anywhere or key is _NOT_CONSTANT and (name not in self.params or not isinstance(
+                update.target.value, S.Name)) or keyed == {name} and not self._holds_items(name):
+            keyed = set()   # (an array's items are its own elements; a key not known: a
+            # parameter's items only, whose repeats no text here shows, are checked)
             if self.items_repeat(name):
                 sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
         # (else check_item_alone sees whether another key of name holds the item)
@@ -322,10 +328,9 @@ class ItemSharing:
         guard.lineno = self.line
         return guard
 
-
-    def _item_alone_check(self, current, containers, method, node, out):
-        """check_item_alone(current, k, method, ..., *containers) before `c[k] op= v`, k a
-        constant (see runtime_item_checks)."""
+    def _item_alone_check(self, current, key, containers, method, node, out):
+        """check_item_alone(current, key, method, ..., *containers) before `c[k] op= v` (see
+        runtime_item_checks); key: k's constant or atom."""
         from . import checks
         from .runtime_item_checks import check_item_alone
         text = S.spell(node.target)
@@ -338,7 +343,7 @@ class ItemSharing:
         atoms = [self.expr(S.load(c), out) for c in containers]
         self.bindings["check_item_alone"] = check_item_alone
         guard = S.Expr(value=S.Call(func=S.load("check_item_alone"), args=[
-            current, S.const(_constant(node.target.slice)), S.const(method)] +
+            current, key, S.const(method)] +
             checks.refusal_args(error) + atoms, keywords=[]))
         guard.sd = Info(Kind.EFFECT, func=check_item_alone, line=self.line)
         guard.lineno = self.line

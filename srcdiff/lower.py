@@ -363,7 +363,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
                                 Kind.SUBSCRIPT, _stem(base) + "_item")
             method = INPLACE_METHODS.get(type(node.op))
             if method:
-                self._item_guards(target.value, base, current, method, node, out)
+                self._item_guards(target.value, base, index, current, method, node, out)
             rhs = self.expr(node.value, out)
             if method and not self.src.filename.startswith(GENERATED_PREFIX):
                 out.append(update_checks.item_guard(self, current, rhs, method))

@@ -236,3 +236,17 @@ def test_a_view_of_the_item_at_another_key_is_refused():
     a = x * 1.5
     with pytest.raises(errors.RuntimeRefusal, match="is that very item too"):
         srcdiff.grad(param_item_twice)(x, {"w": a, "b": a[::-1]})
+
+
+def param_item_at_a_key_passed(x, p, k):
+    p[k] *= x
+    return np.sum(p["b"] * x)
+
+
+def test_a_parameters_item_at_a_key_not_known_is_checked_when_it_runs():
+    # (session 23: the same wrong derivative with the key an argument: p[k] *= x)
+    x = np.array([0.3, -0.7, 0.5])
+    a = x * 1.5
+    with pytest.raises(errors.RuntimeRefusal, match="is that very item too"):
+        srcdiff.grad(param_item_at_a_key_passed)(x, {"w": a, "b": a}, "w")
+    check(param_item_at_a_key_passed, x, {"w": a, "b": a * 2.0}, "w", wrt=0, order=1)
