@@ -1,11 +1,11 @@
-"""``acc = list(itertools.accumulate(xs, f, initial=i))`` rewritten as the loop it means
-(stage 3, lower: a part of dict_idioms' pass, split out of dict_idioms.py), and the quoting
-of a template at the user's node that the pass's rewrites share. `accumulated(pass_, stmt)`
-tells whether a statement is such a binding; `accumulate(pass_, stmt)` gives its
-statements: a loop appending ``f(acc[-1], x)`` (``acc[-1] + x`` without f) to a list
+"""``acc = list(itertools.accumulate(xs, f, initial=i))`` rewritten as the loop it means, and
+the quoting of a template at the user's node that dict idioms' rewrites share (stage 3,
+lower: called by dict_idioms.py, whose pass it was split out of). Takes dict_idioms' pass
+(its `means`, `local`, `fresh`, `visit` and `changed`) and a statement; gives back whether
+the statement is such a binding (`accumulated`) and the statements it means
+(`accumulate`): a loop appending ``f(acc[-1], x)`` (``acc[-1] + x`` without f) to a list
 starting ``[i]`` (or ``[]``, the first item as it is); f, where not a name or attribute
-path, is bound once first. `pass_` is dict_idioms' pass: its `means`, `local`, `fresh`,
-`visit` and `changed`.
+path, is bound once first.
 """
 import itertools
 
