@@ -46,8 +46,8 @@ class DictFacts:
     def _may_be_dict(self, node, seen=None):
         """Whether the value of a user expression may be a dict (`for k in it` then goes
         through its keys): dict displays, comprehensions and dict() calls, `d.copy()` of
-        one, container parameters, items and attributes of objects, results of the user's functions, and
-        locals bound to any of these (a loop variable counts when its loop may go through
+        one, container parameters (but a list or tuple passed), items and attributes of objects,
+        results of the user's functions, and locals bound to any of these (a loop variable counts when its loop may go through
         such values). Arrays, numbers and list displays may not."""
         seen = set() if seen is None else seen
         if isinstance(node, (S.Dict, S.DictComp)):
@@ -67,8 +67,11 @@ class DictFacts:
         if isinstance(node, S.Subscript):
             return self._may_hold_dicts(node.value, seen)
         if isinstance(node, S.Name):
-            if node.id in self.params:
-                return node.id in self.containers
+            if node.id in self.params and node.id in self.containers and \
+                    self.known_types.get(node.id) not in (list, tuple):
+                return True
+            if node.id in self.params and node.id not in self._sources():
+                return False   # (a list or tuple passed, never bound anew)
             if node.id not in self.locals or node.id in seen:
                 return False
             seen.add(node.id)

@@ -27,17 +27,19 @@ before):
     dict; e such a name, a dict comprehension, a dict(...) call or a display of pairs, no
     keywords): ``for k, v in dict(e).items(): d[k] = v``;
     ``d |= {"k": v}``: ``d.update({"k": v})``, which idioms.py lowers.
+  - ``dict(sorted(pairs))`` (``list``, ``tuple``, ``reversed``: never a mapping):
+    ``{k: v for k, v in sorted(pairs)}``.
   - ``{**a, "k": v, **b}`` (the shapes idiom_rewrite does not take): ``{k: v for k, v in
     list(dict(a).items()) + [("k", v)] + list(dict(b).items())}``, in the order written.
-  - ``acc = list(itertools.accumulate(xs, f, initial=i))``: a loop appending
-    ``f(acc[-1], x)`` (``acc[-1] + x`` without f) to a list starting ``[i]`` (or ``[]``,
-    the first item as it is); f, where not a name or attribute path, is bound once first.
+  - ``acc = list(itertools.accumulate(xs, f, initial=i))``: the loop it means
+    (accumulate_loops.py).
 """
 import builtins
 import collections
-import itertools
 
 from . import syntax as S
+from .accumulate_loops import accumulate, accumulated, quote_at as _quote, \
+    quote_expr_at as _quote_expr
 
 _FACTORIES = {float: "0.0", int: "0", list: "[]", dict: "{}", tuple: "()"}
 _METHODS = frozenset(("get", "items", "keys", "values", "setdefault", "pop", "update"))
@@ -55,24 +57,6 @@ def rewrite(fdef, lookup, known_types=None):
         return fdef
     tree.body = pass_.block(tree.body)
     return tree if pass_.changed else fdef
-
-
-def _quote(source, old, **subs):
-    """S.quote's statements, the template's own nodes placed at the user's `old` (the nodes
-    put in for `subs` keep their places)."""
-    body = S.quote(source)
-    for stmt in body:
-        for n in S.walk(stmt):
-            if isinstance(n, (S.stmt, S.expr)):
-                n.lineno, n.col_offset = old.lineno, old.col_offset
-                n.end_lineno = getattr(old, "end_lineno", old.lineno)
-                n.end_col_offset = getattr(old, "end_col_offset", old.col_offset)
-    return [S.place_unplaced(S.Substitute(subs).visit(stmt), old) for stmt in body]
-
-
-def _quote_expr(source, old, **subs):
-    (stmt,) = _quote(source, old, **subs)
-    return stmt.value
 
 
 def _own(nodes, top=None):
@@ -122,11 +106,12 @@ class _Pass(S.NodeTransformer):
         self.growing = {g for g in self.dicts if self._grows_safely(fdef, g)}
         self.changed = False
         self.work = bool(self.defaults) or bool(self.growing) or any(
-            self._fromkeys(n) or self._merged(n) or self._accumulated(n) is not None
+            self._fromkeys(n) or self._merged(n) or accumulated(self, n) is not None
+            or self._pairs_dict(n)
             or self._updated(n) is not None for n, _, _ in self.own)
 
     # -- what names mean ---------------------------------------------------------------
-    def _means(self, node, obj):
+    def means(self, node, obj):
         base, rest = S.attribute_chain(node)
         if not isinstance(base, S.Name) or base.id in self.local:
             return False
@@ -159,10 +144,10 @@ class _Pass(S.NodeTransformer):
             if ident in self.params or self.stores[ident] != 1 or not self._read_as_dict(
                     fdef, ident):
                 continue
-            if self._means(call.func, collections.OrderedDict) and (
+            if self.means(call.func, collections.OrderedDict) and (
                     not call.args and not call.keywords or "dict" not in self.local):
                 out[ident] = None
-            elif self._means(call.func, collections.defaultdict) and len(call.args) == 1 \
+            elif self.means(call.func, collections.defaultdict) and len(call.args) == 1 \
                     and not call.keywords and self._factory(call.args[0]) is not None:
                 out[ident] = self._factory(call.args[0])
         return out
@@ -177,7 +162,7 @@ class _Pass(S.NodeTransformer):
                 return S.spell(body)
             return None
         for cls, text in _FACTORIES.items():
-            if self._means(node, cls):
+            if self.means(node, cls):
                 return text
         return None
 
@@ -200,7 +185,7 @@ class _Pass(S.NodeTransformer):
                     isinstance(op, (S.In, S.NotIn)) for op in parent.ops):
                 continue
             if isinstance(parent, S.Call) and node in parent.args and isinstance(
-                    parent.func, S.Name) and parent.func.id in _READERS and self._means(
+                    parent.func, S.Name) and parent.func.id in _READERS and self.means(
                     parent.func, getattr(builtins, parent.func.id)):
                 continue
             return False
@@ -208,7 +193,7 @@ class _Pass(S.NodeTransformer):
 
     def _made_dict(self, value):
         return isinstance(value, (S.Dict, S.DictComp)) or isinstance(value, S.Call) and (
-            self._means(value.func, dict) or self._fromkeys(value))
+            self.means(value.func, dict) or self._fromkeys(value))
 
     def _dict_names(self, known_types):
         """Names surely holding a dict: locals bound only to dicts made here (alone), the
@@ -252,7 +237,7 @@ class _Pass(S.NodeTransformer):
         if bind is None or g in self.params or not (
                 isinstance(bind.value, S.Dict) and not bind.value.keys or
                 isinstance(bind.value, S.Call) and not bind.value.args and
-                not bind.value.keywords and self._means(bind.value.func, dict)
+                not bind.value.keywords and self.means(bind.value.func, dict)
                 or self.defaults.get(g) == "[]"):
             return False
         appends = [(n, at) for n, _, at in self.own
@@ -272,7 +257,7 @@ class _Pass(S.NodeTransformer):
                 continue
             if isinstance(parent, S.Compare) and node in parent.comparators or isinstance(
                     parent, S.Call) and _is_name(parent.func, "len") and \
-                    self._means(parent.func, len):
+                    self.means(parent.func, len):
                 continue
             if at <= last:
                 return False   # another holder of g's lists while they grow
@@ -281,22 +266,36 @@ class _Pass(S.NodeTransformer):
     # -- expressions -------------------------------------------------------------------
     def _fromkeys(self, node):
         return isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
-            node.func.attr == "fromkeys" and self._means(node.func.value, dict) and \
+            node.func.attr == "fromkeys" and self.means(node.func.value, dict) and \
             1 <= len(node.args) <= 2 and not node.keywords and \
             not any(isinstance(a, S.Starred) for a in node.args)
 
     def _merged(self, node):
         """A dict display with `**` that idiom_rewrite does not make `dict(d, k=v)`."""
         if not (isinstance(node, S.Dict) and None in node.keys) or "dict" in self.local \
-                or not self._means(S.load("dict"), dict):
+                or not self.means(S.load("dict"), dict):
             return False
         rest = list(node.keys[1:])
         return not (node.keys[0] is None and all(
             isinstance(k, S.Constant) and isinstance(k.value, str) and k.value.isidentifier()
             for k in rest) and len({k.value for k in rest}) == len(rest))
 
+    def _pairs_dict(self, node):
+        """`dict(C(...))`, C sorted, list, tuple or reversed: a list or iterator (never a
+        mapping), whose pairs dict() takes as the comprehension does."""
+        if not (isinstance(node, S.Call) and self.means(node.func, dict) and
+                len(node.args) == 1 and not node.keywords):
+            return False
+        inner = node.args[0]
+        return isinstance(inner, S.Call) and isinstance(inner.func, S.Name) and any(
+            self.means(inner.func, c) for c in (sorted, list, tuple, reversed))
+
     def visit_Call(self, node):
         self.generic_visit(node)
+        if self._pairs_dict(node):
+            k, v = self.fresh("key"), self.fresh("value")
+            self.changed = True
+            return _quote_expr(f"{{{k}: {v} for {k}, {v} in PAIRS}}", node, PAIRS=node.args[0])
         if not self._fromkeys(node) or len(node.args) == 2 and not isinstance(
                 node.args[1], (S.Constant, S.Name)):
             return node   # (a value computed here: bound to a name first, by statement)
@@ -391,8 +390,8 @@ class _Pass(S.NodeTransformer):
                 not call.keywords) else S.Call(func=S.load("dict"), args=call.args,
                                                keywords=call.keywords), call)
             return [stmt]
-        if self._accumulated(stmt) is not None:
-            return self._accumulate(stmt)
+        if accumulated(self, stmt) is not None:
+            return accumulate(self, stmt)
         if isinstance(stmt, S.Assign) and self._fromkeys(stmt.value) and \
                 len(stmt.value.args) == 2 and not isinstance(stmt.value.args[1],
                                                               (S.Constant, S.Name)):
@@ -451,7 +450,7 @@ class _Pass(S.NodeTransformer):
     def _updated(self, stmt):
         """(d, e) of `d.update(e)` or `d |= e`, d surely a dict, e neither a display nor
         given keywords; else None."""
-        if "dict" in self.local or not self._means(S.load("dict"), dict):
+        if "dict" in self.local or not self.means(S.load("dict"), dict):
             return None
         if isinstance(stmt, S.AugAssign) and isinstance(stmt.op, S.BitOr) and isinstance(
                 stmt.target, S.Name) and stmt.target.id in self.dicts and (
@@ -470,47 +469,6 @@ class _Pass(S.NodeTransformer):
         d.update({...}) as it is), or a display of pairs."""
         return isinstance(node, S.Name) and node.id in self.dicts or isinstance(
             node, S.DictComp) or isinstance(node, S.Call) and (
-                self._means(node.func, dict) or self._fromkeys(node)) or isinstance(
+                self.means(node.func, dict) or self._fromkeys(node)) or isinstance(
             node, (S.List, S.Tuple)) and all(isinstance(e, S.Tuple) and len(e.elts) == 2
                                              for e in node.elts)
-
-    # -- itertools.accumulate --------------------------------------------------------------
-    def _accumulated(self, stmt):
-        """The accumulate call of `acc = list(itertools.accumulate(xs, f, initial=i))`."""
-        if not (isinstance(stmt, S.Assign) and len(stmt.targets) == 1 and isinstance(
-                stmt.targets[0], S.Name) and isinstance(stmt.value, S.Call) and
-                self._means(stmt.value.func, list) and len(stmt.value.args) == 1 and
-                not stmt.value.keywords):
-            return None
-        call = stmt.value.args[0]
-        if "len" in self.local or any(_is_name(n, stmt.targets[0].id) for n in S.walk(call)):
-            return None   # (xs read after acc is bound anew)
-        if isinstance(call, S.Call) and self._means(call.func, itertools.accumulate) and \
-                1 <= len(call.args) <= 2 and all(k.arg == "initial" for k in call.keywords) \
-                and not any(isinstance(a, S.Starred) for a in call.args):
-            return call
-        return None
-
-    def _accumulate(self, stmt):
-        call = self._accumulated(stmt)
-        acc = stmt.targets[0].id
-        out = []
-        func = call.args[1] if len(call.args) == 2 else None
-        if func is not None and not isinstance(S.attribute_chain(func)[0], S.Name):
-            fn = self.fresh("step")
-            out.append(S.Assign(targets=[S.store(fn)], value=self.visit(func),
-                                type_comment=None))
-            func = S.load(fn)
-        initial = [k.value for k in call.keywords if k.arg == "initial"]
-        item, total = self.fresh("item"), self.fresh("total")
-        step = _quote_expr(f"{acc}[-1] + {item}", stmt) if func is None else S.Call(
-            func=S.clone(func), args=[_quote_expr(f"{acc}[-1]", stmt), S.load(item)],
-            keywords=[])
-        start = S.List(elts=[self.visit(initial[0])] if initial else [], ctx=S.Load())
-        out.append(S.Assign(targets=[S.store(acc)], value=start, type_comment=None))
-        out += _quote(f"for {item} in XS:\n    {total} = {item}\n"
-                      f"    if len({acc}) > 0:\n        {total} = STEP\n"
-                      f"    {acc}.append({total})", stmt, XS=self.visit(call.args[0]),
-                      STEP=step)
-        self.changed = True
-        return [S.place_unplaced(n, stmt) for n in out]

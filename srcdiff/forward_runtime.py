@@ -14,11 +14,13 @@ runtime modules is imported at the top, and the codegen command copies it along)
 arrays are only ever made from other arrays (`zeros_like`, `copy`), never from a bare
 shape, so the same code runs on any array type NumPy dispatches to.
 """
+import collections
 import copy
 import dataclasses
 
 import numpy
 
+from .runtime_adjoint import zeros_like_value
 from .runtime_checks import same_sequence
 from .runtime_matrices import det_cofactor, norm_axes  # the codegen command copies them along
 
@@ -32,6 +34,12 @@ def broadcast_like(tangent, like):
     # ones made from `like` carry its array type: a Python or host scalar tangent (of a
     # float argument) broadcast onto a device value stays on the device
     return tangent * numpy.ones_like(like)
+
+
+def _tangents_merged(a, b):
+    """a, given b's items too."""
+    a.update(b)
+    return a
 
 
 def check_tangent(tangent, value, name):
@@ -55,7 +63,10 @@ def check_tangent(tangent, value, name):
         if not isinstance(tangent, dict) or set(tangent) != set(value):
             raise ValueError(f"the tangent for {name} must be a dict with the keys of {name} "
                              f"({sorted(map(repr, value))})")
-        return {k: check_tangent(tangent[k], v, f"{name}[{k!r}]") for k, v in value.items()}
+        out = {k: check_tangent(tangent[k], v, f"{name}[{k!r}]") for k, v in value.items()}
+        if isinstance(value, collections.defaultdict):   # (a key its reads insert: a zero)
+            out = _tangents_merged(zeros_like_value(value), out)
+        return out
     if getattr(type(value), "__srcdiff_vspace__", None) is not None:   # a user vector space
         if not isinstance(tangent, type(value)):
             raise ValueError(f"the tangent for {name} must be a {type(value).__name__} (its "

@@ -34,6 +34,7 @@ READS_ONLY = {
         "check_written_back", "check_view_of", "check_arguments_apart",
         "check_globals_apart"}),
     "srcdiff.forward_runtime": frozenset({"check_tangent"}),
+    "srcdiff.runtime_item_checks": frozenset({"check_item_alone"}),
     "srcdiff.runtime_arrays": frozenset({"check_gradient_spacing", "check_pad_mode"}),
     "srcdiff.runtime_extend": frozenset({"check_space_value"}),
     "srcdiff.runtime_fields": frozenset({"check_field_function", "check_field_number"}),

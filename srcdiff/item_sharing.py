@@ -1,11 +1,12 @@
 """Whether an item a user's `c[k] op= v` changes in place may be held by another name too
 (stage 3, lower: a mixin of lower.Lowerer through lower_copies.CopyInsertion). Takes the
 user's function (the Lowerer's fdef), the container's name and the update; gives back
-whether another holder of the item is read afterwards (`_items_may_be_shared`), whether
+whether another holder of the item is read afterwards (`_item_holders`), whether
 the container may hold one object at two keys (`items_repeat`), what an assignment puts
 into a container (`_puts`), whether an expression surely makes a new object
-(`_fresh_value`), and the run-time check put before such an update
-(`_item_update_check`).
+(`_fresh_value`), and the run-time checks put before such an update (`_item_guards`:
+check_item_update where another holder is read, check_item_alone where only other keys of
+the containers holding the item are).
 """
 from . import syntax as S
 from .core import Info, Kind
@@ -24,10 +25,59 @@ def _constant(index):
     return index.value if isinstance(index, S.Constant) else _NOT_CONSTANT
 
 
+def _other_key(key, index):
+    """Whether the constant index `index` surely names another item than the constant `key`
+    (two strings, or two ints of one sign: L[-1] may be L[0])."""
+    other = _constant(index)
+    if other is _NOT_CONSTANT or other == key:
+        return False
+    return isinstance(key, str) and isinstance(other, str) or type(key) is int and \
+        type(other) is int and (key < 0) == (other < 0)
+
+
+def _read_after(fdef, update, sharers, keyed, key):
+    """(whether a name of `sharers` is read after `update`, the containers of `keyed`
+    read after it only at other keys than `key`, or, not sharers, anyhow but at key)."""
+    in_loop = any(isinstance(loop, (S.For, S.While)) and any(
+        n is update for n in S.walk(loop)) for loop in S.walk(fdef))
+    line = getattr(update, "lineno", 0)
+    parents = {id(c): p for p in S.walk(fdef) for c in S.iter_child_nodes(p)}
+    alone = set()
+    for n in S.walk(fdef):
+        if not (isinstance(n, S.Name) and isinstance(n.ctx, S.Load) and (
+                in_loop or getattr(n, "lineno", line + 1) > line)) or any(
+                    n is m for m in S.walk(update.target)):
+            continue
+        parent = parents.get(id(n))
+        item = isinstance(parent, S.Subscript) and parent.value is n and \
+            isinstance(parent.ctx, S.Load)
+        if n.id in keyed and item and _other_key(key, parent.slice):
+            alone.add(n.id)   # another item of a container holding the item at key
+        elif n.id in sharers:
+            return True, []
+        elif n.id in keyed and not (item and key is not _NOT_CONSTANT and
+                                    _constant(parent.slice) == key):
+            alone.add(n.id)   # name, read whole (or at a key not known)
+    return False, sorted(alone)
+
+
 class ItemSharing:
     """Who else may hold an item updated in place (a mixin of lower.Lowerer)."""
 
-    def _items_may_be_shared(self, base, update):
+    def _item_guards(self, target, base, index, current, method, update, out):
+        """Put into `out` the check `update` (`target op= v`, current = base[index]) needs,
+        if any: check_item_update where another holder of the item is read afterwards,
+        check_item_alone where only other keys of containers holding it are."""
+        shared, alone = self._item_holders(target, update)
+        key = S.const(_constant(update.target.slice)) if isinstance(
+            update.target.slice, S.Constant) else S.clone(index) if isinstance(
+                index, (S.Name, S.Constant)) else None
+        if shared or alone and key is None:
+            out.append(self._item_update_check(base, current, method, update))
+        elif alone:
+            out.append(self._item_alone_check(current, key, alone, method, update, out))
+
+    def _item_holders(self, base, update):
         """Whether another name may hold the item `name[k]` and be read after `update` (`name[k] op=
         v`, or `name[j][k] op= v`: `base` is name, or name[j]) runs. Its holders: the names whatever
         was put into `name` at key k may come from (its display's entry, `name[k] = a`,
@@ -36,12 +86,17 @@ class ItemSharing:
         taking items out of it (w = name[k], a loop over it, unpacking it). Another constant key
         than k is another item. The items of what name copies are name's too (`name = dict(a)`,
         `a.copy()`, `list(a)`, `a + b` of lists, a comprehension over a, `for k, v in a.items():
-        name[k] = v`): what went into a is followed as well."""
+        name[k] = v`): what went into a is followed as well.
+        Gives back (shared, alone): shared, whether such a holder is read afterwards; alone, the
+        names of the containers holding the item at k (name, or what name is a copy of keeping
+        the keys: dict(a), a.copy(), list(a)) that are read afterwards only at other constant
+        keys (or, name a parameter, anyhow but at k), whose other keys may hold the very item
+        as the caller made them: runtime_item_checks.check_item_alone judges those."""
         from .repeated_items import held_names, holders   # (an item updated)
         while isinstance(base, S.Subscript):
             base = base.value
         if not isinstance(base, S.Name):
-            return False
+            return False, []
         name = base.id
         key = _constant(update.target.slice) if isinstance(update.target.value, S.Name) \
             else _NOT_CONSTANT   # (an item of an item: any key of the outer one)
@@ -76,6 +131,7 @@ class ItemSharing:
                         anywhere.extend(taken)
 
         todo, scanned = [name], set()
+        keyed = {name}   # (the containers holding the item at key)
         # name, and the containers a shallow copy of which name (or one of them) is: their
         # items are name's (`m = dict(a)`, `a.copy()`, `list(c)`, a comprehension over them)
         while todo:
@@ -84,25 +140,49 @@ class ItemSharing:
                 continue
             scanned.add(container)
             copied, everywhere = self._copied_from(container)
+            if container in keyed:
+                keyed |= copied - self._sorted_from(container)
             sharers.update(copied | everywhere)
             todo.extend(copied | everywhere)
             anywhere.extend(everywhere)
             self._scan_puts(container, update, names, same_key, put, sharers)
         if unknown:
-            return True
+            return True, []
         sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
                            if n in self.locals else self.resolver.lookup(n, None))
         sharers.discard(name)
-        if self.items_repeat(name):
-            sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
-        if not sharers:
-            return False
-        in_loop = any(isinstance(loop, (S.For, S.While)) and any(
-            n is update for n in S.walk(loop)) for loop in S.walk(self.fdef))
-        line = getattr(update, "lineno", 0)
-        return any(isinstance(n, S.Name) and n.id in sharers and isinstance(n.ctx, S.Load)
-                   and (in_loop or getattr(n, "lineno", line + 1) > line)
-                   for n in S.walk(self.fdef))
+        if anywhere or key is _NOT_CONSTANT and (name not in self.params or not isinstance(
+                update.target.value, S.Name)) or keyed == {name} and not self._holds_items(name):
+            keyed = set()   # (an array's items are its own elements; a key not known: a
+            # parameter's items only, whose repeats no text here shows, are checked)
+            if self.items_repeat(name):
+                sharers.add(name)   # lst = [a, a]: lst[1] is the item lst[0] += v changes
+        # (else check_item_alone sees whether another key of name holds the item)
+        return _read_after(self.fdef, update, sharers, keyed, key)
+
+    def _holds_items(self, name):
+        """Whether `name` may be a list, tuple or dict (not an array): a container passed, a
+        local bound to a display, a comprehension or a builtin making one."""
+        import builtins
+        if name in self.params:
+            return name in self.containers or self.known_types.get(name) in (list, tuple, dict)
+        if name in self.list_names or self._may_be_dict(S.load(name)):
+            return True
+        makers = (builtins.list, builtins.tuple, builtins.dict, sorted)
+        return any(isinstance(n, S.Assign) and any(isinstance(t, S.Name) and t.id == name
+                                                   for t in n.targets) and (
+            isinstance(n.value, (S.List, S.Tuple, S.Dict, S.ListComp, S.DictComp)) or
+            isinstance(n.value, S.Call) and isinstance(n.value.func, S.Name) and
+            n.value.func.id not in self.locals and
+            self.resolver.lookup(n.value.func.id, None) in makers) for n in S.walk(self.fdef))
+
+    def _sorted_from(self, name):
+        """The containers `name = sorted(a)` copies: their items, at other keys."""
+        return {node.value.args[0].id for node in S.walk(self.fdef) if isinstance(
+            node, S.Assign) and any(isinstance(t, S.Name) and t.id == name
+                                    for t in node.targets) and isinstance(node.value, S.Call)
+                and isinstance(node.value.func, S.Name) and node.value.func.id == "sorted"
+                and node.value.args and isinstance(node.value.args[0], S.Name)}
 
     def _scan_puts(self, name, update, names, same_key, put, sharers):
         """Hand `put` what goes into `name` at the key updated; add to `sharers` the names
@@ -248,3 +328,23 @@ class ItemSharing:
         guard.lineno = self.line
         return guard
 
+    def _item_alone_check(self, current, key, containers, method, node, out):
+        """check_item_alone(current, key, method, ..., *containers) before `c[k] op= v` (see
+        runtime_item_checks); key: k's constant or atom."""
+        from . import checks
+        from .runtime_item_checks import check_item_alone
+        text = S.spell(node.target)
+        op = OP_TEXT_AUG.get(method, "op=")
+        error = self.error(node, f"{text} {op} ... changes the item {text} in place when it "
+                           f"is an array or a list, and another item of {', '.join(containers)} "
+                           "is that very item too (or holds it), which srcdiff does not follow",
+                           hint=f"write {text} = {text} {op[:-1]} ... (a new value), "
+                           "or copy the item where another key takes it")
+        atoms = [self.expr(S.load(c), out) for c in containers]
+        self.bindings["check_item_alone"] = check_item_alone
+        guard = S.Expr(value=S.Call(func=S.load("check_item_alone"), args=[
+            current, key, S.const(method)] +
+            checks.refusal_args(error) + atoms, keywords=[]))
+        guard.sd = Info(Kind.EFFECT, func=check_item_alone, line=self.line)
+        guard.lineno = self.line
+        return guard

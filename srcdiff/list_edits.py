@@ -18,18 +18,17 @@ are made on copies). The index may be computed, negative or (insert) past the en
 helpers make the same edit Python makes (srcdiff/runtime_list_edits.py).
 """
 from . import syntax as S
-from .core import Kind, assigned_names
+from .core import Kind
 
 
 def surely_list(low, node, base):
     """Whether the user expression `node` (lowered to the name `base`) holds a list here:
-    a local no dict may reach, or a parameter given a list and never bound again."""
+    a local no dict may reach, or a parameter given a list (bound again to no dict)."""
     if not (isinstance(base, S.Name) and base.id in low.locals):
         return False
-    if base.id in low.params:
-        return low.known_types.get(base.id) is list and \
-            base.id not in assigned_names(low.fdef.body)
-    return not low._may_be_dict(node)
+    if base.id in low.params and low.known_types.get(base.id) is not list:
+        return False
+    return not low._may_be_dict(node)   # (lst = list(lst): no dict either)
 
 
 def method(low, node, base, out, discard):

@@ -362,8 +362,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
             current = self.temp(out, S.Subscript(value=base, slice=index, ctx=S.Load()),
                                 Kind.SUBSCRIPT, _stem(base) + "_item")
             method = INPLACE_METHODS.get(type(node.op))
-            if method and self._items_may_be_shared(target.value, node):
-                out.append(self._item_update_check(base, current, method, node))
+            if method:
+                self._item_guards(target.value, base, index, current, method, node, out)
             rhs = self.expr(node.value, out)
             if method and not self.src.filename.startswith(GENERATED_PREFIX):
                 out.append(update_checks.item_guard(self, current, rhs, method))

@@ -18,6 +18,8 @@ tuples, dicts) and returns new ones; an adjoint buffer is updated in place only 
 caller says it is owned. Each stands alone (no shared state) so the codegen command can
 copy its source into a standalone module; arrays are only ever made from other arrays.
 """
+import collections
+
 import numpy
 
 from .runtime_checks import refuse, same_sequence
@@ -60,6 +62,10 @@ def zeros_like_value(value):
     """A zero derivative with the structure of `value` (array, number, list, tuple, dict)."""
     if isinstance(value, (list, tuple)):
         return [zeros_like_value(v) for v in value]
+    if isinstance(value, collections.defaultdict):   # a key its reads insert: a zero there
+        factory = value.default_factory
+        return collections.defaultdict(lambda: zeros_like_value(factory()) if factory else 0.0,
+                                       zeros_like_value(dict(value)))
     if isinstance(value, dict):
         return {k: zeros_like_value(v) for k, v in value.items()}
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
@@ -95,7 +101,8 @@ def add_adjoints(a, b):
     if isinstance(a, dict):
         # a key written into a dict built in the function may be in one adjoint only; a
         # record's adjoint (runtime_values.FieldGrads, a dict) stays one: it adds to zeros
-        out = dict(a) if type(a) is dict else type(a)(a)
+        out = dict(a) if type(a) is dict else collections.defaultdict(
+            a.default_factory, a) if isinstance(a, collections.defaultdict) else type(a)(a)
         for k, v in b.items():
             out[k] = add_adjoints(out[k], v) if k in out else v
         return out

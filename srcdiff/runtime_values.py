@@ -6,6 +6,7 @@ from its fields, a record's derivative (FieldGrads, or an object of the record's
 the gradient given back), or a located refusal where a value is not of the class the code
 was compiled for.
 """
+import collections
 import copy as _copy
 import dataclasses as _dataclasses
 
@@ -100,7 +101,8 @@ def _add(a, b):
     dicts key by key."""
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return [_add(x, y) for x, y in zip(a, b)]
-    if type(a) is dict and type(b) is dict:
+    if type(a) in (dict, collections.defaultdict) and \
+            type(b) in (dict, collections.defaultdict):   # (a FieldGrads adds itself)
         return add_by_key(a, b, _add)
     return a + b
 

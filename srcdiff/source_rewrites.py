@@ -40,7 +40,7 @@ from .core import GENERATED_PREFIX
 
 _MAPS = ("vectorize", "apply_along_axis", "piecewise", "apply_over_axes",
          "frompyfunc")   # numpy_maps.NAMES
-_DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate")   # dict_idioms._CALLED
+_DICT_CALLS = ("defaultdict", "OrderedDict", "accumulate", "dict")   # dict_idioms' calls
 _DICT_METHODS = ("fromkeys", "setdefault", "update")
 
 
@@ -124,7 +124,7 @@ def counted_rewrite(source, resolver, containers, known_types):
 
 def _may_take_dicts(counted, fdef):
     """dict_idioms.needed, without importing it: a call of defaultdict, OrderedDict,
-    accumulate, or of a method fromkeys, setdefault or update, `**` in a dict display, a
+    accumulate, dict, or of a method fromkeys, setdefault or update, `**` in a dict display, a
     `|=`."""
     if not counted.called.isdisjoint(_DICT_CALLS) or counted.unpacked or any(
             rest and rest[-1] in _DICT_CALLS + _DICT_METHODS for _, rest in counted.chains):

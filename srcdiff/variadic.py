@@ -333,7 +333,7 @@ def _fills_varargs(lw, node, position):
 def _display_items(lw, node):
     """The item expressions of a list or tuple display (its starred items spread where
     their own items are known: `(*xs, y)`), or of a local bound once to one, whose length
-    nothing changes, for `*xs`; None otherwise."""
+    nothing changes (or a constant slice of it, `xs[::-1]`), for `*xs`; None otherwise."""
     if isinstance(node, (S.List, S.Tuple)):
         items = []
         for e in node.elts:
@@ -342,11 +342,29 @@ def _display_items(lw, node):
                 return None
             items.extend(inner)
         return items
+    picked = None
+    if isinstance(node, S.Subscript) and isinstance(node.value, S.Name) and isinstance(
+            node.slice, S.Slice):   # xs[::-1], xs[1:]: a constant slice of such a local
+        bounds = [_int_constant(b) for b in (node.slice.lower, node.slice.upper,
+                                             node.slice.step)]
+        if any(b is False for b in bounds) or bounds[2] == 0:
+            return None
+        picked, node = slice(*bounds), node.value
     length = _known_length(lw, node)
     if length is None:
         return None
     return [S.Subscript(value=S.load(node.id), slice=S.const(i), ctx=S.Load())
-            for i in range(length)]
+            for i in range(length)[picked or slice(None)]]
+
+
+def _int_constant(node):
+    """The int a slice's bound writes (None where left out), else False."""
+    if node is None:
+        return None
+    if isinstance(node, S.UnaryOp) and isinstance(node.op, S.USub):
+        inner = _int_constant(node.operand)
+        return -inner if type(inner) is int else False
+    return node.value if isinstance(node, S.Constant) and type(node.value) is int else False
 
 
 def _known_length(lw, node):
@@ -374,11 +392,30 @@ def _known_length(lw, node):
 def _param_fact(lw, node, fact):
     """A fact about a parameter never rebound (its tuple's length, its dict's keys) that the
     call site gave, or None."""
-    from .core import assigned_names
-    if isinstance(node, S.Name) and node.id in lw.params and node.id not in assigned_names(
+    if isinstance(node, S.Name) and node.id in lw.params and node.id not in _own_stores(
             lw.fdef.body):
         return lw.known_types.get(node.id + fact)
     return None
+
+
+def _own_stores(body):
+    """The names the statements bind in their own scope: a nested def's parameters and
+    locals are its own (`def inner(**kw)` rebinds no kw here), but what it declares
+    nonlocal is bound here."""
+    out, stack = set(), list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (S.FunctionDef, S.AsyncFunctionDef, S.ClassDef, S.Lambda)):
+            out.add(getattr(node, "name", None))
+            out.update(n for m in S.walk(node) if isinstance(m, S.Nonlocal) for n in m.names)
+            a = getattr(node, "args", None)
+            stack.extend(getattr(node, "decorator_list", []) + (
+                a.defaults + [d for d in a.kw_defaults if d is not None] if a else []))
+            continue
+        if isinstance(node, S.Name) and isinstance(node.ctx, (S.Store, S.Param, S.Del)):
+            out.add(node.id)
+        stack.extend(S.iter_child_nodes(node))
+    return out
 
 
 def _dict_entries(lw, node):

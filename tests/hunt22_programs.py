@@ -1923,12 +1923,10 @@ REFUSED = {
     "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
     "records_tuple_shared", "pop_records",     # calling a record unpacked/popped from a list
-    "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "recursion_mutual",                        # a nested def calling one defined after it
-    "pop_list_of_arrays_param",                # lst = list(lst); lst.pop(0): "a dict's method"
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
@@ -1937,7 +1935,6 @@ REFUSED = {
     "record_in_tuple_param_with_number",       # calling a record unpacked from a tuple
     "pop_aliased_array",                       # writing a popped item another name holds
     #   (a true one: b is a, read after; write into a itself, or copy b)
-    "repeated_list_of_arrays_iadd",            # c[1] += ... of a list holding one array twice
     "lambda_over_vec",                         # a lambda's result's class (v * s in a lambda)
     "recursion_over_vec",                      # a recursive nested def's result's class
     "kwargs_with_record",                      # calling kw["l"], a record passed by keyword

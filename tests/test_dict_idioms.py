@@ -133,6 +133,11 @@ REWRITTEN = {
             return {**a, **b, "r": x[3]}
         """, "{key_0: value_0 for key_0, value_0 in list(dict(a).items()) + "
              "list(dict(b).items()) + [('r', x[3])]}"),
+    "dict_of_sorted_pairs": ("""
+        def f(x):
+            d = {"b": x[0], "a": x[1]}
+            return dict(sorted(d.items()))
+        """, "{key_0: value_0 for key_0, value_0 in sorted(d.items())}"),
     "accumulate": ("""
         def f(x):
             acc = list(itertools.accumulate(x, operator.mul, initial=2.0))
@@ -197,6 +202,11 @@ LEFT_ALONE = {
             m = x > 0
             m |= x < -0.5
             return m
+        """,
+    "dict_of_a_mapping": """
+        def f(x):
+            d = {"b": x[0], "a": x[1]}
+            return dict(d), dict(zip(NAMES, x))
         """,
     "merge_idiom_rewrite_takes": """
         def f(x, d):

@@ -154,3 +154,99 @@ def test_a_comprehension_of_copies_holds_no_item_of_what_it_reads():
     # merge interaction: item_sharing took every comprehension for a shallow copy, and
     # refused `m["p"] += ...` (hunt21's dict_param_update)
     check(copies_by_comprehension_then_updated, np.array([0.3, -0.4, 1.1]), order=2)
+
+
+# -- a copy's update, and another key of what it copies read afterwards (issue #13, session
+# 23: refused). `p = dict(defaults); p["w"] *= 2` changes the array defaults["w"] holds too,
+# but a read of defaults["b"] sees another item: the run-time check_item_alone refuses only
+# where another key holds that very array (as the caller may have made it).
+def copy_then_other_key(x, defaults):
+    p = dict(defaults)
+    p["w"] *= 2.0
+    return np.sum(p["w"] * x) + np.sum(defaults["b"] * x)
+
+
+def local_copy_then_other_key(x):
+    defaults = {"w": x * 1.0, "b": x[0] * 3.0}
+    p = defaults.copy()
+    p["w"] *= x
+    return np.sum(p["w"] * x) + defaults["b"] * x[1]
+
+
+def copy_of_a_number_item(x):
+    defaults = {"w": x[0] * 1.0, "b": x[1] * 3.0}
+    p = dict(defaults)
+    p["w"] *= 2.0
+    return p["w"] * x[2] + defaults["w"] + defaults["b"]
+
+
+DEFAULTS = {"w": np.array([0.2, 0.4, -0.3]), "b": np.array([1.5, -0.5, 0.25])}
+
+
+def test_a_copys_update_with_another_key_read_afterwards_differentiates():
+    x = np.array([0.3, -0.7, 0.5])
+    assert len(checks_named(copy_then_other_key, "check_item_alone")) == 1
+    assert not checks_named(copy_then_other_key, "check_item_update")
+    check(copy_then_other_key, x, DEFAULTS, wrt=0, order=2)   # (it writes defaults["w"]:
+    # gradcheck hands each call copies, and the derivative writes none)
+    check(local_copy_then_other_key, x, order=2)
+    check(copy_of_a_number_item, x, order=2)
+
+
+# Session 23's wrong derivatives on main: an update of an item another key holds too, the
+# caller's dict holding one array twice, or `d["b"] = d["w"]` first. Python changes the
+# array under both keys; the derivative followed key w only (grad gave A, not 2 A x).
+def param_item_twice(x, p):
+    p["w"] *= x
+    return np.sum(p["b"] * x)
+
+
+def param_copy_item_twice(x, defaults):
+    p = dict(defaults)
+    p["w"] *= x
+    return np.sum(defaults["b"] * x)
+
+
+def item_put_at_another_key(x):
+    d = {"w": x * 1.0}
+    d["b"] = d["w"]
+    d["w"] *= x
+    return np.sum(d["b"] * x)
+
+
+@pytest.mark.parametrize("f, shared", [
+    (param_item_twice, True), (param_copy_item_twice, True), (item_put_at_another_key, None),
+    (param_item_twice, False), (param_copy_item_twice, False)])
+def test_an_item_another_key_holds_too_is_refused_at_the_users_line(f, shared):
+    x = np.array([0.3, -0.7, 0.5])
+    a = x * 1.5
+    args = (x,) if shared is None else (x, {"w": a, "b": a if shared else a * 2.0})
+    if shared is False:   # each key its own array: it differentiates
+        check(f, *args, wrt=0, order=1)
+        return
+    for make in (srcdiff.grad, srcdiff.jvp):
+        more = (np.ones(3),) if make is srcdiff.jvp else ()
+        with pytest.raises(errors.RuntimeRefusal, match="is that very item too") as info:
+            make(f)(*args, *more)
+        assert f.__code__.co_filename in str(info.value)
+
+
+def test_a_view_of_the_item_at_another_key_is_refused():
+    x = np.array([0.3, -0.7, 0.5])
+    a = x * 1.5
+    with pytest.raises(errors.RuntimeRefusal, match="is that very item too"):
+        srcdiff.grad(param_item_twice)(x, {"w": a, "b": a[::-1]})
+
+
+def param_item_at_a_key_passed(x, p, k):
+    p[k] *= x
+    return np.sum(p["b"] * x)
+
+
+def test_a_parameters_item_at_a_key_not_known_is_checked_when_it_runs():
+    # (session 23: the same wrong derivative with the key an argument: p[k] *= x)
+    x = np.array([0.3, -0.7, 0.5])
+    a = x * 1.5
+    with pytest.raises(errors.RuntimeRefusal, match="is that very item too"):
+        srcdiff.grad(param_item_at_a_key_passed)(x, {"w": a, "b": a}, "w")
+    check(param_item_at_a_key_passed, x, {"w": a, "b": a * 2.0}, "w", wrt=0, order=1)

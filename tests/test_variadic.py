@@ -200,3 +200,47 @@ def test_a_refusal_names_the_callees_rest_not_srcdiffs_tuple():
     except srcdiff.SrcdiffError as err:
         first = str(err).splitlines()[0]
         assert "_sum_of_rest's *args" in first and "args_1" not in first, first
+
+
+# -- session 23 (hunt22's nested_star_call, nested_kwargs_forward were refused) ----------
+def spread_slices(x):
+    def f3(a, b, c):
+        return a * b - c
+
+    parts = [x[0], x[1], x[2]]
+    return f3(*parts[::-1]) * f3(*parts[1:], x[0]) + f3(x[1], *parts[-2:])
+
+
+def kwargs_passed_on(x):
+    def inner(**kw):
+        return kw["u"] * kw["v"]
+
+    def outer(**kw):   # (inner's own **kw rebinds no kw of outer)
+        return inner(**kw) + kw["u"]
+
+    return np.sum(outer(u=x, v=np.exp(x)))
+
+
+@pytest.mark.parametrize("f", [spread_slices, kwargs_passed_on], ids=lambda f: f.__name__)
+def test_a_constant_slice_spread_and_a_kwargs_passed_on_differentiate(f):
+    check(f, X, order=1)
+
+
+def rebinds_its_kwargs(x):
+    def outer(**kw):
+        def rebind():
+            nonlocal kw
+            kw = {"u": x[0]}
+        rebind()
+        return helper_kw(**kw)
+
+    return outer(u=x[1], v=x[2])
+
+
+def helper_kw(**kw):
+    return kw["u"] * 2.0
+
+
+def test_kwargs_a_nested_def_rebinds_are_not_taken_for_the_callers():
+    with pytest.raises(srcdiff.SrcdiffError, match=r"passes \*\*kw only"):
+        srcdiff.grad(rebinds_its_kwargs)(X)

@@ -5,6 +5,7 @@ grad_mlp_loss: derivative of mlp_loss (models.py) with respect to w1, b1, w2, b2
 
 Standalone: needs NumPy (and the modules imported below), not srcdiff.
 """
+import collections
 import numpy
 
 
@@ -412,6 +413,10 @@ def zeros_like_value(value):
     """A zero derivative with the structure of `value` (array, number, list, tuple, dict)."""
     if isinstance(value, (list, tuple)):
         return [zeros_like_value(v) for v in value]
+    if isinstance(value, collections.defaultdict):   # a key its reads insert: a zero there
+        factory = value.default_factory
+        return collections.defaultdict(lambda: zeros_like_value(factory()) if factory else 0.0,
+                                       zeros_like_value(dict(value)))
     if isinstance(value, dict):
         return {k: zeros_like_value(v) for k, v in value.items()}
     if isinstance(value, (float, int, complex)) or value is None or type(value).__name__ in (
