@@ -1204,7 +1204,6 @@ REFUSED = {
     "factory_scaled_left",             # 0.5 * make_v_twice(x): the result's class
     "factory_in_branch", "factory_in_branch_neg",   # v bound in both arms of an if
     "guard_popped_object",             # v.dot(v) of a popped object: refused where it runs
-    "cond_and_block",                  # numpy.linalg.cond(A, "fro"): p refused by the rule
     "records_items_copy_dict",         # Q = dict(P) of records: calling r from Q.items()
     # true refusals: another name holds the array updated in place and is read after
     "fromkeys_one_array_updated", "copy_item_self_assigned_then_updated",
@@ -1221,7 +1220,6 @@ REFUSED = {
     "fields_lambdas",                  # a field holding a lambda or a partial
     "partial_of_inherited_type_self",  # g().energy() of a partial of p.grown
     "post_init_made", "post_init_type_self",   # a dataclass's __post_init__: no record
-    "cond_p_keyword",                  # numpy.linalg.cond(A, p=2): p refused by the rule
     "early_return_display_loop", "early_return_display_loop_out",   # return in the loop
 }
 
