@@ -16,6 +16,7 @@ checked where the code runs (runtime_values.check_class).
 import inspect
 
 from . import syntax as S
+from .operator_names import dunder
 
 
 def _user_def(fn):
@@ -209,8 +210,6 @@ def _called_class(fn, value, me, owner):
     return None
 
 
-_DUNDERS = {"Add": "__add__", "Sub": "__sub__", "Mult": "__mul__", "Div": "__truediv__",
-            "MatMult": "__matmul__", "Pow": "__pow__"}
 _FOLLOWING = set()   # the factories made_class is reading now (a recursive one makes None)
 
 
@@ -218,7 +217,7 @@ def _operator_class(fn, value, me, owner):
     """The class `left op right` makes where left is a call of a known class (above) whose
     method for op (`__add__` for +) makes one class, as made_class reads it."""
     cls = _called_class(fn, value.left, me, owner)
-    name = _DUNDERS.get(type(value.op).__name__)   # (operator_methods reads this module)
+    name = dunder(value.op)
     method = getattr(cls, name, None) if cls is not None and name else None
     if not inspect.isfunction(method) or method in _FOLLOWING:
         return None
