@@ -57,7 +57,7 @@ LAYERS = [
                 "runtime_numba_writes",
                 "runtime_scipy", "runtime_scipy_linalg",
                 "runtime_sequences", "runtime_list_edits", "runtime_spacings", "runtime_stats", "runtime_updates", "runtime_values",
-                "operator_names", "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
+                "known_objects", "operator_names", "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
 ]
 
 # (importer, imported): why it is still there. Only shrinks.
