@@ -166,6 +166,9 @@ def class_of(lw, node, seen):
             return cls
     if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
         return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
+    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id in lw.params:
+        from .returned_classes import held_call_class   # rhs(v), rhs a function passed in
+        return held_call_class(lw, node, lambda a: class_of(lw, a, set(seen)))
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
@@ -180,7 +183,10 @@ def class_of(lw, node, seen):
                 at = replaced_argument(obj, node)   # dataclasses.replace(p, ...): p's class
                 if at is not None:
                     return class_of(lw, at, seen)
-                obj = maker_class(obj) or made_class(obj)
+                fn, obj = obj, maker_class(obj) or made_class(obj)
+                if obj is None:   # euler(v, dt) returning v + ...: read for v's class here
+                    from .returned_classes import call_class
+                    obj = call_class(fn, node, lambda a: class_of(lw, a, set(seen)))
             return obj if is_user_class(obj) else None
         if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
             from .factories import made_by_method
