@@ -35,7 +35,7 @@ from .core import Kind
 from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           is_user_class, loop_items, made_classes, rebindings)
+                           is_user_class, loop_items, made_classes, rebindings, rebound_names)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -166,8 +166,9 @@ def class_of(lw, node, seen):
             return cls
     if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
         return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
-    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and node.func.id in lw.params:
-        from .returned_classes import held_call_class   # rhs(v), rhs a function passed in
+    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+            node.func.id in lw.params or node.func.id in lw.local_functions):
+        from .returned_classes import held_call_class   # rhs(v): passed in, or a nested def
         return held_call_class(lw, node, lambda a: class_of(lw, a, set(seen)))
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
@@ -448,10 +449,8 @@ def _key_of(lw, node):
 
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
-    from .core import assigned_names
     node, parts = S.attribute_chain(node)
-    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in assigned_names(
-            lw.fdef.body):
+    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in rebound_names(lw):
         return None
     return ".".join([node.id] + parts)
 

@@ -15,8 +15,7 @@ runs another's method.
 import inspect
 
 from . import syntax as S
-from .factories import _FOLLOWING, _called_class, _resolved, _user_def, made_by_method, \
-    made_class
+from .factories import _FOLLOWING, _resolved, _user_def, made_by_method, made_class
 from .known_objects import Known
 from .object_lists import is_user_class
 from .operator_names import BINARY, UNARY, dunder
@@ -35,15 +34,38 @@ def call_class(fn, call, class_of):
 def held_call_class(lw, node, class_of):
     """The class `rhs(v)` gives back where the parameter `rhs`, never rebound, holds a
     function of the user's passed in (values.Known: the derivative is made for that
-    function), reading v's class with `class_of`; else None."""
+    function), or `rhs` names a def or lambda nested in the function (its free variables'
+    classes read in the function), reading v's class with `class_of`; else None."""
     from .core import assigned_names
     name = node.func.id
+    local = lw.local_functions.get(name)
+    if local is not None:
+        return _local_class(lw, local, node, class_of)
     known = lw.known_types.get(name)
     if not isinstance(known, Known) or name not in lw.params or \
             name in assigned_names(lw.fdef.body) or not inspect.isfunction(known.obj):
         return None
     made = made_class(known.obj)
     return made if is_user_class(made) else call_class(known.obj, node, class_of)
+
+
+def _local_class(lw, local, node, class_of):
+    """held_call_class of a nested def or lambda (callables.LocalFunction): its lifted
+    copy's returns read with its own parameters' classes from the call, its free variables'
+    from the function, the names it reads of the module resolved as the function's are."""
+    if local.variadic or any(isinstance(a, S.Starred) for a in node.args) or node.keywords:
+        return None
+    classes = {}
+    for p, a in list(zip(local.own_params, node.args)) + [(v, S.load(v)) for v in local.free]:
+        cls = class_of(a)
+        if is_user_class(cls):
+            classes[p] = cls
+    if not classes:
+        return None
+
+    def resolve(func):
+        return lw._callee_object(func) if lw._global_path(func) is not None else None
+    return _Reader(local, local.source.node, classes, resolve, node.func.id).returned()
 
 
 def _bound(fdef, call, class_of):
@@ -75,7 +97,7 @@ def returned_class(fn, classes):
         return None
     _FOLLOWING.add(fn)
     try:
-        return _Reader(fn, fdef, classes).returned()
+        return _Reader(fn, fdef, classes, lambda func: _resolved(fn, func)).returned()
     finally:
         _FOLLOWING.discard(fn)
 
@@ -83,8 +105,9 @@ def returned_class(fn, classes):
 class _Reader:
     """One function's bindings, read once: what `returned` follows."""
 
-    def __init__(self, fn, fdef, classes):
-        self.fn, self.classes = fn, classes
+    def __init__(self, fn, fdef, classes, resolve, recursive=None):
+        self.fn, self.classes, self.resolve = fn, classes, resolve
+        self.recursive, self.assumed, self.recursed = recursive, None, False
         self.params = [a.id for a in fdef.args.posonlyargs + fdef.args.args +
                        fdef.args.kwonlyargs]
         self.returns, self.assigned, self.updates, self.stores = [], {}, {}, {}
@@ -108,9 +131,15 @@ class _Reader:
                            for name in n.names)   # (a nested def's too)
 
     def returned(self):
+        """The one class of every return; a function calling itself (`return shrink(v * 0.5,
+        k - 1)`) is read again assuming its other returns' class for its own calls, which
+        must pass its parameters objects of the classes they hold here."""
         if not self.ok or not self.returns:
             return None
         found = {self.of(v, {}) if v is not None else None for v in self.returns}
+        if self.recursed and len(found - {None}) == 1:
+            self.assumed = next(iter(found - {None}))
+            found = {self.of(v, {}) if v is not None else None for v in self.returns}
         return found.pop() if len(found) == 1 and None not in found else None
 
     def of(self, node, assumed):
@@ -179,16 +208,34 @@ class _Reader:
             return self._method(owner, func.attr) if owner is not None else None
         if not isinstance(func, (S.Name, S.Attribute)):
             return None
+        if isinstance(func, S.Name) and func.id == self.recursive and \
+                func.id not in self.params and func.id not in self.stores:
+            return self._again(node, assumed)
         if isinstance(func, S.Name) and (func.id in self.params or func.id in self.stores):
             return None   # rhs(v): a function passed in, read where it is called
-        made = _called_class(self.fn, node, None, None)   # V(...), a factory of one class
-        if is_user_class(made):
-            return made
-        callee = _resolved(self.fn, func)
-        if not inspect.isfunction(callee) or made_class(callee) is not None:
+        callee = self.resolve(func)
+        if isinstance(callee, type):   # V(...)
+            return callee if is_user_class(callee) else None
+        if not inspect.isfunction(callee):
             return None
+        made = made_class(callee)   # a factory of one class
+        if made is not None:
+            return made if is_user_class(made) else None
         fdef = _user_def(callee)
         if fdef is None:
             return None
         classes = _bound(fdef, node, lambda a: self.of(a, assumed))
         return returned_class(callee, classes) if classes else None
+
+    def _again(self, node, assumed):
+        """The class a call of the function itself gives back: None on the first reading,
+        the class assumed on the second where it passes each parameter whose class is read
+        an object of that class again."""
+        self.recursed = True
+        if self.assumed is None or node.keywords or any(
+                isinstance(a, S.Starred) for a in node.args):
+            return None
+        for p, a in zip(self.params, node.args):
+            if p in self.classes and self.of(a, assumed) is not self.classes[p]:
+                return None
+        return self.assumed

@@ -1940,8 +1940,6 @@ REFUSED = {
     "pop_aliased_array",                       # writing a popped item another name holds
     "repeated_list_of_arrays_iadd",            # c[1] += ... of a list holding one array twice
     "mixed_records_flat", "mixed_records_flat_x",   # w = layer.w.copy(); w.flat[0] = ...
-    "lambda_over_vec",                         # a lambda's result's class (v * s in a lambda)
-    "recursion_over_vec",                      # a recursive nested def's result's class
     "kwargs_with_record",                      # calling kw["l"], a record passed by keyword
     "nested_closure_counter_grad",             # calling a closure a nested factory returned
     "gradient_of_param_times_flat",            # h = g * 1.0 of np.gradient's g; h.flat[0] = ..
