@@ -32,6 +32,7 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
+from .edited_lists import edited_class
 from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
@@ -189,6 +190,9 @@ def class_of(lw, node, seen):
                     from .returned_classes import call_class
                     obj = call_class(fn, node, lambda a: class_of(lw, a, set(seen)))
             return obj if is_user_class(obj) else None
+        if isinstance(node.func, S.Attribute) and node.func.attr == "pop" and isinstance(
+                node.func.value, S.Name) and node.func.value.id in lw.locals:
+            return edited_class(lw, node.func.value.id, seen, class_of)   # v = vs.pop(0)
         if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
             from .factories import made_by_method
             owner = class_of(lw, node.func.value, seen)
@@ -214,6 +218,8 @@ def class_of(lw, node, seen):
             # a display bound once per copy of a loop written out: item `at` of each
             items = [v.elts[at] for v in display_rebindings(lw, node.value.id) or ()
                      if -len(v.elts) <= at < len(v.elts)]
+        if not items and isinstance(node.value, S.Name) and node.value.id in lw.locals:
+            return edited_class(lw, node.value.id, seen, class_of)   # c[0] after c[0] = ...
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)

@@ -1926,7 +1926,7 @@ REFUSED = {
     "nonlocal_returning",                      # a nonlocal-writing call inside an expression
     "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
-    "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
+    "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "recursion_mutual",                        # a nested def calling one defined after it
