@@ -75,6 +75,17 @@ def made_class(fn, instance_of=None):
     return found.pop() if len(found) == 1 else None
 
 
+def names_objects(obj):
+    """Whether the object a function's code names (a global it reads) is a class of the
+    user's, or a function of the user's whose every return makes one (made_class: `mk(x) +
+    mk(x)` then calls that class's `__add__`), so that its objects may be met there."""
+    from .object_lists import is_user_class
+    if is_user_class(obj):
+        return True
+    return inspect.isfunction(obj) and _user_def(obj) is not None and is_user_class(
+        made_class(obj))
+
+
 def _own_class_call(value, me, counts):
     """Whether `value` is `type(me)(...)` or `me.__class__(...)`, `me` never rebound."""
     if not isinstance(value, S.Call) or counts.get(me):
