@@ -232,6 +232,21 @@ def rebound_names(lw):
     return st["rebound"]
 
 
+def unpacked_from(lw, name):
+    """The name `src` where the local `name` is bound once, by unpacking it (`a, b = src`,
+    no starred target), else None."""
+    stores = [n for n in S.walk(lw.fdef) if isinstance(n, S.Name) and n.id == name and
+              isinstance(n.ctx, (S.Store, S.Del))]
+    if len(stores) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], (S.Tuple, S.List)) and isinstance(n.value, S.Name) and any(
+                e is stores[0] for e in n.targets[0].elts):
+            return n.value
+    return None
+
+
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
     target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in

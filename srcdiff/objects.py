@@ -36,7 +36,8 @@ from .edited_lists import edited_class
 from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           is_user_class, loop_items, made_classes, rebindings, rebound_names)
+                           is_user_class, loop_items, made_classes, rebindings, rebound_names,
+                           unpacked_from)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -238,6 +239,9 @@ def class_of(lw, node, seen):
     if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
         return None
     seen.add(node.id)
+    src = unpacked_from(lw, node.id)   # a, b = layers: an item of a list passed in
+    if src is not None and isinstance(lw.known_types.get(f"{_fact_key(lw, src)}[]"), type):
+        return lw.known_types[f"{_fact_key(lw, src)}[]"]
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)

@@ -1922,7 +1922,7 @@ CASES = CASES_1 + CASES_2 + CASES_3 + CASES_4 + CASES_5
 REFUSED = {
     "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
-    "records_tuple_shared", "pop_records",     # calling a record unpacked/popped from a list
+    "pop_records",                             # calling a record popped from a list
     "nonlocal_returning",                      # a nonlocal-writing call inside an expression
     "nested_star_call", "nested_kwargs_forward",   # *list / **kw passed on
     "flat_transposed",                         # .flat of a transposed view
