@@ -16,6 +16,7 @@ checked where the code runs (runtime_values.check_class).
 import inspect
 
 from . import syntax as S
+from .operator_names import dunder
 
 
 def _user_def(fn):
@@ -72,6 +73,17 @@ def made_class(fn, instance_of=None):
             return None
         found.add(cls)
     return found.pop() if len(found) == 1 else None
+
+
+def names_objects(obj):
+    """Whether the object a function's code names (a global it reads) is a class of the
+    user's, or a function of the user's whose every return makes one (made_class: `mk(x) +
+    mk(x)` then calls that class's `__add__`), so that its objects may be met there."""
+    from .object_lists import is_user_class
+    if is_user_class(obj):
+        return True
+    return inspect.isfunction(obj) and _user_def(obj) is not None and is_user_class(
+        made_class(obj))
 
 
 def _own_class_call(value, me, counts):
@@ -209,8 +221,6 @@ def _called_class(fn, value, me, owner):
     return None
 
 
-_DUNDERS = {"Add": "__add__", "Sub": "__sub__", "Mult": "__mul__", "Div": "__truediv__",
-            "MatMult": "__matmul__", "Pow": "__pow__"}
 _FOLLOWING = set()   # the factories made_class is reading now (a recursive one makes None)
 
 
@@ -218,7 +228,7 @@ def _operator_class(fn, value, me, owner):
     """The class `left op right` makes where left is a call of a known class (above) whose
     method for op (`__add__` for +) makes one class, as made_class reads it."""
     cls = _called_class(fn, value.left, me, owner)
-    name = _DUNDERS.get(type(value.op).__name__)   # (operator_methods reads this module)
+    name = dunder(value.op)
     method = getattr(cls, name, None) if cls is not None and name else None
     if not inspect.isfunction(method) or method in _FOLLOWING:
         return None

@@ -59,7 +59,7 @@ from .desugar import Desugaring
 from .lower_calls import CallLowering
 from .lower_copies import INPLACE_METHODS, CopyInsertion
 from .lower_exprs import BINOPS, OP_NAMES, ExpressionLowering, _stem
-from .objects import is_user_class
+from .factories import names_objects
 from .names import Namer
 
 
@@ -124,8 +124,8 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         all_names = counted.names   # every Name of fdef (census.take's walk)
         self.user_names = all_names | set(self.params)
         self.namer = Namer(all_names | set(self.params))
-        self.objects_read = bool(self.known_types) or any(   # (a class of the user's named)
-            is_user_class(resolver.lookup(n, None))
+        self.objects_read = bool(self.known_types) or any(   # (a class of the user's named,
+            names_objects(resolver.lookup(n, None))           # or a factory of one)
             for n in all_names - self.locals)
         self.bindings = {}
         self.spelled = _Spelling()  # temporary's name -> the expression it holds, as written

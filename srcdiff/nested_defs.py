@@ -170,12 +170,12 @@ def local_call(lw, node, out, discard):
     """The lowered call `node` of the nested function it names: its arguments bound to the
     parameters (*args as a tuple, **kwargs as a dict), its free variables passed after them
     to the lifted copy (`Info.user_call`); the primal calls the def as written."""
-    from . import generators, objects, variadic
+    from . import generators, objects, record_notes, variadic
     from .core import Kind, UserCall
     local = lw.local_functions[node.func.id]
     generators.refuse_unchecked(lw, node, local)
     objects.note_free_objects(lw, local, out)   # the objects it reads from here
-    args = [lw.expr(a, out) for a in node.args]
+    args = [record_notes.noted_made(lw, a, lw.expr(a, out), out) for a in node.args]   # g(V(..))
     keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
     args, _, spelled = variadic.bind_call(lw, node, local, args, keywords, out)
     args = args[:len(local.own_params)] + [S.load(v) for v in local.free]

@@ -217,6 +217,36 @@ def _dict_method(it, method):
         not it.args and not it.keywords
 
 
+def rebound_names(lw):
+    """Names the function's body binds (core.assigned_names) less the parameters of the
+    defs and lambdas nested in it, which bind names of their own (a recursive nested def's
+    lifted copy holds a copy of its def, whose parameters are not the copy's)."""
+    st = _state(lw)
+    if st.get("rebound") is None:
+        from .core import assigned_names
+        params = {n.id for n in S.walk(lw.fdef) if isinstance(n, S.Name) and isinstance(
+            n.ctx, S.Param)}
+        stored = {n.id for n in S.walk(lw.fdef) if isinstance(n, S.Name) and not isinstance(
+            n.ctx, (S.Load, S.Param))}
+        st["rebound"] = assigned_names(lw.fdef.body) - (params - stored)
+    return st["rebound"]
+
+
+def unpacked_from(lw, name):
+    """The name `src` where the local `name` is bound once, by unpacking it (`a, b = src`,
+    no starred target), else None."""
+    stores = [n for n in S.walk(lw.fdef) if isinstance(n, S.Name) and n.id == name and
+              isinstance(n.ctx, (S.Store, S.Del))]
+    if len(stores) != 1:
+        return None
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], (S.Tuple, S.List)) and isinstance(n.value, S.Name) and any(
+                e is stores[0] for e in n.targets[0].elts):
+            return n.value
+    return None
+
+
 def _only_loop_binding(lw, name):
     """(the iterated expression, the target) where the only binding of `name` is as the
     target of `for name in seq` (or `for i, name in enumerate(seq)`, `for name, v in

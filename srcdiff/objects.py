@@ -32,10 +32,12 @@ objects), the call is refused at the user's line with what to write instead
 from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
+from .edited_lists import edited_class
 from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
-                           is_user_class, loop_items, made_classes, rebindings)
+                           is_user_class, loop_items, made_classes, rebindings, rebound_names,
+                           unpacked_from)
 
 
 # -- objects whose class is known where they are used --------------------------------
@@ -166,6 +168,10 @@ def class_of(lw, node, seen):
             return cls
     if isinstance(node, S.Call) and receiver(lw, node.func) is not None:
         return class_of(lw, receiver(lw, node.func), seen)   # type(o)(...): o's class
+    if isinstance(node, S.Call) and isinstance(node.func, S.Name) and (
+            node.func.id in lw.params or node.func.id in lw.local_functions):
+        from .returned_classes import held_call_class   # rhs(v): passed in, or a nested def
+        return held_call_class(lw, node, lambda a: class_of(lw, a, set(seen)))
     if isinstance(node, S.Call) and isinstance(node.func, (S.Name, S.Attribute)):
         if lw._global_path(node.func) is not None:
             obj = lw._callee_object(node.func)
@@ -180,8 +186,14 @@ def class_of(lw, node, seen):
                 at = replaced_argument(obj, node)   # dataclasses.replace(p, ...): p's class
                 if at is not None:
                     return class_of(lw, at, seen)
-                obj = maker_class(obj) or made_class(obj)
+                fn, obj = obj, maker_class(obj) or made_class(obj)
+                if obj is None:   # euler(v, dt) returning v + ...: read for v's class here
+                    from .returned_classes import call_class
+                    obj = call_class(fn, node, lambda a: class_of(lw, a, set(seen)))
             return obj if is_user_class(obj) else None
+        if isinstance(node.func, S.Attribute) and node.func.attr == "pop" and isinstance(
+                node.func.value, S.Name) and node.func.value.id in lw.locals:
+            return edited_class(lw, node.func.value.id, seen, class_of)   # v = vs.pop(0)
         if isinstance(node.func, S.Attribute):   # obj.init(w): a factory on an object
             from .factories import made_by_method
             owner = class_of(lw, node.func.value, seen)
@@ -207,6 +219,8 @@ def class_of(lw, node, seen):
             # a display bound once per copy of a loop written out: item `at` of each
             items = [v.elts[at] for v in display_rebindings(lw, node.value.id) or ()
                      if -len(v.elts) <= at < len(v.elts)]
+        if not items and isinstance(node.value, S.Name) and node.value.id in lw.locals:
+            return edited_class(lw, node.value.id, seen, class_of)   # c[0] after c[0] = ...
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
@@ -225,6 +239,9 @@ def class_of(lw, node, seen):
     if not isinstance(node, S.Name) or node.id not in lw.locals or node.id in seen:
         return None
     seen.add(node.id)
+    src = unpacked_from(lw, node.id)   # a, b = layers: an item of a list passed in
+    if src is not None and isinstance(lw.known_types.get(f"{_fact_key(lw, src)}[]"), type):
+        return lw.known_types[f"{_fact_key(lw, src)}[]"]
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
@@ -442,10 +459,8 @@ def _key_of(lw, node):
 
 def _fact_key(lw, node):
     """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
-    from .core import assigned_names
     node, parts = S.attribute_chain(node)
-    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in assigned_names(
-            lw.fdef.body):
+    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in rebound_names(lw):
         return None
     return ".".join([node.id] + parts)
 

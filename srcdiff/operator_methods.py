@@ -22,12 +22,7 @@ import inspect
 
 from . import syntax as S
 from .object_lists import is_user_class
-
-BINARY = {S.Add: "add", S.Sub: "sub", S.Mult: "mul", S.Div: "truediv", S.MatMult: "matmul",
-          S.Pow: "pow", S.FloorDiv: "floordiv", S.Mod: "mod"}
-UNARY = {S.USub: "__neg__", S.UAdd: "__pos__"}
-SIGNS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "matmul": "@", "pow": "**",
-         "floordiv": "//", "mod": "%"}
+from .operator_names import BINARY, SIGNS, UNARY
 
 
 class Refusal(Exception):

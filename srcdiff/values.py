@@ -52,25 +52,7 @@ from .object_lists import constant_index, only_indexed
 from .callables import LocalFunction, canonical_path, is_user_function
 from .checkpointing import held as checkpoint_held
 from .core import Kind, UserCall
-
-
-class Known:
-    """A name known to hold exactly this object: calls through it are calls of it
-    (compared by identity, so a cache keyed on it is specialised per object)."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj):
-        self.obj = obj
-
-    def __eq__(self, other):
-        return isinstance(other, Known) and other.obj is self.obj
-
-    def __hash__(self):
-        return hash(("srcdiff.Known", id(self.obj)))
-
-    def __repr__(self):
-        return f"Known({getattr(self.obj, '__qualname__', type(self.obj).__name__)})"
+from .known_objects import Known
 
 
 def is_function_value(obj):

@@ -1922,8 +1922,8 @@ CASES = CASES_1 + CASES_2 + CASES_3 + CASES_4 + CASES_5
 REFUSED = {
     "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
-    "records_tuple_shared", "pop_records",     # calling a record unpacked/popped from a list
-    "nonlocal_with_operator", "pop_vecs", "repeated_appended_vec",   # objects' class not told
+    "pop_records",                             # calling a record popped from a list
+    "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "recursion_mutual",                        # a nested def calling one defined after it
@@ -1935,8 +1935,6 @@ REFUSED = {
     "record_in_tuple_param_with_number",       # calling a record unpacked from a tuple
     "pop_aliased_array",                       # writing a popped item another name holds
     #   (a true one: b is a, read after; write into a itself, or copy b)
-    "lambda_over_vec",                         # a lambda's result's class (v * s in a lambda)
-    "recursion_over_vec",                      # a recursive nested def's result's class
     "kwargs_with_record",                      # calling kw["l"], a record passed by keyword
     "nested_closure_counter_grad",             # calling a closure a nested factory returned
 }

@@ -203,3 +203,34 @@ def looping_factory(v):
 def test_made_class_of_a_recursive_factory_ends():
     from srcdiff.factories import made_class
     assert made_class(looping_factory) in (None, Phase)
+
+
+# -- a function naming no class, only a factory of one: mk(x) + mk(x) calls Pair.__add__ ----
+@dataclasses.dataclass
+class Pair:
+    a: np.ndarray
+    b: np.ndarray
+
+    def __add__(self, o):
+        return Pair(self.a + o.a, self.b * o.b)
+
+
+def make_pair(x):
+    return Pair(x * 1.0, np.sin(x))
+
+
+def summed_pairs(x):
+    p = make_pair(x) + make_pair(x * 2.0)
+    y = p.a * 2.0
+    y[1] = np.sum(p.b)
+    return np.sum(y * p.b)
+
+
+def test_names_objects_sees_a_factory():
+    from srcdiff.factories import names_objects
+    assert names_objects(Pair) and names_objects(make_pair)
+    assert not names_objects(np.sin) and not names_objects(summed_pairs)
+
+
+def test_an_operator_on_factories_results_in_a_function_naming_no_class():
+    check(summed_pairs, X, wrt=0, order=2)

@@ -30,7 +30,7 @@ LAYERS = [
     ("reverse/forward", {"reverse", "reverse_calls", "reverse_control", "reverse_tape",
                          "reverse_writes", "reverse_callee", "rereads", "end_saves", "reduction_shapes", "forward", "forward_calls", "forward_control",
                          "forward_writes", "program", "splice", "refusals", "zero_cotangents"}),
-    ("constructs", {"accumulate_loops", "out_views", "display_loops", "alias_tuples", "method_refusals", "class_calls", "object_loops", "item_fields", "list_edits", "spacing_calls", "flat_items", "repeated_items", "try_blocks", "nonlocal_writes", "nonlocal_hoist", "plain_blocks", "loop_lambdas", "source_rewrites", "dict_idioms", "alias_groups", "inplace_arrays", "loop_rows", "view_writes", "reshaped_writes", "named_attributes", "alias_flow", "alias_flow_blocks", "alias_flow_fresh", "library_results", "alias_fresh_items", "alias_flow_seen", "alias_flow_trip", "alias_rows", "aliasing", "alias_roots", "alias_guards", "argument_writes", "census", "writing_helpers", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "checkpoint_names", "checkpoint_closures", "idioms", "scatter_calls", "callback_stores", "idiom_rewrite", "function_loops", "function_items", "loop_copies", "function_dicts",
+    ("constructs", {"returned_classes", "edited_lists", "accumulate_loops", "out_views", "display_loops", "alias_tuples", "method_refusals", "class_calls", "object_loops", "item_fields", "list_edits", "spacing_calls", "flat_items", "repeated_items", "try_blocks", "nonlocal_writes", "nonlocal_hoist", "plain_blocks", "loop_lambdas", "source_rewrites", "dict_idioms", "alias_groups", "inplace_arrays", "loop_rows", "view_writes", "reshaped_writes", "named_attributes", "alias_flow", "alias_flow_blocks", "alias_flow_fresh", "library_results", "alias_fresh_items", "alias_flow_seen", "alias_flow_trip", "alias_rows", "aliasing", "alias_roots", "alias_guards", "argument_writes", "census", "writing_helpers", "container_writes", "checks", "checkpointing", "checkpoint_adjoint", "checkpoint_names", "checkpoint_closures", "idioms", "scatter_calls", "callback_stores", "idiom_rewrite", "function_loops", "function_items", "loop_copies", "function_dicts",
                     "inplace_calls", "out_writes", "flat_writes", "named_tuples", "key_loops", "filter_calls", "numpy_maps", "numpy_maps_write", "library_calls", "objects", "protocol_objects", "operator_methods", "operator_lowering", "records", "class_constants", "record_notes", "field_calls", "sequences", "shapes", "generators", "generator_calls", "generator_inline", "generator_names", "generator_splice", "generator_values", "generator_reach", "field_writes", "factories", "object_lists", "state_methods", "init_fields",
                     "super_calls", "update_checks", "value_builtins", "values", "variadic",
                     "lower_funcs_defaults", "display_items",
@@ -57,7 +57,7 @@ LAYERS = [
                 "runtime_numba_numpy", "runtime_numba_writes",
                 "runtime_scipy", "runtime_scipy_linalg",
                 "runtime_sequences", "runtime_list_edits", "runtime_spacings", "runtime_stats", "runtime_updates", "runtime_values",
-                "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
+                "known_objects", "operator_names", "signal", "subclasses", "syntax", "syntax_trees", "syntax_walks", "version"}),
 ]
 
 # (importer, imported): why it is still there. Only shrinks.

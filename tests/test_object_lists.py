@@ -369,3 +369,23 @@ def test_a_loop_over_a_dict_of_records_of_two_classes_is_not_guessed():
         check(chain_over_items, P, rng.normal(size=(2, 3)), 1.5, order=2)
     except srcdiff.SrcdiffError as e:
         assert "chain_over_items" in str(e) or "test_object_lists.py" in str(e)
+
+
+# -- a, b = layers: items of a list passed in, unpacked (object_lists.unpacked_from) ---------
+class Scaled:
+    def __init__(self, w):
+        self.w = w
+
+    def __call__(self, t):
+        return np.tanh(self.w * t)
+
+
+def unpacked_layers(layers, t):
+    a, b = layers
+    return np.sum(a(t) * b(t)) + np.sum(a.w * b.w)
+
+
+def test_objects_unpacked_from_a_list_passed_in_are_called_as_their_class():
+    layers = [Scaled(np.array([0.3, -0.2])), Scaled(np.array([1.1, 0.4]))]
+    check(unpacked_layers, layers, np.array([0.5, 0.7]), wrt=0, order=1)
+    check(unpacked_layers, layers, np.array([0.5, 0.7]), wrt=1, order=1)

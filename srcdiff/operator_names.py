@@ -1,0 +1,21 @@
+"""The names of Python's operator methods (a leaf: read by operator_methods.py, which lowers
+an operator on objects of the user's classes, and factories.py, which reads the class such
+an operator makes; one table, so that the two never disagree on what `+` calls).
+
+BINARY maps a binary operator's node class to its method's stem (`S.Add` -> "add": `__add__`,
+`__radd__`, `__iadd__`), UNARY a unary operator's node class to its method, SIGNS a stem to
+the operator as written (for messages)."""
+from . import syntax as S
+
+BINARY = {S.Add: "add", S.Sub: "sub", S.Mult: "mul", S.Div: "truediv", S.MatMult: "matmul",
+          S.Pow: "pow", S.FloorDiv: "floordiv", S.Mod: "mod"}
+UNARY = {S.USub: "__neg__", S.UAdd: "__pos__"}
+SIGNS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "matmul": "@", "pow": "**",
+         "floordiv": "//", "mod": "%"}
+
+
+def dunder(op):
+    """The method Python calls first for the binary operator node `op` (`S.Add()` ->
+    "__add__"), or None for one without such a method here."""
+    stem = BINARY.get(type(op))
+    return f"__{stem}__" if stem is not None else None
