@@ -525,7 +525,7 @@ def _check_once(f, args, wrt, modes, rtol, atol, rng, label):
                 rtol, atol)
         for p, g in zip(positions, vjp_got if isinstance(wrt, tuple) else (vjp_got,)):
             _check_structure(f"{label}vjp (argument {p})", g, args[p])
-        if not isinstance(value, (list, tuple, dict)):
+        if not isinstance(value, (list, tuple, dict)) and not _is_record(value):
             got_value, grad = srcdiff.value_and_grad(f, wrt=wrt)(*args)
             _assert_unchanged(list(args), before, f"{label}value_and_grad")
             problem = _mismatch(got_value, value, 1e-12, 1e-12)
@@ -673,7 +673,7 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
         _check_once(inner, every + [cotangent], _positions(wrt, len(args)), ("fwd",), rtol,
                     atol, rng, "second order (forward over reverse, through vjp(f)): ")
     if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) \
-            and not isinstance(value, (list, tuple, dict)) \
+            and not isinstance(value, (list, tuple, dict)) and not _is_record(value) \
             and np.ndim(value) == 0 and not np.iscomplexobj(value) \
             and not isinstance(args[wrt], (list, tuple, dict)):
         vector = _random_tree(args[wrt], rng)

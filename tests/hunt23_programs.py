@@ -1199,11 +1199,9 @@ REFUSED = {
     "field_act_loop_reversed", "field_act_loop_reversed_w",   # for p in reversed(layers)
     "field_act_indexed",               # layers[i].act(...): the field's function by index
     "field_act_made_here_mixed",       # for p in layers[1:] of a list of Layers made here
-    "make_v_twice", "factory_of_factory", "factory_in_loop",   # `make_v(x) * c` returned:
-    "guard_objects_and_numbers",       # checked where it runs as NumPy's operator, refused
+    "factory_in_loop",                 # `make_v(x) * c` returned, in a loop
     "factory_scaled_left",             # 0.5 * make_v_twice(x): the result's class
     "factory_in_branch", "factory_in_branch_neg",   # v bound in both arms of an if
-    "guard_popped_object",             # v.dot(v) of a popped object: refused where it runs
     "records_items_copy_dict",         # Q = dict(P) of records: calling r from Q.items()
     # true refusals: another name holds the array updated in place and is read after
     "fromkeys_one_array_updated", "copy_item_self_assigned_then_updated",
@@ -1265,6 +1263,12 @@ def pairwise_item_written_sum(x):
     vs = [Pairwise(x, x), Pairwise(x * 2.0, x * x)]
     vs[0] = make_pairwise(x * 3.0)
     return vs[0].sum() + vs[1].sum()
+
+
+def pairwise_or_array_popped_sum(x, n=1):
+    vs = [Pairwise(x * 2.0, x * x), np.sin(x)]   # an object or an array, as n says
+    v = vs.pop(n)
+    return v.sum()
 
 
 # --- batch 4: sharing the hunt suspected --------------------------------------------------
