@@ -1,6 +1,7 @@
-"""A name known to hold exactly one object (a leaf: values.py notes it for the names a
-lowered function passes to its callees; objects.py and returned_classes.py read which
-function a parameter holds; call_keys.py keys the derivative made on it)."""
+"""A name known to hold exactly one object (leaf: called by values.py, which notes it for the
+names a lowered function passes to its callees, objects.py and returned_classes.py, which
+read which function a parameter holds, and call_keys.py, which keys the derivative made on
+it). Takes the object; gives back the marker `Known`, compared by identity."""
 
 
 class Known:

@@ -1,6 +1,7 @@
-"""The names of Python's operator methods (a leaf: read by operator_methods.py, which lowers
+"""The names of Python's operator methods (leaf: called by operator_methods.py, which lowers
 an operator on objects of the user's classes, and factories.py, which reads the class such
-an operator makes; one table, so that the two never disagree on what `+` calls).
+an operator makes; one table, so that the two never disagree on what `+` calls). Takes an
+operator's node class; gives back its method's name (`dunder`) and the tables below.
 
 BINARY maps a binary operator's node class to its method's stem (`S.Add` -> "add": `__add__`,
 `__radd__`, `__iadd__`), UNARY a unary operator's node class to its method, SIGNS a stem to

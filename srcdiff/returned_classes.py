@@ -1,6 +1,7 @@
 """The class of the object a helper of the user's returns, given the classes of the
 arguments a call passes it (stage 3, lower: called by objects.class_of where factories.py's
-made_class, which reads no argument, cannot tell it).
+made_class, which reads no argument, cannot tell it). Takes the function a call calls, the
+call and a reader of an argument's class; gives back the one class every `return` makes.
 
 `def euler(rhs, v, dt): return v + rhs(v) * dt` returns an object of v's class where that
 class's `__add__` makes one of it again; so does `def step(v): for _ in range(n): v = v +
