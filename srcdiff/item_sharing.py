@@ -146,6 +146,12 @@ class ItemSharing:
             todo.extend(copied | everywhere)
             anywhere.extend(everywhere)
             self._scan_puts(container, update, names, same_key, put, sharers)
+        if self._holds_items(name):   # every other read taking the item out (item_escapes)
+            from .item_escapes import escapes
+            taken, lost = escapes(self, scanned, update,
+                                  None if key is _NOT_CONSTANT else key, _other_key)
+            unknown += [update] if lost else []
+            sharers |= taken
         if unknown:
             return True, []
         sharers |= holders(self.fdef, name, sharers, self._fresh_value, lambda n: None
