@@ -130,12 +130,12 @@ def test_the_codegen_module_of_hunt_programs(names, tmp_path):
                                    err_msg=name)
 
 
-# Left to the owner of item_sharing.py (dicts23 this session): items taken out of a
-# container by an expression reading `name[k]` inside a display (t = (c[0], c[1])), by
-# e.get(k) or e.setdefault(k, v), or a list repeated (r = c * 1), then the container's item
-# updated in place: ItemSharing._scan_puts follows `w = name[k]` and loops over name only,
-# so no check is emitted and the gradient misses the update seen through the other name
-# (0.10 where 0.20), with no error.
+# Items taken out of a container by an expression reading `name[k]` inside a display
+# (t = (c[0], c[1])), by e.get(k) or e.setdefault(k, v), or a list repeated (r = c * 1),
+# then the container's item updated in place: ItemSharing._scan_puts followed `w = name[k]`
+# and loops over name only, so no check was emitted and the gradient missed the update seen
+# through the other name (0.10 where 0.20), with no error. Now item_escapes reads every
+# read of the container, and the update is checked where the code runs.
 @pytest.mark.parametrize("f", [P.items_in_a_tuple_then_updated, P.got_then_updated,
                                P.setdefault_then_updated, P.repeated_list_then_updated])
 def test_an_item_taken_another_way_updated_in_place_is_refused_not_wrong(f):
