@@ -99,6 +99,10 @@ def add_adjoints(a, b):
     """Add two derivatives of the same structure (arrays, numbers, or containers)."""
     if isinstance(a, list):
         return [add_adjoints(x, y) for x, y in zip(a, b)]
+    if isinstance(b, dict) and _zero_record(a):
+        a, b = b, {}   # a record's zero (zeros_like_value of a list of records) and its adjoint
+    elif isinstance(a, dict) and _zero_record(b):
+        b = {}
     if isinstance(a, dict):
         # a key written into a dict built in the function may be in one adjoint only; a
         # record's adjoint (runtime_values.FieldGrads, a dict) stays one: it adds to zeros
@@ -111,6 +115,13 @@ def add_adjoints(a, b):
     if zeros is not None:                                      # added by the space's _add
         return zeros(a) + a + b
     return a + b
+
+
+def _zero_record(value):
+    """Whether `value` is the zero zeros_like_value gives a record object (NumPy's zeros_like
+    of an object: a 0-d object array holding 0)."""
+    return isinstance(value, numpy.ndarray) and value.dtype == object and value.ndim == 0 \
+        and isinstance(value.item(), int) and value.item() == 0
 
 
 def scatter_add(buffer, value, index, grad, owned, where=None):

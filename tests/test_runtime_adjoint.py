@@ -2,6 +2,8 @@
 the structure, shape and dtype of their values, accumulate without touching what they do
 not own, refuse what has no gradient at the user's line, and sum broadcast adjoints back as
 the central-difference vector-Jacobian product of a broadcast says."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -234,3 +236,28 @@ def test_the_zero_of_a_record_numpy_reads_as_a_sequence_is_a_record_zero():
     zero = zeros_like_value(_Items(np.ones(3)))
     assert zero.dtype == object and zero.ndim == 0 and zero[()] == 0
     assert zeros_like_value(np.ones(3)).dtype == np.float64
+
+
+@dataclasses.dataclass
+class _Vec:
+    p: np.ndarray
+    q: float
+
+    def __add__(self, o):
+        return _Vec(self.p + o.p, self.q + o.q)
+
+    def __rmul__(self, c):
+        return _Vec(c * self.p, c * self.q)
+
+
+def _records_loop_over_a_slice(x):
+    v = _Vec(x * 1.0, -1.2)
+    vs = [v, _Vec(x, 0.5), 2.0 * v]
+    for t in vs[1:]:   # the list's adjoint starts at zeros_like_value: a record's zero at 0
+        v = v + 0.5 * t
+    return np.sum(np.sin(v.p)) * v.q
+
+
+def test_a_records_zero_adds_to_its_adjoint():
+    # (the fuzzer's crash, seed 2341000002: add_adjoints(FieldGrads, 0-d object zero))
+    check(_records_loop_over_a_slice, np.array([0.3, -0.7, 0.5]), order=2)
