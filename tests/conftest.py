@@ -33,3 +33,52 @@ def pytest_collection_modifyitems(session, config, items):
     session recorded: it runs last."""
     last = [item for item in items if item.name == "test_every_rule_is_checked"]
     items[:] = [item for item in items if item not in last] + last
+
+
+# Under pytest-xdist each worker runs some of the rule tests: a worker that collected
+# test_every_rule_is_checked (which skips there) hands the controller the rules its checks
+# reached, and the controller, once every worker is done, checks that together they reached
+# every rule of templates/ (rerunning the rule tests in one process where they did not all
+# run), failing the session where one is missed.
+_WORKERS_CHECKED = {}
+
+
+def _collected_the_rule_check(session):
+    return any(item.name == "test_every_rule_is_checked" for item in session.items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for mode, names in (getattr(node, "workeroutput", {}).get("srcdiff_checked") or {}).items():
+        _WORKERS_CHECKED.setdefault(mode, set()).update(names)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:   # a worker
+        if _collected_the_rule_check(session):
+            import rule_coverage
+            workeroutput["srcdiff_checked"] = rule_coverage.checked_here()
+        return
+    if not _WORKERS_CHECKED:
+        return   # no workers, or none ran the rule check
+    import tempfile
+
+    import rule_coverage
+    seen = _WORKERS_CHECKED
+    if any(rule_coverage.missing(seen).values()):
+        with tempfile.TemporaryDirectory() as work:
+            seen = rule_coverage.rerun_rule_tests(os.path.join(work, "checked.json"))
+    missing = rule_coverage.missing(seen)
+    if any(missing.values()):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write("\nFAILED tests/test_rules.py::test_every_rule_is_checked (the "
+                           f"workers together): rules no gradcheck.check call reaches: "
+                           f"{missing}\n", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    else:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write("\nevery rule of templates/ is reached by a gradcheck.check call "
+                           "of the workers (tests/test_rules.py)\n")

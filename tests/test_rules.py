@@ -6,6 +6,7 @@ import sys
 import numpy as np
 import pytest
 
+import rule_coverage
 import srcdiff
 from gradcheck import check_grad
 from srcdiff import rules
@@ -68,48 +69,20 @@ def test_user_function_marked_nondifferentiable():
     np.testing.assert_allclose(got, 2 * x * custom_rule.clipped_mean(x))
 
 
-# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
-# for operator.iadd's (and its siblings'), written as `a += b` or `a + b` (inplace_calls.py),
-# whose tests are in tests/test_inplace_calls.py
-NEVER_LOOKED_UP = {"operator.pos"} | {f"operator.{name}" for name in (
-    "iadd", "isub", "imul", "itruediv", "ipow", "imatmul", "imod")}
-
-
-def _rules_of_templates():
-    from gradcheck import rule_name
-    rules.load_templates(optional=True)  # the SciPy rules too, where SciPy is installed
-    out = {}
-    for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
-        out[mode] = {rule_name(func) for func, template in table.values()
-                     if template.namespace.get("__name__", "").startswith("srcdiff.templates.")}
-        out[mode] -= NEVER_LOOKED_UP
-    return out
-
-
 def test_every_rule_is_checked(tmp_path):
     """Every rule of templates/, in each mode, is exercised by gradcheck.check (both modes
     against central differences, and to second order) somewhere in the rule tests of
     tests/templates/: a new rule without such a test fails here. (conftest.py runs this test
-    last; when this session did not run every rule test, they run again in a subprocess.)"""
-    import json
-    import subprocess
-
-    import gradcheck
-    wanted = _rules_of_templates()
-    seen = {mode: {gradcheck.rule_name(f) for f in funcs.values()}
-            for mode, funcs in gradcheck.CHECKED.items()}
-    if any(wanted[mode] - seen[mode] for mode in wanted):
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        out = tmp_path / "checked.json"
-        env = dict(os.environ, SRCDIFF_CHECKED_OUT=str(out),
-                   PYTHONPATH=os.pathsep.join([root] + [p for p in [os.environ.get(
-                       "PYTHONPATH")] if p]))
-        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                               os.path.join(root, "tests", "templates")],
-                              cwd=root, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stdout[-3000:]
-        seen = {mode: set(paths) for mode, paths in json.loads(out.read_text()).items()}
-    missing = {mode: sorted(wanted[mode] - seen[mode]) for mode in wanted}
+    last; when this session did not run every rule test, they run again in a subprocess.
+    Under pytest-xdist each worker runs some of them: the controller checks what all the
+    workers' checks reached when they are done, conftest.py's pytest_sessionfinish.)"""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("under pytest-xdist the controller checks the rules every worker's "
+                    "checks reached, at the session's end (tests/conftest.py)")
+    seen = rule_coverage.checked_here()
+    if any(rule_coverage.missing(seen).values()):
+        seen = rule_coverage.rerun_rule_tests(tmp_path / "checked.json")
+    missing = rule_coverage.missing(seen)
     assert not any(missing.values()), f"rules no gradcheck.check call reaches: {missing}"
 
 

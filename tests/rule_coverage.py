@@ -1,0 +1,57 @@
+"""Which rules of templates/ the session's gradcheck.check calls reached, for
+tests/test_rules.py::test_every_rule_is_checked and, under pytest-xdist, for the controller
+(conftest.py), which adds up what every worker's checks reached: each worker runs only some
+of the rule tests."""
+import json
+import os
+import subprocess
+import sys
+
+from srcdiff import rules
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
+# for operator.iadd's (and its siblings'), written as `a += b` or `a + b` (inplace_calls.py),
+# whose tests are in tests/test_inplace_calls.py
+NEVER_LOOKED_UP = {"operator.pos"} | {f"operator.{name}" for name in (
+    "iadd", "isub", "imul", "itruediv", "ipow", "imatmul", "imod")}
+
+
+def rules_of_templates():
+    """{mode: the canonical names of templates/' rules}."""
+    from gradcheck import rule_name
+    rules.load_templates(optional=True)  # the SciPy rules too, where SciPy is installed
+    out = {}
+    for mode, table in (("reverse", rules.REVERSE), ("forward", rules.FORWARD)):
+        out[mode] = {rule_name(func) for func, template in table.values()
+                     if template.namespace.get("__name__", "").startswith("srcdiff.templates.")}
+        out[mode] -= NEVER_LOOKED_UP
+    return out
+
+
+def checked_here():
+    """{mode: the canonical names of the rules this process's checks reached}."""
+    import gradcheck
+    return {mode: sorted(gradcheck.rule_name(f) for f in funcs.values())
+            for mode, funcs in gradcheck.CHECKED.items()}
+
+
+def missing(seen):
+    """{mode: the rules of templates/ that `seen` ({mode: names}) lacks}."""
+    wanted = rules_of_templates()
+    return {mode: sorted(wanted[mode] - set(seen.get(mode, ()))) for mode in wanted}
+
+
+def rerun_rule_tests(out_file):
+    """Run tests/templates in a subprocess, one process; {mode: the rules its checks reached}."""
+    env = dict(os.environ, SRCDIFF_CHECKED_OUT=str(out_file),
+               PYTHONPATH=os.pathsep.join([ROOT] + [p for p in [os.environ.get(
+                   "PYTHONPATH")] if p]))
+    env.pop("PYTEST_XDIST_WORKER", None)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           os.path.join(ROOT, "tests", "templates")],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:]
+    with open(out_file, encoding="utf-8") as fh:
+        return json.load(fh)
