@@ -26,10 +26,17 @@ def call_class(fn, call, class_of):
     """The class the call `call` of the user's function `fn` gives back, reading the classes
     of its arguments with `class_of` (a node of the caller's -> its class or None)."""
     fdef = _user_def(fn)
-    if fdef is None:
-        return None
-    classes = _bound(fdef, call, class_of)
+    if fdef is None or id(call) in _READING:
+        return None   # (an argument's class that reads this call's class again: not told)
+    _READING.add(id(call))
+    try:
+        classes = _bound(fdef, call, class_of)
+    finally:
+        _READING.discard(id(call))
     return returned_class(fn, classes) if classes else None
+
+
+_READING = set()   # the calls whose arguments' classes are being read (call_class)
 
 
 def held_call_class(lw, node, class_of):
@@ -167,8 +174,18 @@ class _Reader:
         return made if is_user_class(made) else None
 
     def _name(self, name, assumed):
-        if name in assumed:
-            return assumed[name]
+        """The class of the object the name holds; None for a name whose class is being read
+        already (names updated from each other in a loop: a cycle)."""
+        reading = self.__dict__.setdefault("_reading", set())
+        if name in assumed or name in reading:
+            return assumed.get(name)
+        reading.add(name)
+        try:
+            return self._name_now(name, assumed)
+        finally:
+            reading.discard(name)
+
+    def _name_now(self, name, assumed):
         if name in self.shared:
             return None
         own = self.assigned.get(name, [])
