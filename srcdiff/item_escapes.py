@@ -22,10 +22,9 @@ from . import syntax as S
 _TAKING = {"get", "pop", "setdefault", "values", "items", "copy", "popitem", "__getitem__"}
 # methods of a container that put into it (item_sharing follows what they put)
 _PUTTING = {"append", "insert", "extend", "update", "__setitem__", "add"}   # (setdefault takes too)
-# methods of an array item whose result is a new array or a number
-_CONSUMING = {"copy", "astype", "flatten", "sum", "mean", "prod", "max", "min", "std", "var",
-              "dot", "cumsum", "cumprod", "round", "clip", "trace", "tolist", "item", "any",
-              "all", "argmax", "argmin", "nonzero", "argsort", "keys", "index", "count"}
+# methods of an array item whose result is a new array or a number: library_results'
+# FRESH_METHODS, and a container's own that give numbers (read in _consuming)
+_NUMBER_METHODS = ("keys", "index", "count")
 # builtins whose result holds the items of what they are given
 _HOLDING_BUILTINS = {builtins.list, builtins.tuple, builtins.dict, builtins.set, sorted,
                      reversed, zip, enumerate, iter, next, max, min, map, filter,
@@ -87,8 +86,8 @@ def _climb(lw, node, parents, key, other_key):
                 node = parent   # x.T, x.real: a view of it; x.shape: a number (kept anyway)
                 continue
             attr = parent.attr
-            if not item and attr in _PUTTING or item and attr in _CONSUMING or \
-                    not item and attr in ("keys", "index", "count"):
+            if not item and attr in _PUTTING or item and _consuming(attr) or \
+                    not item and attr in _NUMBER_METHODS:
                 return set()   # c.append(v): item_sharing follows what goes in
             item = item or attr in _TAKING
             node = call
@@ -134,6 +133,12 @@ def _climb(lw, node, parents, key, other_key):
         if isinstance(parent, (S.Return, S.Expr, S.If, S.While, S.Assert)):
             return set()   # returned (nothing runs after), discarded, or tested
         return None
+
+
+def _consuming(method):
+    """Whether an item's method gives a new array or a number (library_results')."""
+    from .library_results import FRESH_METHODS
+    return method in FRESH_METHODS or method in _NUMBER_METHODS
 
 
 def _bound(targets):
