@@ -192,7 +192,8 @@ def ones_like_value(value):
     a dict, list or tuple output has no gradient: which of its values is differentiated?)."""
     if isinstance(value, (float, int)):
         return 1.0
-    if isinstance(value, (dict, list, tuple)):  # srcdiff's API makes it an ArgumentError
+    if isinstance(value, (dict, list, tuple)) or not (   # (srcdiff's API: an ArgumentError)
+            isinstance(value, (int, float, complex, numpy.generic)) or hasattr(value, "shape")):
         raise TypeError(f"cannot differentiate a function returning a {type(value).__name__}: "
                         "a gradient needs a number or an array (differentiate one value, or "
                         "return (value, rest) with has_aux=True; jvp takes containers)")
