@@ -267,7 +267,8 @@ def item_of_item(lw, base, index, value, node, out):
     made = [t for t in out if isinstance(t, S.Assign) and isinstance(t.targets[0], S.Name)
             and t.targets[0].id == getattr(base, "id", None)]
     field = node.value if isinstance(node, S.Subscript) else None   # (node: the target)
-    if isinstance(field, S.Attribute) and isinstance(field.value, S.Name):
+    if isinstance(field, S.Attribute) and isinstance(field.value, S.Name) and (
+            field.value.id in lw.locals or field.value.id in lw.params):
         # v.a[1] = e: an object's array changed in place, which every holder of it sees
         spelled = S.spell(field)
         raise lw.error(node, f"this writes into the array {spelled} in place, which srcdiff "

@@ -362,6 +362,13 @@ def expand_method(low, node, base, args, out, discard):
         value = S.Call(func=_helper(low, "str_method"), args=[
             S.const(_where(low, node)), base, S.const(method)] + args, keywords=[])
         return low._result(value, Kind.CALL, runtime_idioms.str_method, discard)
+    if method == "get" and 1 <= len(args) <= 2 and isinstance(node.func.value, S.Name) and \
+            node.func.value.id in low.params and node.func.value.id not in low._sources() \
+            and low.known_types.get(node.func.value.id) in (list, tuple):
+        kind = low.known_types[node.func.value.id].__name__
+        raise low.error(node, f".get() is read as a dict's method, but "
+                              f"{node.func.value.id} is a {kind} passed in",
+                        hint="call a function (or index the value) instead")
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):
         check = S.Call(func=_helper(low, "check_dict"), args=[
             base, S.const("get"), S.const(_where(low, node))], keywords=[])

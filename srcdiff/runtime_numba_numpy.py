@@ -20,6 +20,7 @@ import numpy
 from .runtime_containers import builtin_sum_grad
 from .runtime_indexing import array_grad, unstack_grad
 from .runtime_matrices import dot_grad_left, dot_grad_right
+from .runtime_numba_helpers import matmul_grad_left, matmul_grad_right
 from .runtime_numpy import cast_grad, extremum_grad, extremum_weights
 
 
@@ -46,8 +47,6 @@ HELPERS = {f.__name__: f for f in (
 
 def install(overload, register_jitable, nt, is_array, is_number, is_complex):
     """Register the implementations of HELPERS (and stack_value) for Numba."""
-    from .runtime_numba_helpers import matmul_grad_left, matmul_grad_right
-
     def real(t):
         return not is_complex(t)
 

@@ -7,9 +7,11 @@ Each helper is linear in its tangent argument (the others only give structure): 
 tangent of its result is the helper applied to the incoming tangent.
 """
 from srcdiff.compose_runtime import tangent_of
-from srcdiff.forward_runtime import add_tangents, check_tangent, copy_tangent, output_tangent
+from srcdiff.forward_runtime import (add_tangents, aliased_tangent, check_tangent, copy_tangent,
+                                     output_tangent)
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward
+from srcdiff.runtime import zeros_like_value
 
 
 linear(check_tangent, "tangent")
@@ -26,11 +28,18 @@ def add_tangents_tangent(y, a, b):
 linear(output_tangent, "tangent")
 
 
+@forward(aliased_tangent)
+def aliased_tangent_tangent(y, value, tangent, owner, owned):
+    # which of the two tangents it gives depends on value and owner alone: the other one's
+    # place holds a zero in each term
+    d[y] = aliased_tangent(value, d[tangent], owner, zeros_like_value(owned))
+    d[y] = aliased_tangent(value, zeros_like_value(tangent), owner, d[owned])
+
+
 # -- the helpers of srcdiff/compose.py's generated code (srcdiff.compose_runtime) --------
 from srcdiff.compose_runtime import (jacobian_start, total, unit, vdot,  # noqa: E402
                                      with_column, with_item)
 from srcdiff.rules import nondifferentiable  # noqa: E402
-from srcdiff.runtime import zeros_like_value  # noqa: E402
 
 # a unit tangent and a zero Jacobian depend on shapes only
 nondifferentiable(unit, jacobian_start)

@@ -1030,6 +1030,8 @@ def test_every_raise_in_the_runtime_helpers_is_classified():
         ("norm_weights", "NotImplementedError"), ("norm_weights_tangent", "NotImplementedError"),
         ("norm_weights", "RuntimeRefusal"),  # behind check_norm_order, which names the line
         ("sequence_extend", "AttributeError"),  # Python's own: v.extend on a non-list fails
+        ("iteration_order", "RuntimeRefusal"),  # a loop over an object of the user's class
+                                                 # told only as it runs: named at f's def line
         ("ones_like_value", "TypeError"),  # a gradient of a dict: an ArgumentError at the
                                            # function's def line (api._locate_at_def)
     }

@@ -128,10 +128,13 @@ def dict_of_list_of_pairs(pairs, x):
     return np.sum(dict(pairs)["a"] * x)
 
 
-@pytest.mark.parametrize("mode", ["grad", "jvp"])
-def test_dict_of_a_list_of_pairs_passed_in_is_refused_where_it_runs(mode):
-    err = refusal(dict_of_list_of_pairs, ([("a", X.copy())], X.copy()), mode, wrt=1)
-    assert "read as its copy" in str(err) and err.hint
+def test_dict_of_a_list_of_pairs_passed_in_differentiates_in_the_other_input():
+    check(dict_of_list_of_pairs, [("a", X.copy())], X.copy(), wrt=1, order=2)
+
+
+def test_dict_of_a_list_of_pairs_differentiated_in_the_pairs_is_refused():
+    err = refusal(dict_of_list_of_pairs, ([("a", X.copy())], X.copy()), "grad", wrt=(0, 1))
+    assert "builtins.dict" in str(err) and err.hint
 
 
 # -- methods only strings have, on a dict's keys (issue #13) ---------------------------------

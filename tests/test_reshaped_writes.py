@@ -120,7 +120,7 @@ def test_an_object_with_a_field_named_like_a_view_is_not_taken_for_an_array():
         h.T[0] = m[0] ** 2
         return np.sum(h.T ** 2)
     for f, args in ((made_here, (M,)), (passed_in, (Holder(M * 2.0), M))):
-        with pytest.raises(srcdiff.SrcdiffError, match="does not own") as info:
+        with pytest.raises(srcdiff.SrcdiffError, match="does not (own|follow)") as info:
             srcdiff.grad(f, wrt=len(args) - 1)(*args)
         assert info.value.filename == __file__
 

@@ -212,15 +212,15 @@ def logm_of(a):
     return np.sum(sl.logm(a))
 
 
-def polar_of(a):
-    return np.sum(sl.polar(a)[1])
+def schur_of(a):
+    return np.sum(sl.schur(a)[0])
 
 
 def test_scipy_function_without_rule_is_refused_at_users_line():
-    """logm has a rule now (templates/scipy_linalg.py): checked; polar has none: refused"""
+    """logm has a rule now (templates/scipy_linalg.py): checked; schur has none: refused"""
     check(logm_of, _skewed_spd(3))
     with pytest.raises(srcdiff.SrcdiffError,
                        match=r"test_scipy_linalg_decomp.py:\d+.*no derivative rule for "
-                             r"scipy\.linalg\.polar") as info:
-        srcdiff.grad(polar_of)(_skewed_spd(3))
+                             r"scipy\.linalg\.schur") as info:
+        srcdiff.grad(schur_of)(_skewed_spd(3))
     assert "_util.py" not in str(info.value)
