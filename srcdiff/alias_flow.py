@@ -62,6 +62,7 @@ class Flow(Seen):
         self.keyed = {}    # a dict built here -> {constant key: the objects stored there}
         self.unkeyed = set()   # dicts built here something stored into by other means
         self._fresh_funcs = {}   # a function of the user's -> alias_flow_fresh's proof
+        self._answers = {}   # seen_by's answers, by question
         self.rows_apart = set()   # arrays (never lists) a for loop takes rows of (seen_by)
         self.listed = {}   # a list built here whose items keep their places -> each place's
         self._stable = None   # objects (alias_flow_blocks.stable_lists: L = [a]; L.append(b))

@@ -56,10 +56,17 @@ class Seen(Trip):
         function's caller never sees change (see the module's docstring); a write into
         one is seen only by this function's names holding it (a view, an alias, a list).
         A write in a loop the merged analysis cannot clear is followed one run at a time
-        (alias_flow_trip)."""
+        (alias_flow_trip). Each answer is kept: aliasing asks the same question of one flow
+        several times (its guards, its readers, its refusals), and the flow does not change
+        once made (the write itself is kept with it: an id alone could be a new node's)."""
+        key = (id(write), name, own_ok, frozenset(ignore), frozenset(owned))
+        kept = self._answers.get(key)
+        if kept is not None and kept[0] is write:
+            return kept[1]
         found = self._seen_merged(write, name, own_ok, ignore, owned)
         if found is not None and self.seen_in_trip(write, name, own_ok, ignore, owned) is None:
-            return None
+            found = None
+        self._answers[key] = (write, found)
         return found
 
     def _seen_merged(self, write, name, own_ok=True, ignore=(), owned=()):

@@ -14,6 +14,7 @@ import dataclasses
 import inspect
 import os
 import types
+import zlib
 
 import numpy as np
 
@@ -294,7 +295,8 @@ def check_hvp(f, *args, vector, wrt=0, rtol=1e-5, atol=1e-7, eps=1e-6):
 #   have the type, shape and dtype of what they differentiate;
 # * order=2: the forward-mode checks on the emitted derivative function x -> vjp(f)(x, u)
 #   (forward over reverse, the way srcdiff.hvp, srcdiff.hessian and grad(grad(f)) compose),
-#   and srcdiff.hvp itself for a scalar f of one argument. Every other composition is
+#   and srcdiff.hvp itself for a scalar f of one argument (one function in three:
+#   _checks_hvp; SRCDIFF_CHECK_EVERY_HVP=1 for all). Every other composition is
 #   checked by check_transform below (tests/test_compose.py): srcdiff/compose.py builds it
 #   from forward mode over emitted code (forward over forward uses the tangent rules of
 #   templates/compose_rules.py); reverse mode is never run over emitted reverse code.
@@ -672,7 +674,7 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
         inner = _emitted(srcdiff.vjp(f, wrt=wrt), every + [cotangent])
         _check_once(inner, every + [cotangent], _positions(wrt, len(args)), ("fwd",), rtol,
                     atol, rng, "second order (forward over reverse, through vjp(f)): ")
-    if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) \
+    if "rev" in modes and "fwd" in modes and not isinstance(wrt, tuple) and _checks_hvp(f) \
             and not isinstance(value, (list, tuple, dict)) and not _is_record(value) \
             and np.ndim(value) == 0 and not np.iscomplexobj(value) \
             and not isinstance(args[wrt], (list, tuple, dict)):
@@ -683,6 +685,19 @@ def _check(f, args, wrt, modes, order, rtol, atol, seed):
                                                   gradient(*_moved_at(args, wrt, vector, -s)), s),
             rtol, atol)
     return grad
+
+
+def _checks_hvp(f):
+    """Whether `check` runs srcdiff.hvp on f too: for one function in three, chosen by its
+    name and first line (the same in every run and every worker), or for all of them with
+    SRCDIFF_CHECK_EVERY_HVP=1. The second order of every function is checked through
+    vjp(f) above; hvp (the same forward over reverse, over grad's code) costs two more
+    transforms, which made it a fifth of the suite's time."""
+    if os.environ.get("SRCDIFF_CHECK_EVERY_HVP") == "1":
+        return True
+    code = getattr(f, "__code__", None)
+    key = f"{getattr(f, '__qualname__', '')}:{getattr(code, 'co_firstlineno', 0)}"
+    return zlib.crc32(key.encode()) % 3 == 0
 
 
 def _with_defaults(f, args):
