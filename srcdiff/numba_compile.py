@@ -49,13 +49,14 @@ _FORMAT = "kernel modules 2, boundscheck"  # changes when what a cached kernel d
 
 def kernel_file(split_):
     """The file the kernel is compiled from (its name a hash of its text, of the Numba
-    runtime and of Numba's version, so Numba's on-disk cache beside it stays valid), or a
+    runtime, of Numba's version and of its optimisation level (NUMBA_OPT: code compiled at
+    one is not read back at another), so Numba's on-disk cache beside it stays valid), or a
     name in linecache only when no cache directory can be written."""
     import numba
     if not _STAMP:
         _STAMP.append(_runtime_stamp())
-    digest = hashlib.sha1((split_.kernel_text + _STAMP[0] + numba.__version__ + _FORMAT)
-                          .encode()).hexdigest()[:20]
+    digest = hashlib.sha1((split_.kernel_text + _STAMP[0] + numba.__version__ + _FORMAT +
+                           f" opt {int(numba.config.OPT)}").encode()).hexdigest()[:20]
     directory = cache_dir()
     base = f"{split_.kernel_name}_{digest}.py"
     if directory is None:

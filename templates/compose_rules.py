@@ -31,9 +31,10 @@ linear(output_tangent, "tangent")
 @forward(aliased_tangent)
 def aliased_tangent_tangent(y, value, tangent, owner, owned):
     # which of the two tangents it gives depends on value and owner alone: the other one's
-    # place holds a zero in each term
-    d[y] = aliased_tangent(value, d[tangent], owner, zeros_like_value(owned))
-    d[y] = aliased_tangent(value, zeros_like_value(tangent), owner, d[owned])
+    # place holds a zero in each term (tangent_of: the terms may be lists or dicts, added
+    # item by item or key by key)
+    d[y] = tangent_of(aliased_tangent(value, d[tangent], owner, zeros_like_value(owned)))
+    d[y] = tangent_of(aliased_tangent(value, zeros_like_value(tangent), owner, d[owned]))
 
 
 # -- the helpers of srcdiff/compose.py's generated code (srcdiff.compose_runtime) --------

@@ -4,6 +4,10 @@ import sys
 sys.path.append(os.path.dirname(__file__))
 # every function the tests lower is checked against the core grammar (srcdiff/core.py)
 os.environ.setdefault("SRCDIFF_VALIDATE", "1")
+# Numba compiles the tests' derivatives without LLVM's optimisations: the same numbers
+# (no fast-math either way), in less than half the compile time, which was a sixth of the
+# suite; benchmarks/ measures the compiled path at Numba's default level
+os.environ.setdefault("NUMBA_OPT", "0")
 
 
 import pytest  # noqa: E402

@@ -330,3 +330,22 @@ def test_a_derivative_called_in_differentiated_code_through_a_restored_write():
     def outer(x):
         return np.sum(inner(x) * x)
     check(outer, np.array([-0.687, -0.674, 0.461]))
+
+
+# The forward rule of aliased_tangent (forward code over a gradient whose tape restores a
+# write, met at third order) added its two terms with +: a dict's tangents (a dict holding
+# the array written) crashed (TypeError: dict + dict; fuzz seed 2424000012, writes family)
+def nested_dict_written_and_argument_written(x):
+    P = {"w": x * 1.0}
+    Q = {"layer": P}
+    Q["layer"]["w"][0] += x[2]
+    x[1] = x[1] * x[0]
+    return np.sum(np.tanh(P["w"])) * np.sum(x)
+
+
+def test_the_third_derivative_through_a_restored_write_of_a_dicts_array():
+    from gradcheck import check_transform
+    x = np.array([-0.35, 0.31, 0.06])
+    check(nested_dict_written_and_argument_written, x.copy())
+    check_transform("jvp", srcdiff.hvp(nested_dict_written_and_argument_written), x.copy(),
+                    np.cos(np.arange(3.0)))

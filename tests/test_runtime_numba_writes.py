@@ -301,10 +301,11 @@ def test_item_writes_compile_and_match_the_numpy_path(f, args, wrt):
         got = make(f, wrt=wrt, jit=True)(*args)
         for x, y in zip(_leaves(got), _leaves(want)):
             np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
-    want = srcdiff.vjp(f, wrt=wrt)(*args, 1.3)
-    got = srcdiff.vjp(f, wrt=wrt, jit=True)(*args, 1.3)
-    for x, y in zip(_leaves(got), _leaves(want)):
-        np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
+    if any(p[1] is args for p in PROGRAMS[1::3]):   # (a compile of its own: seconds each)
+        want = srcdiff.vjp(f, wrt=wrt)(*args, 1.3)
+        got = srcdiff.vjp(f, wrt=wrt, jit=True)(*args, 1.3)
+        for x, y in zip(_leaves(got), _leaves(want)):
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=1e-14)
     positions = wrt if isinstance(wrt, tuple) else (wrt,)
     tangents = [np.cos(np.arange(np.size(args[p]), dtype=float)).reshape(np.shape(args[p]))
                 for p in positions]
