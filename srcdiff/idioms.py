@@ -362,12 +362,15 @@ def expand_method(low, node, base, args, out, discard):
         value = S.Call(func=_helper(low, "str_method"), args=[
             S.const(_where(low, node)), base, S.const(method)] + args, keywords=[])
         return low._result(value, Kind.CALL, runtime_idioms.str_method, discard)
-    if method == "get" and 1 <= len(args) <= 2 and isinstance(node.func.value, S.Name) and \
-            node.func.value.id in low.params and node.func.value.id not in low._sources() \
-            and low.known_types.get(node.func.value.id) in (list, tuple):
-        kind = low.known_types[node.func.value.id].__name__
-        raise low.error(node, f".get() is read as a dict's method, but "
-                              f"{node.func.value.id} is a {kind} passed in",
+    receiver = node.func.value
+    if isinstance(receiver, S.Name) and receiver.id in low.params and \
+            receiver.id not in low._sources() and \
+            low.known_types.get(receiver.id) in (list, tuple) and \
+            not hasattr(low.known_types[receiver.id], method):
+        # (opts.get(0) of a list passed in: Python would fail at the call; said here, located)
+        kind = low.known_types[receiver.id].__name__
+        raise low.error(node, f".{method}() is called on {receiver.id}, a {kind} passed in, "
+                              f"which has no such method",
                         hint="call a function (or index the value) instead")
     if method == "get" and 1 <= len(args) <= 2 and low._may_be_dict(node.func.value):
         check = S.Call(func=_helper(low, "check_dict"), args=[

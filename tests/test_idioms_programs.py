@@ -111,9 +111,18 @@ def test_get_of_an_object_of_the_users_is_its_own_method():
 def test_get_on_a_list_is_refused_at_the_line():
     def f(x, opts):
         return x * opts.get(0)
-    with pytest.raises(srcdiff.errors.SrcdiffError, match=r"\.get\(\) is read as a dict") \
+    with pytest.raises(srcdiff.errors.SrcdiffError, match=r"\.get\(\) is called on opts, a list passed in") \
             as info:
         srcdiff.grad(f)(1.5, [1.0])
+    assert info.value.lineno == f.__code__.co_firstlineno + 1
+
+
+def test_a_dicts_method_on_a_tuple_passed_in_is_refused_at_the_line():
+    def f(x, opts):
+        return x * len(opts.keys())
+    with pytest.raises(srcdiff.errors.SrcdiffError,
+                       match=r"\.keys\(\) is called on opts, a tuple passed in") as info:
+        srcdiff.grad(f)(1.5, (1.0, 2.0))
     assert info.value.lineno == f.__code__.co_firstlineno + 1
 
 
