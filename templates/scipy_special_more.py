@@ -1,9 +1,11 @@
 """scipy.special: the Bessel functions of the first and second kinds (j0, j1, jv = jn, y0,
 y1, yn), rgamma, the regularized incomplete gamma and beta functions (gammainc, gammaincc,
-betainc) with respect to x, Hurwitz's zeta in q, and gammasgn (no derivative: a sign).
+betainc) with respect to x, Hurwitz's zeta in q, the confluent and Gauss hypergeometric
+functions hyp1f1 and hyp2f1 in z, and gammasgn (no derivative: a sign).
 
 Orders (jv's v, yn's n), the incomplete functions' parameters (gammainc's a, betainc's a
-and b) and zeta's exponent x are held constant: a derivative with respect to one is refused at the user's line.
+and b), the hypergeometric functions' parameters (a, b, c) and zeta's exponent x are held
+constant: a derivative with respect to one is refused at the user's line.
 Loaded only once the user's code has imported scipy.special (srcdiff.rules.OPTIONAL).
 scipy.special.jn is the same object as jv; scipy.special.psi the same as digamma
 (templates/scipy_special.py).
@@ -15,7 +17,7 @@ from srcdiff.callables import name_path
 from srcdiff.rule_forms import elementwise, partials
 from srcdiff.rules import held_constant, nondifferentiable, real_only
 
-for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn zeta".split():
+for _name in "j0 j1 jv y0 y1 yn rgamma gammainc gammaincc betainc gammasgn zeta hyp1f1 hyp2f1".split():
     name_path(getattr(scipy.special, _name), "scipy.special." + _name)
 
 # j0' = -j1, y0' = -y1; j1' = (j0 - j2) / 2 = j0 - j1 / x (j2 = 2 j1 / x - j0), 1/2 at 0:
@@ -68,5 +70,21 @@ partials(scipy.special.zeta)(lambda y, x, q=None: (None, -x * scipy.special.zeta
 held_constant(scipy.special.zeta, x="srcdiff differentiates scipy.special.zeta with respect to "
               "q only (the exponent x's derivative is no SciPy function)")
 
-for _name in "j0 j1 y0 y1 yn rgamma gammainc gammaincc betainc zeta".split():
+
+# d/dz 1F1(a; b; z) = a/b 1F1(a+1; b+1; z) and d/dz 2F1(a, b; c; z) = ab/c 2F1(a+1, b+1; c+1; z)
+# (each term of the series differentiated); in the parameters the derivative is a double series
+# that SciPy has no function for, so they are held constant
+partials(scipy.special.hyp1f1)(
+    lambda y, a, b, z: (None, None, a / b * scipy.special.hyp1f1(a + 1, b + 1, z)))
+partials(scipy.special.hyp2f1)(
+    lambda y, a, b, c, z: (None, None, None,
+                           a * b / c * scipy.special.hyp2f1(a + 1, b + 1, c + 1, z)))
+_HYPERGEOMETRIC = ("srcdiff differentiates scipy.special.{} with respect to z only (its "
+                   "derivative in a parameter is no SciPy function)")
+held_constant(scipy.special.hyp1f1, a=_HYPERGEOMETRIC.format("hyp1f1"),
+              b=_HYPERGEOMETRIC.format("hyp1f1"))
+held_constant(scipy.special.hyp2f1, a=_HYPERGEOMETRIC.format("hyp2f1"),
+              b=_HYPERGEOMETRIC.format("hyp2f1"), c=_HYPERGEOMETRIC.format("hyp2f1"))
+
+for _name in "j0 j1 y0 y1 yn rgamma gammainc gammaincc betainc zeta hyp1f1 hyp2f1".split():
     real_only(f"scipy.special.{_name}", getattr(scipy.special, _name))

@@ -1166,6 +1166,9 @@ if _sp is not None:
     case("scipy-polar", lambda a, w: np.sum(_sl.polar(a)[0] * w) + np.sum(_sl.polar(a, "left")[1]),
          _SQ23[0], _rk23.normal(size=(3, 3)), xfail=_SCIPY_HOST.format("linalg.polar"))
     case("scipy-zeta", lambda q: np.sum(_sp.zeta(3.0, q)), _rk23.uniform(0.5, 2.0, (3,)))
+    case("scipy-hyp1f1-hyp2f1",
+         lambda z: np.sum(_sp.hyp1f1(0.5, 1.5, z) + _sp.hyp2f1(0.3, 1.2, 2.5, 0.5 * z)),
+         _rk23.uniform(-0.9, 0.9, (3,)))
     case("scipy-lu", lambda a, w: np.sum(_sl.lu(a)[1] * w) + np.sum(_sl.lu(a)[2] * w),
          _rk23.normal(size=(3, 3)), _rk23.normal(size=(3, 3)),
          xfail=_SCIPY_HOST.format("linalg.lu"))

@@ -169,3 +169,43 @@ def test_zeta_in_x_is_refused_located():
     with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_special_more.py:\d+") as info:
         srcdiff.grad(zeta_in_x)(3.0)
     assert "with respect to q only" in str(info.value)
+
+
+# -- hyp1f1 and hyp2f1, in z (the parameters held constant) ---------------------------------
+def hypergeometric_in_z(z):
+    return np.sum(sp.hyp1f1(0.5, 1.5, z) * np.cos(z) + sp.hyp2f1(0.3, 1.2, 2.5, 0.4 * np.sin(z))
+                  + sp.hyp1f1(-1.5, 2.0, -z) ** 2)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (4,), ()], ids=["2d", "1d", "0d"])
+def test_hypergeometric_in_z(shape):
+    check(hypergeometric_in_z, _in(-1.5, 1.5, shape))
+
+
+def test_hypergeometric_with_parameter_arrays_and_near_one():
+    a, c = np.array([0.5, 1.0, 2.5]), np.array([3.0, 1.5, 4.0])
+    check(lambda z: np.sum(sp.hyp2f1(a, 1.0, c, z) + sp.hyp1f1(a, c, 2.0 * z)),
+          np.array([0.2, -0.6, 0.9]))
+    check(lambda z: sp.hyp2f1(1.0, 1.0, 2.0, z), 0.97)   # -log(1 - z) / z, steep near 1
+
+
+def hyp1f1_wrt_a(a, z):
+    return sp.hyp1f1(a, 1.5, z)
+
+
+def hyp1f1_wrt_b(b, z):
+    return sp.hyp1f1(0.5, b, z)
+
+
+def hyp2f1_wrt_c(c, z):
+    return sp.hyp2f1(0.5, 1.0, c, z)
+
+
+@pytest.mark.parametrize("f", [hyp1f1_wrt_a, hyp1f1_wrt_b, hyp2f1_wrt_c])
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_hypergeometric_parameters_are_refused_located(f, mode):
+    call = srcdiff.grad(f, wrt=0) if mode == "grad" else (
+        lambda p, z: srcdiff.jvp(f, wrt=0)(p, z, 1.0))
+    with pytest.raises(srcdiff.SrcdiffError, match=r"test_scipy_special_more.py:\d+") as info:
+        call(2.0, 0.4)
+    assert "with respect to z only" in str(info.value)
