@@ -84,7 +84,8 @@ def finish(lw, node, value, obj, target, out, discard):
 
 
 def writes_in_place(lw, call):
-    """Whether the user's statement `call` calls numpy.copyto or numpy.fill_diagonal."""
+    """Whether the user's statement `call` calls numpy.copyto, numpy.fill_diagonal or
+    numpy.put_along_axis (or put, putmask, place: flat_writes)."""
     import numpy
     from .core import GENERATED_PREFIX
     if lw.src.filename.startswith(GENERATED_PREFIX):
@@ -93,14 +94,15 @@ def writes_in_place(lw, call):
     if isinstance(func, S.Attribute) and lw._global_path(func) is None:
         return False   # a method of a local value
     obj = lw._callee_object(func)
-    if obj in (numpy.copyto, numpy.fill_diagonal):
+    if obj in (numpy.copyto, numpy.fill_diagonal, numpy.put_along_axis):
         return True
     from . import flat_writes   # put, putmask, place
     return flat_writes.applies(lw, obj)
 
 
 def lower_statement(lw, node, out):
-    """The statement `numpy.copyto(...)` or `numpy.fill_diagonal(...)` (writes_in_place):
+    """The statement `numpy.copyto(...)`, `numpy.fill_diagonal(...)` or
+    `numpy.put_along_axis(...)` (writes_in_place):
     its core statements."""
     import numpy
     from . import flat_writes
@@ -110,7 +112,40 @@ def lower_statement(lw, node, out):
     keywords = [S.keyword(arg=k.arg, value=lw.expr(k.value, out)) for k in node.keywords]
     if lw._callee_object(node.func) is numpy.fill_diagonal:
         return fill_diagonal(lw, node, args, keywords, out)
+    if lw._callee_object(node.func) is numpy.put_along_axis:
+        return put_along_axis(lw, node, args, keywords, out)
     return copyto(lw, node, args, keywords, out)
+
+
+def put_along_axis(lw, node, args, keywords, out):
+    """numpy.put_along_axis(arr, indices, values, axis) into a local array arr: NumPy's own
+    meaning, `arr[along_axis_index(arr, indices, axis)] = values` (the index tuple
+    numpy.take_along_axis reads; values broadcast against indices as an item write's do).
+    axis=None (arr's flat items) is refused, with numpy.put as what to write instead."""
+    given = dict(zip(["arr", "indices", "values", "axis"], args))
+    for k in keywords:
+        if k.arg not in ("arr", "indices", "values", "axis") or k.arg in given:
+            raise lw.error(node, f"numpy.put_along_axis is given {k.arg}= in a way srcdiff "
+                           "does not read", hint="write numpy.put_along_axis(arr, indices, "
+                           "values, axis=k)")
+        given[k.arg] = k.value
+    arr, axis = given.get("arr"), given.get("axis")
+    if set(given) != {"arr", "indices", "values", "axis"} or \
+            isinstance(axis, S.Constant) and axis.value is None:
+        raise lw.error(node, "numpy.put_along_axis is called without an axis (axis=None "
+                       "writes arr's flat items)", hint="give the axis, or write "
+                       "numpy.put(arr, indices, values) for flat positions")
+    if not (isinstance(arr, S.Name) and arr.id in lw.locals):
+        raise lw.error(node, "numpy.put_along_axis writes into an array this function does "
+                       "not own (a module-level value, an attribute, an item)",
+                       hint="copy it into a local array first")
+    from . import runtime_inplace
+    ref = lw._runtime_helper("along_axis_index", runtime_inplace)
+    index = lw.temp(out, S.Call(func=ref, args=[S.load(arr.id), given["indices"], axis],
+                                keywords=[]), Kind.CALL, "along_axis",
+                    func=runtime_inplace.along_axis_index)
+    out.append(lw.setitem(S.load(arr.id), index, given["values"], node))
+    return out
 
 
 def fill_diagonal(lw, node, args, keywords, out):

@@ -2,7 +2,8 @@
 inplace_calls.py, out_writes.py and flat_writes.py lower to them). Takes a value and the
 in-place method's name; gives back whether `operator.iadd(a, b)` (isub, imul, ...) changes the
 value in place (`changes_in_place`); takes an array; gives back the index numpy.fill_diagonal
-writes (`diagonal_index`) and their flat positions (`diagonal_positions`); takes an array and what numpy.put / putmask / place writes into
+writes (`diagonal_index`) and their flat positions (`diagonal_positions`); takes an array,
+indices and an axis; gives back the index numpy.put_along_axis writes (`along_axis_index`); takes an array and what numpy.put / putmask / place writes into
 it; gives back the index of the items written and the positions of the values they take
 (`flat_write_index`, `flat_write_take`); takes an array and a shape; gives back the array
 ndarray.resize makes of it, a new one (`resized_array`, `zero_resized`).
@@ -29,6 +30,31 @@ def diagonal_positions(array):
     which repeats or cuts v's flat items along the diagonal as fill_diagonal does."""
     import numpy
     return numpy.ravel_multi_index(diagonal_index(array), numpy.shape(array))
+
+
+def along_axis_index(array, indices, axis):
+    """The index tuple numpy.put_along_axis(array, indices, values, axis) writes through (and
+    numpy.take_along_axis reads): `indices` along `axis`, numpy.arange along every other axis,
+    shaped to broadcast against it (out_writes.py lowers put_along_axis to `array[index] =
+    values`); NumPy's errors for indices of another rank or of a type not integer."""
+    import numpy
+    shape = numpy.shape(array)
+    indices = numpy.asarray(indices)
+    if not numpy.issubdtype(indices.dtype, numpy.integer):
+        raise IndexError("`indices` must be an integer array")
+    if indices.ndim != len(shape):
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    axis = axis + len(shape) if axis < 0 else axis
+    if not 0 <= axis < len(shape):
+        raise numpy.exceptions.AxisError(axis, len(shape))
+    index = []
+    for k, n in enumerate(shape):
+        if k == axis:
+            index.append(indices)
+        else:
+            index.append(numpy.arange(n).reshape([-1 if j == k else 1
+                                                  for j in range(len(shape))]))
+    return tuple(index)
 
 
 def changes_in_place(value, method):

@@ -17,8 +17,8 @@ from srcdiff.rule_forms import elementwise, linear, partials
 from srcdiff.rules import d, forward, nondifferentiable, reverse
 from srcdiff.runtime import (abs_slope, broadcast_like, builtin_sum_grad, log_base, log_of_base,
                              pick_grad, pick_tangent, power_exponent, unbroadcast)
-from srcdiff.runtime_inplace import (changes_in_place, diagonal_index, diagonal_positions,
-                                     flat_write_index,
+from srcdiff.runtime_inplace import (along_axis_index, changes_in_place, diagonal_index,
+                                     diagonal_positions, flat_write_index,
                                      flat_write_take, resized_array, zero_resized)
 from srcdiff.runtime_updates import check_update
 
@@ -144,7 +144,7 @@ def builtin_min(y, arg1, arg2=None):
 # (srcdiff/inplace_calls.py; their rules, for the coverage table, are the operators' own in
 # templates/arithmetic.py); which of the two runs is a fact about a's type, with no derivative
 nondifferentiable(changes_in_place)
-nondifferentiable(diagonal_index, diagonal_positions)
+nondifferentiable(diagonal_index, diagonal_positions, along_axis_index)
 # numpy.put / putmask / place are `a[index] = numpy.ravel(v)[take]` (srcdiff/flat_writes.py):
 # which items are written and which value each takes are integer positions
 nondifferentiable(flat_write_index, flat_write_take)

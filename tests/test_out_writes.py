@@ -144,6 +144,69 @@ def test_the_emitted_code_writes_the_array_as_an_item_write():
     assert "u[...] = " in text and "out=" not in text.split("# line")[0]
 
 
+# numpy.put_along_axis: a row's chosen items replaced (the argmax of each row clipped, a
+# one-hot target's positions, a 3-d stack along its middle axis), values broadcast along
+# the indices as NumPy broadcasts them
+def put_along_rows(x):
+    A = np.outer(x[:3], x[3:]) * 1.0
+    top = np.argmax(A, axis=1)[:, None]
+    np.put_along_axis(A, top, np.tanh(np.take_along_axis(A, top, axis=1)), axis=1)
+    return np.sum(A * A)
+
+
+def put_along_columns_broadcast(x):
+    A = np.outer(x, x[:4]) * 1.0           # 6 x 4
+    rows = np.array([[0, 5, 2, 1]])
+    np.put_along_axis(A, rows, x[2] ** 2, axis=0)
+    np.put_along_axis(A, np.array([[3], [1], [0], [2], [3], [1]]), x[:, None] * 2.0, -1)
+    return np.sum(A @ A.T)
+
+
+def put_along_middle_axis(x):
+    S = np.stack([np.outer(x[:2], x[2:5]), np.outer(x[4:], x[1:4])]) * 1.0   # 2 x 2 x 3
+    idx = np.array([[[1, 0, 1]], [[0, 0, 1]]])
+    np.put_along_axis(S, idx, np.sin(x[:3]), axis=1)
+    return np.sum(S ** 3)
+
+
+@pytest.mark.parametrize("f", [put_along_rows, put_along_columns_broadcast,
+                               put_along_middle_axis])
+def test_put_along_axis_differentiates(f):
+    expected = f(X)
+    check(f, X)
+    np.testing.assert_allclose(f(X), expected)   # the caller's array is not written
+
+
+def test_put_along_axis_without_an_axis_or_into_a_module_array_is_refused():
+    def flat(x):
+        A = np.outer(x, x) * 1.0
+        np.put_along_axis(A, np.array([0, 3]), x[:2], None)
+        return np.sum(A)
+    _refused(flat, "without an axis")
+
+    def module_level(x):
+        np.put_along_axis(MODULE_SQUARE, np.array([[0], [1]]), x[:2, None], axis=1)
+        return np.sum(MODULE_SQUARE) * x[1]
+    _refused(module_level, "does not own")
+
+
+def test_put_along_axis_index_is_numpys():
+    from srcdiff.runtime_inplace import along_axis_index
+    rng = np.random.default_rng(5)
+    for shape, axis in [((3, 4), 1), ((3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((5,), 0)]:
+        a = rng.normal(size=shape)
+        idx = rng.integers(0, shape[axis], size=shape[:axis % len(shape)] + (2,) +
+                           shape[axis % len(shape) + 1:])
+        want, got = a.copy(), a.copy()
+        np.put_along_axis(want, idx, 7.0, axis)
+        got[along_axis_index(got, idx, axis)] = 7.0
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(a[along_axis_index(a, idx, axis)],
+                                      np.take_along_axis(a, idx, axis))
+    with pytest.raises(ValueError):
+        along_axis_index(np.ones((2, 2)), np.array([0]), 0)
+
+
 def _refused(f, match, *args):
     with pytest.raises(srcdiff.SrcdiffError, match=match) as info:
         srcdiff.grad(f)(*(args or (X,)))
