@@ -48,8 +48,7 @@ READS_ONLY = {
     "srcdiff.runtime_numba_helpers": frozenset({
         "check_array", "check_cotangent", "check_float_store", "check_item_update",
         "check_not_shared", "check_update", "check_no_object"}),
-    "srcdiff.runtime_polynomials": frozenset({"check_poly", "check_polydiv",
-                                              "check_polymul"}),
+    "srcdiff.runtime_polynomials": frozenset({"check_polydiv", "check_polymul"}),
     "srcdiff.runtime_scipy": frozenset({"check_dirichlet_points", "check_mvn_points",
                                         "check_real"}),
     "srcdiff.runtime_scipy_linalg": frozenset({

@@ -3,7 +3,9 @@ code; the rules there name them). Takes a polynomial's coefficients (highest pow
 numpy.polyval reads them: a vector, or an array whose items broadcast against x), the points
 and a derivative's order; gives back the polynomial's derivatives in x, the powers of x each
 coefficient multiplies, and the adjoint of the coefficients (and numpy.polymul's: the
-whole product's adjoint `poly_padded`, its cut `poly_cut`, and the check of leading zeros).
+whole product's adjoint `poly_padded`, its cut `poly_cut`, and the check of leading zeros);
+takes numpy.poly's argument (roots, or a square matrix) and gives back its coefficients'
+derivatives in it (`poly_slopes`) and their tangent (`poly_slopes_tangent`).
 
 Every helper takes the order `m` of the derivative in x it is about, so the tangent of the
 m-th is the (m+1)-th: forward over reverse (second derivatives) needs no other function.
@@ -168,14 +170,44 @@ def poly_root_slopes(r, m=1):
     return numpy.reshape(numpy.stack(rows), (n,) * m + (n + 1,))
 
 
-def check_poly(seq_of_zeros, where):
-    """Before a differentiated numpy.poly: of a vector of roots only. numpy.poly of a square
-    matrix is its characteristic polynomial, through its eigenvalues: not this rule's."""
-    if numpy.ndim(seq_of_zeros) > 1:
-        refuse("srcdiff differentiates numpy.poly of a vector of roots only, not of a matrix "
-               "(its characteristic polynomial, computed through its eigenvalues)",
-               "pass the roots: numpy.poly(numpy.linalg.eigvals(a)) where the eigenvalues are "
-               "real and distinct, or write the characteristic polynomial out", where)
+def poly_slopes(a):
+    """The derivatives of numpy.poly(a)'s n + 1 coefficients in a's items (flattened), shaped
+    (a.size, n + 1): of a vector of n roots, poly_root_slopes(a, 1); of a square n x n matrix
+    (its characteristic polynomial det(t I - a), which NumPy computes through the
+    eigenvalues), Faddeev-LeVerrier's: with B_0 = I, c_k = -trace(a B_(k-1)) / k and
+    B_k = a B_(k-1) + c_k I, the adjugate of t I - a is the sum of B_k t^(n-1-k), so
+    dc_k / da = -B_(k-1) transposed (Jacobi's formula), c_0 = 1 has none. Smooth where
+    eigenvalues repeat."""
+    if numpy.ndim(a) < 2:
+        return poly_root_slopes(a, 1)
+    return _matrix_slopes(a, None)
+
+
+def poly_slopes_tangent(a, da):
+    """The derivative of poly_slopes(a) in the direction da (same shape as a): of roots,
+    poly_root_slopes(a, 2) contracted with da; of a matrix, the same recurrence carried with
+    its tangents (dB_k = da B_(k-1) + a dB_(k-1) + dc_k I)."""
+    if numpy.ndim(a) < 2:
+        return numpy.tensordot(poly_root_slopes(a, 2), numpy.reshape(da, (-1,)), ([1], [0]))
+    return _matrix_slopes(a, da)
+
+
+def _matrix_slopes(a, da):
+    """poly_slopes of a square matrix (da None), or its tangent in the direction da."""
+    a = (a if hasattr(a, "shape") else numpy.asarray(a)) * 1.0   # (CuPy's stays there)
+    n = a.shape[0]
+    eye = numpy.diag(numpy.ones_like(a[0]))
+    b, db = eye, numpy.zeros_like(a)
+    rows = [numpy.zeros_like(a)]          # c_0 = 1
+    for k in range(1, n + 1):
+        rows.append(-numpy.transpose(b if da is None else db))
+        ab = a @ b
+        c = -numpy.trace(ab) / k
+        if da is not None:
+            dab = da @ b + a @ db
+            db = dab - numpy.trace(dab) / k * eye
+        b = ab + c * eye
+    return numpy.reshape(numpy.stack(rows, axis=-1), (n * n, n + 1))
 
 
 # -- numpy.polydiv: u = q v + r, q of length len(u) - len(v) + 1 (one zero where u is shorter) --
@@ -247,5 +279,4 @@ def polynomial_checks():
     """runtime_linalg.argument_checks' entries of the polynomials: {function: (check, names
     of the arguments it is given)}."""
     return {numpy.polymul: (check_polymul, ["a1", "a2"]),
-            numpy.poly: (check_poly, ["seq_of_zeros"]),
             numpy.polydiv: (check_polydiv, ["u", "v"])}

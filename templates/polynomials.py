@@ -13,16 +13,17 @@ the same helpers. polyder's and polyint's order m (and polyint's constants k) ar
 constants: held constant, refused located where they would carry a derivative.
 numpy.vander's entries are powers of x: vander_slopes(x, N, increasing, m) is their m-th
 derivative, entry by entry. numpy.polyfit, in y and in x (through its design matrix);
-numpy.poly, the coefficients from a vector of roots (poly_root_slopes); numpy.polydiv.
+numpy.poly, the coefficients from a vector of roots (poly_root_slopes) or of a square matrix's
+characteristic polynomial (poly_slopes); numpy.polydiv.
 """
 import numpy
 
 from srcdiff.rule_forms import linear
 from srcdiff.rules import d, forward, held_constant, nondifferentiable, real_only, reverse
 from srcdiff.runtime import broadcast_like, unbroadcast
-from srcdiff.runtime_polynomials import (check_poly, check_polymul, poly_coefficient_grad,
-                                         poly_cut, poly_derivative_at, poly_padded,
-                                         poly_root_slopes, poly_tail, polyder_grad,
+from srcdiff.runtime_polynomials import (check_polymul, poly_coefficient_grad, poly_cut,
+                                         poly_derivative_at, poly_padded, poly_slopes,
+                                         poly_slopes_tangent, poly_tail, polyder_grad,
                                          polyint_grad, vander_slopes)
 from srcdiff.runtime_polynomials import (check_polydiv, poly_correlate, poly_front,
                                          poly_quotient_adjoint, polydiv_tangent)
@@ -178,27 +179,27 @@ def polyfit(p, x, y, deg, rcond=None):
 held_constant(numpy.polyfit, deg="the degree is an integer")
 
 
-# poly(r): the coefficients of prod_i (z - r_i) from the roots r (a vector: a matrix's
-# characteristic polynomial is refused before the call, check_poly). Each coefficient is of
-# degree one in each root: poly_root_slopes(r, m) is the m-th derivative (zero where a root
-# repeats in it), smooth at repeated roots; its tangent is the next one's.
+# poly(a): the coefficients of prod_i (z - r_i) from a vector of roots r, or of a square
+# matrix's characteristic polynomial det(z I - a); poly_slopes(a) is their derivative in a's
+# items (of roots: poly_root_slopes, each coefficient of degree one in each root, smooth at
+# repeated roots; of a matrix: Faddeev-LeVerrier's adjugate terms, smooth at repeated
+# eigenvalues, where the eigenvalues NumPy goes through are not)
 @reverse(numpy.poly)
 def poly(y, seq_of_zeros):
-    d[seq_of_zeros] = numpy.reshape(numpy.matmul(poly_root_slopes(seq_of_zeros, 1), d[y]),
+    d[seq_of_zeros] = numpy.reshape(numpy.matmul(poly_slopes(seq_of_zeros), d[y]),
                                     numpy.shape(seq_of_zeros))
 
 
 @forward(numpy.poly)
 def poly(y, seq_of_zeros):
-    d[y] = numpy.matmul(numpy.reshape(d[seq_of_zeros], (-1,)), poly_root_slopes(seq_of_zeros, 1))
+    d[y] = numpy.matmul(numpy.reshape(d[seq_of_zeros], (-1,)), poly_slopes(seq_of_zeros))
 
 
-@forward(poly_root_slopes)
-def poly_root_slopes_tangent(y, r, m=1):
-    d[y] = numpy.tensordot(poly_root_slopes(r, m + 1), numpy.reshape(d[r], (-1,)), ([m], [0]))
+@forward(poly_slopes)
+def poly_slopes_tangent_rule(y, a):
+    d[y] = poly_slopes_tangent(a, d[a])
 
 
-nondifferentiable(check_poly)
 real_only("numpy.poly", numpy.poly)
 
 

@@ -1156,6 +1156,8 @@ _SQ23 = _rk23.normal(size=(2, 3, 3)) * 0.3 + 2.0 * np.eye(3)
 case("cond-p", lambda x, w: np.sum((np.linalg.cond(x, "fro") + np.linalg.cond(x, 1)
                                     + np.linalg.cond(x, -np.inf)) * w), _SQ23, _rk23.normal(size=2))
 case("poly", lambda r, w: np.sum(np.poly(r) * w), _rk23.normal(size=3), _rk23.normal(size=4))
+case("poly-of-a-matrix", lambda a, w: np.sum(np.poly(a) * w), _rk23.normal(size=(3, 3)),
+     _rk23.normal(size=4))
 case("polyfit-x", lambda x, y, w: np.sum(np.polyfit(x, y, 2) * w),
      np.linspace(-1.0, 1.0, 6) + 0.05 * _rk23.normal(size=6), _rk23.normal(size=6),
      _rk23.normal(size=3), wrt=(0, 1), xfail=_POLY_HOST)   # (vander_slopes, as vander's)

@@ -254,7 +254,7 @@ def from_roots(r):
 
 
 def of_a_matrix(a):
-    return np.sum(np.poly(a))
+    return np.sum(np.sin(np.poly(a)) * np.arange(1.0, 2.0 + a.shape[0]))
 
 
 def test_poly_of_roots_distinct_and_repeated():
@@ -263,10 +263,25 @@ def test_poly_of_roots_distinct_and_repeated():
     check(from_roots, np.array([0.7]), order=1)
 
 
-def test_poly_of_a_matrix_is_refused_located():
-    with pytest.raises(srcdiff.SrcdiffError, match=r"test_polynomials.py:\d+") as info:
-        srcdiff.grad(of_a_matrix)(np.eye(2) + 0.1)
-    assert "vector of roots" in str(info.value)
+def test_poly_of_a_matrix_its_characteristic_polynomial():
+    rng = np.random.default_rng(31)
+    check(of_a_matrix, rng.normal(size=(3, 3)))          # complex eigenvalues, real coefficients
+    check(of_a_matrix, np.array([[2.0, 1.0], [0.0, 2.0]]))   # a repeated eigenvalue
+    check(of_a_matrix, np.eye(3) * 0.7)                  # one eigenvalue, three times
+    check(of_a_matrix, np.array([[1.3]]), order=1)
+
+
+def test_poly_slopes_of_a_matrix_are_central_differences_of_numpy_poly():
+    from srcdiff.runtime_polynomials import poly_slopes, poly_slopes_tangent
+    rng = np.random.default_rng(32)
+    a, da = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+    h = 1e-6
+    numeric = np.stack([(np.poly(a + h * e.reshape(4, 4)) - np.poly(a - h * e.reshape(4, 4)))
+                        / (2 * h) for e in np.eye(16)])
+    np.testing.assert_allclose(poly_slopes(a), numeric, atol=1e-7)
+    np.testing.assert_allclose(poly_slopes_tangent(a, da),
+                               (poly_slopes(a + h * da) - poly_slopes(a - h * da)) / (2 * h),
+                               atol=1e-6)
 
 
 # -- polydiv: u = q v + r ----------------------------------------------------------------
