@@ -51,10 +51,44 @@ def _collected_the_rule_check(session):
     return any(item.name == "test_every_rule_is_checked" for item in session.items)
 
 
+# The same for tests/test_backends_rules.py::test_every_rule_is_covered: the rules the cases
+# of every worker looked up, and the cases they ran.
+_WORKERS_REACHED = {}
+
+
+def _collected(session, name):
+    return any(item.name == name for item in session.items)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
-    for mode, names in (getattr(node, "workeroutput", {}).get("srcdiff_checked") or {}).items():
+    output = getattr(node, "workeroutput", {})
+    for mode, names in (output.get("srcdiff_checked") or {}).items():
         _WORKERS_CHECKED.setdefault(mode, set()).update(names)
+    for mode, reached in (output.get("srcdiff_backend_rules") or {}).items():
+        for key, names in reached.items():
+            _WORKERS_REACHED.setdefault(mode, {}).setdefault(key, set()).update(names)
+
+
+def _report(session, failed, message):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write(f"\n{'FAILED ' if failed else ''}{message}\n", red=failed)
+    if failed:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _check_backend_rules(session):
+    """The controller: every rule of templates/ looked up by a case of
+    tests/test_backends_rules.py, in each mode, the workers' cases together."""
+    import test_backends_rules
+    missing = test_backends_rules.uncovered_rules(_WORKERS_REACHED)
+    if any(missing.values()):
+        _report(session, True, "tests/test_backends_rules.py::test_every_rule_is_covered (the "
+                f"workers together): rules no case reaches: {missing}")
+    else:
+        _report(session, False, "every rule of templates/ is looked up by a case of the "
+                "workers (tests/test_backends_rules.py)")
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -63,7 +97,12 @@ def pytest_sessionfinish(session, exitstatus):
         if _collected_the_rule_check(session):
             import rule_coverage
             workeroutput["srcdiff_checked"] = rule_coverage.checked_here()
+        if _collected(session, "test_every_rule_is_covered"):
+            import test_backends_rules
+            workeroutput["srcdiff_backend_rules"] = test_backends_rules.reached_here()
         return
+    if _WORKERS_REACHED:
+        _check_backend_rules(session)
     if not _WORKERS_CHECKED:
         return   # no workers, or none ran the rule check
     import tempfile
@@ -75,14 +114,8 @@ def pytest_sessionfinish(session, exitstatus):
             seen = rule_coverage.rerun_rule_tests(os.path.join(work, "checked.json"))
     missing = rule_coverage.missing(seen)
     if any(missing.values()):
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write("\nFAILED tests/test_rules.py::test_every_rule_is_checked (the "
-                           f"workers together): rules no gradcheck.check call reaches: "
-                           f"{missing}\n", red=True)
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        _report(session, True, "tests/test_rules.py::test_every_rule_is_checked (the workers "
+                f"together): rules no gradcheck.check call reaches: {missing}")
     else:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write("\nevery rule of templates/ is reached by a gradcheck.check call "
-                           "of the workers (tests/test_rules.py)\n")
+        _report(session, False, "every rule of templates/ is reached by a gradcheck.check "
+                "call of the workers (tests/test_rules.py)")

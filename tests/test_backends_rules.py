@@ -24,6 +24,7 @@ against central differences on the device (check_grad_on, check_jvp_on; their lo
 on CPU too, with fakes of CuPy's behaviours).
 """
 import math
+import os
 import operator
 
 import numpy as np
@@ -36,6 +37,7 @@ import srcdiff.signal
 from srcdiff.callables import canonical_path
 from device_arrays import DeviceArray as _DeviceArray
 from gradcheck import numerical_grad
+from rule_coverage import NEVER_LOOKED_UP   # (operator.pos, iadd, ...: lowered otherwise)
 from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
                          IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
                          binary_program as _binary, unary_program as _unary)
@@ -1574,12 +1576,6 @@ def test_the_device_differences_catch_a_wrong_derivative():
                                          value, device)
 
 
-# lower.py turns `+x` into a plain copy, so no emitted code asks for operator.pos's rule; nor
-# for operator.iadd's (and its siblings'), written as `a += b` or `a + b` (inplace_calls.py)
-NEVER_LOOKED_UP = [operator.pos, operator.iadd, operator.isub, operator.imul, operator.itruediv,
-                   operator.ipow, operator.imatmul, operator.imod]
-
-
 def _rule_module(template):
     """The templates/ module a rule comes from (None for rules that tests register)."""
     module = template.namespace.get("__name__", "")
@@ -1592,23 +1588,61 @@ def _is_runtime_helper(func):
     return (getattr(func, "__module__", None) or "").startswith("srcdiff.")
 
 
-def test_every_rule_is_covered():
-    """Each rule of templates/ (but the runtime helpers' own rules, runtime_rules and
-    lazy_rules, which forward-over-reverse code meets) is looked up by at least one case
-    above, in each mode."""
+def _rule_name(func):
+    return canonical_path(func) or repr(func)
+
+
+def reached_here():
+    """{mode: {"seen": the names of the rules this process's cases looked up, "ran": the ids
+    of the cases it ran}}: a pytest-xdist worker hands it to the controller (conftest.py)."""
+    return {mode: {"seen": sorted(_rule_name(f) for f in SEEN[mode].values()),
+                   "ran": sorted(RAN[mode])} for mode in SEEN}
+
+
+def uncovered_rules(reached):
+    """{mode: the rules of templates/ (but the runtime helpers' own rules, runtime_rules and
+    lazy_rules, which forward-over-reverse code meets) that no case looks up}, given what the
+    cases that ran looked up (`reached`, as reached_here gives it, of one process or of every
+    worker together); the cases no process ran (-k, a single test) are compiled here first."""
     srcdiff.rules.load_templates()
-    for mode, transform in (("reverse", srcdiff.grad), ("forward", srcdiff.jvp)):
-        for param in CASES:  # cases not run in this session (-k, a single test): compile them
-            f, args, wrt = param.values
-            if param.id not in RAN[mode]:
-                srcdiff.api.clear_cache(f)
-                extra = [] if mode == "reverse" else [_tangent(args[p]) for p in _positions(wrt)]
-                transform(f, wrt=wrt)(*_host_copies(args), *extra)
-        table = srcdiff.rules.REVERSE if mode == "reverse" else srcdiff.rules.FORWARD
-        missing = sorted(canonical_path(func) or repr(func) for func, template in table.values()
-                         if _rule_module(template) not in (None, "runtime_rules", "engine",
-                                                           "scipy_runtime", "lazy_rules")
-                         and not _is_runtime_helper(func)
-                         and srcdiff.rules.Table._key(func) not in SEEN[mode]
-                         and func not in NEVER_LOOKED_UP)
-        assert not missing, f"{mode} rules no case reaches: {missing}"
+    lookup = srcdiff.rules.lookup
+
+    def recording(mode, func):
+        template = lookup(mode, func)
+        if template is not None:
+            SEEN[mode][srcdiff.rules.Table._key(func)] = func
+        return template
+    srcdiff.rules.lookup = recording
+    try:
+        for mode, transform in (("reverse", srcdiff.grad), ("forward", srcdiff.jvp)):
+            for param in CASES:
+                f, args, wrt = param.values
+                if param.id not in reached[mode]["ran"]:
+                    srcdiff.api.clear_cache(f)
+                    extra = [] if mode == "reverse" else [_tangent(args[p])
+                                                          for p in _positions(wrt)]
+                    transform(f, wrt=wrt)(*_host_copies(args), *extra)
+    finally:
+        srcdiff.rules.lookup = lookup
+    out = {}
+    for mode, table in (("reverse", srcdiff.rules.REVERSE), ("forward", srcdiff.rules.FORWARD)):
+        seen = set(reached[mode]["seen"]) | {_rule_name(f) for f in SEEN[mode].values()}
+        out[mode] = sorted(_rule_name(func) for func, template in table.values()
+                           if _rule_module(template) not in (None, "runtime_rules", "engine",
+                                                             "scipy_runtime", "lazy_rules")
+                           and not _is_runtime_helper(func)
+                           and _rule_name(func) not in seen
+                           and canonical_path(func) not in NEVER_LOOKED_UP)
+    return out
+
+
+def test_every_rule_is_covered():
+    """Each rule of templates/ (but the runtime helpers' own rules) is looked up by at least
+    one case above, in each mode. (Under pytest-xdist each worker runs some of the cases:
+    the controller checks what they looked up together, once every worker is done,
+    tests/conftest.py; the cases no worker ran are compiled there.)"""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("under pytest-xdist the controller checks the rules every worker's cases "
+                    "looked up, at the session's end (tests/conftest.py)")
+    missing = uncovered_rules(reached_here())
+    assert not any(missing.values()), f"rules no case reaches: {missing}"
