@@ -20,8 +20,11 @@ from . import syntax as S
 
 # methods of a container whose result is (or holds) one of its items
 _TAKING = {"get", "pop", "setdefault", "values", "items", "copy", "popitem", "__getitem__"}
-# methods of a container that put into it (item_sharing follows what they put)
-_PUTTING = {"append", "insert", "extend", "update", "__setitem__", "add"}   # (setdefault takes too)
+# methods that put what they are given into the container they are called on (item_sharing
+# follows what they put)
+PUTTING_METHODS = ("append", "insert", "extend", "update", "setdefault", "__setitem__")
+# the same, and a set's add, read here; setdefault is read as taking (its result is an item)
+_PUTTING = (set(PUTTING_METHODS) | {"add"}) - {"setdefault"}
 # methods of an array item whose result is a new array or a number: library_results'
 # FRESH_METHODS, and a container's own that give numbers (read in _consuming)
 _NUMBER_METHODS = ("keys", "index", "count")

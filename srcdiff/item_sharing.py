@@ -10,10 +10,10 @@ the containers holding the item are).
 """
 from . import syntax as S
 from .core import Info, Kind
+from .item_escapes import PUTTING_METHODS, escapes
 
 _NOT_CONSTANT = object()
-# methods that put what they are given into the container they are called on
-_PUTTING_METHODS = ("append", "insert", "extend", "update", "setdefault", "__setitem__")
+
 
 
 OP_TEXT_AUG = {"__iadd__": "+=", "__isub__": "-=", "__imul__": "*=", "__itruediv__": "/=",
@@ -147,7 +147,6 @@ class ItemSharing:
             anywhere.extend(everywhere)
             self._scan_puts(container, update, names, same_key, put, sharers)
         if self._holds_items(name):   # every other read taking the item out (item_escapes)
-            from .item_escapes import escapes
             taken, lost = escapes(self, scanned, update,
                                   None if key is _NOT_CONSTANT else key, _other_key)
             unknown += [update] if lost else []
@@ -213,7 +212,7 @@ class ItemSharing:
                 put(node.iter)   # for P in Ps: P is an item Ps holds
             elif isinstance(node, S.Call) and isinstance(node.func, S.Attribute) and \
                     isinstance(node.func.value, S.Name) and node.func.value.id == name and \
-                    node.func.attr in _PUTTING_METHODS:
+                    node.func.attr in PUTTING_METHODS:
                 for a in list(node.args) + [k.value for k in node.keywords]:
                     put(a)
 
@@ -250,7 +249,7 @@ class ItemSharing:
     def items_repeat(self, name):
         """Whether the container `name` may hold one object at two keys (repeated_items)."""
         from .repeated_items import repeats_items
-        return repeats_items(self.fdef, name, self._puts, _PUTTING_METHODS, self._fresh_value)
+        return repeats_items(self.fdef, name, self._puts, PUTTING_METHODS, self._fresh_value)
 
     def _puts(self, target, value, name, same_key, put):
         """Hand `put` each value the assignment `target = value` puts into `name` at the

@@ -11,6 +11,8 @@ from srcdiff.core import Kind
 from srcdiff.transform import lower_function
 
 from gradcheck import check, refusal
+# c = [...]; t = (c[0], c[1]); c[0] += x; then t[0] read
+from hunt23_programs import items_in_a_tuple_then_updated as taken_by_a_display
 
 X = np.array([0.3, -0.7, 0.5])
 
@@ -26,13 +28,6 @@ def _keep_first(c):
 
 
 # -- the item taken out, then read: refused where it is an array ---------------------------
-def taken_by_a_display(x):
-    c = [x * 1.0, x * 2.0]
-    t = (c[0], c[1])
-    c[0] += x
-    return np.sum(t[0] * x)
-
-
 def taken_by_a_comprehension(x):
     c = [x * 1.0, x * 2.0]
     r = [v for v in c]
