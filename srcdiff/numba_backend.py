@@ -294,8 +294,11 @@ def _rewrite(body, lines, user_file):
             elif isinstance(n, ast.Delete):
                 replace(n, "pass  # " + ast.unparse(n) + " (Numba frees it)")
             elif isinstance(n, ast.Name) and n.id in tapes and not _tape_use_ok(n, body):
-                raise _refusal(f"the tape {n.id} is used other than by append and pop", n,
-                               lines, user_file)
+                emitted = lines[n.lineno - 1].strip() if n.lineno <= len(lines) else n.id
+                raise _refusal(f"the emitted line `{emitted}` reads the tape {n.id}, and the "
+                               "compiled path follows a tape only where a variable is pushed "
+                               "(tape.append(v)) and popped (v = tape.pop())", n, lines,
+                               user_file)
     for s in body:
         for n in ast.walk(s):
             _python_powers(n, edits, replace, lines, user_file)

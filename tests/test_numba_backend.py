@@ -226,3 +226,25 @@ def test_a_tangent_checked_but_not_kept_is_checked_in_the_wrapper():
     wrapper = split.wrapper_text
     assert wrapper.index("check_tangent(tangent_s, s, 's')") < \
         wrapper.index("check_arguments_apart(") < wrapper.index("jvp_f_kernel(")
+
+
+EMITTED_TAPE_READ = """def grad_f(x):
+    tape = []
+    y = x * 2.0
+    tape.append(y)
+    # line 7: n = len(steps)
+    n = len(tape)
+    y = tape.pop()
+    return y * n
+"""
+
+
+def test_a_tape_read_otherwise_is_refused_quoting_the_emitted_line():
+    """A tape read by anything but its pushes and pops (here len(tape)) is refused at the
+    user's line, quoting the emitted line that reads it (the message once said only "used
+    other than by append and pop")."""
+    with pytest.raises(numba_backend.NumbaUnsupported) as info:
+        numba_backend.split(EMITTED_TAPE_READ, "grad_f", "user.py", def_line=1)
+    text = str(info.value)
+    assert "`n = len(tape)` reads the tape tape" in text and "tape.append(v)" in text
+    assert info.value.lineno == 7, text
