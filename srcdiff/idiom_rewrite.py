@@ -19,6 +19,9 @@ user's tree is left alone), or the same one where nothing applies.
   - ``zip(*rows)``: the columns of rows (a list of sequences, or an array's rows), as
     ``[tuple([row[j] for row in rows]) for j in range(shortest)]``.
   - ``max(a, b, c)`` (min too): ``max(max(a, b), c)``, which picks the same first largest.
+  - ``next(iter(c))``, the first item (key) of a list, tuple or dict c (a parameter passed
+    one, or a local bound only to displays), or of its .keys(), .values(), .items():
+    ``list(c)[0]``, the same item (an iterator or generator stays next's).
   - ``max(xs, key=f)``: ``sorted(xs, key=f, reverse=True)[0]``, the same first largest
     (sorted is stable either way); ``min(xs, key=f)``: ``sorted(xs, key=f)[0]``;
     ``max(xs, default=d)``: ``(sorted(xs, reverse=True) + [d])[0]``, d where xs is empty.
@@ -40,14 +43,15 @@ from . import syntax as S
 
 CONSUMERS = ("list", "tuple", "dict", "sorted", "sum", "min", "max", "any", "all", "set",
              "frozenset", "zip", "enumerate")
-_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter")   # calls it may rewrite
+_REWRITTEN = ("zip", "enumerate", "max", "min", "dict", "filter", "next")   # calls it may rewrite
 
 
 # -- the pass before lowering ---------------------------------------------------------
-def desugar(fdef, resolve, known=None):
+def desugar(fdef, resolve, known=None, containers=()):
     """A copy of the user's FunctionDef with the shapes above rewritten (see the docstring).
     `resolve(name)` is the object a free name means (None where it is not known); `known`:
-    the facts it is specialised on (a parameter holding a list of functions)."""
+    the facts it is specialised on (a parameter holding a list of functions); `containers`:
+    the parameters passed a list, tuple or dict."""
     lists = known and any(k.endswith(".__len__") for k in known)
     if not lists and not census.may_desugar(census.take(fdef)):
         return fdef   # nothing of the above in it (srcdiff/census.py)
@@ -64,6 +68,7 @@ def desugar(fdef, resolve, known=None):
         return fdef
     tree = S.clone(fdef)
     pass_ = _Desugar(resolve, names, assigned)
+    pass_.containers = _plain_containers(fdef, containers)
     pass_.iterators_read_once(tree)
     return pass_.visit(tree)
 
@@ -73,6 +78,7 @@ class _Desugar(S.NodeTransformer):
         self.resolve = resolve
         self.taken = set(names)
         self.assigned = assigned
+        self.containers = set()   # names holding a list, tuple or dict (_plain_containers)
         self.lazy = set()   # zip and enumerate calls a for header reads as it goes
 
     def fresh(self, base):
@@ -204,6 +210,9 @@ class _Desugar(S.NodeTransformer):
     # zip and enumerate as values
     def visit_Call(self, node):
         self.generic_visit(node)
+        first = self.first_item(node)
+        if first is not node:
+            return first
         consumer = self.builtin(node, *CONSUMERS)
         if consumer is None:
             return node
@@ -252,6 +261,29 @@ class _Desugar(S.NodeTransformer):
                 isinstance(node.args[0], (S.ListComp, S.GeneratorExp, S.List, S.Tuple)):
             return self.dict_of_pairs(node, node.args[0])
         return node
+
+    def first_item(self, node):
+        """`next(iter(c))`, the first item of a container c (a name holding a list, tuple or
+        dict, or its .keys(), .values() or .items()): `list(c)[0]`, which reads the same
+        item (and raises where c is empty, IndexError for StopIteration). `node` itself
+        where it is not that call (a default given to next, a name that may hold an
+        iterator, which list() would use up, or a generator, whose later items it would
+        compute)."""
+        if not (self.builtin(node, "next") and len(node.args) == 1 and not node.keywords):
+            return node
+        inner = node.args[0]
+        if not (self.builtin(inner, "iter") and len(inner.args) == 1 and not inner.keywords):
+            return node
+        seq = inner.args[0]
+        view = seq.func.value if isinstance(seq, S.Call) and not seq.args and \
+            not seq.keywords and isinstance(seq.func, S.Attribute) and \
+            seq.func.attr in ("keys", "values", "items") else seq
+        if not (isinstance(view, S.Name) and view.id in self.containers) or \
+                "list" in self.assigned or self.resolve("list") is not list:
+            return node
+        listed = self.visit_Call(placed_at(S.Call(func=S.load("list"), args=[seq],
+                                                  keywords=[]), node))
+        return placed_at(S.Subscript(value=listed, slice=S.const(0), ctx=S.Load()), node)
 
     def visit_Dict(self, node):
         """`{**d, "k": v}`: `dict(d, k=v)` (d first, then the keys written as names)."""
@@ -489,6 +521,30 @@ def placed_at(new, old):
     if isinstance(new, S.ListComp):
         new.sd_materialized = True
     return new
+
+
+_DISPLAYS = (S.List, S.Tuple, S.Dict, S.ListComp, S.DictComp)
+
+
+def _plain_containers(fdef, containers):
+    """The names of `fdef` that hold a list, tuple or dict wherever they are read: a
+    parameter of `containers` never bound again, or a local bound only by assignments of a
+    display or comprehension (never a loop's target, a nonlocal, ...)."""
+    stores, displays = {}, {}
+    for n in S.walk(fdef):
+        if isinstance(n, S.Name) and isinstance(n.ctx, (S.Store, S.Del, S.Param)):
+            stores[n.id] = stores.get(n.id, 0) + 1
+        elif isinstance(n, S.Assign) and isinstance(n.value, _DISPLAYS):
+            for t in n.targets:
+                if isinstance(t, S.Name):
+                    displays[t.id] = displays.get(t.id, 0) + 1
+        elif isinstance(n, (S.Global, S.Nonlocal)):
+            for name in n.names:
+                stores[name] = stores.get(name, 0) + 2   # never plain
+    params = {a.id for a in fdef.args.args + fdef.args.posonlyargs + fdef.args.kwonlyargs}
+    return {name for name, count in stores.items()
+            if name in containers and name in params and count == 1
+            or name not in params and count == displays.get(name, 0)}
 
 
 def _filtered(node, fresh):

@@ -113,7 +113,7 @@ def counted_rewrite(source, resolver, containers, known_types):
     if census.may_desugar(counted) or (
             known_types and any(k.endswith(".__len__") for k in known_types)):
         from . import idiom_rewrite
-        fdef = idiom_rewrite.desugar(fdef, lookup, known_types)
+        fdef = idiom_rewrite.desugar(fdef, lookup, known_types, containers)
         counted = census.take(fdef)
     if census.may_generate(counted, lookup, known_types):
         from . import generator_calls

@@ -109,6 +109,31 @@ def f(keys, values):
     return dict(zip(keys, values))
 """
 
+FIRST_ITEM = """
+def f(d, xs, it):
+    e = {k: v * 2.0 for k, v in d.items()}
+    seen = []
+    for v in xs:
+        seen = seen + [v]
+    return [next(iter(d)), next(iter(d.values())), next(iter(e.items())), next(iter(xs)),
+            next(iter(xs), None), next(iter(it)), next(iter(seen))]
+"""
+
+
+def test_the_first_item_of_a_container_is_its_list_s_first():
+    """next(iter(c)) of a parameter passed a list, tuple or dict, or of a local bound only to
+    displays: list(c)[0]. A name that may hold an iterator (a parameter not passed a
+    container, a name bound otherwise) keeps next: list() would use it up."""
+    fdef = S.parse_function(textwrap.dedent(FIRST_ITEM))
+    new = desugar(fdef, _resolve, containers={"d", "xs"})
+    text = ast.unparse(S.to_python_ast(new))
+    for piece in ["list(d)[0]", "list(d.values())[0]", "list(e.items())[0]", "list(xs)[0]",
+                  "next(iter(xs), None)", "next(iter(it))", "next(iter(seen))"]:
+        assert piece in text, text
+    original = S.parse_function(textwrap.dedent(FIRST_ITEM))
+    for args in [({"b": 1.0, "a": 2.0}, [3.0, 4.0], [5.0]), ({"k": 5.0}, (6.0,), (7.0, 8.0))]:
+        assert _run(new, *args[:2], iter(args[2])) == _run(original, *args[:2], iter(args[2]))
+
 
 @pytest.mark.parametrize("source, present, absent, calls", [
     (FOR_ELSE, ["if not"], ["else:"], [([1.0, 2.0], 5.0), ([1.0, 9.0, 2.0], 5.0)]),
@@ -211,7 +236,16 @@ def max_min_with_key(x, y):
     return max(pairs, key=lambda p: p[0])[1] * min(x[0], y[0], x[2], key=abs)
 
 
+def first_of_a_dict(params, x):
+    first = next(iter(params))              # the first key, as users pick a default layer
+    w = next(iter(params.values()))
+    name, b = next(iter(params.items()))
+    return np.sum(params[first] * x) + np.sum(w * b) * len(name)
+
+
 @pytest.mark.parametrize("f, args", [
+    (first_of_a_dict, ({"w": np.array([0.3, -0.7]), "b": np.array([1.1, 0.2])},
+                       np.array([0.5, 2.0]))),
     (max_min_with_key, (np.array([0.3, -0.7, 1.1]), np.array([-0.5, 0.9]))),
     (starred_assignment, (np.array([0.3, -0.7, 1.1]), np.array([-0.5, 0.9, 0.2]))),
     (for_else, (np.array([0.3, -0.7, 1.1]), 5)),         # no break: the else block runs
@@ -219,7 +253,7 @@ def max_min_with_key(x, y):
     (max_of_three, (np.array([0.4, -0.2]),)),
     (zip_bound, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
     (zip_star, (np.array([0.3, -0.7]), np.array([1.1, 0.2]))),
-], ids=["max-min-key", "starred-assign", "for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
+], ids=["first-of-a-dict", "max-min-key", "starred-assign", "for-else-no-break", "for-else-break", "max-of-three", "zip-bound", "zip-star"])
 def test_derivatives_of_rewritten_functions(f, args):
     check(f, *args)
 
