@@ -20,7 +20,8 @@ before):
     __missing__ inserts), and ``d[k] += v`` first runs ``if k not in d: d[k] = default``.
   - ``g.setdefault(k, []).append(v)`` (or ``.extend(vs)``, or ``g[k].append(v)`` of such a
     defaultdict(list)), g a dict made empty here: ``g[k] = g.get(k, []) + [v]`` (``+
-    list(vs)``). Exact where no other name holds one of g's lists while they grow: g is bound
+    list(vs)``); ``g[k].append(v)`` of a dict made here of new empty lists (``{"a": [],
+    "b": []}``, ``{k: [] for k in names}``): ``g[k] = g[k] + [v]``. Exact where no other name holds one of g's lists while they grow: g is bound
     once, by a statement of the function's body before the appends, and every other read of
     g (but ``k in g`` and ``len(g)``) comes in a later statement of the body.
   - ``d.update(e)`` and ``d |= e`` (d a local bound only to dicts, or a parameter passed a
@@ -225,10 +226,22 @@ class _Pass(S.NodeTransformer):
         if g is not None and len(inner.args) == 2 and not inner.keywords and \
                 _empty_list(inner.args[1]):
             return g.id, inner.args[0], call.args[0], func.attr
-        if isinstance(inner, S.Subscript) and isinstance(inner.value, S.Name) and \
-                self.defaults.get(inner.value.id) == "[]":
+        if isinstance(inner, S.Subscript) and isinstance(inner.value, S.Name) and (
+                self.defaults.get(inner.value.id) == "[]" or
+                inner.value.id in self.dicts and self._of_empty_lists(inner.value.id)):
             return inner.value.id, inner.slice, call.args[0], func.attr
         return None
+
+    def _of_empty_lists(self, g):
+        """Whether g is bound once, to a dict display or comprehension whose every value is
+        a new empty list (`{"a": [], "b": []}`, `{k: [] for k in names}`): lists no other
+        name holds."""
+        binds = self._bindings(g) if self.stores[g] == 1 else []
+        value = binds[0].value if len(binds) == 1 else None
+        values = value.values if isinstance(value, S.Dict) else \
+            [value.value] if isinstance(value, S.DictComp) else []
+        return bool(values) and None not in getattr(value, "keys", [0]) and \
+            all(_empty_list(v) for v in values)
 
     def _grows_safely(self, fdef, g):
         """Whether every append to a list of g may become `g[k] = g.get(k, []) + [v]`."""
@@ -238,7 +251,7 @@ class _Pass(S.NodeTransformer):
                 isinstance(bind.value, S.Dict) and not bind.value.keys or
                 isinstance(bind.value, S.Call) and not bind.value.args and
                 not bind.value.keywords and self.means(bind.value.func, dict)
-                or self.defaults.get(g) == "[]"):
+                or self.defaults.get(g) == "[]" or self._of_empty_lists(g)):
             return False
         appends = [(n, at) for n, _, at in self.own
                    if (self._append_of(n) or (None,))[0] == g]
@@ -431,7 +444,11 @@ class _Pass(S.NodeTransformer):
         value = self.visit(value)
         more = S.List(elts=[value], ctx=S.Load()) if how == "append" else \
             S.Call(func=S.load("list"), args=[value], keywords=[])
-        out += _quote("G[K] = G.get(K, []) + MORE", stmt, G=g, K=key, MORE=more)
+        if isinstance(stmt.value.func.value, S.Subscript) and g not in self.defaults:
+            # g[k].append(v) of a dict of lists made here: g[k] must be there (KeyError)
+            out += _quote("G[K] = G[K] + MORE", stmt, G=g, K=key, MORE=more)
+        else:
+            out += _quote("G[K] = G.get(K, []) + MORE", stmt, G=g, K=key, MORE=more)
         self.changed = True
         return [S.place_unplaced(n, stmt) for n in out]
 

@@ -52,6 +52,22 @@ def _same(fdef, new, x):
 X = np.array([0.3, -0.7, 0.5, 1.1, 0.2, -0.4])
 
 REWRITTEN = {
+    "dict_of_lists_appended": ("""
+        def f(x):
+            g = {"pos": [], "neg": []}
+            for v in x:
+                g["pos" if v > 0 else "neg"].append(v ** 2)
+            g["neg"].extend([x[0], x[1]])
+            return [sum(g["pos"]), sum(g["neg"]), len(g["neg"])]
+        """, "g[key_0] = g[key_0] + [v ** 2]"),
+    "dict_comprehension_of_lists": ("""
+        def f(x):
+            g = {n: [] for n in NAMES}
+            for i, n in enumerate(NAMES):
+                g[n].append(x[i] * 2.0)
+                g[NAMES[0]].append(x[i + 3])
+            return [sum(g[n]) for n in NAMES]
+        """, "g[n] = g[n] + [x[i] * 2.0]"),
     "fromkeys": ("""
         def f(x):
             d = dict.fromkeys(NAMES, 0.0)
@@ -160,6 +176,20 @@ def test_each_idiom_becomes_the_plainer_code_and_runs_as_the_original(name):
 
 
 LEFT_ALONE = {
+    "list_of_a_display_held_while_growing": """
+        def f(x):
+            g = {"a": [], "b": []}
+            first = g["a"]
+            g["a"].append(x[0])
+            return first
+        """,
+    "list_named_in_the_display": """
+        def f(x):
+            a = []
+            g = {"a": a, "b": []}
+            g["a"].append(x[0])
+            return a
+        """,
     "defaultdict_passed_on": """
         def f(x):
             acc = defaultdict(float)
@@ -247,3 +277,18 @@ def test_a_list_of_the_dict_appended_to_another_is_a_read_while_they_grow():
             return len(g)
         """)
     assert new is fdef
+
+
+def test_an_append_to_a_missing_key_still_raises_key_error():
+    """g[k].append(v) of a dict of lists made here becomes g[k] = g[k] + [v], not
+    g.get(k, []): a key the display lacks raises KeyError as it did."""
+    fdef, new, text = _rewrite("""
+        def f(x):
+            g = {"a": []}
+            g["b"].append(x[0])
+            return g
+        """)
+    assert "g['b'] = g['b'] + [x[0]]" in text, text
+    for version in (fdef, new):
+        with pytest.raises(KeyError):
+            _run(version, X.copy())

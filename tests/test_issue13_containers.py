@@ -41,6 +41,23 @@ def setdefault_scalars(x):
     return sum(sum(g) ** 2 for g in groups.values())
 
 
+def dict_of_lists_appended(x):
+    g = {"pos": [], "neg": []}
+    for v in x:
+        g["pos" if v > 0 else "neg"].append(np.sin(v) * v)
+    g["neg"].extend([x[0] ** 2, x[1]])
+    return sum(g["pos"]) * sum(g["neg"]) + len(g["neg"])
+
+
+def dict_comprehension_of_lists(x):
+    rows = x[:6].reshape(3, 2)
+    g = {n: [] for n in NAMES}
+    for i, n in enumerate(NAMES):
+        g[n].append(rows[i] * x[6])
+        g[NAMES[0]].append(np.tanh(rows[i]))
+    return sum(np.sum(np.stack(g[n]) ** 2) for n in NAMES)
+
+
 def fromkeys_zero(x):
     d = dict.fromkeys(NAMES, 0.0)
     for i, n in enumerate(NAMES):
@@ -484,7 +501,8 @@ def helper(d):
     return d["zz"]
 
 
-DIFFERENTIATED = [setdefault_rows, setdefault_scalars, fromkeys_zero, fromkeys_none, update_pop,
+DIFFERENTIATED = [dict_of_lists_appended, dict_comprehension_of_lists, setdefault_rows,
+                  setdefault_scalars, fromkeys_zero, fromkeys_none, update_pop,
                   get_default, merge_star, defaultdict_list, defaultdict_float,
                   collections_defaultdict, ordered, sorted_items, dict_kw, dict_ior, sorted_keys,
                   values_list, min_key, list_extend, list_iadd, list_mul, list_index_count,
