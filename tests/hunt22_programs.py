@@ -1925,7 +1925,6 @@ REFUSED = {
     "pop_records",                             # calling a record popped from a list
     "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
-    "nonlocal_nested_twice",                   # nonlocal of a function two levels out
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
