@@ -1934,7 +1934,6 @@ REFUSED = {
     "pop_aliased_array",                       # writing a popped item another name holds
     #   (a true one: b is a, read after; write into a itself, or copy b)
     "kwargs_with_record",                      # calling kw["l"], a record passed by keyword
-    "nested_closure_counter_grad",             # calling a closure a nested factory returned
 }
 
 # Crashes the hunt found, fixed: forward over reverse of `lst.sort()` then `lst.pop()` in a
