@@ -175,7 +175,7 @@ def _mutual_group(lw, name, node, later):
     at = [where.get((d.lineno, d.col_offset)) for d in members.values()]
     if None in at:
         raise refuse(f"{first} is not defined in the block that defines {name}")
-    inside = {id(n) for d in members.values() for b in d.body for n in S.walk(b)}
+    inside = {id(n) for k in at for b in block[k].body for n in S.walk(b)}
     after = {id(n) for s in block[max(at) + 1:] for n in S.walk(s)}
     for n in S.walk(lw.fdef):
         if isinstance(n, S.Name) and n.id in members and isinstance(n.ctx, S.Load) and \
@@ -193,6 +193,10 @@ def _mutual_group(lw, name, node, later):
             free += [v for v in dep.free if v not in free]
         for dep, local in uses.items():
             used.setdefault(dep, local)
+    hoisted = getattr(lw, "hoisted_defaults", ())
+    for d in members.values():   # (lower_funcs_defaults: a copy's default reads them too)
+        free += [a.id for a in d.args.defaults + d.args.kw_defaults if isinstance(
+            a, S.Name) and a.id in hoisted and a.id not in free]
     for m in members:
         clash = sorted(own[m] & (set(free) | set(members) | set(used)))
         if clash:
@@ -202,7 +206,7 @@ def _mutual_group(lw, name, node, later):
     made = {}
     for m, d in members.items():
         made[m] = LocalFunction(m, _with_copies(d, copies), free, lw.src, lw.resolver,
-                                lw.fdef.name, getattr(lw, "hoisted_defaults", ()))
+                                lw.fdef.name, hoisted)
         made[m].written = d
     for m, local in made.items():
         local.nested = {**used, **{k: v for k, v in made.items() if k != m}}

@@ -503,9 +503,20 @@ def mutual_defined_in_a_loop(x):
     return out
 
 
+def mutual_with_a_default_computed_here(x):
+    c = x[1] * 2.0
+
+    def even(v, n, s=c):
+        return v if n == 0 else odd(v * s, n - 1)
+
+    def odd(v, n):
+        return v if n == 0 else even(np.sin(v), n - 1)
+    return np.sum(even(x, 3))
+
+
 @pytest.mark.parametrize("f", [mutual_over_free_variables, mutual_with_a_counter,
                                mutual_three_in_a_ring, mutual_called_by_a_third,
-                               mutual_defined_in_a_loop])
+                               mutual_defined_in_a_loop, mutual_with_a_default_computed_here])
 def test_nested_functions_calling_each_other_to_second_order(f):
     """even calling odd, defined after it, was refused; called only after both are defined,
     each lifted copy holds a copy of them all and calls the others' lifted variants."""
