@@ -514,9 +514,37 @@ def mutual_with_a_default_computed_here(x):
     return np.sum(even(x, 3))
 
 
+def _apply3(fn, v):
+    return fn(v, 3)
+
+
+def mutual_passed_to_a_helper(x):
+    c = x[0]
+
+    def even(v, n):
+        return v if n == 0 else odd(v * c, n - 1)
+
+    def odd(v, n):
+        return v if n == 0 else even(np.sin(v), n - 1)
+    return np.sum(_apply3(even, x))
+
+
+def mutual_mapped_to_a_depth_the_data_decides(x):
+    c = x[0]
+
+    def even(v):
+        return v if v > 0.5 else odd(v * c + 0.4)
+
+    def odd(v):
+        return v * 2.0 if v > 1.0 else even(np.sin(v) + 0.3)
+    return sum(map(even, x))
+
+
 @pytest.mark.parametrize("f", [mutual_over_free_variables, mutual_with_a_counter,
                                mutual_three_in_a_ring, mutual_called_by_a_third,
-                               mutual_defined_in_a_loop, mutual_with_a_default_computed_here])
+                               mutual_defined_in_a_loop, mutual_with_a_default_computed_here,
+                               mutual_passed_to_a_helper,
+                               mutual_mapped_to_a_depth_the_data_decides])
 def test_nested_functions_calling_each_other_to_second_order(f):
     """even calling odd, defined after it, was refused; called only after both are defined,
     each lifted copy holds a copy of them all and calls the others' lifted variants."""
