@@ -17,7 +17,12 @@ lifted h reads them as h's parameters, which hold the enclosing function's value
 called, as g's closure does then (a nested function rebinds no outer name: nonlocal_writes.py
 rewrote those before). This holds only where each nested function read is bound once in the
 enclosing function, before h, and reads no name h binds itself; otherwise h is refused,
-located (and so is h calling a nested function defined after it).
+located.
+
+Nested functions calling each other (`even` calling `odd`, defined after it, which calls
+`even` back) are lifted together, over the free variables of them all, each with a copy of
+them all (`_mutual_group`), where every call of them comes after the last of their defs;
+refused, located, else.
 
 A nested function calling itself is lifted with a copy of itself too; lowering the lifted
 copy, that copy's def stands for the lifted function itself (`Source.lifted`), so the
@@ -41,11 +46,16 @@ def local_function(lw, name, node):
     A nested function it reads, or itself, is copied into its lifted copy (see the module's
     docstring). Refused, located: decorators, nonlocal/global (nonlocal_writes.py rewrote
     those it follows), and a nested function reading another that is bound twice or reads a
-    name this one binds, or calling one defined after it."""
+    name this one binds, or calling one defined after it that is called before that."""
     owner = getattr(lw.src, "lifted", None)
     if owner is not None and owner.__name__ == name and _same_def(node, owner.written):
         lw.local_functions[name] = owner   # the copy of itself a recursive one holds
         return owner
+    made = {**getattr(lw.src, "lifted_group", {}), **getattr(lw, "pending_group", {})}.get(name)
+    if made is not None and _same_def(node, made.written):
+        lw.local_functions[name] = made   # a member of functions calling each other
+        getattr(lw, "pending_group", {}).pop(name, None)
+        return made
     if getattr(node, "decorator_list", None):
         raise lw.error(node, "decorated nested functions are not supported",
                          hint="define the helper at module level")
@@ -61,7 +71,9 @@ def local_function(lw, name, node):
                              hint="return the new value instead")
     load_nodes = [n for b in body_nodes for n in S.walk(b)
                   if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
-    _refuse_calls_of_later_defs(lw, name, body_nodes, inner_locals)
+    group = _later_called(lw, name, node)
+    if group:
+        return _mutual_group(lw, name, node, group)
     used = _nested_used(lw, name, load_nodes, inner_locals)
     loads = [n.id for n in load_nodes]
     free = []
@@ -97,20 +109,123 @@ def _same_def(node, written):
         (node.lineno, node.col_offset) == (written.lineno, written.col_offset)
 
 
-def _refuse_calls_of_later_defs(lw, name, body_nodes, inner_locals):
-    """A call of a nested function not yet defined where `name` is (`even` calling `odd`,
-    defined after it): refused, located (its lifted copy would be handed no such function)."""
-    later = {n.name for n in S.own_nodes(lw.fdef) if isinstance(n, S.FunctionDef)} - set(
-        lw.local_functions) - inner_locals - {name}
-    if not later:
-        return
-    for n in (m for b in body_nodes for m in S.walk(b)):
-        if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id in later:
-            raise lw.error(n, f"the nested function {name} calls {n.func.id}, a nested "
-                           f"function defined after it: srcdiff follows a nested function "
-                           f"calling itself or one defined before it",
-                           hint=f"define {n.func.id} before {name}; for functions calling "
-                                "each other, define them at module level")
+def _later_called(lw, name, node):
+    """{name: def} of the nested functions defined after `name` in the function that it
+    calls (`even` calling `odd`), and those they call in turn, in the order they are
+    defined; empty where it calls none."""
+    later = {}
+    for n in S.own_nodes(lw.fdef):
+        if isinstance(n, S.FunctionDef) and n.name not in lw.local_functions and \
+                n.name != name:
+            later.setdefault(n.name, n)
+    found, todo = {}, [node]
+    while todo:
+        member = todo.pop()
+        body = member.body if isinstance(member.body, list) else [member.body]
+        own = _inner_locals(member)
+        for n in (m for b in body for m in S.walk(b)):
+            if isinstance(n, S.Call) and isinstance(n.func, S.Name) and n.func.id in later \
+                    and n.func.id not in own and n.func.id not in found:
+                found[n.func.id] = later[n.func.id]
+                todo.append(later[n.func.id])
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].lineno, kv[1].col_offset)))
+
+
+def _inner_locals(node):
+    """The names a nested def or lambda binds itself: its parameters and assignments."""
+    args = node.args
+    own = {a.id for a in args.posonlyargs + args.args + args.kwonlyargs} | {
+        getattr(a, "id", getattr(a, "arg", None)) for a in (args.vararg, args.kwarg) if a}
+    return own | assigned_names(node.body if isinstance(node.body, list) else [node.body])
+
+
+def _mutual_group(lw, name, node, later):
+    """The `LocalFunction` of `name`, a nested def calling `later`, nested functions defined
+    after it (that may call it back: `even` and `odd`). Each of them is lifted over the free
+    variables of them all, with a copy of each of them (and of the nested functions they
+    read) at the top of its body; lowering a lifted copy, a member's copy stands for that
+    member's lifted function (`Source.lifted_group`), so the calls go to their emitted
+    variants, as module-level functions calling each other do. The members after `name` are
+    recorded when their defs are met (`lw.pending_group`). This holds where each is bound
+    once, all are defined in one block, each binds none of the names the others read from
+    the function, and every other read of them comes after the last def (so each call
+    finds them all defined); refused, located, else."""
+    members = {name: node, **later}
+    first = next(iter(later))
+    call = next(n for b in (node.body if isinstance(node.body, list) else [node.body])
+                 for n in S.walk(b) if isinstance(n, S.Call) and
+                 isinstance(n.func, S.Name) and n.func.id in later)
+
+    def refuse(why):
+        return lw.error(call, f"the nested function {name} calls {call.func.id}, a nested "
+                        f"function defined after it, and {why}: srcdiff follows nested "
+                        "functions calling each other where each is bound once, all are "
+                        "defined in one block, and they are called only after the last "
+                        "of them is defined",
+                        hint=f"define {call.func.id} before {name} is called, or define "
+                             "them at module level")
+    if not isinstance(node, S.FunctionDef):
+        raise refuse(f"{name} is a lambda")
+    for m in members:
+        if len(_bindings(lw, m)) != 1:
+            raise refuse(f"{m} is bound more than once in {lw.fdef.name}")
+    block = _block_holding(lw.fdef, node)
+    where = {(s.lineno, s.col_offset): k for k, s in enumerate(block or ())
+             if isinstance(s, S.FunctionDef)}
+    at = [where.get((d.lineno, d.col_offset)) for d in members.values()]
+    if None in at:
+        raise refuse(f"{first} is not defined in the block that defines {name}")
+    inside = {id(n) for k in at for b in block[k].body for n in S.walk(b)}
+    after = {id(n) for s in block[max(at) + 1:] for n in S.walk(s)}
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id in members and isinstance(n.ctx, S.Load) and \
+                id(n) not in inside and id(n) not in after:
+            raise refuse(f"{n.id} is used at line {n.lineno}, before {first} is defined")
+    free, used, own = [], {}, {}
+    for m, d in members.items():
+        own[m] = _inner_locals(d)
+        loads = [n for b in d.body for n in S.walk(b)
+                 if isinstance(n, S.Name) and isinstance(n.ctx, S.Load)]
+        uses = _nested_used(lw, m, loads, own[m])
+        free += [n.id for n in loads if n.id in lw.locals and n.id not in own[m] and
+                 n.id not in free and n.id not in members and n.id not in uses]
+        for dep in uses.values():
+            free += [v for v in dep.free if v not in free]
+        for dep, local in uses.items():
+            used.setdefault(dep, local)
+    hoisted = getattr(lw, "hoisted_defaults", ())
+    for d in members.values():   # (lower_funcs_defaults: a copy's default reads them too)
+        free += [a.id for a in d.args.defaults + d.args.kw_defaults if isinstance(
+            a, S.Name) and a.id in hoisted and a.id not in free]
+    for m in members:
+        clash = sorted(own[m] & (set(free) | set(members) | set(used)))
+        if clash:
+            raise refuse(f"{m} binds {clash[0]!r}, which another of them reads from "
+                         f"{lw.fdef.name}")
+    copies = {**used, **{m: _Written(d) for m, d in members.items()}}
+    made = {}
+    for m, d in members.items():
+        made[m] = LocalFunction(m, _with_copies(d, copies), free, lw.src, lw.resolver,
+                                lw.fdef.name, hoisted)
+        made[m].written = d
+    for m, local in made.items():
+        local.nested = {**used, **{k: v for k, v in made.items() if k != m}}
+        local.source.lifted_group = made
+    lw.local_functions[name] = made[name]
+    lw.pending_group = {**getattr(lw, "pending_group", {}),
+                        **{k: v for k, v in made.items() if k != name}}
+    return made[name]
+
+
+def _block_holding(fdef, node):
+    """The list of statements of `fdef` holding the def at `node`'s place; None if none."""
+    for n in S.walk(fdef):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(n, field, None)
+            if isinstance(block, list) and any(
+                    isinstance(s, S.FunctionDef) and _same_def(node, s) for s in block):
+                return block
+    return None
 
 
 def _nested_used(lw, name, load_nodes, inner_locals):

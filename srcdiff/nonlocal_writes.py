@@ -22,7 +22,11 @@ nonlocal, outside a try block; g is bound once; each name is bound by a statemen
 enclosing function's top level before g's def (or is its parameter) and never deleted; and
 no other nested function or lambda reads the names (it would see the cell's value while g
 runs). Refused, located, otherwise, and for a generator declaring a name nonlocal, or a name
-of a function further out. Nested functions are handled scope by scope, outermost first.
+of a function enclosing the one differentiated. Nested functions are handled scope by scope,
+outermost first; a name of a function further out than the one defining g (`inner`, inside
+`outer`, declaring `tot` of f nonlocal) is first declared nonlocal in each function between
+(outer binds no tot: declaring it changes nothing outer does), so that outer takes tot and
+gives it back to f, and inner to outer.
 
 `global` statements stay refused (lower.py): a write to a module's variable outlives the
 call, so a derivative would either repeat the user's side effect at each evaluation or
@@ -46,8 +50,33 @@ def rewrite(source, fdef):
     if not needed(fdef):
         return fdef
     fdef = S.clone(fdef)
-    _Scope(source, fdef, set(_names(fdef))).run()
+    _declare_through(fdef, [])
+    _Scope(source, fdef, set(_names(fdef)), fdef.name).run()
     return fdef
+
+
+def _declare_through(fn, around):
+    """Declare nonlocal, in each nested function between, a name a nested function of `fn`
+    (`around`: the functions holding fn, outermost first) declares nonlocal that belongs to
+    a function further out: `inner` declaring `tot` nonlocal inside `outer`, which binds no
+    tot, where f around them binds it. outer declaring tot nonlocal too changes nothing it
+    does (it binds no tot), and makes each scope one level deep for `_Scope`."""
+    for g in (n for n in S.own_nodes(fn) if isinstance(n, S.FunctionDef)):
+        _declare_through(g, around + [fn])
+    if not around:
+        return
+    for name, node in _declared(fn).items():
+        chain = []
+        for parent in reversed(around):
+            if name in _declared(parent) or name in _own_bound(parent):
+                break
+            chain.append(parent)
+        else:
+            continue   # bound by no function around: refused by _Scope
+        for parent in chain:
+            stmt = S.Nonlocal(names=[name])
+            stmt.lineno, stmt.col_offset = node.lineno, node.col_offset
+            parent.body.insert(0, stmt)
 
 
 def _names(tree):
@@ -85,8 +114,8 @@ def _own_bound(fn):
 class _Scope:
     """The nested functions of one function (`outer`) declaring its names nonlocal."""
 
-    def __init__(self, source, outer, taken):
-        self.source, self.outer, self.taken = source, outer, taken
+    def __init__(self, source, outer, taken, top):
+        self.source, self.outer, self.taken, self.top = source, outer, taken, top
 
     def error(self, node, reason, hint=_HINT):
         return self.source.error(node, reason, hint=hint)
@@ -112,7 +141,7 @@ class _Scope:
             for g, names in writers.values():
                 _give_back(g, names)
         for g in defs:
-            _Scope(self.source, g, self.taken).run()
+            _Scope(self.source, g, self.taken, self.top).run()
 
     def _check_writer(self, g, declared):
         outer = self.outer
@@ -131,10 +160,9 @@ class _Scope:
         for name, node in declared.items():
             if name not in own:
                 raise self.error(node, f"{g.name} declares {name!r} nonlocal, a variable "
-                                 f"of a function enclosing {outer.name}: srcdiff follows a "
-                                 f"nonlocal variable of the function that defines "
-                                 f"{g.name} only", hint=f"declare {name} nonlocal in "
-                                 f"{outer.name} too, or {_HINT}")
+                                 f"of a function enclosing {self.top}, the function "
+                                 f"differentiated: srcdiff follows nonlocal variables of "
+                                 f"{self.top} and of the functions inside it only")
             if name not in params and not _bound_before(outer, name, g):
                 raise self.error(node, f"{g.name} declares {name!r} nonlocal, but {name} "
                                  f"is not bound by a statement of {outer.name} before "

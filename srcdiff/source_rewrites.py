@@ -8,6 +8,8 @@ none of them):
 
 * nested functions rebinding the function's variables with `nonlocal`, as functions taking
   them and giving them back (nonlocal_writes.py);
+* nested factories of closures (`s = make_scaler(k); s(x)`), as functions giving back the
+  values their closure reads and a nested function taking them (closure_factories.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
@@ -66,6 +68,10 @@ def counted_rewrite(source, resolver, containers, known_types):
     if counted.nonlocals:   # nested functions rebinding this one's variables
         from . import nonlocal_writes
         fdef = nonlocal_writes.rewrite(source, fdef)
+        counted = census.take(fdef)
+    if not counted.bound_to_calls.isdisjoint(counted.called):   # s = make(k); s(x)
+        from . import closure_factories
+        fdef = closure_factories.rewrite(fdef)
         counted = census.take(fdef)
     if counted.blocks:   # (plain_blocks.needed)
         from . import plain_blocks

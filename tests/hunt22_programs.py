@@ -1925,8 +1925,6 @@ REFUSED = {
     "pop_records",                             # calling a record popped from a list
     "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
-    "nonlocal_nested_twice",                   # nonlocal of a function two levels out
-    "recursion_mutual",                        # a nested def calling one defined after it
     "grad_inside_record",                      # grad's record result's fields read
     "grad_inside_helper_arg",                  # a derivative passed to a helper and called
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
@@ -1936,7 +1934,6 @@ REFUSED = {
     "pop_aliased_array",                       # writing a popped item another name holds
     #   (a true one: b is a, read after; write into a itself, or copy b)
     "kwargs_with_record",                      # calling kw["l"], a record passed by keyword
-    "nested_closure_counter_grad",             # calling a closure a nested factory returned
 }
 
 # Crashes the hunt found, fixed: forward over reverse of `lst.sort()` then `lst.pop()` in a

@@ -1,9 +1,10 @@
 """srcdiff/nested_defs.py: a nested def or lambda reads the enclosing function's locals as
 free variables (differentiated through them, both modes, second order); what it cannot
-take (decorators, a nested function calling another that is bound twice, defined after it,
-or reads a name the caller binds) is refused at the user's line, saying what to write
+take (decorators, a nested function calling another that is bound twice, defined after it
+and called before that, or reads a name the caller binds) is refused at the user's line, saying what to write
 instead. A nested function calling another (and through it a third) is differentiated,
-closures over the enclosing function's locals included; so is one calling itself (on an int
+closures over the enclosing function's locals included; so are nested functions calling
+each other (even calling odd, defined after it, and odd calling even back); so is one calling itself (on an int
 depth, on a list, to a depth the data decides), one taking *args and **kwargs (called with
 **d of a dict the function built), and one declaring nonlocal names
 (tests/test_nonlocal_writes.py)."""
@@ -53,9 +54,22 @@ def nonlocal_nested(x):
 def calls_one_defined_after_it(x):
     def even(v, n):
         return 1.0 if n == 0 else v * odd(v, n - 1)
+    y = even(x, 0)   # (runs: n is 0) before odd is defined
 
     def odd(v, n):
         return v if n == 0 else even(v, n - 1) + v
+    return even(x * y, 3)
+
+
+def calls_one_defined_after_it_binding_what_it_reads(x):
+    t = x * 2.0
+
+    def even(v, n):
+        t = v * 2.0
+        return t if n == 0 else odd(t, n - 1)
+
+    def odd(v, n):
+        return v * t if n == 0 else even(v, n - 1)
     return even(x, 3)
 
 
@@ -327,8 +341,10 @@ TWO = (nested_calling_nested_that_reads_its_own_name, nested_calling_nested_boun
 
 @pytest.mark.parametrize("fn, says, hint", [
     (decorated_nested, "decorated nested functions are not supported", "module level"),
-    (calls_one_defined_after_it, "even calls odd, a nested function defined after it",
-     "define odd before even"),
+    (calls_one_defined_after_it, "even calls odd, a nested function defined after it, "
+     "and even is used at line", "define odd before even is called"),
+    (calls_one_defined_after_it_binding_what_it_reads, "even binds 't', which another of "
+     "them reads", "define odd before even is called"),
     (nested_calling_nested_that_reads_its_own_name, "h binds 'c', which g reads",
      "rename h's own names that g reads"),
     (nested_calling_nested_bound_twice, "g is bound more than once", "bind g once, before h"),
@@ -416,3 +432,120 @@ def star_args_def_passed_to_a_helper(x):
 def test_a_nested_def_taking_star_args_passed_to_a_helper():
     # issue #13's form (a[0] * a[1] of a def taking *a), passed on to a helper that calls it
     check(star_args_def_passed_to_a_helper, np.array([0.3, -0.5, 0.7]))
+
+
+def mutual_over_free_variables(x):
+    c = np.cos(x[0])
+    w = x * 0.5
+
+    def ping(v, n):
+        if n <= 0:
+            return v * c
+        return pong(v + w, n - 1) * 0.9
+
+    def pong(v, n):
+        return ping(np.sin(v) * c, n - 1)
+    return np.sum(ping(x, 5))
+
+
+def mutual_with_a_counter(x):
+    count = 0
+    tot = 0.0
+
+    def down(v, k):
+        if k <= 0:
+            return v
+        return up(v * x[1], k - 1) + np.tanh(v)
+
+    def up(v, k):
+        return down(v + x[0], k - 1)
+    for _ in range(3):
+        count = count + 1
+        tot = tot + np.sum(down(x * count, count))
+    return tot
+
+
+def mutual_three_in_a_ring(x):
+    def a(v, n):
+        return v if n == 0 else b(v * 1.1, n - 1)
+
+    def b(v, n):
+        return c(np.sin(v), n)
+
+    def c(v, n):
+        return a(v + 0.2 * v * v, n)
+    return np.sum(a(x, 3))
+
+
+def mutual_called_by_a_third(x):
+    s = x[2]
+
+    def even(v, n):
+        return v if n == 0 else odd(v * s, n - 1)
+
+    def odd(v, n):
+        return v if n == 0 else even(np.exp(v * 0.3), n - 1)
+
+    def both(v):
+        return even(v, 3) + odd(v, 2)
+    return np.sum(both(x))
+
+
+def mutual_defined_in_a_loop(x):
+    out = 0.0
+    for k in range(2):
+        def f1(v, n):
+            return v if n == 0 else f2(v * x[k], n - 1)
+
+        def f2(v, n):
+            return f1(np.cos(v), n)
+        out = out + np.sum(f1(x, 2 + k))
+    return out
+
+
+def mutual_with_a_default_computed_here(x):
+    c = x[1] * 2.0
+
+    def even(v, n, s=c):
+        return v if n == 0 else odd(v * s, n - 1)
+
+    def odd(v, n):
+        return v if n == 0 else even(np.sin(v), n - 1)
+    return np.sum(even(x, 3))
+
+
+def _apply3(fn, v):
+    return fn(v, 3)
+
+
+def mutual_passed_to_a_helper(x):
+    c = x[0]
+
+    def even(v, n):
+        return v if n == 0 else odd(v * c, n - 1)
+
+    def odd(v, n):
+        return v if n == 0 else even(np.sin(v), n - 1)
+    return np.sum(_apply3(even, x))
+
+
+def mutual_mapped_to_a_depth_the_data_decides(x):
+    c = x[0]
+
+    def even(v):
+        return v if v > 0.5 else odd(v * c + 0.4)
+
+    def odd(v):
+        return v * 2.0 if v > 1.0 else even(np.sin(v) + 0.3)
+    return sum(map(even, x))
+
+
+@pytest.mark.parametrize("f", [mutual_over_free_variables, mutual_with_a_counter,
+                               mutual_three_in_a_ring, mutual_called_by_a_third,
+                               mutual_defined_in_a_loop, mutual_with_a_default_computed_here,
+                               mutual_passed_to_a_helper,
+                               mutual_mapped_to_a_depth_the_data_decides])
+def test_nested_functions_calling_each_other_to_second_order(f):
+    """even calling odd, defined after it, was refused; called only after both are defined,
+    each lifted copy holds a copy of them all and calls the others' lifted variants."""
+    check(f, np.array([0.3, -0.7, 0.9]), order=2)

@@ -1,10 +1,10 @@
 """srcdiff/nonlocal_writes.py: a nested function rebinding the enclosing function's variables
 with `nonlocal` (an accumulator, a counter, a closure called in a loop, several closures
 sharing one name, a list or array rebound, one calling another or itself) differentiates in
-both modes and to second order; what the rewrite cannot follow exactly (a call inside an
+both modes and to second order (a name of a function two or three levels out too); what the rewrite cannot follow exactly (a call inside an
 expression reading the name before it, a closure passed as a value, another nested function reading the name while it
-changes, a name not bound before the def, a name of a function further out, a call in a try
-block) and `global` are refused at the user's line, saying what to write instead."""
+changes, a name not bound before the def, a name of a function around the one differentiated,
+a call in a try block) and `global` are refused at the user's line, saying what to write instead."""
 import numpy as np
 import pytest
 
@@ -284,16 +284,21 @@ def bound_after_the_def(x):
     return total
 
 
-def of_a_function_further_out(x):
+def _adder_of_a_function_around():
     total = 0.0
 
-    def outer(v):
-        def add(w):
-            nonlocal total
-            total = total + w
-        add(v)
-    outer(x)
-    return total
+    def of_a_function_enclosing_the_one_differentiated(x):
+        def outer(v):
+            def add(w):
+                nonlocal total
+                total = total + w
+            add(v)
+        outer(x)
+        return x * 2.0
+    return of_a_function_enclosing_the_one_differentiated
+
+
+of_a_function_enclosing_the_one_differentiated = _adder_of_a_function_around()
 
 
 def called_in_a_try(x):
@@ -337,8 +342,9 @@ def writes_a_global(x):
     (gives_back_a_lambda_reading_it, "return lambda: total * 1.0",
      "this lambda reads total, which add rebinds", "declare total nonlocal in it"),
     (bound_after_the_def, "nonlocal total", "is not bound by a statement", "bind total before"),
-    (of_a_function_further_out, "nonlocal total", "a function enclosing outer",
-     "declare total nonlocal in outer"),
+    (of_a_function_enclosing_the_one_differentiated, "nonlocal total",
+     "a function enclosing of_a_function_enclosing_the_one_differentiated, the function "
+     "differentiated", "return the new value"),
     (called_in_a_try, "add(x)", "outside try blocks", "outside try blocks"),
     (a_generator_declaring, "def gen(v):", "generator gen declares", "return the new value"),
     (writes_a_global, "global G", "global statement", "return the new value"),
@@ -389,3 +395,96 @@ def test_a_nested_def_appending_to_a_list_around_it_says_to_rebind_it():
     assert "a list of the function around it" in err.reason and "hist.append" in err.line
     assert "declare hist nonlocal in rec and rebind it" in err.hint
     check(rebinds_the_list_around_it, np.array([0.3, -0.7, 1.1]), order=1)
+
+
+def of_a_function_further_out(x):
+    total = 0.0
+
+    def outer(v):
+        def add(w):
+            nonlocal total
+            total = total + w * v
+        add(v)
+        add(np.sin(v))
+    outer(x)
+    return total
+
+
+def a_grandchild_accumulating_in_a_loop(x):
+    tot = 0.0
+    n = 0
+
+    def outer(v):
+        def inner(w):
+            nonlocal tot, n
+            for k in range(3):
+                tot = tot + np.sin(w * k) * v
+                n = n + 1
+        inner(v)
+        inner(v * v)
+    for v in x:
+        outer(v)
+    return tot * n
+
+
+def three_levels_out(x):
+    tot = x[0]
+
+    def a(v):
+        def b(w):
+            def c(u):
+                nonlocal tot
+                tot = tot * np.cos(u) + u
+            c(w)
+            c(w * 2.0)
+        b(v)
+    for v in x[1:]:
+        a(v)
+    return tot
+
+
+def the_middle_one_reads_it_between(x):
+    tot = 0.0
+
+    def outer(v):
+        def inner(w):
+            nonlocal tot
+            tot = tot + w * w
+        inner(v)
+        r = tot * 2.0
+        inner(r)
+        return r
+    s = 0.0
+    for v in x:
+        s = s + outer(v) * tot
+    return s + tot
+
+
+def the_middle_one_binds_its_own(x):
+    tot = x * 1.0
+
+    def outer(v):
+        tot = v * 3.0
+
+        def inner(w):
+            nonlocal tot
+            tot = tot + w * w
+        inner(v)
+        return tot
+    return np.sum(outer(x) + tot)
+
+
+@pytest.mark.parametrize("f", [of_a_function_further_out, a_grandchild_accumulating_in_a_loop,
+                               three_levels_out, the_middle_one_reads_it_between,
+                               the_middle_one_binds_its_own])
+def test_a_nonlocal_name_of_a_function_further_out_to_second_order(f):
+    """inner (inside outer, inside f) declaring f's tot nonlocal was refused; each function
+    between now declares it nonlocal too (it binds none), so each passes it in and back."""
+    check(f, np.array([0.3, -0.7, 0.9]), wrt=0, order=2)
+
+
+def test_the_function_between_is_given_the_name_nonlocal():
+    source = srcdiff.frontend.get_source(of_a_function_further_out)
+    text = S.spell(nonlocal_writes.rewrite(source, source.node))
+    assert "def outer(total, v):" in text and "def add(total, w):" in text
+    assert "outer_result, total = outer(total, x)" in text
