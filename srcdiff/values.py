@@ -163,6 +163,11 @@ def held(lw, name):
         return item_held(lw, value)
     if isinstance(value, S.Call):   # step = srcdiff.checkpoint(cell): the checkpointed cell
         return checkpoint_held(lw, value)
+    if value is None and name not in lw.params:   # layer, act = pair: pair[1]'s function
+        from .entry_classes import entry_key, unpacked_entry
+        entry = unpacked_entry(lw, name)
+        known = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+        return known.obj if isinstance(known, Known) else None
     return None
 
 
