@@ -114,6 +114,8 @@ def looped_class(lw, name):
     tuple target over a parameter (`for layer, act in pairs`, no starred target) whose rows
     all hold an object of that class there (fact `pairs[][i]`), else None."""
     from .object_lists import _fact_key
+    if not any("[][" in k for k in lw.known_types):   # (no such fact: no walk)
+        return None
     stores = [n for n in S.walk(lw.fdef) if isinstance(n, S.Name) and n.id == name and
               isinstance(n.ctx, (S.Store, S.Del))]
     if len(stores) != 1:

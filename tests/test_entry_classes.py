@@ -54,6 +54,10 @@ def by_key(model, x):
     return model["scale"] * np.sum(model["enc"](x) ** 2)
 
 
+def two_by_key(layers, x):   # (a dict of objects of one class: its `layers{}` fact)
+    return np.sum(layers["dec"](layers["enc"](x)) ** 2)
+
+
 def rows_unpacked(pairs, x):
     h = x
     for layer, s in pairs:
@@ -68,8 +72,17 @@ def kwargs_two(a, b, x):
     return np.sum(run(first=a, second=b, h=x) ** 2)
 
 
-CASES = [(pair_index, ((L1, 0.5), X)), (enc_dec, ((L1, Scale(0.7)), X)),
-         (by_key, ({"enc": L1, "scale": 0.7}, X)),
+def _scaled(pair, x):
+    layer, s = pair
+    return s * layer(x)
+
+
+def through_a_helper(pair, x):
+    return np.sum(_scaled(pair, x) ** 2)
+
+
+CASES = [(pair_index, ((L1, 0.5), X)), (through_a_helper, ((L1, 0.5), X)), (enc_dec, ((L1, Scale(0.7)), X)),
+         (by_key, ({"enc": L1, "scale": 0.7}, X)), (two_by_key, ({"enc": L1, "dec": L2}, X)),
          (rows_unpacked, ([(L1, 0.5), (L2, 2.0)], X)), (kwargs_two, (L1, Scale(0.3), X))]
 
 
