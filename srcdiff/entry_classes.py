@@ -113,6 +113,16 @@ def looped_class(lw, name):
     """The class of the local `name` where its only binding is the i-th name of a loop's
     tuple target over a parameter (`for layer, act in pairs`, no starred target) whose rows
     all hold an object of that class there (fact `pairs[][i]`), else None."""
+    entry = looped_entry(lw, name)
+    cls = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+    return cls if isinstance(cls, type) else None
+
+
+def looped_entry(lw, name):
+    """(`pairs[]`, i) where the only binding of the local `name` is the i-th name of a loop's
+    tuple target (no starred target) over a parameter never rebound, grown or written, and a
+    fact `pairs[][i]` exists; None otherwise. (The fact of a function every row holds there,
+    Known(numpy.tanh), is values.function_items'.)"""
     from .object_lists import _fact_key
     if not any("[][" in k for k in lw.known_types):   # (no such fact: no walk)
         return None
@@ -130,11 +140,36 @@ def looped_class(lw, name):
         if any(isinstance(e, S.Starred) for e in elts):
             return None
         key = _fact_key(lw, n.iter)
-        if key is None or _changed(lw, n.iter):
+        if key is None or _changed(lw, n.iter) or entry_key(key + "[]", at) not in \
+                lw.known_types:
             return None
-        cls = lw.known_types.get(entry_key(key + "[]", at))
-        return cls if isinstance(cls, type) else None
+        return key + "[]", at
     return None
+
+
+def row_entry(lw, node):
+    """(`pairs[]`, i) where `node` is `row[i]` (a constant i >= 0) of a local `row` bound
+    once to `pairs[j]` (as a loop over the rows is lowered: `layer = pairs_item_1[0]`), or
+    `pairs[j][i]` itself, pairs a parameter never rebound, grown or written and a fact
+    `pairs[][i]` exists; None otherwise."""
+    from .object_lists import _fact_key, _single_bindings
+    if not any("[][" in k for k in lw.known_types):   # (no such fact: no walk)
+        return None
+    if not (isinstance(node, S.Subscript) and isinstance(node.slice, S.Constant) and type(
+            node.slice.value) is int and node.slice.value >= 0):
+        return None
+    row = node.value
+    if isinstance(row, S.Name) and row.id in lw.locals:
+        if _changed(lw, row):
+            return None
+        row = _single_bindings(lw).get(row.id)
+    if not (isinstance(row, S.Subscript) and not isinstance(row.slice, S.Slice)):
+        return None
+    key = _fact_key(lw, row.value)
+    if key is None or _changed(lw, row.value) or entry_key(
+            key + "[]", node.slice.value) not in lw.known_types:
+        return None
+    return key + "[]", node.slice.value
 
 
 def _changed(lw, node):

@@ -226,6 +226,11 @@ def class_of(lw, node, seen):
         if not items and isinstance(node.value, S.Name) and node.value.id in lw.locals:
             return edited_class(lw, node.value.id, seen, class_of)   # c[0] after c[0] = ...
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
+        if not classes:   # layer = pairs[j][0]: the class every row holds there
+            from .entry_classes import entry_key, row_entry
+            entry = row_entry(lw, node)
+            cls = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+            return cls if isinstance(cls, type) else None
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
     if key is not None and isinstance(lw.known_types.get(key), type):

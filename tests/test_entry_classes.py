@@ -65,6 +65,13 @@ def rows_unpacked(pairs, x):
     return np.sum(h)
 
 
+def rows_indexed(pairs, x):
+    h = x
+    for k in range(len(pairs)):
+        h = pairs[k][1] * pairs[k][0](h)
+    return np.sum(h)
+
+
 def kwargs_two(a, b, x):
     def run(**kw):
         return kw["second"](kw["first"](kw["h"]))
@@ -83,7 +90,7 @@ def through_a_helper(pair, x):
 
 CASES = [(pair_index, ((L1, 0.5), X)), (through_a_helper, ((L1, 0.5), X)), (enc_dec, ((L1, Scale(0.7)), X)),
          (by_key, ({"enc": L1, "scale": 0.7}, X)), (two_by_key, ({"enc": L1, "dec": L2}, X)),
-         (rows_unpacked, ([(L1, 0.5), (L2, 2.0)], X)), (kwargs_two, (L1, Scale(0.3), X))]
+         (rows_unpacked, ([(L1, 0.5), (L2, 2.0)], X)), (rows_indexed, ([(L1, 0.5), (L2, 2.0)], X)), (kwargs_two, (L1, Scale(0.3), X))]
 
 
 @pytest.mark.parametrize("f,args", CASES, ids=[c[0].__name__ for c in CASES])
@@ -102,6 +109,24 @@ def test_a_function_unpacked_beside_the_object_is_called():
     check(layer_and_activation, (L1, np.sin), X, wrt=1, order=2)
 
 
+def rows_with_activations(pairs, x):
+    h = x
+    for layer, act in pairs:
+        h = act(layer(h))
+    return np.sum(h)
+
+
+def test_a_function_every_row_holds_is_called():
+    check(rows_with_activations, [(L1, np.tanh), (L2, np.tanh)], X, wrt=1, order=2)
+    check(rows_with_activations, [(L1, np.sin), (L2, np.sin)], X, wrt=1, order=2)
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_rows_holding_other_functions_are_refused_at_their_line(mode):
+    err = refusal(rows_with_activations, ([(L1, np.tanh), (L2, np.sin)], X), mode, wrt=1)
+    assert "cannot tell which function 'act' holds" in str(err)
+
+
 def test_the_code_is_compiled_for_the_classes_passed():
     g = srcdiff.grad(pair_index, wrt=1)
     for pair in [(L1, 0.5), (Scale(0.3), 0.5), (L2, 2.0)]:
@@ -118,6 +143,9 @@ def test_the_facts():
     assert entry_facts("p", [L1, L2]) == {}   # one class: p[] tells it
     assert entry_facts("p", [(L1, 0.5), (Scale(1.0), 1.0)]) == {}   # rows of two classes
     assert entry_facts("p", (X, 0.5)) == {}
+    from srcdiff.values import function_items   # the function every row holds at 1
+    assert set(function_items("p", [(L1, np.tanh)])) == {"p[][1]"}   # (no p.__len__)
+    assert set(function_items("p", [(L1, np.tanh), (L2, np.sin)])) == set()
 
 
 def reversed_first(pair, x):
