@@ -168,10 +168,13 @@ def held(lw, name):
     if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
         return held(lw, value.id)
     if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
-        from .entry_classes import entry_key, row_entry   # act = row[1], row = pairs[j]
-        entry = item_held(lw, value) is None and row_entry(lw, value)
-        known = lw.known_types.get(entry_key(*entry)) if entry else None
-        return known.obj if isinstance(known, Known) else item_held(lw, value)
+        obj = item_held(lw, value)
+        if obj is None:   # act = row[1] of row = pairs[j]: the function every row holds
+            from .entry_classes import entry_key, row_entry
+            entry = row_entry(lw, value)
+            known = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+            obj = known.obj if isinstance(known, Known) else None
+        return obj
     if isinstance(value, S.Call):   # step = srcdiff.checkpoint(cell): the checkpointed cell
         return checkpoint_held(lw, value)
     if value is None and name not in lw.params:   # layer, act = pair: pair[1]'s function
