@@ -232,6 +232,14 @@ def rebound_names(lw):
     return st["rebound"]
 
 
+def _fact_key(lw, node):
+    """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
+    node, parts = S.attribute_chain(node)
+    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in rebound_names(lw):
+        return None
+    return ".".join([node.id] + parts)
+
+
 def unpacked_from(lw, name):
     """The name `src` where the local `name` is bound once, by unpacking it (`a, b = src`,
     no starred target), else None."""

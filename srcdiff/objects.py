@@ -33,7 +33,8 @@ from . import syntax as S
 from .callables import canonical_path
 from .core import Kind
 from .edited_lists import edited_class
-from .object_lists import (_dict_method, _displayed, _grown, _items_class, _items_classes,  # noqa: F401
+from .object_lists import (_dict_method, _displayed, _fact_key, _grown, _items_class,  # noqa: F401
+                           _items_classes,
                            _local_items, _module_item, _only_loop_binding, _single_bindings,
                            _state, _user_object, display_rebindings, known_values, note_loop,
                            is_user_class, loop_items, made_classes, rebindings, rebound_names,
@@ -206,7 +207,10 @@ def class_of(lw, node, seen):
         key = _fact_key(lw, node.value)
         if key is not None:
             cls = lw.known_types.get(key + "[]") or lw.known_types.get(key + "{}")
-            return cls if isinstance(cls, type) else None
+            if isinstance(cls, type):
+                return cls
+            from .entry_classes import entry_class   # pair[0] of pair = (layer, 0.7)
+            return entry_class(lw, node)
         held = _module_item(lw, node, _key_of(lw, node))
         if held is not None:   # SCALERS["a"], MODELS[0]: checked where it runs (object_class)
             return type(held)
@@ -222,6 +226,11 @@ def class_of(lw, node, seen):
         if not items and isinstance(node.value, S.Name) and node.value.id in lw.locals:
             return edited_class(lw, node.value.id, seen, class_of)   # c[0] after c[0] = ...
         classes = {class_of(lw, e, set(seen)) for e in items or ()}
+        if not classes:   # layer = pairs[j][0]: the class every row holds there
+            from .entry_classes import entry_key, row_entry
+            entry = row_entry(lw, node)
+            cls = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+            return cls if isinstance(cls, type) else None
         return classes.pop() if len(classes) == 1 else None
     key = _fact_key(lw, node)
     if key is not None and isinstance(lw.known_types.get(key), type):
@@ -242,6 +251,11 @@ def class_of(lw, node, seen):
     src = unpacked_from(lw, node.id)   # a, b = layers: an item of a list passed in
     if src is not None and isinstance(lw.known_types.get(f"{_fact_key(lw, src)}[]"), type):
         return lw.known_types[f"{_fact_key(lw, src)}[]"]
+    if src is not None:
+        from .entry_classes import unpacked_class   # layer, scale = pair
+        cls = unpacked_class(lw, node.id)
+        if cls is not None:
+            return cls
     value = _single_bindings(lw).get(node.id)
     if value is not None:
         return class_of(lw, value, seen) or _branch_class(lw, node.id, value)
@@ -271,7 +285,11 @@ def class_of(lw, node, seen):
             classes = {class_of(lw, e, set(seen)) for e in items}
             if len(classes) == 1:
                 return classes.pop()
-    return None
+        elif isinstance(it, S.Name) and it.id in lw.locals:   # layers = list(layers); .pop()
+            return edited_class(lw, it.id, seen, class_of)
+        return None
+    from .entry_classes import looped_class   # for layer, scale in pairs
+    return looped_class(lw, node.id)
 
 
 def _branch_class(lw, name, value):
@@ -457,19 +475,14 @@ def _key_of(lw, node):
     return None if key is None else key[0]
 
 
-def _fact_key(lw, node):
-    """'p', 'p.attr' for a parameter never rebound (or an attribute of one), else None."""
-    node, parts = S.attribute_chain(node)
-    if not isinstance(node, S.Name) or node.id not in lw.params or node.id in rebound_names(lw):
-        return None
-    return ".".join([node.id] + parts)
-
-
 def object_facts(name, value):
     """Facts about the objects inside an argument (see facts_for_callee): a list's items'
     class (a tuple of classes where they are of several), an object's attributes that hold
     objects or lists of objects."""
     facts = {}
+    if type(value) in (list, tuple, dict):   # the objects beside other values: pair[0]
+        from .entry_classes import entry_facts
+        facts.update(entry_facts(name, value))
     if type(value) in (list, tuple):
         cls = _items_classes(value)
         if cls is not None:

@@ -76,12 +76,20 @@ def is_function_value(obj):
 
 def function_items(name, value):
     """Facts for a list or tuple passed in that holds functions (derivative.py specialises on
-    them): `name[i]` -> Known(item) per function item, `name.__len__` where all are."""
+    them): `name[i]` -> Known(item) per function item, `name.__len__` where all are; for a
+    list of tuples, `name[][i]` -> Known(f) where every tuple holds the same function f at i."""
     if type(value) not in (list, tuple):
         return {}
     out = {f"{name}[{i}]": Known(v) for i, v in enumerate(value)
            if callable(v) and not isinstance(v, type) and is_function_value(v)}
-    return {**out, name + ".__len__": len(value)} if 0 < len(out) == len(value) else out
+    if 0 < len(out) == len(value):
+        out[name + ".__len__"] = len(value)
+    if type(value) is list and value and all(type(r) is tuple for r in value) and len(
+            {len(r) for r in value}) == 1:   # for layer, act in pairs: the one act of all rows
+        out.update({f"{name}[][{i}]": Known(f) for i, f in enumerate(value[0]) if callable(
+            f) and not isinstance(f, type) and is_function_value(f) and all(
+            r[i] is f for r in value)})
+    return out
 
 
 def item_held(lw, node):
@@ -160,9 +168,20 @@ def held(lw, name):
     if isinstance(value, S.Name) and value.id in lw.locals and value.id != name:
         return held(lw, value.id)
     if isinstance(value, S.Subscript):   # f = fs[0]: an item of a list of functions
-        return item_held(lw, value)
+        obj = item_held(lw, value)
+        if obj is None:   # act = row[1] of row = pairs[j]: the function every row holds
+            from .entry_classes import entry_key, row_entry
+            entry = row_entry(lw, value)
+            known = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+            obj = known.obj if isinstance(known, Known) else None
+        return obj
     if isinstance(value, S.Call):   # step = srcdiff.checkpoint(cell): the checkpointed cell
         return checkpoint_held(lw, value)
+    if value is None and name not in lw.params:   # layer, act = pair: pair[1]'s function
+        from .entry_classes import entry_key, looped_entry, unpacked_entry
+        entry = unpacked_entry(lw, name) or looped_entry(lw, name)   # for layer, act in pairs
+        known = lw.known_types.get(entry_key(*entry)) if entry is not None else None
+        return known.obj if isinstance(known, Known) else None
     return None
 
 

@@ -174,6 +174,8 @@ def bind_call(lw, node, fn, args, keywords, out):
             lw.locals.add(atom.id)
             values.known_values(lw)[atom.id] = dict
             values.known_values(lw)[atom.id + ".__keys__"] = tuple(extra)   # for f(**kwargs)
+            from .entry_classes import note_keywords   # kw["l"] of run(l=layer): its class
+            note_keywords(lw, node, atom, extra, objects.class_of)
             full.append(atom)
             spelled.append(("**", name))
         else:

@@ -1744,6 +1744,7 @@ CASES_1 = [
     ("insert_then_pop", insert_then_pop, (X3,), {}),
     ("del_in_loop", del_in_loop, (X4,), {}),
     ("pop_records", pop_records, ([_layer(3, 3, 16), _layer(3, 3, 17)], X3), {}),
+    ("pop_records_x", pop_records, ([_layer(3, 3, 16), _layer(3, 3, 17)], X3), {"wrt": 1}),
     ("pop_vecs", pop_vecs, (X3,), {}),
     ("pop_then_write", pop_then_write, (X3,), {}),
     ("pop_default_end_in_while", pop_default_end_in_while, (X3,), {}),
@@ -1824,6 +1825,7 @@ CASES_3 = [
     ("record_list_param_item_read_twice", record_list_param_item_read_twice, ([_layer(3, 3, 42)], X3), {}),
     ("record_list_loop_accumulate_fields", record_list_loop_accumulate_fields, ([_layer(3, 3, 43), _layer(3, 3, 44)], X3), {}),
     ("record_in_tuple_param_with_number", record_in_tuple_param_with_number, ((_layer(3, 3, 45), 0.7), X3), {}),
+    ("record_in_tuple_param_with_number_x", record_in_tuple_param_with_number, ((_layer(3, 3, 45), 0.7), X3), {"wrt": 1}),
     ("nonlocal_twice_called_in_branch", nonlocal_twice_called_in_branch, (X3,), {}),
     ("nonlocal_array_inplace_outer", nonlocal_array_inplace_outer, (X3,), {}),
     ("nonlocal_counter_controls_loop", nonlocal_counter_controls_loop, (X3,), {}),
@@ -1870,6 +1872,7 @@ CASES_4 = [
     ("lambda_over_vec", lambda_over_vec, (X3,), {}),
     ("recursion_over_vec", recursion_over_vec, (X3,), {}),
     ("kwargs_with_record", kwargs_with_record, (_layer(3, 3, 52), X3), {}),
+    ("kwargs_with_record_x", kwargs_with_record, (_layer(3, 3, 52), X3), {"wrt": 1}),
     ("list_comprehension_of_pops", list_comprehension_of_pops, (X3,), {}),
     ("insert_front_in_while", insert_front_in_while, (X3,), {}),
     ("flat_on_parameter_write", flat_on_parameter_write, (rng.normal(size=(2, 2)),), {}),
@@ -1922,7 +1925,6 @@ CASES = CASES_1 + CASES_2 + CASES_3 + CASES_4 + CASES_5
 REFUSED = {
     "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
     "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
-    "pop_records",                             # calling a record popped from a list
     "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "grad_inside_record",                      # grad's record result's fields read
@@ -1930,10 +1932,8 @@ REFUSED = {
     "vec_fields_aliased_then_updated",         # writing an array an object holds (a true one)
     "vec_field_array_inplace",                 # v.a[1] = ... (an object's array written
     #   in place: refused saying to bind the field anew, a = v.a.copy(); ...; v.a = a)
-    "record_in_tuple_param_with_number",       # calling a record unpacked from a tuple
     "pop_aliased_array",                       # writing a popped item another name holds
     #   (a true one: b is a, read after; write into a itself, or copy b)
-    "kwargs_with_record",                      # calling kw["l"], a record passed by keyword
 }
 
 # Crashes the hunt found, fixed: forward over reverse of `lst.sort()` then `lst.pop()` in a

@@ -95,3 +95,77 @@ def test_an_item_updated_by_an_operator_is_refused_not_wrong(mode):
     # ps[1] *= 0.5 is lowered as NumPy's product, not Sq.__mul__ (which squares): reading
     # the items' class here made both modes' derivatives wrong, so such a list tells none
     refusal(item_updated, (X,), mode)
+
+
+# A list that starts as a copy of a list passed in, whose items are all of one class
+# (issue #13; hunt22's pop_records is gradchecked in test_hunt22.py): its items keep that
+# class through pop and iteration, so calling one calls the class's __call__.
+@dataclasses.dataclass
+class Layer:
+    w: np.ndarray
+    b: np.ndarray
+
+    def __call__(self, h):
+        return np.tanh(self.w @ h + self.b)
+
+
+@dataclasses.dataclass
+class Scale:
+    s: float
+
+    def __call__(self, h):
+        return self.s * np.sin(h)
+
+
+def _layer(seed):
+    r = np.random.default_rng(seed)
+    return Layer(0.5 * r.normal(size=(3, 3)), 0.1 * r.normal(size=3))
+
+
+def popped_while_any(layers, x):
+    ls = list(layers)
+    h = x
+    while ls:
+        l = ls.pop()
+        h = l(h)
+    return np.sum(h ** 2)
+
+
+def popped_from_the_front(layers, x):
+    ls = layers.copy()
+    h = x
+    for _ in range(len(ls)):
+        l = ls.pop(0)
+        h = l(h)
+    return np.sum(h ** 2)
+
+
+def last_apart(layers, x):
+    layers = layers[:]
+    last = layers.pop()
+    h = x
+    for l in layers:
+        h = l(h)
+    return np.sum(last(h) * h)
+
+
+@pytest.mark.parametrize("f", [popped_while_any, popped_from_the_front, last_apart])
+def test_a_copy_of_a_list_of_objects_passed_in_is_popped_and_called(f):
+    layers = [_layer(1), _layer(2), _layer(3)]
+    check(f, layers, X, wrt=0, order=2)
+    check(f, layers, X, wrt=1, order=2)
+
+
+def copied_then_grown(layers, x):
+    ls = list(layers)
+    ls.append(Scale(0.5))
+    l = ls.pop()
+    return np.sum(l(x))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_a_copy_of_a_list_of_two_classes_is_refused_at_its_line(mode):
+    err = refusal(popped_while_any, ([_layer(1), Scale(0.5)], X), mode, wrt=1)
+    assert "'l'" in str(err)
+    err = refusal(copied_then_grown, ([_layer(1)], X), mode, wrt=1)
+    assert "'l'" in str(err)
