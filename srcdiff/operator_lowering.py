@@ -30,13 +30,16 @@ def _class(lw, node):
 
 def update(lw, stmt):
     """`v += w` (an AugAssign on a name) as the assignment it means where v or w is an object
-    of the user's class: `v = v.__iadd__(w)` (refused where __iadd__ writes v's fields), or
-    `v = v + w`; None otherwise."""
+    of the user's class: `v = v.__iadd__(w)`, or `v = v + w`; None otherwise. An __iadd__
+    writing v's fields is followed where it gives back v itself on every path (`self.w =
+    self.w + o; return self`: state_methods.call, where v is the one holder of its object,
+    field_writes.record_held_once), refused otherwise."""
     from . import operator_methods, state_methods
     from .operator_methods import _as_binop, _sign
     value = operator_methods.update_call(lw, stmt, class_of)
     operator = getattr(value, "sd_operator", None)
-    if operator is not None and state_methods._writes_self(operator[1], operator[0]):
+    if operator is not None and state_methods._writes_self(operator[1], operator[0]) and \
+            not operator_methods.returns_self(operator[1]):
         cls, name, me = operator[0].__name__, value.func.attr, stmt.target.id
         sign = _sign(_as_binop(stmt))
         raise lw.error(stmt, f"srcdiff cannot follow {cls}.{name} here: it changes {me}'s "
@@ -74,6 +77,8 @@ def lower(lw, call, out, target):
                 operand_classes(lw)[atom.id] = c
         _guard(lw, out, runtime_checks.check_operands, [
             latom, ratom, _class_ref(lw, lcls), _class_ref(lw, rcls), here])
+        if (rcls if call.func.value is left else lcls) is None and args:
+            args[0] = _told_plain(lw, fn, args[0], out)
     else:
         for atom, node in zip([me] + args, [call.func.value] + call.args):
             c = cls if atom is me else _class(lw, node)
@@ -99,6 +104,25 @@ def lower(lw, call, out, target):
             S.load(made), S.const(f"{cls.__qualname__}.{call.func.attr}"), S.clone(here)])
         return lw.assign(target, S.load(made), Kind.COPY)
     return stmt
+
+
+def _told_plain(lw, fn, atom, out):
+    """The operand `atom` passed to the method fn, which check_operands (just placed) checks
+    is a number or a NumPy array: where fn tests its class (`isinstance(o, V)`), a name
+    bound once noting that for fn's variant (class_tests.NUMBER_OR_ARRAY), which then
+    answers the test; else atom itself."""
+    from .class_tests import NUMBER_OR_ARRAY, tested_params
+    from .objects import known_values
+    import inspect
+    params = [p.name for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(params) < 2 or params[1] not in tested_params(fn):
+        return atom
+    if not isinstance(atom, S.Name) or atom.id in lw.user_names:
+        atom = lw.temp(out, atom, Kind.COPY, "operand")   # (a name the user may bind again)
+        lw.locals.add(atom.id)
+    known_values(lw)[atom.id + NUMBER_OR_ARRAY] = True
+    return atom
 
 
 def _class_ref(lw, cls):

@@ -197,6 +197,28 @@ def mutated(x):
     return np.sum(m.w * x)
 
 
+def mutated_shared(x):
+    m = M(x)
+    n = m   # n sees what m's __iadd__ writes
+    m += M(x * x)
+    return np.sum(n.w * x)
+
+
+class R:
+    def __init__(self, w):
+        self.w = w
+
+    def __iadd__(self, o):
+        self.w = self.w + o
+        return R(self.w * 2.0)   # writes self, then gives back another object
+
+
+def mutated_then_new(x):
+    r = R(x)
+    r += x * x
+    return np.sum(r.w)
+
+
 def undecided(x):
     m = M(x)
     r = m + M(x * 2.0)
