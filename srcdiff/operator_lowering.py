@@ -144,11 +144,12 @@ def _guard(lw, out, helper, args):
 
 def _operator_method_names():
     """The names of the methods Python calls for an operator (`__add__`, `__radd__`, `__neg__`,
-    `__getitem__`, ...)."""
+    `__getitem__`, ...), or for an update (`__iadd__`: `v += w`)."""
     from . import operator_methods
     return frozenset(
         [f"__{op}__" for op in operator_methods.BINARY.values()] +
         [f"__r{op}__" for op in operator_methods.BINARY.values()] +
+        [f"__i{op}__" for op in operator_methods.BINARY.values()] +
         list(operator_methods.UNARY.values()) + ["__getitem__"])
 
 

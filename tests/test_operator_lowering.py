@@ -52,3 +52,14 @@ def test_an_iadd_giving_back_its_object_is_followed_where_one_name_holds_it(m, t
                              r"m.__iadd__\(\), which writes fields of its object: another "
                              r"name holds this object: `n = m`"):
         transform(m.mutated_shared)(X.copy(), *([X.copy()] if transform is srcdiff.jvp else []))
+
+
+@pytest.mark.parametrize("mode", ["grad", "jvp"])
+def test_an_update_of_an_object_whose_class_is_not_told_is_refused_not_crashed(m, mode):
+    # `for c in cs: c += x`: lowered as NumPy's update, checked where the code runs to hold
+    # no object of a class with an operator method (a class with only __iadd__ too: the
+    # check was missing there, and NumPy's `+` crashed on the object); refused, located
+    from gradcheck import refusal
+    err = refusal(m.counted_items, (X.copy(),), mode)
+    assert "could not tell before the code runs that this operand is an object" in str(err)
+    refusal(m.updated_items, (X.copy(),), mode)
