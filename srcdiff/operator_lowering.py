@@ -77,13 +77,19 @@ def lower(lw, call, out, target):
                 operand_classes(lw)[atom.id] = c
         _guard(lw, out, runtime_checks.check_operands, [
             latom, ratom, _class_ref(lw, lcls), _class_ref(lw, rcls), here])
-        if (rcls if call.func.value is left else lcls) is None and args:
-            args[0] = _told_plain(lw, fn, args[0], out)
+        if (rcls if call.func.value is left else lcls) is None and args and \
+                _tests_operand(fn):
+            args[0] = _told_plain(lw, args[0], out)
     else:
         for atom, node in zip([me] + args, [call.func.value] + call.args):
             c = cls if atom is me else _class(lw, node)
             if c is not None and isinstance(atom, S.Name):
                 operand_classes(lw)[atom.id] = c
+        if _in_place(call.func.attr) and args and _class(lw, call.args[0]) is None and \
+                _tests_operand(fn):   # v += 2.0, __iadd__ testing isinstance(o, V)
+            _guard(lw, out, runtime_checks.check_operands, [
+                me, args[0], _class_ref(lw, cls), S.const(None), here])
+            args[0] = _told_plain(lw, args[0], out)
     lowered = S.Call(func=S.Attribute(value=me, attr=call.func.attr, ctx=S.Load()),
                      args=args, keywords=[])
     S.place_unplaced(lowered, call)
@@ -106,23 +112,33 @@ def lower(lw, call, out, target):
     return stmt
 
 
-def _told_plain(lw, fn, atom, out):
-    """The operand `atom` passed to the method fn, which check_operands (just placed) checks
-    is a number or a NumPy array: where fn tests its class (`isinstance(o, V)`), a name
-    bound once noting that for fn's variant (class_tests.NUMBER_OR_ARRAY), which then
-    answers the test; else atom itself."""
-    from .class_tests import NUMBER_OR_ARRAY, tested_params
-    from .objects import known_values
+def _tests_operand(fn):
+    """Whether the operator method fn tests the class of its operand (its second positional
+    parameter: `isinstance(o, V)`), which class_tests.py answers where it is told."""
     import inspect
+    from .class_tests import tested_params
     params = [p.name for p in inspect.signature(fn).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if len(params) < 2 or params[1] not in tested_params(fn):
-        return atom
+    return len(params) >= 2 and params[1] in tested_params(fn)
+
+
+def _told_plain(lw, atom, out):
+    """The operand `atom`, which check_operands (placed just before) checks is a number or a
+    NumPy array, as a name bound once noting that for the method's variant
+    (class_tests.NUMBER_OR_ARRAY: its isinstance tests of the operand are then answered)."""
+    from .class_tests import NUMBER_OR_ARRAY
+    from .objects import known_values
     if not isinstance(atom, S.Name) or atom.id in lw.user_names:
         atom = lw.temp(out, atom, Kind.COPY, "operand")   # (a name the user may bind again)
         lw.locals.add(atom.id)
     known_values(lw)[atom.id + NUMBER_OR_ARRAY] = True
     return atom
+
+
+def _in_place(method):
+    """Whether `method` is an update's (`__iadd__`, not `__invert__`)."""
+    from .operator_names import BINARY
+    return method.startswith("__i") and method[3:-2] in BINARY.values()
 
 
 def _class_ref(lw, cls):

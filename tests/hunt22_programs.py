@@ -159,6 +159,27 @@ class Moments:
         return self
 
 
+class Pooled:
+    """An accumulator adding numbers, arrays or another accumulator in place (`+=` branching
+    on its operand's class), read through a method."""
+
+    def __init__(self, w, n):
+        self.w = w
+        self.n = n
+
+    def __iadd__(self, o):
+        if isinstance(o, Pooled):
+            self.w = self.w + o.w
+            self.n = self.n + o.n
+        else:
+            self.w = self.w + o
+            self.n = self.n + 1.0
+        return self
+
+    def mean(self):
+        return self.w / self.n
+
+
 def vec_chain(x):
     v = Vec(x, np.sin(x))
     u = (v + v * 2.0) / 3.0 - (-v) * 0.5
@@ -291,6 +312,15 @@ def moments_read_inside(x):
         m += x * k
         t = t + np.sum(m.s * m.q)
     return t
+
+
+def pooled_mixed(x):
+    p = Pooled(x * 0.0, 0.0)
+    for k in range(3):
+        p += np.cos(x * k)
+    p += Pooled(x * x, 2.0)
+    p += 0.5
+    return np.sum(p.mean() ** 2)
 
 
 class Dotted:
@@ -1814,6 +1844,7 @@ CASES_1 = [
     ("dual2_in_loop", dual2_in_loop, (X3,), {}),
     ("moments_in_loop", moments_in_loop, (X3,), {}),
     ("moments_read_inside", moments_read_inside, (X3,), {}),
+    ("pooled_mixed", pooled_mixed, (X3,), {}),
     ("mlp_list", mlp_list, ([_layer(3, 3, 1), _layer(2, 3, 2)], X3), {}),
     ("mlp_list_x", mlp_list, ([_layer(3, 3, 1), _layer(2, 3, 2)], X3), {"wrt": 1}),
     ("mlp_list_reversed_index", mlp_list_reversed_index, ([_layer(3, 3, 3), _layer(3, 3, 4)], X3), {}),
