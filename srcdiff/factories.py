@@ -9,7 +9,8 @@ factory (`return Dense(...)`), a method or operator of an object (`return V(...)
 `type(self)(...)`) or a factory function returns an object of a class srcdiff can
 read from the function's source before the code runs: each `return` gives a call of `cls`
 (the class the classmethod is bound to), of a class the function's globals or closure name,
-or a name bound once in the function to such a call. Every return must make the same class;
+or a name bound once in the function to such a call (in a method, also `self op w`: what
+the class's own operator method makes, `return self + o` in `__radd__`). Every return must make the same class;
 objects.py then follows the object's methods as it does an object made by its class's call,
 checked where the code runs (runtime_values.check_class).
 """
@@ -67,8 +68,12 @@ def made_class(fn, instance_of=None):
             continue
         if isinstance(value, S.Name) and counts.get(value.id) == 1 and value.id not in params:
             value = bound.get(value.id)
-        cls = instance_of if own is not None and _own_class_call(value, own, counts) \
-            else _called_class(fn, value, me, owner)
+        if own is not None and _own_class_call(value, own, counts):
+            cls = instance_of
+        elif own is not None and _own_operation(value, own, counts):
+            cls = _method_class(instance_of, dunder(value.op))   # __radd__: `self + o`
+        else:
+            cls = _called_class(fn, value, me, owner)
         if cls is None:
             return None
         found.add(cls)
@@ -228,7 +233,19 @@ def _operator_class(fn, value, me, owner):
     """The class `left op right` makes where left is a call of a known class (above) whose
     method for op (`__add__` for +) makes one class, as made_class reads it."""
     cls = _called_class(fn, value.left, me, owner)
-    name = dunder(value.op)
+    return _method_class(cls, dunder(value.op))
+
+
+def _own_operation(value, own, counts):
+    """Whether `value` is `self op w` in a method whose first parameter `own` is never
+    rebound (a reflected operator written `return self + o`)."""
+    return isinstance(value, S.BinOp) and isinstance(value.left, S.Name) and \
+        value.left.id == own and not counts.get(own)
+
+
+def _method_class(cls, name):
+    """The class cls's method `name` (an operator's, called on an object of cls) makes, as
+    made_class reads it; None where cls or the method is not known, or is being read."""
     method = getattr(cls, name, None) if cls is not None and name else None
     if not inspect.isfunction(method) or method in _FOLLOWING:
         return None

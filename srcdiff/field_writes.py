@@ -122,7 +122,7 @@ def record_held_once(lw, owner, node, cls, what, attr=None):
         fields = record_fields(cls)
         if dataclasses.is_dataclass(cls) and fields is not None:
             fields = tuple(f.name for f in dataclasses.fields(cls))
-    holder = _other_holder(lw, name)
+    holder = _other_holder(lw, name, cls)
     if holder is not None:
         raise lw.error(node, f"srcdiff cannot {what}: another name holds this object: "
                        f"{holder}, which would see the change too",
@@ -159,11 +159,13 @@ def _binding(lw, name):
     return _single_bindings(lw).get(name)
 
 
-def _other_holder(lw, name):
+def _other_holder(lw, name, cls=None):
     """How another holder could see a write into the object `name` holds (the user's code
     where it could, as text), or None where only `name` holds it: name bound once to a call
-    making it, and read only through its fields and methods or given back by `return`."""
-    if not isinstance(_binding(lw, name), S.Call):
+    making it (and else only updated by `name op= w` where the `__iop__` of its class `cls`
+    gives back its object: _updated_in_place), and read only through its fields and
+    methods or given back by `return`."""
+    if not isinstance(_binding(lw, name), S.Call) and not _updated_in_place(lw, name, cls):
         for n in S.walk(lw.fdef):
             if isinstance(n, (S.For, S.comprehension)) and any(
                     isinstance(t, S.Name) and t.id == name for t in S.walk(n.target)):
@@ -178,6 +180,34 @@ def _other_holder(lw, name):
             return f"the function `{getattr(stmt, 'name', 'lambda')}` reads {name}"
         return f"`{spell(stmt).strip()}`"
     return None
+
+
+def _updated_in_place(lw, name, cls):
+    """Whether `name` is bound once by `name = Call(...)` and otherwise only updated by
+    `name op= w`, each an `__iop__` of `cls` (the user's) that gives back its object on
+    every path (operator_methods.returns_self): the name holds the one object it was bound to
+    throughout, as a name bound once does."""
+    from .operator_methods import method_of, returns_self
+    from .operator_names import BINARY
+    if not isinstance(cls, type):
+        return False
+    made, updates, stores = 0, 0, 0
+    for n in S.walk(lw.fdef):
+        if isinstance(n, S.Name) and n.id == name and isinstance(n.ctx, (S.Store, S.Del)):
+            stores += 1
+        if isinstance(n, S.Assign) and len(n.targets) == 1 and isinstance(
+                n.targets[0], S.Name) and n.targets[0].id == name:
+            if not isinstance(n.value, S.Call):
+                return False
+            made += 1
+        elif isinstance(n, S.AugAssign) and isinstance(n.target, S.Name) and \
+                n.target.id == name:
+            op = BINARY.get(type(n.op))
+            fn = method_of(cls, f"__i{op}__") if op is not None else None
+            if fn is None or not returns_self(fn):
+                return False
+            updates += 1
+    return made == 1 and updates > 0 and stores == made + updates
 
 
 def _uses(fdef, name):

@@ -48,7 +48,7 @@ Takes a `frontend.Source` and a name resolver; `Lowerer(...).run()` returns a fr
 """
 import types
 
-from . import (analyze, census, checks, core, inplace_calls, out_writes, sequences,
+from . import (analyze, census, checks, class_tests, core, inplace_calls, out_writes, sequences,
                source_rewrites, update_checks)
 from . import syntax as S
 from . import values as fvalues
@@ -104,7 +104,7 @@ class Lowerer(CallLowering, CopyInsertion, Desugaring, ExpressionLowering):
         self.resolver = resolver
         # parameter name -> the class of the object passed for it (user objects only):
         # `obj.method(x)` then means `type(obj).method(obj, x)`, differentiated like any call
-        self.known_types = dict(known_types or {})
+        self.known_types = class_tests.settled(dict(known_types or {}), source.node)
         # try blocks, views, aliases, rows written in a loop, idioms and generators,
         # rewritten in the source first (source_rewrites.py)
         fdef, counted, self.resolver = source_rewrites.counted_rewrite(

@@ -30,13 +30,16 @@ def _class(lw, node):
 
 def update(lw, stmt):
     """`v += w` (an AugAssign on a name) as the assignment it means where v or w is an object
-    of the user's class: `v = v.__iadd__(w)` (refused where __iadd__ writes v's fields), or
-    `v = v + w`; None otherwise."""
+    of the user's class: `v = v.__iadd__(w)`, or `v = v + w`; None otherwise. An __iadd__
+    writing v's fields is followed where it gives back v itself on every path (`self.w =
+    self.w + o; return self`: state_methods.call, where v is the one holder of its object,
+    field_writes.record_held_once), refused otherwise."""
     from . import operator_methods, state_methods
     from .operator_methods import _as_binop, _sign
     value = operator_methods.update_call(lw, stmt, class_of)
     operator = getattr(value, "sd_operator", None)
-    if operator is not None and state_methods._writes_self(operator[1], operator[0]):
+    if operator is not None and state_methods._writes_self(operator[1], operator[0]) and \
+            not operator_methods.returns_self(operator[1]):
         cls, name, me = operator[0].__name__, value.func.attr, stmt.target.id
         sign = _sign(_as_binop(stmt))
         raise lw.error(stmt, f"srcdiff cannot follow {cls}.{name} here: it changes {me}'s "
@@ -74,11 +77,19 @@ def lower(lw, call, out, target):
                 operand_classes(lw)[atom.id] = c
         _guard(lw, out, runtime_checks.check_operands, [
             latom, ratom, _class_ref(lw, lcls), _class_ref(lw, rcls), here])
+        if (rcls if call.func.value is left else lcls) is None and args and \
+                _tests_operand(fn):
+            args[0] = _told_plain(lw, args[0], out)
     else:
         for atom, node in zip([me] + args, [call.func.value] + call.args):
             c = cls if atom is me else _class(lw, node)
             if c is not None and isinstance(atom, S.Name):
                 operand_classes(lw)[atom.id] = c
+        if _in_place(call.func.attr) and args and _class(lw, call.args[0]) is None and \
+                _tests_operand(fn):   # v += 2.0, __iadd__ testing isinstance(o, V)
+            _guard(lw, out, runtime_checks.check_operands, [
+                me, args[0], _class_ref(lw, cls), S.const(None), here])
+            args[0] = _told_plain(lw, args[0], out)
     lowered = S.Call(func=S.Attribute(value=me, attr=call.func.attr, ctx=S.Load()),
                      args=args, keywords=[])
     S.place_unplaced(lowered, call)
@@ -101,6 +112,35 @@ def lower(lw, call, out, target):
     return stmt
 
 
+def _tests_operand(fn):
+    """Whether the operator method fn tests the class of its operand (its second positional
+    parameter: `isinstance(o, V)`), which class_tests.py answers where it is told."""
+    import inspect
+    from .class_tests import tested_params
+    params = [p.name for p in inspect.signature(fn).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(params) >= 2 and params[1] in tested_params(fn)
+
+
+def _told_plain(lw, atom, out):
+    """The operand `atom`, which check_operands (placed just before) checks is a number or a
+    NumPy array, as a name bound once noting that for the method's variant
+    (class_tests.NUMBER_OR_ARRAY: its isinstance tests of the operand are then answered)."""
+    from .class_tests import NUMBER_OR_ARRAY
+    from .objects import known_values
+    if not isinstance(atom, S.Name) or atom.id in lw.user_names:
+        atom = lw.temp(out, atom, Kind.COPY, "operand")   # (a name the user may bind again)
+        lw.locals.add(atom.id)
+    known_values(lw)[atom.id + NUMBER_OR_ARRAY] = True
+    return atom
+
+
+def _in_place(method):
+    """Whether `method` is an update's (`__iadd__`, not `__invert__`)."""
+    from .operator_names import BINARY
+    return method.startswith("__i") and method[3:-2] in BINARY.values()
+
+
 def _class_ref(lw, cls):
     if cls is None:
         return S.const(None)
@@ -120,11 +160,12 @@ def _guard(lw, out, helper, args):
 
 def _operator_method_names():
     """The names of the methods Python calls for an operator (`__add__`, `__radd__`, `__neg__`,
-    `__getitem__`, ...)."""
+    `__getitem__`, ...), or for an update (`__iadd__`: `v += w`)."""
     from . import operator_methods
     return frozenset(
         [f"__{op}__" for op in operator_methods.BINARY.values()] +
         [f"__r{op}__" for op in operator_methods.BINARY.values()] +
+        [f"__i{op}__" for op in operator_methods.BINARY.values()] +
         list(operator_methods.UNARY.values()) + ["__getitem__"])
 
 

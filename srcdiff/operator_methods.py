@@ -178,6 +178,31 @@ def _bindings(lw):
     return lw._operator_bindings
 
 
+def returns_self(fn):
+    """Whether the plain method fn (an `__iadd__`) gives back its first parameter, unrebound,
+    on every path: each return is `return self`, the last statement is one, and self is
+    never rebound (`v += w` then leaves v holding the object it held)."""
+    from .frontend import get_source
+    try:
+        tree = get_source(fn).node
+    except Exception:
+        return False
+    if not isinstance(tree, S.FunctionDef) or not tree.args.args or tree.args.vararg or \
+            tree.args.kwarg or not isinstance(tree.body[-1], S.Return):
+        return False
+    me = tree.args.args[0].id
+    for n in S.walk(tree):
+        if isinstance(n, (S.FunctionDef, S.Lambda)) and n is not tree:
+            return False   # (a nested function's own returns, or one rebinding self)
+        if isinstance(n, S.Return) and not (isinstance(n.value, S.Name) and n.value.id == me):
+            return False
+        if isinstance(n, S.Name) and n.id == me and isinstance(n.ctx, (S.Store, S.Del)):
+            return False
+        if isinstance(n, (S.Yield, S.YieldFrom)):
+            return False
+    return True
+
+
 def _as_binop(node):
     """`v op= e` as the `v op e` it means where v's class has no `__iop__`."""
     left = S.load(node.target.id)

@@ -12,6 +12,8 @@ none of them):
   values their closure reads and a nested function taking them (closure_factories.py);
 * the function's own imports, with-blocks of contexts that change no value (np.errstate,
   warnings.catch_warnings), match on literal patterns (plain_blocks.py);
+* `if isinstance(p, C)` where the call tells p's class, or that p holds a number or an
+  array, as the branch taken (class_tests.py);
 * try blocks that only read: a probe and an if (try_blocks.py);
 * NumPy calls given out= an item or slice, `numpy.add(a, b, out=y[1:])`, as item writes
   (out_views.py), items by flat position, `x.flat[k] = v` and reads of `x.flat[k]`
@@ -78,6 +80,10 @@ def counted_rewrite(source, resolver, containers, known_types):
         fdef, resolver = plain_blocks.rewrite(source, fdef, resolver)
         counted = census.take(fdef)
     lookup = (lambda name: resolver.lookup(name, None))
+    if known_types and "isinstance" in counted.called:   # isinstance(o, C) answered here
+        from . import class_tests
+        fdef = class_tests.rewrite(fdef, lookup, known_types)
+        counted = census.take(fdef)
     if counted.tries:
         from . import try_blocks
         fdef = try_blocks.rewrite(source, fdef, lookup)

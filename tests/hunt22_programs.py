@@ -101,6 +101,85 @@ class Acc:
         return self
 
 
+class Dual2:
+    """A dual number written the other common ways: the number case tested first (`not
+    isinstance`), reflected operators, subtraction and division against numbers, the
+    operand's parts picked by conditional expressions."""
+
+    def __init__(self, v, d):
+        self.v = v
+        self.d = d
+
+    def __add__(self, o):
+        if not isinstance(o, Dual2):
+            return Dual2(self.v + o, self.d)
+        return Dual2(self.v + o.v, self.d + o.d)
+
+    def __radd__(self, o):
+        return self + o
+
+    def __sub__(self, o):
+        if isinstance(o, Dual2):
+            return Dual2(self.v - o.v, self.d - o.d)
+        return Dual2(self.v - o, self.d)
+
+    def __rsub__(self, o):
+        return Dual2(o - self.v, -self.d)
+
+    def __mul__(self, o):
+        if isinstance(o, Dual2):
+            return Dual2(self.v * o.v, self.v * o.d + self.d * o.v)
+        else:
+            return Dual2(self.v * o, self.d * o)
+
+    def __rmul__(self, o):
+        return self * o
+
+    def __truediv__(self, o):
+        ov = o.v if isinstance(o, Dual2) else o
+        od = o.d if isinstance(o, Dual2) else 0.0 * self.d
+        return Dual2(self.v / ov, (self.d * ov - self.v * od) / (ov * ov))
+
+
+class Moments:
+    """Running sums updated in place by `+=` (an __iadd__ writing its fields, giving back
+    itself), read after the loop."""
+
+    def __init__(self, s, q):
+        self.s = s
+        self.q = q
+
+    def __iadd__(self, v):
+        self.s = self.s + v
+        self.q = self.q + v * v
+        return self
+
+    def __isub__(self, v):
+        self.s = self.s - v
+        return self
+
+
+class Pooled:
+    """An accumulator adding numbers, arrays or another accumulator in place (`+=` branching
+    on its operand's class), read through a method."""
+
+    def __init__(self, w, n):
+        self.w = w
+        self.n = n
+
+    def __iadd__(self, o):
+        if isinstance(o, Pooled):
+            self.w = self.w + o.w
+            self.n = self.n + o.n
+        else:
+            self.w = self.w + o
+            self.n = self.n + 1.0
+        return self
+
+    def mean(self):
+        return self.w / self.n
+
+
 def vec_chain(x):
     v = Vec(x, np.sin(x))
     u = (v + v * 2.0) / 3.0 - (-v) * 0.5
@@ -199,6 +278,49 @@ def acc_iadd_second_name(x):
     b = a
     a += x * x
     return np.sum(b.w * x)
+
+
+def dual2_expression(x):
+    d = Dual2(x, np.ones_like(x))
+    y = 1.0 + d * 2.0 - 0.5
+    z = (3.0 - y) * d / (d + 2.0)
+    w = 2.0 * (z / 4.0) + x[0]
+    return np.sum(w.v * w.d + w.v)
+
+
+def dual2_in_loop(x):
+    d = Dual2(x[0], 1.0)
+    acc = d * 0.0
+    for k in range(3):
+        acc = acc + d * d / (k + 1.0) - k
+    return acc.v * acc.d
+
+
+def moments_in_loop(x):
+    m = Moments(0.0 * x, 0.0 * x)
+    for k in range(4):
+        m += np.sin(x * (k + 1))
+    m -= x
+    mean = m.s / 4.0
+    return np.sum(m.q / 4.0 - mean * mean)
+
+
+def moments_read_inside(x):
+    m = Moments(x * 1.0, x * x)
+    t = 0.0
+    for k in range(3):
+        m += x * k
+        t = t + np.sum(m.s * m.q)
+    return t
+
+
+def pooled_mixed(x):
+    p = Pooled(x * 0.0, 0.0)
+    for k in range(3):
+        p += np.cos(x * k)
+    p += Pooled(x * x, 2.0)
+    p += 0.5
+    return np.sum(p.mean() ** 2)
 
 
 class Dotted:
@@ -1718,6 +1840,11 @@ CASES_1 = [
     ("poly_ops", poly_ops, (X3,), {}),
     ("acc_iadd", acc_iadd, (X3,), {}),
     ("acc_iadd_second_name", acc_iadd_second_name, (X3,), {}),
+    ("dual2_expression", dual2_expression, (X3,), {}),
+    ("dual2_in_loop", dual2_in_loop, (X3,), {}),
+    ("moments_in_loop", moments_in_loop, (X3,), {}),
+    ("moments_read_inside", moments_read_inside, (X3,), {}),
+    ("pooled_mixed", pooled_mixed, (X3,), {}),
     ("mlp_list", mlp_list, ([_layer(3, 3, 1), _layer(2, 3, 2)], X3), {}),
     ("mlp_list_x", mlp_list, ([_layer(3, 3, 1), _layer(2, 3, 2)], X3), {"wrt": 1}),
     ("mlp_list_reversed_index", mlp_list_reversed_index, ([_layer(3, 3, 3), _layer(3, 3, 4)], X3), {}),
@@ -1923,8 +2050,8 @@ CASES = CASES_1 + CASES_2 + CASES_3 + CASES_4 + CASES_5
 # Programs srcdiff refuses today, each at its line (false refusals: the derivative exists;
 # the report of hunt 22 lists why): checked to stay located refusals, never wrong numbers.
 REFUSED = {
-    "dual_forward_mode", "dual_add_number",    # `self.v + o` in a method taking numbers too
-    "acc_iadd", "acc_iadd_second_name",        # __iadd__ writing self's fields
+    "acc_iadd_second_name",                    # __iadd__ writing the fields of an object
+    #   another name holds too (b = a): refused at `a += ...`, naming `b = a`
     "nonlocal_with_operator",                  # objects' class not told
     "nonlocal_list_append",                    # a nested def appending to a list it reads
     "grad_inside_record",                      # grad's record result's fields read

@@ -197,6 +197,53 @@ def mutated(x):
     return np.sum(m.w * x)
 
 
+def mutated_shared(x):
+    m = M(x)
+    n = m   # n sees what m's __iadd__ writes
+    m += M(x * x)
+    return np.sum(n.w * x)
+
+
+class R:
+    def __init__(self, w):
+        self.w = w
+
+    def __iadd__(self, o):
+        self.w = self.w + o
+        return R(self.w * 2.0)   # writes self, then gives back another object
+
+
+def updated_items(x):
+    rs = [M(x), M(x * 2.0)]
+    for r in rs:   # an item of a list: srcdiff does not tell its class here
+        r += M(x)
+    return np.sum(rs[0].w)
+
+
+class Counter:
+    """Only an in-place operator."""
+
+    def __init__(self, w):
+        self.w = w
+
+    def __iadd__(self, o):
+        self.w = self.w + o
+        return self
+
+
+def counted_items(x):
+    cs = [Counter(x), Counter(x * 2.0)]
+    for c in cs:
+        c += x
+    return np.sum(cs[0].w)
+
+
+def mutated_then_new(x):
+    r = R(x)
+    r += x * x
+    return np.sum(r.w)
+
+
 def undecided(x):
     m = M(x)
     r = m + M(x * 2.0)

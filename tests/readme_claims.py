@@ -1630,7 +1630,59 @@ def cholesky_complex(a):
 def takes_varargs(*args):  # refused: takes_varargs
     return np.sum(args[0] ** 2)
 
+class ClaimDual:
+    def __init__(self, v, d):
+        self.v = v
+        self.d = d
+
+    def __add__(self, o):
+        if isinstance(o, ClaimDual):
+            return ClaimDual(self.v + o.v, self.d + o.d)
+        return ClaimDual(self.v + o, self.d)
+
+    def __radd__(self, o):
+        return self + o
+
+    def __mul__(self, o):
+        if isinstance(o, ClaimDual):
+            return ClaimDual(self.v * o.v, self.v * o.d + self.d * o.v)
+        return ClaimDual(self.v * o, self.d * o)
+
+
+def operator_branching_on_its_operand(x):
+    d = ClaimDual(x, np.ones_like(x))
+    e = 1.0 + d * d + d * 3.0
+    return np.sum(e.v * e.d)
+
+
+class ClaimSums:
+    def __init__(self, w):
+        self.w = w
+
+    def __iadd__(self, o):
+        self.w = self.w + o
+        return self
+
+
+def iadd_setting_its_fields(x):
+    a = ClaimSums(x * 1.0)
+    for k in range(3):
+        a += np.sin(x) * k
+    return np.sum(a.w ** 2)
+
+
+def iadd_of_an_object_another_name_holds(x):
+    a = ClaimSums(x * 1.0)
+    b = a
+    a += x * x  # refused: iadd_of_an_object_another_name_holds
+    return np.sum(b.w * x)
+
+
 WORKS += [
+    works("a method branching on its operand's class (if isinstance(o, Dual): ... else: "
+          "<o a number>)", operator_branching_on_its_operand, X),
+    works("an __iadd__ setting self's fields and returning self where one name holds the "
+          "object", iadd_setting_its_fields, X),
     works("a nested def rebinding the enclosing function's variables (nonlocal)",
           uses_nonlocal, X),
     works("a nested def calling itself", recursive_nested, X),
@@ -1639,6 +1691,8 @@ WORKS += [
 
 
 REFUSED = [
+    refused("an __iadd__ writing self's fields of an object another name holds too "
+            "(b = a; a += w)", iadd_of_an_object_another_name_holds, X),
     refused("try/finally", uses_try, X),
     refused("with", uses_with, X),
     refused("yield outside the generators above (differentiating a generator function "

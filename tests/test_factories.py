@@ -63,6 +63,25 @@ class Grown(Unit):
         self = Unit(c, c)
         return type(self)(c, c)
 
+    def __add__(self, o):
+        return Grown(self.w + o, self.b)
+
+    def __radd__(self, o):
+        return self + o   # (the reflected operator written with the class's own)
+
+    def __mul__(self, o):
+        return self.w * o   # an array
+
+    def __rmul__(self, o):
+        return self * o
+
+    def __sub__(self, o):
+        return self - o   # (itself: read once, makes no class known)
+
+    def __rsub__(self, o):
+        self = Unit(o, o)
+        return self + o   # self is another object there
+
 
 def make_unit(w):
     return Unit(w, w * w)
@@ -89,6 +108,13 @@ def test_the_class_a_method_of_an_object_makes():
         assert made_by_method(Grown, name) is Grown, name
     assert made_by_method(Grown, "forward") is None   # an array
     assert made_by_method(Grown, "rebinds") is None   # self is another object there
+
+
+def test_a_reflected_operator_written_with_the_classs_own_makes_what_that_makes():
+    assert made_by_method(Grown, "__radd__") is Grown   # return self + o: Grown.__add__
+    assert made_by_method(Grown, "__rmul__") is None    # Grown.__mul__ makes an array
+    assert made_by_method(Grown, "__sub__") is None     # (its own operator: no end)
+    assert made_by_method(Grown, "__rsub__") is None    # self rebound
 
 
 def a_classmethod_constructor(x):

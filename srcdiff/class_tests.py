@@ -1,0 +1,217 @@
+"""Tests of a parameter's class that srcdiff can answer where it compiles the code, folded
+(stage 3, lower: called by source_rewrites.py first, and by operator_lowering.py, which
+notes the facts). Takes a gast FunctionDef, a resolver of its free names and the facts
+the call gives about the parameters (`rewrite`); gives back a copy where each `if` whose
+test it can answer is the branch taken, or the same FunctionDef where there is none.
+
+An operator method written for objects and numbers alike branches on its operand:
+
+    def __add__(self, o):
+        if isinstance(o, Dual):
+            return Dual(self.v + o.v, self.d + o.d)
+        return Dual(self.v + o, self.d)
+
+srcdiff makes a variant of the method per kind of operand (program.Program), so in each
+only one branch ever runs; the other reads the operand as what it is not (`o.v` of a
+number, `self.v + o` of a Dual, which no method of the class takes) and would be refused.
+Here the test is answered and the branch that cannot run dropped, together with the code
+after a branch taken that ends in return, raise, break or continue:
+
+* `isinstance(p, C)` (C a class or a tuple of classes the function's scope names, never
+  rebound in it), where p is a parameter the function never rebinds, and the call tells:
+  p's class exactly (`known_types[p]`, a class of the user's: checked where the code runs,
+  runtime_values.check_class or runtime_checks.check_operands), so the answer is
+  issubclass; or that p holds a number or a NumPy array (`known_types[p + NUMBER_OR_ARRAY]`:
+  operator_lowering.py notes it for an operand that runtime_checks.check_operands checks
+  is one), so the answer is False for a class of the user's that no number or array can be
+  an instance of (a plain class, not one subclassing a number or an array, nor with a
+  subclass that does);
+* `not t`, `t and u`, `t or u` of such tests, and the same tests in `a if t else b`.
+
+Anything else (a class srcdiff cannot tell, a test of a local, isinstance rebound) stays as
+written, both branches lowered as before.
+"""
+import abc
+import builtins
+
+import numpy
+
+from . import syntax as S
+
+NUMBER_OR_ARRAY = ".__number_or_array__"   # known_types[p + this]: p holds a number or array
+_PLAIN = (int, float, complex, numpy.ndarray, numpy.generic)
+_SCOPES = (S.FunctionDef, S.AsyncFunctionDef, S.Lambda, S.ClassDef)
+
+
+def rewrite(fdef, resolve, known_types):
+    """`fdef`, or a copy with the tests answered here folded (see the docstring)."""
+    known = dict(known_types or {})
+    params = _params(fdef)
+    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del))}
+    told = {p for p in params - stored if _exact(known.get(p)) or known.get(
+        p + NUMBER_OR_ARRAY) is True}
+    if not told or "isinstance" in stored or resolve("isinstance") is not builtins.isinstance:
+        return fdef
+    tree = S.clone(fdef)
+    fold = _Fold(resolve, known, told, stored)
+    tree.body = fold.block(tree.body) or [S.place_unplaced(S.Pass(), fdef)]
+    return tree if fold.changed else fdef
+
+
+def settled(known_types, fdef):
+    """known_types without the NUMBER_OR_ARRAY facts of parameters fdef rebinds (what the
+    call told no longer holds there, nor for the callees it passes the name to)."""
+    keys = [k for k in known_types if k.endswith(NUMBER_OR_ARRAY)]
+    if not keys:
+        return known_types
+    stored = {n.id for n in S.walk(fdef) if isinstance(n, S.Name) and isinstance(
+        n.ctx, (S.Store, S.Del))}
+    return {k: v for k, v in known_types.items()
+            if not (k in keys and k[:-len(NUMBER_OR_ARRAY)] in stored)}
+
+
+def tested_params(fn):
+    """The parameters of the user's function fn whose class an `isinstance(p, ...)` in it
+    tests (where operator_lowering notes what it knows of the operand passed for one)."""
+    from .frontend import get_source
+    try:
+        tree = get_source(fn).node
+    except Exception:
+        return frozenset()
+    params = _params(tree)
+    return frozenset(n.args[0].id for n in S.walk(tree) if _isinstance_call(n) and isinstance(
+        n.args[0], S.Name) and n.args[0].id in params)
+
+
+def _params(fdef):
+    args = fdef.args
+    return {a.id for a in args.posonlyargs + args.args + args.kwonlyargs
+            if isinstance(a, S.Name)}
+
+
+def _exact(cls):
+    from .object_lists import is_user_class
+    return isinstance(cls, type) and is_user_class(cls)
+
+
+def _isinstance_call(node):
+    return isinstance(node, S.Call) and isinstance(node.func, S.Name) and \
+        node.func.id == "isinstance" and len(node.args) == 2 and not node.keywords
+
+
+_TERMINAL = (S.Return, S.Raise, S.Break, S.Continue)
+
+
+class _Fold:
+    def __init__(self, resolve, known, told, stored):
+        self.resolve, self.known, self.told, self.stored = resolve, known, told, stored
+        self.changed = False
+
+    def block(self, stmts):
+        out = []
+        for stmt in stmts:
+            if isinstance(stmt, S.If):
+                answer = self.answer(stmt.test)
+                if answer is not None:
+                    self.changed = True
+                    taken = self.block(stmt.body if answer else stmt.orelse)
+                    out += taken
+                    if taken and isinstance(taken[-1], _TERMINAL):
+                        return out   # (what follows a branch that leaves never runs)
+                    continue
+            if not isinstance(stmt, _SCOPES):
+                for field in ("body", "orelse", "finalbody"):
+                    inner = getattr(stmt, field, None)
+                    if isinstance(inner, list) and inner:
+                        folded = self.block(inner)
+                        setattr(stmt, field, folded or [S.place_unplaced(S.Pass(), stmt)])
+                for handler in getattr(stmt, "handlers", None) or []:
+                    handler.body = self.block(handler.body) or [
+                        S.place_unplaced(S.Pass(), handler)]
+                stmt = _Expressions(self).visit(stmt)
+            out.append(stmt)
+        return out
+
+    def answer(self, test):
+        """True or False where the test's value is known here, else None."""
+        if isinstance(test, S.UnaryOp) and isinstance(test.op, S.Not):
+            inner = self.answer(test.operand)
+            return None if inner is None else not inner
+        if isinstance(test, S.BoolOp):
+            values = [self.answer(v) for v in test.values]
+            stop = isinstance(test.op, S.Or)   # (or: a True decides; and: a False)
+            for v in values:   # Python stops at the first deciding one, the rest unread
+                if v is None:
+                    return None
+                if v is stop:
+                    return stop
+            return not stop
+        if not _isinstance_call(test) or not isinstance(test.args[0], S.Name) or \
+                test.args[0].id not in self.told:
+            return None
+        classes = self.classes(test.args[1])
+        if classes is None:
+            return None
+        held = self.known.get(test.args[0].id)
+        if _exact(held):
+            return issubclass(held, classes)
+        if all(_never_plain(c) for c in classes):
+            return False   # a number or an array is an instance of none of them
+        return None
+
+    def classes(self, node):
+        """The classes `node` names (a name, a dotted path, a tuple of them), each a plain
+        class or an ABC; None where not that."""
+        if isinstance(node, S.Tuple):
+            parts = [self.classes(e) for e in node.elts]
+            return None if any(p is None for p in parts) else tuple(
+                c for p in parts for c in p)
+        head, attrs = S.attribute_chain(node)
+        if not isinstance(head, S.Name) or head.id in self.stored:
+            return None
+        obj = self.resolve(head.id)
+        for a in attrs:
+            obj = getattr(obj, a, None)
+        if isinstance(obj, type) and type(obj) in (type, abc.ABCMeta):
+            return (obj,)
+        return None
+
+
+def _never_plain(cls):
+    """Whether no number or NumPy array can be an instance of the user's class cls: a
+    class of plain `type`, not itself a number or array class, nor any subclass of it."""
+    from .object_lists import is_user_class
+    if not is_user_class(cls) or type(cls) is not type:
+        return False
+    seen, todo = set(), [cls]
+    while todo:
+        c = todo.pop()
+        if c in seen:
+            continue
+        seen.add(c)
+        if issubclass(c, _PLAIN):
+            return False
+        todo += c.__subclasses__()
+    return True
+
+
+class _Expressions(S.NodeTransformer):
+    """`a if t else b` with t answered: the operand taken (not inside nested functions)."""
+
+    def __init__(self, fold):
+        self.fold = fold
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        answer = self.fold.answer(node.test)
+        if answer is None:
+            return node
+        self.fold.changed = True
+        return node.body if answer else node.orelse
+
+    def visit_Lambda(self, node):
+        return node
+
+    def visit_FunctionDef(self, node):
+        return node

@@ -1,0 +1,223 @@
+"""srcdiff/class_tests.py: `if isinstance(p, C)` answered where the call tells p's class, or
+that p holds a number or an array, and the branch that cannot run dropped; left as written
+wherever srcdiff cannot be sure. The derivatives of the operator methods it serves (Dual's
+`__add__` taking a Dual or a number) are checked against finite differences in
+test_hunt22.py (dual_forward_mode, dual_add_number, dual2_*) and below."""
+import abc
+
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff import class_tests, frontend
+from srcdiff import syntax as S
+from srcdiff.class_tests import NUMBER_OR_ARRAY
+from gradcheck import check
+
+import hunt22_programs as P
+
+
+class Scalar(float):
+    """A number of the user's: a number passed may be one."""
+
+
+class Marked:
+    """A class of the user's one of whose subclasses is a number."""
+
+
+class MarkedScalar(float, Marked):
+    pass
+
+
+class Abstract(abc.ABC):
+    pass
+
+
+Abstract.register(float)   # isinstance(2.0, Abstract) is True
+
+
+def branches(o):
+    if isinstance(o, P.Dual):
+        return o.v
+    return o
+
+
+def either(o, w):
+    if isinstance(o, (P.Dual, P.Vec)) or isinstance(w, P.Dual):
+        return 1.0
+    return 2.0
+
+
+def negated(o):
+    if not isinstance(o, P.Dual):
+        return o
+    y = o.v
+    return y
+
+
+def picked(o):
+    return o.v if isinstance(o, P.Dual) else o
+
+
+def in_a_loop(o, n):
+    t = 0.0
+    for k in range(n):
+        if isinstance(o, P.Dual):
+            t = t + o.v
+            continue
+        t = t + o
+    return t
+
+
+def rebound(o):
+    if isinstance(o, P.Dual):
+        o = o.v
+    return o
+
+
+def local_isinstance(o):
+    isinstance = callable   # noqa: F841  (the name is not the builtin here)
+    if isinstance(o, P.Dual):
+        return o.v
+    return o
+
+
+def scalar_test(o):
+    if isinstance(o, Scalar):
+        return o
+    return o.v
+
+
+def float_test(o):
+    if isinstance(o, float):
+        return o
+    return o.v
+
+
+def marked_test(o):
+    if isinstance(o, Marked):
+        return o
+    return o.v
+
+
+def abstract_test(o):
+    if isinstance(o, Abstract):
+        return o
+    return o.v
+
+
+def _rewrite(fn, known):
+    fdef = frontend.get_source(fn).node
+    resolver = frontend.Resolver(fn)
+    return fdef, class_tests.rewrite(fdef, lambda n: resolver.lookup(n, None), known)
+
+
+def _text(tree):
+    return S.spell(tree)
+
+
+PLAIN = {"o" + NUMBER_OR_ARRAY: True}
+
+
+def test_the_branch_for_a_class_the_call_tells_is_taken_and_the_rest_dropped():
+    _, tree = _rewrite(branches, {"o": P.Dual})
+    assert [type(s) for s in tree.body] == [S.Return]
+    assert _text(tree.body[0]).strip() == "return o.v"
+    _, tree = _rewrite(branches, PLAIN)   # a number or an array: no Dual
+    assert [_text(s).strip() for s in tree.body] == ["return o"]
+
+
+def test_not_and_or_and_conditional_expressions_are_answered():
+    _, tree = _rewrite(negated, {"o": P.Dual})
+    assert [_text(s).strip() for s in tree.body] == ["y = o.v", "return y"]
+    _, tree = _rewrite(negated, PLAIN)
+    assert [_text(s).strip() for s in tree.body] == ["return o"]
+    _, tree = _rewrite(either, {"o": P.Vec})   # (w untold: the or is decided by o)
+    assert [_text(s).strip() for s in tree.body] == ["return 1.0"]
+    _, tree = _rewrite(picked, PLAIN)
+    assert _text(tree.body[0]).strip() == "return o"
+
+
+def test_either_test_untold_leaves_the_if_as_written():
+    fdef, tree = _rewrite(either, PLAIN)   # o no Dual nor Vec, but w untold
+    assert tree is fdef
+
+
+def test_a_branch_ending_in_continue_drops_the_rest_of_the_loop_body():
+    _, tree = _rewrite(in_a_loop, {"o": P.Dual})
+    loop = tree.body[1]
+    assert [_text(s).strip() for s in loop.body] == ["t = t + o.v", "continue"]
+
+
+@pytest.mark.parametrize("fn,known", [
+    (rebound, {"o": P.Dual}),                  # o bound again in the function
+    (local_isinstance, {"o": P.Dual}),         # isinstance is not the builtin there
+    (scalar_test, PLAIN),                     # a number passed may be a Scalar
+    (float_test, PLAIN),                      # a number or an array: float or not
+    (marked_test, PLAIN),                     # a subclass of Marked is a number
+    (abstract_test, PLAIN),                   # an ABC a number is registered with
+    (branches, {}),                            # nothing told
+    (branches, {"o.w": P.Dual}),               # a fact of a field, not of o
+])
+def test_a_test_srcdiff_cannot_be_sure_of_is_left_as_written(fn, known):
+    fdef, tree = _rewrite(fn, known)
+    assert tree is fdef
+
+
+def test_an_exact_class_answers_any_class_test():
+    # (the class told is exact: checked where the code runs, runtime_values.check_class)
+    _, tree = _rewrite(float_test, {"o": P.Dual})
+    assert [_text(s).strip() for s in tree.body] == ["return o.v"]
+
+
+def test_the_number_fact_is_dropped_where_the_parameter_is_bound_again():
+    fdef = frontend.get_source(rebound).node
+    known = {"o" + NUMBER_OR_ARRAY: True, "w" + NUMBER_OR_ARRAY: True, "o": P.Dual}
+    assert class_tests.settled(known, fdef) == {"w" + NUMBER_OR_ARRAY: True, "o": P.Dual}
+    assert class_tests.settled({"o": P.Dual}, fdef) == {"o": P.Dual}
+
+
+def test_the_parameters_a_method_tests_are_read_from_its_source():
+    assert class_tests.tested_params(P.Dual.__add__) == {"o"}
+    assert class_tests.tested_params(P.Dual.__rmul__) == set()
+    assert class_tests.tested_params(either) == {"o", "w"}
+
+
+def test_each_kind_of_operand_gets_its_own_variant_of_the_method():
+    text = srcdiff.source(srcdiff.grad(P.dual_add_number))
+    assert "operand_1 = 2.0" in text   # the number, told to Dual.__add__'s variant
+    assert "isinstance" not in text.split("def forward___add")[1]
+
+
+class Tagged:
+    """An operator whose other branch would be refused: `o.t` of a number."""
+
+    def __init__(self, v, t):
+        self.v = v
+        self.t = t
+
+    def __mul__(self, o):
+        if isinstance(o, Tagged):
+            return Tagged(self.v * o.v, self.t + o.t)
+        return Tagged(self.v * o, self.t)
+
+    def __rmul__(self, o):
+        return self * o
+
+    def __sub__(self, o):
+        if not isinstance(o, Tagged):
+            return Tagged(self.v - o, self.t)
+        return Tagged(self.v - o.v, self.t - o.t)
+
+
+def tagged(x):
+    a = Tagged(x, np.cos(x))
+    b = 3.0 * a * x - 1.0
+    c = (a - b) * a * np.sum(x)
+    return np.sum(c.v * c.t)
+
+
+@pytest.mark.parametrize("f", [P.dual_forward_mode, P.dual_add_number, P.dual2_expression,
+                               tagged])
+def test_operators_branching_on_their_operand_differentiate(f):
+    check(f, P.X3, wrt=0, order=2)
