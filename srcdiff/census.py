@@ -51,18 +51,19 @@ class Census:
     plain_blocks.rewrite looks for: plain_blocks.needed); view_calls: an item write into an
     attribute or a call's result (`y.T[0] = v`: what reshaped_writes.rewrite looks for),
     any `.flat` (flat_items.rewrite), or a call given out= an item (out_views.rewrite); nonlocals: a nonlocal statement (what
-    nonlocal_writes.rewrite looks for)."""
+    nonlocal_writes.rewrite looks for); item_appends: `g[k].append(v)` or `.extend` (what
+    dict_idioms may rewrite)."""
 
     __slots__ = ("function_items", "loop_else", "yields", "called", "chains", "other_calls",
                  "bound_to_calls", "genexps", "unpacked", "key_names", "tries", "view_binds",
                  "alias_binds", "row_loops", "names", "blocks", "view_calls", "nonlocals",
-                 "picked", "written")
+                 "picked", "written", "item_appends")
 
     def __init__(self):
         self.function_items = self.loop_else = self.yields = self.other_calls = False
         self.genexps = self.unpacked = self.key_names = False
         self.tries = self.view_binds = self.alias_binds = self.row_loops = False
-        self.blocks = self.view_calls = self.nonlocals = False
+        self.blocks = self.view_calls = self.nonlocals = self.item_appends = False
         self.called, self.chains, self.bound_to_calls = set(), [], set()
         self.names = set()
         self.picked, self.written = set(), set()   # `v = B[0]`; `v op= e`, `v[...] = e`
@@ -90,6 +91,9 @@ def take(fdef):
                     c.chains.append((base.id, tuple(rest)))
                 else:
                     c.other_calls = True
+                    if func.attr in ("append", "extend") and \
+                            func.value.__class__ is S.Subscript:
+                        c.item_appends = True   # g[k].append(v) (dict_idioms.py)
             else:
                 c.other_calls = True
             if not c.view_calls and any(k.arg == "out" and k.value.__class__ is S.Subscript

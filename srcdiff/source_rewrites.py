@@ -141,10 +141,10 @@ def _may_take_dicts(counted, fdef):
     if not counted.called.isdisjoint(_DICT_CALLS) or counted.unpacked or any(
             rest and rest[-1] in _DICT_CALLS + _DICT_METHODS for _, rest in counted.chains):
         return True
-    written = bool(counted.written)
-    return any(written and n.__class__ is S.AugAssign and n.op.__class__ is S.BitOr or
-               n.__class__ is S.Attribute and n.attr in ("append", "extend") and
-               n.value.__class__ is S.Subscript for n in S.walk(fdef))   # g[k].append(v)
+    if counted.item_appends:   # g[k].append(v)
+        return True
+    return bool(counted.written) and any(n.__class__ is S.AugAssign and n.op.__class__ is
+                                         S.BitOr for n in S.walk(fdef))
 
 
 def _may_map(counted, fdef, lookup):
