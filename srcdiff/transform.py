@@ -60,6 +60,18 @@ def lower_function(fn, known_types=None, containers=()):
     rules.load_templates()
     if isinstance(fn, LocalFunction):
         return lower.Lowerer(fn.source, fn.resolver, known_types, containers).run()
+    key = (tuple(sorted((known_types or {}).items(), key=lambda kv: kv[0])),
+           frozenset(containers),
+           type(fn.__self__) if inspect.ismethod(fn) else None)
+    try:
+        hash(key)
+    except TypeError:
+        return _lower_now(fn, known_types, containers)
+    from .lowered_cache import lowered
+    return lowered(fn, key, lambda: _lower_now(fn, known_types, containers))
+
+
+def _lower_now(fn, known_types, containers):
     source = frontend.get_source(fn)
     resolver = frontend.Resolver(fn)
     known = dict(known_types or {})
