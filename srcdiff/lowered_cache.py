@@ -91,6 +91,8 @@ def lowered(fn, known, containers, self_type, make):
     if kept is not None and not stale(kept.deps) and not _changed(kept.reads):
         if _STATE.tracking:
             _STATE.tracking[-1].extend(kept.deps)   # the derivative depends on them too
+        if _STATE.reads:   # (a lowering around this one: it read them too)
+            _STATE.reads[-1].extend(r[:3] for r in kept.reads)
         home[0].aliases.update(kept.aliases)
         home[0].taken.update(kept.taken)
         return copy_lowered(kept.low)
@@ -98,6 +100,8 @@ def lowered(fn, known, containers, self_type, make):
         low = make()
     if _STATE.tracking:
         _STATE.tracking[-1].extend(deps)
+    if _STATE.reads:
+        _STATE.reads[-1].extend(reads)
     classes = [v for v in known.values() if isinstance(v, type)]
     if self_type is not None:
         classes.append(self_type)
