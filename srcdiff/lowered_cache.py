@@ -28,6 +28,8 @@ when all agree, else made again; `derivative._compile_now`'s own key and deps ar
   with nothing bound yet); what the lowering bound in the home is bound again on a hit;
 * the options of the transform (mode, wrt, shapes, has_aux, the tape check, checkpoint,
   backend, jit) are not read by the lowering: they come after it (transform.py);
+* a derivative called inside the function (compose_calls.py makes and names its functions
+  per derivative: `not_kept`): such a lowering is not kept;
 * srcdiff's own code and settings, and the rules (extend.py calls clear_cache, which
   empties the table): only through a derivative being made (`making`, set by
   derivative.py), never for a lowering asked for directly (a test replacing one of
@@ -55,6 +57,7 @@ _LARGE = 1000   # a container read with more items than this: its lowering is no
 class _Making(threading.local):
     def __init__(self):
         self.depth = 0
+        self.kept = []   # one flag per lowering being made: whether it may be kept
 
 
 _MAKING = _Making()
@@ -71,6 +74,14 @@ class making:
     def __exit__(self, *exc):
         _MAKING.depth -= 1
         return False
+
+
+def not_kept():
+    """Called by a lowering step whose result is made per derivative (compose_calls.py: a
+    derivative called inside, its functions named and set anew each time): the lowerings
+    being made now are not kept."""
+    for i in range(len(_MAKING.kept)):
+        _MAKING.kept[i] = False
 
 
 def lowered(fn, known, containers, self_type, make):
@@ -96,8 +107,12 @@ def lowered(fn, known, containers, self_type, make):
         home[0].aliases.update(kept.aliases)
         home[0].taken.update(kept.taken)
         return copy_lowered(kept.low)
-    with tracking() as deps, reading() as reads:
-        low = make()
+    _MAKING.kept.append(True)
+    try:
+        with tracking() as deps, reading() as reads:
+            low = make()
+    finally:
+        keep = _MAKING.kept.pop()
     if _STATE.tracking:
         _STATE.tracking[-1].extend(deps)
     if _STATE.reads:
@@ -107,7 +122,7 @@ def lowered(fn, known, containers, self_type, make):
         classes.append(self_type)
     for cls in dict.fromkeys(classes):
         class_deps(cls, deps)   # (as derivative.py adds them to the derivative's)
-    snapshots = _snapshots(reads)
+    snapshots = _snapshots(reads) if keep else None
     if snapshots is None:
         table.pop(key, None)
         return low

@@ -183,3 +183,22 @@ def test_emitted_source_is_the_same_with_and_without_it(fn, args, monkeypatch):
     assert not _entries(fn)
     srcdiff.api.clear_cache()
     assert cached == fresh
+
+
+def _inner_of(w, x):
+    return np.sum(np.sin(w * x))
+
+
+def grad_called_inside(w):
+    g = srcdiff.grad(_inner_of)(w, X)
+    return np.sum(g ** 2)
+
+
+def test_a_derivative_called_inside_is_lowered_anew_each_time(counted):
+    """compose_calls makes and names the functions of a derivative called inside per
+    derivative: a copy would share them and emit other names than a fresh lowering."""
+    w = np.array([0.5, -0.2, 0.9])
+    srcdiff.grad(grad_called_inside)(w)
+    srcdiff.vjp(grad_called_inside)(w, 1.0)
+    assert counted.count(grad_called_inside) == 2
+    assert not _entries(grad_called_inside)
