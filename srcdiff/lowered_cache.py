@@ -19,7 +19,10 @@ when all agree, else made again; `derivative._compile_now`'s own key and deps ar
   name (resolver.tracking): the deps, checked by resolver.stale;
 * every other name it looked up (globals, closure cells, builtins, a name not found) and
   attribute it read (`cfg.n`), whatever the value (numbers, lists, arrays, which the
-  derivative reads live): resolver.reading; each must still be the same object, and a
+  derivative reads live): resolver.reading, and every global and closure variable the
+  code of the function, of the functions it found and of those these hold names
+  (`_named_by_code`: what a step reads from a helper's globals directly, not through a
+  Resolver); each must still be the same object, and a
   list, tuple, dict or object of the user's must still hold the same objects two levels
   down (an array the same shape and dtype), else the entry is made again;
 * the derivative being made (frontend.home: the names the emitted module binds, the
@@ -122,7 +125,9 @@ def lowered(fn, known, containers, self_type, make):
         classes.append(self_type)
     for cls in dict.fromkeys(classes):
         class_deps(cls, deps)   # (as derivative.py adds them to the derivative's)
-    snapshots = _snapshots(reads) if keep else None
+    named = _named_by_code([fn] + [obj for _, _, obj in deps] + [v for _, _, v in reads] +
+                           list(known.values()))
+    snapshots = _snapshots(reads + named) if keep and named is not None else None
     if snapshots is None:
         table.pop(key, None)
         return low
@@ -146,6 +151,46 @@ def _exact(value):
     if type(value) is frozenset:
         return (frozenset, frozenset(_exact(v) for v in value))
     return (type(value), value)
+
+
+_FUNCTIONS = 200   # functions whose globals a lowering's entry checks, at most
+
+
+def _named_by_code(found):
+    """(namespace, name, value) for every global and closure variable the code of each
+    function among `found` names, and of each function those hold, transitively: what a
+    step of the lowering may read from a helper's globals directly (factories.py,
+    generator_inline.py, callback_stores.py, ...), not through a Resolver. None past
+    _FUNCTIONS functions."""
+    import types
+    out, seen = [], set()
+    work = [f.__func__ if isinstance(f, types.MethodType) else f for f in found]
+    while work:
+        f = work.pop()
+        if type(f) is not types.FunctionType or id(f) in seen:
+            continue
+        seen.add(id(f))
+        if len(seen) > _FUNCTIONS:
+            return None
+        names = set()
+        codes = [f.__code__]
+        while codes:
+            code = codes.pop()
+            names.update(code.co_names)
+            codes += [c for c in code.co_consts if isinstance(c, types.CodeType)]
+        namespace = f.__globals__
+        for name in sorted(names):
+            value = namespace.get(name, MISSING)
+            out.append((namespace, name, value))
+            work.append(value)
+        for cell in f.__closure__ or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                value = MISSING
+            out.append((cell, None, value))
+            work.append(value)
+    return out
 
 
 def _read_now(where, name):

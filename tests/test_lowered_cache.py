@@ -202,3 +202,30 @@ def test_a_derivative_called_inside_is_lowered_anew_each_time(counted):
     srcdiff.vjp(grad_called_inside)(w, 1.0)
     assert counted.count(grad_called_inside) == 2
     assert not _entries(grad_called_inside)
+
+
+FACTORS = [2.0, 3.0]
+
+
+def scaled(x):
+    return x * FACTORS[0]
+
+
+def calls_scaled(x):
+    return np.sum(np.sin(scaled(x)))
+
+
+def test_a_global_a_helper_names_changed_makes_the_lowering_again(counted):
+    """What a step of the lowering reads from a helper's globals directly (not through a
+    Resolver) is checked too: every global the code of the function and its helpers names."""
+    srcdiff.grad(calls_scaled)(X)
+    srcdiff.vjp(calls_scaled)(X, 1.0)
+    assert counted.count(calls_scaled) == 1
+    saved = FACTORS[0]
+    try:
+        FACTORS[0] = 5.0
+        np.testing.assert_allclose(srcdiff.value_and_grad(calls_scaled)(X)[1],
+                                   5.0 * np.cos(5.0 * X))
+    finally:
+        FACTORS[0] = saved
+    assert counted.count(calls_scaled) == 2
