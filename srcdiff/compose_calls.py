@@ -66,6 +66,8 @@ def derivative_called(lowerer, func):
         obj = _static(lowerer, func)
     if not isinstance(obj, (Derivative, Composite, Composed)):
         return None
+    from .lowered_cache import not_kept
+    not_kept()   # (what is made here is named and set per derivative: its lowering is not kept)
     free = _LIFTED_FREE.get(obj)
     if free is not None:   # a transform of a lambda or nested def: lifted (_lifted)
         made = _CALLED.get(obj)

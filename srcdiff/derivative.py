@@ -5,14 +5,13 @@ makes and runs the emitted code.
 
 `Derivative` is a callable with the signature of the function it differentiates; its
 emitted code is made by transform.py on the first call with each pattern of argument
-kinds and shapes (`call_keys.call_key`), kept per function (`_derivatives_of`: on the function
+kinds and shapes (`call_keys.call_key`), kept per function (function_tables.py: on the function
 itself, so it goes when the function does) and made again when a function it calls is
 redefined. `Composite` is a derivative assembled from emitted ones (api_composite.py).
 """
 import functools
 import sys
 import inspect
-import weakref
 
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
@@ -24,49 +23,9 @@ from .markers import is_user_object as _is_user_object
 from .wrt import _fname, _params, _signature, _trailing_defaults, defaults_of as _defaults_of
 
 
-_CACHE_ATTRIBUTE = "__srcdiff_derivatives__"
+from .function_tables import _GENERATION, clear_cache  # noqa: F401 (api's clear_cache)
+from .function_tables import derivatives_of as _derivatives_of
 
-
-class _Derivatives(dict):
-    """The derivatives made of one function (options -> emitted function), kept on the
-    function itself: they go when it does. (A cache keyed by the function, even weakly,
-    would keep it alive: an emitted function's globals are the function's module, which
-    holds the function.) `owner` tells the function's own from one functools.wraps copied
-    into a wrapper's __dict__."""
-
-    __slots__ = ("owner", "generation", "__weakref__")
-
-
-_GENERATION = [0]  # clear_cache() moves it on: every function's derivatives are made again
-
-
-def clear_cache(fn=None):
-    """Forget the derivatives made so far: of `fn`, or (None) of every function."""
-    if fn is None:
-        _GENERATION[0] += 1
-    else:
-        _derivatives_of(fn).clear()
-
-
-def _derivatives_of(fn):
-    """The `_Derivatives` of fn (of the function a bound method calls, its object's class
-    then being part of each key), or a new one not kept anywhere when fn takes no
-    attributes."""
-    target = fn.__func__ if inspect.ismethod(fn) else fn
-    found = getattr(target, "__dict__", {}).get(_CACHE_ATTRIBUTE)
-    if found is not None and found.owner() is target:
-        if found.generation != _GENERATION[0]:
-            found.clear()
-            found.generation = _GENERATION[0]
-        return found
-    made = _Derivatives()
-    made.generation = _GENERATION[0]
-    try:
-        made.owner = weakref.ref(target)
-        setattr(target, _CACHE_ATTRIBUTE, made)
-    except (AttributeError, TypeError):
-        pass
-    return made
 
 # Derivatives are specialised on the pattern of the shapes of the arrays passed in (which
 # sizes are 0, 1 or equal: srcdiff/shapes.py); past this many variants of one derivative,
@@ -232,7 +191,8 @@ class Derivative(DerivativeBase):
         if hit is not None and frontend.stale(hit._srcdiff_deps):
             hit = None  # a function it calls was redefined since
         if hit is None:
-            with frontend.tracking() as deps:
+            from .lowered_cache import making
+            with frontend.tracking() as deps, making():
                 try:
                     hit = self._transform_now(containers, known, shapes)
                 except RecursionError:

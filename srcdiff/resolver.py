@@ -9,6 +9,7 @@ import types
 
 
 _MISSING = object()
+MISSING = _MISSING   # (reading's value of a name that was not found)
 
 
 def _unwrap(fn):
@@ -28,9 +29,28 @@ class _PerThread(threading.local):
     def __init__(self):
         self.tracking = []
         self.home = []
+        self.reads = []   # lists `reading` collects every name's value into
 
 
 _STATE = _PerThread()
+
+
+class reading:
+    """`with reading() as reads:` collects (namespace, name, value) for every name a
+    `Resolver` looks up and every attribute `track_attribute` is told of, whatever the
+    value (numbers, arrays and lists too, which `tracking` leaves to be read live), the
+    value being `MISSING` where the name was not there (the namespace: a closure cell with
+    name None, a dict, or the mapping emitted code reads its globals from):
+    lowered_cache.py keeps a lowering only while each is what it was."""
+
+    def __enter__(self):
+        self.reads = []
+        _STATE.reads.append(self.reads)
+        return self.reads
+
+    def __exit__(self, *exc):
+        _STATE.reads.pop()
+        return False
 
 
 class tracking:
@@ -129,6 +149,8 @@ def track_attribute(owner, attr, value):
     `_track` records a name: a module, class or object of the user's whose attribute is
     bound again later (`cfg.act = numpy.sin`) makes the derivative stale. Attributes of
     NumPy, SciPy, math and srcdiff are not recorded."""
+    if _STATE.reads:
+        _STATE.reads[-1].append((_AttributesOf(owner), attr, _unwrap(value)))
     if not _STATE.tracking:
         return
     home = owner.__name__ if isinstance(owner, types.ModuleType) else \
@@ -167,26 +189,35 @@ class Resolver:
         self.cells = dict(zip(code.co_freevars, cells))
 
     def lookup(self, identifier, default=_MISSING):
+        reads = _STATE.reads[-1] if _STATE.reads else None
         cell = self.cells.get(identifier)
         if cell is not None:
             try:
                 value = cell.cell_contents
             except ValueError:
-                pass
+                if reads is not None:
+                    reads.append((cell, None, _MISSING))   # (bound later: read then)
             else:
+                if reads is not None:
+                    reads.append((cell, None, value))
                 _track(cell, None, value)
                 return value
         try:
             value = self.globals[identifier]  # a dict, or the globals of emitted code
         except KeyError:
-            pass
+            if reads is not None:
+                reads.append((self.globals, identifier, _MISSING))
         else:
+            if reads is not None:
+                reads.append((self.globals, identifier, value))
             if isinstance(self.globals, dict):
                 _track(self.globals, identifier, value)
             return value
         builtin_ns = self.globals.get("__builtins__", builtins)
         if isinstance(builtin_ns, types.ModuleType):
             builtin_ns = vars(builtin_ns)
+        if reads is not None:
+            reads.append((builtin_ns, identifier, builtin_ns.get(identifier, _MISSING)))
         if identifier in builtin_ns:
             return builtin_ns[identifier]
         if default is _MISSING:

@@ -61,15 +61,18 @@ def lower_function(fn, known_types=None, containers=()):
     if isinstance(fn, LocalFunction):
         return lower.Lowerer(fn.source, fn.resolver, known_types, containers).run()
     source = frontend.get_source(fn)
-    resolver = frontend.Resolver(fn)
     known = dict(known_types or {})
+    self_type = None
     if inspect.ismethod(fn) and not isinstance(fn.__self__, type):
         first = source.node.args.posonlyargs + source.node.args.args
         if first:
-            known[first[0].id] = type(fn.__self__)   # self, bound: its class is known
+            self_type = type(fn.__self__)
+            known[first[0].id] = self_type   # self, bound: its class is known
             from .objects import object_facts
             known.update(object_facts(first[0].id, fn.__self__))
-    return lower.Lowerer(source, resolver, known, containers).run()
+    from .lowered_cache import lowered
+    return lowered(fn, known, containers, self_type, lambda: lower.Lowerer(
+        source, frontend.Resolver(fn), known, containers).run())
 
 
 def reverse_source(fn, wrt, kind="grad", containers=(), name=None, as_tuple=None,
