@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from callable_layers import Layer, Scale, layer as _layer
 from gradcheck import check, refusal
 
 X = np.array([0.4, -0.3, 0.9])
@@ -100,26 +101,6 @@ def test_an_item_updated_by_an_operator_is_refused_not_wrong(mode):
 # A list that starts as a copy of a list passed in, whose items are all of one class
 # (issue #13; hunt22's pop_records is gradchecked in test_hunt22.py): its items keep that
 # class through pop and iteration, so calling one calls the class's __call__.
-@dataclasses.dataclass
-class Layer:
-    w: np.ndarray
-    b: np.ndarray
-
-    def __call__(self, h):
-        return np.tanh(self.w @ h + self.b)
-
-
-@dataclasses.dataclass
-class Scale:
-    s: float
-
-    def __call__(self, h):
-        return self.s * np.sin(h)
-
-
-def _layer(seed):
-    r = np.random.default_rng(seed)
-    return Layer(0.5 * r.normal(size=(3, 3)), 0.1 * r.normal(size=3))
 
 
 def popped_while_any(layers, x):

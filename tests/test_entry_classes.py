@@ -4,38 +4,17 @@ at an index of every row of a list of tuples (`for layer, s in pairs`), and of t
 a helper's **kwargs gets (`run(l=layer, h=x)`), so that calling the object calls its class's
 __call__ (issue #13; hunt22's record_in_tuple_param_with_number and kwargs_with_record are
 gradchecked in test_hunt22.py). Checked against finite differences (gradcheck.check)."""
-import dataclasses
-
 import numpy as np
 import pytest
 
 import srcdiff
+from callable_layers import Layer, Scale, layer as _layer
 from gradcheck import check, numerical_grad, refusal
 from srcdiff.entry_classes import entry_facts
 
 X = np.array([0.4, -0.3, 0.9])
 
 
-@dataclasses.dataclass
-class Layer:
-    w: np.ndarray
-    b: np.ndarray
-
-    def __call__(self, h):
-        return np.tanh(self.w @ h + self.b)
-
-
-@dataclasses.dataclass
-class Scale:
-    s: float
-
-    def __call__(self, h):
-        return self.s * np.sin(h)
-
-
-def _layer(seed):
-    r = np.random.default_rng(seed)
-    return Layer(0.5 * r.normal(size=(3, 3)), 0.1 * r.normal(size=3))
 
 
 L1, L2 = _layer(1), _layer(2)
