@@ -34,10 +34,9 @@ import srcdiff
 import srcdiff.api
 import srcdiff.rules
 import srcdiff.signal
-from srcdiff.callables import canonical_path
 from device_arrays import DeviceArray as _DeviceArray
 from gradcheck import numerical_grad
-from rule_coverage import NEVER_LOOKED_UP   # (operator.pos, iadd, ...: lowered otherwise)
+from rule_coverage import backend_rule_name, backend_rules_missing
 from rule_tables import (AXES, BINARY, DOT_SHAPES, INNER_SHAPES, MATH, UNARY, VECTOR_ORDS,
                          IDS as OPERATOR_IDS, SHAPES as OPERATOR_SHAPES,
                          binary_program as _binary, unary_program as _unary)
@@ -1576,35 +1575,17 @@ def test_the_device_differences_catch_a_wrong_derivative():
                                          value, device)
 
 
-def _rule_module(template):
-    """The templates/ module a rule comes from (None for rules that tests register)."""
-    module = template.namespace.get("__name__", "")
-    return module.rsplit(".", 1)[-1] if module.startswith("srcdiff.templates.") else None
-
-
-def _is_runtime_helper(func):
-    """A helper of srcdiff's emitted code (srcdiff.runtime, srcdiff.complex_runtime, ...),
-    whose rule forward-over-reverse code meets (HVP_CASES) wherever the rule is written."""
-    return (getattr(func, "__module__", None) or "").startswith("srcdiff.")
-
-
-def _rule_name(func):
-    return canonical_path(func) or repr(func)
-
-
 def reached_here():
     """{mode: {"seen": the names of the rules this process's cases looked up, "ran": the ids
-    of the cases it ran}}: a pytest-xdist worker hands it to the controller (conftest.py)."""
-    return {mode: {"seen": sorted(_rule_name(f) for f in SEEN[mode].values()),
-                   "ran": sorted(RAN[mode])} for mode in SEEN}
+    of the cases it ran, "all": every case's id}}: a pytest-xdist worker hands it to the
+    controller (conftest.py)."""
+    return {mode: {"seen": sorted(backend_rule_name(f) for f in SEEN[mode].values()),
+                   "ran": sorted(RAN[mode]), "all": [p.id for p in CASES]} for mode in SEEN}
 
 
-def uncovered_rules(reached):
-    """{mode: the rules of templates/ (but the runtime helpers' own rules, runtime_rules and
-    lazy_rules, which forward-over-reverse code meets) that no case looks up}, given what the
-    cases that ran looked up (`reached`, as reached_here gives it, of one process or of every
-    worker together); the cases no process ran (-k, a single test) are compiled here first."""
-    srcdiff.rules.load_templates()
+def _compile_unran():
+    """Compile, in each mode, the cases this process did not run (-k, a single test), the
+    rules they look up recorded in SEEN."""
     lookup = srcdiff.rules.lookup
 
     def recording(mode, func):
@@ -1617,32 +1598,25 @@ def uncovered_rules(reached):
         for mode, transform in (("reverse", srcdiff.grad), ("forward", srcdiff.jvp)):
             for param in CASES:
                 f, args, wrt = param.values
-                if param.id not in reached[mode]["ran"]:
+                if param.id not in RAN[mode]:
                     srcdiff.api.clear_cache(f)
                     extra = [] if mode == "reverse" else [_tangent(args[p])
                                                           for p in _positions(wrt)]
                     transform(f, wrt=wrt)(*_host_copies(args), *extra)
     finally:
         srcdiff.rules.lookup = lookup
-    out = {}
-    for mode, table in (("reverse", srcdiff.rules.REVERSE), ("forward", srcdiff.rules.FORWARD)):
-        seen = set(reached[mode]["seen"]) | {_rule_name(f) for f in SEEN[mode].values()}
-        out[mode] = sorted(_rule_name(func) for func, template in table.values()
-                           if _rule_module(template) not in (None, "runtime_rules", "engine",
-                                                             "scipy_runtime", "lazy_rules")
-                           and not _is_runtime_helper(func)
-                           and _rule_name(func) not in seen
-                           and canonical_path(func) not in NEVER_LOOKED_UP)
-    return out
 
 
 def test_every_rule_is_covered():
-    """Each rule of templates/ (but the runtime helpers' own rules) is looked up by at least
-    one case above, in each mode. (Under pytest-xdist each worker runs some of the cases:
-    the controller checks what they looked up together, once every worker is done,
-    tests/conftest.py; the cases no worker ran are compiled there.)"""
+    """Each rule of templates/ (but the runtime helpers' own rules, runtime_rules and
+    lazy_rules, which forward-over-reverse code meets) is looked up by at least one case
+    above, in each mode. (Under pytest-xdist each worker runs some of the cases: the
+    controller checks what they looked up together, once every worker is done,
+    tests/conftest.py.)"""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         pytest.skip("under pytest-xdist the controller checks the rules every worker's cases "
                     "looked up, at the session's end (tests/conftest.py)")
-    missing = uncovered_rules(reached_here())
+    _compile_unran()
+    missing = backend_rules_missing({mode: [backend_rule_name(f) for f in SEEN[mode].values()]
+                                     for mode in SEEN})
     assert not any(missing.values()), f"rules no case reaches: {missing}"
