@@ -175,7 +175,7 @@ def _rewrite_one(fdef, factory, made, sites, taken):
     read = [p for p in params if p in read] + sorted(r for r in read if r not in params)
     name = getattr(made, "name", None)
     if name is None or any(_outside(fdef, factory, name)):
-        name = _fresh(f"{name or 'closure'}_of_{factory.name}", taken)
+        name = S.fresh_name(f"{name or 'closure'}_of_{factory.name}", taken)
     ret = factory.body[-1]
     value = S.Tuple(elts=[S.load(r) for r in read], ctx=S.Load()) if len(read) > 1 else \
         S.load(read[0]) if read else S.const(None)
@@ -186,7 +186,7 @@ def _rewrite_one(fdef, factory, made, sites, taken):
     block = _block_holding(fdef, factory)
     block.insert(next(k for k, s in enumerate(block) if s is factory) + 1, lifted)
     for held, (assign, calls) in sites.items():
-        carried = [_fresh(f"{held}_{r}", taken) for r in read]
+        carried = [S.fresh_name(f"{held}_{r}", taken) for r in read]
         if len(carried) > 1:
             target = S.Tuple(elts=[S.store(c) for c in carried], ctx=S.Store())
         else:
@@ -239,12 +239,3 @@ def _block_holding(fdef, node):
             if isinstance(block, list) and any(s is node for s in block):
                 return block
     raise AssertionError("a nested def outside every block")   # pragma: no cover
-
-
-def _fresh(base, taken):
-    name, i = base, 1
-    while name in taken:
-        i += 1
-        name = f"{base}_{i}"
-    taken.add(name)
-    return name

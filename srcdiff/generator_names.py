@@ -97,7 +97,7 @@ def _split_rebound(source, fdef, generator_of):
                                                                     isinstance(n.ctx, S.Load) else 1)
         if len(segment) != len(names) or any(segment[i] < 0 for i in loads):
             continue   # read before its first binding (a loop's next pass) or elsewhere
-        fresh = {k: _fresh(f"{name}_{k + 1}", taken) for k in range(1, len(at))}
+        fresh = {k: S.fresh_name(f"{name}_{k + 1}", taken) for k in range(1, len(at))}
         for n in names:
             if segment[id(n)] > 0:
                 n.id = fresh[segment[id(n)]]
@@ -134,8 +134,8 @@ class _Kept:
         self.name = self.assign.targets[0].id
         self.call = self.assign.value
         self.shown = f"{self.name} ({S.spell(self.call.func)}(...))"
-        self.items = _fresh(f"{self.name}_items", taken)
-        self.at = _fresh(f"{self.name}_at", taken)
+        self.items = S.fresh_name(f"{self.name}_items", taken)
+        self.at = S.fresh_name(f"{self.name}_at", taken)
         self.taken = taken
         self.targets = set()
         said = getattr(source, "renamed", None) or {}
@@ -280,7 +280,7 @@ class _Kept:
         if not keeps_position:   # nothing reads the position after: loop over what is left
             loop.iter = _at(self.rest() if moved else S.load(self.items), loop.iter)
             return
-        k = _fresh(f"{self.name}_k", self.taken)
+        k = S.fresh_name(f"{self.name}_k", self.taken)
         self.source.renamed[k] = (f"the position in {self.name}", self.name)
         head = _quote(f"{self.at} = {k} + 1\nTARGET = {self.items}[{k}]", loop,
                       TARGET=loop.target)
@@ -305,7 +305,7 @@ class _Kept:
         """`stmt` with each next() of the name it evaluates first taken before it."""
         before = []
         for call, parent in self._nexts(stmt):
-            value = _fresh(f"{self.name}_next", self.taken)
+            value = S.fresh_name(f"{self.name}_next", self.taken)
             self.source.renamed[value] = (f"next({self.name})", f"next({self.name})")
             self.targets.add(value)
             if len(call.args) == 1:
@@ -451,12 +451,3 @@ def _replace(parent, old, new):
                     value[k] = new
                     return
     raise AssertionError("not a child")
-
-
-def _fresh(base, taken):
-    name, k = base, 1
-    while name in taken:
-        k += 1
-        name = f"{base}_{k}"
-    taken.add(name)
-    return name

@@ -418,6 +418,17 @@ def _identifiers(node):
         yield from node.names
 
 
+def fresh_name(base, taken):
+    """`base`, or `base_2`, `base_3`, ... where it is in `taken`: a name not in `taken`,
+    added to it."""
+    name, k = base, 1
+    while name in taken:
+        k += 1
+        name = f"{base}_{k}"
+    taken.add(name)
+    return name
+
+
 def renamed(stmts, names):
     """`stmts` with each name in `names` (a dict: old -> new) renamed, in place (the callers'
     own clones: a parent's __init__ inlined, a loop body copied, a map's statements); gives

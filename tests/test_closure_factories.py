@@ -13,17 +13,8 @@ from srcdiff import closure_factories, frontend
 from srcdiff import syntax as S
 
 from gradcheck import check
-
-
-def two_scalers(x):
-    def make_scaler(k):
-        def scale(v):
-            return v * k
-        return scale
-
-    s2 = make_scaler(2.0)
-    s3 = make_scaler(x[0])
-    return np.sum(s2(x) * s3(x))
+# make_scaler(k) returning scale(v) = v * k; s2 = make_scaler(2.0), s3 = make_scaler(x[0])
+from hunt22_programs import nested_closure_counter_grad as two_scalers
 
 
 def made_in_a_loop(x):
