@@ -16,7 +16,7 @@ import inspect
 from . import boundary as _boundary
 from .errors import ArgumentError, SrcdiffError, at_def as _locate_at_def
 from .frontend import stale as _stale  # called on every cached call: no import there
-from .markers import CompositeBase, DerivativeBase
+from .markers import DICT_PASSED as _DICT_PASSED, CompositeBase, DerivativeBase
 from .call_keys import NDARRAY as _NDARRAY, call_key as _call_key, function_value as _function_value
 from .call_keys import kind as _kind
 from .markers import is_user_object as _is_user_object
@@ -142,6 +142,8 @@ class Derivative(DerivativeBase):
             if type(a) in (list, tuple) or _is_user_object(a):   # layers[].act: its items'
                 from .item_fields import item_field_facts
                 known.update(item_field_facts(n, a))
+        known.update({n + _DICT_PASSED: dict for n, a in list(zip(names, args)) +
+                      list(kwargs.items()) if type(a) is dict})
         passed = set(names[:len(args)]) | set(kwargs)
         for n, p in self._user_signature.parameters.items():
             if n not in passed and p.default is not p.empty:   # def f(x, act=np.tanh)

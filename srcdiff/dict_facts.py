@@ -47,6 +47,7 @@ class DictFacts:
         """Whether the value of a user expression may be a dict (`for k in it` then goes
         through its keys): dict displays, comprehensions and dict() calls, `d.copy()` of
         one, container parameters (but a list or tuple passed), items and attributes of objects,
+        module-level names holding a dict,
         results of the user's functions, and locals bound to any of these (a loop variable counts when its loop may go through
         such values). Arrays, numbers and list displays may not."""
         seen = set() if seen is None else seen
@@ -62,8 +63,8 @@ class DictFacts:
                 return node.func.attr not in DICT_VIEWS and node.func.attr not in ARRAY_METHODS
             return isinstance(node.func, S.Name) and (
                 node.func.id in self.local_functions or is_user_function(obj))
-        if isinstance(node, S.Attribute):
-            return self._global_path(node) is None
+        if isinstance(node, S.Attribute):   # an object's field, or a module's dict
+            return self._global_path(node) is None or self._global_dict(node)
         if isinstance(node, S.Subscript):
             return self._may_hold_dicts(node.value, seen)
         if isinstance(node, S.Name):
@@ -72,7 +73,9 @@ class DictFacts:
                 return True
             if node.id in self.params and node.id not in self._sources():
                 return False   # (a list or tuple passed, never bound anew)
-            if node.id not in self.locals or node.id in seen:
+            if node.id not in self.locals:
+                return self._global_dict(node)   # DEFAULTS = {...} at module level
+            if node.id in seen:
                 return False
             seen.add(node.id)
             for value, direct in self._sources().get(node.id, ()):
@@ -80,6 +83,12 @@ class DictFacts:
                                                                                        seen):
                     return True
         return False
+
+    def _global_dict(self, node):
+        """Whether a name or attribute path the function does not bind holds a dict now (a
+        module's constant: one rebound after the derivative is made is refused when it runs,
+        frontend.stale; `dict(c)` of it is checked where it runs, idioms._dict_copy)."""
+        return isinstance(self._callee_object(node), dict)
 
     def _may_hold_dicts(self, node, seen):
         """Whether items of this value may be dicts: any container may hold them."""

@@ -39,6 +39,7 @@ import builtins
 import collections
 
 from . import syntax as S
+from .markers import DICT_PASSED
 from .accumulate_loops import accumulate, accumulated, quote_at as _quote, \
     quote_expr_at as _quote_expr
 
@@ -199,8 +200,8 @@ class _Pass(S.NodeTransformer):
     def _dict_names(self, known_types):
         """Names surely holding a dict: locals bound only to dicts made here (alone), the
         plain dicts above, and parameters passed a dict and never bound anew."""
-        out = {p for p, cls in known_types.items() if cls is dict and p in self.params
-               and not self.stores[p]}
+        out = {p for p in self.params if known_types.get(p + DICT_PASSED) is dict and
+               not self.stores[p]}
         ors = collections.Counter(n.target.id for n, _, _ in self.own if isinstance(
             n, S.AugAssign) and isinstance(n.op, S.BitOr) and isinstance(n.target, S.Name))
         for ident in set(self.stores) - self.params:

@@ -1,5 +1,5 @@
 """What the stages below the API test values against, without importing it (leaf: called by
-api.py, api_composite.py, compose.py, compose_calls.py, derivative.py, html_view.py,
+api.py, api_composite.py, compose.py, compose_calls.py, derivative.py, dict_idioms.py, html_view.py,
 lower_calls.py, objects.py and runtime_integrate.py). Takes values and names; gives back
 whether a value is srcdiff's or the user's (`is_user_object`, the base classes), the public
 marker `stop_gradient`, and the public transforms by name (`provide`, `provided`).
@@ -17,6 +17,11 @@ marker `stop_gradient`, and the public transforms by name (`provide`, `provided`
   and lower.py finds compose_calls' `derivative_called` here (lowering a call of a
   derivative makes derivatives): the import arrows point one way only.
 """
+
+
+# known_types[p + DICT_PASSED]: the call passed a dict (exactly) for parameter p
+# (derivative.py notes it, dict_idioms.py reads it: `d.update(p)` of a parameter passed a dict)
+DICT_PASSED = ".__dict_passed__"
 
 
 def stop_gradient(x):

@@ -292,3 +292,25 @@ def test_an_append_to_a_missing_key_still_raises_key_error():
     for version in (fdef, new):
         with pytest.raises(KeyError):
             _run(version, X.copy())
+
+
+def test_update_by_a_parameter_is_rewritten_where_the_call_passed_it_a_dict():
+    """A parameter passed a dict (the fact derivative.py notes, markers.DICT_PASSED) and never
+    bound anew is a dict surely; without that fact the def comes back untouched."""
+    from srcdiff.markers import DICT_PASSED
+    source = textwrap.dedent("""
+        def f(x, opts):
+            d = {"a": x[0]}
+            d.update(opts)
+            return d
+        """)
+    fdef = S.parse_function(source)
+    assert rewrite(fdef, _lookup) is fdef
+    assert rewrite(fdef, _lookup, {"opts" + DICT_PASSED: list}) is fdef
+    new = rewrite(fdef, _lookup, {"opts" + DICT_PASSED: dict})
+    text = ast.unparse(S.to_python_ast(new))
+    assert "for key_0, value_0 in dict(opts).items():" in text, text
+    opts = {"b": 2.0, "a": 3.0}
+    assert _run(fdef, X.copy(), dict(opts)) == _run(new, X.copy(), dict(opts))
+    rebound = S.parse_function(source.replace("d = {", "opts = dict(opts)\n    d = {"))
+    assert rewrite(rebound, _lookup, {"opts" + DICT_PASSED: dict}) is rebound

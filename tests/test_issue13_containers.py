@@ -608,3 +608,36 @@ def test_session23_everyday_dict_idioms_differentiate(f):
 def test_a_nested_dict_of_parameters_differentiates_in_it_and_in_x():
     check(nested_params_by_layer, LAYERS, X[:3].copy(), wrt=0, order=1)
     check(nested_params_by_layer, LAYERS, X[:3].copy(), wrt=1, order=2)
+
+
+# d.update(opts) of a parameter passed a dict (the config-override idiom) was refused at the
+# update ("srcdiff follows d.update(...) given a dict display or keywords"): the call's dict
+# was never told to dict_idioms (session 26). Its keys come from the call.
+DEFAULTS = {"scale": 2.0, "shift": 0.5}
+
+
+def overridden_options(w, opts):
+    o = dict(DEFAULTS)
+    o.update(opts)
+    return np.sum(np.tanh(w * o["scale"]) + o["shift"] * w ** 2)
+
+
+def options_merged_into_a_display(w, opts):
+    o = {"scale": w[0], "shift": 1.0}
+    o.update(opts)
+    o["scale"] = o["scale"] * w[1]
+    return o["scale"] * np.sum(w) + o["shift"]
+
+
+@pytest.mark.parametrize("f", [overridden_options, options_merged_into_a_display],
+                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_update_by_a_parameter_passed_a_dict_differentiates_in_both(f, wrt):
+    opts = {"shift": X[2] * 1.0, "extra": X[3] * 1.0}
+    check(f, X[:3].copy(), opts, wrt=wrt, order=2)
+
+
+def test_update_by_a_parameter_passed_a_list_of_pairs_stays_refused():
+    with pytest.raises(errors.UnsupportedCodeError) as info:
+        srcdiff.grad(overridden_options)(X[:3].copy(), [("shift", 1.0)])
+    assert info.value.lineno == overridden_options.__code__.co_firstlineno + 2
