@@ -1,5 +1,6 @@
-"""Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv and
-lu_factor / lu_solve call, templates/scipy_linalg_decomp.py and scipy_lu.py (run time: called
+"""Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv,
+lu_factor / lu_solve and eigh_tridiagonal call, templates/scipy_linalg_decomp.py, scipy_lu.py
+and scipy_linalg_spectral.py (run time: called
 by emitted code; checks.py places its argument checks). Takes the primal values and the
 cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
 passes.
@@ -165,6 +166,34 @@ def check_pinv_rank(return_rank, where):
                where)
 
 
+# -- eigh_tridiagonal (templates/scipy_linalg_spectral.py) --------------------------------
+
+def off_diagonal(e):
+    """The symmetric matrix with e on its first sub- and superdiagonals, zero elsewhere (the
+    part of eigh_tridiagonal's matrix e stands for)."""
+    return numpy.diag(e, 1) + numpy.diag(e, -1)
+
+
+def off_diagonal_adjoint(g):
+    """The adjoint of off_diagonal: the gradient with respect to e from that with respect to
+    the matrix (each e[k] stands for two entries)."""
+    return numpy.diagonal(g, 1) + numpy.diagonal(g, -1)
+
+
+def eigh_tridiagonal_tangent(t, a, y, eigvals_only):
+    """scipy.linalg.eigh_tridiagonal's result's tangent along t, the tangent of its symmetric
+    matrix a (the eigenvalues' alone for eigvals_only=True): eigh's, as a is symmetric."""
+    return eigh_tangent_of(t, a, y, True, eigvals_only)
+
+
+def check_tridiagonal_select(select, where):
+    """scipy.linalg.eigh_tridiagonal: every eigenvalue (select='a')."""
+    if select not in ("a", "all", 0):
+        refuse(f"srcdiff differentiates scipy.linalg.eigh_tridiagonal for every eigenvalue "
+               f"(select='a'), not select={select!r}", "compute them all and index the "
+               "result (w[-k:])", where)
+
+
 def linalg_checks(linalg):
     """srcdiff.runtime_scipy.argument_checks' entries of scipy.linalg: {function: (check, names
     of its arguments the check is given)}, empty before the user's code imported it."""
@@ -180,7 +209,8 @@ def linalg_checks(linalg):
             linalg.pinv: (check_pinv_rank, ["return_rank"]),
             linalg.lu_factor: (check_lu_square, ["a"]),
             linalg.polar: (check_polar, ["a"]),
-            linalg.lu: (check_lu, ["a", "permute_l", "p_indices"])}
+            linalg.lu: (check_lu, ["a", "permute_l", "p_indices"]),
+            linalg.eigh_tridiagonal: (check_tridiagonal_select, ["select"])}
 
 
 # -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------

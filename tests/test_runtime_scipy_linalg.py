@@ -8,7 +8,9 @@ sl = pytest.importorskip("scipy.linalg")
 
 from srcdiff.runtime_checks import RuntimeRefusal  # noqa: E402
 from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # noqa: E402
-                                          check_lu_square, check_structure, permute_rows,
+                                          check_lu_square, check_structure,
+                                          check_tridiagonal_select, eigh_tridiagonal_tangent,
+                                          off_diagonal, off_diagonal_adjoint, permute_rows,
                                           pivot_rows, structured, structured_adjoint,
                                           unit_lower, unpermute_rows)
 
@@ -51,9 +53,33 @@ def test_checks_refuse_at_the_given_line():
     for check, args in [(check_structure, ("banded",)), (check_inv_structure, ("diagonal",)),
                         (check_eigh, (numpy.eye(2), None, None)),
                         (check_eigh, (None, [0, 1], None)),
-                        (check_lu_square, (numpy.ones((2, 3)),))]:
+                        (check_lu_square, (numpy.ones((2, 3)),)),
+                        (check_tridiagonal_select, ("i",)), (check_tridiagonal_select, ("v",))]:
         with pytest.raises(RuntimeRefusal, match="user.py:7"):
             check(*args, "user.py:7")
     check_structure("sym", "user.py:7")
     check_inv_structure(None, "user.py:7")
     check_eigh(None, None, None, "user.py:7")
+    for select in ("a", "all", 0):
+        check_tridiagonal_select(select, "user.py:7")
+
+
+def test_off_diagonal_adjoint_is_its_transpose():
+    e, g = RNG.normal(size=3), RNG.normal(size=(4, 4))
+    numpy.testing.assert_allclose(numpy.sum(off_diagonal(e) * g),
+                                  numpy.sum(e * off_diagonal_adjoint(g)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("eigvals_only", [True, False])
+def test_eigh_tridiagonal_tangent_matches_differences(eigvals_only):
+    dv, ev, t = RNG.normal(size=4) + numpy.arange(4.0) * 2, RNG.normal(size=3), RNG.normal(size=3)
+    a = numpy.diag(dv) + off_diagonal(ev)
+    y = sl.eigh_tridiagonal(dv, ev, eigvals_only=eigvals_only)
+    got = eigh_tridiagonal_tangent(off_diagonal(t), a, y, eigvals_only)
+    eps = 1e-6
+    plus = sl.eigh_tridiagonal(dv, ev + eps * t, eigvals_only=eigvals_only)
+    minus = sl.eigh_tridiagonal(dv, ev - eps * t, eigvals_only=eigvals_only)
+    if eigvals_only:
+        got, plus, minus = [got], [plus], [minus]
+    for g, p, m in zip(got, plus, minus):
+        numpy.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-6, atol=1e-8)

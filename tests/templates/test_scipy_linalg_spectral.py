@@ -1,0 +1,139 @@
+"""templates/scipy_linalg_spectral.py: scipy.linalg.eigh_tridiagonal and expm_frechet against
+central differences, both modes and second order (gradcheck.check), their helpers' own rules
+called as plain functions, and the calls the rules do not cover refused at the user's line."""
+import numpy as np
+import pytest
+
+sl = pytest.importorskip("scipy.linalg")
+
+import srcdiff  # noqa: E402
+from gradcheck import check  # noqa: E402
+from srcdiff import runtime_scipy as rs  # noqa: E402
+from srcdiff import runtime_scipy_linalg as rsl  # noqa: E402
+
+rng = np.random.default_rng(26)
+W4 = rng.normal(size=(4, 4))
+W3 = rng.normal(size=(3, 3))
+
+
+def _tridiagonal(n):
+    """A diagonal and an off-diagonal whose matrix has well separated eigenvalues."""
+    return np.arange(1.0, n + 1.0) * 1.5 + 0.2 * rng.normal(size=n), 0.5 + 0.3 * rng.normal(
+        size=n - 1)
+
+
+def tridiagonal_values(dv, ev):
+    return np.sum(np.sin(sl.eigh_tridiagonal(dv, ev, eigvals_only=True)) * np.arange(4.0))
+
+
+def tridiagonal_vectors(dv, ev):
+    w, v = sl.eigh_tridiagonal(dv, ev)
+    return np.sum(w * w) + np.sum(v * v[:, :1] * W4)
+
+
+def tridiagonal_keywords(dv, ev):
+    return np.sum(sl.eigh_tridiagonal(d=dv, e=ev, eigvals_only=True, lapack_driver="stev") ** 3)
+
+
+def tridiagonal_positional(dv, ev):
+    w, v = sl.eigh_tridiagonal(dv, ev, False, "a", None, True, 0.0, "stemr")
+    return np.sum(np.abs(v) * W4[0]) + w[-1]
+
+
+@pytest.mark.parametrize("f", [tridiagonal_values, tridiagonal_vectors, tridiagonal_keywords,
+                               tridiagonal_positional])
+def test_eigh_tridiagonal(f):
+    check(f, *_tridiagonal(4), wrt=(0, 1))
+
+
+def test_eigh_tridiagonal_is_eigh_of_its_matrix():
+    # the derivative with respect to d and e is that of eigvalsh of the matrix they make
+    dv, ev = _tridiagonal(4)
+    gd, ge = srcdiff.grad(tridiagonal_values, wrt=(0, 1))(dv, ev)
+
+    def dense(m):
+        return np.sum(np.sin(np.linalg.eigvalsh(m)) * np.arange(4.0))
+    gm = srcdiff.grad(dense)(np.diag(dv) + np.diag(ev, 1) + np.diag(ev, -1))
+    np.testing.assert_allclose(gd, np.diagonal(gm), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ge, np.diagonal(gm, 1) + np.diagonal(gm, -1), rtol=1e-10,
+                               atol=1e-12)
+
+
+def tridiagonal_subset(dv, ev):
+    return np.sum(sl.eigh_tridiagonal(dv, ev, eigvals_only=True, select="i",
+                                      select_range=(0, 1)))
+
+
+def tridiagonal_subset_at_run_time(dv, ev, how):
+    return np.sum(sl.eigh_tridiagonal(dv, ev, eigvals_only=True, select=how,
+                                      select_range=(0, 1)))
+
+
+def test_eigh_tridiagonal_subset_is_refused_located():
+    dv, ev = _tridiagonal(4)
+    for call in (lambda: srcdiff.grad(tridiagonal_subset)(dv, ev),
+                 lambda: srcdiff.grad(tridiagonal_subset_at_run_time)(dv, ev, "i"),
+                 lambda: srcdiff.jvp(tridiagonal_subset)(dv, ev, dv)):
+        with pytest.raises(srcdiff.SrcdiffError,
+                           match=r"test_scipy_linalg_spectral.py:\d+.*select='a'") as info:
+            call()
+        assert "sl.eigh_tridiagonal(dv, ev, eigvals_only=True, select=" in str(info.value)
+    # select='a' given at run time passes the check
+    np.testing.assert_allclose(
+        srcdiff.grad(tridiagonal_subset_at_run_time)(dv, ev, "a"),
+        srcdiff.grad(lambda a, b: np.sum(sl.eigh_tridiagonal(a, b, eigvals_only=True)))(dv, ev))
+
+
+def frechet_pair(a, e):
+    x, frechet = sl.expm_frechet(a, e)
+    return np.sum(x * W3) + np.sum(np.sin(frechet))
+
+
+def frechet_alone(a, e):
+    return np.sum(sl.expm_frechet(a, e, compute_expm=False, method="blockEnlarge") ** 2 * W3)
+
+
+def frechet_positional(a, e):
+    return np.sum(sl.expm_frechet(a, e, "SPS", False) * W3)
+
+
+@pytest.mark.parametrize("f", [frechet_pair, frechet_alone, frechet_positional])
+def test_expm_frechet(f):
+    check(f, 0.5 * rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), wrt=(0, 1))
+
+
+def test_expm_frechet_in_one_argument():
+    a, e = 0.5 * rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+    check(lambda x: frechet_pair(x, e), a)
+    check(lambda x: frechet_alone(a, x), e)
+
+
+# -- the helpers' own rules, called as plain functions ----------------------------------------
+
+def test_off_diagonal_and_its_adjoint():
+    check(lambda e: np.sum(rsl.off_diagonal(e) ** 2 * W4), rng.normal(size=3))
+    check(lambda g: np.sum(rsl.off_diagonal_adjoint(g) ** 3), rng.normal(size=(4, 4)))
+
+
+def test_corner_and_diagonal_blocks():
+    check(lambda g: np.sum(rs.upper_corner(g) ** 2 * np.arange(36.0).reshape(6, 6)),
+          rng.normal(size=(3, 3)))
+    check(lambda m: np.sum(rs.corner_of(m) ** 3), rng.normal(size=(6, 6)))
+    check(lambda m: np.sum(rs.diagonal_blocks(m) ** 3), rng.normal(size=(6, 6)))
+    check(lambda g: np.sum(rs.doubled(g) ** 2 * np.arange(36.0).reshape(6, 6)),
+          rng.normal(size=(3, 3)))
+
+
+def test_helpers_are_what_they_say():
+    e = rng.normal(size=3)
+    np.testing.assert_array_equal(rsl.off_diagonal(e), np.diag(e, 1) + np.diag(e, -1))
+    m = rng.normal(size=(6, 6))
+    np.testing.assert_array_equal(rs.corner_of(m), m[:3, 3:])
+    np.testing.assert_array_equal(rs.diagonal_blocks(m), m[:3, :3] + m[3:, 3:])
+    g = rng.normal(size=(3, 3))
+    np.testing.assert_array_equal(rs.upper_corner(g)[:3, 3:], g)
+    rest = rs.upper_corner(g).copy()
+    rest[:3, 3:] = 0.0
+    assert not rest.any()
+    np.testing.assert_array_equal(rs.doubled(g), sl.block_diag(g, g))
+    assert rs.expm_frechet_pair(1, 2, True) == [1, 2] and rs.expm_frechet_pair(1, 2, False) == 2
