@@ -1,5 +1,5 @@
 """Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv,
-lu_factor / lu_solve and eigh_tridiagonal call, templates/scipy_linalg_decomp.py, scipy_lu.py
+lu_factor / lu_solve, eigh_tridiagonal and hessenberg call, templates/scipy_linalg_decomp.py, scipy_lu.py
 and scipy_linalg_spectral.py (run time: called
 by emitted code; checks.py places its argument checks). Takes the primal values and the
 cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
@@ -194,6 +194,101 @@ def check_tridiagonal_select(select, where):
                "result (w[-k:])", where)
 
 
+# -- hessenberg (templates/scipy_linalg_spectral.py) --------------------------------------
+# a = q h q^T, q = the product of LAPACK's Householder reflectors, its first column e1 fixed.
+# Along da, with c = q^T da q and omega = q^T dq (antisymmetric, first row and column zero),
+# dh = c + h omega - omega h must stay upper Hessenberg: entry (i, j), i > j + 1, gives
+# omega[i, j + 1] h[j + 1, j] from what columns 0..j of omega hold, column by column.
+
+def hessenberg_factors(y, a, calc_q):
+    """[h, q] of scipy.linalg.hessenberg(a): its result, or both computed again where it gave h
+    alone (calc_q=False)."""
+    if calc_q:
+        return list(y)
+    import scipy.linalg
+    return list(scipy.linalg.hessenberg(a, calc_q=True))
+
+
+def hessenberg_factors_given(t, y, a, calc_q):
+    """The tangent of hessenberg_factors along y's tangent t."""
+    if calc_q:
+        return list(t)
+    return [y * 0, y * 0]
+
+
+def hessenberg_factors_recomputed(t, y, a, calc_q):
+    """The tangent of hessenberg_factors along a's tangent t."""
+    if calc_q:
+        return [y[0] * 0, y[1] * 0]
+    h, q = hessenberg_factors(y, a, calc_q)
+    return list(hessenberg_tangent(t, h, q))
+
+
+def hessenberg_cotangents(g, factors, calc_q):
+    """[gh, gq]: the adjoint of hessenberg's result, zero for q where it did not return it."""
+    if calc_q:
+        return list(g)
+    return [g, factors[1] * 0]
+
+
+def hessenberg_omega(c, h):
+    """omega = q^T dq from c = q^T da q (the block comment above): the antisymmetric matrix,
+    first row and column zero, that makes c + h omega - omega h upper Hessenberg."""
+    n = numpy.shape(h)[-1]
+    omega = numpy.zeros(numpy.shape(h), dtype=numpy.result_type(c, h))
+    for j in range(n - 2):
+        r = (c[j + 2:, j] + numpy.matmul(h[j + 2:, :], omega[:, j]) -
+             numpy.matmul(omega[j + 2:, :j + 1], h[:j + 1, j])) / h[j + 1, j]
+        omega[j + 2:, j + 1] = r
+        omega[j + 1, j + 2:] = -r
+    return omega
+
+
+def hessenberg_omega_adjoint(g, h):
+    """The adjoint of hessenberg_omega in c: hessenberg_omega's loop run backwards."""
+    n = numpy.shape(h)[-1]
+    g = numpy.array(g, dtype=numpy.result_type(g, h))
+    out = numpy.zeros(numpy.shape(h), dtype=g.dtype)
+    for j in reversed(range(n - 2)):
+        r = (g[j + 2:, j + 1] - g[j + 1, j + 2:]) / h[j + 1, j]
+        out[j + 2:, j] = r
+        g[:, j] += numpy.matmul(numpy.swapaxes(h[j + 2:, :], -1, -2), r)
+        g[j + 2:, :j + 1] -= numpy.outer(r, h[:j + 1, j])
+    return out
+
+
+def hessenberg_tangent(t, h, q):
+    """(dh, dq) of scipy.linalg.hessenberg along a's tangent t."""
+    c = numpy.matmul(numpy.swapaxes(q, -1, -2), numpy.matmul(t, q))
+    omega = hessenberg_omega(c, h)
+    return numpy.triu(c + numpy.matmul(h, omega) - numpy.matmul(omega, h), -1), numpy.matmul(
+        q, omega)
+
+
+def hessenberg_tangent_of(t, a, y, calc_q):
+    """scipy.linalg.hessenberg's result's tangent along t: [dh, dq], or dh for calc_q=False."""
+    dh, dq = hessenberg_tangent(t, *hessenberg_factors(y, a, calc_q))
+    return [dh, dq] if calc_q else dh
+
+
+def check_hessenberg(a, where):
+    """scipy.linalg.hessenberg: every Householder reflector LAPACK applies is a reflection
+    (tau != 0). Where the column one would reduce is zero already (a triangular or
+    Hessenberg a) LAPACK applies none, and nearby one that flips the signs of h's entries:
+    no derivative there."""
+    n = numpy.shape(a)[-1]
+    if numpy.ndim(a) != 2 or n < 3 or numpy.iscomplexobj(a):
+        return
+    import scipy.linalg.lapack
+    tau = scipy.linalg.lapack.dgehrd(numpy.asarray(a, dtype=float))[1]
+    if not numpy.all(tau[:n - 2] != 0):
+        refuse("scipy.linalg.hessenberg has no derivative at this a: a column below its "
+               "subdiagonal is zero already, where LAPACK applies no reflector (and nearby "
+               "one that flips the signs of h's entries)", "differentiate a function of a "
+               "that does not depend on the reduction (its eigenvalues, numpy.linalg.eigvals), "
+               "or move a off such a matrix", where)
+
+
 def linalg_checks(linalg):
     """srcdiff.runtime_scipy.argument_checks' entries of scipy.linalg: {function: (check, names
     of its arguments the check is given)}, empty before the user's code imported it."""
@@ -210,7 +305,8 @@ def linalg_checks(linalg):
             linalg.lu_factor: (check_lu_square, ["a"]),
             linalg.polar: (check_polar, ["a"]),
             linalg.lu: (check_lu, ["a", "permute_l", "p_indices"]),
-            linalg.eigh_tridiagonal: (check_tridiagonal_select, ["select"])}
+            linalg.eigh_tridiagonal: (check_tridiagonal_select, ["select"]),
+            linalg.hessenberg: (check_hessenberg, ["a"])}
 
 
 # -- lu_factor / lu_solve (templates/scipy_lu.py) -----------------------------------------

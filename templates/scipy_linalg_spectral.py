@@ -1,5 +1,6 @@
-"""scipy.linalg: eigh_tridiagonal (every eigenvalue, with or without the vectors) and
-expm_frechet (in A and E), for real arguments (a complex one is refused at the user's line).
+"""scipy.linalg: eigh_tridiagonal (every eigenvalue, with or without the vectors),
+expm_frechet (in A and E) and hessenberg (h, and q with calc_q=True), for real arguments (a
+complex one is refused at the user's line).
 
 eigh_tridiagonal(d, e) is eigh of the symmetric matrix T = diag(d) + off_diagonal(e): its
 rules are scipy.linalg.eigh's on T (srcdiff.runtime_scipy_linalg), the gradient on T taken
@@ -13,7 +14,13 @@ upper right block of expm(M), M = [[A, E], [0, A]]. Its tangent along (dA, dE) i
 L(A, dA) for expm(A) and L(A, dE) + the corner of L(M, diag(dA, dA)) for L; its adjoint
 of (gX, gL) is L(A^T, gX) for A, plus S's two diagonal blocks for A and its corner for E,
 S = L(M^T, [[0, gL], [0, 0]]) (the gradient of <gL, corner of expm(M)> with respect to M).
-Loaded once the user's code has imported scipy.linalg (srcdiff.rules.OPTIONAL).
+
+hessenberg(a) = h, a = q h q^T with q's first column e1 (LAPACK's Householder reflectors):
+given that column, q and h are unique up to the signs LAPACK picks, which stay put nearby
+unless a column below the subdiagonal is zero already; there (a triangular or Hessenberg a)
+no reflector is applied, the signs flip nearby, and the call is refused at run time
+(runtime_scipy_linalg.check_hessenberg). Loaded once the user's code has imported
+scipy.linalg (srcdiff.rules.OPTIONAL).
 """
 import numpy
 import scipy.linalg
@@ -25,11 +32,15 @@ from srcdiff.runtime_linalg import diag_embed, eig_gaps
 from srcdiff.runtime_scipy import (corner_of, diagonal_blocks, doubled, expm_frechet,
                                    expm_frechet_cotangents, expm_frechet_pair,
                                    expm_frechet_second, upper_corner)
-from srcdiff.runtime_scipy_linalg import (check_tridiagonal_select, eigh_cotangents,
-                                          eigh_factors, eigh_tridiagonal_tangent, off_diagonal,
+from srcdiff.runtime_scipy_linalg import (check_hessenberg, check_tridiagonal_select,
+                                          eigh_cotangents, eigh_factors,
+                                          eigh_tridiagonal_tangent, hessenberg_cotangents,
+                                          hessenberg_factors, hessenberg_factors_given,
+                                          hessenberg_factors_recomputed, hessenberg_omega_adjoint,
+                                          hessenberg_tangent_of, off_diagonal,
                                           off_diagonal_adjoint)
 
-for _name in "eigh_tridiagonal expm_frechet".split():
+for _name in "eigh_tridiagonal expm_frechet hessenberg".split():
     name_path(getattr(scipy.linalg, _name), "scipy.linalg." + _name)
     real_only("scipy.linalg." + _name, getattr(scipy.linalg, _name))
 
@@ -72,8 +83,42 @@ def expm_frechet_tangent(y, A, E, method=None, compute_expm=True, check_finite=T
     d[y] = expm_frechet_pair(d[E] * 0, expm_frechet(A, d[E]), compute_expm)
 
 
+# hessenberg (srcdiff.runtime_scipy_linalg's block comment): dh = P(c + h omega - omega h), P
+# keeping the upper Hessenberg part, dq = q omega, omega = T(c) linear; so gc = P(gh) +
+# T^T(q^T gq + h^T P(gh) - P(gh) h^T), and a's gradient q gc q^T
+@reverse(scipy.linalg.hessenberg)
+def hessenberg(y, a, calc_q=False, overwrite_a=False, check_finite=True):
+    f = hessenberg_factors(y, a, calc_q)
+    g = hessenberg_cotangents(d[y], f, calc_q)
+    qt = numpy.transpose(f[1])
+    gm = numpy.triu(g[0], -1)
+    go = numpy.matmul(qt, g[1]) + numpy.matmul(numpy.transpose(f[0]), gm) - numpy.matmul(
+        gm, numpy.transpose(f[0]))
+    d[a] = numpy.matmul(f[1], numpy.matmul(gm + hessenberg_omega_adjoint(go, f[0]), qt))
+
+
+@forward(scipy.linalg.hessenberg)
+def hessenberg(y, a, calc_q=False, overwrite_a=False, check_finite=True):
+    d[y] = hessenberg_tangent_of(d[a], a, y, calc_q)
+
+
 # -- the helpers' own rules (forward mode over an emitted gradient) --------------------------
-nondifferentiable(check_tridiagonal_select)
+nondifferentiable(check_tridiagonal_select, check_hessenberg)
+linear(hessenberg_cotangents, "g")
+
+
+@forward(hessenberg_factors)
+def hessenberg_factors_tangent(y, y0, a, calc_q):
+    d[y] = [*hessenberg_factors_given(d[y0], y0, a, calc_q)]
+    d[y] = [*hessenberg_factors_recomputed(d[a], y0, a, calc_q)]
+
+
+# T^T (hessenberg_omega_adjoint) moves with h as T^T K^T T^T, K^T(x) = dh^T x - x dh^T
+@forward(hessenberg_omega_adjoint)
+def hessenberg_omega_adjoint_tangent(y, g, h):
+    d[y] = hessenberg_omega_adjoint(d[g], h)
+    d[y] = hessenberg_omega_adjoint(numpy.matmul(numpy.transpose(d[h]), y) - numpy.matmul(
+        y, numpy.transpose(d[h])), h)
 linear(off_diagonal, "e", transpose=lambda y, e: off_diagonal_adjoint(d[y]))
 linear(off_diagonal_adjoint, "g", transpose=lambda y, g: off_diagonal(d[y]))
 linear(expm_frechet_cotangents, "g")

@@ -1209,6 +1209,9 @@ if _sp is not None:   # (templates/scipy_stats.py)
          + np.sum(_sl.expm_frechet(a, e)[0]), 0.4 * _r26.normal(size=(3, 3)),
          _r26.normal(size=(3, 3)), _r26.normal(size=(3, 3)), wrt=(0, 1),
          xfail=_SCIPY_HOST.format("linalg.expm_frechet"))
+    case("scipy-hessenberg", lambda a, w: np.sum(_sl.hessenberg(a) * w)
+         + np.sum(_sl.hessenberg(a, calc_q=True)[1] * w.T), _r26.normal(size=(4, 4)),
+         _r26.normal(size=(4, 4)), xfail=_SCIPY_HOST.format("linalg.hessenberg"))
 
 
 # --- running a case on the host and on the device ----------------------------------------

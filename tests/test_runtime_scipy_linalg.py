@@ -9,7 +9,9 @@ sl = pytest.importorskip("scipy.linalg")
 from srcdiff.runtime_checks import RuntimeRefusal  # noqa: E402
 from srcdiff.runtime_scipy_linalg import (check_eigh, check_inv_structure,  # noqa: E402
                                           check_lu_square, check_structure,
-                                          check_tridiagonal_select, eigh_tridiagonal_tangent,
+                                          check_hessenberg, check_tridiagonal_select,
+                                          eigh_tridiagonal_tangent, hessenberg_omega,
+                                          hessenberg_omega_adjoint, hessenberg_tangent,
                                           off_diagonal, off_diagonal_adjoint, permute_rows,
                                           pivot_rows, structured, structured_adjoint,
                                           unit_lower, unpermute_rows)
@@ -54,7 +56,8 @@ def test_checks_refuse_at_the_given_line():
                         (check_eigh, (numpy.eye(2), None, None)),
                         (check_eigh, (None, [0, 1], None)),
                         (check_lu_square, (numpy.ones((2, 3)),)),
-                        (check_tridiagonal_select, ("i",)), (check_tridiagonal_select, ("v",))]:
+                        (check_tridiagonal_select, ("i",)), (check_tridiagonal_select, ("v",)),
+                        (check_hessenberg, (numpy.triu(numpy.ones((3, 3))),))]:
         with pytest.raises(RuntimeRefusal, match="user.py:7"):
             check(*args, "user.py:7")
     check_structure("sym", "user.py:7")
@@ -62,6 +65,28 @@ def test_checks_refuse_at_the_given_line():
     check_eigh(None, None, None, "user.py:7")
     for select in ("a", "all", 0):
         check_tridiagonal_select(select, "user.py:7")
+    check_hessenberg(RNG.normal(size=(4, 4)), "user.py:7")
+    check_hessenberg(numpy.triu(numpy.ones((2, 2))), "user.py:7")   # no reflector to apply
+
+
+def test_hessenberg_omega_keeps_h_hessenberg_and_its_adjoint_is_its_transpose():
+    h, q = sl.hessenberg(RNG.normal(size=(5, 5)), calc_q=True)
+    c, g = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5))
+    omega = hessenberg_omega(c, h)
+    numpy.testing.assert_allclose(omega, -omega.T, atol=0)
+    assert not omega[0].any() and not omega[:, 0].any()
+    moved = c + h @ omega - omega @ h
+    numpy.testing.assert_allclose(numpy.tril(moved, -2), 0, atol=1e-12)
+    numpy.testing.assert_allclose(numpy.sum(omega * g),
+                                  numpy.sum(c * hessenberg_omega_adjoint(g, h)), rtol=1e-12)
+
+
+def test_hessenberg_tangent_matches_differences():
+    a, t, eps = RNG.normal(size=(5, 5)), RNG.normal(size=(5, 5)), 1e-6
+    h, q = sl.hessenberg(a, calc_q=True)
+    plus, minus = sl.hessenberg(a + eps * t, calc_q=True), sl.hessenberg(a - eps * t, calc_q=True)
+    for got, p, m in zip(hessenberg_tangent(t, h, q), plus, minus):
+        numpy.testing.assert_allclose(got, (p - m) / (2 * eps), rtol=1e-6, atol=1e-8)
 
 
 def test_off_diagonal_adjoint_is_its_transpose():

@@ -1,4 +1,4 @@
-"""templates/scipy_linalg_spectral.py: scipy.linalg.eigh_tridiagonal and expm_frechet against
+"""templates/scipy_linalg_spectral.py: scipy.linalg.eigh_tridiagonal, expm_frechet and hessenberg against
 central differences, both modes and second order (gradcheck.check), their helpers' own rules
 called as plain functions, and the calls the rules do not cover refused at the user's line."""
 import numpy as np
@@ -106,6 +106,52 @@ def test_expm_frechet_in_one_argument():
     a, e = 0.5 * rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
     check(lambda x: frechet_pair(x, e), a)
     check(lambda x: frechet_alone(a, x), e)
+
+
+W5 = rng.normal(size=(5, 5))
+
+
+def hessenberg_alone(a):
+    return np.sum(np.sin(sl.hessenberg(a)) * W5[:a.shape[0], :a.shape[0]])
+
+
+def hessenberg_with_q(a):
+    h, q = sl.hessenberg(a, calc_q=True)
+    return np.sum(h * W5) + np.sum(np.cos(q) * W5.T)
+
+
+def hessenberg_positional(a):
+    return np.sum(sl.hessenberg(a, True, False, True)[1][:, 1:] ** 3)
+
+
+@pytest.mark.parametrize("f", [hessenberg_alone, hessenberg_with_q, hessenberg_positional])
+def test_hessenberg(f):
+    check(f, rng.normal(size=(5, 5)))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_hessenberg_of_small_matrices(n):
+    # n <= 2: h is a itself, q the identity; n = 3: one reflector
+    check(hessenberg_alone, rng.normal(size=(n, n)))
+
+
+def test_hessenberg_near_a_triangular_matrix():
+    check(hessenberg_alone, np.triu(rng.normal(size=(4, 4))) + 0.1 * rng.normal(size=(4, 4)))
+
+
+def test_hessenberg_where_lapack_applies_no_reflector_is_refused_located():
+    # a column below the subdiagonal zero: LAPACK applies no reflector there, one flipping
+    # h's signs nearby (srcdiff.runtime_scipy_linalg.check_hessenberg)
+    a = rng.normal(size=(4, 4))
+    for m in (np.triu(a), np.triu(a, -1), np.where(np.arange(4)[:, None] > 1, 0.0, a)):
+        for call in (lambda: srcdiff.grad(hessenberg_alone)(m),
+                     lambda: srcdiff.jvp(hessenberg_with_q)(np.pad(m, ((0, 1), (0, 1))), W5)):
+            with pytest.raises(srcdiff.SrcdiffError,
+                               match=r"test_scipy_linalg_spectral.py:\d+.*no derivative at this a"
+                               ) as info:
+                call()
+            assert "sl.hessenberg(a" in str(info.value)
+    srcdiff.grad(hessenberg_alone)(a)   # a generic a passes the check
 
 
 # -- the helpers' own rules, called as plain functions ----------------------------------------
