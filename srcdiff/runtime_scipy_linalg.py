@@ -1,14 +1,14 @@
 """Helpers the derivative rules of scipy.linalg's solve, inv, eigh, svd, qr, lstsq, pinv,
-lu_factor / lu_solve, eigh_tridiagonal and hessenberg call, templates/scipy_linalg_decomp.py, scipy_lu.py
-and scipy_linalg_spectral.py (run time: called
-by emitted code; checks.py places its argument checks). Takes the primal values and the
-cotangent or tangent a rule passes; gives back new arrays, or nothing for a check that
-passes.
+lu_factor / lu_solve, eigh_tridiagonal and hessenberg call, templates/scipy_linalg_decomp.py,
+scipy_lu.py and scipy_linalg_spectral.py (run time: called by emitted code; checks.py places
+its argument checks). Takes the primal values and the cotangent or tangent a rule passes;
+gives back new arrays, or nothing for a check that passes.
 
-Never imports SciPy: the rule modules that call these helpers are loaded only once the
-user's code has imported scipy.linalg (srcdiff.rules.OPTIONAL). Each helper the emitted
-gradient calls has its own tangent rule beside the templates that use it, so
-forward-over-reverse code (hvp) differentiates emitted gradients through it.
+Never imports SciPy when imported (hessenberg's helpers do when called): the rule modules
+that call these helpers are loaded only once the user's code has imported scipy.linalg
+(srcdiff.rules.OPTIONAL). Each helper the emitted gradient calls has its own tangent rule
+beside the templates that use it, so forward-over-reverse code (hvp) differentiates emitted
+gradients through it.
 """
 import numpy
 
